@@ -1,0 +1,31 @@
+package dev.marquee.data.event;
+
+/**
+ * A refused record: why, where it came from, and its original bytes (bounded). Topic {@code rating-requests-dlq}.
+ */
+public class DeadLetter {
+    public static final String UTF8 = "utf8";
+    public static final String BASE64 = "base64";
+
+    public ErrorCode errorCode;
+    /** Human-readable reason. */
+    public String error;
+    public SourcePosition source;
+    /** Position inside a TF-Serving envelope, or -1 when the whole record was refused. */
+    public int instanceIndex = -1;
+    /** The original bytes as UTF-8 text, or base64 when they are not valid UTF-8 (see {@link #payloadEncoding}). */
+    public String payload;
+    /** {@link #UTF8} or {@link #BASE64}. */
+    public String payloadEncoding = UTF8;
+    /** Length in bytes of the original payload, before any truncation. -1 for a null (tombstone) value. */
+    public int payloadLength;
+    /** True when {@link #payload} holds only the first bytes of the original. */
+    public boolean payloadTruncated;
+
+    public DeadLetter() {}
+
+    @Override
+    public String toString() {
+        return "DeadLetter{" + errorCode + " at " + source + (instanceIndex >= 0 ? "#" + instanceIndex : "") + ": " + error + "}";
+    }
+}

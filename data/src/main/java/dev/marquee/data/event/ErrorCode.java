@@ -1,0 +1,44 @@
+package dev.marquee.data.event;
+
+/**
+ * Why a record was refused. Machine-readable: dashboards and alert rules key on these names, so a name is
+ * never changed once released. docs/EVENTS.md describes each.
+ */
+public enum ErrorCode {
+    /** The record has no value (a tombstone) or a zero-length one. */
+    EMPTY_PAYLOAD,
+    /** The record is larger than {@code parser.max-payload-bytes}. */
+    TOO_LARGE,
+    /** The bytes are not valid UTF-8 (or contain NUL bytes, as UTF-16/32 text does). */
+    BAD_ENCODING,
+    /** Not parseable JSON: truncated, trailing data, NaN, comments, single quotes, ... */
+    MALFORMED_JSON,
+    /** JSON nested deeper than {@code parser.max-depth}. */
+    TOO_DEEP,
+    /** A key appears twice in one object. */
+    DUPLICATE_FIELD,
+    /** The record, or an envelope instance, is not a JSON object. */
+    NOT_AN_OBJECT,
+    /** {@code instances} is not an array, or the envelope uses a format we do not accept. */
+    BAD_ENVELOPE,
+    /** {@code signature_name} is not {@code serving_default}. */
+    UNKNOWN_SIGNATURE,
+    /** {@code instances} is an empty array. */
+    EMPTY_ENVELOPE,
+    /** More instances than {@code parser.max-instances}. */
+    TOO_MANY_INSTANCES,
+    /** A required field is absent or null. */
+    MISSING_FIELD,
+    /** A string field is empty or only white space. */
+    EMPTY_FIELD,
+    /** A field has the wrong JSON type, e.g. a number where a string belongs. */
+    WRONG_TYPE,
+    /** A number outside its allowed range, e.g. a negative timestamp or one beyond int64. */
+    OUT_OF_RANGE,
+    /** A string field longer than its limit. */
+    FIELD_TOO_LONG,
+    /** A string field with control characters or unpaired surrogates. */
+    BAD_CHARACTERS,
+    /** The parser itself failed; a bug, reported rather than thrown so the record is never lost. */
+    INTERNAL_ERROR
+}

@@ -1,0 +1,23 @@
+package dev.marquee.data.event;
+
+/** A scored request. Topic {@code predictions}, keyed by {@code request_id}. */
+public class Prediction {
+    public String requestId;
+    public String userId;
+    public String movieTitle;
+    public long timestamp;
+    /** The rating served: the model's output, adjusted by online adaptation when that is on. */
+    public float predictedRating;
+    /** The model's own output_3, as TF Serving returns it: {@code [rating]}. */
+    public float[] output3;
+    public long modelVersion;
+    /** True when the user id was not in the model's vocabulary. */
+    public boolean oovUserId;
+    /** True when the title was not in the model's vocabulary. */
+    public boolean oovMovieTitle;
+    public SourcePosition source;
+    /** When scoring finished, milliseconds since the epoch. */
+    public long scoredAtMs;
+
+    public Prediction() {}
+}

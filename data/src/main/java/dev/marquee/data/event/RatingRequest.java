@@ -1,0 +1,54 @@
+package dev.marquee.data.event;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * One validated request for a rating prediction. Topic {@code rating-requests} carries it as a single JSON
+ * object or as one instance of a TF-Serving envelope.
+ */
+public class RatingRequest {
+    /** Given by the producer, or {@code topic-partition-offset[#index]}. */
+    public String requestId;
+    public String userId;
+    public String movieTitle;
+    /** Seconds since the epoch. */
+    public long timestamp;
+    public SourcePosition source;
+    /** Position inside a TF-Serving envelope, or -1 for a plain single-instance record. */
+    public int instanceIndex = -1;
+    /** Names of fields the contract does not know (schema drift); empty when none. Bounded by the parser. */
+    public String[] extraFields = NO_FIELDS;
+
+    public static final String[] NO_FIELDS = new String[0];
+
+    public RatingRequest() {}
+
+    public RatingRequest(String requestId, String userId, String movieTitle, long timestamp) {
+        this.requestId = requestId;
+        this.userId = userId;
+        this.movieTitle = movieTitle;
+        this.timestamp = timestamp;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) return true;
+        if (!(o instanceof RatingRequest)) return false;
+        RatingRequest r = (RatingRequest) o;
+        return timestamp == r.timestamp && instanceIndex == r.instanceIndex
+                && Objects.equals(requestId, r.requestId) && Objects.equals(userId, r.userId)
+                && Objects.equals(movieTitle, r.movieTitle) && Objects.equals(source, r.source)
+                && Arrays.equals(extraFields, r.extraFields);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(requestId, userId, movieTitle, timestamp, source, instanceIndex);
+    }
+
+    @Override
+    public String toString() {
+        return "RatingRequest{" + requestId + ", user=" + userId + ", title=" + movieTitle + ", ts=" + timestamp + "}";
+    }
+}

@@ -1,0 +1,371 @@
+package dev.marquee.data.movielens;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.marquee.data.event.Rating;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PushbackReader;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * A generic ratings file (UTF-8) with the fields {@code user_id}, {@code movie_title}, {@code rating},
+ * {@code timestamp}, in one of two formats:
+ *
+ * <ul>
+ *   <li>{@link Format#CSV}: RFC 4180, a header row naming the four columns in any order (extra columns are
+ *       ignored), titles quoted when they hold commas or quotes;
+ *   <li>{@link Format#JSON_LINES}: one object per line,
+ *       {@code {"user_id":"587","movie_title":"Devil's Advocate, The (1997)","rating":4,"timestamp":892870992}};
+ *       when reading, a file that is one JSON array of such objects is accepted too.
+ * </ul>
+ *
+ * <p>The format follows the extension ({@code .csv}; {@code .jsonl}, {@code .ndjson}, {@code .json}); for
+ * other names the content decides: JSON if it starts with '{' or '['. A bad row stops the read with a
+ * {@link DataFileException} naming the file and line. {@code user_id} may be a JSON number (it becomes its
+ * text), {@code rating} any finite number, {@code timestamp} an integer (seconds since the epoch).
+ */
+public final class RatingsFile {
+    public enum Format { CSV, JSON_LINES }
+
+    public static final String USER_ID = "user_id";
+    public static final String MOVIE_TITLE = "movie_title";
+    public static final String RATING = "rating";
+    public static final String TIMESTAMP = "timestamp";
+    private static final List<String> COLUMNS = List.of(USER_ID, MOVIE_TITLE, RATING, TIMESTAMP);
+
+    private static final ObjectMapper MAPPER =
+            new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final JsonFactory JSON = MAPPER.getFactory();
+
+    private RatingsFile() {}
+
+    /** Every rating in the file, in file order; the format from the name or content. */
+    public static List<Rating> read(Path file) {
+        List<Rating> out = new ArrayList<>();
+        forEach(file, out::add);
+        return out;
+    }
+
+    /** Every rating in the file, in the given format. */
+    public static List<Rating> read(Path file, Format format) {
+        List<Rating> out = new ArrayList<>();
+        forEach(file, format, out::add);
+        return out;
+    }
+
+    /** Streams the file's ratings to {@code sink} without holding them; the format from the name or content. */
+    public static void forEach(Path file, Consumer<Rating> sink) {
+        forEach(file, formatOf(file), sink);
+    }
+
+    public static void forEach(Path file, Format format, Consumer<Rating> sink) {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            read(in, format, file.toString(), sink);
+        } catch (CharacterCodingException e) {
+            throw new DataFileException(file.toString(), 0, "not valid UTF-8 text", e);
+        } catch (IOException e) {
+            throw new DataFileException(file.toString(), 0, "cannot read: " + e, e);
+        }
+    }
+
+    /** Reads ratings from a character stream; {@code source} names it in error messages. */
+    public static void read(Reader in, Format format, String source, Consumer<Rating> sink) throws IOException {
+        if (format == Format.CSV) {
+            readCsv(in, source, sink);
+        } else {
+            readJson(in, source, sink);
+        }
+    }
+
+    /** The format a file's name implies, else the one its first non-blank character implies. */
+    public static Format formatOf(Path file) {
+        Format byName = formatOfName(file.getFileName().toString());
+        if (byName != null) {
+            return byName;
+        }
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            int c = in.read();
+            while (c == '\uFEFF' || (c != -1 && Character.isWhitespace(c))) {
+                c = in.read();
+            }
+            return c == '{' || c == '[' ? Format.JSON_LINES : Format.CSV;
+        } catch (IOException e) {
+            throw new DataFileException(file.toString(), 0, "cannot read: " + e, e);
+        }
+    }
+
+    /** CSV for {@code .csv}, JSON lines for {@code .jsonl}, {@code .ndjson} and {@code .json}, else null. */
+    public static Format formatOfName(String fileName) {
+        String name = fileName.toLowerCase(Locale.ROOT);
+        if (name.endsWith(".csv")) {
+            return Format.CSV;
+        }
+        if (name.endsWith(".jsonl") || name.endsWith(".ndjson") || name.endsWith(".json")) {
+            return Format.JSON_LINES;
+        }
+        return null;
+    }
+
+    /** Writes the ratings in the format the file name implies (see {@link #formatOfName}). */
+    public static void write(Path file, Collection<Rating> ratings) {
+        Format format = formatOfName(file.getFileName().toString());
+        if (format == null) {
+            throw new IllegalArgumentException("cannot tell the ratings format from the name " + file
+                    + ": use .csv, .jsonl or .json, or pass the format");
+        }
+        write(file, ratings, format);
+    }
+
+    public static void write(Path file, Collection<Rating> ratings, Format format) {
+        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            write(out, ratings, format);
+        } catch (IOException e) {
+            throw new DataFileException(file.toString(), 0, "cannot write: " + e, e);
+        }
+    }
+
+    /** Writes the ratings to a character stream (not closed). */
+    public static void write(Writer out, Collection<Rating> ratings, Format format) throws IOException {
+        if (format == Format.CSV) {
+            out.write(String.join(",", COLUMNS));
+            out.write('\n');
+            for (Rating r : ratings) {
+                out.write(CsvRecords.quote(r.userId));
+                out.write(',');
+                out.write(CsvRecords.quote(r.movieTitle));
+                out.write(',');
+                out.write(formatRating(r.rating));
+                out.write(',');
+                out.write(Long.toString(r.timestamp));
+                out.write('\n');
+            }
+        } else {
+            try (JsonGenerator g = JSON.createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
+                g.setRootValueSeparator(null);
+                for (Rating r : ratings) {
+                    g.writeStartObject();
+                    g.writeStringField(USER_ID, r.userId);
+                    g.writeStringField(MOVIE_TITLE, r.movieTitle);
+                    g.writeNumberField(RATING, r.rating);
+                    g.writeNumberField(TIMESTAMP, r.timestamp);
+                    g.writeEndObject();
+                    g.writeRaw('\n');
+                }
+            }
+        }
+        out.flush();
+    }
+
+    /** "4" for whole ratings, else the shortest text that reads back as the same float ("3.5"). */
+    static String formatRating(float rating) {
+        if (rating == Math.rint(rating) && Math.abs(rating) < 1e9f) {
+            return Long.toString((long) rating);
+        }
+        return Float.toString(rating);
+    }
+
+    private static void readCsv(Reader in, String source, Consumer<Rating> sink) throws IOException {
+        CsvRecords csv = new CsvRecords(in, source);
+        List<String> header = csv.next();
+        while (header != null && isBlank(header)) {
+            header = csv.next();
+        }
+        if (header == null) {
+            return;
+        }
+        Map<String, Integer> index = headerIndex(header, source, csv.recordLine());
+        int userCol = index.get(USER_ID);
+        int titleCol = index.get(MOVIE_TITLE);
+        int ratingCol = index.get(RATING);
+        int timeCol = index.get(TIMESTAMP);
+        for (List<String> row = csv.next(); row != null; row = csv.next()) {
+            if (isBlank(row)) {
+                continue;
+            }
+            long line = csv.recordLine();
+            if (row.size() != header.size()) {
+                throw new DataFileException(source, line,
+                        "expected " + header.size() + " fields as in the header, got " + row.size());
+            }
+            sink.accept(new Rating(
+                    text(row.get(userCol), USER_ID, source, line),
+                    text(row.get(titleCol), MOVIE_TITLE, source, line),
+                    parseRating(row.get(ratingCol).trim(), source, line),
+                    parseTimestamp(row.get(timeCol).trim(), source, line)));
+        }
+    }
+
+    private static Map<String, Integer> headerIndex(List<String> header, String source, long line) {
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < header.size(); i++) {
+            String name = header.get(i).replace("\uFEFF", "").trim().toLowerCase(Locale.ROOT);
+            if (index.put(name, i) != null && COLUMNS.contains(name)) {
+                throw new DataFileException(source, line, "column " + name + " appears twice in the header");
+            }
+        }
+        List<String> missing = COLUMNS.stream().filter(c -> !index.containsKey(c)).toList();
+        if (!missing.isEmpty()) {
+            throw new DataFileException(source, line, "the CSV header " + header + " lacks the column(s) "
+                    + missing + "; expected a header with " + String.join(", ", COLUMNS) + " in any order");
+        }
+        return index;
+    }
+
+    private static void readJson(Reader in, String source, Consumer<Rating> sink) throws IOException {
+        PushbackReader pushback = new PushbackReader(in, 1);
+        int c = pushback.read();
+        long line = 1;
+        while (c == '\uFEFF' || (c != -1 && Character.isWhitespace(c))) {
+            if (c == '\n') {
+                line++;
+            }
+            c = pushback.read();
+        }
+        if (c == -1) {
+            return;
+        }
+        pushback.unread(c);
+        if (c == '[') {
+            readJsonArray(pushback, source, line, sink);
+        } else {
+            readJsonLines(new BufferedReader(pushback), source, line, sink);
+        }
+    }
+
+    private static void readJsonLines(BufferedReader in, String source, long firstLine, Consumer<Rating> sink)
+            throws IOException {
+        long n = firstLine - 1;
+        for (String text = in.readLine(); text != null; text = in.readLine()) {
+            n++;
+            if (text.isBlank()) {
+                continue;
+            }
+            JsonNode node;
+            try {
+                node = MAPPER.readTree(text);
+            } catch (JsonProcessingException e) {
+                throw new DataFileException(source, n, "not valid JSON: " + e.getOriginalMessage());
+            }
+            sink.accept(fromJson(node, source, n));
+        }
+    }
+
+    private static void readJsonArray(Reader in, String source, long firstLine, Consumer<Rating> sink)
+            throws IOException {
+        try (JsonParser p = JSON.createParser(in)) {
+            p.nextToken(); // START_ARRAY
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                long line = firstLine - 1 + p.currentTokenLocation().getLineNr();
+                if (t == null) {
+                    throw new DataFileException(source, line, "the JSON array is never closed");
+                }
+                JsonNode node = p.readValueAsTree();
+                sink.accept(fromJson(node, source, line));
+            }
+        } catch (JsonProcessingException e) {
+            long line = e.getLocation() == null ? 0 : firstLine - 1 + e.getLocation().getLineNr();
+            throw new DataFileException(source, line, "not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private static Rating fromJson(JsonNode node, String source, long line) {
+        if (node == null || !node.isObject()) {
+            throw new DataFileException(source, line, "expected a JSON object with " + String.join(", ", COLUMNS));
+        }
+        JsonNode user = field(node, USER_ID, source, line);
+        String userId;
+        if (user.isTextual()) {
+            userId = text(user.textValue(), USER_ID, source, line);
+        } else if (user.isIntegralNumber()) {
+            userId = user.asText();
+        } else {
+            throw new DataFileException(source, line, USER_ID + " must be a string or an integer, got " + user);
+        }
+        JsonNode title = field(node, MOVIE_TITLE, source, line);
+        if (!title.isTextual()) {
+            throw new DataFileException(source, line, MOVIE_TITLE + " must be a string, got " + title);
+        }
+        JsonNode rating = field(node, RATING, source, line);
+        float value;
+        if (rating.isNumber()) {
+            value = checkFinite(rating.floatValue(), rating.asText(), source, line);
+        } else if (rating.isTextual()) {
+            value = parseRating(rating.textValue().trim(), source, line);
+        } else {
+            throw new DataFileException(source, line, RATING + " must be a number, got " + rating);
+        }
+        JsonNode time = field(node, TIMESTAMP, source, line);
+        long timestamp;
+        if (time.isIntegralNumber() && time.canConvertToLong()) {
+            timestamp = time.longValue();
+        } else if (time.isTextual()) {
+            timestamp = parseTimestamp(time.textValue().trim(), source, line);
+        } else {
+            throw new DataFileException(source, line,
+                    TIMESTAMP + " must be an integer (seconds since the epoch), got " + time);
+        }
+        return new Rating(userId, text(title.textValue(), MOVIE_TITLE, source, line), value, timestamp);
+    }
+
+    private static JsonNode field(JsonNode node, String name, String source, long line) {
+        JsonNode value = node.get(name);
+        if (value == null || value.isNull()) {
+            throw new DataFileException(source, line, "missing field " + name);
+        }
+        return value;
+    }
+
+    private static String text(String value, String column, String source, long line) {
+        if (value.isEmpty()) {
+            throw new DataFileException(source, line, column + " is empty");
+        }
+        return value;
+    }
+
+    private static float parseRating(String s, String source, long line) {
+        try {
+            return checkFinite(Float.parseFloat(s), s, source, line);
+        } catch (NumberFormatException e) {
+            throw new DataFileException(source, line, RATING + " \"" + s + "\" is not a number");
+        }
+    }
+
+    private static float checkFinite(float value, String text, String source, long line) {
+        if (!Float.isFinite(value)) {
+            throw new DataFileException(source, line, RATING + " \"" + text + "\" is not a finite number");
+        }
+        return value;
+    }
+
+    private static long parseTimestamp(String s, String source, long line) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new DataFileException(source, line,
+                    TIMESTAMP + " \"" + s + "\" is not an integer (seconds since the epoch)");
+        }
+    }
+
+    private static boolean isBlank(List<String> row) {
+        return row.size() == 1 && row.get(0).isBlank();
+    }
+}

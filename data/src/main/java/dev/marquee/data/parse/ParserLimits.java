@@ -1,0 +1,64 @@
+package dev.marquee.data.parse;
+
+import dev.marquee.data.config.Settings;
+import java.io.Serializable;
+
+/**
+ * The bounds the request parser enforces. Each is a setting ({@code parser.*}, documented in docs/EVENTS.md)
+ * with a default that fits MovieLens-style traffic and keeps a hostile record from costing more than a
+ * bounded amount of memory and time.
+ */
+public final class ParserLimits implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public static final String MAX_PAYLOAD_BYTES = "parser.max-payload-bytes";
+    public static final String MAX_INSTANCES = "parser.max-instances";
+    public static final String MAX_DEPTH = "parser.max-depth";
+    public static final String MAX_USER_ID_CHARS = "parser.max-user-id-chars";
+    public static final String MAX_TITLE_CHARS = "parser.max-title-chars";
+    public static final String MAX_REQUEST_ID_CHARS = "parser.max-request-id-chars";
+    public static final String MIN_TIMESTAMP = "parser.min-timestamp";
+    public static final String MAX_TIMESTAMP = "parser.max-timestamp";
+    public static final String MAX_EXTRA_FIELDS = "parser.max-extra-fields";
+    public static final String MAX_DEAD_LETTER_PAYLOAD_BYTES = "parser.max-dead-letter-payload-bytes";
+
+    /** 2100-01-01T00:00:00Z: a timestamp beyond it is almost surely milliseconds sent as seconds. */
+    public static final long DEFAULT_MAX_TIMESTAMP = 4_102_444_800L;
+
+    public final int maxPayloadBytes;
+    public final int maxInstances;
+    public final int maxDepth;
+    public final int maxUserIdChars;
+    public final int maxTitleChars;
+    public final int maxRequestIdChars;
+    public final long minTimestamp;
+    public final long maxTimestamp;
+    public final int maxExtraFields;
+    public final int maxDeadLetterPayloadBytes;
+
+    private ParserLimits(Settings s) {
+        maxPayloadBytes = s.intInRange(MAX_PAYLOAD_BYTES, 1 << 20, 64, 64 << 20);
+        maxInstances = s.intInRange(MAX_INSTANCES, 10_000, 1, 1_000_000);
+        maxDepth = s.intInRange(MAX_DEPTH, 32, 2, 1_000);
+        maxUserIdChars = s.intInRange(MAX_USER_ID_CHARS, 128, 1, 1 << 20);
+        maxTitleChars = s.intInRange(MAX_TITLE_CHARS, 512, 1, 1 << 20);
+        maxRequestIdChars = s.intInRange(MAX_REQUEST_ID_CHARS, 256, 1, 1 << 20);
+        minTimestamp = s.longInRange(MIN_TIMESTAMP, 0L, Long.MIN_VALUE, Long.MAX_VALUE);
+        maxTimestamp = s.longInRange(MAX_TIMESTAMP, DEFAULT_MAX_TIMESTAMP, Long.MIN_VALUE, Long.MAX_VALUE);
+        maxExtraFields = s.intInRange(MAX_EXTRA_FIELDS, 16, 0, 1_000);
+        maxDeadLetterPayloadBytes = s.intInRange(MAX_DEAD_LETTER_PAYLOAD_BYTES, 64 << 10, 16, 64 << 20);
+        if (minTimestamp > maxTimestamp) {
+            throw new dev.marquee.data.config.SettingException(
+                    MIN_TIMESTAMP + " (" + minTimestamp + ") must not be above " + MAX_TIMESTAMP + " (" + maxTimestamp + ")");
+        }
+    }
+
+    public static ParserLimits defaults() {
+        return new ParserLimits(Settings.empty());
+    }
+
+    /** Reads the {@code parser.*} keys; absent keys take their defaults; bad values fail with a clear message. */
+    public static ParserLimits from(Settings settings) {
+        return new ParserLimits(settings);
+    }
+}

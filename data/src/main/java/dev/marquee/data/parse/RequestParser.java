@@ -1,0 +1,369 @@
+package dev.marquee.data.parse;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import dev.marquee.data.event.DeadLetter;
+import dev.marquee.data.event.ErrorCode;
+import dev.marquee.data.event.RatingRequest;
+import dev.marquee.data.event.SourcePosition;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns the raw bytes of one Kafka record into valid rating requests and dead letters. It never throws: any
+ * input, however hostile, ends as requests or dead letters, with one outcome per envelope instance when the
+ * envelope itself is sound and exactly one dead letter when it is not. Work and memory per record are bounded
+ * by {@link ParserLimits}. Thread-confined: use one instance per thread (Flink: one per subtask).
+ */
+public final class RequestParser implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public static final String SERVING_DEFAULT = "serving_default";
+    private static final String INSTANCES = "instances";
+    private static final String SIGNATURE_NAME = "signature_name";
+    private static final String INPUTS = "inputs";
+    private static final SourcePosition UNKNOWN_SOURCE = new SourcePosition("unknown", -1, -1, -1);
+
+    private final ParserLimits limits;
+    private transient JsonFactory factory;
+
+    public RequestParser(ParserLimits limits) {
+        this.limits = limits;
+    }
+
+    public RequestParser() {
+        this(ParserLimits.defaults());
+    }
+
+    public ParserLimits limits() {
+        return limits;
+    }
+
+    public ParseResult parse(byte[] value, SourcePosition source) {
+        SourcePosition src = source == null ? UNKNOWN_SOURCE : source;
+        try {
+            return parseChecked(value, src);
+        } catch (RuntimeException | StackOverflowError e) {
+            return whole(ErrorCode.INTERNAL_ERROR, "the parser failed: " + e, src, value, false);
+        }
+    }
+
+    private ParseResult parseChecked(byte[] value, SourcePosition src) {
+        if (value == null) return whole(ErrorCode.EMPTY_PAYLOAD, "the record has no value (a tombstone)", src, null, true);
+        if (value.length == 0) return whole(ErrorCode.EMPTY_PAYLOAD, "the record's value is empty", src, value, true);
+        boolean utf8 = Utf8.isValidWithoutNul(value);
+        if (value.length > limits.maxPayloadBytes) {
+            return whole(ErrorCode.TOO_LARGE, "the record has " + value.length + " bytes; the limit ("
+                    + ParserLimits.MAX_PAYLOAD_BYTES + ") is " + limits.maxPayloadBytes, src, value, utf8);
+        }
+        if (!utf8) {
+            return whole(ErrorCode.BAD_ENCODING, "the record is not valid UTF-8 text (or holds NUL bytes)", src, value, false);
+        }
+        try (JsonParser p = factory().createParser(value)) {
+            return parseDocument(p, value, src);
+        } catch (StreamConstraintsException e) {
+            return whole(codeOf(e), e.getOriginalMessage(), src, value, true);
+        } catch (JsonProcessingException e) {
+            return whole(ErrorCode.MALFORMED_JSON, "malformed JSON: " + e.getOriginalMessage(), src, value, true);
+        } catch (IOException e) {
+            return whole(ErrorCode.MALFORMED_JSON, "malformed JSON: " + e.getMessage(), src, value, true);
+        }
+    }
+
+    private ParseResult parseDocument(JsonParser p, byte[] value, SourcePosition src) throws IOException {
+        JsonToken first = p.nextToken();
+        if (first == null) return whole(ErrorCode.MALFORMED_JSON, "no JSON value, only white space", src, value, true);
+        if (first != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            if (p.nextToken() != null) return trailing(src, value);
+            return whole(ErrorCode.NOT_AN_OBJECT, "a request must be a JSON object, got " + describe(first), src, value, true);
+        }
+        InstanceFields top = new InstanceFields();
+        JsonToken instancesToken = null;
+        List<int[]> slices = null;
+        List<InstanceFields> instances = null;
+        JsonToken signatureToken = null;
+        String signature = null;
+        boolean inputs = false;
+        String duplicateEnvelopeKey = null;
+        java.util.Set<String> envelopeKeys = new java.util.HashSet<>(4);
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            boolean envelopeKey = INSTANCES.equals(name) || SIGNATURE_NAME.equals(name) || INPUTS.equals(name);
+            if (envelopeKey && !envelopeKeys.add(name)) {
+                if (duplicateEnvelopeKey == null) duplicateEnvelopeKey = name;
+                p.skipChildren();
+                continue;
+            }
+            if (INSTANCES.equals(name)) {
+                instancesToken = v;
+                if (v == JsonToken.START_ARRAY) {
+                    slices = new ArrayList<>();
+                    instances = new ArrayList<>();
+                    if (!readInstances(p, instances, slices)) {
+                        return whole(ErrorCode.TOO_MANY_INSTANCES, "the envelope has more than "
+                                + limits.maxInstances + " instances (" + ParserLimits.MAX_INSTANCES + ")", src, value, true);
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            } else if (SIGNATURE_NAME.equals(name)) {
+                signatureToken = v;
+                if (v == JsonToken.VALUE_STRING) signature = p.getText();
+                else p.skipChildren();
+            } else if (INPUTS.equals(name)) {
+                inputs = true;
+                p.skipChildren();
+            } else {
+                top.read(name, v, p, limits.maxExtraFields);
+            }
+        }
+        if (p.nextToken() != null) return trailing(src, value);
+
+        boolean envelope = instancesToken != null || signatureToken != null || inputs;
+        if (!envelope) {
+            return single(top, src, value);
+        }
+        if (duplicateEnvelopeKey != null) {
+            return whole(ErrorCode.DUPLICATE_FIELD, "the key \"" + duplicateEnvelopeKey + "\" appears twice", src, value, true);
+        }
+        if (signatureToken != null && !SERVING_DEFAULT.equals(signature)) {
+            return whole(ErrorCode.UNKNOWN_SIGNATURE, "signature_name must be \"" + SERVING_DEFAULT + "\", got "
+                    + (signature != null ? "\"" + clip(signature) + "\"" : describe(signatureToken)), src, value, true);
+        }
+        if (inputs) {
+            return whole(ErrorCode.BAD_ENVELOPE, "the columnar \"inputs\" format is not accepted; send \"instances\"", src, value, true);
+        }
+        if (instancesToken == null) {
+            return whole(ErrorCode.BAD_ENVELOPE, "an envelope needs \"instances\"", src, value, true);
+        }
+        if (instancesToken != JsonToken.START_ARRAY) {
+            return whole(ErrorCode.BAD_ENVELOPE, "\"instances\" must be an array, got " + describe(instancesToken), src, value, true);
+        }
+        if (instances.isEmpty()) {
+            return whole(ErrorCode.EMPTY_ENVELOPE, "the envelope has no instances", src, value, true);
+        }
+        return envelope(top, instances, slices, src, value);
+    }
+
+    /** Reads the instances array; false when it holds more than the limit (reading stops there). */
+    private boolean readInstances(JsonParser p, List<InstanceFields> instances, List<int[]> slices) throws IOException {
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (instances.size() >= limits.maxInstances) return false;
+            int start = (int) p.currentTokenLocation().getByteOffset();
+            if (t == JsonToken.START_OBJECT) {
+                InstanceFields f = new InstanceFields();
+                JsonToken ft;
+                while ((ft = p.nextToken()) == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    f.read(name, p.nextToken(), p, limits.maxExtraFields);
+                }
+                int end = (int) p.currentTokenLocation().getByteOffset() + 1;
+                instances.add(f);
+                slices.add(new int[] {start, end});
+            } else {
+                // Not an object: remember its kind in the slice; it becomes a dead letter.
+                p.skipChildren();
+                int end;
+                if (t == JsonToken.START_ARRAY) {
+                    end = (int) p.currentTokenLocation().getByteOffset() + 1;
+                } else {
+                    p.finishToken();
+                    end = (int) p.currentLocation().getByteOffset();
+                }
+                instances.add(null);
+                slices.add(new int[] {start, end, t.ordinal()});
+            }
+        }
+        return true;
+    }
+
+    private ParseResult single(InstanceFields f, SourcePosition src, byte[] value) {
+        Problem problem = validate(f);
+        if (problem != null) return whole(problem.code, problem.message, src, value, true);
+        return ParseResult.of(request(f, src, -1, src.defaultRequestId(), f.extras()));
+    }
+
+    private ParseResult envelope(InstanceFields top, List<InstanceFields> instances, List<int[]> slices,
+                                 SourcePosition src, byte[] value) {
+        List<String> envelopeExtras = new ArrayList<>(0);
+        for (String name : top.knownPresent()) envelopeExtras.add("envelope." + name);
+        for (String name : top.extras()) envelopeExtras.add("envelope." + name);
+        List<RatingRequest> requests = new ArrayList<>(instances.size());
+        List<DeadLetter> deadLetters = new ArrayList<>(0);
+        String base = src.defaultRequestId() + "#";
+        for (int i = 0; i < instances.size(); i++) {
+            InstanceFields f = instances.get(i);
+            int[] slice = slices.get(i);
+            Problem problem = f == null
+                    ? new Problem(ErrorCode.NOT_AN_OBJECT, "instance " + i + " must be a JSON object, got "
+                            + describe(JsonToken.values()[slice[2]]))
+                    : validate(f);
+            if (problem != null) {
+                deadLetters.add(DeadLetters.of(problem.code, problem.message, src, i, value, slice[0], slice[1], true,
+                        limits.maxDeadLetterPayloadBytes));
+                continue;
+            }
+            List<String> extras = envelopeExtras.isEmpty() ? f.extras() : merge(envelopeExtras, f.extras());
+            requests.add(request(f, src, i, base + i, extras));
+        }
+        return new ParseResult(requests, deadLetters);
+    }
+
+    private Problem validate(InstanceFields f) {
+        if (f.duplicate != null) return new Problem(ErrorCode.DUPLICATE_FIELD, "the key \"" + clip(f.duplicate) + "\" appears twice");
+        if (f.requestIdToken != null && f.requestIdToken != JsonToken.VALUE_NULL) {
+            Problem p = checkString(InstanceFields.REQUEST_ID, f.requestIdToken, f.requestId, limits.maxRequestIdChars);
+            if (p != null) return p;
+        }
+        Problem p = requiredString(InstanceFields.USER_ID, f.userIdToken, f.userId, limits.maxUserIdChars);
+        if (p != null) return p;
+        p = requiredString(InstanceFields.MOVIE_TITLE, f.titleToken, f.title, limits.maxTitleChars);
+        if (p != null) return p;
+        return checkTimestamp(f);
+    }
+
+    private Problem requiredString(String field, JsonToken token, String value, int maxChars) {
+        if (token == null || token == JsonToken.VALUE_NULL) {
+            return new Problem(ErrorCode.MISSING_FIELD, field + " is required" + (token == null ? "" : " and must not be null"));
+        }
+        return checkString(field, token, value, maxChars);
+    }
+
+    private Problem checkString(String field, JsonToken token, String value, int maxChars) {
+        if (token != JsonToken.VALUE_STRING) {
+            return new Problem(ErrorCode.WRONG_TYPE, field + " must be a string, got " + describe(token));
+        }
+        if (value.isBlank()) return new Problem(ErrorCode.EMPTY_FIELD, field + " must not be empty");
+        if (value.length() > maxChars) {
+            return new Problem(ErrorCode.FIELD_TOO_LONG, field + " has " + value.length() + " characters; the limit is " + maxChars);
+        }
+        int bad = firstBadCharacter(value);
+        if (bad >= 0) {
+            return new Problem(ErrorCode.BAD_CHARACTERS, field + " has a control character or unpaired surrogate at index " + bad);
+        }
+        return null;
+    }
+
+    private Problem checkTimestamp(InstanceFields f) {
+        JsonToken token = f.timestampToken;
+        String field = InstanceFields.TIMESTAMP;
+        if (token == null || token == JsonToken.VALUE_NULL) {
+            return new Problem(ErrorCode.MISSING_FIELD, field + " is required" + (token == null ? "" : " and must not be null"));
+        }
+        if (token != JsonToken.VALUE_NUMBER_INT) {
+            return new Problem(ErrorCode.WRONG_TYPE, field + " must be a whole number of seconds since the epoch, got " + describe(token));
+        }
+        if (f.timestampBeyondInt64) return new Problem(ErrorCode.OUT_OF_RANGE, field + " does not fit in 64 bits");
+        if (f.timestamp < limits.minTimestamp || f.timestamp > limits.maxTimestamp) {
+            return new Problem(ErrorCode.OUT_OF_RANGE, field + " " + f.timestamp + " is outside [" + limits.minTimestamp
+                    + ", " + limits.maxTimestamp + "] (seconds since the epoch)");
+        }
+        return null;
+    }
+
+    private static RatingRequest request(InstanceFields f, SourcePosition src, int index, String defaultId, List<String> extras) {
+        RatingRequest r = new RatingRequest();
+        r.requestId = f.requestId != null ? f.requestId : defaultId;
+        r.userId = f.userId;
+        r.movieTitle = f.title;
+        r.timestamp = f.timestamp;
+        r.source = src;
+        r.instanceIndex = index;
+        r.extraFields = extras.isEmpty() ? RatingRequest.NO_FIELDS : extras.toArray(new String[0]);
+        return r;
+    }
+
+    private ParseResult whole(ErrorCode code, String message, SourcePosition src, byte[] value, boolean utf8) {
+        int length = value == null ? 0 : value.length;
+        return ParseResult.of(DeadLetters.of(code, message, src, -1, value, 0, length, utf8, limits.maxDeadLetterPayloadBytes));
+    }
+
+    private ParseResult trailing(SourcePosition src, byte[] value) {
+        return whole(ErrorCode.MALFORMED_JSON, "malformed JSON: data after the end of the JSON value", src, value, true);
+    }
+
+    private static ErrorCode codeOf(StreamConstraintsException e) {
+        String m = String.valueOf(e.getOriginalMessage());
+        if (m.contains("nesting depth")) return ErrorCode.TOO_DEEP;
+        if (m.startsWith("Number")) return ErrorCode.OUT_OF_RANGE;
+        if (m.startsWith("String") || m.startsWith("Name")) return ErrorCode.FIELD_TOO_LONG;
+        return ErrorCode.TOO_LARGE;
+    }
+
+    /** Index of the first C0/C1 control character or unpaired surrogate, or -1. */
+    static int firstBadCharacter(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) return i;
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return i;
+                }
+            } else if (Character.isLowSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static List<String> merge(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a.size() + b.size());
+        all.addAll(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private static String describe(JsonToken t) {
+        switch (t) {
+            case VALUE_STRING: return "a string";
+            case VALUE_NUMBER_INT: return "a whole number";
+            case VALUE_NUMBER_FLOAT: return "a decimal number";
+            case VALUE_TRUE:
+            case VALUE_FALSE: return "a boolean";
+            case VALUE_NULL: return "null";
+            case START_OBJECT: return "an object";
+            case START_ARRAY: return "an array";
+            default: return t.toString();
+        }
+    }
+
+    private static String clip(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
+    }
+
+    private JsonFactory factory() {
+        if (factory == null) {
+            factory = JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(limits.maxDepth)
+                            .maxNumberLength(64)
+                            .maxStringLength(limits.maxPayloadBytes)
+                            .maxNameLength(Math.min(limits.maxPayloadBytes, 50_000))
+                            .build())
+                    .build();
+        }
+        return factory;
+    }
+
+    private static final class Problem {
+        final ErrorCode code;
+        final String message;
+
+        Problem(ErrorCode code, String message) {
+            this.code = code;
+            this.message = message;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.marquee.data.replay;
+
+import dev.marquee.data.config.SettingException;
+import dev.marquee.data.config.Settings;
+import dev.marquee.data.event.Rating;
+import dev.marquee.data.movielens.MovieLens100K;
+import dev.marquee.data.movielens.MovieLensDir;
+import dev.marquee.data.movielens.RatingsFile;
+import dev.marquee.data.movielens.Split;
+import dev.marquee.data.movielens.Splits;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Which ratings to replay: a MovieLens 100K directory or a ratings file, optionally one part of a split, in
+ * time order, optionally only the first N.
+ */
+public final class RatingSelection {
+    public static final String DATA = "data";
+    public static final String SPLIT = "split";
+    public static final String PART = "part";
+    public static final String SEED = "seed";
+    public static final String LIMIT = "limit";
+
+    private final Settings settings;
+
+    public RatingSelection(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** The selected rows in time order, and a description of where they came from. */
+    public Selected load() {
+        String data = settings.string(DATA, null);
+        String split = settings.string(SPLIT, "all");
+        String part = settings.string(PART, "all".equals(split) ? "all" : "test");
+        long seed = settings.longInRange(SEED, 42, Long.MIN_VALUE, Long.MAX_VALUE);
+        int limit = settings.intInRange(LIMIT, Integer.MAX_VALUE, 0, Integer.MAX_VALUE);
+
+        List<Rating> all;
+        String from;
+        MovieLens100K movieLens = null;
+        Path file = data == null ? null : Path.of(data);
+        if (file != null && Files.isRegularFile(file)) {
+            all = RatingsFile.read(file);
+            from = "ratings file " + file;
+        } else {
+            MovieLensDir dir = data == null ? MovieLensDir.resolve() : MovieLensDir.resolve(data);
+            movieLens = new MovieLens100K(dir);
+            all = "u1".equals(split) ? List.of() : movieLens.ratings();
+            from = "MovieLens 100K at " + dir.path();
+        }
+        List<Rating> rows = new ArrayList<>(pick(all, movieLens, split, part, seed));
+        rows.sort(Comparator.comparingLong(r -> r.timestamp));
+        if (rows.size() > limit) rows = new ArrayList<>(rows.subList(0, limit));
+        String what = "all".equals(split) ? from : from + " (split " + split + ", part " + part + ")";
+        return new Selected(rows, what);
+    }
+
+    private static List<Rating> pick(List<Rating> all, MovieLens100K movieLens, String split, String part, long seed) {
+        Split s;
+        switch (split) {
+            case "all": return all;
+            case "time": s = Splits.referenceTime(all); break;
+            case "random": s = Splits.random(all, 0.6, 0.2, seed); break;
+            case "u1":
+                if (movieLens == null) throw new SettingException("--split u1 needs a MovieLens 100K directory as --data");
+                s = Splits.movieLensU1(movieLens);
+                break;
+            default: throw new SettingException("--split must be all, time, u1 or random, got '" + split + "'");
+        }
+        switch (part) {
+            case "train": return s.train();
+            case "validation": return s.validation();
+            case "test": return s.test();
+            case "all":
+                List<Rating> rows = new ArrayList<>(s.train());
+                rows.addAll(s.validation());
+                rows.addAll(s.test());
+                return rows;
+            default: throw new SettingException("--part must be train, validation, test or all, got '" + part + "'");
+        }
+    }
+
+    /** Rows and where they came from. */
+    public static final class Selected {
+        public final List<Rating> rows;
+        public final String description;
+
+        Selected(List<Rating> rows, String description) {
+            this.rows = rows;
+            this.description = description;
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package dev.marquee.data.replay;
+
+import dev.marquee.data.event.Rating;
+import dev.marquee.data.json.EventCodec;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Sends ratings to Kafka as rating requests, in the order given, at a set rate or as fast as possible, each
+ * optionally followed by its true rating on the ratings topic. Records are keyed by user id, so one user's
+ * requests and ratings stay in order on one partition.
+ */
+public final class ReplayProducer {
+    private final ReplayOptions options;
+    private final Consumer<String> progress;
+    private final RequestEncoder encoder = new RequestEncoder();
+    private final EventCodec<Rating> ratingCodec = EventCodec.of(Rating.class);
+
+    /** @param progress receives a progress line every {@code progress-seconds} and none when null */
+    public ReplayProducer(ReplayOptions options, Consumer<String> progress) {
+        this.options = options;
+        this.progress = progress == null ? line -> { } : progress;
+    }
+
+    public ReplaySummary replay(List<Rating> rows) {
+        AtomicLong errors = new AtomicLong();
+        AtomicReference<String> firstError = new AtomicReference<>();
+        long start = System.nanoTime();
+        long nextProgress = start + (long) (options.progressSeconds * 1e9);
+        long records = 0;
+        long ratings = 0;
+        Pacer pacer = new Pacer(options.rate / options.envelopeSize);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties())) {
+            org.apache.kafka.clients.producer.Callback onDone = (meta, e) -> {
+                if (e != null) {
+                    errors.incrementAndGet();
+                    firstError.compareAndSet(null, e.toString());
+                }
+            };
+            int n = options.envelopeSize;
+            for (int from = 0; from < rows.size(); from += n) {
+                if (errors.get() > 0) break; // the broker refused or is gone: stop and say so rather than time out per record
+                pacer.awaitSlot(records);
+                List<Rating> chunk = rows.subList(from, Math.min(rows.size(), from + n));
+                byte[] key = chunk.get(0).userId.getBytes(StandardCharsets.UTF_8);
+                producer.send(new ProducerRecord<>(options.topic, key, encode(from, chunk)), onDone);
+                records++;
+                if (options.withRatings) {
+                    for (Rating r : chunk) {
+                        producer.send(new ProducerRecord<>(options.ratingsTopic,
+                                r.userId.getBytes(StandardCharsets.UTF_8), ratingCodec.encode(r)), onDone);
+                        ratings++;
+                    }
+                }
+                long now = System.nanoTime();
+                if (now >= nextProgress) {
+                    long sent = Math.min(rows.size(), from + n);
+                    progress.accept(String.format(Locale.ROOT, "replay: %,d/%,d requests (%d%%), %,.0f/s, %,d errors",
+                            sent, rows.size(), sent * 100 / Math.max(1, rows.size()), sent / ((now - start) / 1e9), errors.get()));
+                    nextProgress = now + (long) (options.progressSeconds * 1e9);
+                }
+            }
+            producer.flush();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new ReplaySummary(rows.size(), records, ratings, errors.get(), seconds, firstError.get());
+    }
+
+    private byte[] encode(int firstIndex, List<Rating> chunk) {
+        if (options.envelopeSize == 1) return encoder.single(options.requestIdPrefix + firstIndex, chunk.get(0));
+        List<String> ids = new ArrayList<>(chunk.size());
+        for (int i = 0; i < chunk.size(); i++) ids.add(options.requestIdPrefix + (firstIndex + i));
+        return encoder.envelope(ids, chunk);
+    }
+
+    private Properties producerProperties() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrap);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, "131072");
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "marquee-replay");
+        p.putAll(options.producerProperties);
+        return p;
+    }
+}

@@ -1,0 +1,36 @@
+package dev.marquee.data.replay;
+
+import java.util.Locale;
+
+/** What a replay did. */
+public final class ReplaySummary {
+    public final long requests;
+    public final long records;
+    public final long ratings;
+    public final long errors;
+    public final double seconds;
+    public final String firstError;
+
+    ReplaySummary(long requests, long records, long ratings, long errors, double seconds, String firstError) {
+        this.requests = requests;
+        this.records = records;
+        this.ratings = ratings;
+        this.errors = errors;
+        this.seconds = seconds;
+        this.firstError = firstError;
+    }
+
+    public double requestsPerSecond() {
+        return seconds > 0 ? requests / seconds : requests;
+    }
+
+    /** One human line, e.g. {@code sent 1,000 requests in 0.4 s (2,500/s), 0 errors}. */
+    public String describe() {
+        String s = String.format(Locale.ROOT, "sent %,d requests", requests);
+        if (records != requests) s += String.format(Locale.ROOT, " in %,d records", records);
+        if (ratings > 0) s += String.format(Locale.ROOT, " and %,d ratings", ratings);
+        s += String.format(Locale.ROOT, " in %.1f s (%,.0f requests/s), %,d errors", seconds, requestsPerSecond(), errors);
+        if (firstError != null) s += "; first error: " + firstError;
+        return s;
+    }
+}

@@ -1,0 +1,184 @@
+package dev.marquee.data.title;
+
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The one canonical form of a movie title, used everywhere a title from outside (a request, a ratings
+ * file) is matched against a catalog. Two spellings that differ only trivially get the same key; see
+ * {@link TitleCatalog} for how keys are used, and {@code docs/TITLES.md} for the rules with examples.
+ *
+ * <p>The rules, applied in this order:
+ * <ol>
+ *   <li>Apostrophe look-alikes (’ ‘ ʼ ′ ` ´ ＇) become {@code '}.
+ *   <li>Unicode NFKD, then combining marks are removed: "Misérables" → "Miserables", full-width and
+ *       ligature forms become plain letters. Letters that do not decompose are spelled out:
+ *       ß→ss, æ→ae, œ→oe, ø→o, ł→l, đ/ð→d, þ→th, ı→i.
+ *   <li>The title is cut into its plain text and its top-level parenthesised groups, e.g.
+ *       "Contempt (Mépris, Le) (1963)" → "Contempt", "(Mépris, Le)", "(1963)". The groups stay in the key
+ *       as groups, so the year "(1997)" is part of the key and different years stay different.
+ *   <li>In every piece, a trailing article after a comma moves to the front: "Devil's Advocate, The" →
+ *       "The Devil's Advocate", "Enfer, L'" → "L'Enfer". Articles: English the, a, an; French le, la,
+ *       les, l', un, une; Italian il, lo, gli, i, uno, una; Spanish el, los, las; German der, die, das,
+ *       den, ein, eine; Portuguese o, os; Dutch de, het, een; Scandinavian det, en. Only these words move,
+ *       so "Paris, Texas" stays as it is. The leading form is the canonical one, so "The X" needs no rule.
+ *   <li>Lower case (root locale); "&amp;" becomes "and"; apostrophes and periods are deleted
+ *       ("Devil's" → "devils", "L.A." → "la"); every other character that is not a letter or digit
+ *       becomes a space; runs of spaces become one; empty pieces are dropped.
+ * </ol>
+ * The key is the pieces joined by single spaces, groups in parentheses:
+ * "Devil's Advocate, The (1997)" → {@code the devils advocate (1997)}.
+ *
+ * <p>Not equated: an article against no article ("The Fan" ≠ "Fan"), digits against numerals
+ * ("3" ≠ "III"), a title with its year against one without, and an alternative title against the main
+ * one.
+ */
+public final class TitleCanonicalizer {
+    private static final Set<String> ARTICLES = Set.of(
+            "the", "a", "an",
+            "le", "la", "les", "l'", "un", "une",
+            "il", "lo", "gli", "i", "uno", "una",
+            "el", "los", "las",
+            "der", "die", "das", "den", "ein", "eine",
+            "o", "os",
+            "de", "het", "een",
+            "det", "en");
+
+    // "<rest>, <word>" at the end of a piece; <word> is checked against ARTICLES.
+    private static final Pattern TRAILING_WORD = Pattern.compile("^(.*\\S)\\s*,\\s*([\\p{L}]+'?)$");
+    private static final Pattern MARKS = Pattern.compile("\\p{M}+");
+
+    private TitleCanonicalizer() {}
+
+    /** The canonical key of a title; equal keys mean "the same title, spelt differently". */
+    public static String canonicalKey(String title) {
+        String text = MARKS.matcher(Normalizer.normalize(unifyApostrophes(title), Normalizer.Form.NFKD))
+                .replaceAll("");
+        StringBuilder key = new StringBuilder(text.length());
+        for (Piece piece : pieces(text)) {
+            String normal = normalize(moveTrailingArticle(piece.text));
+            if (normal.isEmpty()) {
+                continue;
+            }
+            if (key.length() > 0) {
+                key.append(' ');
+            }
+            key.append(piece.group ? "(" + normal + ")" : normal);
+        }
+        return key.toString();
+    }
+
+    private static String unifyApostrophes(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '\u2019', '\u2018', '\u02BC', '\u2032', '`', '\u00B4', '\uFF07', '\u201B' -> b.append('\'');
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    private record Piece(String text, boolean group) {}
+
+    /** Plain text between groups, and each top-level "(...)" group; an unclosed group runs to the end. */
+    private static List<Piece> pieces(String s) {
+        List<Piece> out = new ArrayList<>(4);
+        StringBuilder current = new StringBuilder();
+        int depth = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '(') {
+                if (depth == 0) {
+                    out.add(new Piece(current.toString(), false));
+                    current.setLength(0);
+                } else {
+                    current.append(' ');
+                }
+                depth++;
+            } else if (c == ')' && depth > 0) {
+                depth--;
+                if (depth == 0) {
+                    out.add(new Piece(current.toString(), true));
+                    current.setLength(0);
+                } else {
+                    current.append(' ');
+                }
+            } else {
+                current.append(c);
+            }
+        }
+        out.add(new Piece(current.toString(), depth > 0));
+        return out;
+    }
+
+    private static String moveTrailingArticle(String piece) {
+        String trimmed = piece.strip();
+        Matcher m = TRAILING_WORD.matcher(trimmed);
+        if (!m.matches()) {
+            return trimmed;
+        }
+        String word = m.group(2);
+        if (!ARTICLES.contains(word.toLowerCase(Locale.ROOT))) {
+            return trimmed;
+        }
+        return word.endsWith("'") ? word + m.group(1) : word + " " + m.group(1);
+    }
+
+    private static String normalize(String s) {
+        String lower = s.toLowerCase(Locale.ROOT);
+        StringBuilder b = new StringBuilder(lower.length());
+        boolean space = true; // suppresses leading and repeated spaces
+        for (int i = 0; i < lower.length(); i++) {
+            char c = lower.charAt(i);
+            String replacement = spelledOut(c);
+            if (replacement != null) {
+                b.append(replacement);
+                space = false;
+            } else if (c == '\'' || c == '.') {
+                // deleted: "devil's" == "devils", "l.a." == "la"
+            } else if (c == '&') {
+                if (!space) {
+                    b.append(' ');
+                }
+                b.append("and ");
+                space = true;
+            } else if (Character.isLetterOrDigit(c)) {
+                b.append(c);
+                space = false;
+            } else if (Character.isSurrogate(c) && i + 1 < lower.length()
+                    && Character.isLetterOrDigit(lower.codePointAt(i))) {
+                b.append(c).append(lower.charAt(++i));
+                space = false;
+            } else if (!space) {
+                b.append(' ');
+                space = true;
+            }
+        }
+        int end = b.length();
+        while (end > 0 && b.charAt(end - 1) == ' ') {
+            end--;
+        }
+        return b.substring(0, end);
+    }
+
+    private static String spelledOut(char c) {
+        return switch (c) {
+            case 'ß' -> "ss";
+            case 'æ' -> "ae";
+            case 'œ' -> "oe";
+            case 'ø' -> "o";
+            case 'ł' -> "l";
+            case 'đ', 'ð' -> "d";
+            case 'þ' -> "th";
+            case 'ı' -> "i";
+            default -> null;
+        };
+    }
+}

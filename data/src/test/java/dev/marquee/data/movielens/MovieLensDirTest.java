@@ -1,0 +1,89 @@
+package dev.marquee.data.movielens;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MovieLensDirTest {
+    @TempDir
+    Path tmp;
+
+    private Path datasetAt(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        for (String f : MovieLensDir.CORE_FILES) {
+            Files.writeString(dir.resolve(f), "");
+        }
+        return dir;
+    }
+
+    @Test
+    void explicitPathWinsOverEnvironment() throws IOException {
+        Path given = datasetAt(tmp.resolve("given"));
+        datasetAt(tmp.resolve("env"));
+        MovieLensDir dir = MovieLensDir.resolve(given.toString(), Map.of(MovieLensDir.ENV, tmp.resolve("env").toString()), tmp);
+        assertThat(dir.path()).isEqualTo(given);
+    }
+
+    @Test
+    void environmentWinsOverDefault() throws IOException {
+        Path env = datasetAt(tmp.resolve("env"));
+        datasetAt(tmp.resolve("repo/../shared/data/ml-100k"));
+        assertThat(MovieLensDir.resolve(null, Map.of(MovieLensDir.ENV, env.toString()), tmp.resolve("repo")).path())
+                .isEqualTo(env);
+    }
+
+    @Test
+    void defaultIsSharedDataBesideTheRepository() throws IOException {
+        Files.createDirectories(tmp.resolve("repo"));
+        Path expected = datasetAt(tmp.resolve("shared/data/ml-100k"));
+        assertThat(MovieLensDir.resolve(" ", Map.of(), tmp.resolve("repo")).path()).isEqualTo(expected);
+    }
+
+    @Test
+    void relativePathsResolveAgainstTheWorkingDirectory() throws IOException {
+        Path expected = datasetAt(tmp.resolve("data/ml"));
+        assertThat(MovieLensDir.resolve("data/ml", Map.of(), tmp).path()).isEqualTo(expected);
+    }
+
+    @Test
+    void missingDirectorySaysWhereItLookedAndHowToGetTheData() {
+        Path missing = tmp.resolve("nowhere");
+        assertThatThrownBy(() -> MovieLensDir.resolve(null, Map.of(MovieLensDir.ENV, missing.toString()), tmp))
+                .isInstanceOf(MovieLensNotFoundException.class)
+                .hasMessageContaining(missing.toString())
+                .hasMessageContaining("from MOVIELENS_DIR")
+                .hasMessageContaining("not a directory")
+                .hasMessageContaining("scripts/fetch-movielens");
+    }
+
+    @Test
+    void missingFilesAreListed() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("partial"));
+        Files.writeString(dir.resolve("u.item"), "");
+        assertThatThrownBy(() -> MovieLensDir.at(dir))
+                .isInstanceOf(MovieLensNotFoundException.class)
+                .hasMessageContaining("missing u.data, u.user")
+                .hasMessageContaining("scripts/fetch-movielens");
+    }
+
+    @Test
+    void defaultSaysThatTheVariableWasNotSet() {
+        assertThatThrownBy(() -> MovieLensDir.resolve(null, Map.of(), tmp))
+                .hasMessageContaining("default ../shared/data/ml-100k, MOVIELENS_DIR not set");
+    }
+
+    @Test
+    void requireNamesAMissingOptionalFile() throws IOException {
+        MovieLensDir dir = MovieLensDir.at(datasetAt(tmp.resolve("d")));
+        assertThat(dir.require("u.data")).isEqualTo(dir.path().resolve("u.data"));
+        assertThatThrownBy(() -> dir.require("u1.base"))
+                .isInstanceOf(MovieLensNotFoundException.class)
+                .hasMessageContaining("has no u1.base");
+    }
+}

@@ -1,0 +1,166 @@
+package dev.marquee.data.parse;
+
+import static dev.marquee.data.parse.BadInputCatalog.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.marquee.data.config.SettingException;
+import dev.marquee.data.config.Settings;
+import dev.marquee.data.event.DeadLetter;
+import dev.marquee.data.event.ErrorCode;
+import dev.marquee.data.event.RatingRequest;
+import dev.marquee.data.event.SourcePosition;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RequestParserTest {
+    private static final SourcePosition SOURCE = new SourcePosition("rating-requests", 0, 7, 1_000L);
+    private final RequestParser parser = new RequestParser();
+
+    @Test
+    void aSingleInstanceBecomesOneRequestWithTheDefaultId() {
+        ParseResult r = parser.parse(utf8("{\"user_id\":\"587\",\"movie_title\":\"Devil's Advocate, The (1997)\",\"timestamp\":892870992}"), SOURCE);
+
+        assertThat(r.deadLetters()).isEmpty();
+        RatingRequest q = r.requests().get(0);
+        assertThat(q.requestId).isEqualTo("rating-requests-0-7");
+        assertThat(q.userId).isEqualTo("587");
+        assertThat(q.movieTitle).isEqualTo("Devil's Advocate, The (1997)");
+        assertThat(q.timestamp).isEqualTo(892870992L);
+        assertThat(q.instanceIndex).isEqualTo(-1);
+        assertThat(q.source).isEqualTo(SOURCE);
+        assertThat(q.extraFields).isEmpty();
+    }
+
+    @Test
+    void aGivenRequestIdIsKeptAndUnicodeTitlesSurvive() {
+        RatingRequest q = parser.parse(utf8("{\"request_id\":\"r-1\",\"user_id\":\"1\",\"movie_title\":\"Misérables, Les (1995)\",\"timestamp\":1}"), SOURCE)
+                .requests().get(0);
+        assertThat(q.requestId).isEqualTo("r-1");
+        assertThat(q.movieTitle).isEqualTo("Misérables, Les (1995)");
+    }
+
+    @Test
+    void escapedUnicodeAndSurrogatePairsAreAccepted() {
+        RatingRequest q = parser.parse(utf8("{\"user_id\":\"1\",\"movie_title\":\"Mis\\u00e9rables \\ud83c\\udfac (1995)\",\"timestamp\":1}"), SOURCE)
+                .requests().get(0);
+        assertThat(q.movieTitle).isEqualTo("Misérables \uD83C\uDFAC (1995)");
+    }
+
+    @Test
+    void aUtf8ByteOrderMarkIsAccepted() {
+        byte[] json = utf8("{\"user_id\":\"1\",\"movie_title\":\"Heat (1995)\",\"timestamp\":1}");
+        byte[] withBom = new byte[json.length + 3];
+        withBom[0] = (byte) 0xEF;
+        withBom[1] = (byte) 0xBB;
+        withBom[2] = (byte) 0xBF;
+        System.arraycopy(json, 0, withBom, 3, json.length);
+        assertThat(parser.parse(withBom, SOURCE).requests()).hasSize(1);
+    }
+
+    @Test
+    void unknownFieldsAreAllowedAndRecordedForSchemaDrift() {
+        RatingRequest q = parser.parse(utf8("{\"user_id\":\"1\",\"movie_title\":\"Heat (1995)\",\"timestamp\":1,\"genre\":\"x\",\"nested\":{\"a\":[1,2]}}"), SOURCE)
+                .requests().get(0);
+        assertThat(q.extraFields).containsExactly("genre", "nested");
+    }
+
+    @Test
+    void recordedExtraFieldsAreBounded() {
+        StringBuilder sb = new StringBuilder("{\"user_id\":\"1\",\"movie_title\":\"Heat (1995)\",\"timestamp\":1");
+        for (int i = 0; i < 1000; i++) sb.append(",\"f").append(i).append("\":0");
+        RatingRequest q = parser.parse(utf8(sb.append('}').toString()), SOURCE).requests().get(0);
+        assertThat(q.extraFields).hasSize(parser.limits().maxExtraFields);
+    }
+
+    @Test
+    void anEnvelopeGivesOneRequestPerInstanceInOrder() {
+        String json = "{\"signature_name\":\"serving_default\",\"instances\":["
+                + "{\"user_id\":\"1\",\"movie_title\":\"A (1990)\",\"timestamp\":10},"
+                + "{\"user_id\":\"2\",\"movie_title\":\"B (1991)\",\"timestamp\":20,\"request_id\":\"mine\"},"
+                + "{\"user_id\":\"3\",\"movie_title\":\"C (1992)\",\"timestamp\":30}]}";
+        ParseResult r = parser.parse(utf8(json), SOURCE);
+
+        assertThat(r.deadLetters()).isEmpty();
+        assertThat(r.requests()).extracting(q -> q.requestId)
+                .containsExactly("rating-requests-0-7#0", "mine", "rating-requests-0-7#2");
+        assertThat(r.requests()).extracting(q -> q.instanceIndex).containsExactly(0, 1, 2);
+        assertThat(r.requests()).extracting(q -> q.userId).containsExactly("1", "2", "3");
+    }
+
+    @Test
+    void anEnvelopeWithoutSignatureNameIsAccepted() {
+        ParseResult r = parser.parse(utf8("{\"instances\":[{\"user_id\":\"1\",\"movie_title\":\"A (1990)\",\"timestamp\":10}]}"), SOURCE);
+        assertThat(r.requests()).hasSize(1);
+    }
+
+    @Test
+    void badInstancesInASoundEnvelopeBecomeDeadLettersCarryingTheirOwnBytes() {
+        String good = "{\"user_id\":\"1\",\"movie_title\":\"A (1990)\",\"timestamp\":10}";
+        String badType = "{\"user_id\":1, \"movie_title\":\"B (1991)\",\"timestamp\":20}";
+        String json = "{\"instances\":[" + good + ", " + badType + " ,42,[1,[2]],\"s\",null," + good + "]}";
+        ParseResult r = parser.parse(utf8(json), SOURCE);
+
+        assertThat(r.outcomes()).isEqualTo(7);
+        assertThat(r.requests()).extracting(q -> q.instanceIndex).containsExactly(0, 6);
+        assertThat(r.deadLetters()).extracting(d -> d.instanceIndex).containsExactly(1, 2, 3, 4, 5);
+        assertThat(r.deadLetters()).extracting(d -> d.errorCode).containsExactly(
+                ErrorCode.WRONG_TYPE, ErrorCode.NOT_AN_OBJECT, ErrorCode.NOT_AN_OBJECT, ErrorCode.NOT_AN_OBJECT, ErrorCode.NOT_AN_OBJECT);
+        assertThat(r.deadLetters()).extracting(d -> d.payload).containsExactly(badType, "42", "[1,[2]]", "\"s\"", "null");
+        assertThat(r.deadLetters()).allSatisfy(d -> assertThat(d.payloadLength).isEqualTo(d.payload.getBytes(StandardCharsets.UTF_8).length));
+    }
+
+    @Test
+    void envelopeLevelExtrasAreRecordedOnEveryInstance() {
+        String json = "{\"instances\":[{\"user_id\":\"1\",\"movie_title\":\"A (1990)\",\"timestamp\":10}],\"user_id\":\"9\",\"trace\":1}";
+        RatingRequest q = parser.parse(utf8(json), SOURCE).requests().get(0);
+        assertThat(q.extraFields).containsExactly("envelope.user_id", "envelope.trace");
+    }
+
+    @Test
+    void anEnvelopeAtTheInstanceLimitIsAcceptedAndOneMoreIsRefused() {
+        ParserLimits limits = ParserLimits.from(new Settings(Map.of(ParserLimits.MAX_INSTANCES, "3")));
+        RequestParser p = new RequestParser(limits);
+        String one = "{\"user_id\":\"1\",\"movie_title\":\"A (1990)\",\"timestamp\":10}";
+        assertThat(p.parse(utf8("{\"instances\":[" + one + "," + one + "," + one + "]}"), SOURCE).requests()).hasSize(3);
+        ParseResult tooMany = p.parse(utf8("{\"instances\":[" + one + "," + one + "," + one + "," + one + "]}"), SOURCE);
+        assertThat(tooMany.deadLetters()).singleElement().extracting(d -> d.errorCode).isEqualTo(ErrorCode.TOO_MANY_INSTANCES);
+    }
+
+    @Test
+    void timestampBoundsAreInclusiveSettings() {
+        ParserLimits limits = ParserLimits.from(new Settings(Map.of(ParserLimits.MIN_TIMESTAMP, "100", ParserLimits.MAX_TIMESTAMP, "200")));
+        RequestParser p = new RequestParser(limits);
+        assertThat(p.parse(utf8("{\"user_id\":\"1\",\"movie_title\":\"A\",\"timestamp\":100}"), SOURCE).requests()).hasSize(1);
+        assertThat(p.parse(utf8("{\"user_id\":\"1\",\"movie_title\":\"A\",\"timestamp\":200}"), SOURCE).requests()).hasSize(1);
+        assertThat(p.parse(utf8("{\"user_id\":\"1\",\"movie_title\":\"A\",\"timestamp\":99}"), SOURCE).deadLetters().get(0).errorCode)
+                .isEqualTo(ErrorCode.OUT_OF_RANGE);
+        assertThat(p.parse(utf8("{\"user_id\":\"1\",\"movie_title\":\"A\",\"timestamp\":201}"), SOURCE).deadLetters().get(0).errorCode)
+                .isEqualTo(ErrorCode.OUT_OF_RANGE);
+    }
+
+    @Test
+    void aNullSourceDoesNotThrow() {
+        ParseResult r = parser.parse(utf8("{\"user_id\":\"1\",\"movie_title\":\"A\",\"timestamp\":1}"), null);
+        assertThat(r.requests()).hasSize(1);
+    }
+
+    @Test
+    void badLimitSettingsFailWithAClearMessage() {
+        assertThatThrownBy(() -> ParserLimits.from(new Settings(Map.of(ParserLimits.MAX_INSTANCES, "lots"))))
+                .isInstanceOf(SettingException.class)
+                .hasMessage("parser.max-instances must be a whole number between 1 and 1000000, got 'lots'");
+        assertThatThrownBy(() -> ParserLimits.from(new Settings(Map.of(ParserLimits.MIN_TIMESTAMP, "10", ParserLimits.MAX_TIMESTAMP, "5"))))
+                .isInstanceOf(SettingException.class)
+                .hasMessageContaining("parser.min-timestamp");
+    }
+
+    @Test
+    void aDeadLetterOfAWholeRecordHasNoInstanceIndex() {
+        DeadLetter d = parser.parse(utf8("{"), SOURCE).deadLetters().get(0);
+        assertThat(d.instanceIndex).isEqualTo(-1);
+        assertThat(d.payload).isEqualTo("{");
+        assertThat(d.payloadEncoding).isEqualTo(DeadLetter.UTF8);
+    }
+}

@@ -1,0 +1,276 @@
+package dev.marquee.infra;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * The topics marquee uses: their default names, and the names and partition counts in effect.
+ *
+ * <p>Settings (each optional; {@code <default-name>} is one of the constants below):
+ * <ul>
+ *   <li>{@code topic.<default-name>.name} — the topic's name, e.g. {@code topic.rating-requests.name=requests-v2}</li>
+ *   <li>{@code topic.<default-name>.partitions} — its partition count, 1 to {@value #MAX_PARTITIONS}</li>
+ * </ul>
+ * Instances are immutable; the {@code with*} methods return modified copies.
+ */
+public final class Topics {
+
+    public static final String RATING_REQUESTS = "rating-requests";
+    public static final String PREDICTIONS = "predictions";
+    public static final String RATING_REQUESTS_DLQ = "rating-requests-dlq";
+    public static final String DRIFT_METRICS = "drift-metrics";
+    public static final String MODEL_UPDATES = "model-updates";
+    public static final String RATINGS = "ratings";
+    public static final String RETRAIN_REQUESTS = "retrain-requests";
+
+    public static final int MAX_PARTITIONS = 10_000;
+    static final String KEY_PREFIX = "topic.";
+
+    // Kafka's own rule for legal topic names.
+    private static final Pattern LEGAL_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
+    /** What a topic is for. Data topics carry per-event traffic; the others carry rare control messages. */
+    public enum Role {
+        RATING_REQUESTS(Topics.RATING_REQUESTS, true),
+        PREDICTIONS(Topics.PREDICTIONS, true),
+        RATING_REQUESTS_DLQ(Topics.RATING_REQUESTS_DLQ, true),
+        DRIFT_METRICS(Topics.DRIFT_METRICS, false),
+        MODEL_UPDATES(Topics.MODEL_UPDATES, false),
+        RATINGS(Topics.RATINGS, true),
+        RETRAIN_REQUESTS(Topics.RETRAIN_REQUESTS, false);
+
+        private final String defaultName;
+        private final boolean dataTopic;
+
+        Role(String defaultName, boolean dataTopic) {
+            this.defaultName = defaultName;
+            this.dataTopic = dataTopic;
+        }
+
+        public String defaultName() {
+            return defaultName;
+        }
+
+        public boolean isDataTopic() {
+            return dataTopic;
+        }
+
+        public int defaultPartitions() {
+            return dataTopic ? 2 : 1;
+        }
+
+        public String nameKey() {
+            return KEY_PREFIX + defaultName + ".name";
+        }
+
+        public String partitionsKey() {
+            return KEY_PREFIX + defaultName + ".partitions";
+        }
+    }
+
+    private final Map<Role, String> names;
+    private final Map<Role, Integer> partitions;
+
+    private Topics(Map<Role, String> names, Map<Role, Integer> partitions) {
+        this.names = Collections.unmodifiableMap(new EnumMap<>(names));
+        this.partitions = Collections.unmodifiableMap(new EnumMap<>(partitions));
+        requireDistinctNames();
+    }
+
+    public static Topics defaults() {
+        Map<Role, String> names = new EnumMap<>(Role.class);
+        Map<Role, Integer> partitions = new EnumMap<>(Role.class);
+        for (Role role : Role.values()) {
+            names.put(role, role.defaultName());
+            partitions.put(role, role.defaultPartitions());
+        }
+        return new Topics(names, partitions);
+    }
+
+    /**
+     * Reads the {@code topic.*} settings; other keys are ignored, unknown {@code topic.*} keys are rejected.
+     *
+     * @throws IllegalArgumentException naming the offending key when a value is invalid
+     */
+    public static Topics fromSettings(Map<String, String> settings) {
+        Map<String, Role> rolesByNameKey = new HashMap<>();
+        Map<String, Role> rolesByPartitionsKey = new HashMap<>();
+        for (Role role : Role.values()) {
+            rolesByNameKey.put(role.nameKey(), role);
+            rolesByPartitionsKey.put(role.partitionsKey(), role);
+        }
+        Topics topics = defaults();
+        for (Map.Entry<String, String> setting : settings.entrySet()) {
+            String key = setting.getKey();
+            if (rolesByNameKey.containsKey(key)) {
+                topics = topics.withName(rolesByNameKey.get(key), setting.getValue());
+            } else if (rolesByPartitionsKey.containsKey(key)) {
+                topics = topics.withPartitions(rolesByPartitionsKey.get(key), parsePartitions(key, setting.getValue()));
+            } else if (key.startsWith(KEY_PREFIX)) {
+                throw new IllegalArgumentException("Unknown setting " + key + "; topic settings are "
+                        + "topic.<name>.name and topic.<name>.partitions with <name> one of " + defaultNames());
+            }
+        }
+        return topics;
+    }
+
+    public Topics withName(Role role, String name) {
+        Map<Role, String> copy = new EnumMap<>(names);
+        copy.put(role, checkName(role.nameKey(), name));
+        return new Topics(copy, partitions);
+    }
+
+    public Topics withPartitions(Role role, int count) {
+        Map<Role, Integer> copy = new EnumMap<>(partitions);
+        copy.put(role, checkPartitions(role.partitionsKey(), count));
+        return new Topics(names, copy);
+    }
+
+    /** Sets the partition count of every data topic (see {@link Role#isDataTopic()}); control topics keep theirs. */
+    public Topics withDataPartitions(int count) {
+        Map<Role, Integer> copy = new EnumMap<>(partitions);
+        for (Role role : Role.values()) {
+            if (role.isDataTopic()) {
+                copy.put(role, checkPartitions(role.partitionsKey(), count));
+            }
+        }
+        return new Topics(names, copy);
+    }
+
+    public String name(Role role) {
+        return names.get(role);
+    }
+
+    public int partitions(Role role) {
+        return partitions.get(role);
+    }
+
+    /** The topic names in effect, in {@link Role} order. */
+    public List<String> names() {
+        return List.copyOf(names.values());
+    }
+
+    /** Replication factor is left to the broker's {@code default.replication.factor}. */
+    public List<NewTopic> newTopics() {
+        List<NewTopic> result = new ArrayList<>();
+        for (Role role : Role.values()) {
+            result.add(new NewTopic(names.get(role), Optional.of(partitions.get(role)), Optional.empty()));
+        }
+        return result;
+    }
+
+    /**
+     * Creates every topic that does not exist yet. Existing topics are left as they are, whatever their partition count.
+     *
+     * @return the names of the topics this call created
+     * @throws KafkaException when a topic could not be created within the timeout
+     */
+    public List<String> createAll(Admin admin, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, KafkaFuture<Void>> results = admin.createTopics(newTopics()).values();
+        List<String> created = new ArrayList<>();
+        for (Map.Entry<String, KafkaFuture<Void>> result : results.entrySet()) {
+            String topic = result.getKey();
+            try {
+                result.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                created.add(topic);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new KafkaException("Could not create topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+                }
+            } catch (TimeoutException e) {
+                throw new KafkaException("Could not create topic " + topic + " within " + timeout.toMillis() + " ms", e);
+            } catch (InterruptedException e) {
+                throw new InterruptException(e);
+            }
+        }
+        return created;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder();
+        for (Role role : Role.values()) {
+            if (text.length() > 0) {
+                text.append(", ");
+            }
+            text.append(names.get(role)).append(" (").append(partitions.get(role)).append(')');
+        }
+        return text.toString();
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Topics that && names.equals(that.names) && partitions.equals(that.partitions);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * names.hashCode() + partitions.hashCode();
+    }
+
+    private void requireDistinctNames() {
+        Map<String, Role> seen = new HashMap<>();
+        for (Role role : Role.values()) {
+            Role previous = seen.put(names.get(role), role);
+            if (previous != null) {
+                throw new IllegalArgumentException(previous.nameKey() + " and " + role.nameKey()
+                        + " must differ, both are '" + names.get(role) + "'");
+            }
+        }
+    }
+
+    private static String checkName(String key, String name) {
+        if (name == null || !LEGAL_NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
+            throw new IllegalArgumentException(key + " must be 1 to 249 characters from [a-zA-Z0-9._-] "
+                    + "(and not '.' or '..'), got '" + name + "'");
+        }
+        return name;
+    }
+
+    private static int parsePartitions(String key, String value) {
+        int count;
+        try {
+            count = Integer.parseInt(value == null ? "" : value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(partitionsRule(key) + ", got '" + value + "'");
+        }
+        return checkPartitions(key, count);
+    }
+
+    private static int checkPartitions(String key, int count) {
+        if (count < 1 || count > MAX_PARTITIONS) {
+            throw new IllegalArgumentException(partitionsRule(key) + ", got " + count);
+        }
+        return count;
+    }
+
+    private static String partitionsRule(String key) {
+        return key + " must be an integer from 1 to " + MAX_PARTITIONS;
+    }
+
+    private static List<String> defaultNames() {
+        List<String> result = new ArrayList<>();
+        for (Role role : Role.values()) {
+            result.add(role.defaultName());
+        }
+        return result;
+    }
+}
