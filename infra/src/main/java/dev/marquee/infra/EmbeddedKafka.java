@@ -90,12 +90,19 @@ public final class EmbeddedKafka implements AutoCloseable {
     public void close() {
         try {
             cluster.close();
-            LOG.info("Kafka broker at {} stopped", bootstrapServers());
+            LOG.debug("Kafka broker at {} stopped", bootstrapServers());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while stopping the Kafka broker at " + bootstrapServers(), e);
         } catch (Exception e) {
             throw new IllegalStateException("The Kafka broker at " + bootstrapServers() + " did not stop cleanly", e);
+        }
+    }
+
+    /** The requested port is taken by another process. */
+    public static final class PortInUseException extends IllegalStateException {
+        private PortInUseException(int port, Throwable cause) {
+            super("Port " + port + " on " + HOST + " is already in use", cause);
         }
     }
 
@@ -134,7 +141,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         /**
          * Starts the broker and waits until it accepts clients.
          *
-         * @throws IllegalStateException when the port is taken, the data directory is unusable, or the broker fails
+         * @throws PortInUseException   when the chosen port is taken
+         * @throws IllegalStateException when the data directory is unusable or the broker fails to start
          */
         public EmbeddedKafka start() {
             long startNanos = System.nanoTime();
@@ -157,7 +165,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             int boundPort = broker(cluster).boundPort(ListenerName.normalised(LISTENER));
             Duration startupTime = Duration.ofNanos(System.nanoTime() - startNanos);
-            LOG.info("Kafka broker up at {}:{} in {} ms (KRaft, in-JVM, data in {})",
+            LOG.debug("Kafka broker up at {}:{} in {} ms (KRaft, in-JVM, data in {})",
                     HOST, boundPort, startupTime.toMillis(), dir);
             return new EmbeddedKafka(cluster, dir, boundPort, startupTime);
         }
@@ -219,13 +227,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         try (ServerSocket probe = new ServerSocket()) {
             probe.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
         } catch (IOException e) {
-            throw portInUse(port, e);
+            throw new PortInUseException(port, e);
         }
     }
 
-    private static IllegalStateException portInUse(int port, Throwable cause) {
-        return new IllegalStateException("Port " + port + " on " + HOST + " is already in use", cause);
-    }
 
     private static Path createTempDir() {
         try {

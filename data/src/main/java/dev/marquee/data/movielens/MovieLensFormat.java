@@ -27,7 +27,9 @@ public final class MovieLensFormat {
     /** The files' encoding: "Misérables" is stored as the single byte 0xE9 for "é". */
     public static final Charset CHARSET = StandardCharsets.ISO_8859_1;
 
-    static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("dd-MMM-yyyy", Locale.ENGLISH);
+    // One-digit days occur ("4-Feb-1971"), so parse "d"; write "dd" as most of the file does.
+    private static final DateTimeFormatter DATE_IN = DateTimeFormatter.ofPattern("d-MMM-yyyy", Locale.ENGLISH);
+    private static final DateTimeFormatter DATE_OUT = DateTimeFormatter.ofPattern("dd-MMM-yyyy", Locale.ENGLISH);
     private static final Pattern TITLE_YEAR = Pattern.compile("\\((\\d{4})\\)");
     private static final int ITEM_COLUMNS = 5 + Genres.ALL.size();
 
@@ -79,9 +81,9 @@ public final class MovieLensFormat {
         Optional<LocalDate> date = Optional.empty();
         if (!f[2].isBlank()) {
             try {
-                date = Optional.of(LocalDate.parse(f[2].trim(), DATE));
+                date = Optional.of(LocalDate.parse(f[2].trim(), DATE_IN));
             } catch (DateTimeParseException e) {
-                throw bad(file, n, "release date " + quote(f[2]) + " is not dd-MMM-yyyy");
+                throw bad(file, n, "release date " + quote(f[2]) + " is not d-MMM-yyyy (e.g. 01-Jan-1995)");
             }
         }
         List<String> genres = new ArrayList<>(3);
@@ -127,7 +129,7 @@ public final class MovieLensFormat {
         }
         StringBuilder b = new StringBuilder(128);
         b.append(m.id()).append('|').append(m.title()).append('|')
-                .append(m.releaseDate().map(DATE::format).orElse("")).append("||").append(m.imdbUrl());
+                .append(m.releaseDate().map(DATE_OUT::format).orElse("")).append("||").append(m.imdbUrl());
         for (String genre : Genres.ALL) {
             b.append('|').append(m.genres().contains(genre) ? '1' : '0');
         }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.marquee.data.event.Rating;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -52,8 +53,9 @@ public final class RatingsFile {
     public static final String TIMESTAMP = "timestamp";
     private static final List<String> COLUMNS = List.of(USER_ID, MOVIE_TITLE, RATING, TIMESTAMP);
 
-    private static final ObjectMapper MAPPER =
-            new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectReader LINE_READER =
+            MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final JsonFactory JSON = MAPPER.getFactory();
 
     private RatingsFile() {}
@@ -261,7 +263,7 @@ public final class RatingsFile {
             }
             JsonNode node;
             try {
-                node = MAPPER.readTree(text);
+                node = LINE_READER.readTree(text);
             } catch (JsonProcessingException e) {
                 throw new DataFileException(source, n, "not valid JSON: " + e.getOriginalMessage());
             }

@@ -8,6 +8,7 @@ import dev.marquee.data.movielens.MovieLensDir;
 import dev.marquee.data.movielens.RatingsFile;
 import dev.marquee.data.movielens.Split;
 import dev.marquee.data.movielens.Splits;
+import dev.marquee.data.synth.SyntheticRatings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +25,8 @@ public final class RatingSelection {
     public static final String PART = "part";
     public static final String SEED = "seed";
     public static final String LIMIT = "limit";
+    /** {@code --data synthetic[:N]}: generated ratings instead of a dataset on disk. */
+    public static final String SYNTHETIC = "synthetic";
 
     private final Settings settings;
 
@@ -43,7 +46,10 @@ public final class RatingSelection {
         String from;
         MovieLens100K movieLens = null;
         Path file = data == null ? null : Path.of(data);
-        if (file != null && Files.isRegularFile(file)) {
+        if (data != null && data.startsWith(SYNTHETIC)) {
+            all = synthetic(data, seed);
+            from = "generated data (" + data + ", seed " + seed + ")";
+        } else if (file != null && Files.isRegularFile(file)) {
             all = RatingsFile.read(file);
             from = "ratings file " + file;
         } else {
@@ -57,6 +63,24 @@ public final class RatingSelection {
         if (rows.size() > limit) rows = new ArrayList<>(rows.subList(0, limit));
         String what = "all".equals(split) ? from : from + " (split " + split + ", part " + part + ")";
         return new Selected(rows, what);
+    }
+
+    /** {@code synthetic} or {@code synthetic:N}: about N MovieLens-like ratings (default 10,000). */
+    private static List<Rating> synthetic(String data, long seed) {
+        int n = 10_000;
+        if (data.length() > SYNTHETIC.length()) {
+            if (data.charAt(SYNTHETIC.length()) != ':') throw new SettingException("--data synthetic takes the form synthetic:N, got '" + data + "'");
+            try {
+                n = Integer.parseInt(data.substring(SYNTHETIC.length() + 1));
+            } catch (NumberFormatException e) {
+                throw new SettingException("--data synthetic:N needs a whole number N, got '" + data + "'");
+            }
+            if (n < 1) throw new SettingException("--data synthetic:N needs N >= 1, got " + n);
+        }
+        int users = Math.max(1, (int) Math.ceil(n / 20.0));
+        List<Rating> generated = new SyntheticRatings(seed).users(users).movies(Math.min(1682, Math.max(40, users * 2)))
+                .ratingsPerUser(20).generate().ratings();
+        return generated.subList(0, Math.min(n, generated.size()));
     }
 
     private static List<Rating> pick(List<Rating> all, MovieLens100K movieLens, String split, String part, long seed) {

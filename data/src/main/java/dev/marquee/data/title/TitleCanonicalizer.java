@@ -15,21 +15,22 @@ import java.util.regex.Pattern;
  *
  * <p>The rules, applied in this order:
  * <ol>
- *   <li>Apostrophe look-alikes (’ ‘ ʼ ′ ` ´ ＇) become {@code '}.
- *   <li>Unicode NFKD, then combining marks are removed: "Misérables" → "Miserables", full-width and
- *       ligature forms become plain letters. Letters that do not decompose are spelled out:
- *       ß→ss, æ→ae, œ→oe, ø→o, ł→l, đ/ð→d, þ→th, ı→i.
+ *   <li>Apostrophe look-alikes (’ ‘ ‛ ʼ ′ ` ´ ＇) become {@code '}.
+ *   <li>Unicode NFKD, then combining marks are removed, then lower case (root locale): "Misérables" →
+ *       "miserables"; full-width and ligature forms become plain letters. Letters that do not decompose
+ *       are spelled out: ß→ss, æ→ae, œ→oe, ø→o, ł→l, đ/ð→d, þ→th, ı→i.
  *   <li>The title is cut into its plain text and its top-level parenthesised groups, e.g.
  *       "Contempt (Mépris, Le) (1963)" → "Contempt", "(Mépris, Le)", "(1963)". The groups stay in the key
- *       as groups, so the year "(1997)" is part of the key and different years stay different.
+ *       as groups, so the year "(1997)" is part of the key and different years stay different. Nested
+ *       parentheses become spaces; an unclosed group runs to the end.
  *   <li>In every piece, a trailing article after a comma moves to the front: "Devil's Advocate, The" →
  *       "The Devil's Advocate", "Enfer, L'" → "L'Enfer". Articles: English the, a, an; French le, la,
  *       les, l', un, une; Italian il, lo, gli, i, uno, una; Spanish el, los, las; German der, die, das,
  *       den, ein, eine; Portuguese o, os; Dutch de, het, een; Scandinavian det, en. Only these words move,
  *       so "Paris, Texas" stays as it is. The leading form is the canonical one, so "The X" needs no rule.
- *   <li>Lower case (root locale); "&amp;" becomes "and"; apostrophes and periods are deleted
- *       ("Devil's" → "devils", "L.A." → "la"); every other character that is not a letter or digit
- *       becomes a space; runs of spaces become one; empty pieces are dropped.
+ *   <li>"&amp;" becomes "and"; apostrophes and periods are deleted ("Devil's" → "devils", "L.A." → "la");
+ *       every other character that is not a letter or digit becomes a space; runs of spaces become one;
+ *       empty pieces are dropped.
  * </ol>
  * The key is the pieces joined by single spaces, groups in parentheses:
  * "Devil's Advocate, The (1997)" → {@code the devils advocate (1997)}.
@@ -57,8 +58,7 @@ public final class TitleCanonicalizer {
 
     /** The canonical key of a title; equal keys mean "the same title, spelt differently". */
     public static String canonicalKey(String title) {
-        String text = MARKS.matcher(Normalizer.normalize(unifyApostrophes(title), Normalizer.Form.NFKD))
-                .replaceAll("");
+        String text = plainLowerCase(title);
         StringBuilder key = new StringBuilder(text.length());
         for (Piece piece : pieces(text)) {
             String normal = normalize(moveTrailingArticle(piece.text));
@@ -71,6 +71,33 @@ public final class TitleCanonicalizer {
             key.append(piece.group ? "(" + normal + ")" : normal);
         }
         return key.toString();
+    }
+
+    /**
+     * Apostrophes unified, compatibility-decomposed without marks, lower case. Decomposing can yield
+     * capitals ("Ⅷ" → "VIII") and lower-casing can yield marks ("İ" → "i̇"), so both run twice;
+     * apostrophes are unified before (for "´", which decomposes to a space) and after (for "ŉ" → "ʼn").
+     */
+    private static String plainLowerCase(String s) {
+        String text = unifyApostrophes(s);
+        if (isAscii(text)) {
+            return text.toLowerCase(Locale.ROOT);
+        }
+        text = stripMarks(Normalizer.normalize(text, Normalizer.Form.NFKD)).toLowerCase(Locale.ROOT);
+        return unifyApostrophes(stripMarks(Normalizer.normalize(text, Normalizer.Form.NFKD)));
+    }
+
+    private static String stripMarks(String s) {
+        return MARKS.matcher(s).replaceAll("");
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String unifyApostrophes(String s) {
@@ -131,8 +158,7 @@ public final class TitleCanonicalizer {
         return word.endsWith("'") ? word + m.group(1) : word + " " + m.group(1);
     }
 
-    private static String normalize(String s) {
-        String lower = s.toLowerCase(Locale.ROOT);
+    private static String normalize(String lower) {
         StringBuilder b = new StringBuilder(lower.length());
         boolean space = true; // suppresses leading and repeated spaces
         for (int i = 0; i < lower.length(); i++) {

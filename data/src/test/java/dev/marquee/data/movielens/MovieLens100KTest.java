@@ -29,7 +29,7 @@ class MovieLens100KTest {
                 "1|Misérables, Les (1995)|01-Jan-1995||http://us.imdb.com/M/title-exact?Mis%E9rables%2C%20Les%20%281995%29" + FLAGS_DRAMA,
                 "2|Chasing Amy (1997)|01-Jan-1997||http://x" + FLAGS_COMEDY_ROMANCE,
                 "3|Chasing Amy (1997)|||http://y" + FLAGS_COMEDY_ROMANCE,
-                "4|unknown||||" + FLAGS_UNKNOWN,
+                "4|unknown|||" + FLAGS_UNKNOWN,
                 "5|Two Friends (1986) |||" + FLAGS_DRAMA) + "\n");
         write("u.user", "1|24|M|technician|85711\n2|53|F|other|94043\n");
         write("u.data", "1\t1\t5\t881250949\n2\t3\t3\t891717742\n1\t2\t4\t878887116\n");

@@ -33,7 +33,8 @@ class MovieLensDirTest {
     @Test
     void environmentWinsOverDefault() throws IOException {
         Path env = datasetAt(tmp.resolve("env"));
-        datasetAt(tmp.resolve("repo/../shared/data/ml-100k"));
+        Files.createDirectories(tmp.resolve("repo"));
+        datasetAt(tmp.resolve("shared/data/ml-100k"));
         assertThat(MovieLensDir.resolve(null, Map.of(MovieLensDir.ENV, env.toString()), tmp.resolve("repo")).path())
                 .isEqualTo(env);
     }

@@ -1,0 +1,54 @@
+package dev.marquee.data.movielens;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.marquee.data.event.Rating;
+import dev.marquee.data.movielens.RatingsFile.Format;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.Size;
+
+class RatingsFileProperties {
+
+    @Property(tries = 300)
+    void csvRoundTrips(@ForAll("ratings") @Size(max = 20) List<Rating> ratings) throws IOException {
+        assertThat(roundTrip(ratings, Format.CSV)).isEqualTo(ratings);
+    }
+
+    @Property(tries = 300)
+    void jsonLinesRoundTrip(@ForAll("ratings") @Size(max = 20) List<Rating> ratings) throws IOException {
+        assertThat(roundTrip(ratings, Format.JSON_LINES)).isEqualTo(ratings);
+    }
+
+    private static List<Rating> roundTrip(List<Rating> ratings, Format format) throws IOException {
+        StringWriter out = new StringWriter();
+        RatingsFile.write(out, ratings, format);
+        List<Rating> back = new ArrayList<>();
+        RatingsFile.read(new StringReader(out.toString()), format, "memory", back::add);
+        return back;
+    }
+
+    @Provide
+    Arbitrary<List<Rating>> ratings() {
+        // Any text but empty, with the characters that stress quoting well represented.
+        Arbitrary<String> text = Arbitraries.strings()
+                .withChars(",\"'\n\r ()é’\u00e1\u4e2d")
+                .withCharRange('a', 'z')
+                .withCharRange('\u0020', '\u007e')
+                .ofMinLength(1).ofMaxLength(30);
+        Arbitrary<Float> rating = Arbitraries.oneOf(
+                Arbitraries.integers().between(1, 5).map(Integer::floatValue),
+                Arbitraries.floats().between(-1e6f, 1e6f));
+        Arbitrary<Long> timestamp = Arbitraries.longs();
+        return Combinators.combine(text, text, rating, timestamp).as(Rating::new).list();
+    }
+}

@@ -1,0 +1,178 @@
+package dev.marquee.data.movielens;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.marquee.data.event.Rating;
+import dev.marquee.data.movielens.RatingsFile.Format;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RatingsFileTest {
+    private static final List<Rating> TRICKY = List.of(
+            new Rating("587", "Devil's Advocate, The (1997)", 4f, 892870992L),
+            new Rating("1", "Misérables, Les (1995)", 3.5f, 1L),
+            new Rating("u-2", "Say \"Anything\", Again (1989)", 1f, 0L),
+            new Rating("3", "Line\nbreak, and\r\nCRLF (2000)", 2.25f, -5L),
+            new Rating("4", " spaces around ", 5f, Long.MAX_VALUE),
+            new Rating("5", "Á köldum klaka (Cold Fever) (1994)", 0.1f, 893286638L));
+
+    @TempDir
+    Path dir;
+
+    private Path write(String name, String text) throws IOException {
+        Path file = dir.resolve(name);
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    @Test
+    void csvRoundTripsTrickyTitles() {
+        Path file = dir.resolve("r.csv");
+        RatingsFile.write(file, TRICKY);
+        assertThat(RatingsFile.read(file)).isEqualTo(TRICKY);
+    }
+
+    @Test
+    void jsonLinesRoundTripTrickyTitles() throws IOException {
+        Path file = dir.resolve("r.jsonl");
+        RatingsFile.write(file, TRICKY);
+        assertThat(Files.readAllLines(file)).hasSize(TRICKY.size());
+        assertThat(RatingsFile.read(file)).isEqualTo(TRICKY);
+    }
+
+    @Test
+    void csvWritesTheHeaderAndQuotesOnlyWhenNeeded() throws IOException {
+        Path file = dir.resolve("r.csv");
+        RatingsFile.write(file, List.of(TRICKY.get(0), TRICKY.get(1), TRICKY.get(2)));
+        assertThat(Files.readString(file)).isEqualTo(
+                "user_id,movie_title,rating,timestamp\n"
+                        + "587,\"Devil's Advocate, The (1997)\",4,892870992\n"
+                        + "1,\"Misérables, Les (1995)\",3.5,1\n"
+                        + "u-2,\"Say \"\"Anything\"\", Again (1989)\",1,0\n");
+    }
+
+    @Test
+    void csvColumnsMayComeInAnyOrderWithExtrasAndCrlf() throws IOException {
+        Path file = write("r.csv", "\uFEFFTimestamp,rating,comment,movie_title,USER_ID\r\n"
+                + "892870992,4,\"nice, really\",\"Devil's Advocate, The (1997)\",587\r\n"
+                + "\r\n"
+                + "5,2.5,,Toy Story (1995),9\r\n");
+        assertThat(RatingsFile.read(file)).containsExactly(
+                new Rating("587", "Devil's Advocate, The (1997)", 4f, 892870992L),
+                new Rating("9", "Toy Story (1995)", 2.5f, 5L));
+    }
+
+    @Test
+    void jsonLinesAcceptNumericUserIdsAndSkipBlankLines() throws IOException {
+        Path file = write("r.jsonl", "{\"user_id\":587,\"movie_title\":\"Devil's Advocate, The (1997)\","
+                + "\"rating\":4,\"timestamp\":892870992,\"extra\":true}\n\n"
+                + "{\"timestamp\":\"7\",\"rating\":\"3.5\",\"movie_title\":\"X (2000)\",\"user_id\":\"u\"}\n");
+        assertThat(RatingsFile.read(file)).containsExactly(
+                new Rating("587", "Devil's Advocate, The (1997)", 4f, 892870992L),
+                new Rating("u", "X (2000)", 3.5f, 7L));
+    }
+
+    @Test
+    void aJsonFileMayBeOneArray() throws IOException {
+        Path file = write("r.json", "[\n {\"user_id\":\"1\",\"movie_title\":\"A (1990)\",\"rating\":1,\"timestamp\":1},\n"
+                + " {\"user_id\":\"2\",\"movie_title\":\"B (1991)\",\"rating\":2,\"timestamp\":2}\n]\n");
+        assertThat(RatingsFile.read(file)).extracting(r -> r.userId).containsExactly("1", "2");
+    }
+
+    @Test
+    void badRowInAJsonArrayNamesItsLine() throws IOException {
+        Path file = write("r.json", "[\n {\"user_id\":\"1\",\"movie_title\":\"A (1990)\",\"rating\":1,\"timestamp\":1},\n"
+                + " {\"user_id\":\"2\",\"movie_title\":\"B (1991)\",\"rating\":2}\n]\n");
+        assertThatThrownBy(() -> RatingsFile.read(file)).hasMessageContaining("line 3").hasMessageContaining("missing field timestamp");
+    }
+
+    @Test
+    void formatFollowsTheExtensionElseTheContent() throws IOException {
+        assertThat(RatingsFile.formatOfName("a.CSV")).isEqualTo(Format.CSV);
+        assertThat(RatingsFile.formatOfName("a.jsonl")).isEqualTo(Format.JSON_LINES);
+        assertThat(RatingsFile.formatOfName("a.json")).isEqualTo(Format.JSON_LINES);
+        assertThat(RatingsFile.formatOfName("a.txt")).isNull();
+        Path json = write("ratings.txt", "\n  {\"user_id\":\"1\",\"movie_title\":\"A\",\"rating\":1,\"timestamp\":1}\n");
+        Path csv = write("ratings.dat", "user_id,movie_title,rating,timestamp\n1,A,1,1\n");
+        assertThat(RatingsFile.formatOf(json)).isEqualTo(Format.JSON_LINES);
+        assertThat(RatingsFile.formatOf(csv)).isEqualTo(Format.CSV);
+        assertThat(RatingsFile.read(json)).isEqualTo(RatingsFile.read(csv));
+    }
+
+    @Test
+    void writingNeedsAKnownExtensionOrAFormat() {
+        assertThatThrownBy(() -> RatingsFile.write(dir.resolve("r.txt"), TRICKY))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(".csv, .jsonl or .json");
+        RatingsFile.write(dir.resolve("r.txt"), TRICKY, Format.CSV);
+        assertThat(RatingsFile.read(dir.resolve("r.txt"))).isEqualTo(TRICKY);
+    }
+
+    @Test
+    void csvErrorsNameTheLine() throws IOException {
+        String header = "user_id,movie_title,rating,timestamp\n";
+        assertThatThrownBy(() -> RatingsFile.read(write("a.csv", header + "1,A,1,1\n2,B,x,2\n")))
+                .isInstanceOf(DataFileException.class)
+                .hasMessageContaining("a.csv, line 3").hasMessageContaining("rating \"x\" is not a number");
+        assertThatThrownBy(() -> RatingsFile.read(write("b.csv", header + "1,\"two\nlines\",1,1\n2,B,1\n")))
+                .hasMessageContaining("line 4").hasMessageContaining("expected 4 fields as in the header, got 3");
+        assertThatThrownBy(() -> RatingsFile.read(write("c.csv", header + "1,A,1,1.5\n")))
+                .hasMessageContaining("line 2").hasMessageContaining("timestamp \"1.5\" is not an integer");
+        assertThatThrownBy(() -> RatingsFile.read(write("d.csv", header + "1,\"A\"B,1,1\n")))
+                .hasMessageContaining("line 2").hasMessageContaining("after a closing quote");
+        assertThatThrownBy(() -> RatingsFile.read(write("e.csv", header + "1,A,1,1\n1,\"never closed,1,1\n")))
+                .hasMessageContaining("line 3").hasMessageContaining("never closed");
+        assertThatThrownBy(() -> RatingsFile.read(write("f.csv", header + ",A,1,1\n")))
+                .hasMessageContaining("line 2").hasMessageContaining("user_id is empty");
+        assertThatThrownBy(() -> RatingsFile.read(write("g.csv", header + "1,A,NaN,1\n")))
+                .hasMessageContaining("line 2").hasMessageContaining("not a finite number");
+    }
+
+    @Test
+    void csvHeaderProblemsAreExplained() throws IOException {
+        assertThatThrownBy(() -> RatingsFile.read(write("a.csv", "user,movie_title,rating,timestamp\n1,A,1,1\n")))
+                .hasMessageContaining("line 1").hasMessageContaining("lacks the column(s) [user_id]");
+        assertThatThrownBy(() -> RatingsFile.read(write("b.csv", "user_id,user_id,movie_title,rating,timestamp\n")))
+                .hasMessageContaining("column user_id appears twice");
+    }
+
+    @Test
+    void jsonErrorsNameTheLine() throws IOException {
+        String ok = "{\"user_id\":\"1\",\"movie_title\":\"A\",\"rating\":1,\"timestamp\":1}\n";
+        assertThatThrownBy(() -> RatingsFile.read(write("a.jsonl", ok + "{\"user_id\":\"1\",\n")))
+                .isInstanceOf(DataFileException.class)
+                .hasMessageContaining("a.jsonl, line 2").hasMessageContaining("not valid JSON");
+        assertThatThrownBy(() -> RatingsFile.read(write("b.jsonl", ok + ok + "[1,2]\n")))
+                .hasMessageContaining("line 3").hasMessageContaining("expected a JSON object");
+        assertThatThrownBy(() -> RatingsFile.read(write("c.jsonl",
+                "{\"user_id\":\"1\",\"movie_title\":\"A\",\"rating\":1,\"timestamp\":1.5}\n")))
+                .hasMessageContaining("line 1").hasMessageContaining("timestamp must be an integer");
+        assertThatThrownBy(() -> RatingsFile.read(write("d.jsonl",
+                "{\"user_id\":\"1\",\"movie_title\":7,\"rating\":1,\"timestamp\":1}\n")))
+                .hasMessageContaining("movie_title must be a string");
+        assertThatThrownBy(() -> RatingsFile.read(write("e.jsonl",
+                "{\"user_id\":\"1\",\"movie_title\":\"A\",\"rating\":1,\"timestamp\":1} trailing\n")))
+                .hasMessageContaining("line 1").hasMessageContaining("not valid JSON");
+        assertThatThrownBy(() -> RatingsFile.read(write("f.jsonl", ok + "{\"user_id\":null,\"movie_title\":\"A\",\"rating\":1,\"timestamp\":1}")))
+                .hasMessageContaining("line 2").hasMessageContaining("missing field user_id");
+    }
+
+    @Test
+    void invalidUtf8IsReported() throws IOException {
+        Path file = dir.resolve("latin1.csv");
+        Files.write(file, "user_id,movie_title,rating,timestamp\n1,Mis\u00e9rables,1,1\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> RatingsFile.read(file)).isInstanceOf(DataFileException.class).hasMessageContaining("not valid UTF-8");
+    }
+
+    @Test
+    void emptyFilesHoldNoRatings() throws IOException {
+        assertThat(RatingsFile.read(write("a.csv", ""))).isEmpty();
+        assertThat(RatingsFile.read(write("b.jsonl", "\n\n"))).isEmpty();
+        assertThat(RatingsFile.read(write("c.csv", "user_id,movie_title,rating,timestamp\n"))).isEmpty();
+    }
+}

@@ -1,0 +1,128 @@
+package dev.marquee.data.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.marquee.data.config.Settings;
+import dev.marquee.data.event.Rating;
+import dev.marquee.data.event.RatingRequest;
+import dev.marquee.data.event.SourcePosition;
+import dev.marquee.data.json.EventCodec;
+import dev.marquee.data.movielens.MovieLensDir;
+import dev.marquee.data.parse.ParseResult;
+import dev.marquee.data.parse.RequestParser;
+import dev.marquee.infra.testing.KafkaBrokerExtension;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Replays 1,000 MovieLens rows through a real broker and reads every one back intact. */
+class ReplayITCase {
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    private static final int ROWS = 1_000;
+    private static List<Rating> rows;
+
+    @BeforeAll
+    static void loadRows() {
+        Optional<MovieLensDir> dir = MovieLensDir.findForTests();
+        Settings selection;
+        if (dir.isPresent()) {
+            selection = new Settings(Map.of(RatingSelection.DATA, dir.get().path().toString(), RatingSelection.LIMIT, String.valueOf(ROWS)));
+        } else {
+            System.out.println("ReplayITCase: " + MovieLensDir.testSkipMessage() + " Replaying " + ROWS + " generated rows instead.");
+            selection = new Settings(Map.of(RatingSelection.DATA, "synthetic:" + ROWS));
+        }
+        rows = new RatingSelection(selection).load().rows;
+        assertThat(rows).hasSize(ROWS);
+    }
+
+    @Test
+    void everyReplayedRequestAndRatingArrivesIntact() {
+        String requests = KAFKA.createTopic("rating-requests", 2);
+        String ratings = KAFKA.createTopic("ratings", 2);
+        ReplaySummary summary = new ReplayProducer(options(requests, ratings, 1, true), null).replay(rows);
+
+        assertThat(summary.errors).isZero();
+        assertThat(summary.requests).isEqualTo(ROWS);
+        assertThat(summary.ratings).isEqualTo(ROWS);
+
+        Map<String, RatingRequest> byId = parseAll(readAll(requests, ROWS));
+        assertThat(byId).hasSize(ROWS);
+        for (int i = 0; i < ROWS; i++) {
+            RatingRequest q = byId.get("it-" + i);
+            Rating r = rows.get(i);
+            assertThat(q).as("request it-%d", i).isNotNull();
+            assertThat(q.userId).isEqualTo(r.userId);
+            assertThat(q.movieTitle).isEqualTo(r.movieTitle);
+            assertThat(q.timestamp).isEqualTo(r.timestamp);
+        }
+
+        EventCodec<Rating> codec = EventCodec.of(Rating.class);
+        List<Rating> labels = new ArrayList<>();
+        readAll(ratings, ROWS).forEach(rec -> labels.add(codec.decode(rec.value())));
+        assertThat(labels).containsExactlyInAnyOrderElementsOf(rows);
+    }
+
+    @Test
+    void envelopesCarryEveryRowAsAnInstance() {
+        String requests = KAFKA.createTopic("rating-requests", 1);
+        ReplaySummary summary = new ReplayProducer(options(requests, "unused", 10, false), null).replay(rows);
+
+        assertThat(summary.records).isEqualTo(ROWS / 10);
+        Map<String, RatingRequest> byId = parseAll(readAll(requests, ROWS / 10));
+        assertThat(byId).hasSize(ROWS);
+        assertThat(byId.get("it-17").instanceIndex).isEqualTo(7);
+        assertThat(byId.get("it-17").movieTitle).isEqualTo(rows.get(17).movieTitle);
+    }
+
+    private static ReplayOptions options(String topic, String ratingsTopic, int envelopeSize, boolean withRatings) {
+        Map<String, String> s = new HashMap<>();
+        s.put(ReplayOptions.BOOTSTRAP, KAFKA.bootstrapServers());
+        s.put(ReplayOptions.TOPIC, topic);
+        s.put(ReplayOptions.RATINGS_TOPIC, ratingsTopic);
+        s.put(ReplayOptions.ENVELOPE_SIZE, String.valueOf(envelopeSize));
+        s.put(ReplayOptions.WITH_RATINGS, String.valueOf(withRatings));
+        s.put(ReplayOptions.REQUEST_ID_PREFIX, "it-");
+        return ReplayOptions.of(new Settings(s));
+    }
+
+    private static Map<String, RatingRequest> parseAll(List<ConsumerRecord<byte[], byte[]>> records) {
+        RequestParser parser = new RequestParser();
+        Map<String, RatingRequest> byId = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> rec : records) {
+            ParseResult result = parser.parse(rec.value(), new SourcePosition(rec.topic(), rec.partition(), rec.offset(), rec.timestamp()));
+            assertThat(result.deadLetters()).isEmpty();
+            result.requests().forEach(q -> assertThat(byId.put(q.requestId, q)).as("duplicate %s", q.requestId).isNull());
+        }
+        return byId;
+    }
+
+    /** Reads until {@code expected} records arrived, failing after a deadline. */
+    private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected) {
+        Properties props = KAFKA.consumerProps("reader-" + topic);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            consumer.subscribe(List.of(topic));
+            while (out.size() < expected && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        assertThat(out).as("records read back from %s before the deadline", topic).hasSize(expected);
+        return out;
+    }
+}

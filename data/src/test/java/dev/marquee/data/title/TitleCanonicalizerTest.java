@@ -1,0 +1,100 @@
+package dev.marquee.data.title;
+
+import static dev.marquee.data.title.TitleCanonicalizer.canonicalKey;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class TitleCanonicalizerTest {
+
+    @Test
+    void accentsAndForeignArticles() {
+        assertThat(canonicalKey("Misérables, Les (1995)"))
+                .isEqualTo(canonicalKey("Les Miserables (1995)"))
+                .isEqualTo("les miserables (1995)");
+        assertThat(canonicalKey("Cérémonie, La (1995)")).isEqualTo(canonicalKey("La Ceremonie (1995)"));
+        assertThat(canonicalKey("Boot, Das (1981)")).isEqualTo(canonicalKey("Das Boot (1981)"));
+        assertThat(canonicalKey("Postino, Il (1994)")).isEqualTo(canonicalKey("IL POSTINO (1994)"));
+        assertThat(canonicalKey("Enfer, L' (1994)")).isEqualTo(canonicalKey("L'Enfer (1994)")).isEqualTo("lenfer (1994)");
+    }
+
+    @Test
+    void apostrophesCaseWhitespaceAndTrailingArticle() {
+        String key = canonicalKey("Devil's Advocate, The (1997)");
+        assertThat(key).isEqualTo("the devils advocate (1997)");
+        assertThat(canonicalKey("the devils advocate (1997)")).isEqualTo(key);
+        assertThat(canonicalKey("The Devil\u2019s Advocate (1997)")).isEqualTo(key);
+        assertThat(canonicalKey("  THE   devil`s  advocate(1997) ")).isEqualTo(key);
+        assertThat(canonicalKey("Devil's Advocate , the ( 1997 )")).isEqualTo(key);
+    }
+
+    @Test
+    void englishIndefiniteArticles() {
+        assertThat(canonicalKey("Fish Called Wanda, A (1988)")).isEqualTo(canonicalKey("A Fish Called Wanda (1988)"));
+        assertThat(canonicalKey("American Werewolf in London, An (1981)"))
+                .isEqualTo(canonicalKey("An American Werewolf in London (1981)"));
+    }
+
+    @Test
+    void articlesMoveInsideAlternativeTitlesToo() {
+        assertThat(canonicalKey("Double vie de Véronique, La (Double Life of Veronique, The) (1991)"))
+                .isEqualTo(canonicalKey("La Double Vie de Veronique (The Double Life of Veronique) (1991)"))
+                .isEqualTo("la double vie de veronique (the double life of veronique) (1991)");
+        assertThat(canonicalKey("Contempt (Mépris, Le) (1963)")).isEqualTo("contempt (le mepris) (1963)");
+        assertThat(canonicalKey("Star Maker, The (Uomo delle stelle, L') (1995)"))
+                .isEqualTo("the star maker (luomo delle stelle) (1995)");
+    }
+
+    @Test
+    void theYearIsPartOfTheKey() {
+        assertThat(canonicalKey("Cape Fear (1991)")).isNotEqualTo(canonicalKey("Cape Fear (1962)"));
+        assertThat(canonicalKey("Cape Fear (1991)")).isNotEqualTo(canonicalKey("Cape Fear"));
+        assertThat(canonicalKey("Cape Fear (1991)")).isNotEqualTo(canonicalKey("Cape Fear 1991"));
+    }
+
+    @Test
+    void onlyArticlesMove() {
+        assertThat(canonicalKey("Paris, Texas (1984)")).isEqualTo("paris texas (1984)");
+        assertThat(canonicalKey("Corrina, Corrina (1994)")).isEqualTo("corrina corrina (1994)");
+        assertThat(canonicalKey("Maybe, Maybe Not (Bewegte Mann, Der) (1994)")).isEqualTo("maybe maybe not (der bewegte mann) (1994)");
+    }
+
+    @Test
+    void anArticleIsNotTheSameAsNoArticle() {
+        assertThat(canonicalKey("Fan, The (1996)")).isNotEqualTo(canonicalKey("Fan (1996)"));
+    }
+
+    @Test
+    void punctuationAmpersandsAndPeriods() {
+        assertThat(canonicalKey("Truth About Cats & Dogs, The (1996)"))
+                .isEqualTo(canonicalKey("The Truth About Cats and Dogs (1996)"));
+        assertThat(canonicalKey("L.A. Confidential (1997)")).isEqualTo(canonicalKey("LA Confidential (1997)"));
+        assertThat(canonicalKey("Mission: Impossible (1996)")).isEqualTo(canonicalKey("Mission - Impossible (1996)"));
+        assertThat(canonicalKey("Shall We Dance? (1996)")).isEqualTo(canonicalKey("Shall we dance (1996)"));
+        assertThat(canonicalKey("M*A*S*H (1970)")).isEqualTo("m a s h (1970)");
+    }
+
+    @Test
+    void lettersThatDoNotDecompose() {
+        assertThat(canonicalKey("Straße (2000)")).isEqualTo(canonicalKey("Strasse (2000)"));
+        assertThat(canonicalKey("Ærø (2000)")).isEqualTo("aero (2000)");
+        assertThat(canonicalKey("Á köldum klaka (Cold Fever) (1994)")).isEqualTo("a koldum klaka (cold fever) (1994)");
+        assertThat(canonicalKey("Ｆｕｌｌ Ｗｉｄｔｈ (2000)")).isEqualTo("full width (2000)");
+    }
+
+    @Test
+    void oddShapes() {
+        assertThat(canonicalKey("")).isEmpty();
+        assertThat(canonicalKey("  ")).isEmpty();
+        assertThat(canonicalKey("unknown")).isEqualTo("unknown");
+        assertThat(canonicalKey("Two Friends (1986) ")).isEqualTo(canonicalKey("Two Friends (1986)"));
+        assertThat(canonicalKey("Land Before Time III: The Time of the Great Giving (1995) (V)"))
+                .isEqualTo("land before time iii the time of the great giving (1995) (v)");
+        assertThat(canonicalKey("Open (paren 1999")).isEqualTo("open (paren 1999)");
+        assertThat(canonicalKey("Nested (a (b) c) (2000)")).isEqualTo("nested (a b c) (2000)");
+        assertThat(canonicalKey("Stray) paren")).isEqualTo("stray paren");
+        assertThat(canonicalKey("()(1999)")).isEqualTo("(1999)");
+        assertThat(canonicalKey("中文 (2000)")).isEqualTo("中文 (2000)");
+        assertThat(canonicalKey(", The")).isEqualTo("the");
+    }
+}

@@ -1,0 +1,50 @@
+# Shared by the marquee scripts: where things are, how to build once, how to run a module's main class.
+# Sourced, not executed.
+
+MARQUEE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+MARQUEE_STATE="${MARQUEE_STATE:-$MARQUEE_ROOT/.marquee}"
+
+say() { printf 'marquee: %s\n' "$*" >&2; }
+die() { printf 'marquee: %s\n' "$*" >&2; exit "${2:-1}"; }
+
+require_tools() {
+  command -v java >/dev/null 2>&1 || die "java not found: install a Java 17 JDK (e.g. apt-get install openjdk-17-jdk-headless)"
+  command -v mvn >/dev/null 2>&1 || die "mvn not found: install Apache Maven 3.8+ (e.g. apt-get install maven)"
+}
+
+# Builds the modules (skipping tests) when any source or pom is newer than the last build, and writes each
+# module's runtime classpath to <module>/target/classpath.txt.
+ensure_built() {
+  require_tools
+  local stamp="$MARQUEE_STATE/build.stamp"
+  mkdir -p "$MARQUEE_STATE"
+  if [ -f "$stamp" ] && [ -z "$(find "$MARQUEE_ROOT" -path "$MARQUEE_ROOT/.git" -prune -o \
+        \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$stamp" -print -quit)" ]; then
+    return 0
+  fi
+  say "building (first run downloads dependencies from Maven Central; later runs take seconds)..."
+  local log="$MARQUEE_STATE/build.log"
+  if ! (cd "$MARQUEE_ROOT" && mvn -B -q -ntp install -DskipTests \
+        && mvn -B -q -ntp dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime) >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    die "build failed; the full log is $log"
+  fi
+  touch "$stamp"
+}
+
+# run_main MODULE CLASS ARGS...: runs a main class with the module's classes and runtime classpath.
+run_main() {
+  local module="$1" cls="$2"
+  shift 2
+  local cp="$MARQUEE_ROOT/$module/target/classes:$(cat "$MARQUEE_ROOT/$module/target/classpath.txt")"
+  exec java ${MARQUEE_JAVA_OPTS:-} -cp "$cp" "$cls" "$@"
+}
+
+# java_bg MODULE CLASS LOG ARGS...: starts a main class in the background; prints its pid.
+java_bg() {
+  local module="$1" cls="$2" log="$3"
+  shift 3
+  local cp="$MARQUEE_ROOT/$module/target/classes:$(cat "$MARQUEE_ROOT/$module/target/classpath.txt")"
+  java ${MARQUEE_JAVA_OPTS:-} -cp "$cp" "$cls" "$@" >"$log" 2>&1 &
+  echo $!
+}
