@@ -25,11 +25,16 @@ ensure_built() {
   say "building (first run downloads dependencies from Maven Central; later runs take seconds)..."
   local log="$MARQUEE_STATE/build.log"
   if ! (cd "$MARQUEE_ROOT" && mvn -B -q -ntp install -DskipTests \
-        && mvn -B -q -ntp dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime) >"$log" 2>&1; then
+        && mvn -B -q -ntp dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime) >"$log" 2>&1; then
     tail -n 30 "$log" >&2
     die "build failed; the full log is $log"
   fi
   touch "$stamp"
+}
+
+# JVM options for a module's tools: quiet logging (the infra broker picks its own tuned config).
+jvm_opts() {
+  [ "$1" = infra ] || printf '%s' "-Dlog4j2.configurationFile=$MARQUEE_ROOT/scripts/lib/log4j2-cli.properties"
 }
 
 # run_main MODULE CLASS ARGS...: runs a main class with the module's classes and runtime classpath.
@@ -37,7 +42,7 @@ run_main() {
   local module="$1" cls="$2"
   shift 2
   local cp="$MARQUEE_ROOT/$module/target/classes:$(cat "$MARQUEE_ROOT/$module/target/classpath.txt")"
-  exec java ${MARQUEE_JAVA_OPTS:-} -cp "$cp" "$cls" "$@"
+  exec java $(jvm_opts "$module") ${MARQUEE_JAVA_OPTS:-} -cp "$cp" "$cls" "$@"
 }
 
 # java_bg MODULE CLASS LOG ARGS...: starts a main class in the background; prints its pid.
@@ -45,6 +50,6 @@ java_bg() {
   local module="$1" cls="$2" log="$3"
   shift 3
   local cp="$MARQUEE_ROOT/$module/target/classes:$(cat "$MARQUEE_ROOT/$module/target/classpath.txt")"
-  java ${MARQUEE_JAVA_OPTS:-} -cp "$cp" "$cls" "$@" >"$log" 2>&1 &
+  java $(jvm_opts "$module") ${MARQUEE_JAVA_OPTS:-} -cp "$cp" "$cls" "$@" >"$log" 2>&1 &
   echo $!
 }
