@@ -35,12 +35,17 @@ public final class ReplayProducer {
     public ReplaySummary replay(List<Rating> rows) {
         AtomicLong errors = new AtomicLong();
         AtomicReference<String> firstError = new AtomicReference<>();
-        long start = System.nanoTime();
-        long nextProgress = start + (long) (options.progressSeconds * 1e9);
         long records = 0;
         long ratings = 0;
-        Pacer pacer = new Pacer(options.rate / options.envelopeSize);
+        long start;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties())) {
+            // Fetch the topic's metadata first: an unreachable broker or a missing topic fails here, once,
+            // and the rate and progress lines measure sending, not connecting.
+            producer.partitionsFor(options.topic);
+            if (options.withRatings) producer.partitionsFor(options.ratingsTopic);
+            start = System.nanoTime();
+            long nextProgress = start + (long) (options.progressSeconds * 1e9);
+            Pacer pacer = new Pacer(options.rate / options.envelopeSize);
             org.apache.kafka.clients.producer.Callback onDone = (meta, e) -> {
                 if (e != null) {
                     errors.incrementAndGet();
