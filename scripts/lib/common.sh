@@ -45,11 +45,12 @@ run_main() {
   exec java $(jvm_opts "$module") ${MARQUEE_JAVA_OPTS:-} -cp "$cp" "$cls" "$@"
 }
 
-# java_bg MODULE CLASS LOG ARGS...: starts a main class in the background; prints its pid.
+# java_bg MODULE CLASS LOG ARGS...: starts a main class in the background of the calling shell (so it can
+# `wait` for it) and sets BG_PID. Call it directly, not inside $(...).
 java_bg() {
   local module="$1" cls="$2" log="$3"
   shift 3
   local cp="$MARQUEE_ROOT/$module/target/classes:$(cat "$MARQUEE_ROOT/$module/target/classpath.txt")"
   java $(jvm_opts "$module") ${MARQUEE_JAVA_OPTS:-} -cp "$cp" "$cls" "$@" >"$log" 2>&1 &
-  echo $!
+  BG_PID=$!
 }
