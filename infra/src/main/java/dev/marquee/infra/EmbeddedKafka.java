@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -50,6 +51,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path dataDir;
     private final int port;
     private final Duration startupTime;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private EmbeddedKafka(KafkaClusterTestKit cluster, Path dataDir, int port, Duration startupTime) {
         this.cluster = cluster;
@@ -85,9 +87,12 @@ public final class EmbeddedKafka implements AutoCloseable {
         return startupTime;
     }
 
-    /** Stops the broker; deletes the data directory when it was a temporary one. */
+    /** Stops the broker; deletes the data directory when it was a temporary one. Later calls do nothing. */
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
         try {
             cluster.close();
             LOG.debug("Kafka broker at {} stopped", bootstrapServers());

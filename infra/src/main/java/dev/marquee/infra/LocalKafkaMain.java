@@ -57,7 +57,7 @@ public final class LocalKafkaMain {
             System.exit(1);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(kafka, options.bootstrapFile(), System.out),
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(kafka, options.bootstrapFile()),
                 "marquee-kafka-stop"));
         try {
             String topics = options.createTopics() ? createTopics(kafka, options.topics()) : "none created";
@@ -106,15 +106,15 @@ public final class LocalKafkaMain {
         }
     }
 
-    private static void stop(EmbeddedKafka kafka, Optional<Path> bootstrapFile, PrintStream out) {
+    private static void stop(EmbeddedKafka kafka, Optional<Path> bootstrapFile) {
         try {
             if (bootstrapFile.isPresent()) {
                 Files.deleteIfExists(bootstrapFile.get());
             }
             kafka.close();
-            out.println("marquee: broker stopped");
+            System.out.println("marquee: broker stopped");
         } catch (IOException | RuntimeException e) {
-            out.println("marquee: broker stopped with an error: " + e.getMessage());
+            System.out.println("marquee: broker stopped with an error: " + e.getMessage());
         }
     }
 

@@ -51,12 +51,13 @@ class EmbeddedKafkaLifecycleITCase {
 
     @Test
     void aTemporaryDataDirIsDeletedOnClose() {
-        Path dataDir;
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            dataDir = kafka.dataDir();
-            assertThat(dataDir).isDirectory();
-        }
+        EmbeddedKafka kafka = EmbeddedKafka.start();
+        Path dataDir = kafka.dataDir();
+        assertThat(dataDir).isDirectory();
+
+        kafka.close();
         assertThat(dataDir).doesNotExist();
+        kafka.close(); // a second close does nothing
     }
 
     @Test

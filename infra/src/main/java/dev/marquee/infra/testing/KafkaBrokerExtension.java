@@ -175,7 +175,7 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
         @Override
         public String description() {
             return "embedded KRaft broker at " + kafka.bootstrapServers()
-                    + " (started in " + kafka.startupTime().toMillis() + " ms)";
+                    + ", started in " + kafka.startupTime().toMillis() + " ms";
         }
 
         @Override
