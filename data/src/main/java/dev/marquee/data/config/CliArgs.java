@@ -80,5 +80,16 @@ public final class CliArgs {
         public List<String> all(String key) {
             return all.getOrDefault(key, List.of());
         }
+
+        /** The repeated {@code --key K=V} values as properties (e.g. Kafka client properties). */
+        public java.util.Properties properties(String key) {
+            java.util.Properties p = new java.util.Properties();
+            for (String kv : all(key)) {
+                int eq = kv.indexOf('=');
+                if (eq <= 0) throw new SettingException("--" + key + " takes KEY=VALUE, got '" + kv + "'");
+                p.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+            }
+            return p;
+        }
     }
 }

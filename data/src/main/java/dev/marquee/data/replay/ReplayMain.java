@@ -77,11 +77,7 @@ public final class ReplayMain {
         Properties p = new Properties();
         // Fail in seconds, not the client's default minute, when no broker answers.
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
-        for (String kv : parsed.all("producer-prop")) {
-            int eq = kv.indexOf('=');
-            if (eq <= 0) throw new SettingException("--producer-prop takes KEY=VALUE, got '" + kv + "'");
-            p.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
-        }
+        p.putAll(parsed.properties("producer-prop"));
         return p;
     }
 }

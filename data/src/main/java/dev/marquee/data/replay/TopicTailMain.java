@@ -61,11 +61,7 @@ public final class TopicTailMain {
             props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
             props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
             props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-            for (String kv : parsed.all("consumer-prop")) {
-                int eq = kv.indexOf('=');
-                if (eq <= 0) throw new SettingException("--consumer-prop takes KEY=VALUE, got '" + kv + "'");
-                props.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
-            }
+            props.putAll(parsed.properties("consumer-prop"));
             long count = tail(props, topic, show, expect, idleMs, timeoutMs);
             boolean complete = expect == Long.MAX_VALUE || count >= expect;
             System.out.printf(Locale.ROOT, "tail: read %,d records from %s%s%n", count, topic,
