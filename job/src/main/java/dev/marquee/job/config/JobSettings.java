@@ -1,0 +1,116 @@
+package dev.marquee.job.config;
+
+import dev.marquee.data.config.SettingException;
+import dev.marquee.data.config.Settings;
+import dev.marquee.data.parse.ParserLimits;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The scoring job's settings: one documented key each (docs/CONFIGURATION.md), a default, and a check at
+ * start-up whose message names the key. Unknown keys are refused, so a typo never silently keeps a default.
+ */
+public final class JobSettings implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public static final String BOOTSTRAP = "kafka.bootstrap-servers";
+    public static final String GROUP_ID = "kafka.group-id";
+    public static final String STARTING_OFFSETS = "kafka.starting-offsets";
+    /** Prefix of Kafka client properties passed to every source and sink, e.g. kafka.property.security.protocol. */
+    public static final String KAFKA_PROPERTY_PREFIX = "kafka.property.";
+    public static final String TOPIC_REQUESTS = "topic.rating-requests";
+    public static final String TOPIC_PREDICTIONS = "topic.predictions";
+    public static final String TOPIC_DEAD_LETTERS = "topic.dead-letters";
+    public static final String TOPIC_MODEL_UPDATES = "topic.model-updates";
+    public static final String TOPIC_DRIFT = "topic.drift-metrics";
+    public static final String TOPIC_RATINGS = "topic.ratings";
+    public static final String DELIVERY = "delivery.guarantee";
+    public static final String TRANSACTIONAL_ID_PREFIX = "delivery.transactional-id-prefix";
+    public static final String TRANSACTION_TIMEOUT_MS = "delivery.transaction-timeout-ms";
+    public static final String CHECKPOINT_INTERVAL_MS = "checkpoint.interval-ms";
+    public static final String PARALLELISM = "parallelism";
+
+    private static final Set<String> KEYS = Set.of(BOOTSTRAP, GROUP_ID, STARTING_OFFSETS, TOPIC_REQUESTS,
+            TOPIC_PREDICTIONS, TOPIC_DEAD_LETTERS, TOPIC_MODEL_UPDATES, TOPIC_DRIFT, TOPIC_RATINGS, DELIVERY,
+            TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT_MS, CHECKPOINT_INTERVAL_MS, PARALLELISM,
+            ParserLimits.MAX_PAYLOAD_BYTES, ParserLimits.MAX_INSTANCES, ParserLimits.MAX_DEPTH,
+            ParserLimits.MAX_USER_ID_CHARS, ParserLimits.MAX_TITLE_CHARS, ParserLimits.MAX_REQUEST_ID_CHARS,
+            ParserLimits.MIN_TIMESTAMP, ParserLimits.MAX_TIMESTAMP, ParserLimits.MAX_EXTRA_FIELDS,
+            ParserLimits.MAX_DEAD_LETTER_PAYLOAD_BYTES);
+
+    public final String bootstrapServers;
+    public final String groupId;
+    public final StartingOffsets startingOffsets;
+    public final String requestsTopic;
+    public final String predictionsTopic;
+    public final String deadLettersTopic;
+    public final String modelUpdatesTopic;
+    public final String driftTopic;
+    public final String ratingsTopic;
+    public final DeliveryGuarantee delivery;
+    public final String transactionalIdPrefix;
+    public final long transactionTimeoutMs;
+    public final long checkpointIntervalMs;
+    /** 0 when not set: Flink's default parallelism applies. */
+    public final int parallelism;
+    public final ParserLimits parserLimits;
+    private final Map<String, String> kafkaProperties;
+
+    private JobSettings(Settings s) {
+        List<String> unknown = new ArrayList<>();
+        for (String key : s.asMap().keySet()) {
+            if (!KEYS.contains(key) && !key.startsWith(KAFKA_PROPERTY_PREFIX)) unknown.add(key);
+        }
+        if (!unknown.isEmpty()) {
+            throw new SettingException("unknown setting" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown)
+                    + "; known: " + String.join(", ", new TreeSet<>(KEYS)) + ", " + KAFKA_PROPERTY_PREFIX + "*");
+        }
+        String envBootstrap = System.getenv("MARQUEE_BOOTSTRAP");
+        bootstrapServers = s.string(BOOTSTRAP, envBootstrap == null || envBootstrap.isBlank() ? "localhost:9092" : envBootstrap.trim());
+        groupId = s.string(GROUP_ID, "marquee-scoring");
+        startingOffsets = StartingOffsets.parse(STARTING_OFFSETS, s.string(STARTING_OFFSETS, "committed"));
+        requestsTopic = s.string(TOPIC_REQUESTS, "rating-requests");
+        predictionsTopic = s.string(TOPIC_PREDICTIONS, "predictions");
+        deadLettersTopic = s.string(TOPIC_DEAD_LETTERS, "rating-requests-dlq");
+        modelUpdatesTopic = s.string(TOPIC_MODEL_UPDATES, "model-updates");
+        driftTopic = s.string(TOPIC_DRIFT, "drift-metrics");
+        ratingsTopic = s.string(TOPIC_RATINGS, "ratings");
+        delivery = DeliveryGuarantee.parse(DELIVERY, s.string(DELIVERY, "at-least-once"));
+        transactionalIdPrefix = s.string(TRANSACTIONAL_ID_PREFIX, "marquee-scoring");
+        // Brokers refuse transactions longer than transaction.max.timeout.ms (15 min by default); the
+        // connector's own default of one hour would be refused.
+        transactionTimeoutMs = s.longInRange(TRANSACTION_TIMEOUT_MS, 900_000, 1_000, 3_600_000);
+        checkpointIntervalMs = s.longInRange(CHECKPOINT_INTERVAL_MS, 10_000, 100, 86_400_000);
+        parallelism = s.intInRange(PARALLELISM, 0, 0, 10_000);
+        parserLimits = ParserLimits.from(s);
+        Map<String, String> kafka = new java.util.LinkedHashMap<>();
+        s.asMap().forEach((k, v) -> {
+            if (k.startsWith(KAFKA_PROPERTY_PREFIX)) kafka.put(k.substring(KAFKA_PROPERTY_PREFIX.length()), v);
+        });
+        kafkaProperties = Map.copyOf(kafka);
+        if (delivery == DeliveryGuarantee.EXACTLY_ONCE && transactionTimeoutMs <= checkpointIntervalMs) {
+            throw new SettingException(TRANSACTION_TIMEOUT_MS + " (" + transactionTimeoutMs + ") must be longer than "
+                    + CHECKPOINT_INTERVAL_MS + " (" + checkpointIntervalMs + "): a transaction stays open from one checkpoint to the next");
+        }
+    }
+
+    public static JobSettings from(Map<String, String> settings) {
+        return new JobSettings(new Settings(settings));
+    }
+
+    public static JobSettings defaults() {
+        return from(Map.of());
+    }
+
+    /** The {@value #KAFKA_PROPERTY_PREFIX}* properties, without the prefix, for every Kafka client. */
+    public Properties kafkaProperties() {
+        Properties p = new Properties();
+        p.putAll(kafkaProperties);
+        return p;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.marquee.job.sink;
+
+import dev.marquee.job.config.DeliveryGuarantee;
+import dev.marquee.job.config.JobSettings;
+import dev.marquee.job.source.RawRecord;
+import dev.marquee.job.source.RawRecordDeserializer;
+import java.util.Properties;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/** Builds the job's Kafka sources and sinks from its settings, with the delivery guarantee applied to both ends. */
+public final class KafkaConnections {
+    private KafkaConnections() {}
+
+    public static KafkaSource<RawRecord> requestSource(JobSettings s) {
+        Properties props = s.kafkaProperties();
+        if (s.delivery == DeliveryGuarantee.EXACTLY_ONCE) {
+            props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        }
+        return KafkaSource.<RawRecord>builder()
+                .setBootstrapServers(s.bootstrapServers)
+                .setTopics(s.requestsTopic)
+                .setGroupId(s.groupId)
+                .setStartingOffsets(s.startingOffsets.initializer())
+                .setDeserializer(new RawRecordDeserializer())
+                .setProperties(props)
+                .build();
+    }
+
+    /** A sink; {@code name} keeps transactional ids of different sinks apart. */
+    public static <T> KafkaSink<T> sink(JobSettings s, String name, KafkaRecordSerializationSchema<T> serializer) {
+        Properties props = s.kafkaProperties();
+        var builder = KafkaSink.<T>builder()
+                .setBootstrapServers(s.bootstrapServers)
+                .setRecordSerializer(serializer);
+        if (s.delivery == DeliveryGuarantee.EXACTLY_ONCE) {
+            props.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, String.valueOf(s.transactionTimeoutMs));
+            builder.setDeliveryGuarantee(org.apache.flink.connector.base.DeliveryGuarantee.EXACTLY_ONCE)
+                    .setTransactionalIdPrefix(s.transactionalIdPrefix + "-" + name);
+        } else {
+            builder.setDeliveryGuarantee(org.apache.flink.connector.base.DeliveryGuarantee.AT_LEAST_ONCE);
+        }
+        return builder.setKafkaProducerConfig(props).build();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.marquee.job.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.marquee.data.config.SettingException;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JobSettingsTest {
+    @Test
+    void defaultsAreSane() {
+        JobSettings s = JobSettings.defaults();
+        assertThat(s.requestsTopic).isEqualTo("rating-requests");
+        assertThat(s.deadLettersTopic).isEqualTo("rating-requests-dlq");
+        assertThat(s.delivery).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+        assertThat(s.startingOffsets).isEqualTo(StartingOffsets.COMMITTED);
+        assertThat(s.transactionTimeoutMs).isEqualTo(900_000);
+        assertThat(s.parserLimits.maxInstances).isEqualTo(10_000);
+    }
+
+    @Test
+    void aTypoIsRefusedByName() {
+        assertThatThrownBy(() -> JobSettings.from(Map.of("delivery.guarante", "exactly-once")))
+                .isInstanceOf(SettingException.class)
+                .hasMessageStartingWith("unknown setting delivery.guarante; known: ");
+    }
+
+    @Test
+    void badValuesNameTheKey() {
+        assertThatThrownBy(() -> JobSettings.from(Map.of(JobSettings.DELIVERY, "twice")))
+                .hasMessage("delivery.guarantee must be at-least-once or exactly-once, got 'twice'");
+        assertThatThrownBy(() -> JobSettings.from(Map.of(JobSettings.STARTING_OFFSETS, "middle")))
+                .hasMessage("kafka.starting-offsets must be committed, earliest or latest, got 'middle'");
+        assertThatThrownBy(() -> JobSettings.from(Map.of("parser.max-depth", "1")))
+                .hasMessage("parser.max-depth must be between 2 and 1000, got 1");
+    }
+
+    @Test
+    void exactlyOnceNeedsTransactionsThatOutliveACheckpointInterval() {
+        assertThatThrownBy(() -> JobSettings.from(Map.of(JobSettings.DELIVERY, "exactly-once",
+                JobSettings.CHECKPOINT_INTERVAL_MS, "60000", JobSettings.TRANSACTION_TIMEOUT_MS, "30000")))
+                .hasMessageContaining("delivery.transaction-timeout-ms (30000) must be longer than checkpoint.interval-ms (60000)");
+    }
+
+    @Test
+    void kafkaPropertiesPassThroughWithoutThePrefix() {
+        JobSettings s = JobSettings.from(Map.of("kafka.property.security.protocol", "SASL_SSL",
+                "kafka.property.sasl.mechanism", "SCRAM-SHA-512"));
+        assertThat(s.kafkaProperties()).containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512").hasSize(2);
+    }
+}
