@@ -1,0 +1,30 @@
+package dev.marquee.model;
+
+import java.util.Locale;
+
+/** Which network {@link RatingGraph} builds. */
+public enum Architecture {
+    /**
+     * Ours: global mean + user bias + title bias + a small user·title embedding dot product, per-row L2.
+     * The exported user/title vectors are {@code [bias, factors..., 0...]}, 32 wide.
+     */
+    DEFAULT,
+    /**
+     * The reference series' model: 32-dim user and title embeddings, concatenated, Dense 256 relu, Dense 64
+     * relu, Dense 1, MSE.
+     */
+    REFERENCE;
+
+    /** "default" or "reference", any case. */
+    public static Architecture parse(String name) {
+        try {
+            return valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown architecture '" + name + "': use default or reference");
+        }
+    }
+
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

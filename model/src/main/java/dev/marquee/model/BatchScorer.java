@@ -1,0 +1,88 @@
+package dev.marquee.model;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.SessionFunction;
+import org.tensorflow.Signature;
+
+/**
+ * Scores micro-batches with one exported model version: loads the SavedModel once with the caller's thread
+ * settings, resolves titles canonically, and returns ratings plus out-of-vocabulary flags. Every tensor and
+ * result is closed per call; {@link #close()} frees the model. Safe to call from several threads (TF
+ * sessions are), though the job uses one scorer per task slot.
+ */
+public final class BatchScorer implements AutoCloseable {
+    private final Path versionDir;
+    private final SavedModelBundle bundle;
+    private final SessionFunction serving;
+    private final SessionFunction packed;
+    private final InputEncoder encoder;
+    private volatile boolean closed;
+
+    private BatchScorer(Path versionDir, SavedModelBundle bundle, SessionFunction serving, SessionFunction packed,
+            InputEncoder encoder) {
+        this.versionDir = versionDir;
+        this.bundle = bundle;
+        this.serving = serving;
+        this.packed = packed;
+        this.encoder = encoder;
+    }
+
+    /** Loads the version in {@code versionDir} (a folder holding saved_model.pb and assets/). */
+    public static BatchScorer open(Path versionDir, ScorerThreads threads) throws IOException {
+        Path dir = versionDir.toAbsolutePath().normalize();
+        if (!Files.isRegularFile(dir.resolve(ModelRegistry.SAVED_MODEL_FILE))) {
+            throw new IOException("no model at " + dir + ": " + ModelRegistry.SAVED_MODEL_FILE + " is missing");
+        }
+        Path assets = dir.resolve(TrainedModel.ASSETS);
+        Vocabulary users = Vocabulary.read(assets.resolve(TrainedModel.USERS_FILE), false);
+        Vocabulary titles = Vocabulary.read(assets.resolve(TrainedModel.TITLES_FILE), true);
+        SavedModelBundle bundle = SavedModelBundle.loader(dir.toString()).withTags("serve")
+                .withConfigProto(threads.toConfigProto()).load();
+        try {
+            SessionFunction fn = bundle.function(RatingGraph.SERVING_SIGNATURE);
+            Signature sig = fn.signature();
+            if (!sig.inputNames().containsAll(Set.of(RatingGraph.USER_ID, RatingGraph.MOVIE_TITLE,
+                    RatingGraph.TIMESTAMP)) || !sig.outputNames().containsAll(List.of(RatingGraph.OUTPUT_USER,
+                    RatingGraph.OUTPUT_TITLE, RatingGraph.OUTPUT_RATING))) {
+                throw new IOException("model at " + dir + " has an unexpected serving signature: " + sig);
+            }
+            SessionFunction packed = bundle.signatures().stream()
+                    .anyMatch(x -> x.key().equals(RatingGraph.PACKED_SIGNATURE))
+                    ? bundle.function(RatingGraph.PACKED_SIGNATURE) : null;
+            return new BatchScorer(dir, bundle, fn, packed, new InputEncoder(users, titles));
+        } catch (IOException | RuntimeException e) {
+            bundle.close();
+            throw e;
+        }
+    }
+
+    /** Predicted ratings and OOV flags, one per row, in order. The three arrays must have equal length. */
+    public ScoredBatch score(String[] userIds, String[] movieTitles, long[] timestamps) {
+        return score(userIds, movieTitles, timestamps, false);
+    }
+
+    /** As {@link #score(String[], String[], long[])}, optionally with {@code output_1}/{@code output_2}. */
+    public ScoredBatch score(String[] userIds, String[] movieTitles, long[] timestamps, boolean withVectors) {
+        if (closed) {
+            throw new IllegalStateException("scorer for " + versionDir + " is closed");
+        }
+        return encoder.score(serving, packed, userIds, movieTitles, timestamps, withVectors);
+    }
+
+    public Path versionDir() {
+        return versionDir;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            bundle.close();
+        }
+    }
+}

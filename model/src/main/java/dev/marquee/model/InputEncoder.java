@@ -1,0 +1,111 @@
+package dev.marquee.model;
+
+import dev.marquee.data.title.TitleCatalog;
+import java.util.Map;
+import org.tensorflow.Result;
+import org.tensorflow.SessionFunction;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TString;
+
+/**
+ * Turns raw request columns into the model's inputs, the same way for training, evaluation and serving:
+ * a title is resolved against the model's title catalog (exact spelling, else the one title with the same
+ * canonical key, else unchanged), so canonically equal spellings reach the graph as the same string.
+ * Out-of-vocabulary flags are computed from the same vocabularies the graph's tables hold.
+ */
+final class InputEncoder {
+    private final Vocabulary users;
+    private final Vocabulary titles;
+    private final TitleCatalog catalog;
+
+    InputEncoder(Vocabulary users, Vocabulary titles) {
+        this.users = users;
+        this.titles = titles;
+        this.catalog = TitleCatalog.of(titles.terms());
+    }
+
+    String resolveTitle(String raw) {
+        return raw == null ? "" : catalog.resolve(raw);
+    }
+
+    int userIndex(String userId) {
+        return users.indexOrOov(userId);
+    }
+
+    int titleIndex(String rawTitle) {
+        return titles.indexOrOov(resolveTitle(rawTitle));
+    }
+
+    /**
+     * Runs one batch through the packed fast path when there is one and no value contains the separator,
+     * else through {@code serving_default}; every tensor and the result are closed before returning.
+     *
+     * @param withVectors also copy out {@code output_1} and {@code output_2}
+     */
+    ScoredBatch score(SessionFunction serving, SessionFunction packed, String[] userIds, String[] rawTitles,
+            long[] timestamps, boolean withVectors) {
+        int n = userIds.length;
+        if (rawTitles.length != n || timestamps.length != n) {
+            throw new IllegalArgumentException("columns differ in length: " + n + " users, " + rawTitles.length
+                    + " titles, " + timestamps.length + " timestamps");
+        }
+        String[] userCol = new String[n];
+        String[] titleCol = new String[n];
+        boolean[] userOov = new boolean[n];
+        boolean[] titleOov = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            userCol[i] = userIds[i] == null ? "" : userIds[i];
+            titleCol[i] = resolveTitle(rawTitles[i]);
+            userOov[i] = !users.contains(userCol[i]);
+            titleOov[i] = !titles.contains(titleCol[i]);
+        }
+        float[] ratings = new float[n];
+        float[][] userVectors = null;
+        float[][] titleVectors = null;
+        if (n == 0) {
+            return new ScoredBatch(ratings, userOov, titleOov, withVectors ? new float[0][] : null,
+                    withVectors ? new float[0][] : null);
+        }
+        boolean pack = packed != null && packable(userCol) && packable(titleCol);
+        try (TString u = pack ? TString.scalarOf(String.join(RatingGraph.PACK_SEPARATOR, userCol))
+                        : TString.vectorOf(userCol);
+                TString t = pack ? TString.scalarOf(String.join(RatingGraph.PACK_SEPARATOR, titleCol))
+                        : TString.vectorOf(titleCol);
+                TInt64 ts = TInt64.vectorOf(timestamps);
+                Result result = pack
+                        ? packed.call(Map.of(RatingGraph.PACKED_USER_IDS, u, RatingGraph.PACKED_MOVIE_TITLES, t,
+                                RatingGraph.TIMESTAMP, ts))
+                        : serving.call(Map.of(RatingGraph.USER_ID, u, RatingGraph.MOVIE_TITLE, t,
+                                RatingGraph.TIMESTAMP, ts))) {
+            TFloat32 out = (TFloat32) result.get(RatingGraph.OUTPUT_RATING).orElseThrow();
+            out.copyTo(DataBuffers.of(ratings, false, false));
+            if (withVectors) {
+                userVectors = rows((TFloat32) result.get(RatingGraph.OUTPUT_USER).orElseThrow(), n);
+                titleVectors = rows((TFloat32) result.get(RatingGraph.OUTPUT_TITLE).orElseThrow(), n);
+            }
+        }
+        return new ScoredBatch(ratings, userOov, titleOov, userVectors, titleVectors);
+    }
+
+    private static boolean packable(String[] column) {
+        for (String v : column) {
+            if (v.contains(RatingGraph.PACK_SEPARATOR)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static float[][] rows(TFloat32 matrix, int n) {
+        int width = (int) matrix.shape().get(1);
+        float[] flat = new float[n * width];
+        matrix.copyTo(DataBuffers.of(flat, false, false));
+        float[][] out = new float[n][width];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(flat, i * width, out[i], 0, width);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,253 @@
+package dev.marquee.model;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Model versions on a file system in TF Serving's layout: {@code <base>/<name>/<version>/} with
+ * {@code saved_model.pb} inside, versions increasing integers.
+ *
+ * <p>Publishing is atomic: the version is written into a hidden directory beside the versions
+ * ({@code <base>/<name>/.publishing-*}), then renamed to its number in one step. A reader (TF Serving,
+ * {@link #versions}) sees either no version or the whole of it; a publish that fails or is killed midway
+ * leaves no version (a killed one leaves a hidden directory, which nothing treats as a version and
+ * {@link #removeAbandoned} deletes). Only directories named by digits are versions.
+ *
+ * <p>A pin ({@code <base>/<name>/PINNED}, the version number as text) overrides "latest" for
+ * {@link #serving}.
+ */
+public final class ModelRegistry {
+    public static final String SAVED_MODEL_FILE = "saved_model.pb";
+    public static final String PIN_FILE = "PINNED";
+    static final String TEMP_PREFIX = ".publishing-";
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    private static final Pattern VERSION = Pattern.compile("[0-9]{1,18}");
+    private static final int MAX_PUBLISH_ATTEMPTS = 100;
+
+    /** Writes one version's files into the (temporary) directory it is given. */
+    @FunctionalInterface
+    public interface VersionWriter {
+        void write(Path dir) throws IOException;
+    }
+
+    private final Path base;
+
+    /** A registry rooted at {@code base}, created when first published to. */
+    public ModelRegistry(Path base) {
+        this.base = base.toAbsolutePath().normalize();
+        if (Files.exists(this.base) && !Files.isDirectory(this.base)) {
+            throw new IllegalArgumentException("model registry " + this.base + " exists and is not a directory");
+        }
+    }
+
+    public Path base() {
+        return base;
+    }
+
+    public Path modelDir(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("bad model name '" + name
+                    + "': use letters, digits, '.', '_' and '-', starting with a letter or digit");
+        }
+        return base.resolve(name);
+    }
+
+    public Path versionDir(String name, long version) {
+        return modelDir(name).resolve(Long.toString(version));
+    }
+
+    /**
+     * Writes a new version aside and renames it into place as {@code latest + 1}; returns its number.
+     * The writer must produce {@value #SAVED_MODEL_FILE}. On any failure the partial files are deleted and
+     * no version appears.
+     */
+    public long publish(String name, VersionWriter writer) throws IOException {
+        Path modelDir = Files.createDirectories(modelDir(name));
+        Path temp = Files.createTempDirectory(modelDir, TEMP_PREFIX);
+        try {
+            readableByAll(temp); // createTempDirectory makes it owner-only; servers may run as another user
+            writer.write(temp);
+            if (!Files.isRegularFile(temp.resolve(SAVED_MODEL_FILE))) {
+                throw new IOException("refusing to publish " + name + ": no " + SAVED_MODEL_FILE + " was written");
+            }
+            for (int attempt = 0; attempt < MAX_PUBLISH_ATTEMPTS; attempt++) {
+                long version = latest(name).orElse(0) + 1;
+                Path target = modelDir.resolve(Long.toString(version));
+                if (Files.exists(target)) {
+                    continue;
+                }
+                try {
+                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+                    return version;
+                } catch (FileSystemException raced) {
+                    if (!Files.exists(target)) {
+                        throw raced;
+                    }
+                    // another publisher took this number: try the next
+                }
+            }
+            throw new IOException("could not find a free version number for " + name);
+        } catch (IOException | RuntimeException | Error e) {
+            deleteRecursively(temp);
+            throw e;
+        }
+    }
+
+    /** Model names under the base, sorted. */
+    public List<String> models() throws IOException {
+        List<String> out = new ArrayList<>();
+        if (!Files.isDirectory(base)) {
+            return out;
+        }
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(base, Files::isDirectory)) {
+            for (Path d : dirs) {
+                String n = d.getFileName().toString();
+                if (NAME.matcher(n).matches()) {
+                    out.add(n);
+                }
+            }
+        }
+        out.sort(Comparator.naturalOrder());
+        return out;
+    }
+
+    /** Published versions of a model, ascending. */
+    public List<Long> versions(String name) throws IOException {
+        Path dir = modelDir(name);
+        List<Long> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(dir, Files::isDirectory)) {
+            for (Path d : dirs) {
+                String n = d.getFileName().toString();
+                if (VERSION.matcher(n).matches()) {
+                    out.add(Long.parseLong(n));
+                }
+            }
+        }
+        out.sort(Comparator.naturalOrder());
+        return out;
+    }
+
+    public OptionalLong latest(String name) throws IOException {
+        List<Long> v = versions(name);
+        return v.isEmpty() ? OptionalLong.empty() : OptionalLong.of(v.get(v.size() - 1));
+    }
+
+    /** Pins a published version: {@link #serving} returns it until {@link #unpin}. */
+    public void pin(String name, long version) throws IOException {
+        if (!versions(name).contains(version)) {
+            throw new IllegalArgumentException("cannot pin " + name + " to version " + version
+                    + ": not published (have " + versions(name) + ")");
+        }
+        Path dir = modelDir(name);
+        Path temp = Files.createTempFile(dir, TEMP_PREFIX, ".pin");
+        try {
+            Files.writeString(temp, Long.toString(version) + "\n", StandardCharsets.UTF_8);
+            Files.move(temp, dir.resolve(PIN_FILE), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    public void unpin(String name) throws IOException {
+        Files.deleteIfExists(modelDir(name).resolve(PIN_FILE));
+    }
+
+    public OptionalLong pinned(String name) throws IOException {
+        Path pin = modelDir(name).resolve(PIN_FILE);
+        if (!Files.isRegularFile(pin)) {
+            return OptionalLong.empty();
+        }
+        String text = Files.readString(pin, StandardCharsets.UTF_8).trim();
+        if (!VERSION.matcher(text).matches()) {
+            throw new IOException("bad pin file " + pin + ": '" + text + "' is not a version number");
+        }
+        return OptionalLong.of(Long.parseLong(text));
+    }
+
+    /** The version to serve: the pinned one if any, else the latest. */
+    public OptionalLong serving(String name) throws IOException {
+        OptionalLong pin = pinned(name);
+        return pin.isPresent() ? pin : latest(name);
+    }
+
+    /**
+     * Keeps the newest {@code keep} versions (and the pinned one), deleting older ones; returns the deleted
+     * version numbers.
+     */
+    public List<Long> retain(String name, int keep) throws IOException {
+        if (keep < 1) {
+            throw new IllegalArgumentException("keep must be at least 1, got " + keep);
+        }
+        List<Long> versions = versions(name);
+        OptionalLong pin = pinned(name);
+        List<Long> deleted = new ArrayList<>();
+        for (int i = 0; i < versions.size() - keep; i++) {
+            long v = versions.get(i);
+            if (pin.isPresent() && pin.getAsLong() == v) {
+                continue;
+            }
+            // Rename aside first so the version disappears in one step, then delete.
+            Path aside = modelDir(name).resolve(TEMP_PREFIX + "deleting-" + v);
+            Files.move(versionDir(name, v), aside, StandardCopyOption.ATOMIC_MOVE);
+            deleteRecursively(aside);
+            deleted.add(v);
+        }
+        return deleted;
+    }
+
+    /** Deletes hidden directories left by publishes that were killed midway; returns how many. */
+    public int removeAbandoned(String name) throws IOException {
+        Path dir = modelDir(name);
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        int n = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, p -> p.getFileName().toString()
+                .startsWith(TEMP_PREFIX))) {
+            for (Path p : entries) {
+                deleteRecursively(p);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static void readableByAll(Path dir) throws IOException {
+        if (Files.getFileAttributeView(dir, java.nio.file.attribute.PosixFileAttributeView.class) != null) {
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+}

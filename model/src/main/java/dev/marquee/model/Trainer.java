@@ -1,0 +1,265 @@
+package dev.marquee.model;
+
+import dev.marquee.data.event.Rating;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+import org.tensorflow.Graph;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * Trains a {@link RatingGraph}: seeded shuffled mini-batches, the configured optimiser, early stopping on
+ * validation RMSE (the best epoch's weights are restored), one progress line per epoch.
+ *
+ * <p>Without a validation set, a seeded {@value #HOLDOUT_PERCENT}% of the training rows is held out for
+ * early stopping and not trained on.
+ */
+public final class Trainer {
+    public static final int HOLDOUT_PERCENT = 5;
+    private static final double MIN_IMPROVEMENT = 1e-5;
+
+    private final TrainingConfig config;
+    private final Consumer<String> progress;
+
+    public Trainer(TrainingConfig config, Consumer<String> progress) {
+        this.config = config;
+        this.progress = progress;
+    }
+
+    public TrainedModel train(List<Rating> train, List<Rating> validation) {
+        if (train.isEmpty()) {
+            throw new IllegalArgumentException("no training ratings");
+        }
+        long start = System.nanoTime();
+        if (validation.isEmpty()) {
+            List<Rating> fit = new ArrayList<>(train.size());
+            List<Rating> holdout = new ArrayList<>();
+            Random r = new Random(config.seed() ^ 0x9E3779B97F4A7C15L);
+            for (Rating rating : train) {
+                (r.nextInt(100) < HOLDOUT_PERCENT ? holdout : fit).add(rating);
+            }
+            progress.accept("no validation set: holding out " + holdout.size() + " of " + train.size()
+                    + " training ratings for early stopping");
+            train = fit;
+            validation = holdout;
+        }
+        List<String> userIds = new ArrayList<>(train.size());
+        List<String> titleNames = new ArrayList<>(train.size());
+        float min = Float.POSITIVE_INFINITY;
+        float max = Float.NEGATIVE_INFINITY;
+        double sum = 0;
+        for (Rating r : train) {
+            userIds.add(r.userId);
+            titleNames.add(r.movieTitle);
+            min = Math.min(min, r.rating);
+            max = Math.max(max, r.rating);
+            sum += r.rating;
+        }
+        Vocabulary users = Vocabulary.of(Vocabulary.byFrequency(userIds));
+        Vocabulary titles = Vocabulary.ofTitles(Vocabulary.byFrequency(titleNames));
+        float mean = (float) (sum / train.size());
+
+        Graph graph = new Graph();
+        Session session = null;
+        try {
+            long[] userDayKeys = train.stream()
+                    .mapToLong(r -> RatingGraph.userDayKey(users.indexOrOov(r.userId), r.timestamp))
+                    .distinct().sorted().toArray();
+            RatingGraph net = new RatingGraph(graph, users, titles, config, mean, min, max, userDayKeys);
+            // One thread means every op on the caller's thread (inter-op -1): with a pool of one, ops can still
+            // run beside the caller, and reads of ref variables then race with the optimiser's updates, so the
+            // same seed gave different curves. Serial execution makes training reproducible, and was faster.
+            ConfigProto proto = ConfigProto.newBuilder().setIntraOpParallelismThreads(config.threads())
+                    .setInterOpParallelismThreads(config.threads() == 0 ? 0 : config.threads() == 1 ? -1 : 1).build();
+            session = new Session(graph, proto);
+            session.initialize();
+            session.run(net.tablesInit);
+
+            InputEncoder encoder = new InputEncoder(users, titles);
+            Columns fit = Columns.of(train, encoder);
+            Columns val = Columns.of(validation, encoder);
+            LearningCurve curve = new LearningCurve();
+            Random random = new Random(config.seed());
+            int[] order = new int[fit.size()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            double best = Double.POSITIVE_INFINITY;
+            int bestEpoch = 0;
+            int stale = 0;
+            List<Tensor> snapshot = List.of();
+            try {
+                for (int epoch = 1; epoch <= config.maxEpochs(); epoch++) {
+                    long t0 = System.nanoTime();
+                    shuffle(order, random);
+                    double trainRmse = runEpoch(session, net, fit, order, users.oovIndex(), random);
+                    double valRmse = rmse(predictIndices(session, net, val), val.labels);
+                    LearningCurve.Epoch e = new LearningCurve.Epoch(epoch, trainRmse, valRmse,
+                            (System.nanoTime() - t0) / 1e9);
+                    curve.add(e);
+                    progress.accept(e.progressLine());
+                    if (valRmse < best - MIN_IMPROVEMENT) {
+                        best = valRmse;
+                        bestEpoch = epoch;
+                        stale = 0;
+                        closeAll(snapshot);
+                        snapshot = snapshot(session, net);
+                    } else if (++stale >= config.patience()) {
+                        progress.accept("early stop: no better validation RMSE for " + stale + " epochs; best "
+                                + String.format("%.4f", best) + " at epoch " + bestEpoch);
+                        break;
+                    }
+                }
+                restore(session, net, snapshot);
+            } finally {
+                closeAll(snapshot);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new TrainedModel(graph, session, net, users, titles, config, curve, bestEpoch, seconds,
+                    train.size());
+        } catch (RuntimeException | Error e) {
+            if (session != null) {
+                session.close();
+            }
+            graph.close();
+            throw e;
+        }
+    }
+
+    /** Index columns of a rating list, encoded once. */
+    private record Columns(int[] users, int[] titles, long[] timestamps, float[] labels) {
+        static Columns of(List<Rating> ratings, InputEncoder encoder) {
+            int n = ratings.size();
+            int[] u = new int[n];
+            int[] t = new int[n];
+            long[] ts = new long[n];
+            float[] y = new float[n];
+            for (int i = 0; i < n; i++) {
+                Rating r = ratings.get(i);
+                u[i] = encoder.userIndex(r.userId);
+                t[i] = encoder.titleIndex(r.movieTitle);
+                ts[i] = r.timestamp;
+                y[i] = r.rating;
+            }
+            return new Columns(u, t, ts, y);
+        }
+
+        int size() {
+            return labels.length;
+        }
+    }
+
+    private double runEpoch(Session session, RatingGraph net, Columns data, int[] order, int oovUser,
+            Random random) {
+        int batch = config.batchSize();
+        double squaredErrors = 0;
+        int[] u = new int[batch];
+        int[] t = new int[batch];
+        long[] ts = new long[batch];
+        float[] y = new float[batch];
+        float oovRate = config.oovRate();
+        for (int from = 0; from < order.length; from += batch) {
+            int n = Math.min(batch, order.length - from);
+            if (n != u.length) {
+                u = new int[n];
+                t = new int[n];
+                ts = new long[n];
+                y = new float[n];
+            }
+            for (int k = 0; k < n; k++) {
+                int row = order[from + k];
+                u[k] = oovRate > 0 && random.nextFloat() < oovRate ? oovUser : data.users[row];
+                t[k] = data.titles[row];
+                ts[k] = data.timestamps[row];
+                y[k] = data.labels[row];
+            }
+            try (TInt32 ut = TInt32.vectorOf(u);
+                    TInt32 tt = TInt32.vectorOf(t);
+                    TInt64 tst = TInt64.vectorOf(ts);
+                    TFloat32 yt = TFloat32.vectorOf(y);
+                    Result r = session.runner().feed(net.userIndex, ut).feed(net.titleIndex, tt)
+                            .feed(net.timestamp, tst).feed(net.label, yt).addTarget(net.trainStep).fetch(net.mse).run()) {
+                squaredErrors += ((TFloat32) r.get(0)).getFloat() * n;
+            }
+        }
+        return Math.sqrt(squaredErrors / order.length);
+    }
+
+    static float[] predictIndices(Session session, RatingGraph net, Columns data) {
+        float[] out = new float[data.size()];
+        for (int from = 0; from < out.length; from += TrainedModel.PREDICT_CHUNK) {
+            int to = Math.min(out.length, from + TrainedModel.PREDICT_CHUNK);
+            try (TInt32 ut = TInt32.vectorOf(java.util.Arrays.copyOfRange(data.users, from, to));
+                    TInt32 tt = TInt32.vectorOf(java.util.Arrays.copyOfRange(data.titles, from, to));
+                    TInt64 tst = TInt64.vectorOf(java.util.Arrays.copyOfRange(data.timestamps, from, to));
+                    Result r = session.runner().feed(net.userIndex, ut).feed(net.titleIndex, tt)
+                            .feed(net.timestamp, tst).fetch(net.rating).run()) {
+                float[] chunk = new float[to - from];
+                ((TFloat32) r.get(0)).copyTo(DataBuffers.of(chunk, false, false));
+                System.arraycopy(chunk, 0, out, from, chunk.length);
+            }
+        }
+        return out;
+    }
+
+    static double rmse(float[] predicted, float[] actual) {
+        double se = 0;
+        for (int i = 0; i < predicted.length; i++) {
+            double d = predicted[i] - actual[i];
+            se += d * d;
+        }
+        return predicted.length == 0 ? Double.NaN : Math.sqrt(se / predicted.length);
+    }
+
+    private static void shuffle(int[] a, Random random) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int tmp = a[i];
+            a[i] = a[j];
+            a[j] = tmp;
+        }
+    }
+
+    private static List<Tensor> snapshot(Session session, RatingGraph net) {
+        Session.Runner runner = session.runner();
+        net.weights.forEach(runner::fetch);
+        List<Tensor> values = new ArrayList<>();
+        try (Result r = runner.run()) {
+            // Result closes its tensors; copy each one out so the snapshot outlives it.
+            for (int i = 0; i < net.weights.size(); i++) {
+                TFloat32 v = (TFloat32) r.get(i);
+                values.add(copy(v));
+            }
+        }
+        return values;
+    }
+
+    private static TFloat32 copy(TFloat32 v) {
+        TFloat32 c = TFloat32.tensorOf(v.shape());
+        v.copyTo(c);
+        return c;
+    }
+
+    private static void restore(Session session, RatingGraph net, List<Tensor> snapshot) {
+        if (snapshot.isEmpty()) {
+            return;
+        }
+        Session.Runner runner = session.runner();
+        for (int i = 0; i < net.weights.size(); i++) {
+            runner.feed(net.weightFeeds.get(i), snapshot.get(i)).addTarget(net.weightAssigns.get(i));
+        }
+        runner.run().close();
+    }
+
+    private static void closeAll(List<Tensor> tensors) {
+        tensors.forEach(Tensor::close);
+    }
+}

@@ -1,0 +1,112 @@
+package dev.marquee.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelRegistryTest {
+    @TempDir
+    Path base;
+
+    private static void fakeModel(Path dir) throws IOException {
+        Files.writeString(dir.resolve("saved_model.pb"), "pb");
+        Files.createDirectories(dir.resolve("variables"));
+    }
+
+    @Test
+    void publishesIncreasingVersions() throws IOException {
+        ModelRegistry registry = new ModelRegistry(base);
+        assertThat(registry.latest("movies")).isEmpty();
+        assertThat(registry.publish("movies", ModelRegistryTest::fakeModel)).isEqualTo(1);
+        assertThat(registry.publish("movies", ModelRegistryTest::fakeModel)).isEqualTo(2);
+        assertThat(registry.versions("movies")).containsExactly(1L, 2L);
+        assertThat(registry.latest("movies")).hasValue(2);
+        assertThat(registry.models()).containsExactly("movies");
+        assertThat(base.resolve("movies/2/saved_model.pb")).isRegularFile();
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(base.resolve("movies/2")))).isEqualTo("rwxr-xr-x");
+        assertThat(hiddenEntries()).isZero();
+    }
+
+    @Test
+    void anInterruptedPublishLeavesNoVersion() throws IOException {
+        ModelRegistry registry = new ModelRegistry(base);
+        registry.publish("movies", ModelRegistryTest::fakeModel);
+        assertThatThrownBy(() -> registry.publish("movies", dir -> {
+            fakeModel(dir);
+            Files.writeString(dir.resolve("variables/variables.index"), "half");
+            throw new IOException("disk full");
+        })).hasMessage("disk full");
+        assertThat(registry.versions("movies")).containsExactly(1L);
+        assertThat(hiddenEntries()).isZero();
+        assertThat(registry.publish("movies", ModelRegistryTest::fakeModel)).isEqualTo(2);
+    }
+
+    @Test
+    void aKilledPublishIsInvisibleAndCanBeCleanedUp() throws IOException {
+        ModelRegistry registry = new ModelRegistry(base);
+        registry.publish("movies", ModelRegistryTest::fakeModel);
+        // What a publisher killed midway leaves behind: its hidden working directory.
+        Path abandoned = Files.createDirectories(base.resolve("movies/.publishing-123"));
+        fakeModel(abandoned);
+        assertThat(registry.versions("movies")).containsExactly(1L);
+        assertThat(registry.latest("movies")).hasValue(1);
+        assertThat(registry.removeAbandoned("movies")).isEqualTo(1);
+        assertThat(abandoned).doesNotExist();
+    }
+
+    @Test
+    void aVersionWithoutASavedModelIsRefused() throws IOException {
+        ModelRegistry registry = new ModelRegistry(base);
+        assertThatThrownBy(() -> registry.publish("movies", dir -> Files.writeString(dir.resolve("x"), "x")))
+                .hasMessageContaining("no saved_model.pb");
+        assertThat(registry.versions("movies")).isEmpty();
+        assertThat(hiddenEntries()).isZero();
+    }
+
+    @Test
+    void pinOverridesLatestUntilUnpinned() throws IOException {
+        ModelRegistry registry = new ModelRegistry(base);
+        registry.publish("movies", ModelRegistryTest::fakeModel);
+        registry.publish("movies", ModelRegistryTest::fakeModel);
+        registry.pin("movies", 1);
+        assertThat(registry.serving("movies")).hasValue(1);
+        registry.publish("movies", ModelRegistryTest::fakeModel);
+        assertThat(registry.serving("movies")).hasValue(1);
+        registry.unpin("movies");
+        assertThat(registry.serving("movies")).hasValue(3);
+        assertThatThrownBy(() -> registry.pin("movies", 9)).hasMessageContaining("not published");
+    }
+
+    @Test
+    void retentionKeepsTheNewestAndThePinned() throws IOException {
+        ModelRegistry registry = new ModelRegistry(base);
+        for (int i = 0; i < 5; i++) {
+            registry.publish("movies", ModelRegistryTest::fakeModel);
+        }
+        registry.pin("movies", 1);
+        assertThat(registry.retain("movies", 2)).containsExactly(2L, 3L);
+        assertThat(registry.versions("movies")).containsExactly(1L, 4L, 5L);
+    }
+
+    @Test
+    void badNamesAndBasesAreRejected() throws IOException {
+        ModelRegistry registry = new ModelRegistry(base);
+        assertThatThrownBy(() -> registry.modelDir("../evil")).hasMessageContaining("bad model name");
+        assertThatThrownBy(() -> registry.modelDir(".hidden")).hasMessageContaining("bad model name");
+        Path file = Files.writeString(base.resolve("file"), "x");
+        assertThatThrownBy(() -> new ModelRegistry(file)).hasMessageContaining("not a directory");
+    }
+
+    private long hiddenEntries() throws IOException {
+        try (Stream<Path> s = Files.list(base.resolve("movies"))) {
+            return s.filter(p -> p.getFileName().toString().startsWith(".")).count();
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.marquee.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class VocabularyTest {
+
+    @Test
+    void unknownTermsGetTheOovIndex() {
+        Vocabulary v = Vocabulary.of(List.of("b", "a"));
+        assertThat(v.indexOf("b")).isZero();
+        assertThat(v.indexOf("zz")).isEqualTo(-1);
+        assertThat(v.indexOrOov("zz")).isEqualTo(2).isEqualTo(v.oovIndex());
+        assertThat(v.indexOrOov(null)).isEqualTo(2);
+    }
+
+    @Test
+    void frequencyOrderIsDeterministic() {
+        assertThat(Vocabulary.byFrequency(List.of("c", "a", "b", "a", "c"))).containsExactly("a", "c", "b");
+    }
+
+    @Test
+    void titleVocabulariesAliasUniqueCanonicalKeysOnly() {
+        Vocabulary v = Vocabulary.ofTitles(List.of("Devil's Advocate, The (1997)", "Fan, The (1996)",
+                "The Fan (1996)"));
+        assertThat(v.indexOf("the devils advocate (1997)")).isZero();
+        // Two titles share the key "the fan (1996)": it is no alias, each exact title keeps its own index.
+        assertThat(v.indexOf("the fan (1996)")).isEqualTo(-1);
+        assertThat(v.indexOf("Fan, The (1996)")).isEqualTo(1);
+        assertThat(v.indexOf("The Fan (1996)")).isEqualTo(2);
+        assertThat(v.size()).isEqualTo(3);
+    }
+}
