@@ -5,40 +5,50 @@ import java.util.List;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.BoundedOneInput;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
 
 /**
- * Buffers records into micro-batches of up to {@code maxSize} rows or {@code maxDelayMs} of waiting, whichever
- * comes first, and hands each batch to a {@link BatchFunction}.
+ * Buffers rows (input 1) into micro-batches of up to {@code maxSize} rows or {@code maxDelayMs} of waiting,
+ * whichever comes first, and hands each batch to a {@link BatchFunction}. Input 2 carries control messages
+ * (new model versions), applied between two batches; what the function reports about them goes to
+ * {@link #reportTag()}.
  *
  * <p>The buffer is emptied before every checkpoint barrier, so it never needs to be part of a checkpoint and
  * a restore neither loses nor repeats a row. It is also emptied before a watermark passes, so buffered rows
- * are never overtaken by a watermark and turned late for the windows downstream.
+ * are never overtaken by a watermark and turned late for the windows downstream. Event time is the rows'
+ * alone: input 2's watermarks are ignored, so a quiet control topic never holds event time back.
  */
-public final class MicroBatchOperator<IN, OUT> extends AbstractStreamOperator<OUT>
-        implements OneInputStreamOperator<IN, OUT>, BoundedOneInput {
+public final class MicroBatchOperator<IN, C, OUT> extends AbstractStreamOperator<OUT>
+        implements TwoInputStreamOperator<IN, C, OUT> {
     private static final long serialVersionUID = 1L;
 
-    private final BatchFunction<IN, OUT> function;
+    private final BatchFunction<IN, C, OUT> function;
     private final int maxSize;
     private final long maxDelayMs;
+    private final OutputTag<Object> reportTag;
 
     private transient List<IN> rows;
     private transient long[] timestamps;
     private transient boolean[] hasTimestamp;
     private transient boolean timerPending;
+    private transient long lastWatermark;
     private transient Histogram batchSizes;
     private transient Histogram batchMicros;
 
-    public MicroBatchOperator(BatchFunction<IN, OUT> function, int maxSize, long maxDelayMs) {
+    public MicroBatchOperator(BatchFunction<IN, C, OUT> function, int maxSize, long maxDelayMs, OutputTag<Object> reportTag) {
         if (maxSize < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + maxSize);
         if (maxDelayMs < 0) throw new IllegalArgumentException("batch delay must not be negative, got " + maxDelayMs);
         this.function = function;
         this.maxSize = maxSize;
         this.maxDelayMs = maxDelayMs;
+        this.reportTag = reportTag;
+    }
+
+    public OutputTag<Object> reportTag() {
+        return reportTag;
     }
 
     @Override
@@ -47,6 +57,7 @@ public final class MicroBatchOperator<IN, OUT> extends AbstractStreamOperator<OU
         rows = new ArrayList<>(maxSize);
         timestamps = new long[maxSize];
         hasTimestamp = new boolean[maxSize];
+        lastWatermark = Long.MIN_VALUE;
         var group = getMetricGroup().addGroup("marquee");
         batchSizes = group.histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
         batchMicros = group.histogram("batchMicros", new DescriptiveStatisticsHistogram(1000));
@@ -54,7 +65,7 @@ public final class MicroBatchOperator<IN, OUT> extends AbstractStreamOperator<OU
     }
 
     @Override
-    public void processElement(StreamRecord<IN> element) throws Exception {
+    public void processElement1(StreamRecord<IN> element) throws Exception {
         int i = rows.size();
         rows.add(element.getValue());
         hasTimestamp[i] = element.hasTimestamp();
@@ -68,15 +79,36 @@ public final class MicroBatchOperator<IN, OUT> extends AbstractStreamOperator<OU
         }
     }
 
+    @Override
+    public void processElement2(StreamRecord<C> element) throws Exception {
+        flush();
+        Object report = function.control(element.getValue());
+        if (report != null) output.collect(reportTag, new StreamRecord<>(report));
+    }
+
     private void onDelayElapsed() throws Exception {
         timerPending = false;
         flush();
     }
 
     @Override
-    public void processWatermark(Watermark mark) throws Exception {
+    public void processWatermark1(Watermark mark) throws Exception {
         flush();
-        super.processWatermark(mark);
+        if (mark.getTimestamp() > lastWatermark) {
+            lastWatermark = mark.getTimestamp();
+            output.emitWatermark(mark);
+        }
+    }
+
+    @Override
+    public void processWatermark2(Watermark mark) {
+        // control input: not part of event time
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) {
+        // Reached only through the base class's idleness bookkeeping, with its own combined watermark, which
+        // this operator does not keep: event time comes from input 1 alone (processWatermark1).
     }
 
     @Override
@@ -86,8 +118,9 @@ public final class MicroBatchOperator<IN, OUT> extends AbstractStreamOperator<OU
     }
 
     @Override
-    public void endInput() throws Exception {
+    public void finish() throws Exception {
         flush();
+        super.finish();
     }
 
     @Override

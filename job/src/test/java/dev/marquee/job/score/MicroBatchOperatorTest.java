@@ -8,25 +8,35 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Collectors;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.TwoInputStreamOperatorTestHarness;
+import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.Test;
 
 class MicroBatchOperatorTest {
-    /** Records the batches it is given and answers each row with its length. */
-    static final class RecordingFunction implements BatchFunction<String, Integer> {
+    static final OutputTag<Object> REPORTS = new OutputTag<>("reports") { };
+
+    /** Records the batches it is given, answers each row with its length plus an offset set by control messages. */
+    static final class RecordingFunction implements BatchFunction<String, Integer, Integer> {
         private static final long serialVersionUID = 1L;
         static final ConcurrentLinkedQueue<List<String>> BATCHES = new ConcurrentLinkedQueue<>();
+        private int offset;
 
         @Override
         public List<Integer> apply(List<String> batch) {
             BATCHES.add(new ArrayList<>(batch));
-            return batch.stream().map(String::length).collect(Collectors.toList());
+            return batch.stream().map(s -> s.length() + offset).collect(Collectors.toList());
+        }
+
+        @Override
+        public Object control(Integer message) {
+            offset = message;
+            return "offset " + message;
         }
     }
 
-    private static OneInputStreamOperatorTestHarness<String, Integer> harness(int size, long delayMs) throws Exception {
+    private static TwoInputStreamOperatorTestHarness<String, Integer, Integer> harness(int size, long delayMs) throws Exception {
         RecordingFunction.BATCHES.clear();
-        var h = new OneInputStreamOperatorTestHarness<>(new MicroBatchOperator<>(new RecordingFunction(), size, delayMs));
+        var h = new TwoInputStreamOperatorTestHarness<>(new MicroBatchOperator<>(new RecordingFunction(), size, delayMs, REPORTS));
         h.setProcessingTime(0);
         h.open();
         return h;
@@ -35,10 +45,10 @@ class MicroBatchOperatorTest {
     @Test
     void aFullBatchIsScoredAtOnceKeepingOrderAndTimestamps() throws Exception {
         try (var h = harness(3, 1_000)) {
-            h.processElement(new StreamRecord<>("a", 10));
-            h.processElement(new StreamRecord<>("bb", 20));
+            h.processElement1(new StreamRecord<>("a", 10));
+            h.processElement1(new StreamRecord<>("bb", 20));
             assertThat(h.extractOutputValues()).isEmpty();
-            h.processElement(new StreamRecord<>("ccc", 30));
+            h.processElement1(new StreamRecord<>("ccc", 30));
 
             assertThat(h.extractOutputValues()).containsExactly(1, 2, 3);
             assertThat(h.extractOutputStreamRecords()).extracting(StreamRecord::getTimestamp).containsExactly(10L, 20L, 30L);
@@ -49,13 +59,13 @@ class MicroBatchOperatorTest {
     @Test
     void aPartialBatchIsScoredWhenTheMaxDelayElapses() throws Exception {
         try (var h = harness(100, 5)) {
-            h.processElement(new StreamRecord<>("a", 1));
+            h.processElement1(new StreamRecord<>("a", 1));
             h.setProcessingTime(4);
             assertThat(h.extractOutputValues()).isEmpty();
             h.setProcessingTime(5);
             assertThat(h.extractOutputValues()).containsExactly(1);
 
-            h.processElement(new StreamRecord<>("bb", 2));
+            h.processElement1(new StreamRecord<>("bb", 2));
             h.setProcessingTime(10);
             assertThat(h.extractOutputValues()).containsExactly(1, 2);
             assertThat(RecordingFunction.BATCHES).containsExactly(List.of("a"), List.of("bb"));
@@ -65,14 +75,14 @@ class MicroBatchOperatorTest {
     @Test
     void theBufferIsFlushedBeforeACheckpointBarrierSoNothingIsInFlightInTheSnapshot() throws Exception {
         try (var h = harness(100, 60_000)) {
-            h.processElement(new StreamRecord<>("a", 1));
-            h.processElement(new StreamRecord<>("bb", 2));
+            h.processElement1(new StreamRecord<>("a", 1));
+            h.processElement1(new StreamRecord<>("bb", 2));
             h.prepareSnapshotPreBarrier(1L);
             assertThat(h.extractOutputValues()).containsExactly(1, 2);
 
             // restoring from that snapshot into a fresh operator must not replay the flushed rows
             var snapshot = h.snapshot(1L, 3L);
-            var restored = new OneInputStreamOperatorTestHarness<>(new MicroBatchOperator<>(new RecordingFunction(), 100, 60_000));
+            var restored = new TwoInputStreamOperatorTestHarness<>(new MicroBatchOperator<>(new RecordingFunction(), 100, 60_000, REPORTS));
             restored.initializeState(snapshot);
             restored.open();
             restored.prepareSnapshotPreBarrier(2L);
@@ -82,10 +92,11 @@ class MicroBatchOperatorTest {
     }
 
     @Test
-    void bufferedRowsLeaveBeforeAWatermarkOvertakesThem() throws Exception {
+    void bufferedRowsLeaveBeforeAWatermarkOvertakesThemAndControlWatermarksAreIgnored() throws Exception {
         try (var h = harness(100, 60_000)) {
-            h.processElement(new StreamRecord<>("a", 1));
-            h.processWatermark(new Watermark(5));
+            h.processElement1(new StreamRecord<>("a", 1));
+            h.processWatermark2(new Watermark(Long.MIN_VALUE + 1));
+            h.processWatermark1(new Watermark(5));
             List<Object> out = new ArrayList<>(h.getOutput());
             assertThat(out).hasSize(2);
             assertThat(out.get(0)).isInstanceOf(StreamRecord.class);
@@ -94,10 +105,24 @@ class MicroBatchOperatorTest {
     }
 
     @Test
-    void theEndOfInputFlushesTheRest() throws Exception {
+    void aControlMessageIsAppliedBetweenTwoBatchesAndReported() throws Exception {
         try (var h = harness(100, 60_000)) {
-            h.processElement(new StreamRecord<>("abcd", 1));
-            h.endInput();
+            h.processElement1(new StreamRecord<>("a", 1));
+            h.processElement2(new StreamRecord<>(10));
+            h.processElement1(new StreamRecord<>("bb", 2));
+            h.prepareSnapshotPreBarrier(1L);
+
+            assertThat(h.extractOutputValues()).containsExactly(1, 12);
+            assertThat(RecordingFunction.BATCHES).containsExactly(List.of("a"), List.of("bb"));
+            assertThat(h.getSideOutput(REPORTS)).extracting(StreamRecord::getValue).containsExactly("offset 10");
+        }
+    }
+
+    @Test
+    void finishingFlushesTheRest() throws Exception {
+        try (var h = harness(100, 60_000)) {
+            h.processElement1(new StreamRecord<>("abcd", 1));
+            h.getOperator().finish();
             assertThat(h.extractOutputValues()).containsExactly(4);
         }
     }
