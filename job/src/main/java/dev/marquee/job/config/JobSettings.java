@@ -34,10 +34,23 @@ public final class JobSettings implements Serializable {
     public static final String TRANSACTION_TIMEOUT_MS = "delivery.transaction-timeout-ms";
     public static final String CHECKPOINT_INTERVAL_MS = "checkpoint.interval-ms";
     public static final String PARALLELISM = "parallelism";
+    public static final String TOPIC_MODEL_STATUS = "topic.model-status";
+    public static final String MODEL_REGISTRY = "model.registry";
+    public static final String MODEL_NAME = "model.name";
+    public static final String MODEL_VERSION = "model.version";
+    public static final String BATCH_SIZE = "batch.size";
+    public static final String BATCH_MAX_DELAY_MS = "batch.max-delay-ms";
+    public static final String SCORING_THREADS = "scoring.threads";
+    public static final String MAX_OUT_OF_ORDERNESS_MS = "watermark.max-out-of-orderness-ms";
+    public static final String IDLENESS_MS = "watermark.idleness-ms";
+    /** {@value #MODEL_VERSION} value meaning: the registry's pinned version, else its latest. */
+    public static final String SERVING = "serving";
 
     private static final Set<String> KEYS = Set.of(BOOTSTRAP, GROUP_ID, STARTING_OFFSETS, TOPIC_REQUESTS,
             TOPIC_PREDICTIONS, TOPIC_DEAD_LETTERS, TOPIC_MODEL_UPDATES, TOPIC_DRIFT, TOPIC_RATINGS, DELIVERY,
-            TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT_MS, CHECKPOINT_INTERVAL_MS, PARALLELISM,
+            TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT_MS, CHECKPOINT_INTERVAL_MS, PARALLELISM, TOPIC_MODEL_STATUS,
+            MODEL_REGISTRY, MODEL_NAME, MODEL_VERSION, BATCH_SIZE, BATCH_MAX_DELAY_MS, SCORING_THREADS,
+            MAX_OUT_OF_ORDERNESS_MS, IDLENESS_MS,
             ParserLimits.MAX_PAYLOAD_BYTES, ParserLimits.MAX_INSTANCES, ParserLimits.MAX_DEPTH,
             ParserLimits.MAX_USER_ID_CHARS, ParserLimits.MAX_TITLE_CHARS, ParserLimits.MAX_REQUEST_ID_CHARS,
             ParserLimits.MIN_TIMESTAMP, ParserLimits.MAX_TIMESTAMP, ParserLimits.MAX_EXTRA_FIELDS,
@@ -59,6 +72,17 @@ public final class JobSettings implements Serializable {
     /** 0 when not set: Flink's default parallelism applies. */
     public final int parallelism;
     public final ParserLimits parserLimits;
+    public final String modelStatusTopic;
+    public final String modelRegistry;
+    public final String modelName;
+    /** The version to serve; 0 for the registry's serving version (pinned, else latest). */
+    public final long modelVersion;
+    public final int batchSize;
+    public final long batchMaxDelayMs;
+    /** TensorFlow intra-op threads per scoring slot; 0 shares the machine's cores evenly among local slots. */
+    public final int scoringThreads;
+    public final long maxOutOfOrdernessMs;
+    public final long idlenessMs;
     private final Map<String, String> kafkaProperties;
 
     private JobSettings(Settings s) {
@@ -88,6 +112,17 @@ public final class JobSettings implements Serializable {
         checkpointIntervalMs = s.longInRange(CHECKPOINT_INTERVAL_MS, 10_000, 100, 86_400_000);
         parallelism = s.intInRange(PARALLELISM, 0, 0, 10_000);
         parserLimits = ParserLimits.from(s);
+        modelStatusTopic = s.string(TOPIC_MODEL_STATUS, "model-status");
+        String envRegistry = System.getenv("MARQUEE_REGISTRY");
+        modelRegistry = s.string(MODEL_REGISTRY, envRegistry == null || envRegistry.isBlank() ? ".marquee/registry" : envRegistry.trim());
+        modelName = s.string(MODEL_NAME, "marquee");
+        String version = s.string(MODEL_VERSION, SERVING);
+        modelVersion = parseVersion(version);
+        batchSize = s.intInRange(BATCH_SIZE, 256, 1, 65_536);
+        batchMaxDelayMs = s.longInRange(BATCH_MAX_DELAY_MS, 5, 0, 60_000);
+        scoringThreads = s.intInRange(SCORING_THREADS, 0, 0, 1_024);
+        maxOutOfOrdernessMs = s.longInRange(MAX_OUT_OF_ORDERNESS_MS, 5_000, 0, 86_400_000L * 365);
+        idlenessMs = s.longInRange(IDLENESS_MS, 10_000, 0, 86_400_000);
         Map<String, String> kafka = new java.util.LinkedHashMap<>();
         s.asMap().forEach((k, v) -> {
             if (k.startsWith(KAFKA_PROPERTY_PREFIX)) kafka.put(k.substring(KAFKA_PROPERTY_PREFIX.length()), v);
@@ -97,6 +132,17 @@ public final class JobSettings implements Serializable {
             throw new SettingException(TRANSACTION_TIMEOUT_MS + " (" + transactionTimeoutMs + ") must be longer than "
                     + CHECKPOINT_INTERVAL_MS + " (" + checkpointIntervalMs + "): a transaction stays open from one checkpoint to the next");
         }
+    }
+
+    private static long parseVersion(String value) {
+        if (SERVING.equals(value)) return 0;
+        try {
+            long v = Long.parseLong(value);
+            if (v >= 1) return v;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new SettingException(MODEL_VERSION + " must be '" + SERVING + "' or a version number >= 1, got '" + value + "'");
     }
 
     public static JobSettings from(Map<String, String> settings) {

@@ -12,8 +12,9 @@ import org.apache.flink.streaming.api.operators.StreamingRuntimeContext;
  * @param <IN> rows
  * @param <C> control messages
  * @param <OUT> one result per row
+ * @param <R> what the function reports about control messages
  */
-public interface BatchFunction<IN, C, OUT> extends Serializable {
+public interface BatchFunction<IN, C, OUT, R> extends Serializable {
     /** Called once before the first batch; the context gives the slot's metrics and external resources (GPUs). */
     default void open(StreamingRuntimeContext context) throws Exception {}
 
@@ -25,7 +26,7 @@ public interface BatchFunction<IN, C, OUT> extends Serializable {
      *
      * @return an event to report (e.g. a model version loaded or refused), or null
      */
-    default Object control(C message) throws Exception {
+    default R control(C message) throws Exception {
         return null;
     }
 

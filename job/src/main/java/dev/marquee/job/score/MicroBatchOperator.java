@@ -21,14 +21,14 @@ import org.apache.flink.util.OutputTag;
  * are never overtaken by a watermark and turned late for the windows downstream. Event time is the rows'
  * alone: input 2's watermarks are ignored, so a quiet control topic never holds event time back.
  */
-public final class MicroBatchOperator<IN, C, OUT> extends AbstractStreamOperator<OUT>
+public final class MicroBatchOperator<IN, C, OUT, R> extends AbstractStreamOperator<OUT>
         implements TwoInputStreamOperator<IN, C, OUT> {
     private static final long serialVersionUID = 1L;
 
-    private final BatchFunction<IN, C, OUT> function;
+    private final BatchFunction<IN, C, OUT, R> function;
     private final int maxSize;
     private final long maxDelayMs;
-    private final OutputTag<Object> reportTag;
+    private final OutputTag<R> reportTag;
 
     private transient List<IN> rows;
     private transient long[] timestamps;
@@ -38,7 +38,7 @@ public final class MicroBatchOperator<IN, C, OUT> extends AbstractStreamOperator
     private transient Histogram batchSizes;
     private transient Histogram batchMicros;
 
-    public MicroBatchOperator(BatchFunction<IN, C, OUT> function, int maxSize, long maxDelayMs, OutputTag<Object> reportTag) {
+    public MicroBatchOperator(BatchFunction<IN, C, OUT, R> function, int maxSize, long maxDelayMs, OutputTag<R> reportTag) {
         if (maxSize < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + maxSize);
         if (maxDelayMs < 0) throw new IllegalArgumentException("batch delay must not be negative, got " + maxDelayMs);
         this.function = function;
@@ -47,7 +47,7 @@ public final class MicroBatchOperator<IN, C, OUT> extends AbstractStreamOperator
         this.reportTag = reportTag;
     }
 
-    public OutputTag<Object> reportTag() {
+    public OutputTag<R> reportTag() {
         return reportTag;
     }
 
@@ -82,7 +82,7 @@ public final class MicroBatchOperator<IN, C, OUT> extends AbstractStreamOperator
     @Override
     public void processElement2(StreamRecord<C> element) throws Exception {
         flush();
-        Object report = function.control(element.getValue());
+        R report = function.control(element.getValue());
         if (report != null) output.collect(reportTag, new StreamRecord<>(report));
     }
 

@@ -8,6 +8,7 @@ import java.util.Properties;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
@@ -16,18 +17,24 @@ public final class KafkaConnections {
     private KafkaConnections() {}
 
     public static KafkaSource<RawRecord> requestSource(JobSettings s) {
+        return requestSource(s, false);
+    }
+
+    /** @param bounded stop at the offsets that are the latest when the job starts (tests, batch replays) */
+    public static KafkaSource<RawRecord> requestSource(JobSettings s, boolean bounded) {
         Properties props = s.kafkaProperties();
         if (s.delivery == DeliveryGuarantee.EXACTLY_ONCE) {
             props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         }
-        return KafkaSource.<RawRecord>builder()
+        var builder = KafkaSource.<RawRecord>builder()
                 .setBootstrapServers(s.bootstrapServers)
                 .setTopics(s.requestsTopic)
                 .setGroupId(s.groupId)
                 .setStartingOffsets(s.startingOffsets.initializer())
                 .setDeserializer(new RawRecordDeserializer())
-                .setProperties(props)
-                .build();
+                .setProperties(props);
+        if (bounded) builder.setBounded(OffsetsInitializer.latest());
+        return builder.build();
     }
 
     /** A sink; {@code name} keeps transactional ids of different sinks apart. */

@@ -13,10 +13,10 @@ import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.Test;
 
 class MicroBatchOperatorTest {
-    static final OutputTag<Object> REPORTS = new OutputTag<>("reports") { };
+    static final OutputTag<String> REPORTS = new OutputTag<>("reports") { };
 
     /** Records the batches it is given, answers each row with its length plus an offset set by control messages. */
-    static final class RecordingFunction implements BatchFunction<String, Integer, Integer> {
+    static final class RecordingFunction implements BatchFunction<String, Integer, Integer, String> {
         private static final long serialVersionUID = 1L;
         static final ConcurrentLinkedQueue<List<String>> BATCHES = new ConcurrentLinkedQueue<>();
         private int offset;
@@ -28,7 +28,7 @@ class MicroBatchOperatorTest {
         }
 
         @Override
-        public Object control(Integer message) {
+        public String control(Integer message) {
             offset = message;
             return "offset " + message;
         }

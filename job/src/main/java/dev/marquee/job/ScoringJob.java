@@ -1,0 +1,121 @@
+package dev.marquee.job;
+
+import dev.marquee.data.config.SettingException;
+import dev.marquee.data.event.DeadLetter;
+import dev.marquee.data.event.ModelStatus;
+import dev.marquee.data.event.ModelUpdate;
+import dev.marquee.data.event.Prediction;
+import dev.marquee.data.event.RatingRequest;
+import dev.marquee.job.config.DeliveryGuarantee;
+import dev.marquee.job.config.JobSettings;
+import dev.marquee.job.score.MicroBatchOperator;
+import dev.marquee.job.score.ModelScoringFunction;
+import dev.marquee.job.score.ParseModelUpdates;
+import dev.marquee.job.sink.JsonRecordSerializer;
+import dev.marquee.job.sink.KafkaConnections;
+import dev.marquee.job.source.RawRecord;
+import dev.marquee.job.source.RawRecordDeserializer;
+import dev.marquee.job.validate.ParseRequests;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.OutputTag;
+import org.apache.flink.util.ParameterTool;
+
+/**
+ * The scoring job: raw rating requests → parse and validate (bad input to the dead letters) → event time →
+ * micro-batched scoring with a SavedModel per slot, following model-updates → predictions. See
+ * docs/ARCHITECTURE.md and docs/CONFIGURATION.md.
+ */
+public final class ScoringJob {
+    public static final OutputTag<ModelStatus> MODEL_STATUS = new OutputTag<>("model-status") { };
+
+    private ScoringJob() {}
+
+    /** Wires the pipeline between the given streams and sinks; tests pass their own. */
+    public static void build(StreamExecutionEnvironment env, JobSettings s, DataStream<RawRecord> requests,
+                             DataStream<ModelUpdate> updates, Sink<Prediction> predictions, Sink<DeadLetter> deadLetters,
+                             Sink<ModelStatus> statuses) {
+        SingleOutputStreamOperator<RatingRequest> valid = requests
+                .process(new ParseRequests(s.parserLimits)).name("parse and validate").uid("parse-requests");
+        valid.getSideOutput(ParseRequests.DEAD_LETTERS)
+                .sinkTo(deadLetters).name("dead letters").uid("sink-dead-letters");
+
+        WatermarkStrategy<RatingRequest> eventTime = WatermarkStrategy
+                .<RatingRequest>forBoundedOutOfOrderness(Duration.ofMillis(s.maxOutOfOrdernessMs))
+                .withTimestampAssigner((r, kafkaTs) -> r.timestamp * 1000)
+                .withIdleness(Duration.ofMillis(Math.max(1, s.idlenessMs)));
+        DataStream<RatingRequest> timed = valid.assignTimestampsAndWatermarks(eventTime).name("event time").uid("event-time");
+
+        MicroBatchOperator<RatingRequest, ModelUpdate, Prediction, ModelStatus> scorer = new MicroBatchOperator<>(
+                new ModelScoringFunction(s.modelRegistry, s.modelName, s.modelVersion, s.scoringThreads),
+                s.batchSize, s.batchMaxDelayMs, MODEL_STATUS);
+        SingleOutputStreamOperator<Prediction> scored = timed.connect(updates.broadcast())
+                .transform("score", TypeInformation.of(Prediction.class), scorer).uid("score");
+        scored.sinkTo(predictions).name("predictions").uid("sink-predictions");
+        scored.getSideOutput(MODEL_STATUS).sinkTo(statuses).name("model status").uid("sink-model-status");
+    }
+
+    /** The job against Kafka, as configured. */
+    public static void buildWithKafka(StreamExecutionEnvironment env, JobSettings s) {
+        configure(env, s);
+        DataStream<RawRecord> requests = env
+                .fromSource(KafkaConnections.requestSource(s), WatermarkStrategy.noWatermarks(), "rating requests")
+                .uid("source-rating-requests");
+        DataStream<ModelUpdate> updates = env
+                .fromSource(modelUpdatesSource(s), WatermarkStrategy.noWatermarks(), "model updates")
+                .uid("source-model-updates")
+                .flatMap(new ParseModelUpdates()).name("parse model updates").uid("parse-model-updates");
+        build(env, s, requests, updates,
+                KafkaConnections.sink(s, "predictions", new JsonRecordSerializer<>(s.predictionsTopic, Prediction.class, p -> p.requestId)),
+                KafkaConnections.sink(s, "dead-letters", new JsonRecordSerializer<>(s.deadLettersTopic, DeadLetter.class,
+                        d -> d.source == null ? null : d.source.defaultRequestId())),
+                KafkaConnections.sink(s, "model-status", new JsonRecordSerializer<>(s.modelStatusTopic, ModelStatus.class, m -> m.modelName)));
+    }
+
+    /** Checkpointing and serialization settings every run of the job uses. */
+    public static void configure(StreamExecutionEnvironment env, JobSettings s) {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false); // every event is a POJO: fail fast if one ever needs Kryo
+        env.configure(conf);
+        env.enableCheckpointing(s.checkpointIntervalMs, s.delivery == DeliveryGuarantee.EXACTLY_ONCE
+                ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
+        if (s.parallelism > 0) env.setParallelism(s.parallelism);
+    }
+
+    private static KafkaSource<RawRecord> modelUpdatesSource(JobSettings s) {
+        // Every job instance reads every update (its own group), from the latest: at start the registry's
+        // serving version is loaded, so older updates are already reflected.
+        return KafkaSource.<RawRecord>builder()
+                .setBootstrapServers(s.bootstrapServers)
+                .setTopics(s.modelUpdatesTopic)
+                .setGroupId(s.groupId + "-model-updates")
+                .setStartingOffsets(OffsetsInitializer.latest())
+                .setDeserializer(new RawRecordDeserializer())
+                .setProperties(s.kafkaProperties())
+                .build();
+    }
+
+    public static void main(String[] args) throws Exception {
+        JobSettings settings;
+        try {
+            settings = JobSettings.from(ParameterTool.fromArgs(args).toMap());
+        } catch (SettingException e) {
+            System.err.println("marquee scoring job: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        buildWithKafka(env, settings);
+        env.execute("marquee scoring");
+    }
+}

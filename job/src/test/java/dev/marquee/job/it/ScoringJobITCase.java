@@ -1,0 +1,225 @@
+package dev.marquee.job.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.marquee.data.event.DeadLetter;
+import dev.marquee.data.event.ErrorCode;
+import dev.marquee.data.event.ModelStatus;
+import dev.marquee.data.event.ModelUpdate;
+import dev.marquee.data.event.Prediction;
+import dev.marquee.data.event.Rating;
+import dev.marquee.data.json.EventCodec;
+import dev.marquee.data.parse.BadInputCatalog;
+import dev.marquee.data.parse.DeadLetters;
+import dev.marquee.data.replay.RequestEncoder;
+import dev.marquee.infra.testing.KafkaBrokerExtension;
+import dev.marquee.job.ScoringJob;
+import dev.marquee.job.config.DeliveryGuarantee;
+import dev.marquee.job.config.JobSettings;
+import dev.marquee.job.score.ParseModelUpdates;
+import dev.marquee.job.sink.JsonRecordSerializer;
+import dev.marquee.job.sink.KafkaConnections;
+import dev.marquee.job.source.RawRecord;
+import dev.marquee.job.source.RawRecordDeserializer;
+import dev.marquee.model.ModelRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Future;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The scoring job end to end on a real broker and a 2-slot MiniCluster with a real SavedModel: every request
+ * ends as exactly one prediction or exactly one dead letter, and the counts add up, in both delivery modes.
+ */
+class ScoringJobITCase {
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    private static final int VALID = 10_000;
+    private static final int COPIES_OF_EACH_BAD_KIND = 4;
+    private static final Duration DEADLINE = Duration.ofSeconds(120);
+
+    @TempDir
+    static Path registryDir;
+    private static ModelRegistry registry;
+    private static List<Rating> rows;
+
+    @BeforeAll
+    static void trainAModel() throws Exception {
+        registry = new ModelRegistry(registryDir);
+        rows = TestModels.data(11);
+        assertThat(TestModels.publish(registry, rows, 11)).isEqualTo(1);
+    }
+
+    /** A bad record as sent, and where it landed. */
+    private static final class Sent {
+        final BadInputCatalog.Case kind;
+        Future<RecordMetadata> where;
+
+        Sent(BadInputCatalog.Case kind) {
+            this.kind = kind;
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DeliveryGuarantee.class)
+    void everyRequestEndsAsExactlyOnePredictionOrOneDeadLetter(DeliveryGuarantee delivery) throws Exception {
+        String requests = KAFKA.createTopic("requests", 2);
+        String predictions = KAFKA.createTopic("predictions", 2);
+        String deadLetters = KAFKA.createTopic("dlq", 2);
+        String updates = KAFKA.createTopic("updates", 1);
+        String statuses = KAFKA.createTopic("status", 1);
+
+        // Bad kinds Kafka can carry with its default 1 MB record limit.
+        List<BadInputCatalog.Case> kinds = new ArrayList<>();
+        for (BadInputCatalog.Case c : BadInputCatalog.all()) {
+            if (c.payload == null || c.payload.length < 900_000) kinds.add(c);
+        }
+        assertThat(kinds.stream().map(c -> c.expected).distinct().count()).isGreaterThanOrEqualTo(15);
+        assertThat(kinds).hasSizeGreaterThanOrEqualTo(20);
+
+        List<Sent> bad = new ArrayList<>();
+        Map<String, Rating> valid = new HashMap<>();
+        RequestEncoder encoder = new RequestEncoder();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps())) {
+            int badTotal = kinds.size() * COPIES_OF_EACH_BAD_KIND;
+            int every = VALID / badTotal;
+            int b = 0;
+            for (int i = 0; i < VALID; i++) {
+                Rating r = rows.get(i % rows.size());
+                if (i % 97 == 0) r = new Rating("unseen-user-" + i, r.movieTitle, r.rating, r.timestamp);
+                String id = "v-" + i;
+                valid.put(id, r);
+                producer.send(new ProducerRecord<>(requests, r.userId.getBytes(), encoder.single(id, r)));
+                if (i % every == 0 && b < badTotal) {
+                    Sent s = new Sent(kinds.get(b++ % kinds.size()));
+                    s.where = producer.send(new ProducerRecord<>(requests, null, s.kind.payload));
+                    bad.add(s);
+                }
+            }
+            producer.flush();
+        }
+        assertThat(bad).hasSizeGreaterThanOrEqualTo(200);
+
+        JobSettings settings = JobSettings.from(Map.of(
+                JobSettings.BOOTSTRAP, KAFKA.bootstrapServers(),
+                JobSettings.TOPIC_REQUESTS, requests,
+                JobSettings.TOPIC_PREDICTIONS, predictions,
+                JobSettings.TOPIC_DEAD_LETTERS, deadLetters,
+                JobSettings.TOPIC_MODEL_UPDATES, updates,
+                JobSettings.TOPIC_MODEL_STATUS, statuses,
+                JobSettings.DELIVERY, delivery == DeliveryGuarantee.EXACTLY_ONCE ? "exactly-once" : "at-least-once",
+                JobSettings.TRANSACTIONAL_ID_PREFIX, "it-" + requests,
+                JobSettings.CHECKPOINT_INTERVAL_MS, "500",
+                JobSettings.MODEL_REGISTRY, registryDir.toString()));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        ScoringJob.configure(env, settings);
+        DataStream<RawRecord> in = env.fromSource(KafkaConnections.requestSource(settings, true),
+                WatermarkStrategy.noWatermarks(), "requests").uid("source-rating-requests");
+        DataStream<ModelUpdate> modelUpdates = env.fromSource(boundedUpdates(updates), WatermarkStrategy.noWatermarks(), "updates")
+                .flatMap(new ParseModelUpdates());
+        ScoringJob.build(env, settings, in, modelUpdates,
+                KafkaConnections.sink(settings, "predictions", new JsonRecordSerializer<>(predictions, Prediction.class, p -> p.requestId)),
+                KafkaConnections.sink(settings, "dead-letters", new JsonRecordSerializer<>(deadLetters, DeadLetter.class, d -> null)),
+                KafkaConnections.sink(settings, "model-status", new JsonRecordSerializer<>(statuses, ModelStatus.class, m -> null)));
+        env.execute("scoring " + delivery);
+
+        // Predictions: exactly one per valid request, right id, a rating in [1, 5], from version 1.
+        EventCodec<Prediction> predictionCodec = EventCodec.of(Prediction.class);
+        Map<String, Prediction> byId = new HashMap<>();
+        int predictionCount = 0;
+        try (TopicReader reader = new TopicReader(KAFKA, predictions)) {
+            for (ConsumerRecord<byte[], byte[]> rec : reader.readAtLeast(VALID, DEADLINE)) {
+                Prediction p = predictionCodec.decode(rec.value());
+                predictionCount++;
+                assertThat(byId.put(p.requestId, p)).as("duplicate prediction for %s", p.requestId).isNull();
+            }
+        }
+        assertThat(predictionCount).isEqualTo(VALID);
+        assertThat(byId.keySet()).isEqualTo(valid.keySet());
+        for (Map.Entry<String, Prediction> e : byId.entrySet()) {
+            Prediction p = e.getValue();
+            Rating r = valid.get(e.getKey());
+            assertThat(p.userId).isEqualTo(r.userId);
+            assertThat(p.movieTitle).isEqualTo(r.movieTitle);
+            assertThat(p.predictedRating).isBetween(1f, 5f);
+            assertThat(p.output3).containsExactly(p.predictedRating);
+            assertThat(p.modelVersion).isEqualTo(1);
+            assertThat(p.oovUserId).isEqualTo(r.userId.startsWith("unseen-user-"));
+        }
+
+        // Dead letters: exactly one per bad record, with its code and its original bytes.
+        Map<String, Sent> badByPosition = new HashMap<>();
+        for (Sent s : bad) {
+            RecordMetadata m = s.where.get();
+            badByPosition.put(m.partition() + "@" + m.offset(), s);
+        }
+        EventCodec<DeadLetter> deadCodec = EventCodec.of(DeadLetter.class);
+        Map<String, DeadLetter> deadByPosition = new HashMap<>();
+        int deadCount = 0;
+        try (TopicReader reader = new TopicReader(KAFKA, deadLetters)) {
+            for (ConsumerRecord<byte[], byte[]> rec : reader.readAtLeast(bad.size(), DEADLINE)) {
+                DeadLetter d = deadCodec.decode(rec.value());
+                deadCount++;
+                assertThat(deadByPosition.put(d.source.partition + "@" + d.source.offset, d)).as("duplicate dead letter").isNull();
+            }
+        }
+        assertThat(deadCount).isEqualTo(bad.size());
+        assertThat(deadByPosition.keySet()).isEqualTo(badByPosition.keySet());
+        for (Map.Entry<String, DeadLetter> e : deadByPosition.entrySet()) {
+            BadInputCatalog.Case kind = badByPosition.get(e.getKey()).kind;
+            DeadLetter d = e.getValue();
+            assertThat(d.errorCode).as(kind.name).isEqualTo(kind.expected);
+            assertThat(d.source.topic).isEqualTo(requests);
+            if (kind.payload == null) {
+                assertThat(d.payload).isNull();
+            } else if (!d.payloadTruncated) {
+                assertThat(DeadLetters.payloadBytes(d)).as(kind.name).isEqualTo(kind.payload);
+            }
+        }
+        assertThat(predictionCount + deadCount).isEqualTo(VALID + bad.size());
+        assertThat(deadByPosition.values().stream().map(d -> d.errorCode).distinct().count())
+                .isGreaterThanOrEqualTo(15).isLessThanOrEqualTo(ErrorCode.values().length);
+    }
+
+    private static KafkaSource<RawRecord> boundedUpdates(String topic) {
+        return KafkaSource.<RawRecord>builder().setBootstrapServers(KAFKA.bootstrapServers()).setTopics(topic)
+                .setGroupId("updates-" + topic).setStartingOffsets(OffsetsInitializer.earliest())
+                .setBounded(OffsetsInitializer.latest()).setDeserializer(new RawRecordDeserializer()).build();
+    }
+
+    private static Properties producerProps() {
+        Properties p = KAFKA.producerProps();
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        return p;
+    }
+}

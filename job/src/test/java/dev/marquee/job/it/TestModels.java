@@ -1,0 +1,45 @@
+package dev.marquee.job.it;
+
+import dev.marquee.data.event.Rating;
+import dev.marquee.data.synth.SyntheticRatings;
+import dev.marquee.model.Architecture;
+import dev.marquee.model.ModelRegistry;
+import dev.marquee.model.TrainedModel;
+import dev.marquee.model.Trainer;
+import dev.marquee.model.TrainingConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Real SavedModels, trained by our own code on small generated data, for the job's integration tests. */
+final class TestModels {
+    static final String NAME = "marquee";
+
+    private TestModels() {}
+
+    static List<Rating> data(long seed) {
+        return new SyntheticRatings(seed).users(80).movies(60).ratingsPerUser(15).generate().ratings();
+    }
+
+    /** Trains a small model on {@code rows} and publishes it; returns the version. */
+    static long publish(ModelRegistry registry, List<Rating> rows, long seed) throws IOException {
+        int cut = rows.size() * 9 / 10;
+        TrainingConfig config = TrainingConfig.defaults(Architecture.DEFAULT).withEpochs(3).withSeed(seed);
+        try (TrainedModel model = new Trainer(config, line -> { }).train(rows.subList(0, cut), rows.subList(cut, rows.size()))) {
+            return registry.publish(NAME, model::exportSavedModel);
+        }
+    }
+
+    /** Publishes a version that is not a model at all: a truncated saved_model.pb. */
+    static long publishCorrupt(ModelRegistry registry) throws IOException {
+        return registry.publish(NAME, dir -> {
+            Files.createDirectories(dir);
+            Files.write(dir.resolve(ModelRegistry.SAVED_MODEL_FILE), new byte[] {0x0a, 0x05, 0x01});
+        });
+    }
+
+    static Path versionDir(ModelRegistry registry, long version) {
+        return registry.versionDir(NAME, version);
+    }
+}
