@@ -1,0 +1,186 @@
+package dev.marquee.job.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.marquee.data.event.DeadLetter;
+import dev.marquee.data.event.ModelStatus;
+import dev.marquee.data.event.ModelUpdate;
+import dev.marquee.data.event.Prediction;
+import dev.marquee.data.event.Rating;
+import dev.marquee.data.json.EventCodec;
+import dev.marquee.data.replay.RequestEncoder;
+import dev.marquee.infra.testing.KafkaBrokerExtension;
+import dev.marquee.job.ScoringJob;
+import dev.marquee.job.config.JobSettings;
+import dev.marquee.job.score.ParseModelUpdates;
+import dev.marquee.job.sink.JsonRecordSerializer;
+import dev.marquee.job.sink.KafkaConnections;
+import dev.marquee.job.source.RawRecordDeserializer;
+import dev.marquee.model.ModelRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A new model version is swapped into the running job in place; a corrupt one is refused and the old keeps serving. */
+class ModelSwapITCase {
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+    @TempDir
+    Path registryDir;
+
+    private final RequestEncoder encoder = new RequestEncoder();
+    private final EventCodec<Prediction> predictionCodec = EventCodec.of(Prediction.class);
+    private final EventCodec<ModelUpdate> updateCodec = EventCodec.of(ModelUpdate.class);
+    private final EventCodec<ModelStatus> statusCodec = EventCodec.of(ModelStatus.class);
+
+    @Test
+    void aNewVersionIsServedWithinSecondsAndACorruptOneIsRefused() throws Exception {
+        ModelRegistry registry = new ModelRegistry(registryDir);
+        List<Rating> rows = TestModels.data(5);
+        assertThat(TestModels.publish(registry, rows, 5)).isEqualTo(1);
+
+        String requests = KAFKA.createTopic("requests", 2);
+        String predictions = KAFKA.createTopic("predictions", 2);
+        String updates = KAFKA.createTopic("updates", 1);
+        String statuses = KAFKA.createTopic("status", 1);
+        JobSettings s = JobSettings.from(Map.of(
+                JobSettings.BOOTSTRAP, KAFKA.bootstrapServers(),
+                JobSettings.TOPIC_REQUESTS, requests,
+                JobSettings.TOPIC_PREDICTIONS, predictions,
+                JobSettings.TOPIC_MODEL_UPDATES, updates,
+                JobSettings.TOPIC_MODEL_STATUS, statuses,
+                JobSettings.CHECKPOINT_INTERVAL_MS, "1000",
+                JobSettings.MODEL_REGISTRY, registryDir.toString()));
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        ScoringJob.configure(env, s);
+        KafkaSource<dev.marquee.job.source.RawRecord> updateSource = KafkaSource.<dev.marquee.job.source.RawRecord>builder()
+                .setBootstrapServers(KAFKA.bootstrapServers()).setTopics(updates).setGroupId("updates-" + updates)
+                .setStartingOffsets(OffsetsInitializer.earliest()).setDeserializer(new RawRecordDeserializer()).build();
+        ScoringJob.build(env, s,
+                env.fromSource(KafkaConnections.requestSource(s), WatermarkStrategy.noWatermarks(), "requests"),
+                env.fromSource(updateSource, WatermarkStrategy.noWatermarks(), "updates").flatMap(new ParseModelUpdates()),
+                KafkaConnections.sink(s, "predictions", new JsonRecordSerializer<>(predictions, Prediction.class, p -> p.requestId)),
+                KafkaConnections.sink(s, "dead-letters", new JsonRecordSerializer<>(KAFKA.createTopic("dlq", 1), DeadLetter.class, d -> null)),
+                KafkaConnections.sink(s, "model-status", new JsonRecordSerializer<>(statuses, ModelStatus.class, m -> null)));
+        JobClient job = env.executeAsync("model swap");
+
+        Map<String, Prediction> seen = new HashMap<>();
+        Set<String> sent = new HashSet<>();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps());
+             TopicReader predictionReader = new TopicReader(KAFKA, predictions);
+             TopicReader statusReader = new TopicReader(KAFKA, statuses)) {
+            // Version 1 serves.
+            sendBatch(producer, requests, rows, "a", 1_000, sent);
+            awaitAll(predictionReader, sent, seen);
+            assertThat(seen.values()).allMatch(p -> p.modelVersion == 1);
+
+            // Version 2 is published and announced: predictions switch to it within seconds.
+            long v2 = TestModels.publish(registry, rows, 6);
+            long announced = System.nanoTime();
+            send(producer, updates, updateCodec.encode(new ModelUpdate(TestModels.NAME, v2, TestModels.versionDir(registry, v2).toString(), System.currentTimeMillis())));
+            int round = 0;
+            while (seen.values().stream().noneMatch(p -> p.modelVersion == v2) && System.nanoTime() - announced < DEADLINE.toNanos()) {
+                sendBatch(producer, requests, rows, "b" + round++, 100, sent);
+                predictionReader.readUntil(all -> false, Duration.ofMillis(300)).forEach(rec -> record(rec, seen));
+            }
+            double switchSeconds = (System.nanoTime() - announced) / 1e9;
+            assertThat(seen.values()).anyMatch(p -> p.modelVersion == v2);
+            System.out.printf("ModelSwapITCase: predictions switched to version %d %.1f s after the update was sent%n", v2, switchSeconds);
+            assertThat(switchSeconds).isLessThan(DEADLINE.getSeconds());
+            assertThat(statuses(statusReader, 2)).allSatisfy(st -> {
+                assertThat(st.version).isEqualTo(v2);
+                assertThat(st.status).isEqualTo(ModelStatus.LOADED);
+            });
+
+            // A corrupt version 3 is refused by every slot; version 2 keeps serving.
+            long v3 = TestModels.publishCorrupt(registry);
+            send(producer, updates, updateCodec.encode(new ModelUpdate(TestModels.NAME, v3, TestModels.versionDir(registry, v3).toString(), System.currentTimeMillis())));
+            List<ModelStatus> refused = statuses(statusReader, 4).subList(2, 4);
+            assertThat(refused).allSatisfy(st -> {
+                assertThat(st.version).isEqualTo(v3);
+                assertThat(st.status).isEqualTo(ModelStatus.REFUSED);
+                assertThat(st.reason).isNotBlank();
+                assertThat(st.servingVersion).isEqualTo(v2);
+            });
+            Set<String> after = new HashSet<>();
+            sendBatch(producer, requests, rows, "c", 1_000, after);
+            sent.addAll(after);
+            awaitAll(predictionReader, sent, seen);
+            assertThat(after).allSatisfy(id -> assertThat(seen.get(id).modelVersion).isEqualTo(v2));
+
+            // Nothing was lost on the way: every request sent has its prediction.
+            assertThat(seen.keySet()).containsAll(sent);
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private void sendBatch(KafkaProducer<byte[], byte[]> producer, String topic, List<Rating> rows, String prefix, int n, Set<String> ids) {
+        for (int i = 0; i < n; i++) {
+            Rating r = rows.get(((prefix.hashCode() & 0xffff) + i) % rows.size());
+            String id = prefix + "-" + i;
+            ids.add(id);
+            producer.send(new ProducerRecord<>(topic, r.userId.getBytes(), encoder.single(id, r)));
+        }
+        producer.flush();
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, byte[] value) throws Exception {
+        producer.send(new ProducerRecord<>(topic, value)).get();
+    }
+
+    private void record(ConsumerRecord<byte[], byte[]> rec, Map<String, Prediction> seen) {
+        Prediction p = predictionCodec.decode(rec.value());
+        seen.put(p.requestId, p);
+    }
+
+    private void awaitAll(TopicReader reader, Set<String> ids, Map<String, Prediction> seen) {
+        reader.readUntil(all -> {
+            all.forEach(rec -> record(rec, seen));
+            return seen.keySet().containsAll(ids);
+        }, DEADLINE);
+        assertThat(seen.keySet()).as("predictions before the deadline").containsAll(ids);
+    }
+
+    private List<ModelStatus> statuses(TopicReader reader, int atLeast) {
+        List<ConsumerRecord<byte[], byte[]>> all = reader.readUntil(recs -> recs.size() >= atLeast, DEADLINE);
+        assertThat(all).as("model status records").hasSizeGreaterThanOrEqualTo(atLeast);
+        return all.stream().map(rec -> statusCodec.decode(rec.value())).collect(java.util.stream.Collectors.toList());
+    }
+
+    private static Properties producerProps() {
+        Properties p = KAFKA.producerProps();
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return p;
+    }
+}
