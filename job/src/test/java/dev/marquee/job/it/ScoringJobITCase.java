@@ -209,6 +209,61 @@ class ScoringJobITCase {
                 .isGreaterThanOrEqualTo(15).isLessThanOrEqualTo(ErrorCode.values().length);
     }
 
+    @org.junit.jupiter.api.Test
+    void exactlyOnceRecoversFromAnInjectedFailureWithNoDuplicateAndNoGap() throws Exception {
+        String requests = KAFKA.createTopic("requests", 2);
+        String predictions = KAFKA.createTopic("predictions", 2);
+        Map<String, Rating> valid = new HashMap<>();
+        RequestEncoder encoder = new RequestEncoder();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps())) {
+            for (int i = 0; i < VALID; i++) {
+                Rating r = rows.get(i % rows.size());
+                valid.put("e-" + i, r);
+                producer.send(new ProducerRecord<>(requests, r.userId.getBytes(), encoder.single("e-" + i, r)));
+            }
+            producer.flush();
+        }
+        JobSettings settings = JobSettings.from(Map.of(
+                JobSettings.BOOTSTRAP, KAFKA.bootstrapServers(),
+                JobSettings.TOPIC_REQUESTS, requests,
+                JobSettings.TOPIC_PREDICTIONS, predictions,
+                JobSettings.DELIVERY, "exactly-once",
+                JobSettings.TRANSACTIONAL_ID_PREFIX, "it-" + requests,
+                JobSettings.CHECKPOINT_INTERVAL_MS, "300",
+                JobSettings.MODEL_REGISTRY, registryDir.toString()));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        ScoringJob.configure(env, settings);
+        org.apache.flink.configuration.Configuration restart = new org.apache.flink.configuration.Configuration();
+        restart.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        restart.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        restart.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        env.configure(restart);
+        FailOnce.reset();
+        DataStream<RawRecord> in = env.fromSource(KafkaConnections.requestSource(settings, true),
+                        WatermarkStrategy.noWatermarks(), "requests").uid("source-rating-requests")
+                .map(new FailOnce(VALID / 2)).name("inject failure").uid("inject-failure");
+        String updates = KAFKA.createTopic("updates", 1);
+        ScoringJob.build(env, settings, in,
+                env.fromSource(boundedUpdates(updates), WatermarkStrategy.noWatermarks(), "updates").flatMap(new ParseModelUpdates()),
+                KafkaConnections.sink(settings, "predictions", new JsonRecordSerializer<>(predictions, Prediction.class, p -> p.requestId)),
+                KafkaConnections.sink(settings, "dead-letters", new JsonRecordSerializer<>(KAFKA.createTopic("dlq", 1), DeadLetter.class, d -> null)),
+                KafkaConnections.sink(settings, "model-status", new JsonRecordSerializer<>(KAFKA.createTopic("status", 1), ModelStatus.class, m -> null)));
+        env.execute("exactly-once with a failure");
+
+        assertThat(FailOnce.FAILED).as("the failure was injected").isTrue();
+        assertThat(FailOnce.SEEN.get()).as("records were read again after the restore").isGreaterThan(VALID);
+        EventCodec<Prediction> codec = EventCodec.of(Prediction.class);
+        Map<String, Integer> counts = new HashMap<>();
+        try (TopicReader reader = new TopicReader(KAFKA, predictions)) {
+            for (ConsumerRecord<byte[], byte[]> rec : reader.readAtLeast(VALID, DEADLINE)) {
+                counts.merge(codec.decode(rec.value()).requestId, 1, Integer::sum);
+            }
+        }
+        assertThat(counts.keySet()).as("no gap").isEqualTo(valid.keySet());
+        assertThat(counts.values()).as("no duplicate").allMatch(c -> c == 1);
+    }
+
     private static KafkaSource<RawRecord> boundedUpdates(String topic) {
         return KafkaSource.<RawRecord>builder().setBootstrapServers(KAFKA.bootstrapServers()).setTopics(topic)
                 .setGroupId("updates-" + topic).setStartingOffsets(OffsetsInitializer.earliest())
