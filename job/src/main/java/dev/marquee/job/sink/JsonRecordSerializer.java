@@ -23,7 +23,9 @@ public final class JsonRecordSerializer<T> implements KafkaRecordSerializationSc
     @Override
     public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long timestamp) {
         String k = key.apply(element);
-        return new ProducerRecord<>(topic, null, timestamp, k == null ? null : k.getBytes(StandardCharsets.UTF_8),
+        // No record timestamp: the broker stamps the write time. Passing Flink's (event-time) timestamp would
+        // give a replay of 1997 ratings 1997 timestamps, and time-based retention would delete them at once.
+        return new ProducerRecord<>(topic, null, null, k == null ? null : k.getBytes(StandardCharsets.UTF_8),
                 codec.encode(element));
     }
 }

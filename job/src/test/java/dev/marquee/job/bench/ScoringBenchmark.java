@@ -1,0 +1,345 @@
+package dev.marquee.job.bench;
+
+import dev.marquee.data.event.DeadLetter;
+import dev.marquee.data.event.ModelStatus;
+import dev.marquee.data.event.ModelUpdate;
+import dev.marquee.data.event.Prediction;
+import dev.marquee.data.event.RatingRequest;
+import dev.marquee.data.event.Rating;
+import dev.marquee.data.json.EventCodec;
+import dev.marquee.data.movielens.MovieLens100K;
+import dev.marquee.data.movielens.MovieLensDir;
+import dev.marquee.data.movielens.Split;
+import dev.marquee.data.movielens.Splits;
+import dev.marquee.data.replay.RequestEncoder;
+import dev.marquee.data.synth.SyntheticRatings;
+import dev.marquee.infra.EmbeddedKafka;
+import dev.marquee.job.ScoringJob;
+import dev.marquee.job.config.JobSettings;
+import dev.marquee.job.sink.JsonRecordSerializer;
+import dev.marquee.job.sink.KafkaConnections;
+import dev.marquee.job.source.RawRecord;
+import dev.marquee.job.validate.ParseRequests;
+import dev.marquee.model.Architecture;
+import dev.marquee.model.ModelRegistry;
+import dev.marquee.model.TrainedModel;
+import dev.marquee.model.Trainer;
+import dev.marquee.model.TrainingConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Throughput and latency of the scoring job on this machine, run by {@code scripts/bench-scoring}; the results
+ * go to docs/BENCHMARKS.md. Not a test: nothing here asserts a number.
+ *
+ * <p>Throughput: a preloaded topic is consumed by a bounded job; the rate is the records divided by the
+ * span between the first and the last output record's Kafka timestamp, so JVM and job start-up are left out.
+ * Variants run alternately (A/B/C, repeated) in one process: the full job with micro-batches, the full job
+ * with batch size 1, and Kafka → parse → Kafka as the ceiling. Latency: the unbounded job at a steady input
+ * rate; per prediction, the time from the request's Kafka timestamp (set when the producer sent it) to the
+ * moment a consumer reads the prediction.
+ */
+public final class ScoringBenchmark {
+    private static final Set<String> KEYS = Set.of("records", "batch1-records", "rounds", "latency-rate", "latency-seconds", "batch-size", "out");
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            String key = args[i].replaceFirst("^--", "");
+            if (!KEYS.contains(key)) throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + KEYS);
+            opts.put(key, args[i + 1]);
+        }
+        int records = Integer.parseInt(opts.getOrDefault("records", "1000000"));
+        int batch1Records = Integer.parseInt(opts.getOrDefault("batch1-records", "100000"));
+        int rounds = Integer.parseInt(opts.getOrDefault("rounds", "2"));
+        int latencyRate = Integer.parseInt(opts.getOrDefault("latency-rate", "10000"));
+        int latencySeconds = Integer.parseInt(opts.getOrDefault("latency-seconds", "30"));
+        int batchSize = Integer.parseInt(opts.getOrDefault("batch-size", "256"));
+        Path out = Path.of(opts.getOrDefault("out", "target/bench-scoring.md"));
+
+        Path work = Files.createTempDirectory("marquee-bench");
+        ModelRegistry registry = new ModelRegistry(work.resolve("registry"));
+        List<Rating> rows = rows();
+        String modelDesc = train(registry, rows);
+
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            String bootstrap = kafka.bootstrapServers();
+            log("broker at %s; model: %s", bootstrap, modelDesc);
+            createTopic(bootstrap, "requests", 2);
+            createTopic(bootstrap, "requests-small", 2);
+            log("preloading %,d requests (and %,d for the batch-size-1 job) ...", records, batch1Records);
+            preload(bootstrap, "requests", rows, records);
+            preload(bootstrap, "requests-small", rows, batch1Records);
+
+            List<double[]> results = new ArrayList<>(); // {variant, rate}
+            String[] names = {"full job, batch " + batchSize, "full job, batch 1", "Kafka → parse → Kafka (ceiling)"};
+            for (int round = 0; round < rounds; round++) {
+                for (int v = 0; v < 3; v++) {
+                    String topic = v == 1 ? "requests-small" : "requests";
+                    int n = v == 1 ? batch1Records : records;
+                    String output = "out-" + round + "-" + v;
+                    createTopic(bootstrap, output, 2);
+                    double rate = runThroughput(bootstrap, registry, topic, output, n, v == 1 ? 1 : batchSize, v == 2);
+                    log("round %d: %s: %,.0f records/s", round + 1, names[v], rate);
+                    results.add(new double[] {v, rate});
+                }
+            }
+            double[] latency = runLatency(bootstrap, registry, rows, latencyRate, latencySeconds, batchSize);
+            String report = report(names, results, latency, records, batch1Records, rounds, latencyRate, latencySeconds, modelDesc, args);
+            Files.createDirectories(out.toAbsolutePath().getParent());
+            Files.writeString(out, report);
+            System.out.println(report);
+            log("written to %s", out);
+        }
+        System.exit(0); // Flink's and Kafka's non-daemon threads must not keep the benchmark alive
+    }
+
+    private static List<Rating> rows() {
+        return MovieLensDir.findForTests().map(dir -> new MovieLens100K(dir).ratings())
+                .orElseGet(() -> {
+                    log("MovieLens 100K not found (%s): using generated rows", MovieLensDir.testSkipMessage());
+                    return new SyntheticRatings(1).users(943).movies(1682).ratingsPerUser(100).generate().ratings();
+                });
+    }
+
+    private static String train(ModelRegistry registry, List<Rating> rows) throws Exception {
+        Split split = Splits.referenceTime(rows);
+        try (TrainedModel model = new Trainer(TrainingConfig.defaults(Architecture.DEFAULT), line -> { })
+                .train(split.train(), split.validation())) {
+            registry.publish("marquee", model::exportSavedModel);
+            return String.format(Locale.ROOT, "default architecture, trained on %,d rows in %.1f s", split.train().size(), model.trainingSeconds());
+        }
+    }
+
+    private static double runThroughput(String bootstrap, ModelRegistry registry, String input, String output, int n,
+                                        int batchSize, boolean parseOnly) throws Exception {
+        JobSettings s = settings(bootstrap, registry, input, output, batchSize);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        ScoringJob.configure(env, s);
+        DataStream<RawRecord> in = env.fromSource(KafkaConnections.requestSource(s, true), WatermarkStrategy.noWatermarks(), "requests");
+        if (parseOnly) {
+            SingleOutputStreamOperator<RatingRequest> valid = in.process(new ParseRequests(s.parserLimits)).name("parse");
+            valid.sinkTo(KafkaConnections.sink(s, "out", new JsonRecordSerializer<>(output, RatingRequest.class, r -> r.requestId)));
+            valid.getSideOutput(ParseRequests.DEAD_LETTERS)
+                    .sinkTo(KafkaConnections.sink(s, "dlq", new JsonRecordSerializer<>(output, DeadLetter.class, d -> null)));
+        } else {
+            build(env, s, in, env.fromSource(emptyUpdates(bootstrap, output), WatermarkStrategy.noWatermarks(), "updates"), output);
+        }
+        env.execute("bench");
+        return rateFromTimestamps(bootstrap, output, n);
+    }
+
+    private static double[] runLatency(String bootstrap, ModelRegistry registry, List<Rating> rows, int rate, int seconds,
+                                       int batchSize) throws Exception {
+        createTopic(bootstrap, "latency-in", 2);
+        createTopic(bootstrap, "latency-out", 2);
+        JobSettings s = settings(bootstrap, registry, "latency-in", "latency-out", batchSize);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        ScoringJob.configure(env, s);
+        DataStream<RawRecord> in = env.fromSource(KafkaConnections.requestSource(s), WatermarkStrategy.noWatermarks(), "requests");
+        build(env, s, in, env.fromSource(unboundedUpdates(bootstrap), WatermarkStrategy.noWatermarks(), "updates"), "latency-out");
+        JobClient job = env.executeAsync("bench latency");
+        int total = rate * seconds;
+        long[] latencies = new long[total];
+        int got = 0;
+        log("latency: %,d requests/s for %d s ...", rate, seconds);
+        EventCodec<Prediction> codec = EventCodec.of(Prediction.class);
+        RequestEncoder encoder = new RequestEncoder();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(bootstrap, "5"));
+             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(bootstrap))) {
+            consumer.subscribe(List.of("latency-out"));
+            // warm-up: the first batch loads TF kernels and JIT-compiles the path; it is not measured
+            for (int i = 0; i < 2000; i++) producer.send(new ProducerRecord<>("latency-in", encoder.single("w-" + i, rows.get(i))));
+            producer.flush();
+            int warm = 0;
+            long warmDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (warm < 2000 && System.nanoTime() < warmDeadline) warm += consumer.poll(Duration.ofMillis(100)).count();
+            long start = System.nanoTime();
+            long deadline = start + TimeUnit.SECONDS.toNanos(seconds + 60L);
+            int sent = 0;
+            while (got < total && System.nanoTime() < deadline) {
+                long due = start + (long) (sent * 1e9 / rate);
+                while (sent < total && System.nanoTime() >= due) {
+                    Rating r = rows.get(sent % rows.size());
+                    producer.send(new ProducerRecord<>("latency-in", r.userId.getBytes(), encoder.single("l-" + sent, r)));
+                    sent++;
+                    due = start + (long) (sent * 1e9 / rate);
+                }
+                for (ConsumerRecord<byte[], byte[]> rec : consumer.poll(Duration.ofMillis(1))) {
+                    long now = System.currentTimeMillis();
+                    Prediction p = codec.decode(rec.value());
+                    if (p.requestId.startsWith("l-") && got < total) latencies[got++] = now - p.source.timestamp;
+                }
+                if (sent < total) LockSupport.parkNanos(Math.max(0, Math.min(due - System.nanoTime(), 200_000)));
+            }
+        } finally {
+            job.cancel().get();
+        }
+        long[] measured = Arrays.copyOf(latencies, got);
+        Arrays.sort(measured);
+        return new double[] {got, pct(measured, 50), pct(measured, 95), pct(measured, 99), measured.length == 0 ? 0 : measured[measured.length - 1]};
+    }
+
+    private static void build(StreamExecutionEnvironment env, JobSettings s, DataStream<RawRecord> in,
+                              DataStream<RawRecord> rawUpdates, String output) {
+        DataStream<ModelUpdate> updates = rawUpdates.flatMap(new dev.marquee.job.score.ParseModelUpdates());
+        ScoringJob.build(env, s, in, updates,
+                KafkaConnections.sink(s, "predictions", new JsonRecordSerializer<>(output, Prediction.class, p -> p.requestId)),
+                KafkaConnections.sink(s, "dlq", new JsonRecordSerializer<>(output + "-dlq", DeadLetter.class, d -> null)),
+                KafkaConnections.sink(s, "status", new JsonRecordSerializer<>(output + "-status", ModelStatus.class, m -> null)));
+    }
+
+    private static JobSettings settings(String bootstrap, ModelRegistry registry, String input, String output, int batchSize) {
+        Map<String, String> m = new HashMap<>();
+        m.put(JobSettings.BOOTSTRAP, bootstrap);
+        m.put(JobSettings.TOPIC_REQUESTS, input);
+        m.put(JobSettings.TOPIC_PREDICTIONS, output);
+        m.put(JobSettings.GROUP_ID, "bench-" + output);
+        m.put(JobSettings.KAFKA_PROPERTY_PREFIX + "auto.offset.reset", "earliest");
+        m.put(JobSettings.STARTING_OFFSETS, "earliest");
+        m.put(JobSettings.MODEL_REGISTRY, registry.base().toString());
+        m.put(JobSettings.BATCH_SIZE, String.valueOf(batchSize));
+        m.put(JobSettings.KAFKA_PROPERTY_PREFIX + ProducerConfig.BATCH_SIZE_CONFIG, "262144");
+        m.put(JobSettings.KAFKA_PROPERTY_PREFIX + ProducerConfig.LINGER_MS_CONFIG, "5");
+        return JobSettings.from(m);
+    }
+
+    private static KafkaSource<RawRecord> emptyUpdates(String bootstrap, String suffix) throws Exception {
+        createTopic(bootstrap, "updates-" + suffix, 1);
+        return KafkaSource.<RawRecord>builder().setBootstrapServers(bootstrap).setTopics("updates-" + suffix)
+                .setGroupId("u-" + suffix).setStartingOffsets(OffsetsInitializer.earliest()).setBounded(OffsetsInitializer.latest())
+                .setDeserializer(new dev.marquee.job.source.RawRecordDeserializer()).build();
+    }
+
+    private static KafkaSource<RawRecord> unboundedUpdates(String bootstrap) throws Exception {
+        createTopic(bootstrap, "updates-latency", 1);
+        return KafkaSource.<RawRecord>builder().setBootstrapServers(bootstrap).setTopics("updates-latency")
+                .setGroupId("u-latency").setStartingOffsets(OffsetsInitializer.latest())
+                .setDeserializer(new dev.marquee.job.source.RawRecordDeserializer()).build();
+    }
+
+    private static void preload(String bootstrap, String topic, List<Rating> rows, int n) {
+        RequestEncoder encoder = new RequestEncoder();
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(producerProps(bootstrap, "20"))) {
+            for (int i = 0; i < n; i++) {
+                Rating r = rows.get(i % rows.size());
+                p.send(new ProducerRecord<>(topic, r.userId.getBytes(), encoder.single("b-" + i, r)));
+            }
+            p.flush();
+        }
+    }
+
+    /** Records over the span between the first and the last output record's Kafka timestamp. */
+    private static double rateFromTimestamps(String bootstrap, String topic, int expected) {
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        int count = 0;
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProps(bootstrap))) {
+            c.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (count < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    min = Math.min(min, r.timestamp());
+                    max = Math.max(max, r.timestamp());
+                    count++;
+                }
+            }
+        }
+        if (count < expected) throw new IllegalStateException("only " + count + " of " + expected + " outputs arrived");
+        return count / Math.max(0.001, (max - min) / 1000.0);
+    }
+
+    private static String report(String[] names, List<double[]> results, double[] latency, int records, int batch1Records,
+                                 int rounds, int rate, int seconds, String model, String[] args) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "Run %s on %d cores, %s; Java %s; model: %s.%n%n", LocalDate.now(),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+                System.getProperty("java.version"), model));
+        sb.append(String.format(Locale.ROOT, "Command: `scripts/bench-scoring%s`%n%n", args.length == 0 ? "" : " " + String.join(" ", args)));
+        sb.append("| variant | records | rounds (records/s) | median records/s |\n|---|---|---|---|\n");
+        double[] medians = new double[3];
+        for (int v = 0; v < 3; v++) {
+            List<Double> rates = new ArrayList<>();
+            for (double[] r : results) if ((int) r[0] == v) rates.add(r[1]);
+            double[] sorted = rates.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            medians[v] = sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+            sb.append(String.format(Locale.ROOT, "| %s | %,d | %s | %,.0f |%n", names[v], v == 1 ? batch1Records : records,
+                    rates.stream().map(x -> String.format(Locale.ROOT, "%,.0f", x)).reduce((a, b) -> a + ", " + b).orElse(""), medians[v]));
+        }
+        sb.append(String.format(Locale.ROOT, "%nBatched vs batch size 1: %.1f×. Full job vs the Kafka → parse → Kafka ceiling: %.0f%%.%n",
+                medians[0] / medians[1], 100 * medians[0] / medians[2]));
+        sb.append(String.format(Locale.ROOT, "%nEnd-to-end latency (producer send → prediction read) at a steady %,d requests/s for %d s, "
+                        + "at-least-once, %,.0f predictions measured: p50 %.0f ms, p95 %.0f ms, p99 %.0f ms, max %.0f ms.%n",
+                rate, seconds, latency[0], latency[1], latency[2], latency[3], latency[4]));
+        return sb.toString();
+    }
+
+    private static double pct(long[] sorted, int p) {
+        if (sorted.length == 0) return Double.NaN;
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+    }
+
+    private static void createTopic(String bootstrap, String name, int partitions) throws Exception {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        try (Admin admin = Admin.create(p)) {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+        }
+    }
+
+    private static Properties producerProps(String bootstrap, String lingerMs) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
+        return p;
+    }
+
+    private static Properties consumerProps(String bootstrap) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-reader-" + System.nanoTime());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return p;
+    }
+
+    private static void log(String format, Object... args) {
+        System.err.printf(Locale.ROOT, "bench: " + format + "%n", args);
+    }
+}
