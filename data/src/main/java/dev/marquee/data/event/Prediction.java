@@ -1,5 +1,7 @@
 package dev.marquee.data.event;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /** A scored request. Topic {@code predictions}, keyed by {@code request_id}. */
 public class Prediction {
     public String requestId;
@@ -9,6 +11,7 @@ public class Prediction {
     /** The rating served: the model's output, adjusted by online adaptation when that is on. */
     public float predictedRating;
     /** The model's own output_3, as TF Serving returns it: {@code [rating]}. */
+    @JsonProperty("output_3") // snake_case naming alone would write "output3"
     public float[] output3;
     public long modelVersion;
     /** True when the user id was not in the model's vocabulary. */
