@@ -12,6 +12,8 @@ import java.util.Map;
  * Predictions are clipped to the training ratings' range.
  */
 public final class BiasBaseline implements RatingPredictor {
+    /** Its row name in evaluation reports and model cards. */
+    public static final String NAME = "user+item biases";
     public static final double DEFAULT_LAMBDA_USER = 10;
     public static final double DEFAULT_LAMBDA_ITEM = 25;
     public static final int DEFAULT_ITERATIONS = 10;
@@ -76,6 +78,6 @@ public final class BiasBaseline implements RatingPredictor {
 
     @Override
     public String name() {
-        return "user+item biases";
+        return NAME;
     }
 }

@@ -6,6 +6,8 @@ import java.util.List;
 
 /** Predicts the training set's mean rating for every row. */
 public final class GlobalMeanBaseline implements RatingPredictor {
+    /** Its row name in evaluation reports and model cards. */
+    public static final String NAME = "global mean";
     private final float mean;
 
     private GlobalMeanBaseline(float mean) {
@@ -37,6 +39,6 @@ public final class GlobalMeanBaseline implements RatingPredictor {
 
     @Override
     public String name() {
-        return "global mean";
+        return NAME;
     }
 }

@@ -130,10 +130,12 @@ public final class RatingGraph {
         Operand<TInt32> initDone = tf.withName("tables_init_done").withControlDependencies(imports)
                 .identity(tf.constant(1));
         Operand<TFloat32> prediction = head.prediction();
-        userVector = tf.withName(OUTPUT_USER).identity(head.userVector());
-        titleVector = tf.withName(OUTPUT_TITLE).identity(head.titleVector());
-        rating = tf.withName(OUTPUT_RATING).clipByValue(tf.expandDims(prediction, tf.constant(-1)),
-                tf.constant(min), tf.constant(max));
+        // ensureShape: the signature then declares [-1, 32] and [-1, 1], which TF Serving's metadata reports;
+        // shape inference alone leaves some of them unknown.
+        userVector = tf.withName(OUTPUT_USER).ensureShape(head.userVector(), Shape.of(-1, VECTOR_WIDTH));
+        titleVector = tf.withName(OUTPUT_TITLE).ensureShape(head.titleVector(), Shape.of(-1, VECTOR_WIDTH));
+        rating = tf.withName(OUTPUT_RATING).ensureShape(tf.clipByValue(tf.expandDims(prediction, tf.constant(-1)),
+                tf.constant(min), tf.constant(max)), Shape.of(-1, 1));
         mse = tf.withName("mse").math.mean(tf.math.squaredDifference(prediction, label), tf.constant(0));
         loss = tf.withName("loss").math.add(mse, head.regularization());
 

@@ -1,6 +1,7 @@
 package dev.marquee.model;
 
 import dev.marquee.data.event.Rating;
+import dev.marquee.data.profile.ReferenceProfile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,9 +34,11 @@ public final class TrainedModel implements AutoCloseable, RatingPredictor {
     private final int bestEpoch;
     private final double trainingSeconds;
     private final int trainRows;
+    private final ReferenceProfile referenceProfile;
 
     TrainedModel(Graph graph, Session session, RatingGraph net, Vocabulary users, Vocabulary titles,
-            TrainingConfig config, LearningCurve curve, int bestEpoch, double trainingSeconds, int trainRows) {
+            TrainingConfig config, LearningCurve curve, int bestEpoch, double trainingSeconds, int trainRows,
+            ReferenceProfile referenceProfile) {
         this.graph = graph;
         this.session = session;
         this.net = net;
@@ -49,6 +52,7 @@ public final class TrainedModel implements AutoCloseable, RatingPredictor {
         this.bestEpoch = bestEpoch;
         this.trainingSeconds = trainingSeconds;
         this.trainRows = trainRows;
+        this.referenceProfile = referenceProfile;
     }
 
     /** Predicted ratings through the string inputs of {@code serving_default}, in chunks. */
@@ -83,8 +87,9 @@ public final class TrainedModel implements AutoCloseable, RatingPredictor {
 
     /**
      * Writes the SavedModel (tag "serve"; signatures {@code serving_default} and
-     * {@code __saved_model_init_op}, which fills the vocabulary tables at load), the vocabularies under
-     * {@code assets/} and the learning curve (CSV and PNG) into {@code dir}, which must not exist yet or be empty.
+     * {@code __saved_model_init_op}, which fills the vocabulary tables at load), the vocabularies and the
+     * reference profile (for drift detection) under {@code assets/}, and the learning curve (CSV and PNG) into
+     * {@code dir}, which must not exist yet or be empty.
      */
     public void exportSavedModel(Path dir) throws IOException {
         Files.createDirectories(dir);
@@ -93,6 +98,7 @@ public final class TrainedModel implements AutoCloseable, RatingPredictor {
         Path assets = Files.createDirectories(dir.resolve(ASSETS));
         users.write(assets.resolve(USERS_FILE));
         titles.write(assets.resolve(TITLES_FILE));
+        referenceProfile.write(assets.resolve(ReferenceProfile.FILE_NAME));
         curve.writeCsv(dir.resolve(LearningCurve.FILE_NAME));
         LearningCurvePlot.write(curve, dir.resolve(LearningCurvePlot.FILE_NAME));
     }
@@ -117,6 +123,11 @@ public final class TrainedModel implements AutoCloseable, RatingPredictor {
     /** Rows the weights were fitted on (excludes a validation hold-out). */
     public int trainRows() {
         return trainRows;
+    }
+
+    /** The training data's profile, with this model's prediction histogram. */
+    public ReferenceProfile referenceProfile() {
+        return referenceProfile;
     }
 
     public Vocabulary users() {

@@ -1,6 +1,8 @@
 package dev.marquee.model;
 
 import dev.marquee.data.event.Rating;
+import dev.marquee.data.profile.Histogram;
+import dev.marquee.data.profile.ReferenceProfile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -21,6 +23,9 @@ import org.tensorflow.types.TInt64;
  *
  * <p>Without a validation set, a seeded {@value #HOLDOUT_PERCENT}% of the training rows is held out for
  * early stopping and not trained on.
+ *
+ * <p>The model it returns carries the {@link ReferenceProfile} of the given training rows, with the histogram
+ * of its predictions on the given validation rows, or on the training rows when none were given.
  */
 public final class Trainer {
     public static final int HOLDOUT_PERCENT = 5;
@@ -39,6 +44,8 @@ public final class Trainer {
             throw new IllegalArgumentException("no training ratings");
         }
         long start = System.nanoTime();
+        List<Rating> givenTrain = train;
+        boolean givenValidation = !validation.isEmpty();
         if (validation.isEmpty()) {
             List<Rating> fit = new ArrayList<>(train.size());
             List<Rating> holdout = new ArrayList<>();
@@ -123,8 +130,11 @@ public final class Trainer {
                 closeAll(snapshot);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            ReferenceProfile profile = givenValidation
+                    ? profile(givenTrain, predictIndices(session, net, val), "validation")
+                    : profile(givenTrain, predictIndices(session, net, Columns.of(givenTrain, encoder)), "train");
             return new TrainedModel(graph, session, net, users, titles, config, curve, bestEpoch, seconds,
-                    train.size());
+                    train.size(), profile);
         } catch (RuntimeException | Error e) {
             if (session != null) {
                 session.close();
@@ -132,6 +142,14 @@ public final class Trainer {
             graph.close();
             throw e;
         }
+    }
+
+    private static ReferenceProfile profile(List<Rating> train, float[] predictions, String source) {
+        Histogram.Counter histogram = Histogram.counter(Histogram.predictionEdges());
+        for (float p : predictions) {
+            histogram.add(p);
+        }
+        return ReferenceProfile.builder().addAll(train).build().withPrediction(histogram.build(), source);
     }
 
     /** Index columns of a rating list, encoded once. */

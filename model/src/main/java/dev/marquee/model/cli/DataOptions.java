@@ -1,0 +1,67 @@
+package dev.marquee.model.cli;
+
+import dev.marquee.data.config.SettingException;
+import dev.marquee.data.config.Settings;
+import dev.marquee.data.event.Rating;
+import dev.marquee.data.movielens.MovieLens100K;
+import dev.marquee.data.movielens.MovieLensDir;
+import dev.marquee.data.movielens.RatingsFile;
+import dev.marquee.data.movielens.Split;
+import dev.marquee.data.movielens.Splits;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The ratings a command trains or evaluates on: {@code --data} (a MovieLens 100K directory or a ratings
+ * .csv/.jsonl file; default {@code $MOVIELENS_DIR}, else ../shared/data/ml-100k) cut by {@code --split}.
+ */
+final class DataOptions {
+    static final String DATA = "data";
+    static final String SPLIT = "split";
+    static final String SEED = "seed";
+    static final String DEFAULT_SPLIT = "time";
+    /** The random split: 80% train, 10% validation, 10% test. */
+    static final double RANDOM_TRAIN = 0.8;
+    static final double RANDOM_VALIDATION = 0.1;
+
+    static final String USAGE_LINES = String.join("\n",
+            "  --data PATH            MovieLens 100K directory, or a ratings .csv/.jsonl file",
+            "                         (default: $MOVIELENS_DIR, else ../shared/data/ml-100k)",
+            "  --split time|u1|random time: first 60% of the time range / next 20% / last 20% (the reference",
+            "                         series'); u1: MovieLens' u1.base/u1.test; random: seeded 80/10/10",
+            "                         (default: time)");
+
+    private DataOptions() {}
+
+    /** A split and where its ratings came from. */
+    record LoadedSplit(Split split, String source) {}
+
+    static LoadedSplit load(Settings settings, Console console, long seed) {
+        String data = settings.string(DATA, null);
+        String splitName = settings.string(SPLIT, DEFAULT_SPLIT);
+        if (!List.of("time", "u1", "random").contains(splitName)) {
+            throw new SettingException("--split must be time, u1 or random, got '" + splitName + "'");
+        }
+        Path file = data == null ? null : console.resolve(data);
+        if (file != null && Files.isRegularFile(file)) {
+            if (splitName.equals("u1")) {
+                throw new SettingException("--split u1 needs a MovieLens 100K directory as --data, not a ratings file");
+            }
+            List<Rating> ratings = RatingsFile.read(file);
+            if (ratings.isEmpty()) {
+                throw CliException.failure("no ratings in " + file);
+            }
+            return new LoadedSplit(cut(ratings, splitName, seed), "ratings file " + file);
+        }
+        MovieLensDir dir = MovieLensDir.resolve(data, console.env(), console.workingDir());
+        MovieLens100K movieLens = new MovieLens100K(dir);
+        Split split = splitName.equals("u1") ? Splits.movieLensU1(movieLens) : cut(movieLens.ratings(), splitName, seed);
+        return new LoadedSplit(split, "MovieLens 100K at " + dir.path());
+    }
+
+    private static Split cut(List<Rating> ratings, String splitName, long seed) {
+        return splitName.equals("time") ? Splits.referenceTime(ratings)
+                : Splits.random(ratings, RANDOM_TRAIN, RANDOM_VALIDATION, seed);
+    }
+}

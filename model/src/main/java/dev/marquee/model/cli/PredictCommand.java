@@ -1,0 +1,104 @@
+package dev.marquee.model.cli;
+
+import dev.marquee.data.config.CliArgs;
+import dev.marquee.data.config.Settings;
+import dev.marquee.data.event.DeadLetter;
+import dev.marquee.data.event.RatingRequest;
+import dev.marquee.data.event.SourcePosition;
+import dev.marquee.data.parse.ParseResult;
+import dev.marquee.data.parse.ParserLimits;
+import dev.marquee.data.parse.RequestParser;
+import dev.marquee.model.BatchScorer;
+import dev.marquee.model.ScoredBatch;
+import dev.marquee.model.ScorerThreads;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code marquee predict}: reads a TF-Serving predict request (or one instance object) on standard input,
+ * validates it with the same parser as the scoring job, scores it with a published version, and prints
+ * TF Serving's response. Invalid input prints {@code {"error": "..."}} and exits 1, as TF Serving answers
+ * with an error body; nothing is scored then.
+ */
+final class PredictCommand implements Command {
+    private static final CliArgs ARGS = new CliArgs(Set.of(RegistryOptions.REGISTRY, RegistryOptions.NAME,
+            RegistryOptions.VERSION, RegistryOptions.MODEL_DIR), Set.of("help"));
+    private static final SourcePosition STDIN = new SourcePosition("stdin", 0, 0, -1);
+    private static final int MAX_ERRORS_SHOWN = 5;
+
+    @Override
+    public String name() {
+        return "predict";
+    }
+
+    @Override
+    public String summary() {
+        return "score a TF-Serving request from standard input, print TF Serving's response";
+    }
+
+    @Override
+    public String usage() {
+        return String.join("\n",
+                "usage: marquee predict [options] < request.json",
+                RegistryOptions.USAGE_LINES,
+                RegistryOptions.VERSION_USAGE_LINES,
+                "Standard input: {\"signature_name\":\"serving_default\",\"instances\":[{\"user_id\":\"587\",",
+                "\"movie_title\":\"Devil's Advocate, The (1997)\",\"timestamp\":892870992}, ...]}, or one instance.",
+                "Standard output: {\"predictions\":[{\"output_1\":[32 floats],\"output_2\":[32 floats],",
+                "\"output_3\":[rating]}, ...]}, or {\"error\":\"...\"} with exit code 1 for invalid input. Example:",
+                "  echo '{\"user_id\":\"587\",\"movie_title\":\"Heat (1995)\",\"timestamp\":892870992}' | marquee predict");
+    }
+
+    @Override
+    public int run(String[] args, Console console) throws Exception {
+        Settings s = ARGS.parse(args).settings();
+        RegistryOptions.ModelLocation location = RegistryOptions.locate(s, console);
+        RequestParser parser = new RequestParser();
+        byte[] body = readInput(console, parser.limits());
+        ParseResult parsed = parser.parse(body, STDIN);
+        if (!parsed.deadLetters().isEmpty()) {
+            console.out().println(TfServingJson.error(describe(parsed.deadLetters())));
+            return CliException.FAILURE;
+        }
+        List<RatingRequest> requests = parsed.requests();
+        int n = requests.size();
+        String[] users = new String[n];
+        String[] titles = new String[n];
+        long[] timestamps = new long[n];
+        for (int i = 0; i < n; i++) {
+            users[i] = requests.get(i).userId;
+            titles[i] = requests.get(i).movieTitle;
+            timestamps[i] = requests.get(i).timestamp;
+        }
+        ScoredBatch scored;
+        try (BatchScorer scorer = BatchScorer.open(location.dir(), ScorerThreads.callerThread())) {
+            scored = scorer.score(users, titles, timestamps, true);
+        }
+        console.out().println(TfServingJson.predictions(scored));
+        long unknown = java.util.stream.IntStream.range(0, n).filter(scored::anyOov).count();
+        if (unknown > 0) {
+            console.err().println("predict: " + unknown + " of " + n + " instances have a user or title the model "
+                    + "does not know (scored with its out-of-vocabulary bucket)");
+        }
+        return 0;
+    }
+
+    /** Standard input, at most one byte over the parser's limit (so the parser reports TOO_LARGE). */
+    private static byte[] readInput(Console console, ParserLimits limits) throws IOException {
+        return console.in().readNBytes(limits.maxPayloadBytes + 1);
+    }
+
+    private static String describe(List<DeadLetter> deadLetters) {
+        List<String> parts = new ArrayList<>();
+        for (DeadLetter d : deadLetters.subList(0, Math.min(MAX_ERRORS_SHOWN, deadLetters.size()))) {
+            parts.add((d.instanceIndex >= 0 ? "instance " + d.instanceIndex + ": " : "") + d.errorCode + ": "
+                    + d.error);
+        }
+        if (deadLetters.size() > MAX_ERRORS_SHOWN) {
+            parts.add("and " + (deadLetters.size() - MAX_ERRORS_SHOWN) + " more invalid instances");
+        }
+        return String.join("; ", parts);
+    }
+}

@@ -1,0 +1,83 @@
+package dev.marquee.model.cli;
+
+import dev.marquee.data.config.CliArgs;
+import dev.marquee.data.config.SettingException;
+import dev.marquee.data.config.Settings;
+import dev.marquee.data.movielens.Split;
+import dev.marquee.model.EvaluationReport;
+import dev.marquee.model.ModelCard;
+import dev.marquee.model.TrainedModel;
+import dev.marquee.model.Trainer;
+import dev.marquee.model.TrainingConfig;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * {@code marquee train}: trains on a split, prints a progress line per epoch and the evaluation beside the
+ * baselines, and publishes the model (SavedModel, vocabularies, reference profile, model card) as the next
+ * version in the registry.
+ */
+final class TrainCommand implements Command {
+    private static final CliArgs ARGS = new CliArgs(keys(), Set.of("help"));
+
+    private static Set<String> keys() {
+        Set<String> keys = new HashSet<>(TrainingOptions.KEYS);
+        keys.addAll(Set.of(DataOptions.DATA, DataOptions.SPLIT, RegistryOptions.REGISTRY, RegistryOptions.NAME));
+        return keys;
+    }
+
+    @Override
+    public String name() {
+        return "train";
+    }
+
+    @Override
+    public String summary() {
+        return "train a model, evaluate it beside the baselines, publish it to the registry";
+    }
+
+    @Override
+    public String usage() {
+        return String.join("\n",
+                "usage: marquee train [options]",
+                DataOptions.USAGE_LINES,
+                TrainingOptions.USAGE_LINES,
+                RegistryOptions.USAGE_LINES,
+                "Prints a line per epoch, the test/validation RMSE and MAE beside the global-mean and user+item-bias",
+                "baselines, and the published version. Example:",
+                "  marquee train --split u1 --seed 1");
+    }
+
+    @Override
+    public int run(String[] args, Console console) throws Exception {
+        Settings s = ARGS.parse(args).settings();
+        TrainingConfig config;
+        try {
+            config = TrainingOptions.config(s);
+        } catch (IllegalArgumentException e) {
+            throw e instanceof SettingException se ? se : new SettingException(e.getMessage());
+        }
+        RegistryOptions registry = RegistryOptions.of(s, console);
+        DataOptions.LoadedSplit data = DataOptions.load(s, console, config.seed());
+        Path modelDir = registry.writableModelDir(); // fail before training, not after
+        Split split = data.split();
+        console.out().println("train: " + data.source() + ", split " + split);
+        console.out().println("train: " + TrainingOptions.describe(config));
+        try (TrainedModel model = new Trainer(config, console.out()::println).train(split.train(), split.validation())) {
+            console.out().printf(Locale.ROOT, "train: trained in %.1f s (best epoch %d of %d)%n",
+                    model.trainingSeconds(), model.bestEpoch(), model.learningCurve().epochs().size());
+            EvaluationReport report = EvaluationReport.evaluate(model, split);
+            report.lines().forEach(console.out()::println);
+            ModelCard card = ModelCard.of(model, data.source(), split, report);
+            long version = registry.registry.publish(registry.name, dir -> {
+                model.exportSavedModel(dir);
+                card.write(dir);
+            });
+            console.out().println("train: published " + registry.name + " version " + version + " at "
+                    + modelDir.resolve(Long.toString(version)));
+        }
+        return 0;
+    }
+}

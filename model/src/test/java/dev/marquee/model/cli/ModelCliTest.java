@@ -1,0 +1,303 @@
+package dev.marquee.model.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.marquee.data.event.Rating;
+import dev.marquee.data.movielens.MovieLens100K;
+import dev.marquee.data.movielens.MovieLensDir;
+import dev.marquee.data.movielens.Splits;
+import dev.marquee.data.profile.ReferenceProfile;
+import dev.marquee.data.synth.SyntheticRatings;
+import dev.marquee.model.BatchScorer;
+import dev.marquee.model.ModelCard;
+import dev.marquee.model.ScoredBatch;
+import dev.marquee.model.ScorerThreads;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The model CLI end to end on generated MovieLens-format files: two versions are trained once into a
+ * temporary registry (default architecture on the time split, reference on u1); the tests read, evaluate,
+ * list, pin and score them, and check every error is one clean line with the right exit code.
+ */
+class ModelCliTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path shared;
+    static Path data;
+    static Path registry;
+    static CliRun trainDefault;
+    static CliRun trainReference;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void trainTwoVersions() {
+        data = shared.resolve("ml");
+        new SyntheticRatings(5).users(60).movies(40).ratingsPerUser(20).generate().writeMovieLensFiles(data);
+        registry = shared.resolve("registry");
+        trainDefault = CliRun.run(shared, "train", "--data", data.toString(), "--split", "time", "--registry",
+                registry.toString(), "--epochs", "4", "--batch", "64", "--seed", "3");
+        trainReference = CliRun.run(shared, "train", "--data", "ml", "--split", "u1", "--registry", "registry",
+                "--arch", "reference", "--epochs", "2", "--lr", "0.05", "--batch", "128");
+    }
+
+    @Test
+    void trainPrintsEpochsTheTableAndThePublishedVersion() throws IOException {
+        assertThat(trainDefault.exitCode()).as(trainDefault.toString()).isZero();
+        assertThat(trainDefault.out())
+                .contains("split time-60/20/20: train ")
+                .contains("default architecture, 16 factors, (user, day) bias, seed 3, adam lr 0.002, batch 64")
+                .contains("epoch   1  train RMSE").contains("epoch   4  train RMSE")
+                .containsPattern("trained in [0-9.]+ s")
+                .containsPattern("\\ndefault +[0-9.]+ / [0-9.]+ +[0-9.]+ / [0-9.]+")
+                .containsPattern("\\nglobal mean +[0-9.]+ / [0-9.]+ +[0-9.]+ / [0-9.]+")
+                .containsPattern("\\nuser\\+item biases +[0-9.]+ / [0-9.]+ +[0-9.]+ / [0-9.]+")
+                .contains("published marquee version 1 at " + registry.resolve("marquee/1"));
+        Path v1 = registry.resolve("marquee/1");
+        assertThat(v1.resolve("saved_model.pb")).isRegularFile();
+        assertThat(v1.resolve("assets/" + ReferenceProfile.FILE_NAME)).isRegularFile();
+        JsonNode card = ModelCard.read(v1);
+        assertThat(card.get("architecture").asText()).isEqualTo("default");
+        assertThat(card.at("/data/source").asText()).isEqualTo("MovieLens 100K at " + data);
+        assertThat(card.at("/parameters/seed").asLong()).isEqualTo(3);
+
+        assertThat(trainReference.exitCode()).as(trainReference.toString()).isZero();
+        assertThat(trainReference.out()).contains("split u1: train ").contains("no validation set: holding out")
+                .contains("published marquee version 2 at " + registry.resolve("marquee/2"));
+        assertThat(ModelCard.read(registry.resolve("marquee/2")).at("/parameters/learning_rate").floatValue())
+                .isEqualTo(0.05f);
+    }
+
+    @Test
+    void evaluateReproducesTheTrainingTable() {
+        CliRun r = CliRun.run(shared, "evaluate", "--registry", registry.toString(), "--version", "1", "--data",
+                data.toString(), "--split", "time");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("marquee version 1 (" + registry.resolve("marquee/1") + "), default architecture");
+        // Scored through the loaded SavedModel, the metrics are the ones training printed, digit for digit.
+        assertThat(tableOf(r.out())).isEqualTo(tableOf(trainDefault.out()));
+        assertThat(tableOf(r.out())).hasSize(4);
+    }
+
+    @Test
+    void evaluateAModelDirectoryOnAnotherSplitSaysSo() {
+        CliRun r = CliRun.run(shared, "evaluate", "--model-dir", registry.resolve("marquee/1").toString(), "--data",
+                data.toString(), "--split", "u1");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("note: the model was trained on time-60/20/20").contains("split u1");
+    }
+
+    @Test
+    void modelsListsVersionsWithTheirTestRmse() {
+        CliRun r = CliRun.run(shared, Map.of(RegistryOptions.ENV, registry.toString()), "", "models");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("models: marquee in " + registry);
+        assertThat(lines.get(2)).matches(" +1  default +time-60/20/20 +[0-9]\\.[0-9]{4} +[0-9]\\.[0-9]{4} +\\S+ +");
+        assertThat(lines.get(3)).matches(" +2  reference +u1 +[0-9]\\.[0-9]{4} .*latest, serving");
+    }
+
+    @Test
+    void pinUnpinAndRetain() throws IOException {
+        Path copy = copyRegistry();
+        CliRun pin = CliRun.run(tmp, "models", "--registry", copy.toString(), "--pin", "1");
+        assertThat(pin.exitCode()).as(pin.toString()).isZero();
+        assertThat(pin.out()).contains("pinned marquee to version 1");
+        assertThat(pin.out().lines().filter(l -> l.matches(" +1 .*pinned, serving"))).hasSize(1);
+        assertThat(pin.out().lines().filter(l -> l.matches(" +2 .*  latest"))).hasSize(1);
+
+        CliRun retain = CliRun.run(tmp, "models", "--registry", copy.toString(), "--retain", "1");
+        assertThat(retain.out()).contains("nothing to delete"); // 2 is the newest, 1 is pinned
+
+        CliRun unpin = CliRun.run(tmp, "models", "--registry", copy.toString(), "--unpin");
+        assertThat(unpin.out()).contains("unpinned marquee (was version 1)");
+        retain = CliRun.run(tmp, "models", "--registry", copy.toString(), "--retain", "1");
+        assertThat(retain.out()).contains("deleted versions [1]");
+        assertThat(copy.resolve("marquee/1")).doesNotExist();
+
+        CliRun both = CliRun.run(tmp, "models", "--registry", copy.toString(), "--pin", "2", "--unpin");
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).contains("one of --pin, --unpin, --retain");
+        CliRun missing = CliRun.run(tmp, "models", "--registry", copy.toString(), "--pin", "1");
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.err()).contains("version 1 of 'marquee' is not published").contains("(have [2])");
+        assertThat(missing.errIsOneCleanLine()).isTrue();
+    }
+
+    @Test
+    void predictAnswersATfServingRequestWithTheServingVersion() throws IOException {
+        List<Rating> rows = Splits.referenceTime(new MovieLens100K(MovieLensDir.at(data)).ratings()).train();
+        Rating known = rows.get(0);
+        String request = "{\"signature_name\":\"serving_default\",\"instances\":["
+                + instance(known.userId, known.movieTitle, known.timestamp) + ","
+                + instance("no-such-user", "No Such Movie (2099)", 892870992L) + "]}";
+        CliRun r = CliRun.run(tmp, Map.of(), request, "predict", "--registry", registry.toString(), "--version", "1");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out().strip()).doesNotContain("\n");
+        JsonNode predictions = JSON.readTree(r.out()).get("predictions");
+        assertThat(predictions).hasSize(2);
+        for (JsonNode p : predictions) {
+            assertThat(iterable(p.fieldNames())).containsExactly("output_1", "output_2", "output_3");
+            assertThat(p.get("output_1")).hasSize(32);
+            assertThat(p.get("output_2")).hasSize(32);
+            assertThat(p.get("output_3")).hasSize(1);
+            assertThat(Double.isFinite(p.get("output_3").get(0).asDouble())).isTrue();
+        }
+        assertThat(r.err()).contains("1 of 2 instances have a user or title the model does not know");
+        try (BatchScorer scorer = BatchScorer.open(registry.resolve("marquee/1"), ScorerThreads.callerThread())) {
+            ScoredBatch direct = scorer.score(new String[] {known.userId}, new String[] {known.movieTitle},
+                    new long[] {known.timestamp}, true);
+            assertThat(predictions.get(0).get("output_3").get(0).floatValue()).isEqualTo(direct.ratings()[0]);
+            assertThat(predictions.get(0).get("output_1").get(0).floatValue()).isEqualTo(direct.userVectors()[0][0]);
+        }
+
+        // Empty input is refused; one instance object, no envelope, is scored by the serving version (latest, 2).
+        CliRun single = CliRun.run(tmp, Map.of(RegistryOptions.ENV, registry.toString()), "",
+                "predict", "--model-dir", registry.resolve("marquee/2").toString());
+        assertThat(single.out()).contains("EMPTY_PAYLOAD");
+        single = CliRun.run(tmp, Map.of(RegistryOptions.ENV, registry.toString()),
+                instance(known.userId, known.movieTitle, known.timestamp), "predict");
+        assertThat(single.exitCode()).as(single.toString()).isZero();
+        assertThat(JSON.readTree(single.out()).get("predictions")).hasSize(1);
+        assertThat(single.err()).isEmpty();
+    }
+
+    @Test
+    void predictRefusesInvalidInputWithAnErrorBody() throws IOException {
+        String[] args = {"predict", "--registry", registry.toString()};
+        CliRun bad = CliRun.run(tmp, Map.of(), "{\"user_id\": \"1\",", args);
+        assertThat(bad.exitCode()).isEqualTo(1);
+        assertThat(JSON.readTree(bad.out()).get("error").asText()).startsWith("MALFORMED_JSON: malformed JSON");
+
+        CliRun missing = CliRun.run(tmp, Map.of(), "{\"instances\":[" + instance("1", "A (1990)", 1L)
+                + ",{\"user_id\":\"1\",\"movie_title\":\"A (1990)\"}]}", args);
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(JSON.readTree(missing.out()).get("error").asText())
+                .isEqualTo("instance 1: MISSING_FIELD: timestamp is required");
+
+        CliRun signature = CliRun.run(tmp, Map.of(), "{\"signature_name\":\"other\",\"instances\":["
+                + instance("1", "A (1990)", 1L) + "]}", args);
+        assertThat(JSON.readTree(signature.out()).get("error").asText()).startsWith("UNKNOWN_SIGNATURE");
+        assertThat(signature.exitCode()).isEqualTo(1);
+    }
+
+    @Test
+    void aMissingDatasetIsOneLine() {
+        CliRun r = CliRun.run(tmp, "train", "--registry", "reg");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).startsWith("train: MovieLens 100K not found: ");
+        assertThat(r.errIsOneCleanLine()).isTrue();
+        assertThat(r.out()).doesNotContain("epoch");
+
+        CliRun eval = CliRun.run(tmp, "evaluate", "--registry", registry.toString(), "--data", "nowhere");
+        assertThat(eval.exitCode()).isEqualTo(1);
+        assertThat(eval.err()).startsWith("evaluate: MovieLens 100K not found: ").contains("nowhere");
+    }
+
+    @Test
+    void aBadOrMissingRegistryIsOneLine() throws IOException {
+        CliRun none = CliRun.run(tmp, "models");
+        assertThat(none.exitCode()).isEqualTo(1);
+        assertThat(none.err().strip()).isEqualTo("models: no model registry at " + tmp.resolve(".marquee/registry")
+                + " (give --registry DIR or set MARQUEE_REGISTRY; `marquee train` creates one)");
+
+        CliRun noVersion = CliRun.run(tmp, Map.of(), "{}", "predict", "--registry", registry.toString(), "--version",
+                "9");
+        assertThat(noVersion.exitCode()).isEqualTo(1);
+        assertThat(noVersion.err().strip()).isEqualTo("predict: version 9 of 'marquee' is not published in "
+                + registry + " (have [1, 2])");
+
+        CliRun otherName = CliRun.run(tmp, "models", "--registry", registry.toString(), "--name", "films");
+        assertThat(otherName.err()).contains("no published versions of 'films'").contains("models there: marquee");
+
+        Path file = Files.writeString(tmp.resolve("file"), "x");
+        CliRun aFile = CliRun.run(tmp, "train", "--data", data.toString(), "--registry", file.toString());
+        assertThat(aFile.exitCode()).isEqualTo(1);
+        assertThat(aFile.err()).contains("exists and is not a directory");
+        CliRun under = CliRun.run(tmp, "train", "--data", data.toString(), "--registry", "file/sub");
+        assertThat(under.exitCode()).isEqualTo(1);
+        assertThat(under.err()).startsWith("train: cannot create the model registry at ");
+        assertThat(under.out()).doesNotContain("epoch");
+        assertThat(under.errIsOneCleanLine()).isTrue();
+
+        CliRun notAModel = CliRun.run(tmp, "evaluate", "--model-dir", tmp.toString(), "--data", data.toString());
+        assertThat(notAModel.exitCode()).isEqualTo(1);
+        assertThat(notAModel.err()).contains("no model at " + tmp + ": saved_model.pb is missing");
+    }
+
+    @Test
+    void badOptionsAreUsageErrors() {
+        CliRun unknown = CliRun.run(tmp, "train", "--epoch", "3");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).startsWith("train: unknown option --epoch; known: ").contains("see: marquee train --help");
+        assertThat(unknown.errIsOneCleanLine()).isTrue();
+
+        assertThat(CliRun.run(tmp, "train", "--arch", "huge").err()).contains("unknown architecture 'huge'");
+        assertThat(CliRun.run(tmp, "train", "--split", "u2").err()).contains("--split must be time, u1 or random");
+        assertThat(CliRun.run(tmp, "train", "--lr", "fast").err()).contains("lr must be a number");
+        assertThat(CliRun.run(tmp, "train", "--name", "../x").exitCode()).isEqualTo(2);
+        assertThat(CliRun.run(tmp, "predict", "--model-dir", "a", "--version", "1").err()).contains("not both");
+        assertThat(CliRun.run(tmp, "fly").exitCode()).isEqualTo(2);
+        assertThat(CliRun.run(tmp).exitCode()).isEqualTo(2);
+        CliRun help = CliRun.run(tmp, "predict", "--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).startsWith("usage: marquee predict");
+        assertThat(CliRun.run(tmp, "--help").out()).contains("train ").contains("evaluate ").contains("models ")
+                .contains("predict ");
+    }
+
+    private static String instance(String user, String title, long timestamp) {
+        return "{\"user_id\":" + quote(user) + ",\"movie_title\":" + quote(title) + ",\"timestamp\":" + timestamp + "}";
+    }
+
+    private static String quote(String s) {
+        try {
+            return JSON.writeValueAsString(s);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The evaluation table: the header line and the three predictor rows. */
+    private static List<String> tableOf(String out) {
+        List<String> lines = out.lines().toList();
+        int start = 0;
+        while (!lines.get(start).startsWith("split ")) {
+            start++;
+        }
+        return lines.subList(start, start + 4);
+    }
+
+    private Path copyRegistry() throws IOException {
+        Path copy = tmp.resolve("registry-copy");
+        try (Stream<Path> walk = Files.walk(registry)) {
+            for (Path p : walk.toList()) {
+                Path target = copy.resolve(registry.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+        return copy;
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> it) {
+        List<String> out = new java.util.ArrayList<>();
+        it.forEachRemaining(out::add);
+        return out;
+    }
+}
