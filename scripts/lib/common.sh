@@ -24,8 +24,11 @@ ensure_built() {
   fi
   say "building (first run downloads dependencies from Maven Central; later runs take seconds)..."
   local log="$MARQUEE_STATE/build.log"
+  # The job's local runs need Flink itself, which the job jar leaves to the cluster (provided scope): its
+  # local classpath takes every scope.
   if ! (cd "$MARQUEE_ROOT" && mvn -B -q -ntp install -DskipTests \
-        && mvn -B -q -ntp dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime) >"$log" 2>&1; then
+        && mvn -B -q -ntp dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime \
+        && mvn -B -q -ntp -pl job dependency:build-classpath -Dmdep.outputFile=target/local-classpath.txt -DincludeScope=test) >"$log" 2>&1; then
     tail -n 30 "$log" >&2
     die "build failed; the full log is $log"
   fi
@@ -37,11 +40,18 @@ jvm_opts() {
   [ "$1" = infra ] || printf '%s' "-Dlog4j2.configurationFile=$MARQUEE_ROOT/scripts/lib/log4j2-cli.properties"
 }
 
+# The classpath of a module's tools: its classes and runtime dependencies (the job's: with Flink).
+module_cp() {
+  local file="$MARQUEE_ROOT/$1/target/classpath.txt"
+  [ "$1" = job ] && file="$MARQUEE_ROOT/job/target/local-classpath.txt"
+  printf '%s' "$MARQUEE_ROOT/$1/target/classes:$(cat "$file")"
+}
+
 # run_main MODULE CLASS ARGS...: runs a main class with the module's classes and runtime classpath.
 run_main() {
   local module="$1" cls="$2"
   shift 2
-  local cp="$MARQUEE_ROOT/$module/target/classes:$(cat "$MARQUEE_ROOT/$module/target/classpath.txt")"
+  local cp; cp=$(module_cp "$module")
   exec java $(jvm_opts "$module") ${MARQUEE_JAVA_OPTS:-} -cp "$cp" "$cls" "$@"
 }
 
@@ -50,7 +60,7 @@ run_main() {
 java_bg() {
   local module="$1" cls="$2" log="$3"
   shift 3
-  local cp="$MARQUEE_ROOT/$module/target/classes:$(cat "$MARQUEE_ROOT/$module/target/classpath.txt")"
+  local cp; cp=$(module_cp "$module")
   java $(jvm_opts "$module") ${MARQUEE_JAVA_OPTS:-} -cp "$cp" "$cls" "$@" >"$log" 2>&1 &
   BG_PID=$!
 }

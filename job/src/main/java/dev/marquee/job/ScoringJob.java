@@ -89,6 +89,7 @@ public final class ScoringJob {
         env.configure(conf);
         env.enableCheckpointing(s.checkpointIntervalMs, s.delivery == DeliveryGuarantee.EXACTLY_ONCE
                 ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
+        env.setBufferTimeout(s.bufferTimeoutMs);
         if (s.parallelism > 0) env.setParallelism(s.parallelism);
     }
 
@@ -106,6 +107,10 @@ public final class ScoringJob {
     }
 
     public static void main(String[] args) throws Exception {
+        if (java.util.Arrays.asList(args).contains("--help")) {
+            System.out.println("usage: marquee score [--key value ...]   settings and defaults: docs/CONFIGURATION.md");
+            return;
+        }
         JobSettings settings;
         try {
             settings = JobSettings.from(ParameterTool.fromArgs(args).toMap());
@@ -116,6 +121,9 @@ public final class ScoringJob {
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         buildWithKafka(env, settings);
+        System.out.printf("marquee scoring job: reading %s at %s, model %s from %s, %s%n", settings.requestsTopic,
+                settings.bootstrapServers, settings.modelName, settings.modelRegistry,
+                settings.delivery == DeliveryGuarantee.EXACTLY_ONCE ? "exactly-once" : "at-least-once");
         env.execute("marquee scoring");
     }
 }

@@ -25,8 +25,6 @@ public final class RatingSelection {
     public static final String PART = "part";
     public static final String SEED = "seed";
     public static final String LIMIT = "limit";
-    /** {@code --data synthetic[:N]}: generated ratings instead of a dataset on disk. */
-    public static final String SYNTHETIC = "synthetic";
 
     private final Settings settings;
 
@@ -46,7 +44,7 @@ public final class RatingSelection {
         String from;
         MovieLens100K movieLens = null;
         Path file = data == null ? null : Path.of(data);
-        if (data != null && data.startsWith(SYNTHETIC)) {
+        if (SyntheticRatings.isOption(data)) {
             all = synthetic(data, seed);
             from = "generated data (" + data + ", seed " + seed + ")";
         } else if (file != null && Files.isRegularFile(file)) {
@@ -65,22 +63,12 @@ public final class RatingSelection {
         return new Selected(rows, what);
     }
 
-    /** {@code synthetic} or {@code synthetic:N}: about N MovieLens-like ratings (default 10,000). */
     private static List<Rating> synthetic(String data, long seed) {
-        int n = 10_000;
-        if (data.length() > SYNTHETIC.length()) {
-            if (data.charAt(SYNTHETIC.length()) != ':') throw new SettingException("--data synthetic takes the form synthetic:N, got '" + data + "'");
-            try {
-                n = Integer.parseInt(data.substring(SYNTHETIC.length() + 1));
-            } catch (NumberFormatException e) {
-                throw new SettingException("--data synthetic:N needs a whole number N, got '" + data + "'");
-            }
-            if (n < 1) throw new SettingException("--data synthetic:N needs N >= 1, got " + n);
+        try {
+            return SyntheticRatings.fromOption(data, seed);
+        } catch (IllegalArgumentException e) {
+            throw new SettingException(e.getMessage());
         }
-        int users = Math.max(1, (int) Math.ceil(n / 20.0));
-        List<Rating> generated = new SyntheticRatings(seed).users(users).movies(Math.min(1682, Math.max(40, users * 2)))
-                .ratingsPerUser(20).generate().ratings();
-        return generated.subList(0, Math.min(n, generated.size()));
     }
 
     private static List<Rating> pick(List<Rating> all, MovieLens100K movieLens, String split, String part, long seed) {

@@ -44,6 +44,34 @@ public final class SyntheticRatings {
     private long startTimestamp = 874_724_710L; // MovieLens 100K's first rating
     private long endTimestamp = 893_286_638L;   // and its last
 
+    /** The value of a {@code --data} option that asks for generated rows: {@code synthetic} or {@code synthetic:N}. */
+    public static final String OPTION_PREFIX = "synthetic";
+
+    /** True when a {@code --data} value asks for generated rows. */
+    public static boolean isOption(String data) {
+        return data != null && (data.equals(OPTION_PREFIX) || data.startsWith(OPTION_PREFIX + ":"));
+    }
+
+    /**
+     * About {@code n} MovieLens-like ratings for a {@code --data synthetic[:N]} option (default 10,000): about
+     * 20 ratings per user, as in MovieLens, over at most 1,682 movies.
+     */
+    public static List<Rating> fromOption(String data, long seed) {
+        int n = 10_000;
+        if (!data.equals(OPTION_PREFIX)) {
+            try {
+                n = Integer.parseInt(data.substring(OPTION_PREFIX.length() + 1));
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n < 1) throw new IllegalArgumentException("--data synthetic:N needs a whole number N >= 1, got '" + data + "'");
+        }
+        int users = Math.max(1, (int) Math.ceil(n / 20.0));
+        List<Rating> generated = new SyntheticRatings(seed).users(users).movies(Math.min(1682, Math.max(40, users * 2)))
+                .ratingsPerUser(20).generate().ratings();
+        return generated.subList(0, Math.min(n, generated.size()));
+    }
+
     public SyntheticRatings(long seed) {
         this.seed = seed;
     }

@@ -8,6 +8,7 @@ import dev.marquee.data.movielens.MovieLensDir;
 import dev.marquee.data.movielens.RatingsFile;
 import dev.marquee.data.movielens.Split;
 import dev.marquee.data.movielens.Splits;
+import dev.marquee.data.synth.SyntheticRatings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,7 +27,7 @@ final class DataOptions {
     static final double RANDOM_VALIDATION = 0.1;
 
     static final String USAGE_LINES = String.join("\n",
-            "  --data PATH            MovieLens 100K directory, or a ratings .csv/.jsonl file",
+            "  --data PATH            MovieLens 100K directory, a ratings .csv/.jsonl file, or synthetic[:N] (generated rows)",
             "                         (default: $MOVIELENS_DIR, else ../shared/data/ml-100k)",
             "  --split time|u1|random time: first 60% of the time range / next 20% / last 20% (the reference",
             "                         series'); u1: MovieLens' u1.base/u1.test; random: seeded 80/10/10",
@@ -42,6 +43,16 @@ final class DataOptions {
         String splitName = settings.string(SPLIT, DEFAULT_SPLIT);
         if (!List.of("time", "u1", "random").contains(splitName)) {
             throw new SettingException("--split must be time, u1 or random, got '" + splitName + "'");
+        }
+        if (SyntheticRatings.isOption(data)) {
+            if (splitName.equals("u1")) throw new SettingException("--split u1 needs a MovieLens 100K directory as --data");
+            List<Rating> ratings;
+            try {
+                ratings = SyntheticRatings.fromOption(data, seed);
+            } catch (IllegalArgumentException e) {
+                throw new SettingException(e.getMessage());
+            }
+            return new LoadedSplit(cut(ratings, splitName, seed), "generated data (" + data + ", seed " + seed + ")");
         }
         Path file = data == null ? null : console.resolve(data);
         if (file != null && Files.isRegularFile(file)) {
