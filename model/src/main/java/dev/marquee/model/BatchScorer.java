@@ -34,6 +34,11 @@ public final class BatchScorer implements AutoCloseable {
 
     /** Loads the version in {@code versionDir} (a folder holding saved_model.pb and assets/). */
     public static BatchScorer open(Path versionDir, ScorerThreads threads) throws IOException {
+        return open(versionDir, threads, java.util.OptionalInt.empty());
+    }
+
+    /** As {@link #open(Path, ScorerThreads)}, pinned to a GPU (by index) or, when empty, kept off GPUs. */
+    public static BatchScorer open(Path versionDir, ScorerThreads threads, java.util.OptionalInt gpuIndex) throws IOException {
         Path dir = versionDir.toAbsolutePath().normalize();
         if (!Files.isRegularFile(dir.resolve(ModelRegistry.SAVED_MODEL_FILE))) {
             throw new IOException("no model at " + dir + ": " + ModelRegistry.SAVED_MODEL_FILE + " is missing");
@@ -42,7 +47,7 @@ public final class BatchScorer implements AutoCloseable {
         Vocabulary users = Vocabulary.read(assets.resolve(TrainedModel.USERS_FILE), false);
         Vocabulary titles = Vocabulary.read(assets.resolve(TrainedModel.TITLES_FILE), true);
         SavedModelBundle bundle = SavedModelBundle.loader(dir.toString()).withTags("serve")
-                .withConfigProto(threads.toConfigProto()).load();
+                .withConfigProto(threads.toConfigProto(gpuIndex)).load();
         try {
             SessionFunction fn = bundle.function(RatingGraph.SERVING_SIGNATURE);
             Signature sig = fn.signature();

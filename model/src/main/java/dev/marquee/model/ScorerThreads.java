@@ -1,6 +1,8 @@
 package dev.marquee.model;
 
+import java.util.OptionalInt;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GPUOptions;
 
 /**
  * TensorFlow thread settings for one loaded model, chosen by the caller (e.g. from the task slots sharing
@@ -29,7 +31,23 @@ public record ScorerThreads(int intraOp, int interOp) {
     }
 
     ConfigProto toConfigProto() {
-        return ConfigProto.newBuilder().setIntraOpParallelismThreads(intraOp)
-                .setInterOpParallelismThreads(interOp).build();
+        return toConfigProto(OptionalInt.empty());
+    }
+
+    /**
+     * The session configuration for one slot: its threads, and its device. With a GPU index, TensorFlow sees
+     * only that GPU ({@code gpu_options.visible_device_list}) and grows its memory as needed instead of
+     * taking the whole card, so several slots can share one. Without one, TensorFlow sees no GPU at all, so
+     * a CPU slot on a GPU machine never grabs a card another slot was given.
+     */
+    public ConfigProto toConfigProto(OptionalInt gpuIndex) {
+        ConfigProto.Builder b = ConfigProto.newBuilder().setIntraOpParallelismThreads(intraOp)
+                .setInterOpParallelismThreads(interOp);
+        if (gpuIndex.isPresent()) {
+            b.setGpuOptions(GPUOptions.newBuilder().setVisibleDeviceList(String.valueOf(gpuIndex.getAsInt())).setAllowGrowth(true));
+        } else {
+            b.putDeviceCount("GPU", 0);
+        }
+        return b.build();
     }
 }

@@ -35,6 +35,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
 
     private transient ModelRegistry registry;
     private transient ScorerThreads threads;
+    private transient java.util.OptionalInt gpu;
     private transient ServingModel serving;
     private transient int subtask;
     private transient Counter oovUsers;
@@ -60,14 +61,13 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         int cores = Runtime.getRuntime().availableProcessors();
         int localSlots = Math.min(cores, context.getTaskInfo().getNumberOfParallelSubtasks());
         DevicePlan plan = DeviceSelector.choose(context.getExternalResourceInfos(DeviceSelector.GPU_RESOURCE), subtask, localSlots, cores);
-        // GPU pinning (gpu_options.visible_device_list) is not wired into the scorer yet: every slot runs on
-        // the CPU and the plan only sizes its threads. See docs/CONFIGURATION.md.
         threads = new ScorerThreads(threadsSetting > 0 ? threadsSetting : plan.intraOpThreads(), -1);
+        gpu = plan.gpuIndex();
         registry = new ModelRegistry(Path.of(registryBase));
         long version = pinnedVersion > 0 ? pinnedVersion : registry.serving(modelName).orElseThrow(() -> new IOException(
                 "no version of model '" + modelName + "' in the registry at " + registry.base()
                         + ": train one with scripts/marquee train, or set model.registry"));
-        serving = ServingModel.load(version, registry.versionDir(modelName, version), threads);
+        serving = ServingModel.load(version, registry.versionDir(modelName, version), threads, gpu);
         LOG.info("scoring slot {}: model {} version {} on {}", subtask, modelName, version, plan);
 
         MetricGroup group = context.getMetricGroup().addGroup("marquee");
@@ -124,7 +124,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         }
         Path dir = registry.versionDir(modelName, update.version);
         try {
-            ServingModel candidate = ServingModel.load(update.version, dir, threads);
+            ServingModel candidate = ServingModel.load(update.version, dir, threads, gpu);
             ServingModel old = serving;
             serving = candidate;
             old.close();

@@ -5,6 +5,7 @@ import dev.marquee.model.ScoredBatch;
 import dev.marquee.model.ScorerThreads;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.OptionalInt;
 
 /** One loaded model version that has answered a probe batch. */
 final class ServingModel implements AutoCloseable {
@@ -24,8 +25,8 @@ final class ServingModel implements AutoCloseable {
      * Loads {@code dir} and scores a probe batch (a known and an unknown user and title); a version that
      * fails to load, or answers with anything but finite ratings, is closed and refused with the reason.
      */
-    static ServingModel load(long version, Path dir, ScorerThreads threads) throws IOException {
-        BatchScorer scorer = BatchScorer.open(dir, threads);
+    static ServingModel load(long version, Path dir, ScorerThreads threads, OptionalInt gpu) throws IOException {
+        BatchScorer scorer = BatchScorer.open(dir, threads, gpu);
         try {
             ScoredBatch probe = scorer.score(PROBE_USERS, PROBE_TITLES, PROBE_TIMESTAMPS);
             if (probe.size() != PROBE_USERS.length) {
