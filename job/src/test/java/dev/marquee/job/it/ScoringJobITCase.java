@@ -205,8 +205,36 @@ class ScoringJobITCase {
             }
         }
         assertThat(predictionCount + deadCount).isEqualTo(VALID + bad.size());
+        assertSameAsPredictCommand(byId, valid);
         assertThat(deadByPosition.values().stream().map(d -> d.errorCode).distinct().count())
                 .isGreaterThanOrEqualTo(15).isLessThanOrEqualTo(ErrorCode.values().length);
+    }
+
+    /** The job's predictions equal, to float tolerance, what {@code marquee predict} answers for the same rows. */
+    private static void assertSameAsPredictCommand(Map<String, Prediction> byId, Map<String, Rating> valid) throws Exception {
+        List<String> ids = byId.keySet().stream().sorted().limit(300).collect(java.util.stream.Collectors.toList());
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var instances = json.createArrayNode();
+        for (String id : ids) {
+            Rating r = valid.get(id);
+            instances.addObject().put("user_id", r.userId).put("movie_title", r.movieTitle).put("timestamp", r.timestamp);
+        }
+        var request = json.createObjectNode().put("signature_name", "serving_default");
+        request.set("instances", instances);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = dev.marquee.model.cli.ModelMain.run(
+                new String[] {"predict", "--registry", registryDir.toString(), "--name", TestModels.NAME, "--version", "1"},
+                new dev.marquee.model.cli.Console(new java.io.ByteArrayInputStream(json.writeValueAsBytes(request)),
+                        new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                        new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8), Map.of(), registryDir));
+        assertThat(code).as(err.toString(java.nio.charset.StandardCharsets.UTF_8)).isZero();
+        var predictions = json.readTree(out.toByteArray()).get("predictions");
+        assertThat(predictions).hasSize(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            float cli = (float) predictions.get(i).get("output_3").get(0).asDouble();
+            assertThat(byId.get(ids.get(i)).predictedRating).as(ids.get(i)).isCloseTo(cli, org.assertj.core.data.Offset.offset(1e-5f));
+        }
     }
 
     @org.junit.jupiter.api.Test
