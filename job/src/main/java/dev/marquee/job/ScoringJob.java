@@ -75,6 +75,12 @@ public final class ScoringJob {
                 .fromSource(modelUpdatesSource(s), WatermarkStrategy.noWatermarks(), "model updates")
                 .uid("source-model-updates")
                 .flatMap(new ParseModelUpdates()).name("parse model updates").uid("parse-model-updates");
+        buildToKafka(env, s, requests, updates);
+    }
+
+    /** The pipeline from the given streams to Kafka sinks on the settings' topics (tests bring bounded sources). */
+    public static void buildToKafka(StreamExecutionEnvironment env, JobSettings s, DataStream<RawRecord> requests,
+                                    DataStream<ModelUpdate> updates) {
         build(env, s, requests, updates,
                 KafkaConnections.sink(s, "predictions", new JsonRecordSerializer<>(s.predictionsTopic, Prediction.class, p -> p.requestId)),
                 KafkaConnections.sink(s, "dead-letters", new JsonRecordSerializer<>(s.deadLettersTopic, DeadLetter.class,

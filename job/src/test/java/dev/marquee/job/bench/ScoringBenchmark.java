@@ -214,11 +214,7 @@ public final class ScoringBenchmark {
 
     private static void build(StreamExecutionEnvironment env, JobSettings s, DataStream<RawRecord> in,
                               DataStream<RawRecord> rawUpdates, String output) {
-        DataStream<ModelUpdate> updates = rawUpdates.flatMap(new dev.marquee.job.score.ParseModelUpdates());
-        ScoringJob.build(env, s, in, updates,
-                KafkaConnections.sink(s, "predictions", new JsonRecordSerializer<>(output, Prediction.class, p -> p.requestId)),
-                KafkaConnections.sink(s, "dlq", new JsonRecordSerializer<>(output + "-dlq", DeadLetter.class, d -> null)),
-                KafkaConnections.sink(s, "status", new JsonRecordSerializer<>(output + "-status", ModelStatus.class, m -> null)));
+        ScoringJob.buildToKafka(env, s, in, rawUpdates.flatMap(new dev.marquee.job.score.ParseModelUpdates()));
     }
 
     private static JobSettings settings(String bootstrap, ModelRegistry registry, String input, String output, int batchSize) {
@@ -226,6 +222,8 @@ public final class ScoringBenchmark {
         m.put(JobSettings.BOOTSTRAP, bootstrap);
         m.put(JobSettings.TOPIC_REQUESTS, input);
         m.put(JobSettings.TOPIC_PREDICTIONS, output);
+        m.put(JobSettings.TOPIC_DEAD_LETTERS, output + "-dlq");
+        m.put(JobSettings.TOPIC_MODEL_STATUS, output + "-status");
         m.put(JobSettings.GROUP_ID, "bench-" + output);
         m.put(JobSettings.KAFKA_PROPERTY_PREFIX + "auto.offset.reset", "earliest");
         m.put(JobSettings.STARTING_OFFSETS, "earliest");

@@ -2,7 +2,6 @@ package dev.marquee.job.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.marquee.data.event.DeadLetter;
 import dev.marquee.data.event.ModelStatus;
 import dev.marquee.data.event.ModelUpdate;
 import dev.marquee.data.event.Prediction;
@@ -13,7 +12,6 @@ import dev.marquee.infra.testing.KafkaBrokerExtension;
 import dev.marquee.job.ScoringJob;
 import dev.marquee.job.config.JobSettings;
 import dev.marquee.job.score.ParseModelUpdates;
-import dev.marquee.job.sink.JsonRecordSerializer;
 import dev.marquee.job.sink.KafkaConnections;
 import dev.marquee.job.source.RawRecordDeserializer;
 import dev.marquee.model.ModelRegistry;
@@ -76,6 +74,7 @@ class ModelSwapITCase {
                 JobSettings.TOPIC_PREDICTIONS, predictions,
                 JobSettings.TOPIC_MODEL_UPDATES, updates,
                 JobSettings.TOPIC_MODEL_STATUS, statuses,
+                JobSettings.TOPIC_DEAD_LETTERS, KAFKA.createTopic("dlq", 1),
                 JobSettings.CHECKPOINT_INTERVAL_MS, "1000",
                 JobSettings.MODEL_REGISTRY, registryDir.toString()));
 
@@ -85,12 +84,9 @@ class ModelSwapITCase {
         KafkaSource<dev.marquee.job.source.RawRecord> updateSource = KafkaSource.<dev.marquee.job.source.RawRecord>builder()
                 .setBootstrapServers(KAFKA.bootstrapServers()).setTopics(updates).setGroupId("updates-" + updates)
                 .setStartingOffsets(OffsetsInitializer.earliest()).setDeserializer(new RawRecordDeserializer()).build();
-        ScoringJob.build(env, s,
+        ScoringJob.buildToKafka(env, s,
                 env.fromSource(KafkaConnections.requestSource(s), WatermarkStrategy.noWatermarks(), "requests"),
-                env.fromSource(updateSource, WatermarkStrategy.noWatermarks(), "updates").flatMap(new ParseModelUpdates()),
-                KafkaConnections.sink(s, "predictions", new JsonRecordSerializer<>(predictions, Prediction.class, p -> p.requestId)),
-                KafkaConnections.sink(s, "dead-letters", new JsonRecordSerializer<>(KAFKA.createTopic("dlq", 1), DeadLetter.class, d -> null)),
-                KafkaConnections.sink(s, "model-status", new JsonRecordSerializer<>(statuses, ModelStatus.class, m -> null)));
+                env.fromSource(updateSource, WatermarkStrategy.noWatermarks(), "updates").flatMap(new ParseModelUpdates()));
         JobClient job = env.executeAsync("model swap");
 
         Map<String, Prediction> seen = new HashMap<>();

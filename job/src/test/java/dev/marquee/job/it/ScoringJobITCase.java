@@ -17,7 +17,6 @@ import dev.marquee.job.ScoringJob;
 import dev.marquee.job.config.DeliveryGuarantee;
 import dev.marquee.job.config.JobSettings;
 import dev.marquee.job.score.ParseModelUpdates;
-import dev.marquee.job.sink.JsonRecordSerializer;
 import dev.marquee.job.sink.KafkaConnections;
 import dev.marquee.job.source.RawRecord;
 import dev.marquee.job.source.RawRecordDeserializer;
@@ -145,10 +144,7 @@ class ScoringJobITCase {
                 WatermarkStrategy.noWatermarks(), "requests").uid("source-rating-requests");
         DataStream<ModelUpdate> modelUpdates = env.fromSource(boundedUpdates(updates), WatermarkStrategy.noWatermarks(), "updates")
                 .flatMap(new ParseModelUpdates());
-        ScoringJob.build(env, settings, in, modelUpdates,
-                KafkaConnections.sink(settings, "predictions", new JsonRecordSerializer<>(predictions, Prediction.class, p -> p.requestId)),
-                KafkaConnections.sink(settings, "dead-letters", new JsonRecordSerializer<>(deadLetters, DeadLetter.class, d -> null)),
-                KafkaConnections.sink(settings, "model-status", new JsonRecordSerializer<>(statuses, ModelStatus.class, m -> null)));
+        ScoringJob.buildToKafka(env, settings, in, modelUpdates);
         env.execute("scoring " + delivery);
 
         // Predictions: exactly one per valid request, right id, a rating in [1, 5], from version 1.
@@ -255,6 +251,8 @@ class ScoringJobITCase {
                 JobSettings.BOOTSTRAP, KAFKA.bootstrapServers(),
                 JobSettings.TOPIC_REQUESTS, requests,
                 JobSettings.TOPIC_PREDICTIONS, predictions,
+                JobSettings.TOPIC_DEAD_LETTERS, KAFKA.createTopic("dlq", 1),
+                JobSettings.TOPIC_MODEL_STATUS, KAFKA.createTopic("status", 1),
                 JobSettings.DELIVERY, "exactly-once",
                 JobSettings.TRANSACTIONAL_ID_PREFIX, "it-" + requests,
                 JobSettings.CHECKPOINT_INTERVAL_MS, "300",
@@ -272,11 +270,8 @@ class ScoringJobITCase {
                         WatermarkStrategy.noWatermarks(), "requests").uid("source-rating-requests")
                 .map(new FailOnce(VALID / 2)).name("inject failure").uid("inject-failure");
         String updates = KAFKA.createTopic("updates", 1);
-        ScoringJob.build(env, settings, in,
-                env.fromSource(boundedUpdates(updates), WatermarkStrategy.noWatermarks(), "updates").flatMap(new ParseModelUpdates()),
-                KafkaConnections.sink(settings, "predictions", new JsonRecordSerializer<>(predictions, Prediction.class, p -> p.requestId)),
-                KafkaConnections.sink(settings, "dead-letters", new JsonRecordSerializer<>(KAFKA.createTopic("dlq", 1), DeadLetter.class, d -> null)),
-                KafkaConnections.sink(settings, "model-status", new JsonRecordSerializer<>(KAFKA.createTopic("status", 1), ModelStatus.class, m -> null)));
+        ScoringJob.buildToKafka(env, settings, in,
+                env.fromSource(boundedUpdates(updates), WatermarkStrategy.noWatermarks(), "updates").flatMap(new ParseModelUpdates()));
         env.execute("exactly-once with a failure");
 
         assertThat(FailOnce.FAILED).as("the failure was injected").isTrue();
