@@ -17,6 +17,8 @@ class JobSettingsTest {
         assertThat(s.startingOffsets).isEqualTo(StartingOffsets.COMMITTED);
         assertThat(s.transactionTimeoutMs).isEqualTo(900_000);
         assertThat(s.parserLimits.maxInstances).isEqualTo(10_000);
+        assertThat(s.checkpointIntervalMs).isEqualTo(60_000);
+        assertThat(JobSettings.from(Map.of(JobSettings.DELIVERY, "exactly-once")).checkpointIntervalMs).isEqualTo(10_000);
     }
 
     @Test
