@@ -39,6 +39,8 @@ public final class Topics {
     public static final String MODEL_UPDATES = "model-updates";
     public static final String RATINGS = "ratings";
     public static final String RETRAIN_REQUESTS = "retrain-requests";
+    /** One record per scoring slot each time a model version is loaded or refused. */
+    public static final String MODEL_STATUS = "model-status";
 
     public static final int MAX_PARTITIONS = 10_000;
     static final String KEY_PREFIX = "topic.";
@@ -54,7 +56,8 @@ public final class Topics {
         DRIFT_METRICS(Topics.DRIFT_METRICS, false),
         MODEL_UPDATES(Topics.MODEL_UPDATES, false),
         RATINGS(Topics.RATINGS, true),
-        RETRAIN_REQUESTS(Topics.RETRAIN_REQUESTS, false);
+        RETRAIN_REQUESTS(Topics.RETRAIN_REQUESTS, false),
+        MODEL_STATUS(Topics.MODEL_STATUS, false);
 
         private final String defaultName;
         private final boolean dataTopic;
