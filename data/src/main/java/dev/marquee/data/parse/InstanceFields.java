@@ -33,6 +33,7 @@ final class InstanceFields {
 
     private final List<String> extras = new ArrayList<>(0);
     private Set<String> seen;
+    private int seenKnown;
 
     /** Reads the current value of field {@code name} (the parser stands on the value's first token). */
     void read(String name, JsonToken value, JsonParser p, int maxExtraFields) throws IOException {
@@ -86,9 +87,21 @@ final class InstanceFields {
         return names;
     }
 
+    /** False when the key was seen before. Known keys are tracked by bit, so the common record allocates no set. */
     private boolean markSeen(String name) {
-        if (seen == null) seen = new HashSet<>(8);
-        return seen.add(name);
+        int bit;
+        switch (name) {
+            case REQUEST_ID: bit = 1; break;
+            case USER_ID: bit = 2; break;
+            case MOVIE_TITLE: bit = 4; break;
+            case TIMESTAMP: bit = 8; break;
+            default:
+                if (seen == null) seen = new HashSet<>(8);
+                return seen.add(name);
+        }
+        if ((seenKnown & bit) != 0) return false;
+        seenKnown |= bit;
+        return true;
     }
 
     private static String stringOrSkip(JsonToken value, JsonParser p) throws IOException {

@@ -92,13 +92,15 @@ public final class RequestParser implements Serializable {
         String signature = null;
         boolean inputs = false;
         String duplicateEnvelopeKey = null;
-        java.util.Set<String> envelopeKeys = new java.util.HashSet<>(4);
+        int envelopeKeysSeen = 0; // bits: instances, signature_name, inputs
         JsonToken t;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonToken v = p.nextToken();
-            boolean envelopeKey = INSTANCES.equals(name) || SIGNATURE_NAME.equals(name) || INPUTS.equals(name);
-            if (envelopeKey && !envelopeKeys.add(name)) {
+            int envelopeBit = INSTANCES.equals(name) ? 1 : SIGNATURE_NAME.equals(name) ? 2 : INPUTS.equals(name) ? 4 : 0;
+            boolean repeated = (envelopeKeysSeen & envelopeBit) != 0;
+            envelopeKeysSeen |= envelopeBit;
+            if (repeated) {
                 if (duplicateEnvelopeKey == null) duplicateEnvelopeKey = name;
                 p.skipChildren();
                 continue;
