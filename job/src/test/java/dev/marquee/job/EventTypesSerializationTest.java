@@ -6,7 +6,6 @@ import dev.marquee.data.event.Alert;
 import dev.marquee.data.event.DeadLetter;
 import dev.marquee.data.event.DriftReport;
 import dev.marquee.data.event.ErrorCode;
-import dev.marquee.data.event.FeatureDrift;
 import dev.marquee.data.event.ModelUpdate;
 import dev.marquee.data.event.Prediction;
 import dev.marquee.data.event.Rating;
@@ -42,13 +41,13 @@ class EventTypesSerializationTest {
         prediction.source = request.source;
         DriftReport drift = new DriftReport();
         drift.invalidByCode.put("WRONG_TYPE", 3L);
-        drift.features.put("user_id", new FeatureDrift());
-        drift.alerts.add(new Alert("user_id.jensen_shannon", 0.3, 0.1));
-        drift.onlineRmse = 0.9;
+        drift.metrics.put("user_id.js", 0.3);
+        drift.thresholds.put("user_id.js", 0.1);
+        drift.alerts.add(new Alert("user_id.js", 0.3, 0.1, 2));
         ModelUpdate update = new ModelUpdate("marquee", 2, "/registry/marquee/2", 5L);
         update.metrics.put("test_rmse", 0.95);
         RetrainRequest retrain = new RetrainRequest("q-1", "drift", 7L);
-        retrain.alerts.add(new Alert("m", 1, 0.5));
+        retrain.alerts.add(new Alert("m", 1, 0.5, 3));
         return List.of(request, dead, prediction, drift, update, retrain, new Rating("1", "A", 4f, 9L),
                 new RawRecord(new byte[] {1, 2}, "t", 0, 1, 2), new SourcePosition("t", 0, 1, 2));
     }

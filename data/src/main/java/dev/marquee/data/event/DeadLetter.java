@@ -8,6 +8,8 @@ public class DeadLetter {
     public static final String BASE64 = "base64";
 
     public ErrorCode errorCode;
+    /** The contract field at fault ({@code user_id}, {@code timestamp}, ...), or null when not one field's. */
+    public String field;
     /** Human-readable reason. */
     public String error;
     public SourcePosition source;

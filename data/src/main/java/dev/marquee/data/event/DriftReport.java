@@ -5,30 +5,49 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** One window's drift report. Topic {@code drift-metrics}. */
+/**
+ * One window's drift report. Topic {@code drift-metrics}. Every number a dashboard plots or an alert rule
+ * reads is in {@link #metrics}, under a dotted name ({@code feature.measure}); {@code docs/DRIFT.md} lists
+ * them. The maps beside it keep the detail the numbers come from (which fields, which error codes).
+ */
 public class DriftReport {
+    /** Processing time the window opened and closed, milliseconds since the epoch. */
     public long windowStartMs;
     public long windowEndMs;
-    public long modelVersion;
+    /** Consecutive number of this report since the job (or its restored state) started. */
+    public long sequence;
+    /** The model version that scored most of the window's requests; -1 when none was scored. */
+    public long modelVersion = -1;
+    /** Scored requests per model version in the window. */
+    public Map<String, Long> modelVersions = new LinkedHashMap<>();
+    /** Requests seen in the window: valid plus invalid (an envelope counts one per instance). */
+    public long records;
     public long validCount;
+    public long invalidCount;
+    /** Scored predictions in the window (the distribution metrics rest on these). */
+    public long scoredCount;
     /** Invalid records in the window by error code. */
     public Map<String, Long> invalidByCode = new LinkedHashMap<>();
-    /** Unexpected field name to how many records carried it. */
+    /** Unexpected field name to how many valid records carried it (bounded; the rest under {@code "(other)"}). */
     public Map<String, Long> unexpectedFields = new LinkedHashMap<>();
-    /** Known field name to how many records had it with the wrong type. */
+    /** Contract field name to how many records had it with the wrong JSON type. */
     public Map<String, Long> typeChanges = new LinkedHashMap<>();
-    /** Per feature: user_id, movie_title, timestamp, prediction. */
-    public Map<String, FeatureDrift> features = new LinkedHashMap<>();
-    public double latencyP50Ms;
-    public double latencyP95Ms;
-    public double latencyP99Ms;
-    public double throughputPerSecond;
-    /** Online accuracy where labels arrived in the window; NaN-free: null when no label arrived. */
-    public Double onlineRmse;
-    public Double onlineMae;
-    public long labelCount;
+    /** Optional field name to how many valid records lacked it. */
+    public Map<String, Long> missingOptionalFields = new LinkedHashMap<>();
+    /** Every measured value, by metric name. A metric with too little data in the window is absent. */
+    public Map<String, Double> metrics = new LinkedHashMap<>();
+    /** The alert threshold of each metric that has one. */
+    public Map<String, Double> thresholds = new LinkedHashMap<>();
+    /** Metrics over their threshold for the configured number of consecutive windows. */
     public List<Alert> alerts = new ArrayList<>();
+    /** True when {@link #alerts} is not empty. */
     public boolean drifted;
 
     public DriftReport() {}
+
+    @Override
+    public String toString() {
+        return "DriftReport{#" + sequence + " [" + windowStartMs + ", " + windowEndMs + ") v" + modelVersion + ", "
+                + records + " records, alerts=" + alerts.stream().map(a -> a.metric).toList() + "}";
+    }
 }

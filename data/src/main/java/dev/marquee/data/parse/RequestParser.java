@@ -191,7 +191,11 @@ public final class RequestParser implements Serializable {
 
     private ParseResult single(InstanceFields f, SourcePosition src, byte[] value) {
         Problem problem = validate(f);
-        if (problem != null) return whole(problem.code, problem.message, src, value, true);
+        if (problem != null) {
+            ParseResult refused = whole(problem.code, problem.message, src, value, true);
+            refused.deadLetters().get(0).field = problem.field;
+            return refused;
+        }
         return ParseResult.of(request(f, src, -1, src.defaultRequestId(), f.extras()));
     }
 
@@ -207,12 +211,14 @@ public final class RequestParser implements Serializable {
             InstanceFields f = instances.get(i);
             int[] slice = slices.get(i);
             Problem problem = f == null
-                    ? new Problem(ErrorCode.NOT_AN_OBJECT, "instance " + i + " must be a JSON object, got "
+                    ? new Problem(ErrorCode.NOT_AN_OBJECT, null, "instance " + i + " must be a JSON object, got "
                             + describe(JsonToken.values()[slice[2]]))
                     : validate(f);
             if (problem != null) {
-                deadLetters.add(DeadLetters.of(problem.code, problem.message, src, i, value, slice[0], slice[1], true,
-                        limits.maxDeadLetterPayloadBytes));
+                DeadLetter d = DeadLetters.of(problem.code, problem.message, src, i, value, slice[0], slice[1], true,
+                        limits.maxDeadLetterPayloadBytes);
+                d.field = problem.field;
+                deadLetters.add(d);
                 continue;
             }
             List<String> extras = envelopeExtras.isEmpty() ? f.extras() : merge(envelopeExtras, f.extras());
@@ -222,7 +228,7 @@ public final class RequestParser implements Serializable {
     }
 
     private Problem validate(InstanceFields f) {
-        if (f.duplicate != null) return new Problem(ErrorCode.DUPLICATE_FIELD, "the key \"" + clip(f.duplicate) + "\" appears twice");
+        if (f.duplicate != null) return new Problem(ErrorCode.DUPLICATE_FIELD, null, "the key \"" + clip(f.duplicate) + "\" appears twice");
         if (f.requestIdToken != null && f.requestIdToken != JsonToken.VALUE_NULL) {
             Problem p = checkString(InstanceFields.REQUEST_ID, f.requestIdToken, f.requestId, limits.maxRequestIdChars);
             if (p != null) return p;
@@ -236,22 +242,22 @@ public final class RequestParser implements Serializable {
 
     private Problem requiredString(String field, JsonToken token, String value, int maxChars) {
         if (token == null || token == JsonToken.VALUE_NULL) {
-            return new Problem(ErrorCode.MISSING_FIELD, field + " is required" + (token == null ? "" : " and must not be null"));
+            return new Problem(ErrorCode.MISSING_FIELD, field, field + " is required" + (token == null ? "" : " and must not be null"));
         }
         return checkString(field, token, value, maxChars);
     }
 
     private Problem checkString(String field, JsonToken token, String value, int maxChars) {
         if (token != JsonToken.VALUE_STRING) {
-            return new Problem(ErrorCode.WRONG_TYPE, field + " must be a string, got " + describe(token));
+            return new Problem(ErrorCode.WRONG_TYPE, field, field + " must be a string, got " + describe(token));
         }
-        if (value.isBlank()) return new Problem(ErrorCode.EMPTY_FIELD, field + " must not be empty");
+        if (value.isBlank()) return new Problem(ErrorCode.EMPTY_FIELD, field, field + " must not be empty");
         if (value.length() > maxChars) {
-            return new Problem(ErrorCode.FIELD_TOO_LONG, field + " has " + value.length() + " characters; the limit is " + maxChars);
+            return new Problem(ErrorCode.FIELD_TOO_LONG, field, field + " has " + value.length() + " characters; the limit is " + maxChars);
         }
         int bad = firstBadCharacter(value);
         if (bad >= 0) {
-            return new Problem(ErrorCode.BAD_CHARACTERS, field + " has a control character or unpaired surrogate at index " + bad);
+            return new Problem(ErrorCode.BAD_CHARACTERS, field, field + " has a control character or unpaired surrogate at index " + bad);
         }
         return null;
     }
@@ -260,14 +266,14 @@ public final class RequestParser implements Serializable {
         JsonToken token = f.timestampToken;
         String field = InstanceFields.TIMESTAMP;
         if (token == null || token == JsonToken.VALUE_NULL) {
-            return new Problem(ErrorCode.MISSING_FIELD, field + " is required" + (token == null ? "" : " and must not be null"));
+            return new Problem(ErrorCode.MISSING_FIELD, field, field + " is required" + (token == null ? "" : " and must not be null"));
         }
         if (token != JsonToken.VALUE_NUMBER_INT) {
-            return new Problem(ErrorCode.WRONG_TYPE, field + " must be a whole number of seconds since the epoch, got " + describe(token));
+            return new Problem(ErrorCode.WRONG_TYPE, field, field + " must be a whole number of seconds since the epoch, got " + describe(token));
         }
-        if (f.timestampBeyondInt64) return new Problem(ErrorCode.OUT_OF_RANGE, field + " does not fit in 64 bits");
+        if (f.timestampBeyondInt64) return new Problem(ErrorCode.OUT_OF_RANGE, field, field + " does not fit in 64 bits");
         if (f.timestamp < limits.minTimestamp || f.timestamp > limits.maxTimestamp) {
-            return new Problem(ErrorCode.OUT_OF_RANGE, field + " " + f.timestamp + " is outside [" + limits.minTimestamp
+            return new Problem(ErrorCode.OUT_OF_RANGE, field, field + " " + f.timestamp + " is outside [" + limits.minTimestamp
                     + ", " + limits.maxTimestamp + "] (seconds since the epoch)");
         }
         return null;
@@ -361,10 +367,13 @@ public final class RequestParser implements Serializable {
 
     private static final class Problem {
         final ErrorCode code;
+        /** The contract field at fault, or null when the problem is not one field's. */
+        final String field;
         final String message;
 
-        Problem(ErrorCode code, String message) {
+        Problem(ErrorCode code, String field, String message) {
             this.code = code;
+            this.field = field;
             this.message = message;
         }
     }
