@@ -41,6 +41,7 @@ public final class Topics {
     public static final String RETRAIN_REQUESTS = "retrain-requests";
     /** One record per scoring slot each time a model version is loaded or refused. */
     public static final String MODEL_STATUS = "model-status";
+    public static final String RETRAIN_OUTCOMES = "retrain-outcomes";
 
     public static final int MAX_PARTITIONS = 10_000;
     static final String KEY_PREFIX = "topic.";
@@ -57,7 +58,8 @@ public final class Topics {
         MODEL_UPDATES(Topics.MODEL_UPDATES, false),
         RATINGS(Topics.RATINGS, true),
         RETRAIN_REQUESTS(Topics.RETRAIN_REQUESTS, false),
-        MODEL_STATUS(Topics.MODEL_STATUS, false);
+        MODEL_STATUS(Topics.MODEL_STATUS, false),
+        RETRAIN_OUTCOMES(Topics.RETRAIN_OUTCOMES, false);
 
         private final String defaultName;
         private final boolean dataTopic;
