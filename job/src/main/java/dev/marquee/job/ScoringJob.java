@@ -2,12 +2,18 @@ package dev.marquee.job;
 
 import dev.marquee.data.config.SettingException;
 import dev.marquee.data.event.DeadLetter;
+import dev.marquee.data.event.DriftReport;
 import dev.marquee.data.event.ModelStatus;
 import dev.marquee.data.event.ModelUpdate;
 import dev.marquee.data.event.Prediction;
 import dev.marquee.data.event.RatingRequest;
 import dev.marquee.job.config.DeliveryGuarantee;
 import dev.marquee.job.config.JobSettings;
+import dev.marquee.job.drift.DeadLetterDrift;
+import dev.marquee.job.drift.DriftCounts;
+import dev.marquee.job.drift.DriftWindowOperator;
+import dev.marquee.job.drift.PredictionDrift;
+import dev.marquee.job.drift.ValidRequestDrift;
 import dev.marquee.job.score.MicroBatchOperator;
 import dev.marquee.job.score.ModelScoringFunction;
 import dev.marquee.job.score.ParseModelUpdates;
@@ -44,11 +50,11 @@ public final class ScoringJob {
     /** Wires the pipeline between the given streams and sinks; tests pass their own. */
     public static void build(StreamExecutionEnvironment env, JobSettings s, DataStream<RawRecord> requests,
                              DataStream<ModelUpdate> updates, Sink<Prediction> predictions, Sink<DeadLetter> deadLetters,
-                             Sink<ModelStatus> statuses) {
+                             Sink<ModelStatus> statuses, Sink<DriftReport> driftReports) {
         SingleOutputStreamOperator<RatingRequest> valid = requests
                 .process(new ParseRequests(s.parserLimits)).name("parse and validate").uid("parse-requests");
-        valid.getSideOutput(ParseRequests.DEAD_LETTERS)
-                .sinkTo(deadLetters).name("dead letters").uid("sink-dead-letters");
+        DataStream<DeadLetter> refused = valid.getSideOutput(ParseRequests.DEAD_LETTERS);
+        refused.sinkTo(deadLetters).name("dead letters").uid("sink-dead-letters");
 
         WatermarkStrategy<RatingRequest> eventTime = WatermarkStrategy
                 .<RatingRequest>forBoundedOutOfOrderness(Duration.ofMillis(s.maxOutOfOrdernessMs))
@@ -63,6 +69,28 @@ public final class ScoringJob {
                 .transform("score", TypeInformation.of(Prediction.class), scorer).uid("score");
         scored.sinkTo(predictions).name("predictions").uid("sink-predictions");
         scored.getSideOutput(MODEL_STATUS).sinkTo(statuses).name("model status").uid("sink-model-status");
+        if (s.drift.enabled) buildDrift(s, valid, refused, scored, driftReports);
+    }
+
+    /**
+     * Drift detection: each stage counts what passes through it into small summaries (chained, no copy of
+     * the records), and one task merges them into windows and reports (docs/DRIFT.md).
+     */
+    private static void buildDrift(JobSettings s, DataStream<RatingRequest> valid, DataStream<DeadLetter> refused,
+                                   DataStream<Prediction> scored, Sink<DriftReport> driftReports) {
+        TypeInformation<DriftCounts> counts = TypeInformation.of(DriftCounts.class);
+        DataStream<DriftCounts> fromValid = valid
+                .transform("drift: count requests", counts, new ValidRequestDrift(s.drift)).uid("drift-count-requests");
+        DataStream<DriftCounts> fromRefused = refused
+                .transform("drift: count dead letters", counts, new DeadLetterDrift(s.drift)).uid("drift-count-dead-letters");
+        DataStream<DriftCounts> fromScored = scored
+                .transform("drift: count predictions", counts, new PredictionDrift(s.drift, s.modelRegistry, s.modelName))
+                .uid("drift-count-predictions");
+        fromValid.union(fromRefused, fromScored)
+                .transform("drift: windows and alerts", TypeInformation.of(DriftReport.class),
+                        new DriftWindowOperator(s.drift, s.modelRegistry, s.modelName))
+                .uid("drift-windows").setParallelism(1).setMaxParallelism(1)
+                .sinkTo(driftReports).name("drift metrics").uid("sink-drift-metrics").setParallelism(1);
     }
 
     /** The job against Kafka, as configured. */
@@ -85,7 +113,8 @@ public final class ScoringJob {
                 KafkaConnections.sink(s, "predictions", new JsonRecordSerializer<>(s.predictionsTopic, Prediction.class, p -> p.requestId)),
                 KafkaConnections.sink(s, "dead-letters", new JsonRecordSerializer<>(s.deadLettersTopic, DeadLetter.class,
                         d -> d.source == null ? null : d.source.defaultRequestId())),
-                KafkaConnections.sink(s, "model-status", new JsonRecordSerializer<>(s.modelStatusTopic, ModelStatus.class, m -> m.modelName)));
+                KafkaConnections.sink(s, "model-status", new JsonRecordSerializer<>(s.modelStatusTopic, ModelStatus.class, m -> m.modelName)),
+                KafkaConnections.sink(s, "drift-metrics", new JsonRecordSerializer<>(s.driftTopic, DriftReport.class, r -> s.modelName)));
     }
 
     /** Checkpointing and serialization settings every run of the job uses. */

@@ -17,6 +17,8 @@ public class RatingRequest {
     public SourcePosition source;
     /** Position inside a TF-Serving envelope, or -1 for a plain single-instance record. */
     public int instanceIndex = -1;
+    /** False when the producer sent no {@code request_id} and the default was used (a missing optional field). */
+    public boolean requestIdGiven = true;
     /** Names of fields the contract does not know (schema drift); empty when none. Bounded by the parser. */
     public String[] extraFields = NO_FIELDS;
 

@@ -282,6 +282,7 @@ public final class RequestParser implements Serializable {
     private static RatingRequest request(InstanceFields f, SourcePosition src, int index, String defaultId, List<String> extras) {
         RatingRequest r = new RatingRequest();
         r.requestId = f.requestId != null ? f.requestId : defaultId;
+        r.requestIdGiven = f.requestId != null;
         r.userId = f.userId;
         r.movieTitle = f.title;
         r.timestamp = f.timestamp;

@@ -3,6 +3,7 @@ package dev.marquee.job.config;
 import dev.marquee.data.config.SettingException;
 import dev.marquee.data.config.Settings;
 import dev.marquee.data.parse.ParserLimits;
+import dev.marquee.job.drift.DriftSettings;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,16 +87,20 @@ public final class JobSettings implements Serializable {
     public final long idlenessMs;
     /** Longest a record waits in a network buffer between two tasks. */
     public final long bufferTimeoutMs;
+    /** Drift detection: the drift.* keys. */
+    public final DriftSettings drift;
     private final Map<String, String> kafkaProperties;
 
     private JobSettings(Settings s) {
         List<String> unknown = new ArrayList<>();
         for (String key : s.asMap().keySet()) {
-            if (!KEYS.contains(key) && !key.startsWith(KAFKA_PROPERTY_PREFIX)) unknown.add(key);
+            if (!KEYS.contains(key) && !key.startsWith(KAFKA_PROPERTY_PREFIX) && !key.startsWith(DriftSettings.PREFIX)) {
+                unknown.add(key);
+            }
         }
         if (!unknown.isEmpty()) {
             throw new SettingException("unknown setting" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown)
-                    + "; known: " + String.join(", ", new TreeSet<>(KEYS)) + ", " + KAFKA_PROPERTY_PREFIX + "*");
+                    + "; known: " + String.join(", ", new TreeSet<>(KEYS)) + ", " + KAFKA_PROPERTY_PREFIX + "*, " + DriftSettings.PREFIX + "* (docs/DRIFT.md)");
         }
         String envBootstrap = System.getenv("MARQUEE_BOOTSTRAP");
         bootstrapServers = s.string(BOOTSTRAP, envBootstrap == null || envBootstrap.isBlank() ? "localhost:9092" : envBootstrap.trim());
@@ -119,6 +124,7 @@ public final class JobSettings implements Serializable {
                 delivery == DeliveryGuarantee.EXACTLY_ONCE ? 10_000 : 60_000, 100, 86_400_000);
         parallelism = s.intInRange(PARALLELISM, 0, 0, 10_000);
         parserLimits = ParserLimits.from(s);
+        drift = DriftSettings.from(s);
         modelStatusTopic = s.string(TOPIC_MODEL_STATUS, "model-status");
         String envRegistry = System.getenv("MARQUEE_REGISTRY");
         modelRegistry = s.string(MODEL_REGISTRY, envRegistry == null || envRegistry.isBlank() ? ".marquee/registry" : envRegistry.trim());

@@ -1,0 +1,47 @@
+package dev.marquee.job.drift;
+
+import dev.marquee.data.event.Alert;
+import dev.marquee.data.event.DriftReport;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Hysteresis: a metric alerts once it has been over its threshold in {@code windows} consecutive reports,
+ * and stops at the first report where it is not (or is absent for lack of data).
+ */
+public final class AlertTracker {
+    private final int windows;
+    /** Metric to how many consecutive reports it has been over its threshold. */
+    private final Map<String, Integer> streaks;
+
+    public AlertTracker(int windows) {
+        this(windows, new HashMap<>());
+    }
+
+    public AlertTracker(int windows, Map<String, Integer> streaks) {
+        if (windows < 1) throw new IllegalArgumentException("alerts need at least one window, got " + windows);
+        this.windows = windows;
+        this.streaks = new HashMap<>(streaks);
+    }
+
+    /** Updates the streaks with {@code report}'s metrics and fills its {@code alerts} and {@code drifted}. */
+    public void apply(DriftReport report) {
+        streaks.keySet().retainAll(report.thresholds.keySet());
+        for (Map.Entry<String, Double> e : report.thresholds.entrySet()) {
+            String metric = e.getKey();
+            Double value = report.metrics.get(metric);
+            if (value == null || !(value > e.getValue())) {
+                streaks.remove(metric);
+                continue;
+            }
+            int streak = streaks.merge(metric, 1, Integer::sum);
+            if (streak >= windows) report.alerts.add(new Alert(metric, value, e.getValue(), streak));
+        }
+        report.drifted = !report.alerts.isEmpty();
+    }
+
+    /** The current streaks, for the operator's checkpoint. */
+    public Map<String, Integer> streaks() {
+        return Map.copyOf(streaks);
+    }
+}

@@ -1,0 +1,152 @@
+package dev.marquee.job.drift;
+
+import dev.marquee.data.event.DeadLetter;
+import dev.marquee.data.event.ErrorCode;
+import dev.marquee.data.event.Prediction;
+import dev.marquee.data.event.RatingRequest;
+import dev.marquee.data.profile.Histogram;
+import dev.marquee.data.profile.TimestampProfile;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What drift detection counted over some records: a mergeable summary whose size depends on the settings
+ * (top-K, buckets, tracked field names), never on how many distinct ids went through. Partial counts flow
+ * from the parse and score stages to the window operator, which merges them.
+ *
+ * <p>Counts from the parse stage carry {@code modelVersion = -1}; counts of scored predictions carry the
+ * version that scored them, because their buckets are that version's reference buckets.
+ */
+public class DriftCounts {
+    /** Name under which field names beyond the tracked limit are counted. */
+    public static final String OTHER_FIELDS = "(other)";
+    /** Name under which a type change with no field name (should not happen) is counted. */
+    public static final String UNKNOWN_FIELD = "(unknown)";
+
+    public long modelVersion = -1;
+    public long valid;
+    public long invalid;
+    public long scored;
+    public long withUnexpectedFields;
+    public long missingRequestId;
+    public long typeChangeRecords;
+    public Map<String, Long> invalidByCode = new HashMap<>();
+    public Map<String, Long> unexpectedFields = new HashMap<>();
+    public Map<String, Long> typeChanges = new HashMap<>();
+    public long[] userBuckets = new long[0];
+    public long[] titleBuckets = new long[0];
+    public long userOov;
+    public long titleOov;
+    public long[] hours = new long[TimestampProfile.HOURS];
+    public long[] days = new long[TimestampProfile.DAYS];
+    public long future;
+    public long[] predictionSlots = new long[0];
+    public double predictionSum;
+    public long[] latency = new long[0];
+    public long[] lag = new long[0];
+
+    public DriftCounts() {}
+
+    /** Empty counts for predictions of one model version, sized to its reference buckets. */
+    public static DriftCounts forVersion(ReferenceBuckets ref, LogBuckets latencyBuckets, LogBuckets lagBuckets) {
+        DriftCounts c = new DriftCounts();
+        c.modelVersion = ref.version;
+        c.userBuckets = new long[ref.userBuckets()];
+        c.titleBuckets = new long[ref.titleBuckets()];
+        c.predictionSlots = new long[ref.predictionSlots()];
+        c.latency = new long[latencyBuckets.size()];
+        c.lag = new long[lagBuckets.size()];
+        return c;
+    }
+
+    /** Records seen: valid plus invalid. */
+    public long records() {
+        return valid + invalid;
+    }
+
+    public boolean isEmpty() {
+        return valid == 0 && invalid == 0 && scored == 0;
+    }
+
+    public void countValid(RatingRequest r, int maxTrackedFields) {
+        valid++;
+        if (!r.requestIdGiven) missingRequestId++;
+        String[] extras = r.extraFields;
+        if (extras != null && extras.length > 0) {
+            withUnexpectedFields++;
+            for (String name : extras) increment(unexpectedFields, name, maxTrackedFields, 1);
+        }
+    }
+
+    public void countInvalid(DeadLetter d) {
+        invalid++;
+        String code = d.errorCode == null ? ErrorCode.INTERNAL_ERROR.name() : d.errorCode.name();
+        invalidByCode.merge(code, 1L, Long::sum); // bounded: one key per error code
+        if (d.errorCode == ErrorCode.WRONG_TYPE) {
+            typeChangeRecords++;
+            typeChanges.merge(d.field == null ? UNKNOWN_FIELD : d.field, 1L, Long::sum); // contract fields only
+        }
+    }
+
+    /** Counts one prediction of {@code ref}'s version; {@code nowMs} is the processing time. */
+    public void countPrediction(Prediction p, ReferenceBuckets ref, LogBuckets latencyBuckets, LogBuckets lagBuckets,
+                                long nowMs, long futureToleranceMs) {
+        scored++;
+        Integer u = p.userId == null ? null : ref.userIndex.get(p.userId);
+        userBuckets[u == null ? userBuckets.length - 1 : u]++;
+        Integer t = p.movieTitle == null ? null : ref.titleIndex.get(p.movieTitle);
+        titleBuckets[t == null ? titleBuckets.length - 1 : t]++;
+        if (p.oovUserId) userOov++;
+        if (p.oovMovieTitle) titleOov++;
+        hours[TimestampProfile.hourOf(p.timestamp)]++;
+        days[TimestampProfile.dayOfWeekOf(p.timestamp)]++;
+        long eventMs = p.timestamp * 1000;
+        if (eventMs > nowMs + futureToleranceMs) future++;
+        lag[lagBuckets.bucketOf((nowMs - eventMs) / 1000.0)]++;
+        double rating = p.output3 != null && p.output3.length > 0 ? p.output3[0] : p.predictedRating;
+        predictionSlots[Histogram.slotOf(ref.predictionEdges, rating)]++;
+        predictionSum += rating;
+        if (p.source != null && p.source.timestamp > 0) {
+            latency[latencyBuckets.bucketOf(p.scoredAtMs - p.source.timestamp)]++;
+        }
+    }
+
+    /** Adds {@code other} into this; both must count the same model version (or be parse-stage counts). */
+    public void merge(DriftCounts other, int maxTrackedFields) {
+        valid += other.valid;
+        invalid += other.invalid;
+        scored += other.scored;
+        withUnexpectedFields += other.withUnexpectedFields;
+        missingRequestId += other.missingRequestId;
+        typeChangeRecords += other.typeChangeRecords;
+        other.invalidByCode.forEach((k, v) -> invalidByCode.merge(k, v, Long::sum));
+        other.typeChanges.forEach((k, v) -> typeChanges.merge(k, v, Long::sum));
+        other.unexpectedFields.forEach((k, v) -> increment(unexpectedFields, k, maxTrackedFields, v));
+        userBuckets = add(userBuckets, other.userBuckets);
+        titleBuckets = add(titleBuckets, other.titleBuckets);
+        userOov += other.userOov;
+        titleOov += other.titleOov;
+        hours = add(hours, other.hours);
+        days = add(days, other.days);
+        future += other.future;
+        predictionSlots = add(predictionSlots, other.predictionSlots);
+        predictionSum += other.predictionSum;
+        latency = add(latency, other.latency);
+        lag = add(lag, other.lag);
+    }
+
+    private static void increment(Map<String, Long> map, String name, int limit, long by) {
+        if (!map.containsKey(name) && map.size() >= limit) name = OTHER_FIELDS;
+        map.merge(name, by, Long::sum);
+    }
+
+    private static long[] add(long[] into, long[] from) {
+        if (from.length == 0) return into;
+        if (into.length == 0) return from.clone();
+        if (into.length != from.length) {
+            throw new IllegalArgumentException("counts over different buckets: " + into.length + " vs " + from.length);
+        }
+        for (int i = 0; i < into.length; i++) into[i] += from[i];
+        return into;
+    }
+}

@@ -1,0 +1,143 @@
+package dev.marquee.job.drift;
+
+import static dev.marquee.job.drift.DriftMetricNames.*;
+
+import dev.marquee.data.config.SettingException;
+import dev.marquee.data.config.Settings;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Drift detection's settings: the {@code drift.*} keys (docs/DRIFT.md). Thresholds are
+ * {@code drift.threshold.<metric>}, a number or {@code off}.
+ */
+public final class DriftSettings implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public static final String PREFIX = "drift.";
+    public static final String ENABLED = "drift.enabled";
+    public static final String WINDOW_MS = "drift.window.ms";
+    public static final String WINDOW_RECORDS = "drift.window.records";
+    public static final String MIN_RECORDS = "drift.min-records";
+    public static final String PARTIAL_RECORDS = "drift.partial.records";
+    public static final String PARTIAL_INTERVAL_MS = "drift.partial.interval-ms";
+    public static final String ALERT_WINDOWS = "drift.alert.windows";
+    public static final String MAX_TRACKED_FIELDS = "drift.max-tracked-fields";
+    public static final String FUTURE_TOLERANCE_MS = "drift.future-tolerance-ms";
+    public static final String THRESHOLD_PREFIX = "drift.threshold.";
+    /** The threshold every per-error-code invalid rate is held to. */
+    public static final String CODE_THRESHOLD_KEY = "schema.invalid_rate.by_code";
+
+    /** Default thresholds, by metric. docs/DRIFT.md explains each choice. */
+    static final Map<String, Double> DEFAULT_THRESHOLDS = defaults();
+
+    public final boolean enabled;
+    public final long windowMs;
+    /** 0: windows end on time only. */
+    public final long windowRecords;
+    public final long minRecords;
+    public final int partialRecords;
+    public final long partialIntervalMs;
+    public final int alertWindows;
+    public final int maxTrackedFields;
+    public final long futureToleranceMs;
+    /** Metric to threshold, for every metric whose threshold is not off. */
+    public final Map<String, Double> thresholds;
+    /** Threshold of each {@code schema.invalid_rate.<CODE>} metric, or NaN when off. */
+    public final double codeThreshold;
+
+    private DriftSettings(Settings s) {
+        enabled = s.bool(ENABLED, true);
+        windowMs = s.longInRange(WINDOW_MS, 10_000, 100, 86_400_000);
+        windowRecords = s.longInRange(WINDOW_RECORDS, 0, 0, Long.MAX_VALUE);
+        minRecords = s.longInRange(MIN_RECORDS, 500, 1, Long.MAX_VALUE);
+        partialRecords = s.intInRange(PARTIAL_RECORDS, 1_000, 1, 10_000_000);
+        partialIntervalMs = s.longInRange(PARTIAL_INTERVAL_MS, 1_000, 10, 3_600_000);
+        alertWindows = s.intInRange(ALERT_WINDOWS, 2, 1, 1_000);
+        maxTrackedFields = s.intInRange(MAX_TRACKED_FIELDS, 32, 1, 10_000);
+        futureToleranceMs = s.longInRange(FUTURE_TOLERANCE_MS, 300_000, 0, 86_400_000L * 365);
+        Map<String, Double> t = new LinkedHashMap<>();
+        for (String metric : DEFAULT_THRESHOLDS.keySet()) {
+            double value = threshold(s, metric, DEFAULT_THRESHOLDS.get(metric));
+            if (!Double.isNaN(value)) t.put(metric, value);
+        }
+        codeThreshold = threshold(s, CODE_THRESHOLD_KEY, 0.02);
+        thresholds = Collections.unmodifiableMap(t);
+    }
+
+    public static DriftSettings from(Settings s) {
+        List<String> unknown = new ArrayList<>();
+        Set<String> keys = Set.of(ENABLED, WINDOW_MS, WINDOW_RECORDS, MIN_RECORDS, PARTIAL_RECORDS,
+                PARTIAL_INTERVAL_MS, ALERT_WINDOWS, MAX_TRACKED_FIELDS, FUTURE_TOLERANCE_MS);
+        for (String key : s.asMap().keySet()) {
+            if (!key.startsWith(PREFIX) || keys.contains(key)) continue;
+            if (key.startsWith(THRESHOLD_PREFIX)) {
+                String metric = key.substring(THRESHOLD_PREFIX.length());
+                if (DEFAULT_THRESHOLDS.containsKey(metric) || metric.equals(CODE_THRESHOLD_KEY)) continue;
+            }
+            unknown.add(key);
+        }
+        if (!unknown.isEmpty()) {
+            Set<String> known = new TreeSet<>(keys);
+            DEFAULT_THRESHOLDS.keySet().forEach(m -> known.add(THRESHOLD_PREFIX + m));
+            known.add(THRESHOLD_PREFIX + CODE_THRESHOLD_KEY);
+            throw new SettingException("unknown drift setting" + (unknown.size() > 1 ? "s " : " ")
+                    + String.join(", ", unknown) + "; known: " + String.join(", ", known));
+        }
+        return new DriftSettings(s);
+    }
+
+    public static DriftSettings defaults(Map<String, String> overrides) {
+        return from(new Settings(overrides));
+    }
+
+    /** The threshold of {@code metric}: a per-code invalid rate gets {@link #codeThreshold}; NaN when none. */
+    public double thresholdOf(String metric) {
+        Double t = thresholds.get(metric);
+        if (t != null) return t;
+        if (metric.startsWith(INVALID_RATE_CODE_PREFIX)) return codeThreshold;
+        return Double.NaN;
+    }
+
+    private static double threshold(Settings s, String metric, double defaultValue) {
+        String key = THRESHOLD_PREFIX + metric;
+        String raw = s.string(key, null);
+        if (raw == null) return defaultValue;
+        if (raw.trim().equalsIgnoreCase("off")) return Double.NaN;
+        try {
+            double v = Double.parseDouble(raw.trim());
+            if (v >= 0 && Double.isFinite(v)) return v;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new SettingException(key + " must be a number >= 0 or 'off', got '" + raw + "'");
+    }
+
+    private static Map<String, Double> defaults() {
+        Map<String, Double> d = new LinkedHashMap<>();
+        d.put(USER_OOV, 0.10);
+        d.put(USER_LINF, 0.10);
+        d.put(USER_JS, 0.10);
+        d.put(TITLE_OOV, 0.10);
+        d.put(TITLE_LINF, 0.10);
+        d.put(TITLE_JS, 0.10);
+        d.put(HOUR_JS, 0.05);
+        d.put(HOUR_PSI, 0.25);
+        d.put(DAY_JS, 0.05);
+        d.put(DAY_PSI, 0.25);
+        d.put(FUTURE_RATE, 0.01);
+        d.put(PREDICTION_PSI, 0.25);
+        d.put(PREDICTION_JS, 0.10);
+        d.put(INVALID_RATE, 0.05);
+        d.put(UNEXPECTED_FIELD_RATE, 0.01);
+        d.put(TYPE_CHANGE_RATE, 0.01);
+        d.put(LATENCY_P99, 1_000.0);
+        return Collections.unmodifiableMap(d);
+    }
+}

@@ -1,0 +1,175 @@
+package dev.marquee.job.drift;
+
+import dev.marquee.data.event.Alert;
+import dev.marquee.data.event.DriftReport;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+/**
+ * Merges partial drift counts into tumbling processing-time windows of {@code drift.window.ms} (ended early
+ * once {@code drift.window.records} records were seen, when set), and at each window's end emits one
+ * {@link DriftReport} with its metrics, thresholds and the alerts that passed the hysteresis; the same numbers
+ * are Flink gauges in the group {@value #METRIC_GROUP}. Runs with parallelism 1: its input is a few summaries
+ * per second, whatever the request rate.
+ */
+public final class DriftWindowOperator extends AbstractStreamOperator<DriftReport>
+        implements OneInputStreamOperator<DriftCounts, DriftReport> {
+    private static final long serialVersionUID = 1L;
+    public static final String METRIC_GROUP = "marquee_drift";
+    private static final long PARSE_STAGE = -1;
+
+    private final DriftSettings settings;
+    private final String registry;
+    private final String modelName;
+
+    private transient Map<Long, DriftCounts> window;
+    private transient long windowStartMs;
+    private transient long sequence;
+    private transient AlertTracker alerts;
+    private transient ReferenceCache references;
+    private transient DriftReports reports;
+    private transient ListState<DriftWindowState> checkpointed;
+    private transient volatile DriftReport last;
+
+    public DriftWindowOperator(DriftSettings settings, String registry, String modelName) {
+        this.settings = settings;
+        this.registry = registry;
+        this.modelName = modelName;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        checkpointed = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>("drift-window", TypeInformation.of(DriftWindowState.class)));
+        window = new HashMap<>();
+        Map<String, Integer> streaks = Map.of();
+        for (DriftWindowState s : checkpointed.get()) {
+            windowStartMs = s.windowStartMs;
+            sequence = s.sequence;
+            streaks = s.streaks;
+            for (DriftCounts c : s.counts) window.put(c.modelVersion, c);
+        }
+        alerts = new AlertTracker(settings.alertWindows, streaks);
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        references = new ReferenceCache(registry, modelName);
+        reports = new DriftReports(settings, LogBuckets.latencyMs(), LogBuckets.lagSeconds());
+        registerGauges(getMetricGroup().addGroup(METRIC_GROUP));
+        if (windowStartMs == 0) windowStartMs = now();
+        scheduleWindowEnd(windowStartMs);
+    }
+
+    @Override
+    public void processElement(StreamRecord<DriftCounts> element) {
+        DriftCounts c = element.getValue();
+        DriftCounts into = window.get(c.modelVersion);
+        if (into == null) {
+            window.put(c.modelVersion, c);
+        } else {
+            into.merge(c, settings.maxTrackedFields);
+        }
+        if (settings.windowRecords > 0 && parsed().records() >= settings.windowRecords) closeWindow(now(), true);
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        DriftWindowState s = new DriftWindowState();
+        s.windowStartMs = windowStartMs;
+        s.sequence = sequence;
+        s.counts = new ArrayList<>(window.values());
+        s.streaks = new HashMap<>(alerts.streaks());
+        checkpointed.update(List.of(s));
+    }
+
+    @Override
+    public void finish() throws Exception {
+        if (!window.isEmpty()) closeWindow(now(), false);
+        super.finish();
+    }
+
+    private void scheduleWindowEnd(long start) {
+        getProcessingTimeService().registerTimer(start + settings.windowMs, time -> {
+            if (windowStartMs != start) return; // that window already ended on its record count
+            if (window.isEmpty()) {
+                windowStartMs = time; // nothing arrived: no report, the next window starts now
+                scheduleWindowEnd(time);
+            } else {
+                closeWindow(time, true);
+            }
+        });
+    }
+
+    private void closeWindow(long endMs, boolean next) {
+        DriftCounts scored = null;
+        Map<Long, Long> byVersion = new LinkedHashMap<>();
+        for (DriftCounts c : window.values()) {
+            if (c.modelVersion == PARSE_STAGE) continue;
+            byVersion.put(c.modelVersion, c.scored);
+            if (scored == null || c.scored > scored.scored) scored = c;
+        }
+        ReferenceBuckets ref = scored == null ? null : references.get(scored.modelVersion);
+        DriftReport report = reports.report(windowStartMs, endMs, parsed(), scored, ref, byVersion);
+        report.sequence = ++sequence;
+        alerts.apply(report);
+        last = report;
+        output.collect(new StreamRecord<>(report));
+        window.clear();
+        windowStartMs = endMs;
+        if (next) scheduleWindowEnd(endMs);
+    }
+
+    private DriftCounts parsed() {
+        return window.computeIfAbsent(PARSE_STAGE, v -> new DriftCounts());
+    }
+
+    private long now() {
+        return getProcessingTimeService().getCurrentProcessingTime();
+    }
+
+    private void registerGauges(MetricGroup group) {
+        for (String metric : DriftMetricNames.ALL) {
+            String name = DriftMetricNames.gaugeName(metric);
+            group.gauge(name, () -> valueOf(metric));
+            if (!Double.isNaN(settings.thresholdOf(metric))) {
+                group.gauge(name + "_threshold", () -> settings.thresholdOf(metric));
+                group.gauge(name + "_alerting", () -> alerting(metric) ? 1 : 0);
+            }
+        }
+        group.gauge("alerts", () -> last == null ? 0 : last.alerts.size());
+        group.gauge("drifted", () -> last != null && last.drifted ? 1 : 0);
+        group.gauge("model_version", () -> last == null ? -1L : last.modelVersion);
+        group.gauge("window_records", () -> last == null ? 0L : last.records);
+    }
+
+    private double valueOf(String metric) {
+        DriftReport r = last;
+        Double v = r == null ? null : r.metrics.get(metric);
+        return v == null ? Double.NaN : v;
+    }
+
+    private boolean alerting(String metric) {
+        DriftReport r = last;
+        if (r == null) return false;
+        for (Alert a : r.alerts) {
+            if (a.metric.equals(metric)) return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.marquee.job.drift;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reference buckets of the few model versions a task sees, loaded from the registry on first use. A
+ * version without a readable profile is remembered as missing (logged once), so its predictions still count
+ * towards latency but not towards the distributions.
+ */
+final class ReferenceCache {
+    private static final Logger LOG = LoggerFactory.getLogger(ReferenceCache.class);
+    private static final int MAX_VERSIONS = 4;
+
+    private final String registry;
+    private final String modelName;
+    private final Map<Long, ReferenceBuckets> loaded = new LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, ReferenceBuckets> eldest) {
+            return size() > MAX_VERSIONS;
+        }
+    };
+    private final Map<Long, Boolean> missing = new LinkedHashMap<>();
+
+    ReferenceCache(String registry, String modelName) {
+        this.registry = registry;
+        this.modelName = modelName;
+    }
+
+    /** The version's buckets, or null when it has no readable reference profile. */
+    ReferenceBuckets get(long version) {
+        ReferenceBuckets ref = loaded.get(version);
+        if (ref != null || missing.containsKey(version)) return ref;
+        try {
+            ref = ReferenceBuckets.load(registry, modelName, version);
+            loaded.put(version, ref);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("No drift reference for {} version {}: {}; its distributions are not compared", modelName, version,
+                    e.getMessage());
+            if (missing.size() >= MAX_VERSIONS) missing.clear();
+            missing.put(version, Boolean.TRUE);
+        }
+        return ref;
+    }
+}

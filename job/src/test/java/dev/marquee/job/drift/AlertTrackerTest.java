@@ -1,0 +1,62 @@
+package dev.marquee.job.drift;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.marquee.data.event.Alert;
+import dev.marquee.data.event.DriftReport;
+import org.junit.jupiter.api.Test;
+
+class AlertTrackerTest {
+    @Test
+    void alertsOnlyAfterTheConfiguredConsecutiveWindows() {
+        AlertTracker tracker = new AlertTracker(3);
+        assertThat(apply(tracker, 0.5).alerts).isEmpty();
+        assertThat(apply(tracker, 0.5).alerts).isEmpty();
+        DriftReport third = apply(tracker, 0.4);
+        assertThat(third.drifted).isTrue();
+        assertThat(third.alerts).singleElement().satisfies(a -> {
+            assertThat(a.metric).isEqualTo("user_id.oov_rate");
+            assertThat(a.value).isEqualTo(0.4);
+            assertThat(a.threshold).isEqualTo(0.1);
+            assertThat(a.windows).isEqualTo(3);
+        });
+        assertThat(apply(tracker, 0.6).alerts).extracting(a -> a.windows).containsExactly(4);
+    }
+
+    @Test
+    void aWindowUnderTheThresholdOrWithoutTheMetricResetsTheStreak() {
+        AlertTracker tracker = new AlertTracker(2);
+        apply(tracker, 0.5);
+        apply(tracker, 0.05);
+        assertThat(apply(tracker, 0.5).alerts).isEmpty();
+        DriftReport missing = new DriftReport();
+        missing.thresholds.put("user_id.oov_rate", 0.1);
+        tracker.apply(missing);
+        assertThat(apply(tracker, 0.5).alerts).isEmpty();
+        assertThat(apply(tracker, 0.5).drifted).isTrue();
+    }
+
+    @Test
+    void aValueEqualToTheThresholdDoesNotCount() {
+        AlertTracker tracker = new AlertTracker(1);
+        assertThat(apply(tracker, 0.1).alerts).isEmpty();
+    }
+
+    @Test
+    void streaksSurviveARestart() {
+        AlertTracker before = new AlertTracker(2);
+        apply(before, 0.5);
+        AlertTracker after = new AlertTracker(2, before.streaks());
+        assertThat(apply(after, 0.5).alerts).extracting(Alert::toString).hasSize(1);
+    }
+
+    private static DriftReport apply(AlertTracker tracker, double value) {
+        DriftReport r = new DriftReport();
+        r.metrics.put("user_id.oov_rate", value);
+        r.thresholds.put("user_id.oov_rate", 0.1);
+        r.metrics.put("user_id.js", 0.01);
+        r.thresholds.put("user_id.js", 0.1);
+        tracker.apply(r);
+        return r;
+    }
+}

@@ -1,0 +1,90 @@
+package dev.marquee.job.drift;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.marquee.data.event.RatingRequest;
+import java.io.IOException;
+import java.util.Random;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+
+class DriftCountsTest {
+    private static final long NOW = 1_800_000_000_000L;
+    private final ReferenceBuckets ref = ReferenceBuckets.of(1, DriftFixtures.profile(1));
+
+    /** The acceptance test for bounded memory: a million distinct users cost what a thousand do. */
+    @Test
+    void sizeIsBoundedBySettingsNotByDistinctIds() throws IOException {
+        DriftCounts small = countDistinctUsers(1_000);
+        DriftCounts large = countDistinctUsers(1_000_000);
+        assertThat(large.scored).isEqualTo(1_000_000);
+        assertThat(large.userBuckets[large.userBuckets.length - 1]).as("unseen ids fall into 'other'").isEqualTo(1_000_000);
+        assertThat(serializedSize(large)).isEqualTo(serializedSize(small));
+    }
+
+    @Test
+    void unexpectedFieldNamesAreBoundedByTheTrackedLimit() throws IOException {
+        DriftCounts counts = new DriftCounts();
+        for (int i = 0; i < 1_000_000; i++) {
+            RatingRequest r = new RatingRequest("r", "1", "A", 1);
+            r.extraFields = new String[] {"field-" + i};
+            counts.countValid(r, 32);
+        }
+        assertThat(counts.unexpectedFields).hasSize(33).containsKey(DriftCounts.OTHER_FIELDS);
+        assertThat(counts.unexpectedFields.get(DriftCounts.OTHER_FIELDS)).isEqualTo(1_000_000 - 32);
+        DriftCounts merged = new DriftCounts();
+        merged.merge(counts, 8);
+        assertThat(merged.unexpectedFields).hasSizeLessThanOrEqualTo(9);
+        assertThat(merged.unexpectedFields.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(1_000_000);
+    }
+
+    @Test
+    void mergingAddsEveryCount() {
+        Random random = new Random(3);
+        DriftCounts a = DriftCounts.forVersion(ref, LogBuckets.latencyMs(), LogBuckets.lagSeconds());
+        DriftCounts b = DriftCounts.forVersion(ref, LogBuckets.latencyMs(), LogBuckets.lagSeconds());
+        DriftCounts all = DriftCounts.forVersion(ref, LogBuckets.latencyMs(), LogBuckets.lagSeconds());
+        for (int i = 0; i < 2_000; i++) {
+            var p = DriftFixtures.stationary(random, 1, NOW);
+            (i % 2 == 0 ? a : b).countPrediction(p, ref, LogBuckets.latencyMs(), LogBuckets.lagSeconds(), NOW, 0);
+            all.countPrediction(p, ref, LogBuckets.latencyMs(), LogBuckets.lagSeconds(), NOW, 0);
+        }
+        a.merge(b, 32);
+        assertThat(a.scored).isEqualTo(all.scored);
+        assertThat(a.userBuckets).containsExactly(all.userBuckets);
+        assertThat(a.titleBuckets).containsExactly(all.titleBuckets);
+        assertThat(a.hours).containsExactly(all.hours);
+        assertThat(a.predictionSlots).containsExactly(all.predictionSlots);
+        assertThat(a.latency).containsExactly(all.latency);
+        assertThat(a.predictionSum).isCloseTo(all.predictionSum, org.assertj.core.data.Offset.offset(1e-6));
+    }
+
+    @Test
+    void refusesToMergeCountsOverDifferentBuckets() {
+        DriftCounts a = DriftCounts.forVersion(ref, LogBuckets.latencyMs(), LogBuckets.lagSeconds());
+        DriftCounts b = DriftCounts.forVersion(ReferenceBuckets.placeholder(2), LogBuckets.latencyMs(), LogBuckets.lagSeconds());
+        assertThatThrownBy(() -> a.merge(b, 32)).hasMessageContaining("different buckets");
+    }
+
+    private DriftCounts countDistinctUsers(int n) {
+        DriftCounts c = DriftCounts.forVersion(ref, LogBuckets.latencyMs(), LogBuckets.lagSeconds());
+        var p = DriftFixtures.prediction("x", "Movie 1 (1997)", DriftFixtures.T0, 3.5, 1, NOW - 10, NOW);
+        for (int i = 0; i < n; i++) {
+            p.userId = "unseen-user-" + i;
+            p.oovUserId = true;
+            c.countPrediction(p, ref, LogBuckets.latencyMs(), LogBuckets.lagSeconds(), NOW, 0);
+        }
+        return c;
+    }
+
+    private static int serializedSize(DriftCounts c) throws IOException {
+        TypeSerializer<DriftCounts> serializer = TypeInformation.of(DriftCounts.class).createSerializer(new SerializerConfigImpl());
+        DataOutputSerializer out = new DataOutputSerializer(1024);
+        serializer.serialize(c, out);
+        return out.length();
+    }
+}

@@ -1,0 +1,118 @@
+package dev.marquee.job.drift;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.marquee.data.event.DeadLetter;
+import dev.marquee.data.event.DriftReport;
+import dev.marquee.data.event.ErrorCode;
+import dev.marquee.data.event.Prediction;
+import dev.marquee.data.event.RatingRequest;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+class DriftReportsTest {
+    private static final long NOW = 1_800_000_000_000L;
+    private final ReferenceBuckets ref = ReferenceBuckets.of(1, DriftFixtures.profile(1));
+    private final DriftSettings settings = DriftSettings.defaults(Map.of());
+    private final DriftReports reports = new DriftReports(settings, LogBuckets.latencyMs(), LogBuckets.lagSeconds());
+
+    @Test
+    void stationaryTrafficStaysUnderEveryThreshold() {
+        DriftReport r = window(5_000, UnaryOperator.identity());
+        assertThat(r.metrics).containsKeys(DriftMetricNames.ALL.stream()
+                .filter(m -> !m.equals(DriftMetricNames.MISSING_OPTIONAL_RATE)).toArray(String[]::new));
+        r.thresholds.forEach((metric, threshold) ->
+                assertThat(r.metrics.get(metric)).as(metric).isLessThanOrEqualTo(threshold));
+        assertThat(r.metrics.get(DriftMetricNames.LATENCY_P50)).isBetween(20.0, 22.0);
+        assertThat(r.metrics.get(DriftMetricNames.THROUGHPUT)).isEqualTo(500.0);
+        assertThat(r.modelVersion).isEqualTo(1);
+        assertThat(r.scoredCount).isEqualTo(5_000);
+    }
+
+    @Test
+    void unseenUsersMoveTheUserMetrics() {
+        DriftReport r = window(5_000, p -> {
+            p.userId = "new-" + p.userId;
+            p.oovUserId = true;
+            return p;
+        });
+        assertThat(r.metrics.get(DriftMetricNames.USER_OOV)).isEqualTo(1.0);
+        assertThat(r.metrics.get(DriftMetricNames.USER_LINF)).isGreaterThan(0.3);
+        assertThat(r.metrics.get(DriftMetricNames.USER_JS)).isGreaterThan(0.1);
+        assertThat(r.metrics.get(DriftMetricNames.TITLE_JS)).isLessThan(0.02);
+    }
+
+    @Test
+    void skewedTimestampsMoveTheHourOfDay() {
+        DriftReport r = window(5_000, p -> {
+            p.timestamp = DriftFixtures.T0 + (p.timestamp % 6) * 3_600; // everything in the first six hours of one day
+            return p;
+        });
+        assertThat(r.metrics.get(DriftMetricNames.HOUR_JS)).isGreaterThan(settings.thresholdOf(DriftMetricNames.HOUR_JS));
+        assertThat(r.metrics.get(DriftMetricNames.HOUR_PSI)).isGreaterThan(0.25);
+        assertThat(r.metrics.get(DriftMetricNames.DAY_PSI)).isGreaterThan(0.25);
+    }
+
+    @Test
+    void shiftedPredictionsMoveThePredictionMetrics() {
+        DriftReport r = window(5_000, p -> {
+            p.output3[0] = 1.2f;
+            return p;
+        });
+        assertThat(r.metrics.get(DriftMetricNames.PREDICTION_PSI)).isGreaterThan(0.25);
+        assertThat(r.metrics.get(DriftMetricNames.PREDICTION_MEAN)).isCloseTo(1.2, org.assertj.core.data.Offset.offset(1e-6));
+    }
+
+    @Test
+    void schemaDriftComesFromTheParseStage() {
+        DriftCounts parsed = new DriftCounts();
+        for (int i = 0; i < 900; i++) {
+            RatingRequest r = new RatingRequest("r" + i, "1", "Movie 1 (1997)", DriftFixtures.T0);
+            if (i % 3 == 0) r.extraFields = new String[] {"device", "country"};
+            if (i % 2 == 0) r.requestIdGiven = false;
+            parsed.countValid(r, 32);
+        }
+        for (int i = 0; i < 100; i++) {
+            DeadLetter d = new DeadLetter();
+            d.errorCode = i < 60 ? ErrorCode.WRONG_TYPE : ErrorCode.MALFORMED_JSON;
+            d.field = i < 60 ? "timestamp" : null;
+            parsed.countInvalid(d);
+        }
+        DriftReport r = reports.report(NOW - 1_000, NOW, parsed, null, null, Map.of());
+        assertThat(r.records).isEqualTo(1_000);
+        assertThat(r.metrics).containsEntry(DriftMetricNames.INVALID_RATE, 0.1)
+                .containsEntry(DriftMetricNames.TYPE_CHANGE_RATE, 0.06)
+                .containsEntry("schema.invalid_rate.WRONG_TYPE", 0.06)
+                .containsEntry("schema.invalid_rate.MALFORMED_JSON", 0.04)
+                .containsEntry(DriftMetricNames.UNEXPECTED_FIELD_RATE, 300 / 900.0)
+                .containsEntry(DriftMetricNames.MISSING_OPTIONAL_RATE, 0.5)
+                .doesNotContainKey(DriftMetricNames.USER_OOV);
+        assertThat(r.typeChanges).containsEntry("timestamp", 60L);
+        assertThat(r.unexpectedFields).containsEntry("device", 300L).containsEntry("country", 300L);
+        assertThat(r.missingOptionalFields).containsEntry("request_id", 450L);
+        assertThat(r.thresholds).containsEntry("schema.invalid_rate.WRONG_TYPE", 0.02);
+        assertThat(r.modelVersion).isEqualTo(-1);
+    }
+
+    @Test
+    void tooFewScoredRecordsGiveNoDistributionMetrics() {
+        DriftReport r = window((int) settings.minRecords - 1, UnaryOperator.identity());
+        assertThat(r.metrics).doesNotContainKeys(DriftMetricNames.USER_JS, DriftMetricNames.PREDICTION_PSI)
+                .containsKey(DriftMetricNames.LATENCY_P99);
+    }
+
+    private DriftReport window(int n, UnaryOperator<Prediction> change) {
+        Random random = new Random(99);
+        DriftCounts parsed = new DriftCounts();
+        DriftCounts scored = DriftCounts.forVersion(ref, LogBuckets.latencyMs(), LogBuckets.lagSeconds());
+        for (int i = 0; i < n; i++) {
+            Prediction p = change.apply(DriftFixtures.stationary(random, 1, NOW));
+            RatingRequest r = new RatingRequest(p.requestId, p.userId, p.movieTitle, p.timestamp);
+            parsed.countValid(r, 32);
+            scored.countPrediction(p, ref, LogBuckets.latencyMs(), LogBuckets.lagSeconds(), NOW, 300_000);
+        }
+        return reports.report(NOW - 10_000, NOW, parsed, scored, ref, Map.of(1L, (long) n));
+    }
+}

@@ -1,0 +1,45 @@
+package dev.marquee.job.drift;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.marquee.data.config.SettingException;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DriftSettingsTest {
+    @Test
+    void defaults() {
+        DriftSettings s = DriftSettings.defaults(Map.of());
+        assertThat(s.enabled).isTrue();
+        assertThat(s.windowMs).isEqualTo(10_000);
+        assertThat(s.windowRecords).isZero();
+        assertThat(s.alertWindows).isEqualTo(2);
+        assertThat(s.thresholdOf("user_id.oov_rate")).isEqualTo(0.1);
+        assertThat(s.thresholdOf("schema.invalid_rate.WRONG_TYPE")).isEqualTo(0.02);
+        assertThat(s.thresholdOf("prediction.mean")).isNaN();
+    }
+
+    @Test
+    void thresholdsCanBeChangedOrSwitchedOff() {
+        DriftSettings s = DriftSettings.defaults(Map.of("drift.threshold.user_id.js", "0.3",
+                "drift.threshold.latency.p99_ms", "off", "drift.threshold.schema.invalid_rate.by_code", "OFF"));
+        assertThat(s.thresholdOf("user_id.js")).isEqualTo(0.3);
+        assertThat(s.thresholdOf("latency.p99_ms")).isNaN();
+        assertThat(s.thresholds).doesNotContainKey("latency.p99_ms");
+        assertThat(s.thresholdOf("schema.invalid_rate.TOO_LARGE")).isNaN();
+    }
+
+    @Test
+    void refusesUnknownKeysAndBadThresholds() {
+        assertThatThrownBy(() -> DriftSettings.defaults(Map.of("drift.window.size", "5")))
+                .isInstanceOf(SettingException.class).hasMessageContaining("drift.window.size")
+                .hasMessageContaining("drift.window.ms");
+        assertThatThrownBy(() -> DriftSettings.defaults(Map.of("drift.threshold.user_id.bogus", "1")))
+                .isInstanceOf(SettingException.class).hasMessageContaining("drift.threshold.user_id.bogus");
+        assertThatThrownBy(() -> DriftSettings.defaults(Map.of("drift.threshold.user_id.js", "-1")))
+                .isInstanceOf(SettingException.class).hasMessageContaining("a number >= 0 or 'off'");
+        assertThatThrownBy(() -> DriftSettings.defaults(Map.of("drift.window.ms", "5")))
+                .isInstanceOf(SettingException.class).hasMessageContaining("drift.window.ms");
+    }
+}

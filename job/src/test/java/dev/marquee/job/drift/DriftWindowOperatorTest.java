@@ -1,0 +1,146 @@
+package dev.marquee.job.drift;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.marquee.data.event.DriftReport;
+import dev.marquee.data.event.Prediction;
+import dev.marquee.data.event.RatingRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DriftWindowOperatorTest {
+    private static final long NOW = 1_800_000_000_000L;
+    @TempDir Path registry;
+
+    @Test
+    void aWindowEndsOnItsTimeAndReportsAgainstTheServingVersionsProfile() throws Exception {
+        writeProfile(1);
+        try (var h = harness(Map.of("drift.window.ms", "10000"))) {
+            h.setProcessingTime(NOW);
+            h.open();
+            h.processElement(new StreamRecord<>(stationary(2_000, 1, false)));
+            h.processElement(new StreamRecord<>(requests(2_000)));
+            assertThat(reports(h)).isEmpty();
+            h.setProcessingTime(NOW + 10_000);
+            DriftReport r = single(h);
+            assertThat(r.windowStartMs).isEqualTo(NOW);
+            assertThat(r.windowEndMs).isEqualTo(NOW + 10_000);
+            assertThat(r.records).isEqualTo(2_000);
+            assertThat(r.modelVersion).isEqualTo(1);
+            assertThat(r.metrics.get(DriftMetricNames.USER_OOV)).isZero();
+            assertThat(r.metrics.get(DriftMetricNames.THROUGHPUT)).isEqualTo(200.0);
+            assertThat(r.alerts).isEmpty();
+            assertThat(r.sequence).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aWindowEndsEarlyOnItsRecordCountAndAlertsAfterTheHysteresis() throws Exception {
+        writeProfile(1);
+        try (var h = harness(Map.of("drift.window.records", "1000", "drift.alert.windows", "2"))) {
+            h.setProcessingTime(NOW);
+            h.open();
+            for (int w = 0; w < 3; w++) {
+                h.processElement(new StreamRecord<>(stationary(1_000, 1, true)));
+                h.processElement(new StreamRecord<>(requests(1_000)));
+            }
+            List<DriftReport> out = reports(h);
+            assertThat(out).hasSize(3);
+            assertThat(out.get(0).alerts).isEmpty();
+            assertThat(out.get(1).alerts).extracting(a -> a.metric).contains(DriftMetricNames.USER_OOV);
+            assertThat(out.get(2).drifted).isTrue();
+        }
+    }
+
+    @Test
+    void aVersionWithoutAProfileStillReportsLatencyAndSchema() throws Exception {
+        try (var h = harness(Map.of("drift.window.records", "1000"))) {
+            h.setProcessingTime(NOW);
+            h.open();
+            h.processElement(new StreamRecord<>(stationary(1_000, 7, false)));
+            h.processElement(new StreamRecord<>(requests(1_000)));
+            DriftReport r = single(h);
+            assertThat(r.modelVersion).isEqualTo(7);
+            assertThat(r.metrics).containsKey(DriftMetricNames.LATENCY_P99).doesNotContainKey(DriftMetricNames.USER_JS);
+        }
+    }
+
+    @Test
+    void theOpenWindowAndTheAlertStreaksSurviveARestore() throws Exception {
+        writeProfile(1);
+        Map<String, String> settings = Map.of("drift.window.records", "1000", "drift.alert.windows", "2");
+        OperatorSubtaskState snapshot;
+        try (var h = harness(settings)) {
+            h.setProcessingTime(NOW);
+            h.open();
+            h.processElement(new StreamRecord<>(stationary(1_000, 1, true)));
+            h.processElement(new StreamRecord<>(requests(1_000)));
+            h.processElement(new StreamRecord<>(stationary(500, 1, true)));
+            h.processElement(new StreamRecord<>(requests(500)));
+            assertThat(reports(h)).hasSize(1);
+            snapshot = h.snapshot(1, NOW);
+        }
+        try (var h = harness(settings)) {
+            h.setProcessingTime(NOW + 1);
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement(new StreamRecord<>(stationary(500, 1, true)));
+            h.processElement(new StreamRecord<>(requests(500)));
+            DriftReport r = single(h);
+            assertThat(r.records).as("the restored half window plus the new half").isEqualTo(1_000);
+            assertThat(r.scoredCount).isEqualTo(1_000);
+            assertThat(r.sequence).isEqualTo(2);
+            assertThat(r.alerts).as("the streak went on across the restore").extracting(a -> a.windows).contains(2);
+        }
+    }
+
+    private OneInputStreamOperatorTestHarness<DriftCounts, DriftReport> harness(Map<String, String> settings) throws Exception {
+        return new OneInputStreamOperatorTestHarness<>(
+                new DriftWindowOperator(DriftSettings.defaults(settings), registry.toString(), "marquee"));
+    }
+
+    private void writeProfile(long version) throws Exception {
+        Path file = registry.resolve("marquee").resolve(Long.toString(version)).resolve(ReferenceBuckets.PROFILE_PATH);
+        Files.createDirectories(file.getParent());
+        DriftFixtures.profile(1).write(file);
+    }
+
+    private static DriftCounts stationary(int n, long version, boolean unseenUsers) {
+        ReferenceBuckets ref = ReferenceBuckets.of(version, DriftFixtures.profile(1));
+        DriftCounts c = DriftCounts.forVersion(ref, LogBuckets.latencyMs(), LogBuckets.lagSeconds());
+        Random random = new Random(n);
+        for (int i = 0; i < n; i++) {
+            Prediction p = DriftFixtures.stationary(random, version, NOW);
+            if (unseenUsers) {
+                p.userId = "new-" + i;
+                p.oovUserId = true;
+            }
+            c.countPrediction(p, ref, LogBuckets.latencyMs(), LogBuckets.lagSeconds(), NOW, 300_000);
+        }
+        return c;
+    }
+
+    private static DriftCounts requests(int n) {
+        DriftCounts c = new DriftCounts();
+        for (int i = 0; i < n; i++) c.countValid(new RatingRequest("r", "1", "A", DriftFixtures.T0), 32);
+        return c;
+    }
+
+    private static List<DriftReport> reports(OneInputStreamOperatorTestHarness<DriftCounts, DriftReport> h) {
+        return h.extractOutputValues();
+    }
+
+    private static DriftReport single(OneInputStreamOperatorTestHarness<DriftCounts, DriftReport> h) {
+        List<DriftReport> out = reports(h);
+        assertThat(out).hasSize(1);
+        return out.get(0);
+    }
+}

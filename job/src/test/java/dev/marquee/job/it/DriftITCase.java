@@ -1,0 +1,258 @@
+package dev.marquee.job.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.marquee.data.event.Alert;
+import dev.marquee.data.event.DriftReport;
+import dev.marquee.data.event.ModelUpdate;
+import dev.marquee.data.event.Rating;
+import dev.marquee.data.json.EventCodec;
+import dev.marquee.data.movielens.MovieLens100K;
+import dev.marquee.data.movielens.MovieLensDir;
+import dev.marquee.data.movielens.Split;
+import dev.marquee.data.movielens.Splits;
+import dev.marquee.data.replay.RequestEncoder;
+import dev.marquee.data.replay.drift.CatalogSwap;
+import dev.marquee.data.replay.drift.DriftInjection;
+import dev.marquee.data.replay.drift.DriftInjector;
+import dev.marquee.infra.testing.KafkaBrokerExtension;
+import dev.marquee.job.ScoringJob;
+import dev.marquee.job.config.JobSettings;
+import dev.marquee.job.drift.DriftMetricNames;
+import dev.marquee.job.score.ParseModelUpdates;
+import dev.marquee.job.sink.KafkaConnections;
+import dev.marquee.job.source.RawRecord;
+import dev.marquee.job.source.RawRecordDeserializer;
+import dev.marquee.model.Architecture;
+import dev.marquee.model.ModelRegistry;
+import dev.marquee.model.Trainer;
+import dev.marquee.model.TrainedModel;
+import dev.marquee.model.TrainingConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Random;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Drift detection end to end on ML-100K with the time-split model, at the default thresholds: stationary
+ * traffic drawn from the training distribution raises no alert, and each injected drift kind raises an alert
+ * on the metric it should move within 3 windows of its start. One job run replays every episode in turn,
+ * each drift episode followed by stationary traffic again. Windows are count-based here (2,000 requests)
+ * so the episodes line up with them whatever the machine's speed.
+ */
+class DriftITCase {
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    private static final int WINDOW = 2_000;
+    private static final int STATIONARY_WINDOWS = 3;
+    private static final int DRIFT_WINDOWS = 4;
+    private static final Duration DEADLINE = Duration.ofSeconds(120);
+
+    @TempDir
+    static Path registryDir;
+    private static Split split;
+
+    /** One stretch of the replay: stationary, or one drift kind, and the metric it must raise. */
+    private record Episode(String name, DriftInjection drift, String expectedMetric, int windows) {
+        boolean stationary() {
+            return expectedMetric == null;
+        }
+    }
+
+    @BeforeAll
+    static void trainTheTimeSplitModel() throws Exception {
+        Optional<MovieLensDir> dir = MovieLensDir.findForTests();
+        assumeTrue(dir.isPresent(), MovieLensDir.testSkipMessage());
+        split = Splits.referenceTime(new MovieLens100K(dir.get()).ratings());
+        try (TrainedModel model = new Trainer(TrainingConfig.defaults(Architecture.DEFAULT), line -> { })
+                .train(split.train(), split.validation())) {
+            assertThat(new ModelRegistry(registryDir).publish(TestModels.NAME, model::exportSavedModel)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void stationaryTrafficRaisesNoAlertAndEveryDriftKindRaisesItsOwnWithinThreeWindows() throws Exception {
+        List<Episode> episodes = List.of(
+                stationary(2 * STATIONARY_WINDOWS),
+                drift("new catalog", DriftInjection.builder().catalog(CatalogSwap.synthetic(1_000)), DriftMetricNames.TITLE_OOV),
+                stationary(STATIONARY_WINDOWS),
+                drift("unseen users", DriftInjection.builder().unseenUsers(), DriftMetricNames.USER_OOV),
+                stationary(STATIONARY_WINDOWS),
+                drift("type change", DriftInjection.builder().typeChange("timestamp"), DriftMetricNames.TYPE_CHANGE_RATE),
+                stationary(STATIONARY_WINDOWS),
+                drift("extra fields", DriftInjection.builder().extraFields(3), DriftMetricNames.UNEXPECTED_FIELD_RATE),
+                stationary(STATIONARY_WINDOWS),
+                drift("timestamp skew", DriftInjection.builder().timestampSkew(12 * 3_600), DriftMetricNames.HOUR_JS),
+                stationary(STATIONARY_WINDOWS));
+
+        String requests = KAFKA.createTopic("requests", 1); // one partition keeps the episodes in order
+        String drift = KAFKA.createTopic("drift", 1);
+        int[] starts = send(requests, episodes);
+        int total = starts[starts.length - 1];
+
+        Map<String, String> values = new HashMap<>(Map.of(
+                "drift.window.records", Integer.toString(WINDOW),
+                "drift.window.ms", "600000",
+                "drift.partial.records", "100"));
+        values.putAll(Map.of(
+                JobSettings.BOOTSTRAP, KAFKA.bootstrapServers(),
+                JobSettings.TOPIC_REQUESTS, requests,
+                JobSettings.TOPIC_PREDICTIONS, KAFKA.createTopic("predictions", 2),
+                JobSettings.TOPIC_DEAD_LETTERS, KAFKA.createTopic("dlq", 1),
+                JobSettings.TOPIC_MODEL_UPDATES, KAFKA.createTopic("updates", 1),
+                JobSettings.TOPIC_MODEL_STATUS, KAFKA.createTopic("status", 1),
+                JobSettings.TOPIC_DRIFT, drift,
+                JobSettings.MODEL_REGISTRY, registryDir.toString()));
+        JobSettings settings = JobSettings.from(values);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        ScoringJob.configure(env, settings);
+        DataStream<RawRecord> in = env.fromSource(KafkaConnections.requestSource(settings, true),
+                WatermarkStrategy.noWatermarks(), "requests").uid("source-rating-requests");
+        DataStream<ModelUpdate> updates = env.fromSource(boundedUpdates(settings.modelUpdatesTopic),
+                WatermarkStrategy.noWatermarks(), "updates").flatMap(new ParseModelUpdates());
+        ScoringJob.buildToKafka(env, settings, in, updates);
+        env.execute("drift");
+
+        List<DriftReport> reports = readReports(drift, total);
+        String timeline = timeline(reports);
+        long[] ends = new long[reports.size()]; // cumulative records at each report's end
+        long seen = 0;
+        for (int i = 0; i < reports.size(); i++) ends[i] = seen += reports.get(i).records;
+        assertThat(seen).as("every request counted once").isEqualTo(total);
+
+        for (int e = 0; e < episodes.size(); e++) {
+            Episode episode = episodes.get(e);
+            int first = windowOf(ends, starts[e]);
+            int last = windowOf(ends, starts[e + 1] - 1);
+            if (e == 0) {
+                for (int w = first; w <= last; w++) {
+                    assertThat(reports.get(w).alerts).as("stationary window %d raised an alert%n%s", w, timeline).isEmpty();
+                }
+            } else if (episode.stationary()) {
+                // The window where the drift ends may still alert; the next must not.
+                for (int w = first + 1; w <= last; w++) {
+                    assertThat(reports.get(w).alerts).as("stationary window %d after %s%n%s", w,
+                            episodes.get(e - 1).name(), timeline).isEmpty();
+                }
+            } else {
+                boolean raised = false;
+                for (int w = first; w <= Math.min(first + 2, last) && !raised; w++) {
+                    raised = reports.get(w).alerts.stream().anyMatch(a -> a.metric.equals(episode.expectedMetric()));
+                }
+                assertThat(raised).as("%s raised %s within 3 windows of window %d%n%s", episode.name(),
+                        episode.expectedMetric(), first, timeline).isTrue();
+            }
+        }
+        assertThat(reports.get(0).modelVersion).isEqualTo(1);
+    }
+
+    private static Episode stationary(int windows) {
+        return new Episode("stationary", DriftInjection.none(), null, windows);
+    }
+
+    private static Episode drift(String name, DriftInjection.Builder drift, String metric) {
+        return new Episode(name, drift.build(), metric, DRIFT_WINDOWS);
+    }
+
+    /** Sends every episode's requests in order; returns each episode's first request index, then the total. */
+    private static int[] send(String topic, List<Episode> episodes) throws Exception {
+        List<Rating> pool = new ArrayList<>(split.train());
+        Random random = new Random(5);
+        RequestEncoder encoder = new RequestEncoder();
+        int[] starts = new int[episodes.size() + 1];
+        int sent = 0;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps())) {
+            for (int e = 0; e < episodes.size(); e++) {
+                starts[e] = sent;
+                int n = episodes.get(e).windows() * WINDOW;
+                List<Rating> rows = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) rows.add(pool.get(random.nextInt(pool.size())));
+                DriftInjector injector = episodes.get(e).drift().injector(rows);
+                for (Rating r : rows) {
+                    String id = "d-" + sent++;
+                    producer.send(new ProducerRecord<>(topic, null, encoder.single(injector.next(id, r))));
+                }
+            }
+            producer.flush();
+        }
+        starts[episodes.size()] = sent;
+        return starts;
+    }
+
+    private static int windowOf(long[] ends, long index) {
+        for (int w = 0; w < ends.length; w++) {
+            if (index < ends[w]) return w;
+        }
+        return ends.length - 1;
+    }
+
+    private static List<DriftReport> readReports(String topic, int total) throws Exception {
+        EventCodec<DriftReport> codec = EventCodec.of(DriftReport.class);
+        List<DriftReport> reports = new ArrayList<>();
+        try (TopicReader reader = new TopicReader(KAFKA, topic)) {
+            List<ConsumerRecord<byte[], byte[]>> read = reader.readUntil(all -> all.stream()
+                    .mapToLong(rec -> codec.decode(rec.value()).records).sum() >= total, DEADLINE);
+            for (ConsumerRecord<byte[], byte[]> rec : read) reports.add(codec.decode(rec.value()));
+        }
+        Collections.sort(reports, (a, b) -> Long.compare(a.sequence, b.sequence));
+        return reports;
+    }
+
+    private static String timeline(List<DriftReport> reports) {
+        return reports.stream().map(r -> String.format("#%d %d records, alerts %s, user_oov %.3f title_oov %.3f "
+                        + "user_js %.3f title_js %.3f hour_js %.3f day_js %.3f pred_psi %.3f type %.3f extra %.3f",
+                r.sequence, r.records, r.alerts.stream().map(Alert::toString).collect(Collectors.toList()),
+                get(r, DriftMetricNames.USER_OOV), get(r, DriftMetricNames.TITLE_OOV), get(r, DriftMetricNames.USER_JS),
+                get(r, DriftMetricNames.TITLE_JS), get(r, DriftMetricNames.HOUR_JS), get(r, DriftMetricNames.DAY_JS),
+                get(r, DriftMetricNames.PREDICTION_PSI), get(r, DriftMetricNames.TYPE_CHANGE_RATE),
+                get(r, DriftMetricNames.UNEXPECTED_FIELD_RATE))).collect(Collectors.joining("\n"));
+    }
+
+    private static double get(DriftReport r, String metric) {
+        return r.metrics.getOrDefault(metric, Double.NaN);
+    }
+
+    private static KafkaSource<RawRecord> boundedUpdates(String topic) {
+        return KafkaSource.<RawRecord>builder().setBootstrapServers(KAFKA.bootstrapServers()).setTopics(topic)
+                .setGroupId("updates-" + topic).setStartingOffsets(OffsetsInitializer.earliest())
+                .setBounded(OffsetsInitializer.latest()).setDeserializer(new RawRecordDeserializer()).build();
+    }
+
+    private static Properties producerProps() {
+        Properties p = KAFKA.producerProps();
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        return p;
+    }
+}
