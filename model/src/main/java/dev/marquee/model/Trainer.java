@@ -45,7 +45,6 @@ public final class Trainer {
         }
         long start = System.nanoTime();
         List<Rating> givenTrain = train;
-        boolean givenValidation = !validation.isEmpty();
         if (validation.isEmpty()) {
             List<Rating> fit = new ArrayList<>(train.size());
             List<Rating> holdout = new ArrayList<>();
@@ -130,9 +129,10 @@ public final class Trainer {
                 closeAll(snapshot);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            ReferenceProfile profile = givenValidation
-                    ? profile(givenTrain, predictIndices(session, net, val), "validation")
-                    : profile(givenTrain, predictIndices(session, net, Columns.of(givenTrain, encoder)), "train");
+            // The prediction reference is the model on its own training rows: the population it learned. On
+            // validation rows (a later period with many new users) it is narrower, and traffic like the
+            // training data would read as drift (docs/decisions/0005).
+            ReferenceProfile profile = profile(givenTrain, predictIndices(session, net, Columns.of(givenTrain, encoder)), "train");
             return new TrainedModel(graph, session, net, users, titles, config, curve, bestEpoch, seconds,
                     train.size(), profile);
         } catch (RuntimeException | Error e) {

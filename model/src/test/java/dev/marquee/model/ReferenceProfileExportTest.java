@@ -12,15 +12,15 @@ import org.junit.jupiter.api.io.TempDir;
 class ReferenceProfileExportTest {
 
     @Test
-    void theExportCarriesTheTrainingProfileWithValidationPredictions(@TempDir Path tmp) throws Exception {
+    void theExportCarriesTheTrainingProfileWithTrainingPredictions(@TempDir Path tmp) throws Exception {
         Split split = SmallData.split(21);
         ModelRegistry registry = new ModelRegistry(tmp);
         ReferenceProfile inMemory;
-        float[] validationPredictions;
+        float[] trainPredictions;
         long version;
         try (TrainedModel model = SmallData.train(Architecture.DEFAULT, split)) {
             inMemory = model.referenceProfile();
-            validationPredictions = model.predict(split.validation());
+            trainPredictions = model.predict(split.train());
             version = registry.publish("movies", dir -> {
                 model.exportSavedModel(dir);
                 ModelCard.of(model, "synthetic", split, EvaluationReport.evaluate(model, split)).write(dir);
@@ -37,12 +37,12 @@ class ReferenceProfileExportTest {
         assertThat(profile.topK()).isEqualTo(ReferenceProfile.DEFAULT_TOP_K);
         assertThat(profile.userId().vocabularySize())
                 .isEqualTo((int) split.train().stream().map(r -> r.userId).distinct().count());
-        assertThat(profile.predictionSource()).isEqualTo("validation");
-        assertThat(profile.prediction().count()).isEqualTo(split.validation().size());
-        // The histogram is of the exported model's own predictions on the validation rows.
-        double[] expected = new double[validationPredictions.length];
+        assertThat(profile.predictionSource()).isEqualTo("train");
+        assertThat(profile.prediction().count()).isEqualTo(split.train().size());
+        // The histogram is of the exported model's own predictions on its training rows.
+        double[] expected = new double[trainPredictions.length];
         for (int i = 0; i < expected.length; i++) {
-            expected[i] = validationPredictions[i];
+            expected[i] = trainPredictions[i];
         }
         assertThat(profile.prediction()).isEqualTo(
                 dev.marquee.data.profile.Histogram.of(dev.marquee.data.profile.Histogram.predictionEdges(), expected));
