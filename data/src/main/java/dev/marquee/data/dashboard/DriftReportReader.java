@@ -1,0 +1,182 @@
+package dev.marquee.data.dashboard;
+
+import dev.marquee.data.event.DriftReport;
+import dev.marquee.data.json.EventCodec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the drift-metrics topic from the beginning into a {@link ReportBuffer} on its own thread. It assigns
+ * the partitions itself (no consumer group, nothing committed), waits for a topic that does not exist yet,
+ * picks up partitions added later, and skips and counts records that are not a drift report.
+ */
+final class DriftReportReader implements Runnable, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DriftReportReader.class);
+    private static final Duration POLL = Duration.ofMillis(500);
+    private static final long PARTITION_CHECK_MS = 10_000;
+
+    private final String topic;
+    private final ReportBuffer buffer;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final EventCodec<DriftReport> codec = EventCodec.of(DriftReport.class);
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile String state = "connecting";
+    private boolean started;
+    private volatile String lastError;
+    private volatile long read;
+    private volatile long skipped;
+
+    /** @param clientProps bootstrap servers and any other consumer properties; deserializers are set here */
+    DriftReportReader(Properties clientProps, String topic, ReportBuffer buffer) {
+        this.topic = topic;
+        this.buffer = buffer;
+        Properties props = new Properties();
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "marquee-dashboard");
+        // A dashboard must not create the topic it watches by asking for it.
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        // While the broker is down, retry every few seconds rather than every second (and log as rarely).
+        props.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "10000");
+        props.putAll(clientProps);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        this.consumer = new KafkaConsumer<>(props);
+        this.thread = new Thread(this, "dashboard-reader-" + topic);
+        thread.setDaemon(true);
+    }
+
+    synchronized void start() {
+        if (!running) throw new IllegalStateException("reader already closed");
+        started = true;
+        thread.start();
+    }
+
+    ReaderStatus status() {
+        return new ReaderStatus(state, read, skipped, lastError);
+    }
+
+    @Override
+    public void run() {
+        List<TopicPartition> assigned = List.of();
+        long nextPartitionCheck = 0;
+        try {
+            while (running) {
+                if (System.currentTimeMillis() >= nextPartitionCheck) {
+                    assigned = reassign(assigned);
+                    nextPartitionCheck = System.currentTimeMillis() + (assigned.isEmpty() ? 1_000 : PARTITION_CHECK_MS);
+                }
+                if (assigned.isEmpty()) {
+                    waitBeforeRetry();
+                    continue;
+                }
+                pollOnce();
+            }
+        } catch (WakeupException e) {
+            // close() woke us up
+        } finally {
+            state = "stopped";
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void pollOnce() {
+        try {
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+                read++;
+                accept(r);
+            }
+            state = "reading";
+        } catch (WakeupException e) {
+            throw e;
+        } catch (KafkaException e) {
+            lastError = e.getMessage();
+            LOG.warn("reading {} failed: {}", topic, e.getMessage());
+            waitBeforeRetry();
+        }
+    }
+
+    private void accept(ConsumerRecord<byte[], byte[]> r) {
+        if (r.value() == null || r.value().length == 0) {
+            skipped++;
+            return;
+        }
+        try {
+            DriftReport report = codec.decode(r.value());
+            if (report == null) {
+                skipped++;
+                return;
+            }
+            buffer.add(report);
+        } catch (RuntimeException e) { // an EventCodecException, or anything else a bad record provokes
+            skipped++;
+            lastError = "skipped " + r.topic() + "-" + r.partition() + "@" + r.offset() + ": not a drift report";
+            LOG.warn("{}: {}", lastError, e.getMessage());
+        }
+    }
+
+    /** Assigns every partition of the topic, reading new ones from the beginning; keeps positions of old ones. */
+    private List<TopicPartition> reassign(List<TopicPartition> assigned) {
+        List<PartitionInfo> infos;
+        try {
+            infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
+        } catch (WakeupException e) {
+            throw e;
+        } catch (KafkaException e) {
+            lastError = "cannot list the partitions of " + topic + ": " + e.getMessage();
+            if (assigned.isEmpty()) state = "waiting for topic";
+            return assigned;
+        }
+        if (infos == null || infos.isEmpty()) {
+            if (assigned.isEmpty()) state = "waiting for topic";
+            return assigned;
+        }
+        List<TopicPartition> all = new ArrayList<>();
+        for (PartitionInfo p : infos) all.add(new TopicPartition(topic, p.partition()));
+        if (all.size() == assigned.size()) return assigned;
+        List<TopicPartition> added = new ArrayList<>(all);
+        added.removeAll(assigned);
+        consumer.assign(all);
+        consumer.seekToBeginning(added);
+        state = "reading";
+        return all;
+    }
+
+    private void waitBeforeRetry() {
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!running) return;
+        running = false;
+        if (!started) {
+            consumer.close(Duration.ofSeconds(5)); // never started
+            state = "stopped";
+            return;
+        }
+        consumer.wakeup();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

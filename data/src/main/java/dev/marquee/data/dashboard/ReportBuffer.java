@@ -1,0 +1,55 @@
+package dev.marquee.data.dashboard;
+
+import dev.marquee.data.event.DriftReport;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The last {@code capacity} drift reports in arrival order, each numbered with an index that only grows (the
+ * report's own {@code sequence} starts again when the job restarts, so it cannot say what a reader has seen).
+ * Thread-safe: the Kafka reader adds while HTTP requests read.
+ */
+final class ReportBuffer {
+    private final DriftReport[] ring;
+    private long nextIndex;
+
+    ReportBuffer(int capacity) {
+        if (capacity < 1) throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
+        this.ring = new DriftReport[capacity];
+    }
+
+    synchronized long add(DriftReport report) {
+        long index = nextIndex++;
+        ring[(int) (index % ring.length)] = report;
+        return index;
+    }
+
+    /** The reports with an index above {@code index} still held, oldest first; {@code -1} gives all of them. */
+    synchronized List<Entry> after(long index) {
+        long from = Math.max(index + 1, oldestIndex());
+        List<Entry> entries = new ArrayList<>((int) Math.max(0, nextIndex - from));
+        for (long i = from; i < nextIndex; i++) {
+            entries.add(new Entry(i, ring[(int) (i % ring.length)]));
+        }
+        return entries;
+    }
+
+    synchronized int size() {
+        return (int) (nextIndex - oldestIndex());
+    }
+
+    /** How many reports were ever added (the index the next one gets). */
+    synchronized long added() {
+        return nextIndex;
+    }
+
+    int capacity() {
+        return ring.length;
+    }
+
+    private long oldestIndex() {
+        return Math.max(0, nextIndex - ring.length);
+    }
+
+    record Entry(long index, DriftReport report) {}
+}

@@ -1,0 +1,52 @@
+package dev.marquee.data.dashboard;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.marquee.data.json.EventJson;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The JSON the page reads. {@code /api/reports}: an array of drift reports exactly as the job wrote them
+ * (snake_case), each with one more field, {@code index}, the dashboard's arrival number to ask
+ * {@code ?after=} with. {@code /health}: the reader's state and the buffer's fill.
+ */
+final class ReportsJson {
+    private static final ObjectMapper MAPPER = EventJson.mapper();
+
+    private ReportsJson() {}
+
+    static byte[] reports(List<ReportBuffer.Entry> entries) {
+        ArrayNode array = MAPPER.createArrayNode();
+        for (ReportBuffer.Entry e : entries) {
+            ObjectNode node = array.addObject();
+            node.put("index", e.index());
+            node.setAll((ObjectNode) MAPPER.valueToTree(e.report()));
+        }
+        return write(array);
+    }
+
+    static byte[] health(ReaderStatus status, ReportBuffer buffer, String topic) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("status", "ok");
+        node.put("topic", topic);
+        node.put("reader", status.state());
+        node.put("records_read", status.read());
+        node.put("records_skipped", status.skipped());
+        node.put("reports_held", buffer.size());
+        node.put("reports_added", buffer.added());
+        node.put("max_reports", buffer.capacity());
+        if (status.lastError() != null) node.put("last_error", status.lastError());
+        return write(node);
+    }
+
+    private static byte[] write(Object node) {
+        try {
+            return MAPPER.writeValueAsString(node).getBytes(StandardCharsets.UTF_8);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,281 @@
+// marquee drift dashboard: polls /api/reports and draws one SVG line chart per drift metric.
+// Data from Kafka is only ever put into the page as text or attribute values (never as HTML).
+'use strict';
+(function () {
+  const POLL_MS = 2000;
+  const MAX_REPORTS = 20000;
+  const SVG_NS = 'http://www.w3.org/2000/svg';
+  const W = 240, H = 120, LEFT = 40, RIGHT = 8, TOP = 10, BOTTOM = 22;
+  // Features in pipeline order; any other prefix follows alphabetically.
+  const GROUP_ORDER = ['user_id', 'movie_title', 'timestamp', 'prediction', 'labels', 'schema', 'latency', 'throughput'];
+
+  let reports = [];
+  let lastIndex = -1;
+  let instance = null;
+
+  const $ = (id) => document.getElementById(id);
+
+  async function poll() {
+    try {
+      const res = await fetch('api/reports?after=' + lastIndex, { cache: 'no-store' });
+      if (!res.ok) throw new Error('HTTP ' + res.status);
+      const seen = res.headers.get('X-Marquee-Instance');
+      const fresh = await res.json();
+      if (instance !== null && seen !== instance) {
+        // The dashboard restarted: its indexes start again, so start again too.
+        reports = [];
+        lastIndex = -1;
+        instance = seen;
+        setTimeout(poll, 0);
+        return;
+      }
+      instance = seen;
+      if (fresh.length > 0) {
+        reports = reports.concat(fresh);
+        if (reports.length > MAX_REPORTS) reports = reports.slice(reports.length - MAX_REPORTS);
+        lastIndex = fresh[fresh.length - 1].index;
+        render();
+      }
+      connection('ok', 'updated ' + clock(Date.now()));
+      await health();
+    } catch (e) {
+      connection('error', 'cannot reach the dashboard server: ' + e.message);
+    }
+    setTimeout(poll, POLL_MS);
+  }
+
+  async function health() {
+    const res = await fetch('health', { cache: 'no-store' });
+    if (!res.ok) return;
+    const h = await res.json();
+    const el = $('reader-status');
+    el.dataset.skipped = h.records_skipped;
+    el.dataset.read = h.records_read;
+    el.textContent = 'topic ' + h.topic + ': ' + h.reader + ', ' + h.records_read + ' records read, '
+      + h.records_skipped + ' skipped (not a drift report), ' + h.reports_held + ' of max ' + h.max_reports + ' kept'
+      + (h.last_error ? ' \u2014 last problem: ' + h.last_error : '');
+  }
+
+  function connection(state, text) {
+    const el = $('connection');
+    el.dataset.state = state;
+    el.textContent = text;
+  }
+
+  function render() {
+    const sorted = reports.slice().sort((a, b) => (a.window_end_ms - b.window_end_ms) || (a.index - b.index));
+    renderHeader(sorted[sorted.length - 1], sorted.length);
+    renderCharts(sorted);
+  }
+
+  function renderHeader(last, count) {
+    const badge = $('drift-status');
+    badge.className = 'badge ' + (last.drifted ? 'drifted' : 'ok');
+    badge.dataset.drifted = String(!!last.drifted);
+    badge.textContent = last.drifted ? 'DRIFTED' : 'OK';
+
+    const version = $('model-version');
+    version.dataset.version = String(last.model_version);
+    version.textContent = last.model_version >= 0 ? String(last.model_version) : 'none';
+
+    const win = $('last-window');
+    win.dataset.windowEndMs = String(last.window_end_ms);
+    win.textContent = clock(last.window_start_ms) + ' \u2013 ' + clock(last.window_end_ms);
+
+    const rate = recordsPerSecond(last);
+    $('records-per-second').textContent = rate === null ? '\u2013' : fmt(rate);
+    $('window-counts').textContent = last.records + ' records, ' + last.valid_count + ' valid, '
+      + last.invalid_count + ' invalid, ' + last.scored_count + ' scored';
+    $('report-count').textContent = String(count);
+
+    const list = $('alerts');
+    list.replaceChildren();
+    for (const a of last.alerts || []) {
+      const li = el('li', { 'data-metric': a.metric, 'data-value': a.value, 'data-threshold': a.threshold });
+      li.textContent = a.metric + ' = ' + fmt(a.value) + ' > ' + fmt(a.threshold) + ' for ' + a.windows
+        + (a.windows === 1 ? ' window' : ' windows');
+      list.appendChild(li);
+    }
+    if (!list.firstChild) {
+      const li = el('li', { class: 'none' });
+      li.textContent = 'none';
+      list.appendChild(li);
+    }
+  }
+
+  function recordsPerSecond(r) {
+    const m = r.metrics || {};
+    if (isNum(m['throughput.per_second'])) return m['throughput.per_second'];
+    const seconds = (r.window_end_ms - r.window_start_ms) / 1000;
+    return seconds > 0 ? r.records / seconds : null;
+  }
+
+  function renderCharts(sorted) {
+    const names = new Set();
+    for (const r of sorted) for (const k of Object.keys(r.metrics || {})) names.add(k);
+    const groups = new Map();
+    for (const name of [...names].sort()) {
+      const dot = name.indexOf('.');
+      const g = dot > 0 ? name.substring(0, dot) : name;
+      if (!groups.has(g)) groups.set(g, []);
+      groups.get(g).push(name);
+    }
+    const order = [...groups.keys()].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+    const ends = sorted.map((r) => r.window_end_ms);
+    const starts = sorted.map((r) => r.window_start_ms);
+    let x0 = Math.min(...starts, ...ends), x1 = Math.max(...ends);
+    if (!(x1 > x0)) { x0 -= 1000; x1 += 1000; }
+    const changes = versionChanges(sorted);
+
+    const main = $('charts');
+    main.replaceChildren();
+    for (const g of order) {
+      const section = el('section', { class: 'group', 'data-group': g });
+      const h = el('h2');
+      h.textContent = g;
+      section.appendChild(h);
+      const cards = el('div', { class: 'cards' });
+      for (const name of groups.get(g)) cards.appendChild(card(name, sorted, x0, x1, changes));
+      section.appendChild(cards);
+      main.appendChild(section);
+    }
+  }
+
+  function rank(group) {
+    const i = GROUP_ORDER.indexOf(group);
+    return i < 0 ? GROUP_ORDER.length : i;
+  }
+
+  function versionChanges(sorted) {
+    const changes = [];
+    for (let i = 1; i < sorted.length; i++) {
+      if (sorted[i].model_version !== sorted[i - 1].model_version) {
+        changes.push({ x: sorted[i].window_start_ms, version: sorted[i].model_version });
+      }
+    }
+    return changes;
+  }
+
+  function card(name, sorted, x0, x1, changes) {
+    const points = [];
+    const bands = [];
+    let threshold = null;
+    for (const r of sorted) {
+      const v = (r.metrics || {})[name];
+      if (isNum(v)) points.push({ x: r.window_end_ms, y: v });
+      const t = (r.thresholds || {})[name];
+      if (isNum(t)) threshold = t;
+      if ((r.alerts || []).some((a) => a.metric === name)) bands.push(r);
+    }
+    const last = sorted[sorted.length - 1];
+    const alerting = (last.alerts || []).some((a) => a.metric === name);
+
+    const div = el('div', { class: 'card' + (alerting ? ' alerting' : ''), 'data-metric': name });
+    const head = el('div', { class: 'head' });
+    // The group's heading shows the prefix; the card shows the rest (the full name on hover).
+    const title = el('span', { class: 'name', title: name });
+    title.textContent = name.indexOf('.') > 0 ? name.substring(name.indexOf('.') + 1) : name;
+    const value = el('span', { class: 'value' });
+    const latest = points.length ? points[points.length - 1].y : null;
+    value.textContent = (latest === null ? 'no data' : fmt(latest)) + (threshold === null ? '' : ' / ' + fmt(threshold));
+    head.append(title, value);
+    div.append(head, chart(name, points, threshold, bands, x0, x1, changes));
+    return div;
+  }
+
+  function chart(name, points, threshold, bands, x0, x1, changes) {
+    const attrs = { class: 'chart', viewBox: '0 0 ' + W + ' ' + H, 'data-metric': name, 'data-points': points.length };
+    if (threshold !== null) attrs['data-threshold'] = threshold;
+    const svg = svgEl('svg', attrs);
+    const ys = points.map((p) => p.y);
+    if (threshold !== null) ys.push(threshold);
+    let lo = ys.length ? Math.min(...ys) : 0, hi = ys.length ? Math.max(...ys) : 1;
+    if (lo >= 0 && lo < hi - lo) lo = 0;
+    if (!(hi > lo)) { hi = lo + (Math.abs(lo) || 1) * 0.5; lo = lo - (hi - lo); }
+    hi += (hi - lo) * 0.08;
+    const sx = (x) => LEFT + (x - x0) / (x1 - x0) * (W - LEFT - RIGHT);
+    const sy = (y) => TOP + (hi - y) / (hi - lo) * (H - TOP - BOTTOM);
+    const bottom = H - BOTTOM;
+
+    svg.appendChild(svgEl('rect', { class: 'frame', x: LEFT, y: TOP, width: W - LEFT - RIGHT, height: bottom - TOP }));
+    for (const r of bands) {
+      const a = sx(r.window_start_ms), b = sx(r.window_end_ms);
+      svg.appendChild(svgEl('rect', { class: 'alert-band', 'data-window-end-ms': r.window_end_ms,
+        x: r2(a), y: TOP, width: r2(Math.max(b - a, 2)), height: bottom - TOP }));
+    }
+    for (const c of changes) {
+      const x = r2(sx(c.x));
+      svg.appendChild(svgEl('line', { class: 'version-change', x1: x, x2: x, y1: TOP, y2: bottom }));
+      svg.appendChild(text('v' + c.version, x + 2, TOP + 9, 'start', 'version-label'));
+    }
+    let ty = null;
+    if (threshold !== null) {
+      ty = r2(sy(threshold));
+      svg.appendChild(svgEl('line', { class: 'threshold', x1: LEFT, x2: W - RIGHT, y1: ty, y2: ty }));
+      svg.appendChild(text(fmt(threshold), LEFT - 4, ty + 3, 'end', 'threshold-label'));
+    }
+    // Axis labels give way to the threshold's label where they would overlap.
+    if (ty === null || Math.abs(ty + 3 - (TOP + 8)) > 10) svg.appendChild(text(fmt(hi), LEFT - 4, TOP + 8, 'end'));
+    if (ty === null || Math.abs(ty + 3 - bottom) > 10) svg.appendChild(text(fmt(lo), LEFT - 4, bottom, 'end'));
+    svg.appendChild(text(clock(x0), LEFT, H - 6, 'start'));
+    svg.appendChild(text(clock(x1), W - RIGHT, H - 6, 'end'));
+    svg.appendChild(svgEl('polyline', { class: 'series', 'data-metric': name,
+      'data-values': points.map((p) => String(p.y)).join(','),
+      points: points.map((p) => r2(sx(p.x)) + ',' + r2(sy(p.y))).join(' ') }));
+    const alertEnds = new Set(bands.map((r) => r.window_end_ms));
+    for (const p of points) {
+      if (alertEnds.has(p.x)) svg.appendChild(svgEl('circle', { class: 'alert-point', cx: r2(sx(p.x)), cy: r2(sy(p.y)), r: 2.6 }));
+    }
+    if (points.length) {
+      const p = points[points.length - 1];
+      svg.appendChild(svgEl('circle', { class: 'last-point', cx: r2(sx(p.x)), cy: r2(sy(p.y)), r: 2.2 }));
+    }
+    return svg;
+  }
+
+  function text(s, x, y, anchor, cls) {
+    const t = svgEl('text', { x: r2(x), y: r2(y), 'text-anchor': anchor });
+    if (cls) t.setAttribute('class', cls);
+    t.textContent = s;
+    return t;
+  }
+
+  function el(tag, attrs) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, String(v));
+    return e;
+  }
+
+  function svgEl(tag, attrs) {
+    const e = document.createElementNS(SVG_NS, tag);
+    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, String(v));
+    return e;
+  }
+
+  function isNum(v) {
+    return typeof v === 'number' && isFinite(v);
+  }
+
+  function r2(v) {
+    return Math.round(v * 100) / 100;
+  }
+
+  function fmt(v) {
+    if (!isNum(v)) return String(v);
+    const a = Math.abs(v);
+    if (a >= 1000) return Math.round(v).toLocaleString('en-US');
+    if (a >= 100) return v.toFixed(0);
+    if (a >= 10) return v.toFixed(1);
+    if (a >= 1) return v.toFixed(2);
+    if (a === 0) return '0';
+    return a >= 0.001 ? v.toFixed(3) : v.toExponential(1);
+  }
+
+  function clock(ms) {
+    const d = new Date(ms);
+    const p = (n) => String(n).padStart(2, '0');
+    return p(d.getHours()) + ':' + p(d.getMinutes()) + ':' + p(d.getSeconds());
+  }
+
+  poll();
+})();

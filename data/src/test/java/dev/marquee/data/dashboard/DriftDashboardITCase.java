@@ -1,0 +1,198 @@
+package dev.marquee.data.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.marquee.data.event.Alert;
+import dev.marquee.data.event.DriftReport;
+import dev.marquee.data.json.EventCodec;
+import dev.marquee.infra.testing.KafkaBrokerExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Publishes drift reports to a real broker, starts the dashboard on a free port, loads the page in headless
+ * Chromium and checks what it plotted against what was published.
+ */
+class DriftDashboardITCase {
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    private static final int WINDOWS = 12;
+    /** Enough virtual time for the page's first fetches and render; it polls every 2 s after that. */
+    private static final int VIRTUAL_TIME_MS = 5_000;
+    private static final EventCodec<DriftReport> CODEC = EventCodec.of(DriftReport.class);
+
+    @Test
+    void pagePlotsEveryPublishedMetricWithItsThresholdAndAlerts() throws Exception {
+        HeadlessChromium chromium = HeadlessChromium.findOrAbort();
+        String topic = KAFKA.createTopic("drift-metrics", 2);
+        List<DriftReport> published = reports(new Random(System.nanoTime()));
+        publish(topic, published, true);
+
+        try (DriftDashboard dashboard = new DriftDashboard(options(topic))) {
+            int port = dashboard.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> dashboard.status().read() == WINDOWS + 2);
+            assertThat(dashboard.reportsHeld()).isEqualTo(WINDOWS);
+            assertThat(dashboard.status().skipped()).isEqualTo(2);
+
+            String dom = chromium.dumpDom("http://127.0.0.1:" + port + "/", VIRTUAL_TIME_MS);
+
+            List<Map<String, String>> charts = DomTags.tags(dom, "svg", Map.of("class", "chart"));
+            assertThat(charts).extracting(c -> c.get("data-metric")).containsExactlyInAnyOrderElementsOf(metricNames(published));
+            for (Map<String, String> chart : charts) {
+                String metric = chart.get("data-metric");
+                List<Double> expected = valuesByWindowEnd(published, metric);
+                assertThat(chart.get("data-points")).as("points of %s", metric).isEqualTo(String.valueOf(expected.size()));
+                Double threshold = published.get(WINDOWS - 1).thresholds.get(metric);
+                if (threshold == null) {
+                    assertThat(chart).as("chart of %s", metric).doesNotContainKey("data-threshold");
+                } else {
+                    assertThat(Double.parseDouble(chart.get("data-threshold"))).as("threshold of %s", metric).isEqualTo(threshold);
+                }
+                Map<String, String> line = single(DomTags.tags(dom, "polyline", Map.of("class", "series", "data-metric", metric)));
+                assertThat(line.get("points").trim().split("\\s+")).as("polyline of %s", metric).hasSize(expected.size());
+                // The exact values only the reports published to Kafka in this run carry, in window order.
+                assertThat(parseDoubles(line.get("data-values"))).as("values of %s", metric).containsExactlyElementsOf(expected);
+            }
+
+            assertThat(DomTags.tags(dom, "li", Map.of())).filteredOn(li -> li.containsKey("data-metric"))
+                    .extracting(li -> li.get("data-metric")).containsExactly("prediction.psi");
+            assertThat(DomTags.textById(dom, "drift-status")).isEqualTo("DRIFTED");
+            assertThat(DomTags.textById(dom, "model-version")).isEqualTo("2");
+            assertThat(DomTags.tags(dom, "rect", Map.of("class", "alert-band"))).as("alert windows of prediction.psi").hasSize(2);
+            assertThat(DomTags.tags(dom, "span", Map.of("id", "reader-status")))
+                    .singleElement().satisfies(s -> assertThat(s).containsEntry("data-skipped", "2"));
+        }
+    }
+
+    @Test
+    void pageOfADriftEpisodeRendersAsAScreenshot() throws Exception {
+        HeadlessChromium chromium = HeadlessChromium.findOrAbort();
+        String topic = KAFKA.createTopic("drift-metrics", 1);
+        long start = 1_764_000_000_000L - 60 * 10_000L;
+        List<DriftReport> episode = DriftEpisode.reports(60, start, 7);
+        publish(topic, episode, false);
+        Path png = Paths.get(System.getProperty("dashboard.screenshot", "target/dashboard.png"));
+
+        try (DriftDashboard dashboard = new DriftDashboard(options(topic))) {
+            int port = dashboard.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> dashboard.reportsHeld() == episode.size());
+            chromium.screenshot("http://127.0.0.1:" + port + "/", png, 1400, 1000, VIRTUAL_TIME_MS);
+        }
+        byte[] bytes = Files.readAllBytes(png);
+        assertThat(Arrays.copyOf(bytes, 8)).isEqualTo(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        assertThat(bytes.length).as("a page with charts, not a blank one").isGreaterThan(50_000);
+    }
+
+    @Test
+    void waitsForATopicThatDoesNotExistYetWithoutCreatingIt() throws Exception {
+        String topic = "drift-metrics-later-" + UUID.randomUUID().toString().substring(0, 8);
+        try (DriftDashboard dashboard = new DriftDashboard(options(topic));
+                Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
+            dashboard.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> dashboard.status().state().equals("waiting for topic"));
+            assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).doesNotContain(topic);
+
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            List<DriftReport> published = reports(new Random(3));
+            publish(topic, published, false);
+            await().atMost(Duration.ofSeconds(30)).until(() -> dashboard.reportsHeld() == published.size());
+            assertThat(dashboard.status().state()).isEqualTo("reading");
+        }
+    }
+
+    /**
+     * Twelve windows: user and title metrics throughout, prediction.psi from the third window on and over its
+     * threshold in the last three (alerting in the last two), schema.invalid_rate in every other window, latency
+     * without a threshold; model version 1, then 2 from the seventh window.
+     */
+    private static List<DriftReport> reports(Random rnd) {
+        List<DriftReport> out = new ArrayList<>();
+        long start = System.currentTimeMillis() - WINDOWS * 10_000L;
+        for (int w = 0; w < WINDOWS; w++) {
+            DriftReport r = new DriftReport();
+            r.sequence = w;
+            r.windowStartMs = start + w * 10_000L;
+            r.windowEndMs = r.windowStartMs + 10_000L;
+            r.modelVersion = w < 6 ? 1 : 2;
+            r.records = 1_000 + rnd.nextInt(100);
+            r.validCount = r.records;
+            r.scoredCount = r.records;
+            r.metrics.put("user_id.oov_rate", 0.01 + rnd.nextDouble() * 0.02);
+            r.metrics.put("movie_title.js", 0.02 + rnd.nextDouble() * 0.03);
+            r.metrics.put("latency.p99_ms", 20 + rnd.nextDouble() * 30);
+            r.thresholds.put("user_id.oov_rate", 0.1);
+            r.thresholds.put("movie_title.js", 0.1);
+            r.thresholds.put("prediction.psi", 0.25);
+            if (w >= 2) r.metrics.put("prediction.psi", w >= WINDOWS - 3 ? 0.3 + rnd.nextDouble() * 0.2 : rnd.nextDouble() * 0.1);
+            if (w % 2 == 1) {
+                r.metrics.put("schema.invalid_rate", rnd.nextDouble() * 0.01);
+                r.thresholds.put("schema.invalid_rate", 0.02);
+            }
+            if (w >= WINDOWS - 2) {
+                r.alerts.add(new Alert("prediction.psi", r.metrics.get("prediction.psi"), 0.25, w - (WINDOWS - 4)));
+                r.drifted = true;
+            }
+            out.add(r);
+        }
+        return out;
+    }
+
+    /** Sends the reports keyed by sequence (so they spread over partitions), plus two records that are not reports. */
+    private static void publish(String topic, List<DriftReport> reports, boolean withJunk) throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(KAFKA.producerProps())) {
+            if (withJunk) {
+                producer.send(new ProducerRecord<>(topic, "junk", "{\"sequence\": not json")).get(30, TimeUnit.SECONDS);
+                producer.send(new ProducerRecord<>(topic, "empty", "")).get(30, TimeUnit.SECONDS);
+            }
+            for (DriftReport r : reports) {
+                producer.send(new ProducerRecord<>(topic, String.valueOf(r.sequence), CODEC.encodeToString(r)));
+            }
+            producer.flush();
+        }
+    }
+
+    private static DashboardOptions options(String topic) {
+        return new DashboardOptions(KAFKA.bootstrapServers(), topic, "127.0.0.1", 0, 100, new Properties());
+    }
+
+    private static List<String> metricNames(List<DriftReport> reports) {
+        Map<String, Boolean> names = new LinkedHashMap<>();
+        reports.forEach(r -> r.metrics.keySet().forEach(k -> names.put(k, true)));
+        return List.copyOf(names.keySet());
+    }
+
+    private static List<Double> valuesByWindowEnd(List<DriftReport> reports, String metric) {
+        return reports.stream().sorted(Comparator.comparingLong(r -> r.windowEndMs))
+                .filter(r -> r.metrics.containsKey(metric)).map(r -> r.metrics.get(metric)).toList();
+    }
+
+    private static List<Double> parseDoubles(String csv) {
+        return Arrays.stream(csv.split(",")).map(Double::parseDouble).toList();
+    }
+
+    private static Map<String, String> single(List<Map<String, String>> tags) {
+        assertThat(tags).hasSize(1);
+        return tags.get(0);
+    }
+}
