@@ -3,6 +3,7 @@ package dev.marquee.data.replay;
 import dev.marquee.data.config.SettingException;
 import dev.marquee.data.config.Settings;
 import dev.marquee.data.event.Rating;
+import dev.marquee.data.movielens.Movie;
 import dev.marquee.data.movielens.MovieLens100K;
 import dev.marquee.data.movielens.MovieLensDir;
 import dev.marquee.data.movielens.RatingsFile;
@@ -60,7 +61,8 @@ public final class RatingSelection {
         rows.sort(Comparator.comparingLong(r -> r.timestamp));
         if (rows.size() > limit) rows = new ArrayList<>(rows.subList(0, limit));
         String what = "all".equals(split) ? from : from + " (split " + split + ", part " + part + ")";
-        return new Selected(rows, what);
+        List<Movie> catalog = movieLens == null ? List.of() : List.copyOf(movieLens.movies().values());
+        return new Selected(rows, what, catalog);
     }
 
     private static List<Rating> synthetic(String data, long seed) {
@@ -96,14 +98,17 @@ public final class RatingSelection {
         }
     }
 
-    /** Rows and where they came from. */
+    /** Rows, where they came from, and the catalog they belong to. */
     public static final class Selected {
         public final List<Rating> rows;
         public final String description;
+        /** The movies of {@code u.item} when the rows come from MovieLens, else empty. */
+        public final List<Movie> catalog;
 
-        Selected(List<Rating> rows, String description) {
+        Selected(List<Rating> rows, String description, List<Movie> catalog) {
             this.rows = rows;
             this.description = description;
+            this.catalog = catalog;
         }
     }
 }

@@ -4,6 +4,8 @@ import dev.marquee.data.config.CliArgs;
 import dev.marquee.data.config.SettingException;
 import dev.marquee.data.movielens.DataFileException;
 import dev.marquee.data.movielens.MovieLensNotFoundException;
+import dev.marquee.data.replay.drift.DriftInjection;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
@@ -29,14 +31,24 @@ public final class ReplayMain {
             "  --request-id-prefix P    request ids are P + row number (default: replay-)",
             "  --progress-seconds S     seconds between progress lines (default: 2)",
             "  --producer-prop K=V      any Kafka producer property, e.g. security.protocol=SASL_SSL (repeatable)",
+            "drift injection (any combination; see docs/REPLAY.md):",
+            "  --drift-titles newest[:F]   titles drawn from the newest fraction F of the catalog by release date (default F: 0.1)",
+            "  --drift-catalog FILE|synthetic[:N]  titles drawn from another catalog: a file, one title per line, or N generated titles",
+            "  --drift-unseen-users     user ids never seen in the data (new-<id>)",
+            "  --drift-timestamp-skew S add S seconds to every timestamp (negative allowed)",
+            "  --drift-type-change FIELD[:TYPE],...  send timestamp as string|object, user_id or movie_title as number|object",
+            "  --drift-extra-fields N   add N fields the contract does not know (device, country, session_id, ...)",
+            "  --drift-start N          send the first N requests unchanged (default: 0)",
+            "  --drift-share P          probability that a later request is affected (default: 1.0)",
+            "  --drift-seed N           seed of the drift's random draws (default: 42)",
             "  --help                   this text");
 
     private static final CliArgs ARGS = new CliArgs(
-            Set.of(ReplayOptions.BOOTSTRAP, ReplayOptions.TOPIC, ReplayOptions.RATINGS_TOPIC, ReplayOptions.RATE,
+            union(Set.of(ReplayOptions.BOOTSTRAP, ReplayOptions.TOPIC, ReplayOptions.RATINGS_TOPIC, ReplayOptions.RATE,
                     ReplayOptions.ENVELOPE_SIZE, ReplayOptions.REQUEST_ID_PREFIX, ReplayOptions.PROGRESS_SECONDS,
                     RatingSelection.DATA, RatingSelection.SPLIT, RatingSelection.PART, RatingSelection.SEED,
-                    RatingSelection.LIMIT, "producer-prop"),
-            Set.of(ReplayOptions.WITH_RATINGS, "help"));
+                    RatingSelection.LIMIT, "producer-prop"), DriftInjection.VALUE_KEYS),
+            union(Set.of(ReplayOptions.WITH_RATINGS, "help"), DriftInjection.FLAG_KEYS));
 
     private ReplayMain() {}
 
@@ -56,7 +68,8 @@ public final class ReplayMain {
             System.out.printf(Locale.ROOT, "replay: %,d rows from %s to %s at %s%s%n", selected.rows.size(),
                     selected.description, options.topic, options.bootstrap,
                     options.rate > 0 ? String.format(Locale.ROOT, ", %,.0f requests/s", options.rate) : ", as fast as possible");
-            ReplaySummary summary = new ReplayProducer(options, System.out::println).replay(selected.rows);
+            if (!options.drift.isNone()) System.out.println("replay: drift: " + options.drift.describe());
+            ReplaySummary summary = new ReplayProducer(options, System.out::println).replay(selected.rows, selected.catalog);
             System.out.println("replay: done: " + summary.describe());
             return summary.errors == 0 ? 0 : 1;
         } catch (SettingException e) {
@@ -71,6 +84,12 @@ public final class ReplayMain {
                     + (e.getCause() != null ? " (" + e.getCause().getMessage() + ")" : ""));
             return 1;
         }
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new HashSet<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private static Properties producerProps(CliArgs.Parsed parsed) {

@@ -1,6 +1,7 @@
 package dev.marquee.data.replay;
 
 import dev.marquee.data.config.Settings;
+import dev.marquee.data.replay.drift.DriftInjection;
 import java.util.Properties;
 
 /** How to replay: where to, how fast, in what shape. Built from {@code --key value} settings. */
@@ -26,6 +27,8 @@ public final class ReplayOptions {
     public final double progressSeconds;
     /** Extra Kafka producer properties (security settings, tuning); they win over the defaults. */
     public final Properties producerProperties;
+    /** What drift to inject into the requests ({@code drift-*} settings); {@link DriftInjection#none()} by default. */
+    public final DriftInjection drift;
 
     public ReplayOptions(Settings s, Properties producerProperties) {
         this.bootstrap = s.string(BOOTSTRAP, defaultBootstrap());
@@ -37,6 +40,25 @@ public final class ReplayOptions {
         this.requestIdPrefix = s.string(REQUEST_ID_PREFIX, "replay-");
         this.progressSeconds = s.doubleInRange(PROGRESS_SECONDS, 2, 0.1, 3600);
         this.producerProperties = producerProperties;
+        this.drift = DriftInjection.fromSettings(s);
+    }
+
+    private ReplayOptions(ReplayOptions base, DriftInjection drift) {
+        this.bootstrap = base.bootstrap;
+        this.topic = base.topic;
+        this.ratingsTopic = base.ratingsTopic;
+        this.withRatings = base.withRatings;
+        this.rate = base.rate;
+        this.envelopeSize = base.envelopeSize;
+        this.requestIdPrefix = base.requestIdPrefix;
+        this.progressSeconds = base.progressSeconds;
+        this.producerProperties = base.producerProperties;
+        this.drift = drift;
+    }
+
+    /** These options with another drift injection. */
+    public ReplayOptions withDrift(DriftInjection drift) {
+        return new ReplayOptions(this, java.util.Objects.requireNonNull(drift, "drift"));
     }
 
     public static ReplayOptions of(Settings s) {

@@ -2,8 +2,12 @@ package dev.marquee.data.replay;
 
 import dev.marquee.data.event.Rating;
 import dev.marquee.data.json.EventCodec;
+import dev.marquee.data.movielens.Movie;
+import dev.marquee.data.replay.drift.DriftInjector;
+import dev.marquee.data.replay.drift.OutgoingRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
@@ -18,7 +22,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Sends ratings to Kafka as rating requests, in the order given, at a set rate or as fast as possible, each
  * optionally followed by its true rating on the ratings topic. Records are keyed by user id, so one user's
- * requests and ratings stay in order on one partition.
+ * requests and ratings stay in order on one partition (the original user id: drift changes request bodies only;
+ * labels go out as they are).
  */
 public final class ReplayProducer {
     private final ReplayOptions options;
@@ -33,6 +38,12 @@ public final class ReplayProducer {
     }
 
     public ReplaySummary replay(List<Rating> rows) {
+        return replay(rows, List.of());
+    }
+
+    /** @param catalog the movies the rows come from, which newest-title drift ranks by release date; may be empty */
+    public ReplaySummary replay(List<Rating> rows, Collection<Movie> catalog) {
+        DriftInjector drift = options.drift.injector(rows, catalog);
         AtomicLong errors = new AtomicLong();
         AtomicReference<String> firstError = new AtomicReference<>();
         long records = 0;
@@ -58,7 +69,7 @@ public final class ReplayProducer {
                 pacer.awaitSlot(records);
                 List<Rating> chunk = rows.subList(from, Math.min(rows.size(), from + n));
                 byte[] key = chunk.get(0).userId.getBytes(StandardCharsets.UTF_8);
-                producer.send(new ProducerRecord<>(options.topic, key, encode(from, chunk)), onDone);
+                producer.send(new ProducerRecord<>(options.topic, key, encode(from, chunk, drift)), onDone);
                 records++;
                 if (options.withRatings) {
                     for (Rating r : chunk) {
@@ -78,14 +89,17 @@ public final class ReplayProducer {
             producer.flush();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        if (!options.drift.isNone()) {
+            progress.accept(String.format(Locale.ROOT, "replay: drift changed %,d of %,d requests", drift.affected(), drift.seen()));
+        }
         return new ReplaySummary(rows.size(), records, ratings, errors.get(), seconds, firstError.get());
     }
 
-    private byte[] encode(int firstIndex, List<Rating> chunk) {
-        if (options.envelopeSize == 1) return encoder.single(options.requestIdPrefix + firstIndex, chunk.get(0));
-        List<String> ids = new ArrayList<>(chunk.size());
-        for (int i = 0; i < chunk.size(); i++) ids.add(options.requestIdPrefix + (firstIndex + i));
-        return encoder.envelope(ids, chunk);
+    private byte[] encode(int firstIndex, List<Rating> chunk, DriftInjector drift) {
+        if (options.envelopeSize == 1) return encoder.single(drift.next(options.requestIdPrefix + firstIndex, chunk.get(0)));
+        List<OutgoingRequest> requests = new ArrayList<>(chunk.size());
+        for (int i = 0; i < chunk.size(); i++) requests.add(drift.next(options.requestIdPrefix + (firstIndex + i), chunk.get(i)));
+        return encoder.envelope(requests);
     }
 
     private Properties producerProperties() {

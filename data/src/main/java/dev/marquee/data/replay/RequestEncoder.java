@@ -3,9 +3,11 @@ package dev.marquee.data.replay;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.marquee.data.event.Rating;
+import dev.marquee.data.replay.drift.OutgoingRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Writes rating requests as the producers of {@code rating-requests} send them: one object, or an envelope. */
@@ -14,28 +16,31 @@ public final class RequestEncoder {
 
     /** {@code {"request_id":..,"user_id":..,"movie_title":..,"timestamp":..}} */
     public byte[] single(String requestId, Rating r) {
-        return write(g -> writeInstance(g, requestId, r));
+        return single(OutgoingRequest.of(requestId, r));
+    }
+
+    /** One request as drafted, drifted or not. */
+    public byte[] single(OutgoingRequest request) {
+        return write(request::writeTo);
     }
 
     /** A TF-Serving envelope: {@code {"signature_name":"serving_default","instances":[...]}}. */
     public byte[] envelope(List<String> requestIds, List<Rating> rows) {
+        List<OutgoingRequest> requests = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) requests.add(OutgoingRequest.of(requestIds.get(i), rows.get(i)));
+        return envelope(requests);
+    }
+
+    /** A TF-Serving envelope of requests as drafted, drifted or not. */
+    public byte[] envelope(List<OutgoingRequest> requests) {
         return write(g -> {
             g.writeStartObject();
             g.writeStringField("signature_name", "serving_default");
             g.writeArrayFieldStart("instances");
-            for (int i = 0; i < rows.size(); i++) writeInstance(g, requestIds.get(i), rows.get(i));
+            for (OutgoingRequest request : requests) request.writeTo(g);
             g.writeEndArray();
             g.writeEndObject();
         });
-    }
-
-    private static void writeInstance(JsonGenerator g, String requestId, Rating r) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("request_id", requestId);
-        g.writeStringField("user_id", r.userId);
-        g.writeStringField("movie_title", r.movieTitle);
-        g.writeNumberField("timestamp", r.timestamp);
-        g.writeEndObject();
     }
 
     private byte[] write(Body body) {

@@ -1,0 +1,68 @@
+package dev.marquee.data.replay.drift;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.marquee.data.config.SettingException;
+import dev.marquee.data.config.Settings;
+import dev.marquee.data.event.Rating;
+import dev.marquee.data.synth.SyntheticRatings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CatalogSwapTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aFileGivesOneTitlePerLineInUtf8() throws IOException {
+        Path file = dir.resolve("titles.txt");
+        Files.write(file, "\uFEFFAmélie (2001)\n\n  Spirited Away (2001)  \r\n千と千尋の神隠し (2001)\n".getBytes(StandardCharsets.UTF_8));
+        DriftInjection drift = DriftInjection.fromSettings(new Settings(Map.of(DriftInjection.CATALOG, file.toString())));
+        CatalogSwap swap = (CatalogSwap) drift.kinds().get(0);
+        assertThat(swap.titles()).containsExactly("Amélie (2001)", "Spirited Away (2001)", "千と千尋の神隠し (2001)");
+
+        List<Rating> rows = Requests.rows(300);
+        DriftInjector injector = drift.injector(rows);
+        Set<String> sent = new HashSet<>();
+        for (Rating r : rows) {
+            byte[] json = Requests.encode(injector.next("r", r));
+            sent.add(Requests.parse(json).requests().get(0).movieTitle);
+        }
+        assertThat(sent).containsExactlyInAnyOrderElementsOf(swap.titles());
+    }
+
+    @Test
+    void syntheticTitlesNeverMeetTheTitlesOfGeneratedOrMovieLensRows() {
+        CatalogSwap swap = CatalogSwap.synthetic(1_000);
+        assertThat(swap.titles()).hasSize(1_000).doesNotHaveDuplicates().contains("Synthetic Movie 123 (2033)");
+        Set<String> generated = new HashSet<>();
+        SyntheticRatings.fromOption("synthetic:20000", 7).forEach(r -> generated.add(r.movieTitle));
+        assertThat(swap.titles()).doesNotContainAnyElementsOf(generated);
+        assertThat(((CatalogSwap) DriftInjection.fromSettings(new Settings(Map.of(DriftInjection.CATALOG, "synthetic:5")))
+                .kinds().get(0)).titles()).hasSize(5);
+    }
+
+    @Test
+    void aMissingEmptyOrNonUtf8FileIsAClearSettingError() throws IOException {
+        Path empty = Files.write(dir.resolve("empty.txt"), "\n  \n".getBytes(StandardCharsets.UTF_8));
+        Path latin1 = Files.write(dir.resolve("latin1.txt"), "Am\u00e9lie".getBytes(StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> catalog(dir.resolve("nope.txt").toString()))
+                .isInstanceOf(SettingException.class).hasMessageContaining("--drift-catalog").hasMessageContaining("is not a file");
+        assertThatThrownBy(() -> catalog(empty.toString())).isInstanceOf(SettingException.class).hasMessageContaining("has no titles");
+        assertThatThrownBy(() -> catalog(latin1.toString())).isInstanceOf(SettingException.class).hasMessageContaining("not valid UTF-8");
+        assertThatThrownBy(() -> catalog("synthetic:0")).isInstanceOf(SettingException.class).hasMessageContaining("N >= 1");
+    }
+
+    private static DriftInjection catalog(String value) {
+        return DriftInjection.fromSettings(new Settings(Map.of(DriftInjection.CATALOG, value)));
+    }
+}
