@@ -9,6 +9,11 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.flink.api.common.externalresource.ExternalResourceInfo;
+import org.apache.flink.api.common.resources.ExternalResource;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.externalresource.ExternalResourceUtils;
 import org.junit.jupiter.api.Test;
 
 class DeviceSelectorTest {
@@ -52,5 +57,31 @@ class DeviceSelectorTest {
         DevicePlan plan = DeviceSelector.choose(List.of(gpu(null), gpu("x"), gpu("-1")), 0, 1, 2);
         assertThat(plan.onGpu()).isFalse();
         assertThat(plan.reason()).contains("without a usable index").contains("x");
+    }
+
+    @Test
+    void theGpuClusterConfigPinsEverySlotOfATaskManagerToItsCard() {
+        // The shipped GPU TaskManager configuration, read as Flink reads it.
+        Configuration conf = GlobalConfiguration.loadConfiguration("../infra/flink/gpu");
+        ExternalResource gpuResource = ExternalResourceUtils.getExternalResourcesCollection(conf).stream()
+                .filter(r -> r.getName().equals(DeviceSelector.GPU_RESOURCE)).findFirst().orElseThrow();
+        int cards = gpuResource.getValue().intValue();
+        int slots = conf.get(TaskManagerOptions.NUM_TASK_SLOTS);
+        int cores = conf.get(TaskManagerOptions.CPU_CORES).intValue();
+        assertThat(cards).isPositive();
+
+        // What the GPU driver hands each slot on such a TaskManager: one info per card its discovery script
+        // reported, indices 0..amount-1 on a node (or pod) that sees exactly its own cards.
+        List<ExternalResourceInfo> infos = IntStream.range(0, cards).mapToObj(i -> gpu(String.valueOf(i)))
+                .collect(Collectors.toList());
+        for (int slot = 0; slot < slots; slot++) {
+            DevicePlan plan = DeviceSelector.choose(infos, slot, slots, cores);
+            assertThat(plan.onGpu()).as("slot %d", slot).isTrue();
+            assertThat(plan.gpuIndex().getAsInt()).as("slot %d", slot).isBetween(0, cards - 1).isEqualTo(slot % cards);
+            assertThat(plan.intraOpThreads()).as("one CPU thread feeds the card").isEqualTo(1);
+            assertThat(plan.reason()).contains("GPU");
+        }
+        // The same slots on a TaskManager without the resource (the CPU configs) run on the CPU.
+        assertThat(DeviceSelector.choose(List.of(), 0, slots, cores).onGpu()).isFalse();
     }
 }

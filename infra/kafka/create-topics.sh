@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Creates marquee's topics on a Kafka cluster without Strimzi, with the same settings as
+# infra/k8s/kafka-topics.yaml (names: dev.marquee.infra.Topics). Existing topics are left as they are
+# (--if-not-exists); compare with kafka-topics.sh --describe.
+#
+# usage: BOOTSTRAP=broker:9092 [KAFKA_HOME=/opt/kafka] [REPLICATION=3] [COMMAND_CONFIG=client.properties] infra/kafka/create-topics.sh
+# REPLICATION=1 (and min.insync.replicas 1) for a single-broker test cluster. The local demo broker
+# (scripts/marquee kafka) creates its own topics; this script is for real clusters.
+set -euo pipefail
+: "${BOOTSTRAP:?set BOOTSTRAP to the bootstrap servers, e.g. BOOTSTRAP=broker:9092}"
+KAFKA_TOPICS="${KAFKA_HOME:+$KAFKA_HOME/bin/}kafka-topics.sh"
+REPLICATION="${REPLICATION:-3}"
+# One broker may be lost without losing acknowledged writes; with fewer than 3 replicas, 1.
+if [ "$REPLICATION" -ge 3 ]; then MIN_ISR=2; else MIN_ISR=1; fi
+extra=()
+[ -n "${COMMAND_CONFIG:-}" ] && extra=(--command-config "$COMMAND_CONFIG")
+
+# create NAME PARTITIONS CONFIG...
+create() {
+  local name="$1" partitions="$2"; shift 2
+  local configs=(--config "min.insync.replicas=$MIN_ISR")
+  for c in "$@"; do configs+=(--config "$c"); done
+  "$KAFKA_TOPICS" --bootstrap-server "$BOOTSTRAP" "${extra[@]}" --create --if-not-exists \
+    --topic "$name" --partitions "$partitions" --replication-factor "$REPLICATION" "${configs[@]}"
+}
+
+# input: one record per request (or TF-Serving envelope). 12 partitions = the scoring job's parallelism; more partitions than slots leave no slot idle, fewer cap the parallelism.
+create rating-requests 12 retention.ms=604800000
+# output, keyed by request_id.
+create predictions 12 retention.ms=604800000
+# refused input with the reason; kept 30 days to investigate and replay.
+create rating-requests-dlq 3 retention.ms=2592000000
+# one report per window; the retraining trigger reads it with parallelism 1.
+create drift-metrics 1 retention.ms=2592000000
+# new model versions. Compacted: the latest record per key (the model name) is kept for ever. A compacted topic refuses records without a key, so publishers must key by model name.
+create model-updates 1 cleanup.policy=compact min.compaction.lag.ms=3600000
+# true ratings (labels); 30 days for the online evaluation and retraining.
+create ratings 12 retention.ms=2592000000
+# one record per scoring slot per model load or refusal.
+create model-status 1 retention.ms=604800000
+# written by the retraining trigger, read by the trainer worker.
+create retrain-requests 1 retention.ms=2592000000
+# the trainer worker's result for each retrain request (published, or refused by the gate, and why).
+create retrain-outcomes 1 retention.ms=2592000000

@@ -1,0 +1,479 @@
+package dev.marquee.job.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.marquee.infra.Topics;
+import dev.marquee.job.drift.DriftMetricNames;
+import dev.marquee.job.drift.DriftWindowOperator;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.apache.flink.api.common.resources.ExternalResource;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.DeploymentOptions;
+import org.apache.flink.configuration.ExternalResourceOptions;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.clusterframework.TaskExecutorProcessSpec;
+import org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils;
+import org.apache.flink.runtime.externalresource.ExternalResourceUtils;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+
+/**
+ * Offline checks of infra/: the Flink configurations parse with Flink's own loader to the intended typed values,
+ * the Prometheus, Kubernetes and Grafana files parse, and every metric they query is one the system reports.
+ * Tests run with the module directory as working directory, hence {@code ../infra}.
+ */
+class InfraConfigTest {
+    private static final Path INFRA = Path.of("..", "infra");
+    private static final String REPORTER_FACTORY = "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
+    /** Measured in FINDINGS.md: resident memory of one loaded model, outside the JVM heap. */
+    private static final MemorySize MODEL_NATIVE_MEMORY = MemorySize.parse("300m");
+
+    // ---- the metric contract --------------------------------------------------------------------------------
+
+    /** The scoring job's drift metrics (dotted names); each is a gauge in the operator group marquee_drift. */
+    static final List<String> DRIFT_METRICS = List.of("user_id.oov_rate", "user_id.linf", "user_id.js",
+            "movie_title.oov_rate", "movie_title.linf", "movie_title.js", "timestamp.hour_js", "timestamp.hour_psi",
+            "timestamp.day_js", "timestamp.day_psi", "timestamp.future_rate", "timestamp.lag_p50_s",
+            "timestamp.lag_p95_s", "timestamp.lag_p99_s", "prediction.psi", "prediction.js", "prediction.mean",
+            "schema.invalid_rate", "schema.unexpected_field_rate", "schema.type_change_rate",
+            "schema.missing_optional_rate", "latency.p50_ms", "latency.p95_ms", "latency.p99_ms",
+            "throughput.per_second", "labels.rmse", "labels.mae");
+    /** Further gauges of the marquee_drift group. */
+    static final List<String> DRIFT_SUMMARY_GAUGES = List.of("alerts", "drifted", "model_version", "window_records");
+    /** How Flink 2.2's Prometheus reporter names a gauge of the operator group marquee_drift. */
+    static final String DRIFT_PREFIX = "flink_taskmanager_job_task_operator_marquee_drift_";
+    /** Flink's own metrics and the scoring operator's marquee group (docs/CONFIGURATION.md, "Metrics"). */
+    static final Set<String> OTHER_METRICS = Set.of(
+            "flink_jobmanager_job_numRestarts",
+            "flink_jobmanager_job_numberOfFailedCheckpoints",
+            "flink_jobmanager_job_lastCheckpointCompletedTimestamp",
+            "flink_jobmanager_job_uptime",
+            "flink_taskmanager_job_task_operator_pendingRecords",
+            "flink_taskmanager_job_task_operator_numRecordsInPerSecond",
+            "flink_taskmanager_job_task_operator_numRecordsOutPerSecond",
+            "flink_taskmanager_job_task_operator_KafkaSourceReader_KafkaConsumer_records_lag_max",
+            "flink_taskmanager_job_task_operator_marquee_endToEndLatencyMs",
+            "flink_taskmanager_job_task_operator_marquee_modelVersion",
+            "flink_taskmanager_job_task_operator_marquee_modelVersionsRefused");
+
+    static Set<String> knownMetrics() {
+        Set<String> names = new TreeSet<>(OTHER_METRICS);
+        for (String dotted : DRIFT_METRICS) {
+            String gauge = DRIFT_PREFIX + dotted.replace('.', '_');
+            names.add(gauge);
+            names.add(gauge + "_threshold");
+            names.add(gauge + "_alerting");
+        }
+        DRIFT_SUMMARY_GAUGES.forEach(g -> names.add(DRIFT_PREFIX + g));
+        return names;
+    }
+
+    @Test
+    void theContractCoversEveryDriftGaugeTheJobRegisters() {
+        assertThat(DriftWindowOperator.METRIC_GROUP).isEqualTo("marquee_drift");
+        Set<String> known = knownMetrics();
+        for (String metric : DriftMetricNames.ALL) {
+            assertThat(DRIFT_METRICS).contains(metric);
+            assertThat(known).contains(DRIFT_PREFIX + DriftMetricNames.gaugeName(metric));
+        }
+    }
+
+    // ---- Flink configurations -------------------------------------------------------------------------------
+
+    private static Configuration flinkConfig(String name) {
+        Path dir = INFRA.resolve("flink").resolve(name);
+        assertThat(dir.resolve("config.yaml")).exists();
+        return GlobalConfiguration.loadConfiguration(dir.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "standalone", "gpu"})
+    void everyFlinkConfigEnablesTheReporterRestartsAndCheckpoints(String name) {
+        Configuration c = flinkConfig(name);
+        assertThat(c.getString("metrics.reporter.prom.factory.class", null)).isEqualTo(REPORTER_FACTORY);
+        assertThat(c.getString("metrics.reporter.prom.port", null)).isEqualTo("9249-9260");
+        assertThat(c.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("exponential-delay");
+        assertThat(c.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF)).isGreaterThanOrEqualTo(Duration.ofMinutes(1));
+        assertThat(c.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("hashmap");
+        assertThat(c.get(CheckpointingOptions.CHECKPOINTING_INTERVAL)).isEqualTo(Duration.ofSeconds(60));
+        assertThat(c.get(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION).name()).isEqualTo("RETAIN_ON_CANCELLATION");
+        assertThat(c.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY)).startsWith("file:///");
+        assertThat(c.get(CheckpointingOptions.SAVEPOINT_DIRECTORY)).startsWith("file:///");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "standalone", "gpu"})
+    void everyKeyIsACurrentFlinkOption(String name) throws IOException {
+        Set<String> known = currentFlinkKeys();
+        List<String> unknown = new ArrayList<>();
+        for (String key : flatKeys(loadYaml(INFRA.resolve("flink").resolve(name).resolve("config.yaml")))) {
+            boolean templated = key.matches("metrics\\.reporter\\.[a-z]+\\.(factory\\.class|port|interval)")
+                    || key.matches("external-resource\\.gpu\\.(amount|driver-factory\\.class|param\\.[a-z.-]+|kubernetes\\.config-key)");
+            if (!templated && !known.contains(key)) unknown.add(key);
+        }
+        assertThat(unknown).as("keys Flink 2.2.1 does not know (or only as deprecated) in %s/config.yaml", name).isEmpty();
+    }
+
+    @Test
+    void localIsAMiniClusterWithASlotPerCore() {
+        Configuration c = flinkConfig("local");
+        assertThat(c.get(DeploymentOptions.TARGET)).isEqualTo("local");
+        assertThat(c.get(TaskManagerOptions.NUM_TASK_SLOTS)).isEqualTo(2);
+        assertThat(c.get(CoreOptions.DEFAULT_PARALLELISM)).isEqualTo(2);
+        assertThat(c.get(RestOptions.BIND_ADDRESS)).isEqualTo("localhost");
+    }
+
+    @Test
+    void standaloneTaskManagersReserveNativeMemoryForTwoModelsAndFitTheMachine() {
+        Configuration c = flinkConfig("standalone");
+        assertThat(c.get(TaskManagerOptions.NUM_TASK_SLOTS)).isEqualTo(1);
+        assertThat(c.get(CoreOptions.DEFAULT_PARALLELISM)).as("2 TaskManagers x 1 slot").isEqualTo(2);
+        assertThat(c.get(TaskManagerOptions.CPU_CORES)).isEqualTo(1.0);
+        assertThat(c.get(JobManagerOptions.BIND_HOST)).isEqualTo("localhost");
+        assertThat(c.get(TaskManagerOptions.BIND_HOST)).isEqualTo("localhost");
+        assertThat(c.get(TaskManagerOptions.HOST)).isEqualTo("localhost");
+        assertThat(c.get(JobManagerOptions.TOTAL_PROCESS_MEMORY)).isEqualTo(MemorySize.parse("1024m"));
+        assertThat(c.get(CoreOptions.FLINK_JVM_OPTIONS)).contains("--add-opens=java.base/java.util=ALL-UNNAMED");
+
+        TaskExecutorProcessSpec tm = TaskExecutorProcessUtils.processSpecFromConfig(c);
+        // TensorFlow's memory is native: task off-heap holds the serving model and the one loaded beside it in a swap.
+        assertThat(tm.getTaskOffHeapSize().getBytes()).isGreaterThanOrEqualTo(MODEL_NATIVE_MEMORY.multiply(2).getBytes());
+        assertThat(tm.getTaskOffHeapSize()).isEqualTo(MemorySize.parse("640m"));
+        assertThat(tm.getTaskHeapSize()).isEqualTo(MemorySize.parse("512m"));
+        assertThat(tm.getManagedMemorySize()).as("hashmap state backend needs no managed memory").isEqualTo(MemorySize.ZERO);
+        assertThat(tm.getNetworkMemSize()).isEqualTo(MemorySize.parse("64m"));
+        // The comment in the file says ~1.9 GB: JobManager + 2 TaskManagers stay under 5 GB.
+        assertThat(tm.getTotalProcessMemorySize().getBytes())
+                .isBetween(MemorySize.parse("1800m").getBytes(), MemorySize.parse("2g").getBytes());
+    }
+
+    @Test
+    void gpuTaskManagersDeclareOneCardThroughFlinksGpuPlugin() {
+        Configuration c = flinkConfig("gpu");
+        assertThat(c.get(ExternalResourceOptions.EXTERNAL_RESOURCE_LIST)).containsExactly("gpu");
+        List<ExternalResource> resources = List.copyOf(ExternalResourceUtils.getExternalResourcesCollection(c));
+        assertThat(resources).hasSize(1);
+        assertThat(resources.get(0).getName()).isEqualTo("gpu");
+        assertThat(resources.get(0).getValue().longValue()).isEqualTo(1L);
+        assertThat(c.getString("external-resource.gpu.driver-factory.class", null))
+                .isEqualTo("org.apache.flink.externalresource.gpu.GPUDriverFactory");
+        assertThat(c.getString("external-resource.gpu.param.discovery-script.path", null)).endsWith("nvidia-gpu-discovery.sh");
+        assertThat(ExternalResourceUtils.getExternalResourceConfigurationKeys(c, "kubernetes.config-key"))
+                .containsEntry("gpu", "nvidia.com/gpu");
+        assertThat(c.get(TaskManagerOptions.NUM_TASK_SLOTS)).isEqualTo(2);
+        TaskExecutorProcessSpec tm = TaskExecutorProcessUtils.processSpecFromConfig(c);
+        assertThat(tm.getTaskOffHeapSize().getBytes())
+                .as("two slots, each with a model and one beside it during a swap")
+                .isGreaterThanOrEqualTo(MODEL_NATIVE_MEMORY.multiply(4).getBytes());
+        assertThat(tm.getExtendedResources()).containsKey("gpu");
+    }
+
+    // ---- Prometheus ------------------------------------------------------------------------------------------
+
+    @Test
+    void scrapeConfigCoversTheReporterPortRangeAndLoadsTheRules() throws IOException {
+        Map<String, Object> prom = asMap(loadYaml(INFRA.resolve("prometheus/prometheus.yml")));
+        assertThat(list(prom.get("rule_files"))).containsExactly("alerts.yml");
+        Map<String, Object> flink = asMap(list(prom.get("scrape_configs")).get(0));
+        List<Object> targets = list(asMap(list(flink.get("static_configs")).get(0)).get("targets"));
+        List<String> expected = Stream.iterate(9249, p -> p <= 9260, p -> p + 1).map(p -> "localhost:" + p).collect(Collectors.toList());
+        assertThat(targets).containsExactlyElementsOf(expected);
+
+        Map<String, Object> k8s = asMap(loadYaml(INFRA.resolve("prometheus/prometheus-kubernetes.yml")));
+        Map<String, Object> pods = asMap(list(k8s.get("scrape_configs")).get(0));
+        assertThat(asMap(list(pods.get("kubernetes_sd_configs")).get(0))).containsEntry("role", "pod");
+        assertThat(pods.get("relabel_configs").toString()).contains("__meta_kubernetes_pod_annotation_prometheus_io_scrape");
+    }
+
+    @Test
+    void everyAlertRuleHasAnExpressionSeverityAndRunbookEntry() throws IOException {
+        String operations = Files.readString(Path.of("..", "docs", "OPERATIONS.md"), StandardCharsets.UTF_8);
+        List<Map<String, Object>> rules = alertRules();
+        assertThat(rules).extracting(r -> r.get("alert")).contains("MarqueeDriftMetricAlerting", "MarqueeModelDrifted",
+                "MarqueeLatencyP99High", "MarqueeConsumerLagGrowing", "MarqueeJobRestarted", "MarqueeCheckpointsFailing");
+        for (Map<String, Object> rule : rules) {
+            String alert = (String) rule.get("alert");
+            assertThat(rule.get("expr")).as(alert).isInstanceOf(String.class);
+            assertThat(asMap(rule.get("labels")).get("severity")).as(alert).isIn("warning", "critical");
+            assertThat(asMap(rule.get("annotations")).get("runbook")).as(alert).isEqualTo("docs/OPERATIONS.md#alerts");
+            assertThat(operations).as("docs/OPERATIONS.md tells what to do on " + alert).contains("`" + alert + "`");
+        }
+        Map<String, Object> drift = rules.stream().filter(r -> "MarqueeDriftMetricAlerting".equals(r.get("alert"))).findFirst().orElseThrow();
+        assertThat(drift.get("for")).isEqualTo("2m");
+        Map<String, Object> latency = rules.stream().filter(r -> "MarqueeLatencyP99High".equals(r.get("alert"))).findFirst().orElseThrow();
+        assertThat((String) latency.get("expr")).contains(DRIFT_PREFIX + "latency_p99_ms").contains("> 50");
+        assertThat(latency.get("for")).isEqualTo("5m");
+    }
+
+    @Test
+    void alertsQueryOnlyMetricsTheSystemReports() throws IOException {
+        List<String> exprs = alertRules().stream().map(r -> (String) r.get("expr")).collect(Collectors.toList());
+        assertQueriesUseKnownMetrics(exprs, "alerts.yml");
+    }
+
+    @Test
+    void theDriftAlertSelectsExactlyTheAlertingGauges() throws IOException {
+        String expr = alertRules().stream().filter(r -> "MarqueeDriftMetricAlerting".equals(r.get("alert")))
+                .map(r -> (String) r.get("expr")).findFirst().orElseThrow();
+        Matcher m = Pattern.compile("__name__=~\"([^\"]+)\"").matcher(expr);
+        assertThat(m.find()).isTrue();
+        Pattern selector = Pattern.compile(m.group(1)); // PromQL regexes are anchored, as matches() is
+        Set<String> selected = knownMetrics().stream().filter(n -> selector.matcher(n).matches()).collect(Collectors.toSet());
+        Set<String> alerting = knownMetrics().stream().filter(n -> n.endsWith("_alerting")).collect(Collectors.toSet());
+        assertThat(selected).isEqualTo(alerting).hasSize(DRIFT_METRICS.size());
+    }
+
+    private static List<Map<String, Object>> alertRules() throws IOException {
+        Map<String, Object> file = asMap(loadYaml(INFRA.resolve("prometheus/alerts.yml")));
+        List<Map<String, Object>> rules = new ArrayList<>();
+        for (Object group : list(file.get("groups"))) {
+            assertThat(asMap(group).get("name")).isInstanceOf(String.class);
+            for (Object rule : list(asMap(group).get("rules"))) rules.add(asMap(rule));
+        }
+        return rules;
+    }
+
+    // ---- Grafana ----------------------------------------------------------------------------------------------
+
+    @Test
+    void dashboardParsesAndUsesAPrometheusDatasourceVariable() throws IOException {
+        JsonNode dash = new ObjectMapper().readTree(INFRA.resolve("grafana/marquee-dashboard.json").toFile());
+        assertThat(dash.path("schemaVersion").asInt()).isGreaterThanOrEqualTo(36);
+        JsonNode variables = dash.path("templating").path("list");
+        List<JsonNode> datasource = StreamSupport.stream(variables.spliterator(), false)
+                .filter(v -> "datasource".equals(v.path("type").asText())).collect(Collectors.toList());
+        assertThat(datasource).hasSize(1);
+        assertThat(datasource.get(0).path("query").asText()).isEqualTo("prometheus");
+        String variable = "${" + datasource.get(0).path("name").asText() + "}";
+
+        List<String> rows = new ArrayList<>();
+        List<String> exprs = new ArrayList<>();
+        for (JsonNode panel : dash.path("panels")) {
+            if ("row".equals(panel.path("type").asText())) {
+                rows.add(panel.path("title").asText());
+                continue;
+            }
+            assertThat(panel.path("datasource").path("uid").asText()).as(panel.path("title").asText()).isEqualTo(variable);
+            assertThat(panel.path("targets").size()).as(panel.path("title").asText()).isPositive();
+            panel.path("targets").forEach(t -> exprs.add(t.path("expr").asText()));
+        }
+        assertThat(String.join("|", rows)).contains("Drift").contains("Latency").contains("Throughput")
+                .contains("Consumer lag").contains("Model version");
+        String all = String.join("\n", exprs);
+        for (String feature : List.of("user_id_oov_rate", "movie_title_oov_rate", "user_id_linf", "movie_title_js",
+                "prediction_psi", "schema_invalid_rate", "latency_p99_ms")) {
+            assertThat(all).contains(DRIFT_PREFIX + feature + "{").contains(DRIFT_PREFIX + feature + "_threshold{");
+        }
+        assertQueriesUseKnownMetrics(exprs, "marquee-dashboard.json");
+    }
+
+    /** Every metric name in the queries (outside string literals, which hold label values and regexes) is known. */
+    private static void assertQueriesUseKnownMetrics(List<String> exprs, String where) {
+        Set<String> known = knownMetrics();
+        Set<String> used = new TreeSet<>();
+        Pattern name = Pattern.compile("\\bflink_[A-Za-z0-9_:]+");
+        for (String expr : exprs) {
+            Matcher m = name.matcher(expr.replaceAll("\"[^\"]*\"", "\"\""));
+            while (m.find()) used.add(m.group());
+        }
+        assertThat(used).as("metrics queried in " + where).isNotEmpty();
+        assertThat(used).as("metrics in " + where + " that nothing reports").isSubsetOf(known);
+    }
+
+    // ---- Kubernetes -----------------------------------------------------------------------------------------
+
+    @Test
+    void everyManifestHasApiVersionKindAndName() throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(INFRA.resolve("k8s"))) {
+            files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().collect(Collectors.toList());
+        }
+        assertThat(files).hasSizeGreaterThanOrEqualTo(5);
+        for (Path file : files) {
+            List<Map<String, Object>> docs = loadAll(file);
+            assertThat(docs).as(file.toString()).isNotEmpty();
+            for (Map<String, Object> doc : docs) {
+                assertThat(doc.get("apiVersion")).as(file + " apiVersion").isInstanceOf(String.class);
+                assertThat(doc.get("kind")).as(file + " kind").isInstanceOf(String.class);
+                assertThat(asMap(doc.get("metadata")).get("name")).as(file + " metadata.name").isInstanceOf(String.class);
+            }
+        }
+    }
+
+    @Test
+    void scoringDeploymentRequestsAGpuPerTaskManagerAndUpgradesWithSavepoints() throws IOException {
+        Map<String, Object> scoring = single(INFRA.resolve("k8s/scoring-flinkdeployment.yaml"), "FlinkDeployment");
+        Map<String, Object> spec = asMap(scoring.get("spec"));
+        Map<String, Object> job = asMap(spec.get("job"));
+        assertThat(job).containsEntry("jarURI", "local:///opt/flink/usrlib/marquee-job.jar")
+                .containsEntry("entryClass", "dev.marquee.job.ScoringJob").containsEntry("upgradeMode", "savepoint");
+        assertThat(list(job.get("args"))).contains("--kafka.bootstrap-servers");
+        Map<String, Object> flinkConf = asMap(spec.get("flinkConfiguration"));
+        assertThat(flinkConf).containsEntry("external-resources", "gpu")
+                .containsEntry("external-resource.gpu.kubernetes.config-key", "nvidia.com/gpu")
+                .containsEntry("metrics.reporter.prom.factory.class", REPORTER_FACTORY);
+
+        Map<String, Object> tmPod = asMap(asMap(spec.get("taskManager")).get("podTemplate"));
+        assertThat(asMap(asMap(tmPod.get("metadata")).get("annotations"))).containsEntry("prometheus.io/scrape", "true");
+        Map<String, Object> container = asMap(list(asMap(tmPod.get("spec")).get("containers")).get(0));
+        assertThat(container).containsEntry("name", "flink-main-container");
+        Map<String, Object> limits = asMap(asMap(container.get("resources")).get("limits"));
+        assertThat(limits.get("nvidia.com/gpu")).isEqualTo(1);
+        assertThat(String.valueOf(asMap(tmPod.get("spec")).get("volumes"))).contains("marquee-model-registry");
+    }
+
+    @Test
+    void retrainTriggerRunsOnCpuOnly() throws IOException {
+        Path file = INFRA.resolve("k8s/retrain-trigger-flinkdeployment.yaml");
+        Map<String, Object> trigger = single(file, "FlinkDeployment");
+        assertThat(asMap(asMap(trigger.get("spec")).get("job")))
+                .containsEntry("entryClass", "dev.marquee.job.trigger.RetrainTriggerJob")
+                .containsEntry("jarURI", "local:///opt/flink/usrlib/marquee-job.jar");
+        assertThat(loadAll(file).toString()).doesNotContain("nvidia.com/gpu").doesNotContain("external-resources");
+        Map<String, Object> trainer = single(INFRA.resolve("k8s/trainer-deployment.yaml"), "Deployment");
+        assertThat(trainer.toString()).contains("dev.marquee.model.trainer.TrainerMain");
+    }
+
+    @Test
+    void modelRegistryIsASharedReadWriteManyVolume() throws IOException {
+        Map<String, Object> pvc = loadAll(INFRA.resolve("k8s/storage.yaml")).stream()
+                .filter(d -> "marquee-model-registry".equals(asMap(d.get("metadata")).get("name"))).findFirst().orElseThrow();
+        assertThat(pvc.get("kind")).isEqualTo("PersistentVolumeClaim");
+        assertThat(list(asMap(pvc.get("spec")).get("accessModes"))).containsExactly("ReadWriteMany");
+    }
+
+    @Test
+    void topicDefinitionsMatchTheTopicsTheCodeUses() throws IOException {
+        Set<String> expected = new HashSet<>(Topics.defaults().names());
+        Map<String, Map<String, Object>> strimzi = new LinkedHashMap<>();
+        for (Map<String, Object> doc : loadAll(INFRA.resolve("k8s/kafka-topics.yaml"))) {
+            assertThat(doc.get("kind")).isEqualTo("KafkaTopic");
+            Map<String, Object> spec = asMap(doc.get("spec"));
+            strimzi.put((String) spec.get("topicName"), spec);
+        }
+        assertThat(strimzi.keySet()).containsExactlyInAnyOrderElementsOf(expected);
+        strimzi.forEach((topic, spec) -> {
+            assertThat(spec.get("replicas")).as(topic).isEqualTo(3);
+            assertThat(asMap(spec.get("config")).get("min.insync.replicas")).as(topic).isEqualTo(2);
+        });
+        long day = 86_400_000L;
+        assertThat(retention(strimzi, Topics.RATING_REQUESTS)).isEqualTo(7 * day);
+        assertThat(retention(strimzi, Topics.PREDICTIONS)).isEqualTo(7 * day);
+        assertThat(retention(strimzi, Topics.MODEL_STATUS)).isEqualTo(7 * day);
+        for (String topic : List.of(Topics.RATING_REQUESTS_DLQ, Topics.DRIFT_METRICS, Topics.RATINGS, Topics.RETRAIN_REQUESTS)) {
+            assertThat(retention(strimzi, topic)).as(topic).isEqualTo(30 * day);
+        }
+        assertThat(asMap(strimzi.get(Topics.MODEL_UPDATES).get("config"))).containsEntry("cleanup.policy", "compact");
+
+        String script = Files.readString(INFRA.resolve("kafka/create-topics.sh"), StandardCharsets.UTF_8);
+        Set<String> created = Pattern.compile("(?m)^create (\\S+) (\\d+) (.*)$").matcher(script).results()
+                .peek(m -> assertThat(Integer.parseInt(m.group(2))).isEqualTo(strimzi.get(m.group(1)).get("partitions")))
+                .peek(m -> asMap(strimzi.get(m.group(1)).get("config")).forEach((k, v) -> {
+                    if (!k.equals("min.insync.replicas")) assertThat(m.group(3)).as(m.group(1)).contains(k + "=" + v);
+                }))
+                .map(m -> m.group(1)).collect(Collectors.toSet());
+        assertThat(created).isEqualTo(expected);
+    }
+
+    private static long retention(Map<String, Map<String, Object>> topics, String topic) {
+        return ((Number) asMap(topics.get(topic).get("config")).get("retention.ms")).longValue();
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------------------
+
+    private static Object loadYaml(Path file) throws IOException {
+        return new Load(LoadSettings.builder().build()).loadFromString(Files.readString(file, StandardCharsets.UTF_8));
+    }
+
+    private static List<Map<String, Object>> loadAll(Path file) throws IOException {
+        Iterable<Object> docs = new Load(LoadSettings.builder().build()).loadAllFromString(Files.readString(file, StandardCharsets.UTF_8));
+        return StreamSupport.stream(docs.spliterator(), false).filter(Objects::nonNull)
+                .map(InfraConfigTest::asMap).collect(Collectors.toList());
+    }
+
+    private static Map<String, Object> single(Path file, String kind) throws IOException {
+        List<Map<String, Object>> docs = loadAll(file).stream().filter(d -> kind.equals(d.get("kind"))).collect(Collectors.toList());
+        assertThat(docs).as(kind + " in " + file).hasSize(1);
+        return docs.get(0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Object o) {
+        assertThat(o).isInstanceOf(Map.class);
+        return (Map<String, Object>) o;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> list(Object o) {
+        assertThat(o).isInstanceOf(List.class);
+        return (List<Object>) o;
+    }
+
+    /** The keys of a (possibly nested) YAML mapping, flattened with dots as Flink does. */
+    private static List<String> flatKeys(Object yaml) {
+        List<String> keys = new ArrayList<>();
+        flatten("", asMap(yaml), keys);
+        return keys;
+    }
+
+    private static void flatten(String prefix, Map<String, Object> map, List<String> keys) {
+        map.forEach((k, v) -> {
+            if (v instanceof Map) flatten(prefix + k + ".", asMap(v), keys);
+            else keys.add(prefix + k);
+        });
+    }
+
+    /** Every non-deprecated option key of the option classes these files draw from. */
+    private static Set<String> currentFlinkKeys() {
+        Set<String> keys = new HashSet<>();
+        for (Class<?> options : List.of(CoreOptions.class, TaskManagerOptions.class, JobManagerOptions.class, RestOptions.class,
+                CheckpointingOptions.class, StateBackendOptions.class, RestartStrategyOptions.class, DeploymentOptions.class,
+                ExternalResourceOptions.class)) {
+            for (Field f : options.getFields()) {
+                if (Modifier.isStatic(f.getModifiers()) && ConfigOption.class.isAssignableFrom(f.getType())
+                        && !f.isAnnotationPresent(Deprecated.class)) {
+                    try {
+                        keys.add(((ConfigOption<?>) f.get(null)).key());
+                    } catch (IllegalAccessException e) {
+                        throw new AssertionError(e);
+                    }
+                }
+            }
+        }
+        return keys;
+    }
+}
