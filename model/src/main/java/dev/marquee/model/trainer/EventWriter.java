@@ -1,0 +1,45 @@
+package dev.marquee.model.trainer;
+
+import dev.marquee.data.event.ModelUpdate;
+import dev.marquee.data.event.RetrainOutcome;
+import dev.marquee.data.json.EventCodec;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+
+/** Writes model updates (keyed by model name) and retrain outcomes (keyed by request id), waiting for each ack. */
+final class EventWriter {
+    private static final long ACK_TIMEOUT_SECONDS = 30;
+
+    private final Producer<String, byte[]> producer;
+    private final EventCodec<ModelUpdate> updates = EventCodec.of(ModelUpdate.class);
+    private final EventCodec<RetrainOutcome> outcomes = EventCodec.of(RetrainOutcome.class);
+
+    EventWriter(Producer<String, byte[]> producer) {
+        this.producer = producer;
+    }
+
+    void write(String topic, ModelUpdate update) {
+        send(new ProducerRecord<>(topic, update.modelName, updates.encode(update)));
+    }
+
+    void write(String topic, RetrainOutcome outcome) {
+        send(new ProducerRecord<>(topic, outcome.requestId, outcomes.encode(outcome)));
+    }
+
+    private void send(ProducerRecord<String, byte[]> record) {
+        try {
+            producer.send(record).get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted while writing to " + record.topic(), e);
+        } catch (ExecutionException e) {
+            throw new KafkaException("cannot write to " + record.topic() + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new KafkaException("no acknowledgement from " + record.topic() + " within " + ACK_TIMEOUT_SECONDS + " s", e);
+        }
+    }
+}

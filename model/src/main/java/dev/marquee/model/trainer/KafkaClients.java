@@ -1,0 +1,62 @@
+package dev.marquee.model.trainer;
+
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** The trainer's Kafka clients: bootstrap servers plus any extra client properties ({@code --kafka-prop}). */
+final class KafkaClients {
+    /** A request may train for a long time between two polls: allow an hour before the group evicts us. */
+    static final int MAX_POLL_INTERVAL_MS = 3_600_000;
+
+    private final String bootstrap;
+    private final Properties extra;
+
+    KafkaClients(String bootstrap, Properties extra) {
+        this.bootstrap = bootstrap;
+        this.extra = extra;
+    }
+
+    String bootstrap() {
+        return bootstrap;
+    }
+
+    /** Synchronous-friendly producer of JSON bytes: every write acknowledged by all in-sync replicas. */
+    KafkaProducer<String, byte[]> producer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000"); // fail in seconds when no broker answers
+        p.putAll(extra);
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** The request consumer: the worker's group, offsets committed by hand, one request per poll. */
+    KafkaConsumer<byte[], byte[]> requestConsumer(String group) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
+        p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Integer.toString(MAX_POLL_INTERVAL_MS));
+        p.putAll(extra);
+        return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** A group-less consumer for reading a whole topic by assignment (the labels). */
+    KafkaConsumer<byte[], byte[]> readerConsumer() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        p.putAll(extra);
+        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+}

@@ -1,0 +1,64 @@
+package dev.marquee.model.trainer;
+
+import dev.marquee.data.event.Rating;
+import dev.marquee.model.BatchScorer;
+import dev.marquee.model.Metrics;
+import dev.marquee.model.ScorerThreads;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A model folder loaded the way the scoring job loads it ({@link BatchScorer}), for the gate and for rollback:
+ * answers a probe batch and scores rows in chunks.
+ */
+final class LoadedVersion implements AutoCloseable {
+    private static final int CHUNK = 8192;
+    /** Rows the model cannot know: the probe always includes one so the out-of-vocabulary path is exercised. */
+    static final Rating UNKNOWN_ROW = new Rating("probe-unknown-user", "Probe Unknown Title (1900)", 3f, 0L);
+    private static final int PROBE_ROWS = 64;
+
+    private final BatchScorer scorer;
+
+    private LoadedVersion(BatchScorer scorer) {
+        this.scorer = scorer;
+    }
+
+    static LoadedVersion open(Path dir) throws IOException {
+        return new LoadedVersion(BatchScorer.open(dir, ScorerThreads.callerThread()));
+    }
+
+    /** Why the answers to a probe batch (up to 64 of {@code sample} plus an unknown row) are unacceptable, or null. */
+    String probe(List<Rating> sample) {
+        List<Rating> rows = new ArrayList<>(sample.subList(0, Math.min(PROBE_ROWS, sample.size())));
+        rows.add(UNKNOWN_ROW);
+        return GatePolicy.checkProbe(predict(rows), rows.size());
+    }
+
+    double rmse(List<Rating> rows) {
+        return Metrics.of(predict(rows), rows).rmse();
+    }
+
+    float[] predict(List<Rating> rows) {
+        float[] out = new float[rows.size()];
+        for (int from = 0; from < rows.size(); from += CHUNK) {
+            List<Rating> chunk = rows.subList(from, Math.min(rows.size(), from + CHUNK));
+            String[] users = new String[chunk.size()];
+            String[] titles = new String[chunk.size()];
+            long[] timestamps = new long[chunk.size()];
+            for (int i = 0; i < users.length; i++) {
+                users[i] = chunk.get(i).userId;
+                titles[i] = chunk.get(i).movieTitle;
+                timestamps[i] = chunk.get(i).timestamp;
+            }
+            System.arraycopy(scorer.score(users, titles, timestamps).ratings(), 0, out, from, users.length);
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        scorer.close();
+    }
+}

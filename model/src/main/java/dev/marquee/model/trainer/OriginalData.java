@@ -1,0 +1,86 @@
+package dev.marquee.model.trainer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.marquee.data.event.Rating;
+import dev.marquee.data.movielens.MovieLens100K;
+import dev.marquee.data.movielens.MovieLensDir;
+import dev.marquee.data.movielens.RatingsFile;
+import dev.marquee.data.movielens.Split;
+import dev.marquee.data.movielens.Splits;
+import dev.marquee.data.synth.SyntheticRatings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The data a retrain starts from, cut by the reference time split (its training part is trained on, its
+ * validation part is the gate's fall-back hold-out). Which data: {@code --data} when given, else the data
+ * the serving version's model card names, else MovieLens 100K ({@code $MOVIELENS_DIR}, else
+ * ../shared/data/ml-100k).
+ */
+final class OriginalData {
+    /** How {@code marquee train} describes its data in the model card's {@code data.source}. */
+    private static final Pattern SYNTHETIC = Pattern.compile("generated data \\((synthetic(?::\\d+)?), seed (-?\\d+)\\)");
+    private static final Pattern MOVIELENS = Pattern.compile("MovieLens 100K at (.+)");
+    private static final Pattern FILE = Pattern.compile("ratings file (.+)");
+    static final long DEFAULT_SYNTHETIC_SEED = 42;
+
+    /**
+     * @param option what to record in the next card to find the same data again: "synthetic:N", or an
+     *     absolute path
+     */
+    record Loaded(Split split, String description, String option, long seed) {}
+
+    private final String explicitData;
+    private final Map<String, String> env;
+    private final Path workingDir;
+
+    OriginalData(String explicitData, Map<String, String> env, Path workingDir) {
+        this.explicitData = explicitData;
+        this.env = env;
+        this.workingDir = workingDir;
+    }
+
+    Loaded load(JsonNode servingCard) {
+        String option = explicitData;
+        long seed = DEFAULT_SYNTHETIC_SEED;
+        if (option == null && servingCard != null) {
+            JsonNode recorded = servingCard.at("/retrain/original_data");
+            String source = servingCard.at("/data/source").asText("");
+            Matcher m;
+            if (recorded.isTextual()) {
+                option = recorded.asText();
+                seed = servingCard.at("/retrain/original_seed").asLong(DEFAULT_SYNTHETIC_SEED);
+            } else if ((m = SYNTHETIC.matcher(source)).matches()) {
+                option = m.group(1);
+                seed = Long.parseLong(m.group(2));
+            } else if ((m = MOVIELENS.matcher(source)).matches() || (m = FILE.matcher(source)).matches()) {
+                option = m.group(1);
+            }
+        } else if (servingCard != null) {
+            seed = servingCard.at("/retrain/original_seed").asLong(servingCard.at("/parameters/seed")
+                    .asLong(DEFAULT_SYNTHETIC_SEED));
+        }
+        return load(option, seed);
+    }
+
+    private Loaded load(String option, long seed) {
+        if (SyntheticRatings.isOption(option)) {
+            List<Rating> ratings = SyntheticRatings.fromOption(option, seed);
+            return new Loaded(Splits.referenceTime(ratings), "generated data (" + option + ", seed " + seed + ")",
+                    option, seed);
+        }
+        Path file = option == null ? null : workingDir.resolve(option).toAbsolutePath().normalize();
+        if (file != null && Files.isRegularFile(file)) {
+            List<Rating> ratings = RatingsFile.read(file);
+            return new Loaded(Splits.referenceTime(ratings), "ratings file " + file, file.toString(), seed);
+        }
+        MovieLensDir dir = MovieLensDir.resolve(option, env, workingDir);
+        List<Rating> ratings = new MovieLens100K(dir).ratings();
+        return new Loaded(Splits.referenceTime(ratings), "MovieLens 100K at " + dir.path(),
+                dir.path().toAbsolutePath().toString(), seed);
+    }
+}

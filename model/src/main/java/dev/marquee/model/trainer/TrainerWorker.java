@@ -1,0 +1,165 @@
+package dev.marquee.model.trainer;
+
+import dev.marquee.data.event.RetrainOutcome;
+import dev.marquee.data.event.RetrainRequest;
+import dev.marquee.data.json.EventCodec;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+
+/**
+ * The long-running loop: takes one retrain request at a time from its consumer group, handles it, writes the
+ * outcome (and the model update when a version was published), and only then commits the request's offset,
+ * so a worker killed midway redoes the request. A request that fails (bad record, no data, TensorFlow error)
+ * gets a FAILED outcome and the loop goes on; only a failure to write to Kafka stops it (uncommitted, the
+ * request is redone after a restart).
+ */
+final class TrainerWorker implements AutoCloseable {
+    private static final Duration POLL = Duration.ofMillis(500);
+    private static final Duration ASSIGNMENT_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration LABEL_READ_TIMEOUT = Duration.ofMinutes(5);
+
+    private final TrainerSettings settings;
+    private final Consumer<String> out;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final KafkaProducer<String, byte[]> producer;
+    private final EventWriter writer;
+    private final LabelReader labels;
+    private final Retrainer retrainer;
+    private final EventCodec<RetrainRequest> requests = EventCodec.of(RetrainRequest.class);
+    private volatile boolean running = true;
+    private int handled;
+
+    TrainerWorker(TrainerSettings settings, OriginalData originalData, Consumer<String> out) {
+        this.settings = settings;
+        this.out = out;
+        this.consumer = settings.kafka().requestConsumer(settings.group());
+        this.producer = settings.kafka().producer();
+        this.writer = new EventWriter(producer);
+        this.labels = new LabelReader(settings.kafka(), settings.ratingsTopic(), LABEL_READ_TIMEOUT);
+        this.retrainer = new Retrainer(settings, originalData, out);
+    }
+
+    /** Runs until {@link #stop()} (or, with {@code once}, until the requests pending at start are handled). */
+    int run() throws Exception {
+        int stale = Dirs.removeStaleCandidates(settings.modelDir());
+        if (stale > 0) {
+            out.accept("trainer: removed " + stale + " candidate folder(s) left by an earlier worker");
+        }
+        if (settings.once() && consumer.partitionsFor(settings.requestsTopic()).isEmpty()) {
+            throw new IllegalStateException("topic " + settings.requestsTopic() + " does not exist");
+        }
+        consumer.subscribe(List.of(settings.requestsTopic()));
+        out.accept("trainer: waiting for retrain requests on " + settings.requestsTopic() + " at "
+                + settings.kafka().bootstrap() + " (group " + settings.group() + "), registry "
+                + settings.registry().base() + ", model " + settings.modelName());
+        Map<TopicPartition, Long> pendingEnd = null;
+        long assignmentDeadline = System.nanoTime() + ASSIGNMENT_TIMEOUT.toNanos();
+        try {
+            while (running) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+                    handle(record);
+                }
+                if (settings.once()) {
+                    Set<TopicPartition> assigned = consumer.assignment();
+                    if (pendingEnd == null && !assigned.isEmpty()) {
+                        pendingEnd = new HashMap<>(consumer.endOffsets(assigned));
+                    }
+                    if (pendingEnd == null && System.nanoTime() > assignmentDeadline) {
+                        throw new IllegalStateException("no partitions of " + settings.requestsTopic()
+                                + " were assigned within " + ASSIGNMENT_TIMEOUT.toSeconds() + " s");
+                    }
+                    if (pendingEnd != null && reached(pendingEnd)) {
+                        break;
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                throw e;
+            }
+        }
+        out.accept("trainer: handled " + handled + " request(s); stopping");
+        return handled;
+    }
+
+    private void handle(ConsumerRecord<byte[], byte[]> record) {
+        String fallbackId = record.topic() + "-" + record.partition() + "-" + record.offset();
+        RetrainOutcome outcome;
+        Retrainer.Result result = null;
+        RetrainRequest request = null;
+        try {
+            request = decode(record.value());
+            if (request.requestId == null || request.requestId.isBlank()) {
+                request.requestId = fallbackId;
+            }
+            result = retrainer.handle(request, labels.read());
+            outcome = result.outcome();
+        } catch (Exception | LinkageError e) {
+            outcome = new RetrainOutcome();
+            outcome.requestId = request != null ? request.requestId : fallbackId;
+            outcome.modelName = settings.modelName();
+            outcome.outcome = RetrainOutcome.FAILED;
+            outcome.reason = e.toString();
+            outcome.finishedAtMs = System.currentTimeMillis();
+            out.accept("trainer: request " + outcome.requestId + " failed: " + e);
+        }
+        if (result != null && result.update() != null) {
+            writer.write(settings.updatesTopic(), result.update());
+        }
+        writer.write(settings.outcomesTopic(), outcome);
+        Map<TopicPartition, OffsetAndMetadata> next = Map.of(new TopicPartition(record.topic(), record.partition()),
+                new OffsetAndMetadata(record.offset() + 1));
+        try {
+            consumer.commitSync(next);
+        } catch (WakeupException e) {
+            consumer.commitSync(next); // stop() was called meanwhile: the outcome is written, so commit anyway
+        }
+        handled++;
+        out.accept("trainer: " + outcome);
+    }
+
+    private RetrainRequest decode(byte[] value) {
+        if (value == null) {
+            throw new IllegalArgumentException("empty record: not a retrain request");
+        }
+        RetrainRequest r = requests.decode(value);
+        if (r == null) {
+            throw new IllegalArgumentException("JSON null: not a retrain request");
+        }
+        return r;
+    }
+
+    private boolean reached(Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            if (consumer.assignment().contains(e.getKey()) && consumer.position(e.getKey()) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Asks {@link #run()} to return after the request in hand (callable from any thread). */
+    void stop() {
+        running = false;
+        consumer.wakeup();
+    }
+
+    @Override
+    public void close() {
+        try {
+            consumer.close();
+        } finally {
+            producer.close(Duration.ofSeconds(10));
+        }
+    }
+}

@@ -1,0 +1,238 @@
+package dev.marquee.model.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.marquee.data.event.ModelUpdate;
+import dev.marquee.data.event.Rating;
+import dev.marquee.data.event.RetrainOutcome;
+import dev.marquee.data.event.RetrainRequest;
+import dev.marquee.data.json.EventCodec;
+import dev.marquee.data.synth.SyntheticRatings;
+import dev.marquee.infra.testing.KafkaBrokerExtension;
+import dev.marquee.model.ModelCard;
+import dev.marquee.model.ModelRegistry;
+import dev.marquee.model.cli.Console;
+import dev.marquee.model.cli.ModelMain;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The retraining loop on a real broker: version 1 trained on generated rows; labels in which half the users
+ * rate two stars higher; a request gives a better version 2 (published, announced, outcome PUBLISHED); a
+ * garbage request gives FAILED and the worker goes on; a request trained deliberately badly (one epoch at a
+ * learning rate of 1e-7) is REJECTED and kept aside; rollback pins version 1 and announces it.
+ */
+class TrainerWorkerITCase {
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    private static final EventCodec<Rating> RATINGS = EventCodec.of(Rating.class);
+    private static final EventCodec<RetrainRequest> REQUESTS = EventCodec.of(RetrainRequest.class);
+    private static final EventCodec<RetrainOutcome> OUTCOMES = EventCodec.of(RetrainOutcome.class);
+    private static final EventCodec<ModelUpdate> UPDATES = EventCodec.of(ModelUpdate.class);
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void publishesABetterCandidateRejectsAWorseOneAndRollsBack() throws Exception {
+        String requests = KAFKA.createTopic("retrain-requests", 1);
+        String outcomes = KAFKA.createTopic("retrain-outcomes", 1);
+        String updates = KAFKA.createTopic("model-updates", 1);
+        String ratings = KAFKA.createTopic("ratings", 2);
+        Path base = tmp.resolve("registry");
+        ModelRegistry registry = new ModelRegistry(base);
+
+        Run v1 = run(ModelMain::run, "train", "--data", "synthetic:2000", "--registry", base.toString(),
+                "--epochs", "10", "--batch", "64", "--patience", "10");
+        assertThat(v1.code).as(v1.toString()).isZero();
+        assertThat(registry.versions("marquee")).containsExactly(1L);
+
+        List<Rating> labels = shiftedLabels();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(KAFKA.producerProps())) {
+            for (Rating r : labels) {
+                producer.send(new ProducerRecord<>(ratings, r.userId, RATINGS.encodeToString(r)));
+            }
+            producer.send(new ProducerRecord<>(ratings, "x", "not a rating"));
+            producer.send(new ProducerRecord<>(requests, "r-1",
+                    REQUESTS.encodeToString(new RetrainRequest("r-1", "drift: test", System.currentTimeMillis())))).get();
+        }
+        String[] worker = {"--once", "--bootstrap", KAFKA.bootstrapServers(), "--registry", base.toString(),
+                "--topic.retrain-requests", requests, "--topic.retrain-outcomes", outcomes,
+                "--topic.model-updates", updates, "--topic.ratings", ratings};
+
+        Run first = run(TrainerMain::run, worker);
+        assertThat(first.code).as(first.toString()).isZero();
+        assertThat(first.out).contains("trainer: epoch   1").contains("published marquee version 2");
+
+        List<RetrainOutcome> answered = readAll(outcomes, OUTCOMES);
+        assertThat(answered).hasSize(1);
+        RetrainOutcome published = answered.get(0);
+        assertThat(published.requestId).isEqualTo("r-1");
+        assertThat(published.outcome).isEqualTo(RetrainOutcome.PUBLISHED);
+        assertThat(published.version).isEqualTo(2);
+        assertThat(published.baseVersion).isEqualTo(1);
+        assertThat(published.metrics.get("holdout_from_labels")).isEqualTo(1.0);
+        assertThat(published.metrics.get("holdout_rows")).isEqualTo(Math.round(labels.size() * 0.2));
+        assertThat(published.metrics.get("labels_unreadable")).isEqualTo(1.0);
+        assertThat(published.metrics.get("candidate_rmse")).isLessThan(published.metrics.get("current_rmse"));
+        assertThat(registry.versions("marquee")).containsExactly(1L, 2L);
+
+        List<ModelUpdate> announced = readAll(updates, UPDATES);
+        assertThat(announced).hasSize(1);
+        assertThat(announced.get(0).modelName).isEqualTo("marquee");
+        assertThat(announced.get(0).version).isEqualTo(2);
+        assertThat(Path.of(announced.get(0).location)).isEqualTo(registry.versionDir("marquee", 2).toRealPath());
+        assertThat(announced.get(0).metrics).containsEntry("candidate_rmse", published.metrics.get("candidate_rmse"));
+
+        JsonNode card = ModelCard.read(registry.versionDir("marquee", 2));
+        assertThat(card.at("/retrain/request_id").asText()).isEqualTo("r-1");
+        assertThat(card.at("/retrain/base_version").asLong()).isEqualTo(1);
+        assertThat(card.at("/retrain/original_data").asText()).isEqualTo("synthetic:2000"); // found via v1's card
+        assertThat(card.at("/retrain/gate/metrics/candidate_rmse").asDouble())
+                .isEqualTo(published.metrics.get("candidate_rmse"));
+        assertThat(card.at("/parameters/batch_size").asInt()).isEqualTo(64); // v1's config, from its card
+
+        // A record that is no request, then a request trained deliberately badly.
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(KAFKA.producerProps())) {
+            producer.send(new ProducerRecord<>(requests, "junk", "{not json"));
+            producer.send(new ProducerRecord<>(requests, "r-2",
+                    REQUESTS.encodeToString(new RetrainRequest("r-2", "worse on purpose", System.currentTimeMillis())))).get();
+        }
+        String[] worse = Stream.concat(Stream.of(worker), Stream.of("--trainer.epochs", "1",
+                "--trainer.learning-rate", "1e-7")).toArray(String[]::new);
+        Run second = run(TrainerMain::run, worse);
+        assertThat(second.code).as(second.toString()).isZero();
+
+        answered = readAll(outcomes, OUTCOMES);
+        assertThat(answered).hasSize(3);
+        assertThat(answered.get(1).outcome).isEqualTo(RetrainOutcome.FAILED);
+        assertThat(answered.get(1).requestId).isEqualTo(requests + "-0-1");
+        assertThat(answered.get(1).reason).contains("RetrainRequest");
+        RetrainOutcome rejected = answered.get(2);
+        assertThat(rejected.requestId).isEqualTo("r-2");
+        assertThat(rejected.outcome).as(rejected.toString()).isEqualTo(RetrainOutcome.REJECTED);
+        assertThat(rejected.baseVersion).isEqualTo(2);
+        assertThat(rejected.version).isEqualTo(-1);
+        assertThat(rejected.metrics.get("candidate_rmse")).isGreaterThan(rejected.metrics.get("current_rmse"));
+        assertThat(rejected.reason).contains("does not beat");
+        assertThat(registry.latest("marquee").getAsLong()).isEqualTo(2);
+        assertThat(registry.versions("marquee")).containsExactly(1L, 2L);
+        assertThat(readAll(updates, UPDATES)).hasSize(1);
+
+        Path aside = Path.of(rejected.rejectedLocation);
+        assertThat(aside).isEqualTo(registry.modelDir("marquee").resolve("rejected/r-2").toRealPath());
+        assertThat(aside.resolve(ModelRegistry.SAVED_MODEL_FILE)).isRegularFile();
+        JsonNode report = EventJsonTree.read(aside.resolve(GateReport.FILE_NAME));
+        assertThat(report.path("request_id").asText()).isEqualTo("r-2");
+        assertThat(report.path("passed").asBoolean(true)).isFalse();
+        assertThat(report.at("/metrics/candidate_rmse").asDouble()).isEqualTo(rejected.metrics.get("candidate_rmse"));
+        try (Stream<Path> left = Files.list(registry.modelDir("marquee"))) {
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(Retrainer.CANDIDATE_PREFIX));
+        }
+
+        // Rollback to version 1: pinned, and announced so a running job swaps back.
+        Run rollback = run(RollbackMain::run, "--version", "1", "--bootstrap", KAFKA.bootstrapServers(),
+                "--registry", base.toString(), "--topic.model-updates", updates);
+        assertThat(rollback.code).as(rollback.toString()).isZero();
+        assertThat(registry.serving("marquee").getAsLong()).isEqualTo(1);
+        announced = readAll(updates, UPDATES);
+        assertThat(announced).hasSize(2);
+        assertThat(announced.get(1).version).isEqualTo(1);
+        assertThat(announced.get(1).metrics).containsKey("test_rmse");
+
+        Run missing = run(RollbackMain::run, "--version", "9", "--bootstrap", KAFKA.bootstrapServers(),
+                "--registry", base.toString(), "--topic.model-updates", updates);
+        assertThat(missing.code).isEqualTo(1);
+        assertThat(missing.err).contains("not published").doesNotContain("\tat ");
+        assertThat(readAll(updates, UPDATES)).hasSize(2);
+    }
+
+    /**
+     * Labels after version 1's data, from the same latent users and movies, with users 1..50 rating two stars
+     * higher than before (capped at 5): what version 1 learned about them is now wrong.
+     */
+    private static List<Rating> shiftedLabels() {
+        List<Rating> out = new ArrayList<>();
+        for (Rating r : new SyntheticRatings(42).users(100).movies(200).ratingsPerUser(30)
+                .timeRange(893_300_000L, 895_000_000L).generate().ratings()) {
+            float rating = Integer.parseInt(r.userId) <= 50 ? Math.min(5f, r.rating + 2f) : r.rating;
+            out.add(new Rating(r.userId, r.movieTitle, rating, r.timestamp));
+        }
+        return out;
+    }
+
+    private static <T> List<T> readAll(String topic, EventCodec<T> codec) {
+        Properties props = KAFKA.consumerProps("reader-" + System.nanoTime());
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> tps = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            Map<TopicPartition, Long> end = consumer.endOffsets(tps);
+            List<T> out = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (tps.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                assertThat(System.nanoTime()).as("reading " + topic).isLessThan(deadline);
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    out.add(codec.decode(r.value()));
+                }
+            }
+            return out;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Main {
+        int run(String[] args, Console console);
+    }
+
+    private record Run(int code, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    private Run run(Main main, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Console console = new Console(new ByteArrayInputStream(new byte[0]),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                Map.of(), tmp);
+        int code = main.run(args, console);
+        Run run = new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        System.out.println(run); // into the failsafe report's -output.txt
+        return run;
+    }
+
+    /** Reads a JSON file as a tree. */
+    private static final class EventJsonTree {
+        static JsonNode read(Path file) throws java.io.IOException {
+            return dev.marquee.data.json.EventJson.mapper().readTree(Files.readAllBytes(file));
+        }
+    }
+}
