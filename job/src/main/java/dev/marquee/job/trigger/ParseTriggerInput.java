@@ -1,0 +1,96 @@
+package dev.marquee.job.trigger;
+
+import dev.marquee.data.event.DriftReport;
+import dev.marquee.data.event.ModelUpdate;
+import dev.marquee.data.event.RetrainOutcome;
+import dev.marquee.data.json.EventCodec;
+import dev.marquee.job.source.RawRecord;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichFlatMapFunction;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads one input topic of the trigger into {@link TriggerEvent}s. A record that is not the expected event is
+ * counted ({@code marquee.unreadable}) and skipped, never allowed to fail the job; the first and then every
+ * {@value #LOG_EVERY}th is logged.
+ */
+public final class ParseTriggerInput extends RichFlatMapFunction<RawRecord, TriggerEvent> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ParseTriggerInput.class);
+    static final int LOG_EVERY = 1_000;
+
+    /** What a topic carries. */
+    public enum Kind { DRIFT_REPORT, RETRAIN_OUTCOME, MODEL_UPDATE }
+
+    private final Kind kind;
+    private transient EventCodec<?> codec;
+    private transient Counter unreadable;
+    private transient long unreadableSeen;
+
+    public ParseTriggerInput(Kind kind) {
+        this.kind = kind;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        codec = switch (kind) {
+            case DRIFT_REPORT -> EventCodec.of(DriftReport.class);
+            case RETRAIN_OUTCOME -> EventCodec.of(RetrainOutcome.class);
+            case MODEL_UPDATE -> EventCodec.of(ModelUpdate.class);
+        };
+        unreadable = getRuntimeContext().getMetricGroup().addGroup("marquee").addGroup("input", kind.name().toLowerCase())
+                .counter("unreadable");
+    }
+
+    @Override
+    public void flatMap(RawRecord record, Collector<TriggerEvent> out) {
+        TriggerEvent event;
+        try {
+            event = record.value == null ? null : toEvent(codec.decode(record.value));
+        } catch (RuntimeException e) { // anything on a topic may be garbage
+            problem(record, e.getMessage());
+            return;
+        }
+        if (event == null) {
+            problem(record, "not a " + kind + " (" + requirement() + ")");
+            return;
+        }
+        out.collect(event);
+    }
+
+    private TriggerEvent toEvent(Object decoded) {
+        switch (kind) {
+            case DRIFT_REPORT: {
+                DriftReport r = (DriftReport) decoded;
+                return r != null && r.windowEndMs > 0 && r.metrics != null ? TriggerEvent.of(r) : null;
+            }
+            case RETRAIN_OUTCOME: {
+                RetrainOutcome o = (RetrainOutcome) decoded;
+                return o != null && o.requestId != null && o.outcome != null ? TriggerEvent.of(o) : null;
+            }
+            default: {
+                ModelUpdate u = (ModelUpdate) decoded;
+                return u != null && u.modelName != null && u.version >= 1 ? TriggerEvent.of(u) : null;
+            }
+        }
+    }
+
+    private String requirement() {
+        return switch (kind) {
+            case DRIFT_REPORT -> "needs window_end_ms > 0";
+            case RETRAIN_OUTCOME -> "needs request_id and outcome";
+            case MODEL_UPDATE -> "needs model_name and a version >= 1";
+        };
+    }
+
+    private void problem(RawRecord record, String why) {
+        unreadable.inc();
+        if (unreadableSeen++ % LOG_EVERY == 0) {
+            LOG.warn("skipping an unreadable record on {} at partition {} offset {} ({} so far; every {}th is logged): {}",
+                    record.topic, record.partition, record.offset, unreadableSeen, LOG_EVERY, why);
+        }
+    }
+}

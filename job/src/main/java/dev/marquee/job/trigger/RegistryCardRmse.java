@@ -1,0 +1,68 @@
+package dev.marquee.job.trigger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.marquee.model.ModelCard;
+import dev.marquee.model.ModelRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads {@code <registry>/<name>/<version>/model_card.json} and takes the test RMSE of the model's own row
+ * ({@code metrics.<architecture>.test.rmse}, the row {@code marquee models} shows). A published version never
+ * changes, so a number once read is kept; a missing card is looked for again on the next report.
+ */
+public final class RegistryCardRmse implements CardRmse {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryCardRmse.class);
+
+    private final String registryBase;
+    private final String modelName;
+    private transient Map<Long, Double> known;
+    private transient Set<Long> reportedMissing;
+
+    public RegistryCardRmse(String registryBase, String modelName) {
+        this.registryBase = registryBase;
+        this.modelName = modelName;
+    }
+
+    @Override
+    public OptionalDouble testRmse(long version) {
+        if (version < 1) return OptionalDouble.empty();
+        if (known == null) {
+            known = new HashMap<>();
+            reportedMissing = new HashSet<>();
+        }
+        Double cached = known.get(version);
+        if (cached != null) return OptionalDouble.of(cached);
+        String problem;
+        try {
+            Path dir = new ModelRegistry(Path.of(registryBase)).versionDir(modelName, version);
+            if (Files.isRegularFile(dir.resolve(ModelCard.FILE_NAME))) {
+                JsonNode card = ModelCard.read(dir);
+                JsonNode rmse = card.path("metrics").path(card.path("architecture").asText("")).path("test").path("rmse");
+                if (rmse.isNumber() && rmse.asDouble() > 0) {
+                    known.put(version, rmse.asDouble());
+                    return OptionalDouble.of(rmse.asDouble());
+                }
+                problem = "has no metrics.<architecture>.test.rmse";
+            } else {
+                problem = "is missing";
+            }
+            problem = dir.resolve(ModelCard.FILE_NAME) + " " + problem;
+        } catch (IOException | RuntimeException e) {
+            problem = "cannot read the model card of " + modelName + " version " + version + ": " + e.getMessage();
+        }
+        if (reportedMissing.add(version)) {
+            LOG.warn("{}: the RMSE rule relative to the card (trigger.rmse-margin) cannot judge version {}", problem, version);
+        }
+        return OptionalDouble.empty();
+    }
+}

@@ -1,0 +1,253 @@
+package dev.marquee.job.trigger;
+
+import dev.marquee.data.event.Alert;
+import dev.marquee.data.event.DriftReport;
+import dev.marquee.data.event.ModelUpdate;
+import dev.marquee.data.event.RetrainOutcome;
+import dev.marquee.data.event.RetrainRequest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The retraining policy (docs/RETRAINING.md, "The retraining trigger"): drift reports, retrain outcomes and
+ * model updates in, at most one retrain request in flight out. All state is keyed state and every clock is the
+ * {@link TimerService}'s processing time, so a restore keeps the request in flight and the cool-down, and
+ * tests drive time.
+ */
+public final class RetrainTriggerFunction extends KeyedProcessFunction<String, TriggerEvent, RetrainRequest> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(RetrainTriggerFunction.class);
+    public static final String LABELS_RMSE = "labels.rmse";
+    public static final String LABELS_COUNT = "labels.count";
+
+    private final TriggerRules rules;
+    private final CardRmse cardRmse;
+
+    private transient ValueState<TriggerState> state;
+    private transient Counter requests;
+    private transient Counter suppressedInFlight;
+    private transient Counter suppressedCooldown;
+    private transient Counter alreadyAnswered;
+    private transient Counter inFlightTimeouts;
+    // Mirrors of the keyed state for gauges (a gauge is read outside any key context).
+    private transient volatile int driftedWindowsGauge;
+    private transient volatile int rmseWindowsGauge;
+    private transient volatile int inFlightGauge;
+
+    public RetrainTriggerFunction(TriggerRules rules, CardRmse cardRmse) {
+        this.rules = rules;
+        this.cardRmse = cardRmse;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        state = getRuntimeContext().getState(new ValueStateDescriptor<>("retrain-trigger", TriggerState.class));
+        MetricGroup m = getRuntimeContext().getMetricGroup().addGroup("marquee");
+        requests = m.counter("retrainRequests");
+        suppressedInFlight = m.counter("retrainSuppressedInFlight");
+        suppressedCooldown = m.counter("retrainSuppressedCooldown");
+        alreadyAnswered = m.counter("retrainAlreadyAnswered");
+        inFlightTimeouts = m.counter("retrainInFlightTimeouts");
+        m.gauge("driftedWindows", () -> driftedWindowsGauge);
+        m.gauge("rmseWindows", () -> rmseWindowsGauge);
+        m.gauge("retrainInFlight", () -> inFlightGauge);
+    }
+
+    @Override
+    public void processElement(TriggerEvent event, Context ctx, Collector<RetrainRequest> out) throws Exception {
+        long now = ctx.timerService().currentProcessingTime();
+        TriggerState st = state.value();
+        if (st == null) {
+            st = new TriggerState();
+            st.scheduleAnchorMs = now; // the schedule counts from the first record seen
+        }
+        expireInFlight(st, now);
+        if (event.report != null) onReport(event.report, st, now, out);
+        else if (event.outcome != null) onOutcome(event.outcome, st);
+        else if (event.update != null) onUpdate(event.update, st, now);
+        onSchedule(st, now, out);
+        save(st, ctx.timerService());
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<RetrainRequest> out) throws Exception {
+        TriggerState st = state.value();
+        if (st == null) return;
+        if (st.timerMs == timestamp) st.timerMs = -1;
+        long now = ctx.timerService().currentProcessingTime();
+        expireInFlight(st, now);
+        onSchedule(st, now, out);
+        save(st, ctx.timerService());
+    }
+
+    private void onReport(DriftReport r, TriggerState st, long now, Collector<RetrainRequest> out) {
+        if (r.modelVersion >= 0 && r.modelVersion != st.servingVersion) newVersion(st, r.modelVersion);
+        List<String> triggers = new ArrayList<>();
+        List<Alert> alerts = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
+
+        if (rules.driftedWindows > 0) {
+            st.driftedWindows = r.drifted ? st.driftedWindows + 1 : 0;
+            if (st.driftedWindows >= rules.driftedWindows) {
+                triggers.add(RetrainRequest.TRIGGER_DRIFT);
+                if (r.alerts != null) alerts.addAll(r.alerts);
+                reasons.add("drifted for " + st.driftedWindows + " consecutive windows ("
+                        + (r.alerts == null ? "" : String.join(", ", r.alerts.stream().map(a -> a.metric).toList())) + ")");
+            }
+        }
+        if (rules.rmseRuleOn()) {
+            Double rmse = r.metrics.get(LABELS_RMSE);
+            Double labels = r.metrics.get(LABELS_COUNT);
+            // A window with too few labels says nothing either way: it neither counts nor resets.
+            if (rmse != null && labels != null && !rmse.isNaN() && labels >= rules.minLabels) {
+                double limit = rmseLimit(r.modelVersion);
+                if (!Double.isNaN(limit)) {
+                    st.rmseWindows = rmse > limit ? st.rmseWindows + 1 : 0;
+                    if (st.rmseWindows >= rules.rmseWindows) {
+                        triggers.add(RetrainRequest.TRIGGER_RMSE);
+                        alerts.add(new Alert(LABELS_RMSE, rmse, limit, st.rmseWindows));
+                        reasons.add(String.format(java.util.Locale.ROOT, "online RMSE %.4f over %.4f for %d consecutive windows",
+                                rmse, limit, st.rmseWindows));
+                    }
+                }
+            }
+        }
+        if (!triggers.isEmpty()) {
+            long version = r.modelVersion >= 0 ? r.modelVersion : st.servingVersion;
+            String id = "retrain-" + version + "-" + r.sequence + "-" + r.windowEndMs;
+            request(st, now, id, version, triggers, alerts, String.join("; ", reasons), r.metrics, out);
+        }
+    }
+
+    /** The lower of the absolute limit and the card's test RMSE plus the margin; NaN when neither is known. */
+    private double rmseLimit(long version) {
+        double limit = rules.maxRmse;
+        if (!Double.isNaN(rules.rmseMargin)) {
+            OptionalDouble card = cardRmse.testRmse(version);
+            if (card.isPresent()) {
+                double relative = card.getAsDouble() + rules.rmseMargin;
+                limit = Double.isNaN(limit) ? relative : Math.min(limit, relative);
+            }
+        }
+        return limit;
+    }
+
+    private void onOutcome(RetrainOutcome o, TriggerState st) {
+        if (o.modelName != null && !o.modelName.equals(rules.modelName)) return;
+        st.rememberAnswered(o.requestId);
+        if (o.requestId.equals(st.inFlightRequestId)) {
+            LOG.info("retrain request {} answered: {}", o.requestId, o);
+            st.clearInFlight();
+        }
+    }
+
+    private void onUpdate(ModelUpdate u, TriggerState st, long now) {
+        if (!rules.modelName.equals(u.modelName)) return;
+        if (u.version != st.servingVersion) { // a rollback announces a lower number: that counts too
+            newVersion(st, u.version);
+            st.scheduleAnchorMs = Math.max(st.scheduleAnchorMs, now);
+        }
+        if (st.inFlight() && u.version > st.inFlightModelVersion) {
+            LOG.info("retrain request {} answered by model version {}", st.inFlightRequestId, u.version);
+            st.clearInFlight();
+        }
+    }
+
+    private void onSchedule(TriggerState st, long now, Collector<RetrainRequest> out) {
+        if (rules.scheduleMs == 0) return;
+        long due = st.scheduleAnchorMs + rules.scheduleMs;
+        if (now < due || st.inFlight() || inCooldown(st, now)) return;
+        String id = "retrain-" + st.servingVersion + "-schedule-" + due;
+        request(st, now, id, st.servingVersion, List.of(RetrainRequest.TRIGGER_SCHEDULE), List.of(),
+                "no retrain for " + (now - st.scheduleAnchorMs) + " ms (schedule every " + rules.scheduleMs + " ms)",
+                Map.of(), out);
+    }
+
+    private void request(TriggerState st, long now, String id, long version, List<String> triggers, List<Alert> alerts,
+                         String reason, Map<String, Double> metrics, Collector<RetrainRequest> out) {
+        if (st.inFlight()) {
+            suppressedInFlight.inc();
+            LOG.debug("not requesting {}: {} is in flight", id, st.inFlightRequestId);
+            return;
+        }
+        if (inCooldown(st, now)) {
+            suppressedCooldown.inc();
+            LOG.debug("not requesting {}: cool-down until {}", id, st.lastRequestMs + rules.cooldownMs);
+            return;
+        }
+        st.driftedWindows = 0;
+        st.rmseWindows = 0;
+        st.lastRequestMs = now;
+        st.scheduleAnchorMs = now;
+        if (st.answered.contains(id)) {
+            // Replayed after a failover, and the trainer already answered it: do not ask twice.
+            alreadyAnswered.inc();
+            LOG.info("not requesting {} again: it was already answered", id);
+            return;
+        }
+        RetrainRequest req = new RetrainRequest(id, reason, now);
+        req.modelName = rules.modelName;
+        req.modelVersion = version;
+        req.triggers = new ArrayList<>(triggers);
+        req.alerts = new ArrayList<>(alerts);
+        req.metrics = new LinkedHashMap<>(metrics);
+        st.inFlightRequestId = id;
+        st.inFlightModelVersion = version;
+        st.inFlightSinceMs = now;
+        requests.inc();
+        LOG.info("requesting a retrain: {}", req);
+        out.collect(req);
+    }
+
+    private void expireInFlight(TriggerState st, long now) {
+        if (st.inFlight() && now >= st.inFlightSinceMs + rules.inFlightTimeoutMs) {
+            inFlightTimeouts.inc();
+            LOG.warn("retrain request {} unanswered after {} ms: no longer waiting for it", st.inFlightRequestId,
+                    now - st.inFlightSinceMs);
+            st.clearInFlight();
+        }
+    }
+
+    private boolean inCooldown(TriggerState st, long now) {
+        return st.lastRequestMs >= 0 && now < st.lastRequestMs + rules.cooldownMs;
+    }
+
+    private static void newVersion(TriggerState st, long version) {
+        st.servingVersion = version;
+        st.driftedWindows = 0; // another model is judged afresh
+        st.rmseWindows = 0;
+    }
+
+    /** Keeps exactly one timer: the in-flight timeout, else the next scheduled request. */
+    private void save(TriggerState st, TimerService timers) throws Exception {
+        long next = -1;
+        if (st.inFlight()) {
+            next = st.inFlightSinceMs + rules.inFlightTimeoutMs;
+        } else if (rules.scheduleMs > 0) {
+            next = st.scheduleAnchorMs + rules.scheduleMs;
+            if (st.lastRequestMs >= 0) next = Math.max(next, st.lastRequestMs + rules.cooldownMs);
+        }
+        if (next != st.timerMs) {
+            if (st.timerMs >= 0) timers.deleteProcessingTimeTimer(st.timerMs);
+            if (next >= 0) timers.registerProcessingTimeTimer(next);
+            st.timerMs = next;
+        }
+        state.update(st);
+        driftedWindowsGauge = st.driftedWindows;
+        rmseWindowsGauge = st.rmseWindows;
+        inFlightGauge = st.inFlight() ? 1 : 0;
+    }
+}

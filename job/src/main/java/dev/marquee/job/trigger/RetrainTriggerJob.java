@@ -1,0 +1,98 @@
+package dev.marquee.job.trigger;
+
+import dev.marquee.data.event.RetrainRequest;
+import dev.marquee.job.config.DeliveryGuarantee;
+import dev.marquee.job.config.JobSettings;
+import dev.marquee.job.config.TriggerSettings;
+import dev.marquee.job.sink.JsonRecordSerializer;
+import dev.marquee.job.sink.KafkaConnections;
+import dev.marquee.job.source.RawRecord;
+import java.util.Arrays;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ParameterTool;
+
+/**
+ * The retraining trigger: drift reports, retrain outcomes and model updates in, retrain requests out, by the
+ * policy of docs/RETRAINING.md. A job of its own, beside the scoring job.
+ */
+public final class RetrainTriggerJob {
+    private RetrainTriggerJob() {}
+
+    /** Wires the trigger between the given raw-record streams and sink; tests pass their own. */
+    public static void build(StreamExecutionEnvironment env, TriggerSettings s, DataStream<RawRecord> driftReports,
+                             DataStream<RawRecord> outcomes, DataStream<RawRecord> updates, Sink<RetrainRequest> requests) {
+        build(env, s, driftReports, outcomes, updates, requests,
+                new RegistryCardRmse(s.common.modelRegistry, s.common.modelName));
+    }
+
+    /** As above, with the model cards' test RMSE from {@code cards} instead of the registry. */
+    public static void build(StreamExecutionEnvironment env, TriggerSettings s, DataStream<RawRecord> driftReports,
+                             DataStream<RawRecord> outcomes, DataStream<RawRecord> updates, Sink<RetrainRequest> requests,
+                             CardRmse cards) {
+        DataStream<TriggerEvent> reports = driftReports
+                .flatMap(new ParseTriggerInput(ParseTriggerInput.Kind.DRIFT_REPORT))
+                .name("parse drift reports").uid("parse-drift-reports");
+        DataStream<TriggerEvent> answers = outcomes
+                .flatMap(new ParseTriggerInput(ParseTriggerInput.Kind.RETRAIN_OUTCOME))
+                .name("parse retrain outcomes").uid("parse-retrain-outcomes");
+        DataStream<TriggerEvent> versions = updates
+                .flatMap(new ParseTriggerInput(ParseTriggerInput.Kind.MODEL_UPDATE))
+                .name("parse model updates").uid("parse-model-updates");
+        reports.union(answers, versions)
+                .keyBy(new ConstantKey(s.common.modelName))
+                .process(new RetrainTriggerFunction(s.rules(), cards))
+                .name("retraining trigger").uid("retraining-trigger")
+                .sinkTo(requests).name("retrain requests").uid("sink-retrain-requests");
+    }
+
+    /** The trigger against Kafka, as configured. */
+    public static void buildWithKafka(StreamExecutionEnvironment env, TriggerSettings s, boolean bounded) {
+        configure(env, s.common);
+        JobSettings k = s.common;
+        DataStream<RawRecord> drift = env.fromSource(TriggerSources.of(k, k.driftTopic, bounded),
+                WatermarkStrategy.noWatermarks(), "drift reports").uid("source-drift-metrics");
+        DataStream<RawRecord> outcomes = env.fromSource(TriggerSources.of(k, s.retrainOutcomesTopic, bounded),
+                WatermarkStrategy.noWatermarks(), "retrain outcomes").uid("source-retrain-outcomes");
+        DataStream<RawRecord> updates = env.fromSource(TriggerSources.of(k, k.modelUpdatesTopic, bounded),
+                WatermarkStrategy.noWatermarks(), "model updates").uid("source-model-updates");
+        build(env, s, drift, outcomes, updates, KafkaConnections.sink(k, "retrain-requests",
+                new JsonRecordSerializer<>(s.retrainRequestsTopic, RetrainRequest.class, r -> r.requestId)));
+    }
+
+    static void configure(StreamExecutionEnvironment env, JobSettings s) {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false); // every event is a POJO: fail fast if one ever needs Kryo
+        env.configure(conf);
+        env.enableCheckpointing(s.checkpointIntervalMs, s.delivery == DeliveryGuarantee.EXACTLY_ONCE
+                ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
+        if (s.parallelism > 0) env.setParallelism(s.parallelism);
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (Arrays.asList(args).contains("--help")) {
+            System.out.println("usage: marquee trigger [--key value ...]   settings and defaults: docs/CONFIGURATION.md"
+                    + " (\"Retraining trigger\"), policy: docs/RETRAINING.md");
+            return;
+        }
+        TriggerSettings settings;
+        try {
+            settings = TriggerSettings.from(ParameterTool.fromArgs(args).toMap());
+        } catch (IllegalArgumentException e) { // SettingException, or ParameterTool's complaint
+            System.err.println("marquee retraining trigger: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        buildWithKafka(env, settings, false);
+        System.out.printf("marquee retraining trigger: reading %s, %s, %s at %s; writing %s; model %s; %s%n",
+                settings.common.driftTopic, settings.retrainOutcomesTopic, settings.common.modelUpdatesTopic,
+                settings.common.bootstrapServers, settings.retrainRequestsTopic, settings.common.modelName, settings.rules());
+        env.execute("marquee retraining trigger");
+    }
+}

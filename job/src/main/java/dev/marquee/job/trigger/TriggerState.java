@@ -1,0 +1,52 @@
+package dev.marquee.job.trigger;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything the trigger remembers, in keyed state, so a restore from a checkpoint keeps the counts, the
+ * request in flight and the cool-down. Times are processing time, milliseconds; -1 means none.
+ */
+public class TriggerState {
+    /** How many answered request ids are remembered (to recognise a request replayed after a failover). */
+    static final int ANSWERED_KEPT = 32;
+
+    /** Consecutive drifted reports. */
+    public int driftedWindows;
+    /** Consecutive reports, among those with enough labels, over the RMSE limit. */
+    public int rmseWindows;
+    /**
+     * The version last seen serving: the last model update's, or the last report's when it names another (reports
+     * of the old version drain for a window after a swap, and a rollback goes back to a lower number).
+     */
+    public long servingVersion = -1;
+    public String inFlightRequestId;
+    /** The version serving when the in-flight request was made: a newer published version answers it. */
+    public long inFlightModelVersion = -1;
+    public long inFlightSinceMs = -1;
+    public long lastRequestMs = -1;
+    /** The schedule counts from here: the last request, the last new model version, or the first record seen. */
+    public long scheduleAnchorMs = -1;
+    /** The processing-time timer currently registered. */
+    public long timerMs = -1;
+    /** Ids of recently answered requests, oldest first. */
+    public List<String> answered = new ArrayList<>();
+
+    public TriggerState() {}
+
+    boolean inFlight() {
+        return inFlightRequestId != null;
+    }
+
+    void clearInFlight() {
+        inFlightRequestId = null;
+        inFlightModelVersion = -1;
+        inFlightSinceMs = -1;
+    }
+
+    void rememberAnswered(String requestId) {
+        if (requestId == null || answered.contains(requestId)) return;
+        answered.add(requestId);
+        while (answered.size() > ANSWERED_KEPT) answered.remove(0);
+    }
+}

@@ -1,0 +1,72 @@
+package dev.marquee.job.trigger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.marquee.data.event.DriftReport;
+import dev.marquee.data.event.ModelUpdate;
+import dev.marquee.data.event.RetrainOutcome;
+import dev.marquee.data.json.EventCodec;
+import dev.marquee.job.source.RawRecord;
+import java.nio.charset.StandardCharsets;
+import org.apache.flink.streaming.api.operators.StreamFlatMap;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+class ParseTriggerInputTest {
+    private static OneInputStreamOperatorTestHarness<RawRecord, TriggerEvent> harness(ParseTriggerInput.Kind kind) throws Exception {
+        var h = new OneInputStreamOperatorTestHarness<>(new StreamFlatMap<>(new ParseTriggerInput(kind)));
+        h.open();
+        return h;
+    }
+
+    private static StreamRecord<RawRecord> record(byte[] value) {
+        return new StreamRecord<>(new RawRecord(value, "t", 0, 1, 2));
+    }
+
+    private static StreamRecord<RawRecord> record(String value) {
+        return record(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void garbageIsSkippedAndTheGoodRecordsPass() throws Exception {
+        DriftReport report = new DriftReport();
+        report.windowEndMs = 60_000;
+        report.sequence = 7;
+        report.drifted = true;
+        report.metrics.put("labels.rmse", 1.1);
+        try (var h = harness(ParseTriggerInput.Kind.DRIFT_REPORT)) {
+            h.processElement(record("not json"));
+            h.processElement(record(new byte[] {(byte) 0xff, 0x00}));
+            h.processElement(record((byte[]) null));
+            h.processElement(record("{}")); // no window: not a report
+            h.processElement(record("[1,2]"));
+            h.processElement(record(EventCodec.of(DriftReport.class).encode(report)));
+
+            assertThat(h.extractOutputValues()).singleElement().satisfies(e -> {
+                assertThat(e.report.sequence).isEqualTo(7);
+                assertThat(e.report.drifted).isTrue();
+                assertThat(e.report.metrics).containsEntry("labels.rmse", 1.1);
+                assertThat(e.outcome).isNull();
+                assertThat(e.update).isNull();
+            });
+        }
+    }
+
+    @Test
+    void outcomesAndUpdatesNeedTheirKeyFields() throws Exception {
+        RetrainOutcome o = new RetrainOutcome();
+        o.requestId = "retrain-1-3-4";
+        o.outcome = RetrainOutcome.PUBLISHED;
+        try (var h = harness(ParseTriggerInput.Kind.RETRAIN_OUTCOME)) {
+            h.processElement(record("{\"outcome\":\"FAILED\"}"));
+            h.processElement(record(EventCodec.of(RetrainOutcome.class).encode(o)));
+            assertThat(h.extractOutputValues()).extracting(e -> e.outcome.requestId).containsExactly("retrain-1-3-4");
+        }
+        try (var h = harness(ParseTriggerInput.Kind.MODEL_UPDATE)) {
+            h.processElement(record("{\"model_name\":\"marquee\",\"version\":0}"));
+            h.processElement(record(EventCodec.of(ModelUpdate.class).encode(new ModelUpdate("marquee", 3, "/r", 1))));
+            assertThat(h.extractOutputValues()).extracting(e -> e.update.version).containsExactly(3L);
+        }
+    }
+}

@@ -1,0 +1,351 @@
+package dev.marquee.job.trigger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.marquee.data.event.Alert;
+import dev.marquee.data.event.DriftReport;
+import dev.marquee.data.event.ModelUpdate;
+import dev.marquee.data.event.RetrainOutcome;
+import dev.marquee.data.event.RetrainRequest;
+import java.util.List;
+import java.util.OptionalDouble;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/** The retraining policy, rule by rule, on Flink's keyed operator harness with processing time under test control. */
+class RetrainTriggerFunctionTest {
+    private static final String MODEL = "marquee";
+    private static final long MINUTE = 60_000;
+    private static final long COOLDOWN = 30 * MINUTE;
+    private static final long TIMEOUT = 120 * MINUTE;
+    private static final double NO_LIMIT = Double.NaN;
+    private static final CardRmse CARD_0_90 = v -> v == 1 ? OptionalDouble.of(0.90) : OptionalDouble.empty();
+
+    private long sequence;
+
+    private static TriggerRules rules(int driftedWindows, double maxRmse, double margin, long scheduleMs, long cooldownMs) {
+        return new TriggerRules(MODEL, driftedWindows, maxRmse, margin, 3, 200, scheduleMs, cooldownMs, TIMEOUT);
+    }
+
+    private static TriggerRules driftOnly(long cooldownMs) {
+        return rules(3, NO_LIMIT, NO_LIMIT, 0, cooldownMs);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, TriggerEvent, RetrainRequest> harness(
+            TriggerRules rules, CardRmse cards, OperatorSubtaskState restoreFrom) throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new RetrainTriggerFunction(rules, cards)), new ConstantKey(MODEL), Types.STRING);
+        h.setProcessingTime(0);
+        if (restoreFrom != null) h.initializeState(restoreFrom);
+        h.open();
+        return h;
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, TriggerEvent, RetrainRequest> harness(TriggerRules rules)
+            throws Exception {
+        return harness(rules, CARD_0_90, null);
+    }
+
+    private DriftReport report(long version, boolean drifted) {
+        DriftReport r = new DriftReport();
+        r.sequence = ++sequence;
+        r.windowStartMs = sequence * MINUTE;
+        r.windowEndMs = (sequence + 1) * MINUTE;
+        r.modelVersion = version;
+        r.drifted = drifted;
+        if (drifted) r.alerts.add(new Alert("user_id.js", 0.4, 0.1, 2));
+        return r;
+    }
+
+    private DriftReport labelled(double rmse, double labels) {
+        DriftReport r = report(1, false);
+        r.metrics.put(RetrainTriggerFunction.LABELS_RMSE, rmse);
+        r.metrics.put(RetrainTriggerFunction.LABELS_COUNT, labels);
+        return r;
+    }
+
+    private static void send(KeyedOneInputStreamOperatorTestHarness<String, TriggerEvent, RetrainRequest> h, Object event)
+            throws Exception {
+        TriggerEvent e = event instanceof DriftReport r ? TriggerEvent.of(r)
+                : event instanceof RetrainOutcome o ? TriggerEvent.of(o) : TriggerEvent.of((ModelUpdate) event);
+        h.processElement(new StreamRecord<>(e));
+    }
+
+    private void drifted(KeyedOneInputStreamOperatorTestHarness<String, TriggerEvent, RetrainRequest> h, int windows)
+            throws Exception {
+        for (int i = 0; i < windows; i++) send(h, report(1, true));
+    }
+
+    private static List<String> ids(KeyedOneInputStreamOperatorTestHarness<String, TriggerEvent, RetrainRequest> h) {
+        return h.extractOutputValues().stream().map(r -> r.requestId).toList();
+    }
+
+    private static RetrainOutcome outcome(String requestId, String result) {
+        RetrainOutcome o = new RetrainOutcome();
+        o.requestId = requestId;
+        o.outcome = result;
+        o.modelName = MODEL;
+        return o;
+    }
+
+    @Test
+    void sustainedDriftRequestsAfterTheConfiguredWindowsAndNotBefore() throws Exception {
+        try (var h = harness(driftOnly(COOLDOWN))) {
+            h.setProcessingTime(5 * MINUTE);
+            drifted(h, 2);
+            assertThat(h.extractOutputValues()).isEmpty();
+            drifted(h, 1);
+
+            assertThat(h.extractOutputValues()).singleElement().satisfies(r -> {
+                assertThat(r.requestId).isEqualTo("retrain-1-3-" + 4 * MINUTE);
+                assertThat(r.triggers).containsExactly(RetrainRequest.TRIGGER_DRIFT);
+                assertThat(r.modelName).isEqualTo(MODEL);
+                assertThat(r.modelVersion).isEqualTo(1);
+                assertThat(r.requestedAtMs).isEqualTo(5 * MINUTE);
+                assertThat(r.alerts).extracting(a -> a.metric).containsExactly("user_id.js");
+                assertThat(r.reason).contains("3 consecutive windows");
+            });
+        }
+    }
+
+    @Test
+    void aWindowThatDidNotDriftStartsTheCountAgain() throws Exception {
+        try (var h = harness(driftOnly(COOLDOWN))) {
+            drifted(h, 2);
+            send(h, report(1, false));
+            drifted(h, 2);
+            assertThat(h.extractOutputValues()).isEmpty();
+            drifted(h, 1);
+            assertThat(ids(h)).containsExactly("retrain-1-6-" + 7 * MINUTE);
+        }
+    }
+
+    @Test
+    void theCooldownSuppressesRequestsUntilItEnds() throws Exception {
+        try (var h = harness(driftOnly(COOLDOWN))) {
+            drifted(h, 3);
+            assertThat(ids(h)).hasSize(1);
+            send(h, outcome(ids(h).get(0), RetrainOutcome.REJECTED)); // answered: only the cool-down holds now
+
+            h.setProcessingTime(COOLDOWN - 1);
+            drifted(h, 5);
+            assertThat(ids(h)).hasSize(1);
+
+            h.setProcessingTime(COOLDOWN);
+            drifted(h, 1); // the count kept growing while suppressed: the next drifted window asks
+            assertThat(ids(h)).hasSize(2).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void aRequestInFlightBlocksTheNextUntilItsOutcomeArrives() throws Exception {
+        try (var h = harness(driftOnly(0))) {
+            drifted(h, 3);
+            String first = ids(h).get(0);
+            h.setProcessingTime(10 * MINUTE);
+            drifted(h, 4);
+            send(h, outcome("someone-elses-request", RetrainOutcome.FAILED));
+            drifted(h, 1);
+            assertThat(ids(h)).containsExactly(first);
+
+            send(h, outcome(first, RetrainOutcome.FAILED));
+            drifted(h, 1);
+            assertThat(ids(h)).hasSize(2);
+            assertThat(ids(h).get(1)).isNotEqualTo(first);
+        }
+    }
+
+    @Test
+    void aNewerModelVersionAnswersTheRequestInFlightAndStartsTheCountsAgain() throws Exception {
+        try (var h = harness(driftOnly(0))) {
+            drifted(h, 3);
+            send(h, new ModelUpdate(MODEL, 1, "/r/marquee/1", 0)); // not newer than the version it was asked for
+            send(h, new ModelUpdate("other-model", 7, "/r/other/7", 0));
+            drifted(h, 3);
+            assertThat(ids(h)).hasSize(1);
+
+            send(h, new ModelUpdate(MODEL, 2, "/r/marquee/2", 0));
+            send(h, report(2, true));
+            send(h, report(2, true));
+            assertThat(ids(h)).hasSize(1); // the new version's count started at zero
+            send(h, report(2, true));
+            assertThat(ids(h)).hasSize(2).last().asString().startsWith("retrain-2-");
+        }
+    }
+
+    @Test
+    void theOldVersionsLastWindowsDoNotAddUpWithTheNewVersions() throws Exception {
+        try (var h = harness(driftOnly(0))) {
+            drifted(h, 2);
+            send(h, new ModelUpdate(MODEL, 2, "/r/marquee/2", 0));
+            drifted(h, 1); // version 1's last window, still draining
+            send(h, report(2, true));
+            send(h, report(2, true));
+            assertThat(h.extractOutputValues()).isEmpty();
+            send(h, report(2, true));
+            assertThat(ids(h)).singleElement().asString().startsWith("retrain-2-");
+        }
+    }
+
+    @Test
+    void afterARollbackTheRolledBackVersionIsJudged() throws Exception {
+        try (var h = harness(driftOnly(0))) {
+            send(h, new ModelUpdate(MODEL, 2, "/r/marquee/2", 0));
+            send(h, new ModelUpdate(MODEL, 1, "/r/marquee/1", 0)); // rollback: a lower number announced
+            drifted(h, 3);
+            assertThat(ids(h)).singleElement().asString().startsWith("retrain-1-");
+        }
+    }
+
+    @Test
+    void anUnansweredRequestStopsBlockingWhenTheInFlightTimeoutPasses() throws Exception {
+        try (var h = harness(driftOnly(0))) {
+            drifted(h, 3);
+            h.setProcessingTime(TIMEOUT - 1);
+            drifted(h, 3);
+            assertThat(ids(h)).hasSize(1);
+
+            h.setProcessingTime(TIMEOUT); // the timeout timer fires
+            drifted(h, 1);
+            assertThat(ids(h)).hasSize(2);
+        }
+    }
+
+    @Test
+    void onlineRmseOverTheCardPlusMarginForTheConfiguredWindowsRequests() throws Exception {
+        try (var h = harness(rules(0, NO_LIMIT, 0.05, 0, COOLDOWN))) {
+            send(h, labelled(0.96, 500));
+            send(h, labelled(0.96, 500));
+            send(h, labelled(0.94, 500)); // within 0.90 + 0.05: starts the count again
+            send(h, labelled(0.96, 500));
+            send(h, labelled(0.99, 100)); // too few labels: neither counts nor resets
+            send(h, labelled(0.96, 200));
+            assertThat(h.extractOutputValues()).isEmpty();
+            send(h, labelled(0.97, 200));
+
+            assertThat(h.extractOutputValues()).singleElement().satisfies(r -> {
+                assertThat(r.triggers).containsExactly(RetrainRequest.TRIGGER_RMSE);
+                assertThat(r.alerts).singleElement().satisfies(a -> {
+                    assertThat(a.metric).isEqualTo("labels.rmse");
+                    assertThat(a.value).isEqualTo(0.97);
+                    assertThat(a.threshold).isCloseTo(0.95, org.assertj.core.data.Offset.offset(1e-9));
+                    assertThat(a.windows).isEqualTo(3);
+                });
+                assertThat(r.metrics).containsEntry("labels.count", 200.0);
+            });
+        }
+    }
+
+    @Test
+    void anAbsoluteRmseLimitWorksWithoutACard() throws Exception {
+        try (var h = harness(rules(0, 1.2, NO_LIMIT, 0, COOLDOWN), v -> OptionalDouble.empty(), null)) {
+            for (int i = 0; i < 3; i++) send(h, labelled(1.1, 1000));
+            assertThat(h.extractOutputValues()).isEmpty();
+            for (int i = 0; i < 3; i++) send(h, labelled(1.3, 1000));
+            assertThat(h.extractOutputValues()).singleElement()
+                    .satisfies(r -> assertThat(r.alerts.get(0).threshold).isEqualTo(1.2));
+        }
+    }
+
+    @Test
+    void withoutACardTheRelativeRuleCannotJudge() throws Exception {
+        try (var h = harness(rules(0, NO_LIMIT, 0.05, 0, COOLDOWN), v -> OptionalDouble.empty(), null)) {
+            for (int i = 0; i < 5; i++) send(h, labelled(3.0, 1000));
+            assertThat(h.extractOutputValues()).isEmpty();
+        }
+    }
+
+    @Test
+    void theScheduleRequestsWhenItsIntervalPassesSinceTheLastRequestOrUpdate() throws Exception {
+        long every = 60 * MINUTE;
+        try (var h = harness(rules(0, NO_LIMIT, NO_LIMIT, every, 0))) {
+            send(h, report(1, false)); // the first record starts the clock at 0
+            h.setProcessingTime(20 * MINUTE);
+            send(h, new ModelUpdate(MODEL, 2, "/r/marquee/2", 0)); // ... and a new version restarts it
+            h.setProcessingTime(20 * MINUTE + every - 1);
+            assertThat(h.extractOutputValues()).isEmpty();
+
+            h.setProcessingTime(20 * MINUTE + every);
+            assertThat(h.extractOutputValues()).singleElement().satisfies(r -> {
+                assertThat(r.triggers).containsExactly(RetrainRequest.TRIGGER_SCHEDULE);
+                assertThat(r.modelVersion).isEqualTo(2);
+                assertThat(r.requestId).isEqualTo("retrain-2-schedule-" + (20 * MINUTE + every));
+            });
+
+            send(h, outcome(ids(h).get(0), RetrainOutcome.PUBLISHED));
+            h.setProcessingTime(20 * MINUTE + 2 * every - 1);
+            assertThat(ids(h)).hasSize(1);
+            h.setProcessingTime(20 * MINUTE + 2 * every); // counted from the last request
+            assertThat(ids(h)).hasSize(2);
+        }
+    }
+
+    @Test
+    void aDueScheduleWaitsForTheRequestInFlight() throws Exception {
+        long every = 10 * MINUTE;
+        try (var h = harness(rules(3, NO_LIMIT, NO_LIMIT, every, 0))) {
+            drifted(h, 3); // a drift request at 0
+            h.setProcessingTime(3 * every);
+            assertThat(ids(h)).hasSize(1);
+            send(h, outcome(ids(h).get(0), RetrainOutcome.REJECTED));
+            assertThat(h.extractOutputValues()).hasSize(2).last()
+                    .satisfies(r -> assertThat(r.triggers).containsExactly(RetrainRequest.TRIGGER_SCHEDULE));
+        }
+    }
+
+    @Test
+    void theRequestInFlightTheCooldownAndTheCountsSurviveASnapshotAndRestore() throws Exception {
+        OperatorSubtaskState snapshot;
+        String first;
+        try (var h = harness(driftOnly(COOLDOWN))) {
+            drifted(h, 3);
+            first = ids(h).get(0);
+            drifted(h, 2); // counted while in flight
+            snapshot = h.snapshot(1L, 0L);
+        }
+        try (var h = harness(driftOnly(COOLDOWN), CARD_0_90, snapshot)) {
+            h.setProcessingTime(COOLDOWN + 1);
+            drifted(h, 3);
+            assertThat(h.extractOutputValues()).as("still in flight after the restore").isEmpty();
+            send(h, outcome(first, RetrainOutcome.PUBLISHED));
+            drifted(h, 1);
+            assertThat(ids(h)).hasSize(1).doesNotContain(first);
+        }
+        try (var h = harness(driftOnly(COOLDOWN), CARD_0_90, snapshot)) {
+            h.setProcessingTime(TIMEOUT); // the restored timeout timer fires
+            drifted(h, 1);
+            assertThat(ids(h)).as("the count (2) survived, and the timeout ended the wait").hasSize(1);
+        }
+        try (var h = harness(driftOnly(COOLDOWN), CARD_0_90, snapshot)) {
+            send(h, outcome(first, RetrainOutcome.REJECTED));
+            h.setProcessingTime(COOLDOWN - 1);
+            drifted(h, 3);
+            assertThat(h.extractOutputValues()).as("the cool-down survived the restore").isEmpty();
+        }
+    }
+
+    @Test
+    void aRequestReplayedAfterAFailoverThatWasAlreadyAnsweredIsNotSentAgain() throws Exception {
+        OperatorSubtaskState beforeTheRequest;
+        String id;
+        try (var h = harness(driftOnly(0))) {
+            drifted(h, 2);
+            beforeTheRequest = h.snapshot(1L, 0L);
+            DriftReport third = report(1, true);
+            send(h, third);
+            id = ids(h).get(0);
+            sequence--; // replay the same third report below
+        }
+        try (var h = harness(driftOnly(0), CARD_0_90, beforeTheRequest)) {
+            send(h, outcome(id, RetrainOutcome.PUBLISHED)); // read again before the report, after the restore
+            drifted(h, 1);
+            assertThat(h.extractOutputValues()).isEmpty();
+            drifted(h, 3);
+            assertThat(ids(h)).hasSize(1).doesNotContain(id);
+        }
+    }
+}
