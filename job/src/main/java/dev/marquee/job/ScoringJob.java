@@ -6,14 +6,19 @@ import dev.marquee.data.event.DriftReport;
 import dev.marquee.data.event.ModelStatus;
 import dev.marquee.data.event.ModelUpdate;
 import dev.marquee.data.event.Prediction;
+import dev.marquee.data.event.Rating;
 import dev.marquee.data.event.RatingRequest;
 import dev.marquee.job.config.DeliveryGuarantee;
 import dev.marquee.job.config.JobSettings;
 import dev.marquee.job.drift.DeadLetterDrift;
 import dev.marquee.job.drift.DriftCounts;
 import dev.marquee.job.drift.DriftWindowOperator;
+import dev.marquee.job.drift.LabelDrift;
 import dev.marquee.job.drift.PredictionDrift;
 import dev.marquee.job.drift.ValidRequestDrift;
+import dev.marquee.job.label.LabelJoin;
+import dev.marquee.job.label.OnlineAdaptation;
+import dev.marquee.job.label.ParseRatings;
 import dev.marquee.job.score.MicroBatchOperator;
 import dev.marquee.job.score.ModelScoringFunction;
 import dev.marquee.job.score.ParseModelUpdates;
@@ -25,6 +30,7 @@ import dev.marquee.job.validate.ParseRequests;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -47,10 +53,13 @@ public final class ScoringJob {
 
     private ScoringJob() {}
 
-    /** Wires the pipeline between the given streams and sinks; tests pass their own. */
+    /**
+     * Wires the pipeline between the given streams and sinks; tests pass their own. {@code labels} may be null
+     * (no online accuracy or adaptation).
+     */
     public static void build(StreamExecutionEnvironment env, JobSettings s, DataStream<RawRecord> requests,
-                             DataStream<ModelUpdate> updates, Sink<Prediction> predictions, Sink<DeadLetter> deadLetters,
-                             Sink<ModelStatus> statuses, Sink<DriftReport> driftReports) {
+                             DataStream<ModelUpdate> updates, DataStream<Rating> labels, Sink<Prediction> predictions,
+                             Sink<DeadLetter> deadLetters, Sink<ModelStatus> statuses, Sink<DriftReport> driftReports) {
         SingleOutputStreamOperator<RatingRequest> valid = requests
                 .process(new ParseRequests(s.parserLimits)).name("parse and validate").uid("parse-requests");
         DataStream<DeadLetter> refused = valid.getSideOutput(ParseRequests.DEAD_LETTERS);
@@ -67,9 +76,18 @@ public final class ScoringJob {
                 s.batchSize, s.batchMaxDelayMs, MODEL_STATUS);
         SingleOutputStreamOperator<Prediction> scored = timed.connect(updates.broadcast())
                 .transform("score", TypeInformation.of(Prediction.class), scorer).uid("score");
-        scored.sinkTo(predictions).name("predictions").uid("sink-predictions");
         scored.getSideOutput(MODEL_STATUS).sinkTo(statuses).name("model status").uid("sink-model-status");
-        if (s.drift.enabled) buildDrift(s, valid, refused, scored, driftReports);
+        DataStream<Prediction> served = scored;
+        DataStream<LabelJoin> joins = null;
+        if (labels != null && s.labels.labelsEnabled) {
+            SingleOutputStreamOperator<Prediction> adapted = scored.keyBy(p -> p.userId, Types.STRING)
+                    .connect(labels.keyBy(r -> r.userId, Types.STRING))
+                    .process(new OnlineAdaptation(s.labels)).name("labels and online adaptation").uid("online-adaptation");
+            served = adapted;
+            joins = adapted.getSideOutput(OnlineAdaptation.LABEL_JOINS);
+        }
+        served.sinkTo(predictions).name("predictions").uid("sink-predictions");
+        if (s.drift.enabled) buildDrift(s, valid, refused, served, joins, driftReports);
     }
 
     /**
@@ -77,7 +95,8 @@ public final class ScoringJob {
      * the records), and one task merges them into windows and reports (docs/DRIFT.md).
      */
     private static void buildDrift(JobSettings s, DataStream<RatingRequest> valid, DataStream<DeadLetter> refused,
-                                   DataStream<Prediction> scored, Sink<DriftReport> driftReports) {
+                                   DataStream<Prediction> scored, DataStream<LabelJoin> joins,
+                                   Sink<DriftReport> driftReports) {
         TypeInformation<DriftCounts> counts = TypeInformation.of(DriftCounts.class);
         DataStream<DriftCounts> fromValid = valid
                 .transform("drift: count requests", counts, new ValidRequestDrift(s.drift)).uid("drift-count-requests");
@@ -86,7 +105,11 @@ public final class ScoringJob {
         DataStream<DriftCounts> fromScored = scored
                 .transform("drift: count predictions", counts, new PredictionDrift(s.drift, s.modelRegistry, s.modelName))
                 .uid("drift-count-predictions");
-        fromValid.union(fromRefused, fromScored)
+        DataStream<DriftCounts> all = fromValid.union(fromRefused, fromScored);
+        if (joins != null) {
+            all = all.union(joins.transform("drift: count labels", counts, new LabelDrift(s.drift)).uid("drift-count-labels"));
+        }
+        all
                 .transform("drift: windows and alerts", TypeInformation.of(DriftReport.class),
                         new DriftWindowOperator(s.drift, s.modelRegistry, s.modelName))
                 .uid("drift-windows").setParallelism(1).setMaxParallelism(1)
@@ -103,13 +126,24 @@ public final class ScoringJob {
                 .fromSource(modelUpdatesSource(s), WatermarkStrategy.noWatermarks(), "model updates")
                 .uid("source-model-updates")
                 .flatMap(new ParseModelUpdates()).name("parse model updates").uid("parse-model-updates");
-        buildToKafka(env, s, requests, updates);
+        DataStream<Rating> labels = !s.labels.labelsEnabled ? null : env
+                .fromSource(KafkaConnections.source(s, s.ratingsTopic, s.groupId + "-labels", false),
+                        WatermarkStrategy.noWatermarks(), "ratings")
+                .uid("source-ratings")
+                .flatMap(new ParseRatings()).name("parse labels").uid("parse-labels");
+        buildToKafka(env, s, requests, updates, labels);
     }
 
     /** The pipeline from the given streams to Kafka sinks on the settings' topics (tests bring bounded sources). */
     public static void buildToKafka(StreamExecutionEnvironment env, JobSettings s, DataStream<RawRecord> requests,
                                     DataStream<ModelUpdate> updates) {
-        build(env, s, requests, updates,
+        buildToKafka(env, s, requests, updates, null);
+    }
+
+    /** As above, with labels ({@code ratings}) for online accuracy and adaptation; null for none. */
+    public static void buildToKafka(StreamExecutionEnvironment env, JobSettings s, DataStream<RawRecord> requests,
+                                    DataStream<ModelUpdate> updates, DataStream<Rating> labels) {
+        build(env, s, requests, updates, labels,
                 KafkaConnections.sink(s, "predictions", new JsonRecordSerializer<>(s.predictionsTopic, Prediction.class, p -> p.requestId)),
                 KafkaConnections.sink(s, "dead-letters", new JsonRecordSerializer<>(s.deadLettersTopic, DeadLetter.class,
                         d -> d.source == null ? null : d.source.defaultRequestId())),

@@ -36,6 +36,8 @@ public class DriftReport {
     public Map<String, Long> missingOptionalFields = new LinkedHashMap<>();
     /** Every measured value, by metric name. A metric with too little data in the window is absent. */
     public Map<String, Double> metrics = new LinkedHashMap<>();
+    /** Online RMSE of the ratings served, per model version, over the labels matched in the window. */
+    public Map<String, Double> onlineRmseByVersion = new LinkedHashMap<>();
     /** The alert threshold of each metric that has one. */
     public Map<String, Double> thresholds = new LinkedHashMap<>();
     /** Metrics over their threshold for the configured number of consecutive windows. */

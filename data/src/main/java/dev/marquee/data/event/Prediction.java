@@ -13,6 +13,8 @@ public class Prediction {
     /** The model's own output_3, as TF Serving returns it: {@code [rating]}. */
     @JsonProperty("output_3") // snake_case naming alone would write "output3"
     public float[] output3;
+    /** What online adaptation added to output_3 for this user (0 when it is off or knows nothing yet). */
+    public float adjustment;
     public long modelVersion;
     /** True when the user id was not in the model's vocabulary. */
     public boolean oovUserId;

@@ -1,9 +1,11 @@
 package dev.marquee.job.config;
 
+import dev.marquee.data.config.SecretMasking;
 import dev.marquee.data.config.SettingException;
 import dev.marquee.data.config.Settings;
 import dev.marquee.data.parse.ParserLimits;
 import dev.marquee.job.drift.DriftSettings;
+import dev.marquee.job.label.LabelSettings;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,18 +91,24 @@ public final class JobSettings implements Serializable {
     public final long bufferTimeoutMs;
     /** Drift detection: the drift.* keys. */
     public final DriftSettings drift;
+    /** Labels and online adaptation: the labels.* and adaptation.* keys. */
+    public final LabelSettings labels;
     private final Map<String, String> kafkaProperties;
+    /** The settings as given, for {@link #describe()}. */
+    private final Map<String, String> given;
 
     private JobSettings(Settings s) {
         List<String> unknown = new ArrayList<>();
         for (String key : s.asMap().keySet()) {
-            if (!KEYS.contains(key) && !key.startsWith(KAFKA_PROPERTY_PREFIX) && !key.startsWith(DriftSettings.PREFIX)) {
+            if (!KEYS.contains(key) && !key.startsWith(KAFKA_PROPERTY_PREFIX) && !key.startsWith(DriftSettings.PREFIX)
+                    && !key.startsWith(LabelSettings.LABELS_PREFIX) && !key.startsWith(LabelSettings.ADAPTATION_PREFIX)) {
                 unknown.add(key);
             }
         }
         if (!unknown.isEmpty()) {
             throw new SettingException("unknown setting" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown)
-                    + "; known: " + String.join(", ", new TreeSet<>(KEYS)) + ", " + KAFKA_PROPERTY_PREFIX + "*, " + DriftSettings.PREFIX + "* (docs/DRIFT.md)");
+                    + "; known: " + String.join(", ", new TreeSet<>(KEYS)) + ", " + KAFKA_PROPERTY_PREFIX + "*, " + DriftSettings.PREFIX + "* (docs/DRIFT.md), "
+                    + LabelSettings.LABELS_PREFIX + "*, " + LabelSettings.ADAPTATION_PREFIX + "* (docs/RETRAINING.md)");
         }
         String envBootstrap = System.getenv("MARQUEE_BOOTSTRAP");
         bootstrapServers = s.string(BOOTSTRAP, envBootstrap == null || envBootstrap.isBlank() ? "localhost:9092" : envBootstrap.trim());
@@ -125,6 +133,7 @@ public final class JobSettings implements Serializable {
         parallelism = s.intInRange(PARALLELISM, 0, 0, 10_000);
         parserLimits = ParserLimits.from(s);
         drift = DriftSettings.from(s);
+        labels = LabelSettings.from(s);
         modelStatusTopic = s.string(TOPIC_MODEL_STATUS, "model-status");
         String envRegistry = System.getenv("MARQUEE_REGISTRY");
         modelRegistry = s.string(MODEL_REGISTRY, envRegistry == null || envRegistry.isBlank() ? ".marquee/registry" : envRegistry.trim());
@@ -144,6 +153,7 @@ public final class JobSettings implements Serializable {
             if (k.startsWith(KAFKA_PROPERTY_PREFIX)) kafka.put(k.substring(KAFKA_PROPERTY_PREFIX.length()), v);
         });
         kafkaProperties = Map.copyOf(kafka);
+        given = Map.copyOf(s.asMap());
         if (delivery == DeliveryGuarantee.EXACTLY_ONCE && transactionTimeoutMs <= checkpointIntervalMs) {
             throw new SettingException(TRANSACTION_TIMEOUT_MS + " (" + transactionTimeoutMs + ") must be longer than "
                     + CHECKPOINT_INTERVAL_MS + " (" + checkpointIntervalMs + "): a transaction stays open from one checkpoint to the next");
@@ -167,6 +177,16 @@ public final class JobSettings implements Serializable {
 
     public static JobSettings defaults() {
         return from(Map.of());
+    }
+
+    /** The settings as given, sorted, with secret values (passwords, JAAS configurations, ...) masked: for logs. */
+    public String describe() {
+        return SecretMasking.describe(given);
+    }
+
+    @Override
+    public String toString() {
+        return "JobSettings{" + describe() + "}";
     }
 
     /** The {@value #KAFKA_PROPERTY_PREFIX}* properties, without the prefix, for every Kafka client. */

@@ -43,6 +43,11 @@ public class DriftCounts {
     public long[] predictionSlots = new long[0];
     public double predictionSum;
     public long[] latency = new long[0];
+    /** Labels matched with the prediction served for them, and the errors of the served and the model's rating. */
+    public long labels;
+    public double labelSquaredError;
+    public double labelAbsoluteError;
+    public double labelModelSquaredError;
     public long[] lag = new long[0];
 
     public DriftCounts() {}
@@ -65,7 +70,7 @@ public class DriftCounts {
     }
 
     public boolean isEmpty() {
-        return valid == 0 && invalid == 0 && scored == 0;
+        return valid == 0 && invalid == 0 && scored == 0 && labels == 0;
     }
 
     public void countValid(RatingRequest r, int maxTrackedFields) {
@@ -111,6 +116,16 @@ public class DriftCounts {
         }
     }
 
+    /** Counts one label against the rating served for it ({@code served}) and the model's own ({@code model}). */
+    public void countLabel(float served, float model, float label) {
+        labels++;
+        double e = served - label;
+        labelSquaredError += e * e;
+        labelAbsoluteError += Math.abs(e);
+        double m = model - label;
+        labelModelSquaredError += m * m;
+    }
+
     /** Adds {@code other} into this; both must count the same model version (or be parse-stage counts). */
     public void merge(DriftCounts other, int maxTrackedFields) {
         valid += other.valid;
@@ -133,6 +148,10 @@ public class DriftCounts {
         predictionSum += other.predictionSum;
         latency = add(latency, other.latency);
         lag = add(lag, other.lag);
+        labels += other.labels;
+        labelSquaredError += other.labelSquaredError;
+        labelAbsoluteError += other.labelAbsoluteError;
+        labelModelSquaredError += other.labelModelSquaredError;
     }
 
     private static void increment(Map<String, Long> map, String name, int limit, long by) {

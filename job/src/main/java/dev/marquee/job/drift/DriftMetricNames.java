@@ -31,12 +31,19 @@ public final class DriftMetricNames {
     public static final String LATENCY_P95 = "latency.p95_ms";
     public static final String LATENCY_P99 = "latency.p99_ms";
     public static final String THROUGHPUT = "throughput.per_second";
+    /** Online accuracy of the ratings served, over the labels matched in the window (all versions). */
+    public static final String LABELS_RMSE = "labels.rmse";
+    public static final String LABELS_MAE = "labels.mae";
+    /** The same labels against the model's own output_3, before online adaptation. */
+    public static final String LABELS_MODEL_RMSE = "labels.model_rmse";
+    public static final String LABELS_COUNT = "labels.count";
 
     /** Every fixed metric name, in report order (the per-code invalid rates come and go with the codes seen). */
     public static final List<String> ALL = List.of(USER_OOV, USER_LINF, USER_JS, TITLE_OOV, TITLE_LINF, TITLE_JS,
             HOUR_JS, HOUR_PSI, DAY_JS, DAY_PSI, FUTURE_RATE, LAG_P50, LAG_P95, LAG_P99, PREDICTION_PSI,
             PREDICTION_JS, PREDICTION_MEAN, INVALID_RATE, UNEXPECTED_FIELD_RATE, TYPE_CHANGE_RATE,
-            MISSING_OPTIONAL_RATE, LATENCY_P50, LATENCY_P95, LATENCY_P99, THROUGHPUT);
+            MISSING_OPTIONAL_RATE, LATENCY_P50, LATENCY_P95, LATENCY_P99, THROUGHPUT, LABELS_RMSE, LABELS_MAE,
+            LABELS_MODEL_RMSE, LABELS_COUNT);
 
     private DriftMetricNames() {}
 

@@ -24,6 +24,12 @@ public final class DriftReports {
      */
     public DriftReport report(long startMs, long endMs, DriftCounts parsed, DriftCounts scored, ReferenceBuckets ref,
                               Map<Long, Long> scoredByVersion) {
+        return report(startMs, endMs, parsed, scored, ref, scoredByVersion, Map.of());
+    }
+
+    /** As above, with the window's label counts per model version (online accuracy). */
+    public DriftReport report(long startMs, long endMs, DriftCounts parsed, DriftCounts scored, ReferenceBuckets ref,
+                              Map<Long, Long> scoredByVersion, Map<Long, DriftCounts> labelsByVersion) {
         DriftReport r = new DriftReport();
         r.windowStartMs = startMs;
         r.windowEndMs = endMs;
@@ -59,11 +65,33 @@ public final class DriftReports {
             m.put(MISSING_OPTIONAL_RATE, (double) parsed.missingRequestId / parsed.valid);
         }
         if (endMs > startMs) m.put(THROUGHPUT, parsed.records() * 1000.0 / (endMs - startMs));
+        labels(r, labelsByVersion);
         for (String metric : m.keySet()) {
             double t = settings.thresholdOf(metric);
             if (!Double.isNaN(t)) r.thresholds.put(metric, t);
         }
         return r;
+    }
+
+    private static void labels(DriftReport r, Map<Long, DriftCounts> byVersion) {
+        long n = 0;
+        double se = 0;
+        double ae = 0;
+        double modelSe = 0;
+        for (Map.Entry<Long, DriftCounts> e : byVersion.entrySet()) {
+            DriftCounts c = e.getValue();
+            if (c.labels == 0) continue;
+            n += c.labels;
+            se += c.labelSquaredError;
+            ae += c.labelAbsoluteError;
+            modelSe += c.labelModelSquaredError;
+            r.onlineRmseByVersion.put(Long.toString(e.getKey()), Math.sqrt(c.labelSquaredError / c.labels));
+        }
+        if (n == 0) return;
+        r.metrics.put(LABELS_RMSE, Math.sqrt(se / n));
+        r.metrics.put(LABELS_MAE, ae / n);
+        r.metrics.put(LABELS_MODEL_RMSE, Math.sqrt(modelSe / n));
+        r.metrics.put(LABELS_COUNT, (double) n);
     }
 
     private void distributions(Map<String, Double> m, DriftCounts c, ReferenceBuckets ref) {

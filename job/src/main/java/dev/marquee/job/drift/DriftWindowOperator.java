@@ -120,12 +120,16 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
         DriftCounts scored = null;
         Map<Long, Long> byVersion = new LinkedHashMap<>();
         for (DriftCounts c : window.values()) {
-            if (c.modelVersion == PARSE_STAGE) continue;
+            if (c.modelVersion == PARSE_STAGE || c.scored == 0) continue;
             byVersion.put(c.modelVersion, c.scored);
             if (scored == null || c.scored > scored.scored) scored = c;
         }
+        Map<Long, DriftCounts> labels = new LinkedHashMap<>();
+        for (DriftCounts c : window.values()) {
+            if (c.labels > 0) labels.put(c.modelVersion, c);
+        }
         ReferenceBuckets ref = scored == null ? null : references.get(scored.modelVersion);
-        DriftReport report = reports.report(windowStartMs, endMs, parsed(), scored, ref, byVersion);
+        DriftReport report = reports.report(windowStartMs, endMs, parsed(), scored, ref, byVersion, labels);
         report.sequence = ++sequence;
         alerts.apply(report);
         last = report;

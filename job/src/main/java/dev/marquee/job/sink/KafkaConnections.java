@@ -22,14 +22,19 @@ public final class KafkaConnections {
 
     /** @param bounded stop at the offsets that are the latest when the job starts (tests, batch replays) */
     public static KafkaSource<RawRecord> requestSource(JobSettings s, boolean bounded) {
+        return source(s, s.requestsTopic, s.groupId, bounded);
+    }
+
+    /** A raw-record source on {@code topic} with the job's Kafka settings and starting offsets. */
+    public static KafkaSource<RawRecord> source(JobSettings s, String topic, String groupId, boolean bounded) {
         Properties props = s.kafkaProperties();
         if (s.delivery == DeliveryGuarantee.EXACTLY_ONCE) {
             props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         }
         var builder = KafkaSource.<RawRecord>builder()
                 .setBootstrapServers(s.bootstrapServers)
-                .setTopics(s.requestsTopic)
-                .setGroupId(s.groupId)
+                .setTopics(topic)
+                .setGroupId(groupId)
                 .setStartingOffsets(s.startingOffsets.initializer())
                 .setDeserializer(new RawRecordDeserializer())
                 .setProperties(props);

@@ -70,7 +70,7 @@ class InfraConfigTest {
             "timestamp.lag_p95_s", "timestamp.lag_p99_s", "prediction.psi", "prediction.js", "prediction.mean",
             "schema.invalid_rate", "schema.unexpected_field_rate", "schema.type_change_rate",
             "schema.missing_optional_rate", "latency.p50_ms", "latency.p95_ms", "latency.p99_ms",
-            "throughput.per_second", "labels.rmse", "labels.mae");
+            "throughput.per_second", "labels.rmse", "labels.mae", "labels.model_rmse", "labels.count");
     /** Further gauges of the marquee_drift group. */
     static final List<String> DRIFT_SUMMARY_GAUGES = List.of("alerts", "drifted", "model_version", "window_records");
     /** How Flink 2.2's Prometheus reporter names a gauge of the operator group marquee_drift. */

@@ -1,0 +1,20 @@
+package dev.marquee.job.label;
+
+/** A label matched with the prediction served for the same user and title: one point of online accuracy. */
+public class LabelJoin {
+    public long modelVersion;
+    /** The rating served (the model's, adjusted by online adaptation). */
+    public float served;
+    /** The model's own output_3. */
+    public float model;
+    public float label;
+
+    public LabelJoin() {}
+
+    public LabelJoin(long modelVersion, float served, float model, float label) {
+        this.modelVersion = modelVersion;
+        this.served = served;
+        this.model = model;
+        this.label = label;
+    }
+}
