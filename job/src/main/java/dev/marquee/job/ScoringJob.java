@@ -162,6 +162,17 @@ public final class ScoringJob {
         if (s.parallelism > 0) env.setParallelism(s.parallelism);
     }
 
+    /**
+     * Flink's Prometheus reporter for a run in this JVM (scripts/marquee score, run-local): a cluster takes its
+     * reporters from its own configuration (infra/flink/), where this setting changes nothing.
+     */
+    static Configuration localMetrics(JobSettings s) {
+        if (s.prometheusPorts.equals("off")) return new Configuration();
+        return Configuration.fromMap(java.util.Map.of(
+                "metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
+                "metrics.reporter.prom.port", s.prometheusPorts));
+    }
+
     private static KafkaSource<RawRecord> modelUpdatesSource(JobSettings s) {
         // Every job instance reads every update (its own group), from the latest: at start the registry's
         // serving version is loaded, so older updates are already reflected.
@@ -188,7 +199,7 @@ public final class ScoringJob {
             System.exit(2);
             return;
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(localMetrics(settings));
         buildWithKafka(env, settings);
         System.out.printf("marquee scoring job: reading %s at %s, model %s from %s, %s%n", settings.requestsTopic,
                 settings.bootstrapServers, settings.modelName, settings.modelRegistry,

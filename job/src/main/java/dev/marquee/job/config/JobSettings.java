@@ -47,6 +47,7 @@ public final class JobSettings implements Serializable {
     public static final String MAX_OUT_OF_ORDERNESS_MS = "watermark.max-out-of-orderness-ms";
     public static final String IDLENESS_MS = "watermark.idleness-ms";
     public static final String BUFFER_TIMEOUT_MS = "pipeline.buffer-timeout-ms";
+    public static final String PROMETHEUS_PORTS = "metrics.prometheus-ports";
     /** {@value #MODEL_VERSION} value meaning: the registry's pinned version, else its latest. */
     public static final String SERVING = "serving";
 
@@ -54,7 +55,7 @@ public final class JobSettings implements Serializable {
             TOPIC_PREDICTIONS, TOPIC_DEAD_LETTERS, TOPIC_MODEL_UPDATES, TOPIC_DRIFT, TOPIC_RATINGS, DELIVERY,
             TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT_MS, CHECKPOINT_INTERVAL_MS, PARALLELISM, TOPIC_MODEL_STATUS,
             MODEL_REGISTRY, MODEL_NAME, MODEL_VERSION, BATCH_SIZE, BATCH_MAX_DELAY_MS, SCORING_THREADS,
-            MAX_OUT_OF_ORDERNESS_MS, IDLENESS_MS, BUFFER_TIMEOUT_MS,
+            MAX_OUT_OF_ORDERNESS_MS, IDLENESS_MS, BUFFER_TIMEOUT_MS, PROMETHEUS_PORTS,
             ParserLimits.MAX_PAYLOAD_BYTES, ParserLimits.MAX_INSTANCES, ParserLimits.MAX_DEPTH,
             ParserLimits.MAX_USER_ID_CHARS, ParserLimits.MAX_TITLE_CHARS, ParserLimits.MAX_REQUEST_ID_CHARS,
             ParserLimits.MIN_TIMESTAMP, ParserLimits.MAX_TIMESTAMP, ParserLimits.MAX_EXTRA_FIELDS,
@@ -89,6 +90,8 @@ public final class JobSettings implements Serializable {
     public final long idlenessMs;
     /** Longest a record waits in a network buffer between two tasks. */
     public final long bufferTimeoutMs;
+    /** Port (or range) of Flink's Prometheus reporter when the job runs in this JVM; "off" for none. */
+    public final String prometheusPorts;
     /** Drift detection: the drift.* keys. */
     public final DriftSettings drift;
     /** Labels and online adaptation: the labels.* and adaptation.* keys. */
@@ -148,6 +151,11 @@ public final class JobSettings implements Serializable {
         // Flink's default of 100 ms is paid once per network hop, and scoring is one hop from parsing (it has
         // a second input, so it cannot be chained): 5 ms keeps the p99 latency target within reach.
         bufferTimeoutMs = s.longInRange(BUFFER_TIMEOUT_MS, 5, 0, 60_000);
+        prometheusPorts = s.string(PROMETHEUS_PORTS, "9249-9259");
+        if (!prometheusPorts.equals("off") && !prometheusPorts.matches("\\d{1,5}(-\\d{1,5})?")) {
+            throw new SettingException(PROMETHEUS_PORTS + " must be a port, a range like 9249-9259, or off; got '"
+                    + prometheusPorts + "'");
+        }
         Map<String, String> kafka = new java.util.LinkedHashMap<>();
         s.asMap().forEach((k, v) -> {
             if (k.startsWith(KAFKA_PROPERTY_PREFIX)) kafka.put(k.substring(KAFKA_PROPERTY_PREFIX.length()), v);

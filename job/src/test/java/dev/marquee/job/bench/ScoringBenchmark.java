@@ -107,14 +107,15 @@ public final class ScoringBenchmark {
             preload(bootstrap, "requests-small", rows, batch1Records);
 
             List<double[]> results = new ArrayList<>(); // {variant, rate}
-            String[] names = {"full job, batch " + batchSize, "full job, batch 1", "Kafka → parse → Kafka (ceiling)"};
+            String[] names = {"full job, batch " + batchSize, "full job, batch 1", "Kafka → parse → Kafka (ceiling)",
+                    "full job, batch " + batchSize + ", drift off"};
             for (int round = 0; round < rounds; round++) {
-                for (int v = 0; v < 3; v++) {
+                for (int v = 0; v < names.length; v++) {
                     String topic = v == 1 ? "requests-small" : "requests";
                     int n = v == 1 ? batch1Records : records;
                     String output = "out-" + round + "-" + v;
                     createTopic(bootstrap, output, 2);
-                    double rate = runThroughput(bootstrap, registry, topic, output, n, v == 1 ? 1 : batchSize, v == 2);
+                    double rate = runThroughput(bootstrap, registry, topic, output, n, v == 1 ? 1 : batchSize, v == 2, v != 3);
                     log("round %d: %s: %,.0f records/s", round + 1, names[v], rate);
                     results.add(new double[] {v, rate});
                 }
@@ -147,8 +148,8 @@ public final class ScoringBenchmark {
     }
 
     private static double runThroughput(String bootstrap, ModelRegistry registry, String input, String output, int n,
-                                        int batchSize, boolean parseOnly) throws Exception {
-        JobSettings s = settings(bootstrap, registry, input, output, batchSize);
+                                        int batchSize, boolean parseOnly, boolean drift) throws Exception {
+        JobSettings s = settings(bootstrap, registry, input, output, batchSize, drift);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         ScoringJob.configure(env, s);
@@ -230,7 +231,14 @@ public final class ScoringBenchmark {
     }
 
     private static JobSettings settings(String bootstrap, ModelRegistry registry, String input, String output, int batchSize) {
+        return settings(bootstrap, registry, input, output, batchSize, true);
+    }
+
+    private static JobSettings settings(String bootstrap, ModelRegistry registry, String input, String output, int batchSize,
+                                        boolean drift) {
         Map<String, String> m = new HashMap<>();
+        m.put("drift.enabled", Boolean.toString(drift));
+        m.put(JobSettings.TOPIC_DRIFT, output + "-drift");
         m.put(JobSettings.BOOTSTRAP, bootstrap);
         m.put(JobSettings.TOPIC_REQUESTS, input);
         m.put(JobSettings.TOPIC_PREDICTIONS, output);
@@ -300,8 +308,8 @@ public final class ScoringBenchmark {
                 System.getProperty("java.version"), model));
         sb.append(String.format(Locale.ROOT, "Command: `scripts/bench-scoring%s`%n%n", args.length == 0 ? "" : " " + String.join(" ", args)));
         sb.append("| variant | records | rounds (records/s) | median records/s |\n|---|---|---|---|\n");
-        double[] medians = new double[3];
-        for (int v = 0; v < 3; v++) {
+        double[] medians = new double[names.length];
+        for (int v = 0; v < names.length; v++) {
             List<Double> rates = new ArrayList<>();
             for (double[] r : results) if ((int) r[0] == v) rates.add(r[1]);
             double[] sorted = rates.stream().mapToDouble(Double::doubleValue).sorted().toArray();
@@ -311,6 +319,8 @@ public final class ScoringBenchmark {
         }
         sb.append(String.format(Locale.ROOT, "%nBatched vs batch size 1: %.1f×. Full job vs the Kafka → parse → Kafka ceiling: %.0f%%.%n",
                 medians[0] / medians[1], 100 * medians[0] / medians[2]));
+        sb.append(String.format(Locale.ROOT, "Drift detection's cost per record (time per record with drift over without, "
+                + "medians): %+.1f%%.%n", 100 * (medians[3] / medians[0] - 1)));
         sb.append(String.format(Locale.ROOT, "%nEnd-to-end latency (producer send → prediction read) at a steady %,d requests/s for %d s after %d s of warm-up, "
                         + "at-least-once, checkpoints every %s ms, %,.0f predictions measured: p50 %.0f ms, p95 %.0f ms, p99 %.0f ms, max %.0f ms.%n",
                 rate, seconds, warmupSeconds, checkpointMs == null ? "60000 (the default)" : checkpointMs, latency[0], latency[1], latency[2], latency[3], latency[4]));
