@@ -30,7 +30,7 @@ public final class CliArgs {
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (!arg.startsWith("--") || arg.length() == 2) {
-                throw new SettingException("unexpected argument '" + arg + "'");
+                throw new SettingException("unexpected argument " + echo(arg));
             }
             String key = arg.substring(2);
             String inline = null;
@@ -54,6 +54,11 @@ public final class CliArgs {
             }
         }
         return new Parsed(new Settings(values), repeated);
+    }
+
+    /** An argument quoted for an error message, unless it looks like a secret (a password after a forgotten '='). */
+    private static String echo(String arg) {
+        return SecretMasking.looksSecret(arg) ? "(hidden: it looks like a secret)" : "'" + arg + "'";
     }
 
     private String known() {
@@ -86,7 +91,7 @@ public final class CliArgs {
             java.util.Properties p = new java.util.Properties();
             for (String kv : all(key)) {
                 int eq = kv.indexOf('=');
-                if (eq <= 0) throw new SettingException("--" + key + " takes KEY=VALUE, got '" + kv + "'");
+                if (eq <= 0) throw new SettingException("--" + key + " takes KEY=VALUE, got " + echo(kv));
                 p.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
             }
             return p;

@@ -28,9 +28,11 @@ public final class DeadLetters {
         }
         int length = to - from;
         d.payloadLength = length;
-        int kept = length;
-        if (length > maxPayloadBytes) {
-            kept = utf8 ? Utf8.safeCut(bytes, from, maxPayloadBytes) - from : maxPayloadBytes;
+        // The limit is on what the dead letter carries as JSON: a control character is written as a six-byte
+        // escape, so a payload of them is cut six times shorter than plain text; base64 takes 4 bytes per 3.
+        int kept = utf8 ? jsonFit(bytes, from, to, maxPayloadBytes) : Math.min(length, maxPayloadBytes / 4 * 3);
+        if (kept < length) {
+            if (utf8) kept = Utf8.safeCut(bytes, from, kept) - from;
             d.payloadTruncated = true;
         }
         if (utf8) {
@@ -43,6 +45,17 @@ public final class DeadLetters {
             d.payloadEncoding = DeadLetter.BASE64;
         }
         return d;
+    }
+
+    /** How many bytes from {@code from} fit in {@code max} bytes once written as a JSON string. */
+    static int jsonFit(byte[] bytes, int from, int to, int max) {
+        int cost = 0;
+        for (int i = from; i < to; i++) {
+            int b = bytes[i] & 0xFF;
+            cost += b < 0x20 ? 6 : (b == '"' || b == '\\') ? 2 : 1;
+            if (cost > max) return i - from;
+        }
+        return to - from;
     }
 
     /** The payload's original bytes (or the first of them, when truncated). */

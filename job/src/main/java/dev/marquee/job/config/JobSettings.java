@@ -187,6 +187,11 @@ public final class JobSettings implements Serializable {
         return from(Map.of());
     }
 
+    /** The settings as given (unmasked: never log this; see {@link #describe()}). */
+    public Map<String, String> asMap() {
+        return given;
+    }
+
     /** The settings as given, sorted, with secret values (passwords, JAAS configurations, ...) masked: for logs. */
     public String describe() {
         return SecretMasking.describe(given);

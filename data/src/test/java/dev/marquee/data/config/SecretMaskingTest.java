@@ -1,0 +1,76 @@
+package dev.marquee.data.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SecretMaskingTest {
+    private static final String JAAS = "org.apache.kafka.common.security.scram.ScramLoginModule required "
+            + "username=\"scoring\" password=\"s3cr3t-jaas\";";
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sasl.jaas.config", "kafka.property.sasl.jaas.config", "ssl.truststore.password",
+        "ssl.keystore.password", "ssl.key.password", "kafka.property.ssl.key.password", "ssl.keystore.key",
+        "sasl.oauthbearer.client.credentials.client.secret", "SASL.JAAS.CONFIG", "delegation.token.hmac",
+        "basic.auth.user.info", "schema.registry.api-key", "ssl.keystore.certificate.key"})
+    void secretKeysAreRecognised(String key) {
+        assertThat(SecretMasking.isSecret(key)).isTrue();
+        assertThat(SecretMasking.mask(key, "value")).isEqualTo(SecretMasking.MASK);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"security.protocol", "sasl.mechanism", "ssl.truststore.location", "ssl.truststore.type",
+        "key.serializer", "kafka.property.key.deserializer", "bootstrap.servers", "ssl.endpoint.identification.algorithm",
+        "ssl.keymanager.algorithm", "kafka.bootstrap-servers", "topic.rating-requests"})
+    void ordinaryKeysAreShown(String key) {
+        assertThat(SecretMasking.isSecret(key)).isFalse();
+        assertThat(SecretMasking.mask(key, "value")).isEqualTo("value");
+    }
+
+    @Test
+    void describeMasksSecretsAndSortsKeys() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("kafka.property.ssl.truststore.password", "trust-pw");
+        settings.put("kafka.property.sasl.jaas.config", JAAS);
+        settings.put("kafka.bootstrap-servers", "broker:9093");
+        settings.put("kafka.property.security.protocol", "SASL_SSL");
+
+        String line = SecretMasking.describe(settings);
+
+        assertThat(line).isEqualTo("kafka.bootstrap-servers=broker:9093, kafka.property.sasl.jaas.config=******, "
+                + "kafka.property.security.protocol=SASL_SSL, kafka.property.ssl.truststore.password=******");
+        assertThat(line).doesNotContain("trust-pw").doesNotContain("s3cr3t");
+    }
+
+    @Test
+    void propertiesAreMaskedToo() {
+        Properties p = new Properties();
+        p.put("sasl.jaas.config", JAAS);
+        p.put("sasl.mechanism", "SCRAM-SHA-512");
+        assertThat(SecretMasking.masked(p)).containsExactly(
+                Map.entry("sasl.jaas.config", SecretMasking.MASK), Map.entry("sasl.mechanism", "SCRAM-SHA-512"));
+    }
+
+    @Test
+    void aCliErrorNeverEchoesASecretGivenWithoutItsEqualsSign() {
+        CliArgs args = new CliArgs(Set.of("producer-prop"), Set.of());
+        // a space instead of '=': the JAAS text becomes a stray argument, which the CLI reports (on stderr)
+        SettingException stray = catchThrowableOfType(SettingException.class,
+                () -> args.parse(new String[] {"--producer-prop", "sasl.jaas.config", JAAS}));
+        assertThat(stray.getMessage()).startsWith("unexpected argument").doesNotContain("s3cr3t");
+
+        SettingException noEquals = catchThrowableOfType(SettingException.class,
+                () -> args.parse(new String[] {"--producer-prop", "ssl.truststore.password:trust-pw"}).properties("producer-prop"));
+        assertThat(noEquals.getMessage()).contains("takes KEY=VALUE").doesNotContain("trust-pw");
+
+        SettingException ordinary = catchThrowableOfType(SettingException.class, () -> args.parse(new String[] {"stray"}));
+        assertThat(ordinary.getMessage()).isEqualTo("unexpected argument 'stray'");
+    }
+}
