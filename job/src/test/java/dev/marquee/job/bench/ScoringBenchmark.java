@@ -130,7 +130,7 @@ public final class ScoringBenchmark {
         System.exit(0); // Flink's and Kafka's non-daemon threads must not keep the benchmark alive
     }
 
-    private static List<Rating> rows() {
+    static List<Rating> rows() {
         return MovieLensDir.findForTests().map(dir -> new MovieLens100K(dir).ratings())
                 .orElseGet(() -> {
                     log("MovieLens 100K not found (%s): using generated rows", MovieLensDir.testSkipMessage());
@@ -138,7 +138,7 @@ public final class ScoringBenchmark {
                 });
     }
 
-    private static String train(ModelRegistry registry, List<Rating> rows) throws Exception {
+    static String train(ModelRegistry registry, List<Rating> rows) throws Exception {
         Split split = Splits.referenceTime(rows);
         try (TrainedModel model = new Trainer(TrainingConfig.defaults(Architecture.DEFAULT), line -> { })
                 .train(split.train(), split.validation())) {
@@ -225,7 +225,7 @@ public final class ScoringBenchmark {
         return new double[] {got, pct(measured, 50), pct(measured, 95), pct(measured, 99), measured.length == 0 ? 0 : measured[measured.length - 1]};
     }
 
-    private static void build(StreamExecutionEnvironment env, JobSettings s, DataStream<RawRecord> in,
+    static void build(StreamExecutionEnvironment env, JobSettings s, DataStream<RawRecord> in,
                               DataStream<RawRecord> rawUpdates, String output) {
         ScoringJob.buildToKafka(env, s, in, rawUpdates.flatMap(new dev.marquee.job.score.ParseModelUpdates()));
     }
@@ -234,7 +234,7 @@ public final class ScoringBenchmark {
         return settings(bootstrap, registry, input, output, batchSize, true);
     }
 
-    private static JobSettings settings(String bootstrap, ModelRegistry registry, String input, String output, int batchSize,
+    static JobSettings settings(String bootstrap, ModelRegistry registry, String input, String output, int batchSize,
                                         boolean drift) {
         Map<String, String> m = new HashMap<>();
         m.put("drift.enabled", Boolean.toString(drift));
@@ -332,7 +332,7 @@ public final class ScoringBenchmark {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
     }
 
-    private static void createTopic(String bootstrap, String name, int partitions) throws Exception {
+    static void createTopic(String bootstrap, String name, int partitions) throws Exception {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         try (Admin admin = Admin.create(p)) {
@@ -340,7 +340,7 @@ public final class ScoringBenchmark {
         }
     }
 
-    private static Properties producerProps(String bootstrap, String lingerMs) {
+    static Properties producerProps(String bootstrap, String lingerMs) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -350,7 +350,7 @@ public final class ScoringBenchmark {
         return p;
     }
 
-    private static Properties consumerProps(String bootstrap) {
+    static Properties consumerProps(String bootstrap) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-reader-" + System.nanoTime());
@@ -360,7 +360,7 @@ public final class ScoringBenchmark {
         return p;
     }
 
-    private static void log(String format, Object... args) {
+    static void log(String format, Object... args) {
         System.err.printf(Locale.ROOT, "bench: " + format + "%n", args);
     }
 }

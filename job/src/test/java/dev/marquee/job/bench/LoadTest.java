@@ -1,0 +1,242 @@
+package dev.marquee.job.bench;
+
+import static dev.marquee.job.bench.ScoringBenchmark.createTopic;
+import static dev.marquee.job.bench.ScoringBenchmark.log;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.marquee.data.event.Rating;
+import dev.marquee.data.replay.RequestEncoder;
+import dev.marquee.infra.EmbeddedKafka;
+import dev.marquee.job.ScoringJob;
+import dev.marquee.job.config.JobSettings;
+import dev.marquee.job.sink.KafkaConnections;
+import dev.marquee.job.source.RawRecord;
+import dev.marquee.model.ModelRegistry;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Backpressure under overload, run by {@code scripts/bench-load}; results go to docs/BENCHMARKS.md. Not a test:
+ * it measures and reports. First the job's capacity on this machine (a preloaded backlog, as in the scoring
+ * benchmark), then the unbounded job for {@code --seconds} while a producer offers twice that rate: every few
+ * seconds it samples what was offered and what came out, the JVM heap (the MiniCluster runs in this JVM), the
+ * checkpoints completed and failed, and the source's backpressure, from Flink's REST API.
+ */
+public final class LoadTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        int seconds = Integer.parseInt(opts.getOrDefault("seconds", "120"));
+        double factor = Double.parseDouble(opts.getOrDefault("factor", "2"));
+        int capacityRecords = Integer.parseInt(opts.getOrDefault("capacity-records", "400000"));
+        String checkpointMs = opts.getOrDefault("checkpoint-ms", "10000");
+        Path out = Path.of(opts.getOrDefault("out", "job/target/bench-load.md"));
+
+        Path work = Files.createTempDirectory("marquee-load");
+        ModelRegistry registry = new ModelRegistry(work.resolve("registry"));
+        List<Rating> rows = ScoringBenchmark.rows();
+        String model = ScoringBenchmark.train(registry, rows);
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            String bootstrap = kafka.bootstrapServers();
+            createTopic(bootstrap, "cap-in", 2);
+            createTopic(bootstrap, "cap-out", 2);
+            createTopic(bootstrap, "cap-updates", 1);
+            log("capacity: preloading %,d requests ...", capacityRecords);
+            produce(bootstrap, "cap-in", rows, capacityRecords, 0, new AtomicBoolean());
+            double capacity = capacity(bootstrap, registry, capacityRecords);
+            double target = capacity * factor;
+            log("capacity %,.0f requests/s; offering %,.0f/s for %d s", capacity, target, seconds);
+
+            createTopic(bootstrap, "load-in", 2);
+            createTopic(bootstrap, "load-out", 2);
+            createTopic(bootstrap, "load-updates", 1);
+            int restPort = freePort();
+            Configuration conf = new Configuration();
+            conf.set(RestOptions.PORT, restPort);
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+            env.setParallelism(2);
+            Map<String, String> extra = Map.of(JobSettings.CHECKPOINT_INTERVAL_MS, checkpointMs);
+            JobSettings s = settings(bootstrap, registry, "load-in", "load-out", extra);
+            ScoringJob.configure(env, s);
+            DataStream<RawRecord> in = env.fromSource(KafkaConnections.requestSource(s), WatermarkStrategy.noWatermarks(), "requests");
+            ScoringBenchmark.build(env, s, in, env.fromSource(KafkaConnections.source(s, "load-updates", "load-u", false),
+                    WatermarkStrategy.noWatermarks(), "updates"), "load-out");
+            JobClient job = env.executeAsync("load");
+
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong offered = new AtomicLong();
+            Thread producer = new Thread(() -> offered.set(produce(bootstrap, "load-in", rows, Integer.MAX_VALUE, target, stop)),
+                    "load-producer");
+            List<String> samples = new ArrayList<>();
+            MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+            long start = System.nanoTime();
+            producer.start();
+            long maxHeap = 0;
+            long[] firstHalfHeap = {0, 0};
+            long[] secondHalfHeap = {0, 0};
+            JsonNode checkpoints = null;
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                for (int t = 5; t <= seconds; t += 5) {
+                    LockSupport.parkNanos(start + TimeUnit.SECONDS.toNanos(t) - System.nanoTime());
+                    long inCount = endOffsets(admin, "load-in");
+                    long outCount = endOffsets(admin, "load-out");
+                    long heap = memory.getHeapMemoryUsage().getUsed();
+                    maxHeap = Math.max(maxHeap, heap);
+                    long[] half = t <= seconds / 2 ? firstHalfHeap : secondHalfHeap;
+                    half[0] += heap;
+                    half[1]++;
+                    checkpoints = rest(restPort, "/jobs/" + job.getJobID() + "/checkpoints");
+                    String pressure = sourceBackpressure(restPort, job.getJobID().toString());
+                    String line = String.format(Locale.ROOT, "| %d | %,d | %,d | %,d | %,d MB | %d / %d | %s |", t, inCount,
+                            outCount, inCount - outCount, heap >> 20, checkpoints.at("/counts/completed").asInt(),
+                            checkpoints.at("/counts/failed").asInt(), pressure);
+                    samples.add(line);
+                    log("%s", line);
+                }
+                stop.set(true);
+                producer.join();
+                double elapsed = (System.nanoTime() - start) / 1e9;
+                long inCount = endOffsets(admin, "load-in");
+                long outCount = endOffsets(admin, "load-out");
+                job.cancel().get();
+                String report = report(model, capacity, target, seconds, elapsed, inCount, outCount, maxHeap,
+                        firstHalfHeap[0] / Math.max(1, firstHalfHeap[1]), secondHalfHeap[0] / Math.max(1, secondHalfHeap[1]),
+                        checkpoints, checkpointMs, samples, args);
+                Files.createDirectories(out.toAbsolutePath().getParent());
+                Files.writeString(out, report);
+                System.out.println(report);
+                log("written to %s", out);
+            }
+        }
+        System.exit(0);
+    }
+
+    private static double capacity(String bootstrap, ModelRegistry registry, int n) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        JobSettings s = settings(bootstrap, registry, "cap-in", "cap-out", Map.of());
+        ScoringJob.configure(env, s);
+        DataStream<RawRecord> in = env.fromSource(KafkaConnections.requestSource(s, true), WatermarkStrategy.noWatermarks(), "requests");
+        ScoringBenchmark.build(env, s, in, env.fromSource(KafkaConnections.source(s, "cap-updates", "cap-u", true),
+                WatermarkStrategy.noWatermarks(), "updates"), "cap-out");
+        long t0 = System.nanoTime();
+        env.execute("capacity");
+        // Includes the job's start-up, so it is a slight underestimate: the offered rate errs on the high side.
+        return n / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    private static JobSettings settings(String bootstrap, ModelRegistry registry, String in, String out, Map<String, String> extra) {
+        JobSettings base = ScoringBenchmark.settings(bootstrap, registry, in, out, 256, true);
+        Map<String, String> m = new HashMap<>(base.asMap());
+        m.putAll(extra);
+        return JobSettings.from(m);
+    }
+
+    /** Sends {@code n} requests at {@code rate} per second (0: as fast as possible) until {@code stop}; returns how many. */
+    private static long produce(String bootstrap, String topic, List<Rating> rows, int n, double rate, AtomicBoolean stop) {
+        RequestEncoder encoder = new RequestEncoder();
+        long sent = 0;
+        long start = System.nanoTime();
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(ScoringBenchmark.producerProps(bootstrap, "20"))) {
+            while (sent < n && !stop.get()) {
+                if (rate > 0) {
+                    long due = start + (long) (sent * 1e9 / rate);
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) LockSupport.parkNanos(Math.min(wait, 1_000_000));
+                    if (System.nanoTime() < due) continue;
+                }
+                Rating r = rows.get((int) (sent % rows.size()));
+                p.send(new ProducerRecord<>(topic, r.userId.getBytes(), encoder.single("l-" + sent, r)));
+                sent++;
+            }
+            p.flush();
+        }
+        return sent;
+    }
+
+    private static long endOffsets(Admin admin, String topic) throws Exception {
+        Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
+        for (int p = 0; p < 2; p++) specs.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        return admin.listOffsets(specs).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+    }
+
+    private static JsonNode rest(int port, String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(r.body());
+    }
+
+    /** The source vertex's back-pressure level and busy ratio as Flink reports them. */
+    private static String sourceBackpressure(int port, String jobId) throws IOException, InterruptedException {
+        for (JsonNode v : rest(port, "/jobs/" + jobId).path("vertices")) {
+            if (!v.path("name").asText().contains("requests")) continue;
+            JsonNode bp = rest(port, "/jobs/" + jobId + "/vertices/" + v.path("id").asText() + "/backpressure");
+            double ratio = 0;
+            for (JsonNode sub : bp.path("subtasks")) ratio = Math.max(ratio, sub.path("backPressuredRatio").asDouble());
+            return bp.path("backpressureLevel").asText("?") + String.format(Locale.ROOT, " (%.0f%%)", 100 * ratio);
+        }
+        return "?";
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String report(String model, double capacity, double target, int seconds, double elapsed, long in,
+                                 long out, long maxHeap, long heapFirst, long heapSecond, JsonNode checkpoints,
+                                 String checkpointMs, List<String> samples, String[] args) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "Run %s on %d cores; Java %s; model: %s; JVM max heap %,d MB.%n%n", LocalDate.now(),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), model,
+                Runtime.getRuntime().maxMemory() >> 20));
+        sb.append(String.format(Locale.ROOT, "Command: `scripts/bench-load%s`%n%n", args.length == 0 ? "" : " " + String.join(" ", args)));
+        sb.append(String.format(Locale.ROOT, "Capacity (preloaded backlog, bounded job): %,.0f requests/s. Offered: %,.0f/s "
+                + "targeted, %,.0f/s achieved (%,d requests in %.0f s; producer and job share the 2 cores). Scored: %,.0f/s "
+                + "(%,d). Backlog at the end: %,d requests.%n%n", capacity, target, in / elapsed, in, elapsed, out / elapsed, out, in - out));
+        sb.append(String.format(Locale.ROOT, "Heap (whole JVM: broker, producer, MiniCluster): max %,d MB; mean %,d MB in the "
+                + "first half, %,d MB in the second. Checkpoints every %s ms: %d completed, %d failed; latest end-to-end "
+                + "duration %,d ms, max %,d ms.%n%n", maxHeap >> 20, heapFirst >> 20, heapSecond >> 20, checkpointMs,
+                checkpoints.at("/counts/completed").asInt(), checkpoints.at("/counts/failed").asInt(),
+                checkpoints.at("/latest/completed/end_to_end_duration").asLong(),
+                checkpoints.at("/summary/end_to_end_duration/max").asLong()));
+        sb.append("| s | offered (total) | scored (total) | backlog | heap used | checkpoints ok / failed | source back-pressure |\n");
+        sb.append("|---|---|---|---|---|---|---|\n");
+        samples.forEach(l -> sb.append(l).append('\n'));
+        return sb.toString();
+    }
+}
