@@ -14,6 +14,7 @@ import java.util.List;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.operators.StreamingRuntimeContext;
 import org.slf4j.Logger;
@@ -64,10 +65,17 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         threads = new ScorerThreads(threadsSetting > 0 ? threadsSetting : plan.intraOpThreads(), -1);
         gpu = plan.gpuIndex();
         registry = new ModelRegistry(Path.of(registryBase));
-        long version = pinnedVersion > 0 ? pinnedVersion : registry.serving(modelName).orElseThrow(() -> new IOException(
-                "no version of model '" + modelName + "' in the registry at " + registry.base()
-                        + ": train one with scripts/marquee train, or set model.registry"));
-        serving = ServingModel.load(version, registry.versionDir(modelName, version), threads, gpu);
+        long version = pinnedVersion > 0 ? pinnedVersion : registry.serving(modelName).orElseThrow(() -> startFailure(
+                context, new IOException("no version of model '" + modelName + "' in the registry at " + registry.base()
+                        + ": train one with scripts/marquee train, or set model.registry")));
+        Path dir = registry.versionDir(modelName, version);
+        try {
+            serving = ServingModel.load(version, dir, threads, gpu);
+        } catch (IOException | RuntimeException e) {
+            throw startFailure(context, new IOException("cannot serve model '" + modelName + "' version " + version
+                    + " from " + dir + ": " + (e.getMessage() == null ? e.toString() : e.getMessage())
+                    + "; serve a version that loads (scripts/marquee rollback --version N) or publish a new one", e));
+        }
         LOG.info("scoring slot {}: model {} version {} on {}", subtask, modelName, version, plan);
 
         MetricGroup group = context.getMetricGroup().addGroup("marquee");
@@ -76,6 +84,15 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         oovTitles = group.counter("oovMovieTitles");
         refusedVersions = group.counter("modelVersionsRefused");
         endToEndMs = group.histogram("endToEndLatencyMs", new DescriptiveStatisticsHistogram(1000));
+    }
+
+    /**
+     * A model that cannot be served when the job is submitted (first attempt) fails the job at once instead of
+     * entering the restart loop: restarting cannot fix an empty registry or a broken version. On a later attempt
+     * (a failover) the restart strategy decides, as the registry may be briefly unreachable.
+     */
+    private static Exception startFailure(StreamingRuntimeContext context, IOException cause) {
+        return context.getTaskInfo().getAttemptNumber() == 0 ? new SuppressRestartsException(cause) : cause;
     }
 
     @Override

@@ -1,0 +1,228 @@
+package dev.marquee.job.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.marquee.data.event.Rating;
+import dev.marquee.infra.testing.KafkaBrokerExtension;
+import dev.marquee.job.ScoringJob;
+import dev.marquee.job.config.JobSettings;
+import dev.marquee.job.score.ParseModelUpdates;
+import dev.marquee.job.sink.KafkaConnections;
+import dev.marquee.job.source.RawRecord;
+import dev.marquee.job.source.RawRecordDeserializer;
+import dev.marquee.model.ModelRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Exactly-once across a scoring job that is taken down and brought back from its own snapshot, while requests
+ * keep arriving before, during and after the outage (drift detection on, so its state is restored too).
+ *
+ * <p>Expected, in both cases: every request sent has exactly one committed prediction (read_committed): no
+ * loss, no duplicate. The new run is restored from the snapshot the old one left (asserted by the checkpoint id
+ * its operators are restored from), so what the old run wrote after that snapshot, in Kafka transactions that
+ * never committed, is written again by the new run and counted once.
+ */
+class CheckpointRestoreFaultITCase {
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    private static final Duration DEADLINE = Duration.ofSeconds(120);
+    private static final int ROUND = 200;
+
+    @TempDir
+    static Path registryDir;
+    private static List<Rating> rows;
+
+    @TempDir
+    Path snapshots;
+
+    private JobSettings settings;
+
+    @BeforeAll
+    static void trainAModel() throws Exception {
+        rows = TestModels.data(21);
+        assertThat(TestModels.publish(new ModelRegistry(registryDir), rows, 21)).isEqualTo(1);
+    }
+
+    @BeforeEach
+    void freshTopics() {
+        String requests = KAFKA.createTopic("requests", 2);
+        settings = JobSettings.from(Map.ofEntries(
+                Map.entry(JobSettings.BOOTSTRAP, KAFKA.bootstrapServers()),
+                Map.entry(JobSettings.TOPIC_REQUESTS, requests),
+                Map.entry(JobSettings.TOPIC_PREDICTIONS, KAFKA.createTopic("predictions", 2)),
+                Map.entry(JobSettings.TOPIC_DEAD_LETTERS, KAFKA.createTopic("dlq", 1)),
+                Map.entry(JobSettings.TOPIC_MODEL_UPDATES, KAFKA.createTopic("updates", 1)),
+                Map.entry(JobSettings.TOPIC_MODEL_STATUS, KAFKA.createTopic("status", 1)),
+                Map.entry(JobSettings.TOPIC_DRIFT, KAFKA.createTopic("drift", 1)),
+                Map.entry(JobSettings.GROUP_ID, "scoring-" + requests),
+                Map.entry(JobSettings.DELIVERY, "exactly-once"),
+                Map.entry(JobSettings.TRANSACTIONAL_ID_PREFIX, "fault-" + requests),
+                Map.entry(JobSettings.CHECKPOINT_INTERVAL_MS, "500"),
+                Map.entry(JobSettings.MODEL_REGISTRY, registryDir.toString())));
+        SnapshotProbe.reset();
+    }
+
+    /**
+     * Fault: the job is cancelled (as a crash or an operator's cancel would end it) after a checkpoint completed,
+     * with records read after that checkpoint; checkpoints are retained on cancellation. A new job is started
+     * from the retained checkpoint ({@code execution.state-recovery.path}).
+     */
+    @Test
+    void aCancelledJobRestoredFromItsRetainedCheckpointLosesAndDuplicatesNothing() throws Exception {
+        try (FaultRequests requests = new FaultRequests(KAFKA.bootstrapServers(), settings.requestsTopic, rows);
+             PredictionCounts predictions = new PredictionCounts(KAFKA.bootstrapServers(), settings.predictionsTopic)) {
+            JobClient first = start(null);
+            // Keep requests flowing until a checkpoint has completed and more records were read after it.
+            sendInRounds(requests, "before", () -> SnapshotProbe.seenSinceLastCompleted() >= ROUND);
+            long completed = SnapshotProbe.LAST_COMPLETED.get();
+            long readInFirstRun = SnapshotProbe.SEEN.get();
+            first.cancel().get();
+            awaitTerminal(first);
+
+            Path checkpoint = latestRetainedCheckpoint(snapshots.resolve(first.getJobID().toHexString()));
+            long checkpointId = Long.parseLong(checkpoint.getFileName().toString().substring("chk-".length()));
+            assertThat(checkpointId).isGreaterThanOrEqualTo(completed);
+            requests.send("during", 1_000); // the job is down
+
+            long restart = System.nanoTime();
+            JobClient second = start(checkpoint.toUri().toString());
+            try {
+                requests.send("after", 1_000);
+                Map<String, Integer> counts = predictions.awaitAll(requests.sent(), DEADLINE);
+                System.out.printf("CheckpointRestoreFaultITCase: cancelled after checkpoint %d, %d records read in the"
+                                + " first run, restored from checkpoint %d, every prediction committed %.1f s after the"
+                                + " restart; %d records read in all for %d requests%n", completed, readInFirstRun,
+                        checkpointId, (System.nanoTime() - restart) / 1e9, SnapshotProbe.SEEN.get(), requests.sent().size());
+                assertThat(SnapshotProbe.RESTORED_FROM.get()).as("restored from the retained checkpoint").isEqualTo(checkpointId);
+                assertExactlyOnce(counts, requests.sent());
+                assertThat(SnapshotProbe.SEEN.get()).as("records after the checkpoint were read again after the restore")
+                        .isGreaterThan(requests.sent().size());
+            } finally {
+                second.cancel().get();
+            }
+        }
+    }
+
+    /**
+     * Fault: the job is stopped with a savepoint ({@code JobClient.stopWithSavepoint}, as for an upgrade) and a new
+     * job is started from it. The operator uids make the savepoint's state map onto the new job's operators.
+     * A stop with a savepoint is clean: nothing is read twice.
+     */
+    @Test
+    void aJobStoppedWithASavepointAndRestoredLosesAndDuplicatesNothing() throws Exception {
+        try (FaultRequests requests = new FaultRequests(KAFKA.bootstrapServers(), settings.requestsTopic, rows);
+             PredictionCounts predictions = new PredictionCounts(KAFKA.bootstrapServers(), settings.predictionsTopic)) {
+            JobClient first = start(null);
+            sendInRounds(requests, "before", () -> SnapshotProbe.LAST_COMPLETED.get() >= 1
+                    && !predictions.poll(Duration.ofMillis(50)).isEmpty());
+            String savepoint = first.stopWithSavepoint(false, snapshots.resolve("savepoints").toUri().toString(),
+                    SavepointFormatType.CANONICAL).get();
+            awaitTerminal(first);
+            long readInFirstRun = SnapshotProbe.SEEN.get();
+            requests.send("during", 1_000);
+
+            long restart = System.nanoTime();
+            JobClient second = start(savepoint);
+            try {
+                requests.send("after", 1_000);
+                Map<String, Integer> counts = predictions.awaitAll(requests.sent(), DEADLINE);
+                System.out.printf("CheckpointRestoreFaultITCase: stopped with savepoint %s after %d records, every"
+                                + " prediction committed %.1f s after the restart%n", savepoint, readInFirstRun,
+                        (System.nanoTime() - restart) / 1e9);
+                assertThat(SnapshotProbe.RESTORED_FROM.get()).as("restored from the savepoint").isPositive();
+                assertExactlyOnce(counts, requests.sent());
+                assertThat(SnapshotProbe.SEEN.get()).as("nothing read twice").isEqualTo(requests.sent().size());
+            } finally {
+                second.cancel().get();
+            }
+        }
+    }
+
+    private JobClient start(String restoreFrom) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        ScoringJob.configure(env, settings);
+        Configuration c = new Configuration();
+        c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, snapshots.toUri().toString());
+        c.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        if (restoreFrom != null) c.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom);
+        env.configure(c);
+        DataStream<RawRecord> in = env
+                .fromSource(KafkaConnections.requestSource(settings), WatermarkStrategy.noWatermarks(), "rating requests")
+                .uid("source-rating-requests")
+                .map(new SnapshotProbe()).name("snapshot probe").uid("snapshot-probe");
+        KafkaSource<RawRecord> updates = KafkaSource.<RawRecord>builder().setBootstrapServers(settings.bootstrapServers)
+                .setTopics(settings.modelUpdatesTopic).setGroupId(settings.groupId + "-model-updates")
+                .setStartingOffsets(OffsetsInitializer.latest()).setDeserializer(new RawRecordDeserializer()).build();
+        ScoringJob.buildToKafka(env, settings, in, env.fromSource(updates, WatermarkStrategy.noWatermarks(), "model updates")
+                .uid("source-model-updates").flatMap(new ParseModelUpdates()).name("parse model updates").uid("parse-model-updates"));
+        return env.executeAsync("scoring, restore " + (restoreFrom == null ? "none" : restoreFrom));
+    }
+
+    /** Sends rounds of requests, each once the job has read the previous one, until {@code done} holds. */
+    private static void sendInRounds(FaultRequests requests, String prefix, BooleanSupplier done) {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        for (int round = 0; !done.getAsBoolean(); round++) {
+            assertThat(System.nanoTime()).as("the condition to take the job down held before the deadline").isLessThan(deadline);
+            requests.send(prefix + round, ROUND);
+            long target = requests.sent().size();
+            Conditions.await("the job read round " + round, DEADLINE, Duration.ofMillis(10), () -> SnapshotProbe.SEEN.get() >= target);
+        }
+    }
+
+    private static void awaitTerminal(JobClient job) {
+        Conditions.await("the job ended", DEADLINE, Duration.ofMillis(100),
+                () -> job.getJobStatus().get().isGloballyTerminalState());
+        assertThat(job.getJobStatus().join()).isIn(JobStatus.CANCELED, JobStatus.FINISHED);
+    }
+
+    private static Path latestRetainedCheckpoint(Path jobDir) throws IOException {
+        try (Stream<Path> dirs = Files.list(jobDir)) {
+            return dirs.filter(d -> d.getFileName().toString().startsWith("chk-") && Files.isRegularFile(d.resolve("_metadata")))
+                    .max((a, b) -> Long.compare(number(a), number(b)))
+                    .orElseThrow(() -> new AssertionError("no retained checkpoint in " + jobDir));
+        }
+    }
+
+    private static long number(Path chk) {
+        return Long.parseLong(chk.getFileName().toString().substring("chk-".length()));
+    }
+
+    static void assertExactlyOnce(Map<String, Integer> counts, Set<String> sent) {
+        assertThat(counts.keySet()).as("no loss: a prediction for every request, and none for anything else").isEqualTo(sent);
+        assertThat(counts.entrySet()).as("no duplicate").allSatisfy(e -> assertThat(e.getValue()).as(e.getKey()).isEqualTo(1));
+    }
+}
