@@ -1,0 +1,151 @@
+package dev.marquee.job.audit;
+
+import dev.marquee.data.event.DeadLetter;
+import dev.marquee.data.event.Prediction;
+import dev.marquee.data.event.RatingRequest;
+import dev.marquee.data.event.SourcePosition;
+import dev.marquee.data.parse.ParseResult;
+import dev.marquee.data.parse.RequestParser;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Matches what the scoring job wrote against what it was asked: every request record must end as exactly the
+ * outcomes its parse gives (one prediction per valid request, one dead letter per refused record or envelope
+ * instance), no more, no less.
+ *
+ * <p>The expected outcomes of a record come from the job's own {@link RequestParser}, so the ledger knows an
+ * envelope's instance count and which instances are invalid. An outcome is identified by its source position
+ * plus, for a prediction, its request id and, for a dead letter, its instance index: predictions carry no
+ * instance index, and a request id alone may repeat across records.
+ */
+public final class OutcomeLedger {
+    private final String requestsTopic;
+    private final RequestParser parser;
+    /** Expected count per outcome id (an id can repeat when a producer reuses request ids inside an envelope). */
+    private final Map<String, Integer> expected = new HashMap<>();
+    private final Map<String, Integer> seen = new HashMap<>();
+    private long requestRecords;
+    private long expectedOutcomes;
+    private long predictions;
+    private long deadLetters;
+    private long unreadable;
+    private long missing;
+
+    public OutcomeLedger(String requestsTopic, RequestParser parser) {
+        this.requestsTopic = requestsTopic;
+        this.parser = parser;
+    }
+
+    /** Registers one record of the requests topic: its value decides how many outcomes it owes. */
+    public void expect(int partition, long offset, byte[] value) {
+        requestRecords++;
+        SourcePosition position = new SourcePosition(requestsTopic, partition, offset, -1);
+        ParseResult result = parser.parse(value, position);
+        for (RatingRequest request : result.requests()) {
+            add(expected, predictionId(partition, offset, request.requestId));
+        }
+        for (DeadLetter deadLetter : result.deadLetters()) {
+            add(expected, deadLetterId(partition, offset, deadLetter.instanceIndex));
+        }
+        expectedOutcomes += result.outcomes();
+        missing += result.outcomes();
+    }
+
+    public void observe(Prediction prediction) {
+        predictions++;
+        SourcePosition s = prediction.source;
+        record(s == null ? unattributed("prediction", prediction.requestId)
+                : predictionId(s, prediction.requestId));
+    }
+
+    public void observe(DeadLetter deadLetter) {
+        deadLetters++;
+        SourcePosition s = deadLetter.source;
+        record(s == null ? unattributed("dead-letter", String.valueOf(deadLetter.instanceIndex))
+                : deadLetterId(s, deadLetter.instanceIndex));
+    }
+
+    /** An output record that is not a readable prediction or dead letter. */
+    public void observeUnreadable() {
+        unreadable++;
+    }
+
+    /** Expected outcomes not seen yet; zero once every request has its outcome. */
+    public long missing() {
+        return missing;
+    }
+
+    public Report report(int samples) {
+        long duplicates = 0;
+        long unexpected = 0;
+        List<String> duplicateIds = new ArrayList<>();
+        List<String> unexpectedIds = new ArrayList<>();
+        for (Map.Entry<String, Integer> e : seen.entrySet()) {
+            int owed = expected.getOrDefault(e.getKey(), 0);
+            int extra = e.getValue() - owed;
+            if (extra <= 0) continue;
+            if (owed == 0) {
+                unexpected += extra;
+                if (unexpectedIds.size() < samples) unexpectedIds.add(e.getKey());
+            } else {
+                duplicates += extra;
+                if (duplicateIds.size() < samples) duplicateIds.add(e.getKey() + " x" + e.getValue());
+            }
+        }
+        List<String> missingIds = new ArrayList<>();
+        for (Map.Entry<String, Integer> e : expected.entrySet()) {
+            if (missingIds.size() >= samples) break;
+            if (seen.getOrDefault(e.getKey(), 0) < e.getValue()) missingIds.add(e.getKey());
+        }
+        return new Report(requestRecords, expectedOutcomes, predictions, deadLetters, missing, duplicates, unexpected,
+                unreadable, List.copyOf(missingIds), List.copyOf(duplicateIds), List.copyOf(unexpectedIds));
+    }
+
+    private void record(String id) {
+        int before = seen.getOrDefault(id, 0);
+        seen.put(id, before + 1);
+        if (before < expected.getOrDefault(id, 0)) missing--;
+    }
+
+    private String predictionId(SourcePosition s, String requestId) {
+        return requestsTopic.equals(s.topic) ? predictionId(s.partition, s.offset, requestId)
+                : "prediction " + s.topic + "-" + s.partition + "@" + s.offset + " " + requestId;
+    }
+
+    private String deadLetterId(SourcePosition s, int instanceIndex) {
+        return requestsTopic.equals(s.topic) ? deadLetterId(s.partition, s.offset, instanceIndex)
+                : "dead-letter " + s.topic + "-" + s.partition + "@" + s.offset + "#" + instanceIndex;
+    }
+
+    private static String predictionId(int partition, long offset, String requestId) {
+        return "prediction " + partition + "@" + offset + " " + requestId;
+    }
+
+    private static String deadLetterId(int partition, long offset, int instanceIndex) {
+        return "dead-letter " + partition + "@" + offset + "#" + instanceIndex;
+    }
+
+    private static String unattributed(String kind, String detail) {
+        return kind + " without source " + detail;
+    }
+
+    private static void add(Map<String, Integer> counts, String id) {
+        counts.merge(id, 1, Integer::sum);
+    }
+
+    /**
+     * The audit's result. {@code duplicates}: outcomes seen more often than owed; {@code unexpected}: outcomes no
+     * request record owes (another topic's, a wrong request id, leftovers of an earlier run).
+     */
+    public record Report(long requestRecords, long expectedOutcomes, long predictions, long deadLetters, long missing,
+                         long duplicates, long unexpected, long unreadable, List<String> missingSamples,
+                         List<String> duplicateSamples, List<String> unexpectedSamples) {
+
+        public boolean clean() {
+            return missing == 0 && duplicates == 0 && unexpected == 0 && unreadable == 0;
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.marquee.job.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.marquee.data.event.SourcePosition;
+import dev.marquee.data.parse.ParseResult;
+import dev.marquee.data.parse.RequestParser;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class HostileRequestsTest {
+    private final RequestParser parser = new RequestParser();
+
+    @Test
+    void everyKindIsRefusedAtLeastInPart() {
+        for (long n = 0; n < HostileRequests.KINDS; n++) {
+            ParseResult result = parser.parse(HostileRequests.payload(n), new SourcePosition("t", 0, n, -1));
+            assertThat(result.deadLetters()).as("kind %d", n).isNotEmpty();
+        }
+    }
+
+    @Test
+    void theKindsRefuseForDifferentReasons() {
+        Set<Object> codes = new HashSet<>();
+        for (long n = 0; n < HostileRequests.KINDS; n++) {
+            parser.parse(HostileRequests.payload(n), new SourcePosition("t", 0, n, -1))
+                    .deadLetters().forEach(d -> codes.add(d.errorCode));
+        }
+        assertThat(codes).hasSizeGreaterThanOrEqualTo(7);
+    }
+
+    @Test
+    void theMixedEnvelopeStillHasValidInstances() {
+        ParseResult result = parser.parse(HostileRequests.payload(9), new SourcePosition("t", 0, 9, -1));
+        assertThat(result.requests()).extracting(r -> r.requestId).containsExactly("hostile-9-0", "hostile-9-2");
+        assertThat(result.deadLetters()).extracting(d -> d.instanceIndex).containsExactly(1);
+    }
+}

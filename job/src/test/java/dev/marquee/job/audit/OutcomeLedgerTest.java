@@ -1,0 +1,142 @@
+package dev.marquee.job.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.marquee.data.event.DeadLetter;
+import dev.marquee.data.event.ErrorCode;
+import dev.marquee.data.event.Prediction;
+import dev.marquee.data.event.SourcePosition;
+import dev.marquee.data.parse.RequestParser;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class OutcomeLedgerTest {
+    private static final String TOPIC = "rating-requests";
+
+    private final OutcomeLedger ledger = new OutcomeLedger(TOPIC, new RequestParser());
+
+    @Test
+    void aRequestWithItsPredictionIsClean() {
+        ledger.expect(0, 5, valid("r-1"));
+        assertThat(ledger.missing()).isEqualTo(1);
+
+        ledger.observe(prediction(0, 5, "r-1"));
+
+        OutcomeLedger.Report r = ledger.report(10);
+        assertThat(r.clean()).isTrue();
+        assertThat(r.requestRecords()).isEqualTo(1);
+        assertThat(r.predictions()).isEqualTo(1);
+        assertThat(ledger.missing()).isZero();
+    }
+
+    @Test
+    void aRequestWithoutOutcomeIsMissing() {
+        ledger.expect(0, 5, valid("r-1"));
+        ledger.expect(1, 5, valid("r-2"));
+        ledger.observe(prediction(1, 5, "r-2"));
+
+        OutcomeLedger.Report r = ledger.report(10);
+        assertThat(r.clean()).isFalse();
+        assertThat(r.missing()).isEqualTo(1);
+        assertThat(r.missingSamples()).containsExactly("prediction 0@5 r-1");
+    }
+
+    @Test
+    void aSecondPredictionForTheSameRequestIsADuplicate() {
+        ledger.expect(0, 5, valid("r-1"));
+        ledger.observe(prediction(0, 5, "r-1"));
+        ledger.observe(prediction(0, 5, "r-1"));
+
+        OutcomeLedger.Report r = ledger.report(10);
+        assertThat(r.missing()).isZero();
+        assertThat(r.duplicates()).isEqualTo(1);
+        assertThat(r.clean()).isFalse();
+    }
+
+    @Test
+    void aPredictionNoRequestOwesIsUnexpected() {
+        ledger.expect(0, 5, valid("r-1"));
+        ledger.observe(prediction(0, 5, "r-1"));
+        ledger.observe(prediction(0, 6, "r-9"));
+        ledger.observe(prediction(0, 5, "someone-else"));
+
+        OutcomeLedger.Report r = ledger.report(10);
+        assertThat(r.unexpected()).isEqualTo(2);
+        assertThat(r.duplicates()).isZero();
+        assertThat(r.clean()).isFalse();
+    }
+
+    @Test
+    void aRefusedRecordOwesOneWholeRecordDeadLetter() {
+        ledger.expect(1, 9, "{not json".getBytes(StandardCharsets.UTF_8));
+
+        ledger.observe(deadLetter(1, 9, -1));
+
+        assertThat(ledger.report(10).clean()).isTrue();
+    }
+
+    @Test
+    void aPredictionInsteadOfTheOwedDeadLetterIsMissingAndUnexpected() {
+        ledger.expect(1, 9, "{not json".getBytes(StandardCharsets.UTF_8));
+
+        ledger.observe(prediction(1, 9, "rating-requests-1-9"));
+
+        OutcomeLedger.Report r = ledger.report(10);
+        assertThat(r.missing()).isEqualTo(1);
+        assertThat(r.unexpected()).isEqualTo(1);
+    }
+
+    @Test
+    void aMixedEnvelopeOwesAPredictionPerValidInstanceAndADeadLetterPerInvalidOne() {
+        ledger.expect(0, 3, HostileRequests.payload(9)); // instances 0 and 2 valid, 1 invalid
+        assertThat(ledger.report(0).expectedOutcomes()).isEqualTo(3);
+
+        ledger.observe(prediction(0, 3, "hostile-9-0"));
+        ledger.observe(deadLetter(0, 3, 1));
+        assertThat(ledger.missing()).isEqualTo(1);
+
+        ledger.observe(prediction(0, 3, "hostile-9-2"));
+        assertThat(ledger.report(10).clean()).isTrue();
+    }
+
+    @Test
+    void outcomesOfAnotherTopicAreUnexpected() {
+        ledger.expect(0, 5, valid("r-1"));
+        Prediction p = prediction(0, 5, "r-1");
+        p.source.topic = "other-requests";
+        ledger.observe(p);
+
+        OutcomeLedger.Report r = ledger.report(10);
+        assertThat(r.missing()).isEqualTo(1);
+        assertThat(r.unexpected()).isEqualTo(1);
+    }
+
+    @Test
+    void unreadableOutputsMakeTheAuditFail() {
+        ledger.expect(0, 5, valid("r-1"));
+        ledger.observe(prediction(0, 5, "r-1"));
+        ledger.observeUnreadable();
+
+        assertThat(ledger.report(10).clean()).isFalse();
+    }
+
+    private static byte[] valid(String requestId) {
+        return ("{\"request_id\":\"" + requestId + "\",\"user_id\":\"587\",\"movie_title\":\"Fargo (1996)\","
+                + "\"timestamp\":892870992}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Prediction prediction(int partition, long offset, String requestId) {
+        Prediction p = new Prediction();
+        p.requestId = requestId;
+        p.source = new SourcePosition(TOPIC, partition, offset, 1L);
+        return p;
+    }
+
+    private static DeadLetter deadLetter(int partition, long offset, int instanceIndex) {
+        DeadLetter d = new DeadLetter();
+        d.errorCode = ErrorCode.MALFORMED_JSON;
+        d.source = new SourcePosition(TOPIC, partition, offset, 1L);
+        d.instanceIndex = instanceIndex;
+        return d;
+    }
+}

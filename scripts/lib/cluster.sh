@@ -1,0 +1,251 @@
+# The standalone cluster of scripts/cluster: where its files live, how its JVMs start and stop. Sourced after
+# common.sh, not executed.
+#
+# Layout (CLUSTER_DIR, default .marquee/cluster; MARQUEE_CLUSTER_DIR moves it, e.g. for a second cluster):
+#   lib/ (shared by every cluster dir)  flink/*.jar, kafka/*.jar, job/marquee-job-shaded.jar
+#   conf/         config.yaml and log4j.properties of the JobManager and TaskManagers
+#   conf-client/  config.yaml (the REST address) and log4j-cli.properties of the Flink CLI
+#   kafka/        server.properties, log4j2.properties, data/
+#   logs/         kafka.log, jobmanager.log/.out, taskmanager-N.log/.out, client.log
+#   run/          <process>.pid, cluster.env (the ports in use), job-id
+#   checkpoints/  tmp/
+
+CLUSTER_LIB="${MARQUEE_CLUSTER_LIB:-$MARQUEE_STATE/cluster/lib}"
+CLUSTER_DIR="${MARQUEE_CLUSTER_DIR:-$MARQUEE_STATE/cluster}"
+CLUSTER_JOB_JAR="$CLUSTER_LIB/job/marquee-job-shaded.jar"
+CLUSTER_TASKMANAGERS="${MARQUEE_CLUSTER_TASKMANAGERS:-2}"
+CLUSTER_KAFKA_HEAP="${MARQUEE_CLUSTER_KAFKA_HEAP:-512m}"
+CLUSTER_PARTITIONS="${MARQUEE_CLUSTER_PARTITIONS:-2}"
+
+# What Flink's own distribution passes to every JVM (env.java.opts.all in its default config): without it
+# Kryo and friends fail on Java 17 with InaccessibleObjectException. The CLI needs it too.
+FLINK_JVM_OPENS=(
+  --add-exports=java.base/sun.net.util=ALL-UNNAMED --add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED
+  --add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED
+  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED
+  --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+  --add-opens=java.base/java.text=ALL-UNNAMED --add-opens=java.base/java.time=ALL-UNNAMED
+  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED
+)
+
+# Maven for the cluster's own artifacts: online (the first run fetches Flink's and Kafka's jars from Maven
+# Central), one build at a time on the machine (common.sh's mvn_locked).
+cluster_mvn() { mvn_locked -B -q -ntp "$@"; }
+
+# Copies Flink's and Kafka's runtime jars into lib/ once (~110 MB).
+cluster_assemble_lib() {
+  local pom="$MARQUEE_ROOT/scripts/lib/cluster/pom.xml" part
+  for part in flink kafka; do
+    # re-assembled when the pom changed
+    [ "$(cat "$CLUSTER_LIB/$part/.complete" 2>/dev/null)" = "$(cksum <"$pom")" ] && continue
+    say "assembling the $part jars into $CLUSTER_LIB/$part (once; downloads from Maven Central when missing) ..."
+    rm -rf "$CLUSTER_LIB/$part"
+    mkdir -p "$CLUSTER_LIB/$part"
+    if ! cluster_mvn -f "$pom" -P"$part" dependency:copy-dependencies -DincludeScope=runtime \
+          -DoutputDirectory="$CLUSTER_LIB/$part" >"$CLUSTER_LIB/$part.log" 2>&1; then
+      tail -n 20 "$CLUSTER_LIB/$part.log" >&2
+      die "could not assemble the $part jars (log: $CLUSTER_LIB/$part.log)"
+    fi
+    cksum <"$pom" >"$CLUSTER_LIB/$part/.complete"
+  done
+}
+
+# Builds the shaded job jar (mvn -Pshaded) when any source or pom is newer than the copy in lib/job
+# (MARQUEE_CLUSTER_KEEP_JOB_JAR=1: use the jar there as it is).
+cluster_ensure_job_jar() {
+  [ -f "$CLUSTER_JOB_JAR" ] && [ "${MARQUEE_CLUSTER_KEEP_JOB_JAR:-0}" = 1 ] && return 0
+  if [ -f "$CLUSTER_JOB_JAR" ] && [ -z "$(find "$MARQUEE_ROOT" -path "$MARQUEE_ROOT/.git" -prune -o \
+        -path "$MARQUEE_ROOT/.marquee" -prune -o \
+        \( -name '*.java' -path '*/src/main/*' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) \
+        -newer "$CLUSTER_JOB_JAR" -print -quit)" ]; then
+    return 0
+  fi
+  say "building the shaded job jar (mvn -Pshaded, ~1 min) ..."
+  mkdir -p "$CLUSTER_LIB/job"
+  local log="$CLUSTER_LIB/job.log"
+  if ! (cd "$MARQUEE_ROOT" && cluster_mvn -Pshaded package -Dmaven.test.skip=true -pl job -am) >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    die "the job jar did not build (log: $log)"
+  fi
+  local built
+  built=$(ls "$MARQUEE_ROOT"/job/target/marquee-job-*-shaded.jar 2>/dev/null | head -n1)
+  [ -n "$built" ] || die "the build made no shaded jar in job/target (log: $log)"
+  cp "$built" "$CLUSTER_JOB_JAR.tmp" && mv "$CLUSTER_JOB_JAR.tmp" "$CLUSTER_JOB_JAR"
+}
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# first_free_port START: START or the next free port above it.
+first_free_port() {
+  local p="$1"
+  while ! port_free "$p"; do p=$((p + 1)); [ "$p" -lt $(($1 + 100)) ] || die "no free port in $1-$(($1 + 99))"; done
+  printf '%s' "$p"
+}
+
+# Chooses the ports once per `up` (base ports from the environment, moved up past ports in use) and records them.
+cluster_choose_ports() {
+  KAFKA_PORT=$(first_free_port "${MARQUEE_CLUSTER_KAFKA_PORT:-19092}")
+  KAFKA_CONTROLLER_PORT=$(first_free_port $((KAFKA_PORT + 1)))
+  REST_PORT=$(first_free_port "${MARQUEE_CLUSTER_REST_PORT:-18081}")
+  JM_RPC_PORT=$(first_free_port "${MARQUEE_CLUSTER_RPC_PORT:-16123}")
+  PROMETHEUS_PORTS="${MARQUEE_CLUSTER_PROMETHEUS_PORTS:-}"
+  mkdir -p "$CLUSTER_DIR/run"
+  cat >"$CLUSTER_DIR/run/cluster.env" <<ENV
+KAFKA_PORT=$KAFKA_PORT
+KAFKA_CONTROLLER_PORT=$KAFKA_CONTROLLER_PORT
+REST_PORT=$REST_PORT
+JM_RPC_PORT=$JM_RPC_PORT
+PROMETHEUS_PORTS=$PROMETHEUS_PORTS
+ENV
+}
+
+cluster_load_ports() {
+  [ -f "$CLUSTER_DIR/run/cluster.env" ] || return 1
+  # shellcheck disable=SC1091
+  source "$CLUSTER_DIR/run/cluster.env"
+}
+
+# The Flink settings this cluster needs whatever the base config says: loopback, its ports and directories, and
+# memory that fits a small machine. Passed as dynamic properties (-D key=value) to every Flink process.
+cluster_flink_dynamic() {
+  local d=(
+    jobmanager.rpc.address=127.0.0.1 "jobmanager.rpc.port=$JM_RPC_PORT" jobmanager.bind-host=127.0.0.1
+    rest.address=127.0.0.1 rest.bind-address=127.0.0.1 "rest.port=$REST_PORT"
+    taskmanager.host=127.0.0.1 taskmanager.bind-host=127.0.0.1
+    "execution.checkpointing.dir=file://$CLUSTER_DIR/checkpoints"
+    "execution.checkpointing.savepoint-dir=file://$CLUSTER_DIR/savepoints"
+    "io.tmp.dirs=$CLUSTER_DIR/tmp" "blob.storage.directory=$CLUSTER_DIR/tmp" "web.tmpdir=$CLUSTER_DIR/tmp"
+  )
+  # sizes only when asked for: the base config's own sizing otherwise stands
+  [ -z "${MARQUEE_CLUSTER_SLOTS:-}" ] || d+=("taskmanager.numberOfTaskSlots=$MARQUEE_CLUSTER_SLOTS")
+  [ -z "${MARQUEE_CLUSTER_TM_MEMORY:-}" ] || d+=("taskmanager.memory.process.size=$MARQUEE_CLUSTER_TM_MEMORY")
+  [ -z "${MARQUEE_CLUSTER_JM_MEMORY:-}" ] || d+=("jobmanager.memory.process.size=$MARQUEE_CLUSTER_JM_MEMORY")
+  if [ -n "${PROMETHEUS_PORTS:-}" ]; then
+    d+=(metrics.reporter.prom.factory.class=org.apache.flink.metrics.prometheus.PrometheusReporterFactory
+        "metrics.reporter.prom.port=$PROMETHEUS_PORTS")
+  fi
+  local kv
+  # anything else, e.g. MARQUEE_CLUSTER_FLINK_OPTS="heartbeat.timeout=10000 heartbeat.interval=2000"
+  for kv in ${MARQUEE_CLUSTER_FLINK_OPTS:-}; do d+=("$kv"); done
+  for kv in "${d[@]}"; do printf -- '-D\n%s\n' "$kv"; done
+}
+
+# Writes conf/ (from infra/flink/standalone/config.yaml when the project has one, else a minimal config) and
+# conf-client/. The per-cluster settings above override either.
+cluster_write_conf() {
+  local conf="$CLUSTER_DIR/conf" client="$CLUSTER_DIR/conf-client"
+  local base="$MARQUEE_ROOT/infra/flink/standalone/config.yaml"
+  mkdir -p "$conf" "$client" "$CLUSTER_DIR/logs" "$CLUSTER_DIR/tmp" "$CLUSTER_DIR/checkpoints"
+  if [ -f "$base" ]; then
+    cp "$base" "$conf/config.yaml"
+    CLUSTER_CONF_SOURCE="$base"
+  else
+    CLUSTER_CONF_SOURCE="generated (infra/flink/standalone/config.yaml does not exist)"
+    cat >"$conf/config.yaml" <<YAML
+# Generated by scripts/cluster: a minimal standalone session cluster on loopback. Addresses, ports,
+# directories and memory are also passed to each process as -D dynamic properties.
+jobmanager.rpc.address: 127.0.0.1
+jobmanager.rpc.port: $JM_RPC_PORT
+jobmanager.bind-host: 127.0.0.1
+jobmanager.memory.process.size: 1024m
+jobmanager.execution.failover-strategy: region
+taskmanager.host: 127.0.0.1
+taskmanager.bind-host: 127.0.0.1
+taskmanager.numberOfTaskSlots: 1
+taskmanager.memory.process.size: 1600m
+# TensorFlow allocates outside the JVM heap: reserve it as task off-heap memory; the hashmap backend needs
+# no managed memory
+taskmanager.memory.task.off-heap.size: 512m
+taskmanager.memory.managed.size: 0m
+rest.address: 127.0.0.1
+rest.bind-address: 127.0.0.1
+rest.port: $REST_PORT
+parallelism.default: 2
+state.backend.type: hashmap
+execution.checkpointing.dir: file://$CLUSTER_DIR/checkpoints
+restart-strategy.type: fixed-delay
+restart-strategy.fixed-delay.attempts: 2147483647
+restart-strategy.fixed-delay.delay: 2 s
+io.tmp.dirs: $CLUSTER_DIR/tmp
+env.java.opts.all: ${FLINK_JVM_OPENS[*]}
+YAML
+  fi
+  cat >"$conf/log4j.properties" <<'PROPS'
+monitorInterval = 30
+rootLogger.level = INFO
+rootLogger.appenderRef.file.ref = MainAppender
+logger.kafka.name = org.apache.kafka
+logger.kafka.level = WARN
+logger.pekko.name = org.apache.pekko
+logger.pekko.level = WARN
+logger.shaded_zookeeper.name = org.apache.flink.shaded.zookeeper3
+logger.shaded_zookeeper.level = WARN
+appender.main.name = MainAppender
+appender.main.type = File
+appender.main.append = true
+appender.main.fileName = ${sys:log.file}
+appender.main.layout.type = PatternLayout
+appender.main.layout.pattern = %d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n
+PROPS
+  cat >"$client/config.yaml" <<YAML
+rest.address: 127.0.0.1
+rest.port: $REST_PORT
+YAML
+  cat >"$client/log4j-cli.properties" <<'PROPS'
+rootLogger.level = INFO
+rootLogger.appenderRef.file.ref = FileAppender
+appender.file.name = FileAppender
+appender.file.type = File
+appender.file.append = true
+appender.file.fileName = ${sys:log.file}
+appender.file.layout.type = PatternLayout
+appender.file.layout.pattern = %d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n
+PROPS
+}
+
+# pid_alive NAME: the process recorded as NAME runs and is ours (its command line names this cluster dir).
+pid_alive() {
+  local f="$CLUSTER_DIR/run/$1.pid" pid
+  [ -f "$f" ] || return 1
+  pid=$(cat "$f")
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "marquee.cluster=$CLUSTER_DIR "
+}
+
+pid_of() { cat "$CLUSTER_DIR/run/$1.pid" 2>/dev/null; }
+
+# start_jvm NAME LOG ARGS...: starts a JVM in the background, detached from this shell, and records its pid.
+start_jvm() {
+  local name="$1" out="$2"
+  shift 2
+  nohup java -Dmarquee.cluster="$CLUSTER_DIR" "$@" >"$out" 2>&1 </dev/null &
+  echo $! >"$CLUSTER_DIR/run/$name.pid"
+  disown $! 2>/dev/null || true
+}
+
+# stop_process NAME [SIGNAL]: TERM (or SIGNAL) the recorded process, KILL it after 30 s, forget it.
+stop_process() {
+  local name="$1" signal="${2:-TERM}" pid i
+  if pid_alive "$name"; then
+    pid=$(pid_of "$name")
+    kill -s "$signal" "$pid" 2>/dev/null || true
+    for i in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then
+      say "$name (pid $pid) did not stop within 30 s: killing it"
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+  fi
+  rm -f "$CLUSTER_DIR/run/$name.pid"
+}
+
+rest_get() { curl -sf --max-time 5 "http://127.0.0.1:$REST_PORT$1"; }
+
+# The number of TaskManagers the JobManager has registered (0 when it does not answer).
+registered_taskmanagers() {
+  rest_get /overview 2>/dev/null | sed -n 's/.*"taskmanagers":\([0-9]*\).*/\1/p' | grep . || echo 0
+}
+
+total_slots() {
+  rest_get /overview 2>/dev/null | sed -n 's/.*"slots-total":\([0-9]*\).*/\1/p' | grep . || echo "?"
+}
