@@ -7,25 +7,32 @@ import java.util.Map;
 
 /**
  * Hysteresis: a metric alerts once it has been over its threshold in {@code windows} consecutive reports,
- * and stops at the first report where it is not (or is absent for lack of data).
+ * and stops at the first report where it is not (or is absent for lack of data). A report from another model
+ * version starts every count again: its distributions are compared with another reference.
  */
 public final class AlertTracker {
     private final int windows;
     /** Metric to how many consecutive reports it has been over its threshold. */
     private final Map<String, Integer> streaks;
+    private long modelVersion;
 
     public AlertTracker(int windows) {
-        this(windows, new HashMap<>());
+        this(windows, new HashMap<>(), -1);
     }
 
-    public AlertTracker(int windows, Map<String, Integer> streaks) {
+    public AlertTracker(int windows, Map<String, Integer> streaks, long modelVersion) {
         if (windows < 1) throw new IllegalArgumentException("alerts need at least one window, got " + windows);
         this.windows = windows;
         this.streaks = new HashMap<>(streaks);
+        this.modelVersion = modelVersion;
     }
 
     /** Updates the streaks with {@code report}'s metrics and fills its {@code alerts} and {@code drifted}. */
     public void apply(DriftReport report) {
+        if (report.modelVersion >= 0) {
+            if (modelVersion >= 0 && report.modelVersion != modelVersion) streaks.clear();
+            modelVersion = report.modelVersion;
+        }
         streaks.keySet().retainAll(report.thresholds.keySet());
         for (Map.Entry<String, Double> e : report.thresholds.entrySet()) {
             String metric = e.getKey();
@@ -43,5 +50,10 @@ public final class AlertTracker {
     /** The current streaks, for the operator's checkpoint. */
     public Map<String, Integer> streaks() {
         return Map.copyOf(streaks);
+    }
+
+    /** The model version of the last report that had one, or -1. */
+    public long modelVersion() {
+        return modelVersion;
     }
 }

@@ -56,13 +56,15 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
                 new ListStateDescriptor<>("drift-window", TypeInformation.of(DriftWindowState.class)));
         window = new HashMap<>();
         Map<String, Integer> streaks = Map.of();
+        long streakVersion = -1;
         for (DriftWindowState s : checkpointed.get()) {
+            streakVersion = s.streakModelVersion;
             windowStartMs = s.windowStartMs;
             sequence = s.sequence;
             streaks = s.streaks;
             for (DriftCounts c : s.counts) window.put(c.modelVersion, c);
         }
-        alerts = new AlertTracker(settings.alertWindows, streaks);
+        alerts = new AlertTracker(settings.alertWindows, streaks, streakVersion);
     }
 
     @Override
@@ -84,7 +86,7 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
         } else {
             into.merge(c, settings.maxTrackedFields);
         }
-        if (settings.windowRecords > 0 && parsed().records() >= settings.windowRecords) closeWindow(now(), true);
+        if (settings.windowRecords > 0 && completed() >= settings.windowRecords) closeWindow(now(), true);
     }
 
     @Override
@@ -95,6 +97,7 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
         s.sequence = sequence;
         s.counts = new ArrayList<>(window.values());
         s.streaks = new HashMap<>(alerts.streaks());
+        s.streakModelVersion = alerts.modelVersion();
         checkpointed.update(List.of(s));
     }
 
@@ -137,6 +140,19 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
         window.clear();
         windowStartMs = endMs;
         if (next) scheduleWindowEnd(endMs);
+    }
+
+    /**
+     * Requests that reached their outcome in this window: scored or refused. A count window closes on these,
+     * not on requests parsed, so a burst that the parse stage runs ahead on still gives each window its
+     * predictions to compare.
+     */
+    private long completed() {
+        long n = parsed().invalid;
+        for (DriftCounts c : window.values()) {
+            if (c.modelVersion != PARSE_STAGE) n += c.scored;
+        }
+        return n;
     }
 
     private DriftCounts parsed() {

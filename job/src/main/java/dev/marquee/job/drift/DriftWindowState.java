@@ -12,6 +12,8 @@ public class DriftWindowState {
     /** The parse stage's counts (version -1) and each model version's prediction counts. */
     public List<DriftCounts> counts = new ArrayList<>();
     public Map<String, Integer> streaks = new HashMap<>();
+    /** The model version the streaks were counted for. */
+    public long streakModelVersion = -1;
 
     public DriftWindowState() {}
 }

@@ -31,6 +31,11 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(RetrainTriggerFunction.class);
     public static final String LABELS_RMSE = "labels.rmse";
+    /**
+     * The model's own online RMSE, before online adaptation: what the model card's test RMSE compares with. The
+     * served RMSE (adapted) would hide a model gone stale, so it is only the fallback for reports without it.
+     */
+    public static final String LABELS_MODEL_RMSE = "labels.model_rmse";
     public static final String LABELS_COUNT = "labels.count";
 
     private final TriggerRules rules;
@@ -109,7 +114,8 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             }
         }
         if (rules.rmseRuleOn()) {
-            Double rmse = r.metrics.get(LABELS_RMSE);
+            String metric = r.metrics.containsKey(LABELS_MODEL_RMSE) ? LABELS_MODEL_RMSE : LABELS_RMSE;
+            Double rmse = r.metrics.get(metric);
             Double labels = r.metrics.get(LABELS_COUNT);
             // A window with too few labels says nothing either way: it neither counts nor resets.
             if (rmse != null && labels != null && !rmse.isNaN() && labels >= rules.minLabels) {
@@ -118,7 +124,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
                     st.rmseWindows = rmse > limit ? st.rmseWindows + 1 : 0;
                     if (st.rmseWindows >= rules.rmseWindows) {
                         triggers.add(RetrainRequest.TRIGGER_RMSE);
-                        alerts.add(new Alert(LABELS_RMSE, rmse, limit, st.rmseWindows));
+                        alerts.add(new Alert(metric, rmse, limit, st.rmseWindows));
                         reasons.add(String.format(java.util.Locale.ROOT, "online RMSE %.4f over %.4f for %d consecutive windows",
                                 rmse, limit, st.rmseWindows));
                     }

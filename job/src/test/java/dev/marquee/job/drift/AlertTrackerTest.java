@@ -46,12 +46,27 @@ class AlertTrackerTest {
     void streaksSurviveARestart() {
         AlertTracker before = new AlertTracker(2);
         apply(before, 0.5);
-        AlertTracker after = new AlertTracker(2, before.streaks());
+        AlertTracker after = new AlertTracker(2, before.streaks(), before.modelVersion());
         assertThat(apply(after, 0.5).alerts).extracting(Alert::toString).hasSize(1);
     }
 
+    @Test
+    void aNewModelVersionStartsEveryCountAgain() {
+        AlertTracker tracker = new AlertTracker(2);
+        apply(tracker, 0.5, 1);
+        assertThat(apply(tracker, 0.5, 1).alerts).hasSize(1);
+        assertThat(apply(tracker, 0.5, 2).alerts).as("first window of version 2").isEmpty();
+        assertThat(apply(tracker, 0.5, 2).alerts).hasSize(1);
+        assertThat(apply(tracker, 0.5, -1).alerts).as("a report without predictions keeps the version").hasSize(1);
+    }
+
     private static DriftReport apply(AlertTracker tracker, double value) {
+        return apply(tracker, value, 1);
+    }
+
+    private static DriftReport apply(AlertTracker tracker, double value, long version) {
         DriftReport r = new DriftReport();
+        r.modelVersion = version;
         r.metrics.put("user_id.oov_rate", value);
         r.thresholds.put("user_id.oov_rate", 0.1);
         r.metrics.put("user_id.js", 0.01);

@@ -26,8 +26,8 @@ class DriftWindowOperatorTest {
         try (var h = harness(Map.of("drift.window.ms", "10000"))) {
             h.setProcessingTime(NOW);
             h.open();
-            h.processElement(new StreamRecord<>(stationary(2_000, 1, false)));
             h.processElement(new StreamRecord<>(requests(2_000)));
+            h.processElement(new StreamRecord<>(stationary(2_000, 1, false)));
             assertThat(reports(h)).isEmpty();
             h.setProcessingTime(NOW + 10_000);
             DriftReport r = single(h);
@@ -49,8 +49,8 @@ class DriftWindowOperatorTest {
             h.setProcessingTime(NOW);
             h.open();
             for (int w = 0; w < 3; w++) {
-                h.processElement(new StreamRecord<>(stationary(1_000, 1, true)));
                 h.processElement(new StreamRecord<>(requests(1_000)));
+                h.processElement(new StreamRecord<>(stationary(1_000, 1, true)));
             }
             List<DriftReport> out = reports(h);
             assertThat(out).hasSize(3);
@@ -65,8 +65,8 @@ class DriftWindowOperatorTest {
         try (var h = harness(Map.of("drift.window.records", "1000"))) {
             h.setProcessingTime(NOW);
             h.open();
-            h.processElement(new StreamRecord<>(stationary(1_000, 7, false)));
             h.processElement(new StreamRecord<>(requests(1_000)));
+            h.processElement(new StreamRecord<>(stationary(1_000, 7, false)));
             DriftReport r = single(h);
             assertThat(r.modelVersion).isEqualTo(7);
             assertThat(r.metrics).containsKey(DriftMetricNames.LATENCY_P99).doesNotContainKey(DriftMetricNames.USER_JS);
@@ -81,10 +81,10 @@ class DriftWindowOperatorTest {
         try (var h = harness(settings)) {
             h.setProcessingTime(NOW);
             h.open();
-            h.processElement(new StreamRecord<>(stationary(1_000, 1, true)));
             h.processElement(new StreamRecord<>(requests(1_000)));
-            h.processElement(new StreamRecord<>(stationary(500, 1, true)));
+            h.processElement(new StreamRecord<>(stationary(1_000, 1, true)));
             h.processElement(new StreamRecord<>(requests(500)));
+            h.processElement(new StreamRecord<>(stationary(500, 1, true)));
             assertThat(reports(h)).hasSize(1);
             snapshot = h.snapshot(1, NOW);
         }
@@ -92,8 +92,8 @@ class DriftWindowOperatorTest {
             h.setProcessingTime(NOW + 1);
             h.initializeState(snapshot);
             h.open();
-            h.processElement(new StreamRecord<>(stationary(500, 1, true)));
             h.processElement(new StreamRecord<>(requests(500)));
+            h.processElement(new StreamRecord<>(stationary(500, 1, true)));
             DriftReport r = single(h);
             assertThat(r.records).as("the restored half window plus the new half").isEqualTo(1_000);
             assertThat(r.scoredCount).isEqualTo(1_000);

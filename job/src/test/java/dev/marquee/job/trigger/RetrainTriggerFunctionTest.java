@@ -216,6 +216,19 @@ class RetrainTriggerFunctionTest {
     }
 
     @Test
+    void theRmseRuleJudgesTheModelsOwnRmseNotTheAdaptedOne() throws Exception {
+        try (var h = harness(rules(0, NO_LIMIT, 0.05, 0, COOLDOWN))) {
+            for (int i = 0; i < 3; i++) {
+                DriftReport r = labelled(0.80, 500); // served (adapted): well under the card
+                r.metrics.put(RetrainTriggerFunction.LABELS_MODEL_RMSE, 1.10); // the model itself: over it
+                send(h, r);
+            }
+            assertThat(h.extractOutputValues()).singleElement().satisfies(req ->
+                    assertThat(req.alerts).extracting(a -> a.metric).containsExactly("labels.model_rmse"));
+        }
+    }
+
+    @Test
     void onlineRmseOverTheCardPlusMarginForTheConfiguredWindowsRequests() throws Exception {
         try (var h = harness(rules(0, NO_LIMIT, 0.05, 0, COOLDOWN))) {
             send(h, labelled(0.96, 500));
