@@ -12,6 +12,21 @@ require_tools() {
   command -v mvn >/dev/null 2>&1 || die "mvn not found: install Apache Maven 3.8+ (e.g. apt-get install maven)"
 }
 
+# mvn ARGS...: Maven, one build at a time on this machine. Holds /tmp/mvn.lock (flock) for the build when
+# flock exists and the lock file can be written, so builds started at once (two scripts, or a test run)
+# wait for each other instead of writing the same target/ folders; plain mvn otherwise, and also when the
+# `mvn` on the PATH is a wrapper that takes that lock itself (a second flock on it would wait forever).
+mvn_locked() {
+  local lock=/tmp/mvn.lock mvn_path
+  mvn_path=$(command -v mvn)
+  if command -v flock >/dev/null 2>&1 && { [ -w "$lock" ] || { [ ! -e "$lock" ] && [ -w /tmp ]; }; } \
+      && ! grep -qs 'mvn\.lock' "$mvn_path"; then
+    flock "$lock" mvn "$@"
+  else
+    mvn "$@"
+  fi
+}
+
 # Builds the modules (skipping tests) when any source or pom is newer than the last build, and writes each
 # module's runtime classpath to <module>/target/classpath.txt.
 ensure_built() {
@@ -24,15 +39,19 @@ ensure_built() {
   fi
   say "building (first run downloads dependencies from Maven Central; later runs take seconds)..."
   local log="$MARQUEE_STATE/build.log"
+  touch "$stamp.next"   # sources changed while Maven runs are newer than this: the next run builds again
+  if command -v flock >/dev/null 2>&1 && [ -e /tmp/mvn.lock ] && ! flock -n /tmp/mvn.lock true 2>/dev/null; then
+    say "another Maven build holds /tmp/mvn.lock: waiting for it first"
+  fi
   # The job's local runs need Flink itself, which the job jar leaves to the cluster (provided scope): its
   # local classpath takes every scope.
-  if ! (cd "$MARQUEE_ROOT" && mvn -B -q -ntp install -DskipTests \
-        && mvn -B -q -ntp dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime \
-        && mvn -B -q -ntp -pl job dependency:build-classpath -Dmdep.outputFile=target/local-classpath.txt -DincludeScope=test) >"$log" 2>&1; then
+  if ! (cd "$MARQUEE_ROOT" && mvn_locked -B -q -ntp install -DskipTests \
+        && mvn_locked -B -q -ntp dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime \
+        && mvn_locked -B -q -ntp -pl job dependency:build-classpath -Dmdep.outputFile=target/local-classpath.txt -DincludeScope=test) >"$log" 2>&1; then
     tail -n 30 "$log" >&2
     die "build failed; the full log is $log"
   fi
-  touch "$stamp"
+  mv -f "$stamp.next" "$stamp"
 }
 
 # JVM options for a module's tools: quiet logging (the infra broker picks its own tuned config).
@@ -56,11 +75,16 @@ run_main() {
 }
 
 # java_bg MODULE CLASS LOG ARGS...: starts a main class in the background of the calling shell (so it can
-# `wait` for it) and sets BG_PID. Call it directly, not inside $(...).
+# `wait` for it) and sets BG_PID. LOG "-" leaves its output on the caller's stdout and stderr. Call it
+# directly, not inside $(...).
 java_bg() {
   local module="$1" cls="$2" log="$3"
   shift 3
   local cp; cp=$(module_cp "$module")
-  java $(jvm_opts "$module") ${MARQUEE_JAVA_OPTS:-} -cp "$cp" "$cls" "$@" >"$log" 2>&1 &
+  if [ "$log" = - ]; then
+    java $(jvm_opts "$module") ${MARQUEE_JAVA_OPTS:-} -cp "$cp" "$cls" "$@" &
+  else
+    java $(jvm_opts "$module") ${MARQUEE_JAVA_OPTS:-} -cp "$cp" "$cls" "$@" >"$log" 2>&1 &
+  fi
   BG_PID=$!
 }

@@ -1,0 +1,82 @@
+package dev.marquee.data.watch;
+
+import dev.marquee.data.event.Alert;
+import dev.marquee.data.event.DriftReport;
+import dev.marquee.data.event.ModelStatus;
+import dev.marquee.data.event.ModelUpdate;
+import dev.marquee.data.event.Prediction;
+import dev.marquee.data.event.RetrainOutcome;
+import dev.marquee.data.event.RetrainRequest;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** One short human line per event, for a terminal: what {@code scripts/run-local} shows while the demo runs. */
+final class WatchLines {
+    /** Alerts named in one drift line; the rest are counted. */
+    static final int MAX_ALERTS_SHOWN = 4;
+
+    private WatchLines() {}
+
+    static String prediction(Prediction p) {
+        String unknown = p.oovUserId && p.oovMovieTitle ? ", user and title new to the model"
+                : p.oovUserId ? ", user new to the model" : p.oovMovieTitle ? ", title new to the model" : "";
+        return String.format(Locale.ROOT, "prediction  user %s, \"%s\": %.2f stars (model v%d%s)",
+                p.userId, p.movieTitle, p.predictedRating, p.modelVersion, unknown);
+    }
+
+    static String drift(DriftReport r) {
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "drift       window #%d: %,d requests, %s",
+                r.sequence, r.records, r.modelVersion < 0 ? "none scored yet" : "model v" + r.modelVersion));
+        Double rmse = r.metrics.get("labels.rmse");
+        if (rmse != null) line.append(String.format(Locale.ROOT, ", online RMSE %.3f", rmse));
+        if (r.alerts.isEmpty()) return line.append(": OK").toString();
+        line.append(": DRIFTED ");
+        List<Alert> alerts = r.alerts;
+        for (int i = 0; i < Math.min(MAX_ALERTS_SHOWN, alerts.size()); i++) {
+            Alert a = alerts.get(i);
+            if (i > 0) line.append(", ");
+            line.append(String.format(Locale.ROOT, "%s %s > %s", a.metric, number(a.value), number(a.threshold)));
+        }
+        if (alerts.size() > MAX_ALERTS_SHOWN) line.append(String.format(Locale.ROOT, " (+%d more)", alerts.size() - MAX_ALERTS_SHOWN));
+        return line.toString();
+    }
+
+    static String request(RetrainRequest r) {
+        return String.format(Locale.ROOT, "retrain     requested %s (serving v%d): %s", r.requestId, r.modelVersion, r.reason);
+    }
+
+    static String outcome(RetrainOutcome o) {
+        Map<String, Double> m = o.metrics;
+        String gate = m.containsKey("candidate_rmse")
+                ? String.format(Locale.ROOT, "candidate RMSE %s vs serving %s on %s held-out rows",
+                        number(m.get("candidate_rmse")), m.containsKey("current_rmse") ? number(m.get("current_rmse")) : "-",
+                        m.containsKey("holdout_rows") ? String.format(Locale.ROOT, "%.0f", m.get("holdout_rows")) : "?")
+                : "";
+        return switch (o.outcome == null ? "" : o.outcome) {
+            case RetrainOutcome.PUBLISHED -> String.format(Locale.ROOT, "trainer     %s: published version %d (%s)",
+                    o.requestId, o.version, gate);
+            case RetrainOutcome.REJECTED -> String.format(Locale.ROOT, "trainer     %s: candidate REJECTED by the gate (%s); v%d keeps serving",
+                    o.requestId, o.reason == null ? gate : o.reason, o.baseVersion);
+            default -> String.format(Locale.ROOT, "trainer     %s: %s: %s", o.requestId, o.outcome, o.reason);
+        };
+    }
+
+    static String update(ModelUpdate u) {
+        return String.format(Locale.ROOT, "model       %s version %d announced on model-updates", u.modelName, u.version);
+    }
+
+    static String status(ModelStatus s) {
+        return ModelStatus.LOADED.equals(s.status)
+                ? String.format(Locale.ROOT, "scoring     slot %d switched to model v%d", s.subtask, s.version)
+                : String.format(Locale.ROOT, "scoring     slot %d refused model v%d, v%d keeps serving: %s", s.subtask, s.version,
+                        s.servingVersion, s.reason);
+    }
+
+    /** Three significant decimals at most: rates and distances are small, latencies large. */
+    static String number(double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) return Double.toString(v);
+        if (Math.abs(v) >= 100) return String.format(Locale.ROOT, "%.0f", v);
+        return String.format(Locale.ROOT, "%.3f", v).replaceAll("0+$", "").replaceAll("\\.$", "");
+    }
+}

@@ -1,0 +1,130 @@
+package dev.marquee.data.watch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.marquee.data.event.Alert;
+import dev.marquee.data.event.DriftReport;
+import dev.marquee.data.event.ModelStatus;
+import dev.marquee.data.event.Prediction;
+import dev.marquee.data.event.RetrainOutcome;
+import dev.marquee.data.event.RetrainRequest;
+import dev.marquee.data.json.EventCodec;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class WatchLinesTest {
+
+    @Test
+    void aQuietWindowIsOkAndADriftedOneNamesItsAlertsWithValueAndThreshold() {
+        DriftReport quiet = report(4, 1_000);
+        quiet.metrics.put("labels.rmse", 1.04321);
+        assertThat(WatchLines.drift(quiet)).isEqualTo("drift       window #4: 1,000 requests, model v1, online RMSE 1.043: OK");
+
+        DriftReport drifted = report(5, 1_000);
+        drifted.alerts.add(new Alert("user_id.oov_rate", 0.78, 0.1, 2));
+        drifted.alerts.add(new Alert("latency.p99_ms", 1234.5, 1000, 2));
+        drifted.drifted = true;
+        assertThat(WatchLines.drift(drifted))
+                .isEqualTo("drift       window #5: 1,000 requests, model v1: DRIFTED user_id.oov_rate 0.78 > 0.1, latency.p99_ms 1235 > 1000");
+    }
+
+    @Test
+    void aWindowBeforeTheFirstPredictionSaysSoInsteadOfNamingAVersion() {
+        DriftReport early = report(1, 800);
+        early.modelVersion = -1;
+        assertThat(WatchLines.drift(early)).isEqualTo("drift       window #1: 800 requests, none scored yet: OK");
+    }
+
+    @Test
+    void aWindowWithManyAlertsNamesTheFirstFewAndCountsTheRest() {
+        DriftReport r = report(9, 500);
+        for (int i = 0; i < WatchLines.MAX_ALERTS_SHOWN + 2; i++) r.alerts.add(new Alert("m" + i, 1, 0.5, 2));
+        String line = WatchLines.drift(r);
+        assertThat(line).contains("m0 1 > 0.5").contains("m" + (WatchLines.MAX_ALERTS_SHOWN - 1))
+                .doesNotContain("m" + WatchLines.MAX_ALERTS_SHOWN).endsWith("(+2 more)");
+    }
+
+    @Test
+    void outcomesSayWhatHappenedAndTheGateNumbers() {
+        RetrainOutcome published = outcome(RetrainOutcome.PUBLISHED, 2, null);
+        published.metrics = Map.of("candidate_rmse", 0.91234, "current_rmse", 1.10, "holdout_rows", 800.0);
+        assertThat(WatchLines.outcome(published))
+                .isEqualTo("trainer     r-1: published version 2 (candidate RMSE 0.912 vs serving 1.1 on 800 held-out rows)");
+
+        assertThat(WatchLines.outcome(outcome(RetrainOutcome.REJECTED, -1, "candidate RMSE 1.2 not below 1.1")))
+                .isEqualTo("trainer     r-1: candidate REJECTED by the gate (candidate RMSE 1.2 not below 1.1); v1 keeps serving");
+        assertThat(WatchLines.outcome(outcome(RetrainOutcome.FAILED, -1, "no data"))).isEqualTo("trainer     r-1: FAILED: no data");
+    }
+
+    @Test
+    void requestsPredictionsAndStatusesReadAsOneLineEach() {
+        RetrainRequest request = new RetrainRequest("retrain-1-5-99", "drifted for 3 consecutive windows (user_id.oov_rate)", 0);
+        request.modelVersion = 1;
+        assertThat(WatchLines.request(request))
+                .isEqualTo("retrain     requested retrain-1-5-99 (serving v1): drifted for 3 consecutive windows (user_id.oov_rate)");
+
+        assertThat(WatchLines.prediction(prediction(1, true)))
+                .isEqualTo("prediction  user 7, \"Heat (1995)\": 3.50 stars (model v1, user new to the model)");
+        assertThat(WatchLines.status(new ModelStatus("marquee", 2, ModelStatus.LOADED, null, 2, 1, 0)))
+                .isEqualTo("scoring     slot 1 switched to model v2");
+        assertThat(WatchLines.status(new ModelStatus("marquee", 3, ModelStatus.REFUSED, "bad files", 2, 0, 0)))
+                .isEqualTo("scoring     slot 0 refused model v3, v2 keeps serving: bad files");
+    }
+
+    @Test
+    void untilVersionWaitsForTheSwitchAndShowsOnlyAFewPredictionsPerVersion() {
+        WatchMain watch = new WatchMain(2, 2);
+        byte[] v1 = EventCodec.of(Prediction.class).encode(prediction(1, false));
+        assertThat(watch.lineFor(WatchMain.PREDICTIONS, v1)).isNotNull();
+        assertThat(watch.lineFor(WatchMain.PREDICTIONS, v1)).isNotNull();
+        assertThat(watch.lineFor(WatchMain.PREDICTIONS, v1)).isNull();
+        assertThat(watch.switched()).isFalse();
+
+        byte[] loaded1 = EventCodec.of(ModelStatus.class).encode(new ModelStatus("marquee", 1, ModelStatus.LOADED, null, 1, 0, 0));
+        watch.lineFor(WatchMain.MODEL_STATUS, loaded1);
+        assertThat(watch.switched()).as("version 1 is not the version waited for").isFalse();
+        byte[] refused2 = EventCodec.of(ModelStatus.class).encode(new ModelStatus("marquee", 2, ModelStatus.REFUSED, "x", 1, 0, 0));
+        watch.lineFor(WatchMain.MODEL_STATUS, refused2);
+        assertThat(watch.switched()).as("a refused version is no switch").isFalse();
+        byte[] loaded2 = EventCodec.of(ModelStatus.class).encode(new ModelStatus("marquee", 2, ModelStatus.LOADED, null, 2, 0, 0));
+        watch.lineFor(WatchMain.MODEL_STATUS, loaded2);
+        assertThat(watch.switched()).isTrue();
+
+        byte[] v2 = EventCodec.of(Prediction.class).encode(prediction(2, false));
+        assertThat(watch.lineFor(WatchMain.PREDICTIONS, v2)).contains("model v2");
+    }
+
+    @Test
+    void aTopicOutsideTheStoryGivesNoLine() {
+        assertThat(new WatchMain(3, -1).lineFor("ratings", "{}".getBytes(StandardCharsets.UTF_8))).isNull();
+    }
+
+    private static DriftReport report(long sequence, long records) {
+        DriftReport r = new DriftReport();
+        r.sequence = sequence;
+        r.records = records;
+        r.modelVersion = 1;
+        return r;
+    }
+
+    private static RetrainOutcome outcome(String kind, long version, String reason) {
+        RetrainOutcome o = new RetrainOutcome();
+        o.requestId = "r-1";
+        o.outcome = kind;
+        o.version = version;
+        o.baseVersion = 1;
+        o.reason = reason;
+        return o;
+    }
+
+    private static Prediction prediction(long version, boolean oovUser) {
+        Prediction p = new Prediction();
+        p.userId = "7";
+        p.movieTitle = "Heat (1995)";
+        p.predictedRating = 3.5f;
+        p.modelVersion = version;
+        p.oovUserId = oovUser;
+        return p;
+    }
+}
