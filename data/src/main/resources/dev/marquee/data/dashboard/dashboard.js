@@ -263,6 +263,8 @@
   function fmt(v) {
     if (!isNum(v)) return String(v);
     const a = Math.abs(v);
+    // Large values (an event-time lag of decades, in seconds) keep charts' labels short: 9.6e8, not 959,870,577.
+    if (a >= 1e6) return v.toExponential(1).replace('e+', 'e');
     if (a >= 1000) return Math.round(v).toLocaleString('en-US');
     if (a >= 100) return v.toFixed(0);
     if (a >= 10) return v.toFixed(1);
