@@ -10,13 +10,7 @@ import dev.marquee.data.event.Rating;
 import dev.marquee.data.event.RatingRequest;
 import dev.marquee.job.config.DeliveryGuarantee;
 import dev.marquee.job.config.JobSettings;
-import dev.marquee.job.drift.DeadLetterDrift;
-import dev.marquee.job.drift.DriftCounts;
-import dev.marquee.job.drift.DriftWindowOperator;
-import dev.marquee.job.drift.LabelDrift;
-import dev.marquee.job.drift.PredictionDrift;
-import dev.marquee.job.drift.ValidRequestDrift;
-import dev.marquee.job.label.LabelJoin;
+import dev.marquee.job.drift.DriftTaps;
 import dev.marquee.job.label.OnlineAdaptation;
 import dev.marquee.job.label.ParseRatings;
 import dev.marquee.job.score.MicroBatchOperator;
@@ -60,10 +54,13 @@ public final class ScoringJob {
     public static void build(StreamExecutionEnvironment env, JobSettings s, DataStream<RawRecord> requests,
                              DataStream<ModelUpdate> updates, DataStream<Rating> labels, Sink<Prediction> predictions,
                              Sink<DeadLetter> deadLetters, Sink<ModelStatus> statuses, Sink<DriftReport> driftReports) {
-        SingleOutputStreamOperator<RatingRequest> valid = requests
+        DriftTaps drift = s.drift.enabled ? new DriftTaps(s.drift, s.modelRegistry, s.modelName) : null;
+        SingleOutputStreamOperator<RatingRequest> parsed = requests
                 .process(new ParseRequests(s.parserLimits)).name("parse and validate").uid("parse-requests");
-        DataStream<DeadLetter> refused = valid.getSideOutput(ParseRequests.DEAD_LETTERS);
+        DataStream<DeadLetter> refused = parsed.getSideOutput(ParseRequests.DEAD_LETTERS);
+        if (drift != null) refused = drift.deadLetters(refused);
         refused.sinkTo(deadLetters).name("dead letters").uid("sink-dead-letters");
+        DataStream<RatingRequest> valid = drift != null ? drift.requests(parsed) : parsed;
 
         WatermarkStrategy<RatingRequest> eventTime = WatermarkStrategy
                 .<RatingRequest>forBoundedOutOfOrderness(Duration.ofMillis(s.maxOutOfOrdernessMs))
@@ -78,42 +75,16 @@ public final class ScoringJob {
                 .transform("score", TypeInformation.of(Prediction.class), scorer).uid("score");
         scored.getSideOutput(MODEL_STATUS).sinkTo(statuses).name("model status").uid("sink-model-status");
         DataStream<Prediction> served = scored;
-        DataStream<LabelJoin> joins = null;
         if (labels != null && s.labels.labelsEnabled) {
             SingleOutputStreamOperator<Prediction> adapted = scored.keyBy(p -> p.userId, Types.STRING)
                     .connect(labels.keyBy(r -> r.userId, Types.STRING))
                     .process(new OnlineAdaptation(s.labels)).name("labels and online adaptation").uid("online-adaptation");
             served = adapted;
-            joins = adapted.getSideOutput(OnlineAdaptation.LABEL_JOINS);
+            if (drift != null) drift.labelJoins(adapted.getSideOutput(OnlineAdaptation.LABEL_JOINS));
         }
+        if (drift != null) served = drift.predictions(served);
         served.sinkTo(predictions).name("predictions").uid("sink-predictions");
-        if (s.drift.enabled) buildDrift(s, valid, refused, served, joins, driftReports);
-    }
-
-    /**
-     * Drift detection: each stage counts what passes through it into small summaries (chained, no copy of
-     * the records), and one task merges them into windows and reports (docs/DRIFT.md).
-     */
-    private static void buildDrift(JobSettings s, DataStream<RatingRequest> valid, DataStream<DeadLetter> refused,
-                                   DataStream<Prediction> scored, DataStream<LabelJoin> joins,
-                                   Sink<DriftReport> driftReports) {
-        TypeInformation<DriftCounts> counts = TypeInformation.of(DriftCounts.class);
-        DataStream<DriftCounts> fromValid = valid
-                .transform("drift: count requests", counts, new ValidRequestDrift(s.drift)).uid("drift-count-requests");
-        DataStream<DriftCounts> fromRefused = refused
-                .transform("drift: count dead letters", counts, new DeadLetterDrift(s.drift)).uid("drift-count-dead-letters");
-        DataStream<DriftCounts> fromScored = scored
-                .transform("drift: count predictions", counts, new PredictionDrift(s.drift, s.modelRegistry, s.modelName))
-                .uid("drift-count-predictions");
-        DataStream<DriftCounts> all = fromValid.union(fromRefused, fromScored);
-        if (joins != null) {
-            all = all.union(joins.transform("drift: count labels", counts, new LabelDrift(s.drift)).uid("drift-count-labels"));
-        }
-        all
-                .transform("drift: windows and alerts", TypeInformation.of(DriftReport.class),
-                        new DriftWindowOperator(s.drift, s.modelRegistry, s.modelName))
-                .uid("drift-windows").setParallelism(1).setMaxParallelism(1)
-                .sinkTo(driftReports).name("drift metrics").uid("sink-drift-metrics").setParallelism(1);
+        if (drift != null) drift.report(driftReports);
     }
 
     /** The job against Kafka, as configured. */

@@ -3,16 +3,18 @@ package dev.marquee.job.drift;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
 
 /**
- * Counts records into a {@link DriftCounts} summary where they flow (chained, so no record is copied over
- * the network for drift) and emits the summary every {@code partial.records} records or
- * {@code partial.interval-ms}, whichever first, before every checkpoint barrier and at end of input. Holds no
- * state: what was counted before a barrier has been emitted, and records after it are counted again on replay.
+ * A tap on a stream: passes every record on unchanged and counts it into a {@link DriftCounts} summary, emitted
+ * on {@link #PARTIALS} every {@code partial.records} records or {@code partial.interval-ms}, whichever first,
+ * before every checkpoint barrier and at end of input. Being in line (one input, one output, chained) rather
+ * than a second consumer of the stream spares Flink a copy of every record. Holds no state: what was counted
+ * before a barrier has been emitted, and records after it are counted again on replay.
  */
-public abstract class PartialDriftOperator<T> extends AbstractStreamOperator<DriftCounts>
-        implements OneInputStreamOperator<T, DriftCounts> {
+public abstract class PartialDriftOperator<T> extends AbstractStreamOperator<T> implements OneInputStreamOperator<T, T> {
     private static final long serialVersionUID = 1L;
+    public static final OutputTag<DriftCounts> PARTIALS = new OutputTag<>("drift-partials") { };
 
     protected final DriftSettings settings;
     private transient DriftCounts current;
@@ -39,6 +41,7 @@ public abstract class PartialDriftOperator<T> extends AbstractStreamOperator<Dri
     @Override
     public void processElement(StreamRecord<T> element) throws Exception {
         count(element.getValue());
+        output.collect(element);
         counted++;
         if (counted >= settings.partialRecords) {
             emitPartial();
@@ -69,7 +72,7 @@ public abstract class PartialDriftOperator<T> extends AbstractStreamOperator<Dri
     }
 
     private void emitPartial() {
-        if (current != null && !current.isEmpty()) output.collect(new StreamRecord<>(current));
+        if (current != null && !current.isEmpty()) output.collect(PARTIALS, new StreamRecord<>(current));
         current = null;
         counted = 0;
     }

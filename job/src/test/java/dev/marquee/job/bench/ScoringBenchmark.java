@@ -70,7 +70,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * moment a consumer reads the prediction.
  */
 public final class ScoringBenchmark {
-    private static final Set<String> KEYS = Set.of("records", "batch1-records", "rounds", "latency-rate", "latency-seconds", "batch-size", "checkpoint-ms", "warmup-seconds", "out");
+    private static final Set<String> KEYS = Set.of("records", "batch1-records", "rounds", "latency-rate", "latency-seconds", "batch-size", "checkpoint-ms", "warmup-seconds", "out", "drift-pairs");
     /** Null: the job's default for at-least-once. */
     private static String checkpointMs;
     private static int warmupSeconds = 20;
@@ -106,11 +106,24 @@ public final class ScoringBenchmark {
             preload(bootstrap, "requests", rows, records);
             preload(bootstrap, "requests-small", rows, batch1Records);
 
+            int driftPairs = Integer.parseInt(opts.getOrDefault("drift-pairs", "0"));
+            if (driftPairs > 0) {
+                String report = driftCost(bootstrap, registry, records, batchSize, driftPairs, modelDesc, args);
+                Files.createDirectories(out.toAbsolutePath().getParent());
+                Files.writeString(out, report);
+                System.out.println(report);
+                System.exit(0);
+            }
             List<double[]> results = new ArrayList<>(); // {variant, rate}
             String[] names = {"full job, batch " + batchSize, "full job, batch 1", "Kafka → parse → Kafka (ceiling)",
                     "full job, batch " + batchSize + ", drift off"};
+            // A discarded run first (JIT, TensorFlow's kernels, Kafka's buffers), then the variants in alternating
+            // order, so neither side of a comparison always runs first.
+            createTopic(bootstrap, "out-warmup", 2);
+            runThroughput(bootstrap, registry, "requests", "out-warmup", records, batchSize, false, true);
             for (int round = 0; round < rounds; round++) {
-                for (int v = 0; v < names.length; v++) {
+                for (int k = 0; k < names.length; k++) {
+                    int v = round % 2 == 0 ? k : names.length - 1 - k;
                     String topic = v == 1 ? "requests-small" : "requests";
                     int n = v == 1 ? batch1Records : records;
                     String output = "out-" + round + "-" + v;
@@ -128,6 +141,43 @@ public final class ScoringBenchmark {
             log("written to %s", out);
         }
         System.exit(0); // Flink's and Kafka's non-daemon threads must not keep the benchmark alive
+    }
+
+    /**
+     * Drift detection's cost alone: the full job with and without it, after three discarded runs, in pairs whose
+     * order alternates (ABBA...), reported as the median of the pairs' ratios.
+     */
+    private static String driftCost(String bootstrap, ModelRegistry registry, int records, int batchSize, int pairs,
+                                    String model, String[] args) throws Exception {
+        for (int w = 0; w < 3; w++) {
+            createTopic(bootstrap, "out-warm-" + w, 2);
+            runThroughput(bootstrap, registry, "requests", "out-warm-" + w, records, batchSize, false, w % 2 == 0);
+        }
+        List<double[]> rates = new ArrayList<>(); // {with drift, without}
+        for (int i = 0; i < pairs; i++) {
+            double[] pair = new double[2];
+            for (int k = 0; k < 2; k++) {
+                boolean drift = (i % 2 == 0) == (k == 0);
+                String output = "out-pair-" + i + "-" + k;
+                createTopic(bootstrap, output, 2);
+                pair[drift ? 0 : 1] = runThroughput(bootstrap, registry, "requests", output, records, batchSize, false, drift);
+                log("pair %d: drift %s: %,.0f records/s", i + 1, drift ? "on" : "off", pair[drift ? 0 : 1]);
+            }
+            rates.add(pair);
+        }
+        double[] costs = rates.stream().mapToDouble(r -> 100 * (r[1] / r[0] - 1)).sorted().toArray();
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "Run %s on %d cores; Java %s; model: %s.%n%nCommand: `scripts/bench-scoring %s`%n%n",
+                LocalDate.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), model,
+                String.join(" ", args)));
+        sb.append("| pair | with drift (records/s) | without (records/s) | cost per record |\n|---|---|---|---|\n");
+        for (int i = 0; i < rates.size(); i++) {
+            double[] r = rates.get(i);
+            sb.append(String.format(Locale.ROOT, "| %d | %,.0f | %,.0f | %+.1f%% |%n", i + 1, r[0], r[1], 100 * (r[1] / r[0] - 1)));
+        }
+        sb.append(String.format(Locale.ROOT, "%nDrift detection's cost per record (time per record with drift over without), "
+                + "median of %d pairs: %+.1f%%.%n", pairs, costs[costs.length / 2]));
+        return sb.toString();
     }
 
     static List<Rating> rows() {
@@ -238,6 +288,10 @@ public final class ScoringBenchmark {
                                         boolean drift) {
         Map<String, String> m = new HashMap<>();
         m.put("drift.enabled", Boolean.toString(drift));
+        // Extra job settings for experiments: -Dbench.settings=key=value,key=value
+        for (String kv : System.getProperty("bench.settings", "").split(",")) {
+            if (kv.contains("=")) m.put(kv.substring(0, kv.indexOf('=')).trim(), kv.substring(kv.indexOf('=') + 1).trim());
+        }
         m.put(JobSettings.TOPIC_DRIFT, output + "-drift");
         m.put(JobSettings.BOOTSTRAP, bootstrap);
         m.put(JobSettings.TOPIC_REQUESTS, input);
@@ -319,8 +373,17 @@ public final class ScoringBenchmark {
         }
         sb.append(String.format(Locale.ROOT, "%nBatched vs batch size 1: %.1f×. Full job vs the Kafka → parse → Kafka ceiling: %.0f%%.%n",
                 medians[0] / medians[1], 100 * medians[0] / medians[2]));
+        List<Double> costs = new ArrayList<>(); // per round: time per record with drift over without
+        for (int round = 0; round < rounds; round++) {
+            double on = results.get(round * names.length + (round % 2 == 0 ? 0 : names.length - 1))[1];
+            double off = results.get(round * names.length + (round % 2 == 0 ? 3 : names.length - 1 - 3))[1];
+            costs.add(100 * (off / on - 1));
+        }
+        double[] sortedCosts = costs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         sb.append(String.format(Locale.ROOT, "Drift detection's cost per record (time per record with drift over without, "
-                + "medians): %+.1f%%.%n", 100 * (medians[3] / medians[0] - 1)));
+                        + "per round: %s): median %+.1f%%.%n",
+                costs.stream().map(c -> String.format(Locale.ROOT, "%+.1f%%", c)).reduce((a, b) -> a + ", " + b).orElse(""),
+                sortedCosts[sortedCosts.length / 2]));
         sb.append(String.format(Locale.ROOT, "%nEnd-to-end latency (producer send → prediction read) at a steady %,d requests/s for %d s after %d s of warm-up, "
                         + "at-least-once, checkpoints every %s ms, %,.0f predictions measured: p50 %.0f ms, p95 %.0f ms, p99 %.0f ms, max %.0f ms.%n",
                 rate, seconds, warmupSeconds, checkpointMs == null ? "60000 (the default)" : checkpointMs, latency[0], latency[1], latency[2], latency[3], latency[4]));

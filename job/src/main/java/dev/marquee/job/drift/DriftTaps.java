@@ -1,0 +1,62 @@
+package dev.marquee.job.drift;
+
+import dev.marquee.data.event.DeadLetter;
+import dev.marquee.data.event.DriftReport;
+import dev.marquee.data.event.Prediction;
+import dev.marquee.data.event.RatingRequest;
+import dev.marquee.job.label.LabelJoin;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+/**
+ * Wires drift detection into the scoring job: a counting tap in line on each stream it watches (requests,
+ * dead letters, predictions, label joins), and one task that merges the taps' summaries into windowed reports.
+ */
+public final class DriftTaps {
+    private final DriftSettings settings;
+    private final String registry;
+    private final String modelName;
+    private final List<DataStream<DriftCounts>> partials = new ArrayList<>();
+
+    public DriftTaps(DriftSettings settings, String registry, String modelName) {
+        this.settings = settings;
+        this.registry = registry;
+        this.modelName = modelName;
+    }
+
+    public DataStream<RatingRequest> requests(DataStream<RatingRequest> in) {
+        return tap(in, "drift: count requests", "drift-count-requests", new ValidRequestDrift(settings));
+    }
+
+    public DataStream<DeadLetter> deadLetters(DataStream<DeadLetter> in) {
+        return tap(in, "drift: count dead letters", "drift-count-dead-letters", new DeadLetterDrift(settings));
+    }
+
+    public DataStream<Prediction> predictions(DataStream<Prediction> in) {
+        return tap(in, "drift: count predictions", "drift-count-predictions", new PredictionDrift(settings, registry, modelName));
+    }
+
+    public void labelJoins(DataStream<LabelJoin> in) {
+        tap(in, "drift: count labels", "drift-count-labels", new LabelDrift(settings));
+    }
+
+    /** The window operator over every tap's summaries, and its sink. */
+    public void report(Sink<DriftReport> sink) {
+        DataStream<DriftCounts> all = partials.get(0);
+        for (DataStream<DriftCounts> p : partials.subList(1, partials.size())) all = all.union(p);
+        all.transform("drift: windows and alerts", TypeInformation.of(DriftReport.class),
+                        new DriftWindowOperator(settings, registry, modelName))
+                .uid("drift-windows").setParallelism(1).setMaxParallelism(1)
+                .sinkTo(sink).name("drift metrics").uid("sink-drift-metrics").setParallelism(1);
+    }
+
+    private <T> DataStream<T> tap(DataStream<T> in, String name, String uid, PartialDriftOperator<T> operator) {
+        SingleOutputStreamOperator<T> out = in.transform(name, in.getType(), operator).uid(uid);
+        partials.add(out.getSideOutput(PartialDriftOperator.PARTIALS));
+        return out;
+    }
+}
