@@ -335,7 +335,7 @@ public final class ScoringBenchmark {
     }
 
     /** Records over the span between the first and the last output record's Kafka timestamp. */
-    private static double rateFromTimestamps(String bootstrap, String topic, int expected) {
+    static double rateFromTimestamps(String bootstrap, String topic, int expected) {
         long min = Long.MAX_VALUE;
         long max = Long.MIN_VALUE;
         int count = 0;
