@@ -1,5 +1,6 @@
 package dev.marquee.model;
 
+import dev.marquee.data.event.Rating;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,8 @@ import org.tensorflow.Signature;
  * sessions are), though the job uses one scorer per task slot.
  */
 public final class BatchScorer implements AutoCloseable {
+    /** Rows per call when {@link #predict} scores a list. */
+    public static final int PREDICT_CHUNK = 8192;
     private final Path versionDir;
     private final SavedModelBundle bundle;
     private final SessionFunction serving;
@@ -67,6 +70,24 @@ public final class BatchScorer implements AutoCloseable {
     }
 
     /** Predicted ratings and OOV flags, one per row, in order. The three arrays must have equal length. */
+    /** Predicted ratings of {@code rows}, scored in chunks of {@value #PREDICT_CHUNK} so tensors stay small. */
+    public float[] predict(List<Rating> rows) {
+        float[] out = new float[rows.size()];
+        for (int from = 0; from < rows.size(); from += PREDICT_CHUNK) {
+            List<Rating> chunk = rows.subList(from, Math.min(rows.size(), from + PREDICT_CHUNK));
+            String[] users = new String[chunk.size()];
+            String[] titles = new String[chunk.size()];
+            long[] timestamps = new long[chunk.size()];
+            for (int i = 0; i < users.length; i++) {
+                users[i] = chunk.get(i).userId;
+                titles[i] = chunk.get(i).movieTitle;
+                timestamps[i] = chunk.get(i).timestamp;
+            }
+            System.arraycopy(score(users, titles, timestamps).ratings(), 0, out, from, users.length);
+        }
+        return out;
+    }
+
     public ScoredBatch score(String[] userIds, String[] movieTitles, long[] timestamps) {
         return score(userIds, movieTitles, timestamps, false);
     }

@@ -14,7 +14,6 @@ import java.util.List;
  * answers a probe batch and scores rows in chunks.
  */
 final class LoadedVersion implements AutoCloseable {
-    private static final int CHUNK = 8192;
     /** Rows the model cannot know: the probe always includes one so the out-of-vocabulary path is exercised. */
     static final Rating UNKNOWN_ROW = new Rating("probe-unknown-user", "Probe Unknown Title (1900)", 3f, 0L);
     private static final int PROBE_ROWS = 64;
@@ -41,20 +40,7 @@ final class LoadedVersion implements AutoCloseable {
     }
 
     float[] predict(List<Rating> rows) {
-        float[] out = new float[rows.size()];
-        for (int from = 0; from < rows.size(); from += CHUNK) {
-            List<Rating> chunk = rows.subList(from, Math.min(rows.size(), from + CHUNK));
-            String[] users = new String[chunk.size()];
-            String[] titles = new String[chunk.size()];
-            long[] timestamps = new long[chunk.size()];
-            for (int i = 0; i < users.length; i++) {
-                users[i] = chunk.get(i).userId;
-                titles[i] = chunk.get(i).movieTitle;
-                timestamps[i] = chunk.get(i).timestamp;
-            }
-            System.arraycopy(scorer.score(users, titles, timestamps).ratings(), 0, out, from, users.length);
-        }
-        return out;
+        return scorer.predict(rows);
     }
 
     @Override
