@@ -11,6 +11,7 @@ import dev.marquee.data.event.RatingRequest;
 import dev.marquee.job.config.DeliveryGuarantee;
 import dev.marquee.job.config.JobSettings;
 import dev.marquee.job.drift.DriftTaps;
+import dev.marquee.job.drift.PartialDriftOperator;
 import dev.marquee.job.label.OnlineAdaptation;
 import dev.marquee.job.label.ParseRatings;
 import dev.marquee.job.score.MicroBatchOperator;
@@ -70,9 +71,10 @@ public final class ScoringJob {
 
         MicroBatchOperator<RatingRequest, ModelUpdate, Prediction, ModelStatus> scorer = new MicroBatchOperator<>(
                 new ModelScoringFunction(s.modelRegistry, s.modelName, s.modelVersion, s.scoringThreads),
-                s.batchSize, s.batchMaxDelayMs, MODEL_STATUS);
+                s.batchSize, s.batchMaxDelayMs, MODEL_STATUS, drift != null ? drift.predictionCounter() : null);
         SingleOutputStreamOperator<Prediction> scored = timed.connect(updates.broadcast())
                 .transform("score", TypeInformation.of(Prediction.class), scorer).uid("score");
+        if (drift != null) drift.scored(scored.getSideOutput(PartialDriftOperator.PARTIALS));
         scored.getSideOutput(MODEL_STATUS).sinkTo(statuses).name("model status").uid("sink-model-status");
         DataStream<Prediction> served = scored;
         if (labels != null && s.labels.labelsEnabled) {
@@ -82,7 +84,6 @@ public final class ScoringJob {
             served = adapted;
             if (drift != null) drift.labelJoins(adapted.getSideOutput(OnlineAdaptation.LABEL_JOINS));
         }
-        if (drift != null) served = drift.predictions(served);
         served.sinkTo(predictions).name("predictions").uid("sink-predictions");
         if (drift != null) drift.report(driftReports);
     }
@@ -126,6 +127,9 @@ public final class ScoringJob {
     public static void configure(StreamExecutionEnvironment env, JobSettings s) {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false); // every event is a POJO: fail fast if one ever needs Kryo
+        // No deep copy of every record between chained operators (decision 0006): every operator emits objects
+        // it created and keeps none it was handed, except the scorer's batch, which is fed by the network.
+        conf.set(PipelineOptions.OBJECT_REUSE, true);
         env.configure(conf);
         env.enableCheckpointing(s.checkpointIntervalMs, s.delivery == DeliveryGuarantee.EXACTLY_ONCE
                 ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);

@@ -2,7 +2,6 @@ package dev.marquee.job.drift;
 
 import dev.marquee.data.event.DeadLetter;
 import dev.marquee.data.event.DriftReport;
-import dev.marquee.data.event.Prediction;
 import dev.marquee.data.event.RatingRequest;
 import dev.marquee.job.label.LabelJoin;
 import java.util.ArrayList;
@@ -14,7 +13,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
  * Wires drift detection into the scoring job: a counting tap in line on each stream it watches (requests,
- * dead letters, predictions, label joins), and one task that merges the taps' summaries into windowed reports.
+ * dead letters, label joins), a counter inside the scorer for the predictions, and one task that merges their
+ * summaries into windowed reports.
  */
 public final class DriftTaps {
     private final DriftSettings settings;
@@ -36,8 +36,14 @@ public final class DriftTaps {
         return tap(in, "drift: count dead letters", "drift-count-dead-letters", new DeadLetterDrift(settings));
     }
 
-    public DataStream<Prediction> predictions(DataStream<Prediction> in) {
-        return tap(in, "drift: count predictions", "drift-count-predictions", new PredictionDrift(settings, registry, modelName));
+    /** Counts scored predictions inside the scorer, batch by batch; its summaries come back through {@link #scored}. */
+    public ScoredBatchDrift predictionCounter() {
+        return new ScoredBatchDrift(settings, registry, modelName);
+    }
+
+    /** The summaries the scorer's {@link #predictionCounter()} emitted. */
+    public void scored(DataStream<DriftCounts> summaries) {
+        partials.add(summaries);
     }
 
     public void labelJoins(DataStream<LabelJoin> in) {

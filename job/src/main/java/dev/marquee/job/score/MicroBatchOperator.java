@@ -29,6 +29,7 @@ public final class MicroBatchOperator<IN, C, OUT, R> extends AbstractStreamOpera
     private final int maxSize;
     private final long maxDelayMs;
     private final OutputTag<R> reportTag;
+    private final BatchObserver<OUT, ?> observer;
 
     private transient List<IN> rows;
     private transient long[] timestamps;
@@ -37,14 +38,22 @@ public final class MicroBatchOperator<IN, C, OUT, R> extends AbstractStreamOpera
     private transient long lastWatermark;
     private transient Histogram batchSizes;
     private transient Histogram batchMicros;
+    private transient boolean observerTimerPending;
 
     public MicroBatchOperator(BatchFunction<IN, C, OUT, R> function, int maxSize, long maxDelayMs, OutputTag<R> reportTag) {
+        this(function, maxSize, maxDelayMs, reportTag, null);
+    }
+
+    /** As above, with an observer of every batch of results (null for none). */
+    public MicroBatchOperator(BatchFunction<IN, C, OUT, R> function, int maxSize, long maxDelayMs, OutputTag<R> reportTag,
+                              BatchObserver<OUT, ?> observer) {
         if (maxSize < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + maxSize);
         if (maxDelayMs < 0) throw new IllegalArgumentException("batch delay must not be negative, got " + maxDelayMs);
         this.function = function;
         this.maxSize = maxSize;
         this.maxDelayMs = maxDelayMs;
         this.reportTag = reportTag;
+        this.observer = observer;
     }
 
     public OutputTag<R> reportTag() {
@@ -62,6 +71,7 @@ public final class MicroBatchOperator<IN, C, OUT, R> extends AbstractStreamOpera
         batchSizes = group.histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
         batchMicros = group.histogram("batchMicros", new DescriptiveStatisticsHistogram(1000));
         function.open(getRuntimeContext());
+        if (observer != null) observer.open(getRuntimeContext());
     }
 
     @Override
@@ -114,12 +124,14 @@ public final class MicroBatchOperator<IN, C, OUT, R> extends AbstractStreamOpera
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         flush();
+        flushObserver();
         super.prepareSnapshotPreBarrier(checkpointId);
     }
 
     @Override
     public void finish() throws Exception {
         flush();
+        flushObserver();
         super.finish();
     }
 
@@ -139,6 +151,7 @@ public final class MicroBatchOperator<IN, C, OUT, R> extends AbstractStreamOpera
         if (results.size() != rows.size()) {
             throw new IllegalStateException("the batch function returned " + results.size() + " results for " + rows.size() + " rows");
         }
+        if (observer != null) observe(observer, results);
         for (int i = 0; i < results.size(); i++) {
             StreamRecord<OUT> record = new StreamRecord<>(results.get(i));
             if (hasTimestamp[i]) record.setTimestamp(timestamps[i]);
@@ -147,5 +160,25 @@ public final class MicroBatchOperator<IN, C, OUT, R> extends AbstractStreamOpera
         batchSizes.update(rows.size());
         batchMicros.update((System.nanoTime() - start) / 1_000);
         rows.clear();
+    }
+
+    private <S> void observe(BatchObserver<OUT, S> o, List<OUT> results) throws Exception {
+        o.observe(results, summary -> output.collect(o.summaries(), new StreamRecord<>(summary)));
+        if (!observerTimerPending) {
+            observerTimerPending = true;
+            long due = getProcessingTimeService().getCurrentProcessingTime() + o.flushIntervalMs();
+            getProcessingTimeService().registerTimer(due, time -> {
+                observerTimerPending = false;
+                flushObserver();
+            });
+        }
+    }
+
+    private void flushObserver() {
+        if (observer != null) flushObserver(observer);
+    }
+
+    private <S> void flushObserver(BatchObserver<OUT, S> o) {
+        o.flush(summary -> output.collect(o.summaries(), new StreamRecord<>(summary)));
     }
 }

@@ -126,4 +126,70 @@ class MicroBatchOperatorTest {
             assertThat(h.extractOutputValues()).containsExactly(4);
         }
     }
+
+    static final OutputTag<String> SUMMARIES = new OutputTag<>("summaries") { };
+
+    /** Sums the results it observes; emits the sum when it reaches 5, and on flush. */
+    static final class SummingObserver implements BatchObserver<Integer, String> {
+        private static final long serialVersionUID = 1L;
+        private int sum;
+        private int batches;
+
+        @Override
+        public OutputTag<String> summaries() {
+            return SUMMARIES;
+        }
+
+        @Override
+        public void observe(List<Integer> batch, java.util.function.Consumer<String> emit) {
+            batches++;
+            for (int v : batch) sum += v;
+            if (sum >= 5) flush(emit);
+        }
+
+        @Override
+        public void flush(java.util.function.Consumer<String> emit) {
+            if (sum > 0) emit.accept("sum " + sum + " over " + batches + " batch(es)");
+            sum = 0;
+            batches = 0;
+        }
+
+        @Override
+        public long flushIntervalMs() {
+            return 100;
+        }
+    }
+
+    private static List<String> summaries(TwoInputStreamOperatorTestHarness<String, Integer, Integer> h) {
+        var out = h.getSideOutput(SUMMARIES);
+        return out == null ? List.of() : out.stream().map(StreamRecord::getValue).collect(Collectors.toList());
+    }
+
+    @Test
+    void anObserverSeesEveryBatchBeforeItLeavesAndHandsOverItsSummariesOnTimeAtBarriersAndAtTheEnd() throws Exception {
+        RecordingFunction.BATCHES.clear();
+        var op = new MicroBatchOperator<>(new RecordingFunction(), 2, 60_000, REPORTS, new SummingObserver());
+        try (var h = new TwoInputStreamOperatorTestHarness<>(op)) {
+            h.setProcessingTime(0);
+            h.open();
+            h.processElement1(new StreamRecord<>("a", 1));
+            h.processElement1(new StreamRecord<>("b", 2)); // batch of 1 + 1: below 5
+            assertThat(summaries(h)).isEmpty();
+            h.setProcessingTime(100); // the flush interval
+            assertThat(summaries(h)).containsExactly("sum 2 over 1 batch(es)");
+
+            h.processElement1(new StreamRecord<>("ccc", 3));
+            h.processElement1(new StreamRecord<>("dd", 4)); // 3 + 2 reaches 5: emitted with the batch
+            assertThat(summaries(h)).containsExactly("sum 2 over 1 batch(es)", "sum 5 over 1 batch(es)");
+
+            h.processElement1(new StreamRecord<>("e", 5));
+            h.prepareSnapshotPreBarrier(1L); // scores the pending row, then hands over what it counted
+            assertThat(summaries(h)).last().isEqualTo("sum 1 over 1 batch(es)");
+
+            h.processElement1(new StreamRecord<>("ff", 6));
+            h.getOperator().finish();
+            assertThat(summaries(h)).last().isEqualTo("sum 2 over 1 batch(es)");
+            assertThat(h.extractOutputValues()).containsExactly(1, 1, 3, 2, 1, 2);
+        }
+    }
 }

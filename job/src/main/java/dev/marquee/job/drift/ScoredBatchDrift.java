@@ -1,0 +1,81 @@
+package dev.marquee.job.drift;
+
+import dev.marquee.data.event.Prediction;
+import dev.marquee.job.score.BatchObserver;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.flink.streaming.api.operators.StreamingRuntimeContext;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Drift counts of scored predictions, taken in the scorer batch by batch, against the reference profile of the
+ * version that scored them: categorical buckets and OOV of user and title, timestamp hour and day, event-time
+ * lag, the prediction histogram and the end-to-end latency (scoring time minus the Kafka record's timestamp).
+ * Summaries go out every {@code partial.records} predictions or {@code partial.interval-ms}, whichever first,
+ * when the version changes, before every checkpoint barrier and at end of input, so, like the in-line taps, it
+ * holds no state across a checkpoint.
+ */
+public final class ScoredBatchDrift implements BatchObserver<Prediction, DriftCounts> {
+    private static final long serialVersionUID = 1L;
+
+    private final DriftSettings settings;
+    private final String registry;
+    private final String modelName;
+    private transient ReferenceCache references;
+    private transient LogBuckets latencyBuckets;
+    private transient LogBuckets lagBuckets;
+    private transient ReferenceBuckets noReference;
+    private transient DriftCounts current;
+
+    public ScoredBatchDrift(DriftSettings settings, String registry, String modelName) {
+        this.settings = settings;
+        this.registry = registry;
+        this.modelName = modelName;
+    }
+
+    @Override
+    public OutputTag<DriftCounts> summaries() {
+        return PartialDriftOperator.PARTIALS;
+    }
+
+    @Override
+    public void open(StreamingRuntimeContext context) {
+        references = new ReferenceCache(registry, modelName);
+        latencyBuckets = LogBuckets.latencyMs();
+        lagBuckets = LogBuckets.lagSeconds();
+    }
+
+    @Override
+    public void observe(List<Prediction> batch, Consumer<DriftCounts> emit) {
+        long now = System.currentTimeMillis();
+        ReferenceBuckets ref = null;
+        for (Prediction p : batch) {
+            if (ref == null || ref.version != p.modelVersion) {
+                ref = reference(p.modelVersion);
+                if (current != null && current.modelVersion != p.modelVersion) flush(emit);
+                if (current == null) current = DriftCounts.forVersion(ref, latencyBuckets, lagBuckets);
+            }
+            current.countPrediction(p, ref, latencyBuckets, lagBuckets, now, settings.futureToleranceMs);
+        }
+        if (current != null && current.scored >= settings.partialRecords) flush(emit);
+    }
+
+    @Override
+    public void flush(Consumer<DriftCounts> emit) {
+        if (current != null && !current.isEmpty()) emit.accept(current);
+        current = null;
+    }
+
+    @Override
+    public long flushIntervalMs() {
+        return settings.partialIntervalMs;
+    }
+
+    private ReferenceBuckets reference(long version) {
+        ReferenceBuckets ref = references.get(version);
+        if (ref != null) return ref;
+        // A version without a profile: everything lands in "other"; the window skips its distributions.
+        if (noReference == null || noReference.version != version) noReference = ReferenceBuckets.placeholder(version);
+        return noReference;
+    }
+}
