@@ -14,7 +14,8 @@ import org.apache.flink.util.OutputTag;
  * Buffers rows (input 1) into micro-batches of up to {@code maxSize} rows or {@code maxDelayMs} of waiting,
  * whichever comes first, and hands each batch to a {@link BatchFunction}. Input 2 carries control messages
  * (new model versions), applied between two batches; what the function reports about them goes to
- * {@link #reportTag()}.
+ * {@link #reportTag()}. An optional {@link BatchObserver} sees each batch of results before they leave and
+ * emits its own summaries on its side output (drift counts the predictions this way).
  *
  * <p>The buffer is emptied before every checkpoint barrier, so it never needs to be part of a checkpoint and
  * a restore neither loses nor repeats a row. It is also emptied before a watermark passes, so buffered rows

@@ -70,7 +70,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * moment a consumer reads the prediction.
  */
 public final class ScoringBenchmark {
-    private static final Set<String> KEYS = Set.of("records", "batch1-records", "rounds", "latency-rate", "latency-seconds", "batch-size", "checkpoint-ms", "warmup-seconds", "out", "drift-pairs");
+    private static final Set<String> KEYS = Set.of("records", "batch1-records", "rounds", "latency-rate", "latency-seconds", "batch-size", "checkpoint-ms", "warmup-seconds", "out", "drift-pairs", "drift-side-by-side");
     /** Null: the job's default for at-least-once. */
     private static String checkpointMs;
     private static int warmupSeconds = 20;
@@ -109,6 +109,14 @@ public final class ScoringBenchmark {
             preload(bootstrap, "requests-small", rows, batch1Records);
             cpu = new JobCpuSampler();
 
+            int sideBySide = Integer.parseInt(opts.getOrDefault("drift-side-by-side", "0"));
+            if (sideBySide > 0) {
+                String report = driftSideBySide(bootstrap, registry, records, batchSize, sideBySide, modelDesc, args);
+                Files.createDirectories(out.toAbsolutePath().getParent());
+                Files.writeString(out, report);
+                System.out.println(report);
+                System.exit(0);
+            }
             int driftPairs = Integer.parseInt(opts.getOrDefault("drift-pairs", "0"));
             if (driftPairs > 0) {
                 String report = driftCost(bootstrap, registry, records, batchSize, driftPairs, modelDesc, args);
@@ -187,6 +195,81 @@ public final class ScoringBenchmark {
         sb.append(String.format(Locale.ROOT, "%nDrift detection's cost per record, median of %d pairs: %+.1f%% in the job's CPU time "
                 + "per record, %+.1f%% in wall time per record (throughput).%n", pairs, median(cpuCosts), median(rateCosts)));
         return sb.toString();
+    }
+
+    /**
+     * Drift detection's cost with both variants running at the same moment, so that both see the same machine:
+     * two jobs (each its own mini-cluster, parallelism 1), one with drift detection and one without, read the
+     * same preloaded topic at once. Both are CPU-bound on the shared cores, which the scheduler divides evenly
+     * among their threads, so over the span in which both were writing, the ratio of their outputs is the
+     * inverse ratio of their cost per record. Which job is submitted first alternates.
+     */
+    private static String driftSideBySide(String bootstrap, ModelRegistry registry, int records, int batchSize, int repeats,
+                                          String model, String[] args) throws Exception {
+        List<double[]> results = new ArrayList<>(); // {with drift, without} records/s over the shared span
+        for (int i = -1; i < repeats; i++) { // -1: a discarded warm-up
+            String on = "side-" + i + "-on";
+            String off = "side-" + i + "-off";
+            createTopic(bootstrap, on, 2);
+            createTopic(bootstrap, off, 2);
+            List<JobClient> jobs = new ArrayList<>();
+            for (boolean drift : i % 2 == 0 ? new boolean[] {true, false} : new boolean[] {false, true}) {
+                String output = drift ? on : off;
+                JobSettings s = settings(bootstrap, registry, "requests", output, batchSize, drift);
+                StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+                ScoringJob.configure(env, s);
+                env.setParallelism(1);
+                DataStream<RawRecord> in = env.fromSource(KafkaConnections.requestSource(s, true), WatermarkStrategy.noWatermarks(), "requests");
+                build(env, s, in, env.fromSource(emptyUpdates(bootstrap, output), WatermarkStrategy.noWatermarks(), "updates"), output);
+                jobs.add(env.executeAsync("bench " + output));
+            }
+            for (JobClient job : jobs) job.getJobExecutionResult().get(10, TimeUnit.MINUTES);
+            List<Long> onTimes = outputTimestamps(bootstrap, on, records);
+            List<Long> offTimes = outputTimestamps(bootstrap, off, records);
+            long from = Math.max(onTimes.get(0), offTimes.get(0));
+            long to = Math.min(onTimes.get(onTimes.size() - 1), offTimes.get(offTimes.size() - 1));
+            if (to - from < 1_000) {
+                log("run %d: the two jobs overlapped for %d ms only; not counted", i + 1, to - from);
+                continue;
+            }
+            double rateOn = countWithin(onTimes, from, to) / ((to - from) / 1000.0);
+            double rateOff = countWithin(offTimes, from, to) / ((to - from) / 1000.0);
+            log("side by side %s: %.1f s shared: drift on %,.0f records/s, off %,.0f records/s", i < 0 ? "warm-up" : "run " + (i + 1),
+                    (to - from) / 1000.0, rateOn, rateOff);
+            if (i >= 0) results.add(new double[] {rateOn, rateOff});
+        }
+        double[] costs = results.stream().mapToDouble(r -> 100 * (r[1] / r[0] - 1)).sorted().toArray();
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "Run %s on %d cores; Java %s; model: %s.%n%nCommand: `scripts/bench-scoring %s`%n%n",
+                LocalDate.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), model,
+                String.join(" ", args)));
+        sb.append("| run | records/s with drift | without | cost per record |\n|---|---|---|---|\n");
+        for (int i = 0; i < results.size(); i++) {
+            double[] r = results.get(i);
+            sb.append(String.format(Locale.ROOT, "| %d | %,.0f | %,.0f | %+.1f%% |%n", i + 1, r[0], r[1], 100 * (r[1] / r[0] - 1)));
+        }
+        sb.append(String.format(Locale.ROOT, "%nDrift detection's cost per record, both jobs side by side, median of %d runs: %+.1f%%.%n",
+                results.size(), median(costs)));
+        return sb.toString();
+    }
+
+    /** Every output record's Kafka timestamp, sorted. */
+    private static List<Long> outputTimestamps(String bootstrap, String topic, int expected) {
+        List<Long> times = new ArrayList<>(expected);
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProps(bootstrap))) {
+            c.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (times.size() < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) times.add(r.timestamp());
+            }
+        }
+        if (times.size() < expected) throw new IllegalStateException("only " + times.size() + " of " + expected + " outputs arrived");
+        times.sort(null);
+        return times;
+    }
+
+    private static long countWithin(List<Long> sortedTimes, long from, long to) {
+        return sortedTimes.stream().filter(t -> t >= from && t <= to).count();
     }
 
     private static double median(double[] sorted) {
