@@ -110,19 +110,11 @@ public final class ScoringBenchmark {
             cpu = new JobCpuSampler();
 
             int sideBySide = Integer.parseInt(opts.getOrDefault("drift-side-by-side", "0"));
-            if (sideBySide > 0) {
-                String report = driftSideBySide(bootstrap, registry, records, batchSize, sideBySide, modelDesc, args);
-                Files.createDirectories(out.toAbsolutePath().getParent());
-                Files.writeString(out, report);
-                System.out.println(report);
-                System.exit(0);
-            }
             int driftPairs = Integer.parseInt(opts.getOrDefault("drift-pairs", "0"));
-            if (driftPairs > 0) {
-                String report = driftCost(bootstrap, registry, records, batchSize, driftPairs, modelDesc, args);
-                Files.createDirectories(out.toAbsolutePath().getParent());
-                Files.writeString(out, report);
-                System.out.println(report);
+            if (sideBySide > 0 || driftPairs > 0) {
+                write(out, sideBySide > 0
+                        ? driftSideBySide(bootstrap, registry, records, batchSize, sideBySide, modelDesc, args)
+                        : driftCost(bootstrap, registry, records, batchSize, driftPairs, modelDesc, args));
                 System.exit(0);
             }
             List<double[]> results = new ArrayList<>(); // {variant, rate}
@@ -146,10 +138,7 @@ public final class ScoringBenchmark {
             }
             double[] latency = runLatency(bootstrap, registry, rows, latencyRate, latencySeconds, batchSize);
             String report = report(names, results, latency, records, batch1Records, rounds, latencyRate, latencySeconds, modelDesc, args);
-            Files.createDirectories(out.toAbsolutePath().getParent());
-            Files.writeString(out, report);
-            System.out.println(report);
-            log("written to %s", out);
+            write(out, report);
         }
         System.exit(0); // Flink's and Kafka's non-daemon threads must not keep the benchmark alive
     }
@@ -272,7 +261,15 @@ public final class ScoringBenchmark {
         return sortedTimes.stream().filter(t -> t >= from && t <= to).count();
     }
 
+    private static void write(Path out, String report) throws java.io.IOException {
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, report);
+        System.out.println(report);
+        log("written to %s", out);
+    }
+
     private static double median(double[] sorted) {
+        if (sorted.length == 0) return Double.NaN;
         return sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
     }
 
