@@ -1,0 +1,73 @@
+package dev.marquee.job.drift;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.marquee.data.event.Prediction;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScoredBatchDriftTest {
+    @TempDir
+    Path registry;
+
+    private ScoredBatchDrift counter(int partialRecords) throws Exception {
+        Path profile = registry.resolve("marquee/1").resolve(ReferenceBuckets.PROFILE_PATH);
+        Files.createDirectories(profile.getParent());
+        DriftFixtures.profile(1).write(profile); // version 1 has a profile, version 2 none
+        var c = new ScoredBatchDrift(DriftSettings.defaults(Map.of(DriftSettings.PARTIAL_RECORDS, String.valueOf(partialRecords))),
+                registry.toString(), "marquee");
+        c.open(null);
+        return c;
+    }
+
+    private static List<Prediction> batch(Random random, long version, int n) {
+        List<Prediction> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) out.add(DriftFixtures.stationary(random, version, System.currentTimeMillis()));
+        return out;
+    }
+
+    @Test
+    void countsEveryPredictionAgainstItsVersionsBucketsAndEmitsOnceEnoughAreCounted() throws Exception {
+        ScoredBatchDrift c = counter(500);
+        List<DriftCounts> out = new ArrayList<>();
+        Random random = new Random(7);
+        c.observe(batch(random, 1, 256), out::add);
+        assertThat(out).isEmpty();
+        c.observe(batch(random, 1, 256), out::add); // 512 counted: at least partial.records
+
+        assertThat(out).singleElement().satisfies(d -> {
+            assertThat(d.modelVersion).isEqualTo(1);
+            assertThat(d.scored).isEqualTo(512);
+            assertThat(Arrays.stream(d.userBuckets).sum()).isEqualTo(512);
+            assertThat(d.userBuckets.length).isGreaterThan(1); // the profile's top-K plus "other"
+            assertThat(Arrays.stream(d.predictionSlots).sum()).isEqualTo(512);
+            assertThat(Arrays.stream(d.latency).sum()).isEqualTo(512);
+        });
+        c.flush(out::add);
+        assertThat(out).hasSize(1); // nothing left over
+    }
+
+    @Test
+    void aVersionChangeInsideABatchSplitsTheCountsAndAVersionWithoutAProfileLandsInOther() throws Exception {
+        ScoredBatchDrift c = counter(1_000);
+        List<DriftCounts> out = new ArrayList<>();
+        Random random = new Random(11);
+        List<Prediction> mixed = batch(random, 1, 100);
+        mixed.addAll(batch(random, 2, 50));
+        c.observe(mixed, out::add);
+        c.flush(out::add);
+
+        assertThat(out).extracting(d -> d.modelVersion).containsExactly(1L, 2L);
+        assertThat(out).extracting(d -> d.scored).containsExactly(100L, 50L);
+        DriftCounts noProfile = out.get(1);
+        assertThat(noProfile.userBuckets).containsExactly(50); // only "other"
+        assertThat(Arrays.stream(noProfile.latency).sum()).isEqualTo(50);
+    }
+}
