@@ -1,7 +1,6 @@
 package dev.marquee.model;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
@@ -13,7 +12,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Model versions on a file system in TF Serving's layout: {@code <base>/<name>/<version>/} with
@@ -100,7 +98,7 @@ public final class ModelRegistry {
             }
             throw new IOException("could not find a free version number for " + name);
         } catch (IOException | RuntimeException | Error e) {
-            deleteRecursively(temp);
+            Folders.deleteRecursively(temp);
             throw e;
         }
     }
@@ -205,7 +203,7 @@ public final class ModelRegistry {
             // Rename aside first so the version disappears in one step, then delete.
             Path aside = modelDir(name).resolve(TEMP_PREFIX + "deleting-" + v);
             Files.move(versionDir(name, v), aside, StandardCopyOption.ATOMIC_MOVE);
-            deleteRecursively(aside);
+            Folders.deleteRecursively(aside);
             deleted.add(v);
         }
         return deleted;
@@ -213,19 +211,7 @@ public final class ModelRegistry {
 
     /** Deletes hidden directories left by publishes that were killed midway; returns how many. */
     public int removeAbandoned(String name) throws IOException {
-        Path dir = modelDir(name);
-        if (!Files.isDirectory(dir)) {
-            return 0;
-        }
-        int n = 0;
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, p -> p.getFileName().toString()
-                .startsWith(TEMP_PREFIX))) {
-            for (Path p : entries) {
-                deleteRecursively(p);
-                n++;
-            }
-        }
-        return n;
+        return Folders.deleteEntriesStartingWith(modelDir(name), TEMP_PREFIX);
     }
 
     private static void readableByAll(Path dir) throws IOException {
@@ -234,20 +220,4 @@ public final class ModelRegistry {
         }
     }
 
-    static void deleteRecursively(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
-    }
 }

@@ -8,6 +8,7 @@ import dev.marquee.data.event.RetrainOutcome;
 import dev.marquee.data.event.RetrainRequest;
 import dev.marquee.data.movielens.Split;
 import dev.marquee.model.EvaluationReport;
+import dev.marquee.model.Folders;
 import dev.marquee.model.ModelCard;
 import dev.marquee.model.ModelRegistry;
 import dev.marquee.model.TrainedModel;
@@ -131,7 +132,7 @@ final class Retrainer {
             out.accept("trainer: rejected; the candidate is kept at " + rejected);
             return new Result(outcome, null);
         } finally {
-            Dirs.deleteRecursively(candidateDir);
+            Folders.deleteRecursively(candidateDir);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.marquee.model.trainer;
 import dev.marquee.data.event.RetrainOutcome;
 import dev.marquee.data.event.RetrainRequest;
 import dev.marquee.data.json.EventCodec;
+import dev.marquee.model.Folders;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -51,7 +52,7 @@ final class TrainerWorker implements AutoCloseable {
 
     /** Runs until {@link #stop()} (or, with {@code once}, until the requests pending at start are handled). */
     int run() throws Exception {
-        int stale = Dirs.removeStaleCandidates(settings.modelDir());
+        int stale = Folders.deleteEntriesStartingWith(settings.modelDir(), Retrainer.CANDIDATE_PREFIX);
         if (stale > 0) {
             out.accept("trainer: removed " + stale + " candidate folder(s) left by an earlier worker");
         }

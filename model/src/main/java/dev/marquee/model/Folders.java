@@ -1,4 +1,4 @@
-package dev.marquee.model.trainer;
+package dev.marquee.model;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,12 +9,12 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Folder housekeeping for candidates. */
-final class Dirs {
-    private Dirs() {}
+/** Folder housekeeping for the registry and the trainer's candidates. */
+public final class Folders {
+    private Folders() {}
 
     /** Deletes a folder and everything under it (links themselves, never what they point to); absent is fine. */
-    static void deleteRecursively(Path root) throws IOException {
+    public static void deleteRecursively(Path root) throws IOException {
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
@@ -31,15 +31,14 @@ final class Dirs {
         }
     }
 
-    /** Deletes the candidate folders a killed worker left in {@code modelDir}; returns how many. */
-    static int removeStaleCandidates(Path modelDir) throws IOException {
-        if (!Files.isDirectory(modelDir)) {
+    /** Deletes every entry of {@code dir} whose name starts with {@code prefix}; returns how many. */
+    public static int deleteEntriesStartingWith(Path dir, String prefix) throws IOException {
+        if (!Files.isDirectory(dir)) {
             return 0;
         }
         int n = 0;
-        try (DirectoryStream<Path> stale = Files.newDirectoryStream(modelDir,
-                p -> p.getFileName().toString().startsWith(Retrainer.CANDIDATE_PREFIX))) {
-            for (Path p : stale) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, p -> p.getFileName().toString().startsWith(prefix))) {
+            for (Path p : entries) {
                 deleteRecursively(p);
                 n++;
             }
