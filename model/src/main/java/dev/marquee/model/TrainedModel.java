@@ -1,5 +1,7 @@
 package dev.marquee.model;
 
+import dev.marquee.data.drift.DriftCalibration;
+import dev.marquee.data.drift.ErrorModel;
 import dev.marquee.data.event.Rating;
 import dev.marquee.data.profile.ReferenceProfile;
 import java.io.IOException;
@@ -35,10 +37,12 @@ public final class TrainedModel implements AutoCloseable, RatingPredictor {
     private final double trainingSeconds;
     private final int trainRows;
     private final ReferenceProfile referenceProfile;
+    private final DriftCalibration calibration;
+    private final ErrorModel errorModel;
 
     TrainedModel(Graph graph, Session session, RatingGraph net, Vocabulary users, Vocabulary titles,
             TrainingConfig config, LearningCurve curve, int bestEpoch, double trainingSeconds, int trainRows,
-            ReferenceProfile referenceProfile) {
+            ReferenceProfile referenceProfile, DriftCalibration calibration, ErrorModel errorModel) {
         this.graph = graph;
         this.session = session;
         this.net = net;
@@ -53,6 +57,8 @@ public final class TrainedModel implements AutoCloseable, RatingPredictor {
         this.trainingSeconds = trainingSeconds;
         this.trainRows = trainRows;
         this.referenceProfile = referenceProfile;
+        this.calibration = calibration;
+        this.errorModel = errorModel;
     }
 
     /** Predicted ratings through the string inputs of {@code serving_default}, in chunks. */
@@ -99,6 +105,8 @@ public final class TrainedModel implements AutoCloseable, RatingPredictor {
         users.write(assets.resolve(USERS_FILE));
         titles.write(assets.resolve(TITLES_FILE));
         referenceProfile.write(assets.resolve(ReferenceProfile.FILE_NAME));
+        if (calibration != null) calibration.write(assets.resolve(DriftCalibration.FILE_NAME));
+        if (errorModel != null) errorModel.write(assets.resolve(ErrorModel.FILE_NAME));
         curve.writeCsv(dir.resolve(LearningCurve.FILE_NAME));
         LearningCurvePlot.write(curve, dir.resolve(LearningCurvePlot.FILE_NAME));
     }
@@ -128,6 +136,15 @@ public final class TrainedModel implements AutoCloseable, RatingPredictor {
     /** The training data's profile, with this model's prediction histogram. */
     public ReferenceProfile referenceProfile() {
         return referenceProfile;
+    }
+
+    /** The calibrated drift thresholds, or null when the reference was too small to calibrate. */
+    public DriftCalibration driftCalibration() {
+        return calibration;
+    }
+
+    public ErrorModel errorModel() {
+        return errorModel;
     }
 
     public Vocabulary users() {

@@ -1,5 +1,8 @@
 package dev.marquee.model;
 
+import dev.marquee.data.drift.DriftCalibration;
+import dev.marquee.data.drift.DriftCalibrator;
+import dev.marquee.data.drift.ErrorModel;
 import dev.marquee.data.event.Rating;
 import dev.marquee.data.profile.Histogram;
 import dev.marquee.data.profile.ReferenceProfile;
@@ -45,6 +48,7 @@ public final class Trainer {
         }
         long start = System.nanoTime();
         List<Rating> givenTrain = train;
+        boolean validationGiven = !validation.isEmpty();
         if (validation.isEmpty()) {
             List<Rating> fit = new ArrayList<>(train.size());
             List<Rating> holdout = new ArrayList<>();
@@ -132,9 +136,16 @@ public final class Trainer {
             // The prediction reference is the model on its own training rows: the population it learned. On
             // validation rows (a later period with many new users) it is narrower, and traffic like the
             // training data would read as drift (docs/decisions/0005).
-            ReferenceProfile profile = profile(givenTrain, predictIndices(session, net, Columns.of(givenTrain, encoder)), "train");
+            Columns reference = Columns.of(givenTrain, encoder);
+            float[] referencePredictions = predictIndices(session, net, reference);
+            ReferenceProfile profile = profile(givenTrain, referencePredictions, "train");
+            DriftCalibration calibration = new DriftCalibrator(DriftCalibrator.DEFAULT_BUDGET, progress)
+                    .calibrate(profile, scoredRows(givenTrain, reference, referencePredictions, users, titles));
+            ErrorModel errors = ErrorModel.fit(predictIndices(session, net, val), val.labels,
+                    oov(val.users, users.oovIndex()), oov(val.titles, titles.oovIndex()),
+                    validationGiven ? "validation" : "training hold-out");
             return new TrainedModel(graph, session, net, users, titles, config, curve, bestEpoch, seconds,
-                    train.size(), profile);
+                    train.size(), profile, calibration, errors);
         } catch (RuntimeException | Error e) {
             if (session != null) {
                 session.close();
@@ -142,6 +153,27 @@ public final class Trainer {
             graph.close();
             throw e;
         }
+    }
+
+    /** The reference rows as the model scores them, in time order (ties keep their order): what calibration replays. */
+    private static List<DriftCalibrator.Row> scoredRows(List<Rating> rows, Columns columns, float[] predictions,
+                                                        Vocabulary users, Vocabulary titles) {
+        Integer[] order = new Integer[rows.size()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        java.util.Arrays.sort(order, java.util.Comparator.comparingLong(i -> rows.get(i).timestamp));
+        List<DriftCalibrator.Row> out = new ArrayList<>(rows.size());
+        for (int i : order) {
+            Rating r = rows.get(i);
+            out.add(new DriftCalibrator.Row(r.userId, r.movieTitle, r.timestamp, r.rating, predictions[i],
+                    columns.users[i] == users.oovIndex(), columns.titles[i] == titles.oovIndex()));
+        }
+        return out;
+    }
+
+    private static boolean[] oov(int[] indices, int oovIndex) {
+        boolean[] out = new boolean[indices.length];
+        for (int i = 0; i < out.length; i++) out[i] = indices[i] == oovIndex;
+        return out;
     }
 
     private static ReferenceProfile profile(List<Rating> train, float[] predictions, String source) {

@@ -40,6 +40,17 @@ public class DriftReport {
     public Map<String, Double> onlineRmseByVersion = new LinkedHashMap<>();
     /** The alert threshold of each metric that has one. */
     public Map<String, Double> thresholds = new LinkedHashMap<>();
+    /**
+     * Where each threshold came from: {@code calibrated} (the model version's calibration, for this window's
+     * size), {@code setting} (an explicit {@code drift.threshold.*}) or {@code default}.
+     */
+    public Map<String, String> thresholdSources = new LinkedHashMap<>();
+    /** "calibrated", or "uncalibrated: " and why (the version has no calibration): its defaults are then used. */
+    public String calibration;
+    /** Metrics this report cannot give, with the reason (e.g. labels.estimated_rmse for a version without an error model). */
+    public Map<String, String> unavailable = new LinkedHashMap<>();
+    /** The drift episode this report belongs to, or null when none is open. */
+    public Episode episode;
     /** Metrics over their threshold for the configured number of consecutive windows. */
     public List<Alert> alerts = new ArrayList<>();
     /** True when {@link #alerts} is not empty. */

@@ -27,10 +27,11 @@ import java.util.Map;
  * @param count rows profiled
  * @param prediction the model's predictions, or null until the model fills it
  * @param predictionSource which rows {@code prediction} was computed on (e.g. "validation"), or null
+ * @param eventHours rows per absolute event hour, or null (profiles written before it, or periods too long)
  */
 public record ReferenceProfile(int formatVersion, int topK, long count, CategoricalProfile userId,
         CategoricalProfile movieTitle, TimestampProfile timestamp, Histogram rating, Histogram prediction,
-        String predictionSource) implements Serializable {
+        String predictionSource, EventHours eventHours) implements Serializable {
     public static final String FILE_NAME = "reference_profile.json";
     public static final int FORMAT_VERSION = 1;
     public static final int DEFAULT_TOP_K = 50;
@@ -58,7 +59,7 @@ public record ReferenceProfile(int formatVersion, int topK, long count, Categori
     /** This profile with the model's prediction histogram, computed on {@code source} rows. */
     public ReferenceProfile withPrediction(Histogram predictions, String source) {
         return new ReferenceProfile(formatVersion, topK, count, userId, movieTitle, timestamp, rating, predictions,
-                source);
+                source, eventHours);
     }
 
     public boolean hasPrediction() {
@@ -111,6 +112,7 @@ public record ReferenceProfile(int formatVersion, int topK, long count, Categori
         private final Map<String, Long> users = new HashMap<>();
         private final Map<String, Long> titles = new HashMap<>();
         private final TimestampProfile.Counter timestamps = new TimestampProfile.Counter();
+        private final EventHours.Counter eventHours = new EventHours.Counter();
         private final Histogram.Counter ratings = Histogram.counter(Histogram.ratingEdges());
         private long count;
 
@@ -132,6 +134,7 @@ public record ReferenceProfile(int formatVersion, int topK, long count, Categori
             users.merge(userId, 1L, Long::sum);
             titles.merge(movieTitle, 1L, Long::sum);
             timestamps.add(timestamp);
+            eventHours.add(timestamp);
             ratings.add(rating);
             count++;
             return this;
@@ -152,7 +155,7 @@ public record ReferenceProfile(int formatVersion, int topK, long count, Categori
                 throw new IllegalStateException("a reference profile needs at least one row");
             }
             return new ReferenceProfile(FORMAT_VERSION, topK, count, CategoricalProfile.of(users, topK),
-                    CategoricalProfile.of(titles, topK), timestamps.build(), ratings.build(), null, null);
+                    CategoricalProfile.of(titles, topK), timestamps.build(), ratings.build(), null, null, eventHours.build());
         }
     }
 }

@@ -4,7 +4,7 @@ import dev.marquee.data.config.SecretMasking;
 import dev.marquee.data.config.SettingException;
 import dev.marquee.data.config.Settings;
 import dev.marquee.data.parse.ParserLimits;
-import dev.marquee.job.drift.DriftSettings;
+import dev.marquee.data.drift.DriftSettings;
 import dev.marquee.job.label.LabelSettings;
 import java.io.Serializable;
 import java.util.ArrayList;

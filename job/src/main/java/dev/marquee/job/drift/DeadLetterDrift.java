@@ -1,5 +1,6 @@
 package dev.marquee.job.drift;
 
+import dev.marquee.data.drift.*;
 import dev.marquee.data.event.DeadLetter;
 
 /** Drift counts of the parse stage's dead letters: invalid share by error code, type changes by field. */

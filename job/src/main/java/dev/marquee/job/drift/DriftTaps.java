@@ -1,5 +1,6 @@
 package dev.marquee.job.drift;
 
+import dev.marquee.data.drift.*;
 import dev.marquee.data.event.DeadLetter;
 import dev.marquee.data.event.DriftReport;
 import dev.marquee.data.event.RatingRequest;

@@ -1,5 +1,6 @@
 package dev.marquee.job.drift;
 
+import dev.marquee.data.drift.*;
 import dev.marquee.data.event.Alert;
 import dev.marquee.data.event.DriftReport;
 import java.util.ArrayList;
@@ -38,6 +39,8 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
     private transient long windowStartMs;
     private transient long sequence;
     private transient AlertTracker alerts;
+    private transient RollingEventHours rolling;
+    private transient EpisodeTracker episode;
     private transient ReferenceCache references;
     private transient DriftReports reports;
     private transient ListState<DriftWindowState> checkpointed;
@@ -57,8 +60,12 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
         window = new HashMap<>();
         Map<String, Integer> streaks = Map.of();
         long streakVersion = -1;
+        rolling = new RollingEventHours();
+        episode = new EpisodeTracker();
         for (DriftWindowState s : checkpointed.get()) {
             streakVersion = s.streakModelVersion;
+            if (s.rolling != null) rolling = s.rolling;
+            if (s.episode != null) episode = s.episode;
             windowStartMs = s.windowStartMs;
             sequence = s.sequence;
             streaks = s.streaks;
@@ -98,6 +105,8 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
         s.counts = new ArrayList<>(window.values());
         s.streaks = new HashMap<>(alerts.streaks());
         s.streakModelVersion = alerts.modelVersion();
+        s.rolling = rolling;
+        s.episode = episode;
         checkpointed.update(List.of(s));
     }
 
@@ -132,9 +141,10 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
             if (c.labels > 0) labels.put(c.modelVersion, c);
         }
         ReferenceBuckets ref = scored == null ? null : references.get(scored.modelVersion);
-        DriftReport report = reports.report(windowStartMs, endMs, parsed(), scored, ref, byVersion, labels);
+        DriftReport report = reports.report(windowStartMs, endMs, parsed(), scored, ref, byVersion, labels, rolling);
         report.sequence = ++sequence;
         alerts.apply(report);
+        episode.apply(report, settings.episodeCloseWindows, DriftReports.titlesGrown(scored, ref));
         last = report;
         output.collect(new StreamRecord<>(report));
         window.clear();
@@ -167,11 +177,11 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
         for (String metric : DriftMetricNames.ALL) {
             String name = DriftMetricNames.gaugeName(metric);
             group.gauge(name, () -> valueOf(metric));
-            if (!Double.isNaN(settings.thresholdOf(metric))) {
-                group.gauge(name + "_threshold", () -> settings.thresholdOf(metric));
-                group.gauge(name + "_alerting", () -> alerting(metric) ? 1 : 0);
-            }
+            group.gauge(name + "_threshold", () -> thresholdOf(metric));
+            group.gauge(name + "_alerting", () -> alerting(metric) ? 1 : 0);
         }
+        group.gauge("episode_open", () -> last != null && last.episode != null && last.episode.open ? 1 : 0);
+        group.gauge("calibrated", () -> last != null && "calibrated".equals(last.calibration) ? 1 : 0);
         group.gauge("alerts", () -> last == null ? 0 : last.alerts.size());
         group.gauge("drifted", () -> last != null && last.drifted ? 1 : 0);
         group.gauge("model_version", () -> last == null ? -1L : last.modelVersion);
@@ -182,6 +192,13 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
         DriftReport r = last;
         Double v = r == null ? null : r.metrics.get(metric);
         return v == null ? Double.NaN : v;
+    }
+
+    /** The threshold the last report judged {@code metric} by (calibrated per window), or NaN. */
+    private double thresholdOf(String metric) {
+        DriftReport r = last;
+        Double t = r == null ? null : r.thresholds.get(metric);
+        return t == null ? Double.NaN : t;
     }
 
     private boolean alerting(String metric) {

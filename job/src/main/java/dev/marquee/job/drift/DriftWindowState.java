@@ -1,11 +1,12 @@
 package dev.marquee.job.drift;
 
+import dev.marquee.data.drift.*;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The drift window operator's checkpointed state: the open window's counts and the alert streaks. */
+/** The drift window operator's checkpointed state: the open window's counts, alert streaks, rolling event time and episode. */
 public class DriftWindowState {
     public long windowStartMs;
     public long sequence;
@@ -14,6 +15,10 @@ public class DriftWindowState {
     public Map<String, Integer> streaks = new HashMap<>();
     /** The model version the streaks were counted for. */
     public long streakModelVersion = -1;
+    /** The stream's last 7 days of event time (seasonal metrics). */
+    public RollingEventHours rolling = new RollingEventHours();
+    /** The open drift episode, if any. */
+    public EpisodeTracker episode = new EpisodeTracker();
 
     public DriftWindowState() {}
 }

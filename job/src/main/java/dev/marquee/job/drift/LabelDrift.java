@@ -1,5 +1,6 @@
 package dev.marquee.job.drift;
 
+import dev.marquee.data.drift.*;
 import dev.marquee.job.label.LabelJoin;
 
 /** Drift counts of labels matched with their predictions: online RMSE and MAE per model version. */

@@ -1,5 +1,6 @@
 package dev.marquee.job.drift;
 
+import dev.marquee.data.drift.*;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;

@@ -1,5 +1,6 @@
 package dev.marquee.job.drift;
 
+import dev.marquee.data.drift.*;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;

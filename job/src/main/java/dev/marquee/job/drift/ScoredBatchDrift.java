@@ -1,5 +1,6 @@
 package dev.marquee.job.drift;
 
+import dev.marquee.data.drift.*;
 import dev.marquee.data.event.Prediction;
 import dev.marquee.job.score.BatchObserver;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.marquee.job.drift;
 
+import dev.marquee.data.drift.*;
 import dev.marquee.data.event.RatingRequest;
 
 /** Drift counts of the parse stage's valid requests: schema drift (unexpected fields, missing optional ones). */

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.marquee.infra.Topics;
-import dev.marquee.job.drift.DriftMetricNames;
+import dev.marquee.data.drift.DriftMetricNames;
 import dev.marquee.job.drift.DriftWindowOperator;
 import java.io.IOException;
 import java.lang.reflect.Field;

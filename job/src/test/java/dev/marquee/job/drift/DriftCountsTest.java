@@ -1,5 +1,7 @@
 package dev.marquee.job.drift;
 
+import dev.marquee.data.drift.*;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package dev.marquee.job.drift;
 
+import dev.marquee.data.drift.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.marquee.data.event.DriftReport;
@@ -69,7 +70,7 @@ class DriftWindowOperatorTest {
             h.processElement(new StreamRecord<>(stationary(1_000, 7, false)));
             DriftReport r = single(h);
             assertThat(r.modelVersion).isEqualTo(7);
-            assertThat(r.metrics).containsKey(DriftMetricNames.LATENCY_P99).doesNotContainKey(DriftMetricNames.USER_JS);
+            assertThat(r.metrics).containsKey(DriftMetricNames.LATENCY_P99).doesNotContainKey(DriftMetricNames.USER_OOV);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.marquee.job.drift;
 
+import dev.marquee.data.drift.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.marquee.data.event.Prediction;

@@ -19,7 +19,7 @@ import dev.marquee.data.replay.drift.DriftInjector;
 import dev.marquee.infra.testing.KafkaBrokerExtension;
 import dev.marquee.job.ScoringJob;
 import dev.marquee.job.config.JobSettings;
-import dev.marquee.job.drift.DriftMetricNames;
+import dev.marquee.data.drift.DriftMetricNames;
 import dev.marquee.job.score.ParseModelUpdates;
 import dev.marquee.job.sink.KafkaConnections;
 import dev.marquee.job.source.RawRecord;
@@ -257,9 +257,9 @@ class DriftITCase {
 
     private static String timeline(List<DriftReport> reports) {
         return reports.stream().map(r -> String.format("#%d %d records, alerts %s, user_oov %.3f title_oov %.3f "
-                        + "user_js %.3f title_js %.3f hour_js %.3f day_js %.3f pred_psi %.3f type %.3f extra %.3f",
+                        + "user_top5 %.3f title_js %.3f hour_js %.3f day_js %.3f pred_psi %.3f type %.3f extra %.3f",
                 r.sequence, r.records, r.alerts.stream().map(Alert::toString).collect(Collectors.toList()),
-                get(r, DriftMetricNames.USER_OOV), get(r, DriftMetricNames.TITLE_OOV), get(r, DriftMetricNames.USER_JS),
+                get(r, DriftMetricNames.USER_OOV), get(r, DriftMetricNames.TITLE_OOV), get(r, DriftMetricNames.USER_TOP5),
                 get(r, DriftMetricNames.TITLE_JS), get(r, DriftMetricNames.HOUR_JS), get(r, DriftMetricNames.DAY_JS),
                 get(r, DriftMetricNames.PREDICTION_PSI), get(r, DriftMetricNames.TYPE_CHANGE_RATE),
                 get(r, DriftMetricNames.UNEXPECTED_FIELD_RATE))).collect(Collectors.joining("\n"));

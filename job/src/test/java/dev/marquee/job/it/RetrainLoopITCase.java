@@ -22,7 +22,7 @@ import dev.marquee.infra.testing.KafkaBrokerExtension;
 import dev.marquee.job.ScoringJob;
 import dev.marquee.job.config.JobSettings;
 import dev.marquee.job.config.TriggerSettings;
-import dev.marquee.job.drift.DriftMetricNames;
+import dev.marquee.data.drift.DriftMetricNames;
 import dev.marquee.job.label.ParseRatings;
 import dev.marquee.job.score.ParseModelUpdates;
 import dev.marquee.job.sink.KafkaConnections;
@@ -465,10 +465,10 @@ class RetrainLoopITCase {
 
     private static String timeline(List<DriftReport> reports) {
         return reports.stream()
-                .map(r -> String.format("#%d v%d %d records, %d scored, user oov %.3f linf %.3f js %.3f, title linf %.3f "
+                .map(r -> String.format("#%d v%d %d records, %d scored, user oov %.3f top5 %.3f slice %.3f, title linf %.3f "
                                 + "js %.3f, alerts %s", r.sequence, r.modelVersion, r.records, r.scoredCount,
-                        metric(r, DriftMetricNames.USER_OOV), metric(r, DriftMetricNames.USER_LINF),
-                        metric(r, DriftMetricNames.USER_JS), metric(r, DriftMetricNames.TITLE_LINF),
+                        metric(r, DriftMetricNames.USER_OOV), metric(r, DriftMetricNames.USER_TOP5),
+                        metric(r, DriftMetricNames.SLICE_GAP), metric(r, DriftMetricNames.TITLE_LINF),
                         metric(r, DriftMetricNames.TITLE_JS), r.alerts.stream().map(Alert::toString).collect(Collectors.toList())))
                 .collect(Collectors.joining("\n"));
     }

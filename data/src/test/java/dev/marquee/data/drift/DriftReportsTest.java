@@ -1,4 +1,4 @@
-package dev.marquee.job.drift;
+package dev.marquee.data.drift;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,7 +22,10 @@ class DriftReportsTest {
     void stationaryTrafficStaysUnderEveryThreshold() {
         DriftReport r = window(5_000, UnaryOperator.identity());
         assertThat(r.metrics).containsKeys(DriftMetricNames.ALL.stream()
-                .filter(m -> !m.equals(DriftMetricNames.MISSING_OPTIONAL_RATE) && !m.startsWith("labels.")).toArray(String[]::new));
+                .filter(m -> !m.equals(DriftMetricNames.MISSING_OPTIONAL_RATE) && !m.startsWith("labels.")
+                        // seasonal metrics need 7 days of event time from several windows; the mean shift a calibration
+                        && !m.equals(DriftMetricNames.HOUR_JS) && !m.equals(DriftMetricNames.DAY_JS)
+                        && !m.equals(DriftMetricNames.PREDICTION_MEAN_SHIFT)).toArray(String[]::new));
         r.thresholds.forEach((metric, threshold) ->
                 assertThat(r.metrics.get(metric)).as(metric).isLessThanOrEqualTo(threshold));
         assertThat(r.metrics.get(DriftMetricNames.LATENCY_P50)).isBetween(20.0, 22.0);
@@ -39,20 +42,16 @@ class DriftReportsTest {
             return p;
         });
         assertThat(r.metrics.get(DriftMetricNames.USER_OOV)).isEqualTo(1.0);
-        assertThat(r.metrics.get(DriftMetricNames.USER_LINF)).isGreaterThan(0.3);
-        assertThat(r.metrics.get(DriftMetricNames.USER_JS)).isGreaterThan(0.1);
         assertThat(r.metrics.get(DriftMetricNames.TITLE_JS)).isLessThan(0.02);
     }
 
     @Test
-    void skewedTimestampsMoveTheHourOfDay() {
+    void timestampsOutOfStepWithTheReferencePeriodMoveTheSliceDistance() {
         DriftReport r = window(5_000, p -> {
             p.timestamp = DriftFixtures.T0 + (p.timestamp % 6) * 3_600; // everything in the first six hours of one day
             return p;
         });
-        assertThat(r.metrics.get(DriftMetricNames.HOUR_JS)).isGreaterThan(settings.thresholdOf(DriftMetricNames.HOUR_JS));
-        assertThat(r.metrics.get(DriftMetricNames.HOUR_PSI)).isGreaterThan(0.25);
-        assertThat(r.metrics.get(DriftMetricNames.DAY_PSI)).isGreaterThan(0.25);
+        assertThat(r.metrics.get(DriftMetricNames.SLICE_GAP)).isGreaterThan(settings.thresholdOf(DriftMetricNames.SLICE_GAP));
     }
 
     @Test
@@ -80,7 +79,7 @@ class DriftReportsTest {
             d.field = i < 60 ? "timestamp" : null;
             parsed.countInvalid(d);
         }
-        DriftReport r = reports.report(NOW - 1_000, NOW, parsed, null, null, Map.of());
+        DriftReport r = reports.report(NOW - 1_000, NOW, parsed, null, null, Map.of(), new RollingEventHours());
         assertThat(r.records).isEqualTo(1_000);
         assertThat(r.metrics).containsEntry(DriftMetricNames.INVALID_RATE, 0.1)
                 .containsEntry(DriftMetricNames.TYPE_CHANGE_RATE, 0.06)
@@ -99,7 +98,7 @@ class DriftReportsTest {
     @Test
     void tooFewScoredRecordsGiveNoDistributionMetrics() {
         DriftReport r = window((int) settings.minRecords - 1, UnaryOperator.identity());
-        assertThat(r.metrics).doesNotContainKeys(DriftMetricNames.USER_JS, DriftMetricNames.PREDICTION_PSI)
+        assertThat(r.metrics).doesNotContainKeys(DriftMetricNames.USER_OOV, DriftMetricNames.PREDICTION_PSI)
                 .containsKey(DriftMetricNames.LATENCY_P99);
     }
 
@@ -113,6 +112,6 @@ class DriftReportsTest {
             parsed.countValid(r, 32);
             scored.countPrediction(p, ref, LogBuckets.latencyMs(), LogBuckets.lagSeconds(), NOW, 300_000);
         }
-        return reports.report(NOW - 10_000, NOW, parsed, scored, ref, Map.of(1L, (long) n));
+        return reports.report(NOW - 10_000, NOW, parsed, scored, ref, Map.of(1L, (long) n), new RollingEventHours());
     }
 }

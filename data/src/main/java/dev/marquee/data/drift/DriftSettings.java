@@ -1,6 +1,6 @@
-package dev.marquee.job.drift;
+package dev.marquee.data.drift;
 
-import static dev.marquee.job.drift.DriftMetricNames.*;
+import static dev.marquee.data.drift.DriftMetricNames.*;
 
 import dev.marquee.data.config.SettingException;
 import dev.marquee.data.config.Settings;
@@ -31,10 +31,14 @@ public final class DriftSettings implements Serializable {
     public static final String MAX_TRACKED_FIELDS = "drift.max-tracked-fields";
     public static final String FUTURE_TOLERANCE_MS = "drift.future-tolerance-ms";
     public static final String THRESHOLD_PREFIX = "drift.threshold.";
+    public static final String EPISODE_CLOSE_WINDOWS = "drift.episode.close-windows";
     /** The threshold every per-error-code invalid rate is held to. */
     public static final String CODE_THRESHOLD_KEY = "schema.invalid_rate.by_code";
 
-    /** Default thresholds, by metric. docs/DRIFT.md explains each choice. */
+    /**
+     * Default thresholds, by metric. A calibrated metric ({@link DriftMetricNames#CALIBRATED}) uses its default
+     * only for a version without a calibration; docs/DRIFT.md explains each choice.
+     */
     static final Map<String, Double> DEFAULT_THRESHOLDS = defaults();
 
     public final boolean enabled;
@@ -47,8 +51,12 @@ public final class DriftSettings implements Serializable {
     public final int alertWindows;
     public final int maxTrackedFields;
     public final long futureToleranceMs;
-    /** Metric to threshold, for every metric whose threshold is not off. */
+    /** Quiet windows (no metric over its threshold) that close a drift episode. */
+    public final int episodeCloseWindows;
+    /** Metric to threshold, for every metric whose threshold is not off (defaults and settings). */
     public final Map<String, Double> thresholds;
+    /** The metrics whose threshold was set explicitly (a number, or NaN for off): these beat any calibration. */
+    public final Map<String, Double> explicitThresholds;
     /** Threshold of each {@code schema.invalid_rate.<CODE>} metric, or NaN when off. */
     public final double codeThreshold;
 
@@ -62,11 +70,15 @@ public final class DriftSettings implements Serializable {
         alertWindows = s.intInRange(ALERT_WINDOWS, 2, 1, 1_000);
         maxTrackedFields = s.intInRange(MAX_TRACKED_FIELDS, 32, 1, 10_000);
         futureToleranceMs = s.longInRange(FUTURE_TOLERANCE_MS, 300_000, 0, 86_400_000L * 365);
+        episodeCloseWindows = s.intInRange(EPISODE_CLOSE_WINDOWS, 2, 1, 1_000);
         Map<String, Double> t = new LinkedHashMap<>();
+        Map<String, Double> explicit = new LinkedHashMap<>();
         for (String metric : DEFAULT_THRESHOLDS.keySet()) {
             double value = threshold(s, metric, DEFAULT_THRESHOLDS.get(metric));
             if (!Double.isNaN(value)) t.put(metric, value);
+            if (s.string(THRESHOLD_PREFIX + metric, null) != null) explicit.put(metric, value);
         }
+        explicitThresholds = Collections.unmodifiableMap(explicit);
         codeThreshold = threshold(s, CODE_THRESHOLD_KEY, 0.02);
         thresholds = Collections.unmodifiableMap(t);
     }
@@ -74,7 +86,7 @@ public final class DriftSettings implements Serializable {
     public static DriftSettings from(Settings s) {
         List<String> unknown = new ArrayList<>();
         Set<String> keys = Set.of(ENABLED, WINDOW_MS, WINDOW_RECORDS, MIN_RECORDS, PARTIAL_RECORDS,
-                PARTIAL_INTERVAL_MS, ALERT_WINDOWS, MAX_TRACKED_FIELDS, FUTURE_TOLERANCE_MS);
+                PARTIAL_INTERVAL_MS, ALERT_WINDOWS, MAX_TRACKED_FIELDS, FUTURE_TOLERANCE_MS, EPISODE_CLOSE_WINDOWS);
         for (String key : s.asMap().keySet()) {
             if (!key.startsWith(PREFIX) || keys.contains(key)) continue;
             if (key.startsWith(THRESHOLD_PREFIX)) {
@@ -97,7 +109,10 @@ public final class DriftSettings implements Serializable {
         return from(new Settings(overrides));
     }
 
-    /** The threshold of {@code metric}: a per-code invalid rate gets {@link #codeThreshold}; NaN when none. */
+    /**
+     * The threshold of {@code metric} from the settings alone (explicit or default; no calibration): a per-code
+     * invalid rate gets {@link #codeThreshold}; NaN when none.
+     */
     public double thresholdOf(String metric) {
         Double t = thresholds.get(metric);
         if (t != null) return t;
@@ -122,18 +137,17 @@ public final class DriftSettings implements Serializable {
     private static Map<String, Double> defaults() {
         Map<String, Double> d = new LinkedHashMap<>();
         d.put(USER_OOV, 0.10);
-        d.put(USER_LINF, 0.10);
-        d.put(USER_JS, 0.10);
+        d.put(USER_TOP5, 0.95);
         d.put(TITLE_OOV, 0.10);
-        d.put(TITLE_LINF, 0.10);
-        d.put(TITLE_JS, 0.10);
-        d.put(HOUR_JS, 0.05);
-        d.put(HOUR_PSI, 0.25);
-        d.put(DAY_JS, 0.05);
-        d.put(DAY_PSI, 0.25);
+        d.put(TITLE_LINF, 0.25);
+        d.put(TITLE_JS, 0.25);
+        d.put(HOUR_JS, 0.10);
+        d.put(DAY_JS, 0.10);
+        d.put(SLICE_GAP, 0.05);
         d.put(FUTURE_RATE, 0.01);
         d.put(PREDICTION_PSI, 0.25);
         d.put(PREDICTION_JS, 0.10);
+        d.put(PREDICTION_MEAN_SHIFT, 0.25);
         d.put(INVALID_RATE, 0.05);
         d.put(UNEXPECTED_FIELD_RATE, 0.01);
         d.put(TYPE_CHANGE_RATE, 0.01);

@@ -1,4 +1,4 @@
-package dev.marquee.job.drift;
+package dev.marquee.data.drift;
 
 import dev.marquee.data.event.Alert;
 import dev.marquee.data.event.DriftReport;
@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * Hysteresis: a metric alerts once it has been over its threshold in {@code windows} consecutive reports,
- * and stops at the first report where it is not (or is absent for lack of data). A report from another model
+ * and stops at the first report where it is not (or is absent for lack of data). A report is drifted when any
+ * metric but an operational one ({@link #isOperational}) alerts. A report from another model
  * version starts every count again: its distributions are compared with another reference.
  */
 public final class AlertTracker {
@@ -44,7 +45,15 @@ public final class AlertTracker {
             int streak = streaks.merge(metric, 1, Integer::sum);
             if (streak >= windows) report.alerts.add(new Alert(metric, value, e.getValue(), streak));
         }
-        report.drifted = !report.alerts.isEmpty();
+        report.drifted = report.alerts.stream().anyMatch(a -> !isOperational(a.metric));
+    }
+
+    /**
+     * Latency is the job's health, not the data's or the model's: its alerts are reported, but they do not make a
+     * report drifted, open an episode or request a retrain (a cold start or a backlog is not drift).
+     */
+    public static boolean isOperational(String metric) {
+        return metric.startsWith("latency.");
     }
 
     /** The current streaks, for the operator's checkpoint. */

@@ -1,19 +1,23 @@
-package dev.marquee.job.drift;
+package dev.marquee.data.drift;
 
 import java.util.List;
 
 /** The names of the drift report's metrics (docs/DRIFT.md describes each); gauges and alert rules use them. */
 public final class DriftMetricNames {
     public static final String USER_OOV = "user_id.oov_rate";
-    public static final String USER_LINF = "user_id.linf";
-    public static final String USER_JS = "user_id.js";
+    /** Share of the window's requests from its 5 most frequent user ids: a few ids taking over. */
+    public static final String USER_TOP5 = "user_id.top5_share";
     public static final String TITLE_OOV = "movie_title.oov_rate";
     public static final String TITLE_LINF = "movie_title.linf";
     public static final String TITLE_JS = "movie_title.js";
+    /** Hour of day and day of week over the last 7 days of event time (only once the stream spans them). */
     public static final String HOUR_JS = "timestamp.hour_js";
-    public static final String HOUR_PSI = "timestamp.hour_psi";
     public static final String DAY_JS = "timestamp.day_js";
-    public static final String DAY_PSI = "timestamp.day_psi";
+    /**
+     * For a window from inside the reference period (a replay, a backfill): the share of its requests whose
+     * event hour holds no reference row, or lies outside the period. 0 when the timestamps are as recorded.
+     */
+    public static final String SLICE_GAP = "timestamp.slice_gap_rate";
     public static final String FUTURE_RATE = "timestamp.future_rate";
     public static final String LAG_P50 = "timestamp.lag_p50_s";
     public static final String LAG_P95 = "timestamp.lag_p95_s";
@@ -21,6 +25,8 @@ public final class DriftMetricNames {
     public static final String PREDICTION_PSI = "prediction.psi";
     public static final String PREDICTION_JS = "prediction.js";
     public static final String PREDICTION_MEAN = "prediction.mean";
+    /** |mean predicted rating - the model's mean on its training rows|. */
+    public static final String PREDICTION_MEAN_SHIFT = "prediction.mean_shift";
     public static final String INVALID_RATE = "schema.invalid_rate";
     /** Prefix of the per-error-code invalid rates, e.g. {@code schema.invalid_rate.WRONG_TYPE}. */
     public static final String INVALID_RATE_CODE_PREFIX = "schema.invalid_rate.";
@@ -37,13 +43,23 @@ public final class DriftMetricNames {
     /** The same labels against the model's own output_3, before online adaptation. */
     public static final String LABELS_MODEL_RMSE = "labels.model_rmse";
     public static final String LABELS_COUNT = "labels.count";
+    /** The model's RMSE on the window estimated from inputs and predictions alone (no labels needed). */
+    public static final String LABELS_ESTIMATED_RMSE = "labels.estimated_rmse";
 
     /** Every fixed metric name, in report order (the per-code invalid rates come and go with the codes seen). */
-    public static final List<String> ALL = List.of(USER_OOV, USER_LINF, USER_JS, TITLE_OOV, TITLE_LINF, TITLE_JS,
-            HOUR_JS, HOUR_PSI, DAY_JS, DAY_PSI, FUTURE_RATE, LAG_P50, LAG_P95, LAG_P99, PREDICTION_PSI,
-            PREDICTION_JS, PREDICTION_MEAN, INVALID_RATE, UNEXPECTED_FIELD_RATE, TYPE_CHANGE_RATE,
-            MISSING_OPTIONAL_RATE, LATENCY_P50, LATENCY_P95, LATENCY_P99, THROUGHPUT, LABELS_RMSE, LABELS_MAE,
-            LABELS_MODEL_RMSE, LABELS_COUNT);
+    public static final List<String> ALL = List.of(USER_OOV, USER_TOP5, TITLE_OOV, TITLE_LINF, TITLE_JS,
+            HOUR_JS, DAY_JS, SLICE_GAP, FUTURE_RATE, LAG_P50, LAG_P95, LAG_P99, PREDICTION_PSI,
+            PREDICTION_JS, PREDICTION_MEAN, PREDICTION_MEAN_SHIFT, INVALID_RATE, UNEXPECTED_FIELD_RATE,
+            TYPE_CHANGE_RATE, MISSING_OPTIONAL_RATE, LATENCY_P50, LATENCY_P95, LATENCY_P99, THROUGHPUT, LABELS_RMSE,
+            LABELS_MAE, LABELS_MODEL_RMSE, LABELS_COUNT, LABELS_ESTIMATED_RMSE);
+
+    /**
+     * The metrics whose thresholds are calibrated from the reference data (docs/DRIFT.md, "Calibration"): they
+     * share the false-alarm budget. The others (schema, future timestamps, latency) are zero on data like the
+     * reference and keep fixed thresholds.
+     */
+    public static final List<String> CALIBRATED = List.of(USER_OOV, USER_TOP5, TITLE_OOV, TITLE_LINF, TITLE_JS,
+            HOUR_JS, DAY_JS, SLICE_GAP, PREDICTION_PSI, PREDICTION_JS, PREDICTION_MEAN_SHIFT);
 
     private DriftMetricNames() {}
 

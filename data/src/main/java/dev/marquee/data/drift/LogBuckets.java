@@ -1,4 +1,4 @@
-package dev.marquee.job.drift;
+package dev.marquee.data.drift;
 
 /**
  * Fixed logarithmic buckets for a non-negative quantity (latency, event-time lag), so percentiles come from

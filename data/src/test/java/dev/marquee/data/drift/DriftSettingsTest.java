@@ -1,4 +1,4 @@
-package dev.marquee.job.drift;
+package dev.marquee.data.drift;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,9 +1,10 @@
-package dev.marquee.job.drift;
+package dev.marquee.data.drift;
 
 import dev.marquee.data.event.DeadLetter;
 import dev.marquee.data.event.ErrorCode;
 import dev.marquee.data.event.Prediction;
 import dev.marquee.data.event.RatingRequest;
+import dev.marquee.data.profile.EventHours;
 import dev.marquee.data.profile.Histogram;
 import dev.marquee.data.profile.TimestampProfile;
 import java.util.HashMap;
@@ -22,6 +23,12 @@ public class DriftCounts {
     public static final String OTHER_FIELDS = "(other)";
     /** Name under which a type change with no field name (should not happen) is counted. */
     public static final String UNKNOWN_FIELD = "(unknown)";
+    /** User ids are counted by hash into this many buckets, for concentration (a few ids taking over). */
+    public static final int USER_HASH_BUCKETS = 1024;
+    /** Distinct event hours one summary keeps (the rest only counted in {@link #eventHoursOverflow}). */
+    public static final int MAX_EVENT_HOURS = 4096;
+    /** Distinct titles one summary keeps for "what moved" (the rest only in {@link #titleCountsOverflow}). */
+    public static final int MAX_TITLE_COUNTS = 2048;
 
     public long modelVersion = -1;
     public long valid;
@@ -49,6 +56,20 @@ public class DriftCounts {
     public double labelAbsoluteError;
     public double labelModelSquaredError;
     public long[] lag = new long[0];
+    /** Scored requests by hash of the user id ({@link #USER_HASH_BUCKETS} buckets). */
+    public long[] userHashes = new long[0];
+    /** Scored requests by absolute event hour (timestamp / 3600), bounded. */
+    public Map<Long, Long> eventHours = new HashMap<>();
+    public long eventHoursOverflow;
+    /** Scored requests by title as sent, bounded: which titles grew in a drift episode. */
+    public Map<String, Long> titleCounts = new HashMap<>();
+    public long titleCountsOverflow;
+    /** Sum of the error model's expected squared error over {@link #estimated} predictions. */
+    public double estimatedSquaredError;
+    public long estimated;
+    /** Sum of (prediction - the reference's user + title bias baseline) over {@link #baselined} predictions. */
+    public double residualSum;
+    public long baselined;
 
     public DriftCounts() {}
 
@@ -61,6 +82,7 @@ public class DriftCounts {
         c.predictionSlots = new long[ref.predictionSlots()];
         c.latency = new long[latencyBuckets.size()];
         c.lag = new long[lagBuckets.size()];
+        c.userHashes = new long[USER_HASH_BUCKETS];
         return c;
     }
 
@@ -96,24 +118,57 @@ public class DriftCounts {
     /** Counts one prediction of {@code ref}'s version; {@code nowMs} is the processing time. */
     public void countPrediction(Prediction p, ReferenceBuckets ref, LogBuckets latencyBuckets, LogBuckets lagBuckets,
                                 long nowMs, long futureToleranceMs) {
-        scored++;
-        Integer u = p.userId == null ? null : ref.userIndex.get(p.userId);
-        userBuckets[u == null ? userBuckets.length - 1 : u]++;
-        Integer t = p.movieTitle == null ? null : ref.titleIndex.get(p.movieTitle);
-        titleBuckets[t == null ? titleBuckets.length - 1 : t]++;
-        if (p.oovUserId) userOov++;
-        if (p.oovMovieTitle) titleOov++;
-        hours[TimestampProfile.hourOf(p.timestamp)]++;
-        days[TimestampProfile.dayOfWeekOf(p.timestamp)]++;
+        double rating = p.output3 != null && p.output3.length > 0 ? p.output3[0] : p.predictedRating;
+        countScored(p.userId, p.movieTitle, p.oovUserId, p.oovMovieTitle, p.timestamp, rating, ref);
         long eventMs = p.timestamp * 1000;
         if (eventMs > nowMs + futureToleranceMs) future++;
         lag[lagBuckets.bucketOf((nowMs - eventMs) / 1000.0)]++;
-        double rating = p.output3 != null && p.output3.length > 0 ? p.output3[0] : p.predictedRating;
-        predictionSlots[Histogram.slotOf(ref.predictionEdges, rating)]++;
-        predictionSum += rating;
         if (p.source != null && p.source.timestamp > 0) {
             latency[latencyBuckets.bucketOf(p.scoredAtMs - p.source.timestamp)]++;
         }
+    }
+
+    /**
+     * Counts what a scored request says about the data and the model: the part of {@link #countPrediction}
+     * that does not depend on when it was processed, shared with the calibration, which replays reference rows.
+     */
+    public void countScored(String userId, String title, boolean oovUser, boolean oovTitle, long timestamp,
+                            double rating, ReferenceBuckets ref) {
+        scored++;
+        Integer u = userId == null ? null : ref.userIndex.get(userId);
+        userBuckets[u == null ? userBuckets.length - 1 : u]++;
+        userHashes[userId == null ? 0 : userHashBucket(userId)]++;
+        Integer t = title == null ? null : ref.titleIndex.get(title);
+        titleBuckets[t == null ? titleBuckets.length - 1 : t]++;
+        if (title != null && (titleCounts.size() < MAX_TITLE_COUNTS || titleCounts.containsKey(title))) {
+            titleCounts.merge(title, 1L, Long::sum);
+        } else {
+            titleCountsOverflow++;
+        }
+        if (oovUser) userOov++;
+        if (oovTitle) titleOov++;
+        hours[TimestampProfile.hourOf(timestamp)]++;
+        days[TimestampProfile.dayOfWeekOf(timestamp)]++;
+        Long hour = EventHours.hourOf(timestamp);
+        if (eventHours.size() < MAX_EVENT_HOURS || eventHours.containsKey(hour)) {
+            eventHours.merge(hour, 1L, Long::sum);
+        } else {
+            eventHoursOverflow++;
+        }
+        predictionSlots[Histogram.slotOf(ref.predictionEdges, rating)]++;
+        predictionSum += rating;
+        if (ref.baseline != null) {
+            residualSum += rating - ref.baseline.expected(userId, title);
+            baselined++;
+        }
+        if (ref.errorModel != null) {
+            estimatedSquaredError += ref.errorModel.expectedSquaredError(oovUser, oovTitle, rating);
+            estimated++;
+        }
+    }
+
+    static int userHashBucket(String userId) {
+        return (userId.hashCode() * 0x9E3779B9) >>> 22; // top 10 bits of a mixed hash: 0..1023
     }
 
     /** Counts one label against the rating served for it ({@code served}) and the model's own ({@code model}). */
@@ -152,6 +207,21 @@ public class DriftCounts {
         labelSquaredError += other.labelSquaredError;
         labelAbsoluteError += other.labelAbsoluteError;
         labelModelSquaredError += other.labelModelSquaredError;
+        userHashes = add(userHashes, other.userHashes);
+        other.eventHours.forEach((h, n) -> {
+            if (eventHours.size() < MAX_EVENT_HOURS || eventHours.containsKey(h)) eventHours.merge(h, n, Long::sum);
+            else eventHoursOverflow += n;
+        });
+        eventHoursOverflow += other.eventHoursOverflow;
+        other.titleCounts.forEach((k, n) -> {
+            if (titleCounts.size() < MAX_TITLE_COUNTS || titleCounts.containsKey(k)) titleCounts.merge(k, n, Long::sum);
+            else titleCountsOverflow += n;
+        });
+        titleCountsOverflow += other.titleCountsOverflow;
+        estimatedSquaredError += other.estimatedSquaredError;
+        estimated += other.estimated;
+        residualSum += other.residualSum;
+        baselined += other.baselined;
     }
 
     private static void increment(Map<String, Long> map, String name, int limit, long by) {

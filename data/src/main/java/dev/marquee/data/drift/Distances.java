@@ -1,4 +1,4 @@
-package dev.marquee.job.drift;
+package dev.marquee.data.drift;
 
 /**
  * Distances between two discrete distributions over the same buckets, as drift detection compares a window

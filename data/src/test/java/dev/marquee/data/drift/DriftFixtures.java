@@ -1,4 +1,4 @@
-package dev.marquee.job.drift;
+package dev.marquee.data.drift;
 
 import dev.marquee.data.event.Prediction;
 import dev.marquee.data.event.SourcePosition;
@@ -7,16 +7,16 @@ import dev.marquee.data.profile.ReferenceProfile;
 import java.util.Random;
 
 /** A small reference profile and predictions drawn from it or from shifted distributions. */
-final class DriftFixtures {
-    static final int USERS = 200;
-    static final int TITLES = 100;
+public final class DriftFixtures {
+    public static final int USERS = 200;
+    public static final int TITLES = 100;
     /** 1998-01-01 00:00 UTC and a span of 90 days. */
-    static final long T0 = 883_612_800L;
-    static final long SPAN = 90L * 86_400;
+    public static final long T0 = 883_612_800L;
+    public static final long SPAN = 90L * 86_400;
 
     private DriftFixtures() {}
 
-    static ReferenceProfile profile(long seed) {
+    public static ReferenceProfile profile(long seed) {
         Random random = new Random(seed);
         ReferenceProfile.Builder b = ReferenceProfile.builder().topK(20);
         double[] predictions = new double[5_000];
@@ -28,23 +28,23 @@ final class DriftFixtures {
     }
 
     /** Users with a skewed popularity, as in MovieLens: low ids rate more. */
-    static String user(Random random) {
+    public static String user(Random random) {
         return Integer.toString(1 + (int) (USERS * Math.pow(random.nextDouble(), 2)));
     }
 
-    static String title(Random random) {
+    public static String title(Random random) {
         return "Movie " + (1 + (int) (TITLES * Math.pow(random.nextDouble(), 1.5))) + " (1997)";
     }
 
-    static long timestamp(Random random) {
+    public static long timestamp(Random random) {
         return T0 + (long) (random.nextDouble() * SPAN);
     }
 
-    static double rating(Random random) {
+    public static double rating(Random random) {
         return Math.max(1, Math.min(5, 3.5 + random.nextGaussian() * 0.6));
     }
 
-    static Prediction prediction(String user, String title, long timestamp, double rating, long version, long kafkaTs, long scoredAt) {
+    public static Prediction prediction(String user, String title, long timestamp, double rating, long version, long kafkaTs, long scoredAt) {
         Prediction p = new Prediction();
         p.requestId = user + "/" + title;
         p.userId = user;
@@ -59,7 +59,7 @@ final class DriftFixtures {
     }
 
     /** A prediction drawn from the same distributions as {@link #profile}. */
-    static Prediction stationary(Random random, long version, long now) {
+    public static Prediction stationary(Random random, long version, long now) {
         return prediction(user(random), title(random), timestamp(random), rating(random), version, now - 20, now);
     }
 }

@@ -1,0 +1,160 @@
+package dev.marquee.data.drift;
+
+import static dev.marquee.data.drift.DriftMetricNames.*;
+
+import dev.marquee.data.event.DriftReport;
+import dev.marquee.data.event.Episode;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Turns one window's merged counts into a report's numbers: the distances, rates, percentiles and thresholds. */
+public final class DriftReports {
+    static final String CALIBRATED = "calibrated";
+    static final String SETTING = "setting";
+    static final String DEFAULT = "default";
+    static final int TITLES_GROWN = 5;
+
+    private final DriftSettings settings;
+    private final LogBuckets latencyBuckets;
+    private final LogBuckets lagBuckets;
+
+    public DriftReports(DriftSettings settings, LogBuckets latencyBuckets, LogBuckets lagBuckets) {
+        this.settings = settings;
+        this.latencyBuckets = latencyBuckets;
+        this.lagBuckets = lagBuckets;
+    }
+
+    /**
+     * The report of a window: {@code parsed} holds the parse stage's counts, {@code scored} the predictions'
+     * counts of the window's main model version and {@code ref} that version's reference (either may be null);
+     * {@code rolling} is the stream's last 7 days of event time, which this window's event hours join.
+     */
+    public DriftReport report(long startMs, long endMs, DriftCounts parsed, DriftCounts scored, ReferenceBuckets ref,
+                              Map<Long, Long> scoredByVersion, RollingEventHours rolling) {
+        return report(startMs, endMs, parsed, scored, ref, scoredByVersion, Map.of(), rolling);
+    }
+
+    /** As above, with the window's label counts per model version (online accuracy). */
+    public DriftReport report(long startMs, long endMs, DriftCounts parsed, DriftCounts scored, ReferenceBuckets ref,
+                              Map<Long, Long> scoredByVersion, Map<Long, DriftCounts> labelsByVersion,
+                              RollingEventHours rolling) {
+        DriftReport r = new DriftReport();
+        r.windowStartMs = startMs;
+        r.windowEndMs = endMs;
+        scoredByVersion.forEach((v, n) -> r.modelVersions.put(Long.toString(v), n));
+        r.modelVersion = scored == null ? -1 : scored.modelVersion;
+        r.validCount = parsed.valid;
+        r.invalidCount = parsed.invalid;
+        r.records = parsed.records();
+        r.scoredCount = scoredByVersion.values().stream().mapToLong(Long::longValue).sum();
+        r.invalidByCode.putAll(new TreeMap<>(parsed.invalidByCode));
+        r.unexpectedFields.putAll(new TreeMap<>(parsed.unexpectedFields));
+        r.typeChanges.putAll(new TreeMap<>(parsed.typeChanges));
+        if (parsed.missingRequestId > 0) r.missingOptionalFields.put("request_id", parsed.missingRequestId);
+
+        Map<String, Double> m = r.metrics;
+        if (scored != null && ref != null && ref.hasProfile && scored.scored >= settings.minRecords) {
+            WindowMetrics.put(m, scored, ref, rolling);
+            m.put(FUTURE_RATE, scored.future / (double) scored.scored);
+            putIfFinite(m, LAG_P50, lagBuckets.quantile(scored.lag, 0.50));
+            putIfFinite(m, LAG_P95, lagBuckets.quantile(scored.lag, 0.95));
+            putIfFinite(m, LAG_P99, lagBuckets.quantile(scored.lag, 0.99));
+        }
+        if (scored != null && scored.scored > 0) {
+            putIfFinite(m, LATENCY_P50, latencyBuckets.quantile(scored.latency, 0.50));
+            putIfFinite(m, LATENCY_P95, latencyBuckets.quantile(scored.latency, 0.95));
+            putIfFinite(m, LATENCY_P99, latencyBuckets.quantile(scored.latency, 0.99));
+            if (scored.estimated > 0) {
+                m.put(LABELS_ESTIMATED_RMSE, Math.sqrt(scored.estimatedSquaredError / scored.estimated));
+            } else if (ref != null) {
+                r.unavailable.put(LABELS_ESTIMATED_RMSE, ref.errorModel == null && ref.noErrorModelReason != null
+                        ? ref.noErrorModelReason : "no prediction was estimated");
+            }
+        }
+        if (parsed.records() > 0) {
+            m.put(INVALID_RATE, (double) parsed.invalid / parsed.records());
+            for (Map.Entry<String, Long> e : r.invalidByCode.entrySet()) {
+                m.put(INVALID_RATE_CODE_PREFIX + e.getKey(), (double) e.getValue() / parsed.records());
+            }
+            m.put(TYPE_CHANGE_RATE, (double) parsed.typeChangeRecords / parsed.records());
+        }
+        if (parsed.valid > 0) {
+            m.put(UNEXPECTED_FIELD_RATE, (double) parsed.withUnexpectedFields / parsed.valid);
+            m.put(MISSING_OPTIONAL_RATE, (double) parsed.missingRequestId / parsed.valid);
+        }
+        if (endMs > startMs) m.put(THROUGHPUT, parsed.records() * 1000.0 / (endMs - startMs));
+        labels(r, labelsByVersion);
+        thresholds(r, ref, scored == null ? 0 : scored.scored);
+        return r;
+    }
+
+    /**
+     * Each metric's threshold: an explicit setting first, then the version's calibration for a window of this
+     * many scored requests, then the default.
+     */
+    private void thresholds(DriftReport r, ReferenceBuckets ref, long scored) {
+        DriftCalibration calibration = ref == null ? null : ref.calibration;
+        if (ref != null) r.calibration = calibration != null ? CALIBRATED : "uncalibrated: " + ref.uncalibratedReason;
+        for (String metric : r.metrics.keySet()) {
+            Double explicit = settings.explicitThresholds.get(metric);
+            double t;
+            String source;
+            if (explicit != null) {
+                t = explicit;
+                source = SETTING;
+            } else if (calibration != null && DriftMetricNames.CALIBRATED.contains(metric)) {
+                t = calibration.threshold(metric, scored, settings.alertWindows);
+                source = CALIBRATED;
+            } else {
+                t = settings.thresholdOf(metric);
+                source = DEFAULT;
+            }
+            if (!Double.isNaN(t)) {
+                r.thresholds.put(metric, t);
+                r.thresholdSources.put(metric, source);
+            }
+        }
+    }
+
+    /** The titles whose share of the window grew most against their reference share, largest growth first. */
+    public static List<Episode.CategoryShift> titlesGrown(DriftCounts scored, ReferenceBuckets ref) {
+        List<Episode.CategoryShift> out = new ArrayList<>();
+        if (scored == null || ref == null || scored.scored == 0) return out;
+        for (Map.Entry<String, Long> e : scored.titleCounts.entrySet()) {
+            double share = (double) e.getValue() / scored.scored;
+            double reference = ref.titleShare(e.getKey());
+            if (share > reference) out.add(new Episode.CategoryShift(e.getKey(), share, reference));
+        }
+        out.sort(Comparator.comparingDouble((Episode.CategoryShift c) -> c.share - c.referenceShare).reversed()
+                .thenComparing(c -> c.value));
+        return out.size() > TITLES_GROWN ? new ArrayList<>(out.subList(0, TITLES_GROWN)) : out;
+    }
+
+    private static void labels(DriftReport r, Map<Long, DriftCounts> byVersion) {
+        long n = 0;
+        double se = 0;
+        double ae = 0;
+        double modelSe = 0;
+        for (Map.Entry<Long, DriftCounts> e : byVersion.entrySet()) {
+            DriftCounts c = e.getValue();
+            if (c.labels == 0) continue;
+            n += c.labels;
+            se += c.labelSquaredError;
+            ae += c.labelAbsoluteError;
+            modelSe += c.labelModelSquaredError;
+            r.onlineRmseByVersion.put(Long.toString(e.getKey()), Math.sqrt(c.labelSquaredError / c.labels));
+        }
+        if (n == 0) return;
+        r.metrics.put(LABELS_RMSE, Math.sqrt(se / n));
+        r.metrics.put(LABELS_MAE, ae / n);
+        r.metrics.put(LABELS_MODEL_RMSE, Math.sqrt(modelSe / n));
+        r.metrics.put(LABELS_COUNT, (double) n);
+    }
+
+    private static void putIfFinite(Map<String, Double> m, String metric, double v) {
+        if (Double.isFinite(v)) m.put(metric, v);
+    }
+}

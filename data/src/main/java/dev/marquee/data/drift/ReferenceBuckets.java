@@ -1,0 +1,145 @@
+package dev.marquee.data.drift;
+
+import dev.marquee.data.profile.EventHours;
+import dev.marquee.data.profile.Histogram;
+import dev.marquee.data.profile.ReferenceProfile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A model version's drift assets compiled for counting: value-to-bucket maps for the categoricals, the expected
+ * shares each window is compared with, the calibrated thresholds and the error model for the label-free
+ * estimate. Built once per version, never per record.
+ */
+public final class ReferenceBuckets {
+    /** Where a model version keeps its profile, inside its registry directory. */
+    public static final String PROFILE_PATH = "assets/" + ReferenceProfile.FILE_NAME;
+    public static final String CALIBRATION_PATH = "assets/" + DriftCalibration.FILE_NAME;
+    public static final String ERROR_MODEL_PATH = "assets/" + ErrorModel.FILE_NAME;
+
+    public final long version;
+    final Map<String, Integer> userIndex;
+    final Map<String, Integer> titleIndex;
+    final double[] userExpected;
+    final double[] titleExpected;
+    final double[] hourExpected;
+    final double[] dayExpected;
+    final double[] predictionEdges;
+    /** Shares over [underflow, buckets..., overflow], or null when the profile has no prediction histogram. */
+    final double[] predictionExpected;
+    /** Reference rows per event hour, or null. */
+    final EventHours eventHours;
+    /** The reference ratings' bias model (from the calibration), or null. */
+    final RatingBaseline baseline;
+    /** Calibrated thresholds, or null: the version is uncalibrated. */
+    public final DriftCalibration calibration;
+    /** Why {@link #calibration} is null, or null. */
+    public final String uncalibratedReason;
+    /** The label-free error model, or null. */
+    public final ErrorModel errorModel;
+    /** Why {@link #errorModel} is null, or null. */
+    public final String noErrorModelReason;
+
+    /** False for a {@link #placeholder}: the version had no readable profile. */
+    public final boolean hasProfile;
+
+    private ReferenceBuckets(long version, ReferenceProfile p, DriftCalibration calibration, String uncalibratedReason,
+                             ErrorModel errorModel, String noErrorModelReason) {
+        this.version = version;
+        this.hasProfile = true;
+        this.userIndex = p.userId().bucketIndex();
+        this.titleIndex = p.movieTitle().bucketIndex();
+        this.userExpected = p.userId().bucketFrequencies();
+        this.titleExpected = p.movieTitle().bucketFrequencies();
+        this.hourExpected = toArray(p.timestamp().hourOfDay());
+        this.dayExpected = toArray(p.timestamp().dayOfWeek());
+        Histogram prediction = p.prediction();
+        this.predictionEdges = toArray(prediction != null ? prediction.edges() : Histogram.predictionEdges());
+        this.predictionExpected = prediction != null ? prediction.withUnderAndOverflow() : null;
+        this.eventHours = p.eventHours();
+        this.calibration = calibration;
+        this.uncalibratedReason = calibration == null ? uncalibratedReason : null;
+        this.baseline = calibration == null ? null : calibration.baseline();
+        this.errorModel = errorModel;
+        this.noErrorModelReason = errorModel == null ? noErrorModelReason : null;
+    }
+
+    private ReferenceBuckets(long version) {
+        this.version = version;
+        this.hasProfile = false;
+        this.userIndex = Map.of();
+        this.titleIndex = Map.of();
+        this.userExpected = new double[] {1};
+        this.titleExpected = new double[] {1};
+        this.hourExpected = new double[24];
+        this.dayExpected = new double[7];
+        this.predictionEdges = toArray(Histogram.predictionEdges());
+        this.predictionExpected = null;
+        this.eventHours = null;
+        this.baseline = null;
+        this.calibration = null;
+        this.uncalibratedReason = "version " + version + " has no reference profile";
+        this.errorModel = null;
+        this.noErrorModelReason = "version " + version + " has no error model";
+    }
+
+    /** Buckets for a version without a profile: every value is "other", and nothing is compared. */
+    public static ReferenceBuckets placeholder(long version) {
+        return new ReferenceBuckets(version);
+    }
+
+    /** A profile alone: uncalibrated, without an error model. */
+    public static ReferenceBuckets of(long version, ReferenceProfile profile) {
+        return new ReferenceBuckets(version, profile, null, "no calibration given", null, "no error model given");
+    }
+
+    public static ReferenceBuckets of(long version, ReferenceProfile profile, DriftCalibration calibration,
+                                      ErrorModel errorModel) {
+        return new ReferenceBuckets(version, profile, calibration, "no calibration given", errorModel,
+                "no error model given");
+    }
+
+    /**
+     * Reads {@code <registry>/<name>/<version>/assets/}: the reference profile (required), and the calibration
+     * and the error model when present (a version without them is uncalibrated, or has no estimate).
+     */
+    public static ReferenceBuckets load(String registry, String name, long version) throws IOException {
+        Path dir = Path.of(registry, name, Long.toString(version));
+        ReferenceProfile profile = ReferenceProfile.read(dir.resolve(PROFILE_PATH));
+        Path cal = dir.resolve(CALIBRATION_PATH);
+        DriftCalibration calibration = Files.exists(cal) ? DriftCalibration.read(cal) : null;
+        Path err = dir.resolve(ERROR_MODEL_PATH);
+        ErrorModel errorModel = Files.exists(err) ? ErrorModel.read(err) : null;
+        return new ReferenceBuckets(version, profile, calibration,
+                "version " + version + " has no " + DriftCalibration.FILE_NAME, errorModel,
+                "version " + version + " has no " + ErrorModel.FILE_NAME);
+    }
+
+    int userBuckets() {
+        return userExpected.length;
+    }
+
+    int titleBuckets() {
+        return titleExpected.length;
+    }
+
+    /** Prediction slots: underflow, each bucket, overflow. */
+    int predictionSlots() {
+        return predictionEdges.length + 1;
+    }
+
+    /** The reference share of a title: its top-K share, or 0 for a title outside the top K. */
+    double titleShare(String title) {
+        Integer i = titleIndex.get(title);
+        return i == null ? 0 : titleExpected[i];
+    }
+
+    private static double[] toArray(List<Double> values) {
+        double[] out = new double[values.size()];
+        for (int i = 0; i < out.length; i++) out[i] = values.get(i);
+        return out;
+    }
+}
