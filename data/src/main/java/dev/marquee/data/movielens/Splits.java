@@ -48,6 +48,11 @@ public final class Splits {
         return new Split(name, train, validation, test);
     }
 
+    /** The project's random split ({@code --split random} in train, evaluate and replay alike): seeded 80/10/10. */
+    public static Split seededRandom(List<Rating> ratings, long seed) {
+        return random(ratings, 0.8, 0.1, seed);
+    }
+
     /** MovieLens' own first fold: {@code u1.base} for training, {@code u1.test} for test, no validation. */
     public static Split movieLensU1(MovieLens100K movieLens) {
         return new Split("u1", movieLens.u1Base(), List.of(), movieLens.u1Test());

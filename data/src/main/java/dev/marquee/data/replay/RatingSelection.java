@@ -78,7 +78,7 @@ public final class RatingSelection {
         switch (split) {
             case "all": return all;
             case "time": s = Splits.referenceTime(all); break;
-            case "random": s = Splits.random(all, 0.6, 0.2, seed); break;
+            case "random": s = Splits.seededRandom(all, seed); break;
             case "u1":
                 if (movieLens == null) throw new SettingException("--split u1 needs a MovieLens 100K directory as --data");
                 s = Splits.movieLensU1(movieLens);

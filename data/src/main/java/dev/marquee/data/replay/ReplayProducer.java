@@ -69,12 +69,14 @@ public final class ReplayProducer {
                 pacer.awaitSlot(records);
                 List<Rating> chunk = rows.subList(from, Math.min(rows.size(), from + n));
                 byte[] key = chunk.get(0).userId.getBytes(StandardCharsets.UTF_8);
-                producer.send(new ProducerRecord<>(options.topic, key, encode(from, chunk, drift)), onDone);
+                List<OutgoingRequest> requests = requests(from, chunk, drift);
+                producer.send(new ProducerRecord<>(options.topic, key, encode(requests)), onDone);
                 records++;
                 if (options.withRatings) {
-                    for (Rating r : chunk) {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        Rating r = chunk.get(i);
                         producer.send(new ProducerRecord<>(options.ratingsTopic,
-                                r.userId.getBytes(StandardCharsets.UTF_8), ratingCodec.encode(r)), onDone);
+                                r.userId.getBytes(StandardCharsets.UTF_8), ratingCodec.encode(label(r, requests.get(i)))), onDone);
                         ratings++;
                     }
                 }
@@ -95,11 +97,25 @@ public final class ReplayProducer {
         return new ReplaySummary(rows.size(), records, ratings, errors.get(), seconds, firstError.get());
     }
 
-    private byte[] encode(int firstIndex, List<Rating> chunk, DriftInjector drift) {
-        if (options.envelopeSize == 1) return encoder.single(drift.next(options.requestIdPrefix + firstIndex, chunk.get(0)));
+    private List<OutgoingRequest> requests(int firstIndex, List<Rating> chunk, DriftInjector drift) {
         List<OutgoingRequest> requests = new ArrayList<>(chunk.size());
         for (int i = 0; i < chunk.size(); i++) requests.add(drift.next(options.requestIdPrefix + (firstIndex + i), chunk.get(i)));
-        return encoder.envelope(requests);
+        return requests;
+    }
+
+    private byte[] encode(List<OutgoingRequest> requests) {
+        return options.envelopeSize == 1 ? encoder.single(requests.get(0)) : encoder.envelope(requests);
+    }
+
+    /**
+     * The true rating of a request as it was sent: a drifted request's user id and title (a producer whose
+     * catalog changed also reports its ratings in the new catalog's titles), so labels join the predictions
+     * served and a retrain learns what the traffic now holds. A field whose type was changed keeps the row's.
+     */
+    static Rating label(Rating row, OutgoingRequest sent) {
+        if (!sent.drifted()) return row;
+        return new Rating(sent.userId() == null ? row.userId : sent.userId(),
+                sent.movieTitle() == null ? row.movieTitle : sent.movieTitle(), row.rating, sent.timestamp());
     }
 
     private Properties producerProperties() {

@@ -2,6 +2,7 @@ package dev.marquee.data.watch;
 
 import dev.marquee.data.event.Alert;
 import dev.marquee.data.event.DriftReport;
+import dev.marquee.data.event.Episode;
 import dev.marquee.data.event.ModelStatus;
 import dev.marquee.data.event.ModelUpdate;
 import dev.marquee.data.event.Prediction;
@@ -30,8 +31,16 @@ final class WatchLines {
                 r.sequence, r.records, r.modelVersion < 0 ? "none scored yet" : "model v" + r.modelVersion));
         Double rmse = r.metrics.get("labels.rmse");
         if (rmse != null) line.append(String.format(Locale.ROOT, ", online RMSE %.3f", rmse));
-        if (r.alerts.isEmpty()) return line.append(": OK").toString();
-        line.append(": DRIFTED ");
+        Double estimated = r.metrics.get("labels.estimated_rmse");
+        if (estimated != null) line.append(String.format(Locale.ROOT, ", estimated RMSE %.3f", estimated));
+        if (r.calibration != null && !"calibrated".equals(r.calibration)) line.append(" (").append(r.calibration).append(")");
+        Episode e = r.episode;
+        boolean opened = e != null && Episode.OPENED.equals(e.event);
+        boolean closed = e != null && Episode.CLOSED.equals(e.event);
+        if (r.alerts.isEmpty()) return line.append(closed ? ": drift episode " + e.id + " closed" : ": OK").toString();
+        if (opened) line.append(": DRIFT EPISODE ").append(e.id).append(" OPENED: ");
+        else if (r.drifted) line.append(e != null ? ": DRIFTED (episode " + e.id + ") " : ": DRIFTED ");
+        else line.append(closed ? ": drift episode " + e.id + " closed; " : ": ");
         List<Alert> alerts = r.alerts;
         for (int i = 0; i < Math.min(MAX_ALERTS_SHOWN, alerts.size()); i++) {
             Alert a = alerts.get(i);
@@ -39,6 +48,13 @@ final class WatchLines {
             line.append(String.format(Locale.ROOT, "%s %s > %s", a.metric, number(a.value), number(a.threshold)));
         }
         if (alerts.size() > MAX_ALERTS_SHOWN) line.append(String.format(Locale.ROOT, " (+%d more)", alerts.size() - MAX_ALERTS_SHOWN));
+        if (e != null && Episode.OPENED.equals(e.event) && !e.titlesGrown.isEmpty()) {
+            line.append("; titles that grew most: ");
+            for (int i = 0; i < Math.min(3, e.titlesGrown.size()); i++) {
+                if (i > 0) line.append(", ");
+                line.append(String.format(Locale.ROOT, "\"%s\" %.1f%%", e.titlesGrown.get(i).value, 100 * e.titlesGrown.get(i).share));
+            }
+        }
         return line.toString();
     }
 

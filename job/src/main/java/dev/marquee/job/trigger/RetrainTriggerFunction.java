@@ -106,10 +106,14 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
 
         if (rules.driftedWindows > 0) {
             st.driftedWindows = r.drifted ? st.driftedWindows + 1 : 0;
-            if (st.driftedWindows >= rules.driftedWindows) {
+            // One retrain per drift episode: its windows keep the count going, but once the episode was answered
+            // by a request, it asks no more (a report without an episode, from before episodes, counts as before).
+            boolean answeredEpisode = r.episode != null && r.episode.id == st.requestedEpisode;
+            if (st.driftedWindows >= rules.driftedWindows && !answeredEpisode) {
                 triggers.add(RetrainRequest.TRIGGER_DRIFT);
                 if (r.alerts != null) alerts.addAll(r.alerts);
-                reasons.add("drifted for " + st.driftedWindows + " consecutive windows ("
+                reasons.add((r.episode == null ? "" : "drift episode " + r.episode.id + ": ")
+                        + "drifted for " + st.driftedWindows + " consecutive windows ("
                         + (r.alerts == null ? "" : String.join(", ", r.alerts.stream().map(a -> a.metric).toList())) + ")");
             }
         }
@@ -134,7 +138,8 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         if (!triggers.isEmpty()) {
             long version = r.modelVersion >= 0 ? r.modelVersion : st.servingVersion;
             String id = "retrain-" + version + "-" + r.sequence + "-" + r.windowEndMs;
-            request(st, now, id, version, triggers, alerts, String.join("; ", reasons), r.metrics, out);
+            boolean sent = request(st, now, id, version, triggers, alerts, String.join("; ", reasons), r.metrics, out);
+            if (sent && r.episode != null && triggers.contains(RetrainRequest.TRIGGER_DRIFT)) st.requestedEpisode = r.episode.id;
         }
     }
 
@@ -157,6 +162,9 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         if (o.requestId.equals(st.inFlightRequestId)) {
             LOG.info("retrain request {} answered: {}", o.requestId, o);
             st.clearInFlight();
+            // No new version came of it: the episode's drift is still unanswered, so it may ask again after the
+            // cool-down.
+            if (!RetrainOutcome.PUBLISHED.equals(o.outcome)) st.requestedEpisode = -1;
         }
     }
 
@@ -182,17 +190,18 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
                 Map.of(), out);
     }
 
-    private void request(TriggerState st, long now, String id, long version, List<String> triggers, List<Alert> alerts,
-                         String reason, Map<String, Double> metrics, Collector<RetrainRequest> out) {
+    /** Sends a retrain request unless one is in flight or the cool-down runs; true when it was sent. */
+    private boolean request(TriggerState st, long now, String id, long version, List<String> triggers, List<Alert> alerts,
+                            String reason, Map<String, Double> metrics, Collector<RetrainRequest> out) {
         if (st.inFlight()) {
             suppressedInFlight.inc();
             LOG.debug("not requesting {}: {} is in flight", id, st.inFlightRequestId);
-            return;
+            return false;
         }
         if (inCooldown(st, now)) {
             suppressedCooldown.inc();
             LOG.debug("not requesting {}: cool-down until {}", id, st.lastRequestMs + rules.cooldownMs);
-            return;
+            return false;
         }
         st.driftedWindows = 0;
         st.rmseWindows = 0;
@@ -202,7 +211,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             // Replayed after a failover, and the trainer already answered it: do not ask twice.
             alreadyAnswered.inc();
             LOG.info("not requesting {} again: it was already answered", id);
-            return;
+            return false;
         }
         RetrainRequest req = new RetrainRequest(id, reason, now);
         req.modelName = rules.modelName;
@@ -216,6 +225,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         requests.inc();
         LOG.info("requesting a retrain: {}", req);
         out.collect(req);
+        return true;
     }
 
     private void expireInFlight(TriggerState st, long now) {

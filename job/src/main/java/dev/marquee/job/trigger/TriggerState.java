@@ -13,6 +13,8 @@ public class TriggerState {
 
     /** Consecutive drifted reports. */
     public int driftedWindows;
+    /** The drift episode a retrain was last requested for: one request per episode. -1: none. */
+    public long requestedEpisode = -1;
     /** Consecutive reports, among those with enough labels, over the RMSE limit. */
     public int rmseWindows;
     /**

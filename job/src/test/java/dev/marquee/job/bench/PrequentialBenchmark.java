@@ -310,7 +310,7 @@ public final class PrequentialBenchmark {
         void build(StreamExecutionEnvironment env) throws Exception;
     }
 
-    private static JobClient submit(MiniCluster cluster, int parallelism, String name, Wiring wiring) throws Exception {
+    static JobClient submit(MiniCluster cluster, int parallelism, String name, Wiring wiring) throws Exception {
         StreamExecutionEnvironment env = new TestStreamEnvironment(cluster, parallelism);
         wiring.build(env);
         JobClient job = env.executeAsync(name);

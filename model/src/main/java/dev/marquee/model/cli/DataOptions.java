@@ -23,8 +23,6 @@ final class DataOptions {
     static final String SEED = "seed";
     static final String DEFAULT_SPLIT = "time";
     /** The random split: 80% train, 10% validation, 10% test. */
-    static final double RANDOM_TRAIN = 0.8;
-    static final double RANDOM_VALIDATION = 0.1;
 
     static final String USAGE_LINES = String.join("\n",
             "  --data PATH            MovieLens 100K directory, a ratings .csv/.jsonl file, or synthetic[:N] (generated rows)",
@@ -73,6 +71,6 @@ final class DataOptions {
 
     private static Split cut(List<Rating> ratings, String splitName, long seed) {
         return splitName.equals("time") ? Splits.referenceTime(ratings)
-                : Splits.random(ratings, RANDOM_TRAIN, RANDOM_VALIDATION, seed);
+                : Splits.seededRandom(ratings, seed);
     }
 }

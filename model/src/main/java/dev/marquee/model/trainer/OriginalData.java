@@ -12,12 +12,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The data a retrain starts from, cut by the reference time split (its training part is trained on, its
- * validation part is the gate's fall-back hold-out). Which data: {@code --data} when given, else the data
+ * The data a retrain starts from, cut as the serving version's was (its card's split: the seeded random split,
+ * else the reference time split); its training part is trained on, its validation part is the gate's fall-back
+ * hold-out. Which data: {@code --data} when given, else the data
  * the serving version's model card names, else MovieLens 100K ({@code $MOVIELENS_DIR}, else
  * ../shared/data/ml-100k).
  */
@@ -32,7 +34,10 @@ final class OriginalData {
      * @param option what to record in the next card to find the same data again: "synthetic:N", or an
      *     absolute path
      */
-    record Loaded(Split split, String description, String option, long seed) {}
+    record Loaded(Split split, String description, String option, long seed, String splitName) {}
+
+    /** How the serving version's data was cut: its card's {@code retrain.original_split}, else {@code data.split}. */
+    private static final Pattern RANDOM_SPLIT = Pattern.compile("random-80/10/10-seed(-?\\d+)");
 
     private final String explicitData;
     private final Map<String, String> env;
@@ -45,6 +50,18 @@ final class OriginalData {
     }
 
     Loaded load(JsonNode servingCard) {
+        String splitName = servingCard == null ? "" : servingCard.at("/retrain/original_split").asText(
+                servingCard.at("/data/split").asText(""));
+        Matcher random = RANDOM_SPLIT.matcher(splitName);
+        // A version that learned from a random split is retrained from the same rows: a time split's training
+        // part holds other users, and the candidate would lose most of what the serving version knew.
+        Function<List<Rating>, Split> splitter = random.matches()
+                ? ratings -> Splits.seededRandom(ratings, Long.parseLong(random.group(1)))
+                : Splits::referenceTime;
+        return loadData(servingCard, splitter);
+    }
+
+    private Loaded loadData(JsonNode servingCard, Function<List<Rating>, Split> splitter) {
         String option = explicitData;
         long seed = DEFAULT_SYNTHETIC_SEED;
         if (option == null && servingCard != null) {
@@ -64,23 +81,26 @@ final class OriginalData {
             seed = servingCard.at("/retrain/original_seed").asLong(servingCard.at("/parameters/seed")
                     .asLong(DEFAULT_SYNTHETIC_SEED));
         }
-        return load(option, seed);
+        return load(option, seed, splitter);
     }
 
-    private Loaded load(String option, long seed) {
+    private Loaded load(String option, long seed, Function<List<Rating>, Split> splitter) {
         if (SyntheticRatings.isOption(option)) {
             List<Rating> ratings = SyntheticRatings.fromOption(option, seed);
-            return new Loaded(Splits.referenceTime(ratings), "generated data (" + option + ", seed " + seed + ")",
-                    option, seed);
+            return loaded(splitter.apply(ratings), "generated data (" + option + ", seed " + seed + ")", option, seed);
         }
         Path file = option == null ? null : workingDir.resolve(option).toAbsolutePath().normalize();
         if (file != null && Files.isRegularFile(file)) {
             List<Rating> ratings = RatingsFile.read(file);
-            return new Loaded(Splits.referenceTime(ratings), "ratings file " + file, file.toString(), seed);
+            return loaded(splitter.apply(ratings), "ratings file " + file, file.toString(), seed);
         }
         MovieLensDir dir = MovieLensDir.resolve(option, env, workingDir);
         List<Rating> ratings = new MovieLens100K(dir).ratings();
-        return new Loaded(Splits.referenceTime(ratings), "MovieLens 100K at " + dir.path(),
+        return loaded(splitter.apply(ratings), "MovieLens 100K at " + dir.path(),
                 dir.path().toAbsolutePath().toString(), seed);
+    }
+
+    private static Loaded loaded(Split split, String description, String option, long seed) {
+        return new Loaded(split, description, option, seed, split.name());
     }
 }

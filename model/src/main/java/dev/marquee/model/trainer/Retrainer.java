@@ -191,6 +191,7 @@ final class Retrainer {
         s.put("base_version", serving.isPresent() ? serving.getAsLong() : null);
         s.put("original_data", original.option());
         s.put("original_seed", original.seed());
+        s.put("original_split", original.splitName());
         s.put("original_train_rows", original.split().train().size());
         s.put("labels_topic", settings.ratingsTopic());
         s.put("label_window_seconds", settings.labelWindowSeconds());

@@ -11,8 +11,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Swaps in another catalog: each affected request gets a title drawn uniformly from a list of titles, read
- * from a file or generated ("Synthetic Movie 123 (2031)": release years from 2030 on, so no generated title
+ * Swaps in another catalog: each affected request's title is renamed to one of a list of titles, read from a
+ * file or generated, by a fixed seeded mapping (the same movie always gets the same new name, as when a producer
+ * switches to another catalog's names; with fewer new titles than old ones, several share one). Its ratings keep
+ * their signal, so a retrain can learn the new names from labels. Titles are ("Synthetic Movie 123 (2031)": release years from 2030 on, so no generated title
  * is one of MovieLens' or of {@link SyntheticRatings}' rows).
  */
 public final class CatalogSwap implements DriftKind {
@@ -73,6 +75,13 @@ public final class CatalogSwap implements DriftKind {
 
     @Override
     public RequestDrift start(DriftContext context, long seed) {
-        return NewestTitles.draw(titles, Seeds.derive(seed, SALT));
+        long salt = Seeds.derive(seed, SALT).nextLong();
+        return request -> {
+            String original = request.movieTitle();
+            long h = salt ^ (original == null ? 0 : original.hashCode());
+            h *= 0x9E3779B97F4A7C15L;
+            h ^= h >>> 32;
+            request.movieTitle(titles.get((int) Math.floorMod(h, (long) titles.size())));
+        };
     }
 }

@@ -41,6 +41,22 @@ class CatalogSwapTest {
     }
 
     @Test
+    void theSameMovieAlwaysGetsTheSameNewName() {
+        DriftInjection drift = DriftInjection.fromSettings(new Settings(Map.of(DriftInjection.CATALOG, "synthetic:50")));
+        List<Rating> rows = Requests.rows(500);
+        DriftInjector injector = drift.injector(rows);
+        Map<String, String> renamed = new java.util.HashMap<>();
+        Set<String> newNames = new HashSet<>();
+        for (Rating r : rows) {
+            String sent = Requests.parse(Requests.encode(injector.next("r", r))).requests().get(0).movieTitle;
+            String before = renamed.putIfAbsent(r.movieTitle, sent);
+            assertThat(before == null ? sent : before).as(r.movieTitle).isEqualTo(sent);
+            newNames.add(sent);
+        }
+        assertThat(newNames).as("several new names are used").hasSizeGreaterThan(1);
+    }
+
+    @Test
     void syntheticTitlesNeverMeetTheTitlesOfGeneratedOrMovieLensRows() {
         CatalogSwap swap = CatalogSwap.synthetic(1_000);
         assertThat(swap.titles()).hasSize(1_000).doesNotHaveDuplicates().contains("Synthetic Movie 123 (2033)");
