@@ -25,6 +25,21 @@ public record EventHours(long firstHour, long[] counts) implements Serializable 
         }
     }
 
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof EventHours h && h.firstHour == firstHour && java.util.Arrays.equals(h.counts, counts);
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(firstHour) * 31 + java.util.Arrays.hashCode(counts);
+    }
+
+    @Override
+    public String toString() {
+        return "EventHours[first " + firstHour + ", " + counts.length + " hours]";
+    }
+
     public static long hourOf(long epochSeconds) {
         return Math.floorDiv(epochSeconds, 3600L);
     }

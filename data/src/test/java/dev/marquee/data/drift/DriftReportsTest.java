@@ -46,12 +46,14 @@ class DriftReportsTest {
     }
 
     @Test
-    void timestampsOutOfStepWithTheReferencePeriodMoveTheSliceDistance() {
+    void timestampsOutOfStepWithTheReferencePeriodMoveTheSliceGapRate() {
+        assertThat(window(5_000, UnaryOperator.identity()).metrics.get(DriftMetricNames.SLICE_GAP)).isZero();
         DriftReport r = window(5_000, p -> {
-            p.timestamp = DriftFixtures.T0 + (p.timestamp % 6) * 3_600; // everything in the first six hours of one day
+            p.timestamp += 30L * 86_400; // a third of the rows now fall after the reference period
             return p;
         });
-        assertThat(r.metrics.get(DriftMetricNames.SLICE_GAP)).isGreaterThan(settings.thresholdOf(DriftMetricNames.SLICE_GAP));
+        assertThat(r.metrics.get(DriftMetricNames.SLICE_GAP)).isBetween(0.25, 0.42)
+                .isGreaterThan(settings.thresholdOf(DriftMetricNames.SLICE_GAP));
     }
 
     @Test

@@ -22,9 +22,11 @@ class DriftSettingsTest {
 
     @Test
     void thresholdsCanBeChangedOrSwitchedOff() {
-        DriftSettings s = DriftSettings.defaults(Map.of("drift.threshold.user_id.js", "0.3",
+        DriftSettings s = DriftSettings.defaults(Map.of("drift.threshold.movie_title.js", "0.3",
                 "drift.threshold.latency.p99_ms", "off", "drift.threshold.schema.invalid_rate.by_code", "OFF"));
-        assertThat(s.thresholdOf("user_id.js")).isEqualTo(0.3);
+        assertThat(s.thresholdOf("movie_title.js")).isEqualTo(0.3);
+        assertThat(s.explicitThresholds).containsEntry("movie_title.js", 0.3).containsKey("latency.p99_ms")
+                .doesNotContainKey("user_id.oov_rate");
         assertThat(s.thresholdOf("latency.p99_ms")).isNaN();
         assertThat(s.thresholds).doesNotContainKey("latency.p99_ms");
         assertThat(s.thresholdOf("schema.invalid_rate.TOO_LARGE")).isNaN();
@@ -37,7 +39,10 @@ class DriftSettingsTest {
                 .hasMessageContaining("drift.window.ms");
         assertThatThrownBy(() -> DriftSettings.defaults(Map.of("drift.threshold.user_id.bogus", "1")))
                 .isInstanceOf(SettingException.class).hasMessageContaining("drift.threshold.user_id.bogus");
-        assertThatThrownBy(() -> DriftSettings.defaults(Map.of("drift.threshold.user_id.js", "-1")))
+        assertThatThrownBy(() -> DriftSettings.defaults(Map.of("drift.threshold.user_id.js", "0.1")))
+                .as("top-K distances of user ids are gone (decision 0007)")
+                .isInstanceOf(SettingException.class).hasMessageContaining("drift.threshold.user_id.js");
+        assertThatThrownBy(() -> DriftSettings.defaults(Map.of("drift.threshold.movie_title.js", "-1")))
                 .isInstanceOf(SettingException.class).hasMessageContaining("a number >= 0 or 'off'");
         assertThatThrownBy(() -> DriftSettings.defaults(Map.of("drift.window.ms", "5")))
                 .isInstanceOf(SettingException.class).hasMessageContaining("drift.window.ms");

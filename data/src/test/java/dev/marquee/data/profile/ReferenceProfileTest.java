@@ -136,13 +136,16 @@ class ReferenceProfileTest {
         JsonNode json = EventJson.mapper().readTree(Files.readAllBytes(file));
         Set<String> keys = iterable(json.fieldNames());
         assertThat(keys).containsExactlyInAnyOrder("format_version", "top_k", "count", "user_id", "movie_title",
-                "timestamp", "rating", "prediction", "prediction_source");
+                "timestamp", "rating", "prediction", "prediction_source", "event_hours");
         assertThat(iterable(json.get("user_id").fieldNames()))
                 .containsExactlyInAnyOrder("count", "vocabulary_size", "top", "other");
         assertThat(json.at("/user_id/top/0").has("value")).isTrue();
         assertThat(iterable(json.get("timestamp").fieldNames()))
                 .containsExactlyInAnyOrder("count", "min", "max", "hour_of_day", "day_of_week");
         assertThat(json.at("/prediction/edges")).hasSize(9);
+        long rows = 0;
+        for (JsonNode c : json.at("/event_hours/counts")) rows += c.asLong();
+        assertThat(rows).as("every row in its event hour").isEqualTo(p.count());
     }
 
     @Test

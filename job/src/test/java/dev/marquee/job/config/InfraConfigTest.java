@@ -64,15 +64,17 @@ class InfraConfigTest {
     // ---- the metric contract --------------------------------------------------------------------------------
 
     /** The scoring job's drift metrics (dotted names); each is a gauge in the operator group marquee_drift. */
-    static final List<String> DRIFT_METRICS = List.of("user_id.oov_rate", "user_id.linf", "user_id.js",
-            "movie_title.oov_rate", "movie_title.linf", "movie_title.js", "timestamp.hour_js", "timestamp.hour_psi",
-            "timestamp.day_js", "timestamp.day_psi", "timestamp.future_rate", "timestamp.lag_p50_s",
+    static final List<String> DRIFT_METRICS = List.of("user_id.oov_rate", "user_id.top5_share",
+            "movie_title.oov_rate", "movie_title.linf", "movie_title.js", "timestamp.hour_js", "timestamp.day_js",
+            "timestamp.slice_gap_rate", "timestamp.future_rate", "timestamp.lag_p50_s",
             "timestamp.lag_p95_s", "timestamp.lag_p99_s", "prediction.psi", "prediction.js", "prediction.mean",
-            "schema.invalid_rate", "schema.unexpected_field_rate", "schema.type_change_rate",
+            "prediction.mean_shift", "schema.invalid_rate", "schema.unexpected_field_rate", "schema.type_change_rate",
             "schema.missing_optional_rate", "latency.p50_ms", "latency.p95_ms", "latency.p99_ms",
-            "throughput.per_second", "labels.rmse", "labels.mae", "labels.model_rmse", "labels.count");
+            "throughput.per_second", "labels.rmse", "labels.mae", "labels.model_rmse", "labels.count",
+            "labels.estimated_rmse");
     /** Further gauges of the marquee_drift group. */
-    static final List<String> DRIFT_SUMMARY_GAUGES = List.of("alerts", "drifted", "model_version", "window_records");
+    static final List<String> DRIFT_SUMMARY_GAUGES = List.of("alerts", "drifted", "model_version", "window_records",
+            "episode_open", "calibrated");
     /** How Flink 2.2's Prometheus reporter names a gauge of the operator group marquee_drift. */
     static final String DRIFT_PREFIX = "flink_taskmanager_job_task_operator_marquee_drift_";
     /** Flink's own metrics and the scoring operator's marquee group (docs/CONFIGURATION.md, "Metrics"). */
@@ -294,7 +296,7 @@ class InfraConfigTest {
         assertThat(String.join("|", rows)).contains("Drift").contains("Latency").contains("Throughput")
                 .contains("Consumer lag").contains("Model version");
         String all = String.join("\n", exprs);
-        for (String feature : List.of("user_id_oov_rate", "movie_title_oov_rate", "user_id_linf", "movie_title_js",
+        for (String feature : List.of("user_id_oov_rate", "movie_title_oov_rate", "user_id_top5_share", "movie_title_js",
                 "prediction_psi", "schema_invalid_rate", "latency_p99_ms")) {
             assertThat(all).contains(DRIFT_PREFIX + feature + "{").contains(DRIFT_PREFIX + feature + "_threshold{");
         }

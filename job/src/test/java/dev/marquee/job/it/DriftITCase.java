@@ -58,9 +58,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Drift detection end to end on ML-100K with the time-split model, at the default thresholds: stationary
- * traffic drawn from the training distribution raises no alert, and each injected drift kind raises an alert
- * on the metric it should move within 3 windows of its start. One job run replays every episode in turn,
+ * Drift detection end to end on ML-100K with the time-split model, at the default (calibrated) thresholds:
+ * stationary traffic drawn from the training distribution raises no alert, and each injected drift kind raises
+ * an alert on the metric it should move, and opens one episode naming it, within 3 windows of its start; every
+ * report estimates the RMSE without labels. One job run replays every episode in turn,
  * each drift episode followed by stationary traffic again. Windows are count-based here (2,000 requests)
  * so the episodes line up with them whatever the machine's speed.
  */
@@ -111,7 +112,7 @@ class DriftITCase {
                 stationary(STATIONARY_WINDOWS),
                 drift("extra fields", DriftInjection.builder().extraFields(3), DriftMetricNames.UNEXPECTED_FIELD_RATE),
                 stationary(STATIONARY_WINDOWS),
-                drift("timestamp skew", DriftInjection.builder().timestampSkew(12 * 3_600), DriftMetricNames.HOUR_JS),
+                drift("timestamp skew", DriftInjection.builder().timestampSkew(12 * 3_600), DriftMetricNames.SLICE_GAP),
                 stationary(STATIONARY_WINDOWS));
 
         String requests = KAFKA.createTopic("requests", 1); // one partition keeps the episodes in order
@@ -188,9 +189,27 @@ class DriftITCase {
                 }
                 assertThat(raised).as("%s raised %s within 3 windows of window #%d%n%s", episode.name(),
                         episode.expectedMetric(), reports.get(first).sequence, timeline).isTrue();
+                boolean opened = false;
+                for (int w = first; w <= Math.min(first + 2, reports.size() - 1) && !opened; w++) {
+                    var ep = reports.get(w).episode;
+                    opened = ep != null && ep.open && ep.movers.stream().anyMatch(m -> m.metric.equals(episode.expectedMetric()));
+                }
+                assertThat(opened).as("%s: a drift episode naming %s within 3 windows%n%s", episode.name(),
+                        episode.expectedMetric(), timeline).isTrue();
             }
         }
         assertThat(reports.get(0).modelVersion).isEqualTo(1);
+        long episodesOpened = reports.stream().filter(r -> r.episode != null && "opened".equals(r.episode.event)).count();
+        // Stationary windows raise no alert (above), so no episode opens there; two kinds may share an episode
+        // when the windows between them happen to straddle both.
+        assertThat(episodesOpened).as("an episode per drift kind at most%n%s", timeline)
+                .isBetween(1L, episodes.stream().filter(e -> !e.stationary()).count());
+        for (DriftReport r : reports) {
+            if (r.scoredCount == 0) continue;
+            assertThat(r.calibration).as("report #%d", r.sequence).isEqualTo("calibrated");
+            assertThat(r.metrics).as("no labels flow here, yet report #%d estimates the RMSE", r.sequence)
+                    .containsKey(DriftMetricNames.LABELS_ESTIMATED_RMSE).doesNotContainKey(DriftMetricNames.LABELS_RMSE);
+        }
     }
 
     private static Episode stationary(int windows) {
@@ -256,9 +275,10 @@ class DriftITCase {
     }
 
     private static String timeline(List<DriftReport> reports) {
-        return reports.stream().map(r -> String.format("#%d %d records, alerts %s, user_oov %.3f title_oov %.3f "
+        return reports.stream().map(r -> String.format("#%d %d records, episode %s, alerts %s, user_oov %.3f title_oov %.3f "
                         + "user_top5 %.3f title_js %.3f hour_js %.3f day_js %.3f pred_psi %.3f type %.3f extra %.3f",
-                r.sequence, r.records, r.alerts.stream().map(Alert::toString).collect(Collectors.toList()),
+                r.sequence, r.records, r.episode == null ? "-" : r.episode.id + (r.episode.event == null ? "" : " " + r.episode.event),
+                r.alerts.stream().map(Alert::toString).collect(Collectors.toList()),
                 get(r, DriftMetricNames.USER_OOV), get(r, DriftMetricNames.TITLE_OOV), get(r, DriftMetricNames.USER_TOP5),
                 get(r, DriftMetricNames.TITLE_JS), get(r, DriftMetricNames.HOUR_JS), get(r, DriftMetricNames.DAY_JS),
                 get(r, DriftMetricNames.PREDICTION_PSI), get(r, DriftMetricNames.TYPE_CHANGE_RATE),
