@@ -73,6 +73,7 @@ public record DriftCalibration(int formatVersion, double budget, long calibratio
         if (n >= windowSizes[last]) return t[last];
         int i = 1;
         while (windowSizes[i] < n) i++;
+        if (windowSizes[i] == n) return t[i];
         double x = (Math.log(n) - Math.log(windowSizes[i - 1])) / (Math.log(windowSizes[i]) - Math.log(windowSizes[i - 1]));
         return t[i - 1] + x * (t[i] - t[i - 1]);
     }

@@ -29,11 +29,16 @@ public final class DriftCalibrator {
     static final double CALIBRATION_SHARE = 0.7;
     static final int OFFSETS = 16;
     /** A window size is calibrated only when the calibration rows hold at least this many windows of it. */
-    static final int MIN_WINDOWS = 10;
+    static final int MIN_WINDOWS = 40;
     static final int[] CANDIDATE_SIZES = {200, 300, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000};
-    /** The smallest threshold a metric gets: a change below it is not worth an alarm, however quiet the reference. */
+    /**
+     * The smallest threshold a metric gets: a change below it is not worth an alarm, however quiet the reference.
+     * The seasonal metrics' floors are their defaults: a reference of a few months holds only a few independent
+     * 28-day spans, too few to calibrate them on (a stationary continuation of generated traffic exceeded
+     * their calibrated values in up to 2/3 of the windows: DriftCalibratorTest).
+     */
     static final Map<String, Double> FLOORS = Map.of(USER_OOV, 0.05, TITLE_OOV, 0.05, SLICE_GAP, 0.05,
-            PREDICTION_MEAN_SHIFT, 0.05);
+            PREDICTION_MEAN_SHIFT, 0.05, HOUR_JS, 0.10, DAY_JS, 0.10);
     static final double DEFAULT_FLOOR = 0.005;
     static final double MARGIN = 1.25;
 
@@ -90,7 +95,7 @@ public final class DriftCalibrator {
                 }
             }
         }
-        // A metric some size could not measure (e.g. 7 days of event time in fewer windows) takes the next size's.
+        // A metric some size could not measure (e.g. 28 days of event time in fewer windows) takes the next size's.
         for (Map<String, double[]> byMetric : thresholds.values()) {
             byMetric.values().forEach(DriftCalibrator::fillGaps);
             byMetric.values().removeIf(t -> Double.isNaN(t[0]));

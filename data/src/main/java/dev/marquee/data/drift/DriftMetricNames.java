@@ -10,7 +10,7 @@ public final class DriftMetricNames {
     public static final String TITLE_OOV = "movie_title.oov_rate";
     public static final String TITLE_LINF = "movie_title.linf";
     public static final String TITLE_JS = "movie_title.js";
-    /** Hour of day and day of week over the last 7 days of event time (only once the stream spans them). */
+    /** Hour of day and day of week over the last 28 days of event time (only once the stream spans them). */
     public static final String HOUR_JS = "timestamp.hour_js";
     public static final String DAY_JS = "timestamp.day_js";
     /**

@@ -30,7 +30,7 @@ public final class DriftReports {
     /**
      * The report of a window: {@code parsed} holds the parse stage's counts, {@code scored} the predictions'
      * counts of the window's main model version and {@code ref} that version's reference (either may be null);
-     * {@code rolling} is the stream's last 7 days of event time, which this window's event hours join.
+     * {@code rolling} is the stream's last 28 days of event time, which this window's event hours join.
      */
     public DriftReport report(long startMs, long endMs, DriftCounts parsed, DriftCounts scored, ReferenceBuckets ref,
                               Map<Long, Long> scoredByVersion, RollingEventHours rolling) {

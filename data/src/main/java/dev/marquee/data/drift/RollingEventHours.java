@@ -7,36 +7,43 @@ import java.util.TreeMap;
 /**
  * The last {@value #SPAN_HOURS} hours (28 days) of event time seen by the stream, counted per absolute hour,
  * for the seasonal metrics: a window of a few seconds holds minutes to hours of event time from a few users,
- * and its hour-of-day histogram says nothing when compared with months of training data; 7 days of event time
- * do, and 28 days are steadier than 7 (measured on ML-100K: decision 0007). The anchor follows the windows' median event hour, so a few records with wild timestamps move nothing.
+ * and its hour-of-day histogram says nothing when compared with months of training data. 28 days do better (7
+ * still alarmed on ML-100K: decision 0007). The span follows the windows' median event hours and their
+ * activity around it, so a few records with wild timestamps move nothing.
  * A Flink POJO: it is the drift window operator's state.
  */
 public class RollingEventHours {
     public static final int SPAN_HOURS = 28 * 24;
+    static final int MAX_GAP_HOURS = 7 * 24;
 
-    /** Rows per absolute hour, for hours in {@code [anchor - SPAN_HOURS, anchor + 24]}. */
+    /** Rows per absolute hour, for hours in {@code [top - SPAN_HOURS, top]}. */
     public Map<Long, Long> hours = new TreeMap<>();
     /** The highest window median hour seen; Long.MIN_VALUE before the first window. */
     public long anchor = Long.MIN_VALUE;
     /** The lowest window median hour seen. */
     public long first = Long.MAX_VALUE;
+    /** The highest window 99th-percentile hour seen: the span kept ends here. */
+    public long top = Long.MIN_VALUE;
 
     public RollingEventHours() {}
 
     /** Adds one window's rows per event hour. */
     public void add(Map<Long, Long> windowHours) {
         if (windowHours.isEmpty()) return;
-        long median = medianHour(windowHours);
+        TreeMap<Long, Long> sorted = new TreeMap<>(windowHours);
+        long median = percentileHour(sorted, 0.5);
         anchor = Math.max(anchor, median);
         first = Math.min(first, median);
+        // The kept span ends at the window's last hour reached from its median without a gap of more than a week:
+        // a window of several days keeps all its days, and rows with wild timestamps, far from the rest, move nothing.
+        top = Math.max(top, Math.max(anchor, lastContiguousHour(sorted, median)));
         TreeMap<Long, Long> kept = new TreeMap<>();
-        long from = anchor - SPAN_HOURS;
-        long to = anchor + 24;
+        long from = top - SPAN_HOURS;
         hours.forEach((h, n) -> {
-            if (h >= from && h <= to) kept.put(h, n);
+            if (h >= from && h <= top) kept.put(h, n);
         });
-        windowHours.forEach((h, n) -> {
-            if (h >= from && h <= to) kept.merge(h, n, Long::sum);
+        sorted.forEach((h, n) -> {
+            if (h >= from && h <= top) kept.merge(h, n, Long::sum);
         });
         hours = kept;
     }
@@ -67,13 +74,27 @@ public class RollingEventHours {
     }
 
     static long medianHour(Map<Long, Long> windowHours) {
-        TreeMap<Long, Long> sorted = new TreeMap<>(windowHours);
+        return percentileHour(new TreeMap<>(windowHours), 0.5);
+    }
+
+    /** The last hour of {@code sorted} reached from {@code from} upwards without a gap of more than a week. */
+    static long lastContiguousHour(TreeMap<Long, Long> sorted, long from) {
+        long last = from;
+        for (long h : sorted.tailMap(from, false).keySet()) {
+            if (h - last > MAX_GAP_HOURS) break;
+            last = h;
+        }
+        return last;
+    }
+
+    /** The smallest hour at or below which a share {@code q} of the rows lie. */
+    static long percentileHour(TreeMap<Long, Long> sorted, double q) {
         long total = 0;
         for (long n : sorted.values()) total += n;
         long seen = 0;
         for (Map.Entry<Long, Long> e : sorted.entrySet()) {
             seen += e.getValue();
-            if (2 * seen >= total) return e.getKey();
+            if (seen >= q * total) return e.getKey();
         }
         return sorted.lastKey();
     }

@@ -60,6 +60,37 @@ class AlertTrackerTest {
         assertThat(apply(tracker, 0.5, -1).alerts).as("a report without predictions keeps the version").hasSize(1);
     }
 
+    @Test
+    void aLatencyAlertIsListedButDoesNotMakeTheReportDrifted() {
+        AlertTracker tracker = new AlertTracker(2);
+        for (int i = 1; i <= 2; i++) {
+            DriftReport r = new DriftReport();
+            r.modelVersion = 1;
+            r.metrics.put("latency.p99_ms", 4_000.0);
+            r.thresholds.put("latency.p99_ms", 1_000.0);
+            r.metrics.put("user_id.oov_rate", 0.01);
+            r.thresholds.put("user_id.oov_rate", 0.1);
+            tracker.apply(r);
+            if (i == 2) {
+                assertThat(r.alerts).extracting(a -> a.metric).containsExactly("latency.p99_ms");
+                assertThat(r.alerts.get(0).windows).isEqualTo(2);
+                assertThat(r.drifted).isFalse();
+            }
+        }
+        // a data metric alerting beside it makes the report drifted
+        AlertTracker one = new AlertTracker(1);
+        DriftReport r = new DriftReport();
+        r.metrics.put("latency.p99_ms", 4_000.0);
+        r.thresholds.put("latency.p99_ms", 1_000.0);
+        r.metrics.put("user_id.oov_rate", 0.5);
+        r.thresholds.put("user_id.oov_rate", 0.1);
+        one.apply(r);
+        assertThat(r.alerts).extracting(a -> a.metric).containsExactlyInAnyOrder("latency.p99_ms", "user_id.oov_rate");
+        assertThat(r.drifted).isTrue();
+        assertThat(AlertTracker.isOperational("latency.p50_ms")).isTrue();
+        assertThat(AlertTracker.isOperational("labels.estimated_rmse")).isFalse();
+    }
+
     private static DriftReport apply(AlertTracker tracker, double value) {
         return apply(tracker, value, 1);
     }
