@@ -32,6 +32,14 @@ public class RollingEventHours {
         if (windowHours.isEmpty()) return;
         TreeMap<Long, Long> sorted = new TreeMap<>(windowHours);
         long median = percentileHour(sorted, 0.5);
+        if (anchor != Long.MIN_VALUE && median < anchor - SPAN_HOURS) {
+            // Event time went back by more than the span (a replay started again, a backfill): start over, or every
+            // later window would fall before the kept span and the seasonal metrics would freeze on stale hours.
+            hours = new TreeMap<>();
+            anchor = Long.MIN_VALUE;
+            first = Long.MAX_VALUE;
+            top = Long.MIN_VALUE;
+        }
         anchor = Math.max(anchor, median);
         first = Math.min(first, median);
         // The kept span ends at the window's last hour reached from its median without a gap of more than a week:

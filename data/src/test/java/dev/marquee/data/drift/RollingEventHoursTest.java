@@ -135,4 +135,17 @@ class RollingEventHoursTest {
         for (double v : values) s += v;
         return s;
     }
+
+    @Test
+    void eventTimeGoingBackByMoreThanTheSpanStartsOver() {
+        RollingEventHours rolling = new RollingEventHours();
+        for (int day = 0; day <= 30; day++) rolling.add(Map.of(MONDAY + 100 * DAY + day * DAY, 5L));
+        assertThat(rolling.spansItsSpan()).isTrue();
+        rolling.add(Map.of(MONDAY, 7L)); // a replay from the start
+        assertThat(rolling.hours).as("the stale span is gone").containsOnlyKeys(MONDAY);
+        assertThat(rolling.spansItsSpan()).isFalse();
+        rolling.add(Map.of(MONDAY + 10 * DAY, 3L)); // within 28 days behind: just an earlier window
+        rolling.add(Map.of(MONDAY + 2 * DAY, 2L));
+        assertThat(rolling.hours).containsEntry(MONDAY + 2 * DAY, 2L).containsEntry(MONDAY, 7L);
+    }
 }

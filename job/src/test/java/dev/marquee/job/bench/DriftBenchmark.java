@@ -196,8 +196,8 @@ public final class DriftBenchmark {
         }
         long started = System.nanoTime();
         Options o = Options.parse(args);
-        ModelRegistry check = new ModelRegistry(Files.createTempDirectory("marquee-bench-drift-check"));
-        jobSettings("localhost:9092", check, "check", o); // bad --drift.* values fail before anything starts
+        // Bad --drift.* values fail here, before anything starts (the registry is not created by this).
+        jobSettings("localhost:9092", new ModelRegistry(Path.of("registry-not-used")), "check", o);
         MovieLensDir dir = MovieLensDir.resolve();
         MovieLens100K movieLens = new MovieLens100K(dir);
         Split split = Splits.referenceTime(movieLens.ratings());
@@ -254,7 +254,7 @@ public final class DriftBenchmark {
     // The models
 
     /** Version 1 (and 2, when part (c) runs) as published, and what the report says of them. */
-    record Models(String v1, int[] windowSizes, String v2, double v1Mean, double v2Mean) {}
+    record Models(String v1, long calibrationRows, String calibrationChecks, String v2, double v1Mean, double v2Mean) {}
 
     /**
      * Version 1 as {@code scripts/marquee train --split time --seed 42} makes it; version 2 the same with every
@@ -269,6 +269,8 @@ public final class DriftBenchmark {
         log("training version 1 (scripts/marquee train --split time --seed %d) ...", SEED);
         String v1;
         int[] sizes;
+        long calibrationRows = 0;
+        String checks = "";
         double v1Mean;
         try (TrainedModel model = new Trainer(config, DriftBenchmark::trainerLine).train(split.train(), split.validation())) {
             EvaluationReport evaluation = EvaluationReport.evaluate(model, split);
@@ -280,6 +282,12 @@ public final class DriftBenchmark {
             if (version != 1) throw new IllegalStateException("expected version 1 in a fresh registry, got " + version);
             DriftCalibration cal = model.driftCalibration();
             sizes = cal == null ? new int[0] : cal.windowSizes();
+            if (cal != null) {
+                calibrationRows = cal.calibrationRows();
+                checks = cal.checks().stream().map(k -> String.format(Locale.ROOT, "windows of %,d: %d of %d calibration "
+                        + "windows drifted, %d of %d held-out", k.windowSize(), k.calibrationDrifted(), k.calibrationWindows(),
+                        k.heldOutDrifted(), k.heldOutWindows())).collect(Collectors.joining("; "));
+            }
             v1 = String.format(Locale.ROOT, "default architecture, seed %d, %,d training rows, best epoch %d of %d, "
                             + "%.1f s; test RMSE %.4f; drift calibration %s", SEED, split.train().size(), model.bestEpoch(),
                     model.learningCurve().epochs().size(), model.trainingSeconds(), evaluation.model().test().rmse(),
@@ -312,7 +320,7 @@ public final class DriftBenchmark {
             }
         }
         registry.pin(MODEL, 1);
-        return new Models(v1, sizes, v2, v1Mean, v2Mean);
+        return new Models(v1, calibrationRows, checks, v2, v1Mean, v2Mean);
     }
 
     private static void trainerLine(String line) {
@@ -792,6 +800,13 @@ public final class DriftBenchmark {
             sb.append(String.format(Locale.ROOT, "### (a) False alarms: version 1's training period in time order%n%n"
                     + "Replay: `scripts/marquee replay --split time --part train%s --rate %s`.%n%n",
                     rowsA < split.train().size() ? " --limit " + rowsA : "", o.rateText()));
+            if (models.calibrationRows > 0) {
+                sb.append(String.format(Locale.ROOT, "The thresholds were drawn from the first %,d training rows in time "
+                        + "order and checked on the rest (%s), so %s.%n%n", models.calibrationRows, models.calibrationChecks,
+                        rowsA <= models.calibrationRows ? "these " + String.format(Locale.ROOT, "%,d", rowsA)
+                                + " rows are in-sample for them: this part checks that the live job measures windows as the calibration did"
+                                : "the rows after the first " + String.format(Locale.ROOT, "%,d", models.calibrationRows) + " are held out"));
+            }
             falseAlarmTable(sb, a, -1);
         }
         if (b != null) {
@@ -803,6 +818,7 @@ public final class DriftBenchmark {
             falseAlarmTable(sb, b, validationRows);
         }
         if (c != null) detectionTable(sb, o, models, c.detections);
+        sb.append(String.format(Locale.ROOT, "Every window of every part (counts, model versions, alerts): `%s`.%n", csvPath(o)));
         return sb.toString();
     }
 
@@ -872,7 +888,10 @@ public final class DriftBenchmark {
                 + "injected feature. Delay in windows counts from the onset window (0 = the onset window alerted; with "
                 + "alerts after 2 consecutive windows the least is 1); in seconds from the first injected request sent "
                 + "to the detecting window's end. Injected windows: the onset window and the later ones that started "
-                + "before the last injected request was sent.%n%n", c.size(), o.leadIn + o.injected, o.leadIn, o.rateText(),
+                + "before the last injected request was sent. Every phase starts again at the training part's first row, "
+                + "so event time goes back about a month between phases (within the 28 days the seasonal metrics keep). "
+                + "Lead-in windows that are drifted hold the previous injection's last requests: a window's counts arrive "
+                + "in per-subtask partial counts up to a second after their requests.%n%n", c.size(), o.leadIn + o.injected, o.leadIn, o.rateText(),
                 o.leadIn, o.leadIn + 1, o.leadIn + o.injected));
         if (models.v2 != null) {
             sb.append(String.format(Locale.ROOT, "Prediction shift: version 2 is trained on the same rows with every rating "
@@ -906,7 +925,7 @@ public final class DriftBenchmark {
         Path parent = o.out.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
         Files.writeString(o.out, report);
-        Path csv = Path.of(o.out.toString().replaceFirst("\\.md$", "") + ".csv");
+        Path csv = csvPath(o);
         StringBuilder sb = new StringBuilder("part,window,window_start_ms,window_end_ms,records,scored,refused,model_version,"
                 + "model_versions,drifted,episode,alerts,note\n");
         for (PartStats s : new PartStats[] {a, b}) {
@@ -922,6 +941,10 @@ public final class DriftBenchmark {
         }
         Files.writeString(csv, sb.toString());
         log("written: %s, %s", o.out, csv);
+    }
+
+    private static Path csvPath(Options o) {
+        return Path.of(o.out.toString().replaceFirst("\\.md$", "") + ".csv");
     }
 
     private static String csvLine(String part, DriftReport r, String note) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.marquee.data.event.Alert;
 import dev.marquee.data.event.DriftReport;
+import dev.marquee.data.event.Episode;
 import dev.marquee.data.event.ModelUpdate;
 import dev.marquee.data.event.RetrainOutcome;
 import dev.marquee.data.event.RetrainRequest;
@@ -110,6 +111,37 @@ class RetrainTriggerFunctionTest {
                 assertThat(r.reason).contains("3 consecutive windows");
             });
         }
+    }
+
+    @Test
+    void oneRequestPerDriftEpisodeUnlessItsRetrainPublishedNothing() throws Exception {
+        try (var h = harness(driftOnly(MINUTE))) {
+            Episode episode = new Episode();
+            episode.id = 7;
+            episode.open = true;
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            assertThat(ids(h)).hasSize(1);
+            String first = ids(h).get(0);
+            send(h, outcome(first, RetrainOutcome.PUBLISHED));
+            h.setProcessingTime(10 * MINUTE); // the cool-down is long over
+            for (int i = 0; i < 6; i++) send(h, withEpisode(report(1, true), episode));
+            assertThat(ids(h)).as("the episode was answered by a published version").hasSize(1);
+
+            Episode next = new Episode();
+            next.id = 20;
+            next.open = true;
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), next));
+            assertThat(ids(h)).as("a new episode asks again").hasSize(2);
+            send(h, outcome(ids(h).get(1), RetrainOutcome.REJECTED));
+            h.setProcessingTime(20 * MINUTE);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), next));
+            assertThat(ids(h)).as("its retrain published nothing: the same episode asks again").hasSize(3);
+        }
+    }
+
+    private static DriftReport withEpisode(DriftReport r, Episode e) {
+        r.episode = e;
+        return r;
     }
 
     @Test
