@@ -101,6 +101,7 @@ public final class TrainedModel implements AutoCloseable, RatingPredictor {
         Files.createDirectories(dir);
         SavedModelBundle.exporter(dir.toString()).withTags("serve").withSession(session)
                 .withSignatures(net.serving, net.packed, net.init).export();
+        InitOpConvention.apply(dir, net.tablesInit.op().name());
         Path assets = Files.createDirectories(dir.resolve(ASSETS));
         users.write(assets.resolve(USERS_FILE));
         titles.write(assets.resolve(TITLES_FILE));

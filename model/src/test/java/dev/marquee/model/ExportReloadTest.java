@@ -37,6 +37,13 @@ class ExportReloadTest {
             ModelCard.of(model, "synthetic", split.name(), report).write(dir);
         }
         assertThat(dir.resolve("saved_model.pb")).isRegularFile();
+        // TensorFlow's own convention, which Python's tf.saved_model.load needs: the init signature names an
+        // operation (no ":0", dtype DT_INVALID), the NoOp that fills the vocabulary tables.
+        org.tensorflow.proto.TensorInfo init = InitOpConvention.initOutput(dir);
+        assertThat(init).isNotNull();
+        assertThat(init.getName()).isEqualTo("tables_init").doesNotContain(":");
+        assertThat(init.getDtype()).isEqualTo(org.tensorflow.proto.DataType.DT_INVALID);
+        assertThat(init.hasTensorShape()).isFalse();
         assertThat(dir.resolve("assets/users.txt")).isRegularFile();
         assertThat(dir.resolve(LearningCurve.FILE_NAME)).isRegularFile();
         assertThat(dir.resolve(LearningCurvePlot.FILE_NAME)).isNotEmptyFile();
