@@ -121,22 +121,7 @@ public final class DriftBenchmark {
     private DriftBenchmark() {}
 
     public static void main(String[] args) {
-        int code;
-        try {
-            code = run(args);
-        } catch (SettingException e) {
-            System.err.println("bench: " + e.getMessage());
-            System.err.println("see: scripts/bench-drift --help");
-            code = 2;
-        } catch (MovieLensNotFoundException e) {
-            System.err.println("bench: " + e.getMessage());
-            code = 2;
-        } catch (Exception e) {
-            System.err.println("bench: failed: " + e + (e.getCause() != null ? " (" + e.getCause() + ")" : ""));
-            e.printStackTrace();
-            code = 1;
-        }
-        System.exit(code); // Flink's, Kafka's and TensorFlow's non-daemon threads must not keep it alive
+        BenchMain.exit("scripts/bench-drift", true, () -> run(args));
     }
 
     /** The options, checked before anything starts. */
