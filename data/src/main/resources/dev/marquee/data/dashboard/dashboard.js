@@ -88,6 +88,8 @@
       + last.invalid_count + ' invalid, ' + last.scored_count + ' scored';
     $('report-count').textContent = String(count);
 
+    renderEpisode(last);
+
     const list = $('alerts');
     list.replaceChildren();
     for (const a of last.alerts || []) {
@@ -101,6 +103,23 @@
       li.textContent = 'none';
       list.appendChild(li);
     }
+  }
+
+  function renderEpisode(last) {
+    const box = $('episode');
+    const e = last.episode;
+    box.dataset.open = String(!!(e && e.open));
+    box.dataset.episodeId = e ? String(e.id) : '';
+    if (!e) {
+      box.textContent = 'no drift episode open' + (last.calibration ? ' (' + last.calibration + ')' : '');
+      return;
+    }
+    const movers = (e.movers || []).map((m) => m.metric + ' ' + fmt(m.value) + ' > ' + fmt(m.threshold)).join(', ');
+    const titles = (e.titles_grown || []).slice(0, 3).map((t) => '\u201c' + t.value + '\u201d '
+      + fmt(100 * t.share) + '%').join(', ');
+    box.textContent = 'drift episode ' + e.id + (e.open ? ' open' : ' closed') + ' since ' + clock(e.opened_at_ms)
+      + ' (' + e.windows + (e.windows === 1 ? ' window' : ' windows') + ')'
+      + (movers ? ': ' + movers : '') + (titles ? '; titles that grew most: ' + titles : '');
   }
 
   function recordsPerSecond(r) {
@@ -159,12 +178,16 @@
   function card(name, sorted, x0, x1, changes) {
     const points = [];
     const bands = [];
+    const thresholds = [];
     let threshold = null;
     for (const r of sorted) {
       const v = (r.metrics || {})[name];
       if (isNum(v)) points.push({ x: r.window_end_ms, y: v });
       const t = (r.thresholds || {})[name];
-      if (isNum(t)) threshold = t;
+      if (isNum(t)) {
+        threshold = t;
+        thresholds.push({ x: r.window_end_ms, y: t });
+      }
       if ((r.alerts || []).some((a) => a.metric === name)) bands.push(r);
     }
     const last = sorted[sorted.length - 1];
@@ -179,16 +202,16 @@
     const latest = points.length ? points[points.length - 1].y : null;
     value.textContent = (latest === null ? 'no data' : fmt(latest)) + (threshold === null ? '' : ' / ' + fmt(threshold));
     head.append(title, value);
-    div.append(head, chart(name, points, threshold, bands, x0, x1, changes));
+    div.append(head, chart(name, points, threshold, thresholds, bands, x0, x1, changes));
     return div;
   }
 
-  function chart(name, points, threshold, bands, x0, x1, changes) {
+  function chart(name, points, threshold, thresholds, bands, x0, x1, changes) {
     const attrs = { class: 'chart', viewBox: '0 0 ' + W + ' ' + H, 'data-metric': name, 'data-points': points.length };
     if (threshold !== null) attrs['data-threshold'] = threshold;
     const svg = svgEl('svg', attrs);
     const ys = points.map((p) => p.y);
-    if (threshold !== null) ys.push(threshold);
+    for (const t of thresholds) ys.push(t.y);
     let lo = ys.length ? Math.min(...ys) : 0, hi = ys.length ? Math.max(...ys) : 1;
     if (lo >= 0 && lo < hi - lo) lo = 0;
     if (!(hi > lo)) { hi = lo + (Math.abs(lo) || 1) * 0.5; lo = lo - (hi - lo); }
@@ -211,7 +234,15 @@
     let ty = null;
     if (threshold !== null) {
       ty = r2(sy(threshold));
-      svg.appendChild(svgEl('line', { class: 'threshold', x1: LEFT, x2: W - RIGHT, y1: ty, y2: ty }));
+      if (new Set(thresholds.map((t) => t.y)).size > 1) {
+        // Calibrated thresholds follow each window's size: one step per window.
+        const steps = [];
+        for (const t of thresholds) steps.push(r2(sx(t.x)) + ',' + r2(sy(t.y)));
+        svg.appendChild(svgEl('polyline', { class: 'threshold threshold-steps', 'data-values':
+          thresholds.map((t) => String(t.y)).join(','), points: steps.join(' ') }));
+      } else {
+        svg.appendChild(svgEl('line', { class: 'threshold', x1: LEFT, x2: W - RIGHT, y1: ty, y2: ty }));
+      }
       svg.appendChild(text(fmt(threshold), LEFT - 4, ty + 3, 'end', 'threshold-label'));
     }
     // Axis labels give way to the threshold's label where they would overlap.

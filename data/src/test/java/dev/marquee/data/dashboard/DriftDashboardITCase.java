@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.marquee.data.event.Alert;
 import dev.marquee.data.event.DriftReport;
+import dev.marquee.data.event.Episode;
 import dev.marquee.data.json.EventCodec;
 import dev.marquee.infra.testing.KafkaBrokerExtension;
 import java.nio.file.Files;
@@ -78,6 +79,14 @@ class DriftDashboardITCase {
             assertThat(DomTags.tags(dom, "li", Map.of())).filteredOn(li -> li.containsKey("data-metric"))
                     .extracting(li -> li.get("data-metric")).containsExactly("prediction.psi");
             assertThat(DomTags.textById(dom, "drift-status")).isEqualTo("DRIFTED");
+            Map<String, String> steps = single(DomTags.tags(dom, "polyline", Map.of("class", "threshold threshold-steps")));
+            assertThat(parseDoubles(steps.get("data-values"))).as("movie_title.js's threshold, window by window")
+                    .containsExactlyElementsOf(published.stream().map(r -> r.thresholds.get("movie_title.js")).toList());
+            assertThat(DomTags.tags(dom, "p", Map.of("id", "episode"))).singleElement()
+                    .satisfies(p -> assertThat(p).containsEntry("data-open", "true")
+                            .containsEntry("data-episode-id", String.valueOf(WINDOWS - 2)));
+            assertThat(DomTags.textById(dom, "episode")).contains("drift episode " + (WINDOWS - 2) + " open",
+                    "prediction.psi", "Heat (1995)");
             assertThat(DomTags.textById(dom, "model-version")).isEqualTo("2");
             assertThat(DomTags.tags(dom, "rect", Map.of("class", "alert-band"))).as("alert windows of prediction.psi").hasSize(2);
             assertThat(DomTags.tags(dom, "span", Map.of("id", "reader-status")))
@@ -142,7 +151,7 @@ class DriftDashboardITCase {
             r.metrics.put("movie_title.js", 0.02 + rnd.nextDouble() * 0.03);
             r.metrics.put("latency.p99_ms", 20 + rnd.nextDouble() * 30);
             r.thresholds.put("user_id.oov_rate", 0.1);
-            r.thresholds.put("movie_title.js", 0.1);
+            r.thresholds.put("movie_title.js", 0.1 + 0.005 * w); // calibrated: it follows each window's size
             r.thresholds.put("prediction.psi", 0.25);
             if (w >= 2) r.metrics.put("prediction.psi", w >= WINDOWS - 3 ? 0.3 + rnd.nextDouble() * 0.2 : rnd.nextDouble() * 0.1);
             if (w % 2 == 1) {
@@ -152,6 +161,15 @@ class DriftDashboardITCase {
             if (w >= WINDOWS - 2) {
                 r.alerts.add(new Alert("prediction.psi", r.metrics.get("prediction.psi"), 0.25, w - (WINDOWS - 4)));
                 r.drifted = true;
+                Episode e = new Episode();
+                e.id = WINDOWS - 2;
+                e.event = w == WINDOWS - 2 ? Episode.OPENED : null;
+                e.open = true;
+                e.openedAtMs = start + (WINDOWS - 1) * 10_000L;
+                e.windows = w - (WINDOWS - 3);
+                e.movers.add(new Episode.Mover("prediction.psi", r.metrics.get("prediction.psi"), 0.25));
+                e.titlesGrown.add(new Episode.CategoryShift("Heat (1995)", 0.04, 0.01));
+                r.episode = e;
             }
             out.add(r);
         }

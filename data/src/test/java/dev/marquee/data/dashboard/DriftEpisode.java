@@ -19,11 +19,11 @@ final class DriftEpisode {
 
     static {
         THRESHOLDS.put("user_id.oov_rate", 0.10);
-        THRESHOLDS.put("user_id.js", 0.10);
-        THRESHOLDS.put("user_id.linf", 0.10);
+        THRESHOLDS.put("user_id.top5_share", 0.72);
+        THRESHOLDS.put("prediction.mean_shift", 0.13);
         THRESHOLDS.put("movie_title.oov_rate", 0.10);
         THRESHOLDS.put("movie_title.js", 0.10);
-        THRESHOLDS.put("timestamp.hour_psi", 0.25);
+        THRESHOLDS.put("timestamp.slice_gap_rate", 0.05);
         THRESHOLDS.put("prediction.psi", 0.25);
         THRESHOLDS.put("prediction.js", 0.10);
         THRESHOLDS.put("schema.invalid_rate", 0.05);
@@ -37,6 +37,7 @@ final class DriftEpisode {
         int retrainAt = windows / 4, driftFrom = windows * 2 / 3;
         Map<String, Integer> streaks = new HashMap<>();
         List<DriftReport> out = new ArrayList<>();
+        dev.marquee.data.drift.EpisodeTracker episodes = new dev.marquee.data.drift.EpisodeTracker();
         for (int w = 0; w < windows; w++) {
             DriftReport r = new DriftReport();
             r.sequence = w;
@@ -52,17 +53,18 @@ final class DriftEpisode {
             double shift = w < driftFrom ? 0 : Math.min(1, (w - driftFrom + 1) / 4.0);
             Map<String, Double> m = r.metrics;
             m.put("user_id.oov_rate", noisy(rnd, 0.018 + 0.21 * shift, 0.004));
-            m.put("user_id.js", noisy(rnd, 0.031 + 0.12 * shift, 0.005));
-            m.put("user_id.linf", noisy(rnd, 0.024 + 0.10 * shift, 0.004));
+            m.put("user_id.top5_share", noisy(rnd, 0.31 + 0.05 * shift, 0.05));
+            m.put("prediction.mean_shift", noisy(rnd, 0.03 + 0.02 * shift, 0.01));
             m.put("movie_title.oov_rate", noisy(rnd, 0.006, 0.002));
             m.put("movie_title.js", noisy(rnd, 0.042 + 0.02 * shift, 0.006));
-            m.put("timestamp.hour_psi", noisy(rnd, 0.06, 0.02));
+            m.put("timestamp.slice_gap_rate", noisy(rnd, 0.004, 0.002));
             m.put("prediction.psi", noisy(rnd, 0.05 + 0.32 * shift, 0.015));
             m.put("prediction.mean", noisy(rnd, (w < retrainAt ? 3.49 : 3.53) - 0.25 * shift, 0.02));
             m.put("schema.invalid_rate", (double) r.invalidCount / r.records);
             m.put("latency.p50_ms", noisy(rnd, 38, 4));
             m.put("latency.p99_ms", noisy(rnd, 210 + (w == 12 ? 500 : 0), 25));
             m.put("throughput.per_second", r.records / 10.0);
+            m.put("labels.estimated_rmse", noisy(rnd, 0.96 + 0.05 * shift, 0.005));
             if (w >= 3) m.put("labels.rmse", noisy(rnd, (w < retrainAt ? 1.02 : 0.97) + 0.2 * shift, 0.03));
             r.thresholds.putAll(THRESHOLDS);
             for (Map.Entry<String, Double> t : THRESHOLDS.entrySet()) {
@@ -72,6 +74,8 @@ final class DriftEpisode {
                 if (streak >= 2) r.alerts.add(new Alert(t.getKey(), v, t.getValue(), streak));
             }
             r.drifted = !r.alerts.isEmpty();
+            r.calibration = "calibrated";
+            episodes.apply(r, 2, List.of());
             out.add(r);
         }
         return out;
