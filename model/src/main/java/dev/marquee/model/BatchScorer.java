@@ -47,11 +47,16 @@ public final class BatchScorer implements AutoCloseable {
             throw new IOException("no model at " + dir + ": " + ModelRegistry.SAVED_MODEL_FILE + " is missing");
         }
         Path assets = dir.resolve(TrainedModel.ASSETS);
+        ModelContract contract = ModelContract.of(dir);
         Vocabulary users = Vocabulary.read(assets.resolve(TrainedModel.USERS_FILE), false);
         Vocabulary titles = Vocabulary.read(assets.resolve(TrainedModel.TITLES_FILE), true);
         SavedModelBundle bundle = SavedModelBundle.loader(dir.toString()).withTags("serve")
                 .withConfigProto(threads.toConfigProto(gpuIndex)).load();
         try {
+            if (!contract.isNative()) {
+                return new BatchScorer(dir, bundle, bundle.function(contract.signature()), null,
+                        new InputEncoder(users, titles, contract));
+            }
             SessionFunction fn = bundle.function(RatingGraph.SERVING_SIGNATURE);
             Signature sig = fn.signature();
             if (!sig.inputNames().containsAll(Set.of(RatingGraph.USER_ID, RatingGraph.MOVIE_TITLE,

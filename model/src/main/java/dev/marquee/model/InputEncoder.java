@@ -6,6 +6,8 @@ import org.tensorflow.Result;
 import org.tensorflow.SessionFunction;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.Tensor;
+import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TString;
 
@@ -19,11 +21,18 @@ final class InputEncoder {
     private final Vocabulary users;
     private final Vocabulary titles;
     private final TitleCatalog catalog;
+    private final ModelContract contract;
 
     InputEncoder(Vocabulary users, Vocabulary titles) {
+        this(users, titles, ModelContract.NATIVE);
+    }
+
+    /** For a model made elsewhere: its inputs and outputs as {@code contract} maps them. */
+    InputEncoder(Vocabulary users, Vocabulary titles, ModelContract contract) {
         this.users = users;
         this.titles = titles;
         this.catalog = TitleCatalog.of(titles.terms());
+        this.contract = contract;
     }
 
     String resolveTitle(String raw) {
@@ -68,6 +77,9 @@ final class InputEncoder {
             return new ScoredBatch(ratings, userOov, titleOov, withVectors ? new float[0][] : null,
                     withVectors ? new float[0][] : null);
         }
+        if (!contract.isNative()) {
+            return scoreMapped(serving, userCol, titleCol, timestamps, userOov, titleOov, withVectors);
+        }
         boolean pack = packed != null && packable(userCol) && packable(titleCol);
         try (TString u = pack ? TString.scalarOf(String.join(RatingGraph.PACK_SEPARATOR, userCol))
                         : TString.vectorOf(userCol);
@@ -87,6 +99,70 @@ final class InputEncoder {
             }
         }
         return new ScoredBatch(ratings, userOov, titleOov, userVectors, titleVectors);
+    }
+
+    /** Through the signature {@link #contract} maps: its input names and types, its rating output. */
+    private ScoredBatch scoreMapped(SessionFunction serving, String[] userCol, String[] titleCol, long[] timestamps,
+                                    boolean[] userOov, boolean[] titleOov, boolean withVectors) {
+        int n = userCol.length;
+        float[] ratings = new float[n];
+        float[][] titleVectors = null;
+        try (Tensor u = userTensor(userCol);
+                TString t = TString.vectorOf(titleCol);
+                Tensor ts = timestampTensor(timestamps);
+                Result result = serving.call(Map.of(contract.userInput(), u, contract.titleInput(), t,
+                        contract.timestampInput(), ts))) {
+            TFloat32 out = (TFloat32) result.get(contract.ratingOutput()).orElseThrow();
+            if (out.size() != n) {
+                throw new IllegalStateException("the model's " + contract.ratingOutput() + " has " + out.size()
+                        + " values for " + n + " rows");
+            }
+            out.copyTo(DataBuffers.of(ratings, false, false));
+            if (withVectors && contract.embeddingOutput() != null) {
+                titleVectors = rows((TFloat32) result.get(contract.embeddingOutput()).orElseThrow(), n);
+            }
+        }
+        return new ScoredBatch(ratings, userOov, titleOov, null, titleVectors);
+    }
+
+    private Tensor userTensor(String[] ids) {
+        switch (contract.userType()) {
+            case ModelContract.INT64: {
+                long[] v = new long[ids.length];
+                for (int i = 0; i < v.length; i++) v[i] = integerId(ids[i], Long.MIN_VALUE, Long.MAX_VALUE);
+                return TInt64.vectorOf(v);
+            }
+            case ModelContract.INT32: {
+                int[] v = new int[ids.length];
+                for (int i = 0; i < v.length; i++) v[i] = (int) integerId(ids[i], Integer.MIN_VALUE, Integer.MAX_VALUE);
+                return TInt32.vectorOf(v);
+            }
+            default:
+                return TString.vectorOf(ids);
+        }
+    }
+
+    private Tensor timestampTensor(long[] timestamps) {
+        if (!ModelContract.INT32.equals(contract.timestampType())) return TInt64.vectorOf(timestamps);
+        int[] v = new int[timestamps.length];
+        for (int i = 0; i < v.length; i++) {
+            if (timestamps[i] < Integer.MIN_VALUE || timestamps[i] > Integer.MAX_VALUE) {
+                throw new NonNumericIdException("timestamp " + timestamps[i] + " does not fit the model's int32 input");
+            }
+            v[i] = (int) timestamps[i];
+        }
+        return TInt32.vectorOf(v);
+    }
+
+    private long integerId(String id, long min, long max) {
+        try {
+            long v = Long.parseLong(id.trim());
+            if (v >= min && v <= max) return v;
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new NonNumericIdException("user_id '" + id + "' is not an integer the model's " + contract.userType()
+                + " input takes");
     }
 
     private static boolean packable(String[] column) {

@@ -36,13 +36,11 @@ public final class TrainedModel implements AutoCloseable, RatingPredictor {
     private final int bestEpoch;
     private final double trainingSeconds;
     private final int trainRows;
-    private final ReferenceProfile referenceProfile;
-    private final DriftCalibration calibration;
-    private final ErrorModel errorModel;
+    private final DriftAssets drift;
 
     TrainedModel(Graph graph, Session session, RatingGraph net, Vocabulary users, Vocabulary titles,
             TrainingConfig config, LearningCurve curve, int bestEpoch, double trainingSeconds, int trainRows,
-            ReferenceProfile referenceProfile, DriftCalibration calibration, ErrorModel errorModel) {
+            DriftAssets drift) {
         this.graph = graph;
         this.session = session;
         this.net = net;
@@ -56,9 +54,7 @@ public final class TrainedModel implements AutoCloseable, RatingPredictor {
         this.bestEpoch = bestEpoch;
         this.trainingSeconds = trainingSeconds;
         this.trainRows = trainRows;
-        this.referenceProfile = referenceProfile;
-        this.calibration = calibration;
-        this.errorModel = errorModel;
+        this.drift = drift;
     }
 
     /** Predicted ratings through the string inputs of {@code serving_default}, in chunks. */
@@ -105,9 +101,7 @@ public final class TrainedModel implements AutoCloseable, RatingPredictor {
         Path assets = Files.createDirectories(dir.resolve(ASSETS));
         users.write(assets.resolve(USERS_FILE));
         titles.write(assets.resolve(TITLES_FILE));
-        referenceProfile.write(assets.resolve(ReferenceProfile.FILE_NAME));
-        if (calibration != null) calibration.write(assets.resolve(DriftCalibration.FILE_NAME));
-        if (errorModel != null) errorModel.write(assets.resolve(ErrorModel.FILE_NAME));
+        drift.write(assets);
         curve.writeCsv(dir.resolve(LearningCurve.FILE_NAME));
         LearningCurvePlot.write(curve, dir.resolve(LearningCurvePlot.FILE_NAME));
     }
@@ -136,16 +130,16 @@ public final class TrainedModel implements AutoCloseable, RatingPredictor {
 
     /** The training data's profile, with this model's prediction histogram. */
     public ReferenceProfile referenceProfile() {
-        return referenceProfile;
+        return drift.profile();
     }
 
     /** The calibrated drift thresholds, or null when the reference was too small to calibrate. */
     public DriftCalibration driftCalibration() {
-        return calibration;
+        return drift.calibration();
     }
 
     public ErrorModel errorModel() {
-        return errorModel;
+        return drift.errorModel();
     }
 
     public Vocabulary users() {

@@ -1,10 +1,6 @@
 package dev.marquee.model;
 
-import dev.marquee.data.drift.DriftCalibration;
-import dev.marquee.data.drift.DriftCalibrator;
-import dev.marquee.data.drift.ErrorModel;
 import dev.marquee.data.event.Rating;
-import dev.marquee.data.profile.Histogram;
 import dev.marquee.data.profile.ReferenceProfile;
 import java.util.ArrayList;
 import java.util.List;
@@ -137,15 +133,14 @@ public final class Trainer {
             // validation rows (a later period with many new users) it is narrower, and traffic like the
             // training data would read as drift (docs/decisions/0005).
             Columns reference = Columns.of(givenTrain, encoder);
-            float[] referencePredictions = predictIndices(session, net, reference);
-            ReferenceProfile profile = profile(givenTrain, referencePredictions, "train");
-            DriftCalibration calibration = new DriftCalibrator(DriftCalibrator.DEFAULT_BUDGET, progress)
-                    .calibrate(profile, scoredRows(givenTrain, reference, referencePredictions, users, titles));
-            ErrorModel errors = ErrorModel.fit(predictIndices(session, net, val), val.labels,
-                    oov(val.users, users.oovIndex()), oov(val.titles, titles.oovIndex()),
-                    validationGiven ? "validation" : "training hold-out");
+            DriftAssets drift = DriftAssets.compute(
+                    new DriftAssets.Scored(givenTrain, predictIndices(session, net, reference),
+                            oov(reference.users, users.oovIndex()), oov(reference.titles, titles.oovIndex())),
+                    new DriftAssets.Scored(validation, predictIndices(session, net, val),
+                            oov(val.users, users.oovIndex()), oov(val.titles, titles.oovIndex())),
+                    validationGiven ? "validation" : "training hold-out", progress);
             return new TrainedModel(graph, session, net, users, titles, config, curve, bestEpoch, seconds,
-                    train.size(), profile, calibration, errors);
+                    train.size(), drift);
         } catch (RuntimeException | Error e) {
             if (session != null) {
                 session.close();
@@ -155,33 +150,10 @@ public final class Trainer {
         }
     }
 
-    /** The reference rows as the model scores them, in time order (ties keep their order): what calibration replays. */
-    private static List<DriftCalibrator.Row> scoredRows(List<Rating> rows, Columns columns, float[] predictions,
-                                                        Vocabulary users, Vocabulary titles) {
-        Integer[] order = new Integer[rows.size()];
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        java.util.Arrays.sort(order, java.util.Comparator.comparingLong(i -> rows.get(i).timestamp));
-        List<DriftCalibrator.Row> out = new ArrayList<>(rows.size());
-        for (int i : order) {
-            Rating r = rows.get(i);
-            out.add(new DriftCalibrator.Row(r.userId, r.movieTitle, r.timestamp, r.rating, predictions[i],
-                    columns.users[i] == users.oovIndex(), columns.titles[i] == titles.oovIndex()));
-        }
-        return out;
-    }
-
     private static boolean[] oov(int[] indices, int oovIndex) {
         boolean[] out = new boolean[indices.length];
         for (int i = 0; i < out.length; i++) out[i] = indices[i] == oovIndex;
         return out;
-    }
-
-    private static ReferenceProfile profile(List<Rating> train, float[] predictions, String source) {
-        Histogram.Counter histogram = Histogram.counter(Histogram.predictionEdges());
-        for (float p : predictions) {
-            histogram.add(p);
-        }
-        return ReferenceProfile.builder().addAll(train).build().withPrediction(histogram.build(), source);
     }
 
     /** Index columns of a rating list, encoded once. */

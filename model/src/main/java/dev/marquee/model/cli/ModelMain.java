@@ -21,7 +21,7 @@ public final class ModelMain {
 
     static {
         for (Command c : new Command[] {new TrainCommand(), new EvaluateCommand(), new ModelsCommand(),
-                new PredictCommand()}) {
+                new PredictCommand(), new ImportCommand()}) {
             COMMANDS.put(c.name(), c);
         }
     }

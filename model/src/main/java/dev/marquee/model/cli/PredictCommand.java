@@ -9,6 +9,7 @@ import dev.marquee.data.parse.ParseResult;
 import dev.marquee.data.parse.ParserLimits;
 import dev.marquee.data.parse.RequestParser;
 import dev.marquee.model.BatchScorer;
+import dev.marquee.model.NonNumericIdException;
 import dev.marquee.model.ScoredBatch;
 import dev.marquee.model.ScorerThreads;
 import java.io.IOException;
@@ -75,6 +76,9 @@ final class PredictCommand implements Command {
         ScoredBatch scored;
         try (BatchScorer scorer = BatchScorer.open(location.dir(), ScorerThreads.callerThread())) {
             scored = scorer.score(users, titles, timestamps, true);
+        } catch (NonNumericIdException e) {
+            console.out().println(TfServingJson.error(e.getMessage()));
+            return CliException.FAILURE;
         }
         console.out().println(TfServingJson.predictions(scored));
         long unknown = java.util.stream.IntStream.range(0, n).filter(scored::anyOov).count();

@@ -24,8 +24,9 @@ final class TfServingJson {
             g.writeArrayFieldStart("predictions");
             for (int i = 0; i < batch.size(); i++) {
                 g.writeStartObject();
-                floats(g, RatingGraph.OUTPUT_USER, batch.userVectors()[i]);
-                floats(g, RatingGraph.OUTPUT_TITLE, batch.titleVectors()[i]);
+                // A model made elsewhere may have neither embedding: TF Serving shows the outputs there are.
+                if (batch.userVectors() != null) floats(g, RatingGraph.OUTPUT_USER, batch.userVectors()[i]);
+                if (batch.titleVectors() != null) floats(g, RatingGraph.OUTPUT_TITLE, batch.titleVectors()[i]);
                 floats(g, RatingGraph.OUTPUT_RATING, new float[] {batch.ratings()[i]});
                 g.writeEndObject();
             }

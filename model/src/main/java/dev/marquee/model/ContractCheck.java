@@ -1,0 +1,101 @@
+package dev.marquee.model;
+
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.MetaGraphDef;
+import org.tensorflow.proto.SignatureDef;
+import org.tensorflow.proto.TensorInfo;
+
+/**
+ * Checks a SavedModel's signature against a {@link ModelContract} before anything is published, and finds the
+ * types the contract needs from the signature itself: the first problem is refused with one line naming it.
+ */
+public final class ContractCheck {
+    /** A model that does not meet the contract; the message names what failed. */
+    public static final class RefusedModelException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public RefusedModelException(String message) {
+            super(message);
+        }
+    }
+
+    private ContractCheck() {}
+
+    /**
+     * The contract for {@code graph}'s signature {@code signature} with these input and output names; the user id
+     * and timestamp types and the rating's rank are read from the signature.
+     */
+    public static ModelContract check(MetaGraphDef graph, String signature, String userInput, String titleInput,
+                                      String timestampInput, String ratingOutput, String embeddingOutput)
+            throws RefusedModelException {
+        SignatureDef sig = graph.getSignatureDefMap().get(signature);
+        if (sig == null) {
+            throw new RefusedModelException("no signature '" + signature + "' (the model has "
+                    + String.join(", ", graph.getSignatureDefMap().keySet()) + "); name another with --signature");
+        }
+        Map<String, TensorInfo> inputs = sig.getInputsMap();
+        Set<String> unmapped = new LinkedHashSet<>(inputs.keySet());
+        unmapped.removeAll(Set.of(userInput, titleInput, timestampInput));
+        if (!unmapped.isEmpty()) {
+            throw new RefusedModelException("input(s) " + String.join(", ", unmapped) + " of signature '" + signature
+                    + "' map to nothing in a rating request (user_id, movie_title, timestamp): map them with --input");
+        }
+        String userType = type(inputs, userInput, "user_id", Map.of(DataType.DT_STRING, ModelContract.STRING,
+                DataType.DT_INT64, ModelContract.INT64, DataType.DT_INT32, ModelContract.INT32));
+        type(inputs, titleInput, "movie_title", Map.of(DataType.DT_STRING, ModelContract.STRING));
+        String timestampType = type(inputs, timestampInput, "timestamp", Map.of(DataType.DT_INT64, ModelContract.INT64,
+                DataType.DT_INT32, ModelContract.INT32));
+        TensorInfo rating = sig.getOutputsMap().get(ratingOutput);
+        if (rating == null) {
+            throw new RefusedModelException("no output '" + ratingOutput + "' (the signature has "
+                    + String.join(", ", sig.getOutputsMap().keySet()) + "); name the rating with --output");
+        }
+        if (rating.getDtype() != DataType.DT_FLOAT) {
+            throw new RefusedModelException("output '" + ratingOutput + "' is " + rating.getDtype() + ", not a float rating");
+        }
+        int rank = rating.getTensorShape().getUnknownRank() ? -1 : rating.getTensorShape().getDimCount();
+        boolean column = rank == 2 && rating.getTensorShape().getDim(1).getSize() == 1;
+        if (rank != 1 && !column) {
+            throw new RefusedModelException("output '" + ratingOutput + "' has shape " + shape(rating)
+                    + "; a rating is [n] or [n,1]");
+        }
+        if (embeddingOutput != null) {
+            TensorInfo e = sig.getOutputsMap().get(embeddingOutput);
+            if (e == null || e.getDtype() != DataType.DT_FLOAT || e.getTensorShape().getDimCount() != 2) {
+                throw new RefusedModelException("--embedding-output '" + embeddingOutput + "' is not a float [n,d] output of '"
+                        + signature + "'");
+            }
+        }
+        return new ModelContract(signature, userInput, titleInput, timestampInput, userType, timestampType,
+                ratingOutput, rank == 1 ? 1 : 2, embeddingOutput);
+    }
+
+    private static String type(Map<String, TensorInfo> inputs, String name, String field, Map<DataType, String> usable)
+            throws RefusedModelException {
+        TensorInfo info = inputs.get(name);
+        if (info == null) {
+            throw new RefusedModelException("no input '" + name + "' for " + field + " (the signature has "
+                    + String.join(", ", inputs.keySet()) + "); map it with --input " + field + "=NAME");
+        }
+        String type = usable.get(info.getDtype());
+        if (type == null) {
+            throw new RefusedModelException("input '" + name + "' for " + field + " is " + info.getDtype()
+                    + "; usable: " + String.join(", ", usable.values()));
+        }
+        return type;
+    }
+
+    private static String shape(TensorInfo info) {
+        if (info.getTensorShape().getUnknownRank()) return "of unknown rank";
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < info.getTensorShape().getDimCount(); i++) {
+            if (i > 0) b.append(',');
+            long d = info.getTensorShape().getDim(i).getSize();
+            b.append(d < 0 ? "n" : Long.toString(d));
+        }
+        return b.append(']').toString();
+    }
+}

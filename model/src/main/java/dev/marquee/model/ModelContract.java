@@ -1,0 +1,68 @@
+package dev.marquee.model;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.marquee.data.json.EventJson;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * How a SavedModel's serving signature maps onto marquee's request contract: which signature, which input takes
+ * {@code user_id}, {@code movie_title} and {@code timestamp} and with which type, which output holds the rating
+ * ({@code [n]} or {@code [n,1]}) and, optionally, title embeddings. Native versions have no file and use
+ * {@link #NATIVE}; an imported version carries {@value #FILE_NAME} beside its {@code saved_model.pb}
+ * (docs/MODEL.md, "Importing a model").
+ *
+ * @param userType {@code string}, {@code int64} or {@code int32}: an integer id must parse from the request's string
+ * @param timestampType {@code int64} or {@code int32}
+ * @param ratingRank 1 for {@code [n]}, 2 for {@code [n,1]}
+ * @param embeddingOutput an output of title embeddings {@code [n,d]}, or null
+ */
+public record ModelContract(String signature, String userInput, String titleInput, String timestampInput,
+                            String userType, String timestampType, String ratingOutput, int ratingRank,
+                            String embeddingOutput) {
+    public static final String FILE_NAME = "marquee_contract.json";
+    public static final String STRING = "string";
+    public static final String INT64 = "int64";
+    public static final String INT32 = "int32";
+    public static final ModelContract NATIVE = new ModelContract(RatingGraph.SERVING_SIGNATURE, RatingGraph.USER_ID,
+            RatingGraph.MOVIE_TITLE, RatingGraph.TIMESTAMP, STRING, INT64, RatingGraph.OUTPUT_RATING, 2,
+            RatingGraph.OUTPUT_TITLE);
+
+    public ModelContract {
+        if (signature == null || userInput == null || titleInput == null || timestampInput == null
+                || ratingOutput == null) {
+            throw new IllegalArgumentException("a model contract names a signature, three inputs and a rating output");
+        }
+        if (!Set.of(STRING, INT64, INT32).contains(userType)) {
+            throw new IllegalArgumentException("user_id type must be string, int64 or int32, got " + userType);
+        }
+        if (!Set.of(INT64, INT32).contains(timestampType)) {
+            throw new IllegalArgumentException("timestamp type must be int64 or int32, got " + timestampType);
+        }
+        if (ratingRank != 1 && ratingRank != 2) {
+            throw new IllegalArgumentException("the rating output has rank 1 or 2, got " + ratingRank);
+        }
+    }
+
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean isNative() {
+        return equals(NATIVE);
+    }
+
+    public void write(Path versionDir) throws IOException {
+        Files.write(versionDir.resolve(FILE_NAME), EventJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
+    }
+
+    /** The contract of the version in {@code versionDir}: its file, else {@link #NATIVE}. */
+    public static ModelContract of(Path versionDir) throws IOException {
+        Path file = versionDir.resolve(FILE_NAME);
+        if (!Files.exists(file)) return NATIVE;
+        try {
+            return EventJson.mapper().readValue(Files.readAllBytes(file), ModelContract.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new IOException("bad model contract " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package dev.marquee.model;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.marquee.data.event.Rating;
+import dev.marquee.data.json.EventJson;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.tensorflow.SavedModelBundle;
+
+/**
+ * Publishes a SavedModel made elsewhere (a data-science team's Keras export, say) as the registry's next version,
+ * atomically, after checking it meets the contract ({@link ContractCheck}) and answers a probe batch with finite
+ * ratings. The known-id vocabularies, the reference profile, the drift calibration and the error model come from
+ * the training data given, never from the model's own files; the model card records the origin, the mapping,
+ * the source and its fingerprint (docs/MODEL.md, "Importing a model").
+ */
+public final class ModelImporter {
+    static final int PROBE_ROWS = 64;
+    static final String ARCHITECTURE = "imported";
+
+    /** What to import and how its signature maps onto the request contract. */
+    public record Request(Path source, String signature, String userInput, String titleInput, String timestampInput,
+                          String ratingOutput, String embeddingOutput) {}
+
+    /** The rows it is judged by: those it was trained on, held-out ones like serving traffic, and test rows. */
+    public record Data(String description, List<Rating> trained, List<Rating> heldOut, List<Rating> test) {}
+
+    private final ModelRegistry registry;
+    private final String name;
+    private final Consumer<String> progress;
+
+    public ModelImporter(ModelRegistry registry, String name, Consumer<String> progress) {
+        this.registry = registry;
+        this.name = name;
+        this.progress = progress;
+    }
+
+    /** Checks, then publishes; returns the new version. Refused (nothing published) when any check fails. */
+    public long importModel(Request request, Data data) throws ContractCheck.RefusedModelException, IOException {
+        Path source = request.source().toAbsolutePath().normalize();
+        if (!Files.isDirectory(source) || !Files.isReadable(source)) {
+            throw new ContractCheck.RefusedModelException("cannot read a directory at " + source);
+        }
+        if (!Files.isRegularFile(source.resolve(ModelRegistry.SAVED_MODEL_FILE))) {
+            throw new ContractCheck.RefusedModelException("no " + ModelRegistry.SAVED_MODEL_FILE + " in " + source);
+        }
+        if (data.trained().isEmpty()) {
+            throw new ContractCheck.RefusedModelException("no training rows in " + data.description());
+        }
+        ModelContract contract;
+        try (SavedModelBundle bundle = SavedModelBundle.loader(source.toString()).withTags("serve").load()) {
+            contract = ContractCheck.check(bundle.metaGraphDef(), request.signature(), request.userInput(),
+                    request.titleInput(), request.timestampInput(), request.ratingOutput(), request.embeddingOutput());
+        } catch (org.tensorflow.exceptions.TensorFlowException e) {
+            throw new ContractCheck.RefusedModelException("the SavedModel at " + source + " does not load with tag serve: "
+                    + firstLine(e.getMessage()));
+        }
+        progress.accept("import: " + source + ": signature '" + contract.signature() + "', user_id <- "
+                + contract.userInput() + " (" + contract.userType() + "), movie_title <- " + contract.titleInput()
+                + ", timestamp <- " + contract.timestampInput() + " (" + contract.timestampType() + "), rating <- "
+                + contract.ratingOutput() + (contract.ratingRank() == 1 ? " [n]" : " [n,1]"));
+        String fingerprint = fingerprint(source);
+        final ModelContract mapped = contract;
+        try {
+            return registry.publish(name, dir -> write(dir, source, mapped, fingerprint, data));
+        } catch (Refusal r) {
+            throw new ContractCheck.RefusedModelException(r.getMessage());
+        }
+    }
+
+    private void write(Path dir, Path source, ModelContract contract, String fingerprint, Data data) throws IOException {
+        copyTree(source, dir);
+        contract.write(dir);
+        Path assets = Files.createDirectories(dir.resolve(TrainedModel.ASSETS));
+        Vocabulary.of(Vocabulary.byFrequency(data.trained().stream().map(r -> r.userId).toList()))
+                .write(assets.resolve(TrainedModel.USERS_FILE));
+        Vocabulary.ofTitles(Vocabulary.byFrequency(data.trained().stream().map(r -> r.movieTitle).toList()))
+                .write(assets.resolve(TrainedModel.TITLES_FILE));
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        try (BatchScorer scorer = BatchScorer.open(dir, ScorerThreads.callerThread())) {
+            probe(scorer, data.trained().subList(0, Math.min(PROBE_ROWS, data.trained().size())));
+            progress.accept("import: scoring " + data.trained().size() + " training and " + data.heldOut().size()
+                    + " held-out rows for the drift assets ...");
+            DriftAssets drift = DriftAssets.compute(scored(scorer, data.trained()), scored(scorer, data.heldOut()),
+                    "held-out rows of " + data.description(), progress);
+            drift.write(assets);
+            if (!data.test().isEmpty()) metrics.put("test", Metrics.of(scorer.predict(data.test()), data.test()));
+        }
+        Map<String, Object> card = new LinkedHashMap<>();
+        card.put("architecture", ARCHITECTURE);
+        card.put("origin", "imported");
+        card.put("created", Instant.now().toString());
+        card.put("source", source.toString());
+        card.put("fingerprint", "sha256:" + fingerprint);
+        card.put("contract", contract);
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("source", data.description());
+        d.put("trained_rows", data.trained().size());
+        d.put("held_out_rows", data.heldOut().size());
+        d.put("test_rows", data.test().size());
+        card.put("data", d);
+        card.put("metrics", Map.of(ARCHITECTURE, metrics));
+        ObjectMapper mapper = EventJson.mapper();
+        Files.write(dir.resolve(ModelCard.FILE_NAME), mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(card));
+    }
+
+    private static void probe(BatchScorer scorer, List<Rating> rows) {
+        ScoredBatch probe;
+        try {
+            probe = score(scorer, rows);
+        } catch (RuntimeException e) {
+            throw new Refusal("the model fails on a probe batch of " + rows.size() + " training rows: "
+                    + firstLine(e.getMessage()));
+        }
+        for (int i = 0; i < probe.size(); i++) {
+            if (!Float.isFinite(probe.ratings()[i])) {
+                Rating r = rows.get(i);
+                throw new Refusal("the model answers " + probe.ratings()[i] + " for user_id " + r.userId + ", \""
+                        + r.movieTitle + "\" (a probe of " + rows.size() + " training rows): ratings must be finite");
+            }
+        }
+    }
+
+    private static DriftAssets.Scored scored(BatchScorer scorer, List<Rating> rows) {
+        float[] p = new float[rows.size()];
+        boolean[] u = new boolean[rows.size()];
+        boolean[] t = new boolean[rows.size()];
+        for (int from = 0; from < rows.size(); from += BatchScorer.PREDICT_CHUNK) {
+            List<Rating> chunk = rows.subList(from, Math.min(rows.size(), from + BatchScorer.PREDICT_CHUNK));
+            ScoredBatch b = score(scorer, chunk);
+            System.arraycopy(b.ratings(), 0, p, from, b.size());
+            System.arraycopy(b.userOov(), 0, u, from, b.size());
+            System.arraycopy(b.titleOov(), 0, t, from, b.size());
+        }
+        return new DriftAssets.Scored(rows, p, u, t);
+    }
+
+    private static ScoredBatch score(BatchScorer scorer, List<Rating> rows) {
+        String[] users = rows.stream().map(r -> r.userId).toArray(String[]::new);
+        String[] titles = rows.stream().map(r -> r.movieTitle).toArray(String[]::new);
+        long[] ts = rows.stream().mapToLong(r -> r.timestamp).toArray();
+        return scorer.score(users, titles, ts);
+    }
+
+    /** SHA-256 over the SavedModel's files (paths and contents, in path order): which model this version is. */
+    static String fingerprint(Path source) throws IOException {
+        try (Stream<Path> files = Files.walk(source)) {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            List<Path> sorted = new ArrayList<>(files.filter(Files::isRegularFile).sorted().toList());
+            for (Path f : sorted) {
+                sha.update(source.relativize(f).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                try (InputStream in = Files.newInputStream(f)) {
+                    byte[] buf = new byte[1 << 16];
+                    for (int n; (n = in.read(buf)) > 0; ) sha.update(buf, 0, n);
+                }
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(target);
+                else Files.copy(p, target);
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** The version the import made serve: the pin, else the newest; empty when the registry has none. */
+    public OptionalLong serving() throws IOException {
+        return registry.serving(name);
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "(no message)";
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /** A check that failed while the version was being written: publishing stops and removes it. */
+    private static final class Refusal extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Refusal(String message) {
+            super(message);
+        }
+    }
+}
