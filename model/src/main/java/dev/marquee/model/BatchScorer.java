@@ -105,6 +105,11 @@ public final class BatchScorer implements AutoCloseable {
         return encoder.score(serving, packed, userIds, movieTitles, timestamps, withVectors);
     }
 
+    /** How the model's signature maps onto the request contract ({@link ModelContract#NATIVE} for our own). */
+    public ModelContract contract() {
+        return encoder.contract();
+    }
+
     public Path versionDir() {
         return versionDir;
     }

@@ -35,6 +35,10 @@ final class InputEncoder {
         this.contract = contract;
     }
 
+    ModelContract contract() {
+        return contract;
+    }
+
     String resolveTitle(String raw) {
         return raw == null ? "" : catalog.resolve(raw);
     }

@@ -1,6 +1,7 @@
 package dev.marquee.job.score;
 
 import dev.marquee.model.BatchScorer;
+import dev.marquee.model.ModelContract;
 import dev.marquee.model.ScoredBatch;
 import dev.marquee.model.ScorerThreads;
 import java.io.IOException;
@@ -28,6 +29,12 @@ final class ServingModel implements AutoCloseable {
     static ServingModel load(long version, Path dir, ScorerThreads threads, OptionalInt gpu) throws IOException {
         BatchScorer scorer = BatchScorer.open(dir, threads, gpu);
         try {
+            if (!ModelContract.STRING.equals(scorer.contract().userType())) {
+                // A request whose id does not parse would have no outcome here: the scorer has no dead-letter
+                // output yet, so such a version is refused (the one serving stays) rather than risk a lost record.
+                throw new IOException("version " + version + " takes " + scorer.contract().userType() + " user ids; the "
+                        + "scoring job serves models with string user ids only (marquee predict serves it)");
+            }
             ScoredBatch probe = scorer.score(PROBE_USERS, PROBE_TITLES, PROBE_TIMESTAMPS);
             if (probe.size() != PROBE_USERS.length) {
                 throw new IOException("version " + version + " answered " + probe.size() + " rows for a probe of " + PROBE_USERS.length);
