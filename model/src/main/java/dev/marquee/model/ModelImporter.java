@@ -36,8 +36,20 @@ public final class ModelImporter {
     public record Request(Path source, String signature, String userInput, String titleInput, String timestampInput,
                           String ratingOutput, String embeddingOutput) {}
 
-    /** The rows it is judged by: those it was trained on, held-out ones like serving traffic, and test rows. */
-    public record Data(String description, List<Rating> trained, List<Rating> heldOut, List<Rating> test) {}
+    /**
+     * The rows it is judged by: those it was trained on, held-out ones like serving traffic, and test rows.
+     *
+     * @param source where they come from, as {@code marquee train} names its data in a model card ("MovieLens 100K
+     *     at DIR", "ratings file F", "generated data (...)"), so a retrain finds the same data again
+     * @param split the split's name, e.g. "time-60/20/20"
+     * @param part which part the model was trained on
+     */
+    public record Data(String source, String split, String part, List<Rating> trained, List<Rating> heldOut,
+                       List<Rating> test) {
+        String description() {
+            return source + ", split " + split + ", part " + part;
+        }
+    }
 
     private final ModelRegistry registry;
     private final String name;
@@ -108,7 +120,9 @@ public final class ModelImporter {
         card.put("fingerprint", "sha256:" + fingerprint);
         card.put("contract", contract);
         Map<String, Object> d = new LinkedHashMap<>();
-        d.put("source", data.description());
+        d.put("source", data.source());
+        d.put("split", data.split());
+        d.put("part", data.part());
         d.put("trained_rows", data.trained().size());
         d.put("held_out_rows", data.heldOut().size());
         d.put("test_rows", data.test().size());

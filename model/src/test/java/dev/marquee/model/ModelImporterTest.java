@@ -59,6 +59,9 @@ class ModelImporterTest {
         assertThat(card.path("source").asText()).isEqualTo(model.toAbsolutePath().normalize().toString());
         assertThat(card.path("fingerprint").asText()).isEqualTo("sha256:" + ModelImporter.fingerprint(model));
         assertThat(card.at("/contract/user_input").asText()).isEqualTo("uid");
+        assertThat(card.at("/data/source").asText()).as("as train names it, so a retrain finds it")
+                .isEqualTo("generated data (synthetic, seed 3)");
+        assertThat(card.at("/data/split").asText()).isEqualTo(split.name());
         assertThat(card.at("/metrics/imported/test/rmse").asDouble()).isPositive();
 
         try (BatchScorer scorer = BatchScorer.open(dir, ScorerThreads.callerThread())) {
@@ -92,7 +95,8 @@ class ModelImporterTest {
         ModelRegistry registry = new ModelRegistry(tmp.resolve("registry"));
         new ModelImporter(registry, "m", line -> { }).importModel(new ModelImporter.Request(shared.resolve("1"),
                 "serving_default", "user_id", "movie_title", "timestamp", "output_3", "output_2"),
-                new ModelImporter.Data("ML-100K time split, train", time.train(), time.validation(), time.test()));
+                new ModelImporter.Data("MovieLens 100K at " + ml.get().path(), time.name(), "train", time.train(),
+                        time.validation(), time.test()));
         JsonNode request = EventJson.mapper().readTree(Files.readAllBytes(shared.resolve("request.json")));
         JsonNode response = EventJson.mapper().readTree(Files.readAllBytes(shared.resolve("response.json")));
         int n = request.path("instances").size();
@@ -130,7 +134,8 @@ class ModelImporterTest {
     }
 
     private ModelImporter.Data data() {
-        return new ModelImporter.Data("generated", split.train(), split.validation(), split.test());
+        return new ModelImporter.Data("generated data (synthetic, seed 3)", split.name(), "train", split.train(),
+                split.validation(), split.test());
     }
 
     /** A real SavedModel whose rating is a simple function of its inputs (0.5 + a variable's worth). */

@@ -82,8 +82,7 @@ final class ImportCommand implements Command {
         registry.writableModelDir();
         DataOptions.LoadedSplit data = DataOptions.load(s, console, s.longInRange(SEED, 42, Long.MIN_VALUE, Long.MAX_VALUE));
         Split split = data.split();
-        ModelImporter.Data rows = new ModelImporter.Data(data.source() + ", split " + split.name() + ", part " + part,
-                rows(split, part), part.equals("train") ? split.validation() : List.of(),
+        ModelImporter.Data rows = new ModelImporter.Data(data.source(), split.name(), part, rows(split, part), part.equals("train") ? split.validation() : List.of(),
                 part.equals("all") || part.equals("test") ? List.of() : split.test());
         ModelImporter.Request request = new ModelImporter.Request(console.resolve(modelDir),
                 s.string(SIGNATURE, ModelContract.NATIVE.signature()), inputs.get("user_id"), inputs.get("movie_title"),
