@@ -14,6 +14,7 @@ import dev.marquee.job.config.JobSettings;
 import dev.marquee.job.score.ParseModelUpdates;
 import dev.marquee.job.sink.KafkaConnections;
 import dev.marquee.job.source.RawRecordDeserializer;
+import dev.marquee.model.ModelImporter;
 import dev.marquee.model.ModelRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +40,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A new model version is swapped into the running job in place; a corrupt one is refused and the old keeps serving. */
+/**
+ * A new model version is swapped into the running job in place; a corrupt one is refused and the old keeps serving;
+ * a version imported from Python (the shared Keras model) is swapped in like any other.
+ */
 class ModelSwapITCase {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
@@ -132,6 +136,31 @@ class ModelSwapITCase {
             sent.addAll(after);
             awaitAll(predictionReader, sent, seen);
             assertThat(after).allSatisfy(id -> assertThat(seen.get(id).modelVersion).isEqualTo(v2));
+
+            // A version made elsewhere (the series' Keras model, imported) is swapped in like any other.
+            Path keras = Path.of("../../shared/models/series-keras/1");
+            if (java.nio.file.Files.isRegularFile(keras.resolve("saved_model.pb"))) {
+                long v4 = new ModelImporter(registry, TestModels.NAME, line -> { }).importModel(
+                        new ModelImporter.Request(keras, "serving_default", "user_id", "movie_title", "timestamp",
+                                "output_3", null),
+                        new ModelImporter.Data("generated data (synthetic, seed 5)", "rows", "all", rows, List.of(), List.of()));
+                send(producer, updates, updateCodec.encode(new ModelUpdate(TestModels.NAME, v4,
+                        TestModels.versionDir(registry, v4).toString(), System.currentTimeMillis())));
+                assertThat(statuses(statusReader, 6).subList(4, 6)).allSatisfy(st -> {
+                    assertThat(st.version).isEqualTo(v4);
+                    assertThat(st.status).isEqualTo(ModelStatus.LOADED);
+                });
+                Set<String> imported = new HashSet<>();
+                sendBatch(producer, requests, rows, "d", 500, imported);
+                sent.addAll(imported);
+                awaitAll(predictionReader, sent, seen);
+                assertThat(imported).allSatisfy(id -> {
+                    assertThat(seen.get(id).modelVersion).isEqualTo(v4);
+                    assertThat(seen.get(id).output3[0]).isBetween(0f, 6f);
+                });
+            } else {
+                System.out.println("ModelSwapITCase: no ../shared/models/series-keras/1: the imported-version swap is skipped");
+            }
 
             // Nothing was lost on the way: every request sent has its prediction.
             assertThat(seen.keySet()).containsAll(sent);
