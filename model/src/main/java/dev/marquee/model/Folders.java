@@ -14,6 +14,17 @@ public final class Folders {
     private Folders() {}
 
     /** Deletes a folder and everything under it (links themselves, never what they point to); absent is fine. */
+    /** Copies the tree under {@code from} into {@code to} (which may exist and be empty), files and folders alike. */
+    public static void copyRecursively(Path from, Path to) throws IOException {
+        try (java.util.stream.Stream<Path> paths = Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(target);
+                else Files.copy(p, target);
+            }
+        }
+    }
+
     public static void deleteRecursively(Path root) throws IOException {
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;

@@ -5,7 +5,6 @@ import dev.marquee.data.event.Rating;
 import dev.marquee.data.json.EventJson;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -95,7 +94,7 @@ public final class ModelImporter {
     }
 
     private void write(Path dir, Path source, ModelContract contract, String fingerprint, Data data) throws IOException {
-        copyTree(source, dir);
+        Folders.copyRecursively(source, dir);
         contract.write(dir);
         Path assets = Files.createDirectories(dir.resolve(TrainedModel.ASSETS));
         Vocabulary.of(Vocabulary.byFrequency(data.trained().stream().map(r -> r.userId).toList()))
@@ -185,18 +184,6 @@ public final class ModelImporter {
             return HexFormat.of().formatHex(sha.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path p : paths.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) Files.createDirectories(target);
-                else Files.copy(p, target);
-            }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
         }
     }
 
