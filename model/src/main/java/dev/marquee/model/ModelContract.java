@@ -1,7 +1,6 @@
 package dev.marquee.model;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.marquee.data.json.EventJson;
+import dev.marquee.data.json.JsonFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,17 +51,13 @@ public record ModelContract(String signature, String userInput, String titleInpu
     }
 
     public void write(Path versionDir) throws IOException {
-        Files.write(versionDir.resolve(FILE_NAME), EventJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
+        JsonFiles.write(versionDir.resolve(FILE_NAME), this);
     }
 
     /** The contract of the version in {@code versionDir}: its file, else {@link #NATIVE}. */
     public static ModelContract of(Path versionDir) throws IOException {
         Path file = versionDir.resolve(FILE_NAME);
         if (!Files.exists(file)) return NATIVE;
-        try {
-            return EventJson.mapper().readValue(Files.readAllBytes(file), ModelContract.class);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new IOException("bad model contract " + file + ": " + e.getMessage(), e);
-        }
+        return JsonFiles.read(file, ModelContract.class, "model contract");
     }
 }

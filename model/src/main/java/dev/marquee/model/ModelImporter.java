@@ -1,8 +1,7 @@
 package dev.marquee.model;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.marquee.data.event.Rating;
-import dev.marquee.data.json.EventJson;
+import dev.marquee.data.json.JsonFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -127,8 +126,7 @@ public final class ModelImporter {
         d.put("test_rows", data.test().size());
         card.put("data", d);
         card.put("metrics", Map.of(ARCHITECTURE, metrics));
-        ObjectMapper mapper = EventJson.mapper();
-        Files.write(dir.resolve(ModelCard.FILE_NAME), mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(card));
+        JsonFiles.write(dir.resolve(ModelCard.FILE_NAME), card);
     }
 
     private static void probe(BatchScorer scorer, List<Rating> rows) {

@@ -1,10 +1,8 @@
 package dev.marquee.data.drift;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.marquee.data.json.EventJson;
+import dev.marquee.data.json.JsonFiles;
 import java.io.IOException;
 import java.io.Serializable;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -79,14 +77,10 @@ public record DriftCalibration(int formatVersion, double budget, long calibratio
     }
 
     public void write(Path file) throws IOException {
-        Files.write(file, EventJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
+        JsonFiles.write(file, this);
     }
 
     public static DriftCalibration read(Path file) throws IOException {
-        try {
-            return EventJson.mapper().readValue(Files.readAllBytes(file), DriftCalibration.class);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new IOException("bad drift calibration " + file + ": " + e.getMessage(), e);
-        }
+        return JsonFiles.read(file, DriftCalibration.class, "drift calibration");
     }
 }

@@ -12,9 +12,10 @@ import java.util.TreeMap;
 
 /** Turns one window's merged counts into a report's numbers: the distances, rates, percentiles and thresholds. */
 public final class DriftReports {
-    static final String CALIBRATED = "calibrated";
-    static final String SETTING = "setting";
-    static final String DEFAULT = "default";
+    /** Where a threshold came from ({@code threshold_sources}); also the report's {@code calibration} when calibrated. */
+    static final String FROM_CALIBRATION = "calibrated";
+    static final String FROM_SETTING = "setting";
+    static final String FROM_DEFAULT = "default";
     static final int TITLES_GROWN = 5;
 
     private final DriftSettings settings;
@@ -97,20 +98,20 @@ public final class DriftReports {
      */
     private void thresholds(DriftReport r, ReferenceBuckets ref, long scored) {
         DriftCalibration calibration = ref == null ? null : ref.calibration;
-        if (ref != null) r.calibration = calibration != null ? CALIBRATED : "uncalibrated: " + ref.uncalibratedReason;
+        if (ref != null) r.calibration = calibration != null ? FROM_CALIBRATION : "uncalibrated: " + ref.uncalibratedReason;
         for (String metric : r.metrics.keySet()) {
             Double explicit = settings.explicitThresholds.get(metric);
             double t;
             String source;
             if (explicit != null) {
                 t = explicit;
-                source = SETTING;
+                source = FROM_SETTING;
             } else if (calibration != null && DriftMetricNames.CALIBRATED.contains(metric)) {
                 t = calibration.threshold(metric, scored, settings.alertWindows);
-                source = CALIBRATED;
+                source = FROM_CALIBRATION;
             } else {
                 t = settings.thresholdOf(metric);
-                source = DEFAULT;
+                source = FROM_DEFAULT;
             }
             if (!Double.isNaN(t)) {
                 r.thresholds.put(metric, t);

@@ -1,10 +1,8 @@
 package dev.marquee.data.drift;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.marquee.data.json.EventJson;
+import dev.marquee.data.json.JsonFiles;
 import java.io.IOException;
 import java.io.Serializable;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -97,15 +95,11 @@ public record ErrorModel(int formatVersion, long rows, String source, double[] e
     }
 
     public void write(Path file) throws IOException {
-        Files.write(file, EventJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
+        JsonFiles.write(file, this);
     }
 
     /** Reads an error model; a malformed file is an {@link IOException} naming it. */
     public static ErrorModel read(Path file) throws IOException {
-        try {
-            return EventJson.mapper().readValue(Files.readAllBytes(file), ErrorModel.class);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new IOException("bad error model " + file + ": " + e.getMessage(), e);
-        }
+        return JsonFiles.read(file, ErrorModel.class, "error model");
     }
 }

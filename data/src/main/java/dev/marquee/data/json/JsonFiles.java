@@ -1,0 +1,25 @@
+package dev.marquee.data.json;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Small JSON files beside a model version (assets, contract, card), in {@link EventJson}'s snake_case. */
+public final class JsonFiles {
+    private JsonFiles() {}
+
+    /** Writes {@code value} pretty-printed as UTF-8 JSON. */
+    public static void write(Path file, Object value) throws IOException {
+        Files.write(file, EventJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(value));
+    }
+
+    /** Reads {@code file}; a malformed or invalid one is an {@link IOException} "bad WHAT FILE: reason". */
+    public static <T> T read(Path file, Class<T> type, String what) throws IOException {
+        try {
+            return EventJson.mapper().readValue(Files.readAllBytes(file), type);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new IOException("bad " + what + " " + file + ": " + e.getMessage(), e);
+        }
+    }
+}
