@@ -42,3 +42,5 @@ create model-status 1 retention.ms=604800000
 create retrain-requests 1 retention.ms=2592000000
 # the trainer worker's result for each retrain request (published, or refused by the gate, and why).
 create retrain-outcomes 1 retention.ms=2592000000
+# each label matched with its prediction (and the shadow version's rating); the trainer's promoter reads it.
+create labeled-predictions 12 retention.ms=604800000

@@ -42,6 +42,8 @@ public final class Topics {
     /** One record per scoring slot each time a model version is loaded or refused. */
     public static final String MODEL_STATUS = "model-status";
     public static final String RETRAIN_OUTCOMES = "retrain-outcomes";
+    /** Each label matched with its prediction, with the shadow version's rating when one ran: the promoter's input. */
+    public static final String LABELED_PREDICTIONS = "labeled-predictions";
 
     public static final int MAX_PARTITIONS = 10_000;
     static final String KEY_PREFIX = "topic.";
@@ -59,7 +61,8 @@ public final class Topics {
         RATINGS(Topics.RATINGS, true),
         RETRAIN_REQUESTS(Topics.RETRAIN_REQUESTS, false),
         MODEL_STATUS(Topics.MODEL_STATUS, false),
-        RETRAIN_OUTCOMES(Topics.RETRAIN_OUTCOMES, false);
+        RETRAIN_OUTCOMES(Topics.RETRAIN_OUTCOMES, false),
+        LABELED_PREDICTIONS(Topics.LABELED_PREDICTIONS, true);
 
         private final String defaultName;
         private final boolean dataTopic;

@@ -2,6 +2,7 @@ package dev.marquee.job;
 
 import dev.marquee.data.config.SettingException;
 import dev.marquee.data.event.DeadLetter;
+import dev.marquee.data.event.LabeledPrediction;
 import dev.marquee.data.event.DriftReport;
 import dev.marquee.data.event.ModelStatus;
 import dev.marquee.data.event.ModelUpdate;
@@ -12,8 +13,13 @@ import dev.marquee.job.config.DeliveryGuarantee;
 import dev.marquee.job.config.JobSettings;
 import dev.marquee.job.drift.DriftTaps;
 import dev.marquee.job.drift.PartialDriftOperator;
+import dev.marquee.job.label.LabelJoin;
+import dev.marquee.job.label.LabelSettings;
 import dev.marquee.job.label.OnlineAdaptation;
+import dev.marquee.job.label.ToLabeledPrediction;
 import dev.marquee.job.label.ParseRatings;
+import dev.marquee.job.label.RegistryTitleEmbeddings;
+import dev.marquee.job.label.TitleAdaptation;
 import dev.marquee.job.score.MicroBatchOperator;
 import dev.marquee.job.score.ModelScoringFunction;
 import dev.marquee.job.score.ParseModelUpdates;
@@ -40,27 +46,30 @@ import org.apache.flink.util.ParameterTool;
 
 /**
  * The scoring job: raw rating requests → parse and validate (bad input to the dead letters) → event time →
- * micro-batched scoring with a SavedModel per slot, following model-updates → predictions. See
- * docs/ARCHITECTURE.md and docs/CONFIGURATION.md.
+ * micro-batched scoring with a SavedModel per slot, following model-updates → predictions (requests the serving
+ * model cannot take to the dead letters too). See docs/ARCHITECTURE.md and docs/CONFIGURATION.md.
  */
 public final class ScoringJob {
     public static final OutputTag<ModelStatus> MODEL_STATUS = new OutputTag<>("model-status") { };
+    /** Valid requests the serving model's inputs cannot take, as dead letters. */
+    public static final OutputTag<DeadLetter> MODEL_REFUSALS = new OutputTag<>("model-refusals") { };
 
     private ScoringJob() {}
 
     /**
      * Wires the pipeline between the given streams and sinks; tests pass their own. {@code labels} may be null
-     * (no online accuracy or adaptation).
+     * (no online accuracy or adaptation), and so may {@code labeled} (labels with both versions' ratings, for the
+     * trainer's promoter).
      */
     public static void build(StreamExecutionEnvironment env, JobSettings s, DataStream<RawRecord> requests,
                              DataStream<ModelUpdate> updates, DataStream<Rating> labels, Sink<Prediction> predictions,
-                             Sink<DeadLetter> deadLetters, Sink<ModelStatus> statuses, Sink<DriftReport> driftReports) {
+                             Sink<DeadLetter> deadLetters, Sink<ModelStatus> statuses, Sink<DriftReport> driftReports,
+                             Sink<LabeledPrediction> labeled) {
         DriftTaps drift = s.drift.enabled ? new DriftTaps(s.drift, s.modelRegistry, s.modelName) : null;
         SingleOutputStreamOperator<RatingRequest> parsed = requests
                 .process(new ParseRequests(s.parserLimits)).name("parse and validate").uid("parse-requests");
-        DataStream<DeadLetter> refused = parsed.getSideOutput(ParseRequests.DEAD_LETTERS);
-        if (drift != null) refused = drift.deadLetters(refused);
-        refused.sinkTo(deadLetters).name("dead letters").uid("sink-dead-letters");
+        DataStream<DeadLetter> invalid = parsed.getSideOutput(ParseRequests.DEAD_LETTERS);
+        if (drift != null) invalid = drift.deadLetters(invalid);
         DataStream<RatingRequest> valid = drift != null ? drift.requests(parsed) : parsed;
 
         WatermarkStrategy<RatingRequest> eventTime = WatermarkStrategy
@@ -71,18 +80,39 @@ public final class ScoringJob {
 
         MicroBatchOperator<RatingRequest, ModelUpdate, Prediction, ModelStatus> scorer = new MicroBatchOperator<>(
                 new ModelScoringFunction(s.modelRegistry, s.modelName, s.modelVersion, s.scoringThreads),
-                s.batchSize, s.batchMaxDelayMs, MODEL_STATUS, drift != null ? drift.predictionCounter() : null);
+                s.batchSize, s.batchMaxDelayMs, MODEL_STATUS, drift != null ? drift.predictionCounter() : null,
+                MODEL_REFUSALS);
         SingleOutputStreamOperator<Prediction> scored = timed.connect(updates.broadcast())
                 .transform("score", TypeInformation.of(Prediction.class), scorer).uid("score");
+        // Each kind of dead letter is counted where it arises, in line with that stage's other counts (the parse
+        // stage runs ahead of scoring), then both go to one sink.
+        DataStream<DeadLetter> unscorable = scored.getSideOutput(MODEL_REFUSALS);
+        if (drift != null) unscorable = drift.modelRefusals(unscorable);
+        invalid.union(unscorable).sinkTo(deadLetters).name("dead letters").uid("sink-dead-letters");
         if (drift != null) drift.scored(scored.getSideOutput(PartialDriftOperator.PARTIALS));
         scored.getSideOutput(MODEL_STATUS).sinkTo(statuses).name("model status").uid("sink-model-status");
         DataStream<Prediction> served = scored;
         if (labels != null && s.labels.labelsEnabled) {
             SingleOutputStreamOperator<Prediction> adapted = scored.keyBy(p -> p.userId, Types.STRING)
                     .connect(labels.keyBy(r -> r.userId, Types.STRING))
-                    .process(new OnlineAdaptation(s.labels)).name("labels and online adaptation").uid("online-adaptation");
+                    .process(new OnlineAdaptation(s.labels, new RegistryTitleEmbeddings(s.modelRegistry, s.modelName,
+                            s.labels.factorDimensions))).name("labels and online adaptation").uid("online-adaptation");
             served = adapted;
-            if (drift != null) drift.labelJoins(adapted.getSideOutput(OnlineAdaptation.LABEL_JOINS));
+            DataStream<LabelJoin> joins = adapted.getSideOutput(OnlineAdaptation.LABEL_JOINS);
+            if (s.labels.adaptationEnabled && s.labels.titleBias != LabelSettings.TitleBiasScope.OFF) {
+                SingleOutputStreamOperator<Prediction> titled = adapted.getSideOutput(OnlineAdaptation.TITLE_PREDICTIONS)
+                        .keyBy(p -> TitleAdaptation.key(p.movieTitle), Types.STRING)
+                        .connect(adapted.getSideOutput(OnlineAdaptation.TITLE_LABELS)
+                                .keyBy(l -> TitleAdaptation.key(l.title), Types.STRING))
+                        .process(new TitleAdaptation(s.labels)).name("title bias").uid("title-adaptation");
+                served = adapted.union(titled);
+                joins = joins.union(titled.getSideOutput(TitleAdaptation.LABEL_JOINS));
+            }
+            if (drift != null) drift.labelJoins(joins);
+            if (labeled != null) {
+                joins.map(new ToLabeledPrediction(s.modelName)).name("to labeled predictions").uid("labeled-predictions")
+                        .sinkTo(labeled).name("labeled predictions").uid("sink-labeled-predictions");
+            }
         }
         served.sinkTo(predictions).name("predictions").uid("sink-predictions");
         if (drift != null) drift.report(driftReports);
@@ -120,7 +150,9 @@ public final class ScoringJob {
                 KafkaConnections.sink(s, "dead-letters", new JsonRecordSerializer<>(s.deadLettersTopic, DeadLetter.class,
                         d -> d.source == null ? null : d.source.defaultRequestId())),
                 KafkaConnections.sink(s, "model-status", new JsonRecordSerializer<>(s.modelStatusTopic, ModelStatus.class, m -> m.modelName)),
-                KafkaConnections.sink(s, "drift-metrics", new JsonRecordSerializer<>(s.driftTopic, DriftReport.class, r -> s.modelName)));
+                KafkaConnections.sink(s, "drift-metrics", new JsonRecordSerializer<>(s.driftTopic, DriftReport.class, r -> s.modelName)),
+                KafkaConnections.sink(s, "labeled-predictions", new JsonRecordSerializer<>(s.labeledPredictionsTopic,
+                        LabeledPrediction.class, p -> p.userId)));
     }
 
     /** Checkpointing and serialization settings every run of the job uses. */

@@ -48,8 +48,10 @@ public final class BatchScorer implements AutoCloseable {
         }
         Path assets = dir.resolve(TrainedModel.ASSETS);
         ModelContract contract = ModelContract.of(dir);
-        Vocabulary users = Vocabulary.read(assets.resolve(TrainedModel.USERS_FILE), false);
-        Vocabulary titles = Vocabulary.read(assets.resolve(TrainedModel.TITLES_FILE), true);
+        // A version imported without training data has no vocabularies: its OOV flags are unknown. Ours always has.
+        boolean vocabularies = contract.isNative() || Files.exists(assets.resolve(TrainedModel.USERS_FILE));
+        Vocabulary users = vocabularies ? Vocabulary.read(assets.resolve(TrainedModel.USERS_FILE), false) : null;
+        Vocabulary titles = vocabularies ? Vocabulary.read(assets.resolve(TrainedModel.TITLES_FILE), true) : null;
         SavedModelBundle bundle = SavedModelBundle.loader(dir.toString()).withTags("serve")
                 .withConfigProto(threads.toConfigProto(gpuIndex)).load();
         try {

@@ -15,7 +15,8 @@ import org.tensorflow.types.TString;
  * Turns raw request columns into the model's inputs, the same way for training, evaluation and serving:
  * a title is resolved against the model's title catalog (exact spelling, else the one title with the same
  * canonical key, else unchanged), so canonically equal spellings reach the graph as the same string.
- * Out-of-vocabulary flags are computed from the same vocabularies the graph's tables hold.
+ * Out-of-vocabulary flags are computed from the same vocabularies the graph's tables hold; a model imported
+ * without training data has no vocabularies, so its titles pass unchanged and its flags are unknown (null).
  */
 final class InputEncoder {
     private final Vocabulary users;
@@ -27,12 +28,21 @@ final class InputEncoder {
         this(users, titles, ModelContract.NATIVE);
     }
 
-    /** For a model made elsewhere: its inputs and outputs as {@code contract} maps them. */
+    /**
+     * For a model made elsewhere: its inputs and outputs as {@code contract} maps them; {@code users} and
+     * {@code titles} are null together when the version has no vocabularies.
+     */
     InputEncoder(Vocabulary users, Vocabulary titles, ModelContract contract) {
+        if ((users == null) != (titles == null)) throw new IllegalArgumentException("both vocabularies, or neither");
         this.users = users;
         this.titles = titles;
-        this.catalog = TitleCatalog.of(titles.terms());
+        this.catalog = TitleCatalog.of(titles == null ? java.util.List.of() : titles.terms());
         this.contract = contract;
+    }
+
+    /** False for a version imported without training data: its OOV flags are unknown. */
+    boolean hasVocabularies() {
+        return users != null;
     }
 
     ModelContract contract() {
@@ -66,13 +76,15 @@ final class InputEncoder {
         }
         String[] userCol = new String[n];
         String[] titleCol = new String[n];
-        boolean[] userOov = new boolean[n];
-        boolean[] titleOov = new boolean[n];
+        boolean[] userOov = hasVocabularies() ? new boolean[n] : null;
+        boolean[] titleOov = hasVocabularies() ? new boolean[n] : null;
         for (int i = 0; i < n; i++) {
             userCol[i] = userIds[i] == null ? "" : userIds[i];
             titleCol[i] = resolveTitle(rawTitles[i]);
-            userOov[i] = !users.contains(userCol[i]);
-            titleOov[i] = !titles.contains(titleCol[i]);
+            if (hasVocabularies()) {
+                userOov[i] = !users.contains(userCol[i]);
+                titleOov[i] = !titles.contains(titleCol[i]);
+            }
         }
         float[] ratings = new float[n];
         float[][] userVectors = null;
@@ -133,12 +145,12 @@ final class InputEncoder {
         switch (contract.userType()) {
             case ModelContract.INT64: {
                 long[] v = new long[ids.length];
-                for (int i = 0; i < v.length; i++) v[i] = integerId(ids[i], Long.MIN_VALUE, Long.MAX_VALUE);
+                for (int i = 0; i < v.length; i++) v[i] = integerId(ids[i]);
                 return TInt64.vectorOf(v);
             }
             case ModelContract.INT32: {
                 int[] v = new int[ids.length];
-                for (int i = 0; i < v.length; i++) v[i] = (int) integerId(ids[i], Integer.MIN_VALUE, Integer.MAX_VALUE);
+                for (int i = 0; i < v.length; i++) v[i] = (int) integerId(ids[i]);
                 return TInt32.vectorOf(v);
             }
             default:
@@ -150,23 +162,17 @@ final class InputEncoder {
         if (!ModelContract.INT32.equals(contract.timestampType())) return TInt64.vectorOf(timestamps);
         int[] v = new int[timestamps.length];
         for (int i = 0; i < v.length; i++) {
-            if (timestamps[i] < Integer.MIN_VALUE || timestamps[i] > Integer.MAX_VALUE) {
-                throw new NonNumericIdException("timestamp " + timestamps[i] + " does not fit the model's int32 input");
-            }
+            ModelContract.Unrepresentable misfit = contract.checkTimestamp(timestamps[i]);
+            if (misfit != null) throw new NonNumericIdException(misfit.reason());
             v[i] = (int) timestamps[i];
         }
         return TInt32.vectorOf(v);
     }
 
-    private long integerId(String id, long min, long max) {
-        try {
-            long v = Long.parseLong(id.trim());
-            if (v >= min && v <= max) return v;
-        } catch (NumberFormatException e) {
-            // below
-        }
-        throw new NonNumericIdException("user_id '" + id + "' is not an integer the model's " + contract.userType()
-                + " input takes");
+    private long integerId(String id) {
+        Long v = contract.integerId(id);
+        if (v == null) throw new NonNumericIdException(contract.checkUserId(id).reason());
+        return v;
     }
 
     private static boolean packable(String[] column) {

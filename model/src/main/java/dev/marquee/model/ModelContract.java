@@ -50,6 +50,50 @@ public record ModelContract(String signature, String userInput, String titleInpu
         return equals(NATIVE);
     }
 
+    /** A request value this contract's input cannot take: which request field, and why. */
+    public record Unrepresentable(String field, String reason) {}
+
+    /** True when every valid request fits: a string user id and an int64 timestamp. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean takesEveryRequest() {
+        return STRING.equals(userType) && INT64.equals(timestampType);
+    }
+
+    /**
+     * Whether a request's user id and timestamp fit the model's inputs: null when they do, else the field at fault
+     * and why (a user id that is not an integer of the input's width, a timestamp beyond int32).
+     */
+    public Unrepresentable check(String userId, long timestamp) {
+        Unrepresentable user = checkUserId(userId);
+        return user != null ? user : checkTimestamp(timestamp);
+    }
+
+    Unrepresentable checkUserId(String userId) {
+        if (STRING.equals(userType) || integerId(userId) != null) return null;
+        return new Unrepresentable("user_id", "user_id '" + userId + "' is not an integer the model's " + userType
+                + " input takes");
+    }
+
+    Unrepresentable checkTimestamp(long timestamp) {
+        if (!INT32.equals(timestampType) || (timestamp >= Integer.MIN_VALUE && timestamp <= Integer.MAX_VALUE)) {
+            return null;
+        }
+        return new Unrepresentable("timestamp", "timestamp " + timestamp + " does not fit the model's int32 input");
+    }
+
+    /** The user id as the integer the model's input takes, or null when it is not one (or the input is a string). */
+    Long integerId(String userId) {
+        if (userId == null) return null;
+        long v;
+        try {
+            v = Long.parseLong(userId.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        if (INT32.equals(userType) && (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE)) return null;
+        return STRING.equals(userType) ? null : v;
+    }
+
     public void write(Path versionDir) throws IOException {
         JsonFiles.write(versionDir.resolve(FILE_NAME), this);
     }

@@ -23,12 +23,30 @@ import org.tensorflow.SavedModelBundle;
  * Publishes a SavedModel made elsewhere (a data-science team's Keras export, say) as the registry's next version,
  * atomically, after checking it meets the contract ({@link ContractCheck}) and answers a probe batch with finite
  * ratings. The known-id vocabularies, the reference profile, the drift calibration and the error model come from
- * the training data given, never from the model's own files; the model card records the origin, the mapping,
- * the source and its fingerprint (docs/MODEL.md, "Importing a model").
+ * the training data given, never from the model's own files; without training data the version has none of them,
+ * so OOV flags, drift and the label-free estimate say "unknown" rather than guess. The model card records the
+ * origin, the mapping, the source and its fingerprint (docs/MODEL.md, "Importing a model").
  */
 public final class ModelImporter {
     static final int PROBE_ROWS = 64;
     static final String ARCHITECTURE = "imported";
+    /** The model card's {@code data.unknown} of a version imported without training data. */
+    public static final String NO_DATA_REASON = "imported without training data (--data): the version has no "
+            + "known-id vocabularies, reference profile, drift calibration or error model, so its OOV flags, the drift "
+            + "metrics against a reference and labels.estimated_rmse are unknown";
+    /**
+     * What a version imported without training data is probed with: integer user ids (so an integer input takes
+     * them), MovieLens titles and one made up, timestamps that fit int32.
+     */
+    static final List<Rating> PROBE_WITHOUT_DATA = List.of(
+            new Rating("1", "Toy Story (1995)", 4f, 881_250_949L),
+            new Rating("13", "Star Wars (1977)", 5f, 882_140_464L),
+            new Rating("405", "Fargo (1996)", 3f, 885_409_515L),
+            new Rating("999999", "marquee probe unknown title (2000)", 3f, 893_286_638L));
+    /** The drift assets' and vocabularies' names: a copied SavedModel's own files by these names are not ours. */
+    private static final List<String> DATA_ASSETS = List.of(TrainedModel.USERS_FILE, TrainedModel.TITLES_FILE,
+            dev.marquee.data.profile.ReferenceProfile.FILE_NAME, dev.marquee.data.drift.DriftCalibration.FILE_NAME,
+            dev.marquee.data.drift.ErrorModel.FILE_NAME);
 
     /** What to import and how its signature maps onto the request contract. */
     public record Request(Path source, String signature, String userInput, String titleInput, String timestampInput,
@@ -59,7 +77,11 @@ public final class ModelImporter {
         this.progress = progress;
     }
 
-    /** Checks, then publishes; returns the new version. Refused (nothing published) when any check fails. */
+    /**
+     * Checks, then publishes; returns the new version. Refused (nothing published) when any check fails.
+     *
+     * @param data the rows the model was trained on, or null when there are none to give ({@link #NO_DATA_REASON})
+     */
     public long importModel(Request request, Data data) throws ContractCheck.RefusedModelException, IOException {
         Path source = request.source().toAbsolutePath().normalize();
         if (!Files.isDirectory(source) || !Files.isReadable(source)) {
@@ -68,7 +90,7 @@ public final class ModelImporter {
         if (!Files.isRegularFile(source.resolve(ModelRegistry.SAVED_MODEL_FILE))) {
             throw new ContractCheck.RefusedModelException("no " + ModelRegistry.SAVED_MODEL_FILE + " in " + source);
         }
-        if (data.trained().isEmpty()) {
+        if (data != null && data.trained().isEmpty()) {
             throw new ContractCheck.RefusedModelException("no training rows in " + data.description());
         }
         ModelContract contract;
@@ -95,6 +117,10 @@ public final class ModelImporter {
     private void write(Path dir, Path source, ModelContract contract, String fingerprint, Data data) throws IOException {
         Folders.copyRecursively(source, dir);
         contract.write(dir);
+        if (data == null) {
+            writeWithoutData(dir, source, contract, fingerprint);
+            return;
+        }
         Path assets = Files.createDirectories(dir.resolve(TrainedModel.ASSETS));
         Vocabulary.of(Vocabulary.byFrequency(data.trained().stream().map(r -> r.userId).toList()))
                 .write(assets.resolve(TrainedModel.USERS_FILE));
@@ -110,13 +136,6 @@ public final class ModelImporter {
             drift.write(assets);
             if (!data.test().isEmpty()) metrics.put("test", Metrics.of(scorer.predict(data.test()), data.test()));
         }
-        Map<String, Object> card = new LinkedHashMap<>();
-        card.put("architecture", ARCHITECTURE);
-        card.put("origin", "imported");
-        card.put("created", Instant.now().toString());
-        card.put("source", source.toString());
-        card.put("fingerprint", "sha256:" + fingerprint);
-        card.put("contract", contract);
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("source", data.source());
         d.put("split", data.split());
@@ -124,7 +143,30 @@ public final class ModelImporter {
         d.put("trained_rows", data.trained().size());
         d.put("held_out_rows", data.heldOut().size());
         d.put("test_rows", data.test().size());
-        card.put("data", d);
+        writeCard(dir, source, contract, fingerprint, d, metrics);
+    }
+
+    /** The SavedModel, its contract and its card alone: probed with {@link #PROBE_WITHOUT_DATA}. */
+    private void writeWithoutData(Path dir, Path source, ModelContract contract, String fingerprint) throws IOException {
+        for (String name : DATA_ASSETS) Files.deleteIfExists(dir.resolve(TrainedModel.ASSETS).resolve(name));
+        progress.accept("import: no training data (--data): no vocabularies, reference profile, calibration or error "
+                + "model; OOV flags, drift against a reference and the estimated RMSE will say unknown");
+        try (BatchScorer scorer = BatchScorer.open(dir, ScorerThreads.callerThread())) {
+            probe(scorer, PROBE_WITHOUT_DATA);
+        }
+        writeCard(dir, source, contract, fingerprint, Map.of("unknown", NO_DATA_REASON), new LinkedHashMap<>());
+    }
+
+    private static void writeCard(Path dir, Path source, ModelContract contract, String fingerprint, Map<String, Object> data,
+                                  Map<String, Object> metrics) throws IOException {
+        Map<String, Object> card = new LinkedHashMap<>();
+        card.put("architecture", ARCHITECTURE);
+        card.put("origin", "imported");
+        card.put("created", Instant.now().toString());
+        card.put("source", source.toString());
+        card.put("fingerprint", "sha256:" + fingerprint);
+        card.put("contract", contract);
+        card.put("data", data);
         card.put("metrics", Map.of(ARCHITECTURE, metrics));
         JsonFiles.write(dir.resolve(ModelCard.FILE_NAME), card);
     }
@@ -134,14 +176,14 @@ public final class ModelImporter {
         try {
             probe = score(scorer, rows);
         } catch (RuntimeException e) {
-            throw new Refusal("the model fails on a probe batch of " + rows.size() + " training rows: "
+            throw new Refusal("the model fails on a probe batch of " + rows.size() + " rows: "
                     + firstLine(e.getMessage()));
         }
         for (int i = 0; i < probe.size(); i++) {
             if (!Float.isFinite(probe.ratings()[i])) {
                 Rating r = rows.get(i);
                 throw new Refusal("the model answers " + probe.ratings()[i] + " for user_id " + r.userId + ", \""
-                        + r.movieTitle + "\" (a probe of " + rows.size() + " training rows): ratings must be finite");
+                        + r.movieTitle + "\" (a probe of " + rows.size() + " rows): ratings must be finite");
             }
         }
     }

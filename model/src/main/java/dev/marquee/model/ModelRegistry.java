@@ -23,12 +23,15 @@ import java.util.regex.Pattern;
  * leaves no version (a killed one leaves a hidden directory, which nothing treats as a version and
  * {@link #removeAbandoned} deletes). Only directories named by digits are versions.
  *
- * <p>A pin ({@code <base>/<name>/PINNED}, the version number as text) overrides "latest" for
- * {@link #serving}.
+ * <p>Published is not serving: the serving pointer ({@code <base>/<name>/serving.json}, a
+ * {@link ServingState}) names the version to serve and the one in shadow; a pin ({@code <base>/<name>/PINNED},
+ * the version number as text, set by a person) overrides it. A registry without a pointer (written before
+ * pointers existed) serves its latest version until something moves the pointer.
  */
 public final class ModelRegistry {
     public static final String SAVED_MODEL_FILE = "saved_model.pb";
     public static final String PIN_FILE = "PINNED";
+    public static final String SERVING_FILE = "serving.json";
     static final String TEMP_PREFIX = ".publishing-";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final Pattern VERSION = Pattern.compile("[0-9]{1,18}");
@@ -178,15 +181,58 @@ public final class ModelRegistry {
         return OptionalLong.of(Long.parseLong(text));
     }
 
-    /** The version to serve: the pinned one if any, else the latest. */
+    /** The version to serve: the pinned one if any, else the serving pointer's, else (no pointer yet) the latest. */
     public OptionalLong serving(String name) throws IOException {
         OptionalLong pin = pinned(name);
-        return pin.isPresent() ? pin : latest(name);
+        if (pin.isPresent()) return pin;
+        ServingState state = state(name);
+        return state.serving > 0 ? OptionalLong.of(state.serving) : latest(name);
     }
 
     /**
-     * Keeps the newest {@code keep} versions (and the pinned one), deleting older ones; returns the deleted
-     * version numbers.
+     * The serving pointer as written; without one, a state serving the latest version (0 when none), held
+     * list empty. A pin is not part of it: see {@link #serving}.
+     */
+    public ServingState state(String name) throws IOException {
+        Path file = modelDir(name).resolve(SERVING_FILE);
+        if (!Files.isRegularFile(file)) {
+            return ServingState.serving(latest(name).orElse(0), "no serving pointer yet: the latest version", 0);
+        }
+        ServingState s = dev.marquee.data.json.JsonFiles.read(file, ServingState.class, "serving pointer");
+        if (s.held == null) s.held = new java.util.TreeMap<>();
+        return s;
+    }
+
+    /** Replaces the serving pointer in one step; the versions it names must be published. */
+    public void writeState(String name, ServingState state) throws IOException {
+        List<Long> versions = versions(name);
+        for (long v : new long[] {state.serving, state.shadow}) {
+            if (v > 0 && !versions.contains(v)) {
+                throw new IllegalArgumentException("cannot point " + name + " at version " + v
+                        + ": not published (have " + versions + ")");
+            }
+        }
+        Path dir = Files.createDirectories(modelDir(name));
+        Path temp = Files.createTempFile(dir, TEMP_PREFIX, ".serving");
+        try {
+            dev.marquee.data.json.JsonFiles.write(temp, state);
+            readableByAll(temp);
+            Files.move(temp, dir.resolve(SERVING_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Points serving at {@code version} (no shadow), keeping the held list: a person's or the first model's promotion. */
+    public ServingState serve(String name, long version, String reason) throws IOException {
+        ServingState next = state(name).with(version, 0, null, reason, System.currentTimeMillis());
+        writeState(name, next);
+        return next;
+    }
+
+    /**
+     * Keeps the newest {@code keep} versions (and the pinned, serving and shadow ones), deleting older ones;
+     * returns the deleted version numbers.
      */
     public List<Long> retain(String name, int keep) throws IOException {
         if (keep < 1) {
@@ -194,10 +240,11 @@ public final class ModelRegistry {
         }
         List<Long> versions = versions(name);
         OptionalLong pin = pinned(name);
+        ServingState state = state(name);
         List<Long> deleted = new ArrayList<>();
         for (int i = 0; i < versions.size() - keep; i++) {
             long v = versions.get(i);
-            if (pin.isPresent() && pin.getAsLong() == v) {
+            if ((pin.isPresent() && pin.getAsLong() == v) || v == state.serving || v == state.shadow) {
                 continue;
             }
             // Rename aside first so the version disappears in one step, then delete.
@@ -214,9 +261,10 @@ public final class ModelRegistry {
         return Folders.deleteEntriesStartingWith(modelDir(name), TEMP_PREFIX);
     }
 
-    private static void readableByAll(Path dir) throws IOException {
-        if (Files.getFileAttributeView(dir, java.nio.file.attribute.PosixFileAttributeView.class) != null) {
-            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    private static void readableByAll(Path path) throws IOException {
+        if (Files.getFileAttributeView(path, java.nio.file.attribute.PosixFileAttributeView.class) != null) {
+            Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString(
+                    Files.isDirectory(path) ? "rwxr-xr-x" : "rw-r--r--"));
         }
     }
 

@@ -11,34 +11,19 @@ import dev.marquee.data.movielens.MovieLens100K;
 import dev.marquee.data.movielens.MovieLensDir;
 import dev.marquee.data.movielens.Split;
 import dev.marquee.data.movielens.Splits;
+import dev.marquee.model.TinySavedModels.Kind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tensorflow.Graph;
-import org.tensorflow.Operand;
-import org.tensorflow.SavedModelBundle;
-import org.tensorflow.Session;
-import org.tensorflow.Signature;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.op.core.Variable;
-import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt64;
-import org.tensorflow.types.TString;
-import org.tensorflow.types.family.TType;
 
 /** Importing SavedModels made elsewhere: tiny real SavedModels built here with tensorflow-java, and the shared Keras one. */
 class ModelImporterTest {
     @TempDir Path tmp;
 
     private final Split split = SmallData.split(3);
-
-    /** What a tiny model's signature looks like. */
-    private enum Kind { GOOD_STRING_IDS, INT64_IDS_RENAMED_VECTOR_OUTPUT, OTHER_SIGNATURE, FLOAT_USER_ID, EXTRA_INPUT, NAN }
 
     @Test
     void aModelWithRenamedInputsAnInt64UserIdAndAVectorRatingImportsWithAMapping() throws Exception {
@@ -71,6 +56,68 @@ class ModelImporterTest {
             assertThatThrownBy(() -> scorer.score(new String[] {"u7"}, new String[] {"A"}, new long[] {1}))
                     .isInstanceOf(NonNumericIdException.class).hasMessageContaining("user_id 'u7' is not an integer");
         }
+    }
+
+    @Test
+    void withoutTrainingDataTheVersionHasNoVocabulariesOrDriftAssetsAndItsOovFlagsAreUnknown() throws Exception {
+        Path model = tiny(Kind.INT64_IDS_RENAMED_VECTOR_OUTPUT);
+        // A file of the model's own by the name of one of ours is not taken for a vocabulary.
+        Files.createDirectories(model.resolve("assets"));
+        Files.writeString(model.resolve("assets/users.txt"), "7\n");
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("registry"));
+        List<String> progress = new java.util.ArrayList<>();
+        long v = new ModelImporter(registry, "m", progress::add).importModel(
+                new ModelImporter.Request(model, "serving_default", "uid", "title", "ts", "rating", null), null);
+        Path dir = registry.versionDir("m", v);
+        for (String asset : List.of("reference_profile.json", "drift_calibration.json", "error_model.json", "users.txt",
+                "titles.txt")) {
+            assertThat(dir.resolve("assets").resolve(asset)).as(asset).doesNotExist();
+        }
+        assertThat(progress).anyMatch(line -> line.contains("no training data"));
+        JsonNode card = EventJson.mapper().readTree(Files.readAllBytes(dir.resolve(ModelCard.FILE_NAME)));
+        assertThat(card.at("/data/unknown").asText()).isEqualTo(ModelImporter.NO_DATA_REASON).contains("--data");
+        assertThat(card.at("/data/source").isMissingNode()).isTrue();
+        assertThat(card.at("/metrics/imported").size()).as("no test rows to measure on").isZero();
+        assertThat(card.path("origin").asText()).isEqualTo("imported");
+
+        try (BatchScorer scorer = BatchScorer.open(dir, ScorerThreads.callerThread())) {
+            ScoredBatch b = scorer.score(new String[] {"7", "12"}, new String[] {"A", "B"}, new long[] {10, 20});
+            assertThat(b.ratings()).containsExactly(new float[] {0.50701f, 0.51202f}, org.assertj.core.data.Offset.offset(1e-6f));
+            assertThat(b.hasOovFlags()).isFalse();
+            assertThat(b.userOov()).isNull();
+            assertThat(b.titleOov()).isNull();
+            assertThat(b.anyOov(0)).as("unknown is not new").isFalse();
+        }
+    }
+
+    @Test
+    void withoutTrainingDataABadModelIsStillRefusedByItsProbe() throws Exception {
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("refused"));
+        assertThatThrownBy(() -> new ModelImporter(registry, "m", line -> { }).importModel(
+                new ModelImporter.Request(tiny(Kind.NAN), "serving_default", "user_id", "movie_title", "timestamp",
+                        "output_3", null), null))
+                .isInstanceOf(ContractCheck.RefusedModelException.class).hasMessageContaining("answers NaN");
+        assertThat(registry.versions("m")).isEmpty();
+    }
+
+    @Test
+    void aContractSaysWhichRequestValuesItsInputsCannotTake() {
+        ModelContract int64 = new ModelContract("s", "u", "t", "ts", ModelContract.INT64, ModelContract.INT64, "r", 1, null);
+        ModelContract int32 = new ModelContract("s", "u", "t", "ts", ModelContract.INT32, ModelContract.INT32, "r", 1, null);
+        assertThat(ModelContract.NATIVE.takesEveryRequest()).isTrue();
+        assertThat(int64.takesEveryRequest()).isFalse();
+        assertThat(ModelContract.NATIVE.check("u7", Long.MAX_VALUE)).isNull();
+        assertThat(int64.check("587", 892870992L)).isNull();
+        assertThat(int64.check("-3", 4_102_444_800L)).isNull();
+        assertThat(int64.check("u7", 1)).isEqualTo(new ModelContract.Unrepresentable("user_id",
+                "user_id 'u7' is not an integer the model's int64 input takes"));
+        assertThat(int64.check("9223372036854775808", 1).field()).as("beyond int64").isEqualTo("user_id");
+        assertThat(int64.check("7.0", 1).field()).isEqualTo("user_id");
+        assertThat(int32.check("2147483647", 1)).isNull();
+        assertThat(int32.check("2147483648", 1).field()).as("beyond int32").isEqualTo("user_id");
+        assertThat(int32.check("7", 2_147_483_648L)).isEqualTo(new ModelContract.Unrepresentable("timestamp",
+                "timestamp 2147483648 does not fit the model's int32 input"));
+        assertThat(int32.check("x", 2_147_483_648L).field()).as("the user id is named first").isEqualTo("user_id");
     }
 
     @Test
@@ -138,36 +185,7 @@ class ModelImporterTest {
                 split.validation(), split.test());
     }
 
-    /** A real SavedModel whose rating is a simple function of its inputs (0.5 + a variable's worth). */
-    private Path tiny(Kind kind) throws Exception {
-        Path dir = tmp.resolve("tiny-" + kind.name().toLowerCase());
-        try (Graph g = new Graph(); Session s = new Session(g)) {
-            Ops tf = Ops.create(g);
-            Variable<TFloat32> base = tf.withName("base").variable(tf.constant(0.5f));
-            Signature.Builder sig = Signature.builder(kind == Kind.OTHER_SIGNATURE ? "other" : "serving_default");
-            Operand<TFloat32> rating;
-            if (kind == Kind.INT64_IDS_RENAMED_VECTOR_OUTPUT) {
-                Placeholder<TInt64> uid = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
-                Placeholder<TString> title = tf.placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
-                Placeholder<TInt64> ts = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
-                rating = tf.math.add(base, tf.math.add(tf.math.div(tf.dtypes.cast(uid, TFloat32.class), tf.constant(1000f)),
-                        tf.math.div(tf.dtypes.cast(ts, TFloat32.class), tf.constant(1e6f))));
-                sig.input("uid", uid).input("title", title).input("ts", ts).output("rating", rating);
-            } else {
-                Operand<? extends TType> user = kind == Kind.FLOAT_USER_ID
-                        ? tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)))
-                        : tf.placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
-                Placeholder<TString> title = tf.placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
-                Placeholder<TInt64> ts = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
-                Operand<TFloat32> value = kind == Kind.NAN ? tf.math.div(tf.constant(0f), tf.constant(0f)) : base;
-                rating = tf.reshape(tf.fill(tf.shape(ts), value), tf.constant(new long[] {-1, 1}));
-                sig.input("user_id", user).input("movie_title", title).input("timestamp", ts).output("output_3",
-                        tf.ensureShape(rating, Shape.of(-1, 1)));
-                if (kind == Kind.EXTRA_INPUT) sig.input("age", tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(-1))));
-            }
-            s.initialize();
-            SavedModelBundle.exporter(dir.toString()).withTags("serve").withSession(s).withSignature(sig.build()).export();
-        }
-        return dir;
+    private Path tiny(Kind kind) {
+        return TinySavedModels.export(tmp.resolve("tiny-" + kind.name().toLowerCase()), kind);
     }
 }

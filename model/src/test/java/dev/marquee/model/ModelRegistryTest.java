@@ -85,6 +85,41 @@ class ModelRegistryTest {
     }
 
     @Test
+    void theServingPointerNotTheLatestServesAndAPinBeatsIt() throws IOException {
+        ModelRegistry registry = new ModelRegistry(base);
+        registry.publish("movies", ModelRegistryTest::fakeModel);
+        registry.publish("movies", ModelRegistryTest::fakeModel);
+        assertThat(registry.serving("movies")).as("no pointer yet: the latest").hasValue(2);
+        registry.serve("movies", 1, "test");
+        registry.publish("movies", ModelRegistryTest::fakeModel);
+        assertThat(registry.serving("movies")).as("published is not serving").hasValue(1);
+        ServingState shadowed = registry.state("movies").with(1, 3, ServingState.CANDIDATE, "candidate", 5L).hold(2, "rolled back");
+        registry.writeState("movies", shadowed);
+        ServingState read = new ModelRegistry(base).state("movies");
+        assertThat(read.serving).isEqualTo(1);
+        assertThat(read.shadow).isEqualTo(3);
+        assertThat(read.shadowRole).isEqualTo(ServingState.CANDIDATE);
+        assertThat(read.shadowSinceMs).isEqualTo(5L);
+        assertThat(read.held).containsEntry(2L, "rolled back");
+        registry.pin("movies", 2);
+        assertThat(registry.serving("movies")).as("a pin beats the pointer").hasValue(2);
+        registry.unpin("movies");
+        assertThat(registry.serving("movies")).hasValue(1);
+        assertThatThrownBy(() -> registry.serve("movies", 9, "x")).hasMessageContaining("not published");
+    }
+
+    @Test
+    void retentionKeepsTheServingAndShadowVersions() throws IOException {
+        ModelRegistry registry = new ModelRegistry(base);
+        for (int i = 0; i < 5; i++) {
+            registry.publish("movies", ModelRegistryTest::fakeModel);
+        }
+        registry.writeState("movies", registry.state("movies").with(2, 1, ServingState.WATCH, "promoted", 1L));
+        assertThat(registry.retain("movies", 2)).containsExactly(3L);
+        assertThat(registry.versions("movies")).containsExactly(1L, 2L, 4L, 5L);
+    }
+
+    @Test
     void retentionKeepsTheNewestAndThePinned() throws IOException {
         ModelRegistry registry = new ModelRegistry(base);
         for (int i = 0; i < 5; i++) {

@@ -33,7 +33,12 @@ public class DriftCounts {
     public long modelVersion = -1;
     public long valid;
     public long invalid;
-    public long scored;
+    /**
+     * Dead letters of requests refused after validation, by the serving model ({@link ErrorCode#afterValidation}):
+     * counted in {@link #valid} by the parse stage and in {@link #invalid} by their dead letter, so
+     * {@link #records()} counts them once.
+     */
+    public long modelRefused;    public long scored;
     public long withUnexpectedFields;
     public long missingRequestId;
     public long typeChangeRecords;
@@ -44,6 +49,8 @@ public class DriftCounts {
     public long[] titleBuckets = new long[0];
     public long userOov;
     public long titleOov;
+    /** Predictions without out-of-vocabulary flags (a version with no vocabularies): not in the OOV counts. */
+    public long oovUnknown;
     public long[] hours = new long[TimestampProfile.HOURS];
     public long[] days = new long[TimestampProfile.DAYS];
     public long future;
@@ -55,6 +62,12 @@ public class DriftCounts {
     public double labelSquaredError;
     public double labelAbsoluteError;
     public double labelModelSquaredError;
+    /** The version scored in shadow for the labels below (the newest seen), 0 when none. */
+    public long shadowVersion;
+    /** Labels whose prediction also had a shadow rating, the shadow's squared error, and the serving model's on the same labels. */
+    public long shadowLabels;
+    public double shadowSquaredError;
+    public double shadowPairedModelSquaredError;
     public long[] lag = new long[0];
     /** Scored requests by hash of the user id ({@link #USER_HASH_BUCKETS} buckets). */
     public long[] userHashes = new long[0];
@@ -86,13 +99,21 @@ public class DriftCounts {
         return c;
     }
 
-    /** Records seen: valid plus invalid. */
+    /** Records seen: valid plus invalid, each once. */
     public long records() {
-        return valid + invalid;
+        return validOutcomes() + invalid;
+    }
+
+    /**
+     * Valid requests whose outcome is not a dead letter. Never negative: a refusal counted in a later window than
+     * its request leaves that window's valid count at zero rather than below.
+     */
+    public long validOutcomes() {
+        return Math.max(0, valid - modelRefused);
     }
 
     public boolean isEmpty() {
-        return valid == 0 && invalid == 0 && scored == 0 && labels == 0;
+        return valid == 0 && invalid == 0 && scored == 0 && labels == 0 && shadowLabels == 0;
     }
 
     public void countValid(RatingRequest r, int maxTrackedFields) {
@@ -107,6 +128,7 @@ public class DriftCounts {
 
     public void countInvalid(DeadLetter d) {
         invalid++;
+        if (d.errorCode != null && d.errorCode.afterValidation()) modelRefused++;
         String code = d.errorCode == null ? ErrorCode.INTERNAL_ERROR.name() : d.errorCode.name();
         invalidByCode.merge(code, 1L, Long::sum); // bounded: one key per error code
         if (d.errorCode == ErrorCode.WRONG_TYPE) {
@@ -119,7 +141,9 @@ public class DriftCounts {
     public void countPrediction(Prediction p, ReferenceBuckets ref, LogBuckets latencyBuckets, LogBuckets lagBuckets,
                                 long nowMs, long futureToleranceMs) {
         double rating = p.output3 != null && p.output3.length > 0 ? p.output3[0] : p.predictedRating;
-        countScored(p.userId, p.movieTitle, p.oovUserId, p.oovMovieTitle, p.timestamp, rating, ref);
+        if (p.oovUserId == null || p.oovMovieTitle == null) oovUnknown++;
+        countScored(p.userId, p.movieTitle, Boolean.TRUE.equals(p.oovUserId), Boolean.TRUE.equals(p.oovMovieTitle),
+                p.timestamp, rating, ref);
         long eventMs = p.timestamp * 1000;
         if (eventMs > nowMs + futureToleranceMs) future++;
         lag[lagBuckets.bucketOf((nowMs - eventMs) / 1000.0)]++;
@@ -181,10 +205,32 @@ public class DriftCounts {
         labelModelSquaredError += m * m;
     }
 
+    /** Counts one label against the shadow version's rating for the same request and the serving model's. */
+    public void countShadowLabel(long version, float shadow, float model, float label) {
+        if (version > shadowVersion) {
+            if (shadowVersion > 0) clearShadow(); // a newer shadow: its comparison starts afresh
+            shadowVersion = version;
+        } else if (version < shadowVersion) {
+            return;
+        }
+        shadowLabels++;
+        double s = shadow - label;
+        shadowSquaredError += s * s;
+        double m = model - label;
+        shadowPairedModelSquaredError += m * m;
+    }
+
+    private void clearShadow() {
+        shadowLabels = 0;
+        shadowSquaredError = 0;
+        shadowPairedModelSquaredError = 0;
+    }
+
     /** Adds {@code other} into this; both must count the same model version (or be parse-stage counts). */
     public void merge(DriftCounts other, int maxTrackedFields) {
         valid += other.valid;
         invalid += other.invalid;
+        modelRefused += other.modelRefused;
         scored += other.scored;
         withUnexpectedFields += other.withUnexpectedFields;
         missingRequestId += other.missingRequestId;
@@ -196,6 +242,7 @@ public class DriftCounts {
         titleBuckets = add(titleBuckets, other.titleBuckets);
         userOov += other.userOov;
         titleOov += other.titleOov;
+        oovUnknown += other.oovUnknown;
         hours = add(hours, other.hours);
         days = add(days, other.days);
         future += other.future;
@@ -207,6 +254,15 @@ public class DriftCounts {
         labelSquaredError += other.labelSquaredError;
         labelAbsoluteError += other.labelAbsoluteError;
         labelModelSquaredError += other.labelModelSquaredError;
+        if (other.shadowVersion > shadowVersion) {
+            clearShadow();
+            shadowVersion = other.shadowVersion;
+        }
+        if (other.shadowVersion == shadowVersion) {
+            shadowLabels += other.shadowLabels;
+            shadowSquaredError += other.shadowSquaredError;
+            shadowPairedModelSquaredError += other.shadowPairedModelSquaredError;
+        }
         userHashes = add(userHashes, other.userHashes);
         other.eventHours.forEach((h, n) -> {
             if (eventHours.size() < MAX_EVENT_HOURS || eventHours.containsKey(h)) eventHours.merge(h, n, Long::sum);

@@ -43,6 +43,11 @@ public final class DriftMetricNames {
     /** The same labels against the model's own output_3, before online adaptation. */
     public static final String LABELS_MODEL_RMSE = "labels.model_rmse";
     public static final String LABELS_COUNT = "labels.count";
+    /** The shadow version's RMSE (its output_3) on the window's labels that had a shadow rating. */
+    public static final String LABELS_SHADOW_RMSE = "labels.shadow_rmse";
+    /** The serving version's model RMSE on the same labels: the side-by-side partner of the shadow's. */
+    public static final String LABELS_SHADOW_SERVING_RMSE = "labels.shadow_serving_rmse";
+    public static final String LABELS_SHADOW_COUNT = "labels.shadow_count";
     /** The model's RMSE on the window estimated from inputs and predictions alone (no labels needed). */
     public static final String LABELS_ESTIMATED_RMSE = "labels.estimated_rmse";
 
@@ -51,7 +56,12 @@ public final class DriftMetricNames {
             HOUR_JS, DAY_JS, SLICE_GAP, FUTURE_RATE, LAG_P50, LAG_P95, LAG_P99, PREDICTION_PSI,
             PREDICTION_JS, PREDICTION_MEAN, PREDICTION_MEAN_SHIFT, INVALID_RATE, UNEXPECTED_FIELD_RATE,
             TYPE_CHANGE_RATE, MISSING_OPTIONAL_RATE, LATENCY_P50, LATENCY_P95, LATENCY_P99, THROUGHPUT, LABELS_RMSE,
-            LABELS_MAE, LABELS_MODEL_RMSE, LABELS_COUNT, LABELS_ESTIMATED_RMSE);
+            LABELS_MAE, LABELS_MODEL_RMSE, LABELS_COUNT, LABELS_ESTIMATED_RMSE, LABELS_SHADOW_RMSE, LABELS_SHADOW_SERVING_RMSE,
+            LABELS_SHADOW_COUNT);
+
+    /** The metrics measured against a model version's reference profile: unavailable for a version without one. */
+    public static final List<String> NEED_REFERENCE = List.of(TITLE_LINF, TITLE_JS, HOUR_JS, DAY_JS, SLICE_GAP,
+            PREDICTION_PSI, PREDICTION_JS, PREDICTION_MEAN_SHIFT);
 
     /**
      * The metrics whose thresholds are calibrated from the reference data (docs/DRIFT.md, "Calibration"): they

@@ -47,7 +47,7 @@ public final class DriftReports {
         r.windowEndMs = endMs;
         scoredByVersion.forEach((v, n) -> r.modelVersions.put(Long.toString(v), n));
         r.modelVersion = scored == null ? -1 : scored.modelVersion;
-        r.validCount = parsed.valid;
+        r.validCount = parsed.validOutcomes();
         r.invalidCount = parsed.invalid;
         r.records = parsed.records();
         r.scoredCount = scoredByVersion.values().stream().mapToLong(Long::longValue).sum();
@@ -57,8 +57,9 @@ public final class DriftReports {
         if (parsed.missingRequestId > 0) r.missingOptionalFields.put("request_id", parsed.missingRequestId);
 
         Map<String, Double> m = r.metrics;
-        if (scored != null && ref != null && ref.hasProfile && scored.scored >= settings.minRecords) {
+        if (scored != null && ref != null && scored.scored >= settings.minRecords) {
             WindowMetrics.put(m, scored, ref, rolling);
+            unavailable(r, scored, ref);
             m.put(FUTURE_RATE, scored.future / (double) scored.scored);
             putIfFinite(m, LAG_P50, lagBuckets.quantile(scored.lag, 0.50));
             putIfFinite(m, LAG_P95, lagBuckets.quantile(scored.lag, 0.95));
@@ -92,6 +93,19 @@ public final class DriftReports {
         return r;
     }
 
+    /** The metrics a version without a reference profile, or without vocabularies, cannot give, and why. */
+    private static void unavailable(DriftReport r, DriftCounts scored, ReferenceBuckets ref) {
+        if (!ref.hasProfile) {
+            for (String metric : NEED_REFERENCE) r.unavailable.put(metric, ref.noProfileReason);
+        }
+        if (scored.oovUnknown > 0) {
+            String why = "version " + scored.modelVersion + " has no vocabularies (imported without training data): "
+                    + "its predictions' out-of-vocabulary flags are unknown";
+            r.unavailable.put(USER_OOV, why);
+            r.unavailable.put(TITLE_OOV, why);
+        }
+    }
+
     /**
      * Each metric's threshold: an explicit setting first, then the version's calibration for a window of this
      * many scored requests, then the default.
@@ -123,7 +137,7 @@ public final class DriftReports {
     /** The titles whose share of the window grew most against their reference share, largest growth first. */
     public static List<Episode.CategoryShift> titlesGrown(DriftCounts scored, ReferenceBuckets ref) {
         List<Episode.CategoryShift> out = new ArrayList<>();
-        if (scored == null || ref == null || scored.scored == 0) return out;
+        if (scored == null || ref == null || !ref.hasProfile || scored.scored == 0) return out;
         for (Map.Entry<String, Long> e : scored.titleCounts.entrySet()) {
             double share = (double) e.getValue() / scored.scored;
             double reference = ref.titleShare(e.getKey());
@@ -147,6 +161,23 @@ public final class DriftReports {
             ae += c.labelAbsoluteError;
             modelSe += c.labelModelSquaredError;
             r.onlineRmseByVersion.put(Long.toString(e.getKey()), Math.sqrt(c.labelSquaredError / c.labels));
+        }
+        long shadowVersion = 0;
+        long shadowN = 0;
+        double shadowSe = 0;
+        double pairedSe = 0;
+        for (DriftCounts c : byVersion.values()) shadowVersion = Math.max(shadowVersion, c.shadowVersion);
+        for (DriftCounts c : byVersion.values()) {
+            if (c.shadowVersion != shadowVersion || c.shadowLabels == 0) continue;
+            shadowN += c.shadowLabels;
+            shadowSe += c.shadowSquaredError;
+            pairedSe += c.shadowPairedModelSquaredError;
+        }
+        if (shadowN > 0) {
+            r.shadowVersion = shadowVersion;
+            r.metrics.put(LABELS_SHADOW_RMSE, Math.sqrt(shadowSe / shadowN));
+            r.metrics.put(LABELS_SHADOW_SERVING_RMSE, Math.sqrt(pairedSe / shadowN));
+            r.metrics.put(LABELS_SHADOW_COUNT, (double) shadowN);
         }
         if (n == 0) return;
         r.metrics.put(LABELS_RMSE, Math.sqrt(se / n));

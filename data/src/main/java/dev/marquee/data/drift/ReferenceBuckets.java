@@ -45,11 +45,14 @@ public final class ReferenceBuckets {
 
     /** False for a {@link #placeholder}: the version had no readable profile. */
     public final boolean hasProfile;
+    /** Why a {@link #placeholder} has no profile; null when it has one. */
+    public final String noProfileReason;
 
     private ReferenceBuckets(long version, ReferenceProfile p, DriftCalibration calibration, String uncalibratedReason,
                              ErrorModel errorModel, String noErrorModelReason) {
         this.version = version;
         this.hasProfile = true;
+        this.noProfileReason = null;
         this.userIndex = p.userId().bucketIndex();
         this.titleIndex = p.movieTitle().bucketIndex();
         this.userExpected = p.userId().bucketFrequencies();
@@ -67,9 +70,10 @@ public final class ReferenceBuckets {
         this.noErrorModelReason = errorModel == null ? noErrorModelReason : null;
     }
 
-    private ReferenceBuckets(long version) {
+    private ReferenceBuckets(long version, String reason) {
         this.version = version;
         this.hasProfile = false;
+        this.noProfileReason = reason;
         this.userIndex = Map.of();
         this.titleIndex = Map.of();
         this.userExpected = new double[] {1};
@@ -81,14 +85,19 @@ public final class ReferenceBuckets {
         this.eventHours = null;
         this.baseline = null;
         this.calibration = null;
-        this.uncalibratedReason = "version " + version + " has no reference profile";
+        this.uncalibratedReason = reason;
         this.errorModel = null;
-        this.noErrorModelReason = "version " + version + " has no error model";
+        this.noErrorModelReason = reason;
     }
 
     /** Buckets for a version without a profile: every value is "other", and nothing is compared. */
     public static ReferenceBuckets placeholder(long version) {
-        return new ReferenceBuckets(version);
+        return placeholder(version, "version " + version + " has no reference profile");
+    }
+
+    /** As above, with why the version has no profile (reported with every metric it leaves unavailable). */
+    public static ReferenceBuckets placeholder(long version, String reason) {
+        return new ReferenceBuckets(version, reason);
     }
 
     /** A profile alone: uncalibrated, without an error model. */

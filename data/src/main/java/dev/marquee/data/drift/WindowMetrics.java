@@ -17,19 +17,24 @@ public final class WindowMetrics {
     private WindowMetrics() {}
 
     /**
-     * Puts the data and prediction metrics of {@code c} into {@code m}; first adds the window's event hours to
-     * {@code rolling}, the stream's last 28 days of event time.
+     * Puts the data and prediction metrics of {@code c} into {@code m}; adds the window's event hours to
+     * {@code rolling}, the stream's last 28 days of event time. Against a {@link ReferenceBuckets#placeholder}
+     * only the metrics that need no reference ({@link DriftMetricNames#NEED_REFERENCE}), and the OOV rates only
+     * when every prediction had its flags.
      */
     public static void put(Map<String, Double> m, DriftCounts c, ReferenceBuckets ref, RollingEventHours rolling) {
         double n = c.scored;
-        m.put(USER_OOV, c.userOov / n);
+        boolean oovKnown = c.oovUnknown == 0;
+        if (oovKnown) m.put(USER_OOV, c.userOov / n);
         m.put(USER_TOP5, topShare(c.userHashes, 5, c.scored));
-        double[] titles = Distances.shares(c.titleBuckets);
-        m.put(TITLE_OOV, c.titleOov / n);
-        m.put(TITLE_LINF, Distances.linf(titles, ref.titleExpected));
-        m.put(TITLE_JS, Distances.jensenShannon(titles, ref.titleExpected));
+        if (oovKnown) m.put(TITLE_OOV, c.titleOov / n);
+        if (ref.hasProfile) {
+            double[] titles = Distances.shares(c.titleBuckets);
+            m.put(TITLE_LINF, Distances.linf(titles, ref.titleExpected));
+            m.put(TITLE_JS, Distances.jensenShannon(titles, ref.titleExpected));
+        }
         rolling.add(c.eventHours);
-        if (rolling.spansItsSpan()) {
+        if (ref.hasProfile && rolling.spansItsSpan()) {
             m.put(HOUR_JS, Distances.jensenShannon(rolling.hourOfDay(), ref.hourExpected));
             m.put(DAY_JS, Distances.jensenShannon(rolling.dayOfWeek(), ref.dayExpected));
         }

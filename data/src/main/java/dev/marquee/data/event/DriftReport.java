@@ -38,6 +38,8 @@ public class DriftReport {
     public Map<String, Double> metrics = new LinkedHashMap<>();
     /** Online RMSE of the ratings served, per model version, over the labels matched in the window. */
     public Map<String, Double> onlineRmseByVersion = new LinkedHashMap<>();
+    /** The version scored in shadow in the window (0 when none); its RMSE is {@code labels.shadow_rmse}. */
+    public long shadowVersion;
     /** The alert threshold of each metric that has one. */
     public Map<String, Double> thresholds = new LinkedHashMap<>();
     /**

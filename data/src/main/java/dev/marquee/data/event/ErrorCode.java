@@ -40,5 +40,15 @@ public enum ErrorCode {
     /** A string field with control characters or unpaired surrogates. */
     BAD_CHARACTERS,
     /** The parser itself failed; a bug, reported rather than thrown so the record is never lost. */
-    INTERNAL_ERROR
+    INTERNAL_ERROR,
+    /**
+     * A valid request whose value the serving model's input cannot take (a user id that is not an integer for a
+     * model with an integer user id, a timestamp beyond int32): refused by the scorer, after validation.
+     */
+    MODEL_INPUT_UNREPRESENTABLE;
+
+    /** True for a code given after validation, to a request that had already been counted valid. */
+    public boolean afterValidation() {
+        return this == MODEL_INPUT_UNREPRESENTABLE;
+    }
 }

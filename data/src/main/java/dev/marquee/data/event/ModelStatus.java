@@ -16,6 +16,10 @@ public class ModelStatus {
     public String reason;
     /** The version serving after this event. */
     public long servingVersion;
+    /** The version in shadow after this event (0 none). */
+    public long shadowVersion;
+    /** Why the shadow the update asked for did not load; null when it did or none was asked. */
+    public String shadowReason;
     public int subtask;
     public long atMs;
 
@@ -34,6 +38,7 @@ public class ModelStatus {
     @Override
     public String toString() {
         return "ModelStatus{" + modelName + " v" + version + " " + status + (reason != null ? ": " + reason : "")
-                + ", serving v" + servingVersion + ", subtask " + subtask + "}";
+                + ", serving v" + servingVersion + (shadowVersion > 0 ? ", shadow v" + shadowVersion : "")
+                + (shadowReason != null ? " (shadow refused: " + shadowReason + ")" : "") + ", subtask " + subtask + "}";
     }
 }

@@ -3,10 +3,19 @@ package dev.marquee.data.event;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A new model version was published. Topic {@code model-updates}. */
+/**
+ * What a scoring job should serve now. Topic {@code model-updates}. A record states the whole target: serve
+ * {@link #version}, and score {@link #shadowVersion} beside it without serving it (0: no shadow). Records
+ * written before shadows existed have no {@code shadow_version} and so mean "no shadow".
+ */
 public class ModelUpdate {
     public String modelName;
+    /** The version to serve. */
     public long version;
+    /** A version scored in shadow beside the serving one (a candidate, or the version just replaced); 0 = none. */
+    public long shadowVersion;
+    /** Why the target changed: {@code published}, {@code promoted}, {@code retired}, {@code rolled-back}, ... */
+    public String reason;
     /** Where the version lives: any location Flink's FileSystem can read. */
     public String location;
     public Map<String, Double> metrics = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package dev.marquee.data.event;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** A scored request. Topic {@code predictions}, keyed by {@code request_id}. */
@@ -16,10 +17,19 @@ public class Prediction {
     /** What online adaptation added to output_3 for this user (0 when it is off or knows nothing yet). */
     public float adjustment;
     public long modelVersion;
-    /** True when the user id was not in the model's vocabulary. */
-    public boolean oovUserId;
-    /** True when the title was not in the model's vocabulary. */
-    public boolean oovMovieTitle;
+    /** The version scored in shadow beside the serving one (never served), or 0 when none. */
+    public long shadowVersion;
+    /** The shadow version's output_3 for this request; meaningful only when {@link #shadowVersion} is set. */
+    public float shadowRating;
+    /**
+     * True when the user id was not in the model's vocabulary; null when the version has no vocabulary to tell
+     * (imported without training data). Written as {@code null}, never left out.
+     */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public Boolean oovUserId = false;
+    /** True when the title was not in the model's vocabulary; null when the version has none (as above). */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public Boolean oovMovieTitle = false;
     public SourcePosition source;
     /** When scoring finished, milliseconds since the epoch. */
     public long scoredAtMs;

@@ -4,6 +4,11 @@ import java.util.Objects;
 
 /** A true rating (a label): one user's rating of one movie at a time. Topic {@code ratings}. */
 public class Rating {
+    /** The lowest rating a label may carry: MovieLens' one star, with half a star of slack. */
+    public static final float MIN_LABEL = 0.5f;
+    /** The highest rating a label may carry: five stars, with half a star of slack. */
+    public static final float MAX_LABEL = 5.5f;
+
     public String userId;
     public String movieTitle;
     /** 1 to 5 in MovieLens; any finite value is accepted by the readers. */
@@ -18,6 +23,16 @@ public class Rating {
         this.movieTitle = movieTitle;
         this.rating = rating;
         this.timestamp = timestamp;
+    }
+
+    /**
+     * Whether a label on {@code ratings} is one the system learns from: a user, a title (neither blank) and a
+     * rating in [{@value #MIN_LABEL}, {@value #MAX_LABEL}] (NaN and infinities are outside). The scoring job's
+     * label stage and the trainer refuse the rest, and count them.
+     */
+    public static boolean isValidLabel(Rating r) {
+        return r != null && r.userId != null && !r.userId.isBlank() && r.movieTitle != null
+                && !r.movieTitle.isBlank() && r.rating >= MIN_LABEL && r.rating <= MAX_LABEL;
     }
 
     @Override

@@ -4,29 +4,39 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What the trainer worker made of one retrain request: a published version, a candidate the gate rejected, or
- * a failure. Topic {@code retrain-outcomes}; the retraining trigger reads it to know no request is in flight.
+ * What the trainer worker made of one retrain request: a published version, a candidate the gate rejected, a
+ * candidate the gate could not judge yet (deferred), or a failure. Topic {@code retrain-outcomes}; the retraining
+ * trigger reads it to know no request is in flight. A deferred candidate is judged again as labels arrive and
+ * gets a second outcome with the same request id ({@code PUBLISHED} or {@code REJECTED}) when it is settled or
+ * retired.
  */
 public class RetrainOutcome {
     public static final String PUBLISHED = "PUBLISHED";
     public static final String REJECTED = "REJECTED";
     public static final String FAILED = "FAILED";
+    /** The labels could not tell the candidate from the serving version: kept, judged again as labels arrive. */
+    public static final String DEFERRED = "DEFERRED";
 
     /** The {@link RetrainRequest#requestId} this answers. */
     public String requestId;
-    /** {@link #PUBLISHED}, {@link #REJECTED} or {@link #FAILED}. */
+    /** {@link #PUBLISHED}, {@link #REJECTED}, {@link #DEFERRED} or {@link #FAILED}. */
     public String outcome;
     public String modelName;
     /** The version published, or -1. */
     public long version = -1;
     /** The version serving when the request was taken (what the candidate was gated against). */
     public long baseVersion = -1;
-    /** Gate numbers: e.g. candidate_rmse, current_rmse, holdout_rows. */
+    /**
+     * Gate numbers: e.g. candidate_rmse, current_rmse, holdout_rows, and the paired test's mse_diff,
+     * mse_diff_low, mse_diff_high, holdout_users, gate_margin, gate_confidence, gate_decision.
+     */
     public Map<String, Double> metrics = new LinkedHashMap<>();
-    /** Why a candidate was rejected or training failed; null when published. */
+    /** Why a candidate was rejected or deferred, or training failed; null when published. */
     public String reason;
     /** Where a rejected candidate and its report were kept, or null. */
     public String rejectedLocation;
+    /** Where a deferred candidate waits to be judged again, or null. */
+    public String deferredLocation;
     public long finishedAtMs;
 
     public RetrainOutcome() {}

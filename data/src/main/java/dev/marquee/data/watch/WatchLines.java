@@ -20,8 +20,10 @@ final class WatchLines {
     private WatchLines() {}
 
     static String prediction(Prediction p) {
-        String unknown = p.oovUserId && p.oovMovieTitle ? ", user and title new to the model"
-                : p.oovUserId ? ", user new to the model" : p.oovMovieTitle ? ", title new to the model" : "";
+        boolean user = Boolean.TRUE.equals(p.oovUserId);
+        boolean title = Boolean.TRUE.equals(p.oovMovieTitle);
+        String unknown = user && title ? ", user and title new to the model"
+                : user ? ", user new to the model" : title ? ", title new to the model" : "";
         return String.format(Locale.ROOT, "prediction  user %s, \"%s\": %.2f stars (model v%d%s)",
                 p.userId, p.movieTitle, p.predictedRating, p.modelVersion, unknown);
     }
@@ -74,17 +76,22 @@ final class WatchLines {
                     o.requestId, o.version, gate);
             case RetrainOutcome.REJECTED -> String.format(Locale.ROOT, "trainer     %s: candidate REJECTED by the gate (%s); v%d keeps serving",
                     o.requestId, o.reason == null ? gate : o.reason, o.baseVersion);
+            case RetrainOutcome.DEFERRED -> String.format(Locale.ROOT, "trainer     %s: candidate DEFERRED by the gate (%s); v%d keeps"
+                    + " serving, the candidate waits for more labels", o.requestId, o.reason == null ? gate : o.reason, o.baseVersion);
             default -> String.format(Locale.ROOT, "trainer     %s: %s: %s", o.requestId, o.outcome, o.reason);
         };
     }
 
     static String update(ModelUpdate u) {
-        return String.format(Locale.ROOT, "model       %s version %d announced on model-updates", u.modelName, u.version);
+        return String.format(Locale.ROOT, "model       %s: serve v%d%s on model-updates%s", u.modelName, u.version,
+                u.shadowVersion > 0 ? ", shadow v" + u.shadowVersion : "", u.reason == null ? "" : " (" + u.reason + ")");
     }
 
     static String status(ModelStatus s) {
+        String shadow = s.shadowVersion > 0 ? ", v" + s.shadowVersion + " in shadow" : "";
+        if (s.shadowReason != null) shadow += " (shadow refused: " + s.shadowReason + ")";
         return ModelStatus.LOADED.equals(s.status)
-                ? String.format(Locale.ROOT, "scoring     slot %d switched to model v%d", s.subtask, s.version)
+                ? String.format(Locale.ROOT, "scoring     slot %d serving model v%d%s", s.subtask, s.version, shadow)
                 : String.format(Locale.ROOT, "scoring     slot %d refused model v%d, v%d keeps serving: %s", s.subtask, s.version,
                         s.servingVersion, s.reason);
     }

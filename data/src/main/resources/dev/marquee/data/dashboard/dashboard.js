@@ -89,6 +89,7 @@
     $('report-count').textContent = String(count);
 
     renderEpisode(last);
+    renderUnavailable(last);
 
     const list = $('alerts');
     list.replaceChildren();
@@ -120,6 +121,20 @@
     box.textContent = 'drift episode ' + e.id + (e.open ? ' open' : ' closed') + ' since ' + clock(e.opened_at_ms)
       + ' (' + e.windows + (e.windows === 1 ? ' window' : ' windows') + ')'
       + (movers ? ': ' + movers : '') + (titles ? '; titles that grew most: ' + titles : '');
+  }
+
+  // What the last window could not measure (e.g. a model version without a reference profile), grouped by why.
+  function renderUnavailable(last) {
+    const box = $('unavailable');
+    const byReason = new Map();
+    for (const [metric, why] of Object.entries(last.unavailable || {})) {
+      if (!byReason.has(why)) byReason.set(why, []);
+      byReason.get(why).push(metric);
+    }
+    box.dataset.count = String(Object.keys(last.unavailable || {}).length);
+    box.hidden = byReason.size === 0;
+    box.textContent = byReason.size === 0 ? '' : 'not measured: ' + [...byReason.entries()]
+      .map(([why, metrics]) => metrics.join(', ') + ' (' + why + ')').join('; ');
   }
 
   function recordsPerSecond(r) {

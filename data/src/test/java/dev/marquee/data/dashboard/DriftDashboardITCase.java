@@ -88,6 +88,8 @@ class DriftDashboardITCase {
             assertThat(DomTags.textById(dom, "episode")).contains("drift episode " + (WINDOWS - 2) + " open",
                     "prediction.psi", "Heat (1995)");
             assertThat(DomTags.textById(dom, "model-version")).isEqualTo("2");
+            assertThat(DomTags.textById(dom, "unavailable")).isEqualTo("not measured: movie_title.linf, prediction.js "
+                    + "(version 2 has no reference profile); labels.estimated_rmse (version 2 has no error model)");
             assertThat(DomTags.tags(dom, "rect", Map.of("class", "alert-band"))).as("alert windows of prediction.psi").hasSize(2);
             assertThat(DomTags.tags(dom, "span", Map.of("id", "reader-status")))
                     .singleElement().satisfies(s -> assertThat(s).containsEntry("data-skipped", "2"));
@@ -170,6 +172,11 @@ class DriftDashboardITCase {
                 e.movers.add(new Episode.Mover("prediction.psi", r.metrics.get("prediction.psi"), 0.25));
                 e.titlesGrown.add(new Episode.CategoryShift("Heat (1995)", 0.04, 0.01));
                 r.episode = e;
+            }
+            if (w == WINDOWS - 1) {
+                r.unavailable.put("movie_title.linf", "version 2 has no reference profile");
+                r.unavailable.put("prediction.js", "version 2 has no reference profile");
+                r.unavailable.put("labels.estimated_rmse", "version 2 has no error model");
             }
             out.add(r);
         }

@@ -104,7 +104,69 @@ class DriftReportsTest {
                 .containsKey(DriftMetricNames.LATENCY_P99);
     }
 
+    @Test
+    void aVersionWithoutAReferenceOrVocabulariesReportsWhatItCannotMeasureAndWhy() {
+        ReferenceBuckets none = ReferenceBuckets.placeholder(1, "version 1 has no reference profile (imported)");
+        DriftReport r = window(5_000, p -> {
+            p.oovUserId = null; // the version has no vocabularies: unknown, not false
+            p.oovMovieTitle = null;
+            return p;
+        }, none);
+        assertThat(r.metrics).doesNotContainKeys(DriftMetricNames.NEED_REFERENCE.toArray(String[]::new))
+                .doesNotContainKeys(DriftMetricNames.USER_OOV, DriftMetricNames.TITLE_OOV, DriftMetricNames.LABELS_ESTIMATED_RMSE)
+                .containsKeys(DriftMetricNames.USER_TOP5, DriftMetricNames.PREDICTION_MEAN, DriftMetricNames.FUTURE_RATE,
+                        DriftMetricNames.LAG_P50, DriftMetricNames.LATENCY_P99);
+        for (String metric : DriftMetricNames.NEED_REFERENCE) {
+            assertThat(r.unavailable).as(metric).containsEntry(metric, "version 1 has no reference profile (imported)");
+        }
+        assertThat(r.unavailable.get(DriftMetricNames.USER_OOV)).contains("no vocabularies");
+        assertThat(r.unavailable.get(DriftMetricNames.TITLE_OOV)).contains("no vocabularies");
+        assertThat(r.unavailable.get(DriftMetricNames.LABELS_ESTIMATED_RMSE)).isEqualTo("version 1 has no reference profile (imported)");
+        assertThat(r.calibration).isEqualTo("uncalibrated: version 1 has no reference profile (imported)");
+        assertThat(DriftReports.titlesGrown(DriftCounts.forVersion(none, LogBuckets.latencyMs(), LogBuckets.lagSeconds()), none))
+                .isEmpty();
+    }
+
+    @Test
+    void aVersionWithAProfileButUnknownOovFlagsReportsOnlyTheOovRatesUnavailable() {
+        DriftReport r = window(5_000, p -> {
+            p.oovUserId = null;
+            return p;
+        });
+        assertThat(r.metrics).doesNotContainKeys(DriftMetricNames.USER_OOV, DriftMetricNames.TITLE_OOV)
+                .containsKeys(DriftMetricNames.TITLE_JS, DriftMetricNames.PREDICTION_PSI);
+        assertThat(r.unavailable).containsOnlyKeys(DriftMetricNames.USER_OOV, DriftMetricNames.TITLE_OOV,
+                DriftMetricNames.LABELS_ESTIMATED_RMSE);
+    }
+
+    @Test
+    void requestsTheModelRefusedAfterValidationCountOnceAmongTheInvalid() {
+        DriftCounts parsed = new DriftCounts();
+        for (int i = 0; i < 1_000; i++) {
+            parsed.countValid(new RatingRequest("r" + i, i < 50 ? "u" + i : "1", "Movie 1 (1997)", DriftFixtures.T0), 32);
+        }
+        for (int i = 0; i < 50; i++) {
+            RatingRequest refused = new RatingRequest("r" + i, "u" + i, "Movie 1 (1997)", DriftFixtures.T0);
+            DriftCounts c = new DriftCounts(); // from another task, merged as the window does
+            c.countInvalid(dev.marquee.data.parse.DeadLetters.ofValidated(ErrorCode.MODEL_INPUT_UNREPRESENTABLE, "user_id",
+                    "not an integer", refused));
+            parsed.merge(c, 32);
+        }
+        DriftReport r = reports.report(NOW - 1_000, NOW, parsed, null, null, Map.of(), new RollingEventHours());
+        assertThat(r.records).isEqualTo(1_000);
+        assertThat(r.validCount).isEqualTo(950);
+        assertThat(r.invalidCount).isEqualTo(50);
+        assertThat(r.invalidByCode).containsEntry("MODEL_INPUT_UNREPRESENTABLE", 50L);
+        assertThat(r.metrics).containsEntry(DriftMetricNames.INVALID_RATE, 0.05)
+                .containsEntry("schema.invalid_rate.MODEL_INPUT_UNREPRESENTABLE", 0.05)
+                .containsEntry(DriftMetricNames.TYPE_CHANGE_RATE, 0.0);
+    }
+
     private DriftReport window(int n, UnaryOperator<Prediction> change) {
+        return window(n, change, ref);
+    }
+
+    private DriftReport window(int n, UnaryOperator<Prediction> change, ReferenceBuckets ref) {
         Random random = new Random(99);
         DriftCounts parsed = new DriftCounts();
         DriftCounts scored = DriftCounts.forVersion(ref, LogBuckets.latencyMs(), LogBuckets.lagSeconds());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.marquee.data.event.Alert;
 import dev.marquee.data.event.DriftReport;
 import dev.marquee.data.event.ModelStatus;
+import dev.marquee.data.event.ModelUpdate;
 import dev.marquee.data.event.Prediction;
 import dev.marquee.data.event.RetrainOutcome;
 import dev.marquee.data.event.RetrainRequest;
@@ -54,6 +55,9 @@ class WatchLinesTest {
 
         assertThat(WatchLines.outcome(outcome(RetrainOutcome.REJECTED, -1, "candidate RMSE 1.2 not below 1.1")))
                 .isEqualTo("trainer     r-1: candidate REJECTED by the gate (candidate RMSE 1.2 not below 1.1); v1 keeps serving");
+        assertThat(WatchLines.outcome(outcome(RetrainOutcome.DEFERRED, -1, "the labels cannot tell")))
+                .isEqualTo("trainer     r-1: candidate DEFERRED by the gate (the labels cannot tell); v1 keeps serving,"
+                        + " the candidate waits for more labels");
         assertThat(WatchLines.outcome(outcome(RetrainOutcome.FAILED, -1, "no data"))).isEqualTo("trainer     r-1: FAILED: no data");
     }
 
@@ -67,7 +71,14 @@ class WatchLinesTest {
         assertThat(WatchLines.prediction(prediction(1, true)))
                 .isEqualTo("prediction  user 7, \"Heat (1995)\": 3.50 stars (model v1, user new to the model)");
         assertThat(WatchLines.status(new ModelStatus("marquee", 2, ModelStatus.LOADED, null, 2, 1, 0)))
-                .isEqualTo("scoring     slot 1 switched to model v2");
+                .isEqualTo("scoring     slot 1 serving model v2");
+        ModelStatus shadowed = new ModelStatus("marquee", 2, ModelStatus.LOADED, null, 2, 1, 0);
+        shadowed.shadowVersion = 3;
+        assertThat(WatchLines.status(shadowed)).isEqualTo("scoring     slot 1 serving model v2, v3 in shadow");
+        ModelUpdate update = new ModelUpdate("marquee", 2, "/r/marquee/2", 0);
+        update.shadowVersion = 1;
+        update.reason = "promoted";
+        assertThat(WatchLines.update(update)).isEqualTo("model       marquee: serve v2, shadow v1 on model-updates (promoted)");
         assertThat(WatchLines.status(new ModelStatus("marquee", 3, ModelStatus.REFUSED, "bad files", 2, 0, 0)))
                 .isEqualTo("scoring     slot 0 refused model v3, v2 keeps serving: bad files");
     }

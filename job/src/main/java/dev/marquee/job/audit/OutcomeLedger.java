@@ -20,6 +20,10 @@ import java.util.Map;
  * envelope's instance count and which instances are invalid. An outcome is identified by its source position
  * plus, for a prediction, its request id and, for a dead letter, its instance index: predictions carry no
  * instance index, and a request id alone may repeat across records.
+ *
+ * <p>A valid request the serving model could not take ({@code MODEL_INPUT_UNREPRESENTABLE}) ends as a dead letter
+ * that names its request id: that dead letter is the request's one outcome, in place of its prediction, since
+ * which requests a model refuses depends on the version serving, not on the bytes.
  */
 public final class OutcomeLedger {
     private final String requestsTopic;
@@ -64,8 +68,14 @@ public final class OutcomeLedger {
     public void observe(DeadLetter deadLetter) {
         deadLetters++;
         SourcePosition s = deadLetter.source;
-        record(s == null ? unattributed("dead-letter", String.valueOf(deadLetter.instanceIndex))
-                : deadLetterId(s, deadLetter.instanceIndex));
+        boolean afterValidation = deadLetter.errorCode != null && deadLetter.errorCode.afterValidation();
+        if (s == null) {
+            record(unattributed("dead-letter", String.valueOf(deadLetter.instanceIndex)));
+        } else if (afterValidation) {
+            record(predictionId(s, deadLetter.requestId));
+        } else {
+            record(deadLetterId(s, deadLetter.instanceIndex));
+        }
     }
 
     /** An output record that is not a readable prediction or dead letter. */

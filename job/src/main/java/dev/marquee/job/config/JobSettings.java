@@ -38,6 +38,7 @@ public final class JobSettings implements Serializable {
     public static final String CHECKPOINT_INTERVAL_MS = "checkpoint.interval-ms";
     public static final String PARALLELISM = "parallelism";
     public static final String TOPIC_MODEL_STATUS = "topic.model-status";
+    public static final String TOPIC_LABELED_PREDICTIONS = "topic.labeled-predictions";
     public static final String MODEL_REGISTRY = "model.registry";
     public static final String MODEL_NAME = "model.name";
     public static final String MODEL_VERSION = "model.version";
@@ -53,7 +54,7 @@ public final class JobSettings implements Serializable {
 
     private static final Set<String> KEYS = Set.of(BOOTSTRAP, GROUP_ID, STARTING_OFFSETS, TOPIC_REQUESTS,
             TOPIC_PREDICTIONS, TOPIC_DEAD_LETTERS, TOPIC_MODEL_UPDATES, TOPIC_DRIFT, TOPIC_RATINGS, DELIVERY,
-            TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT_MS, CHECKPOINT_INTERVAL_MS, PARALLELISM, TOPIC_MODEL_STATUS,
+            TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT_MS, CHECKPOINT_INTERVAL_MS, PARALLELISM, TOPIC_MODEL_STATUS, TOPIC_LABELED_PREDICTIONS,
             MODEL_REGISTRY, MODEL_NAME, MODEL_VERSION, BATCH_SIZE, BATCH_MAX_DELAY_MS, SCORING_THREADS,
             MAX_OUT_OF_ORDERNESS_MS, IDLENESS_MS, BUFFER_TIMEOUT_MS, PROMETHEUS_PORTS,
             ParserLimits.MAX_PAYLOAD_BYTES, ParserLimits.MAX_INSTANCES, ParserLimits.MAX_DEPTH,
@@ -78,6 +79,7 @@ public final class JobSettings implements Serializable {
     public final int parallelism;
     public final ParserLimits parserLimits;
     public final String modelStatusTopic;
+    public final String labeledPredictionsTopic;
     public final String modelRegistry;
     public final String modelName;
     /** The version to serve; 0 for the registry's serving version (pinned, else latest). */
@@ -138,6 +140,7 @@ public final class JobSettings implements Serializable {
         drift = DriftSettings.from(s);
         labels = LabelSettings.from(s);
         modelStatusTopic = s.string(TOPIC_MODEL_STATUS, "model-status");
+        labeledPredictionsTopic = s.string(TOPIC_LABELED_PREDICTIONS, "labeled-predictions");
         String envRegistry = System.getenv("MARQUEE_REGISTRY");
         modelRegistry = s.string(MODEL_REGISTRY, envRegistry == null || envRegistry.isBlank() ? ".marquee/registry" : envRegistry.trim());
         modelName = s.string(MODEL_NAME, "marquee");

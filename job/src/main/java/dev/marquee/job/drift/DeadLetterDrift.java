@@ -3,7 +3,10 @@ package dev.marquee.job.drift;
 import dev.marquee.data.drift.*;
 import dev.marquee.data.event.DeadLetter;
 
-/** Drift counts of the parse stage's dead letters: invalid share by error code, type changes by field. */
+/**
+ * Drift counts of dead letters, the parse stage's or the scorer's (valid requests the model cannot take; one
+ * tap each): invalid share by error code, type changes by field.
+ */
 public final class DeadLetterDrift extends PartialDriftOperator<DeadLetter> {
     private static final long serialVersionUID = 1L;
 

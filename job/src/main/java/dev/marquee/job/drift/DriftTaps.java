@@ -14,7 +14,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
  * Wires drift detection into the scoring job: a counting tap in line on each stream it watches (requests,
- * dead letters, label joins), a counter inside the scorer for the predictions, and one task that merges their
+ * dead letters of the parser and of the scorer, label joins), a counter inside the scorer for the predictions, and one task that merges their
  * summaries into windowed reports.
  */
 public final class DriftTaps {
@@ -35,6 +35,11 @@ public final class DriftTaps {
 
     public DataStream<DeadLetter> deadLetters(DataStream<DeadLetter> in) {
         return tap(in, "drift: count dead letters", "drift-count-dead-letters", new DeadLetterDrift(settings));
+    }
+
+    /** The dead letters of valid requests the scorer refused (the model cannot take them), counted as it emits them. */
+    public DataStream<DeadLetter> modelRefusals(DataStream<DeadLetter> in) {
+        return tap(in, "drift: count model refusals", "drift-count-model-refusals", new DeadLetterDrift(settings));
     }
 
     /** Counts scored predictions inside the scorer, batch by batch; its summaries come back through {@link #scored}. */

@@ -13,7 +13,9 @@ public final class LabelDrift extends PartialDriftOperator<LabelJoin> {
 
     @Override
     protected void count(LabelJoin j) throws Exception {
-        countsFor(j, j.modelVersion).countLabel(j.served, j.model, j.label);
+        DriftCounts c = countsFor(j, j.modelVersion);
+        c.countLabel(j.served, j.model, j.label);
+        if (j.shadowVersion > 0) c.countShadowLabel(j.shadowVersion, j.shadowModel, j.model, j.label);
     }
 
     @Override

@@ -25,7 +25,6 @@ public final class ScoredBatchDrift implements BatchObserver<Prediction, DriftCo
     private transient ReferenceCache references;
     private transient LogBuckets latencyBuckets;
     private transient LogBuckets lagBuckets;
-    private transient ReferenceBuckets noReference;
     private transient DriftCounts current;
 
     public ScoredBatchDrift(DriftSettings settings, String registry, String modelName) {
@@ -72,11 +71,8 @@ public final class ScoredBatchDrift implements BatchObserver<Prediction, DriftCo
         return settings.partialIntervalMs;
     }
 
+    /** A version without a profile gets a placeholder: everything lands in "other", and the window skips it. */
     private ReferenceBuckets reference(long version) {
-        ReferenceBuckets ref = references.get(version);
-        if (ref != null) return ref;
-        // A version without a profile: everything lands in "other"; the window skips its distributions.
-        if (noReference == null || noReference.version != version) noReference = ReferenceBuckets.placeholder(version);
-        return noReference;
+        return references.get(version);
     }
 }

@@ -8,6 +8,11 @@ public class LabelJoin {
     /** The model's own output_3. */
     public float model;
     public float label;
+    public String userId;
+    public String movieTitle;
+    /** The version scored in shadow for the same request (0 when none), and its output_3. */
+    public long shadowVersion;
+    public float shadowModel;
 
     public LabelJoin() {}
 

@@ -10,7 +10,10 @@ import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Labels from {@code ratings}: JSON {@link Rating}s; anything else is counted, logged now and then, and skipped. */
+/**
+ * Labels from {@code ratings}: JSON {@link Rating}s that {@link Rating#isValidLabel} accepts (the trainer applies the
+ * same rule); anything else is counted, logged now and then, and skipped.
+ */
 public final class ParseRatings extends RichFlatMapFunction<RawRecord, Rating> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ParseRatings.class);
@@ -27,7 +30,7 @@ public final class ParseRatings extends RichFlatMapFunction<RawRecord, Rating> {
     public void flatMap(RawRecord raw, Collector<Rating> out) {
         try {
             Rating r = raw.value == null ? null : codec.decode(raw.value);
-            if (r != null && r.userId != null && r.movieTitle != null && r.rating >= 0.5f && r.rating <= 5.5f) {
+            if (Rating.isValidLabel(r)) {
                 out.collect(r);
                 return;
             }

@@ -5,6 +5,13 @@ public class PendingPrediction {
     public float model;
     public float served;
     public long modelVersion;
+    /** It went on to {@link TitleAdaptation} for its title's bias. */
+    public boolean titleBias;
+    /** Its title was not in the version's vocabulary. */
+    public boolean newTitle;
+    /** The version scored in shadow for the same request (0 none), and its output_3. */
+    public long shadowVersion;
+    public float shadowModel;
 
     public PendingPrediction() {}
 

@@ -1,5 +1,6 @@
 package dev.marquee.job.score;
 
+import dev.marquee.data.event.DeadLetter;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.metrics.Histogram;
@@ -15,7 +16,9 @@ import org.apache.flink.util.OutputTag;
  * whichever comes first, and hands each batch to a {@link BatchFunction}. Input 2 carries control messages
  * (new model versions), applied between two batches; what the function reports about them goes to
  * {@link #reportTag()}. An optional {@link BatchObserver} sees each batch of results before they leave and
- * emits its own summaries on its side output (drift counts the predictions this way).
+ * emits its own summaries on its side output (drift counts the predictions this way). Rows the function
+ * refuses leave as dead letters on {@link #refusalTag()}, in their place in the order, and the observer does
+ * not see them; a function that refuses a row when there is no refusal output fails the task rather than lose it.
  *
  * <p>The buffer is emptied before every checkpoint barrier, so it never needs to be part of a checkpoint and
  * a restore neither loses nor repeats a row. It is also emptied before a watermark passes, so buffered rows
@@ -31,6 +34,7 @@ public final class MicroBatchOperator<IN, C, OUT, R> extends AbstractStreamOpera
     private final long maxDelayMs;
     private final OutputTag<R> reportTag;
     private final BatchObserver<OUT, ?> observer;
+    private final OutputTag<DeadLetter> refusalTag;
 
     private transient List<IN> rows;
     private transient long[] timestamps;
@@ -48,6 +52,12 @@ public final class MicroBatchOperator<IN, C, OUT, R> extends AbstractStreamOpera
     /** As above, with an observer of every batch of results (null for none). */
     public MicroBatchOperator(BatchFunction<IN, C, OUT, R> function, int maxSize, long maxDelayMs, OutputTag<R> reportTag,
                               BatchObserver<OUT, ?> observer) {
+        this(function, maxSize, maxDelayMs, reportTag, observer, null);
+    }
+
+    /** As above, with the output for the dead letters of rows the function refuses (null for none). */
+    public MicroBatchOperator(BatchFunction<IN, C, OUT, R> function, int maxSize, long maxDelayMs, OutputTag<R> reportTag,
+                              BatchObserver<OUT, ?> observer, OutputTag<DeadLetter> refusalTag) {
         if (maxSize < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + maxSize);
         if (maxDelayMs < 0) throw new IllegalArgumentException("batch delay must not be negative, got " + maxDelayMs);
         this.function = function;
@@ -55,10 +65,16 @@ public final class MicroBatchOperator<IN, C, OUT, R> extends AbstractStreamOpera
         this.maxDelayMs = maxDelayMs;
         this.reportTag = reportTag;
         this.observer = observer;
+        this.refusalTag = refusalTag;
     }
 
     public OutputTag<R> reportTag() {
         return reportTag;
+    }
+
+    /** Where the dead letters of refused rows go, or null when the function refuses none. */
+    public OutputTag<DeadLetter> refusalTag() {
+        return refusalTag;
     }
 
     @Override
@@ -152,15 +168,41 @@ public final class MicroBatchOperator<IN, C, OUT, R> extends AbstractStreamOpera
         if (results.size() != rows.size()) {
             throw new IllegalStateException("the batch function returned " + results.size() + " results for " + rows.size() + " rows");
         }
-        if (observer != null) observe(observer, results);
+        List<OUT> answered = withoutRefusals(results);
+        if (observer != null && !answered.isEmpty()) observe(observer, answered);
         for (int i = 0; i < results.size(); i++) {
-            StreamRecord<OUT> record = new StreamRecord<>(results.get(i));
+            OUT result = results.get(i);
+            if (result == null) {
+                StreamRecord<DeadLetter> refused = new StreamRecord<>(function.refusal(rows.get(i)));
+                if (hasTimestamp[i]) refused.setTimestamp(timestamps[i]);
+                output.collect(refusalTag, refused);
+                continue;
+            }
+            StreamRecord<OUT> record = new StreamRecord<>(result);
             if (hasTimestamp[i]) record.setTimestamp(timestamps[i]);
             output.collect(record);
         }
         batchSizes.update(rows.size());
         batchMicros.update((System.nanoTime() - start) / 1_000);
         rows.clear();
+    }
+
+    /** {@code results} without the refused rows' nulls (the same list when none was refused). */
+    private List<OUT> withoutRefusals(List<OUT> results) {
+        int refused = 0;
+        for (OUT r : results) {
+            if (r == null) refused++;
+        }
+        if (refused == 0) return results;
+        if (refusalTag == null) {
+            throw new IllegalStateException("the batch function refused " + refused + " rows, and this operator has no "
+                    + "output for refusals: they would be lost");
+        }
+        List<OUT> answered = new ArrayList<>(results.size() - refused);
+        for (OUT r : results) {
+            if (r != null) answered.add(r);
+        }
+        return answered;
     }
 
     private <S> void observe(BatchObserver<OUT, S> o, List<OUT> results) throws Exception {

@@ -162,8 +162,17 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         if (o.requestId.equals(st.inFlightRequestId)) {
             LOG.info("retrain request {} answered: {}", o.requestId, o);
             st.clearInFlight();
-            // No new version came of it: the episode's drift is still unanswered, so it may ask again after the
-            // cool-down.
+            if (RetrainOutcome.DEFERRED.equals(o.outcome)) {
+                // Its candidate waits for labels in the trainer: the episode stays answered until it is settled.
+                st.deferredRequestId = o.requestId;
+            } else if (!RetrainOutcome.PUBLISHED.equals(o.outcome)) {
+                // No new version came of it: the episode's drift is still unanswered, so it may ask again after the
+                // cool-down.
+                st.requestedEpisode = -1;
+            }
+        } else if (o.requestId.equals(st.deferredRequestId) && !RetrainOutcome.DEFERRED.equals(o.outcome)) {
+            LOG.info("deferred retrain request {} settled: {}", o.requestId, o);
+            st.deferredRequestId = null;
             if (!RetrainOutcome.PUBLISHED.equals(o.outcome)) st.requestedEpisode = -1;
         }
     }

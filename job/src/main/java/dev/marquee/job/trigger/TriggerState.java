@@ -26,6 +26,11 @@ public class TriggerState {
     /** The version serving when the in-flight request was made: a newer published version answers it. */
     public long inFlightModelVersion = -1;
     public long inFlightSinceMs = -1;
+    /**
+     * The last request answered DEFERRED: its candidate waits in the trainer for labels, and its later outcome
+     * (published, rejected, retired) decides whether the drift episode may ask again. Null: none.
+     */
+    public String deferredRequestId;
     public long lastRequestMs = -1;
     /** The schedule counts from here: the last request, the last new model version, or the first record seen. */
     public long scheduleAnchorMs = -1;

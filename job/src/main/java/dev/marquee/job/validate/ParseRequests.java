@@ -43,6 +43,7 @@ public final class ParseRequests extends ProcessFunction<RawRecord, RatingReques
         invalid = new EnumMap<>(ErrorCode.class);
         MetricGroup byCode = group.addGroup("requestsInvalid");
         for (ErrorCode code : ErrorCode.values()) {
+            if (code.afterValidation()) continue; // the scorer's (requestsRefusedByModel), never the parser's
             invalid.put(code, byCode.counter(code.name().toLowerCase(Locale.ROOT)));
         }
     }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.marquee.data.event.DeadLetter;
 import dev.marquee.data.event.ErrorCode;
 import dev.marquee.data.event.Prediction;
+import dev.marquee.data.event.RatingRequest;
 import dev.marquee.data.event.SourcePosition;
+import dev.marquee.data.parse.DeadLetters;
 import dev.marquee.data.parse.RequestParser;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -97,6 +99,25 @@ class OutcomeLedgerTest {
 
         ledger.observe(prediction(0, 3, "hostile-9-2"));
         assertThat(ledger.report(10).clean()).isTrue();
+    }
+
+    @Test
+    void aValidRequestTheModelRefusedEndsInItsDeadLetterInsteadOfAPrediction() {
+        ledger.expect(0, 3, HostileRequests.payload(9)); // instances 0 and 2 valid, 1 invalid
+        ledger.observe(prediction(0, 3, "hostile-9-0"));
+        ledger.observe(deadLetter(0, 3, 1));
+        RatingRequest refused = new RatingRequest("hostile-9-2", "u7", "Fargo (1996)", 1L);
+        refused.source = new SourcePosition(TOPIC, 0, 3, 1L);
+        refused.instanceIndex = 2;
+        ledger.observe(DeadLetters.ofValidated(ErrorCode.MODEL_INPUT_UNREPRESENTABLE, "user_id", "not an integer", refused));
+
+        OutcomeLedger.Report r = ledger.report(10);
+        assertThat(r.clean()).as("%s", r).isTrue();
+        assertThat(r.predictions()).isEqualTo(1);
+        assertThat(r.deadLetters()).isEqualTo(2);
+
+        ledger.observe(prediction(0, 3, "hostile-9-2"));
+        assertThat(ledger.report(10).duplicates()).as("a prediction as well is one outcome too many").isEqualTo(1);
     }
 
     @Test

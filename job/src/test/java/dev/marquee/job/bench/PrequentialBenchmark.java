@@ -85,16 +85,25 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * trainer worker run beside them. Each prediction carries the model's {@code output_3} and the served,
  * adapted {@code predicted_rating}, so: static = S.output_3, adaptation = S.predicted_rating, retraining =
  * R.output_3, both = R.predicted_rating. Predictions are matched to the true ratings by request id.
+ *
+ * <p>With {@code --mode adaptation} there is no retraining: both jobs serve version 1, S adapting with the residual
+ * bias alone (as before user factors existed) and R as configured (user factors and new titles' bias by default),
+ * so the arms are static, bias and factors. {@code --label-delay-seconds} and {@code --label-share} send the labels
+ * later in event time, or for a share of the requests only ({@link LabelPlan}).
  */
 public final class PrequentialBenchmark {
     private static final Set<String> KEYS = Set.of("rate", "speedup", "retrain-every-ms", "parallelism", "bucket",
-            "limit", "out", "csv", "plot", "drain-seconds", "progress-seconds");
+            "limit", "out", "csv", "plot", "drain-seconds", "progress-seconds", "mode", "label-delay-seconds",
+            "label-share", "label-seed");
     /** Settings handed through to the scoring jobs (labels, adaptation), the trigger and the trainer. */
     private static final List<String> PASS_THROUGH = List.of(LabelSettings.LABELS_PREFIX,
             LabelSettings.ADAPTATION_PREFIX, "trigger.", "trainer.");
     static final String USAGE = String.join("\n",
             "usage: scripts/bench-prequential [options]",
             "Prequential replay of MovieLens 100K's last 40% (DESIGN §7): static, retraining, adaptation, both, in one run.",
+            "  --mode M                retraining (default: S pinned to version 1, R retrained; arms static, adaptation,",
+            "                          retraining, both) or adaptation (no retraining, both pinned: S with the residual",
+            "                          bias only, R as configured; arms static, bias, factors)",
             "  --rate R                requests per second (default 100; each followed by its label)",
             "  --speedup F             pace by event time instead: F seconds of MovieLens time per second (excludes --rate)",
             "  --retrain-every-ms MS   trigger.schedule-ms (default: a fifth of the replay's expected duration; 0 = off,",
@@ -102,6 +111,8 @@ public final class PrequentialBenchmark {
             "  --parallelism N         of each scoring job (default 1)",
             "  --bucket N              labels per point of the RMSE-over-the-replay curve (default 2000)",
             "  --limit N               replay only the first N ratings (default all)",
+            "  --label-delay-seconds S send each label S seconds of event time after its request (default 0: right after)",
+            "  --label-share F         label only this share of the requests, drawn with --label-seed (default 1, seed 1)",
             "  --drain-seconds S       wait at most S s for the last predictions after the last send (default 300)",
             "  --progress-seconds S    seconds between progress lines (default 10)",
             "  --out FILE              the report (Markdown; default job/target/bench-prequential.md)",
@@ -112,9 +123,39 @@ public final class PrequentialBenchmark {
             "  --trainer.* V           trainer worker settings (docs/RETRAINING.md)",
             "Needs MovieLens 100K: $MOVIELENS_DIR, else ../shared/data/ml-100k (scripts/fetch-movielens downloads it).");
     private static final String MODEL = "marquee";
-    private static final String[] ARMS = {"static", "adaptation", "retraining", "both"};
-    private static final String[] ARM_SOURCES = {"S `output_3` (version 1)", "S `predicted_rating`",
-            "R `output_3`", "R `predicted_rating`"};
+
+    /** What the two scoring jobs are. */
+    enum Mode {
+        /** S pinned to version 1, R following model-updates with the retraining loop; both adapt as configured. */
+        RETRAINING(new String[] {"static", "adaptation", "retraining", "both"}, new String[] {"S `output_3` (version 1)",
+                "S `predicted_rating`", "R `output_3`", "R `predicted_rating`"}, 0.95),
+        /** Both pinned to version 1, no retraining: S adapts with the residual bias alone, R as configured. */
+        ADAPTATION(new String[] {"static", "bias", "static (R)", "factors"}, new String[] {"S `output_3` (version 1)",
+                "S `predicted_rating`: residual bias only", "R `output_3` (version 1 again)",
+                "R `predicted_rating`: as configured"}, 0.93);
+
+        final String[] arms;
+        final String[] sources;
+        /** What the last arm is to reach (issue 6's 0.95 for both; issue 15's 0.93 for factors). */
+        final double target;
+
+        Mode(String[] arms, String[] sources, double target) {
+            this.arms = arms;
+            this.sources = sources;
+            this.target = target;
+        }
+
+        static Mode parse(String v) {
+            for (Mode m : values()) {
+                if (m.name().equalsIgnoreCase(v)) return m;
+            }
+            throw new SettingException("--mode must be retraining or adaptation, got " + v);
+        }
+    }
+
+    /** S's settings over the passed-through ones in {@link Mode#ADAPTATION}: the residual bias alone. */
+    private static final Map<String, String> BIAS_ONLY = Map.of(LabelSettings.FACTORS_ENABLED, "false",
+            LabelSettings.TITLE_BIAS, "off");
 
     private PrequentialBenchmark() {}
 
@@ -125,7 +166,7 @@ public final class PrequentialBenchmark {
     /** The options, checked before anything starts. */
     record Options(double rate, double speedup, long retrainEveryMs, int parallelism, int bucket, int limit,
                    long drainSeconds, long progressSeconds, Path out, Path csv, Path plot,
-                   Map<String, String> passThrough) {
+                   Map<String, String> passThrough, Mode mode, long labelDelaySeconds, double labelShare, long labelSeed) {
 
         static Options parse(String[] args) {
             Map<String, String> opts = new HashMap<>();
@@ -146,11 +187,20 @@ public final class PrequentialBenchmark {
             double rate = speedup > 0 ? 0 : positive(opts, "rate", 100);
             Path out = Path.of(opts.getOrDefault("out", "job/target/bench-prequential.md"));
             String csvDefault = out.toString().replaceFirst("\\.md$", "") + ".csv";
+            Mode mode = Mode.parse(opts.getOrDefault("mode", "retraining"));
+            if (mode == Mode.ADAPTATION && (opts.containsKey("retrain-every-ms")
+                    || pass.keySet().stream().anyMatch(k -> k.startsWith("trigger.") || k.startsWith("trainer.")))) {
+                throw new SettingException("--mode adaptation does not retrain: drop --retrain-every-ms, --trigger.*, --trainer.*");
+            }
+            double share = positive(opts, "label-share", 1);
+            if (share > 1) throw new SettingException("--label-share must be in (0, 1], got " + opts.get("label-share"));
             return new Options(rate, speedup, (long) nonNegative(opts, "retrain-every-ms", -1),
                     (int) positive(opts, "parallelism", 1), (int) positive(opts, "bucket", 2000),
                     (int) nonNegative(opts, "limit", 0), (long) positive(opts, "drain-seconds", 300),
                     (long) positive(opts, "progress-seconds", 10), out, Path.of(opts.getOrDefault("csv", csvDefault)),
-                    Path.of(opts.getOrDefault("plot", "docs/images/prequential.png")), pass);
+                    Path.of(opts.getOrDefault("plot", mode == Mode.ADAPTATION ? "docs/images/prequential-adaptation.png"
+                            : "docs/images/prequential.png")), pass, mode,
+                    (long) nonNegative(opts, "label-delay-seconds", 0), share, (long) number(opts, "label-seed", 1));
         }
 
         private static double positive(Map<String, String> opts, String key, double def) {
@@ -185,7 +235,7 @@ public final class PrequentialBenchmark {
 
         String pace() {
             return speedup > 0 ? String.format(Locale.ROOT, "event-time pacing at %,.0f× real time", speedup)
-                    : String.format(Locale.ROOT, "%,.0f requests/s (each followed by its label)", rate);
+                    : String.format(Locale.ROOT, "%,.0f requests/s", rate);
         }
     }
 
@@ -203,6 +253,10 @@ public final class PrequentialBenchmark {
         replay.addAll(reference.test());
         if (o.limit > 0 && o.limit < replay.size()) replay = new ArrayList<>(replay.subList(0, o.limit));
         int n = replay.size();
+        int validationRows = Math.min(n, reference.validation().size());
+        boolean retraining = o.mode == Mode.RETRAINING;
+        LabelPlan plan = new LabelPlan(replay.stream().mapToLong(r -> r.timestamp).toArray(), o.labelDelaySeconds,
+                o.labelShare, 0, o.labelSeed);
         double expectedSeconds = o.speedup > 0
                 ? (replay.get(n - 1).timestamp - replay.get(0).timestamp) / o.speedup : n / o.rate;
         long scheduleMs = o.retrainEveryMs >= 0 ? o.retrainEveryMs : Math.max(10_000, Math.round(expectedSeconds * 1000 / 5));
@@ -210,25 +264,29 @@ public final class PrequentialBenchmark {
         Path work = Files.createTempDirectory("marquee-prequential");
         ModelRegistry registry = new ModelRegistry(work.resolve("registry"));
         // Settings are checked before anything starts; the broker's address replaces the placeholder after.
-        scoringSettings("localhost:9092", registry, "static", "model-updates-static", "1", o);
+        Map<String, String> sOverrides = retraining ? Map.of() : BIAS_ONLY;
+        String rPinned = retraining ? null : "1";
+        scoringSettings("localhost:9092", registry, "static", "model-updates-static", "1", o, sOverrides);
+        scoringSettings("localhost:9092", registry, "retrain", "model-updates", rPinned, o, Map.of());
         triggerSettings("localhost:9092", registry, scheduleMs, o);
         EmbeddedKafka kafka = EmbeddedKafka.start();
         String bootstrap = kafka.bootstrapServers();
-        JobSettings staticJob = scoringSettings(bootstrap, registry, "static", "model-updates-static", "1", o);
-        JobSettings retrainJob = scoringSettings(bootstrap, registry, "retrain", "model-updates", null, o);
+        JobSettings staticJob = scoringSettings(bootstrap, registry, "static", "model-updates-static", "1", o, sOverrides);
+        JobSettings retrainJob = scoringSettings(bootstrap, registry, "retrain", "model-updates", rPinned, o, Map.of());
         TriggerSettings trigger = triggerSettings(bootstrap, registry, scheduleMs, o);
         String[] trainerArgs = trainerArgs(bootstrap, registry, dir, o);
         LabelSettings adaptation = staticJob.labels;
 
         log("MovieLens 100K at %s: %,d ratings; version 1 trains on the first 60%% of the time range (%,d), "
                 + "the replay is the last 40%% (%,d ratings)", dir.path(), all.size(), train.size(), n);
-        log("pace: %s, about %.0f s; retraining: %s; adaptation: shrinkage %s, decay %s, version carry %s",
-                o.pace(), expectedSeconds, describeTrigger(trigger), adaptation.shrinkage, adaptation.decay,
-                adaptation.versionCarry);
-        Offline offline = trainVersionOne(registry, dir, reference, replay, adaptation);
-        log("version 1: %s; offline on the replay: model %.4f, biases %.4f, model + adaptation with each label "
-                + "applied before the next request %.4f", offline.description, offline.staticRmse, offline.biasRmse,
-                offline.adaptedRmse);
+        log("pace: %s, about %.0f s; %s; labels: %s (%,d)", o.pace(), expectedSeconds,
+                retraining ? "retraining: " + describeTrigger(trigger) : "no retraining", plan.describe(), plan.labels());
+        log("S adapts with %s; R with %s", describe(staticJob.labels), describe(retrainJob.labels));
+        Offline offline = trainVersionOne(registry, dir, reference, replay, validationRows, plan, staticJob.labels,
+                retraining ? null : retrainJob.labels);
+        log("version 1: %s; offline on the replay with the same labels: model %.4f, biases %.4f, S's adaptation %.4f%s, "
+                + "online biased MF %.4f", offline.description, offline.staticScore.all(), offline.biasRmse, offline.sIdeal.all(),
+                offline.rIdeal == null ? "" : String.format(Locale.ROOT, ", R's %.4f", offline.rIdeal.all()), offline.mf.all());
 
         MiniCluster cluster = null;
         List<JobClient> jobs = new ArrayList<>();
@@ -240,7 +298,7 @@ public final class PrequentialBenchmark {
                     "drift-static", "drift-retrain", "dlq-static", "dlq-retrain", "status-static", "status-retrain")) {
                 createTopic(bootstrap, t, 1);
             }
-            collector = new Collector(bootstrap, replay, o.progressSeconds);
+            collector = new Collector(bootstrap, replay, o.progressSeconds, validationRows, o.mode.arms);
             collector.bucketSize(o.bucket);
             Thread collecting = new Thread(collector, "bench-collector");
             collecting.setDaemon(true);
@@ -251,18 +309,21 @@ public final class PrequentialBenchmark {
                     .setNumSlotsPerTaskManager(slots).setConfiguration(new Configuration()).build());
             cluster.start();
             jobs.add(submit(cluster, o.parallelism, "prequential: S, static version 1", env -> ScoringJob.buildWithKafka(env, staticJob)));
-            jobs.add(submit(cluster, o.parallelism, "prequential: R, following model-updates", env -> ScoringJob.buildWithKafka(env, retrainJob)));
-            jobs.add(submit(cluster, 1, "prequential: retraining trigger", env -> RetrainTriggerJob.buildWithKafka(env, trigger, false)));
-            trainer = new TrainerLoop(bootstrap, trainerArgs);
-            Thread training = new Thread(trainer, "bench-trainer");
-            training.setDaemon(true);
-            training.start();
+            jobs.add(submit(cluster, o.parallelism, retraining ? "prequential: R, following model-updates"
+                    : "prequential: R, version 1", env -> ScoringJob.buildWithKafka(env, retrainJob)));
+            if (retraining) {
+                jobs.add(submit(cluster, 1, "prequential: retraining trigger", env -> RetrainTriggerJob.buildWithKafka(env, trigger, false)));
+                trainer = new TrainerLoop(bootstrap, trainerArgs);
+                Thread training = new Thread(trainer, "bench-trainer");
+                training.setDaemon(true);
+                training.start();
+            }
 
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(bootstrap))) {
                 warmUp(producer, collector, replay.get(0));
                 collector.replayStarted();
                 log("replaying %,d ratings: %s", n, o.pace());
-                send(producer, replay, o, collector);
+                send(producer, replay, o, plan, collector);
             }
             log("all %,d requests and labels sent; waiting for the last predictions (up to %d s)", n, o.drainSeconds);
             if (!collector.allIn.await(o.drainSeconds, TimeUnit.SECONDS)) {
@@ -271,8 +332,8 @@ public final class PrequentialBenchmark {
             }
             collector.stop();
             collecting.join(TimeUnit.SECONDS.toMillis(30));
-            Results results = collector.results(adaptation);
-            String report = report(o, args, dir, train.size(), n, scheduleMs, trigger, adaptation, offline, results);
+            Results results = collector.results(offline);
+            String report = report(o, args, dir, train.size(), n, plan, trigger, staticJob.labels, retrainJob.labels, offline, results);
             write(o, report, results, offline);
             System.out.println(report);
             log("the registry (versions, model cards, rejected candidates) is kept at %s", registry.base());
@@ -305,7 +366,7 @@ public final class PrequentialBenchmark {
     }
 
     private static JobSettings scoringSettings(String bootstrap, ModelRegistry registry, String arm, String updatesTopic,
-                                               String pinnedVersion, Options o) {
+                                               String pinnedVersion, Options o, Map<String, String> overrides) {
         Map<String, String> m = new HashMap<>();
         m.put(JobSettings.BOOTSTRAP, bootstrap);
         m.put(JobSettings.GROUP_ID, "prequential-" + arm);
@@ -324,6 +385,7 @@ public final class PrequentialBenchmark {
         m.put(JobSettings.PARALLELISM, String.valueOf(o.parallelism));
         m.putAll(o.with(LabelSettings.LABELS_PREFIX));
         m.putAll(o.with(LabelSettings.ADAPTATION_PREFIX));
+        m.putAll(overrides);
         return JobSettings.from(m);
     }
 
@@ -377,10 +439,18 @@ public final class PrequentialBenchmark {
     }
 
     /** What version 1 is, and how it and the reference points do offline on the replay. */
-    record Offline(String description, double staticRmse, double biasRmse, double adaptedRmse) {}
+    /**
+     * What version 1 is, and how it and the reference points do offline on the replay with the same labels at the
+     * same points ({@link FactorAdaptationSimulation}, each label learned right after the request it is sent after):
+     * S's and R's adaptation as configured (R's only when it serves version 1 throughout), each row's ideal served
+     * rating, and the plain online biased MF.
+     */
+    record Offline(String description, FactorAdaptationSimulation.Score staticScore, double biasRmse,
+                   FactorAdaptationSimulation.Score sIdeal, float[] sServed, FactorAdaptationSimulation.Score rIdeal,
+                   float[] rServed, FactorAdaptationSimulation.Score mf) {}
 
     private static Offline trainVersionOne(ModelRegistry registry, MovieLensDir dir, Split reference, List<Rating> replay,
-                                           LabelSettings adaptation) throws Exception {
+                                           int validationRows, LabelPlan plan, LabelSettings s, LabelSettings r) throws Exception {
         // Early stopping on a seeded 5% of the training part (no validation set): the replay stays unseen, and
         // it is how the trainer worker trains its candidates too.
         try (TrainedModel model = new Trainer(TrainingConfig.defaults(Architecture.DEFAULT), line -> { })
@@ -396,14 +466,37 @@ public final class PrequentialBenchmark {
                 card.write(d);
             });
             if (version != 1) throw new IllegalStateException("expected version 1 in a fresh registry, got " + version);
-            float[] p = model.predict(replay);
+            FactorAdaptationSimulation.Replay sim = FactorAdaptationSimulation.replay(replay, validationRows,
+                    (u, t, ts) -> model.score(u, t, ts, false), registry.base(), reference.train());
             float[] bias = BiasBaseline.fit(reference.train()).predict(replay);
+            double se = 0;
+            for (int i = 0; i < bias.length; i++) se += sq(Math.max(1, Math.min(5, bias[i])) - replay.get(i).rating);
             String description = String.format(Locale.ROOT, "default architecture, %,d training rows, best epoch %d of %d, %.1f s",
                     reference.train().size(), model.bestEpoch(), model.learningCurve().epochs().size(), model.trainingSeconds());
-            return new Offline(description, AdaptationSimulation.rmse(replay, p, 0, 1, adaptation.maxAdjustment),
-                    AdaptationSimulation.rmse(replay, bias, 0, 1, adaptation.maxAdjustment),
-                    AdaptationSimulation.rmse(replay, p, adaptation.shrinkage, adaptation.decay, adaptation.maxAdjustment));
+            float[] sServed = new float[replay.size()];
+            float[] rServed = r == null ? null : new float[replay.size()];
+            return new Offline(description,
+                    FactorAdaptationSimulation.run(sim, FactorAdaptationSimulation.staticModel(), plan),
+                    Math.sqrt(se / bias.length),
+                    FactorAdaptationSimulation.run(sim, FactorAdaptationSimulation.of(sim, s), plan, sServed), sServed,
+                    r == null ? null : FactorAdaptationSimulation.run(sim, FactorAdaptationSimulation.of(sim, r), plan, rServed),
+                    rServed,
+                    FactorAdaptationSimulation.run(sim, new FactorAdaptationSimulation.Mf(sim, FactorAdaptationSimulation.Mf.Params.TUNED), plan));
         }
+    }
+
+    private static String describe(LabelSettings a) {
+        if (!a.adaptationEnabled) return "nothing (adaptation off)";
+        String bias = String.format(Locale.ROOT, "residual bias (shrinkage %s, decay %s)", num(a.shrinkage), num(a.decay));
+        if (!a.factorsEnabled) return bias + " alone";
+        return String.format(Locale.ROOT, "user factors (%d dimensions, prior %s, bias prior %s, bias drift %s; %s where a version has "
+                        + "no embeddings), title bias: %s (new-title prior %s, known %s)", a.factorDimensions, num(a.factorPrior),
+                num(a.factorBiasPrior), num(a.factorBiasDrift), bias, a.titleBias.name().toLowerCase(Locale.ROOT),
+                num(a.titleNewPrior), num(a.titleKnownPrior));
+    }
+
+    private static String num(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
     }
 
     /** Sends requests for an unknown user (no labels) until both jobs answered one: models loaded, jobs running. */
@@ -420,7 +513,9 @@ public final class PrequentialBenchmark {
         log("both scoring jobs answer");
     }
 
-    private static void send(KafkaProducer<byte[], byte[]> producer, List<Rating> replay, Options o, Collector collector) {
+    /** Sends each request at its pace, and after it the labels {@code plan} has due. */
+    private static void send(KafkaProducer<byte[], byte[]> producer, List<Rating> replay, Options o, LabelPlan plan,
+                             Collector collector) {
         RequestEncoder encoder = new RequestEncoder();
         EventCodec<Rating> labels = EventCodec.of(Rating.class);
         long start = System.nanoTime();
@@ -433,7 +528,10 @@ public final class PrequentialBenchmark {
             }
             byte[] key = r.userId.getBytes(StandardCharsets.UTF_8);
             producer.send(new ProducerRecord<>("requests", key, encoder.single("p-" + i, r)));
-            producer.send(new ProducerRecord<>("ratings", key, labels.encode(r)));
+            for (int k : plan.dueAfter(i)) {
+                Rating label = replay.get(k);
+                producer.send(new ProducerRecord<>("ratings", label.userId.getBytes(StandardCharsets.UTF_8), labels.encode(label)));
+            }
             collector.sent(i);
         }
         producer.flush();
@@ -490,8 +588,14 @@ public final class PrequentialBenchmark {
     }
 
     /** Everything measured, per arm over the rows both jobs answered. */
-    record Results(int rows, double[] rmse, double[] mae, List<double[]> buckets, List<Retrain> retrains,
-                   double missingLabelShare, int bucketSize) {}
+    /**
+     * @param rmseValidation per arm, over the rows of the replay's validation part; {@code rmseTest} its test part
+     * @param missingShare per job (S, R): the share of its predictions whose served rating differs from the one
+     *     the offline simulation serves with every label due before it applied (NaN when there is no such ideal)
+     */
+    record Results(int rows, double[] rmse, double[] mae, double[] rmseValidation, double[] rmseTest,
+                   List<double[]> buckets, List<Retrain> retrains, double[] missingShare, int bucketSize,
+                   long[][] roundTripMs) {}
 
     /**
      * Reads both prediction topics, the model updates and the trigger's and trainer's records; prints progress;
@@ -500,12 +604,16 @@ public final class PrequentialBenchmark {
     static final class Collector implements Runnable {
         private final KafkaConsumer<byte[], byte[]> consumer;
         private final List<Rating> replay;
+        private final int validationRows;
+        private final String[] arms;
         private final long progressMs;
         final float[][] model;
         final float[][] served;
         final float[][] adjustment;
         final long[][] version;
         final boolean[][] got;
+        /** When each prediction was read back, per job. */
+        private final long[][] receivedAtMs;
         final AtomicInteger[] count = {new AtomicInteger(), new AtomicInteger()};
         private final long[] sentAtMs;
         private final AtomicInteger sent = new AtomicInteger();
@@ -519,9 +627,11 @@ public final class PrequentialBenchmark {
         private volatile long replayStartMs;
         private int bucketSize = 2000;
 
-        Collector(String bootstrap, List<Rating> replay, long progressSeconds) {
+        Collector(String bootstrap, List<Rating> replay, long progressSeconds, int validationRows, String[] arms) {
             this.consumer = new KafkaConsumer<>(consumerProps(bootstrap, "prequential-reader"));
+            this.arms = arms;
             this.replay = replay;
+            this.validationRows = validationRows;
             this.progressMs = TimeUnit.SECONDS.toMillis(progressSeconds);
             int n = replay.size();
             model = new float[2][n];
@@ -529,6 +639,7 @@ public final class PrequentialBenchmark {
             adjustment = new float[2][n];
             version = new long[2][n];
             got = new boolean[2][n];
+            receivedAtMs = new long[2][n];
             sentAtMs = new long[n];
         }
 
@@ -605,6 +716,7 @@ public final class PrequentialBenchmark {
             int i = Integer.parseInt(p.requestId.substring(2));
             if (got[job][i]) return; // at-least-once: the first answer is the one that was served first
             got[job][i] = true;
+            receivedAtMs[job][i] = System.currentTimeMillis();
             model[job][i] = p.output3 != null && p.output3.length > 0 ? p.output3[0] : p.predictedRating;
             served[job][i] = p.predictedRating;
             adjustment[job][i] = p.adjustment;
@@ -628,11 +740,11 @@ public final class PrequentialBenchmark {
                     break;
                 }
             }
-            log("sent %,d of %,d (%.0f/s); predictions S %,d, R %,d; RMSE so far: static %.4f, adaptation %.4f, "
-                            + "retraining %.4f, both %.4f; R serves version %d; retrains requested %d",
+            log("sent %,d of %,d (%.0f/s); predictions S %,d, R %,d; RMSE so far: %s %.4f, %s %.4f, "
+                            + "%s %.4f, %s %.4f; R serves version %d; retrains requested %d",
                     s, replay.size(), s / Math.max(0.001, (now - replayStartMs) / 1000.0), c0, c1,
-                    Math.sqrt(se[0] / Math.max(1, c0)), Math.sqrt(se[1] / Math.max(1, c0)),
-                    Math.sqrt(se[2] / Math.max(1, c1)), Math.sqrt(se[3] / Math.max(1, c1)), serving, retrains.size());
+                    arms[0], Math.sqrt(se[0] / Math.max(1, c0)), arms[1], Math.sqrt(se[1] / Math.max(1, c0)),
+                    arms[2], Math.sqrt(se[2] / Math.max(1, c1)), arms[3], Math.sqrt(se[3] / Math.max(1, c1)), serving, retrains.size());
         }
 
         void stop() {
@@ -645,10 +757,12 @@ public final class PrequentialBenchmark {
         }
 
         /** Call after the thread ended. */
-        Results results(LabelSettings adaptation) {
+        Results results(Offline offline) {
             int n = replay.size();
             double[] sse = new double[4];
             double[] sae = new double[4];
+            double[][] partSe = new double[2][4];
+            int[] partRows = new int[2];
             int rows = 0;
             List<double[]> buckets = new ArrayList<>();
             double[] bse = new double[4];
@@ -657,12 +771,15 @@ public final class PrequentialBenchmark {
             for (int i = 0; i < n; i++) {
                 if (got[0][i] && got[1][i]) {
                     double[] v = arms(i);
+                    int part = i < validationRows ? 0 : 1;
                     for (int a = 0; a < 4; a++) {
                         double e = v[a] - replay.get(i).rating;
                         sse[a] += e * e;
                         sae[a] += Math.abs(e);
                         bse[a] += e * e;
+                        partSe[part][a] += e * e;
                     }
+                    partRows[part]++;
                     rows++;
                     bRows++;
                 }
@@ -681,9 +798,13 @@ public final class PrequentialBenchmark {
             }
             double[] rmse = new double[4];
             double[] mae = new double[4];
+            double[] rmseValidation = new double[4];
+            double[] rmseTest = new double[4];
             for (int a = 0; a < 4; a++) {
                 rmse[a] = Math.sqrt(sse[a] / Math.max(1, rows));
                 mae[a] = sae[a] / Math.max(1, rows);
+                rmseValidation[a] = partRows[0] == 0 ? Double.NaN : Math.sqrt(partSe[0][a] / partRows[0]);
+                rmseTest[a] = partRows[1] == 0 ? Double.NaN : Math.sqrt(partSe[1][a] / partRows[1]);
             }
             // Where each retrain happened, in replay positions (requests sent by then) and labels.
             List<Retrain> list = new ArrayList<>(retrains.values());
@@ -700,7 +821,22 @@ public final class PrequentialBenchmark {
                     }
                 }
             }
-            return new Results(rows, rmse, mae, buckets, list, missingLabelShare(adaptation), bucketSize);
+            double[] missing = {missingShare(0, offline.sServed()), missingShare(1, offline.rServed())};
+            return new Results(rows, rmse, mae, rmseValidation, rmseTest, buckets, list, missing, bucketSize,
+                    new long[][] {roundTrip(0), roundTrip(1)});
+        }
+
+        /** p50 and p99 of request sent → prediction read back, in ms, for one job. */
+        private long[] roundTrip(int job) {
+            long[] ms = new long[replay.size()];
+            int k = 0;
+            for (int i = 0; i < replay.size(); i++) {
+                if (got[job][i] && sentAtMs[i] > 0) ms[k++] = receivedAtMs[job][i] - sentAtMs[i];
+            }
+            if (k == 0) return new long[] {-1, -1};
+            long[] v = java.util.Arrays.copyOf(ms, k);
+            java.util.Arrays.sort(v);
+            return new long[] {v[k / 2], v[Math.min(k - 1, (int) (k * 0.99))]};
         }
 
         private double[] arms(int i) {
@@ -721,52 +857,67 @@ public final class PrequentialBenchmark {
         }
 
         /**
-         * The pace's cost: the share of S's predictions whose adjustment differs from the one it would have had
-         * with every earlier label of the user applied first (S serves one version, so no carry is involved).
+         * The pace's cost: the share of a job's predictions whose served rating differs from the one the offline
+         * simulation served with every label due before it applied (a label the job had not joined yet when the
+         * next request of the user was scored).
          */
-        private double missingLabelShare(LabelSettings a) {
-            Map<String, double[]> users = new HashMap<>();
+        private double missingShare(int job, float[] ideal) {
+            if (ideal == null) return Double.NaN;
             int differ = 0;
             int rows = 0;
             for (int i = 0; i < replay.size(); i++) {
-                Rating r = replay.get(i);
-                double[] s = users.computeIfAbsent(r.userId, u -> new double[2]);
-                if (got[0][i]) {
-                    double ideal = s[1] + a.shrinkage <= 0 ? 0 : s[0] / (s[1] + a.shrinkage);
-                    ideal = Math.max(-a.maxAdjustment, Math.min(a.maxAdjustment, ideal));
-                    if (Math.abs(ideal - adjustment[0][i]) > 1e-3) differ++;
-                    rows++;
-                    s[0] = s[0] * a.decay + (r.rating - model[0][i]);
-                    s[1] = s[1] * a.decay + 1;
-                }
+                if (!got[job][i]) continue;
+                rows++;
+                if (Math.abs(served[job][i] - ideal[i]) > 1e-3) differ++;
             }
             return rows == 0 ? Double.NaN : (double) differ / rows;
         }
     }
 
-    private static String report(Options o, String[] args, MovieLensDir dir, int trainRows, int n, long scheduleMs,
-                                 TriggerSettings trigger, LabelSettings a, Offline offline, Results r) {
+    private static String report(Options o, String[] args, MovieLensDir dir, int trainRows, int n, LabelPlan plan,
+                                 TriggerSettings trigger, LabelSettings sLabels, LabelSettings rLabels, Offline offline, Results r) {
+        Mode mode = o.mode;
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "Run %s on %d cores, %s; Java %s. Data: MovieLens 100K at %s.%n%n", LocalDate.now(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.name") + " " + System.getProperty("os.arch"),
                 System.getProperty("java.version"), dir.path()));
         sb.append(String.format(Locale.ROOT, "Command: `scripts/bench-prequential%s`%n%n", args.length == 0 ? "" : " " + String.join(" ", args)));
         sb.append(String.format(Locale.ROOT, "Version 1: %s, trained on the first 60%% of the time range (%,d ratings). "
-                + "Replay: the last 40%% (%,d ratings) at %s. Retraining: %s. Adaptation: shrinkage %s, decay %s, "
-                + "max adjustment %s, version carry %s.%n%n", offline.description, trainRows, n, o.pace(),
-                describeTrigger(trigger), a.shrinkage, a.decay, a.maxAdjustment, a.versionCarry));
-        sb.append("| arm | served value | prequential RMSE | vs static | MAE |\n|---|---|---|---|---|\n");
+                + "Replay: the last 40%% (%,d ratings) at %s; %s (%,d labels). %s. S adapts with %s; R with %s.%n%n",
+                offline.description, trainRows, n, o.pace(), plan.describe(), plan.labels(),
+                mode == Mode.RETRAINING ? "Retraining: " + describeTrigger(trigger) : "No retraining (both jobs serve version 1)",
+                describe(sLabels), describe(rLabels)));
+        sb.append("| arm | served value | prequential RMSE, every prediction | validation part | test part | vs static | MAE |\n"
+                + "|---|---|---|---|---|---|---|\n");
         for (int i = 0; i < 4; i++) {
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %.3f | %.4f |%n", ARMS[i], ARM_SOURCES[i],
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %.4f | %.4f | %.3f | %.4f |%n", mode.arms[i], mode.sources[i],
                     i == 3 ? String.format(Locale.ROOT, "**%.4f**", r.rmse[i]) : String.format(Locale.ROOT, "%.4f", r.rmse[i]),
-                    r.rmse[i] / r.rmse[0], r.mae[i]));
+                    r.rmseValidation[i], r.rmseTest[i], r.rmse[i] / r.rmse[0], r.mae[i]));
         }
-        sb.append(String.format(Locale.ROOT, "%n%,d of %,d ratings answered by both jobs. Target both <= 0.95: %s.%n",
-                r.rows, n, r.rmse[3] <= 0.95 ? "met" : "NOT met"));
-        sb.append(String.format(Locale.ROOT, "%nOffline on the same replay (no Kafka): version 1 %.4f (the static arm must equal it), "
-                        + "regularised biases %.4f, version 1 + adaptation with each label applied before the next request %.4f. "
-                        + "Share of S's predictions whose adjustment missed an earlier label of the user (the pace's cost): %.2f%%.%n",
-                offline.staticRmse, offline.biasRmse, offline.adaptedRmse, 100 * r.missingLabelShare));
+        sb.append(String.format(Locale.ROOT, "%n%,d of %,d ratings answered by both jobs. Target %s <= %.2f: %s.%n",
+                r.rows, n, mode.arms[3], mode.target, r.rmse[3] <= mode.target ? "met" : "NOT met"));
+        sb.append(String.format(Locale.ROOT, "%nOffline on the same replay with the same labels (no Kafka; each label learned right "
+                        + "after the request it is sent after): version 1 %.4f (the static arm must equal it), regularised biases %.4f, "
+                        + "S's adaptation %s%s; a plain online biased MF (no model; %s, streamed once over the training part, then "
+                        + "prequentially) %s. Each as every prediction / validation / test.%n",
+                offline.staticScore.all(), offline.biasRmse, triple(offline.sIdeal),
+                offline.rIdeal == null ? "" : ", R's adaptation " + triple(offline.rIdeal), FactorAdaptationSimulation.Mf.Params.TUNED,
+                triple(offline.mf)));
+        sb.append(String.format(Locale.ROOT, "%nRequest sent → its prediction read back from Kafka: S p50 %d ms, p99 %d ms; "
+                + "R p50 %d ms, p99 %d ms. A label sent later than its request by less than that can still reach the job "
+                + "before the user's next request does.%n", r.roundTripMs[0][0], r.roundTripMs[0][1], r.roundTripMs[1][0],
+                r.roundTripMs[1][1]));
+        sb.append(String.format(Locale.ROOT, "%nShare of predictions whose served rating differs by more than 0.001 from the offline "
+                + "replay's (the pace's cost: a label not yet joined when the user's next request was scored, or joined in another "
+                + "order): S %s%s.%n", percent(r.missingShare[0]), mode == Mode.RETRAINING ? "" : ", R " + percent(r.missingShare[1])));
+        if (mode == Mode.ADAPTATION) {
+            sb.append(String.format(Locale.ROOT, "%nRMSE per %,d labels (CSV: `%s`):%n%n", r.bucketSize, o.csv));
+            sb.append("| labels | static | bias | factors |\n|---|---|---|---|\n");
+            for (double[] b : r.buckets) {
+                sb.append(String.format(Locale.ROOT, "| %,.0f–%,.0f | %.4f | %.4f | %.4f |%n", b[0], b[1], b[3], b[4], b[6]));
+            }
+            return sb.toString();
+        }
         long published = r.retrains.stream().filter(t -> RetrainOutcome.PUBLISHED.equals(t.outcome)).count();
         sb.append(String.format(Locale.ROOT, "%nRetrains: %d requested, %d published.%n%n", r.retrains.size(), published));
         if (!r.retrains.isEmpty()) {
@@ -788,6 +939,14 @@ public final class PrequentialBenchmark {
         return sb.toString();
     }
 
+    private static String triple(FactorAdaptationSimulation.Score s) {
+        return String.format(Locale.ROOT, "%.4f / %.4f / %.4f", s.all(), s.validation(), s.test());
+    }
+
+    private static String percent(double share) {
+        return Double.isNaN(share) ? "n/a" : String.format(Locale.ROOT, "%.2f%%", 100 * share);
+    }
+
     private static String pos(int at, int n) {
         return at < 0 ? "" : String.format(Locale.ROOT, "%,d (%.0f%%)", at, 100.0 * at / n);
     }
@@ -798,12 +957,13 @@ public final class PrequentialBenchmark {
             if (parent != null) Files.createDirectories(parent);
         }
         Files.writeString(o.out, report);
-        StringBuilder csv = new StringBuilder("from,to,labels,static,adaptation,retraining,both,retrain_version\n");
+        StringBuilder csv = new StringBuilder("from,to,labels," + String.join(",", o.mode.arms).replace(" (R)", "_r").replace(' ', '_')
+                + ",retrain_version\n");
         for (double[] b : r.buckets) {
             csv.append(String.format(Locale.ROOT, "%.0f,%.0f,%.0f,%.5f,%.5f,%.5f,%.5f,%.0f%n", b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]));
         }
         Files.writeString(o.csv, csv.toString());
-        Plot.write(r, o.plot);
+        Plot.write(r, o.mode, o.plot);
         log("written: %s, %s, %s", o.out, o.csv, o.plot);
     }
 
@@ -818,7 +978,10 @@ public final class PrequentialBenchmark {
         private static final Color[] COLORS = {new Color(120, 120, 120), new Color(255, 127, 14), new Color(31, 119, 180),
                 new Color(44, 160, 44)};
 
-        static void write(Results r, Path file) throws Exception {
+        static void write(Results r, Mode mode, Path file) throws Exception {
+            double target = mode.target;
+            // in adaptation mode R's output_3 is version 1's again: the static line
+            boolean[] drawn = {true, true, mode == Mode.RETRAINING, true};
             System.setProperty("java.awt.headless", "true");
             BufferedImage img = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
             Graphics2D g = img.createGraphics();
@@ -826,11 +989,12 @@ public final class PrequentialBenchmark {
                 g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
                 g.setColor(Color.WHITE);
                 g.fillRect(0, 0, WIDTH, HEIGHT);
-                double lo = 0.95;
-                double hi = 0.95;
+                double lo = target;
+                double hi = target;
                 double xMax = 1;
                 for (double[] b : r.buckets) {
                     for (int a = 0; a < 4; a++) {
+                        if (!drawn[a]) continue;
                         lo = Math.min(lo, b[3 + a]);
                         hi = Math.max(hi, b[3 + a]);
                     }
@@ -868,23 +1032,26 @@ public final class PrequentialBenchmark {
                 g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
                 int lx = LEFT;
                 for (int a = 0; a < 4; a++) {
+                    if (!drawn[a]) continue;
                     g.setColor(COLORS[a]);
                     g.fillRect(lx, 31, 14, 4);
-                    String label = String.format(Locale.ROOT, "%s %.4f", ARMS[a], r.rmse[a]);
+                    String label = String.format(Locale.ROOT, "%s %.4f", mode.arms[a], r.rmse[a]);
                     g.drawString(label, lx + 18, 38);
                     lx += 28 + g.getFontMetrics().stringWidth(label);
                 }
-                g.setColor(new Color(200, 0, 0));
-                g.drawString("- - new version first served", lx, 38);
-                lx += 12 + g.getFontMetrics().stringWidth("- - new version first served");
-                g.setColor(new Color(150, 150, 150));
-                g.drawString("- - retrain rejected", lx, 38);
+                if (mode == Mode.RETRAINING) {
+                    g.setColor(new Color(200, 0, 0));
+                    g.drawString("- - new version first served", lx, 38);
+                    lx += 12 + g.getFontMetrics().stringWidth("- - new version first served");
+                    g.setColor(new Color(150, 150, 150));
+                    g.drawString("- - retrain rejected", lx, 38);
+                }
                 // the target
-                int ty = y(0.95, lo, hi, h);
+                int ty = y(target, lo, hi, h);
                 g.setColor(new Color(120, 120, 120));
                 g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {2f, 3f}, 0f));
                 g.drawLine(LEFT, ty, LEFT + w, ty);
-                g.drawString("0.95", LEFT + w - 30, ty - 3);
+                g.drawString(String.format(Locale.ROOT, "%.2f", target), LEFT + w - 30, ty - 3);
                 // retrain points
                 g.setColor(new Color(200, 0, 0));
                 g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
@@ -904,6 +1071,7 @@ public final class PrequentialBenchmark {
                 }
                 g.setStroke(new BasicStroke(2f));
                 for (int a = 0; a < 4; a++) {
+                    if (!drawn[a]) continue;
                     g.setColor(COLORS[a]);
                     int px = -1;
                     int py = -1;

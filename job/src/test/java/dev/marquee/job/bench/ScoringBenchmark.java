@@ -21,6 +21,7 @@ import dev.marquee.job.sink.KafkaConnections;
 import dev.marquee.job.source.RawRecord;
 import dev.marquee.job.validate.ParseRequests;
 import dev.marquee.model.Architecture;
+import dev.marquee.model.ModelImporter;
 import dev.marquee.model.ModelRegistry;
 import dev.marquee.model.TrainedModel;
 import dev.marquee.model.Trainer;
@@ -65,12 +66,16 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <p>Throughput: a preloaded topic is consumed by a bounded job; the rate is the records divided by the
  * span between the first and the last output record's Kafka timestamp, so JVM and job start-up are left out.
  * Variants run alternately (A/B/C, repeated) in one process: the full job with micro-batches, the full job
- * with batch size 1, and Kafka → parse → Kafka as the ceiling. Latency: the unbounded job at a steady input
+ * with batch size 1, Kafka → parse → Kafka as the ceiling, the full job without drift detection, and the full job
+ * serving a model imported from elsewhere ({@code --imported}, by default the series' Keras export, imported with
+ * MovieLens' time split's training part as its data) instead of ours. Latency: the unbounded job at a steady input
  * rate; per prediction, the time from the request's Kafka timestamp (set when the producer sent it) to the
  * moment a consumer reads the prediction.
  */
 public final class ScoringBenchmark {
-    private static final Set<String> KEYS = Set.of("records", "batch1-records", "rounds", "latency-rate", "latency-seconds", "batch-size", "checkpoint-ms", "warmup-seconds", "out", "drift-pairs", "drift-side-by-side");
+    private static final Set<String> KEYS = Set.of("records", "batch1-records", "rounds", "latency-rate", "latency-seconds", "batch-size", "checkpoint-ms", "warmup-seconds", "out", "drift-pairs", "drift-side-by-side", "imported");
+    /** The SavedModel made elsewhere that the imported-model variant serves, unless {@code --imported} names another ("none": no such variant). */
+    private static final String DEFAULT_IMPORTED = "../shared/models/series-keras/1";
     /** Null: the job's default for at-least-once. */
     private static String checkpointMs;
     private static int warmupSeconds = 20;
@@ -98,6 +103,8 @@ public final class ScoringBenchmark {
         ModelRegistry registry = new ModelRegistry(work.resolve("registry"));
         List<Rating> rows = rows();
         String modelDesc = train(registry, rows);
+        ModelRegistry importedRegistry = new ModelRegistry(work.resolve("registry-imported"));
+        String importedDesc = importModel(importedRegistry, opts.getOrDefault("imported", DEFAULT_IMPORTED), rows);
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             String bootstrap = kafka.bootstrapServers();
@@ -118,12 +125,18 @@ public final class ScoringBenchmark {
                 System.exit(0);
             }
             List<double[]> results = new ArrayList<>(); // {variant, rate}
-            String[] names = {"full job, batch " + batchSize, "full job, batch 1", "Kafka → parse → Kafka (ceiling)",
-                    "full job, batch " + batchSize + ", drift off"};
+            List<String> variants = new ArrayList<>(List.of("full job, batch " + batchSize, "full job, batch 1",
+                    "Kafka → parse → Kafka (ceiling)", "full job, batch " + batchSize + ", drift off"));
+            if (importedDesc != null) variants.add("full job, batch " + batchSize + ", imported model");
+            String[] names = variants.toArray(String[]::new);
             // A discarded run first (JIT, TensorFlow's kernels, Kafka's buffers), then the variants in alternating
             // order, so neither side of a comparison always runs first.
             createTopic(bootstrap, "out-warmup", 2);
             runThroughput(bootstrap, registry, "requests", "out-warmup", records, batchSize, false, true);
+            if (importedDesc != null) {
+                createTopic(bootstrap, "out-warmup-imported", 2);
+                runThroughput(bootstrap, importedRegistry, "requests", "out-warmup-imported", records, batchSize, false, true);
+            }
             for (int round = 0; round < rounds; round++) {
                 for (int k = 0; k < names.length; k++) {
                     int v = round % 2 == 0 ? k : names.length - 1 - k;
@@ -131,13 +144,15 @@ public final class ScoringBenchmark {
                     int n = v == 1 ? batch1Records : records;
                     String output = "out-" + round + "-" + v;
                     createTopic(bootstrap, output, 2);
-                    double rate = runThroughput(bootstrap, registry, topic, output, n, v == 1 ? 1 : batchSize, v == 2, v != 3);
+                    double rate = runThroughput(bootstrap, v == 4 ? importedRegistry : registry, topic, output, n,
+                            v == 1 ? 1 : batchSize, v == 2, v != 3);
                     log("round %d: %s: %,.0f records/s", round + 1, names[v], rate);
                     results.add(new double[] {v, rate});
                 }
             }
             double[] latency = runLatency(bootstrap, registry, rows, latencyRate, latencySeconds, batchSize);
-            String report = report(names, results, latency, records, batch1Records, rounds, latencyRate, latencySeconds, modelDesc, args);
+            String report = report(names, results, latency, records, batch1Records, rounds, latencyRate, latencySeconds,
+                    importedDesc == null ? modelDesc : modelDesc + "; imported model: " + importedDesc, args);
             write(out, report);
         }
         System.exit(0); // Flink's and Kafka's non-daemon threads must not keep the benchmark alive
@@ -288,6 +303,27 @@ public final class ScoringBenchmark {
             registry.publish("marquee", model::exportSavedModel);
             return String.format(Locale.ROOT, "default architecture, trained on %,d rows in %.1f s", split.train().size(), model.trainingSeconds());
         }
+    }
+
+    /**
+     * Imports the SavedModel at {@code dir} into {@code registry} as {@code marquee import --data <MovieLens>
+     * --split time --part train} would (the series' model was trained on that part); null when there is no such
+     * directory (or "none").
+     */
+    static String importModel(ModelRegistry registry, String dir, List<Rating> rows) throws Exception {
+        Path source = Path.of(dir);
+        if (dir.equals("none") || !Files.isRegularFile(source.resolve("saved_model.pb"))) {
+            log("no SavedModel at %s: the imported-model variant is left out", dir);
+            return null;
+        }
+        Split split = Splits.referenceTime(rows);
+        long t0 = System.nanoTime();
+        new ModelImporter(registry, "marquee", line -> log("%s", line)).importModel(
+                new ModelImporter.Request(source, "serving_default", "user_id", "movie_title", "timestamp", "output_3", null),
+                new ModelImporter.Data("rows of the benchmark", split.name(), "train", split.train(), split.validation(),
+                        split.test()));
+        return String.format(Locale.ROOT, "%s, imported with the time split's %,d training rows in %.1f s",
+                source.toAbsolutePath().normalize(), split.train().size(), (System.nanoTime() - t0) / 1e9);
     }
 
     private static double runThroughput(String bootstrap, ModelRegistry registry, String input, String output, int n,
@@ -487,6 +523,17 @@ public final class ScoringBenchmark {
         }
         sb.append(String.format(Locale.ROOT, "%nBatched vs batch size 1: %.1f×. Full job vs the Kafka → parse → Kafka ceiling: %.0f%%.%n",
                 medians[0] / medians[1], 100 * medians[0] / medians[2]));
+        if (names.length > 4) {
+            List<Double> ratios = new ArrayList<>(); // per round: imported model's rate over the native model's
+            for (int round = 0; round < rounds; round++) {
+                ratios.add(rateOf(results, round, names.length, 4) / rateOf(results, round, names.length, 0));
+            }
+            double[] sortedRatios = ratios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            sb.append(String.format(Locale.ROOT, "Imported model vs ours, same settings (its rate over ours, per round: %s): "
+                            + "median %.2f×.%n",
+                    ratios.stream().map(r -> String.format(Locale.ROOT, "%.2f×", r)).reduce((a, b) -> a + ", " + b).orElse(""),
+                    median(sortedRatios)));
+        }
         List<Double> costs = new ArrayList<>(); // per round: time per record with drift over without
         for (int round = 0; round < rounds; round++) {
             double on = results.get(round * names.length + (round % 2 == 0 ? 0 : names.length - 1))[1];
@@ -502,6 +549,15 @@ public final class ScoringBenchmark {
                         + "at-least-once, checkpoints every %s ms, %,.0f predictions measured: p50 %.0f ms, p95 %.0f ms, p99 %.0f ms, max %.0f ms.%n",
                 rate, seconds, warmupSeconds, checkpointMs == null ? "60000 (the default)" : checkpointMs, latency[0], latency[1], latency[2], latency[3], latency[4]));
         return sb.toString();
+    }
+
+    /** The rate of variant {@code v} in {@code round} (variants run in alternating order, round by round). */
+    private static double rateOf(List<double[]> results, int round, int variants, int v) {
+        for (int k = 0; k < variants; k++) {
+            double[] r = results.get(round * variants + k);
+            if ((int) r[0] == v) return r[1];
+        }
+        throw new IllegalArgumentException("no run of variant " + v + " in round " + round);
     }
 
     private static double pct(long[] sorted, int p) {

@@ -70,7 +70,12 @@ class DriftWindowOperatorTest {
             h.processElement(new StreamRecord<>(stationary(1_000, 7, false)));
             DriftReport r = single(h);
             assertThat(r.modelVersion).isEqualTo(7);
-            assertThat(r.metrics).containsKey(DriftMetricNames.LATENCY_P99).doesNotContainKey(DriftMetricNames.USER_OOV);
+            // What needs no reference is measured; what does is reported unavailable, with the reason.
+            assertThat(r.metrics).containsKeys(DriftMetricNames.LATENCY_P99, DriftMetricNames.USER_OOV)
+                    .doesNotContainKeys(DriftMetricNames.TITLE_JS, DriftMetricNames.PREDICTION_PSI);
+            assertThat(r.unavailable.get(DriftMetricNames.TITLE_JS)).startsWith("version 7 has no reference profile");
+            assertThat(r.unavailable.get(DriftMetricNames.LABELS_ESTIMATED_RMSE)).startsWith("version 7 has no reference profile");
+            assertThat(r.calibration).startsWith("uncalibrated: version 7 has no reference profile");
         }
     }
 

@@ -128,7 +128,9 @@ class RetrainLoopITCase {
         String[] worker = {"--once", "--bootstrap", KAFKA.bootstrapServers(), "--registry", base.toString(),
                 "--model-name", MODEL, "--group", "trainer-" + t.retrainRequests,
                 "--topic.retrain-requests", t.retrainRequests, "--topic.retrain-outcomes", t.retrainOutcomes,
-                "--topic.model-updates", t.updates, "--topic.ratings", t.ratings};
+                "--topic.model-updates", t.updates, "--topic.ratings", t.ratings,
+                // the loop under test swaps at once; shadow promotion has its own ITCase
+                "--trainer.promotion", "immediate"};
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps());
              Outputs outputs = new Outputs(t);
              TopicReader requestReader = new TopicReader(KAFKA, t.retrainRequests);
@@ -156,7 +158,7 @@ class RetrainLoopITCase {
             assertThat(published.outcome).as(published.toString()).isEqualTo(RetrainOutcome.PUBLISHED);
             assertThat(published.version).isEqualTo(2);
             assertThat(published.baseVersion).isEqualTo(1);
-            assertThat(published.metrics.get("holdout_from_labels")).isEqualTo(1.0);
+            assertThat(published.metrics.get("mse_diff_high")).isLessThan(published.metrics.get("gate_margin"));
             assertThat(published.metrics.get("candidate_rmse")).isLessThan(published.metrics.get("current_rmse"));
             assertThat(registry.versions(MODEL)).containsExactly(1L, 2L);
             assertThat(registry.serving(MODEL).getAsLong()).isEqualTo(2);
@@ -190,6 +192,7 @@ class RetrainLoopITCase {
             assertThat(rejected.baseVersion).isEqualTo(2);
             assertThat(rejected.version).isEqualTo(-1);
             assertThat(rejected.metrics.get("candidate_rmse")).isGreaterThan(rejected.metrics.get("current_rmse"));
+            assertThat(rejected.metrics.get("mse_diff_low")).isGreaterThan(rejected.metrics.get("gate_margin"));
             assertThat(registry.versions(MODEL)).containsExactly(1L, 2L);
             assertThat(registry.serving(MODEL).getAsLong()).isEqualTo(2);
             assertThat(readUpdates(t)).as("no update for a version 3").extracting(u -> u.version).containsExactly(2L);

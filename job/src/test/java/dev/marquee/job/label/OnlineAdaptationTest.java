@@ -6,6 +6,15 @@ import static org.assertj.core.api.Assertions.within;
 import dev.marquee.data.config.Settings;
 import dev.marquee.data.event.Prediction;
 import dev.marquee.data.event.Rating;
+import dev.marquee.data.synth.SyntheticRatings;
+import dev.marquee.model.Architecture;
+import dev.marquee.model.ModelRegistry;
+import dev.marquee.model.TrainedModel;
+import dev.marquee.model.Trainer;
+import dev.marquee.model.TrainingConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -14,10 +23,157 @@ import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class OnlineAdaptationTest {
     private static final Map<String, String> NO_DECAY = Map.of("adaptation.decay", "1", "adaptation.shrinkage", "1");
+    /** Factors without the bias's random walk, so one label's effect has a closed form. */
+    private static final Map<String, String> FACTORS = Map.of("adaptation.factors.bias-drift", "0",
+            "adaptation.factors.bias-prior", "8", "adaptation.factors.prior", "5", "adaptation.title-bias", "off");
+
+    @TempDir
+    static Path registryDir;
+    private static List<String> titles;
+
+    /** A real SavedModel (our own architecture, trained on generated data) as version 1 of a registry. */
+    @BeforeAll
+    static void publishAModel() throws Exception {
+        List<Rating> rows = new SyntheticRatings(5).users(60).movies(40).ratingsPerUser(12).generate().ratings();
+        TrainingConfig config = TrainingConfig.defaults(Architecture.DEFAULT).withEpochs(3).withSeed(5);
+        try (TrainedModel model = new Trainer(config, line -> { }).train(rows, List.of())) {
+            new ModelRegistry(registryDir).publish("marquee", model::exportSavedModel);
+        }
+        try (TrainedModel model = new Trainer(config.withSeed(6), line -> { }).train(rows, List.of())) {
+            new ModelRegistry(registryDir).publish("marquee", model::exportSavedModel); // version 2: other embeddings
+        }
+        titles = Files.readAllLines(registryDir.resolve("marquee/1/assets/titles.txt"));
+    }
+
+    @Test
+    void withAModelsTitleEmbeddingsALabelMovesTheUsersLaterPredictionsByTitleNotByOneBias() throws Exception {
+        RegistryTitleEmbeddings source = new RegistryTitleEmbeddings(registryDir.toString(), "marquee", 16);
+        TitleEmbeddings e = source.load(1).orElseThrow();
+        assertThat(e.size()).isEqualTo(titles.size());
+        String a = titles.get(0);
+        try (var h = harness(FACTORS, source)) {
+            h.processElement1(prediction("u1", a, 3.0f, 1), 0);
+            h.processElement2(label("u1", a, 5.0f), 0);
+            for (String t : titles.subList(1, 6)) h.processElement1(prediction("u1", t, 3.0f, 1), 0);
+            h.processElement1(prediction("u2", titles.get(1), 3.0f, 1), 0);
+            List<Prediction> out = h.extractOutputValues();
+            assertThat(out.get(0).adjustment).as("nothing known yet").isZero();
+            // one label, residual +2, prior precision 8 on the bias and 5 on each weight: the posterior mean
+            // predicts 2 · (x_a · P0 x_t) / (1 + x_a · P0 x_a) with x = [1, e]
+            float[] xa = e.of(a);
+            for (int k = 1; k <= 5; k++) {
+                float[] xt = e.of(titles.get(k));
+                double expected = 2 * (1 / 8.0 + dot(xa, xt) / 5) / (1 + 1 / 8.0 + dot(xa, xa) / 5);
+                assertThat((double) out.get(k).adjustment).as(titles.get(k)).isCloseTo(expected, within(1e-5));
+                assertThat(out.get(k).predictedRating).isCloseTo(3.0f + out.get(k).adjustment, within(1e-6f));
+            }
+            assertThat(out.subList(1, 6)).extracting(p -> p.adjustment).as("the user's taste differs by title").doesNotHaveDuplicates();
+            assertThat(out.get(6).adjustment).as("another user").isZero();
+        }
+    }
+
+    @Test
+    void aNewVersionServesTheUsersBiasUntilItsFirstLabelRestartsTheTaste() throws Exception {
+        RegistryTitleEmbeddings source = new RegistryTitleEmbeddings(registryDir.toString(), "marquee", 16);
+        Map<String, String> s = new HashMap<>(FACTORS);
+        s.put("adaptation.version-carry", "1");
+        try (var h = harness(s, source)) {
+            for (int k = 0; k < 4; k++) {
+                h.processElement1(prediction("u1", titles.get(k), 3.0f, 1), 0);
+                h.processElement2(label("u1", titles.get(k), k % 2 == 0 ? 5.0f : 2.0f), 0);
+            }
+            h.processElement1(prediction("u1", titles.get(10), 3.0f, 1), 0);
+            h.processElement1(prediction("u1", titles.get(11), 3.0f, 1), 0);
+            h.processElement1(prediction("u1", titles.get(12), 3.0f, 1), 0); // its label comes late
+            // version 2 serves: its embeddings are another space, so only the user's bias applies to both titles
+            h.processElement1(prediction("u1", titles.get(10), 3.0f, 2), 0);
+            h.processElement1(prediction("u1", titles.get(11), 3.0f, 2), 0);
+            // the first version-2 label: the bias carries over (carry 1), the taste starts again on version 2
+            h.processElement1(prediction("u1", titles.get(13), 3.0f, 2), 0);
+            h.processElement2(label("u1", titles.get(13), 1.0f), 0);
+            h.processElement1(prediction("u1", titles.get(10), 3.0f, 2), 0);
+            h.processElement1(prediction("u1", titles.get(11), 3.0f, 2), 0);
+            // the late label of the version-1 prediction: its residual is against version 1, it moves nothing now
+            h.processElement2(label("u1", titles.get(12), 5.0f), 0);
+            h.processElement1(prediction("u1", titles.get(10), 3.0f, 2), 0);
+            List<Prediction> out = h.extractOutputValues();
+            assertThat(out.get(4).adjustment).as("version 1: taste differs by title").isNotEqualTo(out.get(5).adjustment);
+            assertThat(out.get(7).adjustment).as("version 2 before its first label: the bias alone").isEqualTo(out.get(8).adjustment);
+            assertThat(out.get(10).adjustment).as("taste on version 2's embeddings").isNotEqualTo(out.get(11).adjustment);
+            assertThat(out.get(10).adjustment).as("a label of 1 lowered it").isLessThan(out.get(7).adjustment);
+            assertThat(out.get(12).adjustment).as("the late version-1 label changed nothing").isEqualTo(out.get(10).adjustment);
+        }
+    }
+
+    @Test
+    void aVersionWithoutTitleEmbeddingsServesTheResidualBias() throws Exception {
+        // version 3 is not in the registry: no vocabulary, no embeddings (as an import without an embedding output)
+        RegistryTitleEmbeddings source = new RegistryTitleEmbeddings(registryDir.toString(), "marquee", 16);
+        Map<String, String> s = new HashMap<>(FACTORS);
+        s.putAll(NO_DECAY);
+        try (var h = harness(s, source)) {
+            h.processElement1(prediction("u1", titles.get(0), 3.0f, 3), 0);
+            h.processElement2(label("u1", titles.get(0), 5.0f), 0);
+            h.processElement1(prediction("u1", titles.get(1), 3.0f, 3), 0);
+            h.processElement1(prediction("u1", titles.get(2), 3.0f, 3), 0);
+            assertThat(h.extractOutputValues()).extracting(p -> p.adjustment).containsExactly(0f, 1f, 1f);
+        }
+    }
+
+    @Test
+    void learnedFactorsSurviveARestoreFromACheckpoint() throws Exception {
+        RegistryTitleEmbeddings source = new RegistryTitleEmbeddings(registryDir.toString(), "marquee", 16);
+        OperatorSubtaskState snapshot;
+        float before;
+        try (var h = harness(FACTORS, source)) {
+            h.processElement1(prediction("u1", titles.get(0), 3.0f, 1), 0);
+            h.processElement2(label("u1", titles.get(0), 1.0f), 0);
+            h.processElement1(prediction("u1", titles.get(1), 3.0f, 1), 0);
+            before = h.extractOutputValues().get(1).adjustment;
+            snapshot = h.snapshot(1, 10);
+        }
+        assertThat(before).isNegative();
+        try (var h = new KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Rating, Prediction>(
+                new KeyedCoProcessOperator<>(new OnlineAdaptation(LabelSettings.from(new Settings(FACTORS)), source)),
+                p -> p.userId, r -> r.userId, Types.STRING)) {
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement1(prediction("u1", titles.get(1), 3.0f, 1), 0);
+            assertThat(h.extractOutputValues()).singleElement().satisfies(p -> assertThat(p.adjustment).isEqualTo(before));
+        }
+    }
+
+    @Test
+    void predictionsOfNewTitlesAndTheirLabelsLeaveForTheTitlesBias() throws Exception {
+        try (var h = harness(Map.of("adaptation.title-bias", "new", "adaptation.decay", "1", "adaptation.shrinkage", "1"))) {
+            Prediction known = prediction("u1", "Known (1990)", 3.0f, 1);
+            known.oovMovieTitle = false;
+            Prediction unknown = prediction("u1", "Brand New (2031)", 3.5f, 1);
+            unknown.oovMovieTitle = true;
+            h.processElement1(known, 0);
+            h.processElement2(label("u1", "Known (1990)", 5.0f), 0);
+            h.processElement1(unknown, 0);
+            h.processElement2(label("u1", "Brand New (2031)", 4.0f), 0);
+            assertThat(h.extractOutputValues()).extracting(p -> p.movieTitle).containsExactly("Known (1990)");
+            assertThat(h.getSideOutput(OnlineAdaptation.TITLE_PREDICTIONS)).extracting(r -> r.getValue().movieTitle)
+                    .containsExactly("Brand New (2031)");
+            assertThat(joins(h)).as("the known title's join").singleElement().satisfies(j -> assertThat(j.label).isEqualTo(5f));
+            assertThat(h.getSideOutput(OnlineAdaptation.TITLE_LABELS)).singleElement().satisfies(r -> {
+                TitleLabel l = r.getValue();
+                assertThat(l.title).isEqualTo("Brand New (2031)");
+                assertThat(l.newTitle).isTrue();
+                // served 3.5 + 1 (the user's residual 2 shrunk by 1); the title learns what is left: 4 - 3.5 - 1
+                assertThat(l.join.served).isEqualTo(4.5f);
+                assertThat(l.residual).isCloseTo(-0.5f, within(1e-6f));
+            });
+        }
+    }
 
     @Test
     void aLabelAdjustsTheUsersLaterPredictionsByItsShrunkResidual() throws Exception {
@@ -133,6 +289,18 @@ class OnlineAdaptationTest {
             Map<String, String> settings) throws Exception {
         return ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
                 new OnlineAdaptation(LabelSettings.from(new Settings(settings))), p -> p.userId, r -> r.userId, Types.STRING);
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Rating, Prediction> harness(
+            Map<String, String> settings, TitleEmbeddingSource source) throws Exception {
+        return ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
+                new OnlineAdaptation(LabelSettings.from(new Settings(settings)), source), p -> p.userId, r -> r.userId, Types.STRING);
+    }
+
+    private static double dot(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) s += (double) a[i] * b[i];
+        return s;
     }
 
     private static List<LabelJoin> joins(KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Rating, Prediction> h) {

@@ -1,7 +1,10 @@
 package dev.marquee.job.score;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.marquee.data.event.DeadLetter;
+import dev.marquee.data.event.ErrorCode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -191,5 +194,61 @@ class MicroBatchOperatorTest {
             assertThat(summaries(h)).last().isEqualTo("sum 2 over 1 batch(es)");
             assertThat(h.extractOutputValues()).containsExactly(1, 1, 3, 2, 1, 2);
         }
+    }
+
+    static final OutputTag<DeadLetter> REFUSED = new OutputTag<>("refused") { };
+
+    /** Answers a row with its length, but refuses rows that start with "x" (as a model refuses ids it cannot take). */
+    static final class RefusingFunction implements BatchFunction<String, Integer, Integer, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public List<Integer> apply(List<String> batch) {
+            return batch.stream().map(s -> s.startsWith("x") ? null : s.length()).collect(Collectors.toList());
+        }
+
+        @Override
+        public DeadLetter refusal(String row) {
+            DeadLetter d = new DeadLetter();
+            d.errorCode = ErrorCode.MODEL_INPUT_UNREPRESENTABLE;
+            d.error = "refused " + row;
+            return d;
+        }
+    }
+
+    @Test
+    void refusedRowsLeaveAsDeadLettersWithTheirTimestampsAndTheObserverSeesOnlyTheAnsweredOnes() throws Exception {
+        var op = new MicroBatchOperator<>(new RefusingFunction(), 4, 60_000, REPORTS, new SummingObserver(), REFUSED);
+        try (var h = new TwoInputStreamOperatorTestHarness<>(op)) {
+            h.setProcessingTime(0);
+            h.open();
+            h.processElement1(new StreamRecord<>("a", 1));
+            h.processElement1(new StreamRecord<>("xy", 2));
+            h.processElement1(new StreamRecord<>("ccc", 3));
+            h.processElement1(new StreamRecord<>("xz", 4)); // a full batch: two answered, two refused
+
+            assertThat(h.extractOutputValues()).containsExactly(1, 3);
+            assertThat(h.extractOutputStreamRecords()).extracting(StreamRecord::getTimestamp).containsExactly(1L, 3L);
+            assertThat(h.getSideOutput(REFUSED)).extracting(r -> r.getValue().error).containsExactly("refused xy", "refused xz");
+            assertThat(h.getSideOutput(REFUSED)).extracting(StreamRecord::getTimestamp).containsExactly(2L, 4L);
+            h.getOperator().finish();
+            assertThat(summaries(h)).containsExactly("sum 4 over 1 batch(es)");
+
+            h.processElement1(new StreamRecord<>("xx", 5));
+            h.prepareSnapshotPreBarrier(1L); // a batch refused whole: nothing for the observer to see
+            assertThat(h.getSideOutput(REFUSED)).hasSize(3);
+            assertThat(summaries(h)).containsExactly("sum 4 over 1 batch(es)");
+        }
+    }
+
+    @Test
+    void aRefusalWithoutARefusalOutputFailsTheTaskRatherThanLoseTheRow() throws Exception {
+        var op = new MicroBatchOperator<>(new RefusingFunction(), 1, 60_000, REPORTS);
+        var h = new TwoInputStreamOperatorTestHarness<>(op);
+        h.open();
+        assertThatThrownBy(() -> h.processElement1(new StreamRecord<>("x", 1)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("would be lost");
+        // Ending the input tries the buffered row again, and fails the same way rather than drop it.
+        assertThatThrownBy(h::close).hasMessageContaining("would be lost");
     }
 }

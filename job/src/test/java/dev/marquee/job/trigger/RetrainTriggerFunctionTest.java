@@ -139,6 +139,32 @@ class RetrainTriggerFunctionTest {
         }
     }
 
+    @Test
+    void aDeferredRetrainHoldsItsEpisodeUntilItsCandidateIsSettled() throws Exception {
+        try (var h = harness(driftOnly(MINUTE))) {
+            Episode episode = new Episode();
+            episode.id = 7;
+            episode.open = true;
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            String first = ids(h).get(0);
+            send(h, outcome(first, RetrainOutcome.DEFERRED));
+            h.setProcessingTime(10 * MINUTE); // the cool-down is long over, nothing in flight
+            for (int i = 0; i < 6; i++) send(h, withEpisode(report(1, true), episode));
+            assertThat(ids(h)).as("deferred: the episode waits for its candidate, no new request").hasSize(1);
+
+            send(h, outcome(first, RetrainOutcome.REJECTED)); // the deferred candidate, judged again later
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            assertThat(ids(h)).as("settled without a version: the episode asks again").hasSize(2);
+
+            String second = ids(h).get(1);
+            send(h, outcome(second, RetrainOutcome.DEFERRED));
+            send(h, outcome(second, RetrainOutcome.PUBLISHED));
+            h.setProcessingTime(20 * MINUTE);
+            for (int i = 0; i < 6; i++) send(h, withEpisode(report(1, true), episode));
+            assertThat(ids(h)).as("settled by a published version: the episode is answered").hasSize(2);
+        }
+    }
+
     private static DriftReport withEpisode(DriftReport r, Episode e) {
         r.episode = e;
         return r;

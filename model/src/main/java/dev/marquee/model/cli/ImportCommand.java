@@ -8,6 +8,7 @@ import dev.marquee.data.movielens.Split;
 import dev.marquee.model.ContractCheck;
 import dev.marquee.model.ModelContract;
 import dev.marquee.model.ModelImporter;
+import dev.marquee.model.ServingState;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -53,18 +54,24 @@ final class ImportCommand implements Command {
                 "                         int32 (requests' ids must then parse as integers); timestamp int64 or int32",
                 "  --output NAME          the rating output, [n] or [n,1] (default: output_3)",
                 "  --embedding-output NAME  an output of title embeddings [n,d], for online learning (default: none)",
-                DataOptions.USAGE_LINES,
+                "  --data PATH            the data the model was trained on: MovieLens 100K directory, a ratings",
+                "                         .csv/.jsonl file, or synthetic[:N]. Without it (no default here) the version",
+                "                         has no vocabularies, reference profile, calibration or error model: its OOV",
+                "                         flags, drift against a reference and estimated RMSE say unknown",
+                "  --split time|u1|random how --data is cut (default: time; see marquee train --help)",
                 "  --part train|validation|test|all  the rows the model was trained on (default: train); the",
                 "                         vocabularies, reference profile and drift calibration come from them, the",
                 "                         error model from the split's validation part, the card's RMSE from its test part",
                 RegistryOptions.USAGE_LINES,
-                "  --serve                serve it at once: without it, a version already serving keeps serving",
-                "                         (it is pinned; `marquee models --unpin` or `--pin N` moves it)",
+                "  --serve                serve it at once (the serving pointer moves to it); without it, the first",
+                "                         version serves and a later one becomes a candidate in shadow, promoted on",
+                "                         live labels by the trainer (docs/RETRAINING.md)",
                 "Refuses, with one line naming the problem and nothing published, a model that does not load, lacks",
                 "the signature or a mapped input, has an input nothing maps to, a wrong dtype, or answers a probe",
                 "batch with a non-finite rating. Example (the model ../shared/models/series-keras/1 was trained in",
-                "Python on the time split's training part):",
-                "  marquee import --model-dir ../shared/models/series-keras/1 --split time --part train --serve");
+                "Python on the time split's training part of MovieLens 100K):",
+                "  marquee import --model-dir ../shared/models/series-keras/1 --data ../shared/data/ml-100k \\",
+                "      --split time --part train --serve");
     }
 
     @Override
@@ -78,12 +85,18 @@ final class ImportCommand implements Command {
         if (!List.of("train", "validation", "test", "all").contains(part)) {
             throw new SettingException("--part must be train, validation, test or all, got '" + part + "'");
         }
+        boolean withData = s.string(DataOptions.DATA, null) != null;
+        if (!withData) {
+            for (String option : List.of(DataOptions.SPLIT, PART, SEED)) {
+                if (s.string(option, null) != null) {
+                    throw new SettingException("--" + option + " names rows of --data, which is not given: add --data PATH"
+                            + " (the data the model was trained on), or leave --" + option + " out");
+                }
+            }
+        }
         RegistryOptions registry = RegistryOptions.of(s, console);
         registry.writableModelDir();
-        DataOptions.LoadedSplit data = DataOptions.load(s, console, s.longInRange(SEED, 42, Long.MIN_VALUE, Long.MAX_VALUE));
-        Split split = data.split();
-        ModelImporter.Data rows = new ModelImporter.Data(data.source(), split.name(), part, rows(split, part), part.equals("train") ? split.validation() : List.of(),
-                part.equals("all") || part.equals("test") ? List.of() : split.test());
+        ModelImporter.Data rows = withData ? data(s, console, part) : null;
         ModelImporter.Request request = new ModelImporter.Request(console.resolve(modelDir),
                 s.string(SIGNATURE, ModelContract.NATIVE.signature()), inputs.get("user_id"), inputs.get("movie_title"),
                 inputs.get("timestamp"), s.string(OUTPUT, ModelContract.NATIVE.ratingOutput()),
@@ -98,16 +111,30 @@ final class ImportCommand implements Command {
         }
         console.out().println("import: published " + registry.name + " version " + version + " at "
                 + registry.registry.versionDir(registry.name, version));
-        if (parsed.settings().bool(SERVE, false)) {
+        if (parsed.settings().bool(SERVE, false) || before.isEmpty()) {
+            registry.registry.serve(registry.name, version, "imported with --serve");
             if (registry.registry.pinned(registry.name).isPresent()) registry.registry.pin(registry.name, version);
-            console.out().println("import: version " + version + " serves (jobs started now load it; a running job "
-                    + "switches on a model update, e.g. `marquee rollback --version " + version + "`)");
-        } else if (before.isPresent()) {
-            registry.registry.pin(registry.name, before.getAsLong());
-            console.out().println("import: version " + before.getAsLong() + " keeps serving (pinned); serve the import "
-                    + "with `marquee models --pin " + version + "`");
+            console.out().println("import: version " + version + " is the serving pointer (jobs started now load it; a "
+                    + "running job switches on a model update, e.g. `marquee promote --version " + version + "`)");
+        } else {
+            ServingState state = registry.registry.state(registry.name);
+            long serving = before.getAsLong();
+            registry.registry.writeState(registry.name, state.with(serving, version, ServingState.CANDIDATE,
+                    "imported: a candidate in shadow beside version " + serving, System.currentTimeMillis()));
+            console.out().println("import: version " + serving + " keeps serving; version " + version + " is a candidate "
+                    + "in shadow: the trainer's promoter announces it and promotes it on live labels (docs/RETRAINING.md); "
+                    + "serve it at once with `marquee promote --version " + version + "`");
         }
         return 0;
+    }
+
+    /** The rows {@code --data}, {@code --split} and {@code --part} name. */
+    private static ModelImporter.Data data(Settings s, Console console, String part) {
+        DataOptions.LoadedSplit data = DataOptions.load(s, console, s.longInRange(SEED, 42, Long.MIN_VALUE, Long.MAX_VALUE));
+        Split split = data.split();
+        return new ModelImporter.Data(data.source(), split.name(), part, rows(split, part),
+                part.equals("train") ? split.validation() : List.of(),
+                part.equals("all") || part.equals("test") ? List.of() : split.test());
     }
 
     /** {@code FIELD=NAME} pairs onto the three request fields; each defaults to its own name. */

@@ -5,6 +5,7 @@ import dev.marquee.data.config.CliArgs;
 import dev.marquee.data.config.SettingException;
 import dev.marquee.data.config.Settings;
 import dev.marquee.model.BiasBaseline;
+import dev.marquee.model.ServingState;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
@@ -33,7 +34,7 @@ final class ModelsCommand implements Command {
 
     @Override
     public String summary() {
-        return "list published versions (test RMSE, latest, pinned); pin, unpin, retain";
+        return "list published versions (test RMSE; serving, shadow, pinned, held); pin, unpin, retain";
     }
 
     @Override
@@ -41,8 +42,9 @@ final class ModelsCommand implements Command {
         return String.join("\n",
                 "usage: marquee models [options]",
                 RegistryOptions.USAGE_LINES,
-                "  --pin N                serve version N (instead of the latest) until --unpin",
-                "  --unpin                serve the latest version again",
+                "  --pin N                serve version N whatever else happens, until --unpin (beats the serving",
+                "                         pointer and every automatic move: docs/RETRAINING.md)",
+                "  --unpin                serve the serving pointer's version again",
                 "  --retain N             delete all but the newest N versions (the pinned one is kept)",
                 "Lists the versions after any change. Example:",
                 "  marquee models --pin 3");
@@ -65,7 +67,7 @@ final class ModelsCommand implements Command {
             OptionalLong was = r.registry.pinned(r.name);
             r.registry.unpin(r.name);
             console.out().println(was.isPresent() ? "models: unpinned " + r.name + " (was version "
-                    + was.getAsLong() + "); the latest version serves" : "models: " + r.name + " was not pinned");
+                    + was.getAsLong() + "); the serving pointer's version " + r.registry.serving(r.name).orElse(0) + " serves" : "models: " + r.name + " was not pinned");
         } else if (s.has(RETAIN)) {
             int keep = s.intInRange(RETAIN, 0, 1, Integer.MAX_VALUE);
             List<Long> deleted = r.registry.retain(r.name, keep);
@@ -81,7 +83,9 @@ final class ModelsCommand implements Command {
         OptionalLong latest = r.registry.latest(r.name);
         OptionalLong pinned = r.registry.pinned(r.name);
         OptionalLong serving = r.registry.serving(r.name);
-        console.out().println("models: " + r.name + " in " + r.base());
+        ServingState state = r.registry.state(r.name);
+        console.out().println("models: " + r.name + " in " + r.base() + ": " + state
+                + (pinned.isPresent() ? "; pinned to v" + pinned.getAsLong() + ", which overrides it" : ""));
         console.out().printf(Locale.ROOT, "%7s  %-10s  %-16s  %9s  %9s  %-20s  %s%n", "version", "arch", "split",
                 "test RMSE", "biases", "created", "");
         for (long v : versions) {
@@ -91,6 +95,8 @@ final class ModelsCommand implements Command {
             if (latest.isPresent() && latest.getAsLong() == v) marks.add("latest");
             if (pinned.isPresent() && pinned.getAsLong() == v) marks.add("pinned");
             if (serving.isPresent() && serving.getAsLong() == v) marks.add("serving");
+            if (state.shadow == v && pinned.isEmpty()) marks.add("shadow (" + state.shadowRole + ")");
+            if (state.isHeld(v)) marks.add("held: " + state.held.get(v));
             console.out().printf(Locale.ROOT, "%7d  %-10s  %-16s  %9s  %9s  %-20s  %s%n", v, arch,
                     card.at("/data/split").asText("?"), rmse(CardFields.testRmse(card, arch)),
                     rmse(CardFields.testRmse(card, BiasBaseline.NAME)), created(card), String.join(", ", marks));

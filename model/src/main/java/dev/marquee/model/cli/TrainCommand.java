@@ -77,6 +77,12 @@ final class TrainCommand implements Command {
             });
             console.out().println("train: published " + registry.name + " version " + version + " at "
                     + modelDir.resolve(Long.toString(version)));
+            // A person training by hand promotes what they trained: the pointer moves (a pin still wins).
+            registry.registry.serve(registry.name, version, "trained by hand (marquee train)");
+            console.out().println("train: version " + version + " is the serving pointer"
+                    + (registry.registry.pinned(registry.name).isPresent() ? " (a pin overrides it: `marquee models --unpin`)" : "")
+                    + "; jobs started now serve it, a running job switches on a model update (`marquee promote --version "
+                    + version + "`)");
         }
         return 0;
     }

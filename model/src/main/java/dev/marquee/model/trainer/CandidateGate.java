@@ -1,14 +1,17 @@
 package dev.marquee.model.trainer;
 
 import dev.marquee.data.event.Rating;
+import dev.marquee.model.stats.PairedUserComparison;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * Measures a candidate against the serving version in the real runtime: the exported candidate is loaded
- * from its folder with {@link dev.marquee.model.BatchScorer}, must answer a probe batch, and both versions
- * score the same hold-out rows.
+ * from its folder with {@link dev.marquee.model.BatchScorer} and must answer a probe batch; then both versions
+ * score the same held-out labels, and each label's two squared errors go into per-user sums for the paired test.
  */
 final class CandidateGate {
     private final Consumer<String> log;
@@ -17,28 +20,70 @@ final class CandidateGate {
         this.log = log;
     }
 
-    /** @param currentDir the serving version's folder, or null when there is none */
-    GatePolicy.Measurement measure(Path candidateDir, Path currentDir, List<Rating> holdout) {
+    /**
+     * @param currentDir the serving version's folder, or null when there is none
+     * @param holdout the labels to judge on (may be empty: then only the probe runs)
+     * @param probeSample rows for the probe batch's known part (the hold-out, or any rows when it is empty)
+     */
+    GatePolicy.Measurement measure(Path candidateDir, Path currentDir, List<Rating> holdout,
+            List<Rating> probeSample) {
         String probeFailure;
-        double candidateRmse = Double.NaN;
-        try (LoadedVersion candidate = LoadedVersion.open(candidateDir)) {
-            probeFailure = candidate.probe(holdout);
-            if (probeFailure == null) {
-                candidateRmse = candidate.rmse(holdout);
+        float[] candidate = null;
+        try (LoadedVersion version = LoadedVersion.open(candidateDir)) {
+            probeFailure = version.probe(probeSample);
+            if (probeFailure == null && !holdout.isEmpty()) {
+                candidate = version.predict(holdout);
+                String bad = GatePolicy.checkProbe(candidate, holdout.size());
+                if (bad != null) {
+                    probeFailure = "on the hold-out: " + bad;
+                    candidate = null;
+                }
             }
         } catch (Exception e) {
             probeFailure = "it does not load: " + e;
         }
-        double currentRmse = Double.NaN;
-        if (currentDir != null) {
-            try (LoadedVersion current = LoadedVersion.open(currentDir)) {
-                currentRmse = current.rmse(holdout);
+        float[] current = null;
+        if (currentDir != null && probeFailure == null) {
+            try (LoadedVersion version = LoadedVersion.open(currentDir)) {
+                current = holdout.isEmpty() ? new float[0] : version.predict(holdout);
+                for (float f : current) {
+                    if (!Float.isFinite(f)) {
+                        log.accept("trainer: the serving version at " + currentDir + " answers " + f
+                                + " on the hold-out; judging the candidate on its own");
+                        current = null;
+                        break;
+                    }
+                }
             } catch (Exception e) {
                 // A serving version that no longer loads cannot be compared with: the candidate is judged alone.
                 log.accept("trainer: the serving version at " + currentDir + " does not load (" + e
                         + "); judging the candidate on its own");
             }
         }
-        return new GatePolicy.Measurement(probeFailure, candidateRmse, currentRmse, holdout.size());
+        Set<String> users = new HashSet<>();
+        holdout.forEach(r -> users.add(r.userId));
+        PairedUserComparison.Sums paired = current != null ? new PairedUserComparison.Sums() : null;
+        double candidateSse = 0;
+        double currentSse = 0;
+        if (candidate != null) {
+            for (int i = 0; i < holdout.size(); i++) {
+                Rating r = holdout.get(i);
+                double eb = square(candidate[i] - r.rating);
+                candidateSse += eb;
+                if (paired != null) {
+                    double ea = square(current[i] - r.rating);
+                    currentSse += ea;
+                    paired.add(r.userId, ea, eb);
+                }
+            }
+        }
+        int n = holdout.size();
+        return new GatePolicy.Measurement(probeFailure, paired,
+                candidate != null ? Math.sqrt(candidateSse / n) : Double.NaN,
+                paired != null && n > 0 ? Math.sqrt(currentSse / n) : Double.NaN, n, users.size());
+    }
+
+    private static double square(double x) {
+        return x * x;
     }
 }

@@ -1,67 +1,125 @@
 package dev.marquee.model.trainer;
 
-import java.util.ArrayList;
+import dev.marquee.data.event.Rating;
+import dev.marquee.model.stats.PairedUserComparison;
+import dev.marquee.model.stats.PairedUserComparison.Decision;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Whether a candidate may replace the serving version (a TFX Evaluator-style change threshold): it must load
+ * Whether a candidate may replace the serving version (docs/RETRAINING.md, "The gate"). The candidate must load
  * in the scoring runtime and answer a probe batch with finite ratings in [{@value #MIN_RATING},
- * {@value #MAX_RATING}], its RMSE on the hold-out must be strictly lower than the serving version's by at
- * least {@code minImprovement}, and, when {@code maxRmse} is set, at most {@code maxRmse}. Without a serving
- * version to compare with (none, or it no longer loads) the improvement rule is skipped.
+ * {@value #MAX_RATING}]; then both versions' squared errors on the same held-out labels are compared, paired per
+ * label and clustered by user ({@link PairedUserComparison}): publish when the interval of the MSE difference
+ * (candidate − serving) lies below the margin, reject when it lies above, defer otherwise, and defer too when
+ * there are fewer than {@code minLabels} labels or {@code minUsers} users to judge on. {@code maxRmse}, when set,
+ * rejects a candidate whose RMSE on at least {@code minLabels} held-out labels is above it. Without a serving
+ * version to compare with (none, or it no longer loads) a candidate that passes the runtime check is published.
  *
- * @param minImprovement the RMSE margin, >= 0
+ * @param margin δ, in MSE units: the candidate may be this much worse and still be published (it has seen more
+ *     data); negative asks for an improvement of at least |δ|
+ * @param confidence the interval's two-sided level, in (0, 1)
+ * @param resamples bootstrap resamples, >= 100
+ * @param minLabels fewer held-out labels than this: defer
+ * @param minUsers fewer users among them than this: defer
  * @param maxRmse an absolute bound on the candidate's RMSE; NaN = none
  */
-public record GatePolicy(double minImprovement, double maxRmse) {
-    public static final double MIN_RATING = 0.5;
-    public static final double MAX_RATING = 5.5;
+public record GatePolicy(double margin, double confidence, int resamples, int minLabels, int minUsers,
+        double maxRmse) {
+    public static final double MIN_RATING = Rating.MIN_LABEL;
+    public static final double MAX_RATING = Rating.MAX_LABEL;
+    /** About 0.005 of RMSE near an RMSE of 1: smaller than anything the hold-outs seen so far can resolve. */
+    public static final double DEFAULT_MARGIN = 0.01;
+    public static final int DEFAULT_MIN_LABELS = 200;
+    public static final int DEFAULT_MIN_USERS = 10;
+    /** The bootstrap's seed: fixed, so the same labels always give the same decision. */
+    static final long SEED = PairedUserComparison.DEFAULT_SEED;
 
     public GatePolicy {
-        if (!(minImprovement >= 0) || Double.isInfinite(minImprovement)) {
-            throw new IllegalArgumentException("minimum improvement must be a finite number >= 0, got " + minImprovement);
+        if (!Double.isFinite(margin)) {
+            throw new IllegalArgumentException("margin must be a finite number, got " + margin);
+        }
+        if (!(confidence > 0 && confidence < 1)) {
+            throw new IllegalArgumentException("confidence must be between 0 and 1, got " + confidence);
+        }
+        if (resamples < 100) {
+            throw new IllegalArgumentException("resamples must be at least 100, got " + resamples);
+        }
+        if (minLabels < 1 || minUsers < 2) {
+            throw new IllegalArgumentException("the gate needs at least 1 label and 2 users, got " + minLabels
+                    + " and " + minUsers);
         }
         if (!Double.isNaN(maxRmse) && !(maxRmse > 0 && !Double.isInfinite(maxRmse))) {
             throw new IllegalArgumentException("maximum RMSE must be a positive number, got " + maxRmse);
         }
     }
 
+    static GatePolicy defaults() {
+        return new GatePolicy(DEFAULT_MARGIN, PairedUserComparison.DEFAULT_CONFIDENCE,
+                PairedUserComparison.DEFAULT_RESAMPLES, DEFAULT_MIN_LABELS, DEFAULT_MIN_USERS, Double.NaN);
+    }
+
     /**
      * What the gate measured.
      *
      * @param probeFailure why the candidate failed to load or answer the probe, or null when it answered well
-     * @param candidateRmse the candidate's RMSE on the hold-out (NaN when it could not be measured)
-     * @param currentRmse the serving version's RMSE on the same rows; NaN when there is no version to compare
-     * @param holdoutRows rows the RMSEs were measured on
+     * @param paired per-user squared errors, A = serving, B = candidate; null when there is no version to compare
+     * @param candidateRmse the candidate's RMSE on the hold-out (NaN without one, or when it could not be measured)
+     * @param currentRmse the serving version's RMSE on the same labels; NaN when there is none to compare
+     * @param holdoutRows labels measured on
+     * @param holdoutUsers users among them
      */
-    public record Measurement(String probeFailure, double candidateRmse, double currentRmse, int holdoutRows) {}
+    public record Measurement(String probeFailure, PairedUserComparison.Sums paired, double candidateRmse,
+            double currentRmse, int holdoutRows, int holdoutUsers) {}
 
-    /** The decision, with one line saying why and the numbers for the outcome and the report. */
-    public record Decision(boolean passed, String reason, Map<String, Double> metrics) {}
+    /**
+     * The decision, with one line saying why (null when published), the numbers for the outcome and the report,
+     * and the paired test's result (null when nothing was compared).
+     */
+    public record Verdict(Decision decision, String reason, Map<String, Double> metrics,
+            PairedUserComparison.Result interval) {
+        public boolean passed() {
+            return decision == Decision.PUBLISH;
+        }
+    }
 
-    public Decision decide(Measurement m) {
-        List<String> failures = new ArrayList<>();
+    public Verdict decide(Measurement m) {
+        PairedUserComparison.Result interval = m.paired() != null && m.paired().users() > 0
+                ? PairedUserComparison.compare(m.paired(), confidence, resamples, SEED) : null;
+        boolean enough = m.holdoutRows() >= minLabels && m.holdoutUsers() >= minUsers;
+        Decision decision;
+        String reason = null;
         if (m.probeFailure() != null) {
-            failures.add("the candidate failed the runtime check: " + m.probeFailure());
-        } else if (!Double.isFinite(m.candidateRmse())) {
-            failures.add("the candidate's hold-out RMSE is not a number");
+            decision = Decision.REJECT;
+            reason = "the candidate failed the runtime check: " + m.probeFailure();
+        } else if (m.holdoutRows() > 0 && !Double.isFinite(m.candidateRmse())) {
+            decision = Decision.REJECT;
+            reason = "the candidate's hold-out RMSE is not a number";
+        } else if (!Double.isNaN(maxRmse) && m.holdoutRows() >= minLabels && m.candidateRmse() > maxRmse) {
+            decision = Decision.REJECT;
+            reason = String.format(Locale.ROOT, "candidate RMSE %.4f is above the maximum %.4f", m.candidateRmse(),
+                    maxRmse);
+        } else if (m.paired() == null) {
+            decision = Decision.PUBLISH; // nothing serves (or it no longer loads): nothing to be worse than
+        } else if (!enough) {
+            decision = Decision.DEFER;
+            reason = String.format(Locale.ROOT, "too few held-out labels to judge: %d from %d users (the gate needs"
+                    + " at least %d from %d users)", m.holdoutRows(), m.holdoutUsers(), minLabels, minUsers);
         } else {
-            if (Double.isFinite(m.currentRmse())) {
-                double improvement = m.currentRmse() - m.candidateRmse();
-                if (!(improvement > 0 && improvement >= minImprovement)) {
-                    failures.add(String.format(Locale.ROOT,
-                            "candidate RMSE %.4f does not beat the serving version's %.4f by at least %.4f",
-                            m.candidateRmse(), m.currentRmse(), minImprovement));
-                }
-            }
-            if (!Double.isNaN(maxRmse) && m.candidateRmse() > maxRmse) {
-                failures.add(String.format(Locale.ROOT, "candidate RMSE %.4f is above the maximum %.4f",
-                        m.candidateRmse(), maxRmse));
+            decision = interval.decide(margin);
+            if (decision == Decision.REJECT) {
+                reason = String.format(Locale.ROOT, "the candidate is worse: %s lies above the margin %+.4f",
+                        interval, margin);
+            } else if (decision == Decision.DEFER) {
+                reason = String.format(Locale.ROOT, "the labels cannot tell: %s contains the margin %+.4f",
+                        interval, margin);
             }
         }
+        return new Verdict(decision, reason, metrics(m, interval, decision), interval);
+    }
+
+    private Map<String, Double> metrics(Measurement m, PairedUserComparison.Result interval, Decision decision) {
         Map<String, Double> metrics = new LinkedHashMap<>();
         putFinite(metrics, "candidate_rmse", m.candidateRmse());
         putFinite(metrics, "current_rmse", m.currentRmse());
@@ -69,10 +127,30 @@ public record GatePolicy(double minImprovement, double maxRmse) {
             metrics.put("improvement", m.currentRmse() - m.candidateRmse());
         }
         metrics.put("holdout_rows", (double) m.holdoutRows());
-        metrics.put("min_improvement", minImprovement);
+        metrics.put("holdout_users", (double) m.holdoutUsers());
+        if (interval != null) {
+            metrics.put("mse_diff", interval.difference());
+            metrics.put("mse_diff_low", interval.low());
+            metrics.put("mse_diff_high", interval.high());
+        }
+        metrics.put("gate_margin", margin);
+        metrics.put("gate_confidence", confidence);
+        metrics.put("gate_resamples", (double) resamples);
+        metrics.put("gate_min_labels", (double) minLabels);
+        metrics.put("gate_min_users", (double) minUsers);
         putFinite(metrics, "max_rmse", maxRmse);
         metrics.put("runtime_check_passed", m.probeFailure() == null ? 1.0 : 0.0);
-        return new Decision(failures.isEmpty(), failures.isEmpty() ? null : String.join("; ", failures), metrics);
+        metrics.put("gate_decision", code(decision));
+        return metrics;
+    }
+
+    /** The decision as a number for the outcome's metrics: 1 publish, 0 defer, -1 reject. */
+    static double code(Decision d) {
+        return switch (d) {
+            case PUBLISH -> 1.0;
+            case DEFER -> 0.0;
+            case REJECT -> -1.0;
+        };
     }
 
     /** Why a probe batch's answers are unacceptable, or null when every one is a finite rating in range. */

@@ -51,10 +51,16 @@ final class KafkaClients {
 
     /** A group-less consumer for reading a whole topic by assignment (the labels). */
     KafkaConsumer<byte[], byte[]> readerConsumer() {
+        return readerConsumer(java.util.Map.of());
+    }
+
+    /** As above, with {@code overrides} applied before the user's {@code --kafka-prop} settings. */
+    KafkaConsumer<byte[], byte[]> readerConsumer(java.util.Map<String, String> overrides) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        p.putAll(overrides);
         p.putAll(extra);
         p.remove(ConsumerConfig.GROUP_ID_CONFIG);
         return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());

@@ -4,8 +4,10 @@ import dev.marquee.data.event.Rating;
 import dev.marquee.data.json.EventCodec;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -13,58 +15,92 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Reads every label on the ratings topic from the beginning up to the end offsets taken when the read starts
- * (labels that arrive meanwhile wait for the next request). Records that are not a usable {@link Rating}
- * (not JSON, no user or title, a rating that is not a finite number) are counted and skipped.
+ * Reads a bounded window of labels from the ratings topic: the {@code maxLabels} most recent by event time among
+ * the last {@code maxLabels} records of each partition, up to the end offsets taken when the read starts
+ * (labels that arrive meanwhile wait for the next read). Memory holds at most {@code maxLabels} labels, whatever
+ * the topic's length: records stream through a heap that drops the oldest. Records that are not a label the
+ * scoring job would accept ({@link Rating#isValidLabel}: not JSON, no user or title, a rating outside
+ * [0.5, 5.5]) are counted and skipped.
  */
 final class LabelReader {
     private static final Duration POLL = Duration.ofMillis(200);
+    private static final Comparator<Entry> OLDEST_FIRST =
+            Comparator.comparingLong((Entry e) -> e.rating().timestamp).thenComparingLong(Entry::arrival);
 
     private final KafkaClients clients;
     private final String topic;
+    private final int maxLabels;
     private final Duration timeout;
     private final EventCodec<Rating> codec = EventCodec.of(Rating.class);
 
-    LabelReader(KafkaClients clients, String topic, Duration timeout) {
+    LabelReader(KafkaClients clients, String topic, int maxLabels, Duration timeout) {
+        if (maxLabels < 1) {
+            throw new IllegalArgumentException("the label window needs room for at least 1 label, got " + maxLabels);
+        }
         this.clients = clients;
         this.topic = topic;
+        this.maxLabels = maxLabels;
         this.timeout = timeout;
     }
 
-    /** The labels read, and how many records were skipped. */
-    record Labels(List<Rating> ratings, int unreadable) {}
+    /**
+     * The labels in the window, oldest first, and what the read skipped.
+     *
+     * @param records records read (the tail of each partition)
+     * @param refused records that are no acceptable label
+     * @param dropped acceptable labels older than the window's {@code maxLabels}
+     */
+    record Labels(List<Rating> ratings, long records, long refused, long dropped) {
+        static Labels of(List<Rating> ratings) {
+            return new Labels(ratings, ratings.size(), 0, 0);
+        }
+    }
+
+    private record Entry(Rating rating, long arrival) {}
 
     Labels read() throws TimeoutException {
         try (KafkaConsumer<byte[], byte[]> consumer = clients.readerConsumer()) {
             List<PartitionInfo> partitions = consumer.partitionsFor(topic, timeout);
-            List<Rating> ratings = new ArrayList<>();
             if (partitions == null || partitions.isEmpty()) {
-                return new Labels(ratings, 0); // no such topic yet: no labels
+                return Labels.of(List.of()); // no such topic yet: no labels
             }
             List<TopicPartition> tps = partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(tps);
-            consumer.seekToBeginning(tps);
+            Map<TopicPartition, Long> begin = consumer.beginningOffsets(tps, timeout);
             Map<TopicPartition, Long> end = consumer.endOffsets(tps, timeout);
+            for (TopicPartition tp : tps) {
+                consumer.seek(tp, Math.max(begin.get(tp), end.get(tp) - maxLabels));
+            }
+            PriorityQueue<Entry> window = new PriorityQueue<>(OLDEST_FIRST);
             long deadline = System.nanoTime() + timeout.toNanos();
-            int unreadable = 0;
+            long records = 0;
+            long refused = 0;
+            long dropped = 0;
             while (!reached(consumer, end)) {
                 if (System.nanoTime() > deadline) {
-                    throw new TimeoutException("read only " + ratings.size() + " labels from " + topic + " within "
+                    throw new TimeoutException("read only " + records + " records from " + topic + " within "
                             + timeout.toSeconds() + " s");
                 }
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
                     if (record.offset() >= end.get(new TopicPartition(record.topic(), record.partition()))) {
-                        continue; // arrived after the request was taken
+                        continue; // arrived after the read started
                     }
+                    records++;
                     Rating r = decode(record.value());
                     if (r == null) {
-                        unreadable++;
-                    } else {
-                        ratings.add(r);
+                        refused++;
+                        continue;
+                    }
+                    window.add(new Entry(r, records));
+                    if (window.size() > maxLabels) {
+                        window.poll();
+                        dropped++;
                     }
                 }
             }
-            return new Labels(ratings, unreadable);
+            List<Entry> kept = new ArrayList<>(window);
+            kept.sort(OLDEST_FIRST);
+            return new Labels(kept.stream().map(Entry::rating).toList(), records, refused, dropped);
         }
     }
 
@@ -74,9 +110,7 @@ final class LabelReader {
         }
         try {
             Rating r = codec.decode(value);
-            boolean usable = r != null && r.userId != null && !r.userId.isBlank() && r.movieTitle != null
-                    && !r.movieTitle.isBlank() && Float.isFinite(r.rating);
-            return usable ? r : null;
+            return Rating.isValidLabel(r) ? r : null;
         } catch (RuntimeException e) {
             return null;
         }

@@ -7,23 +7,24 @@ import java.util.List;
 
 /**
  * The labels a retrain uses, cut in time: those within the recency window (event time before the newest
- * label), then the most recent share of them held out for the gate. When the hold-out would be smaller than
- * the minimum, nothing is held out (every label in the window is trained on) and the gate falls back to the
- * original data's validation part: {@link #holdoutFromLabels()} is then false.
+ * label), then the most recent share of them held out for the gate: the candidate never trains on them. The cut
+ * falls between two timestamps (labels sharing the cut's timestamp are all held out), so "the labels after
+ * {@link #trainedThrough()}" is exactly what the candidate did not train on, then and when it is judged again.
  *
  * @param inWindow labels within the window, oldest first (ties keep their input order)
  * @param train labels to train on, oldest first
- * @param holdout the gate's hold-out, oldest first; empty when {@link #holdoutFromLabels()} is false
+ * @param holdout the gate's hold-out, oldest first; may be empty (too few labels)
  * @param newestTimestamp the newest label's timestamp, or -1 without labels
+ * @param trainedThrough the newest timestamp trained on; {@link Long#MIN_VALUE} when no label was trained on
  */
-public record LabelSplit(List<Rating> inWindow, List<Rating> train, List<Rating> holdout, long newestTimestamp) {
+public record LabelSplit(List<Rating> inWindow, List<Rating> train, List<Rating> holdout, long newestTimestamp,
+        long trainedThrough) {
 
     /**
      * @param windowSeconds keep labels whose timestamp is at least {@code newest - windowSeconds}; 0 keeps all
      * @param holdoutShare the most recent share to hold out, 0 &lt; share &lt; 1
-     * @param minHoldout fewer held-out labels than this and none are held out
      */
-    public static LabelSplit of(List<Rating> labels, long windowSeconds, double holdoutShare, int minHoldout) {
+    public static LabelSplit of(List<Rating> labels, long windowSeconds, double holdoutShare) {
         if (windowSeconds < 0) {
             throw new IllegalArgumentException("window must be >= 0 seconds, got " + windowSeconds);
         }
@@ -33,29 +34,45 @@ public record LabelSplit(List<Rating> inWindow, List<Rating> train, List<Rating>
         List<Rating> sorted = new ArrayList<>(labels);
         sorted.sort(Comparator.comparingLong(r -> r.timestamp)); // stable: ties keep input order
         if (sorted.isEmpty()) {
-            return new LabelSplit(List.of(), List.of(), List.of(), -1);
+            return new LabelSplit(List.of(), List.of(), List.of(), -1, Long.MIN_VALUE);
         }
         long newest = sorted.get(sorted.size() - 1).timestamp;
-        List<Rating> window = sorted;
-        if (windowSeconds > 0) {
-            long from = newest - windowSeconds;
-            int first = 0;
-            while (first < sorted.size() && sorted.get(first).timestamp < from) {
-                first++;
-            }
-            window = sorted.subList(first, sorted.size());
+        List<Rating> window = windowOfSorted(sorted, windowSeconds);
+        int cut = window.size() - (int) Math.round(window.size() * holdoutShare);
+        while (cut > 0 && cut < window.size() && window.get(cut - 1).timestamp == window.get(cut).timestamp) {
+            cut--; // a timestamp is never on both sides
         }
-        int held = (int) Math.round(window.size() * holdoutShare);
-        if (held < Math.max(1, minHoldout)) {
-            return new LabelSplit(List.copyOf(window), List.copyOf(window), List.of(), newest);
-        }
-        int cut = window.size() - held;
         return new LabelSplit(List.copyOf(window), List.copyOf(window.subList(0, cut)),
-                List.copyOf(window.subList(cut, window.size())), newest);
+                List.copyOf(window.subList(cut, window.size())), newest,
+                cut > 0 ? window.get(cut - 1).timestamp : Long.MIN_VALUE);
     }
 
-    /** True when the gate uses held-out labels, false when it falls back to the original validation data. */
-    public boolean holdoutFromLabels() {
-        return !holdout.isEmpty();
+    /** The labels within {@code windowSeconds} of the newest one (0: all), oldest first. */
+    public static List<Rating> window(List<Rating> labels, long windowSeconds) {
+        List<Rating> sorted = new ArrayList<>(labels);
+        sorted.sort(Comparator.comparingLong(r -> r.timestamp));
+        return windowOfSorted(sorted, windowSeconds);
+    }
+
+    private static List<Rating> windowOfSorted(List<Rating> sorted, long windowSeconds) {
+        if (windowSeconds == 0 || sorted.isEmpty()) {
+            return sorted;
+        }
+        long from = sorted.get(sorted.size() - 1).timestamp - windowSeconds;
+        int first = 0;
+        while (first < sorted.size() && sorted.get(first).timestamp < from) {
+            first++;
+        }
+        return sorted.subList(first, sorted.size());
+    }
+
+    /** The labels newer than {@code trainedThrough}, oldest first: what a candidate cut there did not train on. */
+    public static List<Rating> after(List<Rating> labels, long trainedThrough) {
+        List<Rating> out = new ArrayList<>();
+        for (Rating r : labels) {
+            if (r.timestamp > trainedThrough) out.add(r);
+        }
+        out.sort(Comparator.comparingLong(r -> r.timestamp));
+        return out;
     }
 }

@@ -3,6 +3,7 @@ package dev.marquee.model.trainer;
 import dev.marquee.data.event.Rating;
 import dev.marquee.model.BatchScorer;
 import dev.marquee.model.Metrics;
+import dev.marquee.model.ModelContract;
 import dev.marquee.model.ScorerThreads;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -16,6 +17,8 @@ import java.util.List;
 final class LoadedVersion implements AutoCloseable {
     /** Rows the model cannot know: the probe always includes one so the out-of-vocabulary path is exercised. */
     static final Rating UNKNOWN_ROW = new Rating("probe-unknown-user", "Probe Unknown Title (1900)", 3f, 0L);
+    /** The same for a model whose user-id input is an integer (imported), which a non-numeric id cannot reach. */
+    static final Rating UNKNOWN_INTEGER_ROW = new Rating("999999999", "Probe Unknown Title (1900)", 3f, 0L);
     private static final int PROBE_ROWS = 64;
 
     private final BatchScorer scorer;
@@ -31,7 +34,7 @@ final class LoadedVersion implements AutoCloseable {
     /** Why the answers to a probe batch (up to 64 of {@code sample} plus an unknown row) are unacceptable, or null. */
     String probe(List<Rating> sample) {
         List<Rating> rows = new ArrayList<>(sample.subList(0, Math.min(PROBE_ROWS, sample.size())));
-        rows.add(UNKNOWN_ROW);
+        rows.add(ModelContract.STRING.equals(scorer.contract().userType()) ? UNKNOWN_ROW : UNKNOWN_INTEGER_ROW);
         return GatePolicy.checkProbe(predict(rows), rows.size());
     }
 

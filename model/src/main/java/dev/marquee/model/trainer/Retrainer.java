@@ -11,6 +11,7 @@ import dev.marquee.model.EvaluationReport;
 import dev.marquee.model.Folders;
 import dev.marquee.model.ModelCard;
 import dev.marquee.model.ModelRegistry;
+import dev.marquee.model.ServingState;
 import dev.marquee.model.TrainedModel;
 import dev.marquee.model.Trainer;
 import dev.marquee.model.TrainingConfig;
@@ -28,11 +29,12 @@ import java.util.function.Consumer;
 /**
  * Handles one retrain request: builds the training set (original data's training part plus the labels in the
  * window, minus the gate's hold-out), trains a candidate with the serving version's configuration, gates it,
- * and publishes it or keeps it aside. Returns the outcome (and the model update when published); the caller
- * writes them. Failures are thrown; the caller turns them into a FAILED outcome.
+ * and publishes it, rejects it (kept aside under {@code rejected/}) or defers it (kept under {@code deferred/}
+ * for {@link DeferredCandidates} to judge again). Returns the outcome (and the model update when published); the
+ * caller writes them. Failures are thrown; the caller turns them into a FAILED outcome.
  */
 final class Retrainer {
-    static final String REJECTED_DIR = "rejected";
+    static final String REJECTED_DIR = CandidateFolders.REJECTED_DIR;
     static final String CANDIDATE_PREFIX = ".candidate-";
 
     private final TrainerSettings settings;
@@ -59,15 +61,8 @@ final class Retrainer {
 
         OriginalData.Loaded original = originalData.load(servingCard);
         Split split = original.split();
-        LabelSplit cut = LabelSplit.of(labels.ratings(), settings.labelWindowSeconds(), settings.holdoutShare(),
-                settings.minHoldout());
-        List<Rating> gateRows = cut.holdoutFromLabels() ? cut.holdout()
-                : split.hasValidation() ? split.validation() : split.test();
-        String gateSet = cut.holdoutFromLabels() ? "label-holdout" : split.hasValidation() ? "validation" : "test";
-        if (gateRows.isEmpty()) {
-            throw new IllegalStateException("nothing to gate on: no held-out labels and the original data's "
-                    + "split has no validation or test rows");
-        }
+        LabelSplit cut = LabelSplit.of(labels.ratings(), settings.labelWindowSeconds(), settings.holdoutShare());
+        List<Rating> holdout = cut.holdout();
         List<Rating> train = new ArrayList<>(split.train().size() + cut.train().size());
         train.addAll(split.train());
         train.addAll(cut.train());
@@ -79,13 +74,11 @@ final class Retrainer {
         out.accept(String.format(Locale.ROOT, "trainer: request %s (%s): serving version %s", request.requestId,
                 request.reason == null ? "no reason given" : request.reason,
                 serving.isPresent() ? Long.toString(serving.getAsLong()) : "none"));
-        out.accept(String.format(Locale.ROOT, "trainer: %s, time split: %d training rows; %d labels read (%d unreadable),"
-                        + " %d in the window, %d trained on", original.description(), split.train().size(),
-                labels.ratings().size(), labels.unreadable(), cut.inWindow().size(), cut.train().size()));
-        out.accept(cut.holdoutFromLabels()
-                ? String.format(Locale.ROOT, "trainer: gate hold-out: the %d most recent labels", gateRows.size())
-                : String.format(Locale.ROOT, "trainer: gate hold-out: the original data's %s part (%d rows): fewer"
-                        + " than %d labels would be held out", gateSet, gateRows.size(), settings.minHoldout()));
+        out.accept(String.format(Locale.ROOT, "trainer: %s, time split: %d training rows; %d labels read (%d records,"
+                        + " %d refused, %d beyond the newest %d), %d in the window, %d trained on, %d held out",
+                original.description(), split.train().size(), labels.ratings().size(), labels.records(),
+                labels.refused(), labels.dropped(), settings.labelMaxCount(), cut.inWindow().size(),
+                cut.train().size(), holdout.size()));
         out.accept("trainer: training config from " + found.source()
                 + (settings.epochs() > 0 || settings.learningRate() > 0 ? ", with the trainer's overrides" : "")
                 + ": " + config);
@@ -93,85 +86,181 @@ final class Retrainer {
         Path candidateDir = Files.createTempDirectory(modelDir, CANDIDATE_PREFIX);
         try (TrainedModel model = new Trainer(config, line -> out.accept("trainer: " + line)).train(train, List.of())) {
             model.exportSavedModel(candidateDir);
-            GatePolicy.Measurement m = new CandidateGate(out).measure(candidateDir, servingDir, gateRows);
-            GatePolicy.Decision decision = settings.gate().decide(m);
-            Map<String, Double> metrics = new LinkedHashMap<>(decision.metrics());
-            metrics.put("holdout_from_labels", cut.holdoutFromLabels() ? 1.0 : 0.0);
-            metrics.put("labels_read", (double) labels.ratings().size());
-            metrics.put("labels_unreadable", (double) labels.unreadable());
-            metrics.put("labels_in_window", (double) cut.inWindow().size());
+            // The probe needs rows the candidate may know; without held-out labels any rows do (never judged on).
+            List<Rating> probeRows = !holdout.isEmpty() ? holdout
+                    : split.hasValidation() ? split.validation() : !split.test().isEmpty() ? split.test() : train;
+            GatePolicy.Measurement m = new CandidateGate(out).measure(candidateDir, servingDir, holdout, probeRows);
+            GatePolicy.Verdict verdict = settings.gate().decide(m);
+            Map<String, Double> metrics = new LinkedHashMap<>(verdict.metrics());
+            metrics.putAll(labelMetrics(labels, cut));
             metrics.put("train_rows", (double) train.size());
-            out.accept(String.format(Locale.ROOT, "trainer: gate on %d %s rows: candidate RMSE %.4f, serving %s: %s",
-                    gateRows.size(), gateSet, m.candidateRmse(), Double.isFinite(m.currentRmse())
-                            ? String.format(Locale.ROOT, "%.4f", m.currentRmse()) : "none to compare",
-                    decision.passed() ? "PASS" : "FAIL: " + decision.reason()));
+            String holdoutName = holdoutName(cut.trainedThrough());
+            out.accept(gateLine(verdict, m));
 
-            EvaluationReport evaluation = EvaluationReport.evaluate(model,
-                    new Split(gateSet, train, List.of(), gateRows));
+            // The card's metrics describe the candidate; the decision above never used other rows than the labels.
+            boolean onLabels = holdout.size() >= settings.gate().minLabels();
+            List<Rating> evalRows = onLabels ? holdout : split.hasValidation() ? split.validation() : split.test();
+            String evalName = onLabels ? "label-holdout" : split.hasValidation() ? "validation" : "test";
+            EvaluationReport evaluation = evalRows.isEmpty() ? null
+                    : EvaluationReport.evaluate(model, new Split(evalName, train, List.of(), evalRows));
             ModelCard card = ModelCard.of(model, original.description() + " + " + cut.train().size()
-                    + " labels from " + settings.ratingsTopic(), gateSet, evaluation);
-            card.put("retrain", retrainSection(request, serving, original, cut, gateSet, found.source(), decision,
-                    metrics));
+                    + " labels from " + settings.ratingsTopic(), evalName, evaluation);
+            Map<String, Object> gate = GateReport.gateSection(settings.gate(), verdict, holdoutName);
+            gate.put("metrics", metrics);
+            card.put("retrain", retrainSection(request, serving, original, cut, found.source(), gate));
 
             RetrainOutcome outcome = new RetrainOutcome();
             outcome.requestId = request.requestId;
             outcome.modelName = name;
             outcome.baseVersion = serving.orElse(-1);
             outcome.metrics = metrics;
-            if (decision.passed()) {
-                return publish(registry, name, candidateDir, card, outcome, metrics);
-            }
-            Path rejected = keepAside(registry, name, request.requestId, candidateDir);
-            card.write(rejected);
-            GateReport.write(rejected, request, outcome.baseVersion, gateSet, decision, metrics);
-            outcome.outcome = RetrainOutcome.REJECTED;
-            outcome.reason = decision.reason() + (cut.holdoutFromLabels() ? ""
-                    : " (gated on the original data's " + gateSet + " part: too few labels for a hold-out)");
-            outcome.rejectedLocation = rejected.toString();
-            outcome.finishedAtMs = System.currentTimeMillis();
-            out.accept("trainer: rejected; the candidate is kept at " + rejected);
-            return new Result(outcome, null);
+            Map<String, Object> report = requestFields(request.requestId, request.reason, outcome.baseVersion,
+                    cut.trainedThrough());
+            return switch (verdict.decision()) {
+                case PUBLISH -> publish(registry, name, candidateDir, card, outcome, metrics);
+                case REJECT -> reject(candidateDir, card, report, gate, outcome, verdict.reason());
+                case DEFER -> defer(candidateDir, card, report, gate, outcome, verdict.reason());
+            };
         } finally {
             Folders.deleteRecursively(candidateDir);
         }
     }
 
-    private Result publish(ModelRegistry registry, String name, Path candidateDir, ModelCard card,
+    /** Moves a candidate to {@code rejected/}, writes its card (when given) and report, prunes old rejections. */
+    Result reject(Path candidateDir, ModelCard card, Map<String, Object> report, Map<String, Object> gate,
+            RetrainOutcome outcome, String reason) throws IOException {
+        Path rejected = folders().moveAside(CandidateFolders.REJECTED_DIR, outcome.requestId, candidateDir);
+        if (card != null) {
+            card.write(rejected);
+        }
+        GateReport.write(rejected, report, gate);
+        outcome.outcome = RetrainOutcome.REJECTED;
+        outcome.reason = reason;
+        outcome.rejectedLocation = rejected.toString();
+        outcome.finishedAtMs = System.currentTimeMillis();
+        out.accept("trainer: rejected; the candidate is kept at " + rejected);
+        pruneRejected();
+        return new Result(outcome, null);
+    }
+
+    /** Deletes rejected candidates beyond the most recent {@code trainer.keep-rejected}. */
+    void pruneRejected() throws IOException {
+        for (Path gone : folders().pruneRejected(settings.keepRejected())) {
+            out.accept("trainer: deleted the old rejected candidate " + gone);
+        }
+    }
+
+    private Result defer(Path candidateDir, ModelCard card, Map<String, Object> report, Map<String, Object> gate,
+            RetrainOutcome outcome, String reason) throws IOException {
+        Path deferred = folders().moveAside(CandidateFolders.DEFERRED_DIR, outcome.requestId, candidateDir);
+        card.write(deferred);
+        long now = System.currentTimeMillis();
+        report.put(DeferredCandidates.DEFERRED_AT, now);
+        report.put(DeferredCandidates.JUDGEMENTS, 1);
+        GateReport.write(deferred, report, gate);
+        outcome.outcome = RetrainOutcome.DEFERRED;
+        outcome.reason = reason;
+        outcome.deferredLocation = deferred.toString();
+        outcome.finishedAtMs = now;
+        out.accept("trainer: deferred; the candidate waits at " + deferred + " to be judged again as labels arrive"
+                + " (retired after " + settings.deferExpiryMs() / 1000 + " s)");
+        return new Result(outcome, null);
+    }
+
+    CandidateFolders folders() {
+        return new CandidateFolders(settings.registry(), settings.modelName());
+    }
+
+    /** The request's fields in a gate report, and what a deferred candidate needs to be judged again. */
+    static Map<String, Object> requestFields(String requestId, String reason, long baseVersion, long trainedThrough) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("request_id", requestId);
+        r.put("request_reason", reason);
+        r.put("base_version", baseVersion);
+        r.put(DeferredCandidates.TRAINED_THROUGH, trainedThrough);
+        return r;
+    }
+
+    static String holdoutName(long trainedThrough) {
+        return trainedThrough == Long.MIN_VALUE ? "labels (none trained on)"
+                : "labels after timestamp " + trainedThrough + " (not trained on)";
+    }
+
+    static Map<String, Double> labelMetrics(LabelReader.Labels labels, LabelSplit cut) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("labels_read", (double) labels.ratings().size());
+        m.put("labels_records", (double) labels.records());
+        m.put("labels_refused", (double) labels.refused());
+        m.put("labels_dropped", (double) labels.dropped());
+        if (cut != null) {
+            m.put("labels_in_window", (double) cut.inWindow().size());
+            m.put("labels_trained_on", (double) cut.train().size());
+        }
+        return m;
+    }
+
+    static String gateLine(GatePolicy.Verdict v, GatePolicy.Measurement m) {
+        return String.format(Locale.ROOT, "trainer: gate on %d held-out labels from %d users: candidate RMSE %s,"
+                        + " serving %s; %s: %s", m.holdoutRows(), m.holdoutUsers(),
+                Double.isFinite(m.candidateRmse()) ? String.format(Locale.ROOT, "%.4f", m.candidateRmse()) : "-",
+                Double.isFinite(m.currentRmse()) ? String.format(Locale.ROOT, "%.4f", m.currentRmse())
+                        : m.paired() == null ? "none to compare" : "-",
+                v.interval() != null ? v.interval().toString() : "no interval", v.decision()
+                        + (v.reason() != null ? " (" + v.reason() + ")" : ""));
+    }
+
+    Result publish(ModelRegistry registry, String name, Path candidateDir, ModelCard card,
             RetrainOutcome outcome, Map<String, Double> metrics) throws IOException {
         long version = registry.publish(name, dir -> {
             moveContents(candidateDir, dir);
             card.write(dir);
         });
-        OptionalLong pinned = registry.pinned(name);
-        if (pinned.isPresent()) {
-            // The candidate beat the pinned version it was gated against: the new version serves, and the
-            // registry must say so too, or a restarted job would go back to the pin.
-            registry.unpin(name);
-            out.accept("trainer: removed the pin on version " + pinned.getAsLong());
-        }
-        Path location = RegistryPaths.requireInside(registry.base(), registry.versionDir(name, version));
         long now = System.currentTimeMillis();
-        ModelUpdate update = new ModelUpdate(name, version, location.toString(), now);
-        update.metrics = new LinkedHashMap<>(metrics);
+        ServingState next = promotion(registry, name, version, now);
+        ModelUpdate update = null;
+        if (next != null) {
+            registry.writeState(name, next);
+            Path location = RegistryPaths.requireInside(registry.base(), registry.versionDir(name, next.serving));
+            update = new ModelUpdate(name, next.serving, location.toString(), now);
+            update.shadowVersion = next.shadow;
+            update.reason = next.reason;
+            update.metrics = new LinkedHashMap<>(metrics);
+        }
         outcome.outcome = RetrainOutcome.PUBLISHED;
         outcome.version = version;
         outcome.finishedAtMs = now;
-        out.accept("trainer: published " + name + " version " + version + " at " + location);
+        out.accept("trainer: published " + name + " version " + version + " at "
+                + registry.versionDir(name, version) + "; " + (update == null ? "the pointer did not move" : next));
         return new Result(outcome, update);
     }
 
-    /** {@code <base>/<name>/rejected/<request-id>/}, or with a suffix when a redone request already left one. */
-    private static Path keepAside(ModelRegistry registry, String name, String requestId, Path candidateDir)
-            throws IOException {
-        Path rejectedRoot = Files.createDirectories(registry.modelDir(name).resolve(REJECTED_DIR));
-        String base = RegistryPaths.safeComponent(requestId);
-        Path target = rejectedRoot.resolve(base);
-        for (int n = 2; Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS); n++) {
-            target = rejectedRoot.resolve(base + "-" + n);
+    /**
+     * Where a published version goes (docs/RETRAINING.md, the precedence table): nowhere under a pin or in
+     * {@code manual} mode (null); serving at once when nothing serves, or in {@code immediate} mode (the replaced
+     * version watched in shadow); else a candidate in shadow.
+     */
+    private ServingState promotion(ModelRegistry registry, String name, long version, long now) throws IOException {
+        OptionalLong pinned = registry.pinned(name);
+        if (pinned.isPresent()) {
+            out.accept("trainer: version " + pinned.getAsLong() + " is pinned: version " + version
+                    + " is published but does not serve (`marquee promote` or `marquee models --unpin`)");
+            return null;
         }
-        target = RegistryPaths.requireInside(registry.base(), target);
-        Files.move(candidateDir, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        return target;
+        ServingState state = registry.state(name);
+        long serving = state.serving > 0 && state.serving != version ? state.serving : 0;
+        String mode = settings.promotion().mode();
+        if (serving == 0) return state.with(version, 0, null, "published: the first version", now);
+        if (PromotionSettings.MANUAL.equals(mode)) {
+            out.accept("trainer: trainer.promotion is manual: version " + version + " is published, version "
+                    + serving + " keeps serving (`marquee promote --version " + version + "`)");
+            return null;
+        }
+        if (PromotionSettings.IMMEDIATE.equals(mode)) {
+            return state.with(version, serving, ServingState.WATCH, "published: serving at once, version " + serving
+                    + " watched in shadow", now);
+        }
+        return state.with(serving, version, ServingState.CANDIDATE, "published: a candidate in shadow beside version "
+                + serving, now);
     }
 
     private static void moveContents(Path from, Path to) throws IOException {
@@ -183,8 +272,7 @@ final class Retrainer {
     }
 
     private Map<String, Object> retrainSection(RetrainRequest request, OptionalLong serving,
-            OriginalData.Loaded original, LabelSplit cut, String gateSet, String configSource,
-            GatePolicy.Decision decision, Map<String, Double> metrics) {
+            OriginalData.Loaded original, LabelSplit cut, String configSource, Map<String, Object> gate) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("request_id", request.requestId);
         s.put("request_reason", request.reason);
@@ -195,15 +283,13 @@ final class Retrainer {
         s.put("original_train_rows", original.split().train().size());
         s.put("labels_topic", settings.ratingsTopic());
         s.put("label_window_seconds", settings.labelWindowSeconds());
+        s.put("label_max_count", settings.labelMaxCount());
         s.put("labels_trained_on", cut.train().size());
         s.put("newest_label_timestamp", cut.newestTimestamp());
+        s.put(DeferredCandidates.TRAINED_THROUGH, cut.trainedThrough());
         s.put("early_stopping", "seeded " + Trainer.HOLDOUT_PERCENT + "% hold-out of the training rows, not trained on");
         s.put("training_config_from", configSource);
-        Map<String, Object> gate = new LinkedHashMap<>();
-        gate.put("holdout", gateSet);
-        gate.put("holdout_share", settings.holdoutShare());
-        gate.put("passed", decision.passed());
-        gate.put("metrics", metrics);
+        s.put("holdout_share", settings.holdoutShare());
         s.put("gate", gate);
         return s;
     }

@@ -8,6 +8,7 @@ import dev.marquee.data.event.ModelUpdate;
 import dev.marquee.data.event.Rating;
 import dev.marquee.model.ModelCard;
 import dev.marquee.model.ModelRegistry;
+import dev.marquee.model.ServingState;
 import dev.marquee.model.TrainedModel;
 import dev.marquee.model.cli.Console;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.KafkaException;
@@ -39,7 +41,7 @@ public final class RollbackMain {
             "usage: marquee rollback --version N [options]",
             "Checks that version N is published and loads and answers a probe batch, pins it in the registry, and",
             "sends a model update for it, so a running scoring job swaps back to it. `marquee models --unpin`",
-            "undoes the pin (the next published retrain also replaces it). See docs/RETRAINING.md.",
+            "undoes the pin (no retrain removes it). See docs/RETRAINING.md.",
             "  --version N                the version to serve (required)",
             "  --bootstrap HOST:PORT      Kafka bootstrap servers (default: $MARQUEE_BOOTSTRAP, else localhost:9092)",
             "  --kafka-prop K=V           any Kafka client property (repeatable)",
@@ -50,6 +52,20 @@ public final class RollbackMain {
 
     private RollbackMain() {}
 
+    /** What the command does with the version it checked. */
+    enum Mode {
+        /** Pin it (beats every automatic move) and hold the version it replaces from automatic promotion. */
+        ROLLBACK("rollback"),
+        /** Move the serving pointer to it (a person's promotion; automation may move it again). */
+        PROMOTE("promote");
+
+        final String command;
+
+        Mode(String command) {
+            this.command = command;
+        }
+    }
+
     public static void main(String[] args) {
         int code = run(args, Console.system());
         System.out.flush();
@@ -57,8 +73,13 @@ public final class RollbackMain {
     }
 
     public static int run(String[] args, Console console) {
+        return run(args, console, Mode.ROLLBACK);
+    }
+
+    static int run(String[] args, Console console, Mode mode) {
+        String cmd = mode.command;
         if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
-            console.out().println(USAGE);
+            console.out().println(mode == Mode.ROLLBACK ? USAGE : PromoteMain.USAGE);
             return 0;
         }
         Settings s;
@@ -85,39 +106,64 @@ public final class RollbackMain {
                     parsed.properties(TrainerSettings.KAFKA_PROP));
             topic = s.string(TrainerSettings.UPDATES_TOPIC, "model-updates");
         } catch (IllegalArgumentException e) { // SettingException included
-            console.err().println("rollback: " + e.getMessage());
-            console.err().println("see: marquee rollback --help");
+            console.err().println(cmd + ": " + e.getMessage());
+            console.err().println("see: marquee " + cmd + " --help");
             return 2;
         }
         try {
             List<Long> versions = registry.versions(name);
             if (!versions.contains(version)) {
-                console.err().println("rollback: version " + version + " of '" + name + "' is not published in "
+                console.err().println(cmd + ": version " + version + " of '" + name + "' is not published in "
                         + registry.base() + " (have " + versions + ")");
                 return 1;
             }
             Path dir = RegistryPaths.requireInside(registry.base(), registry.versionDir(name, version));
             String failure = check(dir);
             if (failure != null) {
-                console.err().println("rollback: version " + version + " does not serve: " + failure);
+                console.err().println(cmd + ": version " + version + " does not serve: " + failure);
                 return 1;
             }
-            registry.pin(name, version);
-            console.out().println("rollback: pinned " + name + " to version " + version + " (" + dir + ")");
-            ModelUpdate update = new ModelUpdate(name, version, dir.toString(), System.currentTimeMillis());
+            OptionalLong pin = registry.pinned(name);
+            ServingState state = registry.state(name);
+            long now = System.currentTimeMillis();
+            if (mode == Mode.ROLLBACK) {
+                OptionalLong was = registry.serving(name);
+                ServingState next = state.with(version, 0, null, "rolled back by hand to version " + version, now);
+                if (was.isPresent() && was.getAsLong() != version) {
+                    next.hold(was.getAsLong(), "rolled back by hand to version " + version);
+                }
+                next.held.remove(version);
+                registry.writeState(name, next);
+                registry.pin(name, version);
+                console.out().println(cmd + ": pinned " + name + " to version " + version + " (" + dir + ")"
+                        + (was.isPresent() && was.getAsLong() != version
+                                ? "; version " + was.getAsLong() + " is held from automatic promotion" : ""));
+            } else {
+                if (pin.isPresent() && pin.getAsLong() != version) {
+                    console.err().println(cmd + ": version " + pin.getAsLong() + " is pinned, and a pin beats the serving "
+                            + "pointer: `marquee rollback --version " + version + "` moves the pin, `marquee models --unpin` removes it");
+                    return 1;
+                }
+                ServingState next = state.with(version, 0, null, "promoted by hand", now);
+                next.held.remove(version);
+                registry.writeState(name, next);
+                console.out().println(cmd + ": the serving pointer of " + name + " is version " + version + " (" + dir + ")");
+            }
+            ModelUpdate update = new ModelUpdate(name, version, dir.toString(), now);
+            update.reason = mode == Mode.ROLLBACK ? "rolled-back" : "promoted";
             update.metrics = cardMetrics(dir);
             try (KafkaProducer<String, byte[]> producer = kafka.producer()) {
                 new EventWriter(producer).write(topic, update);
             }
-            console.out().println("rollback: sent a model update for version " + version + " to " + topic + " at "
+            console.out().println(cmd + ": sent a model update for version " + version + " to " + topic + " at "
                     + kafka.bootstrap() + "; running scoring jobs swap to it");
             return 0;
         } catch (KafkaException e) {
-            console.err().println("rollback: the registry is pinned, but Kafka failed, so running jobs were not told: "
+            console.err().println(cmd + ": the registry is updated, but Kafka failed, so running jobs were not told: "
                     + e.getMessage() + " (run the command again once Kafka is back)");
             return 1;
         } catch (IOException e) {
-            console.err().println("rollback: " + e);
+            console.err().println(cmd + ": " + e);
             return 1;
         }
     }

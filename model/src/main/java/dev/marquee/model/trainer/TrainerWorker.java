@@ -1,10 +1,14 @@
 package dev.marquee.model.trainer;
 
+import dev.marquee.data.event.ModelUpdate;
 import dev.marquee.data.event.RetrainOutcome;
 import dev.marquee.data.event.RetrainRequest;
 import dev.marquee.data.json.EventCodec;
 import dev.marquee.model.Folders;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +23,12 @@ import org.apache.kafka.common.errors.WakeupException;
 
 /**
  * The long-running loop: takes one retrain request at a time from its consumer group, handles it, writes the
- * outcome (and the model update when a version was published), and only then commits the request's offset,
+ * outcome (and the model update when a version was published; before them, the outcomes of deferred candidates
+ * settled on the same labels), and only then commits the request's offset,
  * so a worker killed midway redoes the request. A request that fails (bad record, no data, TensorFlow error)
  * gets a FAILED outcome and the loop goes on; only a failure to write to Kafka stops it (uncommitted, the
- * request is redone after a restart).
+ * request is redone after a restart). Between requests, every {@code trainer.gate.recheck-seconds}, deferred
+ * candidates are judged again on the labels that arrived ({@link DeferredCandidates}).
  */
 final class TrainerWorker implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(500);
@@ -36,6 +42,11 @@ final class TrainerWorker implements AutoCloseable {
     private final EventWriter writer;
     private final LabelReader labels;
     private final Retrainer retrainer;
+    private final DeferredCandidates deferred;
+    /** The promoter's thread (shadow, promotion, rollback on live labels); none with {@code once}. */
+    private final ShadowLoop promoter;
+    private Thread promoterThread;
+    private long nextRecheckMs;
     private final EventCodec<RetrainRequest> requests = EventCodec.of(RetrainRequest.class);
     private volatile boolean running = true;
     private int handled;
@@ -46,8 +57,16 @@ final class TrainerWorker implements AutoCloseable {
         this.consumer = settings.kafka().requestConsumer(settings.group());
         this.producer = settings.kafka().producer();
         this.writer = new EventWriter(producer);
-        this.labels = new LabelReader(settings.kafka(), settings.ratingsTopic(), LABEL_READ_TIMEOUT);
+        this.labels = new LabelReader(settings.kafka(), settings.ratingsTopic(), settings.labelMaxCount(),
+                LABEL_READ_TIMEOUT);
         this.retrainer = new Retrainer(settings, originalData, out);
+        this.deferred = new DeferredCandidates(settings, retrainer, out, System::currentTimeMillis);
+        GatePolicy gate = settings.gate();
+        this.promoter = settings.once() ? null : new ShadowLoop(settings.kafka(), writer, settings.labeledTopic(),
+                settings.updatesTopic(), new ShadowPromoter(settings.registry(), settings.modelName(), settings.promotion(),
+                        sums -> dev.marquee.model.stats.PairedUserComparison.compare(sums, gate.confidence(),
+                                gate.resamples(), dev.marquee.model.stats.PairedUserComparison.DEFAULT_SEED),
+                        gate.margin(), out), out);
     }
 
     /** Runs until {@link #stop()} (or, with {@code once}, until the requests pending at start are handled). */
@@ -56,10 +75,17 @@ final class TrainerWorker implements AutoCloseable {
         if (stale > 0) {
             out.accept("trainer: removed " + stale + " candidate folder(s) left by an earlier worker");
         }
+        retrainer.pruneRejected();
+        nextRecheckMs = System.currentTimeMillis() + settings.recheckIntervalMs();
         if (settings.once() && consumer.partitionsFor(settings.requestsTopic()).isEmpty()) {
             throw new IllegalStateException("topic " + settings.requestsTopic() + " does not exist");
         }
         consumer.subscribe(List.of(settings.requestsTopic()));
+        if (promoter != null && promoterThread == null) {
+            promoterThread = new Thread(promoter, "marquee-promoter");
+            promoterThread.setDaemon(true);
+            promoterThread.start();
+        }
         out.accept("trainer: waiting for retrain requests on " + settings.requestsTopic() + " at "
                 + settings.kafka().bootstrap() + " (group " + settings.group() + "), registry "
                 + settings.registry().base() + ", model " + settings.modelName());
@@ -70,6 +96,7 @@ final class TrainerWorker implements AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
                     handle(record);
                 }
+                judgeDeferredIfDue();
                 if (settings.once()) {
                     Set<TopicPartition> assigned = consumer.assignment();
                     if (pendingEnd == null && !assigned.isEmpty()) {
@@ -98,13 +125,19 @@ final class TrainerWorker implements AutoCloseable {
         RetrainOutcome outcome;
         Retrainer.Result result = null;
         RetrainRequest request = null;
+        List<Retrainer.Result> settled = new ArrayList<>();
         try {
             request = decode(record.value());
             if (request.requestId == null || request.requestId.isBlank()) {
                 request.requestId = fallbackId;
             }
-            result = retrainer.handle(request, labels.read());
+            LabelReader.Labels read = labels.read();
+            settled.addAll(judgeDeferred(read));
+            result = retrainer.handle(request, read);
             outcome = result.outcome();
+            if (RetrainOutcome.DEFERRED.equals(outcome.outcome)) {
+                settled.addAll(deferred.supersede(Path.of(outcome.deferredLocation), request.requestId));
+            }
         } catch (Exception | LinkageError e) {
             outcome = new RetrainOutcome();
             outcome.requestId = request != null ? request.requestId : fallbackId;
@@ -114,8 +147,9 @@ final class TrainerWorker implements AutoCloseable {
             outcome.finishedAtMs = System.currentTimeMillis();
             out.accept("trainer: request " + outcome.requestId + " failed: " + e);
         }
+        settled.forEach(this::write);
         if (result != null && result.update() != null) {
-            writer.write(settings.updatesTopic(), result.update());
+            announce(result.update());
         }
         writer.write(settings.outcomesTopic(), outcome);
         Map<TopicPartition, OffsetAndMetadata> next = Map.of(new TopicPartition(record.topic(), record.partition()),
@@ -127,6 +161,50 @@ final class TrainerWorker implements AutoCloseable {
         }
         handled++;
         out.accept("trainer: " + outcome);
+    }
+
+    /** Judges the deferred candidates again on {@code read}; a failure is logged and leaves them deferred. */
+    private List<Retrainer.Result> judgeDeferred(LabelReader.Labels read) {
+        try {
+            return deferred.judge(read);
+        } catch (IOException | RuntimeException e) {
+            out.accept("trainer: could not judge the deferred candidates again: " + e);
+            return List.of();
+        }
+    }
+
+    /** Every {@code trainer.gate.recheck-seconds}, with deferred candidates waiting: read the labels, judge them. */
+    private void judgeDeferredIfDue() {
+        long now = System.currentTimeMillis();
+        if (now < nextRecheckMs) {
+            return;
+        }
+        nextRecheckMs = now + settings.recheckIntervalMs();
+        List<Retrainer.Result> settled;
+        try {
+            if (!deferred.any()) {
+                return;
+            }
+            settled = judgeDeferred(labels.read());
+        } catch (Exception e) {
+            out.accept("trainer: could not read the labels to judge the deferred candidates: " + e);
+            return;
+        }
+        settled.forEach(this::write);
+    }
+
+    /** The model update (when a version was published), then the outcome, each acknowledged. */
+    private void announce(ModelUpdate update) {
+        writer.write(settings.updatesTopic(), update);
+        if (promoter != null) promoter.announced(update);
+    }
+
+    private void write(Retrainer.Result r) {
+        if (r.update() != null) {
+            announce(r.update());
+        }
+        writer.write(settings.outcomesTopic(), r.outcome());
+        out.accept("trainer: " + r.outcome());
     }
 
     private RetrainRequest decode(byte[] value) {
@@ -153,11 +231,23 @@ final class TrainerWorker implements AutoCloseable {
     void stop() {
         running = false;
         consumer.wakeup();
+        if (promoter != null) promoter.stop();
     }
 
     @Override
     public void close() {
         try {
+            if (promoter != null) {
+                promoter.stop();
+                if (promoterThread != null) {
+                    try {
+                        promoterThread.join(10_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                promoter.close();
+            }
             consumer.close();
         } finally {
             producer.close(Duration.ofSeconds(10));

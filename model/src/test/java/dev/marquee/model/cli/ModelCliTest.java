@@ -104,7 +104,7 @@ class ModelCliTest {
         CliRun r = CliRun.run(shared, Map.of(RegistryOptions.ENV, registry.toString()), "", "models");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         List<String> lines = r.out().lines().toList();
-        assertThat(lines.get(0)).isEqualTo("models: marquee in " + registry);
+        assertThat(lines.get(0)).isEqualTo("models: marquee in " + registry + ": serving v2");
         assertThat(lines.get(2)).matches(" +1  default +time-60/20/20 +[0-9]\\.[0-9]{4} +[0-9]\\.[0-9]{4} +\\S+ +");
         assertThat(lines.get(3)).matches(" +2  reference +u1 +[0-9]\\.[0-9]{4} .*latest, serving");
     }

@@ -3,59 +3,121 @@ package dev.marquee.model.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.marquee.model.stats.PairedUserComparison;
+import dev.marquee.model.stats.PairedUserComparison.Decision;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
+/** The gate's decision from measured squared errors (the statistics themselves: PairedUserComparisonTest). */
 class GatePolicyTest {
-    private static final GatePolicy DEFAULT = new GatePolicy(0.0, Double.NaN);
+    private static final GatePolicy DEFAULT = GatePolicy.defaults();
 
-    @Test
-    void aLowerRmseThanTheServingVersionPasses() {
-        GatePolicy.Decision d = DEFAULT.decide(new GatePolicy.Measurement(null, 0.90, 0.95, 500));
-        assertThat(d.passed()).isTrue();
-        assertThat(d.reason()).isNull();
-        assertThat(d.metrics()).containsEntry("candidate_rmse", 0.90).containsEntry("current_rmse", 0.95)
-                .containsEntry("holdout_rows", 500.0).containsEntry("runtime_check_passed", 1.0);
-        assertThat(d.metrics().get("improvement")).isCloseTo(0.05, org.assertj.core.data.Offset.offset(1e-12));
+    /**
+     * {@code users} users with {@code perUser} labels each; the candidate's squared error is the serving one's plus
+     * {@code shift}, plus a per-user effect of sd {@code userSd}.
+     */
+    private static GatePolicy.Measurement measured(int users, int perUser, double shift, double userSd) {
+        Random r = new Random(users * 31L + perUser);
+        PairedUserComparison.Sums sums = new PairedUserComparison.Sums();
+        double a = 0;
+        double b = 0;
+        for (int u = 0; u < users; u++) {
+            double effect = userSd * r.nextGaussian();
+            for (int i = 0; i < perUser; i++) {
+                double ea = Math.abs(0.9 + 0.3 * r.nextGaussian());
+                double eb = Math.max(0, ea + shift + effect + 0.1 * r.nextGaussian());
+                sums.add("u" + u, ea, eb);
+                a += ea;
+                b += eb;
+            }
+        }
+        int n = users * perUser;
+        return new GatePolicy.Measurement(null, sums, Math.sqrt(b / n), Math.sqrt(a / n), n, users);
     }
 
     @Test
-    void anEqualOrHigherRmseIsRejectedEvenWithAZeroMargin() {
-        assertThat(DEFAULT.decide(new GatePolicy.Measurement(null, 0.95, 0.95, 500)).passed()).isFalse();
-        GatePolicy.Decision worse = DEFAULT.decide(new GatePolicy.Measurement(null, 1.10, 0.95, 500));
-        assertThat(worse.passed()).isFalse();
-        assertThat(worse.reason()).contains("1.1000").contains("0.9500");
+    void aClearlyBetterCandidateIsPublishedWithItsInterval() {
+        GatePolicy.Verdict v = DEFAULT.decide(measured(100, 10, -0.1, 0.05));
+        assertThat(v.decision()).isEqualTo(Decision.PUBLISH);
+        assertThat(v.passed()).isTrue();
+        assertThat(v.reason()).isNull();
+        assertThat(v.metrics().get("mse_diff_high")).isLessThan(GatePolicy.DEFAULT_MARGIN);
+        assertThat(v.metrics()).containsEntry("holdout_rows", 1000.0).containsEntry("holdout_users", 100.0)
+                .containsEntry("gate_margin", 0.01).containsEntry("gate_confidence", 0.95)
+                .containsEntry("gate_resamples", 2000.0).containsEntry("gate_decision", 1.0)
+                .containsKeys("mse_diff", "mse_diff_low", "candidate_rmse", "current_rmse", "improvement");
+        assertThat(v.interval().users()).isEqualTo(100);
     }
 
     @Test
-    void theMarginMustBeMet() {
-        GatePolicy margin = new GatePolicy(0.02, Double.NaN);
-        assertThat(margin.decide(new GatePolicy.Measurement(null, 0.94, 0.95, 500)).passed()).isFalse();
-        assertThat(margin.decide(new GatePolicy.Measurement(null, 0.92, 0.95, 500)).passed()).isTrue();
+    void aClearlyWorseCandidateIsRejected() {
+        GatePolicy.Verdict v = DEFAULT.decide(measured(100, 10, 0.1, 0.05));
+        assertThat(v.decision()).isEqualTo(Decision.REJECT);
+        assertThat(v.metrics().get("mse_diff_low")).isGreaterThan(GatePolicy.DEFAULT_MARGIN);
+        assertThat(v.metrics()).containsEntry("gate_decision", -1.0);
+        assertThat(v.reason()).contains("worse").contains("interval");
     }
 
     @Test
-    void theAbsoluteBoundAppliesWithOrWithoutAServingVersion() {
-        GatePolicy bounded = new GatePolicy(0.0, 1.0);
-        assertThat(bounded.decide(new GatePolicy.Measurement(null, 1.05, 1.20, 500)).reason())
-                .contains("above the maximum");
-        assertThat(bounded.decide(new GatePolicy.Measurement(null, 1.05, Double.NaN, 500)).passed()).isFalse();
-        assertThat(bounded.decide(new GatePolicy.Measurement(null, 0.99, Double.NaN, 500)).passed()).isTrue();
+    void aDifferenceTheLabelsCannotResolveIsDeferred() {
+        GatePolicy.Verdict v = DEFAULT.decide(measured(12, 30, 0.01, 0.4));
+        assertThat(v.decision()).isEqualTo(Decision.DEFER);
+        assertThat(v.metrics().get("mse_diff_low")).isLessThan(0.01);
+        assertThat(v.metrics().get("mse_diff_high")).isGreaterThan(0.01);
+        assertThat(v.metrics()).containsEntry("gate_decision", 0.0);
+        assertThat(v.reason()).contains("cannot tell");
     }
 
     @Test
-    void withoutAServingVersionAWorkingCandidatePasses() {
-        GatePolicy.Decision d = DEFAULT.decide(new GatePolicy.Measurement(null, 1.3, Double.NaN, 10));
-        assertThat(d.passed()).isTrue();
-        assertThat(d.metrics()).doesNotContainKeys("current_rmse", "improvement");
+    void tooFewLabelsOrUsersDeferWhateverTheInterval() {
+        GatePolicy.Verdict fewLabels = DEFAULT.decide(measured(50, 3, -0.5, 0.01)); // 150 labels < 200
+        assertThat(fewLabels.decision()).isEqualTo(Decision.DEFER);
+        assertThat(fewLabels.reason()).contains("too few").contains("150 from 50 users");
+        assertThat(fewLabels.metrics()).containsKeys("mse_diff_low", "mse_diff_high"); // reported all the same
+        GatePolicy.Verdict fewUsers = DEFAULT.decide(measured(5, 100, -0.5, 0.01));
+        assertThat(fewUsers.decision()).isEqualTo(Decision.DEFER);
+        GatePolicy.Verdict none = DEFAULT.decide(new GatePolicy.Measurement(null, new PairedUserComparison.Sums(),
+                Double.NaN, Double.NaN, 0, 0));
+        assertThat(none.decision()).isEqualTo(Decision.DEFER);
+        assertThat(none.interval()).isNull();
     }
 
     @Test
-    void aCandidateThatFailsTheRuntimeCheckIsRejectedWhateverItsRmse() {
-        GatePolicy.Decision d = DEFAULT.decide(new GatePolicy.Measurement("it does not load: boom", Double.NaN, 1.0, 10));
-        assertThat(d.passed()).isFalse();
-        assertThat(d.reason()).contains("runtime check").contains("boom");
-        assertThat(d.metrics()).containsEntry("runtime_check_passed", 0.0).doesNotContainKey("candidate_rmse");
-        assertThat(DEFAULT.decide(new GatePolicy.Measurement(null, Double.NaN, 1.0, 10)).passed()).isFalse();
+    void theMarginIsNonInferiority() {
+        GatePolicy.Measurement slightlyWorse = measured(1000, 10, 0.004, 0.01);
+        assertThat(DEFAULT.decide(slightlyWorse).decision()).isEqualTo(Decision.PUBLISH); // within δ = 0.01
+        GatePolicy strict = new GatePolicy(-0.01, 0.95, 2000, 200, 10, Double.NaN); // must gain 0.01
+        assertThat(strict.decide(slightlyWorse).decision()).isEqualTo(Decision.REJECT);
+    }
+
+    @Test
+    void theAbsoluteBoundRejectsWithOrWithoutAServingVersion() {
+        GatePolicy bounded = new GatePolicy(0.01, 0.95, 2000, 200, 10, 0.5);
+        GatePolicy.Verdict v = bounded.decide(measured(100, 10, -0.1, 0.05));
+        assertThat(v.decision()).isEqualTo(Decision.REJECT);
+        assertThat(v.reason()).contains("above the maximum");
+        assertThat(bounded.decide(new GatePolicy.Measurement(null, null, 1.05, Double.NaN, 500, 50)).decision())
+                .isEqualTo(Decision.REJECT);
+        assertThat(bounded.decide(new GatePolicy.Measurement(null, null, 0.45, Double.NaN, 500, 50)).decision())
+                .isEqualTo(Decision.PUBLISH);
+    }
+
+    @Test
+    void withoutAServingVersionAWorkingCandidateIsPublished() {
+        GatePolicy.Verdict v = DEFAULT.decide(new GatePolicy.Measurement(null, null, 1.3, Double.NaN, 10, 3));
+        assertThat(v.decision()).isEqualTo(Decision.PUBLISH);
+        assertThat(v.interval()).isNull();
+        assertThat(v.metrics()).doesNotContainKeys("current_rmse", "improvement", "mse_diff");
+    }
+
+    @Test
+    void aCandidateThatFailsTheRuntimeCheckIsRejectedWhateverItsErrors() {
+        GatePolicy.Measurement m = measured(100, 10, -0.3, 0.01);
+        GatePolicy.Verdict v = DEFAULT.decide(new GatePolicy.Measurement("it does not load: boom", m.paired(),
+                Double.NaN, m.currentRmse(), m.holdoutRows(), m.holdoutUsers()));
+        assertThat(v.decision()).isEqualTo(Decision.REJECT);
+        assertThat(v.reason()).contains("runtime check").contains("boom");
+        assertThat(v.metrics()).containsEntry("runtime_check_passed", 0.0).doesNotContainKey("candidate_rmse");
     }
 
     @Test
@@ -70,7 +132,11 @@ class GatePolicyTest {
 
     @Test
     void badSettingsAreRefused() {
-        assertThatThrownBy(() -> new GatePolicy(-0.1, Double.NaN)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new GatePolicy(0, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new GatePolicy(Double.NaN, 0.95, 2000, 200, 10, Double.NaN))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new GatePolicy(0.01, 1.0, 2000, 200, 10, Double.NaN)).hasMessageContaining("confidence");
+        assertThatThrownBy(() -> new GatePolicy(0.01, 0.95, 10, 200, 10, Double.NaN)).hasMessageContaining("resamples");
+        assertThatThrownBy(() -> new GatePolicy(0.01, 0.95, 2000, 200, 1, Double.NaN)).hasMessageContaining("2 users");
+        assertThatThrownBy(() -> new GatePolicy(0.01, 0.95, 2000, 200, 10, 0)).hasMessageContaining("maximum RMSE");
     }
 }

@@ -23,13 +23,13 @@ class LabelSplitTest {
 
     @Test
     void theMostRecentShareIsHeldOut() {
-        LabelSplit cut = LabelSplit.of(labels(1000), 0, 0.2, 200);
-        assertThat(cut.holdoutFromLabels()).isTrue();
+        LabelSplit cut = LabelSplit.of(labels(1000), 0, 0.2);
         assertThat(cut.holdout()).hasSize(200);
         assertThat(cut.train()).hasSize(800);
         long newestTrained = cut.train().stream().mapToLong(r -> r.timestamp).max().orElseThrow();
         long oldestHeld = cut.holdout().stream().mapToLong(r -> r.timestamp).min().orElseThrow();
-        assertThat(newestTrained).isLessThan(oldestHeld);
+        assertThat(newestTrained).isLessThan(oldestHeld).isEqualTo(cut.trainedThrough());
+        assertThat(LabelSplit.after(labels(1000), cut.trainedThrough())).containsExactlyElementsOf(cut.holdout());
         assertThat(cut.holdout().get(cut.holdout().size() - 1).timestamp).isEqualTo(1000 + 10L * 999);
         assertThat(cut.newestTimestamp()).isEqualTo(1000 + 10L * 999);
     }
@@ -37,7 +37,7 @@ class LabelSplitTest {
     @Test
     void theWindowKeepsLabelsWithinItsSecondsBeforeTheNewest() {
         // newest is 10990; a 1000 s window keeps timestamps >= 9990: i = 899..999, 101 labels
-        LabelSplit cut = LabelSplit.of(labels(1000), 1000, 0.2, 10);
+        LabelSplit cut = LabelSplit.of(labels(1000), 1000, 0.2);
         assertThat(cut.inWindow()).hasSize(101);
         assertThat(cut.inWindow()).allMatch(r -> r.timestamp >= 9990);
         assertThat(cut.holdout()).hasSize(20);
@@ -45,18 +45,34 @@ class LabelSplitTest {
     }
 
     @Test
-    void tooFewHeldOutLabelsMeanNoHoldoutAndEveryLabelIsTrainedOn() {
-        LabelSplit cut = LabelSplit.of(labels(500), 0, 0.2, 200); // 100 would be held out
-        assertThat(cut.holdoutFromLabels()).isFalse();
-        assertThat(cut.holdout()).isEmpty();
-        assertThat(cut.train()).hasSize(500);
+    void fewLabelsAreStillHeldOutNeverTrainedOn() {
+        LabelSplit cut = LabelSplit.of(labels(20), 0, 0.2); // the gate defers on 4 labels; they stay held out
+        assertThat(cut.holdout()).hasSize(4);
+        assertThat(cut.train()).hasSize(16);
+    }
+
+    @Test
+    void labelsSharingTheCutsTimestampAreAllHeldOut() {
+        List<Rating> tied = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            tied.add(new Rating("u" + i, "Movie (1990)", 3, i < 6 ? 100 + i : 200)); // 100..105, then four at 200
+        }
+        tied.add(new Rating("u10", "Movie (1990)", 3, 200));
+        LabelSplit cut = LabelSplit.of(tied, 0, 0.2); // 2 of 11 would be held out; the tie takes all five at 200
+        assertThat(cut.holdout()).hasSize(5).allMatch(r -> r.timestamp == 200);
+        assertThat(cut.trainedThrough()).isEqualTo(105);
+        LabelSplit allTied = LabelSplit.of(tied.subList(6, 11), 0, 0.2);
+        assertThat(allTied.train()).isEmpty();
+        assertThat(allTied.holdout()).hasSize(5);
+        assertThat(allTied.trainedThrough()).isEqualTo(Long.MIN_VALUE);
     }
 
     @Test
     void noLabelsGiveAnEmptySplit() {
-        LabelSplit cut = LabelSplit.of(List.of(), 0, 0.2, 200);
+        LabelSplit cut = LabelSplit.of(List.of(), 0, 0.2);
         assertThat(cut.inWindow()).isEmpty();
-        assertThat(cut.holdoutFromLabels()).isFalse();
+        assertThat(cut.holdout()).isEmpty();
+        assertThat(cut.trainedThrough()).isEqualTo(Long.MIN_VALUE);
         assertThat(cut.newestTimestamp()).isEqualTo(-1);
     }
 
@@ -65,6 +81,6 @@ class LabelSplitTest {
         List<Rating> a = labels(300);
         List<Rating> b = new ArrayList<>(a);
         Collections.reverse(b);
-        assertThat(LabelSplit.of(a, 0, 0.25, 50).holdout()).containsExactlyElementsOf(LabelSplit.of(b, 0, 0.25, 50).holdout());
+        assertThat(LabelSplit.of(a, 0, 0.25).holdout()).containsExactlyElementsOf(LabelSplit.of(b, 0, 0.25).holdout());
     }
 }

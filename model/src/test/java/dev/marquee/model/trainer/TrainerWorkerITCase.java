@@ -92,17 +92,19 @@ class TrainerWorkerITCase {
         assertThat(published.outcome).isEqualTo(RetrainOutcome.PUBLISHED);
         assertThat(published.version).isEqualTo(2);
         assertThat(published.baseVersion).isEqualTo(1);
-        assertThat(published.metrics.get("holdout_from_labels")).isEqualTo(1.0);
+        assertThat(published.metrics.get("mse_diff_high")).isLessThan(published.metrics.get("gate_margin"));
         assertThat(published.metrics.get("holdout_rows")).isEqualTo(Math.round(labels.size() * 0.2));
-        assertThat(published.metrics.get("labels_unreadable")).isEqualTo(1.0);
+        assertThat(published.metrics.get("labels_refused")).isEqualTo(1.0);
         assertThat(published.metrics.get("candidate_rmse")).isLessThan(published.metrics.get("current_rmse"));
         assertThat(registry.versions("marquee")).containsExactly(1L, 2L);
 
         List<ModelUpdate> announced = readAll(updates, UPDATES);
         assertThat(announced).hasSize(1);
         assertThat(announced.get(0).modelName).isEqualTo("marquee");
-        assertThat(announced.get(0).version).isEqualTo(2);
-        assertThat(Path.of(announced.get(0).location)).isEqualTo(registry.versionDir("marquee", 2).toRealPath());
+        // published is not serving: version 1 keeps serving, version 2 is a candidate in shadow
+        assertThat(announced.get(0).version).isEqualTo(1);
+        assertThat(announced.get(0).shadowVersion).isEqualTo(2);
+        assertThat(Path.of(announced.get(0).location)).isEqualTo(registry.versionDir("marquee", 1).toRealPath());
         assertThat(announced.get(0).metrics).containsEntry("candidate_rmse", published.metrics.get("candidate_rmse"));
 
         JsonNode card = ModelCard.read(registry.versionDir("marquee", 2));
@@ -112,6 +114,9 @@ class TrainerWorkerITCase {
         assertThat(card.at("/retrain/gate/metrics/candidate_rmse").asDouble())
                 .isEqualTo(published.metrics.get("candidate_rmse"));
         assertThat(card.at("/parameters/batch_size").asInt()).isEqualTo(64); // v1's config, from its card
+
+        // Published is not serving: a person promotes version 2, so the next candidate is gated against it.
+        registry.serve("marquee", 2, "promoted by the test");
 
         // A record that is no request, then a request trained deliberately badly.
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(KAFKA.producerProps())) {
@@ -135,7 +140,8 @@ class TrainerWorkerITCase {
         assertThat(rejected.baseVersion).isEqualTo(2);
         assertThat(rejected.version).isEqualTo(-1);
         assertThat(rejected.metrics.get("candidate_rmse")).isGreaterThan(rejected.metrics.get("current_rmse"));
-        assertThat(rejected.reason).contains("does not beat");
+        assertThat(rejected.metrics.get("mse_diff_low")).isGreaterThan(rejected.metrics.get("gate_margin"));
+        assertThat(rejected.reason).contains("worse");
         assertThat(registry.latest("marquee").getAsLong()).isEqualTo(2);
         assertThat(registry.versions("marquee")).containsExactly(1L, 2L);
         assertThat(readAll(updates, UPDATES)).hasSize(1);

@@ -1,0 +1,56 @@
+package dev.marquee.data.parse;
+
+import static dev.marquee.data.parse.BadInputCatalog.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.marquee.data.event.DeadLetter;
+import dev.marquee.data.event.ErrorCode;
+import dev.marquee.data.event.RatingRequest;
+import dev.marquee.data.event.SourcePosition;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** Dead letters of requests refused after validation carry the validated request, which parses back to itself. */
+class DeadLettersTest {
+    private static final SourcePosition SOURCE = new SourcePosition("rating-requests", 1, 42, 1_000L);
+    private final RequestParser parser = new RequestParser();
+
+    @Test
+    void aValidatedRequestIsWrittenAsAJsonRequestThatParsesToTheSameRequest() {
+        byte[] sent = utf8("{\"signature_name\":\"serving_default\",\"instances\":[{\"user_id\":\"1\",\"movie_title\":\"A (1990)\","
+                + "\"timestamp\":5},{\"request_id\":\"r-\\\"2\\\"\",\"user_id\":\"u7\",\"movie_title\":\"Misérables, Les (1995)\","
+                + "\"timestamp\":892870992,\"device\":\"tv\"}]}");
+        RatingRequest validated = parser.parse(sent, SOURCE).requests().get(1);
+
+        DeadLetter d = DeadLetters.ofValidated(ErrorCode.MODEL_INPUT_UNREPRESENTABLE, "user_id", "not an integer", validated);
+
+        assertThat(d.errorCode).isEqualTo(ErrorCode.MODEL_INPUT_UNREPRESENTABLE);
+        assertThat(d.field).isEqualTo("user_id");
+        assertThat(d.source).isEqualTo(SOURCE);
+        assertThat(d.instanceIndex).isEqualTo(1);
+        assertThat(d.requestId).isEqualTo("r-\"2\"");
+        assertThat(d.payloadEncoding).isEqualTo(DeadLetter.VALIDATED_JSON);
+        assertThat(d.payloadTruncated).isFalse();
+        assertThat(d.payload).isEqualTo("{\"request_id\":\"r-\\\"2\\\"\",\"user_id\":\"u7\","
+                + "\"movie_title\":\"Misérables, Les (1995)\",\"timestamp\":892870992}");
+        assertThat(d.payloadLength).isEqualTo(d.payload.getBytes(StandardCharsets.UTF_8).length);
+
+        RatingRequest again = parser.parse(DeadLetters.payloadBytes(d), SOURCE).requests().get(0);
+        assertThat(again.requestId).isEqualTo(validated.requestId);
+        assertThat(again.userId).isEqualTo(validated.userId);
+        assertThat(again.movieTitle).isEqualTo(validated.movieTitle);
+        assertThat(again.timestamp).isEqualTo(validated.timestamp);
+    }
+
+    @Test
+    void aDefaultRequestIdIsNamedByTheDeadLetterButNotWrittenAsIfTheProducerHadSentIt() {
+        RatingRequest validated = parser.parse(utf8("{\"user_id\":\"u7\",\"movie_title\":\"A (1990)\",\"timestamp\":5}"), SOURCE)
+                .requests().get(0);
+
+        DeadLetter d = DeadLetters.ofValidated(ErrorCode.MODEL_INPUT_UNREPRESENTABLE, "user_id", "not an integer", validated);
+
+        assertThat(d.requestId).isEqualTo("rating-requests-1-42");
+        assertThat(d.instanceIndex).isEqualTo(-1);
+        assertThat(d.payload).isEqualTo("{\"user_id\":\"u7\",\"movie_title\":\"A (1990)\",\"timestamp\":5}");
+    }
+}

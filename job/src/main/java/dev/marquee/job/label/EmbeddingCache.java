@@ -1,0 +1,69 @@
+package dev.marquee.job.label;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The title embeddings of the last few model versions one operator instance has seen, each loaded once when
+ * first needed (on the caller's thread: the first prediction of a new version waits for it). A version that has
+ * none is remembered so; one whose embeddings fail to load (the registry unreachable, say) is tried again a minute
+ * later. Meanwhile its users get the residual bias.
+ */
+final class EmbeddingCache {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddingCache.class);
+    /** The serving version and the one before it (labels of predictions made before a swap still arrive). */
+    private static final int VERSIONS = 2;
+    private static final long RETRY_MS = 60_000;
+
+    private final TitleEmbeddingSource source;
+    private final Map<Long, Optional<TitleEmbeddings>> versions = new LinkedHashMap<>(4, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Optional<TitleEmbeddings>> eldest) {
+            return size() > VERSIONS;
+        }
+    };
+
+    private long failedVersion = -1;
+    private long retryAtMs;
+
+    EmbeddingCache(TitleEmbeddingSource source) {
+        this.source = source;
+    }
+
+    /** The version's embeddings, or null when it has none (or they failed to load less than a minute ago). */
+    TitleEmbeddings get(long version) {
+        Optional<TitleEmbeddings> e = versions.get(version);
+        if (e != null) return e.orElse(null);
+        if (version == failedVersion && System.currentTimeMillis() < retryAtMs) return null;
+        e = load(version);
+        if (e != null) {
+            versions.put(version, e);
+            return e.orElse(null);
+        }
+        failedVersion = version;
+        retryAtMs = System.currentTimeMillis() + RETRY_MS;
+        return null;
+    }
+
+    /** The version's embeddings, empty when it has none, null when loading failed. */
+    private Optional<TitleEmbeddings> load(long version) {
+        long start = System.nanoTime();
+        try {
+            Optional<TitleEmbeddings> e = source.load(version);
+            if (e.isPresent()) {
+                LOG.info("online adaptation: title embeddings of version {}: {} titles, {} dimensions, in {} ms", version,
+                        e.get().size(), e.get().dimensions(), (System.nanoTime() - start) / 1_000_000);
+            } else {
+                LOG.info("online adaptation: version {} has no title embeddings; its users get the residual bias", version);
+            }
+            return e;
+        } catch (Exception e) {
+            LOG.warn("online adaptation: cannot load the title embeddings of version {} (trying again in {} s); its users "
+                    + "get the residual bias meanwhile", version, RETRY_MS / 1000, e);
+            return null;
+        }
+    }
+}

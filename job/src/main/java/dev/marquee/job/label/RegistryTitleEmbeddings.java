@@ -1,0 +1,67 @@
+package dev.marquee.job.label;
+
+import dev.marquee.model.BatchScorer;
+import dev.marquee.model.ModelContract;
+import dev.marquee.model.ModelRegistry;
+import dev.marquee.model.ScoredBatch;
+import dev.marquee.model.ScorerThreads;
+import dev.marquee.model.TrainedModel;
+import dev.marquee.model.Vocabulary;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A version's title embeddings, computed by scoring its title vocabulary once: loads the SavedModel from the
+ * registry on the caller's thread, asks for the embedding output ({@code output_2} for our own models, the
+ * contract's {@code embedding_output} for an imported one) for every title and for one title it cannot know,
+ * and closes the model again. A version with no embedding output, or without a title vocabulary (imported
+ * without training data), has none.
+ */
+public final class RegistryTitleEmbeddings implements TitleEmbeddingSource {
+    private static final long serialVersionUID = 1L;
+    static final String UNKNOWN_TITLE = "marquee probe unknown title (2000)";
+
+    private final String registryBase;
+    private final String modelName;
+    private final int maxDimensions;
+
+    public RegistryTitleEmbeddings(String registryBase, String modelName, int maxDimensions) {
+        this.registryBase = registryBase;
+        this.modelName = modelName;
+        this.maxDimensions = maxDimensions;
+    }
+
+    @Override
+    public Optional<TitleEmbeddings> load(long version) throws IOException {
+        Path dir = new ModelRegistry(Path.of(registryBase)).versionDir(modelName, version);
+        Path titlesFile = dir.resolve(TrainedModel.ASSETS).resolve(TrainedModel.TITLES_FILE);
+        if (!Files.isRegularFile(titlesFile)) return Optional.empty();
+        try (BatchScorer scorer = BatchScorer.open(dir, ScorerThreads.callerThread())) {
+            ModelContract contract = scorer.contract();
+            if (!contract.isNative() && contract.embeddingOutput() == null) return Optional.empty();
+            List<String> titles = Vocabulary.read(titlesFile, true).terms();
+            if (titles.isEmpty()) return Optional.empty();
+            String anyUser = ModelContract.STRING.equals(contract.userType()) ? "" : "0";
+            float[][] raw = new float[titles.size()][];
+            for (int from = 0; from < titles.size(); from += BatchScorer.PREDICT_CHUNK) {
+                int to = Math.min(titles.size(), from + BatchScorer.PREDICT_CHUNK);
+                float[][] v = embeddings(scorer, anyUser, titles.subList(from, to).toArray(String[]::new));
+                if (v == null) return Optional.empty();
+                System.arraycopy(v, 0, raw, from, to - from);
+            }
+            float[][] unknown = embeddings(scorer, anyUser, new String[] {UNKNOWN_TITLE});
+            return Optional.of(TitleEmbeddings.project(version, titles, raw, unknown[0], maxDimensions));
+        }
+    }
+
+    private static float[][] embeddings(BatchScorer scorer, String user, String[] titles) {
+        String[] users = new String[titles.length];
+        Arrays.fill(users, user);
+        ScoredBatch b = scorer.score(users, titles, new long[titles.length], true);
+        return b.titleVectors();
+    }
+}

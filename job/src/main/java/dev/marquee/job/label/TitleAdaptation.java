@@ -1,0 +1,100 @@
+package dev.marquee.job.label;
+
+import dev.marquee.data.event.Prediction;
+import dev.marquee.data.title.TitleCanonicalizer;
+import java.time.Duration;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Keyed by canonical title, after {@link OnlineAdaptation}: adds each title's online {@link TitleBias} to the
+ * predictions {@link #applies} selects (by default those of titles the serving version does not know), and
+ * learns it from their labels. A title's state is shared by all users whatever the parallelism (users are
+ * keyed elsewhere), which is why it is an operator of its own and not state beside the user's. A label only
+ * changes later predictions.
+ *
+ * <p>The label's join goes on to online accuracy from here, its served rating completed with the title's bias
+ * as it stands when the label arrives: the one the prediction got unless other labels of the title arrived in
+ * between (the prediction itself is not kept here).
+ */
+public final class TitleAdaptation extends KeyedCoProcessFunction<String, Prediction, TitleLabel, Prediction> {
+    private static final long serialVersionUID = 1L;
+    public static final OutputTag<LabelJoin> LABEL_JOINS = new OutputTag<>("title-label-joins") { };
+
+    private final LabelSettings settings;
+    private transient ValueState<TitleBias> bias;
+    /** The version of the latest prediction this instance saw (0 before the first). */
+    private transient long servingVersion;
+
+    public TitleAdaptation(LabelSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Whether a prediction gets a title bias under {@code adaptation.title-bias}. */
+    public static boolean applies(LabelSettings s, Prediction p) {
+        if (!s.adaptationEnabled || p.movieTitle == null) return false;
+        return switch (s.titleBias) {
+            case OFF -> false;
+            case NEW -> Boolean.TRUE.equals(p.oovMovieTitle);
+            case ALL -> true;
+        };
+    }
+
+    /** The key titles are partitioned and learned by: spellings with the same canonical key share a bias. */
+    public static String key(String title) {
+        return title == null ? "" : TitleCanonicalizer.canonicalKey(title);
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        ValueStateDescriptor<TitleBias> d = new ValueStateDescriptor<>("title-bias", TypeInformation.of(TitleBias.class));
+        d.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(settings.stateTtlMs)).build());
+        bias = getRuntimeContext().getState(d);
+    }
+
+    @Override
+    public void processElement1(Prediction p, Context ctx, Collector<Prediction> out) throws Exception {
+        servingVersion = p.modelVersion;
+        TitleBias b = bias.value();
+        if (b != null) {
+            float model = p.output3 != null && p.output3.length > 0 ? p.output3[0] : p.predictedRating;
+            p.adjustment = (float) bound(p.adjustment + b.mean);
+            p.predictedRating = clamp(model + p.adjustment);
+        }
+        out.collect(p);
+    }
+
+    @Override
+    public void processElement2(TitleLabel l, Context ctx, Collector<Prediction> out) throws Exception {
+        TitleBias b = bias.value();
+        double prior = l.newTitle ? settings.titleNewPrior : settings.titleKnownPrior;
+        if (b == null) {
+            b = TitleBias.prior(l.modelVersion, prior);
+        }
+        if (l.join != null) {
+            l.join.served = clamp(l.join.served + (float) b.mean);
+            ctx.output(LABEL_JOINS, l.join);
+        }
+        if (b.modelVersion != l.modelVersion) {
+            // a late label of a version no longer served says nothing about the serving version's output
+            if (servingVersion != 0 && l.modelVersion != servingVersion) return;
+            b.carryTo(l.modelVersion, settings.versionCarry, prior);
+        }
+        b.learn(l.residual);
+        bias.update(b);
+    }
+
+    private double bound(double adjustment) {
+        return Math.max(-settings.maxAdjustment, Math.min(settings.maxAdjustment, adjustment));
+    }
+
+    static float clamp(float rating) {
+        return Math.max(1f, Math.min(5f, rating));
+    }
+}

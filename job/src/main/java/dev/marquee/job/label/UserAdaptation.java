@@ -1,0 +1,66 @@
+package dev.marquee.job.label;
+
+import java.io.Serializable;
+
+/**
+ * What a user's labels change in their later predictions: {@link UserFactors} on the serving version's title
+ * embeddings when it has them, else the user's {@link UserResidual} bias (a version without embeddings, or a
+ * user whose labels so far came from one). Keeps no keyed state itself: the caller reads and writes it.
+ */
+final class UserAdaptation implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final LabelSettings settings;
+    /** Null: factors are off, the residual bias serves. */
+    private final TitleEmbeddingSource source;
+    private transient EmbeddingCache cache;
+    /** The version of the latest prediction this instance served (0 before the first). */
+    private transient long servingVersion;
+
+    UserAdaptation(LabelSettings settings, TitleEmbeddingSource source) {
+        this.settings = settings;
+        this.source = settings.factorsEnabled ? source : null;
+    }
+
+    void open() {
+        cache = source == null ? null : new EmbeddingCache(source);
+    }
+
+    /** {@link #adjustment} for a prediction being served now by {@code version}. */
+    double serve(UserResidual residual, UserFactors factors, long version, String title) {
+        servingVersion = version;
+        return adjustment(residual, factors, version, title);
+    }
+
+    /** The user's correction of the model's output for this title, before bounds and the title's own bias. */
+    double adjustment(UserResidual residual, UserFactors factors, long version, String title) {
+        TitleEmbeddings e = embeddings(version);
+        if (e != null && factors != null) {
+            // factors of another version: their taste weights mean nothing on this version's embeddings
+            return factors.modelVersion == version ? factors.adjustment(e.of(title)) : factors.bias();
+        }
+        return residual == null ? 0 : residual.adjustment(settings.shrinkage, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * Learns from one label of a prediction made by {@code version}: {@code residual} is the label minus the
+     * model's output. Returns the factors to keep (unchanged when the version has no embeddings, or when the
+     * label is a late one from a version other than both the factors' and the one now serving).
+     */
+    UserFactors learn(UserFactors factors, long version, String title, double residual) {
+        TitleEmbeddings e = embeddings(version);
+        if (e == null) return factors;
+        if (factors == null) {
+            factors = UserFactors.prior(version, e.dimensions(), settings.factorBiasPrior, settings.factorPrior);
+        } else if (factors.modelVersion != version) {
+            if (servingVersion != 0 && version != servingVersion) return factors;
+            factors.carryTo(version, e.dimensions(), settings.versionCarry, settings.factorBiasPrior, settings.factorPrior);
+        }
+        factors.learn(e.of(title), residual, settings.factorBiasDrift);
+        return factors;
+    }
+
+    private TitleEmbeddings embeddings(long version) {
+        return cache == null ? null : cache.get(version);
+    }
+}

@@ -1,0 +1,214 @@
+package dev.marquee.job.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.marquee.data.event.DriftReport;
+import dev.marquee.data.event.ModelUpdate;
+import dev.marquee.data.event.Prediction;
+import dev.marquee.data.event.Rating;
+import dev.marquee.data.json.EventCodec;
+import dev.marquee.data.replay.RequestEncoder;
+import dev.marquee.infra.testing.KafkaBrokerExtension;
+import dev.marquee.job.ScoringJob;
+import dev.marquee.job.config.JobSettings;
+import dev.marquee.job.label.ParseRatings;
+import dev.marquee.job.score.ParseModelUpdates;
+import dev.marquee.job.sink.KafkaConnections;
+import dev.marquee.job.source.RawRecord;
+import dev.marquee.job.source.RawRecordDeserializer;
+import dev.marquee.model.ModelRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Online adaptation in the running scoring job (real broker, 2-slot MiniCluster, a real SavedModel): labels teach
+ * new users' factors on the model's title embeddings and a new title's bias, a later request gets them, every
+ * request still ends as exactly one prediction whichever way it went (straight from the user operator or through
+ * the title operator), and every label is counted for online accuracy.
+ */
+class OnlineAdaptationITCase {
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    private static final Duration DEADLINE = Duration.ofSeconds(120);
+    private static final String NEW_TITLE = "A Film No Model Has Seen (2031)";
+    private static final int USERS = 12;
+    private static final int LABELS_PER_USER = 6;
+
+    @TempDir
+    static Path registryDir;
+    private static List<Rating> rows;
+
+    @BeforeAll
+    static void trainAModel() throws Exception {
+        rows = TestModels.data(21);
+        assertThat(TestModels.publish(new ModelRegistry(registryDir), rows, 21)).isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "adaptation.title-bias {0}")
+    @ValueSource(strings = {"new", "all"})
+    void labelsTeachLaterPredictionsAndNoPredictionIsLost(String scope) throws Exception {
+        String requests = KAFKA.createTopic("requests", 2);
+        String ratings = KAFKA.createTopic("ratings", 2);
+        String predictions = KAFKA.createTopic("predictions", 2);
+        String drift = KAFKA.createTopic("drift", 1);
+        JobClient job = start(scope, requests, ratings, predictions, drift);
+        RequestEncoder encoder = new RequestEncoder();
+        EventCodec<Rating> labelCodec = EventCodec.of(Rating.class);
+        EventCodec<Prediction> predictionCodec = EventCodec.of(Prediction.class);
+        Map<String, Prediction> byId = new HashMap<>();
+        int sent = 0;
+        int labels = 0;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps());
+                TopicReader reader = new TopicReader(KAFKA, predictions)) {
+            // New users (unknown to the model) rate known titles, each a title once, and every one of them rates
+            // the new title too: the even ones all 5s, the odd ones 1s but for the new title.
+            List<String> titles = rows.stream().map(r -> r.movieTitle).distinct().sorted().toList();
+            long timestamp = rows.get(0).timestamp;
+            for (int u = 0; u < USERS; u++) {
+                String user = "new-user-" + u;
+                for (int k = 0; k < LABELS_PER_USER; k++) {
+                    String title = k == 0 ? NEW_TITLE : titles.get((u * 5 + k) % (titles.size() - 1));
+                    Rating mine = new Rating(user, title, k == 0 || u % 2 == 0 ? 5f : 1f, timestamp);
+                    send(producer, requests, user, encoder.single("first-" + u + "-" + k, mine));
+                    send(producer, ratings, user, labelCodec.encode(mine));
+                    sent++;
+                    labels++;
+                }
+            }
+            producer.flush();
+            // Later requests (no labels): a user who rated 5s, one who rated 1s, and users who never rated
+            // anything asking for the new title, until what the labels taught shows (it shows once they are joined).
+            String known = titles.get(titles.size() - 1); // none of them rated it
+            int probes = 0;
+            long end = System.nanoTime() + DEADLINE.toNanos();
+            Prediction high = null;
+            Prediction low = null;
+            Prediction stranger = null;
+            while (System.nanoTime() < end) {
+                String id = "later-" + probes;
+                send(producer, requests, "new-user-0", encoder.single(id + "-high", new Rating("new-user-0", known, 0, timestamp)));
+                send(producer, requests, "new-user-1", encoder.single(id + "-low", new Rating("new-user-1", known, 0, timestamp)));
+                send(producer, requests, "stranger-" + probes, encoder.single(id + "-stranger",
+                        new Rating("stranger-" + probes, NEW_TITLE, 0, timestamp)));
+                producer.flush();
+                sent += 3;
+                probes++;
+                int expected = sent;
+                for (ConsumerRecord<byte[], byte[]> rec : reader.readUntil(all -> all.size() >= expected, Duration.ofSeconds(30))) {
+                    Prediction p = predictionCodec.decode(rec.value());
+                    byId.putIfAbsent(p.requestId, p);
+                }
+                high = byId.get(id + "-high");
+                low = byId.get(id + "-low");
+                stranger = byId.get(id + "-stranger");
+                if (high != null && low != null && stranger != null && high.adjustment > 0.3f && low.adjustment < -0.3f
+                        && stranger.adjustment > 0.1f) {
+                    break;
+                }
+            }
+            assertThat(high).isNotNull();
+            assertThat(high.adjustment).as("the user who rated 5s").isGreaterThan(0.3f);
+            assertThat(low.adjustment).as("the user who rated 1s").isLessThan(-0.3f);
+            assertThat(stranger.oovMovieTitle).isTrue();
+            assertThat(stranger.oovUserId).isTrue();
+            assertThat(stranger.adjustment).as("a user with no labels asking for the new title: its own bias").isGreaterThan(0.1f);
+            assertThat(stranger.predictedRating).isEqualTo(Math.max(1f, Math.min(5f, stranger.output3[0] + stranger.adjustment)));
+
+            // exactly one prediction per request
+            List<ConsumerRecord<byte[], byte[]>> all = reader.readAtLeast(sent, Duration.ofSeconds(30));
+            Map<String, Integer> counts = new HashMap<>();
+            for (ConsumerRecord<byte[], byte[]> rec : all) counts.merge(predictionCodec.decode(rec.value()).requestId, 1, Integer::sum);
+            assertThat(counts).hasSize(sent);
+            assertThat(counts.values()).containsOnly(1);
+        }
+        // and every label joined is counted for online accuracy, the title operator's among them
+        EventCodec<DriftReport> reports = EventCodec.of(DriftReport.class);
+        int labelsSent = labels;
+        try (TopicReader reader = new TopicReader(KAFKA, drift)) {
+            List<ConsumerRecord<byte[], byte[]>> seen = reader.readUntil(recs -> labelsCounted(recs, reports) >= labelsSent, DEADLINE);
+            assertThat(labelsCounted(seen, reports)).isEqualTo(labelsSent);
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private static double labelsCounted(List<ConsumerRecord<byte[], byte[]>> recs, EventCodec<DriftReport> codec) {
+        double n = 0;
+        for (ConsumerRecord<byte[], byte[]> rec : recs) n += codec.decode(rec.value()).metrics.getOrDefault("labels.count", 0.0);
+        return n;
+    }
+
+    private static JobClient start(String scope, String requests, String ratings, String predictions, String drift) throws Exception {
+        Map<String, String> values = new HashMap<>();
+        values.put(JobSettings.BOOTSTRAP, KAFKA.bootstrapServers());
+        values.put(JobSettings.GROUP_ID, "adaptation-" + requests);
+        values.put(JobSettings.STARTING_OFFSETS, "earliest");
+        values.put(JobSettings.TOPIC_REQUESTS, requests);
+        values.put(JobSettings.TOPIC_RATINGS, ratings);
+        values.put(JobSettings.TOPIC_PREDICTIONS, predictions);
+        values.put(JobSettings.TOPIC_DEAD_LETTERS, KAFKA.createTopic("dlq", 1));
+        values.put(JobSettings.TOPIC_MODEL_UPDATES, KAFKA.createTopic("updates", 1));
+        values.put(JobSettings.TOPIC_MODEL_STATUS, KAFKA.createTopic("status", 1));
+        values.put(JobSettings.TOPIC_DRIFT, drift);
+        values.put(JobSettings.CHECKPOINT_INTERVAL_MS, "1000");
+        values.put(JobSettings.MODEL_REGISTRY, registryDir.toString());
+        values.put("drift.window.ms", "1000");
+        values.put("drift.partial.interval-ms", "100");
+        values.put("adaptation.title-bias", scope);
+        JobSettings s = JobSettings.from(values);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        ScoringJob.configure(env, s);
+        DataStream<RawRecord> in = env.fromSource(KafkaConnections.requestSource(s), WatermarkStrategy.noWatermarks(),
+                "rating requests").uid("source-rating-requests");
+        KafkaSource<RawRecord> updateSource = KafkaSource.<RawRecord>builder().setBootstrapServers(KAFKA.bootstrapServers())
+                .setTopics(s.modelUpdatesTopic).setGroupId("updates-" + requests).setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new RawRecordDeserializer()).build();
+        DataStream<ModelUpdate> updates = env.fromSource(updateSource, WatermarkStrategy.noWatermarks(), "model updates")
+                .uid("source-model-updates").flatMap(new ParseModelUpdates());
+        DataStream<Rating> labels = env.fromSource(KafkaConnections.source(s, ratings, s.groupId + "-labels", false),
+                WatermarkStrategy.noWatermarks(), "ratings").uid("source-ratings").flatMap(new ParseRatings());
+        ScoringJob.buildToKafka(env, s, in, updates, labels);
+        return env.executeAsync("online adaptation " + scope);
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, String key, byte[] value) {
+        producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value));
+    }
+
+    private static Properties producerProps() {
+        Properties p = KAFKA.producerProps();
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return p;
+    }
+}

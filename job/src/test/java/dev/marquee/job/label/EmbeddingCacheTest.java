@@ -1,0 +1,42 @@
+package dev.marquee.job.label;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class EmbeddingCacheTest {
+    private static final TitleEmbeddings TABLE = TitleEmbeddings.project(1, List.of("A (1990)", "B (1991)"),
+            new float[][] {{1, 0}, {0, 1}}, new float[] {0, 0}, 4);
+
+    @Test
+    void eachVersionIsLoadedOnceAndOnlyTheLastTwoAreKept() {
+        List<Long> loads = new ArrayList<>();
+        EmbeddingCache cache = new EmbeddingCache(v -> {
+            loads.add(v);
+            return v == 3 ? Optional.empty() : Optional.of(TABLE);
+        });
+        assertThat(cache.get(1)).isSameAs(TABLE);
+        assertThat(cache.get(1)).isSameAs(TABLE);
+        assertThat(cache.get(3)).as("a version without embeddings").isNull();
+        assertThat(cache.get(3)).isNull();
+        assertThat(cache.get(2)).isSameAs(TABLE);
+        assertThat(cache.get(1)).as("evicted by 3 and 2, loaded again").isSameAs(TABLE);
+        assertThat(loads).containsExactly(1L, 3L, 2L, 1L);
+    }
+
+    @Test
+    void aVersionThatFailsToLoadServesTheBiasAndIsNotAskedForAgainAtOnce() {
+        List<Long> loads = new ArrayList<>();
+        EmbeddingCache cache = new EmbeddingCache(v -> {
+            loads.add(v);
+            throw new IOException("registry unreachable");
+        });
+        assertThat(cache.get(1)).isNull();
+        assertThat(cache.get(1)).isNull();
+        assertThat(loads).as("retried after a minute, not on every prediction").containsExactly(1L);
+    }
+}

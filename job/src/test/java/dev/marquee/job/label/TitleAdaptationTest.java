@@ -1,0 +1,118 @@
+package dev.marquee.job.label;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.marquee.data.config.Settings;
+import dev.marquee.data.event.Prediction;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+
+class TitleAdaptationTest {
+    private static final Map<String, String> SETTINGS = Map.of("adaptation.title-bias.new-prior", "2",
+            "adaptation.title-bias.known-prior", "50", "adaptation.max-adjustment", "2");
+
+    @Test
+    void aTitlesLabelsShiftItsLaterPredictionsForEveryUserByTheirShrunkMean() throws Exception {
+        try (var h = harness(SETTINGS)) {
+            h.processElement1(prediction("u1", "New (2031)", 3.0f, 0.25f), 0);
+            h.processElement2(label("New (2031)", true, 1.0f, 3.0f, 3.25f, 4.0f), 0);
+            h.processElement2(label("New (2031)", true, 2.0f, 3.0f, 3.0f, 5.0f), 0);
+            h.processElement1(prediction("u2", "new (2031)", 3.0f, 0.5f), 0); // same canonical title, another user
+            h.processElement1(prediction("u3", "Other (1999)", 3.0f, 0f), 0);
+            List<Prediction> out = h.extractOutputValues();
+            assertThat(out.get(0).adjustment).as("nothing learned yet: the user's own part only").isEqualTo(0.25f);
+            assertThat(out.get(0).predictedRating).isEqualTo(3.25f);
+            // residuals 1 and 2 with pseudo-count 2: +0.75 on top of the user's 0.5
+            assertThat(out.get(1).adjustment).isCloseTo(1.25f, within(1e-6f));
+            assertThat(out.get(1).predictedRating).isCloseTo(4.25f, within(1e-6f));
+            assertThat(out.get(2).adjustment).as("another title").isZero();
+            // each join leaves with the title's bias as it stood when its label came: 0, then 1/3
+            assertThat(joins(h)).extracting(j -> j.served).containsExactly(3.25f, 3.0f + 1 / 3f);
+        }
+    }
+
+    @Test
+    void aKnownTitleIsShrunkHarderAndTheTotalAdjustmentStaysWithinItsBound() throws Exception {
+        try (var h = harness(SETTINGS)) {
+            for (int i = 0; i < 50; i++) h.processElement2(label("Known (1990)", false, 2.0f, 3.0f, 3.0f, 5.0f), 0);
+            h.processElement1(prediction("u1", "Known (1990)", 3.0f, 0f), 0);
+            h.processElement1(prediction("u1", "Known (1990)", 2.0f, 1.8f), 0);
+            List<Prediction> out = h.extractOutputValues();
+            assertThat(out.get(0).adjustment).isCloseTo(1.0f, within(1e-5f)); // 100 / (50 + 50)
+            assertThat(out.get(1).adjustment).isEqualTo(2.0f);
+            assertThat(out.get(1).predictedRating).isEqualTo(4.0f);
+        }
+    }
+
+    @Test
+    void aLateLabelOfAVersionNoLongerServedDoesNotMoveTheBias() throws Exception {
+        try (var h = harness(SETTINGS)) {
+            h.processElement2(label("T (2000)", true, 1.0f, 3.0f, 3.0f, 4.0f, 2), 0);
+            h.processElement1(prediction("u1", "T (2000)", 3.0f, 0f, 2), 0);
+            h.processElement2(label("T (2000)", true, -3.0f, 3.0f, 3.0f, 1.0f, 1), 0);
+            h.processElement1(prediction("u1", "T (2000)", 3.0f, 0f, 2), 0);
+            assertThat(h.extractOutputValues()).extracting(p -> p.adjustment).containsExactly(1 / 3f, 1 / 3f);
+            assertThat(joins(h)).as("still counted for online accuracy").hasSize(2);
+        }
+    }
+
+    @Test
+    void onlyThePredictionsTheScopeNamesGetATitleBias() {
+        Prediction known = prediction("u", "K (1990)", 3f, 0f);
+        known.oovMovieTitle = false;
+        Prediction unknown = prediction("u", "N (2031)", 3f, 0f);
+        unknown.oovMovieTitle = true;
+        Prediction unsure = prediction("u", "U (2031)", 3f, 0f);
+        unsure.oovMovieTitle = null;
+        LabelSettings byDefault = LabelSettings.from(new Settings(Map.of()));
+        assertThat(byDefault.titleBias).isEqualTo(LabelSettings.TitleBiasScope.NEW);
+        assertThat(List.of(known, unknown, unsure)).extracting(p -> TitleAdaptation.applies(byDefault, p)).containsExactly(false, true, false);
+        LabelSettings all = LabelSettings.from(new Settings(Map.of("adaptation.title-bias", "all")));
+        assertThat(List.of(known, unknown, unsure)).extracting(p -> TitleAdaptation.applies(all, p)).containsExactly(true, true, true);
+        LabelSettings off = LabelSettings.from(new Settings(Map.of("adaptation.title-bias", "OFF")));
+        assertThat(TitleAdaptation.applies(off, unknown)).isFalse();
+        LabelSettings noAdaptation = LabelSettings.from(new Settings(Map.of("adaptation.enabled", "false")));
+        assertThat(TitleAdaptation.applies(noAdaptation, unknown)).isFalse();
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<String, Prediction, TitleLabel, Prediction> harness(
+            Map<String, String> settings) throws Exception {
+        return ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new TitleAdaptation(LabelSettings.from(new Settings(settings))),
+                p -> TitleAdaptation.key(p.movieTitle), l -> TitleAdaptation.key(l.title), Types.STRING);
+    }
+
+    private static List<LabelJoin> joins(KeyedTwoInputStreamOperatorTestHarness<String, Prediction, TitleLabel, Prediction> h) {
+        return h.getSideOutput(TitleAdaptation.LABEL_JOINS).stream().map(StreamRecord::getValue).toList();
+    }
+
+    private static Prediction prediction(String user, String title, float model, float userAdjustment) {
+        return prediction(user, title, model, userAdjustment, 1);
+    }
+
+    private static Prediction prediction(String user, String title, float model, float userAdjustment, long version) {
+        Prediction p = new Prediction();
+        p.requestId = user + "/" + title;
+        p.userId = user;
+        p.movieTitle = title;
+        p.output3 = new float[] {model};
+        p.adjustment = userAdjustment;
+        p.predictedRating = TitleAdaptation.clamp(model + userAdjustment);
+        p.modelVersion = version;
+        return p;
+    }
+
+    private static TitleLabel label(String title, boolean newTitle, float residual, float model, float served, float label) {
+        return label(title, newTitle, residual, model, served, label, 1);
+    }
+
+    private static TitleLabel label(String title, boolean newTitle, float residual, float model, float served, float label,
+                                    long version) {
+        return new TitleLabel(title, version, newTitle, residual, new LabelJoin(version, served, model, label));
+    }
+}

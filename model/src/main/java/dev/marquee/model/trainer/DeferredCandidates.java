@@ -1,0 +1,198 @@
+package dev.marquee.model.trainer;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.marquee.data.event.Rating;
+import dev.marquee.data.event.RetrainOutcome;
+import dev.marquee.model.Folders;
+import dev.marquee.model.ModelCard;
+import dev.marquee.model.ModelRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * Candidates the gate deferred ({@code <base>/<name>/deferred/<request-id>/}), judged again on the labels that
+ * arrived since: each on every label newer than what it trained on ({@code trained_through} in its report),
+ * against the version serving now, by the same paired test. A candidate that the labels now resolve is
+ * published or rejected; one still unresolved {@code trainer.gate.defer-expiry-seconds} after it was deferred is
+ * retired (rejected, metric {@code deferred_expired}); one whose base version no longer serves, or that a newer
+ * deferred candidate replaces, is retired as superseded. Each settled candidate gets a second outcome with its
+ * request's id. The worker judges them before each request and every {@code trainer.gate.recheck-seconds}.
+ */
+final class DeferredCandidates {
+    static final String DEFERRED_AT = "deferred_at_ms";
+    static final String JUDGEMENTS = "judgements";
+    static final String TRAINED_THROUGH = "trained_through";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final TrainerSettings settings;
+    private final Retrainer retrainer;
+    private final Consumer<String> out;
+    private final LongSupplier clock;
+
+    DeferredCandidates(TrainerSettings settings, Retrainer retrainer, Consumer<String> out, LongSupplier clock) {
+        this.settings = settings;
+        this.retrainer = retrainer;
+        this.out = out;
+        this.clock = clock;
+    }
+
+    boolean any() throws IOException {
+        return !retrainer.folders().deferred().isEmpty();
+    }
+
+    /** Judges every deferred candidate again; returns the outcomes of those settled (published, rejected, retired). */
+    List<Retrainer.Result> judge(LabelReader.Labels labels) throws IOException {
+        List<Retrainer.Result> settled = new ArrayList<>();
+        for (Path dir : retrainer.folders().deferred()) {
+            Retrainer.Result r;
+            try {
+                r = judgeOne(dir, labels);
+            } catch (IOException | RuntimeException e) {
+                out.accept("trainer: the deferred candidate at " + dir + " cannot be judged: " + e);
+                r = retire(dir, "it cannot be judged again: " + e, Map.of());
+            }
+            if (r != null) {
+                settled.add(r);
+            }
+        }
+        return settled;
+    }
+
+    /** Retires every deferred candidate but {@code keep}: the newer one has seen more data. */
+    List<Retrainer.Result> supersede(Path keep, String byRequest) throws IOException {
+        List<Retrainer.Result> retired = new ArrayList<>();
+        Path kept = keep.toRealPath();
+        for (Path dir : retrainer.folders().deferred()) {
+            if (!dir.toRealPath().equals(kept)) {
+                retired.add(retire(dir, "superseded by the candidate of request " + byRequest
+                        + ", deferred too and trained on more labels", Map.of("deferred_superseded", 1.0)));
+            }
+        }
+        return retired;
+    }
+
+    private Retrainer.Result judgeOne(Path dir, LabelReader.Labels labels) throws IOException {
+        ModelRegistry registry = settings.registry();
+        String name = settings.modelName();
+        JsonNode report = GateReport.read(dir);
+        long base = report.path("base_version").asLong(-1);
+        long now = clock.getAsLong();
+        long deferredAt = report.path(DEFERRED_AT).asLong(now);
+        OptionalLong serving = registry.serving(name);
+        OptionalLong latest = registry.latest(name);
+        if (serving.isEmpty() || serving.getAsLong() != base || latest.orElse(base) > base) {
+            return retire(dir, "superseded: version " + (serving.isPresent() ? serving.getAsLong() : "none")
+                    + " serves now (latest " + latest.orElse(-1) + "); the candidate was trained from version " + base
+                    + " and judged against it", Map.of("deferred_superseded", 1.0));
+        }
+        long trainedThrough = report.path(TRAINED_THROUGH).asLong(Long.MIN_VALUE);
+        List<Rating> holdout = LabelSplit.after(LabelSplit.window(labels.ratings(), settings.labelWindowSeconds()),
+                trainedThrough);
+        GatePolicy.Measurement m = new CandidateGate(out).measure(dir, registry.versionDir(name, base), holdout, holdout);
+        GatePolicy.Verdict verdict = settings.gate().decide(m);
+        int judgements = report.path(JUDGEMENTS).asInt(1) + 1;
+        Map<String, Double> metrics = new LinkedHashMap<>(verdict.metrics());
+        metrics.putAll(Retrainer.labelMetrics(labels, null));
+        metrics.put("deferred_seconds", (now - deferredAt) / 1000.0);
+        metrics.put("deferred_judgements", (double) judgements);
+        Map<String, Object> gate = GateReport.gateSection(settings.gate(), verdict, Retrainer.holdoutName(trainedThrough));
+        gate.put("metrics", metrics);
+        String id = report.path("request_id").asText(dir.getFileName().toString());
+        out.accept("trainer: deferred candidate of request " + id + ", judged again (" + judgements + "): "
+                + Retrainer.gateLine(verdict, m).substring("trainer: ".length()));
+
+        Map<String, Object> fields = requestFields(report);
+        fields.put(JUDGEMENTS, judgements);
+        RetrainOutcome outcome = outcome(id, base, metrics);
+        switch (verdict.decision()) {
+            case PUBLISH -> {
+                ModelCard card = card(dir, gate, deferredAt, judgements);
+                Files.deleteIfExists(dir.resolve(GateReport.FILE_NAME));
+                Retrainer.Result r = retrainer.publish(registry, name, dir, card, outcome, metrics);
+                Folders.deleteRecursively(dir); // emptied by the publish
+                return r;
+            }
+            case REJECT -> {
+                return retrainer.reject(dir, card(dir, gate, deferredAt, judgements), fields, gate, outcome,
+                        verdict.reason());
+            }
+            default -> {
+                if (now - deferredAt >= settings.deferExpiryMs()) {
+                    metrics.put("deferred_expired", 1.0);
+                    return retrainer.reject(dir, card(dir, gate, deferredAt, judgements), fields, gate, outcome,
+                            String.format(Locale.ROOT, "still unresolved %d s after it was deferred (expiry %d s):"
+                                    + " retired; %s", (now - deferredAt) / 1000, settings.deferExpiryMs() / 1000,
+                                    verdict.reason()));
+                }
+                GateReport.write(dir, fields, gate);
+                return null;
+            }
+        }
+    }
+
+    /** Rejects a deferred candidate without judging it, with its last gate numbers. */
+    private Retrainer.Result retire(Path dir, String reason, Map<String, Double> extra) throws IOException {
+        JsonNode report = Files.isRegularFile(dir.resolve(GateReport.FILE_NAME)) ? GateReport.read(dir)
+                : JSON.createObjectNode();
+        Map<String, Object> gate = report.path("gate").isObject()
+                ? JSON.convertValue(report.path("gate"), new TypeReference<Map<String, Object>>() {})
+                : new LinkedHashMap<>();
+        Map<String, Double> metrics = report.path("metrics").isObject()
+                ? new LinkedHashMap<>(JSON.convertValue(report.path("metrics"), new TypeReference<Map<String, Double>>() {}))
+                : new LinkedHashMap<>();
+        metrics.putAll(extra);
+        gate.put("metrics", metrics);
+        gate.put("retired", reason);
+        String id = report.path("request_id").asText(dir.getFileName().toString());
+        out.accept("trainer: retiring the deferred candidate of request " + id + ": " + reason);
+        return retrainer.reject(dir, null, requestFields(report), gate,
+                outcome(id, report.path("base_version").asLong(-1), metrics), reason);
+    }
+
+    private RetrainOutcome outcome(String requestId, long base, Map<String, Double> metrics) {
+        RetrainOutcome o = new RetrainOutcome();
+        o.requestId = requestId;
+        o.modelName = settings.modelName();
+        o.baseVersion = base;
+        o.metrics = metrics;
+        return o;
+    }
+
+    private static Map<String, Object> requestFields(JsonNode report) {
+        Map<String, Object> r = Retrainer.requestFields(report.path("request_id").asText(null),
+                report.path("request_reason").asText(null), report.path("base_version").asLong(-1),
+                report.path(TRAINED_THROUGH).asLong(Long.MIN_VALUE));
+        if (report.has(DEFERRED_AT)) r.put(DEFERRED_AT, report.path(DEFERRED_AT).asLong());
+        if (report.has(JUDGEMENTS)) r.put(JUDGEMENTS, report.path(JUDGEMENTS).asInt());
+        return r;
+    }
+
+    /** The candidate's card with the latest judgement as its {@code retrain.gate} and the deferral's history. */
+    private static ModelCard card(Path dir, Map<String, Object> gate, long deferredAt, int judgements)
+            throws IOException {
+        Map<String, Object> fields = JSON.convertValue(ModelCard.read(dir), new TypeReference<Map<String, Object>>() {});
+        ModelCard card = new ModelCard();
+        fields.forEach(card::put);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> retrain = fields.get("retrain") instanceof Map<?, ?> m
+                ? (Map<String, Object>) m : new LinkedHashMap<>();
+        retrain.put("gate", gate);
+        Map<String, Object> deferral = new LinkedHashMap<>();
+        deferral.put(DEFERRED_AT, deferredAt);
+        deferral.put(JUDGEMENTS, judgements);
+        retrain.put("deferred", deferral);
+        card.put("retrain", retrain);
+        return card;
+    }
+}

@@ -1,0 +1,202 @@
+package dev.marquee.model.trainer;
+
+import dev.marquee.data.event.LabeledPrediction;
+import dev.marquee.data.event.ModelUpdate;
+import dev.marquee.model.ModelRegistry;
+import dev.marquee.model.ServingState;
+import java.io.IOException;
+import dev.marquee.model.stats.PairedUserComparison;
+import dev.marquee.model.stats.PairedUserComparison.Decision;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Moves the serving pointer on live labels (docs/RETRAINING.md, "Shadow, promotion and rollback"). The
+ * scoring job scores the pointer's shadow beside the serving version and reports each label with both ratings
+ * ({@link LabeledPrediction}); this compares them user by user with the paired test:
+ * <ul>
+ * <li>a <b>candidate</b> in shadow that is not worse than the serving version (upper bound below δ) is
+ *     promoted, and the version it replaces stays in shadow to be <b>watched</b>; one that is worse (lower
+ *     bound above δ) is retired and held; one still unresolved when {@code candidateExpiryMs} has passed is
+ *     retired too;</li>
+ * <li>a watched switch whose new version is worse than the one it replaced is rolled back (the new one held);
+ *     one found not worse, or still unresolved after {@code watchMs}, ends the watch.</li>
+ * </ul>
+ * A pin stops all of it. Every change of the pointer, its own or another process's (an import, the
+ * retrainer, a person), is announced on {@code model-updates} as the whole target (serve, shadow), and so are a
+ * pin (serve it, no shadow) and its end.
+ */
+final class ShadowPromoter {
+    private final ModelRegistry registry;
+    private final String name;
+    private final PromotionSettings settings;
+    private final Function<PairedUserComparison.Sums, PairedUserComparison.Result> compare;
+    private final double margin;
+    private final Consumer<String> log;
+    private PairedUserComparison.Sums pairs = new PairedUserComparison.Sums();
+    private long pairedLabels;
+
+    private long pairedServing = -1;
+    private long pairedShadow = -1;
+    private String role;
+    private long announcedServing = -1;
+    private long announcedShadow = -1;
+    private long lastJudgedAtLabels;
+    private boolean pinLogged;
+
+    /**
+     * @param compare the paired user-block test (A: the reference, B: the challenger)
+     * @param margin δ, in MSE: the challenger passes when the interval of (B − A) lies below it, fails above it
+     */
+    ShadowPromoter(ModelRegistry registry, String name, PromotionSettings settings,
+                   Function<PairedUserComparison.Sums, PairedUserComparison.Result> compare, double margin,
+                   Consumer<String> log) {
+        this.registry = registry;
+        this.name = name;
+        this.settings = settings;
+        this.compare = compare;
+        this.margin = margin;
+        this.log = log;
+    }
+
+    /** Counts a label when it pairs the pointer's serving and shadow versions; others are not this comparison's. */
+    synchronized void accept(LabeledPrediction p) {
+        if (p == null || p.shadowVersion <= 0 || !name.equals(p.modelName)) return;
+        if (p.modelVersion == pairedServing && p.shadowVersion == pairedShadow
+                && Float.isFinite(p.label) && Float.isFinite(p.modelRating) && Float.isFinite(p.shadowRating)) {
+            // reference and challenger: a candidate challenges the serving version; a watched new version
+            // (serving) challenges the one it replaced (shadow)
+            boolean watch = ServingState.WATCH.equals(role);
+            double serving = square(p.modelRating - p.label);
+            double shadow = square(p.shadowRating - p.label);
+            pairs.add(p.userId == null ? "" : p.userId, watch ? shadow : serving, watch ? serving : shadow);
+            pairedLabels++;
+        }
+    }
+
+    /**
+     * Reads the pointer, judges the comparison in hand when it has grown enough, and returns the model update to
+     * announce (the pointer's target, or a pin, changed), or null.
+     */
+    synchronized ModelUpdate poll(long nowMs) throws IOException {
+        OptionalLong pin = registry.pinned(name);
+        if (pin.isPresent()) {
+            if (!pinLogged) {
+                log.accept("promoter: version " + pin.getAsLong() + " is pinned: no shadow, no automatic promotion or"
+                        + " rollback until `marquee models --unpin`");
+                pinLogged = true;
+            }
+            resetPairs(-1, -1, null);
+            // `marquee models --pin` tells no running job: announced here, the pinned version serves now, with no
+            // shadow; the unpin is announced the same way (the pointer's target differs from the pin's)
+            long pinned = pin.getAsLong();
+            if (pinned == announcedServing && announcedShadow == 0) return null;
+            return announce(pinned, 0, "pinned: version " + pinned + " serves until `marquee models --unpin` (the"
+                    + " serving pointer, " + registry.state(name) + ", waits)", nowMs);
+        }
+        pinLogged = false;
+        ServingState state = registry.state(name);
+        if (state.serving <= 0) return null;
+        if (state.serving != pairedServing || state.shadow != pairedShadow || !Objects.equals(role, state.shadowRole)) {
+            resetPairs(state.serving, state.shadow, state.shadowRole);
+        }
+        if (state.hasShadow()) {
+            ServingState next = judge(state, nowMs);
+            if (next != null) {
+                registry.writeState(name, next);
+                state = next;
+                resetPairs(state.serving, state.shadow, state.shadowRole);
+            }
+        }
+        return announce(state.serving, state.shadow, state.reason, nowMs);
+    }
+
+    /** The model update for this target, or null when it is the one announced last. */
+    private ModelUpdate announce(long serving, long shadow, String reason, long nowMs) {
+        if (serving == announcedServing && shadow == announcedShadow) return null;
+        announcedServing = serving;
+        announcedShadow = shadow;
+        ModelUpdate update = new ModelUpdate(name, serving, registry.versionDir(name, serving).toString(), nowMs);
+        update.shadowVersion = shadow;
+        update.reason = reason;
+        return update;
+    }
+
+    /** Another writer (the request loop) announced this target: the promoter does not announce it again. */
+    synchronized void announced(long serving, long shadow) {
+        announcedServing = serving;
+        announcedShadow = shadow;
+    }
+
+    /** The pointer's next state when the comparison decides, else null. */
+    private ServingState judge(ServingState state, long nowMs) {
+        boolean watch = ServingState.WATCH.equals(state.shadowRole);
+        long age = nowMs - state.shadowSinceMs;
+        long limit = watch ? settings.watchMs() : settings.candidateExpiryMs();
+        boolean enough = pairedLabels >= settings.minLabels() && pairs.users() >= settings.minUsers();
+        boolean due = enough && pairedLabels - lastJudgedAtLabels >= settings.judgeEveryLabels();
+        if (!due && age < limit) return null;
+        PairedUserComparison.Result result = enough ? compare.apply(pairs) : null;
+        Decision decision = result == null ? Decision.DEFER : result.decide(margin);
+        String v = result == null
+                ? "too few labels (" + pairedLabels + " from " + pairs.users() + " users; at least " + settings.minLabels()
+                        + " from " + settings.minUsers() + " needed)"
+                : String.format(Locale.ROOT, "%s against margin %.4f", result, margin);
+        lastJudgedAtLabels = pairedLabels;
+        boolean expired = age >= limit;
+        if (watch) {
+            long fresh = state.serving;
+            long replaced = state.shadow;
+            if (decision == Decision.REJECT) {
+                String why = "rolled back: version " + fresh + " did worse live than version " + replaced + " (" + v + ")";
+                log.accept("promoter: " + why);
+                return state.with(replaced, 0, null, why, nowMs).hold(fresh, why);
+            }
+            if (decision == Decision.PUBLISH || expired) {
+                String why = "watch ended: version " + fresh + " keeps serving ("
+                        + (decision == Decision.PUBLISH ? "" : "unresolved after " + age / 1000 + " s: ")
+                        + v + ")";
+                log.accept("promoter: " + why);
+                return state.with(fresh, 0, null, why, nowMs);
+            }
+            log.accept("promoter: watching version " + fresh + " against " + replaced + ": " + v);
+            return null;
+        }
+        long candidate = state.shadow;
+        if (state.isHeld(candidate)) {
+            String why = "version " + candidate + " is held (" + state.held.get(candidate) + "): not promoted";
+            log.accept("promoter: " + why);
+            return state.with(state.serving, 0, null, why, nowMs);
+        }
+        if (decision == Decision.PUBLISH) {
+            String why = "promoted: version " + candidate + " is not worse than version " + state.serving + " live (" + v + ")";
+            log.accept("promoter: " + why);
+            return state.with(candidate, state.serving, ServingState.WATCH, why, nowMs);
+        }
+        if (decision == Decision.REJECT || expired) {
+            String why = String.format(Locale.ROOT, "retired: version %d %s (%s)", candidate,
+                    decision == Decision.REJECT ? "did worse live than version " + state.serving
+                            : "was unresolved after " + age / 1000 + " s in shadow", v);
+            log.accept("promoter: " + why);
+            return state.with(state.serving, 0, null, why, nowMs).hold(candidate, why);
+        }
+        log.accept("promoter: candidate " + candidate + " in shadow: " + v);
+        return null;
+    }
+
+    private static double square(double x) {
+        return x * x;
+    }
+
+    private void resetPairs(long serving, long shadow, String shadowRole) {
+        pairs = new PairedUserComparison.Sums();
+        pairedLabels = 0;
+        pairedServing = serving;
+        pairedShadow = shadow;
+        role = shadowRole;
+        lastJudgedAtLabels = 0;
+    }
+}

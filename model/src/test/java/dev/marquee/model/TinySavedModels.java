@@ -1,0 +1,76 @@
+package dev.marquee.model;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.Signature;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TString;
+import org.tensorflow.types.family.TType;
+
+/**
+ * Tiny real SavedModels, exported here with tensorflow-java, standing in for models made elsewhere: each one's
+ * rating is a simple function of its inputs (0.5 plus a variable's worth), and each kind breaks or bends the
+ * contract in one way. Shared with the job module's tests (the model module's test-jar).
+ */
+public final class TinySavedModels {
+    /** What a tiny model's signature looks like. */
+    public enum Kind {
+        /** The contract's names and types, a [n,1] rating of 0.5. */
+        GOOD_STRING_IDS,
+        /**
+         * Inputs {@code uid} (int64), {@code title}, {@code ts} (int64) and a [n] output {@code rating} of
+         * 0.5 + uid / 1000 + ts / 1e6.
+         */
+        INT64_IDS_RENAMED_VECTOR_OUTPUT,
+        OTHER_SIGNATURE,
+        FLOAT_USER_ID,
+        EXTRA_INPUT,
+        NAN
+    }
+
+    private TinySavedModels() {}
+
+    /** Exports a model of this kind into {@code dir} (which must not exist yet) and returns it. */
+    public static Path export(Path dir, Kind kind) {
+        try (Graph g = new Graph(); Session s = new Session(g)) {
+            Ops tf = Ops.create(g);
+            Variable<TFloat32> base = tf.withName("base").variable(tf.constant(0.5f));
+            Signature.Builder sig = Signature.builder(kind == Kind.OTHER_SIGNATURE ? "other" : "serving_default");
+            Operand<TFloat32> rating;
+            if (kind == Kind.INT64_IDS_RENAMED_VECTOR_OUTPUT) {
+                Placeholder<TInt64> uid = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
+                Placeholder<TString> title = tf.placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
+                Placeholder<TInt64> ts = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
+                rating = tf.math.add(base, tf.math.add(tf.math.div(tf.dtypes.cast(uid, TFloat32.class), tf.constant(1000f)),
+                        tf.math.div(tf.dtypes.cast(ts, TFloat32.class), tf.constant(1e6f))));
+                sig.input("uid", uid).input("title", title).input("ts", ts).output("rating", rating);
+            } else {
+                Operand<? extends TType> user = kind == Kind.FLOAT_USER_ID
+                        ? tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)))
+                        : tf.placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
+                Placeholder<TString> title = tf.placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
+                Placeholder<TInt64> ts = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
+                Operand<TFloat32> value = kind == Kind.NAN ? tf.math.div(tf.constant(0f), tf.constant(0f)) : base;
+                rating = tf.reshape(tf.fill(tf.shape(ts), value), tf.constant(new long[] {-1, 1}));
+                sig.input("user_id", user).input("movie_title", title).input("timestamp", ts).output("output_3",
+                        tf.ensureShape(rating, Shape.of(-1, 1)));
+                if (kind == Kind.EXTRA_INPUT) sig.input("age", tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(-1))));
+            }
+            s.initialize();
+            SavedModelBundle.exporter(dir.toString()).withTags("serve").withSession(s).withSignature(sig.build()).export();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return dir;
+    }
+}

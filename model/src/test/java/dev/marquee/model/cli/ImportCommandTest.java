@@ -1,0 +1,55 @@
+package dev.marquee.model.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.marquee.model.ModelRegistry;
+import dev.marquee.model.TinySavedModels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code marquee import}'s options: with training data, and without it. */
+class ImportCommandTest {
+    @TempDir Path tmp;
+
+    @Test
+    void withoutDataTheImportPublishesAVersionWithoutDriftAssetsAndSaysSo() {
+        TinySavedModels.export(tmp.resolve("tiny"), TinySavedModels.Kind.INT64_IDS_RENAMED_VECTOR_OUTPUT);
+        CliRun r = CliRun.run(tmp, "import", "--model-dir", "tiny", "--registry", "reg", "--input", "user_id=uid",
+                "--input", "movie_title=title", "--input", "timestamp=ts", "--output", "rating");
+
+        assertThat(r.exitCode()).as("%s", r).isZero();
+        assertThat(r.out()).contains("user_id <- uid (int64)").contains("no training data")
+                .contains("published marquee version 1");
+        Path dir = new ModelRegistry(tmp.resolve("reg")).versionDir("marquee", 1);
+        assertThat(dir.resolve("marquee_contract.json")).isRegularFile();
+        assertThat(dir.resolve("assets/reference_profile.json")).doesNotExist();
+        assertThat(dir.resolve("assets/users.txt")).doesNotExist();
+    }
+
+    @Test
+    void withDataTheVersionGetsItsVocabulariesAndReferenceProfile() {
+        TinySavedModels.export(tmp.resolve("tiny"), TinySavedModels.Kind.GOOD_STRING_IDS);
+        CliRun r = CliRun.run(tmp, "import", "--model-dir", "tiny", "--registry", "reg", "--data", "synthetic:2000",
+                "--split", "random", "--part", "train");
+
+        assertThat(r.exitCode()).as("%s", r).isZero();
+        Path dir = new ModelRegistry(tmp.resolve("reg")).versionDir("marquee", 1);
+        assertThat(dir.resolve("assets/reference_profile.json")).isRegularFile();
+        assertThat(dir.resolve("assets/users.txt")).isRegularFile();
+    }
+
+    @Test
+    void aSplitOrPartWithoutDataIsRefusedInOneLine() {
+        TinySavedModels.export(tmp.resolve("tiny"), TinySavedModels.Kind.GOOD_STRING_IDS);
+        for (String option : new String[] {"--split", "--part"}) {
+            CliRun r = CliRun.run(tmp, "import", "--model-dir", "tiny", "--registry", "reg", option,
+                    option.equals("--split") ? "time" : "train");
+            assertThat(r.exitCode()).as("%s", r).isNotZero();
+            assertThat(r.errIsOneCleanLine()).as("%s", r).isTrue();
+            assertThat(r.err()).contains(option.substring(2) + " names rows of --data");
+        }
+        assertThat(Files.exists(tmp.resolve("reg/marquee/1"))).as("nothing published").isFalse();
+    }
+}

@@ -1,0 +1,161 @@
+package dev.marquee.model.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.marquee.data.event.ModelUpdate;
+import dev.marquee.data.event.Rating;
+import dev.marquee.data.event.RetrainOutcome;
+import dev.marquee.data.event.RetrainRequest;
+import dev.marquee.data.json.EventCodec;
+import dev.marquee.infra.testing.KafkaBrokerExtension;
+import dev.marquee.model.ModelRegistry;
+import dev.marquee.model.cli.Console;
+import dev.marquee.model.cli.ModelMain;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A deferral through the running worker on a real broker: a request whose held-out labels cannot judge the
+ * candidate is answered DEFERRED; labels that arrive afterwards settle it on the worker's own timer (no second
+ * request), answered PUBLISHED under the same request id, with its interval, and announced on model-updates.
+ */
+class DeferredRetrainITCase {
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    private static final EventCodec<Rating> RATINGS = EventCodec.of(Rating.class);
+    private static final EventCodec<RetrainRequest> REQUESTS = EventCodec.of(RetrainRequest.class);
+    private static final EventCodec<RetrainOutcome> OUTCOMES = EventCodec.of(RetrainOutcome.class);
+    private static final EventCodec<ModelUpdate> UPDATES = EventCodec.of(ModelUpdate.class);
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aDeferredCandidateIsSettledByTheWorkersTimerWhenLabelsArrive() throws Exception {
+        String requests = KAFKA.createTopic("retrain-requests", 1);
+        String outcomes = KAFKA.createTopic("retrain-outcomes", 1);
+        String updates = KAFKA.createTopic("model-updates", 1);
+        String ratings = KAFKA.createTopic("ratings", 2);
+        Path base = tmp.resolve("registry");
+        ByteArrayOutputStream trainOut = new ByteArrayOutputStream();
+        assertThat(ModelMain.run(new String[] {"train", "--data", "synthetic:2000", "--registry", base.toString(),
+                "--epochs", "10", "--batch", "64", "--patience", "10"}, console(trainOut))).isZero();
+
+        List<Rating> first = RetrainerGateTest.splitVerdictLabels(false);
+        send(ratings, first);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(KAFKA.producerProps())) {
+            producer.send(new ProducerRecord<>(requests, "r-1", REQUESTS.encodeToString(
+                    new RetrainRequest("r-1", "deferral test", System.currentTimeMillis())))).get();
+        }
+        TrainerSettings settings = TrainerSettings.parse(new String[] {"--bootstrap", KAFKA.bootstrapServers(),
+                "--registry", base.toString(), "--topic.retrain-requests", requests, "--topic.retrain-outcomes",
+                outcomes, "--topic.model-updates", updates, "--topic.ratings", ratings,
+                "--trainer.gate.recheck-seconds", "1"}, console(new ByteArrayOutputStream()));
+        List<String> lines = new CopyOnWriteArrayList<>();
+        TrainerWorker worker = new TrainerWorker(settings, new OriginalData(null, Map.of(), tmp), lines::add);
+        Thread running = new Thread(() -> {
+            try {
+                worker.run();
+            } catch (Exception e) {
+                lines.add("worker failed: " + e);
+            }
+        }, "trainer-worker");
+        running.start();
+        try {
+            await().atMost(Duration.ofSeconds(120)).until(() -> readAll(outcomes, OUTCOMES).size() >= 1);
+            RetrainOutcome deferred = readAll(outcomes, OUTCOMES).get(0);
+            assertThat(deferred.outcome).as(String.join("\n", lines)).isEqualTo(RetrainOutcome.DEFERRED);
+            assertThat(deferred.metrics.get("mse_diff_low")).isLessThan(deferred.metrics.get("gate_margin"));
+            assertThat(deferred.metrics.get("mse_diff_high")).isGreaterThan(deferred.metrics.get("gate_margin"));
+            assertThat(deferred.deferredLocation).endsWith("deferred/r-1");
+            assertThat(new ModelRegistry(base).versions("marquee")).containsExactly(1L);
+
+            // The later labels (everything of the first batch is on the topic again: the window keeps the newest).
+            List<Rating> later = RetrainerGateTest.splitVerdictLabels(true).subList(first.size(),
+                    RetrainerGateTest.splitVerdictLabels(true).size());
+            send(ratings, later);
+            await().atMost(Duration.ofSeconds(120)).until(() -> readAll(outcomes, OUTCOMES).size() >= 2);
+        } finally {
+            worker.stop();
+            running.join(Duration.ofSeconds(60).toMillis());
+            worker.close();
+            System.out.println(String.join("\n", lines)); // into the failsafe report's -output.txt
+        }
+        List<RetrainOutcome> answered = readAll(outcomes, OUTCOMES);
+        assertThat(answered).hasSize(2);
+        RetrainOutcome settled = answered.get(1);
+        assertThat(settled.requestId).isEqualTo("r-1");
+        assertThat(settled.outcome).as(String.join("\n", lines)).isEqualTo(RetrainOutcome.PUBLISHED);
+        assertThat(settled.version).isEqualTo(2);
+        assertThat(settled.metrics.get("mse_diff_high")).isLessThan(settled.metrics.get("gate_margin"));
+        // The timer may have judged it (still undecided) before the later labels arrived: at least once again.
+        assertThat(settled.metrics.get("deferred_judgements")).isGreaterThanOrEqualTo(2.0);
+        assertThat(settled.metrics).containsKey("deferred_seconds");
+        // The promoter announces the pointer at start (serve 1); the published version is announced once, as a
+        // candidate in shadow beside version 1 (published is not serving).
+        List<ModelUpdate> announced = readAll(updates, UPDATES);
+        assertThat(announced).isNotEmpty().hasSizeLessThanOrEqualTo(2);
+        assertThat(announced.get(announced.size() - 1)).satisfies(u -> {
+            assertThat(u.version).isEqualTo(1);
+            assertThat(u.shadowVersion).isEqualTo(2);
+        });
+        assertThat(announced).filteredOn(u -> u.shadowVersion == 2).hasSize(1);
+        assertThat(new ModelRegistry(base).versions("marquee")).containsExactly(1L, 2L);
+        assertThat(lines).anyMatch(l -> l.contains("deferred candidate of request r-1, judged again ("));
+    }
+
+    private static void send(String topic, List<Rating> labels) throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(KAFKA.producerProps())) {
+            for (Rating r : labels) producer.send(new ProducerRecord<>(topic, r.userId, RATINGS.encodeToString(r)));
+            producer.flush();
+        }
+    }
+
+    private static <T> List<T> readAll(String topic, EventCodec<T> codec) {
+        Properties props = KAFKA.consumerProps("reader-" + System.nanoTime());
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> tps = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            Map<TopicPartition, Long> end = consumer.endOffsets(tps);
+            List<T> out = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (tps.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                assertThat(System.nanoTime()).as("reading " + topic).isLessThan(deadline);
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    out.add(codec.decode(r.value()));
+                }
+            }
+            return out;
+        }
+    }
+
+    private Console console(ByteArrayOutputStream out) {
+        PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+        return new Console(new ByteArrayInputStream(new byte[0]), print, print, Map.of(), tmp);
+    }
+}

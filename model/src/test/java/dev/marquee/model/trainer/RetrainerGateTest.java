@@ -1,0 +1,290 @@
+package dev.marquee.model.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.marquee.data.event.Rating;
+import dev.marquee.data.event.RetrainOutcome;
+import dev.marquee.data.event.RetrainRequest;
+import dev.marquee.data.synth.SyntheticRatings;
+import dev.marquee.model.Folders;
+import dev.marquee.model.ModelCard;
+import dev.marquee.model.ModelRegistry;
+import dev.marquee.model.cli.Console;
+import dev.marquee.model.cli.ModelMain;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The gate's three answers on real SavedModels, without Kafka: version 1 trained on generated rows, candidates
+ * trained by the {@link Retrainer} on labels given directly. A clearly better candidate is published, a clearly
+ * worse one rejected, and one the held-out labels cannot judge (half its users much better served by it, half
+ * much worse) is deferred; later labels settle it (published), or its deferral expires (rejected). Every
+ * outcome carries its interval.
+ */
+class RetrainerGateTest {
+    private static final double MARGIN = GatePolicy.DEFAULT_MARGIN;
+
+    @TempDir
+    static Path shared;
+    private static Path v1Registry;
+
+    @TempDir
+    Path tmp;
+    private final StringBuilder log = new StringBuilder();
+
+    @BeforeAll
+    static void trainVersionOne() {
+        v1Registry = shared.resolve("registry");
+        Console console = console(shared, new ByteArrayOutputStream());
+        int code = ModelMain.run(new String[] {"train", "--data", "synthetic:2000", "--registry", v1Registry.toString(),
+                "--epochs", "10", "--batch", "64", "--patience", "10"}, console);
+        assertThat(code).isZero();
+    }
+
+    @AfterEach
+    void printTheTrainersLines() {
+        System.out.println(log); // into the surefire report's -output.txt
+    }
+
+    @Test
+    void aClearlyBetterCandidateIsPublishedWithItsInterval() throws Exception {
+        Retrainer.Result r = retrainer(settings()).handle(request("r-better"), LabelReader.Labels.of(shiftedLabels()));
+        RetrainOutcome o = r.outcome();
+        assertThat(o.outcome).as(log.toString()).isEqualTo(RetrainOutcome.PUBLISHED);
+        assertThat(o.version).isEqualTo(2);
+        assertThat(o.metrics.get("mse_diff_high")).isLessThan(MARGIN);
+        assertThat(o.metrics.get("mse_diff_low")).isLessThan(o.metrics.get("mse_diff"));
+        assertThat(o.metrics).containsEntry("gate_decision", 1.0).containsEntry("gate_margin", MARGIN)
+                .containsEntry("gate_confidence", 0.95).containsEntry("holdout_rows", 600.0)
+                .containsEntry("holdout_users", 100.0);
+        assertThat(r.update().metrics).containsEntry("mse_diff_high", o.metrics.get("mse_diff_high"));
+
+        JsonNode gate = ModelCard.read(registry().versionDir("marquee", 2)).at("/retrain/gate");
+        assertThat(gate.path("decision").asText()).isEqualTo("PUBLISH");
+        assertThat(gate.path("interval_high").asDouble()).isEqualTo(o.metrics.get("mse_diff_high"));
+        assertThat(gate.path("interval_low").asDouble()).isEqualTo(o.metrics.get("mse_diff_low"));
+        assertThat(gate.path("users").asInt()).isEqualTo(100);
+        assertThat(gate.path("labels").asInt()).isEqualTo(600);
+        assertThat(gate.path("margin").asDouble()).isEqualTo(MARGIN);
+        assertThat(gate.path("confidence").asDouble()).isEqualTo(0.95);
+    }
+
+    @Test
+    void aClearlyWorseCandidateIsRejectedWithItsInterval() throws Exception {
+        TrainerSettings worse = settings("--trainer.epochs", "1", "--trainer.learning-rate", "1e-7");
+        RetrainOutcome o = retrainer(worse).handle(request("r-worse"), LabelReader.Labels.of(stationaryLabels())).outcome();
+        assertThat(o.outcome).as(log.toString()).isEqualTo(RetrainOutcome.REJECTED);
+        assertThat(o.metrics.get("mse_diff_low")).isGreaterThan(MARGIN);
+        assertThat(o.metrics).containsEntry("gate_decision", -1.0).containsKeys("mse_diff", "mse_diff_high");
+        assertThat(o.reason).contains("worse").contains("interval");
+        assertThat(registry().versions("marquee")).containsExactly(1L);
+        JsonNode report = GateReport.read(Path.of(o.rejectedLocation));
+        assertThat(report.at("/gate/decision").asText()).isEqualTo("REJECT");
+        assertThat(report.at("/gate/interval_low").asDouble()).isEqualTo(o.metrics.get("mse_diff_low"));
+    }
+
+    @Test
+    void aCandidateTheLabelsCannotJudgeIsDeferredThenPublishedWhenLaterLabelsSettleIt() throws Exception {
+        TrainerSettings settings = settings();
+        Retrainer retrainer = retrainer(settings);
+        RetrainOutcome o = retrainer.handle(request("r-split"), LabelReader.Labels.of(splitVerdictLabels(false)))
+                .outcome();
+        assertThat(o.outcome).as(log.toString()).isEqualTo(RetrainOutcome.DEFERRED);
+        assertThat(o.version).isEqualTo(-1);
+        assertThat(o.reason).contains("cannot tell");
+        assertThat(o.metrics.get("mse_diff_low")).isLessThan(MARGIN);
+        assertThat(o.metrics.get("mse_diff_high")).isGreaterThan(MARGIN);
+        assertThat(o.metrics).containsEntry("gate_decision", 0.0).containsEntry("holdout_rows", 240.0)
+                .containsEntry("holdout_users", 12.0);
+        assertThat(registry().versions("marquee")).containsExactly(1L);
+        Path waiting = Path.of(o.deferredLocation);
+        assertThat(waiting).isEqualTo(registry().modelDir("marquee").resolve("deferred/r-split").toRealPath());
+        assertThat(waiting.resolve(ModelRegistry.SAVED_MODEL_FILE)).isRegularFile();
+        assertThat(GateReport.read(waiting).at("/gate/decision").asText()).isEqualTo("DEFER");
+
+        DeferredCandidates deferred = new DeferredCandidates(settings, retrainer, this::log, System::currentTimeMillis);
+        // Judged again on the same labels: still undecided, still waiting.
+        assertThat(deferred.judge(LabelReader.Labels.of(splitVerdictLabels(false)))).isEmpty();
+        assertThat(GateReport.read(waiting).path(DeferredCandidates.JUDGEMENTS).asInt()).isEqualTo(2);
+
+        // Later labels: every one of the 20 shifted users rates as the candidate learned.
+        List<Retrainer.Result> settled = deferred.judge(LabelReader.Labels.of(splitVerdictLabels(true)));
+        assertThat(settled).hasSize(1);
+        RetrainOutcome later = settled.get(0).outcome();
+        assertThat(later.requestId).isEqualTo("r-split");
+        assertThat(later.outcome).as(log.toString()).isEqualTo(RetrainOutcome.PUBLISHED);
+        assertThat(later.version).isEqualTo(2);
+        assertThat(later.metrics.get("mse_diff_high")).isLessThan(MARGIN);
+        assertThat(later.metrics).containsEntry("holdout_rows", 640.0).containsEntry("deferred_judgements", 3.0);
+        // published is not serving: version 1 keeps serving, version 2 runs in shadow (trainer.promotion shadow)
+        assertThat(settled.get(0).update().version).isEqualTo(1);
+        assertThat(settled.get(0).update().shadowVersion).isEqualTo(2);
+        assertThat(registry().versions("marquee")).containsExactly(1L, 2L);
+        assertThat(waiting).doesNotExist();
+        JsonNode card = ModelCard.read(registry().versionDir("marquee", 2));
+        assertThat(card.at("/retrain/gate/decision").asText()).isEqualTo("PUBLISH");
+        assertThat(card.at("/retrain/gate/interval_high").asDouble()).isEqualTo(later.metrics.get("mse_diff_high"));
+        assertThat(card.at("/retrain/deferred/judgements").asInt()).isEqualTo(3);
+        assertThat(registry().versionDir("marquee", 2).resolve(GateReport.FILE_NAME)).doesNotExist();
+    }
+
+    @Test
+    void aDeferredCandidateStillUnresolvedWhenItsDeferralExpiresIsRetired() throws Exception {
+        TrainerSettings settings = settings("--trainer.gate.defer-expiry-seconds", "3600", "--trainer.keep-rejected", "1");
+        Retrainer retrainer = retrainer(settings);
+        RetrainOutcome o = retrainer.handle(request("r-split"), LabelReader.Labels.of(splitVerdictLabels(false)))
+                .outcome();
+        assertThat(o.outcome).as(log.toString()).isEqualTo(RetrainOutcome.DEFERRED);
+
+        AtomicLong clock = new AtomicLong(System.currentTimeMillis() + 3_599_000);
+        DeferredCandidates deferred = new DeferredCandidates(settings, retrainer, this::log, clock::get);
+        assertThat(deferred.judge(LabelReader.Labels.of(splitVerdictLabels(false)))).isEmpty(); // not yet
+        clock.addAndGet(2_000);
+        List<Retrainer.Result> settled = deferred.judge(LabelReader.Labels.of(splitVerdictLabels(false)));
+        assertThat(settled).hasSize(1);
+        RetrainOutcome retired = settled.get(0).outcome();
+        assertThat(retired.requestId).isEqualTo("r-split");
+        assertThat(retired.outcome).isEqualTo(RetrainOutcome.REJECTED);
+        assertThat(retired.reason).contains("still unresolved").contains("expiry 3600 s");
+        assertThat(retired.metrics).containsEntry("deferred_expired", 1.0).containsKeys("mse_diff_low", "mse_diff_high");
+        assertThat(Path.of(retired.rejectedLocation)).isEqualTo(
+                registry().modelDir("marquee").resolve("rejected/r-split").toRealPath());
+        assertThat(deferred.any()).isFalse();
+        assertThat(registry().versions("marquee")).containsExactly(1L);
+
+        // A second rejection: only the most recent one is kept (trainer.keep-rejected 1).
+        Retrainer worse = retrainer(settings("--trainer.epochs", "1", "--trainer.learning-rate", "1e-7",
+                "--trainer.keep-rejected", "1"));
+        Files.setLastModifiedTime(Path.of(retired.rejectedLocation),
+                java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        RetrainOutcome second = worse.handle(request("r-worse"), LabelReader.Labels.of(stationaryLabels())).outcome();
+        assertThat(second.outcome).isEqualTo(RetrainOutcome.REJECTED);
+        try (Stream<Path> left = Files.list(registry().modelDir("marquee").resolve("rejected"))) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactly("r-worse");
+        }
+    }
+
+    @Test
+    void aDeferredCandidateIsRetiredWhenAnotherVersionServes() throws Exception {
+        TrainerSettings settings = settings();
+        Retrainer retrainer = retrainer(settings);
+        assertThat(retrainer.handle(request("r-split"), LabelReader.Labels.of(splitVerdictLabels(false))).outcome().outcome)
+                .isEqualTo(RetrainOutcome.DEFERRED);
+        assertThat(retrainer.handle(request("r-better"), LabelReader.Labels.of(shiftedLabels())).outcome().outcome)
+                .isEqualTo(RetrainOutcome.PUBLISHED);
+        List<Retrainer.Result> settled = new DeferredCandidates(settings, retrainer, this::log,
+                System::currentTimeMillis).judge(LabelReader.Labels.of(splitVerdictLabels(true)));
+        assertThat(settled).hasSize(1);
+        assertThat(settled.get(0).outcome().outcome).isEqualTo(RetrainOutcome.REJECTED);
+        // Published is not serving: whichever the pointer names, a newer version than its base supersedes it.
+        assertThat(settled.get(0).outcome().reason).contains("superseded").contains("latest 2");
+        assertThat(registry().versions("marquee")).containsExactly(1L, 2L);
+    }
+
+    /** Labels after version 1's data, from the same latent users and movies, rated as version 1 learned. */
+    static List<Rating> stationaryLabels() {
+        return new SyntheticRatings(42).users(100).movies(200).ratingsPerUser(30).timeRange(893_300_000L, 895_000_000L)
+                .generate().ratings();
+    }
+
+    /**
+     * Labels after version 1's data, from the same latent users and movies, with users 1..50 rating two stars
+     * higher than before (capped at 5): what version 1 learned about them is now wrong.
+     */
+    static List<Rating> shiftedLabels() {
+        List<Rating> out = new ArrayList<>();
+        for (Rating r : new SyntheticRatings(42).users(100).movies(200).ratingsPerUser(30)
+                .timeRange(893_300_000L, 895_000_000L).generate().ratings()) {
+            float rating = Integer.parseInt(r.userId) <= 50 ? Math.min(5f, r.rating + 2f) : r.rating;
+            out.add(new Rating(r.userId, r.movieTitle, rating, r.timestamp));
+        }
+        return out;
+    }
+
+    /**
+     * Labels on which half the held-out users favour the candidate strongly and half the serving version.
+     * Trained on (960): users 1..6 and 15..20 rate two stars higher (30 labels each), users 7..14 two stars lower
+     * (60 each), users 21..32 as before (10 each). Held out (the newest 240, 20 each): users 1..6 still two stars
+     * higher (the candidate learned it: far better for them), users 7..12 back to their old ratings (the
+     * candidate learned them lower: far worse). With {@code later}, 400 more (20 each): users 1..20 rate as the
+     * candidate was trained again.
+     */
+    static List<Rating> splitVerdictLabels(boolean later) {
+        List<List<Rating>> byUser = new ArrayList<>();
+        for (int u = 0; u <= 32; u++) byUser.add(new ArrayList<>());
+        for (Rating r : new SyntheticRatings(42).users(100).movies(200).ratingsPerUser(100).generate().ratings()) {
+            int u = Integer.parseInt(r.userId);
+            if (u <= 32) byUser.get(u).add(r);
+        }
+        List<Rating> out = new ArrayList<>();
+        long t = 900_000_000L;
+        for (int u = 1; u <= 32; u++) {
+            int n = u > 20 ? 10 : u >= 7 && u <= 14 ? 60 : 30;
+            for (Rating r : byUser.get(u).subList(0, n)) out.add(at(r, trainedShift(u), t++));
+        }
+        t = 900_100_000L;
+        for (int u = 1; u <= 12; u++) {
+            for (Rating r : byUser.get(u).subList(60, 80)) out.add(at(r, u <= 6 ? 2 : 0, t++));
+        }
+        if (later) {
+            t = 900_200_000L;
+            for (int u = 1; u <= 20; u++) {
+                for (Rating r : byUser.get(u).subList(80, 100)) out.add(at(r, trainedShift(u), t++));
+            }
+        }
+        return out;
+    }
+
+    private static int trainedShift(int user) {
+        return user > 20 ? 0 : user >= 7 && user <= 14 ? -2 : 2;
+    }
+
+    private static Rating at(Rating r, int shift, long timestamp) {
+        return new Rating(r.userId, r.movieTitle, Math.max(1f, Math.min(5f, r.rating + shift)), timestamp);
+    }
+
+    private ModelRegistry registry() {
+        return new ModelRegistry(tmp.resolve("registry"));
+    }
+
+    private TrainerSettings settings(String... extra) throws Exception {
+        Path base = tmp.resolve("registry");
+        if (!Files.exists(base)) {
+            Folders.copyRecursively(v1Registry, base);
+        }
+        List<String> args = new ArrayList<>(List.of("--registry", base.toString(), "--bootstrap", "127.0.0.1:1"));
+        args.addAll(List.of(extra));
+        return TrainerSettings.parse(args.toArray(String[]::new), console(tmp, new ByteArrayOutputStream()));
+    }
+
+    private Retrainer retrainer(TrainerSettings settings) {
+        return new Retrainer(settings, new OriginalData(settings.data(), Map.of(), tmp), this::log);
+    }
+
+    private void log(String line) {
+        log.append(line).append('\n');
+    }
+
+    private static RetrainRequest request(String id) {
+        return new RetrainRequest(id, "gate test", System.currentTimeMillis());
+    }
+
+    private static Console console(Path dir, ByteArrayOutputStream out) {
+        PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+        return new Console(new ByteArrayInputStream(new byte[0]), print, print, Map.of(), dir);
+    }
+}

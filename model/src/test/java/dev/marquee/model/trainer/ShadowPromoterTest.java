@@ -1,0 +1,211 @@
+package dev.marquee.model.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.marquee.data.event.LabeledPrediction;
+import dev.marquee.data.event.ModelUpdate;
+import dev.marquee.model.ModelRegistry;
+import dev.marquee.model.ServingState;
+import dev.marquee.model.stats.PairedUserComparison;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The promoter's decisions on the serving pointer, from labels with both versions' ratings. */
+class ShadowPromoterTest {
+    private static final String NAME = "movies";
+    private static final double MARGIN = 0.01;
+    private static final long HOUR = 3_600_000L;
+
+    @TempDir
+    Path base;
+    private ModelRegistry registry;
+    private final List<String> log = new ArrayList<>();
+    private ShadowPromoter promoter;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        registry = new ModelRegistry(base);
+        for (int i = 0; i < 3; i++) {
+            registry.publish(NAME, dir -> Files.writeString(dir.resolve(ModelRegistry.SAVED_MODEL_FILE), "pb"));
+        }
+        PromotionSettings settings = new PromotionSettings(PromotionSettings.SHADOW, 300, 20, 100, 24 * HOUR, 24 * HOUR);
+        promoter = new ShadowPromoter(registry, NAME, settings, PairedUserComparison::compare, MARGIN, log::add);
+    }
+
+    /** Labels from 50 users, 20 each; serving errs with sd {@code servingSd}, shadow with sd {@code shadowSd}. */
+    private void feed(long serving, long shadow, double servingSd, double shadowSd, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int u = 0; u < 50; u++) {
+            for (int k = 0; k < 20; k++) {
+                LabeledPrediction p = new LabeledPrediction();
+                p.modelName = NAME;
+                p.userId = "u" + u;
+                p.label = 1 + random.nextInt(5);
+                p.modelVersion = serving;
+                p.modelRating = (float) (p.label + servingSd * gaussian(random));
+                p.shadowVersion = shadow;
+                p.shadowRating = (float) (p.label + shadowSd * gaussian(random));
+                promoter.accept(p);
+            }
+        }
+    }
+
+    private static double gaussian(SplittableRandom r) {
+        return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+    }
+
+    private void candidate(long serving, long shadow) throws IOException {
+        registry.writeState(NAME, registry.state(NAME).with(serving, shadow, ServingState.CANDIDATE, "published", 0));
+    }
+
+    @Test
+    void aClearlyBetterCandidateIsPromotedAndTheReplacedVersionWatched() throws IOException {
+        candidate(1, 2);
+        ModelUpdate announced = promoter.poll(1);
+        assertThat(announced.version).isEqualTo(1);
+        assertThat(announced.shadowVersion).as("the candidate is announced for shadow scoring").isEqualTo(2);
+        feed(1, 2, 1.0, 0.6, 1);
+        ModelUpdate update = promoter.poll(2);
+        assertThat(update.version).isEqualTo(2);
+        assertThat(update.shadowVersion).as("the replaced version is watched in shadow").isEqualTo(1);
+        ServingState state = registry.state(NAME);
+        assertThat(state.serving).isEqualTo(2);
+        assertThat(state.shadowRole).isEqualTo(ServingState.WATCH);
+        assertThat(state.reason).startsWith("promoted").contains("interval");
+        assertThat(registry.serving(NAME)).hasValue(2);
+    }
+
+    @Test
+    void aClearlyWorseCandidateIsRetiredAndHeld() throws IOException {
+        candidate(1, 2);
+        promoter.poll(1);
+        feed(1, 2, 0.6, 1.0, 2);
+        ModelUpdate update = promoter.poll(2);
+        assertThat(update.version).isEqualTo(1);
+        assertThat(update.shadowVersion).isZero();
+        ServingState state = registry.state(NAME);
+        assertThat(state.serving).isEqualTo(1);
+        assertThat(state.hasShadow()).isFalse();
+        assertThat(state.isHeld(2)).isTrue();
+        assertThat(state.held.get(2L)).startsWith("retired").contains("interval");
+    }
+
+    @Test
+    void anUnresolvedCandidateWaitsAndIsRetiredAtExpiry() throws IOException {
+        candidate(1, 2);
+        promoter.poll(1);
+        feed(1, 2, 0.8, 0.8, 3);
+        assertThat(promoter.poll(2)).as("the same error: the labels cannot tell").isNull();
+        assertThat(registry.state(NAME).shadow).isEqualTo(2);
+        feed(1, 2, 0.8, 0.8, 4);
+        assertThat(promoter.poll(25 * HOUR)).isNotNull();
+        ServingState state = registry.state(NAME);
+        assertThat(state.serving).isEqualTo(1);
+        assertThat(state.held.get(2L)).contains("unresolved");
+    }
+
+    @Test
+    void tooFewLabelsNeverDecideBeforeExpiry() throws IOException {
+        candidate(1, 2);
+        promoter.poll(1);
+        for (int i = 0; i < 200; i++) { // 200 labels from one user: below both minimums
+            LabeledPrediction p = new LabeledPrediction();
+            p.modelName = NAME;
+            p.userId = "only";
+            p.label = 3;
+            p.modelVersion = 1;
+            p.modelRating = 1;
+            p.shadowVersion = 2;
+            p.shadowRating = 3;
+            promoter.accept(p);
+        }
+        assertThat(promoter.poll(2)).isNull();
+        assertThat(registry.state(NAME).shadow).isEqualTo(2);
+    }
+
+    @Test
+    void aWatchedVersionThatDoesWorseIsRolledBackAndHeld() throws IOException {
+        registry.writeState(NAME, registry.state(NAME).with(2, 1, ServingState.WATCH, "promoted", 0));
+        promoter.poll(1);
+        feed(2, 1, 1.0, 0.6, 5); // the new serving version (2) errs more than the replaced one (1)
+        ModelUpdate update = promoter.poll(2);
+        assertThat(update.version).isEqualTo(1);
+        assertThat(update.shadowVersion).isZero();
+        ServingState state = registry.state(NAME);
+        assertThat(state.serving).isEqualTo(1);
+        assertThat(state.held.get(2L)).startsWith("rolled back");
+    }
+
+    @Test
+    void aWatchedVersionNotWorseKeepsServingAndTheWatchEnds() throws IOException {
+        registry.writeState(NAME, registry.state(NAME).with(2, 1, ServingState.WATCH, "promoted", 0));
+        promoter.poll(1);
+        feed(2, 1, 0.6, 1.0, 6);
+        ModelUpdate update = promoter.poll(2);
+        assertThat(update.version).isEqualTo(2);
+        assertThat(update.shadowVersion).isZero();
+        assertThat(registry.state(NAME).held).isEmpty();
+    }
+
+    @Test
+    void labelsOfAnotherPairDoNotCount() throws IOException {
+        candidate(1, 2);
+        promoter.poll(1);
+        feed(1, 3, 1.0, 0.2, 7); // a stale shadow's labels
+        assertThat(promoter.poll(2)).isNull();
+        assertThat(registry.state(NAME).shadow).isEqualTo(2);
+    }
+
+    @Test
+    void aPinStopsEveryAutomaticMove() throws IOException {
+        candidate(1, 2);
+        registry.pin(NAME, 3);
+        // announced once, so running jobs serve the pin (`models --pin` tells them nothing)
+        ModelUpdate pinned = promoter.poll(1);
+        assertThat(pinned.version).isEqualTo(3);
+        assertThat(pinned.shadowVersion).isZero();
+        assertThat(pinned.reason).startsWith("pinned: version 3");
+        feed(1, 2, 1.0, 0.2, 8);
+        assertThat(promoter.poll(25 * HOUR)).isNull();
+        assertThat(registry.state(NAME).shadow).isEqualTo(2);
+        assertThat(registry.serving(NAME)).hasValue(3);
+        assertThat(log).anyMatch(l -> l.contains("pinned"));
+
+        // the unpin is announced too: the pointer's target serves again (here without the candidate, which
+        // outlived its expiry while pinned)
+        registry.unpin(NAME);
+        ModelUpdate unpinned = promoter.poll(25 * HOUR + 1);
+        assertThat(unpinned.version).isEqualTo(1);
+        assertThat(unpinned.shadowVersion).isEqualTo(registry.state(NAME).shadow);
+    }
+
+    @Test
+    void aHeldCandidateIsNeverPromoted() throws IOException {
+        registry.writeState(NAME, registry.state(NAME).hold(2, "rolled back by hand"));
+        candidate(1, 2);
+        promoter.poll(1);
+        feed(1, 2, 1.0, 0.2, 9);
+        ModelUpdate update = promoter.poll(2);
+        assertThat(update.version).isEqualTo(1);
+        assertThat(update.shadowVersion).isZero();
+        assertThat(registry.state(NAME).serving).isEqualTo(1);
+    }
+
+    @Test
+    void eachPointerChangeIsAnnouncedOnce() throws IOException {
+        registry.serve(NAME, 1, "by hand");
+        assertThat(promoter.poll(1).version).isEqualTo(1);
+        assertThat(promoter.poll(2)).isNull();
+        registry.serve(NAME, 3, "by hand");
+        ModelUpdate update = promoter.poll(3);
+        assertThat(update.version).isEqualTo(3);
+        assertThat(update.reason).isEqualTo("by hand");
+    }
+}

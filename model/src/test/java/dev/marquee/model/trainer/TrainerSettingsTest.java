@@ -1,0 +1,74 @@
+package dev.marquee.model.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.marquee.data.config.SettingException;
+import dev.marquee.model.cli.Console;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The gate's and the label window's settings: defaults, the old name kept, the removed rule refused. */
+class TrainerSettingsTest {
+    @TempDir
+    Path tmp;
+
+    private TrainerSettings parse(String... args) {
+        PrintStream sink = new PrintStream(new ByteArrayOutputStream());
+        return TrainerSettings.parse(args, new Console(new ByteArrayInputStream(new byte[0]), sink, sink, Map.of(), tmp));
+    }
+
+    @Test
+    void defaults() {
+        TrainerSettings s = parse();
+        assertThat(s.gate()).isEqualTo(GatePolicy.defaults());
+        assertThat(s.gate().margin()).isEqualTo(0.01);
+        assertThat(s.gate().confidence()).isEqualTo(0.95);
+        assertThat(s.gate().resamples()).isEqualTo(2000);
+        assertThat(s.gate().minLabels()).isEqualTo(200);
+        assertThat(s.gate().minUsers()).isEqualTo(10);
+        assertThat(s.gate().maxRmse()).isNaN();
+        assertThat(s.labelMaxCount()).isEqualTo(200_000);
+        assertThat(s.deferExpiryMs()).isEqualTo(86_400_000L);
+        assertThat(s.recheckIntervalMs()).isEqualTo(600_000L);
+        assertThat(s.keepRejected()).isEqualTo(5);
+    }
+
+    @Test
+    void everyGateKeyIsRead() {
+        TrainerSettings s = parse("--trainer.gate.margin", "-0.02", "--trainer.gate.confidence", "0.9",
+                "--trainer.gate.resamples", "500", "--trainer.gate.min-labels", "50", "--trainer.gate.min-users", "4",
+                "--trainer.gate.max-rmse", "1.2", "--trainer.gate.defer-expiry-seconds", "60",
+                "--trainer.gate.recheck-seconds", "5", "--trainer.labels.max-count", "1000", "--trainer.keep-rejected", "0");
+        assertThat(s.gate()).isEqualTo(new GatePolicy(-0.02, 0.9, 500, 50, 4, 1.2));
+        assertThat(s.deferExpiryMs()).isEqualTo(60_000L);
+        assertThat(s.recheckIntervalMs()).isEqualTo(5_000L);
+        assertThat(s.labelMaxCount()).isEqualTo(1000);
+        assertThat(s.keepRejected()).isZero();
+    }
+
+    @Test
+    void theOldMinimumHoldoutNameStillWorks() {
+        assertThat(parse("--trainer.min-holdout", "75").gate().minLabels()).isEqualTo(75);
+        assertThatThrownBy(() -> parse("--trainer.min-holdout", "75", "--trainer.gate.min-labels", "80"))
+                .isInstanceOf(SettingException.class).hasMessageContaining("old name");
+    }
+
+    @Test
+    void theRemovedImprovementRuleIsRefusedWithItsReplacement() {
+        assertThatThrownBy(() -> parse("--trainer.gate.min-improvement", "0.01"))
+                .isInstanceOf(SettingException.class).hasMessageContaining("trainer.gate.margin");
+    }
+
+    @Test
+    void badValuesNameTheirKey() {
+        assertThatThrownBy(() -> parse("--trainer.gate.confidence", "1.5")).hasMessageContaining("trainer.gate.confidence");
+        assertThatThrownBy(() -> parse("--trainer.gate.min-users", "1")).hasMessageContaining("trainer.gate.min-users");
+        assertThatThrownBy(() -> parse("--trainer.labels.max-count", "0")).hasMessageContaining("trainer.labels.max-count");
+    }
+}
