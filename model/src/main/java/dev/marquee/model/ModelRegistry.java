@@ -203,6 +203,25 @@ public final class ModelRegistry {
         return s;
     }
 
+    /** Whether the serving pointer has been written (else {@link #state} falls back to the latest version). */
+    public boolean hasPointer(String name) {
+        return Files.isRegularFile(modelDir(name).resolve(SERVING_FILE));
+    }
+
+    /**
+     * Writes the pointer at the latest version when there is none yet, so that a later publish cannot become
+     * "the latest" and serve by accident; returns the state written, or null when a pointer existed (or no version).
+     */
+    public ServingState adoptLatest(String name) throws IOException {
+        if (hasPointer(name)) return null;
+        OptionalLong latest = latest(name);
+        if (latest.isEmpty()) return null;
+        ServingState s = ServingState.serving(latest.getAsLong(), "adopted the latest version as the serving pointer",
+                System.currentTimeMillis());
+        writeState(name, s);
+        return s;
+    }
+
     /** Replaces the serving pointer in one step; the versions it names must be published. */
     public void writeState(String name, ServingState state) throws IOException {
         List<Long> versions = versions(name);

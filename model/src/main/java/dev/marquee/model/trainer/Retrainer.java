@@ -211,12 +211,15 @@ final class Retrainer {
 
     Result publish(ModelRegistry registry, String name, Path candidateDir, ModelCard card,
             RetrainOutcome outcome, Map<String, Double> metrics) throws IOException {
+        // The pointer as it was before this version existed: without a pointer, "the latest" would be this one.
+        registry.adoptLatest(name);
+        ServingState before = registry.state(name);
         long version = registry.publish(name, dir -> {
             moveContents(candidateDir, dir);
             card.write(dir);
         });
         long now = System.currentTimeMillis();
-        ServingState next = promotion(registry, name, version, now);
+        ServingState next = promotion(registry, name, before, version, now);
         ModelUpdate update = null;
         if (next != null) {
             registry.writeState(name, next);
@@ -239,14 +242,14 @@ final class Retrainer {
      * {@code manual} mode (null); serving at once when nothing serves, or in {@code immediate} mode (the replaced
      * version watched in shadow); else a candidate in shadow.
      */
-    private ServingState promotion(ModelRegistry registry, String name, long version, long now) throws IOException {
+    private ServingState promotion(ModelRegistry registry, String name, ServingState state, long version, long now)
+            throws IOException {
         OptionalLong pinned = registry.pinned(name);
         if (pinned.isPresent()) {
             out.accept("trainer: version " + pinned.getAsLong() + " is pinned: version " + version
                     + " is published but does not serve (`marquee promote` or `marquee models --unpin`)");
             return null;
         }
-        ServingState state = registry.state(name);
         long serving = state.serving > 0 && state.serving != version ? state.serving : 0;
         String mode = settings.promotion().mode();
         if (serving == 0) return state.with(version, 0, null, "published: the first version", now);

@@ -98,6 +98,7 @@ final class ShadowPromoter {
                     + " serving pointer, " + registry.state(name) + ", waits)", nowMs);
         }
         pinLogged = false;
+        if (!registry.hasPointer(name)) return null; // the worker adopts the latest at start; nothing to announce before
         ServingState state = registry.state(name);
         if (state.serving <= 0) return null;
         if (state.serving != pairedServing || state.shadow != pairedShadow || !Objects.equals(role, state.shadowRole)) {

@@ -76,6 +76,10 @@ final class TrainerWorker implements AutoCloseable {
             out.accept("trainer: removed " + stale + " candidate folder(s) left by an earlier worker");
         }
         retrainer.pruneRejected();
+        if (settings.registry().adoptLatest(settings.modelName()) != null) {
+            out.accept("trainer: the registry had no serving pointer: it now names the latest version, "
+                    + settings.registry().serving(settings.modelName()).orElse(0));
+        }
         nextRecheckMs = System.currentTimeMillis() + settings.recheckIntervalMs();
         if (settings.once() && consumer.partitionsFor(settings.requestsTopic()).isEmpty()) {
             throw new IllegalStateException("topic " + settings.requestsTopic() + " does not exist");
@@ -195,8 +199,8 @@ final class TrainerWorker implements AutoCloseable {
 
     /** The model update (when a version was published), then the outcome, each acknowledged. */
     private void announce(ModelUpdate update) {
+        if (promoter != null) promoter.announced(update); // first: the promoter must not announce it too
         writer.write(settings.updatesTopic(), update);
-        if (promoter != null) promoter.announced(update);
     }
 
     private void write(Retrainer.Result r) {
