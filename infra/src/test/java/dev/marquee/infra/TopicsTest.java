@@ -16,7 +16,7 @@ class TopicsTest {
         Topics topics = Topics.defaults();
 
         assertThat(topics.names()).containsExactly("rating-requests", "predictions", "rating-requests-dlq",
-                "drift-metrics", "model-updates", "ratings", "retrain-requests", "model-status", "retrain-outcomes");
+                "drift-metrics", "model-updates", "ratings", "retrain-requests", "model-status", "retrain-outcomes", "labeled-predictions");
         assertThat(topics.partitions(Role.RATING_REQUESTS)).isEqualTo(2);
         assertThat(topics.partitions(Role.PREDICTIONS)).isEqualTo(2);
         assertThat(topics.partitions(Role.RATING_REQUESTS_DLQ)).isEqualTo(2);
@@ -26,6 +26,7 @@ class TopicsTest {
         assertThat(topics.partitions(Role.RETRAIN_REQUESTS)).isEqualTo(1);
         assertThat(topics.partitions(Role.MODEL_STATUS)).isEqualTo(1);
         assertThat(topics.partitions(Role.RETRAIN_OUTCOMES)).isEqualTo(1);
+        assertThat(topics.partitions(Role.LABELED_PREDICTIONS)).isEqualTo(2);
     }
 
     @Test

@@ -93,8 +93,16 @@ public final class ScoringJob {
         scored.getSideOutput(MODEL_STATUS).sinkTo(statuses).name("model status").uid("sink-model-status");
         DataStream<Prediction> served = scored;
         if (labels != null && s.labels.labelsEnabled) {
+            // Labels get event time of their own so the join's expiry timers follow both inputs; idleness keeps a
+            // quiet ratings topic from holding event time back.
+            WatermarkStrategy<Rating> labelTime = WatermarkStrategy
+                    .<Rating>forBoundedOutOfOrderness(Duration.ofMillis(s.maxOutOfOrdernessMs))
+                    .withTimestampAssigner((r, kafkaTs) -> r.timestamp > 0 ? r.timestamp * 1000 : kafkaTs)
+                    .withIdleness(Duration.ofMillis(Math.max(1, s.idlenessMs)));
+            DataStream<Rating> timedLabels = labels.assignTimestampsAndWatermarks(labelTime)
+                    .name("label event time").uid("label-event-time");
             SingleOutputStreamOperator<Prediction> adapted = scored.keyBy(p -> p.userId, Types.STRING)
-                    .connect(labels.keyBy(r -> r.userId, Types.STRING))
+                    .connect(timedLabels.keyBy(r -> r.userId, Types.STRING))
                     .process(new OnlineAdaptation(s.labels, new RegistryTitleEmbeddings(s.modelRegistry, s.modelName,
                             s.labels.factorDimensions))).name("labels and online adaptation").uid("online-adaptation");
             served = adapted;
@@ -108,7 +116,10 @@ public final class ScoringJob {
                 served = adapted.union(titled);
                 joins = joins.union(titled.getSideOutput(TitleAdaptation.LABEL_JOINS));
             }
-            if (drift != null) drift.labelJoins(joins);
+            if (drift != null) {
+                drift.labelJoins(joins);
+                drift.unmatched(adapted.getSideOutput(OnlineAdaptation.EXPIRED));
+            }
             if (labeled != null) {
                 joins.map(new ToLabeledPrediction(s.modelName)).name("to labeled predictions").uid("labeled-predictions")
                         .sinkTo(labeled).name("labeled predictions").uid("sink-labeled-predictions");

@@ -68,6 +68,9 @@ public class DriftCounts {
     public long shadowLabels;
     public double shadowSquaredError;
     public double shadowPairedModelSquaredError;
+    /** Labels and predictions that expired in the label join without a partner. */
+    public long unmatchedLabels;
+    public long unlabelledPredictions;
     public long[] lag = new long[0];
     /** Scored requests by hash of the user id ({@link #USER_HASH_BUCKETS} buckets). */
     public long[] userHashes = new long[0];
@@ -113,7 +116,12 @@ public class DriftCounts {
     }
 
     public boolean isEmpty() {
-        return valid == 0 && invalid == 0 && scored == 0 && labels == 0 && shadowLabels == 0;
+        return valid == 0 && invalid == 0 && scored == 0 && labels == 0 && shadowLabels == 0 && !hasUnmatched();
+    }
+
+    /** Whether it counts labels or predictions the label join expired unmatched. */
+    public boolean hasUnmatched() {
+        return unmatchedLabels > 0 || unlabelledPredictions > 0;
     }
 
     public void countValid(RatingRequest r, int maxTrackedFields) {
@@ -254,6 +262,8 @@ public class DriftCounts {
         labelSquaredError += other.labelSquaredError;
         labelAbsoluteError += other.labelAbsoluteError;
         labelModelSquaredError += other.labelModelSquaredError;
+        unmatchedLabels += other.unmatchedLabels;
+        unlabelledPredictions += other.unlabelledPredictions;
         if (other.shadowVersion > shadowVersion) {
             clearShadow();
             shadowVersion = other.shadowVersion;

@@ -48,6 +48,10 @@ public final class DriftMetricNames {
     /** The serving version's model RMSE on the same labels: the side-by-side partner of the shadow's. */
     public static final String LABELS_SHADOW_SERVING_RMSE = "labels.shadow_serving_rmse";
     public static final String LABELS_SHADOW_COUNT = "labels.shadow_count";
+    /** Labels that expired in the window without a prediction to match (after {@code labels.join-ttl-ms}). */
+    public static final String LABELS_UNMATCHED_COUNT = "labels.unmatched_count";
+    /** Predictions that expired in the window without a label. */
+    public static final String LABELS_UNLABELLED_COUNT = "labels.unlabelled_count";
     /** The model's RMSE on the window estimated from inputs and predictions alone (no labels needed). */
     public static final String LABELS_ESTIMATED_RMSE = "labels.estimated_rmse";
 
@@ -57,7 +61,7 @@ public final class DriftMetricNames {
             PREDICTION_JS, PREDICTION_MEAN, PREDICTION_MEAN_SHIFT, INVALID_RATE, UNEXPECTED_FIELD_RATE,
             TYPE_CHANGE_RATE, MISSING_OPTIONAL_RATE, LATENCY_P50, LATENCY_P95, LATENCY_P99, THROUGHPUT, LABELS_RMSE,
             LABELS_MAE, LABELS_MODEL_RMSE, LABELS_COUNT, LABELS_ESTIMATED_RMSE, LABELS_SHADOW_RMSE, LABELS_SHADOW_SERVING_RMSE,
-            LABELS_SHADOW_COUNT);
+            LABELS_SHADOW_COUNT, LABELS_UNMATCHED_COUNT, LABELS_UNLABELLED_COUNT);
 
     /** The metrics measured against a model version's reference profile: unavailable for a version without one. */
     public static final List<String> NEED_REFERENCE = List.of(TITLE_LINF, TITLE_JS, HOUR_JS, DAY_JS, SLICE_GAP,

@@ -179,6 +179,16 @@ public final class DriftReports {
             r.metrics.put(LABELS_SHADOW_SERVING_RMSE, Math.sqrt(pairedSe / shadowN));
             r.metrics.put(LABELS_SHADOW_COUNT, (double) shadowN);
         }
+        long unmatched = 0;
+        long unlabelled = 0;
+        for (DriftCounts c : byVersion.values()) {
+            unmatched += c.unmatchedLabels;
+            unlabelled += c.unlabelledPredictions;
+        }
+        if (n > 0 || unmatched > 0 || unlabelled > 0) {
+            r.metrics.put(LABELS_UNMATCHED_COUNT, (double) unmatched);
+            r.metrics.put(LABELS_UNLABELLED_COUNT, (double) unlabelled);
+        }
         if (n == 0) return;
         r.metrics.put(LABELS_RMSE, Math.sqrt(se / n));
         r.metrics.put(LABELS_MAE, ae / n);

@@ -15,6 +15,11 @@ public class Rating {
     public float rating;
     /** Seconds since the epoch. */
     public long timestamp;
+    /**
+     * Optional: the {@code request_id} of the request whose prediction this label answers. When set, the scoring
+     * job matches the label with that prediction only; when absent, by user, title and timestamp.
+     */
+    public String requestId;
 
     public Rating() {}
 
@@ -41,16 +46,18 @@ public class Rating {
         if (!(o instanceof Rating)) return false;
         Rating r = (Rating) o;
         return Float.compare(rating, r.rating) == 0 && timestamp == r.timestamp
-                && Objects.equals(userId, r.userId) && Objects.equals(movieTitle, r.movieTitle);
+                && Objects.equals(userId, r.userId) && Objects.equals(movieTitle, r.movieTitle)
+                && Objects.equals(requestId, r.requestId);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(userId, movieTitle, rating, timestamp);
+        return Objects.hash(userId, movieTitle, rating, timestamp, requestId);
     }
 
     @Override
     public String toString() {
-        return "Rating{" + userId + ", " + movieTitle + ", " + rating + ", " + timestamp + "}";
+        return "Rating{" + userId + ", " + movieTitle + ", " + rating + ", " + timestamp
+                + (requestId == null ? "" : ", request " + requestId) + "}";
     }
 }

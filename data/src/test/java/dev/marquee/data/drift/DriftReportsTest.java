@@ -162,6 +162,27 @@ class DriftReportsTest {
                 .containsEntry(DriftMetricNames.TYPE_CHANGE_RATE, 0.0);
     }
 
+    @Test
+    void labelsAndPredictionsTheJoinExpiredAreCountedWithTheLabelMetrics() {
+        DriftCounts joined = new DriftCounts();
+        joined.modelVersion = 1;
+        joined.countLabel(3f, 3f, 4f);
+        joined.unlabelledPredictions = 2;
+        DriftCounts unmatched = new DriftCounts(); // expired labels: no version known
+        unmatched.modelVersion = 0;
+        unmatched.unmatchedLabels = 3;
+        assertThat(unmatched.isEmpty()).as("a summary of expiries alone still goes to the window").isFalse();
+        DriftReport r = reports.report(NOW - 10_000, NOW, new DriftCounts(), null, null, Map.of(),
+                Map.of(1L, joined, 0L, unmatched), new RollingEventHours());
+        assertThat(r.metrics).containsEntry(DriftMetricNames.LABELS_COUNT, 1.0)
+                .containsEntry(DriftMetricNames.LABELS_UNMATCHED_COUNT, 3.0)
+                .containsEntry(DriftMetricNames.LABELS_UNLABELLED_COUNT, 2.0);
+        DriftReport none = reports.report(NOW - 10_000, NOW, new DriftCounts(), null, null, Map.of(), Map.of(),
+                new RollingEventHours());
+        assertThat(none.metrics).doesNotContainKeys(DriftMetricNames.LABELS_UNMATCHED_COUNT,
+                DriftMetricNames.LABELS_UNLABELLED_COUNT);
+    }
+
     private DriftReport window(int n, UnaryOperator<Prediction> change) {
         return window(n, change, ref);
     }

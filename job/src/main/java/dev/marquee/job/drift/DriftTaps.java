@@ -5,6 +5,7 @@ import dev.marquee.data.event.DeadLetter;
 import dev.marquee.data.event.DriftReport;
 import dev.marquee.data.event.RatingRequest;
 import dev.marquee.job.label.LabelJoin;
+import dev.marquee.job.label.UnmatchedExpiry;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -14,7 +15,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
  * Wires drift detection into the scoring job: a counting tap in line on each stream it watches (requests,
- * dead letters of the parser and of the scorer, label joins), a counter inside the scorer for the predictions, and one task that merges their
+ * dead letters of the parser and of the scorer, label joins, unmatched labels and predictions), a counter inside the scorer for the predictions, and one task that merges their
  * summaries into windowed reports.
  */
 public final class DriftTaps {
@@ -54,6 +55,11 @@ public final class DriftTaps {
 
     public void labelJoins(DataStream<LabelJoin> in) {
         tap(in, "drift: count labels", "drift-count-labels", new LabelDrift(settings));
+    }
+
+    /** Labels and predictions the label join expired without a partner. */
+    public void unmatched(DataStream<UnmatchedExpiry> in) {
+        tap(in, "drift: count unmatched labels", "drift-count-unmatched", new UnmatchedDrift(settings));
     }
 
     /** The window operator over every tap's summaries, and its sink. */

@@ -138,7 +138,7 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
         }
         Map<Long, DriftCounts> labels = new LinkedHashMap<>();
         for (DriftCounts c : window.values()) {
-            if (c.labels > 0) labels.put(c.modelVersion, c);
+            if (c.labels > 0 || c.hasUnmatched()) labels.put(c.modelVersion, c);
         }
         ReferenceBuckets ref = scored == null ? null : references.get(scored.modelVersion);
         DriftReport report = reports.report(windowStartMs, endMs, parsed(), scored, ref, byVersion, labels, rolling);

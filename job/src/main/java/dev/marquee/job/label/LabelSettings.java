@@ -59,7 +59,7 @@ public final class LabelSettings implements Serializable {
     }
 
     public final boolean labelsEnabled;
-    /** How long a prediction waits for its label (and a label for its prediction). */
+    /** How long, in event time, a prediction waits for its label (and a label for its prediction). */
     public final long joinTtlMs;
     public final int maxPendingPerUser;
     public final boolean adaptationEnabled;

@@ -3,7 +3,9 @@ package dev.marquee.job.label;
 import dev.marquee.data.event.Prediction;
 import dev.marquee.data.event.Rating;
 import java.time.Duration;
-import java.util.Iterator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -12,6 +14,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
@@ -19,10 +22,19 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Keyed by user: serves each prediction adjusted by the user's recent residual (when adaptation is on), and
- * matches labels from {@code ratings} with the prediction served for the same title, in either order, within
- * {@code labels.join-ttl-ms}. Each match updates the user's residual and goes to {@link #LABEL_JOINS} for
- * online accuracy. A label only ever changes later predictions, never the one it is matched with. All state
- * is keyed, checkpointed and expires (TTL); pending matches per user are capped.
+ * matches labels from {@code ratings} with the predictions served, in either order. Each match updates the
+ * user's residual and goes to {@link #LABEL_JOINS} for online accuracy. A label only ever changes later
+ * predictions, never the one it is matched with.
+ *
+ * <p>The join: a label carrying a {@code request_id} matches the prediction of that request only. A label
+ * without one matches the oldest waiting prediction of the user with the same title key
+ * ({@link TitleAdaptation#key}) and, when the label has a timestamp, the same request timestamp; a prediction
+ * arriving after its label matches the oldest waiting label by the same rules. What waits expires
+ * {@code labels.join-ttl-ms} of event time after its own timestamp (or after the event time when it arrived,
+ * if it came later than that) by an event-time timer, is counted ({@code labelsUnmatchedExpired},
+ * {@code predictionsUnlabelledExpired}) and goes to {@link #EXPIRED} for the drift report. At most
+ * {@code labels.max-pending-per-user} entries wait per user. State TTL ({@code adaptation.state-ttl-ms}) is
+ * only a safety net.
  *
  * <p>The user's correction is {@link UserFactors} learned on the serving version's title embeddings when it has
  * them, else the residual bias ({@link UserAdaptation}). Predictions that also get a title's own bias
@@ -34,16 +46,22 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
     public static final OutputTag<LabelJoin> LABEL_JOINS = new OutputTag<>("label-joins") { };
     public static final OutputTag<Prediction> TITLE_PREDICTIONS = new OutputTag<>("title-predictions") { };
     public static final OutputTag<TitleLabel> TITLE_LABELS = new OutputTag<>("title-labels") { };
+    public static final OutputTag<UnmatchedExpiry> EXPIRED = new OutputTag<>("join-expired") { };
 
     private final LabelSettings settings;
     private final UserAdaptation user;
     private transient ValueState<UserResidual> residual;
     private transient ValueState<UserFactors> factors;
-    private transient MapState<String, PendingPrediction> predictions;
-    private transient MapState<String, Float> labels;
+    /** Waiting predictions and labels by title key, oldest first. */
+    private transient MapState<String, List<PendingPrediction>> predictions;
+    private transient MapState<String, List<PendingLabel>> labels;
+    /** Request id of a waiting prediction or label → its title key. */
+    private transient MapState<String, String> requestIds;
     private transient ValueState<Integer> pending;
     private transient Counter joined;
     private transient Counter dropped;
+    private transient Counter labelsExpired;
+    private transient Counter predictionsExpired;
 
     /** With the residual bias only. */
     public OnlineAdaptation(LabelSettings settings) {
@@ -59,7 +77,6 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
     @Override
     public void open(OpenContext context) {
         StateTtlConfig userTtl = StateTtlConfig.newBuilder(Duration.ofMillis(settings.stateTtlMs)).build();
-        StateTtlConfig joinTtl = StateTtlConfig.newBuilder(Duration.ofMillis(settings.joinTtlMs)).build();
         ValueStateDescriptor<UserResidual> r = new ValueStateDescriptor<>("residual", TypeInformation.of(UserResidual.class));
         r.enableTimeToLive(userTtl);
         residual = getRuntimeContext().getState(r);
@@ -67,18 +84,25 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         f.enableTimeToLive(userTtl);
         factors = getRuntimeContext().getState(f);
         user.open();
-        MapStateDescriptor<String, PendingPrediction> p = new MapStateDescriptor<>("pending-predictions", Types.STRING,
-                TypeInformation.of(PendingPrediction.class));
-        p.enableTimeToLive(joinTtl);
+        // Timers expire what waits; the TTL only clears what a stalled event time would leave behind.
+        MapStateDescriptor<String, List<PendingPrediction>> p = new MapStateDescriptor<>("join-predictions", Types.STRING,
+                new ListTypeInfo<>(PendingPrediction.class));
+        p.enableTimeToLive(userTtl);
         predictions = getRuntimeContext().getMapState(p);
-        MapStateDescriptor<String, Float> l = new MapStateDescriptor<>("pending-labels", Types.STRING, Types.FLOAT);
-        l.enableTimeToLive(joinTtl);
+        MapStateDescriptor<String, List<PendingLabel>> l = new MapStateDescriptor<>("join-labels", Types.STRING,
+                new ListTypeInfo<>(PendingLabel.class));
+        l.enableTimeToLive(userTtl);
         labels = getRuntimeContext().getMapState(l);
-        ValueStateDescriptor<Integer> c = new ValueStateDescriptor<>("pending-count", Types.INT);
-        c.enableTimeToLive(joinTtl);
+        MapStateDescriptor<String, String> ids = new MapStateDescriptor<>("join-request-ids", Types.STRING, Types.STRING);
+        ids.enableTimeToLive(userTtl);
+        requestIds = getRuntimeContext().getMapState(ids);
+        ValueStateDescriptor<Integer> c = new ValueStateDescriptor<>("join-pending-count", Types.INT);
+        c.enableTimeToLive(userTtl);
         pending = getRuntimeContext().getState(c);
         joined = getRuntimeContext().getMetricGroup().counter("labelsJoined");
         dropped = getRuntimeContext().getMetricGroup().counter("labelsPendingDropped");
+        labelsExpired = getRuntimeContext().getMetricGroup().counter("labelsUnmatchedExpired");
+        predictionsExpired = getRuntimeContext().getMetricGroup().counter("predictionsUnlabelledExpired");
     }
 
     @Override
@@ -99,30 +123,159 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         served.newTitle = Boolean.TRUE.equals(p.oovMovieTitle);
         served.shadowVersion = p.shadowVersion;
         served.shadowModel = p.shadowRating;
-        Float label = labels.get(p.movieTitle);
+        served.requestId = p.requestId;
+        served.movieTitle = p.movieTitle;
+        served.timestamp = p.timestamp;
+        String key = TitleAdaptation.key(p.movieTitle);
+        PendingLabel label = takeLabel(served, key);
         if (label != null) {
-            labels.remove(p.movieTitle);
-            release();
-            match(served, p.movieTitle, label, ctx);
+            match(served, label.rating, ctx);
         } else if (makeRoom()) {
-            predictions.put(p.movieTitle, served);
+            served.expiresAtMs = expiry(p.timestamp, ctx);
+            List<PendingPrediction> waiting = predictions.get(key);
+            if (waiting == null) waiting = new ArrayList<>(1);
+            waiting.add(served);
+            predictions.put(key, waiting);
+            if (served.requestId != null) requestIds.put(served.requestId, key);
+            ctx.timerService().registerEventTimeTimer(served.expiresAtMs);
         }
     }
 
     @Override
     public void processElement2(Rating label, Context ctx, Collector<Prediction> out) throws Exception {
         if (label.movieTitle == null) return;
-        PendingPrediction served = predictions.get(label.movieTitle);
+        String key = TitleAdaptation.key(label.movieTitle);
+        PendingPrediction served = takePrediction(label, key);
         if (served != null) {
-            predictions.remove(label.movieTitle);
-            release();
-            match(served, label.movieTitle, label.rating, ctx);
+            match(served, label.rating, ctx);
         } else if (makeRoom()) {
-            labels.put(label.movieTitle, label.rating);
+            PendingLabel waiting = new PendingLabel(label.rating, label.timestamp, label.requestId,
+                    expiry(label.timestamp, ctx));
+            waiting.movieTitle = label.movieTitle;
+            List<PendingLabel> list = labels.get(key);
+            if (list == null) list = new ArrayList<>(1);
+            list.add(waiting);
+            labels.put(key, list);
+            if (waiting.requestId != null) requestIds.put(waiting.requestId, key);
+            ctx.timerService().registerEventTimeTimer(waiting.expiresAtMs);
         }
     }
 
-    private void match(PendingPrediction served, String title, float label, Context ctx) throws Exception {
+    /** The waiting label for {@code served}: by its request id, else the oldest id-less one of its title and time. */
+    private PendingLabel takeLabel(PendingPrediction served, String key) throws Exception {
+        if (served.requestId != null) {
+            String byId = requestIds.get(served.requestId);
+            List<PendingLabel> list = byId == null ? null : labels.get(byId);
+            if (list != null) {
+                for (int i = 0; i < list.size(); i++) {
+                    if (served.requestId.equals(list.get(i).requestId)) return removeLabel(byId, list, i);
+                }
+            }
+        }
+        List<PendingLabel> list = labels.get(key);
+        if (list == null) return null;
+        for (int i = 0; i < list.size(); i++) {
+            PendingLabel l = list.get(i);
+            if (l.requestId == null && (l.timestamp <= 0 || l.timestamp == served.timestamp)) return removeLabel(key, list, i);
+        }
+        return null;
+    }
+
+    /** The waiting prediction {@code label} answers: by request id when it has one, else as {@link #takeLabel}. */
+    private PendingPrediction takePrediction(Rating label, String key) throws Exception {
+        if (label.requestId != null) {
+            String byId = requestIds.get(label.requestId);
+            List<PendingPrediction> list = byId == null ? null : predictions.get(byId);
+            if (list == null) return null;
+            for (int i = 0; i < list.size(); i++) {
+                if (label.requestId.equals(list.get(i).requestId)) return removePrediction(byId, list, i);
+            }
+            return null;
+        }
+        List<PendingPrediction> list = predictions.get(key);
+        if (list == null) return null;
+        for (int i = 0; i < list.size(); i++) {
+            if (label.timestamp <= 0 || list.get(i).timestamp == label.timestamp) return removePrediction(key, list, i);
+        }
+        return null;
+    }
+
+    private PendingLabel removeLabel(String key, List<PendingLabel> list, int i) throws Exception {
+        PendingLabel l = list.remove(i);
+        if (list.isEmpty()) labels.remove(key);
+        else labels.put(key, list);
+        forget(l.requestId, key);
+        release();
+        return l;
+    }
+
+    private PendingPrediction removePrediction(String key, List<PendingPrediction> list, int i) throws Exception {
+        PendingPrediction p = list.remove(i);
+        if (list.isEmpty()) predictions.remove(key);
+        else predictions.put(key, list);
+        forget(p.requestId, key);
+        release();
+        return p;
+    }
+
+    private void forget(String requestId, String key) throws Exception {
+        if (requestId != null && key.equals(requestIds.get(requestId))) requestIds.remove(requestId);
+    }
+
+    /**
+     * When an entry with timestamp {@code seconds} expires: the join TTL after that timestamp, or after the event
+     * time now if it arrived later than that (so a late entry still waits its full time).
+     */
+    private long expiry(long seconds, Context ctx) {
+        long watermark = ctx.timerService().currentWatermark();
+        Long element = ctx.timestamp();
+        long base = seconds > 0 ? seconds * 1000 : element != null ? element : watermark;
+        base = Math.max(0, Math.max(base, watermark));
+        return base > Long.MAX_VALUE - settings.joinTtlMs ? Long.MAX_VALUE : base + settings.joinTtlMs;
+    }
+
+    @Override
+    public void onTimer(long time, OnTimerContext ctx, Collector<Prediction> out) throws Exception {
+        String userId = ctx.getCurrentKey();
+        List<Map.Entry<String, List<PendingPrediction>>> predictionLists = new ArrayList<>();
+        for (Map.Entry<String, List<PendingPrediction>> e : predictions.entries()) predictionLists.add(Map.entry(e.getKey(), e.getValue()));
+        for (Map.Entry<String, List<PendingPrediction>> e : predictionLists) {
+            List<PendingPrediction> kept = new ArrayList<>(e.getValue().size());
+            for (PendingPrediction p : e.getValue()) {
+                if (p.expiresAtMs > time) {
+                    kept.add(p);
+                    continue;
+                }
+                predictionsExpired.inc();
+                forget(p.requestId, e.getKey());
+                release();
+                ctx.output(EXPIRED, new UnmatchedExpiry(UnmatchedExpiry.Kind.PREDICTION, userId, p.movieTitle, p.requestId,
+                        p.modelVersion));
+            }
+            if (kept.isEmpty()) predictions.remove(e.getKey());
+            else if (kept.size() < e.getValue().size()) predictions.put(e.getKey(), kept);
+        }
+        List<Map.Entry<String, List<PendingLabel>>> labelLists = new ArrayList<>();
+        for (Map.Entry<String, List<PendingLabel>> e : labels.entries()) labelLists.add(Map.entry(e.getKey(), e.getValue()));
+        for (Map.Entry<String, List<PendingLabel>> e : labelLists) {
+            List<PendingLabel> kept = new ArrayList<>(e.getValue().size());
+            for (PendingLabel l : e.getValue()) {
+                if (l.expiresAtMs > time) {
+                    kept.add(l);
+                    continue;
+                }
+                labelsExpired.inc();
+                forget(l.requestId, e.getKey());
+                release();
+                ctx.output(EXPIRED, new UnmatchedExpiry(UnmatchedExpiry.Kind.LABEL, userId, l.movieTitle, l.requestId, 0));
+            }
+            if (kept.isEmpty()) labels.remove(e.getKey());
+            else if (kept.size() < e.getValue().size()) labels.put(e.getKey(), kept);
+        }
+    }
+
+    private void match(PendingPrediction served, float label, Context ctx) throws Exception {
+        String title = served.movieTitle;
         joined.inc();
         LabelJoin join = new LabelJoin(served.modelVersion, served.served, served.model, label);
         join.userId = ctx.getCurrentKey();
@@ -146,12 +299,14 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         if (learned != null) factors.update(learned);
     }
 
-    /** Reserves a pending slot; when the count says full, recounts (expired entries no longer show) first. */
+    /** Reserves a pending slot; when the count says full, recounts (entries the TTL cleared no longer show) first. */
     private boolean makeRoom() throws Exception {
         Integer count = pending.value();
         int n = count == null ? 0 : count;
         if (n >= settings.maxPendingPerUser) {
-            n = size(predictions.keys().iterator()) + size(labels.keys().iterator());
+            n = 0;
+            for (List<PendingPrediction> list : predictions.values()) n += list.size();
+            for (List<PendingLabel> list : labels.values()) n += list.size();
             if (n >= settings.maxPendingPerUser) {
                 pending.update(n);
                 dropped.inc();
@@ -165,14 +320,5 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
     private void release() throws Exception {
         Integer count = pending.value();
         if (count != null && count > 0) pending.update(count - 1);
-    }
-
-    private static int size(Iterator<String> keys) {
-        int n = 0;
-        while (keys.hasNext()) {
-            keys.next();
-            n++;
-        }
-        return n;
     }
 }

@@ -12,6 +12,12 @@ public class PendingPrediction {
     /** The version scored in shadow for the same request (0 none), and its output_3. */
     public long shadowVersion;
     public float shadowModel;
+    /** The request's id, title as sent and timestamp (seconds), for matching its label. */
+    public String requestId;
+    public String movieTitle;
+    public long timestamp;
+    /** Event time (ms) at which it expires unlabelled. */
+    public long expiresAtMs;
 
     public PendingPrediction() {}
 

@@ -9,6 +9,7 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.util.OutputTag;
 
 /**
@@ -130,6 +131,17 @@ public final class MicroBatchOperator<IN, C, OUT, R> extends AbstractStreamOpera
     @Override
     public void processWatermark2(Watermark mark) {
         // control input: not part of event time
+    }
+
+    /**
+     * Idleness, like event time, is input 1's alone: a slot without requests says so downstream (so the label
+     * join's event time moves on with the other slots), and the control input, never idle, does not hide it.
+     */
+    @Override
+    protected void processWatermarkStatus(WatermarkStatus status, int index) throws Exception {
+        if (index != 0) return;
+        if (status.isIdle()) flush();
+        output.emitWatermarkStatus(status);
     }
 
     @Override

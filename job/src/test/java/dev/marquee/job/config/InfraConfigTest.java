@@ -71,7 +71,8 @@ class InfraConfigTest {
             "prediction.mean_shift", "schema.invalid_rate", "schema.unexpected_field_rate", "schema.type_change_rate",
             "schema.missing_optional_rate", "latency.p50_ms", "latency.p95_ms", "latency.p99_ms",
             "throughput.per_second", "labels.rmse", "labels.mae", "labels.model_rmse", "labels.count",
-            "labels.estimated_rmse", "labels.shadow_rmse", "labels.shadow_serving_rmse", "labels.shadow_count");
+            "labels.estimated_rmse", "labels.shadow_rmse", "labels.shadow_serving_rmse", "labels.shadow_count",
+            "labels.unmatched_count", "labels.unlabelled_count");
     /** Further gauges of the marquee_drift group. */
     static final List<String> DRIFT_SUMMARY_GAUGES = List.of("alerts", "drifted", "model_version", "window_records",
             "episode_open", "calibrated");

@@ -39,6 +39,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -161,13 +162,72 @@ class OnlineAdaptationITCase {
         }
     }
 
+    /**
+     * Predictions no label answers and labels no prediction answers expire once event time, carried by later
+     * traffic on both topics, is {@code labels.join-ttl-ms} past them, and the drift report counts each of them.
+     */
+    @Test
+    void unmatchedLabelsAndUnlabelledPredictionsExpireByEventTimeAndAreCounted() throws Exception {
+        String requests = KAFKA.createTopic("requests", 2);
+        String ratings = KAFKA.createTopic("ratings", 2);
+        String predictions = KAFKA.createTopic("predictions", 2);
+        String drift = KAFKA.createTopic("drift", 1);
+        JobClient job = start("new", requests, ratings, predictions, drift,
+                Map.of("labels.join-ttl-ms", "3600000", JobSettings.IDLENESS_MS, "500"));
+        RequestEncoder encoder = new RequestEncoder();
+        EventCodec<Rating> labelCodec = EventCodec.of(Rating.class);
+        List<String> titles = rows.stream().map(r -> r.movieTitle).distinct().sorted().toList();
+        long t = rows.get(0).timestamp;
+        int unlabelled = 5;
+        int unmatched = 3;
+        int sent = 0;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps());
+                TopicReader reader = new TopicReader(KAFKA, predictions)) {
+            for (int k = 0; k < unlabelled; k++) {
+                send(producer, requests, "quiet", encoder.single("quiet-" + k, new Rating("quiet", titles.get(k), 0, t)));
+                sent++;
+            }
+            for (int k = 0; k < unmatched; k++) {
+                send(producer, ratings, "lonely", labelCodec.encode(new Rating("lonely", titles.get(k), 4f, t)));
+            }
+            // two hours later in event time, on both topics and every partition: matched pairs that move event time on
+            for (int u = 0; u < 20; u++) {
+                Rating later = new Rating("clock-" + u, titles.get(u % titles.size()), 3f, t + 7_200);
+                send(producer, requests, later.userId, encoder.single("clock-" + u, later));
+                send(producer, ratings, later.userId, labelCodec.encode(later));
+                sent++;
+            }
+            producer.flush();
+            assertThat(reader.readAtLeast(sent, DEADLINE)).as("every request served").hasSize(sent);
+        }
+        EventCodec<DriftReport> reports = EventCodec.of(DriftReport.class);
+        try (TopicReader reader = new TopicReader(KAFKA, drift)) {
+            List<ConsumerRecord<byte[], byte[]>> seen = reader.readUntil(recs -> metricSum(recs, reports, "labels.unlabelled_count") >= unlabelled
+                    && metricSum(recs, reports, "labels.unmatched_count") >= unmatched, DEADLINE);
+            assertThat(metricSum(seen, reports, "labels.unlabelled_count")).isEqualTo(unlabelled);
+            assertThat(metricSum(seen, reports, "labels.unmatched_count")).isEqualTo(unmatched);
+            assertThat(metricSum(seen, reports, "labels.count")).as("the pairs still joined").isEqualTo(20);
+        } finally {
+            job.cancel().get();
+        }
+    }
+
     private static double labelsCounted(List<ConsumerRecord<byte[], byte[]>> recs, EventCodec<DriftReport> codec) {
+        return metricSum(recs, codec, "labels.count");
+    }
+
+    private static double metricSum(List<ConsumerRecord<byte[], byte[]>> recs, EventCodec<DriftReport> codec, String metric) {
         double n = 0;
-        for (ConsumerRecord<byte[], byte[]> rec : recs) n += codec.decode(rec.value()).metrics.getOrDefault("labels.count", 0.0);
+        for (ConsumerRecord<byte[], byte[]> rec : recs) n += codec.decode(rec.value()).metrics.getOrDefault(metric, 0.0);
         return n;
     }
 
     private static JobClient start(String scope, String requests, String ratings, String predictions, String drift) throws Exception {
+        return start(scope, requests, ratings, predictions, drift, Map.of());
+    }
+
+    private static JobClient start(String scope, String requests, String ratings, String predictions, String drift,
+                                   Map<String, String> more) throws Exception {
         Map<String, String> values = new HashMap<>();
         values.put(JobSettings.BOOTSTRAP, KAFKA.bootstrapServers());
         values.put(JobSettings.GROUP_ID, "adaptation-" + requests);
@@ -184,6 +244,7 @@ class OnlineAdaptationITCase {
         values.put("drift.window.ms", "1000");
         values.put("drift.partial.interval-ms", "100");
         values.put("adaptation.title-bias", scope);
+        values.putAll(more);
         JobSettings s = JobSettings.from(values);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);

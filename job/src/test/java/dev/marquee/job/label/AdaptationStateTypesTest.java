@@ -22,7 +22,14 @@ class AdaptationStateTypesTest {
         PendingPrediction pending = new PendingPrediction(3.2f, 3.6f, 3);
         pending.titleBias = true;
         pending.newTitle = true;
-        return List.of(factors, bias, pending, new TitleLabel("Heat (1995)", 3, true, 0.4f, new LabelJoin(3, 3.5f, 3.1f, 4f)));
+        pending.requestId = "r1";
+        pending.movieTitle = "Heat (1995)";
+        pending.timestamp = 880_000_000L;
+        pending.expiresAtMs = 880_003_600_000L;
+        PendingLabel label = new PendingLabel(4f, 880_000_000L, "r1", 880_003_600_000L);
+        label.movieTitle = "Heat (1995)";
+        return List.of(factors, bias, pending, new TitleLabel("Heat (1995)", 3, true, 0.4f, new LabelJoin(3, 3.5f, 3.1f, 4f)),
+                label, new UnmatchedExpiry(UnmatchedExpiry.Kind.LABEL, "u1", "Heat (1995)", "r1", 0));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -20,6 +20,7 @@ import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -262,6 +263,92 @@ class OnlineAdaptationTest {
         }
     }
 
+    @Test
+    void twoPredictionsOfOneTitleInABurstEachGetTheirOwnLabelOldestFirst() throws Exception {
+        try (var h = harness(Map.of("adaptation.enabled", "false"))) {
+            h.processElement1(prediction("u1", "r1", "Heat (1995)", 3.0f, 1, 100), 0);
+            h.processElement1(prediction("u1", "r2", "Heat (1995)", 4.0f, 1, 100), 0);
+            h.processElement2(label("u1", "Heat (1995)", 1.0f, 100), 0);
+            h.processElement2(label("u1", "heat  (1995) ", 5.0f, 100), 0); // the same title key
+            assertThat(joins(h)).extracting(j -> j.model + "->" + j.label).containsExactly("3.0->1.0", "4.0->5.0");
+            assertThat(joins(h)).extracting(j -> j.movieTitle).containsOnly("Heat (1995)");
+        }
+    }
+
+    @Test
+    void aLabelWithATimestampMatchesOnlyThePredictionOfThatRequestTime() throws Exception {
+        try (var h = harness(Map.of("adaptation.enabled", "false"))) {
+            h.processElement1(prediction("u1", "r1", "Heat (1995)", 3.0f, 1, 100), 0);
+            h.processElement1(prediction("u1", "r2", "Heat (1995)", 4.0f, 1, 200), 0);
+            h.processElement2(label("u1", "Heat (1995)", 5.0f, 200), 0);
+            assertThat(joins(h)).singleElement().satisfies(j -> assertThat(j.model).isEqualTo(4.0f));
+        }
+    }
+
+    @Test
+    void aRequestIdMatchWinsOverTheOldestPrediction() throws Exception {
+        try (var h = harness(Map.of("adaptation.enabled", "false"))) {
+            h.processElement1(prediction("u1", "r1", "Heat (1995)", 3.0f, 1, 100), 0);
+            h.processElement1(prediction("u1", "r2", "Heat (1995)", 4.0f, 1, 100), 0);
+            Rating second = label("u1", "Heat (1995)", 5.0f, 100);
+            second.requestId = "r2";
+            h.processElement2(second, 0);
+            h.processElement2(label("u1", "Heat (1995)", 1.0f, 100), 0);
+            assertThat(joins(h)).extracting(j -> j.model + "->" + j.label).containsExactly("4.0->5.0", "3.0->1.0");
+            // a label naming a request that never came waits for it, and takes no other prediction
+            h.processElement1(prediction("u1", "r3", "Heat (1995)", 2.0f, 1, 100), 0);
+            Rating stray = label("u1", "Heat (1995)", 2.5f, 100);
+            stray.requestId = "r9";
+            h.processElement2(stray, 0);
+            assertThat(joins(h)).hasSize(2);
+            h.processElement1(prediction("u1", "r9", "Heat (1995)", 4.5f, 1, 100), 0);
+            assertThat(joins(h)).hasSize(3).last().satisfies(j -> assertThat(j.model + "->" + j.label).isEqualTo("4.5->2.5"));
+        }
+    }
+
+    @Test
+    void aLabelBeforeItsPredictionMatchesByRequestIdOrOldestFirst() throws Exception {
+        try (var h = harness(Map.of("adaptation.enabled", "false"))) {
+            Rating byId = label("u1", "Heat (1995)", 2.0f, 100);
+            byId.requestId = "r2";
+            h.processElement2(label("u1", "Heat (1995)", 1.0f, 100), 0);
+            h.processElement2(label("u1", "Heat (1995)", 4.0f, 100), 0);
+            h.processElement2(byId, 0);
+            h.processElement1(prediction("u1", "r2", "Heat (1995)", 3.0f, 1, 100), 0);
+            h.processElement1(prediction("u1", "r3", "Heat (1995)", 3.5f, 1, 100), 0);
+            assertThat(joins(h)).extracting(j -> j.model + "->" + j.label).containsExactly("3.0->2.0", "3.5->1.0");
+        }
+    }
+
+    @Test
+    void whatWaitsExpiresByEventTimeCountedAndFreesItsSlot() throws Exception {
+        try (var h = harness(Map.of("labels.join-ttl-ms", "60000", "labels.max-pending-per-user", "2"))) {
+            h.processElement1(prediction("u1", "r1", "A", 3.0f, 1, 100), 0);
+            h.processElement2(label("u1", "B", 4.0f, 130), 0);
+            h.processElement1(prediction("u1", "r3", "C", 3.0f, 1, 140), 0); // the cap: not kept
+            h.processBothWatermarks(new Watermark(100_000 + 59_999));
+            assertThat(expired(h)).as("not yet").isEmpty();
+            h.processBothWatermarks(new Watermark(160_000));
+            assertThat(expired(h)).singleElement().satisfies(e -> {
+                assertThat(e.kind).isEqualTo(UnmatchedExpiry.Kind.PREDICTION);
+                assertThat(e.requestId).isEqualTo("r1");
+                assertThat(e.modelVersion).isEqualTo(1);
+            });
+            // its slot is free again: a new prediction waits, and its label still finds it
+            h.processElement1(prediction("u1", "r4", "D", 3.0f, 1, 165), 0);
+            h.processElement2(label("u1", "D", 5.0f, 165), 0);
+            assertThat(joins(h)).singleElement().satisfies(j -> assertThat(j.movieTitle).isEqualTo("D"));
+            h.processBothWatermarks(new Watermark(190_000));
+            assertThat(expired(h)).hasSize(2).last().satisfies(e -> {
+                assertThat(e.kind).isEqualTo(UnmatchedExpiry.Kind.LABEL);
+                assertThat(e.movieTitle).isEqualTo("B");
+            });
+            // the expired label no longer matches
+            h.processElement1(prediction("u1", "r5", "B", 3.0f, 1, 130), 0);
+            assertThat(joins(h)).hasSize(1);
+        }
+    }
+
     /** The acceptance point: a restart from a checkpoint keeps what adaptation learned and what waits for a label. */
     @Test
     void adaptationStateAndPendingMatchesSurviveARestoreFromACheckpoint() throws Exception {
@@ -305,6 +392,22 @@ class OnlineAdaptationTest {
 
     private static List<LabelJoin> joins(KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Rating, Prediction> h) {
         return h.getSideOutput(OnlineAdaptation.LABEL_JOINS).stream().map(StreamRecord::getValue).toList();
+    }
+
+    private static List<UnmatchedExpiry> expired(KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Rating, Prediction> h) {
+        return h.getSideOutput(OnlineAdaptation.EXPIRED) == null ? List.of()
+                : h.getSideOutput(OnlineAdaptation.EXPIRED).stream().map(StreamRecord::getValue).toList();
+    }
+
+    private static Prediction prediction(String user, String requestId, String title, float rating, long version, long timestamp) {
+        Prediction p = prediction(user, title, rating, version);
+        p.requestId = requestId;
+        p.timestamp = timestamp;
+        return p;
+    }
+
+    private static Rating label(String user, String title, float rating, long timestamp) {
+        return new Rating(user, title, rating, timestamp);
     }
 
     private static Prediction prediction(String user, String title, float rating, long version) {

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Collectors;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.TwoInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.Test;
@@ -91,6 +92,22 @@ class MicroBatchOperatorTest {
             restored.prepareSnapshotPreBarrier(2L);
             assertThat(restored.extractOutputValues()).isEmpty();
             restored.close();
+        }
+    }
+
+    @Test
+    void anIdleRequestInputIsSaidDownstreamAfterItsRowsAndTheControlInputsStatusIsNot() throws Exception {
+        try (var h = harness(100, 60_000)) {
+            h.processElement1(new StreamRecord<>("a", 1));
+            h.processWatermarkStatus2(WatermarkStatus.IDLE);
+            assertThat(h.getOutput()).as("the control input's idleness is not event time's").isEmpty();
+            h.processWatermarkStatus1(WatermarkStatus.IDLE);
+            List<Object> out = new ArrayList<>(h.getOutput());
+            assertThat(out).hasSize(2);
+            assertThat(out.get(0)).as("buffered rows leave first").isInstanceOf(StreamRecord.class);
+            assertThat(out.get(1)).isEqualTo(WatermarkStatus.IDLE);
+            h.processWatermarkStatus1(WatermarkStatus.ACTIVE);
+            assertThat(h.getOutput()).last().isEqualTo(WatermarkStatus.ACTIVE);
         }
     }
 
