@@ -30,12 +30,8 @@ import dev.marquee.job.source.RawRecord;
 import dev.marquee.job.source.RawRecordDeserializer;
 import dev.marquee.job.trigger.RetrainTriggerJob;
 import dev.marquee.model.ModelRegistry;
-import dev.marquee.model.cli.Console;
 import dev.marquee.model.cli.ModelMain;
 import dev.marquee.model.trainer.TrainerMain;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,9 +55,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -116,9 +110,9 @@ class RetrainLoopITCase {
     void injectedDriftLeadsToAServedVersion2AndAWorseCandidateIsRejected() throws Exception {
         Path base = tmp.resolve("registry");
         ModelRegistry registry = new ModelRegistry(base);
-        Run v1 = run(ModelMain::run, "train", "--data", V1_DATA, "--registry", base.toString(),
+        CliRun v1 = run(ModelMain::run, "train", "--data", V1_DATA, "--registry", base.toString(),
                 "--epochs", "10", "--batch", "64", "--patience", "10");
-        assertThat(v1.code).as(v1.toString()).isZero();
+        assertThat(v1.code()).as(v1.toString()).isZero();
         assertThat(registry.versions(MODEL)).containsExactly(1L);
 
         Topics t = new Topics();
@@ -152,8 +146,8 @@ class RetrainLoopITCase {
             assertThat(outputs.versionsOf(beforeUpdate)).containsOnly(1L);
 
             // 3. The worker trains on version 1's data plus the labels; the candidate passes the gate.
-            Run trained = run(TrainerMain::run, worker);
-            assertThat(trained.code).as(trained.toString()).isZero();
+            CliRun trained = run(TrainerMain::run, worker);
+            assertThat(trained.code()).as(trained.toString()).isZero();
             RetrainOutcome published = outcomeOf(outcomeReader, request.requestId);
             assertThat(published.outcome).as(published.toString()).isEqualTo(RetrainOutcome.PUBLISHED);
             assertThat(published.version).isEqualTo(2);
@@ -185,8 +179,8 @@ class RetrainLoopITCase {
                     REQUESTS.encode(worse))).get();
             String[] badly = Stream.concat(Stream.of(worker), Stream.of("--trainer.epochs", "1",
                     "--trainer.learning-rate", "1e-7")).toArray(String[]::new);
-            Run rejectedRun = run(TrainerMain::run, badly);
-            assertThat(rejectedRun.code).as(rejectedRun.toString()).isZero();
+            CliRun rejectedRun = run(TrainerMain::run, badly);
+            assertThat(rejectedRun.code()).as(rejectedRun.toString()).isZero();
             RetrainOutcome rejected = outcomeOf(outcomeReader, worse.requestId);
             assertThat(rejected.outcome).as(rejected.toString()).isEqualTo(RetrainOutcome.REJECTED);
             assertThat(rejected.baseVersion).isEqualTo(2);
@@ -485,35 +479,10 @@ class RetrainLoopITCase {
     }
 
     private static Properties producerProps() {
-        Properties p = KAFKA.producerProps();
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        return p;
+        return CliRun.byteProducer(KAFKA.producerProps());
     }
 
-    @FunctionalInterface
-    private interface Main {
-        int run(String[] args, Console console);
-    }
-
-    private record Run(int code, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
-    }
-
-    /** Runs a CLI in-process with its own streams and no MARQUEE_* environment. */
-    private Run run(Main main, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Console console = new Console(new ByteArrayInputStream(new byte[0]),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                Map.of(), tmp);
-        int code = main.run(args, console);
-        Run run = new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        System.out.println(run); // into the failsafe report's -output.txt
-        return run;
+    private CliRun run(CliRun.Main main, String... args) {
+        return CliRun.run(tmp, main, args);
     }
 }

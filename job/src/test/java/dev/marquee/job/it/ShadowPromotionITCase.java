@@ -25,15 +25,11 @@ import dev.marquee.model.ServingState;
 import dev.marquee.model.TrainedModel;
 import dev.marquee.model.Trainer;
 import dev.marquee.model.TrainingConfig;
-import dev.marquee.model.cli.Console;
 import dev.marquee.model.cli.ModelMain;
 import dev.marquee.model.trainer.TrainerMain;
 import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,10 +59,8 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -220,8 +214,8 @@ class ShadowPromotionITCase {
             //    update naming another version, and while labels flow the promoter moves nothing.
             lap(started, "phase 5");
             ServingState beforePin = registry.state(MODEL);
-            Run pin = run(ModelMain::run, "models", "--pin", "1", "--registry", base.toString());
-            assertThat(pin.code).as(pin.toString()).isZero();
+            CliRun pin = run(ModelMain::run, "models", "--pin", "1", "--registry", base.toString());
+            assertThat(pin.code()).as(pin.toString()).isZero();
             assertUpdate(out.nextUpdate(), 1, 0);
             out.awaitLoaded(1, 0);
             traffic.expect("the pinned v1 serves", traffic.round("pinned"), 1, 0);
@@ -243,8 +237,8 @@ class ShadowPromotionITCase {
             ServingState duringPin = registry.state(MODEL);
             assertThat(duringPin.changedAtMs).as("the pointer did not move: %s", duringPin).isEqualTo(beforePin.changedAtMs);
             assertThat(registry.serving(MODEL)).hasValue(1);
-            Run unpin = run(ModelMain::run, "models", "--unpin", "--registry", base.toString());
-            assertThat(unpin.code).as(unpin.toString()).isZero();
+            CliRun unpin = run(ModelMain::run, "models", "--unpin", "--registry", base.toString());
+            assertThat(unpin.code()).as(unpin.toString()).isZero();
             assertUpdate(out.nextUpdate(), 2, 5);
             out.awaitLoaded(2, 5);
             traffic.expect("unpinned, the pointer serves again", traffic.round("unpinned"), 2, 5);
@@ -607,35 +601,10 @@ class ShadowPromotionITCase {
     }
 
     private static Properties producerProps() {
-        Properties p = KAFKA.producerProps();
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        return p;
+        return CliRun.byteProducer(KAFKA.producerProps());
     }
 
-    @FunctionalInterface
-    private interface Main {
-        int run(String[] args, Console console);
-    }
-
-    private record Run(int code, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
-    }
-
-    /** Runs a CLI in-process with its own streams and no MARQUEE_* environment. */
-    private Run run(Main main, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Console console = new Console(new ByteArrayInputStream(new byte[0]),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                Map.of(), tmp);
-        int code = main.run(args, console);
-        Run run = new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        System.out.println(run); // into the failsafe report's -output.txt
-        return run;
+    private CliRun run(CliRun.Main main, String... args) {
+        return CliRun.run(tmp, main, args);
     }
 }
