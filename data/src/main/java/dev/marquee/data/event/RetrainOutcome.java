@@ -16,10 +16,12 @@ public class RetrainOutcome {
     public static final String FAILED = "FAILED";
     /** The labels could not tell the candidate from the serving version: kept, judged again as labels arrive. */
     public static final String DEFERRED = "DEFERRED";
+    /** More requests came than {@code trainer.max-requests-per-hour} allows: nothing was trained; ask again later. */
+    public static final String RATE_LIMITED = "RATE_LIMITED";
 
     /** The {@link RetrainRequest#requestId} this answers. */
     public String requestId;
-    /** {@link #PUBLISHED}, {@link #REJECTED}, {@link #DEFERRED} or {@link #FAILED}. */
+    /** {@link #PUBLISHED}, {@link #REJECTED}, {@link #DEFERRED}, {@link #RATE_LIMITED} or {@link #FAILED}. */
     public String outcome;
     public String modelName;
     /** The version published, or -1. */

@@ -15,7 +15,7 @@ record TrainerSettings(KafkaClients kafka, String group, String requestsTopic, S
         String updatesTopic, String ratingsTopic, ModelRegistry registry, String modelName, String data,
         long labelWindowSeconds, int labelMaxCount, double holdoutShare, GatePolicy gate, long deferExpiryMs,
         long recheckIntervalMs, int keepRejected, int epochs, double learningRate, boolean once,
-        String labeledTopic, PromotionSettings promotion) {
+        String labeledTopic, PromotionSettings promotion, int maxRequestsPerHour) {
 
     static final String BOOTSTRAP = "bootstrap";
     static final String KAFKA_PROP = "kafka-prop";
@@ -44,6 +44,7 @@ record TrainerSettings(KafkaClients kafka, String group, String requestsTopic, S
     static final String DEFER_EXPIRY = "trainer.gate.defer-expiry-seconds";
     static final String RECHECK = "trainer.gate.recheck-seconds";
     static final String KEEP_REJECTED = "trainer.keep-rejected";
+    static final String MAX_REQUESTS_PER_HOUR = "trainer.max-requests-per-hour";
     static final String EPOCHS = "trainer.epochs";
     static final String LEARNING_RATE = "trainer.learning-rate";
     static final String ONCE = "once";
@@ -58,7 +59,7 @@ record TrainerSettings(KafkaClients kafka, String group, String requestsTopic, S
             MIN_HOLDOUT, MIN_IMPROVEMENT, MARGIN, CONFIDENCE, RESAMPLES, MIN_LABELS, MIN_USERS, MAX_RMSE, DEFER_EXPIRY,
             RECHECK, KEEP_REJECTED, EPOCHS, LEARNING_RATE, LABELED_TOPIC, PromotionSettings.MODE,
             PromotionSettings.MIN_LABELS, PromotionSettings.MIN_USERS, PromotionSettings.JUDGE_EVERY,
-            PromotionSettings.CANDIDATE_EXPIRY_MS, PromotionSettings.WATCH_MS), Set.of(ONCE, "help"));
+            PromotionSettings.CANDIDATE_EXPIRY_MS, PromotionSettings.WATCH_MS, MAX_REQUESTS_PER_HOUR), Set.of(ONCE, "help"));
 
     static final String USAGE = String.join("\n",
             "usage: marquee trainer [options]",
@@ -92,6 +93,8 @@ record TrainerSettings(KafkaClients kafka, String group, String requestsTopic, S
             "  --trainer.gate.defer-expiry-seconds S  retire a deferred candidate still unresolved after S (default: 86400)",
             "  --trainer.gate.recheck-seconds S  judge deferred candidates again every S seconds (default: 600)",
             "  --trainer.keep-rejected N      keep the N most recent rejected candidates, delete older ones (default: 5)",
+            "  --trainer.max-requests-per-hour N  train at most N requests in any hour; the others are answered",
+            "                                 RATE_LIMITED without training (default: 6; 0 = no limit)",
             "  --trainer.epochs N             override the serving version's max epochs (default: its model card's)",
             "  --trainer.learning-rate X      override its learning rate (default: its model card's)",
             PromotionSettings.USAGE_LINES,
@@ -136,7 +139,8 @@ record TrainerSettings(KafkaClients kafka, String group, String requestsTopic, S
                 1000 * s.longInRange(RECHECK, 600, 1, 86_400), s.intInRange(KEEP_REJECTED, 5, 0, 100_000),
                 s.intInRange(EPOCHS, 0, 1, 100_000), s.has(LEARNING_RATE)
                         ? s.doubleInRange(LEARNING_RATE, 0, 1e-12, 100) : 0.0, s.bool(ONCE, false),
-                s.string(LABELED_TOPIC, "labeled-predictions"), PromotionSettings.from(s));
+                s.string(LABELED_TOPIC, "labeled-predictions"), PromotionSettings.from(s),
+                s.intInRange(MAX_REQUESTS_PER_HOUR, 6, 0, 100_000));
     }
 
     Path modelDir() {

@@ -43,6 +43,7 @@ final class TrainerWorker implements AutoCloseable {
     private final LabelReader labels;
     private final Retrainer retrainer;
     private final DeferredCandidates deferred;
+    private final RequestRateLimit rateLimit;
     /** The promoter's thread (shadow, promotion, rollback on live labels); none with {@code once}. */
     private final ShadowLoop promoter;
     private Thread promoterThread;
@@ -61,6 +62,7 @@ final class TrainerWorker implements AutoCloseable {
                 LABEL_READ_TIMEOUT);
         this.retrainer = new Retrainer(settings, originalData, out);
         this.deferred = new DeferredCandidates(settings, retrainer, out, System::currentTimeMillis);
+        this.rateLimit = new RequestRateLimit(settings.maxRequestsPerHour());
         GatePolicy gate = settings.gate();
         this.promoter = settings.once() ? null : new ShadowLoop(settings.kafka(), writer, settings.labeledTopic(),
                 settings.updatesTopic(), new ShadowPromoter(settings.registry(), settings.modelName(), settings.promotion(),
@@ -135,10 +137,15 @@ final class TrainerWorker implements AutoCloseable {
             if (request.requestId == null || request.requestId.isBlank()) {
                 request.requestId = fallbackId;
             }
-            LabelReader.Labels read = labels.read();
-            settled.addAll(judgeDeferred(read));
-            result = retrainer.handle(request, read);
-            outcome = result.outcome();
+            long now = System.currentTimeMillis();
+            if (!rateLimit.tryTake(now)) {
+                outcome = rateLimited(request, now);
+            } else {
+                LabelReader.Labels read = labels.read();
+                settled.addAll(judgeDeferred(read));
+                result = retrainer.handle(request, read);
+                outcome = result.outcome();
+            }
             if (RetrainOutcome.DEFERRED.equals(outcome.outcome)) {
                 settled.addAll(deferred.supersede(Path.of(outcome.deferredLocation), request.requestId));
             }
@@ -198,6 +205,18 @@ final class TrainerWorker implements AutoCloseable {
     }
 
     /** The model update (when a version was published), then the outcome, each acknowledged. */
+    private RetrainOutcome rateLimited(RetrainRequest request, long now) {
+        RetrainOutcome o = new RetrainOutcome();
+        o.requestId = request.requestId;
+        o.modelName = settings.modelName();
+        o.outcome = RetrainOutcome.RATE_LIMITED;
+        o.reason = "more than " + rateLimit.perHour() + " retrain requests in the last hour ("
+                + TrainerSettings.MAX_REQUESTS_PER_HOUR + "); nothing trained; the next slot frees up in "
+                + Math.max(1, (rateLimit.nextFreeAtMs(now) - now) / 1000) + " s";
+        o.finishedAtMs = now;
+        return o;
+    }
+
     private void announce(ModelUpdate update) {
         if (promoter != null) promoter.announced(update); // first: the promoter must not announce it too
         writer.write(settings.updatesTopic(), update);

@@ -122,15 +122,21 @@ class TrainerWorkerITCase {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(KAFKA.producerProps())) {
             producer.send(new ProducerRecord<>(requests, "junk", "{not json"));
             producer.send(new ProducerRecord<>(requests, "r-2",
-                    REQUESTS.encodeToString(new RetrainRequest("r-2", "worse on purpose", System.currentTimeMillis())))).get();
+                    REQUESTS.encodeToString(new RetrainRequest("r-2", "worse on purpose", System.currentTimeMillis()))));
+            producer.send(new ProducerRecord<>(requests, "r-3",
+                    REQUESTS.encodeToString(new RetrainRequest("r-3", "one too many", System.currentTimeMillis())))).get();
         }
         String[] worse = Stream.concat(Stream.of(worker), Stream.of("--trainer.epochs", "1",
-                "--trainer.learning-rate", "1e-7")).toArray(String[]::new);
+                "--trainer.learning-rate", "1e-7", "--trainer.max-requests-per-hour", "1")).toArray(String[]::new);
         Run second = run(TrainerMain::run, worse);
         assertThat(second.code).as(second.toString()).isZero();
 
         answered = readAll(outcomes, OUTCOMES);
-        assertThat(answered).hasSize(3);
+        assertThat(answered).hasSize(4);
+        // One request an hour: r-2 trained, r-3 gets its one outcome without training.
+        assertThat(answered.get(3).requestId).isEqualTo("r-3");
+        assertThat(answered.get(3).outcome).isEqualTo(RetrainOutcome.RATE_LIMITED);
+        assertThat(answered.get(3).reason).contains("trainer.max-requests-per-hour");
         assertThat(answered.get(1).outcome).isEqualTo(RetrainOutcome.FAILED);
         assertThat(answered.get(1).requestId).isEqualTo(requests + "-0-1");
         assertThat(answered.get(1).reason).contains("RetrainRequest");
