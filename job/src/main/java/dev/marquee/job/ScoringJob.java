@@ -181,14 +181,17 @@ public final class ScoringJob {
     }
 
     /**
-     * Flink's Prometheus reporter for a run in this JVM (scripts/marquee score, run-local): a cluster takes its
-     * reporters from its own configuration (infra/flink/), where this setting changes nothing.
+     * A run in this JVM (scripts/marquee score, run-local): loopback addresses ({@link
+     * dev.marquee.job.config.LocalBinding}) and Flink's Prometheus reporter; a cluster takes both from its own
+     * configuration (infra/flink/), where this changes nothing.
      */
-    static Configuration localMetrics(JobSettings s) {
-        if (s.prometheusPorts.equals("off")) return new Configuration();
-        return Configuration.fromMap(java.util.Map.of(
+    static Configuration localConfiguration(JobSettings s) {
+        Configuration conf = dev.marquee.job.config.LocalBinding.loopback(new Configuration());
+        if (s.prometheusPorts.equals("off")) return conf;
+        conf.addAll(Configuration.fromMap(java.util.Map.of(
                 "metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
-                "metrics.reporter.prom.port", s.prometheusPorts));
+                "metrics.reporter.prom.port", s.prometheusPorts)));
+        return conf;
     }
 
     private static KafkaSource<RawRecord> modelUpdatesSource(JobSettings s) {
@@ -217,7 +220,7 @@ public final class ScoringJob {
             System.exit(2);
             return;
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(localMetrics(settings));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(localConfiguration(settings));
         buildWithKafka(env, settings);
         System.out.printf("marquee scoring job: reading %s at %s, model %s from %s, %s%n", settings.requestsTopic,
                 settings.bootstrapServers, settings.modelName, settings.modelRegistry,

@@ -88,7 +88,8 @@ public final class RetrainTriggerJob {
             System.exit(2);
             return;
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                dev.marquee.job.config.LocalBinding.loopback(new org.apache.flink.configuration.Configuration()));
         buildWithKafka(env, settings, false);
         System.out.printf("marquee retraining trigger: reading %s, %s, %s at %s; writing %s; model %s; %s%n",
                 settings.common.driftTopic, settings.retrainOutcomesTopic, settings.common.modelUpdatesTopic,

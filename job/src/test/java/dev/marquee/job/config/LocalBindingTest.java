@@ -1,0 +1,78 @@
+package dev.marquee.job.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A local run's mini-cluster listens on loopback only: its REST API (which can cancel jobs) and its blob server
+ * are checked against the kernel's table of listening sockets. The same check on Flink's defaults sees every
+ * interface, which is what the test guards against.
+ */
+class LocalBindingTest {
+    private static final Path TCP = Path.of("/proc/net/tcp");
+    private static final Path TCP6 = Path.of("/proc/net/tcp6");
+
+    @Test
+    void theRestApiAndTheBlobServerListenOnLoopbackOnly() throws Exception {
+        assumeTrue(Files.isReadable(TCP), "no /proc/net/tcp here: the listening addresses cannot be read");
+        assertThat(listeningAddresses(new Configuration())).as("Flink's defaults: every interface")
+                .anyMatch(a -> !a.equals("127.0.0.1"));
+        assertThat(listeningAddresses(LocalBinding.loopback(new Configuration()))).containsOnly("127.0.0.1");
+    }
+
+    /** The local addresses the cluster's REST and blob ports listen on. */
+    private static Set<String> listeningAddresses(Configuration conf) throws Exception {
+        conf.set(RestOptions.BIND_PORT, "0");
+        MiniClusterConfiguration mc = new MiniClusterConfiguration.Builder().setConfiguration(conf)
+                .setNumTaskManagers(1).setNumSlotsPerTaskManager(1).build();
+        try (MiniCluster cluster = new MiniCluster(mc)) {
+            cluster.start();
+            int rest = cluster.getRestAddress().get().getPort();
+            int blob = cluster.getClusterInformation().getBlobServerPort();
+            Set<String> out = new HashSet<>();
+            out.addAll(listening(rest));
+            out.addAll(listening(blob));
+            assertThat(out).as("sockets found for ports " + rest + " and " + blob).isNotEmpty();
+            return out;
+        }
+    }
+
+    /** Addresses (dotted IPv4, or "::"-style for IPv6) with a LISTEN socket on {@code port}. */
+    private static Set<String> listening(int port) throws IOException {
+        Set<String> out = new HashSet<>();
+        String hexPort = String.format(Locale.ROOT, ":%04X", port);
+        for (Path table : List.of(TCP, TCP6)) {
+            if (!Files.isReadable(table)) continue;
+            for (String line : Files.readAllLines(table)) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length < 4 || !f[1].endsWith(hexPort) || !f[3].equals("0A")) continue; // 0A: LISTEN
+                out.add(address(f[1].substring(0, f[1].indexOf(':'))));
+            }
+        }
+        return out;
+    }
+
+    private static String address(String hex) {
+        if (hex.length() == 8) { // IPv4, little-endian
+            long v = Long.parseLong(hex, 16);
+            return (v & 0xff) + "." + ((v >> 8) & 0xff) + "." + ((v >> 16) & 0xff) + "." + ((v >> 24) & 0xff);
+        }
+        if (hex.equals("00000000000000000000000000000000")) return "::";
+        if (hex.equals("0000000000000000FFFF00000100007F")) return "127.0.0.1";
+        if (hex.equals("00000000000000000000000001000000")) return "::1";
+        return "ipv6:" + hex;
+    }
+}
