@@ -6,6 +6,7 @@ import dev.marquee.data.event.Rating;
 import dev.marquee.data.movielens.Movie;
 import dev.marquee.data.movielens.MovieLens100K;
 import dev.marquee.data.movielens.MovieLensDir;
+import dev.marquee.data.movielens.MovieLensLatest;
 import dev.marquee.data.movielens.RatingsFile;
 import dev.marquee.data.movielens.Split;
 import dev.marquee.data.movielens.Splits;
@@ -15,9 +16,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Which ratings to replay: a MovieLens 100K directory or a ratings file, optionally one part of a split, in
+ * Which ratings to replay: a MovieLens 100K directory, a MovieLens ml-latest-format directory (or its
+ * ratings.csv with movies.csv beside it) or a ratings file, optionally one part of a split, in
  * time order, optionally only the first N.
  */
 public final class RatingSelection {
@@ -44,10 +47,18 @@ public final class RatingSelection {
         List<Rating> all;
         String from;
         MovieLens100K movieLens = null;
+        List<Movie> catalog = List.of();
         Path file = data == null ? null : Path.of(data);
+        Optional<MovieLensLatest> latest = SyntheticRatings.isOption(data) ? Optional.empty()
+                : MovieLensLatest.detect(file != null ? file : fromEnvironment());
         if (SyntheticRatings.isOption(data)) {
             all = synthetic(data, seed);
             from = "generated data (" + data + ", seed " + seed + ")";
+        } else if (latest.isPresent()) {
+            if ("u1".equals(split)) throw new SettingException("--split u1 needs a MovieLens 100K directory as --data, not the ml-latest format");
+            all = latest.get().ratings();
+            from = latest.get().description();
+            catalog = List.copyOf(latest.get().movies().values());
         } else if (file != null && Files.isRegularFile(file)) {
             all = RatingsFile.read(file);
             from = "ratings file " + file;
@@ -61,8 +72,14 @@ public final class RatingSelection {
         rows.sort(Comparator.comparingLong(r -> r.timestamp));
         if (rows.size() > limit) rows = new ArrayList<>(rows.subList(0, limit));
         String what = "all".equals(split) ? from : from + " (split " + split + ", part " + part + ")";
-        List<Movie> catalog = movieLens == null ? List.of() : List.copyOf(movieLens.movies().values());
+        if (movieLens != null) catalog = List.copyOf(movieLens.movies().values());
         return new Selected(rows, what, catalog);
+    }
+
+    /** {@code $MOVIELENS_DIR} (which may name an ml-latest-format directory too), else the default directory. */
+    private static Path fromEnvironment() {
+        String dir = System.getenv(MovieLensDir.ENV);
+        return Path.of(dir == null || dir.isBlank() ? MovieLensDir.DEFAULT_RELATIVE : dir.trim());
     }
 
     private static List<Rating> synthetic(String data, long seed) {
@@ -102,7 +119,7 @@ public final class RatingSelection {
     public static final class Selected {
         public final List<Rating> rows;
         public final String description;
-        /** The movies of {@code u.item} when the rows come from MovieLens, else empty. */
+        /** The movies of {@code u.item} or {@code movies.csv} when the rows come from MovieLens, else empty. */
         public final List<Movie> catalog;
 
         Selected(List<Rating> rows, String description, List<Movie> catalog) {

@@ -8,9 +8,14 @@ import dev.marquee.data.event.RatingRequest;
 import dev.marquee.data.event.SourcePosition;
 import dev.marquee.data.json.EventCodec;
 import dev.marquee.data.movielens.MovieLensDir;
+import dev.marquee.data.movielens.MovieLensLatest;
 import dev.marquee.data.parse.ParseResult;
 import dev.marquee.data.parse.RequestParser;
 import dev.marquee.infra.testing.KafkaBrokerExtension;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,6 +30,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Replays 1,000 MovieLens rows through a real broker and reads every one back intact. */
 class ReplayITCase {
@@ -85,6 +91,45 @@ class ReplayITCase {
         assertThat(byId).hasSize(ROWS);
         assertThat(byId.get("it-17").instanceIndex).isEqualTo(7);
         assertThat(byId.get("it-17").movieTitle).isEqualTo(rows.get(17).movieTitle);
+    }
+
+    @Test
+    void theReplayCommandSendsAnMlLatestDirectory(@TempDir Path dir) {
+        // MovieLens' current format, generated: half stars, titles with commas and quotes.
+        List<Rating> written = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            String title = i % 3 == 0 ? "President, The " + i % 7 + " (1995)"
+                    : i % 3 == 1 ? "Say \"Anything\" " + i % 5 + " (1989)" : "Plain " + i % 11 + " (2001)";
+            written.add(new Rating(String.valueOf(1 + i / 20), title, 0.5f + (i % 10) * 0.5f, 1_000_000L + i));
+        }
+        MovieLensLatest.write(dir, written);
+        String requests = KAFKA.createTopic("latest-requests", 2);
+        String ratings = KAFKA.createTopic("latest-ratings", 2);
+
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            exit = ReplayMain.run(new String[] {"--bootstrap", KAFKA.bootstrapServers(), "--data", dir.toString(),
+                    "--topic", requests, "--ratings-topic", ratings, "--with-ratings", "--request-id-prefix", "it-"});
+        } finally {
+            System.setOut(stdout);
+        }
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(printed).isZero();
+        assertThat(printed).contains("replay: 200 rows from MovieLens (ml-latest format) at " + dir.toAbsolutePath());
+
+        Map<String, RatingRequest> byId = parseAll(readAll(requests, 200));
+        for (int i = 0; i < 200; i++) {
+            assertThat(byId.get("it-" + i).movieTitle).isEqualTo(written.get(i).movieTitle);
+            assertThat(byId.get("it-" + i).userId).isEqualTo(written.get(i).userId);
+        }
+        EventCodec<Rating> codec = EventCodec.of(Rating.class);
+        List<Rating> labels = new ArrayList<>();
+        readAll(ratings, 200).forEach(rec -> labels.add(codec.decode(rec.value())));
+        assertThat(labels).containsExactlyInAnyOrderElementsOf(written);
+        assertThat(labels).anyMatch(r -> r.rating == 0.5f).anyMatch(r -> r.rating == 4.5f);
     }
 
     private static ReplayOptions options(String topic, String ratingsTopic, int envelopeSize, boolean withRatings) {

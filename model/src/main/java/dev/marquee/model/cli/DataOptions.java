@@ -5,6 +5,7 @@ import dev.marquee.data.config.Settings;
 import dev.marquee.data.event.Rating;
 import dev.marquee.data.movielens.MovieLens100K;
 import dev.marquee.data.movielens.MovieLensDir;
+import dev.marquee.data.movielens.MovieLensLatest;
 import dev.marquee.data.movielens.RatingsFile;
 import dev.marquee.data.movielens.Split;
 import dev.marquee.data.movielens.Splits;
@@ -12,10 +13,12 @@ import dev.marquee.data.synth.SyntheticRatings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * The ratings a command trains or evaluates on: {@code --data} (a MovieLens 100K directory or a ratings
- * .csv/.jsonl file; default {@code $MOVIELENS_DIR}, else ../shared/data/ml-100k) cut by {@code --split}.
+ * The ratings a command trains or evaluates on: {@code --data} (a MovieLens 100K directory, a MovieLens
+ * ml-latest-format directory or its ratings.csv, or a ratings .csv/.jsonl file; default {@code $MOVIELENS_DIR},
+ * else ../shared/data/ml-100k) cut by {@code --split}.
  */
 final class DataOptions {
     static final String DATA = "data";
@@ -25,7 +28,9 @@ final class DataOptions {
     /** The random split: 80% train, 10% validation, 10% test. */
 
     static final String USAGE_LINES = String.join("\n",
-            "  --data PATH            MovieLens 100K directory, a ratings .csv/.jsonl file, or synthetic[:N] (generated rows)",
+            "  --data PATH            MovieLens 100K directory, MovieLens ml-latest-format directory (ratings.csv +",
+            "                         movies.csv) or its ratings.csv, a ratings .csv/.jsonl file with user_id and",
+            "                         movie_title, or synthetic[:N] (generated rows)",
             "                         (default: $MOVIELENS_DIR, else ../shared/data/ml-100k)",
             "  --split time|u1|random time: first 60% of the time range / next 20% / last 20% (the reference",
             "                         series'); u1: MovieLens' u1.base/u1.test; random: seeded 80/10/10",
@@ -53,6 +58,17 @@ final class DataOptions {
             return new LoadedSplit(cut(ratings, splitName, seed), "generated data (" + data + ", seed " + seed + ")");
         }
         Path file = data == null ? null : console.resolve(data);
+        Optional<MovieLensLatest> latest = MovieLensLatest.detect(file != null ? file : fromEnvironment(console));
+        if (latest.isPresent()) {
+            if (splitName.equals("u1")) {
+                throw new SettingException("--split u1 needs a MovieLens 100K directory as --data, not the ml-latest format");
+            }
+            List<Rating> ratings = latest.get().ratings();
+            if (ratings.isEmpty()) {
+                throw CliException.failure("no ratings in " + latest.get().ratingsFile());
+            }
+            return new LoadedSplit(cut(ratings, splitName, seed), latest.get().description());
+        }
         if (file != null && Files.isRegularFile(file)) {
             if (splitName.equals("u1")) {
                 throw new SettingException("--split u1 needs a MovieLens 100K directory as --data, not a ratings file");
@@ -67,6 +83,12 @@ final class DataOptions {
         MovieLens100K movieLens = new MovieLens100K(dir);
         Split split = splitName.equals("u1") ? Splits.movieLensU1(movieLens) : cut(movieLens.ratings(), splitName, seed);
         return new LoadedSplit(split, "MovieLens 100K at " + dir.path());
+    }
+
+    /** {@code $MOVIELENS_DIR} (which may name an ml-latest-format directory too), else the default directory. */
+    private static Path fromEnvironment(Console console) {
+        String dir = console.env().get(MovieLensDir.ENV);
+        return console.resolve(dir == null || dir.isBlank() ? MovieLensDir.DEFAULT_RELATIVE : dir.trim());
     }
 
     private static Split cut(List<Rating> ratings, String splitName, long seed) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.marquee.data.event.Rating;
 import dev.marquee.data.movielens.MovieLens100K;
 import dev.marquee.data.movielens.MovieLensDir;
+import dev.marquee.data.movielens.MovieLensLatest;
 import dev.marquee.data.movielens.RatingsFile;
 import dev.marquee.data.movielens.Split;
 import dev.marquee.data.movielens.Splits;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,8 +22,9 @@ import java.util.regex.Pattern;
  * The data a retrain starts from, cut as the serving version's was (its card's split: the seeded random split,
  * else the reference time split); its training part is trained on, its validation part is the gate's fall-back
  * hold-out. Which data: {@code --data} when given, else the data
- * the serving version's model card names, else MovieLens 100K ({@code $MOVIELENS_DIR}, else
- * ../shared/data/ml-100k).
+ * the serving version's model card names, else MovieLens ({@code $MOVIELENS_DIR}, else
+ * ../shared/data/ml-100k). Each may be MovieLens 100K, the ml-latest format (ratings.csv + movies.csv) or a
+ * ratings file.
  */
 final class OriginalData {
     /** How {@code marquee train} describes its data in the model card's {@code data.source}. */
@@ -76,6 +79,8 @@ final class OriginalData {
                 seed = Long.parseLong(m.group(2));
             } else if ((m = MOVIELENS.matcher(source)).matches() || (m = FILE.matcher(source)).matches()) {
                 option = m.group(1);
+            } else if (MovieLensLatest.describedPath(source).isPresent()) {
+                option = MovieLensLatest.describedPath(source).get();
             }
         } else if (servingCard != null) {
             seed = servingCard.at("/retrain/original_seed").asLong(servingCard.at("/parameters/seed")
@@ -90,6 +95,11 @@ final class OriginalData {
             return loaded(splitter.apply(ratings), "generated data (" + option + ", seed " + seed + ")", option, seed);
         }
         Path file = option == null ? null : workingDir.resolve(option).toAbsolutePath().normalize();
+        Optional<MovieLensLatest> latest = MovieLensLatest.detect(file != null ? file : fromEnvironment());
+        if (latest.isPresent()) {
+            return loaded(splitter.apply(latest.get().ratings()), latest.get().description(),
+                    latest.get().path().toString(), seed);
+        }
         if (file != null && Files.isRegularFile(file)) {
             List<Rating> ratings = RatingsFile.read(file);
             return loaded(splitter.apply(ratings), "ratings file " + file, file.toString(), seed);
@@ -98,6 +108,12 @@ final class OriginalData {
         List<Rating> ratings = new MovieLens100K(dir).ratings();
         return loaded(splitter.apply(ratings), "MovieLens 100K at " + dir.path(),
                 dir.path().toAbsolutePath().toString(), seed);
+    }
+
+    /** {@code $MOVIELENS_DIR} (which may name an ml-latest-format directory too), else the default directory. */
+    private Path fromEnvironment() {
+        String dir = env.get(MovieLensDir.ENV);
+        return workingDir.resolve(dir == null || dir.isBlank() ? MovieLensDir.DEFAULT_RELATIVE : dir.trim());
     }
 
     private static Loaded loaded(Split split, String description, String option, long seed) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.marquee.data.event.Rating;
 import dev.marquee.data.movielens.MovieLens100K;
 import dev.marquee.data.movielens.MovieLensDir;
+import dev.marquee.data.movielens.MovieLensLatest;
 import dev.marquee.data.movielens.Splits;
 import dev.marquee.data.profile.ReferenceProfile;
 import dev.marquee.data.synth.SyntheticRatings;
@@ -17,6 +18,7 @@ import dev.marquee.model.ScorerThreads;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -89,6 +91,40 @@ class ModelCliTest {
         // Scored through the loaded SavedModel, the metrics are the ones training printed, digit for digit.
         assertThat(tableOf(r.out())).isEqualTo(tableOf(trainDefault.out()));
         assertThat(tableOf(r.out())).hasSize(4);
+    }
+
+    @Test
+    void trainAndEvaluateAcceptAnMlLatestDirectory() throws IOException {
+        // MovieLens' current format, generated: half stars, titles with commas and quotes.
+        List<Rating> rows = new ArrayList<>();
+        List<Rating> generated = SyntheticRatings.fromOption("synthetic:1500", 9);
+        for (int i = 0; i < generated.size(); i++) {
+            Rating r = generated.get(i);
+            String title = r.movieTitle.hashCode() % 3 == 0 ? "President, The \"" + r.movieTitle + "\"" : r.movieTitle;
+            float halfStar = i % 2 == 0 && r.rating > 1 ? r.rating - 0.5f : r.rating;
+            rows.add(new Rating(r.userId, title, halfStar, r.timestamp));
+        }
+        Path latest = tmp.resolve("ml-latest-small");
+        MovieLensLatest.write(latest, rows);
+        assertThat(Files.readString(latest.resolve("movies.csv"))).contains(",\"President, The \"\"");
+        assertThat(Files.readString(latest.resolve("ratings.csv"))).contains(".5,");
+
+        CliRun train = CliRun.run(tmp, "train", "--data", "ml-latest-small", "--registry", "reg", "--epochs", "2",
+                "--batch", "128");
+        assertThat(train.exitCode()).as(train.toString()).isZero();
+        assertThat(train.out()).contains("published marquee version 1");
+        JsonNode card = ModelCard.read(tmp.resolve("reg/marquee/1"));
+        assertThat(card.at("/data/source").asText()).isEqualTo("MovieLens (ml-latest format) at " + latest);
+
+        CliRun evaluate = CliRun.run(tmp, "evaluate", "--registry", "reg", "--version", "1", "--data",
+                latest.resolve("ratings.csv").toString());
+        assertThat(evaluate.exitCode()).as(evaluate.toString()).isZero();
+        assertThat(tableOf(evaluate.out())).isEqualTo(tableOf(train.out()));
+
+        Files.delete(latest.resolve("movies.csv"));
+        CliRun noMovies = CliRun.run(tmp, "train", "--data", "ml-latest-small", "--registry", "reg");
+        assertThat(noMovies.exitCode()).isNotZero();
+        assertThat(noMovies.err().strip()).contains("movies.csv is missing beside it").doesNotContain("\n");
     }
 
     @Test
