@@ -1,5 +1,6 @@
 package dev.marquee.model;
 
+import dev.marquee.data.json.JsonFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -198,8 +200,8 @@ public final class ModelRegistry {
         if (!Files.isRegularFile(file)) {
             return ServingState.serving(latest(name).orElse(0), "no serving pointer yet: the latest version", 0);
         }
-        ServingState s = dev.marquee.data.json.JsonFiles.read(file, ServingState.class, "serving pointer");
-        if (s.held == null) s.held = new java.util.TreeMap<>();
+        ServingState s = JsonFiles.read(file, ServingState.class, "serving pointer");
+        if (s.held == null) s.held = new TreeMap<>();
         return s;
     }
 
@@ -234,7 +236,7 @@ public final class ModelRegistry {
         Path dir = Files.createDirectories(modelDir(name));
         Path temp = Files.createTempFile(dir, TEMP_PREFIX, ".serving");
         try {
-            dev.marquee.data.json.JsonFiles.write(temp, state);
+            JsonFiles.write(temp, state);
             readableByAll(temp);
             Files.move(temp, dir.resolve(SERVING_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {

@@ -84,9 +84,13 @@ public record GatePolicy(double margin, double confidence, int resamples, int mi
         }
     }
 
+    /** The paired test at this policy's confidence and resamples: the gate's, and the shadow promoter's. */
+    public PairedUserComparison.Result compare(PairedUserComparison.Sums sums) {
+        return PairedUserComparison.compare(sums, confidence, resamples, SEED);
+    }
+
     public Verdict decide(Measurement m) {
-        PairedUserComparison.Result interval = m.paired() != null && m.paired().users() > 0
-                ? PairedUserComparison.compare(m.paired(), confidence, resamples, SEED) : null;
+        PairedUserComparison.Result interval = m.paired() != null && m.paired().users() > 0 ? compare(m.paired()) : null;
         boolean enough = m.holdoutRows() >= minLabels && m.holdoutUsers() >= minUsers;
         Decision decision;
         String reason = null;

@@ -1,5 +1,6 @@
 package dev.marquee.model.trainer;
 
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -51,11 +52,11 @@ final class KafkaClients {
 
     /** A group-less consumer for reading a whole topic by assignment (the labels). */
     KafkaConsumer<byte[], byte[]> readerConsumer() {
-        return readerConsumer(java.util.Map.of());
+        return readerConsumer(Map.of());
     }
 
     /** As above, with {@code overrides} applied before the user's {@code --kafka-prop} settings. */
-    KafkaConsumer<byte[], byte[]> readerConsumer(java.util.Map<String, String> overrides) {
+    KafkaConsumer<byte[], byte[]> readerConsumer(Map<String, String> overrides) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -6,6 +6,7 @@ import dev.marquee.data.json.EventCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -34,7 +35,7 @@ final class ShadowLoop implements Runnable, AutoCloseable {
     ShadowLoop(KafkaClients kafka, EventWriter writer, String labeledTopic, String updatesTopic,
                ShadowPromoter promoter, Consumer<String> out) {
         // labels of aborted transactions (an exactly-once job's failover) must not count
-        this.consumer = kafka.readerConsumer(java.util.Map.of("isolation.level", "read_committed"));
+        this.consumer = kafka.readerConsumer(Map.of("isolation.level", "read_committed"));
         this.writer = writer;
         this.labeledTopic = labeledTopic;
         this.updatesTopic = updatesTopic;

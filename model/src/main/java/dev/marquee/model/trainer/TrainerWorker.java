@@ -66,9 +66,7 @@ final class TrainerWorker implements AutoCloseable {
         GatePolicy gate = settings.gate();
         this.promoter = settings.once() ? null : new ShadowLoop(settings.kafka(), writer, settings.labeledTopic(),
                 settings.updatesTopic(), new ShadowPromoter(settings.registry(), settings.modelName(), settings.promotion(),
-                        sums -> dev.marquee.model.stats.PairedUserComparison.compare(sums, gate.confidence(),
-                                gate.resamples(), dev.marquee.model.stats.PairedUserComparison.DEFAULT_SEED),
-                        gate.margin(), out), out);
+                        gate::compare, gate.margin(), out), out);
     }
 
     /** Runs until {@link #stop()} (or, with {@code once}, until the requests pending at start are handled). */
