@@ -9,6 +9,7 @@ import dev.marquee.data.event.ModelUpdate;
 import dev.marquee.data.event.Prediction;
 import dev.marquee.data.event.Rating;
 import dev.marquee.data.event.RatingRequest;
+import dev.marquee.job.config.DeadLetterRecordSize;
 import dev.marquee.job.config.DeliveryGuarantee;
 import dev.marquee.job.config.JobSettings;
 import dev.marquee.job.drift.DriftTaps;
@@ -18,6 +19,7 @@ import dev.marquee.job.label.LabelSettings;
 import dev.marquee.job.label.OnlineAdaptation;
 import dev.marquee.job.label.ToLabeledPrediction;
 import dev.marquee.job.label.ParseRatings;
+import dev.marquee.job.label.RegistryTitleCatalogs;
 import dev.marquee.job.label.RegistryTitleEmbeddings;
 import dev.marquee.job.label.TitleAdaptation;
 import dev.marquee.job.score.MicroBatchOperator;
@@ -25,10 +27,12 @@ import dev.marquee.job.score.ModelScoringFunction;
 import dev.marquee.job.score.ParseModelUpdates;
 import dev.marquee.job.sink.JsonRecordSerializer;
 import dev.marquee.job.sink.KafkaConnections;
+import dev.marquee.job.sink.TopicMessageLimit;
 import dev.marquee.job.source.RawRecord;
 import dev.marquee.job.source.RawRecordDeserializer;
 import dev.marquee.job.validate.ParseRequests;
 import java.time.Duration;
+import java.util.OptionalLong;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -104,12 +108,12 @@ public final class ScoringJob {
             SingleOutputStreamOperator<Prediction> adapted = scored.keyBy(p -> p.userId, Types.STRING)
                     .connect(timedLabels.keyBy(r -> r.userId, Types.STRING))
                     .process(new OnlineAdaptation(s.labels, new RegistryTitleEmbeddings(s.modelRegistry, s.modelName,
-                            s.labels.factorDimensions))).name("labels and online adaptation").uid("online-adaptation");
+                            s.labels.factorDimensions), new RegistryTitleCatalogs(s.modelRegistry, s.modelName))).name("labels and online adaptation").uid("online-adaptation");
             served = adapted;
             DataStream<LabelJoin> joins = adapted.getSideOutput(OnlineAdaptation.LABEL_JOINS);
             if (s.labels.adaptationEnabled && s.labels.titleBias != LabelSettings.TitleBiasScope.OFF) {
                 SingleOutputStreamOperator<Prediction> titled = adapted.getSideOutput(OnlineAdaptation.TITLE_PREDICTIONS)
-                        .keyBy(p -> TitleAdaptation.key(p.movieTitle), Types.STRING)
+                        .keyBy(TitleAdaptation::keyOf, Types.STRING)
                         .connect(adapted.getSideOutput(OnlineAdaptation.TITLE_LABELS)
                                 .keyBy(l -> TitleAdaptation.key(l.title), Types.STRING))
                         .process(new TitleAdaptation(s.labels)).name("title bias").uid("title-adaptation");
@@ -158,7 +162,7 @@ public final class ScoringJob {
                                     DataStream<ModelUpdate> updates, DataStream<Rating> labels) {
         build(env, s, requests, updates, labels,
                 KafkaConnections.sink(s, "predictions", new JsonRecordSerializer<>(s.predictionsTopic, Prediction.class, p -> p.requestId)),
-                KafkaConnections.sink(s, "dead-letters", new JsonRecordSerializer<>(s.deadLettersTopic, DeadLetter.class,
+                KafkaConnections.deadLetterSink(s, new JsonRecordSerializer<>(s.deadLettersTopic, DeadLetter.class,
                         d -> d.source == null ? null : d.source.defaultRequestId())),
                 KafkaConnections.sink(s, "model-status", new JsonRecordSerializer<>(s.modelStatusTopic, ModelStatus.class, m -> m.modelName)),
                 KafkaConnections.sink(s, "drift-metrics", new JsonRecordSerializer<>(s.driftTopic, DriftReport.class, r -> s.modelName)),
@@ -215,6 +219,12 @@ public final class ScoringJob {
         JobSettings settings;
         try {
             settings = JobSettings.from(ParameterTool.fromArgs(args).toMap());
+            OptionalLong dlqLimit = TopicMessageLimit.read(settings, settings.deadLettersTopic, Duration.ofSeconds(10));
+            if (dlqLimit.isEmpty()) {
+                System.err.println("marquee scoring job: could not read max.message.bytes of topic " + settings.deadLettersTopic
+                        + "; the dead-letter size is not checked against it (docs/RELIABILITY.md)");
+            }
+            DeadLetterRecordSize.checkTopic(settings, dlqLimit);
         } catch (SettingException e) {
             System.err.println("marquee scoring job: " + e.getMessage());
             System.exit(2);

@@ -78,12 +78,19 @@ final class InputEncoder {
         String[] titleCol = new String[n];
         boolean[] userOov = hasVocabularies() ? new boolean[n] : null;
         boolean[] titleOov = hasVocabularies() ? new boolean[n] : null;
+        TitleCatalog.Match[] matches = hasVocabularies() ? new TitleCatalog.Match[n] : null;
+        String[] catalogTitles = hasVocabularies() ? new String[n] : null;
         for (int i = 0; i < n; i++) {
             userCol[i] = userIds[i] == null ? "" : userIds[i];
-            titleCol[i] = resolveTitle(rawTitles[i]);
             if (hasVocabularies()) {
+                TitleCatalog.Resolution title = catalog.lookup(rawTitles[i] == null ? "" : rawTitles[i]);
+                titleCol[i] = title.title();
+                matches[i] = title.match();
+                catalogTitles[i] = title.catalogTitle();
                 userOov[i] = !users.contains(userCol[i]);
                 titleOov[i] = !titles.contains(titleCol[i]);
+            } else {
+                titleCol[i] = rawTitles[i] == null ? "" : rawTitles[i];
             }
         }
         float[] ratings = new float[n];
@@ -91,10 +98,11 @@ final class InputEncoder {
         float[][] titleVectors = null;
         if (n == 0) {
             return new ScoredBatch(ratings, userOov, titleOov, withVectors ? new float[0][] : null,
-                    withVectors ? new float[0][] : null);
+                    withVectors ? new float[0][] : null, matches, catalogTitles);
         }
         if (!contract.isNative()) {
-            return scoreMapped(serving, userCol, titleCol, timestamps, userOov, titleOov, withVectors);
+            return scoreMapped(serving, userCol, titleCol, timestamps, userOov, titleOov, withVectors)
+                    .withTitles(matches, catalogTitles);
         }
         boolean pack = packed != null && packable(userCol) && packable(titleCol);
         try (TString u = pack ? TString.scalarOf(String.join(RatingGraph.PACK_SEPARATOR, userCol))
@@ -114,7 +122,7 @@ final class InputEncoder {
                 titleVectors = rows((TFloat32) result.get(RatingGraph.OUTPUT_TITLE).orElseThrow(), n);
             }
         }
-        return new ScoredBatch(ratings, userOov, titleOov, userVectors, titleVectors);
+        return new ScoredBatch(ratings, userOov, titleOov, userVectors, titleVectors, matches, catalogTitles);
     }
 
     /** Through the signature {@link #contract} maps: its input names and types, its rating output. */

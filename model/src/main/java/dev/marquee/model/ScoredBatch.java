@@ -1,5 +1,7 @@
 package dev.marquee.model;
 
+import dev.marquee.data.title.TitleCatalog;
+
 /**
  * Scores for a batch of rows, in request order.
  *
@@ -9,9 +11,18 @@ package dev.marquee.model;
  * @param titleOov per row: the title, after canonical resolution, is not in the vocabulary; null as above
  * @param userVectors {@code output_1} per row, or null when not requested
  * @param titleVectors {@code output_2} per row, or null when not requested
+ * @param titleMatches per row: how the title was matched to the version's catalog (docs/TITLES.md); null when the
+ *     version has no vocabularies, so no catalog to match against
+ * @param catalogTitles per row: the catalog title scored, null for a row whose title matched none; the array is
+ *     null as {@code titleMatches} is
  */
 public record ScoredBatch(float[] ratings, boolean[] userOov, boolean[] titleOov, float[][] userVectors,
-        float[][] titleVectors) {
+        float[][] titleVectors, TitleCatalog.Match[] titleMatches, String[] catalogTitles) {
+
+    public ScoredBatch(float[] ratings, boolean[] userOov, boolean[] titleOov, float[][] userVectors,
+            float[][] titleVectors) {
+        this(ratings, userOov, titleOov, userVectors, titleVectors, null, null);
+    }
 
     public int size() {
         return ratings.length;
@@ -24,5 +35,14 @@ public record ScoredBatch(float[] ratings, boolean[] userOov, boolean[] titleOov
 
     public boolean hasOovFlags() {
         return userOov != null && titleOov != null;
+    }
+
+    /** False when the version has no catalog: a row's title match is then unknown. */
+    public boolean hasTitleMatches() {
+        return titleMatches != null;
+    }
+
+    ScoredBatch withTitles(TitleCatalog.Match[] matches, String[] titles) {
+        return new ScoredBatch(ratings, userOov, titleOov, userVectors, titleVectors, matches, titles);
     }
 }

@@ -86,6 +86,7 @@ class ModelImporterTest {
             assertThat(b.hasOovFlags()).isFalse();
             assertThat(b.userOov()).isNull();
             assertThat(b.titleOov()).isNull();
+            assertThat(b.hasTitleMatches()).isFalse(); // no catalog: how a title matched is unknown, not "none"
             assertThat(b.anyOov(0)).as("unknown is not new").isFalse();
         }
     }

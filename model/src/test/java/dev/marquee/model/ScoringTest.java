@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.marquee.data.movielens.Split;
 import dev.marquee.data.title.TitleCanonicalizer;
+import dev.marquee.data.title.TitleCatalog;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -71,6 +72,17 @@ class ScoringTest {
         ScoredBatch unknown = scorer.score(new String[] {knownUser}, new String[] {"Devil's Advocate (1998)"},
                 new long[1]);
         assertThat(unknown.titleOov()[0]).isTrue();
+    }
+
+    @Test
+    void eachRowSaysWhichCatalogTitleItWasScoredAsAndHow() {
+        String[] users = {knownUser, knownUser, knownUser};
+        String[] titles = {SmallData.ARTICLE_TITLE, "the devils advocate (1997)", "No Such Movie (2031)"};
+        ScoredBatch s = scorer.score(users, titles, new long[3]);
+        assertThat(s.hasTitleMatches()).isTrue();
+        assertThat(s.titleMatches()).containsExactly(TitleCatalog.Match.EXACT, TitleCatalog.Match.CANONICAL,
+                TitleCatalog.Match.UNKNOWN);
+        assertThat(s.catalogTitles()).containsExactly(SmallData.ARTICLE_TITLE, SmallData.ARTICLE_TITLE, null);
     }
 
     @Test

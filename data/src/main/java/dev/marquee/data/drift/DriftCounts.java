@@ -77,7 +77,12 @@ public class DriftCounts {
     /** Scored requests by absolute event hour (timestamp / 3600), bounded. */
     public Map<Long, Long> eventHours = new HashMap<>();
     public long eventHoursOverflow;
-    /** Scored requests by title as sent, bounded: which titles grew in a drift episode. */
+    /**
+     * Scored requests by how their title matched the version's catalog ({@link Prediction#titleMatch}: exact,
+     * canonical, alias, fuzzy, none); predictions of a version without vocabularies are not counted. At most five keys.
+     */
+    public Map<String, Long> titleMatches = new HashMap<>();
+    /** Scored requests by title (the catalog's spelling when it matched one, else as sent), bounded: which titles grew in a drift episode. */
     public Map<String, Long> titleCounts = new HashMap<>();
     public long titleCountsOverflow;
     /** Sum of the error model's expected squared error over {@link #estimated} predictions. */
@@ -150,7 +155,8 @@ public class DriftCounts {
                                 long nowMs, long futureToleranceMs) {
         double rating = p.output3 != null && p.output3.length > 0 ? p.output3[0] : p.predictedRating;
         if (p.oovUserId == null || p.oovMovieTitle == null) oovUnknown++;
-        countScored(p.userId, p.movieTitle, Boolean.TRUE.equals(p.oovUserId), Boolean.TRUE.equals(p.oovMovieTitle),
+        if (p.titleMatch != null) titleMatches.merge(p.titleMatch, 1L, Long::sum);
+        countScored(p.userId, p.catalogTitle != null ? p.catalogTitle : p.movieTitle, Boolean.TRUE.equals(p.oovUserId), Boolean.TRUE.equals(p.oovMovieTitle),
                 p.timestamp, rating, ref);
         long eventMs = p.timestamp * 1000;
         if (eventMs > nowMs + futureToleranceMs) future++;
@@ -251,6 +257,7 @@ public class DriftCounts {
         userOov += other.userOov;
         titleOov += other.titleOov;
         oovUnknown += other.oovUnknown;
+        other.titleMatches.forEach((k, v) -> titleMatches.merge(k, v, Long::sum));
         hours = add(hours, other.hours);
         days = add(days, other.days);
         future += other.future;

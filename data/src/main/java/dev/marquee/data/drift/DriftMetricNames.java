@@ -8,6 +8,11 @@ public final class DriftMetricNames {
     /** Share of the window's requests from its 5 most frequent user ids: a few ids taking over. */
     public static final String USER_TOP5 = "user_id.top5_share";
     public static final String TITLE_OOV = "movie_title.oov_rate";
+    /**
+     * Prefix of the shares of the window's predictions by how their title matched the catalog, e.g.
+     * {@code movie_title.match_rate.alias} (docs/TITLES.md); reported, no threshold by default.
+     */
+    public static final String TITLE_MATCH_RATE_PREFIX = "movie_title.match_rate.";
     public static final String TITLE_LINF = "movie_title.linf";
     public static final String TITLE_JS = "movie_title.js";
     /** Hour of day and day of week over the last 28 days of event time (only once the stream spans them). */

@@ -28,6 +28,10 @@ public final class WindowMetrics {
         if (oovKnown) m.put(USER_OOV, c.userOov / n);
         m.put(USER_TOP5, topShare(c.userHashes, 5, c.scored));
         if (oovKnown) m.put(TITLE_OOV, c.titleOov / n);
+        long matched = c.titleMatches.values().stream().mapToLong(Long::longValue).sum();
+        for (Map.Entry<String, Long> e : c.titleMatches.entrySet()) {
+            m.put(TITLE_MATCH_RATE_PREFIX + e.getKey(), (double) e.getValue() / matched);
+        }
         if (ref.hasProfile) {
             double[] titles = Distances.shares(c.titleBuckets);
             m.put(TITLE_LINF, Distances.linf(titles, ref.titleExpected));

@@ -29,13 +29,13 @@ public enum ErrorCode {
     TOO_MANY_INSTANCES,
     /** A required field is absent or null. */
     MISSING_FIELD,
-    /** A string field is empty or only white space. */
+    /** A string field is empty or blank: only Unicode spaces or invisible characters (docs/EVENTS.md). */
     EMPTY_FIELD,
     /** A field has the wrong JSON type, e.g. a number where a string belongs. */
     WRONG_TYPE,
     /** A number outside its allowed range, e.g. a negative timestamp or one beyond int64. */
     OUT_OF_RANGE,
-    /** A string field longer than its limit. */
+    /** A string field longer than its limit, or a key longer than 50,000 bytes of UTF-8. */
     FIELD_TOO_LONG,
     /** A string field with control characters or unpaired surrogates. */
     BAD_CHARACTERS,

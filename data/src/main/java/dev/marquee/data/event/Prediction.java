@@ -30,6 +30,18 @@ public class Prediction {
     /** True when the title was not in the model's vocabulary; null when the version has none (as above). */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public Boolean oovMovieTitle = false;
+    /**
+     * The catalog title scored (the model's own spelling of {@link #movieTitle}, docs/TITLES.md); null when the
+     * title matched none, or the version has no vocabularies.
+     */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public String catalogTitle;
+    /**
+     * How {@link #movieTitle} was matched to the catalog: {@code exact}, {@code canonical}, {@code alias},
+     * {@code fuzzy} or {@code none}; null when the version has no vocabularies (nothing to match against).
+     */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public String titleMatch;
     public SourcePosition source;
     /** When scoring finished, milliseconds since the epoch. */
     public long scoredAtMs;

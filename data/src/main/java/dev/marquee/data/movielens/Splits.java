@@ -29,8 +29,7 @@ public final class Splits {
      */
     public static Split byTimeRange(List<Rating> ratings, double trainFraction, double validationFraction) {
         checkFractions(trainFraction, validationFraction);
-        List<Rating> sorted = new ArrayList<>(ratings);
-        sorted.sort(Comparator.comparingLong(r -> r.timestamp));
+        List<Rating> sorted = byTimestamp(ratings);
         List<Rating> train = new ArrayList<>();
         List<Rating> validation = new ArrayList<>();
         List<Rating> test = new ArrayList<>();
@@ -46,6 +45,38 @@ public final class Splits {
         String name = "time-" + percent(trainFraction) + "/" + percent(validationFraction) + "/"
                 + percent(1 - trainFraction - validationFraction);
         return new Split(name, train, validation, test);
+    }
+
+    /**
+     * The ratings in timestamp order, ties in input order. When the time range and the row count fit one long
+     * (any real dataset: 2^31 s of range and 2^32 rows), each row becomes {@code (t - min) << b | index} and a
+     * primitive sort orders them, which is stable by construction and, unlike sorting objects by a comparator,
+     * touches no rating until the final pass: 32 million rows sort in seconds, not minutes.
+     */
+    static List<Rating> byTimestamp(List<Rating> ratings) {
+        if (!(ratings instanceof java.util.RandomAccess)) ratings = new ArrayList<>(ratings);
+        int n = ratings.size();
+        if (n == 0) return new ArrayList<>();
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (Rating r : ratings) {
+            min = Math.min(min, r.timestamp);
+            max = Math.max(max, r.timestamp);
+        }
+        int indexBits = 64 - Long.numberOfLeadingZeros(Math.max(1, n - 1));
+        long range = max - min;
+        if (range < 0 || 64 - Long.numberOfLeadingZeros(range) + indexBits > 63) {
+            List<Rating> sorted = new ArrayList<>(ratings);
+            sorted.sort(Comparator.comparingLong(r -> r.timestamp));
+            return sorted;
+        }
+        long[] keys = new long[n];
+        for (int i = 0; i < n; i++) keys[i] = ((ratings.get(i).timestamp - min) << indexBits) | i;
+        java.util.Arrays.sort(keys);
+        long mask = (1L << indexBits) - 1;
+        List<Rating> sorted = new ArrayList<>(n);
+        for (long k : keys) sorted.add(ratings.get((int) (k & mask)));
+        return sorted;
     }
 
     /** The project's random split ({@code --split random} in train, evaluate and replay alike): seeded 80/10/10. */

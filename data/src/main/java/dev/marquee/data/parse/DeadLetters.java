@@ -12,9 +12,21 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
-/** Builds dead letters that carry the original bytes, bounded in size. */
+/**
+ * Builds dead letters that carry the original bytes, bounded in size: serialised by {@code EventCodec}, a dead
+ * letter never takes more than {@link #maxSerializedBytes} (docs/RELIABILITY.md, "Dead letters stay bounded").
+ */
 public final class DeadLetters {
     private static final JsonFactory JSON = new JsonFactory();
+    /** Room for everything but the payload: code, field, message (clipped), source, index, flags. */
+    public static final int FIXED_FIELDS_BYTES = 4096;
+    /**
+     * Messages are clipped to this many characters. Each is written in at most 6 bytes (a control character or
+     * half a surrogate pair as a <code>&#92;uXXXX</code> escape), so a message takes at most 3,072 of the fixed bytes.
+     */
+    static final int MAX_MESSAGE_CHARS = 512;
+    /** Kafka's longest topic name (ASCII), for the default request id a dead letter may carry. */
+    private static final int MAX_DEFAULT_REQUEST_ID_BYTES = 249 + 64;
 
     private DeadLetters() {}
 
@@ -29,7 +41,7 @@ public final class DeadLetters {
         DeadLetter d = new DeadLetter();
         d.errorCode = code;
         d.field = field;
-        d.error = message;
+        d.error = clipMessage(message);
         d.source = r.source;
         d.instanceIndex = r.instanceIndex;
         d.requestId = r.requestId;
@@ -63,7 +75,7 @@ public final class DeadLetters {
                                 byte[] bytes, int from, int to, boolean utf8, int maxPayloadBytes) {
         DeadLetter d = new DeadLetter();
         d.errorCode = code;
-        d.error = message;
+        d.error = clipMessage(message);
         d.source = source;
         d.instanceIndex = instanceIndex;
         if (bytes == null) {
@@ -73,8 +85,8 @@ public final class DeadLetters {
         }
         int length = to - from;
         d.payloadLength = length;
-        // The limit is on what the dead letter carries as JSON: a control character is written as a six-byte
-        // escape, so a payload of them is cut six times shorter than plain text; base64 takes 4 bytes per 3.
+        // The limit is on what the dead letter carries as JSON, counted as the bytes really written: a control
+        // character is a six-byte escape, a 4-byte character two (12 bytes); base64 takes 4 bytes per 3.
         int kept = utf8 ? jsonFit(bytes, from, to, maxPayloadBytes) : Math.min(length, maxPayloadBytes / 4 * 3);
         if (kept < length) {
             if (utf8) kept = Utf8.safeCut(bytes, from, kept) - from;
@@ -92,15 +104,57 @@ public final class DeadLetters {
         return d;
     }
 
-    /** How many bytes from {@code from} fit in {@code max} bytes once written as a JSON string. */
+    /**
+     * How many bytes of valid UTF-8 from {@code from} fit in {@code max} bytes once written as a JSON string by
+     * {@code EventCodec}, cut between characters. Costs as written: a control character up to 6 (<code>&#92;u0001</code>;
+     * the short escapes take 2), a quote or backslash 2, other ASCII 1, a 2- or 3-byte character its own bytes
+     * (written raw), and a 4-byte character 12, because the writer emits it as a surrogate pair of two
+     * <code>&#92;uXXXX</code> escapes.
+     */
     static int jsonFit(byte[] bytes, int from, int to, int max) {
         int cost = 0;
-        for (int i = from; i < to; i++) {
+        int i = from;
+        while (i < to) {
             int b = bytes[i] & 0xFF;
-            cost += b < 0x20 ? 6 : (b == '"' || b == '\\') ? 2 : 1;
-            if (cost > max) return i - from;
+            int length;
+            int written;
+            if (b < 0x80) {
+                length = 1;
+                written = b < 0x20 ? 6 : (b == '"' || b == '\\') ? 2 : 1;
+            } else if (b >= 0xF0) {
+                length = 4;
+                written = 12;
+            } else if (b >= 0xE0) {
+                length = 3;
+                written = 3;
+            } else {
+                length = 2;
+                written = 2;
+            }
+            if (cost + written > max) break;
+            cost += written;
+            i += length;
         }
-        return to - from;
+        return Math.min(i, to) - from;
+    }
+
+    /**
+     * The most bytes a dead letter serialised by {@code EventCodec} can take under these limits: the fixed fields
+     * plus the larger of the payload limit and the largest validated request ({@link #ofValidated}, never cut).
+     * 69,632 bytes (64 KiB + 4 KiB) with the default limits.
+     */
+    public static int maxSerializedBytes(ParserLimits limits) {
+        // A validated request's character costs at most 7 bytes in the dead letter: 6 as a surrogate-pair half
+        // escaped in the request's JSON, one more for that escape's backslash escaped again in the payload.
+        long strings = (long) limits.maxRequestIdChars + limits.maxUserIdChars + limits.maxTitleChars;
+        long validated = 128 + 7 * strings + Math.max(6L * limits.maxRequestIdChars, MAX_DEFAULT_REQUEST_ID_BYTES);
+        long payload = Math.max(limits.maxDeadLetterPayloadBytes, validated);
+        return (int) Math.min(Integer.MAX_VALUE, FIXED_FIELDS_BYTES + payload);
+    }
+
+    private static String clipMessage(String message) {
+        if (message == null || message.length() <= MAX_MESSAGE_CHARS) return message;
+        return Chars.clip(message, MAX_MESSAGE_CHARS - 3) + "...";
     }
 
     /**

@@ -67,7 +67,7 @@ final class InstanceFields {
                 break;
             default:
                 if (extras.size() < maxExtraFields) {
-                    extras.add(name.length() > MAX_EXTRA_NAME_CHARS ? name.substring(0, MAX_EXTRA_NAME_CHARS) : name);
+                    extras.add(Chars.clip(name, MAX_EXTRA_NAME_CHARS));
                 }
                 p.skipChildren();
         }

@@ -28,6 +28,8 @@ public final class RequestParser implements Serializable {
     private static final String INSTANCES = "instances";
     private static final String SIGNATURE_NAME = "signature_name";
     private static final String INPUTS = "inputs";
+    /** The longest key, in bytes of UTF-8 (docs/RELIABILITY.md): a bound on the reader's work, not a setting. */
+    static final int MAX_KEY_BYTES = 50_000;
     private static final SourcePosition UNKNOWN_SOURCE = new SourcePosition("unknown", -1, -1, -1);
 
     private final ParserLimits limits;
@@ -68,7 +70,7 @@ public final class RequestParser implements Serializable {
         try (JsonParser p = factory().createParser(value)) {
             return parseDocument(p, value, src);
         } catch (StreamConstraintsException e) {
-            return whole(codeOf(e), e.getOriginalMessage(), src, value, true);
+            return whole(codeOf(e), messageOf(e), src, value, true);
         } catch (JsonProcessingException e) {
             return whole(ErrorCode.MALFORMED_JSON, "malformed JSON: " + e.getOriginalMessage(), src, value, true);
         } catch (IOException e) {
@@ -134,8 +136,9 @@ public final class RequestParser implements Serializable {
         if (!envelope) {
             return single(top, src, value);
         }
+        if (duplicateEnvelopeKey == null) duplicateEnvelopeKey = top.duplicate;
         if (duplicateEnvelopeKey != null) {
-            return whole(ErrorCode.DUPLICATE_FIELD, "the key \"" + duplicateEnvelopeKey + "\" appears twice", src, value, true);
+            return whole(ErrorCode.DUPLICATE_FIELD, "the key \"" + clip(duplicateEnvelopeKey) + "\" appears twice", src, value, true);
         }
         if (signatureToken != null && !SERVING_DEFAULT.equals(signature)) {
             return whole(ErrorCode.UNKNOWN_SIGNATURE, "signature_name must be \"" + SERVING_DEFAULT + "\", got "
@@ -251,7 +254,7 @@ public final class RequestParser implements Serializable {
         if (token != JsonToken.VALUE_STRING) {
             return new Problem(ErrorCode.WRONG_TYPE, field, field + " must be a string, got " + describe(token));
         }
-        if (value.isBlank()) return new Problem(ErrorCode.EMPTY_FIELD, field, field + " must not be empty");
+        if (Chars.isBlank(value)) return new Problem(ErrorCode.EMPTY_FIELD, field, field + " must not be empty");
         if (value.length() > maxChars) {
             return new Problem(ErrorCode.FIELD_TOO_LONG, field, field + " has " + value.length() + " characters; the limit is " + maxChars);
         }
@@ -309,6 +312,13 @@ public final class RequestParser implements Serializable {
         return ErrorCode.TOO_LARGE;
     }
 
+    private static String messageOf(StreamConstraintsException e) {
+        String m = String.valueOf(e.getOriginalMessage());
+        // The reader counts a key's length in UTF-8 bytes, as it reads it, at every depth: say so.
+        if (m.startsWith("Name")) return "a key is longer than " + MAX_KEY_BYTES + " bytes of UTF-8 (" + m + ")";
+        return m;
+    }
+
     /** Index of the first C0/C1 control character or unpaired surrogate, or -1. */
     static int firstBadCharacter(String s) {
         for (int i = 0; i < s.length(); i++) {
@@ -349,7 +359,7 @@ public final class RequestParser implements Serializable {
     }
 
     private static String clip(String s) {
-        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
+        return s.length() <= 64 ? s : Chars.clip(s, 64) + "...";
     }
 
     private JsonFactory factory() {
@@ -359,7 +369,7 @@ public final class RequestParser implements Serializable {
                             .maxNestingDepth(limits.maxDepth)
                             .maxNumberLength(64)
                             .maxStringLength(limits.maxPayloadBytes)
-                            .maxNameLength(Math.min(limits.maxPayloadBytes, 50_000))
+                            .maxNameLength(Math.min(limits.maxPayloadBytes, MAX_KEY_BYTES))
                             .build())
                     .build();
         }

@@ -15,7 +15,11 @@ import java.util.regex.Pattern;
  *
  * <p>The rules, applied in this order:
  * <ol>
- *   <li>Apostrophe look-alikes (’ ‘ ‛ ʼ ′ ` ´ ＇) become {@code '}.
+ *   <li>A year in square brackets or braces becomes a parenthesised year: "Fargo [1996]" → "Fargo (1996)".
+ *   <li>Apostrophe look-alikes (’ ‘ ‛ ʼ ′ ` ´ ＇) become {@code '}. Invisible format characters (soft hyphen,
+ *       zero-width joiner and non-joiner, word joiner, byte-order mark) are deleted; a zero-width space
+ *       becomes a space. Superscript digits and vulgar fractions become words of their own ("8½" → "8 1/2",
+ *       "Alien³" → "Alien 3").
  *   <li>Unicode NFKD, then combining marks are removed, then lower case (root locale): "Misérables" →
  *       "miserables"; full-width and ligature forms become plain letters. Letters that do not decompose
  *       are spelled out: ß→ss, æ→ae, œ→oe, ø→o, ł→l, đ/ð→d, þ→th, ı→i.
@@ -28,16 +32,18 @@ import java.util.regex.Pattern;
  *       les, l', un, une; Italian il, lo, gli, i, uno, una; Spanish el, los, las; German der, die, das,
  *       den, ein, eine; Portuguese o, os; Dutch de, het, een; Scandinavian det, en. Only these words move,
  *       so "Paris, Texas" stays as it is. The leading form is the canonical one, so "The X" needs no rule.
- *   <li>"&amp;" becomes "and"; apostrophes and periods are deleted ("Devil's" → "devils", "L.A." → "la");
+ *   <li>"&amp;", and "+" standing alone, become "and"; apostrophes and periods are deleted ("Devil's" →
+ *       "devils", "L.A." → "la"), and so is a thousands comma ("20,000" → "20000");
  *       every other character that is not a letter or digit becomes a space; runs of spaces become one;
  *       empty pieces are dropped.
  * </ol>
  * The key is the pieces joined by single spaces, groups in parentheses:
  * "Devil's Advocate, The (1997)" → {@code the devils advocate (1997)}.
  *
- * <p>Not equated: an article against no article ("The Fan" ≠ "Fan"), digits against numerals
+ * <p>Not equated by the key: an article against no article ("The Fan" ≠ "Fan"), digits against numerals
  * ("3" ≠ "III"), a title with its year against one without, and an alternative title against the main
- * one.
+ * one. {@link TitleCatalog} matches some of these in its later tiers ({@link TitleForms}, {@link LooseTitleKey});
+ * the key stays the strict "same title, trivially respelt" relation that other code keys state by.
  */
 public final class TitleCanonicalizer {
     private static final Set<String> ARTICLES = Set.of(
@@ -53,12 +59,14 @@ public final class TitleCanonicalizer {
     // "<rest>, <word>" at the end of a piece; <word> is checked against ARTICLES.
     private static final Pattern TRAILING_WORD = Pattern.compile("^(.*\\S)\\s*,\\s*([\\p{L}]+'?)$");
     private static final Pattern MARKS = Pattern.compile("\\p{M}+");
+    // "[1995]" or "{1995}": a year in square brackets or braces, as some producers write it.
+    private static final Pattern BRACKETED_YEAR = Pattern.compile("[\\[{]\\s*(\\d{4})\\s*[\\]}]");
 
     private TitleCanonicalizer() {}
 
     /** The canonical key of a title; equal keys mean "the same title, spelt differently". */
     public static String canonicalKey(String title) {
-        String text = plainLowerCase(title);
+        String text = plainLowerCase(BRACKETED_YEAR.matcher(title).replaceAll("($1)"));
         StringBuilder key = new StringBuilder(text.length());
         for (Piece piece : pieces(text)) {
             String normal = normalize(moveTrailingArticle(piece.text));
@@ -83,8 +91,33 @@ public final class TitleCanonicalizer {
         if (isAscii(text)) {
             return text.toLowerCase(Locale.ROOT);
         }
-        text = stripMarks(Normalizer.normalize(text, Normalizer.Form.NFKD)).toLowerCase(Locale.ROOT);
+        text = stripMarks(Normalizer.normalize(foldInvisibleAndNumberForms(text), Normalizer.Form.NFKD))
+                .toLowerCase(Locale.ROOT);
         return unifyApostrophes(stripMarks(Normalizer.normalize(text, Normalizer.Form.NFKD)));
+    }
+
+    /**
+     * Format characters (soft hyphen, zero-width joiners, word joiner, byte-order mark) are deleted, except the
+     * zero-width space, which separates words and so becomes a space. A number form that is not a digit
+     * (superscripts, vulgar fractions: "Alien³", "8½") is set off as a word of its own, so that after
+     * decomposition "8½" reads "8 1/2" and "Alien³" reads "Alien 3".
+     */
+    private static String foldInvisibleAndNumberForms(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 4);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            int type = Character.getType(c);
+            if (c == '\u200B') {
+                b.append(' ');
+            } else if (type == Character.FORMAT) {
+                // deleted: "Brave\u00ADheart" == "Braveheart"
+            } else if (type == Character.OTHER_NUMBER) {
+                b.append(' ').append(c).append(' ');
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     private static String stripMarks(String s) {
@@ -112,10 +145,10 @@ public final class TitleCanonicalizer {
         return b.toString();
     }
 
-    private record Piece(String text, boolean group) {}
+    record Piece(String text, boolean group) {}
 
     /** Plain text between groups, and each top-level "(...)" group; an unclosed group runs to the end. */
-    private static List<Piece> pieces(String s) {
+    static List<Piece> pieces(String s) {
         List<Piece> out = new ArrayList<>(4);
         StringBuilder current = new StringBuilder();
         int depth = 0;
@@ -145,6 +178,18 @@ public final class TitleCanonicalizer {
         return out;
     }
 
+    /** The article written after a final comma of {@code piece} ("The" for "Usual Suspects, The"), else null. */
+    static String trailingArticle(String piece) {
+        Matcher m = TRAILING_WORD.matcher(piece.strip());
+        return m.matches() && ARTICLES.contains(m.group(2).toLowerCase(Locale.ROOT)) ? m.group(2) : null;
+    }
+
+    /** {@code piece} without its trailing article and the comma before it, or as it is when it has none. */
+    static String withoutTrailingArticle(String piece) {
+        Matcher m = TRAILING_WORD.matcher(piece.strip());
+        return m.matches() && ARTICLES.contains(m.group(2).toLowerCase(Locale.ROOT)) ? m.group(1) : piece.strip();
+    }
+
     private static String moveTrailingArticle(String piece) {
         String trimmed = piece.strip();
         Matcher m = TRAILING_WORD.matcher(trimmed);
@@ -169,7 +214,9 @@ public final class TitleCanonicalizer {
                 space = false;
             } else if (c == '\'' || c == '.') {
                 // deleted: "devil's" == "devils", "l.a." == "la"
-            } else if (c == '&') {
+            } else if (c == ',' && isThousandsSeparator(lower, i)) {
+                // deleted: "20,000" == "20000"
+            } else if (c == '&' || c == '+' && standsAlone(lower, i)) {
                 if (!space) {
                     b.append(' ');
                 }
@@ -192,6 +239,24 @@ public final class TitleCanonicalizer {
             end--;
         }
         return b.substring(0, end);
+    }
+
+    /** A comma between a digit and exactly three digits: "20,000". */
+    private static boolean isThousandsSeparator(String s, int i) {
+        if (i == 0 || i + 3 >= s.length() || !Character.isDigit(s.charAt(i - 1))) {
+            return false;
+        }
+        for (int j = i + 1; j <= i + 3; j++) {
+            if (!Character.isDigit(s.charAt(j))) {
+                return false;
+            }
+        }
+        return i + 4 == s.length() || !Character.isDigit(s.charAt(i + 4));
+    }
+
+    /** A "+" with a space (or the end) on both sides is a conjunction: "Romeo + Juliet". */
+    private static boolean standsAlone(String s, int i) {
+        return (i == 0 || s.charAt(i - 1) == ' ') && (i + 1 == s.length() || s.charAt(i + 1) == ' ');
     }
 
     private static String spelledOut(char c) {

@@ -12,13 +12,25 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The known titles (a model's vocabulary, MovieLens' {@code u.item}) and how a title from outside maps
- * onto them. {@link #resolve(String)} returns the catalog's own spelling when the raw title is one, or
- * when its {@link TitleCanonicalizer#canonicalKey canonical key} belongs to exactly one catalog title;
- * otherwise the raw title unchanged. So a key shared by two catalog titles (a collision) never merges
- * them: each still resolves to itself, and a third spelling of that key stays as it came.
+ * onto them. {@link #lookup(String)} tries, in order, and stops at the first tier that answers:
+ * <ol>
+ *   <li>{@link Match#EXACT}: the raw title is a catalog title (a hash lookup);
+ *   <li>{@link Match#CANONICAL}: its {@link TitleCanonicalizer#canonicalKey canonical key} is the key of
+ *       exactly one catalog title; a key shared by several (a collision) is {@link Match#AMBIGUOUS};
+ *   <li>{@link Match#ALIAS}: its {@link LooseTitleKey loose key} is the loose key of exactly one catalog title's
+ *       {@link TitleForms alternative forms} (parenthesised alternative title, main title alone, article dropped,
+ *       subtitle dropped, credit dropped); the main-title forms are tried before the others, so a title's own
+ *       main title wins over another title's alternative. The query without a leading credit ("Tim Burton's")
+ *       is tried next. A loose key of several titles is {@link Match#AMBIGUOUS};
+ *   <li>{@link Match#FUZZY}: a near spelling of exactly one catalog title of the same year
+ *       ({@link FuzzyTitleIndex}); two equally close titles, or none, give {@link Match#UNKNOWN}.
+ * </ol>
+ * Whatever is not {@link Resolution#known() known} comes back as the raw title unchanged: a wrong match is
+ * worse than none. The rules and their reasons are in docs/TITLES.md.
  *
  * <p>Immutable and serialisable, so a streaming operator can carry it.
  */
@@ -31,22 +43,43 @@ public final class TitleCatalog implements Serializable {
         EXACT,
         /** The raw title's key belongs to exactly one catalog title, which is returned. */
         CANONICAL,
-        /** The raw title's key belongs to several catalog titles; the raw title is returned. */
+        /** The raw title matched one catalog title through an alternative form (alias, article, number). */
+        ALIAS,
+        /** The raw title is a near spelling (same year, small edit distance) of exactly one catalog title. */
+        FUZZY,
+        /** The raw title's key, or loose key, belongs to several catalog titles; the raw title is returned. */
         AMBIGUOUS,
-        /** No catalog title has the raw title's key; the raw title is returned. */
+        /** No catalog title matched (or two were equally near); the raw title is returned. */
         UNKNOWN
     }
 
     /** The title to use and how it was found. */
     public record Resolution(String title, Match match) implements Serializable {
         public boolean known() {
-            return match == Match.EXACT || match == Match.CANONICAL;
+            return match != Match.AMBIGUOUS && match != Match.UNKNOWN;
+        }
+
+        /** The catalog title used, or null when none. */
+        public String catalogTitle() {
+            return known() ? title : null;
+        }
+
+        /** The name predictions carry in {@code title_match}: exact, canonical, alias, fuzzy or none. */
+        public String wireName() {
+            return known() ? match.name().toLowerCase(java.util.Locale.ROOT) : "none";
         }
     }
 
     private final Set<String> titles;
     private final Map<String, String> uniqueByKey;
     private final Map<String, List<String>> collisions;
+    /** Loose keys of the primary forms ({@link TitleForms}) of exactly one title, and of several. */
+    private final Map<String, String> primaryForms;
+    private final Set<String> ambiguousPrimaryForms;
+    /** The same for the secondary forms, keys of primary forms left out. */
+    private final Map<String, String> secondaryForms;
+    private final Set<String> ambiguousSecondaryForms;
+    private final FuzzyTitleIndex fuzzy;
 
     private TitleCatalog(Set<String> titles) {
         this.titles = Collections.unmodifiableSet(titles);
@@ -65,6 +98,35 @@ public final class TitleCatalog implements Serializable {
         });
         this.uniqueByKey = unique;
         this.collisions = Collections.unmodifiableMap(shared);
+
+        Map<String, Set<String>> primary = new HashMap<>();
+        Map<String, Set<String>> secondary = new HashMap<>();
+        FuzzyTitleIndex.Builder fuzzyIndex = new FuzzyTitleIndex.Builder();
+        for (String t : titles) {
+            for (TitleForms.Form form : TitleForms.of(t)) {
+                String loose = LooseTitleKey.of(form.key());
+                (form.primary() ? primary : secondary).computeIfAbsent(loose, k -> new HashSet<>(2)).add(t);
+                fuzzyIndex.add(loose, t);
+            }
+        }
+        secondary.keySet().removeAll(primary.keySet());
+        this.primaryForms = new HashMap<>();
+        this.ambiguousPrimaryForms = new HashSet<>();
+        split(primary, primaryForms, ambiguousPrimaryForms);
+        this.secondaryForms = new HashMap<>();
+        this.ambiguousSecondaryForms = new HashSet<>();
+        split(secondary, secondaryForms, ambiguousSecondaryForms);
+        this.fuzzy = fuzzyIndex.build();
+    }
+
+    private static void split(Map<String, Set<String>> byKey, Map<String, String> unique, Set<String> ambiguous) {
+        byKey.forEach((key, set) -> {
+            if (set.size() == 1) {
+                unique.put(key, set.iterator().next());
+            } else {
+                ambiguous.add(key);
+            }
+        });
     }
 
     /** A catalog of these titles; repeats count once. */
@@ -91,7 +153,37 @@ public final class TitleCatalog implements Serializable {
         if (title != null) {
             return new Resolution(title, Match.CANONICAL);
         }
-        return new Resolution(raw, collisions.containsKey(key) ? Match.AMBIGUOUS : Match.UNKNOWN);
+        if (collisions.containsKey(key)) {
+            return new Resolution(raw, Match.AMBIGUOUS);
+        }
+        String loose = LooseTitleKey.of(key);
+        Resolution alias = aliasLookup(raw, loose);
+        if (alias == null) {
+            String withoutCredit = TitleForms.withoutCredit(raw);
+            if (withoutCredit != null) {
+                alias = aliasLookup(raw, LooseTitleKey.of(TitleCanonicalizer.canonicalKey(withoutCredit)));
+            }
+        }
+        if (alias != null) {
+            return alias;
+        }
+        title = fuzzy.match(loose);
+        return title != null ? new Resolution(title, Match.FUZZY) : new Resolution(raw, Match.UNKNOWN);
+    }
+
+    /** The alias tier: primary forms first, then secondary ones; null when neither has {@code loose}. */
+    private Resolution aliasLookup(String raw, String loose) {
+        if (ambiguousPrimaryForms.contains(loose)) {
+            return new Resolution(raw, Match.AMBIGUOUS);
+        }
+        String title = primaryForms.get(loose);
+        if (title == null) {
+            if (ambiguousSecondaryForms.contains(loose)) {
+                return new Resolution(raw, Match.AMBIGUOUS);
+            }
+            title = secondaryForms.get(loose);
+        }
+        return title == null ? null : new Resolution(title, Match.ALIAS);
     }
 
     public boolean contains(String title) {
@@ -110,6 +202,18 @@ public final class TitleCatalog implements Serializable {
     /** Canonical keys shared by more than one catalog title, with those titles (sorted by key). */
     public Map<String, List<String>> collisions() {
         return collisions;
+    }
+
+    /** Loose keys of alternative forms that belong to more than one title, and so resolve to none. */
+    Set<String> ambiguousFormKeys() {
+        Set<String> out = new TreeSet<>(ambiguousPrimaryForms);
+        out.addAll(ambiguousSecondaryForms);
+        return out;
+    }
+
+    /** The catalog title other than {@code title} that {@code looseKey} is a near spelling of, else null. */
+    String fuzzyMatchOtherThan(String looseKey, String title) {
+        return fuzzy.match(looseKey, title);
     }
 
     /** Titles whose key is shared with another catalog title. */

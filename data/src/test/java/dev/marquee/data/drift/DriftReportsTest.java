@@ -46,6 +46,31 @@ class DriftReportsTest {
     }
 
     @Test
+    void titlesSpeltAnotherWayCountAsTheirCatalogTitleAndByHowTheyMatched() {
+        DriftReport exact = window(5_000, p -> {
+            p.catalogTitle = p.movieTitle;
+            p.titleMatch = "exact";
+            return p;
+        });
+        DriftReport respelt = window(5_000, p -> {
+            p.catalogTitle = p.movieTitle;
+            p.movieTitle = "A Respelling of " + p.movieTitle; // what the producer sent
+            p.titleMatch = (p.timestamp & 3) == 0 ? "fuzzy" : "alias";
+            return p;
+        });
+        // the title distribution is measured on the catalog titles scored, so a respelling is not drift
+        assertThat(respelt.metrics.get(DriftMetricNames.TITLE_JS)).isEqualTo(exact.metrics.get(DriftMetricNames.TITLE_JS));
+        assertThat(exact.metrics).containsEntry(DriftMetricNames.TITLE_MATCH_RATE_PREFIX + "exact", 1.0);
+        double alias = respelt.metrics.get(DriftMetricNames.TITLE_MATCH_RATE_PREFIX + "alias");
+        double fuzzy = respelt.metrics.get(DriftMetricNames.TITLE_MATCH_RATE_PREFIX + "fuzzy");
+        assertThat(alias + fuzzy).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(fuzzy).isBetween(0.15, 0.35);
+        // a version without vocabularies has no title match: no rate rather than a made-up one
+        assertThat(window(100, UnaryOperator.identity()).metrics.keySet())
+                .noneMatch(m -> m.startsWith(DriftMetricNames.TITLE_MATCH_RATE_PREFIX));
+    }
+
+    @Test
     void timestampsOutOfStepWithTheReferencePeriodMoveTheSliceGapRate() {
         assertThat(window(5_000, UnaryOperator.identity()).metrics.get(DriftMetricNames.SLICE_GAP)).isZero();
         DriftReport r = window(5_000, p -> {

@@ -18,6 +18,23 @@ class SplitsTest {
     }
 
     @Test
+    void timestampOrderIsStableOnThePackedPathAndOnTheFallback() {
+        java.util.Random random = new java.util.Random(3);
+        for (long spread : new long[] {50, 2_000_000_000L, Long.MAX_VALUE / 2}) {
+            List<Rating> rows = new ArrayList<>();
+            for (int i = 0; i < 5_000; i++) {
+                long t = random.nextInt(40) * (spread / 40) - (spread > 1e12 ? spread / 2 : 0); // ties, negatives
+                rows.add(new Rating("u" + i, "m", 3f, t));
+            }
+            List<Rating> expected = new ArrayList<>(rows);
+            expected.sort(java.util.Comparator.comparingLong(r -> r.timestamp)); // List.sort is stable
+            assertThat(Splits.byTimestamp(rows)).as("spread %d", spread).containsExactlyElementsOf(expected);
+            assertThat(Splits.byTimestamp(new java.util.LinkedList<>(rows))).containsExactlyElementsOf(expected);
+        }
+        assertThat(Splits.byTimestamp(List.of())).isEmpty();
+    }
+
+    @Test
     void timeSplitCutsTheRangeNotTheRowCount() {
         // Range 0..100: boundaries 60 and 80; many rows early, few late.
         List<Rating> ratings = new ArrayList<>();

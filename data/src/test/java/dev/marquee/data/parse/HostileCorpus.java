@@ -97,7 +97,7 @@ public final class HostileCorpus {
     }
 
     /** Room in a serialised dead letter for everything but its payload: code, field, message, source, flags. */
-    public static final int DEAD_LETTER_OVERHEAD_BYTES = 4096;
+    public static final int DEAD_LETTER_OVERHEAD_BYTES = DeadLetters.FIXED_FIELDS_BYTES;
 
     private HostileCorpus() {}
 
@@ -269,7 +269,7 @@ public final class HostileCorpus {
                 () -> record("\"1\"", "\"Heat (1995)\"", "892870992", ",\"x\":1".repeat(100_000))));
         e.add(gen("key-40k-chars", "a 40,000-character unknown key (kept, its name clipped to 64 characters)", valid(),
                 () -> record("\"1\"", "\"Heat (1995)\"", "892870992", "," + quoted(repeat('k', 40_000)) + ":1")));
-        e.add(gen("key-60k-chars", "a 60,000-character key (over the 50,000 name limit)", whole(FIELD_TOO_LONG),
+        e.add(gen("key-60k-chars", "a 60,000-character (ASCII: 60,000-byte) key, over the 50,000-byte key limit", whole(FIELD_TOO_LONG),
                 () -> record("\"1\"", "\"Heat (1995)\"", "892870992", "," + quoted(repeat('k', 60_000)) + ":1")));
         e.add(gen("key-1m-chars", "a 1,000,000-character key", whole(FIELD_TOO_LONG),
                 () -> record("\"1\"", "\"Heat (1995)\"", "892870992", "," + quoted(repeat('k', 1_000_000)) + ":1")));

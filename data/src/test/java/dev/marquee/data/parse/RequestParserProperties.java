@@ -114,7 +114,7 @@ class RequestParserProperties {
     @Provide
     Arbitrary<RatingRequest> validRequests() {
         Arbitrary<String> text = Arbitraries.strings().withCharRange(' ', '~').withCharRange('\u00a0', '\u024f')
-                .ofMinLength(1).ofMaxLength(60).filter(s -> !s.isBlank());
+                .ofMinLength(1).ofMaxLength(60).filter(s -> !Chars.isBlank(s));
         Arbitrary<Long> ts = Arbitraries.longs().between(0, ParserLimits.DEFAULT_MAX_TIMESTAMP);
         return Combinators.combine(text, text, text, ts).as(RatingRequest::new);
     }

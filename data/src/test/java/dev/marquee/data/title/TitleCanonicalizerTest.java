@@ -97,4 +97,41 @@ class TitleCanonicalizerTest {
         assertThat(canonicalKey("中文 (2000)")).isEqualTo("中文 (2000)");
         assertThat(canonicalKey(", The")).isEqualTo("the");
     }
+
+    @Test
+    void invisibleCharactersFold() {
+        assertThat(canonicalKey("Brave\u00ADheart (1995)")).isEqualTo("braveheart (1995)");
+        assertThat(canonicalKey("\uFEFFToy Story (1995)")).isEqualTo("toy story (1995)");
+        assertThat(canonicalKey("Amadeus\u200D (1984)")).isEqualTo("amadeus (1984)");
+        assertThat(canonicalKey("Ver\u2060tigo (1958)")).isEqualTo("vertigo (1958)");
+        assertThat(canonicalKey("Jurassic\u200BPark (1993)")).isEqualTo("jurassic park (1993)");
+        assertThat(canonicalKey("Pulp\u00A0Fiction\u202F(1994)")).isEqualTo("pulp fiction (1994)");
+    }
+
+    @Test
+    void bracketedYears() {
+        assertThat(canonicalKey("Fargo [1996]")).isEqualTo("fargo (1996)");
+        assertThat(canonicalKey("Jackie Brown {1997}")).isEqualTo("jackie brown (1997)");
+        assertThat(canonicalKey("Psycho[1960]")).isEqualTo("psycho (1960)");
+        assertThat(canonicalKey("Usual Suspects, The [ 1995 ]")).isEqualTo("the usual suspects (1995)");
+        // only a four-digit year moves into a group
+        assertThat(canonicalKey("Fargo [Director's Cut] (1996)")).isEqualTo("fargo directors cut (1996)");
+    }
+
+    @Test
+    void numberFormsAndThousandsCommas() {
+        assertThat(canonicalKey("8½ (1963)")).isEqualTo(canonicalKey("8 1/2 (1963)")).isEqualTo("8 1 2 (1963)");
+        assertThat(canonicalKey("Naked Gun 33⅓: The Final Insult (1994)"))
+                .isEqualTo(canonicalKey("Naked Gun 33 1/3: The Final Insult (1994)"));
+        assertThat(canonicalKey("Alien³ (1992)")).isEqualTo(canonicalKey("Alien 3 (1992)"));
+        assertThat(canonicalKey("20,000 Leagues Under the Sea (1954)")).isEqualTo("20000 leagues under the sea (1954)");
+        assertThat(canonicalKey("1,2,3 (2000)")).isEqualTo("1 2 3 (2000)");
+        assertThat(canonicalKey("Sex, Lies, and Videotape (1989)")).isEqualTo("sex lies and videotape (1989)");
+    }
+
+    @Test
+    void aPlusStandingAloneIsAnd() {
+        assertThat(canonicalKey("Romeo + Juliet (1996)")).isEqualTo(canonicalKey("Romeo and Juliet (1996)"));
+        assertThat(canonicalKey("C+C Music (1990)")).isEqualTo("c c music (1990)");
+    }
 }

@@ -49,6 +49,64 @@ class TitleCatalogTest {
     }
 
     @Test
+    void aliasTierMatchesAlternativeForms() {
+        TitleCatalog c = TitleCatalog.of(List.of("Seven (Se7en) (1995)", "Hate (Haine, La) (1995)",
+                "Usual Suspects, The (1995)", "Twelve Monkeys (1995)", "Star Trek III: The Search for Spock (1984)",
+                "Austin Powers: International Man of Mystery (1997)", "Bram Stoker's Dracula (1992)",
+                "Nightmare Before Christmas, The (1993)", "G.I. Jane (1997)"));
+        assertThat(c.lookup("Se7en (1995)")).isEqualTo(new Resolution("Seven (Se7en) (1995)", Match.ALIAS));
+        assertThat(c.lookup("Seven (1995)")).isEqualTo(new Resolution("Seven (Se7en) (1995)", Match.ALIAS));
+        assertThat(c.resolve("La Haine (1995)")).isEqualTo("Hate (Haine, La) (1995)");
+        assertThat(c.resolve("Usual Suspects [1995]")).isEqualTo("Usual Suspects, The (1995)");
+        assertThat(c.resolve("12 Monkeys (1995)")).isEqualTo("Twelve Monkeys (1995)");
+        assertThat(c.resolve("Star Trek 3: The Search for Spock (1984)")).isEqualTo("Star Trek III: The Search for Spock (1984)");
+        assertThat(c.resolve("Austin Powers (1997)")).isEqualTo("Austin Powers: International Man of Mystery (1997)");
+        assertThat(c.resolve("Dracula (1992)")).isEqualTo("Bram Stoker's Dracula (1992)");
+        assertThat(c.resolve("Tim Burton's The Nightmare Before Christmas (1993)"))
+                .isEqualTo("Nightmare Before Christmas, The (1993)");
+        assertThat(c.resolve("GI Jane (1997)")).isEqualTo("G.I. Jane (1997)");
+        assertThat(c.lookup("Seven (1979)").match()).isEqualTo(Match.UNKNOWN);
+        assertThat(c.lookup("Se7en").match()).isEqualTo(Match.UNKNOWN);
+    }
+
+    @Test
+    void anArticleIsDroppedButNeverAdded() {
+        TitleCatalog c = TitleCatalog.of(List.of("Fan, The (1996)", "Fear (1996)"));
+        assertThat(c.lookup("Fan (1996)")).isEqualTo(new Resolution("Fan, The (1996)", Match.ALIAS));
+        assertThat(c.lookup("The Fear (1996)").match()).isEqualTo(Match.UNKNOWN);
+    }
+
+    @Test
+    void aliasKeysOfSeveralTitlesRefuse() {
+        TitleCatalog c = TitleCatalog.of(List.of("Little Princess, A (1995)", "Little Princess, The (1995)",
+                "Killer (Bulletproof Heart) (1994)", "Bulletproof Heart (Killer) (1994)",
+                "One (Alias) (2000)", "Two (Alias) (2000)"));
+        assertThat(c.lookup("Little Princess (1995)").match()).isEqualTo(Match.AMBIGUOUS);
+        assertThat(c.lookup("Alias (2000)")).isEqualTo(new Resolution("Alias (2000)", Match.AMBIGUOUS));
+        // a main title wins over another title's alternative title
+        assertThat(c.resolve("Killer (1994)")).isEqualTo("Killer (Bulletproof Heart) (1994)");
+        assertThat(c.resolve("Bulletproof Heart (1994)")).isEqualTo("Bulletproof Heart (Killer) (1994)");
+        assertThat(c.ambiguousFormKeys()).containsExactlyInAnyOrder("littleprincess(1995)", "alias(2000)");
+    }
+
+    @Test
+    void theMainTitleWinsOverAnotherTitlesAlias() {
+        TitleCatalog c = TitleCatalog.of(List.of("Bewegte Mann, Der (1994)", "Maybe, Maybe Not (Bewegte Mann, Der) (1994)"));
+        assertThat(c.lookup("Der bewegte Mann (1994)")).isEqualTo(new Resolution("Bewegte Mann, Der (1994)", Match.CANONICAL));
+        assertThat(c.lookup("Bewegte Mann (1994)")).isEqualTo(new Resolution("Bewegte Mann, Der (1994)", Match.ALIAS));
+        assertThat(c.lookup("Maybe Maybe Not (1994)"))
+                .isEqualTo(new Resolution("Maybe, Maybe Not (Bewegte Mann, Der) (1994)", Match.ALIAS));
+    }
+
+    @Test
+    void wireNames() {
+        assertThat(new Resolution("x", Match.ALIAS).wireName()).isEqualTo("alias");
+        assertThat(new Resolution("x", Match.FUZZY).catalogTitle()).isEqualTo("x");
+        assertThat(new Resolution("x", Match.AMBIGUOUS).wireName()).isEqualTo("none");
+        assertThat(new Resolution("x", Match.UNKNOWN).catalogTitle()).isNull();
+    }
+
+    @Test
     void survivesJavaSerialisation() throws IOException, ClassNotFoundException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
@@ -59,6 +117,8 @@ class TitleCatalogTest {
             assertThat(copy.resolve("les miserables (1995)")).isEqualTo("Misérables, Les (1995)");
             assertThat(copy.lookup("the fan (1996)").match()).isEqualTo(Match.AMBIGUOUS);
             assertThat(copy.titles()).isEqualTo(catalog.titles());
+            assertThat(copy.lookup("Devils Advocate (1997)").match()).isEqualTo(Match.ALIAS);
+            assertThat(copy.lookup("Devil's Advocat, The (1997)").match()).isEqualTo(Match.FUZZY);
         }
     }
 }

@@ -99,6 +99,8 @@ public final class JobSettings implements Serializable {
     /** Labels and online adaptation: the labels.* and adaptation.* keys. */
     public final LabelSettings labels;
     private final Map<String, String> kafkaProperties;
+    /** The dead-letter sink's own producer properties ({@code max.request.size}, {@code buffer.memory}): {@link DeadLetterRecordSize}. */
+    private final Map<String, String> deadLetterProducerProperties;
     /** The settings as given, for {@link #describe()}. */
     private final Map<String, String> given;
 
@@ -164,6 +166,7 @@ public final class JobSettings implements Serializable {
             if (k.startsWith(KAFKA_PROPERTY_PREFIX)) kafka.put(k.substring(KAFKA_PROPERTY_PREFIX.length()), v);
         });
         kafkaProperties = Map.copyOf(kafka);
+        deadLetterProducerProperties = DeadLetterRecordSize.producerProperties(parserLimits, kafkaProperties);
         given = Map.copyOf(s.asMap());
         if (delivery == DeliveryGuarantee.EXACTLY_ONCE && transactionTimeoutMs <= checkpointIntervalMs) {
             throw new SettingException(TRANSACTION_TIMEOUT_MS + " (" + transactionTimeoutMs + ") must be longer than "
@@ -209,6 +212,13 @@ public final class JobSettings implements Serializable {
     public Properties kafkaProperties() {
         Properties p = new Properties();
         p.putAll(kafkaProperties);
+        return p;
+    }
+
+    /** The dead-letter sink's producer: {@link #kafkaProperties()} with its size limits following the dead-letter limit. */
+    public Properties deadLetterProducerProperties() {
+        Properties p = kafkaProperties();
+        p.putAll(deadLetterProducerProperties);
         return p;
     }
 }

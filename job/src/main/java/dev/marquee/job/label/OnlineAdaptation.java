@@ -27,7 +27,9 @@ import org.apache.flink.util.OutputTag;
  * predictions, never the one it is matched with.
  *
  * <p>The join: a label carrying a {@code request_id} matches the prediction of that request only. A label
- * without one matches the oldest waiting prediction of the user with the same title key
+ * without one matches the oldest waiting prediction of the user with the same title: the prediction's catalog title
+ * as scored, the label's resolved against the serving version's catalog as the scorer resolves requests
+ * (docs/TITLES.md), compared by key
  * ({@link TitleAdaptation#key}) and, when the label has a timestamp, the same request timestamp; a prediction
  * arriving after its label matches the oldest waiting label by the same rules. What waits expires
  * {@code labels.join-ttl-ms} of event time after its own timestamp (or after the event time when it arrived,
@@ -50,6 +52,9 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
 
     private final LabelSettings settings;
     private final UserAdaptation user;
+    /** Null: label titles are matched by their canonical key only. */
+    private final TitleCatalogSource titleCatalogs;
+    private transient LabelTitles labelTitles;
     private transient ValueState<UserResidual> residual;
     private transient ValueState<UserFactors> factors;
     /** Waiting predictions and labels by title key, oldest first. */
@@ -63,15 +68,29 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
     private transient Counter labelsExpired;
     private transient Counter predictionsExpired;
 
-    /** With the residual bias only. */
+    /** With the residual bias only, label titles matched by canonical key. */
     public OnlineAdaptation(LabelSettings settings) {
-        this(settings, null);
+        this(settings, null, null);
     }
 
-    /** With user factors on the title embeddings {@code embeddings} gives (null: the residual bias only). */
+    /** With user factors on the title embeddings {@code embeddings} gives, label titles matched by canonical key. */
     public OnlineAdaptation(LabelSettings settings, TitleEmbeddingSource embeddings) {
+        this(settings, embeddings, null);
+    }
+
+    /**
+     * With user factors on the title embeddings {@code embeddings} gives (null: the residual bias only), and label
+     * titles resolved against the serving version's catalog from {@code titleCatalogs} (null: canonical key only).
+     */
+    public OnlineAdaptation(LabelSettings settings, TitleEmbeddingSource embeddings, TitleCatalogSource titleCatalogs) {
         this.settings = settings;
         this.user = new UserAdaptation(settings, embeddings);
+        this.titleCatalogs = titleCatalogs;
+    }
+
+    /** The title a prediction is joined and adapted by: the catalog title it was scored as, else as sent. */
+    static String titleOf(Prediction p) {
+        return p.catalogTitle != null ? p.catalogTitle : p.movieTitle;
     }
 
     @Override
@@ -84,6 +103,7 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         f.enableTimeToLive(userTtl);
         factors = getRuntimeContext().getState(f);
         user.open();
+        labelTitles = new LabelTitles(titleCatalogs);
         // Timers expire what waits; the TTL only clears what a stalled event time would leave behind.
         MapStateDescriptor<String, List<PendingPrediction>> p = new MapStateDescriptor<>("join-predictions", Types.STRING,
                 new ListTypeInfo<>(PendingPrediction.class));
@@ -108,8 +128,9 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
     @Override
     public void processElement1(Prediction p, Context ctx, Collector<Prediction> out) throws Exception {
         float model = p.output3 != null && p.output3.length > 0 ? p.output3[0] : p.predictedRating;
+        labelTitles.served(p.modelVersion);
         if (settings.adaptationEnabled) {
-            double a = user.serve(residual.value(), factors.value(), p.modelVersion, p.movieTitle);
+            double a = user.serve(residual.value(), factors.value(), p.modelVersion, titleOf(p));
             float adjustment = (float) Math.max(-settings.maxAdjustment, Math.min(settings.maxAdjustment, a));
             p.adjustment = adjustment;
             p.predictedRating = Math.max(1f, Math.min(5f, model + adjustment));
@@ -124,9 +145,9 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         served.shadowVersion = p.shadowVersion;
         served.shadowModel = p.shadowRating;
         served.requestId = p.requestId;
-        served.movieTitle = p.movieTitle;
+        served.movieTitle = titleOf(p);
         served.timestamp = p.timestamp;
-        String key = TitleAdaptation.key(p.movieTitle);
+        String key = TitleAdaptation.key(served.movieTitle);
         PendingLabel label = takeLabel(served, key);
         if (label != null) {
             match(served, label.rating, ctx);
@@ -144,14 +165,15 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
     @Override
     public void processElement2(Rating label, Context ctx, Collector<Prediction> out) throws Exception {
         if (label.movieTitle == null) return;
-        String key = TitleAdaptation.key(label.movieTitle);
+        String title = labelTitles.resolve(label.movieTitle);
+        String key = TitleAdaptation.key(title);
         PendingPrediction served = takePrediction(label, key);
         if (served != null) {
             match(served, label.rating, ctx);
         } else if (makeRoom()) {
             PendingLabel waiting = new PendingLabel(label.rating, label.timestamp, label.requestId,
                     expiry(label.timestamp, ctx));
-            waiting.movieTitle = label.movieTitle;
+            waiting.movieTitle = title;
             List<PendingLabel> list = labels.get(key);
             if (list == null) list = new ArrayList<>(1);
             list.add(waiting);

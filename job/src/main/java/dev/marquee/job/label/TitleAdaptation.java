@@ -46,6 +46,11 @@ public final class TitleAdaptation extends KeyedCoProcessFunction<String, Predic
         };
     }
 
+    /** The key a prediction is partitioned by: its catalog title's (as scored) when it has one, else as sent. */
+    public static String keyOf(Prediction p) {
+        return key(OnlineAdaptation.titleOf(p));
+    }
+
     /** The key titles are partitioned and learned by: spellings with the same canonical key share a bias. */
     public static String key(String title) {
         return title == null ? "" : TitleCanonicalizer.canonicalKey(title);

@@ -44,7 +44,20 @@ public final class KafkaConnections {
 
     /** A sink; {@code name} keeps transactional ids of different sinks apart. */
     public static <T> KafkaSink<T> sink(JobSettings s, String name, KafkaRecordSerializationSchema<T> serializer) {
-        Properties props = s.kafkaProperties();
+        return sink(s, name, serializer, s.kafkaProperties());
+    }
+
+    /**
+     * The dead-letter sink: its producer's {@code max.request.size} and {@code buffer.memory} take the largest
+     * dead letter the {@code parser.*} limits allow (JobSettings checks them at start-up), so that no dead letter
+     * is ever refused and replayed for ever.
+     */
+    public static <T> KafkaSink<T> deadLetterSink(JobSettings s, KafkaRecordSerializationSchema<T> serializer) {
+        return sink(s, "dead-letters", serializer, s.deadLetterProducerProperties());
+    }
+
+    private static <T> KafkaSink<T> sink(JobSettings s, String name, KafkaRecordSerializationSchema<T> serializer,
+                                         Properties props) {
         var builder = KafkaSink.<T>builder()
                 .setBootstrapServers(s.bootstrapServers)
                 .setRecordSerializer(serializer);

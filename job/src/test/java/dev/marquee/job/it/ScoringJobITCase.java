@@ -105,6 +105,7 @@ class ScoringJobITCase {
 
         List<Sent> bad = new ArrayList<>();
         Map<String, Rating> valid = new HashMap<>();
+        Map<String, String> respelt = new HashMap<>();
         RequestEncoder encoder = new RequestEncoder();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps())) {
             int badTotal = kinds.size() * COPIES_OF_EACH_BAD_KIND;
@@ -114,6 +115,10 @@ class ScoringJobITCase {
                 Rating r = rows.get(i % rows.size());
                 if (i % 97 == 0) r = new Rating("unseen-user-" + i, r.movieTitle, r.rating, r.timestamp);
                 String id = "v-" + i;
+                if (i % 89 == 1) { // spelt as another catalog might: scored as the catalog title, and says so
+                    respelt.put(id, r.movieTitle);
+                    r = new Rating(r.userId, r.movieTitle.toLowerCase(java.util.Locale.ROOT), r.rating, r.timestamp);
+                }
                 valid.put(id, r);
                 producer.send(new ProducerRecord<>(requests, r.userId.getBytes(), encoder.single(id, r)));
                 if (i % every == 0 && b < badTotal) {
@@ -160,6 +165,7 @@ class ScoringJobITCase {
         }
         assertThat(predictionCount).isEqualTo(VALID);
         assertThat(byId.keySet()).isEqualTo(valid.keySet());
+        int respeltKnown = 0;
         for (Map.Entry<String, Prediction> e : byId.entrySet()) {
             Prediction p = e.getValue();
             Rating r = valid.get(e.getKey());
@@ -169,7 +175,16 @@ class ScoringJobITCase {
             assertThat(p.output3).containsExactly(p.predictedRating);
             assertThat(p.modelVersion).isEqualTo(1);
             assertThat(p.oovUserId).isEqualTo(r.userId.startsWith("unseen-user-"));
+            if (Boolean.FALSE.equals(p.oovMovieTitle)) {
+                assertThat(p.catalogTitle).isEqualTo(respelt.getOrDefault(e.getKey(), r.movieTitle));
+                assertThat(p.titleMatch).isEqualTo(respelt.containsKey(e.getKey()) ? "canonical" : "exact");
+                if (respelt.containsKey(e.getKey())) respeltKnown++;
+            } else {
+                assertThat(p.catalogTitle).isNull();
+                assertThat(p.titleMatch).isEqualTo("none");
+            }
         }
+        assertThat(respeltKnown).as("respelt titles the model knows").isGreaterThan(10);
 
         // Dead letters: exactly one per bad record, with its code and its original bytes.
         Map<String, Sent> badByPosition = new HashMap<>();
@@ -238,6 +253,7 @@ class ScoringJobITCase {
         String requests = KAFKA.createTopic("requests", 2);
         String predictions = KAFKA.createTopic("predictions", 2);
         Map<String, Rating> valid = new HashMap<>();
+        Map<String, String> respelt = new HashMap<>();
         RequestEncoder encoder = new RequestEncoder();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps())) {
             for (int i = 0; i < VALID; i++) {

@@ -349,6 +349,64 @@ class OnlineAdaptationTest {
         }
     }
 
+    /** Labels use the scorer's title resolution: an alias spelling joins the prediction scored as its catalog title. */
+    @Test
+    void aLabelSpeltAsAnotherCatalogWouldJoinThePredictionOfItsCatalogTitle() throws Exception {
+        TitleCatalogSource catalogs = new FixedCatalog(List.of("Seven (Se7en) (1995)", "Heat (1995)"));
+        try (var h = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new OnlineAdaptation(
+                LabelSettings.from(new Settings(NO_DECAY)), null, catalogs), p -> p.userId, r -> r.userId, Types.STRING)) {
+            // label first: resolved against the registry's serving version, no prediction seen yet
+            h.processElement2(label("u1", "Se7en (1995)", 5.0f, 0), 0);
+            Prediction p = prediction("u1", "Seven (1995)", 3.0f, 1);
+            p.catalogTitle = "Seven (Se7en) (1995)";
+            p.titleMatch = "alias";
+            h.processElement1(p, 0);
+            assertThat(joins(h)).singleElement().satisfies(j -> {
+                assertThat(j.movieTitle).isEqualTo("Seven (Se7en) (1995)");
+                assertThat(j.label).isEqualTo(5.0f);
+            });
+            // prediction first, label in the other spelling
+            Prediction q = prediction("u2", "Se7en (1995)", 3.0f, 1);
+            q.catalogTitle = "Seven (Se7en) (1995)";
+            q.titleMatch = "alias";
+            h.processElement1(q, 0);
+            h.processElement2(label("u2", "Seven (1995)", 4.0f, 0), 0);
+            assertThat(joins(h)).hasSize(2);
+        }
+    }
+
+    @Test
+    void withoutACatalogAnAliasLabelDoesNotJoin() throws Exception {
+        try (var h = harness(NO_DECAY)) {
+            Prediction p = prediction("u1", "Seven (1995)", 3.0f, 1);
+            p.catalogTitle = "Seven (Se7en) (1995)";
+            h.processElement1(p, 0);
+            h.processElement2(label("u1", "Se7en (1995)", 5.0f, 0), 0);
+            assertThat(joins(h)).isEmpty();
+        }
+    }
+
+    @Test
+    void aVersionsTitleCatalogComesFromItsRegistryFolder() throws Exception {
+        RegistryTitleCatalogs source = new RegistryTitleCatalogs(registryDir.toString(), "marquee");
+        assertThat(source.load(1)).hasValueSatisfying(c -> assertThat(c.titles()).containsExactlyElementsOf(titles));
+        assertThat(source.load(99)).isEmpty();
+        assertThat(source.serving()).isPresent();
+    }
+
+    /** A catalog every version shares; version 1 serves. */
+    private record FixedCatalog(List<String> titles) implements TitleCatalogSource {
+        @Override
+        public java.util.Optional<dev.marquee.data.title.TitleCatalog> load(long version) {
+            return java.util.Optional.of(dev.marquee.data.title.TitleCatalog.of(titles));
+        }
+
+        @Override
+        public java.util.OptionalLong serving() {
+            return java.util.OptionalLong.of(1);
+        }
+    }
+
     /** The acceptance point: a restart from a checkpoint keeps what adaptation learned and what waits for a label. */
     @Test
     void adaptationStateAndPendingMatchesSurviveARestoreFromACheckpoint() throws Exception {
@@ -391,7 +449,8 @@ class OnlineAdaptationTest {
     }
 
     private static List<LabelJoin> joins(KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Rating, Prediction> h) {
-        return h.getSideOutput(OnlineAdaptation.LABEL_JOINS).stream().map(StreamRecord::getValue).toList();
+        return h.getSideOutput(OnlineAdaptation.LABEL_JOINS) == null ? List.of()
+                : h.getSideOutput(OnlineAdaptation.LABEL_JOINS).stream().map(StreamRecord::getValue).toList();
     }
 
     private static List<UnmatchedExpiry> expired(KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Rating, Prediction> h) {

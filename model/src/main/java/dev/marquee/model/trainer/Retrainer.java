@@ -7,6 +7,7 @@ import dev.marquee.data.event.Rating;
 import dev.marquee.data.event.RetrainOutcome;
 import dev.marquee.data.event.RetrainRequest;
 import dev.marquee.data.movielens.Split;
+import dev.marquee.data.title.TitleCatalog;
 import dev.marquee.model.EvaluationReport;
 import dev.marquee.model.Folders;
 import dev.marquee.model.ModelCard;
@@ -15,6 +16,7 @@ import dev.marquee.model.ServingState;
 import dev.marquee.model.TrainedModel;
 import dev.marquee.model.Trainer;
 import dev.marquee.model.TrainingConfig;
+import dev.marquee.model.Vocabulary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +63,8 @@ final class Retrainer {
 
         OriginalData.Loaded original = originalData.load(servingCard);
         Split split = original.split();
-        LabelSplit cut = LabelSplit.of(labels.ratings(), settings.labelWindowSeconds(), settings.holdoutShare());
+        LabelTitles labelTitles = LabelTitles.resolve(labels.ratings(), titleCatalog(servingDir, split));
+        LabelSplit cut = LabelSplit.of(labelTitles.ratings(), settings.labelWindowSeconds(), settings.holdoutShare());
         List<Rating> holdout = cut.holdout();
         List<Rating> train = new ArrayList<>(split.train().size() + cut.train().size());
         train.addAll(split.train());
@@ -79,6 +82,7 @@ final class Retrainer {
                 original.description(), split.train().size(), labels.ratings().size(), labels.records(),
                 labels.refused(), labels.dropped(), settings.labelMaxCount(), cut.inWindow().size(),
                 cut.train().size(), holdout.size()));
+        out.accept("trainer: label titles matched to the catalog: " + labelTitles.summary());
         out.accept("trainer: training config from " + found.source()
                 + (settings.epochs() > 0 || settings.learningRate() > 0 ? ", with the trainer's overrides" : "")
                 + ": " + config);
@@ -184,6 +188,20 @@ final class Retrainer {
     static String holdoutName(long trainedThrough) {
         return trainedThrough == Long.MIN_VALUE ? "labels (none trained on)"
                 : "labels after timestamp " + trainedThrough + " (not trained on)";
+    }
+
+    /**
+     * The titles labels are resolved against: the serving version's vocabulary, which the scoring job resolved
+     * their requests against; the original data's titles when no version serves or it has no vocabulary.
+     */
+    private static TitleCatalog titleCatalog(Path servingDir, Split split) throws IOException {
+        Path titles = servingDir == null ? null : servingDir.resolve(TrainedModel.ASSETS).resolve(TrainedModel.TITLES_FILE);
+        if (titles != null && Files.isRegularFile(titles)) return TitleCatalog.of(Vocabulary.read(titles, false).terms());
+        java.util.Set<String> original = new java.util.LinkedHashSet<>();
+        for (List<Rating> part : List.of(split.train(), split.validation(), split.test())) {
+            for (Rating r : part) original.add(r.movieTitle);
+        }
+        return TitleCatalog.of(original);
     }
 
     static Map<String, Double> labelMetrics(LabelReader.Labels labels, LabelSplit cut) {

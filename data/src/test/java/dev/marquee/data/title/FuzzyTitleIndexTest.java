@@ -1,0 +1,64 @@
+package dev.marquee.data.title;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.marquee.data.title.TitleCatalog.Match;
+import dev.marquee.data.title.TitleCatalog.Resolution;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FuzzyTitleIndexTest {
+    private final TitleCatalog catalog = TitleCatalog.of(List.of(
+            "Forrest Gump (1994)", "Twister (1996)", "Twisted (1996)", "Fan, The (1996)", "Nemesis 2: Nebula (1995)",
+            "Three Colors: Red (1994)", "Three Colors: Blue (1993)", "Star Trek: The Wrath of Khan (1982)",
+            "Mystery Science Theater 3000: The Movie (1996)"));
+
+    @Test
+    void aNearSpellingOfTheSameYearResolves() {
+        assertThat(catalog.lookup("Forest Gump (1994)")).isEqualTo(new Resolution("Forrest Gump (1994)", Match.FUZZY));
+        assertThat(catalog.resolve("Three Colours: Red (1994)")).isEqualTo("Three Colors: Red (1994)");
+        assertThat(catalog.resolve("Mystery Science Theatre 3000: The Movie (1996)"))
+                .isEqualTo("Mystery Science Theater 3000: The Movie (1996)");
+        assertThat(catalog.resolve("The Fann (1996)")).isEqualTo("Fan, The (1996)");
+    }
+
+    @Test
+    void onlyTheSameYear() {
+        assertThat(catalog.lookup("Forest Gump (1995)").match()).isEqualTo(Match.UNKNOWN);
+        assertThat(catalog.lookup("Forest Gump").match()).isEqualTo(Match.UNKNOWN);
+        assertThat(catalog.lookup("Three Colours: Red (1993)").match()).isEqualTo(Match.UNKNOWN);
+    }
+
+    @Test
+    void equallyCloseTitlesRefuse() {
+        assertThat(catalog.lookup("Twiste (1996)")).isEqualTo(new Resolution("Twiste (1996)", Match.UNKNOWN));
+        assertThat(catalog.resolve("Twisterr (1996)")).isEqualTo("Twister (1996)");
+    }
+
+    @Test
+    void numbersAreNeverFuzzed() {
+        assertThat(catalog.lookup("Nemesis 3: Nebula (1995)").match()).isEqualTo(Match.UNKNOWN);
+        assertThat(catalog.lookup("Star Trek II: The Wrath of Khan (1982)").match()).isEqualTo(Match.UNKNOWN);
+        assertThat(catalog.lookup("Mystery Science Theatre 2000: The Movie (1996)").match()).isEqualTo(Match.UNKNOWN);
+    }
+
+    @Test
+    void aShortTitleMayNotSubstituteALetter() {
+        assertThat(catalog.lookup("Van, The (1996)").match()).isEqualTo(Match.UNKNOWN);
+        assertThat(catalog.lookup("Twixted (1996)").match()).isEqualTo(Match.UNKNOWN);
+        assertThat(catalog.lookup("Gump (1994)").match()).isEqualTo(Match.UNKNOWN);
+    }
+
+    @Test
+    void distanceCountsASwapAsOneEditAndStopsAtItsLimit() {
+        assertThat(FuzzyTitleIndex.distance("grateful", "graetful", 3, 1)).isEqualTo(1);
+        assertThat(FuzzyTitleIndex.distance("twister", "twisted", 3, 1)).isEqualTo(1);
+        assertThat(FuzzyTitleIndex.distance("twister", "twisted", 3, 2)).isEqualTo(2);
+        assertThat(FuzzyTitleIndex.distance("abcdef", "uvwxyz", 2, 1)).isEqualTo(3);
+        assertThat(FuzzyTitleIndex.distance("", "abc", 5, 1)).isEqualTo(3);
+        assertThat(FuzzyTitleIndex.allowedDistance(4)).isZero();
+        assertThat(FuzzyTitleIndex.allowedDistance(5)).isEqualTo(1);
+        assertThat(FuzzyTitleIndex.allowedDistance(12)).isEqualTo(2);
+        assertThat(FuzzyTitleIndex.allowedDistance(24)).isEqualTo(3);
+    }
+}
