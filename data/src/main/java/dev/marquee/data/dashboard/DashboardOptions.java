@@ -1,5 +1,6 @@
 package dev.marquee.data.dashboard;
 
+import dev.marquee.data.event.TopicNames;
 import dev.marquee.data.config.Settings;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -16,7 +17,7 @@ record DashboardOptions(String bootstrap, String topic, String host, int port, i
     static DashboardOptions from(Settings s, Properties extraConsumerProps) {
         return new DashboardOptions(
                 s.string(BOOTSTRAP, defaultBootstrap()),
-                s.string(TOPIC, "drift-metrics"),
+                s.string(TOPIC, TopicNames.DRIFT_METRICS),
                 s.string(HOST, "127.0.0.1"),
                 s.intInRange(PORT, 8088, 0, 65_535),
                 s.intInRange(MAX_REPORTS, 2_000, 1, 1_000_000),

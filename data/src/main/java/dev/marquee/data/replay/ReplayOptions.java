@@ -1,5 +1,6 @@
 package dev.marquee.data.replay;
 
+import dev.marquee.data.event.TopicNames;
 import dev.marquee.data.config.Settings;
 import dev.marquee.data.replay.drift.DriftInjection;
 import java.util.Properties;
@@ -32,8 +33,8 @@ public final class ReplayOptions {
 
     public ReplayOptions(Settings s, Properties producerProperties) {
         this.bootstrap = s.string(BOOTSTRAP, defaultBootstrap());
-        this.topic = s.string(TOPIC, "rating-requests");
-        this.ratingsTopic = s.string(RATINGS_TOPIC, "ratings");
+        this.topic = s.string(TOPIC, TopicNames.RATING_REQUESTS);
+        this.ratingsTopic = s.string(RATINGS_TOPIC, TopicNames.RATINGS);
         this.withRatings = s.bool(WITH_RATINGS, false);
         this.rate = s.doubleInRange(RATE, 0, 0, 10_000_000);
         this.envelopeSize = s.intInRange(ENVELOPE_SIZE, 1, 1, 10_000);

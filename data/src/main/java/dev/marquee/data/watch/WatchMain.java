@@ -1,5 +1,6 @@
 package dev.marquee.data.watch;
 
+import dev.marquee.data.event.TopicNames;
 import dev.marquee.data.config.CliArgs;
 import dev.marquee.data.config.SettingException;
 import dev.marquee.data.config.Settings;
@@ -42,12 +43,12 @@ public final class WatchMain {
             "  --timeout-seconds S     with --until-version: exit 1 when it has not happened within S (default: 600)",
             "  --consumer-prop K=V     any Kafka consumer property (repeatable)");
 
-    static final String PREDICTIONS = "predictions";
-    static final String DRIFT_METRICS = "drift-metrics";
-    static final String RETRAIN_REQUESTS = "retrain-requests";
-    static final String RETRAIN_OUTCOMES = "retrain-outcomes";
-    static final String MODEL_UPDATES = "model-updates";
-    static final String MODEL_STATUS = "model-status";
+    static final String PREDICTIONS = TopicNames.PREDICTIONS;
+    static final String DRIFT_METRICS = TopicNames.DRIFT_METRICS;
+    static final String RETRAIN_REQUESTS = TopicNames.RETRAIN_REQUESTS;
+    static final String RETRAIN_OUTCOMES = TopicNames.RETRAIN_OUTCOMES;
+    static final String MODEL_UPDATES = TopicNames.MODEL_UPDATES;
+    static final String MODEL_STATUS = TopicNames.MODEL_STATUS;
     private static final long LINGER_AFTER_SWITCH_MS = 15_000;
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 

@@ -1,5 +1,6 @@
 package dev.marquee.job.audit;
 
+import dev.marquee.data.event.TopicNames;
 import dev.marquee.data.config.CliArgs;
 import dev.marquee.data.config.SettingException;
 import dev.marquee.data.config.Settings;
@@ -47,7 +48,7 @@ public final class HostileRequestsMain {
         }
         try {
             String bootstrap = s.string("bootstrap", OutcomeAuditMain.defaultBootstrap());
-            String topic = s.string("topic", "rating-requests");
+            String topic = s.string("topic", TopicNames.RATING_REQUESTS);
             long count = s.longInRange("count", 200, 0, 100_000_000);
             double rate = s.doubleInRange("rate", 20, 0, 1_000_000);
             long errors = send(bootstrap, topic, count, rate);

@@ -1,5 +1,6 @@
 package dev.marquee.job.audit;
 
+import dev.marquee.data.event.TopicNames;
 import dev.marquee.data.config.CliArgs;
 import dev.marquee.data.config.SettingException;
 import dev.marquee.data.config.Settings;
@@ -61,9 +62,9 @@ public final class OutcomeAuditMain {
                 System.out.println(USAGE);
                 return 0;
             }
-            String requests = s.string("requests-topic", "rating-requests");
-            String predictions = s.string("predictions-topic", "predictions");
-            String deadLetters = s.string("dead-letters-topic", "rating-requests-dlq");
+            String requests = s.string("requests-topic", TopicNames.RATING_REQUESTS);
+            String predictions = s.string("predictions-topic", TopicNames.PREDICTIONS);
+            String deadLetters = s.string("dead-letters-topic", TopicNames.RATING_REQUESTS_DLQ);
             long timeoutMs = (long) (s.doubleInRange("timeout-seconds", 300, 0, 86_400) * 1000);
             long settleMs = (long) (s.doubleInRange("settle-seconds", 10, 0, 3_600) * 1000);
             int samples = s.intInRange("samples", 10, 0, 10_000);

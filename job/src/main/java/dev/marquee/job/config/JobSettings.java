@@ -1,5 +1,6 @@
 package dev.marquee.job.config;
 
+import dev.marquee.data.event.TopicNames;
 import dev.marquee.data.config.SecretMasking;
 import dev.marquee.data.config.SettingException;
 import dev.marquee.data.config.Settings;
@@ -121,12 +122,12 @@ public final class JobSettings implements Serializable {
         bootstrapServers = s.string(BOOTSTRAP, envBootstrap == null || envBootstrap.isBlank() ? "localhost:9092" : envBootstrap.trim());
         groupId = s.string(GROUP_ID, "marquee-scoring");
         startingOffsets = StartingOffsets.parse(STARTING_OFFSETS, s.string(STARTING_OFFSETS, "committed"));
-        requestsTopic = s.string(TOPIC_REQUESTS, "rating-requests");
-        predictionsTopic = s.string(TOPIC_PREDICTIONS, "predictions");
-        deadLettersTopic = s.string(TOPIC_DEAD_LETTERS, "rating-requests-dlq");
-        modelUpdatesTopic = s.string(TOPIC_MODEL_UPDATES, "model-updates");
-        driftTopic = s.string(TOPIC_DRIFT, "drift-metrics");
-        ratingsTopic = s.string(TOPIC_RATINGS, "ratings");
+        requestsTopic = s.string(TOPIC_REQUESTS, TopicNames.RATING_REQUESTS);
+        predictionsTopic = s.string(TOPIC_PREDICTIONS, TopicNames.PREDICTIONS);
+        deadLettersTopic = s.string(TOPIC_DEAD_LETTERS, TopicNames.RATING_REQUESTS_DLQ);
+        modelUpdatesTopic = s.string(TOPIC_MODEL_UPDATES, TopicNames.MODEL_UPDATES);
+        driftTopic = s.string(TOPIC_DRIFT, TopicNames.DRIFT_METRICS);
+        ratingsTopic = s.string(TOPIC_RATINGS, TopicNames.RATINGS);
         delivery = DeliveryGuarantee.parse(DELIVERY, s.string(DELIVERY, "at-least-once"));
         transactionalIdPrefix = s.string(TRANSACTIONAL_ID_PREFIX, "marquee-scoring");
         // Brokers refuse transactions longer than transaction.max.timeout.ms (15 min by default); the
@@ -141,8 +142,8 @@ public final class JobSettings implements Serializable {
         parserLimits = ParserLimits.from(s);
         drift = DriftSettings.from(s);
         labels = LabelSettings.from(s);
-        modelStatusTopic = s.string(TOPIC_MODEL_STATUS, "model-status");
-        labeledPredictionsTopic = s.string(TOPIC_LABELED_PREDICTIONS, "labeled-predictions");
+        modelStatusTopic = s.string(TOPIC_MODEL_STATUS, TopicNames.MODEL_STATUS);
+        labeledPredictionsTopic = s.string(TOPIC_LABELED_PREDICTIONS, TopicNames.LABELED_PREDICTIONS);
         String envRegistry = System.getenv("MARQUEE_REGISTRY");
         modelRegistry = s.string(MODEL_REGISTRY, envRegistry == null || envRegistry.isBlank() ? ".marquee/registry" : envRegistry.trim());
         modelName = s.string(MODEL_NAME, "marquee");

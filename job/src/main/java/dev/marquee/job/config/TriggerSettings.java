@@ -1,5 +1,6 @@
 package dev.marquee.job.config;
 
+import dev.marquee.data.event.TopicNames;
 import dev.marquee.data.config.SettingException;
 import dev.marquee.data.config.Settings;
 import dev.marquee.job.trigger.TriggerRules;
@@ -79,8 +80,8 @@ public final class TriggerSettings implements Serializable {
         common = JobSettings.from(shared);
 
         Settings s = new Settings(own);
-        retrainRequestsTopic = s.string(TOPIC_RETRAIN_REQUESTS, "retrain-requests");
-        retrainOutcomesTopic = s.string(TOPIC_RETRAIN_OUTCOMES, "retrain-outcomes");
+        retrainRequestsTopic = s.string(TOPIC_RETRAIN_REQUESTS, TopicNames.RETRAIN_REQUESTS);
+        retrainOutcomesTopic = s.string(TOPIC_RETRAIN_OUTCOMES, TopicNames.RETRAIN_OUTCOMES);
         driftedWindows = s.intInRange(DRIFTED_WINDOWS, 3, 0, 100_000);
         maxRmse = offOr(s, MAX_RMSE, Double.NaN, 0.0001, 100);
         rmseMargin = offOr(s, RMSE_MARGIN, 0.05, 0, 100);

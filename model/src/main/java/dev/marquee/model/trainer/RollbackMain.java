@@ -1,5 +1,6 @@
 package dev.marquee.model.trainer;
 
+import dev.marquee.data.event.TopicNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.marquee.data.config.CliArgs;
 import dev.marquee.data.config.SettingException;
@@ -104,7 +105,7 @@ public final class RollbackMain {
             kafka = new KafkaClients(s.string(TrainerSettings.BOOTSTRAP,
                     envBootstrap == null || envBootstrap.isBlank() ? "localhost:9092" : envBootstrap.trim()),
                     parsed.properties(TrainerSettings.KAFKA_PROP));
-            topic = s.string(TrainerSettings.UPDATES_TOPIC, "model-updates");
+            topic = s.string(TrainerSettings.UPDATES_TOPIC, TopicNames.MODEL_UPDATES);
         } catch (IllegalArgumentException e) { // SettingException included
             console.err().println(cmd + ": " + e.getMessage());
             console.err().println("see: marquee " + cmd + " --help");

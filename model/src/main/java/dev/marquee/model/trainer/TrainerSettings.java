@@ -1,5 +1,6 @@
 package dev.marquee.model.trainer;
 
+import dev.marquee.data.event.TopicNames;
 import dev.marquee.data.config.CliArgs;
 import dev.marquee.data.config.SettingException;
 import dev.marquee.data.config.Settings;
@@ -131,15 +132,15 @@ record TrainerSettings(KafkaClients kafka, String group, String requestsTopic, S
                 s.intInRange(MIN_USERS, GatePolicy.DEFAULT_MIN_USERS, 2, Integer.MAX_VALUE),
                 s.has(MAX_RMSE) ? s.doubleInRange(MAX_RMSE, 0, 1e-6, 100.0) : Double.NaN);
         return new TrainerSettings(new KafkaClients(bootstrap, props), s.string(GROUP, "marquee-trainer"),
-                s.string(REQUESTS_TOPIC, "retrain-requests"), s.string(OUTCOMES_TOPIC, "retrain-outcomes"),
-                s.string(UPDATES_TOPIC, "model-updates"), s.string(RATINGS_TOPIC, "ratings"), registry, name,
+                s.string(REQUESTS_TOPIC, TopicNames.RETRAIN_REQUESTS), s.string(OUTCOMES_TOPIC, TopicNames.RETRAIN_OUTCOMES),
+                s.string(UPDATES_TOPIC, TopicNames.MODEL_UPDATES), s.string(RATINGS_TOPIC, TopicNames.RATINGS), registry, name,
                 s.string(DATA, null), s.longInRange(LABEL_WINDOW, 0, 0, Long.MAX_VALUE),
                 s.intInRange(LABEL_MAX_COUNT, 200_000, 1, 50_000_000), share, gate,
                 1000 * s.longInRange(DEFER_EXPIRY, 86_400, 1, 365L * 86_400),
                 1000 * s.longInRange(RECHECK, 600, 1, 86_400), s.intInRange(KEEP_REJECTED, 5, 0, 100_000),
                 s.intInRange(EPOCHS, 0, 1, 100_000), s.has(LEARNING_RATE)
                         ? s.doubleInRange(LEARNING_RATE, 0, 1e-12, 100) : 0.0, s.bool(ONCE, false),
-                s.string(LABELED_TOPIC, "labeled-predictions"), PromotionSettings.from(s),
+                s.string(LABELED_TOPIC, TopicNames.LABELED_PREDICTIONS), PromotionSettings.from(s),
                 s.intInRange(MAX_REQUESTS_PER_HOUR, 6, 0, 100_000));
     }
 
