@@ -21,6 +21,16 @@ public final class TrainedModel implements AutoCloseable, RatingPredictor {
     public static final String ASSETS = "assets";
     public static final String USERS_FILE = "users.txt";
     public static final String TITLES_FILE = "titles.txt";
+
+    /**
+     * The title catalog of the version in {@code versionDir} (its title vocabulary, which the scorer resolves
+     * requests against), or empty when it has none (imported without training data).
+     */
+    public static java.util.Optional<dev.marquee.data.title.TitleCatalog> titleCatalog(Path versionDir) throws IOException {
+        Path file = versionDir.resolve(ASSETS).resolve(TITLES_FILE);
+        if (!Files.isRegularFile(file)) return java.util.Optional.empty();
+        return java.util.Optional.of(dev.marquee.data.title.TitleCatalog.of(Vocabulary.read(file, false).terms()));
+    }
     static final int PREDICT_CHUNK = 8192;
 
     private final Graph graph;

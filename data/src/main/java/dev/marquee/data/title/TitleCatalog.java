@@ -50,13 +50,25 @@ public final class TitleCatalog implements Serializable {
         /** The raw title's key, or loose key, belongs to several catalog titles; the raw title is returned. */
         AMBIGUOUS,
         /** No catalog title matched (or two were equally near); the raw title is returned. */
-        UNKNOWN
+        UNKNOWN;
+
+        private final String wireName = ordinal() < 4 ? name().toLowerCase(java.util.Locale.ROOT) : "none";
+
+        /** Whether a catalog title was found. */
+        public boolean known() {
+            return this != AMBIGUOUS && this != UNKNOWN;
+        }
+
+        /** The name predictions carry in {@code title_match}: exact, canonical, alias, fuzzy or none. */
+        public String wireName() {
+            return wireName;
+        }
     }
 
     /** The title to use and how it was found. */
     public record Resolution(String title, Match match) implements Serializable {
         public boolean known() {
-            return match != Match.AMBIGUOUS && match != Match.UNKNOWN;
+            return match.known();
         }
 
         /** The catalog title used, or null when none. */
@@ -66,7 +78,7 @@ public final class TitleCatalog implements Serializable {
 
         /** The name predictions carry in {@code title_match}: exact, canonical, alias, fuzzy or none. */
         public String wireName() {
-            return known() ? match.name().toLowerCase(java.util.Locale.ROOT) : "none";
+            return match.wireName();
         }
     }
 

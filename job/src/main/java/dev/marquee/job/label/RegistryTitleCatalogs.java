@@ -3,9 +3,7 @@ package dev.marquee.job.label;
 import dev.marquee.data.title.TitleCatalog;
 import dev.marquee.model.ModelRegistry;
 import dev.marquee.model.TrainedModel;
-import dev.marquee.model.Vocabulary;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -24,10 +22,7 @@ public final class RegistryTitleCatalogs implements TitleCatalogSource {
 
     @Override
     public Optional<TitleCatalog> load(long version) throws IOException {
-        Path titles = new ModelRegistry(Path.of(registryBase)).versionDir(modelName, version)
-                .resolve(TrainedModel.ASSETS).resolve(TrainedModel.TITLES_FILE);
-        if (!Files.isRegularFile(titles)) return Optional.empty();
-        return Optional.of(TitleCatalog.of(Vocabulary.read(titles, false).terms()));
+        return TrainedModel.titleCatalog(new ModelRegistry(Path.of(registryBase)).versionDir(modelName, version));
     }
 
     @Override

@@ -7,7 +7,6 @@ import dev.marquee.data.event.ModelUpdate;
 import dev.marquee.data.event.Prediction;
 import dev.marquee.data.event.RatingRequest;
 import dev.marquee.data.parse.DeadLetters;
-import dev.marquee.data.title.TitleCatalog;
 import dev.marquee.model.ModelContract;
 import dev.marquee.model.ModelRegistry;
 import dev.marquee.model.ScoredBatch;
@@ -40,9 +39,6 @@ import org.slf4j.LoggerFactory;
  * registry wins: an update naming another version is refused, and no shadow runs.
  */
 public final class ModelScoringFunction implements BatchFunction<RatingRequest, ModelUpdate, Prediction, ModelStatus> {
-    /** {@code title_match} by {@link TitleCatalog.Match} ordinal, made once rather than per prediction. */
-    private static final String[] TITLE_MATCH_NAMES = java.util.Arrays.stream(TitleCatalog.Match.values())
-            .map(m -> new TitleCatalog.Resolution("", m).wireName()).toArray(String[]::new);
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ModelScoringFunction.class);
 
@@ -197,7 +193,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
             p.oovMovieTitle = flags ? scored.titleOov()[i] : null;
             if (scored.hasTitleMatches()) {
                 p.catalogTitle = scored.catalogTitles()[i];
-                p.titleMatch = TITLE_MATCH_NAMES[scored.titleMatches()[i].ordinal()];
+                p.titleMatch = scored.titleMatches()[i].wireName();
             }
             p.source = r.source;
             p.scoredAtMs = now;

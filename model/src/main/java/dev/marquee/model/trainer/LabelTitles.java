@@ -37,7 +37,7 @@ record LabelTitles(List<Rating> ratings, Map<TitleCatalog.Match, Integer> matche
     /** "12 exact, 3 alias, 1 none", the kinds that occurred. */
     String summary() {
         Map<String, Integer> byName = new java.util.LinkedHashMap<>();
-        matches.forEach((m, n) -> byName.merge(new TitleCatalog.Resolution("", m).wireName(), n, Integer::sum));
+        matches.forEach((m, n) -> byName.merge(m.wireName(), n, Integer::sum));
         List<String> parts = new ArrayList<>();
         byName.forEach((name, n) -> parts.add(n + " " + name));
         return parts.isEmpty() ? "no labels" : String.join(", ", parts);

@@ -16,7 +16,6 @@ import dev.marquee.model.ServingState;
 import dev.marquee.model.TrainedModel;
 import dev.marquee.model.Trainer;
 import dev.marquee.model.TrainingConfig;
-import dev.marquee.model.Vocabulary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -195,8 +194,10 @@ final class Retrainer {
      * their requests against; the original data's titles when no version serves or it has no vocabulary.
      */
     private static TitleCatalog titleCatalog(Path servingDir, Split split) throws IOException {
-        Path titles = servingDir == null ? null : servingDir.resolve(TrainedModel.ASSETS).resolve(TrainedModel.TITLES_FILE);
-        if (titles != null && Files.isRegularFile(titles)) return TitleCatalog.of(Vocabulary.read(titles, false).terms());
+        if (servingDir != null) {
+            java.util.Optional<TitleCatalog> serving = TrainedModel.titleCatalog(servingDir);
+            if (serving.isPresent()) return serving.get();
+        }
         java.util.Set<String> original = new java.util.LinkedHashSet<>();
         for (List<Rating> part : List.of(split.train(), split.validation(), split.test())) {
             for (Rating r : part) original.add(r.movieTitle);
