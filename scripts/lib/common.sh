@@ -66,7 +66,8 @@ module_cp() {
   printf '%s' "$MARQUEE_ROOT/$1/target/classes:$(cat "$file")"
 }
 
-# run_main MODULE CLASS ARGS...: runs a main class with the module's classes and runtime classpath.
+# run_main MODULE CLASS ARGS...: runs a main class with the module's classes and runtime classpath. MODULE is the
+# module's directory under the root: infra, data, model, job or scripts/tools.
 run_main() {
   local module="$1" cls="$2"
   shift 2

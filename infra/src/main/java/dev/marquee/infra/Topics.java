@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
+import dev.marquee.data.event.TopicNames;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaException;
@@ -21,7 +22,8 @@ import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
- * The topics marquee uses: their default names, and the names and partition counts in effect.
+ * The topics marquee uses: their default names (from the event contract, {@link TopicNames}), and the names and
+ * partition counts in effect.
  *
  * <p>Settings (each optional; {@code <default-name>} is one of the constants below):
  * <ul>
@@ -32,18 +34,18 @@ import org.apache.kafka.common.errors.TopicExistsException;
  */
 public final class Topics {
 
-    public static final String RATING_REQUESTS = "rating-requests";
-    public static final String PREDICTIONS = "predictions";
-    public static final String RATING_REQUESTS_DLQ = "rating-requests-dlq";
-    public static final String DRIFT_METRICS = "drift-metrics";
-    public static final String MODEL_UPDATES = "model-updates";
-    public static final String RATINGS = "ratings";
-    public static final String RETRAIN_REQUESTS = "retrain-requests";
+    public static final String RATING_REQUESTS = TopicNames.RATING_REQUESTS;
+    public static final String PREDICTIONS = TopicNames.PREDICTIONS;
+    public static final String RATING_REQUESTS_DLQ = TopicNames.RATING_REQUESTS_DLQ;
+    public static final String DRIFT_METRICS = TopicNames.DRIFT_METRICS;
+    public static final String MODEL_UPDATES = TopicNames.MODEL_UPDATES;
+    public static final String RATINGS = TopicNames.RATINGS;
+    public static final String RETRAIN_REQUESTS = TopicNames.RETRAIN_REQUESTS;
     /** One record per scoring slot each time a model version is loaded or refused. */
-    public static final String MODEL_STATUS = "model-status";
-    public static final String RETRAIN_OUTCOMES = "retrain-outcomes";
+    public static final String MODEL_STATUS = TopicNames.MODEL_STATUS;
+    public static final String RETRAIN_OUTCOMES = TopicNames.RETRAIN_OUTCOMES;
     /** Each label matched with its prediction, with the shadow version's rating when one ran: the promoter's input. */
-    public static final String LABELED_PREDICTIONS = "labeled-predictions";
+    public static final String LABELED_PREDICTIONS = TopicNames.LABELED_PREDICTIONS;
 
     public static final int MAX_PARTITIONS = 10_000;
     static final String KEY_PREFIX = "topic.";

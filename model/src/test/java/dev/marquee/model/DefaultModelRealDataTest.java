@@ -1,12 +1,12 @@
 package dev.marquee.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.marquee.data.movielens.MovieLens100K;
 import dev.marquee.data.movielens.MovieLensDir;
 import dev.marquee.data.movielens.Split;
 import dev.marquee.data.movielens.Splits;
+import dev.marquee.model.testing.Prerequisites;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +16,7 @@ class DefaultModelRealDataTest {
     @Test
     void defaultBeatsTheBiasBaselineOnTheTimeSplit() {
         Optional<MovieLensDir> dir = MovieLensDir.findForTests();
-        assumeTrue(dir.isPresent(), MovieLensDir.testSkipMessage());
+        Prerequisites.assumeOrFailInCi(dir.isPresent(), MovieLensDir.testSkipMessage());
         Split split = Splits.referenceTime(new MovieLens100K(dir.get()).ratings());
         try (TrainedModel model = new Trainer(TrainingConfig.defaults(Architecture.DEFAULT), l -> {})
                 .train(split.train(), split.validation())) {

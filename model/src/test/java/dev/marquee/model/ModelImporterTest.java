@@ -2,7 +2,6 @@ package dev.marquee.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.marquee.data.event.Rating;
@@ -12,6 +11,7 @@ import dev.marquee.data.movielens.MovieLensDir;
 import dev.marquee.data.movielens.Split;
 import dev.marquee.data.movielens.Splits;
 import dev.marquee.model.TinySavedModels.Kind;
+import dev.marquee.model.testing.Prerequisites;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -137,8 +137,8 @@ class ModelImporterTest {
     void theSeriesKerasModelServesAsPythonAnswered() throws Exception {
         Path shared = Path.of("../../shared/models/series-keras");
         Optional<MovieLensDir> ml = MovieLensDir.findForTests();
-        assumeTrue(Files.isRegularFile(shared.resolve("1/saved_model.pb")), "no ../shared/models/series-keras: skipped");
-        assumeTrue(ml.isPresent(), MovieLensDir.testSkipMessage());
+        Prerequisites.assumeOrFailInCi(Files.isRegularFile(shared.resolve("1/saved_model.pb")), "no ../shared/models/series-keras (the series' Keras model)");
+        Prerequisites.assumeOrFailInCi(ml.isPresent(), MovieLensDir.testSkipMessage());
         Split time = Splits.referenceTime(new MovieLens100K(ml.get()).ratings());
         ModelRegistry registry = new ModelRegistry(tmp.resolve("registry"));
         new ModelImporter(registry, "m", line -> { }).importModel(new ModelImporter.Request(shared.resolve("1"),

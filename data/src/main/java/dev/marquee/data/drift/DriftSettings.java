@@ -35,6 +35,20 @@ public final class DriftSettings implements Serializable {
     /** The threshold every per-error-code invalid rate is held to. */
     public static final String CODE_THRESHOLD_KEY = "schema.invalid_rate.by_code";
 
+    // Defaults: the scoring job declares and documents these keys as Flink ConfigOptions with them
+    // (dev.marquee.job.config.ScoringJobOptions, docs/CONFIGURATION.md); this module has no Flink.
+    public static final boolean DEFAULT_ENABLED = true;
+    public static final long DEFAULT_WINDOW_MS = 10_000;
+    public static final long DEFAULT_WINDOW_RECORDS = 0;
+    public static final long DEFAULT_MIN_RECORDS = 500;
+    public static final int DEFAULT_PARTIAL_RECORDS = 1_000;
+    public static final long DEFAULT_PARTIAL_INTERVAL_MS = 1_000;
+    public static final int DEFAULT_ALERT_WINDOWS = 2;
+    public static final int DEFAULT_MAX_TRACKED_FIELDS = 32;
+    public static final long DEFAULT_FUTURE_TOLERANCE_MS = 300_000;
+    public static final int DEFAULT_EPISODE_CLOSE_WINDOWS = 2;
+    public static final double DEFAULT_CODE_THRESHOLD = 0.02;
+
     /**
      * Default thresholds, by metric. A calibrated metric ({@link DriftMetricNames#CALIBRATED}) uses its default
      * only for a version without a calibration; docs/DRIFT.md explains each choice.
@@ -61,16 +75,16 @@ public final class DriftSettings implements Serializable {
     public final double codeThreshold;
 
     private DriftSettings(Settings s) {
-        enabled = s.bool(ENABLED, true);
-        windowMs = s.longInRange(WINDOW_MS, 10_000, 100, 86_400_000);
-        windowRecords = s.longInRange(WINDOW_RECORDS, 0, 0, Long.MAX_VALUE);
-        minRecords = s.longInRange(MIN_RECORDS, 500, 1, Long.MAX_VALUE);
-        partialRecords = s.intInRange(PARTIAL_RECORDS, 1_000, 1, 10_000_000);
-        partialIntervalMs = s.longInRange(PARTIAL_INTERVAL_MS, 1_000, 10, 3_600_000);
-        alertWindows = s.intInRange(ALERT_WINDOWS, 2, 1, 1_000);
-        maxTrackedFields = s.intInRange(MAX_TRACKED_FIELDS, 32, 1, 10_000);
-        futureToleranceMs = s.longInRange(FUTURE_TOLERANCE_MS, 300_000, 0, 86_400_000L * 365);
-        episodeCloseWindows = s.intInRange(EPISODE_CLOSE_WINDOWS, 2, 1, 1_000);
+        enabled = s.bool(ENABLED, DEFAULT_ENABLED);
+        windowMs = s.longInRange(WINDOW_MS, DEFAULT_WINDOW_MS, 100, 86_400_000);
+        windowRecords = s.longInRange(WINDOW_RECORDS, DEFAULT_WINDOW_RECORDS, 0, Long.MAX_VALUE);
+        minRecords = s.longInRange(MIN_RECORDS, DEFAULT_MIN_RECORDS, 1, Long.MAX_VALUE);
+        partialRecords = s.intInRange(PARTIAL_RECORDS, DEFAULT_PARTIAL_RECORDS, 1, 10_000_000);
+        partialIntervalMs = s.longInRange(PARTIAL_INTERVAL_MS, DEFAULT_PARTIAL_INTERVAL_MS, 10, 3_600_000);
+        alertWindows = s.intInRange(ALERT_WINDOWS, DEFAULT_ALERT_WINDOWS, 1, 1_000);
+        maxTrackedFields = s.intInRange(MAX_TRACKED_FIELDS, DEFAULT_MAX_TRACKED_FIELDS, 1, 10_000);
+        futureToleranceMs = s.longInRange(FUTURE_TOLERANCE_MS, DEFAULT_FUTURE_TOLERANCE_MS, 0, 86_400_000L * 365);
+        episodeCloseWindows = s.intInRange(EPISODE_CLOSE_WINDOWS, DEFAULT_EPISODE_CLOSE_WINDOWS, 1, 1_000);
         Map<String, Double> t = new LinkedHashMap<>();
         Map<String, Double> explicit = new LinkedHashMap<>();
         for (String metric : DEFAULT_THRESHOLDS.keySet()) {
@@ -79,7 +93,7 @@ public final class DriftSettings implements Serializable {
             if (s.string(THRESHOLD_PREFIX + metric, null) != null) explicit.put(metric, value);
         }
         explicitThresholds = Collections.unmodifiableMap(explicit);
-        codeThreshold = threshold(s, CODE_THRESHOLD_KEY, 0.02);
+        codeThreshold = threshold(s, CODE_THRESHOLD_KEY, DEFAULT_CODE_THRESHOLD);
         thresholds = Collections.unmodifiableMap(t);
     }
 
@@ -103,6 +117,11 @@ public final class DriftSettings implements Serializable {
                     + String.join(", ", unknown) + "; known: " + String.join(", ", known));
         }
         return new DriftSettings(s);
+    }
+
+    /** Every metric with a default threshold, in report order, and that default (docs/DRIFT.md). */
+    public static Map<String, Double> defaultThresholds() {
+        return DEFAULT_THRESHOLDS;
     }
 
     public static DriftSettings defaults(Map<String, String> overrides) {

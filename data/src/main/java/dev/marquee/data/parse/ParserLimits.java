@@ -22,8 +22,19 @@ public final class ParserLimits implements Serializable {
     public static final String MAX_EXTRA_FIELDS = "parser.max-extra-fields";
     public static final String MAX_DEAD_LETTER_PAYLOAD_BYTES = "parser.max-dead-letter-payload-bytes";
 
+    // Defaults: the scoring job declares and documents these keys as Flink ConfigOptions with them
+    // (dev.marquee.job.config.ScoringJobOptions, docs/CONFIGURATION.md); this module has no Flink.
+    public static final int DEFAULT_MAX_PAYLOAD_BYTES = 1 << 20;
+    public static final int DEFAULT_MAX_INSTANCES = 10_000;
+    public static final int DEFAULT_MAX_DEPTH = 32;
+    public static final int DEFAULT_MAX_USER_ID_CHARS = 128;
+    public static final int DEFAULT_MAX_TITLE_CHARS = 512;
+    public static final int DEFAULT_MAX_REQUEST_ID_CHARS = 256;
+    public static final long DEFAULT_MIN_TIMESTAMP = 0L;
     /** 2100-01-01T00:00:00Z: a timestamp beyond it is almost surely milliseconds sent as seconds. */
     public static final long DEFAULT_MAX_TIMESTAMP = 4_102_444_800L;
+    public static final int DEFAULT_MAX_EXTRA_FIELDS = 16;
+    public static final int DEFAULT_MAX_DEAD_LETTER_PAYLOAD_BYTES = 64 << 10;
 
     public final int maxPayloadBytes;
     public final int maxInstances;
@@ -37,16 +48,16 @@ public final class ParserLimits implements Serializable {
     public final int maxDeadLetterPayloadBytes;
 
     private ParserLimits(Settings s) {
-        maxPayloadBytes = s.intInRange(MAX_PAYLOAD_BYTES, 1 << 20, 64, 64 << 20);
-        maxInstances = s.intInRange(MAX_INSTANCES, 10_000, 1, 1_000_000);
-        maxDepth = s.intInRange(MAX_DEPTH, 32, 2, 1_000);
-        maxUserIdChars = s.intInRange(MAX_USER_ID_CHARS, 128, 1, 1 << 20);
-        maxTitleChars = s.intInRange(MAX_TITLE_CHARS, 512, 1, 1 << 20);
-        maxRequestIdChars = s.intInRange(MAX_REQUEST_ID_CHARS, 256, 1, 1 << 20);
-        minTimestamp = s.longInRange(MIN_TIMESTAMP, 0L, Long.MIN_VALUE, Long.MAX_VALUE);
+        maxPayloadBytes = s.intInRange(MAX_PAYLOAD_BYTES, DEFAULT_MAX_PAYLOAD_BYTES, 64, 64 << 20);
+        maxInstances = s.intInRange(MAX_INSTANCES, DEFAULT_MAX_INSTANCES, 1, 1_000_000);
+        maxDepth = s.intInRange(MAX_DEPTH, DEFAULT_MAX_DEPTH, 2, 1_000);
+        maxUserIdChars = s.intInRange(MAX_USER_ID_CHARS, DEFAULT_MAX_USER_ID_CHARS, 1, 1 << 20);
+        maxTitleChars = s.intInRange(MAX_TITLE_CHARS, DEFAULT_MAX_TITLE_CHARS, 1, 1 << 20);
+        maxRequestIdChars = s.intInRange(MAX_REQUEST_ID_CHARS, DEFAULT_MAX_REQUEST_ID_CHARS, 1, 1 << 20);
+        minTimestamp = s.longInRange(MIN_TIMESTAMP, DEFAULT_MIN_TIMESTAMP, Long.MIN_VALUE, Long.MAX_VALUE);
         maxTimestamp = s.longInRange(MAX_TIMESTAMP, DEFAULT_MAX_TIMESTAMP, Long.MIN_VALUE, Long.MAX_VALUE);
-        maxExtraFields = s.intInRange(MAX_EXTRA_FIELDS, 16, 0, 1_000);
-        maxDeadLetterPayloadBytes = s.intInRange(MAX_DEAD_LETTER_PAYLOAD_BYTES, 64 << 10, 16, 64 << 20);
+        maxExtraFields = s.intInRange(MAX_EXTRA_FIELDS, DEFAULT_MAX_EXTRA_FIELDS, 0, 1_000);
+        maxDeadLetterPayloadBytes = s.intInRange(MAX_DEAD_LETTER_PAYLOAD_BYTES, DEFAULT_MAX_DEAD_LETTER_PAYLOAD_BYTES, 16, 64 << 20);
         if (minTimestamp > maxTimestamp) {
             throw new dev.marquee.data.config.SettingException(
                     MIN_TIMESTAMP + " (" + minTimestamp + ") must not be above " + MAX_TIMESTAMP + " (" + maxTimestamp + ")");

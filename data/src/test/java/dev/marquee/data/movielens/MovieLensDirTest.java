@@ -75,7 +75,10 @@ class MovieLensDirTest {
 
     @Test
     void defaultSaysThatTheVariableWasNotSet() {
-        assertThatThrownBy(() -> MovieLensDir.resolve(null, Map.of(), tmp))
+        // The default is relative (../shared/...): resolve it from a directory whose parent is ours, so a shared/
+        // folder beside the JUnit temp directory cannot satisfy it.
+        Path base = tmp.resolve("project").resolve("main");
+        assertThatThrownBy(() -> MovieLensDir.resolve(null, Map.of(), base))
                 .hasMessageContaining("default ../shared/data/ml-100k, MOVIELENS_DIR not set");
     }
 

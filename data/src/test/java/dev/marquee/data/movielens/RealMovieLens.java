@@ -1,10 +1,9 @@
 package dev.marquee.data.movielens;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
+import dev.marquee.data.testing.Prerequisites;
 import java.util.Optional;
 
-/** For tests that need the real MovieLens 100K: skips them cleanly when it is not on this machine. */
+/** For tests that need the real MovieLens 100K: skips them when it is not on this machine, fails them in CI. */
 final class RealMovieLens {
     private static MovieLens100K cached;
 
@@ -12,7 +11,7 @@ final class RealMovieLens {
 
     static synchronized MovieLens100K assumePresent() {
         Optional<MovieLensDir> dir = MovieLensDir.findForTests();
-        assumeTrue(dir.isPresent(), MovieLensDir.testSkipMessage());
+        Prerequisites.assumeOrFailInCi(dir.isPresent(), MovieLensDir.testSkipMessage());
         if (cached == null || !cached.dir().equals(dir.get())) {
             cached = new MovieLens100K(dir.get());
         }

@@ -1,10 +1,10 @@
 package dev.marquee.data.title;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.marquee.data.movielens.MovieLens100K;
 import dev.marquee.data.movielens.MovieLensDir;
+import dev.marquee.data.testing.Prerequisites;
 import dev.marquee.data.title.TitleCatalog.Match;
 import java.text.Normalizer;
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ class TitleCatalogRealDataTest {
     @BeforeAll
     static void load() {
         Optional<MovieLensDir> dir = MovieLensDir.findForTests();
-        assumeTrue(dir.isPresent(), MovieLensDir.testSkipMessage());
+        Prerequisites.assumeOrFailInCi(dir.isPresent(), MovieLensDir.testSkipMessage());
         titles = new MovieLens100K(dir.get()).titles();
         catalog = TitleCatalog.of(titles);
     }

@@ -1,10 +1,10 @@
 package dev.marquee.data.title;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.marquee.data.movielens.MovieLens100K;
 import dev.marquee.data.movielens.MovieLensDir;
+import dev.marquee.data.testing.Prerequisites;
 import dev.marquee.data.title.TitleVariants.Variant;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +41,7 @@ class TitleVariantsTest {
     static void load() {
         variants = TitleVariants.load();
         Optional<MovieLensDir> dir = MovieLensDir.findForTests();
-        assumeTrue(dir.isPresent(), MovieLensDir.testSkipMessage());
+        Prerequisites.assumeOrFailInCi(dir.isPresent(), MovieLensDir.testSkipMessage());
         catalog = TitleCatalog.of(new MovieLens100K(dir.get()).titles());
     }
 

@@ -1,6 +1,5 @@
 package dev.marquee.job.config;
 
-import dev.marquee.data.event.TopicNames;
 import dev.marquee.data.config.SecretMasking;
 import dev.marquee.data.config.SettingException;
 import dev.marquee.data.config.Settings;
@@ -14,54 +13,50 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.flink.configuration.Configuration;
 
 /**
- * The scoring job's settings: one documented key each (docs/CONFIGURATION.md), a default, and a check at
- * start-up whose message names the key. Unknown keys are refused, so a typo never silently keeps a default.
+ * The scoring job's settings: the {@link ScoringJobOptions} (documented in docs/CONFIGURATION.md), each read
+ * with its default and checked at start-up with a message that names the key. Unknown keys are refused, so a typo never silently keeps a default.
  */
 public final class JobSettings implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    public static final String BOOTSTRAP = "kafka.bootstrap-servers";
-    public static final String GROUP_ID = "kafka.group-id";
-    public static final String STARTING_OFFSETS = "kafka.starting-offsets";
+    public static final String BOOTSTRAP = ScoringJobOptions.BOOTSTRAP_SERVERS.key();
+    public static final String GROUP_ID = ScoringJobOptions.GROUP_ID.key();
+    public static final String STARTING_OFFSETS = ScoringJobOptions.STARTING_OFFSETS.key();
     /** Prefix of Kafka client properties passed to every source and sink, e.g. kafka.property.security.protocol. */
-    public static final String KAFKA_PROPERTY_PREFIX = "kafka.property.";
-    public static final String TOPIC_REQUESTS = "topic.rating-requests";
-    public static final String TOPIC_PREDICTIONS = "topic.predictions";
-    public static final String TOPIC_DEAD_LETTERS = "topic.dead-letters";
-    public static final String TOPIC_MODEL_UPDATES = "topic.model-updates";
-    public static final String TOPIC_DRIFT = "topic.drift-metrics";
-    public static final String TOPIC_RATINGS = "topic.ratings";
-    public static final String DELIVERY = "delivery.guarantee";
-    public static final String TRANSACTIONAL_ID_PREFIX = "delivery.transactional-id-prefix";
-    public static final String TRANSACTION_TIMEOUT_MS = "delivery.transaction-timeout-ms";
-    public static final String CHECKPOINT_INTERVAL_MS = "checkpoint.interval-ms";
-    public static final String PARALLELISM = "parallelism";
-    public static final String TOPIC_MODEL_STATUS = "topic.model-status";
-    public static final String TOPIC_LABELED_PREDICTIONS = "topic.labeled-predictions";
-    public static final String MODEL_REGISTRY = "model.registry";
-    public static final String MODEL_NAME = "model.name";
-    public static final String MODEL_VERSION = "model.version";
-    public static final String BATCH_SIZE = "batch.size";
-    public static final String BATCH_MAX_DELAY_MS = "batch.max-delay-ms";
-    public static final String SCORING_THREADS = "scoring.threads";
-    public static final String MAX_OUT_OF_ORDERNESS_MS = "watermark.max-out-of-orderness-ms";
-    public static final String IDLENESS_MS = "watermark.idleness-ms";
-    public static final String BUFFER_TIMEOUT_MS = "pipeline.buffer-timeout-ms";
-    public static final String PROMETHEUS_PORTS = "metrics.prometheus-ports";
-    /** {@value #MODEL_VERSION} value meaning: the registry's pinned version, else its latest. */
-    public static final String SERVING = "serving";
+    public static final String KAFKA_PROPERTY_PREFIX = ScoringJobOptions.KAFKA_PROPERTY_PREFIX;
+    public static final String TOPIC_REQUESTS = ScoringJobOptions.TOPIC_REQUESTS.key();
+    public static final String TOPIC_PREDICTIONS = ScoringJobOptions.TOPIC_PREDICTIONS.key();
+    public static final String TOPIC_DEAD_LETTERS = ScoringJobOptions.TOPIC_DEAD_LETTERS.key();
+    public static final String TOPIC_MODEL_UPDATES = ScoringJobOptions.TOPIC_MODEL_UPDATES.key();
+    public static final String TOPIC_DRIFT = ScoringJobOptions.TOPIC_DRIFT.key();
+    public static final String TOPIC_RATINGS = ScoringJobOptions.TOPIC_RATINGS.key();
+    public static final String DELIVERY = ScoringJobOptions.DELIVERY.key();
+    public static final String TRANSACTIONAL_ID_PREFIX = ScoringJobOptions.TRANSACTIONAL_ID_PREFIX.key();
+    public static final String TRANSACTION_TIMEOUT_MS = ScoringJobOptions.TRANSACTION_TIMEOUT_MS.key();
+    public static final String CHECKPOINT_INTERVAL_MS = ScoringJobOptions.CHECKPOINT_INTERVAL_MS.key();
+    public static final String PARALLELISM = ScoringJobOptions.PARALLELISM.key();
+    public static final String TOPIC_MODEL_STATUS = ScoringJobOptions.TOPIC_MODEL_STATUS.key();
+    public static final String TOPIC_LABELED_PREDICTIONS = ScoringJobOptions.TOPIC_LABELED_PREDICTIONS.key();
+    public static final String MODEL_REGISTRY = ScoringJobOptions.MODEL_REGISTRY.key();
+    public static final String MODEL_NAME = ScoringJobOptions.MODEL_NAME.key();
+    public static final String MODEL_VERSION = ScoringJobOptions.MODEL_VERSION.key();
+    public static final String BATCH_SIZE = ScoringJobOptions.BATCH_SIZE.key();
+    public static final String BATCH_MAX_DELAY_MS = ScoringJobOptions.BATCH_MAX_DELAY_MS.key();
+    public static final String SCORING_THREADS = ScoringJobOptions.SCORING_THREADS.key();
+    public static final String MAX_OUT_OF_ORDERNESS_MS = ScoringJobOptions.MAX_OUT_OF_ORDERNESS_MS.key();
+    public static final String IDLENESS_MS = ScoringJobOptions.IDLENESS_MS.key();
+    public static final String BUFFER_TIMEOUT_MS = ScoringJobOptions.BUFFER_TIMEOUT_MS.key();
+    public static final String PROMETHEUS_PORTS = ScoringJobOptions.PROMETHEUS_PORTS.key();
+    /** {@value ScoringJobOptions#SERVING} as {@code model.version}: the registry's pinned version, else its latest. */
+    public static final String SERVING = ScoringJobOptions.SERVING;
 
-    private static final Set<String> KEYS = Set.of(BOOTSTRAP, GROUP_ID, STARTING_OFFSETS, TOPIC_REQUESTS,
-            TOPIC_PREDICTIONS, TOPIC_DEAD_LETTERS, TOPIC_MODEL_UPDATES, TOPIC_DRIFT, TOPIC_RATINGS, DELIVERY,
-            TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT_MS, CHECKPOINT_INTERVAL_MS, PARALLELISM, TOPIC_MODEL_STATUS, TOPIC_LABELED_PREDICTIONS,
-            MODEL_REGISTRY, MODEL_NAME, MODEL_VERSION, BATCH_SIZE, BATCH_MAX_DELAY_MS, SCORING_THREADS,
-            MAX_OUT_OF_ORDERNESS_MS, IDLENESS_MS, BUFFER_TIMEOUT_MS, PROMETHEUS_PORTS,
-            ParserLimits.MAX_PAYLOAD_BYTES, ParserLimits.MAX_INSTANCES, ParserLimits.MAX_DEPTH,
-            ParserLimits.MAX_USER_ID_CHARS, ParserLimits.MAX_TITLE_CHARS, ParserLimits.MAX_REQUEST_ID_CHARS,
-            ParserLimits.MIN_TIMESTAMP, ParserLimits.MAX_TIMESTAMP, ParserLimits.MAX_EXTRA_FIELDS,
-            ParserLimits.MAX_DEAD_LETTER_PAYLOAD_BYTES);
+    /** The keys read here; drift.*, labels.* and adaptation.* are checked by their own settings. */
+    private static final Set<String> KEYS = OptionSection.keys(List.of(ScoringJobOptions.KAFKA,
+            ScoringJobOptions.TOPICS, ScoringJobOptions.DELIVERY_SECTION, ScoringJobOptions.SCORING,
+            ScoringJobOptions.METRICS, ScoringJobOptions.PARSER));
 
     public final String bootstrapServers;
     public final String groupId;
@@ -105,7 +100,9 @@ public final class JobSettings implements Serializable {
     /** The settings as given, for {@link #describe()}. */
     private final Map<String, String> given;
 
-    private JobSettings(Settings s) {
+    private JobSettings(Configuration conf) {
+        OptionReader r = new OptionReader(conf);
+        Settings s = r.settings();
         List<String> unknown = new ArrayList<>();
         for (String key : s.asMap().keySet()) {
             if (!KEYS.contains(key) && !key.startsWith(KAFKA_PROPERTY_PREFIX) && !key.startsWith(DriftSettings.PREFIX)
@@ -118,61 +115,62 @@ public final class JobSettings implements Serializable {
                     + "; known: " + String.join(", ", new TreeSet<>(KEYS)) + ", " + KAFKA_PROPERTY_PREFIX + "*, " + DriftSettings.PREFIX + "* (docs/DRIFT.md), "
                     + LabelSettings.LABELS_PREFIX + "*, " + LabelSettings.ADAPTATION_PREFIX + "* (docs/RETRAINING.md)");
         }
-        String envBootstrap = System.getenv("MARQUEE_BOOTSTRAP");
-        bootstrapServers = s.string(BOOTSTRAP, envBootstrap == null || envBootstrap.isBlank() ? "localhost:9092" : envBootstrap.trim());
-        groupId = s.string(GROUP_ID, "marquee-scoring");
-        startingOffsets = StartingOffsets.parse(STARTING_OFFSETS, s.string(STARTING_OFFSETS, "committed"));
-        requestsTopic = s.string(TOPIC_REQUESTS, TopicNames.RATING_REQUESTS);
-        predictionsTopic = s.string(TOPIC_PREDICTIONS, TopicNames.PREDICTIONS);
-        deadLettersTopic = s.string(TOPIC_DEAD_LETTERS, TopicNames.RATING_REQUESTS_DLQ);
-        modelUpdatesTopic = s.string(TOPIC_MODEL_UPDATES, TopicNames.MODEL_UPDATES);
-        driftTopic = s.string(TOPIC_DRIFT, TopicNames.DRIFT_METRICS);
-        ratingsTopic = s.string(TOPIC_RATINGS, TopicNames.RATINGS);
-        delivery = DeliveryGuarantee.parse(DELIVERY, s.string(DELIVERY, "at-least-once"));
-        transactionalIdPrefix = s.string(TRANSACTIONAL_ID_PREFIX, "marquee-scoring");
+        bootstrapServers = r.string(ScoringJobOptions.BOOTSTRAP_SERVERS, fromEnvironment("MARQUEE_BOOTSTRAP",
+                ScoringJobOptions.BOOTSTRAP_SERVERS.defaultValue()));
+        groupId = r.string(ScoringJobOptions.GROUP_ID);
+        startingOffsets = StartingOffsets.parse(STARTING_OFFSETS, r.string(ScoringJobOptions.STARTING_OFFSETS));
+        requestsTopic = r.string(ScoringJobOptions.TOPIC_REQUESTS);
+        predictionsTopic = r.string(ScoringJobOptions.TOPIC_PREDICTIONS);
+        deadLettersTopic = r.string(ScoringJobOptions.TOPIC_DEAD_LETTERS);
+        modelUpdatesTopic = r.string(ScoringJobOptions.TOPIC_MODEL_UPDATES);
+        driftTopic = r.string(ScoringJobOptions.TOPIC_DRIFT);
+        ratingsTopic = r.string(ScoringJobOptions.TOPIC_RATINGS);
+        delivery = DeliveryGuarantee.parse(DELIVERY, r.string(ScoringJobOptions.DELIVERY));
+        transactionalIdPrefix = r.string(ScoringJobOptions.TRANSACTIONAL_ID_PREFIX);
         // Brokers refuse transactions longer than transaction.max.timeout.ms (15 min by default); the
         // connector's own default of one hour would be refused.
-        transactionTimeoutMs = s.longInRange(TRANSACTION_TIMEOUT_MS, 900_000, 1_000, 3_600_000);
+        transactionTimeoutMs = r.longIn(ScoringJobOptions.TRANSACTION_TIMEOUT_MS, 1_000, 3_600_000);
         // At-least-once: a checkpoint only bounds how much is read again after a failure, and each one stalls
         // the sinks while they flush (measured: p99 latency 135 ms at 10 s, 33 ms at 60 s). Exactly-once: the
         // interval is how long outputs wait to become visible, so it stays short.
-        checkpointIntervalMs = s.longInRange(CHECKPOINT_INTERVAL_MS,
-                delivery == DeliveryGuarantee.EXACTLY_ONCE ? 10_000 : 60_000, 100, 86_400_000);
-        parallelism = s.intInRange(PARALLELISM, 0, 0, 10_000);
+        checkpointIntervalMs = r.longIn(ScoringJobOptions.CHECKPOINT_INTERVAL_MS, delivery == DeliveryGuarantee.EXACTLY_ONCE
+                ? ScoringJobOptions.EXACTLY_ONCE_CHECKPOINT_INTERVAL_MS : ScoringJobOptions.CHECKPOINT_INTERVAL_MS.defaultValue(),
+                100, 86_400_000);
+        parallelism = r.intIn(ScoringJobOptions.PARALLELISM, 0, 10_000);
         parserLimits = ParserLimits.from(s);
         drift = DriftSettings.from(s);
         labels = LabelSettings.from(s);
-        modelStatusTopic = s.string(TOPIC_MODEL_STATUS, TopicNames.MODEL_STATUS);
-        labeledPredictionsTopic = s.string(TOPIC_LABELED_PREDICTIONS, TopicNames.LABELED_PREDICTIONS);
-        String envRegistry = System.getenv("MARQUEE_REGISTRY");
-        modelRegistry = s.string(MODEL_REGISTRY, envRegistry == null || envRegistry.isBlank() ? ".marquee/registry" : envRegistry.trim());
-        modelName = s.string(MODEL_NAME, "marquee");
-        String version = s.string(MODEL_VERSION, SERVING);
-        modelVersion = parseVersion(version);
-        batchSize = s.intInRange(BATCH_SIZE, 256, 1, 65_536);
-        batchMaxDelayMs = s.longInRange(BATCH_MAX_DELAY_MS, 5, 0, 60_000);
-        scoringThreads = s.intInRange(SCORING_THREADS, 0, 0, 1_024);
-        maxOutOfOrdernessMs = s.longInRange(MAX_OUT_OF_ORDERNESS_MS, 5_000, 0, 86_400_000L * 365);
-        idlenessMs = s.longInRange(IDLENESS_MS, 10_000, 0, 86_400_000);
+        modelStatusTopic = r.string(ScoringJobOptions.TOPIC_MODEL_STATUS);
+        labeledPredictionsTopic = r.string(ScoringJobOptions.TOPIC_LABELED_PREDICTIONS);
+        modelRegistry = r.string(ScoringJobOptions.MODEL_REGISTRY, fromEnvironment("MARQUEE_REGISTRY",
+                ScoringJobOptions.MODEL_REGISTRY.defaultValue()));
+        modelName = r.string(ScoringJobOptions.MODEL_NAME);
+        modelVersion = parseVersion(r.string(ScoringJobOptions.MODEL_VERSION));
+        batchSize = r.intIn(ScoringJobOptions.BATCH_SIZE, 1, 65_536);
+        batchMaxDelayMs = r.longIn(ScoringJobOptions.BATCH_MAX_DELAY_MS, 0, 60_000);
+        scoringThreads = r.intIn(ScoringJobOptions.SCORING_THREADS, 0, 1_024);
+        maxOutOfOrdernessMs = r.longIn(ScoringJobOptions.MAX_OUT_OF_ORDERNESS_MS, 0, 86_400_000L * 365);
+        idlenessMs = r.longIn(ScoringJobOptions.IDLENESS_MS, 0, 86_400_000);
         // Flink's default of 100 ms is paid once per network hop, and scoring is one hop from parsing (it has
         // a second input, so it cannot be chained): 5 ms keeps the p99 latency target within reach.
-        bufferTimeoutMs = s.longInRange(BUFFER_TIMEOUT_MS, 5, 0, 60_000);
-        prometheusPorts = s.string(PROMETHEUS_PORTS, "9249-9259");
+        bufferTimeoutMs = r.longIn(ScoringJobOptions.BUFFER_TIMEOUT_MS, 0, 60_000);
+        prometheusPorts = r.string(ScoringJobOptions.PROMETHEUS_PORTS);
         if (!prometheusPorts.equals("off") && !prometheusPorts.matches("\\d{1,5}(-\\d{1,5})?")) {
             throw new SettingException(PROMETHEUS_PORTS + " must be a port, a range like 9249-9259, or off; got '"
                     + prometheusPorts + "'");
         }
-        Map<String, String> kafka = new java.util.LinkedHashMap<>();
-        s.asMap().forEach((k, v) -> {
-            if (k.startsWith(KAFKA_PROPERTY_PREFIX)) kafka.put(k.substring(KAFKA_PROPERTY_PREFIX.length()), v);
-        });
-        kafkaProperties = Map.copyOf(kafka);
+        kafkaProperties = Map.copyOf(r.withPrefix(KAFKA_PROPERTY_PREFIX));
         deadLetterProducerProperties = DeadLetterRecordSize.producerProperties(parserLimits, kafkaProperties);
         given = Map.copyOf(s.asMap());
         if (delivery == DeliveryGuarantee.EXACTLY_ONCE && transactionTimeoutMs <= checkpointIntervalMs) {
             throw new SettingException(TRANSACTION_TIMEOUT_MS + " (" + transactionTimeoutMs + ") must be longer than "
                     + CHECKPOINT_INTERVAL_MS + " (" + checkpointIntervalMs + "): a transaction stays open from one checkpoint to the next");
         }
+    }
+
+    private static String fromEnvironment(String variable, String defaultValue) {
+        String value = System.getenv(variable);
+        return value == null || value.isBlank() ? defaultValue : value.trim();
     }
 
     private static long parseVersion(String value) {
@@ -187,7 +185,12 @@ public final class JobSettings implements Serializable {
     }
 
     public static JobSettings from(Map<String, String> settings) {
-        return new JobSettings(new Settings(settings));
+        return from(Configuration.fromMap(settings));
+    }
+
+    /** The settings in a Flink configuration ({@link ScoringJobOptions}). */
+    public static JobSettings from(Configuration conf) {
+        return new JobSettings(conf);
     }
 
     public static JobSettings defaults() {

@@ -1,12 +1,11 @@
 package dev.marquee.job.config;
 
-import dev.marquee.data.event.TopicNames;
 import dev.marquee.data.config.SettingException;
-import dev.marquee.data.config.Settings;
 import dev.marquee.job.trigger.TriggerRules;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,29 +19,22 @@ import java.util.TreeSet;
 public final class TriggerSettings implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    public static final String TOPIC_RETRAIN_REQUESTS = "topic.retrain-requests";
-    public static final String TOPIC_RETRAIN_OUTCOMES = "topic.retrain-outcomes";
-    public static final String DRIFTED_WINDOWS = "trigger.drifted-windows";
-    public static final String MAX_RMSE = "trigger.max-rmse";
-    public static final String RMSE_MARGIN = "trigger.rmse-margin";
-    public static final String RMSE_WINDOWS = "trigger.rmse-windows";
-    public static final String MIN_LABELS = "trigger.min-labels";
-    public static final String SCHEDULE_MS = "trigger.schedule-ms";
-    public static final String COOLDOWN_MS = "trigger.cooldown-ms";
-    public static final String IN_FLIGHT_TIMEOUT_MS = "trigger.in-flight-timeout-ms";
+    public static final String TOPIC_RETRAIN_REQUESTS = TriggerJobOptions.TOPIC_RETRAIN_REQUESTS.key();
+    public static final String TOPIC_RETRAIN_OUTCOMES = TriggerJobOptions.TOPIC_RETRAIN_OUTCOMES.key();
+    public static final String DRIFTED_WINDOWS = TriggerJobOptions.DRIFTED_WINDOWS.key();
+    public static final String MAX_RMSE = TriggerJobOptions.MAX_RMSE.key();
+    public static final String RMSE_MARGIN = TriggerJobOptions.RMSE_MARGIN.key();
+    public static final String RMSE_WINDOWS = TriggerJobOptions.RMSE_WINDOWS.key();
+    public static final String MIN_LABELS = TriggerJobOptions.MIN_LABELS.key();
+    public static final String SCHEDULE_MS = TriggerJobOptions.SCHEDULE_MS.key();
+    public static final String COOLDOWN_MS = TriggerJobOptions.COOLDOWN_MS.key();
+    public static final String IN_FLIGHT_TIMEOUT_MS = TriggerJobOptions.IN_FLIGHT_TIMEOUT_MS.key();
     /** Value of {@value #MAX_RMSE} and {@value #RMSE_MARGIN} that turns the limit off. */
     public static final String OFF = "off";
 
-    static final String DEFAULT_GROUP_ID = "marquee-trigger";
-    private static final long DAY_MS = 86_400_000L;
-
-    private static final Set<String> OWN_KEYS = Set.of(TOPIC_RETRAIN_REQUESTS, TOPIC_RETRAIN_OUTCOMES, DRIFTED_WINDOWS,
-            MAX_RMSE, RMSE_MARGIN, RMSE_WINDOWS, MIN_LABELS, SCHEDULE_MS, COOLDOWN_MS, IN_FLIGHT_TIMEOUT_MS);
+    private static final Set<String> OWN_KEYS = ownKeys();
     /** The scoring job's keys that mean the same here. */
-    private static final Set<String> SHARED_KEYS = Set.of(JobSettings.BOOTSTRAP, JobSettings.GROUP_ID,
-            JobSettings.STARTING_OFFSETS, JobSettings.TOPIC_DRIFT, JobSettings.TOPIC_MODEL_UPDATES, JobSettings.DELIVERY,
-            JobSettings.TRANSACTIONAL_ID_PREFIX, JobSettings.TRANSACTION_TIMEOUT_MS, JobSettings.CHECKPOINT_INTERVAL_MS,
-            JobSettings.PARALLELISM, JobSettings.MODEL_REGISTRY, JobSettings.MODEL_NAME);
+    private static final Set<String> SHARED_KEYS = sharedKeys();
 
     /** Kafka, topics shared with the scoring job, delivery, checkpoints, parallelism, model registry and name. */
     public final JobSettings common;
@@ -75,34 +67,37 @@ public final class TriggerSettings implements Serializable {
                     + "; known: " + String.join(", ", known) + ", " + JobSettings.KAFKA_PROPERTY_PREFIX + "*");
         }
         // Its own consumer group and transactional ids, so it never shares either with the scoring job.
-        shared.putIfAbsent(JobSettings.GROUP_ID, DEFAULT_GROUP_ID);
-        shared.putIfAbsent(JobSettings.TRANSACTIONAL_ID_PREFIX, DEFAULT_GROUP_ID);
+        shared.putIfAbsent(TriggerJobOptions.GROUP_ID.key(), TriggerJobOptions.GROUP_ID.defaultValue());
+        shared.putIfAbsent(TriggerJobOptions.TRANSACTIONAL_ID_PREFIX.key(), TriggerJobOptions.TRANSACTIONAL_ID_PREFIX.defaultValue());
         common = JobSettings.from(shared);
 
-        Settings s = new Settings(own);
-        retrainRequestsTopic = s.string(TOPIC_RETRAIN_REQUESTS, TopicNames.RETRAIN_REQUESTS);
-        retrainOutcomesTopic = s.string(TOPIC_RETRAIN_OUTCOMES, TopicNames.RETRAIN_OUTCOMES);
-        driftedWindows = s.intInRange(DRIFTED_WINDOWS, 3, 0, 100_000);
-        maxRmse = offOr(s, MAX_RMSE, Double.NaN, 0.0001, 100);
-        rmseMargin = offOr(s, RMSE_MARGIN, 0.05, 0, 100);
-        rmseWindows = s.intInRange(RMSE_WINDOWS, 3, 1, 100_000);
-        minLabels = s.longInRange(MIN_LABELS, 200, 1, Long.MAX_VALUE);
-        scheduleMs = s.longInRange(SCHEDULE_MS, 0, 0, 3_650 * DAY_MS);
-        cooldownMs = s.longInRange(COOLDOWN_MS, 30 * 60_000L, 0, 365 * DAY_MS);
-        inFlightTimeoutMs = s.longInRange(IN_FLIGHT_TIMEOUT_MS, 2 * 3_600_000L, 1_000, 365 * DAY_MS);
+        OptionReader r = OptionReader.of(own);
+        retrainRequestsTopic = r.string(TriggerJobOptions.TOPIC_RETRAIN_REQUESTS);
+        retrainOutcomesTopic = r.string(TriggerJobOptions.TOPIC_RETRAIN_OUTCOMES);
+        driftedWindows = r.intIn(TriggerJobOptions.DRIFTED_WINDOWS, 0, 100_000);
+        maxRmse = r.doubleOrOff(TriggerJobOptions.MAX_RMSE, 0.0001, 100);
+        rmseMargin = r.doubleOrOff(TriggerJobOptions.RMSE_MARGIN, 0, 100);
+        rmseWindows = r.intIn(TriggerJobOptions.RMSE_WINDOWS, 1, 100_000);
+        minLabels = r.longIn(TriggerJobOptions.MIN_LABELS, 1, Long.MAX_VALUE);
+        scheduleMs = r.longIn(TriggerJobOptions.SCHEDULE_MS, 0, 10 * TriggerJobOptions.YEAR_MS);
+        cooldownMs = r.longIn(TriggerJobOptions.COOLDOWN_MS, 0, TriggerJobOptions.YEAR_MS);
+        inFlightTimeoutMs = r.longIn(TriggerJobOptions.IN_FLIGHT_TIMEOUT_MS, 1_000, TriggerJobOptions.YEAR_MS);
         if (driftedWindows == 0 && Double.isNaN(maxRmse) && Double.isNaN(rmseMargin) && scheduleMs == 0) {
             throw new SettingException("every retraining rule is off (" + DRIFTED_WINDOWS + " 0, " + MAX_RMSE + " and "
                     + RMSE_MARGIN + " off, " + SCHEDULE_MS + " 0): the trigger would never request a retrain");
         }
     }
 
-    private static double offOr(Settings s, String key, double defaultValue, double min, double max) {
-        if (s.has(key) && OFF.equalsIgnoreCase(s.asMap().get(key).trim())) return Double.NaN;
-        try {
-            return s.doubleInRange(key, defaultValue, min, max);
-        } catch (SettingException e) {
-            throw new SettingException(e.getMessage() + " (or '" + OFF + "')");
-        }
+    private static Set<String> ownKeys() {
+        Set<String> keys = new HashSet<>(OptionSection.keys(TriggerJobOptions.SECTIONS));
+        keys.removeAll(sharedKeys());
+        return keys;
+    }
+
+    private static Set<String> sharedKeys() {
+        Set<String> keys = new HashSet<>();
+        TriggerJobOptions.SHARED.forEach(o -> keys.add(o.key()));
+        return keys;
     }
 
     public static TriggerSettings from(Map<String, String> settings) {

@@ -2,6 +2,8 @@ package dev.marquee.job.label;
 
 import dev.marquee.data.config.SettingException;
 import dev.marquee.data.config.Settings;
+import dev.marquee.job.config.OptionReader;
+import dev.marquee.job.config.ScoringJobOptions;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,8 +11,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Labels and online adaptation: the {@code labels.*} and {@code adaptation.*} keys (docs/RETRAINING.md,
- * "Online accuracy and adaptation"). Defaults come from the offline prequential simulations on ML-100K
+ * Labels and online adaptation: the {@code labels.*} and {@code adaptation.*} keys ({@link ScoringJobOptions#LABELS};
+ * docs/RETRAINING.md, "Online accuracy and adaptation"). Defaults come from the offline prequential simulations on ML-100K
  * (docs/BENCHMARKS.md): for the residual bias, shrinkage 3 and decay 0.95 gave 0.948 RMSE against 0.967
  * without decay; the user factors' and title biases' defaults were chosen on the validation part of the
  * replay ({@code FactorAdaptationSimulation}).
@@ -18,28 +20,26 @@ import java.util.TreeSet;
 public final class LabelSettings implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    public static final String LABELS_PREFIX = "labels.";
-    public static final String ADAPTATION_PREFIX = "adaptation.";
-    public static final String LABELS_ENABLED = "labels.enabled";
-    public static final String JOIN_TTL_MS = "labels.join-ttl-ms";
-    public static final String MAX_PENDING = "labels.max-pending-per-user";
-    public static final String ADAPTATION_ENABLED = "adaptation.enabled";
-    public static final String SHRINKAGE = "adaptation.shrinkage";
-    public static final String DECAY = "adaptation.decay";
-    public static final String MAX_ADJUSTMENT = "adaptation.max-adjustment";
-    public static final String STATE_TTL_MS = "adaptation.state-ttl-ms";
-    public static final String VERSION_CARRY = "adaptation.version-carry";
-    public static final String FACTORS_ENABLED = "adaptation.factors.enabled";
-    public static final String FACTOR_DIMENSIONS = "adaptation.factors.dimensions";
-    public static final String FACTOR_PRIOR = "adaptation.factors.prior";
-    public static final String FACTOR_BIAS_PRIOR = "adaptation.factors.bias-prior";
-    public static final String FACTOR_BIAS_DRIFT = "adaptation.factors.bias-drift";
-    public static final String TITLE_BIAS = "adaptation.title-bias";
-    public static final String TITLE_NEW_PRIOR = "adaptation.title-bias.new-prior";
-    public static final String TITLE_KNOWN_PRIOR = "adaptation.title-bias.known-prior";
-    private static final Set<String> KEYS = Set.of(LABELS_ENABLED, JOIN_TTL_MS, MAX_PENDING, ADAPTATION_ENABLED,
-            SHRINKAGE, DECAY, MAX_ADJUSTMENT, STATE_TTL_MS, VERSION_CARRY, FACTORS_ENABLED, FACTOR_DIMENSIONS,
-            FACTOR_PRIOR, FACTOR_BIAS_PRIOR, FACTOR_BIAS_DRIFT, TITLE_BIAS, TITLE_NEW_PRIOR, TITLE_KNOWN_PRIOR);
+    public static final String LABELS_PREFIX = ScoringJobOptions.LABELS_PREFIX;
+    public static final String ADAPTATION_PREFIX = ScoringJobOptions.ADAPTATION_PREFIX;
+    public static final String LABELS_ENABLED = ScoringJobOptions.LABELS_ENABLED.key();
+    public static final String JOIN_TTL_MS = ScoringJobOptions.JOIN_TTL_MS.key();
+    public static final String MAX_PENDING = ScoringJobOptions.MAX_PENDING.key();
+    public static final String ADAPTATION_ENABLED = ScoringJobOptions.ADAPTATION_ENABLED.key();
+    public static final String SHRINKAGE = ScoringJobOptions.SHRINKAGE.key();
+    public static final String DECAY = ScoringJobOptions.DECAY.key();
+    public static final String MAX_ADJUSTMENT = ScoringJobOptions.MAX_ADJUSTMENT.key();
+    public static final String STATE_TTL_MS = ScoringJobOptions.STATE_TTL_MS.key();
+    public static final String VERSION_CARRY = ScoringJobOptions.VERSION_CARRY.key();
+    public static final String FACTORS_ENABLED = ScoringJobOptions.FACTORS_ENABLED.key();
+    public static final String FACTOR_DIMENSIONS = ScoringJobOptions.FACTOR_DIMENSIONS.key();
+    public static final String FACTOR_PRIOR = ScoringJobOptions.FACTOR_PRIOR.key();
+    public static final String FACTOR_BIAS_PRIOR = ScoringJobOptions.FACTOR_BIAS_PRIOR.key();
+    public static final String FACTOR_BIAS_DRIFT = ScoringJobOptions.FACTOR_BIAS_DRIFT.key();
+    public static final String TITLE_BIAS = ScoringJobOptions.TITLE_BIAS.key();
+    public static final String TITLE_NEW_PRIOR = ScoringJobOptions.TITLE_NEW_PRIOR.key();
+    public static final String TITLE_KNOWN_PRIOR = ScoringJobOptions.TITLE_KNOWN_PRIOR.key();
+    private static final Set<String> KEYS = ScoringJobOptions.LABELS.keys();
 
     /** Which titles get an online bias of their own. */
     public enum TitleBiasScope {
@@ -87,24 +87,24 @@ public final class LabelSettings implements Serializable {
     /** The same for a title the model knows (only with {@code adaptation.title-bias=all}). */
     public final double titleKnownPrior;
 
-    private LabelSettings(Settings s) {
-        labelsEnabled = s.bool(LABELS_ENABLED, true);
-        joinTtlMs = s.longInRange(JOIN_TTL_MS, 3_600_000, 1_000, 86_400_000L * 30);
-        maxPendingPerUser = s.intInRange(MAX_PENDING, 256, 1, 1_000_000);
-        adaptationEnabled = s.bool(ADAPTATION_ENABLED, true);
-        shrinkage = s.doubleInRange(SHRINKAGE, 3, 0, 1_000_000);
-        decay = s.doubleInRange(DECAY, 0.95, 0.01, 1);
-        maxAdjustment = s.doubleInRange(MAX_ADJUSTMENT, 2, 0, 4);
-        stateTtlMs = s.longInRange(STATE_TTL_MS, 90L * 86_400_000, 60_000, 86_400_000L * 3650);
-        versionCarry = s.doubleInRange(VERSION_CARRY, 0.5, 0, 1);
-        factorsEnabled = s.bool(FACTORS_ENABLED, true);
-        factorDimensions = s.intInRange(FACTOR_DIMENSIONS, 16, 1, 128);
-        factorPrior = s.doubleInRange(FACTOR_PRIOR, 5, 1e-3, 1e6);
-        factorBiasPrior = s.doubleInRange(FACTOR_BIAS_PRIOR, 8, 1e-3, 1e6);
-        factorBiasDrift = s.doubleInRange(FACTOR_BIAS_DRIFT, 0.002, 0, 10);
-        titleBias = TitleBiasScope.parse(s.string(TITLE_BIAS, "new"));
-        titleNewPrior = s.doubleInRange(TITLE_NEW_PRIOR, 3, 1e-3, 1e6);
-        titleKnownPrior = s.doubleInRange(TITLE_KNOWN_PRIOR, 100, 1e-3, 1e6);
+    private LabelSettings(OptionReader r) {
+        labelsEnabled = r.bool(ScoringJobOptions.LABELS_ENABLED);
+        joinTtlMs = r.longIn(ScoringJobOptions.JOIN_TTL_MS, 1_000, 86_400_000L * 30);
+        maxPendingPerUser = r.intIn(ScoringJobOptions.MAX_PENDING, 1, 1_000_000);
+        adaptationEnabled = r.bool(ScoringJobOptions.ADAPTATION_ENABLED);
+        shrinkage = r.doubleIn(ScoringJobOptions.SHRINKAGE, 0, 1_000_000);
+        decay = r.doubleIn(ScoringJobOptions.DECAY, 0.01, 1);
+        maxAdjustment = r.doubleIn(ScoringJobOptions.MAX_ADJUSTMENT, 0, 4);
+        stateTtlMs = r.longIn(ScoringJobOptions.STATE_TTL_MS, 60_000, 86_400_000L * 3650);
+        versionCarry = r.doubleIn(ScoringJobOptions.VERSION_CARRY, 0, 1);
+        factorsEnabled = r.bool(ScoringJobOptions.FACTORS_ENABLED);
+        factorDimensions = r.intIn(ScoringJobOptions.FACTOR_DIMENSIONS, 1, 128);
+        factorPrior = r.doubleIn(ScoringJobOptions.FACTOR_PRIOR, 1e-3, 1e6);
+        factorBiasPrior = r.doubleIn(ScoringJobOptions.FACTOR_BIAS_PRIOR, 1e-3, 1e6);
+        factorBiasDrift = r.doubleIn(ScoringJobOptions.FACTOR_BIAS_DRIFT, 0, 10);
+        titleBias = TitleBiasScope.parse(r.string(ScoringJobOptions.TITLE_BIAS));
+        titleNewPrior = r.doubleIn(ScoringJobOptions.TITLE_NEW_PRIOR, 1e-3, 1e6);
+        titleKnownPrior = r.doubleIn(ScoringJobOptions.TITLE_KNOWN_PRIOR, 1e-3, 1e6);
     }
 
     public static LabelSettings from(Settings s) {
@@ -116,6 +116,6 @@ public final class LabelSettings implements Serializable {
             throw new SettingException("unknown setting" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown)
                     + "; known: " + String.join(", ", new TreeSet<>(KEYS)));
         }
-        return new LabelSettings(s);
+        return new LabelSettings(OptionReader.of(s.asMap()));
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.marquee.data.event.Rating;
 import dev.marquee.job.ScoringJob;
 import dev.marquee.job.config.JobSettings;
+import dev.marquee.job.pipeline.SharedMiniCluster;
 import dev.marquee.job.score.ParseModelUpdates;
 import dev.marquee.job.sink.KafkaConnections;
 import dev.marquee.job.source.RawRecord;
@@ -19,10 +20,8 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -38,8 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BrokerRestartFaultITCase {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final SharedMiniCluster FLINK = new SharedMiniCluster();
 
     private static final Duration DEADLINE = Duration.ofSeconds(180);
 

@@ -1,11 +1,13 @@
 package dev.marquee.job.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.marquee.data.event.Rating;
 import dev.marquee.infra.testing.KafkaBrokerExtension;
 import dev.marquee.job.ScoringJob;
 import dev.marquee.job.config.JobSettings;
+import dev.marquee.job.pipeline.SharedMiniCluster;
 import dev.marquee.job.score.ParseModelUpdates;
 import dev.marquee.job.sink.KafkaConnections;
 import dev.marquee.job.source.RawRecord;
@@ -30,10 +32,8 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,8 +54,7 @@ class CheckpointRestoreFaultITCase {
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final SharedMiniCluster FLINK = new SharedMiniCluster();
 
     private static final Duration DEADLINE = Duration.ofSeconds(120);
     private static final int ROUND = 200;
@@ -199,13 +198,14 @@ class CheckpointRestoreFaultITCase {
             assertThat(System.nanoTime()).as("the condition to take the job down held before the deadline").isLessThan(deadline);
             requests.send(prefix + round, ROUND);
             long target = requests.sent().size();
-            Conditions.await("the job read round " + round, DEADLINE, Duration.ofMillis(10), () -> SnapshotProbe.SEEN.get() >= target);
+            await("the job read round " + round).atMost(DEADLINE).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+                    .until(() -> SnapshotProbe.SEEN.get() >= target);
         }
     }
 
     private static void awaitTerminal(JobClient job) {
-        Conditions.await("the job ended", DEADLINE, Duration.ofMillis(100),
-                () -> job.getJobStatus().get().isGloballyTerminalState());
+        await("the job ended").atMost(DEADLINE).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+                .until(() -> job.getJobStatus().get().isGloballyTerminalState());
         assertThat(job.getJobStatus().join()).isIn(JobStatus.CANCELED, JobStatus.FINISHED);
     }
 

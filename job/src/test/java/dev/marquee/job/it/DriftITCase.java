@@ -1,7 +1,6 @@
 package dev.marquee.job.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.marquee.data.event.Alert;
 import dev.marquee.data.event.DriftReport;
@@ -16,10 +15,12 @@ import dev.marquee.data.replay.RequestEncoder;
 import dev.marquee.data.replay.drift.CatalogSwap;
 import dev.marquee.data.replay.drift.DriftInjection;
 import dev.marquee.data.replay.drift.DriftInjector;
+import dev.marquee.data.testing.Prerequisites;
 import dev.marquee.infra.testing.KafkaBrokerExtension;
 import dev.marquee.job.ScoringJob;
 import dev.marquee.job.config.JobSettings;
 import dev.marquee.data.drift.DriftMetricNames;
+import dev.marquee.job.pipeline.SharedMiniCluster;
 import dev.marquee.job.score.ParseModelUpdates;
 import dev.marquee.job.sink.KafkaConnections;
 import dev.marquee.job.source.RawRecord;
@@ -43,10 +44,8 @@ import java.util.stream.Collectors;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -70,8 +69,7 @@ class DriftITCase {
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final SharedMiniCluster FLINK = new SharedMiniCluster();
 
     private static final int WINDOW = 2_000;
     private static final int STATIONARY_WINDOWS = 4;
@@ -92,7 +90,7 @@ class DriftITCase {
     @BeforeAll
     static void trainTheTimeSplitModel() throws Exception {
         Optional<MovieLensDir> dir = MovieLensDir.findForTests();
-        assumeTrue(dir.isPresent(), MovieLensDir.testSkipMessage());
+        Prerequisites.assumeOrFailInCi(dir.isPresent(), MovieLensDir.testSkipMessage());
         split = Splits.referenceTime(new MovieLens100K(dir.get()).ratings());
         try (TrainedModel model = new Trainer(TrainingConfig.defaults(Architecture.DEFAULT), line -> { })
                 .train(split.train(), split.validation())) {

@@ -1,5 +1,7 @@
 package dev.marquee.job.it;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -78,7 +80,7 @@ final class KafkaBrokerProcess implements AutoCloseable {
         long t0 = System.nanoTime();
         Path log = dir.resolve("broker-" + (++starts) + ".log");
         process = java("kafka.Kafka", config.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        Conditions.await("Kafka broker on port " + port, STARTUP, Duration.ofMillis(100), () -> {
+        await("Kafka broker on port " + port).atMost(STARTUP).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100)).until(() -> {
             if (!process.isAlive()) throw new IllegalStateException("the broker exited: " + Files.readString(log));
             return accepts(port);
         });

@@ -24,6 +24,7 @@ import dev.marquee.job.config.JobSettings;
 import dev.marquee.job.config.TriggerSettings;
 import dev.marquee.data.drift.DriftMetricNames;
 import dev.marquee.job.label.ParseRatings;
+import dev.marquee.job.pipeline.SharedMiniCluster;
 import dev.marquee.job.score.ParseModelUpdates;
 import dev.marquee.job.sink.KafkaConnections;
 import dev.marquee.job.source.RawRecord;
@@ -49,10 +50,8 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -76,8 +75,7 @@ class RetrainLoopITCase {
 
     /** Two slots for the scoring job (parallelism 2), one for the trigger, one spare. */
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+    static final SharedMiniCluster FLINK = new SharedMiniCluster();
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final String MODEL = "marquee";

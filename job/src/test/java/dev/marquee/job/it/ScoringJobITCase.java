@@ -3,7 +3,6 @@ package dev.marquee.job.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.marquee.data.event.DeadLetter;
-import dev.marquee.data.event.ErrorCode;
 import dev.marquee.data.event.ModelStatus;
 import dev.marquee.data.event.ModelUpdate;
 import dev.marquee.data.event.Prediction;
@@ -16,6 +15,7 @@ import dev.marquee.infra.testing.KafkaBrokerExtension;
 import dev.marquee.job.ScoringJob;
 import dev.marquee.job.config.DeliveryGuarantee;
 import dev.marquee.job.config.JobSettings;
+import dev.marquee.job.pipeline.SharedMiniCluster;
 import dev.marquee.job.score.ParseModelUpdates;
 import dev.marquee.job.sink.KafkaConnections;
 import dev.marquee.job.source.RawRecord;
@@ -32,10 +32,8 @@ import java.util.concurrent.Future;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -49,19 +47,22 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The scoring job end to end on a real broker and a 2-slot MiniCluster with a real SavedModel: every request
- * ends as exactly one prediction or exactly one dead letter, and the counts add up, in both delivery modes.
+ * The scoring job end to end on a real broker with a real SavedModel, for what needs Kafka: every request read
+ * from real partitions ends as exactly one prediction or exactly one dead letter at its real position, and the
+ * counts add up, in both delivery modes; exactly-once survives a failure. What the outcomes hold (fields, codes,
+ * catalog titles, the same answer as {@code marquee predict}) is checked without a broker in
+ * {@link dev.marquee.job.pipeline.ScoringPipelineTest}.
  */
 class ScoringJobITCase {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final SharedMiniCluster FLINK = new SharedMiniCluster();
 
-    private static final int VALID = 10_000;
-    private static final int COPIES_OF_EACH_BAD_KIND = 4;
+    private static final int VALID = 3_000;
+    private static final int COPIES_OF_EACH_BAD_KIND = 2;
+    private static final int RECOVERY_RECORDS = 10_000;
     private static final Duration DEADLINE = Duration.ofSeconds(120);
 
     @TempDir
@@ -100,12 +101,8 @@ class ScoringJobITCase {
         for (BadInputCatalog.Case c : BadInputCatalog.all()) {
             if (c.payload == null || c.payload.length < 900_000) kinds.add(c);
         }
-        assertThat(kinds.stream().map(c -> c.expected).distinct().count()).isGreaterThanOrEqualTo(15);
-        assertThat(kinds).hasSizeGreaterThanOrEqualTo(20);
-
         List<Sent> bad = new ArrayList<>();
         Map<String, Rating> valid = new HashMap<>();
-        Map<String, String> respelt = new HashMap<>();
         RequestEncoder encoder = new RequestEncoder();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps())) {
             int badTotal = kinds.size() * COPIES_OF_EACH_BAD_KIND;
@@ -113,12 +110,7 @@ class ScoringJobITCase {
             int b = 0;
             for (int i = 0; i < VALID; i++) {
                 Rating r = rows.get(i % rows.size());
-                if (i % 97 == 0) r = new Rating("unseen-user-" + i, r.movieTitle, r.rating, r.timestamp);
                 String id = "v-" + i;
-                if (i % 89 == 1) { // spelt as another catalog might: scored as the catalog title, and says so
-                    respelt.put(id, r.movieTitle);
-                    r = new Rating(r.userId, r.movieTitle.toLowerCase(java.util.Locale.ROOT), r.rating, r.timestamp);
-                }
                 valid.put(id, r);
                 producer.send(new ProducerRecord<>(requests, r.userId.getBytes(), encoder.single(id, r)));
                 if (i % every == 0 && b < badTotal) {
@@ -129,7 +121,7 @@ class ScoringJobITCase {
             }
             producer.flush();
         }
-        assertThat(bad).hasSizeGreaterThanOrEqualTo(200);
+        assertThat(bad).hasSizeGreaterThanOrEqualTo(40);
 
         JobSettings settings = JobSettings.from(Map.of(
                 JobSettings.BOOTSTRAP, KAFKA.bootstrapServers(),
@@ -152,7 +144,7 @@ class ScoringJobITCase {
         ScoringJob.buildToKafka(env, settings, in, modelUpdates);
         env.execute("scoring " + delivery);
 
-        // Predictions: exactly one per valid request, right id, a rating in [1, 5], from version 1.
+        // Predictions: exactly one per valid request.
         EventCodec<Prediction> predictionCodec = EventCodec.of(Prediction.class);
         Map<String, Prediction> byId = new HashMap<>();
         int predictionCount = 0;
@@ -165,28 +157,9 @@ class ScoringJobITCase {
         }
         assertThat(predictionCount).isEqualTo(VALID);
         assertThat(byId.keySet()).isEqualTo(valid.keySet());
-        int respeltKnown = 0;
-        for (Map.Entry<String, Prediction> e : byId.entrySet()) {
-            Prediction p = e.getValue();
-            Rating r = valid.get(e.getKey());
-            assertThat(p.userId).isEqualTo(r.userId);
-            assertThat(p.movieTitle).isEqualTo(r.movieTitle);
-            assertThat(p.predictedRating).isBetween(1f, 5f);
-            assertThat(p.output3).containsExactly(p.predictedRating);
-            assertThat(p.modelVersion).isEqualTo(1);
-            assertThat(p.oovUserId).isEqualTo(r.userId.startsWith("unseen-user-"));
-            if (Boolean.FALSE.equals(p.oovMovieTitle)) {
-                assertThat(p.catalogTitle).isEqualTo(respelt.getOrDefault(e.getKey(), r.movieTitle));
-                assertThat(p.titleMatch).isEqualTo(respelt.containsKey(e.getKey()) ? "canonical" : "exact");
-                if (respelt.containsKey(e.getKey())) respeltKnown++;
-            } else {
-                assertThat(p.catalogTitle).isNull();
-                assertThat(p.titleMatch).isEqualTo("none");
-            }
-        }
-        assertThat(respeltKnown).as("respelt titles the model knows").isGreaterThan(10);
 
-        // Dead letters: exactly one per bad record, with its code and its original bytes.
+        // Dead letters: exactly one per bad record, at the partition and offset the broker gave it, with its code and
+        // its original bytes.
         Map<String, Sent> badByPosition = new HashMap<>();
         for (Sent s : bad) {
             RecordMetadata m = s.where.get();
@@ -216,36 +189,6 @@ class ScoringJobITCase {
             }
         }
         assertThat(predictionCount + deadCount).isEqualTo(VALID + bad.size());
-        assertSameAsPredictCommand(byId, valid);
-        assertThat(deadByPosition.values().stream().map(d -> d.errorCode).distinct().count())
-                .isGreaterThanOrEqualTo(15).isLessThanOrEqualTo(ErrorCode.values().length);
-    }
-
-    /** The job's predictions equal, to float tolerance, what {@code marquee predict} answers for the same rows. */
-    private static void assertSameAsPredictCommand(Map<String, Prediction> byId, Map<String, Rating> valid) throws Exception {
-        List<String> ids = byId.keySet().stream().sorted().limit(300).collect(java.util.stream.Collectors.toList());
-        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        var instances = json.createArrayNode();
-        for (String id : ids) {
-            Rating r = valid.get(id);
-            instances.addObject().put("user_id", r.userId).put("movie_title", r.movieTitle).put("timestamp", r.timestamp);
-        }
-        var request = json.createObjectNode().put("signature_name", "serving_default");
-        request.set("instances", instances);
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        int code = dev.marquee.model.cli.ModelMain.run(
-                new String[] {"predict", "--registry", registryDir.toString(), "--name", TestModels.NAME, "--version", "1"},
-                new dev.marquee.model.cli.Console(new java.io.ByteArrayInputStream(json.writeValueAsBytes(request)),
-                        new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
-                        new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8), Map.of(), registryDir));
-        assertThat(code).as(err.toString(java.nio.charset.StandardCharsets.UTF_8)).isZero();
-        var predictions = json.readTree(out.toByteArray()).get("predictions");
-        assertThat(predictions).hasSize(ids.size());
-        for (int i = 0; i < ids.size(); i++) {
-            float cli = (float) predictions.get(i).get("output_3").get(0).asDouble();
-            assertThat(byId.get(ids.get(i)).predictedRating).as(ids.get(i)).isCloseTo(cli, org.assertj.core.data.Offset.offset(1e-5f));
-        }
     }
 
     @org.junit.jupiter.api.Test
@@ -253,10 +196,9 @@ class ScoringJobITCase {
         String requests = KAFKA.createTopic("requests", 2);
         String predictions = KAFKA.createTopic("predictions", 2);
         Map<String, Rating> valid = new HashMap<>();
-        Map<String, String> respelt = new HashMap<>();
         RequestEncoder encoder = new RequestEncoder();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps())) {
-            for (int i = 0; i < VALID; i++) {
+            for (int i = 0; i < RECOVERY_RECORDS; i++) {
                 Rating r = rows.get(i % rows.size());
                 valid.put("e-" + i, r);
                 producer.send(new ProducerRecord<>(requests, r.userId.getBytes(), encoder.single("e-" + i, r)));
@@ -284,18 +226,18 @@ class ScoringJobITCase {
         FailOnce.reset();
         DataStream<RawRecord> in = env.fromSource(KafkaConnections.requestSource(settings, true),
                         WatermarkStrategy.noWatermarks(), "requests").uid("source-rating-requests")
-                .map(new FailOnce(VALID / 2)).name("inject failure").uid("inject-failure");
+                .map(new FailOnce(RECOVERY_RECORDS / 2)).name("inject failure").uid("inject-failure");
         String updates = KAFKA.createTopic("updates", 1);
         ScoringJob.buildToKafka(env, settings, in,
                 env.fromSource(boundedUpdates(updates), WatermarkStrategy.noWatermarks(), "updates").flatMap(new ParseModelUpdates()));
         env.execute("exactly-once with a failure");
 
         assertThat(FailOnce.FAILED).as("the failure was injected").isTrue();
-        assertThat(FailOnce.SEEN.get()).as("records were read again after the restore").isGreaterThan(VALID);
+        assertThat(FailOnce.SEEN.get()).as("records were read again after the restore").isGreaterThan(RECOVERY_RECORDS);
         EventCodec<Prediction> codec = EventCodec.of(Prediction.class);
         Map<String, Integer> counts = new HashMap<>();
         try (TopicReader reader = new TopicReader(KAFKA, predictions)) {
-            for (ConsumerRecord<byte[], byte[]> rec : reader.readAtLeast(VALID, DEADLINE)) {
+            for (ConsumerRecord<byte[], byte[]> rec : reader.readAtLeast(RECOVERY_RECORDS, DEADLINE)) {
                 counts.merge(codec.decode(rec.value()).requestId, 1, Integer::sum);
             }
         }

@@ -1,6 +1,7 @@
 package dev.marquee.job.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.marquee.data.drift.DriftMetricNames;
 import dev.marquee.data.event.DriftReport;
@@ -15,6 +16,7 @@ import dev.marquee.infra.testing.KafkaBrokerExtension;
 import dev.marquee.job.ScoringJob;
 import dev.marquee.job.config.JobSettings;
 import dev.marquee.job.label.ParseRatings;
+import dev.marquee.job.pipeline.SharedMiniCluster;
 import dev.marquee.job.score.ParseModelUpdates;
 import dev.marquee.job.sink.KafkaConnections;
 import dev.marquee.job.source.RawRecord;
@@ -49,10 +51,8 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -88,8 +88,7 @@ class ShadowPromotionITCase {
 
     /** Two slots for the scoring job (parallelism 2), two for its restart while the first one's are released. */
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+    static final SharedMiniCluster FLINK = new SharedMiniCluster();
 
     private static final Duration DEADLINE = Duration.ofSeconds(90);
     private static final String MODEL = TestModels.NAME;
@@ -360,8 +359,9 @@ class ShadowPromotionITCase {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
         try (Admin admin = Admin.create(p)) {
-            Conditions.await("the scoring job commits the offsets of everything sent", DEADLINE, Duration.ofMillis(200),
-                    () -> committedToEnd(admin, t.group, t.requests) && committedToEnd(admin, t.group + "-labels", t.ratings));
+            await("the scoring job commits the offsets of everything sent").atMost(DEADLINE).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> committedToEnd(admin, t.group, t.requests) && committedToEnd(admin, t.group + "-labels", t.ratings));
         }
     }
 

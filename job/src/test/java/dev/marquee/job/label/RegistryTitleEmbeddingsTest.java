@@ -1,12 +1,12 @@
 package dev.marquee.job.label;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.marquee.data.movielens.MovieLens100K;
 import dev.marquee.data.movielens.MovieLensDir;
 import dev.marquee.data.movielens.Split;
 import dev.marquee.data.movielens.Splits;
+import dev.marquee.data.testing.Prerequisites;
 import dev.marquee.model.ModelImporter;
 import dev.marquee.model.ModelRegistry;
 import java.nio.file.Files;
@@ -28,8 +28,8 @@ class RegistryTitleEmbeddingsTest {
     @Test
     void theSeriesKerasModelImportedWithItsEmbeddingOutputHasATableAndWithoutOneHasNone() throws Exception {
         Optional<MovieLensDir> ml = MovieLensDir.findForTests();
-        assumeTrue(Files.isRegularFile(SERIES.resolve("saved_model.pb")), "no ../shared/models/series-keras: skipped");
-        assumeTrue(ml.isPresent(), MovieLensDir.testSkipMessage());
+        Prerequisites.assumeOrFailInCi(Files.isRegularFile(SERIES.resolve("saved_model.pb")), "no ../shared/models/series-keras (the series' Keras model)");
+        Prerequisites.assumeOrFailInCi(ml.isPresent(), MovieLensDir.testSkipMessage());
         Split time = Splits.referenceTime(new MovieLens100K(ml.get()).ratings());
         ModelImporter.Data data = new ModelImporter.Data("MovieLens 100K at " + ml.get().path(), time.name(), "train",
                 time.train(), time.validation(), time.test());

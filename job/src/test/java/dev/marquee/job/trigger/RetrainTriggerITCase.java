@@ -9,6 +9,7 @@ import dev.marquee.data.json.EventCodec;
 import dev.marquee.infra.testing.KafkaBrokerExtension;
 import dev.marquee.job.config.JobSettings;
 import dev.marquee.job.config.TriggerSettings;
+import dev.marquee.job.pipeline.SharedMiniCluster;
 import dev.marquee.model.ModelCard;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,9 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -38,8 +37,7 @@ class RetrainTriggerITCase {
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final SharedMiniCluster FLINK = new SharedMiniCluster();
 
     private static final EventCodec<DriftReport> REPORTS = EventCodec.of(DriftReport.class);
     private static final EventCodec<RetrainRequest> REQUESTS = EventCodec.of(RetrainRequest.class);

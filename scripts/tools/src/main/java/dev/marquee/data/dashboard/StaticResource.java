@@ -10,7 +10,7 @@ record StaticResource(String path, String contentType, byte[] body) {
 
     static StaticResource load(String path, String file, String contentType) {
         try (InputStream in = StaticResource.class.getResourceAsStream(BASE + file)) {
-            if (in == null) throw new IllegalStateException("missing resource " + BASE + file + " (was the data module built?)");
+            if (in == null) throw new IllegalStateException("missing resource " + BASE + file + " (was the tools module, scripts/tools, built?)");
             return new StaticResource(path, contentType, in.readAllBytes());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read resource " + BASE + file, e);

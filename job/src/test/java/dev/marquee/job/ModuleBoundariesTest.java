@@ -1,0 +1,102 @@
+package dev.marquee.job;
+
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.core.importer.Location;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Which module may use which (docs/ARCHITECTURE.md, docs/decisions/0009-modules-by-role.md), checked on the main
+ * classes of every module. It lives in the job's tests because only their classpath holds every module: data,
+ * model, job, the tools (test scope) and infra (test scope). Maven's scopes already stop most wrong imports from
+ * compiling; these rules catch what a pom change would let through, and a class put in a package of the wrong role.
+ *
+ * <p>The tools kept their package names when they moved to scripts/tools, so modules are told apart by package.
+ * Plain JUnit tests rather than ArchUnit's own engine: Surefire's {@code -Dtest=} filter silently skips the engine's
+ * field rules.
+ */
+class ModuleBoundariesTest {
+
+    static final String[] TOOL_PACKAGES = {
+            "dev.marquee.data.replay..", "dev.marquee.data.watch..", "dev.marquee.data.dashboard..", "dev.marquee.job.audit.."};
+
+    private static final DescribedPredicate<JavaClass> TOOLS = resideInAnyPackage(TOOL_PACKAGES).as("tools");
+    private static final DescribedPredicate<JavaClass> DATA =
+            resideInAnyPackage("dev.marquee.data..").and(not(TOOLS)).as("data");
+    private static final DescribedPredicate<JavaClass> JOB =
+            resideInAnyPackage("dev.marquee.job..").and(not(TOOLS)).as("job");
+
+    private static JavaClasses mainClasses;
+
+    @BeforeAll
+    static void importMainClasses() {
+        mainClasses = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(new NoTestJars())
+                .importPackages("dev.marquee");
+    }
+
+    @Test
+    void modulesUseOnlyTheModulesBelowThem() {
+        layeredArchitecture()
+                .consideringOnlyDependenciesInLayers()
+                .layer("data").definedBy(DATA)
+                .layer("model").definedBy("dev.marquee.model..")
+                .layer("job").definedBy(JOB)
+                .layer("infra").definedBy("dev.marquee.infra..")
+                .layer("tools").definedBy(TOOLS)
+                .whereLayer("data").mayNotAccessAnyLayer()
+                .whereLayer("model").mayOnlyAccessLayers("data")
+                .whereLayer("job").mayOnlyAccessLayers("data", "model")
+                .whereLayer("infra").mayOnlyAccessLayers("data")
+                .check(mainClasses);
+    }
+
+    @Test
+    void flinkJobsUseNoToolsAndNoInfra() {
+        noClasses().that(JOB)
+                .should().dependOnClassesThat(TOOLS.or(resideInAnyPackage("dev.marquee.infra..")))
+                .because("the job jar ships the Flink jobs only; tools and the test broker stay out of it")
+                .check(mainClasses);
+    }
+
+    @Test
+    void mainCodeUsesNoTestLibraries() {
+        noClasses()
+                .should().dependOnClassesThat().resideInAnyPackage("org.junit..", "org.testcontainers..")
+                .because("test fixtures live in src/test and travel as test-jars")
+                .check(mainClasses);
+    }
+
+    /** Guards the rules above against passing on an import that quietly missed a module or took in tests. */
+    @Test
+    void everyModuleIsImportedWithoutTests() {
+        JavaClasses classes = mainClasses;
+        assertThat(classes.contain("dev.marquee.data.event.Rating")).as("data").isTrue();
+        assertThat(classes.contain("dev.marquee.model.Architecture")).as("model").isTrue();
+        assertThat(classes.contain(ScoringJob.class)).as("job").isTrue();
+        assertThat(classes.contain("dev.marquee.infra.Topics")).as("infra").isTrue();
+        assertThat(classes.contain("dev.marquee.data.replay.ReplayMain")).as("tools").isTrue();
+        assertThat(classes.contain("dev.marquee.job.audit.OutcomeLedger")).as("tools (audit)").isTrue();
+        assertThat(classes.contain("dev.marquee.infra.testing.KafkaBrokerExtension")).as("a test fixture").isFalse();
+        assertThat(classes.contain(ModuleBoundariesTest.class)).as("this test").isFalse();
+    }
+
+    /** Leaves out the modules' test-jars (DoNotIncludeTests knows target/test-classes, not *-tests.jar). */
+    static final class NoTestJars implements ImportOption {
+        @Override
+        public boolean includes(Location location) {
+            return !location.contains("-tests.jar");
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.marquee.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The jar a cluster runs holds the Flink jobs and what they use, and nothing else: no operator tools, no test
+ * broker, no test classes or test libraries (docs/decisions/0009-modules-by-role.md).
+ *
+ * <p>The shaded jar is built only by {@code mvn -Pshaded verify} (shading takes ~35 s); that profile sets
+ * {@code job.shaded.jar.required}, so there a missing jar fails. Plain {@code verify} skips with a message.
+ */
+class ShadedJarContentsITCase {
+
+    private static final Pattern LEFT_OUT = Pattern.compile(
+            "dev/marquee/(data/replay|data/dashboard|data/watch|job/audit|infra)/.*"
+                    + "|org/junit/.*|org/testcontainers/.*"
+                    + "|(.*/)?[^/$]*(Test|ITCase)(\\$[^/]*)?\\.class");
+
+    @Test
+    void theJobJarHoldsNoToolsAndNoTests() throws IOException {
+        List<String> entries = entriesOf(shadedJar());
+
+        assertThat(entries)
+                .as("the jobs and the modules they use")
+                .contains("dev/marquee/job/ScoringJob.class", "dev/marquee/job/trigger/RetrainTriggerJob.class",
+                        "dev/marquee/data/event/Rating.class", "dev/marquee/model/Architecture.class");
+        assertThat(entries.stream().filter(name -> LEFT_OUT.matcher(name).matches()))
+                .as("tools, test fixtures and test classes in the job jar")
+                .isEmpty();
+    }
+
+    @Test
+    void thePatternCatchesWhatMustStayOut() {
+        assertThat(List.of("dev/marquee/data/replay/ReplayMain.class", "dev/marquee/data/dashboard/index.html",
+                "dev/marquee/data/watch/WatchMain.class", "dev/marquee/job/audit/OutcomeLedger.class",
+                "dev/marquee/infra/testing/KafkaBrokerExtension.class", "org/junit/jupiter/api/Test.class",
+                "org/testcontainers/kafka/KafkaContainer.class", "dev/marquee/job/ScoringJobTest.class",
+                "dev/marquee/job/it/ScoringJobITCase$1.class"))
+                .allMatch(name -> LEFT_OUT.matcher(name).matches());
+        assertThat(List.of("dev/marquee/job/ScoringJob.class", "dev/marquee/data/drift/DriftReports.class",
+                "dev/marquee/data/event/TopicNames.class"))
+                .noneMatch(name -> LEFT_OUT.matcher(name).matches());
+    }
+
+    private static Path shadedJar() {
+        String configured = System.getProperty("job.shaded.jar");
+        assumeTrue(configured != null, "job.shaded.jar is not set: run through Maven (failsafe sets it)");
+        Path jar = Path.of(configured);
+        if (!Boolean.getBoolean("job.shaded.jar.required")) {
+            assumeTrue(Files.isRegularFile(jar),
+                    "no shaded job jar at " + jar + ": it is built by mvn -Pshaded verify, which runs this check");
+        }
+        assertThat(jar).as("the shaded job jar (mvn -Pshaded builds it before integration tests)").isRegularFile();
+        return jar;
+    }
+
+    private static List<String> entriesOf(Path jar) throws IOException {
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            return zip.stream().map(ZipEntry::getName).toList();
+        }
+    }
+}

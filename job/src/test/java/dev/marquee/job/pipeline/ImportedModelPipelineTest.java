@@ -1,0 +1,95 @@
+package dev.marquee.job.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.marquee.data.drift.DriftMetricNames;
+import dev.marquee.data.event.DeadLetter;
+import dev.marquee.data.event.DriftReport;
+import dev.marquee.data.event.ErrorCode;
+import dev.marquee.data.event.Prediction;
+import dev.marquee.data.event.Rating;
+import dev.marquee.data.json.EventCodec;
+import dev.marquee.data.parse.RequestParser;
+import dev.marquee.data.replay.RequestEncoder;
+import dev.marquee.job.config.JobSettings;
+import dev.marquee.job.it.TestModels;
+import dev.marquee.job.source.RawRecord;
+import dev.marquee.model.ModelImporter;
+import dev.marquee.model.ModelRegistry;
+import dev.marquee.model.TinySavedModels;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A version imported from elsewhere with an integer user id, imported without training data, is served: a request
+ * whose id is an integer is scored, one whose id is not becomes a dead letter, and its OOV flags and
+ * reference-based drift are unknown rather than guessed.
+ */
+class ImportedModelPipelineTest {
+    @RegisterExtension
+    static final SharedMiniCluster FLINK = new SharedMiniCluster();
+
+    @TempDir
+    Path registryDir;
+
+    @TempDir
+    Path modelsDir;
+
+    @Test
+    void anInt64UserIdModelImportedWithoutDataServesNumericIdsAndDeadLettersTheOthers() throws Exception {
+        ModelRegistry registry = new ModelRegistry(registryDir);
+        Path tiny = TinySavedModels.export(modelsDir.resolve("int64"), TinySavedModels.Kind.INT64_IDS_RENAMED_VECTOR_OUTPUT);
+        long version = new ModelImporter(registry, TestModels.NAME, line -> { }).importModel(
+                new ModelImporter.Request(tiny, "serving_default", "uid", "title", "ts", "rating", null), null);
+
+        RequestEncoder encoder = new RequestEncoder();
+        RawRecords records = new RawRecords("rating-requests", 2);
+        records.add(encoder.single("numeric", new Rating("7", "Star Wars (1977)", 4f, 892_870_992L)));
+        RawRecord text = records.add(encoder.single("text", new Rating("u7", "Star Wars (1977)", 4f, 892_870_992L)));
+
+        PipelineRun.Outputs out = new PipelineRun(Map.of(
+                JobSettings.MODEL_REGISTRY, registryDir.toString(),
+                // one window over both outcomes, measured although it is small
+                "drift.window.records", "2",
+                "drift.window.ms", "600000",
+                "drift.min-records", "1"))
+                .requests(records.all()).run();
+
+        // exactly one outcome per request
+        assertThat(out.predictions()).singleElement().satisfies(p -> {
+            assertThat(p.requestId).isEqualTo("numeric");
+            assertThat(p.modelVersion).isEqualTo(version);
+            // the tiny model answers 0.5 + user id / 1000 + timestamp / 1e6: the id arrived as the integer 7
+            assertThat(p.output3[0]).isCloseTo(0.5f + 0.007f + 892.870992f, Offset.offset(1e-3f));
+            assertThat(p.oovUserId).as("no vocabulary: unknown, not false").isNull();
+            assertThat(p.oovMovieTitle).isNull();
+        });
+        assertThat(out.deadLetters()).singleElement().satisfies(d -> {
+            assertThat(d.errorCode).isEqualTo(ErrorCode.MODEL_INPUT_UNREPRESENTABLE);
+            assertThat(d.field).isEqualTo("user_id");
+            assertThat(d.error).contains("user_id 'u7' is not an integer").contains("version " + version);
+            assertThat(d.requestId).isEqualTo("text");
+            assertThat(d.source.partition).isEqualTo(text.partition);
+            assertThat(d.source.offset).isEqualTo(text.offset);
+            assertThat(d.payloadEncoding).isEqualTo(DeadLetter.VALIDATED_JSON);
+            assertThat(new RequestParser().parse(d.payload.getBytes(StandardCharsets.UTF_8), d.source)
+                    .requests()).singleElement().satisfies(r -> assertThat(r.userId).isEqualTo("u7"));
+        });
+        // what the predictions sink writes
+        String rawPrediction = new String(EventCodec.of(Prediction.class).encode(out.predictions().get(0)), StandardCharsets.UTF_8);
+        assertThat(rawPrediction).contains("\"oov_user_id\":null");
+
+        // Drift counts the refusal by its code, and says what it cannot measure for this version, and why.
+        assertThat(out.driftReports()).as("a drift report").isNotEmpty();
+        DriftReport report = out.driftReports().get(0);
+        assertThat(report.invalidByCode).containsEntry(ErrorCode.MODEL_INPUT_UNREPRESENTABLE.name(), 1L);
+        assertThat(report.unavailable.get(DriftMetricNames.USER_OOV)).contains("no vocabularies");
+        assertThat(report.unavailable.get(DriftMetricNames.TITLE_JS)).contains("no reference profile");
+        assertThat(report.unavailable).containsKey(DriftMetricNames.LABELS_ESTIMATED_RMSE);
+    }
+}

@@ -1,0 +1,70 @@
+package dev.marquee.job.pipeline;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.streaming.util.TestStreamEnvironment;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * One Flink MiniCluster for every test class of the JVM (1 task manager, 4 slots, metrics kept in memory), started
+ * by the first class that registers it and stopped when the JVM's test run ends. While a class runs,
+ * {@code StreamExecutionEnvironment.getExecutionEnvironment()} submits to it.
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static final SharedMiniCluster FLINK = new SharedMiniCluster();
+ * }</pre>
+ */
+public final class SharedMiniCluster implements BeforeAllCallback, AfterAllCallback {
+    /** Enough for the scoring job and the trigger job side by side at parallelism 2. */
+    public static final int SLOTS = 4;
+
+    private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
+    /** Every job's metrics, kept after the job ends; look a job's up by its id. */
+    public static InMemoryReporter metrics() {
+        return METRICS;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        Running running = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                .getOrComputeIfAbsent(Running.class, k -> Running.start(), Running.class);
+        TestStreamEnvironment.setAsContext(running.cluster, SLOTS);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        TestStreamEnvironment.unsetAsContext();
+    }
+
+    /** The cluster, closed by JUnit with the root context (the end of the JVM's test run). */
+    private static final class Running implements ExtensionContext.Store.CloseableResource {
+        final MiniCluster cluster;
+
+        private Running(MiniCluster cluster) {
+            this.cluster = cluster;
+        }
+
+        static Running start() {
+            MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                    .setConfiguration(METRICS.addToConfiguration(new Configuration()))
+                    .setNumTaskManagers(1).setNumSlotsPerTaskManager(SLOTS).build());
+            try {
+                cluster.start();
+            } catch (Exception e) {
+                throw new IllegalStateException("could not start the shared Flink MiniCluster", e);
+            }
+            return new Running(cluster);
+        }
+
+        @Override
+        public void close() throws Exception {
+            cluster.close();
+        }
+    }
+}
