@@ -31,8 +31,8 @@ FLINK_JVM_OPENS=(
 )
 
 # Maven for the cluster's own artifacts: online (the first run fetches Flink's and Kafka's jars from Maven
-# Central), one build at a time on the machine (common.sh's mvn_locked).
-cluster_mvn() { mvn_locked -B -q -ntp "$@"; }
+# Central).
+cluster_mvn() { mvn -B -q -ntp "$@"; }
 
 # Copies Flink's and Kafka's runtime jars into lib/ once (~110 MB).
 cluster_assemble_lib() {

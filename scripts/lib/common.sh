@@ -12,21 +12,6 @@ require_tools() {
   command -v mvn >/dev/null 2>&1 || die "mvn not found: install Apache Maven 3.8+ (e.g. apt-get install maven)"
 }
 
-# mvn ARGS...: Maven, one build at a time on this machine. Holds /tmp/mvn.lock (flock) for the build when
-# flock exists and the lock file can be written, so builds started at once (two scripts, or a test run)
-# wait for each other instead of writing the same target/ folders; plain mvn otherwise, and also when the
-# `mvn` on the PATH is a wrapper that takes that lock itself (a second flock on it would wait forever).
-mvn_locked() {
-  local lock=/tmp/mvn.lock mvn_path
-  mvn_path=$(command -v mvn)
-  if command -v flock >/dev/null 2>&1 && { [ -w "$lock" ] || { [ ! -e "$lock" ] && [ -w /tmp ]; }; } \
-      && ! grep -qs 'mvn\.lock' "$mvn_path"; then
-    flock "$lock" mvn "$@"
-  else
-    mvn "$@"
-  fi
-}
-
 # Builds the modules (skipping tests) when any source or pom is newer than the last build, and writes each
 # module's runtime classpath to <module>/target/classpath.txt.
 ensure_built() {
@@ -40,29 +25,34 @@ ensure_built() {
   say "building (first run downloads dependencies from Maven Central; later runs take seconds)..."
   local log="$MARQUEE_STATE/build.log"
   touch "$stamp.next"   # sources changed while Maven runs are newer than this: the next run builds again
-  if command -v flock >/dev/null 2>&1 && [ -e /tmp/mvn.lock ] && ! flock -n /tmp/mvn.lock true 2>/dev/null; then
-    say "another Maven build holds /tmp/mvn.lock: waiting for it first"
-  fi
-  # The job's local runs need Flink itself, which the job jar leaves to the cluster (provided scope): its
-  # local classpath takes every scope.
-  if ! (cd "$MARQUEE_ROOT" && mvn_locked -B -q -ntp install -DskipTests \
-        && mvn_locked -B -q -ntp dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime \
-        && mvn_locked -B -q -ntp -pl job dependency:build-classpath -Dmdep.outputFile=target/local-classpath.txt -DincludeScope=test) >"$log" 2>&1; then
+  # The job's local runs need Flink itself, which the job jar leaves to the cluster (provided scope): the cli
+  # module's runtime classpath has it (module_cp).
+  if ! (cd "$MARQUEE_ROOT" && mvn -B -q -ntp install -DskipTests \
+        && mvn -B -q -ntp dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime) >"$log" 2>&1; then
     tail -n 30 "$log" >&2
     die "build failed; the full log is $log"
   fi
   mv -f "$stamp.next" "$stamp"
 }
 
-# JVM options for a module's tools: quiet logging (the infra broker picks its own tuned config).
+# jvm_opts MODULE: sets the array JVM_OPTS to the JVM options of a module's tools: quiet logging (the infra broker
+# picks its own tuned config), run-local's marker when MARQUEE_RUN_LOCAL_DIR is set, then MARQUEE_JAVA_OPTS. The
+# options made here are array elements, so a checkout path with spaces survives; MARQUEE_JAVA_OPTS is a
+# whitespace-separated list of options (no quoting inside it), split without glob expansion.
 jvm_opts() {
-  [ "$1" = infra ] || printf '%s' "-Dlog4j2.configurationFile=$MARQUEE_ROOT/scripts/lib/log4j2-cli.properties"
+  JVM_OPTS=()
+  [ "$1" = infra ] || JVM_OPTS+=("-Dlog4j2.configurationFile=$MARQUEE_ROOT/scripts/lib/log4j2-cli.properties")
+  [ -z "${MARQUEE_RUN_LOCAL_DIR:-}" ] || JVM_OPTS+=("-Dmarquee.run-local=$MARQUEE_RUN_LOCAL_DIR")
+  local user_opts=()
+  read -r -a user_opts <<<"${MARQUEE_JAVA_OPTS:-}"
+  JVM_OPTS+=("${user_opts[@]}")
 }
 
-# The classpath of a module's tools: its classes and runtime dependencies (the job's: with Flink).
+# The classpath of a module's tools: its classes and runtime dependencies (the job's: those of scripts/cli, which
+# hold the job and Flink itself, for runs in a local mini-cluster).
 module_cp() {
   local file="$MARQUEE_ROOT/$1/target/classpath.txt"
-  [ "$1" = job ] && file="$MARQUEE_ROOT/job/target/local-classpath.txt"
+  [ "$1" = job ] && file="$MARQUEE_ROOT/scripts/cli/target/classpath.txt"
   printf '%s' "$MARQUEE_ROOT/$1/target/classes:$(cat "$file")"
 }
 
@@ -72,7 +62,8 @@ run_main() {
   local module="$1" cls="$2"
   shift 2
   local cp; cp=$(module_cp "$module")
-  exec java $(jvm_opts "$module") ${MARQUEE_JAVA_OPTS:-} -cp "$cp" "$cls" "$@"
+  jvm_opts "$module"
+  exec java "${JVM_OPTS[@]}" -cp "$cp" "$cls" "$@"
 }
 
 # java_bg MODULE CLASS LOG ARGS...: starts a main class in the background of the calling shell (so it can
@@ -82,10 +73,11 @@ java_bg() {
   local module="$1" cls="$2" log="$3"
   shift 3
   local cp; cp=$(module_cp "$module")
+  jvm_opts "$module"
   if [ "$log" = - ]; then
-    java $(jvm_opts "$module") ${MARQUEE_JAVA_OPTS:-} -cp "$cp" "$cls" "$@" &
+    java "${JVM_OPTS[@]}" -cp "$cp" "$cls" "$@" &
   else
-    java $(jvm_opts "$module") ${MARQUEE_JAVA_OPTS:-} -cp "$cp" "$cls" "$@" >"$log" 2>&1 &
+    java "${JVM_OPTS[@]}" -cp "$cp" "$cls" "$@" >"$log" 2>&1 &
   fi
   BG_PID=$!
 }

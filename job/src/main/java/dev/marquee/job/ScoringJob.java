@@ -211,6 +211,11 @@ public final class ScoringJob {
                 .build();
     }
 
+    /**
+     * The job jar's entry point on a cluster ({@code flink run job.jar --key value ...}): Flink's {@code --key value}
+     * pairs, read exactly as they always were. {@code marquee score} takes the same keys as picocli options
+     * ({@code dev.marquee.job.cli.ScoreCommand}).
+     */
     public static void main(String[] args) throws Exception {
         if (java.util.Arrays.asList(args).contains("--help")) {
             System.out.println("usage: marquee score [--key value ...]   settings and defaults: docs/CONFIGURATION.md");
@@ -219,17 +224,31 @@ public final class ScoringJob {
         JobSettings settings;
         try {
             settings = JobSettings.from(ParameterTool.fromArgs(args).toMap());
-            OptionalLong dlqLimit = TopicMessageLimit.read(settings, settings.deadLettersTopic, Duration.ofSeconds(10));
-            if (dlqLimit.isEmpty()) {
-                System.err.println("marquee scoring job: could not read max.message.bytes of topic " + settings.deadLettersTopic
-                        + "; the dead-letter size is not checked against it (docs/RELIABILITY.md)");
-            }
-            DeadLetterRecordSize.checkTopic(settings, dlqLimit);
+            checkDeadLetterTopic(settings);
         } catch (SettingException e) {
             System.err.println("marquee scoring job: " + e.getMessage());
             System.exit(2);
             return;
         }
+        start(settings);
+    }
+
+    /** Runs the job with {@code settings} until it ends; a topic that cannot take the dead letters is a {@link SettingException}. */
+    public static void run(JobSettings settings) throws Exception {
+        checkDeadLetterTopic(settings);
+        start(settings);
+    }
+
+    private static void checkDeadLetterTopic(JobSettings settings) {
+        OptionalLong dlqLimit = TopicMessageLimit.read(settings, settings.deadLettersTopic, Duration.ofSeconds(10));
+        if (dlqLimit.isEmpty()) {
+            System.err.println("marquee scoring job: could not read max.message.bytes of topic " + settings.deadLettersTopic
+                    + "; the dead-letter size is not checked against it (docs/RELIABILITY.md)");
+        }
+        DeadLetterRecordSize.checkTopic(settings, dlqLimit);
+    }
+
+    private static void start(JobSettings settings) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(localConfiguration(settings));
         buildWithKafka(env, settings);
         System.out.printf("marquee scoring job: reading %s at %s, model %s from %s, %s%n", settings.requestsTopic,

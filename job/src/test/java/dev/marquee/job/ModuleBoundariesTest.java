@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 class ModuleBoundariesTest {
 
     static final String[] TOOL_PACKAGES = {
-            "dev.marquee.data.replay..", "dev.marquee.data.watch..", "dev.marquee.data.dashboard..", "dev.marquee.job.audit.."};
+            "dev.marquee.data.replay..", "dev.marquee.data.watch..", "dev.marquee.data.dashboard..", "dev.marquee.job.audit..",
+            "dev.marquee.tools.."};
 
     private static final DescribedPredicate<JavaClass> TOOLS = resideInAnyPackage(TOOL_PACKAGES).as("tools");
     private static final DescribedPredicate<JavaClass> DATA =
@@ -67,6 +68,14 @@ class ModuleBoundariesTest {
         noClasses().that(JOB)
                 .should().dependOnClassesThat(TOOLS.or(resideInAnyPackage("dev.marquee.infra..")))
                 .because("the job jar ships the Flink jobs only; tools and the test broker stay out of it")
+                .check(mainClasses);
+    }
+
+    @Test
+    void nothingUsesTheMarqueeCommand() {
+        noClasses()
+                .should().dependOnClassesThat().resideInAPackage("dev.marquee.cli..")
+                .because("the marquee command (scripts/cli) sits on top of every module, and the job jar must run without it")
                 .check(mainClasses);
     }
 

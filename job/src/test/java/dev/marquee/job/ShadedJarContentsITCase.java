@@ -13,8 +13,8 @@ import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 
 /**
- * The jar a cluster runs holds the Flink jobs and what they use, and nothing else: no operator tools, no test
- * broker, no test classes or test libraries (docs/decisions/0009-modules-by-role.md).
+ * The jar a cluster runs holds the Flink jobs and what they use, and nothing else: no operator tools, no
+ * {@code marquee} command (scripts/cli), no test broker, no test classes or test libraries (docs/decisions/0009-modules-by-role.md).
  *
  * <p>The shaded jar is built only by {@code mvn -Pshaded verify} (shading takes ~35 s); that profile sets
  * {@code job.shaded.jar.required}, so there a missing jar fails. Plain {@code verify} skips with a message.
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class ShadedJarContentsITCase {
 
     private static final Pattern LEFT_OUT = Pattern.compile(
-            "dev/marquee/(data/replay|data/dashboard|data/watch|job/audit|infra)/.*"
+            "dev/marquee/(cli|tools|data/replay|data/dashboard|data/watch|job/audit|infra)/.*"
                     + "|org/junit/.*|org/testcontainers/.*"
                     + "|(.*/)?[^/$]*(Test|ITCase)(\\$[^/]*)?\\.class");
 
@@ -45,10 +45,10 @@ class ShadedJarContentsITCase {
                 "dev/marquee/data/watch/WatchMain.class", "dev/marquee/job/audit/OutcomeLedger.class",
                 "dev/marquee/infra/testing/KafkaBrokerExtension.class", "org/junit/jupiter/api/Test.class",
                 "org/testcontainers/kafka/KafkaContainer.class", "dev/marquee/job/ScoringJobTest.class",
-                "dev/marquee/job/it/ScoringJobITCase$1.class"))
+                "dev/marquee/job/it/ScoringJobITCase$1.class", "dev/marquee/cli/Marquee.class"))
                 .allMatch(name -> LEFT_OUT.matcher(name).matches());
         assertThat(List.of("dev/marquee/job/ScoringJob.class", "dev/marquee/data/drift/DriftReports.class",
-                "dev/marquee/data/event/TopicNames.class"))
+                "dev/marquee/data/event/TopicNames.class", "dev/marquee/job/cli/ScoreCommand.class"))
                 .noneMatch(name -> LEFT_OUT.matcher(name).matches());
     }
 

@@ -6,7 +6,7 @@ import dev.marquee.data.movielens.MovieLens100K;
 import dev.marquee.data.movielens.MovieLensDir;
 import dev.marquee.data.movielens.Split;
 import dev.marquee.data.movielens.Splits;
-import dev.marquee.model.testing.Prerequisites;
+import dev.marquee.data.testing.Prerequisites;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 

@@ -11,7 +11,7 @@ import dev.marquee.data.movielens.MovieLensDir;
 import dev.marquee.data.movielens.Split;
 import dev.marquee.data.movielens.Splits;
 import dev.marquee.model.TinySavedModels.Kind;
-import dev.marquee.model.testing.Prerequisites;
+import dev.marquee.data.testing.Prerequisites;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -15,8 +15,16 @@ public final class OptionRow {
     private final String type;
     private final String defaultText;
     private final String description;
+    /** For a family: the prefix its keys share; null for an option. */
+    private final String prefix;
 
     private OptionRow(ConfigOption<?> option, String key, String type, String defaultText, String description) {
+        this(option, key, type, defaultText, description, null);
+    }
+
+    private OptionRow(ConfigOption<?> option, String key, String type, String defaultText, String description,
+                      String prefix) {
+        this.prefix = prefix;
         this.option = option;
         this.key = key;
         this.type = type;
@@ -37,7 +45,12 @@ public final class OptionRow {
 
     /** Keys {@code prefix<placeholder>}: documented once, read by prefix. */
     public static OptionRow family(String prefix, String placeholder, String type, String defaultText, String description) {
-        return new OptionRow(null, prefix + placeholder, type, defaultText, description);
+        return new OptionRow(null, prefix + placeholder, type, defaultText, description, prefix);
+    }
+
+    /** The prefix of a family's keys ({@code kafka.property.}); null for an option. */
+    public String familyPrefix() {
+        return prefix;
     }
 
     /** The option; null for a family of keys. */

@@ -74,6 +74,10 @@ public final class RetrainTriggerJob {
         if (s.parallelism > 0) env.setParallelism(s.parallelism);
     }
 
+    /**
+     * The job jar's entry point for the trigger: Flink's {@code --key value} pairs, read exactly as they always were.
+     * {@code marquee trigger} takes the same keys as picocli options ({@code dev.marquee.job.cli.TriggerCommand}).
+     */
     public static void main(String[] args) throws Exception {
         if (Arrays.asList(args).contains("--help")) {
             System.out.println("usage: marquee trigger [--key value ...]   settings and defaults: docs/CONFIGURATION.md"
@@ -88,6 +92,11 @@ public final class RetrainTriggerJob {
             System.exit(2);
             return;
         }
+        run(settings);
+    }
+
+    /** Runs the trigger with {@code settings} in this JVM until it ends. */
+    public static void run(TriggerSettings settings) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
                 dev.marquee.job.config.LocalBinding.loopback(new org.apache.flink.configuration.Configuration()));
         buildWithKafka(env, settings, false);

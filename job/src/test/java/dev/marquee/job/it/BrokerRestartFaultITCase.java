@@ -10,6 +10,7 @@ import dev.marquee.job.score.ParseModelUpdates;
 import dev.marquee.job.sink.KafkaConnections;
 import dev.marquee.job.source.RawRecord;
 import dev.marquee.model.ModelRegistry;
+import dev.marquee.model.testing.TestModels;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -13,6 +13,7 @@ import dev.marquee.job.sink.KafkaConnections;
 import dev.marquee.job.source.RawRecord;
 import dev.marquee.job.source.RawRecordDeserializer;
 import dev.marquee.model.ModelRegistry;
+import dev.marquee.model.testing.TestModels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobStatus;
@@ -193,14 +195,17 @@ class CheckpointRestoreFaultITCase {
 
     /** Sends rounds of requests, each once the job has read the previous one, until {@code done} holds. */
     private static void sendInRounds(FaultRequests requests, String prefix, BooleanSupplier done) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        for (int round = 0; !done.getAsBoolean(); round++) {
-            assertThat(System.nanoTime()).as("the condition to take the job down held before the deadline").isLessThan(deadline);
-            requests.send(prefix + round, ROUND);
-            long target = requests.sent().size();
-            await("the job read round " + round).atMost(DEADLINE).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
-                    .until(() -> SnapshotProbe.SEEN.get() >= target);
-        }
+        AtomicInteger round = new AtomicInteger();
+        await("the condition to take the job down").atMost(DEADLINE).pollInSameThread().pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(1)).until(() -> {
+                    if (done.getAsBoolean()) return true;
+                    int r = round.getAndIncrement();
+                    requests.send(prefix + r, ROUND);
+                    long target = requests.sent().size();
+                    await("the job read round " + r).atMost(DEADLINE).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+                            .until(() -> SnapshotProbe.SEEN.get() >= target);
+                    return done.getAsBoolean();
+                });
     }
 
     private static void awaitTerminal(JobClient job) {

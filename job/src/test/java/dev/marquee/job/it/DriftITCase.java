@@ -30,6 +30,7 @@ import dev.marquee.model.ModelRegistry;
 import dev.marquee.model.Trainer;
 import dev.marquee.model.TrainedModel;
 import dev.marquee.model.TrainingConfig;
+import dev.marquee.model.testing.TestModels;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

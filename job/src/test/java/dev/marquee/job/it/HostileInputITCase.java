@@ -22,6 +22,7 @@ import dev.marquee.job.sink.KafkaConnections;
 import dev.marquee.job.source.RawRecord;
 import dev.marquee.job.source.RawRecordDeserializer;
 import dev.marquee.model.ModelRegistry;
+import dev.marquee.model.testing.TestModels;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package dev.marquee.job.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.marquee.data.event.ModelStatus;
 import dev.marquee.data.event.ModelUpdate;
@@ -18,6 +19,7 @@ import dev.marquee.job.sink.KafkaConnections;
 import dev.marquee.job.source.RawRecordDeserializer;
 import dev.marquee.model.ModelImporter;
 import dev.marquee.model.ModelRegistry;
+import dev.marquee.model.testing.TestModels;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -107,11 +110,13 @@ class ModelSwapITCase {
             long v2 = TestModels.publish(registry, rows, 6);
             long announced = System.nanoTime();
             send(producer, updates, updateCodec.encode(new ModelUpdate(TestModels.NAME, v2, TestModels.versionDir(registry, v2).toString(), System.currentTimeMillis())));
-            int round = 0;
-            while (seen.values().stream().noneMatch(p -> p.modelVersion == v2) && System.nanoTime() - announced < DEADLINE.toNanos()) {
-                sendBatch(producer, requests, rows, "b" + round++, 100, sent);
-                predictionReader.readUntil(all -> false, Duration.ofMillis(300)).forEach(rec -> record(rec, seen));
-            }
+            AtomicInteger round = new AtomicInteger();
+            await("a prediction by version " + v2).atMost(DEADLINE).pollInSameThread().pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(1)).until(() -> {
+                        sendBatch(producer, requests, rows, "b" + round.getAndIncrement(), 100, sent);
+                        predictionReader.readFor(Duration.ofMillis(300)).forEach(rec -> record(rec, seen));
+                        return seen.values().stream().anyMatch(p -> p.modelVersion == v2);
+                    });
             double switchSeconds = (System.nanoTime() - announced) / 1e9;
             assertThat(seen.values()).anyMatch(p -> p.modelVersion == v2);
             System.out.printf("ModelSwapITCase: predictions switched to version %d %.1f s after the update was sent%n", v2, switchSeconds);

@@ -1,6 +1,7 @@
 package dev.marquee.job.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.marquee.data.event.DriftReport;
 import dev.marquee.data.event.ModelUpdate;
@@ -18,6 +19,7 @@ import dev.marquee.job.sink.KafkaConnections;
 import dev.marquee.job.source.RawRecord;
 import dev.marquee.job.source.RawRecordDeserializer;
 import dev.marquee.model.ModelRegistry;
+import dev.marquee.model.testing.TestModels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -107,36 +110,33 @@ class OnlineAdaptationITCase {
             // Later requests (no labels): a user who rated 5s, one who rated 1s, and users who never rated
             // anything asking for the new title, until what the labels taught shows (it shows once they are joined).
             String known = titles.get(titles.size() - 1); // none of them rated it
-            int probes = 0;
-            long end = System.nanoTime() + DEADLINE.toNanos();
-            Prediction high = null;
-            Prediction low = null;
-            Prediction stranger = null;
-            while (System.nanoTime() < end) {
-                String id = "later-" + probes;
-                send(producer, requests, "new-user-0", encoder.single(id + "-high", new Rating("new-user-0", known, 0, timestamp)));
-                send(producer, requests, "new-user-1", encoder.single(id + "-low", new Rating("new-user-1", known, 0, timestamp)));
-                send(producer, requests, "stranger-" + probes, encoder.single(id + "-stranger",
-                        new Rating("stranger-" + probes, NEW_TITLE, 0, timestamp)));
-                producer.flush();
-                sent += 3;
-                probes++;
-                int expected = sent;
-                for (ConsumerRecord<byte[], byte[]> rec : reader.readUntil(all -> all.size() >= expected, Duration.ofSeconds(30))) {
-                    Prediction p = predictionCodec.decode(rec.value());
-                    byId.putIfAbsent(p.requestId, p);
-                }
-                high = byId.get(id + "-high");
-                low = byId.get(id + "-low");
-                stranger = byId.get(id + "-stranger");
-                if (high != null && low != null && stranger != null && high.adjustment > 0.3f && low.adjustment < -0.3f
-                        && stranger.adjustment > 0.1f) {
-                    break;
-                }
-            }
-            assertThat(high).isNotNull();
-            assertThat(high.adjustment).as("the user who rated 5s").isGreaterThan(0.3f);
-            assertThat(low.adjustment).as("the user who rated 1s").isLessThan(-0.3f);
+            AtomicInteger probes = new AtomicInteger();
+            AtomicInteger sentSoFar = new AtomicInteger(sent);
+            Prediction[] latest = new Prediction[3]; // the latest probe's: high, low, stranger
+            await("what the labels taught showing in later predictions").atMost(DEADLINE).pollInSameThread()
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).untilAsserted(() -> {
+                        int probe = probes.getAndIncrement();
+                        String id = "later-" + probe;
+                        send(producer, requests, "new-user-0", encoder.single(id + "-high", new Rating("new-user-0", known, 0, timestamp)));
+                        send(producer, requests, "new-user-1", encoder.single(id + "-low", new Rating("new-user-1", known, 0, timestamp)));
+                        send(producer, requests, "stranger-" + probe, encoder.single(id + "-stranger",
+                                new Rating("stranger-" + probe, NEW_TITLE, 0, timestamp)));
+                        producer.flush();
+                        int expected = sentSoFar.addAndGet(3);
+                        for (ConsumerRecord<byte[], byte[]> rec : reader.readUntil(all -> all.size() >= expected, Duration.ofSeconds(30))) {
+                            Prediction p = predictionCodec.decode(rec.value());
+                            byId.putIfAbsent(p.requestId, p);
+                        }
+                        latest[0] = byId.get(id + "-high");
+                        latest[1] = byId.get(id + "-low");
+                        latest[2] = byId.get(id + "-stranger");
+                        assertThat(latest).as("the probe's three predictions").doesNotContainNull();
+                        assertThat(latest[0].adjustment).as("the user who rated 5s").isGreaterThan(0.3f);
+                        assertThat(latest[1].adjustment).as("the user who rated 1s").isLessThan(-0.3f);
+                        assertThat(latest[2].adjustment).as("a user with no labels asking for the new title").isGreaterThan(0.1f);
+                    });
+            sent = sentSoFar.get();
+            Prediction stranger = latest[2];
             assertThat(stranger.oovMovieTitle).isTrue();
             assertThat(stranger.oovUserId).isTrue();
             assertThat(stranger.adjustment).as("a user with no labels asking for the new title: its own bias").isGreaterThan(0.1f);

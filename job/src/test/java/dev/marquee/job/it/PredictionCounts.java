@@ -1,5 +1,7 @@
 package dev.marquee.job.it;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.marquee.data.event.Prediction;
 import dev.marquee.data.json.EventCodec;
 import java.time.Duration;
@@ -36,12 +38,15 @@ final class PredictionCounts implements AutoCloseable {
         consumer.subscribe(List.of(topic));
     }
 
-    /** Polls until every id in {@code ids} has a prediction or the deadline passes; then one more poll for late duplicates. */
+    /**
+     * Polls until every id in {@code ids} has a prediction (failing after {@code deadline}); then one more poll for
+     * late duplicates.
+     */
     Map<String, Integer> awaitAll(Set<String> ids, Duration deadline) {
-        long end = System.nanoTime() + deadline.toNanos();
-        while (!counts.keySet().containsAll(ids) && System.nanoTime() < end) {
-            poll(Duration.ofMillis(200));
-        }
+        // the consumer is not thread-safe: polled on the test's thread; its poll timeout is the wait
+        await("a prediction for each of " + ids.size() + " requests").atMost(deadline).pollInSameThread()
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                .until(() -> counts.keySet().containsAll(ids) || poll(Duration.ofMillis(200)).keySet().containsAll(ids));
         poll(Duration.ofMillis(1000));
         return counts;
     }

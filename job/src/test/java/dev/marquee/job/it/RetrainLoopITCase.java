@@ -1,6 +1,7 @@
 package dev.marquee.job.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.marquee.data.event.Alert;
 import dev.marquee.data.event.DeadLetter;
@@ -55,6 +56,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -134,8 +136,12 @@ class RetrainLoopITCase {
             beforeUpdate.addAll(traffic.send(producer, t, outputs, "drift", DRIFTED, true));
 
             // 2. The drift detector alerts and the trigger asks for a retrain, naming the alert.
-            List<RetrainRequest> asked = decode(requestReader.readUntil(all -> !all.isEmpty(), DEADLINE), REQUESTS);
-            assertThat(asked).as("a retrain request; drift reports so far:%n%s", timeline(driftReader)).isNotEmpty();
+            List<RetrainRequest> asked;
+            try {
+                asked = decode(requestReader.readUntil(all -> !all.isEmpty(), DEADLINE), REQUESTS);
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError("no retrain request; drift reports so far:%n%s".formatted(timeline(driftReader)), e);
+            }
             RetrainRequest request = asked.get(0);
             assertThat(request.triggers).containsExactly(RetrainRequest.TRIGGER_DRIFT);
             assertThat(request.modelVersion).isEqualTo(1);
@@ -201,10 +207,10 @@ class RetrainLoopITCase {
 
             // The trigger asked exactly once (the other request is the hand-written one): the answered request
             // is not asked again, and the cool-down held.
-            assertThat(decode(requestReader.readUntil(all -> false, Duration.ofMillis(500)), REQUESTS))
+            assertThat(decode(requestReader.readFor(Duration.ofMillis(500)), REQUESTS))
                     .extracting(r -> r.requestId).containsExactly(request.requestId, worse.requestId);
             // Version 1's stationary windows raised no alert: the drift that asked came with the unseen users.
-            List<DriftReport> reports = decode(driftReader.readUntil(all -> false, Duration.ofMillis(300)), REPORTS);
+            List<DriftReport> reports = decode(driftReader.readFor(Duration.ofMillis(300)), REPORTS);
             System.out.println("RetrainLoopITCase: drift reports\n" + timeline(reports));
             assertThat(reports).filteredOn(r -> r.sequence <= STATIONARY / WINDOW).hasSize(STATIONARY / WINDOW)
                     .allSatisfy(r -> assertThat(r.alerts).as("stationary window #%d", r.sequence).isEmpty());
@@ -371,24 +377,26 @@ class RetrainLoopITCase {
         }
 
         void awaitCovered(Set<String> ids) {
-            long end = System.nanoTime() + DEADLINE.toNanos();
-            while (!answers.keySet().containsAll(ids) && System.nanoTime() < end) {
-                readMore();
-            }
-            Set<String> missing = new LinkedHashSet<>(ids);
-            missing.removeAll(answers.keySet());
-            assertThat(missing).as("requests without a prediction or dead letter before the deadline").isEmpty();
+            await("a prediction or dead letter for each of " + ids.size() + " requests").atMost(DEADLINE).pollInSameThread()
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                    .untilAsserted(() -> {
+                        if (answers.keySet().containsAll(ids)) return;
+                        readMore();
+                        Set<String> missing = new LinkedHashSet<>(ids);
+                        missing.removeAll(answers.keySet());
+                        assertThat(missing).as("requests without a prediction or dead letter").isEmpty();
+                    });
         }
 
         /** One more short read of both topics, so duplicates arriving late are counted too. */
         void readMore() {
-            List<ConsumerRecord<byte[], byte[]>> p = predictionReader.readUntil(all -> false, Duration.ofMillis(300));
+            List<ConsumerRecord<byte[], byte[]>> p = predictionReader.readFor(Duration.ofMillis(300));
             for (; readPredictions < p.size(); readPredictions++) {
                 Prediction prediction = PREDICTIONS.decode(p.get(readPredictions).value());
                 predictions.put(prediction.requestId, prediction);
                 answers.merge(prediction.requestId, 1, Integer::sum);
             }
-            List<ConsumerRecord<byte[], byte[]>> d = deadLetterReader.readUntil(all -> false, Duration.ofMillis(100));
+            List<ConsumerRecord<byte[], byte[]>> d = deadLetterReader.readFor(Duration.ofMillis(100));
             for (; readDeadLetters < d.size(); readDeadLetters++) {
                 answers.merge(requestIdOf(DEAD_LETTERS.decode(d.get(readDeadLetters).value())), 1, Integer::sum);
             }
@@ -453,7 +461,7 @@ class RetrainLoopITCase {
     }
 
     private static String timeline(TopicReader driftReader) {
-        return timeline(decode(driftReader.readUntil(all -> false, Duration.ofMillis(300)), REPORTS));
+        return timeline(decode(driftReader.readFor(Duration.ofMillis(300)), REPORTS));
     }
 
     private static String timeline(List<DriftReport> reports) {

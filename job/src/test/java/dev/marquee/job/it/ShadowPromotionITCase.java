@@ -28,6 +28,7 @@ import dev.marquee.model.TrainedModel;
 import dev.marquee.model.Trainer;
 import dev.marquee.model.TrainingConfig;
 import dev.marquee.model.cli.ModelMain;
+import dev.marquee.model.testing.TestModels;
 import dev.marquee.model.trainer.TrainerMain;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -45,6 +46,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -482,14 +484,16 @@ class ShadowPromotionITCase {
         /** Sends rounds until the serving pointer satisfies {@code done}; returns how many labels that took. */
         int until(String what, Predicate<ServingState> done) throws IOException {
             int from = sent;
-            long end = System.nanoTime() + DEADLINE.toNanos();
-            int round = 0;
-            while (!done.test(registry.state(MODEL))) {
-                trainer.assertAlive();
-                assertThat(System.nanoTime() < end && sent - from < MAX_LABELS_PER_DECISION)
-                        .as("%s within %d s and %d labels", what, DEADLINE.toSeconds(), MAX_LABELS_PER_DECISION).isTrue();
-                round(what.replace(' ', '_') + "-" + round++);
-            }
+            AtomicInteger round = new AtomicInteger();
+            await(what + " within " + DEADLINE.toSeconds() + " s").atMost(DEADLINE).pollInSameThread()
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).until(() -> {
+                        if (done.test(registry.state(MODEL))) return true;
+                        trainer.assertAlive();
+                        assertThat(sent - from).as("%s within %d labels", what, MAX_LABELS_PER_DECISION)
+                                .isLessThan(MAX_LABELS_PER_DECISION);
+                        round(what.replace(' ', '_') + "-" + round.getAndIncrement());
+                        return false;
+                    });
             System.out.printf("ShadowPromotionITCase: %s after %d labels%n", what, sent - from);
             return sent - from;
         }
@@ -536,7 +540,7 @@ class ShadowPromotionITCase {
 
         /** The records on {@code model-updates} not returned yet, after one more short read. */
         List<ModelUpdate> newUpdates() {
-            List<ConsumerRecord<byte[], byte[]>> all = updateReader.readUntil(r -> false, Duration.ofMillis(500));
+            List<ConsumerRecord<byte[], byte[]>> all = updateReader.readFor(Duration.ofMillis(500));
             List<ModelUpdate> fresh = all.subList(readUpdates, all.size()).stream().map(r -> UPDATES.decode(r.value())).toList();
             readUpdates = all.size();
             return fresh;
@@ -571,13 +575,13 @@ class ShadowPromotionITCase {
         }
 
         List<DriftReport> driftReports() {
-            return driftReader.readUntil(r -> false, Duration.ofMillis(500)).stream().map(r -> REPORTS.decode(r.value())).toList();
+            return driftReader.readFor(Duration.ofMillis(500)).stream().map(r -> REPORTS.decode(r.value())).toList();
         }
 
         /** RMSE of the serving and the shadow version on the labels joined, by pair, for the record. */
         String liveErrors() {
             Map<String, double[]> sums = new java.util.TreeMap<>();
-            for (ConsumerRecord<byte[], byte[]> r : labeledReader.readUntil(all -> false, Duration.ofMillis(500))) {
+            for (ConsumerRecord<byte[], byte[]> r : labeledReader.readFor(Duration.ofMillis(500))) {
                 LabeledPrediction p = LABELED.decode(r.value());
                 if (p.shadowVersion <= 0) continue;
                 double[] s = sums.computeIfAbsent("v" + p.modelVersion + " / shadow v" + p.shadowVersion, k -> new double[3]);

@@ -1,5 +1,7 @@
 package dev.marquee.job.it;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.marquee.infra.testing.KafkaBrokerExtension;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,12 +13,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** Reads a topic from the beginning until a condition holds or a deadline passes. */
+/** Reads a topic from the beginning: until a condition holds (failing after a deadline), or for a while. */
 final class TopicReader implements AutoCloseable {
+    private final String topic;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
 
     TopicReader(KafkaBrokerExtension kafka, String topic) {
+        this.topic = topic;
         Properties props = kafka.consumerProps("reader-" + topic + "-" + System.nanoTime());
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -26,12 +30,28 @@ final class TopicReader implements AutoCloseable {
         consumer.subscribe(List.of(topic));
     }
 
-    /** Polls until {@code done} holds for everything read so far, or the deadline passes; returns all read. */
+    /**
+     * Polls until {@code done} holds for everything read so far; returns all read. Fails (Awaitility's
+     * ConditionTimeoutException) when it does not hold within {@code deadline}.
+     */
     List<ConsumerRecord<byte[], byte[]>> readUntil(Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration deadline) {
-        long end = System.nanoTime() + deadline.toNanos();
-        while (!done.test(seen) && System.nanoTime() < end) {
-            consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+        // the consumer is not thread-safe: polled on the test's thread; its poll timeout is the wait
+        await("reading " + topic).atMost(deadline).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                .until(() -> done.test(seen) || done.test(pollOnce(Duration.ofMillis(200))));
+        return seen;
+    }
+
+    /** Everything read after polling for {@code period} more: to see late records (duplicates), or that none came. */
+    List<ConsumerRecord<byte[], byte[]>> readFor(Duration period) {
+        long end = System.nanoTime() + period.toNanos();
+        for (long left = period.toNanos(); left > 0; left = end - System.nanoTime()) {
+            pollOnce(Duration.ofNanos(left));
         }
+        return seen;
+    }
+
+    private List<ConsumerRecord<byte[], byte[]>> pollOnce(Duration timeout) {
+        consumer.poll(timeout).forEach(seen::add);
         return seen;
     }
 
@@ -39,8 +59,7 @@ final class TopicReader implements AutoCloseable {
     List<ConsumerRecord<byte[], byte[]>> readAtLeast(int count, Duration deadline) {
         readUntil(all -> all.size() >= count, deadline);
         // one more short poll, so duplicates beyond the expected count would be seen too
-        consumer.poll(Duration.ofMillis(500)).forEach(seen::add);
-        return seen;
+        return pollOnce(Duration.ofMillis(500));
     }
 
     @Override

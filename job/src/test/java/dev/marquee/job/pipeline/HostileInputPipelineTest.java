@@ -12,7 +12,7 @@ import dev.marquee.data.parse.HostileCorpus;
 import dev.marquee.data.parse.ParserLimits;
 import dev.marquee.data.replay.RequestEncoder;
 import dev.marquee.job.config.JobSettings;
-import dev.marquee.job.it.TestModels;
+import dev.marquee.model.testing.TestModels;
 import dev.marquee.job.source.RawRecord;
 import dev.marquee.model.ModelRegistry;
 import java.nio.file.Path;

@@ -9,7 +9,7 @@ import dev.marquee.data.event.Rating;
 import dev.marquee.data.json.EventCodec;
 import dev.marquee.data.replay.RequestEncoder;
 import dev.marquee.job.config.JobSettings;
-import dev.marquee.job.it.TestModels;
+import dev.marquee.model.testing.TestModels;
 import dev.marquee.model.ModelRegistry;
 import dev.marquee.model.ServingState;
 import java.nio.charset.StandardCharsets;

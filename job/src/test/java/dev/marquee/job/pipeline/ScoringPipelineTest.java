@@ -14,7 +14,7 @@ import dev.marquee.data.parse.BadInputCatalog;
 import dev.marquee.data.parse.DeadLetters;
 import dev.marquee.data.replay.RequestEncoder;
 import dev.marquee.job.config.JobSettings;
-import dev.marquee.job.it.TestModels;
+import dev.marquee.model.testing.TestModels;
 import dev.marquee.job.source.RawRecord;
 import dev.marquee.model.ModelRegistry;
 import dev.marquee.model.cli.Console;

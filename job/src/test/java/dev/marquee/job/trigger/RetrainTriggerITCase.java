@@ -1,6 +1,7 @@
 package dev.marquee.job.trigger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.marquee.data.event.Alert;
 import dev.marquee.data.event.DriftReport;
@@ -149,13 +150,13 @@ class RetrainTriggerITCase {
             consumer.assign(List.of(p));
             consumer.seekToBeginning(List.of(p));
             long end = consumer.endOffsets(List.of(p)).get(p);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (consumer.position(p) < end && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> rec : consumer.poll(Duration.ofMillis(200))) {
-                    out.add(REQUESTS.decode(rec.value()));
-                }
-            }
-            assertThat(consumer.position(p)).as("read to the end of %s", topic).isEqualTo(end);
+            await("reading to the end of " + topic).atMost(Duration.ofSeconds(30)).pollInSameThread()
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).until(() -> {
+                        for (ConsumerRecord<String, String> rec : consumer.poll(Duration.ofMillis(200))) {
+                            out.add(REQUESTS.decode(rec.value()));
+                        }
+                        return consumer.position(p) >= end;
+                    });
         }
         return out;
     }

@@ -1,12 +1,13 @@
 package dev.marquee.model.cli;
 
+import dev.marquee.data.config.Commands;
+
 /**
- * A command cannot do what it was asked; the message is one line meant for the person who ran it. Usage
- * errors (bad options) exit with {@value #USAGE}, everything else with {@value #FAILURE}.
+ * A command cannot do what it was asked; the message is one line meant for the person who ran it, and the exit
+ * code is {@value #FAILURE}. (Bad options are {@link dev.marquee.data.config.SettingException}s: exit 2.)
  */
-public final class CliException extends RuntimeException {
-    public static final int FAILURE = 1;
-    public static final int USAGE = 2;
+public final class CliException extends RuntimeException implements Commands.ExitStatus {
+    public static final int FAILURE = Commands.FAILED;
 
     private final int exitCode;
 
@@ -19,10 +20,7 @@ public final class CliException extends RuntimeException {
         return new CliException(FAILURE, message);
     }
 
-    public static CliException usage(String message) {
-        return new CliException(USAGE, message);
-    }
-
+    @Override
     public int exitCode() {
         return exitCode;
     }

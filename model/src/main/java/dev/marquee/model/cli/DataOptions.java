@@ -1,7 +1,6 @@
 package dev.marquee.model.cli;
 
 import dev.marquee.data.config.SettingException;
-import dev.marquee.data.config.Settings;
 import dev.marquee.data.event.Rating;
 import dev.marquee.data.movielens.MovieLens100K;
 import dev.marquee.data.movielens.MovieLensDir;
@@ -14,39 +13,38 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import picocli.CommandLine.Option;
 
 /**
- * The ratings a command trains or evaluates on: {@code --data} (a MovieLens 100K directory, a MovieLens
- * ml-latest-format directory or its ratings.csv, or a ratings .csv/.jsonl file; default {@code $MOVIELENS_DIR},
- * else ../shared/data/ml-100k) cut by {@code --split}.
+ * The ratings a command trains or evaluates on (a picocli mixin): {@code --data} (a MovieLens 100K directory, a
+ * MovieLens ml-latest-format directory or its ratings.csv, or a ratings .csv/.jsonl file; default
+ * {@code $MOVIELENS_DIR}, else ../shared/data/ml-100k) cut by {@code --split}.
  */
-final class DataOptions {
-    static final String DATA = "data";
-    static final String SPLIT = "split";
-    static final String SEED = "seed";
-    static final String DEFAULT_SPLIT = "time";
-    /** The random split: 80% train, 10% validation, 10% test. */
+public final class DataOptions {
+    static final String SPLIT_DESCRIPTION = "time: first 60%% of the time range / next 20%% / last 20%% (the reference"
+            + " series'); u1: MovieLens' u1.base/u1.test; random: seeded 80/10/10 (default: time)";
 
-    static final String USAGE_LINES = String.join("\n",
-            "  --data PATH            MovieLens 100K directory, MovieLens ml-latest-format directory (ratings.csv +",
-            "                         movies.csv) or its ratings.csv, a ratings .csv/.jsonl file with user_id and",
-            "                         movie_title, or synthetic[:N] (generated rows)",
-            "                         (default: $MOVIELENS_DIR, else ../shared/data/ml-100k)",
-            "  --split time|u1|random time: first 60% of the time range / next 20% / last 20% (the reference",
-            "                         series'); u1: MovieLens' u1.base/u1.test; random: seeded 80/10/10",
-            "                         (default: time)");
+    /** How the ratings are cut; the constants are spelled as they are typed. */
+    public enum SplitKind { time, u1, random }
 
-    private DataOptions() {}
+    @Option(names = "--data", paramLabel = "PATH", description = {"MovieLens 100K directory, MovieLens"
+            + " ml-latest-format directory (ratings.csv + movies.csv) or its ratings.csv, a ratings .csv/.jsonl file"
+            + " with user_id and movie_title, or synthetic[:N] (generated rows)",
+            "(default: $MOVIELENS_DIR, else ../shared/data/ml-100k)"})
+    String data;
+
+    @Option(names = "--split", paramLabel = "time|u1|random", description = SPLIT_DESCRIPTION)
+    SplitKind split;
 
     /** A split and where its ratings came from. */
     record LoadedSplit(Split split, String source) {}
 
-    static LoadedSplit load(Settings settings, Console console, long seed) {
-        String data = settings.string(DATA, null);
-        String splitName = settings.string(SPLIT, DEFAULT_SPLIT);
-        if (!List.of("time", "u1", "random").contains(splitName)) {
-            throw new SettingException("--split must be time, u1 or random, got '" + splitName + "'");
-        }
+    LoadedSplit load(Console console, long seed) {
+        return load(data, split, console, seed);
+    }
+
+    static LoadedSplit load(String data, SplitKind kind, Console console, long seed) {
+        String splitName = (kind == null ? SplitKind.time : kind).name();
         if (SyntheticRatings.isOption(data)) {
             if (splitName.equals("u1")) throw new SettingException("--split u1 needs a MovieLens 100K directory as --data");
             List<Rating> ratings;

@@ -1,6 +1,5 @@
 package dev.marquee.model.cli;
 
-import dev.marquee.data.config.Settings;
 import dev.marquee.data.event.Rating;
 import dev.marquee.data.movielens.MovieLensLatest;
 import java.nio.file.Path;
@@ -9,7 +8,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Measures {@code train}'s data preparation alone, the same {@link DataOptions#load} it runs: read {@code --data},
@@ -25,7 +23,7 @@ public final class DataPreparationBench {
             System.err.println("usage: DataPreparationBench DATA [time|random|read]");
             System.exit(2);
         }
-        String mode = args.length > 1 ? args[1] : DataOptions.DEFAULT_SPLIT;
+        String mode = args.length > 1 ? args[1] : DataOptions.SplitKind.time.name();
         ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
         long start = System.nanoTime();
         String what;
@@ -37,8 +35,8 @@ public final class DataPreparationBench {
             rows = ratings.size();
             what = data.description() + ", read only";
         } else {
-            DataOptions.LoadedSplit loaded = DataOptions.load(new Settings(Map.of(DataOptions.DATA, args[0],
-                    DataOptions.SPLIT, mode)), Console.system(), 42);
+            DataOptions.LoadedSplit loaded = DataOptions.load(args[0], DataOptions.SplitKind.valueOf(mode),
+                    Console.system(), 42);
             rows = (long) loaded.split().train().size() + loaded.split().validation().size()
                     + loaded.split().test().size();
             what = loaded.source() + ", split " + loaded.split().name();

@@ -1,52 +1,50 @@
 package dev.marquee.model.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.marquee.data.config.CliArgs;
-import dev.marquee.data.config.Settings;
 import dev.marquee.data.movielens.Split;
 import dev.marquee.model.BatchScorer;
 import dev.marquee.model.EvaluationReport;
 import dev.marquee.model.ScorerThreads;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code marquee evaluate}: scores a published version (or a model folder) on a split, through the same
  * loader the scoring job uses, and prints RMSE/MAE beside the baselines fitted on that split's training part.
  */
-final class EvaluateCommand implements Command {
-    private static final CliArgs ARGS = new CliArgs(Set.of(DataOptions.DATA, DataOptions.SPLIT, DataOptions.SEED,
-            RegistryOptions.REGISTRY, RegistryOptions.NAME, RegistryOptions.VERSION, RegistryOptions.MODEL_DIR),
-            Set.of("help"));
+@Command(name = "evaluate",
+        header = "evaluate a published model version on a split, beside the baselines", sortOptions = false,
+        description = {"Evaluate a published version on a split, beside the baselines.",
+                "Evaluate a model on the split it was trained with: its test part was never trained on."},
+        footer = {"Example:", "  marquee evaluate --version 2 --split time"})
+public final class EvaluateCommand extends ConsoleCommand {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
 
-    @Override
-    public String name() {
-        return "evaluate";
+    @Mixin
+    ModelChoice model;
+
+    @Mixin
+    DataOptions dataOptions;
+
+    @Option(names = "--seed", paramLabel = "N",
+            description = "seed of the random split (default: the model's training seed, else 42)")
+    Long seed;
+
+    public EvaluateCommand() {}
+
+    public EvaluateCommand(Console console) {
+        super(console);
     }
 
     @Override
-    public String summary() {
-        return "evaluate a published version on a split, beside the baselines";
-    }
-
-    @Override
-    public String usage() {
-        return String.join("\n",
-                "usage: marquee evaluate [options]",
-                RegistryOptions.USAGE_LINES,
-                RegistryOptions.VERSION_USAGE_LINES,
-                DataOptions.USAGE_LINES,
-                "  --seed N               seed of the random split (default: the model's training seed, else 42)",
-                "Evaluate a model on the split it was trained with: its test part was never trained on. Example:",
-                "  marquee evaluate --version 2 --split time");
-    }
-
-    @Override
-    public int run(String[] args, Console console) throws Exception {
-        Settings s = ARGS.parse(args).settings();
-        RegistryOptions.ModelLocation location = RegistryOptions.locate(s, console);
+    protected int run() throws Exception {
+        Console console = console();
+        ModelChoice.ModelLocation location = model.locate(console);
         JsonNode card = CardFields.read(location.dir());
-        long seed = TrainingOptions.seed(s, card.at("/parameters/seed").asLong(42));
-        DataOptions.LoadedSplit data = DataOptions.load(s, console, seed);
+        long seed = this.seed != null ? this.seed : card.at("/parameters/seed").asLong(42);
+        DataOptions.LoadedSplit data = dataOptions.load(console, seed);
         Split split = data.split();
         String architecture = card.path("architecture").asText("model");
         String trainedOn = card.at("/data/split").asText("");

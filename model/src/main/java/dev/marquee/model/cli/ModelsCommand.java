@@ -1,9 +1,7 @@
 package dev.marquee.model.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.marquee.data.config.CliArgs;
 import dev.marquee.data.config.SettingException;
-import dev.marquee.data.config.Settings;
 import dev.marquee.model.BiasBaseline;
 import dev.marquee.model.ServingState;
 import java.time.Instant;
@@ -13,63 +11,61 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code marquee models}: lists a model's published versions with their test RMSE (from each
  * {@code model_card.json}), and which one is latest, pinned and serving; {@code --pin}, {@code --unpin} and
  * {@code --retain} change that first.
  */
-final class ModelsCommand implements Command {
-    static final String PIN = "pin";
-    static final String UNPIN = "unpin";
-    static final String RETAIN = "retain";
-    private static final CliArgs ARGS = new CliArgs(Set.of(RegistryOptions.REGISTRY, RegistryOptions.NAME, PIN,
-            RETAIN), Set.of(UNPIN, "help"));
+@Command(name = "models",
+        header = "list published versions (test RMSE; serving, shadow, pinned, held); pin, unpin, retain", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"List published versions (test RMSE; serving, shadow, pinned, held); pin, unpin, retain.",
+                "Lists the versions after any change."},
+        footer = {"Example:", "  marquee models --pin 3"})
+public final class ModelsCommand extends ConsoleCommand {
+    @Mixin
+    RegistryOptions registryOptions;
 
-    @Override
-    public String name() {
-        return "models";
+    @Option(names = "--pin", paramLabel = "N", description = {"serve version N whatever else happens, until --unpin"
+            + " (beats the serving pointer and every automatic move: docs/RETRAINING.md)"})
+    Long pin;
+
+    @Option(names = "--unpin", description = "serve the serving pointer's version again")
+    boolean unpin;
+
+    @Option(names = "--retain", paramLabel = "N",
+            description = "delete all but the newest N versions (the pinned one is kept)")
+    Integer retain;
+
+    public ModelsCommand() {}
+
+    public ModelsCommand(Console console) {
+        super(console);
     }
 
     @Override
-    public String summary() {
-        return "list published versions (test RMSE; serving, shadow, pinned, held); pin, unpin, retain";
-    }
-
-    @Override
-    public String usage() {
-        return String.join("\n",
-                "usage: marquee models [options]",
-                RegistryOptions.USAGE_LINES,
-                "  --pin N                serve version N whatever else happens, until --unpin (beats the serving",
-                "                         pointer and every automatic move: docs/RETRAINING.md)",
-                "  --unpin                serve the serving pointer's version again",
-                "  --retain N             delete all but the newest N versions (the pinned one is kept)",
-                "Lists the versions after any change. Example:",
-                "  marquee models --pin 3");
-    }
-
-    @Override
-    public int run(String[] args, Console console) throws Exception {
-        Settings s = ARGS.parse(args).settings();
-        int changes = (s.has(PIN) ? 1 : 0) + (s.bool(UNPIN, false) ? 1 : 0) + (s.has(RETAIN) ? 1 : 0);
+    protected int run() throws Exception {
+        Console console = console();
+        int changes = (pin != null ? 1 : 0) + (unpin ? 1 : 0) + (retain != null ? 1 : 0);
         if (changes > 1) {
             throw new SettingException("give one of --pin, --unpin, --retain at a time");
         }
-        RegistryOptions r = RegistryOptions.of(s, console);
+        OpenedRegistry r = registryOptions.open(console);
         r.existingVersions();
-        if (s.has(PIN)) {
-            long version = r.existingVersion(s.longInRange(PIN, 0, 1, Long.MAX_VALUE));
+        if (pin != null) {
+            long version = r.existingVersion(OptionRange.check("--pin", pin, 1, Long.MAX_VALUE));
             r.registry.pin(r.name, version);
             console.out().println("models: pinned " + r.name + " to version " + version);
-        } else if (s.bool(UNPIN, false)) {
+        } else if (unpin) {
             OptionalLong was = r.registry.pinned(r.name);
             r.registry.unpin(r.name);
             console.out().println(was.isPresent() ? "models: unpinned " + r.name + " (was version "
                     + was.getAsLong() + "); the serving pointer's version " + r.registry.serving(r.name).orElse(0) + " serves" : "models: " + r.name + " was not pinned");
-        } else if (s.has(RETAIN)) {
-            int keep = s.intInRange(RETAIN, 0, 1, Integer.MAX_VALUE);
+        } else if (retain != null) {
+            int keep = OptionRange.check("--retain", retain, 1, Integer.MAX_VALUE);
             List<Long> deleted = r.registry.retain(r.name, keep);
             console.out().println(deleted.isEmpty() ? "models: nothing to delete"
                     : "models: deleted versions " + deleted);
@@ -78,7 +74,7 @@ final class ModelsCommand implements Command {
         return 0;
     }
 
-    private static void list(RegistryOptions r, Console console) throws java.io.IOException {
+    private static void list(OpenedRegistry r, Console console) throws java.io.IOException {
         List<Long> versions = r.registry.versions(r.name);
         OptionalLong latest = r.registry.latest(r.name);
         OptionalLong pinned = r.registry.pinned(r.name);

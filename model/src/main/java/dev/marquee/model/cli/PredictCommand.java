@@ -1,7 +1,5 @@
 package dev.marquee.model.cli;
 
-import dev.marquee.data.config.CliArgs;
-import dev.marquee.data.config.Settings;
 import dev.marquee.data.event.DeadLetter;
 import dev.marquee.data.event.RatingRequest;
 import dev.marquee.data.event.SourcePosition;
@@ -15,7 +13,9 @@ import dev.marquee.model.ScorerThreads;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code marquee predict}: reads a TF-Serving predict request (or one instance object) on standard input,
@@ -23,39 +23,35 @@ import java.util.Set;
  * TF Serving's response. Invalid input prints {@code {"error": "..."}} and exits 1, as TF Serving answers
  * with an error body; nothing is scored then.
  */
-final class PredictCommand implements Command {
-    private static final CliArgs ARGS = new CliArgs(Set.of(RegistryOptions.REGISTRY, RegistryOptions.NAME,
-            RegistryOptions.VERSION, RegistryOptions.MODEL_DIR), Set.of("help"));
+@Command(name = "predict",
+        header = "score a TF-Serving request read on stdin; print TF Serving's response", sortOptions = false,
+        description = {"Score a TF-Serving request from standard input, print TF Serving's response.",
+                "Standard input: {\"signature_name\":\"serving_default\",\"instances\":[{\"user_id\":\"587\","
+                        + "\"movie_title\":\"Devil's Advocate, The (1997)\",\"timestamp\":892870992}, ...]}, or one instance.",
+                "Standard output: {\"predictions\":[{\"output_1\":[32 floats],\"output_2\":[32 floats],"
+                        + "\"output_3\":[rating]}, ...]}, or {\"error\":\"...\"} with exit code 1 for invalid input."},
+        footer = {"Example:",
+                "  echo '{\"user_id\":\"587\",\"movie_title\":\"Heat (1995)\",\"timestamp\":892870992}' | marquee predict"})
+public final class PredictCommand extends ConsoleCommand {
     private static final SourcePosition STDIN = new SourcePosition("stdin", 0, 0, -1);
     private static final int MAX_ERRORS_SHOWN = 5;
 
-    @Override
-    public String name() {
-        return "predict";
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
+    @Mixin
+    ModelChoice model;
+
+    public PredictCommand() {}
+
+    public PredictCommand(Console console) {
+        super(console);
     }
 
     @Override
-    public String summary() {
-        return "score a TF-Serving request from standard input, print TF Serving's response";
-    }
-
-    @Override
-    public String usage() {
-        return String.join("\n",
-                "usage: marquee predict [options] < request.json",
-                RegistryOptions.USAGE_LINES,
-                RegistryOptions.VERSION_USAGE_LINES,
-                "Standard input: {\"signature_name\":\"serving_default\",\"instances\":[{\"user_id\":\"587\",",
-                "\"movie_title\":\"Devil's Advocate, The (1997)\",\"timestamp\":892870992}, ...]}, or one instance.",
-                "Standard output: {\"predictions\":[{\"output_1\":[32 floats],\"output_2\":[32 floats],",
-                "\"output_3\":[rating]}, ...]}, or {\"error\":\"...\"} with exit code 1 for invalid input. Example:",
-                "  echo '{\"user_id\":\"587\",\"movie_title\":\"Heat (1995)\",\"timestamp\":892870992}' | marquee predict");
-    }
-
-    @Override
-    public int run(String[] args, Console console) throws Exception {
-        Settings s = ARGS.parse(args).settings();
-        RegistryOptions.ModelLocation location = RegistryOptions.locate(s, console);
+    protected int run() throws Exception {
+        Console console = console();
+        ModelChoice.ModelLocation location = model.locate(console);
         RequestParser parser = new RequestParser();
         byte[] body = readInput(console, parser.limits());
         ParseResult parsed = parser.parse(body, STDIN);

@@ -1,8 +1,5 @@
 package dev.marquee.model.cli;
 
-import dev.marquee.data.config.CliArgs;
-import dev.marquee.data.config.SettingException;
-import dev.marquee.data.config.Settings;
 import dev.marquee.data.movielens.Split;
 import dev.marquee.model.EvaluationReport;
 import dev.marquee.model.ModelCard;
@@ -10,57 +7,43 @@ import dev.marquee.model.TrainedModel;
 import dev.marquee.model.Trainer;
 import dev.marquee.model.TrainingConfig;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.Locale;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code marquee train}: trains on a split, prints a progress line per epoch and the evaluation beside the
  * baselines, and publishes the model (SavedModel, vocabularies, reference profile, model card) as the next
  * version in the registry.
  */
-final class TrainCommand implements Command {
-    private static final CliArgs ARGS = new CliArgs(keys(), Set.of("help"));
+@Command(name = "train",
+        header = "train a model on MovieLens 100K, print it beside the baselines, publish it to the registry", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a model, evaluate it beside the baselines, publish it to the registry.",
+                "Prints a line per epoch, the test/validation RMSE and MAE beside the global-mean and user+item-bias"
+                        + " baselines, and the published version, which becomes the serving pointer."},
+        footer = {"Example:", "  marquee train --split u1 --seed 1"})
+public final class TrainCommand extends ConsoleCommand {
+    @Mixin
+    DataOptions dataOptions;
 
-    private static Set<String> keys() {
-        Set<String> keys = new HashSet<>(TrainingOptions.KEYS);
-        keys.addAll(Set.of(DataOptions.DATA, DataOptions.SPLIT, RegistryOptions.REGISTRY, RegistryOptions.NAME));
-        return keys;
+    @Mixin
+    TrainingOptions training;
+
+    @Mixin
+    RegistryOptions registryOptions;
+
+    public TrainCommand() {}
+
+    public TrainCommand(Console console) {
+        super(console);
     }
 
     @Override
-    public String name() {
-        return "train";
-    }
-
-    @Override
-    public String summary() {
-        return "train a model, evaluate it beside the baselines, publish it to the registry";
-    }
-
-    @Override
-    public String usage() {
-        return String.join("\n",
-                "usage: marquee train [options]",
-                DataOptions.USAGE_LINES,
-                TrainingOptions.USAGE_LINES,
-                RegistryOptions.USAGE_LINES,
-                "Prints a line per epoch, the test/validation RMSE and MAE beside the global-mean and user+item-bias",
-                "baselines, and the published version. Example:",
-                "  marquee train --split u1 --seed 1");
-    }
-
-    @Override
-    public int run(String[] args, Console console) throws Exception {
-        Settings s = ARGS.parse(args).settings();
-        TrainingConfig config;
-        try {
-            config = TrainingOptions.config(s);
-        } catch (IllegalArgumentException e) {
-            throw e instanceof SettingException se ? se : new SettingException(e.getMessage());
-        }
-        RegistryOptions registry = RegistryOptions.of(s, console);
-        DataOptions.LoadedSplit data = DataOptions.load(s, console, config.seed());
+    protected int run() throws Exception {
+        Console console = console();
+        TrainingConfig config = training.config();
+        OpenedRegistry registry = registryOptions.open(console);
+        DataOptions.LoadedSplit data = dataOptions.load(console, config.seed());
         Path modelDir = registry.writableModelDir(); // fail before training, not after
         Split split = data.split();
         console.out().println("train: " + data.source() + ", split " + split);

@@ -1,66 +1,87 @@
 package dev.marquee.model.cli;
 
 import dev.marquee.data.config.SettingException;
-import dev.marquee.data.config.Settings;
 import dev.marquee.model.Architecture;
 import dev.marquee.model.OptimizerKind;
 import dev.marquee.model.RatingGraph;
 import dev.marquee.model.TrainingConfig;
-import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
 
-/** A {@link TrainingConfig} from {@code --arch} and the overrides; everything else keeps the measured defaults. */
-final class TrainingOptions {
-    static final String ARCH = "arch";
-    static final String EPOCHS = "epochs";
-    static final String LR = "lr";
-    static final String BATCH = "batch";
-    static final String FACTORS = "factors";
-    static final String OPTIMIZER = "optimizer";
-    static final String OOV_RATE = "oov-rate";
-    static final String BIAS_L2 = "bias-l2";
-    static final String FACTOR_L2 = "factor-l2";
-    static final String USER_DAY = "user-day";
-    static final String PATIENCE = "patience";
-    static final Set<String> KEYS = Set.of(ARCH, DataOptions.SEED, EPOCHS, LR, BATCH, FACTORS, OPTIMIZER, OOV_RATE,
-            BIAS_L2, FACTOR_L2, USER_DAY, PATIENCE);
+/**
+ * A {@link TrainingConfig} from {@code --arch} and the overrides (a picocli mixin); everything else keeps the
+ * measured defaults.
+ */
+public final class TrainingOptions {
+    @Option(names = "--arch", paramLabel = "default|reference", converter = ArchitectureConverter.class,
+            description = "default: biases + 16 factors + a (user, day) bias; reference: the series' embeddings"
+                    + " + Dense 256/64/1 (default: default)")
+    Architecture arch;
 
-    static final String USAGE_LINES = String.join("\n",
-            "  --arch default|reference  default: biases + 16 factors + a (user, day) bias; reference: the",
-            "                         series' embeddings + Dense 256/64/1 (default: default)",
-            "  --seed N               weights, shuffling, hold-out and the random split (default: 42)",
-            "  --epochs N             at most N epochs; early stopping may stop sooner (default: 60 / 50)",
-            "  --lr X                 learning rate (default: 0.002 Adam / 0.1 Adagrad)",
-            "  --batch N              mini-batch rows (default: 256 / 8192)",
-            "  --patience N           epochs without a better validation RMSE before stopping (default: 4 / 5)",
-            "  --optimizer adam|adagrad, --factors K, --bias-l2 X, --factor-l2 X, --oov-rate X, --user-day true|false",
-            "                         the other settings measured in docs/decisions/0003-model-design.md");
+    @Option(names = "--seed", paramLabel = "N",
+            description = "weights, shuffling, hold-out and the random split (default: 42)")
+    Long seed;
 
-    private TrainingOptions() {}
+    @Option(names = "--epochs", paramLabel = "N",
+            description = "at most N epochs; early stopping may stop sooner (default: 60 / 50)")
+    Integer epochs;
 
-    static TrainingConfig config(Settings s) {
-        Architecture arch = parse(() -> Architecture.parse(s.string(ARCH, "default")));
-        TrainingConfig c = TrainingConfig.defaults(arch);
-        c = c.withSeed(seed(s, c.seed()));
-        if (s.has(EPOCHS)) c = c.withEpochs(s.intInRange(EPOCHS, 0, 1, 100_000));
-        if (s.has(LR)) c = c.withLearningRate((float) s.doubleInRange(LR, 0, 1e-9, 100));
-        if (s.has(BATCH)) c = c.withBatchSize(s.intInRange(BATCH, 0, 1, 1 << 20));
-        if (s.has(PATIENCE)) c = c.withPatience(s.intInRange(PATIENCE, 0, 1, 100_000));
-        if (s.has(FACTORS)) c = c.withFactors(s.intInRange(FACTORS, 0, 0, RatingGraph.VECTOR_WIDTH - 1));
-        if (s.has(OPTIMIZER)) {
-            String name = s.string(OPTIMIZER, null);
-            c = c.withOptimizer(parse(() -> OptimizerKind.parse(name)));
+    @Option(names = "--lr", paramLabel = "X", description = "learning rate (default: 0.002 Adam / 0.1 Adagrad)")
+    Double learningRate;
+
+    @Option(names = "--batch", paramLabel = "N", description = "mini-batch rows (default: 256 / 8192)")
+    Integer batch;
+
+    @Option(names = "--patience", paramLabel = "N",
+            description = "epochs without a better validation RMSE before stopping (default: 4 / 5)")
+    Integer patience;
+
+    @Option(names = "--optimizer", paramLabel = "adam|adagrad", converter = OptimizerConverter.class,
+            description = "(default: adam / adagrad; see docs/decisions/0003-model-design.md)")
+    OptimizerKind optimizer;
+
+    @Option(names = "--factors", paramLabel = "K", description = "latent factors (default: 16)")
+    Integer factors;
+
+    @Option(names = "--bias-l2", paramLabel = "X", description = "L2 on the biases")
+    Double biasL2;
+
+    @Option(names = "--factor-l2", paramLabel = "X", description = "L2 on the factors")
+    Double factorL2;
+
+    @Option(names = "--oov-rate", paramLabel = "X",
+            description = "share of training rows whose ids are hidden, to train the unknown-id bucket")
+    Double oovRate;
+
+    @Option(names = "--user-day", paramLabel = "true|false", arity = "1",
+            description = "the (user, day) bias (default: true)")
+    Boolean userDay;
+
+    /** The configuration; a value the configuration refuses is a usage error. */
+    TrainingConfig config() {
+        try {
+            return checkedConfig();
+        } catch (IllegalArgumentException e) {
+            throw e instanceof SettingException s ? s : new SettingException(e.getMessage());
         }
-        if (s.has(OOV_RATE)) c = c.withOovRate((float) s.doubleInRange(OOV_RATE, 0, 0, 0.99));
-        if (s.has(USER_DAY)) c = c.withUserDayBias(s.bool(USER_DAY, true));
-        if (s.has(BIAS_L2) || s.has(FACTOR_L2)) {
-            c = c.withL2((float) s.doubleInRange(BIAS_L2, c.biasL2(), 0, 1e6),
-                    (float) s.doubleInRange(FACTOR_L2, c.factorL2(), 0, 1e6));
-        }
-        return c;
     }
 
-    static long seed(Settings s, long defaultSeed) {
-        return s.longInRange(DataOptions.SEED, defaultSeed, Long.MIN_VALUE, Long.MAX_VALUE);
+    private TrainingConfig checkedConfig() {
+        TrainingConfig c = TrainingConfig.defaults(arch == null ? Architecture.DEFAULT : arch);
+        c = c.withSeed(seed == null ? c.seed() : seed);
+        if (epochs != null) c = c.withEpochs(OptionRange.check("--epochs", epochs, 1, 100_000));
+        if (learningRate != null) c = c.withLearningRate((float) OptionRange.check("--lr", learningRate, 1e-9, 100));
+        if (batch != null) c = c.withBatchSize(OptionRange.check("--batch", batch, 1, 1 << 20));
+        if (patience != null) c = c.withPatience(OptionRange.check("--patience", patience, 1, 100_000));
+        if (factors != null) c = c.withFactors(OptionRange.check("--factors", factors, 0, RatingGraph.VECTOR_WIDTH - 1));
+        if (optimizer != null) c = c.withOptimizer(optimizer);
+        if (oovRate != null) c = c.withOovRate((float) OptionRange.check("--oov-rate", oovRate, 0, 0.99));
+        if (userDay != null) c = c.withUserDayBias(userDay);
+        if (biasL2 != null || factorL2 != null) {
+            c = c.withL2((float) OptionRange.check("--bias-l2", biasL2 == null ? c.biasL2() : biasL2, 0, 1e6),
+                    (float) OptionRange.check("--factor-l2", factorL2 == null ? c.factorL2() : factorL2, 0, 1e6));
+        }
+        return c;
     }
 
     /** One line describing a configuration, for the start of a training run. */
@@ -79,11 +100,25 @@ final class TrainingOptions {
         return b.toString();
     }
 
-    private static <T> T parse(java.util.function.Supplier<T> parser) {
-        try {
-            return parser.get();
-        } catch (IllegalArgumentException e) {
-            throw new SettingException(e.getMessage());
+    static final class ArchitectureConverter implements CommandLine.ITypeConverter<Architecture> {
+        @Override
+        public Architecture convert(String value) {
+            try {
+                return Architecture.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    static final class OptimizerConverter implements CommandLine.ITypeConverter<OptimizerKind> {
+        @Override
+        public OptimizerKind convert(String value) {
+            try {
+                return OptimizerKind.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 }

@@ -29,21 +29,37 @@ public final class RatingSelection {
     public static final String PART = "part";
     public static final String SEED = "seed";
     public static final String LIMIT = "limit";
+    public static final long DEFAULT_SEED = 42;
 
-    private final Settings settings;
+    private final String data;
+    private final String split;
+    private final String part;
+    private final long seed;
+    private final int limit;
 
     public RatingSelection(Settings settings) {
-        this.settings = settings;
+        this(settings.string(DATA, null), settings.string(SPLIT, null), settings.string(PART, null),
+                settings.longInRange(SEED, DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE),
+                settings.intInRange(LIMIT, Integer.MAX_VALUE, 0, Integer.MAX_VALUE));
+    }
+
+    /**
+     * @param data  a directory, a ratings file or synthetic[:N]; null for {@code $MOVIELENS_DIR} or the default
+     * @param split all, time, u1 or random; null for all
+     * @param part  train, validation, test or all; null for all of split all, else test
+     * @param limit the first rows in time order to keep, 0 or more
+     */
+    public RatingSelection(String data, String split, String part, long seed, int limit) {
+        if (limit < 0) throw new SettingException("--" + LIMIT + " must be 0 or more, got " + limit);
+        this.data = data;
+        this.split = split == null ? "all" : split;
+        this.part = part != null ? part : "all".equals(this.split) ? "all" : "test";
+        this.seed = seed;
+        this.limit = limit;
     }
 
     /** The selected rows in time order, and a description of where they came from. */
     public Selected load() {
-        String data = settings.string(DATA, null);
-        String split = settings.string(SPLIT, "all");
-        String part = settings.string(PART, "all".equals(split) ? "all" : "test");
-        long seed = settings.longInRange(SEED, 42, Long.MIN_VALUE, Long.MAX_VALUE);
-        int limit = settings.intInRange(LIMIT, Integer.MAX_VALUE, 0, Integer.MAX_VALUE);
-
         List<Rating> all;
         String from;
         MovieLens100K movieLens = null;

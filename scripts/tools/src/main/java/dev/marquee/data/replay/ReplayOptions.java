@@ -3,9 +3,10 @@ package dev.marquee.data.replay;
 import dev.marquee.data.event.TopicNames;
 import dev.marquee.data.config.Settings;
 import dev.marquee.data.replay.drift.DriftInjection;
+import dev.marquee.tools.OptionRanges;
 import java.util.Properties;
 
-/** How to replay: where to, how fast, in what shape. Built from {@code --key value} settings. */
+/** How to replay: where to, how fast, in what shape. {@link ReplayCommand} builds it from the command line. */
 public final class ReplayOptions {
     public static final String BOOTSTRAP = "bootstrap";
     public static final String TOPIC = "topic";
@@ -15,6 +16,10 @@ public final class ReplayOptions {
     public static final String ENVELOPE_SIZE = "envelope-size";
     public static final String REQUEST_ID_PREFIX = "request-id-prefix";
     public static final String PROGRESS_SECONDS = "progress-seconds";
+    static final double DEFAULT_RATE = 0;
+    static final int DEFAULT_ENVELOPE_SIZE = 1;
+    static final String DEFAULT_REQUEST_ID_PREFIX = "replay-";
+    static final double DEFAULT_PROGRESS_SECONDS = 2;
 
     public final String bootstrap;
     public final String topic;
@@ -32,16 +37,29 @@ public final class ReplayOptions {
     public final DriftInjection drift;
 
     public ReplayOptions(Settings s, Properties producerProperties) {
-        this.bootstrap = s.string(BOOTSTRAP, defaultBootstrap());
-        this.topic = s.string(TOPIC, TopicNames.RATING_REQUESTS);
-        this.ratingsTopic = s.string(RATINGS_TOPIC, TopicNames.RATINGS);
-        this.withRatings = s.bool(WITH_RATINGS, false);
-        this.rate = s.doubleInRange(RATE, 0, 0, 10_000_000);
-        this.envelopeSize = s.intInRange(ENVELOPE_SIZE, 1, 1, 10_000);
-        this.requestIdPrefix = s.string(REQUEST_ID_PREFIX, "replay-");
-        this.progressSeconds = s.doubleInRange(PROGRESS_SECONDS, 2, 0.1, 3600);
+        this(s.string(BOOTSTRAP, defaultBootstrap()), s.string(TOPIC, TopicNames.RATING_REQUESTS),
+                s.string(RATINGS_TOPIC, TopicNames.RATINGS), s.bool(WITH_RATINGS, false),
+                s.doubleInRange(RATE, DEFAULT_RATE, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY),
+                s.intInRange(ENVELOPE_SIZE, DEFAULT_ENVELOPE_SIZE, Integer.MIN_VALUE, Integer.MAX_VALUE),
+                s.string(REQUEST_ID_PREFIX, DEFAULT_REQUEST_ID_PREFIX),
+                s.doubleInRange(PROGRESS_SECONDS, DEFAULT_PROGRESS_SECONDS, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY),
+                producerProperties, DriftInjection.fromSettings(s));
+    }
+
+    /** The options, checked: values out of range fail with a {@link dev.marquee.data.config.SettingException}. */
+    public ReplayOptions(String bootstrap, String topic, String ratingsTopic, boolean withRatings, double rate,
+                         int envelopeSize, String requestIdPrefix, double progressSeconds,
+                         Properties producerProperties, DriftInjection drift) {
+        this.bootstrap = bootstrap;
+        this.topic = topic;
+        this.ratingsTopic = ratingsTopic;
+        this.withRatings = withRatings;
+        this.rate = OptionRanges.between("--" + RATE, rate, 0, 10_000_000);
+        this.envelopeSize = OptionRanges.between("--" + ENVELOPE_SIZE, envelopeSize, 1, 10_000);
+        this.requestIdPrefix = requestIdPrefix;
+        this.progressSeconds = OptionRanges.between("--" + PROGRESS_SECONDS, progressSeconds, 0.1, 3600);
         this.producerProperties = producerProperties;
-        this.drift = DriftInjection.fromSettings(s);
+        this.drift = java.util.Objects.requireNonNull(drift, "drift");
     }
 
     private ReplayOptions(ReplayOptions base, DriftInjection drift) {

@@ -1,7 +1,6 @@
 package dev.marquee.data.dashboard;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
+import dev.marquee.data.testing.Prerequisites;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,10 +25,13 @@ final class HeadlessChromium {
         this.binary = binary;
     }
 
-    /** The browser, or the test is aborted (not failed) with a message saying how to get one. */
+    /**
+     * The browser; without one the test is aborted with a message saying how to get one, or fails in CI
+     * ({@code CI=true}), where the browser is always installed.
+     */
     static HeadlessChromium findOrAbort() {
         Path binary = Paths.get(System.getProperty("chromium.path", "/usr/bin/chromium"));
-        assumeTrue(Files.isExecutable(binary), "no Chromium at " + binary
+        Prerequisites.assumeOrFailInCi(Files.isExecutable(binary), "no Chromium at " + binary
                 + ": install it (apt-get install -y chromium) or point -Dchromium.path at one; the dashboard's browser test needs it");
         return new HeadlessChromium(binary);
     }

@@ -85,30 +85,30 @@ class WatchLinesTest {
 
     @Test
     void untilVersionWaitsForTheSwitchAndShowsOnlyAFewPredictionsPerVersion() {
-        WatchMain watch = new WatchMain(2, 2);
+        EventWatch watch = new EventWatch(2, 2);
         byte[] v1 = EventCodec.of(Prediction.class).encode(prediction(1, false));
-        assertThat(watch.lineFor(WatchMain.PREDICTIONS, v1)).isNotNull();
-        assertThat(watch.lineFor(WatchMain.PREDICTIONS, v1)).isNotNull();
-        assertThat(watch.lineFor(WatchMain.PREDICTIONS, v1)).isNull();
+        assertThat(watch.lineFor(EventWatch.PREDICTIONS, v1)).isNotNull();
+        assertThat(watch.lineFor(EventWatch.PREDICTIONS, v1)).isNotNull();
+        assertThat(watch.lineFor(EventWatch.PREDICTIONS, v1)).isNull();
         assertThat(watch.switched()).isFalse();
 
         byte[] loaded1 = EventCodec.of(ModelStatus.class).encode(new ModelStatus("marquee", 1, ModelStatus.LOADED, null, 1, 0, 0));
-        watch.lineFor(WatchMain.MODEL_STATUS, loaded1);
+        watch.lineFor(EventWatch.MODEL_STATUS, loaded1);
         assertThat(watch.switched()).as("version 1 is not the version waited for").isFalse();
         byte[] refused2 = EventCodec.of(ModelStatus.class).encode(new ModelStatus("marquee", 2, ModelStatus.REFUSED, "x", 1, 0, 0));
-        watch.lineFor(WatchMain.MODEL_STATUS, refused2);
+        watch.lineFor(EventWatch.MODEL_STATUS, refused2);
         assertThat(watch.switched()).as("a refused version is no switch").isFalse();
         byte[] loaded2 = EventCodec.of(ModelStatus.class).encode(new ModelStatus("marquee", 2, ModelStatus.LOADED, null, 2, 0, 0));
-        watch.lineFor(WatchMain.MODEL_STATUS, loaded2);
+        watch.lineFor(EventWatch.MODEL_STATUS, loaded2);
         assertThat(watch.switched()).isTrue();
 
         byte[] v2 = EventCodec.of(Prediction.class).encode(prediction(2, false));
-        assertThat(watch.lineFor(WatchMain.PREDICTIONS, v2)).contains("model v2");
+        assertThat(watch.lineFor(EventWatch.PREDICTIONS, v2)).contains("model v2");
     }
 
     @Test
     void aTopicOutsideTheStoryGivesNoLine() {
-        assertThat(new WatchMain(3, -1).lineFor("ratings", "{}".getBytes(StandardCharsets.UTF_8))).isNull();
+        assertThat(new EventWatch(3, -1).lineFor("ratings", "{}".getBytes(StandardCharsets.UTF_8))).isNull();
     }
 
     private static DriftReport report(long sequence, long records) {

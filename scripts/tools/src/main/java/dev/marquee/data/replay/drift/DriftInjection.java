@@ -72,30 +72,54 @@ public final class DriftInjection {
      * values fail with a {@link SettingException} that names the flag.
      */
     public static DriftInjection fromSettings(Settings s) {
+        return of(s.string(TITLES, null), s.string(CATALOG, null), s.bool(UNSEEN_USERS, false),
+                s.has(TIMESTAMP_SKEW) ? s.longInRange(TIMESTAMP_SKEW, 0, Long.MIN_VALUE, Long.MAX_VALUE) : null,
+                s.string(TYPE_CHANGE, null),
+                s.has(EXTRA_FIELDS) ? s.intInRange(EXTRA_FIELDS, 1, Integer.MIN_VALUE, Integer.MAX_VALUE) : null,
+                s.has(START) ? s.longInRange(START, 0, Long.MIN_VALUE, Long.MAX_VALUE) : null,
+                s.has(SHARE) ? s.doubleInRange(SHARE, 1, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY) : null,
+                s.has(SEED) ? s.longInRange(SEED, DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE) : null);
+    }
+
+    /**
+     * The drift the {@code --drift-*} options ask for, each null when not given; none given is {@link #none()}.
+     * Bad values and combinations fail with a {@link SettingException} that names the option.
+     */
+    public static DriftInjection of(String titles, String catalog, boolean unseenUsers, Long timestampSkew,
+                                    String typeChange, Integer extraFields, Long start, Double share, Long seed) {
         Builder b = builder();
-        String titles = s.string(TITLES, null);
-        String catalog = s.string(CATALOG, null);
         if (titles != null && catalog != null) {
             throw new SettingException("--" + TITLES + " and --" + CATALOG + " both replace movie_title; choose one");
         }
         if (titles != null) b.newestTitles(newestFraction(titles));
         if (catalog != null) b.catalog(catalog(catalog));
-        if (s.bool(UNSEEN_USERS, false)) b.unseenUsers();
-        if (s.has(TIMESTAMP_SKEW)) {
-            b.timestampSkew(s.longInRange(TIMESTAMP_SKEW, 0, -TimestampSkew.MAX_SECONDS, TimestampSkew.MAX_SECONDS));
+        if (unseenUsers) b.unseenUsers();
+        if (timestampSkew != null) {
+            b.timestampSkew(between(TIMESTAMP_SKEW, timestampSkew, -TimestampSkew.MAX_SECONDS, TimestampSkew.MAX_SECONDS));
         }
-        String typeChange = s.string(TYPE_CHANGE, null);
         if (typeChange != null) typeChanges(typeChange).forEach(b::typeChange);
-        if (s.has(EXTRA_FIELDS)) b.extraFields(s.intInRange(EXTRA_FIELDS, 1, 1, ExtraFields.MAX));
-        b.start(s.longInRange(START, 0, 0, Long.MAX_VALUE));
-        b.share(s.doubleInRange(SHARE, 1.0, 0.0, 1.0));
-        b.seed(s.longInRange(SEED, DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE));
-        if (b.kinds().isEmpty() && (s.has(START) || s.has(SHARE) || s.has(SEED))) {
+        if (extraFields != null) b.extraFields((int) between(EXTRA_FIELDS, extraFields, 1, ExtraFields.MAX));
+        if (start != null) b.start(between(START, start, 0, Long.MAX_VALUE));
+        if (share != null) {
+            if (!(share >= 0.0 && share <= 1.0)) {
+                throw new SettingException("--" + SHARE + " must be between 0.0 and 1.0, got " + share);
+            }
+            b.share(share);
+        }
+        if (seed != null) b.seed(seed);
+        if (b.kinds().isEmpty() && (start != null || share != null || seed != null)) {
             throw new SettingException("--" + START + ", --" + SHARE + " and --" + SEED + " need a drift kind: --" + TITLES
                     + ", --" + CATALOG + ", --" + UNSEEN_USERS + ", --" + TIMESTAMP_SKEW + ", --" + TYPE_CHANGE
                     + " or --" + EXTRA_FIELDS);
         }
         return b.build();
+    }
+
+    private static long between(String key, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new SettingException("--" + key + " must be between " + min + " and " + max + ", got " + value);
+        }
+        return value;
     }
 
     private static double newestFraction(String value) {

@@ -6,6 +6,7 @@ import dev.marquee.data.event.Rating;
 import dev.marquee.data.movielens.MovieLens100K;
 import dev.marquee.data.movielens.MovieLensDir;
 import dev.marquee.data.movielens.Movie;
+import dev.marquee.data.testing.Prerequisites;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class NewestTitlesTest {
@@ -71,7 +71,7 @@ class NewestTitlesTest {
     @Test
     void onMovieLensTheNewestTenthIsFromItsLastReleaseYears() {
         Optional<MovieLensDir> dir = MovieLensDir.findForTests();
-        Assumptions.assumeTrue(dir.isPresent(), MovieLensDir::testSkipMessage);
+        Prerequisites.assumeOrFailInCi(dir.isPresent(), MovieLensDir.testSkipMessage());
         MovieLens100K ml = new MovieLens100K(dir.get());
         List<String> pool = new NewestTitles(0.1).pool(new DriftContext(List.of(), List.copyOf(ml.movies().values())));
         assertThat(pool).hasSizeBetween(160, 170);

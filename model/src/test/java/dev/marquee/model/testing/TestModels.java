@@ -1,4 +1,4 @@
-package dev.marquee.job.it;
+package dev.marquee.model.testing;
 
 import dev.marquee.data.event.Rating;
 import dev.marquee.data.synth.SyntheticRatings;
@@ -15,7 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Real SavedModels, trained by our own code on small generated data, for the job's integration tests. */
+/** Real SavedModels, trained by our own code on small generated data, for the tests of the modules that load them (model test-jar). */
 public final class TestModels {
     public static final String NAME = "marquee";
 

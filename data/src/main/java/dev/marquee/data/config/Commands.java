@@ -1,0 +1,104 @@
+package dev.marquee.data.config;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import picocli.CommandLine;
+
+/**
+ * The one behaviour every marquee command line shares (picocli): generated {@code --help}; a bad command line
+ * is one line naming the problem plus where to read more, exit {@value #USAGE}; a failure is one line on
+ * standard error without a stack trace, exit {@value #FAILED}; done is {@value #OK}. Arguments that look like
+ * secrets are never echoed.
+ */
+public final class Commands {
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int USAGE = 2;
+
+    private Commands() {}
+
+    /** An exception that knows the exit code it stands for (e.g. a usage error found after parsing). */
+    public interface ExitStatus {
+        int exitCode();
+    }
+
+    /** A picocli command line for {@code command} with marquee's error handling and exit codes. */
+    public static CommandLine commandLine(Object command) {
+        CommandLine line = new CommandLine(command);
+        // An argument starting with '@' is a value (a Kafka property, a title), never a file of more arguments.
+        line.setExpandAtFiles(false);
+        // As the hand-written parsers did: the last of a repeated option wins; enum values in any case.
+        line.setOverwrittenOptionsAllowed(true);
+        line.setCaseInsensitiveEnumValuesAllowed(true);
+        shareVersion(line, line.getCommandSpec().version());
+        line.setParameterExceptionHandler(Commands::badUsage);
+        line.setExecutionExceptionHandler((e, failed, parseResult) -> failure(e, failed));
+        return line;
+    }
+
+    /** Runs {@code command} with {@code args} and returns the exit code (does not exit). */
+    public static int run(Object command, String... args) {
+        return commandLine(command).execute(args);
+    }
+
+    /** Subcommands without a version of their own answer {@code -V} with their parent's. */
+    private static void shareVersion(CommandLine line, String[] version) {
+        String[] own = line.getCommandSpec().version();
+        String[] shown = own.length > 0 ? own : version;
+        if (own.length == 0 && version.length > 0) line.getCommandSpec().version(version);
+        line.getSubcommands().values().forEach(sub -> shareVersion(sub, shown));
+    }
+
+    private static int badUsage(CommandLine.ParameterException e, String[] args) {
+        CommandLine line = e.getCommandLine();
+        PrintWriter err = line.getErr();
+        err.println(name(line) + ": " + hideSecrets(e.getMessage(), args));
+        err.println("see: " + name(line) + " --help");
+        err.flush();
+        return USAGE;
+    }
+
+    private static int failure(Exception e, CommandLine line) {
+        PrintWriter err = line.getErr();
+        int code = e instanceof ExitStatus s ? s.exitCode() : e instanceof SettingException ? USAGE : FAILED;
+        err.println(name(line) + ": " + describe(e));
+        if (code == USAGE) err.println("see: " + name(line) + " --help");
+        err.flush();
+        return code;
+    }
+
+    /** The command as a user types it: {@code marquee train}, also when a module runs it on its own. */
+    static String name(CommandLine line) {
+        String qualified = line.getCommandSpec().qualifiedName(" ");
+        return qualified.startsWith("marquee") ? qualified : "marquee " + qualified;
+    }
+
+    /** A failure as one line: file system errors name the file, others keep their message. */
+    public static String describe(Throwable e) {
+        if (e instanceof UncheckedIOException u && u.getCause() != null) return describe(u.getCause());
+        if (e instanceof NoSuchFileException f) return "no such file or directory: " + f.getFile();
+        if (e instanceof AccessDeniedException f) return "permission denied: " + f.getFile();
+        if (e instanceof FileSystemException f) {
+            return f.getFile() + ": " + (f.getReason() != null ? f.getReason() : f.getClass().getSimpleName());
+        }
+        if (e instanceof SettingException || e instanceof ExitStatus || e instanceof IOException) {
+            return e.getMessage() != null ? e.getMessage() : e.toString();
+        }
+        // TensorFlow and other unexpected failures: the exception's class says where to look.
+        return "failed: " + e;
+    }
+
+    private static String hideSecrets(String message, String[] args) {
+        String shown = message == null ? "bad command line" : message;
+        for (String arg : args) {
+            if (SecretMasking.looksSecret(arg) && shown.contains(arg)) {
+                shown = shown.replace(arg, "(hidden: it looks like a secret)");
+            }
+        }
+        return shown;
+    }
+}

@@ -1,0 +1,121 @@
+package dev.marquee.data.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+class CommandsTest {
+    @Command(name = "demo", mixinStandardHelpOptions = true, description = "a command for this test")
+    static final class Demo implements Callable<Integer> {
+        @Option(names = "--count", description = "how many (default: ${DEFAULT-VALUE})", defaultValue = "3")
+        int count;
+
+        @Option(names = "--fail", description = "what to throw: io, setting or other")
+        String fail;
+
+        @Override
+        public Integer call() throws Exception {
+            if ("io".equals(fail)) throw new NoSuchFileException("/nowhere/ratings.csv");
+            if ("setting".equals(fail)) throw new SettingException("--count must be positive");
+            if ("other".equals(fail)) throw new IllegalStateException("boom");
+            return count == 3 ? Commands.OK : 7;
+        }
+    }
+
+    @Command(name = "marquee", version = "marquee 9.9", subcommands = Demo.class)
+    static final class Root implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            return Commands.OK;
+        }
+    }
+
+    @Command(name = "echo", mixinStandardHelpOptions = true)
+    static final class Echo implements Callable<Integer> {
+        @Option(names = "--title")
+        String title;
+
+        @Override
+        public Integer call() {
+            return title.startsWith("@") ? Commands.OK : Commands.FAILED;
+        }
+    }
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine line = Commands.commandLine(new Demo());
+        line.setOut(new PrintWriter(out, true));
+        line.setErr(new PrintWriter(err, true));
+        return line.execute(args);
+    }
+
+    @Test
+    void helpIsGeneratedFromTheOptions() {
+        assertThat(run("--help")).isEqualTo(Commands.OK);
+        assertThat(out.toString()).contains("--count", "how many (default: 3)");
+    }
+
+    @Test
+    void aTypedOptionRefusesAWrongValueInOneLineWithExitTwo() {
+        assertThat(run("--count", "many")).isEqualTo(Commands.USAGE);
+        assertThat(err.toString()).contains("marquee demo: ", "'many'", "see: marquee demo --help")
+                .doesNotContain("at picocli");
+    }
+
+    @Test
+    void anUnknownOptionIsAUsageError() {
+        assertThat(run("--colour", "red")).isEqualTo(Commands.USAGE);
+        assertThat(err.toString()).contains("--colour");
+    }
+
+    @Test
+    void argumentsThatLookLikeSecretsAreNotEchoed() {
+        String secret = "password=hunter2hunter2";
+        assertThat(run(secret)).isEqualTo(Commands.USAGE);
+        assertThat(err.toString()).doesNotContain("hunter2").contains("hidden");
+    }
+
+    @Test
+    void failuresAreOneLineWithoutAStackTrace() {
+        assertThat(run("--fail", "io")).isEqualTo(Commands.FAILED);
+        assertThat(err.toString().strip()).isEqualTo("marquee demo: no such file or directory: /nowhere/ratings.csv");
+    }
+
+    @Test
+    void aSettingRefusedAfterParsingIsAUsageError() {
+        assertThat(run("--fail", "setting")).isEqualTo(Commands.USAGE);
+        assertThat(err.toString()).contains("--count must be positive", "see: marquee demo --help");
+    }
+
+    @Test
+    void unexpectedFailuresNameTheirClass() {
+        assertThat(run("--fail", "other")).isEqualTo(Commands.FAILED);
+        assertThat(err.toString()).contains("failed: java.lang.IllegalStateException: boom").doesNotContain("\tat ");
+    }
+
+    @Test
+    void subcommandsAnswerVersionWithTheirParents() {
+        CommandLine line = Commands.commandLine(new Root());
+        line.setOut(new PrintWriter(out, true));
+        assertThat(line.execute("demo", "--version")).isEqualTo(Commands.OK);
+        assertThat(out.toString().strip()).isEqualTo("marquee 9.9");
+    }
+
+    @Test
+    void anArgumentStartingWithAtIsAValueNotAFileOfArguments(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("args"), "expanded");
+        assertThat(Commands.run(new Echo(), "--title", "@" + file)).isEqualTo(Commands.OK);
+    }
+}

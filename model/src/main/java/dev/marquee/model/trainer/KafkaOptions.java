@@ -1,0 +1,36 @@
+package dev.marquee.model.trainer;
+
+import dev.marquee.model.cli.Console;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import picocli.CommandLine.Option;
+
+/**
+ * Where the trainer's commands find Kafka (a picocli mixin): {@code --bootstrap} (default
+ * {@code $MARQUEE_BOOTSTRAP}, read from the command's {@link Console}, else localhost:9092) and any client
+ * property.
+ */
+public final class KafkaOptions {
+    static final String BOOTSTRAP_ENV = "MARQUEE_BOOTSTRAP";
+    static final String DEFAULT_BOOTSTRAP = "localhost:9092";
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
+            description = "Kafka bootstrap servers (default: $" + BOOTSTRAP_ENV + ", else " + DEFAULT_BOOTSTRAP + ")")
+    String bootstrap;
+
+    @Option(names = "--kafka-prop", paramLabel = "K=V",
+            description = "any Kafka client property, e.g. security.protocol=SSL (repeatable)")
+    Map<String, String> properties = new LinkedHashMap<>();
+
+    KafkaClients clients(Console console) {
+        Properties props = new Properties();
+        properties.forEach((k, v) -> props.put(k.trim(), v.trim()));
+        return new KafkaClients(bootstrap != null ? bootstrap : env(console, BOOTSTRAP_ENV, DEFAULT_BOOTSTRAP), props);
+    }
+
+    static String env(Console console, String key, String fallback) {
+        String v = console.env().get(key);
+        return v == null || v.isBlank() ? fallback : v.trim();
+    }
+}

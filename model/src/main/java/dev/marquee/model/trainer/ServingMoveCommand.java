@@ -1,0 +1,174 @@
+package dev.marquee.model.trainer;
+
+import dev.marquee.data.event.TopicNames;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.marquee.data.event.ModelUpdate;
+import dev.marquee.data.event.Rating;
+import dev.marquee.model.ModelCard;
+import dev.marquee.model.ModelRegistry;
+import dev.marquee.model.ServingState;
+import dev.marquee.model.TrainedModel;
+import dev.marquee.model.cli.CliException;
+import dev.marquee.model.cli.Console;
+import dev.marquee.model.cli.ConsoleCommand;
+import dev.marquee.model.cli.OptionRange;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.KafkaException;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * What {@code marquee rollback} and {@code marquee promote} share: check that version N is published and loads
+ * and answers in the scoring runtime, move the registry to it (a subclass says how), and write a
+ * {@link ModelUpdate} for it to {@code model-updates} so running scoring jobs swap now. Exit codes: 0 done, 1
+ * failed, 2 bad usage.
+ */
+abstract class ServingMoveCommand extends ConsoleCommand {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
+    @Option(names = "--version", paramLabel = "N", required = true, description = "the version to serve (required)")
+    long version;
+
+    @Mixin
+    KafkaOptions kafkaOptions;
+
+    @Option(names = "--topic.model-updates", paramLabel = "NAME", defaultValue = TopicNames.MODEL_UPDATES,
+            description = "(default: ${DEFAULT-VALUE})")
+    String topic;
+
+    @Mixin
+    TrainerRegistryOptions registryOptions;
+
+    ServingMoveCommand() {}
+
+    ServingMoveCommand(Console console) {
+        super(console);
+    }
+
+    /** What the command does with the version it checked. */
+    enum Mode {
+        /** Pin it (beats every automatic move) and hold the version it replaces from automatic promotion. */
+        ROLLBACK,
+        /** Move the serving pointer to it (a person's promotion; automation may move it again). */
+        PROMOTE
+    }
+
+    abstract Mode mode();
+
+    @Override
+    protected int run() throws Exception {
+        Console console = console();
+        Mode mode = mode();
+        String cmd = mode == Mode.ROLLBACK ? "rollback" : "promote";
+        long version = OptionRange.check("--version", this.version, 1, Long.MAX_VALUE);
+        ModelRegistry registry = registryOptions.registry(console);
+        String name = registryOptions.name;
+        KafkaClients kafka = kafkaOptions.clients(console);
+        try {
+            List<Long> versions = registry.versions(name);
+            if (!versions.contains(version)) {
+                throw CliException.failure("version " + version + " of '" + name + "' is not published in "
+                        + registry.base() + " (have " + versions + ")");
+            }
+            Path dir = RegistryPaths.requireInside(registry.base(), registry.versionDir(name, version));
+            String failure = check(dir);
+            if (failure != null) {
+                throw CliException.failure("version " + version + " does not serve: " + failure);
+            }
+            OptionalLong pin = registry.pinned(name);
+            ServingState state = registry.state(name);
+            long now = System.currentTimeMillis();
+            if (mode == Mode.ROLLBACK) {
+                OptionalLong was = registry.serving(name);
+                ServingState next = state.with(version, 0, null, "rolled back by hand to version " + version, now);
+                if (was.isPresent() && was.getAsLong() != version) {
+                    next.hold(was.getAsLong(), "rolled back by hand to version " + version);
+                }
+                next.held.remove(version);
+                registry.writeState(name, next);
+                registry.pin(name, version);
+                console.out().println(cmd + ": pinned " + name + " to version " + version + " (" + dir + ")"
+                        + (was.isPresent() && was.getAsLong() != version
+                                ? "; version " + was.getAsLong() + " is held from automatic promotion" : ""));
+            } else {
+                if (pin.isPresent() && pin.getAsLong() != version) {
+                    throw CliException.failure("version " + pin.getAsLong() + " is pinned, and a pin beats the serving "
+                            + "pointer: `marquee rollback --version " + version + "` moves the pin, `marquee models --unpin` removes it");
+                }
+                ServingState next = state.with(version, 0, null, "promoted by hand", now);
+                next.held.remove(version);
+                registry.writeState(name, next);
+                console.out().println(cmd + ": the serving pointer of " + name + " is version " + version + " (" + dir + ")");
+            }
+            ModelUpdate update = new ModelUpdate(name, version, dir.toString(), now);
+            update.reason = mode == Mode.ROLLBACK ? "rolled-back" : "promoted";
+            update.metrics = cardMetrics(dir);
+            try (KafkaProducer<String, byte[]> producer = kafka.producer()) {
+                new EventWriter(producer).write(topic, update);
+            }
+            console.out().println(cmd + ": sent a model update for version " + version + " to " + topic + " at "
+                    + kafka.bootstrap() + "; running scoring jobs swap to it");
+            return 0;
+        } catch (KafkaException e) {
+            throw CliException.failure("the registry is updated, but Kafka failed, so running jobs were not told: "
+                    + e.getMessage() + " (run the command again once Kafka is back)");
+        }
+    }
+
+    /** Loads the version like the scoring job and probes it; null when it answers well. */
+    private static String check(Path dir) {
+        try (LoadedVersion loaded = LoadedVersion.open(dir)) {
+            return loaded.probe(knownRows(dir));
+        } catch (Exception e) {
+            return "it does not load: " + e;
+        }
+    }
+
+    /** A row made of the first user and title in the version's vocabularies (none when they cannot be read). */
+    private static List<Rating> knownRows(Path dir) {
+        List<Rating> rows = new ArrayList<>();
+        try {
+            Path assets = dir.resolve(TrainedModel.ASSETS);
+            List<String> users = Files.readAllLines(assets.resolve(TrainedModel.USERS_FILE), StandardCharsets.UTF_8);
+            List<String> titles = Files.readAllLines(assets.resolve(TrainedModel.TITLES_FILE), StandardCharsets.UTF_8);
+            if (!users.isEmpty() && !titles.isEmpty()) {
+                rows.add(new Rating(users.get(0), titles.get(0), 3f, 0L));
+            }
+        } catch (IOException e) {
+            // the load itself reports unreadable vocabularies
+        }
+        return rows;
+    }
+
+    /** The card's model metrics, flattened: e.g. {@code test_rmse}, {@code validation_mae}. */
+    private static Map<String, Double> cardMetrics(Path dir) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        try {
+            JsonNode card = ModelCard.read(dir);
+            JsonNode model = card.path("metrics").path(card.path("architecture").asText(""));
+            for (Iterator<Map.Entry<String, JsonNode>> parts = model.fields(); parts.hasNext(); ) {
+                Map.Entry<String, JsonNode> part = parts.next();
+                for (Iterator<Map.Entry<String, JsonNode>> m = part.getValue().fields(); m.hasNext(); ) {
+                    Map.Entry<String, JsonNode> metric = m.next();
+                    if (metric.getValue().isNumber()) {
+                        out.put(part.getKey() + "_" + metric.getKey(), metric.getValue().asDouble());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // no card: an update without metrics
+        }
+        return out;
+    }
+}

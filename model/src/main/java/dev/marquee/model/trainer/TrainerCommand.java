@@ -1,0 +1,59 @@
+package dev.marquee.model.trainer;
+
+import dev.marquee.model.cli.CliException;
+import dev.marquee.model.cli.Console;
+import dev.marquee.model.cli.ConsoleCommand;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.KafkaException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * {@code marquee trainer}: the trainer worker (docs/RETRAINING.md). Exit codes: 0 stopped (or, with
+ * {@code --once}, the pending requests handled), 1 failed (Kafka unreachable or unwritable, registry
+ * unusable), 2 bad usage.
+ */
+@Command(name = "trainer",
+        header = "the trainer worker: retrain requests -> train, gate, publish (--once: one request)", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
+        description = {"Consumes retrain requests; for each: trains a candidate on the original data plus the recent"
+                + " labels on the ratings topic, compares it with the serving version on the most recent labels it did"
+                + " not train on (paired, user-clustered bootstrap), and publishes it (and a model update), rejects it,"
+                + " or defers it until labels can tell; then writes the outcome. See docs/RETRAINING.md."})
+public final class TrainerCommand extends ConsoleCommand {
+    @Mixin
+    TrainerOptions options;
+
+    public TrainerCommand() {}
+
+    public TrainerCommand(Console console) {
+        super(console);
+    }
+
+    @Override
+    protected int run() throws Exception {
+        Console console = console();
+        TrainerSettings settings = options.settings(console);
+        OriginalData data = new OriginalData(settings.data(), console.env(), console.workingDir());
+        CountDownLatch closed = new CountDownLatch(1);
+        try (TrainerWorker worker = new TrainerWorker(settings, data, console.out()::println)) {
+            if (!settings.once()) {
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    worker.stop();
+                    try {
+                        closed.await(60, TimeUnit.SECONDS); // let the request in hand write its outcome
+                    } catch (InterruptedException ignored) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "trainer-shutdown"));
+            }
+            worker.run();
+            return 0;
+        } catch (KafkaException e) {
+            throw CliException.failure("Kafka failed: " + e.getMessage()
+                    + (e.getCause() != null ? " (" + e.getCause().getMessage() + ")" : ""));
+        } finally {
+            closed.countDown();
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.marquee.data.replay;
+
+import dev.marquee.data.config.SettingException;
+import dev.marquee.tools.OptionRanges;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code marquee tail}: reads a topic from the beginning, prints the first few records, and counts them
+ * until an expected number arrived or the topic stayed quiet for a while.
+ */
+@Command(name = "tail", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "read a topic from the beginning: print a few records and count them",
+        description = "Read a topic from the beginning: print a few records and count them.")
+public final class TopicTailCommand implements Callable<Integer> {
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", defaultValue = "${env:MARQUEE_BOOTSTRAP:-localhost:9092}",
+            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}; from $MARQUEE_BOOTSTRAP when set)")
+    String bootstrap;
+
+    // Checked in call(), not by picocli's required = true, so that an unknown option is the error shown first.
+    @Option(names = "--topic", paramLabel = "NAME", description = "the topic to read (required)")
+    String topic;
+
+    @Option(names = "--show", paramLabel = "N", defaultValue = "5",
+            description = "print the first N records (default: ${DEFAULT-VALUE})")
+    int show;
+
+    @Option(names = "--expect", paramLabel = "N", description = "stop once N records were read")
+    Long expect;
+
+    @Option(names = "--idle-seconds", paramLabel = "S", defaultValue = "5",
+            description = "stop when nothing arrives for S seconds (default: ${DEFAULT-VALUE})")
+    double idleSeconds;
+
+    @Option(names = "--timeout-seconds", paramLabel = "S", defaultValue = "120",
+            description = "give up after S seconds in all (default: ${DEFAULT-VALUE})")
+    double timeoutSeconds;
+
+    @Option(names = "--consumer-prop", paramLabel = "K=V", description = "any Kafka consumer property (repeatable)")
+    Map<String, String> consumerProps = new LinkedHashMap<>();
+
+    public TopicTailCommand() {}
+
+    @Override
+    public Integer call() {
+        if (topic == null) throw new SettingException("--topic is required");
+        OptionRanges.between("--show", show, 0, 1_000_000);
+        long expected = expect == null ? Long.MAX_VALUE : OptionRanges.between("--expect", expect, 0, Long.MAX_VALUE);
+        long idleMs = (long) (OptionRanges.between("--idle-seconds", idleSeconds, 0.1, 86_400) * 1000);
+        long timeoutMs = (long) (OptionRanges.between("--timeout-seconds", timeoutSeconds, 0.1, 86_400) * 1000);
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        consumerProps.forEach((k, v) -> props.put(k.trim(), v.trim()));
+        long count = tail(props, topic, show, expected, idleMs, timeoutMs);
+        boolean complete = expected == Long.MAX_VALUE || count >= expected;
+        System.out.printf(Locale.ROOT, "tail: read %,d records from %s%s%n", count, topic,
+                expected == Long.MAX_VALUE ? "" : complete ? " (all expected)" : String.format(Locale.ROOT, " (expected %,d)", expected));
+        return complete ? 0 : 1;
+    }
+
+    static long tail(Properties props, String topic, int show, long expect, long idleMs, long timeoutMs) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofMillis(timeoutMs))) {
+                partitions.add(new TopicPartition(topic, p.partition()));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long count = 0;
+            long deadline = System.currentTimeMillis() + timeoutMs;
+            long lastArrival = System.currentTimeMillis();
+            while (count < expect && System.currentTimeMillis() < deadline
+                    && System.currentTimeMillis() - lastArrival < idleMs) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (count < show) {
+                        System.out.printf(Locale.ROOT, "  %s-%d@%d %s%n", r.topic(), r.partition(), r.offset(),
+                                r.value() == null ? "null" : new String(r.value(), StandardCharsets.UTF_8));
+                    }
+                    count++;
+                    lastArrival = System.currentTimeMillis();
+                }
+            }
+            return count;
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package dev.marquee.data.watch;
+
+import dev.marquee.data.event.TopicNames;
+import dev.marquee.data.event.DriftReport;
+import dev.marquee.data.event.ModelStatus;
+import dev.marquee.data.event.ModelUpdate;
+import dev.marquee.data.event.Prediction;
+import dev.marquee.data.event.RetrainOutcome;
+import dev.marquee.data.event.RetrainRequest;
+import dev.marquee.data.json.EventCodec;
+import dev.marquee.data.json.EventCodecException;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+
+/**
+ * Follows the topics the demo's story runs through (predictions, drift reports, retrain requests and outcomes,
+ * model updates and the scoring slots' model status) and prints one short line per event; with a target version
+ * it ends once the scoring job has switched to that model version. {@link WatchCommand} runs it.
+ */
+final class EventWatch {
+    static final String PREDICTIONS = TopicNames.PREDICTIONS;
+    static final String DRIFT_METRICS = TopicNames.DRIFT_METRICS;
+    static final String RETRAIN_REQUESTS = TopicNames.RETRAIN_REQUESTS;
+    static final String RETRAIN_OUTCOMES = TopicNames.RETRAIN_OUTCOMES;
+    static final String MODEL_UPDATES = TopicNames.MODEL_UPDATES;
+    static final String MODEL_STATUS = TopicNames.MODEL_STATUS;
+    private static final long LINGER_AFTER_SWITCH_MS = 15_000;
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    private final EventCodec<Prediction> predictions = EventCodec.of(Prediction.class);
+    private final EventCodec<DriftReport> reports = EventCodec.of(DriftReport.class);
+    private final EventCodec<RetrainRequest> requests = EventCodec.of(RetrainRequest.class);
+    private final EventCodec<RetrainOutcome> outcomes = EventCodec.of(RetrainOutcome.class);
+    private final EventCodec<ModelUpdate> updates = EventCodec.of(ModelUpdate.class);
+    private final EventCodec<ModelStatus> statuses = EventCodec.of(ModelStatus.class);
+    private final Map<Long, Integer> predictionsShown = new HashMap<>();
+    private final int predictionsPerVersion;
+    private final long untilVersion;
+    private long switchedAtMs = -1;
+    private boolean predictionOfTargetShown;
+    private long unreadable;
+
+    EventWatch(int predictionsPerVersion, long untilVersion) {
+        this.predictionsPerVersion = predictionsPerVersion;
+        this.untilVersion = untilVersion;
+    }
+
+    int follow(Properties props, long timeoutMs) {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            consumer.subscribe(List.of(PREDICTIONS, DRIFT_METRICS, RETRAIN_REQUESTS, RETRAIN_OUTCOMES, MODEL_UPDATES, MODEL_STATUS));
+            while (true) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.value() == null) continue;
+                    try {
+                        String line = lineFor(r.topic(), r.value());
+                        if (line != null) {
+                            System.out.println(LocalTime.now().format(CLOCK) + " " + line);
+                            System.out.flush();
+                        }
+                    } catch (EventCodecException e) {
+                        unreadable++;
+                    }
+                }
+                if (untilVersion < 0) continue;
+                long now = System.currentTimeMillis();
+                if (switchedAtMs >= 0 && (predictionOfTargetShown || now - switchedAtMs >= LINGER_AFTER_SWITCH_MS)) return 0;
+                if (now >= deadline) {
+                    System.err.printf("watch: the scoring job did not switch to model version %d within %d s%s%n", untilVersion,
+                            timeoutMs / 1000, unreadable > 0 ? " (" + unreadable + " unreadable records skipped)" : "");
+                    return 1;
+                }
+            }
+        }
+    }
+
+    /** The line for one record, or null when it is not worth a line (a prediction beyond the first few of its version). */
+    String lineFor(String topic, byte[] value) {
+        switch (topic) {
+            case PREDICTIONS -> {
+                Prediction p = predictions.decode(value);
+                int shown = predictionsShown.merge(p.modelVersion, 1, Integer::sum);
+                if (untilVersion > 0 && p.modelVersion >= untilVersion) predictionOfTargetShown = true;
+                return shown <= predictionsPerVersion ? WatchLines.prediction(p) : null;
+            }
+            case DRIFT_METRICS -> {
+                return WatchLines.drift(reports.decode(value));
+            }
+            case RETRAIN_REQUESTS -> {
+                return WatchLines.request(requests.decode(value));
+            }
+            case RETRAIN_OUTCOMES -> {
+                return WatchLines.outcome(outcomes.decode(value));
+            }
+            case MODEL_UPDATES -> {
+                return WatchLines.update(updates.decode(value));
+            }
+            case MODEL_STATUS -> {
+                ModelStatus s = statuses.decode(value);
+                if (untilVersion > 0 && ModelStatus.LOADED.equals(s.status) && s.version >= untilVersion && switchedAtMs < 0) {
+                    switchedAtMs = System.currentTimeMillis();
+                }
+                return WatchLines.status(s);
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    boolean switched() {
+        return switchedAtMs >= 0;
+    }
+}

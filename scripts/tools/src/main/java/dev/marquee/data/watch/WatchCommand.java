@@ -1,0 +1,62 @@
+package dev.marquee.data.watch;
+
+import dev.marquee.tools.OptionRanges;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code marquee watch}: one line per event of the demo's story; {@code scripts/run-local} runs it. */
+@Command(name = "watch", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "print one line per event on the job's output and control topics",
+        description = {"Print one line per event on predictions (the first few of each model version), drift-metrics, "
+                + "retrain-requests, retrain-outcomes, model-updates and model-status, read from the beginning."})
+public final class WatchCommand implements Callable<Integer> {
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", defaultValue = "${env:MARQUEE_BOOTSTRAP:-localhost:9092}",
+            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}; from $MARQUEE_BOOTSTRAP when set)")
+    String bootstrap;
+
+    @Option(names = "--predictions", paramLabel = "N", defaultValue = "3",
+            description = "predictions printed per model version (default: ${DEFAULT-VALUE})")
+    int predictions;
+
+    @Option(names = "--until-version", paramLabel = "V",
+            description = "exit 0 once a scoring slot switched to model version V or later and one of its predictions "
+                    + "was printed (or 15 s after the switch without one)")
+    Long untilVersion;
+
+    @Option(names = "--timeout-seconds", paramLabel = "S", defaultValue = "600",
+            description = "with --until-version: exit 1 when it has not happened within S (default: ${DEFAULT-VALUE})")
+    double timeoutSeconds;
+
+    @Option(names = "--consumer-prop", paramLabel = "K=V", description = "any Kafka consumer property (repeatable)")
+    Map<String, String> consumerProps = new LinkedHashMap<>();
+
+    public WatchCommand() {}
+
+    @Override
+    public Integer call() {
+        EventWatch watch = new EventWatch(OptionRanges.between("--predictions", predictions, 0, 1_000_000),
+                untilVersion == null ? -1 : OptionRanges.between("--until-version", untilVersion, 1, Long.MAX_VALUE));
+        long timeoutMs = (long) (OptionRanges.between("--timeout-seconds", timeoutSeconds, 0.1, 86_400) * 1000);
+        return watch.follow(consumerProperties(), timeoutMs);
+    }
+
+    private Properties consumerProperties() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "marquee-watch-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "2000"); // notice topics created after the start soon
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        consumerProps.forEach((k, v) -> props.put(k.trim(), v.trim()));
+        return props;
+    }
+}

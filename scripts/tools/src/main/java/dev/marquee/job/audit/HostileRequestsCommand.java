@@ -1,0 +1,84 @@
+package dev.marquee.job.audit;
+
+import dev.marquee.data.event.TopicNames;
+import dev.marquee.tools.OptionRanges;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Sends {@link HostileRequests} to the requests topic at a steady rate, e.g. beside a replay in the cluster test
+ * ({@code scripts/cluster-e2e}).
+ */
+@Command(name = "hostile-requests", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "send records the scoring job must refuse, mixed with a few valid ones",
+        description = "Send records the scoring job must refuse, mixed with a few valid ones.")
+public final class HostileRequestsCommand implements Callable<Integer> {
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", defaultValue = "${env:MARQUEE_BOOTSTRAP:-localhost:9092}",
+            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}; from $MARQUEE_BOOTSTRAP when set)")
+    String bootstrap;
+
+    @Option(names = "--topic", paramLabel = "NAME", defaultValue = TopicNames.RATING_REQUESTS,
+            description = "request topic (default: ${DEFAULT-VALUE})")
+    String topic;
+
+    @Option(names = "--count", paramLabel = "N", defaultValue = "200", description = "how many records (default: ${DEFAULT-VALUE})")
+    long count;
+
+    @Option(names = "--rate", paramLabel = "R", defaultValue = "20",
+            description = "records per second; 0 = as fast as possible (default: ${DEFAULT-VALUE})")
+    double rate;
+
+    public HostileRequestsCommand() {}
+
+    @Override
+    public Integer call() {
+        OptionRanges.between("--count", count, 0, 100_000_000);
+        OptionRanges.between("--rate", rate, 0, 1_000_000);
+        try {
+            long errors = send(bootstrap, topic, count, rate);
+            System.out.printf(Locale.ROOT, "hostile: sent %,d records to %s, %,d errors%n", count - errors, topic, errors);
+            return errors == 0 ? 0 : 1;
+        } catch (KafkaException e) {
+            System.err.println("hostile: Kafka failed: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 130;
+        }
+    }
+
+    private static long send(String bootstrap, String topic, long count, double rate) throws InterruptedException {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
+        AtomicLong errors = new AtomicLong();
+        long start = System.nanoTime();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+            for (long n = 0; n < count; n++) {
+                if (rate > 0) {
+                    long due = start + (long) (n * 1e9 / rate);
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait); // pacing, not synchronisation
+                }
+                producer.send(new ProducerRecord<>(topic, HostileRequests.payload(n)), (metadata, e) -> {
+                    if (e != null) errors.incrementAndGet();
+                });
+            }
+            producer.flush();
+        }
+        return errors.get();
+    }
+}

@@ -1,0 +1,185 @@
+package dev.marquee.job.audit;
+
+import dev.marquee.data.event.TopicNames;
+import dev.marquee.data.config.SettingException;
+import dev.marquee.data.event.DeadLetter;
+import dev.marquee.data.event.Prediction;
+import dev.marquee.data.json.EventCodec;
+import dev.marquee.data.parse.RequestParser;
+import dev.marquee.tools.OptionRanges;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Checks that every record of the requests topic produced exactly its outcomes on the predictions and dead-letter
+ * topics, read as committed ({@code isolation.level=read_committed}): no loss, no duplicate. Reads the requests
+ * up to their end, then the outputs until nothing is missing (or the timeout), then keeps reading for a settle
+ * period so late duplicates show. Exit codes: 0 clean, 1 missing/duplicate/unexpected/unreadable outcomes,
+ * 2 bad command line, 3 Kafka failed. {@code scripts/cluster-e2e} runs it.
+ */
+@Command(name = "audit-outcomes", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "check one prediction or dead letter per request: no loss, no duplicate",
+        description = {"Check one prediction or dead letter per request, read_committed: no loss, no duplicate.",
+                "Expected outcomes come from the job's request parser with default limits (parser.* settings).",
+                "Exit codes: 0 clean, 1 missing/duplicate/unexpected/unreadable outcomes, 2 bad command line, "
+                        + "3 Kafka failed."})
+public final class OutcomeAuditCommand implements Callable<Integer> {
+    private static final Duration POLL = Duration.ofMillis(500);
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", defaultValue = "${env:MARQUEE_BOOTSTRAP:-localhost:9092}",
+            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}; from $MARQUEE_BOOTSTRAP when set)")
+    String bootstrap;
+
+    @Option(names = "--requests-topic", paramLabel = "NAME", defaultValue = TopicNames.RATING_REQUESTS,
+            description = "(default: ${DEFAULT-VALUE})")
+    String requestsTopic;
+
+    @Option(names = "--predictions-topic", paramLabel = "NAME", defaultValue = TopicNames.PREDICTIONS,
+            description = "(default: ${DEFAULT-VALUE})")
+    String predictionsTopic;
+
+    @Option(names = "--dead-letters-topic", paramLabel = "NAME", defaultValue = TopicNames.RATING_REQUESTS_DLQ,
+            description = "(default: ${DEFAULT-VALUE})")
+    String deadLettersTopic;
+
+    @Option(names = "--timeout-seconds", paramLabel = "S", defaultValue = "300",
+            description = "give up waiting for missing outcomes after S seconds (default: ${DEFAULT-VALUE})")
+    double timeoutSeconds;
+
+    @Option(names = "--settle-seconds", paramLabel = "S", defaultValue = "10",
+            description = "once complete, keep reading S seconds for late duplicates (default: ${DEFAULT-VALUE})")
+    double settleSeconds;
+
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "10",
+            description = "print up to N ids of missing/duplicate/unexpected outcomes (default: ${DEFAULT-VALUE})")
+    int samples;
+
+    @Option(names = "--consumer-prop", paramLabel = "K=V", description = "any Kafka consumer property (repeatable)")
+    Map<String, String> consumerProps = new LinkedHashMap<>();
+
+    public OutcomeAuditCommand() {}
+
+    @Override
+    public Integer call() {
+        long timeoutMs = (long) (OptionRanges.between("--timeout-seconds", timeoutSeconds, 0, 86_400) * 1000);
+        long settleMs = (long) (OptionRanges.between("--settle-seconds", settleSeconds, 0, 3_600) * 1000);
+        OptionRanges.between("--samples", samples, 0, 10_000);
+        Properties extra = new Properties();
+        consumerProps.forEach((k, v) -> extra.put(k.trim(), v.trim()));
+        Properties props = consumerProps(bootstrap, extra);
+        try {
+            OutcomeLedger ledger = new OutcomeLedger(requestsTopic, new RequestParser());
+            long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+            try (KafkaConsumer<byte[], byte[]> in = new KafkaConsumer<>(props);
+                 KafkaConsumer<byte[], byte[]> out = new KafkaConsumer<>(props)) {
+                readRequests(in, requestsTopic, ledger, deadline);
+                System.out.printf(Locale.ROOT, "audit: %,d request records owe %,d outcomes%n",
+                        ledger.report(0).requestRecords(), ledger.report(0).expectedOutcomes());
+                readOutcomes(out, predictionsTopic, deadLettersTopic, ledger, deadline, settleMs);
+            }
+            OutcomeLedger.Report r = ledger.report(samples);
+            print(r);
+            return r.clean() ? 0 : 1;
+        } catch (KafkaException e) {
+            System.err.println("audit: Kafka failed: " + e.getMessage());
+            return 3;
+        }
+    }
+
+    private static void readRequests(KafkaConsumer<byte[], byte[]> consumer, String topic, OutcomeLedger ledger,
+                                     long deadline) {
+        Map<TopicPartition, Long> end = assignFromStart(consumer, List.of(topic));
+        while (!reached(consumer, end)) {
+            if (System.nanoTime() >= deadline) throw new KafkaException("could not read " + topic + " to its end in time");
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+                ledger.expect(r.partition(), r.offset(), r.value());
+            }
+        }
+    }
+
+    private static void readOutcomes(KafkaConsumer<byte[], byte[]> consumer, String predictions, String deadLetters,
+                                     OutcomeLedger ledger, long deadline, long settleMs) {
+        EventCodec<Prediction> predictionCodec = EventCodec.of(Prediction.class);
+        EventCodec<DeadLetter> deadLetterCodec = EventCodec.of(DeadLetter.class);
+        assignFromStart(consumer, List.of(predictions, deadLetters));
+        long settleUntil = Long.MAX_VALUE;
+        long nextProgress = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            long now = System.nanoTime();
+            if (ledger.missing() == 0 && settleUntil == Long.MAX_VALUE) settleUntil = now + settleMs * 1_000_000;
+            if (now >= settleUntil || (settleUntil == Long.MAX_VALUE && now >= deadline)) return;
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+                try {
+                    if (r.topic().equals(predictions)) ledger.observe(predictionCodec.decode(r.value()));
+                    else ledger.observe(deadLetterCodec.decode(r.value()));
+                } catch (RuntimeException e) {
+                    ledger.observeUnreadable();
+                }
+            }
+            if (now >= nextProgress) {
+                OutcomeLedger.Report r = ledger.report(0);
+                System.out.printf(Locale.ROOT, "audit: %,d predictions, %,d dead letters, %,d outcomes missing%n",
+                        r.predictions(), r.deadLetters(), r.missing());
+                nextProgress = now + 10_000_000_000L;
+            }
+        }
+    }
+
+    private static Map<TopicPartition, Long> assignFromStart(KafkaConsumer<byte[], byte[]> consumer, List<String> topics) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : topics) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+            if (infos == null || infos.isEmpty()) throw new SettingException("topic " + topic + " does not exist");
+            for (PartitionInfo p : infos) partitions.add(new TopicPartition(topic, p.partition()));
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer.endOffsets(partitions);
+    }
+
+    private static boolean reached(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            if (consumer.position(e.getKey()) < e.getValue()) return false;
+        }
+        return true;
+    }
+
+    private static Properties consumerProps(String bootstrap, Properties extra) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+        p.putAll(extra);
+        return p;
+    }
+
+    private static void print(OutcomeLedger.Report r) {
+        System.out.printf(Locale.ROOT, "audit: requests %,d records (%,d outcomes owed); predictions %,d; dead letters %,d; "
+                        + "missing %,d; duplicates %,d; unexpected %,d; unreadable %,d%n",
+                r.requestRecords(), r.expectedOutcomes(), r.predictions(), r.deadLetters(), r.missing(),
+                r.duplicates(), r.unexpected(), r.unreadable());
+        r.missingSamples().forEach(id -> System.out.println("audit: missing    " + id));
+        r.duplicateSamples().forEach(id -> System.out.println("audit: duplicate  " + id));
+        r.unexpectedSamples().forEach(id -> System.out.println("audit: unexpected " + id));
+        System.out.println(r.clean() ? "audit: OK, every request has exactly its outcomes"
+                : "audit: FAILED");
+    }
+}

@@ -1,0 +1,26 @@
+package dev.marquee.tools;
+
+import dev.marquee.data.config.SettingException;
+
+/** Range checks of typed command-line values, failing with the one-line message a usage error shows. */
+public final class OptionRanges {
+    private OptionRanges() {}
+
+    public static long between(String option, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new SettingException(option + " must be between " + min + " and " + max + ", got " + value);
+        }
+        return value;
+    }
+
+    public static int between(String option, int value, int min, int max) {
+        return (int) between(option, (long) value, min, max);
+    }
+
+    public static double between(String option, double value, double min, double max) {
+        if (!(value >= min && value <= max)) {
+            throw new SettingException(option + " must be between " + min + " and " + max + ", got " + value);
+        }
+        return value;
+    }
+}
