@@ -3,6 +3,7 @@ package dev.marquee.job.score;
 import dev.marquee.data.event.DeadLetter;
 import java.io.Serializable;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.flink.streaming.api.operators.StreamingRuntimeContext;
 
 /**
@@ -20,6 +21,11 @@ public interface BatchFunction<IN, C, OUT, R> extends Serializable {
     /** Called once before the first batch; the context gives the slot's metrics and external resources (GPUs). */
     default void open(StreamingRuntimeContext context) throws Exception {}
 
+    /** As {@link #open(StreamingRuntimeContext)}, told the largest batch it will be given (to warm up at that size). */
+    default void open(StreamingRuntimeContext context, int maxBatchSize) throws Exception {
+        open(context);
+    }
+
     /** One output per input, same order; null for a row the function refuses (see {@link #refusal}). */
     List<OUT> apply(List<IN> batch) throws Exception;
 
@@ -32,12 +38,24 @@ public interface BatchFunction<IN, C, OUT, R> extends Serializable {
     }
 
     /**
-     * A control message, applied between two batches (the buffer was just flushed).
+     * A control message, received between two batches (the buffer was just flushed). Work that takes long (a
+     * model load) may run in the background and be applied later by {@link #handOver}.
      *
-     * @return an event to report (e.g. a model version loaded or refused), or null
+     * @return an event to report at once, or null
      */
     default R control(C message) throws Exception {
         return null;
+    }
+
+    /**
+     * Applies the control work that finished in the background since the last call (e.g. a model version loaded
+     * on another thread), now, between two batches, handing each report to {@code report}. With
+     * {@code waitForAll} it first waits for all pending work (at end of input).
+     *
+     * @return whether work is still pending: the caller asks again soon, with or without rows
+     */
+    default boolean handOver(Consumer<R> report, boolean waitForAll) throws Exception {
+        return false;
     }
 
     default void close() throws Exception {}

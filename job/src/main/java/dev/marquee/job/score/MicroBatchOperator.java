@@ -16,8 +16,11 @@ import org.apache.flink.util.OutputTag;
  * Buffers rows (input 1) into micro-batches of up to {@code maxSize} rows or {@code maxDelayMs} of waiting,
  * whichever comes first, and hands each batch to a {@link BatchFunction}. Input 2 carries control messages
  * (new model versions), applied between two batches; what the function reports about them goes to
- * {@link #reportTag()}. An optional {@link BatchObserver} sees each batch of results before they leave and
- * emits its own summaries on its side output (drift counts the predictions this way). Rows the function
+ * {@link #reportTag()}. Control work the function does in the background (loading a model) is handed over
+ * between two batches too: before each batch, and every {@value #HAND_OVER_POLL_MS} ms while work is pending,
+ * so it lands even when no rows arrive; at end of input the operator waits for it. An optional
+ * {@link BatchObserver} sees each batch of results before they leave and emits its own summaries on its side
+ * output (drift counts the predictions this way). Rows the function
  * refuses leave as dead letters on {@link #refusalTag()}, in their place in the order, and the observer does
  * not see them; a function that refuses a row when there is no refusal output fails the task rather than lose it.
  *
@@ -29,6 +32,7 @@ import org.apache.flink.util.OutputTag;
 public final class MicroBatchOperator<IN, C, OUT, R> extends AbstractStreamOperator<OUT>
         implements TwoInputStreamOperator<IN, C, OUT> {
     private static final long serialVersionUID = 1L;
+    static final long HAND_OVER_POLL_MS = 10;
 
     private final BatchFunction<IN, C, OUT, R> function;
     private final int maxSize;
@@ -45,6 +49,7 @@ public final class MicroBatchOperator<IN, C, OUT, R> extends AbstractStreamOpera
     private transient Histogram batchSizes;
     private transient Histogram batchMicros;
     private transient boolean observerTimerPending;
+    private transient boolean handOverTimerPending;
 
     public MicroBatchOperator(BatchFunction<IN, C, OUT, R> function, int maxSize, long maxDelayMs, OutputTag<R> reportTag) {
         this(function, maxSize, maxDelayMs, reportTag, null);
@@ -88,7 +93,7 @@ public final class MicroBatchOperator<IN, C, OUT, R> extends AbstractStreamOpera
         var group = getMetricGroup().addGroup("marquee");
         batchSizes = group.histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
         batchMicros = group.histogram("batchMicros", new DescriptiveStatisticsHistogram(1000));
-        function.open(getRuntimeContext());
+        function.open(getRuntimeContext(), maxSize);
         if (observer != null) observer.open(getRuntimeContext());
     }
 
@@ -111,7 +116,25 @@ public final class MicroBatchOperator<IN, C, OUT, R> extends AbstractStreamOpera
     public void processElement2(StreamRecord<C> element) throws Exception {
         flush();
         R report = function.control(element.getValue());
-        if (report != null) output.collect(reportTag, new StreamRecord<>(report));
+        if (report != null) report(report);
+        handOverControl(false);
+    }
+
+    private void report(R report) {
+        output.collect(reportTag, new StreamRecord<>(report));
+    }
+
+    /** Applies the function's finished background control work; polls again soon while some is pending. */
+    private void handOverControl(boolean waitForAll) throws Exception {
+        boolean pending = function.handOver(this::report, waitForAll);
+        if (pending && !handOverTimerPending) {
+            handOverTimerPending = true;
+            long due = getProcessingTimeService().getCurrentProcessingTime() + HAND_OVER_POLL_MS;
+            getProcessingTimeService().registerTimer(due, time -> {
+                handOverTimerPending = false;
+                handOverControl(false);
+            });
+        }
     }
 
     private void onDelayElapsed() throws Exception {
@@ -160,6 +183,7 @@ public final class MicroBatchOperator<IN, C, OUT, R> extends AbstractStreamOpera
     @Override
     public void finish() throws Exception {
         flush();
+        handOverControl(true);
         flushObserver();
         super.finish();
     }
@@ -174,6 +198,7 @@ public final class MicroBatchOperator<IN, C, OUT, R> extends AbstractStreamOpera
     }
 
     private void flush() throws Exception {
+        handOverControl(false);
         if (rows.isEmpty()) return;
         long start = System.nanoTime();
         List<OUT> results = function.apply(rows);

@@ -26,11 +26,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Scores batches of requests with a SavedModel held once per task slot, and swaps model versions in place:
- * a new version is loaded beside the serving one and probed, then switched to between two batches; one that
- * fails keeps the old version serving and is reported as {@link ModelStatus#REFUSED}. A request the serving
- * version's inputs cannot take (a user id that is not an integer for a model with an integer user id; a timestamp
- * beyond an int32 input) is refused as {@link ErrorCode#MODEL_INPUT_UNREPRESENTABLE}; the rest of its batch is
- * scored.
+ * a new version is loaded beside the serving one, probed and warmed on the slot's loader thread while the serving
+ * version goes on scoring, then handed over between two batches ({@link #handOver}); one that fails keeps the old
+ * version serving and is reported as {@link ModelStatus#REFUSED}. Updates are applied one at a time, in order.
+ * Every version loaded, from {@link #open} on, scores a warm-up batch of the operator's batch size after its probe.
+ * A request the serving version's inputs cannot take (a user id that is not an integer for a model with an integer
+ * user id; a timestamp beyond an int32 input) is refused as {@link ErrorCode#MODEL_INPUT_UNREPRESENTABLE}; the rest
+ * of its batch is scored.
  *
  * <p>A second version may run in <b>shadow</b> (docs/RETRAINING.md, "Shadow, promotion and rollback"): scored on
  * the same batch, its rating carried on the prediction and never served. A {@link ModelUpdate} states the whole
@@ -46,6 +48,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
     private final String modelName;
     private final long pinnedVersion;
     private final int threadsSetting;
+    private final ModelLoader loader;
 
     private transient ModelRegistry registry;
     private transient ScorerThreads threads;
@@ -59,6 +62,17 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
     private transient Counter refusedVersions;
     private transient Counter refusedRequests;
     private transient Histogram endToEndMs;
+    private transient int warmRows;
+    /** Updates received and not yet started, in order. */
+    private transient java.util.ArrayDeque<ModelUpdate> waiting;
+    private transient BackgroundLoads<Prepared> loads;
+
+    /** Loads and probes one version, warming it with a batch of {@code warmRows} (tests inject slow or failing loads). */
+    @FunctionalInterface
+    interface ModelLoader extends java.io.Serializable {
+        ServingModel load(long version, Path dir, ScorerThreads threads, java.util.OptionalInt gpu, int warmRows)
+                throws IOException;
+    }
 
     /**
      * @param pinnedVersion the version to serve, ignoring updates; 0 to start from the registry's serving
@@ -66,14 +80,26 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
      * @param threads TF intra-op threads per slot; 0 shares the cores among the slots on this machine
      */
     public ModelScoringFunction(String registryBase, String modelName, long pinnedVersion, int threads) {
+        this(registryBase, modelName, pinnedVersion, threads, ServingModel::load);
+    }
+
+    ModelScoringFunction(String registryBase, String modelName, long pinnedVersion, int threads, ModelLoader loader) {
         this.registryBase = registryBase;
         this.modelName = modelName;
         this.pinnedVersion = pinnedVersion;
         this.threadsSetting = threads;
+        this.loader = loader;
     }
 
     @Override
     public void open(StreamingRuntimeContext context) throws Exception {
+        open(context, 0);
+    }
+
+    @Override
+    public void open(StreamingRuntimeContext context, int maxBatchSize) throws Exception {
+        warmRows = maxBatchSize;
+        waiting = new java.util.ArrayDeque<>();
         subtask = context.getTaskInfo().getIndexOfThisSubtask();
         int cores = Runtime.getRuntime().availableProcessors();
         int localSlots = Math.min(cores, context.getTaskInfo().getNumberOfParallelSubtasks());
@@ -86,7 +112,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
                         + ": train one with scripts/marquee train, or set model.registry")));
         Path dir = registry.versionDir(modelName, version);
         try {
-            serving = ServingModel.load(version, dir, threads, gpu);
+            serving = loader.load(version, dir, threads, gpu, warmRows);
         } catch (IOException | RuntimeException e) {
             throw startFailure(context, new IOException("cannot serve model '" + modelName + "' version " + version
                     + " from " + dir + ": " + (e.getMessage() == null ? e.toString() : e.getMessage())
@@ -97,7 +123,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
             long shadowVersion = registry.state(modelName).shadow;
             if (shadowVersion > 0 && shadowVersion != version) {
                 try {
-                    shadow = ServingModel.load(shadowVersion, registry.versionDir(modelName, shadowVersion), threads, gpu);
+                    shadow = loader.load(shadowVersion, registry.versionDir(modelName, shadowVersion), threads, gpu, warmRows);
                     LOG.info("scoring slot {}: version {} in shadow", subtask, shadowVersion);
                 } catch (IOException | RuntimeException e) {
                     LOG.warn("scoring slot {}: the serving pointer's shadow, version {}, does not load; none runs: {}",
@@ -109,11 +135,18 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         MetricGroup group = context.getMetricGroup().addGroup("marquee");
         group.gauge("modelVersion", () -> serving == null ? 0L : serving.version);
         group.gauge("shadowModelVersion", () -> shadow == null ? 0L : shadow.version);
+        group.gauge("modelWarmUpRows", () -> serving == null ? 0 : serving.warmedRows);
         oovUsers = group.counter("oovUserIds");
         oovTitles = group.counter("oovMovieTitles");
         refusedVersions = group.counter("modelVersionsRefused");
         refusedRequests = group.counter("requestsRefusedByModel");
         endToEndMs = group.histogram("endToEndLatencyMs", new DescriptiveStatisticsHistogram(1000));
+        loads = new BackgroundLoads<>("marquee-model-loader-" + modelName + "-" + subtask);
+    }
+
+    /** Rows of the warm-up batch the serving version scored when it was loaded (0: none). */
+    int servingWarmedRows() {
+        return serving.warmedRows;
     }
 
     /**
@@ -241,6 +274,10 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         }
     }
 
+    /**
+     * Queues the update: its versions load on the loader thread ({@link #handOver} starts and applies it), so the
+     * serving version goes on scoring meanwhile. A job pinned by its own setting ignores updates.
+     */
     @Override
     public ModelStatus control(ModelUpdate update) {
         if (update == null || !modelName.equals(update.modelName)) return null;
@@ -251,35 +288,108 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
             }
             return null;
         }
-        long pin = registryPin();
-        long targetShadow = pin > 0 || update.shadowVersion == update.version ? 0 : Math.max(0, update.shadowVersion);
-        if (pin > 0 && update.version != pin) {
-            String reason = "version " + pin + " is pinned in the registry, and a pin beats model updates"
+        waiting.add(update);
+        return null;
+    }
+
+    /**
+     * Installs the update whose versions finished loading (between two batches: the operator calls this before
+     * each batch) and reports it, then starts the next waiting update on the loader thread.
+     */
+    @Override
+    public boolean handOver(java.util.function.Consumer<ModelStatus> report, boolean waitForAll) throws Exception {
+        while (true) {
+            if (loads.busy()) {
+                Prepared ready = loads.poll(waitForAll);
+                if (ready == null) return true;
+                ModelStatus status = install(ready);
+                if (status != null) report.accept(status);
+            }
+            ModelUpdate next = waiting.poll();
+            if (next == null) return false;
+            long servingWas = serving.version;
+            long shadowWas = shadowVersion();
+            loads.start(() -> prepare(next, servingWas, shadowWas));
+        }
+    }
+
+    /** The shadow an update asks for: none under a pin, or when it names the serving version. */
+    private static long targetShadow(ModelUpdate update, long pin) {
+        return pin > 0 || update.shadowVersion == update.version ? 0 : Math.max(0, update.shadowVersion);
+    }
+
+    /**
+     * On the loader thread: reads the pin and loads (probes, warms) the versions {@code update} needs that the slot
+     * does not hold ({@code servingWas}, {@code shadowWas}). Touches no field the task thread changes.
+     */
+    private Prepared prepare(ModelUpdate update, long servingWas, long shadowWas) {
+        Prepared p = new Prepared(update, servingWas, shadowWas, registryPin());
+        if (p.pin > 0 && update.version != p.pin) return p;
+        long targetShadow = targetShadow(update, p.pin);
+        try {
+            if (update.version != servingWas && update.version != shadowWas) {
+                try {
+                    p.serving = loader.load(update.version, registry.versionDir(modelName, update.version), threads, gpu, warmRows);
+                } catch (IOException | RuntimeException e) {
+                    p.refused = e.getMessage() == null ? e.toString() : e.getMessage();
+                }
+            }
+            if (targetShadow > 0 && targetShadow != servingWas && targetShadow != shadowWas) {
+                try {
+                    p.shadow = loader.load(targetShadow, registry.versionDir(modelName, targetShadow), threads, gpu, warmRows);
+                } catch (IOException | RuntimeException e) {
+                    p.shadowRefused = e.getMessage() == null ? e.toString() : e.getMessage();
+                }
+            }
+            return p;
+        } catch (Throwable e) {
+            p.close();
+            throw e;
+        }
+    }
+
+    /** On the task thread, between two batches: makes the slot match the prepared update, as one step. */
+    private ModelStatus install(Prepared p) {
+        ModelUpdate update = p.update;
+        if (serving.version != p.servingWas || shadowVersion() != p.shadowWas) {
+            // The shadow failed on a batch and was dropped while this update loaded: prepare it again from here.
+            p.close();
+            waiting.addFirst(update);
+            return null;
+        }
+        long targetShadow = targetShadow(update, p.pin);
+        if (p.pin > 0 && update.version != p.pin) {
+            p.close();
+            String reason = "version " + p.pin + " is pinned in the registry, and a pin beats model updates"
                     + " (`marquee models --unpin` ends it)";
             LOG.warn("scoring slot {}: refused model {} version {}: {}", subtask, modelName, update.version, reason);
             dropShadow();
             return status(update.version, ModelStatus.REFUSED, reason);
         }
-        if (update.version == serving.version && targetShadow == shadowVersion()) return null;
+        if (update.version == serving.version && targetShadow == shadowVersion()) {
+            p.close();
+            return null;
+        }
 
         String refused = null;
         ServingModel spare = null; // a replaced serving version, kept in case it is the new shadow
         if (update.version != serving.version) {
-            try {
-                ServingModel next;
-                if (shadow != null && shadow.version == update.version) {
-                    next = shadow; // a promoted shadow: already loaded and probed
-                    shadow = null;
-                } else {
-                    next = ServingModel.load(update.version, registry.versionDir(modelName, update.version), threads, gpu);
-                }
+            ServingModel next;
+            if (shadow != null && shadow.version == update.version) {
+                next = shadow; // a promoted shadow: already loaded and probed
+                shadow = null;
+            } else {
+                next = p.serving;
+                p.serving = null;
+            }
+            if (next != null) {
                 spare = serving;
                 serving = next;
                 LOG.info("scoring slot {}: now serving model {} version {} (was {})", subtask, modelName, next.version,
                         spare.version);
-            } catch (IOException | RuntimeException e) {
+            } else {
                 refusedVersions.inc();
-                refused = e.getMessage() == null ? e.toString() : e.getMessage();
+                refused = p.refused != null ? p.refused : "version " + update.version + " was not loaded";
                 LOG.warn("scoring slot {}: refused model {} version {}; version {} keeps serving: {}", subtask, modelName,
                         update.version, serving.version, refused);
             }
@@ -295,10 +405,11 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
                 shadow = previous;
                 previous = null;
             } else if (targetShadow > 0 && targetShadow != serving.version) {
-                try {
-                    shadow = ServingModel.load(targetShadow, registry.versionDir(modelName, targetShadow), threads, gpu);
-                } catch (IOException | RuntimeException e) {
-                    shadowRefused = e.getMessage() == null ? e.toString() : e.getMessage();
+                if (p.shadow != null && p.shadow.version == targetShadow) {
+                    shadow = p.shadow;
+                    p.shadow = null;
+                } else {
+                    shadowRefused = p.shadowRefused != null ? p.shadowRefused : "version " + targetShadow + " was not loaded";
                     LOG.warn("scoring slot {}: shadow version {} does not load; none runs: {}", subtask, targetShadow,
                             shadowRefused);
                 }
@@ -307,9 +418,37 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
             if (shadow != null) LOG.info("scoring slot {}: version {} in shadow", subtask, shadow.version);
         }
         if (spare != null) spare.close();
+        p.close(); // whatever was loaded and is not used
         ModelStatus status = status(update.version, refused == null ? ModelStatus.LOADED : ModelStatus.REFUSED, refused);
         status.shadowReason = shadowRefused;
         return status;
+    }
+
+    /** An update with the pin read and the versions it needs loaded on the loader thread; closes what it still holds. */
+    static final class Prepared implements AutoCloseable {
+        final ModelUpdate update;
+        final long servingWas;
+        final long shadowWas;
+        final long pin;
+        ServingModel serving;
+        String refused;
+        ServingModel shadow;
+        String shadowRefused;
+
+        Prepared(ModelUpdate update, long servingWas, long shadowWas, long pin) {
+            this.update = update;
+            this.servingWas = servingWas;
+            this.shadowWas = shadowWas;
+            this.pin = pin;
+        }
+
+        @Override
+        public void close() {
+            if (serving != null) serving.close();
+            if (shadow != null) shadow.close();
+            serving = null;
+            shadow = null;
+        }
     }
 
     private long shadowVersion() {
@@ -341,6 +480,8 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
 
     @Override
     public void close() {
+        if (loads != null) loads.close();
+        if (waiting != null) waiting.clear();
         dropShadow();
         if (serving != null) {
             serving.close();

@@ -8,20 +8,25 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.OptionalInt;
 
-/** One loaded model version that has answered a probe batch. */
+/** One loaded model version that has answered a probe batch, and optionally a warm-up batch of full size. */
 final class ServingModel implements AutoCloseable {
-    private static final String[] PROBE_USERS = {"1", "marquee-probe-unknown-user"};
+    static final String[] PROBE_USERS = {"1", "marquee-probe-unknown-user"};
     /** For a model whose user-id input is an integer (imported): a non-numeric id would not reach it. */
-    private static final String[] PROBE_INTEGER_USERS = {"1", "999999999"};
-    private static final String[] PROBE_TITLES = {"Toy Story (1995)", "marquee probe unknown title (2000)"};
-    private static final long[] PROBE_TIMESTAMPS = {881_250_949L, 881_250_949L};
+    static final String[] PROBE_INTEGER_USERS = {"1", "999999999"};
+    static final String[] PROBE_TITLES = {"Toy Story (1995)", "marquee probe unknown title (2000)"};
+    static final long PROBE_TIMESTAMP = 881_250_949L;
+    private static final long[] PROBE_TIMESTAMPS = {PROBE_TIMESTAMP, PROBE_TIMESTAMP};
 
     final long version;
     final BatchScorer scorer;
+    /** Rows of the warm-up batch this version scored after its probe (0: none). */
+    final int warmedRows;
+    private volatile boolean closed;
 
-    private ServingModel(long version, BatchScorer scorer) {
+    private ServingModel(long version, BatchScorer scorer, int warmedRows) {
         this.version = version;
         this.scorer = scorer;
+        this.warmedRows = warmedRows;
     }
 
     /**
@@ -30,6 +35,15 @@ final class ServingModel implements AutoCloseable {
      * is closed and refused with the reason.
      */
     static ServingModel load(long version, Path dir, ScorerThreads threads, OptionalInt gpu) throws IOException {
+        return load(version, dir, threads, gpu, 0);
+    }
+
+    /**
+     * As above, then scores a warm-up batch of {@code warmRows} rows (0 for none) built from the version's own
+     * vocabularies ({@link WarmBatch}), so that the first real batches of that size do not pay for TensorFlow's
+     * first run at that size. A version that fails the warm-up is refused like one that fails the probe.
+     */
+    static ServingModel load(long version, Path dir, ScorerThreads threads, OptionalInt gpu, int warmRows) throws IOException {
         BatchScorer scorer = BatchScorer.open(dir, threads, gpu);
         try {
             String[] users = ModelContract.STRING.equals(scorer.contract().userType()) ? PROBE_USERS : PROBE_INTEGER_USERS;
@@ -40,7 +54,16 @@ final class ServingModel implements AutoCloseable {
             for (float r : probe.ratings()) {
                 if (!Float.isFinite(r)) throw new IOException("version " + version + " answered a probe with " + r);
             }
-            return new ServingModel(version, scorer);
+            int warmed = 0;
+            if (warmRows > 0) {
+                WarmBatch warm = WarmBatch.of(dir, scorer.contract(), warmRows);
+                ScoredBatch scored = scorer.score(warm.users(), warm.titles(), warm.timestamps());
+                if (scored.size() != warmRows) {
+                    throw new IOException("version " + version + " answered " + scored.size() + " rows for a warm-up batch of " + warmRows);
+                }
+                warmed = warmRows;
+            }
+            return new ServingModel(version, scorer, warmed);
         } catch (IOException | RuntimeException e) {
             scorer.close();
             throw e;
@@ -49,6 +72,11 @@ final class ServingModel implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         scorer.close();
+    }
+
+    boolean isClosed() {
+        return closed;
     }
 }

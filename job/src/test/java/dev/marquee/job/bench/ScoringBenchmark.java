@@ -3,10 +3,8 @@ package dev.marquee.job.bench;
 import dev.marquee.data.event.DeadLetter;
 import dev.marquee.data.event.ModelStatus;
 import dev.marquee.data.event.ModelUpdate;
-import dev.marquee.data.event.Prediction;
 import dev.marquee.data.event.RatingRequest;
 import dev.marquee.data.event.Rating;
-import dev.marquee.data.json.EventCodec;
 import dev.marquee.data.movielens.MovieLens100K;
 import dev.marquee.data.movielens.MovieLensDir;
 import dev.marquee.data.movielens.Split;
@@ -16,6 +14,7 @@ import dev.marquee.data.synth.SyntheticRatings;
 import dev.marquee.infra.EmbeddedKafka;
 import dev.marquee.job.ScoringJob;
 import dev.marquee.job.config.JobSettings;
+import dev.marquee.job.label.LabelSettings;
 import dev.marquee.job.sink.JsonRecordSerializer;
 import dev.marquee.job.sink.KafkaConnections;
 import dev.marquee.job.source.RawRecord;
@@ -31,7 +30,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,7 +37,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.core.execution.JobClient;
@@ -69,11 +66,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * with batch size 1, Kafka → parse → Kafka as the ceiling, the full job without drift detection, and the full job
  * serving a model imported from elsewhere ({@code --imported}, by default the series' Keras export, imported with
  * MovieLens' time split's training part as its data) instead of ours. Latency: the unbounded job at a steady input
- * rate; per prediction, the time from the request's Kafka timestamp (set when the producer sent it) to the
- * moment a consumer reads the prediction.
+ * rate ({@link SteadyRateLatency}); per prediction, the time from when its request was due on the send schedule
+ * to the moment a reader thread of its own reads the prediction. Other modes: drift detection's cost
+ * ({@code --drift-side-by-side}, {@code --drift-pairs}) and the full job against the ceiling side by side
+ * ({@code --ceiling-side-by-side}).
  */
 public final class ScoringBenchmark {
-    private static final Set<String> KEYS = Set.of("records", "batch1-records", "rounds", "latency-rate", "latency-seconds", "batch-size", "checkpoint-ms", "warmup-seconds", "out", "drift-pairs", "drift-side-by-side", "imported");
+    private static final Set<String> KEYS = Set.of("records", "batch1-records", "rounds", "latency-rate", "latency-seconds", "batch-size", "checkpoint-ms", "warmup-seconds", "out", "drift-pairs", "drift-side-by-side", "ceiling-side-by-side", "imported");
     /** The SavedModel made elsewhere that the imported-model variant serves, unless {@code --imported} names another ("none": no such variant). */
     private static final String DEFAULT_IMPORTED = "../shared/models/series-keras/1";
     /** Null: the job's default for at-least-once. */
@@ -98,26 +97,35 @@ public final class ScoringBenchmark {
         Path out = Path.of(opts.getOrDefault("out", "target/bench-scoring.md"));
         checkpointMs = opts.getOrDefault("checkpoint-ms", checkpointMs);
         warmupSeconds = Integer.parseInt(opts.getOrDefault("warmup-seconds", "20"));
+        int ceilingSideBySide = Integer.parseInt(opts.getOrDefault("ceiling-side-by-side", "0"));
+        int sideBySide = Integer.parseInt(opts.getOrDefault("drift-side-by-side", "0"));
+        int driftPairs = Integer.parseInt(opts.getOrDefault("drift-pairs", "0"));
+        boolean allVariants = ceilingSideBySide == 0 && sideBySide == 0 && driftPairs == 0;
 
         Path work = Files.createTempDirectory("marquee-bench");
         ModelRegistry registry = new ModelRegistry(work.resolve("registry"));
         List<Rating> rows = rows();
         String modelDesc = train(registry, rows);
         ModelRegistry importedRegistry = new ModelRegistry(work.resolve("registry-imported"));
-        String importedDesc = importModel(importedRegistry, opts.getOrDefault("imported", DEFAULT_IMPORTED), rows);
+        String importedDesc = allVariants ? importModel(importedRegistry, opts.getOrDefault("imported", DEFAULT_IMPORTED), rows) : null;
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             String bootstrap = kafka.bootstrapServers();
             log("broker at %s; model: %s", bootstrap, modelDesc);
             createTopic(bootstrap, "requests", 2);
-            createTopic(bootstrap, "requests-small", 2);
-            log("preloading %,d requests (and %,d for the batch-size-1 job) ...", records, batch1Records);
+            log("preloading %,d requests ...", records);
             preload(bootstrap, "requests", rows, records);
-            preload(bootstrap, "requests-small", rows, batch1Records);
+            if (allVariants) {
+                createTopic(bootstrap, "requests-small", 2);
+                log("preloading %,d requests for the batch-size-1 job ...", batch1Records);
+                preload(bootstrap, "requests-small", rows, batch1Records);
+            }
             cpu = new JobCpuSampler();
 
-            int sideBySide = Integer.parseInt(opts.getOrDefault("drift-side-by-side", "0"));
-            int driftPairs = Integer.parseInt(opts.getOrDefault("drift-pairs", "0"));
+            if (ceilingSideBySide > 0) {
+                write(out, ceilingSideBySide(bootstrap, registry, records, ceilingSideBySide, modelDesc, args));
+                System.exit(0);
+            }
             if (sideBySide > 0 || driftPairs > 0) {
                 write(out, sideBySide > 0
                         ? driftSideBySide(bootstrap, registry, records, batchSize, sideBySide, modelDesc, args)
@@ -150,7 +158,7 @@ public final class ScoringBenchmark {
                     results.add(new double[] {v, rate});
                 }
             }
-            double[] latency = runLatency(bootstrap, registry, rows, latencyRate, latencySeconds, batchSize);
+            SteadyRateLatency.Result latency = runLatency(bootstrap, registry, rows, latencyRate, latencySeconds, batchSize);
             String report = report(names, results, latency, records, batch1Records, rounds, latencyRate, latencySeconds,
                     importedDesc == null ? modelDesc : modelDesc + "; imported model: " + importedDesc, args);
             write(out, report);
@@ -219,28 +227,14 @@ public final class ScoringBenchmark {
             List<JobClient> jobs = new ArrayList<>();
             for (boolean drift : i % 2 == 0 ? new boolean[] {true, false} : new boolean[] {false, true}) {
                 String output = drift ? on : off;
-                JobSettings s = settings(bootstrap, registry, "requests", output, batchSize, drift);
-                StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-                ScoringJob.configure(env, s);
-                env.setParallelism(1);
-                DataStream<RawRecord> in = env.fromSource(KafkaConnections.requestSource(s, true), WatermarkStrategy.noWatermarks(), "requests");
-                build(env, s, in, env.fromSource(emptyUpdates(bootstrap, output), WatermarkStrategy.noWatermarks(), "updates"), output);
-                jobs.add(env.executeAsync("bench " + output));
+                jobs.add(submitAlone(bootstrap, settings(bootstrap, registry, "requests", output, batchSize, drift), false));
             }
             for (JobClient job : jobs) job.getJobExecutionResult().get(10, TimeUnit.MINUTES);
-            List<Long> onTimes = outputTimestamps(bootstrap, on, records);
-            List<Long> offTimes = outputTimestamps(bootstrap, off, records);
-            long from = Math.max(onTimes.get(0), offTimes.get(0));
-            long to = Math.min(onTimes.get(onTimes.size() - 1), offTimes.get(offTimes.size() - 1));
-            if (to - from < 1_000) {
-                log("run %d: the two jobs overlapped for %d ms only; not counted", i + 1, to - from);
-                continue;
-            }
-            double rateOn = countWithin(onTimes, from, to) / ((to - from) / 1000.0);
-            double rateOff = countWithin(offTimes, from, to) / ((to - from) / 1000.0);
+            double[] rates = sharedSpanRates(bootstrap, on, off, records, i);
+            if (rates == null) continue;
             log("side by side %s: %.1f s shared: drift on %,.0f records/s, off %,.0f records/s", i < 0 ? "warm-up" : "run " + (i + 1),
-                    (to - from) / 1000.0, rateOn, rateOff);
-            if (i >= 0) results.add(new double[] {rateOn, rateOff});
+                    rates[2], rates[0], rates[1]);
+            if (i >= 0) results.add(new double[] {rates[0], rates[1]});
         }
         double[] costs = results.stream().mapToDouble(r -> 100 * (r[1] / r[0] - 1)).sorted().toArray();
         StringBuilder sb = new StringBuilder();
@@ -255,6 +249,105 @@ public final class ScoringBenchmark {
         sb.append(String.format(Locale.ROOT, "%nDrift detection's cost per record, both jobs side by side, median of %d runs: %+.1f%%.%n",
                 results.size(), median(costs)));
         return sb.toString();
+    }
+
+    /**
+     * The full job against the Kafka → parse → Kafka ceiling, side by side as {@link #driftSideBySide} runs its
+     * two jobs: each in its own mini-cluster at parallelism 1, both on the same preloaded topic, rates over the
+     * span in which both were writing. The full job runs with the job's defaults (at-least-once, drift on) and
+     * labels off; the ceiling with the same settings and the job's own source, parser and sinks. The full job is
+     * submitted first and the ceiling when the full job writes its first prediction: started together, the
+     * ceiling would be through much of the topic while the full job still loads its model.
+     */
+    private static String ceilingSideBySide(String bootstrap, ModelRegistry registry, int records, int repeats,
+                                            String model, String[] args) throws Exception {
+        List<double[]> results = new ArrayList<>(); // {full job, ceiling} records/s over the shared span, span s
+        for (int i = -1; i < repeats; i++) { // -1: a discarded warm-up
+            String full = "ceiling-" + i + "-job";
+            String ceiling = "ceiling-" + i + "-ceiling";
+            createTopic(bootstrap, full, 2);
+            createTopic(bootstrap, ceiling, 2);
+            JobClient fullJob = submitAlone(bootstrap, defaultSettings(bootstrap, registry, "requests", full), false);
+            awaitFirstOutput(bootstrap, full, Duration.ofMinutes(3));
+            JobClient ceilingJob = submitAlone(bootstrap, defaultSettings(bootstrap, registry, "requests", ceiling), true);
+            for (JobClient job : List.of(fullJob, ceilingJob)) job.getJobExecutionResult().get(10, TimeUnit.MINUTES);
+            double[] rates = sharedSpanRates(bootstrap, full, ceiling, records, i);
+            if (rates == null) continue;
+            log("side by side %s: %.1f s shared: full job %,.0f records/s, ceiling %,.0f records/s: %.2f",
+                    i < 0 ? "warm-up" : "run " + (i + 1), rates[2], rates[0], rates[1], rates[0] / rates[1]);
+            if (i >= 0) results.add(rates);
+        }
+        StringBuilder sb = new StringBuilder();
+        String experiments = System.getProperty("bench.settings", "");
+        sb.append(String.format(Locale.ROOT, "Run %s on %s; Java %s; model: %s. Full job: the job's default settings%s, "
+                        + "drift on, labels off, at-least-once%s. Ceiling: the same settings, the job's Kafka source, "
+                        + "parser and Kafka sinks, nothing else.%n%nCommand: `scripts/bench-scoring %s`%n%n",
+                LocalDate.now(), DriftBenchmark.machine(), System.getProperty("java.version"), model,
+                experiments.isBlank() ? "" : " with " + experiments, checkpointMs == null ? "" : ", checkpoints every " + checkpointMs + " ms",
+                String.join(" ", args)));
+        sb.append("| run | full job records/s | ceiling records/s | shared span (s) | full job / ceiling |\n|---|---|---|---|---|\n");
+        for (int i = 0; i < results.size(); i++) {
+            double[] r = results.get(i);
+            sb.append(String.format(Locale.ROOT, "| %d | %,.0f | %,.0f | %.1f | %.2f |%n", i + 1, r[0], r[1], r[2], r[0] / r[1]));
+        }
+        if (results.size() < repeats) {
+            sb.append(String.format(Locale.ROOT, "%n%d of %d runs not counted: the two jobs wrote at the same time for "
+                    + "less than a second (more --records).%n", repeats - results.size(), repeats));
+        }
+        double[] ratios = results.stream().mapToDouble(r -> r[0] / r[1]).sorted().toArray();
+        sb.append(String.format(Locale.ROOT, "%nfull job / ceiling: %.2f (median of %d side-by-side runs)%n", median(ratios), results.size()));
+        return sb.toString();
+    }
+
+    /** Submits the full job ({@code ceiling} false) or the ceiling in a mini-cluster of its own, parallelism 1, bounded. */
+    private static JobClient submitAlone(String bootstrap, JobSettings s, boolean ceiling) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        ScoringJob.configure(env, s);
+        env.setParallelism(1);
+        DataStream<RawRecord> in = env.fromSource(KafkaConnections.requestSource(s, true), WatermarkStrategy.noWatermarks(), "requests");
+        if (ceiling) {
+            buildCeiling(s, in);
+        } else {
+            build(env, s, in, env.fromSource(emptyUpdates(bootstrap, s.predictionsTopic), WatermarkStrategy.noWatermarks(), "updates"),
+                    s.predictionsTopic);
+        }
+        return env.executeAsync("bench " + s.predictionsTopic);
+    }
+
+    /** Kafka → parse → Kafka: the job's parser, and its sinks writing the valid requests and the dead letters. */
+    private static void buildCeiling(JobSettings s, DataStream<RawRecord> in) {
+        SingleOutputStreamOperator<RatingRequest> valid = in.process(new ParseRequests(s.parserLimits)).name("parse");
+        valid.sinkTo(KafkaConnections.sink(s, "out", new JsonRecordSerializer<>(s.predictionsTopic, RatingRequest.class, r -> r.requestId)));
+        valid.getSideOutput(ParseRequests.DEAD_LETTERS)
+                .sinkTo(KafkaConnections.sink(s, "dlq", new JsonRecordSerializer<>(s.predictionsTopic, DeadLetter.class, d -> null)));
+    }
+
+    /** Waits for the first record on {@code topic}. */
+    private static void awaitFirstOutput(String bootstrap, String topic, Duration timeout) {
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProps(bootstrap))) {
+            c.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (c.poll(Duration.ofMillis(20)).isEmpty()) {
+                if (System.nanoTime() > deadline) throw new IllegalStateException("no output on " + topic + " within " + timeout);
+            }
+        }
+    }
+
+    /**
+     * Two jobs' output rates over the span in which both were writing, and that span in seconds: {rate a, rate b,
+     * seconds}; null (and a log line) when they overlapped for less than a second.
+     */
+    private static double[] sharedSpanRates(String bootstrap, String a, String b, int records, int run) {
+        List<Long> aTimes = outputTimestamps(bootstrap, a, records);
+        List<Long> bTimes = outputTimestamps(bootstrap, b, records);
+        long from = Math.max(aTimes.get(0), bTimes.get(0));
+        long to = Math.min(aTimes.get(aTimes.size() - 1), bTimes.get(bTimes.size() - 1));
+        if (to - from < 1_000) {
+            log("run %d: the two jobs overlapped for %d ms only; not counted", run + 1, to - from);
+            return null;
+        }
+        double seconds = (to - from) / 1000.0;
+        return new double[] {countWithin(aTimes, from, to) / seconds, countWithin(bTimes, from, to) / seconds, seconds};
     }
 
     /** Every output record's Kafka timestamp, sorted. */
@@ -339,10 +432,7 @@ public final class ScoringBenchmark {
         ScoringJob.configure(env, s);
         DataStream<RawRecord> in = env.fromSource(KafkaConnections.requestSource(s, true), WatermarkStrategy.noWatermarks(), "requests");
         if (parseOnly) {
-            SingleOutputStreamOperator<RatingRequest> valid = in.process(new ParseRequests(s.parserLimits)).name("parse");
-            valid.sinkTo(KafkaConnections.sink(s, "out", new JsonRecordSerializer<>(output, RatingRequest.class, r -> r.requestId)));
-            valid.getSideOutput(ParseRequests.DEAD_LETTERS)
-                    .sinkTo(KafkaConnections.sink(s, "dlq", new JsonRecordSerializer<>(output, DeadLetter.class, d -> null)));
+            buildCeiling(s, in);
         } else {
             build(env, s, in, env.fromSource(emptyUpdates(bootstrap, output), WatermarkStrategy.noWatermarks(), "updates"), output);
         }
@@ -352,8 +442,8 @@ public final class ScoringBenchmark {
         return new Run(span.rate(), cpuMicros);
     }
 
-    private static double[] runLatency(String bootstrap, ModelRegistry registry, List<Rating> rows, int rate, int seconds,
-                                       int batchSize) throws Exception {
+    private static SteadyRateLatency.Result runLatency(String bootstrap, ModelRegistry registry, List<Rating> rows, int rate,
+                                                       int seconds, int batchSize) throws Exception {
         createTopic(bootstrap, "latency-in", 2);
         createTopic(bootstrap, "latency-out", 2);
         JobSettings s = settings(bootstrap, registry, "latency-in", "latency-out", batchSize);
@@ -363,52 +453,13 @@ public final class ScoringBenchmark {
         DataStream<RawRecord> in = env.fromSource(KafkaConnections.requestSource(s), WatermarkStrategy.noWatermarks(), "requests");
         build(env, s, in, env.fromSource(unboundedUpdates(bootstrap), WatermarkStrategy.noWatermarks(), "updates"), "latency-out");
         JobClient job = env.executeAsync("bench latency");
-        int total = rate * seconds;
-        long[] latencies = new long[total];
-        int got = 0;
-        log("latency: %,d requests/s for %d s ...", rate, seconds);
-        EventCodec<Prediction> codec = EventCodec.of(Prediction.class);
-        RequestEncoder encoder = new RequestEncoder();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(bootstrap, "5"));
-             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(bootstrap))) {
-            consumer.subscribe(List.of("latency-out"));
+        log("latency: %,d requests/s for %d s after %d s of warm-up ...", rate, seconds, warmupSeconds);
+        try {
             // Warm-up at the measured rate, not measured: JIT, TF kernels and Kafka's buffers settle first.
-            long warmStart = System.nanoTime();
-            int warmSent = 0;
-            while (System.nanoTime() - warmStart < TimeUnit.SECONDS.toNanos(warmupSeconds)) {
-                long due = warmStart + (long) (warmSent * 1e9 / rate);
-                while (System.nanoTime() >= due) {
-                    Rating r = rows.get(warmSent % rows.size());
-                    producer.send(new ProducerRecord<>("latency-in", r.userId.getBytes(), encoder.single("w-" + warmSent, r)));
-                    warmSent++;
-                    due = warmStart + (long) (warmSent * 1e9 / rate);
-                }
-                consumer.poll(Duration.ofMillis(1));
-            }
-            long start = System.nanoTime();
-            long deadline = start + TimeUnit.SECONDS.toNanos(seconds + 60L);
-            int sent = 0;
-            while (got < total && System.nanoTime() < deadline) {
-                long due = start + (long) (sent * 1e9 / rate);
-                while (sent < total && System.nanoTime() >= due) {
-                    Rating r = rows.get(sent % rows.size());
-                    producer.send(new ProducerRecord<>("latency-in", r.userId.getBytes(), encoder.single("l-" + sent, r)));
-                    sent++;
-                    due = start + (long) (sent * 1e9 / rate);
-                }
-                for (ConsumerRecord<byte[], byte[]> rec : consumer.poll(Duration.ofMillis(1))) {
-                    long now = System.currentTimeMillis();
-                    Prediction p = codec.decode(rec.value());
-                    if (p.requestId.startsWith("l-") && got < total) latencies[got++] = now - p.source.timestamp;
-                }
-                if (sent < total) LockSupport.parkNanos(Math.max(0, Math.min(due - System.nanoTime(), 200_000)));
-            }
+            return SteadyRateLatency.measure(bootstrap, "latency-in", "latency-out", rows, rate, warmupSeconds, seconds);
         } finally {
             job.cancel().get();
         }
-        long[] measured = Arrays.copyOf(latencies, got);
-        Arrays.sort(measured);
-        return new double[] {got, pct(measured, 50), pct(measured, 95), pct(measured, 99), measured.length == 0 ? 0 : measured[measured.length - 1]};
     }
 
     static void build(StreamExecutionEnvironment env, JobSettings s, DataStream<RawRecord> in,
@@ -422,6 +473,27 @@ public final class ScoringBenchmark {
 
     static JobSettings settings(String bootstrap, ModelRegistry registry, String input, String output, int batchSize,
                                         boolean drift) {
+        Map<String, String> m = jobMap(bootstrap, registry, input, output, drift);
+        m.put(JobSettings.BATCH_SIZE, String.valueOf(batchSize));
+        if (checkpointMs != null) m.put(JobSettings.CHECKPOINT_INTERVAL_MS, checkpointMs);
+        m.put(JobSettings.KAFKA_PROPERTY_PREFIX + ProducerConfig.BATCH_SIZE_CONFIG, "262144");
+        m.put(JobSettings.KAFKA_PROPERTY_PREFIX + ProducerConfig.LINGER_MS_CONFIG, "5");
+        return JobSettings.from(m);
+    }
+
+    /**
+     * The job's default settings (batch size, delivery, checkpoints, its Kafka clients' settings), drift on, labels
+     * off; {@code --checkpoint-ms} and {@code -Dbench.settings} still apply when given.
+     */
+    private static JobSettings defaultSettings(String bootstrap, ModelRegistry registry, String input, String output) {
+        Map<String, String> m = jobMap(bootstrap, registry, input, output, true);
+        m.putIfAbsent(LabelSettings.LABELS_ENABLED, "false");
+        if (checkpointMs != null) m.put(JobSettings.CHECKPOINT_INTERVAL_MS, checkpointMs);
+        return JobSettings.from(m);
+    }
+
+    /** Topics, broker, registry and group of a benchmark job, reading from the earliest offsets, and -Dbench.settings. */
+    private static Map<String, String> jobMap(String bootstrap, ModelRegistry registry, String input, String output, boolean drift) {
         Map<String, String> m = new HashMap<>();
         m.put("drift.enabled", Boolean.toString(drift));
         // Extra job settings for experiments: -Dbench.settings=key=value,key=value
@@ -438,11 +510,7 @@ public final class ScoringBenchmark {
         m.put(JobSettings.KAFKA_PROPERTY_PREFIX + "auto.offset.reset", "earliest");
         m.put(JobSettings.STARTING_OFFSETS, "earliest");
         m.put(JobSettings.MODEL_REGISTRY, registry.base().toString());
-        m.put(JobSettings.BATCH_SIZE, String.valueOf(batchSize));
-        if (checkpointMs != null) m.put(JobSettings.CHECKPOINT_INTERVAL_MS, checkpointMs);
-        m.put(JobSettings.KAFKA_PROPERTY_PREFIX + ProducerConfig.BATCH_SIZE_CONFIG, "262144");
-        m.put(JobSettings.KAFKA_PROPERTY_PREFIX + ProducerConfig.LINGER_MS_CONFIG, "5");
-        return JobSettings.from(m);
+        return m;
     }
 
     private static KafkaSource<RawRecord> emptyUpdates(String bootstrap, String suffix) throws Exception {
@@ -504,7 +572,7 @@ public final class ScoringBenchmark {
         return new OutputSpan(count, min, max);
     }
 
-    private static String report(String[] names, List<double[]> results, double[] latency, int records, int batch1Records,
+    private static String report(String[] names, List<double[]> results, SteadyRateLatency.Result latency, int records, int batch1Records,
                                  int rounds, int rate, int seconds, String model, String[] args) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "Run %s on %d cores, %s; Java %s; model: %s.%n%n", LocalDate.now(),
@@ -545,9 +613,14 @@ public final class ScoringBenchmark {
                         + "per round: %s): median %+.1f%%.%n",
                 costs.stream().map(c -> String.format(Locale.ROOT, "%+.1f%%", c)).reduce((a, b) -> a + ", " + b).orElse(""),
                 sortedCosts[sortedCosts.length / 2]));
-        sb.append(String.format(Locale.ROOT, "%nEnd-to-end latency (producer send → prediction read) at a steady %,d requests/s for %d s after %d s of warm-up, "
-                        + "at-least-once, checkpoints every %s ms, %,.0f predictions measured: p50 %.0f ms, p95 %.0f ms, p99 %.0f ms, max %.0f ms.%n",
-                rate, seconds, warmupSeconds, checkpointMs == null ? "60000 (the default)" : checkpointMs, latency[0], latency[1], latency[2], latency[3], latency[4]));
+        sb.append(String.format(Locale.ROOT, "%nEnd-to-end latency at a steady %,d requests/s for %d s after %d s of warm-up, "
+                        + "at-least-once, checkpoints every %s ms; %,d of %,d predictions read (a reader thread of its own; "
+                        + "HdrHistogram). From each request's due time on the send schedule (coordinated omission "
+                        + "corrected): %s. From the producer's actual send (its Kafka timestamp): %s. Requests sent over "
+                        + "1 ms late: %,d.%n",
+                rate, seconds, warmupSeconds, checkpointMs == null ? "60000 (the default)" : checkpointMs,
+                latency.fromDue().count(), latency.measuredSent(), latency.fromDue().format(), latency.fromSend().format(),
+                latency.lateOver1Ms()));
         return sb.toString();
     }
 
@@ -558,11 +631,6 @@ public final class ScoringBenchmark {
             if ((int) r[0] == v) return r[1];
         }
         throw new IllegalArgumentException("no run of variant " + v + " in round " + round);
-    }
-
-    private static double pct(long[] sorted, int p) {
-        if (sorted.length == 0) return Double.NaN;
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
     }
 
     static void createTopic(String bootstrap, String name, int partitions) throws Exception {

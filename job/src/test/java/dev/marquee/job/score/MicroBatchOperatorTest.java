@@ -268,4 +268,71 @@ class MicroBatchOperatorTest {
         // Ending the input tries the buffered row again, and fails the same way rather than drop it.
         assertThatThrownBy(h::close).hasMessageContaining("would be lost");
     }
+
+    /**
+     * Takes a control message as work that finishes in the background: its report comes through
+     * {@link BatchFunction#handOver} once {@link #READY} is set, or at once when the caller waits.
+     */
+    static final class BackgroundControlFunction implements BatchFunction<String, Integer, Integer, String> {
+        private static final long serialVersionUID = 1L;
+        static final java.util.concurrent.atomic.AtomicBoolean READY = new java.util.concurrent.atomic.AtomicBoolean();
+        private Integer pending;
+        private int offset;
+
+        @Override
+        public List<Integer> apply(List<String> batch) {
+            return batch.stream().map(s -> s.length() + offset).collect(Collectors.toList());
+        }
+
+        @Override
+        public String control(Integer message) {
+            pending = message;
+            return null;
+        }
+
+        @Override
+        public boolean handOver(java.util.function.Consumer<String> report, boolean waitForAll) {
+            if (pending == null) return false;
+            if (!READY.get() && !waitForAll) return true;
+            offset = pending;
+            report.accept("offset " + pending);
+            pending = null;
+            return false;
+        }
+    }
+
+    @Test
+    void backgroundControlWorkIsHandedOverBeforeABatchOrByThePollWithoutRowsAndAwaitedAtTheEnd() throws Exception {
+        BackgroundControlFunction.READY.set(false);
+        var op = new MicroBatchOperator<>(new BackgroundControlFunction(), 2, 60_000, REPORTS);
+        try (var h = new TwoInputStreamOperatorTestHarness<>(op)) {
+            h.setProcessingTime(0);
+            h.open();
+            h.processElement2(new StreamRecord<>(10));
+            h.processElement1(new StreamRecord<>("a", 1));
+            h.processElement1(new StreamRecord<>("b", 2));
+            h.setProcessingTime(MicroBatchOperator.HAND_OVER_POLL_MS);
+            assertThat(h.getSideOutput(REPORTS)).as("not handed over while pending").isNull();
+            assertThat(h.extractOutputValues()).as("scored meanwhile as before").containsExactly(1, 1);
+
+            BackgroundControlFunction.READY.set(true);
+            h.processElement1(new StreamRecord<>("c", 3));
+            h.processElement1(new StreamRecord<>("d", 4));
+            assertThat(h.extractOutputValues()).as("handed over before the next batch").containsExactly(1, 1, 11, 11);
+
+            BackgroundControlFunction.READY.set(false);
+            h.processElement2(new StreamRecord<>(20));
+            assertThat(h.getSideOutput(REPORTS)).hasSize(1);
+            BackgroundControlFunction.READY.set(true);
+            h.setProcessingTime(2 * MicroBatchOperator.HAND_OVER_POLL_MS);
+            assertThat(h.getSideOutput(REPORTS)).extracting(StreamRecord::getValue)
+                    .as("the poll hands over without rows").containsExactly("offset 10", "offset 20");
+
+            BackgroundControlFunction.READY.set(false);
+            h.processElement2(new StreamRecord<>(30));
+            h.getOperator().finish();
+            assertThat(h.getSideOutput(REPORTS)).extracting(StreamRecord::getValue).as("the end waits for pending work")
+                    .containsExactly("offset 10", "offset 20", "offset 30");
+        }
+    }
 }

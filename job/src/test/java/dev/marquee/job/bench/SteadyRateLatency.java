@@ -1,0 +1,84 @@
+package dev.marquee.job.bench;
+
+import dev.marquee.data.event.Prediction;
+import dev.marquee.data.event.Rating;
+import dev.marquee.data.json.EventCodec;
+import dev.marquee.data.replay.RequestEncoder;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * End-to-end latency of a running scoring job at a steady request rate: a sender thread sends on an open-loop
+ * {@link SendSchedule} (warm-up first, then the measured requests, one schedule so the rate does not step), and
+ * a reader thread of its own reads the predictions and records each one's latency from its request's due time
+ * ({@link LatencyRecorder}). The sender never waits for the reader, and a late sender shows as latency.
+ */
+final class SteadyRateLatency {
+    /** What was measured: latencies from the due time and from the actual send, and how many requests were sent late. */
+    record Result(LatencySummary fromDue, LatencySummary fromSend, long measuredSent, long lateOver1Ms) { }
+
+    private SteadyRateLatency() {}
+
+    static Result measure(String bootstrap, String input, String output, List<Rating> rows, int rate,
+                          int warmupSeconds, int seconds) throws Exception {
+        long warmup = (long) rate * warmupSeconds;
+        long total = warmup + (long) rate * seconds;
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong late = new AtomicLong();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        EventCodec<Prediction> codec = EventCodec.of(Prediction.class);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(ScoringBenchmark.consumerProps(bootstrap))) {
+            consumer.subscribe(List.of(output));
+            consumer.poll(Duration.ofMillis(100)); // joins the group before the first request goes out
+            // Starts a little ahead so that both threads are running when request 0 is due.
+            SendSchedule schedule = new SendSchedule(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200), rate, warmup);
+            LatencyRecorder recorder = new LatencyRecorder(schedule);
+            Thread sender = new Thread(() -> {
+                RequestEncoder encoder = new RequestEncoder();
+                try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(ScoringBenchmark.producerProps(bootstrap, "5"))) {
+                    for (long i = 0; i < total && !stop.get(); i++) {
+                        long due = schedule.dueNanos(i);
+                        for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) LockSupport.parkNanos(wait);
+                        if (i >= warmup && System.nanoTime() - due > 1_000_000) late.incrementAndGet();
+                        Rating r = rows.get((int) (i % rows.size()));
+                        producer.send(new ProducerRecord<>(input, r.userId.getBytes(), encoder.single(schedule.requestId(i), r)));
+                    }
+                    producer.flush();
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            }, "latency-sender");
+            sender.start();
+            long measured = total - warmup;
+            long got = 0;
+            long deadline = schedule.dueNanos(total) + TimeUnit.SECONDS.toNanos(60);
+            try {
+                while (got < measured && System.nanoTime() < deadline && failure.get() == null) {
+                    ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(100));
+                    // Every record of the batch was there when poll returned: one reading of the clocks for all.
+                    long nowNanos = System.nanoTime();
+                    long nowMs = System.currentTimeMillis();
+                    for (ConsumerRecord<byte[], byte[]> rec : batch) {
+                        Prediction p = codec.decode(rec.value());
+                        if (recorder.record(p.requestId, p.source == null ? -1 : p.source.timestamp, nowNanos, nowMs)) got++;
+                    }
+                }
+            } finally {
+                stop.set(true);
+                sender.join();
+            }
+            if (failure.get() != null) throw new IllegalStateException("the latency sender failed", failure.get());
+            return new Result(recorder.fromDue(), recorder.fromSend(), measured, late.get());
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package dev.marquee.job.score;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.marquee.data.event.ModelStatus;
+import dev.marquee.data.event.ModelUpdate;
+import dev.marquee.data.event.Prediction;
+import dev.marquee.data.event.Rating;
+import dev.marquee.data.event.RatingRequest;
+import dev.marquee.model.ModelContract;
+import dev.marquee.model.ModelRegistry;
+import dev.marquee.model.ScorerThreads;
+import dev.marquee.model.ServingState;
+import dev.marquee.model.TrainedModel;
+import dev.marquee.model.testing.TestModels;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.TwoInputStreamOperatorTestHarness;
+import org.apache.flink.util.OutputTag;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Model versions load off the task thread and are handed over between batches; the version loaded at open is warmed. */
+class ModelScoringFunctionTest {
+    static final OutputTag<ModelStatus> STATUS = new OutputTag<>("model-status") { };
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final String LOADER_THREAD = "marquee-model-loader-" + TestModels.NAME + "-";
+
+    @TempDir
+    static Path registryDir;
+    private static List<Rating> rows;
+
+    @BeforeAll
+    static void twoVersionsVersionOneServing() throws Exception {
+        ModelRegistry registry = new ModelRegistry(registryDir);
+        rows = TestModels.data(3);
+        assertThat(TestModels.publish(registry, rows, 3)).isEqualTo(1);
+        assertThat(TestModels.publish(registry, rows, 4)).isEqualTo(2);
+        registry.writeState(TestModels.NAME, ServingState.serving(1, "version 1 serves", System.currentTimeMillis()));
+    }
+
+    /**
+     * Holds every load of version 2 until released, like a large SavedModel would, and ignores interrupts meanwhile,
+     * as a native load does; records every model it loaded.
+     */
+    static final class GatedLoads {
+        static volatile CountDownLatch started;
+        static volatile CountDownLatch release;
+        static final List<ServingModel> LOADED = new CopyOnWriteArrayList<>();
+
+        static void reset() {
+            started = new CountDownLatch(1);
+            release = new CountDownLatch(1);
+            LOADED.clear();
+        }
+
+        static ServingModel load(long version, Path dir, ScorerThreads threads, OptionalInt gpu, int warmRows) throws IOException {
+            boolean interrupted = false;
+            if (version == 2) {
+                started.countDown();
+                while (true) {
+                    try {
+                        if (!release.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)) throw new IOException("never released");
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            }
+            ServingModel model = ServingModel.load(version, dir, threads, gpu, warmRows);
+            LOADED.add(model);
+            if (interrupted) Thread.currentThread().interrupt();
+            return model;
+        }
+    }
+
+    @Test
+    void batchesKeepScoringWithTheServingVersionWhileTheNextLoadsAndTheNextServesOnceHandedOver() throws Exception {
+        GatedLoads.reset();
+        ModelScoringFunction function = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1, GatedLoads::load);
+        try (var h = harness(function, 4)) {
+            h.processElement2(new StreamRecord<>(update(2)));
+            assertThat(GatedLoads.started.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)).as("version 2 started loading").isTrue();
+
+            for (int round = 0; round < 3; round++) score(h, 4, "while-loading-" + round);
+            assertThat(predictions(h)).as("every batch scored while version 2 loads").hasSize(12)
+                    .allSatisfy(p -> assertThat(p.modelVersion).isEqualTo(1));
+            assertThat(statuses(h)).as("nothing handed over while loading").isEmpty();
+
+            GatedLoads.release.countDown();
+            AtomicLong now = new AtomicLong();
+            await("version 2 handed over").atMost(DEADLINE).pollInSameThread().pollInterval(Duration.ofMillis(5))
+                    .until(() -> {
+                        h.setProcessingTime(now.addAndGet(MicroBatchOperator.HAND_OVER_POLL_MS)); // no rows: the poll timer hands over
+                        return !statuses(h).isEmpty();
+                    });
+            assertThat(statuses(h)).singleElement().satisfies(st -> {
+                assertThat(st.status).isEqualTo(ModelStatus.LOADED);
+                assertThat(st.version).isEqualTo(2);
+                assertThat(st.servingVersion).isEqualTo(2);
+            });
+            assertThat(function.servingWarmedRows()).as("the new version was warmed at the batch size too").isEqualTo(4);
+
+            score(h, 4, "after");
+            List<Prediction> all = predictions(h);
+            assertThat(all).hasSize(16);
+            assertThat(all.subList(12, 16)).allSatisfy(p -> assertThat(p.modelVersion).isEqualTo(2));
+            assertThat(GatedLoads.LOADED).filteredOn(m -> m.version == 1).singleElement()
+                    .satisfies(m -> assertThat(m.isClosed()).as("the replaced version is closed").isTrue());
+        }
+    }
+
+    @Test
+    void closingWhileAVersionLoadsStopsTheLoaderAndClosesTheVersionItLoadedLate() throws Exception {
+        GatedLoads.reset();
+        ModelScoringFunction function = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1, GatedLoads::load);
+        try (var h = harness(function, 4)) {
+            h.processElement2(new StreamRecord<>(update(2)));
+            assertThat(GatedLoads.started.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            h.getOperator().close(); // as when the task is cancelled: close without finish (which would wait for the load)
+            GatedLoads.release.countDown();
+
+            await("version 2 loaded after the close, then closed").atMost(DEADLINE).until(() ->
+                    GatedLoads.LOADED.stream().anyMatch(m -> m.version == 2 && m.isClosed()));
+            assertThat(GatedLoads.LOADED).allSatisfy(m -> assertThat(m.isClosed()).as("version %d closed", m.version).isTrue());
+            await("the loader thread ended").atMost(DEADLINE).until(() -> Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(t -> t.getName().startsWith(LOADER_THREAD) && t.isAlive()));
+        }
+    }
+
+    @Test
+    void openWarmsTheServingVersionWithABatchOfTheConfiguredSize() throws Exception {
+        ModelScoringFunction function = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1);
+        try (var h = harness(function, 64)) {
+            assertThat(function.servingWarmedRows()).isEqualTo(64);
+        }
+    }
+
+    @Test
+    void theWarmBatchTakesTheVersionsOwnUsersAndTitles() throws Exception {
+        Path dir = new ModelRegistry(registryDir).versionDir(TestModels.NAME, 1);
+        Path assets = dir.resolve(TrainedModel.ASSETS);
+        List<String> users = Files.readAllLines(assets.resolve(TrainedModel.USERS_FILE), StandardCharsets.UTF_8);
+        List<String> titles = Files.readAllLines(assets.resolve(TrainedModel.TITLES_FILE), StandardCharsets.UTF_8);
+
+        WarmBatch warm = WarmBatch.of(dir, ModelContract.of(dir), 50);
+
+        assertThat(warm.users()).hasSize(50).allSatisfy(u -> assertThat(users).contains(u));
+        assertThat(warm.titles()).hasSize(50).allSatisfy(t -> assertThat(titles).contains(t));
+        assertThat(java.util.Arrays.stream(warm.titles()).distinct().count()).as("distinct titles").isGreaterThan(1);
+    }
+
+    private static TwoInputStreamOperatorTestHarness<RatingRequest, ModelUpdate, Prediction> harness(
+            ModelScoringFunction function, int batchSize) throws Exception {
+        var h = new TwoInputStreamOperatorTestHarness<>(new MicroBatchOperator<>(function, batchSize, 60_000, STATUS));
+        h.setProcessingTime(0);
+        h.open();
+        return h;
+    }
+
+    private static void score(TwoInputStreamOperatorTestHarness<RatingRequest, ModelUpdate, Prediction> h, int n, String prefix)
+            throws Exception {
+        for (int i = 0; i < n; i++) {
+            Rating r = rows.get(i);
+            h.processElement1(new StreamRecord<>(new RatingRequest(prefix + "-" + i, r.userId, r.movieTitle, r.timestamp)));
+        }
+    }
+
+    private static List<Prediction> predictions(TwoInputStreamOperatorTestHarness<RatingRequest, ModelUpdate, Prediction> h) {
+        return h.extractOutputValues();
+    }
+
+    private static List<ModelStatus> statuses(TwoInputStreamOperatorTestHarness<RatingRequest, ModelUpdate, Prediction> h) {
+        var out = h.getSideOutput(STATUS);
+        List<ModelStatus> list = new ArrayList<>();
+        if (out != null) out.forEach(rec -> list.add(rec.getValue()));
+        return list;
+    }
+
+    private static ModelUpdate update(long version) {
+        return new ModelUpdate(TestModels.NAME, version, "ignored", System.currentTimeMillis());
+    }
+}
