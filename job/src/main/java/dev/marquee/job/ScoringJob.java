@@ -24,12 +24,12 @@ import dev.marquee.job.label.RegistryTitleEmbeddings;
 import dev.marquee.job.label.TitleAdaptation;
 import dev.marquee.job.score.MicroBatchOperator;
 import dev.marquee.job.score.ModelScoringFunction;
-import dev.marquee.job.score.ParseModelUpdates;
+import dev.marquee.job.score.ControlFeed;
+import dev.marquee.job.score.KafkaModelUpdates;
 import dev.marquee.job.sink.JsonRecordSerializer;
 import dev.marquee.job.sink.KafkaConnections;
 import dev.marquee.job.sink.TopicMessageLimit;
 import dev.marquee.job.source.RawRecord;
-import dev.marquee.job.source.RawRecordDeserializer;
 import dev.marquee.job.validate.ParseRequests;
 import java.time.Duration;
 import java.util.OptionalLong;
@@ -39,8 +39,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -61,12 +59,14 @@ public final class ScoringJob {
     private ScoringJob() {}
 
     /**
-     * Wires the pipeline between the given streams and sinks; tests pass their own. {@code labels} may be null
+     * Wires the pipeline between the given streams and sinks; tests pass their own. Model updates are not a stream:
+     * each scoring slot reads them from {@code updates} itself, so the scorer chains to its upstream (decision 0004).
+     * {@code labels} may be null
      * (no online accuracy or adaptation), and so may {@code labeled} (labels with both versions' ratings, for the
      * trainer's promoter).
      */
     public static void build(StreamExecutionEnvironment env, JobSettings s, DataStream<RawRecord> requests,
-                             DataStream<ModelUpdate> updates, DataStream<Rating> labels, Sink<Prediction> predictions,
+                             ControlFeed<ModelUpdate> updates, DataStream<Rating> labels, Sink<Prediction> predictions,
                              Sink<DeadLetter> deadLetters, Sink<ModelStatus> statuses, Sink<DriftReport> driftReports,
                              Sink<LabeledPrediction> labeled) {
         DriftTaps drift = s.drift.enabled ? new DriftTaps(s.drift, s.modelRegistry, s.modelName) : null;
@@ -83,10 +83,11 @@ public final class ScoringJob {
         DataStream<RatingRequest> timed = valid.assignTimestampsAndWatermarks(eventTime).name("event time").uid("event-time");
 
         MicroBatchOperator<RatingRequest, ModelUpdate, Prediction, ModelStatus> scorer = new MicroBatchOperator<>(
-                new ModelScoringFunction(s.modelRegistry, s.modelName, s.modelVersion, s.scoringThreads),
+                new ModelScoringFunction(s.modelRegistry, s.modelName, s.modelVersion, s.scoringThreads), updates,
                 s.batchSize, s.batchMaxDelayMs, MODEL_STATUS, drift != null ? drift.predictionCounter() : null,
                 MODEL_REFUSALS);
-        SingleOutputStreamOperator<Prediction> scored = timed.connect(updates.broadcast())
+        // One input, so Flink chains it: source → parse → score → sinks in one task (ScoringJobGraphTest).
+        SingleOutputStreamOperator<Prediction> scored = timed
                 .transform("score", TypeInformation.of(Prediction.class), scorer).uid("score");
         // Each kind of dead letter is counted where it arises, in line with that stage's other counts (the parse
         // stage runs ahead of scoring), then both go to one sink.
@@ -139,27 +140,23 @@ public final class ScoringJob {
         DataStream<RawRecord> requests = env
                 .fromSource(KafkaConnections.requestSource(s), WatermarkStrategy.noWatermarks(), "rating requests")
                 .uid("source-rating-requests");
-        DataStream<ModelUpdate> updates = env
-                .fromSource(modelUpdatesSource(s), WatermarkStrategy.noWatermarks(), "model updates")
-                .uid("source-model-updates")
-                .flatMap(new ParseModelUpdates()).name("parse model updates").uid("parse-model-updates");
         DataStream<Rating> labels = !s.labels.labelsEnabled ? null : env
                 .fromSource(KafkaConnections.source(s, s.ratingsTopic, s.groupId + "-labels", false),
                         WatermarkStrategy.noWatermarks(), "ratings")
                 .uid("source-ratings")
                 .flatMap(new ParseRatings()).name("parse labels").uid("parse-labels");
-        buildToKafka(env, s, requests, updates, labels);
+        buildToKafka(env, s, requests, KafkaModelUpdates.fromLatest(s), labels);
     }
 
     /** The pipeline from the given streams to Kafka sinks on the settings' topics (tests bring bounded sources). */
     public static void buildToKafka(StreamExecutionEnvironment env, JobSettings s, DataStream<RawRecord> requests,
-                                    DataStream<ModelUpdate> updates) {
+                                    ControlFeed<ModelUpdate> updates) {
         buildToKafka(env, s, requests, updates, null);
     }
 
     /** As above, with labels ({@code ratings}) for online accuracy and adaptation; null for none. */
     public static void buildToKafka(StreamExecutionEnvironment env, JobSettings s, DataStream<RawRecord> requests,
-                                    DataStream<ModelUpdate> updates, DataStream<Rating> labels) {
+                                    ControlFeed<ModelUpdate> updates, DataStream<Rating> labels) {
         build(env, s, requests, updates, labels,
                 KafkaConnections.sink(s, "predictions", new JsonRecordSerializer<>(s.predictionsTopic, Prediction.class, p -> p.requestId)),
                 KafkaConnections.deadLetterSink(s, new JsonRecordSerializer<>(s.deadLettersTopic, DeadLetter.class,
@@ -196,19 +193,6 @@ public final class ScoringJob {
                 "metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
                 "metrics.reporter.prom.port", s.prometheusPorts)));
         return conf;
-    }
-
-    private static KafkaSource<RawRecord> modelUpdatesSource(JobSettings s) {
-        // Every job instance reads every update (its own group), from the latest: at start the registry's
-        // serving version is loaded, so older updates are already reflected.
-        return KafkaSource.<RawRecord>builder()
-                .setBootstrapServers(s.bootstrapServers)
-                .setTopics(s.modelUpdatesTopic)
-                .setGroupId(s.groupId + "-model-updates")
-                .setStartingOffsets(OffsetsInitializer.latest())
-                .setDeserializer(new RawRecordDeserializer())
-                .setProperties(s.kafkaProperties())
-                .build();
     }
 
     /**

@@ -13,7 +13,6 @@ import java.util.stream.Stream;
 public final class Folders {
     private Folders() {}
 
-    /** Deletes a folder and everything under it (links themselves, never what they point to); absent is fine. */
     /** Copies the tree under {@code from} into {@code to} (which may exist and be empty), files and folders alike. */
     public static void copyRecursively(Path from, Path to) throws IOException {
         try (java.util.stream.Stream<Path> paths = Files.walk(from)) {
@@ -25,6 +24,7 @@ public final class Folders {
         }
     }
 
+    /** Deletes a folder and everything under it (links themselves, never what they point to); absent is fine. */
     public static void deleteRecursively(Path root) throws IOException {
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;

@@ -1,40 +1,49 @@
 package dev.marquee.job.score;
 
 import dev.marquee.data.event.DeadLetter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Buffers rows (input 1) into micro-batches of up to {@code maxSize} rows or {@code maxDelayMs} of waiting,
- * whichever comes first, and hands each batch to a {@link BatchFunction}. Input 2 carries control messages
- * (new model versions), applied between two batches; what the function reports about them goes to
- * {@link #reportTag()}. Control work the function does in the background (loading a model) is handed over
- * between two batches too: before each batch, and every {@value #HAND_OVER_POLL_MS} ms while work is pending,
- * so it lands even when no rows arrive; at end of input the operator waits for it. An optional
- * {@link BatchObserver} sees each batch of results before they leave and emits its own summaries on its side
- * output (drift counts the predictions this way). Rows the function
- * refuses leave as dead letters on {@link #refusalTag()}, in their place in the order, and the observer does
- * not see them; a function that refuses a row when there is no refusal output fails the task rather than lose it.
+ * Buffers rows into micro-batches of up to {@code maxSize} rows or {@code maxDelayMs} of waiting, whichever comes
+ * first, and hands each batch to a {@link BatchFunction}. The operator has one input, so Flink chains it to its
+ * upstream and downstream (source → parse → score → sink in one task, no serialization between them). Control
+ * messages (new model versions) come from a {@link ControlFeed} the operator reads itself: before every batch and
+ * every {@value #CONTROL_POLL_MS} ms without rows, and each is applied between two batches (the buffer is flushed
+ * first). What the function reports about them goes to {@link #reportTag()}. Control work the function does in the
+ * background (loading a model) is handed over between two batches too: before each batch, and every
+ * {@value #HAND_OVER_POLL_MS} ms while work is pending, so it lands even when no rows arrive. At end of input the
+ * operator reads the feed up to its end and waits for the work. An optional {@link BatchObserver} sees each batch of
+ * results before they leave and emits its own summaries on its side output (drift counts the predictions this way).
+ * Rows the function refuses leave as dead letters on {@link #refusalTag()}, in their place in the order, and the
+ * observer does not see them; a function that refuses a row when there is no refusal output fails the task rather
+ * than lose it.
  *
  * <p>The buffer is emptied before every checkpoint barrier, so it never needs to be part of a checkpoint and
  * a restore neither loses nor repeats a row. It is also emptied before a watermark passes, so buffered rows
- * are never overtaken by a watermark and turned late for the windows downstream. Event time is the rows'
- * alone: input 2's watermarks are ignored, so a quiet control topic never holds event time back.
+ * are never overtaken by a watermark and turned late for the windows downstream. The buffer keeps the row objects
+ * it is handed: with object reuse on, that is safe because every upstream operator of the job emits a new object
+ * per record and never touches it again (docs/ARCHITECTURE.md).
  */
 public final class MicroBatchOperator<IN, C, OUT, R> extends AbstractStreamOperator<OUT>
-        implements TwoInputStreamOperator<IN, C, OUT> {
+        implements OneInputStreamOperator<IN, OUT> {
     private static final long serialVersionUID = 1L;
     static final long HAND_OVER_POLL_MS = 10;
+    static final long CONTROL_POLL_MS = 50;
+    /** How long the end of input waits for the control feed's last messages. */
+    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
     private final BatchFunction<IN, C, OUT, R> function;
+    private final ControlFeed<C> controls;
     private final int maxSize;
     private final long maxDelayMs;
     private final OutputTag<R> reportTag;
@@ -50,28 +59,38 @@ public final class MicroBatchOperator<IN, C, OUT, R> extends AbstractStreamOpera
     private transient Histogram batchMicros;
     private transient boolean observerTimerPending;
     private transient boolean handOverTimerPending;
+    private transient ControlFeed.Subscription<C> subscription;
 
-    public MicroBatchOperator(BatchFunction<IN, C, OUT, R> function, int maxSize, long maxDelayMs, OutputTag<R> reportTag) {
-        this(function, maxSize, maxDelayMs, reportTag, null);
+    /** @param controls where control messages come from; null for none */
+    public MicroBatchOperator(BatchFunction<IN, C, OUT, R> function, ControlFeed<C> controls, int maxSize,
+                              long maxDelayMs, OutputTag<R> reportTag) {
+        this(function, controls, maxSize, maxDelayMs, reportTag, null);
     }
 
     /** As above, with an observer of every batch of results (null for none). */
-    public MicroBatchOperator(BatchFunction<IN, C, OUT, R> function, int maxSize, long maxDelayMs, OutputTag<R> reportTag,
-                              BatchObserver<OUT, ?> observer) {
-        this(function, maxSize, maxDelayMs, reportTag, observer, null);
+    public MicroBatchOperator(BatchFunction<IN, C, OUT, R> function, ControlFeed<C> controls, int maxSize,
+                              long maxDelayMs, OutputTag<R> reportTag, BatchObserver<OUT, ?> observer) {
+        this(function, controls, maxSize, maxDelayMs, reportTag, observer, null);
     }
 
     /** As above, with the output for the dead letters of rows the function refuses (null for none). */
-    public MicroBatchOperator(BatchFunction<IN, C, OUT, R> function, int maxSize, long maxDelayMs, OutputTag<R> reportTag,
-                              BatchObserver<OUT, ?> observer, OutputTag<DeadLetter> refusalTag) {
+    public MicroBatchOperator(BatchFunction<IN, C, OUT, R> function, ControlFeed<C> controls, int maxSize,
+                              long maxDelayMs, OutputTag<R> reportTag, BatchObserver<OUT, ?> observer,
+                              OutputTag<DeadLetter> refusalTag) {
         if (maxSize < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + maxSize);
         if (maxDelayMs < 0) throw new IllegalArgumentException("batch delay must not be negative, got " + maxDelayMs);
         this.function = function;
+        this.controls = controls;
         this.maxSize = maxSize;
         this.maxDelayMs = maxDelayMs;
         this.reportTag = reportTag;
         this.observer = observer;
         this.refusalTag = refusalTag;
+    }
+
+    /** Where the control messages come from, or null for none. */
+    public ControlFeed<C> controls() {
+        return controls;
     }
 
     public OutputTag<R> reportTag() {
@@ -95,10 +114,14 @@ public final class MicroBatchOperator<IN, C, OUT, R> extends AbstractStreamOpera
         batchMicros = group.histogram("batchMicros", new DescriptiveStatisticsHistogram(1000));
         function.open(getRuntimeContext(), maxSize);
         if (observer != null) observer.open(getRuntimeContext());
+        if (controls != null) {
+            subscription = controls.subscribe(getRuntimeContext());
+            scheduleControlPoll();
+        }
     }
 
     @Override
-    public void processElement1(StreamRecord<IN> element) throws Exception {
+    public void processElement(StreamRecord<IN> element) throws Exception {
         int i = rows.size();
         rows.add(element.getValue());
         hasTimestamp[i] = element.hasTimestamp();
@@ -112,12 +135,26 @@ public final class MicroBatchOperator<IN, C, OUT, R> extends AbstractStreamOpera
         }
     }
 
-    @Override
-    public void processElement2(StreamRecord<C> element) throws Exception {
-        flush();
-        R report = function.control(element.getValue());
-        if (report != null) report(report);
+    private void scheduleControlPoll() {
+        long due = getProcessingTimeService().getCurrentProcessingTime() + CONTROL_POLL_MS;
+        getProcessingTimeService().registerTimer(due, time -> {
+            pollControls();
+            scheduleControlPoll();
+        });
+    }
+
+    /** Applies the control messages that arrived, each between two batches, then hands over finished work. */
+    private void pollControls() throws Exception {
+        if (subscription != null) apply(subscription.poll());
         handOverControl(false);
+    }
+
+    private void apply(List<C> messages) throws Exception {
+        for (C message : messages) {
+            flushRows();
+            R report = function.control(message);
+            if (report != null) report(report);
+        }
     }
 
     private void report(R report) {
@@ -143,7 +180,7 @@ public final class MicroBatchOperator<IN, C, OUT, R> extends AbstractStreamOpera
     }
 
     @Override
-    public void processWatermark1(Watermark mark) throws Exception {
+    public void processWatermark(Watermark mark) throws Exception {
         flush();
         if (mark.getTimestamp() > lastWatermark) {
             lastWatermark = mark.getTimestamp();
@@ -151,26 +188,11 @@ public final class MicroBatchOperator<IN, C, OUT, R> extends AbstractStreamOpera
         }
     }
 
+    /** A slot without rows says so downstream (so the label join's event time moves on with the other slots). */
     @Override
-    public void processWatermark2(Watermark mark) {
-        // control input: not part of event time
-    }
-
-    /**
-     * Idleness, like event time, is input 1's alone: a slot without requests says so downstream (so the label
-     * join's event time moves on with the other slots), and the control input, never idle, does not hide it.
-     */
-    @Override
-    protected void processWatermarkStatus(WatermarkStatus status, int index) throws Exception {
-        if (index != 0) return;
+    public void processWatermarkStatus(WatermarkStatus status) throws Exception {
         if (status.isIdle()) flush();
         output.emitWatermarkStatus(status);
-    }
-
-    @Override
-    public void processWatermark(Watermark mark) {
-        // Reached only through the base class's idleness bookkeeping, with its own combined watermark, which
-        // this operator does not keep: event time comes from input 1 alone (processWatermark1).
     }
 
     @Override
@@ -183,6 +205,8 @@ public final class MicroBatchOperator<IN, C, OUT, R> extends AbstractStreamOpera
     @Override
     public void finish() throws Exception {
         flush();
+        if (subscription != null) apply(subscription.drain(DRAIN_TIMEOUT));
+        flushRows();
         handOverControl(true);
         flushObserver();
         super.finish();
@@ -191,14 +215,23 @@ public final class MicroBatchOperator<IN, C, OUT, R> extends AbstractStreamOpera
     @Override
     public void close() throws Exception {
         try {
-            function.close();
+            if (subscription != null) subscription.close();
         } finally {
-            super.close();
+            try {
+                function.close();
+            } finally {
+                super.close();
+            }
         }
     }
 
+    /** Applies what the control feed brought, then scores the buffered rows. */
     private void flush() throws Exception {
-        handOverControl(false);
+        pollControls();
+        flushRows();
+    }
+
+    private void flushRows() throws Exception {
         if (rows.isEmpty()) return;
         long start = System.nanoTime();
         List<OUT> results = function.apply(rows);

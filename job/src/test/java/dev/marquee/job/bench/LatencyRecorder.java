@@ -12,6 +12,10 @@ final class LatencyRecorder {
     private final SendSchedule schedule;
     private final Histogram fromDue = new Histogram(3);
     private final Histogram fromSend = new Histogram(3);
+    private final Histogram inWindow = new Histogram(3);
+    /** Due times (nanoTime) of the requests {@link #window()} covers; set by another thread, read by the recorder. */
+    private volatile long windowFrom = Long.MAX_VALUE;
+    private volatile long windowTo = Long.MIN_VALUE;
 
     LatencyRecorder(SendSchedule schedule) {
         this.schedule = schedule;
@@ -26,9 +30,22 @@ final class LatencyRecorder {
     boolean record(String requestId, long sentMs, long nowNanos, long nowMs) {
         long due = schedule.dueNanos(requestId);
         if (due < 0) return false;
-        fromDue.recordValue(Math.max(0, (nowNanos - due) / 1_000));
+        long micros = Math.max(0, (nowNanos - due) / 1_000);
+        fromDue.recordValue(micros);
+        if (due >= windowFrom && due <= windowTo) inWindow.recordValue(micros);
         if (sentMs >= 0) fromSend.recordValue(Math.max(0, nowMs - sentMs) * 1_000);
         return true;
+    }
+
+    /** Also records, from the due time, the requests due between {@code fromNanos} and {@code toNanos}. */
+    void window(long fromNanos, long toNanos) {
+        windowTo = toNanos;
+        windowFrom = fromNanos;
+    }
+
+    /** The latencies (from the due time) of the requests due in the {@link #window(long, long)}. */
+    LatencySummary window() {
+        return LatencySummary.of(inWindow);
     }
 
     LatencySummary fromDue() {

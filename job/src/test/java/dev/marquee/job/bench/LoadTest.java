@@ -72,7 +72,6 @@ public final class LoadTest {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             String bootstrap = kafka.bootstrapServers();
             createTopic(bootstrap, "cap-in", 2);
-            createTopic(bootstrap, "cap-updates", 1);
             log("capacity: preloading %,d requests ...", capacityRecords);
             produce(bootstrap, "cap-in", rows, capacityRecords, 0, new AtomicBoolean());
             // The first job in a JVM runs cold (JIT, TensorFlow's kernels): measure on a second, warm run.
@@ -83,7 +82,6 @@ public final class LoadTest {
 
             createTopic(bootstrap, "load-in", 2);
             createTopic(bootstrap, "load-out", 2);
-            createTopic(bootstrap, "load-updates", 1);
             int restPort = freePort();
             Configuration conf = new Configuration();
             conf.set(RestOptions.PORT, restPort);
@@ -93,8 +91,8 @@ public final class LoadTest {
             JobSettings s = settings(bootstrap, registry, "load-in", "load-out", extra);
             ScoringJob.configure(env, s);
             DataStream<RawRecord> in = env.fromSource(KafkaConnections.requestSource(s), WatermarkStrategy.noWatermarks(), "requests");
-            ScoringBenchmark.build(env, s, in, env.fromSource(KafkaConnections.source(s, "load-updates", "load-u", false),
-                    WatermarkStrategy.noWatermarks(), "updates"), "load-out");
+            createTopic(bootstrap, s.modelUpdatesTopic, 1);
+            ScoringBenchmark.build(env, s, in);
             JobClient job = env.executeAsync("load");
 
             AtomicBoolean stop = new AtomicBoolean();
@@ -152,8 +150,8 @@ public final class LoadTest {
         JobSettings s = settings(bootstrap, registry, "cap-in", output, Map.of(JobSettings.GROUP_ID, "cap-" + output));
         ScoringJob.configure(env, s);
         DataStream<RawRecord> in = env.fromSource(KafkaConnections.requestSource(s, true), WatermarkStrategy.noWatermarks(), "requests");
-        ScoringBenchmark.build(env, s, in, env.fromSource(KafkaConnections.source(s, "cap-updates", "cap-u", true),
-                WatermarkStrategy.noWatermarks(), "updates"), "cap-out");
+        createTopic(bootstrap, s.modelUpdatesTopic, 1);
+        ScoringBenchmark.build(env, s, in);
         env.execute("capacity");
         // As the scoring benchmark measures it: outputs over the span of their timestamps, start-up left out.
         return ScoringBenchmark.rateFromTimestamps(bootstrap, output, n);

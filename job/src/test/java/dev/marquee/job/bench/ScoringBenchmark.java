@@ -9,6 +9,7 @@ import dev.marquee.data.movielens.MovieLens100K;
 import dev.marquee.data.movielens.MovieLensDir;
 import dev.marquee.data.movielens.Split;
 import dev.marquee.data.movielens.Splits;
+import dev.marquee.data.json.EventCodec;
 import dev.marquee.data.replay.RequestEncoder;
 import dev.marquee.data.synth.SyntheticRatings;
 import dev.marquee.infra.EmbeddedKafka;
@@ -38,10 +39,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -72,7 +70,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * ({@code --ceiling-side-by-side}).
  */
 public final class ScoringBenchmark {
-    private static final Set<String> KEYS = Set.of("records", "batch1-records", "rounds", "latency-rate", "latency-seconds", "batch-size", "checkpoint-ms", "warmup-seconds", "out", "drift-pairs", "drift-side-by-side", "ceiling-side-by-side", "imported");
+    private static final Set<String> KEYS = Set.of("records", "batch1-records", "rounds", "latency-rate", "latency-seconds", "batch-size", "checkpoint-ms", "warmup-seconds", "out", "drift-pairs", "drift-side-by-side", "ceiling-side-by-side", "imported", "latency-only", "latency-swap-at", "cold-start");
     /** The SavedModel made elsewhere that the imported-model variant serves, unless {@code --imported} names another ("none": no such variant). */
     private static final String DEFAULT_IMPORTED = "../shared/models/series-keras/1";
     /** Null: the job's default for at-least-once. */
@@ -98,9 +96,12 @@ public final class ScoringBenchmark {
         checkpointMs = opts.getOrDefault("checkpoint-ms", checkpointMs);
         warmupSeconds = Integer.parseInt(opts.getOrDefault("warmup-seconds", "20"));
         int ceilingSideBySide = Integer.parseInt(opts.getOrDefault("ceiling-side-by-side", "0"));
+        boolean latencyOnly = Boolean.parseBoolean(opts.getOrDefault("latency-only", "false"));
+        boolean coldStart = Boolean.parseBoolean(opts.getOrDefault("cold-start", "false"));
+        int swapAt = Integer.parseInt(opts.getOrDefault("latency-swap-at", Integer.toString(latencySeconds / 2)));
         int sideBySide = Integer.parseInt(opts.getOrDefault("drift-side-by-side", "0"));
         int driftPairs = Integer.parseInt(opts.getOrDefault("drift-pairs", "0"));
-        boolean allVariants = ceilingSideBySide == 0 && sideBySide == 0 && driftPairs == 0;
+        boolean allVariants = ceilingSideBySide == 0 && sideBySide == 0 && driftPairs == 0 && !latencyOnly && !coldStart;
 
         Path work = Files.createTempDirectory("marquee-bench");
         ModelRegistry registry = new ModelRegistry(work.resolve("registry"));
@@ -112,6 +113,11 @@ public final class ScoringBenchmark {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             String bootstrap = kafka.bootstrapServers();
             log("broker at %s; model: %s", bootstrap, modelDesc);
+            if (latencyOnly) {
+                SteadyRateLatency.Result latency = runLatency(bootstrap, registry, rows, latencyRate, latencySeconds, batchSize, swapAt);
+                write(out, latencyReport(latency, latencyRate, latencySeconds, modelDesc, args));
+                System.exit(0);
+            }
             createTopic(bootstrap, "requests", 2);
             log("preloading %,d requests ...", records);
             preload(bootstrap, "requests", rows, records);
@@ -119,6 +125,10 @@ public final class ScoringBenchmark {
                 createTopic(bootstrap, "requests-small", 2);
                 log("preloading %,d requests for the batch-size-1 job ...", batch1Records);
                 preload(bootstrap, "requests-small", rows, batch1Records);
+            }
+            if (coldStart) {
+                write(out, coldStart(bootstrap, registry, records, modelDesc, args));
+                System.exit(0);
             }
             cpu = new JobCpuSampler();
 
@@ -158,7 +168,7 @@ public final class ScoringBenchmark {
                     results.add(new double[] {v, rate});
                 }
             }
-            SteadyRateLatency.Result latency = runLatency(bootstrap, registry, rows, latencyRate, latencySeconds, batchSize);
+            SteadyRateLatency.Result latency = runLatency(bootstrap, registry, rows, latencyRate, latencySeconds, batchSize, swapAt);
             String report = report(names, results, latency, records, batch1Records, rounds, latencyRate, latencySeconds,
                     importedDesc == null ? modelDesc : modelDesc + "; imported model: " + importedDesc, args);
             write(out, report);
@@ -308,8 +318,8 @@ public final class ScoringBenchmark {
         if (ceiling) {
             buildCeiling(s, in);
         } else {
-            build(env, s, in, env.fromSource(emptyUpdates(bootstrap, s.predictionsTopic), WatermarkStrategy.noWatermarks(), "updates"),
-                    s.predictionsTopic);
+            createTopic(bootstrap, s.modelUpdatesTopic, 1);
+            build(env, s, in);
         }
         return env.executeAsync("bench " + s.predictionsTopic);
     }
@@ -434,7 +444,8 @@ public final class ScoringBenchmark {
         if (parseOnly) {
             buildCeiling(s, in);
         } else {
-            build(env, s, in, env.fromSource(emptyUpdates(bootstrap, output), WatermarkStrategy.noWatermarks(), "updates"), output);
+            createTopic(bootstrap, s.modelUpdatesTopic, 1);
+            build(env, s, in);
         }
         env.execute("bench");
         OutputSpan span = outputSpan(bootstrap, output, n);
@@ -442,8 +453,9 @@ public final class ScoringBenchmark {
         return new Run(span.rate(), cpuMicros);
     }
 
+    /** @param swapAt the second of the measured part at which a new model version is swapped in; 0 for none */
     private static SteadyRateLatency.Result runLatency(String bootstrap, ModelRegistry registry, List<Rating> rows, int rate,
-                                                       int seconds, int batchSize) throws Exception {
+                                                       int seconds, int batchSize, int swapAt) throws Exception {
         createTopic(bootstrap, "latency-in", 2);
         createTopic(bootstrap, "latency-out", 2);
         JobSettings s = settings(bootstrap, registry, "latency-in", "latency-out", batchSize);
@@ -451,20 +463,22 @@ public final class ScoringBenchmark {
         env.setParallelism(2);
         ScoringJob.configure(env, s);
         DataStream<RawRecord> in = env.fromSource(KafkaConnections.requestSource(s), WatermarkStrategy.noWatermarks(), "requests");
-        build(env, s, in, env.fromSource(unboundedUpdates(bootstrap), WatermarkStrategy.noWatermarks(), "updates"), "latency-out");
+        createTopic(bootstrap, s.modelUpdatesTopic, 1);
+        build(env, s, in);
         JobClient job = env.executeAsync("bench latency");
         log("latency: %,d requests/s for %d s after %d s of warm-up ...", rate, seconds, warmupSeconds);
         try {
             // Warm-up at the measured rate, not measured: JIT, TF kernels and Kafka's buffers settle first.
-            return SteadyRateLatency.measure(bootstrap, "latency-in", "latency-out", rows, rate, warmupSeconds, seconds);
+            return SteadyRateLatency.measure(bootstrap, "latency-in", "latency-out", rows, rate, warmupSeconds, seconds,
+                    swapAt > 0 && swapAt < seconds ? modelSwap(bootstrap, registry, s, swapAt, 2) : null);
         } finally {
             job.cancel().get();
         }
     }
 
-    static void build(StreamExecutionEnvironment env, JobSettings s, DataStream<RawRecord> in,
-                              DataStream<RawRecord> rawUpdates, String output) {
-        ScoringJob.buildToKafka(env, s, in, rawUpdates.flatMap(new dev.marquee.job.score.ParseModelUpdates()));
+    /** The job as in production: each slot reads model updates from the latest ({@code updates-<output topic>}). */
+    static void build(StreamExecutionEnvironment env, JobSettings s, DataStream<RawRecord> in) {
+        ScoringJob.buildToKafka(env, s, in, dev.marquee.job.score.KafkaModelUpdates.fromLatest(s));
     }
 
     private static JobSettings settings(String bootstrap, ModelRegistry registry, String input, String output, int batchSize) {
@@ -506,25 +520,12 @@ public final class ScoringBenchmark {
         m.put(JobSettings.TOPIC_PREDICTIONS, output);
         m.put(JobSettings.TOPIC_DEAD_LETTERS, output + "-dlq");
         m.put(JobSettings.TOPIC_MODEL_STATUS, output + "-status");
+        m.put(JobSettings.TOPIC_MODEL_UPDATES, "updates-" + output);
         m.put(JobSettings.GROUP_ID, "bench-" + output);
         m.put(JobSettings.KAFKA_PROPERTY_PREFIX + "auto.offset.reset", "earliest");
         m.put(JobSettings.STARTING_OFFSETS, "earliest");
         m.put(JobSettings.MODEL_REGISTRY, registry.base().toString());
         return m;
-    }
-
-    private static KafkaSource<RawRecord> emptyUpdates(String bootstrap, String suffix) throws Exception {
-        createTopic(bootstrap, "updates-" + suffix, 1);
-        return KafkaSource.<RawRecord>builder().setBootstrapServers(bootstrap).setTopics("updates-" + suffix)
-                .setGroupId("u-" + suffix).setStartingOffsets(OffsetsInitializer.earliest()).setBounded(OffsetsInitializer.latest())
-                .setDeserializer(new dev.marquee.job.source.RawRecordDeserializer()).build();
-    }
-
-    private static KafkaSource<RawRecord> unboundedUpdates(String bootstrap) throws Exception {
-        createTopic(bootstrap, "updates-latency", 1);
-        return KafkaSource.<RawRecord>builder().setBootstrapServers(bootstrap).setTopics("updates-latency")
-                .setGroupId("u-latency").setStartingOffsets(OffsetsInitializer.latest())
-                .setDeserializer(new dev.marquee.job.source.RawRecordDeserializer()).build();
     }
 
     private static void preload(String bootstrap, String topic, List<Rating> rows, int n) {
@@ -613,14 +614,8 @@ public final class ScoringBenchmark {
                         + "per round: %s): median %+.1f%%.%n",
                 costs.stream().map(c -> String.format(Locale.ROOT, "%+.1f%%", c)).reduce((a, b) -> a + ", " + b).orElse(""),
                 sortedCosts[sortedCosts.length / 2]));
-        sb.append(String.format(Locale.ROOT, "%nEnd-to-end latency at a steady %,d requests/s for %d s after %d s of warm-up, "
-                        + "at-least-once, checkpoints every %s ms; %,d of %,d predictions read (a reader thread of its own; "
-                        + "HdrHistogram). From each request's due time on the send schedule (coordinated omission "
-                        + "corrected): %s. From the producer's actual send (its Kafka timestamp): %s. Requests sent over "
-                        + "1 ms late: %,d.%n",
-                rate, seconds, warmupSeconds, checkpointMs == null ? "60000 (the default)" : checkpointMs,
-                latency.fromDue().count(), latency.measuredSent(), latency.fromDue().format(), latency.fromSend().format(),
-                latency.lateOver1Ms()));
+        sb.append(String.format(Locale.ROOT, "%n"));
+        appendLatency(sb, latency, rate, seconds);
         return sb.toString();
     }
 
@@ -649,6 +644,100 @@ public final class ScoringBenchmark {
         p.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
         return p;
+    }
+
+    /** Swap window: the requests due this long after a new version is announced count as "across the swap". */
+    static final int SWAP_WINDOW_SECONDS = 10;
+
+    /**
+     * Publishes a copy of the serving version as a new version, announces it on the job's model-updates topic as
+     * production does, and waits until each of the job's {@code slots} reports it LOADED on model-status.
+     */
+    static SteadyRateLatency.Swap modelSwap(String bootstrap, ModelRegistry registry, JobSettings s, int atSecond, int slots) {
+        return new SteadyRateLatency.Swap(atSecond, SWAP_WINDOW_SECONDS, () -> {
+            long started = System.nanoTime();
+            long serving = registry.serving(s.modelName).orElseThrow();
+            long version = registry.publish(s.modelName,
+                    dir -> dev.marquee.model.Folders.copyRecursively(registry.versionDir(s.modelName, serving), dir));
+            ModelUpdate update = new ModelUpdate(s.modelName, version, registry.versionDir(s.modelName, version).toString(),
+                    System.currentTimeMillis());
+            update.reason = "benchmark: a swap under load";
+            try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(producerProps(bootstrap, "0"))) {
+                p.send(new ProducerRecord<>(s.modelUpdatesTopic, s.modelName.getBytes(), EventCodec.of(ModelUpdate.class).encode(update))).get();
+            }
+            long announced = System.nanoTime();
+            EventCodec<ModelStatus> codec = EventCodec.of(ModelStatus.class);
+            java.util.Set<Integer> loaded = new java.util.HashSet<>();
+            long deadline = announced + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProps(bootstrap))) {
+                c.subscribe(List.of(s.modelStatusTopic));
+                while (loaded.size() < slots && System.nanoTime() < deadline) {
+                    for (ConsumerRecord<byte[], byte[]> rec : c.poll(Duration.ofMillis(50))) {
+                        ModelStatus st = codec.decode(rec.value());
+                        if (st.version != version) continue;
+                        if (!ModelStatus.LOADED.equals(st.status)) throw new IllegalStateException("the swap was refused: " + st);
+                        loaded.add(st.subtask);
+                    }
+                }
+            }
+            if (loaded.size() < slots) throw new IllegalStateException("version " + version + " was not loaded by " + slots + " slots within 60 s");
+            double seconds = (System.nanoTime() - announced) / 1e9;
+            log("swap: version %d loaded by %d slots %.1f s after its announcement", version, slots, seconds);
+            return String.format(Locale.ROOT, "version %d (a copy of version %d, published while the load ran) was announced "
+                    + "on model-updates %.1f s after the copy started; all %d slots reported it LOADED %.1f s after the "
+                    + "announcement", version, serving, (announced - started) / 1e9, slots, seconds);
+        });
+    }
+
+    /**
+     * The first job of this JVM (no Flink, Kafka-client or scorer code has run yet; the model was trained in it,
+     * so TensorFlow's native library is loaded): the full job with its default settings, drift on, labels off,
+     * started on the preloaded requests, and its output per second from the first output on.
+     */
+    private static String coldStart(String bootstrap, ModelRegistry registry, int records, String model, String[] args)
+            throws Exception {
+        createTopic(bootstrap, "out-cold", 2);
+        JobSettings s = defaultSettings(bootstrap, registry, "requests", "out-cold");
+        createTopic(bootstrap, s.modelUpdatesTopic, 1);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        ScoringJob.configure(env, s);
+        env.setParallelism(2);
+        build(env, s, env.fromSource(KafkaConnections.requestSource(s, true), WatermarkStrategy.noWatermarks(), "requests"));
+        long submitted = System.currentTimeMillis();
+        log("cold start: the full job on %,d preloaded requests ...", records);
+        env.execute("bench cold start");
+        long[] timestamps = outputTimestamps(bootstrap, "out-cold", records).stream().mapToLong(Long::longValue).toArray();
+        ColdStartBuckets buckets = ColdStartBuckets.of(timestamps);
+        long first = java.util.Arrays.stream(timestamps).min().getAsLong();
+        return String.format(Locale.ROOT, "# Scoring job, cold start%n%nRun %s on %d cores. Command: `scripts/bench-scoring %s`%n"
+                        + "Model: %s. The full job (default settings, drift on, labels off, at-least-once, parallelism 2) "
+                        + "is the first job of the benchmark's JVM, on %,d preloaded requests; the first output came %.1f s "
+                        + "after submission.%n%n%s", LocalDate.now(), Runtime.getRuntime().availableProcessors(),
+                String.join(" ", args), model, records, (first - submitted) / 1000.0, buckets.format());
+    }
+
+    private static String latencyReport(SteadyRateLatency.Result latency, int rate, int seconds, String model, String[] args) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "# Scoring latency%n%nCommand: scripts/bench-scoring %s%nModel: %s%n%n",
+                String.join(" ", args), model));
+        appendLatency(sb, latency, rate, seconds);
+        return sb.toString();
+    }
+
+    private static void appendLatency(StringBuilder sb, SteadyRateLatency.Result latency, int rate, int seconds) {
+        sb.append(String.format(Locale.ROOT, "End-to-end latency at a steady %,d requests/s for %d s after %d s of warm-up, "
+                        + "at-least-once, checkpoints every %s ms; %,d of %,d predictions read (a reader thread of its own; "
+                        + "HdrHistogram). From each request's due time on the send schedule (coordinated omission "
+                        + "corrected): %s. From the producer's actual send (its Kafka timestamp): %s. Requests sent over "
+                        + "1 ms late: %,d.%n",
+                rate, seconds, warmupSeconds, checkpointMs == null ? "60000 (the default)" : checkpointMs,
+                latency.fromDue().count(), latency.measuredSent(), latency.fromDue().format(), latency.fromSend().format(),
+                latency.lateOver1Ms()));
+        if (latency.acrossSwap() != null) {
+            sb.append(String.format(Locale.ROOT, "%nAcross a model swap: %s. The %,d requests due in the %d s from the "
+                            + "announcement on: %s.%n", latency.swapReport() == null ? "no swap happened" : latency.swapReport(),
+                    latency.acrossSwap().count(), SWAP_WINDOW_SECONDS, latency.acrossSwap().format()));
+        }
     }
 
     static Properties consumerProps(String bootstrap) {

@@ -24,13 +24,36 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * ({@link LatencyRecorder}). The sender never waits for the reader, and a late sender shows as latency.
  */
 final class SteadyRateLatency {
-    /** What was measured: latencies from the due time and from the actual send, and how many requests were sent late. */
-    record Result(LatencySummary fromDue, LatencySummary fromSend, long measuredSent, long lateOver1Ms) { }
+    /**
+     * What was measured: latencies from the due time and from the actual send, and how many requests were sent
+     * late; with a swap, the latencies of the requests due in its window and what the swap reported (else null).
+     */
+    record Result(LatencySummary fromDue, LatencySummary fromSend, long measuredSent, long lateOver1Ms,
+                  LatencySummary acrossSwap, String swapReport) { }
+
+    /**
+     * Something done to the job while it is measured (a model swap), at {@code atSecond} of the measured part, on
+     * a thread of its own; the latencies of the requests due from then until {@code windowSeconds} later are also
+     * reported apart.
+     */
+    record Swap(int atSecond, int windowSeconds, Action action) { }
+
+    @FunctionalInterface
+    interface Action {
+        /** Does it, waits until it has taken effect, and says what happened. */
+        String run() throws Exception;
+    }
 
     private SteadyRateLatency() {}
 
     static Result measure(String bootstrap, String input, String output, List<Rating> rows, int rate,
                           int warmupSeconds, int seconds) throws Exception {
+        return measure(bootstrap, input, output, rows, rate, warmupSeconds, seconds, null);
+    }
+
+    /** As above, with {@code swap} (null for none) during the measured part. */
+    static Result measure(String bootstrap, String input, String output, List<Rating> rows, int rate,
+                          int warmupSeconds, int seconds, Swap swap) throws Exception {
         long warmup = (long) rate * warmupSeconds;
         long total = warmup + (long) rate * seconds;
         AtomicBoolean stop = new AtomicBoolean();
@@ -59,6 +82,22 @@ final class SteadyRateLatency {
                 }
             }, "latency-sender");
             sender.start();
+            AtomicReference<String> swapReport = new AtomicReference<>();
+            Thread swapper = swap == null ? null : new Thread(() -> {
+                long at = schedule.dueNanos(warmup + (long) rate * swap.atSecond());
+                for (long wait = at - System.nanoTime(); wait > 0 && !stop.get(); wait = at - System.nanoTime()) {
+                    LockSupport.parkNanos(wait);
+                }
+                if (stop.get()) return;
+                long from = System.nanoTime();
+                recorder.window(from, from + TimeUnit.SECONDS.toNanos(swap.windowSeconds()));
+                try {
+                    swapReport.set(swap.action().run());
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            }, "latency-swap");
+            if (swapper != null) swapper.start();
             long measured = total - warmup;
             long got = 0;
             long deadline = schedule.dueNanos(total) + TimeUnit.SECONDS.toNanos(60);
@@ -76,9 +115,11 @@ final class SteadyRateLatency {
             } finally {
                 stop.set(true);
                 sender.join();
+                if (swapper != null) swapper.join();
             }
-            if (failure.get() != null) throw new IllegalStateException("the latency sender failed", failure.get());
-            return new Result(recorder.fromDue(), recorder.fromSend(), measured, late.get());
+            if (failure.get() != null) throw new IllegalStateException("the latency sender or swap failed", failure.get());
+            return new Result(recorder.fromDue(), recorder.fromSend(), measured, late.get(),
+                    swap == null ? null : recorder.window(), swapReport.get());
         }
     }
 }

@@ -6,7 +6,7 @@ import dev.marquee.data.event.Rating;
 import dev.marquee.job.ScoringJob;
 import dev.marquee.job.config.JobSettings;
 import dev.marquee.job.pipeline.SharedMiniCluster;
-import dev.marquee.job.score.ParseModelUpdates;
+import dev.marquee.job.score.KafkaModelUpdates;
 import dev.marquee.job.sink.KafkaConnections;
 import dev.marquee.job.source.RawRecord;
 import dev.marquee.model.ModelRegistry;
@@ -116,9 +116,7 @@ class BrokerRestartFaultITCase {
                 .fromSource(KafkaConnections.requestSource(settings), WatermarkStrategy.noWatermarks(), "rating requests")
                 .uid("source-rating-requests")
                 .map(new SnapshotProbe()).name("probe").uid("probe");
-        DataStream<RawRecord> updates = env.fromSource(KafkaConnections.source(settings, settings.modelUpdatesTopic,
-                "updates", false), WatermarkStrategy.noWatermarks(), "model updates").uid("source-model-updates");
-        ScoringJob.buildToKafka(env, settings, in, updates.flatMap(new ParseModelUpdates()).uid("parse-model-updates"));
+        ScoringJob.buildToKafka(env, settings, in, KafkaModelUpdates.fromLatest(settings));
         return env.executeAsync("scoring across a broker restart");
     }
 }

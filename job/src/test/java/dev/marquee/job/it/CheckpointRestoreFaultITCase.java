@@ -8,10 +8,9 @@ import dev.marquee.infra.testing.KafkaBrokerExtension;
 import dev.marquee.job.ScoringJob;
 import dev.marquee.job.config.JobSettings;
 import dev.marquee.job.pipeline.SharedMiniCluster;
-import dev.marquee.job.score.ParseModelUpdates;
+import dev.marquee.job.score.KafkaModelUpdates;
 import dev.marquee.job.sink.KafkaConnections;
 import dev.marquee.job.source.RawRecord;
-import dev.marquee.job.source.RawRecordDeserializer;
 import dev.marquee.model.ModelRegistry;
 import dev.marquee.model.testing.TestModels;
 import java.io.IOException;
@@ -30,8 +29,6 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.StateRecoveryOptions;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -185,11 +182,7 @@ class CheckpointRestoreFaultITCase {
                 .fromSource(KafkaConnections.requestSource(settings), WatermarkStrategy.noWatermarks(), "rating requests")
                 .uid("source-rating-requests")
                 .map(new SnapshotProbe()).name("snapshot probe").uid("snapshot-probe");
-        KafkaSource<RawRecord> updates = KafkaSource.<RawRecord>builder().setBootstrapServers(settings.bootstrapServers)
-                .setTopics(settings.modelUpdatesTopic).setGroupId(settings.groupId + "-model-updates")
-                .setStartingOffsets(OffsetsInitializer.latest()).setDeserializer(new RawRecordDeserializer()).build();
-        ScoringJob.buildToKafka(env, settings, in, env.fromSource(updates, WatermarkStrategy.noWatermarks(), "model updates")
-                .uid("source-model-updates").flatMap(new ParseModelUpdates()).name("parse model updates").uid("parse-model-updates"));
+        ScoringJob.buildToKafka(env, settings, in, KafkaModelUpdates.fromLatest(settings));
         return env.executeAsync("scoring, restore " + (restoreFrom == null ? "none" : restoreFrom));
     }
 

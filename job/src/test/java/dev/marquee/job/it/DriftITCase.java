@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.marquee.data.event.Alert;
 import dev.marquee.data.event.DriftReport;
-import dev.marquee.data.event.ModelUpdate;
 import dev.marquee.data.event.Rating;
 import dev.marquee.data.json.EventCodec;
 import dev.marquee.data.movielens.MovieLens100K;
@@ -21,10 +20,9 @@ import dev.marquee.job.ScoringJob;
 import dev.marquee.job.config.JobSettings;
 import dev.marquee.data.drift.DriftMetricNames;
 import dev.marquee.job.pipeline.SharedMiniCluster;
-import dev.marquee.job.score.ParseModelUpdates;
+import dev.marquee.job.score.KafkaModelUpdates;
 import dev.marquee.job.sink.KafkaConnections;
 import dev.marquee.job.source.RawRecord;
-import dev.marquee.job.source.RawRecordDeserializer;
 import dev.marquee.model.Architecture;
 import dev.marquee.model.ModelRegistry;
 import dev.marquee.model.Trainer;
@@ -43,8 +41,6 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -140,9 +136,7 @@ class DriftITCase {
         ScoringJob.configure(env, settings);
         DataStream<RawRecord> in = env.fromSource(KafkaConnections.requestSource(settings, true),
                 WatermarkStrategy.noWatermarks(), "requests").uid("source-rating-requests");
-        DataStream<ModelUpdate> updates = env.fromSource(boundedUpdates(settings.modelUpdatesTopic),
-                WatermarkStrategy.noWatermarks(), "updates").flatMap(new ParseModelUpdates());
-        ScoringJob.buildToKafka(env, settings, in, updates);
+        ScoringJob.buildToKafka(env, settings, in, KafkaModelUpdates.fromEarliest(settings));
         env.execute("drift");
 
         List<DriftReport> reports = readReports(drift, total);
@@ -286,12 +280,6 @@ class DriftITCase {
 
     private static double get(DriftReport r, String metric) {
         return r.metrics.getOrDefault(metric, Double.NaN);
-    }
-
-    private static KafkaSource<RawRecord> boundedUpdates(String topic) {
-        return KafkaSource.<RawRecord>builder().setBootstrapServers(KAFKA.bootstrapServers()).setTopics(topic)
-                .setGroupId("updates-" + topic).setStartingOffsets(OffsetsInitializer.earliest())
-                .setBounded(OffsetsInitializer.latest()).setDeserializer(new RawRecordDeserializer()).build();
     }
 
     private static Properties producerProps() {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.marquee.data.event.DeadLetter;
 import dev.marquee.data.event.ErrorCode;
-import dev.marquee.data.event.ModelUpdate;
 import dev.marquee.data.event.Prediction;
 import dev.marquee.data.event.Rating;
 import dev.marquee.data.json.EventCodec;
@@ -17,10 +16,9 @@ import dev.marquee.infra.testing.KafkaBrokerExtension;
 import dev.marquee.job.ScoringJob;
 import dev.marquee.job.config.JobSettings;
 import dev.marquee.job.pipeline.SharedMiniCluster;
-import dev.marquee.job.score.ParseModelUpdates;
+import dev.marquee.job.score.KafkaModelUpdates;
 import dev.marquee.job.sink.KafkaConnections;
 import dev.marquee.job.source.RawRecord;
-import dev.marquee.job.source.RawRecordDeserializer;
 import dev.marquee.model.ModelRegistry;
 import dev.marquee.model.testing.TestModels;
 import java.nio.file.Path;
@@ -36,8 +34,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
@@ -174,9 +170,7 @@ class HostileInputITCase {
         env.configure(noRestart);
         DataStream<RawRecord> in = env.fromSource(KafkaConnections.requestSource(settings, true),
                 WatermarkStrategy.noWatermarks(), "requests").uid("source-rating-requests");
-        DataStream<ModelUpdate> modelUpdates = env.fromSource(boundedUpdates(updates), WatermarkStrategy.noWatermarks(), "updates")
-                .flatMap(new ParseModelUpdates());
-        ScoringJob.buildToKafka(env, settings, in, modelUpdates);
+        ScoringJob.buildToKafka(env, settings, in, KafkaModelUpdates.fromEarliest(settings));
         env.execute("hostile input"); // throws if the job failed
 
         Map<String, String> got = new HashMap<>();
@@ -279,12 +273,6 @@ class HostileInputITCase {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
         return Admin.create(p);
-    }
-
-    private static KafkaSource<RawRecord> boundedUpdates(String topic) {
-        return KafkaSource.<RawRecord>builder().setBootstrapServers(KAFKA.bootstrapServers()).setTopics(topic)
-                .setGroupId("updates-" + topic).setStartingOffsets(OffsetsInitializer.earliest())
-                .setBounded(OffsetsInitializer.latest()).setDeserializer(new RawRecordDeserializer()).build();
     }
 
     private static Properties producerProps(int maxRequestSize) {

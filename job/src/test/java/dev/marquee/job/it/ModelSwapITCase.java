@@ -14,9 +14,8 @@ import dev.marquee.infra.testing.KafkaBrokerExtension;
 import dev.marquee.job.ScoringJob;
 import dev.marquee.job.config.JobSettings;
 import dev.marquee.job.pipeline.SharedMiniCluster;
-import dev.marquee.job.score.ParseModelUpdates;
+import dev.marquee.job.score.KafkaModelUpdates;
 import dev.marquee.job.sink.KafkaConnections;
-import dev.marquee.job.source.RawRecordDeserializer;
 import dev.marquee.model.ModelImporter;
 import dev.marquee.model.ModelRegistry;
 import dev.marquee.model.testing.TestModels;
@@ -31,8 +30,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -88,12 +85,9 @@ class ModelSwapITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         ScoringJob.configure(env, s);
-        KafkaSource<dev.marquee.job.source.RawRecord> updateSource = KafkaSource.<dev.marquee.job.source.RawRecord>builder()
-                .setBootstrapServers(KAFKA.bootstrapServers()).setTopics(updates).setGroupId("updates-" + updates)
-                .setStartingOffsets(OffsetsInitializer.earliest()).setDeserializer(new RawRecordDeserializer()).build();
         ScoringJob.buildToKafka(env, s,
                 env.fromSource(KafkaConnections.requestSource(s), WatermarkStrategy.noWatermarks(), "requests"),
-                env.fromSource(updateSource, WatermarkStrategy.noWatermarks(), "updates").flatMap(new ParseModelUpdates()));
+                KafkaModelUpdates.fromEarliest(s));
         JobClient job = env.executeAsync("model swap");
 
         Map<String, Prediction> seen = new HashMap<>();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.marquee.data.event.DriftReport;
-import dev.marquee.data.event.ModelUpdate;
 import dev.marquee.data.event.Prediction;
 import dev.marquee.data.event.Rating;
 import dev.marquee.data.json.EventCodec;
@@ -14,24 +13,20 @@ import dev.marquee.job.ScoringJob;
 import dev.marquee.job.config.JobSettings;
 import dev.marquee.job.label.ParseRatings;
 import dev.marquee.job.pipeline.SharedMiniCluster;
-import dev.marquee.job.score.ParseModelUpdates;
+import dev.marquee.job.score.KafkaModelUpdates;
 import dev.marquee.job.sink.KafkaConnections;
 import dev.marquee.job.source.RawRecord;
-import dev.marquee.job.source.RawRecordDeserializer;
 import dev.marquee.model.ModelRegistry;
 import dev.marquee.model.testing.TestModels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -249,11 +244,7 @@ class OnlineAdaptationITCase {
         ScoringJob.configure(env, s);
         DataStream<RawRecord> in = env.fromSource(KafkaConnections.requestSource(s), WatermarkStrategy.noWatermarks(),
                 "rating requests").uid("source-rating-requests");
-        KafkaSource<RawRecord> updateSource = KafkaSource.<RawRecord>builder().setBootstrapServers(KAFKA.bootstrapServers())
-                .setTopics(s.modelUpdatesTopic).setGroupId("updates-" + requests).setStartingOffsets(OffsetsInitializer.earliest())
-                .setDeserializer(new RawRecordDeserializer()).build();
-        DataStream<ModelUpdate> updates = env.fromSource(updateSource, WatermarkStrategy.noWatermarks(), "model updates")
-                .uid("source-model-updates").flatMap(new ParseModelUpdates());
+        KafkaModelUpdates updates = KafkaModelUpdates.fromEarliest(s);
         DataStream<Rating> labels = env.fromSource(KafkaConnections.source(s, ratings, s.groupId + "-labels", false),
                 WatermarkStrategy.noWatermarks(), "ratings").uid("source-ratings").flatMap(new ParseRatings());
         ScoringJob.buildToKafka(env, s, in, updates, labels);

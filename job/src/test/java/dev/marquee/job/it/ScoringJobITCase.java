@@ -3,8 +3,6 @@ package dev.marquee.job.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.marquee.data.event.DeadLetter;
-import dev.marquee.data.event.ModelStatus;
-import dev.marquee.data.event.ModelUpdate;
 import dev.marquee.data.event.Prediction;
 import dev.marquee.data.event.Rating;
 import dev.marquee.data.json.EventCodec;
@@ -16,10 +14,9 @@ import dev.marquee.job.ScoringJob;
 import dev.marquee.job.config.DeliveryGuarantee;
 import dev.marquee.job.config.JobSettings;
 import dev.marquee.job.pipeline.SharedMiniCluster;
-import dev.marquee.job.score.ParseModelUpdates;
+import dev.marquee.job.score.KafkaModelUpdates;
 import dev.marquee.job.sink.KafkaConnections;
 import dev.marquee.job.source.RawRecord;
-import dev.marquee.job.source.RawRecordDeserializer;
 import dev.marquee.model.ModelRegistry;
 import dev.marquee.model.testing.TestModels;
 import java.nio.file.Path;
@@ -31,8 +28,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Future;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -140,9 +135,7 @@ class ScoringJobITCase {
         ScoringJob.configure(env, settings);
         DataStream<RawRecord> in = env.fromSource(KafkaConnections.requestSource(settings, true),
                 WatermarkStrategy.noWatermarks(), "requests").uid("source-rating-requests");
-        DataStream<ModelUpdate> modelUpdates = env.fromSource(boundedUpdates(updates), WatermarkStrategy.noWatermarks(), "updates")
-                .flatMap(new ParseModelUpdates());
-        ScoringJob.buildToKafka(env, settings, in, modelUpdates);
+        ScoringJob.buildToKafka(env, settings, in, KafkaModelUpdates.fromEarliest(settings));
         env.execute("scoring " + delivery);
 
         // Predictions: exactly one per valid request.
@@ -228,9 +221,7 @@ class ScoringJobITCase {
         DataStream<RawRecord> in = env.fromSource(KafkaConnections.requestSource(settings, true),
                         WatermarkStrategy.noWatermarks(), "requests").uid("source-rating-requests")
                 .map(new FailOnce(RECOVERY_RECORDS / 2)).name("inject failure").uid("inject-failure");
-        String updates = KAFKA.createTopic("updates", 1);
-        ScoringJob.buildToKafka(env, settings, in,
-                env.fromSource(boundedUpdates(updates), WatermarkStrategy.noWatermarks(), "updates").flatMap(new ParseModelUpdates()));
+        ScoringJob.buildToKafka(env, settings, in, KafkaModelUpdates.fromEarliest(settings));
         env.execute("exactly-once with a failure");
 
         assertThat(FailOnce.FAILED).as("the failure was injected").isTrue();
@@ -244,12 +235,6 @@ class ScoringJobITCase {
         }
         assertThat(counts.keySet()).as("no gap").isEqualTo(valid.keySet());
         assertThat(counts.values()).as("no duplicate").allMatch(c -> c == 1);
-    }
-
-    private static KafkaSource<RawRecord> boundedUpdates(String topic) {
-        return KafkaSource.<RawRecord>builder().setBootstrapServers(KAFKA.bootstrapServers()).setTopics(topic)
-                .setGroupId("updates-" + topic).setStartingOffsets(OffsetsInitializer.earliest())
-                .setBounded(OffsetsInitializer.latest()).setDeserializer(new RawRecordDeserializer()).build();
     }
 
     private static Properties producerProps() {

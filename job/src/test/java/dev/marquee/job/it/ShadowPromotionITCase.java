@@ -17,10 +17,9 @@ import dev.marquee.job.ScoringJob;
 import dev.marquee.job.config.JobSettings;
 import dev.marquee.job.label.ParseRatings;
 import dev.marquee.job.pipeline.SharedMiniCluster;
-import dev.marquee.job.score.ParseModelUpdates;
+import dev.marquee.job.score.KafkaModelUpdates;
 import dev.marquee.job.sink.KafkaConnections;
 import dev.marquee.job.source.RawRecord;
-import dev.marquee.job.source.RawRecordDeserializer;
 import dev.marquee.model.Architecture;
 import dev.marquee.model.ModelRegistry;
 import dev.marquee.model.ServingState;
@@ -50,8 +49,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -343,12 +340,7 @@ class ShadowPromotionITCase {
         ScoringJob.configure(env, s);
         DataStream<RawRecord> requests = env.fromSource(KafkaConnections.requestSource(s),
                 WatermarkStrategy.noWatermarks(), "rating requests").uid("source-rating-requests");
-        KafkaSource<RawRecord> updateSource = KafkaSource.<RawRecord>builder()
-                .setBootstrapServers(KAFKA.bootstrapServers()).setTopics(t.updates).setGroupId("updates-" + t.updates)
-                .setStartingOffsets(OffsetsInitializer.earliest()).setDeserializer(new RawRecordDeserializer()).build();
-        DataStream<ModelUpdate> updates = env.fromSource(updateSource, WatermarkStrategy.noWatermarks(), "model updates")
-                .uid("source-model-updates")
-                .flatMap(new ParseModelUpdates()).name("parse model updates").uid("parse-model-updates");
+        KafkaModelUpdates updates = KafkaModelUpdates.fromEarliest(s);
         DataStream<Rating> labels = env.fromSource(KafkaConnections.source(s, t.ratings, s.groupId + "-labels", false),
                         WatermarkStrategy.noWatermarks(), "ratings").uid("source-ratings")
                 .flatMap(new ParseRatings()).name("parse labels").uid("parse-labels");

@@ -10,7 +10,7 @@ import dev.marquee.data.event.Rating;
 import dev.marquee.data.json.EventCodec;
 import dev.marquee.job.ScoringJob;
 import dev.marquee.job.config.JobSettings;
-import dev.marquee.job.score.ParseModelUpdates;
+import dev.marquee.job.score.InMemoryModelUpdates;
 import dev.marquee.job.source.RawRecord;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +30,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * Runs {@link ScoringJob#build} without a broker: bounded in-memory sources of requests (with source positions),
- * model updates (raw, through the job's own update parser) and labels, and collecting sinks, on the MiniCluster of
+ * model updates (raw, decoded by each scoring slot as it decodes model-updates) and labels, and collecting sinks, on the MiniCluster of
  * {@link SharedMiniCluster}. The run ends when the sources do; the scorer, the drift windows and the label join
  * flush at end of input. No restarts unless {@link #configure} asks for them, so a failure fails the test.
  *
@@ -45,7 +45,7 @@ public final class PipelineRun {
     private final Map<String, String> settings = new HashMap<>();
     private final Configuration configuration = new Configuration();
     private List<RawRecord> requests = List.of();
-    private final List<RawRecord> updates = new ArrayList<>();
+    private final List<byte[]> updates = new ArrayList<>();
     private List<Rating> labels;
     private int parallelism = 2;
 
@@ -62,9 +62,7 @@ public final class PipelineRun {
 
     /** Model updates as they would arrive on model-updates, garbage included (null: a tombstone). */
     public PipelineRun rawUpdates(List<byte[]> values) {
-        RawRecords records = new RawRecords("model-updates", 1);
-        values.forEach(records::add);
-        updates.addAll(records.all());
+        updates.addAll(values);
         return this;
     }
 
@@ -101,8 +99,7 @@ public final class PipelineRun {
         env.setParallelism(parallelism);
         env.configure(configuration);
         DataStream<RawRecord> in = InMemoryElements.stream(env, id + "/requests", requests, TypeInformation.of(RawRecord.class));
-        DataStream<ModelUpdate> modelUpdates = InMemoryElements.stream(env, id + "/updates", updates,
-                TypeInformation.of(RawRecord.class)).flatMap(new ParseModelUpdates()).name("parse model updates").setParallelism(1);
+        InMemoryModelUpdates modelUpdates = new InMemoryModelUpdates(updates);
         DataStream<Rating> ratings = labels == null ? null
                 : InMemoryElements.stream(env, id + "/labels", labels, TypeInformation.of(Rating.class));
         ScoringJob.build(env, s, in, modelUpdates, ratings,
@@ -118,6 +115,7 @@ public final class PipelineRun {
             throw e;
         } finally {
             InMemoryElements.forget(id);
+            modelUpdates.forget();
             outputs = new Outputs(job.getJobID(), CollectingSink.take(id + "/predictions"),
                     CollectingSink.take(id + "/dead-letters"), CollectingSink.take(id + "/model-status"),
                     CollectingSink.take(id + "/drift"), CollectingSink.take(id + "/labeled"));

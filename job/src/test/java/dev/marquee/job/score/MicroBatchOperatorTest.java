@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
-import org.apache.flink.streaming.util.TwoInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.Test;
 
@@ -38,9 +38,19 @@ class MicroBatchOperatorTest {
         }
     }
 
-    private static TwoInputStreamOperatorTestHarness<String, Integer, Integer> harness(int size, long delayMs) throws Exception {
+    /** This test's control messages (a new feed for each test). */
+    private final ListControlFeed<Integer> controls = ListControlFeed.create();
+
+    /** Publishes a control message and lets the operator's next poll of the feed come. */
+    private static void control(OneInputStreamOperatorTestHarness<String, Integer> h, ListControlFeed<Integer> feed,
+                                int message) throws Exception {
+        feed.publish(message);
+        h.setProcessingTime(h.getProcessingTime() + MicroBatchOperator.CONTROL_POLL_MS);
+    }
+
+    private OneInputStreamOperatorTestHarness<String, Integer> harness(int size, long delayMs) throws Exception {
         RecordingFunction.BATCHES.clear();
-        var h = new TwoInputStreamOperatorTestHarness<>(new MicroBatchOperator<>(new RecordingFunction(), size, delayMs, REPORTS));
+        var h = new OneInputStreamOperatorTestHarness<>(new MicroBatchOperator<>(new RecordingFunction(), controls, size, delayMs, REPORTS));
         h.setProcessingTime(0);
         h.open();
         return h;
@@ -49,10 +59,10 @@ class MicroBatchOperatorTest {
     @Test
     void aFullBatchIsScoredAtOnceKeepingOrderAndTimestamps() throws Exception {
         try (var h = harness(3, 1_000)) {
-            h.processElement1(new StreamRecord<>("a", 10));
-            h.processElement1(new StreamRecord<>("bb", 20));
+            h.processElement(new StreamRecord<>("a", 10));
+            h.processElement(new StreamRecord<>("bb", 20));
             assertThat(h.extractOutputValues()).isEmpty();
-            h.processElement1(new StreamRecord<>("ccc", 30));
+            h.processElement(new StreamRecord<>("ccc", 30));
 
             assertThat(h.extractOutputValues()).containsExactly(1, 2, 3);
             assertThat(h.extractOutputStreamRecords()).extracting(StreamRecord::getTimestamp).containsExactly(10L, 20L, 30L);
@@ -63,13 +73,13 @@ class MicroBatchOperatorTest {
     @Test
     void aPartialBatchIsScoredWhenTheMaxDelayElapses() throws Exception {
         try (var h = harness(100, 5)) {
-            h.processElement1(new StreamRecord<>("a", 1));
+            h.processElement(new StreamRecord<>("a", 1));
             h.setProcessingTime(4);
             assertThat(h.extractOutputValues()).isEmpty();
             h.setProcessingTime(5);
             assertThat(h.extractOutputValues()).containsExactly(1);
 
-            h.processElement1(new StreamRecord<>("bb", 2));
+            h.processElement(new StreamRecord<>("bb", 2));
             h.setProcessingTime(10);
             assertThat(h.extractOutputValues()).containsExactly(1, 2);
             assertThat(RecordingFunction.BATCHES).containsExactly(List.of("a"), List.of("bb"));
@@ -79,14 +89,14 @@ class MicroBatchOperatorTest {
     @Test
     void theBufferIsFlushedBeforeACheckpointBarrierSoNothingIsInFlightInTheSnapshot() throws Exception {
         try (var h = harness(100, 60_000)) {
-            h.processElement1(new StreamRecord<>("a", 1));
-            h.processElement1(new StreamRecord<>("bb", 2));
+            h.processElement(new StreamRecord<>("a", 1));
+            h.processElement(new StreamRecord<>("bb", 2));
             h.prepareSnapshotPreBarrier(1L);
             assertThat(h.extractOutputValues()).containsExactly(1, 2);
 
             // restoring from that snapshot into a fresh operator must not replay the flushed rows
             var snapshot = h.snapshot(1L, 3L);
-            var restored = new TwoInputStreamOperatorTestHarness<>(new MicroBatchOperator<>(new RecordingFunction(), 100, 60_000, REPORTS));
+            var restored = new OneInputStreamOperatorTestHarness<>(new MicroBatchOperator<>(new RecordingFunction(), controls, 100, 60_000, REPORTS));
             restored.initializeState(snapshot);
             restored.open();
             restored.prepareSnapshotPreBarrier(2L);
@@ -96,27 +106,24 @@ class MicroBatchOperatorTest {
     }
 
     @Test
-    void anIdleRequestInputIsSaidDownstreamAfterItsRowsAndTheControlInputsStatusIsNot() throws Exception {
+    void anIdleInputIsSaidDownstreamAfterItsRows() throws Exception {
         try (var h = harness(100, 60_000)) {
-            h.processElement1(new StreamRecord<>("a", 1));
-            h.processWatermarkStatus2(WatermarkStatus.IDLE);
-            assertThat(h.getOutput()).as("the control input's idleness is not event time's").isEmpty();
-            h.processWatermarkStatus1(WatermarkStatus.IDLE);
+            h.processElement(new StreamRecord<>("a", 1));
+            h.processWatermarkStatus(WatermarkStatus.IDLE);
             List<Object> out = new ArrayList<>(h.getOutput());
             assertThat(out).hasSize(2);
             assertThat(out.get(0)).as("buffered rows leave first").isInstanceOf(StreamRecord.class);
             assertThat(out.get(1)).isEqualTo(WatermarkStatus.IDLE);
-            h.processWatermarkStatus1(WatermarkStatus.ACTIVE);
+            h.processWatermarkStatus(WatermarkStatus.ACTIVE);
             assertThat(h.getOutput()).last().isEqualTo(WatermarkStatus.ACTIVE);
         }
     }
 
     @Test
-    void bufferedRowsLeaveBeforeAWatermarkOvertakesThemAndControlWatermarksAreIgnored() throws Exception {
+    void bufferedRowsLeaveBeforeAWatermarkOvertakesThem() throws Exception {
         try (var h = harness(100, 60_000)) {
-            h.processElement1(new StreamRecord<>("a", 1));
-            h.processWatermark2(new Watermark(Long.MIN_VALUE + 1));
-            h.processWatermark1(new Watermark(5));
+            h.processElement(new StreamRecord<>("a", 1));
+            h.processWatermark(new Watermark(5));
             List<Object> out = new ArrayList<>(h.getOutput());
             assertThat(out).hasSize(2);
             assertThat(out.get(0)).isInstanceOf(StreamRecord.class);
@@ -127,9 +134,9 @@ class MicroBatchOperatorTest {
     @Test
     void aControlMessageIsAppliedBetweenTwoBatchesAndReported() throws Exception {
         try (var h = harness(100, 60_000)) {
-            h.processElement1(new StreamRecord<>("a", 1));
-            h.processElement2(new StreamRecord<>(10));
-            h.processElement1(new StreamRecord<>("bb", 2));
+            h.processElement(new StreamRecord<>("a", 1));
+            control(h, controls, 10);
+            h.processElement(new StreamRecord<>("bb", 2));
             h.prepareSnapshotPreBarrier(1L);
 
             assertThat(h.extractOutputValues()).containsExactly(1, 12);
@@ -139,9 +146,26 @@ class MicroBatchOperatorTest {
     }
 
     @Test
+    void theFeedIsPolledWithoutRowsAndReadToItsEndAtTheEndOfInput() throws Exception {
+        try (var h = harness(100, 60_000)) {
+            controls.publish(3);
+            h.setProcessingTime(MicroBatchOperator.CONTROL_POLL_MS - 1);
+            assertThat(h.getSideOutput(REPORTS)).as("not before the poll").isNull();
+            h.setProcessingTime(MicroBatchOperator.CONTROL_POLL_MS);
+            assertThat(h.getSideOutput(REPORTS)).extracting(StreamRecord::getValue).containsExactly("offset 3");
+
+            h.processElement(new StreamRecord<>("a", 1));
+            controls.publish(5); // published, not yet polled, when the input ends
+            h.getOperator().finish();
+            assertThat(h.extractOutputValues()).as("the row was scored before the message").containsExactly(4);
+            assertThat(h.getSideOutput(REPORTS)).extracting(StreamRecord::getValue).containsExactly("offset 3", "offset 5");
+        }
+    }
+
+    @Test
     void finishingFlushesTheRest() throws Exception {
         try (var h = harness(100, 60_000)) {
-            h.processElement1(new StreamRecord<>("abcd", 1));
+            h.processElement(new StreamRecord<>("abcd", 1));
             h.getOperator().finish();
             assertThat(h.extractOutputValues()).containsExactly(4);
         }
@@ -180,7 +204,7 @@ class MicroBatchOperatorTest {
         }
     }
 
-    private static List<String> summaries(TwoInputStreamOperatorTestHarness<String, Integer, Integer> h) {
+    private static List<String> summaries(OneInputStreamOperatorTestHarness<String, Integer> h) {
         var out = h.getSideOutput(SUMMARIES);
         return out == null ? List.of() : out.stream().map(StreamRecord::getValue).collect(Collectors.toList());
     }
@@ -188,25 +212,25 @@ class MicroBatchOperatorTest {
     @Test
     void anObserverSeesEveryBatchBeforeItLeavesAndHandsOverItsSummariesOnTimeAtBarriersAndAtTheEnd() throws Exception {
         RecordingFunction.BATCHES.clear();
-        var op = new MicroBatchOperator<>(new RecordingFunction(), 2, 60_000, REPORTS, new SummingObserver());
-        try (var h = new TwoInputStreamOperatorTestHarness<>(op)) {
+        var op = new MicroBatchOperator<>(new RecordingFunction(), controls, 2, 60_000, REPORTS, new SummingObserver());
+        try (var h = new OneInputStreamOperatorTestHarness<>(op)) {
             h.setProcessingTime(0);
             h.open();
-            h.processElement1(new StreamRecord<>("a", 1));
-            h.processElement1(new StreamRecord<>("b", 2)); // batch of 1 + 1: below 5
+            h.processElement(new StreamRecord<>("a", 1));
+            h.processElement(new StreamRecord<>("b", 2)); // batch of 1 + 1: below 5
             assertThat(summaries(h)).isEmpty();
             h.setProcessingTime(100); // the flush interval
             assertThat(summaries(h)).containsExactly("sum 2 over 1 batch(es)");
 
-            h.processElement1(new StreamRecord<>("ccc", 3));
-            h.processElement1(new StreamRecord<>("dd", 4)); // 3 + 2 reaches 5: emitted with the batch
+            h.processElement(new StreamRecord<>("ccc", 3));
+            h.processElement(new StreamRecord<>("dd", 4)); // 3 + 2 reaches 5: emitted with the batch
             assertThat(summaries(h)).containsExactly("sum 2 over 1 batch(es)", "sum 5 over 1 batch(es)");
 
-            h.processElement1(new StreamRecord<>("e", 5));
+            h.processElement(new StreamRecord<>("e", 5));
             h.prepareSnapshotPreBarrier(1L); // scores the pending row, then hands over what it counted
             assertThat(summaries(h)).last().isEqualTo("sum 1 over 1 batch(es)");
 
-            h.processElement1(new StreamRecord<>("ff", 6));
+            h.processElement(new StreamRecord<>("ff", 6));
             h.getOperator().finish();
             assertThat(summaries(h)).last().isEqualTo("sum 2 over 1 batch(es)");
             assertThat(h.extractOutputValues()).containsExactly(1, 1, 3, 2, 1, 2);
@@ -235,14 +259,14 @@ class MicroBatchOperatorTest {
 
     @Test
     void refusedRowsLeaveAsDeadLettersWithTheirTimestampsAndTheObserverSeesOnlyTheAnsweredOnes() throws Exception {
-        var op = new MicroBatchOperator<>(new RefusingFunction(), 4, 60_000, REPORTS, new SummingObserver(), REFUSED);
-        try (var h = new TwoInputStreamOperatorTestHarness<>(op)) {
+        var op = new MicroBatchOperator<>(new RefusingFunction(), controls, 4, 60_000, REPORTS, new SummingObserver(), REFUSED);
+        try (var h = new OneInputStreamOperatorTestHarness<>(op)) {
             h.setProcessingTime(0);
             h.open();
-            h.processElement1(new StreamRecord<>("a", 1));
-            h.processElement1(new StreamRecord<>("xy", 2));
-            h.processElement1(new StreamRecord<>("ccc", 3));
-            h.processElement1(new StreamRecord<>("xz", 4)); // a full batch: two answered, two refused
+            h.processElement(new StreamRecord<>("a", 1));
+            h.processElement(new StreamRecord<>("xy", 2));
+            h.processElement(new StreamRecord<>("ccc", 3));
+            h.processElement(new StreamRecord<>("xz", 4)); // a full batch: two answered, two refused
 
             assertThat(h.extractOutputValues()).containsExactly(1, 3);
             assertThat(h.extractOutputStreamRecords()).extracting(StreamRecord::getTimestamp).containsExactly(1L, 3L);
@@ -251,7 +275,7 @@ class MicroBatchOperatorTest {
             h.getOperator().finish();
             assertThat(summaries(h)).containsExactly("sum 4 over 1 batch(es)");
 
-            h.processElement1(new StreamRecord<>("xx", 5));
+            h.processElement(new StreamRecord<>("xx", 5));
             h.prepareSnapshotPreBarrier(1L); // a batch refused whole: nothing for the observer to see
             assertThat(h.getSideOutput(REFUSED)).hasSize(3);
             assertThat(summaries(h)).containsExactly("sum 4 over 1 batch(es)");
@@ -260,10 +284,10 @@ class MicroBatchOperatorTest {
 
     @Test
     void aRefusalWithoutARefusalOutputFailsTheTaskRatherThanLoseTheRow() throws Exception {
-        var op = new MicroBatchOperator<>(new RefusingFunction(), 1, 60_000, REPORTS);
-        var h = new TwoInputStreamOperatorTestHarness<>(op);
+        var op = new MicroBatchOperator<>(new RefusingFunction(), controls, 1, 60_000, REPORTS);
+        var h = new OneInputStreamOperatorTestHarness<>(op);
         h.open();
-        assertThatThrownBy(() -> h.processElement1(new StreamRecord<>("x", 1)))
+        assertThatThrownBy(() -> h.processElement(new StreamRecord<>("x", 1)))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("would be lost");
         // Ending the input tries the buffered row again, and fails the same way rather than drop it.
         assertThatThrownBy(h::close).hasMessageContaining("would be lost");
@@ -304,32 +328,32 @@ class MicroBatchOperatorTest {
     @Test
     void backgroundControlWorkIsHandedOverBeforeABatchOrByThePollWithoutRowsAndAwaitedAtTheEnd() throws Exception {
         BackgroundControlFunction.READY.set(false);
-        var op = new MicroBatchOperator<>(new BackgroundControlFunction(), 2, 60_000, REPORTS);
-        try (var h = new TwoInputStreamOperatorTestHarness<>(op)) {
+        var op = new MicroBatchOperator<>(new BackgroundControlFunction(), controls, 2, 60_000, REPORTS);
+        try (var h = new OneInputStreamOperatorTestHarness<>(op)) {
             h.setProcessingTime(0);
             h.open();
-            h.processElement2(new StreamRecord<>(10));
-            h.processElement1(new StreamRecord<>("a", 1));
-            h.processElement1(new StreamRecord<>("b", 2));
-            h.setProcessingTime(MicroBatchOperator.HAND_OVER_POLL_MS);
+            control(h, controls, 10);
+            h.processElement(new StreamRecord<>("a", 1));
+            h.processElement(new StreamRecord<>("b", 2));
+            h.setProcessingTime(h.getProcessingTime() + MicroBatchOperator.HAND_OVER_POLL_MS);
             assertThat(h.getSideOutput(REPORTS)).as("not handed over while pending").isNull();
             assertThat(h.extractOutputValues()).as("scored meanwhile as before").containsExactly(1, 1);
 
             BackgroundControlFunction.READY.set(true);
-            h.processElement1(new StreamRecord<>("c", 3));
-            h.processElement1(new StreamRecord<>("d", 4));
+            h.processElement(new StreamRecord<>("c", 3));
+            h.processElement(new StreamRecord<>("d", 4));
             assertThat(h.extractOutputValues()).as("handed over before the next batch").containsExactly(1, 1, 11, 11);
 
             BackgroundControlFunction.READY.set(false);
-            h.processElement2(new StreamRecord<>(20));
+            control(h, controls, 20);
             assertThat(h.getSideOutput(REPORTS)).hasSize(1);
             BackgroundControlFunction.READY.set(true);
-            h.setProcessingTime(2 * MicroBatchOperator.HAND_OVER_POLL_MS);
+            h.setProcessingTime(h.getProcessingTime() + MicroBatchOperator.HAND_OVER_POLL_MS);
             assertThat(h.getSideOutput(REPORTS)).extracting(StreamRecord::getValue)
                     .as("the poll hands over without rows").containsExactly("offset 10", "offset 20");
 
             BackgroundControlFunction.READY.set(false);
-            h.processElement2(new StreamRecord<>(30));
+            control(h, controls, 30);
             h.getOperator().finish();
             assertThat(h.getSideOutput(REPORTS)).extracting(StreamRecord::getValue).as("the end waits for pending work")
                     .containsExactly("offset 10", "offset 20", "offset 30");

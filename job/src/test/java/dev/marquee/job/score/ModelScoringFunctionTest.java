@@ -27,7 +27,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.TwoInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -92,7 +92,7 @@ class ModelScoringFunctionTest {
         GatedLoads.reset();
         ModelScoringFunction function = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1, GatedLoads::load);
         try (var h = harness(function, 4)) {
-            h.processElement2(new StreamRecord<>(update(2)));
+            control(h, update(2));
             assertThat(GatedLoads.started.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)).as("version 2 started loading").isTrue();
 
             for (int round = 0; round < 3; round++) score(h, 4, "while-loading-" + round);
@@ -101,7 +101,7 @@ class ModelScoringFunctionTest {
             assertThat(statuses(h)).as("nothing handed over while loading").isEmpty();
 
             GatedLoads.release.countDown();
-            AtomicLong now = new AtomicLong();
+            AtomicLong now = new AtomicLong(h.getProcessingTime());
             await("version 2 handed over").atMost(DEADLINE).pollInSameThread().pollInterval(Duration.ofMillis(5))
                     .until(() -> {
                         h.setProcessingTime(now.addAndGet(MicroBatchOperator.HAND_OVER_POLL_MS)); // no rows: the poll timer hands over
@@ -128,7 +128,7 @@ class ModelScoringFunctionTest {
         GatedLoads.reset();
         ModelScoringFunction function = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1, GatedLoads::load);
         try (var h = harness(function, 4)) {
-            h.processElement2(new StreamRecord<>(update(2)));
+            control(h, update(2));
             assertThat(GatedLoads.started.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
             h.getOperator().close(); // as when the task is cancelled: close without finish (which would wait for the load)
             GatedLoads.release.countDown();
@@ -163,27 +163,36 @@ class ModelScoringFunctionTest {
         assertThat(java.util.Arrays.stream(warm.titles()).distinct().count()).as("distinct titles").isGreaterThan(1);
     }
 
-    private static TwoInputStreamOperatorTestHarness<RatingRequest, ModelUpdate, Prediction> harness(
+    /** This test's model updates (a new feed for each test). */
+    private final ListControlFeed<ModelUpdate> controls = ListControlFeed.create();
+
+    /** Publishes a model update and lets the operator's next poll of the feed come. */
+    private void control(OneInputStreamOperatorTestHarness<RatingRequest, Prediction> h, ModelUpdate update) throws Exception {
+        controls.publish(update);
+        h.setProcessingTime(h.getProcessingTime() + MicroBatchOperator.CONTROL_POLL_MS);
+    }
+
+    private OneInputStreamOperatorTestHarness<RatingRequest, Prediction> harness(
             ModelScoringFunction function, int batchSize) throws Exception {
-        var h = new TwoInputStreamOperatorTestHarness<>(new MicroBatchOperator<>(function, batchSize, 60_000, STATUS));
+        var h = new OneInputStreamOperatorTestHarness<>(new MicroBatchOperator<>(function, controls, batchSize, 60_000, STATUS));
         h.setProcessingTime(0);
         h.open();
         return h;
     }
 
-    private static void score(TwoInputStreamOperatorTestHarness<RatingRequest, ModelUpdate, Prediction> h, int n, String prefix)
+    private static void score(OneInputStreamOperatorTestHarness<RatingRequest, Prediction> h, int n, String prefix)
             throws Exception {
         for (int i = 0; i < n; i++) {
             Rating r = rows.get(i);
-            h.processElement1(new StreamRecord<>(new RatingRequest(prefix + "-" + i, r.userId, r.movieTitle, r.timestamp)));
+            h.processElement(new StreamRecord<>(new RatingRequest(prefix + "-" + i, r.userId, r.movieTitle, r.timestamp)));
         }
     }
 
-    private static List<Prediction> predictions(TwoInputStreamOperatorTestHarness<RatingRequest, ModelUpdate, Prediction> h) {
+    private static List<Prediction> predictions(OneInputStreamOperatorTestHarness<RatingRequest, Prediction> h) {
         return h.extractOutputValues();
     }
 
-    private static List<ModelStatus> statuses(TwoInputStreamOperatorTestHarness<RatingRequest, ModelUpdate, Prediction> h) {
+    private static List<ModelStatus> statuses(OneInputStreamOperatorTestHarness<RatingRequest, Prediction> h) {
         var out = h.getSideOutput(STATUS);
         List<ModelStatus> list = new ArrayList<>();
         if (out != null) out.forEach(rec -> list.add(rec.getValue()));

@@ -9,6 +9,8 @@ import dev.marquee.job.ScoringJob;
 import dev.marquee.job.config.DeliveryGuarantee;
 import dev.marquee.job.config.JobSettings;
 import dev.marquee.job.config.TriggerSettings;
+import dev.marquee.job.score.KafkaModelUpdates;
+import dev.marquee.job.score.MicroBatchOperator;
 import dev.marquee.job.trigger.RetrainTriggerJob;
 import java.io.StringWriter;
 import java.lang.reflect.Field;
@@ -25,6 +27,8 @@ import org.apache.flink.api.dag.Transformation;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.operators.SimpleOperatorFactory;
+import org.apache.flink.streaming.api.transformations.OneInputTransformation;
 import org.apache.flink.streaming.api.transformations.SinkTransformation;
 import org.apache.flink.streaming.api.transformations.SourceTransformation;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -80,7 +84,8 @@ class KafkaSecurityPassThroughTest {
         ScoringJob.buildWithKafka(env, JobSettings.from(settings(delivery)));
 
         BuiltClients built = BuiltClients.of(env);
-        assertThat(built.sources).as("requests, model updates").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(built.sources).as("requests").hasSizeGreaterThanOrEqualTo(1);
+        assertThat(built.updateFeeds).as("model updates, read by the scorer itself").hasSize(1);
         assertThat(built.sinks).as("predictions, dead letters, model status").hasSizeGreaterThanOrEqualTo(3);
         built.assertEachCarries(SECURITY);
     }
@@ -198,6 +203,7 @@ class KafkaSecurityPassThroughTest {
     private static final class BuiltClients {
         final List<KafkaSource<?>> sources = new ArrayList<>();
         final List<KafkaSink<?>> sinks = new ArrayList<>();
+        final List<KafkaModelUpdates> updateFeeds = new ArrayList<>();
 
         static BuiltClients of(StreamExecutionEnvironment env) {
             Set<Transformation<?>> all = new LinkedHashSet<>();
@@ -210,6 +216,10 @@ class KafkaSecurityPassThroughTest {
                 if (t instanceof SourceTransformation && ((SourceTransformation<?, ?, ?>) t).getSource() instanceof KafkaSource) {
                     b.sources.add((KafkaSource<?>) ((SourceTransformation<?, ?, ?>) t).getSource());
                 }
+                if (t instanceof OneInputTransformation<?, ?> one && one.getOperatorFactory() instanceof SimpleOperatorFactory<?> f
+                        && f.getOperator() instanceof MicroBatchOperator<?, ?, ?, ?> op && op.controls() instanceof KafkaModelUpdates k) {
+                    b.updateFeeds.add(k);
+                }
                 if (t instanceof SinkTransformation && ((SinkTransformation<?, ?>) t).getSink() instanceof KafkaSink) {
                     b.sinks.add((KafkaSink<?>) ((SinkTransformation<?, ?>) t).getSink());
                 }
@@ -220,6 +230,9 @@ class KafkaSecurityPassThroughTest {
         void assertEachCarries(Map<String, String> expected) throws Exception {
             for (KafkaSource<?> s : sources) assertThat(sourceProperties(s)).as("a source").containsAllEntriesOf(expected);
             for (KafkaSink<?> s : sinks) assertThat(sinkProperties(s)).as("a sink").containsAllEntriesOf(expected);
+            for (KafkaModelUpdates f : updateFeeds) {
+                assertThat(f.consumerProperties()).as("a scorer's model-updates consumer").containsAllEntriesOf(expected);
+            }
         }
 
         // The connector keeps its client properties private; reading the field checks what the clients will get.

@@ -1,0 +1,197 @@
+package dev.marquee.job.score;
+
+import dev.marquee.data.event.ModelUpdate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One slot's reading of {@code model-updates}: a consumer on a daemon thread of its own queues the updates it reads;
+ * the task thread takes them with {@link #poll()}. A missing topic or an unreachable broker is waited out, with a
+ * warning, never fatal: scoring goes on with the version it has.
+ */
+final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<ModelUpdate> {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaModelUpdateSubscription.class);
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration METADATA = Duration.ofSeconds(5);
+    private static final long RETRY_MS = 1_000;
+
+    private final String topic;
+    private final boolean fromEarliest;
+    private final ModelUpdateDecoder decoder;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Thread thread;
+    private final ConcurrentLinkedQueue<ModelUpdate> arrived = new ConcurrentLinkedQueue<>();
+    private final CountDownLatch positioned = new CountDownLatch(1);
+    private final Object wait = new Object();
+    private volatile boolean running = true;
+    /** Set by the task thread at end of input; completed by the consumer thread once it has read up to the end. */
+    private volatile CompletableFuture<Void> drainRequest;
+
+    KafkaModelUpdateSubscription(String topic, Properties props, boolean fromEarliest, ModelUpdateDecoder decoder,
+                                 String threadName) {
+        this.topic = topic;
+        this.fromEarliest = fromEarliest;
+        this.decoder = decoder;
+        this.consumer = new KafkaConsumer<>(props);
+        this.thread = new Thread(this::run, threadName);
+        thread.setDaemon(true);
+    }
+
+    /** Starts the consumer thread and waits up to {@code within} for its starting position. */
+    void start(Duration within) throws InterruptedException {
+        thread.start();
+        if (!positioned.await(within.toMillis(), TimeUnit.MILLISECONDS)) {
+            LOG.warn("model updates: no position on topic {} after {} s (broker unreachable or topic missing); this slot "
+                    + "reads updates from when it gets one and scores meanwhile", topic, within.toSeconds());
+        }
+    }
+
+    @Override
+    public List<ModelUpdate> poll() {
+        if (arrived.isEmpty()) return List.of();
+        List<ModelUpdate> out = new ArrayList<>();
+        for (ModelUpdate u; (u = arrived.poll()) != null; ) out.add(u);
+        return out;
+    }
+
+    @Override
+    public List<ModelUpdate> drain(Duration timeout) throws InterruptedException {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        drainRequest = done;
+        wakeUp();
+        try {
+            done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("model updates: not read up to the end of topic {} within {} s at end of input; applying what arrived",
+                    topic, timeout.toSeconds());
+        } catch (ExecutionException e) {
+            LOG.warn("model updates: reading to the end of topic {} failed: {}", topic, e.getCause().toString());
+        }
+        return poll();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        wakeUp();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) LOG.warn("model updates: the consumer thread of topic {} did not stop within 10 s", topic);
+    }
+
+    private void run() {
+        Map<TopicPartition, Long> drainTo = null;
+        boolean warnedMissing = false;
+        try {
+            while (running) {
+                try {
+                    if (consumer.assignment().isEmpty()) {
+                        if (!assign()) {
+                            if (!warnedMissing) {
+                                LOG.warn("model updates: topic {} not found; waiting for it (create it with "
+                                        + "infra/kafka/create-topics.sh)", topic);
+                                warnedMissing = true;
+                            }
+                            completeDrainIfAsked(); // nothing published: nothing to wait for
+                            pause(RETRY_MS);
+                            continue;
+                        }
+                        positioned.countDown();
+                    }
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+                        ModelUpdate u = decoder.decode(r.value(), r.topic() + "-" + r.partition() + "@" + r.offset());
+                        if (u != null) arrived.add(u);
+                    }
+                    CompletableFuture<Void> asked = drainRequest;
+                    if (asked != null && !asked.isDone()) {
+                        if (drainTo == null) drainTo = consumer.endOffsets(consumer.assignment(), METADATA);
+                        if (caughtUp(drainTo)) asked.complete(null);
+                    }
+                } catch (WakeupException | InterruptException e) {
+                    // close() or drain(): the loop condition decides
+                } catch (RuntimeException e) {
+                    if (!running) break;
+                    LOG.warn("model updates: reading topic {} failed, retrying in {} ms: {}", topic, RETRY_MS, e.toString());
+                    pause(RETRY_MS);
+                }
+            }
+        } finally {
+            positioned.countDown();
+            CompletableFuture<Void> asked = drainRequest;
+            if (asked != null) asked.complete(null);
+            try {
+                consumer.close(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                LOG.debug("model updates: closing the consumer of {}: {}", topic, e.toString());
+            }
+        }
+    }
+
+    /** Assigns every partition of the topic at its starting offset; false when the topic does not exist (yet). */
+    private boolean assign() {
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, METADATA);
+        if (infos == null || infos.isEmpty()) return false;
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (PartitionInfo i : infos) partitions.add(new TopicPartition(topic, i.partition()));
+        consumer.assign(partitions);
+        if (fromEarliest) consumer.seekToBeginning(partitions);
+        else consumer.seekToEnd(partitions);
+        Map<TopicPartition, Long> start = new HashMap<>();
+        for (TopicPartition p : partitions) start.put(p, consumer.position(p, METADATA)); // fixes "latest" now
+        LOG.info("model updates: reading {} from {}", topic, start);
+        return true;
+    }
+
+    private boolean caughtUp(Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            if (consumer.position(e.getKey(), METADATA) < e.getValue()) return false;
+        }
+        return true;
+    }
+
+    private void completeDrainIfAsked() {
+        CompletableFuture<Void> asked = drainRequest;
+        if (asked != null) asked.complete(null);
+    }
+
+    private void wakeUp() {
+        synchronized (wait) {
+            wait.notifyAll();
+        }
+    }
+
+    /** Waits {@code ms} between retries; close() and drain() cut it short. */
+    private void pause(long ms) {
+        synchronized (wait) {
+            if (!running) return;
+            try {
+                wait.wait(ms);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.marquee.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.marquee.job.config.JobSettings;
+import dev.marquee.job.label.LabelSettings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.runtime.jobgraph.JobVertex;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The scoring job's shape as Flink will run it: built, not executed (no broker needed). */
+class ScoringJobGraphTest {
+
+    /**
+     * The scorer has one input, so Flink chains it: the request source, parsing, event time and scoring run in one
+     * task, with no serialization or network hop between them (issue 18), and so does the predictions' writer when
+     * no label join follows (with labels, predictions are keyed by user for online adaptation). Dead letters, a
+     * union of two stages' refusals, have a task of their own.
+     */
+    @ParameterizedTest
+    @CsvSource({"true,false", "false,false", "true,true"})
+    void requestsAreReadParsedAndScoredInOneChainedTask(String drift, String labels) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        ScoringJob.buildWithKafka(env, JobSettings.from(Map.of(JobSettings.BOOTSTRAP, "127.0.0.1:9",
+                "drift.enabled", drift, LabelSettings.LABELS_ENABLED, labels, JobSettings.PARALLELISM, "2")));
+
+        List<String> vertices = new ArrayList<>();
+        for (JobVertex v : env.getStreamGraph().getJobGraph().getVertices()) vertices.add(v.getName());
+        String chain = assertThat(vertices).as("the job's tasks").filteredOn(n -> n.contains("score")).singleElement()
+                .actual();
+        assertThat(chain).as("one chain").contains("rating requests", "parse and validate", "event time", "score");
+        if (labels.equals("false")) assertThat(chain).as("one chain").contains("predictions: Writer");
+        assertThat(vertices).as("no task of its own for model updates").noneMatch(n -> n.contains("model updates"));
+    }
+}

@@ -1,0 +1,55 @@
+package dev.marquee.job.bench;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * A job's output per 1-second bucket from its first output on (Kafka timestamps of the output records), against
+ * its warm median: the median bucket from the 6th second to the last full one. Answers "how soon after the first
+ * output does the job run at full speed" (issue 18: within 3 s, buckets at 90% of the warm median).
+ */
+record ColdStartBuckets(long[] perSecond) {
+    /** The warm part starts this many seconds after the first output. */
+    static final int WARM_FROM_SECOND = 5;
+
+    static ColdStartBuckets of(long[] timestampsMs) {
+        if (timestampsMs.length == 0) throw new IllegalArgumentException("no outputs");
+        long first = Arrays.stream(timestampsMs).min().getAsLong();
+        long last = Arrays.stream(timestampsMs).max().getAsLong();
+        long[] buckets = new long[(int) ((last - first) / 1000) + 1];
+        for (long t : timestampsMs) buckets[(int) ((t - first) / 1000)]++;
+        return new ColdStartBuckets(buckets);
+    }
+
+    /** The median of the full buckets from {@link #WARM_FROM_SECOND} on (the last bucket is partial); NaN when too short. */
+    double warmMedian() {
+        int from = WARM_FROM_SECOND;
+        int to = perSecond.length - 1; // exclusive: the last bucket ends with the input
+        if (to - from < 3) return Double.NaN;
+        long[] warm = Arrays.copyOfRange(perSecond, from, to);
+        Arrays.sort(warm);
+        return warm.length % 2 == 1 ? warm[warm.length / 2] : (warm[warm.length / 2 - 1] + warm[warm.length / 2]) / 2.0;
+    }
+
+    /** The first bucket (0 = the first second of output) at or above {@code share} of the warm median, or -1. */
+    int firstBucketAtLeast(double share) {
+        double bar = share * warmMedian();
+        for (int i = 0; i < perSecond.length - 1; i++) {
+            if (perSecond[i] >= bar) return i;
+        }
+        return -1;
+    }
+
+    String format() {
+        StringBuilder sb = new StringBuilder("| second from the first output | outputs | share of the warm median |\n|---|---|---|\n");
+        double median = warmMedian();
+        for (int i = 0; i < Math.min(perSecond.length, 10); i++) {
+            sb.append(String.format(Locale.ROOT, "| %d | %,d | %.0f%% |%n", i + 1, perSecond[i], 100.0 * perSecond[i] / median));
+        }
+        int reached = firstBucketAtLeast(0.9);
+        sb.append(String.format(Locale.ROOT, "%nWarm median (seconds %d to %d): %,.0f outputs/s. The first bucket at 90%% of "
+                        + "it: second %s.%n", WARM_FROM_SECOND + 1, perSecond.length - 1, median,
+                reached < 0 ? "never" : Integer.toString(reached + 1)));
+        return sb.toString();
+    }
+}
