@@ -1,6 +1,7 @@
 package dev.marquee.job.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import dev.marquee.data.event.Rating;
@@ -33,6 +34,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -168,7 +170,54 @@ class CheckpointRestoreFaultITCase {
         }
     }
 
+    /**
+     * Upgrade: a savepoint of the job as it was before the chained scorer (issue 18), whose model updates came
+     * from a Kafka source of their own ({@code source-model-updates} → {@code parse-model-updates}), restores into
+     * today's job with {@code --allowNonRestoredState} (docs/OPERATIONS.md), which drops just that source's
+     * offsets, and without it is refused. The previous job is rebuilt here as today's job plus that branch, which
+     * is the only difference in state between the two. Nothing is lost or duplicated across the upgrade.
+     */
+    @Test
+    void aSavepointFromBeforeTheChainedScorerRestoresWithAllowNonRestoredState() throws Exception {
+        try (FaultRequests requests = new FaultRequests(KAFKA.bootstrapServers(), settings.requestsTopic, rows);
+             PredictionCounts predictions = new PredictionCounts(KAFKA.bootstrapServers(), settings.predictionsTopic)) {
+            JobClient previous = start(null, true, false);
+            sendInRounds(requests, "before", () -> SnapshotProbe.LAST_COMPLETED.get() >= 1
+                    && !predictions.poll(Duration.ofMillis(50)).isEmpty());
+            String savepoint = previous.stopWithSavepoint(false, snapshots.resolve("savepoints").toUri().toString(),
+                    SavepointFormatType.CANONICAL).get();
+            awaitTerminal(previous);
+            requests.send("during", 1_000);
+
+            JobClient strict = start(savepoint, false, false);
+            await("the restore without --allowNonRestoredState is refused").atMost(DEADLINE).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> strict.getJobStatus().get().isGloballyTerminalState());
+            assertThat(strict.getJobStatus().join()).isEqualTo(JobStatus.FAILED);
+            assertThat(catchThrowable(() -> strict.getJobExecutionResult().get()))
+                    .as("Flink names the state it cannot map").hasStackTraceContaining("allowNonRestoredState");
+
+            JobClient upgraded = start(savepoint, false, true);
+            try {
+                requests.send("after", 1_000);
+                Map<String, Integer> counts = predictions.awaitAll(requests.sent(), DEADLINE);
+                assertThat(SnapshotProbe.RESTORED_FROM.get()).as("restored from the savepoint").isPositive();
+                assertExactlyOnce(counts, requests.sent());
+            } finally {
+                upgraded.cancel().get();
+            }
+        }
+    }
+
     private JobClient start(String restoreFrom) throws Exception {
+        return start(restoreFrom, false, false);
+    }
+
+    /**
+     * @param previousRelease add the model-updates branch the job had before the chained scorer
+     * @param allowNonRestoredState restore even when savepoint state has no operator left to go to
+     */
+    private JobClient start(String restoreFrom, boolean previousRelease, boolean allowNonRestoredState) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         ScoringJob.configure(env, settings);
@@ -177,12 +226,19 @@ class CheckpointRestoreFaultITCase {
         c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, snapshots.toUri().toString());
         c.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         if (restoreFrom != null) c.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom);
+        c.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, allowNonRestoredState);
         env.configure(c);
         DataStream<RawRecord> in = env
                 .fromSource(KafkaConnections.requestSource(settings), WatermarkStrategy.noWatermarks(), "rating requests")
                 .uid("source-rating-requests")
                 .map(new SnapshotProbe()).name("snapshot probe").uid("snapshot-probe");
         ScoringJob.buildToKafka(env, settings, in, KafkaModelUpdates.fromLatest(settings));
+        if (previousRelease) {
+            env.fromSource(KafkaConnections.source(settings, settings.modelUpdatesTopic, settings.groupId + "-model-updates", false),
+                            WatermarkStrategy.noWatermarks(), "model updates").uid("source-model-updates")
+                    .map(r -> r.offset).name("parse model updates").uid("parse-model-updates")
+                    .sinkTo(new DiscardingSink<>()).name("discard model updates").uid("discard-model-updates");
+        }
         return env.executeAsync("scoring, restore " + (restoreFrom == null ? "none" : restoreFrom));
     }
 
