@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One slot's reading of {@code model-updates}: a consumer on a daemon thread of its own queues the updates it reads;
  * the task thread takes them with {@link #poll()}. A missing topic or an unreachable broker is waited out, with a
- * warning, never fatal: scoring goes on with the version it has.
+ * warning, never fatal: scoring goes on with the version it has. A topic created after the slot opened is read from
+ * its beginning, since all of it is newer than the slot.
  */
 final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<ModelUpdate> {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaModelUpdateSubscription.class);
@@ -42,6 +43,8 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
     private final CountDownLatch positioned = new CountDownLatch(1);
     private final Object wait = new Object();
     private volatile boolean running = true;
+    /** Consumer thread only: the topic did not exist when the slot opened, so all of it is newer than the slot. */
+    private boolean missingAtStart;
     /** Set by the task thread at end of input; completed by the consumer thread once it has read up to the end. */
     private volatile CompletableFuture<Void> drainRequest;
 
@@ -59,7 +62,7 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
     void start(Duration within) throws InterruptedException {
         thread.start();
         if (!positioned.await(within.toMillis(), TimeUnit.MILLISECONDS)) {
-            LOG.warn("model updates: no position on topic {} after {} s (broker unreachable or topic missing); this slot "
+            LOG.warn("model updates: no position on topic {} after {} s (is the broker reachable?); this slot "
                     + "reads updates from when it gets one and scores meanwhile", topic, within.toSeconds());
         }
     }
@@ -109,6 +112,10 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
                 try {
                     if (consumer.assignment().isEmpty()) {
                         if (!assign()) {
+                            if (positioned.getCount() > 0) {
+                                missingAtStart = true; // known: it will be read from its beginning once it exists
+                                positioned.countDown();
+                            }
                             if (!warnedMissing) {
                                 LOG.warn("model updates: topic {} not found; waiting for it (create it with "
                                         + "infra/kafka/create-topics.sh)", topic);
@@ -156,7 +163,7 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
         List<TopicPartition> partitions = new ArrayList<>();
         for (PartitionInfo i : infos) partitions.add(new TopicPartition(topic, i.partition()));
         consumer.assign(partitions);
-        if (fromEarliest) consumer.seekToBeginning(partitions);
+        if (fromEarliest || missingAtStart) consumer.seekToBeginning(partitions);
         else consumer.seekToEnd(partitions);
         Map<TopicPartition, Long> start = new HashMap<>();
         for (TopicPartition p : partitions) start.put(p, consumer.position(p, METADATA)); // fixes "latest" now

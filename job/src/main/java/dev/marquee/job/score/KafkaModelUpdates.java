@@ -39,6 +39,7 @@ public final class KafkaModelUpdates implements ControlFeed<ModelUpdate> {
         consumerProperties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         consumerProperties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"); // after a truncation only
         consumerProperties.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        consumerProperties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false"); // reading creates nothing
         if (s.delivery == DeliveryGuarantee.EXACTLY_ONCE) {
             consumerProperties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         }
@@ -66,6 +67,11 @@ public final class KafkaModelUpdates implements ControlFeed<ModelUpdate> {
 
     @Override
     public Subscription<ModelUpdate> subscribe(RuntimeContext context) throws InterruptedException {
+        return subscribe(context, POSITIONED_WITHIN);
+    }
+
+    /** As above, waiting up to {@code positionedWithin} for the starting position (tests shorten it). */
+    Subscription<ModelUpdate> subscribe(RuntimeContext context, Duration positionedWithin) throws InterruptedException {
         int subtask = context.getTaskInfo().getIndexOfThisSubtask();
         Properties props = new Properties();
         props.putAll(consumerProperties);
@@ -74,7 +80,7 @@ public final class KafkaModelUpdates implements ControlFeed<ModelUpdate> {
         ModelUpdateDecoder decoder = new ModelUpdateDecoder(context.getMetricGroup().addGroup("marquee"), subtask);
         KafkaModelUpdateSubscription subscription = new KafkaModelUpdateSubscription(topic, props, fromEarliest, decoder,
                 "marquee-model-updates-" + subtask);
-        subscription.start(POSITIONED_WITHIN);
+        subscription.start(positionedWithin);
         return subscription;
     }
 }

@@ -271,8 +271,10 @@ public final class ScoringBenchmark {
      */
     private static String ceilingSideBySide(String bootstrap, ModelRegistry registry, int records, int repeats,
                                             String model, String[] args) throws Exception {
-        List<double[]> results = new ArrayList<>(); // {full job, ceiling} records/s over the shared span, span s
+        List<double[]> results = new ArrayList<>(); // {full job, ceiling} records/s over the shared span, span s, from, to, CPU µs/record full, ceiling
         for (int i = -1; i < repeats; i++) { // -1: a discarded warm-up
+            // The two chains' names: "Source: requests -> parse and validate -> ..." and "Source: requests -> parse -> ..."
+            ThreadCpuByName cpuByJob = new ThreadCpuByName("requests -> parse and validate", "requests -> parse ->");
             String full = "ceiling-" + i + "-job";
             String ceiling = "ceiling-" + i + "-ceiling";
             createTopic(bootstrap, full, 2);
@@ -281,10 +283,16 @@ public final class ScoringBenchmark {
             awaitFirstOutput(bootstrap, full, Duration.ofMinutes(3));
             JobClient ceilingJob = submitAlone(bootstrap, defaultSettings(bootstrap, registry, "requests", ceiling), true);
             for (JobClient job : List.of(fullJob, ceilingJob)) job.getJobExecutionResult().get(10, TimeUnit.MINUTES);
-            double[] rates = sharedSpanRates(bootstrap, full, ceiling, records, i);
-            if (rates == null) continue;
-            log("side by side %s: %.1f s shared: full job %,.0f records/s, ceiling %,.0f records/s: %.2f",
-                    i < 0 ? "warm-up" : "run " + (i + 1), rates[2], rates[0], rates[1], rates[0] / rates[1]);
+            double[] shared = sharedSpanRates(bootstrap, full, ceiling, records, i);
+            cpuByJob.close();
+            if (shared == null) continue;
+            double seconds = shared[2];
+            double fullMicros = 1e6 * cpuByJob.cpuSeconds(0, (long) shared[3], (long) shared[4]) / (shared[0] * seconds);
+            double ceilingMicros = 1e6 * cpuByJob.cpuSeconds(1, (long) shared[3], (long) shared[4]) / (shared[1] * seconds);
+            double[] rates = {shared[0], shared[1], seconds, fullMicros, ceilingMicros};
+            log("side by side %s: %.1f s shared: full job %,.0f records/s, ceiling %,.0f records/s: %.2f; task-thread CPU "
+                            + "per record: full job %.2f µs, ceiling %.2f µs", i < 0 ? "warm-up" : "run " + (i + 1), rates[2],
+                    rates[0], rates[1], rates[0] / rates[1], fullMicros, ceilingMicros);
             if (i >= 0) results.add(rates);
         }
         StringBuilder sb = new StringBuilder();
@@ -295,16 +303,23 @@ public final class ScoringBenchmark {
                 LocalDate.now(), DriftBenchmark.machine(), System.getProperty("java.version"), model,
                 experiments.isBlank() ? "" : " with " + experiments, checkpointMs == null ? "" : ", checkpoints every " + checkpointMs + " ms",
                 String.join(" ", args)));
-        sb.append("| run | full job records/s | ceiling records/s | shared span (s) | full job / ceiling |\n|---|---|---|---|---|\n");
+        sb.append("| run | full job records/s | ceiling records/s | shared span (s) | full job / ceiling | task-thread CPU "
+                + "per record, full job / ceiling (µs) | ceiling's CPU per record / full job's |\n|---|---|---|---|---|---|---|\n");
         for (int i = 0; i < results.size(); i++) {
             double[] r = results.get(i);
-            sb.append(String.format(Locale.ROOT, "| %d | %,.0f | %,.0f | %.1f | %.2f |%n", i + 1, r[0], r[1], r[2], r[0] / r[1]));
+            sb.append(String.format(Locale.ROOT, "| %d | %,.0f | %,.0f | %.1f | %.2f | %.2f / %.2f | %.2f |%n", i + 1, r[0], r[1],
+                    r[2], r[0] / r[1], r[3], r[4], r[4] / r[3]));
         }
         if (results.size() < repeats) {
             sb.append(String.format(Locale.ROOT, "%n%d of %d runs not counted: the two jobs wrote at the same time for "
                     + "less than a second (more --records).%n", repeats - results.size(), repeats));
         }
         double[] ratios = results.stream().mapToDouble(r -> r[0] / r[1]).sorted().toArray();
+        double[] costRatios = results.stream().mapToDouble(r -> r[4] / r[3]).sorted().toArray();
+        sb.append(String.format(Locale.ROOT, "%nTask-thread CPU: the CPU time of each job's task and source-fetcher threads (by "
+                + "their chain's name) over the shared span, per record written; its producers' network threads and the "
+                + "broker are not in it. The last column is the throughput ratio each job would have with the same CPU: "
+                + "median %.2f.%n", median(costRatios)));
         sb.append(String.format(Locale.ROOT, "%nfull job / ceiling: %.2f (median of %d side-by-side runs)%n", median(ratios), results.size()));
         return sb.toString();
     }
@@ -357,7 +372,7 @@ public final class ScoringBenchmark {
             return null;
         }
         double seconds = (to - from) / 1000.0;
-        return new double[] {countWithin(aTimes, from, to) / seconds, countWithin(bTimes, from, to) / seconds, seconds};
+        return new double[] {countWithin(aTimes, from, to) / seconds, countWithin(bTimes, from, to) / seconds, seconds, from, to};
     }
 
     /** Every output record's Kafka timestamp, sorted. */
