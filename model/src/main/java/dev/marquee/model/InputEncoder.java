@@ -88,7 +88,8 @@ final class InputEncoder {
                 matches[i] = title.match();
                 catalogTitles[i] = title.catalogTitle();
                 userOov[i] = !users.contains(userCol[i]);
-                titleOov[i] = !titles.contains(titleCol[i]);
+                // a known match is a catalog title, and the catalog holds exactly the vocabulary's terms
+                titleOov[i] = !title.known() && !titles.contains(titleCol[i]);
             } else {
                 titleCol[i] = rawTitles[i] == null ? "" : rawTitles[i];
             }

@@ -23,6 +23,8 @@ import java.util.Map;
 public final class Vocabulary {
     private final List<String> terms;
     private final Map<String, Integer> lookup;
+    /** The same map without the unmodifiable view, for the per-request lookups. */
+    private final Map<String, Integer> index;
     private final boolean titleAliases;
 
     private Vocabulary(List<String> terms, boolean titleAliases) {
@@ -47,6 +49,7 @@ public final class Vocabulary {
                 }
             }
         }
+        this.index = map;
         this.lookup = Collections.unmodifiableMap(map);
     }
 
@@ -71,7 +74,7 @@ public final class Vocabulary {
 
     /** The index of a term or alias, or -1. */
     public int indexOf(String term) {
-        Integer i = term == null ? null : lookup.get(term);
+        Integer i = term == null ? null : index.get(term);
         return i == null ? -1 : i;
     }
 

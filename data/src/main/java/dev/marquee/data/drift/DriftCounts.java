@@ -8,6 +8,7 @@ import dev.marquee.data.profile.EventHours;
 import dev.marquee.data.profile.Histogram;
 import dev.marquee.data.profile.TimestampProfile;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -153,17 +154,64 @@ public class DriftCounts {
     /** Counts one prediction of {@code ref}'s version; {@code nowMs} is the processing time. */
     public void countPrediction(Prediction p, ReferenceBuckets ref, LogBuckets latencyBuckets, LogBuckets lagBuckets,
                                 long nowMs, long futureToleranceMs) {
-        double rating = p.output3 != null && p.output3.length > 0 ? p.output3[0] : p.predictedRating;
-        if (p.oovUserId == null || p.oovMovieTitle == null) oovUnknown++;
-        if (p.titleMatch != null) titleMatches.merge(p.titleMatch, 1L, Long::sum);
-        countScored(p.userId, p.catalogTitle != null ? p.catalogTitle : p.movieTitle, Boolean.TRUE.equals(p.oovUserId), Boolean.TRUE.equals(p.oovMovieTitle),
-                p.timestamp, rating, ref);
-        long eventMs = p.timestamp * 1000;
-        if (eventMs > nowMs + futureToleranceMs) future++;
-        lag[lagBuckets.bucketOf((nowMs - eventMs) / 1000.0)]++;
-        if (p.source != null && p.source.timestamp > 0) {
-            latency[latencyBuckets.bucketOf(p.scoredAtMs - p.source.timestamp)]++;
+        countPredictions(List.of(p), 0, 1, ref, latencyBuckets, lagBuckets, nowMs, futureToleranceMs);
+    }
+
+    /**
+     * Counts {@code batch[from, to)}, all of {@code ref}'s version, exactly as {@link #countPrediction} one by one
+     * would. Per-record map updates whose key repeats from record to record (the title match, the event hour) are
+     * added once per run of equal keys: a run is admitted to a bounded map, or overflows, as a whole either way,
+     * since nothing else changes that map in between.
+     */
+    public void countPredictions(List<Prediction> batch, int from, int to, ReferenceBuckets ref,
+                                 LogBuckets latencyBuckets, LogBuckets lagBuckets, long nowMs, long futureToleranceMs) {
+        String matchRun = null;
+        long matchRunLength = 0;
+        long hourRun = 0;
+        long hourRunLength = 0;
+        long lastLagEventMs = Long.MIN_VALUE;
+        int lagBucket = 0;
+        long lastLatencyMs = Long.MIN_VALUE;
+        int latencyBucket = 0;
+        for (int i = from; i < to; i++) {
+            Prediction p = batch.get(i);
+            double rating = p.output3 != null && p.output3.length > 0 ? p.output3[0] : p.predictedRating;
+            if (p.oovUserId == null || p.oovMovieTitle == null) oovUnknown++;
+            if (p.titleMatch != null) {
+                if (!p.titleMatch.equals(matchRun)) {
+                    if (matchRunLength > 0) titleMatches.merge(matchRun, matchRunLength, Long::sum);
+                    matchRun = p.titleMatch;
+                    matchRunLength = 0;
+                }
+                matchRunLength++;
+            }
+            countScoredExceptEventHour(p.userId, p.catalogTitle != null ? p.catalogTitle : p.movieTitle,
+                    Boolean.TRUE.equals(p.oovUserId), Boolean.TRUE.equals(p.oovMovieTitle), p.timestamp, rating, ref);
+            long hour = EventHours.hourOf(p.timestamp);
+            if (hourRunLength == 0 || hour != hourRun) {
+                if (hourRunLength > 0) countEventHour(hourRun, hourRunLength);
+                hourRun = hour;
+                hourRunLength = 0;
+            }
+            hourRunLength++;
+            long eventMs = p.timestamp * 1000;
+            if (eventMs > nowMs + futureToleranceMs) future++;
+            if (eventMs != lastLagEventMs) { // the bucket is a logarithm: once per distinct event time in a run
+                lagBucket = lagBuckets.bucketOf((nowMs - eventMs) / 1000.0);
+                lastLagEventMs = eventMs;
+            }
+            lag[lagBucket]++;
+            if (p.source != null && p.source.timestamp > 0) {
+                long latencyMs = p.scoredAtMs - p.source.timestamp;
+                if (latencyMs != lastLatencyMs) {
+                    latencyBucket = latencyBuckets.bucketOf(latencyMs);
+                    lastLatencyMs = latencyMs;
+                }
+                latency[latencyBucket]++;
+            }
         }
+        if (matchRunLength > 0) titleMatches.merge(matchRun, matchRunLength, Long::sum);
+        if (hourRunLength > 0) countEventHour(hourRun, hourRunLength);
     }
 
     /**
@@ -172,6 +220,12 @@ public class DriftCounts {
      */
     public void countScored(String userId, String title, boolean oovUser, boolean oovTitle, long timestamp,
                             double rating, ReferenceBuckets ref) {
+        countScoredExceptEventHour(userId, title, oovUser, oovTitle, timestamp, rating, ref);
+        countEventHour(EventHours.hourOf(timestamp), 1);
+    }
+
+    private void countScoredExceptEventHour(String userId, String title, boolean oovUser, boolean oovTitle,
+                                            long timestamp, double rating, ReferenceBuckets ref) {
         scored++;
         Integer u = userId == null ? null : ref.userIndex.get(userId);
         userBuckets[u == null ? userBuckets.length - 1 : u]++;
@@ -187,12 +241,6 @@ public class DriftCounts {
         if (oovTitle) titleOov++;
         hours[TimestampProfile.hourOf(timestamp)]++;
         days[TimestampProfile.dayOfWeekOf(timestamp)]++;
-        Long hour = EventHours.hourOf(timestamp);
-        if (eventHours.size() < MAX_EVENT_HOURS || eventHours.containsKey(hour)) {
-            eventHours.merge(hour, 1L, Long::sum);
-        } else {
-            eventHoursOverflow++;
-        }
         predictionSlots[Histogram.slotOf(ref.predictionEdges, rating)]++;
         predictionSum += rating;
         if (ref.baseline != null) {
@@ -202,6 +250,16 @@ public class DriftCounts {
         if (ref.errorModel != null) {
             estimatedSquaredError += ref.errorModel.expectedSquaredError(oovUser, oovTitle, rating);
             estimated++;
+        }
+    }
+
+    /** {@code n} scored requests of one event hour, into the bounded {@link #eventHours}. */
+    private void countEventHour(long hour, long n) {
+        Long key = hour;
+        if (eventHours.size() < MAX_EVENT_HOURS || eventHours.containsKey(key)) {
+            eventHours.merge(key, n, Long::sum);
+        } else {
+            eventHoursOverflow += n;
         }
     }
 

@@ -2,6 +2,7 @@ package dev.marquee.data.json;
 
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.marquee.data.event.Prediction;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 /** Encodes one event type to UTF-8 JSON bytes and back. Serializable so Flink functions can hold one. */
 public final class EventCodec<T> implements Serializable {
     private static final long serialVersionUID = 1L;
+    /** Predictions (one per scored request) skip databind: same bytes, see {@link PredictionJsonWriter}. */
+    private static final ThreadLocal<PredictionJsonWriter> PREDICTIONS = ThreadLocal.withInitial(PredictionJsonWriter::new);
 
     private final Class<T> type;
     private transient ObjectReader reader;
@@ -28,6 +31,7 @@ public final class EventCodec<T> implements Serializable {
 
     public byte[] encode(T event) {
         try {
+            if (event != null && event.getClass() == Prediction.class) return PREDICTIONS.get().write((Prediction) event);
             return writer().writeValueAsBytes(event);
         } catch (IOException e) {
             throw new EventCodecException("cannot encode " + type.getSimpleName() + ": " + e.getMessage(), e);

@@ -199,7 +199,7 @@ public final class RequestParser implements Serializable {
             refused.deadLetters().get(0).field = problem.field;
             return refused;
         }
-        return ParseResult.of(request(f, src, -1, src.defaultRequestId(), f.extras()));
+        return ParseResult.of(request(f, src, -1, null, f.extras()));
     }
 
     private ParseResult envelope(InstanceFields top, List<InstanceFields> instances, List<int[]> slices,
@@ -209,7 +209,7 @@ public final class RequestParser implements Serializable {
         for (String name : top.extras()) envelopeExtras.add("envelope." + name);
         List<RatingRequest> requests = new ArrayList<>(instances.size());
         List<DeadLetter> deadLetters = new ArrayList<>(0);
-        String base = src.defaultRequestId() + "#";
+        String base = null; // built only when an instance has no request_id
         for (int i = 0; i < instances.size(); i++) {
             InstanceFields f = instances.get(i);
             int[] slice = slices.get(i);
@@ -225,7 +225,8 @@ public final class RequestParser implements Serializable {
                 continue;
             }
             List<String> extras = envelopeExtras.isEmpty() ? f.extras() : merge(envelopeExtras, f.extras());
-            requests.add(request(f, src, i, base + i, extras));
+            if (f.requestId == null && base == null) base = src.defaultRequestId() + "#";
+            requests.add(request(f, src, i, base, extras));
         }
         return new ParseResult(requests, deadLetters);
     }
@@ -282,9 +283,15 @@ public final class RequestParser implements Serializable {
         return null;
     }
 
-    private static RatingRequest request(InstanceFields f, SourcePosition src, int index, String defaultId, List<String> extras) {
+    /** {@code envelopeBase} is the envelope's default id prefix (null outside an envelope, or when not needed). */
+    private static RatingRequest request(InstanceFields f, SourcePosition src, int index, String envelopeBase,
+                                         List<String> extras) {
         RatingRequest r = new RatingRequest();
-        r.requestId = f.requestId != null ? f.requestId : defaultId;
+        if (f.requestId != null) {
+            r.requestId = f.requestId;
+        } else {
+            r.requestId = index < 0 ? src.defaultRequestId() : envelopeBase + index;
+        }
         r.requestIdGiven = f.requestId != null;
         r.userId = f.userId;
         r.movieTitle = f.title;

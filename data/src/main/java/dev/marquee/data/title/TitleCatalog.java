@@ -83,6 +83,8 @@ public final class TitleCatalog implements Serializable {
     }
 
     private final Set<String> titles;
+    /** Each catalog title to its (shared, immutable) exact resolution: the common case without allocating. */
+    private final Map<String, Resolution> exact;
     private final Map<String, String> uniqueByKey;
     private final Map<String, List<String>> collisions;
     /** Loose keys of the primary forms ({@link TitleForms}) of exactly one title, and of several. */
@@ -95,6 +97,10 @@ public final class TitleCatalog implements Serializable {
 
     private TitleCatalog(Set<String> titles) {
         this.titles = Collections.unmodifiableSet(titles);
+        this.exact = new HashMap<>(titles.size() * 2);
+        for (String t : titles) {
+            exact.put(t, new Resolution(t, Match.EXACT));
+        }
         Map<String, List<String>> byKey = new HashMap<>();
         for (String t : titles) {
             byKey.computeIfAbsent(TitleCanonicalizer.canonicalKey(t), k -> new ArrayList<>(1)).add(t);
@@ -157,8 +163,9 @@ public final class TitleCatalog implements Serializable {
 
     /** Like {@link #resolve} but also says how the title was matched. */
     public Resolution lookup(String raw) {
-        if (titles.contains(raw)) {
-            return new Resolution(raw, Match.EXACT);
+        Resolution hit = exact.get(raw);
+        if (hit != null) {
+            return hit; // the catalog's instance of the title: equal to raw, its hash already computed
         }
         String key = TitleCanonicalizer.canonicalKey(raw);
         String title = uniqueByKey.get(key);
@@ -199,7 +206,7 @@ public final class TitleCatalog implements Serializable {
     }
 
     public boolean contains(String title) {
-        return titles.contains(title);
+        return exact.containsKey(title);
     }
 
     /** The catalog's titles, in the order first given. */

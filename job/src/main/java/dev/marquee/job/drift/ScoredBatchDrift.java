@@ -3,7 +3,9 @@ package dev.marquee.job.drift;
 import dev.marquee.data.drift.*;
 import dev.marquee.data.event.Prediction;
 import dev.marquee.job.score.BatchObserver;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.RandomAccess;
 import java.util.function.Consumer;
 import org.apache.flink.streaming.api.operators.StreamingRuntimeContext;
 import org.apache.flink.util.OutputTag;
@@ -46,16 +48,19 @@ public final class ScoredBatchDrift implements BatchObserver<Prediction, DriftCo
     }
 
     @Override
-    public void observe(List<Prediction> batch, Consumer<DriftCounts> emit) {
+    public void observe(List<Prediction> predictions, Consumer<DriftCounts> emit) {
+        List<Prediction> batch = predictions instanceof RandomAccess ? predictions : new ArrayList<>(predictions);
         long now = System.currentTimeMillis();
-        ReferenceBuckets ref = null;
-        for (Prediction p : batch) {
-            if (ref == null || ref.version != p.modelVersion) {
-                ref = reference(p.modelVersion);
-                if (current != null && current.modelVersion != p.modelVersion) flush(emit);
-                if (current == null) current = DriftCounts.forVersion(ref, latencyBuckets, lagBuckets);
-            }
-            current.countPrediction(p, ref, latencyBuckets, lagBuckets, now, settings.futureToleranceMs);
+        int n = batch.size();
+        for (int from = 0; from < n; ) {
+            long version = batch.get(from).modelVersion;
+            int to = from + 1;
+            while (to < n && batch.get(to).modelVersion == version) to++;
+            ReferenceBuckets ref = reference(version);
+            if (current != null && current.modelVersion != version) flush(emit);
+            if (current == null) current = DriftCounts.forVersion(ref, latencyBuckets, lagBuckets);
+            current.countPredictions(batch, from, to, ref, latencyBuckets, lagBuckets, now, settings.futureToleranceMs);
+            from = to;
         }
         if (current != null && current.scored >= settings.partialRecords) flush(emit);
     }

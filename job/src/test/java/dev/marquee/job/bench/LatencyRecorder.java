@@ -13,6 +13,9 @@ final class LatencyRecorder {
     private final Histogram fromDue = new Histogram(3);
     private final Histogram fromSend = new Histogram(3);
     private final Histogram inWindow = new Histogram(3);
+    /** From the actual send to the end of scoring, and from there to the read: where the time goes. */
+    private final Histogram sendToScored = new Histogram(3);
+    private final Histogram scoredToRead = new Histogram(3);
     /** Due times (nanoTime) of the requests {@link #window()} covers; set by another thread, read by the recorder. */
     private volatile long windowFrom = Long.MAX_VALUE;
     private volatile long windowTo = Long.MIN_VALUE;
@@ -28,12 +31,21 @@ final class LatencyRecorder {
      * @return whether the prediction was one of the measured requests
      */
     boolean record(String requestId, long sentMs, long nowNanos, long nowMs) {
+        return record(requestId, sentMs, -1, nowNanos, nowMs);
+    }
+
+    /** As above, with the prediction's {@code scored_at_ms} (-1 when unknown) to split the time at the scorer. */
+    boolean record(String requestId, long sentMs, long scoredAtMs, long nowNanos, long nowMs) {
         long due = schedule.dueNanos(requestId);
         if (due < 0) return false;
         long micros = Math.max(0, (nowNanos - due) / 1_000);
         fromDue.recordValue(micros);
         if (due >= windowFrom && due <= windowTo) inWindow.recordValue(micros);
         if (sentMs >= 0) fromSend.recordValue(Math.max(0, nowMs - sentMs) * 1_000);
+        if (sentMs >= 0 && scoredAtMs >= 0) {
+            sendToScored.recordValue(Math.max(0, scoredAtMs - sentMs) * 1_000);
+            scoredToRead.recordValue(Math.max(0, nowMs - scoredAtMs) * 1_000);
+        }
         return true;
     }
 
@@ -50,6 +62,14 @@ final class LatencyRecorder {
 
     LatencySummary fromDue() {
         return LatencySummary.of(fromDue);
+    }
+
+    LatencySummary sendToScored() {
+        return LatencySummary.of(sendToScored);
+    }
+
+    LatencySummary scoredToRead() {
+        return LatencySummary.of(scoredToRead);
     }
 
     LatencySummary fromSend() {

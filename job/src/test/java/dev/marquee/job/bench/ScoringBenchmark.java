@@ -748,6 +748,9 @@ public final class ScoringBenchmark {
                 rate, seconds, warmupSeconds, checkpointMs == null ? "60000 (the default)" : checkpointMs,
                 latency.fromDue().count(), latency.measuredSent(), latency.fromDue().format(), latency.fromSend().format(),
                 latency.lateOver1Ms()));
+        sb.append(String.format(Locale.ROOT, "Where the time goes (millisecond clocks, so ±1 ms): from the send to the end of "
+                + "scoring (the prediction's scored_at_ms) %s; from there to the read %s.%n",
+                latency.sendToScored().format(), latency.scoredToRead().format()));
         if (latency.acrossSwap() != null) {
             sb.append(String.format(Locale.ROOT, "%nAcross a model swap: %s. The %,d requests due in the %d s from the "
                             + "announcement on: %s.%n", latency.swapReport() == null ? "no swap happened" : latency.swapReport(),

@@ -29,7 +29,7 @@ final class SteadyRateLatency {
      * late; with a swap, the latencies of the requests due in its window and what the swap reported (else null).
      */
     record Result(LatencySummary fromDue, LatencySummary fromSend, long measuredSent, long lateOver1Ms,
-                  LatencySummary acrossSwap, String swapReport) { }
+                  LatencySummary acrossSwap, String swapReport, LatencySummary sendToScored, LatencySummary scoredToRead) { }
 
     /**
      * Something done to the job while it is measured (a model swap), at {@code atSecond} of the measured part, on
@@ -109,7 +109,8 @@ final class SteadyRateLatency {
                     long nowMs = System.currentTimeMillis();
                     for (ConsumerRecord<byte[], byte[]> rec : batch) {
                         Prediction p = codec.decode(rec.value());
-                        if (recorder.record(p.requestId, p.source == null ? -1 : p.source.timestamp, nowNanos, nowMs)) got++;
+                        if (recorder.record(p.requestId, p.source == null ? -1 : p.source.timestamp,
+                                p.scoredAtMs > 0 ? p.scoredAtMs : -1, nowNanos, nowMs)) got++;
                     }
                 }
             } finally {
@@ -119,7 +120,7 @@ final class SteadyRateLatency {
             }
             if (failure.get() != null) throw new IllegalStateException("the latency sender or swap failed", failure.get());
             return new Result(recorder.fromDue(), recorder.fromSend(), measured, late.get(),
-                    swap == null ? null : recorder.window(), swapReport.get());
+                    swap == null ? null : recorder.window(), swapReport.get(), recorder.sendToScored(), recorder.scoredToRead());
         }
     }
 }

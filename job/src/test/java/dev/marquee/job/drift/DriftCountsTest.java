@@ -65,6 +65,35 @@ class DriftCountsTest {
         assertThat(a.predictionSum).isCloseTo(all.predictionSum, org.assertj.core.data.Offset.offset(1e-6));
     }
 
+    /** The batch path adds runs of equal keys at once: it must count exactly what one-by-one counting does. */
+    @Test
+    void countingABatchEqualsCountingItsPredictionsOneByOne() {
+        Random random = new Random(5);
+        java.util.List<dev.marquee.data.event.Prediction> batch = new java.util.ArrayList<>();
+        String[] matches = {"exact", "exact", "canonical", null, "fuzzy"};
+        long hour = DriftFixtures.T0 / 3600;
+        for (int i = 0; i < 3_000; i++) {
+            if (random.nextInt(20) == 0) hour += 1 + random.nextInt(3); // runs of one event hour, some new
+            var p = DriftFixtures.prediction(DriftFixtures.user(random), DriftFixtures.title(random),
+                    hour * 3600 + random.nextInt(3600), DriftFixtures.rating(random), 1, NOW - random.nextInt(50), NOW);
+            p.titleMatch = matches[random.nextInt(matches.length)];
+            if (i % 7 == 0) p.source = null;
+            batch.add(p);
+        }
+        DriftCounts one = DriftCounts.forVersion(ref, LogBuckets.latencyMs(), LogBuckets.lagSeconds());
+        DriftCounts all = DriftCounts.forVersion(ref, LogBuckets.latencyMs(), LogBuckets.lagSeconds());
+        // nearly full: new hours of the batch must overflow exactly as they do one by one
+        for (long h = 0; h < DriftCounts.MAX_EVENT_HOURS - 3; h++) {
+            one.eventHours.put(-h - 1, 1L);
+            all.eventHours.put(-h - 1, 1L);
+        }
+        for (var p : batch) one.countPrediction(p, ref, LogBuckets.latencyMs(), LogBuckets.lagSeconds(), NOW, 0);
+        all.countPredictions(batch, 0, 1_000, ref, LogBuckets.latencyMs(), LogBuckets.lagSeconds(), NOW, 0);
+        all.countPredictions(batch, 1_000, batch.size(), ref, LogBuckets.latencyMs(), LogBuckets.lagSeconds(), NOW, 0);
+        assertThat(one.eventHoursOverflow).as("the cap is reached").isPositive();
+        assertThat(all).usingRecursiveComparison().isEqualTo(one);
+    }
+
     @Test
     void refusesToMergeCountsOverDifferentBuckets() {
         DriftCounts a = DriftCounts.forVersion(ref, LogBuckets.latencyMs(), LogBuckets.lagSeconds());
