@@ -70,7 +70,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * ({@code --ceiling-side-by-side}).
  */
 public final class ScoringBenchmark {
-    private static final Set<String> KEYS = Set.of("records", "batch1-records", "rounds", "latency-rate", "latency-seconds", "batch-size", "checkpoint-ms", "warmup-seconds", "out", "drift-pairs", "drift-side-by-side", "ceiling-side-by-side", "imported", "latency-only", "latency-swap-at", "cold-start");
+    private static final Set<String> KEYS = Set.of("records", "batch1-records", "rounds", "latency-rate", "latency-seconds", "batch-size", "checkpoint-ms", "warmup-seconds", "out", "drift-pairs", "drift-side-by-side", "ceiling-side-by-side", "imported", "latency-only", "latency-swap-at", "cold-start", "broker");
     /** The SavedModel made elsewhere that the imported-model variant serves, unless {@code --imported} names another ("none": no such variant). */
     private static final String DEFAULT_IMPORTED = "../shared/models/series-keras/1";
     /** Null: the job's default for at-least-once. */
@@ -78,6 +78,32 @@ public final class ScoringBenchmark {
     private static int warmupSeconds = 20;
     /** Samples the job's CPU once the broker is up (null before). */
     private static JobCpuSampler cpu;
+
+    /** The benchmark's broker: in the benchmark's JVM (the default), or a process of its own ({@code --broker process}). */
+    private interface Broker extends AutoCloseable {
+        String bootstrapServers();
+
+        static Broker start(String mode, Path dir) throws Exception {
+            switch (mode) {
+                case "in-jvm": {
+                    EmbeddedKafka kafka = EmbeddedKafka.start();
+                    return new Broker() {
+                        public String bootstrapServers() { return kafka.bootstrapServers(); }
+                        public void close() { kafka.close(); }
+                    };
+                }
+                case "process": {
+                    BrokerProcess kafka = BrokerProcess.start(dir);
+                    return new Broker() {
+                        public String bootstrapServers() { return kafka.bootstrapServers(); }
+                        public void close() throws InterruptedException { kafka.close(); }
+                    };
+                }
+                default:
+                    throw new IllegalArgumentException("--broker must be in-jvm or process, got '" + mode + "'");
+            }
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = new HashMap<>();
@@ -110,9 +136,10 @@ public final class ScoringBenchmark {
         ModelRegistry importedRegistry = new ModelRegistry(work.resolve("registry-imported"));
         String importedDesc = allVariants ? importModel(importedRegistry, opts.getOrDefault("imported", DEFAULT_IMPORTED), rows) : null;
 
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+        String brokerMode = opts.getOrDefault("broker", "in-jvm");
+        try (Broker kafka = Broker.start(brokerMode, work.resolve("broker"))) {
             String bootstrap = kafka.bootstrapServers();
-            log("broker at %s; model: %s", bootstrap, modelDesc);
+            log("broker (%s) at %s; model: %s", brokerMode, bootstrap, modelDesc);
             if (latencyOnly) {
                 SteadyRateLatency.Result latency = runLatency(bootstrap, registry, rows, latencyRate, latencySeconds, batchSize, swapAt);
                 write(out, latencyReport(latency, latencyRate, latencySeconds, modelDesc, args));
