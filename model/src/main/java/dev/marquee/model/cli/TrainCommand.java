@@ -24,7 +24,7 @@ import picocli.CommandLine.Mixin;
                         + " which becomes the serving pointer. The test part is scored only with --score-test, and"
                         + " each such scoring is appended to the test log (docs/MODEL.md, Protocol)."},
         footer = {"Examples:", "  marquee train --split u1 --seed 1",
-                "  marquee train --split time --seed 42 --score-test     # a configuration to report: test scored, logged"})
+                "  marquee train --split time --seed 42 --score-test   (to report: test scored and logged)"})
 public final class TrainCommand extends ConsoleCommand {
     @Mixin
     DataOptions dataOptions;
