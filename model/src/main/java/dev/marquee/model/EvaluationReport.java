@@ -9,22 +9,48 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A model's RMSE/MAE on a split's validation and test sets, beside the global-mean and user+item-bias
- * baselines fitted on the same split's training set and scored by the same code.
+ * A model's RMSE/MAE on the validation rows (the split's validation part, else the trainer's seeded hold-out)
+ * and, only when asked, on the split's test part, beside the global-mean baseline and the user+item-bias
+ * baseline tuned on the same validation rows ({@link BiasBaselineTuner}); both baselines are fitted on the rows
+ * the model was fitted on and scored by the same code.
+ *
+ * @param testScored whether the test part was scored (otherwise every row's {@code test} is null)
  */
-public record EvaluationReport(String split, List<Row> rows) {
+public record EvaluationReport(String split, List<Row> rows, BiasBaselineTuner.Tuned baseline, boolean testScored) {
+    /** The seed of the hold-out when the caller does not say: the default training seed. */
+    public static final long DEFAULT_SEED = 42L;
 
-    /** One predictor's metrics; {@code validation} is null when the split has none. */
+    /** One predictor's metrics; {@code validation} or {@code test} is null when not scored. */
     public record Row(String name, Metrics validation, Metrics test) {}
 
-    public static EvaluationReport evaluate(RatingPredictor model, Split split) {
-        List<RatingPredictor> predictors = List.of(model, GlobalMeanBaseline.fit(split.train()),
-                BiasBaseline.fit(split.train()));
-        List<Row> rows = new ArrayList<>();
+    /**
+     * The model against the baselines on {@code rows}' validation rows, and on {@code test} unless it is
+     * empty.
+     */
+    public static EvaluationReport evaluate(RatingPredictor model, String splitName, TrainingRows rows,
+            List<Rating> test) {
+        BiasBaselineTuner.Tuned tuned = BiasBaselineTuner.tune(rows);
+        List<RatingPredictor> predictors = List.of(model, GlobalMeanBaseline.fit(rows.fit()), tuned.baseline());
+        List<Row> out = new ArrayList<>();
         for (RatingPredictor p : predictors) {
-            rows.add(new Row(p.name(), metrics(p, split.validation()), metrics(p, split.test())));
+            out.add(new Row(p.name(), metrics(p, rows.validation()), metrics(p, test)));
         }
-        return new EvaluationReport(split.name(), rows);
+        return new EvaluationReport(splitName, out, tuned, !test.isEmpty());
+    }
+
+    /**
+     * A model trained by {@code Trainer.train(split.train(), split.validation())} with training seed
+     * {@code seed} (which decides the hold-out when the split has no validation part); the test part is scored
+     * only when {@code scoreTest}.
+     */
+    public static EvaluationReport evaluate(RatingPredictor model, Split split, long seed, boolean scoreTest) {
+        return evaluate(model, split.name(), TrainingRows.of(split.train(), split.validation(), seed),
+                scoreTest ? split.test() : List.of());
+    }
+
+    /** As above with the default seed, test part scored (benchmarks and tests). */
+    public static EvaluationReport evaluate(RatingPredictor model, Split split) {
+        return evaluate(model, split, DEFAULT_SEED, true);
     }
 
     private static Metrics metrics(RatingPredictor p, List<Rating> rows) {
@@ -36,14 +62,24 @@ public record EvaluationReport(String split, List<Row> rows) {
         return rows.get(0);
     }
 
-    /** Printable table, one line per predictor. */
+    /** The tuned user+item-bias baseline's row. */
+    public Row biasBaseline() {
+        return rows.get(2);
+    }
+
+    /**
+     * Printable table, one line per predictor, then how the bias baseline was chosen and, when the test part
+     * was not scored, how to score it.
+     */
     public List<String> lines() {
         List<String> out = new ArrayList<>();
         out.add(String.format(Locale.ROOT, "%-20s %-24s %-24s", "split " + split, "validation RMSE / MAE",
                 "test RMSE / MAE"));
         for (Row r : rows) {
-            out.add(String.format(Locale.ROOT, "%-20s %-24s %-24s", r.name, cell(r.validation), cell(r.test)));
+            out.add(String.format(Locale.ROOT, "%-20s %-24s %-24s", r.name, cell(r.validation),
+                    r.test == null && !testScored ? "(not scored)" : cell(r.test)));
         }
+        out.add(baseline.describe());
         return out;
     }
 
@@ -51,7 +87,7 @@ public record EvaluationReport(String split, List<Row> rows) {
         return m == null ? "-" : String.format(Locale.ROOT, "%.4f / %.4f", m.rmse(), m.mae());
     }
 
-    /** For the model card: {name: {validation: {rmse, mae, n}, test: {...}}}. */
+    /** For the model card: {name: {validation: {rmse, mae, count}, test: {...}}}. */
     public Map<String, Object> toMap() {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Row r : rows) {
@@ -64,6 +100,25 @@ public record EvaluationReport(String split, List<Row> rows) {
             }
             out.put(r.name, row);
         }
+        return out;
+    }
+
+    /** For the model card: how the bias baseline was chosen and whether the test part was scored. */
+    public Map<String, Object> protocolMap() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("choices_made_on", baseline.validationSource());
+        out.put("test_scored", testScored);
+        Map<String, Object> b = new LinkedHashMap<>();
+        b.put("name", BiasBaseline.NAME);
+        b.put("lambda_user", baseline.lambdaUser());
+        b.put("lambda_item", baseline.lambdaItem());
+        b.put("tuned", baseline.tuned());
+        if (baseline.tuned()) {
+            b.put("grid", BiasBaselineTuner.GRID);
+            b.put("validation_rmse", baseline.validationRmse());
+        }
+        b.put("fitted_on", "the rows the model was fitted on");
+        out.put("bias_baseline", b);
         return out;
     }
 

@@ -71,6 +71,7 @@ public final class ModelCard {
         card.put("training_seconds", model.trainingSeconds());
         if (evaluation != null) {
             card.put("metrics", evaluation.toMap());
+            card.put("protocol", evaluation.protocolMap());
         }
         Map<String, Object> libs = new LinkedHashMap<>();
         libs.put("tensorflow-java", TENSORFLOW_JAVA_VERSION);

@@ -27,7 +27,7 @@ import org.tensorflow.types.TInt64;
  * of its predictions on the given validation rows, or on the training rows when none were given.
  */
 public final class Trainer {
-    public static final int HOLDOUT_PERCENT = 5;
+    public static final int HOLDOUT_PERCENT = TrainingRows.HOLDOUT_PERCENT;
     private static final double MIN_IMPROVEMENT = 1e-5;
 
     private final TrainingConfig config;
@@ -44,19 +44,13 @@ public final class Trainer {
         }
         long start = System.nanoTime();
         List<Rating> givenTrain = train;
-        boolean validationGiven = !validation.isEmpty();
-        if (validation.isEmpty()) {
-            List<Rating> fit = new ArrayList<>(train.size());
-            List<Rating> holdout = new ArrayList<>();
-            Random r = new Random(config.seed() ^ 0x9E3779B97F4A7C15L);
-            for (Rating rating : train) {
-                (r.nextInt(100) < HOLDOUT_PERCENT ? holdout : fit).add(rating);
-            }
-            progress.accept("no validation set: holding out " + holdout.size() + " of " + train.size()
+        TrainingRows rows = TrainingRows.of(train, validation, config.seed());
+        if (rows.heldOut()) {
+            progress.accept("no validation set: holding out " + rows.validation().size() + " of " + train.size()
                     + " training ratings for early stopping");
-            train = fit;
-            validation = holdout;
         }
+        train = rows.fit();
+        validation = rows.validation();
         List<String> userIds = new ArrayList<>(train.size());
         List<String> titleNames = new ArrayList<>(train.size());
         float min = Float.POSITIVE_INFINITY;
@@ -138,7 +132,7 @@ public final class Trainer {
                             oov(reference.users, users.oovIndex()), oov(reference.titles, titles.oovIndex())),
                     new DriftAssets.Scored(validation, predictIndices(session, net, val),
                             oov(val.users, users.oovIndex()), oov(val.titles, titles.oovIndex())),
-                    validationGiven ? "validation" : "training hold-out", progress);
+                    rows.validationSource(), progress);
             return new TrainedModel(graph, session, net, users, titles, config, curve, bestEpoch, seconds,
                     train.size(), drift);
         } catch (RuntimeException | Error e) {

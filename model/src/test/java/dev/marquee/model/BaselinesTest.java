@@ -35,6 +35,6 @@ class BaselinesTest {
         EvaluationReport report = EvaluationReport.evaluate(BiasBaseline.fit(split.train()), split);
         assertThat(report.rows()).extracting(EvaluationReport.Row::name)
                 .containsExactly("user+item biases", "global mean", "user+item biases");
-        assertThat(report.lines()).hasSize(4);
+        assertThat(report.lines()).hasSize(5);
     }
 }

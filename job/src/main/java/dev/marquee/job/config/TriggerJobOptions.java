@@ -32,7 +32,7 @@ public final class TriggerJobOptions {
             .withDescription("absolute limit on the online RMSE (`labels.rmse`); a number > 0, or `off`");
     public static final ConfigOption<Double> RMSE_MARGIN = key("trigger.rmse-margin").doubleType().defaultValue(0.05)
             .withDescription("limit on the online RMSE relative to the serving version's model card: its test RMSE"
-                    + " plus this; `off` turns it off. With both limits set, the lower applies");
+                    + " (validation RMSE when its test part was not scored) plus this; `off` turns it off. With both limits set, the lower applies");
     public static final ConfigOption<Integer> RMSE_WINDOWS = key("trigger.rmse-windows").intType().defaultValue(3)
             .withDescription("consecutive reports over the RMSE limit that request a retrain");
     public static final ConfigOption<Long> MIN_LABELS = key("trigger.min-labels").longType().defaultValue(200L)

@@ -16,8 +16,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads {@code <registry>/<name>/<version>/model_card.json} and takes the test RMSE of the model's own row
- * ({@code metrics.<architecture>.test.rmse}, the row {@code marquee models} shows). A published version never
- * changes, so a number once read is kept; a missing card is looked for again on the next report.
+ * ({@code metrics.<architecture>.test.rmse}, the row {@code marquee models} shows), or, for a version whose
+ * test part was not scored ({@code marquee train} without {@code --score-test}), its validation RMSE. A
+ * published version never changes, so a number once read is kept; a missing card is looked for again on the
+ * next report.
  */
 public final class RegistryCardRmse implements CardRmse {
     private static final long serialVersionUID = 1L;
@@ -47,12 +49,15 @@ public final class RegistryCardRmse implements CardRmse {
             Path dir = new ModelRegistry(Path.of(registryBase)).versionDir(modelName, version);
             if (Files.isRegularFile(dir.resolve(ModelCard.FILE_NAME))) {
                 JsonNode card = ModelCard.read(dir);
-                JsonNode rmse = card.path("metrics").path(card.path("architecture").asText("")).path("test").path("rmse");
-                if (rmse.isNumber() && rmse.asDouble() > 0) {
-                    known.put(version, rmse.asDouble());
-                    return OptionalDouble.of(rmse.asDouble());
+                JsonNode row = card.path("metrics").path(card.path("architecture").asText(""));
+                for (String part : new String[] {"test", "validation"}) {
+                    JsonNode rmse = row.path(part).path("rmse");
+                    if (rmse.isNumber() && rmse.asDouble() > 0) {
+                        known.put(version, rmse.asDouble());
+                        return OptionalDouble.of(rmse.asDouble());
+                    }
                 }
-                problem = "has no metrics.<architecture>.test.rmse";
+                problem = "has no metrics.<architecture>.test.rmse (nor validation.rmse)";
             } else {
                 problem = "is missing";
             }

@@ -28,7 +28,16 @@ final class CardFields {
 
     /** Test RMSE of the row named {@code predictor} in the card's metrics, or NaN. */
     static double testRmse(JsonNode card, String predictor) {
-        JsonNode rmse = card.path("metrics").path(predictor).path("test").path("rmse");
+        return rmse(card, predictor, "test");
+    }
+
+    /** Validation RMSE of the row named {@code predictor} in the card's metrics, or NaN. */
+    static double validationRmse(JsonNode card, String predictor) {
+        return rmse(card, predictor, "validation");
+    }
+
+    private static double rmse(JsonNode card, String predictor, String part) {
+        JsonNode rmse = card.path("metrics").path(predictor).path(part).path("rmse");
         return rmse.isNumber() ? rmse.asDouble() : Double.NaN;
     }
 }

@@ -16,8 +16,10 @@ import picocli.CommandLine.Option;
 @Command(name = "evaluate",
         header = "evaluate a published model version on a split, beside the baselines", sortOptions = false,
         description = {"Evaluate a published version on a split, beside the baselines.",
-                "Evaluate a model on the split it was trained with: its test part was never trained on."},
-        footer = {"Example:", "  marquee evaluate --version 2 --split time"})
+                "Evaluate a model on the split it was trained with: its test part was never trained on. The"
+                        + " validation rows are scored (the split's validation part, else the seeded hold-out the"
+                        + " trainer kept out); the test part only with --score-test, each time appended to the test log."},
+        footer = {"Example:", "  marquee evaluate --version 2 --split time --score-test"})
 public final class EvaluateCommand extends ConsoleCommand {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
@@ -29,8 +31,11 @@ public final class EvaluateCommand extends ConsoleCommand {
     DataOptions dataOptions;
 
     @Option(names = "--seed", paramLabel = "N",
-            description = "seed of the random split (default: the model's training seed, else 42)")
+            description = "seed of the random split and the hold-out (default: the model's training seed, else 42)")
     Long seed;
+
+    @Mixin
+    TestScoring testScoring;
 
     public EvaluateCommand() {}
 
@@ -46,6 +51,7 @@ public final class EvaluateCommand extends ConsoleCommand {
         long seed = this.seed != null ? this.seed : card.at("/parameters/seed").asLong(42);
         DataOptions.LoadedSplit data = dataOptions.load(console, seed);
         Split split = data.split();
+        testScoring.checkLog(console);
         String architecture = card.path("architecture").asText("model");
         String trainedOn = card.at("/data/split").asText("");
         console.out().println("evaluate: " + location.description() + ", " + architecture + " architecture"
@@ -56,8 +62,13 @@ public final class EvaluateCommand extends ConsoleCommand {
                     + "; this split's test rows may include rows it trained on");
         }
         try (BatchScorer scorer = BatchScorer.open(location.dir(), ScorerThreads.callerThread())) {
-            EvaluationReport report = EvaluationReport.evaluate(new ScorerPredictor(scorer, architecture), split);
+            EvaluationReport report = EvaluationReport.evaluate(new ScorerPredictor(scorer, architecture), split,
+                    seed, testScoring.requested());
             report.lines().forEach(console.out()::println);
+            testScoring.record(console, "evaluate", report, new TestScoring.LogFields(
+                    "evaluate " + location.description(), data.source(),
+                    architecture + " architecture, parameters " + card.path("parameters"), seed,
+                    card.path("best_epoch").asInt(0), card.at("/data/train_rows_fitted").asInt(0)));
         }
         return 0;
     }

@@ -84,6 +84,7 @@ public final class ModelsCommand extends ConsoleCommand {
                 + (pinned.isPresent() ? "; pinned to v" + pinned.getAsLong() + ", which overrides it" : ""));
         console.out().printf(Locale.ROOT, "%7s  %-10s  %-16s  %9s  %9s  %-20s  %s%n", "version", "arch", "split",
                 "test RMSE", "biases", "created", "");
+        boolean validationShown = false;
         for (long v : versions) {
             JsonNode card = CardFields.read(r.registry.versionDir(r.name, v));
             String arch = CardFields.architecture(card);
@@ -93,10 +94,24 @@ public final class ModelsCommand extends ConsoleCommand {
             if (serving.isPresent() && serving.getAsLong() == v) marks.add("serving");
             if (state.shadow == v && pinned.isEmpty()) marks.add("shadow (" + state.shadowRole + ")");
             if (state.isHeld(v)) marks.add("held: " + state.held.get(v));
+            boolean tested = !Double.isNaN(CardFields.testRmse(card, arch));
+            validationShown |= !tested && !Double.isNaN(CardFields.validationRmse(card, arch));
             console.out().printf(Locale.ROOT, "%7d  %-10s  %-16s  %9s  %9s  %-20s  %s%n", v, arch,
-                    card.at("/data/split").asText("?"), rmse(CardFields.testRmse(card, arch)),
-                    rmse(CardFields.testRmse(card, BiasBaseline.NAME)), created(card), String.join(", ", marks));
+                    card.at("/data/split").asText("?"), heldOutRmse(card, arch, tested),
+                    heldOutRmse(card, BiasBaseline.NAME, tested), created(card), String.join(", ", marks));
         }
+        if (validationShown) {
+            console.out().println("(v: validation RMSE; that version's test part was not scored, `marquee train --score-test`)");
+        }
+    }
+
+    /** The test RMSE, or when the test part was not scored the validation RMSE marked "v". */
+    private static String heldOutRmse(JsonNode card, String predictor, boolean tested) {
+        if (tested) {
+            return rmse(CardFields.testRmse(card, predictor));
+        }
+        double validation = CardFields.validationRmse(card, predictor);
+        return Double.isNaN(validation) ? "-" : rmse(validation) + " v";
     }
 
     /** The card's creation time to the second, e.g. 2026-11-24T19:47:36Z. */

@@ -19,9 +19,12 @@ import picocli.CommandLine.Mixin;
 @Command(name = "train",
         header = "train a model on MovieLens 100K, print it beside the baselines, publish it to the registry", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a model, evaluate it beside the baselines, publish it to the registry.",
-                "Prints a line per epoch, the test/validation RMSE and MAE beside the global-mean and user+item-bias"
-                        + " baselines, and the published version, which becomes the serving pointer."},
-        footer = {"Example:", "  marquee train --split u1 --seed 1"})
+                "Prints a line per epoch, the validation RMSE and MAE beside the global-mean baseline and the"
+                        + " user+item-bias baseline tuned on the same validation rows, and the published version,"
+                        + " which becomes the serving pointer. The test part is scored only with --score-test, and"
+                        + " each such scoring is appended to the test log (docs/MODEL.md, Protocol)."},
+        footer = {"Examples:", "  marquee train --split u1 --seed 1",
+                "  marquee train --split time --seed 42 --score-test   (to report: test scored and logged)"})
 public final class TrainCommand extends ConsoleCommand {
     @Mixin
     DataOptions dataOptions;
@@ -31,6 +34,9 @@ public final class TrainCommand extends ConsoleCommand {
 
     @Mixin
     RegistryOptions registryOptions;
+
+    @Mixin
+    TestScoring testScoring;
 
     public TrainCommand() {}
 
@@ -45,14 +51,17 @@ public final class TrainCommand extends ConsoleCommand {
         OpenedRegistry registry = registryOptions.open(console);
         DataOptions.LoadedSplit data = dataOptions.load(console, config.seed());
         Path modelDir = registry.writableModelDir(); // fail before training, not after
+        testScoring.checkLog(console);
         Split split = data.split();
         console.out().println("train: " + data.source() + ", split " + split);
         console.out().println("train: " + TrainingOptions.describe(config));
         try (TrainedModel model = new Trainer(config, console.out()::println).train(split.train(), split.validation())) {
             console.out().printf(Locale.ROOT, "train: trained in %.1f s (best epoch %d of %d)%n",
                     model.trainingSeconds(), model.bestEpoch(), model.learningCurve().epochs().size());
-            EvaluationReport report = EvaluationReport.evaluate(model, split);
+            EvaluationReport report = EvaluationReport.evaluate(model, split, config.seed(), testScoring.requested());
             report.lines().forEach(console.out()::println);
+            testScoring.record(console, "train", report, new TestScoring.LogFields("train", data.source(),
+                    TrainingOptions.describe(config), config.seed(), model.bestEpoch(), model.trainRows()));
             ModelCard card = ModelCard.of(model, data.source(), split, report);
             long version = registry.registry.publish(registry.name, dir -> {
                 model.exportSavedModel(dir);

@@ -105,7 +105,8 @@ final class Retrainer {
             List<Rating> evalRows = onLabels ? holdout : split.hasValidation() ? split.validation() : split.test();
             String evalName = onLabels ? "label-holdout" : split.hasValidation() ? "validation" : "test";
             EvaluationReport evaluation = evalRows.isEmpty() ? null
-                    : EvaluationReport.evaluate(model, new Split(evalName, train, List.of(), evalRows));
+                    : EvaluationReport.evaluate(model, new Split(evalName, train, List.of(), evalRows), config.seed(),
+                            true);
             ModelCard card = ModelCard.of(model, original.description() + " + " + cut.train().size()
                     + " labels from " + settings.ratingsTopic(), evalName, evaluation);
             Map<String, Object> gate = GateReport.gateSection(settings.gate(), verdict, holdoutName);

@@ -38,6 +38,7 @@ class ModelCliTest {
     static Path shared;
     static Path data;
     static Path registry;
+    static Path testLog;
     static CliRun trainDefault;
     static CliRun trainReference;
 
@@ -49,8 +50,10 @@ class ModelCliTest {
         data = shared.resolve("ml");
         new SyntheticRatings(5).users(60).movies(40).ratingsPerUser(20).generate().writeMovieLensFiles(data);
         registry = shared.resolve("registry");
+        testLog = shared.resolve("logs/test-log.tsv");
         trainDefault = CliRun.run(shared, "train", "--data", data.toString(), "--split", "time", "--registry",
-                registry.toString(), "--epochs", "4", "--batch", "64", "--seed", "3");
+                registry.toString(), "--epochs", "4", "--batch", "64", "--seed", "3", "--score-test", "--test-log",
+                testLog.toString());
         trainReference = CliRun.run(shared, "train", "--data", "ml", "--split", "u1", "--registry", "registry",
                 "--arch", "reference", "--epochs", "2", "--lr", "0.05", "--batch", "128");
     }
@@ -66,6 +69,8 @@ class ModelCliTest {
                 .containsPattern("\\ndefault +[0-9.]+ / [0-9.]+ +[0-9.]+ / [0-9.]+")
                 .containsPattern("\\nglobal mean +[0-9.]+ / [0-9.]+ +[0-9.]+ / [0-9.]+")
                 .containsPattern("\\nuser\\+item biases +[0-9.]+ / [0-9.]+ +[0-9.]+ / [0-9.]+")
+                .containsPattern("\\nuser\\+item biases: lambda user [0-9]+, item [0-9]+, chosen on the validation")
+                .contains("train: test scores appended to " + testLog)
                 .contains("published marquee version 1 at " + registry.resolve("marquee/1"));
         Path v1 = registry.resolve("marquee/1");
         assertThat(v1.resolve("saved_model.pb")).isRegularFile();
@@ -74,23 +79,60 @@ class ModelCliTest {
         assertThat(card.get("architecture").asText()).isEqualTo("default");
         assertThat(card.at("/data/source").asText()).isEqualTo("MovieLens 100K at " + data);
         assertThat(card.at("/parameters/seed").asLong()).isEqualTo(3);
+        assertThat(card.at("/protocol/test_scored").asBoolean()).isTrue();
+        assertThat(card.at("/protocol/bias_baseline/tuned").asBoolean()).isTrue();
+        assertThat(card.at("/metrics/default/test/rmse").isNumber()).isTrue();
 
         assertThat(trainReference.exitCode()).as(trainReference.toString()).isZero();
         assertThat(trainReference.out()).contains("split u1: train ").contains("no validation set: holding out")
+                .containsPattern("\\nreference +[0-9.]+ / [0-9.]+ +\\(not scored\\)")
+                .contains("chosen on the training hold-out")
+                .contains("train: test part not scored")
                 .contains("published marquee version 2 at " + registry.resolve("marquee/2"));
+        JsonNode card2 = ModelCard.read(registry.resolve("marquee/2"));
+        assertThat(card2.at("/protocol/test_scored").asBoolean()).isFalse();
+        assertThat(card2.at("/metrics/reference/test").isMissingNode()).isTrue();
+        assertThat(card2.at("/metrics/reference/validation/rmse").isNumber()).isTrue();
+    }
+
+    @Test
+    void onlyTheTestScoringIsLogged() throws IOException {
+        // Both versions were trained before any test here ran; only the first scored its test part.
+        List<String> lines = Files.readAllLines(testLog);
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).isEqualTo(dev.marquee.model.TestScoreLog.HEADER);
+        String[] f = lines.get(1).split("\t", -1);
+        assertThat(f[1]).isEqualTo("train");
+        assertThat(f[2]).isEqualTo("time-60/20/20");
+        assertThat(f[4]).isEqualTo("default architecture, 16 factors, (user, day) bias, seed 3, adam lr 0.002,"
+                + " batch 64, L2 0.05/0.1, up to 4 epochs (patience 4)");
+        assertThat(f[5]).isEqualTo("3");
+        assertThat(trainDefault.out()).contains("default              ").contains(f[10] + " / " + f[11]);
         assertThat(ModelCard.read(registry.resolve("marquee/2")).at("/parameters/learning_rate").floatValue())
                 .isEqualTo(0.05f);
     }
 
     @Test
-    void evaluateReproducesTheTrainingTable() {
+    void evaluateReproducesTheTrainingTable() throws IOException {
+        Path log = tmp.resolve("evaluate-log.tsv");
         CliRun r = CliRun.run(shared, "evaluate", "--registry", registry.toString(), "--version", "1", "--data",
-                data.toString(), "--split", "time");
+                data.toString(), "--split", "time", "--score-test", "--test-log", log.toString());
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.out()).contains("marquee version 1 (" + registry.resolve("marquee/1") + "), default architecture");
         // Scored through the loaded SavedModel, the metrics are the ones training printed, digit for digit.
         assertThat(tableOf(r.out())).isEqualTo(tableOf(trainDefault.out()));
         assertThat(tableOf(r.out())).hasSize(4);
+        assertThat(Files.readAllLines(log)).hasSize(2);
+        assertThat(Files.readAllLines(log).get(1)).matches("20[0-9-]{8}T[0-9:]{8}Z\tevaluate marquee version 1 \\(.*")
+                .contains("\tdefault architecture, parameters {").contains("\t3\t");
+
+        CliRun validationOnly = CliRun.run(shared, "evaluate", "--registry", registry.toString(), "--version", "2",
+                "--data", data.toString(), "--split", "u1", "--test-log", log.toString());
+        assertThat(validationOnly.exitCode()).as(validationOnly.toString()).isZero();
+        // The u1 version's hold-out is cut again from its card's seed: the training table, digit for digit.
+        assertThat(tableOf(validationOnly.out())).isEqualTo(tableOf(trainReference.out()));
+        assertThat(validationOnly.out()).contains("evaluate: test part not scored");
+        assertThat(Files.readAllLines(log)).hasSize(2);
     }
 
     @Test
@@ -110,16 +152,20 @@ class ModelCliTest {
         assertThat(Files.readString(latest.resolve("ratings.csv"))).contains(".5,");
 
         CliRun train = CliRun.run(tmp, "train", "--data", "ml-latest-small", "--registry", "reg", "--epochs", "2",
-                "--batch", "128");
+                "--batch", "128", "--score-test");
         assertThat(train.exitCode()).as(train.toString()).isZero();
         assertThat(train.out()).contains("published marquee version 1");
+        // The default log: docs/model-test-log.tsv under the working directory, the repository's when run from there.
+        assertThat(Files.readAllLines(tmp.resolve("docs/model-test-log.tsv"))).hasSize(2);
         JsonNode card = ModelCard.read(tmp.resolve("reg/marquee/1"));
         assertThat(card.at("/data/source").asText()).isEqualTo("MovieLens (ml-latest format) at " + latest);
 
-        CliRun evaluate = CliRun.run(tmp, "evaluate", "--registry", "reg", "--version", "1", "--data",
-                latest.resolve("ratings.csv").toString());
+        CliRun evaluate = CliRun.run(tmp, Map.of("MARQUEE_TEST_LOG", "elsewhere.tsv"), "", "evaluate", "--registry",
+                "reg", "--version", "1", "--data", latest.resolve("ratings.csv").toString(), "--score-test");
         assertThat(evaluate.exitCode()).as(evaluate.toString()).isZero();
         assertThat(tableOf(evaluate.out())).isEqualTo(tableOf(train.out()));
+        assertThat(Files.readAllLines(tmp.resolve("elsewhere.tsv"))).hasSize(2);
+        assertThat(Files.readAllLines(tmp.resolve("docs/model-test-log.tsv"))).hasSize(2);
 
         Files.delete(latest.resolve("movies.csv"));
         CliRun noMovies = CliRun.run(tmp, "train", "--data", "ml-latest-small", "--registry", "reg");
@@ -142,7 +188,8 @@ class ModelCliTest {
         List<String> lines = r.out().lines().toList();
         assertThat(lines.get(0)).isEqualTo("models: marquee in " + registry + ": serving v2");
         assertThat(lines.get(2)).matches(" +1  default +time-60/20/20 +[0-9]\\.[0-9]{4} +[0-9]\\.[0-9]{4} +\\S+ +");
-        assertThat(lines.get(3)).matches(" +2  reference +u1 +[0-9]\\.[0-9]{4} .*latest, serving");
+        assertThat(lines.get(3)).matches(" +2  reference +u1 +[0-9]\\.[0-9]{4} v +[0-9]\\.[0-9]{4} v .*latest, serving");
+        assertThat(lines.get(4)).startsWith("(v: validation RMSE;");
     }
 
     @Test
@@ -271,6 +318,18 @@ class ModelCliTest {
         CliRun notAModel = CliRun.run(tmp, "evaluate", "--model-dir", tmp.toString(), "--data", data.toString());
         assertThat(notAModel.exitCode()).isEqualTo(1);
         assertThat(notAModel.err()).contains("no model at " + tmp + ": saved_model.pb is missing");
+    }
+
+    @Test
+    void aTestLogThatCannotBeWrittenFailsBeforeTraining() throws IOException {
+        Files.createDirectories(tmp.resolve("log.tsv"));
+        CliRun r = CliRun.run(tmp, "train", "--data", data.toString(), "--registry", "reg", "--score-test",
+                "--test-log", "log.tsv");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).startsWith("marquee train: cannot write the test log " + tmp.resolve("log.tsv"));
+        assertThat(r.errIsOneCleanLine()).as(r.toString()).isTrue();
+        assertThat(r.out()).doesNotContain("epoch ");
+        assertThat(tmp.resolve("reg/marquee/1")).doesNotExist();
     }
 
     @Test

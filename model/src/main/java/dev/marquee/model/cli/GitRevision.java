@@ -1,0 +1,47 @@
+package dev.marquee.model.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The source revision a command runs from, for the test log: the commit, with {@code +changes} when tracked
+ * files differ from it (the log file itself aside), or {@code -} outside a git work tree or without git.
+ */
+final class GitRevision {
+    private GitRevision() {}
+
+    static String of(Path workingDir, Path logFile) {
+        String commit = run(workingDir, List.of("git", "rev-parse", "--short=12", "HEAD"));
+        if (commit == null || commit.isEmpty()) {
+            return "-";
+        }
+        String exclude = ":(exclude)" + logFile.toAbsolutePath();
+        String changed = run(workingDir, List.of("git", "diff", "--name-only", "HEAD", "--", exclude));
+        if (changed == null) { // a log outside the work tree is not a pathspec git accepts
+            changed = run(workingDir, List.of("git", "diff", "--name-only", "HEAD"));
+        }
+        return commit + (changed == null || changed.isEmpty() ? "" : "+changes");
+    }
+
+    /** The command's standard output, stripped; null when it fails or takes more than 10 s. */
+    private static String run(Path dir, List<String> command) {
+        try {
+            Process p = new ProcessBuilder(command).directory(dir.toFile())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return null;
+            }
+            return p.exitValue() == 0 ? new String(out, StandardCharsets.UTF_8).strip() : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+}
