@@ -165,7 +165,7 @@ class TrainerWorkerITCase {
         announced = readAll(updates, UPDATES);
         assertThat(announced).hasSize(2);
         assertThat(announced.get(1).version).isEqualTo(1);
-        assertThat(announced.get(1).metrics).containsKey("test_rmse");
+        assertThat(announced.get(1).metrics).containsKey("validation_rmse"); // the card's; test_rmse only after --score-test
 
         Run missing = run(RollbackMain::run, "--version", "9", "--bootstrap", KAFKA.bootstrapServers(),
                 "--registry", base.toString(), "--topic.model-updates", updates);
