@@ -1,0 +1,129 @@
+package dev.marquee.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.marquee.data.event.Rating;
+import dev.marquee.data.movielens.Split;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TString;
+
+/**
+ * {@link Architecture#BLEND} seen through its exported SavedModel: the gate, the blend and its least-squares
+ * weights, read from the graph's named component outputs.
+ */
+class BlendTest {
+    @TempDir
+    static Path tmp;
+    static Split split;
+    static Path dir;
+    static List<String> trainingLog = new ArrayList<>();
+
+    @BeforeAll
+    static void trainAndExport() throws Exception {
+        split = SmallData.split(23);
+        dir = tmp.resolve("blend");
+        try (TrainedModel model = new Trainer(SmallData.config(Architecture.BLEND), trainingLog::add)
+                .train(split.train(), split.validation())) {
+            model.exportSavedModel(dir);
+        }
+    }
+
+    /** The named outputs of the loaded graph for some rows: [output_3, A, C, weights], known flags. */
+    private record Outputs(float[] rating, float[] a, float[] c, float[] weights, boolean[] known) {}
+
+    private static Outputs outputs(List<Rating> rows) {
+        int n = rows.size();
+        try (SavedModelBundle bundle = SavedModelBundle.loader(dir.toString()).withTags("serve").load();
+                TString u = TString.vectorOf(SmallData.users(rows));
+                TString t = TString.vectorOf(SmallData.titles(rows));
+                TInt64 ts = TInt64.vectorOf(SmallData.timestamps(rows));
+                Result r = bundle.session().runner().feed("user_id", u).feed("movie_title", t).feed("timestamp", ts)
+                        .fetch(RatingGraph.OUTPUT_RATING).fetch(BlendGraph.COMPONENT_A).fetch(BlendGraph.COMPONENT_C)
+                        .fetch(BlendGraph.WEIGHTS).fetch(BlendGraph.KNOWN).run()) {
+            float[][] f = new float[4][];
+            for (int i = 0; i < 4; i++) {
+                TFloat32 v = (TFloat32) r.get(i);
+                f[i] = new float[(int) v.shape().size()];
+                v.copyTo(DataBuffers.of(f[i], false, false));
+            }
+            TBool k = (TBool) r.get(4);
+            boolean[] known = new boolean[n];
+            for (int i = 0; i < n; i++) known[i] = k.getBoolean(i);
+            return new Outputs(f[0], f[1], f[2], f[3], known);
+        }
+    }
+
+    @Test
+    void rowsWithAnUnknownUserOrTitleGetExactlyComponentA() {
+        Rating known = split.train().get(0);
+        List<Rating> rows = List.of(
+                new Rating("unknown-user", known.movieTitle, 0, known.timestamp),
+                new Rating(known.userId, "Unknown Movie (2099)", 0, known.timestamp),
+                new Rating("unknown-user", "Unknown Movie (2099)", 0, 4_000_000_000L),
+                known);
+        Outputs o = outputs(rows);
+        assertThat(o.known()).containsExactly(false, false, false, true);
+        for (int i = 0; i < 3; i++) {
+            assertThat(o.rating()[i]).isEqualTo(o.a()[i]);
+        }
+        // the known row is blended, and C really contributes
+        assertThat(o.weights()[2]).isNotZero();
+        float[] w = o.weights();
+        assertThat(o.rating()[3]).isCloseTo(w[0] + w[1] * o.a()[3] + w[2] * o.c()[3], within(1e-5f));
+        assertThat(o.rating()[3]).isNotEqualTo(o.a()[3]);
+    }
+
+    @Test
+    void theBlendWeightsAreTheLeastSquaresFitOnTheKnownValidationRows() {
+        List<Rating> validation = split.validation();
+        Outputs o = outputs(validation);
+        // the normal equations of y ~ w0 + wA·a + wC·c over the known rows, solved by Cramer's rule
+        double[][] m = new double[3][3];
+        double[] b = new double[3];
+        int used = 0;
+        for (int i = 0; i < validation.size(); i++) {
+            if (!o.known()[i]) continue;
+            used++;
+            double[] x = {1, o.a()[i], o.c()[i]};
+            for (int p = 0; p < 3; p++) {
+                for (int q = 0; q < 3; q++) m[p][q] += x[p] * x[q];
+                b[p] += x[p] * validation.get(i).rating;
+            }
+        }
+        assertThat(used).isGreaterThan(validation.size() / 2);
+        double det = det(m);
+        for (int col = 0; col < 3; col++) {
+            double[][] mc = new double[3][];
+            for (int p = 0; p < 3; p++) {
+                mc[p] = m[p].clone();
+                mc[p][col] = b[p];
+            }
+            assertThat((double) o.weights()[col]).as("weight %d", col).isCloseTo(det(mc) / det, within(2e-4));
+        }
+    }
+
+    @Test
+    void trainingReportsBothComponentsAndTheFit() {
+        assertThat(trainingLog).anyMatch(l -> l.startsWith("epoch"));
+        assertThat(trainingLog).anyMatch(l -> l.startsWith("autorec epoch"));
+        assertThat(trainingLog).anyMatch(l -> l.startsWith("blend: weights"));
+        assertThat(Architecture.parse("blend")).isEqualTo(Architecture.BLEND);
+    }
+
+    private static double det(double[][] m) {
+        return m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0])
+                + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
+    }
+}

@@ -1,0 +1,48 @@
+package dev.marquee.model;
+
+import dev.marquee.data.event.Rating;
+import dev.marquee.data.movielens.MovieLens100K;
+import dev.marquee.data.movielens.MovieLensDir;
+import dev.marquee.data.movielens.Split;
+import dev.marquee.data.movielens.Splits;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * A measurement, not a test: trains one architecture on MovieLens 100K ({@code $MOVIELENS_DIR}) and prints
+ * its VALIDATION RMSE and training time only (no test rows are scored). For u1 the validation rows are the
+ * Trainer's seeded hold-out of u1.base, rebuilt here the same way.
+ *
+ * <p>Arguments: {@code default|blend u1|time seed}.
+ */
+public final class BlendValidationRun {
+    private BlendValidationRun() {}
+
+    public static void main(String[] args) {
+        Architecture arch = Architecture.parse(args[0]);
+        String splitName = args[1];
+        long seed = Long.parseLong(args[2]);
+        MovieLens100K ml = new MovieLens100K(MovieLensDir.findForTests().orElseThrow());
+        Split split = splitName.equals("u1") ? Splits.movieLensU1(ml) : Splits.referenceTime(ml.ratings());
+        List<Rating> train = split.train();
+        List<Rating> validation = split.validation();
+        if (validation.isEmpty()) {
+            List<Rating> fit = new ArrayList<>();
+            validation = new ArrayList<>();
+            Random r = new Random(seed ^ 0x9E3779B97F4A7C15L);
+            for (Rating rating : train) {
+                (r.nextInt(100) < Trainer.HOLDOUT_PERCENT ? validation : fit).add(rating);
+            }
+        }
+        TrainingConfig config = TrainingConfig.defaults(arch).withSeed(seed);
+        try (TrainedModel model = new Trainer(config, System.out::println).train(split.train(), split.validation())) {
+            float[] predicted = model.predict(validation);
+            float[] actual = new float[validation.size()];
+            for (int i = 0; i < actual.length; i++) actual[i] = validation.get(i).rating;
+            System.out.printf(java.util.Locale.ROOT, "RESULT arch=%s split=%s seed=%d validation_rmse=%.4f rows=%d"
+                    + " best_epoch_a=%d training_seconds=%.1f%n", arch.id(), splitName, seed,
+                    Trainer.rmse(predicted, actual), actual.length, model.bestEpoch(), model.trainingSeconds());
+        }
+    }
+}
