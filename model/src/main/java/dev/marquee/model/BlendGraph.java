@@ -19,8 +19,9 @@ import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TType;
 
 /**
- * {@link Architecture#BLEND}'s graph beyond component A: an item-based autoencoder (I-AutoRec, component C),
- * its serving cache, and the gate that blends A and C for rows whose user and title are both known.
+ * {@link Architecture#BLEND}'s graph beyond component A: the SVD++ factor model ({@link SvdppGraph}, component
+ * B), an item-based autoencoder (I-AutoRec, component C) with its serving cache, and the gate that blends A, B
+ * and C for rows whose user and title are both known.
  *
  * <p>C's training path feeds {@link #input}, a batch of titles' rating rows over all users (0 = not rated),
  * so the rating matrix never lands in the graph. Serving reads {@link #cache}, the hidden layer of every
@@ -31,11 +32,13 @@ import org.tensorflow.types.family.TType;
 final class BlendGraph {
     /** Fetch names: each component's clipped prediction, for fitting the blend and for tests. */
     static final String COMPONENT_A = "blend_component_a";
+    static final String COMPONENT_B = "blend_component_b";
     static final String COMPONENT_C = "blend_component_c";
     static final String WEIGHTS = "blend_weights";
     static final String KNOWN = "blend_known";
 
     final AutoRecConfig config;
+    final SvdppGraph svdpp;
     final int knownUsers;
     final int knownTitles;
     /** [titles, knownUsers + 1]: rating rows of a batch of titles (training) or of all titles (bake). */
@@ -51,20 +54,29 @@ final class BlendGraph {
     final List<Variable<TFloat32>> weights = new ArrayList<>();
     final List<Placeholder<TFloat32>> weightFeeds = new ArrayList<>();
     final List<Assign<TFloat32>> weightAssigns = new ArrayList<>();
-    /** Clipped A and C per row, and the gate. */
+    /** Clipped A, B and C per row, and the gate. */
     final Operand<TFloat32> componentA;
+    final Operand<TFloat32> componentB;
     final Operand<TFloat32> componentC;
     final Operand<TBool> known;
-    /** [w0, wA, wC], starting at (0, 1, 0): A alone. */
+    /** [w0, wA, wB, wC], starting at (0, 1, 0, 0): A alone. */
     final Variable<TFloat32> blendWeights;
     final Placeholder<TFloat32> blendWeightsFeed;
     final Assign<TFloat32> blendWeightsAssign;
     /** What {@code output_3} clips: the blend for known rows, A's unclipped prediction otherwise. */
     final Operand<TFloat32> served;
 
-    BlendGraph(Graph graph, Ops tf, Operand<TInt32> userIndex, Operand<TInt32> titleIndex, int knownUsers,
-            int knownTitles, Operand<TFloat32> predictionA, float min, float max, AutoRecConfig config) {
+    /**
+     * @param userDayIndex each row's (user, day) bucket, or null without the (user, day) bias
+     * @param dayBuckets number of (user, day) buckets, the unseen bucket included
+     */
+    BlendGraph(Graph graph, Ops tf, Operand<TInt32> userIndex, Operand<TInt32> titleIndex,
+            Operand<TInt32> userDayIndex, int dayBuckets, Operand<TFloat32> label, int knownUsers, int knownTitles,
+            Operand<TFloat32> predictionA, float mean, float min, float max, SvdppConfig svdppConfig,
+            AutoRecConfig config) {
         this.config = config;
+        svdpp = new SvdppGraph(graph, tf, userIndex, titleIndex, userDayIndex, dayBuckets, label, knownUsers + 1,
+                knownTitles + 1, mean, svdppConfig);
         this.knownUsers = knownUsers;
         this.knownTitles = knownTitles;
         int users = knownUsers + 1;
@@ -100,12 +112,14 @@ final class BlendGraph {
                 tf.gather(decoder, userIndex, tf.constant(0))), tf.constant(1)),
                 tf.gather(outputBias, userIndex, tf.constant(0)));
         componentA = tf.withName(COMPONENT_A).clipByValue(predictionA, tf.constant(min), tf.constant(max));
+        componentB = tf.withName(COMPONENT_B).clipByValue(svdpp.served, tf.constant(min), tf.constant(max));
         componentC = tf.withName(COMPONENT_C).clipByValue(c, tf.constant(min), tf.constant(max));
-        blendWeights = tf.withName(WEIGHTS).variable(tf.constant(new float[] {0f, 1f, 0f}));
-        blendWeightsFeed = tf.withName(WEIGHTS + "_value").placeholder(TFloat32.class, Placeholder.shape(Shape.of(3)));
+        blendWeights = tf.withName(WEIGHTS).variable(tf.constant(new float[] {0f, 1f, 0f, 0f}));
+        blendWeightsFeed = tf.withName(WEIGHTS + "_value").placeholder(TFloat32.class, Placeholder.shape(Shape.of(4)));
         blendWeightsAssign = tf.withName(WEIGHTS + "_assign").assign(blendWeights, blendWeightsFeed);
-        Operand<TFloat32> blended = tf.math.add(tf.math.add(weightAt(tf, 0),
-                tf.math.mul(weightAt(tf, 1), componentA)), tf.math.mul(weightAt(tf, 2), componentC));
+        Operand<TFloat32> blended = tf.math.add(tf.math.add(tf.math.add(weightAt(tf, 0),
+                tf.math.mul(weightAt(tf, 1), componentA)), tf.math.mul(weightAt(tf, 2), componentB)),
+                tf.math.mul(weightAt(tf, 3), componentC));
         known = tf.withName(KNOWN).math.logicalAnd(tf.math.less(userIndex, tf.constant(knownUsers)),
                 tf.math.less(titleIndex, tf.constant(knownTitles)));
         served = tf.select(known, blended, predictionA);

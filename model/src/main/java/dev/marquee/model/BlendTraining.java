@@ -15,15 +15,17 @@ import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
 /**
- * The second stage of a {@link Architecture#BLEND} run, after component A is trained: trains the autoencoder
- * (early stopping on the validation rows whose user and title are known, best epoch restored), bakes its
- * serving cache, and fits the blend weights by least squares on those same rows.
+ * The second stage of a {@link Architecture#BLEND} run, after component A is trained: trains SVD++ (B, early
+ * stopping on all validation rows) and the autoencoder (C, early stopping on the validation rows whose user and
+ * title are known), each restored to its best epoch and baked, then fits the blend weights by least squares on
+ * the known validation rows.
  */
 final class BlendTraining {
     private static final double MIN_IMPROVEMENT = 1e-5;
 
     /** What the stage chose; the RMSEs are on the known validation rows. */
-    record Outcome(int bestEpoch, int knownRows, double[] weights, double rmseA, double rmseC, double rmseBlend) {}
+    record Outcome(int bestEpochB, int bestEpochC, int knownRows, double[] weights, double rmseA, double rmseB,
+            double rmseC, double rmseBlend) {}
 
     private final Session session;
     private final RatingGraph net;
@@ -44,8 +46,8 @@ final class BlendTraining {
     }
 
     /** Fit rows and validation rows as vocabulary indices (the OOV index for unknown ids). */
-    Outcome run(int[] fitUsers, int[] fitTitles, float[] fitLabels, int[] valUsers, int[] valTitles,
-            long[] valTimestamps, float[] valLabels) {
+    Outcome run(int[] fitUsers, int[] fitTitles, long[] fitTimestamps, float[] fitLabels, int[] valUsers,
+            int[] valTitles, long[] valTimestamps, float[] valLabels) {
         float[] ratings = new float[titleRows * width];
         for (int i = 0; i < fitLabels.length; i++) {
             if (fitUsers[i] < g.knownUsers && fitTitles[i] < g.knownTitles) {
@@ -63,33 +65,37 @@ final class BlendTraining {
         }
         if (known.length < 3) {
             progress.accept("blend: " + known.length + " validation rows with a known user and title; serving A alone");
-            return new Outcome(0, known.length, new double[] {0, 1, 0}, Double.NaN, Double.NaN, Double.NaN);
+            return new Outcome(0, 0, known.length, new double[] {0, 1, 0, 0}, Double.NaN, Double.NaN, Double.NaN,
+                    Double.NaN);
         }
+        int bestEpochB = new SvdppTraining(session, net, seed, progress).run(fitUsers, fitTitles, fitTimestamps,
+                fitLabels, valUsers, valTitles, valTimestamps, valLabels, this);
         initialiseGlorot();
-        int bestEpoch = trainAutoencoder(ratings, ku, kt, kts, ky);
+        int bestEpochC = trainAutoencoder(ratings, ku, kt, kts, ky);
         float[] a = fetch(g.componentA, ku, kt, kts);
+        float[] b = fetch(g.componentB, ku, kt, kts);
         float[] c = fetch(g.componentC, ku, kt, kts);
         double[] w;
         try {
-            w = LeastSquares.fit(new float[][] {a, c}, ky);
+            w = LeastSquares.fit(new float[][] {a, b, c}, ky);
         } catch (IllegalArgumentException e) {
             progress.accept("blend: " + e.getMessage() + "; serving A alone");
-            w = new double[] {0, 1, 0};
+            w = new double[] {0, 1, 0, 0};
         }
-        float[] wf = {(float) w[0], (float) w[1], (float) w[2]};
+        float[] wf = {(float) w[0], (float) w[1], (float) w[2], (float) w[3]};
         try (TFloat32 t = TFloat32.vectorOf(wf)) {
             session.runner().feed(g.blendWeightsFeed, t).addTarget(g.blendWeightsAssign).run().close();
         }
         float[] blended = new float[ky.length];
         for (int i = 0; i < blended.length; i++) {
-            blended[i] = wf[0] + wf[1] * a[i] + wf[2] * c[i];
+            blended[i] = wf[0] + wf[1] * a[i] + wf[2] * b[i] + wf[3] * c[i];
         }
-        Outcome o = new Outcome(bestEpoch, known.length, w, Trainer.rmse(a, ky), Trainer.rmse(c, ky),
-                Trainer.rmse(blended, ky));
+        Outcome o = new Outcome(bestEpochB, bestEpochC, known.length, w, Trainer.rmse(a, ky), Trainer.rmse(b, ky),
+                Trainer.rmse(c, ky), Trainer.rmse(blended, ky));
         progress.accept(String.format(java.util.Locale.ROOT,
-                "blend: weights w0 %.4f, A %.4f, C %.4f fitted on %d validation rows with a known user and title"
-                        + " (RMSE there: A %.4f, C %.4f, blend %.4f)",
-                w[0], w[1], w[2], o.knownRows(), o.rmseA(), o.rmseC(), o.rmseBlend()));
+                "blend: weights w0 %.4f, A %.4f, B %.4f, C %.4f fitted on %d validation rows with a known user and"
+                        + " title (RMSE there: A %.4f, B %.4f, C %.4f, blend %.4f)",
+                w[0], w[1], w[2], w[3], o.knownRows(), o.rmseA(), o.rmseB(), o.rmseC(), o.rmseBlend()));
         return o;
     }
 
@@ -137,17 +143,17 @@ final class BlendTraining {
                     best = val;
                     bestEpoch = epoch;
                     stale = 0;
-                    snapshot.forEach(TFloat32::close);
-                    snapshot = snapshot();
+                    WeightSnapshot.close(snapshot);
+                    snapshot = WeightSnapshot.take(session, g.weights);
                 } else if (++stale >= c.patience()) {
                     progress.accept(String.format(java.util.Locale.ROOT,
                             "autorec early stop: best validation RMSE %.4f at epoch %d", best, bestEpoch));
                     break;
                 }
             }
-            restore(snapshot);
+            WeightSnapshot.assign(session, g.weightFeeds, g.weightAssigns, snapshot);
         } finally {
-            snapshot.forEach(TFloat32::close);
+            WeightSnapshot.close(snapshot);
         }
         bake(ratings);
         return bestEpoch;
@@ -183,32 +189,6 @@ final class BlendTraining {
         try (TFloat32 in = TFloat32.tensorOf(Shape.of(titleRows, width), DataBuffers.of(ratings, true, false))) {
             session.runner().feed(g.input, in).addTarget(g.bake).run().close();
         }
-    }
-
-    private List<TFloat32> snapshot() {
-        Session.Runner runner = session.runner();
-        g.weights.forEach(runner::fetch);
-        List<TFloat32> out = new ArrayList<>();
-        try (Result r = runner.run()) {
-            for (int i = 0; i < g.weights.size(); i++) {
-                TFloat32 v = (TFloat32) r.get(i);
-                TFloat32 copy = TFloat32.tensorOf(v.shape());
-                v.copyTo(copy);
-                out.add(copy);
-            }
-        }
-        return out;
-    }
-
-    private void restore(List<TFloat32> snapshot) {
-        if (snapshot.isEmpty()) {
-            return;
-        }
-        Session.Runner runner = session.runner();
-        for (int i = 0; i < g.weights.size(); i++) {
-            runner.feed(g.weightFeeds.get(i), snapshot.get(i)).addTarget(g.weightAssigns.get(i));
-        }
-        runner.run().close();
     }
 
     /** One [batch]-shaped float operand for the given rows, through the serving path. */

@@ -80,6 +80,8 @@ public final class RatingGraph {
     final List<Assign<TFloat32>> weightAssigns = new ArrayList<>();
     /** {@link Architecture#BLEND} only: the autoencoder, its serving cache and the gated blend; else null. */
     final BlendGraph blend;
+    /** Each row's (user, day) bucket when {@link TrainingConfig#userDayBias()}, else null. */
+    private Operand<TInt32> userDayIndex;
 
     private final Ops tf;
     private final Random random;
@@ -138,8 +140,9 @@ public final class RatingGraph {
             case BLEND -> biasModel(nUsers, nTitles, config, mean);
         };
         if (config.architecture() == Architecture.BLEND) {
-            blend = new BlendGraph(graph, tf, userIndex, titleIndex, users.size(), titles.size(), head.prediction(),
-                    min, max, AutoRecConfig.defaults());
+            blend = new BlendGraph(graph, tf, userIndex, titleIndex, userDayIndex, userDayKeys.length + 1, label,
+                    users.size(), titles.size(), head.prediction(), mean, min, max, SvdppConfig.defaults(),
+                    AutoRecConfig.defaults());
             head = new Head(head.prediction(), head.userVector(), head.titleVector(), head.regularization(),
                     blend.served);
         } else {
@@ -236,6 +239,7 @@ public final class RatingGraph {
             Operand<TInt32> missing = tf.dtypes.cast(tf.math.less(found, tf.constant(0)), TInt32.class);
             Operand<TInt32> dayIndex = tf.withName("user_day_index").math.add(found,
                     tf.math.mul(missing, tf.constant(userDayKeys.length + 1)));
+            userDayIndex = dayIndex;
             Variable<TFloat32> dayBias = weight("user_day_bias", tf.constant(new float[userDayKeys.length + 1]));
             Operand<TFloat32> bd = tf.gather(dayBias, dayIndex, tf.constant(0));
             prediction = tf.math.add(prediction, bd);

@@ -129,7 +129,7 @@ public final class Trainer {
                 closeAll(snapshot);
             }
             if (net.blend != null) {
-                new BlendTraining(session, net, config.seed(), progress).run(fit.users, fit.titles, fit.labels,
+                new BlendTraining(session, net, config.seed(), progress).run(fit.users, fit.titles, fit.timestamps, fit.labels,
                         val.users, val.titles, val.timestamps, val.labels);
             }
             double seconds = (System.nanoTime() - start) / 1e9;

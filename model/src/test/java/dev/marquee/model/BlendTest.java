@@ -40,8 +40,8 @@ class BlendTest {
         }
     }
 
-    /** The named outputs of the loaded graph for some rows: [output_3, A, C, weights], known flags. */
-    private record Outputs(float[] rating, float[] a, float[] c, float[] weights, boolean[] known) {}
+    /** The named outputs of the loaded graph for some rows. */
+    private record Outputs(float[] rating, float[] a, float[] b, float[] c, float[] weights, boolean[] known) {}
 
     private static Outputs outputs(List<Rating> rows) {
         int n = rows.size();
@@ -50,18 +50,19 @@ class BlendTest {
                 TString t = TString.vectorOf(SmallData.titles(rows));
                 TInt64 ts = TInt64.vectorOf(SmallData.timestamps(rows));
                 Result r = bundle.session().runner().feed("user_id", u).feed("movie_title", t).feed("timestamp", ts)
-                        .fetch(RatingGraph.OUTPUT_RATING).fetch(BlendGraph.COMPONENT_A).fetch(BlendGraph.COMPONENT_C)
+                        .fetch(RatingGraph.OUTPUT_RATING).fetch(BlendGraph.COMPONENT_A).fetch(BlendGraph.COMPONENT_B)
+                        .fetch(BlendGraph.COMPONENT_C)
                         .fetch(BlendGraph.WEIGHTS).fetch(BlendGraph.KNOWN).run()) {
-            float[][] f = new float[4][];
-            for (int i = 0; i < 4; i++) {
+            float[][] f = new float[5][];
+            for (int i = 0; i < 5; i++) {
                 TFloat32 v = (TFloat32) r.get(i);
                 f[i] = new float[(int) v.shape().size()];
                 v.copyTo(DataBuffers.of(f[i], false, false));
             }
-            TBool k = (TBool) r.get(4);
+            TBool k = (TBool) r.get(5);
             boolean[] known = new boolean[n];
             for (int i = 0; i < n; i++) known[i] = k.getBoolean(i);
-            return new Outputs(f[0], f[1], f[2], f[3], known);
+            return new Outputs(f[0], f[1], f[2], f[3], f[4], known);
         }
     }
 
@@ -78,10 +79,13 @@ class BlendTest {
         for (int i = 0; i < 3; i++) {
             assertThat(o.rating()[i]).isEqualTo(o.a()[i]);
         }
-        // the known row is blended, and C really contributes
-        assertThat(o.weights()[2]).isNotZero();
+        // the known row is blended, and B and C really contribute
         float[] w = o.weights();
-        assertThat(o.rating()[3]).isCloseTo(w[0] + w[1] * o.a()[3] + w[2] * o.c()[3], within(1e-5f));
+        assertThat(w).hasSize(4);
+        assertThat(w[2]).isNotZero();
+        assertThat(w[3]).isNotZero();
+        assertThat(o.rating()[3]).isCloseTo(w[0] + w[1] * o.a()[3] + w[2] * o.b()[3] + w[3] * o.c()[3],
+                within(1e-5f));
         assertThat(o.rating()[3]).isNotEqualTo(o.a()[3]);
     }
 
@@ -89,41 +93,31 @@ class BlendTest {
     void theBlendWeightsAreTheLeastSquaresFitOnTheKnownValidationRows() {
         List<Rating> validation = split.validation();
         Outputs o = outputs(validation);
-        // the normal equations of y ~ w0 + wA·a + wC·c over the known rows, solved by Cramer's rule
-        double[][] m = new double[3][3];
-        double[] b = new double[3];
+        float[] w = o.weights();
+        // least squares <=> the residuals are orthogonal to every column (the constant one included)
+        double[] normal = new double[4];
         int used = 0;
         for (int i = 0; i < validation.size(); i++) {
             if (!o.known()[i]) continue;
             used++;
-            double[] x = {1, o.a()[i], o.c()[i]};
-            for (int p = 0; p < 3; p++) {
-                for (int q = 0; q < 3; q++) m[p][q] += x[p] * x[q];
-                b[p] += x[p] * validation.get(i).rating;
-            }
+            double[] x = {1, o.a()[i], o.b()[i], o.c()[i]};
+            double residual = validation.get(i).rating - (w[0] + w[1] * x[1] + w[2] * x[2] + w[3] * x[3]);
+            for (int p = 0; p < 4; p++) normal[p] += x[p] * residual;
         }
         assertThat(used).isGreaterThan(validation.size() / 2);
-        double det = det(m);
-        for (int col = 0; col < 3; col++) {
-            double[][] mc = new double[3][];
-            for (int p = 0; p < 3; p++) {
-                mc[p] = m[p].clone();
-                mc[p][col] = b[p];
-            }
-            assertThat((double) o.weights()[col]).as("weight %d", col).isCloseTo(det(mc) / det, within(2e-4));
+        for (int p = 0; p < 4; p++) {
+            assertThat(normal[p] / used).as("column %d", p).isCloseTo(0, within(2e-4));
         }
+        // and the fit moved away from the starting weights (A alone), which are not orthogonal here
+        assertThat(w).isNotEqualTo(new float[] {0, 1, 0, 0});
     }
 
     @Test
     void trainingReportsBothComponentsAndTheFit() {
         assertThat(trainingLog).anyMatch(l -> l.startsWith("epoch"));
+        assertThat(trainingLog).anyMatch(l -> l.startsWith("svd++ epoch"));
         assertThat(trainingLog).anyMatch(l -> l.startsWith("autorec epoch"));
         assertThat(trainingLog).anyMatch(l -> l.startsWith("blend: weights"));
         assertThat(Architecture.parse("blend")).isEqualTo(Architecture.BLEND);
-    }
-
-    private static double det(double[][] m) {
-        return m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0])
-                + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
     }
 }
