@@ -36,6 +36,11 @@ final class BlendGraph {
     static final String COMPONENT_C = "blend_component_c";
     static final String WEIGHTS = "blend_weights";
     static final String KNOWN = "blend_known";
+    /**
+     * Users × titles above which the dense implicit-feedback and rating-row feeds (and the [users, hidden]
+     * encoder and decoder) get too large for a few minutes on 2 cores.
+     */
+    static final long MAX_CELLS = 20_000_000L;
 
     final AutoRecConfig config;
     final SvdppGraph svdpp;
@@ -75,6 +80,11 @@ final class BlendGraph {
             Operand<TFloat32> predictionA, float mean, float min, float max, SvdppConfig svdppConfig,
             AutoRecConfig config) {
         this.config = config;
+        long cells = (long) (knownUsers + 1) * (knownTitles + 1);
+        if (cells > MAX_CELLS) {
+            throw new IllegalArgumentException("--arch blend feeds users x titles matrices (" + cells + " cells here);"
+                    + " it is built for data up to " + MAX_CELLS + " cells (ML-100K: 1.6 M): use --arch default");
+        }
         svdpp = new SvdppGraph(graph, tf, userIndex, titleIndex, userDayIndex, dayBuckets, label, knownUsers + 1,
                 knownTitles + 1, mean, svdppConfig);
         this.knownUsers = knownUsers;

@@ -14,12 +14,14 @@ import java.util.Random;
  * its VALIDATION RMSE and training time only (no test rows are scored). For u1 the validation rows are the
  * Trainer's seeded hold-out of u1.base, rebuilt here the same way.
  *
- * <p>Arguments: {@code default|blend u1|time seed}.
+ * <p>Arguments: {@code default|blend u1|time seed [--test] [--export DIR]}. {@code --test} also scores the
+ * split's test rows: do that once per final configuration, and log it in
+ * docs/research/test-evaluations-pending.tsv.
  */
 public final class BlendValidationRun {
     private BlendValidationRun() {}
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws java.io.IOException {
         Architecture arch = Architecture.parse(args[0]);
         String splitName = args[1];
         long seed = Long.parseLong(args[2]);
@@ -43,6 +45,18 @@ public final class BlendValidationRun {
             System.out.printf(java.util.Locale.ROOT, "RESULT arch=%s split=%s seed=%d validation_rmse=%.4f rows=%d"
                     + " best_epoch_a=%d training_seconds=%.1f%n", arch.id(), splitName, seed,
                     Trainer.rmse(predicted, actual), actual.length, model.bestEpoch(), model.trainingSeconds());
+            List<String> options = List.of(args).subList(3, args.length);
+            if (options.contains("--test")) {
+                List<Rating> test = split.test();
+                float[] y = new float[test.size()];
+                for (int i = 0; i < y.length; i++) y[i] = test.get(i).rating;
+                System.out.printf(java.util.Locale.ROOT, "TEST arch=%s split=%s seed=%d test_rmse=%.4f rows=%d%n",
+                        arch.id(), splitName, seed, Trainer.rmse(model.predict(test), y), y.length);
+            }
+            int export = options.indexOf("--export");
+            if (export >= 0) {
+                model.exportSavedModel(java.nio.file.Path.of(options.get(export + 1)));
+            }
         }
     }
 }

@@ -92,7 +92,8 @@ public final class TrainingOptions {
             b.append(", ").append(c.factors()).append(" factors").append(c.userDayBias() ? ", (user, day) bias" : "");
         }
         if (c.architecture() == Architecture.BLEND) {
-            b.append(", + ").append(dev.marquee.model.AutoRecConfig.defaults().describe());
+            b.append(", + ").append(dev.marquee.model.SvdppConfig.defaults().describe()).append(", + ")
+                    .append(dev.marquee.model.AutoRecConfig.defaults().describe());
         }
         b.append(", seed ").append(c.seed()).append(", ").append(c.optimizer().id()).append(" lr ")
                 .append(c.learningRate()).append(", batch ").append(c.batchSize()).append(", L2 ").append(c.biasL2())
