@@ -14,7 +14,7 @@ import java.util.Random;
  * its VALIDATION RMSE and training time only (no test rows are scored). For u1 the validation rows are the
  * Trainer's seeded hold-out of u1.base, rebuilt here the same way.
  *
- * <p>Arguments: {@code default|blend u1|time seed [--test] [--export DIR]}. {@code --test} also scores the
+ * <p>Arguments: {@code default|blend u1|time seed [--test] [--export DIR] [--bias-l2 X]}. {@code --test} also scores the
  * split's test rows: do that once per final configuration, and log it in
  * docs/research/test-evaluations-pending.tsv.
  */
@@ -38,6 +38,10 @@ public final class BlendValidationRun {
             }
         }
         TrainingConfig config = TrainingConfig.defaults(arch).withSeed(seed);
+        int biasL2 = List.of(args).indexOf("--bias-l2");
+        if (biasL2 >= 0) {
+            config = config.withL2(Float.parseFloat(args[biasL2 + 1]), config.factorL2());
+        }
         try (TrainedModel model = new Trainer(config, System.out::println).train(split.train(), split.validation())) {
             float[] predicted = model.predict(validation);
             float[] actual = new float[validation.size()];

@@ -23,6 +23,9 @@ class BlendCliTest {
                 .contains("svd++ epoch   1").contains("autorec epoch   1")
                 .containsPattern("blend: weights w0 -?[0-9.]+, A -?[0-9.]+, B -?[0-9.]+, C -?[0-9.]+ fitted on [0-9]+")
                 .contains("published marquee version 1");
-        assertThat(ModelCard.read(tmp.resolve("registry/marquee/1")).get("architecture").asText()).isEqualTo("blend");
+        com.fasterxml.jackson.databind.JsonNode card = ModelCard.read(tmp.resolve("registry/marquee/1"));
+        assertThat(card.get("architecture").asText()).isEqualTo("blend");
+        assertThat(card.at("/parameters/blend_svdpp").asText()).startsWith("SVD++ 31 factors");
+        assertThat(card.at("/parameters/blend_autorec").asText()).startsWith("I-AutoRec 500 hidden");
     }
 }
