@@ -44,6 +44,10 @@ class BlendTest {
     private record Outputs(float[] rating, float[] a, float[] b, float[] c, float[] weights, boolean[] known) {}
 
     private static Outputs outputs(List<Rating> rows) {
+        return outputs(dir, rows);
+    }
+
+    private static Outputs outputs(Path dir, List<Rating> rows) {
         int n = rows.size();
         try (SavedModelBundle bundle = SavedModelBundle.loader(dir.toString()).withTags("serve").load();
                 TString u = TString.vectorOf(SmallData.users(rows));
@@ -110,6 +114,34 @@ class BlendTest {
         }
         // and the fit moved away from the starting weights (A alone), which are not orthogonal here
         assertThat(w).isNotEqualTo(new float[] {0, 1, 0, 0});
+    }
+
+    @Test
+    void withoutKnownValidationRowsTheBlendIsComponentAAlone() throws Exception {
+        List<Rating> validation = new ArrayList<>();
+        for (Rating r : split.validation()) {
+            validation.add(new Rating("new-" + r.userId, r.movieTitle, r.rating, r.timestamp));
+        }
+        List<String> log = new ArrayList<>();
+        try (TrainedModel model = new Trainer(SmallData.config(Architecture.BLEND).withEpochs(2), log::add)
+                .train(split.train(), validation)) {
+            List<Rating> rows = split.test();
+            Path alone = tmp.resolve("alone");
+            model.exportSavedModel(alone);
+            Outputs o = outputs(alone, rows);
+            assertThat(o.known()).contains(true);
+            assertThat(o.rating()).containsExactly(o.a());
+            assertThat(o.weights()).containsExactly(0, 1, 0, 0);
+        }
+        assertThat(log).anyMatch(l -> l.startsWith("blend: 0 validation rows with a known user and title"));
+        assertThat(log).noneMatch(l -> l.startsWith("autorec epoch"));
+    }
+
+    @Test
+    void aCatalogTooLargeForTheDenseFeedsIsRefusedBeforeAnythingIsBuilt() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new BlendGraph(null, null, null, null, null, 0, null,
+                6_000, 4_000, null, 0f, 1f, 5f, SvdppConfig.defaults(), AutoRecConfig.defaults()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("use --arch default");
     }
 
     @Test
