@@ -13,14 +13,20 @@ public enum Architecture {
      * The reference series' model: 32-dim user and title embeddings, concatenated, Dense 256 relu, Dense 64
      * relu, Dense 1, MSE.
      */
-    REFERENCE;
+    REFERENCE,
+    /**
+     * {@link #DEFAULT} (component A) blended with an item-based autoencoder (I-AutoRec, component C) for rows
+     * whose user and title were both in training: {@code w0 + wA·A + wC·C} with weights fitted by least squares
+     * on the validation rows; any other row gets A alone. The exported vectors are A's.
+     */
+    BLEND;
 
     /** "default" or "reference", any case. */
     public static Architecture parse(String name) {
         try {
             return valueOf(name.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown architecture '" + name + "': use default or reference");
+            throw new IllegalArgumentException("unknown architecture '" + name + "': use default, reference or blend");
         }
     }
 

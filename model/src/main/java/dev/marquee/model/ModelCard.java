@@ -65,6 +65,10 @@ public final class ModelCard {
         params.put("user_day_bias", c.userDayBias());
         params.put("seed", c.seed());
         params.put("threads", c.threads());
+        if (c.architecture() == Architecture.BLEND) {
+            params.put("blend_svdpp", SvdppConfig.defaults().describe());
+            params.put("blend_autorec", AutoRecConfig.defaults().describe());
+        }
         card.put("parameters", params);
         card.put("epochs_run", model.learningCurve().epochs().size());
         card.put("best_epoch", model.bestEpoch());

@@ -78,13 +78,25 @@ public final class RatingGraph {
     final List<Variable<TFloat32>> weights = new ArrayList<>();
     final List<Placeholder<TFloat32>> weightFeeds = new ArrayList<>();
     final List<Assign<TFloat32>> weightAssigns = new ArrayList<>();
+    /** {@link Architecture#BLEND} only: the autoencoder, its serving cache and the gated blend; else null. */
+    final BlendGraph blend;
+    /** Each row's (user, day) bucket when {@link TrainingConfig#userDayBias()}, else null. */
+    private Operand<TInt32> userDayIndex;
 
     private final Ops tf;
     private final Random random;
 
-    /** The pieces an architecture contributes. */
+    /**
+     * The pieces an architecture contributes: {@code prediction} is what the loss trains, {@code served} what
+     * {@code output_3} clips (the same, except for a blend).
+     */
     private record Head(Operand<TFloat32> prediction, Operand<TFloat32> userVector, Operand<TFloat32> titleVector,
-            Operand<TFloat32> regularization) {}
+            Operand<TFloat32> regularization, Operand<TFloat32> served) {
+        Head(Operand<TFloat32> prediction, Operand<TFloat32> userVector, Operand<TFloat32> titleVector,
+                Operand<TFloat32> regularization) {
+            this(prediction, userVector, titleVector, regularization, prediction);
+        }
+    }
 
     /** Seconds per day for the (user, day) key; days are UTC. */
     static final long DAY_SECONDS = 86_400L;
@@ -125,16 +137,27 @@ public final class RatingGraph {
         Head head = switch (config.architecture()) {
             case DEFAULT -> biasModel(nUsers, nTitles, config, mean);
             case REFERENCE -> referenceModel(nUsers, nTitles, config);
+            case BLEND -> biasModel(nUsers, nTitles, config, mean);
         };
+        if (config.architecture() == Architecture.BLEND) {
+            blend = new BlendGraph(graph, tf, userIndex, titleIndex, userDayIndex, userDayKeys.length + 1, label,
+                    users.size(), titles.size(), head.prediction(), mean, min, max, SvdppConfig.defaults(),
+                    AutoRecConfig.defaults());
+            head = new Head(head.prediction(), head.userVector(), head.titleVector(), head.regularization(),
+                    blend.served);
+        } else {
+            blend = null;
+        }
         tablesInit = tf.withName("tables_init").withControlDependencies(imports).noOp();
         Operand<TInt32> initDone = tf.withName("tables_init_done").withControlDependencies(imports)
                 .identity(tf.constant(1));
         Operand<TFloat32> prediction = head.prediction();
+        Operand<TFloat32> served = head.served();
         // ensureShape: the signature then declares [-1, 32] and [-1, 1], which TF Serving's metadata reports;
         // shape inference alone leaves some of them unknown.
         userVector = tf.withName(OUTPUT_USER).ensureShape(head.userVector(), Shape.of(-1, VECTOR_WIDTH));
         titleVector = tf.withName(OUTPUT_TITLE).ensureShape(head.titleVector(), Shape.of(-1, VECTOR_WIDTH));
-        rating = tf.withName(OUTPUT_RATING).ensureShape(tf.clipByValue(tf.expandDims(prediction, tf.constant(-1)),
+        rating = tf.withName(OUTPUT_RATING).ensureShape(tf.clipByValue(tf.expandDims(served, tf.constant(-1)),
                 tf.constant(min), tf.constant(max)), Shape.of(-1, 1));
         mse = tf.withName("mse").math.mean(tf.math.squaredDifference(prediction, label), tf.constant(0));
         loss = tf.withName("loss").math.add(mse, head.regularization());
@@ -143,7 +166,10 @@ public final class RatingGraph {
             case ADAM -> new Adam(graph, config.learningRate());
             case ADAGRAD -> new AdaGrad(graph, config.learningRate(), 0.1f);
         };
-        trainStep = optimizer.minimize(loss, "train");
+        // minimize() would train every VariableV2 in the graph, a blend's caches and second optimiser included:
+        // a blend trains exactly its first component's weights here (the same gradients minimize computes).
+        trainStep = blend == null ? optimizer.minimize(loss, "train")
+                : optimizer.applyGradients(BlendGraph.gradients(graph, loss, weights), "train");
 
         for (Variable<TFloat32> w : weights) {
             String name = w.op().name();
@@ -213,6 +239,7 @@ public final class RatingGraph {
             Operand<TInt32> missing = tf.dtypes.cast(tf.math.less(found, tf.constant(0)), TInt32.class);
             Operand<TInt32> dayIndex = tf.withName("user_day_index").math.add(found,
                     tf.math.mul(missing, tf.constant(userDayKeys.length + 1)));
+            userDayIndex = dayIndex;
             Variable<TFloat32> dayBias = weight("user_day_bias", tf.constant(new float[userDayKeys.length + 1]));
             Operand<TFloat32> bd = tf.gather(dayBias, dayIndex, tf.constant(0));
             prediction = tf.math.add(prediction, bd);

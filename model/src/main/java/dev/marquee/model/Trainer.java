@@ -122,6 +122,10 @@ public final class Trainer {
             } finally {
                 closeAll(snapshot);
             }
+            if (net.blend != null) {
+                new BlendTraining(session, net, config.seed(), progress).run(fit.users, fit.titles, fit.timestamps, fit.labels,
+                        val.users, val.titles, val.timestamps, val.labels);
+            }
             double seconds = (System.nanoTime() - start) / 1e9;
             // The prediction reference is the model on its own training rows: the population it learned. On
             // validation rows (a later period with many new users) it is narrower, and traffic like the

@@ -48,6 +48,11 @@ public record TrainingConfig(Architecture architecture, int factors, OptimizerKi
             // Measured on ML-100K (see DECISIONS-model.md): time split and u1 both.
             case DEFAULT -> new TrainingConfig(architecture, 16, OptimizerKind.ADAM, 0.002f, 256, 60, 4,
                     0.05f, 0.1f, 0.0f, 42L, 1, true);
+            // BLEND: component A is DEFAULT but for bias L2 0.01, preferred on validation (time split 1.0247 vs
+            // 1.0260 over seeds 42/1/2, u1 equal; docs/research/issue-19-blend-java.md). B's and C's settings
+            // are SvdppConfig's and AutoRecConfig's.
+            case BLEND -> new TrainingConfig(architecture, 16, OptimizerKind.ADAM, 0.002f, 256, 60, 4,
+                    0.01f, 0.1f, 0.0f, 42L, 1, true);
             case REFERENCE -> new TrainingConfig(architecture, 0, OptimizerKind.ADAGRAD, 0.1f, 8192, 50, 5,
                     0f, 0.01f, 0f, 42L, 1, false);
         };

@@ -13,9 +13,10 @@ import picocli.CommandLine.Option;
  * measured defaults.
  */
 public final class TrainingOptions {
-    @Option(names = "--arch", paramLabel = "default|reference", converter = ArchitectureConverter.class,
+    @Option(names = "--arch", paramLabel = "default|reference|blend", converter = ArchitectureConverter.class,
             description = "default: biases + 16 factors + a (user, day) bias; reference: the series' embeddings"
-                    + " + Dense 256/64/1 (default: default)")
+                    + " + Dense 256/64/1; blend: default blended with an I-AutoRec for known users and titles"
+                    + " (default: default)")
     Architecture arch;
 
     @Option(names = "--seed", paramLabel = "N",
@@ -87,8 +88,12 @@ public final class TrainingOptions {
     /** One line describing a configuration, for the start of a training run. */
     static String describe(TrainingConfig c) {
         StringBuilder b = new StringBuilder(c.architecture().id()).append(" architecture");
-        if (c.architecture() == Architecture.DEFAULT) {
+        if (c.architecture() == Architecture.DEFAULT || c.architecture() == Architecture.BLEND) {
             b.append(", ").append(c.factors()).append(" factors").append(c.userDayBias() ? ", (user, day) bias" : "");
+        }
+        if (c.architecture() == Architecture.BLEND) {
+            b.append(", + ").append(dev.marquee.model.SvdppConfig.defaults().describe()).append(", + ")
+                    .append(dev.marquee.model.AutoRecConfig.defaults().describe());
         }
         b.append(", seed ").append(c.seed()).append(", ").append(c.optimizer().id()).append(" lr ")
                 .append(c.learningRate()).append(", batch ").append(c.batchSize()).append(", L2 ").append(c.biasL2())

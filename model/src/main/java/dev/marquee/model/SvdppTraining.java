@@ -1,0 +1,162 @@
+package dev.marquee.model;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * Trains {@link SvdppGraph} (component B of a blend): seeded N(0, sd) init of p and q, shuffled mini-batches
+ * with each row's implicit feedback fed densely, early stopping on the validation RMSE of its served (baked)
+ * prediction, best epoch restored and baked.
+ */
+final class SvdppTraining {
+    private static final double MIN_IMPROVEMENT = 1e-5;
+
+    private final Session session;
+    private final RatingGraph net;
+    private final SvdppGraph g;
+    private final long seed;
+    private final Consumer<String> progress;
+    private final int users;
+    private final int titles;
+
+    SvdppTraining(Session session, RatingGraph net, long seed, Consumer<String> progress) {
+        this.session = session;
+        this.net = net;
+        this.g = net.blend.svdpp;
+        this.seed = seed;
+        this.progress = progress;
+        this.users = net.blend.knownUsers + 1;
+        this.titles = net.blend.knownTitles + 1;
+    }
+
+    /** Returns the best epoch. The rows are vocabulary indices; validation rows may hold OOV indices. */
+    int run(int[] fitUsers, int[] fitTitles, long[] fitTimestamps, float[] fitLabels, int[] valUsers,
+            int[] valTitles, long[] valTimestamps, float[] valLabels, BlendTraining fetcher) {
+        SvdppConfig c = g.config;
+        int[][] rated = ratedTitles(fitUsers, fitTitles);
+        float[] norm = new float[users];
+        float[] full = new float[users * titles];
+        for (int u = 0; u < users; u++) {
+            norm[u] = rated[u].length == 0 ? 0f : (float) (1 / Math.sqrt(rated[u].length));
+            for (int t : rated[u]) full[u * titles + t] = norm[u];
+        }
+        initialise();
+        Random random = new Random(seed);
+        int[] order = new int[fitLabels.length];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        double best = Double.POSITIVE_INFINITY;
+        int bestEpoch = 0;
+        int stale = 0;
+        List<TFloat32> snapshot = List.of();
+        try {
+            for (int epoch = 1; epoch <= c.maxEpochs(); epoch++) {
+                long t0 = System.nanoTime();
+                for (int i = order.length - 1; i > 0; i--) {
+                    int j = random.nextInt(i + 1);
+                    int tmp = order[i];
+                    order[i] = order[j];
+                    order[j] = tmp;
+                }
+                double squared = 0;
+                float[] implicit = new float[c.batchSize() * titles];
+                for (int from = 0; from < order.length; from += c.batchSize()) {
+                    int n = Math.min(c.batchSize(), order.length - from);
+                    int[] u = new int[n];
+                    int[] t = new int[n];
+                    long[] ts = new long[n];
+                    float[] y = new float[n];
+                    Arrays.fill(implicit, 0f);
+                    for (int k = 0; k < n; k++) {
+                        int row = order[from + k];
+                        u[k] = fitUsers[row];
+                        t[k] = fitTitles[row];
+                        ts[k] = fitTimestamps[row];
+                        y[k] = fitLabels[row];
+                        for (int j : rated[u[k]]) implicit[k * titles + j] = norm[u[k]];
+                    }
+                    try (TInt32 ut = TInt32.vectorOf(u);
+                            TInt32 tt = TInt32.vectorOf(t);
+                            TInt64 tst = TInt64.vectorOf(ts);
+                            TFloat32 yt = TFloat32.vectorOf(y);
+                            TFloat32 it = TFloat32.tensorOf(Shape.of(n, titles),
+                                    DataBuffers.of(implicit, true, false).narrow((long) n * titles));
+                            Result r = session.runner().feed(net.userIndex, ut).feed(net.titleIndex, tt)
+                                    .feed(net.timestamp, tst).feed(net.label, yt).feed(g.implicit, it)
+                                    .addTarget(g.trainStep).fetch(g.mse).run()) {
+                        squared += ((TFloat32) r.get(0)).getFloat() * n;
+                    }
+                }
+                bake(full);
+                double val = Trainer.rmse(fetcher.fetch(net.blend.componentB, valUsers, valTitles, valTimestamps),
+                        valLabels);
+                progress.accept(String.format(java.util.Locale.ROOT, "svd++ epoch %3d  train %.4f  validation %.4f  %.1fs",
+                        epoch, Math.sqrt(squared / order.length), val, (System.nanoTime() - t0) / 1e9));
+                if (val < best - MIN_IMPROVEMENT) {
+                    best = val;
+                    bestEpoch = epoch;
+                    stale = 0;
+                    WeightSnapshot.close(snapshot);
+                    snapshot = WeightSnapshot.take(session, g.weights);
+                } else if (++stale >= c.patience()) {
+                    progress.accept(String.format(java.util.Locale.ROOT,
+                            "svd++ early stop: best validation RMSE %.4f at epoch %d", best, bestEpoch));
+                    break;
+                }
+            }
+            WeightSnapshot.assign(session, g.weightFeeds, g.weightAssigns, snapshot);
+        } finally {
+            WeightSnapshot.close(snapshot);
+        }
+        bake(full);
+        return bestEpoch;
+    }
+
+    /** Distinct titles each user rated in the fit rows (the OOV user: none). */
+    private int[][] ratedTitles(int[] fitUsers, int[] fitTitles) {
+        List<java.util.TreeSet<Integer>> sets = new ArrayList<>();
+        for (int u = 0; u < users; u++) sets.add(new java.util.TreeSet<>());
+        for (int i = 0; i < fitUsers.length; i++) {
+            if (fitUsers[i] < users - 1 && fitTitles[i] < titles - 1) sets.get(fitUsers[i]).add(fitTitles[i]);
+        }
+        int[][] out = new int[users][];
+        for (int u = 0; u < users; u++) out[u] = sets.get(u).stream().mapToInt(Integer::intValue).toArray();
+        return out;
+    }
+
+    /** p and q: N(0, sd), their OOV rows 0. */
+    private void initialise() {
+        Random random = new Random(seed ^ 0x2545F4914F6CDD1DL);
+        List<TFloat32> values = new ArrayList<>();
+        for (int i = 0; i < g.weights.size(); i++) values.add(null);
+        int k = g.config.factors();
+        values.set(g.userFactorsIndex, normalRows(random, users, k));
+        values.set(g.titleFactorsIndex, normalRows(random, titles, k));
+        try {
+            WeightSnapshot.assign(session, g.weightFeeds, g.weightAssigns, values);
+        } finally {
+            WeightSnapshot.close(values);
+        }
+    }
+
+    private TFloat32 normalRows(Random random, int rows, int cols) {
+        float[] v = new float[rows * cols];
+        for (int j = 0; j < (rows - 1) * cols; j++) v[j] = (float) (random.nextGaussian() * g.config.initSd());
+        return TFloat32.tensorOf(Shape.of(rows, cols), DataBuffers.of(v, true, false));
+    }
+
+    private void bake(float[] full) {
+        try (TFloat32 in = TFloat32.tensorOf(Shape.of(users, titles), DataBuffers.of(full, true, false))) {
+            session.runner().feed(g.implicit, in).addTarget(g.bake).run().close();
+        }
+    }
+}
