@@ -140,12 +140,7 @@ final class BlendGraph {
     }
 
     private Variable<TFloat32> weight(Ops tf, String name, Operand<TFloat32> init) {
-        Variable<TFloat32> v = tf.withName(name).variable(init);
-        weights.add(v);
-        Placeholder<TFloat32> feed = tf.withName(name + "_restore_value").placeholder(TFloat32.class);
-        weightFeeds.add(feed);
-        weightAssigns.add(tf.withName(name + "_restore").assign(v, feed));
-        return v;
+        return WeightSnapshot.restorable(tf, name, init, weights, weightFeeds, weightAssigns);
     }
 
     private static Operand<TFloat32> zeros(Ops tf, int rows, int cols) {

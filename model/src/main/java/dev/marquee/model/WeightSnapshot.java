@@ -2,8 +2,10 @@ package dev.marquee.model;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Assign;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
@@ -12,6 +14,20 @@ import org.tensorflow.types.TFloat32;
 /** A component's variables with feeds to assign them: snapshots for early stopping, and initial values. */
 final class WeightSnapshot {
     private WeightSnapshot() {}
+
+    /**
+     * A new variable {@code name}, added to {@code weights} with a {@code name_restore_value} feed and a
+     * {@code name_restore} assign at the same index, so {@link #assign} can restore it.
+     */
+    static Variable<TFloat32> restorable(Ops tf, String name, Operand<TFloat32> init, List<Variable<TFloat32>> weights,
+            List<Placeholder<TFloat32>> feeds, List<Assign<TFloat32>> assigns) {
+        Variable<TFloat32> v = tf.withName(name).variable(init);
+        weights.add(v);
+        Placeholder<TFloat32> feed = tf.withName(name + "_restore_value").placeholder(TFloat32.class);
+        feeds.add(feed);
+        assigns.add(tf.withName(name + "_restore").assign(v, feed));
+        return v;
+    }
 
     /** The variables' values, copied out of the session (close them). */
     static List<TFloat32> take(Session session, List<Variable<TFloat32>> weights) {
