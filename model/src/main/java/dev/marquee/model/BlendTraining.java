@@ -21,7 +21,6 @@ import org.tensorflow.types.TInt64;
  * the known validation rows.
  */
 final class BlendTraining {
-    private static final double MIN_IMPROVEMENT = 1e-5;
 
     /** What the stage chose; the RMSEs are on the known validation rows. */
     record Outcome(int bestEpochB, int bestEpochC, int knownRows, double[] weights, double rmseA, double rmseB,
@@ -106,11 +105,8 @@ final class BlendTraining {
         for (int i = 0; i < order.length; i++) order[i] = i;
         int rated = 0;
         for (float r : ratings) if (r != 0) rated++;
-        double best = Double.POSITIVE_INFINITY;
-        int bestEpoch = 0;
-        int stale = 0;
-        List<TFloat32> snapshot = List.of();
-        try {
+        int bestEpoch;
+        try (BestEpoch best = new BestEpoch(c.patience())) {
             for (int epoch = 1; epoch <= c.maxEpochs(); epoch++) {
                 long t0 = System.nanoTime();
                 for (int i = order.length - 1; i > 0; i--) {
@@ -139,21 +135,14 @@ final class BlendTraining {
                 progress.accept(String.format(java.util.Locale.ROOT,
                         "autorec epoch %3d  train %.4f  validation (known rows) %.4f  %.1fs", epoch,
                         Math.sqrt(squared / Math.max(1, rated)), val, (System.nanoTime() - t0) / 1e9));
-                if (val < best - MIN_IMPROVEMENT) {
-                    best = val;
-                    bestEpoch = epoch;
-                    stale = 0;
-                    WeightSnapshot.close(snapshot);
-                    snapshot = WeightSnapshot.take(session, g.weights);
-                } else if (++stale >= c.patience()) {
+                if (best.record(epoch, val, session, g.weights)) {
                     progress.accept(String.format(java.util.Locale.ROOT,
-                            "autorec early stop: best validation RMSE %.4f at epoch %d", best, bestEpoch));
+                            "autorec early stop: best validation RMSE %.4f at epoch %d", best.rmse(), best.epoch()));
                     break;
                 }
             }
-            WeightSnapshot.assign(session, g.weightFeeds, g.weightAssigns, snapshot);
-        } finally {
-            WeightSnapshot.close(snapshot);
+            best.restore(session, g.weightFeeds, g.weightAssigns);
+            bestEpoch = best.epoch();
         }
         bake(ratings);
         return bestEpoch;

@@ -19,7 +19,6 @@ import org.tensorflow.types.TInt64;
  * prediction, best epoch restored and baked.
  */
 final class SvdppTraining {
-    private static final double MIN_IMPROVEMENT = 1e-5;
 
     private final Session session;
     private final RatingGraph net;
@@ -54,11 +53,8 @@ final class SvdppTraining {
         Random random = new Random(seed);
         int[] order = new int[fitLabels.length];
         for (int i = 0; i < order.length; i++) order[i] = i;
-        double best = Double.POSITIVE_INFINITY;
-        int bestEpoch = 0;
-        int stale = 0;
-        List<TFloat32> snapshot = List.of();
-        try {
+        int bestEpoch;
+        try (BestEpoch best = new BestEpoch(c.patience())) {
             for (int epoch = 1; epoch <= c.maxEpochs(); epoch++) {
                 long t0 = System.nanoTime();
                 for (int i = order.length - 1; i > 0; i--) {
@@ -101,21 +97,14 @@ final class SvdppTraining {
                         valLabels);
                 progress.accept(String.format(java.util.Locale.ROOT, "svd++ epoch %3d  train %.4f  validation %.4f  %.1fs",
                         epoch, Math.sqrt(squared / order.length), val, (System.nanoTime() - t0) / 1e9));
-                if (val < best - MIN_IMPROVEMENT) {
-                    best = val;
-                    bestEpoch = epoch;
-                    stale = 0;
-                    WeightSnapshot.close(snapshot);
-                    snapshot = WeightSnapshot.take(session, g.weights);
-                } else if (++stale >= c.patience()) {
+                if (best.record(epoch, val, session, g.weights)) {
                     progress.accept(String.format(java.util.Locale.ROOT,
-                            "svd++ early stop: best validation RMSE %.4f at epoch %d", best, bestEpoch));
+                            "svd++ early stop: best validation RMSE %.4f at epoch %d", best.rmse(), best.epoch()));
                     break;
                 }
             }
-            WeightSnapshot.assign(session, g.weightFeeds, g.weightAssigns, snapshot);
-        } finally {
-            WeightSnapshot.close(snapshot);
+            best.restore(session, g.weightFeeds, g.weightAssigns);
+            bestEpoch = best.epoch();
         }
         bake(full);
         return bestEpoch;
