@@ -109,12 +109,7 @@ final class BlendTraining {
         try (BestEpoch best = new BestEpoch(c.patience())) {
             for (int epoch = 1; epoch <= c.maxEpochs(); epoch++) {
                 long t0 = System.nanoTime();
-                for (int i = order.length - 1; i > 0; i--) {
-                    int j = random.nextInt(i + 1);
-                    int tmp = order[i];
-                    order[i] = order[j];
-                    order[j] = tmp;
-                }
+                Trainer.shuffle(order, random);
                 double squared = 0;
                 for (int from = 0; from < order.length; from += c.batchTitles()) {
                     int n = Math.min(c.batchTitles(), order.length - from);

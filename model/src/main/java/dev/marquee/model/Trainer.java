@@ -239,7 +239,8 @@ public final class Trainer {
         return predicted.length == 0 ? Double.NaN : Math.sqrt(se / predicted.length);
     }
 
-    private static void shuffle(int[] a, Random random) {
+    /** Fisher–Yates, in place; every component's epochs shuffle this way. */
+    static void shuffle(int[] a, Random random) {
         for (int i = a.length - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);
             int tmp = a[i];
