@@ -15,13 +15,14 @@ public enum Architecture {
      */
     REFERENCE,
     /**
-     * {@link #DEFAULT} (component A) blended with an item-based autoencoder (I-AutoRec, component C) for rows
-     * whose user and title were both in training: {@code w0 + wA·A + wC·C} with weights fitted by least squares
-     * on the validation rows; any other row gets A alone. The exported vectors are A's.
+     * {@link #DEFAULT} (component A) blended with SVD++ (component B) and an item-based autoencoder (I-AutoRec,
+     * component C) for rows whose user and title were both in training: {@code w0 + wA·A + wB·B + wC·C} with
+     * weights fitted by least squares on the known validation rows; any other row gets A alone. The exported
+     * vectors are A's.
      */
     BLEND;
 
-    /** "default" or "reference", any case. */
+    /** "default", "reference" or "blend", any case. */
     public static Architecture parse(String name) {
         try {
             return valueOf(name.trim().toUpperCase(Locale.ROOT));

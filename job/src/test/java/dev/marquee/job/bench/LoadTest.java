@@ -12,6 +12,7 @@ import dev.marquee.job.ScoringJob;
 import dev.marquee.job.config.JobSettings;
 import dev.marquee.job.sink.KafkaConnections;
 import dev.marquee.job.source.RawRecord;
+import dev.marquee.model.Architecture;
 import dev.marquee.model.ModelRegistry;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -68,7 +69,7 @@ public final class LoadTest {
         Path work = Files.createTempDirectory("marquee-load");
         ModelRegistry registry = new ModelRegistry(work.resolve("registry"));
         List<Rating> rows = ScoringBenchmark.rows();
-        String model = ScoringBenchmark.train(registry, rows);
+        String model = ScoringBenchmark.train(registry, rows, Architecture.DEFAULT);
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             String bootstrap = kafka.bootstrapServers();
             createTopic(bootstrap, "cap-in", 2);

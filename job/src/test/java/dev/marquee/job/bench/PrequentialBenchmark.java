@@ -28,7 +28,8 @@ import dev.marquee.model.TrainedModel;
 import dev.marquee.model.Trainer;
 import dev.marquee.model.TrainingConfig;
 import dev.marquee.model.cli.Console;
-import dev.marquee.model.trainer.TrainerMain;
+import dev.marquee.model.cli.ConsoleCommand;
+import dev.marquee.model.trainer.TrainerCommand;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -94,7 +95,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class PrequentialBenchmark {
     private static final Set<String> KEYS = Set.of("rate", "speedup", "retrain-every-ms", "parallelism", "bucket",
             "limit", "out", "csv", "plot", "drain-seconds", "progress-seconds", "mode", "label-delay-seconds",
-            "label-share", "label-seed");
+            "label-share", "label-seed", "arch");
     /** Settings handed through to the scoring jobs (labels, adaptation), the trigger and the trainer. */
     private static final List<String> PASS_THROUGH = List.of(LabelSettings.LABELS_PREFIX,
             LabelSettings.ADAPTATION_PREFIX, "trigger.", "trainer.");
@@ -108,6 +109,8 @@ public final class PrequentialBenchmark {
             "  --speedup F             pace by event time instead: F seconds of MovieLens time per second (excludes --rate)",
             "  --retrain-every-ms MS   trigger.schedule-ms (default: a fifth of the replay's expected duration; 0 = off,",
             "                          then give trigger.* rules)",
+            "  --arch A                version 1's architecture: default, reference or blend (default: default); retrained",
+            "                          versions keep it (the trainer worker reads it from the serving version's card)",
             "  --parallelism N         of each scoring job (default 1)",
             "  --bucket N              labels per point of the RMSE-over-the-replay curve (default 2000)",
             "  --limit N               replay only the first N ratings (default all)",
@@ -166,7 +169,8 @@ public final class PrequentialBenchmark {
     /** The options, checked before anything starts. */
     record Options(double rate, double speedup, long retrainEveryMs, int parallelism, int bucket, int limit,
                    long drainSeconds, long progressSeconds, Path out, Path csv, Path plot,
-                   Map<String, String> passThrough, Mode mode, long labelDelaySeconds, double labelShare, long labelSeed) {
+                   Map<String, String> passThrough, Mode mode, long labelDelaySeconds, double labelShare, long labelSeed,
+                   Architecture arch) {
 
         static Options parse(String[] args) {
             Map<String, String> opts = new HashMap<>();
@@ -200,7 +204,16 @@ public final class PrequentialBenchmark {
                     (long) positive(opts, "progress-seconds", 10), out, Path.of(opts.getOrDefault("csv", csvDefault)),
                     Path.of(opts.getOrDefault("plot", mode == Mode.ADAPTATION ? "docs/images/prequential-adaptation.png"
                             : "docs/images/prequential.png")), pass, mode,
-                    (long) nonNegative(opts, "label-delay-seconds", 0), share, (long) number(opts, "label-seed", 1));
+                    (long) nonNegative(opts, "label-delay-seconds", 0), share, (long) number(opts, "label-seed", 1),
+                    architecture(opts.getOrDefault("arch", "default")));
+        }
+
+        private static Architecture architecture(String name) {
+            try {
+                return Architecture.parse(name);
+            } catch (IllegalArgumentException e) {
+                throw new SettingException("--arch: " + e.getMessage());
+            }
         }
 
         private static double positive(Map<String, String> opts, String key, double def) {
@@ -282,7 +295,7 @@ public final class PrequentialBenchmark {
         log("pace: %s, about %.0f s; %s; labels: %s (%,d)", o.pace(), expectedSeconds,
                 retraining ? "retraining: " + describeTrigger(trigger) : "no retraining", plan.describe(), plan.labels());
         log("S adapts with %s; R with %s", describe(staticJob.labels), describe(retrainJob.labels));
-        Offline offline = trainVersionOne(registry, dir, reference, replay, validationRows, plan, staticJob.labels,
+        Offline offline = trainVersionOne(o.arch, registry, dir, reference, replay, validationRows, plan, staticJob.labels,
                 retraining ? null : retrainJob.labels);
         log("version 1: %s; offline on the replay with the same labels: model %.4f, biases %.4f, S's adaptation %.4f%s, "
                 + "online biased MF %.4f", offline.description, offline.staticScore.all(), offline.biasRmse, offline.sIdeal.all(),
@@ -295,7 +308,8 @@ public final class PrequentialBenchmark {
         try {
             for (String t : List.of("requests", "ratings", "predictions-static", "predictions-retrain")) createTopic(bootstrap, t, 2);
             for (String t : List.of("model-updates", "model-updates-static", "retrain-requests", "retrain-outcomes",
-                    "drift-static", "drift-retrain", "dlq-static", "dlq-retrain", "status-static", "status-retrain")) {
+                    "drift-static", "drift-retrain", "dlq-static", "dlq-retrain", "status-static", "status-retrain",
+                    "labeled-static", "labeled-retrain")) {
                 createTopic(bootstrap, t, 1);
             }
             collector = new Collector(bootstrap, replay, o.progressSeconds, validationRows, o.mode.arms);
@@ -313,10 +327,7 @@ public final class PrequentialBenchmark {
                     : "prequential: R, version 1", env -> ScoringJob.buildWithKafka(env, retrainJob)));
             if (retraining) {
                 jobs.add(submit(cluster, 1, "prequential: retraining trigger", env -> RetrainTriggerJob.buildWithKafka(env, trigger, false)));
-                trainer = new TrainerLoop(bootstrap, trainerArgs);
-                Thread training = new Thread(trainer, "bench-trainer");
-                training.setDaemon(true);
-                training.start();
+                trainer = TrainerLoop.start(trainerArgs);
             }
 
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(bootstrap))) {
@@ -377,6 +388,7 @@ public final class PrequentialBenchmark {
         m.put(JobSettings.TOPIC_DEAD_LETTERS, "dlq-" + arm);
         m.put(JobSettings.TOPIC_MODEL_STATUS, "status-" + arm);
         m.put(JobSettings.TOPIC_DRIFT, "drift-" + arm);
+        m.put(JobSettings.TOPIC_LABELED_PREDICTIONS, "labeled-" + arm);
         m.put(JobSettings.TOPIC_MODEL_UPDATES, updatesTopic);
         m.put(JobSettings.TRANSACTIONAL_ID_PREFIX, "prequential-" + arm);
         m.put(JobSettings.MODEL_REGISTRY, registry.base().toString());
@@ -416,9 +428,10 @@ public final class PrequentialBenchmark {
     }
 
     private static String[] trainerArgs(String bootstrap, ModelRegistry registry, MovieLensDir dir, Options o) {
-        List<String> a = new ArrayList<>(List.of("--once", "--bootstrap", bootstrap, "--group", "prequential-trainer",
+        List<String> a = new ArrayList<>(List.of("--bootstrap", bootstrap, "--group", "prequential-trainer",
                 "--topic.retrain-requests", "retrain-requests", "--topic.retrain-outcomes", "retrain-outcomes",
                 "--topic.model-updates", "model-updates", "--topic.ratings", "ratings",
+                "--topic.labeled-predictions", "labeled-retrain",
                 "--registry", registry.base().toString(), "--model-name", MODEL, "--data", dir.path().toString()));
         o.with("trainer.").forEach((k, v) -> {
             a.add("--" + k);
@@ -449,11 +462,11 @@ public final class PrequentialBenchmark {
                    FactorAdaptationSimulation.Score sIdeal, float[] sServed, FactorAdaptationSimulation.Score rIdeal,
                    float[] rServed, FactorAdaptationSimulation.Score mf) {}
 
-    private static Offline trainVersionOne(ModelRegistry registry, MovieLensDir dir, Split reference, List<Rating> replay,
+    private static Offline trainVersionOne(Architecture arch, ModelRegistry registry, MovieLensDir dir, Split reference, List<Rating> replay,
                                            int validationRows, LabelPlan plan, LabelSettings s, LabelSettings r) throws Exception {
         // Early stopping on a seeded 5% of the training part (no validation set): the replay stays unseen, and
         // it is how the trainer worker trains its candidates too.
-        try (TrainedModel model = new Trainer(TrainingConfig.defaults(Architecture.DEFAULT), line -> { })
+        try (TrainedModel model = new Trainer(TrainingConfig.defaults(arch), line -> { })
                 .train(reference.train(), List.of())) {
             EvaluationReport evaluation = EvaluationReport.evaluate(model, reference);
             ModelCard card = ModelCard.of(model, "MovieLens 100K at " + dir.path(), reference, evaluation);
@@ -471,8 +484,8 @@ public final class PrequentialBenchmark {
             float[] bias = BiasBaseline.fit(reference.train()).predict(replay);
             double se = 0;
             for (int i = 0; i < bias.length; i++) se += sq(Math.max(1, Math.min(5, bias[i])) - replay.get(i).rating);
-            String description = String.format(Locale.ROOT, "default architecture, %,d training rows, best epoch %d of %d, %.1f s",
-                    reference.train().size(), model.bestEpoch(), model.learningCurve().epochs().size(), model.trainingSeconds());
+            String description = String.format(Locale.ROOT, "%s architecture, %,d training rows, best epoch %d of %d, %.1f s",
+                    arch.id(), reference.train().size(), model.bestEpoch(), model.learningCurve().epochs().size(), model.trainingSeconds());
             float[] sServed = new float[replay.size()];
             float[] rServed = r == null ? null : new float[replay.size()];
             return new Offline(description,
@@ -538,38 +551,34 @@ public final class PrequentialBenchmark {
     }
 
     /**
-     * Runs the trainer worker ({@link TrainerMain} with {@code --once}) whenever a retrain request appears, so
-     * it handles exactly the requests the trigger makes, in-process, with its own consumer group and commits.
+     * The trainer worker as deployed ({@code marquee trainer}, in-process): it answers the trigger's retrain
+     * requests and, with the default {@code trainer.promotion} shadow, its promoter judges a published candidate
+     * on R's labeled predictions before R serves it.
      */
-    static final class TrainerLoop implements Runnable {
-        private final KafkaConsumer<byte[], byte[]> watch;
-        private final String[] args;
-        private volatile boolean running = true;
+    static final class TrainerLoop {
+        private final TrainerCommand command;
+        private final Thread thread;
 
-        TrainerLoop(String bootstrap, String[] args) {
-            this.watch = new KafkaConsumer<>(consumerProps(bootstrap, "prequential-trainer-watch"));
-            this.args = args;
+        private TrainerLoop(String[] args) {
+            this.command = new TrainerCommand(new Console(InputStream.nullInputStream(), System.err, System.err,
+                    System.getenv(), Path.of("").toAbsolutePath()));
+            this.thread = new Thread(() -> {
+                int code = ConsoleCommand.execute(command, args);
+                if (code != 0) log("trainer worker exited with %d", code);
+            }, "bench-trainer");
+            thread.setDaemon(true);
         }
 
-        @Override
-        public void run() {
-            Console console = new Console(InputStream.nullInputStream(), System.err, System.err, System.getenv(),
-                    Path.of("").toAbsolutePath());
-            try (watch) {
-                watch.subscribe(List.of("retrain-requests"));
-                while (running) {
-                    if (watch.poll(Duration.ofMillis(500)).isEmpty()) continue;
-                    int code = TrainerMain.run(args, console);
-                    if (code != 0) log("trainer worker exited with %d", code);
-                }
-            } catch (WakeupException e) {
-                if (running) throw e;
-            }
+        static TrainerLoop start(String[] args) {
+            TrainerLoop loop = new TrainerLoop(args);
+            loop.thread.start();
+            return loop;
         }
 
-        void stop() {
-            running = false;
-            watch.wakeup();
+        /** Stops the worker after the request in hand, waiting for it at most a minute. */
+        void stop() throws InterruptedException {
+            command.stop();
+            thread.join(TimeUnit.SECONDS.toMillis(60));
         }
     }
 
@@ -668,9 +677,13 @@ public final class PrequentialBenchmark {
                             case "predictions-static" -> prediction(0, predictions.decode(rec.value()));
                             case "predictions-retrain" -> prediction(1, predictions.decode(rec.value()));
                             case "model-updates" -> {
+                                // A version is announced several times (in shadow, promoted, its watch ended): the
+                                // first announcement naming it, as serving or shadow, is when it was published.
                                 ModelUpdate u = updates.decode(rec.value());
-                                published.put(u.version, u.publishedAtMs);
-                                log("model update: version %d published (replay at %,d of %,d)", u.version, sent.get(), replay.size());
+                                published.putIfAbsent(u.version, u.publishedAtMs);
+                                if (u.shadowVersion > 0) published.putIfAbsent(u.shadowVersion, rec.timestamp());
+                                log("model update: serve version %d%s (replay at %,d of %,d)", u.version,
+                                        u.shadowVersion > 0 ? ", shadow " + u.shadowVersion : "", sent.get(), replay.size());
                             }
                             case "retrain-requests" -> {
                                 RetrainRequest r = requests.decode(rec.value());
@@ -919,7 +932,9 @@ public final class PrequentialBenchmark {
             return sb.toString();
         }
         long published = r.retrains.stream().filter(t -> RetrainOutcome.PUBLISHED.equals(t.outcome)).count();
-        sb.append(String.format(Locale.ROOT, "%nRetrains: %d requested, %d published.%n%n", r.retrains.size(), published));
+        sb.append(String.format(Locale.ROOT, "%nRetrains: %d requested, %d published. A published version runs in shadow beside R's"
+                + " serving one until the trainer's promoter judges it on R's labels (`trainer.promotion` shadow, the default),"
+                + " so R serves it from its promotion on (\"first served\").%n%n", r.retrains.size(), published));
         if (!r.retrains.isEmpty()) {
             sb.append("| request | rule | requested at label | outcome | version | published at label | first served at label "
                     + "| gate hold-out RMSE candidate / serving | rows trained on |\n|---|---|---|---|---|---|---|---|---|\n");
@@ -1044,7 +1059,7 @@ public final class PrequentialBenchmark {
                     g.drawString("- - new version first served", lx, 38);
                     lx += 12 + g.getFontMetrics().stringWidth("- - new version first served");
                     g.setColor(new Color(150, 150, 150));
-                    g.drawString("- - retrain rejected", lx, 38);
+                    g.drawString("- - retrain not served", lx, 38);
                 }
                 // the target
                 int ty = y(target, lo, hi, h);

@@ -70,7 +70,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * ({@code --ceiling-side-by-side}).
  */
 public final class ScoringBenchmark {
-    private static final Set<String> KEYS = Set.of("records", "batch1-records", "rounds", "latency-rate", "latency-seconds", "batch-size", "checkpoint-ms", "warmup-seconds", "out", "drift-pairs", "drift-side-by-side", "ceiling-side-by-side", "imported", "latency-only", "latency-swap-at", "cold-start", "broker");
+    private static final Set<String> KEYS = Set.of("records", "batch1-records", "rounds", "latency-rate", "latency-seconds", "batch-size", "checkpoint-ms", "warmup-seconds", "out", "drift-pairs", "drift-side-by-side", "ceiling-side-by-side", "imported", "latency-only", "latency-swap-at", "cold-start", "broker", "arch");
     /** The SavedModel made elsewhere that the imported-model variant serves, unless {@code --imported} names another ("none": no such variant). */
     private static final String DEFAULT_IMPORTED = "../shared/models/series-keras/1";
     /** Null: the job's default for at-least-once. */
@@ -132,7 +132,7 @@ public final class ScoringBenchmark {
         Path work = Files.createTempDirectory("marquee-bench");
         ModelRegistry registry = new ModelRegistry(work.resolve("registry"));
         List<Rating> rows = rows();
-        String modelDesc = train(registry, rows);
+        String modelDesc = train(registry, rows, Architecture.parse(opts.getOrDefault("arch", "default")));
         ModelRegistry importedRegistry = new ModelRegistry(work.resolve("registry-imported"));
         String importedDesc = allVariants ? importModel(importedRegistry, opts.getOrDefault("imported", DEFAULT_IMPORTED), rows) : null;
 
@@ -441,12 +441,13 @@ public final class ScoringBenchmark {
                 });
     }
 
-    static String train(ModelRegistry registry, List<Rating> rows) throws Exception {
+    static String train(ModelRegistry registry, List<Rating> rows, Architecture arch) throws Exception {
         Split split = Splits.referenceTime(rows);
-        try (TrainedModel model = new Trainer(TrainingConfig.defaults(Architecture.DEFAULT), line -> { })
+        try (TrainedModel model = new Trainer(TrainingConfig.defaults(arch), line -> { })
                 .train(split.train(), split.validation())) {
             registry.publish("marquee", model::exportSavedModel);
-            return String.format(Locale.ROOT, "default architecture, trained on %,d rows in %.1f s", split.train().size(), model.trainingSeconds());
+            return String.format(Locale.ROOT, "%s architecture, trained on %,d rows in %.1f s", arch.id(), split.train().size(),
+                    model.trainingSeconds());
         }
     }
 

@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 public final class TrainingOptions {
     @Option(names = "--arch", paramLabel = "default|reference|blend", converter = ArchitectureConverter.class,
             description = "default: biases + 16 factors + a (user, day) bias; reference: the series' embeddings"
-                    + " + Dense 256/64/1; blend: default blended with an I-AutoRec for known users and titles"
+                    + " + Dense 256/64/1; blend: default blended with an SVD++ and an I-AutoRec for known users and"
+                    + " titles (docs/MODEL.md)"
                     + " (default: default)")
     Architecture arch;
 

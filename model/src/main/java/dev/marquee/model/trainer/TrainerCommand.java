@@ -30,22 +30,48 @@ public final class TrainerCommand extends ConsoleCommand {
         super(console);
     }
 
+    private volatile TrainerWorker worker;
+    private volatile boolean stopped;
+
+    /**
+     * Ends a running worker as its shutdown hook does: the request in hand is finished and its outcome written,
+     * then {@link #call()} returns. For callers that run the worker in a thread of their own (benchmarks).
+     */
+    public void stop() {
+        stopped = true;
+        TrainerWorker w = worker;
+        if (w != null) w.stop();
+    }
+
+    /** A worker stopped by {@link #stop()} must not leave its hook behind (a JVM may run many). */
+    private static void removeShutdownHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is what is stopping the worker
+        }
+    }
+
     @Override
     protected int run() throws Exception {
         Console console = console();
         TrainerSettings settings = options.settings(console);
         OriginalData data = new OriginalData(settings.data(), console.env(), console.workingDir());
         CountDownLatch closed = new CountDownLatch(1);
+        Thread hook = null;
         try (TrainerWorker worker = new TrainerWorker(settings, data, console.out()::println)) {
+            this.worker = worker;
+            if (stopped) return 0;
             if (!settings.once()) {
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                hook = new Thread(() -> {
                     worker.stop();
                     try {
                         closed.await(60, TimeUnit.SECONDS); // let the request in hand write its outcome
                     } catch (InterruptedException ignored) {
                         Thread.currentThread().interrupt();
                     }
-                }, "trainer-shutdown"));
+                }, "trainer-shutdown");
+                Runtime.getRuntime().addShutdownHook(hook);
             }
             worker.run();
             return 0;
@@ -54,6 +80,7 @@ public final class TrainerCommand extends ConsoleCommand {
                     + (e.getCause() != null ? " (" + e.getCause().getMessage() + ")" : ""));
         } finally {
             closed.countDown();
+            if (hook != null) removeShutdownHook(hook);
         }
     }
 }

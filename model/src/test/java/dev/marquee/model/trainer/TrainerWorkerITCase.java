@@ -1,6 +1,7 @@
 package dev.marquee.model.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.marquee.data.event.ModelUpdate;
@@ -13,6 +14,7 @@ import dev.marquee.infra.testing.KafkaBrokerExtension;
 import dev.marquee.model.ModelCard;
 import dev.marquee.model.ModelRegistry;
 import dev.marquee.model.cli.Console;
+import dev.marquee.model.cli.ConsoleCommand;
 import dev.marquee.model.cli.ModelMain;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -20,9 +22,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -190,6 +194,30 @@ class TrainerWorkerITCase {
 
     private static <T> List<T> readAll(String topic, EventCodec<T> codec) {
         return TopicContents.readAll(KAFKA, topic, codec);
+    }
+
+    /** How a benchmark runs the worker as deployed (not --once) in a thread of its own, and ends it. */
+    @Test
+    void aRunningWorkerEndsWhenItsCommandIsStopped() throws Exception {
+        String requests = KAFKA.createTopic("stop-requests", 1);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Console console = new Console(new ByteArrayInputStream(new byte[0]),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8),
+                Map.of(), tmp);
+        TrainerCommand command = new TrainerCommand(console);
+        AtomicInteger code = new AtomicInteger(-1);
+        Thread worker = new Thread(() -> code.set(ConsoleCommand.execute(command, new String[] {
+                "--bootstrap", KAFKA.bootstrapServers(), "--registry", tmp.resolve("registry").toString(),
+                "--group", "stop-test", "--topic.retrain-requests", requests})), "test-trainer");
+        worker.start();
+        await("the worker waiting for requests").atMost(Duration.ofSeconds(60))
+                .until(() -> out.toString(StandardCharsets.UTF_8).contains("trainer: waiting for retrain requests"));
+        assertThat(worker.isAlive()).as(out.toString(StandardCharsets.UTF_8)).isTrue(); // not --once: it keeps waiting
+
+        command.stop();
+        worker.join(Duration.ofSeconds(60).toMillis());
+        assertThat(worker.isAlive()).as("still running after stop()").isFalse();
+        assertThat(code.get()).as(out.toString(StandardCharsets.UTF_8)).isZero();
     }
 
     @FunctionalInterface
