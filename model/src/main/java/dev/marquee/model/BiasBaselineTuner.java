@@ -8,7 +8,8 @@ import java.util.Locale;
  * Chooses the {@link BiasBaseline}'s two lambdas on validation rows only: every pair of {@link #GRID} is fitted
  * on the fit rows and scored on the validation rows; the pair with the lowest validation RMSE wins (on a tie,
  * the first in grid order, user lambda outer). The winner is the baseline fitted on the fit rows, the rows the
- * model is fitted on: the trainer does not refit on train + validation, so neither does the baseline.
+ * model is fitted on. When the model is refit on train + validation ({@code train --refit}), the report also fits
+ * the baseline with the same lambdas on those rows ({@link EvaluationReport#refit}).
  */
 public final class BiasBaselineTuner {
     /** The lambdas tried for users and for titles (the research found 100 / 1 best on the time split). */

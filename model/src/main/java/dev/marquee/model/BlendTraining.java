@@ -18,7 +18,7 @@ import org.tensorflow.types.TInt64;
  * The second stage of a {@link Architecture#BLEND} run, after component A is trained: trains SVD++ (B, early
  * stopping on all validation rows) and the autoencoder (C, early stopping on the validation rows whose user and
  * title are known), each restored to its best epoch and baked, then fits the blend weights by least squares on
- * the known validation rows.
+ * the known validation rows. A {@linkplain #refit refit} trains both for fixed epochs and keeps given weights.
  */
 final class BlendTraining {
 
@@ -47,12 +47,7 @@ final class BlendTraining {
     /** Fit rows and validation rows as vocabulary indices (the OOV index for unknown ids). */
     Outcome run(int[] fitUsers, int[] fitTitles, long[] fitTimestamps, float[] fitLabels, int[] valUsers,
             int[] valTitles, long[] valTimestamps, float[] valLabels) {
-        float[] ratings = new float[titleRows * width];
-        for (int i = 0; i < fitLabels.length; i++) {
-            if (fitUsers[i] < g.knownUsers && fitTitles[i] < g.knownTitles) {
-                ratings[fitTitles[i] * width + fitUsers[i]] = fitLabels[i];
-            }
-        }
+        float[] ratings = ratingMatrix(fitUsers, fitTitles, fitLabels);
         int[] known = knownRows(valUsers, valTitles);
         int[] ku = pick(valUsers, known);
         int[] kt = pick(valTitles, known);
@@ -98,38 +93,98 @@ final class BlendTraining {
         return o;
     }
 
+    /**
+     * A refit's second stage: SVD++ and the autoencoder trained for exactly the schedule's epochs on the given
+     * rows (nothing validated, nothing held out), and the schedule's blend weights, fitted by the first run.
+     */
+    void refit(int[] fitUsers, int[] fitTitles, long[] fitTimestamps, float[] fitLabels, RefitSchedule schedule) {
+        if (schedule.blendsComponents()) {
+            new SvdppTraining(session, net, seed, progress).runFixed(fitUsers, fitTitles, fitTimestamps, fitLabels,
+                    schedule.epochsSvdpp());
+            initialiseGlorot();
+            float[] ratings = ratingMatrix(fitUsers, fitTitles, fitLabels);
+            AutoencoderEpochs epochs = new AutoencoderEpochs(ratings);
+            for (int epoch = 1; epoch <= schedule.epochsAutoRec(); epoch++) {
+                long t0 = System.nanoTime();
+                double train = epochs.next();
+                progress.accept(String.format(java.util.Locale.ROOT, "autorec refit epoch %3d of %d  train %.4f  %.1fs",
+                        epoch, schedule.epochsAutoRec(), train, (System.nanoTime() - t0) / 1e9));
+            }
+            bake(ratings);
+        } else {
+            progress.accept("blend: the first run served A alone; so does the refit");
+        }
+        double[] w = schedule.blendWeights();
+        float[] wf = {(float) w[0], (float) w[1], (float) w[2], (float) w[3]};
+        try (TFloat32 t = TFloat32.vectorOf(wf)) {
+            session.runner().feed(g.blendWeightsFeed, t).addTarget(g.blendWeightsAssign).run().close();
+        }
+        progress.accept(String.format(java.util.Locale.ROOT,
+                "blend: weights w0 %.4f, A %.4f, B %.4f, C %.4f kept from the first run", w[0], w[1], w[2], w[3]));
+    }
+
+    /** Each title's ratings over the users, the autoencoder's input (0 = not rated; unknown ids left out). */
+    private float[] ratingMatrix(int[] fitUsers, int[] fitTitles, float[] fitLabels) {
+        float[] ratings = new float[titleRows * width];
+        for (int i = 0; i < fitLabels.length; i++) {
+            if (fitUsers[i] < g.knownUsers && fitTitles[i] < g.knownTitles) {
+                ratings[fitTitles[i] * width + fitUsers[i]] = fitLabels[i];
+            }
+        }
+        return ratings;
+    }
+
+    /** The autoencoder's epochs: each {@link #next()} shuffles the titles (seeded), trains one epoch, bakes. */
+    private final class AutoencoderEpochs {
+        final float[] ratings;
+        final Random random = new Random(seed);
+        final int[] order = new int[g.knownTitles];
+        final int rated;
+
+        AutoencoderEpochs(float[] ratings) {
+            this.ratings = ratings;
+            for (int i = 0; i < order.length; i++) order[i] = i;
+            int count = 0;
+            for (float r : ratings) if (r != 0) count++;
+            rated = count;
+        }
+
+        /** Trains one epoch; returns its training RMSE over the rated cells. */
+        double next() {
+            AutoRecConfig c = g.config;
+            Trainer.shuffle(order, random);
+            double squared = 0;
+            for (int from = 0; from < order.length; from += c.batchTitles()) {
+                int n = Math.min(c.batchTitles(), order.length - from);
+                float[] batch = new float[n * width];
+                for (int k = 0; k < n; k++) {
+                    System.arraycopy(ratings, order[from + k] * width, batch, k * width, width);
+                }
+                float scale = (float) n / g.knownTitles * c.l2() / 2;
+                try (TFloat32 in = TFloat32.tensorOf(Shape.of(n, width), DataBuffers.of(batch, true, false));
+                        TFloat32 s = TFloat32.scalarOf(scale);
+                        Result r = session.runner().feed(g.input, in).feed(g.l2Scale, s)
+                                .addTarget(g.trainStep).fetch(g.squaredErrors).run()) {
+                    squared += ((TFloat32) r.get(0)).getFloat();
+                }
+            }
+            bake(ratings);
+            return Math.sqrt(squared / Math.max(1, rated));
+        }
+    }
+
     private int trainAutoencoder(float[] ratings, int[] ku, int[] kt, long[] kts, float[] ky) {
         AutoRecConfig c = g.config;
-        Random random = new Random(seed);
-        int[] order = new int[g.knownTitles];
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        int rated = 0;
-        for (float r : ratings) if (r != 0) rated++;
+        AutoencoderEpochs epochs = new AutoencoderEpochs(ratings);
         int bestEpoch;
         try (BestEpoch best = new BestEpoch(c.patience())) {
             for (int epoch = 1; epoch <= c.maxEpochs(); epoch++) {
                 long t0 = System.nanoTime();
-                Trainer.shuffle(order, random);
-                double squared = 0;
-                for (int from = 0; from < order.length; from += c.batchTitles()) {
-                    int n = Math.min(c.batchTitles(), order.length - from);
-                    float[] batch = new float[n * width];
-                    for (int k = 0; k < n; k++) {
-                        System.arraycopy(ratings, order[from + k] * width, batch, k * width, width);
-                    }
-                    float scale = (float) n / g.knownTitles * c.l2() / 2;
-                    try (TFloat32 in = TFloat32.tensorOf(Shape.of(n, width), DataBuffers.of(batch, true, false));
-                            TFloat32 s = TFloat32.scalarOf(scale);
-                            Result r = session.runner().feed(g.input, in).feed(g.l2Scale, s)
-                                    .addTarget(g.trainStep).fetch(g.squaredErrors).run()) {
-                        squared += ((TFloat32) r.get(0)).getFloat();
-                    }
-                }
-                bake(ratings);
+                double train = epochs.next();
                 double val = Trainer.rmse(fetch(g.componentC, ku, kt, kts), ky);
                 progress.accept(String.format(java.util.Locale.ROOT,
                         "autorec epoch %3d  train %.4f  validation (known rows) %.4f  %.1fs", epoch,
-                        Math.sqrt(squared / Math.max(1, rated)), val, (System.nanoTime() - t0) / 1e9));
+                        train, val, (System.nanoTime() - t0) / 1e9));
                 if (best.record(epoch, val, session, g.weights)) {
                     progress.accept(String.format(java.util.Locale.ROOT,
                             "autorec early stop: best validation RMSE %.4f at epoch %d", best.rmse(), best.epoch()));

@@ -34,7 +34,8 @@ public final class ModelCard {
         data.put("validation_rows", split.validation().size());
         data.put("test_rows", split.test().size());
         if (!split.hasValidation()) {
-            data.put("early_stopping", "seeded " + Trainer.HOLDOUT_PERCENT + "% hold-out of train, not trained on");
+            data.put("early_stopping", "seeded " + Trainer.HOLDOUT_PERCENT + "% hold-out of train, not trained on"
+                    + (model.refit() ? " by the first run; the refit trains on all of train" : ""));
         }
         return card;
     }
@@ -72,6 +73,16 @@ public final class ModelCard {
         card.put("parameters", params);
         card.put("epochs_run", model.learningCurve().epochs().size());
         card.put("best_epoch", model.bestEpoch());
+        if (model.refit()) {
+            card.put("refit", true);
+            Map<String, Object> refit = new LinkedHashMap<>();
+            refit.put("trained_on", "train + validation, nothing held out, no early stopping");
+            refit.put("rows", model.trainRows());
+            refit.putAll(model.schedule().toMap());
+            refit.put("chosen_by", "the first run on train, early stopping and the blend weights on validation");
+            refit.put("validation_metrics", "the first run's (the refit trains on the validation rows)");
+            card.put("refit_schedule", refit);
+        }
         card.put("training_seconds", model.trainingSeconds());
         if (evaluation != null) {
             card.put("metrics", evaluation.toMap());

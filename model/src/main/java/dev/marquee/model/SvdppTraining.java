@@ -16,7 +16,7 @@ import org.tensorflow.types.TInt64;
 /**
  * Trains {@link SvdppGraph} (component B of a blend): seeded N(0, sd) init of p and q, shuffled mini-batches
  * with each row's implicit feedback fed densely, early stopping on the validation RMSE of its served (baked)
- * prediction, best epoch restored and baked.
+ * prediction, best epoch restored and baked; or, for a refit, a fixed number of epochs.
  */
 final class SvdppTraining {
 
@@ -42,56 +42,16 @@ final class SvdppTraining {
     int run(int[] fitUsers, int[] fitTitles, long[] fitTimestamps, float[] fitLabels, int[] valUsers,
             int[] valTitles, long[] valTimestamps, float[] valLabels, BlendTraining fetcher) {
         SvdppConfig c = g.config;
-        int[][] rated = ratedTitles(fitUsers, fitTitles);
-        float[] norm = new float[users];
-        float[] full = new float[users * titles];
-        for (int u = 0; u < users; u++) {
-            norm[u] = rated[u].length == 0 ? 0f : (float) (1 / Math.sqrt(rated[u].length));
-            for (int t : rated[u]) full[u * titles + t] = norm[u];
-        }
-        initialise();
-        Random random = new Random(seed);
-        int[] order = new int[fitLabels.length];
-        for (int i = 0; i < order.length; i++) order[i] = i;
+        Epochs epochs = new Epochs(fitUsers, fitTitles, fitTimestamps, fitLabels);
         int bestEpoch;
         try (BestEpoch best = new BestEpoch(c.patience())) {
             for (int epoch = 1; epoch <= c.maxEpochs(); epoch++) {
                 long t0 = System.nanoTime();
-                Trainer.shuffle(order, random);
-                double squared = 0;
-                float[] implicit = new float[c.batchSize() * titles];
-                for (int from = 0; from < order.length; from += c.batchSize()) {
-                    int n = Math.min(c.batchSize(), order.length - from);
-                    int[] u = new int[n];
-                    int[] t = new int[n];
-                    long[] ts = new long[n];
-                    float[] y = new float[n];
-                    Arrays.fill(implicit, 0f);
-                    for (int k = 0; k < n; k++) {
-                        int row = order[from + k];
-                        u[k] = fitUsers[row];
-                        t[k] = fitTitles[row];
-                        ts[k] = fitTimestamps[row];
-                        y[k] = fitLabels[row];
-                        for (int j : rated[u[k]]) implicit[k * titles + j] = norm[u[k]];
-                    }
-                    try (TInt32 ut = TInt32.vectorOf(u);
-                            TInt32 tt = TInt32.vectorOf(t);
-                            TInt64 tst = TInt64.vectorOf(ts);
-                            TFloat32 yt = TFloat32.vectorOf(y);
-                            TFloat32 it = TFloat32.tensorOf(Shape.of(n, titles),
-                                    DataBuffers.of(implicit, true, false).narrow((long) n * titles));
-                            Result r = session.runner().feed(net.userIndex, ut).feed(net.titleIndex, tt)
-                                    .feed(net.timestamp, tst).feed(net.label, yt).feed(g.implicit, it)
-                                    .addTarget(g.trainStep).fetch(g.mse).run()) {
-                        squared += ((TFloat32) r.get(0)).getFloat() * n;
-                    }
-                }
-                bake(full);
+                double trainRmse = epochs.next();
                 double val = Trainer.rmse(fetcher.fetch(net.blend.componentB, valUsers, valTitles, valTimestamps),
                         valLabels);
                 progress.accept(String.format(java.util.Locale.ROOT, "svd++ epoch %3d  train %.4f  validation %.4f  %.1fs",
-                        epoch, Math.sqrt(squared / order.length), val, (System.nanoTime() - t0) / 1e9));
+                        epoch, trainRmse, val, (System.nanoTime() - t0) / 1e9));
                 if (best.record(epoch, val, session, g.weights)) {
                     progress.accept(String.format(java.util.Locale.ROOT,
                             "svd++ early stop: best validation RMSE %.4f at epoch %d", best.rmse(), best.epoch()));
@@ -101,8 +61,89 @@ final class SvdppTraining {
             best.restore(session, g.weightFeeds, g.weightAssigns);
             bestEpoch = best.epoch();
         }
-        bake(full);
+        bake(epochs.full);
         return bestEpoch;
+    }
+
+    /** A refit: exactly {@code count} epochs on the given rows, nothing validated, the last weights baked. */
+    void runFixed(int[] fitUsers, int[] fitTitles, long[] fitTimestamps, float[] fitLabels, int count) {
+        Epochs epochs = new Epochs(fitUsers, fitTitles, fitTimestamps, fitLabels);
+        for (int epoch = 1; epoch <= count; epoch++) {
+            long t0 = System.nanoTime();
+            double trainRmse = epochs.next();
+            progress.accept(String.format(java.util.Locale.ROOT, "svd++ refit epoch %3d of %d  train %.4f  %.1fs",
+                    epoch, count, trainRmse, (System.nanoTime() - t0) / 1e9));
+        }
+        bake(epochs.full);
+    }
+
+    /**
+     * The epochs of one run: initialises p and q, then each {@link #next()} shuffles (seeded), trains one epoch
+     * with each row's implicit feedback fed densely, and bakes the served user vectors.
+     */
+    private final class Epochs {
+        final int[] fitUsers;
+        final int[] fitTitles;
+        final long[] fitTimestamps;
+        final float[] fitLabels;
+        final int[][] rated;
+        final float[] norm = new float[users];
+        final float[] full = new float[users * titles];
+        final Random random = new Random(seed);
+        final int[] order;
+        final float[] implicit;
+
+        Epochs(int[] fitUsers, int[] fitTitles, long[] fitTimestamps, float[] fitLabels) {
+            this.fitUsers = fitUsers;
+            this.fitTitles = fitTitles;
+            this.fitTimestamps = fitTimestamps;
+            this.fitLabels = fitLabels;
+            rated = ratedTitles(fitUsers, fitTitles);
+            for (int u = 0; u < users; u++) {
+                norm[u] = rated[u].length == 0 ? 0f : (float) (1 / Math.sqrt(rated[u].length));
+                for (int t : rated[u]) full[u * titles + t] = norm[u];
+            }
+            initialise();
+            order = new int[fitLabels.length];
+            for (int i = 0; i < order.length; i++) order[i] = i;
+            implicit = new float[g.config.batchSize() * titles];
+        }
+
+        /** Trains one epoch; returns its training RMSE (over the batches as they were trained). */
+        double next() {
+            int batchSize = g.config.batchSize();
+            Trainer.shuffle(order, random);
+            double squared = 0;
+            for (int from = 0; from < order.length; from += batchSize) {
+                int n = Math.min(batchSize, order.length - from);
+                int[] u = new int[n];
+                int[] t = new int[n];
+                long[] ts = new long[n];
+                float[] y = new float[n];
+                Arrays.fill(implicit, 0f);
+                for (int k = 0; k < n; k++) {
+                    int row = order[from + k];
+                    u[k] = fitUsers[row];
+                    t[k] = fitTitles[row];
+                    ts[k] = fitTimestamps[row];
+                    y[k] = fitLabels[row];
+                    for (int j : rated[u[k]]) implicit[k * titles + j] = norm[u[k]];
+                }
+                try (TInt32 ut = TInt32.vectorOf(u);
+                        TInt32 tt = TInt32.vectorOf(t);
+                        TInt64 tst = TInt64.vectorOf(ts);
+                        TFloat32 yt = TFloat32.vectorOf(y);
+                        TFloat32 it = TFloat32.tensorOf(Shape.of(n, titles),
+                                DataBuffers.of(implicit, true, false).narrow((long) n * titles));
+                        Result r = session.runner().feed(net.userIndex, ut).feed(net.titleIndex, tt)
+                                .feed(net.timestamp, tst).feed(net.label, yt).feed(g.implicit, it)
+                                .addTarget(g.trainStep).fetch(g.mse).run()) {
+                    squared += ((TFloat32) r.get(0)).getFloat() * n;
+                }
+            }
+            bake(full);
+            return Math.sqrt(squared / order.length);
+        }
     }
 
     /** Distinct titles each user rated in the fit rows (the OOV user: none). */

@@ -47,10 +47,12 @@ public final class TrainedModel implements AutoCloseable, RatingPredictor {
     private final double trainingSeconds;
     private final int trainRows;
     private final DriftAssets drift;
+    private final RefitSchedule schedule;
+    private final boolean refit;
 
     TrainedModel(Graph graph, Session session, RatingGraph net, Vocabulary users, Vocabulary titles,
             TrainingConfig config, LearningCurve curve, int bestEpoch, double trainingSeconds, int trainRows,
-            DriftAssets drift) {
+            DriftAssets drift, RefitSchedule schedule, boolean refit) {
         this.graph = graph;
         this.session = session;
         this.net = net;
@@ -65,6 +67,8 @@ public final class TrainedModel implements AutoCloseable, RatingPredictor {
         this.trainingSeconds = trainingSeconds;
         this.trainRows = trainRows;
         this.drift = drift;
+        this.schedule = schedule;
+        this.refit = refit;
     }
 
     /** Predicted ratings through the string inputs of {@code serving_default}, in chunks. */
@@ -124,16 +128,29 @@ public final class TrainedModel implements AutoCloseable, RatingPredictor {
         return curve;
     }
 
-    /** The epoch whose weights the model holds (best validation RMSE). */
+    /** The epoch whose weights the model holds (best validation RMSE; for a refit, the epochs it trained). */
     public int bestEpoch() {
         return bestEpoch;
+    }
+
+    /**
+     * The epochs per component and the blend weights this model holds: what early stopping and the least-squares
+     * fit chose on validation, or for a refit the schedule it followed.
+     */
+    public RefitSchedule schedule() {
+        return schedule;
+    }
+
+    /** Whether this model was refit on train + validation ({@link Trainer#refit}). */
+    public boolean refit() {
+        return refit;
     }
 
     public double trainingSeconds() {
         return trainingSeconds;
     }
 
-    /** Rows the weights were fitted on (excludes a validation hold-out). */
+    /** Rows the weights were fitted on (excludes a validation hold-out; a refit's include the validation rows). */
     public int trainRows() {
         return trainRows;
     }

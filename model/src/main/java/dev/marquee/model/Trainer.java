@@ -21,7 +21,8 @@ import org.tensorflow.types.TInt64;
  * validation RMSE (the best epoch's weights are restored), one progress line per epoch.
  *
  * <p>Without a validation set, a seeded {@value #HOLDOUT_PERCENT}% of the training rows is held out for
- * early stopping and not trained on.
+ * early stopping and not trained on. {@link #refit} trains the same recipe again on train + validation for the
+ * epochs the first run chose ({@link TrainedModel#schedule()}), holding nothing out.
  *
  * <p>The model it returns carries the {@link ReferenceProfile} of the given training rows, with the histogram
  * of its predictions on the given validation rows, or on the training rows when none were given.
@@ -43,14 +44,37 @@ public final class Trainer {
             throw new IllegalArgumentException("no training ratings");
         }
         long start = System.nanoTime();
-        List<Rating> givenTrain = train;
         TrainingRows rows = TrainingRows.of(train, validation, config.seed());
         if (rows.heldOut()) {
             progress.accept("no validation set: holding out " + rows.validation().size() + " of " + train.size()
                     + " training ratings for early stopping");
         }
-        train = rows.fit();
-        validation = rows.validation();
+        return fit(start, rows.fit(), rows.validation(), train, rows.validationSource(), null);
+    }
+
+    /**
+     * Trains the same recipe again on {@code rows} (train + validation), nothing held out and nothing chosen:
+     * exactly the schedule's epochs per component, no early stopping, the schedule's blend weights.
+     *
+     * @param trainedOn the first run's validation rows; they are part of {@code rows} and serve only where a
+     *     held-out part is needed (the drift assets' error model), which they no longer are
+     */
+    public TrainedModel refit(List<Rating> rows, List<Rating> trainedOn, RefitSchedule schedule) {
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException("no training ratings");
+        }
+        if (schedule.epochsA() < 1) {
+            throw new IllegalArgumentException("the first run chose no epoch (no validation RMSE); nothing to refit");
+        }
+        if ((schedule.blendWeights() != null) != (config.architecture() == Architecture.BLEND)) {
+            throw new IllegalArgumentException("blend weights come with --arch blend only");
+        }
+        return fit(System.nanoTime(), rows, trainedOn, rows, "validation rows, trained on by the refit", schedule);
+    }
+
+    /** With a schedule: its epochs, no validation; without: early stopping on {@code validation}. */
+    private TrainedModel fit(long start, List<Rating> train, List<Rating> validation, List<Rating> givenTrain,
+            String validationSource, RefitSchedule schedule) {
         List<String> userIds = new ArrayList<>(train.size());
         List<String> titleNames = new ArrayList<>(train.size());
         float min = Float.POSITIVE_INFINITY;
@@ -92,39 +116,24 @@ public final class Trainer {
             for (int i = 0; i < order.length; i++) {
                 order[i] = i;
             }
-            double best = Double.POSITIVE_INFINITY;
-            int bestEpoch = 0;
-            int stale = 0;
-            List<Tensor> snapshot = List.of();
-            try {
-                for (int epoch = 1; epoch <= config.maxEpochs(); epoch++) {
-                    long t0 = System.nanoTime();
-                    shuffle(order, random);
-                    double trainRmse = runEpoch(session, net, fit, order, users.oovIndex(), random);
-                    double valRmse = rmse(predictIndices(session, net, val), val.labels);
-                    LearningCurve.Epoch e = new LearningCurve.Epoch(epoch, trainRmse, valRmse,
-                            (System.nanoTime() - t0) / 1e9);
-                    curve.add(e);
-                    progress.accept(e.progressLine());
-                    if (valRmse < best - MIN_IMPROVEMENT) {
-                        best = valRmse;
-                        bestEpoch = epoch;
-                        stale = 0;
-                        closeAll(snapshot);
-                        snapshot = snapshot(session, net);
-                    } else if (++stale >= config.patience()) {
-                        progress.accept("early stop: no better validation RMSE for " + stale + " epochs; best "
-                                + String.format("%.4f", best) + " at epoch " + bestEpoch);
-                        break;
-                    }
-                }
-                restore(session, net, snapshot);
-            } finally {
-                closeAll(snapshot);
+            int bestEpoch;
+            if (schedule == null) {
+                bestEpoch = trainEarlyStopping(session, net, fit, val, order, users.oovIndex(), random, curve);
+            } else {
+                trainFixed(session, net, fit, order, users.oovIndex(), random, curve, schedule.epochsA());
+                bestEpoch = schedule.epochsA();
             }
-            if (net.blend != null) {
-                new BlendTraining(session, net, config.seed(), progress).run(fit.users, fit.titles, fit.timestamps, fit.labels,
-                        val.users, val.titles, val.timestamps, val.labels);
+            RefitSchedule chosen;
+            if (net.blend == null) {
+                chosen = RefitSchedule.of(bestEpoch);
+            } else if (schedule == null) {
+                BlendTraining.Outcome o = new BlendTraining(session, net, config.seed(), progress).run(fit.users,
+                        fit.titles, fit.timestamps, fit.labels, val.users, val.titles, val.timestamps, val.labels);
+                chosen = new RefitSchedule(bestEpoch, o.bestEpochB(), o.bestEpochC(), o.weights());
+            } else {
+                new BlendTraining(session, net, config.seed(), progress).refit(fit.users, fit.titles, fit.timestamps,
+                        fit.labels, schedule);
+                chosen = schedule;
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             // The prediction reference is the model on its own training rows: the population it learned. On
@@ -136,15 +145,66 @@ public final class Trainer {
                             oov(reference.users, users.oovIndex()), oov(reference.titles, titles.oovIndex())),
                     new DriftAssets.Scored(validation, predictIndices(session, net, val),
                             oov(val.users, users.oovIndex()), oov(val.titles, titles.oovIndex())),
-                    rows.validationSource(), progress);
+                    validationSource, progress);
             return new TrainedModel(graph, session, net, users, titles, config, curve, bestEpoch, seconds,
-                    train.size(), drift);
+                    train.size(), drift, chosen, schedule != null);
         } catch (RuntimeException | Error e) {
             if (session != null) {
                 session.close();
             }
             graph.close();
             throw e;
+        }
+    }
+
+    /** Early stopping on validation RMSE; restores the best epoch's weights and returns that epoch. */
+    private int trainEarlyStopping(Session session, RatingGraph net, Columns fit, Columns val, int[] order,
+            int oovUser, Random random, LearningCurve curve) {
+        double best = Double.POSITIVE_INFINITY;
+        int bestEpoch = 0;
+        int stale = 0;
+        List<Tensor> snapshot = List.of();
+        try {
+            for (int epoch = 1; epoch <= config.maxEpochs(); epoch++) {
+                long t0 = System.nanoTime();
+                shuffle(order, random);
+                double trainRmse = runEpoch(session, net, fit, order, oovUser, random);
+                double valRmse = rmse(predictIndices(session, net, val), val.labels);
+                LearningCurve.Epoch e = new LearningCurve.Epoch(epoch, trainRmse, valRmse,
+                        (System.nanoTime() - t0) / 1e9);
+                curve.add(e);
+                progress.accept(e.progressLine());
+                if (valRmse < best - MIN_IMPROVEMENT) {
+                    best = valRmse;
+                    bestEpoch = epoch;
+                    stale = 0;
+                    closeAll(snapshot);
+                    snapshot = snapshot(session, net);
+                } else if (++stale >= config.patience()) {
+                    progress.accept("early stop: no better validation RMSE for " + stale + " epochs; best "
+                            + String.format("%.4f", best) + " at epoch " + bestEpoch);
+                    break;
+                }
+            }
+            restore(session, net, snapshot);
+        } finally {
+            closeAll(snapshot);
+        }
+        return bestEpoch;
+    }
+
+    /** Exactly {@code epochs} epochs, the same shuffles and draws as early stopping's, nothing validated. */
+    private void trainFixed(Session session, RatingGraph net, Columns fit, int[] order, int oovUser, Random random,
+            LearningCurve curve, int epochs) {
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            long t0 = System.nanoTime();
+            shuffle(order, random);
+            double trainRmse = runEpoch(session, net, fit, order, oovUser, random);
+            LearningCurve.Epoch e = new LearningCurve.Epoch(epoch, trainRmse, Double.NaN,
+                    (System.nanoTime() - t0) / 1e9);
+            curve.add(e);
+            progress.accept(String.format(java.util.Locale.ROOT, "refit epoch %3d of %d  train RMSE %.4f  %.2f s",
+                    epoch, epochs, trainRmse, e.seconds()));
         }
     }
 

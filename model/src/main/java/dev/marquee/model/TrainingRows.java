@@ -31,6 +31,20 @@ public record TrainingRows(List<Rating> fit, List<Rating> validation, boolean he
         return new TrainingRows(fit, holdout, true);
     }
 
+    /**
+     * What a refit trains on: the split's training rows and its validation part, or when it has none all of the
+     * training rows (the hold-out included), in their order.
+     */
+    public static List<Rating> refitRows(List<Rating> train, List<Rating> validation) {
+        if (validation.isEmpty()) {
+            return train;
+        }
+        List<Rating> all = new ArrayList<>(train.size() + validation.size());
+        all.addAll(train);
+        all.addAll(validation);
+        return all;
+    }
+
     /** Where the validation rows come from, for reports and model cards. */
     public String validationSource() {
         return heldOut ? "training hold-out" : "validation";

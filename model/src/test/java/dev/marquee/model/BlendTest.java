@@ -29,6 +29,7 @@ class BlendTest {
     static Split split;
     static Path dir;
     static List<String> trainingLog = new ArrayList<>();
+    static RefitSchedule chosen;
 
     @BeforeAll
     static void trainAndExport() throws Exception {
@@ -37,6 +38,7 @@ class BlendTest {
         try (TrainedModel model = new Trainer(SmallData.config(Architecture.BLEND), trainingLog::add)
                 .train(split.train(), split.validation())) {
             model.exportSavedModel(dir);
+            chosen = model.schedule();
         }
     }
 
@@ -151,5 +153,44 @@ class BlendTest {
         assertThat(trainingLog).anyMatch(l -> l.startsWith("autorec epoch"));
         assertThat(trainingLog).anyMatch(l -> l.startsWith("blend: weights"));
         assertThat(Architecture.parse("blend")).isEqualTo(Architecture.BLEND);
+    }
+
+    @Test
+    void theRunExposesTheEpochsAndWeightsItChose() {
+        assertThat(chosen.epochsA()).isPositive();
+        assertThat(chosen.epochsSvdpp()).isPositive();
+        assertThat(chosen.epochsAutoRec()).isPositive();
+        double[] w = chosen.blendWeights();
+        float[] served = outputs(split.test()).weights();
+        for (int i = 0; i < 4; i++) assertThat(served[i]).isEqualTo((float) w[i]);
+    }
+
+    @Test
+    void aRefitTrainsEachComponentForItsScheduledEpochsAndKeepsTheWeights() throws Exception {
+        List<Rating> all = TrainingRows.refitRows(split.train(), split.validation());
+        RefitSchedule schedule = new RefitSchedule(2, 3, 4, new double[] {0.25, 0.5, 0.125, 0.375});
+        List<String> log = new ArrayList<>();
+        Path refit = tmp.resolve("refit");
+        try (TrainedModel model = new Trainer(SmallData.config(Architecture.BLEND), log::add)
+                .refit(all, split.validation(), schedule)) {
+            assertThat(model.trainRows()).isEqualTo(all.size());
+            assertThat(model.schedule()).isEqualTo(schedule);
+            model.exportSavedModel(refit);
+        }
+        assertThat(log.stream().filter(l -> l.startsWith("refit epoch"))).hasSize(2);
+        assertThat(log.stream().filter(l -> l.startsWith("svd++ refit epoch"))).hasSize(3);
+        assertThat(log.stream().filter(l -> l.startsWith("autorec refit epoch"))).hasSize(4);
+        assertThat(log).noneMatch(l -> l.startsWith("svd++ epoch") || l.startsWith("autorec epoch")
+                || l.contains("early stop") || l.contains("fitted on"));
+        Outputs o = outputs(refit, split.validation());
+        assertThat(o.weights()).containsExactly(0.25f, 0.5f, 0.125f, 0.375f);
+        // validation users are known now: their rows are blended
+        assertThat(o.known()).containsOnly(true);
+        float min = (float) all.stream().mapToDouble(r -> r.rating).min().orElseThrow();
+        float max = (float) all.stream().mapToDouble(r -> r.rating).max().orElseThrow();
+        for (int i = 0; i < o.rating().length; i++) {
+            float blended = Math.max(min, Math.min(max, 0.25f + 0.5f * o.a()[i] + 0.125f * o.b()[i] + 0.375f * o.c()[i]));
+            assertThat(o.rating()[i]).isCloseTo(blended, within(1e-5f));
+        }
     }
 }

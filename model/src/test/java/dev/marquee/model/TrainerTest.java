@@ -2,6 +2,7 @@ package dev.marquee.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.marquee.data.event.Rating;
 import dev.marquee.data.movielens.Split;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,6 +69,52 @@ class TrainerTest {
         for (int i = 0; i < a.size(); i++) {
             assertThat(b.get(i).trainRmse()).isEqualTo(a.get(i).trainRmse());
             assertThat(b.get(i).validationRmse()).isEqualTo(a.get(i).validationRmse());
+        }
+    }
+
+    @Test
+    void aRefitTrainsExactlyTheScheduledEpochsOnEveryRowWithNothingHeldOut() {
+        Split split = SmallData.split(11);
+        List<Rating> all = TrainingRows.refitRows(split.train(), split.validation());
+        List<String> progress = new ArrayList<>();
+        // patience 1 would stop early within the first few epochs; a refit does not look at any validation
+        TrainingConfig c = SmallData.config(Architecture.DEFAULT).withPatience(1);
+        try (TrainedModel m = new Trainer(c, progress::add).refit(all, split.validation(), RefitSchedule.of(6))) {
+            assertThat(m.learningCurve().epochs()).hasSize(6)
+                    .allMatch(e -> Double.isNaN(e.validationRmse()) && Double.isFinite(e.trainRmse()));
+            assertThat(m.trainRows()).isEqualTo(all.size());
+            assertThat(m.refit()).isTrue();
+            assertThat(m.bestEpoch()).isEqualTo(6);
+            assertThat(m.schedule()).isEqualTo(RefitSchedule.of(6));
+            // the validation rows were trained on: their users and titles are in the vocabularies
+            assertThat(split.validation()).allMatch(r -> m.users().contains(r.userId) && m.titles().contains(r.movieTitle));
+        }
+        assertThat(progress).noneMatch(l -> l.startsWith("no validation set") || l.startsWith("early stop"));
+        assertThat(progress.stream().filter(l -> l.startsWith("refit epoch"))).hasSize(6);
+        assertThat(progress).contains(progress.stream().filter(l -> l.startsWith("refit epoch   6 of 6")).findFirst()
+                .orElseThrow());
+    }
+
+    @Test
+    void aRefitOfASplitWithoutValidationHoldsNothingOut() {
+        Split split = SmallData.split(12);
+        List<String> progress = new ArrayList<>();
+        try (TrainedModel m = new Trainer(SmallData.config(Architecture.DEFAULT), progress::add)
+                .refit(split.train(), List.of(), RefitSchedule.of(2))) {
+            assertThat(m.trainRows()).isEqualTo(split.train().size());
+            assertThat(m.learningCurve().epochs()).hasSize(2);
+        }
+        assertThat(progress).noneMatch(l -> l.startsWith("no validation set"));
+    }
+
+    @Test
+    void aRunExposesWhatItChoseForARefit() {
+        Split split = SmallData.split(13);
+        try (TrainedModel m = new Trainer(SmallData.config(Architecture.DEFAULT).withPatience(2), l -> {})
+                .train(split.train(), split.validation())) {
+            assertThat(m.refit()).isFalse();
+            assertThat(m.schedule()).isEqualTo(RefitSchedule.of(m.bestEpoch()));
+            assertThat(m.schedule().blendWeights()).isNull();
         }
     }
 }

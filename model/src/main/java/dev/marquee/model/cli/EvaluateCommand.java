@@ -61,6 +61,10 @@ public final class EvaluateCommand extends ConsoleCommand {
             console.out().println("evaluate: note: the model was trained on " + trainedOn
                     + "; this split's test rows may include rows it trained on");
         }
+        if (card.path("refit").asBoolean(false)) {
+            console.out().println("evaluate: note: the model was refit on train + validation; its validation rows"
+                    + " below are rows it trained on (train printed the first run's validation metrics)");
+        }
         try (BatchScorer scorer = BatchScorer.open(location.dir(), ScorerThreads.callerThread())) {
             EvaluationReport report = EvaluationReport.evaluate(new ScorerPredictor(scorer, architecture), split,
                     seed, testScoring.requested());
