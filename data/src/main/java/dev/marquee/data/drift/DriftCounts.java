@@ -227,11 +227,11 @@ public class DriftCounts {
     private void countScoredExceptEventHour(String userId, String title, boolean oovUser, boolean oovTitle,
                                             long timestamp, double rating, ReferenceBuckets ref) {
         scored++;
-        Integer u = userId == null ? null : ref.userIndex.get(userId);
-        userBuckets[u == null ? userBuckets.length - 1 : u]++;
+        ReferenceBuckets.Known u = userId == null ? null : ref.users.get(userId);
+        userBuckets[u == null || u.bucket() < 0 ? userBuckets.length - 1 : u.bucket()]++;
         userHashes[userId == null ? 0 : userHashBucket(userId)]++;
-        Integer t = title == null ? null : ref.titleIndex.get(title);
-        titleBuckets[t == null ? titleBuckets.length - 1 : t]++;
+        ReferenceBuckets.Known t = title == null ? null : ref.titles.get(title);
+        titleBuckets[t == null || t.bucket() < 0 ? titleBuckets.length - 1 : t.bucket()]++;
         if (title != null && (titleCounts.size() < MAX_TITLE_COUNTS || titleCounts.containsKey(title))) {
             titleCounts.merge(title, 1L, Long::sum);
         } else {
@@ -244,7 +244,8 @@ public class DriftCounts {
         predictionSlots[Histogram.slotOf(ref.predictionEdges, rating)]++;
         predictionSum += rating;
         if (ref.baseline != null) {
-            residualSum += rating - ref.baseline.expected(userId, title);
+            // ref.baseline.expected(userId, title), from the entries already looked up
+            residualSum += rating - (ref.baseline.ratingMean() + (u == null ? 0 : u.bias()) + (t == null ? 0 : t.bias()));
             baselined++;
         }
         if (ref.errorModel != null) {

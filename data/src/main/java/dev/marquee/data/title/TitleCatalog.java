@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The known titles (a model's vocabulary, MovieLens' {@code u.item}) and how a title from outside maps
@@ -94,6 +95,17 @@ public final class TitleCatalog implements Serializable {
     private final Map<String, String> secondaryForms;
     private final Set<String> ambiguousSecondaryForms;
     private final FuzzyTitleIndex fuzzy;
+    /**
+     * Resolutions of titles that are not catalog titles, as {@link #lookup} found them. Traffic repeats its
+     * misspellings and unknown titles, and each costs every tier down to the fuzzy match (a CPU profile of the
+     * scoring job put those tiers at ~6% of its task thread on MovieLens traffic); the tiers are deterministic,
+     * so a remembered answer is the same answer. Bounded: emptied when full, so a stream of ever-new spellings
+     * costs memory for at most {@link #MAX_REMEMBERED} of them.
+     */
+    private transient volatile ConcurrentHashMap<String, Resolution> remembered;
+
+    /** How many non-catalog titles' resolutions a catalog keeps at most. */
+    static final int MAX_REMEMBERED = 4096;
 
     private TitleCatalog(Set<String> titles) {
         this.titles = Collections.unmodifiableSet(titles);
@@ -167,6 +179,37 @@ public final class TitleCatalog implements Serializable {
         if (hit != null) {
             return hit; // the catalog's instance of the title: equal to raw, its hash already computed
         }
+        ConcurrentHashMap<String, Resolution> known = remembered();
+        Resolution seen = known.get(raw);
+        if (seen != null) {
+            return seen;
+        }
+        Resolution found = resolveThroughTiers(raw);
+        if (known.size() >= MAX_REMEMBERED) {
+            known.clear();
+        }
+        known.put(raw, found);
+        return found;
+    }
+
+    /** How many non-catalog titles' resolutions are remembered now (for tests). */
+    int rememberedCount() {
+        return remembered().size();
+    }
+
+    private ConcurrentHashMap<String, Resolution> remembered() {
+        ConcurrentHashMap<String, Resolution> m = remembered;
+        if (m == null) {
+            synchronized (this) {
+                m = remembered;
+                if (m == null) remembered = m = new ConcurrentHashMap<>();
+            }
+        }
+        return m;
+    }
+
+    /** The tiers after the exact one, as the class comment lists them. */
+    private Resolution resolveThroughTiers(String raw) {
         String key = TitleCanonicalizer.canonicalKey(raw);
         String title = uniqueByKey.get(key);
         if (title != null) {

@@ -121,6 +121,34 @@ class WindowMetricsTest {
         assertThat(uncalibrated).doesNotContainKey(PREDICTION_MEAN_SHIFT).containsKey(PREDICTION_MEAN);
     }
 
+    @Test
+    void aBucketedValueWithABiasCountsInItsBucketAndItsBias() {
+        RatingBaseline baseline = new RatingBaseline(3.5, Map.of("1", 0.25, "7", -0.125),
+                Map.of("Movie 1 (1997)", -0.5, "Heat (1995)", 0.375), 0);
+        DriftCalibration calibration = new DriftCalibration(DriftCalibration.FORMAT_VERSION, 0.01, 1, 1, baseline,
+                new int[] {200}, Map.of(), List.of());
+        ReferenceBuckets ref = ReferenceBuckets.of(1, profile(), calibration, null);
+        DriftCounts c = DriftCounts.forVersion(ref, LogBuckets.latencyMs(), LogBuckets.lagSeconds());
+        long t = DriftFixtures.T0 + 10 * 3_600;
+        String[][] rows = {{"1", "Movie 1 (1997)"}, {"7", "Heat (1995)"}, {"2", "Unknown (2001)"},
+                {"nobody", "Movie 2 (1997)"}, {null, null}};
+        double expected = 0;
+        for (String[] r : rows) {
+            c.countScored(r[0], r[1], false, false, t, 4.1, ref);
+            expected += 4.1 - baseline.expected(r[0], r[1]);
+        }
+        assertThat(c.residualSum).isEqualTo(expected);
+        assertThat(c.baselined).isEqualTo(rows.length);
+        DriftCounts oneByOne = DriftCounts.forVersion(ref, LogBuckets.latencyMs(), LogBuckets.lagSeconds());
+        oneByOne.countScored("1", "Movie 1 (1997)", false, false, t, 4.1, ref);
+        int userBucket = ref.userIndex.get("1");
+        int titleBucket = ref.titleIndex.get("Movie 1 (1997)");
+        assertThat(oneByOne.userBuckets[userBucket]).isEqualTo(1);
+        assertThat(oneByOne.titleBuckets[titleBucket]).isEqualTo(1);
+        assertThat(c.userBuckets[c.userBuckets.length - 1]).as("other: 7, nobody and the null user").isEqualTo(3);
+        assertThat(c.titleBuckets[c.titleBuckets.length - 1]).as("other: Heat, Unknown and null").isEqualTo(3);
+    }
+
     private static DriftCounts counts(Map<Long, Long> hours) {
         DriftCounts c = new DriftCounts();
         c.eventHours = new HashMap<>(hours);

@@ -121,4 +121,29 @@ class TitleCatalogTest {
             assertThat(copy.lookup("Devil's Advocat, The (1997)").match()).isEqualTo(Match.FUZZY);
         }
     }
+
+    @Test
+    void aRememberedResolutionIsTheOneTheTiersGive() {
+        List<String> spellings = List.of("Les Miserables (1995)", "Cape Fear", "Fan (1996)", "Devils Advocate (1997)",
+                "Devil's Advocat, The (1997)", "Nothing Like It (2001)");
+        TitleCatalog fresh = TitleCatalog.of(catalog.titles());
+        for (String raw : spellings) {
+            Resolution first = fresh.lookup(raw);
+            assertThat(fresh.lookup(raw)).as(raw).isEqualTo(first);
+            assertThat(TitleCatalog.of(catalog.titles()).lookup(raw)).as(raw).isEqualTo(first);
+        }
+        assertThat(fresh.rememberedCount()).isEqualTo(spellings.size());
+        fresh.lookup("Cape Fear (1991)");
+        assertThat(fresh.rememberedCount()).as("catalog titles are not remembered").isEqualTo(spellings.size());
+    }
+
+    @Test
+    void rememberedResolutionsAreBounded() {
+        TitleCatalog fresh = TitleCatalog.of(catalog.titles());
+        for (int i = 0; i < 3 * TitleCatalog.MAX_REMEMBERED; i++) {
+            fresh.lookup("Unheard Of Movie " + i + " (1990)");
+            assertThat(fresh.rememberedCount()).isBetween(1, TitleCatalog.MAX_REMEMBERED);
+        }
+        assertThat(fresh.lookup("Devils Advocate (1997)").title()).isEqualTo("Devil's Advocate, The (1997)");
+    }
 }
