@@ -141,6 +141,7 @@ public final class LoadTest {
                 log("written to %s", out);
             }
         }
+        BenchFiles.deleteTree(work);
         System.exit(0);
     }
 

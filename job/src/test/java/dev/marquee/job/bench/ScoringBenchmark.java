@@ -106,6 +106,19 @@ public final class ScoringBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        // Everything the run writes but its report (registries, an in-process broker's data) goes under one
+        // temporary folder, removed at the end; the in-JVM broker removes its own when it closes. The modes return
+        // instead of exiting so that the broker does close: a ceiling run leaves ~3 GB of Kafka logs otherwise.
+        Path work = Files.createTempDirectory("marquee-bench");
+        try {
+            run(args, work);
+        } finally {
+            BenchFiles.deleteTree(work);
+        }
+        System.exit(0); // Flink's and Kafka's non-daemon threads must not keep the benchmark alive
+    }
+
+    private static void run(String[] args, Path work) throws Exception {
         Map<String, String> opts = new HashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
             String key = args[i].replaceFirst("^--", "");
@@ -129,7 +142,6 @@ public final class ScoringBenchmark {
         int driftPairs = Integer.parseInt(opts.getOrDefault("drift-pairs", "0"));
         boolean allVariants = ceilingSideBySide == 0 && sideBySide == 0 && driftPairs == 0 && !latencyOnly && !coldStart;
 
-        Path work = Files.createTempDirectory("marquee-bench");
         ModelRegistry registry = new ModelRegistry(work.resolve("registry"));
         List<Rating> rows = rows();
         String modelDesc = train(registry, rows, Architecture.parse(opts.getOrDefault("arch", "default")));
@@ -143,7 +155,7 @@ public final class ScoringBenchmark {
             if (latencyOnly) {
                 SteadyRateLatency.Result latency = runLatency(bootstrap, registry, rows, latencyRate, latencySeconds, batchSize, swapAt);
                 write(out, latencyReport(latency, latencyRate, latencySeconds, modelDesc, args));
-                System.exit(0);
+                return;
             }
             createTopic(bootstrap, "requests", 2);
             log("preloading %,d requests ...", records);
@@ -155,19 +167,19 @@ public final class ScoringBenchmark {
             }
             if (coldStart) {
                 write(out, coldStart(bootstrap, registry, records, modelDesc, args));
-                System.exit(0);
+                return;
             }
             cpu = new JobCpuSampler();
 
             if (ceilingSideBySide > 0) {
                 write(out, ceilingSideBySide(bootstrap, registry, records, ceilingSideBySide, modelDesc, args));
-                System.exit(0);
+                return;
             }
             if (sideBySide > 0 || driftPairs > 0) {
                 write(out, sideBySide > 0
                         ? driftSideBySide(bootstrap, registry, records, batchSize, sideBySide, modelDesc, args)
                         : driftCost(bootstrap, registry, records, batchSize, driftPairs, modelDesc, args));
-                System.exit(0);
+                return;
             }
             List<double[]> results = new ArrayList<>(); // {variant, rate}
             List<String> variants = new ArrayList<>(List.of("full job, batch " + batchSize, "full job, batch 1",
@@ -200,7 +212,6 @@ public final class ScoringBenchmark {
                     importedDesc == null ? modelDesc : modelDesc + "; imported model: " + importedDesc, args);
             write(out, report);
         }
-        System.exit(0); // Flink's and Kafka's non-daemon threads must not keep the benchmark alive
     }
 
     /**
