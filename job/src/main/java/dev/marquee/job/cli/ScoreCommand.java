@@ -4,16 +4,11 @@ import dev.marquee.job.ScoringJob;
 import dev.marquee.job.config.JobSettings;
 import dev.marquee.job.config.OptionRow;
 import dev.marquee.job.config.ScoringJobOptions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import org.apache.flink.runtime.client.JobExecutionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IModelTransformer;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Unmatched;
 
 /**
  * {@code marquee score}: the scoring job in a local Flink mini-cluster. Its options are the settings of
@@ -24,14 +19,8 @@ import picocli.CommandLine.Unmatched;
         header = "run the scoring job in a local Flink mini-cluster against Kafka",
         description = {"For a cluster, submit the job jar instead: flink run job.jar --key value ... (the same keys).",
                 "Settings, their defaults and what they do: docs/CONFIGURATION.md."})
-public final class ScoreCommand implements Callable<Integer> {
+public final class ScoreCommand extends SettingsCommand<JobSettings> {
     static final List<OptionRow> ROWS = SettingOptions.rows(ScoringJobOptions.SECTIONS);
-
-    @Spec
-    CommandSpec spec;
-
-    @Unmatched
-    List<String> unmatched = new ArrayList<>();
 
     public ScoreCommand() {}
 
@@ -43,24 +32,18 @@ public final class ScoreCommand implements Callable<Integer> {
         }
     }
 
-    /** The settings given on the command line, by key, as the job's settings read them. */
-    public Map<String, String> given() {
-        return SettingOptions.given(spec, ROWS, unmatched);
-    }
-
-    /** The job's settings from the command line, checked (a bad one is a {@code SettingException}). */
-    public JobSettings settings() {
-        return JobSettings.from(given());
+    @Override
+    List<OptionRow> rows() {
+        return ROWS;
     }
 
     @Override
-    public Integer call() throws Exception {
-        var settings = settings();
-        try {
-            ScoringJob.run(settings);
-        } catch (JobExecutionException e) {
-            throw JobFailure.rootCause(e);
-        }
-        return 0;
+    JobSettings settingsFrom(Map<String, String> given) {
+        return JobSettings.from(given);
+    }
+
+    @Override
+    void run(JobSettings settings) throws Exception {
+        ScoringJob.run(settings);
     }
 }

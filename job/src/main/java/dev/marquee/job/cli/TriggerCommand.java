@@ -10,14 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import org.apache.flink.runtime.client.JobExecutionException;
 import org.apache.flink.configuration.ConfigOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IModelTransformer;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Unmatched;
 
 /**
  * {@code marquee trigger}: the retraining trigger job in a local Flink mini-cluster. Its options are generated from
@@ -28,14 +24,8 @@ import picocli.CommandLine.Unmatched;
         header = "run the retraining trigger job (drift-metrics -> retrain-requests) locally",
         description = {"The policy: docs/RETRAINING.md. Settings, their defaults and what they do:"
                 + " docs/CONFIGURATION.md (\"Retraining trigger\")."})
-public final class TriggerCommand implements Callable<Integer> {
-    static final List<OptionRow> ROWS = rows();
-
-    @Spec
-    CommandSpec spec;
-
-    @Unmatched
-    List<String> unmatched = new ArrayList<>();
+public final class TriggerCommand extends SettingsCommand<TriggerSettings> {
+    static final List<OptionRow> ROWS = optionRows();
 
     public TriggerCommand() {}
 
@@ -47,29 +37,23 @@ public final class TriggerCommand implements Callable<Integer> {
         }
     }
 
-    /** The settings given on the command line, by key, as the trigger's settings read them. */
-    public Map<String, String> given() {
-        return SettingOptions.given(spec, ROWS, unmatched);
-    }
-
-    /** The trigger's settings from the command line, checked (a bad one is a {@code SettingException}). */
-    public TriggerSettings settings() {
-        return TriggerSettings.from(given());
+    @Override
+    List<OptionRow> rows() {
+        return ROWS;
     }
 
     @Override
-    public Integer call() throws Exception {
-        var settings = settings();
-        try {
-            RetrainTriggerJob.run(settings);
-        } catch (JobExecutionException e) {
-            throw JobFailure.rootCause(e);
-        }
-        return 0;
+    TriggerSettings settingsFrom(Map<String, String> given) {
+        return TriggerSettings.from(given);
+    }
+
+    @Override
+    void run(TriggerSettings settings) throws Exception {
+        RetrainTriggerJob.run(settings);
     }
 
     /** The shared options (documented with the scoring job's defaults), the trigger's own, the Kafka properties. */
-    private static List<OptionRow> rows() {
+    private static List<OptionRow> optionRows() {
         Set<String> own = OptionSection.keys(TriggerJobOptions.SECTIONS);
         List<OptionRow> scoring = SettingOptions.rows(ScoringJobOptions.SECTIONS);
         List<OptionRow> rows = new ArrayList<>();
