@@ -60,10 +60,40 @@ public final class TestScoreLog {
         }
     }
 
+    /**
+     * One replay's scoring of a split's later parts, as the prequential benchmark does it: a scoring job serves the
+     * validation and test parts in time order, and each prediction is scored against its rating when the label
+     * arrives. The columns that belong to a static evaluation ({@code best_epoch}, {@code test_mae}, the baseline)
+     * are {@code -}; {@code validation_rmse} is the RMSE over the replay's validation part.
+     *
+     * @param command what scored it, with the arm, e.g. {@code bench-prequential (retraining): arm static}
+     * @param trainRows rows version 1 was fitted on
+     * @param testRows predictions of the test part that were scored
+     */
+    public record ReplayEntry(Instant utc, String command, String split, String data, String configuration, long seed,
+            int trainRows, int testRows, double validationRmse, double testRmse, String git) {
+
+        String line() {
+            return String.join("\t", utc.truncatedTo(ChronoUnit.SECONDS).toString(), clean(command), clean(split),
+                    clean(data), clean(configuration), Long.toString(seed), "-", Integer.toString(trainRows),
+                    Integer.toString(testRows), Double.isNaN(validationRmse) ? "-" : format(validationRmse),
+                    format(testRmse), "-", "-", "-", clean(git));
+        }
+    }
+
     /** Appends one line, creating the file (and its folder) with the header first when it does not exist. */
     public static void append(Path file, Entry entry) throws IOException {
+        append(file, entry.line());
+    }
+
+    /** The same for a replay's scoring. */
+    public static void append(Path file, ReplayEntry entry) throws IOException {
+        append(file, entry.line());
+    }
+
+    private static void append(Path file, String text) throws IOException {
         checkWritable(file);
-        byte[] line = (entry.line() + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] line = (text + "\n").getBytes(StandardCharsets.UTF_8);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND);
                 FileLock lock = channel.lock()) {

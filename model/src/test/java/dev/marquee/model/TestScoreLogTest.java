@@ -48,6 +48,18 @@ class TestScoreLogTest {
     }
 
     @Test
+    void aReplayLineHasEveryColumnAndDashesForWhatAReplayDoesNotHave() throws IOException {
+        Path log = tmp.resolve("log.tsv");
+        TestScoreLog.append(log, new TestScoreLog.ReplayEntry(Instant.parse("2026-12-04T15:00:00Z"),
+                "bench-prequential (retraining): arm static", "time-60/20/20", "data", "default architecture", 42,
+                65336, 18886, Double.NaN, 1.03721, "abc123+changes"));
+        List<String> lines = Files.readAllLines(log);
+        assertThat(lines).containsExactly(TestScoreLog.HEADER, String.join("\t", "2026-12-04T15:00:00Z",
+                "bench-prequential (retraining): arm static", "time-60/20/20", "data", "default architecture", "42", "-",
+                "65336", "18886", "-", "1.0372", "-", "-", "-", "abc123+changes"));
+    }
+
+    @Test
     void aReportWithoutTestScoresCannotBeLogged() {
         Split split = SmallData.split(32);
         EvaluationReport report = EvaluationReport.evaluate(GlobalMeanBaseline.fit(split.train()), split, 42, false);

@@ -25,6 +25,7 @@ import dev.marquee.model.EvaluationReport;
 import dev.marquee.model.ModelCard;
 import dev.marquee.model.ModelRegistry;
 import dev.marquee.model.TrainedModel;
+import dev.marquee.model.TestScoreLog;
 import dev.marquee.model.Trainer;
 import dev.marquee.model.TrainingConfig;
 import dev.marquee.model.cli.Console;
@@ -42,6 +43,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -95,7 +97,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class PrequentialBenchmark {
     private static final Set<String> KEYS = Set.of("rate", "speedup", "retrain-every-ms", "parallelism", "bucket",
             "limit", "out", "csv", "plot", "drain-seconds", "progress-seconds", "mode", "label-delay-seconds",
-            "label-share", "label-seed", "arch");
+            "label-share", "label-seed", "arch", "test-log");
     /** Settings handed through to the scoring jobs (labels, adaptation), the trigger and the trainer. */
     private static final List<String> PASS_THROUGH = List.of(LabelSettings.LABELS_PREFIX,
             LabelSettings.ADAPTATION_PREFIX, "trigger.", "trainer.");
@@ -121,6 +123,8 @@ public final class PrequentialBenchmark {
             "  --out FILE              the report (Markdown; default job/target/bench-prequential.md)",
             "  --csv FILE              RMSE per bucket (default: --out with .csv)",
             "  --plot FILE             the PNG (default docs/images/prequential.png)",
+            "  --test-log FILE         the test log each arm's test-part RMSE is appended to (default: $MARQUEE_TEST_LOG,",
+            "                          else docs/model-test-log.tsv; docs/MODEL.md, Protocol)",
             "  --adaptation.* / --labels.* V   scoring job settings for both jobs (docs/CONFIGURATION.md)",
             "  --trigger.* V           retraining trigger settings (docs/RETRAINING.md), over the benchmark's defaults",
             "  --trainer.* V           trainer worker settings (docs/RETRAINING.md)",
@@ -170,7 +174,7 @@ public final class PrequentialBenchmark {
     record Options(double rate, double speedup, long retrainEveryMs, int parallelism, int bucket, int limit,
                    long drainSeconds, long progressSeconds, Path out, Path csv, Path plot,
                    Map<String, String> passThrough, Mode mode, long labelDelaySeconds, double labelShare, long labelSeed,
-                   Architecture arch) {
+                   Architecture arch, Path testLog) {
 
         static Options parse(String[] args) {
             Map<String, String> opts = new HashMap<>();
@@ -205,7 +209,19 @@ public final class PrequentialBenchmark {
                     Path.of(opts.getOrDefault("plot", mode == Mode.ADAPTATION ? "docs/images/prequential-adaptation.png"
                             : "docs/images/prequential.png")), pass, mode,
                     (long) nonNegative(opts, "label-delay-seconds", 0), share, (long) number(opts, "label-seed", 1),
-                    architecture(opts.getOrDefault("arch", "default")));
+                    architecture(opts.getOrDefault("arch", "default")), testLog(opts.get("test-log")));
+        }
+
+        /** The log the replay's test-part scorings go to, checked now so a long run does not end unable to log. */
+        private static Path testLog(String given) {
+            String env = System.getenv("MARQUEE_TEST_LOG");
+            Path file = Path.of(given != null ? given : env == null || env.isBlank() ? "docs/model-test-log.tsv" : env.trim());
+            try {
+                TestScoreLog.checkWritable(file);
+            } catch (java.io.IOException e) {
+                throw new SettingException("cannot write the test log " + file + ": " + e.getMessage());
+            }
+            return file;
         }
 
         private static Architecture architecture(String name) {
@@ -346,6 +362,7 @@ public final class PrequentialBenchmark {
             Results results = collector.results(offline);
             String report = report(o, args, dir, train.size(), n, plan, trigger, staticJob.labels, retrainJob.labels, offline, results);
             write(o, report, results, offline);
+            logTestScorings(o, dir, train.size(), results);
             System.out.println(report);
             log("the registry (versions, model cards, rejected candidates) is kept at %s", registry.base());
             return 0;
@@ -596,13 +613,35 @@ public final class PrequentialBenchmark {
         int firstServed = -1;
     }
 
+    /**
+     * Appends each arm's RMSE over the replay's test part to the test log (docs/MODEL.md, Protocol): the replay
+     * scores the split's test part, so, like {@code train --score-test}, it says so where the reader can count it.
+     */
+    private static void logTestScorings(Options o, MovieLensDir dir, int trainRows, Results r) throws java.io.IOException {
+        if (r.testRows() == 0) return; // --limit stopped before the test part
+        TrainingConfig config = TrainingConfig.defaults(o.arch);
+        String git = dev.marquee.model.cli.GitRevision.of(Path.of("").toAbsolutePath(), o.testLog);
+        Instant now = Instant.now();
+        for (int a = 0; a < 4; a++) {
+            String configuration = String.format(Locale.ROOT, "%s; version 1 early-stopped on a seeded %d%% hold-out of "
+                    + "train; replay of validation + test in time order, %s, labels share %s delay %d s; arm %s: %s",
+                    config, Trainer.HOLDOUT_PERCENT, o.pace(), o.labelShare, o.labelDelaySeconds, o.mode.arms[a],
+                    o.mode.sources[a]);
+            TestScoreLog.append(o.testLog, new TestScoreLog.ReplayEntry(now, "bench-prequential (" + o.mode.name()
+                    .toLowerCase(Locale.ROOT) + "): arm " + o.mode.arms[a], "time-60/20/20", "MovieLens 100K at "
+                    + dir.path(), configuration, config.seed(), trainRows, r.testRows(), r.rmseValidation()[a],
+                    r.rmseTest()[a], git));
+        }
+        log("test-part RMSEs of the 4 arms appended to %s", o.testLog);
+    }
+
     /** Everything measured, per arm over the rows both jobs answered. */
     /**
      * @param rmseValidation per arm, over the rows of the replay's validation part; {@code rmseTest} its test part
      * @param missingShare per job (S, R): the share of its predictions whose served rating differs from the one
      *     the offline simulation serves with every label due before it applied (NaN when there is no such ideal)
      */
-    record Results(int rows, double[] rmse, double[] mae, double[] rmseValidation, double[] rmseTest,
+    record Results(int rows, int testRows, double[] rmse, double[] mae, double[] rmseValidation, double[] rmseTest,
                    List<double[]> buckets, List<Retrain> retrains, double[] missingShare, int bucketSize,
                    long[][] roundTripMs) {}
 
@@ -835,7 +874,7 @@ public final class PrequentialBenchmark {
                 }
             }
             double[] missing = {missingShare(0, offline.sServed()), missingShare(1, offline.rServed())};
-            return new Results(rows, rmse, mae, rmseValidation, rmseTest, buckets, list, missing, bucketSize,
+            return new Results(rows, partRows[1], rmse, mae, rmseValidation, rmseTest, buckets, list, missing, bucketSize,
                     new long[][] {roundTrip(0), roundTrip(1)});
         }
 

@@ -10,10 +10,10 @@ import java.util.concurrent.TimeUnit;
  * The source revision a command runs from, for the test log: the commit, with {@code +changes} when tracked
  * files differ from it (the log file itself aside), or {@code -} outside a git work tree or without git.
  */
-final class GitRevision {
+public final class GitRevision {
     private GitRevision() {}
 
-    static String of(Path workingDir, Path logFile) {
+    public static String of(Path workingDir, Path logFile) {
         String commit = run(workingDir, List.of("git", "rev-parse", "--short=12", "HEAD"));
         if (commit == null || commit.isEmpty()) {
             return "-";
