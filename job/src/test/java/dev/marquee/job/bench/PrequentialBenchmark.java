@@ -625,7 +625,7 @@ public final class PrequentialBenchmark {
         for (int a = 0; a < 4; a++) {
             String configuration = String.format(Locale.ROOT, "%s; version 1 early-stopped on a seeded %d%% hold-out of "
                     + "train; replay of validation + test in time order, %s, labels share %s delay %d s; arm %s: %s",
-                    config, Trainer.HOLDOUT_PERCENT, o.pace(), o.labelShare, o.labelDelaySeconds, o.mode.arms[a],
+                    dev.marquee.model.cli.TrainingOptions.describe(config), Trainer.HOLDOUT_PERCENT, o.pace(), o.labelShare, o.labelDelaySeconds, o.mode.arms[a],
                     o.mode.sources[a]);
             TestScoreLog.append(o.testLog, new TestScoreLog.ReplayEntry(now, "bench-prequential (" + o.mode.name()
                     .toLowerCase(Locale.ROOT) + "): arm " + o.mode.arms[a], "time-60/20/20", "MovieLens 100K at "

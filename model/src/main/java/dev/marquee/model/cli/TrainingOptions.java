@@ -87,7 +87,7 @@ public final class TrainingOptions {
     }
 
     /** One line describing a configuration, for the start of a training run. */
-    static String describe(TrainingConfig c) {
+    public static String describe(TrainingConfig c) {
         StringBuilder b = new StringBuilder(c.architecture().id()).append(" architecture");
         if (c.architecture() == Architecture.DEFAULT || c.architecture() == Architecture.BLEND) {
             b.append(", ").append(c.factors()).append(" factors").append(c.userDayBias() ? ", (user, day) bias" : "");
