@@ -32,8 +32,17 @@ final class ReferenceCache {
         this.modelName = modelName;
     }
 
-    /** The version's buckets, or a placeholder (no profile, the reason why) when it has no readable profile. */
-    ReferenceBuckets get(long version) {
+    /**
+     * The version's buckets, or a placeholder (no profile, the reason why) when it has no readable profile. Thread-
+     * safe: a slot's loader thread reads a version ahead ({@link ScoredBatchDrift#prepareFor}) while its task thread
+     * counts; a task thread asking for a version being read waits for it.
+     */
+    /** Whether the version was read (its buckets or its placeholder), so {@link #get} answers without reading. */
+    synchronized boolean holds(long version) {
+        return loaded.containsKey(version) || missing.containsKey(version);
+    }
+
+    synchronized ReferenceBuckets get(long version) {
         ReferenceBuckets ref = loaded.get(version);
         if (ref == null) ref = missing.get(version);
         if (ref != null) return ref;

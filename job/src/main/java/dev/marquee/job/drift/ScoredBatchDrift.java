@@ -24,7 +24,7 @@ public final class ScoredBatchDrift implements BatchObserver<Prediction, DriftCo
     private final DriftSettings settings;
     private final String registry;
     private final String modelName;
-    private transient ReferenceCache references;
+    private transient volatile ReferenceCache references; // read by the loader thread too (prepareFor)
     private transient LogBuckets latencyBuckets;
     private transient LogBuckets lagBuckets;
     private transient DriftCounts current;
@@ -74,6 +74,18 @@ public final class ScoredBatchDrift implements BatchObserver<Prediction, DriftCo
     @Override
     public long flushIntervalMs() {
         return settings.partialIntervalMs;
+    }
+
+    /** Reads the version's reference ahead, on the thread that loads the model version, off the task thread. */
+    @Override
+    public void prepareFor(long version) {
+        ReferenceCache cache = references;
+        if (cache != null) cache.get(version);
+    }
+
+    /** Whether the version's reference was read already (for tests). */
+    boolean hasReference(long version) {
+        return references.holds(version);
     }
 
     /** A version without a profile gets a placeholder: everything lands in "other", and the window skips it. */

@@ -18,6 +18,13 @@ import org.apache.flink.streaming.api.operators.StreamingRuntimeContext;
  * @param <R> what the function reports about control messages
  */
 public interface BatchFunction<IN, C, OUT, R> extends Serializable {
+    /**
+     * Registers whom to tell, on the thread that prepares it, of each version the function prepares to give results
+     * of (at open, and in the background before {@link #handOver}). Called before {@link #open}; a function without
+     * versions ignores it.
+     */
+    default void whenPreparing(java.util.function.LongConsumer listener) {}
+
     /** Called once before the first batch; the context gives the slot's metrics and external resources (GPUs). */
     default void open(StreamingRuntimeContext context) throws Exception {}
 

@@ -21,6 +21,14 @@ public interface BatchObserver<OUT, S> extends Serializable {
 
     default void open(StreamingRuntimeContext context) throws Exception {}
 
+    /**
+     * The function is about to give results of {@code version} (a model version it loads, at open or in the
+     * background before handing it over): load now what observing them will need, so the first batch of that
+     * version does not wait for it. Called on the thread that loads the version, which may not be the task
+     * thread; a failure here only costs that first batch the load.
+     */
+    default void prepareFor(long version) {}
+
     /** Observes one batch, in emission order; may hand summaries to {@code emit} at once. */
     void observe(List<OUT> batch, Consumer<S> emit) throws Exception;
 

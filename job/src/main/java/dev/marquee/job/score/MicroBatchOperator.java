@@ -112,8 +112,11 @@ public final class MicroBatchOperator<IN, C, OUT, R> extends AbstractStreamOpera
         var group = getMetricGroup().addGroup("marquee");
         batchSizes = group.histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
         batchMicros = group.histogram("batchMicros", new DescriptiveStatisticsHistogram(1000));
+        if (observer != null) {
+            observer.open(getRuntimeContext());
+            function.whenPreparing(observer::prepareFor);
+        }
         function.open(getRuntimeContext(), maxSize);
-        if (observer != null) observer.open(getRuntimeContext());
         if (controls != null) {
             subscription = controls.subscribe(getRuntimeContext());
             scheduleControlPoll();

@@ -66,6 +66,8 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
     /** Updates received and not yet started, in order. */
     private transient java.util.ArrayDeque<ModelUpdate> waiting;
     private transient BackgroundLoads<Prepared> loads;
+    /** Told of each version loaded to serve or shadow, on the thread that loaded it (none: nobody). */
+    private transient java.util.function.LongConsumer preparing;
 
     /** Loads and probes one version, warming it with a batch of {@code warmRows} (tests inject slow or failing loads). */
     @FunctionalInterface
@@ -119,12 +121,14 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
                     + "; serve a version that loads (scripts/marquee rollback --version N) or publish a new one", e));
         }
         LOG.info("scoring slot {}: model {} version {} on {}", subtask, modelName, version, plan);
+        tellPreparing(version);
         if (pinnedVersion == 0 && registry.pinned(modelName).isEmpty()) {
             long shadowVersion = registry.state(modelName).shadow;
             if (shadowVersion > 0 && shadowVersion != version) {
                 try {
                     shadow = loader.load(shadowVersion, registry.versionDir(modelName, shadowVersion), threads, gpu, warmRows);
                     LOG.info("scoring slot {}: version {} in shadow", subtask, shadowVersion);
+                    tellPreparing(shadowVersion);
                 } catch (IOException | RuntimeException e) {
                     LOG.warn("scoring slot {}: the serving pointer's shadow, version {}, does not load; none runs: {}",
                             subtask, shadowVersion, e.getMessage() == null ? e.toString() : e.getMessage());
@@ -142,6 +146,22 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         refusedRequests = group.counter("requestsRefusedByModel");
         endToEndMs = group.histogram("endToEndLatencyMs", new DescriptiveStatisticsHistogram(1000));
         loads = new BackgroundLoads<>("marquee-model-loader-" + modelName + "-" + subtask);
+    }
+
+    @Override
+    public void whenPreparing(java.util.function.LongConsumer listener) {
+        preparing = listener;
+    }
+
+    /** Tells the listener of a version just loaded; what it fails at costs it later work, never this load. */
+    private void tellPreparing(long version) {
+        if (preparing == null) return;
+        try {
+            preparing.accept(version);
+        } catch (RuntimeException e) {
+            LOG.warn("scoring slot {}: preparing what version {} needs beside the model failed: {}", subtask, version,
+                    e.toString());
+        }
     }
 
     /** Rows of the warm-up batch the serving version scored when it was loaded (0: none). */
@@ -330,6 +350,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
             if (update.version != servingWas && update.version != shadowWas) {
                 try {
                     p.serving = loader.load(update.version, registry.versionDir(modelName, update.version), threads, gpu, warmRows);
+                    tellPreparing(update.version);
                 } catch (IOException | RuntimeException e) {
                     p.refused = e.getMessage() == null ? e.toString() : e.getMessage();
                 }
@@ -337,6 +358,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
             if (targetShadow > 0 && targetShadow != servingWas && targetShadow != shadowWas) {
                 try {
                     p.shadow = loader.load(targetShadow, registry.versionDir(modelName, targetShadow), threads, gpu, warmRows);
+                    tellPreparing(targetShadow);
                 } catch (IOException | RuntimeException e) {
                     p.shadowRefused = e.getMessage() == null ? e.toString() : e.getMessage();
                 }

@@ -35,6 +35,23 @@ class ScoredBatchDriftTest {
     }
 
     @Test
+    void aVersionPreparedOnAnotherThreadIsReadThereNotOnTheFirstBatch() throws Exception {
+        ScoredBatchDrift c = counter(1_000);
+        assertThat(c.hasReference(1)).isFalse();
+        Thread loader = new Thread(() -> c.prepareFor(1), "loader");
+        loader.start();
+        loader.join(60_000);
+        assertThat(loader.isAlive()).isFalse();
+        assertThat(c.hasReference(1)).as("read on the loader thread").isTrue();
+        assertThat(c.hasReference(2)).isFalse();
+
+        List<DriftCounts> out = new ArrayList<>();
+        c.observe(batch(new Random(3), 1, 10), out::add);
+        c.flush(out::add);
+        assertThat(out).singleElement().satisfies(d -> assertThat(d.userBuckets.length).isGreaterThan(1));
+    }
+
+    @Test
     void countsEveryPredictionAgainstItsVersionsBucketsAndEmitsOnceEnoughAreCounted() throws Exception {
         ScoredBatchDrift c = counter(500);
         List<DriftCounts> out = new ArrayList<>();

@@ -123,6 +123,53 @@ class ModelScoringFunctionTest {
         }
     }
 
+    /** Records each version it is told to prepare for, with the thread that told it. */
+    static final class PreparingObserver implements BatchObserver<Prediction, String> {
+        static final List<String> PREPARED = new CopyOnWriteArrayList<>();
+
+        @Override
+        public OutputTag<String> summaries() {
+            return new OutputTag<>("prepared") { };
+        }
+
+        @Override
+        public void prepareFor(long version) {
+            PREPARED.add(version + " on " + Thread.currentThread().getName());
+        }
+
+        @Override
+        public void observe(List<Prediction> batch, java.util.function.Consumer<String> emit) {}
+
+        @Override
+        public void flush(java.util.function.Consumer<String> emit) {}
+
+        @Override
+        public long flushIntervalMs() {
+            return 60_000;
+        }
+    }
+
+    @Test
+    void theObserverPreparesForEachVersionOnTheThreadThatLoadsItBeforeItIsHandedOver() throws Exception {
+        GatedLoads.reset();
+        PreparingObserver.PREPARED.clear();
+        ModelScoringFunction function = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1, GatedLoads::load);
+        var h = new OneInputStreamOperatorTestHarness<>(new MicroBatchOperator<>(function, controls, 4, 60_000, STATUS,
+                new PreparingObserver()));
+        h.setProcessingTime(0);
+        h.open();
+        try (h) {
+            assertThat(PreparingObserver.PREPARED).as("at open, on the task thread")
+                    .containsExactly("1 on " + Thread.currentThread().getName());
+            control(h, update(2));
+            assertThat(GatedLoads.started.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            GatedLoads.release.countDown();
+            await("version 2 prepared for").atMost(DEADLINE).until(() -> PreparingObserver.PREPARED.size() == 2);
+            assertThat(PreparingObserver.PREPARED.get(1)).startsWith("2 on " + LOADER_THREAD);
+            assertThat(statuses(h)).as("not yet handed over").isEmpty();
+        }
+    }
+
     @Test
     void closingWhileAVersionLoadsStopsTheLoaderAndClosesTheVersionItLoadedLate() throws Exception {
         GatedLoads.reset();
