@@ -37,11 +37,6 @@ final class ReferenceCache {
      * safe: a slot's loader thread reads a version ahead ({@link ScoredBatchDrift#prepareFor}) while its task thread
      * counts; a task thread asking for a version being read waits for it.
      */
-    /** Whether the version was read (its buckets or its placeholder), so {@link #get} answers without reading. */
-    synchronized boolean holds(long version) {
-        return loaded.containsKey(version) || missing.containsKey(version);
-    }
-
     synchronized ReferenceBuckets get(long version) {
         ReferenceBuckets ref = loaded.get(version);
         if (ref == null) ref = missing.get(version);
@@ -60,5 +55,10 @@ final class ReferenceCache {
             missing.put(version, ref);
         }
         return ref;
+    }
+
+    /** Whether the version was read (its buckets or its placeholder), so {@link #get} answers without reading. */
+    synchronized boolean holds(long version) {
+        return loaded.containsKey(version) || missing.containsKey(version);
     }
 }
