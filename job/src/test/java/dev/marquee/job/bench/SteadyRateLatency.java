@@ -1,8 +1,6 @@
 package dev.marquee.job.bench;
 
-import dev.marquee.data.event.Prediction;
 import dev.marquee.data.event.Rating;
-import dev.marquee.data.json.EventCodec;
 import dev.marquee.data.replay.RequestEncoder;
 import java.time.Duration;
 import java.util.List;
@@ -59,7 +57,7 @@ final class SteadyRateLatency {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong late = new AtomicLong();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        EventCodec<Prediction> codec = EventCodec.of(Prediction.class);
+        PredictionTimes times = new PredictionTimes();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(ScoringBenchmark.consumerProps(bootstrap))) {
             consumer.subscribe(List.of(output));
             consumer.poll(Duration.ofMillis(100)); // joins the group before the first request goes out
@@ -108,9 +106,8 @@ final class SteadyRateLatency {
                     long nowNanos = System.nanoTime();
                     long nowMs = System.currentTimeMillis();
                     for (ConsumerRecord<byte[], byte[]> rec : batch) {
-                        Prediction p = codec.decode(rec.value());
-                        if (recorder.record(p.requestId, p.source == null ? -1 : p.source.timestamp,
-                                p.scoredAtMs > 0 ? p.scoredAtMs : -1, nowNanos, nowMs)) got++;
+                        if (times.read(rec.value()) && times.requestId != null
+                                && recorder.record(times.requestId, times.sentMs, times.scoredAtMs, nowNanos, nowMs)) got++;
                     }
                 }
             } finally {
