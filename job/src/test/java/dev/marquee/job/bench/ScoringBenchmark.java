@@ -70,7 +70,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * ({@code --ceiling-side-by-side}).
  */
 public final class ScoringBenchmark {
-    private static final Set<String> KEYS = Set.of("records", "batch1-records", "rounds", "latency-rate", "latency-seconds", "batch-size", "checkpoint-ms", "warmup-seconds", "out", "drift-pairs", "drift-side-by-side", "ceiling-side-by-side", "imported", "latency-only", "latency-swap-at", "cold-start", "broker", "arch");
+    private static final Set<String> KEYS = Set.of("records", "batch1-records", "rounds", "latency-rate", "latency-seconds", "batch-size", "checkpoint-ms", "warmup-seconds", "out", "drift-pairs", "drift-side-by-side", "ceiling-side-by-side", "imported", "latency-only", "latency-swap-at", "latency-pairs", "cold-start", "broker", "arch");
     /** The SavedModel made elsewhere that the imported-model variant serves, unless {@code --imported} names another ("none": no such variant). */
     private static final String DEFAULT_IMPORTED = "../shared/models/series-keras/1";
     /** Null: the job's default for at-least-once. */
@@ -138,6 +138,7 @@ public final class ScoringBenchmark {
         boolean latencyOnly = Boolean.parseBoolean(opts.getOrDefault("latency-only", "false"));
         boolean coldStart = Boolean.parseBoolean(opts.getOrDefault("cold-start", "false"));
         int swapAt = Integer.parseInt(opts.getOrDefault("latency-swap-at", Integer.toString(latencySeconds / 2)));
+        int latencyPairs = Integer.parseInt(opts.getOrDefault("latency-pairs", "0"));
         int sideBySide = Integer.parseInt(opts.getOrDefault("drift-side-by-side", "0"));
         int driftPairs = Integer.parseInt(opts.getOrDefault("drift-pairs", "0"));
         boolean allVariants = ceilingSideBySide == 0 && sideBySide == 0 && driftPairs == 0 && !latencyOnly && !coldStart;
@@ -152,6 +153,10 @@ public final class ScoringBenchmark {
         try (Broker kafka = Broker.start(brokerMode, work.resolve("broker"))) {
             String bootstrap = kafka.bootstrapServers();
             log("broker (%s) at %s; model: %s", brokerMode, bootstrap, modelDesc);
+            if (latencyOnly && latencyPairs > 0) {
+                write(out, latencyPairs(bootstrap, registry, rows, latencyRate, latencySeconds, batchSize, swapAt, latencyPairs, modelDesc, args));
+                return;
+            }
             if (latencyOnly) {
                 SteadyRateLatency.Result latency = runLatency(bootstrap, registry, rows, latencyRate, latencySeconds, batchSize, swapAt);
                 write(out, latencyReport(latency, latencyRate, latencySeconds, modelDesc, args));
@@ -439,6 +444,10 @@ public final class ScoringBenchmark {
         log("written to %s", out);
     }
 
+    private static double[] sorted(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    }
+
     private static double median(double[] sorted) {
         if (sorted.length == 0) return Double.NaN;
         return sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
@@ -510,24 +519,89 @@ public final class ScoringBenchmark {
     /** @param swapAt the second of the measured part at which a new model version is swapped in; 0 for none */
     private static SteadyRateLatency.Result runLatency(String bootstrap, ModelRegistry registry, List<Rating> rows, int rate,
                                                        int seconds, int batchSize, int swapAt) throws Exception {
-        createTopic(bootstrap, "latency-in", 2);
-        createTopic(bootstrap, "latency-out", 2);
-        JobSettings s = settings(bootstrap, registry, "latency-in", "latency-out", batchSize);
+        return runLatency(bootstrap, registry, rows, rate, seconds, batchSize, swapAt, "", false);
+    }
+
+    /**
+     * @param tag     appended to the run's topic names, so that runs in one JVM do not read each other's output
+     * @param ceiling runs the Kafka → parse → Kafka ceiling (the job's source, parser and sinks) instead of the job
+     */
+    private static SteadyRateLatency.Result runLatency(String bootstrap, ModelRegistry registry, List<Rating> rows, int rate,
+                                                       int seconds, int batchSize, int swapAt, String tag, boolean ceiling)
+            throws Exception {
+        String input = "latency-in" + tag;
+        String output = "latency-out" + tag;
+        createTopic(bootstrap, input, 2);
+        createTopic(bootstrap, output, 2);
+        JobSettings s = settings(bootstrap, registry, input, output, batchSize);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         ScoringJob.configure(env, s);
         DataStream<RawRecord> in = env.fromSource(KafkaConnections.requestSource(s), WatermarkStrategy.noWatermarks(), "requests");
-        createTopic(bootstrap, s.modelUpdatesTopic, 1);
-        build(env, s, in);
-        JobClient job = env.executeAsync("bench latency");
-        log("latency: %,d requests/s for %d s after %d s of warm-up ...", rate, seconds, warmupSeconds);
+        if (ceiling) {
+            buildCeiling(s, in);
+        } else {
+            createTopic(bootstrap, s.modelUpdatesTopic, 1);
+            build(env, s, in);
+        }
+        JobClient job = env.executeAsync("bench latency" + tag);
+        log("latency%s: %,d requests/s for %d s after %d s of warm-up ...", tag, rate, seconds, warmupSeconds);
         try {
             // Warm-up at the measured rate, not measured: JIT, TF kernels and Kafka's buffers settle first.
-            return SteadyRateLatency.measure(bootstrap, "latency-in", "latency-out", rows, rate, warmupSeconds, seconds,
-                    swapAt > 0 && swapAt < seconds ? modelSwap(bootstrap, registry, s, swapAt, 2) : null);
+            return SteadyRateLatency.measure(bootstrap, input, output, rows, rate, warmupSeconds, seconds,
+                    !ceiling && swapAt > 0 && swapAt < seconds ? modelSwap(bootstrap, registry, s, swapAt, 2) : null);
         } finally {
             job.cancel().get();
         }
+    }
+
+    /**
+     * The latency floor on this machine: after one full-job run that is not reported (the JVM's first job runs
+     * while its code is still being compiled), {@code pairs} pairs of latency runs, the full job and the Kafka →
+     * parse → Kafka ceiling (same settings, sender, reader and broker), one after the other in alternating order
+     * (job first in odd pairs). The full job's runs swap in a new model version at {@code swapAt} (0: none). What
+     * the ceiling measures is what the broker, the load generator and the machine add; the difference is the job's.
+     */
+    private static String latencyPairs(String bootstrap, ModelRegistry registry, List<Rating> rows, int rate, int seconds,
+                                       int batchSize, int swapAt, int pairs, String model, String[] args) throws Exception {
+        log("latency pairs: a full-job run first, not reported (the JVM's compiler settles) ...");
+        SteadyRateLatency.Result discarded = runLatency(bootstrap, registry, rows, rate, seconds, batchSize, 0, "-discarded", false);
+        log("discarded run: %s", discarded.fromDue().format());
+        StringBuilder table = new StringBuilder("| pair | pipeline | p50 / p99 / p99.9 / max from the due time (ms) | "
+                + "p99 across the swap (ms) | requests sent over 1 ms late | JVM CPU per request (µs) |\n|---|---|---|---|---|---|\n");
+        List<Double> jobP99 = new ArrayList<>();
+        List<Double> swapP99 = new ArrayList<>();
+        List<Double> ceilingP99 = new ArrayList<>();
+        for (int i = 0; i < pairs; i++) {
+            for (boolean ceiling : i % 2 == 0 ? new boolean[] {false, true} : new boolean[] {true, false}) {
+                String name = ceiling ? "ceiling" : "full job";
+                SteadyRateLatency.Result r = runLatency(bootstrap, registry, rows, rate, seconds, batchSize, swapAt,
+                        "-" + i + (ceiling ? "-ceiling" : "-job"), ceiling);
+                LatencySummary d = r.fromDue();
+                LatencySummary swap = r.acrossSwap();
+                log("pair %d, %s: %s; across the swap: %s; %,d sent over 1 ms late; JVM CPU %.0f µs per request", i + 1,
+                        name, d.format(), swap == null ? "-" : swap.format(), r.lateOver1Ms(), r.processCpuMicrosPerRequest());
+                table.append(String.format(Locale.ROOT, "| %d | %s | %.0f / %.0f / %.0f / %.0f | %s | %,d | %.0f |%n", i + 1,
+                        name, d.p50Ms(), d.p99Ms(), d.p999Ms(), d.maxMs(),
+                        swap == null ? "-" : String.format(Locale.ROOT, "%.0f", swap.p99Ms()), r.lateOver1Ms(),
+                        r.processCpuMicrosPerRequest()));
+                (ceiling ? ceilingP99 : jobP99).add(d.p99Ms());
+                if (swap != null) swapP99.add(swap.p99Ms());
+            }
+        }
+        return String.format(Locale.ROOT, "# Scoring latency against the ceiling's%n%nRun %s on %d cores. Command: "
+                        + "`scripts/bench-scoring %s`%nModel: %s%n%nEach run: %,d requests/s for %d s after %d s of warm-up, "
+                        + "at-least-once, checkpoints every %s ms, parallelism 2; the full job's runs swap in a copy of the "
+                        + "serving version %s; latency from each request's due time on the send schedule (HdrHistogram). "
+                        + "One full-job run before the pairs was not reported (its p99: %.0f ms). JVM CPU per request: the "
+                        + "benchmark JVM's CPU time over the measured part (job, broker, sender, reader, compiler, collector) "
+                        + "divided by the requests due in it.%n%n%s%n"
+                        + "p99 full job / ceiling: %.0f / %.0f ms (medians of %d runs each); full job across the swap: %s%n",
+                LocalDate.now(), Runtime.getRuntime().availableProcessors(), String.join(" ", args), model, rate, seconds,
+                warmupSeconds, checkpointMs == null ? "60000 (the default)" : checkpointMs,
+                swapAt > 0 ? "at second " + swapAt + " of the measured part (the 10 s from its announcement reported apart)" : "(no: --latency-swap-at 0)",
+                discarded.fromDue().p99Ms(), table, median(sorted(jobP99)), median(sorted(ceilingP99)), pairs,
+                swapP99.isEmpty() ? "-" : String.format(Locale.ROOT, "%.0f ms (median)", median(sorted(swapP99))));
     }
 
     /** The job as in production: each slot reads model updates from the latest ({@code updates-<output topic>}). */
@@ -746,28 +820,50 @@ public final class ScoringBenchmark {
     /**
      * The first job of this JVM (no Flink, Kafka-client or scorer code has run yet; the model was trained in it,
      * so TensorFlow's native library is loaded): the full job with its default settings, drift on, labels off,
-     * started on the preloaded requests, and its output per second from the first output on.
+     * started on the preloaded requests, and its output per second from the first output on. Then the same job
+     * again, from the same offsets into a topic of its own, in the same JVM: a restart on a TaskManager that
+     * already ran it (a failover, or an upgrade from a savepoint on a session cluster), where the JVM's compiled
+     * code is warm and the job's own state (model, vocabularies, drift reference, Kafka clients) is new.
      */
     private static String coldStart(String bootstrap, ModelRegistry registry, int records, String model, String[] args)
             throws Exception {
-        createTopic(bootstrap, "out-cold", 2);
-        JobSettings s = defaultSettings(bootstrap, registry, "requests", "out-cold");
+        log("cold start: the full job on %,d preloaded requests ...", records);
+        ColdStart cold = runToEnd(bootstrap, registry, records, "out-cold");
+        log("cold start: first bucket at 90%% of the warm median: second %s; now the same job again in this JVM ...",
+                cold.secondAt90());
+        ColdStart again = runToEnd(bootstrap, registry, records, "out-restart");
+        log("restart in a warm JVM: first bucket at 90%% of the warm median: second %s", again.secondAt90());
+        return String.format(Locale.ROOT, "# Scoring job, cold start%n%nRun %s on %d cores. Command: `scripts/bench-scoring %s`%n"
+                        + "Model: %s. The full job (default settings, drift on, labels off, at-least-once, parallelism 2) "
+                        + "on %,d preloaded requests.%n%n## The benchmark JVM's first job%n%nThe first output came %.1f s "
+                        + "after submission.%n%n%s%n## The same job again in the same JVM (a restart on a TaskManager that "
+                        + "ran it)%n%nThe first output came %.1f s after submission.%n%n%s%nSummary: cold JVM second %s, "
+                        + "restart second %s.%n", LocalDate.now(), Runtime.getRuntime().availableProcessors(),
+                String.join(" ", args), model, records, cold.firstOutputSeconds(), cold.buckets().format(),
+                again.firstOutputSeconds(), again.buckets().format(), cold.secondAt90(), again.secondAt90());
+    }
+
+    /** One run of the cold-start job: its output per second and how long after submission the first output came. */
+    private record ColdStart(ColdStartBuckets buckets, double firstOutputSeconds) {
+        String secondAt90() {
+            int reached = buckets.firstBucketAtLeast(0.9);
+            return reached < 0 ? "never" : Integer.toString(reached + 1);
+        }
+    }
+
+    private static ColdStart runToEnd(String bootstrap, ModelRegistry registry, int records, String output) throws Exception {
+        createTopic(bootstrap, output, 2);
+        JobSettings s = defaultSettings(bootstrap, registry, "requests", output);
         createTopic(bootstrap, s.modelUpdatesTopic, 1);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         ScoringJob.configure(env, s);
         env.setParallelism(2);
         build(env, s, env.fromSource(KafkaConnections.requestSource(s, true), WatermarkStrategy.noWatermarks(), "requests"));
         long submitted = System.currentTimeMillis();
-        log("cold start: the full job on %,d preloaded requests ...", records);
-        env.execute("bench cold start");
-        long[] timestamps = outputTimestamps(bootstrap, "out-cold", records).stream().mapToLong(Long::longValue).toArray();
-        ColdStartBuckets buckets = ColdStartBuckets.of(timestamps);
+        env.execute("bench " + output);
+        long[] timestamps = outputTimestamps(bootstrap, output, records).stream().mapToLong(Long::longValue).toArray();
         long first = java.util.Arrays.stream(timestamps).min().getAsLong();
-        return String.format(Locale.ROOT, "# Scoring job, cold start%n%nRun %s on %d cores. Command: `scripts/bench-scoring %s`%n"
-                        + "Model: %s. The full job (default settings, drift on, labels off, at-least-once, parallelism 2) "
-                        + "is the first job of the benchmark's JVM, on %,d preloaded requests; the first output came %.1f s "
-                        + "after submission.%n%n%s", LocalDate.now(), Runtime.getRuntime().availableProcessors(),
-                String.join(" ", args), model, records, (first - submitted) / 1000.0, buckets.format());
+        return new ColdStart(ColdStartBuckets.of(timestamps), (first - submitted) / 1000.0);
     }
 
     private static String latencyReport(SteadyRateLatency.Result latency, int rate, int seconds, String model, String[] args) {

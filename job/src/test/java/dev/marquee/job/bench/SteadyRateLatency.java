@@ -24,10 +24,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 final class SteadyRateLatency {
     /**
      * What was measured: latencies from the due time and from the actual send, and how many requests were sent
-     * late; with a swap, the latencies of the requests due in its window and what the swap reported (else null).
+     * late; with a swap, the latencies of the requests due in its window and what the swap reported (else null);
+     * and the whole JVM's CPU time per request due in the measured part (job, broker, sender, reader, compiler and
+     * collector alike: a figure to compare runs of one setup, not a cost of the job alone).
      */
     record Result(LatencySummary fromDue, LatencySummary fromSend, long measuredSent, long lateOver1Ms,
-                  LatencySummary acrossSwap, String swapReport, LatencySummary sendToScored, LatencySummary scoredToRead) { }
+                  LatencySummary acrossSwap, String swapReport, LatencySummary sendToScored, LatencySummary scoredToRead,
+                  double processCpuMicrosPerRequest) { }
 
     /**
      * Something done to the job while it is measured (a model swap), at {@code atSecond} of the measured part, on
@@ -41,6 +44,9 @@ final class SteadyRateLatency {
         /** Does it, waits until it has taken effect, and says what happened. */
         String run() throws Exception;
     }
+
+    private static final com.sun.management.OperatingSystemMXBean PROCESS =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
     private SteadyRateLatency() {}
 
@@ -97,6 +103,9 @@ final class SteadyRateLatency {
             }, "latency-swap");
             if (swapper != null) swapper.start();
             long measured = total - warmup;
+            long measuredFrom = schedule.dueNanos(warmup);
+            long measuredTo = schedule.dueNanos(total);
+            long[] cpuAt = {-1, -1, -1, -1}; // process CPU ns and nanoTime at the measured part's start and end
             long got = 0;
             long deadline = schedule.dueNanos(total) + TimeUnit.SECONDS.toNanos(60);
             try {
@@ -104,6 +113,11 @@ final class SteadyRateLatency {
                     ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(100));
                     // Every record of the batch was there when poll returned: one reading of the clocks for all.
                     long nowNanos = System.nanoTime();
+                    if (cpuAt[0] < 0 && nowNanos >= measuredFrom) cpuAt = new long[] {PROCESS.getProcessCpuTime(), nowNanos, -1, -1};
+                    if (cpuAt[2] < 0 && cpuAt[0] >= 0 && nowNanos >= measuredTo) {
+                        cpuAt[2] = PROCESS.getProcessCpuTime();
+                        cpuAt[3] = nowNanos;
+                    }
                     long nowMs = System.currentTimeMillis();
                     for (ConsumerRecord<byte[], byte[]> rec : batch) {
                         if (times.read(rec.value()) && times.requestId != null
@@ -116,8 +130,11 @@ final class SteadyRateLatency {
                 if (swapper != null) swapper.join();
             }
             if (failure.get() != null) throw new IllegalStateException("the latency sender or swap failed", failure.get());
+            double cpuPerRequest = cpuAt[2] < 0 ? Double.NaN
+                    : (cpuAt[2] - cpuAt[0]) / 1e3 / (rate * ((cpuAt[3] - cpuAt[1]) / 1e9));
             return new Result(recorder.fromDue(), recorder.fromSend(), measured, late.get(),
-                    swap == null ? null : recorder.window(), swapReport.get(), recorder.sendToScored(), recorder.scoredToRead());
+                    swap == null ? null : recorder.window(), swapReport.get(), recorder.sendToScored(), recorder.scoredToRead(),
+                    cpuPerRequest);
         }
     }
 }
