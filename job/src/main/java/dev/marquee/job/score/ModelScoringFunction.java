@@ -288,7 +288,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         } catch (RuntimeException e) {
             LOG.warn("scoring slot {}: shadow version {} failed on a batch and is dropped: {}", subtask, shadow.version,
                     e.toString());
-            shadow.close();
+            retire(shadow);
             shadow = null;
             return null;
         }
@@ -375,13 +375,13 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         ModelUpdate update = p.update;
         if (serving.version != p.servingWas || shadowVersion() != p.shadowWas) {
             // The shadow failed on a batch and was dropped while this update loaded: prepare it again from here.
-            p.close();
+            retire(p);
             waiting.addFirst(update);
             return null;
         }
         long targetShadow = targetShadow(update, p.pin);
         if (p.pin > 0 && update.version != p.pin) {
-            p.close();
+            retire(p);
             String reason = "version " + p.pin + " is pinned in the registry, and a pin beats model updates"
                     + " (`marquee models --unpin` ends it)";
             LOG.warn("scoring slot {}: refused model {} version {}: {}", subtask, modelName, update.version, reason);
@@ -389,7 +389,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
             return status(update.version, ModelStatus.REFUSED, reason);
         }
         if (update.version == serving.version && targetShadow == shadowVersion()) {
-            p.close();
+            retire(p);
             return null;
         }
 
@@ -436,11 +436,11 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
                             shadowRefused);
                 }
             }
-            if (previous != null) previous.close();
+            retire(previous);
             if (shadow != null) LOG.info("scoring slot {}: version {} in shadow", subtask, shadow.version);
         }
-        if (spare != null) spare.close();
-        p.close(); // whatever was loaded and is not used
+        retire(spare);
+        retire(p); // whatever was loaded and is not used
         ModelStatus status = status(update.version, refused == null ? ModelStatus.LOADED : ModelStatus.REFUSED, refused);
         status.shadowReason = shadowRefused;
         return status;
@@ -477,9 +477,24 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         return shadow == null ? 0 : shadow.version;
     }
 
+    /** Closes what the slot let go of on the loader thread, after the batch in hand: the task thread does not wait. */
+    private void retire(AutoCloseable retired) {
+        if (retired == null) return;
+        if (loads != null) loads.retire(retired);
+        else closeQuietly(retired);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.warn("closing a retired model version failed: {}", e.toString());
+        }
+    }
+
     private void dropShadow() {
         if (shadow != null) {
-            shadow.close();
+            retire(shadow);
             shadow = null;
         }
     }

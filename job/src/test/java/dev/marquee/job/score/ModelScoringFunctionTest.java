@@ -118,6 +118,9 @@ class ModelScoringFunctionTest {
             List<Prediction> all = predictions(h);
             assertThat(all).hasSize(16);
             assertThat(all.subList(12, 16)).allSatisfy(p -> assertThat(p.modelVersion).isEqualTo(2));
+            // Closed on the loader thread, so that the task thread does not wait for it.
+            await("the replaced version is closed").atMost(DEADLINE).until(() ->
+                    GatedLoads.LOADED.stream().filter(m -> m.version == 1).allMatch(ServingModel::isClosed));
             assertThat(GatedLoads.LOADED).filteredOn(m -> m.version == 1).singleElement()
                     .satisfies(m -> assertThat(m.isClosed()).as("the replaced version is closed").isTrue());
         }
