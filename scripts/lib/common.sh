@@ -4,8 +4,19 @@
 MARQUEE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 MARQUEE_STATE="${MARQUEE_STATE:-$MARQUEE_ROOT/.marquee}"
 
+# print_header: prints the calling script's header, its comment lines after the #! line, without their "# ".
+print_header() { sed -n '2,${/^#/!q;s/^# \{0,1\}//;p;}' "$0"; }
+
+# exit_on_help ARGS...: when any argument is -h or --help, prints the header and exits 0, before anything runs.
+exit_on_help() {
+  local a
+  for a in "$@"; do
+    if [ "$a" = -h ] || [ "$a" = --help ]; then print_header; exit 0; fi
+  done
+}
+
 say() { printf 'marquee: %s\n' "$*" >&2; }
-die() { printf 'marquee: %s\n' "$*" >&2; exit "${2:-1}"; }
+die() { printf 'marquee: %s\n' "$1" >&2; exit "${2:-1}"; }
 
 require_tools() {
   command -v java >/dev/null 2>&1 || die "java not found: install a Java 17 JDK (e.g. apt-get install openjdk-17-jdk-headless)"

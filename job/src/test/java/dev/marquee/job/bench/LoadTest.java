@@ -30,6 +30,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -57,9 +58,14 @@ import org.apache.kafka.common.TopicPartition;
 public final class LoadTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public static void main(String[] args) throws Exception {
-        Map<String, String> opts = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+    private static final Set<String> KEYS = Set.of("seconds", "factor", "capacity-records", "checkpoint-ms", "out");
+
+    public static void main(String[] args) {
+        BenchMain.exit("scripts/bench-load", true, () -> run(args));
+    }
+
+    private static int run(String[] args) throws Exception {
+        Map<String, String> opts = BenchArgs.parse(args, KEYS);
         int seconds = Integer.parseInt(opts.getOrDefault("seconds", "120"));
         double factor = Double.parseDouble(opts.getOrDefault("factor", "2"));
         int capacityRecords = Integer.parseInt(opts.getOrDefault("capacity-records", "400000"));
@@ -142,7 +148,7 @@ public final class LoadTest {
             }
         }
         BenchFiles.deleteTree(work);
-        System.exit(0);
+        return 0;
     }
 
     private static double capacity(String bootstrap, ModelRegistry registry, int n, String output) throws Exception {

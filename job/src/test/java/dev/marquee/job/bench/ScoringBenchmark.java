@@ -105,26 +105,24 @@ public final class ScoringBenchmark {
         }
     }
 
-    public static void main(String[] args) throws Exception {
-        // Everything the run writes but its report (registries, an in-process broker's data) goes under one
-        // temporary folder, removed at the end; the in-JVM broker removes its own when it closes. The modes return
-        // instead of exiting so that the broker does close: a ceiling run leaves ~3 GB of Kafka logs otherwise.
-        Path work = Files.createTempDirectory("marquee-bench");
-        try {
-            run(args, work);
-        } finally {
-            BenchFiles.deleteTree(work);
-        }
-        System.exit(0); // Flink's and Kafka's non-daemon threads must not keep the benchmark alive
+    public static void main(String[] args) {
+        BenchMain.exit("scripts/bench-scoring", true, () -> {
+            Map<String, String> opts = BenchArgs.parse(args, KEYS);
+            // Everything the run writes but its report (registries, an in-process broker's data) goes under one
+            // temporary folder, removed at the end; the in-JVM broker removes its own when it closes. The modes
+            // return instead of exiting so that the broker does close: a ceiling run leaves ~3 GB of Kafka logs
+            // otherwise.
+            Path work = Files.createTempDirectory("marquee-bench");
+            try {
+                run(opts, args, work);
+            } finally {
+                BenchFiles.deleteTree(work);
+            }
+            return 0;
+        });
     }
 
-    private static void run(String[] args, Path work) throws Exception {
-        Map<String, String> opts = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            String key = args[i].replaceFirst("^--", "");
-            if (!KEYS.contains(key)) throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + KEYS);
-            opts.put(key, args[i + 1]);
-        }
+    private static void run(Map<String, String> opts, String[] args, Path work) throws Exception {
         int records = Integer.parseInt(opts.getOrDefault("records", "1000000"));
         int batch1Records = Integer.parseInt(opts.getOrDefault("batch1-records", "100000"));
         int rounds = Integer.parseInt(opts.getOrDefault("rounds", "2"));
