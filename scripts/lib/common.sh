@@ -47,13 +47,16 @@ ensure_built() {
 }
 
 # jvm_opts MODULE: sets the array JVM_OPTS to the JVM options of a module's tools: quiet logging (the infra broker
-# picks its own tuned config), run-local's marker when MARQUEE_RUN_LOCAL_DIR is set, then MARQUEE_JAVA_OPTS. The
+# picks its own tuned config), run-local's marker and temporary folder when MARQUEE_RUN_LOCAL_DIR is set (Flink's
+# mini-cluster unpacks a 21 MB RPC jar there and, stopped by a signal, leaves it: run-local removes the folder),
+# then MARQUEE_JAVA_OPTS. The
 # options made here are array elements, so a checkout path with spaces survives; MARQUEE_JAVA_OPTS is a
 # whitespace-separated list of options (no quoting inside it), split without glob expansion.
 jvm_opts() {
   JVM_OPTS=()
   [ "$1" = infra ] || JVM_OPTS+=("-Dlog4j2.configurationFile=$MARQUEE_ROOT/scripts/lib/log4j2-cli.properties")
-  [ -z "${MARQUEE_RUN_LOCAL_DIR:-}" ] || JVM_OPTS+=("-Dmarquee.run-local=$MARQUEE_RUN_LOCAL_DIR")
+  [ -z "${MARQUEE_RUN_LOCAL_DIR:-}" ] || JVM_OPTS+=("-Dmarquee.run-local=$MARQUEE_RUN_LOCAL_DIR"
+                                                  "-Djava.io.tmpdir=$MARQUEE_RUN_LOCAL_DIR/tmp")
   local user_opts=()
   read -r -a user_opts <<<"${MARQUEE_JAVA_OPTS:-}"
   JVM_OPTS+=("${user_opts[@]}")
