@@ -147,7 +147,7 @@ final class BackgroundLoads<T extends AutoCloseable> implements AutoCloseable {
         closeRetired();
     }
 
-    private static void closeQuietly(AutoCloseable c) {
+    static void closeQuietly(AutoCloseable c) {
         if (c == null) return;
         try {
             c.close();

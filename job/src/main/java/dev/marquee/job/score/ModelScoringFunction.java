@@ -481,15 +481,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
     private void retire(AutoCloseable retired) {
         if (retired == null) return;
         if (loads != null) loads.retire(retired);
-        else closeQuietly(retired);
-    }
-
-    private static void closeQuietly(AutoCloseable c) {
-        try {
-            c.close();
-        } catch (Exception e) {
-            LOG.warn("closing a retired model version failed: {}", e.toString());
-        }
+        else BackgroundLoads.closeQuietly(retired);
     }
 
     private void dropShadow() {
