@@ -49,9 +49,8 @@ ensure_built() {
 # jvm_opts MODULE: sets the array JVM_OPTS to the JVM options of a module's tools: quiet logging (the infra broker
 # picks its own tuned config), run-local's marker and temporary folder when MARQUEE_RUN_LOCAL_DIR is set (Flink's
 # mini-cluster unpacks a 21 MB RPC jar there and, stopped by a signal, leaves it: run-local removes the folder),
-# then MARQUEE_JAVA_OPTS. The
-# options made here are array elements, so a checkout path with spaces survives; MARQUEE_JAVA_OPTS is a
-# whitespace-separated list of options (no quoting inside it), split without glob expansion.
+# then MARQUEE_JAVA_OPTS. The options made here are array elements, so a checkout path with spaces survives;
+# MARQUEE_JAVA_OPTS is a whitespace-separated list of options (no quoting inside it), split without glob expansion.
 jvm_opts() {
   JVM_OPTS=()
   [ "$1" = infra ] || JVM_OPTS+=("-Dlog4j2.configurationFile=$MARQUEE_ROOT/scripts/lib/log4j2-cli.properties")
