@@ -82,7 +82,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
      * @param threads TF intra-op threads per slot; 0 shares the cores among the slots on this machine
      */
     public ModelScoringFunction(String registryBase, String modelName, long pinnedVersion, int threads) {
-        this(registryBase, modelName, pinnedVersion, threads, ServingModel::load);
+        this(registryBase, modelName, pinnedVersion, threads, SharedModels::load);
     }
 
     ModelScoringFunction(String registryBase, String modelName, long pinnedVersion, int threads, ModelLoader loader) {

@@ -21,12 +21,24 @@ final class ServingModel implements AutoCloseable {
     final BatchScorer scorer;
     /** Rows of the warm-up batch this version scored after its probe (0: none). */
     final int warmedRows;
+    /** For a lease on a shared copy ({@link SharedModels}): lets go of it instead of closing the scorer; else null. */
+    private final Runnable release;
     private volatile boolean closed;
 
     private ServingModel(long version, BatchScorer scorer, int warmedRows) {
+        this(version, scorer, warmedRows, null);
+    }
+
+    private ServingModel(long version, BatchScorer scorer, int warmedRows, Runnable release) {
         this.version = version;
         this.scorer = scorer;
         this.warmedRows = warmedRows;
+        this.release = release;
+    }
+
+    /** A handle on this loaded version whose {@link #close} runs {@code release} once, instead of closing the scorer. */
+    ServingModel lease(Runnable release) {
+        return new ServingModel(version, scorer, warmedRows, release);
     }
 
     /**
@@ -72,8 +84,12 @@ final class ServingModel implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        scorer.close();
+        synchronized (this) {
+            if (closed && release != null) return;
+            closed = true;
+        }
+        if (release != null) release.run();
+        else scorer.close();
     }
 
     boolean isClosed() {

@@ -19,9 +19,16 @@ final class LatencyRecorder {
     /** Due times (nanoTime) of the requests {@link #window()} covers; set by another thread, read by the recorder. */
     private volatile long windowFrom = Long.MAX_VALUE;
     private volatile long windowTo = Long.MIN_VALUE;
+    private final LatencyTimeline timeline;
 
     LatencyRecorder(SendSchedule schedule) {
+        this(schedule, null);
+    }
+
+    /** As above, also keeping the latencies per second of the measured part ({@code timeline}, null for none). */
+    LatencyRecorder(SendSchedule schedule, LatencyTimeline timeline) {
         this.schedule = schedule;
+        this.timeline = timeline;
     }
 
     /**
@@ -40,6 +47,7 @@ final class LatencyRecorder {
         if (due < 0) return false;
         long micros = Math.max(0, (nowNanos - due) / 1_000);
         fromDue.recordValue(micros);
+        if (timeline != null) timeline.record(due, micros);
         if (due >= windowFrom && due <= windowTo) inWindow.recordValue(micros);
         if (sentMs >= 0) fromSend.recordValue(Math.max(0, nowMs - sentMs) * 1_000);
         if (sentMs >= 0 && scoredAtMs >= 0) {

@@ -47,6 +47,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -375,6 +376,7 @@ public final class ScoringBenchmark {
             buildCeiling(s, in);
         } else {
             createTopic(bootstrap, s.modelUpdatesTopic, 1);
+            createTopic(bootstrap, s.modelStatusTopic, 1);
             build(env, s, in);
         }
         return env.executeAsync("bench " + s.predictionsTopic);
@@ -506,6 +508,7 @@ public final class ScoringBenchmark {
             buildCeiling(s, in);
         } else {
             createTopic(bootstrap, s.modelUpdatesTopic, 1);
+            createTopic(bootstrap, s.modelStatusTopic, 1);
             build(env, s, in);
         }
         env.execute("bench");
@@ -540,6 +543,7 @@ public final class ScoringBenchmark {
             buildCeiling(s, in);
         } else {
             createTopic(bootstrap, s.modelUpdatesTopic, 1);
+            createTopic(bootstrap, s.modelStatusTopic, 1);
             build(env, s, in);
         }
         JobClient job = env.executeAsync("bench latency" + tag);
@@ -579,6 +583,9 @@ public final class ScoringBenchmark {
                 LatencySummary swap = r.acrossSwap();
                 log("pair %d, %s: %s; across the swap: %s; %,d sent over 1 ms late; JVM CPU %.0f µs per request", i + 1,
                         name, d.format(), swap == null ? "-" : swap.format(), r.lateOver1Ms(), r.processCpuMicrosPerRequest());
+                log("pair %d, %s: p99 per second %s; CPU by thread (µs per request) %s", i + 1, name,
+                        r.timeline().p99PerSecond(), r.cpuByThread());
+
                 table.append(String.format(Locale.ROOT, "| %d | %s | %.0f / %.0f / %.0f / %.0f | %s | %,d | %.0f |%n", i + 1,
                         name, d.p50Ms(), d.p99Ms(), d.p999Ms(), d.maxMs(),
                         swap == null ? "-" : String.format(Locale.ROOT, "%.0f", swap.p99Ms()), r.lateOver1Ms(),
@@ -776,42 +783,63 @@ public final class ScoringBenchmark {
     static final int SWAP_WINDOW_SECONDS = 10;
 
     /**
-     * Publishes a copy of the serving version as a new version, announces it on the job's model-updates topic as
-     * production does, and waits until each of the job's {@code slots} reports it LOADED on model-status.
+     * Publishes a copy of the serving version as a new version and opens a producer and a status reader while the
+     * run warms up, as a trainer would have published before announcing; at the swap's second, announces the new
+     * version on the job's model-updates topic as production does and waits until each of the job's {@code slots}
+     * reports it LOADED on model-status.
      */
     static SteadyRateLatency.Swap modelSwap(String bootstrap, ModelRegistry registry, JobSettings s, int atSecond, int slots) {
         return new SteadyRateLatency.Swap(atSecond, SWAP_WINDOW_SECONDS, () -> {
-            long started = System.nanoTime();
             long serving = registry.serving(s.modelName).orElseThrow();
+            // Without a serving pointer the latest version serves: a slot still opening would start on the copy.
+            registry.writeState(s.modelName, dev.marquee.model.ServingState.serving(serving,
+                    "benchmark: serves until the swap", System.currentTimeMillis()));
             long version = registry.publish(s.modelName,
                     dir -> dev.marquee.model.Folders.copyRecursively(registry.versionDir(s.modelName, serving), dir));
-            ModelUpdate update = new ModelUpdate(s.modelName, version, registry.versionDir(s.modelName, version).toString(),
-                    System.currentTimeMillis());
-            update.reason = "benchmark: a swap under load";
-            try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(producerProps(bootstrap, "0"))) {
-                p.send(new ProducerRecord<>(s.modelUpdatesTopic, s.modelName.getBytes(), EventCodec.of(ModelUpdate.class).encode(update))).get();
-            }
-            long announced = System.nanoTime();
+            KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(bootstrap, "0"));
+            KafkaConsumer<byte[], byte[]> statuses = new KafkaConsumer<>(consumerProps(bootstrap));
+            // the topic was made before the job started; read it whole, no group to join
+            List<org.apache.kafka.common.TopicPartition> parts = statuses.partitionsFor(s.modelStatusTopic).stream()
+                    .map(i -> new org.apache.kafka.common.TopicPartition(i.topic(), i.partition())).toList();
+            statuses.assign(parts);
+            statuses.seekToBeginning(parts);
             EventCodec<ModelStatus> codec = EventCodec.of(ModelStatus.class);
             java.util.Set<Integer> loaded = new java.util.HashSet<>();
-            long deadline = announced + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProps(bootstrap))) {
-                c.subscribe(List.of(s.modelStatusTopic));
-                while (loaded.size() < slots && System.nanoTime() < deadline) {
-                    for (ConsumerRecord<byte[], byte[]> rec : c.poll(Duration.ofMillis(50))) {
-                        ModelStatus st = codec.decode(rec.value());
-                        if (st.version != version) continue;
-                        if (!ModelStatus.LOADED.equals(st.status)) throw new IllegalStateException("the swap was refused: " + st);
-                        loaded.add(st.subtask);
-                    }
+            java.util.List<String> seen = new java.util.ArrayList<>();
+            java.util.function.Consumer<ConsumerRecords<byte[], byte[]>> read = records -> {
+                for (ConsumerRecord<byte[], byte[]> rec : records) {
+                    ModelStatus st = codec.decode(rec.value());
+                    seen.add(st.subtask + ":" + st.version + ":" + st.status);
+                    if (st.version != version) continue;
+                    if (!ModelStatus.LOADED.equals(st.status)) throw new IllegalStateException("the swap was refused: " + st);
+                    loaded.add(st.subtask);
                 }
-            }
-            if (loaded.size() < slots) throw new IllegalStateException("version " + version + " was not loaded by " + slots + " slots within 60 s");
-            double seconds = (System.nanoTime() - announced) / 1e9;
-            log("swap: version %d loaded by %d slots %.1f s after its announcement", version, slots, seconds);
-            return String.format(Locale.ROOT, "version %d (a copy of version %d, published while the load ran) was announced "
-                    + "on model-updates %.1f s after the copy started; all %d slots reported it LOADED %.1f s after the "
-                    + "announcement", version, serving, (announced - started) / 1e9, slots, seconds);
+            };
+            read.accept(statuses.poll(Duration.ofMillis(100)));
+            return new SteadyRateLatency.Action() {
+                @Override
+                public String run() throws Exception {
+                    ModelUpdate update = new ModelUpdate(s.modelName, version, registry.versionDir(s.modelName, version).toString(),
+                            System.currentTimeMillis());
+                    update.reason = "benchmark: a swap under load";
+                    producer.send(new ProducerRecord<>(s.modelUpdatesTopic, s.modelName.getBytes(), EventCodec.of(ModelUpdate.class).encode(update))).get();
+                    long announced = System.nanoTime();
+                    long deadline = announced + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+                    while (loaded.size() < slots && System.nanoTime() < deadline) read.accept(statuses.poll(Duration.ofMillis(50)));
+                    if (loaded.size() < slots) throw new IllegalStateException("version " + version + " was not loaded by " + slots + " slots within 60 s; statuses read (subtask:version:status): " + seen);
+                    double seconds = (System.nanoTime() - announced) / 1e9;
+                    log("swap: version %d loaded by %d slots %.1f s after its announcement", version, slots, seconds);
+                    return String.format(Locale.ROOT, "version %d (a copy of version %d, published as the run started) was "
+                            + "announced on model-updates; all %d slots reported it LOADED %.1f s after the announcement",
+                            version, serving, slots, seconds);
+                }
+
+                @Override
+                public void close() {
+                    producer.close();
+                    statuses.close();
+                }
+            };
         });
     }
 
@@ -884,6 +912,13 @@ public final class ScoringBenchmark {
         sb.append(String.format(Locale.ROOT, "Where the time goes (millisecond clocks, so ±1 ms): from the send to the end of "
                 + "scoring (the prediction's scored_at_ms) %s; from there to the read %s.%n",
                 latency.sendToScored().format(), latency.scoredToRead().format()));
+        sb.append(String.format(Locale.ROOT, "Per second of the measured part, p99 from the due time (ms; %d of %d seconds "
+                        + "at or under 30 ms): %s.%n", latency.timeline().secondsWithP99AtMost(30),
+                latency.timeline().secondsRead(), latency.timeline().p99PerSecond()));
+        if (latency.cpuByThread() != null) {
+            sb.append(String.format(Locale.ROOT, "The JVM's CPU per request over the measured part, by thread (µs; threads "
+                    + "grouped by name without numbers, the 15 largest): %s.%n", latency.cpuByThread()));
+        }
         if (latency.acrossSwap() != null) {
             sb.append(String.format(Locale.ROOT, "%nAcross a model swap: %s. The %,d requests due in the %d s from the "
                             + "announcement on: %s.%n", latency.swapReport() == null ? "no swap happened" : latency.swapReport(),

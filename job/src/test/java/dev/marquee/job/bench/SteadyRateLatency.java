@@ -4,6 +4,7 @@ import dev.marquee.data.event.Rating;
 import dev.marquee.data.replay.RequestEncoder;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,19 +31,30 @@ final class SteadyRateLatency {
      */
     record Result(LatencySummary fromDue, LatencySummary fromSend, long measuredSent, long lateOver1Ms,
                   LatencySummary acrossSwap, String swapReport, LatencySummary sendToScored, LatencySummary scoredToRead,
-                  double processCpuMicrosPerRequest) { }
+                  double processCpuMicrosPerRequest, LatencyTimeline timeline, String cpuByThread) { }
 
     /**
      * Something done to the job while it is measured (a model swap), at {@code atSecond} of the measured part, on
      * a thread of its own; the latencies of the requests due from then until {@code windowSeconds} later are also
-     * reported apart.
+     * reported apart. What the benchmark itself needs for it (files, clients) is {@link Preparation prepared} as the
+     * run starts, so that the window measures what the job does, not the harness.
      */
-    record Swap(int atSecond, int windowSeconds, Action action) { }
+    record Swap(int atSecond, int windowSeconds, Preparation prepare) { }
 
     @FunctionalInterface
-    interface Action {
+    interface Preparation {
+        /** Gets everything ready, during the warm-up; returns what to do at the swap's second. */
+        Action prepare() throws Exception;
+    }
+
+    @FunctionalInterface
+    interface Action extends AutoCloseable {
         /** Does it, waits until it has taken effect, and says what happened. */
         String run() throws Exception;
+
+        /** Releases what the preparation made, whether or not {@link #run} ran. */
+        @Override
+        default void close() throws Exception { }
     }
 
     private static final com.sun.management.OperatingSystemMXBean PROCESS =
@@ -69,7 +81,8 @@ final class SteadyRateLatency {
             consumer.poll(Duration.ofMillis(100)); // joins the group before the first request goes out
             // Starts a little ahead so that both threads are running when request 0 is due.
             SendSchedule schedule = new SendSchedule(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200), rate, warmup);
-            LatencyRecorder recorder = new LatencyRecorder(schedule);
+            LatencyTimeline timeline = new LatencyTimeline(schedule.dueNanos(warmup), seconds);
+            LatencyRecorder recorder = new LatencyRecorder(schedule, timeline);
             Thread sender = new Thread(() -> {
                 RequestEncoder encoder = new RequestEncoder();
                 try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(ScoringBenchmark.producerProps(bootstrap, "5"))) {
@@ -88,15 +101,15 @@ final class SteadyRateLatency {
             sender.start();
             AtomicReference<String> swapReport = new AtomicReference<>();
             Thread swapper = swap == null ? null : new Thread(() -> {
-                long at = schedule.dueNanos(warmup + (long) rate * swap.atSecond());
-                for (long wait = at - System.nanoTime(); wait > 0 && !stop.get(); wait = at - System.nanoTime()) {
-                    LockSupport.parkNanos(wait);
-                }
-                if (stop.get()) return;
-                long from = System.nanoTime();
-                recorder.window(from, from + TimeUnit.SECONDS.toNanos(swap.windowSeconds()));
-                try {
-                    swapReport.set(swap.action().run());
+                try (Action action = swap.prepare().prepare()) {
+                    long at = schedule.dueNanos(warmup + (long) rate * swap.atSecond());
+                    for (long wait = at - System.nanoTime(); wait > 0 && !stop.get(); wait = at - System.nanoTime()) {
+                        LockSupport.parkNanos(wait);
+                    }
+                    if (stop.get()) return;
+                    long from = System.nanoTime();
+                    recorder.window(from, from + TimeUnit.SECONDS.toNanos(swap.windowSeconds()));
+                    swapReport.set(action.run());
                 } catch (Throwable t) {
                     failure.set(t);
                 }
@@ -106,6 +119,7 @@ final class SteadyRateLatency {
             long measuredFrom = schedule.dueNanos(warmup);
             long measuredTo = schedule.dueNanos(total);
             long[] cpuAt = {-1, -1, -1, -1}; // process CPU ns and nanoTime at the measured part's start and end
+            ThreadCpuSnapshot[] threadsAt = new ThreadCpuSnapshot[2];
             long got = 0;
             long deadline = schedule.dueNanos(total) + TimeUnit.SECONDS.toNanos(60);
             try {
@@ -113,10 +127,14 @@ final class SteadyRateLatency {
                     ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(100));
                     // Every record of the batch was there when poll returned: one reading of the clocks for all.
                     long nowNanos = System.nanoTime();
-                    if (cpuAt[0] < 0 && nowNanos >= measuredFrom) cpuAt = new long[] {PROCESS.getProcessCpuTime(), nowNanos, -1, -1};
+                    if (cpuAt[0] < 0 && nowNanos >= measuredFrom) {
+                        cpuAt = new long[] {PROCESS.getProcessCpuTime(), nowNanos, -1, -1};
+                        threadsAt[0] = ThreadCpuSnapshot.take();
+                    }
                     if (cpuAt[2] < 0 && cpuAt[0] >= 0 && nowNanos >= measuredTo) {
                         cpuAt[2] = PROCESS.getProcessCpuTime();
                         cpuAt[3] = nowNanos;
+                        threadsAt[1] = ThreadCpuSnapshot.take();
                     }
                     long nowMs = System.currentTimeMillis();
                     for (ConsumerRecord<byte[], byte[]> rec : batch) {
@@ -132,9 +150,17 @@ final class SteadyRateLatency {
             if (failure.get() != null) throw new IllegalStateException("the latency sender or swap failed", failure.get());
             double cpuPerRequest = cpuAt[2] < 0 ? Double.NaN
                     : (cpuAt[2] - cpuAt[0]) / 1e3 / (rate * ((cpuAt[3] - cpuAt[1]) / 1e9));
+            String byThread = null;
+            if (threadsAt[1] != null) {
+                Map<String, Long> cpu = threadsAt[1].since(threadsAt[0]);
+                long requests = Math.round(rate * ((cpuAt[3] - cpuAt[1]) / 1e9));
+                long javaThreads = cpu.values().stream().mapToLong(Long::longValue).sum();
+                cpu.put("(no Java thread: GC, JIT, native)", Math.max(0, (cpuAt[2] - cpuAt[0]) - javaThreads));
+                byThread = ThreadCpuSnapshot.perRequest(cpu, requests, 15);
+            }
             return new Result(recorder.fromDue(), recorder.fromSend(), measured, late.get(),
                     swap == null ? null : recorder.window(), swapReport.get(), recorder.sendToScored(), recorder.scoredToRead(),
-                    cpuPerRequest);
+                    cpuPerRequest, timeline, byThread);
         }
     }
 }

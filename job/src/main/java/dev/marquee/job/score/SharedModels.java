@@ -1,0 +1,104 @@
+package dev.marquee.job.score;
+
+import dev.marquee.model.ScorerThreads;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The model versions loaded in this JVM, shared by the scoring slots that ask for the same one (same folder, TF
+ * threads, device and warm-up size): a TaskManager running N slots of the job loads, probes and warms a version
+ * once, holds one copy of it in memory, and closes it when the last slot lets go (decision 0012). A slot that
+ * asks while another loads it waits for that load, and a load that fails is refused to every slot that waited
+ * for it; the next request loads afresh. TensorFlow sessions take concurrent runs, and each slot's runs execute on
+ * its own thread ({@link ScorerThreads#interOp} -1).
+ */
+final class SharedModels {
+    private record Key(Path dir, ScorerThreads threads, OptionalInt gpu, int warmRows) { }
+
+    private static final class Entry {
+        final CompletableFuture<ServingModel> loaded = new CompletableFuture<>();
+        /** Slots holding it; guarded by {@link #ENTRIES}. */
+        int leases;
+        /** Closed after its last lease was let go; guarded by {@link #ENTRIES}. */
+        boolean closed;
+    }
+
+    private static final Map<Key, Entry> ENTRIES = new HashMap<>();
+
+    private SharedModels() {}
+
+    /** As {@link ServingModel#load}, sharing a copy already loaded, or being loaded, for the same key. */
+    static ServingModel load(long version, Path dir, ScorerThreads threads, OptionalInt gpu, int warmRows) throws IOException {
+        Key key = new Key(dir.toAbsolutePath().normalize(), threads, gpu, warmRows);
+        while (true) {
+            Entry entry;
+            boolean mine;
+            synchronized (ENTRIES) {
+                entry = ENTRIES.get(key);
+                mine = entry == null;
+                if (mine) {
+                    entry = new Entry();
+                    ENTRIES.put(key, entry);
+                }
+            }
+            ServingModel model;
+            if (mine) {
+                try {
+                    model = ServingModel.load(version, dir, threads, gpu, warmRows);
+                } catch (IOException | RuntimeException | Error e) {
+                    synchronized (ENTRIES) {
+                        ENTRIES.remove(key, entry);
+                    }
+                    entry.loaded.completeExceptionally(e);
+                    throw e;
+                }
+                entry.loaded.complete(model);
+            } else {
+                model = await(entry);
+            }
+            synchronized (ENTRIES) {
+                if (entry.closed) continue; // its last holder let go while this slot waited: load it again
+                entry.leases++;
+            }
+            Entry leased = entry;
+            return model.lease(() -> release(key, leased, model));
+        }
+    }
+
+    /** How many distinct versions are held open in this JVM now (for tests). */
+    static int open() {
+        synchronized (ENTRIES) {
+            return ENTRIES.size();
+        }
+    }
+
+    private static ServingModel await(Entry entry) throws IOException {
+        try {
+            return entry.loaded.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while another slot loaded the version");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) throw new IOException(io.getMessage(), io);
+            if (cause instanceof RuntimeException re) throw re;
+            if (cause instanceof Error err) throw err;
+            throw new IOException(cause);
+        }
+    }
+
+    private static void release(Key key, Entry entry, ServingModel model) {
+        synchronized (ENTRIES) {
+            if (--entry.leases > 0) return;
+            entry.closed = true;
+            ENTRIES.remove(key, entry);
+        }
+        model.close();
+    }
+}

@@ -1,0 +1,96 @@
+package dev.marquee.job.score;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.marquee.data.event.Rating;
+import dev.marquee.model.ModelRegistry;
+import dev.marquee.model.ScorerThreads;
+import dev.marquee.model.testing.TestModels;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Slots of one JVM share a loaded version: loaded once, closed when the last slot lets go. */
+class SharedModelsTest {
+    private static final ScorerThreads THREADS = ScorerThreads.callerThread();
+
+    @TempDir
+    static Path registryDir;
+    private static Path version1;
+
+    @BeforeAll
+    static void oneVersion() throws Exception {
+        ModelRegistry registry = new ModelRegistry(registryDir);
+        List<Rating> rows = TestModels.data(3);
+        assertThat(TestModels.publish(registry, rows, 3)).isEqualTo(1);
+        version1 = registry.versionDir(TestModels.NAME, 1);
+    }
+
+    @Test
+    void twoSlotsAskingAtOnceShareOneLoadAndTheLastToLetGoClosesIt() throws Exception {
+        int before = SharedModels.open();
+        ExecutorService slots = Executors.newFixedThreadPool(2);
+        try {
+            Future<ServingModel> a = slots.submit(() -> SharedModels.load(1, version1, THREADS, OptionalInt.empty(), 8));
+            Future<ServingModel> b = slots.submit(() -> SharedModels.load(1, version1, THREADS, OptionalInt.empty(), 8));
+            ServingModel first = a.get(60, TimeUnit.SECONDS);
+            ServingModel second = b.get(60, TimeUnit.SECONDS);
+            assertThat(second.scorer).as("one copy for both slots").isSameAs(first.scorer);
+            assertThat(SharedModels.open()).isEqualTo(before + 1);
+
+            first.close();
+            first.close(); // a second close of the same handle lets go only once
+            assertThat(first.isClosed()).isTrue();
+            assertThat(second.isClosed()).isFalse();
+            assertThat(second.scorer.score(new String[] {"1"}, new String[] {"Toy Story (1995)"}, new long[] {881250949L})
+                    .size()).as("still serving the other slot").isEqualTo(1);
+
+            second.close();
+            assertThat(SharedModels.open()).isEqualTo(before);
+            assertThatThrownBy(() -> second.scorer.score(new String[] {"1"}, new String[] {"x"}, new long[] {1L}))
+                    .as("closed with its last holder").isInstanceOf(IllegalStateException.class);
+        } finally {
+            slots.shutdownNow();
+        }
+    }
+
+    @Test
+    void aVersionLetGoByEverySlotIsLoadedAfreshNextTime() throws Exception {
+        ServingModel first = SharedModels.load(1, version1, THREADS, OptionalInt.empty(), 0);
+        first.close();
+        try (ServingModel again = SharedModels.load(1, version1, THREADS, OptionalInt.empty(), 0)) {
+            assertThat(again.scorer).isNotSameAs(first.scorer);
+            assertThat(again.scorer.score(new String[] {"1"}, new String[] {"Toy Story (1995)"}, new long[] {881250949L})
+                    .size()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void differentSettingsGetTheirOwnCopy() throws Exception {
+        try (ServingModel cold = SharedModels.load(1, version1, THREADS, OptionalInt.empty(), 0);
+                ServingModel warmed = SharedModels.load(1, version1, THREADS, OptionalInt.empty(), 4)) {
+            assertThat(warmed.scorer).isNotSameAs(cold.scorer);
+            assertThat(warmed.warmedRows).isEqualTo(4);
+            assertThat(cold.warmedRows).isZero();
+        }
+    }
+
+    @Test
+    void aLoadThatFailsIsRefusedAndLeavesNothingOpen(@TempDir Path empty) throws Exception {
+        int before = SharedModels.open();
+        Files.createDirectories(empty.resolve("7"));
+        assertThatThrownBy(() -> SharedModels.load(7, empty.resolve("7"), THREADS, OptionalInt.empty(), 0))
+                .isInstanceOf(IOException.class).hasMessageContaining("saved_model.pb");
+        assertThat(SharedModels.open()).isEqualTo(before);
+    }
+}
