@@ -69,7 +69,10 @@ public final class ScoringJob {
                              ControlFeed<ModelUpdate> updates, DataStream<Rating> labels, Sink<Prediction> predictions,
                              Sink<DeadLetter> deadLetters, Sink<ModelStatus> statuses, Sink<DriftReport> driftReports,
                              Sink<LabeledPrediction> labeled) {
-        DriftTaps drift = s.drift.enabled ? new DriftTaps(s.drift, s.modelRegistry, s.modelName) : null;
+        // The drift taps' network outputs carry summaries and dead letters, and (without labels) the scorer's only
+        // summaries: their buffers need not be flushed as often as a record on its way to a prediction.
+        long summariesTimeoutMs = Math.max(s.bufferTimeoutMs, DriftTaps.PARTIALS_BUFFER_TIMEOUT_MS);
+        DriftTaps drift = s.drift.enabled ? new DriftTaps(s.drift, s.modelRegistry, s.modelName, summariesTimeoutMs) : null;
         SingleOutputStreamOperator<RatingRequest> parsed = requests
                 .process(new ParseRequests(s.parserLimits)).name("parse and validate").uid("parse-requests");
         DataStream<DeadLetter> invalid = parsed.getSideOutput(ParseRequests.DEAD_LETTERS);
@@ -97,7 +100,9 @@ public final class ScoringJob {
         if (drift != null) drift.scored(scored.getSideOutput(PartialDriftOperator.PARTIALS));
         scored.getSideOutput(MODEL_STATUS).sinkTo(statuses).name("model status").uid("sink-model-status");
         DataStream<Prediction> served = scored;
-        if (labels != null && s.labels.labelsEnabled) {
+        boolean labelled = labels != null && s.labels.labelsEnabled;
+        if (drift != null && !labelled) scored.setBufferTimeout(summariesTimeoutMs); // predictions stay chained
+        if (labelled) {
             // Labels get event time of their own so the join's expiry timers follow both inputs; idleness keeps a
             // quiet ratings topic from holding event time back.
             WatermarkStrategy<Rating> labelTime = WatermarkStrategy

@@ -36,4 +36,29 @@ class ScoringJobGraphTest {
         if (labels.equals("false")) assertThat(chain).as("one chain").contains("predictions: Writer");
         assertThat(vertices).as("no task of its own for model updates").noneMatch(n -> n.contains("model updates"));
     }
+
+    /**
+     * Network outputs that carry drift summaries and dead letters flush every 100 ms, not at the job's 5 ms (each is
+     * a thread waking on that period); every edge a request or a prediction crosses keeps the job's timeout.
+     */
+    @ParameterizedTest
+    @CsvSource({"false", "true"})
+    void onlyTheDriftSummariesWaitLongerInNetworkBuffers(String labels) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        ScoringJob.buildWithKafka(env, JobSettings.from(Map.of(JobSettings.BOOTSTRAP, "127.0.0.1:9",
+                "drift.enabled", "true", LabelSettings.LABELS_ENABLED, labels, JobSettings.PARALLELISM, "2")));
+        org.apache.flink.streaming.api.graph.StreamGraph graph = env.getStreamGraph();
+        Map<String, Long> timeouts = new java.util.HashMap<>();
+        for (org.apache.flink.streaming.api.graph.StreamNode n : graph.getStreamNodes()) {
+            timeouts.put(n.getOperatorName(), n.getBufferTimeout());
+        }
+        assertThat(timeouts).containsEntry("drift: count requests", 100L)
+                .containsEntry("drift: count dead letters", 100L)
+                .containsEntry("drift: count model refusals", 100L)
+                .containsEntry("score", labels.equals("true") ? 5L : 100L);
+        if (labels.equals("true")) {
+            assertThat(timeouts).containsEntry("drift: count labels", 100L)
+                    .containsEntry("labels and online adaptation", 5L);
+        }
+    }
 }

@@ -79,8 +79,9 @@ public final class ScoringJobOptions {
     public static final ConfigOption<Integer> PARALLELISM = key("parallelism").intType().defaultValue(0)
             .withDescription("job parallelism; 0: Flink's default");
     public static final ConfigOption<Long> BUFFER_TIMEOUT_MS = key("pipeline.buffer-timeout-ms").longType()
-            .defaultValue(5L).withDescription("longest a record waits in a network buffer between two tasks (Flink's"
-                    + " default is 100 ms; scoring is one network hop from parsing, so this bounds the added latency)");
+            .defaultValue(5L).withDescription("longest a record on its way to a prediction waits in a network buffer between two"
+                    + " tasks (Flink's default is 100 ms); with labels on, predictions cross to the keyed label join. Drift"
+                    + " summaries and dead letters wait up to this or 100 ms, whichever is longer");
 
     // Model and scoring
     public static final ConfigOption<String> MODEL_REGISTRY = key("model.registry").stringType()

@@ -23,11 +23,29 @@ public final class DriftTaps {
     private final String registry;
     private final String modelName;
     private final List<DataStream<DriftCounts>> partials = new ArrayList<>();
+    /**
+     * What the taps send over the network (their summaries, and the dead letters on their way to their sink) waits
+     * this long at most in a network buffer. Each network output of a task has a thread of its own that flushes it
+     * on this period: at the job's 5 ms these threads woke 200 times a second each and cost ~5% of a core at 10,000
+     * requests/s (docs/BENCHMARKS.md). Drift windows are seconds to minutes long, and no user waits on a dead
+     * letter; the requests a tap passes on to scoring stay in its chain.
+     */
+    public static final long PARTIALS_BUFFER_TIMEOUT_MS = 100;
+    private final long partialsBufferTimeoutMs;
 
     public DriftTaps(DriftSettings settings, String registry, String modelName) {
+        this(settings, registry, modelName, -1);
+    }
+
+    /**
+     * @param partialsBufferTimeoutMs the network buffer timeout of the taps (-1: the job's); see
+     *     {@link #PARTIALS_BUFFER_TIMEOUT_MS}
+     */
+    public DriftTaps(DriftSettings settings, String registry, String modelName, long partialsBufferTimeoutMs) {
         this.settings = settings;
         this.registry = registry;
         this.modelName = modelName;
+        this.partialsBufferTimeoutMs = partialsBufferTimeoutMs;
     }
 
     public DataStream<RatingRequest> requests(DataStream<RatingRequest> in) {
@@ -74,6 +92,7 @@ public final class DriftTaps {
 
     private <T> DataStream<T> tap(DataStream<T> in, String name, String uid, PartialDriftOperator<T> operator) {
         SingleOutputStreamOperator<T> out = in.transform(name, in.getType(), operator).uid(uid);
+        if (partialsBufferTimeoutMs >= 0) out.setBufferTimeout(partialsBufferTimeoutMs);
         partials.add(out.getSideOutput(PartialDriftOperator.PARTIALS));
         return out;
     }
