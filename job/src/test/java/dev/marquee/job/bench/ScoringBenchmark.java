@@ -367,11 +367,9 @@ public final class ScoringBenchmark {
     }
 
     /** Submits the full job ({@code ceiling} false) or the ceiling in a mini-cluster of its own, parallelism 1, bounded. */
-    private static JobClient submitAlone(String bootstrap, JobSettings s, boolean ceiling) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        ScoringJob.configure(env, s);
-        env.setParallelism(1);
-        DataStream<RawRecord> in = env.fromSource(KafkaConnections.requestSource(s, true), WatermarkStrategy.noWatermarks(), "requests");
+    /** The full job (with its control topics made first) or the Kafka → parse → Kafka ceiling, on {@code in}. */
+    private static void buildJobOrCeiling(String bootstrap, StreamExecutionEnvironment env, JobSettings s,
+                                          DataStream<RawRecord> in, boolean ceiling) throws Exception {
         if (ceiling) {
             buildCeiling(s, in);
         } else {
@@ -379,6 +377,14 @@ public final class ScoringBenchmark {
             createTopic(bootstrap, s.modelStatusTopic, 1);
             build(env, s, in);
         }
+    }
+
+    private static JobClient submitAlone(String bootstrap, JobSettings s, boolean ceiling) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        ScoringJob.configure(env, s);
+        env.setParallelism(1);
+        DataStream<RawRecord> in = env.fromSource(KafkaConnections.requestSource(s, true), WatermarkStrategy.noWatermarks(), "requests");
+        buildJobOrCeiling(bootstrap, env, s, in, ceiling);
         return env.executeAsync("bench " + s.predictionsTopic);
     }
 
@@ -539,13 +545,7 @@ public final class ScoringBenchmark {
         env.setParallelism(2);
         ScoringJob.configure(env, s);
         DataStream<RawRecord> in = env.fromSource(KafkaConnections.requestSource(s), WatermarkStrategy.noWatermarks(), "requests");
-        if (ceiling) {
-            buildCeiling(s, in);
-        } else {
-            createTopic(bootstrap, s.modelUpdatesTopic, 1);
-            createTopic(bootstrap, s.modelStatusTopic, 1);
-            build(env, s, in);
-        }
+        buildJobOrCeiling(bootstrap, env, s, in, ceiling);
         JobClient job = env.executeAsync("bench latency" + tag);
         log("latency%s: %,d requests/s for %d s after %d s of warm-up ...", tag, rate, seconds, warmupSeconds);
         try {
