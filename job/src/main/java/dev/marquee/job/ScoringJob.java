@@ -70,8 +70,11 @@ public final class ScoringJob {
                              Sink<DeadLetter> deadLetters, Sink<ModelStatus> statuses, Sink<DriftReport> driftReports,
                              Sink<LabeledPrediction> labeled) {
         // The drift taps' network outputs carry summaries and dead letters, and (without labels) the scorer's only
-        // summaries: their buffers need not be flushed as often as a record on its way to a prediction.
-        long summariesTimeoutMs = Math.max(s.bufferTimeoutMs, DriftTaps.PARTIALS_BUFFER_TIMEOUT_MS);
+        // summaries: their buffers need not be flushed as often as a record on its way to a prediction. Not with
+        // windows that end on a record count: there summaries held back unevenly per channel would move records
+        // between windows (a backlog is read at 100,000 records/s).
+        long summariesTimeoutMs = s.drift.windowRecords > 0 ? s.bufferTimeoutMs
+                : Math.max(s.bufferTimeoutMs, DriftTaps.PARTIALS_BUFFER_TIMEOUT_MS);
         DriftTaps drift = s.drift.enabled ? new DriftTaps(s.drift, s.modelRegistry, s.modelName, summariesTimeoutMs) : null;
         SingleOutputStreamOperator<RatingRequest> parsed = requests
                 .process(new ParseRequests(s.parserLimits)).name("parse and validate").uid("parse-requests");

@@ -81,7 +81,8 @@ public final class ScoringJobOptions {
     public static final ConfigOption<Long> BUFFER_TIMEOUT_MS = key("pipeline.buffer-timeout-ms").longType()
             .defaultValue(5L).withDescription("longest a record on its way to a prediction waits in a network buffer between two"
                     + " tasks (Flink's default is 100 ms); with labels on, predictions cross to the keyed label join. Drift"
-                    + " summaries and dead letters wait up to this or 100 ms, whichever is longer");
+                    + " summaries and dead letters wait up to this or 100 ms, whichever is longer, unless drift windows"
+                    + " end on a record count");
 
     // Model and scoring
     public static final ConfigOption<String> MODEL_REGISTRY = key("model.registry").stringType()

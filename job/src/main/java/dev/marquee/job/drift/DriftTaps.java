@@ -27,8 +27,9 @@ public final class DriftTaps {
      * What the taps send over the network (their summaries, and the dead letters on their way to their sink) waits
      * this long at most in a network buffer. Each network output of a task has a thread of its own that flushes it
      * on this period: at the job's 5 ms these threads woke 200 times a second each and cost ~5% of a core at 10,000
-     * requests/s (docs/BENCHMARKS.md). Drift windows are seconds to minutes long, and no user waits on a dead
-     * letter; the requests a tap passes on to scoring stay in its chain.
+     * requests/s (docs/BENCHMARKS.md). Time windows are seconds to minutes long, and no user waits on a dead
+     * letter; the requests a tap passes on to scoring stay in its chain. The job uses it only when windows end on
+     * time alone ({@code drift.window.records} 0, the default).
      */
     public static final long PARTIALS_BUFFER_TIMEOUT_MS = 100;
     private final long partialsBufferTimeoutMs;
