@@ -34,13 +34,8 @@ public final class DriftTaps {
     public static final long PARTIALS_BUFFER_TIMEOUT_MS = 100;
     private final long partialsBufferTimeoutMs;
 
-    public DriftTaps(DriftSettings settings, String registry, String modelName) {
-        this(settings, registry, modelName, -1);
-    }
-
     /**
-     * @param partialsBufferTimeoutMs the network buffer timeout of the taps (-1: the job's); see
-     *     {@link #PARTIALS_BUFFER_TIMEOUT_MS}
+     * @param partialsBufferTimeoutMs the network buffer timeout of the taps; see {@link #PARTIALS_BUFFER_TIMEOUT_MS}
      */
     public DriftTaps(DriftSettings settings, String registry, String modelName, long partialsBufferTimeoutMs) {
         this.settings = settings;
@@ -93,7 +88,7 @@ public final class DriftTaps {
 
     private <T> DataStream<T> tap(DataStream<T> in, String name, String uid, PartialDriftOperator<T> operator) {
         SingleOutputStreamOperator<T> out = in.transform(name, in.getType(), operator).uid(uid);
-        if (partialsBufferTimeoutMs >= 0) out.setBufferTimeout(partialsBufferTimeoutMs);
+        out.setBufferTimeout(partialsBufferTimeoutMs);
         partials.add(out.getSideOutput(PartialDriftOperator.PARTIALS));
         return out;
     }

@@ -585,7 +585,6 @@ public final class ScoringBenchmark {
                         name, d.format(), swap == null ? "-" : swap.format(), r.lateOver1Ms(), r.processCpuMicrosPerRequest());
                 log("pair %d, %s: p99 per second %s; CPU by thread (µs per request) %s", i + 1, name,
                         r.timeline().p99PerSecond(), r.cpuByThread());
-
                 table.append(String.format(Locale.ROOT, "| %d | %s | %.0f / %.0f / %.0f / %.0f | %s | %,d | %.0f |%n", i + 1,
                         name, d.p50Ms(), d.p99Ms(), d.p999Ms(), d.maxMs(),
                         swap == null ? "-" : String.format(Locale.ROOT, "%.0f", swap.p99Ms()), r.lateOver1Ms(),
