@@ -10,8 +10,8 @@
 #   run/          <process>.pid, cluster.env (the ports in use), job-id
 #   checkpoints/  tmp/
 
-CLUSTER_LIB="${MARQUEE_CLUSTER_LIB:-$MARQUEE_STATE/cluster/lib}"
-CLUSTER_DIR="${MARQUEE_CLUSTER_DIR:-$MARQUEE_STATE/cluster}"
+CLUSTER_LIB="$(absolute_path "${MARQUEE_CLUSTER_LIB:-$MARQUEE_STATE/cluster/lib}")"
+CLUSTER_DIR="$(absolute_path "${MARQUEE_CLUSTER_DIR:-$MARQUEE_STATE/cluster}")"
 CLUSTER_JOB_JAR="$CLUSTER_LIB/job/marquee-job-shaded.jar"
 CLUSTER_TASKMANAGERS="${MARQUEE_CLUSTER_TASKMANAGERS:-2}"
 CLUSTER_KAFKA_HEAP="${MARQUEE_CLUSTER_KAFKA_HEAP:-512m}"
@@ -34,10 +34,10 @@ FLINK_JVM_OPENS=(
 # Central).
 cluster_mvn() { mvn -B -q -ntp "$@"; }
 
-# Copies Flink's and Kafka's runtime jars into lib/ once (~110 MB).
+# Copies Flink's, Kafka's and tensorflow-java's runtime jars into lib/ once (~110 MB, and ~170 MB for TensorFlow).
 cluster_assemble_lib() {
   local pom="$MARQUEE_ROOT/scripts/lib/cluster/pom.xml" part
-  for part in flink kafka; do
+  for part in flink kafka tensorflow; do
     # re-assembled when the pom changed
     [ "$(cat "$CLUSTER_LIB/$part/.complete" 2>/dev/null)" = "$(cksum <"$pom")" ] && continue
     say "assembling the $part jars into $CLUSTER_LIB/$part (once; downloads from Maven Central when missing) ..."
@@ -155,6 +155,8 @@ taskmanager.host: 127.0.0.1
 taskmanager.bind-host: 127.0.0.1
 taskmanager.numberOfTaskSlots: 1
 taskmanager.memory.process.size: 1600m
+# tensorflow-java from the TaskManagers' classpath, loaded once per JVM (decision 0013)
+classloader.parent-first-patterns.additional: org.tensorflow.;org.bytedeco.;com.google.protobuf.
 # TensorFlow allocates outside the JVM heap: reserve it as task off-heap memory; the hashmap backend needs
 # no managed memory
 taskmanager.memory.task.off-heap.size: 512m

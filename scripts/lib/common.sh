@@ -2,7 +2,10 @@
 # Sourced, not executed.
 
 MARQUEE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-MARQUEE_STATE="${MARQUEE_STATE:-$MARQUEE_ROOT/.marquee}"
+# A path as given if absolute, else under the caller's working directory: paths from the environment end up in
+# URIs (file://...) and in processes started elsewhere, where a relative one would mean something else.
+absolute_path() { case "$1" in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$PWD" "${1#./}" ;; esac; }
+MARQUEE_STATE="$(absolute_path "${MARQUEE_STATE:-$MARQUEE_ROOT/.marquee}")"
 
 # print_header: prints the calling script's header, its comment lines after the #! line, without their "# ".
 print_header() { sed -n '2,${/^#/!q;s/^# \{0,1\}//;p;}' "$0"; }

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The model versions loaded in this JVM, shared by the scoring slots that ask for the same one (same folder, TF
@@ -29,6 +31,7 @@ final class SharedModels {
         boolean closed;
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(SharedModels.class);
     private static final Map<Key, Entry> ENTRIES = new HashMap<>();
 
     private SharedModels() {}
@@ -49,6 +52,7 @@ final class SharedModels {
             }
             ServingModel model;
             if (mine) {
+                long startedNs = System.nanoTime();
                 try {
                     model = ServingModel.load(version, dir, threads, gpu, warmRows);
                 } catch (IOException | RuntimeException | Error e) {
@@ -59,6 +63,8 @@ final class SharedModels {
                     throw e;
                 }
                 entry.loaded.complete(model);
+                LOG.info("version {} loaded, probed and warmed in {} ms from {}; the job's slots in this JVM share it",
+                        version, (System.nanoTime() - startedNs) / 1_000_000, dir);
             } else {
                 model = await(entry);
             }
@@ -66,6 +72,7 @@ final class SharedModels {
                 if (entry.closed) continue; // its last holder let go while this slot waited: load it again
                 entry.leases++;
             }
+            if (!mine) LOG.info("version {}: this slot shares the copy another slot of this JVM loaded", version);
             Entry leased = entry;
             return model.lease(() -> release(key, leased, model));
         }
@@ -99,6 +106,7 @@ final class SharedModels {
             entry.closed = true;
             ENTRIES.remove(key, entry);
         }
+        LOG.info("version {}: no slot of this JVM holds it any more; closed", model.version);
         model.close();
     }
 }
