@@ -76,6 +76,9 @@ public final class ScoringBenchmark {
     private static final String DEFAULT_IMPORTED = "../shared/models/series-keras/1";
     /** Null: the job's default for at-least-once. */
     private static String checkpointMs;
+    /** {@link CpuProbe#medianMs} on this project's VM with the host quiet (session 14: 189–194 ms; 213–228 ms minutes later). */
+    private static final int QUIET_PROBE_MS = 190;
+    private static double cpuProbeBeforeMs = Double.NaN;
     private static int warmupSeconds = 20;
     /** Samples the job's CPU once the broker is up (null before). */
     private static JobCpuSampler cpu;
@@ -142,6 +145,9 @@ public final class ScoringBenchmark {
         int driftPairs = Integer.parseInt(opts.getOrDefault("drift-pairs", "0"));
         boolean allVariants = ceilingSideBySide == 0 && sideBySide == 0 && driftPairs == 0 && !latencyOnly && !coldStart;
 
+        log("CPU probe before the runs ...");
+        cpuProbeBeforeMs = CpuProbe.medianMs(5);
+        log("CPU probe: %.0f ms (quiet here: ~%d ms)", cpuProbeBeforeMs, QUIET_PROBE_MS);
         ModelRegistry registry = new ModelRegistry(work.resolve("registry"));
         List<Rating> rows = rows();
         String modelDesc = train(registry, rows, Architecture.parse(opts.getOrDefault("arch", "default")));
@@ -443,7 +449,13 @@ public final class ScoringBenchmark {
         return sortedTimes.stream().filter(t -> t >= from && t <= to).count();
     }
 
-    private static void write(Path out, String report) throws java.io.IOException {
+    private static void write(Path out, String body) throws java.io.IOException {
+        log("CPU probe after the runs ...");
+        double afterMs = CpuProbe.medianMs(5);
+        String report = body + String.format(Locale.ROOT, "%nCPU probe (a fixed single-thread integer loop, `CpuProbe`, "
+                + "median of 5): %.0f ms before the runs, %.0f ms after. On this project's 2-core VM it takes ~%d ms when "
+                + "the host is quiet; slower means other tenants had the CPU, and the figures above with it.%n",
+                cpuProbeBeforeMs, afterMs, QUIET_PROBE_MS);
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, report);
         System.out.println(report);
