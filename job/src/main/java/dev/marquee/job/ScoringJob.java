@@ -21,6 +21,7 @@ import dev.marquee.job.label.ToLabeledPrediction;
 import dev.marquee.job.label.ParseRatings;
 import dev.marquee.job.label.RegistryTitleCatalogs;
 import dev.marquee.job.label.RegistryTitleEmbeddings;
+import dev.marquee.job.label.TitleEmbeddingsPreparation;
 import dev.marquee.job.label.TitleAdaptation;
 import dev.marquee.job.score.MicroBatchOperator;
 import dev.marquee.job.score.ModelScoringFunction;
@@ -88,8 +89,15 @@ public final class ScoringJob {
                 .withIdleness(Duration.ofMillis(Math.max(1, s.idlenessMs)));
         DataStream<RatingRequest> timed = valid.assignTimestampsAndWatermarks(eventTime).name("event time").uid("event-time");
 
+        boolean labelled = labels != null && s.labels.labelsEnabled;
+        RegistryTitleEmbeddings titleEmbeddings = new RegistryTitleEmbeddings(s.modelRegistry, s.modelName,
+                s.labels.factorDimensions);
+        ModelScoringFunction scoring = new ModelScoringFunction(s.modelRegistry, s.modelName, s.modelVersion, s.scoringThreads);
+        // the online adaptation's title embeddings of a new version, computed by the slot's loader thread before
+        // the version serves, not by the adaptation's task thread while the version's first predictions wait
+        if (labelled && s.labels.adaptationEnabled) scoring.alsoPreparing(new TitleEmbeddingsPreparation(titleEmbeddings));
         MicroBatchOperator<RatingRequest, ModelUpdate, Prediction, ModelStatus> scorer = new MicroBatchOperator<>(
-                new ModelScoringFunction(s.modelRegistry, s.modelName, s.modelVersion, s.scoringThreads), updates,
+                scoring, updates,
                 s.batchSize, s.batchMaxDelayMs, MODEL_STATUS, drift != null ? drift.predictionCounter() : null,
                 MODEL_REFUSALS);
         // One input, so Flink chains it: source → parse → score → sinks in one task (ScoringJobGraphTest).
@@ -103,7 +111,6 @@ public final class ScoringJob {
         if (drift != null) drift.scored(scored.getSideOutput(PartialDriftOperator.PARTIALS));
         scored.getSideOutput(MODEL_STATUS).sinkTo(statuses).name("model status").uid("sink-model-status");
         DataStream<Prediction> served = scored;
-        boolean labelled = labels != null && s.labels.labelsEnabled;
         if (drift != null && !labelled) scored.setBufferTimeout(summariesTimeoutMs); // predictions stay chained
         if (labelled) {
             // Labels get event time of their own so the join's expiry timers follow both inputs; idleness keeps a
@@ -116,8 +123,7 @@ public final class ScoringJob {
                     .name("label event time").uid("label-event-time");
             SingleOutputStreamOperator<Prediction> adapted = scored.keyBy(p -> p.userId, Types.STRING)
                     .connect(timedLabels.keyBy(r -> r.userId, Types.STRING))
-                    .process(new OnlineAdaptation(s.labels, new RegistryTitleEmbeddings(s.modelRegistry, s.modelName,
-                            s.labels.factorDimensions), new RegistryTitleCatalogs(s.modelRegistry, s.modelName))).name("labels and online adaptation").uid("online-adaptation");
+                    .process(new OnlineAdaptation(s.labels, titleEmbeddings, new RegistryTitleCatalogs(s.modelRegistry, s.modelName))).name("labels and online adaptation").uid("online-adaptation");
             served = adapted;
             DataStream<LabelJoin> joins = adapted.getSideOutput(OnlineAdaptation.LABEL_JOINS);
             if (s.labels.adaptationEnabled && s.labels.titleBias != LabelSettings.TitleBiasScope.OFF) {

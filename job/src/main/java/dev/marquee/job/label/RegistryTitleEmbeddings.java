@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A version's title embeddings, computed by scoring its title vocabulary once: loads the SavedModel from the
- * registry on the caller's thread, asks for the embedding output ({@code output_2} for our own models, the
+ * A version's title embeddings, computed by scoring its title vocabulary once per JVM: loads the SavedModel from
+ * the registry on the calling thread, asks for the embedding output ({@code output_2} for our own models, the
  * contract's {@code embedding_output} for an imported one) for every title and for one title it cannot know,
  * and closes the model again. A version with no embedding output, or without a title vocabulary (imported
  * without training data), has none.
@@ -35,8 +35,13 @@ public final class RegistryTitleEmbeddings implements TitleEmbeddingSource {
         this.maxDimensions = maxDimensions;
     }
 
+    /** Computed once per JVM and version ({@link SharedTitleEmbeddings}); a caller may get another's result. */
     @Override
     public Optional<TitleEmbeddings> load(long version) throws IOException {
+        return SharedTitleEmbeddings.get(registryBase, modelName, maxDimensions, version, () -> compute(version));
+    }
+
+    private Optional<TitleEmbeddings> compute(long version) throws IOException {
         Path dir = new ModelRegistry(Path.of(registryBase)).versionDir(modelName, version);
         Path titlesFile = dir.resolve(TrainedModel.ASSETS).resolve(TrainedModel.TITLES_FILE);
         if (!Files.isRegularFile(titlesFile)) return Optional.empty();

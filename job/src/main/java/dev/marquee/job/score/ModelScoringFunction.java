@@ -68,6 +68,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
     private transient BackgroundLoads<Prepared> loads;
     /** Told of each version loaded to serve or shadow, on the thread that loaded it (none: nobody). */
     private transient java.util.function.LongConsumer preparing;
+    private VersionPreparation alsoPreparing;
 
     /** Loads and probes one version, warming it with a batch of {@code warmRows} (tests inject slow or failing loads). */
     @FunctionalInterface
@@ -153,11 +154,21 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         preparing = listener;
     }
 
-    /** Tells the listener of a version just loaded; what it fails at costs it later work, never this load. */
+    /** Also runs {@code preparation} for every version this slot loads, after the batch observer's. */
+    public ModelScoringFunction alsoPreparing(VersionPreparation preparation) {
+        this.alsoPreparing = preparation;
+        return this;
+    }
+
+    /** Tells the listeners of a version just loaded; what they fail at costs them later work, never this load. */
     private void tellPreparing(long version) {
-        if (preparing == null) return;
+        if (preparing != null) tell(version, preparing);
+        if (alsoPreparing != null) tell(version, alsoPreparing::prepare);
+    }
+
+    private void tell(long version, java.util.function.LongConsumer listener) {
         try {
-            preparing.accept(version);
+            listener.accept(version);
         } catch (RuntimeException e) {
             LOG.warn("scoring slot {}: preparing what version {} needs beside the model failed: {}", subtask, version,
                     e.toString());

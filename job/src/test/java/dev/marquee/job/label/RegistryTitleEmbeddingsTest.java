@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An imported model gets user factors when its contract names an embedding output (and it has a title vocabulary:
+ * Title embeddings are computed once per JVM and version, ahead by a scoring slot's preparation or by the first
+ * caller. An imported model gets user factors when its contract names an embedding output (and it has a title vocabulary:
  * a version without one, like a version not in the registry at all, has none; {@code OnlineAdaptationTest}).
  */
 class RegistryTitleEmbeddingsTest {
@@ -39,7 +40,12 @@ class RegistryTitleEmbeddingsTest {
         long without = importer.importModel(request(null), data);
 
         RegistryTitleEmbeddings source = new RegistryTitleEmbeddings(tmp.toString(), "m", 16);
+        assertThat(SharedTitleEmbeddings.holds(tmp.toString(), "m", 16, with)).isFalse();
+        // what a scoring slot's loader thread does before the version serves (ScoringJob, labels on)
+        new TitleEmbeddingsPreparation(new RegistryTitleEmbeddings(tmp.toString(), "m", 16)).prepare(with);
+        assertThat(SharedTitleEmbeddings.holds(tmp.toString(), "m", 16, with)).as("computed ahead").isTrue();
         TitleEmbeddings e = source.load(with).orElseThrow();
+        assertThat(source.load(with).orElseThrow()).as("once per JVM and version").isSameAs(e);
         int titles = Files.readAllLines(registry.versionDir("m", with).resolve("assets/titles.txt")).size();
         assertThat(e.size()).isEqualTo(titles);
         assertThat(e.dimensions()).isEqualTo(16); // 32 wide, full rank: the 16 strongest directions

@@ -173,6 +173,45 @@ class ModelScoringFunctionTest {
         }
     }
 
+    static final List<String> ALSO_PREPARED = new CopyOnWriteArrayList<>();
+
+    @Test
+    void anExtraPreparationRunsForEachVersionAfterTheObserversOnTheSameThreadBeforeItIsHandedOver() throws Exception {
+        GatedLoads.reset();
+        PreparingObserver.PREPARED.clear();
+        ALSO_PREPARED.clear();
+        ModelScoringFunction function = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1, GatedLoads::load)
+                .alsoPreparing(version -> {
+                    if (PreparingObserver.PREPARED.stream().noneMatch(p -> p.startsWith(version + " on "))) {
+                        throw new IllegalStateException("the observer has not prepared version " + version + " yet");
+                    }
+                    ALSO_PREPARED.add(version + " on " + Thread.currentThread().getName());
+                    if (version == 2) throw new IllegalStateException("a failing preparation costs the load nothing");
+                });
+        var h = new OneInputStreamOperatorTestHarness<>(new MicroBatchOperator<>(function, controls, 4, 60_000, STATUS,
+                new PreparingObserver()));
+        h.setProcessingTime(0);
+        h.open();
+        try (h) {
+            assertThat(ALSO_PREPARED).as("at open, on the task thread").containsExactly("1 on " + Thread.currentThread().getName());
+            control(h, update(2));
+            assertThat(GatedLoads.started.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            GatedLoads.release.countDown();
+            await("version 2 prepared for").atMost(DEADLINE).until(() -> ALSO_PREPARED.size() == 2);
+            assertThat(ALSO_PREPARED.get(1)).startsWith("2 on " + LOADER_THREAD);
+            AtomicLong now = new AtomicLong(h.getProcessingTime());
+            await("version 2 handed over although its extra preparation failed").atMost(DEADLINE)
+                    .pollInSameThread().pollInterval(Duration.ofMillis(5)).until(() -> {
+                        h.setProcessingTime(now.addAndGet(MicroBatchOperator.HAND_OVER_POLL_MS));
+                        return !statuses(h).isEmpty();
+                    });
+            assertThat(statuses(h)).singleElement().satisfies(st -> {
+                assertThat(st.status).isEqualTo(ModelStatus.LOADED);
+                assertThat(st.servingVersion).isEqualTo(2);
+            });
+        }
+    }
+
     @Test
     void closingWhileAVersionLoadsStopsTheLoaderAndClosesTheVersionItLoadedLate() throws Exception {
         GatedLoads.reset();
