@@ -1,14 +1,13 @@
 package dev.marquee.job.label;
 
+import dev.marquee.job.score.SharedWork;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
 /**
  * Title embeddings computed once per JVM and model version, shared by whoever asks: the scoring slots' loader
@@ -46,7 +45,7 @@ final class SharedTitleEmbeddings {
                 ENTRIES.put(key, entry);
             }
         }
-        if (!mine) return await(entry);
+        if (!mine) return SharedWork.await(entry, "another thread computed the title embeddings");
         try {
             Optional<TitleEmbeddings> computed = computation.compute();
             entry.complete(computed);
@@ -84,21 +83,6 @@ final class SharedTitleEmbeddings {
         Iterator<CompletableFuture<Optional<TitleEmbeddings>>> it = ENTRIES.values().iterator();
         while (ENTRIES.size() > VERSIONS && it.hasNext()) {
             if (it.next().isDone()) it.remove();
-        }
-    }
-
-    private static Optional<TitleEmbeddings> await(CompletableFuture<Optional<TitleEmbeddings>> entry) throws IOException {
-        try {
-            return entry.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while another thread computed the title embeddings");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) throw new IOException(io.getMessage(), io);
-            if (cause instanceof RuntimeException re) throw re;
-            if (cause instanceof Error err) throw err;
-            throw new IOException(cause);
         }
     }
 }

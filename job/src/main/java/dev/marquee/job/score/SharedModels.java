@@ -2,13 +2,11 @@ package dev.marquee.job.score;
 
 import dev.marquee.model.ScorerThreads;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +64,7 @@ final class SharedModels {
                 LOG.info("version {} loaded, probed and warmed in {} ms from {}; the job's slots in this JVM share it",
                         version, (System.nanoTime() - startedNs) / 1_000_000, dir);
             } else {
-                model = await(entry);
+                model = SharedWork.await(entry.loaded, "another slot loaded the version");
             }
             synchronized (ENTRIES) {
                 if (entry.closed) continue; // its last holder let go while this slot waited: load it again
@@ -82,21 +80,6 @@ final class SharedModels {
     static int open() {
         synchronized (ENTRIES) {
             return ENTRIES.size();
-        }
-    }
-
-    private static ServingModel await(Entry entry) throws IOException {
-        try {
-            return entry.loaded.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while another slot loaded the version");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) throw new IOException(io.getMessage(), io);
-            if (cause instanceof RuntimeException re) throw re;
-            if (cause instanceof Error err) throw err;
-            throw new IOException(cause);
         }
     }
 
