@@ -21,7 +21,7 @@ import dev.marquee.job.label.ToLabeledPrediction;
 import dev.marquee.job.label.ParseRatings;
 import dev.marquee.job.label.RegistryTitleCatalogs;
 import dev.marquee.job.label.RegistryTitleEmbeddings;
-import dev.marquee.job.label.TitleEmbeddingsPreparation;
+import dev.marquee.job.label.LabelPreparation;
 import dev.marquee.job.label.TitleAdaptation;
 import dev.marquee.job.score.MicroBatchOperator;
 import dev.marquee.job.score.ModelScoringFunction;
@@ -93,9 +93,12 @@ public final class ScoringJob {
         RegistryTitleEmbeddings titleEmbeddings = new RegistryTitleEmbeddings(s.modelRegistry, s.modelName,
                 s.labels.factorDimensions);
         ModelScoringFunction scoring = new ModelScoringFunction(s.modelRegistry, s.modelName, s.modelVersion, s.scoringThreads);
-        // the online adaptation's title embeddings of a new version, computed by the slot's loader thread before
-        // the version serves, not by the adaptation's task thread while the version's first predictions wait
-        if (labelled && s.labels.adaptationEnabled) scoring.alsoPreparing(new TitleEmbeddingsPreparation(titleEmbeddings));
+        RegistryTitleCatalogs labelCatalogs = new RegistryTitleCatalogs(s.modelRegistry, s.modelName);
+        // a new version's title catalog for the labels (and its title embeddings for the online adaptation), made by
+        // the slot's loader thread before the version serves, not by the labels' task thread while predictions wait
+        if (labelled) {
+            scoring.alsoPreparing(new LabelPreparation(labelCatalogs, s.labels.adaptationEnabled ? titleEmbeddings : null));
+        }
         MicroBatchOperator<RatingRequest, ModelUpdate, Prediction, ModelStatus> scorer = new MicroBatchOperator<>(
                 scoring, updates,
                 s.batchSize, s.batchMaxDelayMs, MODEL_STATUS, drift != null ? drift.predictionCounter() : null,
@@ -123,7 +126,7 @@ public final class ScoringJob {
                     .name("label event time").uid("label-event-time");
             SingleOutputStreamOperator<Prediction> adapted = scored.keyBy(p -> p.userId, Types.STRING)
                     .connect(timedLabels.keyBy(r -> r.userId, Types.STRING))
-                    .process(new OnlineAdaptation(s.labels, titleEmbeddings, new RegistryTitleCatalogs(s.modelRegistry, s.modelName))).name("labels and online adaptation").uid("online-adaptation");
+                    .process(new OnlineAdaptation(s.labels, titleEmbeddings, labelCatalogs)).name("labels and online adaptation").uid("online-adaptation");
             served = adapted;
             DataStream<LabelJoin> joins = adapted.getSideOutput(OnlineAdaptation.LABEL_JOINS);
             if (s.labels.adaptationEnabled && s.labels.titleBias != LabelSettings.TitleBiasScope.OFF) {

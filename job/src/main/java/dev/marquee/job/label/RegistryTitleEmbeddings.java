@@ -7,6 +7,7 @@ import dev.marquee.model.ScoredBatch;
 import dev.marquee.model.ScorerThreads;
 import dev.marquee.model.TrainedModel;
 import dev.marquee.model.Vocabulary;
+import dev.marquee.job.score.SharedResults;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,16 @@ public final class RegistryTitleEmbeddings implements TitleEmbeddingSource {
     private static final long serialVersionUID = 1L;
     static final String UNKNOWN_TITLE = "marquee probe unknown title (2000)";
 
+    private record Key(Path registry, String model, int dimensions, long version) { }
+
+    /**
+     * Per JVM: computed by a scoring slot's loader thread before the version serves ({@link LabelPreparation}), so
+     * the online adaptation finds them ready instead of computing them on its task thread while predictions wait
+     * (a SavedModel load and a pass over the title vocabulary: 0.4–0.6 s, 2.7 s as the JVM's first TensorFlow
+     * work). {@link TitleEmbeddings} is read-only, so one copy serves every thread.
+     */
+    static final SharedResults<Key, Optional<TitleEmbeddings>> COMPUTED = new SharedResults<>(4, "the title embeddings");
+
     private final String registryBase;
     private final String modelName;
     private final int maxDimensions;
@@ -35,10 +46,19 @@ public final class RegistryTitleEmbeddings implements TitleEmbeddingSource {
         this.maxDimensions = maxDimensions;
     }
 
-    /** Computed once per JVM and version ({@link SharedTitleEmbeddings}); a caller may get another's result. */
+    /** Computed once per JVM and version ({@link #COMPUTED}); a caller may get another's result. */
     @Override
     public Optional<TitleEmbeddings> load(long version) throws IOException {
-        return SharedTitleEmbeddings.get(registryBase, modelName, maxDimensions, version, () -> compute(version));
+        return COMPUTED.get(key(version), () -> compute(version));
+    }
+
+    /** Whether this JVM holds the version's embeddings, computed. */
+    boolean holds(long version) {
+        return COMPUTED.holds(key(version));
+    }
+
+    private Key key(long version) {
+        return new Key(Path.of(registryBase).toAbsolutePath().normalize(), modelName, maxDimensions, version);
     }
 
     private Optional<TitleEmbeddings> compute(long version) throws IOException {

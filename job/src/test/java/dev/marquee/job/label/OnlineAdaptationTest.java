@@ -390,8 +390,21 @@ class OnlineAdaptationTest {
     void aVersionsTitleCatalogComesFromItsRegistryFolder() throws Exception {
         RegistryTitleCatalogs source = new RegistryTitleCatalogs(registryDir.toString(), "marquee");
         assertThat(source.load(1)).hasValueSatisfying(c -> assertThat(c.titles()).containsExactlyElementsOf(titles));
+        assertThat(source.load(1).orElseThrow()).as("built once per JVM and version")
+                .isSameAs(new RegistryTitleCatalogs(registryDir.toString(), "marquee").load(1).orElseThrow());
         assertThat(source.load(99)).isEmpty();
         assertThat(source.serving()).isPresent();
+    }
+
+    /** What a scoring slot's loader thread does before a version serves, so the labels' task thread finds it ready. */
+    @Test
+    void aVersionsTitleCatalogIsBuiltAheadByTheScoringSlotsPreparation() {
+        RegistryTitleCatalogs catalogs = new RegistryTitleCatalogs(registryDir.toString(), "marquee");
+        assertThat(catalogs.holds(2)).isFalse();
+        new LabelPreparation(catalogs, null).prepare(2);
+        assertThat(catalogs.holds(2)).as("built ahead").isTrue();
+        assertThat(new RegistryTitleEmbeddings(registryDir.toString(), "marquee", 7).holds(2))
+                .as("no embeddings asked for with adaptation off").isFalse();
     }
 
     /** A catalog every version shares; version 1 serves. */

@@ -40,10 +40,12 @@ class RegistryTitleEmbeddingsTest {
         long without = importer.importModel(request(null), data);
 
         RegistryTitleEmbeddings source = new RegistryTitleEmbeddings(tmp.toString(), "m", 16);
-        assertThat(SharedTitleEmbeddings.holds(tmp.toString(), "m", 16, with)).isFalse();
-        // what a scoring slot's loader thread does before the version serves (ScoringJob, labels on)
-        new TitleEmbeddingsPreparation(new RegistryTitleEmbeddings(tmp.toString(), "m", 16)).prepare(with);
-        assertThat(SharedTitleEmbeddings.holds(tmp.toString(), "m", 16, with)).as("computed ahead").isTrue();
+        assertThat(source.holds(with)).isFalse();
+        // what a scoring slot's loader thread does before the version serves (ScoringJob, labels and adaptation on)
+        new LabelPreparation(new RegistryTitleCatalogs(tmp.toString(), "m"),
+                new RegistryTitleEmbeddings(tmp.toString(), "m", 16)).prepare(with);
+        assertThat(source.holds(with)).as("computed ahead").isTrue();
+        assertThat(new RegistryTitleEmbeddings(tmp.toString(), "m", 8).holds(with)).as("other dimensions apart").isFalse();
         TitleEmbeddings e = source.load(with).orElseThrow();
         assertThat(source.load(with).orElseThrow()).as("once per JVM and version").isSameAs(e);
         int titles = Files.readAllLines(registry.versionDir("m", with).resolve("assets/titles.txt")).size();

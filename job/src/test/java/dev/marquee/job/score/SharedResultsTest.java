@@ -1,4 +1,4 @@
-package dev.marquee.job.label;
+package dev.marquee.job.score;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -6,45 +6,34 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class SharedTitleEmbeddingsTest {
-    @TempDir
-    Path registry;
+class SharedResultsTest {
+    private final SharedResults<Long, String> shared = new SharedResults<>(4, "a version's result");
 
-    private static Optional<TitleEmbeddings> embeddings(long version) {
-        List<String> titles = List.of("Toy Story (1995)", "Heat (1995)", "Fargo (1996)");
-        float[][] raw = {{1f, 0f, 0.5f}, {0f, 1f, -0.5f}, {0.5f, 0.5f, 0f}};
-        return Optional.of(TitleEmbeddings.project(version, titles, raw, new float[] {0f, 0f, 0f}, 2));
+    private static String result(long version) {
+        return new String("result of version " + version); // a new instance each time, so sameness means shared
     }
 
-    private Optional<TitleEmbeddings> get(long version, SharedTitleEmbeddings.Computation c) throws IOException {
-        return SharedTitleEmbeddings.get(registry.toString(), "marquee", 2, version, c);
+    private String get(long version, SharedResults.Computation<String> c) throws IOException {
+        return shared.get(version, c);
     }
 
     @Test
     void aVersionIsComputedOnceAndSharedByLaterCallers() throws IOException {
         AtomicInteger computed = new AtomicInteger();
-        SharedTitleEmbeddings.Computation c = () -> {
-            computed.incrementAndGet();
-            return embeddings(1);
-        };
-        Optional<TitleEmbeddings> first = get(1, c);
-        Optional<TitleEmbeddings> second = get(1, c);
-        assertSame(first.orElseThrow(), second.orElseThrow());
+        SharedResults.Computation<String> c = () -> result(computed.incrementAndGet());
+        String first = get(1, c);
+        String second = get(1, c);
+        assertSame(first, second);
         assertEquals(1, computed.get());
+        assertTrue(shared.holds(1L));
         get(2, c);
-        assertEquals(2, computed.get(), "another version is computed apart");
-        SharedTitleEmbeddings.get(registry.toString(), "marquee", 3, 1, c);
-        assertEquals(3, computed.get(), "other dimensions are computed apart");
+        assertEquals(2, computed.get(), "another key is computed apart");
     }
 
     @Test
@@ -52,7 +41,7 @@ class SharedTitleEmbeddingsTest {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch started = new CountDownLatch(1);
         AtomicInteger computed = new AtomicInteger();
-        SharedTitleEmbeddings.Computation slow = () -> {
+        SharedResults.Computation<String> slow = () -> {
             computed.incrementAndGet();
             started.countDown();
             try {
@@ -60,11 +49,11 @@ class SharedTitleEmbeddingsTest {
             } catch (InterruptedException e) {
                 throw new IOException(e);
             }
-            return embeddings(7);
+            return result(7);
         };
-        CompletableFuture<Optional<TitleEmbeddings>> computer = CompletableFuture.supplyAsync(() -> unchecked(7, slow));
+        CompletableFuture<String> computer = CompletableFuture.supplyAsync(() -> unchecked(7, slow));
         assertTrue(started.await(30, TimeUnit.SECONDS));
-        CompletableFuture<Optional<TitleEmbeddings>> waiter = new CompletableFuture<>();
+        CompletableFuture<String> waiter = new CompletableFuture<>();
         Thread t = new Thread(() -> waiter.complete(unchecked(7, slow)));
         t.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -74,40 +63,38 @@ class SharedTitleEmbeddingsTest {
         }
         assertTrue(!waiter.isDone(), "the second caller must wait for the first's computation");
         release.countDown();
-        assertSame(computer.get(30, TimeUnit.SECONDS).orElseThrow(), waiter.get(30, TimeUnit.SECONDS).orElseThrow());
+        assertSame(computer.get(30, TimeUnit.SECONDS), waiter.get(30, TimeUnit.SECONDS));
         assertEquals(1, computed.get());
     }
 
     @Test
     void aFailureIsNotKept() throws IOException {
         AtomicInteger calls = new AtomicInteger();
-        SharedTitleEmbeddings.Computation failingOnce = () -> {
+        SharedResults.Computation<String> failingOnce = () -> {
             if (calls.incrementAndGet() == 1) throw new IOException("registry unreachable");
-            return embeddings(3);
+            return result(3);
         };
         IOException e = assertThrows(IOException.class, () -> get(3, failingOnce));
         assertEquals("registry unreachable", e.getMessage());
-        assertTrue(get(3, failingOnce).isPresent(), "the next caller computes again");
+        assertTrue(!shared.holds(3L), "a failure is not held");
+        assertEquals("result of version 3", get(3, failingOnce), "the next caller computes again");
         assertEquals(2, calls.get());
     }
 
     @Test
     void onlyTheLastFewVersionsStay() throws IOException {
         AtomicInteger computed = new AtomicInteger();
-        SharedTitleEmbeddings.Computation c = () -> {
-            computed.incrementAndGet();
-            return embeddings(0);
-        };
-        for (long v = 10; v < 10 + SharedTitleEmbeddings.VERSIONS + 1; v++) get(v, c);
-        assertTrue(SharedTitleEmbeddings.held() <= SharedTitleEmbeddings.VERSIONS);
+        SharedResults.Computation<String> c = () -> result(computed.incrementAndGet());
+        for (long v = 10; v < 10 + shared.limit() + 1; v++) get(v, c);
+        assertEquals(shared.limit(), shared.held());
         int before = computed.get();
-        get(10 + SharedTitleEmbeddings.VERSIONS, c);
+        get(10 + shared.limit(), c);
         assertEquals(before, computed.get(), "the newest version stays");
         get(10, c);
         assertEquals(before + 1, computed.get(), "the oldest was let go, so it is computed again");
     }
 
-    private Optional<TitleEmbeddings> unchecked(long version, SharedTitleEmbeddings.Computation c) {
+    private String unchecked(long version, SharedResults.Computation<String> c) {
         try {
             return get(version, c);
         } catch (IOException e) {
