@@ -38,11 +38,13 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.OutputTag;
 import org.apache.flink.util.ParameterTool;
@@ -157,12 +159,16 @@ public final class ScoringJob {
         DataStream<RawRecord> requests = env
                 .fromSource(KafkaConnections.requestSource(s), WatermarkStrategy.noWatermarks(), "rating requests")
                 .uid("source-rating-requests");
-        DataStream<Rating> labels = !s.labels.labelsEnabled ? null : env
+        buildToKafka(env, s, requests, KafkaModelUpdates.fromLatest(s), labels(env, s));
+    }
+
+    /** The labels read from the ratings topic and parsed, or null when labels are off. */
+    public static DataStream<Rating> labels(StreamExecutionEnvironment env, JobSettings s) {
+        return !s.labels.labelsEnabled ? null : env
                 .fromSource(KafkaConnections.source(s, s.ratingsTopic, s.groupId + "-labels", false),
                         WatermarkStrategy.noWatermarks(), "ratings")
                 .uid("source-ratings")
                 .flatMap(new ParseRatings()).name("parse labels").uid("parse-labels");
-        buildToKafka(env, s, requests, KafkaModelUpdates.fromLatest(s), labels);
     }
 
     /** The pipeline from the given streams to Kafka sinks on the settings' topics (tests bring bounded sources). */
@@ -196,6 +202,14 @@ public final class ScoringJob {
                 ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
         env.setBufferTimeout(s.bufferTimeoutMs);
         if (s.parallelism > 0) env.setParallelism(s.parallelism);
+        if (env instanceof LocalStreamEnvironment) {
+            // An embedded Flink of the job's own: Flink would keep checkpoints in the JobManager's memory, which
+            // refuses a task's state over 5 MB. On a cluster (a context environment) the cluster's directory decides.
+            Configuration local = new Configuration();
+            local.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            local.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, s.localCheckpointDir);
+            env.configure(local);
+        }
     }
 
     /**

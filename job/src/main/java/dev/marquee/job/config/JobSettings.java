@@ -37,6 +37,7 @@ public final class JobSettings implements Serializable {
     public static final String TRANSACTIONAL_ID_PREFIX = ScoringJobOptions.TRANSACTIONAL_ID_PREFIX.key();
     public static final String TRANSACTION_TIMEOUT_MS = ScoringJobOptions.TRANSACTION_TIMEOUT_MS.key();
     public static final String CHECKPOINT_INTERVAL_MS = ScoringJobOptions.CHECKPOINT_INTERVAL_MS.key();
+    public static final String CHECKPOINT_LOCAL_DIR = ScoringJobOptions.CHECKPOINT_LOCAL_DIR.key();
     public static final String PARALLELISM = ScoringJobOptions.PARALLELISM.key();
     public static final String TOPIC_MODEL_STATUS = ScoringJobOptions.TOPIC_MODEL_STATUS.key();
     public static final String TOPIC_LABELED_PREDICTIONS = ScoringJobOptions.TOPIC_LABELED_PREDICTIONS.key();
@@ -71,6 +72,8 @@ public final class JobSettings implements Serializable {
     public final String transactionalIdPrefix;
     public final long transactionTimeoutMs;
     public final long checkpointIntervalMs;
+    /** Checkpoint directory of a run in an embedded Flink of its own, as a {@code file://} URI. */
+    public final String localCheckpointDir;
     /** 0 when not set: Flink's default parallelism applies. */
     public final int parallelism;
     public final ParserLimits parserLimits;
@@ -136,6 +139,7 @@ public final class JobSettings implements Serializable {
         checkpointIntervalMs = r.longIn(ScoringJobOptions.CHECKPOINT_INTERVAL_MS, delivery == DeliveryGuarantee.EXACTLY_ONCE
                 ? ScoringJobOptions.EXACTLY_ONCE_CHECKPOINT_INTERVAL_MS : ScoringJobOptions.CHECKPOINT_INTERVAL_MS.defaultValue(),
                 100, 86_400_000);
+        localCheckpointDir = fileUri(CHECKPOINT_LOCAL_DIR, r.string(ScoringJobOptions.CHECKPOINT_LOCAL_DIR));
         parallelism = r.intIn(ScoringJobOptions.PARALLELISM, 0, 10_000);
         parserLimits = ParserLimits.from(s);
         drift = DriftSettings.from(s);
@@ -166,6 +170,18 @@ public final class JobSettings implements Serializable {
             throw new SettingException(TRANSACTION_TIMEOUT_MS + " (" + transactionTimeoutMs + ") must be longer than "
                     + CHECKPOINT_INTERVAL_MS + " (" + checkpointIntervalMs + "): a transaction stays open from one checkpoint to the next");
         }
+    }
+
+    /** A directory or {@code file://} URI as an absolute {@code file://} URI. */
+    private static String fileUri(String key, String value) {
+        if (value.isBlank()) throw new SettingException(key + " must name a directory");
+        if (value.contains("://") && !value.startsWith("file://")) {
+            throw new SettingException(key + " must be a local directory or a file:// URI: " + value);
+        }
+        java.nio.file.Path dir = value.startsWith("file://") ? java.nio.file.Path.of(java.net.URI.create(value))
+                : java.nio.file.Path.of(value);
+        String uri = dir.toAbsolutePath().normalize().toUri().toString();
+        return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri; // toUri adds one when the directory exists
     }
 
     private static String fromEnvironment(String variable, String defaultValue) {

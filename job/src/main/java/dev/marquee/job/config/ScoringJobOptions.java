@@ -74,6 +74,12 @@ public final class ScoringJobOptions {
                     + " after a failure, and each checkpoint briefly stalls the sinks while they flush (p99 latency at"
                     + " 10,000 requests/s: 135 ms with 10 s, 33 ms with 60 s; docs/BENCHMARKS.md). Exactly-once: outputs"
                     + " become visible at each checkpoint, so it is also their added latency");
+    public static final ConfigOption<String> CHECKPOINT_LOCAL_DIR = key("checkpoint.local-dir").stringType()
+            .defaultValue(".marquee/checkpoints").withDescription("where the job keeps its checkpoints when it runs in"
+                    + " an embedded Flink of its own (`marquee score`, scripts/run-local): a directory or a `file://` URI."
+                    + " Flink's own default there keeps them in the JobManager's memory, which refuses a task's state over"
+                    + " 5 MB and fails the checkpoint (the labels' join holds more within a minute at a few thousand"
+                    + " requests/s). On a cluster, Flink's `execution.checkpointing.dir` decides and this is not used");
     /** The checkpoint interval's default with exactly-once delivery. */
     public static final long EXACTLY_ONCE_CHECKPOINT_INTERVAL_MS = 10_000;
     public static final ConfigOption<Integer> PARALLELISM = key("parallelism").intType().defaultValue(0)
@@ -241,7 +247,7 @@ public final class ScoringJobOptions {
             TOPIC_LABELED_PREDICTIONS);
     public static final OptionSection DELIVERY_SECTION = OptionSection.of("scoring.delivery", DELIVERY,
             TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT_MS,
-            OptionRow.of(CHECKPOINT_INTERVAL_MS, "`60000` (1 min) at-least-once, `10000` exactly-once"),
+            OptionRow.of(CHECKPOINT_INTERVAL_MS, "`60000` (1 min) at-least-once, `10000` exactly-once"), CHECKPOINT_LOCAL_DIR,
             OptionRow.of(PARALLELISM, "Flink's default"), BUFFER_TIMEOUT_MS);
     public static final OptionSection SCORING = OptionSection.of("scoring.model",
             OptionRow.of(MODEL_REGISTRY, "`$MARQUEE_REGISTRY`, else `.marquee/registry`"), MODEL_NAME, MODEL_VERSION,

@@ -49,6 +49,8 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
     public static final OutputTag<Prediction> TITLE_PREDICTIONS = new OutputTag<>("title-predictions") { };
     public static final OutputTag<TitleLabel> TITLE_LABELS = new OutputTag<>("title-labels") { };
     public static final OutputTag<UnmatchedExpiry> EXPIRED = new OutputTag<>("join-expired") { };
+    /** How long a user found at the pending limit is not recounted (processing time). */
+    static final long RECOUNT_INTERVAL_MS = 60_000;
 
     private final LabelSettings settings;
     private final UserAdaptation user;
@@ -63,6 +65,8 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
     /** Request id of a waiting prediction or label → its title key. */
     private transient MapState<String, String> requestIds;
     private transient ValueState<Integer> pending;
+    /** Processing time before which a user found full is not recounted ({@link #makeRoom}). */
+    private transient ValueState<Long> recountAfter;
     private transient Counter joined;
     private transient Counter dropped;
     private transient Counter labelsExpired;
@@ -104,21 +108,31 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         factors = getRuntimeContext().getState(f);
         user.open();
         labelTitles = new LabelTitles(titleCatalogs);
-        // Timers expire what waits; the TTL only clears what a stalled event time would leave behind.
+        // Timers expire what waits; the TTL only clears what a stalled event time would leave behind: on read, from
+        // snapshots, and on RocksDB in compaction. Not in the heap backend's background cleanup, which on every state
+        // access rebuilds and deep-copies visited users' whole maps (Flink's TtlMapState): at 10,000 predictions/s
+        // with users at their pending limit that cost more than the rest of the job together (docs/BENCHMARKS.md).
+        // The user's residual and factors (one entry per user) keep the default cleanup, so memory stays bounded by
+        // the users active within the TTL.
+        StateTtlConfig joinTtl = StateTtlConfig.newBuilder(Duration.ofMillis(settings.stateTtlMs))
+                .disableCleanupInBackground().cleanupFullSnapshot().cleanupInRocksdbCompactFilter(1000).build();
         MapStateDescriptor<String, List<PendingPrediction>> p = new MapStateDescriptor<>("join-predictions", Types.STRING,
                 new ListTypeInfo<>(PendingPrediction.class));
-        p.enableTimeToLive(userTtl);
+        p.enableTimeToLive(joinTtl);
         predictions = getRuntimeContext().getMapState(p);
         MapStateDescriptor<String, List<PendingLabel>> l = new MapStateDescriptor<>("join-labels", Types.STRING,
                 new ListTypeInfo<>(PendingLabel.class));
-        l.enableTimeToLive(userTtl);
+        l.enableTimeToLive(joinTtl);
         labels = getRuntimeContext().getMapState(l);
         MapStateDescriptor<String, String> ids = new MapStateDescriptor<>("join-request-ids", Types.STRING, Types.STRING);
-        ids.enableTimeToLive(userTtl);
+        ids.enableTimeToLive(joinTtl);
         requestIds = getRuntimeContext().getMapState(ids);
         ValueStateDescriptor<Integer> c = new ValueStateDescriptor<>("join-pending-count", Types.INT);
-        c.enableTimeToLive(userTtl);
+        c.enableTimeToLive(joinTtl);
         pending = getRuntimeContext().getState(c);
+        ValueStateDescriptor<Long> a = new ValueStateDescriptor<>("join-recount-after-ms", Types.LONG);
+        a.enableTimeToLive(joinTtl);
+        recountAfter = getRuntimeContext().getState(a);
         joined = getRuntimeContext().getMetricGroup().counter("labelsJoined");
         dropped = getRuntimeContext().getMetricGroup().counter("labelsPendingDropped");
         labelsExpired = getRuntimeContext().getMetricGroup().counter("labelsUnmatchedExpired");
@@ -151,7 +165,7 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         PendingLabel label = takeLabel(served, key);
         if (label != null) {
             match(served, label.rating, ctx);
-        } else if (makeRoom()) {
+        } else if (makeRoom(ctx.timerService().currentProcessingTime())) {
             served.expiresAtMs = expiry(p.timestamp, ctx);
             List<PendingPrediction> waiting = predictions.get(key);
             if (waiting == null) waiting = new ArrayList<>(1);
@@ -170,7 +184,7 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         PendingPrediction served = takePrediction(label, key);
         if (served != null) {
             match(served, label.rating, ctx);
-        } else if (makeRoom()) {
+        } else if (makeRoom(ctx.timerService().currentProcessingTime())) {
             PendingLabel waiting = new PendingLabel(label.rating, label.timestamp, label.requestId,
                     expiry(label.timestamp, ctx));
             waiting.movieTitle = title;
@@ -321,16 +335,26 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         if (learned != null) factors.update(learned);
     }
 
-    /** Reserves a pending slot; when the count says full, recounts (entries the TTL cleared no longer show) first. */
-    private boolean makeRoom() throws Exception {
+    /**
+     * Reserves a pending slot. When the count says full, recounts first (entries the TTL cleared are not in the
+     * count), but at most once a {@link #RECOUNT_INTERVAL_MS} per user: a recount walks all the user's waiting
+     * entries, and a user at the limit would otherwise pay it on every prediction.
+     */
+    private boolean makeRoom(long now) throws Exception {
         Integer count = pending.value();
         int n = count == null ? 0 : count;
         if (n >= settings.maxPendingPerUser) {
+            Long after = recountAfter.value();
+            if (after != null && now < after) {
+                dropped.inc();
+                return false;
+            }
             n = 0;
             for (List<PendingPrediction> list : predictions.values()) n += list.size();
             for (List<PendingLabel> list : labels.values()) n += list.size();
             if (n >= settings.maxPendingPerUser) {
                 pending.update(n);
+                recountAfter.update(now + RECOUNT_INTERVAL_MS);
                 dropped.inc();
                 return false;
             }

@@ -71,7 +71,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * ({@code --ceiling-side-by-side}).
  */
 public final class ScoringBenchmark {
-    private static final Set<String> KEYS = Set.of("records", "batch1-records", "rounds", "latency-rate", "latency-seconds", "batch-size", "checkpoint-ms", "warmup-seconds", "out", "drift-pairs", "drift-side-by-side", "ceiling-side-by-side", "imported", "latency-only", "latency-swap-at", "latency-pairs", "cold-start", "broker", "arch");
+    private static final Set<String> KEYS = Set.of("records", "batch1-records", "rounds", "latency-rate", "latency-seconds", "batch-size", "checkpoint-ms", "warmup-seconds", "out", "drift-pairs", "drift-side-by-side", "ceiling-side-by-side", "imported", "latency-only", "latency-swap-at", "latency-pairs", "cold-start", "broker", "arch", "latency-labels");
     /** The SavedModel made elsewhere that the imported-model variant serves, unless {@code --imported} names another ("none": no such variant). */
     private static final String DEFAULT_IMPORTED = "../shared/models/series-keras/1";
     /** Null: the job's default for at-least-once. */
@@ -80,6 +80,10 @@ public final class ScoringBenchmark {
     private static final int QUIET_PROBE_MS = 190;
     private static double cpuProbeBeforeMs = Double.NaN;
     private static int warmupSeconds = 20;
+    /** {@code --latency-labels}: the share of the latency runs' requests whose true rating is sent as a label (0: none). */
+    private static double latencyLabelShare;
+    /** Whether the latency runs' full job had labels on (set by the runs; the job's default is on). */
+    private static boolean latencyLabelsOn;
     /** Samples the job's CPU once the broker is up (null before). */
     private static JobCpuSampler cpu;
 
@@ -136,6 +140,8 @@ public final class ScoringBenchmark {
         Path out = Path.of(opts.getOrDefault("out", "target/bench-scoring.md"));
         checkpointMs = opts.getOrDefault("checkpoint-ms", checkpointMs);
         warmupSeconds = Integer.parseInt(opts.getOrDefault("warmup-seconds", "20"));
+        latencyLabelShare = Double.parseDouble(opts.getOrDefault("latency-labels", "0"));
+        if (latencyLabelShare < 0 || latencyLabelShare > 1) throw new IllegalArgumentException("--latency-labels takes a share in [0, 1]: " + latencyLabelShare);
         int ceilingSideBySide = Integer.parseInt(opts.getOrDefault("ceiling-side-by-side", "0"));
         boolean latencyOnly = Boolean.parseBoolean(opts.getOrDefault("latency-only", "false"));
         boolean coldStart = Boolean.parseBoolean(opts.getOrDefault("cold-start", "false"));
@@ -374,14 +380,20 @@ public final class ScoringBenchmark {
 
     /** Submits the full job ({@code ceiling} false) or the ceiling in a mini-cluster of its own, parallelism 1, bounded. */
     /** The full job (with its control topics made first) or the Kafka → parse → Kafka ceiling, on {@code in}. */
+    /** @param asDeployed with the ratings source when labels are on ({@link #buildAsDeployed}); unbounded runs only */
     private static void buildJobOrCeiling(String bootstrap, StreamExecutionEnvironment env, JobSettings s,
-                                          DataStream<RawRecord> in, boolean ceiling) throws Exception {
+                                          DataStream<RawRecord> in, boolean ceiling, boolean asDeployed) throws Exception {
         if (ceiling) {
             buildCeiling(s, in);
         } else {
             createTopic(bootstrap, s.modelUpdatesTopic, 1);
             createTopic(bootstrap, s.modelStatusTopic, 1);
-            build(env, s, in);
+            if (asDeployed) {
+                if (s.labels.labelsEnabled) createTopic(bootstrap, s.ratingsTopic, 2);
+                buildAsDeployed(env, s, in);
+            } else {
+                build(env, s, in);
+            }
         }
     }
 
@@ -390,7 +402,7 @@ public final class ScoringBenchmark {
         ScoringJob.configure(env, s);
         env.setParallelism(1);
         DataStream<RawRecord> in = env.fromSource(KafkaConnections.requestSource(s, true), WatermarkStrategy.noWatermarks(), "requests");
-        buildJobOrCeiling(bootstrap, env, s, in, ceiling);
+        buildJobOrCeiling(bootstrap, env, s, in, ceiling, false);
         return env.executeAsync("bench " + s.predictionsTopic);
     }
 
@@ -553,17 +565,23 @@ public final class ScoringBenchmark {
         createTopic(bootstrap, input, 2);
         createTopic(bootstrap, output, 2);
         JobSettings s = settings(bootstrap, registry, input, output, batchSize);
+        SteadyRateLatency.Labels labels = null;
+        if (!ceiling) latencyLabelsOn = s.labels.labelsEnabled;
+        if (!ceiling && latencyLabelShare > 0) {
+            if (!s.labels.labelsEnabled) throw new IllegalArgumentException("--latency-labels needs labels.enabled (the default)");
+            labels = new SteadyRateLatency.Labels(s.ratingsTopic, latencyLabelShare);
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         ScoringJob.configure(env, s);
         DataStream<RawRecord> in = env.fromSource(KafkaConnections.requestSource(s), WatermarkStrategy.noWatermarks(), "requests");
-        buildJobOrCeiling(bootstrap, env, s, in, ceiling);
+        buildJobOrCeiling(bootstrap, env, s, in, ceiling, true);
         JobClient job = env.executeAsync("bench latency" + tag);
         log("latency%s: %,d requests/s for %d s after %d s of warm-up ...", tag, rate, seconds, warmupSeconds);
         try {
             // Warm-up at the measured rate, not measured: JIT, TF kernels and Kafka's buffers settle first.
             return SteadyRateLatency.measure(bootstrap, input, output, rows, rate, warmupSeconds, seconds,
-                    !ceiling && swapAt > 0 && swapAt < seconds ? modelSwap(bootstrap, registry, s, swapAt, 2) : null);
+                    !ceiling && swapAt > 0 && swapAt < seconds ? modelSwap(bootstrap, registry, s, swapAt, 2) : null, labels);
         } finally {
             job.cancel().get();
         }
@@ -607,22 +625,35 @@ public final class ScoringBenchmark {
         }
         return String.format(Locale.ROOT, "# Scoring latency against the ceiling's%n%nRun %s on %d cores. Command: "
                         + "`scripts/bench-scoring %s`%nModel: %s%n%nEach run: %,d requests/s for %d s after %d s of warm-up, "
-                        + "at-least-once, checkpoints every %s ms, parallelism 2; the full job's runs swap in a copy of the "
+                        + "at-least-once, checkpoints every %s ms, parallelism 2%s; the full job's runs swap in a copy of the "
                         + "serving version %s; latency from each request's due time on the send schedule (HdrHistogram). "
                         + "One full-job run before the pairs was not reported (its p99: %.0f ms). JVM CPU per request: the "
                         + "benchmark JVM's CPU time over the measured part (job, broker, sender, reader, compiler, collector) "
                         + "divided by the requests due in it.%n%n%s%n"
                         + "p99 full job / ceiling: %.0f / %.0f ms (medians of %d runs each); full job across the swap: %s%n",
                 LocalDate.now(), Runtime.getRuntime().availableProcessors(), String.join(" ", args), model, rate, seconds,
-                warmupSeconds, checkpointMs == null ? "60000 (the default)" : checkpointMs,
+                warmupSeconds, checkpointMs == null ? "60000 (the default)" : checkpointMs, labelsNote(),
                 swapAt > 0 ? "at second " + swapAt + " of the measured part (the 10 s from its announcement reported apart)" : "(no: --latency-swap-at 0)",
                 discarded.fromDue().p99Ms(), table, median(sorted(jobP99)), median(sorted(ceilingP99)), pairs,
                 swapP99.isEmpty() ? "-" : String.format(Locale.ROOT, "%.0f ms (median)", median(sorted(swapP99))));
     }
 
-    /** The job as in production: each slot reads model updates from the latest ({@code updates-<output topic>}). */
+    /**
+     * The job as in production, without its ratings source: each slot reads model updates from the latest
+     * ({@code updates-<output topic>}). Without a labels stream the labels' join and online adaptation are not in
+     * the graph, whatever the settings say, and a bounded request source ends the job.
+     */
     static void build(StreamExecutionEnvironment env, JobSettings s, DataStream<RawRecord> in) {
         ScoringJob.buildToKafka(env, s, in, dev.marquee.job.score.KafkaModelUpdates.fromLatest(s));
+    }
+
+    /**
+     * The job exactly as deployed: with labels on (the job's default) it also reads the run's ratings topic, so every
+     * prediction passes the labels' join and online adaptation (keyed by user: a network hop), whether or not labels
+     * arrive. The ratings source is unbounded: for unbounded runs only.
+     */
+    static void buildAsDeployed(StreamExecutionEnvironment env, JobSettings s, DataStream<RawRecord> in) {
+        ScoringJob.buildToKafka(env, s, in, dev.marquee.job.score.KafkaModelUpdates.fromLatest(s), ScoringJob.labels(env, s));
     }
 
     private static JobSettings settings(String bootstrap, ModelRegistry registry, String input, String output, int batchSize) {
@@ -665,6 +696,7 @@ public final class ScoringBenchmark {
         m.put(JobSettings.TOPIC_DEAD_LETTERS, output + "-dlq");
         m.put(JobSettings.TOPIC_MODEL_STATUS, output + "-status");
         m.put(JobSettings.TOPIC_MODEL_UPDATES, "updates-" + output);
+        m.put(JobSettings.TOPIC_RATINGS, output + "-ratings");
         m.put(JobSettings.GROUP_ID, "bench-" + output);
         m.put(JobSettings.KAFKA_PROPERTY_PREFIX + "auto.offset.reset", "earliest");
         m.put(JobSettings.STARTING_OFFSETS, "earliest");
@@ -913,11 +945,11 @@ public final class ScoringBenchmark {
 
     private static void appendLatency(StringBuilder sb, SteadyRateLatency.Result latency, int rate, int seconds) {
         sb.append(String.format(Locale.ROOT, "End-to-end latency at a steady %,d requests/s for %d s after %d s of warm-up, "
-                        + "at-least-once, checkpoints every %s ms; %,d of %,d predictions read (a reader thread of its own; "
+                        + "at-least-once, checkpoints every %s ms%s; %,d of %,d predictions read (a reader thread of its own; "
                         + "HdrHistogram). From each request's due time on the send schedule (coordinated omission "
                         + "corrected): %s. From the producer's actual send (its Kafka timestamp): %s. Requests sent over "
                         + "1 ms late: %,d.%n",
-                rate, seconds, warmupSeconds, checkpointMs == null ? "60000 (the default)" : checkpointMs,
+                rate, seconds, warmupSeconds, checkpointMs == null ? "60000 (the default)" : checkpointMs, labelsNote(),
                 latency.fromDue().count(), latency.measuredSent(), latency.fromDue().format(), latency.fromSend().format(),
                 latency.lateOver1Ms()));
         sb.append(String.format(Locale.ROOT, "Where the time goes (millisecond clocks, so ±1 ms): from the send to the end of "
@@ -935,6 +967,16 @@ public final class ScoringBenchmark {
                             + "announcement on: %s.%n", latency.swapReport() == null ? "no swap happened" : latency.swapReport(),
                     latency.acrossSwap().count(), SWAP_WINDOW_SECONDS, latency.acrossSwap().format()));
         }
+    }
+
+    /** What the latency runs' headers say about labels (the full job's; the ceiling gets none). */
+    private static String labelsNote() {
+        if (!latencyLabelsOn) return ", labels off (the labels' join and online adaptation not in the graph)";
+        return latencyLabelShare > 0
+                ? String.format(Locale.ROOT, ", labels on as deployed with the true rating of %.0f%% of the requests sent "
+                        + "to the ratings topic right after each (--latency-labels %s)", latencyLabelShare * 100, latencyLabelShare)
+                : ", labels on as deployed (every prediction passes the labels' join and online adaptation, keyed by "
+                        + "user), no label sent (--latency-labels 0)";
     }
 
     static Properties consumerProps(String bootstrap) {

@@ -1,10 +1,12 @@
 package dev.marquee.job.bench;
 
+import dev.marquee.data.json.EventCodec;
 import dev.marquee.data.event.Rating;
 import dev.marquee.data.replay.RequestEncoder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -57,6 +59,16 @@ final class SteadyRateLatency {
         default void close() throws Exception { }
     }
 
+    /**
+     * True ratings sent as labels while the job is measured, as the ratings topic carries them in production: for a
+     * seeded {@code share} of the requests, the request's own rating is sent to {@code topic} right after it.
+     */
+    record Labels(String topic, double share) {
+        Labels {
+            if (!(share > 0 && share <= 1)) throw new IllegalArgumentException("the label share must be in (0, 1]: " + share);
+        }
+    }
+
     private static final com.sun.management.OperatingSystemMXBean PROCESS =
             (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
@@ -64,12 +76,12 @@ final class SteadyRateLatency {
 
     static Result measure(String bootstrap, String input, String output, List<Rating> rows, int rate,
                           int warmupSeconds, int seconds) throws Exception {
-        return measure(bootstrap, input, output, rows, rate, warmupSeconds, seconds, null);
+        return measure(bootstrap, input, output, rows, rate, warmupSeconds, seconds, null, null);
     }
 
-    /** As above, with {@code swap} (null for none) during the measured part. */
+    /** As above, with {@code swap} (null for none) during the measured part and {@code labels} (null for none). */
     static Result measure(String bootstrap, String input, String output, List<Rating> rows, int rate,
-                          int warmupSeconds, int seconds, Swap swap) throws Exception {
+                          int warmupSeconds, int seconds, Swap swap, Labels labels) throws Exception {
         long warmup = (long) rate * warmupSeconds;
         long total = warmup + (long) rate * seconds;
         AtomicBoolean stop = new AtomicBoolean();
@@ -85,6 +97,8 @@ final class SteadyRateLatency {
             LatencyRecorder recorder = new LatencyRecorder(schedule, timeline);
             Thread sender = new Thread(() -> {
                 RequestEncoder encoder = new RequestEncoder();
+                EventCodec<Rating> labelCodec = EventCodec.of(Rating.class);
+                SplittableRandom labelled = new SplittableRandom(42);
                 try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(ScoringBenchmark.producerProps(bootstrap, "5"))) {
                     for (long i = 0; i < total && !stop.get(); i++) {
                         long due = schedule.dueNanos(i);
@@ -92,6 +106,9 @@ final class SteadyRateLatency {
                         if (i >= warmup && System.nanoTime() - due > 1_000_000) late.incrementAndGet();
                         Rating r = rows.get((int) (i % rows.size()));
                         producer.send(new ProducerRecord<>(input, r.userId.getBytes(), encoder.single(schedule.requestId(i), r)));
+                        if (labels != null && labelled.nextDouble() < labels.share()) {
+                            producer.send(new ProducerRecord<>(labels.topic(), r.userId.getBytes(), labelCodec.encode(r)));
+                        }
                     }
                     producer.flush();
                 } catch (Throwable t) {

@@ -22,6 +22,30 @@ class JobSettingsTest {
     }
 
     @Test
+    void aLocalRunKeepsItsCheckpointsInALocalDirectory() {
+        assertThat(JobSettings.defaults().localCheckpointDir).isEqualTo("file://" + java.nio.file.Path.of(
+                ".marquee/checkpoints").toAbsolutePath().normalize());
+        assertThat(JobSettings.from(Map.of(JobSettings.CHECKPOINT_LOCAL_DIR, "file:///var/tmp/cp")).localCheckpointDir)
+                .isEqualTo("file:///var/tmp/cp");
+        assertThatThrownBy(() -> JobSettings.from(Map.of(JobSettings.CHECKPOINT_LOCAL_DIR, "s3://bucket/cp")))
+                .isInstanceOf(SettingException.class).hasMessageContaining("checkpoint.local-dir");
+    }
+
+    /** The embedded Flink gets a file-system checkpoint directory; the JobManager's memory refuses state over 5 MB. */
+    @Test
+    void aJobInAnEmbeddedFlinkOfItsOwnCheckpointsToThatDirectory() {
+        JobSettings s = JobSettings.from(Map.of(JobSettings.CHECKPOINT_LOCAL_DIR, "/var/tmp/marquee-cp"));
+        org.apache.flink.streaming.api.environment.StreamExecutionEnvironment env =
+                org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.createLocalEnvironment(1);
+        dev.marquee.job.ScoringJob.configure(env, s);
+        org.apache.flink.configuration.Configuration conf =
+                (org.apache.flink.configuration.Configuration) env.getConfiguration();
+        assertThat(conf.get(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY))
+                .isEqualTo("file:///var/tmp/marquee-cp");
+        assertThat(conf.get(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINT_STORAGE)).isEqualTo("filesystem");
+    }
+
+    @Test
     void aTypoIsRefusedByName() {
         assertThatThrownBy(() -> JobSettings.from(Map.of("delivery.guarante", "exactly-once")))
                 .isInstanceOf(SettingException.class)

@@ -263,6 +263,36 @@ class OnlineAdaptationTest {
         }
     }
 
+    /**
+     * A user at the cap is recounted (entries the TTL cleared leave the count only then) at most once a minute, not
+     * on every prediction: a recount walks all the user's waiting entries.
+     */
+    @Test
+    void aUserAtTheCapIsRecountedAtMostOnceAMinute() throws Exception {
+        try (var h = harness(Map.of("labels.max-pending-per-user", "2", "adaptation.state-ttl-ms", "60000"))) {
+            h.setStateTtlProcessingTime(0);
+            h.setProcessingTime(0);
+            h.processElement1(prediction("u1", "A", 3f, 1), 0);
+            h.processElement1(prediction("u1", "B", 3f, 1), 0);
+            h.setStateTtlProcessingTime(50_000);
+            h.setProcessingTime(50_000);
+            h.processElement1(prediction("u1", "C", 3f, 1), 0); // full: recounted (2), dropped
+            // A and B are now cleared by the TTL, but the count still says 2 and the last recount was 15 s ago
+            h.setStateTtlProcessingTime(65_000);
+            h.setProcessingTime(65_000);
+            h.processElement1(prediction("u1", "D", 3f, 1), 0);
+            h.processElement2(label("u1", "D", 5f), 0);
+            assertThat(joins(h)).as("D was dropped without a recount").isEmpty();
+            // a minute after the recount the user is recounted again, finds room, and joins go on
+            h.setStateTtlProcessingTime(111_000);
+            h.setProcessingTime(111_000);
+            h.processElement1(prediction("u1", "E", 3f, 1), 0);
+            h.processElement2(label("u1", "E", 5f), 0);
+            assertThat(joins(h)).singleElement().satisfies(j -> assertThat(j.movieTitle).isEqualTo("E"));
+            assertThat(h.extractOutputValues()).as("every prediction is served, kept for a join or not").hasSize(5);
+        }
+    }
+
     @Test
     void twoPredictionsOfOneTitleInABurstEachGetTheirOwnLabelOldestFirst() throws Exception {
         try (var h = harness(Map.of("adaptation.enabled", "false"))) {
