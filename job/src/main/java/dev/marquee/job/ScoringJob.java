@@ -66,12 +66,14 @@ public final class ScoringJob {
      * each scoring slot reads them from {@code updates} itself, so the scorer chains to its upstream (decision 0004).
      * {@code labels} may be null
      * (no online accuracy or adaptation), and so may {@code labeled} (labels with both versions' ratings, for the
-     * trainer's promoter).
+     * trainer's promoter). {@code titledPredictions} writes the predictions the title bias adjusted (to the same
+     * place as {@code predictions}, but a sink of its own, so the main path's sink chains to the labels' join
+     * instead of waiting behind a union: decision 0014); null: they join the main path's sink.
      */
     public static void build(StreamExecutionEnvironment env, JobSettings s, DataStream<RawRecord> requests,
                              ControlFeed<ModelUpdate> updates, DataStream<Rating> labels, Sink<Prediction> predictions,
-                             Sink<DeadLetter> deadLetters, Sink<ModelStatus> statuses, Sink<DriftReport> driftReports,
-                             Sink<LabeledPrediction> labeled) {
+                             Sink<Prediction> titledPredictions, Sink<DeadLetter> deadLetters, Sink<ModelStatus> statuses,
+                             Sink<DriftReport> driftReports, Sink<LabeledPrediction> labeled) {
         // The drift taps' network outputs carry summaries and dead letters, and (without labels) the scorer's only
         // summaries: their buffers need not be flushed as often as a record on its way to a prediction. Not with
         // windows that end on a record count: there summaries held back unevenly per channel would move records
@@ -137,7 +139,11 @@ public final class ScoringJob {
                         .connect(adapted.getSideOutput(OnlineAdaptation.TITLE_LABELS)
                                 .keyBy(l -> TitleAdaptation.key(l.title), Types.STRING))
                         .process(new TitleAdaptation(s.labels)).name("title bias").uid("title-adaptation");
-                served = adapted.union(titled);
+                if (titledPredictions != null) {
+                    titled.sinkTo(titledPredictions).name("predictions (title bias)").uid("sink-predictions-title-bias");
+                } else {
+                    served = adapted.union(titled);
+                }
                 joins = joins.union(titled.getSideOutput(TitleAdaptation.LABEL_JOINS));
             }
             if (drift != null) {
@@ -182,6 +188,7 @@ public final class ScoringJob {
                                     ControlFeed<ModelUpdate> updates, DataStream<Rating> labels) {
         build(env, s, requests, updates, labels,
                 KafkaConnections.sink(s, "predictions", new JsonRecordSerializer<>(s.predictionsTopic, Prediction.class, p -> p.requestId)),
+                KafkaConnections.sink(s, "predictions-title-bias", new JsonRecordSerializer<>(s.predictionsTopic, Prediction.class, p -> p.requestId)),
                 KafkaConnections.deadLetterSink(s, new JsonRecordSerializer<>(s.deadLettersTopic, DeadLetter.class,
                         d -> d.source == null ? null : d.source.defaultRequestId())),
                 KafkaConnections.sink(s, "model-status", new JsonRecordSerializer<>(s.modelStatusTopic, ModelStatus.class, m -> m.modelName)),

@@ -39,6 +39,28 @@ class ScoringJobGraphTest {
     }
 
     /**
+     * With labels on, predictions cross one keyed hop, to the labels' join, and are written from there: the sink is
+     * chained to the join (the title bias's predictions have a sink of their own), not a task behind a union.
+     */
+    @ParameterizedTest
+    @CsvSource({"new", "all", "off"})
+    void withLabelsThePredictionsAreWrittenByTheJoinsTask(String titleBias) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        ScoringJob.buildWithKafka(env, JobSettings.from(Map.of(JobSettings.BOOTSTRAP, "127.0.0.1:9",
+                LabelSettings.LABELS_ENABLED, "true", "adaptation.title-bias", titleBias, JobSettings.PARALLELISM, "2")));
+        List<String> vertices = new ArrayList<>();
+        for (JobVertex v : env.getStreamGraph().getJobGraph().getVertices()) vertices.add(v.getName());
+        assertThat(vertices).filteredOn(n -> n.contains("labels and online adaptation")).singleElement()
+                .satisfies(n -> assertThat(n).contains("predictions: Writer"));
+        assertThat(vertices).as("no task of its own for the predictions' sink")
+                .noneMatch(n -> n.startsWith("predictions: Writer"));
+        if (!titleBias.equals("off")) {
+            assertThat(vertices).filteredOn(n -> n.contains("title bias")).singleElement()
+                    .satisfies(n -> assertThat(n).contains("predictions (title bias): Writer"));
+        }
+    }
+
+    /**
      * Network outputs that carry drift summaries and dead letters flush every 100 ms, not at the job's 5 ms (each is
      * a thread waking on that period); every edge a request or a prediction crosses keeps the job's timeout.
      */

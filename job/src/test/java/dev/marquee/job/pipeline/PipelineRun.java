@@ -102,8 +102,8 @@ public final class PipelineRun {
         InMemoryModelUpdates modelUpdates = new InMemoryModelUpdates(updates);
         DataStream<Rating> ratings = labels == null ? null
                 : InMemoryElements.stream(env, id + "/labels", labels, TypeInformation.of(Rating.class));
-        ScoringJob.build(env, s, in, modelUpdates, ratings,
-                new CollectingSink<>(id + "/predictions"), new CollectingSink<>(id + "/dead-letters"),
+        CollectingSink<Prediction> predictions = new CollectingSink<>(id + "/predictions");
+        ScoringJob.build(env, s, in, modelUpdates, ratings, predictions, predictions, new CollectingSink<>(id + "/dead-letters"),
                 new CollectingSink<>(id + "/model-status"), new CollectingSink<>(id + "/drift"),
                 new CollectingSink<>(id + "/labeled"));
         JobClient job = env.executeAsync("pipeline " + id);
