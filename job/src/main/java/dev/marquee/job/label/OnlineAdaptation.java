@@ -2,20 +2,20 @@ package dev.marquee.job.label;
 
 import dev.marquee.data.event.Prediction;
 import dev.marquee.data.event.Rating;
-import java.time.Duration;
+import java.util.HashMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -51,12 +51,16 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
     public static final OutputTag<UnmatchedExpiry> EXPIRED = new OutputTag<>("join-expired") { };
     /** How long a user found at the pending limit is not recounted (processing time). */
     static final long RECOUNT_INTERVAL_MS = 60_000;
+    /** Titles whose canonical key is remembered, per instance, before the memo starts again. */
+    static final int TITLE_KEYS_KEPT = 4096;
 
     private final LabelSettings settings;
     private final UserAdaptation user;
     /** Null: label titles are matched by their canonical key only. */
     private final TitleCatalogSource titleCatalogs;
     private transient LabelTitles labelTitles;
+    /** Title → {@link TitleAdaptation#key}: predictions carry a few thousand catalog titles, each key a normalization. */
+    private transient Map<String, String> titleKeys;
     private transient ValueState<UserResidual> residual;
     private transient ValueState<UserFactors> factors;
     /** Waiting predictions and labels by title key, oldest first. */
@@ -99,39 +103,37 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
 
     @Override
     public void open(OpenContext context) {
-        StateTtlConfig userTtl = StateTtlConfig.newBuilder(Duration.ofMillis(settings.stateTtlMs)).build();
+        // The user's residual and factors are swept by a processing-time timer after each label (TtlSweep); the
+        // join's states by the event-time timers that expire what waits, with the TTL only a safety net for what a
+        // stalled event time would leave behind. Neither uses the heap backend's background cleanup, which on every
+        // state access rebuilds and deep-copies visited users' whole maps (Flink's TtlMapState) and, while a state
+        // is nearly empty, walks all key groups (docs/BENCHMARKS.md, decision 0014).
+        var ttl = TtlSweep.config(settings.stateTtlMs);
         ValueStateDescriptor<UserResidual> r = new ValueStateDescriptor<>("residual", TypeInformation.of(UserResidual.class));
-        r.enableTimeToLive(userTtl);
+        r.enableTimeToLive(ttl);
         residual = getRuntimeContext().getState(r);
         ValueStateDescriptor<UserFactors> f = new ValueStateDescriptor<>("user-factors", TypeInformation.of(UserFactors.class));
-        f.enableTimeToLive(userTtl);
+        f.enableTimeToLive(ttl);
         factors = getRuntimeContext().getState(f);
         user.open();
         labelTitles = new LabelTitles(titleCatalogs);
-        // Timers expire what waits; the TTL only clears what a stalled event time would leave behind: on read, from
-        // snapshots, and on RocksDB in compaction. Not in the heap backend's background cleanup, which on every state
-        // access rebuilds and deep-copies visited users' whole maps (Flink's TtlMapState): at 10,000 predictions/s
-        // with users at their pending limit that cost more than the rest of the job together (docs/BENCHMARKS.md).
-        // The user's residual and factors (one entry per user) keep the default cleanup, so memory stays bounded by
-        // the users active within the TTL.
-        StateTtlConfig joinTtl = StateTtlConfig.newBuilder(Duration.ofMillis(settings.stateTtlMs))
-                .disableCleanupInBackground().cleanupFullSnapshot().cleanupInRocksdbCompactFilter(1000).build();
+        titleKeys = new HashMap<>();
         MapStateDescriptor<String, List<PendingPrediction>> p = new MapStateDescriptor<>("join-predictions", Types.STRING,
                 new ListTypeInfo<>(PendingPrediction.class));
-        p.enableTimeToLive(joinTtl);
+        p.enableTimeToLive(ttl);
         predictions = getRuntimeContext().getMapState(p);
         MapStateDescriptor<String, List<PendingLabel>> l = new MapStateDescriptor<>("join-labels", Types.STRING,
                 new ListTypeInfo<>(PendingLabel.class));
-        l.enableTimeToLive(joinTtl);
+        l.enableTimeToLive(ttl);
         labels = getRuntimeContext().getMapState(l);
         MapStateDescriptor<String, String> ids = new MapStateDescriptor<>("join-request-ids", Types.STRING, Types.STRING);
-        ids.enableTimeToLive(joinTtl);
+        ids.enableTimeToLive(ttl);
         requestIds = getRuntimeContext().getMapState(ids);
         ValueStateDescriptor<Integer> c = new ValueStateDescriptor<>("join-pending-count", Types.INT);
-        c.enableTimeToLive(joinTtl);
+        c.enableTimeToLive(ttl);
         pending = getRuntimeContext().getState(c);
         ValueStateDescriptor<Long> a = new ValueStateDescriptor<>("join-recount-after-ms", Types.LONG);
-        a.enableTimeToLive(joinTtl);
+        a.enableTimeToLive(ttl);
         recountAfter = getRuntimeContext().getState(a);
         joined = getRuntimeContext().getMetricGroup().counter("labelsJoined");
         dropped = getRuntimeContext().getMetricGroup().counter("labelsPendingDropped");
@@ -161,7 +163,7 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         served.requestId = p.requestId;
         served.movieTitle = titleOf(p);
         served.timestamp = p.timestamp;
-        String key = TitleAdaptation.key(served.movieTitle);
+        String key = titleKey(served.movieTitle);
         PendingLabel label = takeLabel(served, key);
         if (label != null) {
             match(served, label.rating, ctx);
@@ -180,7 +182,7 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
     public void processElement2(Rating label, Context ctx, Collector<Prediction> out) throws Exception {
         if (label.movieTitle == null) return;
         String title = labelTitles.resolve(label.movieTitle);
-        String key = TitleAdaptation.key(title);
+        String key = titleKey(title);
         PendingPrediction served = takePrediction(label, key);
         if (served != null) {
             match(served, label.rating, ctx);
@@ -195,6 +197,16 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
             if (waiting.requestId != null) requestIds.put(waiting.requestId, key);
             ctx.timerService().registerEventTimeTimer(waiting.expiresAtMs);
         }
+    }
+
+    private String titleKey(String title) {
+        String key = titleKeys.get(title);
+        if (key == null) {
+            if (titleKeys.size() >= TITLE_KEYS_KEPT) titleKeys.clear();
+            key = TitleAdaptation.key(title);
+            titleKeys.put(title, key);
+        }
+        return key;
     }
 
     /** The waiting label for {@code served}: by its request id, else the oldest id-less one of its title and time. */
@@ -272,6 +284,12 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
 
     @Override
     public void onTimer(long time, OnTimerContext ctx, Collector<Prediction> out) throws Exception {
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            // the user's sweep (TtlSweep): reading an expired residual or factors clears it
+            residual.value();
+            factors.value();
+            return;
+        }
         String userId = ctx.getCurrentKey();
         List<Map.Entry<String, List<PendingPrediction>>> predictionLists = new ArrayList<>();
         for (Map.Entry<String, List<PendingPrediction>> e : predictions.entries()) predictionLists.add(Map.entry(e.getKey(), e.getValue()));
@@ -333,6 +351,7 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         residual.update(r);
         UserFactors learned = user.learn(f, served.modelVersion, title, label - served.model);
         if (learned != null) factors.update(learned);
+        TtlSweep.afterWrite(ctx.timerService(), settings.stateTtlMs);
     }
 
     /**
@@ -365,6 +384,12 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
 
     private void release() throws Exception {
         Integer count = pending.value();
-        if (count != null && count > 0) pending.update(count - 1);
+        if (count == null || count <= 1) {
+            // nothing waits: no per-user entry is left behind for users who are gone
+            pending.clear();
+            recountAfter.clear();
+        } else {
+            pending.update(count - 1);
+        }
     }
 }

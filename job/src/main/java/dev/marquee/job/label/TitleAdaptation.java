@@ -2,9 +2,7 @@ package dev.marquee.job.label;
 
 import dev.marquee.data.event.Prediction;
 import dev.marquee.data.title.TitleCanonicalizer;
-import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -59,7 +57,7 @@ public final class TitleAdaptation extends KeyedCoProcessFunction<String, Predic
     @Override
     public void open(OpenContext context) {
         ValueStateDescriptor<TitleBias> d = new ValueStateDescriptor<>("title-bias", TypeInformation.of(TitleBias.class));
-        d.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(settings.stateTtlMs)).build());
+        d.enableTimeToLive(TtlSweep.config(settings.stateTtlMs));
         bias = getRuntimeContext().getState(d);
     }
 
@@ -93,6 +91,13 @@ public final class TitleAdaptation extends KeyedCoProcessFunction<String, Predic
         }
         b.learn(l.residual);
         bias.update(b);
+        TtlSweep.afterWrite(ctx.timerService(), settings.stateTtlMs);
+    }
+
+    /** The title's sweep ({@link TtlSweep}): reading an expired bias clears it. */
+    @Override
+    public void onTimer(long time, OnTimerContext ctx, Collector<Prediction> out) throws Exception {
+        bias.value();
     }
 
     private double bound(double adjustment) {

@@ -293,6 +293,51 @@ class OnlineAdaptationTest {
         }
     }
 
+    /**
+     * A user's residual is cleared by its sweep once it has gone the state TTL without a label (not left in memory
+     * until read); a later label postpones it. The TTL is 60 s, so sweeps fall on multiples of 3.75 s.
+     */
+    @Test
+    void aUsersLearnedStateIsSweptAwayAfterTheTtlWithoutALabel() throws Exception {
+        try (var h = harness(Map.of("adaptation.state-ttl-ms", "60000", "adaptation.title-bias", "off"))) {
+            h.setStateTtlProcessingTime(0);
+            h.setProcessingTime(0);
+            h.processElement1(prediction("u1", "A", 3f, 1), 0);
+            h.processElement2(label("u1", "A", 5f), 0);
+            h.processElement1(prediction("u2", "A", 3f, 1), 0);
+            h.processElement2(label("u2", "A", 5f), 0);
+            assertThat(h.numKeyedStateEntries()).as("both users' residuals, nothing waiting").isEqualTo(2);
+            h.setStateTtlProcessingTime(50_000);
+            h.setProcessingTime(50_000);
+            h.processElement1(prediction("u2", "B", 3f, 1), 0);
+            h.processElement2(label("u2", "B", 4f), 0);
+            h.setStateTtlProcessingTime(60_000);
+            h.setProcessingTime(60_000);
+            assertThat(h.numKeyedStateEntries()).as("u1 expired and swept; u2 labelled since").isEqualTo(1);
+            h.processElement1(prediction("u2", "C", 3f, 1), 0);
+            assertThat(h.extractOutputValues().get(3).adjustment).as("u2 still adjusted").isPositive();
+            h.setStateTtlProcessingTime(112_500);
+            h.setProcessingTime(112_500);
+            assertThat(h.numKeyedStateEntries()).as("u2 too, 60 s after its last label (C's prediction still waits)")
+                    .isEqualTo(3);
+        }
+    }
+
+    /** When nothing of a user waits any more, the user's join leaves no entry behind (not even a count of 0). */
+    @Test
+    void aUserWithNothingWaitingLeavesNoJoinStateBehind() throws Exception {
+        try (var h = harness(Map.of("adaptation.enabled", "false", "labels.join-ttl-ms", "1000"))) {
+            h.processElement1(prediction("u1", "r1", "A", 3f, 1, 100), 100_000);
+            h.processElement1(prediction("u1", "r2", "B", 3f, 1, 100), 100_000);
+            h.processElement2(label("u1", "A", 4f, 100), 100_000);
+            assertThat(h.numKeyedStateEntries()).as("the residual A's label taught; B waits: its list, its request id, the count")
+                    .isEqualTo(4);
+            h.processBothWatermarks(new Watermark(101_000));
+            assertThat(expired(h)).hasSize(1);
+            assertThat(h.numKeyedStateEntries()).as("the residual only").isEqualTo(1);
+        }
+    }
+
     @Test
     void twoPredictionsOfOneTitleInABurstEachGetTheirOwnLabelOldestFirst() throws Exception {
         try (var h = harness(Map.of("adaptation.enabled", "false"))) {

@@ -62,6 +62,27 @@ class TitleAdaptationTest {
         }
     }
 
+    /** A title's bias is cleared by its sweep once it has gone the state TTL (60 s here) without a label. */
+    @Test
+    void aTitlesBiasIsSweptAwayAfterTheTtlWithoutALabel() throws Exception {
+        try (var h = harness(Map.of("adaptation.state-ttl-ms", "60000"))) {
+            h.setStateTtlProcessingTime(0);
+            h.setProcessingTime(0);
+            h.processElement2(label("N (2031)", true, 2f, 3f, 3f, 5f), 0);
+            h.processElement2(label("M (2031)", true, 2f, 3f, 3f, 5f), 0);
+            h.setStateTtlProcessingTime(30_000);
+            h.setProcessingTime(30_000);
+            h.processElement2(label("M (2031)", true, 1f, 3f, 3f, 4f), 0);
+            assertThat(h.numKeyedStateEntries()).isEqualTo(2);
+            h.setStateTtlProcessingTime(60_000);
+            h.setProcessingTime(60_000);
+            assertThat(h.numKeyedStateEntries()).as("N swept, M labelled since").isEqualTo(1);
+            h.setStateTtlProcessingTime(90_000);
+            h.setProcessingTime(90_000);
+            assertThat(h.numKeyedStateEntries()).isZero();
+        }
+    }
+
     @Test
     void onlyThePredictionsTheScopeNamesGetATitleBias() {
         Prediction known = prediction("u", "K (1990)", 3f, 0f);
