@@ -51,7 +51,8 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Backpressure under overload, run by {@code scripts/bench-load}; results go to docs/BENCHMARKS.md. Not a test:
  * it measures and reports. First the job's capacity on this machine (a preloaded backlog, as in the scoring
- * benchmark), then the unbounded job for {@code --seconds} while a producer offers twice that rate: every few
+ * benchmark; the bounded job, so without the labels' join), then the unbounded job as deployed (the labels' join
+ * included when labels are on) for {@code --seconds} while a producer offers twice that rate: every few
  * seconds it samples what was offered and what came out, the JVM heap (the MiniCluster runs in this JVM), the
  * checkpoints completed and failed, and the source's backpressure, from Flink's REST API.
  */
@@ -99,7 +100,9 @@ public final class LoadTest {
             ScoringJob.configure(env, s);
             DataStream<RawRecord> in = env.fromSource(KafkaConnections.requestSource(s), WatermarkStrategy.noWatermarks(), "requests");
             createTopic(bootstrap, s.modelUpdatesTopic, 1);
-            ScoringBenchmark.build(env, s, in);
+            createTopic(bootstrap, s.ratingsTopic, 2);
+            // as deployed: with labels on (the default) every prediction also passes the labels' keyed join
+            ScoringBenchmark.buildAsDeployed(env, s, in);
             JobClient job = env.executeAsync("load");
 
             AtomicBoolean stop = new AtomicBoolean();
@@ -140,7 +143,7 @@ public final class LoadTest {
                 job.cancel().get();
                 String report = report(model, capacity, target, seconds, elapsed, inCount, outCount, maxHeap,
                         firstHalfHeap[0] / Math.max(1, firstHalfHeap[1]), secondHalfHeap[0] / Math.max(1, secondHalfHeap[1]),
-                        checkpoints, checkpointMs, samples, args);
+                        checkpoints, checkpointMs, s.labels.labelsEnabled, samples, args);
                 Files.createDirectories(out.toAbsolutePath().getParent());
                 Files.writeString(out, report);
                 System.out.println(report);
@@ -226,15 +229,17 @@ public final class LoadTest {
 
     private static String report(String model, double capacity, double target, int seconds, double elapsed, long in,
                                  long out, long maxHeap, long heapFirst, long heapSecond, JsonNode checkpoints,
-                                 String checkpointMs, List<String> samples, String[] args) {
+                                 String checkpointMs, boolean labelsOn, List<String> samples, String[] args) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "Run %s on %d cores; Java %s; model: %s; JVM max heap %,d MB.%n%n", LocalDate.now(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), model,
                 Runtime.getRuntime().maxMemory() >> 20));
         sb.append(String.format(Locale.ROOT, "Command: `scripts/bench-load%s`%n%n", args.length == 0 ? "" : " " + String.join(" ", args)));
-        sb.append(String.format(Locale.ROOT, "Capacity (preloaded backlog, bounded job): %,.0f requests/s. Offered: %,.0f/s "
-                + "targeted, %,.0f/s achieved (%,d requests in %.0f s; producer and job share the 2 cores). Scored: %,.0f/s "
-                + "(%,d). Backlog at the end: %,d requests.%n%n", capacity, target, in / elapsed, in, elapsed, out / elapsed, out, in - out));
+        sb.append(String.format(Locale.ROOT, "Capacity (preloaded backlog, bounded job, so without the labels' join): %,.0f "
+                + "requests/s. The overload run: the job as deployed, %s. Offered: %,.0f/s targeted, %,.0f/s achieved (%,d requests in %.0f s; producer and job share the 2 cores). Scored: %,.0f/s "
+                + "(%,d). Backlog at the end: %,d requests.%n%n", capacity,
+                labelsOn ? "labels on (every prediction also passes the labels' keyed join; no label sent)"
+                        : "labels off (-Dbench.settings=labels.enabled=false)", target, in / elapsed, in, elapsed, out / elapsed, out, in - out));
         sb.append(String.format(Locale.ROOT, "Heap (whole JVM: broker, producer, MiniCluster): max %,d MB; mean %,d MB in the "
                 + "first half, %,d MB in the second. Checkpoints every %s ms: %d completed, %d failed; latest end-to-end "
                 + "duration %,d ms, max %,d ms.%n%n", maxHeap >> 20, heapFirst >> 20, heapSecond >> 20, checkpointMs,
