@@ -146,7 +146,10 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         float model = p.output3 != null && p.output3.length > 0 ? p.output3[0] : p.predictedRating;
         labelTitles.served(p.modelVersion);
         if (settings.adaptationEnabled) {
-            double a = user.serve(residual.value(), factors.value(), p.modelVersion, titleOf(p));
+            // Every label writes the residual, and the factors only with it, under the same TTL: a user without a
+            // residual has no factors either (one state lookup less per prediction of a user without labels).
+            UserResidual r = residual.value();
+            double a = user.serve(r, r == null ? null : factors.value(), p.modelVersion, titleOf(p));
             float adjustment = (float) Math.max(-settings.maxAdjustment, Math.min(settings.maxAdjustment, a));
             p.adjustment = adjustment;
             p.predictedRating = Math.max(1f, Math.min(5f, model + adjustment));
@@ -211,6 +214,7 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
 
     /** The waiting label for {@code served}: by its request id, else the oldest id-less one of its title and time. */
     private PendingLabel takeLabel(PendingPrediction served, String key) throws Exception {
+        if (labels.isEmpty()) return null; // the usual case, labels coming after their predictions: one lookup, not two
         if (served.requestId != null) {
             String byId = requestIds.get(served.requestId);
             List<PendingLabel> list = byId == null ? null : labels.get(byId);
