@@ -270,22 +270,18 @@ class OnlineAdaptationTest {
     @Test
     void aUserAtTheCapIsRecountedAtMostOnceAMinute() throws Exception {
         try (var h = harness(Map.of("labels.max-pending-per-user", "2", "adaptation.state-ttl-ms", "60000"))) {
-            h.setStateTtlProcessingTime(0);
-            h.setProcessingTime(0);
+            clock(h, 0);
             h.processElement1(prediction("u1", "A", 3f, 1), 0);
             h.processElement1(prediction("u1", "B", 3f, 1), 0);
-            h.setStateTtlProcessingTime(50_000);
-            h.setProcessingTime(50_000);
+            clock(h, 50_000);
             h.processElement1(prediction("u1", "C", 3f, 1), 0); // full: recounted (2), dropped
             // A and B are now cleared by the TTL, but the count still says 2 and the last recount was 15 s ago
-            h.setStateTtlProcessingTime(65_000);
-            h.setProcessingTime(65_000);
+            clock(h, 65_000);
             h.processElement1(prediction("u1", "D", 3f, 1), 0);
             h.processElement2(label("u1", "D", 5f), 0);
             assertThat(joins(h)).as("D was dropped without a recount").isEmpty();
             // a minute after the recount the user is recounted again, finds room, and joins go on
-            h.setStateTtlProcessingTime(111_000);
-            h.setProcessingTime(111_000);
+            clock(h, 111_000);
             h.processElement1(prediction("u1", "E", 3f, 1), 0);
             h.processElement2(label("u1", "E", 5f), 0);
             assertThat(joins(h)).singleElement().satisfies(j -> assertThat(j.movieTitle).isEqualTo("E"));
@@ -300,24 +296,20 @@ class OnlineAdaptationTest {
     @Test
     void aUsersLearnedStateIsSweptAwayAfterTheTtlWithoutALabel() throws Exception {
         try (var h = harness(Map.of("adaptation.state-ttl-ms", "60000", "adaptation.title-bias", "off"))) {
-            h.setStateTtlProcessingTime(0);
-            h.setProcessingTime(0);
+            clock(h, 0);
             h.processElement1(prediction("u1", "A", 3f, 1), 0);
             h.processElement2(label("u1", "A", 5f), 0);
             h.processElement1(prediction("u2", "A", 3f, 1), 0);
             h.processElement2(label("u2", "A", 5f), 0);
             assertThat(h.numKeyedStateEntries()).as("both users' residuals, nothing waiting").isEqualTo(2);
-            h.setStateTtlProcessingTime(50_000);
-            h.setProcessingTime(50_000);
+            clock(h, 50_000);
             h.processElement1(prediction("u2", "B", 3f, 1), 0);
             h.processElement2(label("u2", "B", 4f), 0);
-            h.setStateTtlProcessingTime(60_000);
-            h.setProcessingTime(60_000);
+            clock(h, 60_000);
             assertThat(h.numKeyedStateEntries()).as("u1 expired and swept; u2 labelled since").isEqualTo(1);
             h.processElement1(prediction("u2", "C", 3f, 1), 0);
             assertThat(h.extractOutputValues().get(3).adjustment).as("u2 still adjusted").isPositive();
-            h.setStateTtlProcessingTime(112_500);
-            h.setProcessingTime(112_500);
+            clock(h, 112_500);
             assertThat(h.numKeyedStateEntries()).as("u2 too, 60 s after its last label (C's prediction still waits)")
                     .isEqualTo(3);
         }
@@ -570,5 +562,11 @@ class OnlineAdaptationTest {
 
     private static Rating label(String user, String title, float rating) {
         return new Rating(user, title, rating, 0);
+    }
+
+    /** Processing time and the state TTL's clock, which the harness keeps apart, set together as on a TaskManager. */
+    private static void clock(KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Rating, Prediction> h, long ms) throws Exception {
+        h.setStateTtlProcessingTime(ms);
+        h.setProcessingTime(ms);
     }
 }

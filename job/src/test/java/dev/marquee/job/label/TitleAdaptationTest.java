@@ -66,19 +66,15 @@ class TitleAdaptationTest {
     @Test
     void aTitlesBiasIsSweptAwayAfterTheTtlWithoutALabel() throws Exception {
         try (var h = harness(Map.of("adaptation.state-ttl-ms", "60000"))) {
-            h.setStateTtlProcessingTime(0);
-            h.setProcessingTime(0);
+            clock(h, 0);
             h.processElement2(label("N (2031)", true, 2f, 3f, 3f, 5f), 0);
             h.processElement2(label("M (2031)", true, 2f, 3f, 3f, 5f), 0);
-            h.setStateTtlProcessingTime(30_000);
-            h.setProcessingTime(30_000);
+            clock(h, 30_000);
             h.processElement2(label("M (2031)", true, 1f, 3f, 3f, 4f), 0);
             assertThat(h.numKeyedStateEntries()).isEqualTo(2);
-            h.setStateTtlProcessingTime(60_000);
-            h.setProcessingTime(60_000);
+            clock(h, 60_000);
             assertThat(h.numKeyedStateEntries()).as("N swept, M labelled since").isEqualTo(1);
-            h.setStateTtlProcessingTime(90_000);
-            h.setProcessingTime(90_000);
+            clock(h, 90_000);
             assertThat(h.numKeyedStateEntries()).isZero();
         }
     }
@@ -135,5 +131,11 @@ class TitleAdaptationTest {
     private static TitleLabel label(String title, boolean newTitle, float residual, float model, float served, float label,
                                     long version) {
         return new TitleLabel(title, version, newTitle, residual, new LabelJoin(version, served, model, label));
+    }
+
+    /** Processing time and the state TTL's clock, which the harness keeps apart, set together as on a TaskManager. */
+    private static void clock(KeyedTwoInputStreamOperatorTestHarness<String, Prediction, TitleLabel, Prediction> h, long ms) throws Exception {
+        h.setStateTtlProcessingTime(ms);
+        h.setProcessingTime(ms);
     }
 }
