@@ -59,8 +59,11 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
     /** Null: label titles are matched by their canonical key only. */
     private final TitleCatalogSource titleCatalogs;
     private transient LabelTitles labelTitles;
-    /** Title → {@link TitleAdaptation#key}: predictions carry a few thousand catalog titles, each key a normalization. */
-    private transient Map<String, String> titleKeys;
+    /**
+     * Title → itself and its {@link TitleAdaptation#key}: predictions carry a few thousand catalog titles, each key a
+     * normalization, and what waits keeps one instance of each title instead of the copy every record brings.
+     */
+    private transient Map<String, TitleKey> titleKeys;
     private transient ValueState<UserResidual> residual;
     private transient ValueState<UserFactors> factors;
     /** Waiting predictions and labels by title key, oldest first. */
@@ -164,9 +167,10 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         served.shadowVersion = p.shadowVersion;
         served.shadowModel = p.shadowRating;
         served.requestId = p.requestId;
-        served.movieTitle = titleOf(p);
+        TitleKey title = titleKey(titleOf(p));
+        served.movieTitle = title.title();
         served.timestamp = p.timestamp;
-        String key = titleKey(served.movieTitle);
+        String key = title.key();
         PendingLabel label = takeLabel(served, key);
         if (label != null) {
             match(served, label.rating, ctx);
@@ -184,8 +188,9 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
     @Override
     public void processElement2(Rating label, Context ctx, Collector<Prediction> out) throws Exception {
         if (label.movieTitle == null) return;
-        String title = labelTitles.resolve(label.movieTitle);
-        String key = titleKey(title);
+        TitleKey resolved = titleKey(labelTitles.resolve(label.movieTitle));
+        String title = resolved.title();
+        String key = resolved.key();
         PendingPrediction served = takePrediction(label, key);
         if (served != null) {
             match(served, label.rating, ctx);
@@ -202,15 +207,17 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         }
     }
 
-    private String titleKey(String title) {
-        String key = titleKeys.get(title);
-        if (key == null) {
+    private TitleKey titleKey(String title) {
+        TitleKey known = titleKeys.get(title);
+        if (known == null) {
             if (titleKeys.size() >= TITLE_KEYS_KEPT) titleKeys.clear();
-            key = TitleAdaptation.key(title);
-            titleKeys.put(title, key);
+            known = new TitleKey(title, TitleAdaptation.key(title));
+            titleKeys.put(title, known);
         }
-        return key;
+        return known;
     }
+
+    private record TitleKey(String title, String key) { }
 
     /** The waiting label for {@code served}: by its request id, else the oldest id-less one of its title and time. */
     private PendingLabel takeLabel(PendingPrediction served, String key) throws Exception {
