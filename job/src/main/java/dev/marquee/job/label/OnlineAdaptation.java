@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -302,41 +303,56 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
             return;
         }
         String userId = ctx.getCurrentKey();
-        List<Map.Entry<String, List<PendingPrediction>>> predictionLists = new ArrayList<>();
-        for (Map.Entry<String, List<PendingPrediction>> e : predictions.entries()) predictionLists.add(Map.entry(e.getKey(), e.getValue()));
-        for (Map.Entry<String, List<PendingPrediction>> e : predictionLists) {
-            List<PendingPrediction> kept = new ArrayList<>(e.getValue().size());
-            for (PendingPrediction p : e.getValue()) {
+        // One timer per waiting entry, each scanning the user's entries: lists are copied only where something expired.
+        for (String key : dueKeys(predictions.entries(), p -> p.expiresAtMs, time)) {
+            List<PendingPrediction> list = predictions.get(key);
+            List<PendingPrediction> kept = new ArrayList<>(list.size());
+            for (PendingPrediction p : list) {
                 if (p.expiresAtMs > time) {
                     kept.add(p);
                     continue;
                 }
                 predictionsExpired.inc();
-                forget(p.requestId, e.getKey());
+                forget(p.requestId, key);
                 release();
                 ctx.output(EXPIRED, new UnmatchedExpiry(UnmatchedExpiry.Kind.PREDICTION, userId, p.movieTitle, p.requestId,
                         p.modelVersion));
             }
-            if (kept.isEmpty()) predictions.remove(e.getKey());
-            else if (kept.size() < e.getValue().size()) predictions.put(e.getKey(), kept);
+            if (kept.isEmpty()) predictions.remove(key);
+            else predictions.put(key, kept);
         }
-        List<Map.Entry<String, List<PendingLabel>>> labelLists = new ArrayList<>();
-        for (Map.Entry<String, List<PendingLabel>> e : labels.entries()) labelLists.add(Map.entry(e.getKey(), e.getValue()));
-        for (Map.Entry<String, List<PendingLabel>> e : labelLists) {
-            List<PendingLabel> kept = new ArrayList<>(e.getValue().size());
-            for (PendingLabel l : e.getValue()) {
+        for (String key : dueKeys(labels.entries(), l -> l.expiresAtMs, time)) {
+            List<PendingLabel> list = labels.get(key);
+            List<PendingLabel> kept = new ArrayList<>(list.size());
+            for (PendingLabel l : list) {
                 if (l.expiresAtMs > time) {
                     kept.add(l);
                     continue;
                 }
                 labelsExpired.inc();
-                forget(l.requestId, e.getKey());
+                forget(l.requestId, key);
                 release();
                 ctx.output(EXPIRED, new UnmatchedExpiry(UnmatchedExpiry.Kind.LABEL, userId, l.movieTitle, l.requestId, 0));
             }
-            if (kept.isEmpty()) labels.remove(e.getKey());
-            else if (kept.size() < e.getValue().size()) labels.put(e.getKey(), kept);
+            if (kept.isEmpty()) labels.remove(key);
+            else labels.put(key, kept);
         }
+    }
+
+    /** The keys whose lists hold an entry due at {@code time}, in the state's order. */
+    private static <T> List<String> dueKeys(Iterable<Map.Entry<String, List<T>>> lists, ToLongFunction<T> expiresAtMs,
+                                            long time) {
+        List<String> due = List.of();
+        for (Map.Entry<String, List<T>> e : lists) {
+            for (T entry : e.getValue()) {
+                if (expiresAtMs.applyAsLong(entry) <= time) {
+                    if (due.isEmpty()) due = new ArrayList<>();
+                    due.add(e.getKey());
+                    break;
+                }
+            }
+        }
+        return due;
     }
 
     private void match(PendingPrediction served, float label, Context ctx) throws Exception {
