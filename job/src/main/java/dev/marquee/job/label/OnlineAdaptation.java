@@ -2,8 +2,8 @@ package dev.marquee.job.label;
 
 import dev.marquee.data.event.Prediction;
 import dev.marquee.data.event.Rating;
-import java.util.HashMap;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToLongFunction;
