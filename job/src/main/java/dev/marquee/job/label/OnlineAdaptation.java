@@ -2,21 +2,19 @@ package dev.marquee.job.label;
 
 import dev.marquee.data.event.Prediction;
 import dev.marquee.data.event.Rating;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.ToLongFunction;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -34,24 +32,23 @@ import org.apache.flink.util.OutputTag;
  * ({@link TitleAdaptation#key}) and, when the label has a timestamp, the same request timestamp; a prediction
  * arriving after its label matches the oldest waiting label by the same rules. What waits expires
  * {@code labels.join-ttl-ms} of event time after its own timestamp (or after the event time when it arrived,
- * if it came later than that) by an event-time timer, is counted ({@code labelsUnmatchedExpired},
+ * if it came later than that) by the user's event-time timer, is counted ({@code labelsUnmatchedExpired},
  * {@code predictionsUnlabelledExpired}) and goes to {@link #EXPIRED} for the drift report. At most
- * {@code labels.max-pending-per-user} entries wait per user. State TTL ({@code adaptation.state-ttl-ms}) is
- * only a safety net.
+ * {@code labels.max-pending-per-user} entries wait per user, all in one keyed value ({@link WaitingEntries}). State
+ * TTL ({@code adaptation.state-ttl-ms}) is only a safety net.
  *
  * <p>The user's correction is {@link UserFactors} learned on the serving version's title embeddings when it has
  * them, else the residual bias ({@link UserAdaptation}). Predictions that also get a title's own bias
  * ({@link TitleAdaptation#applies}) leave by {@link #TITLE_PREDICTIONS} instead of the main output, and their
  * labels by {@link #TITLE_LABELS} instead of {@link #LABEL_JOINS}, for {@link TitleAdaptation} (keyed by title).
  */
-public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Prediction, Rating, Prediction> {
+public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Prediction, Rating, Prediction>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
     public static final OutputTag<LabelJoin> LABEL_JOINS = new OutputTag<>("label-joins") { };
     public static final OutputTag<Prediction> TITLE_PREDICTIONS = new OutputTag<>("title-predictions") { };
     public static final OutputTag<TitleLabel> TITLE_LABELS = new OutputTag<>("title-labels") { };
     public static final OutputTag<UnmatchedExpiry> EXPIRED = new OutputTag<>("join-expired") { };
-    /** How long a user found at the pending limit is not recounted (processing time). */
-    static final long RECOUNT_INTERVAL_MS = 60_000;
     /** Titles whose canonical key is remembered, per instance, before the memo starts again. */
     static final int TITLE_KEYS_KEPT = 4096;
 
@@ -67,14 +64,11 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
     private transient Map<String, TitleKey> titleKeys;
     private transient ValueState<UserResidual> residual;
     private transient ValueState<UserFactors> factors;
-    /** Waiting predictions and labels by title key, oldest first. */
-    private transient MapState<String, List<PendingPrediction>> predictions;
-    private transient MapState<String, List<PendingLabel>> labels;
-    /** Request id of a waiting prediction or label → its title key. */
-    private transient MapState<String, String> requestIds;
-    private transient ValueState<Integer> pending;
-    /** Processing time before which a user found full is not recounted ({@link #makeRoom}). */
-    private transient ValueState<Long> recountAfter;
+    /** The user's waiting predictions and labels, oldest first. */
+    private transient ValueState<WaitingEntries> waiting;
+    /** The join's older layout, read and cleared user by user after a restore; null when the job started fresh. */
+    private transient LegacyJoinState legacy;
+    private transient boolean restored;
     private transient Counter joined;
     private transient Counter dropped;
     private transient Counter labelsExpired;
@@ -108,7 +102,7 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
     @Override
     public void open(OpenContext context) {
         // The user's residual and factors are swept by a processing-time timer after each label (TtlSweep); the
-        // join's states by the event-time timers that expire what waits, with the TTL only a safety net for what a
+        // join's state by the user's event-time timer that expires what waits, with the TTL only a safety net for what a
         // stalled event time would leave behind. Neither uses the heap backend's background cleanup, which on every
         // state access rebuilds and deep-copies visited users' whole maps (Flink's TtlMapState) and, while a state
         // is nearly empty, walks all key groups (docs/BENCHMARKS.md, decision 0014).
@@ -122,27 +116,25 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         user.open();
         labelTitles = new LabelTitles(titleCatalogs);
         titleKeys = new HashMap<>();
-        MapStateDescriptor<String, List<PendingPrediction>> p = new MapStateDescriptor<>("join-predictions", Types.STRING,
-                new ListTypeInfo<>(PendingPrediction.class));
-        p.enableTimeToLive(ttl);
-        predictions = getRuntimeContext().getMapState(p);
-        MapStateDescriptor<String, List<PendingLabel>> l = new MapStateDescriptor<>("join-labels", Types.STRING,
-                new ListTypeInfo<>(PendingLabel.class));
-        l.enableTimeToLive(ttl);
-        labels = getRuntimeContext().getMapState(l);
-        MapStateDescriptor<String, String> ids = new MapStateDescriptor<>("join-request-ids", Types.STRING, Types.STRING);
-        ids.enableTimeToLive(ttl);
-        requestIds = getRuntimeContext().getMapState(ids);
-        ValueStateDescriptor<Integer> c = new ValueStateDescriptor<>("join-pending-count", Types.INT);
-        c.enableTimeToLive(ttl);
-        pending = getRuntimeContext().getState(c);
-        ValueStateDescriptor<Long> a = new ValueStateDescriptor<>("join-recount-after-ms", Types.LONG);
-        a.enableTimeToLive(ttl);
-        recountAfter = getRuntimeContext().getState(a);
+        ValueStateDescriptor<WaitingEntries> w = new ValueStateDescriptor<>("join-waiting",
+                TypeInformation.of(WaitingEntries.class));
+        w.enableTimeToLive(ttl);
+        waiting = getRuntimeContext().getState(w);
+        legacy = restored ? LegacyJoinState.register(getRuntimeContext(), ttl) : null;
         joined = getRuntimeContext().getMetricGroup().counter("labelsJoined");
         dropped = getRuntimeContext().getMetricGroup().counter("labelsPendingDropped");
         labelsExpired = getRuntimeContext().getMetricGroup().counter("labelsUnmatchedExpired");
         predictionsExpired = getRuntimeContext().getMetricGroup().counter("predictionsUnlabelledExpired");
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) {
+        restored = context.isRestored();
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) {
+        // all of it is keyed state
     }
 
     @Override
@@ -171,18 +163,17 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         TitleKey title = titleKey(titleOf(p));
         served.movieTitle = title.title();
         served.timestamp = p.timestamp;
-        String key = title.key();
-        PendingLabel label = takeLabel(served, key);
+        WaitingEntries w = waitingEntries(ctx.timerService());
+        PendingLabel label = w == null ? null : takeLabel(w, served, title.key());
         if (label != null) {
+            store(w, ctx.timerService());
             match(served, label.rating, ctx);
-        } else if (makeRoom(ctx.timerService().currentProcessingTime())) {
+        } else if (hasRoom(w)) {
+            if (w == null) w = new WaitingEntries();
             served.expiresAtMs = expiry(p.timestamp, ctx);
-            List<PendingPrediction> waiting = predictions.get(key);
-            if (waiting == null) waiting = new ArrayList<>(1);
-            waiting.add(served);
-            predictions.put(key, waiting);
-            if (served.requestId != null) requestIds.put(served.requestId, key);
-            ctx.timerService().registerEventTimeTimer(served.expiresAtMs);
+            w.predictions.add(served);
+            expireNoLaterThan(w, served.expiresAtMs, ctx.timerService());
+            waiting.update(w);
         }
     }
 
@@ -190,21 +181,19 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
     public void processElement2(Rating label, Context ctx, Collector<Prediction> out) throws Exception {
         if (label.movieTitle == null) return;
         TitleKey resolved = titleKey(labelTitles.resolve(label.movieTitle));
-        String title = resolved.title();
-        String key = resolved.key();
-        PendingPrediction served = takePrediction(label, key);
+        WaitingEntries w = waitingEntries(ctx.timerService());
+        PendingPrediction served = w == null ? null : takePrediction(w, label, resolved.key());
         if (served != null) {
+            store(w, ctx.timerService());
             match(served, label.rating, ctx);
-        } else if (makeRoom(ctx.timerService().currentProcessingTime())) {
-            PendingLabel waiting = new PendingLabel(label.rating, label.timestamp, label.requestId,
+        } else if (hasRoom(w)) {
+            if (w == null) w = new WaitingEntries();
+            PendingLabel waits = new PendingLabel(label.rating, label.timestamp, label.requestId,
                     expiry(label.timestamp, ctx));
-            waiting.movieTitle = title;
-            List<PendingLabel> list = labels.get(key);
-            if (list == null) list = new ArrayList<>(1);
-            list.add(waiting);
-            labels.put(key, list);
-            if (waiting.requestId != null) requestIds.put(waiting.requestId, key);
-            ctx.timerService().registerEventTimeTimer(waiting.expiresAtMs);
+            waits.movieTitle = resolved.title();
+            w.labels.add(waits);
+            expireNoLaterThan(w, waits.expiresAtMs, ctx.timerService());
+            waiting.update(w);
         }
     }
 
@@ -220,66 +209,78 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
 
     private record TitleKey(String title, String key) { }
 
+    /** The current user's waiting entries (null: none), with any still in the older layout moved in first. */
+    private WaitingEntries waitingEntries(TimerService timers) throws Exception {
+        WaitingEntries w = waiting.value();
+        if (legacy == null) return w;
+        WaitingEntries into = w != null ? w : new WaitingEntries();
+        if (!legacy.drainInto(into) || into.isEmpty()) return w;
+        expireNoLaterThan(into, into.earliestExpiryMs(), timers);
+        waiting.update(into);
+        return into;
+    }
+
+    /** Whether one more entry may wait for the user ({@code labels.max-pending-per-user}); counts what is dropped. */
+    private boolean hasRoom(WaitingEntries w) {
+        if (w == null || w.size() < settings.maxPendingPerUser) return true;
+        dropped.inc();
+        return false;
+    }
+
+    /** Keeps the user's timer at or before {@code expiresAtMs}: one timer per user, at the earliest expiry. */
+    private static void expireNoLaterThan(WaitingEntries w, long expiresAtMs, TimerService timers) {
+        if (expiresAtMs == 0 || (w.timerAtMs != 0 && w.timerAtMs <= expiresAtMs)) return;
+        if (w.timerAtMs != 0) timers.deleteEventTimeTimer(w.timerAtMs);
+        timers.registerEventTimeTimer(expiresAtMs);
+        w.timerAtMs = expiresAtMs;
+    }
+
+    /** Writes {@code w} back, or clears it (and its timer) when nothing waits: no state is left for users who are gone. */
+    private void store(WaitingEntries w, TimerService timers) throws Exception {
+        if (!w.isEmpty()) {
+            waiting.update(w);
+            return;
+        }
+        if (w.timerAtMs != 0) timers.deleteEventTimeTimer(w.timerAtMs);
+        waiting.clear();
+    }
+
     /** The waiting label for {@code served}: by its request id, else the oldest id-less one of its title and time. */
-    private PendingLabel takeLabel(PendingPrediction served, String key) throws Exception {
-        if (labels.isEmpty()) return null; // the usual case, labels coming after their predictions: one lookup, not two
+    private PendingLabel takeLabel(WaitingEntries w, PendingPrediction served, String key) {
+        List<PendingLabel> list = w.labels;
+        if (list.isEmpty()) return null; // the usual case, labels coming after their predictions
         if (served.requestId != null) {
-            String byId = requestIds.get(served.requestId);
-            List<PendingLabel> list = byId == null ? null : labels.get(byId);
-            if (list != null) {
-                for (int i = 0; i < list.size(); i++) {
-                    if (served.requestId.equals(list.get(i).requestId)) return removeLabel(byId, list, i);
-                }
+            for (int i = 0; i < list.size(); i++) {
+                if (served.requestId.equals(list.get(i).requestId)) return list.remove(i);
             }
         }
-        List<PendingLabel> list = labels.get(key);
-        if (list == null) return null;
         for (int i = 0; i < list.size(); i++) {
             PendingLabel l = list.get(i);
-            if (l.requestId == null && (l.timestamp <= 0 || l.timestamp == served.timestamp)) return removeLabel(key, list, i);
+            if (l.requestId == null && (l.timestamp <= 0 || l.timestamp == served.timestamp) && sameKey(l.movieTitle, key)) {
+                return list.remove(i);
+            }
         }
         return null;
     }
 
     /** The waiting prediction {@code label} answers: by request id when it has one, else as {@link #takeLabel}. */
-    private PendingPrediction takePrediction(Rating label, String key) throws Exception {
+    private PendingPrediction takePrediction(WaitingEntries w, Rating label, String key) {
+        List<PendingPrediction> list = w.predictions;
         if (label.requestId != null) {
-            String byId = requestIds.get(label.requestId);
-            List<PendingPrediction> list = byId == null ? null : predictions.get(byId);
-            if (list == null) return null;
             for (int i = 0; i < list.size(); i++) {
-                if (label.requestId.equals(list.get(i).requestId)) return removePrediction(byId, list, i);
+                if (label.requestId.equals(list.get(i).requestId)) return list.remove(i);
             }
             return null;
         }
-        List<PendingPrediction> list = predictions.get(key);
-        if (list == null) return null;
         for (int i = 0; i < list.size(); i++) {
-            if (label.timestamp <= 0 || list.get(i).timestamp == label.timestamp) return removePrediction(key, list, i);
+            PendingPrediction p = list.get(i);
+            if ((label.timestamp <= 0 || p.timestamp == label.timestamp) && sameKey(p.movieTitle, key)) return list.remove(i);
         }
         return null;
     }
 
-    private PendingLabel removeLabel(String key, List<PendingLabel> list, int i) throws Exception {
-        PendingLabel l = list.remove(i);
-        if (list.isEmpty()) labels.remove(key);
-        else labels.put(key, list);
-        forget(l.requestId, key);
-        release();
-        return l;
-    }
-
-    private PendingPrediction removePrediction(String key, List<PendingPrediction> list, int i) throws Exception {
-        PendingPrediction p = list.remove(i);
-        if (list.isEmpty()) predictions.remove(key);
-        else predictions.put(key, list);
-        forget(p.requestId, key);
-        release();
-        return p;
-    }
-
-    private void forget(String requestId, String key) throws Exception {
-        if (requestId != null && key.equals(requestIds.get(requestId))) requestIds.remove(requestId);
+    private boolean sameKey(String title, String key) {
+        return title != null && titleKey(title).key().equals(key);
     }
 
     /**
@@ -302,57 +303,36 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
             factors.value();
             return;
         }
+        WaitingEntries w = waitingEntries(ctx.timerService());
+        if (w == null) return;
         String userId = ctx.getCurrentKey();
-        // One timer per waiting entry, each scanning the user's entries: lists are copied only where something expired.
-        for (String key : dueKeys(predictions.entries(), p -> p.expiresAtMs, time)) {
-            List<PendingPrediction> list = predictions.get(key);
-            List<PendingPrediction> kept = new ArrayList<>(list.size());
-            for (PendingPrediction p : list) {
-                if (p.expiresAtMs > time) {
-                    kept.add(p);
-                    continue;
-                }
-                predictionsExpired.inc();
-                forget(p.requestId, key);
-                release();
-                ctx.output(EXPIRED, new UnmatchedExpiry(UnmatchedExpiry.Kind.PREDICTION, userId, p.movieTitle, p.requestId,
-                        p.modelVersion));
+        int kept = 0;
+        for (PendingPrediction p : w.predictions) {
+            if (p.expiresAtMs > time) {
+                w.predictions.set(kept++, p);
+                continue;
             }
-            if (kept.isEmpty()) predictions.remove(key);
-            else predictions.put(key, kept);
+            predictionsExpired.inc();
+            ctx.output(EXPIRED, new UnmatchedExpiry(UnmatchedExpiry.Kind.PREDICTION, userId, p.movieTitle, p.requestId,
+                    p.modelVersion));
         }
-        for (String key : dueKeys(labels.entries(), l -> l.expiresAtMs, time)) {
-            List<PendingLabel> list = labels.get(key);
-            List<PendingLabel> kept = new ArrayList<>(list.size());
-            for (PendingLabel l : list) {
-                if (l.expiresAtMs > time) {
-                    kept.add(l);
-                    continue;
-                }
-                labelsExpired.inc();
-                forget(l.requestId, key);
-                release();
-                ctx.output(EXPIRED, new UnmatchedExpiry(UnmatchedExpiry.Kind.LABEL, userId, l.movieTitle, l.requestId, 0));
+        w.predictions.subList(kept, w.predictions.size()).clear();
+        kept = 0;
+        for (PendingLabel l : w.labels) {
+            if (l.expiresAtMs > time) {
+                w.labels.set(kept++, l);
+                continue;
             }
-            if (kept.isEmpty()) labels.remove(key);
-            else labels.put(key, kept);
+            labelsExpired.inc();
+            ctx.output(EXPIRED, new UnmatchedExpiry(UnmatchedExpiry.Kind.LABEL, userId, l.movieTitle, l.requestId, 0));
         }
-    }
-
-    /** The keys whose lists hold an entry due at {@code time}, in the state's order. */
-    private static <T> List<String> dueKeys(Iterable<Map.Entry<String, List<T>>> lists, ToLongFunction<T> expiresAtMs,
-                                            long time) {
-        List<String> due = List.of();
-        for (Map.Entry<String, List<T>> e : lists) {
-            for (T entry : e.getValue()) {
-                if (expiresAtMs.applyAsLong(entry) <= time) {
-                    if (due.isEmpty()) due = new ArrayList<>();
-                    due.add(e.getKey());
-                    break;
-                }
-            }
+        w.labels.subList(kept, w.labels.size()).clear();
+        if (w.timerAtMs <= time) {
+            // this was the user's timer: the next one goes to the earliest expiry left
+            w.timerAtMs = 0;
+            expireNoLaterThan(w, w.earliestExpiryMs(), ctx.timerService());
         }
-        return due;
+        store(w, ctx.timerService());
     }
 
     private void match(PendingPrediction served, float label, Context ctx) throws Exception {
@@ -379,44 +359,5 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         UserFactors learned = user.learn(f, served.modelVersion, title, label - served.model);
         if (learned != null) factors.update(learned);
         TtlSweep.afterWrite(ctx.timerService(), settings.stateTtlMs);
-    }
-
-    /**
-     * Reserves a pending slot. When the count says full, recounts first (entries the TTL cleared are not in the
-     * count), but at most once a {@link #RECOUNT_INTERVAL_MS} per user: a recount walks all the user's waiting
-     * entries, and a user at the limit would otherwise pay it on every prediction.
-     */
-    private boolean makeRoom(long now) throws Exception {
-        Integer count = pending.value();
-        int n = count == null ? 0 : count;
-        if (n >= settings.maxPendingPerUser) {
-            Long after = recountAfter.value();
-            if (after != null && now < after) {
-                dropped.inc();
-                return false;
-            }
-            n = 0;
-            for (List<PendingPrediction> list : predictions.values()) n += list.size();
-            for (List<PendingLabel> list : labels.values()) n += list.size();
-            if (n >= settings.maxPendingPerUser) {
-                pending.update(n);
-                recountAfter.update(now + RECOUNT_INTERVAL_MS);
-                dropped.inc();
-                return false;
-            }
-        }
-        pending.update(n + 1);
-        return true;
-    }
-
-    private void release() throws Exception {
-        Integer count = pending.value();
-        if (count == null || count <= 1) {
-            // nothing waits: no per-user entry is left behind for users who are gone
-            pending.clear();
-            recountAfter.clear();
-        } else {
-            pending.update(count - 1);
-        }
     }
 }

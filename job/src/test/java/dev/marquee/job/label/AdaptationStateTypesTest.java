@@ -28,7 +28,11 @@ class AdaptationStateTypesTest {
         pending.expiresAtMs = 880_003_600_000L;
         PendingLabel label = new PendingLabel(4f, 880_000_000L, "r1", 880_003_600_000L);
         label.movieTitle = "Heat (1995)";
-        return List.of(factors, bias, pending, new TitleLabel("Heat (1995)", 3, true, 0.4f, new LabelJoin(3, 3.5f, 3.1f, 4f)),
+        WaitingEntries waiting = new WaitingEntries();
+        waiting.predictions.add(pending);
+        waiting.labels.add(label);
+        waiting.timerAtMs = 880_003_600_000L;
+        return List.of(factors, bias, pending, waiting, new TitleLabel("Heat (1995)", 3, true, 0.4f, new LabelJoin(3, 3.5f, 3.1f, 4f)),
                 label, new UnmatchedExpiry(UnmatchedExpiry.Kind.LABEL, "u1", "Heat (1995)", "r1", 0));
     }
 

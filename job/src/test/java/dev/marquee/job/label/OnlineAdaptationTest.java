@@ -264,28 +264,65 @@ class OnlineAdaptationTest {
     }
 
     /**
-     * A user at the cap is recounted (entries the TTL cleared leave the count only then) at most once a minute, not
-     * on every prediction: a recount walks all the user's waiting entries.
+     * The cap counts what waits now: when the safety-net TTL has cleared a user's waiting entries (nothing written for
+     * the user in a state TTL), the next prediction finds room at once.
      */
     @Test
-    void aUserAtTheCapIsRecountedAtMostOnceAMinute() throws Exception {
+    void entriesTheTtlClearedLeaveRoomAtOnce() throws Exception {
         try (var h = harness(Map.of("labels.max-pending-per-user", "2", "adaptation.state-ttl-ms", "60000"))) {
             clock(h, 0);
             h.processElement1(prediction("u1", "A", 3f, 1), 0);
             h.processElement1(prediction("u1", "B", 3f, 1), 0);
             clock(h, 50_000);
-            h.processElement1(prediction("u1", "C", 3f, 1), 0); // full: recounted (2), dropped
-            // A and B are now cleared by the TTL, but the count still says 2 and the last recount was 15 s ago
-            clock(h, 65_000);
+            h.processElement1(prediction("u1", "C", 3f, 1), 0); // full: dropped
+            h.processElement2(label("u1", "C", 5f), 0); // waits instead: full too, dropped
+            assertThat(joins(h)).isEmpty();
+            clock(h, 65_000); // A and B were last written at 0: the TTL clears them on this read
             h.processElement1(prediction("u1", "D", 3f, 1), 0);
             h.processElement2(label("u1", "D", 5f), 0);
-            assertThat(joins(h)).as("D was dropped without a recount").isEmpty();
-            // a minute after the recount the user is recounted again, finds room, and joins go on
-            clock(h, 111_000);
-            h.processElement1(prediction("u1", "E", 3f, 1), 0);
-            h.processElement2(label("u1", "E", 5f), 0);
-            assertThat(joins(h)).singleElement().satisfies(j -> assertThat(j.movieTitle).isEqualTo("E"));
-            assertThat(h.extractOutputValues()).as("every prediction is served, kept for a join or not").hasSize(5);
+            assertThat(joins(h)).singleElement().satisfies(j -> assertThat(j.movieTitle).isEqualTo("D"));
+            assertThat(h.extractOutputValues()).as("every prediction is served, kept for a join or not").hasSize(4);
+        }
+    }
+
+    /**
+     * One event-time timer per user, at the earliest expiry of what waits, still expires each entry at its own time,
+     * in whatever order the entries came.
+     */
+    @Test
+    void oneTimerPerUserExpiresEachEntryAtItsOwnTime() throws Exception {
+        try (var h = harness(Map.of("adaptation.enabled", "false", "labels.join-ttl-ms", "1000"))) {
+            h.processElement1(prediction("u1", "r1", "A", 3f, 1, 200), 0);
+            h.processElement1(prediction("u1", "r2", "B", 3f, 1, 100), 0); // earlier than the first
+            h.processElement2(label("u1", "C", 4f, 300), 0);
+            h.processElement1(prediction("u2", "r4", "A", 3f, 1, 150), 0);
+            assertThat(h.numEventTimeTimers()).as("one per user").isEqualTo(2);
+            h.processBothWatermarks(new Watermark(100_999));
+            assertThat(expired(h)).isEmpty();
+            h.processBothWatermarks(new Watermark(101_000));
+            assertThat(expired(h)).extracting(e -> e.requestId).containsExactly("r2");
+            h.processBothWatermarks(new Watermark(151_000));
+            assertThat(expired(h)).extracting(e -> e.requestId).containsExactly("r2", "r4");
+            h.processBothWatermarks(new Watermark(201_000));
+            assertThat(expired(h)).extracting(e -> e.requestId).containsExactly("r2", "r4", "r1");
+            h.processBothWatermarks(new Watermark(300_999));
+            assertThat(expired(h)).hasSize(3);
+            h.processBothWatermarks(new Watermark(301_000));
+            assertThat(expired(h)).hasSize(4).last().satisfies(e -> assertThat(e.kind).isEqualTo(UnmatchedExpiry.Kind.LABEL));
+            assertThat(h.numEventTimeTimers()).isZero();
+            assertThat(h.numKeyedStateEntries()).as("nothing waits, nothing left").isZero();
+        }
+    }
+
+    /** A match that leaves nothing waiting takes the user's timer with it. */
+    @Test
+    void aUserWhoseLastEntryMatchedHasNoTimerLeft() throws Exception {
+        try (var h = harness(Map.of("adaptation.enabled", "false"))) {
+            h.processElement1(prediction("u1", "r1", "A", 3f, 1, 100), 0);
+            assertThat(h.numEventTimeTimers()).isEqualTo(1);
+            h.processElement2(label("u1", "A", 4f, 100), 0);
+            assertThat(joins(h)).hasSize(1);
+            assertThat(h.numEventTimeTimers()).isZero();
         }
     }
 
@@ -311,7 +348,7 @@ class OnlineAdaptationTest {
             assertThat(h.extractOutputValues().get(3).adjustment).as("u2 still adjusted").isPositive();
             clock(h, 112_500);
             assertThat(h.numKeyedStateEntries()).as("u2 too, 60 s after its last label (C's prediction still waits)")
-                    .isEqualTo(3);
+                    .isEqualTo(1);
         }
     }
 
@@ -322,8 +359,7 @@ class OnlineAdaptationTest {
             h.processElement1(prediction("u1", "r1", "A", 3f, 1, 100), 100_000);
             h.processElement1(prediction("u1", "r2", "B", 3f, 1, 100), 100_000);
             h.processElement2(label("u1", "A", 4f, 100), 100_000);
-            assertThat(h.numKeyedStateEntries()).as("the residual A's label taught; B waits: its list, its request id, the count")
-                    .isEqualTo(4);
+            assertThat(h.numKeyedStateEntries()).as("the residual A's label taught; what waits (B)").isEqualTo(2);
             h.processBothWatermarks(new Watermark(101_000));
             assertThat(expired(h)).hasSize(1);
             assertThat(h.numKeyedStateEntries()).as("the residual only").isEqualTo(1);

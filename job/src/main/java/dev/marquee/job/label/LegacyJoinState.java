@@ -1,0 +1,69 @@
+package dev.marquee.job.label;
+
+import java.util.List;
+import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.ListTypeInfo;
+
+/**
+ * The labels' join as savepoints before {@link WaitingEntries} hold it: a list per title key, a request-id index, a
+ * count and a recount time, per user. Registered only when the job restores; a user's old entries move into
+ * {@link WaitingEntries} the first time the user is seen (or an old timer of theirs fires), and the old states are
+ * cleared. The old per-entry timers still fire and find nothing more to do than the new timer would.
+ */
+final class LegacyJoinState {
+    private final MapState<String, List<PendingPrediction>> predictions;
+    private final MapState<String, List<PendingLabel>> labels;
+    private final MapState<String, String> requestIds;
+    private final ValueState<Integer> pending;
+    private final ValueState<Long> recountAfter;
+
+    private LegacyJoinState(RuntimeContext context, StateTtlConfig ttl) {
+        MapStateDescriptor<String, List<PendingPrediction>> p = new MapStateDescriptor<>("join-predictions", Types.STRING,
+                new ListTypeInfo<>(PendingPrediction.class));
+        p.enableTimeToLive(ttl);
+        predictions = context.getMapState(p);
+        MapStateDescriptor<String, List<PendingLabel>> l = new MapStateDescriptor<>("join-labels", Types.STRING,
+                new ListTypeInfo<>(PendingLabel.class));
+        l.enableTimeToLive(ttl);
+        labels = context.getMapState(l);
+        MapStateDescriptor<String, String> ids = new MapStateDescriptor<>("join-request-ids", Types.STRING, Types.STRING);
+        ids.enableTimeToLive(ttl);
+        requestIds = context.getMapState(ids);
+        ValueStateDescriptor<Integer> c = new ValueStateDescriptor<>("join-pending-count", Types.INT);
+        c.enableTimeToLive(ttl);
+        pending = context.getState(c);
+        ValueStateDescriptor<Long> a = new ValueStateDescriptor<>("join-recount-after-ms", Types.LONG);
+        a.enableTimeToLive(ttl);
+        recountAfter = context.getState(a);
+    }
+
+    /** The old layout's states, registered under their old names and TTL (a savepoint's serializers must match). */
+    static LegacyJoinState register(RuntimeContext context, StateTtlConfig ttl) {
+        return new LegacyJoinState(context, ttl);
+    }
+
+    /**
+     * Moves the current user's entries in the old layout, if any, after those in {@code into}, and clears the old
+     * states. Every old write also wrote the count, under the same TTL, so a user without a count has nothing live in
+     * the old layout: one lookup for users who have nothing to move.
+     *
+     * @return whether the user had state in the old layout (now cleared)
+     */
+    boolean drainInto(WaitingEntries into) throws Exception {
+        if (pending.value() == null) return false;
+        for (List<PendingPrediction> list : predictions.values()) into.predictions.addAll(list);
+        for (List<PendingLabel> list : labels.values()) into.labels.addAll(list);
+        predictions.clear();
+        labels.clear();
+        requestIds.clear();
+        pending.clear();
+        recountAfter.clear();
+        return true;
+    }
+}

@@ -1,0 +1,164 @@
+package dev.marquee.job.label;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.marquee.data.config.Settings;
+import dev.marquee.data.event.Prediction;
+import dev.marquee.data.event.Rating;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.ListTypeInfo;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
+import org.junit.jupiter.api.Test;
+
+/** A savepoint of the join in its older layout (a list per title, a request-id index, a count) restores into the new one. */
+class LegacyJoinStateTest {
+    private static final Map<String, String> SETTINGS = Map.of("adaptation.enabled", "false", "labels.join-ttl-ms", "60000");
+
+    @Test
+    void whatWaitedInTheOlderLayoutStillMatchesAndExpiresAfterARestore() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness(new OlderLayoutWriter(LabelSettings.from(new Settings(SETTINGS)).stateTtlMs))) {
+            h.open();
+            h.processElement1(prediction("u1", "r1", "Heat (1995)", 3.0f, 100), 0);
+            h.processElement1(prediction("u1", "r2", "Heat (1995)", 4.0f, 100), 0);
+            h.processElement1(prediction("u2", "r3", "Alien (1979)", 3.5f, 100), 0);
+            h.processElement2(new Rating("u3", "Fargo (1996)", 2.0f, 200), 0);
+            assertThat(h.numEventTimeTimers()).as("one per user and expiry time").isEqualTo(3);
+            snapshot = h.snapshot(1, 10);
+        }
+        try (var h = harness(new OnlineAdaptation(LabelSettings.from(new Settings(SETTINGS))))) {
+            h.initializeState(snapshot);
+            h.open();
+            Rating byId = new Rating("u1", "Heat (1995)", 5.0f, 100);
+            byId.requestId = "r2";
+            h.processElement2(byId, 0);
+            h.processElement2(new Rating("u1", "heat  (1995) ", 1.0f, 100), 0);
+            h.processElement1(prediction("u3", "r4", "Fargo (1996)", 3.0f, 200), 0);
+            assertThat(joins(h)).extracting(j -> j.userId + ":" + j.model + "->" + j.label)
+                    .containsExactly("u1:4.0->5.0", "u1:3.0->1.0", "u3:3.0->2.0");
+            h.processBothWatermarks(new Watermark(160_000)); // u2 was not seen since: its old timer moves and expires it
+            assertThat(expired(h)).singleElement().satisfies(e -> {
+                assertThat(e.userId).isEqualTo("u2");
+                assertThat(e.requestId).isEqualTo("r3");
+            });
+            for (String state : List.of("join-waiting", "join-predictions", "join-labels", "join-request-ids",
+                    "join-pending-count", "join-recount-after-ms")) {
+                assertThat(h.getOperator().getKeyedStateBackend().getKeys(state, VoidNamespace.INSTANCE))
+                        .as("nothing left in %s", state).isEmpty();
+            }
+            assertThat(h.numKeyedStateEntries()).as("the residuals of u1 and u3, which the matches taught").isEqualTo(2);
+        }
+    }
+
+    /** The join's state as written before {@link WaitingEntries}, with the same names, types and TTL. */
+    static final class OlderLayoutWriter extends KeyedCoProcessFunction<String, Prediction, Rating, Prediction> {
+        private final long stateTtlMs;
+        private transient MapState<String, List<PendingPrediction>> predictions;
+        private transient MapState<String, List<PendingLabel>> labels;
+        private transient MapState<String, String> requestIds;
+        private transient ValueState<Integer> pending;
+
+        OlderLayoutWriter(long stateTtlMs) {
+            this.stateTtlMs = stateTtlMs;
+        }
+
+        @Override
+        public void open(OpenContext context) {
+            StateTtlConfig ttl = TtlSweep.config(stateTtlMs);
+            var p = new MapStateDescriptor<>("join-predictions", Types.STRING, new ListTypeInfo<>(PendingPrediction.class));
+            p.enableTimeToLive(ttl);
+            predictions = getRuntimeContext().getMapState(p);
+            var l = new MapStateDescriptor<>("join-labels", Types.STRING, new ListTypeInfo<>(PendingLabel.class));
+            l.enableTimeToLive(ttl);
+            labels = getRuntimeContext().getMapState(l);
+            var ids = new MapStateDescriptor<>("join-request-ids", Types.STRING, Types.STRING);
+            ids.enableTimeToLive(ttl);
+            requestIds = getRuntimeContext().getMapState(ids);
+            var c = new ValueStateDescriptor<>("join-pending-count", Types.INT);
+            c.enableTimeToLive(ttl);
+            pending = getRuntimeContext().getState(c);
+            var a = new ValueStateDescriptor<>("join-recount-after-ms", Types.LONG);
+            a.enableTimeToLive(ttl);
+            getRuntimeContext().getState(a);
+        }
+
+        @Override
+        public void processElement1(Prediction p, Context ctx, Collector<Prediction> out) throws Exception {
+            PendingPrediction served = new PendingPrediction(p.output3[0], p.predictedRating, p.modelVersion);
+            served.requestId = p.requestId;
+            served.movieTitle = p.movieTitle;
+            served.timestamp = p.timestamp;
+            served.expiresAtMs = p.timestamp * 1000 + 60_000;
+            String key = TitleAdaptation.key(p.movieTitle);
+            List<PendingPrediction> list = predictions.get(key);
+            if (list == null) list = new ArrayList<>();
+            list.add(served);
+            predictions.put(key, list);
+            requestIds.put(p.requestId, key);
+            count();
+            ctx.timerService().registerEventTimeTimer(served.expiresAtMs);
+        }
+
+        @Override
+        public void processElement2(Rating r, Context ctx, Collector<Prediction> out) throws Exception {
+            PendingLabel waits = new PendingLabel(r.rating, r.timestamp, null, r.timestamp * 1000 + 60_000);
+            waits.movieTitle = r.movieTitle;
+            String key = TitleAdaptation.key(r.movieTitle);
+            List<PendingLabel> list = labels.get(key);
+            if (list == null) list = new ArrayList<>();
+            list.add(waits);
+            labels.put(key, list);
+            count();
+            ctx.timerService().registerEventTimeTimer(waits.expiresAtMs);
+        }
+
+        private void count() throws Exception {
+            Integer n = pending.value();
+            pending.update(n == null ? 1 : n + 1);
+        }
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Rating, Prediction> harness(
+            KeyedCoProcessFunction<String, Prediction, Rating, Prediction> function) throws Exception {
+        return new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(function), p -> p.userId,
+                r -> r.userId, Types.STRING);
+    }
+
+    private static Prediction prediction(String user, String requestId, String title, float rating, long timestamp) {
+        Prediction p = new Prediction();
+        p.requestId = requestId;
+        p.userId = user;
+        p.movieTitle = title;
+        p.predictedRating = rating;
+        p.output3 = new float[] {rating};
+        p.modelVersion = 1;
+        p.timestamp = timestamp;
+        return p;
+    }
+
+    private static List<LabelJoin> joins(KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Rating, Prediction> h) {
+        var out = h.getSideOutput(OnlineAdaptation.LABEL_JOINS);
+        return out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();
+    }
+
+    private static List<UnmatchedExpiry> expired(KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Rating, Prediction> h) {
+        var out = h.getSideOutput(OnlineAdaptation.EXPIRED);
+        return out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();
+    }
+}
