@@ -5,6 +5,7 @@ import dev.marquee.data.event.Rating;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -250,9 +251,8 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         List<PendingLabel> list = w.labels;
         if (list.isEmpty()) return null; // the usual case, labels coming after their predictions
         if (served.requestId != null) {
-            for (int i = 0; i < list.size(); i++) {
-                if (served.requestId.equals(list.get(i).requestId)) return list.remove(i);
-            }
+            int i = indexOfRequest(list, served.requestId, l -> l.requestId);
+            if (i >= 0) return list.remove(i);
         }
         for (int i = 0; i < list.size(); i++) {
             PendingLabel l = list.get(i);
@@ -267,16 +267,27 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
     private PendingPrediction takePrediction(WaitingEntries w, Rating label, String key) {
         List<PendingPrediction> list = w.predictions;
         if (label.requestId != null) {
-            for (int i = 0; i < list.size(); i++) {
-                if (label.requestId.equals(list.get(i).requestId)) return list.remove(i);
-            }
-            return null;
+            int i = indexOfRequest(list, label.requestId, p -> p.requestId);
+            return i >= 0 ? list.remove(i) : null;
         }
         for (int i = 0; i < list.size(); i++) {
             PendingPrediction p = list.get(i);
             if ((label.timestamp <= 0 || p.timestamp == label.timestamp) && sameKey(p.movieTitle, key)) return list.remove(i);
         }
         return null;
+    }
+
+    /**
+     * The first entry of {@code list} for request {@code id}, -1 if none. Compares the strings' cached hashes first:
+     * while labels race ahead of their predictions, each prediction scans up to the user's whole waiting list.
+     */
+    private static <T> int indexOfRequest(List<T> list, String id, Function<T, String> requestId) {
+        int hash = id.hashCode();
+        for (int i = 0; i < list.size(); i++) {
+            String other = requestId.apply(list.get(i));
+            if (other != null && other.hashCode() == hash && other.equals(id)) return i;
+        }
+        return -1;
     }
 
     private boolean sameKey(String title, String key) {
