@@ -49,14 +49,31 @@ final class LegacyJoinState {
     }
 
     /**
+     * Until when (processing time) a job looks users up in the old layout; 0: not at all. A job started fresh never
+     * does. Restored from a savepoint without the marker (so from before this layout), for one state TTL: all the old
+     * layout's entries have expired by then. Restored from a later snapshot, until the time it recorded.
+     *
+     * @param recorded the marker's values, one per subtask of the snapshot (a union list state)
+     */
+    static long lookUpUntil(boolean restored, Iterable<Long> recorded, long nowMs, long stateTtlMs) {
+        if (!restored) return 0;
+        long until = -1;
+        for (Long r : recorded) until = Math.max(until, r == null ? 0 : r);
+        if (until < 0) return nowMs > Long.MAX_VALUE - stateTtlMs ? Long.MAX_VALUE : nowMs + stateTtlMs;
+        return until > nowMs ? until : 0;
+    }
+
+    /**
      * Moves the current user's entries in the old layout, if any, after those in {@code into}, and clears the old
      * states. Every old write also wrote the count, under the same TTL, so a user without a count has nothing live in
-     * the old layout: one lookup for users who have nothing to move.
+     * the old layout: one lookup for users who have nothing to move. {@code evenWithoutCount} (from a timer, which is
+     * rare) reads and clears the old states anyway, so that what an expired count leaves behind does not stay in
+     * memory.
      *
      * @return whether the user had state in the old layout (now cleared)
      */
-    boolean drainInto(WaitingEntries into) throws Exception {
-        if (pending.value() == null) return false;
+    boolean drainInto(WaitingEntries into, boolean evenWithoutCount) throws Exception {
+        if (pending.value() == null && !evenWithoutCount) return false;
         for (List<PendingPrediction> list : predictions.values()) into.predictions.addAll(list);
         for (List<PendingLabel> list : labels.values()) into.labels.addAll(list);
         predictions.clear();

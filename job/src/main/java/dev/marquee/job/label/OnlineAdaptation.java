@@ -7,9 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
@@ -67,9 +70,11 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
     private transient ValueState<UserFactors> factors;
     /** The user's waiting predictions and labels, oldest first. */
     private transient ValueState<WaitingEntries> waiting;
-    /** The join's older layout, read and cleared user by user after a restore; null when the job started fresh. */
+    /** The join's older layout, read and cleared user by user after a restore from it; null otherwise. */
     private transient LegacyJoinState legacy;
-    private transient boolean restored;
+    /** Until when (processing time) users are looked up in the older layout; 0: not at all. Kept in checkpoints. */
+    private transient long olderLayoutUntilMs;
+    private transient ListState<Long> olderLayoutUntil;
     private transient Counter joined;
     private transient Counter dropped;
     private transient Counter labelsExpired;
@@ -121,7 +126,7 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
                 TypeInformation.of(WaitingEntries.class));
         w.enableTimeToLive(ttl);
         waiting = getRuntimeContext().getState(w);
-        legacy = restored ? LegacyJoinState.register(getRuntimeContext(), ttl) : null;
+        legacy = olderLayoutUntilMs > 0 ? LegacyJoinState.register(getRuntimeContext(), ttl) : null;
         joined = getRuntimeContext().getMetricGroup().counter("labelsJoined");
         dropped = getRuntimeContext().getMetricGroup().counter("labelsPendingDropped");
         labelsExpired = getRuntimeContext().getMetricGroup().counter("labelsUnmatchedExpired");
@@ -129,13 +134,26 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
     }
 
     @Override
-    public void initializeState(FunctionInitializationContext context) {
-        restored = context.isRestored();
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        olderLayoutUntil = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("join-older-layout-until-ms", Types.LONG));
+        olderLayoutUntilMs = LegacyJoinState.lookUpUntil(context.isRestored(), olderLayoutUntil.get(),
+                System.currentTimeMillis(), settings.stateTtlMs);
+    }
+
+    /** Whether users are still looked up in the join's older layout (after a restore from a savepoint with it). */
+    boolean readsOlderLayout() {
+        return legacy != null;
     }
 
     @Override
-    public void snapshotState(FunctionSnapshotContext context) {
-        // all of it is keyed state
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        if (legacy != null && System.currentTimeMillis() >= olderLayoutUntilMs) {
+            // everything in the older layout has expired by now: no more lookups there
+            legacy = null;
+            olderLayoutUntilMs = 0;
+        }
+        olderLayoutUntil.update(List.of(olderLayoutUntilMs));
     }
 
     @Override
@@ -212,10 +230,15 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
 
     /** The current user's waiting entries (null: none), with any still in the older layout moved in first. */
     private WaitingEntries waitingEntries(TimerService timers) throws Exception {
+        return waitingEntries(timers, false);
+    }
+
+    /** As above; {@code fromTimer}: the older layout is read and cleared even if its count has expired. */
+    private WaitingEntries waitingEntries(TimerService timers, boolean fromTimer) throws Exception {
         WaitingEntries w = waiting.value();
         if (legacy == null) return w;
         WaitingEntries into = w != null ? w : new WaitingEntries();
-        if (!legacy.drainInto(into) || into.isEmpty()) return w;
+        if (!legacy.drainInto(into, fromTimer) || into.isEmpty()) return w;
         expireNoLaterThan(into, into.earliestExpiryMs(), timers);
         waiting.update(into);
         return into;
@@ -314,9 +337,10 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
             factors.value();
             return;
         }
-        WaitingEntries w = waitingEntries(ctx.timerService());
+        WaitingEntries w = waitingEntries(ctx.timerService(), true);
         if (w == null) return;
         String userId = ctx.getCurrentKey();
+        int before = w.size();
         int kept = 0;
         for (PendingPrediction p : w.predictions) {
             if (p.expiresAtMs > time) {
@@ -338,12 +362,13 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
             ctx.output(EXPIRED, new UnmatchedExpiry(UnmatchedExpiry.Kind.LABEL, userId, l.movieTitle, l.requestId, 0));
         }
         w.labels.subList(kept, w.labels.size()).clear();
-        if (w.timerAtMs <= time) {
+        boolean userTimer = w.timerAtMs <= time;
+        if (userTimer) {
             // this was the user's timer: the next one goes to the earliest expiry left
             w.timerAtMs = 0;
             expireNoLaterThan(w, w.earliestExpiryMs(), ctx.timerService());
         }
-        store(w, ctx.timerService());
+        if (userTimer || w.size() != before) store(w, ctx.timerService()); // else an older, stale timer: nothing changed
     }
 
     private void match(PendingPrediction served, float label, Context ctx) throws Exception {

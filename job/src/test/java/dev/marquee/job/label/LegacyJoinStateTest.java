@@ -42,9 +42,11 @@ class LegacyJoinStateTest {
             assertThat(h.numEventTimeTimers()).as("one per user and expiry time").isEqualTo(3);
             snapshot = h.snapshot(1, 10);
         }
-        try (var h = harness(new OnlineAdaptation(LabelSettings.from(new Settings(SETTINGS))))) {
+        OnlineAdaptation restored = new OnlineAdaptation(LabelSettings.from(new Settings(SETTINGS)));
+        try (var h = harness(restored)) {
             h.initializeState(snapshot);
             h.open();
+            assertThat(restored.readsOlderLayout()).as("restored from the older layout").isTrue();
             Rating byId = new Rating("u1", "Heat (1995)", 5.0f, 100);
             byId.requestId = "r2";
             h.processElement2(byId, 0);
@@ -63,6 +65,38 @@ class LegacyJoinStateTest {
                         .as("nothing left in %s", state).isEmpty();
             }
             assertThat(h.numKeyedStateEntries()).as("the residuals of u1 and u3, which the matches taught").isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aJobLooksUpTheOlderLayoutOnlyForOneStateTtlAfterRestoringFromIt() {
+        long ttl = 1_000;
+        assertThat(LegacyJoinState.lookUpUntil(false, List.of(), 5_000, ttl)).as("started fresh").isZero();
+        assertThat(LegacyJoinState.lookUpUntil(true, List.of(), 5_000, ttl)).as("a savepoint without the marker")
+                .isEqualTo(6_000);
+        assertThat(LegacyJoinState.lookUpUntil(true, List.of(0L, 0L), 5_000, ttl)).as("a snapshot of this layout").isZero();
+        assertThat(LegacyJoinState.lookUpUntil(true, List.of(0L, 5_500L), 5_000, ttl)).as("still migrating").isEqualTo(5_500);
+        assertThat(LegacyJoinState.lookUpUntil(true, List.of(4_999L), 5_000, ttl)).as("migration over").isZero();
+    }
+
+    /** A snapshot records whether the older layout is still looked up, so a restore from it does not start again. */
+    @Test
+    void aSnapshotOfTheNewLayoutRestoresWithoutTheOlderOne() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness(new OnlineAdaptation(LabelSettings.from(new Settings(SETTINGS))))) {
+            h.open();
+            h.processElement1(prediction("u1", "r1", "Heat (1995)", 3.0f, 100), 0);
+            snapshot = h.snapshot(1, 10);
+        }
+        OnlineAdaptation restored = new OnlineAdaptation(LabelSettings.from(new Settings(SETTINGS)));
+        try (var h = harness(restored)) {
+            h.initializeState(snapshot);
+            h.open();
+            assertThat(restored.readsOlderLayout()).isFalse();
+            Rating label = new Rating("u1", "Heat (1995)", 5.0f, 100);
+            label.requestId = "r1";
+            h.processElement2(label, 0);
+            assertThat(joins(h)).hasSize(1);
         }
     }
 

@@ -314,6 +314,22 @@ class OnlineAdaptationTest {
         }
     }
 
+    /** A match that takes the earliest entry leaves the timer where it was; when it fires, it moves to the next. */
+    @Test
+    void theUsersTimerMovesOnAfterItsEarliestEntryMatched() throws Exception {
+        try (var h = harness(Map.of("adaptation.enabled", "false", "labels.join-ttl-ms", "1000"))) {
+            h.processElement1(prediction("u1", "r1", "A", 3f, 1, 100), 0);
+            h.processElement1(prediction("u1", "r2", "B", 3f, 1, 200), 0);
+            h.processElement2(label("u1", "A", 4f, 100), 0);
+            assertThat(joins(h)).hasSize(1);
+            h.processBothWatermarks(new Watermark(101_000));
+            assertThat(expired(h)).isEmpty();
+            assertThat(h.numEventTimeTimers()).as("moved to B's expiry").isEqualTo(1);
+            h.processBothWatermarks(new Watermark(201_000));
+            assertThat(expired(h)).extracting(e -> e.requestId).containsExactly("r2");
+        }
+    }
+
     /** A match that leaves nothing waiting takes the user's timer with it. */
     @Test
     void aUserWhoseLastEntryMatchedHasNoTimerLeft() throws Exception {
