@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.marquee.data.config.Settings;
 import dev.marquee.data.event.Prediction;
 import dev.marquee.data.event.Rating;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 
@@ -65,6 +67,39 @@ class LegacyJoinStateTest {
                         .as("nothing left in %s", state).isEmpty();
             }
             assertThat(h.numKeyedStateEntries()).as("the residuals of u1 and u3, which the matches taught").isEqualTo(2);
+        }
+    }
+
+    /**
+     * A snapshot written by the older code itself: commit 7685b0f's {@code OnlineAdaptation} in this harness
+     * (adaptation off, join TTL 60 s), after predictions r1 and r2 of "Heat (1995)" for u1 and r3 of "Alien (1979)"
+     * for u2 (timestamp 100), and labels for u3 ("Fargo (1996)", 2.0, timestamp 200, no request id) and u4 ("Heat
+     * (1995)", 4.5, timestamp 300, request r9), saved with Flink's {@code OperatorSnapshotUtil.writeStateHandle}.
+     */
+    @Test
+    void aSnapshotWrittenByTheOlderCodeRestoresWithWhatWaited() throws Exception {
+        OperatorSubtaskState snapshot = OperatorSnapshotUtil.readStateHandle(
+                Path.of(getClass().getResource("join-layout-7685b0f.snapshot").toURI()).toString());
+        OnlineAdaptation restored = new OnlineAdaptation(LabelSettings.from(new Settings(SETTINGS)));
+        try (var h = harness(restored)) {
+            h.initializeState(snapshot);
+            h.open();
+            assertThat(restored.readsOlderLayout()).isTrue();
+            Rating byId = new Rating("u1", "Heat (1995)", 5.0f, 100);
+            byId.requestId = "r2";
+            h.processElement2(byId, 0);
+            h.processElement2(new Rating("u1", "heat  (1995) ", 1.0f, 100), 0);
+            h.processElement1(prediction("u3", "r4", "Fargo (1996)", 3.0f, 200), 0);
+            h.processElement1(prediction("u4", "r9", "Heat (1995)", 3.5f, 300), 0);
+            assertThat(joins(h)).extracting(j -> j.userId + ":" + j.model + "->" + j.label)
+                    .containsExactly("u1:4.0->5.0", "u1:3.0->1.0", "u3:3.0->2.0", "u4:3.5->4.5");
+            h.processBothWatermarks(new Watermark(160_000));
+            assertThat(expired(h)).extracting(e -> e.userId + ":" + e.requestId).containsExactly("u2:r3");
+            for (String state : List.of("join-waiting", "join-predictions", "join-labels", "join-request-ids",
+                    "join-pending-count", "join-recount-after-ms")) {
+                assertThat(h.getOperator().getKeyedStateBackend().getKeys(state, VoidNamespace.INSTANCE))
+                        .as("nothing left in %s", state).isEmpty();
+            }
         }
     }
 
