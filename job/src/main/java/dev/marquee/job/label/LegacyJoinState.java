@@ -12,7 +12,8 @@ import org.apache.flink.api.java.typeutils.ListTypeInfo;
 
 /**
  * The labels' join as savepoints before {@link WaitingEntries} hold it: a list per title key, a request-id index, a
- * count and a recount time, per user. Registered only when the job restores; a user's old entries move into
+ * count and a recount time, per user. Registered only for one state TTL after a restore from such a savepoint
+ * ({@link #lookUpUntil}); a user's old entries move into
  * {@link WaitingEntries} the first time the user is seen (or an old timer of theirs fires), and the old states are
  * cleared. The old per-entry timers still fire and find nothing more to do than the new timer would.
  */
