@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -410,6 +411,24 @@ class InfraConfigTest {
                 }))
                 .map(m -> m.group(1)).collect(Collectors.toSet());
         assertThat(created).isEqualTo(expected);
+    }
+
+    /** scripts/cluster creates its topics itself: all of them, the data topics with the cluster's partition count. */
+    @Test
+    void theStandaloneClusterScriptCreatesEveryTopicTheCodeUses() throws IOException {
+        String script = Files.readString(Path.of("..", "scripts", "cluster"), StandardCharsets.UTF_8);
+        java.util.regex.Matcher loop = Pattern.compile("for spec in ([^;]+); do").matcher(script);
+        assertThat(loop.find()).as("scripts/cluster's create_topics loop").isTrue();
+        Map<String, String> created = new HashMap<>();
+        for (String spec : loop.group(1).replace("\\", " ").trim().split("\\s+")) {
+            String[] nameAndParts = spec.split(":");
+            created.put(nameAndParts[0], nameAndParts[1]);
+        }
+        Topics topics = Topics.defaults();
+        assertThat(created.keySet()).containsExactlyInAnyOrderElementsOf(topics.names());
+        for (Topics.Role role : Topics.Role.values()) {
+            assertThat(created.get(role.defaultName())).as(role.defaultName()).isEqualTo(role.isDataTopic() ? "D" : "1");
+        }
     }
 
     private static long retention(Map<String, Map<String, Object>> topics, String topic) {
