@@ -55,6 +55,10 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--with-ratings", description = "send each true rating to the ratings topic right after its request")
     boolean withRatings;
 
+    @Option(names = "--ratings-only", description = "send only the true ratings, not the requests: the late labels of "
+            + "an earlier replay of the same rows with the same --request-id-prefix")
+    boolean ratingsOnly;
+
     @Option(names = "--envelope-size", paramLabel = "N", defaultValue = "" + ReplayOptions.DEFAULT_ENVELOPE_SIZE,
             description = "requests per record; above 1 sends TF-Serving envelopes (default: ${DEFAULT-VALUE})")
     int envelopeSize;
@@ -86,7 +90,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
     /** The replay settings asked for, checked (also for tests that check what a command line becomes). */
     public ReplayOptions options() {
-        return new ReplayOptions(bootstrap, topic, ratingsTopic, withRatings, rate, envelopeSize, requestIdPrefix,
+        return new ReplayOptions(bootstrap, topic, ratingsTopic, withRatings, ratingsOnly, rate, envelopeSize, requestIdPrefix,
                 progressSeconds, producerProperties(), drift == null ? DriftInjection.none() : drift.injection());
     }
 
@@ -100,7 +104,8 @@ public final class ReplayCommand implements Callable<Integer> {
         try {
             RatingSelection.Selected selected = selection().load();
             System.out.printf(Locale.ROOT, "replay: %,d rows from %s to %s at %s%s%n", selected.rows.size(),
-                    selected.description, options.topic, options.bootstrap,
+                    selected.description, options.sendsRequests() ? options.topic : options.ratingsTopic + " (ratings only)",
+                    options.bootstrap,
                     options.rate > 0 ? String.format(Locale.ROOT, ", %,.0f requests/s", options.rate) : ", as fast as possible");
             if (!options.drift.isNone()) System.out.println("replay: drift: " + options.drift.describe());
             ReplaySummary summary = new ReplayProducer(options, System.out::println).replay(selected.rows, selected.catalog);

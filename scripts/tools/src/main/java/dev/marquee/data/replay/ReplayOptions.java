@@ -12,6 +12,7 @@ public final class ReplayOptions {
     public static final String TOPIC = "topic";
     public static final String RATINGS_TOPIC = "ratings-topic";
     public static final String WITH_RATINGS = "with-ratings";
+    public static final String RATINGS_ONLY = "ratings-only";
     public static final String RATE = "rate";
     public static final String ENVELOPE_SIZE = "envelope-size";
     public static final String REQUEST_ID_PREFIX = "request-id-prefix";
@@ -25,6 +26,11 @@ public final class ReplayOptions {
     public final String topic;
     public final String ratingsTopic;
     public final boolean withRatings;
+    /**
+     * Send the rows' true ratings only, not their requests: labels that come later than the requests of an
+     * earlier replay of the same rows, whose request ids they carry (same data, selection and request-id prefix).
+     */
+    public final boolean ratingsOnly;
     /** Requests per second; 0 for as fast as possible. */
     public final double rate;
     /** Requests per record: 1 sends plain objects, more sends TF-Serving envelopes. */
@@ -38,7 +44,7 @@ public final class ReplayOptions {
 
     public ReplayOptions(Settings s, Properties producerProperties) {
         this(s.string(BOOTSTRAP, defaultBootstrap()), s.string(TOPIC, TopicNames.RATING_REQUESTS),
-                s.string(RATINGS_TOPIC, TopicNames.RATINGS), s.bool(WITH_RATINGS, false),
+                s.string(RATINGS_TOPIC, TopicNames.RATINGS), s.bool(WITH_RATINGS, false), s.bool(RATINGS_ONLY, false),
                 s.doubleInRange(RATE, DEFAULT_RATE, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY),
                 s.intInRange(ENVELOPE_SIZE, DEFAULT_ENVELOPE_SIZE, Integer.MIN_VALUE, Integer.MAX_VALUE),
                 s.string(REQUEST_ID_PREFIX, DEFAULT_REQUEST_ID_PREFIX),
@@ -47,13 +53,14 @@ public final class ReplayOptions {
     }
 
     /** The options, checked: values out of range fail with a {@link dev.marquee.data.config.SettingException}. */
-    public ReplayOptions(String bootstrap, String topic, String ratingsTopic, boolean withRatings, double rate,
-                         int envelopeSize, String requestIdPrefix, double progressSeconds,
+    public ReplayOptions(String bootstrap, String topic, String ratingsTopic, boolean withRatings, boolean ratingsOnly,
+                         double rate, int envelopeSize, String requestIdPrefix, double progressSeconds,
                          Properties producerProperties, DriftInjection drift) {
         this.bootstrap = bootstrap;
         this.topic = topic;
         this.ratingsTopic = ratingsTopic;
         this.withRatings = withRatings;
+        this.ratingsOnly = ratingsOnly;
         this.rate = OptionRanges.between("--" + RATE, rate, 0, 10_000_000);
         this.envelopeSize = OptionRanges.between("--" + ENVELOPE_SIZE, envelopeSize, 1, 10_000);
         this.requestIdPrefix = requestIdPrefix;
@@ -67,12 +74,23 @@ public final class ReplayOptions {
         this.topic = base.topic;
         this.ratingsTopic = base.ratingsTopic;
         this.withRatings = base.withRatings;
+        this.ratingsOnly = base.ratingsOnly;
         this.rate = base.rate;
         this.envelopeSize = base.envelopeSize;
         this.requestIdPrefix = base.requestIdPrefix;
         this.progressSeconds = base.progressSeconds;
         this.producerProperties = base.producerProperties;
         this.drift = drift;
+    }
+
+    /** Whether the rows' requests go out (not with {@link #ratingsOnly}). */
+    public boolean sendsRequests() {
+        return !ratingsOnly;
+    }
+
+    /** Whether the rows' true ratings go out ({@link #withRatings} or {@link #ratingsOnly}). */
+    public boolean sendsRatings() {
+        return withRatings || ratingsOnly;
     }
 
     /** These options with another drift injection. */

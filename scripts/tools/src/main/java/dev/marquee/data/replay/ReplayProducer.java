@@ -21,7 +21,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Sends ratings to Kafka as rating requests, in the order given, at a set rate or as fast as possible, each
- * optionally followed by its true rating on the ratings topic. Records are keyed by user id, so one user's
+ * optionally followed by its true rating on the ratings topic (or, {@code ratings-only}, the true ratings alone). Records are keyed by user id, so one user's
  * requests and ratings stay in order on one partition (the original user id: drift changes request bodies only;
  * labels go out as they are).
  */
@@ -52,8 +52,8 @@ public final class ReplayProducer {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties())) {
             // Fetch the topic's metadata first: an unreachable broker or a missing topic fails here, once,
             // and the rate and progress lines measure sending, not connecting.
-            producer.partitionsFor(options.topic);
-            if (options.withRatings) producer.partitionsFor(options.ratingsTopic);
+            if (options.sendsRequests()) producer.partitionsFor(options.topic);
+            if (options.sendsRatings()) producer.partitionsFor(options.ratingsTopic);
             start = System.nanoTime();
             long nextProgress = start + (long) (options.progressSeconds * 1e9);
             Pacer pacer = new Pacer(options.rate / options.envelopeSize);
@@ -69,10 +69,11 @@ public final class ReplayProducer {
                 pacer.awaitSlot(records);
                 List<Rating> chunk = rows.subList(from, Math.min(rows.size(), from + n));
                 byte[] key = chunk.get(0).userId.getBytes(StandardCharsets.UTF_8);
+                // built also when only ratings go out: the labels carry the request ids and drifted fields
                 List<OutgoingRequest> requests = requests(from, chunk, drift);
-                producer.send(new ProducerRecord<>(options.topic, key, encode(requests)), onDone);
+                if (options.sendsRequests()) producer.send(new ProducerRecord<>(options.topic, key, encode(requests)), onDone);
                 records++;
-                if (options.withRatings) {
+                if (options.sendsRatings()) {
                     for (int i = 0; i < chunk.size(); i++) {
                         Rating r = chunk.get(i);
                         producer.send(new ProducerRecord<>(options.ratingsTopic,
@@ -83,8 +84,8 @@ public final class ReplayProducer {
                 long now = System.nanoTime();
                 if (now >= nextProgress) {
                     long sent = Math.min(rows.size(), from + n);
-                    progress.accept(String.format(Locale.ROOT, "replay: %,d/%,d requests (%d%%), %,.0f/s, %,d errors",
-                            sent, rows.size(), sent * 100 / Math.max(1, rows.size()), sent / ((now - start) / 1e9), errors.get()));
+                    progress.accept(String.format(Locale.ROOT, "replay: %,d/%,d %s (%d%%), %,.0f/s, %,d errors",
+                            sent, rows.size(), options.sendsRequests() ? "requests" : "ratings", sent * 100 / Math.max(1, rows.size()), sent / ((now - start) / 1e9), errors.get()));
                     nextProgress = now + (long) (options.progressSeconds * 1e9);
                 }
             }
@@ -94,6 +95,7 @@ public final class ReplayProducer {
         if (!options.drift.isNone()) {
             progress.accept(String.format(Locale.ROOT, "replay: drift changed %,d of %,d requests", drift.affected(), drift.seen()));
         }
+        if (!options.sendsRequests()) return new ReplaySummary(0, 0, ratings, errors.get(), seconds, firstError.get());
         return new ReplaySummary(rows.size(), records, ratings, errors.get(), seconds, firstError.get());
     }
 

@@ -26,6 +26,10 @@ public final class ReplaySummary {
 
     /** One human line, e.g. {@code sent 1,000 requests in 0.4 s (2,500/s), 0 errors}. */
     public String describe() {
+        if (requests == 0 && ratings > 0) {
+            return String.format(Locale.ROOT, "sent %,d ratings in %.1f s (%,.0f ratings/s), %,d errors", ratings, seconds,
+                    seconds > 0 ? ratings / seconds : ratings, errors) + (firstError != null ? "; first error: " + firstError : "");
+        }
         String s = String.format(Locale.ROOT, "sent %,d requests", requests);
         if (records != requests) s += String.format(Locale.ROOT, " in %,d records", records);
         if (ratings > 0) s += String.format(Locale.ROOT, " and %,d ratings", ratings);

@@ -16,6 +16,9 @@ class ReplayCommandTest {
         assertThat(o.topic).isEqualTo("rating-requests");
         assertThat(o.ratingsTopic).isEqualTo("ratings");
         assertThat(o.withRatings).isFalse();
+        assertThat(o.ratingsOnly).isFalse();
+        assertThat(o.sendsRequests()).isTrue();
+        assertThat(o.sendsRatings()).isFalse();
         assertThat(o.rate).isZero();
         assertThat(o.envelopeSize).isEqualTo(1);
         assertThat(o.requestIdPrefix).isEqualTo("replay-");
@@ -41,6 +44,14 @@ class ReplayCommandTest {
         assertThat(o.producerProperties).containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("max.block.ms", "1000");
         assertThat(o.drift.describe()).isEqualTo("unseen user ids; from request 10,000 on, share 0.3, seed 42");
+    }
+
+    @Test
+    void ratingsOnlySendsTheRatingsAndNoRequest() {
+        ReplayOptions o = parse("--ratings-only");
+        assertThat(o.ratingsOnly).isTrue();
+        assertThat(o.sendsRequests()).isFalse();
+        assertThat(o.sendsRatings()).isTrue();
     }
 
     /** A JAAS configuration is full of '=', quotes and spaces; it must arrive whole, split at the first '='. */

@@ -26,6 +26,7 @@ import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,6 +76,27 @@ class ReplayITCase {
             assertThat(q.timestamp).isEqualTo(r.timestamp);
         }
 
+        EventCodec<Rating> codec = EventCodec.of(Rating.class);
+        List<Rating> labels = new ArrayList<>();
+        readAll(ratings, ROWS).forEach(rec -> labels.add(codec.decode(rec.value())));
+        assertThat(labels).containsExactlyInAnyOrderElementsOf(rows);
+    }
+
+    /** Late labels: a second replay of the same rows sends their true ratings alone. */
+    @Test
+    void ratingsOnlySendsTheLabelsOfAnEarlierReplayAndNoRequest() {
+        String requests = KAFKA.createTopic("rating-requests", 2);
+        String ratings = KAFKA.createTopic("ratings", 2);
+        new ReplayProducer(options(requests, ratings, 1, false), null).replay(rows);
+        Map<String, String> late = settings(requests, ratings, 1, false);
+        late.put(ReplayOptions.RATINGS_ONLY, "true");
+        ReplaySummary summary = new ReplayProducer(ReplayOptions.of(new Settings(late)), null).replay(rows);
+
+        assertThat(summary.errors).isZero();
+        assertThat(summary.requests).isZero();
+        assertThat(summary.ratings).isEqualTo(ROWS);
+        assertThat(summary.describe()).startsWith("sent 1,000 ratings in ");
+        assertThat(recordsIn(requests)).as("the first replay's requests and no more").isEqualTo(ROWS);
         EventCodec<Rating> codec = EventCodec.of(Rating.class);
         List<Rating> labels = new ArrayList<>();
         readAll(ratings, ROWS).forEach(rec -> labels.add(codec.decode(rec.value())));
@@ -133,6 +155,10 @@ class ReplayITCase {
     }
 
     private static ReplayOptions options(String topic, String ratingsTopic, int envelopeSize, boolean withRatings) {
+        return ReplayOptions.of(new Settings(settings(topic, ratingsTopic, envelopeSize, withRatings)));
+    }
+
+    private static Map<String, String> settings(String topic, String ratingsTopic, int envelopeSize, boolean withRatings) {
         Map<String, String> s = new HashMap<>();
         s.put(ReplayOptions.BOOTSTRAP, KAFKA.bootstrapServers());
         s.put(ReplayOptions.TOPIC, topic);
@@ -140,7 +166,7 @@ class ReplayITCase {
         s.put(ReplayOptions.ENVELOPE_SIZE, String.valueOf(envelopeSize));
         s.put(ReplayOptions.WITH_RATINGS, String.valueOf(withRatings));
         s.put(ReplayOptions.REQUEST_ID_PREFIX, "it-");
-        return ReplayOptions.of(new Settings(s));
+        return s;
     }
 
     private static Map<String, RatingRequest> parseAll(List<ConsumerRecord<byte[], byte[]>> records) {
@@ -152,6 +178,18 @@ class ReplayITCase {
             result.requests().forEach(q -> assertThat(byId.put(q.requestId, q)).as("duplicate %s", q.requestId).isNull());
         }
         return byId;
+    }
+
+    /** How many records the topic holds: the sum of its partitions' end offsets. */
+    private static long recordsIn(String topic) {
+        Properties props = KAFKA.consumerProps("counter-" + topic);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+        }
     }
 
     /** Reads until {@code expected} records arrived, failing after a deadline. */
