@@ -15,6 +15,7 @@ import dev.marquee.job.config.JobSettings;
 import dev.marquee.job.drift.DriftTaps;
 import dev.marquee.job.drift.PartialDriftOperator;
 import dev.marquee.job.label.LabelJoin;
+import dev.marquee.job.label.LabelJoinOperator;
 import dev.marquee.job.label.LabelSettings;
 import dev.marquee.job.label.OnlineAdaptation;
 import dev.marquee.job.label.ToLabeledPrediction;
@@ -121,7 +122,8 @@ public final class ScoringJob {
         if (drift != null && !labelled) scored.setBufferTimeout(summariesTimeoutMs); // predictions stay chained
         if (labelled) {
             // Labels get event time of their own so the join's expiry timers follow both inputs; idleness keeps a
-            // quiet ratings topic from holding event time back.
+            // quiet ratings topic from holding event time back. A waiting label expires only on the requests' own
+            // event time, which the operator hands the join (LabelJoinOperator).
             WatermarkStrategy<Rating> labelTime = WatermarkStrategy
                     .<Rating>forBoundedOutOfOrderness(Duration.ofMillis(s.maxOutOfOrdernessMs))
                     .withTimestampAssigner((r, kafkaTs) -> r.timestamp > 0 ? r.timestamp * 1000 : kafkaTs)
@@ -130,7 +132,9 @@ public final class ScoringJob {
                     .name("label event time").uid("label-event-time");
             SingleOutputStreamOperator<Prediction> adapted = scored.keyBy(p -> p.userId, Types.STRING)
                     .connect(timedLabels.keyBy(r -> r.userId, Types.STRING))
-                    .process(new OnlineAdaptation(s.labels, titleEmbeddings, labelCatalogs)).name("labels and online adaptation").uid("online-adaptation");
+                    .transform("labels and online adaptation", TypeInformation.of(Prediction.class),
+                            new LabelJoinOperator(new OnlineAdaptation(s.labels, titleEmbeddings, labelCatalogs)))
+                    .uid("online-adaptation");
             served = adapted;
             DataStream<LabelJoin> joins = adapted.getSideOutput(OnlineAdaptation.LABEL_JOINS);
             if (s.labels.adaptationEnabled && s.labels.titleBias != LabelSettings.TitleBiasScope.OFF) {

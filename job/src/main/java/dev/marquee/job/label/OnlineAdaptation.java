@@ -75,6 +75,11 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
     /** Until when (processing time) users are looked up in the older layout; 0: not at all. Kept in checkpoints. */
     private transient long olderLayoutUntilMs;
     private transient ListState<Long> olderLayoutUntil;
+    /**
+     * The requests' own event time (their watermark at this operator) when {@link LabelJoinOperator} reports it;
+     * {@code Long.MAX_VALUE} when nothing does, and then waiting labels expire on the combined event time alone.
+     */
+    private transient long requestsClockMs = Long.MAX_VALUE;
     private transient Counter joined;
     private transient Counter dropped;
     private transient Counter labelsExpired;
@@ -139,6 +144,16 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
                 new ListStateDescriptor<>("join-older-layout-until-ms", Types.LONG));
         olderLayoutUntilMs = LegacyJoinState.lookUpUntil(context.isRestored(), olderLayoutUntil.get(),
                 System.currentTimeMillis(), settings.stateTtlMs);
+    }
+
+    /** From now on a waiting label expires only once the requests' event time, as {@link #requestsReached} reports it, has passed its expiry. */
+    void followRequestsClock() {
+        requestsClockMs = Long.MIN_VALUE;
+    }
+
+    /** The requests' watermark at this operator moved to {@code watermarkMs}. */
+    void requestsReached(long watermarkMs) {
+        if (watermarkMs > requestsClockMs) requestsClockMs = watermarkMs;
     }
 
     /** Whether users are still looked up in the join's older layout (after a restore from a savepoint with it). */
@@ -353,8 +368,15 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         }
         w.predictions.subList(kept, w.predictions.size()).clear();
         kept = 0;
+        // A label's prediction can come until the requests themselves pass its expiry: while they are idle the
+        // combined event time is the labels' alone, and a label it says is due waits on (a recheck below), unless
+        // event time has ended.
+        long recheckDelay = Math.max(1, settings.joinTtlMs / 4);
+        long watermark = ctx.timerService().currentWatermark();
+        boolean endOfTime = watermark >= Long.MAX_VALUE - recheckDelay;
+        long labelsDueBy = endOfTime ? time : Math.min(time, requestsClockMs);
         for (PendingLabel l : w.labels) {
-            if (l.expiresAtMs > time) {
+            if (l.expiresAtMs > labelsDueBy) {
                 w.labels.set(kept++, l);
                 continue;
             }
@@ -364,9 +386,12 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         w.labels.subList(kept, w.labels.size()).clear();
         boolean userTimer = w.timerAtMs <= time;
         if (userTimer) {
-            // this was the user's timer: the next one goes to the earliest expiry left
+            // this was the user's timer: the next one goes to the earliest expiry left, and a label kept past its
+            // expiry (the requests behind) is looked at again a quarter of the TTL after the event time now, so
+            // never by the watermark that fired this one
             w.timerAtMs = 0;
-            expireNoLaterThan(w, w.earliestExpiryMs(), ctx.timerService());
+            expireNoLaterThan(w, w.nextCheckMs(time, endOfTime ? Long.MAX_VALUE : watermark + recheckDelay),
+                    ctx.timerService());
         }
         if (userTimer || w.size() != before) store(w, ctx.timerService()); // else an older, stale timer: nothing changed
     }

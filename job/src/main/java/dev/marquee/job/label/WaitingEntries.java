@@ -11,7 +11,10 @@ import java.util.List;
 public class WaitingEntries {
     public List<PendingPrediction> predictions = new ArrayList<>(1);
     public List<PendingLabel> labels = new ArrayList<>(1);
-    /** The event time of the user's expiry timer (0: none); never later than the earliest expiry of what waits. */
+    /**
+     * The event time of the user's expiry timer (0: none); never later than the earliest expiry of what waits,
+     * except for a label kept past its expiry while the requests are behind, which is looked at again later.
+     */
     public long timerAtMs;
 
     public WaitingEntries() {}
@@ -22,6 +25,18 @@ public class WaitingEntries {
 
     boolean isEmpty() {
         return predictions.isEmpty() && labels.isEmpty();
+    }
+
+    /**
+     * When the user's timer that fired at {@code now} should fire next: the earliest expiry still ahead, or
+     * {@code recheckAt} for an entry kept although its expiry has passed (a label whose requests are behind);
+     * 0 when nothing waits.
+     */
+    long nextCheckMs(long now, long recheckAt) {
+        long min = Long.MAX_VALUE;
+        for (PendingPrediction p : predictions) min = Math.min(min, p.expiresAtMs > now ? p.expiresAtMs : recheckAt);
+        for (PendingLabel l : labels) min = Math.min(min, l.expiresAtMs > now ? l.expiresAtMs : recheckAt);
+        return isEmpty() ? 0 : min;
     }
 
     /** The earliest expiry of what waits, 0 when nothing does. */

@@ -30,10 +30,15 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -203,6 +208,74 @@ class OnlineAdaptationITCase {
         } finally {
             job.cancel().get();
         }
+    }
+
+    /**
+     * A label that reaches the join before its prediction waits for it, however far later labels run ahead while no
+     * request flows: a waiting label expires on the requests' own event time (LabelJoinOperator). On the combined
+     * event time alone, as before, the idle requests dropped out of it, the later labels moved it past the first
+     * one, and that label expired before its request came.
+     */
+    @Test
+    void aLabelWaitsForItsPredictionWhileOnlyLabelsFlow() throws Exception {
+        String requests = KAFKA.createTopic("requests", 2);
+        String ratings = KAFKA.createTopic("ratings", 2);
+        String predictions = KAFKA.createTopic("predictions", 2);
+        String drift = KAFKA.createTopic("drift", 1);
+        JobClient job = start("new", requests, ratings, predictions, drift,
+                Map.of("labels.join-ttl-ms", "3600000", JobSettings.IDLENESS_MS, "500"));
+        String labelsGroup = "adaptation-" + requests + "-labels";
+        EventCodec<Rating> labelCodec = EventCodec.of(Rating.class);
+        String title = rows.get(0).movieTitle;
+        long t = rows.get(0).timestamp;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps());
+                TopicReader reader = new TopicReader(KAFKA, predictions);
+                Admin admin = admin()) {
+            send(producer, ratings, "early", labelCodec.encode(new Rating("early", title, 4f, t)));
+            // ten hours later in event time, on every partition of ratings, and nothing on requests
+            for (int u = 0; u < 20; u++) {
+                send(producer, ratings, "clock-" + u, labelCodec.encode(new Rating("clock-" + u, title, 3f, t + 36_000)));
+            }
+            producer.flush();
+            // the labels are through the join once a checkpoint after them committed their offsets; the one after a
+            // second batch also covers the first batch's watermark, which was emitted well before it
+            awaitLabelsCommitted(admin, ratings, labelsGroup);
+            send(producer, ratings, "clock-last", labelCodec.encode(new Rating("clock-last", title, 3f, t + 36_000)));
+            producer.flush();
+            awaitLabelsCommitted(admin, ratings, labelsGroup);
+
+            send(producer, requests, "early", new RequestEncoder().single("early-0", new Rating("early", title, 0, t)));
+            producer.flush();
+            assertThat(reader.readAtLeast(1, DEADLINE)).as("the request served").hasSize(1);
+        }
+        EventCodec<DriftReport> reports = EventCodec.of(DriftReport.class);
+        try (TopicReader reader = new TopicReader(KAFKA, drift)) {
+            List<ConsumerRecord<byte[], byte[]>> seen = reader.readUntil(recs -> labelsCounted(recs, reports) >= 1
+                    || metricSum(recs, reports, "labels.unmatched_count") >= 1, DEADLINE);
+            assertThat(metricSum(seen, reports, "labels.unmatched_count")).as("labels expired").isZero();
+            assertThat(labelsCounted(seen, reports)).as("the early label joined its prediction").isEqualTo(1);
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private static void awaitLabelsCommitted(Admin admin, String topic, String group) {
+        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).until(() -> {
+            Map<TopicPartition, OffsetAndMetadata> committed =
+                    admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < 2; p++) latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            return admin.listOffsets(latest).all().get().entrySet().stream().allMatch(e -> {
+                OffsetAndMetadata c = committed.get(e.getKey());
+                return c != null && c.offset() >= e.getValue().offset();
+            });
+        });
+    }
+
+    private static Admin admin() {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+        return Admin.create(p);
     }
 
     private static double labelsCounted(List<ConsumerRecord<byte[], byte[]>> recs, EventCodec<DriftReport> codec) {

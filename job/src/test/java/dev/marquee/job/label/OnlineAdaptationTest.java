@@ -19,11 +19,10 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -141,7 +140,7 @@ class OnlineAdaptationTest {
         }
         assertThat(before).isNegative();
         try (var h = new KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Rating, Prediction>(
-                new KeyedCoProcessOperator<>(new OnlineAdaptation(LabelSettings.from(new Settings(FACTORS)), source)),
+                new LabelJoinOperator(new OnlineAdaptation(LabelSettings.from(new Settings(FACTORS)), source)),
                 p -> p.userId, r -> r.userId, Types.STRING)) {
             h.initializeState(snapshot);
             h.open();
@@ -314,6 +313,48 @@ class OnlineAdaptationTest {
         }
     }
 
+    /**
+     * While the requests are idle the event time is the labels' alone: a waiting label stays until the requests
+     * themselves pass its expiry, since its prediction is still to come; then it expires as before. (With the
+     * combined event time alone, it expired when the labels ran ahead, and its prediction came to nothing.)
+     */
+    @Test
+    void aLabelWaitsForTheRequestsWhileOnlyTheLabelsMoveEventTime() throws Exception {
+        try (var h = harness(Map.of("adaptation.enabled", "false", "labels.join-ttl-ms", "1000"))) {
+            h.processBothWatermarks(new Watermark(99_000));
+            h.processElement2(label("u1", "A", 4f, 100), 0);
+            h.processElement2(label("u2", "A", 4f, 100), 0);
+            h.processWatermarkStatus1(WatermarkStatus.IDLE);
+            h.processWatermark2(new Watermark(150_000));
+            assertThat(expired(h)).as("kept: the requests are at 99 s").isEmpty();
+            h.processWatermark2(new Watermark(200_000));
+            assertThat(expired(h)).isEmpty();
+
+            h.processWatermarkStatus1(WatermarkStatus.ACTIVE);
+            h.processElement1(prediction("u1", "r1", "A", 3f, 1, 100), 0);
+            assertThat(joins(h)).as("the label joined its late prediction").hasSize(1);
+            h.processWatermark1(new Watermark(101_000));
+            h.processWatermark2(new Watermark(201_000));
+            assertThat(expired(h)).as("the event time stays where the labels took it until the requests pass it").isEmpty();
+            h.processWatermark1(new Watermark(201_000));
+            assertThat(expired(h)).as("the requests passed u2's label").extracting(e -> e.userId).containsExactly("u2");
+            assertThat(h.numEventTimeTimers()).as("nothing waits").isZero();
+        }
+    }
+
+    /** At the end of event time (a bounded input's last watermark) a label waits no more, whatever the requests. */
+    @Test
+    void theLastWatermarkExpiresALabelTheIdleRequestsNeverReached() throws Exception {
+        try (var h = harness(Map.of("adaptation.enabled", "false", "labels.join-ttl-ms", "1000"))) {
+            h.processBothWatermarks(new Watermark(99_000));
+            h.processElement2(label("u1", "A", 4f, 100), 0);
+            h.processWatermarkStatus1(WatermarkStatus.IDLE);
+            h.processWatermark2(new Watermark(Long.MAX_VALUE));
+            assertThat(expired(h)).extracting(e -> e.userId).containsExactly("u1");
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
     /** A match that takes the earliest entry leaves the timer where it was; when it fires, it moves to the next. */
     @Test
     void theUsersTimerMovesOnAfterItsEarliestEntryMatched() throws Exception {
@@ -472,8 +513,7 @@ class OnlineAdaptationTest {
     @Test
     void aLabelSpeltAsAnotherCatalogWouldJoinThePredictionOfItsCatalogTitle() throws Exception {
         TitleCatalogSource catalogs = new FixedCatalog(List.of("Seven (Se7en) (1995)", "Heat (1995)"));
-        try (var h = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new OnlineAdaptation(
-                LabelSettings.from(new Settings(NO_DECAY)), null, catalogs), p -> p.userId, r -> r.userId, Types.STRING)) {
+        try (var h = opened(new OnlineAdaptation(LabelSettings.from(new Settings(NO_DECAY)), null, catalogs))) {
             // label first: resolved against the registry's serving version, no prediction seen yet
             h.processElement2(label("u1", "Se7en (1995)", 5.0f, 0), 0);
             Prediction p = prediction("u1", "Seven (1995)", 3.0f, 1);
@@ -550,7 +590,7 @@ class OnlineAdaptationTest {
             snapshot = h.snapshot(1, 10);
         }
         try (var h = new KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Rating, Prediction>(
-                new KeyedCoProcessOperator<>(new OnlineAdaptation(LabelSettings.from(new Settings(NO_DECAY)))),
+                new LabelJoinOperator(new OnlineAdaptation(LabelSettings.from(new Settings(NO_DECAY)))),
                 p -> p.userId, r -> r.userId, Types.STRING)) {
             h.initializeState(snapshot);
             h.open();
@@ -564,14 +604,21 @@ class OnlineAdaptationTest {
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Rating, Prediction> harness(
             Map<String, String> settings) throws Exception {
-        return ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
-                new OnlineAdaptation(LabelSettings.from(new Settings(settings))), p -> p.userId, r -> r.userId, Types.STRING);
+        return opened(new OnlineAdaptation(LabelSettings.from(new Settings(settings))));
     }
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Rating, Prediction> harness(
             Map<String, String> settings, TitleEmbeddingSource source) throws Exception {
-        return ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
-                new OnlineAdaptation(LabelSettings.from(new Settings(settings)), source), p -> p.userId, r -> r.userId, Types.STRING);
+        return opened(new OnlineAdaptation(LabelSettings.from(new Settings(settings)), source));
+    }
+
+    /** The join as the job runs it: in {@link LabelJoinOperator}, which hands it the requests' own event time. */
+    private static KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Rating, Prediction> opened(
+            OnlineAdaptation join) throws Exception {
+        var h = new KeyedTwoInputStreamOperatorTestHarness<>(new LabelJoinOperator(join), (Prediction p) -> p.userId,
+                (Rating r) -> r.userId, Types.STRING);
+        h.open();
+        return h;
     }
 
     private static double dot(float[] a, float[] b) {

@@ -1,0 +1,37 @@
+package dev.marquee.job.label;
+
+import dev.marquee.data.event.Prediction;
+import dev.marquee.data.event.Rating;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+
+/**
+ * The labels' join and online adaptation ({@link OnlineAdaptation}) as the job runs it: Flink's keyed two-input
+ * process operator, which also tells the function how far the requests' own event time has come (the watermark of
+ * input 1, the predictions). The event time Flink gives the function is the minimum of both inputs' watermarks
+ * over the inputs that are not idle, so while the requests are idle it is the labels' alone; a waiting label must
+ * not expire on that, since its prediction is still to come (decision 0014, session 18 addendum).
+ */
+public final class LabelJoinOperator extends KeyedCoProcessOperator<String, Prediction, Rating, Prediction> {
+    private static final long serialVersionUID = 1L;
+
+    public LabelJoinOperator(OnlineAdaptation join) {
+        super(join);
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        join().followRequestsClock();
+    }
+
+    @Override
+    public void processWatermark1(Watermark mark) throws Exception {
+        join().requestsReached(mark.getTimestamp()); // before the timers this watermark fires
+        super.processWatermark1(mark);
+    }
+
+    private OnlineAdaptation join() {
+        return (OnlineAdaptation) getUserFunction();
+    }
+}
