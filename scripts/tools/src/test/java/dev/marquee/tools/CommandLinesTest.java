@@ -22,7 +22,7 @@ class CommandLinesTest {
     static Stream<Arguments> commands() {
         return Stream.of(
                 command("replay", ReplayCommand::new, "--rate", "--bootstrap", "--data", "--split", "--part", "--seed",
-                        "--limit", "--with-ratings", "--envelope-size", "--topic", "--ratings-topic",
+                        "--limit", "--with-ratings", "--ratings-only", "--envelope-size", "--topic", "--ratings-topic",
                         "--request-id-prefix", "--progress-seconds", "--producer-prop", "--drift-titles",
                         "--drift-catalog", "--drift-unseen-users", "--drift-timestamp-skew", "--drift-type-change",
                         "--drift-extra-fields", "--drift-start", "--drift-share", "--drift-seed"),
@@ -32,9 +32,11 @@ class CommandLinesTest {
                         "--max-reports", "--consumer-prop", "--url-file"),
                 command("watch", WatchCommand::new, "--predictions", "--bootstrap", "--until-version",
                         "--timeout-seconds", "--consumer-prop"),
-                command("hostile-requests", HostileRequestsCommand::new, "--count", "--bootstrap", "--topic", "--rate"),
+                command("hostile-requests", HostileRequestsCommand::new, "--count", "--bootstrap", "--topic", "--rate",
+                        "--timestamp"),
                 command("audit-outcomes", OutcomeAuditCommand::new, "--samples", "--bootstrap", "--requests-topic",
-                        "--predictions-topic", "--dead-letters-topic", "--timeout-seconds", "--settle-seconds",
+                        "--predictions-topic", "--dead-letters-topic", "--labels", "--ratings-topic",
+                        "--labeled-predictions-topic", "--timeout-seconds", "--settle-seconds",
                         "--consumer-prop"));
     }
 

@@ -12,11 +12,21 @@ import java.util.Locale;
 public final class HostileRequests {
     /** How many kinds {@link #payload(long)} cycles through. */
     public static final int KINDS = 10;
+    /** The request timestamp of the envelope's valid instances unless told otherwise: in MovieLens 100K's range. */
+    public static final long DEFAULT_TIMESTAMP = 892_870_992L;
 
     private HostileRequests() {}
 
     /** The {@code n}-th hostile record's value; null is a tombstone. Request ids start with {@code hostile-n}. */
     public static byte[] payload(long n) {
+        return payload(n, DEFAULT_TIMESTAMP);
+    }
+
+    /**
+     * As above, with {@code timestamp} (seconds) on the envelope's valid instances, which the job scores and whose
+     * timestamps therefore move its event time like any request's.
+     */
+    public static byte[] payload(long n, long timestamp) {
         String id = "hostile-" + n;
         return switch ((int) (n % KINDS)) {
             case 0 -> utf8("{\"request_id\":\"" + id + "\",\"user_id\":\"7\",\"movie_title\":");
@@ -31,9 +41,10 @@ public final class HostileRequests {
             case 7 -> null;
             case 8 -> utf8("[".repeat(5_000) + "]".repeat(5_000));
             default -> utf8(String.format(Locale.ROOT, "{\"signature_name\":\"serving_default\",\"instances\":["
-                    + "{\"request_id\":\"%1$s-0\",\"user_id\":\"7\",\"movie_title\":\"Star Wars (1977)\",\"timestamp\":892870992},"
-                    + "{\"request_id\":\"%1$s-1\",\"user_id\":7,\"movie_title\":\"Star Wars (1977)\",\"timestamp\":892870992},"
-                    + "{\"request_id\":\"%1$s-2\",\"user_id\":\"8\",\"movie_title\":\"Fargo (1996)\",\"timestamp\":892870993}]}", id));
+                    + "{\"request_id\":\"%1$s-0\",\"user_id\":\"7\",\"movie_title\":\"Star Wars (1977)\",\"timestamp\":%2$d},"
+                    + "{\"request_id\":\"%1$s-1\",\"user_id\":7,\"movie_title\":\"Star Wars (1977)\",\"timestamp\":%2$d},"
+                    + "{\"request_id\":\"%1$s-2\",\"user_id\":\"8\",\"movie_title\":\"Fargo (1996)\",\"timestamp\":%3$d}]}",
+                    id, timestamp, timestamp + 1));
         };
     }
 

@@ -38,14 +38,20 @@ public final class HostileRequestsCommand implements Callable<Integer> {
             description = "records per second; 0 = as fast as possible (default: ${DEFAULT-VALUE})")
     double rate;
 
+    @Option(names = "--timestamp", paramLabel = "SECONDS", defaultValue = "" + HostileRequests.DEFAULT_TIMESTAMP,
+            description = "request timestamp of the few valid instances, which move the job's event time like any "
+                    + "request's: no later than what else is sent (default: ${DEFAULT-VALUE})")
+    long timestamp;
+
     public HostileRequestsCommand() {}
 
     @Override
     public Integer call() {
         OptionRanges.between("--count", count, 0, 100_000_000);
         OptionRanges.between("--rate", rate, 0, 1_000_000);
+        OptionRanges.between("--timestamp", timestamp, 1, 253_402_300_799L);
         try {
-            long errors = send(bootstrap, topic, count, rate);
+            long errors = send(bootstrap, topic, count, rate, timestamp);
             System.out.printf(Locale.ROOT, "hostile: sent %,d records to %s, %,d errors%n", count - errors, topic, errors);
             return errors == 0 ? 0 : 1;
         } catch (KafkaException e) {
@@ -57,7 +63,8 @@ public final class HostileRequestsCommand implements Callable<Integer> {
         }
     }
 
-    private static long send(String bootstrap, String topic, long count, double rate) throws InterruptedException {
+    private static long send(String bootstrap, String topic, long count, double rate, long timestamp)
+            throws InterruptedException {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -73,7 +80,7 @@ public final class HostileRequestsCommand implements Callable<Integer> {
                     long wait = due - System.nanoTime();
                     if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait); // pacing, not synchronisation
                 }
-                producer.send(new ProducerRecord<>(topic, HostileRequests.payload(n)), (metadata, e) -> {
+                producer.send(new ProducerRecord<>(topic, HostileRequests.payload(n, timestamp)), (metadata, e) -> {
                     if (e != null) errors.incrementAndGet();
                 });
             }

@@ -3,7 +3,9 @@ package dev.marquee.job.audit;
 import dev.marquee.data.event.TopicNames;
 import dev.marquee.data.config.SettingException;
 import dev.marquee.data.event.DeadLetter;
+import dev.marquee.data.event.LabeledPrediction;
 import dev.marquee.data.event.Prediction;
+import dev.marquee.data.event.Rating;
 import dev.marquee.data.json.EventCodec;
 import dev.marquee.data.parse.RequestParser;
 import dev.marquee.tools.OptionRanges;
@@ -27,7 +29,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Checks that every record of the requests topic produced exactly its outcomes on the predictions and dead-letter
- * topics, read as committed ({@code isolation.level=read_committed}): no loss, no duplicate. Reads the requests
+ * topics, read as committed ({@code isolation.level=read_committed}): no loss, no duplicate; with {@code --labels},
+ * also that every valid label joined its prediction exactly once on {@code labeled-predictions} ({@link LabelLedger}). Reads the requests
  * up to their end, then the outputs until nothing is missing (or the timeout), then keeps reading for a settle
  * period so late duplicates show. Exit codes: 0 clean, 1 missing/duplicate/unexpected/unreadable outcomes,
  * 2 bad command line, 3 Kafka failed. {@code scripts/cluster-e2e} runs it.
@@ -35,6 +38,7 @@ import picocli.CommandLine.Option;
 @Command(name = "audit-outcomes", mixinStandardHelpOptions = true, sortOptions = false,
         header = "check one prediction or dead letter per request: no loss, no duplicate",
         description = {"Check one prediction or dead letter per request, read_committed: no loss, no duplicate.",
+                "With --labels, also one labeled prediction per valid label.",
                 "Expected outcomes come from the job's request parser with default limits (parser.* settings).",
                 "Exit codes: 0 clean, 1 missing/duplicate/unexpected/unreadable outcomes, 2 bad command line, "
                         + "3 Kafka failed."})
@@ -56,6 +60,19 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
     @Option(names = "--dead-letters-topic", paramLabel = "NAME", defaultValue = TopicNames.RATING_REQUESTS_DLQ,
             description = "(default: ${DEFAULT-VALUE})")
     String deadLettersTopic;
+
+    @Option(names = "--labels", description = "also check that every valid label on the ratings topic joined its "
+            + "prediction exactly once on the labeled-predictions topic (labels sent for the requests audited, "
+            + "a join TTL longer than their event time)")
+    boolean labels;
+
+    @Option(names = "--ratings-topic", paramLabel = "NAME", defaultValue = TopicNames.RATINGS,
+            description = "with --labels (default: ${DEFAULT-VALUE})")
+    String ratingsTopic;
+
+    @Option(names = "--labeled-predictions-topic", paramLabel = "NAME", defaultValue = TopicNames.LABELED_PREDICTIONS,
+            description = "with --labels (default: ${DEFAULT-VALUE})")
+    String labeledTopic;
 
     @Option(names = "--timeout-seconds", paramLabel = "S", defaultValue = "300",
             description = "give up waiting for missing outcomes after S seconds (default: ${DEFAULT-VALUE})")
@@ -87,27 +104,73 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
             long deadline = System.nanoTime() + timeoutMs * 1_000_000;
             try (KafkaConsumer<byte[], byte[]> in = new KafkaConsumer<>(props);
                  KafkaConsumer<byte[], byte[]> out = new KafkaConsumer<>(props)) {
-                readRequests(in, requestsTopic, ledger, deadline);
+                readToEnd(in, requestsTopic, r -> ledger.expect(r.partition(), r.offset(), r.value()), deadline);
                 System.out.printf(Locale.ROOT, "audit: %,d request records owe %,d outcomes%n",
                         ledger.report(0).requestRecords(), ledger.report(0).expectedOutcomes());
                 readOutcomes(out, predictionsTopic, deadLettersTopic, ledger, deadline, settleMs);
             }
             OutcomeLedger.Report r = ledger.report(samples);
             print(r);
-            return r.clean() ? 0 : 1;
+            boolean clean = r.clean();
+            if (labels) {
+                LabelLedger joins = new LabelLedger();
+                try (KafkaConsumer<byte[], byte[]> in = new KafkaConsumer<>(props);
+                     KafkaConsumer<byte[], byte[]> out = new KafkaConsumer<>(props)) {
+                    readLabels(in, out, joins, deadline, settleMs);
+                }
+                LabelLedger.Report l = joins.report(samples);
+                print(l);
+                clean &= l.clean();
+            }
+            System.out.println(clean ? "audit: OK, every request has exactly its outcomes"
+                    + (labels ? " and every label its one labeled prediction" : "") : "audit: FAILED");
+            return clean ? 0 : 1;
         } catch (KafkaException e) {
             System.err.println("audit: Kafka failed: " + e.getMessage());
             return 3;
         }
     }
 
-    private static void readRequests(KafkaConsumer<byte[], byte[]> consumer, String topic, OutcomeLedger ledger,
-                                     long deadline) {
+    private static void readToEnd(KafkaConsumer<byte[], byte[]> consumer, String topic,
+                                  java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each, long deadline) {
         Map<TopicPartition, Long> end = assignFromStart(consumer, List.of(topic));
         while (!reached(consumer, end)) {
             if (System.nanoTime() >= deadline) throw new KafkaException("could not read " + topic + " to its end in time");
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
-                ledger.expect(r.partition(), r.offset(), r.value());
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) each.accept(r);
+        }
+    }
+
+    private void readLabels(KafkaConsumer<byte[], byte[]> in, KafkaConsumer<byte[], byte[]> out, LabelLedger joins,
+                            long deadline, long settleMs) {
+        EventCodec<Rating> ratingCodec = EventCodec.of(Rating.class);
+        readToEnd(in, ratingsTopic, r -> {
+            try {
+                joins.expect(ratingCodec.decode(r.value()));
+            } catch (RuntimeException e) {
+                joins.expect(null); // an unreadable label owes nothing: the job drops it too
+            }
+        }, deadline);
+        System.out.printf(Locale.ROOT, "audit: %,d valid labels owe a labeled prediction each%n", joins.report(0).labels());
+        EventCodec<LabeledPrediction> joinCodec = EventCodec.of(LabeledPrediction.class);
+        assignFromStart(out, List.of(labeledTopic));
+        long settleUntil = Long.MAX_VALUE;
+        long nextProgress = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            long now = System.nanoTime();
+            if (joins.missing() == 0 && settleUntil == Long.MAX_VALUE) settleUntil = now + settleMs * 1_000_000;
+            if (now >= settleUntil || (settleUntil == Long.MAX_VALUE && now >= deadline)) return;
+            for (ConsumerRecord<byte[], byte[]> r : out.poll(POLL)) {
+                try {
+                    joins.observe(joinCodec.decode(r.value()));
+                } catch (RuntimeException e) {
+                    joins.observeUnreadable();
+                }
+            }
+            if (now >= nextProgress) {
+                LabelLedger.Report r = joins.report(0);
+                System.out.printf(Locale.ROOT, "audit: %,d labeled predictions, %,d labels not joined yet%n",
+                        r.labeledPredictions(), r.missing());
+                nextProgress = now + 10_000_000_000L;
             }
         }
     }
@@ -179,7 +242,15 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
         r.missingSamples().forEach(id -> System.out.println("audit: missing    " + id));
         r.duplicateSamples().forEach(id -> System.out.println("audit: duplicate  " + id));
         r.unexpectedSamples().forEach(id -> System.out.println("audit: unexpected " + id));
-        System.out.println(r.clean() ? "audit: OK, every request has exactly its outcomes"
-                : "audit: FAILED");
+    }
+
+    private static void print(LabelLedger.Report r) {
+        System.out.printf(Locale.ROOT, "audit: labels %,d (%,d invalid, owing nothing); labeled predictions %,d; "
+                        + "missing %,d; duplicates %,d; unexpected %,d; unreadable %,d%n",
+                r.labels(), r.invalidLabels(), r.labeledPredictions(), r.missing(), r.duplicates(), r.unexpected(),
+                r.unreadable());
+        r.missingSamples().forEach(id -> System.out.println("audit: label not joined " + id));
+        r.duplicateSamples().forEach(id -> System.out.println("audit: label joined more than once " + id));
+        r.unexpectedSamples().forEach(id -> System.out.println("audit: joined without a label " + id));
     }
 }

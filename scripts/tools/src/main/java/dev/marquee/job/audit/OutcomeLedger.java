@@ -6,10 +6,7 @@ import dev.marquee.data.event.RatingRequest;
 import dev.marquee.data.event.SourcePosition;
 import dev.marquee.data.parse.ParseResult;
 import dev.marquee.data.parse.RequestParser;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Matches what the scoring job wrote against what it was asked: every request record must end as exactly the
@@ -28,15 +25,11 @@ import java.util.Map;
 public final class OutcomeLedger {
     private final String requestsTopic;
     private final RequestParser parser;
-    /** Expected count per outcome id (an id can repeat when a producer reuses request ids inside an envelope). */
-    private final Map<String, Integer> expected = new HashMap<>();
-    private final Map<String, Integer> seen = new HashMap<>();
+    private final OwedCounts outcomes = new OwedCounts();
     private long requestRecords;
-    private long expectedOutcomes;
     private long predictions;
     private long deadLetters;
     private long unreadable;
-    private long missing;
 
     public OutcomeLedger(String requestsTopic, RequestParser parser) {
         this.requestsTopic = requestsTopic;
@@ -49,13 +42,11 @@ public final class OutcomeLedger {
         SourcePosition position = new SourcePosition(requestsTopic, partition, offset, -1);
         ParseResult result = parser.parse(value, position);
         for (RatingRequest request : result.requests()) {
-            add(expected, predictionId(partition, offset, request.requestId));
+            outcomes.owe(predictionId(partition, offset, request.requestId));
         }
         for (DeadLetter deadLetter : result.deadLetters()) {
-            add(expected, deadLetterId(partition, offset, deadLetter.instanceIndex));
+            outcomes.owe(deadLetterId(partition, offset, deadLetter.instanceIndex));
         }
-        expectedOutcomes += result.outcomes();
-        missing += result.outcomes();
     }
 
     public void observe(Prediction prediction) {
@@ -85,39 +76,17 @@ public final class OutcomeLedger {
 
     /** Expected outcomes not seen yet; zero once every request has its outcome. */
     public long missing() {
-        return missing;
+        return outcomes.missing();
     }
 
     public Report report(int samples) {
-        long duplicates = 0;
-        long unexpected = 0;
-        List<String> duplicateIds = new ArrayList<>();
-        List<String> unexpectedIds = new ArrayList<>();
-        for (Map.Entry<String, Integer> e : seen.entrySet()) {
-            int owed = expected.getOrDefault(e.getKey(), 0);
-            int extra = e.getValue() - owed;
-            if (extra <= 0) continue;
-            if (owed == 0) {
-                unexpected += extra;
-                if (unexpectedIds.size() < samples) unexpectedIds.add(e.getKey());
-            } else {
-                duplicates += extra;
-                if (duplicateIds.size() < samples) duplicateIds.add(e.getKey() + " x" + e.getValue());
-            }
-        }
-        List<String> missingIds = new ArrayList<>();
-        for (Map.Entry<String, Integer> e : expected.entrySet()) {
-            if (missingIds.size() >= samples) break;
-            if (seen.getOrDefault(e.getKey(), 0) < e.getValue()) missingIds.add(e.getKey());
-        }
-        return new Report(requestRecords, expectedOutcomes, predictions, deadLetters, missing, duplicates, unexpected,
-                unreadable, List.copyOf(missingIds), List.copyOf(duplicateIds), List.copyOf(unexpectedIds));
+        OwedCounts.Tally t = outcomes.tally(samples);
+        return new Report(requestRecords, outcomes.owedTotal(), predictions, deadLetters, t.missing(), t.duplicates(),
+                t.unexpected(), unreadable, t.missingSamples(), t.duplicateSamples(), t.unexpectedSamples());
     }
 
     private void record(String id) {
-        int before = seen.getOrDefault(id, 0);
-        seen.put(id, before + 1);
-        if (before < expected.getOrDefault(id, 0)) missing--;
+        outcomes.see(id);
     }
 
     private String predictionId(SourcePosition s, String requestId) {
@@ -140,10 +109,6 @@ public final class OutcomeLedger {
 
     private static String unattributed(String kind, String detail) {
         return kind + " without source " + detail;
-    }
-
-    private static void add(Map<String, Integer> counts, String id) {
-        counts.merge(id, 1, Integer::sum);
     }
 
     /**

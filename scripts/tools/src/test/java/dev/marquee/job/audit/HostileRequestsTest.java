@@ -35,5 +35,15 @@ class HostileRequestsTest {
         ParseResult result = parser.parse(HostileRequests.payload(9), new SourcePosition("t", 0, 9, -1));
         assertThat(result.requests()).extracting(r -> r.requestId).containsExactly("hostile-9-0", "hostile-9-2");
         assertThat(result.deadLetters()).extracting(d -> d.instanceIndex).containsExactly(1);
+        assertThat(result.requests()).extracting(r -> r.timestamp).containsExactly(HostileRequests.DEFAULT_TIMESTAMP,
+                HostileRequests.DEFAULT_TIMESTAMP + 1);
+    }
+
+    /** The valid instances move the job's event time like any request: a sender chooses their time. */
+    @Test
+    void theValidInstancesCarryTheTimestampAskedFor() {
+        ParseResult result = parser.parse(HostileRequests.payload(19, 874_724_710L), new SourcePosition("t", 0, 19, -1));
+        assertThat(result.requests()).extracting(r -> r.timestamp).containsExactly(874_724_710L, 874_724_711L);
+        assertThat(result.deadLetters()).hasSize(1);
     }
 }

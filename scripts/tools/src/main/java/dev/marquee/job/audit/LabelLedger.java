@@ -1,0 +1,66 @@
+package dev.marquee.job.audit;
+
+import dev.marquee.data.event.LabeledPrediction;
+import dev.marquee.data.event.Rating;
+import java.util.List;
+
+/**
+ * Matches the labels sent against the scoring job's {@code labeled-predictions}: every valid label must join its
+ * prediction exactly once, no more, no less. A labeled prediction names no request, so a join is identified by
+ * its user and title as written; that suits replays of catalog titles in which a user rates a title once (what
+ * {@code scripts/cluster-e2e} sends), and counts, not sets, keep a user's repeated title honest too.
+ *
+ * <p>It assumes every label has a prediction to join and that no join expires first: the audit's sender keeps
+ * both true (labels for requests it sent, a join TTL longer than the run's event time).
+ */
+public final class LabelLedger {
+    private final OwedCounts joins = new OwedCounts();
+    private long labels;
+    private long invalidLabels;
+    private long labeledPredictions;
+    private long unreadable;
+
+    /** Registers one label of the ratings topic; labels the job refuses (no user or title, rating out of range) owe nothing. */
+    public void expect(Rating label) {
+        if (!Rating.isValidLabel(label)) {
+            invalidLabels++;
+            return;
+        }
+        labels++;
+        joins.owe(id(label.userId, label.movieTitle));
+    }
+
+    public void observe(LabeledPrediction joined) {
+        labeledPredictions++;
+        joins.see(id(joined.userId, joined.movieTitle));
+    }
+
+    public void observeUnreadable() {
+        unreadable++;
+    }
+
+    /** Labels not joined yet; zero once every label has its labeled prediction. */
+    public long missing() {
+        return joins.missing();
+    }
+
+    public Report report(int samples) {
+        OwedCounts.Tally t = joins.tally(samples);
+        return new Report(labels, invalidLabels, labeledPredictions, t.missing(), t.duplicates(), t.unexpected(),
+                unreadable, t.missingSamples(), t.duplicateSamples(), t.unexpectedSamples());
+    }
+
+    private static String id(String userId, String movieTitle) {
+        return "user " + userId + " / " + movieTitle;
+    }
+
+    /** {@code invalidLabels}: labels that owe no join; {@code unexpected}: joins no label owes. */
+    public record Report(long labels, long invalidLabels, long labeledPredictions, long missing, long duplicates,
+                         long unexpected, long unreadable, List<String> missingSamples, List<String> duplicateSamples,
+                         List<String> unexpectedSamples) {
+
+        public boolean clean() {
+            return missing == 0 && duplicates == 0 && unexpected == 0 && unreadable == 0;
+        }
+    }
+}
