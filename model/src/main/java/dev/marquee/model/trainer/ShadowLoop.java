@@ -76,9 +76,13 @@ final class ShadowLoop implements Runnable, AutoCloseable {
                 } else {
                     Thread.sleep(POLL.toMillis()); // waiting for the topic to exist; nothing to synchronise with
                 }
-                ModelUpdate update = promoter.poll(System.currentTimeMillis());
+                ModelUpdate update;
+                // written (and acknowledged) under the promoter's lock: a claim of the same target waits for it
+                synchronized (promoter) {
+                    update = promoter.poll(System.currentTimeMillis());
+                    if (update != null) writer.write(updatesTopic, update);
+                }
                 if (update != null) {
-                    writer.write(updatesTopic, update);
                     out.accept("promoter: announced serve v" + update.version
                             + (update.shadowVersion > 0 ? ", shadow v" + update.shadowVersion : ", no shadow")
                             + " on " + updatesTopic + " (" + update.reason + ")");
@@ -93,9 +97,12 @@ final class ShadowLoop implements Runnable, AutoCloseable {
         }
     }
 
-    /** See {@link ShadowPromoter#announced}. */
-    void announced(ModelUpdate update) {
-        promoter.announced(update.version, update.shadowVersion);
+    /**
+     * See {@link ShadowPromoter#claim}: false when the promoter announced this target already, and then it is on the
+     * topic (acknowledged) by the time this returns.
+     */
+    boolean claim(ModelUpdate update) {
+        return promoter.claim(update.version, update.shadowVersion);
     }
 
     void stop() {

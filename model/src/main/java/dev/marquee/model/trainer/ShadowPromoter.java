@@ -126,10 +126,15 @@ final class ShadowPromoter {
         return update;
     }
 
-    /** Another writer (the request loop) announced this target: the promoter does not announce it again. */
-    synchronized void announced(long serving, long shadow) {
+    /**
+     * Another writer (the request loop) is to announce this target: true when it should, and the promoter will not
+     * announce it again; false when the promoter has announced it already (it read the registry first).
+     */
+    synchronized boolean claim(long serving, long shadow) {
+        if (serving == announcedServing && shadow == announcedShadow) return false;
         announcedServing = serving;
         announcedShadow = shadow;
+        return true;
     }
 
     /** The pointer's next state when the comparison decides, else null. */

@@ -215,9 +215,12 @@ final class TrainerWorker implements AutoCloseable {
         return o;
     }
 
+    /**
+     * Writes {@code update} unless the promoter's thread, reading the registry the retrainer just wrote, announced
+     * the same target first: one announcement either way, on the topic before the outcome.
+     */
     private void announce(ModelUpdate update) {
-        if (promoter != null) promoter.announced(update); // first: the promoter must not announce it too
-        writer.write(settings.updatesTopic(), update);
+        if (promoter == null || promoter.claim(update)) writer.write(settings.updatesTopic(), update);
     }
 
     private void write(Retrainer.Result r) {

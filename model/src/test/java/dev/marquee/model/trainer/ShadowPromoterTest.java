@@ -82,6 +82,18 @@ class ShadowPromoterTest {
         assertThat(registry.serving(NAME)).hasValue(2);
     }
 
+    /** A target is announced once, by whichever writer comes first: the promoter's thread or the request loop. */
+    @Test
+    void aTargetIsAnnouncedOnceWhoeverReadsItFirst() throws IOException {
+        candidate(1, 2);
+        assertThat(promoter.claim(1, 2)).as("the request loop first").isTrue();
+        assertThat(promoter.poll(1)).as("the promoter does not announce it again").isNull();
+
+        candidate(1, 3);
+        assertThat(promoter.poll(2)).as("the promoter first").isNotNull();
+        assertThat(promoter.claim(1, 3)).as("the request loop does not announce it again").isFalse();
+    }
+
     @Test
     void aClearlyWorseCandidateIsRetiredAndHeld() throws IOException {
         candidate(1, 2);
