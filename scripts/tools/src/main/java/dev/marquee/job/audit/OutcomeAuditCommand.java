@@ -17,6 +17,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -132,7 +135,7 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
     }
 
     private static void readToEnd(KafkaConsumer<byte[], byte[]> consumer, String topic,
-                                  java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each, long deadline) {
+                                  Consumer<ConsumerRecord<byte[], byte[]>> each, long deadline) {
         Map<TopicPartition, Long> end = assignFromStart(consumer, List.of(topic));
         while (!reached(consumer, end)) {
             if (System.nanoTime() >= deadline) throw new KafkaException("could not read " + topic + " to its end in time");
@@ -152,52 +155,55 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
         }, deadline);
         System.out.printf(Locale.ROOT, "audit: %,d valid labels owe a labeled prediction each%n", joins.report(0).labels());
         EventCodec<LabeledPrediction> joinCodec = EventCodec.of(LabeledPrediction.class);
-        assignFromStart(out, List.of(labeledTopic));
-        long settleUntil = Long.MAX_VALUE;
-        long nextProgress = System.nanoTime() + 10_000_000_000L;
-        while (true) {
-            long now = System.nanoTime();
-            if (joins.missing() == 0 && settleUntil == Long.MAX_VALUE) settleUntil = now + settleMs * 1_000_000;
-            if (now >= settleUntil || (settleUntil == Long.MAX_VALUE && now >= deadline)) return;
-            for (ConsumerRecord<byte[], byte[]> r : out.poll(POLL)) {
-                try {
-                    joins.observe(joinCodec.decode(r.value()));
-                } catch (RuntimeException e) {
-                    joins.observeUnreadable();
-                }
+        readUntilSettled(out, List.of(labeledTopic), r -> {
+            try {
+                joins.observe(joinCodec.decode(r.value()));
+            } catch (RuntimeException e) {
+                joins.observeUnreadable();
             }
-            if (now >= nextProgress) {
-                LabelLedger.Report r = joins.report(0);
-                System.out.printf(Locale.ROOT, "audit: %,d labeled predictions, %,d labels not joined yet%n",
-                        r.labeledPredictions(), r.missing());
-                nextProgress = now + 10_000_000_000L;
-            }
-        }
+        }, joins::missing, () -> {
+            LabelLedger.Report r = joins.report(0);
+            return String.format(Locale.ROOT, "audit: %,d labeled predictions, %,d labels not joined yet",
+                    r.labeledPredictions(), r.missing());
+        }, deadline, settleMs);
     }
 
     private static void readOutcomes(KafkaConsumer<byte[], byte[]> consumer, String predictions, String deadLetters,
                                      OutcomeLedger ledger, long deadline, long settleMs) {
         EventCodec<Prediction> predictionCodec = EventCodec.of(Prediction.class);
         EventCodec<DeadLetter> deadLetterCodec = EventCodec.of(DeadLetter.class);
-        assignFromStart(consumer, List.of(predictions, deadLetters));
+        readUntilSettled(consumer, List.of(predictions, deadLetters), r -> {
+            try {
+                if (r.topic().equals(predictions)) ledger.observe(predictionCodec.decode(r.value()));
+                else ledger.observe(deadLetterCodec.decode(r.value()));
+            } catch (RuntimeException e) {
+                ledger.observeUnreadable();
+            }
+        }, ledger::missing, () -> {
+            OutcomeLedger.Report r = ledger.report(0);
+            return String.format(Locale.ROOT, "audit: %,d predictions, %,d dead letters, %,d outcomes missing",
+                    r.predictions(), r.deadLetters(), r.missing());
+        }, deadline, settleMs);
+    }
+
+    /**
+     * Reads {@code topics} from their start into {@code each} until nothing is {@code missing} (or the deadline),
+     * then {@code settleMs} more for late duplicates; a {@code progress} line every 10 s.
+     */
+    private static void readUntilSettled(KafkaConsumer<byte[], byte[]> consumer, List<String> topics,
+                                         Consumer<ConsumerRecord<byte[], byte[]>> each,
+                                         LongSupplier missing,
+                                         Supplier<String> progress, long deadline, long settleMs) {
+        assignFromStart(consumer, topics);
         long settleUntil = Long.MAX_VALUE;
         long nextProgress = System.nanoTime() + 10_000_000_000L;
         while (true) {
             long now = System.nanoTime();
-            if (ledger.missing() == 0 && settleUntil == Long.MAX_VALUE) settleUntil = now + settleMs * 1_000_000;
+            if (missing.getAsLong() == 0 && settleUntil == Long.MAX_VALUE) settleUntil = now + settleMs * 1_000_000;
             if (now >= settleUntil || (settleUntil == Long.MAX_VALUE && now >= deadline)) return;
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
-                try {
-                    if (r.topic().equals(predictions)) ledger.observe(predictionCodec.decode(r.value()));
-                    else ledger.observe(deadLetterCodec.decode(r.value()));
-                } catch (RuntimeException e) {
-                    ledger.observeUnreadable();
-                }
-            }
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) each.accept(r);
             if (now >= nextProgress) {
-                OutcomeLedger.Report r = ledger.report(0);
-                System.out.printf(Locale.ROOT, "audit: %,d predictions, %,d dead letters, %,d outcomes missing%n",
-                        r.predictions(), r.deadLetters(), r.missing());
+                System.out.println(progress.get());
                 nextProgress = now + 10_000_000_000L;
             }
         }
