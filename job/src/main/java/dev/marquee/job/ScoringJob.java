@@ -31,6 +31,7 @@ import dev.marquee.job.score.KafkaModelUpdates;
 import dev.marquee.job.sink.JsonRecordSerializer;
 import dev.marquee.job.sink.KafkaConnections;
 import dev.marquee.job.sink.TopicMessageLimit;
+import dev.marquee.job.source.ClockBoundedWatermarks;
 import dev.marquee.job.source.RawRecord;
 import dev.marquee.job.validate.ParseRequests;
 import java.time.Duration;
@@ -88,8 +89,8 @@ public final class ScoringJob {
         if (drift != null) invalid = drift.deadLetters(invalid);
         DataStream<RatingRequest> valid = drift != null ? drift.requests(parsed) : parsed;
 
-        WatermarkStrategy<RatingRequest> eventTime = WatermarkStrategy
-                .<RatingRequest>forBoundedOutOfOrderness(Duration.ofMillis(s.maxOutOfOrdernessMs))
+        WatermarkStrategy<RatingRequest> eventTime = ClockBoundedWatermarks
+                .<RatingRequest>strategy(s.maxOutOfOrdernessMs, s.futureToleranceMs)
                 .withTimestampAssigner((r, kafkaTs) -> r.timestamp * 1000)
                 .withIdleness(Duration.ofMillis(Math.max(1, s.idlenessMs)));
         DataStream<RatingRequest> timed = valid.assignTimestampsAndWatermarks(eventTime).name("event time").uid("event-time");
@@ -124,8 +125,8 @@ public final class ScoringJob {
             // Labels get event time of their own so the join's expiry timers follow both inputs; idleness keeps a
             // quiet ratings topic from holding event time back. A waiting label expires only on the requests' own
             // event time, which the operator hands the join (LabelJoinOperator).
-            WatermarkStrategy<Rating> labelTime = WatermarkStrategy
-                    .<Rating>forBoundedOutOfOrderness(Duration.ofMillis(s.maxOutOfOrdernessMs))
+            WatermarkStrategy<Rating> labelTime = ClockBoundedWatermarks
+                    .<Rating>strategy(s.maxOutOfOrdernessMs, s.futureToleranceMs)
                     .withTimestampAssigner((r, kafkaTs) -> r.timestamp > 0 ? r.timestamp * 1000 : kafkaTs)
                     .withIdleness(Duration.ofMillis(Math.max(1, s.idlenessMs)));
             DataStream<Rating> timedLabels = labels.assignTimestampsAndWatermarks(labelTime)

@@ -49,6 +49,7 @@ public final class JobSettings implements Serializable {
     public static final String SCORING_THREADS = ScoringJobOptions.SCORING_THREADS.key();
     public static final String MAX_OUT_OF_ORDERNESS_MS = ScoringJobOptions.MAX_OUT_OF_ORDERNESS_MS.key();
     public static final String IDLENESS_MS = ScoringJobOptions.IDLENESS_MS.key();
+    public static final String FUTURE_TOLERANCE_MS = ScoringJobOptions.FUTURE_TOLERANCE_MS.key();
     public static final String BUFFER_TIMEOUT_MS = ScoringJobOptions.BUFFER_TIMEOUT_MS.key();
     public static final String PROMETHEUS_PORTS = ScoringJobOptions.PROMETHEUS_PORTS.key();
     /** {@value ScoringJobOptions#SERVING} as {@code model.version}: the registry's pinned version, else its latest. */
@@ -89,6 +90,8 @@ public final class JobSettings implements Serializable {
     public final int scoringThreads;
     public final long maxOutOfOrdernessMs;
     public final long idlenessMs;
+    /** How far ahead of the clock a timestamp may be and still move event time; negative: no bound. */
+    public final long futureToleranceMs;
     /** Longest a record waits in a network buffer between two tasks. */
     public final long bufferTimeoutMs;
     /** Port (or range) of Flink's Prometheus reporter when the job runs in this JVM; "off" for none. */
@@ -155,6 +158,7 @@ public final class JobSettings implements Serializable {
         scoringThreads = r.intIn(ScoringJobOptions.SCORING_THREADS, 0, 1_024);
         maxOutOfOrdernessMs = r.longIn(ScoringJobOptions.MAX_OUT_OF_ORDERNESS_MS, 0, 86_400_000L * 365);
         idlenessMs = r.longIn(ScoringJobOptions.IDLENESS_MS, 0, 86_400_000);
+        futureToleranceMs = r.longIn(ScoringJobOptions.FUTURE_TOLERANCE_MS, -1, 86_400_000L * 365);
         // Flink's default of 100 ms is paid once per network hop, and scoring is one hop from parsing (it has
         // a second input, so it cannot be chained): 5 ms keeps the p99 latency target within reach.
         bufferTimeoutMs = r.longIn(ScoringJobOptions.BUFFER_TIMEOUT_MS, 0, 60_000);

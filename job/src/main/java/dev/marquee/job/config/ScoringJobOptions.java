@@ -113,6 +113,10 @@ public final class ScoringJobOptions {
                     + " `ratings`) may run this far out of order");
     public static final ConfigOption<Long> IDLENESS_MS = key("watermark.idleness-ms").longType().defaultValue(10_000L)
             .withDescription("a subtask with no requests (or labels) for this long stops holding event time back");
+    public static final ConfigOption<Long> FUTURE_TOLERANCE_MS = key("watermark.future-tolerance-ms").longType()
+            .defaultValue(300_000L).withDescription("a request (or label) stamped further than this ahead of the"
+                    + " TaskManager's clock keeps its timestamp but does not move event time, so one wrong client clock"
+                    + " cannot expire what waits in the labels' join; -1: every timestamp moves it");
 
     // Metrics
     public static final ConfigOption<String> PROMETHEUS_PORTS = key("metrics.prometheus-ports").stringType()
@@ -251,7 +255,8 @@ public final class ScoringJobOptions {
             OptionRow.of(PARALLELISM, "Flink's default"), BUFFER_TIMEOUT_MS);
     public static final OptionSection SCORING = OptionSection.of("scoring.model",
             OptionRow.of(MODEL_REGISTRY, "`$MARQUEE_REGISTRY`, else `.marquee/registry`"), MODEL_NAME, MODEL_VERSION,
-            BATCH_SIZE, BATCH_MAX_DELAY_MS, SCORING_THREADS, MAX_OUT_OF_ORDERNESS_MS, IDLENESS_MS);
+            BATCH_SIZE, BATCH_MAX_DELAY_MS, SCORING_THREADS, MAX_OUT_OF_ORDERNESS_MS, IDLENESS_MS,
+            FUTURE_TOLERANCE_MS);
     public static final OptionSection METRICS = OptionSection.of("scoring.metrics", PROMETHEUS_PORTS);
     public static final OptionSection PARSER = OptionSection.of("scoring.parser",
             OptionRow.of(PARSER_MAX_PAYLOAD_BYTES, "`1048576` (1 MiB)"),

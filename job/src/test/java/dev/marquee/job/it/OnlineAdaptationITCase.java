@@ -239,10 +239,10 @@ class OnlineAdaptationITCase {
             producer.flush();
             // the labels are through the join once a checkpoint after them committed their offsets; the one after a
             // second batch also covers the first batch's watermark, which was emitted well before it
-            awaitLabelsCommitted(admin, ratings, labelsGroup);
+            awaitCommitted(admin, ratings, labelsGroup);
             send(producer, ratings, "clock-last", labelCodec.encode(new Rating("clock-last", title, 3f, t + 36_000)));
             producer.flush();
-            awaitLabelsCommitted(admin, ratings, labelsGroup);
+            awaitCommitted(admin, ratings, labelsGroup);
 
             send(producer, requests, "early", new RequestEncoder().single("early-0", new Rating("early", title, 0, t)));
             producer.flush();
@@ -259,7 +259,59 @@ class OnlineAdaptationITCase {
         }
     }
 
-    private static void awaitLabelsCommitted(Admin admin, String topic, String group) {
+    /**
+     * Requests from a client whose clock runs a year ahead are served, but do not carry event time there: a
+     * prediction made before them still joins its label, which comes after them. With every timestamp moving the
+     * watermark, as before, that prediction expired as soon as the far-ahead requests' watermark reached the join.
+     */
+    @Test
+    void requestsStampedFarAheadOfTheClockDoNotExpireWhatWaits() throws Exception {
+        String requests = KAFKA.createTopic("requests", 2);
+        String ratings = KAFKA.createTopic("ratings", 2);
+        String predictions = KAFKA.createTopic("predictions", 2);
+        String drift = KAFKA.createTopic("drift", 1);
+        JobClient job = start("new", requests, ratings, predictions, drift,
+                Map.of("labels.join-ttl-ms", "3600000", JobSettings.IDLENESS_MS, "500"));
+        String requestsGroup = "adaptation-" + requests;
+        RequestEncoder encoder = new RequestEncoder();
+        String title = rows.get(0).movieTitle;
+        long t = rows.get(0).timestamp;
+        long aYearAhead = System.currentTimeMillis() / 1000 + 365L * 86_400;
+        int sent = 0;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps());
+                TopicReader reader = new TopicReader(KAFKA, predictions);
+                Admin admin = admin()) {
+            send(producer, requests, "early", encoder.single("early-0", new Rating("early", title, 0, t)));
+            sent++;
+            // a year ahead of the clock, on every partition of requests
+            for (int u = 0; u < 20; u++) {
+                send(producer, requests, "skewed-" + u, encoder.single("skewed-" + u, new Rating("skewed-" + u, title, 0, aYearAhead)));
+                sent++;
+            }
+            producer.flush();
+            assertThat(reader.readAtLeast(sent, DEADLINE)).as("every request served").hasSize(sent);
+            // as in the test above: the second committed checkpoint covers the watermark of the first batch
+            awaitCommitted(admin, requests, requestsGroup);
+            send(producer, requests, "skewed-last", encoder.single("skewed-last", new Rating("skewed-last", title, 0, aYearAhead)));
+            producer.flush();
+            awaitCommitted(admin, requests, requestsGroup);
+
+            send(producer, ratings, "early", EventCodec.of(Rating.class).encode(new Rating("early", title, 4f, t)));
+            producer.flush();
+        }
+        EventCodec<DriftReport> reports = EventCodec.of(DriftReport.class);
+        try (TopicReader reader = new TopicReader(KAFKA, drift)) {
+            List<ConsumerRecord<byte[], byte[]>> seen = reader.readUntil(recs -> labelsCounted(recs, reports) >= 1
+                    || metricSum(recs, reports, "labels.unlabelled_count") >= 1, DEADLINE);
+            assertThat(metricSum(seen, reports, "labels.unlabelled_count")).as("predictions expired").isZero();
+            assertThat(metricSum(seen, reports, "labels.unmatched_count")).as("labels expired").isZero();
+            assertThat(labelsCounted(seen, reports)).as("the early prediction joined its label").isEqualTo(1);
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private static void awaitCommitted(Admin admin, String topic, String group) {
         await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).until(() -> {
             Map<TopicPartition, OffsetAndMetadata> committed =
                     admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();

@@ -1,0 +1,89 @@
+package dev.marquee.job.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.metrics.SimpleCounter;
+import org.junit.jupiter.api.Test;
+
+class ClockBoundedWatermarksTest {
+    private static final long NOW = 1_764_900_000_000L;
+    private static final long TOLERANCE = 300_000;
+
+    private final AtomicLong clock = new AtomicLong(NOW);
+    private final SimpleCounter ignored = new SimpleCounter();
+    private final Emitted out = new Emitted();
+
+    private ClockBoundedWatermarks<String> generator(long tolerance) {
+        return new ClockBoundedWatermarks<>(Duration.ofMillis(5_000), tolerance, clock::get, ignored);
+    }
+
+    @Test
+    void pastTimestampsMoveEventTimeAsBoundedOutOfOrdernessDoes() {
+        ClockBoundedWatermarks<String> g = generator(TOLERANCE);
+        g.onEvent("a", 874_724_710_000L, out);
+        g.onEvent("b", 893_286_638_000L, out);
+        g.onPeriodicEmit(out);
+        assertThat(out.last()).isEqualTo(893_286_638_000L - 5_000 - 1);
+        assertThat(ignored.getCount()).isZero();
+    }
+
+    @Test
+    void aTimestampFarAheadOfTheClockDoesNotMoveEventTimeAndIsCounted() {
+        ClockBoundedWatermarks<String> g = generator(TOLERANCE);
+        g.onEvent("now", NOW - 1_000, out);
+        g.onEvent("a year ahead", NOW + 365L * 86_400_000, out);
+        g.onEvent("just within", NOW + TOLERANCE, out);
+        g.onPeriodicEmit(out);
+        assertThat(out.last()).isEqualTo(NOW + TOLERANCE - 5_000 - 1);
+        assertThat(ignored.getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aTimestampIgnoredOnceMovesEventTimeWhenTheClockHasCaughtUpWithIt() {
+        ClockBoundedWatermarks<String> g = generator(TOLERANCE);
+        long ahead = NOW + 3_600_000;
+        g.onEvent("an hour ahead", ahead, out);
+        g.onPeriodicEmit(out);
+        assertThat(out.all).allMatch(w -> w < NOW);
+        clock.set(ahead - TOLERANCE);
+        g.onEvent("an hour later, on time", ahead, out);
+        g.onPeriodicEmit(out);
+        assertThat(out.last()).isEqualTo(ahead - 5_000 - 1);
+        assertThat(ignored.getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aNegativeToleranceLetsEveryTimestampMoveEventTime() {
+        ClockBoundedWatermarks<String> g = generator(-1);
+        long farAhead = NOW + 365L * 86_400_000;
+        g.onEvent("a year ahead", farAhead, out);
+        g.onPeriodicEmit(out);
+        assertThat(out.last()).isEqualTo(farAhead - 5_000 - 1);
+        assertThat(ignored.getCount()).isZero();
+    }
+
+    private static final class Emitted implements WatermarkOutput {
+        final List<Long> all = new ArrayList<>();
+
+        @Override
+        public void emitWatermark(Watermark watermark) {
+            all.add(watermark.getTimestamp());
+        }
+
+        @Override
+        public void markIdle() {}
+
+        @Override
+        public void markActive() {}
+
+        long last() {
+            return all.get(all.size() - 1);
+        }
+    }
+}
