@@ -9,6 +9,9 @@ public class LabeledPrediction {
     public String modelName;
     public String userId;
     public String movieTitle;
+    /** The request the prediction answered: its id and timestamp (seconds), as the prediction carries them. */
+    public String requestId;
+    public long timestamp;
     public float label;
     /** The version that served the prediction. */
     public long modelVersion;

@@ -10,6 +10,9 @@ public class LabelJoin {
     public float label;
     public String userId;
     public String movieTitle;
+    /** The joined prediction's request id and timestamp (seconds). */
+    public String requestId;
+    public long timestamp;
     /** The version scored in shadow for the same request (0 when none), and its output_3. */
     public long shadowVersion;
     public float shadowModel;

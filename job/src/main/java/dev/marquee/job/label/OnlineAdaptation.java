@@ -402,6 +402,8 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         LabelJoin join = new LabelJoin(served.modelVersion, served.served, served.model, label);
         join.userId = ctx.getCurrentKey();
         join.movieTitle = title;
+        join.requestId = served.requestId;
+        join.timestamp = served.timestamp;
         join.shadowVersion = served.shadowVersion;
         join.shadowModel = served.shadowModel;
         UserResidual r = residual.value();

@@ -18,6 +18,8 @@ public final class ToLabeledPrediction implements MapFunction<LabelJoin, Labeled
         p.modelName = modelName;
         p.userId = j.userId;
         p.movieTitle = j.movieTitle;
+        p.requestId = j.requestId;
+        p.timestamp = j.timestamp;
         p.label = j.label;
         p.modelVersion = j.modelVersion;
         p.modelRating = j.model;

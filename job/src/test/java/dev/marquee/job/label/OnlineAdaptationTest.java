@@ -436,12 +436,16 @@ class OnlineAdaptationTest {
     }
 
     @Test
-    void aLabelWithATimestampMatchesOnlyThePredictionOfThatRequestTime() throws Exception {
+    void aLabelWithATimestampMatchesOnlyThePredictionOfThatRequestTimeAndTheJoinNamesThatRequest() throws Exception {
         try (var h = harness(Map.of("adaptation.enabled", "false"))) {
             h.processElement1(prediction("u1", "r1", "Heat (1995)", 3.0f, 1, 100), 0);
             h.processElement1(prediction("u1", "r2", "Heat (1995)", 4.0f, 1, 200), 0);
             h.processElement2(label("u1", "Heat (1995)", 5.0f, 200), 0);
-            assertThat(joins(h)).singleElement().satisfies(j -> assertThat(j.model).isEqualTo(4.0f));
+            assertThat(joins(h)).singleElement().satisfies(j -> {
+                assertThat(j.model).isEqualTo(4.0f);
+                assertThat(j.requestId).as("the joined prediction's request").isEqualTo("r2");
+                assertThat(j.timestamp).isEqualTo(200);
+            });
         }
     }
 
