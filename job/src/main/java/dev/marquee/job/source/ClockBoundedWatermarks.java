@@ -14,7 +14,7 @@ import org.apache.flink.metrics.Counter;
  * The record keeps its timestamp; only the watermark ignores it. Replays of past periods never reach the bound.
  */
 public class ClockBoundedWatermarks<T> extends BoundedOutOfOrdernessWatermarks<T> {
-    /** The counter, on the event-time operator's metric group, of timestamps the watermark ignored. */
+    /** The counter, in the event-time operator's metric group {@code marquee}, of timestamps the watermark ignored. */
     public static final String IGNORED_METRIC = "futureTimestampsIgnored";
 
     private final long futureToleranceMs;
@@ -36,7 +36,7 @@ public class ClockBoundedWatermarks<T> extends BoundedOutOfOrdernessWatermarks<T
     /** Watermarks from {@code maxOutOfOrdernessMs} and {@code futureToleranceMs} on the TaskManager's clock. */
     public static <T> WatermarkStrategy<T> strategy(long maxOutOfOrdernessMs, long futureToleranceMs) {
         return WatermarkStrategy.forGenerator(ctx -> new ClockBoundedWatermarks<>(Duration.ofMillis(maxOutOfOrdernessMs),
-                futureToleranceMs, System::currentTimeMillis, ctx.getMetricGroup().counter(IGNORED_METRIC)));
+                futureToleranceMs, System::currentTimeMillis, ctx.getMetricGroup().addGroup("marquee").counter(IGNORED_METRIC)));
     }
 
     @Override

@@ -91,7 +91,8 @@ class InfraConfigTest {
             "flink_taskmanager_job_task_operator_KafkaSourceReader_KafkaConsumer_records_lag_max",
             "flink_taskmanager_job_task_operator_marquee_endToEndLatencyMs",
             "flink_taskmanager_job_task_operator_marquee_modelVersion",
-            "flink_taskmanager_job_task_operator_marquee_modelVersionsRefused");
+            "flink_taskmanager_job_task_operator_marquee_modelVersionsRefused",
+            "flink_taskmanager_job_task_operator_marquee_futureTimestampsIgnored");
 
     static Set<String> knownMetrics() {
         Set<String> names = new TreeSet<>(OTHER_METRICS);

@@ -21,14 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
-import org.apache.flink.api.common.JobID;
-import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Gauge;
-import org.apache.flink.metrics.Metric;
-import org.apache.flink.metrics.MetricGroup;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -149,9 +143,9 @@ class ModelFaultPipelineTest {
         assertThat(out.predictions().stream().map(p -> p.requestId).collect(Collectors.toList()))
                 .as("every request served once").hasSize(1_000).doesNotHaveDuplicates();
         assertThat(out.predictions()).allSatisfy(p -> assertThat(p.modelVersion).as(p.requestId).isEqualTo(1));
-        assertThat(sum(out.jobId(), "modelUpdatesUnreadable")).as("unreadable updates counted").isEqualTo(unreadable.size() + 1);
-        assertThat(sum(out.jobId(), "modelVersionsRefused")).isEqualTo(6);
-        assertThat(sum(out.jobId(), "numRestarts")).as("never restarted").isZero();
+        assertThat(SharedMiniCluster.metricSum(out.jobId(), "modelUpdatesUnreadable")).as("unreadable updates counted").isEqualTo(unreadable.size() + 1);
+        assertThat(SharedMiniCluster.metricSum(out.jobId(), "modelVersionsRefused")).isEqualTo(6);
+        assertThat(SharedMiniCluster.metricSum(out.jobId(), "numRestarts")).as("never restarted").isZero();
     }
 
     private static Throwable failureAtStartUp(Path registry) {
@@ -177,20 +171,6 @@ class ModelFaultPipelineTest {
 
     private static ModelUpdate update(long version, Path location) {
         return new ModelUpdate(TestModels.NAME, version, location.toString(), System.currentTimeMillis());
-    }
-
-    /** Sums a counter (over subtasks) or reads a gauge of the job, by the metric's name. */
-    private static long sum(JobID job, String name) {
-        long total = 0;
-        int found = 0;
-        for (Tuple3<MetricGroup, String, Metric> m : SharedMiniCluster.metrics().findJobMetricGroups(job, ".*")) {
-            if (!m.f1.equals(name)) continue;
-            found++;
-            if (m.f2 instanceof Counter c) total += c.getCount();
-            else if (m.f2 instanceof Gauge<?> g) total += ((Number) g.getValue()).longValue();
-        }
-        assertThat(found).as("metric %s of the job", name).isPositive();
-        return total;
     }
 
     private static List<String> messages(Throwable t) {

@@ -15,6 +15,7 @@ import dev.marquee.data.parse.DeadLetters;
 import dev.marquee.data.replay.RequestEncoder;
 import dev.marquee.job.config.JobSettings;
 import dev.marquee.model.testing.TestModels;
+import dev.marquee.job.source.ClockBoundedWatermarks;
 import dev.marquee.job.source.RawRecord;
 import dev.marquee.model.ModelRegistry;
 import dev.marquee.model.cli.Console;
@@ -145,6 +146,30 @@ class ScoringPipelineTest {
         assertSameAsPredictCommand(byId, valid);
         assertThat(out.deadLetters().stream().map(d -> d.errorCode).distinct().count())
                 .isGreaterThanOrEqualTo(15).isLessThanOrEqualTo(ErrorCode.values().length);
+    }
+
+    /**
+     * Requests stamped a year ahead of the clock are scored like the others and keep their timestamps; the
+     * event-time operator counts them as timestamps its watermark ignored (decision 0015).
+     */
+    @Test
+    void requestsStampedAheadOfTheClockAreScoredAndCountedAsIgnoredByEventTime() throws Exception {
+        RawRecords records = new RawRecords(TOPIC, 2);
+        RequestEncoder encoder = new RequestEncoder();
+        long aYearAhead = System.currentTimeMillis() / 1000 + 365L * 86_400;
+        int ahead = 7;
+        for (int i = 0; i < 50; i++) {
+            Rating r = rows.get(i);
+            if (i % 7 == 3) r = new Rating(r.userId, r.movieTitle, r.rating, aYearAhead);
+            records.add(encoder.single("t-" + i, r));
+        }
+
+        PipelineRun.Outputs out = new PipelineRun(Map.of(JobSettings.MODEL_REGISTRY, registryDir.toString()))
+                .requests(records.all()).run();
+
+        assertThat(out.predictions()).hasSize(50);
+        assertThat(out.predictions()).filteredOn(p -> p.timestamp == aYearAhead).hasSize(ahead);
+        assertThat(SharedMiniCluster.metricSum(out.jobId(), ClockBoundedWatermarks.IGNORED_METRIC)).isEqualTo(ahead);
     }
 
     /** The job's predictions equal, to float tolerance, what {@code marquee predict} answers for the same rows. */

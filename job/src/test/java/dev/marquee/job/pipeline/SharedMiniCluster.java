@@ -1,6 +1,14 @@
 package dev.marquee.job.pipeline;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
@@ -28,6 +36,20 @@ public final class SharedMiniCluster implements BeforeAllCallback, AfterAllCallb
     /** Every job's metrics, kept after the job ends; look a job's up by its id. */
     public static InMemoryReporter metrics() {
         return METRICS;
+    }
+
+    /** Sums a counter (over subtasks) or reads a gauge of the job, by the metric's name; fails if none has it. */
+    public static long metricSum(JobID job, String name) {
+        long total = 0;
+        int found = 0;
+        for (Tuple3<MetricGroup, String, Metric> m : METRICS.findJobMetricGroups(job, ".*")) {
+            if (!m.f1.equals(name)) continue;
+            found++;
+            if (m.f2 instanceof Counter c) total += c.getCount();
+            else if (m.f2 instanceof Gauge<?> g) total += ((Number) g.getValue()).longValue();
+        }
+        assertThat(found).as("metric %s of the job", name).isPositive();
+        return total;
     }
 
     @Override

@@ -2,25 +2,20 @@ package dev.marquee.job.audit;
 
 import dev.marquee.data.event.LabeledPrediction;
 import dev.marquee.data.event.Rating;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Matches the labels sent against the scoring job's {@code labeled-predictions}: every valid label must join its
- * prediction exactly once, no more, no less. Labels need not name a request, so a join is identified by its user
- * and title as written; that suits replays of catalog titles in which a user rates a title once (what
- * {@code scripts/cluster-e2e} sends), and counts, not sets, keep a user's repeated title honest too. A labeled
- * prediction names the request it answered, and no request may be joined twice.
+ * prediction exactly once, no more, no less. Labels need not name a request, and request ids need not be unique
+ * (two replays both send {@code replay-0}), so a join is identified by its user and title as written; that suits
+ * replays of catalog titles in which a user rates a title once (what {@code scripts/cluster-e2e} sends), and counts,
+ * not sets, keep a user's repeated title honest too.
  *
  * <p>It assumes every label has a prediction to join and that no join expires first: the audit's sender keeps
  * both true (labels for requests it sent, a join TTL longer than the run's event time).
  */
 public final class LabelLedger {
     private final OwedCounts joins = new OwedCounts();
-    private final Set<String> joinedRequests = new HashSet<>();
-    private final List<String> requestsJoinedTwice = new ArrayList<>();
     private long labels;
     private long invalidLabels;
     private long labeledPredictions;
@@ -39,7 +34,6 @@ public final class LabelLedger {
     public void observe(LabeledPrediction joined) {
         labeledPredictions++;
         joins.see(id(joined.userId, joined.movieTitle));
-        if (joined.requestId != null && !joinedRequests.add(joined.requestId)) requestsJoinedTwice.add(joined.requestId);
     }
 
     public void observeUnreadable() {
@@ -54,24 +48,20 @@ public final class LabelLedger {
     public Report report(int samples) {
         OwedCounts.Tally t = joins.tally(samples);
         return new Report(labels, invalidLabels, labeledPredictions, t.missing(), t.duplicates(), t.unexpected(),
-                unreadable, t.missingSamples(), t.duplicateSamples(), t.unexpectedSamples(), requestsJoinedTwice.size(),
-                List.copyOf(requestsJoinedTwice.subList(0, Math.min(samples, requestsJoinedTwice.size()))));
+                unreadable, t.missingSamples(), t.duplicateSamples(), t.unexpectedSamples());
     }
 
     private static String id(String userId, String movieTitle) {
         return "user " + userId + " / " + movieTitle;
     }
 
-    /**
-     * {@code invalidLabels}: labels that owe no join; {@code unexpected}: joins no label owes; {@code requestsJoinedTwice}:
-     * labeled predictions that name a request an earlier one named.
-     */
+    /** {@code invalidLabels}: labels that owe no join; {@code unexpected}: joins no label owes. */
     public record Report(long labels, long invalidLabels, long labeledPredictions, long missing, long duplicates,
                          long unexpected, long unreadable, List<String> missingSamples, List<String> duplicateSamples,
-                         List<String> unexpectedSamples, long requestsJoinedTwice, List<String> requestsJoinedTwiceSamples) {
+                         List<String> unexpectedSamples) {
 
         public boolean clean() {
-            return missing == 0 && duplicates == 0 && unexpected == 0 && unreadable == 0 && requestsJoinedTwice == 0;
+            return missing == 0 && duplicates == 0 && unexpected == 0 && unreadable == 0;
         }
     }
 }

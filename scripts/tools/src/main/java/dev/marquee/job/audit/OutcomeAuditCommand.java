@@ -252,12 +252,11 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
 
     private static void print(LabelLedger.Report r) {
         System.out.printf(Locale.ROOT, "audit: labels %,d (%,d invalid, owing nothing); labeled predictions %,d; "
-                        + "missing %,d; duplicates %,d; unexpected %,d; unreadable %,d; requests joined twice %,d%n",
+                        + "missing %,d; duplicates %,d; unexpected %,d; unreadable %,d%n",
                 r.labels(), r.invalidLabels(), r.labeledPredictions(), r.missing(), r.duplicates(), r.unexpected(),
-                r.unreadable(), r.requestsJoinedTwice());
+                r.unreadable());
         r.missingSamples().forEach(id -> System.out.println("audit: label not joined " + id));
         r.duplicateSamples().forEach(id -> System.out.println("audit: label joined more than once " + id));
         r.unexpectedSamples().forEach(id -> System.out.println("audit: joined without a label " + id));
-        r.requestsJoinedTwiceSamples().forEach(id -> System.out.println("audit: request joined twice " + id));
     }
 }

@@ -86,31 +86,6 @@ class LabelLedgerTest {
     }
 
     @Test
-    void aRequestJoinedTwiceIsNotCleanEvenWhenTheCountsAddUp() {
-        ledger.expect(label("7", "Heat (1995)"));
-        ledger.expect(label("7", "Heat (1995)"));
-        ledger.observe(joined("7", "Heat (1995)", "r-1"));
-        ledger.observe(joined("7", "Heat (1995)", "r-1"));
-
-        LabelLedger.Report r = ledger.report(10);
-        assertThat(r.missing()).isZero();
-        assertThat(r.duplicates()).isZero();
-        assertThat(r.requestsJoinedTwice()).isEqualTo(1);
-        assertThat(r.requestsJoinedTwiceSamples()).containsExactly("r-1");
-        assertThat(r.clean()).isFalse();
-    }
-
-    @Test
-    void joinsOfDistinctRequestsAreClean() {
-        ledger.expect(label("7", "Heat (1995)"));
-        ledger.expect(label("7", "Heat (1995)"));
-        ledger.observe(joined("7", "Heat (1995)", "r-1"));
-        ledger.observe(joined("7", "Heat (1995)", "r-2"));
-
-        assertThat(ledger.report(10).clean()).isTrue();
-    }
-
-    @Test
     void anUnreadableLabeledPredictionIsNotClean() {
         ledger.observeUnreadable();
         assertThat(ledger.report(10).clean()).isFalse();
@@ -121,14 +96,9 @@ class LabelLedgerTest {
     }
 
     private static LabeledPrediction joined(String user, String title) {
-        return joined(user, title, null);
-    }
-
-    private static LabeledPrediction joined(String user, String title, String requestId) {
         LabeledPrediction p = new LabeledPrediction();
         p.userId = user;
         p.movieTitle = title;
-        p.requestId = requestId;
         p.label = 4f;
         return p;
     }
