@@ -90,9 +90,8 @@ public final class ScoringJob {
         DataStream<RatingRequest> valid = drift != null ? drift.requests(parsed) : parsed;
 
         WatermarkStrategy<RatingRequest> eventTime = ClockBoundedWatermarks
-                .<RatingRequest>strategy(s.maxOutOfOrdernessMs, s.futureToleranceMs)
-                .withTimestampAssigner((r, kafkaTs) -> r.timestamp * 1000)
-                .withIdleness(Duration.ofMillis(Math.max(1, s.idlenessMs)));
+                .<RatingRequest>strategy(s.maxOutOfOrdernessMs, s.idlenessMs, s.futureToleranceMs)
+                .withTimestampAssigner((r, kafkaTs) -> r.timestamp * 1000);
         DataStream<RatingRequest> timed = valid.assignTimestampsAndWatermarks(eventTime).name("event time").uid("event-time");
 
         boolean labelled = labels != null && s.labels.labelsEnabled;
@@ -126,15 +125,15 @@ public final class ScoringJob {
             // quiet ratings topic from holding event time back. A waiting label expires only on the requests' own
             // event time, which the operator hands the join (LabelJoinOperator).
             WatermarkStrategy<Rating> labelTime = ClockBoundedWatermarks
-                    .<Rating>strategy(s.maxOutOfOrdernessMs, s.futureToleranceMs)
-                    .withTimestampAssigner((r, kafkaTs) -> r.timestamp > 0 ? r.timestamp * 1000 : kafkaTs)
-                    .withIdleness(Duration.ofMillis(Math.max(1, s.idlenessMs)));
+                    .<Rating>strategy(s.maxOutOfOrdernessMs, s.idlenessMs, s.futureToleranceMs)
+                    .withTimestampAssigner((r, kafkaTs) -> r.timestamp > 0 ? r.timestamp * 1000 : kafkaTs);
             DataStream<Rating> timedLabels = labels.assignTimestampsAndWatermarks(labelTime)
                     .name("label event time").uid("label-event-time");
             SingleOutputStreamOperator<Prediction> adapted = scored.keyBy(p -> p.userId, Types.STRING)
                     .connect(timedLabels.keyBy(r -> r.userId, Types.STRING))
                     .transform("labels and online adaptation", TypeInformation.of(Prediction.class),
-                            new LabelJoinOperator(new OnlineAdaptation(s.labels, titleEmbeddings, labelCatalogs)))
+                            new LabelJoinOperator(new OnlineAdaptation(s.labels, titleEmbeddings, labelCatalogs)
+                                    .withFutureTolerance(s.futureToleranceMs)))
                     .uid("online-adaptation");
             served = adapted;
             DataStream<LabelJoin> joins = adapted.getSideOutput(OnlineAdaptation.LABEL_JOINS);

@@ -2,6 +2,7 @@ package dev.marquee.job.label;
 
 import dev.marquee.data.event.Prediction;
 import dev.marquee.data.event.Rating;
+import dev.marquee.job.config.ScoringJobOptions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +61,8 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
     private final UserAdaptation user;
     /** Null: label titles are matched by their canonical key only. */
     private final TitleCatalogSource titleCatalogs;
+    /** {@code watermark.future-tolerance-ms}: an entry stamped further ahead of the clock waits as if it came now. */
+    private long futureToleranceMs = ScoringJobOptions.FUTURE_TOLERANCE_MS.defaultValue();
     private transient LabelTitles labelTitles;
     /**
      * Title → itself and its {@link TitleAdaptation#key}: predictions carry a few thousand catalog titles, each key a
@@ -79,7 +82,7 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
      * The requests' own event time (their watermark at this operator) when {@link LabelJoinOperator} reports it;
      * {@code Long.MAX_VALUE} when nothing does, and then waiting labels expire on the combined event time alone.
      */
-    private transient long requestsClockMs = Long.MAX_VALUE;
+    private transient long requestsClockMs;
     private transient Counter joined;
     private transient Counter dropped;
     private transient Counter labelsExpired;
@@ -105,6 +108,16 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         this.titleCatalogs = titleCatalogs;
     }
 
+    /**
+     * How far ahead of the TaskManager's clock an entry's timestamp may be and still set its expiry
+     * ({@code watermark.future-tolerance-ms}; negative: no bound). Further ahead, event time ignored it (decision
+     * 0015), so it expires the join TTL after the event time at its arrival, as a late entry does.
+     */
+    public OnlineAdaptation withFutureTolerance(long futureToleranceMs) {
+        this.futureToleranceMs = futureToleranceMs;
+        return this;
+    }
+
     /** The title a prediction is joined and adapted by: the catalog title it was scored as, else as sent. */
     static String titleOf(Prediction p) {
         return p.catalogTitle != null ? p.catalogTitle : p.movieTitle;
@@ -112,6 +125,7 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
 
     @Override
     public void open(OpenContext context) {
+        requestsClockMs = Long.MAX_VALUE; // a transient field's initializer does not run when the function is deserialized
         // The user's residual and factors are swept by a processing-time timer after each label (TtlSweep); the
         // join's state by the user's event-time timer that expires what waits, with the TTL only a safety net for what a
         // stalled event time would leave behind. Neither uses the heap backend's background cleanup, which on every
@@ -334,12 +348,19 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
 
     /**
      * When an entry with timestamp {@code seconds} expires: the join TTL after that timestamp, or after the event
-     * time now if it arrived later than that (so a late entry still waits its full time).
+     * time now if it arrived later than that (so a late entry still waits its full time) or if it is stamped
+     * further ahead of the clock than event time follows (so it does not wait until its clock's time comes; before
+     * the first watermark, after the clock plus the tolerance).
      */
     private long expiry(long seconds, Context ctx) {
         long watermark = ctx.timerService().currentWatermark();
         Long element = ctx.timestamp();
         long base = seconds > 0 ? seconds * 1000 : element != null ? element : watermark;
+        if (futureToleranceMs >= 0 && base > watermark) {
+            long latestAccepted = System.currentTimeMillis() + futureToleranceMs;
+            // before the first watermark, the latest time event time would have taken from it
+            if (base > latestAccepted) base = watermark > Long.MIN_VALUE ? watermark : latestAccepted;
+        }
         base = Math.max(0, Math.max(base, watermark));
         return base > Long.MAX_VALUE - settings.joinTtlMs ? Long.MAX_VALUE : base + settings.joinTtlMs;
     }

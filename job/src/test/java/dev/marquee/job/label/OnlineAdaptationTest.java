@@ -513,6 +513,42 @@ class OnlineAdaptationTest {
         }
     }
 
+    /**
+     * Entries stamped a year ahead of the clock, which event time ignores (decision 0015), wait the join TTL from the
+     * event time at their arrival, as late entries do, not until the clock reaches their timestamp; a label with the
+     * same timestamp still joins its prediction meanwhile.
+     */
+    @Test
+    void entriesStampedFarAheadOfTheClockExpireTheTtlAfterTheirArrival() throws Exception {
+        long aYearAhead = System.currentTimeMillis() / 1000 + 365L * 86_400;
+        try (var h = harness(Map.of("adaptation.enabled", "false", "labels.join-ttl-ms", "60000"))) {
+            h.processBothWatermarks(new Watermark(100_000));
+            h.processElement1(prediction("u1", "r1", "A", 3.0f, 1, aYearAhead), 0);
+            h.processElement2(label("u1", "B", 4.0f, aYearAhead), 0);
+            h.processElement1(prediction("u1", "r2", "C", 3.5f, 1, aYearAhead), 0);
+            h.processElement2(label("u1", "C", 4.5f, aYearAhead), 0);
+            assertThat(joins(h)).singleElement().satisfies(j -> assertThat(j.movieTitle).isEqualTo("C"));
+            h.processBothWatermarks(new Watermark(100_000 + 59_999));
+            assertThat(expired(h)).as("not yet").isEmpty();
+            h.processBothWatermarks(new Watermark(160_000));
+            assertThat(expired(h)).extracting(e -> e.kind + " " + e.movieTitle)
+                    .containsExactlyInAnyOrder("PREDICTION A", "LABEL B");
+        }
+    }
+
+    /** Before the first watermark, such an entry waits the TTL from the clock plus the tolerance, the most event time takes. */
+    @Test
+    void beforeTheFirstWatermarkAnEntryFarAheadOfTheClockWaitsFromTheClockPlusTheTolerance() throws Exception {
+        long now = System.currentTimeMillis();
+        try (var h = harness(Map.of("adaptation.enabled", "false", "labels.join-ttl-ms", "60000"))) {
+            h.processElement1(prediction("u1", "r1", "A", 3.0f, 1, now / 1000 + 365L * 86_400), 0);
+            h.processBothWatermarks(new Watermark(now - 1_000));
+            assertThat(expired(h)).as("event time now is before the clock").isEmpty();
+            h.processBothWatermarks(new Watermark(now + 300_000 + 60_000 + 1_000));
+            assertThat(expired(h)).singleElement().satisfies(e -> assertThat(e.requestId).isEqualTo("r1"));
+        }
+    }
+
     /** Labels use the scorer's title resolution: an alias spelling joins the prediction scored as its catalog title. */
     @Test
     void aLabelSpeltAsAnotherCatalogWouldJoinThePredictionOfItsCatalogTitle() throws Exception {

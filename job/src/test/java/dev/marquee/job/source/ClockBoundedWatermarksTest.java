@@ -6,21 +6,28 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.eventtime.BoundedOutOfOrdernessWatermarks;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarksWithIdleness;
 import org.apache.flink.metrics.SimpleCounter;
+import org.apache.flink.util.clock.ManualClock;
 import org.junit.jupiter.api.Test;
 
 class ClockBoundedWatermarksTest {
     private static final long NOW = 1_764_900_000_000L;
     private static final long TOLERANCE = 300_000;
+    private static final Duration IDLENESS = Duration.ofSeconds(10);
 
     private final AtomicLong clock = new AtomicLong(NOW);
+    private final ManualClock activityClock = new ManualClock();
     private final SimpleCounter ignored = new SimpleCounter();
     private final Emitted out = new Emitted();
 
     private ClockBoundedWatermarks<String> generator(long tolerance) {
-        return new ClockBoundedWatermarks<>(Duration.ofMillis(5_000), tolerance, clock::get, ignored);
+        return new ClockBoundedWatermarks<>(new WatermarksWithIdleness<>(
+                new BoundedOutOfOrdernessWatermarks<>(Duration.ofMillis(5_000)), IDLENESS, activityClock),
+                tolerance, clock::get, ignored);
     }
 
     @Test
@@ -59,6 +66,32 @@ class ClockBoundedWatermarksTest {
     }
 
     @Test
+    void aSubtaskThatReadsOnlyTimestampsAheadOfTheClockGoesIdleInsteadOfHoldingEventTimeBack() {
+        ClockBoundedWatermarks<String> g = generator(TOLERANCE);
+        g.onEvent("on time", NOW, out);
+        g.onPeriodicEmit(out);
+        for (int second = 1; second <= 30; second++) {
+            activityClock.advanceTime(Duration.ofSeconds(1));
+            g.onEvent("a year ahead", NOW + 365L * 86_400_000, out);
+            g.onPeriodicEmit(out);
+        }
+        assertThat(out.idle).as("marked idle while only ignored records came").isTrue();
+        assertThat(ignored.getCount()).isEqualTo(30);
+    }
+
+    @Test
+    void aSubtaskReadingGoodTimestampsStaysActive() {
+        ClockBoundedWatermarks<String> g = generator(TOLERANCE);
+        for (int second = 1; second <= 30; second++) {
+            activityClock.advanceTime(Duration.ofSeconds(1));
+            g.onEvent("on time", NOW + second * 1_000L, out);
+            g.onPeriodicEmit(out);
+        }
+        assertThat(out.idle).isFalse();
+        assertThat(out.last()).isEqualTo(NOW + 30_000 - 5_000 - 1);
+    }
+
+    @Test
     void aNegativeToleranceLetsEveryTimestampMoveEventTime() {
         ClockBoundedWatermarks<String> g = generator(-1);
         long farAhead = NOW + 365L * 86_400_000;
@@ -70,17 +103,23 @@ class ClockBoundedWatermarksTest {
 
     private static final class Emitted implements WatermarkOutput {
         final List<Long> all = new ArrayList<>();
+        boolean idle;
 
         @Override
         public void emitWatermark(Watermark watermark) {
             all.add(watermark.getTimestamp());
+            idle = false;
         }
 
         @Override
-        public void markIdle() {}
+        public void markIdle() {
+            idle = true;
+        }
 
         @Override
-        public void markActive() {}
+        public void markActive() {
+            idle = false;
+        }
 
         long last() {
             return all.get(all.size() - 1);
