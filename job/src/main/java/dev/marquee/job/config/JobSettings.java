@@ -52,7 +52,7 @@ public final class JobSettings implements Serializable {
     public static final String FUTURE_TOLERANCE_MS = ScoringJobOptions.FUTURE_TOLERANCE_MS.key();
     public static final String BUFFER_TIMEOUT_MS = ScoringJobOptions.BUFFER_TIMEOUT_MS.key();
     public static final String PROMETHEUS_PORTS = ScoringJobOptions.PROMETHEUS_PORTS.key();
-    /** {@value ScoringJobOptions#SERVING} as {@code model.version}: the registry's pinned version, else its latest. */
+    /** {@value ScoringJobOptions#SERVING} as {@code model.version}: the registry's serving version (pin, pointer, latest). */
     public static final String SERVING = ScoringJobOptions.SERVING;
 
     /** The keys read here; drift.*, labels.* and adaptation.* are checked by their own settings. */
@@ -82,7 +82,7 @@ public final class JobSettings implements Serializable {
     public final String labeledPredictionsTopic;
     public final String modelRegistry;
     public final String modelName;
-    /** The version to serve; 0 for the registry's serving version (pinned, else latest). */
+    /** The version to serve; 0 for the registry's serving version (pinned, else the serving pointer's, else latest). */
     public final long modelVersion;
     public final int batchSize;
     public final long batchMaxDelayMs;

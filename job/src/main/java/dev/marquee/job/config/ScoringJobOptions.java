@@ -96,11 +96,12 @@ public final class ScoringJobOptions {
                     + " `<base>/<name>/<version>/`)");
     public static final ConfigOption<String> MODEL_NAME = key("model.name").stringType().defaultValue("marquee")
             .withDescription("the model's name in the registry");
-    /** {@link #MODEL_VERSION} value meaning: the registry's pinned version, else its latest. */
+    /** {@link #MODEL_VERSION} value meaning: the registry's serving version (the pin, else the serving pointer, else the latest). */
     public static final String SERVING = "serving";
     public static final ConfigOption<String> MODEL_VERSION = key("model.version").stringType().defaultValue(SERVING)
-            .withDescription("`serving`: start from the registry's pinned version, else its latest, and follow"
-                    + " `model-updates`; a number: serve that version and ignore updates");
+            .withDescription("`serving`: start from the registry's serving version (the pinned one, else the one its"
+                    + " serving pointer names, else the latest: docs/RETRAINING.md) and follow `model-updates`; a number:"
+                    + " serve that version and ignore updates");
     public static final ConfigOption<Integer> BATCH_SIZE = key("batch.size").intType().defaultValue(256)
             .withDescription("rows per micro-batch at most");
     public static final ConfigOption<Long> BATCH_MAX_DELAY_MS = key("batch.max-delay-ms").longType().defaultValue(5L)

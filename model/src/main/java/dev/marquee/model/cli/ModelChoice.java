@@ -18,7 +18,7 @@ public final class ModelChoice {
     RegistryOptions registry;
 
     @Option(names = "--version", paramLabel = "N",
-            description = "a published version (default: the serving one: pinned, else latest)")
+            description = "a published version (default: the serving one: pinned, else the serving pointer's, else latest)")
     Long version;
 
     @Option(names = "--model-dir", paramLabel = "DIR", description = "a SavedModel directory instead of the registry")

@@ -56,7 +56,7 @@ public final class ReplayCommand implements Callable<Integer> {
     boolean withRatings;
 
     @Option(names = "--ratings-only", description = "send only the true ratings, not the requests: the late labels of "
-            + "an earlier replay of the same rows with the same --request-id-prefix")
+            + "an earlier replay of the same rows (they name no request and join by user, title and timestamp)")
     boolean ratingsOnly;
 
     @Option(names = "--envelope-size", paramLabel = "N", defaultValue = "" + ReplayOptions.DEFAULT_ENVELOPE_SIZE,
