@@ -8,6 +8,11 @@ public class Rating {
     public static final float MIN_LABEL = 0.5f;
     /** The highest rating a label may carry: five stars, with half a star of slack. */
     public static final float MAX_LABEL = 5.5f;
+    /**
+     * The latest timestamp a label may carry, 2100-01-01T00:00:00Z in seconds, as for requests
+     * ({@code parser.max-timestamp}'s default): beyond it is almost surely milliseconds sent as seconds.
+     */
+    public static final long LATEST_TIMESTAMP = 4_102_444_800L;
 
     public String userId;
     public String movieTitle;
@@ -31,13 +36,15 @@ public class Rating {
     }
 
     /**
-     * Whether a label on {@code ratings} is one the system learns from: a user, a title (neither blank) and a
-     * rating in [{@value #MIN_LABEL}, {@value #MAX_LABEL}] (NaN and infinities are outside). The scoring job's
-     * label stage and the trainer refuse the rest, and count them.
+     * Whether a label on {@code ratings} is one the system learns from: a user, a title (neither blank), a
+     * rating in [{@value #MIN_LABEL}, {@value #MAX_LABEL}] (NaN and infinities are outside) and a timestamp no later
+     * than {@value #LATEST_TIMESTAMP} (0 or less: none). The scoring job's label stage and the trainer refuse the
+     * rest, and count them.
      */
     public static boolean isValidLabel(Rating r) {
         return r != null && r.userId != null && !r.userId.isBlank() && r.movieTitle != null
-                && !r.movieTitle.isBlank() && r.rating >= MIN_LABEL && r.rating <= MAX_LABEL;
+                && !r.movieTitle.isBlank() && r.rating >= MIN_LABEL && r.rating <= MAX_LABEL
+                && r.timestamp <= LATEST_TIMESTAMP;
     }
 
     @Override

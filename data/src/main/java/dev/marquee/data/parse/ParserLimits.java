@@ -32,7 +32,7 @@ public final class ParserLimits implements Serializable {
     public static final int DEFAULT_MAX_REQUEST_ID_CHARS = 256;
     public static final long DEFAULT_MIN_TIMESTAMP = 0L;
     /** 2100-01-01T00:00:00Z: a timestamp beyond it is almost surely milliseconds sent as seconds. */
-    public static final long DEFAULT_MAX_TIMESTAMP = 4_102_444_800L;
+    public static final long DEFAULT_MAX_TIMESTAMP = dev.marquee.data.event.Rating.LATEST_TIMESTAMP;
     public static final int DEFAULT_MAX_EXTRA_FIELDS = 16;
     public static final int DEFAULT_MAX_DEAD_LETTER_PAYLOAD_BYTES = 64 << 10;
 

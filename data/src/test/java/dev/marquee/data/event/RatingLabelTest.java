@@ -20,4 +20,13 @@ class RatingLabelTest {
         assertThat(Rating.isValidLabel(new Rating("1", "", 3f, 0))).isFalse();
         assertThat(Rating.isValidLabel(null)).isFalse();
     }
+
+    @Test
+    void aLabelsTimestampIsInSecondsUpTo2100OrAbsent() {
+        assertThat(Rating.isValidLabel(new Rating("1", "Heat (1995)", 3f, 892_870_992L))).isTrue();
+        assertThat(Rating.isValidLabel(new Rating("1", "Heat (1995)", 3f, Rating.LATEST_TIMESTAMP))).isTrue();
+        assertThat(Rating.isValidLabel(new Rating("1", "Heat (1995)", 3f, -1))).as("none").isTrue();
+        assertThat(Rating.isValidLabel(new Rating("1", "Heat (1995)", 3f, 892_870_992_000L))).as("milliseconds").isFalse();
+        assertThat(Rating.isValidLabel(new Rating("1", "Heat (1995)", 3f, Rating.LATEST_TIMESTAMP + 1))).isFalse();
+    }
 }
