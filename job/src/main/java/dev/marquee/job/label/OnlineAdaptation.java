@@ -83,6 +83,8 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
      * {@code Long.MAX_VALUE} when nothing does, and then waiting labels expire on the combined event time alone.
      */
     private transient long requestsClockMs;
+    /** The wall clock as {@link #expiry} last read it. */
+    private transient long clockReadMs;
     private transient Counter joined;
     private transient Counter dropped;
     private transient Counter labelsExpired;
@@ -126,6 +128,7 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
     @Override
     public void open(OpenContext context) {
         requestsClockMs = Long.MAX_VALUE; // a transient field's initializer does not run when the function is deserialized
+        clockReadMs = Long.MIN_VALUE / 2;
         // The user's residual and factors are swept by a processing-time timer after each label (TtlSweep); the
         // join's state by the user's event-time timer that expires what waits, with the TTL only a safety net for what a
         // stalled event time would leave behind. Neither uses the heap backend's background cleanup, which on every
@@ -356,8 +359,9 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         long watermark = ctx.timerService().currentWatermark();
         Long element = ctx.timestamp();
         long base = seconds > 0 ? seconds * 1000 : element != null ? element : watermark;
-        if (futureToleranceMs >= 0 && base > watermark) {
-            long latestAccepted = System.currentTimeMillis() + futureToleranceMs;
+        if (futureToleranceMs >= 0 && base > watermark && base > clockReadMs + futureToleranceMs) {
+            clockReadMs = System.currentTimeMillis(); // read only when the last reading would not do: it only grows
+            long latestAccepted = clockReadMs + futureToleranceMs;
             // before the first watermark, the latest time event time would have taken from it
             if (base > latestAccepted) base = watermark > Long.MIN_VALUE ? watermark : latestAccepted;
         }

@@ -28,6 +28,8 @@ public class ClockBoundedWatermarks<T> implements WatermarkGenerator<T> {
     private final LongSupplier clockMs;
     private final Counter ignored;
     private long highestAccepted = Long.MIN_VALUE;
+    /** The clock as last read; it only moves forward, so a timestamp within the tolerance of it needs no new read. */
+    private long clockReadMs = Long.MIN_VALUE / 2;
 
     /**
      * @param watermarks        what makes the watermarks from the timestamps it is given
@@ -55,9 +57,9 @@ public class ClockBoundedWatermarks<T> implements WatermarkGenerator<T> {
 
     @Override
     public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {
-        // the clock is read only for a timestamp that would raise the watermark
         if (eventTimestamp > highestAccepted) {
-            if (futureToleranceMs >= 0 && eventTimestamp > clockMs.getAsLong() + futureToleranceMs) {
+            if (futureToleranceMs >= 0 && eventTimestamp > clockReadMs + futureToleranceMs
+                    && eventTimestamp > (clockReadMs = clockMs.getAsLong()) + futureToleranceMs) {
                 ignored.inc();
                 return;
             }
