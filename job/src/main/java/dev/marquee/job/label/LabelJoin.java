@@ -3,7 +3,10 @@ package dev.marquee.job.label;
 /** A label matched with the prediction served for the same user and title: one point of online accuracy. */
 public class LabelJoin {
     public long modelVersion;
-    /** The rating served (the model's, adjusted by online adaptation). */
+    /**
+     * The rating served (the model's, adjusted by online adaptation); on its way to {@link TitleAdaptation}, the
+     * model's plus the user's adjustment, unclamped, until the title's bias completes it.
+     */
     public float served;
     /** The model's own output_3. */
     public float model;

@@ -205,7 +205,9 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         if (titled) ctx.output(TITLE_PREDICTIONS, p);
         else out.collect(p);
         if (p.movieTitle == null) return;
-        PendingPrediction served = new PendingPrediction(model, p.predictedRating, p.modelVersion);
+        // one going on to its title's bias keeps the user's part unclamped: TitleAdaptation rebuilds what was served
+        PendingPrediction served = new PendingPrediction(model, titled ? model + p.adjustment : p.predictedRating,
+                p.modelVersion);
         served.titleBias = titled;
         served.newTitle = Boolean.TRUE.equals(p.oovMovieTitle);
         served.shadowVersion = p.shadowVersion;

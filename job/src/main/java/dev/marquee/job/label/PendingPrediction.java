@@ -3,6 +3,10 @@ package dev.marquee.job.label;
 /** A served prediction waiting for its label. */
 public class PendingPrediction {
     public float model;
+    /**
+     * The rating served; for one that went on to its title's bias, the model's plus the user's adjustment,
+     * unclamped, which {@link TitleAdaptation} completes as it served it.
+     */
     public float served;
     public long modelVersion;
     /** It went on to {@link TitleAdaptation} for its title's bias. */

@@ -81,7 +81,9 @@ public final class TitleAdaptation extends KeyedCoProcessFunction<String, Predic
             b = TitleBias.prior(l.modelVersion, prior);
         }
         if (l.join != null) {
-            l.join.served = clamp(l.join.served + (float) b.mean);
+            // as processElement1 served it: the user's part (join.served - join.model, unclamped) and the title's
+            // bias, bounded together, then clamped
+            l.join.served = clamp(l.join.model + (float) bound(l.join.served - l.join.model + b.mean));
             ctx.output(LABEL_JOINS, l.join);
         }
         if (b.modelVersion != l.modelVersion) {

@@ -175,6 +175,23 @@ class OnlineAdaptationTest {
         }
     }
 
+    /** What goes on to the title's bias keeps the user's part unclamped, so TitleAdaptation can rebuild what was served. */
+    @Test
+    void aPredictionForItsTitlesBiasWaitsWithTheUsersPartUnclamped() throws Exception {
+        try (var h = harness(Map.of("adaptation.title-bias", "new", "adaptation.decay", "1", "adaptation.shrinkage", "1"))) {
+            h.processElement1(prediction("u1", "Known (1990)", 3.0f, 1), 0);
+            h.processElement2(label("u1", "Known (1990)", 5.0f), 0); // the user's part is +1 from now on
+            Prediction unknown = prediction("u1", "Brand New (2031)", 4.6f, 1);
+            unknown.oovMovieTitle = true;
+            h.processElement1(unknown, 0);
+            assertThat(h.getSideOutput(OnlineAdaptation.TITLE_PREDICTIONS)).singleElement()
+                    .satisfies(r -> assertThat(r.getValue().predictedRating).as("clamped").isEqualTo(5.0f));
+            h.processElement2(label("u1", "Brand New (2031)", 4.0f), 0);
+            assertThat(h.getSideOutput(OnlineAdaptation.TITLE_LABELS)).singleElement()
+                    .satisfies(r -> assertThat(r.getValue().join.served).isCloseTo(5.6f, within(1e-6f)));
+        }
+    }
+
     @Test
     void aLabelAdjustsTheUsersLaterPredictionsByItsShrunkResidual() throws Exception {
         try (var h = harness(NO_DECAY)) {

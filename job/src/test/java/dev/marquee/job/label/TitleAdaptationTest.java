@@ -37,6 +37,31 @@ class TitleAdaptationTest {
         }
     }
 
+    /**
+     * A join leaves with the rating its prediction was served, also where the bound on the total adjustment or the
+     * scale's clamp cut in: the join brings the user's part unclamped and the title's bias is added as it was.
+     */
+    @Test
+    void aJoinCarriesTheRatingServedWhereTheBoundOrTheClampCutIn() throws Exception {
+        try (var h = harness(SETTINGS)) {
+            for (int i = 0; i < 2; i++) {
+                h.processElement2(label("Up (2031)", true, 1.0f, 3.0f, 3.0f, 4.0f), 0); // bias 2 / (2 + 2) = 0.5
+                h.processElement2(label("Down (2031)", true, -1.5f, 3.0f, 3.0f, 1.5f), 0); // bias -3 / 4 = -0.75
+            }
+            h.processElement1(prediction("u1", "Up (2031)", 2.0f, 1.8f), 0); // 1.8 + 0.5 bounded to 2
+            h.processElement1(prediction("u2", "Down (2031)", 4.6f, 0.7f), 0); // served 5.0 before the title's part
+            List<Prediction> served = h.extractOutputValues();
+            assertThat(served.get(0).predictedRating).isCloseTo(4.0f, within(1e-6f));
+            assertThat(served.get(1).predictedRating).isCloseTo(4.55f, within(1e-6f));
+
+            h.processElement2(label("Up (2031)", true, 0f, 2.0f, 2.0f + 1.8f, 4.0f), 0);
+            h.processElement2(label("Down (2031)", true, 0f, 4.6f, 4.6f + 0.7f, 4.5f), 0);
+            List<LabelJoin> joins = joins(h);
+            assertThat(joins.get(joins.size() - 2).served).isCloseTo(served.get(0).predictedRating, within(1e-6f));
+            assertThat(joins.get(joins.size() - 1).served).isCloseTo(served.get(1).predictedRating, within(1e-6f));
+        }
+    }
+
     @Test
     void aKnownTitleIsShrunkHarderAndTheTotalAdjustmentStaysWithinItsBound() throws Exception {
         try (var h = harness(SETTINGS)) {
