@@ -37,7 +37,8 @@ import org.apache.flink.util.OutputTag;
  * ({@link TitleAdaptation#key}) and, when the label has a timestamp, the same request timestamp; a prediction
  * arriving after its label matches the oldest waiting label by the same rules. What waits expires
  * {@code labels.join-ttl-ms} of event time after its own timestamp (or after the event time when it arrived,
- * if it came later than that) by the user's event-time timer, is counted ({@code labelsUnmatchedExpired},
+ * if it came later than that or is stamped further ahead of the clock than event time follows: decision 0015)
+ * by the user's event-time timer, is counted ({@code labelsUnmatchedExpired},
  * {@code predictionsUnlabelledExpired}) and goes to {@link #EXPIRED} for the drift report. At most
  * {@code labels.max-pending-per-user} entries wait per user, all in one keyed value ({@link WaitingEntries}). State
  * TTL ({@code adaptation.state-ttl-ms}) is only a safety net.
