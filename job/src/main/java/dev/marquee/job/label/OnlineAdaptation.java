@@ -222,6 +222,10 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         if (label != null) {
             store(w, ctx.timerService());
             match(served, label.rating, ctx);
+        } else if (eventTimeEnded(ctx)) {
+            predictionsExpired.inc();
+            ctx.output(EXPIRED, new UnmatchedExpiry(UnmatchedExpiry.Kind.PREDICTION, ctx.getCurrentKey(),
+                    served.movieTitle, served.requestId, served.modelVersion));
         } else if (hasRoom(w)) {
             if (w == null) w = new WaitingEntries();
             served.expiresAtMs = expiry(p.timestamp, ctx);
@@ -240,6 +244,10 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         if (served != null) {
             store(w, ctx.timerService());
             match(served, label.rating, ctx);
+        } else if (eventTimeEnded(ctx)) {
+            labelsExpired.inc();
+            ctx.output(EXPIRED, new UnmatchedExpiry(UnmatchedExpiry.Kind.LABEL, ctx.getCurrentKey(), resolved.title(),
+                    label.requestId, 0));
         } else if (hasRoom(w)) {
             if (w == null) w = new WaitingEntries();
             PendingLabel waits = new PendingLabel(label.rating, label.timestamp, label.requestId,
@@ -249,6 +257,14 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
             expireNoLaterThan(w, waits.expiresAtMs, ctx.timerService());
             waiting.update(w);
         }
+    }
+
+    /**
+     * Event time has ended (a bounded input is through and the other idle or through): what comes now cannot be
+     * matched, and a timer would never fire, so it expires at once instead of waiting uncounted.
+     */
+    private static boolean eventTimeEnded(Context ctx) {
+        return ctx.timerService().currentWatermark() == Long.MAX_VALUE;
     }
 
     private TitleKey titleKey(String title) {

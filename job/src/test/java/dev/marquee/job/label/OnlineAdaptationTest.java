@@ -567,6 +567,20 @@ class OnlineAdaptationTest {
         }
     }
 
+    /** After event time has ended (bounded inputs), what comes can never be matched: it expires at once, counted. */
+    @Test
+    void whatArrivesAfterEventTimeEndedExpiresAtOnce() throws Exception {
+        try (var h = harness(Map.of("adaptation.enabled", "false"))) {
+            h.processBothWatermarks(new Watermark(Long.MAX_VALUE));
+            h.processElement2(label("u1", "A", 4.0f, 100), 0);
+            h.processElement1(prediction("u2", "r2", "B", 3.0f, 1, 100), 0);
+            assertThat(h.extractOutputValues()).as("the prediction is still served").hasSize(1);
+            assertThat(expired(h)).extracting(e -> e.kind + " " + e.movieTitle)
+                    .containsExactly("LABEL A", "PREDICTION B");
+            assertThat(joins(h)).isEmpty();
+        }
+    }
+
     /** Labels use the scorer's title resolution: an alias spelling joins the prediction scored as its catalog title. */
     @Test
     void aLabelSpeltAsAnotherCatalogWouldJoinThePredictionOfItsCatalogTitle() throws Exception {
