@@ -61,6 +61,9 @@ class OnlineAdaptationITCase {
     static final SharedMiniCluster FLINK = new SharedMiniCluster();
 
     private static final Duration DEADLINE = Duration.ofSeconds(120);
+    /** A join TTL of an hour of event time, and inputs idle after half a second: event time moves on quiet topics. */
+    private static final Map<String, String> LONG_TTL_SHORT_IDLENESS =
+            Map.of("labels.join-ttl-ms", "3600000", JobSettings.IDLENESS_MS, "500");
     private static final String NEW_TITLE = "A Film No Model Has Seen (2031)";
     private static final int USERS = 12;
     private static final int LABELS_PER_USER = 6;
@@ -78,10 +81,9 @@ class OnlineAdaptationITCase {
     @ParameterizedTest(name = "adaptation.title-bias {0}")
     @ValueSource(strings = {"new", "all"})
     void labelsTeachLaterPredictionsAndNoPredictionIsLost(String scope) throws Exception {
-        String requests = KAFKA.createTopic("requests", 2);
-        String ratings = KAFKA.createTopic("ratings", 2);
-        String predictions = KAFKA.createTopic("predictions", 2);
-        String drift = KAFKA.createTopic("drift", 1);
+        Topics topics = Topics.create();
+        String requests = topics.requests(), ratings = topics.ratings(), predictions = topics.predictions(),
+                drift = topics.drift();
         JobClient job = start(scope, requests, ratings, predictions, drift);
         RequestEncoder encoder = new RequestEncoder();
         EventCodec<Rating> labelCodec = EventCodec.of(Rating.class);
@@ -166,12 +168,10 @@ class OnlineAdaptationITCase {
      */
     @Test
     void unmatchedLabelsAndUnlabelledPredictionsExpireByEventTimeAndAreCounted() throws Exception {
-        String requests = KAFKA.createTopic("requests", 2);
-        String ratings = KAFKA.createTopic("ratings", 2);
-        String predictions = KAFKA.createTopic("predictions", 2);
-        String drift = KAFKA.createTopic("drift", 1);
-        JobClient job = start("new", requests, ratings, predictions, drift,
-                Map.of("labels.join-ttl-ms", "3600000", JobSettings.IDLENESS_MS, "500"));
+        Topics topics = Topics.create();
+        String requests = topics.requests(), ratings = topics.ratings(), predictions = topics.predictions(),
+                drift = topics.drift();
+        JobClient job = start("new", requests, ratings, predictions, drift, LONG_TTL_SHORT_IDLENESS);
         RequestEncoder encoder = new RequestEncoder();
         EventCodec<Rating> labelCodec = EventCodec.of(Rating.class);
         List<String> titles = rows.stream().map(r -> r.movieTitle).distinct().sorted().toList();
@@ -218,12 +218,10 @@ class OnlineAdaptationITCase {
      */
     @Test
     void aLabelWaitsForItsPredictionWhileOnlyLabelsFlow() throws Exception {
-        String requests = KAFKA.createTopic("requests", 2);
-        String ratings = KAFKA.createTopic("ratings", 2);
-        String predictions = KAFKA.createTopic("predictions", 2);
-        String drift = KAFKA.createTopic("drift", 1);
-        JobClient job = start("new", requests, ratings, predictions, drift,
-                Map.of("labels.join-ttl-ms", "3600000", JobSettings.IDLENESS_MS, "500"));
+        Topics topics = Topics.create();
+        String requests = topics.requests(), ratings = topics.ratings(), predictions = topics.predictions(),
+                drift = topics.drift();
+        JobClient job = start("new", requests, ratings, predictions, drift, LONG_TTL_SHORT_IDLENESS);
         String labelsGroup = "adaptation-" + requests + "-labels";
         EventCodec<Rating> labelCodec = EventCodec.of(Rating.class);
         String title = rows.get(0).movieTitle;
@@ -266,12 +264,10 @@ class OnlineAdaptationITCase {
      */
     @Test
     void requestsStampedFarAheadOfTheClockDoNotExpireWhatWaits() throws Exception {
-        String requests = KAFKA.createTopic("requests", 2);
-        String ratings = KAFKA.createTopic("ratings", 2);
-        String predictions = KAFKA.createTopic("predictions", 2);
-        String drift = KAFKA.createTopic("drift", 1);
-        JobClient job = start("new", requests, ratings, predictions, drift,
-                Map.of("labels.join-ttl-ms", "3600000", JobSettings.IDLENESS_MS, "500"));
+        Topics topics = Topics.create();
+        String requests = topics.requests(), ratings = topics.ratings(), predictions = topics.predictions(),
+                drift = topics.drift();
+        JobClient job = start("new", requests, ratings, predictions, drift, LONG_TTL_SHORT_IDLENESS);
         String requestsGroup = "adaptation-" + requests;
         RequestEncoder encoder = new RequestEncoder();
         String title = rows.get(0).movieTitle;
@@ -308,6 +304,14 @@ class OnlineAdaptationITCase {
             assertThat(labelsCounted(seen, reports)).as("the early prediction joined its label").isEqualTo(1);
         } finally {
             job.cancel().get();
+        }
+    }
+
+    /** Fresh topics for one test's job. */
+    private record Topics(String requests, String ratings, String predictions, String drift) {
+        static Topics create() {
+            return new Topics(KAFKA.createTopic("requests", 2), KAFKA.createTopic("ratings", 2),
+                    KAFKA.createTopic("predictions", 2), KAFKA.createTopic("drift", 1));
         }
     }
 
