@@ -96,7 +96,10 @@ public final class ScoringJobOptions {
                     + " `<base>/<name>/<version>/`)");
     public static final ConfigOption<String> MODEL_NAME = key("model.name").stringType().defaultValue("marquee")
             .withDescription("the model's name in the registry");
-    /** {@link #MODEL_VERSION} value meaning: the registry's serving version (the pin, else the serving pointer, else the latest). */
+    /**
+     * {@link #MODEL_VERSION} value meaning: the registry's serving version (the pin, else the serving pointer, else
+     * the latest).
+     */
     public static final String SERVING = "serving";
     public static final ConfigOption<String> MODEL_VERSION = key("model.version").stringType().defaultValue(SERVING)
             .withDescription("`serving`: start from the registry's serving version (the pinned one, else the one its"
