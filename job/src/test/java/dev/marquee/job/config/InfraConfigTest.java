@@ -1,12 +1,14 @@
 package dev.marquee.job.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.marquee.infra.Topics;
 import dev.marquee.data.drift.DriftMetricNames;
 import dev.marquee.job.drift.DriftWindowOperator;
+import java.io.File;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -23,6 +25,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -260,6 +263,37 @@ class InfraConfigTest {
         Set<String> selected = knownMetrics().stream().filter(n -> selector.matcher(n).matches()).collect(Collectors.toSet());
         Set<String> alerting = knownMetrics().stream().filter(n -> n.endsWith("_alerting")).collect(Collectors.toSet());
         assertThat(selected).isEqualTo(alerting).hasSize(DRIFT_METRICS.size());
+    }
+
+    @Test
+    void everyAlertHasARuleTestWhereItFiresAndOneWhereItDoesNot() throws IOException {
+        Map<String, Object> file = asMap(loadYaml(INFRA.resolve("prometheus/alerts-test.yml")));
+        assertThat(list(file.get("rule_files"))).containsExactly("alerts.yml");
+        Set<String> fires = new TreeSet<>();
+        Set<String> quiet = new TreeSet<>();
+        for (Object test : list(file.get("tests"))) {
+            for (Object c : list(asMap(test).get("alert_rule_test"))) {
+                String alert = (String) asMap(c).get("alertname");
+                (list(asMap(c).get("exp_alerts")).isEmpty() ? quiet : fires).add(alert);
+            }
+        }
+        Set<String> alerts = alertRules().stream().map(r -> (String) r.get("alert")).collect(Collectors.toCollection(TreeSet::new));
+        assertThat(fires).as("alerts with a case where they fire").isEqualTo(alerts);
+        assertThat(quiet).as("alerts with a case where they stay quiet").isEqualTo(alerts);
+    }
+
+    /** Prometheus' own rule tester, where it is installed (Debian: apt-get install prometheus); CI has none. */
+    @Test
+    void promtoolPassesTheRuleTests() throws IOException, InterruptedException {
+        Path promtool = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                .filter(d -> !d.isEmpty()).map(d -> Path.of(d, "promtool")).filter(Files::isExecutable).findFirst().orElse(null);
+        assumeTrue(promtool != null,
+                "promtool is not on the PATH: infra/prometheus/alerts-test.yml not run (install Debian's prometheus package to run it)");
+        Process p = new ProcessBuilder(promtool.toString(), "test", "rules", "alerts-test.yml")
+                .directory(INFRA.resolve("prometheus").toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(2, TimeUnit.MINUTES)).as("promtool ended").isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
     }
 
     private static List<Map<String, Object>> alertRules() throws IOException {
