@@ -3,6 +3,7 @@ package dev.marquee.model;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.SavedModelBundle;
@@ -10,6 +11,8 @@ import org.tensorflow.Session;
 import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.AssertThat;
+import org.tensorflow.op.core.AssignAdd;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
@@ -32,6 +35,14 @@ public final class TinySavedModels {
          * 0.5 + uid / 1000 + ts / 1e6.
          */
         INT64_IDS_RENAMED_VECTOR_OUTPUT,
+        /**
+         * As {@link #INT64_IDS_RENAMED_VECTOR_OUTPUT}, but a run fails (InvalidArgument) when any {@code uid} is
+         * beyond int32, as a graph that narrows the id for a lookup does: the contract's int64 input takes such an
+         * id, the model does not.
+         */
+        INT64_IDS_FAILING_BEYOND_INT32,
+        /** The contract's names and types, a rating of 0.5 for its first two runs; every later run fails. */
+        FAILING_AFTER_TWO_RUNS,
         OTHER_SIGNATURE,
         FLOAT_USER_ID,
         EXTRA_INPUT,
@@ -47,12 +58,17 @@ public final class TinySavedModels {
             Variable<TFloat32> base = tf.withName("base").variable(tf.constant(0.5f));
             Signature.Builder sig = Signature.builder(kind == Kind.OTHER_SIGNATURE ? "other" : "serving_default");
             Operand<TFloat32> rating;
-            if (kind == Kind.INT64_IDS_RENAMED_VECTOR_OUTPUT) {
+            if (kind == Kind.INT64_IDS_RENAMED_VECTOR_OUTPUT || kind == Kind.INT64_IDS_FAILING_BEYOND_INT32) {
                 Placeholder<TInt64> uid = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
                 Placeholder<TString> title = tf.placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
                 Placeholder<TInt64> ts = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
                 rating = tf.math.add(base, tf.math.add(tf.math.div(tf.dtypes.cast(uid, TFloat32.class), tf.constant(1000f)),
                         tf.math.div(tf.dtypes.cast(ts, TFloat32.class), tf.constant(1e6f))));
+                if (kind == Kind.INT64_IDS_FAILING_BEYOND_INT32) {
+                    AssertThat fits = tf.assertThat(tf.reduceAll(tf.math.less(uid, tf.constant((long) Integer.MAX_VALUE + 1)),
+                            tf.constant(0)), List.of(uid));
+                    rating = tf.withControlDependencies(List.of(fits)).identity(rating);
+                }
                 sig.input("uid", uid).input("title", title).input("ts", ts).output("rating", rating);
             } else {
                 Operand<? extends TType> user = kind == Kind.FLOAT_USER_ID
@@ -61,6 +77,12 @@ public final class TinySavedModels {
                 Placeholder<TString> title = tf.placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
                 Placeholder<TInt64> ts = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
                 Operand<TFloat32> value = kind == Kind.NAN ? tf.math.div(tf.constant(0f), tf.constant(0f)) : base;
+                if (kind == Kind.FAILING_AFTER_TWO_RUNS) {
+                    Variable<TInt64> runs = tf.withName("runs").variable(tf.constant(0L));
+                    AssignAdd<TInt64> run = tf.assignAdd(runs, tf.constant(1L));
+                    AssertThat early = tf.assertThat(tf.math.lessEqual(run, tf.constant(2L)), List.of(run));
+                    value = tf.withControlDependencies(List.of(early)).identity(value);
+                }
                 rating = tf.reshape(tf.fill(tf.shape(ts), value), tf.constant(new long[] {-1, 1}));
                 sig.input("user_id", user).input("movie_title", title).input("timestamp", ts).output("output_3",
                         tf.ensureShape(rating, Shape.of(-1, 1)));

@@ -45,10 +45,16 @@ public enum ErrorCode {
      * A valid request whose value the serving model's input cannot take (a user id that is not an integer for a
      * model with an integer user id, a timestamp beyond int32): refused by the scorer, after validation.
      */
-    MODEL_INPUT_UNREPRESENTABLE;
+    MODEL_INPUT_UNREPRESENTABLE,
+    /**
+     * A valid request the serving model fails on when it is scored alone, while the same version still answers its
+     * probe batch (a graph that refuses some values of its inputs): refused by the scorer, after validation, so
+     * that one request cannot fail its batch and restart the job again and again.
+     */
+    SCORING_FAILED;
 
     /** True for a code given after validation, to a request that had already been counted valid. */
     public boolean afterValidation() {
-        return this == MODEL_INPUT_UNREPRESENTABLE;
+        return this == MODEL_INPUT_UNREPRESENTABLE || this == SCORING_FAILED;
     }
 }

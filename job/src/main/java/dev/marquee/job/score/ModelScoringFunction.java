@@ -32,7 +32,10 @@ import org.slf4j.LoggerFactory;
  * Every version loaded, from {@link #open} on, scores a warm-up batch of the operator's batch size after its probe.
  * A request the serving version's inputs cannot take (a user id that is not an integer for a model with an integer
  * user id; a timestamp beyond an int32 input) is refused as {@link ErrorCode#MODEL_INPUT_UNREPRESENTABLE}; the rest
- * of its batch is scored.
+ * of its batch is scored. When the serving version fails on a batch but still answers its probe, the batch is scored
+ * again in halves until each request it fails on stands alone; those are refused as {@link ErrorCode#SCORING_FAILED}
+ * and the rest are scored, so one request cannot fail its task again and again. A version that fails its probe too
+ * fails the task, as before.
  *
  * <p>A second version may run in <b>shadow</b> (docs/RETRAINING.md, "Shadow, promotion and rollback"): scored on
  * the same batch, its rating carried on the prediction and never served. A {@link ModelUpdate} states the whole
@@ -62,6 +65,8 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
     private transient Counter refusedVersions;
     private transient Counter refusedRequests;
     private transient Histogram endToEndMs;
+    /** The requests of the last batch the serving version failed on alone, with what it said. */
+    private transient java.util.IdentityHashMap<RatingRequest, String> failedAlone;
     private transient int warmRows;
     /** Updates received and not yet started, in order. */
     private transient java.util.ArrayDeque<ModelUpdate> waiting;
@@ -103,6 +108,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
     public void open(StreamingRuntimeContext context, int maxBatchSize) throws Exception {
         warmRows = maxBatchSize;
         waiting = new java.util.ArrayDeque<>();
+        failedAlone = new java.util.IdentityHashMap<>();
         subtask = context.getTaskInfo().getIndexOfThisSubtask();
         int cores = Runtime.getRuntime().availableProcessors();
         int localSlots = Math.min(cores, context.getTaskInfo().getNumberOfParallelSubtasks());
@@ -191,16 +197,59 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
 
     @Override
     public List<Prediction> apply(List<RatingRequest> batch) {
+        failedAlone.clear();
         List<RatingRequest> fit = fitting(batch);
-        List<Prediction> scored = score(fit);
+        List<Prediction> scored = scoreIsolatingFailures(fit);
+        refusedRequests.inc(batch.size() - fit.size() + failedAlone.size());
         if (fit == batch) return scored;
         List<Prediction> out = new ArrayList<>(batch.size());
         int next = 0;
         for (RatingRequest r : batch) {
             out.add(next < fit.size() && fit.get(next) == r ? scored.get(next++) : null);
         }
-        refusedRequests.inc(batch.size() - fit.size());
         return out;
+    }
+
+    /** The batch scored; when the version fails on it but still answers its probe, null for each row it fails on alone. */
+    private List<Prediction> scoreIsolatingFailures(List<RatingRequest> rows) {
+        try {
+            return score(rows);
+        } catch (RuntimeException e) {
+            if (!serving.answersProbe()) throw e;
+            List<Prediction> out = new ArrayList<>(rows.size());
+            isolate(rows, out);
+            LOG.warn("scoring slot {}: model {} version {} failed on a batch of {} and still answers its probe; the {} "
+                    + "request(s) it fails on alone go to the dead letters as {}: {}", subtask, modelName,
+                    serving.version, rows.size(), failedAlone.size(), ErrorCode.SCORING_FAILED, firstLine(e));
+            return out;
+        }
+    }
+
+    /** Scores {@code rows}, which failed together, in halves; a row that fails alone gets null and is remembered. */
+    private void isolate(List<RatingRequest> rows, List<Prediction> out) {
+        if (rows.size() == 1) {
+            try {
+                out.addAll(score(rows));
+            } catch (RuntimeException e) {
+                failedAlone.put(rows.get(0), firstLine(e));
+                out.add(null);
+            }
+            return;
+        }
+        int half = rows.size() / 2;
+        for (List<RatingRequest> part : List.of(rows.subList(0, half), rows.subList(half, rows.size()))) {
+            try {
+                out.addAll(score(part));
+            } catch (RuntimeException e) {
+                isolate(part, out);
+            }
+        }
+    }
+
+    private static String firstLine(RuntimeException e) {
+        String m = e.getMessage() == null ? e.toString() : e.getMessage().strip();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
     }
 
     /** The requests the serving version's inputs can take: {@code batch} itself when that is all of them. */
@@ -216,6 +265,11 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
 
     @Override
     public DeadLetter refusal(RatingRequest r) {
+        String failure = failedAlone.get(r);
+        if (failure != null) {
+            return DeadLetters.ofValidated(ErrorCode.SCORING_FAILED, null, "model '" + modelName + "' version "
+                    + serving.version + " failed on this request alone: " + failure, r);
+        }
         ModelContract.Unrepresentable misfit = serving.scorer.contract().check(r.userId, r.timestamp);
         if (misfit == null) throw new IllegalStateException("request " + r.requestId + " fits version " + serving.version);
         return DeadLetters.ofValidated(ErrorCode.MODEL_INPUT_UNREPRESENTABLE, misfit.field(), misfit.reason()

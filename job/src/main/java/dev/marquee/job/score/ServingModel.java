@@ -41,6 +41,28 @@ final class ServingModel implements AutoCloseable {
         return new ServingModel(version, scorer, warmedRows, release);
     }
 
+    /** True when this version still answers its probe batch as it did when it was loaded. */
+    boolean answersProbe() {
+        try {
+            probe(version, scorer);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Scores the probe batch; throws when the version fails it or answers anything but a finite rating per row. */
+    private static void probe(long version, BatchScorer scorer) throws IOException {
+        String[] users = ModelContract.STRING.equals(scorer.contract().userType()) ? PROBE_USERS : PROBE_INTEGER_USERS;
+        ScoredBatch probe = scorer.score(users, PROBE_TITLES, PROBE_TIMESTAMPS);
+        if (probe.size() != users.length) {
+            throw new IOException("version " + version + " answered " + probe.size() + " rows for a probe of " + users.length);
+        }
+        for (float r : probe.ratings()) {
+            if (!Float.isFinite(r)) throw new IOException("version " + version + " answered a probe with " + r);
+        }
+    }
+
     /**
      * Loads {@code dir} and scores a probe batch (a known and an unknown user and title, the ids integers for a
      * model that takes integer ids); a version that fails to load, or answers with anything but finite ratings,
@@ -58,14 +80,7 @@ final class ServingModel implements AutoCloseable {
     static ServingModel load(long version, Path dir, ScorerThreads threads, OptionalInt gpu, int warmRows) throws IOException {
         BatchScorer scorer = BatchScorer.open(dir, threads, gpu);
         try {
-            String[] users = ModelContract.STRING.equals(scorer.contract().userType()) ? PROBE_USERS : PROBE_INTEGER_USERS;
-            ScoredBatch probe = scorer.score(users, PROBE_TITLES, PROBE_TIMESTAMPS);
-            if (probe.size() != users.length) {
-                throw new IOException("version " + version + " answered " + probe.size() + " rows for a probe of " + users.length);
-            }
-            for (float r : probe.ratings()) {
-                if (!Float.isFinite(r)) throw new IOException("version " + version + " answered a probe with " + r);
-            }
+            probe(version, scorer);
             int warmed = 0;
             if (warmRows > 0) {
                 WarmBatch warm = WarmBatch.of(dir, scorer.contract(), warmRows);

@@ -19,6 +19,7 @@ import dev.marquee.model.ModelRegistry;
 import dev.marquee.model.TinySavedModels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
@@ -91,5 +92,44 @@ class ImportedModelPipelineTest {
         assertThat(report.unavailable.get(DriftMetricNames.USER_OOV)).contains("no vocabularies");
         assertThat(report.unavailable.get(DriftMetricNames.TITLE_JS)).contains("no reference profile");
         assertThat(report.unavailable).containsKey(DriftMetricNames.LABELS_ESTIMATED_RMSE);
+    }
+
+    /**
+     * A model whose graph refuses some values its contract's inputs take (here: user ids beyond int32, as a graph that
+     * narrows the id for a lookup does). Each request it fails on alone is dead-lettered as SCORING_FAILED with its
+     * position; every other request of the same batch is scored; the job neither fails nor restarts.
+     */
+    @Test
+    void requestsTheModelFailsOnAloneAreDeadLetteredAndTheRestOfTheirBatchIsScored() throws Exception {
+        ModelRegistry registry = new ModelRegistry(registryDir);
+        Path tiny = TinySavedModels.export(modelsDir.resolve("narrowing"), TinySavedModels.Kind.INT64_IDS_FAILING_BEYOND_INT32);
+        long version = new ModelImporter(registry, TestModels.NAME, line -> { }).importModel(
+                new ModelImporter.Request(tiny, "serving_default", "uid", "title", "ts", "rating", null), null);
+
+        RequestEncoder encoder = new RequestEncoder();
+        RawRecords records = new RawRecords("rating-requests", 1);
+        Map<String, RawRecord> failing = new HashMap<>();
+        for (int i = 0; i < 40; i++) {
+            String user = i == 7 ? "2147483648" : i == 30 ? "9000000000" : Integer.toString(i + 1);
+            RawRecord r = records.add(encoder.single("r" + i, new Rating(user, "Star Wars (1977)", 4f, 892_870_992L)));
+            if (i == 7 || i == 30) failing.put("r" + i, r);
+        }
+
+        PipelineRun.Outputs out = new PipelineRun(Map.of(JobSettings.MODEL_REGISTRY, registryDir.toString(),
+                "drift.enabled", "false")).requests(records.all()).run();
+
+        assertThat(out.predictions()).hasSize(38).allSatisfy(p -> {
+            assertThat(failing).doesNotContainKey(p.requestId);
+            assertThat(p.modelVersion).isEqualTo(version);
+        });
+        assertThat(out.deadLetters()).hasSize(2).allSatisfy(d -> {
+            assertThat(d.errorCode).isEqualTo(ErrorCode.SCORING_FAILED);
+            assertThat(d.error).contains("version " + version + " failed on this request alone");
+            RawRecord source = failing.get(d.requestId);
+            assertThat(source).as(d.requestId).isNotNull();
+            assertThat(d.source.partition).isEqualTo(source.partition);
+            assertThat(d.source.offset).isEqualTo(source.offset);
+            assertThat(d.payloadEncoding).isEqualTo(DeadLetter.VALIDATED_JSON);
+        });
     }
 }

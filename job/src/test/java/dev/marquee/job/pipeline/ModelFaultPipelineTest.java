@@ -10,8 +10,10 @@ import dev.marquee.data.json.EventCodec;
 import dev.marquee.data.replay.RequestEncoder;
 import dev.marquee.job.config.JobSettings;
 import dev.marquee.model.testing.TestModels;
+import dev.marquee.model.ModelImporter;
 import dev.marquee.model.ModelRegistry;
 import dev.marquee.model.ServingState;
+import dev.marquee.model.TinySavedModels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,6 +148,26 @@ class ModelFaultPipelineTest {
         assertThat(SharedMiniCluster.metricSum(out.jobId(), "modelUpdatesUnreadable")).as("unreadable updates counted").isEqualTo(unreadable.size() + 1);
         assertThat(SharedMiniCluster.metricSum(out.jobId(), "modelVersionsRefused")).isEqualTo(6);
         assertThat(SharedMiniCluster.metricSum(out.jobId(), "numRestarts")).as("never restarted").isZero();
+    }
+
+    /**
+     * Fault: the serving version passes its probe and warm-up at load, then fails on every batch (its probe too).
+     * Decision: the task fails with the model's error, as it did before requests were isolated; dead-lettering
+     * every request as SCORING_FAILED would hide a broken model behind a stream of dead letters.
+     */
+    @Test
+    void aVersionThatFailsEveryBatchAndItsProbeFailsTheJobInsteadOfDeadLetteringEverything() throws Exception {
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("failing-registry"));
+        Path tiny = TinySavedModels.export(tmp.resolve("failing-model"), TinySavedModels.Kind.FAILING_AFTER_TWO_RUNS);
+        new ModelImporter(registry, TestModels.NAME, line -> { }).importModel(new ModelImporter.Request(tiny,
+                "serving_default", "user_id", "movie_title", "timestamp", "output_3", null), null);
+        RequestEncoder encoder = new RequestEncoder();
+        RawRecords records = new RawRecords("rating-requests", 1);
+        for (int i = 0; i < 10; i++) records.add(encoder.single("r" + i, new Rating("1", "Star Wars (1977)", 4f, 892_870_992L)));
+
+        Throwable thrown = catchThrowable(() -> new PipelineRun(settings(registry.base())).requests(records.all()).run());
+        assertThat(thrown).isInstanceOf(ExecutionException.class);
+        assertThat(messages(thrown)).anySatisfy(m -> assertThat(m).contains("assertion failed"));
     }
 
     private static Throwable failureAtStartUp(Path registry) {
