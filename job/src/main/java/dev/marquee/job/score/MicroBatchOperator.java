@@ -116,11 +116,12 @@ public final class MicroBatchOperator<IN, C, OUT, R> extends AbstractStreamOpera
             observer.open(getRuntimeContext());
             function.whenPreparing(observer::prepareFor);
         }
+        // Subscribed before the function opens: a scorer reads its registry's pointer and loads that version there
+        // (seconds), and a feed that starts at its latest offset would miss what is announced meanwhile. What is
+        // announced before the pointer is read arrives twice, and the second is a no-op.
+        if (controls != null) subscription = controls.subscribe(getRuntimeContext());
         function.open(getRuntimeContext(), maxSize);
-        if (controls != null) {
-            subscription = controls.subscribe(getRuntimeContext());
-            scheduleControlPoll();
-        }
+        if (controls != null) scheduleControlPoll();
     }
 
     @Override

@@ -11,7 +11,8 @@ import org.apache.flink.api.common.functions.RuntimeContext;
 
 /**
  * Control messages held in this JVM for tests without a broker: every subscriber (every subtask) sees every
- * message published, in order, from the first. Only the name travels with the job graph.
+ * message published, in order, from the first ({@link #fromLatest}: from the first published after it subscribed,
+ * as the job's Kafka feed reads). Only the name travels with the job graph.
  *
  * @param <C> control messages
  */
@@ -20,16 +21,25 @@ public final class ListControlFeed<C> implements ControlFeed<C> {
     private static final Map<String, List<Object>> MESSAGES = new ConcurrentHashMap<>();
 
     private final String name;
+    private final boolean fromLatest;
 
-    private ListControlFeed(String name) {
+    private ListControlFeed(String name, boolean fromLatest) {
         this.name = name;
+        this.fromLatest = fromLatest;
     }
 
     /** A new, empty feed. */
     public static <C> ListControlFeed<C> create() {
         String name = "controls-" + UUID.randomUUID();
         MESSAGES.put(name, new CopyOnWriteArrayList<>());
-        return new ListControlFeed<>(name);
+        return new ListControlFeed<>(name, false);
+    }
+
+    /** A new, empty feed whose subscribers see only what is published after they subscribed. */
+    public static <C> ListControlFeed<C> fromLatest() {
+        String name = "controls-" + UUID.randomUUID();
+        MESSAGES.put(name, new CopyOnWriteArrayList<>());
+        return new ListControlFeed<>(name, true);
     }
 
     /** A feed holding {@code messages}. */
@@ -50,11 +60,15 @@ public final class ListControlFeed<C> implements ControlFeed<C> {
 
     @Override
     public Subscription<C> subscribe(RuntimeContext context) {
-        return new Reader();
+        return new Reader(fromLatest ? MESSAGES.getOrDefault(name, List.of()).size() : 0);
     }
 
     private final class Reader implements Subscription<C> {
         private int next;
+
+        Reader(int first) {
+            next = first;
+        }
 
         @Override
         @SuppressWarnings("unchecked")

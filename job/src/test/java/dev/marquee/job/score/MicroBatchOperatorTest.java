@@ -145,6 +145,52 @@ class MicroBatchOperatorTest {
         }
     }
 
+    /**
+     * The scoring function reads the registry's pointer in open() and loads that version (seconds); an update
+     * announced meanwhile must not fall between the pointer and a feed that reads from its latest offset.
+     */
+    @Test
+    void aControlMessagePublishedWhileTheFunctionOpensIsNotMissed() throws Exception {
+        ListControlFeed<Integer> latest = ListControlFeed.fromLatest();
+        try (var h = new OneInputStreamOperatorTestHarness<>(new MicroBatchOperator<>(new AnnouncedWhileOpening(latest),
+                latest, 100, 60_000, REPORTS))) {
+            RecordingFunction.BATCHES.clear();
+            h.setProcessingTime(0);
+            h.open();
+            h.setProcessingTime(MicroBatchOperator.CONTROL_POLL_MS);
+            assertThat(h.getSideOutput(REPORTS)).as("the update announced during open()").isNotNull()
+                    .extracting(StreamRecord::getValue).containsExactly("offset 7");
+        } finally {
+            latest.forget();
+        }
+    }
+
+    /** Opens as a scorer loading its model does, while an update is announced. */
+    static final class AnnouncedWhileOpening implements BatchFunction<String, Integer, Integer, String> {
+        private static final long serialVersionUID = 1L;
+        private final ListControlFeed<Integer> feed;
+        private final RecordingFunction recording = new RecordingFunction();
+
+        AnnouncedWhileOpening(ListControlFeed<Integer> feed) {
+            this.feed = feed;
+        }
+
+        @Override
+        public void open(org.apache.flink.streaming.api.operators.StreamingRuntimeContext context) {
+            feed.publish(7);
+        }
+
+        @Override
+        public List<Integer> apply(List<String> batch) {
+            return recording.apply(batch);
+        }
+
+        @Override
+        public String control(Integer message) {
+            return recording.control(message);
+        }
+    }
+
     @Test
     void theFeedIsPolledWithoutRowsAndReadToItsEndAtTheEndOfInput() throws Exception {
         try (var h = harness(100, 60_000)) {
