@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
  * tests drive time.
  */
 public final class RetrainTriggerFunction extends KeyedProcessFunction<String, TriggerEvent, RetrainRequest> {
+    /** The metric the trainer sets on the outcome of a deferred candidate it retired as superseded. */
+    static final String SUPERSEDED_METRIC = "deferred_superseded";
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(RetrainTriggerFunction.class);
     public static final String LABELS_RMSE = "labels.rmse";
@@ -173,7 +175,10 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         } else if (o.requestId.equals(st.deferredRequestId) && !RetrainOutcome.DEFERRED.equals(o.outcome)) {
             LOG.info("deferred retrain request {} settled: {}", o.requestId, o);
             st.deferredRequestId = null;
-            if (!RetrainOutcome.PUBLISHED.equals(o.outcome)) st.requestedEpisode = -1;
+            // Superseded: a newer candidate (a later request's, deferred too, or a version that serves now) stands
+            // for it, so the episode stays answered; reopening it would ask again and supersede that one in turn.
+            boolean superseded = o.metrics != null && o.metrics.getOrDefault(SUPERSEDED_METRIC, 0.0) > 0;
+            if (!RetrainOutcome.PUBLISHED.equals(o.outcome) && !superseded) st.requestedEpisode = -1;
         }
     }
 

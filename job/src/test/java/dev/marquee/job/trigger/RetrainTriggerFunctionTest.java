@@ -165,6 +165,37 @@ class RetrainTriggerFunctionTest {
         }
     }
 
+    /**
+     * A later episode's candidate is deferred too, and the trainer retires the first one as superseded, writing that
+     * outcome before the new DEFERRED. The later episode stays answered by its own deferred candidate: reopening it
+     * would ask again after every cool-down, and each new candidate would supersede the last.
+     */
+    @Test
+    void aDeferredCandidateSupersededByALaterOneDoesNotReopenTheLaterEpisode() throws Exception {
+        try (var h = harness(driftOnly(MINUTE))) {
+            Episode first = new Episode();
+            first.id = 7;
+            first.open = true;
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), first));
+            send(h, outcome(ids(h).get(0), RetrainOutcome.DEFERRED));
+
+            Episode second = new Episode();
+            second.id = 8;
+            second.open = true;
+            h.setProcessingTime(10 * MINUTE);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), second));
+            assertThat(ids(h)).as("a new episode asks").hasSize(2);
+            RetrainOutcome superseded = outcome(ids(h).get(0), RetrainOutcome.REJECTED);
+            superseded.metrics.put(RetrainTriggerFunction.SUPERSEDED_METRIC, 1.0);
+            send(h, superseded);
+            send(h, outcome(ids(h).get(1), RetrainOutcome.DEFERRED));
+
+            h.setProcessingTime(20 * MINUTE);
+            for (int i = 0; i < 6; i++) send(h, withEpisode(report(1, true), second));
+            assertThat(ids(h)).as("the second episode waits for its own deferred candidate").hasSize(2);
+        }
+    }
+
     private static DriftReport withEpisode(DriftReport r, Episode e) {
         r.episode = e;
         return r;
