@@ -178,7 +178,7 @@ public final class ScoringJob {
                 .fromSource(KafkaConnections.source(s, s.ratingsTopic, s.groupId + "-labels", false),
                         WatermarkStrategy.noWatermarks(), "ratings")
                 .uid("source-ratings")
-                .flatMap(new ParseRatings()).name("parse labels").uid("parse-labels");
+                .flatMap(new ParseRatings(s.parserLimits)).name("parse labels").uid("parse-labels");
     }
 
     /** The pipeline from the given streams to Kafka sinks on the settings' topics (tests bring bounded sources). */

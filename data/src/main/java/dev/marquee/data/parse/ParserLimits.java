@@ -1,5 +1,6 @@
 package dev.marquee.data.parse;
 
+import dev.marquee.data.event.Rating;
 import dev.marquee.data.config.Settings;
 import java.io.Serializable;
 
@@ -32,7 +33,7 @@ public final class ParserLimits implements Serializable {
     public static final int DEFAULT_MAX_REQUEST_ID_CHARS = 256;
     public static final long DEFAULT_MIN_TIMESTAMP = 0L;
     /** 2100-01-01T00:00:00Z: a timestamp beyond it is almost surely milliseconds sent as seconds. */
-    public static final long DEFAULT_MAX_TIMESTAMP = dev.marquee.data.event.Rating.LATEST_TIMESTAMP;
+    public static final long DEFAULT_MAX_TIMESTAMP = Rating.LATEST_TIMESTAMP;
     public static final int DEFAULT_MAX_EXTRA_FIELDS = 16;
     public static final int DEFAULT_MAX_DEAD_LETTER_PAYLOAD_BYTES = 64 << 10;
 
@@ -62,6 +63,16 @@ public final class ParserLimits implements Serializable {
             throw new dev.marquee.data.config.SettingException(
                     MIN_TIMESTAMP + " (" + minTimestamp + ") must not be above " + MAX_TIMESTAMP + " (" + maxTimestamp + ")");
         }
+    }
+
+    /**
+     * Whether a label on {@code ratings} is one to learn from ({@link Rating#isValidLabel}) with a user id, title and
+     * request id within these limits: a label a valid request could never match is refused, and a stream of huge
+     * titles cannot fill the label stage's title caches and keyed state.
+     */
+    public boolean admitsLabel(Rating r) {
+        return Rating.isValidLabel(r) && r.userId.length() <= maxUserIdChars && r.movieTitle.length() <= maxTitleChars
+                && (r.requestId == null || r.requestId.length() <= maxRequestIdChars);
     }
 
     public static ParserLimits defaults() {

@@ -2,6 +2,7 @@ package dev.marquee.job.label;
 
 import dev.marquee.data.event.Rating;
 import dev.marquee.data.json.EventCodec;
+import dev.marquee.data.parse.ParserLimits;
 import dev.marquee.job.source.RawRecord;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
@@ -11,14 +12,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Labels from {@code ratings}: JSON {@link Rating}s that {@link Rating#isValidLabel} accepts (the trainer applies the
- * same rule); anything else is counted, logged now and then, and skipped.
+ * Labels from {@code ratings}: JSON {@link Rating}s that {@link ParserLimits#admitsLabel} accepts, no larger than the
+ * request parser's {@code parser.max-payload-bytes} (the trainer applies the same rule with the default limits);
+ * anything else is counted, logged now and then, and skipped.
  */
 public final class ParseRatings extends RichFlatMapFunction<RawRecord, Rating> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ParseRatings.class);
+    private final ParserLimits limits;
     private transient EventCodec<Rating> codec;
     private transient Counter refused;
+
+    /** With the request parser's default limits. */
+    public ParseRatings() {
+        this(ParserLimits.defaults());
+    }
+
+    /** With the limits the job's request parser applies ({@code parser.*}). */
+    public ParseRatings(ParserLimits limits) {
+        this.limits = limits;
+    }
 
     @Override
     public void open(OpenContext context) {
@@ -29,8 +42,8 @@ public final class ParseRatings extends RichFlatMapFunction<RawRecord, Rating> {
     @Override
     public void flatMap(RawRecord raw, Collector<Rating> out) {
         try {
-            Rating r = raw.value == null ? null : codec.decode(raw.value);
-            if (Rating.isValidLabel(r)) {
+            Rating r = raw.value == null || raw.value.length > limits.maxPayloadBytes ? null : codec.decode(raw.value);
+            if (limits.admitsLabel(r)) {
                 out.collect(r);
                 return;
             }

@@ -2,6 +2,7 @@ package dev.marquee.model.trainer;
 
 import dev.marquee.data.event.Rating;
 import dev.marquee.data.json.EventCodec;
+import dev.marquee.data.parse.ParserLimits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,6 +24,8 @@ import org.apache.kafka.common.TopicPartition;
  * [0.5, 5.5]) are counted and skipped.
  */
 final class LabelReader {
+    /** The scoring job's label stage refuses labels beyond the request parser's limits; so does the trainer. */
+    private static final ParserLimits LIMITS = ParserLimits.defaults();
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Comparator<Entry> OLDEST_FIRST =
             Comparator.comparingLong((Entry e) -> e.rating().timestamp).thenComparingLong(Entry::arrival);
@@ -110,7 +113,7 @@ final class LabelReader {
         }
         try {
             Rating r = codec.decode(value);
-            return Rating.isValidLabel(r) ? r : null;
+            return LIMITS.admitsLabel(r) ? r : null;
         } catch (RuntimeException e) {
             return null;
         }

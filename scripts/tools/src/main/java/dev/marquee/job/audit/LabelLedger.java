@@ -2,6 +2,7 @@ package dev.marquee.job.audit;
 
 import dev.marquee.data.event.LabeledPrediction;
 import dev.marquee.data.event.Rating;
+import dev.marquee.data.parse.ParserLimits;
 import java.util.List;
 
 /**
@@ -23,7 +24,7 @@ public final class LabelLedger {
 
     /** Registers one label of the ratings topic; labels the job refuses (no user or title, rating out of range) owe nothing. */
     public void expect(Rating label) {
-        if (!Rating.isValidLabel(label)) {
+        if (!ParserLimits.defaults().admitsLabel(label)) {
             invalidLabels++;
             return;
         }

@@ -1,0 +1,51 @@
+package dev.marquee.job.label;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.marquee.data.config.Settings;
+import dev.marquee.data.event.Rating;
+import dev.marquee.data.json.EventCodec;
+import dev.marquee.data.parse.ParserLimits;
+import dev.marquee.job.source.RawRecord;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.streaming.api.operators.StreamFlatMap;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/** Labels are held to the request parser's limits: one a valid request could never match is refused. */
+class ParseRatingsTest {
+    private static final EventCodec<Rating> CODEC = EventCodec.of(Rating.class);
+
+    @Test
+    void labelsBeyondTheParsersLimitsAreRefusedAndCounted() throws Exception {
+        Rating ok = new Rating("7", "Heat (1995)", 4f, 892_870_992L);
+        Rating longTitle = new Rating("7", "x".repeat(ParserLimits.DEFAULT_MAX_TITLE_CHARS + 1), 4f, 892_870_992L);
+        Rating longUser = new Rating("u".repeat(ParserLimits.DEFAULT_MAX_USER_ID_CHARS + 1), "Heat (1995)", 4f, 892_870_992L);
+        Rating longRequestId = new Rating("7", "Heat (1995)", 4f, 892_870_992L);
+        longRequestId.requestId = "r".repeat(ParserLimits.DEFAULT_MAX_REQUEST_ID_CHARS + 1);
+        byte[] oversized = ("{\"user_id\":\"7\",\"movie_title\":\"Heat (1995)\",\"rating\":4,\"timestamp\":892870992,\"pad\":\""
+                + " ".repeat(ParserLimits.DEFAULT_MAX_PAYLOAD_BYTES) + "\"}").getBytes(StandardCharsets.UTF_8);
+
+        assertThat(parse(new ParseRatings(), List.of(CODEC.encode(ok), CODEC.encode(longTitle), CODEC.encode(longUser),
+                CODEC.encode(longRequestId), oversized))).containsExactly(ok);
+    }
+
+    @Test
+    void theJobsOwnLimitsApply() throws Exception {
+        Rating longTitle = new Rating("7", "x".repeat(ParserLimits.DEFAULT_MAX_TITLE_CHARS + 1), 4f, 892_870_992L);
+        ParserLimits wider = ParserLimits.from(new Settings(Map.of(ParserLimits.MAX_TITLE_CHARS, "2000")));
+        assertThat(parse(new ParseRatings(wider), List.of(CODEC.encode(longTitle)))).containsExactly(longTitle);
+    }
+
+    private static List<Rating> parse(ParseRatings f, List<byte[]> values) throws Exception {
+        try (var h = new OneInputStreamOperatorTestHarness<>(new StreamFlatMap<>(f))) {
+            h.open();
+            long offset = 0;
+            for (byte[] v : values) h.processElement(new StreamRecord<>(new RawRecord(v, "ratings", 0, offset++, 0L)));
+            return h.extractOutputValues();
+        }
+    }
+}
