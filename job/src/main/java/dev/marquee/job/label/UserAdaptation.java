@@ -36,8 +36,9 @@ final class UserAdaptation implements Serializable {
     double adjustment(UserResidual residual, UserFactors factors, long version, String title) {
         TitleEmbeddings e = embeddings(version);
         if (e != null && factors != null) {
-            // factors of another version: their taste weights mean nothing on this version's embeddings
-            return factors.modelVersion == version ? factors.adjustment(e.of(title)) : factors.bias();
+            // factors of another version, or of another adaptation.factor-dimensions (restored from a savepoint taken
+            // before the setting changed): their taste weights mean nothing on these embeddings
+            return fits(factors, version, e) ? factors.adjustment(e.of(title)) : factors.bias();
         }
         return residual == null ? 0 : residual.adjustment(settings.shrinkage, Double.POSITIVE_INFINITY);
     }
@@ -52,12 +53,16 @@ final class UserAdaptation implements Serializable {
         if (e == null) return factors;
         if (factors == null) {
             factors = UserFactors.prior(version, e.dimensions(), settings.factorBiasPrior, settings.factorPrior);
-        } else if (factors.modelVersion != version) {
-            if (servingVersion != 0 && version != servingVersion) return factors;
+        } else if (!fits(factors, version, e)) {
+            if (factors.modelVersion != version && servingVersion != 0 && version != servingVersion) return factors;
             factors.carryTo(version, e.dimensions(), settings.versionCarry, settings.factorBiasPrior, settings.factorPrior);
         }
         factors.learn(e.of(title), residual, settings.factorBiasDrift);
         return factors;
+    }
+
+    private static boolean fits(UserFactors factors, long version, TitleEmbeddings e) {
+        return factors.modelVersion == version && factors.dimensions() == e.dimensions();
     }
 
     private TitleEmbeddings embeddings(long version) {

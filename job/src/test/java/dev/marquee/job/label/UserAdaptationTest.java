@@ -1,0 +1,46 @@
+package dev.marquee.job.label;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.marquee.data.config.Settings;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Factors restored from a savepoint taken before {@code adaptation.factors.dimensions} changed have another length than
+ * the same version's embeddings now: they serve their bias alone and are carried to the new length at the next label,
+ * instead of failing (more dimensions) or weighting the wrong directions (fewer).
+ */
+class UserAdaptationTest {
+    private static final long VERSION = 3;
+    private static final List<String> TITLES = List.of("Heat (1995)", "Fargo (1996)", "Toy Story (1995)", "Se7en (1995)",
+            "Babe (1995)", "Casino (1995)", "Clueless (1995)", "Braveheart (1995)");
+
+    @Test
+    void factorsOfAnotherDimensionCountServeTheirBiasAndAreCarriedAtTheNextLabel() {
+        UserAdaptation wider = adaptation(6);
+        UserAdaptation narrow = adaptation(2);
+        UserFactors restored = null;
+        for (int i = 0; i < 20; i++) restored = narrow.learn(restored, VERSION, TITLES.get(i % TITLES.size()), 1.0);
+        assertThat(restored.dimensions()).isEqualTo(2);
+
+        assertThat(wider.serve(null, restored, VERSION, "Heat (1995)")).isEqualTo(restored.bias());
+        UserFactors carried = wider.learn(restored, VERSION, "Heat (1995)", 0.5);
+        assertThat(carried.dimensions()).isEqualTo(6);
+        assertThat(wider.serve(null, carried, VERSION, "Fargo (1996)")).isFinite();
+    }
+
+    private static UserAdaptation adaptation(int dimensions) {
+        LabelSettings settings = LabelSettings.from(new Settings(Map.of(LabelSettings.FACTOR_DIMENSIONS, Integer.toString(dimensions))));
+        Random random = new Random(7);
+        float[][] raw = new float[TITLES.size()][8];
+        for (float[] row : raw) for (int j = 0; j < row.length; j++) row[j] = (float) random.nextGaussian();
+        float[] unknown = new float[8];
+        UserAdaptation a = new UserAdaptation(settings, v -> Optional.of(TitleEmbeddings.project(v, TITLES, raw, unknown, dimensions)));
+        a.open();
+        return a;
+    }
+}
