@@ -403,8 +403,23 @@ class InfraConfigTest {
                 .containsEntry("entryClass", "dev.marquee.job.trigger.RetrainTriggerJob")
                 .containsEntry("jarURI", "local:///opt/flink/usrlib/marquee-job.jar");
         assertThat(loadAll(file).toString()).doesNotContain("nvidia.com/gpu").doesNotContain("external-resources");
+        Map<String, Object> pod = asMap(asMap(trigger.get("spec")).get("podTemplate"));
+        assertThat(String.valueOf(asMap(pod.get("spec")).get("volumes"))).as("the RMSE rule reads model cards")
+                .contains("marquee-model-registry");
         Map<String, Object> trainer = single(INFRA.resolve("k8s/trainer-deployment.yaml"), "Deployment");
-        assertThat(trainer.toString()).contains("dev.marquee.model.trainer.TrainerMain");
+        assertThat(trainer.toString()).contains("dev.marquee.model.trainer.TrainerMain")
+                .as("the shaded jar leaves logging to Flink's lib/").contains("/opt/flink/lib/*");
+    }
+
+    @Test
+    void tensorflowIsLoadedParentFirstOnKubernetesAsOnTheStandaloneCluster() throws IOException {
+        String key = "classloader.parent-first-patterns.additional";
+        Map<String, Object> scoring = single(INFRA.resolve("k8s/scoring-flinkdeployment.yaml"), "FlinkDeployment");
+        Object patterns = asMap(asMap(scoring.get("spec")).get("flinkConfiguration")).get(key);
+        assertThat(patterns).isEqualTo(GlobalConfiguration.loadConfiguration(INFRA.resolve("flink/standalone").toString())
+                .getString(key, null));
+        assertThat(Files.readString(INFRA.resolve("docker/Dockerfile"), StandardCharsets.UTF_8))
+                .contains("/opt/flink/lib/").contains("-Ptensorflow").contains("-Pshaded");
     }
 
     @Test
