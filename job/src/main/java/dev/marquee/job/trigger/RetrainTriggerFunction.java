@@ -42,6 +42,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
 
     private final TriggerRules rules;
     private final CardRmse cardRmse;
+    private final HeldVersions heldVersions;
 
     private transient ValueState<TriggerState> state;
     private transient Counter requests;
@@ -55,8 +56,14 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
     private transient volatile int inFlightGauge;
 
     public RetrainTriggerFunction(TriggerRules rules, CardRmse cardRmse) {
+        this(rules, cardRmse, HeldVersions.none());
+    }
+
+    /** @param heldVersions tells whether a version published for an episode was later retired (held) */
+    public RetrainTriggerFunction(TriggerRules rules, CardRmse cardRmse, HeldVersions heldVersions) {
         this.rules = rules;
         this.cardRmse = cardRmse;
+        this.heldVersions = heldVersions;
     }
 
     @Override
@@ -164,6 +171,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         if (o.requestId.equals(st.inFlightRequestId)) {
             LOG.info("retrain request {} answered: {}", o.requestId, o);
             st.clearInFlight();
+            if (RetrainOutcome.PUBLISHED.equals(o.outcome)) st.candidateVersion = o.version;
             if (RetrainOutcome.DEFERRED.equals(o.outcome)) {
                 // Its candidate waits for labels in the trainer: the episode stays answered until it is settled.
                 st.deferredRequestId = o.requestId;
@@ -175,6 +183,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         } else if (o.requestId.equals(st.deferredRequestId) && !RetrainOutcome.DEFERRED.equals(o.outcome)) {
             LOG.info("deferred retrain request {} settled: {}", o.requestId, o);
             st.deferredRequestId = null;
+            if (RetrainOutcome.PUBLISHED.equals(o.outcome)) st.candidateVersion = o.version;
             // Superseded: a newer candidate (a later request's, deferred too, or a version that serves now) stands
             // for it, so the episode stays answered; reopening it would ask again and supersede that one in turn.
             boolean superseded = o.metrics != null && o.metrics.getOrDefault(SUPERSEDED_METRIC, 0.0) > 0;
@@ -191,6 +200,17 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         if (st.inFlight() && u.version > st.inFlightModelVersion) {
             LOG.info("retrain request {} answered by model version {}", st.inFlightRequestId, u.version);
             st.clearInFlight();
+        }
+        if (st.candidateVersion > 0) {
+            if (heldVersions.held(st.candidateVersion)) {
+                // Retired on live labels (or rolled back): the episode it answered has no better model after all.
+                LOG.info("version {}, published for a drift episode, is held: the episode may ask again",
+                        st.candidateVersion);
+                st.candidateVersion = -1;
+                st.requestedEpisode = -1;
+            } else if (u.version > st.candidateVersion) {
+                st.candidateVersion = -1; // a newer version serves: it answers for the episode now
+            }
         }
     }
 

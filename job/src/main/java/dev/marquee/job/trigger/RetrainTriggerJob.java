@@ -46,7 +46,8 @@ public final class RetrainTriggerJob {
                 .name("parse model updates").uid("parse-model-updates");
         reports.union(answers, versions)
                 .keyBy(new ConstantKey(s.common.modelName))
-                .process(new RetrainTriggerFunction(s.rules(), cards))
+                .process(new RetrainTriggerFunction(s.rules(), cards,
+                        new RegistryHeldVersions(s.common.modelRegistry, s.common.modelName)))
                 .name("retraining trigger").uid("retraining-trigger")
                 .sinkTo(requests).name("retrain requests").uid("sink-retrain-requests");
     }

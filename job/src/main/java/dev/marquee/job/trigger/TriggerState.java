@@ -31,6 +31,11 @@ public class TriggerState {
      * (published, rejected, retired) decides whether the drift episode may ask again. Null: none.
      */
     public String deferredRequestId;
+    /**
+     * The version the last answered request published, until a newer one serves: if the registry holds it instead
+     * (retired on live labels, rolled back), its drift episode may ask again. -1: none.
+     */
+    public long candidateVersion = -1;
     public long lastRequestMs = -1;
     /** The schedule counts from here: the last request, the last new model version, or the first record seen. */
     public long scheduleAnchorMs = -1;

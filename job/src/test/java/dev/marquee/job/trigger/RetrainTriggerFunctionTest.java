@@ -8,6 +8,9 @@ import dev.marquee.data.event.Episode;
 import dev.marquee.data.event.ModelUpdate;
 import dev.marquee.data.event.RetrainOutcome;
 import dev.marquee.data.event.RetrainRequest;
+import dev.marquee.model.ModelRegistry;
+import dev.marquee.model.ServingState;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalDouble;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -16,6 +19,7 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The retraining policy, rule by rule, on Flink's keyed operator harness with processing time under test control. */
 class RetrainTriggerFunctionTest {
@@ -193,6 +197,45 @@ class RetrainTriggerFunctionTest {
             h.setProcessingTime(20 * MINUTE);
             for (int i = 0; i < 6; i++) send(h, withEpisode(report(1, true), second));
             assertThat(ids(h)).as("the second episode waits for its own deferred candidate").hasSize(2);
+        }
+    }
+
+    /**
+     * In shadow mode a published candidate answers its episode; if the promoter then retires it on live labels (the
+     * registry holds it), the episode has no better model after all and may ask again. Read from a real registry.
+     */
+    @Test
+    void anEpisodeWhoseCandidateIsRetiredOnLiveLabelsMayAskAgain(@TempDir Path registryDir) throws Exception {
+        // The pointer names no published version here (the trigger only asks it what is held).
+        ModelRegistry registry = new ModelRegistry(registryDir);
+        registry.writeState(MODEL, ServingState.serving(0, "nothing published", 0));
+        var function = new RetrainTriggerFunction(driftOnly(MINUTE), CARD_0_90,
+                new RegistryHeldVersions(registryDir.toString(), MODEL));
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(function),
+                new ConstantKey(MODEL), Types.STRING)) {
+            h.setProcessingTime(0);
+            h.open();
+            Episode episode = new Episode();
+            episode.id = 7;
+            episode.open = true;
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            RetrainOutcome published = outcome(ids(h).get(0), RetrainOutcome.PUBLISHED);
+            published.version = 2;
+            send(h, published);
+            ModelUpdate shadow = new ModelUpdate(MODEL, 1, "/r/marquee/1", 0);
+            shadow.shadowVersion = 2;
+            send(h, shadow);
+            h.setProcessingTime(10 * MINUTE);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            assertThat(ids(h)).as("its candidate runs in shadow: the episode is answered").hasSize(1);
+
+            ServingState retired = ServingState.serving(0, "version 2 retired", 0);
+            retired.held.put(2L, "worse on live labels");
+            registry.writeState(MODEL, retired);
+            send(h, new ModelUpdate(MODEL, 1, "/r/marquee/1", 0));
+            h.setProcessingTime(20 * MINUTE);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            assertThat(ids(h)).as("its candidate was retired: the episode asks again").hasSize(2);
         }
     }
 

@@ -1,0 +1,18 @@
+package dev.marquee.job.trigger;
+
+import java.io.Serializable;
+
+/**
+ * Whether a model version is held in the registry's serving pointer: a candidate retired on live labels, or a version
+ * rolled back. Automation never serves a held version (docs/RETRAINING.md).
+ */
+@FunctionalInterface
+public interface HeldVersions extends Serializable {
+    /** False when the version is not held, or when the registry cannot be read. */
+    boolean held(long version);
+
+    /** For a trigger without a registry: nothing is ever held. */
+    static HeldVersions none() {
+        return version -> false;
+    }
+}

@@ -1,0 +1,31 @@
+package dev.marquee.job.trigger;
+
+import dev.marquee.model.ModelRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Reads {@code held} from the registry's serving pointer ({@code <registry>/<name>/serving.json}) at each question. */
+public final class RegistryHeldVersions implements HeldVersions {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryHeldVersions.class);
+
+    private final String registryBase;
+    private final String modelName;
+
+    public RegistryHeldVersions(String registryBase, String modelName) {
+        this.registryBase = registryBase;
+        this.modelName = modelName;
+    }
+
+    @Override
+    public boolean held(long version) {
+        try {
+            return new ModelRegistry(Path.of(registryBase)).state(modelName).held.containsKey(version);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot read the serving pointer of model '{}' in {}: {}", modelName, registryBase, e.toString());
+            return false;
+        }
+    }
+}
