@@ -137,6 +137,12 @@ final class ShadowPromoter {
         return true;
     }
 
+    /** The last announcement did not reach the topic: the next {@link #poll} announces the pointer's target again. */
+    synchronized void forgetAnnouncement() {
+        announcedServing = -1;
+        announcedShadow = -1;
+    }
+
     /** The pointer's next state when the comparison decides, else null. */
     private ServingState judge(ServingState state, long nowMs) {
         boolean watch = ServingState.WATCH.equals(state.shadowRole);
