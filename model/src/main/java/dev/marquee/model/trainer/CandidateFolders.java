@@ -50,9 +50,14 @@ final class CandidateFolders {
         return byAge(registry.modelDir(name).resolve(DEFERRED_DIR));
     }
 
+    /** The rejected candidates' folders, oldest first (by last change, then name). */
+    List<Path> rejected() throws IOException {
+        return byAge(registry.modelDir(name).resolve(REJECTED_DIR));
+    }
+
     /** Deletes all but the {@code keep} most recently changed rejected candidates; returns the deleted folders. */
     List<Path> pruneRejected(int keep) throws IOException {
-        List<Path> all = byAge(registry.modelDir(name).resolve(REJECTED_DIR));
+        List<Path> all = rejected();
         List<Path> deleted = new ArrayList<>();
         for (int i = 0; i < all.size() - keep; i++) {
             Path dir = RegistryPaths.requireInside(registry.base(), all.get(i));
