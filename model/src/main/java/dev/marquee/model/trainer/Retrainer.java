@@ -32,7 +32,8 @@ import java.util.function.Consumer;
  * window, minus the gate's hold-out), trains a candidate with the serving version's configuration, gates it,
  * and publishes it, rejects it (kept aside under {@code rejected/}) or defers it (kept under {@code deferred/}
  * for {@link DeferredCandidates} to judge again). Returns the outcome (and the model update when published); the
- * caller writes them. Failures are thrown; the caller turns them into a FAILED outcome.
+ * caller writes them. A serving version whose model card cannot be read gives a FAILED outcome before anything is
+ * trained; other failures are thrown, and the caller turns them into a FAILED outcome.
  */
 final class Retrainer {
     static final String REJECTED_DIR = CandidateFolders.REJECTED_DIR;
@@ -57,8 +58,18 @@ final class Retrainer {
         Path modelDir = Files.createDirectories(registry.modelDir(name));
         OptionalLong serving = registry.serving(name);
         Path servingDir = serving.isPresent() ? registry.versionDir(name, serving.getAsLong()) : null;
-        JsonNode servingCard = servingDir != null && Files.isRegularFile(servingDir.resolve(ModelCard.FILE_NAME))
-                ? ModelCard.read(servingDir) : MissingNode.getInstance();
+        JsonNode servingCard = MissingNode.getInstance();
+        if (servingDir != null) {
+            // without its card a retrain would silently use default data and configuration, not the serving version's
+            String unreadable = cardProblem(servingDir);
+            if (unreadable != null) {
+                String reason = "version " + serving.getAsLong() + "'s model card " + unreadable + ": the retrain cannot"
+                        + " tell which data and training configuration it used; nothing trained";
+                out.accept("trainer: request " + request.requestId + " failed: " + reason);
+                return failed(request, serving.getAsLong(), reason);
+            }
+            servingCard = ModelCard.read(servingDir);
+        }
 
         OriginalData.Loaded original = originalData.load(servingCard);
         Split split = original.split();
@@ -128,6 +139,29 @@ final class Retrainer {
         } finally {
             Folders.deleteRecursively(candidateDir);
         }
+    }
+
+    /** Why a version's card cannot be read ("is missing at ...", "cannot be read: ..."), or null when it can. */
+    private static String cardProblem(Path versionDir) {
+        Path file = versionDir.resolve(ModelCard.FILE_NAME);
+        if (!Files.isRegularFile(file)) return "is missing at " + file;
+        try {
+            ModelCard.read(versionDir);
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return "cannot be read (" + file + ": " + String.valueOf(e.getMessage()).replaceAll("\\s*\\R\\s*", " ") + ")";
+        }
+    }
+
+    private Result failed(RetrainRequest request, long baseVersion, String reason) {
+        RetrainOutcome outcome = new RetrainOutcome();
+        outcome.requestId = request.requestId;
+        outcome.modelName = settings.modelName();
+        outcome.outcome = RetrainOutcome.FAILED;
+        outcome.baseVersion = baseVersion;
+        outcome.reason = reason;
+        outcome.finishedAtMs = System.currentTimeMillis();
+        return new Result(outcome, null);
     }
 
     /** Moves a candidate to {@code rejected/}, writes its card (when given) and report, prunes old rejections. */
@@ -224,7 +258,7 @@ final class Retrainer {
                         + " serving %s; %s: %s", m.holdoutRows(), m.holdoutUsers(),
                 Double.isFinite(m.candidateRmse()) ? String.format(Locale.ROOT, "%.4f", m.candidateRmse()) : "-",
                 Double.isFinite(m.currentRmse()) ? String.format(Locale.ROOT, "%.4f", m.currentRmse())
-                        : m.paired() == null ? "none to compare" : "-",
+                        : m.servingFailure() != null ? "not measured" : m.paired() == null ? "none to compare" : "-",
                 v.interval() != null ? v.interval().toString() : "no interval", v.decision()
                         + (v.reason() != null ? " (" + v.reason() + ")" : ""));
     }
