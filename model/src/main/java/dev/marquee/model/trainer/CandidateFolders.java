@@ -1,5 +1,6 @@
 package dev.marquee.model.trainer;
 
+import dev.marquee.model.DurableFiles;
 import dev.marquee.model.Folders;
 import dev.marquee.model.ModelRegistry;
 import java.io.IOException;
@@ -7,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -41,7 +41,7 @@ final class CandidateFolders {
             target = root.resolve(base + "-" + n);
         }
         target = RegistryPaths.requireInside(registry.base(), target);
-        Files.move(candidateDir, target, StandardCopyOption.ATOMIC_MOVE);
+        DurableFiles.moveTree(candidateDir, target);
         return target;
     }
 

@@ -143,8 +143,16 @@ final class DeferredCandidates {
 
     /** Rejects a deferred candidate without judging it, with its last gate numbers. */
     private Retrainer.Result retire(Path dir, String reason, Map<String, Double> extra) throws IOException {
-        JsonNode report = Files.isRegularFile(dir.resolve(GateReport.FILE_NAME)) ? GateReport.read(dir)
-                : JSON.createObjectNode();
+        JsonNode report = JSON.createObjectNode();
+        if (Files.isRegularFile(dir.resolve(GateReport.FILE_NAME))) {
+            try {
+                report = GateReport.read(dir);
+            } catch (IOException | RuntimeException e) {
+                // retired all the same, by its folder's name: a report that cannot be read must not keep it forever
+                out.accept("trainer: the gate report of " + dir + " cannot be read (" + String.valueOf(e.getMessage())
+                        .replaceAll("\\s*\\R\\s*", " ") + "); retiring it without its numbers");
+            }
+        }
         Map<String, Object> gate = report.path("gate").isObject()
                 ? JSON.convertValue(report.path("gate"), new TypeReference<Map<String, Object>>() {})
                 : new LinkedHashMap<>();

@@ -265,18 +265,17 @@ final class Retrainer {
 
     Result publish(ModelRegistry registry, String name, Path candidateDir, ModelCard card,
             RetrainOutcome outcome, Map<String, Double> metrics) throws IOException {
-        // The pointer as it was before this version existed: without a pointer, "the latest" would be this one.
+        // A pointer before this version exists: without one, "the latest" would be this one.
         registry.adoptLatest(name);
-        ServingState before = registry.state(name);
         long version = registry.publish(name, dir -> {
             moveContents(candidateDir, dir);
             card.write(dir);
         });
         long now = System.currentTimeMillis();
-        ServingState next = promotion(registry, name, before, version, now);
+        // under the registry's lock: the promoter (another thread) or a person may move the pointer meanwhile
+        ServingState next = registry.updateState(name, state -> promotion(registry, name, state, version, now));
         ModelUpdate update = null;
         if (next != null) {
-            registry.writeState(name, next);
             Path location = RegistryPaths.requireInside(registry.base(), registry.versionDir(name, next.serving));
             update = new ModelUpdate(name, next.serving, location.toString(), now);
             update.shadowVersion = next.shadow;

@@ -235,6 +235,25 @@ class RetrainerGateTest {
         assertThat(registry().versions("marquee")).containsExactly(1L);
     }
 
+    /** A deferred candidate whose report no longer parses is retired under its folder's name, not kept forever. */
+    @Test
+    void aDeferredCandidateWithAnUnreadableReportIsRetired() throws Exception {
+        TrainerSettings settings = settings();
+        Path garbled = Files.createDirectories(registry().modelDir("marquee").resolve("deferred/r-garbled"));
+        Files.writeString(garbled.resolve(GateReport.FILE_NAME), "{\"request_id\": \"r-gar");
+        Files.writeString(garbled.resolve(ModelRegistry.SAVED_MODEL_FILE), "pb");
+        DeferredCandidates deferred = new DeferredCandidates(settings, retrainer(settings), this::log,
+                System::currentTimeMillis);
+        List<Retrainer.Result> settled = deferred.judge(LabelReader.Labels.of(stationaryLabels()));
+        assertThat(settled).hasSize(1);
+        RetrainOutcome o = settled.get(0).outcome();
+        assertThat(o.requestId).isEqualTo("r-garbled");
+        assertThat(o.outcome).isEqualTo(RetrainOutcome.REJECTED);
+        assertThat(o.reason).contains("cannot be judged again");
+        assertThat(deferred.any()).isFalse();
+        assertThat(GateReport.read(Path.of(o.rejectedLocation)).at("/gate/retired").asText()).contains("cannot be judged");
+    }
+
     /** Labels after version 1's data, from the same latent users and movies, rated as version 1 learned. */
     static List<Rating> stationaryLabels() {
         return new SyntheticRatings(42).users(100).movies(200).ratingsPerUser(30).timeRange(893_300_000L, 895_000_000L)
