@@ -8,6 +8,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -323,6 +324,35 @@ public final class ModelRegistry {
     /** Deletes hidden directories left by publishes that were killed midway; returns how many. */
     public int removeAbandoned(String name) throws IOException {
         return Folders.deleteEntriesStartingWith(modelDir(name), TEMP_PREFIX);
+    }
+
+    /**
+     * As {@link #removeAbandoned(String)}, but only entries in which nothing changed for {@code untouchedFor}:
+     * a publish in progress (another process's {@code import} or {@code train}) keeps writing into its folder.
+     */
+    public int removeAbandoned(String name, Duration untouchedFor) throws IOException {
+        Path dir = modelDir(name);
+        if (!Files.isDirectory(dir)) return 0;
+        long before = System.currentTimeMillis() - untouchedFor.toMillis();
+        int n = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir,
+                p -> p.getFileName().toString().startsWith(TEMP_PREFIX))) {
+            for (Path p : entries) {
+                if (newestChange(p) < before) {
+                    Folders.deleteRecursively(p);
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    private static long newestChange(Path root) throws IOException {
+        try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
+            long newest = Long.MIN_VALUE;
+            for (Path p : walk.toList()) newest = Math.max(newest, Files.getLastModifiedTime(p).toMillis());
+            return newest;
+        }
     }
 
 }

@@ -69,6 +69,26 @@ class ModelRegistryTest {
     }
 
     @Test
+    void onlyPublishFoldersUntouchedForLongEnoughAreAbandoned() throws IOException {
+        ModelRegistry registry = new ModelRegistry(base);
+        registry.publish("movies", ModelRegistryTest::fakeModel);
+        Path old = Files.createDirectories(base.resolve("movies/.publishing-killed"));
+        fakeModel(old);
+        Path writing = Files.createDirectories(base.resolve("movies/.publishing-in-progress"));
+        fakeModel(writing);
+        java.nio.file.attribute.FileTime twoHoursAgo = java.nio.file.attribute.FileTime.fromMillis(
+                System.currentTimeMillis() - 7_200_000);
+        try (Stream<Path> tree = Files.walk(old)) {
+            for (Path p : tree.toList()) Files.setLastModifiedTime(p, twoHoursAgo);
+        }
+        Files.setLastModifiedTime(writing, twoHoursAgo); // its folder is old, a file in it was just written
+        assertThat(registry.removeAbandoned("movies", java.time.Duration.ofHours(1))).isEqualTo(1);
+        assertThat(old).doesNotExist();
+        assertThat(writing).isDirectory();
+        assertThat(registry.versions("movies")).containsExactly(1L);
+    }
+
+    @Test
     void aVersionWithoutASavedModelIsRefused() throws IOException {
         ModelRegistry registry = new ModelRegistry(base);
         assertThatThrownBy(() -> registry.publish("movies", dir -> Files.writeString(dir.resolve("x"), "x")))

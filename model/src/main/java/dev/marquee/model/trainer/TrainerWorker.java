@@ -36,6 +36,8 @@ final class TrainerWorker implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration ASSIGNMENT_TIMEOUT = Duration.ofSeconds(60);
     static final Duration LABEL_READ_TIMEOUT = Duration.ofMinutes(5);
+    /** A publish folder unchanged this long was abandoned (a killed publish), not one another process is writing. */
+    static final Duration ABANDONED_PUBLISH_AGE = Duration.ofHours(1);
 
     private final TrainerSettings settings;
     private final Consumer<String> out;
@@ -78,6 +80,11 @@ final class TrainerWorker implements AutoCloseable {
         int stale = Folders.deleteEntriesStartingWith(settings.modelDir(), Retrainer.CANDIDATE_PREFIX);
         if (stale > 0) {
             out.accept("trainer: removed " + stale + " candidate folder(s) left by an earlier worker");
+        }
+        int abandoned = settings.registry().removeAbandoned(settings.modelName(), ABANDONED_PUBLISH_AGE);
+        if (abandoned > 0) {
+            out.accept("trainer: removed " + abandoned + " abandoned publish folder(s) (.publishing-*, unchanged for "
+                    + ABANDONED_PUBLISH_AGE.toMinutes() + " min)");
         }
         retrainer.pruneRejected();
         if (settings.registry().adoptLatest(settings.modelName()) != null) {
