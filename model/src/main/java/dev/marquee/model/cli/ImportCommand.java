@@ -121,8 +121,9 @@ public final class ImportCommand extends ConsoleCommand {
                 if (registry.registry.pinned(registry.name).isPresent()) registry.registry.pin(registry.name, version);
                 return null;
             });
-            console.out().println("import: version " + version + " is the serving pointer (jobs started now load it; a "
-                    + "running job switches on a model update, e.g. `marquee promote --version " + version + "`)");
+            console.out().println("import: version " + version + " is the serving pointer (jobs started now load it; a"
+                    + " running `marquee trainer` announces the move on model-updates within a second and running jobs"
+                    + " switch to it; with no trainer running, `marquee promote --version " + version + "` tells them)");
         } else {
             // the pointer as it is now: the promoter or a person may have moved it since `before` was read
             long serving = registry.registry.updateState(registry.name, state -> {
