@@ -97,8 +97,8 @@ final class DeferredCandidates {
                     + " and judged against it", Map.of("deferred_superseded", 1.0));
         }
         long trainedThrough = report.path(TRAINED_THROUGH).asLong(Long.MIN_VALUE);
-        List<Rating> holdout = LabelSplit.after(LabelSplit.window(labels.ratings(), settings.labelWindowSeconds()),
-                trainedThrough);
+        List<Rating> holdout = LabelSplit.after(LabelSplit.window(labels.ratings(), settings.labelWindowSeconds(),
+                LabelSplit.latestAllowed(now)), trainedThrough);
         GatePolicy.Measurement m = new CandidateGate(out).measure(dir, registry.versionDir(name, base), holdout, holdout);
         GatePolicy.Verdict verdict = settings.gate().decide(m);
         int judgements = report.path(JUDGEMENTS).asInt(1) + 1;

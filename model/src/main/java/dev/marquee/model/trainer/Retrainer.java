@@ -74,7 +74,8 @@ final class Retrainer {
         OriginalData.Loaded original = originalData.load(servingCard);
         Split split = original.split();
         LabelTitles labelTitles = LabelTitles.resolve(labels.ratings(), titleCatalog(servingDir, split));
-        LabelSplit cut = LabelSplit.of(labelTitles.ratings(), settings.labelWindowSeconds(), settings.holdoutShare());
+        LabelSplit cut = LabelSplit.of(labelTitles.ratings(), settings.labelWindowSeconds(), settings.holdoutShare(),
+                LabelSplit.latestAllowed(System.currentTimeMillis()));
         List<Rating> holdout = cut.holdout();
         List<Rating> train = new ArrayList<>(split.train().size() + cut.train().size());
         train.addAll(split.train());
@@ -88,10 +89,11 @@ final class Retrainer {
                 request.reason == null ? "no reason given" : request.reason,
                 serving.isPresent() ? Long.toString(serving.getAsLong()) : "none"));
         out.accept(String.format(Locale.ROOT, "trainer: %s, time split: %d training rows; %d labels read (%d records,"
-                        + " %d refused, %d beyond the newest %d), %d in the window, %d trained on, %d held out",
+                        + " %d refused, %d beyond the newest %d), %d stamped more than %d s ahead of the clock (ignored),"
+                        + " %d in the window, %d trained on, %d held out",
                 original.description(), split.train().size(), labels.ratings().size(), labels.records(),
-                labels.refused(), labels.dropped(), settings.labelMaxCount(), cut.inWindow().size(),
-                cut.train().size(), holdout.size()));
+                labels.refused(), labels.dropped(), settings.labelMaxCount(), cut.ahead(),
+                LabelSplit.FUTURE_TOLERANCE_MS / 1000, cut.inWindow().size(), cut.train().size(), holdout.size()));
         out.accept("trainer: label titles matched to the catalog: " + labelTitles.summary());
         out.accept("trainer: training config from " + found.source()
                 + (settings.epochs() > 0 || settings.learningRate() > 0 ? ", with the trainer's overrides" : "")
@@ -247,6 +249,7 @@ final class Retrainer {
         m.put("labels_refused", (double) labels.refused());
         m.put("labels_dropped", (double) labels.dropped());
         if (cut != null) {
+            m.put("labels_ahead_of_clock", (double) cut.ahead());
             m.put("labels_in_window", (double) cut.inWindow().size());
             m.put("labels_trained_on", (double) cut.train().size());
         }
