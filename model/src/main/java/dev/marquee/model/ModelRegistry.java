@@ -73,7 +73,8 @@ public final class ModelRegistry {
     }
 
     /**
-     * Writes a new version aside and renames it into place as {@code latest + 1}; returns its number.
+     * Writes a new version aside and renames it into place as the next number (above every version on disk and
+     * every one the pointer or the pin names); returns its number.
      * The writer must produce {@value #SAVED_MODEL_FILE}. On any failure the partial files are deleted and
      * no version appears.
      */
@@ -88,8 +89,9 @@ public final class ModelRegistry {
             }
             DurableFiles.syncTree(temp);
             return locked(name, () -> {
+                long next = highestKnown(name) + 1;
                 for (int attempt = 0; attempt < MAX_PUBLISH_ATTEMPTS; attempt++) {
-                    long version = latest(name).orElse(0) + 1;
+                    long version = next + attempt;
                     Path target = modelDir.resolve(Long.toString(version));
                     if (Files.exists(target)) {
                         continue;
@@ -111,6 +113,21 @@ public final class ModelRegistry {
             Folders.deleteRecursively(temp);
             throw e;
         }
+    }
+
+    /**
+     * The highest version number in use: on disk, or named by the pointer (serving, shadow, held) or the pin. A
+     * version deleted by hand may still be named (held, say), so a new one must not take its number again.
+     */
+    private long highestKnown(String name) throws IOException {
+        long highest = latest(name).orElse(0);
+        if (hasPointer(name)) {
+            ServingState state = state(name);
+            highest = Math.max(highest, Math.max(state.serving, state.shadow));
+            for (long held : state.held.keySet()) highest = Math.max(highest, held);
+        }
+        OptionalLong pin = pinned(name);
+        return pin.isPresent() ? Math.max(highest, pin.getAsLong()) : highest;
     }
 
     /** Model names under the base, sorted. */

@@ -88,6 +88,18 @@ class ModelRegistryTest {
         assertThat(registry.versions("movies")).containsExactly(1L);
     }
 
+    /** A latest version deleted by hand is still named (held): its number is never given to another version. */
+    @Test
+    void aNumberThePointerStillNamesIsNotReusedAfterAManualDelete() throws IOException {
+        ModelRegistry registry = new ModelRegistry(base);
+        for (int i = 0; i < 3; i++) registry.publish("movies", ModelRegistryTest::fakeModel);
+        registry.updateState("movies", s -> s.with(1, 0, null, "test", 0).hold(3, "rolled back"));
+        Folders.deleteRecursively(base.resolve("movies/3")); // a person removes the bad version
+        assertThat(registry.publish("movies", ModelRegistryTest::fakeModel)).isEqualTo(4);
+        assertThat(registry.state("movies").isHeld(4)).isFalse();
+        assertThat(registry.versions("movies")).containsExactly(1L, 2L, 4L);
+    }
+
     @Test
     void aVersionWithoutASavedModelIsRefused() throws IOException {
         ModelRegistry registry = new ModelRegistry(base);
