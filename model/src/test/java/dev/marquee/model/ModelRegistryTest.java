@@ -221,6 +221,9 @@ class ModelRegistryTest {
             assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
                     Files.getPosixFilePermissions(base.resolve("movies").resolve(file)))).as(file).isEqualTo("rw-r--r--");
         }
+        // the lock is written (locked) by the trainer and by people's commands, who may be different users
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(base.resolve("movies/.lock")))).isEqualTo("rw-rw-r--");
     }
 
     @Test
