@@ -61,14 +61,24 @@ final class Retrainer {
         JsonNode servingCard = MissingNode.getInstance();
         if (servingDir != null) {
             // without its card a retrain would silently use default data and configuration, not the serving version's
-            String unreadable = cardProblem(servingDir);
+            Path file = servingDir.resolve(ModelCard.FILE_NAME);
+            String unreadable = null;
+            if (!Files.isRegularFile(file)) {
+                unreadable = "is missing at " + file;
+            } else {
+                try {
+                    servingCard = ModelCard.read(servingDir);
+                } catch (IOException | RuntimeException e) {
+                    unreadable = "cannot be read (" + file + ": "
+                            + String.valueOf(e.getMessage()).replaceAll("\\s*\\R\\s*", " ") + ")";
+                }
+            }
             if (unreadable != null) {
                 String reason = "version " + serving.getAsLong() + "'s model card " + unreadable + ": the retrain cannot"
                         + " tell which data and training configuration it used; nothing trained";
                 out.accept("trainer: request " + request.requestId + " failed: " + reason);
                 return failed(request, serving.getAsLong(), reason);
             }
-            servingCard = ModelCard.read(servingDir);
         }
 
         OriginalData.Loaded original = originalData.load(servingCard);
@@ -140,18 +150,6 @@ final class Retrainer {
             };
         } finally {
             Folders.deleteRecursively(candidateDir);
-        }
-    }
-
-    /** Why a version's card cannot be read ("is missing at ...", "cannot be read: ..."), or null when it can. */
-    private static String cardProblem(Path versionDir) {
-        Path file = versionDir.resolve(ModelCard.FILE_NAME);
-        if (!Files.isRegularFile(file)) return "is missing at " + file;
-        try {
-            ModelCard.read(versionDir);
-            return null;
-        } catch (IOException | RuntimeException e) {
-            return "cannot be read (" + file + ": " + String.valueOf(e.getMessage()).replaceAll("\\s*\\R\\s*", " ") + ")";
         }
     }
 
