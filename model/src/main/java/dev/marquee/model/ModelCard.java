@@ -119,8 +119,9 @@ public final class ModelCard {
         return fields;
     }
 
+    /** Writes (or replaces) the card in one step, flushed to disk ({@link DurableFiles}). */
     public void write(Path versionDir) throws IOException {
-        JSON.writeValue(versionDir.resolve(FILE_NAME).toFile(), fields);
+        DurableFiles.replace(versionDir.resolve(FILE_NAME), f -> JSON.writeValue(f.toFile(), fields));
     }
 
     public static JsonNode read(Path versionDir) throws IOException {

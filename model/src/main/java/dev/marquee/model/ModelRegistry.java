@@ -8,6 +8,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -72,7 +73,8 @@ public final class ModelRegistry {
     }
 
     /**
-     * Writes a new version aside and renames it into place as {@code latest + 1}; returns its number.
+     * Writes a new version aside and renames it into place as the next number (above every version on disk and
+     * every one the pointer or the pin names); returns its number.
      * The writer must produce {@value #SAVED_MODEL_FILE}. On any failure the partial files are deleted and
      * no version appears.
      */
@@ -80,32 +82,52 @@ public final class ModelRegistry {
         Path modelDir = Files.createDirectories(modelDir(name));
         Path temp = Files.createTempDirectory(modelDir, TEMP_PREFIX);
         try {
-            readableByAll(temp); // createTempDirectory makes it owner-only; servers may run as another user
+            DurableFiles.readableByAll(temp); // createTempDirectory makes it owner-only; servers may run as another user
             writer.write(temp);
             if (!Files.isRegularFile(temp.resolve(SAVED_MODEL_FILE))) {
                 throw new IOException("refusing to publish " + name + ": no " + SAVED_MODEL_FILE + " was written");
             }
-            for (int attempt = 0; attempt < MAX_PUBLISH_ATTEMPTS; attempt++) {
-                long version = latest(name).orElse(0) + 1;
-                Path target = modelDir.resolve(Long.toString(version));
-                if (Files.exists(target)) {
-                    continue;
-                }
-                try {
-                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-                    return version;
-                } catch (FileSystemException raced) {
-                    if (!Files.exists(target)) {
-                        throw raced;
+            DurableFiles.syncTree(temp);
+            return locked(name, () -> {
+                long next = highestKnown(name) + 1;
+                for (int attempt = 0; attempt < MAX_PUBLISH_ATTEMPTS; attempt++) {
+                    long version = next + attempt;
+                    Path target = modelDir.resolve(Long.toString(version));
+                    if (Files.exists(target)) {
+                        continue;
                     }
-                    // another publisher took this number: try the next
+                    try {
+                        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+                        DurableFiles.sync(modelDir);
+                        return version;
+                    } catch (FileSystemException raced) {
+                        if (!Files.exists(target)) {
+                            throw raced;
+                        }
+                        // another publisher took this number: try the next
+                    }
                 }
-            }
-            throw new IOException("could not find a free version number for " + name);
+                throw new IOException("could not find a free version number for " + name);
+            });
         } catch (IOException | RuntimeException | Error e) {
             Folders.deleteRecursively(temp);
             throw e;
         }
+    }
+
+    /**
+     * The highest version number in use: on disk, or named by the pointer (serving, shadow, held) or the pin. A
+     * version deleted by hand may still be named (held, say), so a new one must not take its number again.
+     */
+    private long highestKnown(String name) throws IOException {
+        long highest = latest(name).orElse(0);
+        if (hasPointer(name)) {
+            ServingState state = state(name);
+            highest = Math.max(highest, Math.max(state.serving, state.shadow));
+            for (long held : state.held.keySet()) highest = Math.max(highest, held);
+        }
+        OptionalLong pin = pinned(name);
+        return pin.isPresent() ? Math.max(highest, pin.getAsLong()) : highest;
     }
 
     /** Model names under the base, sorted. */
@@ -157,18 +179,20 @@ public final class ModelRegistry {
                     + ": not published (have " + versions(name) + ")");
         }
         Path dir = modelDir(name);
-        Path temp = Files.createTempFile(dir, TEMP_PREFIX, ".pin");
-        try {
-            Files.writeString(temp, Long.toString(version) + "\n", StandardCharsets.UTF_8);
-            Files.move(temp, dir.resolve(PIN_FILE), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        locked(name, () -> {
+            DurableFiles.replace(dir.resolve(PIN_FILE),
+                    f -> Files.writeString(f, Long.toString(version) + "\n", StandardCharsets.UTF_8));
+            return null;
+        });
     }
 
     public void unpin(String name) throws IOException {
-        Files.deleteIfExists(modelDir(name).resolve(PIN_FILE));
+        Path dir = modelDir(name);
+        if (!Files.isDirectory(dir)) return;
+        locked(name, () -> {
+            if (Files.deleteIfExists(dir.resolve(PIN_FILE))) DurableFiles.sync(dir);
+            return null;
+        });
     }
 
     public OptionalLong pinned(String name) throws IOException {
@@ -215,16 +239,54 @@ public final class ModelRegistry {
      * "the latest" and serve by accident; returns the state written, or null when a pointer existed (or no version).
      */
     public ServingState adoptLatest(String name) throws IOException {
-        if (hasPointer(name)) return null;
-        OptionalLong latest = latest(name);
-        if (latest.isEmpty()) return null;
-        ServingState s = ServingState.serving(latest.getAsLong(), "adopted the latest version as the serving pointer",
-                System.currentTimeMillis());
-        writeState(name, s);
-        return s;
+        if (hasPointer(name) || latest(name).isEmpty()) return null;
+        return locked(name, () -> {
+            if (hasPointer(name)) return null;
+            ServingState s = ServingState.serving(latest(name).getAsLong(),
+                    "adopted the latest version as the serving pointer", System.currentTimeMillis());
+            writeState(name, s);
+            return s;
+        });
     }
 
-    /** Replaces the serving pointer in one step; the versions it names must be published. */
+    /** Computes the pointer's next state from the current one; null leaves it as it is. */
+    @FunctionalInterface
+    public interface StateChange {
+        ServingState next(ServingState current) throws IOException;
+    }
+
+    /**
+     * Reads the pointer, computes the next state and writes it, all under the model's lock, so that no other
+     * writer (thread or process) writes in between and loses this change or has its own lost; returns the state
+     * written, or null when {@code change} returned null.
+     */
+    public ServingState updateState(String name, StateChange change) throws IOException {
+        return locked(name, () -> {
+            ServingState next = change.next(state(name));
+            if (next != null) writeState(name, next);
+            return next;
+        });
+    }
+
+    /** An action on the model's pointer state ({@link #locked}). */
+    @FunctionalInterface
+    public interface LockedAction<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs {@code action} holding the model's registry lock ({@code <base>/<name>/.lock}): every read-modify-write
+     * of serving.json or PINNED must, in this process and any other. Keep it short: other writers wait. Reentrant.
+     */
+    public <T> T locked(String name, LockedAction<T> action) throws IOException {
+        return RegistryLock.holding(Files.createDirectories(modelDir(name)), action::run);
+    }
+
+    /**
+     * Replaces the serving pointer in one step; the versions it names must be published. A change computed from
+     * the current state belongs in {@link #updateState} (or {@link #locked}): else another writer's change between
+     * the read and this write is lost.
+     */
     public void writeState(String name, ServingState state) throws IOException {
         List<Long> versions = versions(name);
         for (long v : new long[] {state.serving, state.shadow}) {
@@ -234,21 +296,15 @@ public final class ModelRegistry {
             }
         }
         Path dir = Files.createDirectories(modelDir(name));
-        Path temp = Files.createTempFile(dir, TEMP_PREFIX, ".serving");
-        try {
-            JsonFiles.write(temp, state);
-            readableByAll(temp);
-            Files.move(temp, dir.resolve(SERVING_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        locked(name, () -> {
+            DurableFiles.replace(dir.resolve(SERVING_FILE), f -> JsonFiles.write(f, state));
+            return null;
+        });
     }
 
     /** Points serving at {@code version} (no shadow), keeping the held list: a person's or the first model's promotion. */
     public ServingState serve(String name, long version, String reason) throws IOException {
-        ServingState next = state(name).with(version, 0, null, reason, System.currentTimeMillis());
-        writeState(name, next);
-        return next;
+        return updateState(name, s -> s.with(version, 0, null, reason, System.currentTimeMillis()));
     }
 
     /**
@@ -259,6 +315,11 @@ public final class ModelRegistry {
         if (keep < 1) {
             throw new IllegalArgumentException("keep must be at least 1, got " + keep);
         }
+        if (!Files.isDirectory(modelDir(name))) return List.of();
+        return locked(name, () -> retainLocked(name, keep));
+    }
+
+    private List<Long> retainLocked(String name, int keep) throws IOException {
         List<Long> versions = versions(name);
         OptionalLong pin = pinned(name);
         ServingState state = state(name);
@@ -282,10 +343,32 @@ public final class ModelRegistry {
         return Folders.deleteEntriesStartingWith(modelDir(name), TEMP_PREFIX);
     }
 
-    private static void readableByAll(Path path) throws IOException {
-        if (Files.getFileAttributeView(path, java.nio.file.attribute.PosixFileAttributeView.class) != null) {
-            Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString(
-                    Files.isDirectory(path) ? "rwxr-xr-x" : "rw-r--r--"));
+    /**
+     * As {@link #removeAbandoned(String)}, but only entries in which nothing changed for {@code untouchedFor}:
+     * a publish in progress (another process's {@code import} or {@code train}) keeps writing into its folder.
+     */
+    public int removeAbandoned(String name, Duration untouchedFor) throws IOException {
+        Path dir = modelDir(name);
+        if (!Files.isDirectory(dir)) return 0;
+        long before = System.currentTimeMillis() - untouchedFor.toMillis();
+        int n = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir,
+                p -> p.getFileName().toString().startsWith(TEMP_PREFIX))) {
+            for (Path p : entries) {
+                if (newestChange(p) < before) {
+                    Folders.deleteRecursively(p);
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    private static long newestChange(Path root) throws IOException {
+        try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
+            long newest = Long.MIN_VALUE;
+            for (Path p : walk.toList()) newest = Math.max(newest, Files.getLastModifiedTime(p).toMillis());
+            return newest;
         }
     }
 

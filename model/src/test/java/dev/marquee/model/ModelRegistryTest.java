@@ -6,6 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,6 +66,38 @@ class ModelRegistryTest {
         assertThat(registry.latest("movies")).hasValue(1);
         assertThat(registry.removeAbandoned("movies")).isEqualTo(1);
         assertThat(abandoned).doesNotExist();
+    }
+
+    @Test
+    void onlyPublishFoldersUntouchedForLongEnoughAreAbandoned() throws IOException {
+        ModelRegistry registry = new ModelRegistry(base);
+        registry.publish("movies", ModelRegistryTest::fakeModel);
+        Path old = Files.createDirectories(base.resolve("movies/.publishing-killed"));
+        fakeModel(old);
+        Path writing = Files.createDirectories(base.resolve("movies/.publishing-in-progress"));
+        fakeModel(writing);
+        java.nio.file.attribute.FileTime twoHoursAgo = java.nio.file.attribute.FileTime.fromMillis(
+                System.currentTimeMillis() - 7_200_000);
+        try (Stream<Path> tree = Files.walk(old)) {
+            for (Path p : tree.toList()) Files.setLastModifiedTime(p, twoHoursAgo);
+        }
+        Files.setLastModifiedTime(writing, twoHoursAgo); // its folder is old, a file in it was just written
+        assertThat(registry.removeAbandoned("movies", java.time.Duration.ofHours(1))).isEqualTo(1);
+        assertThat(old).doesNotExist();
+        assertThat(writing).isDirectory();
+        assertThat(registry.versions("movies")).containsExactly(1L);
+    }
+
+    /** A latest version deleted by hand is still named (held): its number is never given to another version. */
+    @Test
+    void aNumberThePointerStillNamesIsNotReusedAfterAManualDelete() throws IOException {
+        ModelRegistry registry = new ModelRegistry(base);
+        for (int i = 0; i < 3; i++) registry.publish("movies", ModelRegistryTest::fakeModel);
+        registry.updateState("movies", s -> s.with(1, 0, null, "test", 0).hold(3, "rolled back"));
+        Folders.deleteRecursively(base.resolve("movies/3")); // a person removes the bad version
+        assertThat(registry.publish("movies", ModelRegistryTest::fakeModel)).isEqualTo(4);
+        assertThat(registry.state("movies").isHeld(4)).isFalse();
+        assertThat(registry.versions("movies")).containsExactly(1L, 2L, 4L);
     }
 
     @Test
@@ -130,6 +169,63 @@ class ModelRegistryTest {
         assertThat(registry.versions("movies")).containsExactly(1L, 4L, 5L);
     }
 
+    /**
+     * Writers of the pointer in two threads of this JVM (two registry objects, as the trainer's request loop and
+     * promoter have) and in another process, each adding its own held versions by read-modify-write: with the
+     * registry's lock none of the 300 updates is lost.
+     */
+    @Test
+    void writersRacingOnThePointerNeverLoseAnUpdate() throws Exception {
+        ModelRegistry registry = new ModelRegistry(base);
+        registry.publish("movies", ModelRegistryTest::fakeModel);
+        registry.writeState("movies", ServingState.serving(1, "start", 0));
+        int each = 100;
+        Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), RegistryWriterMain.class.getName(), base.toString(), "movies",
+                "3000", Integer.toString(each)).redirectErrorStream(true).start();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> writers = new ArrayList<>();
+            for (long first : new long[] {1000, 2000}) {
+                writers.add(pool.submit(() -> {
+                    go.await();
+                    ModelRegistry own = new ModelRegistry(base);
+                    for (long key = first; key < first + each; key++) {
+                        long held = key;
+                        own.updateState("movies", s -> s.with(s.serving, 0, null, "thread", 0).hold(held, "by a thread"));
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> w : writers) w.get(120, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(other.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(other.exitValue()).as(new String(other.getInputStream().readAllBytes())).isZero();
+        ServingState end = registry.state("movies");
+        assertThat(end.held).hasSize(3 * each);
+        assertThat(end.held.keySet()).contains(1000L, 1099L, 2000L, 2099L, 3000L, 3099L);
+        assertThat(hiddenEntries()).isZero();
+    }
+
+    @Test
+    void everyRegistryFileIsReadableByAll() throws IOException {
+        ModelRegistry registry = new ModelRegistry(base);
+        registry.publish("movies", ModelRegistryTest::fakeModel);
+        registry.pin("movies", 1);
+        registry.serve("movies", 1, "test");
+        for (String file : List.of(ModelRegistry.PIN_FILE, ModelRegistry.SERVING_FILE)) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(base.resolve("movies").resolve(file)))).as(file).isEqualTo("rw-r--r--");
+        }
+        // the lock is written (locked) by the trainer and by people's commands, who may be different users
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(base.resolve("movies/.lock")))).isEqualTo("rw-rw-r--");
+    }
+
     @Test
     void badNamesAndBasesAreRejected() throws IOException {
         ModelRegistry registry = new ModelRegistry(base);
@@ -139,9 +235,10 @@ class ModelRegistryTest {
         assertThatThrownBy(() -> new ModelRegistry(file)).hasMessageContaining("not a directory");
     }
 
+    /** Left-overs of a publish or a pointer write (the registry's {@code .lock} is meant to stay). */
     private long hiddenEntries() throws IOException {
         try (Stream<Path> s = Files.list(base.resolve("movies"))) {
-            return s.filter(p -> p.getFileName().toString().startsWith(".")).count();
+            return s.filter(p -> p.getFileName().toString().startsWith(ModelRegistry.TEMP_PREFIX)).count();
         }
     }
 }

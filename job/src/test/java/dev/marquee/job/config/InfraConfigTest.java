@@ -423,6 +423,15 @@ class InfraConfigTest {
     }
 
     @Test
+    void theTrainerPodOutwaitsTheWorkersShutdown() throws IOException {
+        Map<String, Object> trainer = single(INFRA.resolve("k8s/trainer-deployment.yaml"), "Deployment");
+        Map<String, Object> pod = asMap(asMap(asMap(trainer.get("spec")).get("template")).get("spec"));
+        // TrainerCommand waits up to 60 s on SIGTERM for the request in hand to write its outcome
+        assertThat(pod.get("terminationGracePeriodSeconds")).as("the pod's grace period").isInstanceOf(Number.class);
+        assertThat(((Number) pod.get("terminationGracePeriodSeconds")).intValue()).isGreaterThan(60);
+    }
+
+    @Test
     void modelRegistryIsASharedReadWriteManyVolume() throws IOException {
         Map<String, Object> pvc = loadAll(INFRA.resolve("k8s/storage.yaml")).stream()
                 .filter(d -> "marquee-model-registry".equals(asMap(d.get("metadata")).get("name"))).findFirst().orElseThrow();

@@ -116,15 +116,21 @@ public final class ImportCommand extends ConsoleCommand {
         console.out().println("import: published " + registry.name + " version " + version + " at "
                 + registry.registry.versionDir(registry.name, version));
         if (serve || before.isEmpty()) {
-            registry.registry.serve(registry.name, version, "imported with --serve");
-            if (registry.registry.pinned(registry.name).isPresent()) registry.registry.pin(registry.name, version);
-            console.out().println("import: version " + version + " is the serving pointer (jobs started now load it; a "
-                    + "running job switches on a model update, e.g. `marquee promote --version " + version + "`)");
+            registry.registry.locked(registry.name, () -> { // a pin set meanwhile by another writer moves too
+                registry.registry.serve(registry.name, version, "imported with --serve");
+                if (registry.registry.pinned(registry.name).isPresent()) registry.registry.pin(registry.name, version);
+                return null;
+            });
+            console.out().println("import: version " + version + " is the serving pointer (jobs started now load it; a"
+                    + " running `marquee trainer` announces the move on model-updates within a second and running jobs"
+                    + " switch to it; with no trainer running, `marquee promote --version " + version + "` tells them)");
         } else {
-            ServingState state = registry.registry.state(registry.name);
-            long serving = before.getAsLong();
-            registry.registry.writeState(registry.name, state.with(serving, version, ServingState.CANDIDATE,
-                    "imported: a candidate in shadow beside version " + serving, System.currentTimeMillis()));
+            // the pointer as it is now: the promoter or a person may have moved it since `before` was read
+            long serving = registry.registry.updateState(registry.name, state -> {
+                long current = state.serving > 0 ? state.serving : before.getAsLong();
+                return state.with(current, version, ServingState.CANDIDATE,
+                        "imported: a candidate in shadow beside version " + current, System.currentTimeMillis());
+            }).serving;
             console.out().println("import: version " + serving + " keeps serving; version " + version + " is a candidate "
                     + "in shadow: the trainer's promoter announces it and promotes it on live labels (docs/RETRAINING.md); "
                     + "serve it at once with `marquee promote --version " + version + "`");

@@ -139,7 +139,8 @@ public final class TrainCommand extends ConsoleCommand {
         registry.registry.serve(registry.name, version, "trained by hand (marquee train)");
         console.out().println("train: version " + version + " is the serving pointer"
                 + (registry.registry.pinned(registry.name).isPresent() ? " (a pin overrides it: `marquee models --unpin`)" : "")
-                + "; jobs started now serve it, a running job switches on a model update (`marquee promote --version "
-                + version + "`)");
+                + "; jobs started now serve it; a running `marquee trainer` announces the move on model-updates within"
+                + " a second and running jobs switch to it (with no trainer running, `marquee promote --version "
+                + version + "` tells them)");
     }
 }

@@ -1,5 +1,6 @@
 package dev.marquee.model.trainer;
 
+import dev.marquee.model.DurableFiles;
 import dev.marquee.model.Folders;
 import dev.marquee.model.ModelRegistry;
 import java.io.IOException;
@@ -7,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -41,7 +41,7 @@ final class CandidateFolders {
             target = root.resolve(base + "-" + n);
         }
         target = RegistryPaths.requireInside(registry.base(), target);
-        Files.move(candidateDir, target, StandardCopyOption.ATOMIC_MOVE);
+        DurableFiles.moveTree(candidateDir, target);
         return target;
     }
 
@@ -50,9 +50,14 @@ final class CandidateFolders {
         return byAge(registry.modelDir(name).resolve(DEFERRED_DIR));
     }
 
+    /** The rejected candidates' folders, oldest first (by last change, then name). */
+    List<Path> rejected() throws IOException {
+        return byAge(registry.modelDir(name).resolve(REJECTED_DIR));
+    }
+
     /** Deletes all but the {@code keep} most recently changed rejected candidates; returns the deleted folders. */
     List<Path> pruneRejected(int keep) throws IOException {
-        List<Path> all = byAge(registry.modelDir(name).resolve(REJECTED_DIR));
+        List<Path> all = rejected();
         List<Path> deleted = new ArrayList<>();
         for (int i = 0; i < all.size() - keep; i++) {
             Path dir = RegistryPaths.requireInside(registry.base(), all.get(i));

@@ -43,21 +43,23 @@ final class CandidateGate {
             probeFailure = "it does not load: " + e;
         }
         float[] current = null;
+        String servingFailure = null;
         if (currentDir != null && probeFailure == null) {
             try (LoadedVersion version = LoadedVersion.open(currentDir)) {
                 current = holdout.isEmpty() ? new float[0] : version.predict(holdout);
                 for (float f : current) {
                     if (!Float.isFinite(f)) {
-                        log.accept("trainer: the serving version at " + currentDir + " answers " + f
-                                + " on the hold-out; judging the candidate on its own");
+                        servingFailure = "the version at " + currentDir + " answers " + f + " on the hold-out";
                         current = null;
                         break;
                     }
                 }
             } catch (Exception e) {
-                // A serving version that no longer loads cannot be compared with: the candidate is judged alone.
-                log.accept("trainer: the serving version at " + currentDir + " does not load (" + e
-                        + "); judging the candidate on its own");
+                servingFailure = "the version at " + currentDir + " does not load (" + e + ")";
+            }
+            if (servingFailure != null) {
+                servingFailure = servingFailure.replaceAll("\\s*\\R\\s*", " "); // TensorFlow's messages span lines
+                log.accept("trainer: " + servingFailure + "; the candidate cannot be compared with it");
             }
         }
         Set<String> users = new HashSet<>();
@@ -80,7 +82,7 @@ final class CandidateGate {
         int n = holdout.size();
         return new GatePolicy.Measurement(probeFailure, paired,
                 candidate != null ? Math.sqrt(candidateSse / n) : Double.NaN,
-                paired != null && n > 0 ? Math.sqrt(currentSse / n) : Double.NaN, n, users.size());
+                paired != null && n > 0 ? Math.sqrt(currentSse / n) : Double.NaN, n, users.size(), servingFailure);
     }
 
     private static double square(double x) {

@@ -97,8 +97,8 @@ final class DeferredCandidates {
                     + " and judged against it", Map.of("deferred_superseded", 1.0));
         }
         long trainedThrough = report.path(TRAINED_THROUGH).asLong(Long.MIN_VALUE);
-        List<Rating> holdout = LabelSplit.after(LabelSplit.window(labels.ratings(), settings.labelWindowSeconds()),
-                trainedThrough);
+        List<Rating> holdout = LabelSplit.after(LabelSplit.window(labels.ratings(), settings.labelWindowSeconds(),
+                LabelSplit.latestAllowed(now)), trainedThrough);
         GatePolicy.Measurement m = new CandidateGate(out).measure(dir, registry.versionDir(name, base), holdout, holdout);
         GatePolicy.Verdict verdict = settings.gate().decide(m);
         int judgements = report.path(JUDGEMENTS).asInt(1) + 1;
@@ -143,8 +143,16 @@ final class DeferredCandidates {
 
     /** Rejects a deferred candidate without judging it, with its last gate numbers. */
     private Retrainer.Result retire(Path dir, String reason, Map<String, Double> extra) throws IOException {
-        JsonNode report = Files.isRegularFile(dir.resolve(GateReport.FILE_NAME)) ? GateReport.read(dir)
-                : JSON.createObjectNode();
+        JsonNode report = JSON.createObjectNode();
+        if (Files.isRegularFile(dir.resolve(GateReport.FILE_NAME))) {
+            try {
+                report = GateReport.read(dir);
+            } catch (IOException | RuntimeException e) {
+                // retired all the same, by its folder's name: a report that cannot be read must not keep it forever
+                out.accept("trainer: the gate report of " + dir + " cannot be read (" + String.valueOf(e.getMessage())
+                        .replaceAll("\\s*\\R\\s*", " ") + "); retiring it without its numbers");
+            }
+        }
         Map<String, Object> gate = report.path("gate").isObject()
                 ? JSON.convertValue(report.path("gate"), new TypeReference<Map<String, Object>>() {})
                 : new LinkedHashMap<>();

@@ -15,7 +15,8 @@ import java.util.Map;
  * (candidate − serving) lies below the margin, reject when it lies above, defer otherwise, and defer too when
  * there are fewer than {@code minLabels} labels or {@code minUsers} users to judge on. {@code maxRmse}, when set,
  * rejects a candidate whose RMSE on at least {@code minLabels} held-out labels is above it. Without a serving
- * version to compare with (none, or it no longer loads) a candidate that passes the runtime check is published.
+ * version (none published) a candidate that passes the runtime check is published; one that exists but cannot be
+ * measured (it no longer loads, or answers a non-finite rating) defers the candidate, with the reason.
  *
  * @param margin δ, in MSE units: the candidate may be this much worse and still be published (it has seen more
  *     data); negative asks for an improvement of at least |δ|
@@ -69,9 +70,16 @@ public record GatePolicy(double margin, double confidence, int resamples, int mi
      * @param currentRmse the serving version's RMSE on the same labels; NaN when there is none to compare
      * @param holdoutRows labels measured on
      * @param holdoutUsers users among them
+     * @param servingFailure why a serving version that exists could not be measured (it does not load, or answers
+     *     a non-finite rating), or null
      */
     public record Measurement(String probeFailure, PairedUserComparison.Sums paired, double candidateRmse,
-            double currentRmse, int holdoutRows, int holdoutUsers) {}
+            double currentRmse, int holdoutRows, int holdoutUsers, String servingFailure) {
+        public Measurement(String probeFailure, PairedUserComparison.Sums paired, double candidateRmse,
+                double currentRmse, int holdoutRows, int holdoutUsers) {
+            this(probeFailure, paired, candidateRmse, currentRmse, holdoutRows, holdoutUsers, null);
+        }
+    }
 
     /**
      * The decision, with one line saying why (null when published), the numbers for the outcome and the report,
@@ -104,8 +112,12 @@ public record GatePolicy(double margin, double confidence, int resamples, int mi
             decision = Decision.REJECT;
             reason = String.format(Locale.ROOT, "candidate RMSE %.4f is above the maximum %.4f", m.candidateRmse(),
                     maxRmse);
+        } else if (m.servingFailure() != null) {
+            // a version serves but cannot be measured: publishing unjudged could replace a good version with a worse one
+            decision = Decision.DEFER;
+            reason = "the serving version could not be measured: " + m.servingFailure();
         } else if (m.paired() == null) {
-            decision = Decision.PUBLISH; // nothing serves (or it no longer loads): nothing to be worse than
+            decision = Decision.PUBLISH; // nothing serves: nothing to be worse than
         } else if (!enough) {
             decision = Decision.DEFER;
             reason = String.format(Locale.ROOT, "too few held-out labels to judge: %d from %d users (the gate needs"

@@ -3,6 +3,7 @@ package dev.marquee.model.trainer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.marquee.model.DurableFiles;
 import dev.marquee.model.stats.PairedUserComparison;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -65,7 +66,9 @@ final class GateReport {
         report.put("metrics", gate.get("metrics"));
         report.put("gate", gate);
         report.put("created", Instant.now().toString());
-        JSON.writeValue(dir.resolve(FILE_NAME).toFile(), report);
+        // replaced in one step: a deferred candidate's report is rewritten at every judgement, and a crash midway
+        // must not leave a report that no longer parses
+        DurableFiles.replace(dir.resolve(FILE_NAME), f -> JSON.writeValue(f.toFile(), report));
     }
 
     static JsonNode read(Path dir) throws IOException {

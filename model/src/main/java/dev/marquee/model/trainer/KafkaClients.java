@@ -37,7 +37,7 @@ final class KafkaClients {
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
-    /** The request consumer: the worker's group, offsets committed by hand, one request per poll. */
+    /** The request consumer: the worker's group, offsets committed by hand, one request per poll, committed only. */
     KafkaConsumer<byte[], byte[]> requestConsumer(String group) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -46,6 +46,8 @@ final class KafkaClients {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
         p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Integer.toString(MAX_POLL_INTERVAL_MS));
+        // the trigger writes requests in transactions (exactly-once): an aborted one was never asked
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.putAll(extra);
         return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }

@@ -16,25 +16,46 @@ import java.util.List;
  * @param holdout the gate's hold-out, oldest first; may be empty (too few labels)
  * @param newestTimestamp the newest label's timestamp, or -1 without labels
  * @param trainedThrough the newest timestamp trained on; {@link Long#MIN_VALUE} when no label was trained on
+ * @param ahead labels stamped after the latest timestamp allowed (ahead of the clock): not used at all
  */
 public record LabelSplit(List<Rating> inWindow, List<Rating> train, List<Rating> holdout, long newestTimestamp,
-        long trainedThrough) {
+        long trainedThrough, int ahead) {
+    /**
+     * How far ahead of the trainer's clock a label may be stamped and still count: the scoring job's
+     * {@code watermark.future-tolerance-ms} default (decision 0015). One stamped further ahead (a producer's clock
+     * or time zone; up to year 2100 is accepted) would otherwise be "the newest" and the window would hold it alone.
+     */
+    public static final long FUTURE_TOLERANCE_MS = 300_000;
+
+    /** The latest label timestamp (seconds) that counts at {@code nowMs}. */
+    public static long latestAllowed(long nowMs) {
+        return (nowMs + FUTURE_TOLERANCE_MS) / 1000;
+    }
 
     /**
      * @param windowSeconds keep labels whose timestamp is at least {@code newest - windowSeconds}; 0 keeps all
      * @param holdoutShare the most recent share to hold out, 0 &lt; share &lt; 1
      */
     public static LabelSplit of(List<Rating> labels, long windowSeconds, double holdoutShare) {
+        return of(labels, windowSeconds, holdoutShare, Long.MAX_VALUE);
+    }
+
+    /**
+     * As above, without the labels stamped after {@code latestSeconds} (see {@link #latestAllowed}): they are
+     * counted in {@link #ahead()} and neither trained on, held out, nor allowed to place the window.
+     */
+    public static LabelSplit of(List<Rating> labels, long windowSeconds, double holdoutShare, long latestSeconds) {
         if (windowSeconds < 0) {
             throw new IllegalArgumentException("window must be >= 0 seconds, got " + windowSeconds);
         }
         if (!(holdoutShare > 0 && holdoutShare < 1)) {
             throw new IllegalArgumentException("hold-out share must be between 0 and 1, got " + holdoutShare);
         }
-        List<Rating> sorted = new ArrayList<>(labels);
+        List<Rating> sorted = notAfter(labels, latestSeconds);
+        int ahead = labels.size() - sorted.size();
         sorted.sort(Comparator.comparingLong(r -> r.timestamp)); // stable: ties keep input order
         if (sorted.isEmpty()) {
-            return new LabelSplit(List.of(), List.of(), List.of(), -1, Long.MIN_VALUE);
+            return new LabelSplit(List.of(), List.of(), List.of(), -1, Long.MIN_VALUE, ahead);
         }
         long newest = sorted.get(sorted.size() - 1).timestamp;
         List<Rating> window = windowOfSorted(sorted, windowSeconds);
@@ -44,14 +65,25 @@ public record LabelSplit(List<Rating> inWindow, List<Rating> train, List<Rating>
         }
         return new LabelSplit(List.copyOf(window), List.copyOf(window.subList(0, cut)),
                 List.copyOf(window.subList(cut, window.size())), newest,
-                cut > 0 ? window.get(cut - 1).timestamp : Long.MIN_VALUE);
+                cut > 0 ? window.get(cut - 1).timestamp : Long.MIN_VALUE, ahead);
     }
 
-    /** The labels within {@code windowSeconds} of the newest one (0: all), oldest first. */
-    public static List<Rating> window(List<Rating> labels, long windowSeconds) {
-        List<Rating> sorted = new ArrayList<>(labels);
+    /**
+     * The labels within {@code windowSeconds} of the newest one (0: all), oldest first, leaving out those stamped
+     * after {@code latestSeconds}.
+     */
+    public static List<Rating> window(List<Rating> labels, long windowSeconds, long latestSeconds) {
+        List<Rating> sorted = notAfter(labels, latestSeconds);
         sorted.sort(Comparator.comparingLong(r -> r.timestamp));
         return windowOfSorted(sorted, windowSeconds);
+    }
+
+    private static List<Rating> notAfter(List<Rating> labels, long latestSeconds) {
+        List<Rating> out = new ArrayList<>(labels.size());
+        for (Rating r : labels) {
+            if (r.timestamp <= latestSeconds) out.add(r);
+        }
+        return out;
     }
 
     private static List<Rating> windowOfSorted(List<Rating> sorted, long windowSeconds) {

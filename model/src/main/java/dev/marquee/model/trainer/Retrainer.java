@@ -32,7 +32,8 @@ import java.util.function.Consumer;
  * window, minus the gate's hold-out), trains a candidate with the serving version's configuration, gates it,
  * and publishes it, rejects it (kept aside under {@code rejected/}) or defers it (kept under {@code deferred/}
  * for {@link DeferredCandidates} to judge again). Returns the outcome (and the model update when published); the
- * caller writes them. Failures are thrown; the caller turns them into a FAILED outcome.
+ * caller writes them. A serving version whose model card cannot be read gives a FAILED outcome before anything is
+ * trained; other failures are thrown, and the caller turns them into a FAILED outcome.
  */
 final class Retrainer {
     static final String REJECTED_DIR = CandidateFolders.REJECTED_DIR;
@@ -57,13 +58,34 @@ final class Retrainer {
         Path modelDir = Files.createDirectories(registry.modelDir(name));
         OptionalLong serving = registry.serving(name);
         Path servingDir = serving.isPresent() ? registry.versionDir(name, serving.getAsLong()) : null;
-        JsonNode servingCard = servingDir != null && Files.isRegularFile(servingDir.resolve(ModelCard.FILE_NAME))
-                ? ModelCard.read(servingDir) : MissingNode.getInstance();
+        JsonNode servingCard = MissingNode.getInstance();
+        if (servingDir != null) {
+            // without its card a retrain would silently use default data and configuration, not the serving version's
+            Path file = servingDir.resolve(ModelCard.FILE_NAME);
+            String unreadable = null;
+            if (!Files.isRegularFile(file)) {
+                unreadable = "is missing at " + file;
+            } else {
+                try {
+                    servingCard = ModelCard.read(servingDir);
+                } catch (IOException | RuntimeException e) {
+                    unreadable = "cannot be read (" + file + ": "
+                            + String.valueOf(e.getMessage()).replaceAll("\\s*\\R\\s*", " ") + ")";
+                }
+            }
+            if (unreadable != null) {
+                String reason = "version " + serving.getAsLong() + "'s model card " + unreadable + ": the retrain cannot"
+                        + " tell which data and training configuration it used; nothing trained";
+                out.accept("trainer: request " + request.requestId + " failed: " + reason);
+                return failed(request, serving.getAsLong(), reason);
+            }
+        }
 
         OriginalData.Loaded original = originalData.load(servingCard);
         Split split = original.split();
         LabelTitles labelTitles = LabelTitles.resolve(labels.ratings(), titleCatalog(servingDir, split));
-        LabelSplit cut = LabelSplit.of(labelTitles.ratings(), settings.labelWindowSeconds(), settings.holdoutShare());
+        LabelSplit cut = LabelSplit.of(labelTitles.ratings(), settings.labelWindowSeconds(), settings.holdoutShare(),
+                LabelSplit.latestAllowed(System.currentTimeMillis()));
         List<Rating> holdout = cut.holdout();
         List<Rating> train = new ArrayList<>(split.train().size() + cut.train().size());
         train.addAll(split.train());
@@ -77,10 +99,11 @@ final class Retrainer {
                 request.reason == null ? "no reason given" : request.reason,
                 serving.isPresent() ? Long.toString(serving.getAsLong()) : "none"));
         out.accept(String.format(Locale.ROOT, "trainer: %s, time split: %d training rows; %d labels read (%d records,"
-                        + " %d refused, %d beyond the newest %d), %d in the window, %d trained on, %d held out",
+                        + " %d refused, %d beyond the newest %d), %d stamped more than %d s ahead of the clock (ignored),"
+                        + " %d in the window, %d trained on, %d held out",
                 original.description(), split.train().size(), labels.ratings().size(), labels.records(),
-                labels.refused(), labels.dropped(), settings.labelMaxCount(), cut.inWindow().size(),
-                cut.train().size(), holdout.size()));
+                labels.refused(), labels.dropped(), settings.labelMaxCount(), cut.ahead(),
+                LabelSplit.FUTURE_TOLERANCE_MS / 1000, cut.inWindow().size(), cut.train().size(), holdout.size()));
         out.accept("trainer: label titles matched to the catalog: " + labelTitles.summary());
         out.accept("trainer: training config from " + found.source()
                 + (settings.epochs() > 0 || settings.learningRate() > 0 ? ", with the trainer's overrides" : "")
@@ -128,6 +151,17 @@ final class Retrainer {
         } finally {
             Folders.deleteRecursively(candidateDir);
         }
+    }
+
+    private Result failed(RetrainRequest request, long baseVersion, String reason) {
+        RetrainOutcome outcome = new RetrainOutcome();
+        outcome.requestId = request.requestId;
+        outcome.modelName = settings.modelName();
+        outcome.outcome = RetrainOutcome.FAILED;
+        outcome.baseVersion = baseVersion;
+        outcome.reason = reason;
+        outcome.finishedAtMs = System.currentTimeMillis();
+        return new Result(outcome, null);
     }
 
     /** Moves a candidate to {@code rejected/}, writes its card (when given) and report, prunes old rejections. */
@@ -213,6 +247,7 @@ final class Retrainer {
         m.put("labels_refused", (double) labels.refused());
         m.put("labels_dropped", (double) labels.dropped());
         if (cut != null) {
+            m.put("labels_ahead_of_clock", (double) cut.ahead());
             m.put("labels_in_window", (double) cut.inWindow().size());
             m.put("labels_trained_on", (double) cut.train().size());
         }
@@ -224,25 +259,24 @@ final class Retrainer {
                         + " serving %s; %s: %s", m.holdoutRows(), m.holdoutUsers(),
                 Double.isFinite(m.candidateRmse()) ? String.format(Locale.ROOT, "%.4f", m.candidateRmse()) : "-",
                 Double.isFinite(m.currentRmse()) ? String.format(Locale.ROOT, "%.4f", m.currentRmse())
-                        : m.paired() == null ? "none to compare" : "-",
+                        : m.servingFailure() != null ? "not measured" : m.paired() == null ? "none to compare" : "-",
                 v.interval() != null ? v.interval().toString() : "no interval", v.decision()
                         + (v.reason() != null ? " (" + v.reason() + ")" : ""));
     }
 
     Result publish(ModelRegistry registry, String name, Path candidateDir, ModelCard card,
             RetrainOutcome outcome, Map<String, Double> metrics) throws IOException {
-        // The pointer as it was before this version existed: without a pointer, "the latest" would be this one.
+        // A pointer before this version exists: without one, "the latest" would be this one.
         registry.adoptLatest(name);
-        ServingState before = registry.state(name);
         long version = registry.publish(name, dir -> {
             moveContents(candidateDir, dir);
             card.write(dir);
         });
         long now = System.currentTimeMillis();
-        ServingState next = promotion(registry, name, before, version, now);
+        // under the registry's lock: the promoter (another thread) or a person may move the pointer meanwhile
+        ServingState next = registry.updateState(name, state -> promotion(registry, name, state, version, now));
         ModelUpdate update = null;
         if (next != null) {
-            registry.writeState(name, next);
             Path location = RegistryPaths.requireInside(registry.base(), registry.versionDir(name, next.serving));
             update = new ModelUpdate(name, next.serving, location.toString(), now);
             update.shadowVersion = next.shadow;

@@ -86,31 +86,9 @@ abstract class ServingMoveCommand extends ConsoleCommand {
             if (failure != null) {
                 throw CliException.failure("version " + version + " does not serve: " + failure);
             }
-            OptionalLong pin = registry.pinned(name);
-            ServingState state = registry.state(name);
             long now = System.currentTimeMillis();
-            if (mode == Mode.ROLLBACK) {
-                OptionalLong was = registry.serving(name);
-                ServingState next = state.with(version, 0, null, "rolled back by hand to version " + version, now);
-                if (was.isPresent() && was.getAsLong() != version) {
-                    next.hold(was.getAsLong(), "rolled back by hand to version " + version);
-                }
-                next.held.remove(version);
-                registry.writeState(name, next);
-                registry.pin(name, version);
-                console.out().println(cmd + ": pinned " + name + " to version " + version + " (" + dir + ")"
-                        + (was.isPresent() && was.getAsLong() != version
-                                ? "; version " + was.getAsLong() + " is held from automatic promotion" : ""));
-            } else {
-                if (pin.isPresent() && pin.getAsLong() != version) {
-                    throw CliException.failure("version " + pin.getAsLong() + " is pinned, and a pin beats the serving "
-                            + "pointer: `marquee rollback --version " + version + "` moves the pin, `marquee models --unpin` removes it");
-                }
-                ServingState next = state.with(version, 0, null, "promoted by hand", now);
-                next.held.remove(version);
-                registry.writeState(name, next);
-                console.out().println(cmd + ": the serving pointer of " + name + " is version " + version + " (" + dir + ")");
-            }
+            // under the registry's lock: the trainer's promoter or a retrain may move the pointer meanwhile
+            registry.locked(name, () -> move(console, registry, name, mode, version, dir, now));
             ModelUpdate update = new ModelUpdate(name, version, dir.toString(), now);
             update.reason = mode == Mode.ROLLBACK ? "rolled-back" : "promoted";
             update.metrics = cardMetrics(dir);
@@ -124,6 +102,36 @@ abstract class ServingMoveCommand extends ConsoleCommand {
             throw CliException.failure("the registry is updated, but Kafka failed, so running jobs were not told: "
                     + e.getMessage() + " (run the command again once Kafka is back)");
         }
+    }
+
+    /** Moves the pointer (and for a rollback, the pin); the caller holds the registry's lock. */
+    private static Void move(Console console, ModelRegistry registry, String name, Mode mode, long version, Path dir,
+            long now) throws IOException {
+        OptionalLong pin = registry.pinned(name);
+        ServingState state = registry.state(name);
+        if (mode == Mode.ROLLBACK) {
+            OptionalLong was = registry.serving(name);
+            ServingState next = state.with(version, 0, null, "rolled back by hand to version " + version, now);
+            if (was.isPresent() && was.getAsLong() != version) {
+                next.hold(was.getAsLong(), "rolled back by hand to version " + version);
+            }
+            next.held.remove(version);
+            registry.writeState(name, next);
+            registry.pin(name, version);
+            console.out().println("rollback: pinned " + name + " to version " + version + " (" + dir + ")"
+                    + (was.isPresent() && was.getAsLong() != version
+                            ? "; version " + was.getAsLong() + " is held from automatic promotion" : ""));
+        } else {
+            if (pin.isPresent() && pin.getAsLong() != version) {
+                throw CliException.failure("version " + pin.getAsLong() + " is pinned, and a pin beats the serving "
+                        + "pointer: `marquee rollback --version " + version + "` moves the pin, `marquee models --unpin` removes it");
+            }
+            ServingState next = state.with(version, 0, null, "promoted by hand", now);
+            next.held.remove(version);
+            registry.writeState(name, next);
+            console.out().println("promote: the serving pointer of " + name + " is version " + version + " (" + dir + ")");
+        }
+        return null;
     }
 
     /** Loads the version like the scoring job and probes it; null when it answers well. */

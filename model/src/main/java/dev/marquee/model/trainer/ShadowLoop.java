@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -17,10 +19,14 @@ import org.apache.kafka.common.errors.WakeupException;
 /**
  * The trainer's promoter thread: reads {@code labeled-predictions} from its end (a restarted trainer starts its
  * comparisons afresh), feeds {@link ShadowPromoter}, and writes the model updates it returns. Runs beside the
- * request loop, which may be busy training for minutes.
+ * request loop, which may be busy training for minutes. An error in a round (Kafka away, a pointer or pin file
+ * that does not parse, an IO error) is logged in one line and the round is tried again after a back-off that
+ * doubles from {@value #FIRST_BACKOFF_MS} ms up to {@value #MAX_BACKOFF_MS} ms: the thread never ends on one.
  */
 final class ShadowLoop implements Runnable, AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(500);
+    static final long FIRST_BACKOFF_MS = 1_000;
+    static final long MAX_BACKOFF_MS = 30_000;
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final EventWriter writer;
@@ -29,7 +35,10 @@ final class ShadowLoop implements Runnable, AutoCloseable {
     private final ShadowPromoter promoter;
     private final Consumer<String> out;
     private final EventCodec<LabeledPrediction> codec = EventCodec.of(LabeledPrediction.class);
+    private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
+    private boolean assigned;
+    private boolean missingLogged;
     private long undecodable;
 
     ShadowLoop(KafkaClients kafka, EventWriter writer, String labeledTopic, String updatesTopic,
@@ -45,55 +54,76 @@ final class ShadowLoop implements Runnable, AutoCloseable {
 
     @Override
     public void run() {
-        boolean assigned = false;
-        boolean missingLogged = false;
-        try {
-            while (running) {
-                if (!assigned) {
-                    List<PartitionInfo> partitions = consumer.partitionsFor(labeledTopic);
-                    if (partitions == null || partitions.isEmpty()) {
-                        if (!missingLogged) {
-                            out.accept("promoter: topic " + labeledTopic + " does not exist yet; shadows are not judged "
-                                    + "until the scoring job writes labeled predictions");
-                            missingLogged = true;
-                        }
-                    } else {
-                        List<TopicPartition> tps = new ArrayList<>();
-                        for (PartitionInfo p : partitions) tps.add(new TopicPartition(p.topic(), p.partition()));
-                        consumer.assign(tps);
-                        consumer.seekToEnd(tps);
-                        assigned = true;
-                    }
-                }
-                if (assigned) {
-                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
-                        try {
-                            promoter.accept(r.value() == null ? null : codec.decode(r.value()));
-                        } catch (RuntimeException e) {
-                            if (undecodable++ == 0) out.accept("promoter: skipping undecodable records on " + labeledTopic + ": " + e);
-                        }
-                    }
-                } else {
-                    Thread.sleep(POLL.toMillis()); // waiting for the topic to exist; nothing to synchronise with
-                }
-                ModelUpdate update;
-                // written (and acknowledged) under the promoter's lock: a claim of the same target waits for it
-                synchronized (promoter) {
-                    update = promoter.poll(System.currentTimeMillis());
-                    if (update != null) writer.write(updatesTopic, update);
-                }
-                if (update != null) {
-                    out.accept("promoter: announced serve v" + update.version
-                            + (update.shadowVersion > 0 ? ", shadow v" + update.shadowVersion : ", no shadow")
-                            + " on " + updatesTopic + " (" + update.reason + ")");
+        long backoffMs = 0;
+        while (running) {
+            try {
+                step();
+                backoffMs = 0;
+            } catch (WakeupException e) {
+                // stop() was called (running is false), or a stray wakeup: the loop condition decides
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                // a Kafka outage, a bad PINNED or serving.json by hand, an IO error: all may pass, so try again
+                backoffMs = backoffMs == 0 ? FIRST_BACKOFF_MS : Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+                out.accept("promoter: " + e + "; trying again in " + backoffMs / 1000.0 + " s");
+                try {
+                    if (stopped.await(backoffMs, TimeUnit.MILLISECONDS)) return;
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
                 }
             }
-        } catch (WakeupException e) {
-            if (running) throw e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            out.accept("promoter: stopped on an error: " + e);
+        }
+    }
+
+    /** One round: assign the topic when it exists, feed what it brings, announce what the pointer's state asks for. */
+    private void step() throws Exception {
+        if (!assigned) {
+            List<PartitionInfo> partitions = consumer.partitionsFor(labeledTopic);
+            if (partitions == null || partitions.isEmpty()) {
+                if (!missingLogged) {
+                    out.accept("promoter: topic " + labeledTopic + " does not exist yet; shadows are not judged "
+                            + "until the scoring job writes labeled predictions");
+                    missingLogged = true;
+                }
+            } else {
+                List<TopicPartition> tps = new ArrayList<>();
+                for (PartitionInfo p : partitions) tps.add(new TopicPartition(p.topic(), p.partition()));
+                consumer.assign(tps);
+                consumer.seekToEnd(tps);
+                assigned = true;
+            }
+        }
+        if (assigned) {
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+                try {
+                    promoter.accept(r.value() == null ? null : codec.decode(r.value()));
+                } catch (RuntimeException e) {
+                    if (undecodable++ == 0) out.accept("promoter: skipping undecodable records on " + labeledTopic + ": " + e);
+                }
+            }
+        } else if (stopped.await(POLL.toMillis(), TimeUnit.MILLISECONDS)) { // waiting for the topic to exist
+            return;
+        }
+        ModelUpdate update;
+        // written (and acknowledged) under the promoter's lock: a claim of the same target waits for it
+        synchronized (promoter) {
+            update = promoter.poll(System.currentTimeMillis());
+            if (update != null) {
+                try {
+                    writer.write(updatesTopic, update);
+                } catch (RuntimeException e) {
+                    promoter.forgetAnnouncement(); // not on the topic: the next round announces the target again
+                    throw e;
+                }
+            }
+        }
+        if (update != null) {
+            out.accept("promoter: announced serve v" + update.version
+                    + (update.shadowVersion > 0 ? ", shadow v" + update.shadowVersion : ", no shadow")
+                    + " on " + updatesTopic + " (" + update.reason + ")");
         }
     }
 
@@ -107,6 +137,7 @@ final class ShadowLoop implements Runnable, AutoCloseable {
 
     void stop() {
         running = false;
+        stopped.countDown();
         consumer.wakeup();
     }
 

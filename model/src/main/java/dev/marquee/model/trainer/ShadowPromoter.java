@@ -82,6 +82,11 @@ final class ShadowPromoter {
      * announce (the pointer's target, or a pin, changed), or null.
      */
     synchronized ModelUpdate poll(long nowMs) throws IOException {
+        // the registry's lock: a retrain's publication or a person's promote cannot land between read and write
+        return registry.locked(name, () -> pollLocked(nowMs));
+    }
+
+    private ModelUpdate pollLocked(long nowMs) throws IOException {
         OptionalLong pin = registry.pinned(name);
         if (pin.isPresent()) {
             if (!pinLogged) {
@@ -135,6 +140,12 @@ final class ShadowPromoter {
         announcedServing = serving;
         announcedShadow = shadow;
         return true;
+    }
+
+    /** The last announcement did not reach the topic: the next {@link #poll} announces the pointer's target again. */
+    synchronized void forgetAnnouncement() {
+        announcedServing = -1;
+        announcedShadow = -1;
     }
 
     /** The pointer's next state when the comparison decides, else null. */

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,7 +26,8 @@ import org.apache.kafka.common.errors.WakeupException;
  * The long-running loop: takes one retrain request at a time from its consumer group, handles it, writes the
  * outcome (and the model update when a version was published; before them, the outcomes of deferred candidates
  * settled on the same labels), and only then commits the request's offset,
- * so a worker killed midway redoes the request. A request that fails (bad record, no data, TensorFlow error)
+ * so a worker killed midway redoes the request; a request the registry shows answered already (delivered twice)
+ * gets that outcome again without training ({@link AnsweredRequests}). A request that fails (bad record, no data, TensorFlow error)
  * gets a FAILED outcome and the loop goes on; only a failure to write to Kafka stops it (uncommitted, the
  * request is redone after a restart). Between requests, every {@code trainer.gate.recheck-seconds}, deferred
  * candidates are judged again on the labels that arrived ({@link DeferredCandidates}).
@@ -34,6 +36,8 @@ final class TrainerWorker implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration ASSIGNMENT_TIMEOUT = Duration.ofSeconds(60);
     static final Duration LABEL_READ_TIMEOUT = Duration.ofMinutes(5);
+    /** A publish folder unchanged this long was abandoned (a killed publish), not one another process is writing. */
+    static final Duration ABANDONED_PUBLISH_AGE = Duration.ofHours(1);
 
     private final TrainerSettings settings;
     private final Consumer<String> out;
@@ -44,6 +48,7 @@ final class TrainerWorker implements AutoCloseable {
     private final Retrainer retrainer;
     private final DeferredCandidates deferred;
     private final RequestRateLimit rateLimit;
+    private final AnsweredRequests answered;
     /** The promoter's thread (shadow, promotion, rollback on live labels); none with {@code once}. */
     private final ShadowLoop promoter;
     private Thread promoterThread;
@@ -63,6 +68,7 @@ final class TrainerWorker implements AutoCloseable {
         this.retrainer = new Retrainer(settings, originalData, out);
         this.deferred = new DeferredCandidates(settings, retrainer, out, System::currentTimeMillis);
         this.rateLimit = new RequestRateLimit(settings.maxRequestsPerHour());
+        this.answered = new AnsweredRequests(settings.registry(), settings.modelName());
         GatePolicy gate = settings.gate();
         this.promoter = settings.once() ? null : new ShadowLoop(settings.kafka(), writer, settings.labeledTopic(),
                 settings.updatesTopic(), new ShadowPromoter(settings.registry(), settings.modelName(), settings.promotion(),
@@ -74,6 +80,11 @@ final class TrainerWorker implements AutoCloseable {
         int stale = Folders.deleteEntriesStartingWith(settings.modelDir(), Retrainer.CANDIDATE_PREFIX);
         if (stale > 0) {
             out.accept("trainer: removed " + stale + " candidate folder(s) left by an earlier worker");
+        }
+        int abandoned = settings.registry().removeAbandoned(settings.modelName(), ABANDONED_PUBLISH_AGE);
+        if (abandoned > 0) {
+            out.accept("trainer: removed " + abandoned + " abandoned publish folder(s) (.publishing-*, unchanged for "
+                    + ABANDONED_PUBLISH_AGE.toMinutes() + " min)");
         }
         retrainer.pruneRejected();
         if (settings.registry().adoptLatest(settings.modelName()) != null) {
@@ -136,16 +147,21 @@ final class TrainerWorker implements AutoCloseable {
                 request.requestId = fallbackId;
             }
             long now = System.currentTimeMillis();
-            if (!rateLimit.tryTake(now)) {
+            Optional<RetrainOutcome> before = answered.find(request.requestId);
+            if (before.isPresent()) {
+                outcome = before.get();
+                out.accept("trainer: request " + request.requestId + " was answered before (" + outcome.outcome
+                        + "): sending that outcome again, nothing trained");
+            } else if (!rateLimit.tryTake(now)) {
                 outcome = rateLimited(request, now);
             } else {
                 LabelReader.Labels read = labels.read();
                 settled.addAll(judgeDeferred(read));
                 result = retrainer.handle(request, read);
                 outcome = result.outcome();
-            }
-            if (RetrainOutcome.DEFERRED.equals(outcome.outcome)) {
-                settled.addAll(deferred.supersede(Path.of(outcome.deferredLocation), request.requestId));
+                if (RetrainOutcome.DEFERRED.equals(outcome.outcome)) {
+                    settled.addAll(deferred.supersede(Path.of(outcome.deferredLocation), request.requestId));
+                }
             }
         } catch (Exception | LinkageError e) {
             outcome = new RetrainOutcome();

@@ -111,6 +111,15 @@ class GatePolicyTest {
     }
 
     @Test
+    void aServingVersionThatCannotBeMeasuredDefersTheCandidateWithTheReason() {
+        GatePolicy.Verdict v = DEFAULT.decide(new GatePolicy.Measurement(null, null, 0.8, Double.NaN, 500, 50,
+                "the version at /r/m/1 does not load (boom)"));
+        assertThat(v.decision()).isEqualTo(Decision.DEFER);
+        assertThat(v.reason()).contains("serving version could not be measured").contains("boom");
+        assertThat(v.metrics()).containsEntry("gate_decision", 0.0);
+    }
+
+    @Test
     void aCandidateThatFailsTheRuntimeCheckIsRejectedWhateverItsErrors() {
         GatePolicy.Measurement m = measured(100, 10, -0.3, 0.01);
         GatePolicy.Verdict v = DEFAULT.decide(new GatePolicy.Measurement("it does not load: boom", m.paired(),

@@ -45,6 +45,21 @@ class LabelSplitTest {
     }
 
     @Test
+    void aLabelStampedFarAheadOfTheClockDoesNotPlaceTheWindow() {
+        List<Rating> labels = labels(1000);
+        labels.add(new Rating("u-fast-clock", "Movie (1990)", 4, 4_000_000_000L)); // 2096: accepted, far ahead
+        long now = LabelSplit.latestAllowed(11_000_000L); // 11,300 s: just after the newest honest label, 10990
+        LabelSplit cut = LabelSplit.of(labels, 1000, 0.2, now);
+        assertThat(cut.ahead()).isEqualTo(1);
+        assertThat(cut.inWindow()).as("the window still ends at the newest honest label").hasSize(101);
+        assertThat(cut.newestTimestamp()).isEqualTo(10990);
+        assertThat(cut.holdout()).noneMatch(r -> r.userId.equals("u-fast-clock"));
+        assertThat(LabelSplit.window(labels, 1000, now)).hasSize(101);
+        // without the bound the one label is the window
+        assertThat(LabelSplit.of(labels, 1000, 0.2).inWindow()).hasSize(1);
+    }
+
+    @Test
     void fewLabelsAreStillHeldOutNeverTrainedOn() {
         LabelSplit cut = LabelSplit.of(labels(20), 0, 0.2); // the gate defers on 4 labels; they stay held out
         assertThat(cut.holdout()).hasSize(4);

@@ -195,6 +195,65 @@ class RetrainerGateTest {
         assertThat(registry().versions("marquee")).containsExactly(1L, 2L);
     }
 
+    /** A serving version that no longer loads is no reason to publish unjudged: the candidate waits, deferred. */
+    @Test
+    void aCandidateIsDeferredNotPublishedWhenTheServingVersionDoesNotLoad() throws Exception {
+        TrainerSettings settings = settings();
+        try (Stream<Path> files = Files.list(registry().versionDir("marquee", 1).resolve("variables"))) {
+            for (Path data : files.filter(f -> f.getFileName().toString().startsWith("variables.data")).toList()) {
+                Files.write(data, new byte[] {1, 2, 3}); // version 1's weights, truncated
+            }
+        }
+        RetrainOutcome o = retrainer(settings).handle(request("r-broken-serving"), LabelReader.Labels.of(shiftedLabels()))
+                .outcome();
+        assertThat(o.outcome).as(log.toString()).isEqualTo(RetrainOutcome.DEFERRED);
+        assertThat(o.reason).contains("serving version could not be measured").contains("does not load");
+        assertThat(o.metrics).doesNotContainKey("current_rmse");
+        assertThat(registry().versions("marquee")).containsExactly(1L);
+        assertThat(Path.of(o.deferredLocation)).isDirectory();
+    }
+
+    /** Without the serving version's card a retrain would use default data and configuration: it fails instead. */
+    @Test
+    void aRequestFailsBeforeTrainingWhenTheServingVersionsCardIsMissingOrUnreadable() throws Exception {
+        TrainerSettings settings = settings();
+        Path card = registry().versionDir("marquee", 1).resolve(ModelCard.FILE_NAME);
+        Files.writeString(card, "{\"architecture\": ");
+        RetrainOutcome garbled = retrainer(settings).handle(request("r-garbled-card"),
+                LabelReader.Labels.of(shiftedLabels())).outcome();
+        assertThat(garbled.outcome).isEqualTo(RetrainOutcome.FAILED);
+        assertThat(garbled.reason).contains("version 1's model card cannot be read").contains("nothing trained");
+
+        Files.delete(card);
+        RetrainOutcome missing = retrainer(settings).handle(request("r-no-card"), LabelReader.Labels.of(shiftedLabels()))
+                .outcome();
+        assertThat(missing.outcome).isEqualTo(RetrainOutcome.FAILED);
+        assertThat(missing.requestId).isEqualTo("r-no-card");
+        assertThat(missing.baseVersion).isEqualTo(1);
+        assertThat(missing.reason).contains("version 1's model card is missing");
+        assertThat(log.toString()).doesNotContain("epoch");
+        assertThat(registry().versions("marquee")).containsExactly(1L);
+    }
+
+    /** A deferred candidate whose report no longer parses is retired under its folder's name, not kept forever. */
+    @Test
+    void aDeferredCandidateWithAnUnreadableReportIsRetired() throws Exception {
+        TrainerSettings settings = settings();
+        Path garbled = Files.createDirectories(registry().modelDir("marquee").resolve("deferred/r-garbled"));
+        Files.writeString(garbled.resolve(GateReport.FILE_NAME), "{\"request_id\": \"r-gar");
+        Files.writeString(garbled.resolve(ModelRegistry.SAVED_MODEL_FILE), "pb");
+        DeferredCandidates deferred = new DeferredCandidates(settings, retrainer(settings), this::log,
+                System::currentTimeMillis);
+        List<Retrainer.Result> settled = deferred.judge(LabelReader.Labels.of(stationaryLabels()));
+        assertThat(settled).hasSize(1);
+        RetrainOutcome o = settled.get(0).outcome();
+        assertThat(o.requestId).isEqualTo("r-garbled");
+        assertThat(o.outcome).isEqualTo(RetrainOutcome.REJECTED);
+        assertThat(o.reason).contains("cannot be judged again");
+        assertThat(deferred.any()).isFalse();
+        assertThat(GateReport.read(Path.of(o.rejectedLocation)).at("/gate/retired").asText()).contains("cannot be judged");
+    }
+
     /** Labels after version 1's data, from the same latent users and movies, rated as version 1 learned. */
     static List<Rating> stationaryLabels() {
         return new SyntheticRatings(42).users(100).movies(200).ratingsPerUser(30).timeRange(893_300_000L, 895_000_000L)

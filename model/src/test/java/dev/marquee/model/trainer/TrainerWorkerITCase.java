@@ -26,9 +26,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -176,6 +178,60 @@ class TrainerWorkerITCase {
         assertThat(missing.code).isEqualTo(1);
         assertThat(missing.err).contains("not published").doesNotContain("\tat ");
         assertThat(readAll(updates, UPDATES)).hasSize(2);
+    }
+
+    /**
+     * A request delivered twice (a redelivery) is trained once and answered twice with the same outcome; a request
+     * in an aborted transaction (the trigger writes under exactly-once) is never handled.
+     */
+    @Test
+    void aRequestDeliveredTwiceIsTrainedOnceAndAnAbortedOneNotAtAll() throws Exception {
+        String requests = KAFKA.createTopic("twice-requests", 1);
+        String outcomes = KAFKA.createTopic("twice-outcomes", 1);
+        String updates = KAFKA.createTopic("twice-updates", 1);
+        String ratings = KAFKA.createTopic("twice-ratings", 1);
+        Path base = tmp.resolve("registry");
+        Run v1 = run(ModelMain::run, "train", "--data", "synthetic:2000", "--registry", base.toString(),
+                "--epochs", "5", "--batch", "64", "--patience", "10");
+        assertThat(v1.code).as(v1.toString()).isZero();
+
+        Properties transactional = KAFKA.producerProps();
+        transactional.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tx-" + requests);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(transactional)) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(requests, "r-aborted",
+                    REQUESTS.encodeToString(new RetrainRequest("r-aborted", "aborted", System.currentTimeMillis()))));
+            producer.flush();
+            producer.abortTransaction();
+        }
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(KAFKA.producerProps())) {
+            for (Rating r : shiftedLabels()) {
+                producer.send(new ProducerRecord<>(ratings, r.userId, RATINGS.encodeToString(r)));
+            }
+            for (int i = 0; i < 2; i++) {
+                producer.send(new ProducerRecord<>(requests, "r-1",
+                        REQUESTS.encodeToString(new RetrainRequest("r-1", "twice", System.currentTimeMillis())))).get();
+            }
+        }
+        Run worker = run(TrainerMain::run, "--once", "--bootstrap", KAFKA.bootstrapServers(), "--registry",
+                base.toString(), "--topic.retrain-requests", requests, "--topic.retrain-outcomes", outcomes,
+                "--topic.model-updates", updates, "--topic.ratings", ratings, "--trainer.epochs", "3");
+        assertThat(worker.code).as(worker.toString()).isZero();
+
+        assertThat(worker.out.split("trainer: request r-1 \\(", -1)).as("trained once").hasSize(2);
+        assertThat(worker.out).contains("request r-1 was answered before").doesNotContain("r-aborted");
+        List<RetrainOutcome> answered = readAll(outcomes, OUTCOMES);
+        assertThat(answered).as(worker.toString()).hasSize(2);
+        RetrainOutcome first = answered.get(0);
+        RetrainOutcome again = answered.get(1);
+        assertThat(again.requestId).isEqualTo("r-1").isEqualTo(first.requestId);
+        assertThat(again.outcome).isEqualTo(first.outcome);
+        assertThat(again.version).isEqualTo(first.version);
+        assertThat(again.baseVersion).isEqualTo(first.baseVersion);
+        assertThat(again.metrics).containsEntry(AnsweredRequests.REDELIVERED, 1.0)
+                .containsEntry("mse_diff_high", first.metrics.get("mse_diff_high"));
+        assertThat(new ModelRegistry(base).versions("marquee")).hasSize(first.version > 0 ? 2 : 1);
     }
 
     /**

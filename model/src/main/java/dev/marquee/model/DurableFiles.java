@@ -1,0 +1,73 @@
+package dev.marquee.model;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.stream.Stream;
+
+/**
+ * Registry writes that survive a crash of the machine, not only of the process: the content is written aside,
+ * flushed to disk (file and folder), renamed into place in one step, and the rename itself flushed (the parent
+ * folder). Without the flushes a power loss after the rename can leave the new name on an empty or partial file.
+ * Everything written is readable by all: scoring jobs and TF Serving may run as another user.
+ */
+public final class DurableFiles {
+    @FunctionalInterface
+    public interface Content {
+        void write(Path file) throws IOException;
+    }
+
+    private DurableFiles() {}
+
+    /** Replaces {@code target} with what {@code content} writes, in one step; a temp file beside it until then. */
+    public static void replace(Path target, Content content) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Path temp = Files.createTempFile(dir, ModelRegistry.TEMP_PREFIX, ".tmp");
+        try {
+            content.write(temp);
+            readableByAll(temp);
+            sync(temp);
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            sync(dir);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Moves a finished folder {@code from} to {@code to} in one step, its whole tree flushed before and the rename after. */
+    public static void moveTree(Path from, Path to) throws IOException {
+        syncTree(from);
+        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        sync(to.toAbsolutePath().getParent());
+    }
+
+    /** Flushes every file and folder under {@code root} (deepest first), and {@code root}. */
+    public static void syncTree(Path root) throws IOException {
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) sync(p);
+        }
+    }
+
+    /** Flushes a file's content, or a folder's entries, to disk. */
+    public static void sync(Path path) throws IOException {
+        boolean dir = Files.isDirectory(path);
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            if (!dir) throw e;
+            // some platforms cannot open a folder to flush it; the rename is then as durable as they make it
+        }
+    }
+
+    public static void readableByAll(Path path) throws IOException {
+        if (Files.getFileAttributeView(path, PosixFileAttributeView.class) != null) {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(
+                    Files.isDirectory(path) ? "rwxr-xr-x" : "rw-r--r--"));
+        }
+    }
+}
