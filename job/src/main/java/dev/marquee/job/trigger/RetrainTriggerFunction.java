@@ -90,7 +90,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         }
         expireInFlight(st, now);
         if (event.report != null) onReport(event.report, st, now, out);
-        else if (event.outcome != null) onOutcome(event.outcome, st);
+        else if (event.outcome != null) onOutcome(event.outcome, st, now);
         else if (event.update != null) onUpdate(event.update, st, now);
         onSchedule(st, now, out);
         save(st, ctx.timerService());
@@ -165,13 +165,13 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         return limit;
     }
 
-    private void onOutcome(RetrainOutcome o, TriggerState st) {
+    private void onOutcome(RetrainOutcome o, TriggerState st, long now) {
         if (o.modelName != null && !o.modelName.equals(rules.modelName)) return;
         st.rememberAnswered(o.requestId);
         if (o.requestId.equals(st.inFlightRequestId)) {
             LOG.info("retrain request {} answered: {}", o.requestId, o);
             st.clearInFlight();
-            if (RetrainOutcome.PUBLISHED.equals(o.outcome)) st.candidateVersion = o.version;
+            if (RetrainOutcome.PUBLISHED.equals(o.outcome)) published(st, o.version, now);
             if (RetrainOutcome.DEFERRED.equals(o.outcome)) {
                 // Its candidate waits for labels in the trainer: the episode stays answered until it is settled.
                 st.deferredRequestId = o.requestId;
@@ -183,12 +183,26 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         } else if (o.requestId.equals(st.deferredRequestId) && !RetrainOutcome.DEFERRED.equals(o.outcome)) {
             LOG.info("deferred retrain request {} settled: {}", o.requestId, o);
             st.deferredRequestId = null;
-            if (RetrainOutcome.PUBLISHED.equals(o.outcome)) st.candidateVersion = o.version;
+            if (RetrainOutcome.PUBLISHED.equals(o.outcome)) published(st, o.version, now);
             // Superseded: a newer candidate (a later request's, deferred too, or a version that serves now) stands
             // for it, so the episode stays answered; reopening it would ask again and supersede that one in turn.
             boolean superseded = o.metrics != null && o.metrics.getOrDefault(SUPERSEDED_METRIC, 0.0) > 0;
             if (!RetrainOutcome.PUBLISHED.equals(o.outcome) && !superseded) st.requestedEpisode = -1;
         }
+    }
+
+    private static void published(TriggerState st, long version, long now) {
+        st.candidateVersion = version;
+        st.candidateSinceMs = now;
+    }
+
+    /**
+     * A version published for the last request is newer than the one serving and not held: in shadow, it waits for
+     * the promoter's verdict on live labels, which answers every rule for now (up to the in-flight timeout, after which
+     * a candidate nobody promoted, as under trainer.promotion=manual, no longer holds requests back).
+     */
+    private boolean candidateAwaited(TriggerState st, long now) {
+        return st.candidateVersion > st.servingVersion && now < st.candidateSinceMs + rules.inFlightTimeoutMs;
     }
 
     private void onUpdate(ModelUpdate u, TriggerState st, long now) {
@@ -224,12 +238,21 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
                 Map.of(), out);
     }
 
-    /** Sends a retrain request unless one is in flight or the cool-down runs; true when it was sent. */
+    /**
+     * Sends a retrain request unless one is in flight, a candidate it published waits in shadow, or the cool-down
+     * runs; true when it was sent.
+     */
     private boolean request(TriggerState st, long now, String id, long version, List<String> triggers, List<Alert> alerts,
                             String reason, Map<String, Double> metrics, Collector<RetrainRequest> out) {
         if (st.inFlight()) {
             suppressedInFlight.inc();
             LOG.debug("not requesting {}: {} is in flight", id, st.inFlightRequestId);
+            return false;
+        }
+        if (candidateAwaited(st, now)) {
+            suppressedInFlight.inc();
+            LOG.debug("not requesting {}: version {}, published for the last request, waits in shadow", id,
+                    st.candidateVersion);
             return false;
         }
         if (inCooldown(st, now)) {

@@ -36,6 +36,8 @@ public class TriggerState {
      * (retired on live labels, rolled back), its drift episode may ask again. -1: none.
      */
     public long candidateVersion = -1;
+    /** When {@link #candidateVersion}'s outcome arrived. */
+    public long candidateSinceMs = -1;
     public long lastRequestMs = -1;
     /** The schedule counts from here: the last request, the last new model version, or the first record seen. */
     public long scheduleAnchorMs = -1;

@@ -239,6 +239,55 @@ class RetrainTriggerFunctionTest {
         }
     }
 
+    /**
+     * A candidate published in shadow answers every rule until the promoter decides: a new episode (or the RMSE rule)
+     * does not ask for a second candidate beside it; once it serves, or after the in-flight timeout without a
+     * verdict, requests come again.
+     */
+    @Test
+    void whileAPublishedCandidateWaitsInShadowNoOtherRetrainIsRequested() throws Exception {
+        try (var h = harness(driftOnly(MINUTE))) {
+            Episode first = new Episode();
+            first.id = 7;
+            first.open = true;
+            send(h, new ModelUpdate(MODEL, 1, "/r/marquee/1", 0));
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), first));
+            RetrainOutcome published = outcome(ids(h).get(0), RetrainOutcome.PUBLISHED);
+            published.version = 2;
+            send(h, published);
+            ModelUpdate shadow = new ModelUpdate(MODEL, 1, "/r/marquee/1", 0);
+            shadow.shadowVersion = 2;
+            send(h, shadow);
+
+            Episode second = new Episode();
+            second.id = 8;
+            second.open = true;
+            h.setProcessingTime(10 * MINUTE);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), second));
+            assertThat(ids(h)).as("version 2 waits in shadow").hasSize(1);
+
+            send(h, new ModelUpdate(MODEL, 2, "/r/marquee/2", 0)); // promoted
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(2, true), second));
+            assertThat(ids(h)).as("version 2 serves and drifts: the episode asks").hasSize(2);
+        }
+        try (var h = harness(driftOnly(MINUTE))) {
+            Episode first = new Episode();
+            first.id = 7;
+            first.open = true;
+            send(h, new ModelUpdate(MODEL, 1, "/r/marquee/1", 0));
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), first));
+            RetrainOutcome published = outcome(ids(h).get(0), RetrainOutcome.PUBLISHED);
+            published.version = 2;
+            send(h, published);
+            Episode second = new Episode();
+            second.id = 8;
+            second.open = true;
+            h.setProcessingTime(TIMEOUT);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), second));
+            assertThat(ids(h)).as("nobody promoted version 2 within the in-flight timeout").hasSize(2);
+        }
+    }
+
     private static DriftReport withEpisode(DriftReport r, Episode e) {
         r.episode = e;
         return r;
