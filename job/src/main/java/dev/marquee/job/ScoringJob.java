@@ -97,7 +97,8 @@ public final class ScoringJob {
         boolean labelled = labels != null && s.labels.labelsEnabled;
         RegistryTitleEmbeddings titleEmbeddings = new RegistryTitleEmbeddings(s.modelRegistry, s.modelName,
                 s.labels.factorDimensions);
-        ModelScoringFunction scoring = new ModelScoringFunction(s.modelRegistry, s.modelName, s.modelVersion, s.scoringThreads);
+        ModelScoringFunction scoring = new ModelScoringFunction(s.modelRegistry, s.modelName, s.modelVersion, s.scoringThreads)
+                .withDeadLetterPayloadBytes(s.parserLimits.maxDeadLetterPayloadBytes);
         RegistryTitleCatalogs labelCatalogs = new RegistryTitleCatalogs(s.modelRegistry, s.modelName);
         // a new version's title catalog for the labels (and its title embeddings for the online adaptation), made by
         // the slot's loader thread before the version serves, not by the labels' task thread while predictions wait

@@ -24,6 +24,17 @@ public class RatingRequest {
 
     public static final String[] NO_FIELDS = new String[0];
 
+    /**
+     * The record this request was parsed from, and where in it the request lies ({@code [originalFrom, originalTo)}:
+     * the whole record, or the envelope's instance), kept by the parser for a record no larger than
+     * {@code parser.max-dead-letter-payload-bytes}, so that a refusal after validation carries the original bytes.
+     * Transient: Flink's POJO serializer and Jackson leave it out, so only an operator chained to the parser (the
+     * scorer, as the job wires it) sees it; null elsewhere.
+     */
+    public transient byte[] original;
+    public transient int originalFrom;
+    public transient int originalTo;
+
     public RatingRequest() {}
 
     public RatingRequest(String requestId, String userId, String movieTitle, long timestamp) {

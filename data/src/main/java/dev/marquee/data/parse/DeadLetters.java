@@ -31,6 +31,20 @@ public final class DeadLetters {
     private DeadLetters() {}
 
     /**
+     * A dead letter for a request refused after validation: its original bytes when the parser kept them
+     * ({@link RatingRequest#original}), as a parser's dead letter carries them, else {@link #ofValidated}.
+     */
+    public static DeadLetter afterValidation(ErrorCode code, String field, String message, RatingRequest r,
+                                             int maxPayloadBytes) {
+        if (r.original == null) return ofValidated(code, field, message, r);
+        DeadLetter d = of(code, message, r.source, r.instanceIndex, r.original, r.originalFrom, r.originalTo, true,
+                maxPayloadBytes);
+        d.field = field;
+        d.requestId = r.requestId;
+        return d;
+    }
+
+    /**
      * A dead letter for a request refused after validation, when its original bytes are no longer at hand: the
      * payload is the validated request as a single-request JSON object ({@link DeadLetter#VALIDATED_JSON}: its
      * {@code request_id} when the producer gave one, {@code user_id}, {@code movie_title}, {@code timestamp}; not

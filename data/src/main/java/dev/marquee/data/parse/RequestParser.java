@@ -199,7 +199,7 @@ public final class RequestParser implements Serializable {
             refused.deadLetters().get(0).field = problem.field;
             return refused;
         }
-        return ParseResult.of(request(f, src, -1, null, f.extras()));
+        return ParseResult.of(keepOriginal(request(f, src, -1, null, f.extras()), value, 0, value.length));
     }
 
     private ParseResult envelope(InstanceFields top, List<InstanceFields> instances, List<int[]> slices,
@@ -226,7 +226,7 @@ public final class RequestParser implements Serializable {
             }
             List<String> extras = envelopeExtras.isEmpty() ? f.extras() : merge(envelopeExtras, f.extras());
             if (f.requestId == null && base == null) base = src.defaultRequestId() + "#";
-            requests.add(request(f, src, i, base, extras));
+            requests.add(keepOriginal(request(f, src, i, base, extras), value, slice[0], slice[1]));
         }
         return new ParseResult(requests, deadLetters);
     }
@@ -281,6 +281,16 @@ public final class RequestParser implements Serializable {
                     + ", " + limits.maxTimestamp + "] (seconds since the epoch)");
         }
         return null;
+    }
+
+    /** Keeps a reference to the record in {@code r} when it is small enough for a dead letter to carry uncut. */
+    private RatingRequest keepOriginal(RatingRequest r, byte[] value, int from, int to) {
+        if (value.length <= limits.maxDeadLetterPayloadBytes) {
+            r.original = value;
+            r.originalFrom = from;
+            r.originalTo = to;
+        }
+        return r;
     }
 
     /** {@code envelopeBase} is the envelope's default id prefix (null outside an envelope, or when not needed). */

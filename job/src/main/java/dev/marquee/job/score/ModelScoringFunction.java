@@ -7,6 +7,7 @@ import dev.marquee.data.event.ModelUpdate;
 import dev.marquee.data.event.Prediction;
 import dev.marquee.data.event.RatingRequest;
 import dev.marquee.data.parse.DeadLetters;
+import dev.marquee.data.parse.ParserLimits;
 import dev.marquee.model.ModelContract;
 import dev.marquee.model.ModelRegistry;
 import dev.marquee.model.ScoredBatch;
@@ -74,6 +75,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
     /** Told of each version loaded to serve or shadow, on the thread that loaded it (none: nobody). */
     private transient java.util.function.LongConsumer preparing;
     private VersionPreparation alsoPreparing;
+    private int deadLetterPayloadBytes = ParserLimits.DEFAULT_MAX_DEAD_LETTER_PAYLOAD_BYTES;
 
     /** Loads and probes one version, warming it with a batch of {@code warmRows} (tests inject slow or failing loads). */
     @FunctionalInterface
@@ -158,6 +160,12 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
     @Override
     public void whenPreparing(java.util.function.LongConsumer listener) {
         preparing = listener;
+    }
+
+    /** The bound on a refused request's dead-letter payload ({@code parser.max-dead-letter-payload-bytes}). */
+    public ModelScoringFunction withDeadLetterPayloadBytes(int bytes) {
+        this.deadLetterPayloadBytes = bytes;
+        return this;
     }
 
     /** Also runs {@code preparation} for every version this slot loads, after the batch observer's. */
@@ -267,13 +275,13 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
     public DeadLetter refusal(RatingRequest r) {
         String failure = failedAlone.get(r);
         if (failure != null) {
-            return DeadLetters.ofValidated(ErrorCode.SCORING_FAILED, null, "model '" + modelName + "' version "
-                    + serving.version + " failed on this request alone: " + failure, r);
+            return DeadLetters.afterValidation(ErrorCode.SCORING_FAILED, null, "model '" + modelName + "' version "
+                    + serving.version + " failed on this request alone: " + failure, r, deadLetterPayloadBytes);
         }
         ModelContract.Unrepresentable misfit = serving.scorer.contract().check(r.userId, r.timestamp);
         if (misfit == null) throw new IllegalStateException("request " + r.requestId + " fits version " + serving.version);
-        return DeadLetters.ofValidated(ErrorCode.MODEL_INPUT_UNREPRESENTABLE, misfit.field(), misfit.reason()
-                + " (model '" + modelName + "' version " + serving.version + ")", r);
+        return DeadLetters.afterValidation(ErrorCode.MODEL_INPUT_UNREPRESENTABLE, misfit.field(), misfit.reason()
+                + " (model '" + modelName + "' version " + serving.version + ")", r, deadLetterPayloadBytes);
     }
 
     private List<Prediction> score(List<RatingRequest> batch) {

@@ -77,7 +77,9 @@ class ImportedModelPipelineTest {
             assertThat(d.requestId).isEqualTo("text");
             assertThat(d.source.partition).isEqualTo(text.partition);
             assertThat(d.source.offset).isEqualTo(text.offset);
-            assertThat(d.payloadEncoding).isEqualTo(DeadLetter.VALIDATED_JSON);
+            assertThat(d.payloadEncoding).as("the scorer is chained to the parser: the record as sent")
+                    .isEqualTo(DeadLetter.UTF8);
+            assertThat(d.payload).isEqualTo(new String(text.value, StandardCharsets.UTF_8));
             assertThat(new RequestParser().parse(d.payload.getBytes(StandardCharsets.UTF_8), d.source)
                     .requests()).singleElement().satisfies(r -> assertThat(r.userId).isEqualTo("u7"));
         });
@@ -129,7 +131,8 @@ class ImportedModelPipelineTest {
             assertThat(source).as(d.requestId).isNotNull();
             assertThat(d.source.partition).isEqualTo(source.partition);
             assertThat(d.source.offset).isEqualTo(source.offset);
-            assertThat(d.payloadEncoding).isEqualTo(DeadLetter.VALIDATED_JSON);
+            assertThat(d.payloadEncoding).isEqualTo(DeadLetter.UTF8);
+            assertThat(d.payload).isEqualTo(new String(source.value, StandardCharsets.UTF_8));
         });
     }
 }
