@@ -43,6 +43,11 @@ public class Prediction {
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public String titleMatch;
     public SourcePosition source;
+    /**
+     * The request's place in its TF-Serving envelope ({@code source} names the record), as a dead letter's
+     * {@code instance_index}; null, and not written, for a single-request record.
+     */
+    public Integer instanceIndex;
     /** When scoring finished, milliseconds since the epoch. */
     public long scoredAtMs;
 

@@ -42,6 +42,7 @@ public final class PredictionJsonWriter {
     private static final SerializedString CATALOG_TITLE = new SerializedString("catalog_title");
     private static final SerializedString TITLE_MATCH = new SerializedString("title_match");
     private static final SerializedString SOURCE = new SerializedString("source");
+    private static final SerializedString INSTANCE_INDEX = new SerializedString("instance_index");
     private static final SerializedString SCORED_AT_MS = new SerializedString("scored_at_ms");
     private static final SerializedString TOPIC = new SerializedString("topic");
     private static final SerializedString PARTITION = new SerializedString("partition");
@@ -93,6 +94,7 @@ public final class PredictionJsonWriter {
             g.writeFieldName(SOURCE);
             writeSource(g, p.source);
         }
+        if (p.instanceIndex != null) writeNumber(g, INSTANCE_INDEX, p.instanceIndex.intValue());
         writeNumber(g, SCORED_AT_MS, p.scoredAtMs);
         // Last, not in declaration order: databind moves a property renamed by @JsonProperty to the end.
         if (p.output3 != null) {

@@ -51,9 +51,11 @@ class PredictionJsonWriterTest {
         p.catalogTitle = "Kolya (1996)";
         p.titleMatch = "exact";
         p.source = new SourcePosition("requests", 2, 12345, 1_700_000_000_000L);
+        p.instanceIndex = 3;
         p.scoredAtMs = 1_700_000_000_123L;
 
         assertSameBytes(p);
+        assertThat(new String(writer.write(p), StandardCharsets.UTF_8)).contains("\"instance_index\":3,");
         assertThat(new String(writer.write(p), StandardCharsets.UTF_8))
                 .startsWith("{\"request_id\":\"predictions-0-42\",")
                 .contains("\"output_3\":[3.47]", "\"source\":{\"topic\":\"requests\",\"partition\":2,");
@@ -153,6 +155,7 @@ class PredictionJsonWriterTest {
         if (rnd.nextBoolean()) {
             p.source = new SourcePosition(maybe(rnd, randomString(rnd)), rnd.nextInt(), randomLong(rnd), randomLong(rnd));
         }
+        if (rnd.nextBoolean()) p.instanceIndex = rnd.nextInt(10_000);
         p.scoredAtMs = randomLong(rnd);
         return p;
     }
@@ -200,7 +203,7 @@ class PredictionJsonWriterTest {
             Object value;
             if (t == String.class) value = "v-" + f.getName();
             else if (t == long.class) value = 1_000_000_000_000L + n;
-            else if (t == int.class) value = 100 + n;
+            else if (t == int.class || t == Integer.class) value = 100 + n;
             else if (t == float.class) value = 0.25f + n;
             else if (t == Boolean.class) value = !Boolean.FALSE.equals(f.get(instance)) ? Boolean.FALSE : Boolean.TRUE;
             else if (t == float[].class) value = new float[] {n, 0.5f + n};

@@ -322,6 +322,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
                 p.titleMatch = scored.titleMatches()[i].wireName();
             }
             p.source = r.source;
+            if (r.instanceIndex >= 0) p.instanceIndex = r.instanceIndex;
             p.scoredAtMs = now;
             if (flags && scored.userOov()[i]) oovUsers.inc();
             if (flags && scored.titleOov()[i]) oovTitles.inc();

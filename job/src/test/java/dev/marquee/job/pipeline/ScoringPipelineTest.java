@@ -172,6 +172,27 @@ class ScoringPipelineTest {
         assertThat(SharedMiniCluster.metricSum(out.jobId(), ClockBoundedWatermarks.IGNORED_METRIC)).isEqualTo(ahead);
     }
 
+    /**
+     * A prediction names its envelope instance, as a dead letter does: two instances sent with the same request id
+     * are told apart; a single-request record has none.
+     */
+    @Test
+    void predictionsOfEnvelopeInstancesNameTheirInstance() throws Exception {
+        RequestEncoder encoder = new RequestEncoder();
+        RawRecords records = new RawRecords(TOPIC, 1);
+        RawRecord envelope = records.add(encoder.envelope(List.of("same", "same", "other"), rows.subList(0, 3)));
+        RawRecord single = records.add(encoder.single("alone", rows.get(3)));
+
+        PipelineRun.Outputs out = new PipelineRun(Map.of(JobSettings.MODEL_REGISTRY, registryDir.toString(),
+                "drift.enabled", "false")).requests(records.all()).run();
+
+        assertThat(out.predictions()).hasSize(4);
+        assertThat(out.predictions()).filteredOn(p -> p.source.offset == envelope.offset)
+                .extracting(p -> p.requestId + "#" + p.instanceIndex).containsExactlyInAnyOrder("same#0", "same#1", "other#2");
+        assertThat(out.predictions()).filteredOn(p -> p.source.offset == single.offset).singleElement()
+                .satisfies(p -> assertThat(p.instanceIndex).isNull());
+    }
+
     /** The job's predictions equal, to float tolerance, what {@code marquee predict} answers for the same rows. */
     private static void assertSameAsPredictCommand(Map<String, Prediction> byId, Map<String, Rating> valid) throws Exception {
         List<String> ids = byId.keySet().stream().sorted().limit(300).collect(Collectors.toList());

@@ -15,8 +15,9 @@ import java.util.List;
  *
  * <p>The expected outcomes of a record come from the job's own {@link RequestParser}, so the ledger knows an
  * envelope's instance count and which instances are invalid. An outcome is identified by its source position
- * plus, for a prediction, its request id and, for a dead letter, its instance index: predictions carry no
- * instance index, and a request id alone may repeat across records.
+ * plus, for a prediction, its request id and, for a dead letter, its instance index (predictions of envelope
+ * instances carry theirs too, but predictions of older releases do not), as a request id alone may repeat across
+ * records.
  *
  * <p>A valid request the serving model could not take ({@code MODEL_INPUT_UNREPRESENTABLE}) ends as a dead letter
  * that names its request id: that dead letter is the request's one outcome, in place of its prediction, since
