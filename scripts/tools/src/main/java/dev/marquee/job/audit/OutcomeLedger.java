@@ -19,7 +19,8 @@ import java.util.List;
  * instances carry theirs too, but predictions of older releases do not), as a request id alone may repeat across
  * records.
  *
- * <p>A valid request the serving model could not take ({@code MODEL_INPUT_UNREPRESENTABLE}) ends as a dead letter
+ * <p>A valid request the serving model could not take or failed on ({@code MODEL_INPUT_UNREPRESENTABLE},
+ * {@code SCORING_FAILED}: {@link dev.marquee.data.event.ErrorCode#afterValidation}) ends as a dead letter
  * that names its request id: that dead letter is the request's one outcome, in place of its prediction, since
  * which requests a model refuses depends on the version serving, not on the bytes.
  */
