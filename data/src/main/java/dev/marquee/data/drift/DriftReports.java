@@ -108,7 +108,8 @@ public final class DriftReports {
 
     /**
      * Each metric's threshold: an explicit setting first, then the version's calibration for a window of this
-     * many scored requests, then the default.
+     * many scored requests, then the default (also for a metric the calibration could not measure, e.g. the seasonal
+     * ones on a reference shorter than their 28 days: reported without a threshold, it could never alert).
      */
     private void thresholds(DriftReport r, ReferenceBuckets ref, long scored) {
         DriftCalibration calibration = ref == null ? null : ref.calibration;
@@ -120,7 +121,8 @@ public final class DriftReports {
             if (explicit != null) {
                 t = explicit;
                 source = FROM_SETTING;
-            } else if (calibration != null && DriftMetricNames.CALIBRATED.contains(metric)) {
+            } else if (calibration != null && DriftMetricNames.CALIBRATED.contains(metric)
+                    && !Double.isNaN(calibration.threshold(metric, scored, settings.alertWindows))) {
                 t = calibration.threshold(metric, scored, settings.alertWindows);
                 source = FROM_CALIBRATION;
             } else {

@@ -7,6 +7,7 @@ import dev.marquee.data.event.DriftReport;
 import dev.marquee.data.event.ErrorCode;
 import dev.marquee.data.event.Prediction;
 import dev.marquee.data.event.RatingRequest;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.UnaryOperator;
@@ -206,6 +207,17 @@ class DriftReportsTest {
                 new RollingEventHours());
         assertThat(none.metrics).doesNotContainKeys(DriftMetricNames.LABELS_UNMATCHED_COUNT,
                 DriftMetricNames.LABELS_UNLABELLED_COUNT);
+    }
+
+    /** A metric the version's calibration could not measure is judged by its default threshold, not left without one. */
+    @Test
+    void aMetricTheCalibrationLacksIsJudgedByItsDefault() {
+        DriftCalibration none = new DriftCalibration(DriftCalibration.FORMAT_VERSION, 0.01, 1, 1, null,
+                new int[] {200}, Map.of(), List.of());
+        DriftReport r = window(5_000, UnaryOperator.identity(), ReferenceBuckets.of(1, DriftFixtures.profile(1), none, null));
+        assertThat(r.calibration).isEqualTo(DriftReports.FROM_CALIBRATION);
+        assertThat(r.thresholds).containsEntry(DriftMetricNames.TITLE_JS, settings.thresholdOf(DriftMetricNames.TITLE_JS));
+        assertThat(r.thresholdSources).containsEntry(DriftMetricNames.TITLE_JS, DriftReports.FROM_DEFAULT);
     }
 
     private DriftReport window(int n, UnaryOperator<Prediction> change) {

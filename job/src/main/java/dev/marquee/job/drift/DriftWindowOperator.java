@@ -45,6 +45,8 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
     private transient DriftReports reports;
     private transient ListState<DriftWindowState> checkpointed;
     private transient volatile DriftReport last;
+    /** The model version of the last report, for the gauge while windows are empty (-1: none yet). */
+    private transient volatile long lastModelVersion = -1;
 
     public DriftWindowOperator(DriftSettings settings, String registry, String modelName) {
         this.settings = settings;
@@ -80,7 +82,9 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
         references = new ReferenceCache(registry, modelName);
         reports = new DriftReports(settings, LogBuckets.latencyMs(), LogBuckets.lagSeconds());
         registerGauges(getMetricGroup().addGroup(METRIC_GROUP));
-        if (windowStartMs == 0) windowStartMs = now();
+        // Restored after downtime, the restored window would have ended long ago: it ends a window from now instead,
+        // so the timer does not run through every missed period at once with windows dated in the past.
+        if (windowStartMs == 0 || windowStartMs + settings.windowMs <= now()) windowStartMs = now();
         scheduleWindowEnd(windowStartMs);
     }
 
@@ -119,11 +123,16 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
     private void scheduleWindowEnd(long start) {
         getProcessingTimeService().registerTimer(start + settings.windowMs, time -> {
             if (windowStartMs != start) return; // that window already ended on its record count
+            long end = Math.max(time, now()); // a timer can fire late; windows are dated when they really end
             if (window.isEmpty()) {
-                windowStartMs = time; // nothing arrived: no report, the next window starts now
-                scheduleWindowEnd(time);
+                // Nothing arrived: no report, the next window starts now, and the gauges say no data instead of
+                // repeating the last report (a drifted one would keep its alerts firing after traffic stops).
+                if (last != null) lastModelVersion = last.modelVersion;
+                last = null;
+                windowStartMs = end;
+                scheduleWindowEnd(end);
             } else {
-                closeWindow(time, true);
+                closeWindow(end, true);
             }
         });
     }
@@ -169,6 +178,11 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
         return window.computeIfAbsent(PARSE_STAGE, v -> new DriftCounts());
     }
 
+    /** The report the gauges show: the last window's, or null after a window with nothing in it. */
+    DriftReport gaugedReport() {
+        return last;
+    }
+
     private long now() {
         return getProcessingTimeService().getCurrentProcessingTime();
     }
@@ -184,7 +198,7 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
         group.gauge("calibrated", () -> last != null && "calibrated".equals(last.calibration) ? 1 : 0);
         group.gauge("alerts", () -> last == null ? 0 : last.alerts.size());
         group.gauge("drifted", () -> last != null && last.drifted ? 1 : 0);
-        group.gauge("model_version", () -> last == null ? -1L : last.modelVersion);
+        group.gauge("model_version", () -> last == null ? lastModelVersion : last.modelVersion);
         group.gauge("window_records", () -> last == null ? 0L : last.records);
     }
 

@@ -108,6 +108,56 @@ class DriftWindowOperatorTest {
         }
     }
 
+    /** Traffic stops after drifted windows: the gauges (and the alerts on them) say no data, not the last alarm. */
+    @Test
+    void afterAWindowWithNothingInItTheGaugesNoLongerShowTheLastDriftedReport() throws Exception {
+        writeProfile(1);
+        DriftWindowOperator operator = new DriftWindowOperator(DriftSettings.defaults(
+                Map.of("drift.window.ms", "10000", "drift.alert.windows", "1")), registry.toString(), "marquee");
+        try (var h = new OneInputStreamOperatorTestHarness<>(operator)) {
+            h.setProcessingTime(NOW);
+            h.open();
+            h.processElement(new StreamRecord<>(requests(1_000)));
+            h.processElement(new StreamRecord<>(stationary(1_000, 1, true)));
+            h.setProcessingTime(NOW + 10_000);
+            assertThat(single(h).drifted).isTrue();
+            assertThat(operator.gaugedReport()).isNotNull();
+
+            h.setProcessingTime(NOW + 20_000); // a window with nothing in it
+            assertThat(reports(h)).as("no report for an empty window").hasSize(1);
+            assertThat(operator.gaugedReport()).isNull();
+        }
+    }
+
+    /** Restored after an hour down: one window from the restore on, not a burst of windows dated in the past. */
+    @Test
+    void aWindowRestoredAfterDowntimeEndsAWindowAfterTheRestore() throws Exception {
+        writeProfile(1);
+        Map<String, String> settings = Map.of("drift.window.ms", "10000");
+        OperatorSubtaskState snapshot;
+        try (var h = harness(settings)) {
+            h.setProcessingTime(NOW);
+            h.open();
+            h.processElement(new StreamRecord<>(requests(500)));
+            h.processElement(new StreamRecord<>(stationary(500, 1, false)));
+            snapshot = h.snapshot(1, NOW + 1_000);
+        }
+        long restoredAt = NOW + 3_600_000;
+        try (var h = harness(settings)) {
+            h.setProcessingTime(restoredAt);
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement(new StreamRecord<>(requests(500)));
+            h.processElement(new StreamRecord<>(stationary(500, 1, false)));
+            assertThat(reports(h)).as("no window of the downtime ends at once").isEmpty();
+            h.setProcessingTime(restoredAt + 10_000);
+            DriftReport r = single(h);
+            assertThat(r.windowStartMs).isEqualTo(restoredAt);
+            assertThat(r.windowEndMs).isEqualTo(restoredAt + 10_000);
+            assertThat(r.records).isEqualTo(1_000);
+        }
+    }
+
     private OneInputStreamOperatorTestHarness<DriftCounts, DriftReport> harness(Map<String, String> settings) throws Exception {
         return new OneInputStreamOperatorTestHarness<>(
                 new DriftWindowOperator(DriftSettings.defaults(settings), registry.toString(), "marquee"));
