@@ -117,7 +117,9 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             st.driftedWindows = r.drifted ? st.driftedWindows + 1 : 0;
             // One retrain per drift episode: its windows keep the count going, but once the episode was answered
             // by a request, it asks no more (a report without an episode, from before episodes, counts as before).
-            boolean answeredEpisode = r.episode != null && r.episode.id == st.requestedEpisode;
+            boolean answeredEpisode = r.episode != null && r.episode.id == st.requestedEpisode
+                    // an episode id is its opening window's sequence, which starts again with a job started afresh
+                    && (st.requestedEpisodeOpenedAtMs < 0 || r.episode.openedAtMs == st.requestedEpisodeOpenedAtMs);
             if (st.driftedWindows >= rules.driftedWindows && !answeredEpisode) {
                 triggers.add(RetrainRequest.TRIGGER_DRIFT);
                 if (r.alerts != null) alerts.addAll(r.alerts);
@@ -148,7 +150,10 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             long version = r.modelVersion >= 0 ? r.modelVersion : st.servingVersion;
             String id = "retrain-" + version + "-" + r.sequence + "-" + r.windowEndMs;
             boolean sent = request(st, now, id, version, triggers, alerts, String.join("; ", reasons), r.metrics, out);
-            if (sent && r.episode != null && triggers.contains(RetrainRequest.TRIGGER_DRIFT)) st.requestedEpisode = r.episode.id;
+            if (sent && r.episode != null && triggers.contains(RetrainRequest.TRIGGER_DRIFT)) {
+                st.requestedEpisode = r.episode.id;
+                st.requestedEpisodeOpenedAtMs = r.episode.openedAtMs;
+            }
         }
     }
 

@@ -15,6 +15,8 @@ public class TriggerState {
     public int driftedWindows;
     /** The drift episode a retrain was last requested for: one request per episode. -1: none. */
     public long requestedEpisode = -1;
+    /** When that episode opened (its id alone repeats across runs of the scoring job); -1: not known. */
+    public long requestedEpisodeOpenedAtMs = -1;
     /** Consecutive reports, among those with enough labels, over the RMSE limit. */
     public int rmseWindows;
     /**

@@ -288,6 +288,33 @@ class RetrainTriggerFunctionTest {
         }
     }
 
+    /**
+     * Episode ids are the opening window's sequence, which starts again when the scoring job starts afresh: an
+     * episode with an answered one's id but another opening time is a new episode, and asks.
+     */
+    @Test
+    void anEpisodeWithAnAnsweredOnesIdButAnotherOpeningTimeAsks() throws Exception {
+        try (var h = harness(driftOnly(MINUTE))) {
+            Episode before = new Episode();
+            before.id = 3;
+            before.open = true;
+            before.openedAtMs = 1_000;
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), before));
+            send(h, outcome(ids(h).get(0), RetrainOutcome.PUBLISHED));
+            send(h, new ModelUpdate(MODEL, 2, "/r/marquee/2", 0)); // it serves
+            h.setProcessingTime(10 * MINUTE);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(2, true), before));
+            assertThat(ids(h)).as("the same episode, answered").hasSize(1);
+
+            Episode afterARestart = new Episode();
+            afterARestart.id = 3;
+            afterARestart.open = true;
+            afterARestart.openedAtMs = 9 * MINUTE;
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(2, true), afterARestart));
+            assertThat(ids(h)).as("a new episode that reuses the id").hasSize(2);
+        }
+    }
+
     private static DriftReport withEpisode(DriftReport r, Episode e) {
         r.episode = e;
         return r;
