@@ -41,6 +41,8 @@ public final class TinySavedModels {
          * id, the model does not.
          */
         INT64_IDS_FAILING_BEYOND_INT32,
+        /** The contract's names and types, a rating of 0.5, but NaN for a timestamp before 800,000,000 (1995). */
+        NAN_FOR_EARLY_TIMESTAMPS,
         /** The contract's names and types, a rating of 0.5 for its first two runs; every later run fails. */
         FAILING_AFTER_TWO_RUNS,
         OTHER_SIGNATURE,
@@ -84,6 +86,12 @@ public final class TinySavedModels {
                     value = tf.withControlDependencies(List.of(early)).identity(value);
                 }
                 rating = tf.reshape(tf.fill(tf.shape(ts), value), tf.constant(new long[] {-1, 1}));
+                if (kind == Kind.NAN_FOR_EARLY_TIMESTAMPS) {
+                    // 0 × sqrt(ts − 8e8): 0 from 8e8 on, NaN before it
+                    Operand<TFloat32> early = tf.math.mul(tf.constant(0f), tf.math.sqrt(tf.math.sub(
+                            tf.dtypes.cast(ts, TFloat32.class), tf.constant(8e8f))));
+                    rating = tf.math.add(rating, tf.reshape(early, tf.constant(new long[] {-1, 1})));
+                }
                 sig.input("user_id", user).input("movie_title", title).input("timestamp", ts).output("output_3",
                         tf.ensureShape(rating, Shape.of(-1, 1)));
                 if (kind == Kind.EXTRA_INPUT) sig.input("age", tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(-1))));

@@ -48,8 +48,9 @@ public enum ErrorCode {
     MODEL_INPUT_UNREPRESENTABLE,
     /**
      * A valid request the serving model fails on when it is scored alone, while the same version still answers its
-     * probe batch (a graph that refuses some values of its inputs): refused by the scorer, after validation, so
-     * that one request cannot fail its batch and restart the job again and again.
+     * probe batch (a graph that refuses some values of its inputs), or for which it answers a rating that is not a
+     * finite number: refused by the scorer, after validation, so that one request cannot fail its batch and restart
+     * the job again and again, and no NaN is served.
      */
     SCORING_FAILED;
 

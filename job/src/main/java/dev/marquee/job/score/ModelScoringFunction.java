@@ -303,6 +303,12 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         List<Prediction> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             RatingRequest r = batch.get(i);
+            if (!Float.isFinite(scored.ratings()[i])) {
+                // No rating to serve: refused like a request the version fails on alone, never written as NaN.
+                failedAlone.put(r, "it answered " + scored.ratings()[i]);
+                out.add(null);
+                continue;
+            }
             Prediction p = new Prediction();
             p.requestId = r.requestId;
             p.userId = r.userId;

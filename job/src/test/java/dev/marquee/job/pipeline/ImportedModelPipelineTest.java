@@ -135,4 +135,29 @@ class ImportedModelPipelineTest {
             assertThat(d.payload).isEqualTo(new String(source.value, StandardCharsets.UTF_8));
         });
     }
+
+    /** A model answering NaN for some rows: those requests are dead-lettered, never written as a NaN rating. */
+    @Test
+    void requestsTheModelAnswersNaNForAreDeadLetteredNotPredicted() throws Exception {
+        ModelRegistry registry = new ModelRegistry(registryDir);
+        Path tiny = TinySavedModels.export(modelsDir.resolve("nan"), TinySavedModels.Kind.NAN_FOR_EARLY_TIMESTAMPS);
+        new ModelImporter(registry, TestModels.NAME, line -> { }).importModel(new ModelImporter.Request(tiny,
+                "serving_default", "user_id", "movie_title", "timestamp", "output_3", null), null);
+        RequestEncoder encoder = new RequestEncoder();
+        RawRecords records = new RawRecords("rating-requests", 1);
+        for (int i = 0; i < 10; i++) {
+            long ts = i % 5 == 0 ? 700_000_000L : 892_870_992L;
+            records.add(encoder.single("r" + i, new Rating("7", "Star Wars (1977)", 4f, ts)));
+        }
+
+        PipelineRun.Outputs out = new PipelineRun(Map.of(JobSettings.MODEL_REGISTRY, registryDir.toString(),
+                "drift.enabled", "false")).requests(records.all()).run();
+
+        assertThat(out.predictions()).hasSize(8).allSatisfy(p -> assertThat(p.predictedRating).isFinite());
+        assertThat(out.deadLetters()).extracting(d -> d.requestId).containsExactlyInAnyOrder("r0", "r5");
+        assertThat(out.deadLetters()).allSatisfy(d -> {
+            assertThat(d.errorCode).isEqualTo(ErrorCode.SCORING_FAILED);
+            assertThat(d.error).contains("it answered NaN");
+        });
+    }
 }
