@@ -32,7 +32,9 @@ public final class WindowMetrics {
         for (Map.Entry<String, Long> e : c.titleMatches.entrySet()) {
             m.put(TITLE_MATCH_RATE_PREFIX + e.getKey(), (double) e.getValue() / matched);
         }
-        if (ref.hasProfile) {
+        // A window's counts can come from a subtask that had no readable profile (one "other" bucket): compared only
+        // when they have the reference's buckets.
+        if (ref.hasProfile && c.titleBuckets.length == ref.titleExpected.length) {
             double[] titles = Distances.shares(c.titleBuckets);
             m.put(TITLE_LINF, Distances.linf(titles, ref.titleExpected));
             m.put(TITLE_JS, Distances.jensenShannon(titles, ref.titleExpected));
@@ -44,7 +46,7 @@ public final class WindowMetrics {
         }
         double slice = sliceGapRate(c, ref.eventHours);
         if (!Double.isNaN(slice)) m.put(SLICE_GAP, slice);
-        if (ref.predictionExpected != null) {
+        if (ref.predictionExpected != null && c.predictionSlots.length == ref.predictionExpected.length) {
             double[] predictions = Distances.shares(c.predictionSlots);
             m.put(PREDICTION_PSI, Distances.psi(predictions, ref.predictionExpected));
             m.put(PREDICTION_JS, Distances.jensenShannon(predictions, ref.predictionExpected));

@@ -220,6 +220,33 @@ class DriftReportsTest {
         assertThat(r.thresholdSources).containsEntry(DriftMetricNames.TITLE_JS, DriftReports.FROM_DEFAULT);
     }
 
+    /**
+     * One scoring subtask could not read the version's profile (a passing read error) and counted its predictions
+     * against a placeholder: merged with a subtask that read it, the window is still reported, from the profile's
+     * side, instead of failing the job at every restart.
+     */
+    @Test
+    void countsOfASubtaskWithoutTheProfileMergeWithoutFailingTheWindow() {
+        Random random = new Random(5);
+        ReferenceBuckets placeholder = ReferenceBuckets.placeholder(1, "cannot be read");
+        DriftCounts read = DriftCounts.forVersion(ref, LogBuckets.latencyMs(), LogBuckets.lagSeconds());
+        DriftCounts unread = DriftCounts.forVersion(placeholder, LogBuckets.latencyMs(), LogBuckets.lagSeconds());
+        for (int i = 0; i < 2_000; i++) {
+            read.countPrediction(DriftFixtures.stationary(random, 1, NOW), ref, LogBuckets.latencyMs(), LogBuckets.lagSeconds(), NOW, 300_000);
+            unread.countPrediction(DriftFixtures.stationary(random, 1, NOW), placeholder, LogBuckets.latencyMs(),
+                    LogBuckets.lagSeconds(), NOW, 300_000);
+        }
+        DriftCounts merged = DriftCounts.forVersion(placeholder, LogBuckets.latencyMs(), LogBuckets.lagSeconds());
+        merged.merge(unread, 32);
+        merged.merge(read, 32);
+        assertThat(merged.scored).isEqualTo(4_000);
+        assertThat(merged.titleBuckets).isEqualTo(read.titleBuckets);
+
+        DriftReport r = reports.report(NOW - 10_000, NOW, new DriftCounts(), merged, ref, Map.of(1L, 4_000L),
+                new RollingEventHours());
+        assertThat(r.metrics.get(DriftMetricNames.TITLE_JS)).isLessThan(0.02);
+    }
+
     private DriftReport window(int n, UnaryOperator<Prediction> change) {
         return window(n, change, ref);
     }
