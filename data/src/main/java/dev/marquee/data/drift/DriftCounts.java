@@ -187,15 +187,20 @@ public class DriftCounts {
             }
             countScoredExceptEventHour(p.userId, p.catalogTitle != null ? p.catalogTitle : p.movieTitle,
                     Boolean.TRUE.equals(p.oovUserId), Boolean.TRUE.equals(p.oovMovieTitle), p.timestamp, rating, ref);
-            long hour = EventHours.hourOf(p.timestamp);
-            if (hourRunLength == 0 || hour != hourRun) {
-                if (hourRunLength > 0) countEventHour(hourRun, hourRunLength);
-                hourRun = hour;
-                hourRunLength = 0;
-            }
-            hourRunLength++;
             long eventMs = p.timestamp * 1000;
-            if (eventMs > nowMs + futureToleranceMs) future++;
+            if (eventMs > nowMs + futureToleranceMs) {
+                // Counted, but kept out of the event hours: the seasonal metrics' rolling span follows the newest
+                // hour it sees, and a few rows stamped weeks ahead would move it past all the real traffic.
+                future++;
+            } else {
+                long hour = EventHours.hourOf(p.timestamp);
+                if (hourRunLength == 0 || hour != hourRun) {
+                    if (hourRunLength > 0) countEventHour(hourRun, hourRunLength);
+                    hourRun = hour;
+                    hourRunLength = 0;
+                }
+                hourRunLength++;
+            }
             if (eventMs != lastLagEventMs) { // the bucket is a logarithm: once per distinct event time in a run
                 lagBucket = lagBuckets.bucketOf((nowMs - eventMs) / 1000.0);
                 lastLagEventMs = eventMs;

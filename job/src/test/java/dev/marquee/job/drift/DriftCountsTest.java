@@ -3,9 +3,9 @@ package dev.marquee.job.drift;
 import dev.marquee.data.drift.*;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.marquee.data.event.RatingRequest;
+import dev.marquee.data.profile.EventHours;
 import java.io.IOException;
 import java.util.Random;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
@@ -94,11 +94,32 @@ class DriftCountsTest {
         assertThat(all).usingRecursiveComparison().isEqualTo(one);
     }
 
+    /** A placeholder's single "other" bucket is dropped; the profile's buckets are kept, whichever merges first. */
     @Test
-    void refusesToMergeCountsOverDifferentBuckets() {
+    void countsOverDifferentBucketsKeepTheProfilesSide() {
         DriftCounts a = DriftCounts.forVersion(ref, LogBuckets.latencyMs(), LogBuckets.lagSeconds());
-        DriftCounts b = DriftCounts.forVersion(ReferenceBuckets.placeholder(2), LogBuckets.latencyMs(), LogBuckets.lagSeconds());
-        assertThatThrownBy(() -> a.merge(b, 32)).hasMessageContaining("different buckets");
+        a.countPrediction(DriftFixtures.prediction("u", "Movie 1 (1997)", DriftFixtures.T0, 3.5, 1, NOW - 10, NOW), ref,
+                LogBuckets.latencyMs(), LogBuckets.lagSeconds(), NOW, 0);
+        long[] profileSide = a.titleBuckets.clone();
+        DriftCounts b = DriftCounts.forVersion(ReferenceBuckets.placeholder(1), LogBuckets.latencyMs(), LogBuckets.lagSeconds());
+        a.merge(b, 32);
+        assertThat(a.titleBuckets).isEqualTo(profileSide);
+        b.merge(a, 32);
+        assertThat(b.titleBuckets).isEqualTo(profileSide);
+    }
+
+    /** Rows stamped beyond the clock's tolerance are counted as such and kept out of the seasonal metrics' hours. */
+    @Test
+    void rowsStampedAheadOfTheClockStayOutOfTheEventHours() {
+        DriftCounts c = DriftCounts.forVersion(ref, LogBuckets.latencyMs(), LogBuckets.lagSeconds());
+        long aheadSeconds = NOW / 1000 + 30L * 86_400;
+        c.countPrediction(DriftFixtures.prediction("u", "Movie 1 (1997)", aheadSeconds, 3.5, 1, NOW - 10, NOW), ref,
+                LogBuckets.latencyMs(), LogBuckets.lagSeconds(), NOW, 300_000);
+        c.countPrediction(DriftFixtures.prediction("u", "Movie 1 (1997)", NOW / 1000 - 60, 3.5, 1, NOW - 10, NOW), ref,
+                LogBuckets.latencyMs(), LogBuckets.lagSeconds(), NOW, 300_000);
+        assertThat(c.future).isEqualTo(1);
+        assertThat(c.scored).isEqualTo(2);
+        assertThat(c.eventHours).containsOnlyKeys(EventHours.hourOf(NOW / 1000 - 60));
     }
 
     private DriftCounts countDistinctUsers(int n) {
