@@ -28,7 +28,6 @@ import java.util.regex.Pattern;
 final class FuzzyTitleIndex implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final Pattern YEAR_GROUP = Pattern.compile("\\((\\d{4})(?:/[ivx]+)?\\)");
-    private static final Pattern DIGITS = Pattern.compile("\\d+");
     /** Queries up to this length (loose key without the year) may not substitute a letter. */
     static final int SHORT = 7;
 
@@ -49,7 +48,7 @@ final class FuzzyTitleIndex implements Serializable {
             Split split = split(looseKey);
             if (split != null && !split.body.isEmpty()) {
                 byYear.computeIfAbsent(split.year, y -> new ArrayList<>())
-                        .add(new Entry(split.body, numbers(split.body), title));
+                        .add(new Entry(split.body, LooseTitleKey.numbers(split.body), title));
             }
         }
 
@@ -76,7 +75,7 @@ final class FuzzyTitleIndex implements Serializable {
         if (candidates == null || allowed == 0) {
             return null;
         }
-        String numbers = numbers(query.body);
+        String numbers = LooseTitleKey.numbers(query.body);
         int substitution = query.body.length() <= SHORT ? 2 : 1;
         String best = null;
         int bestDistance = allowed + 1;
@@ -125,15 +124,6 @@ final class FuzzyTitleIndex implements Serializable {
             return null;
         }
         return new Split(looseKey.substring(0, start) + looseKey.substring(end), year);
-    }
-
-    private static String numbers(String body) {
-        StringBuilder b = new StringBuilder();
-        Matcher m = DIGITS.matcher(body);
-        while (m.find()) {
-            b.append(m.group()).append(',');
-        }
-        return b.toString();
     }
 
     /**

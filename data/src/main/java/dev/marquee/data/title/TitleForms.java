@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  *   <li>primary: the whole title, and its main title without the parenthesised groups other than the year
  *       ("Seven (Se7en) (1995)" → "Seven (1995)"; "(V)" tags dropped too);
  *   <li>secondary: each parenthesised alternative title alone ("Se7en (1995)", "Haine, La (1995)"), the main
- *       title without its subtitle (before the first ":" or " - "; "Austin Powers (1997)"), and without a
+ *       title without its subtitle (before the first ":" or " - "; "Austin Powers (1997)") unless the subtitle
+ *       holds a number the rest does not ("Godfather: Part II, The" is not "Godfather, The"), and without a
  *       leading credit of the form "Firstname Lastname's" ("Bram Stoker's Dracula" → "Dracula").
  * </ul>
  * Each form also comes without its article when the catalog marks one (a trailing ", The", ", La", ... or a
@@ -74,7 +75,7 @@ final class TitleForms {
             add(secondary, alt + suffix, alt);
         }
         String withoutSubtitle = withoutSubtitle(mainText);
-        if (withoutSubtitle != null) {
+        if (withoutSubtitle != null && sameNumbers(withoutSubtitle, mainText)) {
             add(secondary, withoutSubtitle + suffix, withoutSubtitle);
         }
         String withoutCredit = withoutCredit(mainText);
@@ -125,6 +126,18 @@ final class TitleForms {
             head = or.group(1);
         }
         return article == null ? head : head + ", " + article;
+    }
+
+    /**
+     * Whether two title texts have the same {@link LooseTitleKey#numbers numbers}: a subtitle that carries a
+     * sequel number ("Godfather: Part II, The") is not dropped, or the sequel would answer for the original.
+     */
+    private static boolean sameNumbers(String a, String b) {
+        return numbers(a).equals(numbers(b));
+    }
+
+    private static String numbers(String text) {
+        return LooseTitleKey.numbers(LooseTitleKey.of(TitleCanonicalizer.canonicalKey(text)));
     }
 
     /**

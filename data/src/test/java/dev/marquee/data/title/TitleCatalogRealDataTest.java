@@ -124,6 +124,14 @@ class TitleCatalogRealDataTest {
         assertThat(catalog.lookup("Cape Fear").match()).isEqualTo(Match.UNKNOWN);
     }
 
+    @Test
+    void aSequelDoesNotAnswerForTheOriginalWithItsSubtitleDropped() {
+        // "Godfather: Part II, The (1974)" without its subtitle would be "Godfather, The (1974)"
+        assertThat(catalog.lookup("The Godfather (1974)").known()).isFalse();
+        assertThat(catalog.lookup("Godfather (1974)").known()).isFalse();
+        assertThat(catalog.resolve("The Godfather Part 2 (1974)")).isEqualTo("Godfather: Part II, The (1974)");
+    }
+
     /** Leading article, upper case, curly apostrophes, no accents, doubled spaces. */
     private static String respell(String title) {
         String s = title;

@@ -48,6 +48,15 @@ class TitleFormsTest {
     }
 
     @Test
+    void aSubtitleHoldingANumberTheRestLacksIsKept() {
+        assertThat(secondary("Godfather: Part II, The (1974)")).isEmpty();
+        assertThat(secondary("Lord of the Rings: The Two Towers, The (2002)")).isEmpty();
+        // the number is in what stays, so the subtitle goes
+        assertThat(secondary("Star Trek III: The Search for Spock (1984)")).containsExactly("star trek iii (1984)");
+        assertThat(secondary("2001: A Space Odyssey (1968)")).containsExactly("2001 (1968)");
+    }
+
+    @Test
     void aLeadingCreditIsDroppedOnlyWhenItLooksLikeAName() {
         assertThat(TitleForms.withoutCredit("Bram Stoker's Dracula")).isEqualTo("Dracula");
         assertThat(TitleForms.withoutCredit("Robert A. Heinlein's The Puppet Masters")).isEqualTo("The Puppet Masters");
