@@ -132,6 +132,16 @@ class TitleCatalogRealDataTest {
         assertThat(catalog.resolve("The Godfather Part 2 (1974)")).isEqualTo("Godfather: Part II, The (1974)");
     }
 
+    @Test
+    void aVideoTagIsNoTitle() {
+        // "Land Before Time III: The Time of the Great Giving (1995) (V)": the (V) says it is a video
+        for (String query : List.of("V (1995)", "5 (1995)", "Five (1995)")) {
+            assertThat(catalog.lookup(query).known()).as(query).isFalse();
+        }
+        assertThat(catalog.resolve("The Land Before Time III: The Time of the Great Giving (1995)"))
+                .isEqualTo("Land Before Time III: The Time of the Great Giving (1995) (V)");
+    }
+
     /** Leading article, upper case, curly apostrophes, no accents, doubled spaces. */
     private static String respell(String title) {
         String s = title;

@@ -26,6 +26,14 @@ class TitleFormsTest {
     }
 
     @Test
+    void aKindTagIsNoAlternativeTitle() {
+        assertThat(secondary("Land Before Time III: The Time of the Great Giving (1995) (V)"))
+                .containsExactly("land before time iii (1995)");
+        assertThat(secondary("Pride and Prejudice (1995) (TV Mini-Series)")).isEmpty();
+        assertThat(secondary("Seven (Se7en) (1995)")).containsExactly("se7en (1995)");
+    }
+
+    @Test
     void onlyAnArticleTheCatalogMarksIsDropped() {
         assertThat(primary("Usual Suspects, The (1995)"))
                 .containsExactly("the usual suspects (1995)", "usual suspects (1995)");
