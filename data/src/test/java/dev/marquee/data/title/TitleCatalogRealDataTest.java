@@ -94,7 +94,7 @@ class TitleCatalogRealDataTest {
         for (String title : titles) {
             for (TitleForms.Form form : TitleForms.of(title)) {
                 String loose = LooseTitleKey.of(form.key());
-                String other = catalog.fuzzyMatchOtherThan(loose, title);
+                String other = catalog.fuzzyMatchOtherThan(form.key(), title);
                 if (other != null && TitleForms.of(other).stream().noneMatch(f -> LooseTitleKey.of(f.key()).equals(loose))) {
                     near.add(title + " | " + form.key() + " ~ " + other);
                 }
@@ -138,8 +138,22 @@ class TitleCatalogRealDataTest {
         for (String query : List.of("V (1995)", "5 (1995)", "Five (1995)")) {
             assertThat(catalog.lookup(query).known()).as(query).isFalse();
         }
-        assertThat(catalog.resolve("The Land Before Time III: The Time of the Great Giving (1995)"))
+        assertThat(catalog.resolve("Land Before Time III: The Time of the Great Giving (1995)"))
                 .isEqualTo("Land Before Time III: The Time of the Great Giving (1995) (V)");
+    }
+
+    @Test
+    void anAddedArticleIsNoTypo() {
+        for (String query : List.of("A Fargo (1996)", "A Twister (1996)", "Fargo, A (1996)", "An Braveheart (1995)",
+                "The Toy Story (1995)", "La Babe (1995)", "A Usual Suspects (1995)")) {
+            assertThat(catalog.lookup(query).known()).as(query).isFalse();
+        }
+        // an article the catalog has, in front or after a comma, still admits a typo
+        assertThat(catalog.lookup("The Usual Suspect (1995)"))
+                .isEqualTo(new TitleCatalog.Resolution("Usual Suspects, The (1995)", Match.FUZZY));
+        assertThat(catalog.resolve("Usual Suspect, The (1995)")).isEqualTo("Usual Suspects, The (1995)");
+        assertThat(catalog.resolve("An American Werewolf in Londn (1981)"))
+                .isEqualTo("American Werewolf in London, An (1981)");
     }
 
     /** Leading article, upper case, curly apostrophes, no accents, doubled spaces. */
