@@ -156,6 +156,25 @@ class TitleCatalogRealDataTest {
                 .isEqualTo("American Werewolf in London, An (1981)");
     }
 
+    @Test
+    void noTitleIsANearSpellingOfAnotherWithAnArticleAdded() {
+        // "A Fargo (1996)" is one added letter from "Fargo (1996)"; over the whole catalog, an article put in
+        // front of a form fuzzy-matches only a title that has a form with that article
+        List<String> invented = new ArrayList<>();
+        for (String title : titles) {
+            for (TitleForms.Form form : TitleForms.of(title)) {
+                for (String article : List.of("a", "an", "the", "la", "die")) {
+                    TitleCatalog.Resolution r = catalog.lookup(article + " " + form.key());
+                    if (r.match() == Match.FUZZY && TitleForms.of(r.title()).stream()
+                            .noneMatch(f -> article.equals(TitleCanonicalizer.leadingArticle(f.key())))) {
+                        invented.add(article + " " + form.key() + " -> " + r.title());
+                    }
+                }
+            }
+        }
+        assertThat(invented).isEmpty();
+    }
+
     /** Leading article, upper case, curly apostrophes, no accents, doubled spaces. */
     private static String respell(String title) {
         String s = title;
