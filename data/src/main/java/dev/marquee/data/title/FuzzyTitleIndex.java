@@ -15,6 +15,9 @@ import java.util.regex.Pattern;
  *   <li>it has a year, and the candidate forms are those of catalog titles of that same year;
  *   <li>its numbers (digit runs after {@link LooseTitleKey}, so Roman numerals and number words count) are
  *       the candidate's, in order: a sequel number is never a typo;
+ *   <li>a leading article of the query (any of {@link TitleCanonicalizer}'s, written in front or after a
+ *       comma) begins the candidate form too: producers drop articles, they do not invent them, and "A Fargo"
+ *       is one added letter from "Fargo";
  *   <li>the restricted Damerau-Levenshtein distance between the loose keys without the year is within
  *       {@link #allowedDistance} of the query's length: 0 up to 4 characters, 1 up to 11, 2 up to 23, 3 above;
  *       up to {@value #SHORT} characters a substituted letter counts two, so only a letter added, dropped or
@@ -28,12 +31,11 @@ import java.util.regex.Pattern;
 final class FuzzyTitleIndex implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final Pattern YEAR_GROUP = Pattern.compile("\\((\\d{4})(?:/[ivx]+)?\\)");
-    private static final Pattern DIGITS = Pattern.compile("\\d+");
     /** Queries up to this length (loose key without the year) may not substitute a letter. */
     static final int SHORT = 7;
 
-    /** One form of a catalog title: its loose key without the year, and the numbers in it. */
-    private record Entry(String body, String numbers, String title) implements Serializable {}
+    /** One form of a catalog title: its loose key without the year, the numbers in it and its leading article. */
+    private record Entry(String body, String numbers, String article, String title) implements Serializable {}
 
     private final Map<String, List<Entry>> byYear;
 
@@ -44,12 +46,15 @@ final class FuzzyTitleIndex implements Serializable {
     static final class Builder {
         private final Map<String, List<Entry>> byYear = new HashMap<>();
 
-        /** Indexes a loose key of {@code title}; a key without a year is not indexed. */
-        void add(String looseKey, String title) {
+        /**
+         * Indexes a loose key of {@code title}, whose form begins with {@code article} (null when it has none,
+         * see {@link TitleCanonicalizer#leadingArticle}); a key without a year is not indexed.
+         */
+        void add(String looseKey, String article, String title) {
             Split split = split(looseKey);
             if (split != null && !split.body.isEmpty()) {
                 byYear.computeIfAbsent(split.year, y -> new ArrayList<>())
-                        .add(new Entry(split.body, numbers(split.body), title));
+                        .add(new Entry(split.body, LooseTitleKey.numbers(split.body), article, title));
             }
         }
 
@@ -60,13 +65,16 @@ final class FuzzyTitleIndex implements Serializable {
         }
     }
 
-    /** The one catalog title closest to {@code looseKey} within the rules above, else null. */
-    String match(String looseKey) {
-        return match(looseKey, null);
+    /**
+     * The one catalog title closest to {@code looseKey}, a query beginning with {@code article} (null when none),
+     * within the rules above, else null.
+     */
+    String match(String looseKey, String article) {
+        return match(looseKey, article, null);
     }
 
-    /** As {@link #match(String)}, as if {@code ignored} were not in the catalog (for checking a catalog). */
-    String match(String looseKey, String ignored) {
+    /** As {@link #match(String, String)}, as if {@code ignored} were not in the catalog (for checking a catalog). */
+    String match(String looseKey, String article, String ignored) {
         Split query = split(looseKey);
         if (query == null) {
             return null;
@@ -76,13 +84,14 @@ final class FuzzyTitleIndex implements Serializable {
         if (candidates == null || allowed == 0) {
             return null;
         }
-        String numbers = numbers(query.body);
+        String numbers = LooseTitleKey.numbers(query.body);
         int substitution = query.body.length() <= SHORT ? 2 : 1;
         String best = null;
         int bestDistance = allowed + 1;
         boolean tie = false;
         for (Entry e : candidates) {
-            if (e.title.equals(ignored) || !e.numbers.equals(numbers) || Math.abs(e.body.length() - query.body.length()) > allowed) {
+            if (e.title.equals(ignored) || !e.numbers.equals(numbers) || Math.abs(e.body.length() - query.body.length()) > allowed
+                    || article != null && !article.equals(e.article)) {
                 continue;
             }
             int d = distance(query.body, e.body, Math.min(allowed, bestDistance), substitution);
@@ -125,15 +134,6 @@ final class FuzzyTitleIndex implements Serializable {
             return null;
         }
         return new Split(looseKey.substring(0, start) + looseKey.substring(end), year);
-    }
-
-    private static String numbers(String body) {
-        StringBuilder b = new StringBuilder();
-        Matcher m = DIGITS.matcher(body);
-        while (m.find()) {
-            b.append(m.group()).append(',');
-        }
-        return b.toString();
     }
 
     /**

@@ -29,6 +29,7 @@ final class LooseTitleKey {
     private static final Pattern ROMAN = Pattern.compile("x{0,3}(ix|iv|v?i{0,3})");
     private static final Map<String, Integer> SMALL = smallNumbers();
     private static final Pattern WORDS = Pattern.compile("[ ()]+|[^ ()]+");
+    private static final Pattern DIGITS = Pattern.compile("\\d+");
 
     private LooseTitleKey() {}
 
@@ -53,6 +54,20 @@ final class LooseTitleKey {
             out.append(word(t));
         }
         return out.toString();
+    }
+
+    /**
+     * The numbers of a loose key, in order, each followed by a comma ("star trek 3 (1984)" → {@code 3,1984,}):
+     * the digit runs, so Roman numerals and number words count. Two titles whose numbers differ are never
+     * equated by a dropped or misspelt part: a sequel number is never a typo nor a subtitle.
+     */
+    static String numbers(String looseKey) {
+        StringBuilder b = new StringBuilder();
+        Matcher m = DIGITS.matcher(looseKey);
+        while (m.find()) {
+            b.append(m.group()).append(',');
+        }
+        return b.toString();
     }
 
     private static boolean isSeparator(String token) {

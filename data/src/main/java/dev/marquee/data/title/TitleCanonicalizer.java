@@ -184,6 +184,17 @@ public final class TitleCanonicalizer {
         return m.matches() && ARTICLES.contains(m.group(2).toLowerCase(Locale.ROOT)) ? m.group(2) : null;
     }
 
+    /**
+     * The first word of a canonical {@code key} when it is an article ("the" for {@code the fan (1996)}, and
+     * for "Fan, The (1996)", whose key has it in front), else null. An elided article ("L'") is no word of its
+     * own in a key, so it is never found.
+     */
+    static String leadingArticle(String key) {
+        int end = key.indexOf(' ');
+        String first = end < 0 ? key : key.substring(0, end);
+        return ARTICLES.contains(first) ? first : null;
+    }
+
     /** {@code piece} without its trailing article and the comma before it, or as it is when it has none. */
     static String withoutTrailingArticle(String piece) {
         Matcher m = TRAILING_WORD.matcher(piece.strip());

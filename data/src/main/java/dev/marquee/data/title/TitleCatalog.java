@@ -27,8 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *       subtitle dropped, credit dropped); the main-title forms are tried before the others, so a title's own
  *       main title wins over another title's alternative. The query without a leading credit ("Tim Burton's")
  *       is tried next. A loose key of several titles is {@link Match#AMBIGUOUS};
- *   <li>{@link Match#FUZZY}: a near spelling of exactly one catalog title of the same year
- *       ({@link FuzzyTitleIndex}); two equally close titles, or none, give {@link Match#UNKNOWN}.
+ *   <li>{@link Match#FUZZY}: a near spelling of exactly one catalog title of the same year, with the query's
+ *       leading article if it has one ({@link FuzzyTitleIndex}); two equally close titles, or none, give
+ *       {@link Match#UNKNOWN}.
  * </ol>
  * Whatever is not {@link Resolution#known() known} comes back as the raw title unchanged: a wrong match is
  * worse than none. The rules and their reasons are in docs/TITLES.md.
@@ -136,7 +137,7 @@ public final class TitleCatalog implements Serializable {
             for (TitleForms.Form form : TitleForms.of(t)) {
                 String loose = LooseTitleKey.of(form.key());
                 (form.primary() ? primary : secondary).computeIfAbsent(loose, k -> new HashSet<>(2)).add(t);
-                fuzzyIndex.add(loose, t);
+                fuzzyIndex.add(loose, TitleCanonicalizer.leadingArticle(form.key()), t);
             }
         }
         secondary.keySet().removeAll(primary.keySet());
@@ -229,7 +230,7 @@ public final class TitleCatalog implements Serializable {
         if (alias != null) {
             return alias;
         }
-        title = fuzzy.match(loose);
+        title = fuzzy.match(loose, TitleCanonicalizer.leadingArticle(key));
         return title != null ? new Resolution(title, Match.FUZZY) : new Resolution(raw, Match.UNKNOWN);
     }
 
@@ -273,9 +274,9 @@ public final class TitleCatalog implements Serializable {
         return out;
     }
 
-    /** The catalog title other than {@code title} that {@code looseKey} is a near spelling of, else null. */
-    String fuzzyMatchOtherThan(String looseKey, String title) {
-        return fuzzy.match(looseKey, title);
+    /** The catalog title other than {@code title} that the canonical {@code key} is a near spelling of, else null. */
+    String fuzzyMatchOtherThan(String key, String title) {
+        return fuzzy.match(LooseTitleKey.of(key), TitleCanonicalizer.leadingArticle(key), title);
     }
 
     /** Titles whose key is shared with another catalog title. */

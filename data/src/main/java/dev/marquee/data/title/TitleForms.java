@@ -15,8 +15,10 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>primary: the whole title, and its main title without the parenthesised groups other than the year
  *       ("Seven (Se7en) (1995)" → "Seven (1995)"; "(V)" tags dropped too);
- *   <li>secondary: each parenthesised alternative title alone ("Se7en (1995)", "Haine, La (1995)"), the main
- *       title without its subtitle (before the first ":" or " - "; "Austin Powers (1997)"), and without a
+ *   <li>secondary: each parenthesised alternative title alone ("Se7en (1995)", "Haine, La (1995)"; a kind tag
+ *       such as "(V)" is none), the main
+ *       title without its subtitle (before the first ":" or " - "; "Austin Powers (1997)") unless the subtitle
+ *       holds a number the rest does not ("Godfather: Part II, The" is not "Godfather, The"), and without a
  *       leading credit of the form "Firstname Lastname's" ("Bram Stoker's Dracula" → "Dracula").
  * </ul>
  * Each form also comes without its article when the catalog marks one (a trailing ", The", ", La", ... or a
@@ -28,6 +30,12 @@ final class TitleForms {
 
     private static final Pattern YEAR = Pattern.compile("\\s*(\\d{4})(/[IVX]+)?\\s*");
     private static final Pattern SUBTITLE = Pattern.compile("^(.+?)(?:\\s*:|\\s+-\\s+)\\s*\\S.*$");
+    /**
+     * IMDb's kind tags, which MovieLens titles inherit as a group after the year ("... (1995) (V)" for a
+     * video; ML-100K has only "(V)"): they say what a title is, not what it is called.
+     */
+    private static final Set<String> TAGS = Set.of("v", "tv", "vg", "mini", "video", "tv movie", "tv series",
+            "tv mini series");
     private static final Pattern TRAILING_OR = Pattern.compile("(?i)^(.*\\S)\\s+or$");
     // One to three capitalised words (initials allowed) and a possessive word: "Robert A. Heinlein's".
     private static final Pattern CREDIT = Pattern.compile(
@@ -71,10 +79,12 @@ final class TitleForms {
         add(primary, mainText + suffix, mainText);
         Set<String> secondary = new LinkedHashSet<>();
         for (String alt : groups) {
-            add(secondary, alt + suffix, alt);
+            if (!TAGS.contains(TitleCanonicalizer.canonicalKey(alt))) {
+                add(secondary, alt + suffix, alt);
+            }
         }
         String withoutSubtitle = withoutSubtitle(mainText);
-        if (withoutSubtitle != null) {
+        if (withoutSubtitle != null && sameNumbers(withoutSubtitle, mainText)) {
             add(secondary, withoutSubtitle + suffix, withoutSubtitle);
         }
         String withoutCredit = withoutCredit(mainText);
@@ -125,6 +135,18 @@ final class TitleForms {
             head = or.group(1);
         }
         return article == null ? head : head + ", " + article;
+    }
+
+    /**
+     * Whether two title texts have the same {@link LooseTitleKey#numbers numbers}: a subtitle that carries a
+     * sequel number ("Godfather: Part II, The") is not dropped, or the sequel would answer for the original.
+     */
+    private static boolean sameNumbers(String a, String b) {
+        return numbers(a).equals(numbers(b));
+    }
+
+    private static String numbers(String text) {
+        return LooseTitleKey.numbers(LooseTitleKey.of(TitleCanonicalizer.canonicalKey(text)));
     }
 
     /**

@@ -43,6 +43,23 @@ class FuzzyTitleIndexTest {
     }
 
     @Test
+    void anArticleTheTitleLacksIsNotATypo() {
+        TitleCatalog c = TitleCatalog.of(List.of("Fargo (1996)", "Twister (1996)", "Fan, The (1996)",
+                "Eighth Day, The (1996)", "Á köldum klaka (Cold Fever) (1994)"));
+        assertThat(c.lookup("A Fargo (1996)").match()).isEqualTo(Match.UNKNOWN);
+        assertThat(c.lookup("Fargo, A (1996)").match()).isEqualTo(Match.UNKNOWN);
+        assertThat(c.lookup("The Twister (1996)").match()).isEqualTo(Match.UNKNOWN);
+        assertThat(c.lookup("A Eighth Day (1996)").match()).isEqualTo(Match.UNKNOWN);
+        assertThat(c.lookup("A Cold Fevr (1994)").match()).isEqualTo(Match.UNKNOWN);
+        // the title's own article, however written, and no article at all, still admit a typo
+        assertThat(c.lookup("The Eigth Day (1996)")).isEqualTo(new Resolution("Eighth Day, The (1996)", Match.FUZZY));
+        assertThat(c.resolve("Eigth Day, The (1996)")).isEqualTo("Eighth Day, The (1996)");
+        assertThat(c.resolve("Eigth Day (1996)")).isEqualTo("Eighth Day, The (1996)");
+        assertThat(c.resolve("A Koldum Klka (1994)")).isEqualTo("Á köldum klaka (Cold Fever) (1994)");
+        assertThat(c.resolve("Twistr (1996)")).isEqualTo("Twister (1996)");
+    }
+
+    @Test
     void aShortTitleMayNotSubstituteALetter() {
         assertThat(catalog.lookup("Van, The (1996)").match()).isEqualTo(Match.UNKNOWN);
         assertThat(catalog.lookup("Twixted (1996)").match()).isEqualTo(Match.UNKNOWN);

@@ -52,6 +52,13 @@ class LooseTitleKeyTest {
     }
 
     @Test
+    void numbersInOrder() {
+        assertThat(LooseTitleKey.numbers(loose("Godfather: Part II, The (1974)"))).isEqualTo("2,1974,");
+        assertThat(LooseTitleKey.numbers(loose("Seven (Se7en) (1995)"))).isEqualTo("7,7,1995,");
+        assertThat(LooseTitleKey.numbers(loose("Fargo"))).isEmpty();
+    }
+
+    @Test
     void commonAbbreviations() {
         assertThat(loose("Meet Me in Saint Louis (1944)")).isEqualTo(loose("Meet Me in St. Louis (1944)"));
         assertThat(loose("Sergeant Bilko (1996)")).isEqualTo(loose("Sgt. Bilko (1996)"));

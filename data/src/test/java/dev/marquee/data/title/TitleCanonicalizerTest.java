@@ -134,4 +134,15 @@ class TitleCanonicalizerTest {
         assertThat(canonicalKey("Romeo + Juliet (1996)")).isEqualTo(canonicalKey("Romeo and Juliet (1996)"));
         assertThat(canonicalKey("C+C Music (1990)")).isEqualTo("c c music (1990)");
     }
+
+    @Test
+    void theLeadingArticleOfAKey() {
+        assertThat(TitleCanonicalizer.leadingArticle(canonicalKey("Fan, The (1996)"))).isEqualTo("the");
+        assertThat(TitleCanonicalizer.leadingArticle(canonicalKey("A Fargo (1996)"))).isEqualTo("a");
+        assertThat(TitleCanonicalizer.leadingArticle(canonicalKey("Misérables, Les (1995)"))).isEqualTo("les");
+        assertThat(TitleCanonicalizer.leadingArticle(canonicalKey("Fargo (1996)"))).isNull();
+        assertThat(TitleCanonicalizer.leadingArticle(canonicalKey("Theremin (1994)"))).isNull();
+        assertThat(TitleCanonicalizer.leadingArticle(canonicalKey("Enfer, L' (1994)"))).isNull();
+        assertThat(TitleCanonicalizer.leadingArticle("the")).isEqualTo("the");
+    }
 }

@@ -94,7 +94,7 @@ class TitleCatalogRealDataTest {
         for (String title : titles) {
             for (TitleForms.Form form : TitleForms.of(title)) {
                 String loose = LooseTitleKey.of(form.key());
-                String other = catalog.fuzzyMatchOtherThan(loose, title);
+                String other = catalog.fuzzyMatchOtherThan(form.key(), title);
                 if (other != null && TitleForms.of(other).stream().noneMatch(f -> LooseTitleKey.of(f.key()).equals(loose))) {
                     near.add(title + " | " + form.key() + " ~ " + other);
                 }
@@ -122,6 +122,57 @@ class TitleCatalogRealDataTest {
         assertThat(catalog.resolve("cape fear (1991)")).isEqualTo("Cape Fear (1991)");
         assertThat(catalog.resolve("The Scarlet Letter (1926)")).isEqualTo("Scarlet Letter, The (1926)");
         assertThat(catalog.lookup("Cape Fear").match()).isEqualTo(Match.UNKNOWN);
+    }
+
+    @Test
+    void aSequelDoesNotAnswerForTheOriginalWithItsSubtitleDropped() {
+        // "Godfather: Part II, The (1974)" without its subtitle would be "Godfather, The (1974)"
+        assertThat(catalog.lookup("The Godfather (1974)").known()).isFalse();
+        assertThat(catalog.lookup("Godfather (1974)").known()).isFalse();
+        assertThat(catalog.resolve("The Godfather Part 2 (1974)")).isEqualTo("Godfather: Part II, The (1974)");
+    }
+
+    @Test
+    void aVideoTagIsNoTitle() {
+        // "Land Before Time III: The Time of the Great Giving (1995) (V)": the (V) says it is a video
+        for (String query : List.of("V (1995)", "5 (1995)", "Five (1995)")) {
+            assertThat(catalog.lookup(query).known()).as(query).isFalse();
+        }
+        assertThat(catalog.resolve("Land Before Time III: The Time of the Great Giving (1995)"))
+                .isEqualTo("Land Before Time III: The Time of the Great Giving (1995) (V)");
+    }
+
+    @Test
+    void anAddedArticleIsNoTypo() {
+        for (String query : List.of("A Fargo (1996)", "A Twister (1996)", "Fargo, A (1996)", "An Braveheart (1995)",
+                "The Toy Story (1995)", "La Babe (1995)", "A Usual Suspects (1995)")) {
+            assertThat(catalog.lookup(query).known()).as(query).isFalse();
+        }
+        // an article the catalog has, in front or after a comma, still admits a typo
+        assertThat(catalog.lookup("The Usual Suspect (1995)"))
+                .isEqualTo(new TitleCatalog.Resolution("Usual Suspects, The (1995)", Match.FUZZY));
+        assertThat(catalog.resolve("Usual Suspect, The (1995)")).isEqualTo("Usual Suspects, The (1995)");
+        assertThat(catalog.resolve("An American Werewolf in Londn (1981)"))
+                .isEqualTo("American Werewolf in London, An (1981)");
+    }
+
+    @Test
+    void noTitleIsANearSpellingOfAnotherWithAnArticleAdded() {
+        // "A Fargo (1996)" is one added letter from "Fargo (1996)"; over the whole catalog, an article put in
+        // front of a form fuzzy-matches only a title that has a form with that article
+        List<String> invented = new ArrayList<>();
+        for (String title : titles) {
+            for (TitleForms.Form form : TitleForms.of(title)) {
+                for (String article : List.of("a", "an", "the", "la", "die")) {
+                    TitleCatalog.Resolution r = catalog.lookup(article + " " + form.key());
+                    if (r.match() == Match.FUZZY && TitleForms.of(r.title()).stream()
+                            .noneMatch(f -> article.equals(TitleCanonicalizer.leadingArticle(f.key())))) {
+                        invented.add(article + " " + form.key() + " -> " + r.title());
+                    }
+                }
+            }
+        }
+        assertThat(invented).isEmpty();
     }
 
     /** Leading article, upper case, curly apostrophes, no accents, doubled spaces. */

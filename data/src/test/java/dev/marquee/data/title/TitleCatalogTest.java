@@ -77,6 +77,15 @@ class TitleCatalogTest {
     }
 
     @Test
+    void aSequelIsNotTheOriginalWithItsSubtitleDropped() {
+        TitleCatalog c = TitleCatalog.of(List.of("Godfather, The (1972)", "Godfather: Part II, The (1974)"));
+        assertThat(c.lookup("The Godfather (1974)").match()).isEqualTo(Match.UNKNOWN);
+        assertThat(c.lookup("Godfather (1974)").match()).isEqualTo(Match.UNKNOWN);
+        assertThat(c.lookup("The Godfather Part 2 (1974)"))
+                .isEqualTo(new Resolution("Godfather: Part II, The (1974)", Match.ALIAS));
+    }
+
+    @Test
     void aliasKeysOfSeveralTitlesRefuse() {
         TitleCatalog c = TitleCatalog.of(List.of("Little Princess, A (1995)", "Little Princess, The (1995)",
                 "Killer (Bulletproof Heart) (1994)", "Bulletproof Heart (Killer) (1994)",

@@ -26,6 +26,14 @@ class TitleFormsTest {
     }
 
     @Test
+    void aKindTagIsNoAlternativeTitle() {
+        assertThat(secondary("Land Before Time III: The Time of the Great Giving (1995) (V)"))
+                .containsExactly("land before time iii (1995)");
+        assertThat(secondary("Pride and Prejudice (1995) (TV Mini-Series)")).isEmpty();
+        assertThat(secondary("Seven (Se7en) (1995)")).containsExactly("se7en (1995)");
+    }
+
+    @Test
     void onlyAnArticleTheCatalogMarksIsDropped() {
         assertThat(primary("Usual Suspects, The (1995)"))
                 .containsExactly("the usual suspects (1995)", "usual suspects (1995)");
@@ -45,6 +53,15 @@ class TitleFormsTest {
         assertThat(TitleForms.withoutSubtitle("Godfather: Part II, The")).isEqualTo("Godfather, The");
         assertThat(TitleForms.withoutSubtitle("Bio-Dome")).isNull();
         assertThat(TitleForms.withoutSubtitle("Face/Off")).isNull();
+    }
+
+    @Test
+    void aSubtitleHoldingANumberTheRestLacksIsKept() {
+        assertThat(secondary("Godfather: Part II, The (1974)")).isEmpty();
+        assertThat(secondary("Lord of the Rings: The Two Towers, The (2002)")).isEmpty();
+        // the number is in what stays, so the subtitle goes
+        assertThat(secondary("Star Trek III: The Search for Spock (1984)")).containsExactly("star trek iii (1984)");
+        assertThat(secondary("2001: A Space Odyssey (1968)")).containsExactly("2001 (1968)");
     }
 
     @Test

@@ -27,7 +27,11 @@ import org.junit.jupiter.api.Test;
  */
 class TitleVariantsTest {
     // Measured on 2026-12-03 with the alias and fuzzy tiers (docs/TITLES.md); before them: 106 right, 0 wrong.
-    private static final int BASELINE_CORRECT = 306;
+    // 306 until 2026-12-05, then two fixes of false matches cost one positive each: a subtitle holding a number
+    // is no longer dropped ("Godfather: Part II" is not "Godfather"), which also keeps the "X" of "Brother
+    // Minister: ... Malcolm X", read as the numeral 10; and the fuzzy tier no longer adds an article ("A Fargo"
+    // is not "Fargo"), nor "The" to "Land Before Time III: ..." (docs/TITLES.md, "What is still NOT equated").
+    private static final int BASELINE_CORRECT = 304;
     private static final int BASELINE_WRONG = 0;
 
     private static final int MIN_POSITIVES = 150;
