@@ -23,9 +23,10 @@ final class InputEncoder {
     private final Vocabulary titles;
     private final TitleCatalog catalog;
     private final ModelContract contract;
+    private final boolean imported;
 
     InputEncoder(Vocabulary users, Vocabulary titles) {
-        this(users, titles, ModelContract.NATIVE);
+        this(users, titles, ModelContract.NATIVE, false);
     }
 
     /**
@@ -33,11 +34,16 @@ final class InputEncoder {
      * {@code titles} are null together when the version has no vocabularies.
      */
     InputEncoder(Vocabulary users, Vocabulary titles, ModelContract contract) {
+        this(users, titles, contract, true);
+    }
+
+    private InputEncoder(Vocabulary users, Vocabulary titles, ModelContract contract, boolean imported) {
         if ((users == null) != (titles == null)) throw new IllegalArgumentException("both vocabularies, or neither");
         this.users = users;
         this.titles = titles;
         this.catalog = TitleCatalog.of(titles == null ? java.util.List.of() : titles.terms());
         this.contract = contract;
+        this.imported = imported;
     }
 
     /** False for a version imported without training data: its OOV flags are unknown. */
@@ -101,7 +107,7 @@ final class InputEncoder {
             return new ScoredBatch(ratings, userOov, titleOov, withVectors ? new float[0][] : null,
                     withVectors ? new float[0][] : null, matches, catalogTitles);
         }
-        if (!contract.isNative()) {
+        if (imported) {
             return scoreMapped(serving, userCol, titleCol, timestamps, userOov, titleOov, withVectors)
                     .withTitles(matches, catalogTitles);
         }

@@ -45,9 +45,9 @@ public record ModelContract(String signature, String userInput, String titleInpu
         }
     }
 
-    @com.fasterxml.jackson.annotation.JsonIgnore
-    public boolean isNative() {
-        return equals(NATIVE);
+    /** Whether the version in {@code versionDir} was imported: it carries {@value #FILE_NAME}. */
+    public static boolean isImported(Path versionDir) {
+        return Files.exists(versionDir.resolve(FILE_NAME));
     }
 
     /** A request value this contract's input cannot take: which request field, and why. */

@@ -167,6 +167,50 @@ class ModelImporterTest {
         }
     }
 
+    @Test
+    void theSeriesKerasModelImportedWithoutDataAndWithItsEmbeddingsServesAsPythonAnswered() throws Exception {
+        // Its mapping is exactly ours; it is still an imported version, with no vocabularies to read.
+        Path shared = Path.of("../../shared/models/series-keras");
+        Prerequisites.assumeOrFailInCi(Files.isRegularFile(shared.resolve("1/saved_model.pb")), "no ../shared/models/series-keras (the series' Keras model)");
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("registry"));
+        long v = new ModelImporter(registry, "m", line -> { }).importModel(new ModelImporter.Request(shared.resolve("1"),
+                "serving_default", "user_id", "movie_title", "timestamp", "output_3", "output_2"), null);
+        JsonNode response = EventJson.mapper().readTree(Files.readAllBytes(shared.resolve("response.json")));
+        JsonNode instances = EventJson.mapper().readTree(Files.readAllBytes(shared.resolve("request.json"))).path("instances");
+        int n = instances.size();
+        String[] users = new String[n];
+        String[] titles = new String[n];
+        long[] ts = new long[n];
+        for (int i = 0; i < n; i++) {
+            users[i] = instances.get(i).path("user_id").asText();
+            titles[i] = instances.get(i).path("movie_title").asText();
+            ts[i] = instances.get(i).path("timestamp").asLong();
+        }
+        try (BatchScorer scorer = BatchScorer.open(registry.versionDir("m", v), ScorerThreads.callerThread())) {
+            ScoredBatch b = scorer.score(users, titles, ts, true);
+            for (int i = 0; i < n; i++) {
+                assertThat((double) b.ratings()[i]).as("instance %d", i)
+                        .isCloseTo(response.at("/predictions/" + i + "/output_3/0").asDouble(), org.assertj.core.data.Offset.offset(1e-4));
+            }
+            assertThat(b.userOov()).as("no vocabularies: unknown").isNull();
+            assertThat(b.titleVectors()[0]).as("title embeddings from output_2").hasSize(32);
+        }
+    }
+
+    @Test
+    void aModelMappedAsOursButWithoutOutput1ImportsWithData() throws Exception {
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("registry"));
+        long v = new ModelImporter(registry, "m", line -> { }).importModel(new ModelImporter.Request(
+                tiny(Kind.EMBEDDINGS_WITHOUT_USER_VECTORS), "serving_default", "user_id", "movie_title", "timestamp",
+                "output_3", "output_2"), data());
+        try (BatchScorer scorer = BatchScorer.open(registry.versionDir("m", v), ScorerThreads.callerThread())) {
+            ScoredBatch b = scorer.score(new String[] {"u1", "u2"}, new String[] {"A", "B"}, new long[] {10, 20}, true);
+            assertThat(b.ratings()).containsExactly(0.5f, 0.5f);
+            assertThat(b.titleVectors()[1]).containsExactly(0.5f, 0.5f);
+            assertThat(b.userOov()).hasSize(2);
+        }
+    }
+
     private void refused(Path model, String message) throws Exception {
         refused(model, message, "output_3");
     }
