@@ -26,7 +26,8 @@ public final class ContractCheck {
 
     /**
      * The contract for {@code graph}'s signature {@code signature} with these input and output names; the user id
-     * and timestamp types and the rating's rank are read from the signature.
+     * and timestamp types and the rating's rank are read from the signature. A null {@code timestampInput} is a
+     * model that takes no timestamp.
      */
     public static ModelContract check(MetaGraphDef graph, String signature, String userInput, String titleInput,
                                       String timestampInput, String ratingOutput, String embeddingOutput)
@@ -38,7 +39,9 @@ public final class ContractCheck {
         }
         Map<String, TensorInfo> inputs = sig.getInputsMap();
         Set<String> unmapped = new LinkedHashSet<>(inputs.keySet());
-        unmapped.removeAll(Set.of(userInput, titleInput, timestampInput));
+        unmapped.remove(userInput);
+        unmapped.remove(titleInput);
+        if (timestampInput != null) unmapped.remove(timestampInput);
         if (!unmapped.isEmpty()) {
             throw new RefusedModelException("input(s) " + String.join(", ", unmapped) + " of signature '" + signature
                     + "' map to nothing in a rating request (user_id, movie_title, timestamp): map them with --input");
@@ -46,8 +49,8 @@ public final class ContractCheck {
         String userType = type(inputs, userInput, "user_id", Map.of(DataType.DT_STRING, ModelContract.STRING,
                 DataType.DT_INT64, ModelContract.INT64, DataType.DT_INT32, ModelContract.INT32));
         type(inputs, titleInput, "movie_title", Map.of(DataType.DT_STRING, ModelContract.STRING));
-        String timestampType = type(inputs, timestampInput, "timestamp", Map.of(DataType.DT_INT64, ModelContract.INT64,
-                DataType.DT_INT32, ModelContract.INT32));
+        String timestampType = timestampInput == null ? null : type(inputs, timestampInput, "timestamp",
+                Map.of(DataType.DT_INT64, ModelContract.INT64, DataType.DT_INT32, ModelContract.INT32));
         TensorInfo rating = sig.getOutputsMap().get(ratingOutput);
         if (rating == null) {
             throw new RefusedModelException("no output '" + ratingOutput + "' (the signature has "
@@ -78,7 +81,8 @@ public final class ContractCheck {
         TensorInfo info = inputs.get(name);
         if (info == null) {
             throw new RefusedModelException("no input '" + name + "' for " + field + " (the signature has "
-                    + String.join(", ", inputs.keySet()) + "); map it with --input " + field + "=NAME");
+                    + String.join(", ", inputs.keySet()) + "); map it with --input " + field + "=NAME"
+                    + (field.equals("timestamp") ? ", or with --input timestamp= if the model takes none" : ""));
         }
         String type = usable.get(info.getDtype());
         if (type == null) {

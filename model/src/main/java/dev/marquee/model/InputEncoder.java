@@ -140,9 +140,8 @@ final class InputEncoder {
         float[][] titleVectors = null;
         try (Tensor u = userTensor(userCol);
                 TString t = TString.vectorOf(titleCol);
-                Tensor ts = timestampTensor(timestamps);
-                Result result = serving.call(Map.of(contract.userInput(), u, contract.titleInput(), t,
-                        contract.timestampInput(), ts))) {
+                Tensor ts = contract.timestampInput() == null ? null : timestampTensor(timestamps);
+                Result result = serving.call(inputs(u, t, ts))) {
             TFloat32 out = (TFloat32) result.get(contract.ratingOutput()).orElseThrow();
             if (out.size() != n) {
                 throw new IllegalStateException("the model's " + contract.ratingOutput() + " has " + out.size()
@@ -154,6 +153,14 @@ final class InputEncoder {
             }
         }
         return new ScoredBatch(ratings, userOov, titleOov, null, titleVectors);
+    }
+
+    private Map<String, Tensor> inputs(Tensor user, Tensor title, Tensor timestamp) {
+        Map<String, Tensor> in = new java.util.HashMap<>();
+        in.put(contract.userInput(), user);
+        in.put(contract.titleInput(), title);
+        if (timestamp != null) in.put(contract.timestampInput(), timestamp);
+        return in;
     }
 
     private Tensor userTensor(String[] ids) {

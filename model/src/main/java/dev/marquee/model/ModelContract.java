@@ -14,7 +14,9 @@ import java.util.Set;
  * (docs/MODEL.md, "Importing a model").
  *
  * @param userType {@code string}, {@code int64} or {@code int32}: an integer id must parse from the request's string
- * @param timestampType {@code int64} or {@code int32}
+ * @param timestampInput the input that takes the request's timestamp, or null when the model takes none (the scorer
+ *     leaves it out)
+ * @param timestampType {@code int64} or {@code int32}; null when there is no timestamp input
  * @param ratingRank 1 for {@code [n]}, 2 for {@code [n,1]}
  * @param embeddingOutput an output of title embeddings {@code [n,d]}, or null
  */
@@ -30,14 +32,14 @@ public record ModelContract(String signature, String userInput, String titleInpu
             RatingGraph.OUTPUT_TITLE);
 
     public ModelContract {
-        if (signature == null || userInput == null || titleInput == null || timestampInput == null
-                || ratingOutput == null) {
-            throw new IllegalArgumentException("a model contract names a signature, three inputs and a rating output");
+        if (signature == null || userInput == null || titleInput == null || ratingOutput == null) {
+            throw new IllegalArgumentException("a model contract names a signature, its user_id and movie_title inputs"
+                    + " and a rating output");
         }
         if (!Set.of(STRING, INT64, INT32).contains(userType)) {
             throw new IllegalArgumentException("user_id type must be string, int64 or int32, got " + userType);
         }
-        if (!Set.of(INT64, INT32).contains(timestampType)) {
+        if (timestampInput == null ? timestampType != null : !Set.of(INT64, INT32).contains(timestampType)) {
             throw new IllegalArgumentException("timestamp type must be int64 or int32, got " + timestampType);
         }
         if (ratingRank != 1 && ratingRank != 2) {
@@ -53,10 +55,10 @@ public record ModelContract(String signature, String userInput, String titleInpu
     /** A request value this contract's input cannot take: which request field, and why. */
     public record Unrepresentable(String field, String reason) {}
 
-    /** True when every valid request fits: a string user id and an int64 timestamp. */
+    /** True when every valid request fits: a string user id and a timestamp input, if any, wider than int32. */
     @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean takesEveryRequest() {
-        return STRING.equals(userType) && INT64.equals(timestampType);
+        return STRING.equals(userType) && !INT32.equals(timestampType);
     }
 
     /**

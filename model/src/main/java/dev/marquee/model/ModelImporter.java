@@ -48,7 +48,7 @@ public final class ModelImporter {
             dev.marquee.data.profile.ReferenceProfile.FILE_NAME, dev.marquee.data.drift.DriftCalibration.FILE_NAME,
             dev.marquee.data.drift.ErrorModel.FILE_NAME);
 
-    /** What to import and how its signature maps onto the request contract. */
+    /** What to import and how its signature maps onto the request contract; a null timestampInput: none. */
     public record Request(Path source, String signature, String userInput, String titleInput, String timestampInput,
                           String ratingOutput, String embeddingOutput) {}
 
@@ -103,7 +103,8 @@ public final class ModelImporter {
         }
         progress.accept("import: " + source + ": signature '" + contract.signature() + "', user_id <- "
                 + contract.userInput() + " (" + contract.userType() + "), movie_title <- " + contract.titleInput()
-                + ", timestamp <- " + contract.timestampInput() + " (" + contract.timestampType() + "), rating <- "
+                + ", timestamp <- " + (contract.timestampInput() == null ? "(none: the model takes no timestamp)"
+                        : contract.timestampInput() + " (" + contract.timestampType() + ")") + ", rating <- "
                 + contract.ratingOutput() + (contract.ratingRank() == 1 ? " [n]" : " [n,1]"));
         String fingerprint = fingerprint(source);
         final ModelContract mapped = contract;

@@ -211,6 +211,22 @@ class ModelImporterTest {
         }
     }
 
+    @Test
+    void aModelWithoutATimestampInputImportsWithAnEmptyMappingAndIsScoredWithoutOne() throws Exception {
+        Path model = tiny(Kind.NO_TIMESTAMP);
+        refused(model, "no input 'timestamp' for timestamp");
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("registry"));
+        long v = new ModelImporter(registry, "m", line -> { }).importModel(
+                new ModelImporter.Request(model, "serving_default", "user_id", "movie_title", null, "output_3", null), data());
+        Path dir = registry.versionDir("m", v);
+        assertThat(ModelContract.of(dir).timestampInput()).isNull();
+        assertThat(ModelContract.of(dir).takesEveryRequest()).isTrue();
+        try (BatchScorer scorer = BatchScorer.open(dir, ScorerThreads.callerThread())) {
+            assertThat(scorer.score(new String[] {"u1"}, new String[] {"A"}, new long[] {Long.MAX_VALUE}).ratings())
+                    .containsExactly(0.5f);
+        }
+    }
+
     private void refused(Path model, String message) throws Exception {
         refused(model, message, "output_3");
     }

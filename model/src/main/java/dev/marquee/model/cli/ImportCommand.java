@@ -45,7 +45,8 @@ public final class ImportCommand extends ConsoleCommand {
 
     @Option(names = "--input", paramLabel = "FIELD=NAME", description = {"the signature input that takes a request's"
             + " user_id, movie_title or timestamp (repeatable; default: the field's own name). user_id may be string,"
-            + " int64 or int32 (requests' ids must then parse as integers); timestamp int64 or int32"})
+            + " int64 or int32 (requests' ids must then parse as integers); timestamp int64 or int32, or --input"
+            + " timestamp= (empty) for a model that takes no timestamp"})
     List<String> inputs = new ArrayList<>();
 
     @Option(names = "--output", paramLabel = "NAME", description = "the rating output, [n] or [n,1] (default: output_3)")
@@ -156,18 +157,26 @@ public final class ImportCommand extends ConsoleCommand {
                 part == Part.all || part == Part.test ? List.of() : cut.test());
     }
 
-    /** {@code FIELD=NAME} pairs onto the three request fields; each defaults to its own name. */
+    /**
+     * {@code FIELD=NAME} pairs onto the three request fields; each defaults to its own name, and
+     * {@code timestamp=} (no name) maps it to null: the model takes no timestamp.
+     */
     static Map<String, String> inputs(List<String> pairs) {
         Map<String, String> out = new TreeMap<>(Map.of("user_id", "user_id", "movie_title", "movie_title",
                 "timestamp", "timestamp"));
         for (String pair : pairs) {
             int eq = pair.indexOf('=');
             String field = eq < 0 ? pair : pair.substring(0, eq).trim();
-            if (eq <= 0 || eq == pair.length() - 1 || !out.containsKey(field)) {
+            if (eq <= 0 || !out.containsKey(field)) {
                 throw new SettingException("--input takes FIELD=NAME with FIELD user_id, movie_title or timestamp, got '"
                         + pair + "'");
             }
-            out.put(field, pair.substring(eq + 1).trim());
+            String name = pair.substring(eq + 1).trim();
+            if (name.isEmpty() && !field.equals("timestamp")) {
+                throw new SettingException("--input " + field + "= names no input; only timestamp may be left empty"
+                        + " (the model takes no timestamp), got '" + pair + "'");
+            }
+            out.put(field, name.isEmpty() ? null : name);
         }
         return out;
     }

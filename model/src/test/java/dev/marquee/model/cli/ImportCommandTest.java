@@ -52,4 +52,24 @@ class ImportCommandTest {
         }
         assertThat(Files.exists(tmp.resolve("reg/marquee/1"))).as("nothing published").isFalse();
     }
+
+    @Test
+    void anEmptyTimestampMappingImportsAModelThatTakesNoTimestamp() throws Exception {
+        TinySavedModels.export(tmp.resolve("tiny"), TinySavedModels.Kind.NO_TIMESTAMP);
+        CliRun r = CliRun.run(tmp, "import", "--model-dir", "tiny", "--registry", "reg", "--input", "timestamp=");
+
+        assertThat(r.exitCode()).as("%s", r).isZero();
+        assertThat(r.out()).contains("timestamp <- (none");
+        Path dir = new ModelRegistry(tmp.resolve("reg")).versionDir("marquee", 1);
+        assertThat(dev.marquee.model.ModelContract.of(dir).timestampInput()).isNull();
+    }
+
+    @Test
+    void anEmptyMappingOfAnotherFieldIsRefusedInOneLine() {
+        TinySavedModels.export(tmp.resolve("tiny"), TinySavedModels.Kind.NO_TIMESTAMP);
+        CliRun r = CliRun.run(tmp, "import", "--model-dir", "tiny", "--registry", "reg", "--input", "user_id=");
+        assertThat(r.exitCode()).as("%s", r).isNotZero();
+        assertThat(r.errIsOneCleanLine()).as("%s", r).isTrue();
+        assertThat(r.err()).contains("only timestamp may be left empty");
+    }
 }
