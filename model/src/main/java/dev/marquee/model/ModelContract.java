@@ -13,7 +13,8 @@ import java.util.Set;
  * {@link #NATIVE}; an imported version carries {@value #FILE_NAME} beside its {@code saved_model.pb}
  * (docs/MODEL.md, "Importing a model").
  *
- * @param userType {@code string}, {@code int64} or {@code int32}: an integer id must parse from the request's string
+ * @param userType {@code string}, {@code int64} or {@code int32}: an integer id must be the request's string in
+ *     canonical decimal form
  * @param timestampInput the input that takes the request's timestamp, or null when the model takes none (the scorer
  *     leaves it out)
  * @param timestampType {@code int64} or {@code int32}; null when there is no timestamp input
@@ -27,6 +28,8 @@ public record ModelContract(String signature, String userInput, String titleInpu
     public static final String STRING = "string";
     public static final String INT64 = "int64";
     public static final String INT32 = "int32";
+    private static final String CANONICAL_INTEGER = "ASCII digits, an optional leading '-', no '+', blanks or leading"
+            + " zeros";
     public static final ModelContract NATIVE = new ModelContract(RatingGraph.SERVING_SIGNATURE, RatingGraph.USER_ID,
             RatingGraph.MOVIE_TITLE, RatingGraph.TIMESTAMP, STRING, INT64, RatingGraph.OUTPUT_RATING, 2,
             RatingGraph.OUTPUT_TITLE);
@@ -73,7 +76,7 @@ public record ModelContract(String signature, String userInput, String titleInpu
     Unrepresentable checkUserId(String userId) {
         if (STRING.equals(userType) || integerId(userId) != null) return null;
         return new Unrepresentable("user_id", "user_id '" + userId + "' is not an integer the model's " + userType
-                + " input takes");
+                + " input takes (" + CANONICAL_INTEGER + ")");
     }
 
     Unrepresentable checkTimestamp(long timestamp) {
@@ -83,17 +86,22 @@ public record ModelContract(String signature, String userInput, String titleInpu
         return new Unrepresentable("timestamp", "timestamp " + timestamp + " does not fit the model's int32 input");
     }
 
-    /** The user id as the integer the model's input takes, or null when it is not one (or the input is a string). */
+    /**
+     * The user id as the integer the model's input takes, or null when it is not one (or the input is a string).
+     * Only the integer's canonical spelling is one: OOV flags and per-user state key on the raw string, so "013",
+     * "+13" or " 13" would score as user 13 while counting as another user.
+     */
     Long integerId(String userId) {
-        if (userId == null) return null;
+        if (userId == null || STRING.equals(userType)) return null;
         long v;
         try {
-            v = Long.parseLong(userId.trim());
+            v = Long.parseLong(userId);
         } catch (NumberFormatException e) {
             return null;
         }
+        if (!Long.toString(v).equals(userId)) return null; // '+', leading zeros, "-0", non-ASCII digits
         if (INT32.equals(userType) && (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE)) return null;
-        return STRING.equals(userType) ? null : v;
+        return v;
     }
 
     public void write(Path versionDir) throws IOException {

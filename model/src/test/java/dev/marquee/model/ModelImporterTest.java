@@ -111,7 +111,8 @@ class ModelImporterTest {
         assertThat(int64.check("587", 892870992L)).isNull();
         assertThat(int64.check("-3", 4_102_444_800L)).isNull();
         assertThat(int64.check("u7", 1)).isEqualTo(new ModelContract.Unrepresentable("user_id",
-                "user_id 'u7' is not an integer the model's int64 input takes"));
+                "user_id 'u7' is not an integer the model's int64 input takes (ASCII digits, an optional leading '-',"
+                        + " no '+', blanks or leading zeros)"));
         assertThat(int64.check("9223372036854775808", 1).field()).as("beyond int64").isEqualTo("user_id");
         assertThat(int64.check("7.0", 1).field()).isEqualTo("user_id");
         assertThat(int32.check("2147483647", 1)).isNull();
@@ -119,6 +120,23 @@ class ModelImporterTest {
         assertThat(int32.check("7", 2_147_483_648L)).isEqualTo(new ModelContract.Unrepresentable("timestamp",
                 "timestamp 2147483648 does not fit the model's int32 input"));
         assertThat(int32.check("x", 2_147_483_648L).field()).as("the user id is named first").isEqualTo("user_id");
+    }
+
+    @Test
+    void anIntegerUserIdIsTakenOnlyInItsCanonicalSpellingAsTheVocabulariesKeyOnTheRawString() {
+        ModelContract int64 = new ModelContract("s", "u", "t", "ts", ModelContract.INT64, ModelContract.INT64, "r", 1, null);
+        ModelContract int32 = new ModelContract("s", "u", "t", "ts", ModelContract.INT32, ModelContract.INT32, "r", 1, null);
+        for (String id : List.of("13", "0", "-13", "9223372036854775807", "-9223372036854775808")) {
+            assertThat(int64.check(id, 1)).as(id).isNull();
+            assertThat(int64.integerId(id)).as(id).isEqualTo(Long.parseLong(id));
+        }
+        for (String id : List.of("+13", "013", "00", "-0", "-013", " 13", "13 ", "\t13", "\u0661\u0663", "\uff11\uff13", "",
+                "-", "1_3")) {
+            assertThat(int64.check(id, 1)).as("'%s'", id).isNotNull().extracting(ModelContract.Unrepresentable::field)
+                    .isEqualTo("user_id");
+            assertThat(int32.check(id, 1)).as("'%s'", id).isNotNull();
+        }
+        assertThat(int64.check("013", 1).reason()).contains("no '+', blanks or leading zeros");
     }
 
     @Test
