@@ -50,18 +50,22 @@ public final class ContractCheck {
                 DataType.DT_INT64, ModelContract.INT64, DataType.DT_INT32, ModelContract.INT32));
         type(inputs, titleInput, "movie_title", Map.of(DataType.DT_STRING, ModelContract.STRING));
         String timestampType = timestampInput == null ? null : type(inputs, timestampInput, "timestamp",
-                Map.of(DataType.DT_INT64, ModelContract.INT64, DataType.DT_INT32, ModelContract.INT32));
+                Map.of(DataType.DT_INT64, ModelContract.INT64, DataType.DT_INT32, ModelContract.INT32,
+                        DataType.DT_FLOAT, ModelContract.FLOAT32));
         TensorInfo rating = sig.getOutputsMap().get(ratingOutput);
         if (rating == null) {
             throw new RefusedModelException("no output '" + ratingOutput + "' (the signature has "
                     + String.join(", ", sig.getOutputsMap().keySet()) + "); name the rating with --output");
         }
-        if (rating.getDtype() != DataType.DT_FLOAT) {
-            throw new RefusedModelException("output '" + ratingOutput + "' is " + rating.getDtype() + ", not a float rating");
+        if (rating.getDtype() != DataType.DT_FLOAT && rating.getDtype() != DataType.DT_DOUBLE) {
+            throw new RefusedModelException("output '" + ratingOutput + "' is " + rating.getDtype()
+                    + ", not a float or double rating");
         }
-        int rank = rating.getTensorShape().getUnknownRank() ? -1 : rating.getTensorShape().getDimCount();
-        boolean column = rank == 2 && rating.getTensorShape().getDim(1).getSize() == 1;
-        if (rank != 1 && !column) {
+        // A shape the signature leaves open ([n,?], unknown rank) is left to the probe batch: n values for n rows.
+        int rank = rating.getTensorShape().getUnknownRank() ? 0 : rating.getTensorShape().getDimCount();
+        long width = rank == 2 ? rating.getTensorShape().getDim(1).getSize() : 1;
+        if (rank == 2 && width < 0) rank = 0;
+        if (rank != 0 && rank != 1 && !(rank == 2 && width == 1)) {
             throw new RefusedModelException("output '" + ratingOutput + "' has shape " + shape(rating)
                     + "; a rating is [n] or [n,1]");
         }
@@ -73,7 +77,7 @@ public final class ContractCheck {
             }
         }
         return new ModelContract(signature, userInput, titleInput, timestampInput, userType, timestampType,
-                ratingOutput, rank == 1 ? 1 : 2, embeddingOutput);
+                ratingOutput, rank, embeddingOutput);
     }
 
     private static String type(Map<String, TensorInfo> inputs, String name, String field, Map<DataType, String> usable)

@@ -6,6 +6,7 @@ import org.tensorflow.Result;
 import org.tensorflow.SessionFunction;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
 import org.tensorflow.Tensor;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
@@ -142,12 +143,18 @@ final class InputEncoder {
                 TString t = TString.vectorOf(titleCol);
                 Tensor ts = contract.timestampInput() == null ? null : timestampTensor(timestamps);
                 Result result = serving.call(inputs(u, t, ts))) {
-            TFloat32 out = (TFloat32) result.get(contract.ratingOutput()).orElseThrow();
+            Tensor out = result.get(contract.ratingOutput()).orElseThrow();
             if (out.size() != n) {
                 throw new IllegalStateException("the model's " + contract.ratingOutput() + " has " + out.size()
                         + " values for " + n + " rows");
             }
-            out.copyTo(DataBuffers.of(ratings, false, false));
+            if (out instanceof TFloat64 wide) {
+                double[] d = new double[n];
+                wide.copyTo(DataBuffers.of(d, false, false));
+                for (int i = 0; i < n; i++) ratings[i] = (float) d[i];
+            } else {
+                ((TFloat32) out).copyTo(DataBuffers.of(ratings, false, false));
+            }
             if (withVectors && contract.embeddingOutput() != null) {
                 titleVectors = rows((TFloat32) result.get(contract.embeddingOutput()).orElseThrow(), n);
             }
@@ -181,6 +188,11 @@ final class InputEncoder {
     }
 
     private Tensor timestampTensor(long[] timestamps) {
+        if (ModelContract.FLOAT32.equals(contract.timestampType())) {
+            float[] v = new float[timestamps.length];
+            for (int i = 0; i < v.length; i++) v[i] = timestamps[i];
+            return TFloat32.vectorOf(v);
+        }
         if (!ModelContract.INT32.equals(contract.timestampType())) return TInt64.vectorOf(timestamps);
         int[] v = new int[timestamps.length];
         for (int i = 0; i < v.length; i++) {

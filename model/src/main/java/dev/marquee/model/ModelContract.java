@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * How a SavedModel's serving signature maps onto marquee's request contract: which signature, which input takes
  * {@code user_id}, {@code movie_title} and {@code timestamp} and with which type, which output holds the rating
- * ({@code [n]} or {@code [n,1]}) and, optionally, title embeddings. Native versions have no file and use
+ * ({@code [n]} or {@code [n,1]}, float or double) and, optionally, title embeddings. Native versions have no file and use
  * {@link #NATIVE}; an imported version carries {@value #FILE_NAME} beside its {@code saved_model.pb}
  * (docs/MODEL.md, "Importing a model").
  *
@@ -17,8 +17,10 @@ import java.util.Set;
  *     canonical decimal form
  * @param timestampInput the input that takes the request's timestamp, or null when the model takes none (the scorer
  *     leaves it out)
- * @param timestampType {@code int64} or {@code int32}; null when there is no timestamp input
- * @param ratingRank 1 for {@code [n]}, 2 for {@code [n,1]}
+ * @param timestampType {@code int64}, {@code int32} or {@code float32} (rounded as the model would round it);
+ *     null when there is no timestamp input
+ * @param ratingRank 1 for {@code [n]}, 2 for {@code [n,1]}, 0 when the signature leaves the shape open
+ *     ({@code [n,?]} or unknown rank): then every batch must answer one value per row, as the probe checked
  * @param embeddingOutput an output of title embeddings {@code [n,d]}, or null
  */
 public record ModelContract(String signature, String userInput, String titleInput, String timestampInput,
@@ -28,6 +30,7 @@ public record ModelContract(String signature, String userInput, String titleInpu
     public static final String STRING = "string";
     public static final String INT64 = "int64";
     public static final String INT32 = "int32";
+    public static final String FLOAT32 = "float32";
     private static final String CANONICAL_INTEGER = "ASCII digits, an optional leading '-', no '+', blanks or leading"
             + " zeros";
     public static final ModelContract NATIVE = new ModelContract(RatingGraph.SERVING_SIGNATURE, RatingGraph.USER_ID,
@@ -42,11 +45,11 @@ public record ModelContract(String signature, String userInput, String titleInpu
         if (!Set.of(STRING, INT64, INT32).contains(userType)) {
             throw new IllegalArgumentException("user_id type must be string, int64 or int32, got " + userType);
         }
-        if (timestampInput == null ? timestampType != null : !Set.of(INT64, INT32).contains(timestampType)) {
-            throw new IllegalArgumentException("timestamp type must be int64 or int32, got " + timestampType);
+        if (timestampInput == null ? timestampType != null : !Set.of(INT64, INT32, FLOAT32).contains(timestampType)) {
+            throw new IllegalArgumentException("timestamp type must be int64, int32 or float32, got " + timestampType);
         }
-        if (ratingRank != 1 && ratingRank != 2) {
-            throw new IllegalArgumentException("the rating output has rank 1 or 2, got " + ratingRank);
+        if (ratingRank < 0 || ratingRank > 2) {
+            throw new IllegalArgumentException("the rating output has rank 1 or 2 (0: open), got " + ratingRank);
         }
     }
 

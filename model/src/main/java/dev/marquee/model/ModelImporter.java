@@ -105,7 +105,11 @@ public final class ModelImporter {
                 + contract.userInput() + " (" + contract.userType() + "), movie_title <- " + contract.titleInput()
                 + ", timestamp <- " + (contract.timestampInput() == null ? "(none: the model takes no timestamp)"
                         : contract.timestampInput() + " (" + contract.timestampType() + ")") + ", rating <- "
-                + contract.ratingOutput() + (contract.ratingRank() == 1 ? " [n]" : " [n,1]"));
+                + contract.ratingOutput() + switch (contract.ratingRank()) {
+                    case 1 -> " [n]";
+                    case 2 -> " [n,1]";
+                    default -> " (shape open in the signature: the probe batch decides)";
+                });
         String fingerprint = fingerprint(source);
         final ModelContract mapped = contract;
         try {

@@ -45,11 +45,13 @@ public final class ImportCommand extends ConsoleCommand {
 
     @Option(names = "--input", paramLabel = "FIELD=NAME", description = {"the signature input that takes a request's"
             + " user_id, movie_title or timestamp (repeatable; default: the field's own name). user_id may be string,"
-            + " int64 or int32 (requests' ids must then parse as integers); timestamp int64 or int32, or --input"
+            + " int64 or int32 (requests' ids must then be integers in canonical form); timestamp int64, int32 or"
+            + " float32, or --input"
             + " timestamp= (empty) for a model that takes no timestamp"})
     List<String> inputs = new ArrayList<>();
 
-    @Option(names = "--output", paramLabel = "NAME", description = "the rating output, [n] or [n,1] (default: output_3)")
+    @Option(names = "--output", paramLabel = "NAME", description = "the rating output, float or double, [n] or [n,1] (or left open by the signature: the probe"
+            + " batch decides) (default: output_3)")
     String output;
 
     @Option(names = "--embedding-output", paramLabel = "NAME",
