@@ -38,6 +38,9 @@ public final class ContractCheck {
                     + String.join(", ", graph.getSignatureDefMap().keySet()) + "); name another with --signature");
         }
         Map<String, TensorInfo> inputs = sig.getInputsMap();
+        refuseSharedInput("user_id", userInput, "movie_title", titleInput);
+        refuseSharedInput("user_id", userInput, "timestamp", timestampInput);
+        refuseSharedInput("movie_title", titleInput, "timestamp", timestampInput);
         Set<String> unmapped = new LinkedHashSet<>(inputs.keySet());
         unmapped.remove(userInput);
         unmapped.remove(titleInput);
@@ -78,6 +81,14 @@ public final class ContractCheck {
         }
         return new ModelContract(signature, userInput, titleInput, timestampInput, userType, timestampType,
                 ratingOutput, rank, embeddingOutput);
+    }
+
+    private static void refuseSharedInput(String field, String input, String other, String otherInput)
+            throws RefusedModelException {
+        if (input.equals(otherInput)) {
+            throw new RefusedModelException(field + " and " + other + " both map to input '" + input
+                    + "': each request field needs an input of its own (--input FIELD=NAME)");
+        }
     }
 
     private static String type(Map<String, TensorInfo> inputs, String name, String field, Map<DataType, String> usable)

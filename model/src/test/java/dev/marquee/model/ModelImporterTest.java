@@ -145,6 +145,8 @@ class ModelImporterTest {
         refused(tiny(Kind.FLOAT_USER_ID), "input 'user_id' for user_id is DT_FLOAT");
         refused(tiny(Kind.EXTRA_INPUT), "input(s) age of signature 'serving_default' map to nothing");
         refused(tiny(Kind.NAN), "answers NaN");
+        // passes its probe, then fails on the rows scored for the drift assets
+        refused(tiny(Kind.FAILING_AFTER_TWO_RUNS), "the model fails scoring the rows of generated data");
         refused(tmp.resolve("no-such-dir"), "cannot read a directory");
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         refused(empty, "no saved_model.pb");
@@ -266,6 +268,38 @@ class ModelImporterTest {
                         ? new float[] {1.5f, 2.5f} : new float[] {0.5f, 0.5f}, org.assertj.core.data.Offset.offset(1e-6f));
             }
         }
+    }
+
+    @Test
+    void twoFieldsMappedToOneInputAreRefusedInOneLine() throws Exception {
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("refused"));
+        assertThatThrownBy(() -> new ModelImporter(registry, "m", line -> { }).importModel(new ModelImporter.Request(
+                tiny(Kind.GOOD_STRING_IDS), "serving_default", "movie_title", "movie_title", "timestamp", "output_3", null),
+                data()))
+                .isInstanceOf(ContractCheck.RefusedModelException.class)
+                .hasMessage("user_id and movie_title both map to input 'movie_title': each request field needs an input"
+                        + " of its own (--input FIELD=NAME)");
+        assertThat(registry.versions("m")).isEmpty();
+    }
+
+    @Test
+    void dataWithRowsTheModelsInputsCannotTakeBeyondTheProbeIsRefusedInOneLine() throws Exception {
+        java.util.List<Rating> trained = new java.util.ArrayList<>(split.train());
+        assertThat(trained.size()).as("beyond the probe").isGreaterThan(ModelImporter.PROBE_ROWS);
+        trained.add(new Rating("u7", "A", 3f, 10L));
+        java.util.List<Rating> heldOut = new java.util.ArrayList<>(split.validation());
+        heldOut.add(new Rating("013", "A", 3f, 10L));
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("refused"));
+        assertThatThrownBy(() -> new ModelImporter(registry, "m", line -> { }).importModel(
+                new ModelImporter.Request(tiny(Kind.INT64_IDS_RENAMED_VECTOR_OUTPUT), "serving_default", "uid", "title",
+                        "ts", "rating", null),
+                new ModelImporter.Data("generated", split.name(), "train", trained, heldOut, split.test())))
+                .isInstanceOf(ContractCheck.RefusedModelException.class)
+                .hasMessageStartingWith("2 of " + (trained.size() + heldOut.size() + split.test().size()) + " rows of"
+                        + " generated, split " + split.name() + ", part train do not fit the model's inputs, the first:"
+                        + " user_id 'u7' is not an integer")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        assertThat(registry.versions("m")).isEmpty();
     }
 
     private void refused(Path model, String message) throws Exception {
