@@ -114,6 +114,11 @@ public final class BatchScorer implements AutoCloseable {
         return encoder.contract();
     }
 
+    /** The output names of the signature that scores, as TF Serving would answer them. */
+    public java.util.Collection<String> signatureOutputs() {
+        return serving.signature().outputNames();
+    }
+
     public Path versionDir() {
         return versionDir;
     }
