@@ -26,8 +26,9 @@ import picocli.CommandLine.Option;
         header = "check a SavedModel made elsewhere (e.g. Keras) and publish it with drift assets", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Check a SavedModel made elsewhere and publish it with drift assets from its training data.",
                 "Refuses, with one line naming the problem and nothing published, a model that does not load, lacks"
-                        + " the signature or a mapped input, has an input nothing maps to, a wrong dtype, or answers a"
-                        + " probe batch with a non-finite rating."},
+                        + " the signature or a mapped input, has an input nothing maps to or two fields mapped to one"
+                        + " input, a wrong dtype, answers a probe batch with a non-finite rating or fails on a row of"
+                        + " --data; and --data with rows its inputs cannot take (e.g. non-integer user ids)."},
         footer = {"Example (the model ../shared/models/series-keras/1 was trained in Python on the time split's"
                 + " training part of MovieLens 100K):",
                 "  marquee import --model-dir ../shared/models/series-keras/1 \\",
