@@ -9,8 +9,8 @@ import java.util.Set;
 /**
  * How a SavedModel's serving signature maps onto marquee's request contract: which signature, which input takes
  * {@code user_id}, {@code movie_title} and {@code timestamp} and with which type, which output holds the rating
- * ({@code [n]} or {@code [n,1]}, float or double) and, optionally, title embeddings. Native versions have no file and use
- * {@link #NATIVE}; an imported version carries {@value #FILE_NAME} beside its {@code saved_model.pb}
+ * ({@code [n]} or {@code [n,1]}, float or double) and, optionally, title embeddings. Native versions have no file
+ * and use {@link #NATIVE}; an imported version carries {@value #FILE_NAME} beside its {@code saved_model.pb}
  * (docs/MODEL.md, "Importing a model").
  *
  * @param userType {@code string}, {@code int64} or {@code int32}: an integer id must be the request's string in

@@ -172,7 +172,8 @@ public final class ModelImporter {
                 throw new Refusal("the model fails scoring the rows of " + data.description() + ": "
                         + firstLine(e.getMessage()));
             }
-            DriftAssets drift = DriftAssets.compute(trained, heldOut, "held-out rows of " + data.description(), progress);
+            DriftAssets drift = DriftAssets.compute(trained, heldOut, "held-out rows of " + data.description(),
+                    progress);
             drift.write(assets);
             if (!data.test().isEmpty()) metrics.put("test", Metrics.of(test, data.test()));
         }

@@ -51,8 +51,8 @@ public final class ImportCommand extends ConsoleCommand {
             + " timestamp= (empty) for a model that takes no timestamp"})
     List<String> inputs = new ArrayList<>();
 
-    @Option(names = "--output", paramLabel = "NAME", description = "the rating output, float or double, [n] or [n,1] (or left open by the signature: the probe"
-            + " batch decides) (default: output_3)")
+    @Option(names = "--output", paramLabel = "NAME", description = "the rating output, float or double, [n] or [n,1]"
+            + " (or left open by the signature: the probe batch decides) (default: output_3)")
     String output;
 
     @Option(names = "--embedding-output", paramLabel = "NAME",

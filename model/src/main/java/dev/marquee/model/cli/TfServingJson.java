@@ -22,7 +22,8 @@ final class TfServingJson {
 
     private TfServingJson() {}
 
-    static String predictions(ScoredBatch batch, ModelContract contract, java.util.Collection<String> signatureOutputs) {
+    static String predictions(ScoredBatch batch, ModelContract contract,
+                              java.util.Collection<String> signatureOutputs) {
         boolean alone = signatureOutputs.size() == 1 && signatureOutputs.contains(contract.ratingOutput());
         return write(g -> {
             g.writeStartObject();
