@@ -48,14 +48,16 @@ public final class BatchScorer implements AutoCloseable {
         }
         Path assets = dir.resolve(TrainedModel.ASSETS);
         ModelContract contract = ModelContract.of(dir);
+        // Imported versions are told by their contract file, not by their mapping: one may map exactly as ours do.
+        boolean imported = ModelContract.isImported(dir);
         // A version imported without training data has no vocabularies: its OOV flags are unknown. Ours always has.
-        boolean vocabularies = contract.isNative() || Files.exists(assets.resolve(TrainedModel.USERS_FILE));
+        boolean vocabularies = !imported || Files.exists(assets.resolve(TrainedModel.USERS_FILE));
         Vocabulary users = vocabularies ? Vocabulary.read(assets.resolve(TrainedModel.USERS_FILE), false) : null;
         Vocabulary titles = vocabularies ? Vocabulary.read(assets.resolve(TrainedModel.TITLES_FILE), true) : null;
         SavedModelBundle bundle = SavedModelBundle.loader(dir.toString()).withTags("serve")
                 .withConfigProto(threads.toConfigProto(gpuIndex)).load();
         try {
-            if (!contract.isNative()) {
+            if (imported) {
                 return new BatchScorer(dir, bundle, bundle.function(contract.signature()), null,
                         new InputEncoder(users, titles, contract));
             }
@@ -110,6 +112,11 @@ public final class BatchScorer implements AutoCloseable {
     /** How the model's signature maps onto the request contract ({@link ModelContract#NATIVE} for our own). */
     public ModelContract contract() {
         return encoder.contract();
+    }
+
+    /** The output names of the signature that scores, as TF Serving would answer them. */
+    public java.util.Collection<String> signatureOutputs() {
+        return serving.signature().outputNames();
     }
 
     public Path versionDir() {

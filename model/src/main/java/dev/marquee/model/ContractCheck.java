@@ -26,7 +26,8 @@ public final class ContractCheck {
 
     /**
      * The contract for {@code graph}'s signature {@code signature} with these input and output names; the user id
-     * and timestamp types and the rating's rank are read from the signature.
+     * and timestamp types and the rating's rank are read from the signature. A null {@code timestampInput} is a
+     * model that takes no timestamp.
      */
     public static ModelContract check(MetaGraphDef graph, String signature, String userInput, String titleInput,
                                       String timestampInput, String ratingOutput, String embeddingOutput)
@@ -37,8 +38,13 @@ public final class ContractCheck {
                     + String.join(", ", graph.getSignatureDefMap().keySet()) + "); name another with --signature");
         }
         Map<String, TensorInfo> inputs = sig.getInputsMap();
+        refuseSharedInput("user_id", userInput, "movie_title", titleInput);
+        refuseSharedInput("user_id", userInput, "timestamp", timestampInput);
+        refuseSharedInput("movie_title", titleInput, "timestamp", timestampInput);
         Set<String> unmapped = new LinkedHashSet<>(inputs.keySet());
-        unmapped.removeAll(Set.of(userInput, titleInput, timestampInput));
+        unmapped.remove(userInput);
+        unmapped.remove(titleInput);
+        if (timestampInput != null) unmapped.remove(timestampInput);
         if (!unmapped.isEmpty()) {
             throw new RefusedModelException("input(s) " + String.join(", ", unmapped) + " of signature '" + signature
                     + "' map to nothing in a rating request (user_id, movie_title, timestamp): map them with --input");
@@ -46,19 +52,23 @@ public final class ContractCheck {
         String userType = type(inputs, userInput, "user_id", Map.of(DataType.DT_STRING, ModelContract.STRING,
                 DataType.DT_INT64, ModelContract.INT64, DataType.DT_INT32, ModelContract.INT32));
         type(inputs, titleInput, "movie_title", Map.of(DataType.DT_STRING, ModelContract.STRING));
-        String timestampType = type(inputs, timestampInput, "timestamp", Map.of(DataType.DT_INT64, ModelContract.INT64,
-                DataType.DT_INT32, ModelContract.INT32));
+        String timestampType = timestampInput == null ? null : type(inputs, timestampInput, "timestamp",
+                Map.of(DataType.DT_INT64, ModelContract.INT64, DataType.DT_INT32, ModelContract.INT32,
+                        DataType.DT_FLOAT, ModelContract.FLOAT32));
         TensorInfo rating = sig.getOutputsMap().get(ratingOutput);
         if (rating == null) {
             throw new RefusedModelException("no output '" + ratingOutput + "' (the signature has "
                     + String.join(", ", sig.getOutputsMap().keySet()) + "); name the rating with --output");
         }
-        if (rating.getDtype() != DataType.DT_FLOAT) {
-            throw new RefusedModelException("output '" + ratingOutput + "' is " + rating.getDtype() + ", not a float rating");
+        if (rating.getDtype() != DataType.DT_FLOAT && rating.getDtype() != DataType.DT_DOUBLE) {
+            throw new RefusedModelException("output '" + ratingOutput + "' is " + rating.getDtype()
+                    + ", not a float or double rating");
         }
-        int rank = rating.getTensorShape().getUnknownRank() ? -1 : rating.getTensorShape().getDimCount();
-        boolean column = rank == 2 && rating.getTensorShape().getDim(1).getSize() == 1;
-        if (rank != 1 && !column) {
+        // A shape the signature leaves open ([n,?], unknown rank) is left to the probe batch: n values for n rows.
+        int rank = rating.getTensorShape().getUnknownRank() ? 0 : rating.getTensorShape().getDimCount();
+        long width = rank == 2 ? rating.getTensorShape().getDim(1).getSize() : 1;
+        if (rank == 2 && width < 0) rank = 0;
+        if (rank != 0 && rank != 1 && !(rank == 2 && width == 1)) {
             throw new RefusedModelException("output '" + ratingOutput + "' has shape " + shape(rating)
                     + "; a rating is [n] or [n,1]");
         }
@@ -70,7 +80,15 @@ public final class ContractCheck {
             }
         }
         return new ModelContract(signature, userInput, titleInput, timestampInput, userType, timestampType,
-                ratingOutput, rank == 1 ? 1 : 2, embeddingOutput);
+                ratingOutput, rank, embeddingOutput);
+    }
+
+    private static void refuseSharedInput(String field, String input, String other, String otherInput)
+            throws RefusedModelException {
+        if (input.equals(otherInput)) {
+            throw new RefusedModelException(field + " and " + other + " both map to input '" + input
+                    + "': each request field needs an input of its own (--input FIELD=NAME)");
+        }
     }
 
     private static String type(Map<String, TensorInfo> inputs, String name, String field, Map<DataType, String> usable)
@@ -78,7 +96,8 @@ public final class ContractCheck {
         TensorInfo info = inputs.get(name);
         if (info == null) {
             throw new RefusedModelException("no input '" + name + "' for " + field + " (the signature has "
-                    + String.join(", ", inputs.keySet()) + "); map it with --input " + field + "=NAME");
+                    + String.join(", ", inputs.keySet()) + "); map it with --input " + field + "=NAME"
+                    + (field.equals("timestamp") ? ", or with --input timestamp= if the model takes none" : ""));
         }
         String type = usable.get(info.getDtype());
         if (type == null) {

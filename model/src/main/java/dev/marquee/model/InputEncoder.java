@@ -6,6 +6,7 @@ import org.tensorflow.Result;
 import org.tensorflow.SessionFunction;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
 import org.tensorflow.Tensor;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
@@ -23,9 +24,10 @@ final class InputEncoder {
     private final Vocabulary titles;
     private final TitleCatalog catalog;
     private final ModelContract contract;
+    private final boolean imported;
 
     InputEncoder(Vocabulary users, Vocabulary titles) {
-        this(users, titles, ModelContract.NATIVE);
+        this(users, titles, ModelContract.NATIVE, false);
     }
 
     /**
@@ -33,11 +35,16 @@ final class InputEncoder {
      * {@code titles} are null together when the version has no vocabularies.
      */
     InputEncoder(Vocabulary users, Vocabulary titles, ModelContract contract) {
+        this(users, titles, contract, true);
+    }
+
+    private InputEncoder(Vocabulary users, Vocabulary titles, ModelContract contract, boolean imported) {
         if ((users == null) != (titles == null)) throw new IllegalArgumentException("both vocabularies, or neither");
         this.users = users;
         this.titles = titles;
         this.catalog = TitleCatalog.of(titles == null ? java.util.List.of() : titles.terms());
         this.contract = contract;
+        this.imported = imported;
     }
 
     /** False for a version imported without training data: its OOV flags are unknown. */
@@ -101,7 +108,7 @@ final class InputEncoder {
             return new ScoredBatch(ratings, userOov, titleOov, withVectors ? new float[0][] : null,
                     withVectors ? new float[0][] : null, matches, catalogTitles);
         }
-        if (!contract.isNative()) {
+        if (imported) {
             return scoreMapped(serving, userCol, titleCol, timestamps, userOov, titleOov, withVectors)
                     .withTitles(matches, catalogTitles);
         }
@@ -134,20 +141,33 @@ final class InputEncoder {
         float[][] titleVectors = null;
         try (Tensor u = userTensor(userCol);
                 TString t = TString.vectorOf(titleCol);
-                Tensor ts = timestampTensor(timestamps);
-                Result result = serving.call(Map.of(contract.userInput(), u, contract.titleInput(), t,
-                        contract.timestampInput(), ts))) {
-            TFloat32 out = (TFloat32) result.get(contract.ratingOutput()).orElseThrow();
+                Tensor ts = contract.timestampInput() == null ? null : timestampTensor(timestamps);
+                Result result = serving.call(inputs(u, t, ts))) {
+            Tensor out = result.get(contract.ratingOutput()).orElseThrow();
             if (out.size() != n) {
                 throw new IllegalStateException("the model's " + contract.ratingOutput() + " has " + out.size()
                         + " values for " + n + " rows");
             }
-            out.copyTo(DataBuffers.of(ratings, false, false));
+            if (out instanceof TFloat64 wide) {
+                double[] d = new double[n];
+                wide.copyTo(DataBuffers.of(d, false, false));
+                for (int i = 0; i < n; i++) ratings[i] = (float) d[i];
+            } else {
+                ((TFloat32) out).copyTo(DataBuffers.of(ratings, false, false));
+            }
             if (withVectors && contract.embeddingOutput() != null) {
                 titleVectors = rows((TFloat32) result.get(contract.embeddingOutput()).orElseThrow(), n);
             }
         }
         return new ScoredBatch(ratings, userOov, titleOov, null, titleVectors);
+    }
+
+    private Map<String, Tensor> inputs(Tensor user, Tensor title, Tensor timestamp) {
+        Map<String, Tensor> in = new java.util.HashMap<>();
+        in.put(contract.userInput(), user);
+        in.put(contract.titleInput(), title);
+        if (timestamp != null) in.put(contract.timestampInput(), timestamp);
+        return in;
     }
 
     private Tensor userTensor(String[] ids) {
@@ -168,6 +188,11 @@ final class InputEncoder {
     }
 
     private Tensor timestampTensor(long[] timestamps) {
+        if (ModelContract.FLOAT32.equals(contract.timestampType())) {
+            float[] v = new float[timestamps.length];
+            for (int i = 0; i < v.length; i++) v[i] = timestamps[i];
+            return TFloat32.vectorOf(v);
+        }
         if (!ModelContract.INT32.equals(contract.timestampType())) return TInt64.vectorOf(timestamps);
         int[] v = new int[timestamps.length];
         for (int i = 0; i < v.length; i++) {

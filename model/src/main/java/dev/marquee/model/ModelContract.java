@@ -9,13 +9,18 @@ import java.util.Set;
 /**
  * How a SavedModel's serving signature maps onto marquee's request contract: which signature, which input takes
  * {@code user_id}, {@code movie_title} and {@code timestamp} and with which type, which output holds the rating
- * ({@code [n]} or {@code [n,1]}) and, optionally, title embeddings. Native versions have no file and use
- * {@link #NATIVE}; an imported version carries {@value #FILE_NAME} beside its {@code saved_model.pb}
+ * ({@code [n]} or {@code [n,1]}, float or double) and, optionally, title embeddings. Native versions have no file
+ * and use {@link #NATIVE}; an imported version carries {@value #FILE_NAME} beside its {@code saved_model.pb}
  * (docs/MODEL.md, "Importing a model").
  *
- * @param userType {@code string}, {@code int64} or {@code int32}: an integer id must parse from the request's string
- * @param timestampType {@code int64} or {@code int32}
- * @param ratingRank 1 for {@code [n]}, 2 for {@code [n,1]}
+ * @param userType {@code string}, {@code int64} or {@code int32}: an integer id must be the request's string in
+ *     canonical decimal form
+ * @param timestampInput the input that takes the request's timestamp, or null when the model takes none (the scorer
+ *     leaves it out)
+ * @param timestampType {@code int64}, {@code int32} or {@code float32} (rounded as the model would round it);
+ *     null when there is no timestamp input
+ * @param ratingRank 1 for {@code [n]}, 2 for {@code [n,1]}, 0 when the signature leaves the shape open
+ *     ({@code [n,?]} or unknown rank): then every batch must answer one value per row, as the probe checked
  * @param embeddingOutput an output of title embeddings {@code [n,d]}, or null
  */
 public record ModelContract(String signature, String userInput, String titleInput, String timestampInput,
@@ -25,38 +30,41 @@ public record ModelContract(String signature, String userInput, String titleInpu
     public static final String STRING = "string";
     public static final String INT64 = "int64";
     public static final String INT32 = "int32";
+    public static final String FLOAT32 = "float32";
+    private static final String CANONICAL_INTEGER = "ASCII digits, an optional leading '-', no '+', blanks or leading"
+            + " zeros";
     public static final ModelContract NATIVE = new ModelContract(RatingGraph.SERVING_SIGNATURE, RatingGraph.USER_ID,
             RatingGraph.MOVIE_TITLE, RatingGraph.TIMESTAMP, STRING, INT64, RatingGraph.OUTPUT_RATING, 2,
             RatingGraph.OUTPUT_TITLE);
 
     public ModelContract {
-        if (signature == null || userInput == null || titleInput == null || timestampInput == null
-                || ratingOutput == null) {
-            throw new IllegalArgumentException("a model contract names a signature, three inputs and a rating output");
+        if (signature == null || userInput == null || titleInput == null || ratingOutput == null) {
+            throw new IllegalArgumentException("a model contract names a signature, its user_id and movie_title inputs"
+                    + " and a rating output");
         }
         if (!Set.of(STRING, INT64, INT32).contains(userType)) {
             throw new IllegalArgumentException("user_id type must be string, int64 or int32, got " + userType);
         }
-        if (!Set.of(INT64, INT32).contains(timestampType)) {
-            throw new IllegalArgumentException("timestamp type must be int64 or int32, got " + timestampType);
+        if (timestampInput == null ? timestampType != null : !Set.of(INT64, INT32, FLOAT32).contains(timestampType)) {
+            throw new IllegalArgumentException("timestamp type must be int64, int32 or float32, got " + timestampType);
         }
-        if (ratingRank != 1 && ratingRank != 2) {
-            throw new IllegalArgumentException("the rating output has rank 1 or 2, got " + ratingRank);
+        if (ratingRank < 0 || ratingRank > 2) {
+            throw new IllegalArgumentException("the rating output has rank 1 or 2 (0: open), got " + ratingRank);
         }
     }
 
-    @com.fasterxml.jackson.annotation.JsonIgnore
-    public boolean isNative() {
-        return equals(NATIVE);
+    /** Whether the version in {@code versionDir} was imported: it carries {@value #FILE_NAME}. */
+    public static boolean isImported(Path versionDir) {
+        return Files.exists(versionDir.resolve(FILE_NAME));
     }
 
     /** A request value this contract's input cannot take: which request field, and why. */
     public record Unrepresentable(String field, String reason) {}
 
-    /** True when every valid request fits: a string user id and an int64 timestamp. */
+    /** True when every valid request fits: a string user id and a timestamp input, if any, wider than int32. */
     @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean takesEveryRequest() {
-        return STRING.equals(userType) && INT64.equals(timestampType);
+        return STRING.equals(userType) && !INT32.equals(timestampType);
     }
 
     /**
@@ -71,7 +79,7 @@ public record ModelContract(String signature, String userInput, String titleInpu
     Unrepresentable checkUserId(String userId) {
         if (STRING.equals(userType) || integerId(userId) != null) return null;
         return new Unrepresentable("user_id", "user_id '" + userId + "' is not an integer the model's " + userType
-                + " input takes");
+                + " input takes (" + CANONICAL_INTEGER + ")");
     }
 
     Unrepresentable checkTimestamp(long timestamp) {
@@ -81,17 +89,22 @@ public record ModelContract(String signature, String userInput, String titleInpu
         return new Unrepresentable("timestamp", "timestamp " + timestamp + " does not fit the model's int32 input");
     }
 
-    /** The user id as the integer the model's input takes, or null when it is not one (or the input is a string). */
+    /**
+     * The user id as the integer the model's input takes, or null when it is not one (or the input is a string).
+     * Only the integer's canonical spelling is one: OOV flags and per-user state key on the raw string, so "013",
+     * "+13" or " 13" would score as user 13 while counting as another user.
+     */
     Long integerId(String userId) {
-        if (userId == null) return null;
+        if (userId == null || STRING.equals(userType)) return null;
         long v;
         try {
-            v = Long.parseLong(userId.trim());
+            v = Long.parseLong(userId);
         } catch (NumberFormatException e) {
             return null;
         }
+        if (!Long.toString(v).equals(userId)) return null; // '+', leading zeros, "-0", non-ASCII digits
         if (INT32.equals(userType) && (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE)) return null;
-        return STRING.equals(userType) ? null : v;
+        return v;
     }
 
     public void write(Path versionDir) throws IOException {

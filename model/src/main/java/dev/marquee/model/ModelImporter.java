@@ -48,7 +48,7 @@ public final class ModelImporter {
             dev.marquee.data.profile.ReferenceProfile.FILE_NAME, dev.marquee.data.drift.DriftCalibration.FILE_NAME,
             dev.marquee.data.drift.ErrorModel.FILE_NAME);
 
-    /** What to import and how its signature maps onto the request contract. */
+    /** What to import and how its signature maps onto the request contract; a null timestampInput: none. */
     public record Request(Path source, String signature, String userInput, String titleInput, String timestampInput,
                           String ratingOutput, String embeddingOutput) {}
 
@@ -103,14 +103,44 @@ public final class ModelImporter {
         }
         progress.accept("import: " + source + ": signature '" + contract.signature() + "', user_id <- "
                 + contract.userInput() + " (" + contract.userType() + "), movie_title <- " + contract.titleInput()
-                + ", timestamp <- " + contract.timestampInput() + " (" + contract.timestampType() + "), rating <- "
-                + contract.ratingOutput() + (contract.ratingRank() == 1 ? " [n]" : " [n,1]"));
+                + ", timestamp <- " + (contract.timestampInput() == null ? "(none: the model takes no timestamp)"
+                        : contract.timestampInput() + " (" + contract.timestampType() + ")") + ", rating <- "
+                + contract.ratingOutput() + switch (contract.ratingRank()) {
+                    case 1 -> " [n]";
+                    case 2 -> " [n,1]";
+                    default -> " (shape open in the signature: the probe batch decides)";
+                });
+        if (data != null) refuseUnfitRows(contract, data);
         String fingerprint = fingerprint(source);
         final ModelContract mapped = contract;
         try {
             return registry.publish(name, dir -> write(dir, source, mapped, fingerprint, data));
         } catch (Refusal r) {
             throw new ContractCheck.RefusedModelException(r.getMessage());
+        }
+    }
+
+    /**
+     * Refuses data with rows the model's inputs cannot take (a user id that is not an integer, a timestamp beyond
+     * int32): its drift assets and test RMSE would leave them out unseen, so the operator chooses the data instead.
+     */
+    private static void refuseUnfitRows(ModelContract contract, Data data) throws ContractCheck.RefusedModelException {
+        if (contract.takesEveryRequest()) return;
+        long unfit = 0;
+        long all = 0;
+        ModelContract.Unrepresentable first = null;
+        for (List<Rating> rows : List.of(data.trained(), data.heldOut(), data.test())) {
+            for (Rating r : rows) {
+                all++;
+                ModelContract.Unrepresentable misfit = contract.check(r.userId, r.timestamp);
+                if (misfit == null) continue;
+                unfit++;
+                if (first == null) first = misfit;
+            }
+        }
+        if (first != null) {
+            throw new ContractCheck.RefusedModelException(unfit + " of " + all + " rows of " + data.description()
+                    + " do not fit the model's inputs, the first: " + first.reason());
         }
     }
 
@@ -131,10 +161,21 @@ public final class ModelImporter {
             probe(scorer, data.trained().subList(0, Math.min(PROBE_ROWS, data.trained().size())));
             progress.accept("import: scoring " + data.trained().size() + " training and " + data.heldOut().size()
                     + " held-out rows for the drift assets ...");
-            DriftAssets drift = DriftAssets.compute(scored(scorer, data.trained()), scored(scorer, data.heldOut()),
-                    "held-out rows of " + data.description(), progress);
+            DriftAssets.Scored trained;
+            DriftAssets.Scored heldOut;
+            float[] test;
+            try {
+                trained = scored(scorer, data.trained());
+                heldOut = scored(scorer, data.heldOut());
+                test = scorer.predict(data.test());
+            } catch (RuntimeException e) {
+                throw new Refusal("the model fails scoring the rows of " + data.description() + ": "
+                        + firstLine(e.getMessage()));
+            }
+            DriftAssets drift = DriftAssets.compute(trained, heldOut, "held-out rows of " + data.description(),
+                    progress);
             drift.write(assets);
-            if (!data.test().isEmpty()) metrics.put("test", Metrics.of(scorer.predict(data.test()), data.test()));
+            if (!data.test().isEmpty()) metrics.put("test", Metrics.of(test, data.test()));
         }
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("source", data.source());

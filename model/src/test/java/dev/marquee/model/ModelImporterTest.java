@@ -111,7 +111,8 @@ class ModelImporterTest {
         assertThat(int64.check("587", 892870992L)).isNull();
         assertThat(int64.check("-3", 4_102_444_800L)).isNull();
         assertThat(int64.check("u7", 1)).isEqualTo(new ModelContract.Unrepresentable("user_id",
-                "user_id 'u7' is not an integer the model's int64 input takes"));
+                "user_id 'u7' is not an integer the model's int64 input takes (ASCII digits, an optional leading '-',"
+                        + " no '+', blanks or leading zeros)"));
         assertThat(int64.check("9223372036854775808", 1).field()).as("beyond int64").isEqualTo("user_id");
         assertThat(int64.check("7.0", 1).field()).isEqualTo("user_id");
         assertThat(int32.check("2147483647", 1)).isNull();
@@ -122,11 +123,30 @@ class ModelImporterTest {
     }
 
     @Test
+    void anIntegerUserIdIsTakenOnlyInItsCanonicalSpellingAsTheVocabulariesKeyOnTheRawString() {
+        ModelContract int64 = new ModelContract("s", "u", "t", "ts", ModelContract.INT64, ModelContract.INT64, "r", 1, null);
+        ModelContract int32 = new ModelContract("s", "u", "t", "ts", ModelContract.INT32, ModelContract.INT32, "r", 1, null);
+        for (String id : List.of("13", "0", "-13", "9223372036854775807", "-9223372036854775808")) {
+            assertThat(int64.check(id, 1)).as(id).isNull();
+            assertThat(int64.integerId(id)).as(id).isEqualTo(Long.parseLong(id));
+        }
+        for (String id : List.of("+13", "013", "00", "-0", "-013", " 13", "13 ", "\t13", "\u0661\u0663", "\uff11\uff13", "",
+                "-", "1_3")) {
+            assertThat(int64.check(id, 1)).as("'%s'", id).isNotNull().extracting(ModelContract.Unrepresentable::field)
+                    .isEqualTo("user_id");
+            assertThat(int32.check(id, 1)).as("'%s'", id).isNotNull();
+        }
+        assertThat(int64.check("013", 1).reason()).contains("no '+', blanks or leading zeros");
+    }
+
+    @Test
     void badModelsAreRefusedWithOneLineAndNothingIsPublished() throws Exception {
         refused(tiny(Kind.OTHER_SIGNATURE), "no signature 'serving_default'");
         refused(tiny(Kind.FLOAT_USER_ID), "input 'user_id' for user_id is DT_FLOAT");
         refused(tiny(Kind.EXTRA_INPUT), "input(s) age of signature 'serving_default' map to nothing");
         refused(tiny(Kind.NAN), "answers NaN");
+        // passes its probe, then fails on the rows scored for the drift assets
+        refused(tiny(Kind.FAILING_AFTER_TWO_RUNS), "the model fails scoring the rows of generated data");
         refused(tmp.resolve("no-such-dir"), "cannot read a directory");
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         refused(empty, "no saved_model.pb");
@@ -165,6 +185,121 @@ class ModelImporterTest {
             }
             assertThat(b.titleVectors()[0]).as("title embeddings from output_2").hasSize(32);
         }
+    }
+
+    @Test
+    void theSeriesKerasModelImportedWithoutDataAndWithItsEmbeddingsServesAsPythonAnswered() throws Exception {
+        // Its mapping is exactly ours; it is still an imported version, with no vocabularies to read.
+        Path shared = Path.of("../../shared/models/series-keras");
+        Prerequisites.assumeOrFailInCi(Files.isRegularFile(shared.resolve("1/saved_model.pb")), "no ../shared/models/series-keras (the series' Keras model)");
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("registry"));
+        long v = new ModelImporter(registry, "m", line -> { }).importModel(new ModelImporter.Request(shared.resolve("1"),
+                "serving_default", "user_id", "movie_title", "timestamp", "output_3", "output_2"), null);
+        JsonNode response = EventJson.mapper().readTree(Files.readAllBytes(shared.resolve("response.json")));
+        JsonNode instances = EventJson.mapper().readTree(Files.readAllBytes(shared.resolve("request.json"))).path("instances");
+        int n = instances.size();
+        String[] users = new String[n];
+        String[] titles = new String[n];
+        long[] ts = new long[n];
+        for (int i = 0; i < n; i++) {
+            users[i] = instances.get(i).path("user_id").asText();
+            titles[i] = instances.get(i).path("movie_title").asText();
+            ts[i] = instances.get(i).path("timestamp").asLong();
+        }
+        try (BatchScorer scorer = BatchScorer.open(registry.versionDir("m", v), ScorerThreads.callerThread())) {
+            ScoredBatch b = scorer.score(users, titles, ts, true);
+            for (int i = 0; i < n; i++) {
+                assertThat((double) b.ratings()[i]).as("instance %d", i)
+                        .isCloseTo(response.at("/predictions/" + i + "/output_3/0").asDouble(), org.assertj.core.data.Offset.offset(1e-4));
+            }
+            assertThat(b.userOov()).as("no vocabularies: unknown").isNull();
+            assertThat(b.titleVectors()[0]).as("title embeddings from output_2").hasSize(32);
+        }
+    }
+
+    @Test
+    void aModelMappedAsOursButWithoutOutput1ImportsWithData() throws Exception {
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("registry"));
+        long v = new ModelImporter(registry, "m", line -> { }).importModel(new ModelImporter.Request(
+                tiny(Kind.EMBEDDINGS_WITHOUT_USER_VECTORS), "serving_default", "user_id", "movie_title", "timestamp",
+                "output_3", "output_2"), data());
+        try (BatchScorer scorer = BatchScorer.open(registry.versionDir("m", v), ScorerThreads.callerThread())) {
+            ScoredBatch b = scorer.score(new String[] {"u1", "u2"}, new String[] {"A", "B"}, new long[] {10, 20}, true);
+            assertThat(b.ratings()).containsExactly(0.5f, 0.5f);
+            assertThat(b.titleVectors()[1]).containsExactly(0.5f, 0.5f);
+            assertThat(b.userOov()).hasSize(2);
+        }
+    }
+
+    @Test
+    void aModelWithoutATimestampInputImportsWithAnEmptyMappingAndIsScoredWithoutOne() throws Exception {
+        Path model = tiny(Kind.NO_TIMESTAMP);
+        refused(model, "no input 'timestamp' for timestamp");
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("registry"));
+        long v = new ModelImporter(registry, "m", line -> { }).importModel(
+                new ModelImporter.Request(model, "serving_default", "user_id", "movie_title", null, "output_3", null), data());
+        Path dir = registry.versionDir("m", v);
+        assertThat(ModelContract.of(dir).timestampInput()).isNull();
+        assertThat(ModelContract.of(dir).takesEveryRequest()).isTrue();
+        try (BatchScorer scorer = BatchScorer.open(dir, ScorerThreads.callerThread())) {
+            assertThat(scorer.score(new String[] {"u1"}, new String[] {"A"}, new long[] {Long.MAX_VALUE}).ratings())
+                    .containsExactly(0.5f);
+        }
+    }
+
+    @Test
+    void aFloat32TimestampAFloat64RatingAndRatingShapesTheSignatureLeavesOpenAreServed() throws Exception {
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("registry"));
+        ModelImporter importer = new ModelImporter(registry, "m", line -> { });
+        for (Kind kind : List.of(Kind.FLOAT32_TIMESTAMP, Kind.FLOAT64_RATING, Kind.RATING_OF_UNKNOWN_WIDTH,
+                Kind.RATING_OF_UNKNOWN_RANK)) {
+            long v = importer.importModel(new ModelImporter.Request(tiny(kind), "serving_default", "user_id",
+                    "movie_title", "timestamp", "output_3", null), data());
+            Path dir = registry.versionDir("m", v);
+            ModelContract contract = ModelContract.of(dir);
+            assertThat(contract.timestampType()).as("%s", kind)
+                    .isEqualTo(kind == Kind.FLOAT32_TIMESTAMP ? ModelContract.FLOAT32 : ModelContract.INT64);
+            assertThat(contract.ratingRank()).as("%s", kind).isEqualTo(kind.name().contains("UNKNOWN") ? 0 : 2);
+            try (BatchScorer scorer = BatchScorer.open(dir, ScorerThreads.callerThread())) {
+                float[] ratings = scorer.score(new String[] {"u1", "u2"}, new String[] {"A", "B"},
+                        new long[] {1_000_000_000L, 2_000_000_000L}).ratings();
+                // FLOAT32_TIMESTAMP answers 0.5 + timestamp / 1e9: the timestamps arrive as floats
+                assertThat(ratings).as("%s", kind).containsExactly(kind == Kind.FLOAT32_TIMESTAMP
+                        ? new float[] {1.5f, 2.5f} : new float[] {0.5f, 0.5f}, org.assertj.core.data.Offset.offset(1e-6f));
+            }
+        }
+    }
+
+    @Test
+    void twoFieldsMappedToOneInputAreRefusedInOneLine() throws Exception {
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("refused"));
+        assertThatThrownBy(() -> new ModelImporter(registry, "m", line -> { }).importModel(new ModelImporter.Request(
+                tiny(Kind.GOOD_STRING_IDS), "serving_default", "movie_title", "movie_title", "timestamp", "output_3", null),
+                data()))
+                .isInstanceOf(ContractCheck.RefusedModelException.class)
+                .hasMessage("user_id and movie_title both map to input 'movie_title': each request field needs an input"
+                        + " of its own (--input FIELD=NAME)");
+        assertThat(registry.versions("m")).isEmpty();
+    }
+
+    @Test
+    void dataWithRowsTheModelsInputsCannotTakeBeyondTheProbeIsRefusedInOneLine() throws Exception {
+        java.util.List<Rating> trained = new java.util.ArrayList<>(split.train());
+        assertThat(trained.size()).as("beyond the probe").isGreaterThan(ModelImporter.PROBE_ROWS);
+        trained.add(new Rating("u7", "A", 3f, 10L));
+        java.util.List<Rating> heldOut = new java.util.ArrayList<>(split.validation());
+        heldOut.add(new Rating("013", "A", 3f, 10L));
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("refused"));
+        assertThatThrownBy(() -> new ModelImporter(registry, "m", line -> { }).importModel(
+                new ModelImporter.Request(tiny(Kind.INT64_IDS_RENAMED_VECTOR_OUTPUT), "serving_default", "uid", "title",
+                        "ts", "rating", null),
+                new ModelImporter.Data("generated", split.name(), "train", trained, heldOut, split.test())))
+                .isInstanceOf(ContractCheck.RefusedModelException.class)
+                .hasMessageStartingWith("2 of " + (trained.size() + heldOut.size() + split.test().size()) + " rows of"
+                        + " generated, split " + split.name() + ", part train do not fit the model's inputs, the first:"
+                        + " user_id 'u7' is not an integer")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        assertThat(registry.versions("m")).isEmpty();
     }
 
     private void refused(Path model, String message) throws Exception {

@@ -16,6 +16,7 @@ import org.tensorflow.op.core.AssignAdd;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TString;
 import org.tensorflow.types.family.TType;
@@ -48,7 +49,19 @@ public final class TinySavedModels {
         OTHER_SIGNATURE,
         FLOAT_USER_ID,
         EXTRA_INPUT,
-        NAN
+        NAN,
+        /** The contract's inputs; outputs {@code output_2} (title embeddings [n,2]) and {@code output_3}, no output_1. */
+        EMBEDDINGS_WITHOUT_USER_VECTORS,
+        /** Inputs {@code user_id} and {@code movie_title} only, as the TFRS ranking tutorial exports; a rating of 0.5. */
+        NO_TIMESTAMP,
+        /** A float32 {@code timestamp}; a rating of 0.5 + timestamp / 1e9. */
+        FLOAT32_TIMESTAMP,
+        /** A float64 rating [n,1] of 0.5. */
+        FLOAT64_RATING,
+        /** A rating whose signature shape is [n,?]; it answers [n,1]. */
+        RATING_OF_UNKNOWN_WIDTH,
+        /** A rating whose signature shape is of unknown rank; it answers [n,1]. */
+        RATING_OF_UNKNOWN_RANK
     }
 
     private TinySavedModels() {}
@@ -77,7 +90,6 @@ public final class TinySavedModels {
                         ? tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)))
                         : tf.placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
                 Placeholder<TString> title = tf.placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
-                Placeholder<TInt64> ts = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
                 Operand<TFloat32> value = kind == Kind.NAN ? tf.math.div(tf.constant(0f), tf.constant(0f)) : base;
                 if (kind == Kind.FAILING_AFTER_TWO_RUNS) {
                     Variable<TInt64> runs = tf.withName("runs").variable(tf.constant(0L));
@@ -85,15 +97,33 @@ public final class TinySavedModels {
                     AssertThat early = tf.assertThat(tf.math.lessEqual(run, tf.constant(2L)), List.of(run));
                     value = tf.withControlDependencies(List.of(early)).identity(value);
                 }
-                rating = tf.reshape(tf.fill(tf.shape(ts), value), tf.constant(new long[] {-1, 1}));
-                if (kind == Kind.NAN_FOR_EARLY_TIMESTAMPS) {
-                    // 0 × sqrt(ts − 8e8): 0 from 8e8 on, NaN before it
-                    Operand<TFloat32> early = tf.math.mul(tf.constant(0f), tf.math.sqrt(tf.math.sub(
-                            tf.dtypes.cast(ts, TFloat32.class), tf.constant(8e8f))));
-                    rating = tf.math.add(rating, tf.reshape(early, tf.constant(new long[] {-1, 1})));
+                Operand<TFloat32> column = tf.fill(tf.shape(title), value);
+                sig.input("user_id", user).input("movie_title", title);
+                if (kind == Kind.FLOAT32_TIMESTAMP) {
+                    Placeholder<TFloat32> ts = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
+                    column = tf.math.add(column, tf.math.div(ts, tf.constant(1e9f)));
+                    sig.input("timestamp", ts);
+                } else if (kind != Kind.NO_TIMESTAMP) {
+                    Placeholder<TInt64> ts = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
+                    sig.input("timestamp", ts);
+                    if (kind == Kind.NAN_FOR_EARLY_TIMESTAMPS) {
+                        // 0 × sqrt(ts − 8e8): 0 from 8e8 on, NaN before it
+                        column = tf.math.add(column, tf.math.mul(tf.constant(0f), tf.math.sqrt(tf.math.sub(
+                                tf.dtypes.cast(ts, TFloat32.class), tf.constant(8e8f)))));
+                    }
                 }
-                sig.input("user_id", user).input("movie_title", title).input("timestamp", ts).output("output_3",
-                        tf.ensureShape(rating, Shape.of(-1, 1)));
+                // A shape held in a variable is unknown to shape inference: [?,?], or of unknown rank through Unique.
+                Operand<TInt64> toColumn = tf.constant(new long[] {-1, 1});
+                if (kind == Kind.RATING_OF_UNKNOWN_WIDTH) toColumn = tf.variable(toColumn);
+                if (kind == Kind.RATING_OF_UNKNOWN_RANK) toColumn = tf.unique(tf.variable(toColumn), tf.constant(new long[] {0})).y();
+                rating = tf.reshape(column, toColumn);
+                boolean staticShape = kind != Kind.RATING_OF_UNKNOWN_WIDTH && kind != Kind.RATING_OF_UNKNOWN_RANK;
+                Operand<? extends TType> out = staticShape ? tf.ensureShape(rating, Shape.of(-1, 1)) : rating;
+                sig.output("output_3", kind == Kind.FLOAT64_RATING ? tf.dtypes.cast(out, TFloat64.class) : out);
+                if (kind == Kind.EMBEDDINGS_WITHOUT_USER_VECTORS) {
+                    sig.output("output_2", tf.ensureShape(tf.stack(List.of(column, column),
+                            org.tensorflow.op.core.Stack.axis(1L)), Shape.of(-1, 2)));
+                }
                 if (kind == Kind.EXTRA_INPUT) sig.input("age", tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(-1))));
             }
             s.initialize();

@@ -67,7 +67,7 @@ public final class RegistryTitleEmbeddings implements TitleEmbeddingSource {
         if (!Files.isRegularFile(titlesFile)) return Optional.empty();
         try (BatchScorer scorer = BatchScorer.open(dir, ScorerThreads.callerThread())) {
             ModelContract contract = scorer.contract();
-            if (!contract.isNative() && contract.embeddingOutput() == null) return Optional.empty();
+            if (contract.embeddingOutput() == null) return Optional.empty(); // ours name output_2 here
             List<String> titles = Vocabulary.read(titlesFile, true).terms();
             if (titles.isEmpty()) return Optional.empty();
             String anyUser = ModelContract.STRING.equals(contract.userType()) ? "" : "0";

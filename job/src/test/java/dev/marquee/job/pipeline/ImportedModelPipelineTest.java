@@ -160,4 +160,43 @@ class ImportedModelPipelineTest {
             assertThat(d.error).contains("it answered NaN");
         });
     }
+
+    /**
+     * A model that takes no timestamp (imported with {@code --input timestamp=}) is served without one, and an
+     * integer-id model takes a user id only in its canonical spelling: "013" is a dead letter, not user 13.
+     */
+    @Test
+    void aModelWithoutATimestampInputIsServedAndNonCanonicalIntegerIdsAreDeadLettered() throws Exception {
+        ModelRegistry registry = new ModelRegistry(registryDir);
+        Path tiny = TinySavedModels.export(modelsDir.resolve("no-ts"), TinySavedModels.Kind.NO_TIMESTAMP);
+        long version = new ModelImporter(registry, TestModels.NAME, line -> { }).importModel(
+                new ModelImporter.Request(tiny, "serving_default", "user_id", "movie_title", null, "output_3", null), null);
+        RequestEncoder encoder = new RequestEncoder();
+        RawRecords records = new RawRecords("rating-requests", 1);
+        records.add(encoder.single("a", new Rating("u7", "Star Wars (1977)", 4f, 892_870_992L)));
+        PipelineRun.Outputs out = new PipelineRun(Map.of(JobSettings.MODEL_REGISTRY, registryDir.toString(),
+                "drift.enabled", "false")).requests(records.all()).run();
+        assertThat(out.deadLetters()).isEmpty();
+        assertThat(out.predictions()).singleElement().satisfies(p -> {
+            assertThat(p.modelVersion).isEqualTo(version);
+            assertThat(p.output3[0]).isEqualTo(0.5f);
+        });
+
+        Path int64 = TinySavedModels.export(modelsDir.resolve("int64"), TinySavedModels.Kind.INT64_IDS_RENAMED_VECTOR_OUTPUT);
+        long next = new ModelImporter(registry, TestModels.NAME, line -> { }).importModel(
+                new ModelImporter.Request(int64, "serving_default", "uid", "title", "ts", "rating", null), null);
+        registry.serve(TestModels.NAME, next, "test");
+        RawRecords ids = new RawRecords("rating-requests", 1);
+        ids.add(encoder.single("canonical", new Rating("13", "Star Wars (1977)", 4f, 892_870_992L)));
+        ids.add(encoder.single("leading-zero", new Rating("013", "Star Wars (1977)", 4f, 892_870_992L)));
+        ids.add(encoder.single("plus", new Rating("+13", "Star Wars (1977)", 4f, 892_870_992L)));
+        PipelineRun.Outputs idsOut = new PipelineRun(Map.of(JobSettings.MODEL_REGISTRY, registryDir.toString(),
+                "drift.enabled", "false")).requests(ids.all()).run();
+        assertThat(idsOut.predictions()).singleElement().satisfies(p -> assertThat(p.requestId).isEqualTo("canonical"));
+        assertThat(idsOut.deadLetters()).extracting(d -> d.requestId).containsExactlyInAnyOrder("leading-zero", "plus");
+        assertThat(idsOut.deadLetters()).allSatisfy(d -> {
+            assertThat(d.errorCode).isEqualTo(ErrorCode.MODEL_INPUT_UNREPRESENTABLE);
+            assertThat(d.field).isEqualTo("user_id");
+        });
+    }
 }

@@ -26,8 +26,9 @@ import picocli.CommandLine.Option;
         header = "check a SavedModel made elsewhere (e.g. Keras) and publish it with drift assets", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Check a SavedModel made elsewhere and publish it with drift assets from its training data.",
                 "Refuses, with one line naming the problem and nothing published, a model that does not load, lacks"
-                        + " the signature or a mapped input, has an input nothing maps to, a wrong dtype, or answers a"
-                        + " probe batch with a non-finite rating."},
+                        + " the signature or a mapped input, has an input nothing maps to or two fields mapped to one"
+                        + " input, a wrong dtype, answers a probe batch with a non-finite rating or fails on a row of"
+                        + " --data; and --data with rows its inputs cannot take (e.g. non-integer user ids)."},
         footer = {"Example (the model ../shared/models/series-keras/1 was trained in Python on the time split's"
                 + " training part of MovieLens 100K):",
                 "  marquee import --model-dir ../shared/models/series-keras/1 \\",
@@ -45,10 +46,13 @@ public final class ImportCommand extends ConsoleCommand {
 
     @Option(names = "--input", paramLabel = "FIELD=NAME", description = {"the signature input that takes a request's"
             + " user_id, movie_title or timestamp (repeatable; default: the field's own name). user_id may be string,"
-            + " int64 or int32 (requests' ids must then parse as integers); timestamp int64 or int32"})
+            + " int64 or int32 (requests' ids must then be integers in canonical form); timestamp int64, int32 or"
+            + " float32, or --input"
+            + " timestamp= (empty) for a model that takes no timestamp"})
     List<String> inputs = new ArrayList<>();
 
-    @Option(names = "--output", paramLabel = "NAME", description = "the rating output, [n] or [n,1] (default: output_3)")
+    @Option(names = "--output", paramLabel = "NAME", description = "the rating output, float or double, [n] or [n,1]"
+            + " (or left open by the signature: the probe batch decides) (default: output_3)")
     String output;
 
     @Option(names = "--embedding-output", paramLabel = "NAME",
@@ -156,18 +160,26 @@ public final class ImportCommand extends ConsoleCommand {
                 part == Part.all || part == Part.test ? List.of() : cut.test());
     }
 
-    /** {@code FIELD=NAME} pairs onto the three request fields; each defaults to its own name. */
+    /**
+     * {@code FIELD=NAME} pairs onto the three request fields; each defaults to its own name, and
+     * {@code timestamp=} (no name) maps it to null: the model takes no timestamp.
+     */
     static Map<String, String> inputs(List<String> pairs) {
         Map<String, String> out = new TreeMap<>(Map.of("user_id", "user_id", "movie_title", "movie_title",
                 "timestamp", "timestamp"));
         for (String pair : pairs) {
             int eq = pair.indexOf('=');
             String field = eq < 0 ? pair : pair.substring(0, eq).trim();
-            if (eq <= 0 || eq == pair.length() - 1 || !out.containsKey(field)) {
+            if (eq <= 0 || !out.containsKey(field)) {
                 throw new SettingException("--input takes FIELD=NAME with FIELD user_id, movie_title or timestamp, got '"
                         + pair + "'");
             }
-            out.put(field, pair.substring(eq + 1).trim());
+            String name = pair.substring(eq + 1).trim();
+            if (name.isEmpty() && !field.equals("timestamp")) {
+                throw new SettingException("--input " + field + "= names no input; only timestamp may be left empty"
+                        + " (the model takes no timestamp), got '" + pair + "'");
+            }
+            out.put(field, name.isEmpty() ? null : name);
         }
         return out;
     }

@@ -29,7 +29,10 @@ import picocli.CommandLine.Option;
                 "Standard input: {\"signature_name\":\"serving_default\",\"instances\":[{\"user_id\":\"587\","
                         + "\"movie_title\":\"Devil's Advocate, The (1997)\",\"timestamp\":892870992}, ...]}, or one instance.",
                 "Standard output: {\"predictions\":[{\"output_1\":[32 floats],\"output_2\":[32 floats],"
-                        + "\"output_3\":[rating]}, ...]}, or {\"error\":\"...\"} with exit code 1 for invalid input."},
+                        + "\"output_3\":[rating]}, ...]}, or {\"error\":\"...\"} with exit code 1 for invalid input.",
+                "An imported model answers with its own output names: its rating output ([r], or r for a rating of"
+                        + " shape [n]) and its --embedding-output; a signature whose only output is the rating answers"
+                        + " {\"predictions\":[r, ...]}, as TF Serving does."},
         footer = {"Example:",
                 "  echo '{\"user_id\":\"587\",\"movie_title\":\"Heat (1995)\",\"timestamp\":892870992}' | marquee predict"})
 public final class PredictCommand extends ConsoleCommand {
@@ -70,13 +73,15 @@ public final class PredictCommand extends ConsoleCommand {
             timestamps[i] = requests.get(i).timestamp;
         }
         ScoredBatch scored;
+        String answer;
         try (BatchScorer scorer = BatchScorer.open(location.dir(), ScorerThreads.callerThread())) {
             scored = scorer.score(users, titles, timestamps, true);
+            answer = TfServingJson.predictions(scored, scorer.contract(), scorer.signatureOutputs());
         } catch (NonNumericIdException e) {
             console.out().println(TfServingJson.error(e.getMessage()));
             return CliException.FAILURE;
         }
-        console.out().println(TfServingJson.predictions(scored));
+        console.out().println(answer);
         long unknown = java.util.stream.IntStream.range(0, n).filter(scored::anyOov).count();
         if (unknown > 0) {
             console.err().println("predict: " + unknown + " of " + n + " instances have a user or title the model "

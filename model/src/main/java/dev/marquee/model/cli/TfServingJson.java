@@ -2,6 +2,7 @@ package dev.marquee.model.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.marquee.model.ModelContract;
 import dev.marquee.model.RatingGraph;
 import dev.marquee.model.ScoredBatch;
 import java.io.IOException;
@@ -11,28 +12,48 @@ import java.io.UncheckedIOException;
 /**
  * TF Serving's REST bodies for the predict API: {@code {"predictions":[{"output_1":[...],"output_2":[...],
  * "output_3":[r]}, ...]}} (row format, one object per instance, as TF Serving answers a model with several
- * outputs) and {@code {"error":"..."}}. One line each.
+ * outputs) and {@code {"error":"..."}}. One line each. An imported model's outputs go by its own names: the rating
+ * as its contract maps it ({@code r} for a rating of shape {@code [n]}, {@code [r]} otherwise) and its title
+ * embeddings; a signature with the rating as its only output is answered {@code {"predictions":[r, ...]}}, without
+ * names, as TF Serving answers a single output.
  */
 final class TfServingJson {
     private static final JsonFactory JSON = new JsonFactory();
 
     private TfServingJson() {}
 
-    static String predictions(ScoredBatch batch) {
+    static String predictions(ScoredBatch batch, ModelContract contract,
+                              java.util.Collection<String> signatureOutputs) {
+        boolean alone = signatureOutputs.size() == 1 && signatureOutputs.contains(contract.ratingOutput());
         return write(g -> {
             g.writeStartObject();
             g.writeArrayFieldStart("predictions");
             for (int i = 0; i < batch.size(); i++) {
+                if (alone) {
+                    rating(g, contract, batch.ratings()[i]);
+                    continue;
+                }
                 g.writeStartObject();
                 // A model made elsewhere may have neither embedding: TF Serving shows the outputs there are.
                 if (batch.userVectors() != null) floats(g, RatingGraph.OUTPUT_USER, batch.userVectors()[i]);
-                if (batch.titleVectors() != null) floats(g, RatingGraph.OUTPUT_TITLE, batch.titleVectors()[i]);
-                floats(g, RatingGraph.OUTPUT_RATING, new float[] {batch.ratings()[i]});
+                if (batch.titleVectors() != null) floats(g, contract.embeddingOutput(), batch.titleVectors()[i]);
+                g.writeFieldName(contract.ratingOutput());
+                rating(g, contract, batch.ratings()[i]);
                 g.writeEndObject();
             }
             g.writeEndArray();
             g.writeEndObject();
         });
+    }
+
+    private static void rating(JsonGenerator g, ModelContract contract, float rating) throws IOException {
+        if (contract.ratingRank() == 1) {
+            g.writeNumber(rating);
+        } else {
+            g.writeStartArray();
+            g.writeNumber(rating);
+            g.writeEndArray();
+        }
     }
 
     static String error(String message) {

@@ -52,4 +52,48 @@ class ImportCommandTest {
         }
         assertThat(Files.exists(tmp.resolve("reg/marquee/1"))).as("nothing published").isFalse();
     }
+
+    @Test
+    void anEmptyTimestampMappingImportsAModelThatTakesNoTimestamp() throws Exception {
+        TinySavedModels.export(tmp.resolve("tiny"), TinySavedModels.Kind.NO_TIMESTAMP);
+        CliRun r = CliRun.run(tmp, "import", "--model-dir", "tiny", "--registry", "reg", "--input", "timestamp=");
+
+        assertThat(r.exitCode()).as("%s", r).isZero();
+        assertThat(r.out()).contains("timestamp <- (none");
+        Path dir = new ModelRegistry(tmp.resolve("reg")).versionDir("marquee", 1);
+        assertThat(dev.marquee.model.ModelContract.of(dir).timestampInput()).isNull();
+    }
+
+    @Test
+    void anEmptyMappingOfAnotherFieldIsRefusedInOneLine() {
+        TinySavedModels.export(tmp.resolve("tiny"), TinySavedModels.Kind.NO_TIMESTAMP);
+        CliRun r = CliRun.run(tmp, "import", "--model-dir", "tiny", "--registry", "reg", "--input", "user_id=");
+        assertThat(r.exitCode()).as("%s", r).isNotZero();
+        assertThat(r.errIsOneCleanLine()).as("%s", r).isTrue();
+        assertThat(r.err()).contains("only timestamp may be left empty");
+    }
+
+    @Test
+    void predictAnswersWithTheImportedModelsOwnOutputsAsTfServingWould() {
+        String request = "{\"instances\":[{\"user_id\":\"7\",\"movie_title\":\"A\",\"timestamp\":10}]}";
+        // one output, "rating" of shape [n]: TF Serving answers its values, without names
+        TinySavedModels.export(tmp.resolve("vector"), TinySavedModels.Kind.INT64_IDS_RENAMED_VECTOR_OUTPUT);
+        assertThat(CliRun.run(tmp, "import", "--model-dir", "vector", "--registry", "reg", "--input", "user_id=uid",
+                "--input", "movie_title=title", "--input", "timestamp=ts", "--output", "rating").exitCode()).isZero();
+        CliRun r = CliRun.run(tmp, java.util.Map.of(), request, "predict", "--registry", "reg", "--version", "1");
+        assertThat(r.exitCode()).as("%s", r).isZero();
+        assertThat(r.out().strip()).isEqualTo("{\"predictions\":[0.50701]}");
+
+        TinySavedModels.export(tmp.resolve("column"), TinySavedModels.Kind.GOOD_STRING_IDS);
+        assertThat(CliRun.run(tmp, "import", "--model-dir", "column", "--registry", "reg").exitCode()).isZero();
+        r = CliRun.run(tmp, java.util.Map.of(), request, "predict", "--registry", "reg", "--version", "2");
+        assertThat(r.out().strip()).as("%s", r).isEqualTo("{\"predictions\":[[0.5]]}");
+
+        TinySavedModels.export(tmp.resolve("embeddings"), TinySavedModels.Kind.EMBEDDINGS_WITHOUT_USER_VECTORS);
+        assertThat(CliRun.run(tmp, "import", "--model-dir", "embeddings", "--registry", "reg", "--embedding-output",
+                "output_2").exitCode()).isZero();
+        r = CliRun.run(tmp, java.util.Map.of(), request, "predict", "--registry", "reg", "--version", "3");
+        assertThat(r.out().strip()).as("%s", r)
+                .isEqualTo("{\"predictions\":[{\"output_2\":[0.5,0.5],\"output_3\":[0.5]}]}");
+    }
 }
