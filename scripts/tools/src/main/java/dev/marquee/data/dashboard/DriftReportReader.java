@@ -48,6 +48,8 @@ final class DriftReportReader implements Runnable, AutoCloseable {
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "marquee-dashboard");
         // A dashboard must not create the topic it watches by asking for it.
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        // Reports a transactional (exactly-once) job aborted are not plotted.
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         // While the broker is down, retry every few seconds rather than every second (and log as rarely).
         props.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "10000");
         props.putAll(clientProps);

@@ -68,6 +68,9 @@ public final class TopicTailCommand implements Callable<Integer> {
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // What a transactional (exactly-once) writer committed, not what it aborted; and a mistyped topic is not created.
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         consumerProps.forEach((k, v) -> props.put(k.trim(), v.trim()));
         long count = tail(props, topic, show, expected, idleMs, timeoutMs);
         boolean complete = expected == Long.MAX_VALUE || count >= expected;
@@ -78,14 +81,15 @@ public final class TopicTailCommand implements Callable<Integer> {
 
     static long tail(Properties props, String topic, int show, long expect, long idleMs, long timeoutMs) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            long deadline = System.currentTimeMillis() + timeoutMs; // --timeout-seconds in all, the metadata included
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofMillis(timeoutMs))) {
                 partitions.add(new TopicPartition(topic, p.partition()));
             }
+            if (partitions.isEmpty()) throw new SettingException("topic " + topic + " does not exist");
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             long count = 0;
-            long deadline = System.currentTimeMillis() + timeoutMs;
             long lastArrival = System.currentTimeMillis();
             while (count < expect && System.currentTimeMillis() < deadline
                     && System.currentTimeMillis() - lastArrival < idleMs) {

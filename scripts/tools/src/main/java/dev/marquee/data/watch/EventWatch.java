@@ -85,25 +85,25 @@ final class EventWatch {
     String lineFor(String topic, byte[] value) {
         switch (topic) {
             case PREDICTIONS -> {
-                Prediction p = predictions.decode(value);
+                Prediction p = present(predictions.decode(value));
                 int shown = predictionsShown.merge(p.modelVersion, 1, Integer::sum);
                 if (untilVersion > 0 && p.modelVersion >= untilVersion) predictionOfTargetShown = true;
                 return shown <= predictionsPerVersion ? WatchLines.prediction(p) : null;
             }
             case DRIFT_METRICS -> {
-                return WatchLines.drift(reports.decode(value));
+                return WatchLines.drift(present(reports.decode(value)));
             }
             case RETRAIN_REQUESTS -> {
-                return WatchLines.request(requests.decode(value));
+                return WatchLines.request(present(requests.decode(value)));
             }
             case RETRAIN_OUTCOMES -> {
-                return WatchLines.outcome(outcomes.decode(value));
+                return WatchLines.outcome(present(outcomes.decode(value)));
             }
             case MODEL_UPDATES -> {
-                return WatchLines.update(updates.decode(value));
+                return WatchLines.update(present(updates.decode(value)));
             }
             case MODEL_STATUS -> {
-                ModelStatus s = statuses.decode(value);
+                ModelStatus s = present(statuses.decode(value));
                 if (untilVersion > 0 && ModelStatus.LOADED.equals(s.status) && s.version >= untilVersion && switchedAtMs < 0) {
                     switchedAtMs = System.currentTimeMillis();
                 }
@@ -113,6 +113,12 @@ final class EventWatch {
                 return null;
             }
         }
+    }
+
+    /** A record holding the JSON literal null decodes to null: unreadable, like any other record that is no event. */
+    private static <T> T present(T decoded) {
+        if (decoded == null) throw new EventCodecException("the record holds the JSON null", null);
+        return decoded;
     }
 
     boolean switched() {

@@ -54,6 +54,10 @@ public final class WatchCommand implements Callable<Integer> {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "2000"); // notice topics created after the start soon
+        // Committed records only (the job's sinks are transactional at exactly-once: an aborted LOADED is no switch),
+        // and subscribing creates no topic.
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         consumerProps.forEach((k, v) -> props.put(k.trim(), v.trim()));

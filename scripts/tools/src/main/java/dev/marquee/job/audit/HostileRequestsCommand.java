@@ -51,9 +51,10 @@ public final class HostileRequestsCommand implements Callable<Integer> {
         OptionRanges.between("--rate", rate, 0, 1_000_000);
         OptionRanges.between("--timestamp", timestamp, 1, 253_402_300_799L);
         try {
-            long errors = send(bootstrap, topic, count, rate, timestamp);
-            System.out.printf(Locale.ROOT, "hostile: sent %,d records to %s, %,d errors%n", count - errors, topic, errors);
-            return errors == 0 ? 0 : 1;
+            Sent sent = send(bootstrap, topic, count, rate, timestamp);
+            System.out.printf(Locale.ROOT, "hostile: sent %,d records to %s, %,d errors%s%n", sent.records - sent.errors,
+                    topic, sent.errors, sent.records < count ? " (stopped at the first error)" : "");
+            return sent.errors == 0 ? 0 : 1;
         } catch (KafkaException e) {
             System.err.println("hostile: Kafka failed: " + e.getMessage());
             return 1;
@@ -63,7 +64,9 @@ public final class HostileRequestsCommand implements Callable<Integer> {
         }
     }
 
-    private static long send(String bootstrap, String topic, long count, double rate, long timestamp)
+    private record Sent(long records, long errors) {}
+
+    private static Sent send(String bootstrap, String topic, long count, double rate, long timestamp)
             throws InterruptedException {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -73,8 +76,12 @@ public final class HostileRequestsCommand implements Callable<Integer> {
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
         AtomicLong errors = new AtomicLong();
         long start = System.nanoTime();
+        long records = 0;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+            // An unreachable broker or a missing topic fails here, once, instead of 15 s per record.
+            producer.partitionsFor(topic);
             for (long n = 0; n < count; n++) {
+                if (errors.get() > 0) break; // the broker refused or is gone: stop and say so
                 if (rate > 0) {
                     long due = start + (long) (n * 1e9 / rate);
                     long wait = due - System.nanoTime();
@@ -83,9 +90,10 @@ public final class HostileRequestsCommand implements Callable<Integer> {
                 producer.send(new ProducerRecord<>(topic, HostileRequests.payload(n, timestamp)), (metadata, e) -> {
                     if (e != null) errors.incrementAndGet();
                 });
+                records++;
             }
             producer.flush();
         }
-        return errors.get();
+        return new Sent(records, errors.get());
     }
 }

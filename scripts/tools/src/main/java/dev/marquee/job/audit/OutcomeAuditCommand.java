@@ -115,7 +115,9 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
             OutcomeLedger.Report r = ledger.report(samples);
             print(r);
             boolean clean = r.clean();
-            if (labels) {
+            if (labels && !clean) {
+                System.out.println("audit: the labels are not checked: the requests' outcomes are not all there");
+            } else if (labels) {
                 LabelLedger joins = new LabelLedger();
                 try (KafkaConsumer<byte[], byte[]> in = new KafkaConsumer<>(props);
                      KafkaConsumer<byte[], byte[]> out = new KafkaConsumer<>(props)) {

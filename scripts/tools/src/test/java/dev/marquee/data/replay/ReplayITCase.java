@@ -1,7 +1,9 @@
 package dev.marquee.data.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.marquee.data.config.SettingException;
 import dev.marquee.data.config.Settings;
 import dev.marquee.data.event.Rating;
 import dev.marquee.data.event.RatingRequest;
@@ -23,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -53,6 +57,23 @@ class ReplayITCase {
         }
         rows = new RatingSelection(selection).load().rows;
         assertThat(rows).hasSize(ROWS);
+    }
+
+    /** `marquee tail` on a topic that does not exist says so in one line, and does not create it by asking. */
+    @Test
+    void tailingATopicThatDoesNotExistSaysSoAndCreatesNothing() throws Exception {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        String typo = "rating-request-" + UUID.randomUUID();
+        assertThatThrownBy(() -> TopicTailCommand.tail(props, typo, 0, 1, 1_000, 10_000))
+                .isInstanceOf(SettingException.class).hasMessage("topic " + typo + " does not exist");
+        try (Admin admin = Admin.create(
+                Map.<String, Object>of("bootstrap.servers", KAFKA.bootstrapServers()))) {
+            assertThat(admin.listTopics().names().get()).doesNotContain(typo);
+        }
     }
 
     @Test

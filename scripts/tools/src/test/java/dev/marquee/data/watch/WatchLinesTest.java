@@ -1,6 +1,7 @@
 package dev.marquee.data.watch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.marquee.data.event.Alert;
 import dev.marquee.data.event.DriftReport;
@@ -10,7 +11,9 @@ import dev.marquee.data.event.Prediction;
 import dev.marquee.data.event.RetrainOutcome;
 import dev.marquee.data.event.RetrainRequest;
 import dev.marquee.data.json.EventCodec;
+import dev.marquee.data.json.EventCodecException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -81,6 +84,17 @@ class WatchLinesTest {
         assertThat(WatchLines.update(update)).isEqualTo("model       marquee: serve v2, shadow v1 on model-updates (promoted)");
         assertThat(WatchLines.status(new ModelStatus("marquee", 3, ModelStatus.REFUSED, "bad files", 2, 0, 0)))
                 .isEqualTo("scoring     slot 0 refused model v3, v2 keeps serving: bad files");
+    }
+
+    /** A record holding the JSON literal null is unreadable, as any record that is no event, not a crash. */
+    @Test
+    void aRecordHoldingJsonNullIsUnreadableOnEveryTopic() {
+        EventWatch watch = new EventWatch(2, 2);
+        byte[] jsonNull = "null".getBytes(StandardCharsets.UTF_8);
+        for (String topic : List.of(EventWatch.PREDICTIONS, EventWatch.DRIFT_METRICS, EventWatch.RETRAIN_REQUESTS,
+                EventWatch.RETRAIN_OUTCOMES, EventWatch.MODEL_UPDATES, EventWatch.MODEL_STATUS)) {
+            assertThatThrownBy(() -> watch.lineFor(topic, jsonNull)).as(topic).isInstanceOf(EventCodecException.class);
+        }
     }
 
     @Test
