@@ -9,11 +9,8 @@ import java.util.Map;
 
 /**
  * Turns drifted reports into episodes: one alarm per episode. The first drifted report opens one; it stays open
- * while reports are drifted and closes after {@code closeWindows} consecutive reports that are not. Quiet is judged
- * on the alerts, not on single metrics over their thresholds: a threshold is calibrated for {@code h} consecutive
- * windows over it, and one window of stationary traffic exceeds some metric's far more often than the 1% budget, so
- * an episode judged on single windows would stay open through ordinary traffic (and the trigger, asking once per
- * episode, would take a later drift for the same one). A Flink POJO: it is part of the window operator's state.
+ * while metrics are over their thresholds and closes after {@code closeWindows} consecutive quiet reports (no
+ * metric over its threshold, alerting or not). A Flink POJO: it is part of the window operator's state.
  */
 public class EpisodeTracker {
     public static final int MOVERS = 5;
@@ -46,7 +43,7 @@ public class EpisodeTracker {
             event = Episode.OPENED;
         }
         windows++;
-        quiet = report.drifted ? 0 : quiet + 1;
+        quiet = movers.isEmpty() ? quiet + 1 : 0;
         if (quiet >= closeWindows) {
             open = false;
             event = Episode.CLOSED;

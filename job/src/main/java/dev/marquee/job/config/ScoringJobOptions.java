@@ -177,7 +177,7 @@ public final class ScoringJobOptions {
             .withDescription("consecutive windows over the threshold before a metric alerts");
     public static final ConfigOption<Integer> DRIFT_EPISODE_CLOSE_WINDOWS = key(DriftSettings.EPISODE_CLOSE_WINDOWS)
             .intType().defaultValue(DriftSettings.DEFAULT_EPISODE_CLOSE_WINDOWS)
-            .withDescription("consecutive reports that are not drifted that close a drift episode");
+            .withDescription("reports with no metric over its threshold that close a drift episode");
     public static final ConfigOption<Integer> DRIFT_MAX_TRACKED_FIELDS = key(DriftSettings.MAX_TRACKED_FIELDS).intType()
             .defaultValue(DriftSettings.DEFAULT_MAX_TRACKED_FIELDS)
             .withDescription("distinct unexpected field names tracked per window (the rest as `(other)`)");
