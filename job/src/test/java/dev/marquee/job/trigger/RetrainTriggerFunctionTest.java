@@ -120,9 +120,7 @@ class RetrainTriggerFunctionTest {
     @Test
     void oneRequestPerDriftEpisodeUnlessItsRetrainPublishedNothing() throws Exception {
         try (var h = harness(driftOnly(MINUTE))) {
-            Episode episode = new Episode();
-            episode.id = 7;
-            episode.open = true;
+            Episode episode = openEpisode(7, 0);
             for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
             assertThat(ids(h)).hasSize(1);
             String first = ids(h).get(0);
@@ -131,9 +129,7 @@ class RetrainTriggerFunctionTest {
             for (int i = 0; i < 6; i++) send(h, withEpisode(report(1, true), episode));
             assertThat(ids(h)).as("the episode was answered by a published version").hasSize(1);
 
-            Episode next = new Episode();
-            next.id = 20;
-            next.open = true;
+            Episode next = openEpisode(20, 0);
             for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), next));
             assertThat(ids(h)).as("a new episode asks again").hasSize(2);
             send(h, outcome(ids(h).get(1), RetrainOutcome.REJECTED));
@@ -146,9 +142,7 @@ class RetrainTriggerFunctionTest {
     @Test
     void aDeferredRetrainHoldsItsEpisodeUntilItsCandidateIsSettled() throws Exception {
         try (var h = harness(driftOnly(MINUTE))) {
-            Episode episode = new Episode();
-            episode.id = 7;
-            episode.open = true;
+            Episode episode = openEpisode(7, 0);
             for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
             String first = ids(h).get(0);
             send(h, outcome(first, RetrainOutcome.DEFERRED));
@@ -177,15 +171,11 @@ class RetrainTriggerFunctionTest {
     @Test
     void aDeferredCandidateSupersededByALaterOneDoesNotReopenTheLaterEpisode() throws Exception {
         try (var h = harness(driftOnly(MINUTE))) {
-            Episode first = new Episode();
-            first.id = 7;
-            first.open = true;
+            Episode first = openEpisode(7, 0);
             for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), first));
             send(h, outcome(ids(h).get(0), RetrainOutcome.DEFERRED));
 
-            Episode second = new Episode();
-            second.id = 8;
-            second.open = true;
+            Episode second = openEpisode(8, 0);
             h.setProcessingTime(10 * MINUTE);
             for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), second));
             assertThat(ids(h)).as("a new episode asks").hasSize(2);
@@ -215,9 +205,7 @@ class RetrainTriggerFunctionTest {
                 new ConstantKey(MODEL), Types.STRING)) {
             h.setProcessingTime(0);
             h.open();
-            Episode episode = new Episode();
-            episode.id = 7;
-            episode.open = true;
+            Episode episode = openEpisode(7, 0);
             for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
             RetrainOutcome published = outcome(ids(h).get(0), RetrainOutcome.PUBLISHED);
             published.version = 2;
@@ -247,9 +235,7 @@ class RetrainTriggerFunctionTest {
     @Test
     void whileAPublishedCandidateWaitsInShadowNoOtherRetrainIsRequested() throws Exception {
         try (var h = harness(driftOnly(MINUTE))) {
-            Episode first = new Episode();
-            first.id = 7;
-            first.open = true;
+            Episode first = openEpisode(7, 0);
             send(h, new ModelUpdate(MODEL, 1, "/r/marquee/1", 0));
             for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), first));
             RetrainOutcome published = outcome(ids(h).get(0), RetrainOutcome.PUBLISHED);
@@ -259,9 +245,7 @@ class RetrainTriggerFunctionTest {
             shadow.shadowVersion = 2;
             send(h, shadow);
 
-            Episode second = new Episode();
-            second.id = 8;
-            second.open = true;
+            Episode second = openEpisode(8, 0);
             h.setProcessingTime(10 * MINUTE);
             for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), second));
             assertThat(ids(h)).as("version 2 waits in shadow").hasSize(1);
@@ -271,17 +255,13 @@ class RetrainTriggerFunctionTest {
             assertThat(ids(h)).as("version 2 serves and drifts: the episode asks").hasSize(2);
         }
         try (var h = harness(driftOnly(MINUTE))) {
-            Episode first = new Episode();
-            first.id = 7;
-            first.open = true;
+            Episode first = openEpisode(7, 0);
             send(h, new ModelUpdate(MODEL, 1, "/r/marquee/1", 0));
             for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), first));
             RetrainOutcome published = outcome(ids(h).get(0), RetrainOutcome.PUBLISHED);
             published.version = 2;
             send(h, published);
-            Episode second = new Episode();
-            second.id = 8;
-            second.open = true;
+            Episode second = openEpisode(8, 0);
             h.setProcessingTime(TIMEOUT);
             for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), second));
             assertThat(ids(h)).as("nobody promoted version 2 within the in-flight timeout").hasSize(2);
@@ -295,10 +275,7 @@ class RetrainTriggerFunctionTest {
     @Test
     void anEpisodeWithAnAnsweredOnesIdButAnotherOpeningTimeAsks() throws Exception {
         try (var h = harness(driftOnly(MINUTE))) {
-            Episode before = new Episode();
-            before.id = 3;
-            before.open = true;
-            before.openedAtMs = 1_000;
+            Episode before = openEpisode(3, 1_000);
             for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), before));
             send(h, outcome(ids(h).get(0), RetrainOutcome.PUBLISHED));
             send(h, new ModelUpdate(MODEL, 2, "/r/marquee/2", 0)); // it serves
@@ -306,13 +283,18 @@ class RetrainTriggerFunctionTest {
             for (int i = 0; i < 3; i++) send(h, withEpisode(report(2, true), before));
             assertThat(ids(h)).as("the same episode, answered").hasSize(1);
 
-            Episode afterARestart = new Episode();
-            afterARestart.id = 3;
-            afterARestart.open = true;
-            afterARestart.openedAtMs = 9 * MINUTE;
+            Episode afterARestart = openEpisode(3, 9 * MINUTE);
             for (int i = 0; i < 3; i++) send(h, withEpisode(report(2, true), afterARestart));
             assertThat(ids(h)).as("a new episode that reuses the id").hasSize(2);
         }
+    }
+
+    private static Episode openEpisode(long id, long openedAtMs) {
+        Episode e = new Episode();
+        e.id = id;
+        e.open = true;
+        e.openedAtMs = openedAtMs;
+        return e;
     }
 
     private static DriftReport withEpisode(DriftReport r, Episode e) {
