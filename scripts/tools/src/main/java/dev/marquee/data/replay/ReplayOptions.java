@@ -1,6 +1,7 @@
 package dev.marquee.data.replay;
 
 import dev.marquee.data.event.TopicNames;
+import dev.marquee.data.config.SettingException;
 import dev.marquee.data.config.Settings;
 import dev.marquee.data.replay.drift.DriftInjection;
 import dev.marquee.tools.OptionRanges;
@@ -52,13 +53,17 @@ public final class ReplayOptions {
                 producerProperties, DriftInjection.fromSettings(s));
     }
 
-    /** The options, checked: values out of range fail with a {@link dev.marquee.data.config.SettingException}. */
+    /** The options, checked: values out of range fail with a {@link SettingException}. */
     public ReplayOptions(String bootstrap, String topic, String ratingsTopic, boolean withRatings, boolean ratingsOnly,
                          double rate, int envelopeSize, String requestIdPrefix, double progressSeconds,
                          Properties producerProperties, DriftInjection drift) {
         this.bootstrap = bootstrap;
         this.topic = topic;
         this.ratingsTopic = ratingsTopic;
+        if (withRatings && ratingsOnly) {
+            throw new SettingException("--" + WITH_RATINGS + " and --" + RATINGS_ONLY + " exclude each other: the first "
+                    + "sends each rating after its request, the second the ratings alone");
+        }
         this.withRatings = withRatings;
         this.ratingsOnly = ratingsOnly;
         this.rate = OptionRanges.between("--" + RATE, rate, 0, 10_000_000);

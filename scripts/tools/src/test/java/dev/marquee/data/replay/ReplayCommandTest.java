@@ -1,8 +1,10 @@
 package dev.marquee.data.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.marquee.data.config.Commands;
+import dev.marquee.data.config.SettingException;
 import dev.marquee.tools.CommandRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,6 +46,12 @@ class ReplayCommandTest {
         assertThat(o.producerProperties).containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("max.block.ms", "1000");
         assertThat(o.drift.describe()).isEqualTo("unseen user ids; from request 10,000 on, share 0.3, seed 42");
+    }
+
+    @Test
+    void withRatingsAndRatingsOnlyTogetherAreRefused() {
+        assertThatThrownBy(() -> parse("--with-ratings", "--ratings-only")).isInstanceOf(SettingException.class)
+                .hasMessageContaining("exclude each other");
     }
 
     @Test
