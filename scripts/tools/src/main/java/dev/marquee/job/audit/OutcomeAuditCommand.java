@@ -82,7 +82,8 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
     double timeoutSeconds;
 
     @Option(names = "--settle-seconds", paramLabel = "S", defaultValue = "10",
-            description = "once complete, keep reading S seconds for late duplicates (default: ${DEFAULT-VALUE})")
+            description = "once complete, read on to the topics' end offsets of that moment and S seconds more for late "
+                    + "duplicates (default: ${DEFAULT-VALUE})")
     double settleSeconds;
 
     @Option(names = "--samples", paramLabel = "N", defaultValue = "10",
@@ -190,7 +191,8 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
 
     /**
      * Reads {@code topics} from their start into {@code each} until nothing is {@code missing} (or the deadline),
-     * then {@code settleMs} more for late duplicates; a {@code progress} line every 10 s.
+     * then on to the end offsets the topics had at that moment (a backlog behind the last missing outcome may hold
+     * duplicates) and {@code settleMs} more for late ones; a {@code progress} line every 10 s.
      */
     private static void readUntilSettled(KafkaConsumer<byte[], byte[]> consumer, List<String> topics,
                                          Consumer<ConsumerRecord<byte[], byte[]>> each,
@@ -198,11 +200,16 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
                                          Supplier<String> progress, long deadline, long settleMs) {
         assignFromStart(consumer, topics);
         long settleUntil = Long.MAX_VALUE;
+        Map<TopicPartition, Long> endWhenComplete = null;
         long nextProgress = System.nanoTime() + 10_000_000_000L;
         while (true) {
             long now = System.nanoTime();
-            if (missing.getAsLong() == 0 && settleUntil == Long.MAX_VALUE) settleUntil = now + settleMs * 1_000_000;
-            if (now >= settleUntil || (settleUntil == Long.MAX_VALUE && now >= deadline)) return;
+            if (missing.getAsLong() == 0 && settleUntil == Long.MAX_VALUE) {
+                settleUntil = now + settleMs * 1_000_000;
+                endWhenComplete = consumer.endOffsets(consumer.assignment());
+            }
+            boolean settled = now >= settleUntil && (reached(consumer, endWhenComplete) || now >= deadline);
+            if (settled || (settleUntil == Long.MAX_VALUE && now >= deadline)) return;
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) each.accept(r);
             if (now >= nextProgress) {
                 System.out.println(progress.get());

@@ -1,0 +1,81 @@
+package dev.marquee.job.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.marquee.data.event.Prediction;
+import dev.marquee.data.event.Rating;
+import dev.marquee.data.event.SourcePosition;
+import dev.marquee.data.json.EventCodec;
+import dev.marquee.data.replay.RequestEncoder;
+import dev.marquee.infra.testing.KafkaBrokerExtension;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import picocli.CommandLine;
+
+/** The outcome audit against a real broker. */
+class OutcomeAuditITCase {
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    /**
+     * The last missing outcome arrives early in a long predictions topic, and a duplicate sits far behind it: the audit
+     * reads on to the end offsets the topics had when nothing was missing, so the duplicate is counted even with no
+     * settle time.
+     */
+    @Test
+    void aDuplicateBehindABacklogIsCountedEvenWithoutSettleTime() throws Exception {
+        String requests = KAFKA.createTopic("rating-requests", 1);
+        String predictions = KAFKA.createTopic("predictions", 1);
+        String deadLetters = KAFKA.createTopic("rating-requests-dlq", 1);
+        EventCodec<Prediction> codec = EventCodec.of(Prediction.class);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+            producer.send(new ProducerRecord<>(requests, new RequestEncoder().single("r1",
+                    new Rating("7", "Heat (1995)", 4f, 892_870_992L)))).get();
+            producer.send(new ProducerRecord<>(predictions, codec.encode(prediction("r1", requests, 0)))).get();
+            for (int i = 1; i <= 20_000; i++) {
+                producer.send(new ProducerRecord<>(predictions, codec.encode(prediction("other-" + i, "elsewhere", i))));
+            }
+            producer.send(new ProducerRecord<>(predictions, codec.encode(prediction("r1", requests, 0)))).get();
+        }
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream console = System.out;
+        int code;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            code = new CommandLine(new OutcomeAuditCommand()).execute("--bootstrap", KAFKA.bootstrapServers(),
+                    "--requests-topic", requests, "--predictions-topic", predictions, "--dead-letters-topic", deadLetters,
+                    "--settle-seconds", "0", "--timeout-seconds", "60");
+        } finally {
+            System.setOut(console);
+        }
+        String report = out.toString(StandardCharsets.UTF_8);
+        System.out.print(report);
+        assertThat(code).isEqualTo(1);
+        assertThat(report).contains("missing 0; duplicates 1;").contains("audit: FAILED");
+    }
+
+    private static Prediction prediction(String requestId, String topic, long offset) {
+        Prediction p = new Prediction();
+        p.requestId = requestId;
+        p.userId = "7";
+        p.movieTitle = "Heat (1995)";
+        p.timestamp = 892_870_992L;
+        p.predictedRating = 3.5f;
+        p.output3 = new float[] {3.5f};
+        p.modelVersion = 1;
+        p.source = new SourcePosition(topic, 0, offset, 1L);
+        return p;
+    }
+}
