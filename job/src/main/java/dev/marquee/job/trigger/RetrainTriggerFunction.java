@@ -50,6 +50,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
     private transient Counter suppressedCooldown;
     private transient Counter alreadyAnswered;
     private transient Counter inFlightTimeouts;
+    private transient Counter repeatedReports;
     // Mirrors of the keyed state for gauges (a gauge is read outside any key context).
     private transient volatile int driftedWindowsGauge;
     private transient volatile int rmseWindowsGauge;
@@ -75,6 +76,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         suppressedCooldown = m.counter("retrainSuppressedCooldown");
         alreadyAnswered = m.counter("retrainAlreadyAnswered");
         inFlightTimeouts = m.counter("retrainInFlightTimeouts");
+        repeatedReports = m.counter("driftReportsRepeated");
         m.gauge("driftedWindows", () -> driftedWindowsGauge);
         m.gauge("rmseWindows", () -> rmseWindowsGauge);
         m.gauge("retrainInFlight", () -> inFlightGauge);
@@ -108,6 +110,13 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
     }
 
     private void onReport(DriftReport r, TriggerState st, long now, Collector<RetrainRequest> out) {
+        // At-least-once delivery re-sends the reports written after the scoring job's last checkpoint when it fails
+        // over; counting them again would count one window twice towards the consecutive-window rules.
+        if (st.repeatsCountedReport(r.sequence, r.windowStartMs, r.windowEndMs)) {
+            repeatedReports.inc();
+            LOG.info("drift report #{} [{}, {}) repeats one already counted; ignored", r.sequence, r.windowStartMs, r.windowEndMs);
+            return;
+        }
         if (r.modelVersion >= 0 && r.modelVersion != st.servingVersion) newVersion(st, r.modelVersion);
         List<String> triggers = new ArrayList<>();
         List<Alert> alerts = new ArrayList<>();

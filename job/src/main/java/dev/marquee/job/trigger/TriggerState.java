@@ -11,6 +11,12 @@ public class TriggerState {
     /** How many answered request ids are remembered (to recognise a request replayed after a failover). */
     static final int ANSWERED_KEPT = 32;
 
+    /**
+     * The last report counted: its sequence and the end of its window. A report numbered no higher that starts
+     * before that end is one the scoring job sent again after restoring a checkpoint, and is not counted twice.
+     */
+    public long lastReportSequence = -1;
+    public long lastReportEndMs = -1;
     /** Consecutive drifted reports. */
     public int driftedWindows;
     /** The drift episode a retrain was last requested for: one request per episode. -1: none. */
@@ -49,6 +55,14 @@ public class TriggerState {
     public List<String> answered = new ArrayList<>();
 
     public TriggerState() {}
+
+    /** True when the report repeats one already counted (see {@link #lastReportSequence}); else it is remembered. */
+    boolean repeatsCountedReport(long sequence, long windowStartMs, long windowEndMs) {
+        if (lastReportEndMs >= 0 && sequence <= lastReportSequence && windowStartMs < lastReportEndMs) return true;
+        lastReportSequence = sequence;
+        lastReportEndMs = windowEndMs;
+        return false;
+    }
 
     boolean inFlight() {
         return inFlightRequestId != null;

@@ -551,4 +551,41 @@ class RetrainTriggerFunctionTest {
             assertThat(ids(h)).hasSize(1).doesNotContain(id);
         }
     }
+
+    /** The scoring job failed over: it sends again the reports written after its last checkpoint. */
+    @Test
+    void reportsTheScoringJobSendsAgainAfterAFailoverCountOnce() throws Exception {
+        try (var h = harness(driftOnly(COOLDOWN))) {
+            drifted(h, 2);
+            sequence--; // the scoring job restored the checkpoint taken before its second report
+            DriftReport again = report(1, true);
+            again.windowEndMs += 20_000; // the restored window ends later than the first one did
+            send(h, again);
+            assertThat(h.extractOutputValues()).as("two windows drifted, not three").isEmpty();
+            drifted(h, 1);
+            assertThat(ids(h)).containsExactly("retrain-1-3-" + 4 * MINUTE);
+        }
+    }
+
+    @Test
+    void aScoringJobStartedWithoutStateNumbersFromOneAgainAndCounts() throws Exception {
+        try (var h = harness(driftOnly(COOLDOWN))) {
+            drifted(h, 5); // sequences 1..5, windows up to minute 6
+            send(h, outcome(ids(h).get(0), RetrainOutcome.REJECTED));
+            h.setProcessingTime(COOLDOWN + 10 * MINUTE);
+            send(h, report(1, false));
+            long firstRunEnd = (sequence + 1) * MINUTE;
+            for (long s = 1; s <= 3; s++) {
+                DriftReport r = new DriftReport();
+                r.sequence = s;
+                r.windowStartMs = firstRunEnd + s * MINUTE;
+                r.windowEndMs = r.windowStartMs + MINUTE;
+                r.modelVersion = 1;
+                r.drifted = true;
+                r.alerts.add(new Alert("user_id.js", 0.4, 0.1, 2));
+                send(h, r);
+            }
+            assertThat(ids(h)).hasSize(2).last().isEqualTo("retrain-1-3-" + (firstRunEnd + 4 * MINUTE));
+        }
+    }
 }
