@@ -113,6 +113,13 @@ public final class Vocabulary {
 
     /** One term per line, UTF-8 (the order is the index). */
     public void write(Path file) throws IOException {
+        for (String term : terms) {
+            // one term per line: a line break would read back as two terms
+            if (term.indexOf('\n') >= 0 || term.indexOf('\r') >= 0) {
+                throw new IllegalArgumentException("a vocabulary term has a line break: " + term.replace("\n", "\\n")
+                        .replace("\r", "\\r"));
+            }
+        }
         Files.write(file, terms, StandardCharsets.UTF_8);
     }
 

@@ -1,9 +1,12 @@
 package dev.marquee.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class VocabularyTest {
 
@@ -31,5 +34,14 @@ class VocabularyTest {
         assertThat(v.indexOf("Fan, The (1996)")).isEqualTo(1);
         assertThat(v.indexOf("The Fan (1996)")).isEqualTo(2);
         assertThat(v.size()).isEqualTo(3);
+    }
+
+    @Test
+    void aTermWithALineBreakIsRefusedRatherThanWrittenAsTwoLines(@TempDir Path dir) throws Exception {
+        assertThatThrownBy(() -> Vocabulary.of(List.of("42", "42\r")).write(dir.resolve("users.txt")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("line break");
+        Vocabulary fine = Vocabulary.of(List.of("42", "Amélie (2001)"));
+        fine.write(dir.resolve("ok.txt"));
+        assertThat(Vocabulary.read(dir.resolve("ok.txt"), false).size()).isEqualTo(2);
     }
 }

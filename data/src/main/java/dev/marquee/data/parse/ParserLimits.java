@@ -67,12 +67,16 @@ public final class ParserLimits implements Serializable {
 
     /**
      * Whether a label on {@code ratings} is one to learn from ({@link Rating#isValidLabel}) with a user id, title and
-     * request id within these limits: a label a valid request could never match is refused, and a stream of huge
+     * request id within these limits, and no control character or unpaired surrogate in its user id or title (as
+     * the request parser requires): a label a valid request could never match is refused, and a stream of huge
      * titles cannot fill the label stage's title caches and keyed state.
      */
     public boolean admitsLabel(Rating r) {
         return Rating.isValidLabel(r) && r.userId.length() <= maxUserIdChars && r.movieTitle.length() <= maxTitleChars
-                && (r.requestId == null || r.requestId.length() <= maxRequestIdChars);
+                && (r.requestId == null || r.requestId.length() <= maxRequestIdChars)
+                // the parser refuses requests with these characters; a line break in a label's user or title would
+                // also split a retrained vocabulary's one-term-per-line file
+                && RequestParser.firstBadCharacter(r.userId) < 0 && RequestParser.firstBadCharacter(r.movieTitle) < 0;
     }
 
     public static ParserLimits defaults() {

@@ -27,8 +27,9 @@ final class LabelReader {
     /** The scoring job's label stage refuses labels beyond the request parser's limits; so does the trainer. */
     private static final ParserLimits LIMITS = ParserLimits.defaults();
     private static final Duration POLL = Duration.ofMillis(200);
-    private static final Comparator<Entry> OLDEST_FIRST =
-            Comparator.comparingLong((Entry e) -> e.rating().timestamp).thenComparingLong(Entry::arrival);
+    /** Ties broken by where the label is in the topic, not by poll order: a retrain done again reads the same list. */
+    private static final Comparator<Entry> OLDEST_FIRST = Comparator.comparingLong((Entry e) -> e.rating().timestamp)
+            .thenComparingInt(Entry::partition).thenComparingLong(Entry::offset);
 
     private final KafkaClients clients;
     private final String topic;
@@ -59,7 +60,7 @@ final class LabelReader {
         }
     }
 
-    private record Entry(Rating rating, long arrival) {}
+    private record Entry(Rating rating, int partition, long offset) {}
 
     Labels read() throws TimeoutException {
         try (KafkaConsumer<byte[], byte[]> consumer = clients.readerConsumer()) {
@@ -94,7 +95,10 @@ final class LabelReader {
                         refused++;
                         continue;
                     }
-                    window.add(new Entry(r, records));
+                    if (r.timestamp <= 0 && record.timestamp() > 0) {
+                        r.timestamp = record.timestamp() / 1000; // as the scoring job reads it: the record's time
+                    }
+                    window.add(new Entry(r, record.partition(), record.offset()));
                     if (window.size() > maxLabels) {
                         window.poll();
                         dropped++;

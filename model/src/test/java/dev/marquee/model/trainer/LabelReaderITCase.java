@@ -77,4 +77,44 @@ class LabelReaderITCase {
         assertThat(none.ratings()).isEmpty();
         assertThat(none.records()).isZero();
     }
+
+    /**
+     * Labels without a timestamp take their record's Kafka time, as the scoring job's label stage does (before, the
+     * trainer sorted them into 1970); labels with a line break or control character are refused like requests with
+     * one; equal timestamps are ordered by partition and offset, so two reads give the same list.
+     */
+    @Test
+    void unstampedLabelsTakeTheirRecordTimeAndTiesKeepTopicOrder() throws Exception {
+        String topic = KAFKA.createTopic("ratings-unstamped", 2);
+        long start = 1_700_000_000_000L;
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(KAFKA.producerProps())) {
+            for (int i = 0; i < 40; i++) { // record times go backwards as offsets go forwards
+                Rating r = new Rating("u" + i, "Movie " + i + " (1990)", 3f, 0);
+                producer.send(new ProducerRecord<>(topic, i % 2, start - 1_000L * i, r.userId, RATINGS.encodeToString(r)));
+            }
+            for (int i = 0; i < 20; i++) { // all at the same second, both partitions
+                Rating r = new Rating("t" + i, "Tie " + i + " (1990)", 4f, 1_600_000_000L);
+                producer.send(new ProducerRecord<>(topic, i % 2, start, r.userId, RATINGS.encodeToString(r)));
+            }
+            producer.send(new ProducerRecord<>(topic, 0, start, "42",
+                    RATINGS.encodeToString(new Rating("42\r", "Movie 1 (1990)", 3f, 1_600_000_000L))));
+            producer.send(new ProducerRecord<>(topic, 1, start, "43",
+                    RATINGS.encodeToString(new Rating("43", "Movie\n1 (1990)", 3f, 1_600_000_000L))));
+            producer.flush();
+        }
+        KafkaClients clients = new KafkaClients(KAFKA.bootstrapServers(), new Properties());
+
+        LabelReader.Labels first = new LabelReader(clients, topic, 1_000, Duration.ofSeconds(60)).read();
+        assertThat(first.refused()).as("the labels with a line break").isEqualTo(2);
+        List<Rating> unstamped = first.ratings().stream().filter(r -> r.userId.startsWith("u")).toList();
+        assertThat(unstamped).hasSize(40).allMatch(r -> r.timestamp > 1_600_000_000L);
+        assertThat(unstamped.get(0).userId).as("the oldest record time first").isEqualTo("u39");
+        assertThat(unstamped.get(0).timestamp).isEqualTo((start - 39_000L) / 1000);
+        List<String> ties = first.ratings().stream().filter(r -> r.userId.startsWith("t")).map(r -> r.userId).toList();
+        assertThat(ties).as("partition 0's in offset order, then partition 1's")
+                .containsExactly("t0", "t2", "t4", "t6", "t8", "t10", "t12", "t14", "t16", "t18",
+                        "t1", "t3", "t5", "t7", "t9", "t11", "t13", "t15", "t17", "t19");
+        LabelReader.Labels again = new LabelReader(clients, topic, 1_000, Duration.ofSeconds(60)).read();
+        assertThat(again.ratings()).isEqualTo(first.ratings());
+    }
 }
