@@ -227,7 +227,7 @@ public final class ScoringJob {
     /**
      * A run in this JVM (scripts/marquee score, run-local): loopback addresses ({@link
      * dev.marquee.job.config.LocalBinding}) and Flink's Prometheus reporter; a cluster takes both from its own
-     * configuration (infra/flink/), where this changes nothing.
+     * configuration (infra/flink/), and {@link dev.marquee.job.config.LocalBinding#environment} does not apply this there.
      */
     static Configuration localConfiguration(JobSettings s) {
         Configuration conf = dev.marquee.job.config.LocalBinding.loopback(new Configuration());
@@ -276,7 +276,7 @@ public final class ScoringJob {
     }
 
     private static void start(JobSettings settings) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(localConfiguration(settings));
+        StreamExecutionEnvironment env = dev.marquee.job.config.LocalBinding.environment(localConfiguration(settings));
         buildWithKafka(env, settings);
         System.out.printf("marquee scoring job: reading %s at %s, model %s from %s, %s%n", settings.requestsTopic,
                 settings.bootstrapServers, settings.modelName, settings.modelRegistry,

@@ -4,17 +4,32 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * Where a job run in this JVM (scripts/marquee score and trigger, scripts/run-local) listens: loopback only. Its
  * mini-cluster's REST API can cancel jobs and its blob server hands out job code, so neither is for the network.
- * A cluster takes its addresses from its own configuration (infra/flink/), where this changes nothing. Flink's
+ * A job submitted to a cluster ({@code flink run}) takes its addresses from the cluster's configuration: {@link
+ * #environment} leaves that environment alone (layered over it, loopback addresses would send the client to
+ * 127.0.0.1 instead of {@code -m}/{@code rest.address}). Flink's
  * Prometheus reporter cannot be bound to an address (it listens on every interface): docs/RELIABILITY.md.
  */
 public final class LocalBinding {
     public static final String LOOPBACK = "127.0.0.1";
 
     private LocalBinding() {}
+
+    /**
+     * The environment a job's {@code main} runs in: under {@code flink run} (or a test's mini-cluster) the context
+     * environment exactly as the client configured it; otherwise a local mini-cluster with {@code localConfiguration}.
+     */
+    public static StreamExecutionEnvironment environment(Configuration localConfiguration) {
+        StreamExecutionEnvironment context = StreamExecutionEnvironment.getExecutionEnvironment();
+        return context instanceof LocalStreamEnvironment
+                ? StreamExecutionEnvironment.getExecutionEnvironment(localConfiguration)
+                : context;
+    }
 
     /** {@code conf} with the REST endpoint, the blob server and the RPC/data ports on loopback. */
     public static Configuration loopback(Configuration conf) {

@@ -14,6 +14,9 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.client.program.StreamContextEnvironment;
+import org.apache.flink.core.execution.DefaultExecutorServiceLoader;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,6 +34,26 @@ class LocalBindingTest {
         assertThat(listeningAddresses(new Configuration())).as("Flink's defaults: every interface")
                 .anyMatch(a -> !a.equals("127.0.0.1"));
         assertThat(listeningAddresses(LocalBinding.loopback(new Configuration()))).containsOnly("127.0.0.1");
+    }
+
+    /**
+     * Under {@code flink run -m jm.example:8081}, the client's context environment carries the cluster's address;
+     * the job's main must not replace it with loopback (before, the submission went to 127.0.0.1).
+     */
+    @Test
+    void aJobSubmittedToAClusterKeepsTheClustersAddresses() {
+        Configuration cluster = new Configuration();
+        cluster.set(RestOptions.ADDRESS, "jm.example");
+        StreamContextEnvironment.setAsContext(new DefaultExecutorServiceLoader(), cluster,
+                getClass().getClassLoader(), false, true);
+        try {
+            StreamExecutionEnvironment env = LocalBinding.environment(LocalBinding.loopback(new Configuration()));
+            assertThat(env.getConfiguration().get(RestOptions.ADDRESS)).isEqualTo("jm.example");
+        } finally {
+            StreamContextEnvironment.unsetAsContext();
+        }
+        StreamExecutionEnvironment local = LocalBinding.environment(LocalBinding.loopback(new Configuration()));
+        assertThat(local.getConfiguration().get(RestOptions.ADDRESS)).as("a run in this JVM").isEqualTo("127.0.0.1");
     }
 
     /** The local addresses the cluster's REST and blob ports listen on. */
