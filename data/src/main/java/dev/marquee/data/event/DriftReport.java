@@ -16,6 +16,11 @@ public class DriftReport {
     public long windowEndMs;
     /** Consecutive number of this report since the job (or its restored state) started. */
     public long sequence;
+    /**
+     * When the job that numbers the reports started without state, kept across restores: a report is named by this
+     * and {@link #sequence}, so one sent again after a failover (at-least-once) is known as the same. 0: not given.
+     */
+    public long runStartedAtMs;
     /** The model version that scored most of the window's requests; -1 when none was scored. */
     public long modelVersion = -1;
     /** Scored requests per model version in the window. */

@@ -38,6 +38,7 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
     private transient Map<Long, DriftCounts> window;
     private transient long windowStartMs;
     private transient long sequence;
+    private transient long runStartedAtMs;
     private transient AlertTracker alerts;
     private transient RollingEventHours rolling;
     private transient EpisodeTracker episode;
@@ -70,6 +71,7 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
             if (s.episode != null) episode = s.episode;
             windowStartMs = s.windowStartMs;
             sequence = s.sequence;
+            runStartedAtMs = s.runStartedAtMs;
             streaks = s.streaks;
             for (DriftCounts c : s.counts) window.put(c.modelVersion, c);
         }
@@ -85,6 +87,7 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
         // Restored after downtime, the restored window would have ended long ago: it ends a window from now instead,
         // so the timer does not run through every missed period at once with windows dated in the past.
         if (windowStartMs == 0 || windowStartMs + settings.windowMs <= now()) windowStartMs = now();
+        if (runStartedAtMs <= 0) runStartedAtMs = now(); // a start without state (or from state without it)
         scheduleWindowEnd(windowStartMs);
     }
 
@@ -106,6 +109,7 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
         DriftWindowState s = new DriftWindowState();
         s.windowStartMs = windowStartMs;
         s.sequence = sequence;
+        s.runStartedAtMs = runStartedAtMs;
         s.counts = new ArrayList<>(window.values());
         s.streaks = new HashMap<>(alerts.streaks());
         s.streakModelVersion = alerts.modelVersion();
@@ -152,6 +156,7 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
         ReferenceBuckets ref = scored == null ? null : references.get(scored.modelVersion);
         DriftReport report = reports.report(windowStartMs, endMs, parsed(), scored, ref, byVersion, labels, rolling);
         report.sequence = ++sequence;
+        report.runStartedAtMs = runStartedAtMs;
         alerts.apply(report);
         episode.apply(report, settings.episodeCloseWindows, DriftReports.titlesGrown(scored, ref));
         last = report;

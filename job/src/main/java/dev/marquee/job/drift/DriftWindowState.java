@@ -10,6 +10,8 @@ import java.util.Map;
 public class DriftWindowState {
     public long windowStartMs;
     public long sequence;
+    /** When the reports' numbering started (a start without state); 0 in state written before session 21. */
+    public long runStartedAtMs;
     /** The parse stage's counts (version -1) and each model version's prediction counts. */
     public List<DriftCounts> counts = new ArrayList<>();
     public Map<String, Integer> streaks = new HashMap<>();

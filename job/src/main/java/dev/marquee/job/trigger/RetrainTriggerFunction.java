@@ -112,9 +112,10 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
     private void onReport(DriftReport r, TriggerState st, long now, Collector<RetrainRequest> out) {
         // At-least-once delivery re-sends the reports written after the scoring job's last checkpoint when it fails
         // over; counting them again would count one window twice towards the consecutive-window rules.
-        if (st.repeatsCountedReport(r.sequence, r.windowStartMs, r.windowEndMs)) {
+        if (st.repeatsCountedReport(r.runStartedAtMs, r.sequence)) {
             repeatedReports.inc();
-            LOG.info("drift report #{} [{}, {}) repeats one already counted; ignored", r.sequence, r.windowStartMs, r.windowEndMs);
+            LOG.info("drift report #{} of the run started at {} repeats one already counted; ignored", r.sequence,
+                    r.runStartedAtMs);
             return;
         }
         if (r.modelVersion >= 0 && r.modelVersion != st.servingVersion) newVersion(st, r.modelVersion);

@@ -12,11 +12,11 @@ public class TriggerState {
     static final int ANSWERED_KEPT = 32;
 
     /**
-     * The last report counted: its sequence and the end of its window. A report numbered no higher that starts
-     * before that end is one the scoring job sent again after restoring a checkpoint, and is not counted twice.
+     * The last report counted: the start of its numbering and its sequence. A report of the same numbering that is
+     * not numbered higher is one the scoring job sent again after restoring a checkpoint, and is not counted twice.
      */
+    public long lastReportRunStartedAtMs = -1;
     public long lastReportSequence = -1;
-    public long lastReportEndMs = -1;
     /** Consecutive drifted reports. */
     public int driftedWindows;
     /** The drift episode a retrain was last requested for: one request per episode. -1: none. */
@@ -57,10 +57,11 @@ public class TriggerState {
     public TriggerState() {}
 
     /** True when the report repeats one already counted (see {@link #lastReportSequence}); else it is remembered. */
-    boolean repeatsCountedReport(long sequence, long windowStartMs, long windowEndMs) {
-        if (lastReportEndMs >= 0 && sequence <= lastReportSequence && windowStartMs < lastReportEndMs) return true;
+    boolean repeatsCountedReport(long runStartedAtMs, long sequence) {
+        if (runStartedAtMs <= 0) return false; // a report from before the numbering was named
+        if (runStartedAtMs == lastReportRunStartedAtMs && sequence <= lastReportSequence) return true;
+        lastReportRunStartedAtMs = runStartedAtMs;
         lastReportSequence = sequence;
-        lastReportEndMs = windowEndMs;
         return false;
     }
 

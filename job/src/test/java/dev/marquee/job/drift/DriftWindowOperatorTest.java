@@ -92,6 +92,7 @@ class DriftWindowOperatorTest {
             h.processElement(new StreamRecord<>(requests(500)));
             h.processElement(new StreamRecord<>(stationary(500, 1, true)));
             assertThat(reports(h)).hasSize(1);
+            assertThat(reports(h).get(0).runStartedAtMs).isEqualTo(NOW);
             snapshot = h.snapshot(1, NOW);
         }
         try (var h = harness(settings)) {
@@ -104,6 +105,7 @@ class DriftWindowOperatorTest {
             assertThat(r.records).as("the restored half window plus the new half").isEqualTo(1_000);
             assertThat(r.scoredCount).isEqualTo(1_000);
             assertThat(r.sequence).isEqualTo(2);
+            assertThat(r.runStartedAtMs).as("a restore keeps the numbering's start").isEqualTo(NOW);
             assertThat(r.alerts).as("the streak went on across the restore").extracting(a -> a.windows).contains(2);
         }
     }

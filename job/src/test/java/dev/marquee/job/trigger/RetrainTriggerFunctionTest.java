@@ -58,6 +58,7 @@ class RetrainTriggerFunctionTest {
     private DriftReport report(long version, boolean drifted) {
         DriftReport r = new DriftReport();
         r.sequence = ++sequence;
+        r.runStartedAtMs = 1;
         r.windowStartMs = sequence * MINUTE;
         r.windowEndMs = (sequence + 1) * MINUTE;
         r.modelVersion = version;
@@ -559,7 +560,8 @@ class RetrainTriggerFunctionTest {
             drifted(h, 2);
             sequence--; // the scoring job restored the checkpoint taken before its second report
             DriftReport again = report(1, true);
-            again.windowEndMs += 20_000; // the restored window ends later than the first one did
+            again.windowStartMs += 5 * MINUTE; // its window is dated from the restore, later than the first one's
+            again.windowEndMs += 5 * MINUTE;
             send(h, again);
             assertThat(h.extractOutputValues()).as("two windows drifted, not three").isEmpty();
             drifted(h, 1);
@@ -578,6 +580,7 @@ class RetrainTriggerFunctionTest {
             for (long s = 1; s <= 3; s++) {
                 DriftReport r = new DriftReport();
                 r.sequence = s;
+                r.runStartedAtMs = firstRunEnd;
                 r.windowStartMs = firstRunEnd + s * MINUTE;
                 r.windowEndMs = r.windowStartMs + MINUTE;
                 r.modelVersion = 1;
