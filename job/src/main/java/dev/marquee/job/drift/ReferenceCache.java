@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,10 +14,14 @@ import org.slf4j.LoggerFactory;
  * The reference buckets of the few model versions a task sees, loaded from the registry on first use. A
  * version without a readable profile gets a {@link ReferenceBuckets#placeholder} saying why (logged once), so its
  * predictions still count towards the metrics that need no reference, and the rest are reported unavailable.
+ * A version without a profile file keeps its placeholder; one whose profile could not be read (an I/O error, a
+ * file being replaced) is read again after {@link #RETRY_AFTER_NANOS}, so a passing registry problem at a swap does
+ * not switch the version's comparisons off for the life of the task.
  */
 final class ReferenceCache {
     private static final Logger LOG = LoggerFactory.getLogger(ReferenceCache.class);
     private static final int MAX_VERSIONS = 4;
+    static final long RETRY_AFTER_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private final String registry;
     private final String modelName;
@@ -25,11 +31,20 @@ final class ReferenceCache {
             return size() > MAX_VERSIONS;
         }
     };
-    private final Map<Long, ReferenceBuckets> missing = new LinkedHashMap<>();
+    private final Map<Long, Missing> missing = new LinkedHashMap<>();
+    private final LongSupplier nanoClock;
+
+    /** A placeholder, and when the profile may be read again (never, for a version without one). */
+    private record Missing(ReferenceBuckets placeholder, long retryAtNanos, boolean absent) {}
 
     ReferenceCache(String registry, String modelName) {
+        this(registry, modelName, System::nanoTime);
+    }
+
+    ReferenceCache(String registry, String modelName, LongSupplier nanoClock) {
         this.registry = registry;
         this.modelName = modelName;
+        this.nanoClock = nanoClock;
     }
 
     /**
@@ -39,20 +54,25 @@ final class ReferenceCache {
      */
     synchronized ReferenceBuckets get(long version) {
         ReferenceBuckets ref = loaded.get(version);
-        if (ref == null) ref = missing.get(version);
         if (ref != null) return ref;
+        Missing miss = missing.get(version);
+        if (miss != null && (miss.absent() || nanoClock.getAsLong() - miss.retryAtNanos() < 0)) return miss.placeholder();
         try {
             ref = ReferenceBuckets.load(registry, modelName, version);
             loaded.put(version, ref);
+            if (missing.remove(version) != null) LOG.info("Drift reference for {} version {} read", modelName, version);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("No drift reference for {} version {}: {}; its distributions are not compared", modelName, version,
-                    e.getMessage());
-            ref = ReferenceBuckets.placeholder(version, e instanceof NoSuchFileException || e.getCause() instanceof NoSuchFileException
+            boolean absent = e instanceof NoSuchFileException || e.getCause() instanceof NoSuchFileException;
+            if (miss == null) {
+                LOG.warn("No drift reference for {} version {}: {}; its distributions are not compared{}", modelName,
+                        version, e.getMessage(), absent ? "" : " (read again every 60 s)");
+            }
+            ref = ReferenceBuckets.placeholder(version, absent
                     ? "version " + version + " has no reference profile (" + ReferenceBuckets.PROFILE_PATH
                             + "), e.g. it was imported without training data"
                     : "the reference profile of version " + version + " cannot be read: " + e.getMessage());
-            if (missing.size() >= MAX_VERSIONS) missing.clear();
-            missing.put(version, ref);
+            if (miss == null && missing.size() >= MAX_VERSIONS) missing.clear();
+            missing.put(version, new Missing(ref, nanoClock.getAsLong() + RETRY_AFTER_NANOS, absent));
         }
         return ref;
     }

@@ -1,0 +1,48 @@
+package dev.marquee.job.drift;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import dev.marquee.data.drift.*;
+
+/** A version's drift reference: a profile that cannot be read yet is read again later; a missing one is not. */
+class ReferenceCacheTest {
+    @TempDir
+    Path registry;
+
+    private final AtomicLong nanos = new AtomicLong(1_000);
+
+    private Path profile(long version) throws Exception {
+        Path p = registry.resolve("marquee/" + version).resolve(ReferenceBuckets.PROFILE_PATH);
+        Files.createDirectories(p.getParent());
+        return p;
+    }
+
+    @Test
+    void aProfileThatCouldNotBeReadIsReadAgainAfterTheRetryInterval() throws Exception {
+        Path p = profile(1);
+        Files.writeString(p, "{\"half written"); // e.g. being replaced at the moment of the swap
+        ReferenceCache cache = new ReferenceCache(registry.toString(), "marquee", nanos::get);
+        assertThat(cache.get(1).hasProfile).isFalse();
+        assertThat(cache.get(1).noProfileReason).contains("cannot be read");
+
+        DriftFixtures.profile(1).write(p);
+        nanos.addAndGet(ReferenceCache.RETRY_AFTER_NANOS - 1);
+        assertThat(cache.get(1).hasProfile).as("not read again before the interval").isFalse();
+        nanos.addAndGet(1);
+        assertThat(cache.get(1).hasProfile).as("read again after it").isTrue();
+    }
+
+    @Test
+    void aVersionWithoutAProfileKeepsItsPlaceholder() throws Exception {
+        ReferenceCache cache = new ReferenceCache(registry.toString(), "marquee", nanos::get);
+        assertThat(cache.get(2).noProfileReason).contains("has no reference profile");
+        DriftFixtures.profile(2).write(profile(2));
+        nanos.addAndGet(10 * ReferenceCache.RETRY_AFTER_NANOS);
+        assertThat(cache.get(2).hasProfile).as("absent is not a passing problem: not looked for again").isFalse();
+    }
+}
