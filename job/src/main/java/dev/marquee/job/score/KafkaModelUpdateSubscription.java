@@ -61,7 +61,15 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
     /** Starts the consumer thread and waits up to {@code within} for its starting position. */
     void start(Duration within) throws InterruptedException {
         thread.start();
-        if (!positioned.await(within.toMillis(), TimeUnit.MILLISECONDS)) {
+        boolean got;
+        try {
+            got = positioned.await(within.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            // The task was cancelled in open(): nobody else holds this subscription to close it.
+            close();
+            throw e;
+        }
+        if (!got) {
             LOG.warn("model updates: no position on topic {} after {} s (is the broker reachable?); this slot "
                     + "reads updates from when it gets one and scores meanwhile", topic, within.toSeconds());
         }

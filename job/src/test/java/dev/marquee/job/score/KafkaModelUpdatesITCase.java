@@ -107,4 +107,31 @@ class KafkaModelUpdatesITCase {
             assertThat(pollVersions(s, 1)).containsExactly(7L);
         }
     }
+
+    /** A task cancelled while its slot waits for a position (broker unreachable) leaves no consumer thread behind. */
+    @Test
+    void aSlotInterruptedWhileWaitingForItsPositionStopsItsConsumer() throws Exception {
+        JobSettings unreachable = JobSettings.from(Map.of(JobSettings.BOOTSTRAP, "127.0.0.1:1",
+                JobSettings.TOPIC_MODEL_UPDATES, "updates-unreachable"));
+        String threadName = "marquee-model-updates-7";
+        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread opening = new Thread(() -> {
+            try {
+                KafkaModelUpdates.fromLatest(unreachable).subscribe(new MockStreamingRuntimeContext(8, 7), DEADLINE).close();
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        }, "opening-slot");
+        opening.start();
+        await("the slot waits for its position").atMost(DEADLINE)
+                .until(() -> opening.getState() == Thread.State.TIMED_WAITING && consumerThreadAlive(threadName));
+        opening.interrupt();
+        opening.join(DEADLINE.toMillis());
+        assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
+        await("the consumer thread stops").atMost(DEADLINE).until(() -> !consumerThreadAlive(threadName));
+    }
+
+    private static boolean consumerThreadAlive(String name) {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive());
+    }
 }
