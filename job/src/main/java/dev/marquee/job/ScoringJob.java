@@ -30,12 +30,12 @@ import dev.marquee.job.score.ControlFeed;
 import dev.marquee.job.score.KafkaModelUpdates;
 import dev.marquee.job.sink.JsonRecordSerializer;
 import dev.marquee.job.sink.KafkaConnections;
-import dev.marquee.job.sink.TopicMessageLimit;
+import dev.marquee.job.config.BrokerChecks;
+import dev.marquee.job.sink.BrokerFacts;
 import dev.marquee.job.source.ClockBoundedWatermarks;
 import dev.marquee.job.source.RawRecord;
 import dev.marquee.job.validate.ParseRequests;
 import java.time.Duration;
-import java.util.OptionalLong;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -248,36 +248,39 @@ public final class ScoringJob {
             System.out.println("usage: marquee score [--key value ...]   settings and defaults: docs/CONFIGURATION.md");
             return;
         }
-        JobSettings settings;
         try {
-            settings = JobSettings.from(ParameterTool.fromArgs(args).toMap());
-            checkDeadLetterTopic(settings);
+            run(JobSettings.from(ParameterTool.fromArgs(args).toMap()));
         } catch (SettingException e) {
             System.err.println("marquee scoring job: " + e.getMessage());
             System.exit(2);
-            return;
         }
-        start(settings);
     }
 
-    /** Runs the job with {@code settings} until it ends; a topic that cannot take the dead letters is a {@link SettingException}. */
+    /**
+     * Runs the job with {@code settings} until it ends; settings the brokers or the checkpoint configuration show
+     * the job would fail on (BrokerChecks) are a {@link SettingException} before it is submitted.
+     */
     public static void run(JobSettings settings) throws Exception {
-        checkDeadLetterTopic(settings);
+        checkBrokers(settings);
         start(settings);
     }
 
-    private static void checkDeadLetterTopic(JobSettings settings) {
-        OptionalLong dlqLimit = TopicMessageLimit.read(settings, settings.deadLettersTopic, Duration.ofSeconds(10));
-        if (dlqLimit.isEmpty()) {
-            System.err.println("marquee scoring job: could not read max.message.bytes of topic " + settings.deadLettersTopic
-                    + "; the dead-letter size is not checked against it (docs/RELIABILITY.md)");
-        }
-        DeadLetterRecordSize.checkTopic(settings, dlqLimit);
+    /** What the brokers say about the job's topics and transactions (BrokerChecks); a refusal is a SettingException. */
+    private static void checkBrokers(JobSettings settings) {
+        java.util.Set<String> topics = new java.util.LinkedHashSet<>(BrokerChecks.writtenTopics(settings));
+        topics.addAll(BrokerChecks.readTopics(settings));
+        BrokerFacts facts = BrokerFacts.read(settings, topics, Duration.ofSeconds(10));
+        for (String warning : BrokerChecks.check(settings, facts)) System.err.println("marquee scoring job: " + warning);
     }
 
     private static void start(JobSettings settings) throws Exception {
         StreamExecutionEnvironment env = dev.marquee.job.config.LocalBinding.environment(localConfiguration(settings));
         buildWithKafka(env, settings);
+        // The checkpoint timeout and tolerated failures are the cluster's (or Flink's defaults), known only here.
+        for (String warning : BrokerChecks.checkTransactionTimeout(settings, env.getCheckpointConfig().getCheckpointTimeout(),
+                env.getCheckpointConfig().getTolerableCheckpointFailureNumber())) {
+            System.err.println("marquee scoring job: " + warning);
+        }
         System.out.printf("marquee scoring job: reading %s at %s, model %s from %s, %s%n", settings.requestsTopic,
                 settings.bootstrapServers, settings.modelName, settings.modelRegistry,
                 settings.delivery == DeliveryGuarantee.EXACTLY_ONCE ? "exactly-once" : "at-least-once");

@@ -66,9 +66,10 @@ public final class ScoringJobOptions {
             .stringType().defaultValue("marquee-scoring")
             .withDescription("prefix of the sinks' transactional ids (exactly-once); unique per job on one cluster");
     public static final ConfigOption<Long> TRANSACTION_TIMEOUT_MS = key("delivery.transaction-timeout-ms").longType()
-            .defaultValue(900_000L).withDescription("must exceed the checkpoint interval and not exceed the broker's"
-                    + " `transaction.max.timeout.ms` (15 min by default; the connector's own one-hour default would be"
-                    + " refused)");
+            .defaultValue(900_000L).withDescription("must be at least the checkpoint interval plus the checkpoint timeout"
+                    + " and not exceed the brokers' `transaction.max.timeout.ms` (15 min by default; the connector's own"
+                    + " one-hour default would be refused); both are checked at start (docs/RELIABILITY.md). An"
+                    + " exactly-once job must be restored within it after a failure");
     public static final ConfigOption<Long> CHECKPOINT_INTERVAL_MS = key("checkpoint.interval-ms").longType()
             .defaultValue(60_000L).withDescription("checkpoint interval. At-least-once: it bounds what is read again"
                     + " after a failure, and each checkpoint briefly stalls the sinks while they flush (p99 latency at"

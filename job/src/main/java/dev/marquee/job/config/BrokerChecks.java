@@ -1,0 +1,97 @@
+package dev.marquee.job.config;
+
+import dev.marquee.data.config.SettingException;
+import dev.marquee.job.sink.BrokerFacts;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.apache.kafka.common.config.TopicConfig;
+
+/**
+ * The scoring job's start-up checks against what the brokers say ({@link BrokerFacts}): settings the job would
+ * fail on and restart for ever are refused with one line; what cannot be checked is a warning.
+ */
+public final class BrokerChecks {
+    private BrokerChecks() {}
+
+    /** The topics the job writes to with these settings. */
+    public static Set<String> writtenTopics(JobSettings s) {
+        Set<String> topics = new LinkedHashSet<>(List.of(s.predictionsTopic, s.deadLettersTopic, s.modelStatusTopic));
+        if (s.drift.enabled) topics.add(s.driftTopic);
+        if (s.labels.labelsEnabled) topics.add(s.labeledPredictionsTopic);
+        return topics;
+    }
+
+    /** The topics the job reads. */
+    public static Set<String> readTopics(JobSettings s) {
+        Set<String> topics = new LinkedHashSet<>(List.of(s.requestsTopic, s.modelUpdatesTopic));
+        if (s.labels.labelsEnabled) topics.add(s.ratingsTopic);
+        return topics;
+    }
+
+    /**
+     * Refuses what the job would fail on: an output topic that does not exist on brokers that create none, a
+     * transaction timeout above the brokers' maximum (exactly-once), a dead-letter topic too small for the largest
+     * dead letter. Returns warnings for what could not be checked or will only idle the job.
+     */
+    public static List<String> check(JobSettings s, BrokerFacts facts) {
+        List<String> warnings = new ArrayList<>();
+        for (String why : facts.unread) warnings.add("could not read from the brokers: " + why + "; not checked");
+        boolean noAutoCreate = facts.autoCreateTopics.isPresent() && !facts.autoCreateTopics.get();
+        for (String topic : writtenTopics(s)) {
+            if (!facts.missingTopics.contains(topic)) continue;
+            if (noAutoCreate) {
+                throw new SettingException("topic " + topic + " does not exist and the brokers create no topics on first "
+                        + "use (auto.create.topics.enable=false): the job would fail on its first write to it and restart "
+                        + "for ever; create it (docs/OPERATIONS.md) or name another (docs/CONFIGURATION.md)");
+            }
+            warnings.add("topic " + topic + " does not exist yet; the brokers create it on first write, with their defaults");
+        }
+        for (String topic : readTopics(s)) {
+            if (facts.missingTopics.contains(topic) && noAutoCreate) {
+                warnings.add("topic " + topic + " does not exist: the job reads nothing from it until it is created");
+            }
+        }
+        if (s.delivery == DeliveryGuarantee.EXACTLY_ONCE && facts.maxTransactionTimeoutMs.isPresent()
+                && s.transactionTimeoutMs > facts.maxTransactionTimeoutMs.getAsLong()) {
+            throw new SettingException(JobSettings.TRANSACTION_TIMEOUT_MS + " (" + s.transactionTimeoutMs + ") is above the "
+                    + "brokers' transaction.max.timeout.ms (" + facts.maxTransactionTimeoutMs.getAsLong() + "): every sink "
+                    + "would fail to start its transactions and the job restart for ever; lower it or raise the brokers' limit");
+        }
+        OptionalLong dlqLimit = facts.topicMaxMessageBytes.getOrDefault(s.deadLettersTopic, OptionalLong.empty());
+        if (dlqLimit.isEmpty() && facts.missingTopics.contains(s.deadLettersTopic)) dlqLimit = facts.brokerMaxMessageBytes;
+        if (dlqLimit.isEmpty()) {
+            warnings.add("could not read " + TopicConfig.MAX_MESSAGE_BYTES_CONFIG + " of topic " + s.deadLettersTopic
+                    + "; the dead-letter size is not checked against it (docs/RELIABILITY.md)");
+        }
+        DeadLetterRecordSize.checkTopic(s, dlqLimit);
+        return warnings;
+    }
+
+    /**
+     * Refuses an exactly-once transaction timeout shorter than one checkpoint that runs to its timeout (the brokers
+     * would abort a transaction the job still commits: data loss); warns when the tolerated failed checkpoints in a
+     * row could outlast it.
+     */
+    public static List<String> checkTransactionTimeout(JobSettings s, long checkpointTimeoutMs, int tolerableFailures) {
+        if (s.delivery != DeliveryGuarantee.EXACTLY_ONCE) return List.of();
+        long oneCheckpoint = s.checkpointIntervalMs + checkpointTimeoutMs;
+        if (s.transactionTimeoutMs < oneCheckpoint) {
+            throw new SettingException(JobSettings.TRANSACTION_TIMEOUT_MS + " (" + s.transactionTimeoutMs + ") is shorter "
+                    + "than the checkpoint interval plus the checkpoint timeout (" + s.checkpointIntervalMs + " + "
+                    + checkpointTimeoutMs + " ms): a slow checkpoint would let the brokers abort a transaction the job "
+                    + "still commits, and its records would be lost; raise it (and the brokers' transaction.max.timeout.ms) "
+                    + "or lower execution.checkpointing.timeout");
+        }
+        long tolerated = (long) (Math.max(0, tolerableFailures) + 1) * oneCheckpoint;
+        if (s.transactionTimeoutMs < tolerated) {
+            return List.of(JobSettings.TRANSACTION_TIMEOUT_MS + " (" + s.transactionTimeoutMs + ") is shorter than "
+                    + (tolerableFailures + 1) + " checkpoints that run to their timeout (" + tolerated + " ms, with "
+                    + "execution.checkpointing.tolerable-failed-checkpoints " + tolerableFailures + "): if that many fail "
+                    + "in a row, the brokers abort the pending transactions and their records are lost");
+        }
+        return List.of();
+    }
+}

@@ -1,0 +1,166 @@
+package dev.marquee.job.sink;
+
+import dev.marquee.data.config.SettingException;
+import dev.marquee.job.config.JobSettings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * What the brokers say, read once by the client before the scoring job is submitted: the topics' and one broker's
+ * settings the job's start-up checks need. What cannot be read (brokers unreachable, no permission to describe) is
+ * absent, with the reason in {@link #unread}; settings the brokers refuse outright (bad client properties, failed
+ * authentication) are a {@link SettingException}, since every source and sink would fail on them and restart for ever.
+ */
+public final class BrokerFacts {
+    /** Topics that exist, with their effective {@code max.message.bytes}. */
+    public final Map<String, OptionalLong> topicMaxMessageBytes = new HashMap<>();
+    /** Topics the brokers said do not exist. */
+    public final List<String> missingTopics = new ArrayList<>();
+    /** The broker's {@code auto.create.topics.enable}, when read. */
+    public Optional<Boolean> autoCreateTopics = Optional.empty();
+    /** The broker's {@code transaction.max.timeout.ms}, when read. */
+    public OptionalLong maxTransactionTimeoutMs = OptionalLong.empty();
+    /** The broker's {@code message.max.bytes} (a new topic's default limit), when read. */
+    public OptionalLong brokerMaxMessageBytes = OptionalLong.empty();
+    /** Why some facts are absent; empty when everything was read. */
+    public final List<String> unread = new ArrayList<>();
+
+    /** Nothing read yet (tests fill the fields in). */
+    public BrokerFacts() {}
+
+    public static BrokerFacts read(JobSettings s, Collection<String> topics, Duration timeout) {
+        BrokerFacts facts = new BrokerFacts();
+        Properties props = s.kafkaProperties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(timeout.toMillis()));
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(timeout.toMillis()));
+        Admin admin;
+        try {
+            admin = Admin.create(props);
+        } catch (KafkaException e) {
+            throw new SettingException("the Kafka client refuses the settings (" + JobSettings.KAFKA_PROPERTY_PREFIX
+                    + "*, " + JobSettings.BOOTSTRAP + "): " + rootMessage(e));
+        }
+        try {
+            Collection<Node> nodes = get(admin.describeCluster().nodes(), timeout, s);
+            if (nodes == null) {
+                facts.unread.add("the brokers at " + s.bootstrapServers + " did not answer within " + timeout.toSeconds() + " s");
+                return facts;
+            }
+            for (String topic : topics) facts.readTopic(admin, topic, timeout, s);
+            if (!nodes.isEmpty()) facts.readBroker(admin, nodes.iterator().next(), timeout, s);
+            return facts;
+        } finally {
+            admin.close(Duration.ofSeconds(1));
+        }
+    }
+
+    private void readTopic(Admin admin, String topic, Duration timeout, JobSettings s) {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        try {
+            Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(resource)).all()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            topicMaxMessageBytes.put(topic, number(configs.get(resource), TopicConfig.MAX_MESSAGE_BYTES_CONFIG));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                missingTopics.add(topic);
+            } else {
+                failOnAuthentication(e.getCause(), s);
+                unread.add("topic " + topic + ": " + rootMessage(e.getCause()));
+            }
+        } catch (TimeoutException e) {
+            unread.add("topic " + topic + ": no answer within " + timeout.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            unread.add("interrupted");
+        }
+    }
+
+    private void readBroker(Admin admin, Node node, Duration timeout, JobSettings s) {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.BROKER, node.idString());
+        try {
+            Config config = admin.describeConfigs(List.of(resource)).all()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(resource);
+            String autoCreate = value(config, "auto.create.topics.enable");
+            if (autoCreate != null) autoCreateTopics = Optional.of(Boolean.parseBoolean(autoCreate.trim()));
+            maxTransactionTimeoutMs = number(config, "transaction.max.timeout.ms");
+            brokerMaxMessageBytes = number(config, "message.max.bytes");
+        } catch (ExecutionException e) {
+            failOnAuthentication(e.getCause(), s);
+            unread.add("broker " + node.idString() + "'s settings: " + rootMessage(e.getCause()));
+        } catch (TimeoutException e) {
+            unread.add("broker " + node.idString() + "'s settings: no answer within " + timeout.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            unread.add("interrupted");
+        }
+    }
+
+    /** The value, or null when the brokers did not answer in time. */
+    private static <T> T get(KafkaFuture<T> future, Duration timeout, JobSettings s) {
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            failOnAuthentication(e.getCause(), s);
+            return null;
+        } catch (TimeoutException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private static void failOnAuthentication(Throwable cause, JobSettings s) {
+        if (cause instanceof AuthenticationException) {
+            throw new SettingException("the brokers at " + s.bootstrapServers + " refuse the client's credentials ("
+                    + JobSettings.KAFKA_PROPERTY_PREFIX + "*): " + rootMessage(cause));
+        }
+    }
+
+    private static String value(Config config, String key) {
+        ConfigEntry entry = config == null ? null : config.get(key);
+        return entry == null ? null : entry.value();
+    }
+
+    private static OptionalLong number(Config config, String key) {
+        String v = value(config, key);
+        if (v == null) return OptionalLong.empty();
+        try {
+            return OptionalLong.of(Long.parseLong(v.trim()));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    /** The innermost cause's message (with the outer one's), hidden when it may carry a secret (a JAAS line, say). */
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        String text = t == e || e.getMessage() == null ? m : e.getMessage() + ": " + m;
+        return dev.marquee.data.config.SecretMasking.looksSecret(text)
+                ? t.getClass().getSimpleName() + " (message not shown: it may carry a secret)" : text;
+    }
+}

@@ -1,0 +1,79 @@
+package dev.marquee.job.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.marquee.data.config.SettingException;
+import dev.marquee.job.sink.BrokerFacts;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+/** Start-up checks on what the brokers say: refusals for what the job would restart on for ever, warnings otherwise. */
+class BrokerChecksTest {
+    private static final JobSettings EXACTLY_ONCE = JobSettings.from(Map.of(JobSettings.DELIVERY, "exactly-once"));
+
+    private static BrokerFacts facts(boolean autoCreate, String... missing) {
+        BrokerFacts f = new BrokerFacts();
+        f.autoCreateTopics = Optional.of(autoCreate);
+        f.brokerMaxMessageBytes = OptionalLong.of(1_048_588);
+        for (String t : missing) f.missingTopics.add(t);
+        JobSettings s = JobSettings.defaults();
+        for (String t : BrokerChecks.writtenTopics(s)) if (!f.missingTopics.contains(t)) f.topicMaxMessageBytes.put(t, OptionalLong.of(1_048_588));
+        return f;
+    }
+
+    @Test
+    void aMissingOutputTopicOnBrokersThatCreateNoneIsRefused() {
+        JobSettings s = JobSettings.defaults();
+        assertThatThrownBy(() -> BrokerChecks.check(s, facts(false, s.predictionsTopic)))
+                .isInstanceOf(SettingException.class)
+                .hasMessageContaining("topic " + s.predictionsTopic + " does not exist")
+                .hasMessageContaining("auto.create.topics.enable=false");
+        assertThat(BrokerChecks.check(s, facts(true, s.predictionsTopic))).singleElement().asString()
+                .contains("create it on first write");
+        assertThat(BrokerChecks.check(s, facts(false, s.requestsTopic))).singleElement().asString()
+                .contains("reads nothing from it");
+    }
+
+    @Test
+    void aTransactionTimeoutAboveTheBrokersMaximumIsRefusedExactlyOnceOnly() {
+        BrokerFacts f = facts(true);
+        f.maxTransactionTimeoutMs = OptionalLong.of(600_000);
+        assertThatThrownBy(() -> BrokerChecks.check(EXACTLY_ONCE, f)).isInstanceOf(SettingException.class)
+                .hasMessageContaining("delivery.transaction-timeout-ms (900000) is above the brokers' transaction.max.timeout.ms (600000)");
+        assertThat(BrokerChecks.check(JobSettings.defaults(), f)).as("at-least-once has no transactions").isEmpty();
+        f.maxTransactionTimeoutMs = OptionalLong.of(900_000);
+        assertThat(BrokerChecks.check(EXACTLY_ONCE, f)).isEmpty();
+    }
+
+    @Test
+    void aDeadLetterTopicStillToBeCreatedIsCheckedAgainstTheBrokersDefault() {
+        JobSettings s = JobSettings.defaults();
+        BrokerFacts f = facts(true, s.deadLettersTopic);
+        f.brokerMaxMessageBytes = OptionalLong.of(1_000);
+        assertThatThrownBy(() -> BrokerChecks.check(s, f)).isInstanceOf(SettingException.class)
+                .hasMessageContaining("takes records of at most 1000 bytes");
+    }
+
+    @Test
+    void whatCouldNotBeReadIsAWarningNotARefusal() {
+        BrokerFacts f = new BrokerFacts();
+        f.unread.add("the brokers at localhost:9092 did not answer within 10 s");
+        assertThat(BrokerChecks.check(EXACTLY_ONCE, f)).hasSize(2).anySatisfy(w -> assertThat(w).contains("did not answer"));
+    }
+
+    @Test
+    void anExactlyOnceTransactionMustOutlastACheckpointThatRunsToItsTimeout() {
+        JobSettings short_ = JobSettings.from(Map.of(JobSettings.DELIVERY, "exactly-once",
+                JobSettings.TRANSACTION_TIMEOUT_MS, "60000"));
+        assertThatThrownBy(() -> BrokerChecks.checkTransactionTimeout(short_, 600_000, 0))
+                .isInstanceOf(SettingException.class)
+                .hasMessageContaining("shorter than the checkpoint interval plus the checkpoint timeout (10000 + 600000 ms)");
+        assertThat(BrokerChecks.checkTransactionTimeout(EXACTLY_ONCE, 600_000, 0)).isEmpty();
+        assertThat(BrokerChecks.checkTransactionTimeout(EXACTLY_ONCE, 600_000, 3)).singleElement().asString()
+                .contains("tolerable-failed-checkpoints 3");
+        assertThat(BrokerChecks.checkTransactionTimeout(JobSettings.defaults(), 600_000, 3)).isEmpty();
+    }
+}
