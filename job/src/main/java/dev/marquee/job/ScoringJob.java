@@ -49,7 +49,6 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.OutputTag;
-import org.apache.flink.util.ParameterTool;
 
 /**
  * The scoring job: raw rating requests → parse and validate (bad input to the dead letters) → event time →
@@ -212,6 +211,12 @@ public final class ScoringJob {
         env.configure(conf);
         env.enableCheckpointing(s.checkpointIntervalMs, s.delivery == DeliveryGuarantee.EXACTLY_ONCE
                 ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
+        if (s.delivery == DeliveryGuarantee.EXACTLY_ONCE) {
+            // A checkpoint that outlives the transactions it commits would lose their records (the brokers abort
+            // them after delivery.transaction-timeout-ms): such a checkpoint fails instead, and the job restores.
+            long cap = s.transactionTimeoutMs - s.checkpointIntervalMs; // positive: JobSettings checks it
+            if (env.getCheckpointConfig().getCheckpointTimeout() > cap) env.getCheckpointConfig().setCheckpointTimeout(cap);
+        }
         env.setBufferTimeout(s.bufferTimeoutMs);
         if (s.parallelism > 0) env.setParallelism(s.parallelism);
         if (env instanceof LocalStreamEnvironment) {
@@ -249,7 +254,7 @@ public final class ScoringJob {
             return;
         }
         try {
-            run(JobSettings.from(ParameterTool.fromArgs(args).toMap()));
+            run(JobSettings.from(dev.marquee.job.config.JobArguments.parse(args)));
         } catch (SettingException e) {
             System.err.println("marquee scoring job: " + e.getMessage());
             System.exit(2);

@@ -60,8 +60,13 @@ public final class ModelRegistry {
         return base;
     }
 
+    /** Whether {@code name} can name a model: letters, digits, '.', '_' and '-', starting with a letter or digit. */
+    public static boolean isValidName(String name) {
+        return name != null && NAME.matcher(name).matches();
+    }
+
     public Path modelDir(String name) {
-        if (name == null || !NAME.matcher(name).matches()) {
+        if (!isValidName(name)) {
             throw new IllegalArgumentException("bad model name '" + name
                     + "': use letters, digits, '.', '_' and '-', starting with a letter or digit");
         }

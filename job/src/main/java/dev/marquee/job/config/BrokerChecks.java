@@ -71,21 +71,13 @@ public final class BrokerChecks {
     }
 
     /**
-     * Refuses an exactly-once transaction timeout shorter than one checkpoint that runs to its timeout (the brokers
-     * would abort a transaction the job still commits: data loss); warns when the tolerated failed checkpoints in a
-     * row could outlast it.
+     * Exactly-once: a warning when the tolerated failed checkpoints in a row, each running to its timeout, could
+     * outlast the transaction timeout (the brokers would abort transactions the job still commits). One checkpoint
+     * alone cannot: the job caps its checkpoint timeout ({@code ScoringJob.configure}).
      */
     public static List<String> checkTransactionTimeout(JobSettings s, long checkpointTimeoutMs, int tolerableFailures) {
-        if (s.delivery != DeliveryGuarantee.EXACTLY_ONCE) return List.of();
-        long oneCheckpoint = s.checkpointIntervalMs + checkpointTimeoutMs;
-        if (s.transactionTimeoutMs < oneCheckpoint) {
-            throw new SettingException(JobSettings.TRANSACTION_TIMEOUT_MS + " (" + s.transactionTimeoutMs + ") is shorter "
-                    + "than the checkpoint interval plus the checkpoint timeout (" + s.checkpointIntervalMs + " + "
-                    + checkpointTimeoutMs + " ms): a slow checkpoint would let the brokers abort a transaction the job "
-                    + "still commits, and its records would be lost; raise it (and the brokers' transaction.max.timeout.ms) "
-                    + "or lower execution.checkpointing.timeout");
-        }
-        long tolerated = (long) (Math.max(0, tolerableFailures) + 1) * oneCheckpoint;
+        if (s.delivery != DeliveryGuarantee.EXACTLY_ONCE || tolerableFailures <= 0) return List.of();
+        long tolerated = (long) (tolerableFailures + 1) * (s.checkpointIntervalMs + checkpointTimeoutMs);
         if (s.transactionTimeoutMs < tolerated) {
             return List.of(JobSettings.TRANSACTION_TIMEOUT_MS + " (" + s.transactionTimeoutMs + ") is shorter than "
                     + (tolerableFailures + 1) + " checkpoints that run to their timeout (" + tolerated + " ms, with "

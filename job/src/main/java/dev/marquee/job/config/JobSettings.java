@@ -152,6 +152,13 @@ public final class JobSettings implements Serializable {
         modelRegistry = r.string(ScoringJobOptions.MODEL_REGISTRY, fromEnvironment("MARQUEE_REGISTRY",
                 ScoringJobOptions.MODEL_REGISTRY.defaultValue()));
         modelName = r.string(ScoringJobOptions.MODEL_NAME);
+        if (!dev.marquee.model.ModelRegistry.isValidName(modelName)) {
+            throw new SettingException(MODEL_NAME + " must be letters, digits, '.', '_' and '-', starting with a letter or"
+                    + " digit (it names a folder of the registry); got '" + modelName + "'");
+        }
+        if (java.nio.file.Files.isRegularFile(java.nio.file.Path.of(modelRegistry))) {
+            throw new SettingException(MODEL_REGISTRY + " (" + modelRegistry + ") is a file; it must be the registry's folder");
+        }
         modelVersion = parseVersion(r.string(ScoringJobOptions.MODEL_VERSION));
         batchSize = r.intIn(ScoringJobOptions.BATCH_SIZE, 1, 65_536);
         batchMaxDelayMs = r.longIn(ScoringJobOptions.BATCH_MAX_DELAY_MS, 0, 60_000);

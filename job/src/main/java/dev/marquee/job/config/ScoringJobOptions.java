@@ -66,10 +66,10 @@ public final class ScoringJobOptions {
             .stringType().defaultValue("marquee-scoring")
             .withDescription("prefix of the sinks' transactional ids (exactly-once); unique per job on one cluster");
     public static final ConfigOption<Long> TRANSACTION_TIMEOUT_MS = key("delivery.transaction-timeout-ms").longType()
-            .defaultValue(900_000L).withDescription("must be at least the checkpoint interval plus the checkpoint timeout"
-                    + " and not exceed the brokers' `transaction.max.timeout.ms` (15 min by default; the connector's own"
-                    + " one-hour default would be refused); both are checked at start (docs/RELIABILITY.md). An"
-                    + " exactly-once job must be restored within it after a failure");
+            .defaultValue(900_000L).withDescription("must exceed the checkpoint interval and not exceed the brokers'"
+                    + " `transaction.max.timeout.ms` (15 min by default, checked at start; the connector's own one-hour"
+                    + " default would be refused). The checkpoint timeout is capped at this minus the interval, and an"
+                    + " exactly-once job must be restored within it after a failure (docs/RELIABILITY.md)");
     public static final ConfigOption<Long> CHECKPOINT_INTERVAL_MS = key("checkpoint.interval-ms").longType()
             .defaultValue(60_000L).withDescription("checkpoint interval. At-least-once: it bounds what is read again"
                     + " after a failure, and each checkpoint briefly stalls the sinks while they flush (p99 latency at"
@@ -219,7 +219,8 @@ public final class ScoringJobOptions {
                     + " served rating is also kept within 1..5");
     public static final ConfigOption<Long> STATE_TTL_MS = key("adaptation.state-ttl-ms").longType()
             .defaultValue(90L * 86_400_000).withDescription("a user's factors and residual, and a title's bias,"
-                    + " expire after this long without a label");
+                    + " expire after this long without a label; the label join's waiting entries too, but never before"
+                    + " twice `labels.join-ttl-ms` (their own expiry is in event time; this is the safety net)");
     public static final ConfigOption<Double> VERSION_CARRY = key("adaptation.version-carry").doubleType()
             .defaultValue(0.5).withDescription("share of a user's (or title's) learned bias kept when labels start"
                     + " coming from a new model version; the user's taste weights start again");

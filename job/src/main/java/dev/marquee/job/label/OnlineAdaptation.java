@@ -147,9 +147,12 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         titleKeys = new HashMap<>();
         ValueStateDescriptor<WaitingEntries> w = new ValueStateDescriptor<>("join-waiting",
                 TypeInformation.of(WaitingEntries.class));
-        w.enableTimeToLive(ttl);
+        // The join's own safety net never cuts short what labels.join-ttl-ms lets wait: a state TTL below it would
+        // drop waiting entries unseen and uncounted.
+        var joinTtl = TtlSweep.config(Math.max(settings.stateTtlMs, 2 * settings.joinTtlMs));
+        w.enableTimeToLive(joinTtl);
         waiting = getRuntimeContext().getState(w);
-        legacy = olderLayoutUntilMs > 0 ? LegacyJoinState.register(getRuntimeContext(), ttl) : null;
+        legacy = olderLayoutUntilMs > 0 ? LegacyJoinState.register(getRuntimeContext(), joinTtl) : null;
         joined = getRuntimeContext().getMetricGroup().counter("labelsJoined");
         dropped = getRuntimeContext().getMetricGroup().counter("labelsPendingDropped");
         labelsExpired = getRuntimeContext().getMetricGroup().counter("labelsUnmatchedExpired");

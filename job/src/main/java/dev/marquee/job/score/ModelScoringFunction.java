@@ -117,11 +117,20 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         DevicePlan plan = DeviceSelector.choose(context.getExternalResourceInfos(DeviceSelector.GPU_RESOURCE), subtask, localSlots, cores);
         threads = new ScorerThreads(threadsSetting > 0 ? threadsSetting : plan.intraOpThreads(), -1);
         gpu = plan.gpuIndex();
-        registry = new ModelRegistry(Path.of(registryBase));
-        long version = pinnedVersion > 0 ? pinnedVersion : registry.serving(modelName).orElseThrow(() -> startFailure(
-                context, new IOException("no version of model '" + modelName + "' in the registry at " + registry.base()
-                        + ": train one with scripts/marquee train, or set model.registry")));
-        Path dir = registry.versionDir(modelName, version);
+        long version;
+        Path dir;
+        try {
+            registry = new ModelRegistry(Path.of(registryBase));
+            version = pinnedVersion > 0 ? pinnedVersion : registry.serving(modelName).orElseThrow(() -> new IOException(
+                    "no version of model '" + modelName + "' in the registry at " + registry.base()
+                            + ": train one with scripts/marquee train, or set model.registry"));
+            dir = registry.versionDir(modelName, version);
+        } catch (IOException | RuntimeException e) {
+            // an unreadable registry, a corrupt serving.json or PINNED: as unfixable by restarting as an empty one
+            throw startFailure(context, e instanceof IOException io && e.getMessage() != null && e.getMessage().startsWith("no version")
+                    ? io : new IOException("cannot read model '" + modelName + "' in the registry at " + registryBase + ": "
+                            + (e.getMessage() == null ? e.toString() : e.getMessage()), e));
+        }
         try {
             serving = loader.load(version, dir, threads, gpu, warmRows);
         } catch (IOException | RuntimeException e) {

@@ -15,7 +15,6 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.ParameterTool;
 
 /**
  * The retraining trigger: drift reports, retrain outcomes and model updates in, retrain requests out, by the
@@ -87,7 +86,7 @@ public final class RetrainTriggerJob {
         }
         TriggerSettings settings;
         try {
-            settings = TriggerSettings.from(ParameterTool.fromArgs(args).toMap());
+            settings = TriggerSettings.from(dev.marquee.job.config.JobArguments.parse(args));
         } catch (IllegalArgumentException e) { // SettingException, or ParameterTool's complaint
             System.err.println("marquee retraining trigger: " + e.getMessage());
             System.exit(2);

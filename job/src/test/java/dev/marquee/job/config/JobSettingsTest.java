@@ -76,4 +76,14 @@ class JobSettingsTest {
         assertThat(s.kafkaProperties()).containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("sasl.mechanism", "SCRAM-SHA-512").hasSize(2);
     }
+
+    @Test
+    void aModelNameThatCannotNameAFolderAndARegistryThatIsAFileAreRefused(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> JobSettings.from(java.util.Map.of(JobSettings.MODEL_NAME, "a/b")))
+                .isInstanceOf(dev.marquee.data.config.SettingException.class).hasMessageContaining("model.name must be");
+        java.nio.file.Path file = java.nio.file.Files.writeString(tmp.resolve("registry.txt"), "not a folder");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> JobSettings.from(java.util.Map.of(JobSettings.MODEL_REGISTRY, file.toString())))
+                .isInstanceOf(dev.marquee.data.config.SettingException.class).hasMessageContaining("is a file");
+    }
 }

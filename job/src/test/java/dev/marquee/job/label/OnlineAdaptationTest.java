@@ -285,7 +285,8 @@ class OnlineAdaptationTest {
      */
     @Test
     void entriesTheTtlClearedLeaveRoomAtOnce() throws Exception {
-        try (var h = harness(Map.of("labels.max-pending-per-user", "2", "adaptation.state-ttl-ms", "60000"))) {
+        try (var h = harness(Map.of("labels.max-pending-per-user", "2", "adaptation.state-ttl-ms", "60000",
+                "labels.join-ttl-ms", "20000"))) {
             clock(h, 0);
             h.processElement1(prediction("u1", "A", 3f, 1), 0);
             h.processElement1(prediction("u1", "B", 3f, 1), 0);
@@ -739,5 +740,20 @@ class OnlineAdaptationTest {
     private static void clock(KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Rating, Prediction> h, long ms) throws Exception {
         h.setStateTtlProcessingTime(ms);
         h.setProcessingTime(ms);
+    }
+
+    /**
+     * A state TTL shorter than the join's: the prediction still waits its join TTL for its label (before, the state
+     * TTL dropped it unseen, neither joined nor counted as expired).
+     */
+    @Test
+    void aStateTtlShorterThanTheJoinTtlDoesNotCutTheWaitShort() throws Exception {
+        try (var h = harness(Map.of("adaptation.state-ttl-ms", "60000", "labels.join-ttl-ms", "3600000"))) {
+            clock(h, 0);
+            h.processElement1(prediction("u1", "A", 3f, 1), 0);
+            clock(h, 120_000); // two state TTLs later, well within the join's hour
+            h.processElement2(label("u1", "A", 5f), 0);
+            assertThat(joins(h)).singleElement().satisfies(j -> assertThat(j.movieTitle).isEqualTo("A"));
+        }
     }
 }

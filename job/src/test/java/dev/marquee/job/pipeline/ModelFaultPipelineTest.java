@@ -66,6 +66,16 @@ class ModelFaultPipelineTest {
                 .contains("no version of model 'marquee' in the registry at " + empty.toAbsolutePath()));
     }
 
+    /** A hand-edited pin ({@code v3}) is as unfixable by restarting as an empty registry: one failure, not a loop. */
+    @Test
+    void aCorruptPinFailsTheJobAtStartUpInsteadOfRestartingForEver() throws Exception {
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("pinned-registry"));
+        assertThat(TestModels.publishCopy(registry, goodVersion, false)).isEqualTo(1);
+        Files.writeString(registry.modelDir(TestModels.NAME).resolve("PINNED"), "v3\n");
+        assertThat(messages(failureAtStartUp(registry.base()))).anySatisfy(m -> assertThat(m)
+                .contains("cannot read model 'marquee' in the registry at"));
+    }
+
     /**
      * Fault: the serving version (the latest) has a truncated {@code variables/} file, while an older version is
      * fine. Decision: no fall-back. The registry says which version serves (latest, or the pin); serving another

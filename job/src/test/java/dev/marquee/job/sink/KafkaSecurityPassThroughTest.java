@@ -100,6 +100,11 @@ class KafkaSecurityPassThroughTest {
         assertThat(built.sources).as("drift reports, retrain outcomes, model updates").hasSizeGreaterThanOrEqualTo(3);
         assertThat(built.sinks).as("retrain requests").hasSizeGreaterThanOrEqualTo(1);
         built.assertEachCarries(SECURITY);
+        for (KafkaSource<?> source : built.sources) {
+            assertThat(BuiltClients.sourceProperties(source))
+                    .as("drift reports of an aborted transaction never count, whatever the trigger's own guarantee")
+                    .containsEntry("isolation.level", "read_committed");
+        }
     }
 
     @Test
