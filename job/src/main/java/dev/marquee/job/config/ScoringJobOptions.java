@@ -111,8 +111,9 @@ public final class ScoringJobOptions {
     public static final ConfigOption<Long> BATCH_MAX_DELAY_MS = key("batch.max-delay-ms").longType().defaultValue(5L)
             .withDescription("longest a row waits for its batch to fill; 0 scores every row at once");
     public static final ConfigOption<Integer> SCORING_THREADS = key("scoring.threads").intType().defaultValue(0)
-            .withDescription("TensorFlow intra-op threads per scoring slot; 0 shares the machine's cores evenly among"
-                    + " its slots");
+            .withDescription("TensorFlow intra-op threads of a scoring slot's session; 0 shares the machine's cores"
+                    + " evenly among its slots. TensorFlow keeps one intra-op pool per process, sized by its first"
+                    + " session, so the slots of a TaskManager share the first slot's pool (see Devices)");
     public static final ConfigOption<Long> MAX_OUT_OF_ORDERNESS_MS = key("watermark.max-out-of-orderness-ms")
             .longType().defaultValue(5_000L).withDescription("event time (the request's `timestamp`, and a label's on"
                     + " `ratings`) may run this far out of order");

@@ -8,9 +8,11 @@ import org.apache.flink.api.common.externalresource.ExternalResourceInfo;
 
 /**
  * Chooses a slot's device. A TaskManager with Flink's {@code gpu} external resource hands every slot the
- * same list of GPU infos (each with an {@code index} property); slot {@code i} takes GPU {@code i mod n}, so
- * slots spread evenly over the GPUs. Without GPUs, the slot runs on the CPU with an equal share of the cores,
- * so the slots of one TaskManager never oversubscribe it.
+ * same list of GPU infos (each with an {@code index} property); every slot takes the lowest index. TensorFlow
+ * maps visible GPUs once per process, and refuses a second session with another {@code visible_device_list}
+ * ("device is being mapped to multiple devices", tensorflow/tensorflow#19083), so the slots of one TaskManager
+ * share one card: run one GPU per TaskManager. Without GPUs, the slot runs on the CPU with an equal share of
+ * the cores, so the slots of one TaskManager never oversubscribe it.
  */
 public final class DeviceSelector {
     /** The external resource name Flink's GPU plugin is configured under (external-resources: gpu). */
@@ -45,9 +47,9 @@ public final class DeviceSelector {
             return new DevicePlan(OptionalInt.empty(), share, why);
         }
         indices.sort(Integer::compare);
-        int chosen = indices.get(Math.floorMod(slotIndex, indices.size()));
+        int chosen = indices.get(0);
         // On a GPU the CPU threads only feed it; one is enough and leaves the cores to the other slots.
-        return new DevicePlan(OptionalInt.of(chosen), 1,
-                "slot " + slotIndex + " of " + indices.size() + " GPU(s) " + indices);
+        return new DevicePlan(OptionalInt.of(chosen), 1, "slot " + slotIndex + " on GPU " + chosen
+                + (indices.size() > 1 ? " (of " + indices + ": one card per TaskManager, as TensorFlow maps GPUs once per process)" : ""));
     }
 }

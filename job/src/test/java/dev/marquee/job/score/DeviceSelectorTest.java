@@ -43,12 +43,13 @@ class DeviceSelectorTest {
     }
 
     @Test
-    void slotsSpreadEvenlyOverTheGpusByIndex() {
+    void everySlotOfATaskManagerSharesItsLowestGpuAsTensorFlowMapsGpusOncePerProcess() {
         List<ExternalResourceInfo> gpus = List.of(gpu("3"), gpu("1"));
         List<Integer> chosen = IntStream.range(0, 4)
                 .mapToObj(slot -> DeviceSelector.choose(gpus, slot, 4, 16).gpuIndex().getAsInt())
                 .collect(Collectors.toList());
-        assertThat(chosen).containsExactly(1, 3, 1, 3);
+        assertThat(chosen).containsExactly(1, 1, 1, 1);
+        assertThat(DeviceSelector.choose(gpus, 0, 4, 16).reason()).contains("one card per TaskManager");
         assertThat(DeviceSelector.choose(gpus, 0, 4, 16).intraOpThreads()).isEqualTo(1);
     }
 
@@ -77,7 +78,7 @@ class DeviceSelectorTest {
         for (int slot = 0; slot < slots; slot++) {
             DevicePlan plan = DeviceSelector.choose(infos, slot, slots, cores);
             assertThat(plan.onGpu()).as("slot %d", slot).isTrue();
-            assertThat(plan.gpuIndex().getAsInt()).as("slot %d", slot).isBetween(0, cards - 1).isEqualTo(slot % cards);
+            assertThat(plan.gpuIndex().getAsInt()).as("slot %d", slot).isZero();
             assertThat(plan.intraOpThreads()).as("one CPU thread feeds the card").isEqualTo(1);
             assertThat(plan.reason()).contains("GPU");
         }
