@@ -190,6 +190,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             if (RetrainOutcome.DEFERRED.equals(o.outcome)) {
                 // Its candidate waits for labels in the trainer: the episode stays answered until it is settled.
                 st.deferredRequestId = o.requestId;
+                st.deferredSinceMs = now;
             } else if (!RetrainOutcome.PUBLISHED.equals(o.outcome)) {
                 // No new version came of it: the episode's drift is still unanswered, so it may ask again after the
                 // cool-down.
@@ -198,6 +199,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         } else if (o.requestId.equals(st.deferredRequestId) && !RetrainOutcome.DEFERRED.equals(o.outcome)) {
             LOG.info("deferred retrain request {} settled: {}", o.requestId, o);
             st.deferredRequestId = null;
+            st.deferredSinceMs = -1;
             if (RetrainOutcome.PUBLISHED.equals(o.outcome)) published(st, o.version, now);
             // Superseded: a newer candidate (a later request's, deferred too, or a version that serves now) stands
             // for it, so the episode stays answered; reopening it would ask again and supersede that one in turn.
@@ -218,6 +220,23 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
      */
     private boolean candidateAwaited(TriggerState st, long now) {
         return st.candidateVersion > st.servingVersion && now < st.candidateSinceMs + rules.inFlightTimeoutMs;
+    }
+
+    /**
+     * The last request's candidate was DEFERRED and waits in the trainer for labels to settle it: like a candidate
+     * in shadow, it answers every rule for now (another request would train a second candidate from nearly the same
+     * labels and supersede it), up to the in-flight timeout.
+     */
+    private boolean deferredAwaited(TriggerState st, long now) {
+        return st.deferredRequestId != null && now < st.deferredSinceMs + rules.inFlightTimeoutMs;
+    }
+
+    /** When the wait for a candidate (in shadow or deferred) ends, or -1 when none is awaited. */
+    private long awaitEndsMs(TriggerState st, long now) {
+        long end = -1;
+        if (candidateAwaited(st, now)) end = st.candidateSinceMs + rules.inFlightTimeoutMs;
+        if (deferredAwaited(st, now)) end = Math.max(end, st.deferredSinceMs + rules.inFlightTimeoutMs);
+        return end;
     }
 
     private void onUpdate(ModelUpdate u, TriggerState st, long now) {
@@ -268,6 +287,11 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             suppressedInFlight.inc();
             LOG.debug("not requesting {}: version {}, published for the last request, waits in shadow", id,
                     st.candidateVersion);
+            return false;
+        }
+        if (deferredAwaited(st, now)) {
+            suppressedInFlight.inc();
+            LOG.debug("not requesting {}: the candidate of {} waits in the trainer (deferred)", id, st.deferredRequestId);
             return false;
         }
         if (inCooldown(st, now)) {
@@ -327,6 +351,8 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         } else if (rules.scheduleMs > 0) {
             next = st.scheduleAnchorMs + rules.scheduleMs;
             if (st.lastRequestMs >= 0) next = Math.max(next, st.lastRequestMs + rules.cooldownMs);
+            // a due schedule held back by an awaited candidate asks when the wait ends, not again at once
+            next = Math.max(next, awaitEndsMs(st, timers.currentProcessingTime()));
         }
         if (next != st.timerMs) {
             if (st.timerMs >= 0) timers.deleteProcessingTimeTimer(st.timerMs);

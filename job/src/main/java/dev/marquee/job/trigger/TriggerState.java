@@ -39,6 +39,8 @@ public class TriggerState {
      * (published, rejected, retired) decides whether the drift episode may ask again. Null: none.
      */
     public String deferredRequestId;
+    /** When {@link #deferredRequestId}'s DEFERRED outcome arrived; -1: none. */
+    public long deferredSinceMs = -1;
     /**
      * The version the last answered request published, until a newer one serves: if the registry holds it instead
      * (retired on live labels, rolled back), its drift episode may ask again. -1: none.

@@ -179,13 +179,16 @@ class RetrainTriggerFunctionTest {
             Episode second = openEpisode(8, 0);
             h.setProcessingTime(10 * MINUTE);
             for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), second));
+            assertThat(ids(h)).as("the deferred candidate answers every rule for now").hasSize(1);
+            h.setProcessingTime(TIMEOUT + 10 * MINUTE); // still unsettled after the in-flight timeout
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), second));
             assertThat(ids(h)).as("a new episode asks").hasSize(2);
             RetrainOutcome superseded = outcome(ids(h).get(0), RetrainOutcome.REJECTED);
             superseded.metrics.put(RetrainTriggerFunction.SUPERSEDED_METRIC, 1.0);
             send(h, superseded);
             send(h, outcome(ids(h).get(1), RetrainOutcome.DEFERRED));
 
-            h.setProcessingTime(20 * MINUTE);
+            h.setProcessingTime(TIMEOUT + 20 * MINUTE);
             for (int i = 0; i < 6; i++) send(h, withEpisode(report(1, true), second));
             assertThat(ids(h)).as("the second episode waits for its own deferred candidate").hasSize(2);
         }
@@ -589,6 +592,51 @@ class RetrainTriggerFunctionTest {
                 send(h, r);
             }
             assertThat(ids(h)).hasSize(2).last().isEqualTo("retrain-1-3-" + (firstRunEnd + 4 * MINUTE));
+        }
+    }
+
+    /**
+     * The local demo's second request: the drift episode's candidate was DEFERRED, and the online-RMSE rule asked for
+     * another 20 s later; two candidates were then published at once and the shadow flipped between them. A deferred
+     * candidate answers every rule until it is settled.
+     */
+    @Test
+    void whileADeferredCandidateWaitsTheRmseRuleDoesNotAskForAnother() throws Exception {
+        try (var h = harness(rules(3, 1.0, NO_LIMIT, 0, MINUTE))) {
+            Episode episode = openEpisode(9, 0);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            String first = ids(h).get(0);
+            send(h, outcome(first, RetrainOutcome.DEFERRED));
+            h.setProcessingTime(10 * MINUTE);
+            for (int i = 0; i < 4; i++) send(h, withEpisode(labelled(1.10, 500), episode));
+            assertThat(ids(h)).as("the deferred candidate answers the RMSE rule too").hasSize(1);
+
+            send(h, outcome(first, RetrainOutcome.PUBLISHED));
+            send(h, new ModelUpdate(MODEL, 2, "/r/marquee/2", 0)); // promoted: a new version, judged afresh
+            h.setProcessingTime(20 * MINUTE);
+            for (int i = 0; i < 3; i++) {
+                DriftReport r = labelled(1.10, 500);
+                r.modelVersion = 2;
+                send(h, r);
+            }
+            assertThat(ids(h)).as("settled: the rules ask again").hasSize(2);
+        }
+    }
+
+    /** A due schedule held back by an awaited candidate asks once the wait ends, and its timer does not spin. */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aDueScheduleHeldBackByADeferredCandidateAsksWhenTheWaitEnds() throws Exception {
+        try (var h = harness(rules(0, NO_LIMIT, NO_LIMIT, 30 * MINUTE, MINUTE))) {
+            send(h, new ModelUpdate(MODEL, 1, "/r/marquee/1", 0));
+            h.setProcessingTime(30 * MINUTE);
+            assertThat(ids(h)).hasSize(1);
+            send(h, outcome(ids(h).get(0), RetrainOutcome.DEFERRED));
+            h.setProcessingTime(61 * MINUTE); // due again, but the deferred candidate waits
+            assertThat(ids(h)).hasSize(1);
+            assertThat(h.numProcessingTimeTimers()).isEqualTo(1);
+            h.setProcessingTime(30 * MINUTE + TIMEOUT + 1);
+            assertThat(ids(h)).as("the wait ended unsettled").hasSize(2);
         }
     }
 }
