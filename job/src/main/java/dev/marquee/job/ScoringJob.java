@@ -102,7 +102,8 @@ public final class ScoringJob {
         // a new version's title catalog for the labels (and its title embeddings for the online adaptation), made by
         // the slot's loader thread before the version serves, not by the labels' task thread while predictions wait
         if (labelled) {
-            scoring.alsoPreparing(new LabelPreparation(labelCatalogs, s.labels.adaptationEnabled ? titleEmbeddings : null));
+            scoring.alsoPreparing(new LabelPreparation(labelCatalogs,
+                    s.labels.adaptationEnabled && s.labels.factorsEnabled ? titleEmbeddings : null));
         }
         MicroBatchOperator<RatingRequest, ModelUpdate, Prediction, ModelStatus> scorer = new MicroBatchOperator<>(
                 scoring, updates,

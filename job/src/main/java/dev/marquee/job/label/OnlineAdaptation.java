@@ -463,6 +463,8 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         } else {
             ctx.output(LABEL_JOINS, join);
         }
+        // Without adaptation the join only measures: nothing per user is learned or kept beyond what waits.
+        if (!settings.adaptationEnabled) return;
         if (r == null) r = new UserResidual();
         r.add(label - served.model, served.modelVersion, settings.decay, settings.versionCarry);
         residual.update(r);

@@ -88,7 +88,7 @@ public final class TitleAdaptation extends KeyedCoProcessFunction<String, Predic
         }
         if (b.modelVersion != l.modelVersion) {
             // a late label of a version no longer served says nothing about the serving version's output
-            if (servingVersion != 0 && l.modelVersion != servingVersion) return;
+            if (!UserAdaptation.carries(b.modelVersion, l.modelVersion, servingVersion)) return;
             b.carryTo(l.modelVersion, settings.versionCarry, prior);
         }
         b.learn(l.residual);

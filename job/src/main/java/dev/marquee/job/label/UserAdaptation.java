@@ -19,7 +19,7 @@ final class UserAdaptation implements Serializable {
 
     UserAdaptation(LabelSettings settings, TitleEmbeddingSource source) {
         this.settings = settings;
-        this.source = settings.factorsEnabled ? source : null;
+        this.source = settings.adaptationEnabled && settings.factorsEnabled ? source : null;
     }
 
     void open() {
@@ -49,16 +49,30 @@ final class UserAdaptation implements Serializable {
      * label is a late one from a version other than both the factors' and the one now serving).
      */
     UserFactors learn(UserFactors factors, long version, String title, double residual) {
+        // decided before the version's embeddings are fetched: a late label must not load an old version's
+        if (factors != null && factors.modelVersion != version && !carries(factors.modelVersion, version, servingVersion)) {
+            return factors;
+        }
         TitleEmbeddings e = embeddings(version);
         if (e == null) return factors;
         if (factors == null) {
             factors = UserFactors.prior(version, e.dimensions(), settings.factorBiasPrior, settings.factorPrior);
         } else if (!fits(factors, version, e)) {
-            if (factors.modelVersion != version && servingVersion != 0 && version != servingVersion) return factors;
             factors.carryTo(version, e.dimensions(), settings.versionCarry, settings.factorBiasPrior, settings.factorPrior);
         }
         factors.learn(e.of(title), residual, settings.factorBiasDrift);
         return factors;
+    }
+
+    /**
+     * Whether a label of {@code labelVersion} moves state learned on {@code stateVersion} to its version: when the
+     * version serving now is known (a prediction was served since this instance started), only a label of that
+     * version does (a late label of a version no longer served says nothing about it; a rollback's version does);
+     * right after a restore it is not known, and only a newer version's label does, so a late label of the previous
+     * version cannot take back state the next one had learned.
+     */
+    static boolean carries(long stateVersion, long labelVersion, long servingVersion) {
+        return servingVersion != 0 ? labelVersion == servingVersion : labelVersion > stateVersion;
     }
 
     private static boolean fits(UserFactors factors, long version, TitleEmbeddings e) {

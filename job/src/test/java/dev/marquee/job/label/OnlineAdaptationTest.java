@@ -434,10 +434,10 @@ class OnlineAdaptationTest {
             h.processElement1(prediction("u1", "r1", "A", 3f, 1, 100), 100_000);
             h.processElement1(prediction("u1", "r2", "B", 3f, 1, 100), 100_000);
             h.processElement2(label("u1", "A", 4f, 100), 100_000);
-            assertThat(h.numKeyedStateEntries()).as("the residual A's label taught; what waits (B)").isEqualTo(2);
+            assertThat(h.numKeyedStateEntries()).as("what waits (B); adaptation off keeps no residual").isEqualTo(1);
             h.processBothWatermarks(new Watermark(101_000));
             assertThat(expired(h)).hasSize(1);
-            assertThat(h.numKeyedStateEntries()).as("the residual only").isEqualTo(1);
+            assertThat(h.numKeyedStateEntries()).as("nothing").isZero();
         }
     }
 
@@ -672,6 +672,27 @@ class OnlineAdaptationTest {
             // residuals +2 and -2 (B was served 4.0 but the model said 3.0): sum 0 -> no adjustment
             assertThat(joins(h)).singleElement().satisfies(j -> assertThat(j.served).isEqualTo(4.0f));
             assertThat(h.extractOutputValues()).singleElement().satisfies(p -> assertThat(p.adjustment).isEqualTo(0.0f));
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger EMBEDDING_LOADS = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Adaptation off: the join measures, and nothing per user is learned, kept or swept, no embeddings computed. */
+    @Test
+    void withoutAdaptationTheJoinMeasuresAndLearnsNothing() throws Exception {
+        EMBEDDING_LOADS.set(0);
+        TitleEmbeddingSource counting = v -> {
+            EMBEDDING_LOADS.incrementAndGet();
+            return java.util.Optional.empty();
+        };
+        try (var h = harness(Map.of("adaptation.enabled", "false"), counting)) {
+            h.processElement1(prediction("u1", "A", 3f, 1), 0);
+            h.processElement2(label("u1", "A", 5f), 0);
+            h.processElement1(prediction("u1", "B", 3f, 1), 0);
+            assertThat(joins(h)).hasSize(1);
+            assertThat(h.extractOutputValues()).allSatisfy(p -> assertThat(p.adjustment).isZero());
+            assertThat(EMBEDDING_LOADS.get()).as("no title embeddings computed").isZero();
+            assertThat(h.numProcessingTimeTimers()).as("no per-user state to sweep").isZero();
         }
     }
 

@@ -33,6 +33,36 @@ class UserAdaptationTest {
         assertThat(wider.serve(null, carried, VERSION, "Fargo (1996)")).isFinite();
     }
 
+    /**
+     * Restored after a failover, this instance has served nothing yet: a late label of the previous version must not
+     * carry factors learned on the next one back to it (before, it reset their taste weights); a newer one's does.
+     */
+    @Test
+    void rightAfterARestoreALateLabelOfTheOlderVersionLeavesTheNewerFactorsAlone() {
+        UserAdaptation before = adaptation(4);
+        UserFactors learned = null;
+        for (int i = 0; i < 20; i++) learned = before.learn(learned, VERSION, TITLES.get(i % TITLES.size()), 0.8);
+        double heat = before.serve(null, learned, VERSION, "Heat (1995)");
+
+        UserAdaptation restored = adaptation(4);
+        UserFactors after = restored.learn(learned, VERSION - 1, "Fargo (1996)", -2.0);
+        assertThat(after.modelVersion).isEqualTo(VERSION);
+        assertThat(restored.serve(null, after, VERSION, "Heat (1995)")).isEqualTo(heat);
+
+        UserFactors next = adaptation(4).learn(after, VERSION + 1, "Fargo (1996)", 0.5);
+        assertThat(next.modelVersion).as("a newer version's label carries them on").isEqualTo(VERSION + 1);
+    }
+
+    @Test
+    void aLabelCarriesStateToItsVersionOnlyWhenThatVersionServesOrIsNewerWhileUnknown() {
+        assertThat(UserAdaptation.carries(2, 1, 2)).isFalse();
+        assertThat(UserAdaptation.carries(2, 1, 1)).as("a rollback to 1").isTrue();
+        assertThat(UserAdaptation.carries(1, 2, 2)).isTrue();
+        assertThat(UserAdaptation.carries(1, 2, 3)).as("2 is late: 3 serves").isFalse();
+        assertThat(UserAdaptation.carries(2, 1, 0)).as("unknown: never backwards").isFalse();
+        assertThat(UserAdaptation.carries(1, 2, 0)).isTrue();
+    }
+
     private static UserAdaptation adaptation(int dimensions) {
         LabelSettings settings = LabelSettings.from(new Settings(Map.of(LabelSettings.FACTOR_DIMENSIONS, Integer.toString(dimensions))));
         Random random = new Random(7);
