@@ -62,6 +62,8 @@ cluster_ensure_job_jar() {
         -newer "$CLUSTER_JOB_JAR" -print -quit)" ]; then
     return 0
   fi
+  # the job's test-scope test-jars (infra, data, model) must be in the local repository for -Dmaven.test.skip
+  ensure_built
   say "building the shaded job jar (mvn -Pshaded, ~1 min) ..."
   mkdir -p "$CLUSTER_LIB/job"
   local log="$CLUSTER_LIB/job.log"
