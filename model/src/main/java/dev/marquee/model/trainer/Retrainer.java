@@ -98,10 +98,11 @@ final class Retrainer {
         out.accept(String.format(Locale.ROOT, "trainer: request %s (%s): serving version %s", request.requestId,
                 request.reason == null ? "no reason given" : request.reason,
                 serving.isPresent() ? Long.toString(serving.getAsLong()) : "none"));
-        out.accept(String.format(Locale.ROOT, "trainer: %s, time split: %d training rows; %d labels read (%d records,"
+        out.accept(String.format(Locale.ROOT, "trainer: %s, split %s: %d training rows; %d labels read (%d records,"
                         + " %d refused, %d beyond the newest %d), %d stamped more than %d s ahead of the clock (ignored),"
                         + " %d in the window, %d trained on, %d held out",
-                original.description(), split.train().size(), labels.ratings().size(), labels.records(),
+                original.description(), original.splitName() + (original.refit() ? " (refit: train + validation)" : ""),
+                split.train().size(), labels.ratings().size(), labels.records(),
                 labels.refused(), labels.dropped(), settings.labelMaxCount(), cut.ahead(),
                 LabelSplit.FUTURE_TOLERANCE_MS / 1000, cut.inWindow().size(), cut.train().size(), holdout.size()));
         out.accept("trainer: label titles matched to the catalog: " + labelTitles.summary());
@@ -337,6 +338,7 @@ final class Retrainer {
         s.put("original_data", original.option());
         s.put("original_seed", original.seed());
         s.put("original_split", original.splitName());
+        s.put("original_refit", original.refit());
         s.put("original_train_rows", original.split().train().size());
         s.put("labels_topic", settings.ratingsTopic());
         s.put("label_window_seconds", settings.labelWindowSeconds());
