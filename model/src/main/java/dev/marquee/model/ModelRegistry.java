@@ -79,6 +79,16 @@ public final class ModelRegistry {
      * no version appears.
      */
     public long publish(String name, VersionWriter writer) throws IOException {
+        return publish(name, writer, null);
+    }
+
+    /**
+     * As {@link #publish(String, VersionWriter)}, for a writer that moves its files in from elsewhere: on any
+     * failure {@code undo} is given the temporary directory first, to move them back, and the directory is deleted
+     * only when that succeeded (else it is left as an abandoned publish, {@link #removeAbandoned}, with whatever
+     * could not be moved back, and the undo's failure is added to the thrown one).
+     */
+    public long publish(String name, VersionWriter writer, VersionWriter undo) throws IOException {
         Path modelDir = Files.createDirectories(modelDir(name));
         Path temp = Files.createTempDirectory(modelDir, TEMP_PREFIX);
         try {
@@ -110,6 +120,15 @@ public final class ModelRegistry {
                 throw new IOException("could not find a free version number for " + name);
             });
         } catch (IOException | RuntimeException | Error e) {
+            if (undo != null) {
+                try {
+                    undo.write(temp);
+                } catch (IOException | RuntimeException undoFailed) {
+                    e.addSuppressed(new IOException("could not move the files back; they are left in " + temp,
+                            undoFailed));
+                    throw e;
+                }
+            }
             Folders.deleteRecursively(temp);
             throw e;
         }

@@ -265,6 +265,11 @@ final class Retrainer {
                         + (v.reason() != null ? " (" + v.reason() + ")" : ""));
     }
 
+    /**
+     * Publishes the candidate's files (moved out of {@code candidateDir}; moved back, with the new card, when the
+     * publish fails, which then throws) and moves the pointer. A version published whose pointer cannot be moved
+     * is still PUBLISHED (its reason says so): it exists, and a person can promote it.
+     */
     Result publish(ModelRegistry registry, String name, Path candidateDir, ModelCard card,
             RetrainOutcome outcome, Map<String, Double> metrics) throws IOException {
         // A pointer before this version exists: without one, "the latest" would be this one.
@@ -272,10 +277,19 @@ final class Retrainer {
         long version = registry.publish(name, dir -> {
             moveContents(candidateDir, dir);
             card.write(dir);
-        });
+        }, dir -> moveContents(dir, candidateDir));
         long now = System.currentTimeMillis();
-        // under the registry's lock: the promoter (another thread) or a person may move the pointer meanwhile
-        ServingState next = registry.updateState(name, state -> promotion(registry, name, state, version, now));
+        ServingState next;
+        try {
+            // under the registry's lock: the promoter (another thread) or a person may move the pointer meanwhile
+            next = registry.updateState(name, state -> promotion(registry, name, state, version, now));
+        } catch (IOException | RuntimeException e) {
+            outcome.reason = "published, but the serving pointer could not be moved: "
+                    + String.valueOf(e.getMessage()).replaceAll("\\s*\\R\\s*", " ") + " (`marquee promote --version "
+                    + version + "` moves it)";
+            out.accept("trainer: version " + version + " is " + outcome.reason);
+            next = null;
+        }
         ModelUpdate update = null;
         if (next != null) {
             Path location = RegistryPaths.requireInside(registry.base(), registry.versionDir(name, next.serving));
