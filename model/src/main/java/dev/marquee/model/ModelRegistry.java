@@ -193,12 +193,17 @@ public final class ModelRegistry {
 
     /** Pins a published version: {@link #serving} returns it until {@link #unpin}. */
     public void pin(String name, long version) throws IOException {
-        if (!versions(name).contains(version)) {
-            throw new IllegalArgumentException("cannot pin " + name + " to version " + version
-                    + ": not published (have " + versions(name) + ")");
-        }
         Path dir = modelDir(name);
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("cannot pin " + name + " to version " + version + ": not published");
+        }
+        // checked under the lock: a concurrent retain (another process's `models --retain`) may delete it
         locked(name, () -> {
+            List<Long> versions = versions(name);
+            if (!versions.contains(version)) {
+                throw new IllegalArgumentException("cannot pin " + name + " to version " + version
+                        + ": not published (have " + versions + ")");
+            }
             DurableFiles.replace(dir.resolve(PIN_FILE),
                     f -> Files.writeString(f, Long.toString(version) + "\n", StandardCharsets.UTF_8));
             return null;
