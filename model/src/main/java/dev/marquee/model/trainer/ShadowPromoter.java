@@ -133,10 +133,27 @@ final class ShadowPromoter {
 
     /**
      * Another writer (the request loop) is to announce this target: true when it should, and the promoter will not
-     * announce it again; false when the promoter has announced it already (it read the registry first).
+     * announce it again; false when the promoter has announced it already (it read the registry first), or when
+     * the pointer's target is no longer this one (a promotion, a rollback or a pin since): the next {@link #poll}
+     * announces the target as it is then, and this older one is never written after it.
      */
     synchronized boolean claim(long serving, long shadow) {
         if (serving == announcedServing && shadow == announcedShadow) return false;
+        try {
+            OptionalLong pin = registry.pinned(name);
+            ServingState state = pin.isPresent() ? null : registry.state(name);
+            long nowServing = pin.isPresent() ? pin.getAsLong() : state.serving;
+            long nowShadow = pin.isPresent() ? 0 : state.shadow;
+            if (nowServing != serving || nowShadow != shadow) {
+                log.accept("promoter: not announcing serve v" + serving + ", shadow v" + shadow + ": the pointer has"
+                        + " moved on (" + (pin.isPresent() ? "pinned v" + nowServing : state) + ")");
+                return false;
+            }
+        } catch (IOException | RuntimeException e) {
+            log.accept("promoter: not announcing serve v" + serving + ", shadow v" + shadow + ": the pointer cannot be"
+                    + " read (" + e + "); the promoter announces it once it can");
+            return false;
+        }
         announcedServing = serving;
         announcedShadow = shadow;
         return true;
