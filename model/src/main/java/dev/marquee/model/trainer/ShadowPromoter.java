@@ -185,7 +185,7 @@ final class ShadowPromoter {
             long fresh = state.serving;
             long replaced = state.shadow;
             if (decision == Decision.REJECT) {
-                String why = "rolled back: version " + fresh + " did worse live than version " + replaced + " (" + v + ")";
+                String why = "rolled back: version " + fresh + " " + rejected(result, replaced) + " (" + v + ")";
                 log.accept("promoter: " + why);
                 return state.with(replaced, 0, null, why, nowMs).hold(fresh, why);
             }
@@ -212,13 +212,19 @@ final class ShadowPromoter {
         }
         if (decision == Decision.REJECT || expired) {
             String why = String.format(Locale.ROOT, "retired: version %d %s (%s)", candidate,
-                    decision == Decision.REJECT ? "did worse live than version " + state.serving
+                    decision == Decision.REJECT ? rejected(result, state.serving)
                             : "was unresolved after " + age / 1000 + " s in shadow", v);
             log.accept("promoter: " + why);
             return state.with(state.serving, 0, null, why, nowMs).hold(candidate, why);
         }
         log.accept("promoter: candidate " + candidate + " in shadow: " + v);
         return null;
+    }
+
+    /** Why the challenger was turned down: worse, or (a negative margin) better by less than the gain asked for. */
+    private String rejected(PairedUserComparison.Result result, long reference) {
+        return result.showsWorse() ? "did worse live than version " + reference
+                : String.format(Locale.ROOT, "did not improve live on version %d by %.4f", reference, -margin);
     }
 
     private static double square(double x) {
