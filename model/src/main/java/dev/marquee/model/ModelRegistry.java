@@ -84,6 +84,16 @@ public final class ModelRegistry {
      * no version appears.
      */
     public long publish(String name, VersionWriter writer) throws IOException {
+        return publish(name, writer, null);
+    }
+
+    /**
+     * As {@link #publish(String, VersionWriter)}, for a writer that moves its files in from elsewhere: on any
+     * failure {@code undo} is given the temporary directory first, to move them back, and the directory is deleted
+     * only when that succeeded (else it is left as an abandoned publish, {@link #removeAbandoned}, with whatever
+     * could not be moved back, and the undo's failure is added to the thrown one).
+     */
+    public long publish(String name, VersionWriter writer, VersionWriter undo) throws IOException {
         Path modelDir = Files.createDirectories(modelDir(name));
         Path temp = Files.createTempDirectory(modelDir, TEMP_PREFIX);
         try {
@@ -115,6 +125,15 @@ public final class ModelRegistry {
                 throw new IOException("could not find a free version number for " + name);
             });
         } catch (IOException | RuntimeException | Error e) {
+            if (undo != null) {
+                try {
+                    undo.write(temp);
+                } catch (IOException | RuntimeException undoFailed) {
+                    e.addSuppressed(new IOException("could not move the files back; they are left in " + temp,
+                            undoFailed));
+                    throw e;
+                }
+            }
             Folders.deleteRecursively(temp);
             throw e;
         }
@@ -179,12 +198,17 @@ public final class ModelRegistry {
 
     /** Pins a published version: {@link #serving} returns it until {@link #unpin}. */
     public void pin(String name, long version) throws IOException {
-        if (!versions(name).contains(version)) {
-            throw new IllegalArgumentException("cannot pin " + name + " to version " + version
-                    + ": not published (have " + versions(name) + ")");
-        }
         Path dir = modelDir(name);
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("cannot pin " + name + " to version " + version + ": not published");
+        }
+        // checked under the lock: a concurrent retain (another process's `models --retain`) may delete it
         locked(name, () -> {
+            List<Long> versions = versions(name);
+            if (!versions.contains(version)) {
+                throw new IllegalArgumentException("cannot pin " + name + " to version " + version
+                        + ": not published (have " + versions + ")");
+            }
             DurableFiles.replace(dir.resolve(PIN_FILE),
                     f -> Files.writeString(f, Long.toString(version) + "\n", StandardCharsets.UTF_8));
             return null;

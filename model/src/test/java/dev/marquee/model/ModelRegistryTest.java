@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -14,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -121,6 +123,47 @@ class ModelRegistryTest {
         registry.unpin("movies");
         assertThat(registry.serving("movies")).hasValue(3);
         assertThatThrownBy(() -> registry.pin("movies", 9)).hasMessageContaining("not published");
+    }
+
+    /** A version deleted while a pin waits for the lock is not pinned: the check is made under the lock. */
+    @Test
+    void aPinWaitingForTheLockSeesAVersionDeletedMeanwhile() throws Exception {
+        ModelRegistry registry = new ModelRegistry(base);
+        registry.publish("movies", ModelRegistryTest::fakeModel);
+        registry.publish("movies", ModelRegistryTest::fakeModel);
+        registry.serve("movies", 2, "test");
+        CountDownLatch locked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<List<Long>> retain = pool.submit(() -> registry.locked("movies", () -> {
+                locked.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+                return registry.retain("movies", 1); // reentrant: deletes version 1
+            }));
+            assertThat(locked.await(30, TimeUnit.SECONDS)).isTrue();
+            java.util.concurrent.atomic.AtomicReference<Thread> pinner = new java.util.concurrent.atomic.AtomicReference<>();
+            Future<?> pin = pool.submit(() -> {
+                pinner.set(Thread.currentThread());
+                registry.pin("movies", 1);
+                return null;
+            });
+            // the pin is parked on the lock (before its check with the fix, after it without)
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(
+                    () -> pinner.get() != null && pinner.get().getState() == Thread.State.WAITING);
+            release.countDown();
+            assertThat(retain.get(30, TimeUnit.SECONDS)).containsExactly(1L);
+            assertThatThrownBy(() -> pin.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("not published");
+            assertThat(registry.pinned("movies")).isEmpty();
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
     }
 
     @Test

@@ -78,7 +78,11 @@ final class ServingModel implements AutoCloseable {
      * first run at that size. A version that fails the warm-up is refused like one that fails the probe.
      */
     static ServingModel load(long version, Path dir, ScorerThreads threads, OptionalInt gpu, int warmRows) throws IOException {
-        BatchScorer scorer = BatchScorer.open(dir, threads, gpu);
+        return checked(version, dir, BatchScorer.open(dir, threads, gpu), warmRows);
+    }
+
+    /** The probe and warm-up of a scorer just opened on {@code dir}, which is closed if either fails in any way. */
+    static ServingModel checked(long version, Path dir, BatchScorer scorer, int warmRows) throws IOException {
         try {
             probe(version, scorer);
             int warmed = 0;
@@ -91,7 +95,8 @@ final class ServingModel implements AutoCloseable {
                 warmed = warmRows;
             }
             return new ServingModel(version, scorer, warmed);
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) {
+            // an Error too (OutOfMemoryError in the warm-up): the native session is not the JVM's heap to reclaim
             scorer.close();
             throw e;
         }

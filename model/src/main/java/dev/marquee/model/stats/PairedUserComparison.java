@@ -58,6 +58,14 @@ public final class PairedUserComparison {
             return Decision.DEFER;
         }
 
+        /**
+         * Whether B is shown worse than A (the whole interval above 0). A rejection against a negative margin (a
+         * required gain of |δ|) may not be: B can be better, by less than |δ|.
+         */
+        public boolean showsWorse() {
+            return low > 0;
+        }
+
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "MSE difference %+.4f, %.0f%% interval [%+.4f, %+.4f] over %d labels from %d users",

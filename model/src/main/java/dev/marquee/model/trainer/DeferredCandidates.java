@@ -24,7 +24,7 @@ import java.util.function.LongSupplier;
  * Candidates the gate deferred ({@code <base>/<name>/deferred/<request-id>/}), judged again on the labels that
  * arrived since: each on every label newer than what it trained on ({@code trained_through} in its report),
  * against the version serving now, by the same paired test. A candidate that the labels now resolve is
- * published or rejected; one still unresolved {@code trainer.gate.defer-expiry-seconds} after it was deferred is
+ * published or rejected (one that cannot be published for a registry error stays deferred); one still unresolved {@code trainer.gate.defer-expiry-seconds} after it was deferred is
  * retired (rejected, metric {@code deferred_expired}); one whose base version no longer serves, or that a newer
  * deferred candidate replaces, is retired as superseded. Each settled candidate gets a second outcome with its
  * request's id. The worker judges them before each request and every {@code trainer.gate.recheck-seconds}.
@@ -118,8 +118,18 @@ final class DeferredCandidates {
         switch (verdict.decision()) {
             case PUBLISH -> {
                 ModelCard card = card(dir, gate, deferredAt, judgements);
-                Files.deleteIfExists(dir.resolve(GateReport.FILE_NAME));
-                Retrainer.Result r = retrainer.publish(registry, name, dir, card, outcome, metrics);
+                Files.deleteIfExists(dir.resolve(GateReport.FILE_NAME)); // not part of the version
+                Retrainer.Result r;
+                try {
+                    r = retrainer.publish(registry, name, dir, card, outcome, metrics);
+                } catch (IOException | RuntimeException e) {
+                    // The publish moved the files back: a registry error (say, its lock) is no verdict on the
+                    // candidate, which stays deferred, to be published when judged again.
+                    GateReport.write(dir, fields, gate);
+                    out.accept("trainer: the deferred candidate of request " + id + " passed but could not be"
+                            + " published (" + e + "); it stays deferred, to be judged again");
+                    return null;
+                }
                 Folders.deleteRecursively(dir); // emptied by the publish
                 return r;
             }

@@ -125,8 +125,11 @@ public record GatePolicy(double margin, double confidence, int resamples, int mi
         } else {
             decision = interval.decide(margin);
             if (decision == Decision.REJECT) {
-                reason = String.format(Locale.ROOT, "the candidate is worse: %s lies above the margin %+.4f",
-                        interval, margin);
+                reason = interval.showsWorse()
+                        ? String.format(Locale.ROOT, "the candidate is worse: %s lies above the margin %+.4f",
+                                interval, margin)
+                        : String.format(Locale.ROOT, "the candidate does not improve by %.4f: %s lies above the"
+                                + " margin %+.4f", -margin, interval, margin);
             } else if (decision == Decision.DEFER) {
                 reason = String.format(Locale.ROOT, "the labels cannot tell: %s contains the margin %+.4f",
                         interval, margin);

@@ -9,19 +9,21 @@ import dev.marquee.data.movielens.RatingsFile;
 import dev.marquee.data.movielens.Split;
 import dev.marquee.data.movielens.Splits;
 import dev.marquee.data.synth.SyntheticRatings;
+import dev.marquee.model.TrainingRows;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The data a retrain starts from, cut as the serving version's was (its card's split: the seeded random split,
- * else the reference time split); its training part is trained on, its validation part is the gate's fall-back
- * hold-out. Which data: {@code --data} when given, else the data
+ * MovieLens' u1 fold, else the reference time split); its training part is trained on, its validation part is the
+ * gate's fall-back hold-out. A version that was refit on train + validation ({@code marquee train --refit}) is
+ * retrained on both: the loaded split's training part then holds the validation rows, and it has no validation
+ * part. Which data: {@code --data} when given, else the data
  * the serving version's model card names, else MovieLens ({@code $MOVIELENS_DIR}, else
  * ../shared/data/ml-100k). Each may be MovieLens 100K, the ml-latest format (ratings.csv + movies.csv) or a
  * ratings file.
@@ -34,13 +36,22 @@ final class OriginalData {
     static final long DEFAULT_SYNTHETIC_SEED = 42;
 
     /**
+     * @param split the rows as the retrain uses them: for a refit version, train + validation as its training part
      * @param option what to record in the next card to find the same data again: "synthetic:N", or an
      *     absolute path
+     * @param splitName how the data was cut ({@link Split#name()} before any refit), for the next card
+     * @param refit whether the training part holds the validation rows (the serving version was refit)
      */
-    record Loaded(Split split, String description, String option, long seed, String splitName) {}
+    record Loaded(Split split, String description, String option, long seed, String splitName, boolean refit) {}
 
     /** How the serving version's data was cut: its card's {@code retrain.original_split}, else {@code data.split}. */
     private static final Pattern RANDOM_SPLIT = Pattern.compile("random-80/10/10-seed(-?\\d+)");
+    private static final String U1_SPLIT = "u1";
+
+    /** Cuts the ratings; {@code movieLens} is the MovieLens 100K directory they came from, else null. */
+    private interface Cut {
+        Split apply(List<Rating> ratings, MovieLens100K movieLens);
+    }
 
     private final String explicitData;
     private final Map<String, String> env;
@@ -56,15 +67,24 @@ final class OriginalData {
         String splitName = servingCard == null ? "" : servingCard.at("/retrain/original_split").asText(
                 servingCard.at("/data/split").asText(""));
         Matcher random = RANDOM_SPLIT.matcher(splitName);
-        // A version that learned from a random split is retrained from the same rows: a time split's training
-        // part holds other users, and the candidate would lose most of what the serving version knew.
-        Function<List<Rating>, Split> splitter = random.matches()
-                ? ratings -> Splits.seededRandom(ratings, Long.parseLong(random.group(1)))
-                : Splits::referenceTime;
-        return loadData(servingCard, splitter);
+        // A version that learned from a random split or the u1 fold is retrained from the same rows: a time
+        // split's training part holds other users, and the candidate would lose most of what the serving version
+        // knew. u1 exists only in a MovieLens 100K directory; other data falls back to the time split.
+        Cut cut = random.matches()
+                ? (ratings, movieLens) -> Splits.seededRandom(ratings, Long.parseLong(random.group(1)))
+                : U1_SPLIT.equals(splitName)
+                ? (ratings, movieLens) -> movieLens != null ? Splits.movieLensU1(movieLens) : Splits.referenceTime(ratings)
+                : (ratings, movieLens) -> Splits.referenceTime(ratings);
+        boolean refit = servingCard != null && servingCard.at("/retrain/original_refit").asBoolean(
+                servingCard.at("/refit").asBoolean(false));
+        Loaded loaded = loadData(servingCard, cut);
+        if (!refit) return loaded;
+        Split s = loaded.split();
+        Split refitSplit = new Split(s.name(), TrainingRows.refitRows(s.train(), s.validation()), List.of(), s.test());
+        return new Loaded(refitSplit, loaded.description(), loaded.option(), loaded.seed(), loaded.splitName(), true);
     }
 
-    private Loaded loadData(JsonNode servingCard, Function<List<Rating>, Split> splitter) {
+    private Loaded loadData(JsonNode servingCard, Cut splitter) {
         String option = explicitData;
         long seed = DEFAULT_SYNTHETIC_SEED;
         if (option == null && servingCard != null) {
@@ -89,24 +109,25 @@ final class OriginalData {
         return load(option, seed, splitter);
     }
 
-    private Loaded load(String option, long seed, Function<List<Rating>, Split> splitter) {
+    private Loaded load(String option, long seed, Cut splitter) {
         if (SyntheticRatings.isOption(option)) {
             List<Rating> ratings = SyntheticRatings.fromOption(option, seed);
-            return loaded(splitter.apply(ratings), "generated data (" + option + ", seed " + seed + ")", option, seed);
+            return loaded(splitter.apply(ratings, null), "generated data (" + option + ", seed " + seed + ")", option,
+                    seed);
         }
         Path file = option == null ? null : workingDir.resolve(option).toAbsolutePath().normalize();
         Optional<MovieLensLatest> latest = MovieLensLatest.detect(file != null ? file : fromEnvironment());
         if (latest.isPresent()) {
-            return loaded(splitter.apply(latest.get().ratings()), latest.get().description(),
+            return loaded(splitter.apply(latest.get().ratings(), null), latest.get().description(),
                     latest.get().path().toString(), seed);
         }
         if (file != null && Files.isRegularFile(file)) {
             List<Rating> ratings = RatingsFile.read(file);
-            return loaded(splitter.apply(ratings), "ratings file " + file, file.toString(), seed);
+            return loaded(splitter.apply(ratings, null), "ratings file " + file, file.toString(), seed);
         }
         MovieLensDir dir = MovieLensDir.resolve(option, env, workingDir);
-        List<Rating> ratings = new MovieLens100K(dir).ratings();
-        return loaded(splitter.apply(ratings), "MovieLens 100K at " + dir.path(),
+        MovieLens100K movieLens = new MovieLens100K(dir);
+        return loaded(splitter.apply(movieLens.ratings(), movieLens), "MovieLens 100K at " + dir.path(),
                 dir.path().toAbsolutePath().toString(), seed);
     }
 
@@ -117,6 +138,6 @@ final class OriginalData {
     }
 
     private static Loaded loaded(Split split, String description, String option, long seed) {
-        return new Loaded(split, description, option, seed, split.name());
+        return new Loaded(split, description, option, seed, split.name(), false);
     }
 }

@@ -98,10 +98,11 @@ final class Retrainer {
         out.accept(String.format(Locale.ROOT, "trainer: request %s (%s): serving version %s", request.requestId,
                 request.reason == null ? "no reason given" : request.reason,
                 serving.isPresent() ? Long.toString(serving.getAsLong()) : "none"));
-        out.accept(String.format(Locale.ROOT, "trainer: %s, time split: %d training rows; %d labels read (%d records,"
+        out.accept(String.format(Locale.ROOT, "trainer: %s, split %s: %d training rows; %d labels read (%d records,"
                         + " %d refused, %d beyond the newest %d), %d stamped more than %d s ahead of the clock (ignored),"
                         + " %d in the window, %d trained on, %d held out",
-                original.description(), split.train().size(), labels.ratings().size(), labels.records(),
+                original.description(), original.splitName() + (original.refit() ? " (refit: train + validation)" : ""),
+                split.train().size(), labels.ratings().size(), labels.records(),
                 labels.refused(), labels.dropped(), settings.labelMaxCount(), cut.ahead(),
                 LabelSplit.FUTURE_TOLERANCE_MS / 1000, cut.inWindow().size(), cut.train().size(), holdout.size()));
         out.accept("trainer: label titles matched to the catalog: " + labelTitles.summary());
@@ -264,6 +265,11 @@ final class Retrainer {
                         + (v.reason() != null ? " (" + v.reason() + ")" : ""));
     }
 
+    /**
+     * Publishes the candidate's files (moved out of {@code candidateDir}; moved back, with the new card, when the
+     * publish fails, which then throws) and moves the pointer. A version published whose pointer cannot be moved
+     * is still PUBLISHED (its reason says so): it exists, and a person can promote it.
+     */
     Result publish(ModelRegistry registry, String name, Path candidateDir, ModelCard card,
             RetrainOutcome outcome, Map<String, Double> metrics) throws IOException {
         // A pointer before this version exists: without one, "the latest" would be this one.
@@ -271,10 +277,19 @@ final class Retrainer {
         long version = registry.publish(name, dir -> {
             moveContents(candidateDir, dir);
             card.write(dir);
-        });
+        }, dir -> moveContents(dir, candidateDir));
         long now = System.currentTimeMillis();
-        // under the registry's lock: the promoter (another thread) or a person may move the pointer meanwhile
-        ServingState next = registry.updateState(name, state -> promotion(registry, name, state, version, now));
+        ServingState next;
+        try {
+            // under the registry's lock: the promoter (another thread) or a person may move the pointer meanwhile
+            next = registry.updateState(name, state -> promotion(registry, name, state, version, now));
+        } catch (IOException | RuntimeException e) {
+            outcome.reason = "published, but the serving pointer could not be moved: "
+                    + String.valueOf(e.getMessage()).replaceAll("\\s*\\R\\s*", " ") + " (`marquee promote --version "
+                    + version + "` moves it)";
+            out.accept("trainer: version " + version + " is " + outcome.reason);
+            next = null;
+        }
         ModelUpdate update = null;
         if (next != null) {
             Path location = RegistryPaths.requireInside(registry.base(), registry.versionDir(name, next.serving));
@@ -337,6 +352,7 @@ final class Retrainer {
         s.put("original_data", original.option());
         s.put("original_seed", original.seed());
         s.put("original_split", original.splitName());
+        s.put("original_refit", original.refit());
         s.put("original_train_rows", original.split().train().size());
         s.put("labels_topic", settings.ratingsTopic());
         s.put("label_window_seconds", settings.labelWindowSeconds());

@@ -107,18 +107,16 @@ final class ShadowLoop implements Runnable, AutoCloseable {
         } else if (stopped.await(POLL.toMillis(), TimeUnit.MILLISECONDS)) { // waiting for the topic to exist
             return;
         }
+        announceTarget(System.currentTimeMillis());
+    }
+
+    /** Judges and announces what the pointer's state asks for (the round's last part). */
+    void announceTarget(long nowMs) throws java.io.IOException {
         ModelUpdate update;
         // written (and acknowledged) under the promoter's lock: a claim of the same target waits for it
         synchronized (promoter) {
-            update = promoter.poll(System.currentTimeMillis());
-            if (update != null) {
-                try {
-                    writer.write(updatesTopic, update);
-                } catch (RuntimeException e) {
-                    promoter.forgetAnnouncement(); // not on the topic: the next round announces the target again
-                    throw e;
-                }
-            }
+            update = promoter.poll(nowMs);
+            if (update != null) write(update);
         }
         if (update != null) {
             out.accept("promoter: announced serve v" + update.version
@@ -128,11 +126,26 @@ final class ShadowLoop implements Runnable, AutoCloseable {
     }
 
     /**
-     * See {@link ShadowPromoter#claim}: false when the promoter announced this target already, and then it is on the
-     * topic (acknowledged) by the time this returns.
+     * Writes another writer's (the request loop's) update unless the promoter announced this target already or the
+     * pointer has moved on since ({@link ShadowPromoter#claim}); true when written. Claimed and written (and
+     * acknowledged) under the promoter's lock, as the promoter's own announcements are: else a pointer move in
+     * between could be announced first and this older target land after it, with nothing to correct it.
      */
-    boolean claim(ModelUpdate update) {
-        return promoter.claim(update.version, update.shadowVersion);
+    boolean announce(ModelUpdate update) {
+        synchronized (promoter) {
+            if (!promoter.claim(update.version, update.shadowVersion)) return false;
+            write(update);
+            return true;
+        }
+    }
+
+    private void write(ModelUpdate update) {
+        try {
+            writer.write(updatesTopic, update);
+        } catch (RuntimeException e) {
+            promoter.forgetAnnouncement(); // not on the topic: the next round announces the target again
+            throw e;
+        }
     }
 
     void stop() {

@@ -133,10 +133,27 @@ final class ShadowPromoter {
 
     /**
      * Another writer (the request loop) is to announce this target: true when it should, and the promoter will not
-     * announce it again; false when the promoter has announced it already (it read the registry first).
+     * announce it again; false when the promoter has announced it already (it read the registry first), or when
+     * the pointer's target is no longer this one (a promotion, a rollback or a pin since): the next {@link #poll}
+     * announces the target as it is then, and this older one is never written after it.
      */
     synchronized boolean claim(long serving, long shadow) {
         if (serving == announcedServing && shadow == announcedShadow) return false;
+        try {
+            OptionalLong pin = registry.pinned(name);
+            ServingState state = pin.isPresent() ? null : registry.state(name);
+            long nowServing = pin.isPresent() ? pin.getAsLong() : state.serving;
+            long nowShadow = pin.isPresent() ? 0 : state.shadow;
+            if (nowServing != serving || nowShadow != shadow) {
+                log.accept("promoter: not announcing serve v" + serving + ", shadow v" + shadow + ": the pointer has"
+                        + " moved on (" + (pin.isPresent() ? "pinned v" + nowServing : state) + ")");
+                return false;
+            }
+        } catch (IOException | RuntimeException e) {
+            log.accept("promoter: not announcing serve v" + serving + ", shadow v" + shadow + ": the pointer cannot be"
+                    + " read (" + e + "); the promoter announces it once it can");
+            return false;
+        }
         announcedServing = serving;
         announcedShadow = shadow;
         return true;
@@ -168,7 +185,7 @@ final class ShadowPromoter {
             long fresh = state.serving;
             long replaced = state.shadow;
             if (decision == Decision.REJECT) {
-                String why = "rolled back: version " + fresh + " did worse live than version " + replaced + " (" + v + ")";
+                String why = "rolled back: version " + fresh + " " + rejected(result, replaced) + " (" + v + ")";
                 log.accept("promoter: " + why);
                 return state.with(replaced, 0, null, why, nowMs).hold(fresh, why);
             }
@@ -195,13 +212,19 @@ final class ShadowPromoter {
         }
         if (decision == Decision.REJECT || expired) {
             String why = String.format(Locale.ROOT, "retired: version %d %s (%s)", candidate,
-                    decision == Decision.REJECT ? "did worse live than version " + state.serving
+                    decision == Decision.REJECT ? rejected(result, state.serving)
                             : "was unresolved after " + age / 1000 + " s in shadow", v);
             log.accept("promoter: " + why);
             return state.with(state.serving, 0, null, why, nowMs).hold(candidate, why);
         }
         log.accept("promoter: candidate " + candidate + " in shadow: " + v);
         return null;
+    }
+
+    /** Why the challenger was turned down: worse, or (a negative margin) better by less than the gain asked for. */
+    private String rejected(PairedUserComparison.Result result, long reference) {
+        return result.showsWorse() ? "did worse live than version " + reference
+                : String.format(Locale.ROOT, "did not improve live on version %d by %.4f", reference, -margin);
     }
 
     private static double square(double x) {

@@ -233,10 +233,12 @@ final class TrainerWorker implements AutoCloseable {
 
     /**
      * Writes {@code update} unless the promoter's thread, reading the registry the retrainer just wrote, announced
-     * the same target first: one announcement either way, on the topic before the outcome.
+     * the same target first, or the pointer has moved on since (the promoter announces where it is now): one
+     * announcement either way, on the topic before the outcome.
      */
     private void announce(ModelUpdate update) {
-        if (promoter == null || promoter.claim(update)) writer.write(settings.updatesTopic(), update);
+        if (promoter == null) writer.write(settings.updatesTopic(), update);
+        else promoter.announce(update);
     }
 
     private void write(Retrainer.Result r) {

@@ -88,6 +88,19 @@ class GatePolicyTest {
         assertThat(DEFAULT.decide(slightlyWorse).decision()).isEqualTo(Decision.PUBLISH); // within δ = 0.01
         GatePolicy strict = new GatePolicy(-0.01, 0.95, 2000, 200, 10, Double.NaN); // must gain 0.01
         assertThat(strict.decide(slightlyWorse).decision()).isEqualTo(Decision.REJECT);
+        assertThat(strict.decide(slightlyWorse).reason()).startsWith("the candidate is worse");
+    }
+
+    /** Against a negative margin, a candidate better by less than |δ| is rejected, and not called worse. */
+    @Test
+    void aCandidateBetterByLessThanANegativeMarginIsRejectedAsNotImprovingEnough() {
+        GatePolicy strict = new GatePolicy(-0.01, 0.95, 2000, 200, 10, Double.NaN);
+        GatePolicy.Verdict v = strict.decide(measured(1000, 10, -0.006, 0.01));
+        assertThat(v.decision()).isEqualTo(Decision.REJECT);
+        assertThat(v.interval().high()).isNegative();
+        assertThat(v.interval().low()).isGreaterThan(-0.01);
+        assertThat(v.reason()).startsWith("the candidate does not improve by 0.0100").doesNotContain("worse")
+                .contains("margin -0.0100");
     }
 
     @Test

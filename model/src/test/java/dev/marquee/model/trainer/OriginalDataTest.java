@@ -6,6 +6,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.marquee.data.event.Rating;
 import dev.marquee.data.movielens.MovieLensLatest;
+import dev.marquee.data.movielens.Split;
+import dev.marquee.data.movielens.Splits;
+import dev.marquee.data.synth.SyntheticRatings;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +18,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A retrain finds the serving version's ml-latest-format data again from its card's {@code data.source}. */
+/**
+ * A retrain finds the serving version's data again from its card's {@code data.source}, cut by its card's split
+ * (u1 included), with the validation rows trained on when the version was refit.
+ */
 class OriginalDataTest {
     @TempDir
     Path tmp;
@@ -39,5 +47,68 @@ class OriginalDataTest {
 
         OriginalData.Loaded explicit = new OriginalData("ml-latest/ratings.csv", Map.of(), tmp).load(null);
         assertThat(explicit.description()).isEqualTo(loaded.description());
+    }
+
+    @Test
+    void aU1VersionIsRetrainedFromU1Base() throws IOException {
+        Path dir = tinyMovieLens100K();
+        ObjectNode card = new ObjectMapper().createObjectNode();
+        card.putObject("data").put("source", "MovieLens 100K at " + dir).put("split", "u1");
+
+        OriginalData.Loaded loaded = new OriginalData(null, Map.of(), tmp).load(card);
+        assertThat(loaded.splitName()).isEqualTo("u1");
+        assertThat(loaded.refit()).isFalse();
+        assertThat(loaded.split().train()).extracting(r -> r.userId + "/" + r.timestamp)
+                .containsExactly("1/10", "2/11", "3/12", "1/13");
+        assertThat(loaded.split().validation()).isEmpty();
+        assertThat(loaded.split().test()).extracting(r -> r.userId + "/" + r.timestamp).containsExactly("2/14");
+
+        // the next retrain reads the split the worker recorded
+        ObjectNode retrained = new ObjectMapper().createObjectNode();
+        retrained.putObject("data").put("split", "label-holdout");
+        retrained.putObject("retrain").put("original_data", dir.toString()).put("original_split", "u1");
+        assertThat(new OriginalData(null, Map.of(), tmp).load(retrained).split().train()).hasSize(4);
+    }
+
+    @Test
+    void aRefitVersionIsRetrainedOnTrainAndValidation() {
+        ObjectNode card = new ObjectMapper().createObjectNode();
+        card.putObject("data").put("source", "generated data (synthetic:500, seed 3)")
+                .put("split", "random-80/10/10-seed7");
+        card.put("refit", true);
+
+        OriginalData.Loaded loaded = new OriginalData(null, Map.of(), tmp).load(card);
+        Split cut = Splits.seededRandom(SyntheticRatings.fromOption("synthetic:500", 3), 7);
+        List<Rating> expected = new ArrayList<>(cut.train());
+        expected.addAll(cut.validation());
+        assertThat(loaded.refit()).isTrue();
+        assertThat(loaded.splitName()).isEqualTo(cut.name());
+        assertThat(loaded.split().train()).containsExactlyElementsOf(expected);
+        assertThat(loaded.split().validation()).isEmpty();
+        assertThat(loaded.split().test()).containsExactlyElementsOf(cut.test());
+
+        // a card the worker wrote carries it on
+        ObjectNode retrained = new ObjectMapper().createObjectNode();
+        retrained.putObject("retrain").put("original_data", "synthetic:500").put("original_seed", 3)
+                .put("original_split", cut.name()).put("original_refit", true);
+        assertThat(new OriginalData(null, Map.of(), tmp).load(retrained).split().train())
+                .containsExactlyElementsOf(expected);
+        card.put("refit", false);
+        assertThat(new OriginalData(null, Map.of(), tmp).load(card).split().train())
+                .containsExactlyElementsOf(cut.train());
+    }
+
+    /** Three users, three movies; u1.base and u1.test a fold of u.data that no time split gives. */
+    private Path tinyMovieLens100K() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("ml-100k"));
+        String flags = "|0".repeat(19);
+        Files.writeString(dir.resolve("u.item"), "1|Alpha (1990)|01-Jan-1990||" + flags + "\n"
+                + "2|Beta (1991)|01-Jan-1991||" + flags + "\n" + "3|Gamma (1992)|01-Jan-1992||" + flags + "\n");
+        Files.writeString(dir.resolve("u.user"), "1|24|M|technician|85711\n2|53|F|other|94043\n3|23|M|writer|32067\n");
+        String all = "1\t1\t4\t10\n2\t2\t3\t11\n3\t3\t5\t12\n1\t2\t2\t13\n2\t1\t4\t14\n";
+        Files.writeString(dir.resolve("u.data"), all);
+        Files.writeString(dir.resolve("u1.base"), "1\t1\t4\t10\n2\t2\t3\t11\n3\t3\t5\t12\n1\t2\t2\t13\n");
+        Files.writeString(dir.resolve("u1.test"), "2\t1\t4\t14\n");
+        return dir;
     }
 }

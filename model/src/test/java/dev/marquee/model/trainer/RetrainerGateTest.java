@@ -142,6 +142,82 @@ class RetrainerGateTest {
         assertThat(registry().versionDir("marquee", 2).resolve(GateReport.FILE_NAME)).doesNotExist();
     }
 
+    /** A registry error while publishing a candidate that passed is no verdict: it stays deferred, whole. */
+    @Test
+    void aDeferredCandidateThatCannotBePublishedStaysDeferredWhole() throws Exception {
+        TrainerSettings settings = settings();
+        Retrainer retrainer = retrainer(settings);
+        RetrainOutcome o = retrainer.handle(request("r-split"), LabelReader.Labels.of(splitVerdictLabels(false)))
+                .outcome();
+        assertThat(o.outcome).as(log.toString()).isEqualTo(RetrainOutcome.DEFERRED);
+        Path waiting = Path.of(o.deferredLocation);
+        try (Stream<Path> files = Files.list(waiting)) {
+            assertThat(files.count()).isGreaterThan(2);
+        }
+        List<String> before = tree(waiting);
+
+        // The registry's lock cannot be taken: its file is a folder.
+        Path lock = registry().modelDir("marquee").resolve(".lock");
+        Files.deleteIfExists(lock);
+        Files.createDirectory(lock);
+        DeferredCandidates deferred = new DeferredCandidates(settings, retrainer, this::log, System::currentTimeMillis);
+        assertThat(deferred.judge(LabelReader.Labels.of(splitVerdictLabels(true)))).as(log.toString()).isEmpty();
+        assertThat(log.toString()).contains("passed but could not be published");
+        assertThat(waiting.resolve(ModelRegistry.SAVED_MODEL_FILE)).isRegularFile();
+        assertThat(tree(waiting)).containsExactlyInAnyOrderElementsOf(before);
+        assertThat(GateReport.read(waiting).path(DeferredCandidates.JUDGEMENTS).asInt()).isEqualTo(2);
+        assertThat(registry().modelDir("marquee").resolve("rejected")).doesNotExist();
+        assertThat(registry().versions("marquee")).containsExactly(1L);
+        try (Stream<Path> left = Files.list(registry().modelDir("marquee"))) {
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".publishing-"));
+        }
+
+        // The lock back: judged again, it is published.
+        Files.delete(lock);
+        List<Retrainer.Result> settled = deferred.judge(LabelReader.Labels.of(splitVerdictLabels(true)));
+        assertThat(settled).hasSize(1);
+        assertThat(settled.get(0).outcome().outcome).as(log.toString()).isEqualTo(RetrainOutcome.PUBLISHED);
+        assertThat(settled.get(0).outcome().metrics).containsEntry("deferred_judgements", 3.0);
+        assertThat(registry().versionDir("marquee", 2).resolve(ModelRegistry.SAVED_MODEL_FILE)).isRegularFile();
+        assertThat(waiting).doesNotExist();
+    }
+
+    /** A version published whose pointer then cannot be moved is published (it exists), not rejected. */
+    @Test
+    void aDeferredCandidatePublishedWhosePointerCannotMoveIsReportedPublished() throws Exception {
+        TrainerSettings settings = settings("--trainer.promotion", "manual");
+        // the pointer's change fails inside the registry's lock, after the version is published
+        Retrainer retrainer = new Retrainer(settings, new OriginalData(settings.data(), Map.of(), tmp), line -> {
+            log(line);
+            if (line.contains("trainer.promotion is manual")) throw new IllegalStateException("pointer write failed");
+        });
+        RetrainOutcome o = retrainer.handle(request("r-split"), LabelReader.Labels.of(splitVerdictLabels(false)))
+                .outcome();
+        assertThat(o.outcome).as(log.toString()).isEqualTo(RetrainOutcome.DEFERRED);
+        Path waiting = Path.of(o.deferredLocation);
+
+        List<Retrainer.Result> settled = new DeferredCandidates(settings, retrainer, this::log,
+                System::currentTimeMillis).judge(LabelReader.Labels.of(splitVerdictLabels(true)));
+        assertThat(settled).hasSize(1);
+        RetrainOutcome later = settled.get(0).outcome();
+        assertThat(later.outcome).as(log.toString()).isEqualTo(RetrainOutcome.PUBLISHED);
+        assertThat(later.version).isEqualTo(2);
+        assertThat(later.reason).contains("serving pointer could not be moved").contains("pointer write failed")
+                .contains("marquee promote --version 2");
+        assertThat(settled.get(0).update()).isNull();
+        assertThat(registry().versionDir("marquee", 2).resolve(ModelRegistry.SAVED_MODEL_FILE)).isRegularFile();
+        assertThat(registry().state("marquee").serving).isEqualTo(1);
+        assertThat(waiting).doesNotExist();
+        assertThat(registry().modelDir("marquee").resolve("rejected")).doesNotExist();
+    }
+
+    private static List<String> tree(Path dir) throws java.io.IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString())
+                    .filter(n -> !n.equals(GateReport.FILE_NAME)).toList();
+        }
+    }
+
     @Test
     void aDeferredCandidateStillUnresolvedWhenItsDeferralExpiresIsRetired() throws Exception {
         TrainerSettings settings = settings("--trainer.gate.defer-expiry-seconds", "3600", "--trainer.keep-rejected", "1");

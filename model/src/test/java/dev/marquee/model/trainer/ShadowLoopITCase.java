@@ -15,7 +15,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The promoter's thread on a real broker, with faults it meets in operation: a PINNED file edited by hand into
  * something that is no version, then a serving.json that does not parse. Each error is logged and the thread
- * carries on: once the file is fixed, the pointer's target is announced.
+ * carries on: once the file is fixed, the pointer's target is announced. And the request loop's announcement,
+ * however slow its write, never lands after a later move of the pointer that the promoter announced.
  */
 class ShadowLoopITCase {
     @RegisterExtension
@@ -84,6 +94,100 @@ class ShadowLoopITCase {
             }
             assertThat(thread.isAlive()).as("the thread ends on stop()").isFalse();
             assertThat(log).noneMatch(l -> l.contains("stopped on an error"));
+        }
+    }
+
+    /**
+     * The request loop announces the target the retrainer wrote (serve 1, shadow 2), and its write is slow; meanwhile
+     * the pointer moves (a rollback by hand: serve 1, no shadow) and the promoter's round comes. The promoter's
+     * announcement waits for the request loop's write, so the topic ends on the pointer's target.
+     */
+    @Test
+    void aSlowAnnouncementOfTheRequestLoopNeverLandsAfterALaterMoveOfThePointer() throws Exception {
+        String labeled = KAFKA.createTopic("labeled-predictions", 1);
+        String updates = KAFKA.createTopic("model-updates", 1);
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("registry"));
+        for (int i = 0; i < 2; i++) {
+            registry.publish(NAME, dir -> Files.writeString(dir.resolve(ModelRegistry.SAVED_MODEL_FILE), "pb"));
+        }
+        registry.writeState(NAME, ServingState.serving(1, "the test", 0).with(1, 2, ServingState.CANDIDATE,
+                "published: a candidate in shadow beside version 1", 0));
+        List<String> log = new CopyOnWriteArrayList<>();
+        KafkaClients kafka = new KafkaClients(KAFKA.bootstrapServers(), new Properties());
+        CountDownLatch sending = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread loopsThread = null;
+        Thread promotersThread = null;
+        try (StalledFirstSend producer = new StalledFirstSend(KAFKA.bootstrapServers(), sending, release);
+                ShadowLoop loop = new ShadowLoop(kafka, new EventWriter(producer), labeled, updates,
+                        new ShadowPromoter(registry, NAME, PromotionSettings.defaults(), PairedUserComparison::compare,
+                                GatePolicy.defaults().margin(), log::add), log::add)) {
+            ModelUpdate retrained = new ModelUpdate(NAME, 1, registry.versionDir(NAME, 1).toString(), 1);
+            retrained.shadowVersion = 2;
+            AtomicBoolean written = new AtomicBoolean();
+            loopsThread = new Thread(() -> written.set(loop.announce(retrained)), "test-request-loop");
+            loopsThread.start();
+            assertThat(sending.await(60, TimeUnit.SECONDS)).as("the request loop's write under way").isTrue();
+
+            registry.updateState(NAME, s -> s.with(1, 0, null, "rolled back by hand", 2));
+            Thread promoter = new Thread(() -> {
+                try {
+                    loop.announceTarget(3);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, "test-promoter");
+            promotersThread = promoter;
+            promoter.start();
+            // waiting for the request loop's write (with the fix), or done announcing (without)
+            await("the promoter's round blocked or done").atMost(DEADLINE).until(() -> promoter.getState()
+                    == Thread.State.BLOCKED || promoter.getState() == Thread.State.TERMINATED);
+            release.countDown();
+            loopsThread.join(DEADLINE.toMillis());
+            promoter.join(DEADLINE.toMillis());
+            assertThat(written).isTrue();
+
+            List<ModelUpdate> all = TopicContents.readAll(KAFKA, updates, UPDATES);
+            assertThat(all).as(String.join("\n", log)).extracting(u -> u.version + "/" + u.shadowVersion)
+                    .containsExactly("1/2", "1/0");
+        } finally {
+            release.countDown();
+            if (loopsThread != null) loopsThread.join(DEADLINE.toMillis());
+            if (promotersThread != null) promotersThread.join(DEADLINE.toMillis());
+        }
+    }
+
+    /** A producer whose first send waits, once it has begun, until the test lets it go on. */
+    private static final class StalledFirstSend extends KafkaProducer<String, byte[]> {
+        private final CountDownLatch sending;
+        private final CountDownLatch release;
+        private final AtomicBoolean first = new AtomicBoolean(true);
+
+        StalledFirstSend(String bootstrap, CountDownLatch sending, CountDownLatch release) {
+            super(props(bootstrap), new StringSerializer(), new ByteArraySerializer());
+            this.sending = sending;
+            this.release = release;
+        }
+
+        private static Properties props(String bootstrap) {
+            Properties p = new Properties();
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            p.put(ProducerConfig.ACKS_CONFIG, "all");
+            return p;
+        }
+
+        @Override
+        public Future<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
+            if (first.getAndSet(false)) {
+                sending.countDown();
+                try {
+                    if (!release.await(60, TimeUnit.SECONDS)) throw new IllegalStateException("never released");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+            return super.send(record);
         }
     }
 }

@@ -94,6 +94,21 @@ class ShadowPromoterTest {
         assertThat(promoter.claim(1, 3)).as("the request loop does not announce it again").isFalse();
     }
 
+    /** The request loop's target, overtaken by a move of the pointer, is not announced: the promoter announces the move. */
+    @Test
+    void aTargetThePointerHasMovedOnFromIsNotClaimed() throws IOException {
+        candidate(1, 2); // what the retrainer wrote
+        registry.writeState(NAME, registry.state(NAME).with(1, 0, null, "rolled back by hand", 0)); // then a person
+        assertThat(promoter.claim(1, 2)).as("an older target than the pointer's").isFalse();
+        ModelUpdate now = promoter.poll(1);
+        assertThat(now.version).isEqualTo(1);
+        assertThat(now.shadowVersion).isZero();
+
+        registry.pin(NAME, 3);
+        assertThat(promoter.claim(1, 0)).as("a pin is the target").isFalse();
+        assertThat(promoter.poll(2).version).isEqualTo(3);
+    }
+
     @Test
     void aClearlyWorseCandidateIsRetiredAndHeld() throws IOException {
         candidate(1, 2);
