@@ -97,3 +97,14 @@ java_bg() {
   fi
   BG_PID=$!
 }
+
+# maven_step LOG ARGS...: Maven quietly, its output in $MARQUEE_STATE/LOG, shown (the last 30 lines) when it fails.
+maven_step() {
+  local log="$MARQUEE_STATE/$1"
+  shift
+  mkdir -p "$MARQUEE_STATE"
+  if ! mvn -B -q -ntp "$@" >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    die "mvn $* failed; the full log is $log"
+  fi
+}
