@@ -215,25 +215,44 @@ class ModelRegistryTest {
     /**
      * Writers of the pointer in two threads of this JVM (two registry objects, as the trainer's request loop and
      * promoter have) and in another process, each adding its own held versions by read-modify-write: with the
-     * registry's lock none of the 300 updates is lost.
+     * registry's lock none of the updates is lost. The other process signals it is ready and all three start
+     * together, so their writes overlap (without the file lock this loses updates).
      */
     @Test
     void writersRacingOnThePointerNeverLoseAnUpdate() throws Exception {
         ModelRegistry registry = new ModelRegistry(base);
         registry.publish("movies", ModelRegistryTest::fakeModel);
         registry.writeState("movies", ServingState.serving(1, "start", 0));
-        int each = 100;
+        int each = 200;
         Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), RegistryWriterMain.class.getName(), base.toString(), "movies",
                 "3000", Integer.toString(each)).redirectErrorStream(true).start();
+        StringBuilder otherOutput = new StringBuilder();
+        CountDownLatch otherReady = new CountDownLatch(1);
+        Thread drain = new Thread(() -> {
+            try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(other.getInputStream()))) {
+                for (String line; (line = lines.readLine()) != null; ) {
+                    synchronized (otherOutput) {
+                        otherOutput.append(line).append('\n');
+                    }
+                    if (line.equals(RegistryWriterMain.READY)) otherReady.countDown();
+                }
+            } catch (IOException e) {
+                synchronized (otherOutput) {
+                    otherOutput.append(e);
+                }
+            }
+        });
+        drain.start();
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             CountDownLatch go = new CountDownLatch(1);
             List<Future<?>> writers = new ArrayList<>();
             for (long first : new long[] {1000, 2000}) {
                 writers.add(pool.submit(() -> {
-                    go.await();
                     ModelRegistry own = new ModelRegistry(base);
+                    own.state("movies");
+                    go.await();
                     for (long key = first; key < first + each; key++) {
                         long held = key;
                         own.updateState("movies", s -> s.with(s.serving, 0, null, "thread", 0).hold(held, "by a thread"));
@@ -241,16 +260,32 @@ class ModelRegistryTest {
                     return null;
                 }));
             }
+            if (!otherReady.await(60, TimeUnit.SECONDS)) {
+                other.destroyForcibly();
+                drain.join(10_000);
+                synchronized (otherOutput) {
+                    throw new AssertionError("the other writer never got ready:\n" + otherOutput);
+                }
+            }
+            other.getOutputStream().write('\n');
+            other.getOutputStream().close();
             go.countDown();
             for (Future<?> w : writers) w.get(120, TimeUnit.SECONDS);
         } finally {
             pool.shutdownNow();
         }
-        assertThat(other.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(other.exitValue()).as(new String(other.getInputStream().readAllBytes())).isZero();
+        boolean exited = other.waitFor(120, TimeUnit.SECONDS);
+        if (!exited) other.destroyForcibly();
+        drain.join(10_000);
+        String output;
+        synchronized (otherOutput) {
+            output = otherOutput.toString();
+        }
+        assertThat(exited).as(output).isTrue();
+        assertThat(other.exitValue()).as(output).isZero();
         ServingState end = registry.state("movies");
         assertThat(end.held).hasSize(3 * each);
-        assertThat(end.held.keySet()).contains(1000L, 1099L, 2000L, 2099L, 3000L, 3099L);
+        assertThat(end.held.keySet()).contains(1000L, 1000L + each - 1, 2000L, 2000L + each - 1, 3000L, 3000L + each - 1);
         assertThat(hiddenEntries()).isZero();
     }
 

@@ -9,6 +9,7 @@ import dev.marquee.data.event.SourcePosition;
 import dev.marquee.data.json.EventCodec;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -35,6 +36,7 @@ class RequestParserFuzzProperties {
     static final String MULTIPLIER = "marquee.fuzz.multiplier";
     private static final SourcePosition SOURCE = new SourcePosition("rating-requests", 0, 77, 1_700_000_000_000L);
     private static final EventCodec<DeadLetter> DEAD_LETTERS = EventCodec.of(DeadLetter.class);
+    private static final String VALID = "valid";
     private final RequestParser parser = new RequestParser();
 
     @Property(tries = 20_000)
@@ -42,16 +44,23 @@ class RequestParserFuzzProperties {
         ParseResult r = parser.parse(bytes, SOURCE);
         assertThat(r.outcomes()).isEqualTo(1);
         assertContract(r, bytes);
+        reaches(Map.of("BAD_ENCODING", 50.0, "MALFORMED_JSON", 0.5, "EMPTY_PAYLOAD", 0.2));
     }
 
     @Property(tries = 20_000)
     void jsonishBytesKeepTheContract(@ForAll("jsonishBytes") FuzzInputs.Input in) {
         assertContract(parser.parse(in.bytes, SOURCE), in.bytes);
+        reaches(Map.of("MALFORMED_JSON", 40.0, "BAD_ENCODING", 5.0, "EMPTY_PAYLOAD", 0.2, "NOT_AN_OBJECT", 0.1));
     }
 
     @Property(tries = 30_000)
     void mutatedValidRequestsKeepTheContract(@ForAll("mutated") FuzzInputs.Input in) {
         assertContract(parser.parse(in.bytes, SOURCE), in.bytes);
+        // mutations that keep the JSON sound and reach the field checks are rare: a floor of 0.01 %
+        reaches(Map.ofEntries(Map.entry("MALFORMED_JSON", 30.0), Map.entry("BAD_ENCODING", 10.0),
+                Map.entry("MISSING_FIELD", 1.0), Map.entry(VALID, 0.5), Map.entry("BAD_CHARACTERS", 0.05),
+                Map.entry("DUPLICATE_FIELD", 0.05), Map.entry("OUT_OF_RANGE", 0.01), Map.entry("UNKNOWN_SIGNATURE", 0.01),
+                Map.entry("BAD_ENVELOPE", 0.01)));
     }
 
     @Property(tries = 20_000)
@@ -59,6 +68,10 @@ class RequestParserFuzzProperties {
         ParseResult r = parser.parse(in.bytes, SOURCE);
         if (in.soundEnvelopeInstances > 0) assertThat(r.outcomes()).isEqualTo(in.soundEnvelopeInstances);
         assertContract(r, in.bytes);
+        reaches(Map.ofEntries(Map.entry("NOT_AN_OBJECT", 10.0), Map.entry("MISSING_FIELD", 10.0),
+                Map.entry("MALFORMED_JSON", 5.0), Map.entry("TOO_DEEP", 2.0), Map.entry("BAD_ENVELOPE", 1.5),
+                Map.entry("DUPLICATE_FIELD", 1.5), Map.entry("WRONG_TYPE", 1.5), Map.entry("UNKNOWN_SIGNATURE", 1.0),
+                Map.entry("OUT_OF_RANGE", 0.5), Map.entry("BAD_CHARACTERS", 0.3), Map.entry("EMPTY_FIELD", 0.05)));
     }
 
     @Property(tries = 10_000)
@@ -127,13 +140,25 @@ class RequestParserFuzzProperties {
             assertThat(DEAD_LETTERS.encode(d).length).isLessThanOrEqualTo(HostileCorpus.maxDeadLetterJsonBytes(limits));
         }
         // the report shows what the inputs reached, so a generator that stopped reaching the parser is noticed
-        Statistics.collect(r.deadLetters().isEmpty() ? "valid" : r.deadLetters().get(0).errorCode.name());
+        Statistics.collect(r.deadLetters().isEmpty() ? VALID : r.deadLetters().get(0).errorCode.name());
         if (whole > 0) {
             assertThat(n).as("a record refused or accepted as a whole has one outcome").isEqualTo(1);
         } else {
             assertThat(indices.cardinality()).as("one outcome per instance").isEqualTo(n);
             assertThat(indices.nextClearBit(0)).as("instances indexed 0..n-1").isEqualTo(n);
         }
+    }
+
+    /**
+     * Fails the property unless each code (or {@value #VALID}) was the first outcome of more than its share of the
+     * tries, in percent: a generator that stops reaching a part of the parser fails the run. The floors are at most
+     * a third of the shares measured (codes seen under about 20 times in a run are not
+     * checked, so chance alone does not fail it).
+     */
+    private static void reaches(Map<String, Double> minPercent) {
+        Statistics.coverage(coverage -> minPercent.forEach((code, min) -> coverage.check(code).percentage(p -> {
+            assertThat(p).as("%% of tries whose first outcome is %s", code).isGreaterThan(min);
+        })));
     }
 
     /** Multiplies every property's tries by {@value #MULTIPLIER} (default 1), for longer runs than CI's. */

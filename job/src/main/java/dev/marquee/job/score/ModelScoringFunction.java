@@ -69,6 +69,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
     /** The requests of the last batch the serving version failed on alone, with what it said. */
     private transient java.util.IdentityHashMap<RatingRequest, String> failedAlone;
     private transient int warmRows;
+    private transient long servingRuns;
     /** Updates received and not yet started, in order. */
     private transient java.util.ArrayDeque<ModelUpdate> waiting;
     private transient BackgroundLoads<Prepared> loads;
@@ -203,6 +204,11 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         return serving.warmedRows;
     }
 
+    /** Runs of the serving version on requests so far (batches and the parts of failed ones; not probes). */
+    long servingRuns() {
+        return servingRuns;
+    }
+
     /**
      * A model that cannot be served when the job is submitted (first attempt) fails the job at once instead of
      * entering the restart loop: restarting cannot fix an empty registry or a broken version. On a later attempt
@@ -305,6 +311,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
             titles[i] = r.movieTitle;
             timestamps[i] = r.timestamp;
         }
+        servingRuns++;
         ScoredBatch scored = serving.scorer.score(users, titles, timestamps);
         float[] shadowRatings = scoreShadow(batch, users, titles, timestamps);
         boolean flags = scored.hasOovFlags();

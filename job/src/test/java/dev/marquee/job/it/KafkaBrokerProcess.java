@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class KafkaBrokerProcess implements AutoCloseable {
     private static final Duration STARTUP = Duration.ofSeconds(90);
+    /** Formatting takes a few seconds; a hung format must fail the test, not block it. */
+    private static final Duration FORMAT_DEADLINE = Duration.ofSeconds(60);
 
     private final Path dir;
     private final int port;
@@ -63,11 +65,18 @@ final class KafkaBrokerProcess implements AutoCloseable {
                 "appender.stdout.layout.type = PatternLayout",
                 "appender.stdout.layout.pattern = [%d] %p %m (%c)%n",
                 ""), StandardCharsets.UTF_8);
-        int formatted = java("kafka.tools.StorageTool", "format", "--standalone", "--cluster-id",
+        Path formatLog = dir.resolve("format.log");
+        Process format = java("kafka.tools.StorageTool", "format", "--standalone", "--cluster-id",
                 org.apache.kafka.common.Uuid.randomUuid().toString(), "--config", config.toString())
-                .redirectOutput(dir.resolve("format.log").toFile()).redirectErrorStream(true).start().waitFor();
-        if (formatted != 0) {
-            throw new IllegalStateException("could not format Kafka's storage: " + Files.readString(dir.resolve("format.log")));
+                .redirectOutput(formatLog.toFile()).redirectErrorStream(true).start();
+        if (!format.waitFor(FORMAT_DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+            format.destroyForcibly();
+            format.waitFor(10, TimeUnit.SECONDS);
+            throw new IllegalStateException("formatting Kafka's storage did not end within " + FORMAT_DEADLINE + ": "
+                    + Files.readString(formatLog));
+        }
+        if (format.exitValue() != 0) {
+            throw new IllegalStateException("could not format Kafka's storage: " + Files.readString(formatLog));
         }
     }
 

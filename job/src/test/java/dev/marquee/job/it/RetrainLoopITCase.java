@@ -207,7 +207,7 @@ class RetrainLoopITCase {
             assertThat(decode(requestReader.readFor(Duration.ofMillis(500)), REQUESTS))
                     .extracting(r -> r.requestId).containsExactly(request.requestId, worse.requestId);
             // Version 1's stationary windows raised no alert: the drift that asked came with the unseen users.
-            List<DriftReport> reports = decode(driftReader.readFor(Duration.ofMillis(300)), REPORTS);
+            List<DriftReport> reports = decode(driftReader.readToEnd(DEADLINE), REPORTS);
             System.out.println("RetrainLoopITCase: drift reports\n" + timeline(reports));
             assertThat(reports).filteredOn(r -> r.sequence <= STATIONARY / WINDOW).hasSize(STATIONARY / WINDOW)
                     .allSatisfy(r -> assertThat(r.alerts).as("stationary window #%d", r.sequence).isEmpty());
@@ -453,7 +453,7 @@ class RetrainLoopITCase {
     }
 
     private static String timeline(TopicReader driftReader) {
-        return timeline(decode(driftReader.readFor(Duration.ofMillis(300)), REPORTS));
+        return timeline(decode(driftReader.readToEnd(DEADLINE), REPORTS));
     }
 
     private static String timeline(List<DriftReport> reports) {

@@ -567,13 +567,13 @@ class ShadowPromotionITCase {
         }
 
         List<DriftReport> driftReports() {
-            return driftReader.readFor(Duration.ofMillis(500)).stream().map(r -> REPORTS.decode(r.value())).toList();
+            return driftReader.readToEnd(DEADLINE).stream().map(r -> REPORTS.decode(r.value())).toList();
         }
 
         /** RMSE of the serving and the shadow version on the labels joined, by pair, for the record. */
         String liveErrors() {
             Map<String, double[]> sums = new java.util.TreeMap<>();
-            for (ConsumerRecord<byte[], byte[]> r : labeledReader.readFor(Duration.ofMillis(500))) {
+            for (ConsumerRecord<byte[], byte[]> r : labeledReader.readToEnd(DEADLINE)) {
                 LabeledPrediction p = LABELED.decode(r.value());
                 if (p.shadowVersion <= 0) continue;
                 double[] s = sums.computeIfAbsent("v" + p.modelVersion + " / shadow v" + p.shadowVersion, k -> new double[3]);

@@ -22,32 +22,56 @@ final class SnapshotProbe extends RichMapFunction<RawRecord, RawRecord> implemen
     static final AtomicLong OPENED = new AtomicLong();
     static final AtomicLong LAST_COMPLETED = new AtomicLong(-1);
     static final AtomicLong RESTORED_FROM = new AtomicLong(-1);
-    private static final Map<Long, Long> SEEN_AT_SNAPSHOT = new ConcurrentHashMap<>();
+    /** Per subtask: a subtask's snapshot is taken on its own thread between two records, so its count is exact. */
+    private static final Map<Integer, AtomicLong> SEEN_BY_SUBTASK = new ConcurrentHashMap<>();
+    private static final Map<Long, Map<Integer, Long>> SEEN_AT_SNAPSHOT = new ConcurrentHashMap<>();
+    private transient AtomicLong seenHere;
 
     static void reset() {
         SEEN.set(0);
         OPENED.set(0);
         LAST_COMPLETED.set(-1);
         RESTORED_FROM.set(-1);
+        SEEN_BY_SUBTASK.clear();
         SEEN_AT_SNAPSHOT.clear();
+    }
+
+    /**
+     * Records that had passed all subtasks when checkpoint {@code id} was taken: exactly those a restore from it
+     * does not read again; -1 if it was not taken.
+     */
+    static long seenAtSnapshot(long id) {
+        Map<Integer, Long> at = SEEN_AT_SNAPSHOT.get(id);
+        return at == null ? -1 : at.values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** Records that passed after the last completed checkpoint was taken (they will be read again on a restore from it). */
     static long seenSinceLastCompleted() {
         long id = LAST_COMPLETED.get();
-        Long at = id < 0 ? null : SEEN_AT_SNAPSHOT.get(id);
-        return at == null ? -1 : SEEN.get() - at;
+        long at = id < 0 ? -1 : seenAtSnapshot(id);
+        return at < 0 ? -1 : SEEN.get() - at;
     }
 
     @Override
     public RawRecord map(RawRecord record) {
+        seenHere().incrementAndGet();
         SEEN.incrementAndGet();
         return record;
     }
 
+    private AtomicLong seenHere() {
+        if (seenHere == null) seenHere = SEEN_BY_SUBTASK.computeIfAbsent(subtask(), i -> new AtomicLong());
+        return seenHere;
+    }
+
+    private int subtask() {
+        return getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+    }
+
     @Override
     public void snapshotState(FunctionSnapshotContext context) {
-        SEEN_AT_SNAPSHOT.merge(context.getCheckpointId(), SEEN.get(), Math::max);
+        SEEN_AT_SNAPSHOT.computeIfAbsent(context.getCheckpointId(), id -> new ConcurrentHashMap<>())
+                .put(subtask(), seenHere().get());
     }
 
     @Override

@@ -6,14 +6,19 @@ import dev.marquee.infra.testing.KafkaBrokerExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** Reads a topic from the beginning: until a condition holds (failing after a deadline), or for a while. */
+/**
+ * Reads a topic from the beginning: until a condition holds or to its current end (failing after a deadline), or
+ * for a while.
+ */
 final class TopicReader implements AutoCloseable {
     private final String topic;
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -48,6 +53,30 @@ final class TopicReader implements AutoCloseable {
             pollOnce(Duration.ofNanos(left));
         }
         return seen;
+    }
+
+    /**
+     * Everything up to the topic's end offsets of this moment (read_committed: its last stable offsets, so every
+     * transaction committed by now), failing after {@code deadline}. Unlike a read for a fixed while it does not
+     * depend on how long joining the consumer group takes.
+     */
+    List<ConsumerRecord<byte[], byte[]>> readToEnd(Duration deadline) {
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+        await("reading " + topic + " to its end offsets " + end).atMost(deadline).pollInSameThread()
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                .until(() -> {
+                    if (atEnd(end)) return true;
+                    pollOnce(Duration.ofMillis(200));
+                    return atEnd(end);
+                });
+        return seen;
+    }
+
+    private boolean atEnd(Map<TopicPartition, Long> end) {
+        return consumer.assignment().containsAll(end.keySet())
+                && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
     }
 
     private List<ConsumerRecord<byte[], byte[]>> pollOnce(Duration timeout) {

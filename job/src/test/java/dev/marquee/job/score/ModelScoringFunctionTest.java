@@ -9,9 +9,11 @@ import dev.marquee.data.event.Prediction;
 import dev.marquee.data.event.Rating;
 import dev.marquee.data.event.RatingRequest;
 import dev.marquee.model.ModelContract;
+import dev.marquee.model.ModelImporter;
 import dev.marquee.model.ModelRegistry;
 import dev.marquee.model.ScorerThreads;
 import dev.marquee.model.ServingState;
+import dev.marquee.model.TinySavedModels;
 import dev.marquee.model.TrainedModel;
 import dev.marquee.model.testing.TestModels;
 import java.io.IOException;
@@ -250,6 +252,37 @@ class ModelScoringFunctionTest {
         assertThat(warm.users()).hasSize(50).allSatisfy(u -> assertThat(users).contains(u));
         assertThat(warm.titles()).hasSize(50).allSatisfy(t -> assertThat(titles).contains(t));
         assertThat(java.util.Arrays.stream(warm.titles()).distinct().count()).as("distinct titles").isGreaterThan(1);
+    }
+
+    /**
+     * A batch of 64 the serving version fails on because of one request: it is found by halving, at the cost of two
+     * runs per halving (log2 64 = 6) and one more of the request alone (RELIABILITY.md), and the other 63 are scored.
+     */
+    @Test
+    void oneRequestAVersionFailsOnAloneCostsTwoRunsPerHalvingOfItsBatch(@TempDir Path dir) throws Exception {
+        ModelRegistry registry = new ModelRegistry(dir.resolve("registry"));
+        Path tiny = TinySavedModels.export(dir.resolve("narrowing"), TinySavedModels.Kind.INT64_IDS_FAILING_BEYOND_INT32);
+        long version = new ModelImporter(registry, TestModels.NAME, line -> { }).importModel(
+                new ModelImporter.Request(tiny, "serving_default", "uid", "title", "ts", "rating", null), null);
+        ModelScoringFunction function = new ModelScoringFunction(registry.base().toString(), TestModels.NAME, version, 1);
+        int n = 64;
+        var operator = new MicroBatchOperator<>(function, controls, n, 60_000, STATUS, null,
+                dev.marquee.job.ScoringJob.MODEL_REFUSALS);
+        try (var h = new OneInputStreamOperatorTestHarness<>(operator)) {
+            h.setProcessingTime(0);
+            h.open();
+            long before = function.servingRuns();
+            for (int i = 0; i < n; i++) {
+                String user = i == 41 ? "9000000000" : Integer.toString(i + 1); // beyond int32: the graph fails on it
+                h.processElement(new StreamRecord<>(new RatingRequest("r" + i, user, "Star Wars (1977)", 892_870_992L)));
+            }
+            assertThat(predictions(h)).hasSize(n - 1).noneMatch(p -> p.requestId.equals("r41"));
+            assertThat(h.getSideOutput(dev.marquee.job.ScoringJob.MODEL_REFUSALS)).singleElement()
+                    .satisfies(d -> assertThat(d.getValue().requestId).isEqualTo("r41"));
+            long halvings = 6; // log2(64)
+            assertThat(function.servingRuns() - before).as("runs: the batch, two per halving, the request alone again")
+                    .isEqualTo(1 + 2 * halvings + 1);
+        }
     }
 
     /** This test's model updates (a new feed for each test). */

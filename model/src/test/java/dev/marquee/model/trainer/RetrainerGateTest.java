@@ -226,7 +226,10 @@ class RetrainerGateTest {
                 .outcome();
         assertThat(o.outcome).as(log.toString()).isEqualTo(RetrainOutcome.DEFERRED);
 
-        AtomicLong clock = new AtomicLong(System.currentTimeMillis() + 3_599_000);
+        // from the time the retrainer stamped, not this thread's clock: a stall after handle() must not count
+        long deferredAt = GateReport.read(Path.of(o.deferredLocation)).path(DeferredCandidates.DEFERRED_AT).asLong(-1);
+        assertThat(deferredAt).isPositive();
+        AtomicLong clock = new AtomicLong(deferredAt + 3_599_000);
         DeferredCandidates deferred = new DeferredCandidates(settings, retrainer, this::log, clock::get);
         assertThat(deferred.judge(LabelReader.Labels.of(splitVerdictLabels(false)))).isEmpty(); // not yet
         clock.addAndGet(2_000);
