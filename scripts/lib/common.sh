@@ -36,17 +36,30 @@ ensure_built() {
         \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$stamp" -print -quit)" ]; then
     return 0
   fi
+  # Two scripts started together (run-local and cluster-e2e, say) build one after the other, not both at once
+  # in the same target/ folders; the second finds the build current.
+  if command -v flock >/dev/null 2>&1; then
+    exec 7>"$MARQUEE_STATE/build.lock"
+    flock 7
+    if [ -f "$stamp" ] && [ -z "$(find "$MARQUEE_ROOT" -path "$MARQUEE_ROOT/.git" -prune -o \
+          \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$stamp" -print -quit)" ]; then
+      exec 7>&-
+      return 0
+    fi
+  fi
   say "building (first run downloads dependencies from Maven Central; later runs take seconds)..."
-  local log="$MARQUEE_STATE/build.log"
-  touch "$stamp.next"   # sources changed while Maven runs are newer than this: the next run builds again
+  local log="$MARQUEE_STATE/build.log" next
+  next=$(mktemp "$stamp.next.XXXXXX")   # sources changed while Maven runs are newer than this: the next run builds again
   # The job's local runs need Flink itself, which the job jar leaves to the cluster (provided scope): the cli
   # module's runtime classpath has it (module_cp).
   if ! (cd "$MARQUEE_ROOT" && mvn -B -q -ntp install -DskipTests \
         && mvn -B -q -ntp dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime) >"$log" 2>&1; then
     tail -n 30 "$log" >&2
+    rm -f "$next"
     die "build failed; the full log is $log"
   fi
-  mv -f "$stamp.next" "$stamp"
+  mv -f "$next" "$stamp"
+  exec 7>&- 2>/dev/null || true
 }
 
 # jvm_opts MODULE: sets the array JVM_OPTS to the JVM options of a module's tools: quiet logging (the infra broker
