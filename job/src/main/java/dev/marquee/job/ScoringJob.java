@@ -277,6 +277,7 @@ public final class ScoringJob {
         topics.addAll(BrokerChecks.readTopics(settings));
         BrokerFacts facts = BrokerFacts.read(settings, topics, Duration.ofSeconds(10));
         for (String warning : BrokerChecks.check(settings, facts)) System.err.println("marquee scoring job: " + warning);
+        for (String warning : settings.warnings()) System.err.println("marquee scoring job: " + warning);
     }
 
     private static void start(JobSettings settings) throws Exception {

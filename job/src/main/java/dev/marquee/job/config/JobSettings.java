@@ -230,6 +230,17 @@ public final class JobSettings implements Serializable {
     }
 
     /** The settings as given, sorted, with secret values (passwords, JAAS configurations, ...) masked: for logs. */
+    /** Settings that are valid but probably not what was meant, each as a line to print at start. */
+    public java.util.List<String> warnings() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        if (drift.enabled && drift.windowRecords > 0 && drift.windowRecords < drift.minRecords) {
+            out.add(DriftSettings.WINDOW_RECORDS + " (" + drift.windowRecords + ") is below " + DriftSettings.MIN_RECORDS
+                    + " (" + drift.minRecords + "): windows that close on their record count have too few predictions "
+                    + "for their distributions to be compared; raise the first or lower the second");
+        }
+        return out;
+    }
+
     public String describe() {
         return SecretMasking.describe(given);
     }

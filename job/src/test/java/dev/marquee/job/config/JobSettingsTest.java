@@ -86,4 +86,13 @@ class JobSettingsTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> JobSettings.from(java.util.Map.of(JobSettings.MODEL_REGISTRY, file.toString())))
                 .isInstanceOf(dev.marquee.data.config.SettingException.class).hasMessageContaining("is a file");
     }
+
+    @Test
+    void countWindowsTooSmallToCompareDistributionsAreAWarning() {
+        assertThat(JobSettings.from(java.util.Map.of("drift.window.records", "200")).warnings()).singleElement().asString()
+                .contains("drift.window.records (200) is below drift.min-records (500)");
+        assertThat(JobSettings.from(java.util.Map.of("drift.window.records", "600", "drift.min-records", "300")).warnings())
+                .as("run-local's settings").isEmpty();
+        assertThat(JobSettings.defaults().warnings()).isEmpty();
+    }
 }
