@@ -197,6 +197,10 @@ PROPS
 rest.address: 127.0.0.1
 rest.port: $REST_PORT
 YAML
+  # A job's checkpoint timeout, pause and tolerated failures are set where it is submitted (the job graph carries
+  # the client's); the cluster's config.yaml applies them to jobs submitted from here too.
+  grep -E '^execution\.checkpointing\.(interval|timeout|min-pause|tolerable-failed-checkpoints):' "$conf/config.yaml" \
+    >>"$client/config.yaml" || true
   cat >"$client/log4j-cli.properties" <<'PROPS'
 rootLogger.level = INFO
 rootLogger.appenderRef.file.ref = FileAppender

@@ -40,7 +40,7 @@ ensure_built() {
   # in the same target/ folders; the second finds the build current.
   if command -v flock >/dev/null 2>&1; then
     exec 7>"$MARQUEE_STATE/build.lock"
-    flock 7
+    flock -n 7 || { say "another script of this checkout is building: waiting for it first"; flock 7; }
     if [ -f "$stamp" ] && [ -z "$(find "$MARQUEE_ROOT" -path "$MARQUEE_ROOT/.git" -prune -o \
           \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$stamp" -print -quit)" ]; then
       exec 7>&-
@@ -59,7 +59,7 @@ ensure_built() {
     die "build failed; the full log is $log"
   fi
   mv -f "$next" "$stamp"
-  exec 7>&- 2>/dev/null || true
+  exec 7>&-   # (closing an fd that is not open is no error; no other redirection here: exec would keep it)
 }
 
 # jvm_opts MODULE: sets the array JVM_OPTS to the JVM options of a module's tools: quiet logging (the infra broker
@@ -116,8 +116,14 @@ maven_step() {
   local log="$MARQUEE_STATE/$1"
   shift
   mkdir -p "$MARQUEE_STATE"
+  if command -v flock >/dev/null 2>&1; then   # not while ensure_built builds the same target/ folders
+    exec 7>"$MARQUEE_STATE/build.lock"
+    flock -n 7 || { say "another script of this checkout is building: waiting for it first"; flock 7; }
+  fi
   if ! mvn -B -q -ntp "$@" >"$log" 2>&1; then
+    exec 7>&-
     tail -n 30 "$log" >&2
     die "mvn $* failed; the full log is $log"
   fi
+  exec 7>&-
 }
