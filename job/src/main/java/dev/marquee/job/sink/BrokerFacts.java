@@ -19,18 +19,18 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * What the brokers say, read once by the client before the scoring job is submitted: the topics' and one broker's
  * settings the job's start-up checks need. What cannot be read (brokers unreachable, no permission to describe) is
- * absent, with the reason in {@link #unread}; settings the brokers refuse outright (bad client properties, failed
- * authentication) are a {@link SettingException}, since every source and sink would fail on them and restart for ever.
+ * absent, with the reason in {@link #unread}. Client settings that are invalid anywhere (an unknown security
+ * protocol, a malformed address) are a {@link SettingException}, since every source and sink would fail on them and
+ * restart for ever; what may hold only for the submitting host (a bootstrap name it cannot resolve, credentials only
+ * the TaskManagers have, brokers it cannot reach) is only unread.
  */
 public final class BrokerFacts {
     /** Topics that exist, with their effective {@code max.message.bytes}. */
@@ -59,24 +59,38 @@ public final class BrokerFacts {
         try {
             admin = Admin.create(props);
         } catch (KafkaException e) {
-            throw new SettingException("the Kafka client refuses the settings (" + JobSettings.KAFKA_PROPERTY_PREFIX
-                    + "*, " + JobSettings.BOOTSTRAP + "): " + rootMessage(e));
-        }
-        try {
-            Collection<Node> nodes = get(admin.describeCluster().nodes(), timeout, s);
-            if (nodes == null) {
-                facts.unread.add("the brokers at " + s.bootstrapServers + " did not answer within " + timeout.toSeconds() + " s");
+            String why = rootMessage(e);
+            if (why.contains("No resolvable bootstrap urls")) { // this host's DNS, maybe not the TaskManagers'
+                facts.unread.add("this host resolves none of " + s.bootstrapServers);
                 return facts;
             }
-            for (String topic : topics) facts.readTopic(admin, topic, timeout, s);
-            if (!nodes.isEmpty()) facts.readBroker(admin, nodes.iterator().next(), timeout, s);
+            throw new SettingException("the Kafka client refuses the settings (" + JobSettings.KAFKA_PROPERTY_PREFIX
+                    + "*, " + JobSettings.BOOTSTRAP + "): " + why);
+        }
+        try {
+            Collection<Node> nodes;
+            try {
+                nodes = admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) { // credentials only the TaskManagers have, say: theirs to find out
+                facts.unread.add("the brokers at " + s.bootstrapServers + ": " + rootMessage(e.getCause()));
+                return facts;
+            } catch (TimeoutException e) {
+                facts.unread.add("the brokers at " + s.bootstrapServers + " did not answer within " + timeout.toSeconds() + " s");
+                return facts;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                facts.unread.add("interrupted");
+                return facts;
+            }
+            for (String topic : topics) facts.readTopic(admin, topic, timeout);
+            if (!nodes.isEmpty()) facts.readBroker(admin, nodes.iterator().next(), timeout);
             return facts;
         } finally {
             admin.close(Duration.ofSeconds(1));
         }
     }
 
-    private void readTopic(Admin admin, String topic, Duration timeout, JobSettings s) {
+    private void readTopic(Admin admin, String topic, Duration timeout) {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         try {
             Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(resource)).all()
@@ -86,7 +100,6 @@ public final class BrokerFacts {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 missingTopics.add(topic);
             } else {
-                failOnAuthentication(e.getCause(), s);
                 unread.add("topic " + topic + ": " + rootMessage(e.getCause()));
             }
         } catch (TimeoutException e) {
@@ -97,7 +110,7 @@ public final class BrokerFacts {
         }
     }
 
-    private void readBroker(Admin admin, Node node, Duration timeout, JobSettings s) {
+    private void readBroker(Admin admin, Node node, Duration timeout) {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.BROKER, node.idString());
         try {
             Config config = admin.describeConfigs(List.of(resource)).all()
@@ -107,35 +120,12 @@ public final class BrokerFacts {
             maxTransactionTimeoutMs = number(config, "transaction.max.timeout.ms");
             brokerMaxMessageBytes = number(config, "message.max.bytes");
         } catch (ExecutionException e) {
-            failOnAuthentication(e.getCause(), s);
             unread.add("broker " + node.idString() + "'s settings: " + rootMessage(e.getCause()));
         } catch (TimeoutException e) {
             unread.add("broker " + node.idString() + "'s settings: no answer within " + timeout.toSeconds() + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             unread.add("interrupted");
-        }
-    }
-
-    /** The value, or null when the brokers did not answer in time. */
-    private static <T> T get(KafkaFuture<T> future, Duration timeout, JobSettings s) {
-        try {
-            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            failOnAuthentication(e.getCause(), s);
-            return null;
-        } catch (TimeoutException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
-    }
-
-    private static void failOnAuthentication(Throwable cause, JobSettings s) {
-        if (cause instanceof AuthenticationException) {
-            throw new SettingException("the brokers at " + s.bootstrapServers + " refuse the client's credentials ("
-                    + JobSettings.KAFKA_PROPERTY_PREFIX + "*): " + rootMessage(cause));
         }
     }
 

@@ -72,4 +72,12 @@ class BrokerFactsITCase {
         BrokerFacts f = BrokerFacts.read(unreachable, List.of("x"), Duration.ofSeconds(2));
         assertThat(f.unread).singleElement().asString().contains("did not answer");
     }
+
+    /** flink run from a host whose DNS does not know the cluster's broker names: the TaskManagers may. */
+    @Test
+    void aBootstrapThisHostCannotResolveIsAWarningNotARefusal() {
+        JobSettings elsewhere = JobSettings.from(Map.of(JobSettings.BOOTSTRAP, "kafka.no-such-host.invalid:9092"));
+        BrokerFacts f = BrokerFacts.read(elsewhere, List.of("x"), Duration.ofSeconds(2));
+        assertThat(f.unread).singleElement().asString().contains("resolves none of kafka.no-such-host.invalid:9092");
+    }
 }

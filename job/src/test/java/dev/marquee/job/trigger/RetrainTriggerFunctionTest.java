@@ -639,4 +639,18 @@ class RetrainTriggerFunctionTest {
             assertThat(ids(h)).as("the wait ended unsettled").hasSize(2);
         }
     }
+
+    /**
+     * The scoring job restored from an older savepoint (a rollback of an upgrade): its numbering goes back further
+     * than a failover's re-sent reports ever do, and its windows hold records never counted: they count.
+     */
+    @Test
+    void reportsOfARestoreFromAnOlderSavepointCount() throws Exception {
+        try (var h = harness(driftOnly(COOLDOWN))) {
+            for (int i = 0; i < 150; i++) send(h, report(1, false));
+            sequence = 10; // the savepoint was taken at report 10
+            drifted(h, 3);
+            assertThat(ids(h)).as("three drifted windows after the restore").hasSize(1);
+        }
+    }
 }
