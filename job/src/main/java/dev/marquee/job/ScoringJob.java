@@ -283,8 +283,15 @@ public final class ScoringJob {
     private static void start(JobSettings settings) throws Exception {
         StreamExecutionEnvironment env = dev.marquee.job.config.LocalBinding.environment(localConfiguration(settings));
         buildWithKafka(env, settings);
-        // The checkpoint timeout and tolerated failures are the cluster's (or Flink's defaults), known only here.
-        for (String warning : BrokerChecks.checkTransactionTimeout(settings, env.getCheckpointConfig().getCheckpointTimeout(),
+        // The checkpoint timeout and tolerated failures are the submitting client's configuration (Flink's defaults
+        // unless it sets them), which the job graph carries: known only here.
+        long checkpointTimeoutMs = env.getCheckpointConfig().getCheckpointTimeout();
+        if (settings.delivery == DeliveryGuarantee.EXACTLY_ONCE
+                && checkpointTimeoutMs == settings.transactionTimeoutMs - settings.checkpointIntervalMs) {
+            System.err.println("marquee scoring job: checkpoint timeout capped at " + checkpointTimeoutMs + " ms ("
+                    + JobSettings.TRANSACTION_TIMEOUT_MS + " minus " + JobSettings.CHECKPOINT_INTERVAL_MS + ")");
+        }
+        for (String warning : BrokerChecks.checkTransactionTimeout(settings, checkpointTimeoutMs,
                 env.getCheckpointConfig().getTolerableCheckpointFailureNumber())) {
             System.err.println("marquee scoring job: " + warning);
         }

@@ -113,6 +113,10 @@ public final class TestScoreLog {
         if (Files.exists(file) && (!Files.isRegularFile(file) || !Files.isWritable(file))) {
             throw new IOException(file + " is not a writable file");
         }
+        if (!Files.exists(file) && parent != null && !Files.isWritable(parent)) {
+            // else the test part would be scored (and shown) before the log fails to be created
+            throw new IOException(file + " cannot be created: its folder " + parent + " is not writable");
+        }
     }
 
     private static String format(double v) {

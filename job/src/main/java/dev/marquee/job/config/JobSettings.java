@@ -42,6 +42,8 @@ public final class JobSettings implements Serializable {
     public static final String TOPIC_MODEL_STATUS = ScoringJobOptions.TOPIC_MODEL_STATUS.key();
     public static final String TOPIC_LABELED_PREDICTIONS = ScoringJobOptions.TOPIC_LABELED_PREDICTIONS.key();
     public static final String MODEL_REGISTRY = ScoringJobOptions.MODEL_REGISTRY.key();
+    /** Exactly-once: the least time a checkpoint gets before it times out (the transaction timeout minus the interval). */
+    public static final long MIN_CHECKPOINT_TIME_MS = 10_000;
     public static final String MODEL_NAME = ScoringJobOptions.MODEL_NAME.key();
     public static final String MODEL_VERSION = ScoringJobOptions.MODEL_VERSION.key();
     public static final String BATCH_SIZE = ScoringJobOptions.BATCH_SIZE.key();
@@ -177,9 +179,11 @@ public final class JobSettings implements Serializable {
         kafkaProperties = Map.copyOf(r.withPrefix(KAFKA_PROPERTY_PREFIX));
         deadLetterProducerProperties = DeadLetterRecordSize.producerProperties(parserLimits, kafkaProperties);
         given = Map.copyOf(s.asMap());
-        if (delivery == DeliveryGuarantee.EXACTLY_ONCE && transactionTimeoutMs <= checkpointIntervalMs) {
+        if (delivery == DeliveryGuarantee.EXACTLY_ONCE && transactionTimeoutMs < checkpointIntervalMs + MIN_CHECKPOINT_TIME_MS) {
             throw new SettingException(TRANSACTION_TIMEOUT_MS + " (" + transactionTimeoutMs + ") must be longer than "
-                    + CHECKPOINT_INTERVAL_MS + " (" + checkpointIntervalMs + "): a transaction stays open from one checkpoint to the next");
+                    + CHECKPOINT_INTERVAL_MS + " (" + checkpointIntervalMs + ") by at least " + MIN_CHECKPOINT_TIME_MS
+                    + " ms: a transaction stays open from one checkpoint to the next, and the job caps its checkpoint "
+                    + "timeout at the difference");
         }
     }
 
@@ -229,7 +233,6 @@ public final class JobSettings implements Serializable {
         return given;
     }
 
-    /** The settings as given, sorted, with secret values (passwords, JAAS configurations, ...) masked: for logs. */
     /** Settings that are valid but probably not what was meant, each as a line to print at start. */
     public java.util.List<String> warnings() {
         java.util.List<String> out = new java.util.ArrayList<>();
@@ -241,6 +244,7 @@ public final class JobSettings implements Serializable {
         return out;
     }
 
+    /** The settings as given, sorted, with secret values (passwords, JAAS configurations, ...) masked: for logs. */
     public String describe() {
         return SecretMasking.describe(given);
     }

@@ -127,10 +127,13 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
                             + ": train one with scripts/marquee train, or set model.registry"));
             dir = registry.versionDir(modelName, version);
         } catch (IOException | RuntimeException e) {
-            // an unreadable registry, a corrupt serving.json or PINNED: as unfixable by restarting as an empty one
-            throw startFailure(context, e instanceof IOException io && e.getMessage() != null && e.getMessage().startsWith("no version")
+            IOException failure = e instanceof IOException io && e.getMessage() != null && e.getMessage().startsWith("no version")
                     ? io : new IOException("cannot read model '" + modelName + "' in the registry at " + registryBase + ": "
-                            + (e.getMessage() == null ? e.toString() : e.getMessage()), e));
+                            + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+            // An empty registry, a corrupt serving.json or PINNED, a bad name are as unfixable by restarting as each
+            // other; a read that failed (a mount not ready yet, a stale handle) may pass on the next attempt.
+            if (unfixableByRestarting(e)) throw startFailure(context, failure);
+            throw failure;
         }
         try {
             serving = loader.load(version, dir, threads, gpu, warmRows);
@@ -214,6 +217,12 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
      * entering the restart loop: restarting cannot fix an empty registry or a broken version. On a later attempt
      * (a failover) the restart strategy decides, as the registry may be briefly unreachable.
      */
+    private static boolean unfixableByRestarting(Exception e) {
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        // "bad serving pointer ...", "bad pin file ...": the registry's words for content it cannot read
+        return e instanceof RuntimeException || m.startsWith("no version") || m.startsWith("bad ");
+    }
+
     private static Exception startFailure(StreamingRuntimeContext context, IOException cause) {
         return context.getTaskInfo().getAttemptNumber() == 0 ? new SuppressRestartsException(cause) : cause;
     }

@@ -66,7 +66,10 @@ class JobSettingsTest {
     void exactlyOnceNeedsTransactionsThatOutliveACheckpointInterval() {
         assertThatThrownBy(() -> JobSettings.from(Map.of(JobSettings.DELIVERY, "exactly-once",
                 JobSettings.CHECKPOINT_INTERVAL_MS, "60000", JobSettings.TRANSACTION_TIMEOUT_MS, "30000")))
-                .hasMessageContaining("delivery.transaction-timeout-ms (30000) must be longer than checkpoint.interval-ms (60000)");
+                .hasMessageContaining("delivery.transaction-timeout-ms (30000) must be longer than checkpoint.interval-ms (60000) by at least 10000 ms");
+        assertThatThrownBy(() -> JobSettings.from(Map.of(JobSettings.DELIVERY, "exactly-once",
+                JobSettings.CHECKPOINT_INTERVAL_MS, "60000", JobSettings.TRANSACTION_TIMEOUT_MS, "61000")))
+                .as("every checkpoint would be capped at 1 s").hasMessageContaining("by at least 10000 ms");
     }
 
     @Test

@@ -44,6 +44,10 @@ public final class DataOptions {
     }
 
     static LoadedSplit load(String data, SplitKind kind, Console console, long seed) {
+        if (data != null && data.isBlank()) {
+            // --data "$DATA" with DATA unset: not the default dataset, silently
+            throw new SettingException("--data needs a folder, a ratings file or synthetic:N; got an empty value");
+        }
         String splitName = (kind == null ? SplitKind.time : kind).name();
         if (SyntheticRatings.isOption(data)) {
             if (splitName.equals("u1")) throw new SettingException("--split u1 needs a MovieLens 100K directory as --data");

@@ -61,6 +61,11 @@ public final class EvaluateCommand extends ConsoleCommand {
             console.out().println("evaluate: note: the model was trained on " + trainedOn
                     + "; this split's test rows may include rows it trained on");
         }
+        String trainedSource = card.at("/data/source").asText("");
+        if (!trainedSource.isEmpty() && !trainedSource.equals(data.source())) {
+            console.out().println("evaluate: note: the model was trained on " + trainedSource + ", not on these rows:"
+                    + " its numbers here are not the ones train printed (give that data with --data)");
+        }
         if (card.path("refit").asBoolean(false)) {
             console.out().println("evaluate: note: the model was refit on train + validation; its validation rows"
                     + " below are rows it trained on (train printed the first run's validation metrics)");

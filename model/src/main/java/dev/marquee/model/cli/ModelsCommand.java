@@ -46,6 +46,11 @@ public final class ModelsCommand extends ConsoleCommand {
         super(console);
     }
 
+    /** What a registry change does to jobs already running (OPERATIONS.md). */
+    private static final String RUNNING_JOBS = "; jobs started now follow it; a running `marquee trainer` announces it on"
+            + " model-updates within a second and running jobs switch (with no trainer running, they switch at their"
+            + " next restart, or use `marquee promote`/`rollback`, which announce it themselves)";
+
     @Override
     protected int run() throws Exception {
         Console console = console();
@@ -58,12 +63,13 @@ public final class ModelsCommand extends ConsoleCommand {
         if (pin != null) {
             long version = r.existingVersion(OptionRange.check("--pin", pin, 1, Long.MAX_VALUE));
             r.registry.pin(r.name, version);
-            console.out().println("models: pinned " + r.name + " to version " + version);
+            console.out().println("models: pinned " + r.name + " to version " + version + RUNNING_JOBS);
         } else if (unpin) {
             OptionalLong was = r.registry.pinned(r.name);
             r.registry.unpin(r.name);
             console.out().println(was.isPresent() ? "models: unpinned " + r.name + " (was version "
-                    + was.getAsLong() + "); the serving pointer's version " + r.registry.serving(r.name).orElse(0) + " serves" : "models: " + r.name + " was not pinned");
+                    + was.getAsLong() + "); the serving pointer's version " + r.registry.serving(r.name).orElse(0) + " serves"
+                    + RUNNING_JOBS : "models: " + r.name + " was not pinned");
         } else if (retain != null) {
             int keep = OptionRange.check("--retain", retain, 1, Integer.MAX_VALUE);
             List<Long> deleted = r.registry.retain(r.name, keep);

@@ -57,6 +57,11 @@ public final class PredictCommand extends ConsoleCommand {
         ModelChoice.ModelLocation location = model.locate(console);
         RequestParser parser = new RequestParser();
         byte[] body = readInput(console, parser.limits());
+        if (body.length > parser.limits().maxPayloadBytes) {
+            console.out().println(TfServingJson.error("TOO_LARGE: the input is larger than " + parser.limits().maxPayloadBytes
+                    + " bytes, predict's limit (the scoring job's default parser.max-payload-bytes); send fewer instances"));
+            return CliException.FAILURE;
+        }
         ParseResult parsed = parser.parse(body, STDIN);
         if (!parsed.deadLetters().isEmpty()) {
             console.out().println(TfServingJson.error(describe(parsed.deadLetters())));
@@ -90,7 +95,7 @@ public final class PredictCommand extends ConsoleCommand {
         return 0;
     }
 
-    /** Standard input, at most one byte over the parser's limit (so the parser reports TOO_LARGE). */
+    /** Standard input, at most one byte over the parser's limit (so a larger input is known as such). */
     private static byte[] readInput(Console console, ParserLimits limits) throws IOException {
         return console.in().readNBytes(limits.maxPayloadBytes + 1);
     }

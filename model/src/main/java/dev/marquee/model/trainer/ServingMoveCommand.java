@@ -75,7 +75,16 @@ abstract class ServingMoveCommand extends ConsoleCommand {
         ModelRegistry registry = registryOptions.registry(console);
         String name = registryOptions.name;
         KafkaClients kafka = kafkaOptions.clients(console);
+        KafkaProducer<String, byte[]> producer;
         try {
+            // before the registry changes: settings the client refuses (--bootstrap localhost, a bad --kafka-prop)
+            // are a usage error that must leave the registry as it was
+            producer = kafka.producer();
+        } catch (KafkaException e) {
+            throw new dev.marquee.data.config.SettingException("the Kafka client refuses the settings (--bootstrap, "
+                    + "--kafka-prop): " + causes(e));
+        }
+        try (producer) {
             List<Long> versions = registry.versions(name);
             if (!versions.contains(version)) {
                 throw CliException.failure("version " + version + " of '" + name + "' is not published in "
@@ -92,16 +101,23 @@ abstract class ServingMoveCommand extends ConsoleCommand {
             ModelUpdate update = new ModelUpdate(name, version, dir.toString(), now);
             update.reason = mode == Mode.ROLLBACK ? "rolled-back" : "promoted";
             update.metrics = cardMetrics(dir);
-            try (KafkaProducer<String, byte[]> producer = kafka.producer()) {
-                new EventWriter(producer).write(topic, update);
-            }
+            new EventWriter(producer).write(topic, update);
             console.out().println(cmd + ": sent a model update for version " + version + " to " + topic + " at "
                     + kafka.bootstrap() + "; running scoring jobs swap to it");
             return 0;
         } catch (KafkaException e) {
             throw CliException.failure("the registry is updated, but Kafka failed, so running jobs were not told: "
-                    + e.getMessage() + " (run the command again once Kafka is back)");
+                    + causes(e) + " (run the command again once Kafka is back)");
         }
+    }
+
+    /** The exception's message and its causes', which carry what went wrong (Kafka wraps them). */
+    private static String causes(Throwable e) {
+        StringBuilder out = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            if (c.getMessage() != null && !out.toString().contains(c.getMessage())) out.append(": ").append(c.getMessage());
+        }
+        return out.toString();
     }
 
     /** Moves the pointer (and for a rollback, the pin); the caller holds the registry's lock. */

@@ -255,6 +255,11 @@ class ModelCliTest {
         assertThat(single.exitCode()).as(single.toString()).isZero();
         assertThat(JSON.readTree(single.out()).get("predictions")).hasSize(1);
         assertThat(single.err()).isEmpty();
+
+        // An input over the 1 MiB limit is named as such (not as a record of limit + 1 bytes under a setting predict lacks).
+        CliRun large = CliRun.run(tmp, Map.of(RegistryOptions.ENV, registry.toString()), " ".repeat(2 << 20), "predict");
+        assertThat(large.exitCode()).isEqualTo(1);
+        assertThat(large.out()).contains("TOO_LARGE: the input is larger than 1048576 bytes");
     }
 
     @Test
@@ -329,6 +334,15 @@ class ModelCliTest {
         assertThat(r.err()).startsWith("marquee train: cannot write the test log " + tmp.resolve("log.tsv"));
         assertThat(r.errIsOneCleanLine()).as(r.toString()).isTrue();
         assertThat(r.out()).doesNotContain("epoch ");
+        assertThat(tmp.resolve("reg/marquee/1")).doesNotExist();
+    }
+
+    /** {@code --data "$DATA"} with DATA unset must not train on the default dataset. */
+    @Test
+    void anEmptyDataOptionIsAUsageError() {
+        CliRun r = CliRun.run(tmp, "train", "--data", "", "--registry", "reg");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("--data needs a folder");
         assertThat(tmp.resolve("reg/marquee/1")).doesNotExist();
     }
 

@@ -66,6 +66,16 @@ class TrainerCommandsTest {
         assertThat(badName.err).startsWith("marquee promote: ");
     }
 
+    /** A bootstrap without a port is refused before the registry is touched (before, the pin was written first). */
+    @Test
+    void kafkaSettingsTheClientRefusesAreAUsageErrorBeforeTheRegistryChanges() {
+        Run bad = run(RollbackCommand::new, "--version", "1", "--bootstrap", "localhost", "--registry", "reg");
+        assertThat(bad.code).as(bad.toString()).isEqualTo(2);
+        assertThat(bad.err).startsWith("marquee rollback: the Kafka client refuses the settings")
+                .contains("Invalid url in bootstrap.servers: localhost");
+        assertThat(tmp.resolve("reg/marquee/PINNED")).doesNotExist();
+    }
+
     @Test
     void aRemovedTrainerOptionIsAUsageErrorNamingItsReplacement() {
         Run removed = run(TrainerCommand::new, "--trainer.gate.min-improvement", "0.01");
