@@ -42,10 +42,10 @@ public final class TrainingOptions {
             description = "(default: adam / adagrad; see docs/decisions/0003-model-design.md)")
     OptimizerKind optimizer;
 
-    @Option(names = "--factors", paramLabel = "K", description = "latent factors (default: 16)")
+    @Option(names = "--factors", paramLabel = "K", description = "latent factors (default: 16; not with --arch reference)")
     Integer factors;
 
-    @Option(names = "--bias-l2", paramLabel = "X", description = "L2 on the biases")
+    @Option(names = "--bias-l2", paramLabel = "X", description = "L2 on the biases (not with --arch reference)")
     Double biasL2;
 
     @Option(names = "--factor-l2", paramLabel = "X", description = "L2 on the factors")
@@ -56,7 +56,7 @@ public final class TrainingOptions {
     Double oovRate;
 
     @Option(names = "--user-day", paramLabel = "true|false", arity = "1",
-            description = "the (user, day) bias (default: true)")
+            description = "the (user, day) bias (default: true; not with --arch reference)")
     Boolean userDay;
 
     /** The configuration; a value the configuration refuses is a usage error. */
@@ -69,6 +69,17 @@ public final class TrainingOptions {
     }
 
     private TrainingConfig checkedConfig() {
+        if (arch == Architecture.REFERENCE) {
+            // the series' network has no latent factors, (user, day) bias or bias terms of its own to regularise:
+            // taken silently, these would only be written into the card as if they had shaped the model
+            for (var given : java.util.Map.of("--factors", factors != null, "--user-day", userDay != null,
+                    "--bias-l2", biasL2 != null).entrySet()) {
+                if (given.getValue()) {
+                    throw new SettingException(given.getKey() + " has no effect with --arch reference (the series' "
+                            + "network); leave it out, or train --arch default or blend");
+                }
+            }
+        }
         TrainingConfig c = TrainingConfig.defaults(arch == null ? Architecture.DEFAULT : arch);
         c = c.withSeed(seed == null ? c.seed() : seed);
         if (epochs != null) c = c.withEpochs(OptionRange.check("--epochs", epochs, 1, 100_000));

@@ -337,6 +337,13 @@ class ModelCliTest {
         assertThat(tmp.resolve("reg/marquee/1")).doesNotExist();
     }
 
+    @Test
+    void optionsTheReferenceNetworkHasNoUseForAreRefused() {
+        CliRun r = CliRun.run(tmp, "train", "--arch", "reference", "--factors", "8", "--registry", "reg");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("--factors has no effect with --arch reference");
+    }
+
     /** {@code --data "$DATA"} with DATA unset must not train on the default dataset. */
     @Test
     void anEmptyDataOptionIsAUsageError() {
