@@ -17,7 +17,7 @@ public final class RegistryOptions {
             description = "model registry base (default: $" + ENV + ", else ./" + DEFAULT_BASE + ")")
     String base;
 
-    @Option(names = "--name", paramLabel = "NAME", defaultValue = "marquee",
+    @Option(names = {"--name", "--model-name"}, paramLabel = "NAME", defaultValue = "marquee",
             description = "model name in the registry (default: ${DEFAULT-VALUE})")
     String name = "marquee";
 

@@ -18,7 +18,7 @@ public final class TrainerRegistryOptions {
             description = "model registry base (default: $" + REGISTRY_ENV + ", else ./" + DEFAULT_REGISTRY + ")")
     String base;
 
-    @Option(names = "--model-name", paramLabel = "NAME", defaultValue = "marquee",
+    @Option(names = {"--model-name", "--name"}, paramLabel = "NAME", defaultValue = "marquee",
             description = "model name in the registry (default: ${DEFAULT-VALUE})")
     String name = "marquee";
 
