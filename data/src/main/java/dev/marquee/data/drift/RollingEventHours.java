@@ -32,9 +32,11 @@ public class RollingEventHours {
         if (windowHours.isEmpty()) return;
         TreeMap<Long, Long> sorted = new TreeMap<>(windowHours);
         long median = percentileHour(sorted, 0.5);
-        if (anchor != Long.MIN_VALUE && median < anchor - SPAN_HOURS) {
+        if (anchor != Long.MIN_VALUE && (median < anchor - SPAN_HOURS || median > anchor + SPAN_HOURS)) {
             // Event time went back by more than the span (a replay started again, a backfill): start over, or every
             // later window would fall before the kept span and the seasonal metrics would freeze on stale hours.
+            // Forward by more than the span (live again after a backfill, a restore of old state): start over too,
+            // or the span would count as covered while it holds this one window's hours.
             hours = new TreeMap<>();
             anchor = Long.MIN_VALUE;
             first = Long.MAX_VALUE;

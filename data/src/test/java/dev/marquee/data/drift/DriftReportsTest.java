@@ -130,6 +130,22 @@ class DriftReportsTest {
                 .containsKey(DriftMetricNames.LATENCY_P99);
     }
 
+    /**
+     * A window too small to compare still counts in the 28 days' seasonal span: left out, quiet hours and days (a
+     * weekend's 400 requests a window against a weekday's 600) would look missing against the reference.
+     */
+    @Test
+    void aWindowTooSmallToCompareStillCountsInTheSeasonalSpan() {
+        RollingEventHours rolling = new RollingEventHours();
+        window((int) settings.minRecords - 1, UnaryOperator.identity(), ref, rolling);
+        long afterSmall = rolling.rows();
+        assertThat(afterSmall).as("the small window's rows within the span").isPositive();
+        RollingEventHours alone = new RollingEventHours();
+        window((int) settings.minRecords, UnaryOperator.identity(), ref, alone);
+        window((int) settings.minRecords, UnaryOperator.identity(), ref, rolling);
+        assertThat(rolling.rows()).as("a comparable window adds its rows once").isEqualTo(afterSmall + alone.rows());
+    }
+
     @Test
     void aVersionWithoutAReferenceOrVocabulariesReportsWhatItCannotMeasureAndWhy() {
         ReferenceBuckets none = ReferenceBuckets.placeholder(1, "version 1 has no reference profile (imported)");
@@ -252,6 +268,10 @@ class DriftReportsTest {
     }
 
     private DriftReport window(int n, UnaryOperator<Prediction> change, ReferenceBuckets ref) {
+        return window(n, change, ref, new RollingEventHours());
+    }
+
+    private DriftReport window(int n, UnaryOperator<Prediction> change, ReferenceBuckets ref, RollingEventHours rolling) {
         Random random = new Random(99);
         DriftCounts parsed = new DriftCounts();
         DriftCounts scored = DriftCounts.forVersion(ref, LogBuckets.latencyMs(), LogBuckets.lagSeconds());
@@ -261,6 +281,6 @@ class DriftReportsTest {
             parsed.countValid(r, 32);
             scored.countPrediction(p, ref, LogBuckets.latencyMs(), LogBuckets.lagSeconds(), NOW, 300_000);
         }
-        return reports.report(NOW - 10_000, NOW, parsed, scored, ref, Map.of(1L, (long) n), new RollingEventHours());
+        return reports.report(NOW - 10_000, NOW, parsed, scored, ref, Map.of(1L, (long) n), rolling);
     }
 }

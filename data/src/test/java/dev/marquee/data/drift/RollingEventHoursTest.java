@@ -28,6 +28,17 @@ class RollingEventHoursTest {
         assertThat(rolling.first).isEqualTo(MONDAY);
     }
 
+    /** Live again after a backfill (or a restore of old state): the span starts over, it is not covered at once. */
+    @Test
+    void eventTimeJumpingForwardByMoreThanTheSpanStartsItOver() {
+        RollingEventHours rolling = new RollingEventHours();
+        rolling.add(Map.of(MONDAY, 1_000L));
+        rolling.add(Map.of(MONDAY + 29 * DAY, 1_000L));
+        assertThat(rolling.spansItsSpan()).as("one window's hours are no 28 days").isFalse();
+        assertThat(rolling.rows()).isEqualTo(1_000);
+        assertThat(rolling.first).isEqualTo(MONDAY + 29 * DAY);
+    }
+
     @Test
     void aSingleWindowWithRowsOver28DaysDoesNotSpanIt() {
         RollingEventHours rolling = new RollingEventHours();

@@ -60,8 +60,19 @@ public final class SharedMiniCluster implements BeforeAllCallback, AfterAllCallb
     }
 
     @Override
-    public void afterAll(ExtensionContext context) {
+    public void afterAll(ExtensionContext context) throws Exception {
         TestStreamEnvironment.unsetAsContext();
+        // A test that failed before its own cleanup must not leave a job holding slots (and restarting against a
+        // broker already stopped) for the classes after it.
+        Running running = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).get(Running.class, Running.class);
+        if (running == null) return;
+        for (var job : running.cluster.listJobs().get(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!job.getJobState().isGloballyTerminalState()) {
+                System.out.println("SharedMiniCluster: cancelling job " + job.getJobId() + " (" + job.getJobName()
+                        + ") left running by " + context.getDisplayName());
+                running.cluster.cancelJob(job.getJobId()).get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        }
     }
 
     /** The cluster, closed by JUnit with the root context (the end of the JVM's test run). */
@@ -73,8 +84,15 @@ public final class SharedMiniCluster implements BeforeAllCallback, AfterAllCallb
         }
 
         static Running start() {
+            Configuration conf = METRICS.addToConfiguration(new Configuration());
+            // Bounded for jobs that set no strategy of their own (Flink's default with checkpoints restarts for
+            // ever): a job failing on every record fails its test instead of hanging the build.
+            conf.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+            conf.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
+            conf.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY,
+                    java.time.Duration.ofSeconds(1));
             MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
-                    .setConfiguration(METRICS.addToConfiguration(new Configuration()))
+                    .setConfiguration(conf)
                     .setNumTaskManagers(1).setNumSlotsPerTaskManager(SLOTS).build());
             try {
                 cluster.start();
