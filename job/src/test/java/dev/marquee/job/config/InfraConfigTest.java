@@ -395,6 +395,24 @@ class InfraConfigTest {
         assertThat(String.valueOf(asMap(tmPod.get("spec")).get("volumes"))).contains("marquee-model-registry");
     }
 
+    /**
+     * Both jobs on Kubernetes: a restarted JobManager resumes from its checkpoint (HA on the shared volume), a slow
+     * checkpoint does not restart the job, no memory is reserved for a backend that uses none, and the pods may write
+     * the volume as the image's user.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"k8s/scoring-flinkdeployment.yaml", "k8s/retrain-trigger-flinkdeployment.yaml"})
+    void everyFlinkDeploymentRecoversItsJobManagerAndToleratesASlowCheckpoint(String file) throws IOException {
+        Map<String, Object> spec = asMap(single(INFRA.resolve(file), "FlinkDeployment").get("spec"));
+        Map<String, Object> conf = asMap(spec.get("flinkConfiguration"));
+        assertThat(conf).containsEntry("high-availability.type", "kubernetes")
+                .containsEntry("execution.checkpointing.tolerable-failed-checkpoints", "3")
+                .containsEntry("taskmanager.memory.managed.size", "0m");
+        assertThat(String.valueOf(conf.get("high-availability.storageDir"))).startsWith("file:///flink-data/ha/");
+        Map<String, Object> podSpec = asMap(asMap(spec.get("podTemplate")).get("spec"));
+        assertThat(asMap(podSpec.get("securityContext"))).containsEntry("fsGroup", 9999);
+    }
+
     @Test
     void retrainTriggerRunsOnCpuOnly() throws IOException {
         Path file = INFRA.resolve("k8s/retrain-trigger-flinkdeployment.yaml");
