@@ -30,7 +30,10 @@ public final class DriftMetricNames {
     public static final String PREDICTION_PSI = "prediction.psi";
     public static final String PREDICTION_JS = "prediction.js";
     public static final String PREDICTION_MEAN = "prediction.mean";
-    /** |mean predicted rating - the model's mean on its training rows|. */
+    /**
+     * |mean(prediction - baseline) in the window - the same on the reference|, the baseline being the reference
+     * ratings' regularised user + title biases (so the window's mix of users and titles cancels out).
+     */
     public static final String PREDICTION_MEAN_SHIFT = "prediction.mean_shift";
     public static final String INVALID_RATE = "schema.invalid_rate";
     /** Prefix of the per-error-code invalid rates, e.g. {@code schema.invalid_rate.WRONG_TYPE}. */

@@ -103,6 +103,11 @@ public final class DriftReports {
         if (!ref.hasProfile) {
             for (String metric : NEED_REFERENCE) r.unavailable.put(metric, ref.noProfileReason);
         }
+        if (ref.hasProfile && ref.baseline == null) {
+            // the shift is measured against the reference ratings' bias model, which comes with the calibration
+            r.unavailable.put(PREDICTION_MEAN_SHIFT, "version " + scored.modelVersion + " has no rating baseline ("
+                    + (ref.uncalibratedReason == null ? "no calibration" : ref.uncalibratedReason) + ")");
+        }
         if (scored.oovUnknown > 0) {
             String why = "version " + scored.modelVersion + " has no vocabularies (imported without training data): "
                     + "its predictions' out-of-vocabulary flags are unknown";

@@ -15,7 +15,7 @@ import java.util.List;
  * @param count values counted
  * @param underflow share below {@code edges[0]}
  * @param frequencies share in each bucket, one fewer than the edges
- * @param overflow share above the last edge, or NaN
+ * @param overflow share above the last edge, NaN values included
  */
 public record Histogram(List<Double> edges, long count, double underflow, List<Double> frequencies,
         double overflow) implements Serializable {

@@ -17,7 +17,7 @@ import java.util.Map;
  * on, written beside the model as {@value #FILE_NAME}. Per feature: {@code user_id} and
  * {@code movie_title} over their top-K values plus "other" ({@link CategoricalProfile}); {@code timestamp}
  * by hour of day and day of week ({@link TimestampProfile}); the training ratings
- * ({@link Histogram#ratingEdges()}); and the model's own predictions on held-out rows
+ * ({@link Histogram#ratingEdges()}); and the model's own predictions on its training rows
  * ({@link Histogram#predictionEdges()}), filled in by the model after training.
  *
  * <p>JSON through {@link EventJson#mapper()} (snake_case). Build one with {@link #builder()}.

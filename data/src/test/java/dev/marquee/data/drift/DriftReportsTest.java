@@ -178,7 +178,15 @@ class DriftReportsTest {
         assertThat(r.metrics).doesNotContainKeys(DriftMetricNames.USER_OOV, DriftMetricNames.TITLE_OOV)
                 .containsKeys(DriftMetricNames.TITLE_JS, DriftMetricNames.PREDICTION_PSI);
         assertThat(r.unavailable).containsOnlyKeys(DriftMetricNames.USER_OOV, DriftMetricNames.TITLE_OOV,
-                DriftMetricNames.LABELS_ESTIMATED_RMSE);
+                DriftMetricNames.LABELS_ESTIMATED_RMSE, DriftMetricNames.PREDICTION_MEAN_SHIFT);
+    }
+
+    /** A profile without calibration has no rating baseline: the mean shift says why it is missing, not nothing. */
+    @Test
+    void aVersionWithoutCalibrationReportsTheMeanShiftUnavailable() {
+        DriftReport r = window(5_000, UnaryOperator.identity());
+        assertThat(r.metrics).doesNotContainKey(DriftMetricNames.PREDICTION_MEAN_SHIFT);
+        assertThat(r.unavailable.get(DriftMetricNames.PREDICTION_MEAN_SHIFT)).startsWith("version 1 has no rating baseline");
     }
 
     @Test
