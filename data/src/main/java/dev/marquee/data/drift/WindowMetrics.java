@@ -71,19 +71,21 @@ public final class WindowMetrics {
      * The share of the window's rows whose event hour holds no row of the reference, or is outside its period;
      * NaN when the reference has no hourly profile or less than {@value #SLICE_MIN_INSIDE} of the window lies
      * inside the period (live traffic after it). Windows of a stream are not contiguous slices (several slots
-     * and partitions interleave), so this asks only whether each hour is one the reference had at all.
+     * and partitions interleave), so this asks only whether each hour is one the reference had at all. Rows in hours
+     * beyond what the summary keeps ({@code eventHoursOverflow}: a window spanning thousands of hours, a shuffled
+     * backfill) are unknown, neither gaps nor not: left out, and NaN when they outnumber the rows kept.
      */
     static double sliceGapRate(DriftCounts c, EventHours reference) {
         if (reference == null || c.eventHours.isEmpty()) return Double.NaN;
-        long total = c.eventHoursOverflow;
+        long total = 0;
         long inside = 0;
-        long gaps = c.eventHoursOverflow;
+        long gaps = 0;
         for (Map.Entry<Long, Long> e : c.eventHours.entrySet()) {
             total += e.getValue();
             if (reference.contains(e.getKey())) inside += e.getValue();
             if (reference.count(e.getKey()) == 0) gaps += e.getValue();
         }
-        if (total == 0 || inside < SLICE_MIN_INSIDE * total) return Double.NaN;
+        if (total == 0 || c.eventHoursOverflow > total || inside < SLICE_MIN_INSIDE * total) return Double.NaN;
         return (double) gaps / total;
     }
 }

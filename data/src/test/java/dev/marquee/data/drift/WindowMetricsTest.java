@@ -34,8 +34,8 @@ class WindowMetricsTest {
                 .isEqualTo(0.25);
         assertThat(WindowMetrics.sliceGapRate(counts(Map.of(1_004L, 2L, 1_005L, 2L)), HOURS)).as("half after it")
                 .isEqualTo(0.5);
-        DriftCounts overflow = counts(Map.of(1_000L, 3L));
-        overflow.eventHoursOverflow = 1; // hours the summary could not keep count as gaps
+        DriftCounts overflow = counts(Map.of(1_000L, 3L, 1_001L, 1L));
+        overflow.eventHoursOverflow = 2; // hours the summary could not keep are unknown: neither gaps nor not
         assertThat(WindowMetrics.sliceGapRate(overflow, HOURS)).isEqualTo(0.25);
     }
 
