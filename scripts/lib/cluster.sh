@@ -101,6 +101,11 @@ REST_PORT=$REST_PORT
 JM_RPC_PORT=$JM_RPC_PORT
 PROMETHEUS_PORTS=$PROMETHEUS_PORTS
 ENV
+  # The sizes `up` was started with: a TaskManager started later (start-taskmanager) must match the others.
+  local v
+  for v in MARQUEE_CLUSTER_SLOTS MARQUEE_CLUSTER_TM_MEMORY MARQUEE_CLUSTER_JM_MEMORY MARQUEE_CLUSTER_FLINK_OPTS; do
+    printf '%s=%q\n' "$v" "${!v:-}" >>"$CLUSTER_DIR/run/cluster.env"
+  done
 }
 
 cluster_load_ports() {
