@@ -59,8 +59,8 @@ public final class DriftReports {
         Map<String, Double> m = r.metrics;
         if (scored != null && scored.scored > 0 && (ref == null || scored.scored < settings.minRecords)) {
             // too few to compare on its own, but the 28 days' seasonal span counts every window's rows: left out,
-            // quiet hours and days would look missing against the reference
-            rolling.add(scored.eventHours);
+            // quiet hours and days would look missing against the reference; too few to place the span, though
+            rolling.addWithinSpan(scored.eventHours);
         }
         if (scored != null && ref != null && scored.scored >= settings.minRecords) {
             WindowMetrics.put(m, scored, ref, rolling);

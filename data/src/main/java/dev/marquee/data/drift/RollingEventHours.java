@@ -58,6 +58,19 @@ public class RollingEventHours {
         hours = kept;
     }
 
+    /**
+     * Adds the rows of a window too small to place the span (a few records, a stale one among them, would set its
+     * median): only those inside the span the larger windows placed count, and the span does not move. Nothing
+     * before a first larger window.
+     */
+    public void addWithinSpan(Map<Long, Long> windowHours) {
+        if (anchor == Long.MIN_VALUE) return;
+        long from = top - SPAN_HOURS;
+        windowHours.forEach((h, n) -> {
+            if (h >= from && h <= top) hours.merge(h, n, Long::sum);
+        });
+    }
+
     /** True once the stream's windows have covered 28 days of event time. */
     public boolean spansItsSpan() {
         return anchor != Long.MIN_VALUE && anchor - first >= SPAN_HOURS;

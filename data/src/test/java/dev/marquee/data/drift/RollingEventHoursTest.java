@@ -39,6 +39,17 @@ class RollingEventHoursTest {
         assertThat(rolling.first).isEqualTo(MONDAY + 29 * DAY);
     }
 
+    /** A one-record window stamped weeks back (a client re-sending an old rating) moves nothing. */
+    @Test
+    void rowsOfASmallWindowCountOnlyInsideTheSpanAndNeverMoveIt() {
+        RollingEventHours rolling = new RollingEventHours();
+        rolling.add(Map.of(MONDAY + 30 * DAY, 600L));
+        rolling.addWithinSpan(Map.of(MONDAY + 30 * DAY - 3, 2L, MONDAY + DAY, 1L)); // day 1: before the span
+        assertThat(rolling.rows()).isEqualTo(602);
+        assertThat(rolling.first).isEqualTo(MONDAY + 30 * DAY);
+        assertThat(rolling.spansItsSpan()).isFalse();
+    }
+
     @Test
     void aSingleWindowWithRowsOver28DaysDoesNotSpanIt() {
         RollingEventHours rolling = new RollingEventHours();

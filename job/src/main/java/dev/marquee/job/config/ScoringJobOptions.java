@@ -66,7 +66,7 @@ public final class ScoringJobOptions {
             .stringType().defaultValue("marquee-scoring")
             .withDescription("prefix of the sinks' transactional ids (exactly-once); unique per job on one cluster");
     public static final ConfigOption<Long> TRANSACTION_TIMEOUT_MS = key("delivery.transaction-timeout-ms").longType()
-            .defaultValue(900_000L).withDescription("must exceed the checkpoint interval and not exceed the brokers'"
+            .defaultValue(900_000L).withDescription("must exceed the checkpoint interval by at least 10 s and not exceed the brokers'"
                     + " `transaction.max.timeout.ms` (15 min by default, checked at start; the connector's own one-hour"
                     + " default would be refused). The checkpoint timeout is capped at this minus the interval, and an"
                     + " exactly-once job must be restored within it after a failure (docs/RELIABILITY.md)");

@@ -39,6 +39,7 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
     private transient long windowStartMs;
     private transient long sequence;
     private transient long runStartedAtMs;
+    private transient String restoredJobId;
     private transient AlertTracker alerts;
     private transient RollingEventHours rolling;
     private transient EpisodeTracker episode;
@@ -72,6 +73,7 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
             windowStartMs = s.windowStartMs;
             sequence = s.sequence;
             runStartedAtMs = s.runStartedAtMs;
+            restoredJobId = s.jobId;
             streaks = s.streaks;
             for (DriftCounts c : s.counts) window.put(c.modelVersion, c);
         }
@@ -87,7 +89,8 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
         // Restored after downtime, the restored window would have ended long ago: it ends a window from now instead,
         // so the timer does not run through every missed period at once with windows dated in the past.
         if (windowStartMs == 0 || windowStartMs + settings.windowMs <= now()) windowStartMs = now();
-        if (runStartedAtMs <= 0) runStartedAtMs = now(); // a start without state (or from state without it)
+        // A start without state, or a restore into another job (a savepoint's): a new numbering. A failover keeps it.
+        if (runStartedAtMs <= 0 || !jobId().equals(restoredJobId)) runStartedAtMs = now();
         scheduleWindowEnd(windowStartMs);
     }
 
@@ -110,6 +113,7 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
         s.windowStartMs = windowStartMs;
         s.sequence = sequence;
         s.runStartedAtMs = runStartedAtMs;
+        s.jobId = jobId();
         s.counts = new ArrayList<>(window.values());
         s.streaks = new HashMap<>(alerts.streaks());
         s.streakModelVersion = alerts.modelVersion();
@@ -186,6 +190,10 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
     /** The report the gauges show: the last window's, or null after a window with nothing in it. */
     DriftReport gaugedReport() {
         return last;
+    }
+
+    private String jobId() {
+        return getRuntimeContext().getJobInfo().getJobId().toString();
     }
 
     private long now() {

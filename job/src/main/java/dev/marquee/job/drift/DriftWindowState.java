@@ -12,6 +12,12 @@ public class DriftWindowState {
     public long sequence;
     /** When the reports' numbering started (a start without state); 0 in state written before session 21. */
     public long runStartedAtMs;
+    /**
+     * The Flink job that wrote this state: a failover restores it into the same job (the numbering goes on, and the
+     * reports written after the checkpoint come again under their numbers), a restore into another job (from a
+     * savepoint, an upgrade, a rollback) starts a new numbering. Null in state written before it was kept.
+     */
+    public String jobId;
     /** The parse stage's counts (version -1) and each model version's prediction counts. */
     public List<DriftCounts> counts = new ArrayList<>();
     public Map<String, Integer> streaks = new HashMap<>();

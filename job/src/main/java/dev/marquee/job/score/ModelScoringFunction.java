@@ -220,7 +220,8 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
     private static boolean unfixableByRestarting(Exception e) {
         String m = e.getMessage() == null ? "" : e.getMessage();
         // "bad serving pointer ...", "bad pin file ...": the registry's words for content it cannot read
-        return e instanceof RuntimeException || m.startsWith("no version") || m.startsWith("bad ");
+        // (a failed directory listing is a DirectoryIteratorException, a RuntimeException that a restart may cure)
+        return e instanceof IllegalArgumentException || m.startsWith("no version") || m.startsWith("bad ");
     }
 
     private static Exception startFailure(StreamingRuntimeContext context, IOException cause) {

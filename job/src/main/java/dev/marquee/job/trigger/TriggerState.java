@@ -58,20 +58,10 @@ public class TriggerState {
 
     public TriggerState() {}
 
-    /**
-     * How far back a re-sent report can be numbered: the reports written between two checkpoints of the scoring
-     * job (6 with the defaults' 60 s checkpoints and 10 s windows). A report numbered further back comes from a
-     * restore of an older savepoint or checkpoint, whose windows hold records never counted: it counts.
-     */
-    static final long MAX_REPEAT_DISTANCE = 100;
-
     /** True when the report repeats one already counted (see {@link #lastReportSequence}); else it is remembered. */
     boolean repeatsCountedReport(long runStartedAtMs, long sequence) {
         if (runStartedAtMs <= 0) return false; // a report from before the numbering was named
-        if (runStartedAtMs == lastReportRunStartedAtMs && sequence <= lastReportSequence
-                && lastReportSequence - sequence < MAX_REPEAT_DISTANCE) {
-            return true;
-        }
+        if (runStartedAtMs == lastReportRunStartedAtMs && sequence <= lastReportSequence) return true;
         lastReportRunStartedAtMs = runStartedAtMs;
         lastReportSequence = sequence;
         return false;

@@ -105,8 +105,17 @@ class DriftWindowOperatorTest {
             assertThat(r.records).as("the restored half window plus the new half").isEqualTo(1_000);
             assertThat(r.scoredCount).isEqualTo(1_000);
             assertThat(r.sequence).isEqualTo(2);
-            assertThat(r.runStartedAtMs).as("a restore keeps the numbering's start").isEqualTo(NOW);
+            assertThat(r.runStartedAtMs).as("a failover keeps the numbering's start").isEqualTo(NOW);
             assertThat(r.alerts).as("the streak went on across the restore").extracting(a -> a.windows).contains(2);
+        }
+        try (var h = harness(settings, new org.apache.flink.api.common.JobID())) {
+            h.setProcessingTime(NOW + 2);
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement(new StreamRecord<>(requests(500)));
+            h.processElement(new StreamRecord<>(stationary(500, 1, true)));
+            assertThat(single(h).runStartedAtMs).as("a savepoint restored into another job numbers anew")
+                    .isEqualTo(NOW + 2);
         }
     }
 
@@ -160,9 +169,18 @@ class DriftWindowOperatorTest {
         }
     }
 
+    private static final org.apache.flink.api.common.JobID JOB = new org.apache.flink.api.common.JobID();
+
+    /** A harness of the job {@link #JOB}: a restore into it is a failover's. */
     private OneInputStreamOperatorTestHarness<DriftCounts, DriftReport> harness(Map<String, String> settings) throws Exception {
+        return harness(settings, JOB);
+    }
+
+    private OneInputStreamOperatorTestHarness<DriftCounts, DriftReport> harness(Map<String, String> settings,
+            org.apache.flink.api.common.JobID job) throws Exception {
         return new OneInputStreamOperatorTestHarness<>(
-                new DriftWindowOperator(DriftSettings.defaults(settings), registry.toString(), "marquee"));
+                new DriftWindowOperator(DriftSettings.defaults(settings), registry.toString(), "marquee"),
+                new org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder().setJobID(job).build());
     }
 
     private void writeProfile(long version) throws Exception {

@@ -640,17 +640,16 @@ class RetrainTriggerFunctionTest {
         }
     }
 
-    /**
-     * The scoring job restored from an older savepoint (a rollback of an upgrade): its numbering goes back further
-     * than a failover's re-sent reports ever do, and its windows hold records never counted: they count.
-     */
+    /** A failover of a scoring job with many windows per checkpoint re-sends hundreds of reports: each counts once. */
     @Test
-    void reportsOfARestoreFromAnOlderSavepointCount() throws Exception {
+    void hundredsOfReSentReportsCountOnce() throws Exception {
         try (var h = harness(driftOnly(COOLDOWN))) {
-            for (int i = 0; i < 150; i++) send(h, report(1, false));
-            sequence = 10; // the savepoint was taken at report 10
+            for (int i = 0; i < 300; i++) send(h, report(1, false));
+            sequence = 49; // restored from the checkpoint taken after report 49
+            for (int i = 0; i < 251; i++) send(h, report(1, true));
+            assertThat(ids(h)).as("re-sent drifted reports count nothing").isEmpty();
             drifted(h, 3);
-            assertThat(ids(h)).as("three drifted windows after the restore").hasSize(1);
+            assertThat(ids(h)).as("three new drifted windows").hasSize(1);
         }
     }
 }

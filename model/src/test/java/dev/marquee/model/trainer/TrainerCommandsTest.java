@@ -66,7 +66,10 @@ class TrainerCommandsTest {
         assertThat(badName.err).startsWith("marquee promote: ");
     }
 
-    /** A bootstrap without a port is refused before the registry is touched (before, the pin was written first). */
+    /**
+     * A bootstrap without a port is a usage error (exit 2) found before any registry step; before, it surfaced after
+     * the registry had been changed, as "Kafka failed" (exit 1).
+     */
     @Test
     void kafkaSettingsTheClientRefusesAreAUsageErrorBeforeTheRegistryChanges() {
         Run bad = run(RollbackCommand::new, "--version", "1", "--bootstrap", "localhost", "--registry", "reg");
