@@ -70,7 +70,11 @@ public final class SharedMiniCluster implements BeforeAllCallback, AfterAllCallb
             if (!job.getJobState().isGloballyTerminalState()) {
                 System.out.println("SharedMiniCluster: cancelling job " + job.getJobId() + " (" + job.getJobName()
                         + ") left running by " + context.getDisplayName());
-                running.cluster.cancelJob(job.getJobId()).get(60, java.util.concurrent.TimeUnit.SECONDS);
+                try {
+                    running.cluster.cancelJob(job.getJobId()).get(60, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException ended) {
+                    // it finished between the listing and the cancel: nothing left to stop
+                }
             }
         }
     }
