@@ -98,7 +98,7 @@ class BrokerRestartFaultITCase {
                 assertThat(counts.keySet()).as("nothing but the requests sent").isEqualTo(requests.sent());
                 assertThat(job.getJobStatus().get()).isEqualTo(org.apache.flink.api.common.JobStatus.RUNNING);
             } finally {
-                job.cancel().get();
+                Jobs.stopIfRunning(job);
             }
         }
     }

@@ -138,7 +138,7 @@ class CheckpointRestoreFaultITCase {
                 assertThat(SnapshotProbe.SEEN.get()).as("records read in all: every request once, plus again those read"
                         + " after the checkpoint").isEqualTo(requests.sent().size() + readAfterCheckpoint);
             } finally {
-                second.cancel().get();
+                Jobs.stopIfRunning(second);
             }
         }
     }
@@ -173,7 +173,7 @@ class CheckpointRestoreFaultITCase {
                 assertExactlyOnce(counts, requests.sent());
                 assertThat(SnapshotProbe.SEEN.get()).as("nothing read twice").isEqualTo(requests.sent().size());
             } finally {
-                second.cancel().get();
+                Jobs.stopIfRunning(second);
             }
         }
     }
@@ -212,7 +212,7 @@ class CheckpointRestoreFaultITCase {
                 assertThat(SnapshotProbe.RESTORED_FROM.get()).as("restored from the savepoint").isPositive();
                 assertExactlyOnce(counts, requests.sent());
             } finally {
-                upgraded.cancel().get();
+                Jobs.stopIfRunning(upgraded);
             }
         }
     }

@@ -163,7 +163,7 @@ class ModelSwapITCase {
             // Nothing was lost on the way: every request sent has its prediction.
             assertThat(seen.keySet()).containsAll(sent);
         } finally {
-            job.cancel().get();
+            Jobs.stopIfRunning(job);
         }
     }
 

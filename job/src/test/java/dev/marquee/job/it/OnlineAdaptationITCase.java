@@ -158,7 +158,7 @@ class OnlineAdaptationITCase {
             List<ConsumerRecord<byte[], byte[]>> seen = reader.readUntil(recs -> labelsCounted(recs, reports) >= labelsSent, DEADLINE);
             assertThat(labelsCounted(seen, reports)).isEqualTo(labelsSent);
         } finally {
-            job.cancel().get();
+            Jobs.stopIfRunning(job);
         }
     }
 
@@ -206,7 +206,7 @@ class OnlineAdaptationITCase {
             assertThat(metricSum(seen, reports, "labels.unmatched_count")).isEqualTo(unmatched);
             assertThat(metricSum(seen, reports, "labels.count")).as("the pairs still joined").isEqualTo(20);
         } finally {
-            job.cancel().get();
+            Jobs.stopIfRunning(job);
         }
     }
 
@@ -253,7 +253,7 @@ class OnlineAdaptationITCase {
             assertThat(metricSum(seen, reports, "labels.unmatched_count")).as("labels expired").isZero();
             assertThat(labelsCounted(seen, reports)).as("the early label joined its prediction").isEqualTo(1);
         } finally {
-            job.cancel().get();
+            Jobs.stopIfRunning(job);
         }
     }
 
@@ -303,7 +303,7 @@ class OnlineAdaptationITCase {
             assertThat(metricSum(seen, reports, "labels.unmatched_count")).as("labels expired").isZero();
             assertThat(labelsCounted(seen, reports)).as("the early prediction joined its label").isEqualTo(1);
         } finally {
-            job.cancel().get();
+            Jobs.stopIfRunning(job);
         }
     }
 

@@ -212,8 +212,8 @@ class RetrainLoopITCase {
             assertThat(reports).filteredOn(r -> r.sequence <= STATIONARY / WINDOW).hasSize(STATIONARY / WINDOW)
                     .allSatisfy(r -> assertThat(r.alerts).as("stationary window #%d", r.sequence).isEmpty());
         } finally {
-            scoring.cancel().get();
-            trigger.cancel().get();
+            Jobs.stopIfRunning(scoring);
+            Jobs.stopIfRunning(trigger);
         }
     }
 

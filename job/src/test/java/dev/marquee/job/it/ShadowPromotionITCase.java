@@ -255,7 +255,7 @@ class ShadowPromotionITCase {
                     + out.liveErrors());
         } finally {
             trainer.stop();
-            if (!job.getJobStatus().get().isGloballyTerminalState()) job.cancel().get();
+            Jobs.stopIfRunning(job);
             System.out.println("ShadowPromotionITCase: the trainer printed:\n  " + String.join("\n  ", trainer.lines()));
             System.out.printf("ShadowPromotionITCase: %.1f s%n", (System.nanoTime() - started) / 1e9);
         }
