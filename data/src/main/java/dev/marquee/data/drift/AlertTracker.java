@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * Hysteresis: a metric alerts once it has been over its threshold in {@code windows} consecutive reports,
  * and stops at the first report where it is not (or is absent for lack of data). A report is drifted when any
- * metric but an operational one ({@link #isOperational}) alerts. A report from another model
+ * metric but an operational one ({@link #isOperational}: latency, schema, future timestamps) alerts. A report from another model
  * version starts every count again: its distributions are compared with another reference.
  */
 public final class AlertTracker {
@@ -49,11 +49,14 @@ public final class AlertTracker {
     }
 
     /**
-     * Latency is the job's health, not the data's or the model's: its alerts are reported, but they do not make a
-     * report drifted, open an episode or request a retrain (a cold start or a backlog is not drift).
+     * Latency is the job's health and the schema rates and future timestamps are the producer's, not the data's
+     * distribution or the model's: their alerts are reported, but they do not make a report drifted, open an
+     * episode or request a retrain (a cold start, a backlog, a new field or a producer's clock are not fixed by
+     * retraining). Decision 0007's addendum.
      */
     public static boolean isOperational(String metric) {
-        return metric.startsWith("latency.");
+        return metric.startsWith("latency.") || metric.startsWith("schema.")
+                || metric.equals(DriftMetricNames.FUTURE_RATE);
     }
 
     /** The current streaks, for the operator's checkpoint. */

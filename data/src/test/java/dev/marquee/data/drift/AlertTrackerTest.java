@@ -91,6 +91,27 @@ class AlertTrackerTest {
         assertThat(AlertTracker.isOperational("labels.estimated_rmse")).isFalse();
     }
 
+    /** A producer's new field, refused requests or clock: listed, but a retrain cannot fix them, so no drift. */
+    @Test
+    void schemaAndFutureTimestampAlertsAreListedButDoNotMakeTheReportDrifted() {
+        for (String metric : java.util.List.of(DriftMetricNames.UNEXPECTED_FIELD_RATE, DriftMetricNames.INVALID_RATE,
+                DriftMetricNames.INVALID_RATE_CODE_PREFIX + "MISSING_FIELD", DriftMetricNames.TYPE_CHANGE_RATE,
+                DriftMetricNames.FUTURE_RATE)) {
+            AlertTracker tracker = new AlertTracker(1);
+            DriftReport r = new DriftReport();
+            r.modelVersion = 1;
+            r.metrics.put(metric, 1.0);
+            r.thresholds.put(metric, 0.01);
+            r.metrics.put("user_id.oov_rate", 0.01);
+            r.thresholds.put("user_id.oov_rate", 0.1);
+            tracker.apply(r);
+            assertThat(r.alerts).as(metric).extracting(a -> a.metric).containsExactly(metric);
+            assertThat(r.drifted).as(metric).isFalse();
+        }
+        assertThat(AlertTracker.isOperational(DriftMetricNames.SLICE_GAP)).isFalse();
+        assertThat(AlertTracker.isOperational(DriftMetricNames.HOUR_JS)).isFalse();
+    }
+
     private static DriftReport apply(AlertTracker tracker, double value) {
         return apply(tracker, value, 1);
     }

@@ -3,6 +3,7 @@ package dev.marquee.job.drift;
 import dev.marquee.data.drift.*;
 import dev.marquee.data.event.Alert;
 import dev.marquee.data.event.DriftReport;
+import dev.marquee.data.event.ErrorCode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -47,7 +48,7 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
     private transient DriftReports reports;
     private transient ListState<DriftWindowState> checkpointed;
     private transient volatile DriftReport last;
-    /** The model version of the last report, for the gauge while windows are empty (-1: none yet). */
+    /** The model version of the last report that had one (kept across a restore), for the gauge (-1: none yet). */
     private transient volatile long lastModelVersion = -1;
 
     public DriftWindowOperator(DriftSettings settings, String registry, String modelName) {
@@ -78,6 +79,7 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
             for (DriftCounts c : s.counts) window.put(c.modelVersion, c);
         }
         alerts = new AlertTracker(settings.alertWindows, streaks, streakVersion);
+        lastModelVersion = alerts.modelVersion();
     }
 
     @Override
@@ -135,7 +137,6 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
             if (window.isEmpty()) {
                 // Nothing arrived: no report, the next window starts now, and the gauges say no data instead of
                 // repeating the last report (a drifted one would keep its alerts firing after traffic stops).
-                if (last != null) lastModelVersion = last.modelVersion;
                 last = null;
                 windowStartMs = end;
                 scheduleWindowEnd(end);
@@ -162,6 +163,7 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
         report.sequence = ++sequence;
         report.runStartedAtMs = runStartedAtMs;
         alerts.apply(report);
+        lastModelVersion = alerts.modelVersion();
         episode.apply(report, settings.episodeCloseWindows, DriftReports.titlesGrown(scored, ref));
         last = report;
         output.collect(new StreamRecord<>(report));
@@ -200,8 +202,11 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
         return getProcessingTimeService().getCurrentProcessingTime();
     }
 
-    private void registerGauges(MetricGroup group) {
-        for (String metric : DriftMetricNames.ALL) {
+    void registerGauges(MetricGroup group) {
+        List<String> gauged = new ArrayList<>(DriftMetricNames.ALL);
+        // The per-code invalid rates come and go with the codes seen, but they alert: every code has its gauges.
+        for (ErrorCode code : ErrorCode.values()) gauged.add(DriftMetricNames.INVALID_RATE_CODE_PREFIX + code.name());
+        for (String metric : gauged) {
             String name = DriftMetricNames.gaugeName(metric);
             group.gauge(name, () -> valueOf(metric));
             group.gauge(name + "_threshold", () -> thresholdOf(metric));
@@ -211,8 +216,13 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
         group.gauge("calibrated", () -> last != null && "calibrated".equals(last.calibration) ? 1 : 0);
         group.gauge("alerts", () -> last == null ? 0 : last.alerts.size());
         group.gauge("drifted", () -> last != null && last.drifted ? 1 : 0);
-        group.gauge("model_version", () -> last == null ? lastModelVersion : last.modelVersion);
+        group.gauge("model_version", this::gaugedModelVersion);
         group.gauge("window_records", () -> last == null ? 0L : last.records);
+    }
+
+    /** The serving version the gauge shows: the last report's, or the one before for a window with nothing scored. */
+    long gaugedModelVersion() {
+        return lastModelVersion;
     }
 
     private double valueOf(String metric) {

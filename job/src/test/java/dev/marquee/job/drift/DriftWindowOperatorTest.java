@@ -140,6 +140,67 @@ class DriftWindowOperatorTest {
         }
     }
 
+    /** 3% of requests missing a field: under the overall invalid rate's threshold, over the per-code one. */
+    @Test
+    void everyAlertOfAReportHasAnAlertingGaugeAtOne() throws Exception {
+        writeProfile(1);
+        Map<String, String> settings = Map.of("drift.window.records", "1000", "drift.alert.windows", "1");
+        DriftWindowOperator operator = new DriftWindowOperator(DriftSettings.defaults(settings), registry.toString(), "marquee");
+        Map<String, org.apache.flink.metrics.Gauge<?>> gauges = new java.util.HashMap<>();
+        try (var h = new OneInputStreamOperatorTestHarness<>(operator)) {
+            h.setProcessingTime(NOW);
+            h.open();
+            operator.registerGauges(new org.apache.flink.metrics.groups.UnregisteredMetricsGroup() {
+                @Override
+                public <T, G extends org.apache.flink.metrics.Gauge<T>> G gauge(String name, G gauge) {
+                    gauges.put(name, gauge);
+                    return gauge;
+                }
+            });
+            h.processElement(new StreamRecord<>(requests(970)));
+            h.processElement(new StreamRecord<>(stationary(970, 1, false)));
+            h.processElement(new StreamRecord<>(refused(30)));
+            DriftReport r = single(h);
+            assertThat(r.alerts).extracting(a -> a.metric)
+                    .contains(DriftMetricNames.INVALID_RATE_CODE_PREFIX + "MISSING_FIELD")
+                    .doesNotContain(DriftMetricNames.INVALID_RATE);
+            for (var a : r.alerts) {
+                var alerting = gauges.get(DriftMetricNames.gaugeName(a.metric) + "_alerting");
+                assertThat(alerting).as(a.metric).isNotNull();
+                assertThat(alerting.getValue()).as(a.metric).isEqualTo(1);
+            }
+        }
+    }
+
+    /** Only refused requests in a window (nothing scored): the version gauge keeps the serving version, also after a restore. */
+    @Test
+    void theVersionGaugeKeepsTheServingVersionThroughAWindowWithNothingScoredAndARestore() throws Exception {
+        writeProfile(3);
+        Map<String, String> settings = Map.of("drift.window.records", "1000");
+        DriftWindowOperator operator = new DriftWindowOperator(DriftSettings.defaults(settings), registry.toString(), "marquee");
+        OperatorSubtaskState snapshot;
+        try (var h = new OneInputStreamOperatorTestHarness<>(operator)) {
+            h.setProcessingTime(NOW);
+            h.open();
+            assertThat(operator.gaugedModelVersion()).isEqualTo(-1);
+            h.processElement(new StreamRecord<>(requests(1_000)));
+            h.processElement(new StreamRecord<>(stationary(1_000, 3, false)));
+            assertThat(operator.gaugedModelVersion()).isEqualTo(3);
+            h.processElement(new StreamRecord<>(refused(1_000)));
+            assertThat(reports(h)).hasSize(2);
+            assertThat(reports(h).get(1).modelVersion).as("nothing scored in the second window").isEqualTo(-1);
+            assertThat(operator.gaugedModelVersion()).isEqualTo(3);
+            snapshot = h.snapshot(1, NOW);
+        }
+        DriftWindowOperator restored = new DriftWindowOperator(DriftSettings.defaults(settings), registry.toString(), "marquee");
+        try (var h = new OneInputStreamOperatorTestHarness<>(restored)) {
+            h.setProcessingTime(NOW + 1);
+            h.initializeState(snapshot);
+            h.open();
+            assertThat(restored.gaugedModelVersion()).isEqualTo(3);
+        }
+    }
+
     /** Restored after an hour down: one window from the restore on, not a burst of windows dated in the past. */
     @Test
     void aWindowRestoredAfterDowntimeEndsAWindowAfterTheRestore() throws Exception {
@@ -207,6 +268,14 @@ class DriftWindowOperatorTest {
     private static DriftCounts requests(int n) {
         DriftCounts c = new DriftCounts();
         for (int i = 0; i < n; i++) c.countValid(new RatingRequest("r", "1", "A", DriftFixtures.T0), 32);
+        return c;
+    }
+
+    private static DriftCounts refused(int n) {
+        DriftCounts c = new DriftCounts();
+        dev.marquee.data.event.DeadLetter d = new dev.marquee.data.event.DeadLetter();
+        d.errorCode = dev.marquee.data.event.ErrorCode.MISSING_FIELD;
+        for (int i = 0; i < n; i++) c.countInvalid(d);
         return c;
     }
 
