@@ -64,6 +64,8 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
     private transient Counter oovUsers;
     private transient Counter oovTitles;
     private transient Counter refusedVersions;
+    /** Shadow versions that did not load, or failed on a batch and were dropped: the promoter then gets no pairs. */
+    private transient Counter refusedShadows;
     private transient Counter refusedRequests;
     private transient Histogram endToEndMs;
     /** The requests of the last batch the serving version failed on alone, with what it said. */
@@ -118,6 +120,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         DevicePlan plan = DeviceSelector.choose(context.getExternalResourceInfos(DeviceSelector.GPU_RESOURCE), subtask, localSlots, cores);
         threads = new ScorerThreads(threadsSetting > 0 ? threadsSetting : plan.intraOpThreads(), -1);
         gpu = plan.gpuIndex();
+        boolean shadowFailedAtOpen = false;
         long version;
         Path dir;
         try {
@@ -152,6 +155,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
                     LOG.info("scoring slot {}: version {} in shadow", subtask, shadowVersion);
                     tellPreparing(shadowVersion);
                 } catch (IOException | RuntimeException e) {
+                    shadowFailedAtOpen = true;
                     LOG.warn("scoring slot {}: the serving pointer's shadow, version {}, does not load; none runs: {}",
                             subtask, shadowVersion, e.getMessage() == null ? e.toString() : e.getMessage());
                 }
@@ -165,6 +169,8 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         oovUsers = group.counter("oovUserIds");
         oovTitles = group.counter("oovMovieTitles");
         refusedVersions = group.counter("modelVersionsRefused");
+        refusedShadows = group.counter("shadowVersionsRefused");
+        if (shadowFailedAtOpen) refusedShadows.inc();
         refusedRequests = group.counter("requestsRefusedByModel");
         endToEndMs = group.histogram("endToEndLatencyMs", new DescriptiveStatisticsHistogram(1000));
         loads = new BackgroundLoads<>("marquee-model-loader-" + modelName + "-" + subtask);
@@ -203,6 +209,10 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
     }
 
     /** Rows of the warm-up batch the serving version scored when it was loaded (0: none). */
+    long shadowVersionsRefused() {
+        return refusedShadows.getCount();
+    }
+
     int servingWarmedRows() {
         return serving.warmedRows;
     }
@@ -392,6 +402,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
             for (int k = 0; k < fit.size(); k++) out[fit.get(k)] = r[k];
             return out;
         } catch (RuntimeException e) {
+            refusedShadows.inc();
             LOG.warn("scoring slot {}: shadow version {} failed on a batch and is dropped: {}", subtask, shadow.version,
                     e.toString());
             retire(shadow);
@@ -538,6 +549,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
                     p.shadow = null;
                 } else {
                     shadowRefused = p.shadowRefused != null ? p.shadowRefused : "version " + targetShadow + " was not loaded";
+                    refusedShadows.inc();
                     LOG.warn("scoring slot {}: shadow version {} does not load; none runs: {}", subtask, targetShadow,
                             shadowRefused);
                 }

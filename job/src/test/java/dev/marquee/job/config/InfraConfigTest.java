@@ -95,6 +95,7 @@ class InfraConfigTest {
             "flink_taskmanager_job_task_operator_marquee_endToEndLatencyMs",
             "flink_taskmanager_job_task_operator_marquee_modelVersion",
             "flink_taskmanager_job_task_operator_marquee_modelVersionsRefused",
+            "flink_taskmanager_job_task_operator_marquee_shadowVersionsRefused",
             "flink_taskmanager_job_task_operator_marquee_futureTimestampsIgnored");
 
     static Set<String> knownMetrics() {

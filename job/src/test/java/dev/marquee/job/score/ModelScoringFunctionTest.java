@@ -128,6 +128,38 @@ class ModelScoringFunctionTest {
         }
     }
 
+    /** A candidate in shadow that does not load: version 1 keeps serving, the status says why, the counter (and alert) sees it. */
+    @Test
+    void aShadowVersionThatDoesNotLoadIsCountedAndNamedInTheStatus() throws Exception {
+        ModelScoringFunction function = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1,
+                (version, dir, threads, gpu, warmRows) -> {
+                    if (version == 2) throw new IOException("version 2 is corrupt");
+                    return ServingModel.load(version, dir, threads, gpu, warmRows);
+                });
+        try (var h = harness(function, 4)) {
+            ModelUpdate update = update(1);
+            update.shadowVersion = 2;
+            control(h, update);
+            AtomicLong now = new AtomicLong(h.getProcessingTime());
+            await("the update handed over").atMost(DEADLINE).pollInSameThread().pollInterval(Duration.ofMillis(5))
+                    .until(() -> {
+                        h.setProcessingTime(now.addAndGet(MicroBatchOperator.HAND_OVER_POLL_MS));
+                        return !statuses(h).isEmpty();
+                    });
+            assertThat(statuses(h)).singleElement().satisfies(st -> {
+                assertThat(st.status).isEqualTo(ModelStatus.LOADED);
+                assertThat(st.servingVersion).isEqualTo(1);
+                assertThat(st.shadowReason).contains("version 2 is corrupt");
+            });
+            assertThat(function.shadowVersionsRefused()).isEqualTo(1);
+            score(h, 4, "after");
+            assertThat(predictions(h)).hasSize(4).allSatisfy(p -> {
+                assertThat(p.modelVersion).isEqualTo(1);
+                assertThat(p.shadowVersion).as("no shadow scored").isZero();
+            });
+        }
+    }
+
     /** Records each version it is told to prepare for, with the thread that told it. */
     static final class PreparingObserver implements BatchObserver<Prediction, String> {
         static final List<String> PREPARED = new CopyOnWriteArrayList<>();
