@@ -32,16 +32,33 @@ public final class DeadLetters {
 
     /**
      * A dead letter for a request refused after validation: its original bytes when the parser kept them
-     * ({@link RatingRequest#original}), as a parser's dead letter carries them, else {@link #ofValidated}.
+     * ({@link RatingRequest#original}) and they fit uncut, as a parser's dead letter carries them, else
+     * {@link #ofValidated}. They must fit whole, beside the request id this dead letter also carries, within
+     * {@code maxPayloadBytes} as written: a cut payload could not be sent again (it may lose the request's own
+     * fields), and the request id on top of a full payload would pass {@link #maxSerializedBytes}.
      */
     public static DeadLetter afterValidation(ErrorCode code, String field, String message, RatingRequest r,
                                              int maxPayloadBytes) {
         if (r.original == null) return ofValidated(code, field, message, r);
+        int length = r.originalTo - r.originalFrom;
+        long budget = (long) maxPayloadBytes - jsonWrittenBytes(r.requestId);
+        if (budget < length || jsonFit(r.original, r.originalFrom, r.originalTo, (int) budget) < length) {
+            return ofValidated(code, field, message, r);
+        }
         DeadLetter d = of(code, message, r.source, r.instanceIndex, r.original, r.originalFrom, r.originalTo, true,
                 maxPayloadBytes);
         d.field = field;
         d.requestId = r.requestId;
         return d;
+    }
+
+    /** The bytes {@code s} takes written as a JSON string's content by {@code EventCodec} (as {@link #jsonFit} counts). */
+    static long jsonWrittenBytes(String s) {
+        if (s == null) return 0;
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        long cost = 0;
+        for (int i = 0; i < b.length; i += sequenceLength(b[i] & 0xFF)) cost += writtenBytes(b[i] & 0xFF);
+        return cost;
     }
 
     /**
@@ -130,26 +147,23 @@ public final class DeadLetters {
         int i = from;
         while (i < to) {
             int b = bytes[i] & 0xFF;
-            int length;
-            int written;
-            if (b < 0x80) {
-                length = 1;
-                written = b < 0x20 ? 6 : (b == '"' || b == '\\') ? 2 : 1;
-            } else if (b >= 0xF0) {
-                length = 4;
-                written = 12;
-            } else if (b >= 0xE0) {
-                length = 3;
-                written = 3;
-            } else {
-                length = 2;
-                written = 2;
-            }
+            int written = writtenBytes(b);
             if (cost + written > max) break;
             cost += written;
-            i += length;
+            i += sequenceLength(b);
         }
         return Math.min(i, to) - from;
+    }
+
+    /** The UTF-8 sequence's length from its lead byte. */
+    private static int sequenceLength(int lead) {
+        return lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+    }
+
+    /** What the character starting with {@code lead} costs as written (see {@link #jsonFit}). */
+    private static int writtenBytes(int lead) {
+        if (lead < 0x80) return lead < 0x20 ? 6 : (lead == '"' || lead == '\\') ? 2 : 1;
+        return lead >= 0xF0 ? 12 : lead >= 0xE0 ? 3 : 2;
     }
 
     /**

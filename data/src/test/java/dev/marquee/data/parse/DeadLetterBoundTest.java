@@ -50,6 +50,27 @@ class DeadLetterBoundTest {
         assertThat(bound(ParserLimits.defaults())).isEqualTo(69_632);
     }
 
+    /**
+     * A refusal after validation carries the request id beside the original bytes: with long request ids allowed,
+     * a record just inside the payload limit plus its id must still fit the bound the dead-letter sink is sized by.
+     */
+    @Test
+    void aRefusalAfterValidationWithALongRequestIdStaysWithinTheBound() {
+        ParserLimits limits = ParserLimits.from(new Settings(Map.of(ParserLimits.MAX_REQUEST_ID_CHARS, "8192")));
+        RequestParser parser = new RequestParser(limits);
+        String id = "\\\"".repeat(8_192); // 8,192 quotes, escaped in the record
+        String head = "{\"request_id\":\"" + id + "\",\"user_id\":\"u7\",\"movie_title\":\"A (1990)\",\"timestamp\":5,\"pad\":\"";
+        byte[] record = (head + "x".repeat(40_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+        RatingRequest r = parser.parse(record, LONGEST_SOURCE).requests().get(0);
+        assertThat(r.original).isNotNull();
+
+        DeadLetter d = DeadLetters.afterValidation(ErrorCode.MODEL_INPUT_UNREPRESENTABLE, "user_id",
+                "x".repeat(600), r, limits.maxDeadLetterPayloadBytes);
+
+        assertThat(d.payloadTruncated).isFalse();
+        assertThat(CODEC.encode(d).length).isLessThanOrEqualTo(bound(limits));
+    }
+
     static List<Arguments> worstPayloads() {
         List<Arguments> cases = new ArrayList<>();
         String[] units = {EMOJI, "\u0001", "\u001f", "\"", "\\", "\u00e9", "\u20ac", "\u007f", "\u0085", "\u2028",

@@ -93,4 +93,27 @@ class DeadLettersTest {
         assertThat(d.payloadEncoding).isEqualTo(DeadLetter.VALIDATED_JSON);
         assertThat(d.payload).isEqualTo("{\"user_id\":\"u7\",\"movie_title\":\"A (1990)\",\"timestamp\":5}");
     }
+
+    /**
+     * Under the size the parser keeps, but written larger than a dead letter carries (each emoji is 12 bytes as
+     * written): cut, the payload would end inside the extra field and lose the request's own fields.
+     */
+    @Test
+    void aRecordWhoseBytesWouldBeCutInTheDeadLetterCarriesTheValidatedRequestInstead() {
+        byte[] sent = utf8("{\"meta\":\"" + "\uD83D\uDE00".repeat(15_000) + "\",\"user_id\":\"u7\","
+                + "\"movie_title\":\"A (1990)\",\"timestamp\":5}");
+        assertThat(sent.length).isLessThan(ParserLimits.DEFAULT_MAX_DEAD_LETTER_PAYLOAD_BYTES);
+        RatingRequest validated = parser.parse(sent, SOURCE).requests().get(0);
+        assertThat(validated.original).as("small enough for the parser to keep").isNotNull();
+
+        DeadLetter d = DeadLetters.afterValidation(ErrorCode.SCORING_FAILED, null, "failed", validated,
+                ParserLimits.DEFAULT_MAX_DEAD_LETTER_PAYLOAD_BYTES);
+
+        assertThat(d.payloadTruncated).isFalse();
+        assertThat(d.payloadEncoding).isEqualTo(DeadLetter.VALIDATED_JSON);
+        RatingRequest again = parser.parse(DeadLetters.payloadBytes(d), SOURCE).requests().get(0);
+        assertThat(again.userId).isEqualTo("u7");
+        assertThat(again.movieTitle).isEqualTo("A (1990)");
+        assertThat(again.timestamp).isEqualTo(5);
+    }
 }
