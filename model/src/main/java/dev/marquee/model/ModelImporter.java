@@ -95,6 +95,7 @@ public final class ModelImporter {
         }
         ModelContract contract;
         try (SavedModelBundle bundle = SavedModelBundle.loader(source.toString()).withTags("serve").load()) {
+            refuseAssetsNamedAsOurs(bundle);
             contract = ContractCheck.check(bundle.metaGraphDef(), request.signature(), request.userInput(),
                     request.titleInput(), request.timestampInput(), request.ratingOutput(), request.embeddingOutput());
         } catch (org.tensorflow.exceptions.TensorFlowException e) {
@@ -117,6 +118,21 @@ public final class ModelImporter {
             return registry.publish(name, dir -> write(dir, source, mapped, fingerprint, data));
         } catch (Refusal r) {
             throw new ContractCheck.RefusedModelException(r.getMessage());
+        }
+    }
+
+    /**
+     * A SavedModel's graph may read files of its own from {@code assets/} (a Keras {@code StringLookup} built from a
+     * vocabulary file, say). One named as a file marquee writes there would be overwritten by ours, or deleted
+     * without data, and the model would then answer other, still finite, ratings (or not load): refused instead.
+     */
+    private static void refuseAssetsNamedAsOurs(SavedModelBundle bundle) throws ContractCheck.RefusedModelException {
+        List<String> clashing = bundle.metaGraphDef().getAssetFileDefList().stream()
+                .map(org.tensorflow.proto.AssetFileDef::getFilename).filter(DATA_ASSETS::contains).sorted().toList();
+        if (!clashing.isEmpty()) {
+            throw new ContractCheck.RefusedModelException("the model's graph reads its own assets/"
+                    + String.join(", assets/", clashing) + ", which marquee writes its vocabularies and drift assets as ("
+                    + String.join(", ", DATA_ASSETS) + "): re-export the model with those files named otherwise");
         }
     }
 
@@ -146,6 +162,9 @@ public final class ModelImporter {
 
     private void write(Path dir, Path source, ModelContract contract, String fingerprint, Data data) throws IOException {
         Folders.copyRecursively(source, dir);
+        // Files of the source's by our names are not the model's (refuseAssetsNamedAsOurs): a marquee version
+        // imported again brings drift assets of other data, which this data may not replace (too few rows to calibrate).
+        for (String asset : DATA_ASSETS) Files.deleteIfExists(dir.resolve(TrainedModel.ASSETS).resolve(asset));
         contract.write(dir);
         if (data == null) {
             writeWithoutData(dir, source, contract, fingerprint);
@@ -189,7 +208,6 @@ public final class ModelImporter {
 
     /** The SavedModel, its contract and its card alone: probed with {@link #PROBE_WITHOUT_DATA}. */
     private void writeWithoutData(Path dir, Path source, ModelContract contract, String fingerprint) throws IOException {
-        for (String name : DATA_ASSETS) Files.deleteIfExists(dir.resolve(TrainedModel.ASSETS).resolve(name));
         progress.accept("import: no training data (--data): no vocabularies, reference profile, calibration or error "
                 + "model; OOV flags, drift against a reference and the estimated RMSE will say unknown");
         try (BatchScorer scorer = BatchScorer.open(dir, ScorerThreads.callerThread())) {

@@ -302,6 +302,53 @@ class ModelImporterTest {
         assertThat(registry.versions("m")).isEmpty();
     }
 
+    /** A Keras StringLookup built from a file "users.txt": ours would replace it and the model answer other ratings. */
+    @Test
+    void aModelWhoseGraphReadsAnAssetNamedAsOneOfOursIsRefused() throws Exception {
+        Path model = withAsset(tiny(Kind.GOOD_STRING_IDS), TrainedModel.USERS_FILE);
+        refused(model, "the model's graph reads its own assets/users.txt");
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("no-data"));
+        assertThatThrownBy(() -> new ModelImporter(registry, "m", line -> { }).importModel(
+                new ModelImporter.Request(model, "serving_default", "user_id", "movie_title", "timestamp", "output_3", null),
+                null)).isInstanceOf(ContractCheck.RefusedModelException.class).hasMessageContaining("named otherwise");
+        assertThat(model.resolve("assets/users.txt")).as("the source is never touched").hasContent("its own\n");
+        assertThat(registry.versions("m")).isEmpty();
+    }
+
+    /** A marquee version imported again, with data too few to calibrate: the source's calibration must not stay. */
+    @Test
+    void driftAssetsOfTheSourceDoNotSurviveAnImportWithData() throws Exception {
+        Path model = tiny(Kind.GOOD_STRING_IDS);
+        Files.createDirectories(model.resolve("assets"));
+        Files.writeString(model.resolve("assets/drift_calibration.json"), "{\"stale\":true}");
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("registry"));
+        long v = new ModelImporter(registry, "m", line -> { }).importModel(
+                new ModelImporter.Request(model, "serving_default", "user_id", "movie_title", "timestamp", "output_3", null),
+                data());
+        Path assets = registry.versionDir("m", v).resolve("assets");
+        assertThat(assets.resolve("drift_calibration.json")).as("too few generated rows to calibrate").doesNotExist();
+        assertThat(assets.resolve("reference_profile.json")).isRegularFile();
+    }
+
+    /**
+     * Makes the model's graph read {@code assets/<name>} as a SavedModel's asset (an {@code asset_file_def} feeding a
+     * string placeholder, as Python's exporter writes for a lookup table built from a file).
+     */
+    private static Path withAsset(Path model, String name) throws Exception {
+        Path pb = model.resolve(ModelRegistry.SAVED_MODEL_FILE);
+        org.tensorflow.proto.SavedModel saved = org.tensorflow.proto.SavedModel.parseFrom(Files.readAllBytes(pb));
+        org.tensorflow.proto.MetaGraphDef.Builder meta = saved.getMetaGraphs(0).toBuilder();
+        meta.getGraphDefBuilder().addNode(org.tensorflow.proto.NodeDef.newBuilder().setName("asset_path").setOp("Placeholder")
+                .putAttr("dtype", org.tensorflow.proto.AttrValue.newBuilder().setType(org.tensorflow.proto.DataType.DT_STRING).build()));
+        meta.addAssetFileDef(org.tensorflow.proto.AssetFileDef.newBuilder().setFilename(name)
+                .setTensorInfo(org.tensorflow.proto.TensorInfo.newBuilder().setName("asset_path:0")
+                        .setDtype(org.tensorflow.proto.DataType.DT_STRING)));
+        Files.write(pb, saved.toBuilder().setMetaGraphs(0, meta).build().toByteArray());
+        Files.createDirectories(model.resolve("assets"));
+        Files.writeString(model.resolve("assets").resolve(name), "its own\n");
+        return model;
+    }
+
     private void refused(Path model, String message) throws Exception {
         refused(model, message, "output_3");
     }
