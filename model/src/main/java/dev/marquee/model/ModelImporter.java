@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
@@ -196,6 +197,9 @@ public final class ModelImporter {
             drift.write(assets);
             if (!data.test().isEmpty()) metrics.put("test", Metrics.of(test, data.test()));
         }
+        Map<String, Object> rows = new LinkedHashMap<>();
+        rows.put(ARCHITECTURE, metrics);
+        if (!data.test().isEmpty()) rows.putAll(baselines(data, (Metrics) metrics.get("test")));
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("source", data.source());
         d.put("split", data.split());
@@ -203,7 +207,29 @@ public final class ModelImporter {
         d.put("trained_rows", data.trained().size());
         d.put("held_out_rows", data.heldOut().size());
         d.put("test_rows", data.test().size());
-        writeCard(dir, source, contract, fingerprint, d, metrics);
+        writeCard(dir, source, contract, fingerprint, d, rows);
+    }
+
+    /**
+     * The baselines beside the model, on the same test rows, as {@code train} prints them: a model on another scale
+     * (trained on rating / 5, a sigmoid output) passes every check but this comparison, and the retraining trigger's
+     * RMSE rule would take its RMSE as the card's.
+     */
+    private Map<String, Object> baselines(Data data, Metrics model) {
+        Metrics mean = Metrics.of(GlobalMeanBaseline.fit(data.trained()), data.test());
+        BiasBaselineTuner.Tuned tuned = BiasBaselineTuner.tune(data.trained(), data.heldOut(),
+                "held-out rows of " + data.description());
+        Metrics biases = Metrics.of(tuned.baseline(), data.test());
+        progress.accept(String.format(Locale.ROOT, "import: test RMSE %.4f on %,d rows (%s %.4f, %s %.4f)",
+                model.rmse(), model.count(), GlobalMeanBaseline.NAME, mean.rmse(), BiasBaseline.NAME, biases.rmse()));
+        if (model.rmse() > mean.rmse()) {
+            progress.accept("import: WARNING: the model is worse than the global mean on these rows; check that it "
+                    + "answers ratings on the data's scale and that --output names its rating");
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put(GlobalMeanBaseline.NAME, Map.of("test", mean));
+        out.put(BiasBaseline.NAME, Map.of("test", biases));
+        return out;
     }
 
     /** The SavedModel, its contract and its card alone: probed with {@link #PROBE_WITHOUT_DATA}. */
@@ -213,7 +239,7 @@ public final class ModelImporter {
         try (BatchScorer scorer = BatchScorer.open(dir, ScorerThreads.callerThread())) {
             probe(scorer, PROBE_WITHOUT_DATA);
         }
-        writeCard(dir, source, contract, fingerprint, Map.of("unknown", NO_DATA_REASON), new LinkedHashMap<>());
+        writeCard(dir, source, contract, fingerprint, Map.of("unknown", NO_DATA_REASON), Map.of(ARCHITECTURE, Map.of()));
     }
 
     private static void writeCard(Path dir, Path source, ModelContract contract, String fingerprint, Map<String, Object> data,
@@ -226,7 +252,7 @@ public final class ModelImporter {
         card.put("fingerprint", "sha256:" + fingerprint);
         card.put("contract", contract);
         card.put("data", data);
-        card.put("metrics", Map.of(ARCHITECTURE, metrics));
+        card.put("metrics", metrics);
         JsonFiles.write(dir.resolve(ModelCard.FILE_NAME), card);
     }
 

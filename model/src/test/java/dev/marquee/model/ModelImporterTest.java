@@ -48,6 +48,8 @@ class ModelImporterTest {
                 .isEqualTo("generated data (synthetic, seed 3)");
         assertThat(card.at("/data/split").asText()).isEqualTo(split.name());
         assertThat(card.at("/metrics/imported/test/rmse").asDouble()).isPositive();
+        assertThat(card.at("/metrics/global mean/test/rmse").asDouble()).as("baselines beside it, as train writes them").isPositive();
+        assertThat(card.at("/metrics/user+item biases/test/rmse").asDouble()).isPositive();
 
         try (BatchScorer scorer = BatchScorer.open(dir, ScorerThreads.callerThread())) {
             ScoredBatch b = scorer.score(new String[] {"7", "12"}, new String[] {"A", "B"}, new long[] {10, 20});
@@ -313,6 +315,18 @@ class ModelImporterTest {
                 null)).isInstanceOf(ContractCheck.RefusedModelException.class).hasMessageContaining("named otherwise");
         assertThat(model.resolve("assets/users.txt")).as("the source is never touched").hasContent("its own\n");
         assertThat(registry.versions("m")).isEmpty();
+    }
+
+    /** A model answering on another scale (0.5 for every row, as a sigmoid would) passes every check: the baselines say so. */
+    @Test
+    void anImportPrintsTheModelsTestRmseBesideTheBaselinesAndWarnsWhenTheGlobalMeanBeatsIt() throws Exception {
+        List<String> progress = new java.util.ArrayList<>();
+        new ModelImporter(new ModelRegistry(tmp.resolve("registry")), "m", progress::add).importModel(
+                new ModelImporter.Request(tiny(Kind.GOOD_STRING_IDS), "serving_default", "user_id", "movie_title",
+                        "timestamp", "output_3", null), data());
+        assertThat(progress).anyMatch(line -> line.matches(
+                "import: test RMSE [0-9.]+ on [0-9,]+ rows \\(global mean [0-9.]+, user\\+item biases [0-9.]+\\)"));
+        assertThat(progress).anyMatch(line -> line.startsWith("import: WARNING: the model is worse than the global mean"));
     }
 
     /** A marquee version imported again, with data too few to calibrate: the source's calibration must not stay. */
