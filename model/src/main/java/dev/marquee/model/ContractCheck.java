@@ -1,6 +1,8 @@
 package dev.marquee.model;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.tensorflow.proto.DataType;
@@ -46,8 +48,17 @@ public final class ContractCheck {
         unmapped.remove(titleInput);
         if (timestampInput != null) unmapped.remove(timestampInput);
         if (!unmapped.isEmpty()) {
+            // Only a request field whose input the signature lacks can take an unmapped input: suggest just those.
+            List<String> free = new ArrayList<>();
+            if (!inputs.containsKey(userInput)) free.add("user_id");
+            if (!inputs.containsKey(titleInput)) free.add("movie_title");
+            if (timestampInput != null && !inputs.containsKey(timestampInput)) free.add("timestamp");
+            String advice = free.isEmpty()
+                    ? "marquee feeds a model nothing else: re-export the signature without them (a default belongs inside the graph)"
+                    : "if one is the request's " + String.join(" or ", free) + ", map it with --input " + free.get(0)
+                            + "=NAME; marquee feeds a model nothing else";
             throw new RefusedModelException("input(s) " + String.join(", ", unmapped) + " of signature '" + signature
-                    + "' map to nothing in a rating request (user_id, movie_title, timestamp): map them with --input");
+                    + "' map to nothing in a rating request (user_id, movie_title, timestamp): " + advice);
         }
         String userType = type(inputs, userInput, "user_id", Map.of(DataType.DT_STRING, ModelContract.STRING,
                 DataType.DT_INT64, ModelContract.INT64, DataType.DT_INT32, ModelContract.INT32));

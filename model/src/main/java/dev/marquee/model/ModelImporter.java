@@ -262,7 +262,7 @@ public final class ModelImporter {
             probe = score(scorer, rows);
         } catch (RuntimeException e) {
             throw new Refusal("the model fails on a probe batch of " + rows.size() + " rows: "
-                    + firstLine(e.getMessage()));
+                    + explained(firstLine(e.getMessage())));
         }
         for (int i = 0; i < probe.size(); i++) {
             if (!Float.isFinite(probe.ratings()[i])) {
@@ -271,6 +271,18 @@ public final class ModelImporter {
                         + r.movieTitle + "\" (a probe of " + rows.size() + " rows): ratings must be finite");
             }
         }
+    }
+
+    /**
+     * TensorFlow's message, with what to do where the cause is known: a variable that loads but is not restored is
+     * what Keras 3 exports through {@code tf.saved_model.save} of a plain {@code tf.Module} leave behind.
+     */
+    static String explained(String message) {
+        if (message != null && message.contains("Could not find variable")) {
+            return message + " (a variable the SavedModel does not restore: Keras 3 models saved with "
+                    + "tf.saved_model.save of a tf.Module do this; export with keras.export.ExportArchive, docs/MODEL.md)";
+        }
+        return message;
     }
 
     private static DriftAssets.Scored scored(BatchScorer scorer, List<Rating> rows) {

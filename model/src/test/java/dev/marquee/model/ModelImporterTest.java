@@ -145,7 +145,10 @@ class ModelImporterTest {
     void badModelsAreRefusedWithOneLineAndNothingIsPublished() throws Exception {
         refused(tiny(Kind.OTHER_SIGNATURE), "no signature 'serving_default'");
         refused(tiny(Kind.FLOAT_USER_ID), "input 'user_id' for user_id is DT_FLOAT");
-        refused(tiny(Kind.EXTRA_INPUT), "input(s) age of signature 'serving_default' map to nothing");
+        refused(tiny(Kind.EXTRA_INPUT), "input(s) age of signature 'serving_default' map to nothing in a rating request "
+                + "(user_id, movie_title, timestamp): marquee feeds a model nothing else: re-export the signature without them");
+        refused(tiny(Kind.INT64_IDS_RENAMED_VECTOR_OUTPUT), "if one is the request's user_id or movie_title or timestamp, "
+                + "map it with --input user_id=NAME");
         refused(tiny(Kind.NAN), "answers NaN");
         // passes its probe, then fails on the rows scored for the drift assets
         refused(tiny(Kind.FAILING_AFTER_TWO_RUNS), "the model fails scoring the rows of generated data");
@@ -315,6 +318,16 @@ class ModelImporterTest {
                 null)).isInstanceOf(ContractCheck.RefusedModelException.class).hasMessageContaining("named otherwise");
         assertThat(model.resolve("assets/users.txt")).as("the source is never touched").hasContent("its own\n");
         assertThat(registry.versions("m")).isEmpty();
+    }
+
+    /** Keras 3's tf.saved_model.save pitfall (../shared/models/README.md): the message says how to export instead. */
+    @Test
+    void aVariableTheSavedModelDoesNotRestoreIsExplainedWithTheKerasExportThatAvoidsIt() {
+        assertThat(ModelImporter.explained("Could not find variable embedding/embeddings. This could mean that the "
+                + "variable has been deleted."))
+                .startsWith("Could not find variable embedding/embeddings.")
+                .contains("keras.export.ExportArchive");
+        assertThat(ModelImporter.explained("Incompatible shapes")).isEqualTo("Incompatible shapes");
     }
 
     /** A model answering on another scale (0.5 for every row, as a sigmoid would) passes every check: the baselines say so. */
