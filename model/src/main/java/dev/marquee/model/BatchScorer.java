@@ -50,6 +50,11 @@ public final class BatchScorer implements AutoCloseable {
         ModelContract contract = ModelContract.of(dir);
         // Imported versions are told by their contract file, not by their mapping: one may map exactly as ours do.
         boolean imported = ModelContract.isImported(dir);
+        if (!imported && !Files.exists(assets.resolve(TrainedModel.USERS_FILE))) {
+            throw new IOException(dir + " was neither trained nor imported by marquee (no "
+                    + ModelContract.FILE_NAME + ", no " + TrainedModel.ASSETS + "/" + TrainedModel.USERS_FILE
+                    + "): publish it with marquee import --model-dir " + dir);
+        }
         // A version imported without training data has no vocabularies: its OOV flags are unknown. Ours always has.
         boolean vocabularies = !imported || Files.exists(assets.resolve(TrainedModel.USERS_FILE));
         Vocabulary users = vocabularies ? Vocabulary.read(assets.resolve(TrainedModel.USERS_FILE), false) : null;

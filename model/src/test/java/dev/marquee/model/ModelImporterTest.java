@@ -330,6 +330,16 @@ class ModelImporterTest {
         assertThat(ModelImporter.explained("Incompatible shapes")).isEqualTo("Incompatible shapes");
     }
 
+    /** `predict --model-dir` on the Keras export as handed over, or such a folder copied into a registry. */
+    @Test
+    void aSavedModelMarqueeDidNotPublishIsNamedSoWhenOpenedForScoring() {
+        Path model = tiny(Kind.GOOD_STRING_IDS);
+        assertThatThrownBy(() -> BatchScorer.open(model, ScorerThreads.callerThread()))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("was neither trained nor imported by marquee")
+                .hasMessageContaining("marquee import --model-dir " + model.toAbsolutePath().normalize());
+    }
+
     /** A model answering on another scale (0.5 for every row, as a sigmoid would) passes every check: the baselines say so. */
     @Test
     void anImportPrintsTheModelsTestRmseBesideTheBaselinesAndWarnsWhenTheGlobalMeanBeatsIt() throws Exception {
