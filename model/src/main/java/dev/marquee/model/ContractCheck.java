@@ -65,7 +65,7 @@ public final class ContractCheck {
         type(inputs, titleInput, "movie_title", Map.of(DataType.DT_STRING, ModelContract.STRING));
         String timestampType = timestampInput == null ? null : type(inputs, timestampInput, "timestamp",
                 Map.of(DataType.DT_INT64, ModelContract.INT64, DataType.DT_INT32, ModelContract.INT32,
-                        DataType.DT_FLOAT, ModelContract.FLOAT32));
+                        DataType.DT_FLOAT, ModelContract.FLOAT32, DataType.DT_DOUBLE, ModelContract.FLOAT64));
         TensorInfo rating = sig.getOutputsMap().get(ratingOutput);
         if (rating == null) {
             throw new RefusedModelException("no output '" + ratingOutput + "' (the signature has "

@@ -193,6 +193,11 @@ final class InputEncoder {
             for (int i = 0; i < v.length; i++) v[i] = timestamps[i];
             return TFloat32.vectorOf(v);
         }
+        if (ModelContract.FLOAT64.equals(contract.timestampType())) {
+            double[] v = new double[timestamps.length];
+            for (int i = 0; i < v.length; i++) v[i] = timestamps[i];
+            return org.tensorflow.types.TFloat64.vectorOf(v);
+        }
         if (!ModelContract.INT32.equals(contract.timestampType())) return TInt64.vectorOf(timestamps);
         int[] v = new int[timestamps.length];
         for (int i = 0; i < v.length; i++) {

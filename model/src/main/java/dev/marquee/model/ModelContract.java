@@ -17,7 +17,8 @@ import java.util.Set;
  *     canonical decimal form
  * @param timestampInput the input that takes the request's timestamp, or null when the model takes none (the scorer
  *     leaves it out)
- * @param timestampType {@code int64}, {@code int32} or {@code float32} (rounded as the model would round it);
+ * @param timestampType {@code int64}, {@code int32}, {@code float32} (rounded as the model would round it) or
+ *     {@code float64} (exact for every timestamp the parser admits, pandas' default);
  *     null when there is no timestamp input
  * @param ratingRank 1 for {@code [n]}, 2 for {@code [n,1]}, 0 when the signature leaves the shape open
  *     ({@code [n,?]} or unknown rank): then every batch must answer one value per row, as the probe checked
@@ -31,6 +32,7 @@ public record ModelContract(String signature, String userInput, String titleInpu
     public static final String INT64 = "int64";
     public static final String INT32 = "int32";
     public static final String FLOAT32 = "float32";
+    public static final String FLOAT64 = "float64";
     private static final String CANONICAL_INTEGER = "ASCII digits, an optional leading '-', no '+', blanks or leading"
             + " zeros";
     public static final ModelContract NATIVE = new ModelContract(RatingGraph.SERVING_SIGNATURE, RatingGraph.USER_ID,
@@ -45,8 +47,8 @@ public record ModelContract(String signature, String userInput, String titleInpu
         if (!Set.of(STRING, INT64, INT32).contains(userType)) {
             throw new IllegalArgumentException("user_id type must be string, int64 or int32, got " + userType);
         }
-        if (timestampInput == null ? timestampType != null : !Set.of(INT64, INT32, FLOAT32).contains(timestampType)) {
-            throw new IllegalArgumentException("timestamp type must be int64, int32 or float32, got " + timestampType);
+        if (timestampInput == null ? timestampType != null : !Set.of(INT64, INT32, FLOAT32, FLOAT64).contains(timestampType)) {
+            throw new IllegalArgumentException("timestamp type must be int64, int32, float32 or float64, got " + timestampType);
         }
         if (ratingRank < 0 || ratingRank > 2) {
             throw new IllegalArgumentException("the rating output has rank 1 or 2 (0: open), got " + ratingRank);

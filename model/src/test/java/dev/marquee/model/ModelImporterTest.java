@@ -256,20 +256,21 @@ class ModelImporterTest {
     void aFloat32TimestampAFloat64RatingAndRatingShapesTheSignatureLeavesOpenAreServed() throws Exception {
         ModelRegistry registry = new ModelRegistry(tmp.resolve("registry"));
         ModelImporter importer = new ModelImporter(registry, "m", line -> { });
-        for (Kind kind : List.of(Kind.FLOAT32_TIMESTAMP, Kind.FLOAT64_RATING, Kind.RATING_OF_UNKNOWN_WIDTH,
+        for (Kind kind : List.of(Kind.FLOAT32_TIMESTAMP, Kind.FLOAT64_TIMESTAMP, Kind.FLOAT64_RATING, Kind.RATING_OF_UNKNOWN_WIDTH,
                 Kind.RATING_OF_UNKNOWN_RANK)) {
             long v = importer.importModel(new ModelImporter.Request(tiny(kind), "serving_default", "user_id",
                     "movie_title", "timestamp", "output_3", null), data());
             Path dir = registry.versionDir("m", v);
             ModelContract contract = ModelContract.of(dir);
             assertThat(contract.timestampType()).as("%s", kind)
-                    .isEqualTo(kind == Kind.FLOAT32_TIMESTAMP ? ModelContract.FLOAT32 : ModelContract.INT64);
+                    .isEqualTo(kind == Kind.FLOAT32_TIMESTAMP ? ModelContract.FLOAT32
+                            : kind == Kind.FLOAT64_TIMESTAMP ? ModelContract.FLOAT64 : ModelContract.INT64);
             assertThat(contract.ratingRank()).as("%s", kind).isEqualTo(kind.name().contains("UNKNOWN") ? 0 : 2);
             try (BatchScorer scorer = BatchScorer.open(dir, ScorerThreads.callerThread())) {
                 float[] ratings = scorer.score(new String[] {"u1", "u2"}, new String[] {"A", "B"},
                         new long[] {1_000_000_000L, 2_000_000_000L}).ratings();
                 // FLOAT32_TIMESTAMP answers 0.5 + timestamp / 1e9: the timestamps arrive as floats
-                assertThat(ratings).as("%s", kind).containsExactly(kind == Kind.FLOAT32_TIMESTAMP
+                assertThat(ratings).as("%s", kind).containsExactly(kind.name().endsWith("_TIMESTAMP")
                         ? new float[] {1.5f, 2.5f} : new float[] {0.5f, 0.5f}, org.assertj.core.data.Offset.offset(1e-6f));
             }
         }

@@ -56,6 +56,8 @@ public final class TinySavedModels {
         NO_TIMESTAMP,
         /** A float32 {@code timestamp}; a rating of 0.5 + timestamp / 1e9. */
         FLOAT32_TIMESTAMP,
+        /** A float64 {@code timestamp} (pandas' default); a rating of 0.5 + timestamp / 1e9. */
+        FLOAT64_TIMESTAMP,
         /** A float64 rating [n,1] of 0.5. */
         FLOAT64_RATING,
         /** A rating whose signature shape is [n,?]; it answers [n,1]. */
@@ -102,6 +104,10 @@ public final class TinySavedModels {
                 if (kind == Kind.FLOAT32_TIMESTAMP) {
                     Placeholder<TFloat32> ts = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
                     column = tf.math.add(column, tf.math.div(ts, tf.constant(1e9f)));
+                    sig.input("timestamp", ts);
+                } else if (kind == Kind.FLOAT64_TIMESTAMP) {
+                    Placeholder<TFloat64> ts = tf.placeholder(TFloat64.class, Placeholder.shape(Shape.of(-1)));
+                    column = tf.math.add(column, tf.dtypes.cast(tf.math.div(ts, tf.constant(1e9)), TFloat32.class));
                     sig.input("timestamp", ts);
                 } else if (kind != Kind.NO_TIMESTAMP) {
                     Placeholder<TInt64> ts = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
