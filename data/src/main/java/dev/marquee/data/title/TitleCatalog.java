@@ -212,6 +212,8 @@ public final class TitleCatalog implements Serializable {
     /** The tiers after the exact one, as the class comment lists them. */
     private Resolution resolveThroughTiers(String raw) {
         String key = TitleCanonicalizer.canonicalKey(raw);
+        // Nothing to match on ("🎬", "...", "—"): such a title is its own, never another punctuation-only one's.
+        if (!hasLetterOrDigit(key)) return new Resolution(raw, Match.UNKNOWN);
         String title = uniqueByKey.get(key);
         if (title != null) {
             return new Resolution(title, Match.CANONICAL);
@@ -232,6 +234,13 @@ public final class TitleCatalog implements Serializable {
         }
         title = fuzzy.match(loose, TitleCanonicalizer.leadingArticle(key));
         return title != null ? new Resolution(title, Match.FUZZY) : new Resolution(raw, Match.UNKNOWN);
+    }
+
+    private static boolean hasLetterOrDigit(String key) {
+        for (int i = 0; i < key.length(); i++) {
+            if (Character.isLetterOrDigit(key.charAt(i))) return true;
+        }
+        return false;
     }
 
     /** The alias tier: primary forms first, then secondary ones; null when neither has {@code loose}. */

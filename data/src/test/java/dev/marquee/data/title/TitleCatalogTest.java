@@ -38,6 +38,17 @@ class TitleCatalogTest {
         assertThat(catalog.lookup("Cape Fear").known()).isFalse();
     }
 
+    /** A title of punctuation or symbols only (one trained from a label "-") is matched only as sent. */
+    @Test
+    void aTitleWithoutLettersOrDigitsMatchesNoOtherSuchTitle() {
+        TitleCatalog withSymbols = TitleCatalog.of(List.of("Heat (1995)", "-"));
+        assertThat(withSymbols.lookup("-")).isEqualTo(new Resolution("-", Match.EXACT));
+        for (String title : List.of("\uD83C\uDFAC", "...", "\u2014", "()", " - ")) {
+            assertThat(withSymbols.lookup(title)).as(title).isEqualTo(new Resolution(title, Match.UNKNOWN));
+        }
+        assertThat(withSymbols.lookup("heat (1995)").title()).isEqualTo("Heat (1995)");
+    }
+
     @Test
     void collidingTitlesStayDistinctAndAmbiguousSpellingsStayRaw() {
         assertThat(catalog.collisions()).containsOnlyKeys("the fan (1996)");
