@@ -287,12 +287,14 @@ public final class MovieLensLatest {
     }
 
     private static long parseTimestamp(String s, String source, long n) {
+        long timestamp;
         try {
-            return Long.parseLong(s);
+            timestamp = Long.parseLong(s);
         } catch (NumberFormatException e) {
             throw new DataFileException(source, n, "timestamp \"" + clip(s)
                     + "\" is not an integer (seconds since the epoch)");
         }
+        return RatingsFile.inSeconds(timestamp, source, n);
     }
 
     private Map<Integer, Movie> readMovies() {

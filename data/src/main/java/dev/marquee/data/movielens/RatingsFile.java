@@ -318,7 +318,7 @@ public final class RatingsFile {
         JsonNode time = field(node, TIMESTAMP, source, line);
         long timestamp;
         if (time.isIntegralNumber() && time.canConvertToLong()) {
-            timestamp = time.longValue();
+            timestamp = inSeconds(time.longValue(), source, line);
         } else if (time.isTextual()) {
             timestamp = parseTimestamp(time.textValue().trim(), source, line);
         } else {
@@ -359,12 +359,27 @@ public final class RatingsFile {
     }
 
     private static long parseTimestamp(String s, String source, long line) {
+        long timestamp;
         try {
-            return Long.parseLong(s);
+            timestamp = Long.parseLong(s);
         } catch (NumberFormatException e) {
             throw new DataFileException(source, line,
                     TIMESTAMP + " \"" + s + "\" is not an integer (seconds since the epoch)");
         }
+        return inSeconds(timestamp, source, line);
+    }
+
+    /**
+     * Refuses a timestamp after {@link Rating#LATEST_TIMESTAMP}: milliseconds, most likely. Trained on, it would make
+     * every (user, day) bias a day of 86 seconds and the reference's hours noise, and the job refuses the same
+     * values in requests and labels, so it shows only after a version is published.
+     */
+    static long inSeconds(long timestamp, String source, long line) {
+        if (timestamp > Rating.LATEST_TIMESTAMP) {
+            throw new DataFileException(source, line, TIMESTAMP + " " + timestamp + " is after 2100-01-01 ("
+                    + Rating.LATEST_TIMESTAMP + "): timestamps must be seconds since the epoch, and this looks like milliseconds");
+        }
+        return timestamp;
     }
 
     private static boolean isBlank(List<String> row) {

@@ -119,6 +119,8 @@ class MovieLensLatestTest {
                 {"1,1,four,5", "rating \"four\" is not a number"},
                 {"1,1,5.5,5", "rating 5.5 is outside 0.5 to 5.0"},
                 {"1,1,4.0,noon", "timestamp \"noon\" is not an integer (seconds since the epoch)"},
+                {"1,1,4.0,1700000000123", "timestamp 1700000000123 is after 2100-01-01 (4102444800): timestamps must be "
+                        + "seconds since the epoch, and this looks like milliseconds"},
                 {",1,4.0,5", "userId is empty"}}) {
             Files.writeString(ratings, RATINGS + bad[0] + "\n", StandardCharsets.UTF_8);
             assertThatThrownBy(() -> MovieLensLatest.detect(dir).orElseThrow().ratings())

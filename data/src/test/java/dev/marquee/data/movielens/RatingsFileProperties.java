@@ -48,7 +48,7 @@ class RatingsFileProperties {
         Arbitrary<Float> rating = Arbitraries.oneOf(
                 Arbitraries.integers().between(1, 5).map(Integer::floatValue),
                 Arbitraries.floats().between(-1e6f, 1e6f));
-        Arbitrary<Long> timestamp = Arbitraries.longs();
+        Arbitrary<Long> timestamp = Arbitraries.longs().lessOrEqual(Rating.LATEST_TIMESTAMP); // later: milliseconds, refused
         return Combinators.combine(text, text, rating, timestamp).as(Rating::new).list();
     }
 }

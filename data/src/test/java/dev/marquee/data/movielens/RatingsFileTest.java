@@ -19,7 +19,7 @@ class RatingsFileTest {
             new Rating("1", "Misérables, Les (1995)", 3.5f, 1L),
             new Rating("u-2", "Say \"Anything\", Again (1989)", 1f, 0L),
             new Rating("3", "Line\nbreak, and\r\nCRLF (2000)", 2.25f, -5L),
-            new Rating("4", " spaces around ", 5f, Long.MAX_VALUE),
+            new Rating("4", " spaces around ", 5f, Rating.LATEST_TIMESTAMP),
             new Rating("5", "Á köldum klaka (Cold Fever) (1994)", 0.1f, 893286638L));
 
     @TempDir
@@ -123,6 +123,12 @@ class RatingsFileTest {
                 .hasMessageContaining("line 4").hasMessageContaining("expected 4 fields as in the header, got 3");
         assertThatThrownBy(() -> RatingsFile.read(write("c.csv", header + "1,A,1,1.5\n")))
                 .hasMessageContaining("line 2").hasMessageContaining("timestamp \"1.5\" is not an integer");
+        // Date.now() in a producer's export: refused, not trained on as 86-second days
+        assertThatThrownBy(() -> RatingsFile.read(write("ms.csv", header + "1,A,1,1\n2,B,1,1700000000123\n")))
+                .hasMessageContaining("ms.csv, line 3").hasMessageContaining("looks like milliseconds");
+        assertThatThrownBy(() -> RatingsFile.read(write("ms.jsonl",
+                "{\"user_id\":\"1\",\"movie_title\":\"A\",\"rating\":1,\"timestamp\":1700000000123}\n")))
+                .hasMessageContaining("ms.jsonl, line 1").hasMessageContaining("looks like milliseconds");
         assertThatThrownBy(() -> RatingsFile.read(write("d.csv", header + "1,\"A\"B,1,1\n")))
                 .hasMessageContaining("line 2").hasMessageContaining("after a closing quote");
         assertThatThrownBy(() -> RatingsFile.read(write("e.csv", header + "1,A,1,1\n1,\"never closed,1,1\n")))
