@@ -72,11 +72,34 @@ public final class ParserLimits implements Serializable {
      * titles cannot fill the label stage's title caches and keyed state.
      */
     public boolean admitsLabel(Rating r) {
-        return Rating.isValidLabel(r) && r.userId.length() <= maxUserIdChars && r.movieTitle.length() <= maxTitleChars
-                && (r.requestId == null || r.requestId.length() <= maxRequestIdChars)
-                // the parser refuses requests with these characters; a line break in a label's user or title would
-                // also split a retrained vocabulary's one-term-per-line file
-                && RequestParser.firstBadCharacter(r.userId) < 0 && RequestParser.firstBadCharacter(r.movieTitle) < 0;
+        return labelProblem(r) == null;
+    }
+
+    /**
+     * Why {@link #admitsLabel} refuses {@code r}, in one line for the operator's log, or null when it admits it. A
+     * user id or title that is blank as the request parser counts blank (Unicode spaces, invisible characters) is
+     * refused too: no valid request could carry it.
+     */
+    public String labelProblem(Rating r) {
+        if (r == null) return "not a JSON rating object";
+        if (r.userId == null || Chars.isBlank(r.userId)) return "user_id is missing or blank";
+        if (r.movieTitle == null || Chars.isBlank(r.movieTitle)) return "movie_title is missing or blank";
+        if (!(r.rating >= Rating.MIN_LABEL && r.rating <= Rating.MAX_LABEL)) {
+            return "rating " + r.rating + " is outside [" + Rating.MIN_LABEL + ", " + Rating.MAX_LABEL + "]";
+        }
+        if (r.timestamp > Rating.LATEST_TIMESTAMP) {
+            return "timestamp " + r.timestamp + " is after 2100-01-01: seconds since the epoch, not milliseconds";
+        }
+        if (r.userId.length() > maxUserIdChars) return "user_id is longer than " + MAX_USER_ID_CHARS + " (" + maxUserIdChars + ")";
+        if (r.movieTitle.length() > maxTitleChars) return "movie_title is longer than " + MAX_TITLE_CHARS + " (" + maxTitleChars + ")";
+        if (r.requestId != null && r.requestId.length() > maxRequestIdChars) {
+            return "request_id is longer than " + MAX_REQUEST_ID_CHARS + " (" + maxRequestIdChars + ")";
+        }
+        // the parser refuses requests with these characters; a line break in a label's user or title would also
+        // split a retrained vocabulary's one-term-per-line file
+        if (RequestParser.firstBadCharacter(r.userId) >= 0) return "user_id has a control character or an unpaired surrogate";
+        if (RequestParser.firstBadCharacter(r.movieTitle) >= 0) return "movie_title has a control character or an unpaired surrogate";
+        return null;
     }
 
     public static ParserLimits defaults() {

@@ -18,4 +18,25 @@ class ParserLimitsLabelTest {
         assertThat(limits.admitsLabel(new Rating("42", "Heat (1995)\u0085", 4f, 0))).isFalse();
         assertThat(limits.admitsLabel(new Rating("42", "Heat (1995) \uD83C", 4f, 0))).isFalse();
     }
+
+    /** A no-break or zero-width space alone is blank to the request parser: no request could match such a label. */
+    @Test
+    void aLabelBlankAsTheRequestParserCountsBlankIsRefused() {
+        assertThat(limits.labelProblem(new Rating("\u00A0", "Heat (1995)", 4f, 0))).isEqualTo("user_id is missing or blank");
+        assertThat(limits.labelProblem(new Rating("42", "\u200B", 4f, 0))).isEqualTo("movie_title is missing or blank");
+    }
+
+    /** The operator's log says why a label was skipped. */
+    @Test
+    void eachRefusalSaysWhy() {
+        assertThat(limits.labelProblem(new Rating("42", "Heat (1995)", 4f, 881_250_949L))).isNull();
+        assertThat(limits.labelProblem(null)).isEqualTo("not a JSON rating object");
+        assertThat(limits.labelProblem(new Rating("42", "Heat (1995)", 9f, 0))).startsWith("rating 9.0 is outside");
+        assertThat(limits.labelProblem(new Rating("42", "Heat (1995)", 4f, 1_700_000_000_123L)))
+                .contains("not milliseconds");
+        assertThat(limits.labelProblem(new Rating("4".repeat(129), "Heat (1995)", 4f, 0)))
+                .isEqualTo("user_id is longer than parser.max-user-id-chars (128)");
+        assertThat(limits.labelProblem(new Rating("42", "Heat\n(1995)", 4f, 0)))
+                .isEqualTo("movie_title has a control character or an unpaired surrogate");
+    }
 }

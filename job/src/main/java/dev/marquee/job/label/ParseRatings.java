@@ -41,19 +41,34 @@ public final class ParseRatings extends RichFlatMapFunction<RawRecord, Rating> {
 
     @Override
     public void flatMap(RawRecord raw, Collector<Rating> out) {
-        try {
-            Rating r = raw.value == null || raw.value.length > limits.maxPayloadBytes ? null : codec.decode(raw.value);
-            if (limits.admitsLabel(r)) {
-                out.collect(r);
-                return;
+        String problem;
+        if (raw.value == null) {
+            problem = "no value";
+        } else if (raw.value.length > limits.maxPayloadBytes) {
+            problem = raw.value.length + " bytes, more than " + ParserLimits.MAX_PAYLOAD_BYTES + " (" + limits.maxPayloadBytes + ")";
+        } else {
+            try {
+                Rating r = codec.decode(raw.value);
+                problem = limits.labelProblem(r);
+                if (problem == null) {
+                    out.collect(r);
+                    return;
+                }
+            } catch (RuntimeException e) {
+                problem = "not a rating: " + firstLine(e.getMessage());
             }
-        } catch (RuntimeException e) {
-            // counted below
         }
         refused.inc();
         if (refused.getCount() == 1 || refused.getCount() % 1_000 == 0) {
-            LOG.warn("Skipped {} bad label record(s) on {}; latest at partition {} offset {}", refused.getCount(),
-                    raw.topic, raw.partition, raw.offset);
+            LOG.warn("Skipped {} bad label record(s) on {}; latest at partition {} offset {}: {}", refused.getCount(),
+                    raw.topic, raw.partition, raw.offset, problem);
         }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) return "(no message)";
+        int end = message.indexOf('\n');
+        String line = end < 0 ? message : message.substring(0, end);
+        return line.length() > 300 ? line.substring(0, 300) + "..." : line;
     }
 }
