@@ -29,7 +29,8 @@ public final class TriggerJobOptions {
             .defaultValue(3).withDescription("consecutive drift reports with `drifted` true that request a retrain,"
                     + " once per drift episode (again only if that retrain published nothing); 0 turns the rule off");
     public static final ConfigOption<Double> MAX_RMSE = key("trigger.max-rmse").doubleType().defaultValue(Double.NaN)
-            .withDescription("absolute limit on the online RMSE (`labels.rmse`); a number > 0, or `off`");
+            .withDescription("absolute limit on the online RMSE of the model's own rating (`labels.model_rmse`; `labels.rmse`,"
+                    + " the rating served, for reports without it); a number > 0, or `off`");
     public static final ConfigOption<Double> RMSE_MARGIN = key("trigger.rmse-margin").doubleType().defaultValue(0.05)
             .withDescription("limit on the online RMSE relative to the serving version's model card: its test RMSE"
                     + " (validation RMSE when its test part was not scored) plus this; `off` turns it off. With both limits set, the lower applies");
