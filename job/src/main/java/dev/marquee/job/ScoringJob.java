@@ -236,12 +236,7 @@ public final class ScoringJob {
      * configuration (infra/flink/), and {@link dev.marquee.job.config.LocalBinding#environment} does not apply this there.
      */
     static Configuration localConfiguration(JobSettings s) {
-        Configuration conf = dev.marquee.job.config.LocalBinding.loopback(new Configuration());
-        if (s.prometheusPorts.equals("off")) return conf;
-        conf.addAll(Configuration.fromMap(java.util.Map.of(
-                "metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
-                "metrics.reporter.prom.port", s.prometheusPorts)));
-        return conf;
+        return dev.marquee.job.config.LocalBinding.localRun(s.prometheusPorts);
     }
 
     /**

@@ -31,6 +31,18 @@ public final class LocalBinding {
                 : context;
     }
 
+    /**
+     * A run in this JVM: loopback addresses and Flink's Prometheus reporter on {@code prometheusPorts} (a port or a
+     * range; {@code off}: none). A cluster takes both from its own configuration (infra/flink/).
+     */
+    public static Configuration localRun(String prometheusPorts) {
+        Configuration conf = loopback(new Configuration());
+        if (prometheusPorts.equals("off")) return conf;
+        conf.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        conf.setString("metrics.reporter.prom.port", prometheusPorts);
+        return conf;
+    }
+
     /** {@code conf} with the REST endpoint, the blob server and the RPC/data ports on loopback. */
     public static Configuration loopback(Configuration conf) {
         conf.set(RestOptions.BIND_ADDRESS, LOOPBACK);

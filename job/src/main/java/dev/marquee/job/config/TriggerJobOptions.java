@@ -55,7 +55,8 @@ public final class TriggerJobOptions {
             ScoringJobOptions.GROUP_ID, ScoringJobOptions.STARTING_OFFSETS, ScoringJobOptions.TOPIC_DRIFT,
             ScoringJobOptions.TOPIC_MODEL_UPDATES, ScoringJobOptions.DELIVERY, ScoringJobOptions.TRANSACTIONAL_ID_PREFIX,
             ScoringJobOptions.TRANSACTION_TIMEOUT_MS, ScoringJobOptions.CHECKPOINT_INTERVAL_MS,
-            ScoringJobOptions.PARALLELISM, ScoringJobOptions.MODEL_REGISTRY, ScoringJobOptions.MODEL_NAME);
+            ScoringJobOptions.PARALLELISM, ScoringJobOptions.MODEL_REGISTRY, ScoringJobOptions.MODEL_NAME,
+            ScoringJobOptions.PROMETHEUS_PORTS);
 
     public static final OptionSection TRIGGER = OptionSection.of("trigger", TOPIC_RETRAIN_REQUESTS,
             TOPIC_RETRAIN_OUTCOMES, GROUP_ID, TRANSACTIONAL_ID_PREFIX, DRIFTED_WINDOWS, OptionRow.of(MAX_RMSE, "`off`"),

@@ -98,7 +98,7 @@ public final class RetrainTriggerJob {
     /** Runs the trigger with {@code settings} in this JVM until it ends. */
     public static void run(TriggerSettings settings) throws Exception {
         StreamExecutionEnvironment env = dev.marquee.job.config.LocalBinding.environment(
-                dev.marquee.job.config.LocalBinding.loopback(new org.apache.flink.configuration.Configuration()));
+                dev.marquee.job.config.LocalBinding.localRun(settings.common.prometheusPorts));
         buildWithKafka(env, settings, false);
         System.out.printf("marquee retraining trigger: reading %s, %s, %s at %s; writing %s; model %s; %s%n",
                 settings.common.driftTopic, settings.retrainOutcomesTopic, settings.common.modelUpdatesTopic,

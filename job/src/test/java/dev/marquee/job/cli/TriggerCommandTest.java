@@ -40,6 +40,17 @@ class TriggerCommandTest {
                 .satisfies(o -> assertThat(String.join(" ", o.description())).contains("marquee-trigger"));
     }
 
+    /** Its metrics (retrainRequests, driftedWindows, restarts) reach Prometheus when it runs in this JVM, as the scoring job's do. */
+    @Test
+    void theTriggerTakesThePrometheusPortsAndItsLocalRunHasTheReporter() {
+        TriggerSettings s = parse("--metrics.prometheus-ports", "9260");
+        assertThat(s.common.prometheusPorts).isEqualTo("9260");
+        assertThat(dev.marquee.job.config.LocalBinding.localRun(s.common.prometheusPorts).toMap())
+                .containsEntry("metrics.reporter.prom.port", "9260")
+                .containsKey("metrics.reporter.prom.factory.class");
+        assertThat(dev.marquee.job.config.LocalBinding.localRun("off").toMap()).doesNotContainKey("metrics.reporter.prom.port");
+    }
+
     @Test
     void optionsReachTheSettings() {
         TriggerSettings s = parse("--trigger.max-rmse", "off", "--trigger.rmse-margin", "0.1", "--model.name", "m",
