@@ -382,7 +382,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         if (shadow == null) return null;
         try {
             ModelContract contract = shadow.scorer.contract();
-            if (contract.takesEveryRequest()) return shadow.scorer.score(users, titles, timestamps).ratings();
+            if (contract.takesEveryRequest()) return finite(shadow.scorer.score(users, titles, timestamps).ratings(), users, titles);
             float[] out = new float[users.length];
             java.util.Arrays.fill(out, Float.NaN);
             List<Integer> fit = new ArrayList<>();
@@ -398,7 +398,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
                 t[k] = titles[fit.get(k)];
                 ts[k] = timestamps[fit.get(k)];
             }
-            float[] r = shadow.scorer.score(u, t, ts).ratings();
+            float[] r = finite(shadow.scorer.score(u, t, ts).ratings(), u, t);
             for (int k = 0; k < fit.size(); k++) out[fit.get(k)] = r[k];
             return out;
         } catch (RuntimeException e) {
@@ -409,6 +409,21 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
             shadow = null;
             return null;
         }
+    }
+
+    /**
+     * The shadow's ratings, when all are finite. Served, a NaN or an infinity would be a SCORING_FAILED dead letter: a
+     * candidate answering one must not be judged on its other rows alone (the promoter would see only those), so it
+     * fails as a shadow that throws does.
+     */
+    private static float[] finite(float[] ratings, String[] users, String[] titles) {
+        for (int i = 0; i < ratings.length; i++) {
+            if (!Float.isFinite(ratings[i])) {
+                throw new IllegalStateException("it answered " + ratings[i] + " for user_id " + users[i] + ", \""
+                        + titles[i] + "\"");
+            }
+        }
+        return ratings;
     }
 
     /**

@@ -160,6 +160,40 @@ class ModelScoringFunctionTest {
         }
     }
 
+    /** A candidate answering NaN on live traffic must never be promoted: it is dropped as one that throws is. */
+    @Test
+    void aShadowThatAnswersNaNIsDroppedNotJudgedOnItsOtherRows(@TempDir Path other) throws Exception {
+        ModelRegistry elsewhere = new ModelRegistry(other.resolve("registry"));
+        Path tiny = TinySavedModels.export(other.resolve("nan"), TinySavedModels.Kind.NAN_FOR_EARLY_TIMESTAMPS);
+        long imported = new ModelImporter(elsewhere, "tiny", line -> { }).importModel(new ModelImporter.Request(tiny,
+                "serving_default", "user_id", "movie_title", "timestamp", "output_3", null), null);
+        Path nanDir = elsewhere.versionDir("tiny", imported);
+        ModelScoringFunction function = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1,
+                (version, dir, threads, gpu, warmRows) ->
+                        ServingModel.load(version, version == 2 ? nanDir : dir, threads, gpu, warmRows));
+        try (var h = harness(function, 4)) {
+            ModelUpdate update = update(1);
+            update.shadowVersion = 2;
+            control(h, update);
+            AtomicLong now = new AtomicLong(h.getProcessingTime());
+            await("the update handed over").atMost(DEADLINE).pollInSameThread().pollInterval(Duration.ofMillis(5))
+                    .until(() -> {
+                        h.setProcessingTime(now.addAndGet(MicroBatchOperator.HAND_OVER_POLL_MS));
+                        return !statuses(h).isEmpty();
+                    });
+            for (int i = 0; i < 4; i++) {
+                Rating r = rows.get(i);
+                long ts = i == 2 ? 700_000_000L : 892_870_992L; // the shadow answers NaN before 800,000,000
+                h.processElement(new StreamRecord<>(new RatingRequest("nan-" + i, r.userId, r.movieTitle, ts)));
+            }
+            assertThat(predictions(h)).as("every request served by version 1").hasSize(4).allSatisfy(p -> {
+                assertThat(p.modelVersion).isEqualTo(1);
+                assertThat(p.shadowVersion).as("no shadow rating from a batch it answered NaN in").isZero();
+            });
+            assertThat(function.shadowVersionsRefused()).isEqualTo(1);
+        }
+    }
+
     /** Records each version it is told to prepare for, with the thread that told it. */
     static final class PreparingObserver implements BatchObserver<Prediction, String> {
         static final List<String> PREPARED = new CopyOnWriteArrayList<>();
