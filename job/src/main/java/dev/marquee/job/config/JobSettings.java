@@ -178,6 +178,7 @@ public final class JobSettings implements Serializable {
         }
         kafkaProperties = Map.copyOf(r.withPrefix(KAFKA_PROPERTY_PREFIX));
         deadLetterProducerProperties = DeadLetterRecordSize.producerProperties(parserLimits, kafkaProperties);
+        PredictionRecordSize.check(parserLimits, kafkaProperties);
         given = Map.copyOf(s.asMap());
         if (delivery == DeliveryGuarantee.EXACTLY_ONCE && transactionTimeoutMs < checkpointIntervalMs + MIN_CHECKPOINT_TIME_MS) {
             throw new SettingException(TRANSACTION_TIMEOUT_MS + " (" + transactionTimeoutMs + ") must be longer than "
