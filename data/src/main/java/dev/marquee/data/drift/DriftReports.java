@@ -157,7 +157,19 @@ public final class DriftReports {
         }
         out.sort(Comparator.comparingDouble((Episode.CategoryShift c) -> c.share - c.referenceShare).reversed()
                 .thenComparing(c -> c.value));
-        return out.size() > TITLES_GROWN ? new ArrayList<>(out.subList(0, TITLES_GROWN)) : out;
+        List<Episode.CategoryShift> top = out.size() > TITLES_GROWN ? new ArrayList<>(out.subList(0, TITLES_GROWN)) : out;
+        for (Episode.CategoryShift c : top) c.value = clipTitle(c.value);
+        return top;
+    }
+
+    /** Titles in a report are for people: clipped, so raised title limits cannot make a report Kafka refuses. */
+    static final int MAX_REPORTED_TITLE_CHARS = 256;
+
+    static String clipTitle(String title) {
+        if (title.length() <= MAX_REPORTED_TITLE_CHARS) return title;
+        int cut = MAX_REPORTED_TITLE_CHARS;
+        if (Character.isHighSurrogate(title.charAt(cut - 1))) cut--;
+        return title.substring(0, cut) + "...";
     }
 
     private static void labels(DriftReport r, Map<Long, DriftCounts> byVersion) {

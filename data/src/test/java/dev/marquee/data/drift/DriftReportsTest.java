@@ -294,4 +294,17 @@ class DriftReportsTest {
         }
         return reports.report(NOW - 10_000, NOW, parsed, scored, ref, Map.of(1L, (long) n), rolling);
     }
+
+    /** A report's titles_grown carries titles for people to read: long ones clipped, never inside a surrogate pair. */
+    @Test
+    void reportedTitlesAreClippedWithoutSplittingACharacter() {
+        assertThat(DriftReports.clipTitle("Heat (1995)")).isEqualTo("Heat (1995)");
+        String emoji = "\uD83C\uDFAC".repeat(200);
+        String clipped = DriftReports.clipTitle(emoji);
+        assertThat(clipped).hasSize(DriftReports.MAX_REPORTED_TITLE_CHARS + 3).endsWith("...");
+        assertThat(clipped.substring(0, DriftReports.MAX_REPORTED_TITLE_CHARS)).isEqualTo(emoji.substring(0, DriftReports.MAX_REPORTED_TITLE_CHARS));
+        String odd = "x" + emoji;
+        assertThat(Character.isHighSurrogate(DriftReports.clipTitle(odd).charAt(DriftReports.MAX_REPORTED_TITLE_CHARS - 2))).isFalse();
+        assertThat(DriftReports.clipTitle(odd)).hasSize(DriftReports.MAX_REPORTED_TITLE_CHARS - 1 + 3);
+    }
 }
