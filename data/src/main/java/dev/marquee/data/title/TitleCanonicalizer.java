@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  *
  * <p>The rules, applied in this order:
  * <ol>
- *   <li>A year in square brackets or braces becomes a parenthesised year: "Fargo [1996]" → "Fargo (1996)".
+ *   <li>HTML character references are read ("Schindler&amp;#39;s List" → "Schindler's List"): numeric ones and
+ *       {@code amp quot apos lt gt nbsp rsquo lsquo rdquo ldquo ndash mdash hellip}.
  *   <li>Apostrophe look-alikes (’ ‘ ‛ ʼ ′ ` ´ ＇) become {@code '}. Invisible format characters (soft hyphen,
  *       zero-width joiner and non-joiner, word joiner, byte-order mark) are deleted; a zero-width space
  *       becomes a space. Superscript digits and vulgar fractions become words of their own ("8½" → "8 1/2",
@@ -23,6 +24,8 @@ import java.util.regex.Pattern;
  *   <li>Unicode NFKD, then combining marks are removed, then lower case (root locale): "Misérables" →
  *       "miserables"; full-width and ligature forms become plain letters. Letters that do not decompose
  *       are spelled out: ß→ss, æ→ae, œ→oe, ø→o, ł→l, đ/ð→d, þ→th, ı→i.
+ *   <li>A year in square brackets or braces becomes a parenthesised year: "Fargo [1996]" → "Fargo (1996)"
+ *       (after the rule above, so "Fargo ［１９９６］" too).
  *   <li>The title is cut into its plain text and its top-level parenthesised groups, e.g.
  *       "Contempt (Mépris, Le) (1963)" → "Contempt", "(Mépris, Le)", "(1963)". The groups stay in the key
  *       as groups, so the year "(1997)" is part of the key and different years stay different. Nested
@@ -66,7 +69,8 @@ public final class TitleCanonicalizer {
 
     /** The canonical key of a title; equal keys mean "the same title, spelt differently". */
     public static String canonicalKey(String title) {
-        String text = plainLowerCase(BRACKETED_YEAR.matcher(title).replaceAll("($1)"));
+        // The year rule runs on the plain text, so full-width brackets and digits and no-break spaces count.
+        String text = BRACKETED_YEAR.matcher(plainLowerCase(HtmlEntities.decode(title))).replaceAll("($1)");
         StringBuilder key = new StringBuilder(text.length());
         for (Piece piece : pieces(text)) {
             String normal = normalize(moveTrailingArticle(piece.text));

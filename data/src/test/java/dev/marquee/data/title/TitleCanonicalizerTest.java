@@ -145,4 +145,27 @@ class TitleCanonicalizerTest {
         assertThat(TitleCanonicalizer.leadingArticle(canonicalKey("Enfer, L' (1994)"))).isNull();
         assertThat(TitleCanonicalizer.leadingArticle("the")).isEqualTo("the");
     }
+
+    /** Titles copied from web pages: numeric and the usual named references read as their characters. */
+    @Test
+    void htmlCharacterReferencesAreReadAsTheirCharacters() {
+        String key = canonicalKey("Schindler's List (1993)");
+        assertThat(canonicalKey("Schindler&#39;s List (1993)")).isEqualTo(key);
+        assertThat(canonicalKey("Schindler&#x27;s List (1993)")).isEqualTo(key);
+        assertThat(canonicalKey("Schindler&rsquo;s List (1993)")).isEqualTo(key);
+        assertThat(canonicalKey("Sense &amp; Sensibility (1995)")).isEqualTo(canonicalKey("Sense & Sensibility (1995)"));
+        assertThat(canonicalKey("Tom&Jerry (1993)")).as("no reference: unchanged").isEqualTo("tom and jerry (1993)");
+        assertThat(canonicalKey("A &bogus; B")).as("unknown: stays text").isEqualTo("a and bogus b");
+        assertThat(canonicalKey("A &#0; B &#xD800; C")).as("no character: left as text").isEqualTo("a and 0 b and xd800 c");
+    }
+
+    /** The year rule runs on plain text: full-width brackets and digits, and no-break spaces, count. */
+    @Test
+    void aBracketedYearInFullWidthFormsOrWithNoBreakSpacesIsAYear() {
+        String key = canonicalKey("Fargo (1996)");
+        assertThat(canonicalKey("Fargo \uFF3B1996\uFF3D")).isEqualTo(key);
+        assertThat(canonicalKey("Fargo \uFF3B\uFF11\uFF19\uFF19\uFF16\uFF3D")).isEqualTo(key);
+        assertThat(canonicalKey("Fargo [\u00A01996]")).isEqualTo(key);
+        assertThat(canonicalKey("Fargo [1996]")).isEqualTo(key);
+    }
 }
