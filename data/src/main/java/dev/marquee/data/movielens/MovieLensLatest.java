@@ -356,6 +356,29 @@ public final class MovieLensLatest {
         return s.length() <= 80 ? s : s.substring(0, 80) + "…";
     }
 
+    /**
+     * Titles that more than one movieId carries, each with its ids in file order. Requests name movies by title, so
+     * such ids are one title to the model: the same film listed twice, or (in the larger releases) two films of one
+     * name and year, whose ratings are then merged.
+     */
+    public Map<String, List<Integer>> sharedTitles() {
+        Map<String, List<Integer>> ids = new LinkedHashMap<>();
+        for (Movie m : movies().values()) ids.computeIfAbsent(m.title(), t -> new ArrayList<>(1)).add(m.id());
+        ids.values().removeIf(list -> list.size() < 2);
+        return ids;
+    }
+
+    /** One line for a reader of this data, or empty when no title is shared: how many, and the first few. */
+    public Optional<String> sharedTitlesNote() {
+        Map<String, List<Integer>> shared = sharedTitles();
+        if (shared.isEmpty()) return Optional.empty();
+        List<String> first = shared.entrySet().stream().limit(3).map(e -> "\"" + clip(e.getKey()) + "\" (movieIds "
+                + e.getValue().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")) + ")").toList();
+        return Optional.of(shared.size() + " title(s) of " + moviesFile + " belong to more than one movieId and are "
+                + "read as one title (requests name movies by title): " + String.join(", ", first)
+                + (shared.size() > 3 ? ", ..." : ""));
+    }
+
     @Override
     public String toString() {
         return description();

@@ -130,6 +130,18 @@ class MovieLensLatestTest {
         }
     }
 
+    /** Two films of one title (ml-latest has a few, e.g. two "Emma (1996)"): one title to the model, and said so. */
+    @Test
+    void titlesSharedByMoreThanOneMovieIdAreListed() throws IOException {
+        write("movies.csv", "movieId,title,genres\n1,Emma (1996),Drama\n2,Heat (1995),Action\n3,Emma (1996),Comedy\n");
+        write("ratings.csv", "userId,movieId,rating,timestamp\n1,1,4.0,5\n1,3,2.0,6\n2,2,3.0,7\n");
+        MovieLensLatest data = MovieLensLatest.detect(dir).orElseThrow();
+        assertThat(data.sharedTitles()).containsExactly(java.util.Map.entry("Emma (1996)", List.of(1, 3)));
+        assertThat(data.sharedTitlesNote()).hasValueSatisfying(note -> assertThat(note)
+                .startsWith("1 title(s) of ").contains("\"Emma (1996)\" (movieIds 1, 3)"));
+        assertThat(data.ratings()).extracting(r -> r.movieTitle).containsExactly("Emma (1996)", "Emma (1996)", "Heat (1995)");
+    }
+
     @Test
     void anUnquotedCommaInATitleIsCaught() throws IOException {
         write("ratings.csv", RATINGS);

@@ -69,6 +69,7 @@ public final class DataOptions {
             if (ratings.isEmpty()) {
                 throw CliException.failure("no ratings in " + latest.get().ratingsFile());
             }
+            latest.get().sharedTitlesNote().ifPresent(note -> console.err().println("note: " + note));
             return new LoadedSplit(cut(ratings, splitName, seed), latest.get().description());
         }
         if (file != null && Files.isRegularFile(file)) {
