@@ -2,13 +2,14 @@ package dev.marquee.data.drift;
 
 import dev.marquee.data.event.Alert;
 import dev.marquee.data.event.DriftReport;
+import dev.marquee.data.event.ErrorCode;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * Hysteresis: a metric alerts once it has been over its threshold in {@code windows} consecutive reports,
  * and stops at the first report where it is not (or is absent for lack of data). A report is drifted when any
- * metric but an operational one ({@link #isOperational}: latency, schema, future timestamps) alerts. A report from another model
+ * metric but an operational one ({@link #isOperational}: latency) alerts. A report from another model
  * version starts every count again: its distributions are compared with another reference.
  */
 public final class AlertTracker {
@@ -49,14 +50,32 @@ public final class AlertTracker {
     }
 
     /**
-     * Latency is the job's health and the schema rates and future timestamps are the producer's, not the data's
-     * distribution or the model's: their alerts are reported, but they do not make a report drifted, open an
-     * episode or request a retrain (a cold start, a backlog, a new field or a producer's clock are not fixed by
-     * retraining). Decision 0007's addendum.
+     * Latency is the job's health, not the data's or the model's: its alerts are reported, but they do not make a
+     * report drifted, open an episode or request a retrain (a cold start or a backlog is not drift).
      */
     public static boolean isOperational(String metric) {
-        return metric.startsWith("latency.") || metric.startsWith("schema.")
-                || metric.equals(DriftMetricNames.FUTURE_RATE);
+        return metric.startsWith("latency.");
+    }
+
+    /**
+     * The producers' input quality: new fields, changed types, refused requests, clocks ahead. It is schema drift,
+     * so it makes a report drifted and opens an episode, but a retrain on the same data fixes none of it: the
+     * retraining trigger does not count a report whose only alerts are these (decision 0007's addendum). The rates
+     * of requests the serving model itself refused ({@link ErrorCode#afterValidation}) are the model's, not these.
+     */
+    public static boolean isInputQuality(String metric) {
+        if (metric.startsWith(DriftMetricNames.INVALID_RATE_CODE_PREFIX)) {
+            String code = metric.substring(DriftMetricNames.INVALID_RATE_CODE_PREFIX.length());
+            return java.util.Arrays.stream(ErrorCode.values()).noneMatch(c -> c.name().equals(code) && c.afterValidation());
+        }
+        return metric.startsWith("schema.") || metric.equals(DriftMetricNames.FUTURE_RATE);
+    }
+
+    /** Whether a drifted report's alerts include one a retrain could answer (neither operational nor input quality). */
+    public static boolean retrainCouldAnswer(DriftReport report) {
+        if (!report.drifted) return false;
+        if (report.alerts == null || report.alerts.isEmpty()) return true; // a report from before alerts were listed
+        return report.alerts.stream().anyMatch(a -> !isOperational(a.metric) && !isInputQuality(a.metric));
     }
 
     /** The current streaks, for the operator's checkpoint. */

@@ -67,7 +67,7 @@ public final class MovieLensFormat {
         int user = parseInt(line.substring(0, t1), "user id", file, n);
         int item = parseInt(line.substring(t1 + 1, t2), "item id", file, n);
         int rating = parseInt(line.substring(t2 + 1, t3), "rating", file, n);
-        long timestamp = parseLong(line.substring(t3 + 1), "timestamp", file, n);
+        long timestamp = RatingsFile.inSeconds(parseLong(line.substring(t3 + 1), "timestamp", file, n), file.toString(), n);
         return new MovieLensRating(user, item, rating, timestamp);
     }
 

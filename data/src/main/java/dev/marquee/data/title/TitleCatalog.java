@@ -224,7 +224,7 @@ public final class TitleCatalog implements Serializable {
         String loose = LooseTitleKey.of(key);
         Resolution alias = aliasLookup(raw, loose);
         if (alias == null) {
-            String withoutCredit = TitleForms.withoutCredit(raw);
+            String withoutCredit = TitleForms.withoutCredit(HtmlEntities.decode(raw));
             if (withoutCredit != null) {
                 alias = aliasLookup(raw, LooseTitleKey.of(TitleCanonicalizer.canonicalKey(withoutCredit)));
             }
@@ -236,11 +236,9 @@ public final class TitleCatalog implements Serializable {
         return title != null ? new Resolution(title, Match.FUZZY) : new Resolution(raw, Match.UNKNOWN);
     }
 
-    private static boolean hasLetterOrDigit(String key) {
-        for (int i = 0; i < key.length(); i++) {
-            if (Character.isLetterOrDigit(key.charAt(i))) return true;
-        }
-        return false;
+    /** Whether a canonical key has something to match on; code points, as letters beyond the BMP are two chars. */
+    public static boolean hasLetterOrDigit(String key) {
+        return key.codePoints().anyMatch(Character::isLetterOrDigit);
     }
 
     /** The alias tier: primary forms first, then secondary ones; null when neither has {@code loose}. */

@@ -91,9 +91,12 @@ class AlertTrackerTest {
         assertThat(AlertTracker.isOperational("labels.estimated_rmse")).isFalse();
     }
 
-    /** A producer's new field, refused requests or clock: listed, but a retrain cannot fix them, so no drift. */
+    /**
+     * A producer's new field, refused requests or clock: schema drift (drifted, an episode), but no retrain could
+     * answer it; the model's own refusals could be.
+     */
     @Test
-    void schemaAndFutureTimestampAlertsAreListedButDoNotMakeTheReportDrifted() {
+    void schemaAndFutureTimestampAlertsAreDriftThatNoRetrainAnswers() {
         for (String metric : java.util.List.of(DriftMetricNames.UNEXPECTED_FIELD_RATE, DriftMetricNames.INVALID_RATE,
                 DriftMetricNames.INVALID_RATE_CODE_PREFIX + "MISSING_FIELD", DriftMetricNames.TYPE_CHANGE_RATE,
                 DriftMetricNames.FUTURE_RATE)) {
@@ -106,10 +109,21 @@ class AlertTrackerTest {
             r.thresholds.put("user_id.oov_rate", 0.1);
             tracker.apply(r);
             assertThat(r.alerts).as(metric).extracting(a -> a.metric).containsExactly(metric);
-            assertThat(r.drifted).as(metric).isFalse();
+            assertThat(r.drifted).as(metric).isTrue();
+            assertThat(AlertTracker.retrainCouldAnswer(r)).as(metric).isFalse();
         }
-        assertThat(AlertTracker.isOperational(DriftMetricNames.SLICE_GAP)).isFalse();
-        assertThat(AlertTracker.isOperational(DriftMetricNames.HOUR_JS)).isFalse();
+        for (String metric : java.util.List.of(DriftMetricNames.INVALID_RATE_CODE_PREFIX + "SCORING_FAILED",
+                DriftMetricNames.INVALID_RATE_CODE_PREFIX + "MODEL_INPUT_UNREPRESENTABLE", DriftMetricNames.TITLE_OOV,
+                DriftMetricNames.SLICE_GAP, DriftMetricNames.HOUR_JS)) {
+            assertThat(AlertTracker.isInputQuality(metric)).as(metric).isFalse();
+        }
+        DriftReport both = new DriftReport();
+        both.metrics.put(DriftMetricNames.UNEXPECTED_FIELD_RATE, 1.0);
+        both.thresholds.put(DriftMetricNames.UNEXPECTED_FIELD_RATE, 0.01);
+        both.metrics.put(DriftMetricNames.TITLE_OOV, 0.5);
+        both.thresholds.put(DriftMetricNames.TITLE_OOV, 0.1);
+        new AlertTracker(1).apply(both);
+        assertThat(AlertTracker.retrainCouldAnswer(both)).as("new titles beside the new field").isTrue();
     }
 
     private static DriftReport apply(AlertTracker tracker, double value) {

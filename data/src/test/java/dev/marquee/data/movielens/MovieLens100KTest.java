@@ -108,6 +108,15 @@ class MovieLens100KTest {
     }
 
     @Test
+    void aTimestampInMillisecondsIsReportedWithItsLineNumber() throws IOException {
+        write("u.data", "1\t1\t5\t881250949\n1\t2\t4\t878887116000\n");
+        assertThatThrownBy(() -> movieLens().ratings())
+                .isInstanceOf(DataFileException.class)
+                .hasMessageContaining("u.data, line 2")
+                .hasMessageContaining("looks like milliseconds");
+    }
+
+    @Test
     void aShortRatingLineIsReported() throws IOException {
         write("u.data", "1\t1\t5\n");
         assertThatThrownBy(() -> movieLens().ratings())

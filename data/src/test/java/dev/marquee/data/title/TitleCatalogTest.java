@@ -47,6 +47,9 @@ class TitleCatalogTest {
             assertThat(withSymbols.lookup(title)).as(title).isEqualTo(new Resolution(title, Match.UNKNOWN));
         }
         assertThat(withSymbols.lookup("heat (1995)").title()).isEqualTo("Heat (1995)");
+        // letters beyond the BMP (two chars each) are letters
+        TitleCatalog gothic = TitleCatalog.of(List.of("\uD800\uDF30\uD800\uDF31"));
+        assertThat(gothic.lookup("\uD800\uDF30\uD800\uDF31 ").known()).isTrue();
     }
 
     @Test
@@ -75,6 +78,8 @@ class TitleCatalogTest {
         assertThat(c.resolve("Dracula (1992)")).isEqualTo("Bram Stoker's Dracula (1992)");
         assertThat(c.resolve("Tim Burton's The Nightmare Before Christmas (1993)"))
                 .isEqualTo("Nightmare Before Christmas, The (1993)");
+        assertThat(c.resolve("Tim Burton&#39;s The Nightmare Before Christmas (1993)"))
+                .as("a credit written with an HTML reference").isEqualTo("Nightmare Before Christmas, The (1993)");
         assertThat(c.resolve("GI Jane (1997)")).isEqualTo("G.I. Jane (1997)");
         assertThat(c.lookup("Seven (1979)").match()).isEqualTo(Match.UNKNOWN);
         assertThat(c.lookup("Se7en").match()).isEqualTo(Match.UNKNOWN);

@@ -49,9 +49,15 @@ public final class TitleAdaptation extends KeyedCoProcessFunction<String, Predic
         return key(OnlineAdaptation.titleOf(p));
     }
 
-    /** The key titles are partitioned and learned by: spellings with the same canonical key share a bias. */
+    /**
+     * The key titles are partitioned and learned by: spellings with the same canonical key share a bias. A title
+     * whose key has no letter or digit ("🎬", "...") keys by itself as sent: all such keys are empty, and one emoji's
+     * label must not teach (or be joined to) another's.
+     */
     public static String key(String title) {
-        return title == null ? "" : TitleCanonicalizer.canonicalKey(title);
+        if (title == null) return "";
+        String key = TitleCanonicalizer.canonicalKey(title);
+        return dev.marquee.data.title.TitleCatalog.hasLetterOrDigit(key) ? key : title;
     }
 
     @Override

@@ -333,7 +333,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         }
         servingRuns++;
         ScoredBatch scored = serving.scorer.score(users, titles, timestamps);
-        float[] shadowRatings = scoreShadow(batch, users, titles, timestamps);
+        float[] shadowRatings = scoreShadow(batch, users, titles, timestamps, scored.ratings());
         boolean flags = scored.hasOovFlags();
         long now = System.currentTimeMillis();
         List<Prediction> out = new ArrayList<>(n);
@@ -353,7 +353,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
             p.predictedRating = scored.ratings()[i];
             p.output3 = new float[] {scored.ratings()[i]};
             p.modelVersion = serving.version;
-            if (shadowRatings != null && !Float.isNaN(shadowRatings[i])) {
+            if (shadowRatings != null && Float.isFinite(shadowRatings[i])) {
                 p.shadowVersion = shadow.version;
                 p.shadowRating = shadowRatings[i];
             }
@@ -378,11 +378,16 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
      * The shadow's ratings for the batch (NaN for a request its inputs cannot take), or null without a shadow. A
      * shadow that fails is dropped, never the batch: it must not cost the serving version anything but time.
      */
-    private float[] scoreShadow(List<RatingRequest> batch, String[] users, String[] titles, long[] timestamps) {
+    private float[] scoreShadow(List<RatingRequest> batch, String[] users, String[] titles, long[] timestamps,
+                                float[] serving) {
         if (shadow == null) return null;
         try {
             ModelContract contract = shadow.scorer.contract();
-            if (contract.takesEveryRequest()) return finite(shadow.scorer.score(users, titles, timestamps).ratings(), users, titles);
+            if (contract.takesEveryRequest()) {
+                float[] r = shadow.scorer.score(users, titles, timestamps).ratings();
+                for (int i = 0; i < r.length; i++) requireFinite(r[i], serving[i], users[i], titles[i]);
+                return r;
+            }
             float[] out = new float[users.length];
             java.util.Arrays.fill(out, Float.NaN);
             List<Integer> fit = new ArrayList<>();
@@ -398,8 +403,11 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
                 t[k] = titles[fit.get(k)];
                 ts[k] = timestamps[fit.get(k)];
             }
-            float[] r = finite(shadow.scorer.score(u, t, ts).ratings(), u, t);
-            for (int k = 0; k < fit.size(); k++) out[fit.get(k)] = r[k];
+            float[] r = shadow.scorer.score(u, t, ts).ratings();
+            for (int k = 0; k < fit.size(); k++) {
+                requireFinite(r[k], serving[fit.get(k)], u[k], t[k]);
+                out[fit.get(k)] = r[k];
+            }
             return out;
         } catch (RuntimeException e) {
             refusedShadows.inc();
@@ -412,18 +420,15 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
     }
 
     /**
-     * The shadow's ratings, when all are finite. Served, a NaN or an infinity would be a SCORING_FAILED dead letter: a
-     * candidate answering one must not be judged on its other rows alone (the promoter would see only those), so it
-     * fails as a shadow that throws does.
+     * Served, a shadow's NaN or infinity would be a SCORING_FAILED dead letter: a candidate answering one where the
+     * serving version answers must not be judged on its other rows alone (the promoter would see only those), so it
+     * fails as a shadow that throws does. Where the serving version has no rating either, the row is a dead letter
+     * whichever serves: no worse, and left out.
      */
-    private static float[] finite(float[] ratings, String[] users, String[] titles) {
-        for (int i = 0; i < ratings.length; i++) {
-            if (!Float.isFinite(ratings[i])) {
-                throw new IllegalStateException("it answered " + ratings[i] + " for user_id " + users[i] + ", \""
-                        + titles[i] + "\"");
-            }
+    private static void requireFinite(float shadow, float serving, String user, String title) {
+        if (!Float.isFinite(shadow) && Float.isFinite(serving)) {
+            throw new IllegalStateException("it answered " + shadow + " for user_id " + user + ", \"" + title + "\"");
         }
-        return ratings;
     }
 
     /**

@@ -51,6 +51,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
     private transient Counter alreadyAnswered;
     private transient Counter inFlightTimeouts;
     private transient Counter repeatedReports;
+    private transient Counter inputQualityOnly;
     // Mirrors of the keyed state for gauges (a gauge is read outside any key context).
     private transient volatile int driftedWindowsGauge;
     private transient volatile int rmseWindowsGauge;
@@ -77,6 +78,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         alreadyAnswered = m.counter("retrainAlreadyAnswered");
         inFlightTimeouts = m.counter("retrainInFlightTimeouts");
         repeatedReports = m.counter("driftReportsRepeated");
+        inputQualityOnly = m.counter("driftedReportsInputQualityOnly");
         m.gauge("driftedWindows", () -> driftedWindowsGauge);
         m.gauge("rmseWindows", () -> rmseWindowsGauge);
         m.gauge("retrainInFlight", () -> inFlightGauge);
@@ -124,7 +126,11 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         List<String> reasons = new ArrayList<>();
 
         if (rules.driftedWindows > 0) {
-            st.driftedWindows = r.drifted ? st.driftedWindows + 1 : 0;
+            // Drift only in the producers' input (a new field, changed types, clocks ahead) is not counted: a
+            // retrain on the same data answers none of it, and it would ask again after every cool-down.
+            boolean counts = dev.marquee.data.drift.AlertTracker.retrainCouldAnswer(r);
+            if (r.drifted && !counts) inputQualityOnly.inc();
+            st.driftedWindows = counts ? st.driftedWindows + 1 : 0;
             // One retrain per drift episode: its windows keep the count going, but once the episode was answered
             // by a request, it asks no more (a report without an episode, from before episodes, counts as before).
             boolean answeredEpisode = r.episode != null && r.episode.id == st.requestedEpisode

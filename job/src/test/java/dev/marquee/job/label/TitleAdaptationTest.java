@@ -163,4 +163,12 @@ class TitleAdaptationTest {
         h.setStateTtlProcessingTime(ms);
         h.setProcessingTime(ms);
     }
+
+    /** Every emoji or punctuation-only title has the empty canonical key: each keys by itself instead. */
+    @Test
+    void titlesWithoutLettersOrDigitsKeyByThemselves() {
+        assertThat(TitleAdaptation.key("\uD83C\uDFAC")).isEqualTo("\uD83C\uDFAC");
+        assertThat(TitleAdaptation.key("\uD83C\uDF7F")).isNotEqualTo(TitleAdaptation.key("\uD83C\uDFAC"));
+        assertThat(TitleAdaptation.key("Devil's Advocate, The (1997)")).isEqualTo(TitleAdaptation.key("The Devil's Advocate (1997)"));
+    }
 }

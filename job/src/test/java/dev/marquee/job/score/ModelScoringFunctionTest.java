@@ -194,6 +194,42 @@ class ModelScoringFunctionTest {
         }
     }
 
+    /** Where the serving version has no rating either, the shadow's NaN costs nothing: that request is a dead letter whichever serves. */
+    @Test
+    void aShadowThatAnswersNaNOnlyWhereTheServingVersionDoesTooKeepsRunning(@TempDir Path other) throws Exception {
+        ModelRegistry elsewhere = new ModelRegistry(other.resolve("registry"));
+        Path tiny = TinySavedModels.export(other.resolve("nan"), TinySavedModels.Kind.NAN_FOR_EARLY_TIMESTAMPS);
+        long imported = new ModelImporter(elsewhere, "tiny", line -> { }).importModel(new ModelImporter.Request(tiny,
+                "serving_default", "user_id", "movie_title", "timestamp", "output_3", null), null);
+        Path nanDir = elsewhere.versionDir("tiny", imported);
+        ModelScoringFunction function = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1,
+                (version, dir, threads, gpu, warmRows) -> ServingModel.load(version, nanDir, threads, gpu, warmRows));
+        OutputTag<dev.marquee.data.event.DeadLetter> refused = new OutputTag<>("refused") { };
+        try (var h = new OneInputStreamOperatorTestHarness<>(
+                new MicroBatchOperator<>(function, controls, 4, 60_000, STATUS, null, refused))) {
+            h.setProcessingTime(0);
+            h.open();
+            ModelUpdate update = update(1);
+            update.shadowVersion = 2;
+            control(h, update);
+            AtomicLong now = new AtomicLong(h.getProcessingTime());
+            await("the update handed over").atMost(DEADLINE).pollInSameThread().pollInterval(Duration.ofMillis(5))
+                    .until(() -> {
+                        h.setProcessingTime(now.addAndGet(MicroBatchOperator.HAND_OVER_POLL_MS));
+                        return !statuses(h).isEmpty();
+                    });
+            for (int i = 0; i < 4; i++) {
+                long ts = i == 2 ? 700_000_000L : 892_870_992L; // both versions answer NaN before 800,000,000
+                h.processElement(new StreamRecord<>(new RatingRequest("both-" + i, "7", "Heat (1995)", ts)));
+            }
+            assertThat(predictions(h)).as("the serving version's NaN request is not predicted").hasSize(3)
+                    .allSatisfy(p -> assertThat(p.shadowVersion).isEqualTo(2));
+            assertThat(h.getSideOutput(refused)).singleElement()
+                    .satisfies(d -> assertThat(d.getValue().requestId).isEqualTo("both-2"));
+            assertThat(function.shadowVersionsRefused()).isZero();
+        }
+    }
+
     /** Records each version it is told to prepare for, with the thread that told it. */
     static final class PreparingObserver implements BatchObserver<Prediction, String> {
         static final List<String> PREPARED = new CopyOnWriteArrayList<>();

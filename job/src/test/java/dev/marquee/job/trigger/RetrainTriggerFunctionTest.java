@@ -306,6 +306,29 @@ class RetrainTriggerFunctionTest {
         return r;
     }
 
+    /** A producer adding a field to every request: schema drift, but a retrain on the same data cannot answer it. */
+    @Test
+    void driftOnlyInTheProducersInputRequestsNoRetrain() throws Exception {
+        try (var h = harness(driftOnly(COOLDOWN))) {
+            h.setProcessingTime(5 * MINUTE);
+            for (int i = 0; i < 5; i++) {
+                DriftReport r = report(1, true);
+                r.alerts.clear();
+                r.alerts.add(new Alert("schema.unexpected_field_rate", 1.0, 0.01, 2));
+                r.alerts.add(new Alert("timestamp.future_rate", 0.5, 0.01, 2));
+                send(h, r);
+            }
+            assertThat(h.extractOutputValues()).isEmpty();
+            drifted(h, 2);
+            assertThat(h.extractOutputValues()).as("the input-only windows did not count").isEmpty();
+            DriftReport modelRefusals = report(1, true);
+            modelRefusals.alerts.clear();
+            modelRefusals.alerts.add(new Alert("schema.invalid_rate.SCORING_FAILED", 0.05, 0.02, 2));
+            send(h, modelRefusals);
+            assertThat(h.extractOutputValues()).as("the model's own refusals count").hasSize(1);
+        }
+    }
+
     @Test
     void aWindowThatDidNotDriftStartsTheCountAgain() throws Exception {
         try (var h = harness(driftOnly(COOLDOWN))) {
