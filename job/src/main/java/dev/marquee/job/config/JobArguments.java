@@ -1,47 +1,41 @@
 package dev.marquee.job.config;
 
 import dev.marquee.data.config.SettingException;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.flink.util.ParameterTool;
 
 /**
- * A job jar's {@code --key value} arguments ({@code flink run job.jar ...}), read as Flink's ParameterTool reads
- * them, except that a key without a value is refused: ParameterTool would hand on the marker {@code __NO_VALUE_KEY}
- * as its value (a registry folder of that name, say, when {@code --model.registry $REG} met an empty variable).
- * {@code --key=value} is read as {@code --key value}, as {@code marquee score} and {@code trigger} read it.
+ * A job jar's arguments ({@code flink run job.jar ...}): {@code --key value} or {@code --key=value}, as {@code marquee
+ * score} and {@code trigger} take them. Read here rather than by Flink's ParameterTool, which took a value starting
+ * with {@code -} (a password, say) for the next key, handed on the marker {@code __NO_VALUE_KEY} as the value of a key
+ * without one (a registry folder of that name, when {@code --model.registry $REG} met an empty variable), and quoted
+ * every argument in its errors, secrets included. Messages here name keys and positions, never values.
  */
 public final class JobArguments {
-    static final String NO_VALUE = "__NO_VALUE_KEY";
-
     private JobArguments() {}
 
     public static Map<String, String> parse(String[] args) {
-        Map<String, String> map;
-        try {
-            map = ParameterTool.fromArgs(splitEquals(args)).toMap();
-        } catch (IllegalArgumentException e) {
-            throw new SettingException(e.getMessage());
-        }
-        for (Map.Entry<String, String> e : map.entrySet()) {
-            if (NO_VALUE.equals(e.getValue())) {
-                throw new SettingException("--" + e.getKey() + " needs a value (--" + e.getKey() + " VALUE)");
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("-") || a.equals("-") || a.equals("--")) {
+                throw new SettingException("argument " + (i + 1) + " is not a --key (a value with spaces must be quoted"
+                        + " as one argument; arguments are --key value or --key=value)");
             }
+            String key = a.startsWith("--") ? a.substring(2) : a.substring(1);
+            String value;
+            int eq = key.indexOf('=');
+            if (eq >= 0) {
+                value = key.substring(eq + 1);
+                key = key.substring(0, eq);
+            } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                value = args[++i];
+            } else {
+                throw new SettingException("--" + key + " needs a value (--" + key + " VALUE)");
+            }
+            if (key.isEmpty()) throw new SettingException("argument " + (i + 1) + " has no key before its '='");
+            if (map.put(key, value) != null) throw new SettingException("--" + key + " is given twice");
         }
         return map;
-    }
-
-    /** {@code --key=value} as the two arguments {@code --key value}; a value's own '=' stays in it. */
-    private static String[] splitEquals(String[] args) {
-        java.util.List<String> out = new java.util.ArrayList<>(args.length + 4);
-        for (String a : args) {
-            int eq = a.startsWith("--") ? a.indexOf('=') : -1;
-            if (eq > 2) {
-                out.add(a.substring(0, eq));
-                out.add(a.substring(eq + 1));
-            } else {
-                out.add(a);
-            }
-        }
-        return out.toArray(new String[0]);
     }
 }

@@ -87,7 +87,7 @@ public final class RetrainTriggerJob {
         TriggerSettings settings;
         try {
             settings = TriggerSettings.from(dev.marquee.job.config.JobArguments.parse(args));
-        } catch (IllegalArgumentException e) { // SettingException, or ParameterTool's complaint
+        } catch (IllegalArgumentException e) { // a SettingException
             System.err.println("marquee retraining trigger: " + e.getMessage());
             System.exit(2);
             return;

@@ -29,6 +29,29 @@ class JobArgumentsTest {
                 .isInstanceOf(SettingException.class).hasMessage("--model.registry needs a value (--model.registry VALUE)");
     }
 
+    /** About one generated password in 64 starts with '-'; it is a value, in either form. */
+    @Test
+    void aValueStartingWithADashIsAValue() {
+        assertThat(JobArguments.parse(new String[] {"--kafka.property.ssl.truststore.password=-Secr3t", "--parallelism", "2",
+                "--kafka.property.ssl.keystore.password", "-Other", "--watermark.future-tolerance-ms", "-1"}))
+                .containsEntry("kafka.property.ssl.truststore.password", "-Secr3t")
+                .containsEntry("kafka.property.ssl.keystore.password", "-Other")
+                .containsEntry("watermark.future-tolerance-ms", "-1")
+                .containsEntry("parallelism", "2");
+    }
+
+    /** An unquoted JAAS line splits into stray arguments: refused without quoting any of them. */
+    @Test
+    void aStrayArgumentIsRefusedWithoutItsValue() {
+        assertThatThrownBy(() -> JobArguments.parse(new String[] {"--kafka.property.sasl.jaas.config", "X", "required",
+                "password=\"p\";"}))
+                .isInstanceOf(SettingException.class)
+                .hasMessageStartingWith("argument 3 is not a --key")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("p\"").doesNotContain("required"));
+        assertThatThrownBy(() -> JobArguments.parse(new String[] {"--model.name", "a", "--model.name=b"}))
+                .hasMessage("--model.name is given twice");
+    }
+
     @Test
     void aStrayValueIsAOneLineRefusal() {
         assertThatThrownBy(() -> JobArguments.parse(new String[] {"stray"})).isInstanceOf(SettingException.class);
