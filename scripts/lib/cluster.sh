@@ -34,12 +34,31 @@ FLINK_JVM_OPENS=(
 # Central).
 cluster_mvn() { mvn -B -q -ntp "$@"; }
 
+# cluster_check_dir: up and down --purge delete fixed names inside CLUSTER_DIR (run, tmp, kafka, logs, ...), so a
+# CLUSTER_DIR holding anything else (MARQUEE_CLUSTER_DIR=$HOME, say) is refused instead.
+cluster_check_dir() {
+  [ -d "$CLUSTER_DIR" ] || return 0
+  local entry
+  for entry in "$CLUSTER_DIR"/* "$CLUSTER_DIR"/.[!.]*; do
+    [ -e "$entry" ] || continue
+    case "$(basename "$entry")" in
+      lib|run|kafka|logs|checkpoints|savepoints|tmp|conf|conf-client|*.log) ;;
+      *) die "$CLUSTER_DIR holds $(basename "$entry"), which scripts/cluster did not make: choose an empty or new folder for MARQUEE_CLUSTER_DIR" 2 ;;
+    esac
+  done
+}
+
 # Copies Flink's, Kafka's and tensorflow-java's runtime jars into lib/ once (~110 MB, and ~170 MB for TensorFlow).
 cluster_assemble_lib() {
   local pom="$MARQUEE_ROOT/scripts/lib/cluster/pom.xml" part
   for part in flink kafka tensorflow; do
     # re-assembled when the pom changed
     [ "$(cat "$CLUSTER_LIB/$part/.complete" 2>/dev/null)" = "$(cksum <"$pom")" ] && continue
+    # Only a folder of ours (stale: it has .complete) or an empty one is replaced: MARQUEE_CLUSTER_LIB may be anywhere.
+    if [ -d "$CLUSTER_LIB/$part" ] && [ ! -f "$CLUSTER_LIB/$part/.complete" ] && [ -n "$(ls -A "$CLUSTER_LIB/$part")" ]; then
+      [ -f "$CLUSTER_LIB/$part.log" ] \
+        || die "$CLUSTER_LIB/$part holds files scripts/cluster did not put there: choose another MARQUEE_CLUSTER_LIB" 2
+    fi
     say "assembling the $part jars into $CLUSTER_LIB/$part (once; downloads from Maven Central when missing) ..."
     rm -rf "$CLUSTER_LIB/$part"
     mkdir -p "$CLUSTER_LIB/$part"
@@ -206,8 +225,14 @@ YAML
   # the client's); the cluster's config.yaml applies them to jobs submitted from here too.
   grep -E '^execution\.checkpointing\.(interval|timeout|min-pause|tolerable-failed-checkpoints):' "$conf/config.yaml" \
     >>"$client/config.yaml" || true
+  # Flink's CLI logs every program argument at INFO, masking only the arguments that are themselves sensitive keys:
+  # a secret given as `--kafka.property.ssl.truststore.password VALUE` would be written in clear. WARN keeps it out.
   cat >"$client/log4j-cli.properties" <<'PROPS'
 rootLogger.level = INFO
+logger.cli.name = org.apache.flink.client.cli.CliFrontend
+logger.cli.level = WARN
+logger.env.name = org.apache.flink.runtime.util.EnvironmentInformation
+logger.env.level = WARN
 rootLogger.appenderRef.file.ref = FileAppender
 appender.file.name = FileAppender
 appender.file.type = File
