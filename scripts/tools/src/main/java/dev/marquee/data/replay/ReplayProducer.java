@@ -46,8 +46,11 @@ public final class ReplayProducer {
         DriftInjector drift = options.drift.injector(rows, catalog);
         AtomicLong errors = new AtomicLong();
         AtomicReference<String> firstError = new AtomicReference<>();
+        // What the brokers acknowledged: the summary reports these, not what was planned (a refusal stops the loop)
+        AtomicLong sentRequests = new AtomicLong();
+        AtomicLong sentRecords = new AtomicLong();
+        AtomicLong sentRatings = new AtomicLong();
         long records = 0;
-        long ratings = 0;
         long start;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties())) {
             // Fetch the topic's metadata first: an unreachable broker or a missing topic fails here, once,
@@ -57,11 +60,9 @@ public final class ReplayProducer {
             start = System.nanoTime();
             long nextProgress = start + (long) (options.progressSeconds * 1e9);
             Pacer pacer = new Pacer(options.rate / options.envelopeSize);
-            org.apache.kafka.clients.producer.Callback onDone = (meta, e) -> {
-                if (e != null) {
-                    errors.incrementAndGet();
-                    firstError.compareAndSet(null, e.toString());
-                }
+            org.apache.kafka.clients.producer.Callback onRating = (meta, e) -> {
+                if (e == null) sentRatings.incrementAndGet();
+                else failed(errors, firstError, e);
             };
             int n = options.envelopeSize;
             for (int from = 0; from < rows.size(); from += n) {
@@ -71,14 +72,23 @@ public final class ReplayProducer {
                 byte[] key = chunk.get(0).userId.getBytes(StandardCharsets.UTF_8);
                 // built also when only ratings go out: the labels carry the request ids and drifted fields
                 List<OutgoingRequest> requests = requests(from, chunk, drift);
-                if (options.sendsRequests()) producer.send(new ProducerRecord<>(options.topic, key, encode(requests)), onDone);
+                if (options.sendsRequests()) {
+                    int size = chunk.size();
+                    producer.send(new ProducerRecord<>(options.topic, key, encode(requests)), (meta, e) -> {
+                        if (e != null) {
+                            failed(errors, firstError, e);
+                        } else {
+                            sentRecords.incrementAndGet();
+                            sentRequests.addAndGet(size);
+                        }
+                    });
+                }
                 records++;
                 if (options.sendsRatings()) {
                     for (int i = 0; i < chunk.size(); i++) {
                         Rating r = chunk.get(i);
                         producer.send(new ProducerRecord<>(options.ratingsTopic,
-                                r.userId.getBytes(StandardCharsets.UTF_8), ratingCodec.encode(label(r, requests.get(i)))), onDone);
-                        ratings++;
+                                r.userId.getBytes(StandardCharsets.UTF_8), ratingCodec.encode(label(r, requests.get(i)))), onRating);
                     }
                 }
                 long now = System.nanoTime();
@@ -95,8 +105,16 @@ public final class ReplayProducer {
         if (!options.drift.isNone()) {
             progress.accept(String.format(Locale.ROOT, "replay: drift changed %,d of %,d requests", drift.affected(), drift.seen()));
         }
-        if (!options.sendsRequests()) return new ReplaySummary(0, 0, ratings, errors.get(), seconds, firstError.get());
-        return new ReplaySummary(rows.size(), records, ratings, errors.get(), seconds, firstError.get());
+        if (!options.sendsRequests()) {
+            return new ReplaySummary(0, 0, sentRatings.get(), errors.get(), seconds, firstError.get(), 0, rows.size());
+        }
+        return new ReplaySummary(sentRequests.get(), sentRecords.get(), sentRatings.get(), errors.get(), seconds,
+                firstError.get(), rows.size(), options.sendsRatings() ? rows.size() : 0);
+    }
+
+    private static void failed(AtomicLong errors, AtomicReference<String> firstError, Exception e) {
+        errors.incrementAndGet();
+        firstError.compareAndSet(null, e.toString());
     }
 
     private List<OutgoingRequest> requests(int firstIndex, List<Rating> chunk, DriftInjector drift) {

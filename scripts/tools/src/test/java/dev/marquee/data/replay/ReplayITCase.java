@@ -103,6 +103,23 @@ class ReplayITCase {
         assertThat(labels).containsExactlyInAnyOrderElementsOf(rows);
     }
 
+    /** A record the producer refuses stops the replay: the summary says how much went out, not what was planned. */
+    @Test
+    void aRefusedRecordStopsTheReplayAndTheSummaryCountsOnlyWhatWasSent() {
+        String requests = KAFKA.createTopic("rating-requests", 2);
+        String ratings = KAFKA.createTopic("ratings", 2);
+        Properties tiny = new Properties();
+        tiny.put("max.request.size", "50"); // every record is larger
+        ReplaySummary summary = new ReplayProducer(new ReplayOptions(new Settings(settings(requests, ratings, 1, true)), tiny),
+                null).replay(rows);
+
+        assertThat(summary.errors).isPositive();
+        assertThat(summary.requests).isZero();
+        assertThat(summary.ratings).isZero();
+        assertThat(summary.describe()).startsWith("sent 0 requests").contains("stopped after 0 of 1,000 requests")
+                .contains("RecordTooLargeException");
+    }
+
     /** Late labels: a second replay of the same rows sends their true ratings alone. */
     @Test
     void ratingsOnlySendsTheLabelsOfAnEarlierReplayAndNoRequest() {
