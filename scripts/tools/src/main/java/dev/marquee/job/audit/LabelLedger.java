@@ -8,9 +8,11 @@ import java.util.List;
 /**
  * Matches the labels sent against the scoring job's {@code labeled-predictions}: every valid label must join its
  * prediction exactly once, no more, no less. Labels need not name a request, and request ids need not be unique
- * (two replays both send {@code replay-0}), so a join is identified by its user and title as written; that suits
- * replays of catalog titles in which a user rates a title once (what {@code scripts/cluster-e2e} sends), and counts,
- * not sets, keep a user's repeated title honest too.
+ * (two replays both send {@code replay-0}), so a join is identified by its user, its request's timestamp and the
+ * rating: not by the title, which the job writes in the catalog's spelling ("The Devil's Advocate (1997)" joins as
+ * "Devil's Advocate, The (1997)"). A label without a timestamp (the job then takes the record's Kafka time) is
+ * identified by its user, its title's canonical key and the rating. Counts, not sets, keep a user's repeated rating
+ * of one second honest too.
  *
  * <p>It assumes every label has a prediction to join and that no join expires first: the audit's sender keeps
  * both true (labels for requests it sent, a join TTL longer than the run's event time).
@@ -29,12 +31,14 @@ public final class LabelLedger {
             return;
         }
         labels++;
-        joins.owe(id(label.userId, label.movieTitle));
+        joins.owe(label.timestamp > 0 ? timed(label.userId, label.timestamp, label.rating)
+                : untimed(label.userId, label.movieTitle, label.rating));
     }
 
     public void observe(LabeledPrediction joined) {
         labeledPredictions++;
-        joins.see(id(joined.userId, joined.movieTitle));
+        String timed = timed(joined.userId, joined.timestamp, joined.label);
+        joins.see(joins.owes(timed) ? timed : untimed(joined.userId, joined.movieTitle, joined.label));
     }
 
     public void observeUnreadable() {
@@ -52,8 +56,13 @@ public final class LabelLedger {
                 unreadable, t.missingSamples(), t.duplicateSamples(), t.unexpectedSamples());
     }
 
-    private static String id(String userId, String movieTitle) {
-        return "user " + userId + " / " + movieTitle;
+    private static String timed(String userId, long timestamp, float rating) {
+        return "user " + userId + " rated " + rating + " at " + timestamp;
+    }
+
+    private static String untimed(String userId, String title, float rating) {
+        return "user " + userId + " rated " + rating + " \"" + dev.marquee.data.title.TitleCanonicalizer.canonicalKey(title)
+                + "\" (no timestamp)";
     }
 
     /** {@code invalidLabels}: labels that owe no join; {@code unexpected}: joins no label owes. */

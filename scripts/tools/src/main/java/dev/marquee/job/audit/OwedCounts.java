@@ -28,6 +28,11 @@ final class OwedCounts {
         if (before < owed.getOrDefault(id, 0)) missing--;
     }
 
+    /** Whether {@code id} is owed at all (seen or not). */
+    boolean owes(String id) {
+        return owed.containsKey(id);
+    }
+
     long owedTotal() {
         return owedTotal;
     }

@@ -32,7 +32,7 @@ class LabelLedgerTest {
         LabelLedger.Report r = ledger.report(10);
         assertThat(r.clean()).isFalse();
         assertThat(r.missing()).isEqualTo(1);
-        assertThat(r.missingSamples()).containsExactly("user 7 / Heat (1995)");
+        assertThat(r.missingSamples()).containsExactly("user 7 rated 4.0 at 880000000");
     }
 
     @Test
@@ -44,7 +44,7 @@ class LabelLedgerTest {
         LabelLedger.Report r = ledger.report(10);
         assertThat(r.missing()).isZero();
         assertThat(r.duplicates()).isEqualTo(1);
-        assertThat(r.duplicateSamples()).containsExactly("user 7 / Heat (1995) x2");
+        assertThat(r.duplicateSamples()).containsExactly("user 7 rated 4.0 at 880000000 x2");
         assertThat(r.clean()).isFalse();
     }
 
@@ -52,11 +52,13 @@ class LabelLedgerTest {
     void aJoinNoLabelOwesIsUnexpected() {
         ledger.expect(label("7", "Heat (1995)"));
         ledger.observe(joined("7", "Heat (1995)"));
-        ledger.observe(joined("7", "Casino (1995)"));
+        LabeledPrediction other = joined("7", "Casino (1995)");
+        other.timestamp = 880_000_100L;
+        ledger.observe(other);
 
         LabelLedger.Report r = ledger.report(10);
         assertThat(r.unexpected()).isEqualTo(1);
-        assertThat(r.unexpectedSamples()).containsExactly("user 7 / Casino (1995)");
+        assertThat(r.unexpectedSamples()).containsExactly("user 7 rated 4.0 \"casino (1995)\" (no timestamp)");
         assertThat(r.clean()).isFalse();
     }
 
@@ -100,6 +102,48 @@ class LabelLedgerTest {
         p.userId = user;
         p.movieTitle = title;
         p.label = 4f;
+        p.timestamp = 880_000_000L; // the joined request's, which a replayed label carries
         return p;
+    }
+
+    /** The job writes the catalog's spelling of a respelt title: the join is the label's all the same. */
+    @Test
+    void aLabelJoinedUnderTheCatalogsSpellingIsClean() {
+        ledger.expect(label("587", "The Devil's Advocate (1997)"));
+        ledger.observe(joined("587", "Devil's Advocate, The (1997)"));
+        assertThat(ledger.report(10).clean()).isTrue();
+    }
+
+    /** Two labels of one user and title at different times, both joined to the first's prediction: not clean. */
+    @Test
+    void aLabelJoinedToAnotherTimesPredictionIsNotClean() {
+        Rating first = label("1", "T (2000)");
+        first.timestamp = 10;
+        first.rating = 5f;
+        Rating second = label("1", "T (2000)");
+        second.timestamp = 20;
+        second.rating = 1f;
+        ledger.expect(first);
+        ledger.expect(second);
+        for (int i = 0; i < 2; i++) {
+            LabeledPrediction p = joined("1", "T (2000)");
+            p.timestamp = 10;
+            p.label = 5f;
+            ledger.observe(p);
+        }
+        LabelLedger.Report r = ledger.report(10);
+        assertThat(r.clean()).isFalse();
+        assertThat(r.missing()).isEqualTo(1);
+    }
+
+    /** A label without a timestamp joins on its title's canonical key. */
+    @Test
+    void aLabelWithoutATimestampIsMatchedByItsCanonicalTitle() {
+        ledger.expect(new Rating("9", "the fan (1996)", 3f, 0));
+        LabeledPrediction p = joined("9", "Fan, The (1996)");
+        p.label = 3f;
+        p.timestamp = 900_000_000L;
+        ledger.observe(p);
+        assertThat(ledger.report(10).clean()).isTrue();
     }
 }
