@@ -600,7 +600,9 @@ public final class ScoringBenchmark {
         SteadyRateLatency.Result discarded = runLatency(bootstrap, registry, rows, rate, seconds, batchSize, 0, "-discarded", false);
         log("discarded run: %s", discarded.fromDue().format());
         StringBuilder table = new StringBuilder("| pair | pipeline | p50 / p99 / p99.9 / max from the due time (ms) | "
-                + "p99 across the swap (ms) | requests sent over 1 ms late | JVM CPU per request (µs) |\n|---|---|---|---|---|---|\n");
+                + "p99 across the swap (ms) | predictions read / requests due | requests sent over 1 ms late | "
+                + "JVM CPU per request (µs) |\n|---|---|---|---|---|---|---|\n");
+        List<String> unread = new ArrayList<>();
         List<Double> jobP99 = new ArrayList<>();
         List<Double> swapP99 = new ArrayList<>();
         List<Double> ceilingP99 = new ArrayList<>();
@@ -615,10 +617,15 @@ public final class ScoringBenchmark {
                         name, d.format(), swap == null ? "-" : swap.format(), r.lateOver1Ms(), r.processCpuMicrosPerRequest());
                 log("pair %d, %s: p99 per second %s; CPU by thread (µs per request) %s", i + 1, name,
                         r.timeline().p99PerSecond(), r.cpuByThread());
-                table.append(String.format(Locale.ROOT, "| %d | %s | %.0f / %.0f / %.0f / %.0f | %s | %,d | %.0f |%n", i + 1,
+                table.append(String.format(Locale.ROOT, "| %d | %s | %.0f / %.0f / %.0f / %.0f | %s | %,d / %,d | %,d | %.0f |%n", i + 1,
                         name, d.p50Ms(), d.p99Ms(), d.p999Ms(), d.maxMs(),
-                        swap == null ? "-" : String.format(Locale.ROOT, "%.0f", swap.p99Ms()), r.lateOver1Ms(),
-                        r.processCpuMicrosPerRequest()));
+                        swap == null ? "-" : String.format(Locale.ROOT, "%.0f", swap.p99Ms()), d.count(), r.measuredSent(),
+                        r.lateOver1Ms(), r.processCpuMicrosPerRequest()));
+                // A prediction never read is a latency the percentiles leave out: they are then a lower bound.
+                if (d.count() < r.measuredSent()) {
+                    unread.add(String.format(Locale.ROOT, "pair %d, %s: %,d of %,d predictions not read by the deadline",
+                            i + 1, name, r.measuredSent() - d.count(), r.measuredSent()));
+                }
                 (ceiling ? ceilingP99 : jobP99).add(d.p99Ms());
                 if (swap != null) swapP99.add(swap.p99Ms());
             }
@@ -630,12 +637,14 @@ public final class ScoringBenchmark {
                         + "One full-job run before the pairs was not reported (its p99: %.0f ms). JVM CPU per request: the "
                         + "benchmark JVM's CPU time over the measured part (job, broker, sender, reader, compiler, collector) "
                         + "divided by the requests due in it.%n%n%s%n"
-                        + "p99 full job / ceiling: %.0f / %.0f ms (medians of %d runs each); full job across the swap: %s%n",
+                        + "p99 full job / ceiling: %.0f / %.0f ms (medians of %d runs each); full job across the swap: %s%n%s",
                 LocalDate.now(), Runtime.getRuntime().availableProcessors(), String.join(" ", args), model, rate, seconds,
                 warmupSeconds, checkpointMs == null ? "60000 (the default)" : checkpointMs, labelsNote(),
                 swapAt > 0 ? "at second " + swapAt + " of the measured part (the 10 s from its announcement reported apart)" : "(no: --latency-swap-at 0)",
                 discarded.fromDue().p99Ms(), table, median(sorted(jobP99)), median(sorted(ceilingP99)), pairs,
-                swapP99.isEmpty() ? "-" : String.format(Locale.ROOT, "%.0f ms (median)", median(sorted(swapP99))));
+                swapP99.isEmpty() ? "-" : String.format(Locale.ROOT, "%.0f ms (median)", median(sorted(swapP99))),
+                unread.isEmpty() ? "" : "WARNING: percentiles leave out predictions never read, so they understate those "
+                        + "runs: " + String.join("; ", unread) + "\n");
     }
 
     /**
