@@ -29,7 +29,8 @@ public final class ReplayOptions {
     public final boolean withRatings;
     /**
      * Send the rows' true ratings only, not their requests: labels that come later than the requests of an
-     * earlier replay of the same rows, whose request ids they carry (same data, selection and request-id prefix).
+     * earlier replay of the same rows (same data, selection and drift options), matched by user, title and
+     * timestamp; they carry no request id.
      */
     public final boolean ratingsOnly;
     /** Requests per second; 0 for as fast as possible. */

@@ -21,9 +21,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Sends ratings to Kafka as rating requests, in the order given, at a set rate or as fast as possible, each
- * optionally followed by its true rating on the ratings topic (or, {@code ratings-only}, the true ratings alone). Records are keyed by user id, so one user's
- * requests and ratings stay in order on one partition (the original user id: drift changes request bodies only;
- * labels go out as they are).
+ * optionally followed by its true rating on the ratings topic (or, {@code ratings-only}, the true ratings alone).
+ * Records are keyed by the original user id, so one user's requests stay in order on one partition of their topic
+ * and their ratings on one of theirs (drift changes request bodies, and the labels' user, title and timestamp with
+ * them, so that labels still name the request as sent).
  */
 public final class ReplayProducer {
     private final ReplayOptions options;

@@ -78,7 +78,8 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
     String labeledTopic;
 
     @Option(names = "--timeout-seconds", paramLabel = "S", defaultValue = "300",
-            description = "give up waiting for missing outcomes after S seconds (default: ${DEFAULT-VALUE})")
+            description = "give up waiting for missing outcomes after S seconds, one budget for the whole audit "
+                    + "(requests, outcomes, and with --labels the ratings and labeled predictions) (default: ${DEFAULT-VALUE})")
     double timeoutSeconds;
 
     @Option(names = "--settle-seconds", paramLabel = "S", defaultValue = "10",
