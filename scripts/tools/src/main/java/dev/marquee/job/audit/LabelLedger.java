@@ -3,22 +3,30 @@ package dev.marquee.job.audit;
 import dev.marquee.data.event.LabeledPrediction;
 import dev.marquee.data.event.Rating;
 import dev.marquee.data.parse.ParserLimits;
+import dev.marquee.data.title.TitleCanonicalizer;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Matches the labels sent against the scoring job's {@code labeled-predictions}: every valid label must join its
- * prediction exactly once, no more, no less. Labels need not name a request, and request ids need not be unique
- * (two replays both send {@code replay-0}), so a join is identified by its user, its request's timestamp and the
- * rating: not by the title, which the job writes in the catalog's spelling ("The Devil's Advocate (1997)" joins as
- * "Devil's Advocate, The (1997)"). A label without a timestamp (the job then takes the record's Kafka time) is
- * identified by its user, its title's canonical key and the rating. Counts, not sets, keep a user's repeated rating
- * of one second honest too.
- *
- * <p>It assumes every label has a prediction to join and that no join expires first: the audit's sender keeps
- * both true (labels for requests it sent, a join TTL longer than the run's event time).
+ * prediction exactly once, no more, no less. Request ids need not be unique (two replays both send {@code
+ * replay-0}), and the job writes a join's title in the catalog's spelling ("The Devil's Advocate (1997)" joins as
+ * "Devil's Advocate, The (1997)"), so a join is identified as the job matches it:
+ * <ul>
+ *   <li>a label naming its request: by that request id, the user and the rating;
+ *   <li>else a label with a timestamp: by the user, the request's timestamp, the rating and the title's canonical
+ *       key; a join whose canonical title no owed label has (an alias: "Se7en" for "Seven (Se7en)") takes a label
+ *       of the same user, timestamp and rating still missing;
+ *   <li>else by the user, the title's canonical key and the rating.
+ * </ul>
+ * Counts, not sets, keep a user's repeated rating honest too.
  */
 public final class LabelLedger {
     private final OwedCounts joins = new OwedCounts();
+    /** The titled ids owed per user, timestamp and rating, for joins whose title is an alias of the label's. */
+    private final Map<String, List<String>> titledByTime = new HashMap<>();
     private long labels;
     private long invalidLabels;
     private long labeledPredictions;
@@ -31,14 +39,40 @@ public final class LabelLedger {
             return;
         }
         labels++;
-        joins.owe(label.timestamp > 0 ? timed(label.userId, label.timestamp, label.rating)
-                : untimed(label.userId, label.movieTitle, label.rating));
+        if (label.requestId != null) {
+            joins.owe(byRequest(label.requestId, label.userId, label.rating));
+        } else if (label.timestamp > 0) {
+            String id = titled(label.userId, label.timestamp, label.rating, label.movieTitle);
+            List<String> ids = titledByTime.computeIfAbsent(timed(label.userId, label.timestamp, label.rating), k -> new ArrayList<>(1));
+            if (!ids.contains(id)) ids.add(id);
+            joins.owe(id);
+        } else {
+            joins.owe(untimed(label.userId, label.movieTitle, label.rating));
+        }
     }
 
     public void observe(LabeledPrediction joined) {
         labeledPredictions++;
-        String timed = timed(joined.userId, joined.timestamp, joined.label);
-        joins.see(joins.owes(timed) ? timed : untimed(joined.userId, joined.movieTitle, joined.label));
+        if (joined.requestId != null) {
+            String byRequest = byRequest(joined.requestId, joined.userId, joined.label);
+            if (joins.owes(byRequest)) {
+                joins.see(byRequest);
+                return;
+            }
+        }
+        String titled = titled(joined.userId, joined.timestamp, joined.label, joined.movieTitle);
+        if (joins.owes(titled)) {
+            joins.see(titled);
+            return;
+        }
+        for (String alias : titledByTime.getOrDefault(timed(joined.userId, joined.timestamp, joined.label), List.of())) {
+            if (joins.stillMissing(alias)) {
+                joins.see(alias);
+                return;
+            }
+        }
+        String untimed = untimed(joined.userId, joined.movieTitle, joined.label);
+        joins.see(joins.owes(untimed) ? untimed : titled);
     }
 
     public void observeUnreadable() {
@@ -56,13 +90,20 @@ public final class LabelLedger {
                 unreadable, t.missingSamples(), t.duplicateSamples(), t.unexpectedSamples());
     }
 
+    private static String byRequest(String requestId, String userId, float rating) {
+        return "request " + requestId + " of user " + userId + " rated " + rating;
+    }
+
     private static String timed(String userId, long timestamp, float rating) {
         return "user " + userId + " rated " + rating + " at " + timestamp;
     }
 
+    private static String titled(String userId, long timestamp, float rating, String title) {
+        return timed(userId, timestamp, rating) + " \"" + TitleCanonicalizer.canonicalKey(title) + "\"";
+    }
+
     private static String untimed(String userId, String title, float rating) {
-        return "user " + userId + " rated " + rating + " \"" + dev.marquee.data.title.TitleCanonicalizer.canonicalKey(title)
-                + "\" (no timestamp)";
+        return "user " + userId + " rated " + rating + " \"" + TitleCanonicalizer.canonicalKey(title) + "\" (no timestamp)";
     }
 
     /** {@code invalidLabels}: labels that owe no join; {@code unexpected}: joins no label owes. */
