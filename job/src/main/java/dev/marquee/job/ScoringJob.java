@@ -240,8 +240,8 @@ public final class ScoringJob {
     }
 
     /**
-     * The job jar's entry point on a cluster ({@code flink run job.jar --key value ...}): Flink's {@code --key value}
-     * pairs, read exactly as they always were. {@code marquee score} takes the same keys as picocli options
+     * The job jar's entry point on a cluster ({@code flink run job.jar --key value ...}): {@code --key value} or
+     * {@code --key=value} pairs ({@link dev.marquee.job.config.JobArguments}). {@code marquee score} takes the same keys as picocli options
      * ({@code dev.marquee.job.cli.ScoreCommand}).
      */
     public static void main(String[] args) throws Exception {

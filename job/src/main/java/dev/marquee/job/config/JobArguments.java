@@ -34,7 +34,7 @@ public final class JobArguments {
                 throw new SettingException("--" + key + " needs a value (--" + key + " VALUE)");
             }
             if (key.isEmpty()) throw new SettingException("argument " + (i + 1) + " has no key before its '='");
-            if (map.put(key, value) != null) throw new SettingException("--" + key + " is given twice");
+            map.put(key, value); // the last one given wins, as for marquee score and trigger (decision 0010)
         }
         return map;
     }

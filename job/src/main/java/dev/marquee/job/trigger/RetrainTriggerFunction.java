@@ -111,6 +111,26 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         save(st, ctx.timerService());
     }
 
+    /**
+     * After {@value #INPUT_ONLY_RELEASE_WINDOWS} drifted reports of the answered episode with only input-quality
+     * alerts, the episode may ask again: otherwise a producer's new field, held for weeks, would keep one episode
+     * open and every later drift within it unanswered.
+     */
+    private static void releaseEpisodeHeldOpenByInput(DriftReport r, TriggerState st, boolean retrainable) {
+        if (r.episode == null || r.episode.id != st.requestedEpisode || st.requestedEpisode < 0) return;
+        if (retrainable) {
+            st.inputOnlyEpisodeWindows = 0;
+        } else if (r.drifted && ++st.inputOnlyEpisodeWindows >= INPUT_ONLY_RELEASE_WINDOWS) {
+            LOG.info("drift episode {} is held open only by the producers' input (schema, clocks) for {} reports: "
+                    + "drift a retrain could answer may ask again", r.episode.id, st.inputOnlyEpisodeWindows);
+            st.requestedEpisode = -1;
+            st.requestedEpisodeOpenedAtMs = -1;
+            st.inputOnlyEpisodeWindows = 0;
+        }
+    }
+
+    static final int INPUT_ONLY_RELEASE_WINDOWS = 2;
+
     private void onReport(DriftReport r, TriggerState st, long now, Collector<RetrainRequest> out) {
         // At-least-once delivery re-sends the reports written after the scoring job's last checkpoint when it fails
         // over; counting them again would count one window twice towards the consecutive-window rules.
@@ -130,6 +150,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             // retrain on the same data answers none of it, and it would ask again after every cool-down.
             boolean counts = dev.marquee.data.drift.AlertTracker.retrainCouldAnswer(r);
             if (r.drifted && !counts) inputQualityOnly.inc();
+            releaseEpisodeHeldOpenByInput(r, st, counts);
             st.driftedWindows = counts ? st.driftedWindows + 1 : 0;
             // One retrain per drift episode: its windows keep the count going, but once the episode was answered
             // by a request, it asks no more (a report without an episode, from before episodes, counts as before).

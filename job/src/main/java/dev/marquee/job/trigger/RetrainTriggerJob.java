@@ -75,7 +75,8 @@ public final class RetrainTriggerJob {
     }
 
     /**
-     * The job jar's entry point for the trigger: Flink's {@code --key value} pairs, read exactly as they always were.
+     * The job jar's entry point for the trigger: {@code --key value} or {@code --key=value} pairs
+     * ({@link dev.marquee.job.config.JobArguments}).
      * {@code marquee trigger} takes the same keys as picocli options ({@code dev.marquee.job.cli.TriggerCommand}).
      */
     public static void main(String[] args) throws Exception {

@@ -23,6 +23,12 @@ public class TriggerState {
     public long requestedEpisode = -1;
     /** When that episode opened (its id alone repeats across runs of the scoring job); -1: not known. */
     public long requestedEpisodeOpenedAtMs = -1;
+    /**
+     * Consecutive drifted reports of the requested episode whose only alerts are the producers' input quality: the
+     * episode stays open for them (a new field on every request keeps it so), but the drift its retrain answered
+     * has ended, and drift a retrain could answer later in it is new.
+     */
+    public int inputOnlyEpisodeWindows;
     /** Consecutive reports, among those with enough labels, over the RMSE limit. */
     public int rmseWindows;
     /**

@@ -169,6 +169,8 @@ class TitleAdaptationTest {
     void titlesWithoutLettersOrDigitsKeyByThemselves() {
         assertThat(TitleAdaptation.key("\uD83C\uDFAC")).isEqualTo("\uD83C\uDFAC");
         assertThat(TitleAdaptation.key("\uD83C\uDF7F")).isNotEqualTo(TitleAdaptation.key("\uD83C\uDFAC"));
+        assertThat(TitleAdaptation.key("\uD83C\uDFAC ")).as("trailing space").isEqualTo(TitleAdaptation.key("\uD83C\uDFAC"));
+        assertThat(TitleAdaptation.key("\u2026")).as("an ellipsis is three periods").isEqualTo(TitleAdaptation.key("..."));
         assertThat(TitleAdaptation.key("Devil's Advocate, The (1997)")).isEqualTo(TitleAdaptation.key("The Devil's Advocate (1997)"));
     }
 }

@@ -140,6 +140,29 @@ class RetrainTriggerFunctionTest {
         }
     }
 
+    /**
+     * A producer's new field keeps an answered episode open for weeks: once only it holds the episode open, new
+     * drift a retrain could answer asks again.
+     */
+    @Test
+    void anEpisodeHeldOpenOnlyByTheProducersInputMayAskAgainForNewDrift() throws Exception {
+        try (var h = harness(driftOnly(MINUTE))) {
+            Episode episode = openEpisode(7, 0);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            assertThat(ids(h)).hasSize(1);
+            send(h, outcome(ids(h).get(0), RetrainOutcome.PUBLISHED));
+            h.setProcessingTime(10 * MINUTE);
+            for (int i = 0; i < 2; i++) {
+                DriftReport onlyInput = withEpisode(report(1, true), episode);
+                onlyInput.alerts.clear();
+                onlyInput.alerts.add(new Alert("schema.unexpected_field_rate", 1.0, 0.01, 2));
+                send(h, onlyInput);
+            }
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            assertThat(ids(h)).as("new drift in the episode the field held open").hasSize(2);
+        }
+    }
+
     @Test
     void aDeferredRetrainHoldsItsEpisodeUntilItsCandidateIsSettled() throws Exception {
         try (var h = harness(driftOnly(MINUTE))) {

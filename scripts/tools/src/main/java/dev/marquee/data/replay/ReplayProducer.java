@@ -71,7 +71,7 @@ public final class ReplayProducer {
                 pacer.awaitSlot(records);
                 List<Rating> chunk = rows.subList(from, Math.min(rows.size(), from + n));
                 byte[] key = chunk.get(0).userId.getBytes(StandardCharsets.UTF_8);
-                // built also when only ratings go out: the labels carry the request ids and drifted fields
+                // built also when only ratings go out: the labels carry the drifted fields of the requests as sent
                 List<OutgoingRequest> requests = requests(from, chunk, drift);
                 if (options.sendsRequests()) {
                     int size = chunk.size();
@@ -85,6 +85,8 @@ public final class ReplayProducer {
                     });
                 }
                 records++;
+                // A record refused at once (too large) fails here: its labels would name requests never sent
+                if (errors.get() > 0) break;
                 if (options.sendsRatings()) {
                     for (int i = 0; i < chunk.size(); i++) {
                         Rating r = chunk.get(i);
