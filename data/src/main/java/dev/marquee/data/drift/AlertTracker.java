@@ -71,6 +71,21 @@ public final class AlertTracker {
         return metric.startsWith("schema.") || metric.equals(DriftMetricNames.FUTURE_RATE);
     }
 
+    /**
+     * Whether the only metrics over their thresholds in {@code report} are input quality (and operational ones), at
+     * least one of them: not just its alerts, which lag a window behind a metric's crossing.
+     */
+    public static boolean onlyInputQualityOver(DriftReport report) {
+        boolean input = false;
+        for (Map.Entry<String, Double> t : report.thresholds.entrySet()) {
+            Double v = report.metrics.get(t.getKey());
+            if (v == null || !(v > t.getValue()) || isOperational(t.getKey())) continue;
+            if (!isInputQuality(t.getKey())) return false;
+            input = true;
+        }
+        return input;
+    }
+
     /** Whether a drifted report's alerts include one a retrain could answer (neither operational nor input quality). */
     public static boolean retrainCouldAnswer(DriftReport report) {
         if (!report.drifted) return false;

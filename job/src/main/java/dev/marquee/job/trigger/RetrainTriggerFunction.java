@@ -116,11 +116,13 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
      * alerts, the episode may ask again: otherwise a producer's new field, held for weeks, would keep one episode
      * open and every later drift within it unanswered.
      */
-    private static void releaseEpisodeHeldOpenByInput(DriftReport r, TriggerState st, boolean retrainable) {
+    private static void releaseEpisodeHeldOpenByInput(DriftReport r, TriggerState st) {
         if (r.episode == null || r.episode.id != st.requestedEpisode || st.requestedEpisode < 0) return;
-        if (retrainable) {
+        // Judged on the metrics over their thresholds, not on the alerts, which lag a window behind: a drift metric
+        // dipping under its threshold for one window must not look like the end of the drift
+        if (!dev.marquee.data.drift.AlertTracker.onlyInputQualityOver(r)) {
             st.inputOnlyEpisodeWindows = 0;
-        } else if (r.drifted && ++st.inputOnlyEpisodeWindows >= INPUT_ONLY_RELEASE_WINDOWS) {
+        } else if (++st.inputOnlyEpisodeWindows >= INPUT_ONLY_RELEASE_WINDOWS) {
             LOG.info("drift episode {} is held open only by the producers' input (schema, clocks) for {} reports: "
                     + "drift a retrain could answer may ask again", r.episode.id, st.inputOnlyEpisodeWindows);
             st.requestedEpisode = -1;
@@ -150,7 +152,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             // retrain on the same data answers none of it, and it would ask again after every cool-down.
             boolean counts = dev.marquee.data.drift.AlertTracker.retrainCouldAnswer(r);
             if (r.drifted && !counts) inputQualityOnly.inc();
-            releaseEpisodeHeldOpenByInput(r, st, counts);
+            releaseEpisodeHeldOpenByInput(r, st);
             st.driftedWindows = counts ? st.driftedWindows + 1 : 0;
             // One retrain per drift episode: its windows keep the count going, but once the episode was answered
             // by a request, it asks no more (a report without an episode, from before episodes, counts as before).
@@ -189,6 +191,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             boolean sent = request(st, now, id, version, triggers, alerts, String.join("; ", reasons), r.metrics, out);
             if (sent && r.episode != null && triggers.contains(RetrainRequest.TRIGGER_DRIFT)) {
                 st.requestedEpisode = r.episode.id;
+                st.inputOnlyEpisodeWindows = 0;
                 st.requestedEpisodeOpenedAtMs = r.episode.openedAtMs;
             }
         }

@@ -152,15 +152,37 @@ class RetrainTriggerFunctionTest {
             assertThat(ids(h)).hasSize(1);
             send(h, outcome(ids(h).get(0), RetrainOutcome.PUBLISHED));
             h.setProcessingTime(10 * MINUTE);
-            for (int i = 0; i < 2; i++) {
-                DriftReport onlyInput = withEpisode(report(1, true), episode);
-                onlyInput.alerts.clear();
-                onlyInput.alerts.add(new Alert("schema.unexpected_field_rate", 1.0, 0.01, 2));
-                send(h, onlyInput);
-            }
+            for (int i = 0; i < 2; i++) send(h, onlyInput(episode, false));
             for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
             assertThat(ids(h)).as("new drift in the episode the field held open").hasSize(2);
         }
+    }
+
+    /** A drift metric under its threshold for one window, back over it (not yet alerting) the next: the drift goes on. */
+    @Test
+    void aDriftMetricDippingForAWindowBesideAProducersFieldDoesNotReleaseTheEpisode() throws Exception {
+        try (var h = harness(driftOnly(MINUTE))) {
+            Episode episode = openEpisode(7, 0);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            send(h, outcome(ids(h).get(0), RetrainOutcome.PUBLISHED));
+            h.setProcessingTime(10 * MINUTE);
+            send(h, onlyInput(episode, false)); // the dip: only the field is over
+            send(h, onlyInput(episode, true));  // user_id.js over again, its alert a window behind
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            assertThat(ids(h)).as("the same drift: no second request").hasSize(1);
+        }
+    }
+
+    /** A drifted report whose only alert is a producer's new field; {@code driftOver}: user_id.js over its threshold too. */
+    private DriftReport onlyInput(Episode episode, boolean driftOver) {
+        DriftReport r = withEpisode(report(1, true), episode);
+        r.alerts.clear();
+        r.alerts.add(new Alert("schema.unexpected_field_rate", 1.0, 0.01, 2));
+        r.metrics.put("schema.unexpected_field_rate", 1.0);
+        r.thresholds.put("schema.unexpected_field_rate", 0.01);
+        r.metrics.put("user_id.js", driftOver ? 0.4 : 0.05);
+        r.thresholds.put("user_id.js", 0.1);
+        return r;
     }
 
     @Test

@@ -4,10 +4,7 @@ import dev.marquee.data.event.LabeledPrediction;
 import dev.marquee.data.event.Rating;
 import dev.marquee.data.parse.ParserLimits;
 import dev.marquee.data.title.TitleCanonicalizer;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Matches the labels sent against the scoring job's {@code labeled-predictions}: every valid label must join its
@@ -17,16 +14,16 @@ import java.util.Map;
  * <ul>
  *   <li>a label naming its request: by that request id, the user and the rating;
  *   <li>else a label with a timestamp: by the user, the request's timestamp, the rating and the title's canonical
- *       key; a join whose canonical title no owed label has (an alias: "Se7en" for "Seven (Se7en)") takes a label
- *       of the same user, timestamp and rating still missing;
+ *       key;
  *   <li>else by the user, the title's canonical key and the rating.
  * </ul>
- * Counts, not sets, keep a user's repeated rating honest too.
+ * Counts, not sets, keep a user's repeated rating honest too. A label whose title the job resolves through an alias
+ * or a near spelling (docs/TITLES.md tiers 3 and 4: "Se7en" joins as "Seven (Se7en) (1995)") is reported missing,
+ * its join unexpected: matching it to any label of the same user, second and rating instead would pass a join to
+ * the wrong title (two titles rated alike in one second are common in MovieLens).
  */
 public final class LabelLedger {
     private final OwedCounts joins = new OwedCounts();
-    /** The titled ids owed per user, timestamp and rating, for joins whose title is an alias of the label's. */
-    private final Map<String, List<String>> titledByTime = new HashMap<>();
     private long labels;
     private long invalidLabels;
     private long labeledPredictions;
@@ -42,10 +39,7 @@ public final class LabelLedger {
         if (label.requestId != null) {
             joins.owe(byRequest(label.requestId, label.userId, label.rating));
         } else if (label.timestamp > 0) {
-            String id = titled(label.userId, label.timestamp, label.rating, label.movieTitle);
-            List<String> ids = titledByTime.computeIfAbsent(timed(label.userId, label.timestamp, label.rating), k -> new ArrayList<>(1));
-            if (!ids.contains(id)) ids.add(id);
-            joins.owe(id);
+            joins.owe(titled(label.userId, label.timestamp, label.rating, label.movieTitle));
         } else {
             joins.owe(untimed(label.userId, label.movieTitle, label.rating));
         }
@@ -64,12 +58,6 @@ public final class LabelLedger {
         if (joins.owes(titled)) {
             joins.see(titled);
             return;
-        }
-        for (String alias : titledByTime.getOrDefault(timed(joined.userId, joined.timestamp, joined.label), List.of())) {
-            if (joins.stillMissing(alias)) {
-                joins.see(alias);
-                return;
-            }
         }
         String untimed = untimed(joined.userId, joined.movieTitle, joined.label);
         joins.see(joins.owes(untimed) ? untimed : titled);

@@ -158,12 +158,28 @@ class LabelLedgerTest {
         assertThat(r.duplicates()).isEqualTo(1);
     }
 
-    /** An alias ("Se7en") the job resolved to the catalog's title joins the label still missing at that time. */
+    /**
+     * Two labels of one second and rating whose joins swapped titles are not clean; the price: an alias's join
+     * ("Se7en" joined as "Seven (Se7en)") is reported, not matched.
+     */
     @Test
-    void aJoinUnderAnAliasOfTheLabelsTitleTakesTheLabelOfThatTime() {
-        ledger.expect(label("3", "Se7en (1995)"));
-        ledger.observe(joined("3", "Seven (Se7en) (1995)"));
-        assertThat(ledger.report(10).clean()).isTrue();
+    void swappedJoinsOfOneSecondAreNotCleanAndAnAliasIsReported() {
+        ledger.expect(label("7", "Casino (1995)")); // rated 4
+        Rating fargo = label("7", "Fargo (1996)");
+        fargo.rating = 5f;
+        ledger.expect(fargo);
+        LabeledPrediction casinoLabelOnFargo = joined("7", "Fargo (1996)"); // label 4
+        LabeledPrediction fargoLabelOnCasino = joined("7", "Casino (1995)");
+        fargoLabelOnCasino.label = 5f;
+        ledger.observe(casinoLabelOnFargo);
+        ledger.observe(fargoLabelOnCasino);
+        assertThat(ledger.report(10).clean()).isFalse();
+
+        LabelLedger alias = new LabelLedger();
+        alias.expect(label("3", "Se7en (1995)"));
+        alias.observe(joined("3", "Seven (Se7en) (1995)"));
+        assertThat(alias.report(10).missing()).isEqualTo(1);
+        assertThat(alias.report(10).unexpected()).isEqualTo(1);
     }
 
     /** A label naming its request is joined by that id, whatever its own timestamp (the rating's time, later). */
