@@ -137,15 +137,7 @@ class ModelScoringFunctionTest {
                     return ServingModel.load(version, dir, threads, gpu, warmRows);
                 });
         try (var h = harness(function, 4)) {
-            ModelUpdate update = update(1);
-            update.shadowVersion = 2;
-            control(h, update);
-            AtomicLong now = new AtomicLong(h.getProcessingTime());
-            await("the update handed over").atMost(DEADLINE).pollInSameThread().pollInterval(Duration.ofMillis(5))
-                    .until(() -> {
-                        h.setProcessingTime(now.addAndGet(MicroBatchOperator.HAND_OVER_POLL_MS));
-                        return !statuses(h).isEmpty();
-                    });
+            handOverShadow(h, 2);
             assertThat(statuses(h)).singleElement().satisfies(st -> {
                 assertThat(st.status).isEqualTo(ModelStatus.LOADED);
                 assertThat(st.servingVersion).isEqualTo(1);
@@ -163,24 +155,12 @@ class ModelScoringFunctionTest {
     /** A candidate answering NaN on live traffic must never be promoted: it is dropped as one that throws is. */
     @Test
     void aShadowThatAnswersNaNIsDroppedNotJudgedOnItsOtherRows(@TempDir Path other) throws Exception {
-        ModelRegistry elsewhere = new ModelRegistry(other.resolve("registry"));
-        Path tiny = TinySavedModels.export(other.resolve("nan"), TinySavedModels.Kind.NAN_FOR_EARLY_TIMESTAMPS);
-        long imported = new ModelImporter(elsewhere, "tiny", line -> { }).importModel(new ModelImporter.Request(tiny,
-                "serving_default", "user_id", "movie_title", "timestamp", "output_3", null), null);
-        Path nanDir = elsewhere.versionDir("tiny", imported);
+        Path nanDir = importedNanForEarlyTimestamps(other);
         ModelScoringFunction function = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1,
                 (version, dir, threads, gpu, warmRows) ->
                         ServingModel.load(version, version == 2 ? nanDir : dir, threads, gpu, warmRows));
         try (var h = harness(function, 4)) {
-            ModelUpdate update = update(1);
-            update.shadowVersion = 2;
-            control(h, update);
-            AtomicLong now = new AtomicLong(h.getProcessingTime());
-            await("the update handed over").atMost(DEADLINE).pollInSameThread().pollInterval(Duration.ofMillis(5))
-                    .until(() -> {
-                        h.setProcessingTime(now.addAndGet(MicroBatchOperator.HAND_OVER_POLL_MS));
-                        return !statuses(h).isEmpty();
-                    });
+            handOverShadow(h, 2);
             for (int i = 0; i < 4; i++) {
                 Rating r = rows.get(i);
                 long ts = i == 2 ? 700_000_000L : 892_870_992L; // the shadow answers NaN before 800,000,000
@@ -197,11 +177,7 @@ class ModelScoringFunctionTest {
     /** Where the serving version has no rating either, the shadow's NaN costs nothing: that request is a dead letter whichever serves. */
     @Test
     void aShadowThatAnswersNaNOnlyWhereTheServingVersionDoesTooKeepsRunning(@TempDir Path other) throws Exception {
-        ModelRegistry elsewhere = new ModelRegistry(other.resolve("registry"));
-        Path tiny = TinySavedModels.export(other.resolve("nan"), TinySavedModels.Kind.NAN_FOR_EARLY_TIMESTAMPS);
-        long imported = new ModelImporter(elsewhere, "tiny", line -> { }).importModel(new ModelImporter.Request(tiny,
-                "serving_default", "user_id", "movie_title", "timestamp", "output_3", null), null);
-        Path nanDir = elsewhere.versionDir("tiny", imported);
+        Path nanDir = importedNanForEarlyTimestamps(other);
         ModelScoringFunction function = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1,
                 (version, dir, threads, gpu, warmRows) -> ServingModel.load(version, nanDir, threads, gpu, warmRows));
         OutputTag<dev.marquee.data.event.DeadLetter> refused = new OutputTag<>("refused") { };
@@ -209,15 +185,7 @@ class ModelScoringFunctionTest {
                 new MicroBatchOperator<>(function, controls, 4, 60_000, STATUS, null, refused))) {
             h.setProcessingTime(0);
             h.open();
-            ModelUpdate update = update(1);
-            update.shadowVersion = 2;
-            control(h, update);
-            AtomicLong now = new AtomicLong(h.getProcessingTime());
-            await("the update handed over").atMost(DEADLINE).pollInSameThread().pollInterval(Duration.ofMillis(5))
-                    .until(() -> {
-                        h.setProcessingTime(now.addAndGet(MicroBatchOperator.HAND_OVER_POLL_MS));
-                        return !statuses(h).isEmpty();
-                    });
+            handOverShadow(h, 2);
             for (int i = 0; i < 4; i++) {
                 long ts = i == 2 ? 700_000_000L : 892_870_992L; // both versions answer NaN before 800,000,000
                 h.processElement(new StreamRecord<>(new RatingRequest("both-" + i, "7", "Heat (1995)", ts)));
@@ -228,6 +196,28 @@ class ModelScoringFunctionTest {
                     .satisfies(d -> assertThat(d.getValue().requestId).isEqualTo("both-2"));
             assertThat(function.shadowVersionsRefused()).isZero();
         }
+    }
+
+    /** Hands over an update serving version 1 with {@code shadow} beside it, polling until its status is out. */
+    private void handOverShadow(OneInputStreamOperatorTestHarness<RatingRequest, Prediction> h, long shadow) throws Exception {
+        ModelUpdate update = update(1);
+        update.shadowVersion = shadow;
+        control(h, update);
+        AtomicLong now = new AtomicLong(h.getProcessingTime());
+        await("the update handed over").atMost(DEADLINE).pollInSameThread().pollInterval(Duration.ofMillis(5))
+                .until(() -> {
+                    h.setProcessingTime(now.addAndGet(MicroBatchOperator.HAND_OVER_POLL_MS));
+                    return !statuses(h).isEmpty();
+                });
+    }
+
+    /** A tiny imported version (a contract, no data) answering NaN for timestamps before 800,000,000; its folder. */
+    private static Path importedNanForEarlyTimestamps(Path other) throws Exception {
+        ModelRegistry elsewhere = new ModelRegistry(other.resolve("registry"));
+        Path tiny = TinySavedModels.export(other.resolve("nan"), TinySavedModels.Kind.NAN_FOR_EARLY_TIMESTAMPS);
+        long imported = new ModelImporter(elsewhere, "tiny", line -> { }).importModel(new ModelImporter.Request(tiny,
+                "serving_default", "user_id", "movie_title", "timestamp", "output_3", null), null);
+        return elsewhere.versionDir("tiny", imported);
     }
 
     /** Records each version it is told to prepare for, with the thread that told it. */
