@@ -33,11 +33,6 @@ final class OwedCounts {
         return owed.containsKey(id);
     }
 
-    /** Whether {@code id} is owed more times than it was seen. */
-    boolean stillMissing(String id) {
-        return seen.getOrDefault(id, 0) < owed.getOrDefault(id, 0);
-    }
-
     long owedTotal() {
         return owedTotal;
     }
