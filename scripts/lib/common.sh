@@ -32,6 +32,11 @@ ensure_built() {
   require_tools
   local stamp="$MARQUEE_STATE/build.stamp"
   mkdir -p "$MARQUEE_STATE"
+  # `mvn clean` deletes the classes and classpaths the stamp vouches for: build again
+  local m
+  for m in infra data model job scripts/tools scripts/cli; do
+    [ -f "$MARQUEE_ROOT/$m/target/classpath.txt" ] && [ -d "$MARQUEE_ROOT/$m/target/classes" ] || { rm -f "$stamp"; break; }
+  done
   if [ -f "$stamp" ] && [ -z "$(find "$MARQUEE_ROOT" -path "$MARQUEE_ROOT/.git" -prune -o \
         \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$stamp" -print -quit)" ]; then
     return 0
