@@ -61,7 +61,7 @@ public final class DashboardCommand implements Callable<Integer> {
         Properties props = new Properties();
         consumerProps.forEach((k, v) -> props.put(k.trim(), v.trim()));
         return new DashboardOptions(bootstrap, topic, host, OptionRanges.between("--port", port, 0, 65_535),
-                OptionRanges.between("--max-reports", maxReports, 1, 1_000_000), props);
+                OptionRanges.between("--max-reports", maxReports, 1, 20_000), props);
     }
 
     /** Serves until the process is stopped (then 0), or the exit status of a failed start. */

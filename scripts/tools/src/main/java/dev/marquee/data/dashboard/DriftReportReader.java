@@ -5,6 +5,7 @@ import dev.marquee.data.json.EventCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -48,6 +49,8 @@ final class DriftReportReader implements Runnable, AutoCloseable {
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "marquee-dashboard");
         // A dashboard must not create the topic it watches by asking for it.
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        // A topic recreated under the reader: its position is past the new log's end; read the new log from its start.
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // Reports a transactional (exactly-once) job aborted are not plotted.
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         // While the broker is down, retry every few seconds rather than every second (and log as rarely).
@@ -142,8 +145,10 @@ final class DriftReportReader implements Runnable, AutoCloseable {
             return assigned;
         }
         if (infos == null || infos.isEmpty()) {
-            if (assigned.isEmpty()) state = "waiting for topic";
-            return assigned;
+            // Deleted under the reader: drop its partitions, so a topic of that name created later is read anew.
+            if (!assigned.isEmpty()) consumer.assign(List.of());
+            state = "waiting for topic";
+            return List.of();
         }
         List<TopicPartition> all = new ArrayList<>();
         for (PartitionInfo p : infos) all.add(new TopicPartition(topic, p.partition()));
@@ -151,8 +156,14 @@ final class DriftReportReader implements Runnable, AutoCloseable {
         List<TopicPartition> added = new ArrayList<>(all);
         added.removeAll(assigned);
         consumer.assign(all);
-        consumer.seekToBeginning(added);
+        // Only the last reports the buffer can hold: a month of a real topic would be read (and plotted) otherwise.
+        Map<TopicPartition, Long> begin = consumer.beginningOffsets(added, Duration.ofSeconds(5));
+        Map<TopicPartition, Long> end = consumer.endOffsets(added, Duration.ofSeconds(5));
+        for (TopicPartition tp : added) {
+            consumer.seek(tp, Math.max(begin.getOrDefault(tp, 0L), end.getOrDefault(tp, 0L) - buffer.capacity()));
+        }
         state = "reading";
+        lastError = null;
         return all;
     }
 

@@ -12,13 +12,28 @@ import java.util.List;
 final class ReportBuffer {
     private final DriftReport[] ring;
     private long nextIndex;
+    /** The numbering of the last report added ({@code run_started_at_ms}, {@code sequence}); -1: none yet. */
+    private long lastRunStartedAtMs = -1;
+    private long lastSequence = -1;
 
     ReportBuffer(int capacity) {
         if (capacity < 1) throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
         this.ring = new DriftReport[capacity];
     }
 
+    /**
+     * Adds {@code report}, unless it repeats one already held: after a failover, an at-least-once job sends the
+     * reports since its last checkpoint again under the same numbering, and the retraining trigger counts them once
+     * too. Returns its index, or -1 for a repeat.
+     */
     synchronized long add(DriftReport report) {
+        if (report.runStartedAtMs > 0 && report.runStartedAtMs == lastRunStartedAtMs && report.sequence <= lastSequence) {
+            return -1;
+        }
+        if (report.runStartedAtMs > 0) {
+            lastRunStartedAtMs = report.runStartedAtMs;
+            lastSequence = report.sequence;
+        }
         long index = nextIndex++;
         ring[(int) (index % ring.length)] = report;
         return index;

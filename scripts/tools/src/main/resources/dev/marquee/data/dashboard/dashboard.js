@@ -11,6 +11,8 @@
 
   let reports = [];
   let lastIndex = -1;
+  // The server's --max-reports once /health has said it: the page keeps no more than the server does.
+  let maxReports = MAX_REPORTS;
   let instance = null;
 
   const $ = (id) => document.getElementById(id);
@@ -32,7 +34,7 @@
       instance = seen;
       if (fresh.length > 0) {
         reports = reports.concat(fresh);
-        if (reports.length > MAX_REPORTS) reports = reports.slice(reports.length - MAX_REPORTS);
+        if (reports.length > maxReports) reports = reports.slice(reports.length - maxReports);
         lastIndex = fresh[fresh.length - 1].index;
         render();
       }
@@ -48,6 +50,7 @@
     const res = await fetch('health', { cache: 'no-store' });
     if (!res.ok) return;
     const h = await res.json();
+    if (h.max_reports > 0) maxReports = Math.min(MAX_REPORTS, h.max_reports);
     const el = $('reader-status');
     el.dataset.skipped = h.records_skipped;
     el.dataset.read = h.records_read;
@@ -75,8 +78,10 @@
     badge.textContent = last.drifted ? 'DRIFTED' : 'OK';
 
     const version = $('model-version');
-    version.dataset.version = String(last.model_version);
-    version.textContent = last.model_version >= 0 ? String(last.model_version) : 'none';
+    const known = last.model_version >= 0 ? last.model_version : lastKnownVersion();
+    version.dataset.version = String(known);
+    version.textContent = known < 0 ? 'none'
+      : String(known) + (last.model_version < 0 ? ' (nothing scored in the last window)' : '');
 
     const win = $('last-window');
     win.dataset.windowEndMs = String(last.window_end_ms);
@@ -118,7 +123,7 @@
     const movers = (e.movers || []).map((m) => m.metric + ' ' + fmt(m.value) + ' > ' + fmt(m.threshold)).join(', ');
     const titles = (e.titles_grown || []).slice(0, 3).map((t) => '\u201c' + t.value + '\u201d '
       + fmt(100 * t.share) + '%').join(', ');
-    box.textContent = 'drift episode ' + e.id + (e.open ? ' open' : ' closed') + ' since ' + clock(e.opened_at_ms)
+    box.textContent = 'drift episode ' + e.id + ' opened ' + clock(e.opened_at_ms) + (e.open ? '' : ', closed')
       + ' (' + e.windows + (e.windows === 1 ? ' window' : ' windows') + ')'
       + (movers ? ': ' + movers : '') + (titles ? '; titles that grew most: ' + titles : '');
   }
@@ -180,14 +185,23 @@
     return i < 0 ? GROUP_ORDER.length : i;
   }
 
+  // A window with nothing scored has model_version -1: it changes no version (the job's gauge keeps the last too).
   function versionChanges(sorted) {
     const changes = [];
-    for (let i = 1; i < sorted.length; i++) {
-      if (sorted[i].model_version !== sorted[i - 1].model_version) {
-        changes.push({ x: sorted[i].window_start_ms, version: sorted[i].model_version });
-      }
+    let current = -1;
+    for (const r of sorted) {
+      if (r.model_version < 0) continue;
+      if (current >= 0 && r.model_version !== current) changes.push({ x: r.window_start_ms, version: r.model_version });
+      current = r.model_version;
     }
     return changes;
+  }
+
+  function lastKnownVersion() {
+    for (let i = reports.length - 1; i >= 0; i--) {
+      if (reports[i].model_version >= 0) return reports[i].model_version;
+    }
+    return -1;
   }
 
   function card(name, sorted, x0, x1, changes) {

@@ -53,7 +53,8 @@ class DashboardCommandTest {
     @Test
     void badSettingsAreNamedInOneLineWithExitTwo() {
         assertBad("--port must be between 0 and 65535, got 70000", "--port", "70000");
-        assertBad("--max-reports must be between 1 and 1000000, got 0", "--max-reports", "0");
+        assertBad("--max-reports must be between 1 and 20000, got 0", "--max-reports", "0");
+        assertBad("--max-reports must be between 1 and 20000, got 20001", "--max-reports", "20001");
         assertBad("KEY=VALUE", "--consumer-prop", "novalue");
         assertBad("--colour", "--colour", "red");
     }

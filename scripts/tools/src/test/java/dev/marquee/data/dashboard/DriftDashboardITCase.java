@@ -129,6 +129,32 @@ class DriftDashboardITCase {
             publish(topic, published, false);
             await().atMost(Duration.ofSeconds(30)).until(() -> dashboard.reportsHeld() == published.size());
             assertThat(dashboard.status().state()).isEqualTo("reading");
+
+            // Deleted under the reader, then created again (a fresh broker's topic): read anew from its start.
+            admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(30)).until(() -> dashboard.status().state().equals("waiting for topic"));
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+                admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                return true;
+            });
+            List<DriftReport> again = reports(new Random(4)).subList(0, 3);
+            for (DriftReport r : again) r.sequence += 100;
+            publish(topic, again, false);
+            await().atMost(Duration.ofSeconds(30)).until(() -> dashboard.reportsHeld() == published.size() + again.size());
+        }
+    }
+
+    /** A topic holding more reports than the buffer keeps: only the latest are read, not the topic's whole history. */
+    @Test
+    void atStartOnlyTheLatestReportsTheBufferKeepsAreRead() throws Exception {
+        String topic = KAFKA.createTopic("drift-metrics", 1);
+        List<DriftReport> published = reports(new Random(5));
+        publish(topic, published, false);
+        DashboardOptions five = new DashboardOptions(KAFKA.bootstrapServers(), topic, "127.0.0.1", 0, 5, new Properties());
+        try (DriftDashboard dashboard = new DriftDashboard(five)) {
+            dashboard.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> dashboard.reportsHeld() == 5);
+            assertThat(dashboard.status().read()).as("records read").isEqualTo(5);
         }
     }
 

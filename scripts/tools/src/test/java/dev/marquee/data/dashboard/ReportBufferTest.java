@@ -35,6 +35,24 @@ class ReportBufferTest {
         assertThat(sequences(buffer.after(6))).containsExactly(7L);
     }
 
+    /** After a failover an at-least-once job sends the reports since its checkpoint again, numbered as before. */
+    @Test
+    void aReportSentAgainUnderTheSameNumberingIsHeldOnce() {
+        ReportBuffer buffer = new ReportBuffer(10);
+        for (long s = 1; s <= 5; s++) buffer.add(numbered(77, s));
+        assertThat(buffer.add(numbered(77, 4))).isEqualTo(-1);
+        assertThat(buffer.add(numbered(77, 5))).isEqualTo(-1);
+        assertThat(buffer.add(numbered(77, 6))).isEqualTo(5);
+        assertThat(buffer.add(numbered(99, 1))).as("a new run numbers anew").isEqualTo(6);
+        assertThat(buffer.size()).isEqualTo(7);
+    }
+
+    private static DriftReport numbered(long runStartedAtMs, long sequence) {
+        DriftReport r = report(sequence);
+        r.runStartedAtMs = runStartedAtMs;
+        return r;
+    }
+
     @Test
     void refusesAnEmptyRing() {
         assertThatThrownBy(() -> new ReportBuffer(0)).hasMessageContaining("at least 1");
