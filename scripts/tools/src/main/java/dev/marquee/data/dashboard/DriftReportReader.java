@@ -155,12 +155,23 @@ final class DriftReportReader implements Runnable, AutoCloseable {
         if (all.size() == assigned.size()) return assigned;
         List<TopicPartition> added = new ArrayList<>(all);
         added.removeAll(assigned);
-        consumer.assign(all);
         // Only the last reports the buffer can hold: a month of a real topic would be read (and plotted) otherwise.
-        Map<TopicPartition, Long> begin = consumer.beginningOffsets(added, Duration.ofSeconds(5));
-        Map<TopicPartition, Long> end = consumer.endOffsets(added, Duration.ofSeconds(5));
+        // Offsets, not reports: an exactly-once job writes a commit marker after each, so twice the capacity.
+        Map<TopicPartition, Long> begin;
+        Map<TopicPartition, Long> end;
+        try {
+            begin = consumer.beginningOffsets(added, Duration.ofSeconds(5));
+            end = consumer.endOffsets(added, Duration.ofSeconds(5));
+        } catch (WakeupException e) {
+            throw e;
+        } catch (KafkaException e) { // a slow or restarting broker: the next check tries again
+            lastError = "cannot read the offsets of " + topic + ": " + e.getMessage();
+            if (assigned.isEmpty()) state = "waiting for topic";
+            return assigned;
+        }
+        consumer.assign(all);
         for (TopicPartition tp : added) {
-            consumer.seek(tp, Math.max(begin.getOrDefault(tp, 0L), end.getOrDefault(tp, 0L) - buffer.capacity()));
+            consumer.seek(tp, Math.max(begin.getOrDefault(tp, 0L), end.getOrDefault(tp, 0L) - 2L * buffer.capacity()));
         }
         state = "reading";
         lastError = null;

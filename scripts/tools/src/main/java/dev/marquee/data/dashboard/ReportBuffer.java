@@ -12,9 +12,13 @@ import java.util.List;
 final class ReportBuffer {
     private final DriftReport[] ring;
     private long nextIndex;
-    /** The numbering of the last report added ({@code run_started_at_ms}, {@code sequence}); -1: none yet. */
-    private long lastRunStartedAtMs = -1;
-    private long lastSequence = -1;
+    /** The last sequence added per numbering ({@code run_started_at_ms}), for the last few runs seen. */
+    private final java.util.LinkedHashMap<Long, Long> lastSequenceByRun = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<Long, Long> eldest) {
+            return size() > 16;
+        }
+    };
 
     ReportBuffer(int capacity) {
         if (capacity < 1) throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
@@ -27,12 +31,10 @@ final class ReportBuffer {
      * too. Returns its index, or -1 for a repeat.
      */
     synchronized long add(DriftReport report) {
-        if (report.runStartedAtMs > 0 && report.runStartedAtMs == lastRunStartedAtMs && report.sequence <= lastSequence) {
-            return -1;
-        }
         if (report.runStartedAtMs > 0) {
-            lastRunStartedAtMs = report.runStartedAtMs;
-            lastSequence = report.sequence;
+            Long last = lastSequenceByRun.get(report.runStartedAtMs);
+            if (last != null && report.sequence <= last) return -1;
+            lastSequenceByRun.put(report.runStartedAtMs, report.sequence);
         }
         long index = nextIndex++;
         ring[(int) (index % ring.length)] = report;

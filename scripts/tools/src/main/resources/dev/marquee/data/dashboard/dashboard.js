@@ -67,18 +67,18 @@
 
   function render() {
     const sorted = reports.slice().sort((a, b) => (a.window_end_ms - b.window_end_ms) || (a.index - b.index));
-    renderHeader(sorted[sorted.length - 1], sorted.length);
+    renderHeader(sorted[sorted.length - 1], sorted.length, lastKnownVersion(sorted));
     renderCharts(sorted);
   }
 
-  function renderHeader(last, count) {
+  function renderHeader(last, count, lastVersion) {
     const badge = $('drift-status');
     badge.className = 'badge ' + (last.drifted ? 'drifted' : 'ok');
     badge.dataset.drifted = String(!!last.drifted);
     badge.textContent = last.drifted ? 'DRIFTED' : 'OK';
 
     const version = $('model-version');
-    const known = last.model_version >= 0 ? last.model_version : lastKnownVersion();
+    const known = last.model_version >= 0 ? last.model_version : lastVersion;
     version.dataset.version = String(known);
     version.textContent = known < 0 ? 'none'
       : String(known) + (last.model_version < 0 ? ' (nothing scored in the last window)' : '');
@@ -197,9 +197,9 @@
     return changes;
   }
 
-  function lastKnownVersion() {
-    for (let i = reports.length - 1; i >= 0; i--) {
-      if (reports[i].model_version >= 0) return reports[i].model_version;
+  function lastKnownVersion(sorted) {
+    for (let i = sorted.length - 1; i >= 0; i--) {
+      if (sorted[i].model_version >= 0) return sorted[i].model_version;
     }
     return -1;
   }

@@ -44,6 +44,7 @@ class ReportBufferTest {
         assertThat(buffer.add(numbered(77, 5))).isEqualTo(-1);
         assertThat(buffer.add(numbered(77, 6))).isEqualTo(5);
         assertThat(buffer.add(numbered(99, 1))).as("a new run numbers anew").isEqualTo(6);
+        assertThat(buffer.add(numbered(77, 6))).as("two runs interleaved: each remembered").isEqualTo(-1);
         assertThat(buffer.size()).isEqualTo(7);
     }
 
