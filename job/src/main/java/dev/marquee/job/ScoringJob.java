@@ -202,22 +202,28 @@ public final class ScoringJob {
                         LabeledPrediction.class, p -> p.userId)));
     }
 
+    /**
+     * Exactly-once: a checkpoint that outlives the transactions it commits would lose their records (the brokers
+     * abort them after delivery.transaction-timeout-ms): such a checkpoint fails instead, and the job restores. The
+     * retraining trigger's sink is exactly-once the same way.
+     */
+    public static void capCheckpointTimeout(StreamExecutionEnvironment env, JobSettings s) {
+        if (s.delivery != DeliveryGuarantee.EXACTLY_ONCE) return;
+        long cap = s.transactionTimeoutMs - s.checkpointIntervalMs; // positive: JobSettings checks it
+        if (env.getCheckpointConfig().getCheckpointTimeout() > cap) env.getCheckpointConfig().setCheckpointTimeout(cap);
+    }
+
     /** Checkpointing and serialization settings every run of the job uses. */
     public static void configure(StreamExecutionEnvironment env, JobSettings s) {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false); // every event is a POJO: fail fast if one ever needs Kryo
-        // No deep copy of every record between chained operators (decision 0006): every operator emits objects
-        // it created and keeps none it was handed, except the scorer's batch, which is fed by the network.
+        // No deep copy of every record between chained operators (decision 0006): every operator emits objects it
+        // created and never changes or reuses one after handing it on, so the scorer may keep the requests it batches.
         conf.set(PipelineOptions.OBJECT_REUSE, true);
         env.configure(conf);
         env.enableCheckpointing(s.checkpointIntervalMs, s.delivery == DeliveryGuarantee.EXACTLY_ONCE
                 ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
-        if (s.delivery == DeliveryGuarantee.EXACTLY_ONCE) {
-            // A checkpoint that outlives the transactions it commits would lose their records (the brokers abort
-            // them after delivery.transaction-timeout-ms): such a checkpoint fails instead, and the job restores.
-            long cap = s.transactionTimeoutMs - s.checkpointIntervalMs; // positive: JobSettings checks it
-            if (env.getCheckpointConfig().getCheckpointTimeout() > cap) env.getCheckpointConfig().setCheckpointTimeout(cap);
-        }
+        capCheckpointTimeout(env, s);
         env.setBufferTimeout(s.bufferTimeoutMs);
         if (s.parallelism > 0) env.setParallelism(s.parallelism);
         if (env instanceof LocalStreamEnvironment) {

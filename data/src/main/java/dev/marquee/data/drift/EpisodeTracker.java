@@ -27,6 +27,14 @@ public class EpisodeTracker {
      * Updates the episode with {@code report} (its alerts already applied) and sets its {@code episode};
      * {@code titleShifts} are the window's titles that grew most.
      */
+    /** Whether the report measured any calibrated distribution metric (a window with enough scored requests). */
+    private static boolean measured(DriftReport report) {
+        for (String metric : DriftMetricNames.CALIBRATED) {
+            if (report.metrics.containsKey(metric)) return true;
+        }
+        return false;
+    }
+
     public void apply(DriftReport report, int closeWindows, List<Episode.CategoryShift> titleShifts) {
         List<Episode.Mover> movers = movers(report);
         String event = null;
@@ -43,7 +51,13 @@ public class EpisodeTracker {
             event = Episode.OPENED;
         }
         windows++;
-        quiet = movers.isEmpty() ? quiet + 1 : 0;
+        // A window too small to measure the distributions (labels only, a trickle of requests) says nothing: it
+        // neither counts towards closing nor resets the count, so a pause in traffic does not end the episode.
+        if (!movers.isEmpty()) {
+            quiet = 0;
+        } else if (measured(report)) {
+            quiet++;
+        }
         if (quiet >= closeWindows) {
             open = false;
             event = Episode.CLOSED;

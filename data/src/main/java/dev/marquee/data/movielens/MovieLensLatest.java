@@ -330,6 +330,9 @@ public final class MovieLensLatest {
                 if (title.isBlank()) {
                     throw new DataFileException(source, n, "title is empty");
                 }
+                if (dev.marquee.data.parse.RequestParser.firstBadCharacter(title) >= 0) {
+                    throw new DataFileException(source, n, "title has a control character or an unpaired surrogate");
+                }
                 title = sameTitle.computeIfAbsent(title, t -> t);
                 List<String> genres = genresCol < 0 ? List.of() : genres(row.get(genresCol));
                 OptionalInt year = MovieLensFormat.yearInTitle(title);

@@ -340,6 +340,12 @@ public final class RatingsFile {
         if (value.isEmpty()) {
             throw new DataFileException(source, line, column + " is empty");
         }
+        // As the request parser refuses: no request could carry it, and a line break would split a vocabulary file
+        int bad = dev.marquee.data.parse.RequestParser.firstBadCharacter(value);
+        if (bad >= 0) {
+            throw new DataFileException(source, line, column + " has a control character or an unpaired surrogate at "
+                    + "character " + bad);
+        }
         return value;
     }
 

@@ -337,7 +337,7 @@ public final class RequestParser implements Serializable {
     }
 
     /** Index of the first C0/C1 control character or unpaired surrogate, or -1. */
-    static int firstBadCharacter(String s) {
+    public static int firstBadCharacter(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) return i;

@@ -129,6 +129,20 @@ class EpisodeTrackerTest {
         assertThat(r.episode.movers).isEmpty();
     }
 
+    /** Traffic pauses while labels still arrive: windows too small to measure neither close nor reset the episode. */
+    @Test
+    void windowsThatMeasuredNoDistributionDoNotCloseAnEpisode() {
+        report(Map.of(OOV, 0.5));
+        report(Map.of(OOV, 0.01));
+        for (int i = 0; i < 4; i++) {
+            DriftReport pause = report(Map.of(DriftMetricNames.LABELS_RMSE, 0.9));
+            assertThat(pause.episode.open).as("pause %d", i).isTrue();
+            assertThat(pause.episode.event).isNull();
+        }
+        report(Map.of(OOV, 0.01));
+        assertThat(report(Map.of(OOV, 0.01)).episode.event).as("the third measured quiet report").isEqualTo(Episode.CLOSED);
+    }
+
     private DriftReport report(Map<String, Double> metrics) {
         return report(metrics, alerts);
     }

@@ -18,7 +18,7 @@ class RatingsFileTest {
             new Rating("587", "Devil's Advocate, The (1997)", 4f, 892870992L),
             new Rating("1", "Misérables, Les (1995)", 3.5f, 1L),
             new Rating("u-2", "Say \"Anything\", Again (1989)", 1f, 0L),
-            new Rating("3", "Line\nbreak, and\r\nCRLF (2000)", 2.25f, -5L),
+            new Rating("3", "Comma, \"quote\", and more, (2000)", 2.25f, -5L), // line breaks are refused on read
             new Rating("4", " spaces around ", 5f, Rating.LATEST_TIMESTAMP),
             new Rating("5", "Á köldum klaka (Cold Fever) (1994)", 0.1f, 893286638L));
 
@@ -119,10 +119,13 @@ class RatingsFileTest {
         assertThatThrownBy(() -> RatingsFile.read(write("a.csv", header + "1,A,1,1\n2,B,x,2\n")))
                 .isInstanceOf(DataFileException.class)
                 .hasMessageContaining("a.csv, line 3").hasMessageContaining("rating \"x\" is not a number");
-        assertThatThrownBy(() -> RatingsFile.read(write("b.csv", header + "1,\"two\nlines\",1,1\n2,B,1\n")))
-                .hasMessageContaining("line 4").hasMessageContaining("expected 4 fields as in the header, got 3");
+        assertThatThrownBy(() -> RatingsFile.read(write("b.csv", header + "1,A,1,1\n2,B,1\n")))
+                .hasMessageContaining("line 3").hasMessageContaining("expected 4 fields as in the header, got 3");
         assertThatThrownBy(() -> RatingsFile.read(write("c.csv", header + "1,A,1,1.5\n")))
                 .hasMessageContaining("line 2").hasMessageContaining("timestamp \"1.5\" is not an integer");
+        // A quoted title over two lines: no request could carry it, and it would split the vocabulary file
+        assertThatThrownBy(() -> RatingsFile.read(write("nl.csv", header + "1,A,1,1\n2,\"Toy\nStory (1995)\",4,5\n")))
+                .hasMessageContaining("nl.csv, line 3").hasMessageContaining("movie_title has a control character");
         // Date.now() in a producer's export: refused, not trained on as 86-second days
         assertThatThrownBy(() -> RatingsFile.read(write("ms.csv", header + "1,A,1,1\n2,B,1,1700000000123\n")))
                 .hasMessageContaining("ms.csv, line 3").hasMessageContaining("looks like milliseconds");

@@ -54,12 +54,7 @@ public final class BrokerChecks {
                 warnings.add("topic " + topic + " does not exist: the job reads nothing from it until it is created");
             }
         }
-        if (s.delivery == DeliveryGuarantee.EXACTLY_ONCE && facts.maxTransactionTimeoutMs.isPresent()
-                && s.transactionTimeoutMs > facts.maxTransactionTimeoutMs.getAsLong()) {
-            throw new SettingException(JobSettings.TRANSACTION_TIMEOUT_MS + " (" + s.transactionTimeoutMs + ") is above the "
-                    + "brokers' transaction.max.timeout.ms (" + facts.maxTransactionTimeoutMs.getAsLong() + "): every sink "
-                    + "would fail to start its transactions and the job restart for ever; lower it or raise the brokers' limit");
-        }
+        checkTransactionMax(s, facts);
         OptionalLong dlqLimit = facts.topicMaxMessageBytes.getOrDefault(s.deadLettersTopic, OptionalLong.empty());
         if (dlqLimit.isEmpty() && facts.missingTopics.contains(s.deadLettersTopic)) dlqLimit = facts.brokerMaxMessageBytes;
         if (dlqLimit.isEmpty()) {
@@ -68,6 +63,16 @@ public final class BrokerChecks {
         }
         DeadLetterRecordSize.checkTopic(s, dlqLimit);
         return warnings;
+    }
+
+    /** Exactly-once: refuses a transaction timeout above the brokers' {@code transaction.max.timeout.ms}. */
+    public static void checkTransactionMax(JobSettings s, BrokerFacts facts) {
+        if (s.delivery == DeliveryGuarantee.EXACTLY_ONCE && facts.maxTransactionTimeoutMs.isPresent()
+                && s.transactionTimeoutMs > facts.maxTransactionTimeoutMs.getAsLong()) {
+            throw new SettingException(JobSettings.TRANSACTION_TIMEOUT_MS + " (" + s.transactionTimeoutMs + ") is above the "
+                    + "brokers' transaction.max.timeout.ms (" + facts.maxTransactionTimeoutMs.getAsLong() + "): every sink "
+                    + "would fail to start its transactions and the job restart for ever; lower it or raise the brokers' limit");
+        }
     }
 
     /**

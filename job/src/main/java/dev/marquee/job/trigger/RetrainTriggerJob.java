@@ -71,6 +71,7 @@ public final class RetrainTriggerJob {
         env.configure(conf);
         env.enableCheckpointing(s.checkpointIntervalMs, s.delivery == DeliveryGuarantee.EXACTLY_ONCE
                 ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
+        dev.marquee.job.ScoringJob.capCheckpointTimeout(env, s);
         if (s.parallelism > 0) env.setParallelism(s.parallelism);
     }
 
@@ -88,16 +89,34 @@ public final class RetrainTriggerJob {
         TriggerSettings settings;
         try {
             settings = TriggerSettings.from(dev.marquee.job.config.JobArguments.parse(args));
+            checkBrokers(settings);
         } catch (IllegalArgumentException e) { // a SettingException
             System.err.println("marquee retraining trigger: " + e.getMessage());
             System.exit(2);
             return;
         }
-        run(settings);
+        start(settings);
     }
 
-    /** Runs the trigger with {@code settings} in this JVM until it ends. */
+    /** What the brokers say about an exactly-once trigger's transactions (BrokerChecks); a refusal is a SettingException. */
+    private static void checkBrokers(TriggerSettings settings) {
+        if (settings.common.delivery != DeliveryGuarantee.EXACTLY_ONCE) return;
+        dev.marquee.job.sink.BrokerFacts facts = dev.marquee.job.sink.BrokerFacts.read(settings.common,
+                java.util.List.of(settings.retrainRequestsTopic), java.time.Duration.ofSeconds(10));
+        for (String why : facts.unread) System.err.println("marquee retraining trigger: could not read from the brokers: " + why + "; not checked");
+        dev.marquee.job.config.BrokerChecks.checkTransactionMax(settings.common, facts);
+    }
+
+    /**
+     * Runs the trigger with {@code settings} in this JVM until it ends; an exactly-once transaction timeout the
+     * brokers refuse is a SettingException before it is submitted.
+     */
     public static void run(TriggerSettings settings) throws Exception {
+        checkBrokers(settings);
+        start(settings);
+    }
+
+    private static void start(TriggerSettings settings) throws Exception {
         StreamExecutionEnvironment env = dev.marquee.job.config.LocalBinding.environment(
                 dev.marquee.job.config.LocalBinding.localRun(settings.common.prometheusPorts));
         buildWithKafka(env, settings, false);

@@ -1,0 +1,24 @@
+package dev.marquee.job.trigger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.marquee.job.config.TriggerSettings;
+import java.util.Map;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+
+/** The trigger's exactly-once sink is held to the scoring job's rule: no checkpoint outlives its transactions. */
+class RetrainTriggerJobConfigureTest {
+    @Test
+    void anExactlyOnceTriggerCapsItsCheckpointTimeoutAtTheTransactionTimeoutMinusTheInterval() {
+        TriggerSettings s = TriggerSettings.from(Map.of("delivery.guarantee", "exactly-once",
+                "delivery.transaction-timeout-ms", "120000", "checkpoint.interval-ms", "60000"));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        RetrainTriggerJob.configure(env, s.common);
+        assertThat(env.getCheckpointConfig().getCheckpointTimeout()).isEqualTo(60_000);
+
+        StreamExecutionEnvironment atLeastOnce = StreamExecutionEnvironment.getExecutionEnvironment();
+        RetrainTriggerJob.configure(atLeastOnce, TriggerSettings.from(Map.of("checkpoint.interval-ms", "60000")).common);
+        assertThat(atLeastOnce.getCheckpointConfig().getCheckpointTimeout()).as("Flink's default").isEqualTo(600_000);
+    }
+}
