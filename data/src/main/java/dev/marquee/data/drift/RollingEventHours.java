@@ -22,7 +22,7 @@ public class RollingEventHours {
     public long anchor = Long.MIN_VALUE;
     /** The lowest window median hour seen. */
     public long first = Long.MAX_VALUE;
-    /** The highest window 99th-percentile hour seen: the span kept ends here. */
+    /** The last hour reached from a window median without a gap of more than a week: the span kept ends here. */
     public long top = Long.MIN_VALUE;
 
     public RollingEventHours() {}

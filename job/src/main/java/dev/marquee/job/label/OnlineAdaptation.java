@@ -446,7 +446,12 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
     private void match(PendingPrediction served, float label, Context ctx) throws Exception {
         String title = served.movieTitle;
         joined.inc();
-        LabelJoin join = new LabelJoin(served.modelVersion, served.served, served.model, label);
+        // A prediction that waited for its title's bias before a restore with that bias turned off: its label joins
+        // here, as served (clamped as the scale was), since nothing reads the title branch any more.
+        boolean titleBranch = served.titleBias && settings.adaptationEnabled
+                && settings.titleBias != LabelSettings.TitleBiasScope.OFF;
+        float servedRating = served.titleBias && !titleBranch ? Math.max(1f, Math.min(5f, served.served)) : served.served;
+        LabelJoin join = new LabelJoin(served.modelVersion, servedRating, served.model, label);
         join.userId = ctx.getCurrentKey();
         join.movieTitle = title;
         join.requestId = served.requestId;
@@ -455,7 +460,7 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         join.shadowModel = served.shadowModel;
         UserResidual r = residual.value();
         UserFactors f = factors.value();
-        if (served.titleBias) {
+        if (titleBranch) {
             // what the title's bias learns from: the residual beyond the user's correction, as it stands
             double userPart = user.adjustment(r, f, served.modelVersion, title);
             ctx.output(TITLE_LABELS, new TitleLabel(title, served.modelVersion, served.newTitle,

@@ -175,6 +175,35 @@ class OnlineAdaptationTest {
         }
     }
 
+    /**
+     * A new title's prediction waits for its label when the job is restored with the title bias off: the title
+     * branch is no longer read, so its label joins on the main output, as served.
+     */
+    @Test
+    void aPredictionWaitingForItsTitlesBiasJoinsOnTheMainOutputAfterARestoreWithTheBiasOff() throws Exception {
+        Map<String, String> on = Map.of("adaptation.title-bias", "new", "adaptation.decay", "1", "adaptation.shrinkage", "1");
+        OperatorSubtaskState snapshot;
+        try (var h = harness(on)) {
+            Prediction unknown = prediction("u1", "Brand New (2031)", 3.5f, 1);
+            unknown.oovMovieTitle = true;
+            h.processElement1(unknown, 0);
+            snapshot = h.snapshot(1, 10);
+        }
+        Map<String, String> off = Map.of("adaptation.title-bias", "off", "adaptation.decay", "1", "adaptation.shrinkage", "1");
+        try (var h = new KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Rating, Prediction>(
+                new LabelJoinOperator(new OnlineAdaptation(LabelSettings.from(new Settings(off)))),
+                p -> p.userId, r -> r.userId, Types.STRING)) {
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement2(label("u1", "Brand New (2031)", 4.0f), 0);
+            assertThat(h.getSideOutput(OnlineAdaptation.TITLE_LABELS)).as("nothing reads it now").isNull();
+            assertThat(joins(h)).singleElement().satisfies(j -> {
+                assertThat(j.label).isEqualTo(4f);
+                assertThat(j.served).isEqualTo(3.5f);
+            });
+        }
+    }
+
     /** What goes on to the title's bias keeps the user's part unclamped, so TitleAdaptation can rebuild what was served. */
     @Test
     void aPredictionForItsTitlesBiasWaitsWithTheUsersPartUnclamped() throws Exception {
