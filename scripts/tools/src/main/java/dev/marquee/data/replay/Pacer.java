@@ -2,6 +2,7 @@ package dev.marquee.data.replay;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /** Holds a sender to a steady rate: the n-th send happens no earlier than start + n / rate. */
 final class Pacer {
@@ -15,10 +16,15 @@ final class Pacer {
     }
 
     void awaitSlot(long n) {
+        awaitSlot(n, () -> false);
+    }
+
+    /** Waits for the n-th slot, or until {@code stop} says to give up (checked at least every 50 ms). */
+    void awaitSlot(long n, BooleanSupplier stop) {
         if (ratePerSecond <= 0) return;
         long due = startNanos + (long) (n * TimeUnit.SECONDS.toNanos(1) / ratePerSecond);
         long wait;
-        while ((wait = due - System.nanoTime()) > 0) {
+        while ((wait = due - System.nanoTime()) > 0 && !stop.getAsBoolean()) {
             LockSupport.parkNanos(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(50)));
         }
     }

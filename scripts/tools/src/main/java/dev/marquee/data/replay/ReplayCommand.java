@@ -10,6 +10,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.ArgGroup;
@@ -108,9 +111,29 @@ public final class ReplayCommand implements Callable<Integer> {
                     options.bootstrap,
                     options.rate > 0 ? String.format(Locale.ROOT, ", %,.0f requests/s", options.rate) : ", as fast as possible");
             if (!options.drift.isNone()) System.out.println("replay: drift: " + options.drift.describe());
-            ReplaySummary summary = new ReplayProducer(options, System.out::println).replay(selected.rows, selected.catalog);
-            System.out.println("replay: done: " + summary.describe());
-            return summary.errors == 0 ? 0 : 1;
+            ReplayProducer producer = new ReplayProducer(options, System.out::println);
+            // Ctrl-C stops before the next record and still prints what the brokers acknowledged: a user who
+            // interrupts a long replay learns how far it got (and which request ids went out)
+            CountDownLatch finished = new CountDownLatch(1);
+            AtomicBoolean interrupted = new AtomicBoolean();
+            Thread hook = new Thread(() -> {
+                interrupted.set(true);
+                producer.stop();
+                try {
+                    finished.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "replay-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                ReplaySummary summary = producer.replay(selected.rows, selected.catalog);
+                System.out.println("replay: " + (interrupted.get() ? "interrupted: " : "done: ") + summary.describe());
+                return summary.errors == 0 && !interrupted.get() ? 0 : 1;
+            } finally {
+                finished.countDown();
+                removeShutdownHook(hook);
+            }
         } catch (MovieLensNotFoundException | DataFileException e) {
             System.err.println("replay: " + e.getMessage());
             return 2;
@@ -118,6 +141,14 @@ public final class ReplayCommand implements Callable<Integer> {
             System.err.println("replay: Kafka failed: " + e.getMessage()
                     + (e.getCause() != null ? " (" + e.getCause().getMessage() + ")" : ""));
             return 1;
+        }
+    }
+
+    private static void removeShutdownHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running: it ends when it sees the replay finished
         }
     }
 

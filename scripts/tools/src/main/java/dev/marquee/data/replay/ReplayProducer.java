@@ -31,11 +31,20 @@ public final class ReplayProducer {
     private final Consumer<String> progress;
     private final RequestEncoder encoder = new RequestEncoder();
     private final EventCodec<Rating> ratingCodec = EventCodec.of(Rating.class);
+    private volatile boolean stopRequested;
 
     /** @param progress receives a progress line every {@code progress-seconds} and none when null */
     public ReplayProducer(ReplayOptions options, Consumer<String> progress) {
         this.options = options;
         this.progress = progress == null ? line -> { } : progress;
+    }
+
+    /**
+     * Asks a running replay to stop before its next record (Ctrl-C): what was handed to the producer is still
+     * flushed, and {@link #replay} returns the summary of what the brokers acknowledged.
+     */
+    public void stop() {
+        stopRequested = true;
     }
 
     public ReplaySummary replay(List<Rating> rows) {
@@ -68,7 +77,8 @@ public final class ReplayProducer {
             int n = options.envelopeSize;
             for (int from = 0; from < rows.size(); from += n) {
                 if (errors.get() > 0) break; // the broker refused or is gone: stop and say so rather than time out per record
-                pacer.awaitSlot(records);
+                pacer.awaitSlot(records, () -> stopRequested);
+                if (stopRequested) break;
                 List<Rating> chunk = rows.subList(from, Math.min(rows.size(), from + n));
                 byte[] key = chunk.get(0).userId.getBytes(StandardCharsets.UTF_8);
                 // built also when only ratings go out: the labels carry the drifted fields of the requests as sent

@@ -120,6 +120,29 @@ class ReplayITCase {
                 .contains("RecordTooLargeException");
     }
 
+    /** Ctrl-C: a stopped replay flushes what it handed over and counts it; what went out is the first rows, whole. */
+    @Test
+    void aStoppedReplaySendsAPrefixOfTheRowsAndSaysHowFarItGot() {
+        String requests = KAFKA.createTopic("rating-requests", 2);
+        String ratings = KAFKA.createTopic("ratings", 2);
+        Map<String, String> paced = settings(requests, ratings, 1, true);
+        paced.put(ReplayOptions.RATE, "1000"); // a second for the whole replay
+        paced.put(ReplayOptions.PROGRESS_SECONDS, "0.1");
+        ReplayProducer[] producer = new ReplayProducer[1];
+        producer[0] = new ReplayProducer(ReplayOptions.of(new Settings(paced)), line -> producer[0].stop());
+        ReplaySummary summary = producer[0].replay(rows);
+
+        assertThat(summary.errors).isZero();
+        assertThat(summary.requests).isPositive().isLessThan(ROWS);
+        assertThat(summary.ratings).isEqualTo(summary.requests);
+        assertThat(summary.describe()).contains(String.format(java.util.Locale.ROOT, "stopped after %,d of 1,000 requests", summary.requests));
+        int sent = (int) summary.requests;
+        assertThat(recordsIn(requests)).isEqualTo(sent);
+        assertThat(recordsIn(ratings)).isEqualTo(sent);
+        Map<String, RatingRequest> byId = parseAll(readAll(requests, sent));
+        for (int i = 0; i < sent; i++) assertThat(byId).as("the first %d rows", sent).containsKey("it-" + i);
+    }
+
     /** Late labels: a second replay of the same rows sends their true ratings alone. */
     @Test
     void ratingsOnlySendsTheLabelsOfAnEarlierReplayAndNoRequest() {
