@@ -261,11 +261,22 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         return st.deferredRequestId != null && now < st.deferredSinceMs + rules.inFlightTimeoutMs;
     }
 
-    /** When the wait for a candidate (in shadow or deferred) ends, or -1 when none is awaited. */
+    /**
+     * A newly serving version is watched beside the one it replaced (docs/RETRAINING.md, the watch): until the promoter
+     * keeps it or rolls it back, it answers every rule, as a candidate does (a retrain published now would take the
+     * watch's place in shadow and end it unjudged, so a version worse live than the one it replaced would never be
+     * rolled back), up to the in-flight timeout.
+     */
+    private boolean watchAwaited(TriggerState st, long now) {
+        return st.watchedVersion > 0 && now < st.watchSinceMs + rules.inFlightTimeoutMs;
+    }
+
+    /** When the wait for a candidate (in shadow or deferred) or a watch ends, or -1 when none is awaited. */
     private long awaitEndsMs(TriggerState st, long now) {
         long end = -1;
         if (candidateAwaited(st, now)) end = st.candidateSinceMs + rules.inFlightTimeoutMs;
         if (deferredAwaited(st, now)) end = Math.max(end, st.deferredSinceMs + rules.inFlightTimeoutMs);
+        if (watchAwaited(st, now)) end = Math.max(end, st.watchSinceMs + rules.inFlightTimeoutMs);
         return end;
     }
 
@@ -274,6 +285,15 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         if (u.version != st.servingVersion) { // a rollback announces a lower number: that counts too
             newVersion(st, u.version);
             st.scheduleAnchorMs = Math.max(st.scheduleAnchorMs, now);
+        }
+        if (u.shadowVersion > 0 && u.shadowVersion < u.version) {
+            if (st.watchedVersion != u.shadowVersion) { // the promoter announces a watch again on every change it sees
+                st.watchedVersion = u.shadowVersion;
+                st.watchSinceMs = now;
+            }
+        } else {
+            st.watchedVersion = -1;
+            st.watchSinceMs = -1;
         }
         if (st.inFlight() && u.version > st.inFlightModelVersion) {
             LOG.info("retrain request {} answered by model version {}", st.inFlightRequestId, u.version);
@@ -303,8 +323,8 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
     }
 
     /**
-     * Sends a retrain request unless one is in flight, a candidate it published waits in shadow, or the cool-down
-     * runs; true when it was sent.
+     * Sends a retrain request unless one is in flight, a candidate it published waits in shadow, a new serving
+     * version is watched, or the cool-down runs; true when it was sent.
      */
     private boolean request(TriggerState st, long now, String id, long version, List<String> triggers, List<Alert> alerts,
                             String reason, Map<String, Double> metrics, Collector<RetrainRequest> out) {
@@ -317,6 +337,12 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             suppressedInFlight.inc();
             LOG.debug("not requesting {}: version {}, published for the last request, waits in shadow", id,
                     st.candidateVersion);
+            return false;
+        }
+        if (watchAwaited(st, now)) {
+            suppressedInFlight.inc();
+            LOG.debug("not requesting {}: version {} serves, watched beside version {}", id, st.servingVersion,
+                    st.watchedVersion);
             return false;
         }
         if (deferredAwaited(st, now)) {

@@ -54,6 +54,13 @@ public class TriggerState {
     public long candidateVersion = -1;
     /** When {@link #candidateVersion}'s outcome arrived. */
     public long candidateSinceMs = -1;
+    /**
+     * The older version the last model update names as shadow beside a newer serving one: a promoted (or, under
+     * {@code trainer.promotion=immediate}, a published) version is watched, and may yet be rolled back. -1: none.
+     */
+    public long watchedVersion = -1;
+    /** When the update that started watching {@link #watchedVersion} arrived; -1: none. */
+    public long watchSinceMs = -1;
     public long lastRequestMs = -1;
     /** The schedule counts from here: the last request, the last new model version, or the first record seen. */
     public long scheduleAnchorMs = -1;

@@ -318,6 +318,35 @@ class RetrainTriggerFunctionTest {
     }
 
     /**
+     * A promoted version is watched beside the one it replaced: a retrain published then would take the watch's place
+     * in shadow and end it unjudged, so the rules wait for the watch's verdict (up to the in-flight timeout).
+     */
+    @Test
+    void whileAPromotedVersionIsWatchedNoRetrainIsRequested() throws Exception {
+        try (var h = harness(rules(3, NO_LIMIT, 0.05, 0, 0))) {
+            ModelUpdate promoted = new ModelUpdate(MODEL, 2, "/r/marquee/2", 0);
+            promoted.shadowVersion = 1; // the replaced version, watched
+            send(h, promoted);
+            for (int i = 0; i < 3; i++) send(h, report(2, true));
+            assertThat(ids(h)).as("version 2 is watched").isEmpty();
+
+            h.setProcessingTime(10 * MINUTE);
+            send(h, promoted); // announced again: the watch does not start over
+            h.setProcessingTime(TIMEOUT);
+            for (int i = 0; i < 3; i++) send(h, report(2, true));
+            assertThat(ids(h)).as("no verdict within the in-flight timeout").hasSize(1);
+        }
+        try (var h = harness(driftOnly(0))) {
+            ModelUpdate promoted = new ModelUpdate(MODEL, 2, "/r/marquee/2", 0);
+            promoted.shadowVersion = 1;
+            send(h, promoted);
+            send(h, new ModelUpdate(MODEL, 2, "/r/marquee/2", 0)); // the watch kept version 2
+            for (int i = 0; i < 3; i++) send(h, report(2, true));
+            assertThat(ids(h)).as("the watch ended").singleElement().asString().startsWith("retrain-2-");
+        }
+    }
+
+    /**
      * Episode ids are the opening window's sequence, which starts again when the scoring job starts afresh: an
      * episode with an answered one's id but another opening time is a new episode, and asks.
      */

@@ -110,6 +110,8 @@ public final class ImportCommand extends ConsoleCommand {
                 inputs.get("movie_title"), inputs.get("timestamp"),
                 output != null ? output : ModelContract.NATIVE.ratingOutput(), embeddingOutput);
         ModelImporter importer = new ModelImporter(registry.registry, registry.name, console.out()::println);
+        // A registry without a pointer serves its latest version: without one written now, the import would be it
+        registry.registry.adoptLatest(registry.name);
         OptionalLong before = importer.serving();
         long version;
         try {

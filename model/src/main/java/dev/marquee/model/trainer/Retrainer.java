@@ -331,8 +331,11 @@ final class Retrainer {
             return state.with(version, serving, ServingState.WATCH, "published: serving at once, version " + serving
                     + " watched in shadow", now);
         }
+        // The trigger waits for a watch's verdict, up to its in-flight timeout: past it, say what this ends
+        String endedWatch = state.hasShadow() && ServingState.WATCH.equals(state.shadowRole) && state.shadow != version
+                ? "; the watch of version " + state.shadow + " ended without a verdict" : "";
         return state.with(serving, version, ServingState.CANDIDATE, "published: a candidate in shadow beside version "
-                + serving, now);
+                + serving + endedWatch, now);
     }
 
     private static void moveContents(Path from, Path to) throws IOException {

@@ -73,6 +73,23 @@ class ImportCommandTest {
         assertThat(r.err()).contains("only timestamp may be left empty");
     }
 
+    /** A registry from before serving pointers serves its latest version: an import must not become that by arriving. */
+    @Test
+    void anImportIntoARegistryWithoutAPointerIsACandidateNotTheServingVersion() throws Exception {
+        TinySavedModels.export(tmp.resolve("tiny"), TinySavedModels.Kind.GOOD_STRING_IDS);
+        assertThat(CliRun.run(tmp, "import", "--model-dir", "tiny", "--registry", "reg").exitCode()).isZero();
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("reg"));
+        Files.delete(registry.versionDir("marquee", 1).getParent().resolve("serving.json"));
+        assertThat(registry.hasPointer("marquee")).isFalse();
+
+        CliRun r = CliRun.run(tmp, "import", "--model-dir", "tiny", "--registry", "reg");
+
+        assertThat(r.exitCode()).as("%s", r).isZero();
+        assertThat(r.out()).contains("version 1 keeps serving; version 2 is a candidate");
+        assertThat(registry.serving("marquee")).hasValue(1);
+        assertThat(registry.state("marquee").shadow).isEqualTo(2);
+    }
+
     @Test
     void predictAnswersWithTheImportedModelsOwnOutputsAsTfServingWould() {
         String request = "{\"instances\":[{\"user_id\":\"7\",\"movie_title\":\"A\",\"timestamp\":10}]}";
