@@ -96,12 +96,16 @@ abstract class ServingMoveCommand extends ConsoleCommand {
                 throw CliException.failure("version " + version + " does not serve: " + failure);
             }
             long now = System.currentTimeMillis();
-            // under the registry's lock: the trainer's promoter or a retrain may move the pointer meanwhile
-            registry.locked(name, () -> move(console, registry, name, mode, version, dir, now));
             ModelUpdate update = new ModelUpdate(name, version, dir.toString(), now);
             update.reason = mode == Mode.ROLLBACK ? "rolled-back" : "promoted";
             update.metrics = cardMetrics(dir);
-            new EventWriter(producer).write(topic, update);
+            // Under the registry's lock, the announcement included: the trainer's promoter or a retrain may move the
+            // pointer meanwhile, and its announcement must not land before this one and be overwritten by it
+            registry.locked(name, () -> {
+                move(console, registry, name, mode, version, dir, now);
+                new EventWriter(producer).write(topic, update);
+                return null;
+            });
             console.out().println(cmd + ": sent a model update for version " + version + " to " + topic + " at "
                     + kafka.bootstrap() + "; running scoring jobs swap to it");
             return 0;
@@ -131,6 +135,7 @@ abstract class ServingMoveCommand extends ConsoleCommand {
             if (was.isPresent() && was.getAsLong() != version) {
                 next.hold(was.getAsLong(), "rolled back by hand to version " + version);
             }
+            holdDroppedCandidate(console, state, next, version, "rollback");
             next.held.remove(version);
             registry.writeState(name, next);
             registry.pin(name, version);
@@ -143,11 +148,25 @@ abstract class ServingMoveCommand extends ConsoleCommand {
                         + "pointer: `marquee rollback --version " + version + "` moves the pin, `marquee models --unpin` removes it");
             }
             ServingState next = state.with(version, 0, null, "promoted by hand", now);
+            holdDroppedCandidate(console, state, next, version, "promote");
             next.held.remove(version);
             registry.writeState(name, next);
             console.out().println("promote: the serving pointer of " + name + " is version " + version + " (" + dir + ")");
         }
         return null;
+    }
+
+    /**
+     * A candidate in shadow that the move drops is held, as one the promoter retires: the retraining trigger then
+     * knows its drift episode was not answered (else it waits for the candidate's verdict until its in-flight timeout),
+     * and no automation serves it later; {@code marquee promote --version N} still can.
+     */
+    private static void holdDroppedCandidate(Console console, ServingState before, ServingState next, long version,
+            String cmd) {
+        if (!before.hasShadow() || !ServingState.CANDIDATE.equals(before.shadowRole) || before.shadow == version) return;
+        next.hold(before.shadow, "the candidate in shadow was ended by hand (`marquee " + cmd + " --version " + version + "`)");
+        console.out().println(cmd + ": version " + before.shadow + ", the candidate in shadow, is ended and held from "
+                + "automatic promotion (`marquee promote --version " + before.shadow + "` still serves it)");
     }
 
     /** Loads the version like the scoring job and probes it; null when it answers well. */

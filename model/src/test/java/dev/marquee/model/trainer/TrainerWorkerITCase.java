@@ -13,9 +13,11 @@ import dev.marquee.data.synth.SyntheticRatings;
 import dev.marquee.infra.testing.KafkaBrokerExtension;
 import dev.marquee.model.ModelCard;
 import dev.marquee.model.ModelRegistry;
+import dev.marquee.model.ServingState;
 import dev.marquee.model.cli.Console;
 import dev.marquee.model.cli.ConsoleCommand;
 import dev.marquee.model.cli.ModelMain;
+import dev.marquee.model.testing.TestModels;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -250,6 +252,33 @@ class TrainerWorkerITCase {
 
     private static <T> List<T> readAll(String topic, EventCodec<T> codec) {
         return TopicContents.readAll(KAFKA, topic, codec);
+    }
+
+    /**
+     * Ending a candidate in shadow by hand (the runbook of MarqueeShadowVersionRefused: promote the serving version)
+     * holds it, as the promoter's retirement does, so the trigger knows its drift episode was not answered.
+     */
+    @Test
+    void promotingTheServingVersionEndsTheCandidateInShadowAndHoldsIt() throws Exception {
+        String updates = KAFKA.createTopic("shadow-ended-updates", 1);
+        Path base = tmp.resolve("shadow-registry");
+        ModelRegistry registry = new ModelRegistry(base);
+        long v1 = TestModels.publish(registry, TestModels.data(1), 1);
+        long v2 = TestModels.publishCopy(registry, TestModels.versionDir(registry, v1), false);
+        registry.updateState("marquee", s -> s.with(v1, v2, ServingState.CANDIDATE, "a candidate", 0));
+
+        Run promote = run(PromoteMain::run, "--version", String.valueOf(v1), "--bootstrap", KAFKA.bootstrapServers(),
+                "--registry", base.toString(), "--topic.model-updates", updates);
+
+        assertThat(promote.code).as(promote.toString()).isZero();
+        assertThat(promote.out).contains("version 2, the candidate in shadow, is ended and held");
+        ServingState state = registry.state("marquee");
+        assertThat(state.serving).isEqualTo(v1);
+        assertThat(state.hasShadow()).isFalse();
+        assertThat(state.isHeld(v2)).as("%s", state).isTrue();
+        ModelUpdate announced = readAll(updates, UPDATES).get(0);
+        assertThat(announced.version).isEqualTo(v1);
+        assertThat(announced.shadowVersion).isZero();
     }
 
     /** How a benchmark runs the worker as deployed (not --once) in a thread of its own, and ends it. */
