@@ -215,11 +215,28 @@ public final class ModelRegistry {
         });
     }
 
+    /**
+     * Removes the pin (whatever the file holds). A shadow in the pointer was not scored while the pin served, so its
+     * time in shadow starts again now: else a pin longer than the candidate's expiry retires it at the first look.
+     */
     public void unpin(String name) throws IOException {
+        unpin(name, System.currentTimeMillis());
+    }
+
+    /** As {@link #unpin(String)}, at {@code nowMs}. */
+    public void unpin(String name, long nowMs) throws IOException {
         Path dir = modelDir(name);
         if (!Files.isDirectory(dir)) return;
         locked(name, () -> {
-            if (Files.deleteIfExists(dir.resolve(PIN_FILE))) DurableFiles.sync(dir);
+            if (!Files.deleteIfExists(dir.resolve(PIN_FILE))) return null;
+            DurableFiles.sync(dir);
+            if (hasPointer(name)) {
+                ServingState state = state(name);
+                if (state.hasShadow()) {
+                    state.shadowSinceMs = nowMs;
+                    writeState(name, state);
+                }
+            }
             return null;
         });
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.marquee.data.config.SettingException;
 import dev.marquee.model.BiasBaseline;
 import dev.marquee.model.ServingState;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
@@ -65,7 +66,13 @@ public final class ModelsCommand extends ConsoleCommand {
             r.registry.pin(r.name, version);
             console.out().println("models: pinned " + r.name + " to version " + version + RUNNING_JOBS);
         } else if (unpin) {
-            OptionalLong was = r.registry.pinned(r.name);
+            OptionalLong was;
+            try {
+                was = r.registry.pinned(r.name);
+            } catch (IOException unreadable) { // a pin file written by hand with something else in it: removed all the same
+                console.out().println("models: " + unreadable.getMessage() + "; removing it");
+                was = OptionalLong.empty();
+            }
             r.registry.unpin(r.name);
             console.out().println(was.isPresent() ? "models: unpinned " + r.name + " (was version "
                     + was.getAsLong() + "); the serving pointer's version " + r.registry.serving(r.name).orElse(0) + " serves"

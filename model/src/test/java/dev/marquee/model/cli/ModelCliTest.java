@@ -206,6 +206,11 @@ class ModelCliTest {
 
         CliRun unpin = CliRun.run(tmp, "models", "--registry", copy.toString(), "--unpin");
         assertThat(unpin.out()).contains("unpinned marquee (was version 1)");
+        Files.writeString(copy.resolve("marquee/PINNED"), "v1\n"); // by hand, and wrong: --unpin removes it all the same
+        CliRun badPin = CliRun.run(tmp, "models", "--registry", copy.toString(), "--unpin");
+        assertThat(badPin.exitCode()).as(badPin.toString()).isZero();
+        assertThat(badPin.out()).contains("is not a version number; removing it");
+        assertThat(copy.resolve("marquee/PINNED")).doesNotExist();
         retain = CliRun.run(tmp, "models", "--registry", copy.toString(), "--retain", "1");
         assertThat(retain.out()).contains("deleted versions [1]");
         assertThat(copy.resolve("marquee/1")).doesNotExist();

@@ -205,12 +205,15 @@ class ShadowPromoterTest {
         assertThat(registry.serving(NAME)).hasValue(3);
         assertThat(log).anyMatch(l -> l.contains("pinned"));
 
-        // the unpin is announced too: the pointer's target serves again (here without the candidate, which
-        // outlived its expiry while pinned)
-        registry.unpin(NAME);
+        // the unpin is announced too: the pointer's target serves again, with its candidate, whose time in shadow
+        // starts again (it was not scored while pinned, for longer than its expiry)
+        registry.unpin(NAME, 25 * HOUR);
         ModelUpdate unpinned = promoter.poll(25 * HOUR + 1);
         assertThat(unpinned.version).isEqualTo(1);
-        assertThat(unpinned.shadowVersion).isEqualTo(registry.state(NAME).shadow);
+        assertThat(unpinned.shadowVersion).isEqualTo(2);
+        assertThat(registry.state(NAME).isHeld(2)).isFalse();
+        assertThat(promoter.poll(26 * HOUR)).as("not retired an hour later").isNull();
+        assertThat(registry.state(NAME).shadow).isEqualTo(2);
     }
 
     @Test
