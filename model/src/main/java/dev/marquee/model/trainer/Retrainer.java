@@ -282,7 +282,7 @@ final class Retrainer {
         ServingState next;
         try {
             // under the registry's lock: the promoter (another thread) or a person may move the pointer meanwhile
-            next = registry.updateState(name, state -> promotion(registry, name, state, version, now));
+            next = registry.updateState(name, state -> promotion(registry, name, state, version, now, outcome));
         } catch (IOException | RuntimeException e) {
             outcome.reason = "published, but the serving pointer could not be moved: "
                     + String.valueOf(e.getMessage()).replaceAll("\\s*\\R\\s*", " ") + " (`marquee promote --version "
@@ -311,20 +311,23 @@ final class Retrainer {
      * {@code manual} mode (null); serving at once when nothing serves, or in {@code immediate} mode (the replaced
      * version watched in shadow); else a candidate in shadow.
      */
-    private ServingState promotion(ModelRegistry registry, String name, ServingState state, long version, long now)
-            throws IOException {
+    private ServingState promotion(ModelRegistry registry, String name, ServingState state, long version, long now,
+            RetrainOutcome outcome) throws IOException {
         OptionalLong pinned = registry.pinned(name);
         if (pinned.isPresent()) {
-            out.accept("trainer: version " + pinned.getAsLong() + " is pinned: version " + version
-                    + " is published but does not serve (`marquee promote` or `marquee models --unpin`)");
+            outcome.reason = "published, neither serving nor in shadow: version " + pinned.getAsLong() + " is pinned ("
+                    + "`marquee rollback --version " + version + "` moves the pin to it; `marquee models --unpin` hands "
+                    + "control back to the serving pointer)";
+            out.accept("trainer: version " + version + " is " + outcome.reason);
             return null;
         }
         long serving = state.serving > 0 && state.serving != version ? state.serving : 0;
         String mode = settings.promotion().mode();
         if (serving == 0) return state.with(version, 0, null, "published: the first version", now);
         if (PromotionSettings.MANUAL.equals(mode)) {
-            out.accept("trainer: trainer.promotion is manual: version " + version + " is published, version "
-                    + serving + " keeps serving (`marquee promote --version " + version + "`)");
+            outcome.reason = "published, neither serving nor in shadow: trainer.promotion is manual, version " + serving
+                    + " keeps serving (`marquee promote --version " + version + "` serves it)";
+            out.accept("trainer: version " + version + " is " + outcome.reason);
             return null;
         }
         if (PromotionSettings.IMMEDIATE.equals(mode)) {

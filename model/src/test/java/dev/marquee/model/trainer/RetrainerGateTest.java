@@ -83,6 +83,25 @@ class RetrainerGateTest {
         assertThat(gate.path("confidence").asDouble()).isEqualTo(0.95);
     }
 
+    /** Published but neither serving nor in shadow: the outcome says so and how to serve it (a pin, manual mode). */
+    @Test
+    void aVersionPublishedUnderAPinOrInManualModeSaysWhyItDoesNotServe() throws Exception {
+        TrainerSettings shadow = settings();
+        registry().pin("marquee", 1);
+        RetrainOutcome pinned = retrainer(shadow).handle(request("r-pinned"), LabelReader.Labels.of(shiftedLabels()))
+                .outcome();
+        assertThat(pinned.outcome).as(log.toString()).isEqualTo(RetrainOutcome.PUBLISHED);
+        assertThat(pinned.reason).contains("version 1 is pinned").contains("marquee rollback --version 2");
+        registry().unpin("marquee");
+
+        RetrainOutcome manual = retrainer(settings("--trainer.promotion", "manual"))
+                .handle(request("r-manual"), LabelReader.Labels.of(shiftedLabels())).outcome();
+        assertThat(manual.outcome).as(log.toString()).isEqualTo(RetrainOutcome.PUBLISHED);
+        assertThat(manual.reason).contains("trainer.promotion is manual").contains("marquee promote --version 3");
+        assertThat(registry().state("marquee").serving).isEqualTo(1);
+        assertThat(registry().state("marquee").hasShadow()).isFalse();
+    }
+
     @Test
     void aClearlyWorseCandidateIsRejectedWithItsInterval() throws Exception {
         TrainerSettings worse = settings("--trainer.epochs", "1", "--trainer.learning-rate", "1e-7");
