@@ -48,8 +48,13 @@ public final class DriftMetricNames {
     /** Online accuracy of the ratings served, over the labels matched in the window (all versions). */
     public static final String LABELS_RMSE = "labels.rmse";
     public static final String LABELS_MAE = "labels.mae";
-    /** The same labels against the model's own output_3, before online adaptation. */
+    /**
+     * The labels of the report's model version against its own output_3, before online adaptation: what a retrain
+     * can change. Late labels of a version swapped out are left out (they are another model's error).
+     */
     public static final String LABELS_MODEL_RMSE = "labels.model_rmse";
+    /** How many labels {@link #LABELS_MODEL_RMSE} is over. */
+    public static final String LABELS_MODEL_COUNT = "labels.model_count";
     public static final String LABELS_COUNT = "labels.count";
     /** The shadow version's RMSE (its output_3) on the window's labels that had a shadow rating. */
     public static final String LABELS_SHADOW_RMSE = "labels.shadow_rmse";
@@ -68,7 +73,7 @@ public final class DriftMetricNames {
             HOUR_JS, DAY_JS, SLICE_GAP, FUTURE_RATE, LAG_P50, LAG_P95, LAG_P99, PREDICTION_PSI,
             PREDICTION_JS, PREDICTION_MEAN, PREDICTION_MEAN_SHIFT, INVALID_RATE, UNEXPECTED_FIELD_RATE,
             TYPE_CHANGE_RATE, MISSING_OPTIONAL_RATE, LATENCY_P50, LATENCY_P95, LATENCY_P99, THROUGHPUT, LABELS_RMSE,
-            LABELS_MAE, LABELS_MODEL_RMSE, LABELS_COUNT, LABELS_ESTIMATED_RMSE, LABELS_SHADOW_RMSE, LABELS_SHADOW_SERVING_RMSE,
+            LABELS_MAE, LABELS_MODEL_RMSE, LABELS_MODEL_COUNT, LABELS_COUNT, LABELS_ESTIMATED_RMSE, LABELS_SHADOW_RMSE, LABELS_SHADOW_SERVING_RMSE,
             LABELS_SHADOW_COUNT, LABELS_UNMATCHED_COUNT, LABELS_UNLABELLED_COUNT);
 
     /** The metrics measured against a model version's reference profile: unavailable for a version without one. */

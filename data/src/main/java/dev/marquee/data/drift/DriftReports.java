@@ -176,16 +176,19 @@ public final class DriftReports {
         long n = 0;
         double se = 0;
         double ae = 0;
-        double modelSe = 0;
         for (Map.Entry<Long, DriftCounts> e : byVersion.entrySet()) {
             DriftCounts c = e.getValue();
             if (c.labels == 0) continue;
             n += c.labels;
             se += c.labelSquaredError;
             ae += c.labelAbsoluteError;
-            modelSe += c.labelModelSquaredError;
             r.onlineRmseByVersion.put(Long.toString(e.getKey()), Math.sqrt(c.labelSquaredError / c.labels));
         }
+        // The model's own error, of the version the report is about only: after a swap, labels of the version swapped
+        // out keep arriving for up to the join's TTL, and judged as the new version's they would ask for its retrain
+        DriftCounts own = byVersion.get(r.modelVersion);
+        long modelN = own == null ? 0 : own.labels;
+        double modelSe = own == null ? 0 : own.labelModelSquaredError;
         long shadowVersion = 0;
         long shadowN = 0;
         double shadowSe = 0;
@@ -216,7 +219,8 @@ public final class DriftReports {
         if (n == 0) return;
         r.metrics.put(LABELS_RMSE, Math.sqrt(se / n));
         r.metrics.put(LABELS_MAE, ae / n);
-        r.metrics.put(LABELS_MODEL_RMSE, Math.sqrt(modelSe / n));
+        if (modelN > 0) r.metrics.put(LABELS_MODEL_RMSE, Math.sqrt(modelSe / modelN));
+        r.metrics.put(LABELS_MODEL_COUNT, (double) modelN);
         r.metrics.put(LABELS_COUNT, (double) n);
     }
 

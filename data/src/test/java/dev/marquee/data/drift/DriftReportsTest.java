@@ -1,6 +1,7 @@
 package dev.marquee.data.drift;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.marquee.data.event.DeadLetter;
 import dev.marquee.data.event.DriftReport;
@@ -234,6 +235,39 @@ class DriftReportsTest {
                 new RollingEventHours());
         assertThat(none.metrics).doesNotContainKeys(DriftMetricNames.LABELS_UNMATCHED_COUNT,
                 DriftMetricNames.LABELS_UNLABELLED_COUNT);
+    }
+
+    /**
+     * After a swap the version swapped out still gets labels (users rate what it served): they count in the window's
+     * served accuracy, but the model's own RMSE, which the retraining trigger judges, is the report's version's.
+     */
+    @Test
+    void theModelsOwnRmseIsTheReportsVersionsAlone() {
+        Random random = new Random(3);
+        DriftCounts scored = DriftCounts.forVersion(ref, LogBuckets.latencyMs(), LogBuckets.lagSeconds());
+        for (int i = 0; i < 2_000; i++) {
+            scored.countPrediction(DriftFixtures.stationary(random, 1, NOW), ref, LogBuckets.latencyMs(), LogBuckets.lagSeconds(), NOW, 300_000);
+        }
+        DriftCounts own = new DriftCounts();
+        own.modelVersion = 1;
+        DriftCounts old = new DriftCounts(); // version 2, rolled back from
+        old.modelVersion = 2;
+        for (int i = 0; i < 300; i++) {
+            own.countLabel(3f, 3.5f, 4f);  // model error 0.5
+            old.countLabel(3f, 2.5f, 4f);  // model error 1.5
+        }
+        DriftReport r = reports.report(NOW - 10_000, NOW, new DriftCounts(), scored, ref, Map.of(1L, 2_000L),
+                Map.of(1L, own, 2L, old), new RollingEventHours());
+        assertThat(r.modelVersion).isEqualTo(1);
+        assertThat(r.metrics.get(DriftMetricNames.LABELS_MODEL_RMSE)).isCloseTo(0.5, within(1e-9));
+        assertThat(r.metrics).containsEntry(DriftMetricNames.LABELS_MODEL_COUNT, 300.0)
+                .containsEntry(DriftMetricNames.LABELS_COUNT, 600.0);
+        assertThat(r.metrics.get(DriftMetricNames.LABELS_RMSE)).isCloseTo(1.0, within(1e-9)); // every label served
+
+        DriftReport onlyOld = reports.report(NOW - 10_000, NOW, new DriftCounts(), scored, ref, Map.of(1L, 2_000L),
+                Map.of(2L, old), new RollingEventHours());
+        assertThat(onlyOld.metrics).doesNotContainKey(DriftMetricNames.LABELS_MODEL_RMSE)
+                .containsEntry(DriftMetricNames.LABELS_MODEL_COUNT, 0.0).containsEntry(DriftMetricNames.LABELS_COUNT, 300.0);
     }
 
     /** A metric the version's calibration could not measure is judged by its default threshold, not left without one. */

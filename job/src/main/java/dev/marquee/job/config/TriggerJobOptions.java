@@ -39,8 +39,8 @@ public final class TriggerJobOptions {
     public static final ConfigOption<Integer> RMSE_WINDOWS = key("trigger.rmse-windows").intType().defaultValue(3)
             .withDescription("consecutive reports over the RMSE limit that request a retrain");
     public static final ConfigOption<Long> MIN_LABELS = key("trigger.min-labels").longType().defaultValue(200L)
-            .withDescription("labels a report needs (`labels.count`) for its RMSE to count; reports with fewer neither"
-                    + " count nor reset");
+            .withDescription("labels of its own model version a report needs (`labels.model_count`) for its RMSE to"
+                    + " count; reports with fewer neither count nor reset");
     public static final ConfigOption<Long> SCHEDULE_MS = key("trigger.schedule-ms").longType().defaultValue(0L)
             .withDescription("request a retrain when this long has passed since the last request or model update;"
                     + " 0: off");

@@ -39,6 +39,8 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
      */
     public static final String LABELS_MODEL_RMSE = "labels.model_rmse";
     public static final String LABELS_COUNT = "labels.count";
+    /** The labels of the report's own model version, which {@link #LABELS_MODEL_RMSE} is over. */
+    public static final String LABELS_MODEL_COUNT = "labels.model_count";
 
     private final TriggerRules rules;
     private final CardRmse cardRmse;
@@ -168,9 +170,12 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             }
         }
         if (rules.rmseRuleOn()) {
-            String metric = r.metrics.containsKey(LABELS_MODEL_RMSE) ? LABELS_MODEL_RMSE : LABELS_RMSE;
+            // labels.model_count: the report's own version's labels (reports from before it: every label, and
+            // labels.model_rmse, or labels.rmse before that, over all of them)
+            boolean ownVersion = r.metrics.containsKey(LABELS_MODEL_COUNT);
+            String metric = ownVersion || r.metrics.containsKey(LABELS_MODEL_RMSE) ? LABELS_MODEL_RMSE : LABELS_RMSE;
             Double rmse = r.metrics.get(metric);
-            Double labels = r.metrics.get(LABELS_COUNT);
+            Double labels = r.metrics.get(ownVersion ? LABELS_MODEL_COUNT : LABELS_COUNT);
             // A window with too few labels says nothing either way: it neither counts nor resets.
             if (rmse != null && labels != null && !rmse.isNaN() && labels >= rules.minLabels) {
                 double limit = rmseLimit(r.modelVersion);

@@ -74,7 +74,7 @@ class InfraConfigTest {
             "timestamp.lag_p95_s", "timestamp.lag_p99_s", "prediction.psi", "prediction.js", "prediction.mean",
             "prediction.mean_shift", "schema.invalid_rate", "schema.unexpected_field_rate", "schema.type_change_rate",
             "schema.missing_optional_rate", "latency.p50_ms", "latency.p95_ms", "latency.p99_ms",
-            "throughput.per_second", "labels.rmse", "labels.mae", "labels.model_rmse", "labels.count",
+            "throughput.per_second", "labels.rmse", "labels.mae", "labels.model_rmse", "labels.model_count", "labels.count",
             "labels.estimated_rmse", "labels.shadow_rmse", "labels.shadow_serving_rmse", "labels.shadow_count",
             "labels.unmatched_count", "labels.unlabelled_count");
     /** Further gauges of the marquee_drift group. */

@@ -519,6 +519,27 @@ class RetrainTriggerFunctionTest {
         }
     }
 
+    /** After a swap, late labels of the version swapped out are not the new version's error: they are not judged. */
+    @Test
+    void theRmseRuleCountsOnlyTheReportsOwnVersionsLabels() throws Exception {
+        try (var h = harness(rules(0, NO_LIMIT, 0.05, 0, COOLDOWN))) {
+            for (int i = 0; i < 3; i++) {
+                DriftReport r = labelled(1.10, 500); // every label of the window: the old version's, over the card
+                r.metrics.put(RetrainTriggerFunction.LABELS_MODEL_COUNT, 20.0); // the report's own version: too few
+                r.metrics.put(RetrainTriggerFunction.LABELS_MODEL_RMSE, 1.10);
+                send(h, r);
+            }
+            assertThat(h.extractOutputValues()).isEmpty();
+            for (int i = 0; i < 3; i++) {
+                DriftReport r = labelled(0.80, 500);
+                r.metrics.put(RetrainTriggerFunction.LABELS_MODEL_COUNT, 300.0);
+                r.metrics.put(RetrainTriggerFunction.LABELS_MODEL_RMSE, 1.10);
+                send(h, r);
+            }
+            assertThat(h.extractOutputValues()).hasSize(1);
+        }
+    }
+
     @Test
     void onlineRmseOverTheCardPlusMarginForTheConfiguredWindowsRequests() throws Exception {
         try (var h = harness(rules(0, NO_LIMIT, 0.05, 0, COOLDOWN))) {
