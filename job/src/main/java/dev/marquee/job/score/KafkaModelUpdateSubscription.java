@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
@@ -33,6 +34,12 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration METADATA = Duration.ofSeconds(5);
     private static final long RETRY_MS = 1_000;
+    /**
+     * How far before its opening a slot that got no position in time reads back: it read the serving pointer without
+     * one, so updates sent after that read would otherwise be skipped for good (each update states the whole target,
+     * so reading a few older ones again ends on the newest). Covers clock skew between the trainer and this host.
+     */
+    static final long LOOK_BACK_MS = 30_000;
 
     private final String topic;
     private final boolean fromEarliest;
@@ -45,6 +52,8 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
     private volatile boolean running = true;
     /** Consumer thread only: the topic did not exist when the slot opened, so all of it is newer than the slot. */
     private boolean missingAtStart;
+    /** Set by {@link #start} when it gave up waiting: the first position is taken at the offsets of this time. */
+    private volatile long lookBackFromMs = -1;
     /** Set by the task thread at end of input; completed by the consumer thread once it has read up to the end. */
     private volatile CompletableFuture<Void> drainRequest;
 
@@ -60,6 +69,7 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
 
     /** Starts the consumer thread and waits up to {@code within} for its starting position. */
     void start(Duration within) throws InterruptedException {
+        long startedAtMs = System.currentTimeMillis();
         thread.start();
         boolean got;
         try {
@@ -70,8 +80,10 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
             throw e;
         }
         if (!got) {
+            lookBackFromMs = startedAtMs - LOOK_BACK_MS;
             LOG.warn("model updates: no position on topic {} after {} s (is the broker reachable?); this slot "
-                    + "reads updates from when it gets one and scores meanwhile", topic, within.toSeconds());
+                    + "scores meanwhile, and once it gets one reads the updates sent since {} s before it opened",
+                    topic, within.toSeconds(), LOOK_BACK_MS / 1000);
         }
     }
 
@@ -171,12 +183,36 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
         List<TopicPartition> partitions = new ArrayList<>();
         for (PartitionInfo i : infos) partitions.add(new TopicPartition(topic, i.partition()));
         consumer.assign(partitions);
-        if (fromEarliest || missingAtStart) consumer.seekToBeginning(partitions);
-        else consumer.seekToEnd(partitions);
         Map<TopicPartition, Long> start = new HashMap<>();
-        for (TopicPartition p : partitions) start.put(p, consumer.position(p, METADATA)); // fixes "latest" now
+        try {
+            seekStart(partitions);
+            for (TopicPartition p : partitions) start.put(p, consumer.position(p, METADATA)); // fixes "latest" now
+        } catch (RuntimeException e) {
+            consumer.unsubscribe(); // no assignment: the next round positions again, instead of wherever poll() lands
+            throw e;
+        }
         LOG.info("model updates: reading {} from {}", topic, start);
         return true;
+    }
+
+    private void seekStart(List<TopicPartition> partitions) {
+        if (fromEarliest || missingAtStart) {
+            consumer.seekToBeginning(partitions);
+            return;
+        }
+        long since = lookBackFromMs;
+        if (since < 0) {
+            consumer.seekToEnd(partitions);
+            return;
+        }
+        Map<TopicPartition, Long> times = new HashMap<>();
+        for (TopicPartition p : partitions) times.put(p, since);
+        Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(times, METADATA);
+        for (TopicPartition p : partitions) {
+            OffsetAndTimestamp at = found.get(p);
+            if (at == null) consumer.seekToEnd(List.of(p)); // nothing sent since
+            else consumer.seek(p, at.offset());
+        }
     }
 
     private boolean caughtUp(Map<TopicPartition, Long> end) {

@@ -91,6 +91,21 @@ class KafkaModelUpdatesITCase {
         }
     }
 
+    /**
+     * A slot that got no position within its wait (the broker unreachable at open) read the serving pointer without
+     * one: once positioned, it reads the updates sent since shortly before it opened, not only those after.
+     */
+    @Test
+    void aSlotPositionedLateReadsTheUpdatesSentSinceItOpened() throws Exception {
+        String topic = KAFKA.createTopic("updates", 1);
+        publish(topic, update(1)); // just before the slot opens, as an update sent while it had no position
+        try (var s = KafkaModelUpdates.fromLatest(settings(topic)).subscribe(new MockStreamingRuntimeContext(1, 0),
+                Duration.ZERO)) {
+            publish(topic, update(2));
+            assertThat(pollVersions(s, 2)).containsExactly(1L, 2L);
+        }
+    }
+
     /** A missing topic is waited for, not fatal, and once created it is read from its beginning. */
     @Test
     void aTopicThatAppearsAfterTheSlotOpenedIsReadFromItsBeginning() throws Exception {
