@@ -20,7 +20,7 @@ create() {
   local name="$1" partitions="$2"; shift 2
   local configs=(--config "min.insync.replicas=$MIN_ISR")
   for c in "$@"; do configs+=(--config "$c"); done
-  "$KAFKA_TOPICS" --bootstrap-server "$BOOTSTRAP" "${extra[@]}" --create --if-not-exists \
+  "$KAFKA_TOPICS" --bootstrap-server "$BOOTSTRAP" ${extra[@]+"${extra[@]}"} --create --if-not-exists \
     --topic "$name" --partitions "$partitions" --replication-factor "$REPLICATION" "${configs[@]}"
 }
 
@@ -33,6 +33,8 @@ create rating-requests-dlq 3 retention.ms=2592000000
 # one report per window; the retraining trigger reads it with parallelism 1.
 create drift-metrics 1 retention.ms=2592000000
 # new model versions. Compacted: the latest record per key (the model name) is kept for ever. A compacted topic refuses records without a key, so publishers must key by model name.
+# model-updates keeps 1 partition: scoring slots assign the partitions they find when they open, so partitions added
+# while jobs run are read only after their restart
 create model-updates 1 cleanup.policy=compact min.compaction.lag.ms=3600000
 # true ratings (labels); 30 days for the online evaluation and retraining.
 create ratings 12 retention.ms=2592000000

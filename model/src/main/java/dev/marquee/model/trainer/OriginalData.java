@@ -102,6 +102,7 @@ final class OriginalData {
             } else if (MovieLensLatest.describedPath(source).isPresent()) {
                 option = MovieLensLatest.describedPath(source).get();
             }
+            option = hereOrFromEnvironment(option);
         } else if (servingCard != null) {
             seed = servingCard.at("/retrain/original_seed").asLong(servingCard.at("/parameters/seed")
                     .asLong(DEFAULT_SYNTHETIC_SEED));
@@ -129,6 +130,18 @@ final class OriginalData {
         MovieLens100K movieLens = new MovieLens100K(dir);
         return loaded(splitter.apply(movieLens.ratings(), movieLens), "MovieLens 100K at " + dir.path(),
                 dir.path().toAbsolutePath().toString(), seed);
+    }
+
+    /**
+     * The card's path when this host has it; else, with {@code $MOVIELENS_DIR} set, none (so the environment's is
+     * used): the first version is often trained on a workstation and the trainer runs elsewhere (a pod with the data
+     * mounted at another path), and the card names the workstation's path.
+     */
+    private String hereOrFromEnvironment(String recorded) {
+        if (recorded == null || SyntheticRatings.isOption(recorded)) return recorded;
+        if (Files.exists(workingDir.resolve(recorded))) return recorded;
+        String dir = env.get(MovieLensDir.ENV);
+        return dir == null || dir.isBlank() ? recorded : null;
     }
 
     /** {@code $MOVIELENS_DIR} (which may name an ml-latest-format directory too), else the default directory. */

@@ -1,11 +1,14 @@
 package dev.marquee.model.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.marquee.data.event.Rating;
+import dev.marquee.data.movielens.MovieLensDir;
 import dev.marquee.data.movielens.MovieLensLatest;
+import dev.marquee.data.movielens.MovieLensNotFoundException;
 import dev.marquee.data.movielens.Split;
 import dev.marquee.data.movielens.Splits;
 import dev.marquee.data.synth.SyntheticRatings;
@@ -68,6 +71,20 @@ class OriginalDataTest {
         retrained.putObject("data").put("split", "label-holdout");
         retrained.putObject("retrain").put("original_data", dir.toString()).put("original_split", "u1");
         assertThat(new OriginalData(null, Map.of(), tmp).load(retrained).split().train()).hasSize(4);
+    }
+
+    /** Trained on a workstation, retrained in a pod: the card's path is not there, $MOVIELENS_DIR names the copy. */
+    @Test
+    void aCardPathThisHostLacksGivesWayToMovieLensDir() throws IOException {
+        Path dir = tinyMovieLens100K();
+        ObjectNode card = new ObjectMapper().createObjectNode();
+        card.putObject("data").put("source", "MovieLens 100K at /home/someone/ml-100k").put("split", "u1");
+
+        OriginalData.Loaded loaded = new OriginalData(null, Map.of(MovieLensDir.ENV, dir.toString()), tmp).load(card);
+        assertThat(loaded.option()).isEqualTo(dir.toAbsolutePath().toString());
+        assertThat(loaded.split().train()).hasSize(4);
+        assertThatThrownBy(() -> new OriginalData(null, Map.of(), tmp).load(card))
+                .isInstanceOf(MovieLensNotFoundException.class).hasMessageContaining("/home/someone/ml-100k");
     }
 
     @Test
