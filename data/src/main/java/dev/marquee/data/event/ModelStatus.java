@@ -7,10 +7,15 @@ package dev.marquee.data.event;
 public class ModelStatus {
     public static final String LOADED = "LOADED";
     public static final String REFUSED = "REFUSED";
+    /**
+     * The shadow {@link #version} failed on a batch (it threw, or answered NaN or infinity where the serving version
+     * answered) and this slot dropped it; {@link #reason} says how. The trainer's promoter retires it.
+     */
+    public static final String SHADOW_DROPPED = "SHADOW_DROPPED";
 
     public String modelName;
     public long version;
-    /** {@link #LOADED} or {@link #REFUSED}. */
+    /** {@link #LOADED}, {@link #REFUSED} or {@link #SHADOW_DROPPED}. */
     public String status;
     /** Why a version was refused; null when loaded. */
     public String reason;

@@ -60,6 +60,8 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
     private transient ServingModel serving;
     /** The version scored in shadow, or null. */
     private transient ServingModel shadow;
+    /** The status of a shadow dropped on a batch, reported at the next hand-over; null when none waits. */
+    private transient ModelStatus droppedShadow;
     private transient int subtask;
     private transient Counter oovUsers;
     private transient Counter oovTitles;
@@ -413,8 +415,13 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
             refusedShadows.inc();
             LOG.warn("scoring slot {}: shadow version {} failed on a batch and is dropped: {}", subtask, shadow.version,
                     e.toString());
+            // reported at the next hand-over: the promoter must learn of it, or the other slots' pairs promote it
+            String why = "failed on a batch and was dropped: " + (e.getMessage() == null ? e.toString() : e.getMessage());
+            droppedShadow = status(shadow.version, ModelStatus.SHADOW_DROPPED, why);
             retire(shadow);
             shadow = null;
+            droppedShadow.shadowVersion = 0;
+            droppedShadow.shadowReason = why;
             return null;
         }
     }
@@ -455,6 +462,10 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
      */
     @Override
     public boolean handOver(java.util.function.Consumer<ModelStatus> report, boolean waitForAll) throws Exception {
+        if (droppedShadow != null) {
+            report.accept(droppedShadow);
+            droppedShadow = null;
+        }
         while (true) {
             if (loads.busy()) {
                 Prepared ready = loads.poll(waitForAll);

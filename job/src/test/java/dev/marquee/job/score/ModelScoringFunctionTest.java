@@ -171,6 +171,15 @@ class ModelScoringFunctionTest {
                 assertThat(p.shadowVersion).as("no shadow rating from a batch it answered NaN in").isZero();
             });
             assertThat(function.shadowVersionsRefused()).isEqualTo(1);
+            score(h, 4, "after-the-drop"); // the next hand-over reports it, for the promoter (the other slots still pair it)
+            assertThat(statuses(h)).last().satisfies(st -> {
+                assertThat(st.status).isEqualTo(ModelStatus.SHADOW_DROPPED);
+                assertThat(st.version).isEqualTo(2);
+                assertThat(st.servingVersion).isEqualTo(1);
+                assertThat(st.shadowVersion).isZero();
+                assertThat(st.reason).contains("answered NaN");
+                assertThat(st.shadowReason).isEqualTo(st.reason);
+            });
         }
     }
 

@@ -1,12 +1,15 @@
 package dev.marquee.model.trainer;
 
 import dev.marquee.data.event.LabeledPrediction;
+import dev.marquee.data.event.ModelStatus;
 import dev.marquee.data.event.ModelUpdate;
 import dev.marquee.data.json.EventCodec;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -17,8 +20,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 
 /**
- * The trainer's promoter thread: reads {@code labeled-predictions} from its end (a restarted trainer starts its
- * comparisons afresh), feeds {@link ShadowPromoter}, and writes the model updates it returns. Runs beside the
+ * The trainer's promoter thread: reads {@code labeled-predictions} and {@code model-status} (a shadow a slot dropped)
+ * from their end (a restarted trainer starts its comparisons afresh), feeds {@link ShadowPromoter}, and writes the model updates it returns. Runs beside the
  * request loop, which may be busy training for minutes. An error in a round (Kafka away, a pointer or pin file
  * that does not parse, an IO error) is logged in one line and the round is tried again after a back-off that
  * doubles from {@value #FIRST_BACKOFF_MS} ms up to {@value #MAX_BACKOFF_MS} ms: the thread never ends on one.
@@ -31,22 +34,28 @@ final class ShadowLoop implements Runnable, AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final EventWriter writer;
     private final String labeledTopic;
+    /** Where scoring slots report a shadow they dropped ({@link ModelStatus#SHADOW_DROPPED}). */
+    private final String statusTopic;
     private final String updatesTopic;
     private final ShadowPromoter promoter;
     private final Consumer<String> out;
     private final EventCodec<LabeledPrediction> codec = EventCodec.of(LabeledPrediction.class);
+    private final EventCodec<ModelStatus> statusCodec = EventCodec.of(ModelStatus.class);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private boolean assigned;
+    private boolean statusAssigned;
     private boolean missingLogged;
     private long undecodable;
 
-    ShadowLoop(KafkaClients kafka, EventWriter writer, String labeledTopic, String updatesTopic,
+    ShadowLoop(KafkaClients kafka, EventWriter writer, String labeledTopic, String statusTopic, String updatesTopic,
                ShadowPromoter promoter, Consumer<String> out) {
-        // labels of aborted transactions (an exactly-once job's failover) must not count
-        this.consumer = kafka.readerConsumer(Map.of("isolation.level", "read_committed"));
+        // labels of aborted transactions (an exactly-once job's failover) must not count; asking for a topic's
+        // partitions must not create it
+        this.consumer = kafka.readerConsumer(Map.of("isolation.level", "read_committed", "allow.auto.create.topics", "false"));
         this.writer = writer;
         this.labeledTopic = labeledTopic;
+        this.statusTopic = statusTopic;
         this.updatesTopic = updatesTopic;
         this.promoter = promoter;
         this.out = out;
@@ -78,8 +87,9 @@ final class ShadowLoop implements Runnable, AutoCloseable {
         }
     }
 
-    /** One round: assign the topic when it exists, feed what it brings, announce what the pointer's state asks for. */
+    /** One round: assign the topics that exist, feed what they bring, announce what the pointer's state asks for. */
     private void step() throws Exception {
+        List<TopicPartition> added = new ArrayList<>();
         if (!assigned) {
             List<PartitionInfo> partitions = consumer.partitionsFor(labeledTopic);
             if (partitions == null || partitions.isEmpty()) {
@@ -89,19 +99,33 @@ final class ShadowLoop implements Runnable, AutoCloseable {
                     missingLogged = true;
                 }
             } else {
-                List<TopicPartition> tps = new ArrayList<>();
-                for (PartitionInfo p : partitions) tps.add(new TopicPartition(p.topic(), p.partition()));
-                consumer.assign(tps);
-                consumer.seekToEnd(tps);
+                for (PartitionInfo p : partitions) added.add(new TopicPartition(p.topic(), p.partition()));
                 assigned = true;
             }
+        }
+        if (assigned && !statusAssigned) { // read beside the labels once they exist; both from their end
+            List<PartitionInfo> partitions = consumer.partitionsFor(statusTopic);
+            if (partitions != null && !partitions.isEmpty()) {
+                for (PartitionInfo p : partitions) added.add(new TopicPartition(p.topic(), p.partition()));
+                statusAssigned = true;
+            }
+        }
+        if (!added.isEmpty()) {
+            Set<TopicPartition> all = new HashSet<>(consumer.assignment());
+            all.addAll(added);
+            consumer.assign(all);
+            consumer.seekToEnd(added);
         }
         if (assigned) {
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
                 try {
-                    promoter.accept(r.value() == null ? null : codec.decode(r.value()));
+                    if (statusTopic.equals(r.topic())) {
+                        promoter.accept(r.value() == null ? null : statusCodec.decode(r.value()));
+                    } else {
+                        promoter.accept(r.value() == null ? null : codec.decode(r.value()));
+                    }
                 } catch (RuntimeException e) {
-                    if (undecodable++ == 0) out.accept("promoter: skipping undecodable records on " + labeledTopic + ": " + e);
+                    if (undecodable++ == 0) out.accept("promoter: skipping undecodable records on " + r.topic() + ": " + e);
                 }
             }
         } else if (stopped.await(POLL.toMillis(), TimeUnit.MILLISECONDS)) { // waiting for the topic to exist

@@ -1,6 +1,7 @@
 package dev.marquee.model.trainer;
 
 import dev.marquee.data.event.LabeledPrediction;
+import dev.marquee.data.event.ModelStatus;
 import dev.marquee.data.event.ModelUpdate;
 import dev.marquee.model.ModelRegistry;
 import dev.marquee.model.ServingState;
@@ -46,6 +47,9 @@ final class ShadowPromoter {
     private long announcedShadow = -1;
     private long lastJudgedAtLabels;
     private boolean pinLogged;
+    /** A shadow a scoring slot dropped (SHADOW_DROPPED on model-status), and why; -1: none. */
+    private long failedShadow = -1;
+    private String failedShadowReason;
 
     /**
      * @param compare the paired user-block test (A: the reference, B: the challenger)
@@ -75,6 +79,17 @@ final class ShadowPromoter {
             pairs.add(p.userId == null ? "" : p.userId, watch ? shadow : serving, watch ? serving : shadow);
             pairedLabels++;
         }
+    }
+
+    /**
+     * A scoring slot dropped the shadow {@code version} ({@link ModelStatus#SHADOW_DROPPED}): the next {@link #poll}
+     * ends it if the pointer still names it. The other slots go on pairing it, so the comparison would judge it
+     * without the rows it failed on (a candidate answering NaN could be promoted and then fail those requests).
+     */
+    synchronized void accept(ModelStatus status) {
+        if (status == null || !name.equals(status.modelName) || !ModelStatus.SHADOW_DROPPED.equals(status.status)) return;
+        failedShadow = status.version;
+        failedShadowReason = "scoring slot " + status.subtask + ": " + status.reason;
     }
 
     /**
@@ -108,6 +123,14 @@ final class ShadowPromoter {
         if (state.serving <= 0) return null;
         if (state.serving != pairedServing || state.shadow != pairedShadow || !Objects.equals(role, state.shadowRole)) {
             resetPairs(state.serving, state.shadow, state.shadowRole);
+        }
+        if (state.hasShadow() && state.shadow == failedShadow) {
+            ServingState next = endFailedShadow(state, nowMs);
+            registry.writeState(name, next);
+            state = next;
+            resetPairs(state.serving, state.shadow, state.shadowRole);
+        } else if (failedShadow > 0 && state.shadow != failedShadow) {
+            failedShadow = -1; // not (or no longer) the pointer's shadow
         }
         if (state.hasShadow()) {
             ServingState next = judge(state, nowMs);
@@ -219,6 +242,24 @@ final class ShadowPromoter {
         }
         log.accept("promoter: candidate " + candidate + " in shadow: " + v);
         return null;
+    }
+
+    /**
+     * Ends a shadow a slot dropped: a candidate is retired and held; a watched replaced version that fails ends the
+     * watch, and the new version keeps serving.
+     */
+    private ServingState endFailedShadow(ServingState state, long nowMs) {
+        long failed = state.shadow;
+        failedShadow = -1;
+        if (ServingState.WATCH.equals(state.shadowRole)) {
+            String why = "watch ended: version " + failed + ", watched in shadow, failed (" + failedShadowReason
+                    + "); version " + state.serving + " keeps serving";
+            log.accept("promoter: " + why);
+            return state.with(state.serving, 0, null, why, nowMs);
+        }
+        String why = "retired: version " + failed + " failed in shadow (" + failedShadowReason + ")";
+        log.accept("promoter: " + why);
+        return state.with(state.serving, 0, null, why, nowMs).hold(failed, why);
     }
 
     /** Why the challenger was turned down: worse, or (a negative margin) better by less than the gain asked for. */

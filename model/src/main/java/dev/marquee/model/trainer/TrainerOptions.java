@@ -38,6 +38,11 @@ public final class TrainerOptions {
             description = "labels with both versions' ratings, for the promoter (default: ${DEFAULT-VALUE})")
     String labeledTopic;
 
+    @Option(names = "--topic.model-status", paramLabel = "NAME", defaultValue = TopicNames.MODEL_STATUS,
+            description = "what scoring slots did with each version; a shadow one dropped is retired by the promoter"
+                    + " (default: ${DEFAULT-VALUE})")
+    String statusTopic;
+
     @Mixin
     TrainerRegistryOptions registry;
 
@@ -152,7 +157,7 @@ public final class TrainerOptions {
                 OptionRange.check("trainer.keep-rejected", keepRejected, 0, 100_000),
                 epochs != null ? OptionRange.check("trainer.epochs", epochs, 1, 100_000) : 0,
                 learningRate != null ? OptionRange.check("trainer.learning-rate", learningRate, 1e-12, 100) : 0.0,
-                once, labeledTopic, promotion.settings(),
+                once, labeledTopic, statusTopic, promotion.settings(),
                 OptionRange.check(TrainerSettings.MAX_REQUESTS_PER_HOUR, maxRequestsPerHour, 0, 100_000));
     }
 }

@@ -70,7 +70,7 @@ final class TrainerWorker implements AutoCloseable {
         this.rateLimit = new RequestRateLimit(settings.maxRequestsPerHour());
         this.answered = new AnsweredRequests(settings.registry(), settings.modelName());
         GatePolicy gate = settings.gate();
-        this.promoter = settings.once() ? null : new ShadowLoop(settings.kafka(), writer, settings.labeledTopic(),
+        this.promoter = settings.once() ? null : new ShadowLoop(settings.kafka(), writer, settings.labeledTopic(), settings.statusTopic(),
                 settings.updatesTopic(), new ShadowPromoter(settings.registry(), settings.modelName(), settings.promotion(),
                         gate::compare, gate.margin(), out), out);
     }

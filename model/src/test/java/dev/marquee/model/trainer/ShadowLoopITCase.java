@@ -3,6 +3,7 @@ package dev.marquee.model.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.marquee.data.event.ModelStatus;
 import dev.marquee.data.event.ModelUpdate;
 import dev.marquee.data.json.EventCodec;
 import dev.marquee.infra.testing.KafkaBrokerExtension;
@@ -62,7 +63,7 @@ class ShadowLoopITCase {
         KafkaClients kafka = new KafkaClients(KAFKA.bootstrapServers(), new Properties());
         GatePolicy gate = GatePolicy.defaults();
         try (KafkaProducer<String, byte[]> producer = kafka.producer();
-                ShadowLoop loop = new ShadowLoop(kafka, new EventWriter(producer), labeled, updates,
+                ShadowLoop loop = new ShadowLoop(kafka, new EventWriter(producer), labeled, "model-status-unused", updates,
                         new ShadowPromoter(registry, NAME, PromotionSettings.defaults(), PairedUserComparison::compare,
                                 gate.margin(), log::add), log::add)) {
             Thread thread = new Thread(loop, "test-promoter");
@@ -98,6 +99,49 @@ class ShadowLoopITCase {
     }
 
     /**
+     * A scoring slot dropped the candidate (it answered NaN there): the other slots go on pairing it, so the promoter
+     * must end it on the slot's report, not judge it on the rows it did not fail on.
+     */
+    @Test
+    void aCandidateASlotDroppedIsRetiredAndHeld() throws Exception {
+        String labeled = KAFKA.createTopic("labeled-predictions", 1);
+        String status = KAFKA.createTopic("model-status", 1);
+        String updates = KAFKA.createTopic("model-updates", 1);
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("registry"));
+        for (int i = 0; i < 2; i++) {
+            registry.publish(NAME, dir -> Files.writeString(dir.resolve(ModelRegistry.SAVED_MODEL_FILE), "pb"));
+        }
+        registry.writeState(NAME, ServingState.serving(1, "the test", 0).with(1, 2, ServingState.CANDIDATE,
+                "published: a candidate in shadow beside version 1", System.currentTimeMillis()));
+        List<String> log = new CopyOnWriteArrayList<>();
+        KafkaClients kafka = new KafkaClients(KAFKA.bootstrapServers(), new Properties());
+        try (KafkaProducer<String, byte[]> producer = kafka.producer();
+                ShadowLoop loop = new ShadowLoop(kafka, new EventWriter(producer), labeled, status, updates,
+                        new ShadowPromoter(registry, NAME, PromotionSettings.defaults(), PairedUserComparison::compare,
+                                GatePolicy.defaults().margin(), log::add), log::add)) {
+            Thread thread = new Thread(loop, "test-promoter");
+            thread.start();
+            try {
+                await("the candidate announced").atMost(DEADLINE).until(() -> TopicContents.readAll(KAFKA, updates, UPDATES)
+                        .stream().anyMatch(u -> u.version == 1 && u.shadowVersion == 2));
+                ModelStatus dropped = new ModelStatus(NAME, 2, ModelStatus.SHADOW_DROPPED,
+                        "failed on a batch and was dropped: it answered NaN for user_id 7", 1, 3, 1);
+                producer.send(new ProducerRecord<>(status, NAME, EventCodec.of(ModelStatus.class).encode(dropped))).get();
+
+                await("the candidate ended").atMost(DEADLINE).until(() -> TopicContents.readAll(KAFKA, updates, UPDATES)
+                        .stream().anyMatch(u -> u.version == 1 && u.shadowVersion == 0));
+                ServingState state = registry.state(NAME);
+                assertThat(state.isHeld(2)).as("%s", state).isTrue();
+                assertThat(state.reason).contains("retired: version 2 failed in shadow").contains("scoring slot 3")
+                        .contains("answered NaN");
+            } finally {
+                loop.stop();
+                thread.join(DEADLINE.toMillis());
+            }
+        }
+    }
+
+    /**
      * The request loop announces the target the retrainer wrote (serve 1, shadow 2), and its write is slow; meanwhile
      * the pointer moves (a rollback by hand: serve 1, no shadow) and the promoter's round comes. The promoter's
      * announcement waits for the request loop's write, so the topic ends on the pointer's target.
@@ -119,7 +163,7 @@ class ShadowLoopITCase {
         Thread loopsThread = null;
         Thread promotersThread = null;
         try (StalledFirstSend producer = new StalledFirstSend(KAFKA.bootstrapServers(), sending, release);
-                ShadowLoop loop = new ShadowLoop(kafka, new EventWriter(producer), labeled, updates,
+                ShadowLoop loop = new ShadowLoop(kafka, new EventWriter(producer), labeled, "model-status-unused", updates,
                         new ShadowPromoter(registry, NAME, PromotionSettings.defaults(), PairedUserComparison::compare,
                                 GatePolicy.defaults().margin(), log::add), log::add)) {
             ModelUpdate retrained = new ModelUpdate(NAME, 1, registry.versionDir(NAME, 1).toString(), 1);

@@ -3,6 +3,7 @@ package dev.marquee.model.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.marquee.data.event.LabeledPrediction;
+import dev.marquee.data.event.ModelStatus;
 import dev.marquee.data.event.ModelUpdate;
 import dev.marquee.model.ModelRegistry;
 import dev.marquee.model.ServingState;
@@ -63,6 +64,34 @@ class ShadowPromoterTest {
 
     private void candidate(long serving, long shadow) throws IOException {
         registry.writeState(NAME, registry.state(NAME).with(serving, shadow, ServingState.CANDIDATE, "published", 0));
+    }
+
+    private static ModelStatus dropped(long version) {
+        return new ModelStatus(NAME, version, ModelStatus.SHADOW_DROPPED, "failed on a batch and was dropped: NaN", 1, 0, 1);
+    }
+
+    /** A slot dropped the shadow: a candidate is retired and held at once; a watched replaced version ends the watch. */
+    @Test
+    void aShadowASlotDroppedIsEndedWhateverTheOtherSlotsPair() throws IOException {
+        candidate(1, 2);
+        promoter.poll(1);
+        feed(1, 2, 1.0, 0.6, 1); // the other slots' pairs: it looks better there
+        promoter.accept(dropped(2));
+        ModelUpdate retired = promoter.poll(2);
+        assertThat(retired.version).isEqualTo(1);
+        assertThat(retired.shadowVersion).isZero();
+        assertThat(registry.state(NAME).isHeld(2)).isTrue();
+        assertThat(retired.reason).startsWith("retired: version 2 failed in shadow (scoring slot 0: failed on a batch");
+
+        registry.writeState(NAME, registry.state(NAME).with(3, 1, ServingState.WATCH, "promoted", 3));
+        promoter.poll(3);
+        promoter.accept(dropped(2)); // not the pointer's shadow: nothing happens
+        assertThat(promoter.poll(4)).isNull();
+        promoter.accept(dropped(1));
+        ModelUpdate ended = promoter.poll(5);
+        assertThat(ended.version).isEqualTo(3);
+        assertThat(ended.shadowVersion).isZero();
+        assertThat(registry.state(NAME).isHeld(1)).isFalse();
     }
 
     @Test
