@@ -5,7 +5,10 @@ import dev.marquee.data.movielens.DataFileException;
 import dev.marquee.data.movielens.MovieLensNotFoundException;
 import dev.marquee.data.replay.drift.DriftInjection;
 import dev.marquee.data.replay.drift.DriftOptions;
+import dev.marquee.tools.ExistingTopics;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -111,6 +114,13 @@ public final class ReplayCommand implements Callable<Integer> {
                     options.bootstrap,
                     options.rate > 0 ? String.format(Locale.ROOT, ", %,.0f requests/s", options.rate) : ", as fast as possible");
             if (!options.drift.isNone()) System.out.println("replay: drift: " + options.drift.describe());
+            Properties client = new Properties();
+            client.putAll(options.producerProperties);
+            client.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrap);
+            List<String> topics = new ArrayList<>();
+            if (options.sendsRequests()) topics.add(options.topic);
+            if (options.sendsRatings()) topics.add(options.ratingsTopic);
+            ExistingTopics.require(client, topics);
             ReplayProducer producer = new ReplayProducer(options, System.out::println);
             // Ctrl-C stops before the next record and still prints what the brokers acknowledged: a user who
             // interrupts a long replay learns how far it got (and which request ids went out)
@@ -137,6 +147,9 @@ public final class ReplayCommand implements Callable<Integer> {
         } catch (MovieLensNotFoundException | DataFileException e) {
             System.err.println("replay: " + e.getMessage());
             return 2;
+        } catch (ExistingTopics.MissingTopicException e) {
+            System.err.println("replay: " + e.getMessage());
+            return 1;
         } catch (KafkaException e) {
             System.err.println("replay: Kafka failed: " + e.getMessage()
                     + (e.getCause() != null ? " (" + e.getCause().getMessage() + ")" : ""));

@@ -1,7 +1,9 @@
 package dev.marquee.job.audit;
 
 import dev.marquee.data.event.TopicNames;
+import dev.marquee.tools.ExistingTopics;
 import dev.marquee.tools.OptionRanges;
+import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -55,6 +57,9 @@ public final class HostileRequestsCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "hostile: sent %,d records to %s, %,d errors%s%n", sent.records - sent.errors,
                     topic, sent.errors, sent.records < count ? " (stopped at the first error)" : "");
             return sent.errors == 0 ? 0 : 1;
+        } catch (ExistingTopics.MissingTopicException e) {
+            System.err.println("hostile: " + e.getMessage());
+            return 1;
         } catch (KafkaException e) {
             System.err.println("hostile: Kafka failed: " + e.getMessage());
             return 1;
@@ -77,8 +82,9 @@ public final class HostileRequestsCommand implements Callable<Integer> {
         AtomicLong errors = new AtomicLong();
         long start = System.nanoTime();
         long records = 0;
+        ExistingTopics.require(p, List.of(topic)); // a mistyped topic is not created by asking for it
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
-            // An unreachable broker or a missing topic fails here, once, instead of 15 s per record.
+            // An unreachable broker fails here, once, instead of 15 s per record.
             producer.partitionsFor(topic);
             for (long n = 0; n < count; n++) {
                 if (errors.get() > 0) break; // the broker refused or is gone: stop and say so

@@ -176,6 +176,27 @@ class ReplayITCase {
         assertThat(byId.get("it-17").movieTitle).isEqualTo(rows.get(17).movieTitle);
     }
 
+    /** A mistyped topic: the local broker would create it on a producer's asking, and the records go nowhere read. */
+    @Test
+    void theReplayCommandRefusesATopicThatDoesNotExistAndCreatesNothing() throws Exception {
+        String typo = "rating-reqests-" + UUID.randomUUID();
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit;
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            exit = ReplayMain.run(new String[] {"--bootstrap", KAFKA.bootstrapServers(), "--data", "synthetic:50",
+                    "--topic", typo});
+        } finally {
+            System.setErr(stderr);
+        }
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("replay: topic " + typo + " does not exist");
+        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", KAFKA.bootstrapServers()))) {
+            assertThat(admin.listTopics().names().get()).doesNotContain(typo);
+        }
+    }
+
     @Test
     void theReplayCommandSendsAnMlLatestDirectory(@TempDir Path dir) {
         // MovieLens' current format, generated: half stars, titles with commas and quotes.
