@@ -4,6 +4,9 @@ import dev.marquee.job.ScoringJob;
 import dev.marquee.job.config.JobSettings;
 import dev.marquee.job.config.OptionRow;
 import dev.marquee.job.config.ScoringJobOptions;
+import dev.marquee.model.ModelRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -44,6 +47,25 @@ public final class ScoreCommand extends SettingsCommand<JobSettings> {
 
     @Override
     void run(JobSettings settings) throws Exception {
+        requireAModel(settings);
         ScoringJob.run(settings);
+    }
+
+    /**
+     * The local mini-cluster reads the registry from this machine: a registry without the version to serve fails
+     * here in one line, before Flink starts and logs the task's failure with its stack traces (the job itself
+     * checks it again in each slot, as it does on a cluster, where only the TaskManagers see the registry).
+     */
+    static void requireAModel(JobSettings settings) throws IOException {
+        ModelRegistry registry = new ModelRegistry(Path.of(settings.modelRegistry));
+        if (settings.modelVersion > 0) {
+            if (!registry.versions(settings.modelName).contains(settings.modelVersion)) {
+                throw new IOException("model '" + settings.modelName + "' has no version " + settings.modelVersion
+                        + " in the registry at " + registry.base() + " (have " + registry.versions(settings.modelName) + ")");
+            }
+        } else if (registry.serving(settings.modelName).isEmpty()) {
+            throw new IOException("no version of model '" + settings.modelName + "' in the registry at " + registry.base()
+                    + ": train one with scripts/marquee train, or set model.registry");
+        }
     }
 }

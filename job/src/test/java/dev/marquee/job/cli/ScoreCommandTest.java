@@ -9,7 +9,9 @@ import dev.marquee.job.config.JobSettings;
 import dev.marquee.job.config.ScoringJobOptions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class ScoreCommandTest {
@@ -108,6 +110,17 @@ class ScoreCommandTest {
     void aFamilyKeyWithoutAValueIsAUsageError() {
         assertThat(run("--kafka.property.security.protocol")).isEqualTo(Commands.USAGE);
         assertThat(err.toString()).contains("--kafka.property.security.protocol");
+    }
+
+    /** A new operator's first try, with no model trained: one line, exit 1, before Flink starts and logs traces. */
+    @Test
+    void aRegistryWithoutAModelFailsInOneLineBeforeTheJobStarts(@TempDir Path empty) {
+        assertThat(run("--model.registry", empty.toString(), "--kafka.bootstrap-servers", "127.0.0.1:1"))
+                .isEqualTo(Commands.FAILED);
+        assertThat(err.toString().lines()).singleElement().asString()
+                .contains("no version of model 'marquee' in the registry at " + empty).contains("scripts/marquee train");
+        assertThat(run("--model.registry", empty.toString(), "--model.version", "3")).isEqualTo(Commands.FAILED);
+        assertThat(err.toString()).contains("model 'marquee' has no version 3 in the registry at " + empty);
     }
 
     @Test
