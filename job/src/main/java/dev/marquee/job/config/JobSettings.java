@@ -172,9 +172,9 @@ public final class JobSettings implements Serializable {
         // to the keyed labels' join: 5 ms keeps the p99 latency target within reach.
         bufferTimeoutMs = r.longIn(ScoringJobOptions.BUFFER_TIMEOUT_MS, 0, 60_000);
         prometheusPorts = r.string(ScoringJobOptions.PROMETHEUS_PORTS);
-        if (!prometheusPorts.equals("off") && !prometheusPorts.matches("\\d{1,5}(-\\d{1,5})?")) {
-            throw new SettingException(PROMETHEUS_PORTS + " must be a port, a range like 9249-9259, or off; got '"
-                    + prometheusPorts + "'");
+        if (!prometheusPorts.equals("off") && !validPorts(prometheusPorts)) {
+            throw new SettingException(PROMETHEUS_PORTS + " must be a port, a range like 9249-9259 (1-65535, low to"
+                    + " high), or off; got '" + prometheusPorts + "'");
         }
         kafkaProperties = Map.copyOf(r.withPrefix(KAFKA_PROPERTY_PREFIX));
         deadLetterProducerProperties = DeadLetterRecordSize.producerProperties(parserLimits, kafkaProperties);
@@ -188,14 +188,27 @@ public final class JobSettings implements Serializable {
         }
     }
 
+    private static boolean validPorts(String value) {
+        if (!value.matches("\\d{1,5}(-\\d{1,5})?")) return false;
+        String[] ends = value.split("-");
+        int low = Integer.parseInt(ends[0]);
+        int high = Integer.parseInt(ends[ends.length - 1]);
+        return low >= 1 && low <= high && high <= 65_535;
+    }
+
     /** A directory or {@code file://} URI as an absolute {@code file://} URI. */
     private static String fileUri(String key, String value) {
         if (value.isBlank()) throw new SettingException(key + " must name a directory");
         if (value.contains("://") && !value.startsWith("file://")) {
             throw new SettingException(key + " must be a local directory or a file:// URI: " + value);
         }
-        java.nio.file.Path dir = value.startsWith("file://") ? java.nio.file.Path.of(java.net.URI.create(value))
-                : java.nio.file.Path.of(value);
+        java.nio.file.Path dir;
+        try {
+            dir = value.startsWith("file://") ? java.nio.file.Path.of(java.net.URI.create(value)) : java.nio.file.Path.of(value);
+        } catch (IllegalArgumentException e) { // file://tmp/x (an authority), a space in a URI, ...
+            throw new SettingException(key + " must be a local directory or a file:/// URI (three slashes, spaces as"
+                    + " %20): " + e.getMessage() + ": " + value);
+        }
         String uri = dir.toAbsolutePath().normalize().toUri().toString();
         return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri; // toUri adds one when the directory exists
     }

@@ -29,6 +29,19 @@ class JobSettingsTest {
                 .isEqualTo("file:///var/tmp/cp");
         assertThatThrownBy(() -> JobSettings.from(Map.of(JobSettings.CHECKPOINT_LOCAL_DIR, "s3://bucket/cp")))
                 .isInstanceOf(SettingException.class).hasMessageContaining("checkpoint.local-dir");
+        assertThatThrownBy(() -> JobSettings.from(Map.of(JobSettings.CHECKPOINT_LOCAL_DIR, "file://tmp/cp")))
+                .isInstanceOf(SettingException.class).hasMessageContaining("checkpoint.local-dir").hasMessageContaining("file:///");
+        assertThatThrownBy(() -> JobSettings.from(Map.of(JobSettings.CHECKPOINT_LOCAL_DIR, "file:///tmp/a b")))
+                .isInstanceOf(SettingException.class).hasMessageContaining("checkpoint.local-dir");
+    }
+
+    @Test
+    void prometheusPortsAreRealPorts() {
+        assertThat(JobSettings.from(Map.of(JobSettings.PROMETHEUS_PORTS, "9249-9259")).prometheusPorts).isEqualTo("9249-9259");
+        for (String bad : new String[] {"70000", "99999-1", "9260-9250", "0"}) {
+            assertThatThrownBy(() -> JobSettings.from(Map.of(JobSettings.PROMETHEUS_PORTS, bad))).as(bad)
+                    .isInstanceOf(SettingException.class).hasMessageContaining("1-65535");
+        }
     }
 
     /** The embedded Flink gets a file-system checkpoint directory; the JobManager's memory refuses state over 5 MB. */

@@ -53,6 +53,14 @@ public final class RatingSelection {
         if (limit < 0) throw new SettingException("--" + LIMIT + " must be 0 or more, got " + limit);
         this.data = data;
         this.split = split == null ? "all" : split;
+        if (part != null && !List.of("train", "validation", "test", "all").contains(part)) {
+            throw new SettingException("--" + PART + " must be train, validation, test or all, got '" + part + "'");
+        }
+        if ("all".equals(this.split) && part != null && !"all".equals(part)) {
+            // else every row would go out, the training period's included, while the user asked for one part
+            throw new SettingException("--" + PART + " " + part + " needs --" + SPLIT + " time, u1 or random (which split's "
+                    + part + " part?)");
+        }
         this.part = part != null ? part : "all".equals(this.split) ? "all" : "test";
         this.seed = seed;
         this.limit = limit;

@@ -91,6 +91,8 @@ class ReplayCommandTest {
         "--drift-share 1.5 --drift-unseen-users | --drift-share must be between 0.0 and 1.0, got 1.5",
         "--drift-seed 9                        | need a drift kind",
         "--producer-prop novalue               | KEY=VALUE",
+        "--part test                           | --part test needs --split time, u1 or random",
+        "--split time --part bogus             | --part must be train, validation, test or all, got 'bogus'",
     })
     void badValuesAreOneLineAndExitTwo(String commandLine, String message) {
         CommandRun run = CommandRun.of(new ReplayCommand(), commandLine.trim().split("\\s+"));
