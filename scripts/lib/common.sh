@@ -6,6 +6,33 @@ MARQUEE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # URIs (file://...) and in processes started elsewhere, where a relative one would mean something else.
 absolute_path() { case "$1" in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$PWD" "${1#./}" ;; esac; }
 MARQUEE_STATE="$(absolute_path "${MARQUEE_STATE:-$MARQUEE_ROOT/.marquee}")"
+# Paths the scripts and the Java commands read from the environment, made absolute against the caller's directory
+# now, before a script changes to the repository's: a relative one means where the user stands.
+for _marquee_var in MOVIELENS_DIR MARQUEE_REGISTRY BENCH_OUT MARQUEE_E2E_REGISTRY; do
+  if [ -n "${!_marquee_var:-}" ]; then export "$_marquee_var=$(absolute_path "${!_marquee_var}")"; fi
+done
+unset _marquee_var
+
+# absolute_option_values "OPT ..." ARGS...: sets ABSOLUTE_ARGS to ARGS with the values of the named options
+# (--out FILE and --out=FILE) made absolute against the caller's directory, for scripts that change directory;
+# the words none and synthetic[:N] are kept as they are.
+absolute_option_path() { case "$1" in none|synthetic|synthetic:*) printf '%s' "$1" ;; *) absolute_path "$1" ;; esac; }
+absolute_option_values() {
+  local names=" $1 " a
+  shift
+  ABSOLUTE_ARGS=()
+  while [ $# -gt 0 ]; do
+    a="$1"
+    shift
+    case "$a" in
+      --*=*) [[ "$names" == *" ${a%%=*} "* ]] && a="${a%%=*}=$(absolute_option_path "${a#*=}")"; ABSOLUTE_ARGS+=("$a") ;;
+      --*)
+        ABSOLUTE_ARGS+=("$a")
+        if [[ "$names" == *" $a "* ]] && [ $# -gt 0 ]; then ABSOLUTE_ARGS+=("$(absolute_option_path "$1")"); shift; fi ;;
+      *) ABSOLUTE_ARGS+=("$a") ;;
+    esac
+  done
+}
 
 # print_header: prints the calling script's header, its comment lines after the #! line, without their "# ".
 print_header() { sed -n '2,${/^#/!q;s/^# \{0,1\}//;p;}' "$0"; }
