@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IModelTransformer;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,6 +26,23 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"The policy: docs/RETRAINING.md. Settings, their defaults and what they do:"
                 + " docs/CONFIGURATION.md (\"Retraining trigger\")."})
 public final class TriggerCommand extends SettingsCommand<TriggerSettings> {
+    /** Shared keys whose scoring-job text says nothing true of the trigger: the same key and default, its own words. */
+    private static final Map<String, OptionRow> IN_TRIGGER_WORDS = Map.of(
+            ScoringJobOptions.TOPIC_MODEL_UPDATES.key(), OptionRow.of(ConfigOptions.key(
+                    ScoringJobOptions.TOPIC_MODEL_UPDATES.key()).stringType()
+                    .defaultValue(ScoringJobOptions.TOPIC_MODEL_UPDATES.defaultValue())
+                    .withDescription("new model versions: a newer one answers the request in flight and starts the"
+                            + " counts again; a watch or a candidate in shadow holds requests back")),
+            ScoringJobOptions.CHECKPOINT_INTERVAL_MS.key(), OptionRow.of(ConfigOptions.key(
+                    ScoringJobOptions.CHECKPOINT_INTERVAL_MS.key()).longType()
+                    .defaultValue(ScoringJobOptions.CHECKPOINT_INTERVAL_MS.defaultValue())
+                    .withDescription("checkpoint interval: the counts and the request in flight survive a restart from"
+                            + " the last one; exactly-once: retrain requests become visible at each checkpoint")));
+    private static final OptionRow KAFKA_PROPERTIES = OptionRow.family(ScoringJobOptions.KAFKA_PROPERTY_PREFIX, "<name>",
+            "string", "none", "any Kafka client property, passed to the trigger's sources and its sink, e.g."
+                    + " `kafka.property.security.protocol=SASL_SSL`; values of secret keys (passwords, JAAS configurations, tokens)"
+                    + " are masked wherever settings are logged");
+
     static final List<OptionRow> ROWS = optionRows();
 
     public TriggerCommand() {}
@@ -59,11 +77,12 @@ public final class TriggerCommand extends SettingsCommand<TriggerSettings> {
         List<OptionRow> rows = new ArrayList<>();
         for (ConfigOption<?> shared : TriggerJobOptions.SHARED) {
             if (own.contains(shared.key())) continue; // the trigger's own default
-            rows.add(scoring.stream().filter(r -> shared.key().equals(r.key())).findFirst()
+            OptionRow worded = IN_TRIGGER_WORDS.get(shared.key());
+            rows.add(worded != null ? worded : scoring.stream().filter(r -> shared.key().equals(r.key())).findFirst()
                     .orElseGet(() -> OptionRow.of(shared)));
         }
         rows.addAll(SettingOptions.rows(TriggerJobOptions.SECTIONS));
-        rows.add(ScoringJobOptions.KAFKA_PROPERTIES);
+        rows.add(KAFKA_PROPERTIES);
         return rows;
     }
 }

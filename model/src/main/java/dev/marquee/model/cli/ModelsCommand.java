@@ -38,7 +38,7 @@ public final class ModelsCommand extends ConsoleCommand {
     boolean unpin;
 
     @Option(names = "--retain", paramLabel = "N",
-            description = "delete all but the newest N versions (the pinned one is kept)")
+            description = "delete all but the newest N versions (the pinned, serving and shadow versions are kept too)")
     Integer retain;
 
     public ModelsCommand() {}
