@@ -99,7 +99,18 @@ public final class ParserLimits implements Serializable {
         // split a retrained vocabulary's one-term-per-line file
         if (RequestParser.firstBadCharacter(r.userId) >= 0) return "user_id has a control character or an unpaired surrogate";
         if (RequestParser.firstBadCharacter(r.movieTitle) >= 0) return "movie_title has a control character or an unpaired surrogate";
+        if (r.requestId != null && RequestParser.firstBadCharacter(r.requestId) >= 0) {
+            return "request_id has a control character or an unpaired surrogate (no request with it is scored)";
+        }
         return null;
+    }
+
+    /**
+     * A label's request id, or null for a blank one ("" is what many converters write for none): no request is
+     * scored with a blank id, so such a label joins by user, title and timestamp, as one without an id.
+     */
+    public static String labelRequestId(String requestId) {
+        return requestId == null || Chars.isBlank(requestId) ? null : requestId;
     }
 
     public static ParserLimits defaults() {

@@ -49,6 +49,7 @@ public final class ParseRatings extends RichFlatMapFunction<RawRecord, Rating> {
         } else {
             try {
                 Rating r = codec.decode(raw.value);
+                if (r != null) r.requestId = ParserLimits.labelRequestId(r.requestId);
                 problem = limits.labelProblem(r);
                 if (problem == null) {
                     out.collect(r);

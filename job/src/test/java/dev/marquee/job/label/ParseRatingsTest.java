@@ -33,6 +33,19 @@ class ParseRatingsTest {
                 CODEC.encode(longRequestId), oversized))).containsExactly(ok);
     }
 
+    /** "" is how many converters write "no id": no request has it, so the label joins as one without an id. */
+    @Test
+    void aBlankRequestIdIsNoneAndOneWithAControlCharacterIsRefused() throws Exception {
+        byte[] blank = "{\"user_id\":\"7\",\"movie_title\":\"Heat (1995)\",\"rating\":4,\"timestamp\":100,\"request_id\":\" \"}"
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] control = "{\"user_id\":\"7\",\"movie_title\":\"Heat (1995)\",\"rating\":4,\"timestamp\":100,\"request_id\":\"r\\u0007\"}"
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(parse(new ParseRatings(), List.of(blank, control))).singleElement().satisfies(r -> {
+            assertThat(r.requestId).isNull();
+            assertThat(r.movieTitle).isEqualTo("Heat (1995)");
+        });
+    }
+
     @Test
     void theJobsOwnLimitsApply() throws Exception {
         Rating longTitle = new Rating("7", "x".repeat(ParserLimits.DEFAULT_MAX_TITLE_CHARS + 1), 4f, 892_870_992L);
