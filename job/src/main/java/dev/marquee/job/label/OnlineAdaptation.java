@@ -328,7 +328,7 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         List<PendingLabel> list = w.labels;
         if (list.isEmpty()) return null; // the usual case, labels coming after their predictions
         if (served.requestId != null) {
-            int i = indexOfRequest(list, served.requestId, l -> l.requestId);
+            int i = indexOfRequest(list, served.requestId, l -> l.requestId, l -> l.movieTitle, key);
             if (i >= 0) return list.remove(i);
         }
         for (int i = 0; i < list.size(); i++) {
@@ -344,7 +344,7 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
     private PendingPrediction takePrediction(WaitingEntries w, Rating label, String key) {
         List<PendingPrediction> list = w.predictions;
         if (label.requestId != null) {
-            int i = indexOfRequest(list, label.requestId, p -> p.requestId);
+            int i = indexOfRequest(list, label.requestId, p -> p.requestId, p -> p.movieTitle, key);
             return i >= 0 ? list.remove(i) : null;
         }
         for (int i = 0; i < list.size(); i++) {
@@ -355,16 +355,23 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
     }
 
     /**
-     * The first entry of {@code list} for request {@code id}, -1 if none. Compares the strings' cached hashes first:
-     * while labels race ahead of their predictions, each prediction scans up to the user's whole waiting list.
+     * The first entry of {@code list} for request {@code id} whose title has the canonical {@code key}, else the first
+     * for {@code id} (a client that reuses ids within a user's join window sends the same id with other titles), -1
+     * if none. Compares the strings' cached hashes first: while labels race ahead of their predictions, each
+     * prediction scans up to the user's whole waiting list.
      */
-    private static <T> int indexOfRequest(List<T> list, String id, Function<T, String> requestId) {
+    private <T> int indexOfRequest(List<T> list, String id, Function<T, String> requestId, Function<T, String> title,
+            String key) {
         int hash = id.hashCode();
+        int first = -1;
         for (int i = 0; i < list.size(); i++) {
             String other = requestId.apply(list.get(i));
-            if (other != null && other.hashCode() == hash && other.equals(id)) return i;
+            if (other != null && other.hashCode() == hash && other.equals(id)) {
+                if (sameKey(title.apply(list.get(i)), key)) return i;
+                if (first < 0) first = i;
+            }
         }
-        return -1;
+        return first;
     }
 
     private boolean sameKey(String title, String key) {

@@ -496,6 +496,31 @@ class OnlineAdaptationTest {
         }
     }
 
+    /** A client that numbers requests per session reuses ids: the label joins the prediction of its own title. */
+    @Test
+    void aReusedRequestIdJoinsThePredictionOfTheLabelsTitle() throws Exception {
+        try (var h = harness(Map.of("adaptation.enabled", "false"))) {
+            h.processElement1(prediction("u1", "r-1", "Alien (1979)", 3.0f, 1, 100), 0);
+            h.processElement1(prediction("u1", "r-1", "Heat (1995)", 4.0f, 1, 200), 0);
+            Rating heat = label("u1", "Heat (1995)", 5.0f, 200);
+            heat.requestId = "r-1";
+            h.processElement2(heat, 0);
+            assertThat(joins(h)).singleElement().satisfies(j -> {
+                assertThat(j.movieTitle).isEqualTo("Heat (1995)");
+                assertThat(j.model).isEqualTo(4.0f);
+            });
+            // the other way round: the label waits, and the prediction of its title takes it
+            Rating up = label("u1", "Up (2009)", 2.0f, 300);
+            up.requestId = "r-2";
+            h.processElement2(up, 0);
+            Rating vertigo = label("u1", "Vertigo (1958)", 1.0f, 400);
+            vertigo.requestId = "r-2";
+            h.processElement2(vertigo, 0);
+            h.processElement1(prediction("u1", "r-2", "Vertigo (1958)", 3.5f, 1, 400), 0);
+            assertThat(joins(h)).hasSize(2).last().satisfies(j -> assertThat(j.label).isEqualTo(1.0f));
+        }
+    }
+
     @Test
     void aRequestIdMatchWinsOverTheOldestPrediction() throws Exception {
         try (var h = harness(Map.of("adaptation.enabled", "false"))) {
