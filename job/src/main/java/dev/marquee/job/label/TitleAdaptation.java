@@ -85,6 +85,9 @@ public final class TitleAdaptation extends KeyedCoProcessFunction<String, Predic
     public void processElement2(TitleLabel l, Context ctx, Collector<Prediction> out) throws Exception {
         TitleBias b = bias.value();
         double prior = l.newTitle ? settings.titleNewPrior : settings.titleKnownPrior;
+        // a late label of a version no longer served starts no bias either: learned against another model's output,
+        // it would move the serving version's predictions at full strength
+        boolean learns = b != null || servingVersion == 0 || l.modelVersion == servingVersion;
         if (b == null) {
             b = TitleBias.prior(l.modelVersion, prior);
         }
@@ -94,6 +97,7 @@ public final class TitleAdaptation extends KeyedCoProcessFunction<String, Predic
             l.join.served = clamp(l.join.model + (float) bound(l.join.served - l.join.model + b.mean));
             ctx.output(LABEL_JOINS, l.join);
         }
+        if (!learns) return;
         if (b.modelVersion != l.modelVersion) {
             // a late label of a version no longer served says nothing about the serving version's output
             if (!UserAdaptation.carries(b.modelVersion, l.modelVersion, servingVersion)) return;

@@ -53,6 +53,8 @@ final class UserAdaptation implements Serializable {
         if (factors != null && factors.modelVersion != version && !carries(factors.modelVersion, version, servingVersion)) {
             return factors;
         }
+        // nor does one start the user's factors (nor load that version's embeddings to do it)
+        if (factors == null && servingVersion != 0 && version != servingVersion) return null;
         TitleEmbeddings e = embeddings(version);
         if (e == null) return factors;
         if (factors == null) {

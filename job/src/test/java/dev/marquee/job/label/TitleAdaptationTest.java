@@ -87,6 +87,18 @@ class TitleAdaptationTest {
         }
     }
 
+    /** Nor does it start one for a title with no bias yet: it is another model's error. */
+    @Test
+    void aLateLabelOfAVersionNoLongerServedStartsNoBias() throws Exception {
+        try (var h = harness(SETTINGS)) {
+            h.processElement1(prediction("u1", "T (2000)", 3.0f, 0f, 2), 0);
+            h.processElement2(label("T (2000)", true, -2.0f, 3.0f, 3.0f, 1.0f, 1), 0);
+            h.processElement1(prediction("u1", "T (2000)", 3.0f, 0f, 2), 0);
+            assertThat(h.extractOutputValues()).extracting(p -> p.adjustment).containsExactly(0f, 0f);
+            assertThat(joins(h)).as("still counted for online accuracy").hasSize(1);
+        }
+    }
+
     /** A title's bias is cleared by its sweep once it has gone the state TTL (60 s here) without a label. */
     @Test
     void aTitlesBiasIsSweptAwayAfterTheTtlWithoutALabel() throws Exception {

@@ -53,6 +53,17 @@ class UserAdaptationTest {
         assertThat(next.modelVersion).as("a newer version's label carries them on").isEqualTo(VERSION + 1);
     }
 
+    /** A user with no factors yet: a late label of a version no longer served starts none (another model's error). */
+    @Test
+    void aLateLabelOfAnotherVersionStartsNoFactors() {
+        UserAdaptation a = adaptation(4);
+        a.serve(null, null, VERSION, "Heat (1995)");
+        assertThat(a.learn(null, VERSION - 1, "Fargo (1996)", 2.0)).isNull();
+        assertThat(a.learn(null, VERSION, "Fargo (1996)", 2.0)).as("the serving version's label does").isNotNull();
+        assertThat(adaptation(4).learn(null, VERSION - 1, "Fargo (1996)", 2.0)).as("serving version not known yet")
+                .isNotNull();
+    }
+
     @Test
     void aLabelCarriesStateToItsVersionOnlyWhenThatVersionServesOrIsNewerWhileUnknown() {
         assertThat(UserAdaptation.carries(2, 1, 2)).isFalse();
