@@ -2,6 +2,8 @@ package dev.marquee.job.score;
 
 import dev.marquee.model.ScorerThreads;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -64,7 +66,18 @@ final class SharedModels {
                 LOG.info("version {} loaded, probed and warmed in {} ms from {}; the job's slots in this JVM share it",
                         version, (System.nanoTime() - startedNs) / 1_000_000, dir);
             } else {
-                model = SharedWork.await(entry.loaded, "another slot loaded the version");
+                try {
+                    model = SharedWork.await(entry.loaded, "another slot loaded the version");
+                } catch (IOException | RuntimeException e) {
+                    // The slot loading it was cancelled (a failover during a swap: its task is interrupted) and its
+                    // load failed for that alone: this slot, not interrupted, loads the version itself (the failed
+                    // entry is gone) instead of refusing a version that is fine
+                    if (!Thread.currentThread().isInterrupted() && byInterruption(e)) {
+                        LOG.info("version {}: the slot loading it was stopped; this slot loads it", version);
+                        continue;
+                    }
+                    throw e;
+                }
             }
             synchronized (ENTRIES) {
                 if (entry.closed) continue; // its last holder let go while this slot waited: load it again
@@ -74,6 +87,17 @@ final class SharedModels {
             Entry leased = entry;
             return model.lease(() -> release(key, leased, model));
         }
+    }
+
+    /** Whether a load failed because its thread was interrupted, not because of the version. */
+    static boolean byInterruption(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof InterruptedIOException || t instanceof ClosedByInterruptException
+                    || t instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** How many distinct versions are held open in this JVM now (for tests). */

@@ -85,6 +85,16 @@ class SharedModelsTest {
         }
     }
 
+    /** A waiting slot loads the version itself when the loading slot failed only because its task was cancelled. */
+    @Test
+    void aLoadBrokenByItsThreadsInterruptionIsToldApartFromABadVersion() {
+        assertThat(SharedModels.byInterruption(new IOException("reading warm rows",
+                new java.nio.channels.ClosedByInterruptException()))).isTrue();
+        assertThat(SharedModels.byInterruption(new java.io.InterruptedIOException("interrupted while loading"))).isTrue();
+        assertThat(SharedModels.byInterruption(new IOException("no saved_model.pb in /r/marquee/7"))).isFalse();
+        assertThat(SharedModels.byInterruption(new IllegalStateException("probe answered NaN"))).isFalse();
+    }
+
     @Test
     void aLoadThatFailsIsRefusedAndLeavesNothingOpen(@TempDir Path empty) throws Exception {
         int before = SharedModels.open();
