@@ -3,8 +3,10 @@ package dev.marquee.job.drift;
 import dev.marquee.data.drift.*;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -32,49 +34,94 @@ final class ReferenceCache {
         }
     };
     private final Map<Long, Missing> missing = new LinkedHashMap<>();
+    /** Versions being read now, by the thread that reads them; others asking for the same version wait for it. */
+    private final Map<Long, CompletableFuture<ReferenceBuckets>> reading = new HashMap<>();
     private final LongSupplier nanoClock;
+    private final Reader reader;
 
     /** A placeholder, and when the profile may be read again (never, for a version without one). */
     private record Missing(ReferenceBuckets placeholder, long retryAtNanos, boolean absent) {}
+
+    /** Reads a version's reference profile from the registry. */
+    @FunctionalInterface
+    interface Reader {
+        ReferenceBuckets read(String registry, String modelName, long version) throws IOException;
+    }
 
     ReferenceCache(String registry, String modelName) {
         this(registry, modelName, System::nanoTime);
     }
 
     ReferenceCache(String registry, String modelName, LongSupplier nanoClock) {
+        this(registry, modelName, nanoClock, ReferenceBuckets::load);
+    }
+
+    ReferenceCache(String registry, String modelName, LongSupplier nanoClock, Reader reader) {
         this.registry = registry;
         this.modelName = modelName;
         this.nanoClock = nanoClock;
+        this.reader = reader;
     }
 
     /**
      * The version's buckets, or a placeholder (no profile, the reason why) when it has no readable profile. Thread-
      * safe: a slot's loader thread reads a version ahead ({@link ScoredBatchDrift#prepareFor}) while its task thread
-     * counts; a task thread asking for a version being read waits for it.
+     * counts; the file is read outside the lock, so the task thread asking for the version it serves does not wait
+     * for the next version's read, and one asking for a version being read waits for that read only.
      */
-    synchronized ReferenceBuckets get(long version) {
-        ReferenceBuckets ref = loaded.get(version);
-        if (ref != null) return ref;
-        Missing miss = missing.get(version);
-        if (miss != null && (miss.absent() || nanoClock.getAsLong() - miss.retryAtNanos() < 0)) return miss.placeholder();
+    ReferenceBuckets get(long version) {
+        CompletableFuture<ReferenceBuckets> theirs;
+        CompletableFuture<ReferenceBuckets> mine = null;
+        Missing miss;
+        synchronized (this) {
+            ReferenceBuckets ref = loaded.get(version);
+            if (ref != null) return ref;
+            miss = missing.get(version);
+            if (miss != null && (miss.absent() || nanoClock.getAsLong() - miss.retryAtNanos() < 0)) return miss.placeholder();
+            theirs = reading.get(version);
+            if (theirs == null) {
+                mine = new CompletableFuture<>();
+                reading.put(version, mine);
+            }
+        }
+        if (mine == null) return theirs.join();
+        ReferenceBuckets ref = null;
         try {
-            ref = ReferenceBuckets.load(registry, modelName, version);
-            loaded.put(version, ref);
-            if (missing.remove(version) != null) LOG.info("Drift reference for {} version {} read", modelName, version);
+            ref = read(version, miss);
+            return ref;
+        } finally {
+            synchronized (this) {
+                reading.remove(version);
+            }
+            if (ref != null) mine.complete(ref);
+            else mine.completeExceptionally(new IllegalStateException("reading the drift reference of version " + version + " failed"));
+        }
+    }
+
+    private ReferenceBuckets read(long version, Missing miss) {
+        try {
+            ReferenceBuckets ref = reader.read(registry, modelName, version);
+            synchronized (this) {
+                loaded.put(version, ref);
+                if (missing.remove(version) != null) LOG.info("Drift reference for {} version {} read", modelName, version);
+            }
+            return ref;
         } catch (IOException | RuntimeException e) {
             boolean absent = e instanceof NoSuchFileException || e.getCause() instanceof NoSuchFileException;
             if (miss == null) {
                 LOG.warn("No drift reference for {} version {}: {}; its distributions are not compared{}", modelName,
                         version, e.getMessage(), absent ? "" : " (read again every 60 s)");
             }
-            ref = ReferenceBuckets.placeholder(version, absent
+            ReferenceBuckets ref = ReferenceBuckets.placeholder(version, absent
                     ? "version " + version + " has no reference profile (" + ReferenceBuckets.PROFILE_PATH
                             + "), e.g. it was imported without training data"
                     : "the reference profile of version " + version + " cannot be read: " + e.getMessage());
-            if (miss == null && missing.size() >= MAX_VERSIONS) missing.clear();
-            missing.put(version, new Missing(ref, nanoClock.getAsLong() + RETRY_AFTER_NANOS, absent));
+            synchronized (this) {
+                if (miss == null && missing.size() >= MAX_VERSIONS) missing.clear();
+                missing.put(version, new Missing(ref, nanoClock.getAsLong() + RETRY_AFTER_NANOS, absent));
+            }
+            return ref;
         }
-        return ref;
     }
 
     /** Whether the version was read (its buckets or its placeholder), so {@link #get} answers without reading. */

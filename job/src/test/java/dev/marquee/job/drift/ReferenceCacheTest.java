@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +38,36 @@ class ReferenceCacheTest {
         assertThat(cache.get(1).hasProfile).as("not read again before the interval").isFalse();
         nanos.addAndGet(1);
         assertThat(cache.get(1).hasProfile).as("read again after it").isTrue();
+    }
+
+    /**
+     * The loader thread reads the next version's reference while the task thread counts against the serving one's:
+     * the serving one answers at once, not after the other read (the task thread stalled for it at every swap).
+     */
+    @Test
+    void aVersionBeingReadDoesNotHoldBackAnotherVersionsAnswer() throws Exception {
+        CountDownLatch reading = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ReferenceCache cache = new ReferenceCache(registry.toString(), "marquee", nanos::get, (r, name, version) -> {
+            if (version == 2) {
+                reading.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return ReferenceBuckets.of(version, DriftFixtures.profile(version));
+        });
+        assertThat(cache.get(1).hasProfile).isTrue();
+        CompletableFuture<ReferenceBuckets> next = CompletableFuture.supplyAsync(() -> cache.get(2));
+        assertThat(reading.await(30, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<ReferenceBuckets> serving = CompletableFuture.supplyAsync(() -> cache.get(1));
+        assertThat(serving.get(30, TimeUnit.SECONDS).version).as("answered while version 2 is read").isEqualTo(1);
+        CompletableFuture<ReferenceBuckets> alsoNext = CompletableFuture.supplyAsync(() -> cache.get(2));
+        release.countDown();
+        assertThat(next.get(30, TimeUnit.SECONDS).version).isEqualTo(2);
+        assertThat(alsoNext.get(30, TimeUnit.SECONDS)).as("one read, shared").isSameAs(next.get());
     }
 
     @Test
