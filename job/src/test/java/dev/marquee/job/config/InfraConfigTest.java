@@ -96,7 +96,8 @@ class InfraConfigTest {
             "flink_taskmanager_job_task_operator_marquee_modelVersion",
             "flink_taskmanager_job_task_operator_marquee_modelVersionsRefused",
             "flink_taskmanager_job_task_operator_marquee_shadowVersionsRefused",
-            "flink_taskmanager_job_task_operator_marquee_futureTimestampsIgnored");
+            "flink_taskmanager_job_task_operator_marquee_futureTimestampsIgnored",
+            "flink_taskmanager_job_task_operator_labelsRefused");
 
     static Set<String> knownMetrics() {
         Set<String> names = new TreeSet<>(OTHER_METRICS);
