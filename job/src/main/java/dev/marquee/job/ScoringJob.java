@@ -24,6 +24,7 @@ import dev.marquee.job.label.RegistryTitleCatalogs;
 import dev.marquee.job.label.RegistryTitleEmbeddings;
 import dev.marquee.job.label.LabelPreparation;
 import dev.marquee.job.label.TitleAdaptation;
+import dev.marquee.job.label.TitleEvent;
 import dev.marquee.job.score.MicroBatchOperator;
 import dev.marquee.job.score.ModelScoringFunction;
 import dev.marquee.job.score.ControlFeed;
@@ -139,10 +140,9 @@ public final class ScoringJob {
             served = adapted;
             DataStream<LabelJoin> joins = adapted.getSideOutput(OnlineAdaptation.LABEL_JOINS);
             if (s.labels.adaptationEnabled && s.labels.titleBias != LabelSettings.TitleBiasScope.OFF) {
-                SingleOutputStreamOperator<Prediction> titled = adapted.getSideOutput(OnlineAdaptation.TITLE_PREDICTIONS)
-                        .keyBy(TitleAdaptation::keyOf, Types.STRING)
-                        .connect(adapted.getSideOutput(OnlineAdaptation.TITLE_LABELS)
-                                .keyBy(l -> TitleAdaptation.key(l.title), Types.STRING))
+                // one stream: a prediction and its label reach the title's bias in the order they left
+                SingleOutputStreamOperator<Prediction> titled = adapted.getSideOutput(OnlineAdaptation.TITLE_EVENTS)
+                        .keyBy(TitleEvent::key, Types.STRING)
                         .process(new TitleAdaptation(s.labels)).name("title bias").uid("title-adaptation");
                 if (titledPredictions != null) {
                     titled.sinkTo(titledPredictions).name("predictions (title bias)").uid("sink-predictions-title-bias");

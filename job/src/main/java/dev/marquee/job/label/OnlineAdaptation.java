@@ -45,15 +45,16 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>The user's correction is {@link UserFactors} learned on the serving version's title embeddings when it has
  * them, else the residual bias ({@link UserAdaptation}). Predictions that also get a title's own bias
- * ({@link TitleAdaptation#applies}) leave by {@link #TITLE_PREDICTIONS} instead of the main output, and their
- * labels by {@link #TITLE_LABELS} instead of {@link #LABEL_JOINS}, for {@link TitleAdaptation} (keyed by title).
+ * ({@link TitleAdaptation#applies}) leave by {@link #TITLE_EVENTS} instead of the main output, and their
+ * labels by the same side output instead of {@link #LABEL_JOINS}, for {@link TitleAdaptation} (keyed by title), in
+ * the order they were emitted.
  */
 public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Prediction, Rating, Prediction>
         implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
     public static final OutputTag<LabelJoin> LABEL_JOINS = new OutputTag<>("label-joins") { };
-    public static final OutputTag<Prediction> TITLE_PREDICTIONS = new OutputTag<>("title-predictions") { };
-    public static final OutputTag<TitleLabel> TITLE_LABELS = new OutputTag<>("title-labels") { };
+    /** Predictions that get a title bias and their labels, in one stream ({@link TitleEvent}). */
+    public static final OutputTag<TitleEvent> TITLE_EVENTS = new OutputTag<>("title-events") { };
     public static final OutputTag<UnmatchedExpiry> EXPIRED = new OutputTag<>("join-expired") { };
     /** Titles whose canonical key is remembered, per instance, before the memo starts again. */
     static final int TITLE_KEYS_KEPT = 4096;
@@ -206,7 +207,7 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
             p.predictedRating = Math.max(1f, Math.min(5f, model + adjustment));
         }
         boolean titled = TitleAdaptation.applies(settings, p);
-        if (titled) ctx.output(TITLE_PREDICTIONS, p);
+        if (titled) ctx.output(TITLE_EVENTS, TitleEvent.of(p));
         else out.collect(p);
         if (p.movieTitle == null) return;
         // one going on to its title's bias keeps the user's part unclamped: TitleAdaptation rebuilds what was served
@@ -470,8 +471,8 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         if (titleBranch) {
             // what the title's bias learns from: the residual beyond the user's correction, as it stands
             double userPart = user.adjustment(r, f, served.modelVersion, title);
-            ctx.output(TITLE_LABELS, new TitleLabel(title, served.modelVersion, served.newTitle,
-                    (float) (label - served.model - userPart), join));
+            ctx.output(TITLE_EVENTS, TitleEvent.of(new TitleLabel(title, served.modelVersion, served.newTitle,
+                    (float) (label - served.model - userPart), join)));
         } else {
             ctx.output(LABEL_JOINS, join);
         }

@@ -6,7 +6,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -21,7 +21,7 @@ import org.apache.flink.util.OutputTag;
  * as it stands when the label arrives: the one the prediction got unless other labels of the title arrived in
  * between (the prediction itself is not kept here).
  */
-public final class TitleAdaptation extends KeyedCoProcessFunction<String, Prediction, TitleLabel, Prediction> {
+public final class TitleAdaptation extends KeyedProcessFunction<String, TitleEvent, Prediction> {
     private static final long serialVersionUID = 1L;
     public static final OutputTag<LabelJoin> LABEL_JOINS = new OutputTag<>("title-label-joins") { };
 
@@ -70,7 +70,12 @@ public final class TitleAdaptation extends KeyedCoProcessFunction<String, Predic
     }
 
     @Override
-    public void processElement1(Prediction p, Context ctx, Collector<Prediction> out) throws Exception {
+    public void processElement(TitleEvent e, Context ctx, Collector<Prediction> out) throws Exception {
+        if (e.prediction != null) serve(e.prediction, out);
+        else if (e.label != null) learn(e.label, ctx);
+    }
+
+    private void serve(Prediction p, Collector<Prediction> out) throws Exception {
         servingVersion = p.modelVersion;
         TitleBias b = bias.value();
         if (b != null) {
@@ -81,8 +86,7 @@ public final class TitleAdaptation extends KeyedCoProcessFunction<String, Predic
         out.collect(p);
     }
 
-    @Override
-    public void processElement2(TitleLabel l, Context ctx, Collector<Prediction> out) throws Exception {
+    private void learn(TitleLabel l, Context ctx) throws Exception {
         TitleBias b = bias.value();
         double prior = l.newTitle ? settings.titleNewPrior : settings.titleKnownPrior;
         // a late label of a version no longer served starts no bias either: learned against another model's output,

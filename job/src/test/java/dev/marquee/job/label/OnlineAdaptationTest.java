@@ -161,11 +161,9 @@ class OnlineAdaptationTest {
             h.processElement1(unknown, 0);
             h.processElement2(label("u1", "Brand New (2031)", 4.0f), 0);
             assertThat(h.extractOutputValues()).extracting(p -> p.movieTitle).containsExactly("Known (1990)");
-            assertThat(h.getSideOutput(OnlineAdaptation.TITLE_PREDICTIONS)).extracting(r -> r.getValue().movieTitle)
-                    .containsExactly("Brand New (2031)");
+            assertThat(titlePredictions(h)).extracting(p -> p.movieTitle).containsExactly("Brand New (2031)");
             assertThat(joins(h)).as("the known title's join").singleElement().satisfies(j -> assertThat(j.label).isEqualTo(5f));
-            assertThat(h.getSideOutput(OnlineAdaptation.TITLE_LABELS)).singleElement().satisfies(r -> {
-                TitleLabel l = r.getValue();
+            assertThat(titleLabels(h)).singleElement().satisfies(l -> {
                 assertThat(l.title).isEqualTo("Brand New (2031)");
                 assertThat(l.newTitle).isTrue();
                 // served 3.5 + 1 (the user's residual 2 shrunk by 1); the title learns what is left: 4 - 3.5 - 1
@@ -196,11 +194,27 @@ class OnlineAdaptationTest {
             h.initializeState(snapshot);
             h.open();
             h.processElement2(label("u1", "Brand New (2031)", 4.0f), 0);
-            assertThat(h.getSideOutput(OnlineAdaptation.TITLE_LABELS)).as("nothing reads it now").isNull();
+            assertThat(h.getSideOutput(OnlineAdaptation.TITLE_EVENTS)).as("nothing reads it now").isNull();
             assertThat(joins(h)).singleElement().satisfies(j -> {
                 assertThat(j.label).isEqualTo(4f);
                 assertThat(j.served).isEqualTo(3.5f);
             });
+        }
+    }
+
+    /**
+     * A label that came before its new title's prediction leaves with it, after it, on the one stream the title's bias
+     * reads: the prediction is served before its own label is learned.
+     */
+    @Test
+    void aLabelThatCameFirstFollowsItsPredictionToTheTitlesBias() throws Exception {
+        try (var h = harness(Map.of("adaptation.title-bias", "new"))) {
+            h.processElement2(label("u1", "Brand New (2031)", 4.0f), 0);
+            Prediction unknown = prediction("u1", "Brand New (2031)", 3.5f, 1);
+            unknown.oovMovieTitle = true;
+            h.processElement1(unknown, 0);
+            assertThat(titleEvents(h)).extracting(e -> e.prediction != null ? "prediction" : "label")
+                    .containsExactly("prediction", "label");
         }
     }
 
@@ -213,11 +227,11 @@ class OnlineAdaptationTest {
             Prediction unknown = prediction("u1", "Brand New (2031)", 4.6f, 1);
             unknown.oovMovieTitle = true;
             h.processElement1(unknown, 0);
-            assertThat(h.getSideOutput(OnlineAdaptation.TITLE_PREDICTIONS)).singleElement()
-                    .satisfies(r -> assertThat(r.getValue().predictedRating).as("clamped").isEqualTo(5.0f));
+            assertThat(titlePredictions(h)).singleElement()
+                    .satisfies(p -> assertThat(p.predictedRating).as("clamped").isEqualTo(5.0f));
             h.processElement2(label("u1", "Brand New (2031)", 4.0f), 0);
-            assertThat(h.getSideOutput(OnlineAdaptation.TITLE_LABELS)).singleElement()
-                    .satisfies(r -> assertThat(r.getValue().join.served).isCloseTo(5.6f, within(1e-6f)));
+            assertThat(titleLabels(h)).singleElement()
+                    .satisfies(l -> assertThat(l.join.served).isCloseTo(5.6f, within(1e-6f)));
         }
     }
 
@@ -809,6 +823,19 @@ class OnlineAdaptationTest {
 
     private static Rating label(String user, String title, float rating) {
         return new Rating(user, title, rating, 0);
+    }
+
+    private static List<TitleEvent> titleEvents(KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Rating, Prediction> h) {
+        var out = h.getSideOutput(OnlineAdaptation.TITLE_EVENTS);
+        return out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();
+    }
+
+    private static List<Prediction> titlePredictions(KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Rating, Prediction> h) {
+        return titleEvents(h).stream().filter(e -> e.prediction != null).map(e -> e.prediction).toList();
+    }
+
+    private static List<TitleLabel> titleLabels(KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Rating, Prediction> h) {
+        return titleEvents(h).stream().filter(e -> e.label != null).map(e -> e.label).toList();
     }
 
     /** Processing time and the state TTL's clock, which the harness keeps apart, set together as on a TaskManager. */

@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
@@ -20,11 +22,11 @@ class TitleAdaptationTest {
     @Test
     void aTitlesLabelsShiftItsLaterPredictionsForEveryUserByTheirShrunkMean() throws Exception {
         try (var h = harness(SETTINGS)) {
-            h.processElement1(prediction("u1", "New (2031)", 3.0f, 0.25f), 0);
-            h.processElement2(label("New (2031)", true, 1.0f, 3.0f, 3.25f, 4.0f), 0);
-            h.processElement2(label("New (2031)", true, 2.0f, 3.0f, 3.0f, 5.0f), 0);
-            h.processElement1(prediction("u2", "new (2031)", 3.0f, 0.5f), 0); // same canonical title, another user
-            h.processElement1(prediction("u3", "Other (1999)", 3.0f, 0f), 0);
+            h.processElement(TitleEvent.of(prediction("u1", "New (2031)", 3.0f, 0.25f)), 0);
+            h.processElement(TitleEvent.of(label("New (2031)", true, 1.0f, 3.0f, 3.25f, 4.0f)), 0);
+            h.processElement(TitleEvent.of(label("New (2031)", true, 2.0f, 3.0f, 3.0f, 5.0f)), 0);
+            h.processElement(TitleEvent.of(prediction("u2", "new (2031)", 3.0f, 0.5f)), 0); // same canonical title, another user
+            h.processElement(TitleEvent.of(prediction("u3", "Other (1999)", 3.0f, 0f)), 0);
             List<Prediction> out = h.extractOutputValues();
             assertThat(out.get(0).adjustment).as("nothing learned yet: the user's own part only").isEqualTo(0.25f);
             assertThat(out.get(0).predictedRating).isEqualTo(3.25f);
@@ -45,17 +47,17 @@ class TitleAdaptationTest {
     void aJoinCarriesTheRatingServedWhereTheBoundOrTheClampCutIn() throws Exception {
         try (var h = harness(SETTINGS)) {
             for (int i = 0; i < 2; i++) {
-                h.processElement2(label("Up (2031)", true, 1.0f, 3.0f, 3.0f, 4.0f), 0); // bias 2 / (2 + 2) = 0.5
-                h.processElement2(label("Down (2031)", true, -1.5f, 3.0f, 3.0f, 1.5f), 0); // bias -3 / 4 = -0.75
+                h.processElement(TitleEvent.of(label("Up (2031)", true, 1.0f, 3.0f, 3.0f, 4.0f)), 0); // bias 2 / (2 + 2) = 0.5
+                h.processElement(TitleEvent.of(label("Down (2031)", true, -1.5f, 3.0f, 3.0f, 1.5f)), 0); // bias -3 / 4 = -0.75
             }
-            h.processElement1(prediction("u1", "Up (2031)", 2.0f, 1.8f), 0); // 1.8 + 0.5 bounded to 2
-            h.processElement1(prediction("u2", "Down (2031)", 4.6f, 0.7f), 0); // served 5.0 before the title's part
+            h.processElement(TitleEvent.of(prediction("u1", "Up (2031)", 2.0f, 1.8f)), 0); // 1.8 + 0.5 bounded to 2
+            h.processElement(TitleEvent.of(prediction("u2", "Down (2031)", 4.6f, 0.7f)), 0); // served 5.0 before the title's part
             List<Prediction> served = h.extractOutputValues();
             assertThat(served.get(0).predictedRating).isCloseTo(4.0f, within(1e-6f));
             assertThat(served.get(1).predictedRating).isCloseTo(4.55f, within(1e-6f));
 
-            h.processElement2(label("Up (2031)", true, 0f, 2.0f, 2.0f + 1.8f, 4.0f), 0);
-            h.processElement2(label("Down (2031)", true, 0f, 4.6f, 4.6f + 0.7f, 4.5f), 0);
+            h.processElement(TitleEvent.of(label("Up (2031)", true, 0f, 2.0f, 2.0f + 1.8f, 4.0f)), 0);
+            h.processElement(TitleEvent.of(label("Down (2031)", true, 0f, 4.6f, 4.6f + 0.7f, 4.5f)), 0);
             List<LabelJoin> joins = joins(h);
             assertThat(joins.get(joins.size() - 2).served).isCloseTo(served.get(0).predictedRating, within(1e-6f));
             assertThat(joins.get(joins.size() - 1).served).isCloseTo(served.get(1).predictedRating, within(1e-6f));
@@ -65,9 +67,9 @@ class TitleAdaptationTest {
     @Test
     void aKnownTitleIsShrunkHarderAndTheTotalAdjustmentStaysWithinItsBound() throws Exception {
         try (var h = harness(SETTINGS)) {
-            for (int i = 0; i < 50; i++) h.processElement2(label("Known (1990)", false, 2.0f, 3.0f, 3.0f, 5.0f), 0);
-            h.processElement1(prediction("u1", "Known (1990)", 3.0f, 0f), 0);
-            h.processElement1(prediction("u1", "Known (1990)", 2.0f, 1.8f), 0);
+            for (int i = 0; i < 50; i++) h.processElement(TitleEvent.of(label("Known (1990)", false, 2.0f, 3.0f, 3.0f, 5.0f)), 0);
+            h.processElement(TitleEvent.of(prediction("u1", "Known (1990)", 3.0f, 0f)), 0);
+            h.processElement(TitleEvent.of(prediction("u1", "Known (1990)", 2.0f, 1.8f)), 0);
             List<Prediction> out = h.extractOutputValues();
             assertThat(out.get(0).adjustment).isCloseTo(1.0f, within(1e-5f)); // 100 / (50 + 50)
             assertThat(out.get(1).adjustment).isEqualTo(2.0f);
@@ -78,10 +80,10 @@ class TitleAdaptationTest {
     @Test
     void aLateLabelOfAVersionNoLongerServedDoesNotMoveTheBias() throws Exception {
         try (var h = harness(SETTINGS)) {
-            h.processElement2(label("T (2000)", true, 1.0f, 3.0f, 3.0f, 4.0f, 2), 0);
-            h.processElement1(prediction("u1", "T (2000)", 3.0f, 0f, 2), 0);
-            h.processElement2(label("T (2000)", true, -3.0f, 3.0f, 3.0f, 1.0f, 1), 0);
-            h.processElement1(prediction("u1", "T (2000)", 3.0f, 0f, 2), 0);
+            h.processElement(TitleEvent.of(label("T (2000)", true, 1.0f, 3.0f, 3.0f, 4.0f, 2)), 0);
+            h.processElement(TitleEvent.of(prediction("u1", "T (2000)", 3.0f, 0f, 2)), 0);
+            h.processElement(TitleEvent.of(label("T (2000)", true, -3.0f, 3.0f, 3.0f, 1.0f, 1)), 0);
+            h.processElement(TitleEvent.of(prediction("u1", "T (2000)", 3.0f, 0f, 2)), 0);
             assertThat(h.extractOutputValues()).extracting(p -> p.adjustment).containsExactly(1 / 3f, 1 / 3f);
             assertThat(joins(h)).as("still counted for online accuracy").hasSize(2);
         }
@@ -91,9 +93,9 @@ class TitleAdaptationTest {
     @Test
     void aLateLabelOfAVersionNoLongerServedStartsNoBias() throws Exception {
         try (var h = harness(SETTINGS)) {
-            h.processElement1(prediction("u1", "T (2000)", 3.0f, 0f, 2), 0);
-            h.processElement2(label("T (2000)", true, -2.0f, 3.0f, 3.0f, 1.0f, 1), 0);
-            h.processElement1(prediction("u1", "T (2000)", 3.0f, 0f, 2), 0);
+            h.processElement(TitleEvent.of(prediction("u1", "T (2000)", 3.0f, 0f, 2)), 0);
+            h.processElement(TitleEvent.of(label("T (2000)", true, -2.0f, 3.0f, 3.0f, 1.0f, 1)), 0);
+            h.processElement(TitleEvent.of(prediction("u1", "T (2000)", 3.0f, 0f, 2)), 0);
             assertThat(h.extractOutputValues()).extracting(p -> p.adjustment).containsExactly(0f, 0f);
             assertThat(joins(h)).as("still counted for online accuracy").hasSize(1);
         }
@@ -104,15 +106,37 @@ class TitleAdaptationTest {
     void aTitlesBiasIsSweptAwayAfterTheTtlWithoutALabel() throws Exception {
         try (var h = harness(Map.of("adaptation.state-ttl-ms", "60000"))) {
             clock(h, 0);
-            h.processElement2(label("N (2031)", true, 2f, 3f, 3f, 5f), 0);
-            h.processElement2(label("M (2031)", true, 2f, 3f, 3f, 5f), 0);
+            h.processElement(TitleEvent.of(label("N (2031)", true, 2f, 3f, 3f, 5f)), 0);
+            h.processElement(TitleEvent.of(label("M (2031)", true, 2f, 3f, 3f, 5f)), 0);
             clock(h, 30_000);
-            h.processElement2(label("M (2031)", true, 1f, 3f, 3f, 4f), 0);
+            h.processElement(TitleEvent.of(label("M (2031)", true, 1f, 3f, 3f, 4f)), 0);
             assertThat(h.numKeyedStateEntries()).isEqualTo(2);
             clock(h, 60_000);
             assertThat(h.numKeyedStateEntries()).as("N swept, M labelled since").isEqualTo(1);
             clock(h, 90_000);
             assertThat(h.numKeyedStateEntries()).isZero();
+        }
+    }
+
+    /**
+     * The title bias of a job from before the one-stream operator restores into it (same uid, same state): a snapshot
+     * written by commit b0dfe1c's two-input {@code TitleAdaptation} in its harness after two labels of "New (2031)"
+     * with residual 2 each (default settings: prior 3), with Flink's {@code OperatorSnapshotUtil.writeStateHandle}.
+     */
+    @Test
+    void aBiasLearnedByTheTwoInputOperatorIsServedAfterTheUpgrade() throws Exception {
+        OperatorSubtaskState snapshot = OperatorSnapshotUtil.readStateHandle(
+                java.nio.file.Path.of(getClass().getResource("title-bias-two-inputs-b0dfe1c.snapshot").toURI()).toString());
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(
+                        new TitleAdaptation(LabelSettings.from(new Settings(Map.of())))),
+                TitleEvent::key, Types.STRING);
+        try (h) {
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement(TitleEvent.of(prediction("u1", "New (2031)", 3.0f, 0f)), 0);
+            assertThat(h.extractOutputValues()).singleElement()
+                    .satisfies(p -> assertThat(p.adjustment).isCloseTo(0.8f, within(1e-6f))); // 4 / (2 + 3)
         }
     }
 
@@ -135,13 +159,14 @@ class TitleAdaptationTest {
         assertThat(TitleAdaptation.applies(noAdaptation, unknown)).isFalse();
     }
 
-    private static KeyedTwoInputStreamOperatorTestHarness<String, Prediction, TitleLabel, Prediction> harness(
+    private static KeyedOneInputStreamOperatorTestHarness<String, TitleEvent, Prediction> harness(
             Map<String, String> settings) throws Exception {
-        return ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new TitleAdaptation(LabelSettings.from(new Settings(settings))),
-                p -> TitleAdaptation.key(p.movieTitle), l -> TitleAdaptation.key(l.title), Types.STRING);
+        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(new TitleAdaptation(LabelSettings.from(new Settings(settings))),
+                e -> e.prediction != null ? TitleAdaptation.key(e.prediction.movieTitle) : TitleAdaptation.key(e.label.title),
+                Types.STRING);
     }
 
-    private static List<LabelJoin> joins(KeyedTwoInputStreamOperatorTestHarness<String, Prediction, TitleLabel, Prediction> h) {
+    private static List<LabelJoin> joins(KeyedOneInputStreamOperatorTestHarness<String, TitleEvent, Prediction> h) {
         return h.getSideOutput(TitleAdaptation.LABEL_JOINS).stream().map(StreamRecord::getValue).toList();
     }
 
@@ -171,7 +196,7 @@ class TitleAdaptationTest {
     }
 
     /** Processing time and the state TTL's clock, which the harness keeps apart, set together as on a TaskManager. */
-    private static void clock(KeyedTwoInputStreamOperatorTestHarness<String, Prediction, TitleLabel, Prediction> h, long ms) throws Exception {
+    private static void clock(KeyedOneInputStreamOperatorTestHarness<String, TitleEvent, Prediction> h, long ms) throws Exception {
         h.setStateTtlProcessingTime(ms);
         h.setProcessingTime(ms);
     }
