@@ -57,6 +57,16 @@ public class ServingState {
         return this;
     }
 
+    /**
+     * The candidate in shadow of this state when a move to {@code next} drops it (neither serving nor in shadow
+     * there), else 0. Whoever drops it holds it, as the promoter holds one it retires: the retraining trigger then
+     * knows its drift episode was not answered, and no automation serves it later.
+     */
+    public long candidateDroppedBy(ServingState next) {
+        if (!hasShadow() || !CANDIDATE.equals(shadowRole)) return 0;
+        return shadow == next.serving || shadow == next.shadow ? 0 : shadow;
+    }
+
     public boolean isHeld(long version) {
         return held.containsKey(version);
     }

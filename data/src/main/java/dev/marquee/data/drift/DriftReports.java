@@ -186,7 +186,7 @@ public final class DriftReports {
         }
         // The model's own error, of the version the report is about only: after a swap, labels of the version swapped
         // out keep arriving for up to the join's TTL, and judged as the new version's they would ask for its retrain
-        DriftCounts own = byVersion.get(r.modelVersion);
+        DriftCounts own = byVersion.get(r.modelVersion >= 0 ? r.modelVersion : onlyLabelledVersion(byVersion));
         long modelN = own == null ? 0 : own.labels;
         double modelSe = own == null ? 0 : own.labelModelSquaredError;
         long shadowVersion = 0;
@@ -222,6 +222,20 @@ public final class DriftReports {
         if (modelN > 0) r.metrics.put(LABELS_MODEL_RMSE, Math.sqrt(modelSe / modelN));
         r.metrics.put(LABELS_MODEL_COUNT, (double) modelN);
         r.metrics.put(LABELS_COUNT, (double) n);
+    }
+
+    /**
+     * In a window that scored nothing (a pause in requests, a late-labels replay), the version whose labels it holds
+     * when they are all one version's, else -1.
+     */
+    private static long onlyLabelledVersion(Map<Long, DriftCounts> byVersion) {
+        long only = -1;
+        for (Map.Entry<Long, DriftCounts> e : byVersion.entrySet()) {
+            if (e.getKey() <= 0 || e.getValue().labels == 0) continue;
+            if (only > 0 && only != e.getKey()) return -1;
+            only = e.getKey();
+        }
+        return only;
     }
 
     private static void putIfFinite(Map<String, Double> m, String metric, double v) {

@@ -268,6 +268,15 @@ class DriftReportsTest {
                 Map.of(2L, old), new RollingEventHours());
         assertThat(onlyOld.metrics).doesNotContainKey(DriftMetricNames.LABELS_MODEL_RMSE)
                 .containsEntry(DriftMetricNames.LABELS_MODEL_COUNT, 0.0).containsEntry(DriftMetricNames.LABELS_COUNT, 300.0);
+
+        // a window that scored nothing (requests paused, labels still coming): the one version its labels are of
+        DriftReport labelsOnly = reports.report(NOW - 10_000, NOW, new DriftCounts(), null, null, Map.of(),
+                Map.of(1L, own), new RollingEventHours());
+        assertThat(labelsOnly.modelVersion).isEqualTo(-1);
+        assertThat(labelsOnly.metrics.get(DriftMetricNames.LABELS_MODEL_RMSE)).isCloseTo(0.5, within(1e-9));
+        DriftReport twoVersions = reports.report(NOW - 10_000, NOW, new DriftCounts(), null, null, Map.of(),
+                Map.of(1L, own, 2L, old), new RollingEventHours());
+        assertThat(twoVersions.metrics).doesNotContainKey(DriftMetricNames.LABELS_MODEL_RMSE);
     }
 
     /** A metric the version's calibration could not measure is judged by its default threshold, not left without one. */

@@ -50,6 +50,8 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
     private final CountDownLatch positioned = new CountDownLatch(1);
     private final Object wait = new Object();
     private volatile boolean running = true;
+    /** Consumer thread only: the end offsets when a late slot positioned in the past; records below end - 1 are skipped. */
+    private Map<TopicPartition, Long> replayedUpTo;
     /** Consumer thread only: the topic did not exist when the slot opened, so all of it is newer than the slot. */
     private boolean missingAtStart;
     /** Set by {@link #start} when it gave up waiting: the first position is taken at the offsets of this time. */
@@ -148,6 +150,7 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
                         positioned.countDown();
                     }
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+                        if (supersededReplay(r)) continue;
                         ModelUpdate u = decoder.decode(r.value(), r.topic() + "-" + r.partition() + "@" + r.offset());
                         if (u != null) arrived.add(u);
                     }
@@ -208,11 +211,21 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
         Map<TopicPartition, Long> times = new HashMap<>();
         for (TopicPartition p : partitions) times.put(p, since);
         Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(times, METADATA);
+        // each update states the whole target: of those sent before now, only the newest is applied (an older one
+        // applied first would serve a version the pointer had already left, for a batch or so)
+        replayedUpTo = new HashMap<>(consumer.endOffsets(partitions, METADATA));
         for (TopicPartition p : partitions) {
             OffsetAndTimestamp at = found.get(p);
             if (at == null) consumer.seekToEnd(List.of(p)); // nothing sent since
             else consumer.seek(p, at.offset());
         }
+    }
+
+    /** A record of the look-back that a newer one sent before the slot positioned replaces. */
+    private boolean supersededReplay(ConsumerRecord<byte[], byte[]> r) {
+        if (replayedUpTo == null) return false;
+        Long end = replayedUpTo.get(new TopicPartition(r.topic(), r.partition()));
+        return end != null && r.offset() < end - 1;
     }
 
     private boolean caughtUp(Map<TopicPartition, Long> end) {

@@ -98,11 +98,14 @@ class KafkaModelUpdatesITCase {
     @Test
     void aSlotPositionedLateReadsTheUpdatesSentSinceItOpened() throws Exception {
         String topic = KAFKA.createTopic("updates", 1);
-        publish(topic, update(1)); // just before the slot opens, as an update sent while it had no position
+        // just before the slot opens, as updates sent while it had no position: the newer states the target
+        publish(topic, update(1), update(5));
         try (var s = KafkaModelUpdates.fromLatest(settings(topic)).subscribe(new MockStreamingRuntimeContext(1, 0),
                 Duration.ZERO)) {
-            publish(topic, update(2));
-            assertThat(pollVersions(s, 2)).containsExactly(1L, 2L);
+            assertThat(pollVersions(s, 1)).as("1 is superseded by 5, sent before the slot positioned")
+                    .containsExactly(5L);
+            publish(topic, update(2)); // positioned by now (5 came): read as it comes
+            assertThat(pollVersions(s, 1)).containsExactly(2L);
         }
     }
 

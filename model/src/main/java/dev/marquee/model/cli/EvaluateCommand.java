@@ -1,6 +1,7 @@
 package dev.marquee.model.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.marquee.data.config.SettingException;
 import dev.marquee.data.movielens.Split;
 import dev.marquee.model.BatchScorer;
 import dev.marquee.model.EvaluationReport;
@@ -43,17 +44,35 @@ public final class EvaluateCommand extends ConsoleCommand {
         super(console);
     }
 
+    /** The split kind a card's {@code data.split} names (u1, random-..., time-...); null for the default. */
+    static DataOptions.SplitKind splitOf(String trainedOn) {
+        if (trainedOn.equals("u1")) return DataOptions.SplitKind.u1;
+        if (trainedOn.startsWith("random")) return DataOptions.SplitKind.random;
+        if (trainedOn.startsWith("time")) return DataOptions.SplitKind.time;
+        return null;
+    }
+
     @Override
     protected int run() throws Exception {
         Console console = console();
         ModelChoice.ModelLocation location = model.locate(console);
         JsonNode card = CardFields.read(location.dir());
         long seed = this.seed != null ? this.seed : card.at("/parameters/seed").asLong(42);
-        DataOptions.LoadedSplit data = dataOptions.load(console, seed);
+        String trainedOn = card.at("/data/split").asText("");
+        // the split the model was trained with, unless --split says otherwise
+        DataOptions.SplitKind kind = dataOptions.split != null ? dataOptions.split : splitOf(trainedOn);
+        DataOptions.LoadedSplit data = DataOptions.load(dataOptions.data, kind, console, seed);
         Split split = data.split();
         testScoring.checkLog(console);
         String architecture = card.path("architecture").asText("model");
-        String trainedOn = card.at("/data/split").asText("");
+        String trainedSource = card.at("/data/source").asText("");
+        if (testScoring.requested() && ((!trainedOn.isEmpty() && !trainedOn.equals(split.name()))
+                || (!trainedSource.isEmpty() && !trainedSource.equals(data.source())))) {
+            // its test rows may hold rows the model trained on: a logged test score would look clean and not be
+            throw new SettingException("--score-test needs the rows and split the model was trained on (" + trainedSource
+                    + ", split " + trainedOn + "), not " + data.source() + ", split " + split.name()
+                    + ": give --data and --split as train had them, or leave out --score-test");
+        }
         console.out().println("evaluate: " + location.description() + ", " + architecture + " architecture"
                 + (trainedOn.isEmpty() ? "" : ", trained on " + trainedOn));
         console.out().println("evaluate: " + data.source() + ", split " + split);
@@ -61,7 +80,6 @@ public final class EvaluateCommand extends ConsoleCommand {
             console.out().println("evaluate: note: the model was trained on " + trainedOn
                     + "; this split's test rows may include rows it trained on");
         }
-        String trainedSource = card.at("/data/source").asText("");
         if (!trainedSource.isEmpty() && !trainedSource.equals(data.source())) {
             console.out().println("evaluate: note: the model was trained on " + trainedSource + ", not on these rows:"
                     + " its numbers here are not the ones train printed (give that data with --data)");
@@ -76,7 +94,9 @@ public final class EvaluateCommand extends ConsoleCommand {
             report.lines().forEach(console.out()::println);
             testScoring.record(console, "evaluate", report, new TestScoring.LogFields(
                     "evaluate " + location.description(), data.source(),
-                    architecture + " architecture, parameters " + card.path("parameters"), seed,
+                    architecture + " architecture" + (card.path("refit").asBoolean(false) ? ", refit on train +"
+                            + " validation (its validation figures are training rows)" : "") + ", parameters "
+                            + card.path("parameters"), seed,
                     card.path("best_epoch").asInt(0), card.at("/data/train_rows_fitted").asInt(0)));
         }
         return 0;

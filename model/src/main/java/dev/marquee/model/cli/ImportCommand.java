@@ -132,11 +132,22 @@ public final class ImportCommand extends ConsoleCommand {
                     + " switch to it; with no trainer running, `marquee promote --version " + version + "` tells them)");
         } else {
             // the pointer as it is now: the promoter or a person may have moved it since `before` was read
+            java.util.concurrent.atomic.AtomicLong displaced = new java.util.concurrent.atomic.AtomicLong();
             long serving = registry.registry.updateState(registry.name, state -> {
                 long current = state.serving > 0 ? state.serving : before.getAsLong();
-                return state.with(current, version, ServingState.CANDIDATE,
-                        "imported: a candidate in shadow beside version " + current, System.currentTimeMillis());
+                String ended = state.hasShadow() && ServingState.WATCH.equals(state.shadowRole)
+                        ? "; the watch of version " + state.shadow + " ended without a verdict" : "";
+                ServingState next = state.with(current, version, ServingState.CANDIDATE,
+                        "imported: a candidate in shadow beside version " + current + ended, System.currentTimeMillis());
+                long dropped = state.candidateDroppedBy(next);
+                if (dropped > 0) next.hold(dropped, "the candidate in shadow was ended by an import (version " + version + ")");
+                displaced.set(dropped);
+                return next;
             }).serving;
+            if (displaced.get() > 0) {
+                console.out().println("import: version " + displaced.get() + ", the candidate it replaces in shadow, is held"
+                        + " from automatic promotion (`marquee promote --version " + displaced.get() + "` still serves it)");
+            }
             console.out().println("import: version " + serving + " keeps serving; version " + version + " is a candidate "
                     + "in shadow: the trainer's promoter announces it and promotes it on live labels (docs/RETRAINING.md); "
                     + "serve it at once with `marquee promote --version " + version + "`");

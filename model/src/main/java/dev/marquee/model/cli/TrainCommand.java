@@ -1,5 +1,6 @@
 package dev.marquee.model.cli;
 
+import dev.marquee.data.config.SettingException;
 import dev.marquee.data.event.Rating;
 import dev.marquee.data.movielens.Split;
 import dev.marquee.model.EvaluationReport;
@@ -70,6 +71,11 @@ public final class TrainCommand extends ConsoleCommand {
         testScoring.checkLog(console);
         Split split = data.split();
         console.out().println("train: " + data.source() + ", split " + split);
+        if (testScoring.requested() && split.test().isEmpty()) {
+            // else --score-test would print the advice to give --score-test, log nothing, and exit 0
+            throw new SettingException("--score-test: the split's test part is empty (" + split + "): nothing to score"
+                    + " (a time split of ratings that all share one timestamp has no later part)");
+        }
         console.out().println("train: " + TrainingOptions.describe(config));
         Trainer trainer = new Trainer(config, console.out()::println);
         if (refit) {
@@ -78,6 +84,11 @@ public final class TrainCommand extends ConsoleCommand {
         try (TrainedModel model = trainer.train(split.train(), split.validation())) {
             console.out().printf(Locale.ROOT, "train: trained in %.1f s (best epoch %d of %d)%n",
                     model.trainingSeconds(), model.bestEpoch(), model.learningCurve().epochs().size());
+            if (model.bestEpoch() < 1) {
+                // early stopping never saw a finite validation RMSE: the weights are the last epoch's, chosen by nothing
+                throw CliException.failure("the run chose no epoch (no finite validation RMSE: too few rows to hold"
+                        + " some out, or the model diverged); nothing published");
+            }
             EvaluationReport report = EvaluationReport.evaluate(model, split, config.seed(), testScoring.requested());
             publish(model, report, TrainingOptions.describe(config), null, registry, modelDir, data);
         }

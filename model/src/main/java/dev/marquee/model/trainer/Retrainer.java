@@ -330,15 +330,21 @@ final class Retrainer {
             out.accept("trainer: version " + version + " is " + outcome.reason);
             return null;
         }
+        ServingState next;
         if (PromotionSettings.IMMEDIATE.equals(mode)) {
-            return state.with(version, serving, ServingState.WATCH, "published: serving at once, version " + serving
+            next = state.with(version, serving, ServingState.WATCH, "published: serving at once, version " + serving
                     + " watched in shadow", now);
+        } else {
+            // The trigger waits for a watch's verdict, up to its in-flight timeout: past it, say what this ends
+            String endedWatch = state.hasShadow() && ServingState.WATCH.equals(state.shadowRole) && state.shadow != version
+                    ? "; the watch of version " + state.shadow + " ended without a verdict" : "";
+            next = state.with(serving, version, ServingState.CANDIDATE, "published: a candidate in shadow beside version "
+                    + serving + endedWatch, now);
         }
-        // The trigger waits for a watch's verdict, up to its in-flight timeout: past it, say what this ends
-        String endedWatch = state.hasShadow() && ServingState.WATCH.equals(state.shadowRole) && state.shadow != version
-                ? "; the watch of version " + state.shadow + " ended without a verdict" : "";
-        return state.with(serving, version, ServingState.CANDIDATE, "published: a candidate in shadow beside version "
-                + serving + endedWatch, now);
+        // a candidate this one replaces in shadow (an import's, say) is held, as the promoter holds one it retires
+        long dropped = state.candidateDroppedBy(next);
+        if (dropped > 0) next.hold(dropped, "replaced in shadow by version " + version + ", published later");
+        return next;
     }
 
     private static void moveContents(Path from, Path to) throws IOException {

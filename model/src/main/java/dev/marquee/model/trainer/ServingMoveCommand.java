@@ -163,10 +163,11 @@ abstract class ServingMoveCommand extends ConsoleCommand {
      */
     private static void holdDroppedCandidate(Console console, ServingState before, ServingState next, long version,
             String cmd) {
-        if (!before.hasShadow() || !ServingState.CANDIDATE.equals(before.shadowRole) || before.shadow == version) return;
-        next.hold(before.shadow, "the candidate in shadow was ended by hand (`marquee " + cmd + " --version " + version + "`)");
-        console.out().println(cmd + ": version " + before.shadow + ", the candidate in shadow, is ended and held from "
-                + "automatic promotion (`marquee promote --version " + before.shadow + "` still serves it)");
+        long dropped = before.candidateDroppedBy(next);
+        if (dropped == 0) return;
+        next.hold(dropped, "the candidate in shadow was ended by hand (`marquee " + cmd + " --version " + version + "`)");
+        console.out().println(cmd + ": version " + dropped + ", the candidate in shadow, is ended and held from "
+                + "automatic promotion (`marquee promote --version " + dropped + "` still serves it)");
     }
 
     /** Loads the version like the scoring job and probes it; null when it answers well. */

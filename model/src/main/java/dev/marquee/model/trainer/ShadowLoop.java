@@ -14,9 +14,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.WakeupException;
 
 /**
@@ -45,6 +49,8 @@ final class ShadowLoop implements Runnable, AutoCloseable {
     private volatile boolean running = true;
     private boolean assigned;
     private boolean statusAssigned;
+    /** The trainer may not read the status topic: not asked again. */
+    private boolean statusUnreadable;
     private boolean missingLogged;
     private long undecodable;
 
@@ -103,11 +109,15 @@ final class ShadowLoop implements Runnable, AutoCloseable {
                 assigned = true;
             }
         }
-        if (assigned && !statusAssigned) { // read beside the labels once they exist; both from their end
-            List<PartitionInfo> partitions = consumer.partitionsFor(statusTopic);
-            if (partitions != null && !partitions.isEmpty()) {
-                for (PartitionInfo p : partitions) added.add(new TopicPartition(p.topic(), p.partition()));
-                statusAssigned = true;
+        if (assigned && !statusAssigned && !statusUnreadable) { // beside the labels once they exist; both from their end
+            try {
+                List<PartitionInfo> partitions = consumer.partitionsFor(statusTopic);
+                if (partitions != null && !partitions.isEmpty()) {
+                    for (PartitionInfo p : partitions) added.add(new TopicPartition(p.topic(), p.partition()));
+                    statusAssigned = true;
+                }
+            } catch (AuthorizationException e) {
+                statusUnreadable(e);
             }
         }
         if (!added.isEmpty()) {
@@ -117,7 +127,20 @@ final class ShadowLoop implements Runnable, AutoCloseable {
             consumer.seekToEnd(added);
         }
         if (assigned) {
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+            ConsumerRecords<byte[], byte[]> records;
+            try {
+                records = consumer.poll(POLL);
+            } catch (TopicAuthorizationException e) {
+                if (!statusAssigned || !e.unauthorizedTopics().contains(statusTopic)) throw e;
+                // the labels are what the promoter needs; a shadow a slot dropped is then retired at its expiry
+                Set<TopicPartition> labelsOnly = new HashSet<>(consumer.assignment());
+                labelsOnly.removeIf(tp -> tp.topic().equals(statusTopic));
+                consumer.assign(labelsOnly);
+                statusAssigned = false;
+                statusUnreadable(e);
+                records = ConsumerRecords.empty();
+            }
+            for (ConsumerRecord<byte[], byte[]> r : records) {
                 try {
                     if (statusTopic.equals(r.topic())) {
                         promoter.accept(r.value() == null ? null : statusCodec.decode(r.value()));
@@ -132,6 +155,14 @@ final class ShadowLoop implements Runnable, AutoCloseable {
             return;
         }
         announceTarget(System.currentTimeMillis());
+    }
+
+    /** The trainer may not read model-status (ACLs from before it did): it goes on with the labels alone. */
+    private void statusUnreadable(KafkaException e) {
+        statusUnreadable = true;
+        out.accept("promoter: cannot read " + statusTopic + " (" + e.getMessage() + "); shadows a scoring slot drops are"
+                + " retired at trainer.shadow.candidate-expiry-ms instead of at once (grant the trainer READ and"
+                + " DESCRIBE on it)");
     }
 
     /** Judges and announces what the pointer's state asks for (the round's last part). */

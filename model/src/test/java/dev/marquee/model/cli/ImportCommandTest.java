@@ -88,6 +88,13 @@ class ImportCommandTest {
         assertThat(r.out()).contains("version 1 keeps serving; version 2 is a candidate");
         assertThat(registry.serving("marquee")).hasValue(1);
         assertThat(registry.state("marquee").shadow).isEqualTo(2);
+
+        // another import replaces candidate 2 in shadow: 2 is held, as the promoter holds one it retires
+        CliRun third = CliRun.run(tmp, "import", "--model-dir", "tiny", "--registry", "reg");
+        assertThat(third.exitCode()).as("%s", third).isZero();
+        assertThat(third.out()).contains("version 2, the candidate it replaces in shadow, is held");
+        assertThat(registry.state("marquee").shadow).isEqualTo(3);
+        assertThat(registry.state("marquee").isHeld(2)).isTrue();
     }
 
     @Test

@@ -179,6 +179,49 @@ class ModelCliTest {
                 data.toString(), "--split", "u1");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.out()).contains("note: the model was trained on time-60/20/20").contains("split u1");
+
+        // its test rows hold rows it trained on: a logged test score would look clean and not be
+        CliRun scored = CliRun.run(shared, "evaluate", "--model-dir", registry.resolve("marquee/1").toString(), "--data",
+                data.toString(), "--split", "u1", "--score-test", "--test-log", tmp.resolve("never.tsv").toString());
+        assertThat(scored.exitCode()).isEqualTo(2);
+        assertThat(scored.err()).contains("--score-test needs the rows and split the model was trained on");
+        assertThat(tmp.resolve("never.tsv")).doesNotExist();
+    }
+
+    /**
+     * Ratings that share one timestamp have no later part: --score-test says so and fails instead of logging nothing;
+     * ten training rows and no validation part leave nothing to stop early on (seed 42 holds none out): no epoch was
+     * chosen, so nothing is published.
+     */
+    @Test
+    void trainRefusesATestPartOrAnEpochItCannotHave() throws IOException {
+        StringBuilder oneTime = new StringBuilder("user_id,movie_title,rating,timestamp\n");
+        for (int i = 0; i < 30; i++) oneTime.append(i % 5).append(",Movie ").append(i % 7).append(" (1999),").append(1 + i % 5).append(",1000\n");
+        Files.writeString(tmp.resolve("one-time.csv"), oneTime);
+        CliRun scored = CliRun.run(tmp, "train", "--data", "one-time.csv", "--registry", "reg-a", "--score-test",
+                "--test-log", "never.tsv");
+        assertThat(scored.exitCode()).as(scored.toString()).isEqualTo(2);
+        assertThat(scored.err()).contains("--score-test: the split's test part is empty");
+        assertThat(tmp.resolve("never.tsv")).doesNotExist();
+
+        StringBuilder few = new StringBuilder("user_id,movie_title,rating,timestamp\n");
+        for (int i = 0; i < 10; i++) few.append(i % 3).append(",Movie ").append(i % 4).append(" (1999),").append(1 + i % 5).append(",1000\n");
+        few.append("1,Movie 1 (1999),4,2000\n");
+        Files.writeString(tmp.resolve("few.csv"), few);
+        CliRun noEpoch = CliRun.run(tmp, "train", "--data", "few.csv", "--registry", "reg-b", "--seed", "42",
+                "--epochs", "3");
+        assertThat(noEpoch.exitCode()).as(noEpoch.toString()).isEqualTo(1);
+        assertThat(noEpoch.err()).contains("the run chose no epoch");
+        assertThat(tmp.resolve("reg-b/marquee/1")).doesNotExist();
+    }
+
+    /** Without --split, a model is evaluated on the split it was trained with (u1 here), not the default time split. */
+    @Test
+    void evaluateTakesTheModelsOwnSplitByDefault() {
+        CliRun r = CliRun.run(shared, "evaluate", "--registry", registry.toString(), "--version", "2", "--data",
+                data.toString());
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("split u1").doesNotContain("note: the model was trained on");
     }
 
     @Test

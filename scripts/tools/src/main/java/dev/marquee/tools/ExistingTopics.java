@@ -1,5 +1,7 @@
 package dev.marquee.tools;
 
+import dev.marquee.data.config.Commands;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -22,10 +24,15 @@ public final class ExistingTopics {
 
     private ExistingTopics() {}
 
-    /** A topic the tool was asked to write to does not exist. */
-    public static final class MissingTopicException extends RuntimeException {
+    /** A topic the tool was asked to use does not exist: a failure (exit 1), not a usage error. */
+    public static final class MissingTopicException extends RuntimeException implements Commands.ExitStatus {
         public MissingTopicException(String message) {
             super(message);
+        }
+
+        @Override
+        public int exitCode() {
+            return Commands.FAILED;
         }
     }
 
@@ -38,7 +45,12 @@ public final class ExistingTopics {
         clientProperties.forEach((k, v) -> {
             if (AdminClientConfig.configNames().contains(String.valueOf(k))) p.put(k, v);
         });
-        try (Admin admin = Admin.create(p)) {
+        // a broker that does not answer fails the tool within its 15 s, closing included (Admin's default: 60 s)
+        String timeoutMs = Long.toString(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
+        Admin admin = Admin.create(p);
+        try {
             Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             List<String> missing = new ArrayList<>();
             for (String t : topics) if (!existing.contains(t)) missing.add(t);
@@ -54,6 +66,8 @@ public final class ExistingTopics {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaException("interrupted while listing the topics");
+        } finally {
+            admin.close(Duration.ofSeconds(1));
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.marquee.data.replay;
 
 import dev.marquee.data.config.SettingException;
+import dev.marquee.tools.ExistingTopics;
 import dev.marquee.tools.OptionRanges;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -86,7 +87,7 @@ public final class TopicTailCommand implements Callable<Integer> {
             for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofMillis(timeoutMs))) {
                 partitions.add(new TopicPartition(topic, p.partition()));
             }
-            if (partitions.isEmpty()) throw new SettingException("topic " + topic + " does not exist");
+            if (partitions.isEmpty()) throw new ExistingTopics.MissingTopicException("topic " + topic + " does not exist");
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             long count = 0;

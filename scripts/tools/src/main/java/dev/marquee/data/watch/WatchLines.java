@@ -88,6 +88,10 @@ final class WatchLines {
     }
 
     static String status(ModelStatus s) {
+        if (ModelStatus.SHADOW_DROPPED.equals(s.status)) {
+            return String.format(Locale.ROOT, "scoring     slot %d dropped shadow v%d, v%d keeps serving: %s", s.subtask,
+                    s.version, s.servingVersion, s.reason);
+        }
         String shadow = s.shadowVersion > 0 ? ", v" + s.shadowVersion + " in shadow" : "";
         if (s.shadowReason != null) shadow += " (shadow refused: " + s.shadowReason + ")";
         return ModelStatus.LOADED.equals(s.status)

@@ -101,6 +101,26 @@ class ReplayCommandTest {
         assertThat(run.errLines().get(0)).startsWith("marquee replay: ").contains(message);
     }
 
+    /** No broker: the replay fails within its 15 s (REPLAY.md), not after the admin client's default minute. */
+    @Test
+    void anUnreachableBrokerFailsTheReplayWithinItsTimeout() {
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        long started = System.nanoTime();
+        CommandRun run;
+        try {
+            System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+            run = CommandRun.of(new ReplayCommand(), "--bootstrap", "127.0.0.1:1", "--data", "synthetic:10");
+        } finally {
+            System.setErr(stderr);
+        }
+        long seconds = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("replay: Kafka failed")
+                .contains("cannot list the topics");
+        assertThat(seconds).as("well before the admin client's 60 s default").isLessThan(40);
+    }
+
     @Test
     void tailNeedsATopic() {
         CommandRun run = CommandRun.of(new TopicTailCommand());

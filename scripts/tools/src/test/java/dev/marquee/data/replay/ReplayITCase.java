@@ -3,7 +3,6 @@ package dev.marquee.data.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.marquee.data.config.SettingException;
 import dev.marquee.data.config.Settings;
 import dev.marquee.data.event.Rating;
 import dev.marquee.data.event.RatingRequest;
@@ -69,7 +68,8 @@ class ReplayITCase {
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         String typo = "rating-request-" + UUID.randomUUID();
         assertThatThrownBy(() -> TopicTailCommand.tail(props, typo, 0, 1, 1_000, 10_000))
-                .isInstanceOf(SettingException.class).hasMessage("topic " + typo + " does not exist");
+                .isInstanceOf(dev.marquee.tools.ExistingTopics.MissingTopicException.class)
+                .hasMessage("topic " + typo + " does not exist");
         try (Admin admin = Admin.create(
                 Map.<String, Object>of("bootstrap.servers", KAFKA.bootstrapServers()))) {
             assertThat(admin.listTopics().names().get()).doesNotContain(typo);

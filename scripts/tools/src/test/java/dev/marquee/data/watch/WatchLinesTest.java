@@ -84,6 +84,8 @@ class WatchLinesTest {
         assertThat(WatchLines.update(update)).isEqualTo("model       marquee: serve v2, shadow v1 on model-updates (promoted)");
         assertThat(WatchLines.status(new ModelStatus("marquee", 3, ModelStatus.REFUSED, "bad files", 2, 0, 0)))
                 .isEqualTo("scoring     slot 0 refused model v3, v2 keeps serving: bad files");
+        assertThat(WatchLines.status(new ModelStatus("marquee", 3, ModelStatus.SHADOW_DROPPED, "answered NaN", 2, 1, 0)))
+                .isEqualTo("scoring     slot 1 dropped shadow v3, v2 keeps serving: answered NaN");
     }
 
     /** A record holding the JSON literal null is unreadable, as any record that is no event, not a crash. */
