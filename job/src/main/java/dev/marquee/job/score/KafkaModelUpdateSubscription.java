@@ -4,6 +4,7 @@ import dev.marquee.data.event.ModelUpdate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -50,8 +51,13 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
     private final CountDownLatch positioned = new CountDownLatch(1);
     private final Object wait = new Object();
     private volatile boolean running = true;
-    /** Consumer thread only: the end offsets when a late slot positioned in the past; records below end - 1 are skipped. */
+    /**
+     * Consumer thread only: the end offsets when a late slot positioned in the past. The updates read below them are
+     * kept here, the newest per model, and handed on once read up to them: each states the whole target, so an older
+     * one applied first would serve, for a batch or so, a version the pointer had already left.
+     */
     private Map<TopicPartition, Long> replayedUpTo;
+    private final Map<String, ModelUpdate> replayed = new LinkedHashMap<>();
     /** Consumer thread only: the topic did not exist when the slot opened, so all of it is newer than the slot. */
     private boolean missingAtStart;
     /** Set by {@link #start} when it gave up waiting: the first position is taken at the offsets of this time. */
@@ -150,9 +156,19 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
                         positioned.countDown();
                     }
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
-                        if (supersededReplay(r)) continue;
                         ModelUpdate u = decoder.decode(r.value(), r.topic() + "-" + r.partition() + "@" + r.offset());
-                        if (u != null) arrived.add(u);
+                        if (u == null) continue;
+                        if (inReplay(r)) {
+                            replayed.remove(u.modelName); // the newest per model, in the order they came
+                            replayed.put(u.modelName, u);
+                        } else {
+                            arrived.add(u);
+                        }
+                    }
+                    if (replayedUpTo != null && replayDone()) {
+                        arrived.addAll(replayed.values());
+                        replayed.clear();
+                        replayedUpTo = null;
                     }
                     CompletableFuture<Void> asked = drainRequest;
                     if (asked != null && !asked.isDone()) {
@@ -211,8 +227,6 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
         Map<TopicPartition, Long> times = new HashMap<>();
         for (TopicPartition p : partitions) times.put(p, since);
         Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(times, METADATA);
-        // each update states the whole target: of those sent before now, only the newest is applied (an older one
-        // applied first would serve a version the pointer had already left, for a batch or so)
         replayedUpTo = new HashMap<>(consumer.endOffsets(partitions, METADATA));
         for (TopicPartition p : partitions) {
             OffsetAndTimestamp at = found.get(p);
@@ -221,11 +235,19 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
         }
     }
 
-    /** A record of the look-back that a newer one sent before the slot positioned replaces. */
-    private boolean supersededReplay(ConsumerRecord<byte[], byte[]> r) {
+    /** A record of the look-back: sent before the slot positioned. */
+    private boolean inReplay(ConsumerRecord<byte[], byte[]> r) {
         if (replayedUpTo == null) return false;
         Long end = replayedUpTo.get(new TopicPartition(r.topic(), r.partition()));
-        return end != null && r.offset() < end - 1;
+        return end != null && r.offset() < end;
+    }
+
+    /** Whether the look-back has been read up to the end offsets it was taken at. */
+    private boolean replayDone() {
+        for (Map.Entry<TopicPartition, Long> e : replayedUpTo.entrySet()) {
+            if (consumer.position(e.getKey(), METADATA) < e.getValue()) return false;
+        }
+        return true;
     }
 
     private boolean caughtUp(Map<TopicPartition, Long> end) {

@@ -169,7 +169,9 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
                         + (r.alerts == null ? "" : String.join(", ", r.alerts.stream().map(a -> a.metric).toList())) + ")");
             }
         }
-        if (rules.rmseRuleOn()) {
+        // a window that scored nothing names no version: its labels (late ones of a version swapped out, perhaps) are
+        // not the serving version's error, and it neither counts nor resets
+        if (rules.rmseRuleOn() && r.modelVersion >= 0) {
             // labels.model_count: the report's own version's labels (reports from before it: every label, and
             // labels.model_rmse, or labels.rmse before that, over all of them)
             boolean ownVersion = r.metrics.containsKey(LABELS_MODEL_COUNT);
@@ -305,7 +307,14 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             st.clearInFlight();
         }
         if (st.candidateVersion > 0) {
-            if (heldVersions.held(st.candidateVersion)) {
+            if (u.shadowVersion > st.candidateVersion && u.version < u.shadowVersion) {
+                // Replaced in shadow by a newer candidate (an import, a later retrain), which holds it: not retired on
+                // live labels, so its episode is not reopened; the newer candidate is awaited in its place.
+                LOG.info("version {}, published for a drift episode, is replaced in shadow by version {}: awaiting that"
+                        + " one's verdict", st.candidateVersion, u.shadowVersion);
+                st.candidateVersion = u.shadowVersion;
+                st.candidateSinceMs = now;
+            } else if (heldVersions.held(st.candidateVersion)) {
                 // Retired on live labels (or rolled back): the episode it answered has no better model after all.
                 LOG.info("version {}, published for a drift episode, is held: the episode may ask again",
                         st.candidateVersion);

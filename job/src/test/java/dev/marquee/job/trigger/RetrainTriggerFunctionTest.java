@@ -277,6 +277,55 @@ class RetrainTriggerFunctionTest {
     }
 
     /**
+     * An import (or a later retrain) replaces the episode's candidate in shadow and holds it: that is no verdict on
+     * live labels, so the episode stays answered and the newer candidate is awaited in its place.
+     */
+    @Test
+    void aCandidateReplacedInShadowByANewerOneLeavesItsEpisodeAnswered(@TempDir Path registryDir) throws Exception {
+        ModelRegistry registry = new ModelRegistry(registryDir);
+        registry.writeState(MODEL, ServingState.serving(0, "nothing published", 0));
+        var function = new RetrainTriggerFunction(rules(3, NO_LIMIT, 0.05, 0, MINUTE), CARD_0_90,
+                new RegistryHeldVersions(registryDir.toString(), MODEL));
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(function),
+                new ConstantKey(MODEL), Types.STRING)) {
+            h.setProcessingTime(0);
+            h.open();
+            Episode episode = openEpisode(7, 0);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            RetrainOutcome published = outcome(ids(h).get(0), RetrainOutcome.PUBLISHED);
+            published.version = 2;
+            send(h, published);
+            ModelUpdate shadow = new ModelUpdate(MODEL, 1, "/r/marquee/1", 0);
+            shadow.shadowVersion = 2;
+            send(h, shadow);
+
+            ServingState imported = ServingState.serving(0, "an import replaced 2", 0);
+            imported.held.put(2L, "the candidate in shadow was ended by an import (version 3)");
+            registry.writeState(MODEL, imported);
+            ModelUpdate replaced = new ModelUpdate(MODEL, 1, "/r/marquee/1", 0);
+            replaced.shadowVersion = 3;
+            send(h, replaced);
+            h.setProcessingTime(10 * MINUTE);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            for (int i = 0; i < 3; i++) send(h, labelled(1.10, 500)); // and the RMSE rule waits for 3's verdict too
+            assertThat(ids(h)).as("the episode stays answered; candidate 3 is awaited").hasSize(1);
+        }
+    }
+
+    /** A window that scored nothing names no version: its labels do not count against the serving one. */
+    @Test
+    void theRmseRuleSkipsWindowsThatScoredNothing() throws Exception {
+        try (var h = harness(rules(0, 1.0, NO_LIMIT, 0, COOLDOWN))) {
+            for (int i = 0; i < 3; i++) {
+                DriftReport r = labelled(1.20, 500);
+                r.modelVersion = -1;
+                send(h, r);
+            }
+            assertThat(h.extractOutputValues()).isEmpty();
+        }
+    }
+
+    /**
      * A candidate published in shadow answers every rule until the promoter decides: a new episode (or the RMSE rule)
      * does not ask for a second candidate beside it; once it serves, or after the in-flight timeout without a
      * verdict, requests come again.

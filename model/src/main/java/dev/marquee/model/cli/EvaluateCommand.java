@@ -17,7 +17,9 @@ import picocli.CommandLine.Option;
 @Command(name = "evaluate",
         header = "evaluate a published model version on a split, beside the baselines", sortOptions = false,
         description = {"Evaluate a published version on a split, beside the baselines.",
-                "Evaluate a model on the split it was trained with: its test part was never trained on. The"
+                "Evaluate a model on the split it was trained with (the default here, whatever --split's own default"
+                        + " says; without --split, a u1 model on data without u1 files gets the time split and a note):"
+                        + " its test part was never trained on. The"
                         + " validation rows are scored (the split's validation part, else the seeded hold-out the"
                         + " trainer kept out); the test part only with --score-test, each time appended to the test log."},
         footer = {"Example:", "  marquee evaluate --version 2 --split time --score-test"})
@@ -61,13 +63,24 @@ public final class EvaluateCommand extends ConsoleCommand {
         String trainedOn = card.at("/data/split").asText("");
         // the split the model was trained with, unless --split says otherwise
         DataOptions.SplitKind kind = dataOptions.split != null ? dataOptions.split : splitOf(trainedOn);
-        DataOptions.LoadedSplit data = DataOptions.load(dataOptions.data, kind, console, seed);
+        DataOptions.LoadedSplit data;
+        try {
+            data = DataOptions.load(dataOptions.data, kind, console, seed);
+        } catch (SettingException noU1) {
+            if (dataOptions.split != null || kind != DataOptions.SplitKind.u1) throw noU1;
+            // the model's own split cannot be cut from these rows (no u1 files): the default, with the note below
+            data = DataOptions.load(dataOptions.data, null, console, seed);
+        }
         Split split = data.split();
         testScoring.checkLog(console);
         String architecture = card.path("architecture").asText("model");
         String trainedSource = card.at("/data/source").asText("");
-        if (testScoring.requested() && ((!trainedOn.isEmpty() && !trainedOn.equals(split.name()))
-                || (!trainedSource.isEmpty() && !trainedSource.equals(data.source())))) {
+        // the same data elsewhere (another checkout, another host) has another path but the same split and sizes
+        boolean sameRows = trainedSource.isEmpty() || trainedSource.equals(data.source())
+                || (card.at("/data/train_rows").asInt(-1) == split.train().size()
+                        && card.at("/data/validation_rows").asInt(-1) == split.validation().size()
+                        && card.at("/data/test_rows").asInt(-1) == split.test().size());
+        if (testScoring.requested() && ((!trainedOn.isEmpty() && !trainedOn.equals(split.name())) || !sameRows)) {
             // its test rows may hold rows the model trained on: a logged test score would look clean and not be
             throw new SettingException("--score-test needs the rows and split the model was trained on (" + trainedSource
                     + ", split " + trainedOn + "), not " + data.source() + ", split " + split.name()

@@ -36,8 +36,9 @@ public final class LabelLedger {
             return;
         }
         labels++;
-        if (label.requestId != null) {
-            joins.owe(byRequest(label.requestId, label.userId, label.rating));
+        String requestId = ParserLimits.labelRequestId(label.requestId); // a blank id is none, as the job reads it
+        if (requestId != null) {
+            joins.owe(byRequest(requestId, label.userId, label.rating));
         } else if (label.timestamp > 0) {
             joins.owe(titled(label.userId, label.timestamp, label.rating, label.movieTitle));
         } else {

@@ -23,6 +23,18 @@ class LabelLedgerTest {
         assertThat(ledger.missing()).isZero();
     }
 
+    /** A blank request id is none to the job: it joins by user, title and time, and the join names the request. */
+    @Test
+    void aLabelWithABlankRequestIdJoinedByTitleIsClean() {
+        Rating blank = label("7", "Heat (1995)");
+        blank.requestId = "";
+        ledger.expect(blank);
+        LabeledPrediction j = joined("7", "Heat (1995)");
+        j.requestId = "rating-requests-0@5";
+        ledger.observe(j);
+        assertThat(ledger.report(10).clean()).isTrue();
+    }
+
     @Test
     void aLabelNeverJoinedIsMissing() {
         ledger.expect(label("7", "Heat (1995)"));
