@@ -239,6 +239,30 @@ class RetrainTriggerFunctionTest {
         }
     }
 
+    /** A trigger that reads held versions from a real registry whose pointer names no published version. */
+    private static KeyedOneInputStreamOperatorTestHarness<String, TriggerEvent, RetrainRequest> harness(TriggerRules rules,
+            ModelRegistry registry) throws Exception {
+        registry.writeState(MODEL, ServingState.serving(0, "nothing published", 0));
+        var function = new RetrainTriggerFunction(rules, CARD_0_90, new RegistryHeldVersions(registry.base().toString(), MODEL));
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(function), new ConstantKey(MODEL),
+                Types.STRING);
+        h.setProcessingTime(0);
+        h.open();
+        return h;
+    }
+
+    /** The episode drifts for 3 windows, its request publishes version 2, announced in shadow beside version 1. */
+    private void candidateInShadow(KeyedOneInputStreamOperatorTestHarness<String, TriggerEvent, RetrainRequest> h,
+            Episode episode) throws Exception {
+        for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+        RetrainOutcome published = outcome(ids(h).get(0), RetrainOutcome.PUBLISHED);
+        published.version = 2;
+        send(h, published);
+        ModelUpdate shadow = new ModelUpdate(MODEL, 1, "/r/marquee/1", 0);
+        shadow.shadowVersion = 2;
+        send(h, shadow);
+    }
+
     /**
      * In shadow mode a published candidate answers its episode; if the promoter then retires it on live labels (the
      * registry holds it), the episode has no better model after all and may ask again. Read from a real registry.
@@ -247,21 +271,9 @@ class RetrainTriggerFunctionTest {
     void anEpisodeWhoseCandidateIsRetiredOnLiveLabelsMayAskAgain(@TempDir Path registryDir) throws Exception {
         // The pointer names no published version here (the trigger only asks it what is held).
         ModelRegistry registry = new ModelRegistry(registryDir);
-        registry.writeState(MODEL, ServingState.serving(0, "nothing published", 0));
-        var function = new RetrainTriggerFunction(driftOnly(MINUTE), CARD_0_90,
-                new RegistryHeldVersions(registryDir.toString(), MODEL));
-        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(function),
-                new ConstantKey(MODEL), Types.STRING)) {
-            h.setProcessingTime(0);
-            h.open();
+        try (var h = harness(driftOnly(MINUTE), registry)) {
             Episode episode = openEpisode(7, 0);
-            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
-            RetrainOutcome published = outcome(ids(h).get(0), RetrainOutcome.PUBLISHED);
-            published.version = 2;
-            send(h, published);
-            ModelUpdate shadow = new ModelUpdate(MODEL, 1, "/r/marquee/1", 0);
-            shadow.shadowVersion = 2;
-            send(h, shadow);
+            candidateInShadow(h, episode);
             h.setProcessingTime(10 * MINUTE);
             for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
             assertThat(ids(h)).as("its candidate runs in shadow: the episode is answered").hasSize(1);
@@ -283,21 +295,9 @@ class RetrainTriggerFunctionTest {
     @Test
     void aCandidateReplacedInShadowByANewerOneLeavesItsEpisodeAnswered(@TempDir Path registryDir) throws Exception {
         ModelRegistry registry = new ModelRegistry(registryDir);
-        registry.writeState(MODEL, ServingState.serving(0, "nothing published", 0));
-        var function = new RetrainTriggerFunction(rules(3, NO_LIMIT, 0.05, 0, MINUTE), CARD_0_90,
-                new RegistryHeldVersions(registryDir.toString(), MODEL));
-        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(function),
-                new ConstantKey(MODEL), Types.STRING)) {
-            h.setProcessingTime(0);
-            h.open();
+        try (var h = harness(rules(3, NO_LIMIT, 0.05, 0, MINUTE), registry)) {
             Episode episode = openEpisode(7, 0);
-            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
-            RetrainOutcome published = outcome(ids(h).get(0), RetrainOutcome.PUBLISHED);
-            published.version = 2;
-            send(h, published);
-            ModelUpdate shadow = new ModelUpdate(MODEL, 1, "/r/marquee/1", 0);
-            shadow.shadowVersion = 2;
-            send(h, shadow);
+            candidateInShadow(h, episode);
 
             ServingState imported = ServingState.serving(0, "an import replaced 2", 0);
             imported.held.put(2L, "the candidate in shadow was ended by an import (version 3)");
