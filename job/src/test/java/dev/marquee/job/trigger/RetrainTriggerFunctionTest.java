@@ -333,15 +333,8 @@ class RetrainTriggerFunctionTest {
     @Test
     void whileAPublishedCandidateWaitsInShadowNoOtherRetrainIsRequested() throws Exception {
         try (var h = harness(driftOnly(MINUTE))) {
-            Episode first = openEpisode(7, 0);
             send(h, new ModelUpdate(MODEL, 1, "/r/marquee/1", 0));
-            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), first));
-            RetrainOutcome published = outcome(ids(h).get(0), RetrainOutcome.PUBLISHED);
-            published.version = 2;
-            send(h, published);
-            ModelUpdate shadow = new ModelUpdate(MODEL, 1, "/r/marquee/1", 0);
-            shadow.shadowVersion = 2;
-            send(h, shadow);
+            candidateInShadow(h, openEpisode(7, 0));
 
             Episode second = openEpisode(8, 0);
             h.setProcessingTime(10 * MINUTE);
