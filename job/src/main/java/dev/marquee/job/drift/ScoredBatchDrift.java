@@ -28,6 +28,8 @@ public final class ScoredBatchDrift implements BatchObserver<Prediction, DriftCo
     private transient LogBuckets latencyBuckets;
     private transient LogBuckets lagBuckets;
     private transient DriftCounts current;
+    /** The reference {@link #current} counts against: a placeholder read again as the real profile is another one. */
+    private transient ReferenceBuckets currentRef;
 
     public ScoredBatchDrift(DriftSettings settings, String registry, String modelName) {
         this.settings = settings;
@@ -42,7 +44,12 @@ public final class ScoredBatchDrift implements BatchObserver<Prediction, DriftCo
 
     @Override
     public void open(StreamingRuntimeContext context) {
-        references = new ReferenceCache(registry, modelName);
+        openWith(new ReferenceCache(registry, modelName));
+    }
+
+    /** As {@link #open(StreamingRuntimeContext)}, with the cache given (tests: its clock and reader). */
+    void openWith(ReferenceCache cache) {
+        references = cache;
         latencyBuckets = LogBuckets.latencyMs();
         lagBuckets = LogBuckets.lagSeconds();
     }
@@ -57,8 +64,13 @@ public final class ScoredBatchDrift implements BatchObserver<Prediction, DriftCo
             int to = from + 1;
             while (to < n && batch.get(to).modelVersion == version) to++;
             ReferenceBuckets ref = reference(version);
-            if (current != null && current.modelVersion != version) flush(emit);
-            if (current == null) current = DriftCounts.forVersion(ref, latencyBuckets, lagBuckets);
+            // another version, or the same one's profile read at last after a failed read (60 s later): counts of
+            // another bucket layout, which the window merges but one set of counts cannot hold
+            if (current != null && (current.modelVersion != version || ref != currentRef)) flush(emit);
+            if (current == null) {
+                current = DriftCounts.forVersion(ref, latencyBuckets, lagBuckets);
+                currentRef = ref;
+            }
             current.countPredictions(batch, from, to, ref, latencyBuckets, lagBuckets, now, settings.futureToleranceMs);
             from = to;
         }
@@ -69,6 +81,7 @@ public final class ScoredBatchDrift implements BatchObserver<Prediction, DriftCo
     public void flush(Consumer<DriftCounts> emit) {
         if (current != null && !current.isEmpty()) emit.accept(current);
         current = null;
+        currentRef = null;
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.marquee.data.drift.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.marquee.data.event.Prediction;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +12,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,6 +52,35 @@ class ScoredBatchDriftTest {
         c.observe(batch(new Random(3), 1, 10), out::add);
         c.flush(out::add);
         assertThat(out).singleElement().satisfies(d -> assertThat(d.userBuckets.length).isGreaterThan(1));
+    }
+
+    /**
+     * A profile that could not be read counts against a placeholder; read again 60 s later it is the real one, with
+     * another bucket layout: the open counts are emitted first (before, the next batch overran the placeholder's
+     * one-bucket arrays and failed the scoring task).
+     */
+    @Test
+    void aProfileReadAtLastAfterAFailedReadStartsNewCounts() throws Exception {
+        AtomicLong nanos = new AtomicLong(1_000);
+        AtomicBoolean failing = new AtomicBoolean(true);
+        ReferenceCache cache = new ReferenceCache(registry.toString(), "marquee", nanos::get, (r, name, version) -> {
+            if (failing.get()) throw new IOException("being replaced");
+            return ReferenceBuckets.of(version, DriftFixtures.profile(version));
+        });
+        var c = new ScoredBatchDrift(DriftSettings.defaults(Map.of(DriftSettings.PARTIAL_RECORDS, "1000")),
+                registry.toString(), "marquee");
+        c.openWith(cache);
+        List<DriftCounts> out = new ArrayList<>();
+        Random random = new Random(5);
+        c.observe(batch(random, 1, 10), out::add);
+        failing.set(false);
+        nanos.addAndGet(ReferenceCache.RETRY_AFTER_NANOS);
+        c.observe(batch(random, 1, 10), out::add);
+        c.flush(out::add);
+        assertThat(out).hasSize(2);
+        assertThat(out.get(0).userBuckets.length).as("the placeholder's").isEqualTo(1);
+        assertThat(out.get(1).userBuckets.length).as("the profile's").isGreaterThan(1);
+        assertThat(out.get(0).scored + out.get(1).scored).isEqualTo(20);
     }
 
     @Test
