@@ -31,6 +31,8 @@ public final class DriftCalibrator {
     /** A window size is calibrated only when the calibration rows hold at least this many windows of it. */
     static final int MIN_WINDOWS = 40;
     static final int[] CANDIDATE_SIZES = {200, 300, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000};
+    /** The smallest window any calibration has thresholds for. */
+    public static final int SMALLEST_WINDOW = CANDIDATE_SIZES[0];
     /**
      * The smallest threshold a metric gets: a change below it is not worth an alarm, however quiet the reference.
      * The seasonal metrics' floors are their defaults: a reference of a few months holds only a few independent

@@ -65,6 +65,7 @@ public final class DriftReports {
         if (scored != null && ref != null && scored.scored >= settings.minRecords) {
             WindowMetrics.put(m, scored, ref, rolling);
             unavailable(r, scored, ref);
+            tooSmallForTheCalibration(r, scored.scored, ref);
             m.put(FUTURE_RATE, scored.future / (double) scored.scored);
             putIfFinite(m, LAG_P50, lagBuckets.quantile(scored.lag, 0.50));
             putIfFinite(m, LAG_P95, lagBuckets.quantile(scored.lag, 0.95));
@@ -99,6 +100,22 @@ public final class DriftReports {
     }
 
     /** The metrics a version without a reference profile, or without vocabularies, cannot give, and why. */
+    /**
+     * A window smaller than the calibration's smallest (drift.min-records lowered below it) would be judged by that
+     * size's thresholds, too tight for it: most ordinary windows would alert. Its calibrated metrics are left out,
+     * unless a threshold was set for them by hand.
+     */
+    private void tooSmallForTheCalibration(DriftReport r, long scored, ReferenceBuckets ref) {
+        DriftCalibration c = ref.calibration;
+        if (c == null || scored >= c.windowSizes()[0]) return;
+        String why = "window of " + scored + " scored requests, under the " + c.windowSizes()[0]
+                + " of the version's smallest calibrated window: its thresholds would be too tight";
+        for (String metric : CALIBRATED) {
+            if (settings.explicitThresholds.containsKey(metric) || r.metrics.remove(metric) == null) continue;
+            r.unavailable.put(metric, why);
+        }
+    }
+
     private static void unavailable(DriftReport r, DriftCounts scored, ReferenceBuckets ref) {
         if (!ref.hasProfile) {
             for (String metric : NEED_REFERENCE) r.unavailable.put(metric, ref.noProfileReason);

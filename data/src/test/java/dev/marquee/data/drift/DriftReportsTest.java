@@ -279,6 +279,37 @@ class DriftReportsTest {
         assertThat(twoVersions.metrics).doesNotContainKey(DriftMetricNames.LABELS_MODEL_RMSE);
     }
 
+    /**
+     * drift.min-records lowered under the calibration's smallest window: a smaller window would be judged by that
+     * size's thresholds, too tight for it (most ordinary windows would alert), so its calibrated metrics are left out.
+     */
+    @Test
+    void aWindowSmallerThanTheSmallestCalibratedOneLeavesItsCalibratedMetricsOut() {
+        DriftCalibration c = new DriftCalibration(DriftCalibration.FORMAT_VERSION, 0.01, 1, 1, null,
+                new int[] {200}, Map.of(), List.of());
+        ReferenceBuckets calibrated = ReferenceBuckets.of(1, DriftFixtures.profile(1), c, null);
+        DriftReports low = new DriftReports(DriftSettings.defaults(Map.of(DriftSettings.MIN_RECORDS, "100")),
+                LogBuckets.latencyMs(), LogBuckets.lagSeconds());
+        for (int n : new int[] {150, 250}) {
+            Random random = new Random(99);
+            DriftCounts parsed = new DriftCounts();
+            DriftCounts scored = DriftCounts.forVersion(calibrated, LogBuckets.latencyMs(), LogBuckets.lagSeconds());
+            for (int i = 0; i < n; i++) {
+                Prediction p = DriftFixtures.stationary(random, 1, NOW);
+                parsed.countValid(new RatingRequest(p.requestId, p.userId, p.movieTitle, p.timestamp), 32);
+                scored.countPrediction(p, calibrated, LogBuckets.latencyMs(), LogBuckets.lagSeconds(), NOW, 300_000);
+            }
+            DriftReport r = low.report(NOW - 10_000, NOW, parsed, scored, calibrated, Map.of(1L, (long) n), new RollingEventHours());
+            if (n < 200) {
+                assertThat(r.metrics).doesNotContainKeys(DriftMetricNames.TITLE_JS, DriftMetricNames.USER_TOP5);
+                assertThat(r.unavailable.get(DriftMetricNames.TITLE_JS)).contains("under the 200");
+                assertThat(r.metrics).containsKey(DriftMetricNames.LATENCY_P99); // not calibrated: kept
+            } else {
+                assertThat(r.metrics).containsKeys(DriftMetricNames.TITLE_JS, DriftMetricNames.USER_TOP5);
+            }
+        }
+    }
+
     /** A metric the version's calibration could not measure is judged by its default threshold, not left without one. */
     @Test
     void aMetricTheCalibrationLacksIsJudgedByItsDefault() {

@@ -255,6 +255,11 @@ public final class JobSettings implements Serializable {
                     + " (" + drift.minRecords + "): windows that close on their record count have too few predictions "
                     + "for their distributions to be compared; raise the first or lower the second");
         }
+        if (drift.enabled && drift.minRecords < dev.marquee.data.drift.DriftCalibrator.SMALLEST_WINDOW) {
+            out.add(DriftSettings.MIN_RECORDS + " (" + drift.minRecords + ") is below the smallest calibrated window ("
+                    + dev.marquee.data.drift.DriftCalibrator.SMALLEST_WINDOW + " scored requests): in smaller windows the"
+                    + " calibrated metrics are reported unavailable (their thresholds would be too tight)");
+        }
         return out;
     }
 

@@ -110,5 +110,7 @@ class JobSettingsTest {
         assertThat(JobSettings.from(java.util.Map.of("drift.window.records", "600", "drift.min-records", "300")).warnings())
                 .as("run-local's settings").isEmpty();
         assertThat(JobSettings.defaults().warnings()).isEmpty();
+        assertThat(JobSettings.from(java.util.Map.of("drift.min-records", "100")).warnings()).singleElement().asString()
+                .contains("drift.min-records (100) is below the smallest calibrated window (200");
     }
 }
