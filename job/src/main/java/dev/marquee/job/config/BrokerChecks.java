@@ -62,7 +62,19 @@ public final class BrokerChecks {
                     + "; the dead-letter size is not checked against it (docs/RELIABILITY.md)");
         }
         DeadLetterRecordSize.checkTopic(s, dlqLimit);
+        PredictionRecordSize.checkTopic(s.parserLimits, s.predictionsTopic, JobSettings.TOPIC_PREDICTIONS,
+                limitOf(s.predictionsTopic, facts));
+        if (s.labels.labelsEnabled) {
+            PredictionRecordSize.checkTopic(s.parserLimits, s.labeledPredictionsTopic, JobSettings.TOPIC_LABELED_PREDICTIONS,
+                    limitOf(s.labeledPredictionsTopic, facts));
+        }
         return warnings;
+    }
+
+    /** A topic's {@code max.message.bytes}, the brokers' for one created on first write; empty when not known. */
+    private static OptionalLong limitOf(String topic, BrokerFacts facts) {
+        OptionalLong limit = facts.topicMaxMessageBytes.getOrDefault(topic, OptionalLong.empty());
+        return limit.isEmpty() && facts.missingTopics.contains(topic) ? facts.brokerMaxMessageBytes : limit;
     }
 
     /** Exactly-once: refuses a transaction timeout above the brokers' {@code transaction.max.timeout.ms}. */

@@ -19,9 +19,29 @@ public final class PredictionRecordSize {
 
     private PredictionRecordSize() {}
 
-    /** The most bytes a prediction record can take under these limits. */
+    /**
+     * The most bytes a prediction record can take under these limits: its value, and its key (the request id; the
+     * user id for a labeled prediction), up to 3 bytes a character in UTF-8, which Kafka counts with the value.
+     */
     static long maxRecordBytes(ParserLimits limits) {
-        return FIXED_BYTES + 6L * (limits.maxRequestIdChars + limits.maxUserIdChars + 2L * limits.maxTitleChars);
+        return FIXED_BYTES + 6L * (limits.maxRequestIdChars + limits.maxUserIdChars + 2L * limits.maxTitleChars)
+                + 3L * Math.max(limits.maxRequestIdChars, limits.maxUserIdChars);
+    }
+
+    /**
+     * Refuses an output topic (predictions, labeled predictions) whose {@code max.message.bytes} is below the largest
+     * prediction these limits allow: the broker would refuse it, and the job replay it for ever. Unknown: not checked.
+     */
+    static void checkTopic(ParserLimits limits, String topic, String setting, java.util.OptionalLong topicMaxMessageBytes) {
+        if (topicMaxMessageBytes.isEmpty()) return;
+        long needed = maxRecordBytes(limits);
+        long allowed = topicMaxMessageBytes.getAsLong();
+        if (allowed < needed) {
+            throw new SettingException("topic " + topic + " (" + setting + ") takes records of at most " + allowed
+                    + " bytes (max.message.bytes), smaller than the largest prediction the parser.* field limits allow ("
+                    + needed + " bytes): the sink would fail on it and the job replay it for ever; raise the topic's"
+                    + " max.message.bytes or lower " + ParserLimits.MAX_TITLE_CHARS + " (or the other limits)");
+        }
     }
 
     /** Refuses field limits whose largest prediction the producers' {@code max.request.size} would refuse. */

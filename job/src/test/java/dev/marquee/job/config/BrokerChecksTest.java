@@ -57,6 +57,22 @@ class BrokerChecksTest {
                 .hasMessageContaining("takes records of at most 1000 bytes");
     }
 
+    /** Limits raised with the producers' request size, but not the output topics': the broker would refuse. */
+    @Test
+    void anOutputTopicSmallerThanTheLargestPredictionIsRefused() {
+        JobSettings s = JobSettings.from(Map.of(dev.marquee.data.parse.ParserLimits.MAX_TITLE_CHARS, "200000",
+                "kafka.property.max.request.size", "4000000"));
+        BrokerFacts f = facts(true);
+        f.topicMaxMessageBytes.put(s.deadLettersTopic, OptionalLong.of(8_000_000)); // raised for the dead letters
+        assertThatThrownBy(() -> BrokerChecks.check(s, f)).isInstanceOf(SettingException.class)
+                .hasMessageContaining("topic " + s.predictionsTopic + " (topic.predictions) takes records of at most 1048588");
+        f.topicMaxMessageBytes.put(s.predictionsTopic, OptionalLong.of(8_000_000));
+        assertThatThrownBy(() -> BrokerChecks.check(s, f)).isInstanceOf(SettingException.class)
+                .hasMessageContaining("topic " + s.labeledPredictionsTopic + " (topic.labeled-predictions)");
+        f.topicMaxMessageBytes.put(s.labeledPredictionsTopic, OptionalLong.of(8_000_000));
+        assertThat(BrokerChecks.check(s, f)).isEmpty();
+    }
+
     @Test
     void whatCouldNotBeReadIsAWarningNotARefusal() {
         BrokerFacts f = new BrokerFacts();

@@ -36,6 +36,13 @@ class PredictionRecordSizeTest {
         p.instanceIndex = Integer.MIN_VALUE;
         p.source = new SourcePosition("t".repeat(249), Integer.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE);
         assertThat((long) new PredictionJsonWriter().write(p).length).isLessThanOrEqualTo(PredictionRecordSize.maxRecordBytes(limits));
+
+        // the record's key is the request id, counted by Kafka beside the value: a surrogate pair is 12 bytes written
+        // and 4 more in the key
+        p.requestId = "\uD83D\uDE00".repeat(limits.maxRequestIdChars / 2);
+        long record = new PredictionJsonWriter().write(p).length
+                + (long) p.requestId.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        assertThat(record).isLessThanOrEqualTo(PredictionRecordSize.maxRecordBytes(limits));
     }
 
     @Test
