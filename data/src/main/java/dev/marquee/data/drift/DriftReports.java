@@ -62,6 +62,11 @@ public final class DriftReports {
             // quiet hours and days would look missing against the reference; too few to place the span, though
             rolling.addWithinSpan(scored.eventHours);
         }
+        if (scored != null && scored.scored > 0 && scored.scored < settings.minRecords) {
+            // said, not left silent: at low traffic no window may ever reach it, and no distribution is compared
+            String why = "window had " + scored.scored + " scored requests, under drift.min-records (" + settings.minRecords + ")";
+            for (String metric : CALIBRATED) r.unavailable.put(metric, why);
+        }
         if (scored != null && ref != null && scored.scored >= settings.minRecords) {
             WindowMetrics.put(m, scored, ref, rolling);
             unavailable(r, scored, ref);

@@ -20,6 +20,11 @@ public class EpisodeTracker {
     public long openedAtMs;
     public int windows;
     public int quiet;
+    /**
+     * The metrics over their thresholds in the last report that had any, comma-separated (a String: the tracker is
+     * Flink state, with generic types off); null before the first.
+     */
+    public String lastMovers;
 
     public EpisodeTracker() {}
 
@@ -27,12 +32,20 @@ public class EpisodeTracker {
      * Updates the episode with {@code report} (its alerts already applied) and sets its {@code episode};
      * {@code titleShifts} are the window's titles that grew most.
      */
-    /** Whether the report measured any calibrated distribution metric (a window with enough scored requests). */
-    private static boolean measured(DriftReport report) {
+    /**
+     * Whether the report measured any calibrated distribution metric (a window with enough scored requests), or
+     * every metric that was over its threshold when the episode was last moving (the schema rates of an episode a
+     * producer's payloads opened are measured in any window with records).
+     */
+    private boolean measured(DriftReport report) {
         for (String metric : DriftMetricNames.CALIBRATED) {
             if (report.metrics.containsKey(metric)) return true;
         }
-        return false;
+        if (lastMovers == null || lastMovers.isEmpty()) return false;
+        for (String metric : lastMovers.split(",")) {
+            if (!report.metrics.containsKey(metric)) return false;
+        }
+        return true;
     }
 
     public void apply(DriftReport report, int closeWindows, List<Episode.CategoryShift> titleShifts) {
@@ -48,6 +61,7 @@ public class EpisodeTracker {
             openedAtMs = report.windowEndMs;
             windows = 0;
             quiet = 0;
+            lastMovers = null;
             event = Episode.OPENED;
         }
         windows++;
@@ -55,6 +69,7 @@ public class EpisodeTracker {
         // neither counts towards closing nor resets the count, so a pause in traffic does not end the episode.
         if (!movers.isEmpty()) {
             quiet = 0;
+            lastMovers = String.join(",", movers.stream().map(m -> m.metric).toList());
         } else if (measured(report)) {
             quiet++;
         }

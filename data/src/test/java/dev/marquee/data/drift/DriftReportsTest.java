@@ -129,6 +129,8 @@ class DriftReportsTest {
         DriftReport r = window((int) settings.minRecords - 1, UnaryOperator.identity());
         assertThat(r.metrics).doesNotContainKeys(DriftMetricNames.USER_OOV, DriftMetricNames.PREDICTION_PSI)
                 .containsKey(DriftMetricNames.LATENCY_P99);
+        assertThat(r.unavailable.get(DriftMetricNames.TITLE_JS)).as("said, for a deployment whose windows never reach it")
+                .isEqualTo("window had 499 scored requests, under drift.min-records (500)");
     }
 
     /**

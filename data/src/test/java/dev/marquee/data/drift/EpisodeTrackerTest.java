@@ -143,6 +143,28 @@ class EpisodeTrackerTest {
         assertThat(report(Map.of(OOV, 0.01)).episode.event).as("the third measured quiet report").isEqualTo(Episode.CLOSED);
     }
 
+    /**
+     * A producer's wrong types opened the episode while too few requests were scored to measure distributions (all
+     * refused, or low traffic): once fixed, its windows measure the rate that moved, and the episode closes.
+     */
+    @Test
+    void anEpisodeTheProducersPayloadsOpenedClosesOnceTheyAreFixedWithoutDistributionsMeasured() {
+        DriftReport last = null;
+        for (double rate : new double[] {0.5, 0.5, 0.0, 0.0, 0.0}) {
+            DriftReport r = new DriftReport();
+            r.sequence = ++sequence;
+            r.windowStartMs = sequence * 10_000;
+            r.windowEndMs = r.windowStartMs + 10_000;
+            r.modelVersion = 1;
+            r.metrics.put(DriftMetricNames.TYPE_CHANGE_RATE, rate);
+            r.thresholds.put(DriftMetricNames.TYPE_CHANGE_RATE, 0.01);
+            alerts.apply(r);
+            episodes.apply(r, 3, NO_SHIFTS);
+            last = r;
+        }
+        assertThat(last.episode.event).as("three quiet windows that measured the rate").isEqualTo(Episode.CLOSED);
+    }
+
     private DriftReport report(Map<String, Double> metrics) {
         return report(metrics, alerts);
     }
