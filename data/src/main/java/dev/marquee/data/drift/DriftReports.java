@@ -116,6 +116,8 @@ public final class DriftReports {
         String why = "window of " + scored + " scored requests, under the " + c.windowSizes()[0]
                 + " of the version's smallest calibrated window: its thresholds would be too tight";
         for (String metric : CALIBRATED) {
+            // the seasonal ones are over the rolling 28 days, not the window: its size does not make them noisier
+            if (metric.equals(HOUR_JS) || metric.equals(DAY_JS)) continue;
             if (settings.explicitThresholds.containsKey(metric) || r.metrics.remove(metric) == null) continue;
             r.unavailable.put(metric, why);
         }

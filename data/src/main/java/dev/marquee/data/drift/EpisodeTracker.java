@@ -43,7 +43,10 @@ public class EpisodeTracker {
         }
         if (lastMovers == null || lastMovers.isEmpty()) return false;
         for (String metric : lastMovers.split(",")) {
-            if (!report.metrics.containsKey(metric)) return false;
+            // a code's invalid rate is written only for codes seen: with the total rate measured, an absent one is 0
+            boolean code = metric.startsWith(DriftMetricNames.INVALID_RATE_CODE_PREFIX)
+                    && report.metrics.containsKey(DriftMetricNames.INVALID_RATE);
+            if (!code && !report.metrics.containsKey(metric)) return false;
         }
         return true;
     }
@@ -69,12 +72,18 @@ public class EpisodeTracker {
         // neither counts towards closing nor resets the count, so a pause in traffic does not end the episode.
         if (!movers.isEmpty()) {
             quiet = 0;
-            lastMovers = String.join(",", movers.stream().map(m -> m.metric).toList());
+            // every metric that moved since the episode was last measured quiet: a small window's blip must not
+            // replace the distribution that opened it, or two small windows would close it unmeasured
+            java.util.Set<String> moved = new java.util.TreeSet<>();
+            if (lastMovers != null && !lastMovers.isEmpty()) moved.addAll(List.of(lastMovers.split(",")));
+            movers.forEach(m -> moved.add(m.metric));
+            lastMovers = String.join(",", moved);
         } else if (measured(report)) {
             quiet++;
         }
         if (quiet >= closeWindows) {
             open = false;
+            lastMovers = null;
             event = Episode.CLOSED;
         }
         Episode e = new Episode();

@@ -165,6 +165,57 @@ class EpisodeTrackerTest {
         assertThat(last.episode.event).as("three quiet windows that measured the rate").isEqualTo(Episode.CLOSED);
     }
 
+    /** A code's invalid rate is written only for codes seen: fixed, its absence beside the total rate is a 0. */
+    @Test
+    void anEpisodeOfRefusedPayloadsClosesOnceTheTotalRateIsQuiet() {
+        DriftReport last = null;
+        for (double rate : new double[] {0.5, 0.5, 0.0, 0.0, 0.0}) {
+            DriftReport r = new DriftReport();
+            r.sequence = ++sequence;
+            r.windowStartMs = sequence * 10_000;
+            r.windowEndMs = r.windowStartMs + 10_000;
+            r.modelVersion = 1;
+            r.metrics.put(DriftMetricNames.INVALID_RATE, rate);
+            r.thresholds.put(DriftMetricNames.INVALID_RATE, 0.05);
+            if (rate > 0) {
+                r.metrics.put(DriftMetricNames.INVALID_RATE_CODE_PREFIX + "MISSING_FIELD", rate);
+                r.thresholds.put(DriftMetricNames.INVALID_RATE_CODE_PREFIX + "MISSING_FIELD", 0.02);
+            }
+            alerts.apply(r);
+            episodes.apply(r, 3, NO_SHIFTS);
+            last = r;
+        }
+        assertThat(last.episode.event).isEqualTo(Episode.CLOSED);
+    }
+
+    /** A small window's blip does not replace the distribution that opened the episode: it closes only measured. */
+    @Test
+    void aBlipInASmallWindowDoesNotCloseAnEpisodeItsDistributionOpened() {
+        report(Map.of(OOV, 0.5));
+        report(Map.of(OOV, 0.5));
+        DriftReport blip = new DriftReport();
+        blip.sequence = ++sequence;
+        blip.windowStartMs = sequence * 10_000;
+        blip.windowEndMs = blip.windowStartMs + 10_000;
+        blip.modelVersion = 1;
+        blip.metrics.put(DriftMetricNames.TYPE_CHANGE_RATE, 0.05);
+        blip.thresholds.put(DriftMetricNames.TYPE_CHANGE_RATE, 0.01);
+        alerts.apply(blip);
+        episodes.apply(blip, 3, NO_SHIFTS);
+        for (int i = 0; i < 4; i++) {
+            DriftReport small = new DriftReport();
+            small.sequence = ++sequence;
+            small.windowStartMs = sequence * 10_000;
+            small.windowEndMs = small.windowStartMs + 10_000;
+            small.modelVersion = 1;
+            small.metrics.put(DriftMetricNames.TYPE_CHANGE_RATE, 0.0);
+            small.thresholds.put(DriftMetricNames.TYPE_CHANGE_RATE, 0.01);
+            alerts.apply(small);
+            episodes.apply(small, 3, NO_SHIFTS);
+            assertThat(small.episode.open).as("small window %d: the titles were not measured again", i).isTrue();
+        }
+    }
+
     private DriftReport report(Map<String, Double> metrics) {
         return report(metrics, alerts);
     }

@@ -167,7 +167,8 @@ public final class ScoringJobOptions {
             .withDescription("also end a window after this many requests (0: time only)");
     public static final ConfigOption<Long> DRIFT_MIN_RECORDS = key(DriftSettings.MIN_RECORDS).longType()
             .defaultValue(DriftSettings.DEFAULT_MIN_RECORDS)
-            .withDescription("scored requests a window needs before its distributions are compared");
+            .withDescription("scored requests a window needs before its distributions are compared (listed"
+                    + " unavailable below it); under the smallest calibrated window (200) the job warns at start");
     public static final ConfigOption<Integer> DRIFT_PARTIAL_RECORDS = key(DriftSettings.PARTIAL_RECORDS).intType()
             .defaultValue(DriftSettings.DEFAULT_PARTIAL_RECORDS)
             .withDescription("a counting operator emits its summary after this many records ...");

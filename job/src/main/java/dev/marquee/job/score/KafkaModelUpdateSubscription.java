@@ -58,6 +58,8 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
      */
     private Map<TopicPartition, Long> replayedUpTo;
     private final Map<String, ModelUpdate> replayed = new LinkedHashMap<>();
+    /** Updates read past the end offsets before the look-back was read up to them (another partition lagging). */
+    private final List<ModelUpdate> afterReplay = new ArrayList<>();
     /** Consumer thread only: the topic did not exist when the slot opened, so all of it is newer than the slot. */
     private boolean missingAtStart;
     /** Set by {@link #start} when it gave up waiting: the first position is taken at the offsets of this time. */
@@ -161,13 +163,17 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
                         if (inReplay(r)) {
                             replayed.remove(u.modelName); // the newest per model, in the order they came
                             replayed.put(u.modelName, u);
+                        } else if (replayedUpTo != null) {
+                            afterReplay.add(u); // newer than every replayed one: queued after them
                         } else {
                             arrived.add(u);
                         }
                     }
                     if (replayedUpTo != null && replayDone()) {
                         arrived.addAll(replayed.values());
+                        arrived.addAll(afterReplay);
                         replayed.clear();
+                        afterReplay.clear();
                         replayedUpTo = null;
                     }
                     CompletableFuture<Void> asked = drainRequest;

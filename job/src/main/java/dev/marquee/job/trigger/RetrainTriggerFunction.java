@@ -307,7 +307,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             st.clearInFlight();
         }
         if (st.candidateVersion > 0) {
-            if (u.shadowVersion > st.candidateVersion && u.version < u.shadowVersion) {
+            if (u.shadowVersion > st.candidateVersion && u.version < u.shadowVersion && st.candidateVersion > u.version) {
                 // Replaced in shadow by a newer candidate (an import, a later retrain), which holds it: not retired on
                 // live labels, so its episode is not reopened; the newer candidate is awaited in its place.
                 LOG.info("version {}, published for a drift episode, is replaced in shadow by version {}: awaiting that"

@@ -312,6 +312,26 @@ class RetrainTriggerFunctionTest {
         }
     }
 
+    /** Once the episode's candidate serves, a later import in shadow beside it is not that candidate's replacement. */
+    @Test
+    void anImportBesideAPromotedCandidateHoldsNothingBack() throws Exception {
+        try (var h = harness(driftOnly(MINUTE))) {
+            send(h, new ModelUpdate(MODEL, 1, "/r/marquee/1", 0));
+            candidateInShadow(h, openEpisode(7, 0));
+            ModelUpdate promoted = new ModelUpdate(MODEL, 2, "/r/marquee/2", 0);
+            promoted.shadowVersion = 1;
+            send(h, promoted);
+            send(h, new ModelUpdate(MODEL, 2, "/r/marquee/2", 0)); // the watch kept 2
+            ModelUpdate imported = new ModelUpdate(MODEL, 2, "/r/marquee/2", 0);
+            imported.shadowVersion = 3;
+            send(h, imported);
+            h.setProcessingTime(10 * MINUTE);
+            Episode next = openEpisode(8, 0);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(2, true), next));
+            assertThat(ids(h)).as("a new episode of the serving version asks").hasSize(2);
+        }
+    }
+
     /** A window that scored nothing names no version: its labels do not count against the serving one. */
     @Test
     void theRmseRuleSkipsWindowsThatScoredNothing() throws Exception {

@@ -66,7 +66,7 @@ public final class EvaluateCommand extends ConsoleCommand {
         DataOptions.LoadedSplit data;
         try {
             data = DataOptions.load(dataOptions.data, kind, console, seed);
-        } catch (SettingException noU1) {
+        } catch (SettingException | dev.marquee.data.movielens.MovieLensNotFoundException noU1) {
             if (dataOptions.split != null || kind != DataOptions.SplitKind.u1) throw noU1;
             // the model's own split cannot be cut from these rows (no u1 files): the default, with the note below
             data = DataOptions.load(dataOptions.data, null, console, seed);
@@ -75,9 +75,10 @@ public final class EvaluateCommand extends ConsoleCommand {
         testScoring.checkLog(console);
         String architecture = card.path("architecture").asText("model");
         String trainedSource = card.at("/data/source").asText("");
-        // the same data elsewhere (another checkout, another host) has another path but the same split and sizes
+        // the same data elsewhere (another checkout, another host) has another path but the same split and sizes;
+        // not for a random split, whose parts depend on the rows' order as well as their number
         boolean sameRows = trainedSource.isEmpty() || trainedSource.equals(data.source())
-                || (card.at("/data/train_rows").asInt(-1) == split.train().size()
+                || (kind != DataOptions.SplitKind.random && card.at("/data/train_rows").asInt(-1) == split.train().size()
                         && card.at("/data/validation_rows").asInt(-1) == split.validation().size()
                         && card.at("/data/test_rows").asInt(-1) == split.test().size());
         if (testScoring.requested() && ((!trainedOn.isEmpty() && !trainedOn.equals(split.name())) || !sameRows)) {
@@ -93,7 +94,7 @@ public final class EvaluateCommand extends ConsoleCommand {
             console.out().println("evaluate: note: the model was trained on " + trainedOn
                     + "; this split's test rows may include rows it trained on");
         }
-        if (!trainedSource.isEmpty() && !trainedSource.equals(data.source())) {
+        if (!trainedSource.isEmpty() && !trainedSource.equals(data.source()) && !sameRows) {
             console.out().println("evaluate: note: the model was trained on " + trainedSource + ", not on these rows:"
                     + " its numbers here are not the ones train printed (give that data with --data)");
         }
