@@ -222,6 +222,12 @@ class ModelCliTest {
                 data.toString());
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.out()).contains("split u1").doesNotContain("note: the model was trained on");
+
+        // data without u1 files: the time split, with the note
+        CliRun other = CliRun.run(shared, "evaluate", "--registry", registry.toString(), "--version", "2", "--data",
+                "synthetic:2000");
+        assertThat(other.exitCode()).as(other.toString()).isZero();
+        assertThat(other.out()).contains("split time").contains("note: the model was trained on u1");
     }
 
     @Test
