@@ -164,8 +164,9 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
     public void initializeState(FunctionInitializationContext context) throws Exception {
         olderLayoutUntil = context.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>("join-older-layout-until-ms", Types.LONG));
+        // as long as the older layout's own state lives (its TTL, as for join-waiting), so no waiting entry is lost
         olderLayoutUntilMs = LegacyJoinState.lookUpUntil(context.isRestored(), olderLayoutUntil.get(),
-                System.currentTimeMillis(), settings.stateTtlMs);
+                System.currentTimeMillis(), Math.max(settings.stateTtlMs, 2 * settings.joinTtlMs));
     }
 
     /** From now on a waiting label expires only once the requests' event time, as {@link #requestsReached} reports it, has passed its expiry. */

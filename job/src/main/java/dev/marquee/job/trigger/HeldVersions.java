@@ -11,6 +11,11 @@ public interface HeldVersions extends Serializable {
     /** False when the version is not held, or when the registry cannot be read. */
     boolean held(long version);
 
+    /** The version the registry's pointer watches in shadow beside a newer serving one; -1 for none or unknown. */
+    default long watched() {
+        return -1;
+    }
+
     /** For a trigger without a registry: nothing is ever held. */
     static HeldVersions none() {
         return version -> false;

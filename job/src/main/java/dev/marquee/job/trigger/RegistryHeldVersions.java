@@ -1,6 +1,7 @@
 package dev.marquee.job.trigger;
 
 import dev.marquee.model.ModelRegistry;
+import dev.marquee.model.ServingState;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -17,6 +18,17 @@ public final class RegistryHeldVersions implements HeldVersions {
     public RegistryHeldVersions(String registryBase, String modelName) {
         this.registryBase = registryBase;
         this.modelName = modelName;
+    }
+
+    @Override
+    public long watched() {
+        try {
+            ServingState s = new ModelRegistry(Path.of(registryBase)).state(modelName);
+            return s.hasShadow() && ServingState.WATCH.equals(s.shadowRole) ? s.shadow : -1;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot read the serving pointer of model '{}' in {}: {}", modelName, registryBase, e.toString());
+            return -1;
+        }
     }
 
     @Override

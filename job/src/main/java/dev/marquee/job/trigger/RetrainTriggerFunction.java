@@ -54,6 +54,8 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
     private transient Counter inFlightTimeouts;
     private transient Counter repeatedReports;
     private transient Counter inputQualityOnly;
+    /** Whether the registry was asked, since this instance started, for a watch its state may not know of. */
+    private transient boolean watchChecked;
     // Mirrors of the keyed state for gauges (a gauge is read outside any key context).
     private transient volatile int driftedWindowsGauge;
     private transient volatile int rmseWindowsGauge;
@@ -93,6 +95,17 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         if (st == null) {
             st = new TriggerState();
             st.scheduleAnchorMs = now; // the schedule counts from the first record seen
+        }
+        if (!watchChecked) {
+            // A state restored from a trigger without watches (or a watch announced while it was stopped): the
+            // registry's pointer says whether one runs, as no update will announce it again
+            watchChecked = true;
+            long watched = st.watchedVersion < 0 ? heldVersions.watched() : -1;
+            if (watched > 0) {
+                LOG.info("version {} is watched in shadow (the registry's pointer): no retrain until its verdict", watched);
+                st.watchedVersion = watched;
+                st.watchSinceMs = now;
+            }
         }
         expireInFlight(st, now);
         if (event.report != null) onReport(event.report, st, now, out);

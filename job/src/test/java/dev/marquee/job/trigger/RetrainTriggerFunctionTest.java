@@ -312,6 +312,27 @@ class RetrainTriggerFunctionTest {
         }
     }
 
+    /**
+     * Restored from a trigger without watches (or a watch announced while it was stopped), the state knows of none:
+     * the registry's pointer does, and no update announces it again.
+     */
+    @Test
+    void aWatchTheStateDoesNotKnowIsReadFromTheRegistry(@TempDir Path registryDir) throws Exception {
+        ModelRegistry registry = new ModelRegistry(registryDir);
+        try (var h = harness(rules(0, NO_LIMIT, 0.05, 0, 0), registry)) {
+            for (int i = 0; i < 3; i++) {
+                registry.publish(MODEL, dir -> java.nio.file.Files.writeString(dir.resolve(ModelRegistry.SAVED_MODEL_FILE), "pb"));
+            }
+            registry.writeState(MODEL, ServingState.serving(1, "v1", 0).with(3, 2, ServingState.WATCH, "promoted", 0));
+            for (int i = 0; i < 3; i++) {
+                DriftReport r = labelled(1.10, 500);
+                r.modelVersion = 3;
+                send(h, r);
+            }
+            assertThat(ids(h)).as("version 3 is watched").isEmpty();
+        }
+    }
+
     /** Once the episode's candidate serves, a later import in shadow beside it is not that candidate's replacement. */
     @Test
     void anImportBesideAPromotedCandidateHoldsNothingBack() throws Exception {
