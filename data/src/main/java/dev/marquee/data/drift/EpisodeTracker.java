@@ -39,6 +39,8 @@ public class EpisodeTracker {
      */
     private boolean measured(DriftReport report) {
         for (String metric : DriftMetricNames.CALIBRATED) {
+            // the seasonal ones are over the rolling 28 days, kept in windows too small for the others
+            if (metric.equals(DriftMetricNames.HOUR_JS) || metric.equals(DriftMetricNames.DAY_JS)) continue;
             if (report.metrics.containsKey(metric)) return true;
         }
         if (lastMovers == null || lastMovers.isEmpty()) return false;

@@ -165,6 +165,17 @@ class EpisodeTrackerTest {
         assertThat(last.episode.event).as("three quiet windows that measured the rate").isEqualTo(Episode.CLOSED);
     }
 
+    /** The seasonal metrics, over the rolling 28 days, do not measure the window: they close no episode of titles. */
+    @Test
+    void seasonalMetricsAloneDoNotCloseAnEpisode() {
+        report(Map.of(OOV, 0.5));
+        report(Map.of(OOV, 0.5));
+        for (int i = 0; i < 4; i++) {
+            DriftReport small = report(Map.of(DriftMetricNames.HOUR_JS, 0.01, DriftMetricNames.DAY_JS, 0.01));
+            assertThat(small.episode.open).as("small window %d", i).isTrue();
+        }
+    }
+
     /** A code's invalid rate is written only for codes seen: fixed, its absence beside the total rate is a 0. */
     @Test
     void anEpisodeOfRefusedPayloadsClosesOnceTheTotalRateIsQuiet() {

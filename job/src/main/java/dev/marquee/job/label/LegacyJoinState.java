@@ -12,7 +12,8 @@ import org.apache.flink.api.java.typeutils.ListTypeInfo;
 
 /**
  * The labels' join as savepoints before {@link WaitingEntries} hold it: a list per title key, a request-id index, a
- * count and a recount time, per user. Registered only for one state TTL after a restore from such a savepoint
+ * count and a recount time, per user. Registered only for one TTL of that state (the larger of the state TTL and twice
+ * the join TTL) after a restore from such a savepoint
  * ({@link #lookUpUntil}); a user's old entries move into
  * {@link WaitingEntries} the first time the user is seen (or an old timer of theirs fires), and the old states are
  * cleared. The old per-entry timers still fire and find nothing more to do than the new timer would.
@@ -51,7 +52,7 @@ final class LegacyJoinState {
 
     /**
      * Until when (processing time) a job looks users up in the old layout; 0: not at all. A job started fresh never
-     * does. Restored from a savepoint without the marker (so from before this layout), for one state TTL: all the old
+     * does. Restored from a savepoint without the marker (so from before this layout), for one TTL of that state: all the old
      * layout's entries have expired by then. Restored from a later snapshot, until the time it recorded.
      *
      * @param recorded the marker's values, one per subtask of the snapshot (a union list state)

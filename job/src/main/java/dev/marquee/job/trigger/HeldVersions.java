@@ -11,9 +11,12 @@ public interface HeldVersions extends Serializable {
     /** False when the version is not held, or when the registry cannot be read. */
     boolean held(long version);
 
-    /** The version the registry's pointer watches in shadow beside a newer serving one; -1 for none or unknown. */
-    default long watched() {
-        return -1;
+    /**
+     * The version the registry's pointer watches in shadow beside a newer serving one, 0 for none; empty when the
+     * registry cannot be read (ask again later).
+     */
+    default java.util.OptionalLong watched() {
+        return java.util.OptionalLong.of(0);
     }
 
     /** For a trigger without a registry: nothing is ever held. */

@@ -4,6 +4,7 @@ import dev.marquee.model.ModelRegistry;
 import dev.marquee.model.ServingState;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,13 +22,13 @@ public final class RegistryHeldVersions implements HeldVersions {
     }
 
     @Override
-    public long watched() {
+    public OptionalLong watched() {
         try {
             ServingState s = new ModelRegistry(Path.of(registryBase)).state(modelName);
-            return s.hasShadow() && ServingState.WATCH.equals(s.shadowRole) ? s.shadow : -1;
+            return OptionalLong.of(s.hasShadow() && ServingState.WATCH.equals(s.shadowRole) ? s.shadow : 0);
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot read the serving pointer of model '{}' in {}: {}", modelName, registryBase, e.toString());
-            return -1;
+            return OptionalLong.empty();
         }
     }
 

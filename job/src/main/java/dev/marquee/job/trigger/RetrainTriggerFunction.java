@@ -96,17 +96,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             st = new TriggerState();
             st.scheduleAnchorMs = now; // the schedule counts from the first record seen
         }
-        if (!watchChecked) {
-            // A state restored from a trigger without watches (or a watch announced while it was stopped): the
-            // registry's pointer says whether one runs, as no update will announce it again
-            watchChecked = true;
-            long watched = st.watchedVersion < 0 ? heldVersions.watched() : -1;
-            if (watched > 0) {
-                LOG.info("version {} is watched in shadow (the registry's pointer): no retrain until its verdict", watched);
-                st.watchedVersion = watched;
-                st.watchSinceMs = now;
-            }
-        }
+        checkWatchOnce(st, now);
         expireInFlight(st, now);
         if (event.report != null) onReport(event.report, st, now, out);
         else if (event.outcome != null) onOutcome(event.outcome, st, now);
@@ -121,6 +111,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         if (st == null) return;
         if (st.timerMs == timestamp) st.timerMs = -1;
         long now = ctx.timerService().currentProcessingTime();
+        checkWatchOnce(st, now); // an overdue timer fires right after a restore, before any input
         expireInFlight(st, now);
         onSchedule(st, now, out);
         save(st, ctx.timerService());
@@ -255,6 +246,27 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             // for it, so the episode stays answered; reopening it would ask again and supersede that one in turn.
             boolean superseded = o.metrics != null && o.metrics.getOrDefault(SUPERSEDED_METRIC, 0.0) > 0;
             if (!RetrainOutcome.PUBLISHED.equals(o.outcome) && !superseded) st.requestedEpisode = -1;
+        }
+    }
+
+    /**
+     * A state restored from a trigger without watches (or a watch announced while it was stopped) knows of none: the
+     * registry's pointer says whether one runs, as no update will announce it again. Asked until it answers.
+     */
+    private void checkWatchOnce(TriggerState st, long now) {
+        if (watchChecked) return;
+        if (st.watchedVersion > 0) {
+            watchChecked = true;
+            return;
+        }
+        java.util.OptionalLong watched = heldVersions.watched();
+        if (watched.isEmpty()) return; // the registry cannot be read now: ask again at the next event
+        watchChecked = true;
+        if (watched.getAsLong() > 0) {
+            LOG.info("version {} is watched in shadow (the registry's pointer): no retrain until its verdict",
+                    watched.getAsLong());
+            st.watchedVersion = watched.getAsLong();
+            st.watchSinceMs = now;
         }
     }
 

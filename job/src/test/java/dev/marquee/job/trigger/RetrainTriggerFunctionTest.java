@@ -319,17 +319,45 @@ class RetrainTriggerFunctionTest {
     @Test
     void aWatchTheStateDoesNotKnowIsReadFromTheRegistry(@TempDir Path registryDir) throws Exception {
         ModelRegistry registry = new ModelRegistry(registryDir);
-        try (var h = harness(rules(0, NO_LIMIT, 0.05, 0, 0), registry)) {
-            for (int i = 0; i < 3; i++) {
-                registry.publish(MODEL, dir -> java.nio.file.Files.writeString(dir.resolve(ModelRegistry.SAVED_MODEL_FILE), "pb"));
-            }
+        for (int i = 0; i < 3; i++) {
+            registry.publish(MODEL, dir -> java.nio.file.Files.writeString(dir.resolve(ModelRegistry.SAVED_MODEL_FILE), "pb"));
+        }
+        Path pointer = registry.modelDir(MODEL).resolve(ModelRegistry.SERVING_FILE);
+        try (var h = harness(driftOnly(0), registry)) {
+            java.nio.file.Files.writeString(pointer, "{"); // unreadable at first: asked again, not taken for "none"
+            send(h, report(3, false));
             registry.writeState(MODEL, ServingState.serving(1, "v1", 0).with(3, 2, ServingState.WATCH, "promoted", 0));
-            for (int i = 0; i < 3; i++) {
-                DriftReport r = labelled(1.10, 500);
-                r.modelVersion = 3;
-                send(h, r);
-            }
+            for (int i = 0; i < 3; i++) send(h, report(3, true));
             assertThat(ids(h)).as("version 3 is watched").isEmpty();
+        }
+        try (var h = harness(driftOnly(0), registry)) { // the control: no watch in the pointer
+            for (int i = 0; i < 3; i++) send(h, report(3, true));
+            assertThat(ids(h)).hasSize(1);
+        }
+    }
+
+    /** An overdue schedule fires right after a restore, before any input: it too waits for a watch the state lacks. */
+    @Test
+    void anOverdueScheduleAfterARestoreWaitsForTheRegistrysWatch(@TempDir Path registryDir) throws Exception {
+        ModelRegistry registry = new ModelRegistry(registryDir);
+        for (int i = 0; i < 3; i++) {
+            registry.publish(MODEL, dir -> java.nio.file.Files.writeString(dir.resolve(ModelRegistry.SAVED_MODEL_FILE), "pb"));
+        }
+        try (var h = harness(rules(3, NO_LIMIT, NO_LIMIT, 60 * MINUTE, 0), registry)) {
+            registry.writeState(MODEL, ServingState.serving(1, "v1", 0).with(3, 2, ServingState.WATCH, "promoted", 0));
+            send(h, new ModelUpdate(MODEL, 3, "/r/marquee/3", 0)); // as the previous release saw it: no shadow named
+            // the restored trigger knows no watch; the pointer does
+            OperatorSubtaskState snapshot = h.snapshot(1, 1);
+            var restored = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new RetrainTriggerFunction(
+                    rules(3, NO_LIMIT, NO_LIMIT, 60 * MINUTE, 0), CARD_0_90,
+                    new RegistryHeldVersions(registry.base().toString(), MODEL))), new ConstantKey(MODEL), Types.STRING);
+            try (restored) {
+                restored.setProcessingTime(0);
+                restored.initializeState(snapshot);
+                restored.open();
+                restored.setProcessingTime(2 * 60 * MINUTE); // the schedule is overdue: its timer fires first
+                assertThat(ids(restored)).as("version 3 is watched").isEmpty();
+            }
         }
     }
 

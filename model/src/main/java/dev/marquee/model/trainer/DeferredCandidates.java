@@ -31,6 +31,8 @@ import java.util.function.LongSupplier;
  */
 final class DeferredCandidates {
     static final String DEFERRED_AT = "deferred_at_ms";
+    /** The registry's latest version when the candidate was deferred: only a version published later supersedes it. */
+    static final String LATEST_AT_DEFER = "latest_version_at_defer";
     static final String JUDGEMENTS = "judgements";
     static final String TRAINED_THROUGH = "trained_through";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -91,7 +93,8 @@ final class DeferredCandidates {
         long deferredAt = report.path(DEFERRED_AT).asLong(now);
         OptionalLong serving = registry.serving(name);
         OptionalLong latest = registry.latest(name);
-        if (serving.isEmpty() || serving.getAsLong() != base || latest.orElse(base) > base) {
+        long knownAtDefer = Math.max(base, report.path(LATEST_AT_DEFER).asLong(base));
+        if (serving.isEmpty() || serving.getAsLong() != base || latest.orElse(base) > knownAtDefer) {
             return retire(dir, "superseded: version " + (serving.isPresent() ? serving.getAsLong() : "none")
                     + " serves now (latest " + latest.orElse(-1) + "); the candidate was trained from version " + base
                     + " and judged against it", Map.of("deferred_superseded", 1.0));

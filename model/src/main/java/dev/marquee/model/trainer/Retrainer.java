@@ -196,6 +196,8 @@ final class Retrainer {
         long now = System.currentTimeMillis();
         report.put(DeferredCandidates.DEFERRED_AT, now);
         report.put(DeferredCandidates.JUDGEMENTS, 1);
+        // versions that already exist (a retired candidate, one in shadow) do not supersede it later: only newer ones
+        report.put(DeferredCandidates.LATEST_AT_DEFER, settings.registry().latest(settings.modelName()).orElse(0));
         GateReport.write(deferred, report, gate);
         outcome.outcome = RetrainOutcome.DEFERRED;
         outcome.reason = reason;

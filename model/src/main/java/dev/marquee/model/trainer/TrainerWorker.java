@@ -15,11 +15,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 
 /**
@@ -111,6 +113,7 @@ final class TrainerWorker implements AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
                     handle(record);
                 }
+                if (!running) break; // stopping: no deferred re-judgement (minutes of label reading) on the way out
                 judgeDeferredIfDue();
                 if (settings.once()) {
                     Set<TopicPartition> assigned = consumer.assignment();
@@ -146,6 +149,13 @@ final class TrainerWorker implements AutoCloseable {
             if (request.requestId == null || request.requestId.isBlank()) {
                 request.requestId = fallbackId;
             }
+            if (request.modelName != null && !request.modelName.equals(settings.modelName())) {
+                // another model's trigger on shared topics: its own worker answers it
+                out.accept("trainer: request " + request.requestId + " is for model '" + request.modelName
+                        + "', not '" + settings.modelName() + "': skipped, no outcome");
+                commit(consumer, record);
+                return;
+            }
             long now = System.currentTimeMillis();
             Optional<RetrainOutcome> before = answered.find(request.requestId);
             if (before.isPresent()) {
@@ -157,6 +167,10 @@ final class TrainerWorker implements AutoCloseable {
             } else {
                 LabelReader.Labels read = labels.read();
                 settled.addAll(judgeDeferred(read));
+                // written before this request trains (minutes, maybe hours): a worker killed meanwhile would lose
+                // them, their candidates being no longer under deferred/ to be settled again
+                settled.forEach(this::write);
+                settled.clear();
                 result = retrainer.handle(request, read);
                 outcome = result.outcome();
                 if (RetrainOutcome.DEFERRED.equals(outcome.outcome)) {
@@ -177,15 +191,31 @@ final class TrainerWorker implements AutoCloseable {
             announce(result.update());
         }
         writer.write(settings.outcomesTopic(), outcome);
+        commit(consumer, record);
+        handled++;
+        out.accept("trainer: " + outcome);
+    }
+
+    /**
+     * Commits past {@code record}. A request handled for longer than {@code max.poll.interval.ms} has cost the worker
+     * its place in the group, and the commit is refused: the request comes again, and the registry answers it
+     * (AnsweredRequests) or it is handled again, instead of the worker stopping on the refusal.
+     */
+    private void commit(KafkaConsumer<byte[], byte[]> consumer, ConsumerRecord<byte[], byte[]> record) {
         Map<TopicPartition, OffsetAndMetadata> next = Map.of(new TopicPartition(record.topic(), record.partition()),
                 new OffsetAndMetadata(record.offset() + 1));
         try {
-            consumer.commitSync(next);
-        } catch (WakeupException e) {
-            consumer.commitSync(next); // stop() was called meanwhile: the outcome is written, so commit anyway
+            try {
+                consumer.commitSync(next);
+            } catch (WakeupException e) {
+                consumer.commitSync(next); // stop() was called meanwhile: the outcome is written, so commit anyway
+            }
+        } catch (CommitFailedException | RebalanceInProgressException e) {
+            out.accept("trainer: the offset past request at " + record.topic() + "-" + record.partition() + "@"
+                    + record.offset() + " was not committed (" + e.getClass().getSimpleName() + ": the request took"
+                    + " longer than max.poll.interval.ms, or the group rebalanced); it will come again (raise"
+                    + " max.poll.interval.ms with --kafka-prop for long trainings)");
         }
-        handled++;
-        out.accept("trainer: " + outcome);
     }
 
     /** Judges the deferred candidates again on {@code read}; a failure is logged and leaves them deferred. */

@@ -293,6 +293,25 @@ class RetrainerGateTest {
         assertThat(registry().versions("marquee")).containsExactly(1L, 2L);
     }
 
+    /**
+     * A version that existed before the deferral (a candidate in shadow, or one retired and held) does not supersede
+     * it: only one published after it does.
+     */
+    @Test
+    void aVersionOlderThanTheDeferralDoesNotSupersedeIt() throws Exception {
+        TrainerSettings settings = settings();
+        Retrainer retrainer = retrainer(settings);
+        assertThat(retrainer.handle(request("r-better"), LabelReader.Labels.of(shiftedLabels())).outcome().outcome)
+                .isEqualTo(RetrainOutcome.PUBLISHED); // version 2, in shadow: version 1 serves
+        assertThat(retrainer.handle(request("r-split"), LabelReader.Labels.of(splitVerdictLabels(false))).outcome().outcome)
+                .isEqualTo(RetrainOutcome.DEFERRED);
+        List<Retrainer.Result> settled = new DeferredCandidates(settings, retrainer, this::log,
+                System::currentTimeMillis).judge(LabelReader.Labels.of(splitVerdictLabels(true)));
+        assertThat(settled).hasSize(1);
+        assertThat(settled.get(0).outcome().outcome).as(log.toString()).isEqualTo(RetrainOutcome.PUBLISHED);
+        assertThat(settled.get(0).outcome().metrics).doesNotContainKey("deferred_superseded");
+    }
+
     /** A serving version that no longer loads is no reason to publish unjudged: the candidate waits, deferred. */
     @Test
     void aCandidateIsDeferredNotPublishedWhenTheServingVersionDoesNotLoad() throws Exception {
