@@ -28,8 +28,8 @@ public final class TriggerJobOptions {
     public static final ConfigOption<Integer> DRIFTED_WINDOWS = key("trigger.drifted-windows").intType()
             .defaultValue(3).withDescription("consecutive drift reports with `drifted` true, and an alert a retrain"
                     + " could answer (not only schema rates or future timestamps), that request a retrain, once per drift"
-                    + " episode (again only if that retrain published nothing, or once only the producers' input holds the"
-                    + " episode open); 0 turns the rule off");
+                    + " episode (again only if that retrain published nothing, if its version was later retired or rolled"
+                    + " back, or once only the producers' input holds the episode open); 0 turns the rule off");
     public static final ConfigOption<Double> MAX_RMSE = key("trigger.max-rmse").doubleType().defaultValue(Double.NaN)
             .withDescription("absolute limit on the online RMSE of the model's own rating (`labels.model_rmse`; `labels.rmse`,"
                     + " the rating served, for reports without it); a number > 0, or `off`");
@@ -48,7 +48,8 @@ public final class TriggerJobOptions {
             .defaultValue(30 * 60_000L).withDescription("no request within this long of the previous one");
     public static final ConfigOption<Long> IN_FLIGHT_TIMEOUT_MS = key("trigger.in-flight-timeout-ms").longType()
             .defaultValue(2 * 3_600_000L).withDescription("a request unanswered (no outcome, no newer model version)"
-                    + " for this long stops blocking the next");
+                    + " for this long stops blocking the next; so does a candidate awaited in shadow, a deferred one, or"
+                    + " a watch of a newly serving version, this long after it began");
 
     static final long YEAR_MS = 365 * DAY_MS;
 

@@ -24,7 +24,9 @@ public final class RegistryHeldVersions implements HeldVersions {
     @Override
     public OptionalLong watched() {
         try {
-            ServingState s = new ModelRegistry(Path.of(registryBase)).state(modelName);
+            ModelRegistry registry = new ModelRegistry(Path.of(registryBase));
+            if (registry.pinned(modelName).isPresent()) return OptionalLong.of(0); // a pin serves: no shadow runs
+            ServingState s = registry.state(modelName);
             return OptionalLong.of(s.hasShadow() && ServingState.WATCH.equals(s.shadowRole) ? s.shadow : 0);
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot read the serving pointer of model '{}' in {}: {}", modelName, registryBase, e.toString());

@@ -334,6 +334,12 @@ class RetrainTriggerFunctionTest {
             for (int i = 0; i < 3; i++) send(h, report(3, true));
             assertThat(ids(h)).hasSize(1);
         }
+        try (var h = harness(driftOnly(0), registry)) { // a pin serves: the pointer's watch runs nowhere
+            registry.writeState(MODEL, ServingState.serving(1, "v1", 0).with(3, 2, ServingState.WATCH, "promoted", 0));
+            registry.pin(MODEL, 3);
+            for (int i = 0; i < 3; i++) send(h, report(3, true));
+            assertThat(ids(h)).hasSize(1);
+        }
     }
 
     /** An overdue schedule fires right after a restore, before any input: it too waits for a watch the state lacks. */

@@ -196,6 +196,7 @@ final class DeferredCandidates {
                 report.path(TRAINED_THROUGH).asLong(Long.MIN_VALUE));
         if (report.has(DEFERRED_AT)) r.put(DEFERRED_AT, report.path(DEFERRED_AT).asLong());
         if (report.has(JUDGEMENTS)) r.put(JUDGEMENTS, report.path(JUDGEMENTS).asInt());
+        if (report.has(LATEST_AT_DEFER)) r.put(LATEST_AT_DEFER, report.path(LATEST_AT_DEFER).asLong());
         return r;
     }
 

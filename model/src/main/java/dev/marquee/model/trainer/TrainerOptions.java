@@ -15,7 +15,8 @@ public final class TrainerOptions {
     KafkaOptions kafka;
 
     @Option(names = "--group", paramLabel = "ID", defaultValue = "marquee-trainer",
-            description = "consumer group on the request topic (default: ${DEFAULT-VALUE})")
+            description = "consumer group on the request topic, one per model when models share the topics"
+                    + " (default: ${DEFAULT-VALUE})")
     String group;
 
     @Option(names = "--topic.retrain-requests", paramLabel = "NAME", defaultValue = TopicNames.RETRAIN_REQUESTS,

@@ -20,6 +20,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -151,8 +152,9 @@ final class TrainerWorker implements AutoCloseable {
             }
             if (request.modelName != null && !request.modelName.equals(settings.modelName())) {
                 // another model's trigger on shared topics: its own worker answers it
-                out.accept("trainer: request " + request.requestId + " is for model '" + request.modelName
-                        + "', not '" + settings.modelName() + "': skipped, no outcome");
+                out.accept("trainer: warning: request " + request.requestId + " is for model '" + request.modelName
+                        + "', not '" + settings.modelName() + "': skipped, no outcome (each model's worker needs a"
+                        + " --group of its own, or the one that gets a request may be the other model's)");
                 commit(consumer, record);
                 return;
             }
@@ -169,7 +171,11 @@ final class TrainerWorker implements AutoCloseable {
                 settled.addAll(judgeDeferred(read));
                 // written before this request trains (minutes, maybe hours): a worker killed meanwhile would lose
                 // them, their candidates being no longer under deferred/ to be settled again
-                settled.forEach(this::write);
+                try {
+                    settled.forEach(this::write);
+                } catch (KafkaException e) {
+                    throw new OutcomeNotWritten(e); // a failure to write stops the worker, the request uncommitted
+                }
                 settled.clear();
                 result = retrainer.handle(request, read);
                 outcome = result.outcome();
@@ -177,6 +183,8 @@ final class TrainerWorker implements AutoCloseable {
                     settled.addAll(deferred.supersede(Path.of(outcome.deferredLocation), request.requestId));
                 }
             }
+        } catch (OutcomeNotWritten e) {
+            throw e.kafka;
         } catch (Exception | LinkageError e) {
             outcome = new RetrainOutcome();
             outcome.requestId = request != null ? request.requestId : fallbackId;
@@ -194,6 +202,16 @@ final class TrainerWorker implements AutoCloseable {
         commit(consumer, record);
         handled++;
         out.accept("trainer: " + outcome);
+    }
+
+    /** A settled outcome the brokers did not take: not the request's failure, the worker's (it stops). */
+    private static final class OutcomeNotWritten extends RuntimeException {
+        final KafkaException kafka;
+
+        OutcomeNotWritten(KafkaException kafka) {
+            super(kafka);
+            this.kafka = kafka;
+        }
     }
 
     /**

@@ -305,8 +305,9 @@ class RetrainerGateTest {
                 .isEqualTo(RetrainOutcome.PUBLISHED); // version 2, in shadow: version 1 serves
         assertThat(retrainer.handle(request("r-split"), LabelReader.Labels.of(splitVerdictLabels(false))).outcome().outcome)
                 .isEqualTo(RetrainOutcome.DEFERRED);
-        List<Retrainer.Result> settled = new DeferredCandidates(settings, retrainer, this::log,
-                System::currentTimeMillis).judge(LabelReader.Labels.of(splitVerdictLabels(true)));
+        DeferredCandidates deferred = new DeferredCandidates(settings, retrainer, this::log, System::currentTimeMillis);
+        assertThat(deferred.judge(LabelReader.Labels.of(splitVerdictLabels(false)))).as("still undecided").isEmpty();
+        List<Retrainer.Result> settled = deferred.judge(LabelReader.Labels.of(splitVerdictLabels(true)));
         assertThat(settled).hasSize(1);
         assertThat(settled.get(0).outcome().outcome).as(log.toString()).isEqualTo(RetrainOutcome.PUBLISHED);
         assertThat(settled.get(0).outcome().metrics).doesNotContainKey("deferred_superseded");
