@@ -80,6 +80,7 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
     /** Starts the consumer thread and waits up to {@code within} for its starting position. */
     void start(Duration within) throws InterruptedException {
         long startedAtMs = System.currentTimeMillis();
+        if (within.isZero()) lookBackFromMs = startedAtMs - LOOK_BACK_MS; // no wait at all: the late path, decided now
         thread.start();
         boolean got;
         try {

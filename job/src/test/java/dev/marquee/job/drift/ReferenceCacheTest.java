@@ -48,8 +48,10 @@ class ReferenceCacheTest {
     void aVersionBeingReadDoesNotHoldBackAnotherVersionsAnswer() throws Exception {
         CountDownLatch reading = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger readsOf2 = new java.util.concurrent.atomic.AtomicInteger();
         ReferenceCache cache = new ReferenceCache(registry.toString(), "marquee", nanos::get, (r, name, version) -> {
             if (version == 2) {
+                readsOf2.incrementAndGet();
                 reading.countDown();
                 try {
                     release.await();
@@ -64,10 +66,15 @@ class ReferenceCacheTest {
         assertThat(reading.await(30, TimeUnit.SECONDS)).isTrue();
         CompletableFuture<ReferenceBuckets> serving = CompletableFuture.supplyAsync(() -> cache.get(1));
         assertThat(serving.get(30, TimeUnit.SECONDS).version).as("answered while version 2 is read").isEqualTo(1);
-        CompletableFuture<ReferenceBuckets> alsoNext = CompletableFuture.supplyAsync(() -> cache.get(2));
+        CompletableFuture<ReferenceBuckets> alsoNext = new CompletableFuture<>();
+        Thread second = new Thread(() -> alsoNext.complete(cache.get(2)), "also-next");
+        second.start();
+        org.awaitility.Awaitility.await("the second asker waits for the read in hand").atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> second.getState() == Thread.State.WAITING);
         release.countDown();
         assertThat(next.get(30, TimeUnit.SECONDS).version).isEqualTo(2);
         assertThat(alsoNext.get(30, TimeUnit.SECONDS)).as("one read, shared").isSameAs(next.get());
+        assertThat(readsOf2).hasValue(1);
     }
 
     @Test

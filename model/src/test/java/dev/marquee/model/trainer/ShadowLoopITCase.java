@@ -126,10 +126,12 @@ class ShadowLoopITCase {
                         .stream().anyMatch(u -> u.version == 1 && u.shadowVersion == 2));
                 ModelStatus dropped = new ModelStatus(NAME, 2, ModelStatus.SHADOW_DROPPED,
                         "failed on a batch and was dropped: it answered NaN for user_id 7", 1, 3, 1);
-                producer.send(new ProducerRecord<>(status, NAME, EventCodec.of(ModelStatus.class).encode(dropped))).get();
-
-                await("the candidate ended").atMost(DEADLINE).until(() -> TopicContents.readAll(KAFKA, updates, UPDATES)
-                        .stream().anyMatch(u -> u.version == 1 && u.shadowVersion == 0));
+                // sent again each second until it takes: the status topic may be assigned a round after the announcement
+                await("the candidate ended").atMost(DEADLINE).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                    producer.send(new ProducerRecord<>(status, NAME, EventCodec.of(ModelStatus.class).encode(dropped))).get();
+                    return TopicContents.readAll(KAFKA, updates, UPDATES).stream()
+                            .anyMatch(u -> u.version == 1 && u.shadowVersion == 0);
+                });
                 ServingState state = registry.state(NAME);
                 assertThat(state.isHeld(2)).as("%s", state).isTrue();
                 assertThat(state.reason).contains("retired: version 2 failed in shadow").contains("scoring slot 3")
