@@ -151,16 +151,7 @@ class EpisodeTrackerTest {
     void anEpisodeTheProducersPayloadsOpenedClosesOnceTheyAreFixedWithoutDistributionsMeasured() {
         DriftReport last = null;
         for (double rate : new double[] {0.5, 0.5, 0.0, 0.0, 0.0}) {
-            DriftReport r = new DriftReport();
-            r.sequence = ++sequence;
-            r.windowStartMs = sequence * 10_000;
-            r.windowEndMs = r.windowStartMs + 10_000;
-            r.modelVersion = 1;
-            r.metrics.put(DriftMetricNames.TYPE_CHANGE_RATE, rate);
-            r.thresholds.put(DriftMetricNames.TYPE_CHANGE_RATE, 0.01);
-            alerts.apply(r);
-            episodes.apply(r, 3, NO_SHIFTS);
-            last = r;
+            last = reportWith(Map.of(DriftMetricNames.TYPE_CHANGE_RATE, rate), Map.of(DriftMetricNames.TYPE_CHANGE_RATE, 0.01));
         }
         assertThat(last.episode.event).as("three quiet windows that measured the rate").isEqualTo(Episode.CLOSED);
     }
@@ -179,22 +170,13 @@ class EpisodeTrackerTest {
     /** A code's invalid rate is written only for codes seen: fixed, its absence beside the total rate is a 0. */
     @Test
     void anEpisodeOfRefusedPayloadsClosesOnceTheTotalRateIsQuiet() {
+        String code = DriftMetricNames.INVALID_RATE_CODE_PREFIX + "MISSING_FIELD";
         DriftReport last = null;
         for (double rate : new double[] {0.5, 0.5, 0.0, 0.0, 0.0}) {
-            DriftReport r = new DriftReport();
-            r.sequence = ++sequence;
-            r.windowStartMs = sequence * 10_000;
-            r.windowEndMs = r.windowStartMs + 10_000;
-            r.modelVersion = 1;
-            r.metrics.put(DriftMetricNames.INVALID_RATE, rate);
-            r.thresholds.put(DriftMetricNames.INVALID_RATE, 0.05);
-            if (rate > 0) {
-                r.metrics.put(DriftMetricNames.INVALID_RATE_CODE_PREFIX + "MISSING_FIELD", rate);
-                r.thresholds.put(DriftMetricNames.INVALID_RATE_CODE_PREFIX + "MISSING_FIELD", 0.02);
-            }
-            alerts.apply(r);
-            episodes.apply(r, 3, NO_SHIFTS);
-            last = r;
+            last = rate > 0
+                    ? reportWith(Map.of(DriftMetricNames.INVALID_RATE, rate, code, rate),
+                            Map.of(DriftMetricNames.INVALID_RATE, 0.05, code, 0.02))
+                    : reportWith(Map.of(DriftMetricNames.INVALID_RATE, rate), Map.of(DriftMetricNames.INVALID_RATE, 0.05));
         }
         assertThat(last.episode.event).isEqualTo(Episode.CLOSED);
     }
@@ -204,25 +186,10 @@ class EpisodeTrackerTest {
     void aBlipInASmallWindowDoesNotCloseAnEpisodeItsDistributionOpened() {
         report(Map.of(OOV, 0.5));
         report(Map.of(OOV, 0.5));
-        DriftReport blip = new DriftReport();
-        blip.sequence = ++sequence;
-        blip.windowStartMs = sequence * 10_000;
-        blip.windowEndMs = blip.windowStartMs + 10_000;
-        blip.modelVersion = 1;
-        blip.metrics.put(DriftMetricNames.TYPE_CHANGE_RATE, 0.05);
-        blip.thresholds.put(DriftMetricNames.TYPE_CHANGE_RATE, 0.01);
-        alerts.apply(blip);
-        episodes.apply(blip, 3, NO_SHIFTS);
+        reportWith(Map.of(DriftMetricNames.TYPE_CHANGE_RATE, 0.05), Map.of(DriftMetricNames.TYPE_CHANGE_RATE, 0.01));
         for (int i = 0; i < 4; i++) {
-            DriftReport small = new DriftReport();
-            small.sequence = ++sequence;
-            small.windowStartMs = sequence * 10_000;
-            small.windowEndMs = small.windowStartMs + 10_000;
-            small.modelVersion = 1;
-            small.metrics.put(DriftMetricNames.TYPE_CHANGE_RATE, 0.0);
-            small.thresholds.put(DriftMetricNames.TYPE_CHANGE_RATE, 0.01);
-            alerts.apply(small);
-            episodes.apply(small, 3, NO_SHIFTS);
+            DriftReport small = reportWith(Map.of(DriftMetricNames.TYPE_CHANGE_RATE, 0.0),
+                    Map.of(DriftMetricNames.TYPE_CHANGE_RATE, 0.01));
             assertThat(small.episode.open).as("small window %d: the titles were not measured again", i).isTrue();
         }
     }
@@ -231,17 +198,24 @@ class EpisodeTrackerTest {
         return report(metrics, alerts);
     }
 
+    /** A report with only these metrics and thresholds (no calibrated distribution: a small window), applied. */
+    private DriftReport reportWith(Map<String, Double> metrics, Map<String, Double> thresholds) {
+        return applied(metrics, thresholds, alerts);
+    }
+
     /** A report with thresholds 0.1 (OOV), 0.05 (JS), 1,000 ms (latency), alerts from {@code tracker}, closing after 3. */
     private DriftReport report(Map<String, Double> metrics, AlertTracker tracker) {
+        return applied(metrics, Map.of(OOV, 0.1, JS, 0.05, LATENCY, 1_000.0), tracker);
+    }
+
+    private DriftReport applied(Map<String, Double> metrics, Map<String, Double> thresholds, AlertTracker tracker) {
         DriftReport r = new DriftReport();
         r.sequence = ++sequence;
         r.windowStartMs = sequence * 10_000;
         r.windowEndMs = r.windowStartMs + 10_000;
         r.modelVersion = 1;
         r.metrics.putAll(metrics);
-        r.thresholds.put(OOV, 0.1);
-        r.thresholds.put(JS, 0.05);
-        r.thresholds.put(LATENCY, 1_000.0);
+        r.thresholds.putAll(thresholds);
         tracker.apply(r);
         episodes.apply(r, 3, NO_SHIFTS);
         return r;
