@@ -49,6 +49,8 @@ final class ShadowLoop implements Runnable, AutoCloseable {
     private volatile boolean running = true;
     private boolean assigned;
     private boolean statusAssigned;
+    /** Partitions assigned from their end whose position is not fixed yet. */
+    private final Set<TopicPartition> unpositioned = new HashSet<>();
     /** The trainer may not read the status topic: not asked again. */
     private boolean statusUnreadable;
     private boolean missingLogged;
@@ -125,8 +127,13 @@ final class ShadowLoop implements Runnable, AutoCloseable {
             all.addAll(added);
             consumer.assign(all);
             consumer.seekToEnd(added);
-            // fixed now, before this round announces anything: a record written after an announcement is read
-            for (TopicPartition tp : added) consumer.position(tp);
+            unpositioned.addAll(added);
+        }
+        // "the end" fixed now, before this round announces anything (a record written after an announcement is read);
+        // one that timed out is tried again next round
+        for (java.util.Iterator<TopicPartition> it = unpositioned.iterator(); it.hasNext(); ) {
+            consumer.position(it.next());
+            it.remove();
         }
         if (assigned) {
             ConsumerRecords<byte[], byte[]> records;

@@ -14,7 +14,7 @@ public final class TrainerOptions {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--group", paramLabel = "ID", defaultValue = "marquee-trainer",
+    @Option(names = "--group", paramLabel = "ID", defaultValue = TrainerWorker.DEFAULT_GROUP,
             description = "consumer group on the request topic, one per model when models share the topics"
                     + " (default: ${DEFAULT-VALUE})")
     String group;

@@ -36,6 +36,8 @@ import org.apache.kafka.common.errors.WakeupException;
  * candidates are judged again on the labels that arrived ({@link DeferredCandidates}).
  */
 final class TrainerWorker implements AutoCloseable {
+    static final String DEFAULT_GROUP = "marquee-trainer";
+
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration ASSIGNMENT_TIMEOUT = Duration.ofSeconds(60);
     static final Duration LABEL_READ_TIMEOUT = Duration.ofMinutes(5);
@@ -152,9 +154,10 @@ final class TrainerWorker implements AutoCloseable {
             }
             if (request.modelName != null && !request.modelName.equals(settings.modelName())) {
                 // another model's trigger on shared topics: its own worker answers it
-                out.accept("trainer: warning: request " + request.requestId + " is for model '" + request.modelName
-                        + "', not '" + settings.modelName() + "': skipped, no outcome (each model's worker needs a"
-                        + " --group of its own, or the one that gets a request may be the other model's)");
+                out.accept("trainer: request " + request.requestId + " is for model '" + request.modelName + "', not '"
+                        + settings.modelName() + "': skipped, no outcome (its own worker answers it"
+                        + (DEFAULT_GROUP.equals(settings.group()) ? "; each model's worker needs a --group of its own,"
+                                + " or the one that gets a request may be the other model's" : "") + ")");
                 commit(consumer, record);
                 return;
             }
