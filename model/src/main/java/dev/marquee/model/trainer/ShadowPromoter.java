@@ -46,6 +46,8 @@ final class ShadowPromoter {
     private long announcedServing = -1;
     private long announcedShadow = -1;
     private long lastJudgedAtLabels;
+    /** When this promoter began pairing the pointer's current (serving, shadow): its sums hold labels since then. */
+    private long pairedSinceMs;
     private boolean pinLogged;
     /** A shadow a scoring slot dropped (SHADOW_DROPPED on model-status), and why; -1: none. */
     private long failedShadow = -1;
@@ -109,7 +111,7 @@ final class ShadowPromoter {
                         + " rollback until `marquee models --unpin`");
                 pinLogged = true;
             }
-            resetPairs(-1, -1, null);
+            resetPairs(-1, -1, null, nowMs);
             // `marquee models --pin` tells no running job: announced here, the pinned version serves now, with no
             // shadow; the unpin is announced the same way (the pointer's target differs from the pin's)
             long pinned = pin.getAsLong();
@@ -122,13 +124,13 @@ final class ShadowPromoter {
         ServingState state = registry.state(name);
         if (state.serving <= 0) return null;
         if (state.serving != pairedServing || state.shadow != pairedShadow || !Objects.equals(role, state.shadowRole)) {
-            resetPairs(state.serving, state.shadow, state.shadowRole);
+            resetPairs(state.serving, state.shadow, state.shadowRole, nowMs);
         }
         if (state.hasShadow() && state.shadow == failedShadow) {
             ServingState next = endFailedShadow(state, nowMs);
             registry.writeState(name, next);
             state = next;
-            resetPairs(state.serving, state.shadow, state.shadowRole);
+            resetPairs(state.serving, state.shadow, state.shadowRole, nowMs);
         } else if (failedShadow > 0 && state.shadow != failedShadow) {
             failedShadow = -1; // not (or no longer) the pointer's shadow
         }
@@ -137,7 +139,7 @@ final class ShadowPromoter {
             if (next != null) {
                 registry.writeState(name, next);
                 state = next;
-                resetPairs(state.serving, state.shadow, state.shadowRole);
+                resetPairs(state.serving, state.shadow, state.shadowRole, nowMs);
             }
         }
         return announce(state.serving, state.shadow, state.reason, nowMs);
@@ -191,7 +193,10 @@ final class ShadowPromoter {
     /** The pointer's next state when the comparison decides, else null. */
     private ServingState judge(ServingState state, long nowMs) {
         boolean watch = ServingState.WATCH.equals(state.shadowRole);
-        long age = nowMs - state.shadowSinceMs;
+        // Counted from when this promoter began pairing, if later: its sums are in memory, so a trainer started after
+        // the shadow's expiry (stopped for a weekend, or not running when an import wrote the candidate) would
+        // otherwise end the shadow on its first round, with no label seen.
+        long age = nowMs - Math.max(state.shadowSinceMs, pairedSinceMs);
         long limit = watch ? settings.watchMs() : settings.candidateExpiryMs();
         boolean enough = pairedLabels >= settings.minLabels() && pairs.users() >= settings.minUsers();
         boolean due = enough && pairedLabels - lastJudgedAtLabels >= settings.judgeEveryLabels();
@@ -272,8 +277,9 @@ final class ShadowPromoter {
         return x * x;
     }
 
-    private void resetPairs(long serving, long shadow, String shadowRole) {
+    private void resetPairs(long serving, long shadow, String shadowRole, long nowMs) {
         pairs = new PairedUserComparison.Sums();
+        pairedSinceMs = nowMs;
         pairedLabels = 0;
         pairedServing = serving;
         pairedShadow = shadow;

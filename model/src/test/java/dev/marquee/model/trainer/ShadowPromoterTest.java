@@ -167,6 +167,32 @@ class ShadowPromoterTest {
         assertThat(state.held.get(2L)).contains("unresolved");
     }
 
+    /**
+     * The sums are in memory: a trainer that starts a day after the shadow began (it was stopped, or not running
+     * when an import wrote the candidate) has seen no label, and waits its own expiry before ending the shadow.
+     */
+    @Test
+    void aTrainerStartedPastTheExpiryWaitsItsOwnBeforeEndingAShadow() throws IOException {
+        candidate(1, 2); // in shadow since 0
+        assertThat(promoter.poll(25 * HOUR)).as("announced, not retired").isNotNull();
+        assertThat(registry.state(NAME).shadow).isEqualTo(2);
+        assertThat(registry.state(NAME).held).isEmpty();
+        assertThat(promoter.poll(48 * HOUR)).isNull();
+        assertThat(promoter.poll(49 * HOUR)).isNotNull();
+        assertThat(registry.state(NAME).held.get(2L)).contains("unresolved after 86400 s");
+
+        registry.writeState(NAME, registry.state(NAME).with(3, 1, ServingState.WATCH, "promoted", 0));
+        ShadowPromoter restarted = new ShadowPromoter(registry, NAME,
+                new PromotionSettings(PromotionSettings.SHADOW, 300, 20, 100, 24 * HOUR, 24 * HOUR),
+                PairedUserComparison::compare, MARGIN, log::add);
+        restarted.poll(50 * HOUR);
+        assertThat(registry.state(NAME).shadow).as("the watch goes on").isEqualTo(1);
+        assertThat(registry.state(NAME).shadowRole).isEqualTo(ServingState.WATCH);
+        restarted.poll(74 * HOUR);
+        assertThat(registry.state(NAME).shadow).as("then ends, unresolved").isZero();
+        assertThat(registry.state(NAME).serving).isEqualTo(3);
+    }
+
     @Test
     void tooFewLabelsNeverDecideBeforeExpiry() throws IOException {
         candidate(1, 2);
