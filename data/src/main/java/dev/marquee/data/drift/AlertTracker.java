@@ -49,6 +49,11 @@ public final class AlertTracker {
         report.drifted = report.alerts.stream().anyMatch(a -> !isOperational(a.metric));
     }
 
+    /** A window with no data in it: every streak ends (an alert needs its windows of data in a row). */
+    public void endStreaks() {
+        streaks.clear();
+    }
+
     /**
      * Latency is the job's health, not the data's or the model's: its alerts are reported, but they do not make a
      * report drifted, open an episode or request a retrain (a cold start or a backlog is not drift).

@@ -138,6 +138,7 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
                 // Nothing arrived: no report, the next window starts now, and the gauges say no data instead of
                 // repeating the last report (a drifted one would keep its alerts firing after traffic stops).
                 last = null;
+                alerts.endStreaks(); // DRIFT.md: a streak stops where its metric is absent for lack of data
                 windowStartMs = end;
                 scheduleWindowEnd(end);
             } else {

@@ -140,6 +140,34 @@ class DriftWindowOperatorTest {
         }
     }
 
+    /**
+     * An alert needs its consecutive windows of data: a window with nothing in it (a pause, a night) ends every
+     * streak, so one drifted window before the pause and one after it are not two in a row.
+     */
+    @Test
+    void aWindowWithNothingInItEndsEveryAlertStreak() throws Exception {
+        writeProfile(1);
+        DriftWindowOperator operator = new DriftWindowOperator(DriftSettings.defaults(
+                Map.of("drift.window.ms", "10000", "drift.alert.windows", "2")), registry.toString(), "marquee");
+        try (var h = new OneInputStreamOperatorTestHarness<>(operator)) {
+            h.setProcessingTime(NOW);
+            h.open();
+            h.processElement(new StreamRecord<>(requests(1_000)));
+            h.processElement(new StreamRecord<>(stationary(1_000, 1, true)));
+            h.setProcessingTime(NOW + 10_000);
+            assertThat(single(h).alerts).as("one window over: not yet an alert").isEmpty();
+
+            h.setProcessingTime(NOW + 20_000); // a window with nothing in it
+            h.processElement(new StreamRecord<>(requests(1_000)));
+            h.processElement(new StreamRecord<>(stationary(1_000, 1, true)));
+            h.setProcessingTime(NOW + 30_000);
+            List<DriftReport> both = reports(h);
+            assertThat(both).hasSize(2);
+            assertThat(both.get(1).alerts).as("over again after the pause: a streak of one").isEmpty();
+            assertThat(both.get(1).drifted).isFalse();
+        }
+    }
+
     /** 3% of requests missing a field: under the overall invalid rate's threshold, over the per-code one. */
     @Test
     void everyAlertOfAReportHasAnAlertingGaugeAtOne() throws Exception {
