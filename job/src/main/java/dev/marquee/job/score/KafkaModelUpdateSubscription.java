@@ -51,6 +51,7 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
     private final CountDownLatch positioned = new CountDownLatch(1);
     private final Object wait = new Object();
     private volatile boolean running = true;
+    private volatile Error failure;
     /**
      * Consumer thread only: the end offsets when a late slot positioned in the past. The updates read below them are
      * kept here, the newest per model, and handed on once read up to them: each states the whole target, so an older
@@ -100,6 +101,8 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
 
     @Override
     public List<ModelUpdate> poll() {
+        Error f = failure;
+        if (f != null) throw f;
         if (arrived.isEmpty()) return List.of();
         List<ModelUpdate> out = new ArrayList<>();
         for (ModelUpdate u; (u = arrived.poll()) != null; ) out.add(u);
@@ -190,6 +193,10 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
                     pause(RETRY_MS);
                 }
             }
+        } catch (Error e) {
+            // out of memory, a linkage error: not retried here; poll() rethrows it on the task thread, so the task
+            // fails over instead of scoring on without ever hearing of another model version
+            failure = e;
         } finally {
             positioned.countDown();
             CompletableFuture<Void> asked = drainRequest;

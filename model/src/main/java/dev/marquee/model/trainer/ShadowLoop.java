@@ -47,6 +47,7 @@ final class ShadowLoop implements Runnable, AutoCloseable {
     private final EventCodec<ModelStatus> statusCodec = EventCodec.of(ModelStatus.class);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
+    private volatile Error failure;
     private boolean assigned;
     private boolean statusAssigned;
     /** Partitions assigned from their end whose position is not fixed yet. */
@@ -80,6 +81,13 @@ final class ShadowLoop implements Runnable, AutoCloseable {
                 // stop() was called (running is false), or a stray wakeup: the loop condition decides
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return;
+            } catch (Error e) {
+                // out of memory, a linkage error: nothing to retry. The trainer stops too (TrainerWorker checks
+                // failure()), so that its supervisor restarts it: a trainer without its promoter would leave every
+                // shadow unjudged and unexpired, and no pin announced, with nothing to say so.
+                failure = e;
+                out.accept("promoter: stopped by " + e + "; the trainer stops with it");
                 return;
             } catch (Exception e) {
                 // a Kafka outage, a bad PINNED or serving.json by hand, an IO error: all may pass, so try again
@@ -210,6 +218,11 @@ final class ShadowLoop implements Runnable, AutoCloseable {
             promoter.forgetAnnouncement(); // not on the topic: the next round announces the target again
             throw e;
         }
+    }
+
+    /** The error that ended the loop's thread, else null (it runs until {@link #stop}). */
+    Error failure() {
+        return failure;
     }
 
     void stop() {

@@ -117,6 +117,10 @@ final class TrainerWorker implements AutoCloseable {
                     handle(record);
                 }
                 if (!running) break; // stopping: no deferred re-judgement (minutes of label reading) on the way out
+                if (promoter != null && promoter.failure() != null) {
+                    throw new IllegalStateException("the promoter's thread stopped (" + promoter.failure()
+                            + "): no shadow would be judged or expired; restart the trainer", promoter.failure());
+                }
                 judgeDeferredIfDue();
                 if (settings.once()) {
                     Set<TopicPartition> assigned = consumer.assignment();

@@ -99,6 +99,41 @@ class ShadowLoopITCase {
     }
 
     /**
+     * An Error on the promoter's thread (out of memory, a linkage error) is not retried: the loop ends and says so,
+     * and failure() hands it to the trainer's request loop, which stops the process (TrainerWorker).
+     */
+    @Test
+    void anErrorEndsTheLoopAndIsHandedToTheTrainer() throws Exception {
+        String labeled = KAFKA.createTopic("labeled-predictions", 1);
+        String updates = KAFKA.createTopic("model-updates", 1);
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("registry"));
+        registry.publish(NAME, dir -> Files.writeString(dir.resolve(ModelRegistry.SAVED_MODEL_FILE), "pb"));
+        registry.writeState(NAME, ServingState.serving(1, "the test", 0));
+        registry.pin(NAME, 1);
+        List<String> log = new CopyOnWriteArrayList<>();
+        AssertionError boom = new AssertionError("boom");
+        KafkaClients kafka = new KafkaClients(KAFKA.bootstrapServers(), new Properties());
+        try (KafkaProducer<String, byte[]> producer = kafka.producer();
+                ShadowLoop loop = new ShadowLoop(kafka, new EventWriter(producer), labeled, "model-status-unused", updates,
+                        new ShadowPromoter(registry, NAME, PromotionSettings.defaults(), PairedUserComparison::compare,
+                                GatePolicy.defaults().margin(), line -> {
+                                    if (line.contains("is pinned")) throw boom; // the promoter's first round
+                                    log.add(line);
+                                }), log::add)) {
+            Thread thread = new Thread(loop, "test-promoter");
+            thread.start();
+            thread.join(DEADLINE.toMillis());
+            try {
+                assertThat(thread.isAlive()).as("the loop ends on an Error").isFalse();
+                assertThat(loop.failure()).isSameAs(boom);
+                assertThat(log).anyMatch(l -> l.startsWith("promoter: stopped by java.lang.AssertionError: boom"));
+            } finally {
+                loop.stop();
+            }
+        }
+    }
+
+    /**
      * A scoring slot dropped the candidate (it answered NaN there): the other slots go on pairing it, so the promoter
      * must end it on the slot's report, not judge it on the rows it did not fail on.
      */

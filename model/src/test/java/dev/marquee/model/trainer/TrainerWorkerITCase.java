@@ -305,6 +305,39 @@ class TrainerWorkerITCase {
         assertThat(code.get()).as(out.toString(StandardCharsets.UTF_8)).isZero();
     }
 
+    /** The promoter's thread ended on an Error: the trainer stops too, with exit 1, for its supervisor to restart it. */
+    @Test
+    void aWorkerWhosePromoterDiedStops() throws Exception {
+        String requests = KAFKA.createTopic("dead-promoter-requests", 1);
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("registry"));
+        registry.publish("marquee", dir -> Files.writeString(dir.resolve(ModelRegistry.SAVED_MODEL_FILE), "pb"));
+        registry.writeState("marquee", ServingState.serving(1, "the test", 0));
+        registry.pin("marquee", 1); // the promoter's first round logs the pin: there the Error is thrown
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream failing = new PrintStream(out, true, StandardCharsets.UTF_8) {
+            @Override
+            public void println(String line) {
+                if (line.contains("is pinned")) throw new AssertionError("injected on the promoter's thread");
+                super.println(line);
+            }
+        };
+        Console console = new Console(new ByteArrayInputStream(new byte[0]), failing, failing, Map.of(), tmp);
+        TrainerCommand command = new TrainerCommand(console);
+        AtomicInteger code = new AtomicInteger(-1);
+        Thread worker = new Thread(() -> code.set(ConsoleCommand.execute(command, new String[] {
+                "--bootstrap", KAFKA.bootstrapServers(), "--registry", tmp.resolve("registry").toString(),
+                "--group", "dead-promoter-test", "--topic.retrain-requests", requests})), "test-trainer");
+        worker.start();
+        worker.join(Duration.ofSeconds(60).toMillis());
+        try {
+            assertThat(worker.isAlive()).as("still running without its promoter: %s", out).isFalse();
+            assertThat(code.get()).as(out.toString(StandardCharsets.UTF_8)).isEqualTo(1);
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("the promoter's thread stopped");
+        } finally {
+            command.stop();
+        }
+    }
+
     @FunctionalInterface
     private interface Main {
         int run(String[] args, Console console);
