@@ -38,11 +38,14 @@ create drift-metrics 1 retention.ms=2592000000
 create model-updates 1 cleanup.policy=compact min.compaction.lag.ms=3600000
 # true ratings (labels); 30 days for the online evaluation and retraining.
 create ratings 12 retention.ms=2592000000
-# one record per scoring slot per model load or refusal.
+# one record per scoring slot per model load or refusal. Keep 1 partition: the trainer's promoter assigns the partitions
+# it finds when it starts, so a partition added while it runs is read only after its restart (a shadow a slot dropped,
+# reported there, would then wait for its expiry instead of being retired at once).
 create model-status 1 retention.ms=604800000
 # written by the retraining trigger, read by the trainer worker.
 create retrain-requests 1 retention.ms=2592000000
 # the trainer worker's result for each retrain request (published, or refused by the gate, and why).
 create retrain-outcomes 1 retention.ms=2592000000
-# each label matched with its prediction (and the shadow version's rating); the trainer's promoter reads it.
+# each label matched with its prediction (and the shadow version's rating); the trainer's promoter reads it. Partitions
+# added later are read by the promoter only after the trainer's restart: restart it after adding some.
 create labeled-predictions 12 retention.ms=604800000
