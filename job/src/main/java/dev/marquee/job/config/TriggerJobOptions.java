@@ -38,10 +38,12 @@ public final class TriggerJobOptions {
             .withDescription("limit on the online RMSE relative to the serving version's model card: its test RMSE"
                     + " (validation RMSE when its test part was not scored) plus this; `off` turns it off. With both limits set, the lower applies");
     public static final ConfigOption<Integer> RMSE_WINDOWS = key("trigger.rmse-windows").intType().defaultValue(3)
-            .withDescription("consecutive reports over the RMSE limit that request a retrain");
+            .withDescription("consecutive judged groups of labels (trigger.min-labels each) over the RMSE limit that"
+                    + " request a retrain");
     public static final ConfigOption<Long> MIN_LABELS = key("trigger.min-labels").longType().defaultValue(200L)
-            .withDescription("labels of its own model version a report needs (`labels.model_count`) for its RMSE to"
-                    + " count; reports with fewer neither count nor reset");
+            .withDescription("labels of their own model version (`labels.model_count`) judged together by the RMSE rule:"
+                    + " a report with this many is judged alone, reports with fewer are pooled with the next ones until"
+                    + " they have this many");
     public static final ConfigOption<Long> SCHEDULE_MS = key("trigger.schedule-ms").longType().defaultValue(0L)
             .withDescription("request a retrain when this long has passed since the last request or model update;"
                     + " 0: off");

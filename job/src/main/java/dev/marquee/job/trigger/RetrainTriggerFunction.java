@@ -182,17 +182,27 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             String metric = ownVersion || r.metrics.containsKey(LABELS_MODEL_RMSE) ? LABELS_MODEL_RMSE : LABELS_RMSE;
             Double rmse = r.metrics.get(metric);
             Double labels = r.metrics.get(ownVersion ? LABELS_MODEL_COUNT : LABELS_COUNT);
-            // A window with too few labels says nothing either way: it neither counts nor resets.
-            if (rmse != null && labels != null && !rmse.isNaN() && labels >= rules.minLabels) {
-                double limit = rmseLimit(r.modelVersion);
-                if (!Double.isNaN(limit)) {
-                    st.rmseWindows = rmse > limit ? st.rmseWindows + 1 : 0;
-                    if (st.rmseWindows >= rules.rmseWindows) {
-                        triggers.add(RetrainRequest.TRIGGER_RMSE);
-                        alerts.add(new Alert(metric, rmse, limit, st.rmseWindows));
-                        reasons.add(String.format(java.util.Locale.ROOT, "online RMSE %.4f over %.4f for %d consecutive windows",
-                                rmse, limit, st.rmseWindows));
-                    }
+            // A window with too few labels says nothing by itself: its labels are pooled with the next windows' until
+            // they are enough, and judged together as one (else, below min-labels per window, the rule never judged).
+            double limit = rmseLimit(r.modelVersion);
+            if (rmse != null && labels != null && !rmse.isNaN() && !labels.isNaN() && labels > 0 && !Double.isNaN(limit)) {
+                st.rmsePoolSquaredErrors += labels * rmse * rmse;
+                st.rmsePoolLabels += labels;
+            }
+            if (st.rmsePoolLabels >= rules.minLabels && st.rmsePoolLabels > 0) {
+                double pooled = Math.sqrt(st.rmsePoolSquaredErrors / st.rmsePoolLabels);
+                long pooledLabels = Math.round(st.rmsePoolLabels);
+                boolean onePart = labels != null && Math.round(labels) == pooledLabels;
+                st.rmsePoolSquaredErrors = 0;
+                st.rmsePoolLabels = 0;
+                st.rmseWindows = pooled > limit ? st.rmseWindows + 1 : 0;
+                if (st.rmseWindows >= rules.rmseWindows) {
+                    triggers.add(RetrainRequest.TRIGGER_RMSE);
+                    alerts.add(new Alert(metric, onePart ? rmse : pooled, limit, st.rmseWindows));
+                    reasons.add(String.format(java.util.Locale.ROOT, "online RMSE %.4f over %.4f for %d consecutive windows%s",
+                            onePart ? rmse : pooled, limit, st.rmseWindows,
+                            onePart ? "" : " (the last of " + pooledLabels + " labels pooled from windows of fewer than "
+                                    + rules.minLabels + ")"));
                 }
             }
         }
@@ -436,6 +446,8 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         st.servingVersion = version;
         st.driftedWindows = 0; // another model is judged afresh
         st.rmseWindows = 0;
+        st.rmsePoolSquaredErrors = 0;
+        st.rmsePoolLabels = 0;
     }
 
     /** Keeps exactly one timer: the in-flight timeout, else the next scheduled request. */

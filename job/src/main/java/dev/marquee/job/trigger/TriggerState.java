@@ -29,8 +29,15 @@ public class TriggerState {
      * has ended, and drift a retrain could answer later in it is new.
      */
     public int inputOnlyEpisodeWindows;
-    /** Consecutive reports, among those with enough labels, over the RMSE limit. */
+    /** Consecutive judged groups of labels (below), each of at least {@code trigger.min-labels}, over the RMSE limit. */
     public int rmseWindows;
+    /**
+     * Reports of the serving version whose labels are not yet judged, pooled until they hold {@code trigger.min-labels}
+     * (a window of too few labels is judged with the next ones): the sum of their labels' squared errors, and how many.
+     * State written before session 24 has neither (0): those reports were judged one by one.
+     */
+    public double rmsePoolSquaredErrors;
+    public double rmsePoolLabels;
     /**
      * The version last seen serving: the last model update's, or the last report's when it names another (reports
      * of the old version drain for a window after a swap, and a rollback goes back to a lower number).

@@ -682,6 +682,37 @@ class RetrainTriggerFunctionTest {
         }
     }
 
+    /**
+     * At a few labels a second every window has fewer than trigger.min-labels (200): they are pooled until there are
+     * enough and judged as one; before, such a deployment's RMSE rule never judged anything.
+     */
+    @Test
+    void windowsOfTooFewLabelsArePooledUntilThereAreEnough() throws Exception {
+        try (var h = harness(rules(0, NO_LIMIT, 0.05, 0, COOLDOWN))) {
+            for (int i = 0; i < 11; i++) send(h, labelled(1.20, 50)); // two pools of 200 over the limit, and 150
+            assertThat(h.extractOutputValues()).isEmpty();
+            send(h, labelled(1.20, 50)); // the third pool of 200
+            assertThat(h.extractOutputValues()).singleElement().satisfies(r -> {
+                assertThat(r.triggers).containsExactly(RetrainRequest.TRIGGER_RMSE);
+                assertThat(r.alerts).singleElement().satisfies(a -> {
+                    assertThat(a.value).isCloseTo(1.20, org.assertj.core.data.Offset.offset(1e-9));
+                    assertThat(a.windows).isEqualTo(3);
+                });
+                assertThat(r.reason).contains("200 labels pooled");
+            });
+        }
+        try (var h = harness(rules(0, NO_LIMIT, 0.05, 0, COOLDOWN))) {
+            // pooled by their labels: 150 labels at 0.90 and 50 at 1.30 are one group of RMSE ~1.01, over 0.95
+            for (int i = 0; i < 3; i++) {
+                send(h, labelled(0.90, 150));
+                send(h, labelled(1.30, 50));
+            }
+            assertThat(h.extractOutputValues()).singleElement().satisfies(r ->
+                    assertThat(r.alerts.get(0).value).isCloseTo(Math.sqrt((150 * 0.81 + 50 * 1.69) / 200),
+                            org.assertj.core.data.Offset.offset(1e-9)));
+        }
+    }
+
     @Test
     void anAbsoluteRmseLimitWorksWithoutACard() throws Exception {
         try (var h = harness(rules(0, 1.2, NO_LIMIT, 0, COOLDOWN), v -> OptionalDouble.empty(), null)) {
