@@ -204,13 +204,25 @@ public final class ScoringJob {
 
     /**
      * Exactly-once: a checkpoint that outlives the transactions it commits would lose their records (the brokers
-     * abort them after delivery.transaction-timeout-ms): such a checkpoint fails instead, and the job restores. The
-     * retraining trigger's sink is exactly-once the same way.
+     * abort them after delivery.transaction-timeout-ms, and the committer only logs it): such a checkpoint fails
+     * instead, and the job restores. The retraining trigger's sink is exactly-once the same way.
      */
     public static void capCheckpointTimeout(StreamExecutionEnvironment env, JobSettings s) {
         if (s.delivery != DeliveryGuarantee.EXACTLY_ONCE) return;
-        long cap = s.transactionTimeoutMs - s.checkpointIntervalMs; // positive: JobSettings checks it
+        long cap = checkpointTimeoutCap(s.transactionTimeoutMs, s.checkpointIntervalMs,
+                env.getCheckpointConfig().getMinPauseBetweenCheckpoints());
         if (env.getCheckpointConfig().getCheckpointTimeout() > cap) env.getCheckpointConfig().setCheckpointTimeout(cap);
+    }
+
+    /**
+     * The longest a checkpoint may take so that no transaction outlives {@code transactionTimeoutMs}. A sink's
+     * transaction opens at one checkpoint's barrier and commits when the next checkpoint completes: it lives the rest
+     * of its own checkpoint (up to D), the wait for the next one (the interval's remainder, at least the min-pause P),
+     * and that one (D): at most max(interval + D, 2D + P). Both must stay within the transaction timeout.
+     */
+    static long checkpointTimeoutCap(long transactionTimeoutMs, long intervalMs, long minPauseMs) {
+        long cap = Math.min(transactionTimeoutMs - intervalMs, (transactionTimeoutMs - Math.max(0, minPauseMs)) / 2);
+        return Math.max(1_000, cap); // a min-pause near the timeout leaves no room: checkpoints then fail, visibly
     }
 
     /** Checkpointing and serialization settings every run of the job uses. */

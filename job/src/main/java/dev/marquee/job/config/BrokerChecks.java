@@ -89,8 +89,8 @@ public final class BrokerChecks {
 
     /**
      * Exactly-once: a warning when the tolerated failed checkpoints in a row, each running to its timeout, could
-     * outlast the transaction timeout (the brokers would abort transactions the job still commits). One checkpoint
-     * alone cannot: the job caps its checkpoint timeout ({@code ScoringJob.configure}).
+     * outlast the transaction timeout (the brokers would abort transactions the job still commits). Checkpoints that
+     * succeed cannot: the job caps its checkpoint timeout so that two in a row fit ({@code ScoringJob.checkpointTimeoutCap}).
      */
     public static List<String> checkTransactionTimeout(JobSettings s, long checkpointTimeoutMs, int tolerableFailures) {
         if (s.delivery != DeliveryGuarantee.EXACTLY_ONCE || tolerableFailures <= 0) return List.of();

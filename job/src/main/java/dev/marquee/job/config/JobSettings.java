@@ -42,7 +42,7 @@ public final class JobSettings implements Serializable {
     public static final String TOPIC_MODEL_STATUS = ScoringJobOptions.TOPIC_MODEL_STATUS.key();
     public static final String TOPIC_LABELED_PREDICTIONS = ScoringJobOptions.TOPIC_LABELED_PREDICTIONS.key();
     public static final String MODEL_REGISTRY = ScoringJobOptions.MODEL_REGISTRY.key();
-    /** Exactly-once: the least time a checkpoint gets before it times out (the transaction timeout minus the interval). */
+    /** Exactly-once: the least the transaction timeout must exceed the interval by (the checkpoint timeout is capped below it). */
     public static final long MIN_CHECKPOINT_TIME_MS = 10_000;
     public static final String MODEL_NAME = ScoringJobOptions.MODEL_NAME.key();
     public static final String MODEL_VERSION = ScoringJobOptions.MODEL_VERSION.key();

@@ -64,12 +64,15 @@ public final class ScoringJobOptions {
                     + " source; consumers of the outputs must read with `isolation.level=read_committed`");
     public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = key("delivery.transactional-id-prefix")
             .stringType().defaultValue("marquee-scoring")
-            .withDescription("prefix of the sinks' transactional ids (exactly-once); unique per job on one cluster");
+            .withDescription("prefix of the sinks' transactional ids (exactly-once); unique per job on one Kafka cluster (two jobs"
+                    + " writing to the same brokers with one prefix abort each other's transactions, whatever Flink cluster"
+                    + " each runs on)");
     public static final ConfigOption<Long> TRANSACTION_TIMEOUT_MS = key("delivery.transaction-timeout-ms").longType()
             .defaultValue(900_000L).withDescription("must exceed the checkpoint interval by at least 10 s and not exceed the brokers'"
                     + " `transaction.max.timeout.ms` (15 min by default, checked at start; the connector's own one-hour"
-                    + " default would be refused). The checkpoint timeout is capped at this minus the interval, and an"
-                    + " exactly-once job must be restored within it after a failure (docs/RELIABILITY.md)");
+                    + " default would be refused). The checkpoint timeout is capped so that no transaction outlives it (the lower of this"
+                    + " minus the interval and half of this less the min-pause), and an exactly-once job must be restored"
+                    + " within it, less its open transactions' age, after a failure (docs/RELIABILITY.md)");
     public static final ConfigOption<Long> CHECKPOINT_INTERVAL_MS = key("checkpoint.interval-ms").longType()
             .defaultValue(60_000L).withDescription("checkpoint interval. At-least-once: it bounds what is read again"
                     + " after a failure, and each checkpoint briefly stalls the sinks while they flush (p99 latency at"

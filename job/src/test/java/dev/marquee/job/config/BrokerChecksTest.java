@@ -95,7 +95,19 @@ class BrokerChecksTest {
         var env = org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.getExecutionEnvironment();
         dev.marquee.job.ScoringJob.configure(env, JobSettings.from(Map.of(JobSettings.DELIVERY, "exactly-once",
                 JobSettings.TRANSACTION_TIMEOUT_MS, "60000", JobSettings.CHECKPOINT_INTERVAL_MS, "2000")));
-        assertThat(env.getCheckpointConfig().getCheckpointTimeout()).isEqualTo(58_000);
+        // two checkpoints of 30 s and the pause between them: the transaction opened at the first one's barrier
+        // commits 60 s later at most (58 s, interval less, let two in a row hold it open ~116 s)
+        assertThat(env.getCheckpointConfig().getCheckpointTimeout()).isEqualTo(30_000);
+        var paused = org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.getExecutionEnvironment();
+        paused.getCheckpointConfig().setMinPauseBetweenCheckpoints(5_000);
+        dev.marquee.job.ScoringJob.configure(paused, JobSettings.from(Map.of(JobSettings.DELIVERY, "exactly-once",
+                JobSettings.TRANSACTION_TIMEOUT_MS, "60000", JobSettings.CHECKPOINT_INTERVAL_MS, "2000")));
+        assertThat(paused.getCheckpointConfig().getCheckpointTimeout()).as("(60 - 5) / 2 s").isEqualTo(27_500);
+        var defaults = org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.getExecutionEnvironment();
+        defaults.getCheckpointConfig().setMinPauseBetweenCheckpoints(5_000); // infra/flink's config.yaml
+        dev.marquee.job.ScoringJob.configure(defaults, JobSettings.from(Map.of(JobSettings.DELIVERY, "exactly-once")));
+        long cap = defaults.getCheckpointConfig().getCheckpointTimeout();
+        assertThat(2 * cap + 5_000).as("the deployed defaults: 15 min transactions").isLessThanOrEqualTo(900_000);
         var atLeastOnce = org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.getExecutionEnvironment();
         dev.marquee.job.ScoringJob.configure(atLeastOnce, JobSettings.defaults());
         assertThat(atLeastOnce.getCheckpointConfig().getCheckpointTimeout()).as("Flink's default").isEqualTo(600_000);

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** The trigger's exactly-once sink is held to the scoring job's rule: no checkpoint outlives its transactions. */
 class RetrainTriggerJobConfigureTest {
     @Test
-    void anExactlyOnceTriggerCapsItsCheckpointTimeoutAtTheTransactionTimeoutMinusTheInterval() {
+    void anExactlyOnceTriggerCapsItsCheckpointTimeoutAsTheScoringJobDoes() {
         TriggerSettings s = TriggerSettings.from(Map.of("delivery.guarantee", "exactly-once",
                 "delivery.transaction-timeout-ms", "120000", "checkpoint.interval-ms", "60000"));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
