@@ -43,6 +43,8 @@ public final class ParserLimits implements Serializable {
     public final int maxUserIdChars;
     public final int maxTitleChars;
     public final int maxRequestIdChars;
+    /** The widest timestamp bound, in seconds: its milliseconds still fit in a long. */
+    public static final long MAX_SECONDS = Long.MAX_VALUE / 1000;
     public final long minTimestamp;
     public final long maxTimestamp;
     public final int maxExtraFields;
@@ -55,8 +57,9 @@ public final class ParserLimits implements Serializable {
         maxUserIdChars = s.intInRange(MAX_USER_ID_CHARS, DEFAULT_MAX_USER_ID_CHARS, 1, 1 << 20);
         maxTitleChars = s.intInRange(MAX_TITLE_CHARS, DEFAULT_MAX_TITLE_CHARS, 1, 1 << 20);
         maxRequestIdChars = s.intInRange(MAX_REQUEST_ID_CHARS, DEFAULT_MAX_REQUEST_ID_CHARS, 1, 1 << 20);
-        minTimestamp = s.longInRange(MIN_TIMESTAMP, DEFAULT_MIN_TIMESTAMP, Long.MIN_VALUE, Long.MAX_VALUE);
-        maxTimestamp = s.longInRange(MAX_TIMESTAMP, DEFAULT_MAX_TIMESTAMP, Long.MIN_VALUE, Long.MAX_VALUE);
+        // seconds that stay a long in milliseconds: event times, expiries and hours are computed from timestamp * 1000
+        minTimestamp = s.longInRange(MIN_TIMESTAMP, DEFAULT_MIN_TIMESTAMP, -MAX_SECONDS, MAX_SECONDS);
+        maxTimestamp = s.longInRange(MAX_TIMESTAMP, DEFAULT_MAX_TIMESTAMP, -MAX_SECONDS, MAX_SECONDS);
         maxExtraFields = s.intInRange(MAX_EXTRA_FIELDS, DEFAULT_MAX_EXTRA_FIELDS, 0, 1_000);
         maxDeadLetterPayloadBytes = s.intInRange(MAX_DEAD_LETTER_PAYLOAD_BYTES, DEFAULT_MAX_DEAD_LETTER_PAYLOAD_BYTES, 16, 64 << 20);
         if (minTimestamp > maxTimestamp) {

@@ -154,6 +154,12 @@ class RequestParserTest {
         assertThatThrownBy(() -> ParserLimits.from(new Settings(Map.of(ParserLimits.MIN_TIMESTAMP, "10", ParserLimits.MAX_TIMESTAMP, "5"))))
                 .isInstanceOf(SettingException.class)
                 .hasMessageContaining("parser.min-timestamp");
+        // seconds whose milliseconds overflow a long would wrap every event time computed from them
+        assertThatThrownBy(() -> ParserLimits.from(new Settings(Map.of(ParserLimits.MAX_TIMESTAMP, String.valueOf(Long.MAX_VALUE)))))
+                .isInstanceOf(SettingException.class)
+                .hasMessage("parser.max-timestamp must be between -9223372036854775 and 9223372036854775, got 9223372036854775807");
+        assertThat(ParserLimits.from(new Settings(Map.of(ParserLimits.MAX_TIMESTAMP, "9223372036854775"))).maxTimestamp * 1000)
+                .isPositive();
     }
 
     @Test

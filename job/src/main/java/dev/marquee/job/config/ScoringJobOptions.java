@@ -147,10 +147,10 @@ public final class ScoringJobOptions {
     public static final ConfigOption<Integer> PARSER_MAX_REQUEST_ID_CHARS = key(ParserLimits.MAX_REQUEST_ID_CHARS)
             .intType().defaultValue(ParserLimits.DEFAULT_MAX_REQUEST_ID_CHARS).withDescription("longest `request_id`");
     public static final ConfigOption<Long> PARSER_MIN_TIMESTAMP = key(ParserLimits.MIN_TIMESTAMP).longType()
-            .defaultValue(ParserLimits.DEFAULT_MIN_TIMESTAMP).withDescription("seconds since the epoch, inclusive");
+            .defaultValue(ParserLimits.DEFAULT_MIN_TIMESTAMP).withDescription("seconds since the epoch, inclusive; within ±9223372036854775 (its milliseconds fit a long)");
     public static final ConfigOption<Long> PARSER_MAX_TIMESTAMP = key(ParserLimits.MAX_TIMESTAMP).longType()
             .defaultValue(ParserLimits.DEFAULT_MAX_TIMESTAMP)
-            .withDescription("inclusive; catches milliseconds sent as seconds");
+            .withDescription("inclusive; catches milliseconds sent as seconds; within ±9223372036854775 (its milliseconds fit a long)");
     public static final ConfigOption<Integer> PARSER_MAX_EXTRA_FIELDS = key(ParserLimits.MAX_EXTRA_FIELDS).intType()
             .defaultValue(ParserLimits.DEFAULT_MAX_EXTRA_FIELDS).withDescription("unknown field names kept per request");
     public static final ConfigOption<Integer> PARSER_MAX_DEAD_LETTER_PAYLOAD_BYTES =
