@@ -96,7 +96,7 @@ final class TrainerWorker implements AutoCloseable {
             out.accept("trainer: the registry had no serving pointer: it now names the latest version, "
                     + settings.registry().serving(settings.modelName()).orElse(0));
         }
-        nextRecheckMs = System.currentTimeMillis() + settings.recheckIntervalMs();
+        nextRecheckMs = monotonicMs() + settings.recheckIntervalMs();
         if (settings.once() && consumer.partitionsFor(settings.requestsTopic()).isEmpty()) {
             throw new IllegalStateException("topic " + settings.requestsTopic() + " does not exist");
         }
@@ -165,14 +165,13 @@ final class TrainerWorker implements AutoCloseable {
                 commit(consumer, record);
                 return;
             }
-            long now = System.currentTimeMillis();
             Optional<RetrainOutcome> before = answered.find(request.requestId);
             if (before.isPresent()) {
                 outcome = before.get();
                 out.accept("trainer: request " + request.requestId + " was answered before (" + outcome.outcome
                         + "): sending that outcome again, nothing trained");
-            } else if (!rateLimit.tryTake(now)) {
-                outcome = rateLimited(request, now);
+            } else if (!rateLimit.tryTake(monotonicMs())) {
+                outcome = rateLimited(request);
             } else {
                 LabelReader.Labels read = labels.read();
                 settled.addAll(judgeDeferred(read));
@@ -253,9 +252,14 @@ final class TrainerWorker implements AutoCloseable {
         }
     }
 
+    /** Milliseconds for in-process intervals (rechecks, the rate limit): a wall-clock step does not stretch them. */
+    private static long monotonicMs() {
+        return System.nanoTime() / 1_000_000;
+    }
+
     /** Every {@code trainer.gate.recheck-seconds}, with deferred candidates waiting: read the labels, judge them. */
     private void judgeDeferredIfDue() {
-        long now = System.currentTimeMillis();
+        long now = monotonicMs();
         if (now < nextRecheckMs) {
             return;
         }
@@ -274,7 +278,8 @@ final class TrainerWorker implements AutoCloseable {
     }
 
     /** The model update (when a version was published), then the outcome, each acknowledged. */
-    private RetrainOutcome rateLimited(RetrainRequest request, long now) {
+    private RetrainOutcome rateLimited(RetrainRequest request) {
+        long now = monotonicMs();
         RetrainOutcome o = new RetrainOutcome();
         o.requestId = request.requestId;
         o.modelName = settings.modelName();
@@ -282,7 +287,7 @@ final class TrainerWorker implements AutoCloseable {
         o.reason = "more than " + rateLimit.perHour() + " retrain requests in the last hour ("
                 + TrainerSettings.MAX_REQUESTS_PER_HOUR + "); nothing trained; the next slot frees up in "
                 + Math.max(1, (rateLimit.nextFreeAtMs(now) - now) / 1000) + " s";
-        o.finishedAtMs = now;
+        o.finishedAtMs = System.currentTimeMillis();
         return o;
     }
 
