@@ -48,6 +48,9 @@ final class ShadowPromoter {
     private long lastJudgedAtLabels;
     /** When this promoter began pairing the pointer's current (serving, shadow): its sums hold labels since then. */
     private long pairedSinceMs;
+    /** The comparison {@link #poll} judged before taking the registry's lock, of the sums {@code precomputedFor}. */
+    private PairedUserComparison.Result precomputed;
+    private PairedUserComparison.Sums precomputedFor;
     private boolean pinLogged;
     /** A shadow a scoring slot dropped (SHADOW_DROPPED on model-status), and why; -1: none. */
     private long failedShadow = -1;
@@ -99,8 +102,23 @@ final class ShadowPromoter {
      * announce (the pointer's target, or a pin, changed), or null.
      */
     synchronized ModelUpdate poll(long nowMs) throws IOException {
-        // the registry's lock: a retrain's publication or a person's promote cannot land between read and write
-        return registry.locked(name, () -> pollLocked(nowMs));
+        // The bootstrap (resamples x users: seconds with 10^5 users) runs before the registry's lock is taken, so
+        // that a promote, a rollback, a pin or a retrain's publication does not wait for it; the sums cannot change
+        // meanwhile (accept runs on this thread). Used only if the pointer still names the pair that was judged.
+        precomputed = judgementDue() ? compare.apply(pairs) : null;
+        precomputedFor = pairs;
+        try {
+            // the registry's lock: a retrain's publication or a person's promote cannot land between read and write
+            return registry.locked(name, () -> pollLocked(nowMs));
+        } finally {
+            precomputed = null;
+            precomputedFor = null;
+        }
+    }
+
+    private boolean judgementDue() {
+        return pairedLabels >= settings.minLabels() && pairs.users() >= settings.minUsers()
+                && pairedLabels - lastJudgedAtLabels >= settings.judgeEveryLabels();
     }
 
     private ModelUpdate pollLocked(long nowMs) throws IOException {
@@ -201,7 +219,8 @@ final class ShadowPromoter {
         boolean enough = pairedLabels >= settings.minLabels() && pairs.users() >= settings.minUsers();
         boolean due = enough && pairedLabels - lastJudgedAtLabels >= settings.judgeEveryLabels();
         if (!due && age < limit) return null;
-        PairedUserComparison.Result result = enough ? compare.apply(pairs) : null;
+        PairedUserComparison.Result result = !enough ? null
+                : precomputed != null && precomputedFor == pairs ? precomputed : compare.apply(pairs);
         Decision decision = result == null ? Decision.DEFER : result.decide(margin);
         String v = result == null
                 ? "too few labels (" + pairedLabels + " from " + pairs.users() + " users; at least " + settings.minLabels()

@@ -193,6 +193,66 @@ class ShadowPromoterTest {
         assertThat(registry.state(NAME).serving).isEqualTo(3);
     }
 
+    /**
+     * The bootstrap runs outside the registry's lock: a person's pin (or a promote, a rollback, a retrain's publication)
+     * does not wait for it; the verdict is then not applied, the pointer having moved on.
+     */
+    @Test
+    void theComparisonRunsOutsideTheRegistrysLock() throws Exception {
+        java.util.concurrent.CountDownLatch judging = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        ShadowPromoter slow = new ShadowPromoter(registry, NAME,
+                new PromotionSettings(PromotionSettings.SHADOW, 300, 20, 100, 24 * HOUR, 24 * HOUR), sums -> {
+                    judging.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return PairedUserComparison.compare(sums);
+                }, MARGIN, log::add);
+        candidate(1, 2);
+        slow.poll(1);
+        SplittableRandom random = new SplittableRandom(8);
+        for (int u = 0; u < 50; u++) {
+            for (int k = 0; k < 20; k++) {
+                LabeledPrediction p = new LabeledPrediction();
+                p.modelName = NAME;
+                p.userId = "u" + u;
+                p.label = 1 + random.nextInt(5);
+                p.modelVersion = 1;
+                p.modelRating = (float) (p.label + gaussian(random));
+                p.shadowVersion = 2;
+                p.shadowRating = (float) (p.label + 0.3 * gaussian(random)); // clearly better: would be promoted
+                slow.accept(p);
+            }
+        }
+        java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread judge = new Thread(() -> {
+            try {
+                slow.poll(2);
+            } catch (Throwable t) {
+                failed.set(t);
+            }
+        }, "test-judge");
+        judge.start();
+        try {
+            assertThat(judging.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            java.util.concurrent.FutureTask<Void> pin = new java.util.concurrent.FutureTask<>(() -> {
+                registry.pin(NAME, 1);
+                return null;
+            });
+            new Thread(pin, "test-pin").start();
+            pin.get(30, java.util.concurrent.TimeUnit.SECONDS); // before: waited for the judgement's release
+        } finally {
+            release.countDown();
+            judge.join(30_000);
+        }
+        assertThat(failed.get()).isNull();
+        assertThat(registry.pinned(NAME)).hasValue(1);
+        assertThat(registry.state(NAME).serving).as("not promoted under the pin").isEqualTo(1);
+    }
+
     @Test
     void tooFewLabelsNeverDecideBeforeExpiry() throws IOException {
         candidate(1, 2);
