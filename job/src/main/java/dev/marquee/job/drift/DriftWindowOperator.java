@@ -85,7 +85,7 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
     @Override
     public void open() throws Exception {
         super.open();
-        references = new ReferenceCache(registry, modelName);
+        references = ReferenceCache.shared(registry, modelName);
         reports = new DriftReports(settings, LogBuckets.latencyMs(), LogBuckets.lagSeconds());
         registerGauges(getMetricGroup().addGroup(METRIC_GROUP));
         // Restored after downtime, the restored window would have ended long ago: it ends a window from now instead,

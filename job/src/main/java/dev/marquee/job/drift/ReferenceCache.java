@@ -23,6 +23,9 @@ import org.slf4j.LoggerFactory;
 final class ReferenceCache {
     private static final Logger LOG = LoggerFactory.getLogger(ReferenceCache.class);
     private static final int MAX_VERSIONS = 4;
+    /** One cache per registry and model in a JVM: see {@link #shared}. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, ReferenceCache> SHARED =
+            new java.util.concurrent.ConcurrentHashMap<>();
     static final long RETRY_AFTER_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private final String registry;
@@ -50,6 +53,16 @@ final class ReferenceCache {
 
     ReferenceCache(String registry, String modelName) {
         this(registry, modelName, System::nanoTime);
+    }
+
+    /**
+     * The JVM's cache of this registry's model, shared by its scoring slots and drift-window operators, as the loaded
+     * model is (decision 0012): a version's reference holds an entry for every user and title of its training data
+     * (tens of MB at ML-32M's size), and the slots of a TaskManager serve the same versions. The buckets are immutable
+     * once read, so the task threads read them concurrently.
+     */
+    static ReferenceCache shared(String registry, String modelName) {
+        return SHARED.computeIfAbsent(registry + '\u0000' + modelName, k -> new ReferenceCache(registry, modelName));
     }
 
     ReferenceCache(String registry, String modelName, LongSupplier nanoClock) {

@@ -44,7 +44,12 @@ public final class ScoredBatchDrift implements BatchObserver<Prediction, DriftCo
 
     @Override
     public void open(StreamingRuntimeContext context) {
-        openWith(new ReferenceCache(registry, modelName));
+        openWith(ReferenceCache.shared(registry, modelName));
+    }
+
+    /** The cache of drift references this slot reads (tests). */
+    ReferenceCache references() {
+        return references;
     }
 
     /** As {@link #open(StreamingRuntimeContext)}, with the cache given (tests: its clock and reader). */

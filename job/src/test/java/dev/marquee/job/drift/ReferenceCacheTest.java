@@ -25,6 +25,19 @@ class ReferenceCacheTest {
         return p;
     }
 
+    /** The slots of a JVM and its drift-window operators share one copy of each version's reference. */
+    @Test
+    void theScoringSlotsAndTheDriftWindowOfAJvmShareOneCache() throws Exception {
+        profile(1);
+        ScoredBatchDrift slotA = new ScoredBatchDrift(dev.marquee.data.drift.DriftSettings.defaults(java.util.Map.of()), registry.toString(), "marquee");
+        ScoredBatchDrift slotB = new ScoredBatchDrift(dev.marquee.data.drift.DriftSettings.defaults(java.util.Map.of()), registry.toString(), "marquee");
+        slotA.open(null);
+        slotB.open(null);
+        assertThat(slotA.references()).isSameAs(slotB.references())
+                .isSameAs(ReferenceCache.shared(registry.toString(), "marquee"))
+                .isNotSameAs(ReferenceCache.shared(registry.toString(), "other"));
+    }
+
     @Test
     void aProfileThatCouldNotBeReadIsReadAgainAfterTheRetryInterval() throws Exception {
         Path p = profile(1);
