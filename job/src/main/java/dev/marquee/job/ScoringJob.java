@@ -299,10 +299,12 @@ public final class ScoringJob {
         // The checkpoint timeout and tolerated failures are the submitting client's configuration (Flink's defaults
         // unless it sets them), which the job graph carries: known only here.
         long checkpointTimeoutMs = env.getCheckpointConfig().getCheckpointTimeout();
-        if (settings.delivery == DeliveryGuarantee.EXACTLY_ONCE
-                && checkpointTimeoutMs == settings.transactionTimeoutMs - settings.checkpointIntervalMs) {
-            System.err.println("marquee scoring job: checkpoint timeout capped at " + checkpointTimeoutMs + " ms ("
-                    + JobSettings.TRANSACTION_TIMEOUT_MS + " minus " + JobSettings.CHECKPOINT_INTERVAL_MS + ")");
+        long minPauseMs = env.getCheckpointConfig().getMinPauseBetweenCheckpoints();
+        if (settings.delivery == DeliveryGuarantee.EXACTLY_ONCE && checkpointTimeoutMs
+                == checkpointTimeoutCap(settings.transactionTimeoutMs, settings.checkpointIntervalMs, minPauseMs)) {
+            System.err.println("marquee scoring job: checkpoint timeout capped at " + checkpointTimeoutMs + " ms (the lower"
+                    + " of " + JobSettings.TRANSACTION_TIMEOUT_MS + " minus " + JobSettings.CHECKPOINT_INTERVAL_MS + " and half"
+                    + " of it less the min-pause, " + minPauseMs + " ms: a transaction spans two checkpoints)");
         }
         for (String warning : BrokerChecks.checkTransactionTimeout(settings, checkpointTimeoutMs,
                 env.getCheckpointConfig().getTolerableCheckpointFailureNumber())) {

@@ -90,8 +90,28 @@ public final class ContractCheck {
                         + signature + "'");
             }
         }
+        List<String> columns = new ArrayList<>();
+        for (String[] mapped : new String[][] {{"user_id", userInput}, {"movie_title", titleInput}, {"timestamp", timestampInput}}) {
+            if (mapped[1] != null && isColumn(inputs.get(mapped[1]), mapped[1], mapped[0], signature)) columns.add(mapped[1]);
+        }
         return new ModelContract(signature, userInput, titleInput, timestampInput, userType, timestampType,
-                ratingOutput, rank, embeddingOutput);
+                ratingOutput, rank, embeddingOutput, columns);
+    }
+
+    /**
+     * Whether an input takes a column, {@code [n,1]} (or {@code [n,?]}); false for {@code [n]} or a shape the signature
+     * leaves open. Refuses a shape no batch of requests can fill: a scalar, a row of several values, rank 3 or more.
+     */
+    private static boolean isColumn(TensorInfo info, String input, String field, String signature) throws RefusedModelException {
+        if (info.getTensorShape().getUnknownRank()) return false;
+        int rank = info.getTensorShape().getDimCount();
+        if (rank == 1) return false;
+        if (rank == 2) {
+            long width = info.getTensorShape().getDim(1).getSize();
+            if (width == 1 || width < 0) return true;
+        }
+        throw new RefusedModelException("input '" + input + "' of signature '" + signature + "' (for " + field + ") has shape "
+                + shape(info) + "; a request field is fed as [n] (one value per request) or [n,1] (a column)");
     }
 
     private static void refuseSharedInput(String field, String input, String other, String otherInput)

@@ -4,6 +4,7 @@ import dev.marquee.data.title.TitleCatalog;
 import java.util.Map;
 import org.tensorflow.Result;
 import org.tensorflow.SessionFunction;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TFloat64;
@@ -140,7 +141,7 @@ final class InputEncoder {
         float[] ratings = new float[n];
         float[][] titleVectors = null;
         try (Tensor u = userTensor(userCol);
-                TString t = TString.vectorOf(titleCol);
+                TString t = TString.tensorOf(shape(contract.titleInput(), n), DataBuffers.ofObjects(titleCol));
                 Tensor ts = contract.timestampInput() == null ? null : timestampTensor(timestamps);
                 Result result = serving.call(inputs(u, t, ts))) {
             Tensor out = result.get(contract.ratingOutput()).orElseThrow();
@@ -170,42 +171,51 @@ final class InputEncoder {
         return in;
     }
 
+    /** [n], or [n,1] for an input the signature declares as a column. */
+    private Shape shape(String input, int n) {
+        return contract.isColumn(input) ? Shape.of(n, 1) : Shape.of(n);
+    }
+
     private Tensor userTensor(String[] ids) {
+        Shape shape = shape(contract.userInput(), ids.length);
         switch (contract.userType()) {
             case ModelContract.INT64: {
                 long[] v = new long[ids.length];
                 for (int i = 0; i < v.length; i++) v[i] = integerId(ids[i]);
-                return TInt64.vectorOf(v);
+                return TInt64.tensorOf(shape, DataBuffers.of(v, true, false));
             }
             case ModelContract.INT32: {
                 int[] v = new int[ids.length];
                 for (int i = 0; i < v.length; i++) v[i] = (int) integerId(ids[i]);
-                return TInt32.vectorOf(v);
+                return TInt32.tensorOf(shape, DataBuffers.of(v, true, false));
             }
             default:
-                return TString.vectorOf(ids);
+                return TString.tensorOf(shape, DataBuffers.ofObjects(ids));
         }
     }
 
     private Tensor timestampTensor(long[] timestamps) {
+        Shape shape = shape(contract.timestampInput(), timestamps.length);
         if (ModelContract.FLOAT32.equals(contract.timestampType())) {
             float[] v = new float[timestamps.length];
             for (int i = 0; i < v.length; i++) v[i] = timestamps[i];
-            return TFloat32.vectorOf(v);
+            return TFloat32.tensorOf(shape, DataBuffers.of(v, true, false));
         }
         if (ModelContract.FLOAT64.equals(contract.timestampType())) {
             double[] v = new double[timestamps.length];
             for (int i = 0; i < v.length; i++) v[i] = timestamps[i];
-            return org.tensorflow.types.TFloat64.vectorOf(v);
+            return TFloat64.tensorOf(shape, DataBuffers.of(v, true, false));
         }
-        if (!ModelContract.INT32.equals(contract.timestampType())) return TInt64.vectorOf(timestamps);
+        if (!ModelContract.INT32.equals(contract.timestampType())) {
+            return TInt64.tensorOf(shape, DataBuffers.of(timestamps, true, false));
+        }
         int[] v = new int[timestamps.length];
         for (int i = 0; i < v.length; i++) {
             ModelContract.Unrepresentable misfit = contract.checkTimestamp(timestamps[i]);
             if (misfit != null) throw new NonNumericIdException(misfit.reason());
             v[i] = (int) timestamps[i];
         }
-        return TInt32.vectorOf(v);
+        return TInt32.tensorOf(shape, DataBuffers.of(v, true, false));
     }
 
     private long integerId(String id) {

@@ -23,10 +23,15 @@ import java.util.Set;
  * @param ratingRank 1 for {@code [n]}, 2 for {@code [n,1]}, 0 when the signature leaves the shape open
  *     ({@code [n,?]} or unknown rank): then every batch must answer one value per row, as the probe checked
  * @param embeddingOutput an output of title embeddings {@code [n,d]}, or null
+ * @param columnInputs the inputs the signature declares as columns, {@code [n,1]} (a Keras model of
+ *     {@code Input(shape=(1,))} columns): fed so; the others are fed as {@code [n]} (empty: all, and in contracts
+ *     written before session 24)
  */
 public record ModelContract(String signature, String userInput, String titleInput, String timestampInput,
                             String userType, String timestampType, String ratingOutput, int ratingRank,
-                            String embeddingOutput) {
+                            String embeddingOutput,
+                            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+                            java.util.List<String> columnInputs) {
     public static final String FILE_NAME = "marquee_contract.json";
     public static final String STRING = "string";
     public static final String INT64 = "int64";
@@ -39,7 +44,15 @@ public record ModelContract(String signature, String userInput, String titleInpu
             RatingGraph.MOVIE_TITLE, RatingGraph.TIMESTAMP, STRING, INT64, RatingGraph.OUTPUT_RATING, 2,
             RatingGraph.OUTPUT_TITLE);
 
+    /** A contract whose inputs are all fed as {@code [n]}. */
+    public ModelContract(String signature, String userInput, String titleInput, String timestampInput, String userType,
+                         String timestampType, String ratingOutput, int ratingRank, String embeddingOutput) {
+        this(signature, userInput, titleInput, timestampInput, userType, timestampType, ratingOutput, ratingRank,
+                embeddingOutput, java.util.List.of());
+    }
+
     public ModelContract {
+        columnInputs = columnInputs == null ? java.util.List.of() : java.util.List.copyOf(columnInputs);
         if (signature == null || userInput == null || titleInput == null || ratingOutput == null) {
             throw new IllegalArgumentException("a model contract names a signature, its user_id and movie_title inputs"
                     + " and a rating output");
@@ -53,6 +66,16 @@ public record ModelContract(String signature, String userInput, String titleInpu
         if (ratingRank < 0 || ratingRank > 2) {
             throw new IllegalArgumentException("the rating output has rank 1 or 2 (0: open), got " + ratingRank);
         }
+        for (String column : columnInputs) {
+            if (!column.equals(userInput) && !column.equals(titleInput) && !column.equals(timestampInput)) {
+                throw new IllegalArgumentException("column input '" + column + "' is none of the mapped inputs");
+            }
+        }
+    }
+
+    /** Whether {@code input} is fed as a column, {@code [n,1]}. */
+    boolean isColumn(String input) {
+        return columnInputs.contains(input);
     }
 
     /** Whether the version in {@code versionDir} was imported: it carries {@value #FILE_NAME}. */

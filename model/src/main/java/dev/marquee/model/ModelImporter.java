@@ -103,10 +103,14 @@ public final class ModelImporter {
             throw new ContractCheck.RefusedModelException("the SavedModel at " + source + " does not load with tag serve: "
                     + firstLine(e.getMessage()));
         }
+        ModelContract found = contract;
+        java.util.function.Function<String, String> column = input -> found.isColumn(input) ? " [n,1]" : "";
         progress.accept("import: " + source + ": signature '" + contract.signature() + "', user_id <- "
-                + contract.userInput() + " (" + contract.userType() + "), movie_title <- " + contract.titleInput()
+                + contract.userInput() + " (" + contract.userType() + column.apply(contract.userInput()) + "), movie_title <- "
+                + contract.titleInput() + column.apply(contract.titleInput())
                 + ", timestamp <- " + (contract.timestampInput() == null ? "(none: the model takes no timestamp)"
-                        : contract.timestampInput() + " (" + contract.timestampType() + ")") + ", rating <- "
+                        : contract.timestampInput() + " (" + contract.timestampType() + column.apply(contract.timestampInput())
+                                + ")") + ", rating <- "
                 + contract.ratingOutput() + switch (contract.ratingRank()) {
                     case 1 -> " [n]";
                     case 2 -> " [n,1]";

@@ -234,6 +234,7 @@ public final class ModelRegistry {
                 ServingState state = state(name);
                 if (state.hasShadow()) {
                     state.shadowSinceMs = nowMs;
+                    state.judgedSinceMs = 0;
                     writeState(name, state);
                 }
             }

@@ -23,6 +23,12 @@ public class ServingState {
     public String shadowRole;
     /** When the current shadow started, milliseconds since the epoch. */
     public long shadowSinceMs;
+    /**
+     * When a trainer's promoter first paired the current shadow's labels (0: none has yet), milliseconds since the
+     * epoch: the shadow's expiry counts from the later of this and {@link #shadowSinceMs}. Kept here, not in the
+     * promoter, so that a trainer restarted (its sums start afresh) does not restart the expiry as well.
+     */
+    public long judgedSinceMs;
     public long changedAtMs;
     /** Why the state last changed, in words. */
     public String reason;

@@ -276,6 +276,24 @@ class ModelImporterTest {
         }
     }
 
+    /**
+     * A Keras model of Input(shape=(1,)) columns (the functional API's usual way, exported by model.export()) takes
+     * [n,1] inputs: each request field is fed as a column, and the contract says which inputs are columns.
+     */
+    @Test
+    void aModelWhoseInputsAreColumnsIsFedColumns() throws Exception {
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("registry"));
+        long v = new ModelImporter(registry, "m", line -> { }).importModel(new ModelImporter.Request(tiny(Kind.COLUMN_INPUTS),
+                "serving_default", "user_id", "movie_title", "timestamp", "output_3", null), data());
+        Path dir = registry.versionDir("m", v);
+        assertThat(ModelContract.of(dir).columnInputs()).containsExactlyInAnyOrder("user_id", "movie_title", "timestamp");
+        try (BatchScorer scorer = BatchScorer.open(dir, ScorerThreads.callerThread())) {
+            float[] ratings = scorer.score(new String[] {"u1", "u2"}, new String[] {"A", "B"},
+                    new long[] {1_000_000_000L, 2_000_000_000L}).ratings();
+            assertThat(ratings).containsExactly(new float[] {1.5f, 2.5f}, org.assertj.core.data.Offset.offset(1e-6f));
+        }
+    }
+
     @Test
     void twoFieldsMappedToOneInputAreRefusedInOneLine() throws Exception {
         ModelRegistry registry = new ModelRegistry(tmp.resolve("refused"));

@@ -63,7 +63,12 @@ public final class TinySavedModels {
         /** A rating whose signature shape is [n,?]; it answers [n,1]. */
         RATING_OF_UNKNOWN_WIDTH,
         /** A rating whose signature shape is of unknown rank; it answers [n,1]. */
-        RATING_OF_UNKNOWN_RANK
+        RATING_OF_UNKNOWN_RANK,
+        /**
+         * Inputs of shape [n,1], as a Keras model of {@code Input(shape=(1,))} columns exports them, each squeezed
+         * on its axis 1 (which fails for a rank-1 feed); a [n,1] rating of 0.5 + timestamp / 1e9.
+         */
+        COLUMN_INPUTS
     }
 
     private TinySavedModels() {}
@@ -75,7 +80,20 @@ public final class TinySavedModels {
             Variable<TFloat32> base = tf.withName("base").variable(tf.constant(0.5f));
             Signature.Builder sig = Signature.builder(kind == Kind.OTHER_SIGNATURE ? "other" : "serving_default");
             Operand<TFloat32> rating;
-            if (kind == Kind.INT64_IDS_RENAMED_VECTOR_OUTPUT || kind == Kind.INT64_IDS_FAILING_BEYOND_INT32) {
+            if (kind == Kind.COLUMN_INPUTS) {
+                Placeholder<TString> user = tf.placeholder(TString.class, Placeholder.shape(Shape.of(-1, 1)));
+                Placeholder<TString> title = tf.placeholder(TString.class, Placeholder.shape(Shape.of(-1, 1)));
+                Placeholder<TInt64> ts = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(-1, 1)));
+                org.tensorflow.op.core.Squeeze.Options axis1 = org.tensorflow.op.core.Squeeze.axis(List.of(1L));
+                Operand<TFloat32> seconds = tf.squeeze(tf.dtypes.cast(ts, TFloat32.class), axis1);
+                // 0 x (rows of each squeezed string column): the strings must arrive as [n,1] too
+                Operand<TFloat32> rows = tf.dtypes.cast(tf.math.add(tf.size(tf.squeeze(user, axis1)),
+                        tf.size(tf.squeeze(title, axis1))), TFloat32.class);
+                Operand<TFloat32> column = tf.math.add(tf.math.add(base, tf.math.div(seconds, tf.constant(1e9f))),
+                        tf.math.mul(tf.constant(0f), rows));
+                rating = tf.ensureShape(tf.reshape(column, tf.constant(new long[] {-1, 1})), Shape.of(-1, 1));
+                sig.input("user_id", user).input("movie_title", title).input("timestamp", ts).output("output_3", rating);
+            } else if (kind == Kind.INT64_IDS_RENAMED_VECTOR_OUTPUT || kind == Kind.INT64_IDS_FAILING_BEYOND_INT32) {
                 Placeholder<TInt64> uid = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
                 Placeholder<TString> title = tf.placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
                 Placeholder<TInt64> ts = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));

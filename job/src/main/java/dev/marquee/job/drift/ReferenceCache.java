@@ -120,6 +120,12 @@ final class ReferenceCache {
             }
             return ref;
         } catch (IOException | RuntimeException e) {
+            if (e instanceof java.nio.channels.ClosedByInterruptException || e instanceof java.io.InterruptedIOException
+                    || Thread.currentThread().isInterrupted()) {
+                // a cancelled task's read, not the profile's fault: not remembered (the cache outlives the task)
+                return ReferenceBuckets.placeholder(version, "reading the reference profile of version " + version
+                        + " was interrupted");
+            }
             boolean absent = e instanceof NoSuchFileException || e.getCause() instanceof NoSuchFileException;
             if (miss == null) {
                 LOG.warn("No drift reference for {} version {}: {}; its distributions are not compared{}", modelName,

@@ -149,6 +149,12 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             return;
         }
         if (r.modelVersion >= 0 && r.modelVersion != st.servingVersion) newVersion(st, r.modelVersion);
+        if (st.lastReportWindowEndMs > 0 && r.windowStartMs > 0 && r.windowStartMs != st.lastReportWindowEndMs) {
+            // not the window after the last one: "consecutive" counts windows of traffic in a row, as the alerts do
+            // (the RMSE rule's groups span windows and gaps alike: a model's error does not pause with the traffic)
+            st.driftedWindows = 0;
+        }
+        if (r.windowEndMs > 0) st.lastReportWindowEndMs = r.windowEndMs;
         List<String> triggers = new ArrayList<>();
         List<Alert> alerts = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
@@ -186,6 +192,10 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             // they are enough, and judged together as one (else, below min-labels per window, the rule never judged).
             double limit = rmseLimit(r.modelVersion);
             if (rmse != null && labels != null && !rmse.isNaN() && !labels.isNaN() && labels > 0 && !Double.isNaN(limit)) {
+                if (labels >= rules.minLabels) { // enough by itself: judged alone, what was pooled before it let go
+                    st.rmsePoolSquaredErrors = 0;
+                    st.rmsePoolLabels = 0;
+                }
                 st.rmsePoolSquaredErrors += labels * rmse * rmse;
                 st.rmsePoolLabels += labels;
             }

@@ -19,6 +19,12 @@ public class TriggerState {
     public long lastReportSequence = -1;
     /** Consecutive drifted reports. */
     public int driftedWindows;
+    /**
+     * The end of the last counted report's window (0: none, or state from before session 24): a report whose window
+     * starts elsewhere follows a gap (a window with no traffic, downtime, a job started afresh), so the count of
+     * consecutive drifted windows starts again.
+     */
+    public long lastReportWindowEndMs;
     /** The drift episode a retrain was last requested for: one request per episode. -1: none. */
     public long requestedEpisode = -1;
     /** When that episode opened (its id alone repeats across runs of the scoring job); -1: not known. */

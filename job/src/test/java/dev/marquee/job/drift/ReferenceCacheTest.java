@@ -90,6 +90,18 @@ class ReferenceCacheTest {
         assertThat(readsOf2).hasValue(1);
     }
 
+    /** A read cut short by a cancelled task is not the profile's fault: the cache, shared by the JVM, does not keep it. */
+    @Test
+    void aReadCutShortByAnInterruptIsNotRemembered() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        ReferenceCache cache = new ReferenceCache(registry.toString(), "marquee", nanos::get, (r, name, version) -> {
+            if (reads.incrementAndGet() == 1) throw new java.nio.channels.ClosedByInterruptException();
+            return ReferenceBuckets.of(version, DriftFixtures.profile(version));
+        });
+        assertThat(cache.get(1).hasProfile).isFalse();
+        assertThat(cache.get(1).hasProfile).as("read again at once, not after the retry interval").isTrue();
+    }
+
     @Test
     void aVersionWithoutAProfileKeepsItsPlaceholder() throws Exception {
         ReferenceCache cache = new ReferenceCache(registry.toString(), "marquee", nanos::get);

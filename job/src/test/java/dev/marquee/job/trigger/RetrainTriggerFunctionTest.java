@@ -664,8 +664,8 @@ class RetrainTriggerFunctionTest {
             send(h, labelled(0.96, 500));
             send(h, labelled(0.94, 500)); // within 0.90 + 0.05: starts the count again
             send(h, labelled(0.96, 500));
-            send(h, labelled(0.99, 100)); // too few labels: neither counts nor resets
-            send(h, labelled(0.96, 200));
+            send(h, labelled(0.50, 100)); // too few labels to judge alone: pooled, then let go by the next window
+            send(h, labelled(0.96, 200)); // enough by itself: judged alone (with the 100 it would be 0.82, a reset)
             assertThat(h.extractOutputValues()).isEmpty();
             send(h, labelled(0.97, 200));
 
@@ -835,6 +835,22 @@ class RetrainTriggerFunctionTest {
             assertThat(h.extractOutputValues()).as("two windows drifted, not three").isEmpty();
             drifted(h, 1);
             assertThat(ids(h)).containsExactly("retrain-1-3-" + 4 * MINUTE);
+        }
+    }
+
+    /**
+     * With drift.alert.windows 1, two drifted windows before a night without traffic and one after it are not three
+     * in a row: a report whose window does not start where the last one ended follows a gap, and the count restarts.
+     */
+    @Test
+    void driftedWindowsAcrossAGapInTheTrafficAreNotConsecutive() throws Exception {
+        try (var h = harness(driftOnly(COOLDOWN))) {
+            drifted(h, 2);
+            sequence += 10; // ten windows without traffic: no report for them
+            drifted(h, 1);
+            assertThat(ids(h)).as("2 + 1 across the gap").isEmpty();
+            drifted(h, 2);
+            assertThat(ids(h)).as("3 in a row after it").hasSize(1);
         }
     }
 

@@ -95,7 +95,7 @@ class RetrainTriggerITCase {
                 .write(version1);
         List<String> records = new ArrayList<>();
         records.add(REPORTS.encodeToString(labelled(1, 0.96, 500)));
-        records.add(REPORTS.encodeToString(labelled(2, 0.99, 100))); // too few labels to count
+        records.add(REPORTS.encodeToString(labelled(2, 0.99, 100))); // too few labels to judge alone: pooled, let go by the next
         records.add(REPORTS.encodeToString(labelled(3, 0.97, 500)));
         records.add("[]");
         records.add(REPORTS.encodeToString(labelled(4, 0.98, 500))); // the third window over 0.90 + 0.05

@@ -46,8 +46,6 @@ final class ShadowPromoter {
     private long announcedServing = -1;
     private long announcedShadow = -1;
     private long lastJudgedAtLabels;
-    /** When this promoter began pairing the pointer's current (serving, shadow): its sums hold labels since then. */
-    private long pairedSinceMs;
     /** The comparison {@link #poll} judged before taking the registry's lock, of the sums {@code precomputedFor}. */
     private PairedUserComparison.Result precomputed;
     private PairedUserComparison.Sums precomputedFor;
@@ -103,8 +101,9 @@ final class ShadowPromoter {
      */
     synchronized ModelUpdate poll(long nowMs) throws IOException {
         // The bootstrap (resamples x users: seconds with 10^5 users) runs before the registry's lock is taken, so
-        // that a promote, a rollback, a pin or a retrain's publication does not wait for it; the sums cannot change
-        // meanwhile (accept runs on this thread). Used only if the pointer still names the pair that was judged.
+        // that a promote, a rollback, a pin or a retrain's registry write does not wait for it (the request loop's
+        // announcement of a publication still does: it claims under this monitor); the sums cannot change meanwhile
+        // (accept runs on this thread). Used only if the pointer still names the pair that was judged.
         precomputed = judgementDue() ? compare.apply(pairs) : null;
         precomputedFor = pairs;
         try {
@@ -129,7 +128,7 @@ final class ShadowPromoter {
                         + " rollback until `marquee models --unpin`");
                 pinLogged = true;
             }
-            resetPairs(-1, -1, null, nowMs);
+            resetPairs(-1, -1, null);
             // `marquee models --pin` tells no running job: announced here, the pinned version serves now, with no
             // shadow; the unpin is announced the same way (the pointer's target differs from the pin's)
             long pinned = pin.getAsLong();
@@ -142,22 +141,29 @@ final class ShadowPromoter {
         ServingState state = registry.state(name);
         if (state.serving <= 0) return null;
         if (state.serving != pairedServing || state.shadow != pairedShadow || !Objects.equals(role, state.shadowRole)) {
-            resetPairs(state.serving, state.shadow, state.shadowRole, nowMs);
+            resetPairs(state.serving, state.shadow, state.shadowRole);
         }
         if (state.hasShadow() && state.shadow == failedShadow) {
             ServingState next = endFailedShadow(state, nowMs);
             registry.writeState(name, next);
             state = next;
-            resetPairs(state.serving, state.shadow, state.shadowRole, nowMs);
+            resetPairs(state.serving, state.shadow, state.shadowRole);
         } else if (failedShadow > 0 && state.shadow != failedShadow) {
             failedShadow = -1; // not (or no longer) the pointer's shadow
+        }
+        if (state.hasShadow() && (state.judgedSinceMs == 0 || state.judgedSinceMs < state.shadowSinceMs)) {
+            // the first round of any promoter with this shadow: its expiry counts from now (one started after the
+            // shadow's expiry, stopped for a weekend or not running when an import wrote the candidate, would
+            // otherwise end it at once, with no label seen), and restarts after this do not count it afresh
+            state.judgedSinceMs = nowMs;
+            registry.writeState(name, state);
         }
         if (state.hasShadow()) {
             ServingState next = judge(state, nowMs);
             if (next != null) {
                 registry.writeState(name, next);
                 state = next;
-                resetPairs(state.serving, state.shadow, state.shadowRole, nowMs);
+                resetPairs(state.serving, state.shadow, state.shadowRole);
             }
         }
         return announce(state.serving, state.shadow, state.reason, nowMs);
@@ -211,10 +217,7 @@ final class ShadowPromoter {
     /** The pointer's next state when the comparison decides, else null. */
     private ServingState judge(ServingState state, long nowMs) {
         boolean watch = ServingState.WATCH.equals(state.shadowRole);
-        // Counted from when this promoter began pairing, if later: its sums are in memory, so a trainer started after
-        // the shadow's expiry (stopped for a weekend, or not running when an import wrote the candidate) would
-        // otherwise end the shadow on its first round, with no label seen.
-        long age = nowMs - Math.max(state.shadowSinceMs, pairedSinceMs);
+        long age = nowMs - Math.max(state.shadowSinceMs, state.judgedSinceMs);
         long limit = watch ? settings.watchMs() : settings.candidateExpiryMs();
         boolean enough = pairedLabels >= settings.minLabels() && pairs.users() >= settings.minUsers();
         boolean due = enough && pairedLabels - lastJudgedAtLabels >= settings.judgeEveryLabels();
@@ -296,9 +299,8 @@ final class ShadowPromoter {
         return x * x;
     }
 
-    private void resetPairs(long serving, long shadow, String shadowRole, long nowMs) {
+    private void resetPairs(long serving, long shadow, String shadowRole) {
         pairs = new PairedUserComparison.Sums();
-        pairedSinceMs = nowMs;
         pairedLabels = 0;
         pairedServing = serving;
         pairedShadow = shadow;

@@ -12,7 +12,7 @@ import picocli.CommandLine.Mixin;
 /**
  * {@code marquee trainer}: the trainer worker (docs/RETRAINING.md). Exit codes: 0 stopped (or, with
  * {@code --once}, the pending requests handled), 1 failed (Kafka unreachable or unwritable, registry
- * unusable), 2 bad usage.
+ * unusable, the promoter's thread stopped by an Error), 2 bad usage.
  */
 @Command(name = "trainer",
         header = "the trainer worker: retrain requests -> train, gate, publish (--once: one request)", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,

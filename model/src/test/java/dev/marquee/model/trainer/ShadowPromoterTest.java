@@ -253,6 +253,23 @@ class ShadowPromoterTest {
         assertThat(registry.state(NAME).serving).as("not promoted under the pin").isEqualTo(1);
     }
 
+    /**
+     * The expiry is kept in the pointer from the first promoter's first round: a trainer restarted every few hours
+     * (a supervisor, a rollout) does not keep a shadow without enough labels alive for ever.
+     */
+    @Test
+    void restartingTheTrainerDoesNotRestartAShadowsExpiry() throws IOException {
+        candidate(1, 2);
+        PromotionSettings settings = new PromotionSettings(PromotionSettings.SHADOW, 300, 20, 100, 24 * HOUR, 24 * HOUR);
+        for (long hour = 1; hour < 25; hour += 6) {
+            new ShadowPromoter(registry, NAME, settings, PairedUserComparison::compare, MARGIN, log::add).poll(hour * HOUR);
+            assertThat(registry.state(NAME).shadow).as("at hour %d", hour).isEqualTo(2);
+        }
+        new ShadowPromoter(registry, NAME, settings, PairedUserComparison::compare, MARGIN, log::add).poll(25 * HOUR);
+        assertThat(registry.state(NAME).shadow).as("24 h after the first promoter's first round").isZero();
+        assertThat(registry.state(NAME).held.get(2L)).contains("unresolved");
+    }
+
     @Test
     void tooFewLabelsNeverDecideBeforeExpiry() throws IOException {
         candidate(1, 2);
