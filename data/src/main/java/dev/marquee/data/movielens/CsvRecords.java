@@ -16,6 +16,7 @@ final class CsvRecords {
     private long line = 1;
     private long recordLine;
     private int pushedBack = -2;
+    private boolean started;
 
     CsvRecords(Reader in, String source) {
         this.in = in;
@@ -104,7 +105,14 @@ final class CsvRecords {
             pushedBack = -2;
             return c;
         }
-        return in.read();
+        int c = in.read();
+        if (!started) {
+            started = true;
+            // a UTF-8 byte-order mark (Excel, R's fileEncoding="UTF-8-BOM", pandas' utf-8-sig) is not data: left in,
+            // it would make a quoted first header field unquoted ("\uFEFF\"user_id\"")
+            if (c == '\uFEFF') c = in.read();
+        }
+        return c;
     }
 
     private void unread(int c) {

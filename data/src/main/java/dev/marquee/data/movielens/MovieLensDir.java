@@ -34,6 +34,24 @@ public final class MovieLensDir {
             "Download it with scripts/fetch-movielens, or set " + ENV + " to the directory holding "
                     + String.join(", ", CORE_FILES) + ".";
 
+    /** What a --data path may be, for a path that is none of them. */
+    private static final String ACCEPTED = "--data takes a MovieLens 100K directory (" + String.join(", ", CORE_FILES)
+            + "), MovieLens' current format (ML-20M and later, ml-latest, ml-25m, ml-32m: a directory with ratings.csv"
+            + " and movies.csv, or that ratings.csv), or a ratings .csv/.jsonl file with user_id, movie_title, rating"
+            + " and timestamp; not ML-1M or ML-10M's .dat files, nor a compressed file (unpack it first).";
+
+    /** A few of a directory's file names, for a message. */
+    private static String contents(Path dir) {
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            List<String> names = files.map(f -> f.getFileName().toString()).sorted().toList();
+            if (names.isEmpty()) return "nothing";
+            return String.join(", ", names.subList(0, Math.min(6, names.size())))
+                    + (names.size() > 6 ? " and " + (names.size() - 6) + " more" : "");
+        } catch (java.io.IOException e) {
+            return "files that cannot be listed (" + e.getMessage() + ")";
+        }
+    }
+
     private final Path path;
     private final String origin;
 
@@ -77,15 +95,22 @@ public final class MovieLensDir {
 
     private static MovieLensDir at(Path dir, String origin) {
         Path abs = dir.toAbsolutePath().normalize();
+        boolean given = origin.equals("given path");
         if (!Files.isDirectory(abs)) {
-            throw new MovieLensNotFoundException(
-                    "MovieLens 100K not found: " + abs + " (" + origin + ") is not a directory. " + HOW_TO_GET);
+            if (given && !Files.exists(abs)) {
+                throw new MovieLensNotFoundException(abs + " does not exist. " + ACCEPTED);
+            }
+            throw new MovieLensNotFoundException(given ? abs + " is not data this reads. " + ACCEPTED
+                    : "MovieLens 100K not found: " + abs + " (" + origin + ") is not a directory. " + HOW_TO_GET);
         }
         List<String> missing = new ArrayList<>();
         for (String name : CORE_FILES) {
             if (!Files.isRegularFile(abs.resolve(name))) {
                 missing.add(name);
             }
+        }
+        if (!missing.isEmpty() && given && missing.size() == CORE_FILES.size()) {
+            throw new MovieLensNotFoundException(abs + " holds " + contents(abs) + ": not data this reads. " + ACCEPTED);
         }
         if (!missing.isEmpty()) {
             throw new MovieLensNotFoundException("MovieLens 100K incomplete at " + abs + " (" + origin

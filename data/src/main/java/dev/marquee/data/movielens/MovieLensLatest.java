@@ -23,7 +23,7 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
- * MovieLens in the format of every release since 100K (ml-latest-small, ml-25m, ml-32m): {@code ratings.csv}
+ * MovieLens in the format of ML-20M and later (ml-latest-small, ml-25m, ml-32m): {@code ratings.csv}
  * ({@code userId,movieId,rating,timestamp}, half-star ratings 0.5 to 5.0, seconds) and {@code movies.csv}
  * ({@code movieId,title,genres}, RFC 4180 quoting), both UTF-8 with a header row.
  *
@@ -130,7 +130,13 @@ public final class MovieLensLatest {
 
     private static List<String> columns(String header) {
         return Arrays.stream(header.replace("\uFEFF", "").split(",", -1))
-                .map(c -> c.trim().toLowerCase(Locale.ROOT)).toList();
+                .map(c -> unquote(c.trim()).toLowerCase(Locale.ROOT)).toList();
+    }
+
+    /** A field re-exported with every value quoted ("1","31","2.5",...): its quotes are not part of it. */
+    private static String unquote(String field) {
+        return field.length() >= 2 && field.charAt(0) == '"' && field.charAt(field.length() - 1) == '"'
+                ? field.substring(1, field.length() - 1) : field;
     }
 
     /** The ratings file; {@value #MOVIES} is beside it. */
@@ -262,7 +268,7 @@ public final class MovieLensLatest {
     }
 
     private static String field(String line, int[] comma, int col) {
-        return line.substring(comma[col] + 1, comma[col + 1]).trim();
+        return unquote(line.substring(comma[col] + 1, comma[col + 1]).trim());
     }
 
     private static int parseMovieId(String s, String source, long n) {

@@ -63,6 +63,19 @@ class MovieLensDirTest {
                 .hasMessageContaining("scripts/fetch-movielens");
     }
 
+    /** A --data directory that is no dataset at all: what it holds, and what --data takes (not "missing u.data"). */
+    @Test
+    void aGivenDirectoryOfSomethingElseSaysWhatItHoldsAndWhatIsRead() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("ml-1m"));
+        Files.writeString(dir.resolve("ratings.dat"), "1::1193::5::978300760\n");
+        Files.writeString(dir.resolve("movies.dat"), "");
+        assertThatThrownBy(() -> MovieLensDir.resolve(dir.toString(), Map.of(), tmp))
+                .isInstanceOf(MovieLensNotFoundException.class)
+                .hasMessageContaining("holds movies.dat, ratings.dat: not data this reads")
+                .hasMessageContaining("not ML-1M or ML-10M's .dat files")
+                .hasMessageNotContaining("missing u.data");
+    }
+
     @Test
     void missingFilesAreListed() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("partial"));

@@ -62,6 +62,15 @@ class MovieLensLatestTest {
         assertThat(data.movies().get(176).genres()).isEmpty();
     }
 
+    /** Re-exported with every value quoted (pandas' QUOTE_ALL, R's write.csv): the same ratings. */
+    @Test
+    void aRatingsFileWithEveryValueQuotedIsRead() throws IOException {
+        write("ratings.csv", "\"userId\",\"movieId\",\"rating\",\"timestamp\"\n\"1\",\"11\",\"3.5\",\"964981247\"\n");
+        write("movies.csv", MOVIES);
+        assertThat(MovieLensLatest.detect(dir).orElseThrow().ratings())
+                .containsExactly(new Rating("1", "American President, The (1995)", 3.5f, 964981247L));
+    }
+
     @Test
     void aRatingsFileIsFoundByItsHeaderWithMoviesBesideIt() throws IOException {
         Path ratings = write("small/my-ratings.csv", RATINGS);

@@ -46,10 +46,12 @@ class RatingsFileProperties {
                 .withCharRange('a', 'z')
                 .withCharRange('\u0020', '\u007e')
                 .ofMinLength(1).ofMaxLength(30);
-        Arbitrary<Float> rating = Arbitraries.oneOf(
+        Arbitrary<Float> rating = Arbitraries.oneOf( // the range ratings are taken in (outside it: refused)
                 Arbitraries.integers().between(1, 5).map(Integer::floatValue),
-                Arbitraries.floats().between(-1e6f, 1e6f));
+                Arbitraries.floats().between(Rating.MIN_LABEL, Rating.MAX_LABEL));
         Arbitrary<Long> timestamp = Arbitraries.longs().lessOrEqual(Rating.LATEST_TIMESTAMP); // later: milliseconds, refused
-        return Combinators.combine(text, text, rating, timestamp).as(Rating::new).list();
+        Arbitrary<String> title = text.filter(t -> !t.isBlank()); // a blank title is refused
+        Arbitrary<String> user = text.map(String::strip).filter(t -> !t.isEmpty()); // a CSV user id's edge blanks go
+        return Combinators.combine(user, title, rating, timestamp).as(Rating::new).list();
     }
 }

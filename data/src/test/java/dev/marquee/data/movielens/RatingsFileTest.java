@@ -20,7 +20,7 @@ class RatingsFileTest {
             new Rating("u-2", "Say \"Anything\", Again (1989)", 1f, 0L),
             new Rating("3", "Comma, \"quote\", and more, (2000)", 2.25f, -5L), // line breaks are refused on read
             new Rating("4", " spaces around ", 5f, Rating.LATEST_TIMESTAMP),
-            new Rating("5", "Á köldum klaka (Cold Fever) (1994)", 0.1f, 893286638L));
+            new Rating("5", "Á köldum klaka (Cold Fever) (1994)", 0.5f, 893286638L));
 
     @TempDir
     Path dir;
@@ -183,5 +183,38 @@ class RatingsFileTest {
         assertThat(RatingsFile.read(write("a.csv", ""))).isEmpty();
         assertThat(RatingsFile.read(write("b.jsonl", "\n\n"))).isEmpty();
         assertThat(RatingsFile.read(write("c.csv", "user_id,movie_title,rating,timestamp\n"))).isEmpty();
+    }
+
+    /** Files made elsewhere: what a spreadsheet, R or pandas writes, and what no scale of ours is. */
+    @Test
+    void filesMadeElsewhereAreReadAsTheirMakersMeantOrRefusedOnTheirLine() throws IOException {
+        // R's write.csv(fileEncoding = "UTF-8-BOM") and pandas' QUOTE_ALL with utf-8-sig: a BOM before a quoted header
+        assertThat(RatingsFile.read(write("bom.csv", "\uFEFF\"user_id\",\"movie_title\",\"rating\",\"timestamp\"\n"
+                + "\"587\",\"Heat (1995)\",\"4\",\"892870992\"\n"))).containsExactly(new Rating("587", "Heat (1995)", 4f, 892870992L));
+        // ", " separators: the user id is "587", as requests send it
+        assertThat(RatingsFile.read(write("spaced.csv", "movie_title, user_id, rating, timestamp\nHeat (1995), 587, 4, 892870992\n")))
+                .extracting(r -> r.userId).containsExactly("587");
+        // a ten-point scale: served, but every label online and every retrain from it would be refused
+        assertThatThrownBy(() -> RatingsFile.read(write("ten.csv", "user_id,movie_title,rating,timestamp\n1,Heat (1995),10,892870992\n")))
+                .isInstanceOf(DataFileException.class).hasMessageContaining("line 2").hasMessageContaining("rating 10 is outside 0.5 to 5.5");
+        assertThatThrownBy(() -> RatingsFile.read(write("blank.jsonl", "{\"user_id\":\"1\",\"movie_title\":\"   \",\"rating\":4,\"timestamp\":1}\n")))
+                .isInstanceOf(DataFileException.class).hasMessageContaining("movie_title is blank");
+        Path gz = dir.resolve("ratings.csv.gz");
+        try (java.io.OutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+            out.write("user_id,movie_title,rating,timestamp\n1,Heat (1995),4,892870992\n".getBytes(StandardCharsets.UTF_8));
+        }
+        assertThatThrownBy(() -> RatingsFile.read(gz, RatingsFile.Format.CSV)).isInstanceOf(DataFileException.class)
+                .hasMessageContaining("a gzip-compressed file: decompress it first");
+        assertThatThrownBy(() -> RatingsFile.read(gz)).as("format told by the content").isInstanceOf(DataFileException.class)
+                .hasMessageContaining("a gzip-compressed file: decompress it first");
+    }
+
+    /** Two rows of one title hold one String (a file of ML-32M's size held three times the memory of the ml-latest reader). */
+    @Test
+    void rowsShareTheirTitlesStrings() throws IOException {
+        List<Rating> read = RatingsFile.read(write("shared.csv", "user_id,movie_title,rating,timestamp\n"
+                + "1,Heat (1995),4,1\n1,Heat (1995),3,2\n2,Heat (1995),5,3\n"));
+        assertThat(read.get(1).movieTitle).isSameAs(read.get(0).movieTitle).isSameAs(read.get(2).movieTitle);
+        assertThat(read.get(1).userId).isSameAs(read.get(0).userId);
     }
 }

@@ -780,6 +780,7 @@ class RetrainTriggerFunctionTest {
             drifted(h, 2); // counted while in flight
             snapshot = h.snapshot(1L, 0L);
         }
+        long atSnapshot = sequence; // each restore below goes on from the snapshot's windows: the next is contiguous
         try (var h = harness(driftOnly(COOLDOWN), CARD_0_90, snapshot)) {
             h.setProcessingTime(COOLDOWN + 1);
             drifted(h, 3);
@@ -788,11 +789,13 @@ class RetrainTriggerFunctionTest {
             drifted(h, 1);
             assertThat(ids(h)).hasSize(1).doesNotContain(first);
         }
+        sequence = atSnapshot;
         try (var h = harness(driftOnly(COOLDOWN), CARD_0_90, snapshot)) {
             h.setProcessingTime(TIMEOUT); // the restored timeout timer fires
             drifted(h, 1);
             assertThat(ids(h)).as("the count (2) survived, and the timeout ended the wait").hasSize(1);
         }
+        sequence = atSnapshot;
         try (var h = harness(driftOnly(COOLDOWN), CARD_0_90, snapshot)) {
             send(h, outcome(first, RetrainOutcome.REJECTED));
             h.setProcessingTime(COOLDOWN - 1);

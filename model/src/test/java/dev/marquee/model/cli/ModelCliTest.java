@@ -345,7 +345,9 @@ class ModelCliTest {
 
         CliRun eval = CliRun.run(tmp, "evaluate", "--registry", registry.toString(), "--data", "nowhere");
         assertThat(eval.exitCode()).isEqualTo(1);
-        assertThat(eval.err()).startsWith("marquee evaluate: MovieLens 100K not found: ").contains("nowhere");
+        assertThat(eval.err()).startsWith("marquee evaluate: ").contains("nowhere does not exist")
+                .contains("--data takes a MovieLens 100K directory").contains("ratings .csv/.jsonl file");
+        assertThat(eval.errIsOneCleanLine()).isTrue();
     }
 
     @Test

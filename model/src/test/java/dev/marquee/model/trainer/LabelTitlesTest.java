@@ -26,4 +26,16 @@ class LabelTitlesTest {
         assertThat(t.ratings().get(1)).isSameAs(exact);
         assertThat(t.summary()).isEqualTo("1 exact, 1 canonical, 1 none");
     }
+
+    /** One edit from a catalog title is as often another film as a typo: such a label is not trained on at all. */
+    @Test
+    void aLabelWhoseTitleOnlyMatchedAsANearSpellingIsLeftOut() {
+        TitleCatalog hunted = TitleCatalog.of(List.of("Hunted, The (1995)", "Heat (1995)"));
+        Rating haunted = new Rating("1", "Haunted (1995)", 2f, 10); // another film, one letter apart
+        Rating heat = new Rating("2", "Heat (1995)", 3f, 11);
+        LabelTitles t = LabelTitles.resolve(List.of(haunted, heat), hunted);
+        assertThat(hunted.lookup("Haunted (1995)").match()).isEqualTo(TitleCatalog.Match.FUZZY);
+        assertThat(t.ratings()).containsExactly(heat);
+        assertThat(t.summary()).isEqualTo("1 exact, 1 fuzzy (left out of training: a near spelling may be another film)");
+    }
 }
