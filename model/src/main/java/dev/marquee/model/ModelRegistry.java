@@ -234,7 +234,7 @@ public final class ModelRegistry {
                 ServingState state = state(name);
                 if (state.hasShadow()) {
                     state.shadowSinceMs = nowMs;
-                    state.judgedSinceMs = 0;
+                    state.judgedForMs = 0;
                     writeState(name, state);
                 }
             }

@@ -24,11 +24,12 @@ public class ServingState {
     /** When the current shadow started, milliseconds since the epoch. */
     public long shadowSinceMs;
     /**
-     * When a trainer's promoter first paired the current shadow's labels (0: none has yet), milliseconds since the
-     * epoch: the shadow's expiry counts from the later of this and {@link #shadowSinceMs}. Kept here, not in the
-     * promoter, so that a trainer restarted (its sums start afresh) does not restart the expiry as well.
+     * How long trainers' promoters have been running with the current shadow, milliseconds: its expiry counts this
+     * time only, not the time no promoter ran (a trainer stopped for a weekend, or not running when an import wrote
+     * the candidate), whose labels no promoter saw. Kept here, not in the promoter, so that a trainer restarted (its
+     * sums start afresh) does not restart the expiry as well; written at most once a minute.
      */
-    public long judgedSinceMs;
+    public long judgedForMs;
     public long changedAtMs;
     /** Why the state last changed, in words. */
     public String reason;

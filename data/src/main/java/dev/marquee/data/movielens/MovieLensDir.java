@@ -98,7 +98,9 @@ public final class MovieLensDir {
         boolean given = origin.equals("given path");
         if (!Files.isDirectory(abs)) {
             if (given && !Files.exists(abs)) {
-                throw new MovieLensNotFoundException(abs + " does not exist. " + ACCEPTED);
+                // the trainer passes the path its serving version's card recorded: $MOVIELENS_DIR is then the remedy
+                throw new MovieLensNotFoundException(abs + " does not exist. " + ACCEPTED + " For MovieLens 100K: "
+                        + HOW_TO_GET);
             }
             throw new MovieLensNotFoundException(given ? abs + " is not data this reads. " + ACCEPTED
                     : "MovieLens 100K not found: " + abs + " (" + origin + ") is not a directory. " + HOW_TO_GET);

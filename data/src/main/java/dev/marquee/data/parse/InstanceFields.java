@@ -47,24 +47,25 @@ final class InstanceFields {
                 requestIdToken = value;
                 requestId = stringOrSkip(value, p);
                 break;
-            case USER_ID:
-                userIdToken = value;
-                userId = stringOrSkip(value, p);
+            case USER_ID: {
+                Scalar v = scalar(value, p);
+                userIdToken = v.token();
+                userId = v.text();
                 break;
-            case MOVIE_TITLE:
-                titleToken = value;
-                title = stringOrSkip(value, p);
+            }
+            case MOVIE_TITLE: {
+                Scalar v = scalar(value, p);
+                titleToken = v.token();
+                title = v.text();
                 break;
-            case TIMESTAMP:
-                timestampToken = value;
-                if (value == JsonToken.VALUE_NUMBER_INT) {
-                    JsonParser.NumberType type = p.getNumberType();
-                    if (type == JsonParser.NumberType.BIG_INTEGER) timestampBeyondInt64 = true;
-                    else timestamp = p.getLongValue();
-                } else {
-                    p.skipChildren();
-                }
+            }
+            case TIMESTAMP: {
+                Scalar v = scalar(value, p);
+                timestampToken = v.token();
+                timestamp = v.number();
+                timestampBeyondInt64 = v.beyondInt64();
                 break;
+            }
             default:
                 if (extras.size() < maxExtraFields) {
                     extras.add(Chars.clip(name, MAX_EXTRA_NAME_CHARS));
@@ -102,6 +103,81 @@ final class InstanceFields {
         if ((seenKnown & bit) != 0) return false;
         seenKnown |= bit;
         return true;
+    }
+
+    /** A field's value as read: its token, and its text or whole number when it has one. */
+    private record Scalar(JsonToken token, String text, long number, boolean beyondInt64) {
+        static Scalar of(JsonToken token) {
+            return new Scalar(token, null, 0, false);
+        }
+    }
+
+    /**
+     * The value of a contract field: a scalar, or the element of a one-element array holding one, since TF Serving's
+     * row format gives each instance an input's own shape and a client of a model whose inputs are columns ([n,1])
+     * sends {@code ["196"]}. Any other array or object is skipped and answers its start token (a wrong type).
+     */
+    private static Scalar scalar(JsonToken value, JsonParser p) throws IOException {
+        if (value == JsonToken.START_ARRAY) {
+            JsonToken inner = p.nextToken();
+            if (inner == JsonToken.END_ARRAY) return Scalar.of(JsonToken.START_ARRAY);
+            if (inner != null && inner.isScalarValue()) {
+                Scalar element = read(inner, p);
+                JsonToken after = p.nextToken();
+                if (after == JsonToken.END_ARRAY) return element;
+                skipRestOfArray(p, after);
+            } else {
+                skipRestOfArray(p, inner);
+            }
+            return Scalar.of(JsonToken.START_ARRAY);
+        }
+        if (!value.isScalarValue()) {
+            p.skipChildren();
+            return Scalar.of(value);
+        }
+        return read(value, p);
+    }
+
+    /**
+     * A scalar's text or whole number. A decimal without a fraction ({@code 892870992.0}, {@code 8.9287e8}) reads as
+     * that whole number (VALUE_NUMBER_INT): TF Serving makes a client of a float timestamp input send it so (a whole
+     * number above 2^24 does not convert to float32 there without loss). With a fraction it stays a decimal (a wrong
+     * type for every field). BigDecimal's exact conversion refuses huge or tiny exponents at once.
+     */
+    private static Scalar read(JsonToken t, JsonParser p) throws IOException {
+        if (t == JsonToken.VALUE_STRING) return new Scalar(t, p.getText(), 0, false);
+        if (t == JsonToken.VALUE_NUMBER_INT) {
+            if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) return new Scalar(t, null, 0, true);
+            return new Scalar(t, null, p.getLongValue(), false);
+        }
+        if (t == JsonToken.VALUE_NUMBER_FLOAT) {
+            java.math.BigDecimal d;
+            try {
+                d = p.getDecimalValue();
+            } catch (NumberFormatException e) { // an exponent beyond Jackson's limits: a huge or a tiny number
+                String text = p.getText();
+                int exponent = Math.max(text.indexOf('e'), text.indexOf('E'));
+                boolean negativeExponent = exponent >= 0 && exponent + 1 < text.length() && text.charAt(exponent + 1) == '-';
+                return negativeExponent ? Scalar.of(t) : new Scalar(JsonToken.VALUE_NUMBER_INT, null, 0, true);
+            }
+            if (d.signum() != 0 && d.stripTrailingZeros().scale() > 0) return Scalar.of(t);
+            try {
+                return new Scalar(JsonToken.VALUE_NUMBER_INT, null, d.longValueExact(), false);
+            } catch (ArithmeticException e) {
+                return new Scalar(JsonToken.VALUE_NUMBER_INT, null, 0, true);
+            }
+        }
+        return Scalar.of(t);
+    }
+
+    /** Skips what is left of the array the parser is in, {@code current} being the token it is on. */
+    private static void skipRestOfArray(JsonParser p, JsonToken current) throws IOException {
+        int depth = 1;
+        for (JsonToken t = current; t != null; t = p.nextToken()) {
+            if (t == JsonToken.START_ARRAY || t == JsonToken.START_OBJECT) depth++;
+            else if (t == JsonToken.END_ARRAY || t == JsonToken.END_OBJECT) depth--;
+            if (depth == 0) return;
+        }
     }
 
     private static String stringOrSkip(JsonToken value, JsonParser p) throws IOException {

@@ -22,6 +22,7 @@ public final class ParserLimits implements Serializable {
     public static final String MAX_TIMESTAMP = "parser.max-timestamp";
     public static final String MAX_EXTRA_FIELDS = "parser.max-extra-fields";
     public static final String MAX_DEAD_LETTER_PAYLOAD_BYTES = "parser.max-dead-letter-payload-bytes";
+    public static final String SIGNATURE_NAMES = "parser.signature-names";
 
     // Defaults: the scoring job declares and documents these keys as Flink ConfigOptions with them
     // (dev.marquee.job.config.ScoringJobOptions, docs/CONFIGURATION.md); this module has no Flink.
@@ -36,6 +37,7 @@ public final class ParserLimits implements Serializable {
     public static final long DEFAULT_MAX_TIMESTAMP = Rating.LATEST_TIMESTAMP;
     public static final int DEFAULT_MAX_EXTRA_FIELDS = 16;
     public static final int DEFAULT_MAX_DEAD_LETTER_PAYLOAD_BYTES = 64 << 10;
+    public static final String DEFAULT_SIGNATURE_NAMES = RequestParser.SERVING_DEFAULT;
 
     public final int maxPayloadBytes;
     public final int maxInstances;
@@ -49,6 +51,8 @@ public final class ParserLimits implements Serializable {
     public final long maxTimestamp;
     public final int maxExtraFields;
     public final int maxDeadLetterPayloadBytes;
+    /** The {@code signature_name}s an envelope may give (an empty one is TF Serving's default, always taken). */
+    public final java.util.Set<String> signatureNames;
 
     private ParserLimits(Settings s) {
         maxPayloadBytes = s.intInRange(MAX_PAYLOAD_BYTES, DEFAULT_MAX_PAYLOAD_BYTES, 64, 64 << 20);
@@ -62,6 +66,15 @@ public final class ParserLimits implements Serializable {
         maxTimestamp = s.longInRange(MAX_TIMESTAMP, DEFAULT_MAX_TIMESTAMP, -MAX_SECONDS, MAX_SECONDS);
         maxExtraFields = s.intInRange(MAX_EXTRA_FIELDS, DEFAULT_MAX_EXTRA_FIELDS, 0, 1_000);
         maxDeadLetterPayloadBytes = s.intInRange(MAX_DEAD_LETTER_PAYLOAD_BYTES, DEFAULT_MAX_DEAD_LETTER_PAYLOAD_BYTES, 16, 64 << 20);
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        for (String name : s.string(SIGNATURE_NAMES, DEFAULT_SIGNATURE_NAMES).split(",")) {
+            if (!name.isBlank()) names.add(name.trim());
+        }
+        if (names.isEmpty()) {
+            throw new dev.marquee.data.config.SettingException(SIGNATURE_NAMES + " must name at least one signature, e.g. "
+                    + DEFAULT_SIGNATURE_NAMES);
+        }
+        signatureNames = java.util.Set.copyOf(names);
         if (minTimestamp > maxTimestamp) {
             throw new dev.marquee.data.config.SettingException(
                     MIN_TIMESTAMP + " (" + minTimestamp + ") must not be above " + MAX_TIMESTAMP + " (" + maxTimestamp + ")");

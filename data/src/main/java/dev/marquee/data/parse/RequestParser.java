@@ -140,15 +140,22 @@ public final class RequestParser implements Serializable {
         if (duplicateEnvelopeKey != null) {
             return whole(ErrorCode.DUPLICATE_FIELD, "the key \"" + clip(duplicateEnvelopeKey) + "\" appears twice", src, value, true);
         }
-        if (signatureToken != null && !SERVING_DEFAULT.equals(signature)) {
-            return whole(ErrorCode.UNKNOWN_SIGNATURE, "signature_name must be \"" + SERVING_DEFAULT + "\", got "
-                    + (signature != null ? "\"" + clip(signature) + "\"" : describe(signatureToken)), src, value, true);
+        // TF Serving takes an empty signature_name as its default
+        if (signatureToken != null && !(signature != null && (signature.isEmpty() || limits.signatureNames.contains(signature)))) {
+            return whole(ErrorCode.UNKNOWN_SIGNATURE, "signature_name must be " + String.join(" or ",
+                    limits.signatureNames.stream().sorted().map(n -> "\"" + n + "\"").toList()) + " (" + ParserLimits.SIGNATURE_NAMES
+                    + "), got " + (signature != null ? "\"" + clip(signature) + "\"" : describe(signatureToken)), src, value, true);
         }
         if (inputs) {
-            return whole(ErrorCode.BAD_ENVELOPE, "the columnar \"inputs\" format is not accepted; send \"instances\"", src, value, true);
+            return whole(ErrorCode.BAD_ENVELOPE, instancesToken != null
+                    ? "the envelope has both \"instances\" and \"inputs\"; send only \"instances\""
+                    : "the columnar \"inputs\" format is not accepted; send \"instances\"", src, value, true);
         }
         if (instancesToken == null) {
-            return whole(ErrorCode.BAD_ENVELOPE, "an envelope needs \"instances\"", src, value, true);
+            List<String> atTop = top.knownPresent();
+            return whole(ErrorCode.BAD_ENVELOPE, "an envelope needs \"instances\"" + (atTop.isEmpty() ? ""
+                    : "; " + String.join(", ", atTop) + " are at its top level: put the request in \"instances\": [{...}],"
+                            + " or send it without signature_name"), src, value, true);
         }
         if (instancesToken != JsonToken.START_ARRAY) {
             return whole(ErrorCode.BAD_ENVELOPE, "\"instances\" must be an array, got " + describe(instancesToken), src, value, true);
@@ -237,18 +244,32 @@ public final class RequestParser implements Serializable {
             Problem p = checkString(InstanceFields.REQUEST_ID, f.requestIdToken, f.requestId, limits.maxRequestIdChars);
             if (p != null) return p;
         }
-        Problem p = requiredString(InstanceFields.USER_ID, f.userIdToken, f.userId, limits.maxUserIdChars);
+        Problem p = requiredString(InstanceFields.USER_ID, f.userIdToken, f.userId, limits.maxUserIdChars, f);
         if (p != null) return p;
-        p = requiredString(InstanceFields.MOVIE_TITLE, f.titleToken, f.title, limits.maxTitleChars);
+        p = requiredString(InstanceFields.MOVIE_TITLE, f.titleToken, f.title, limits.maxTitleChars, f);
         if (p != null) return p;
         return checkTimestamp(f);
     }
 
-    private Problem requiredString(String field, JsonToken token, String value, int maxChars) {
+    private Problem requiredString(String field, JsonToken token, String value, int maxChars, InstanceFields f) {
         if (token == null || token == JsonToken.VALUE_NULL) {
-            return new Problem(ErrorCode.MISSING_FIELD, field, field + " is required" + (token == null ? "" : " and must not be null"));
+            return new Problem(ErrorCode.MISSING_FIELD, field, field + " is required" + (token == null ? "" : " and must not be null")
+                    + otherKeys(f));
+        }
+        if (token == JsonToken.VALUE_NUMBER_INT && field.equals(InstanceFields.USER_ID)) {
+            return new Problem(ErrorCode.WRONG_TYPE, field, field + " must be a string, got a number: send it as a string"
+                    + " (\"587\"), also for a model whose user-id input is an integer");
         }
         return checkString(field, token, value, maxChars);
+    }
+
+    /**
+     * A model imported with its own input names is still sent marquee's field names: a client that sends the model's
+     * names (TF Serving requires them) sees them named here.
+     */
+    private static String otherKeys(InstanceFields f) {
+        return f.extras().isEmpty() ? "" : " (the instance has " + String.join(", ", f.extras()) + ": requests name the"
+                + " fields user_id, movie_title and timestamp, whatever the model's input names)";
     }
 
     private Problem checkString(String field, JsonToken token, String value, int maxChars) {
@@ -270,10 +291,12 @@ public final class RequestParser implements Serializable {
         JsonToken token = f.timestampToken;
         String field = InstanceFields.TIMESTAMP;
         if (token == null || token == JsonToken.VALUE_NULL) {
-            return new Problem(ErrorCode.MISSING_FIELD, field, field + " is required" + (token == null ? "" : " and must not be null"));
+            return new Problem(ErrorCode.MISSING_FIELD, field, field + " is required" + (token == null ? "" : " and must not be null")
+                    + otherKeys(f));
         }
         if (token != JsonToken.VALUE_NUMBER_INT) {
-            return new Problem(ErrorCode.WRONG_TYPE, field, field + " must be a whole number of seconds since the epoch, got " + describe(token));
+            return new Problem(ErrorCode.WRONG_TYPE, field, field + " must be a whole number of seconds since the epoch, got "
+                    + (token == JsonToken.VALUE_NUMBER_FLOAT ? "a number with a fraction" : describe(token)));
         }
         if (f.timestampBeyondInt64) return new Problem(ErrorCode.OUT_OF_RANGE, field, field + " does not fit in 64 bits");
         if (f.timestamp < limits.minTimestamp || f.timestamp > limits.maxTimestamp) {

@@ -69,7 +69,8 @@ public final class BadInputCatalog {
         c.add(new Case("number where a string belongs (user_id)", utf8(valid("587", title, "892870992")), ErrorCode.WRONG_TYPE));
         c.add(new Case("boolean movie_title", utf8(valid("\"587\"", "true", "892870992")), ErrorCode.WRONG_TYPE));
         c.add(new Case("object movie_title", utf8(valid("\"587\"", "{\"t\":1}", "892870992")), ErrorCode.WRONG_TYPE));
-        c.add(new Case("array user_id", utf8(valid("[\"587\"]", title, "892870992")), ErrorCode.WRONG_TYPE));
+        // a one-element array is TF Serving's row format of a column input, taken; two values are not one id
+        c.add(new Case("array user_id", utf8(valid("[\"587\",\"588\"]", title, "892870992")), ErrorCode.WRONG_TYPE));
         c.add(new Case("string timestamp", utf8(valid("\"587\"", title, "\"892870992\"")), ErrorCode.WRONG_TYPE));
         c.add(new Case("decimal timestamp", utf8(valid("\"587\"", title, "892870992.5")), ErrorCode.WRONG_TYPE));
         c.add(new Case("boolean timestamp", utf8(valid("\"587\"", title, "false")), ErrorCode.WRONG_TYPE));

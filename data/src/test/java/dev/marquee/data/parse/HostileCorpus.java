@@ -139,8 +139,10 @@ public final class HostileCorpus {
         e.add(file("negative-infinity-timestamp.json", "-Infinity is not JSON", whole(MALFORMED_JSON)));
         e.add(file("timestamp-int64-max-plus-one.json", "2^63: one beyond int64", whole(OUT_OF_RANGE)));
         e.add(file("timestamp-int64-min-minus-one.json", "-2^63-1: one below int64", whole(OUT_OF_RANGE)));
-        e.add(file("timestamp-exponent.json", "a timestamp in exponent notation (a decimal in JSON)", whole(WRONG_TYPE)));
-        e.add(file("timestamp-1e400.json", "a number beyond double range", whole(WRONG_TYPE)));
+        // a decimal without a fraction is that whole number (TF Serving's clients of a float timestamp input send it so)
+        e.add(file("timestamp-exponent.json", "a timestamp in exponent notation, a whole number", valid()));
+        e.add(file("timestamp-1e400.json", "a whole number beyond double range", whole(OUT_OF_RANGE)));
+        e.add(file("timestamp-fraction.json", "a timestamp with a fraction of a second", whole(WRONG_TYPE)));
         e.add(file("timestamp-leading-zero.json", "leading zeros (octal-looking)", whole(MALFORMED_JSON)));
         e.add(file("timestamp-hex.json", "a hexadecimal literal", whole(MALFORMED_JSON)));
         e.add(file("timestamp-plus-sign.json", "a leading plus sign", whole(MALFORMED_JSON)));
@@ -201,7 +203,7 @@ public final class HostileCorpus {
         e.add(file("instances-string.json", "instances: a string holding an array", whole(BAD_ENVELOPE)));
         e.add(file("nested-envelope.json", "an envelope as the instance of an envelope", perInstance(MISSING_FIELD)));
         e.add(file("envelope-mixed-instances.json", "valid instances between nine kinds of bad ones",
-                perInstance(null, MISSING_FIELD, BAD_CHARACTERS, WRONG_TYPE, NOT_AN_OBJECT, NOT_AN_OBJECT,
+                perInstance(null, MISSING_FIELD, BAD_CHARACTERS, OUT_OF_RANGE, NOT_AN_OBJECT, NOT_AN_OBJECT,
                         FIELD_TOO_LONG, OUT_OF_RANGE, DUPLICATE_FIELD, null)));
         return e;
     }

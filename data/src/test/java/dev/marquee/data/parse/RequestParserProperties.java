@@ -94,7 +94,8 @@ class RequestParserProperties {
         boolean envelope = doc.has("instances") || doc.has("signature_name") || doc.has("inputs");
         if (!envelope || doc.has("inputs")) return 0;
         JsonNode sig = doc.get("signature_name");
-        if (sig != null && !(sig.isTextual() && sig.asText().equals("serving_default"))) return 0;
+        // TF Serving's default signature by name, or by an empty one
+        if (sig != null && !(sig.isTextual() && (sig.asText().equals("serving_default") || sig.asText().isEmpty()))) return 0;
         JsonNode instances = doc.get("instances");
         if (instances == null || !instances.isArray()) return 0;
         if (instances.size() > parser.limits().maxInstances) return 0;

@@ -162,6 +162,55 @@ class RequestParserTest {
                 .isPositive();
     }
 
+    /** What a TF-Serving client sends: for a float timestamp input, a column input, an empty signature name. */
+    @Test
+    void tfServingClientsRequestsAreTaken() {
+        ParseResult decimal = parser.parse(utf8("{\"user_id\":\"587\",\"movie_title\":\"Heat (1995)\",\"timestamp\":892870992.0}"), null);
+        assertThat(decimal.requests()).singleElement().satisfies(r -> assertThat(r.timestamp).isEqualTo(892870992L));
+        ParseResult fraction = parser.parse(utf8("{\"user_id\":\"587\",\"movie_title\":\"Heat (1995)\",\"timestamp\":892870992.5}"), null);
+        assertThat(fraction.deadLetters()).singleElement().satisfies(d -> {
+            assertThat(d.errorCode).isEqualTo(ErrorCode.WRONG_TYPE);
+            assertThat(d.error).contains("got a number with a fraction");
+        });
+        ParseResult column = parser.parse(utf8("{\"signature_name\":\"\",\"instances\":[{\"user_id\":[\"196\"],"
+                + "\"movie_title\":[\"Kolya (1996)\"],\"timestamp\":[881250949]}]}"), null);
+        assertThat(column.deadLetters()).isEmpty();
+        assertThat(column.requests()).singleElement().satisfies(r -> {
+            assertThat(r.userId).isEqualTo("196");
+            assertThat(r.movieTitle).isEqualTo("Kolya (1996)");
+            assertThat(r.timestamp).isEqualTo(881250949L);
+        });
+        ParseResult nested = parser.parse(utf8("{\"user_id\":[[\"196\"]],\"movie_title\":[\"A\",{\"b\":[1]}],\"timestamp\":[]}"), null);
+        assertThat(nested.deadLetters()).singleElement().satisfies(d -> assertThat(d.errorCode).isEqualTo(ErrorCode.WRONG_TYPE));
+    }
+
+    @Test
+    void signatureNamesAreASetting() {
+        String predict = "{\"signature_name\":\"predict\",\"instances\":[{\"user_id\":\"1\",\"movie_title\":\"A\",\"timestamp\":1}]}";
+        assertThat(parser.parse(utf8(predict), null).deadLetters()).singleElement().satisfies(d -> {
+            assertThat(d.errorCode).isEqualTo(ErrorCode.UNKNOWN_SIGNATURE);
+            assertThat(d.error).isEqualTo("signature_name must be \"serving_default\" (parser.signature-names), got \"predict\"");
+        });
+        RequestParser both = new RequestParser(ParserLimits.from(new Settings(Map.of(ParserLimits.SIGNATURE_NAMES, "serving_default, predict"))));
+        assertThat(both.parse(utf8(predict), null).requests()).hasSize(1);
+        assertThatThrownBy(() -> ParserLimits.from(new Settings(Map.of(ParserLimits.SIGNATURE_NAMES, " , "))))
+                .isInstanceOf(SettingException.class).hasMessageContaining("parser.signature-names must name at least one");
+    }
+
+    /** The dead letter says what a client that used TF Serving's conventions should send instead. */
+    @Test
+    void refusalsNameWhatToSendInstead() {
+        assertThat(parser.parse(utf8("{\"user\":\"5\",\"title\":\"Heat (1995)\",\"ts\":1}"), null).deadLetters().get(0).error)
+                .isEqualTo("user_id is required (the instance has user, title, ts: requests name the fields user_id,"
+                        + " movie_title and timestamp, whatever the model's input names)");
+        assertThat(parser.parse(utf8("{\"user_id\":587,\"movie_title\":\"Heat (1995)\",\"timestamp\":1}"), null).deadLetters().get(0).error)
+                .contains("send it as a string (\"587\")");
+        assertThat(parser.parse(utf8("{\"signature_name\":\"serving_default\",\"user_id\":\"5\",\"movie_title\":\"A\",\"timestamp\":1}"), null)
+                .deadLetters().get(0).error).contains("user_id, movie_title, timestamp are at its top level");
+        assertThat(parser.parse(utf8("{\"instances\":[],\"inputs\":{}}"), null).deadLetters().get(0).error)
+                .contains("both \"instances\" and \"inputs\"");
+    }
+
     @Test
     void aDeadLetterOfAWholeRecordHasNoInstanceIndex() {
         DeadLetter d = parser.parse(utf8("{"), SOURCE).deadLetters().get(0);

@@ -151,6 +151,11 @@ public final class ScoringJobOptions {
     public static final ConfigOption<Long> PARSER_MAX_TIMESTAMP = key(ParserLimits.MAX_TIMESTAMP).longType()
             .defaultValue(ParserLimits.DEFAULT_MAX_TIMESTAMP)
             .withDescription("inclusive; catches milliseconds sent as seconds; within ±9223372036854775 (its milliseconds fit a long)");
+    public static final ConfigOption<String> PARSER_SIGNATURE_NAMES = key(ParserLimits.SIGNATURE_NAMES).stringType()
+            .defaultValue(ParserLimits.DEFAULT_SIGNATURE_NAMES).withDescription("the `signature_name`s a TF-Serving envelope may"
+                    + " give, comma-separated (an empty one, TF Serving's default, is always taken): add the signature a"
+                    + " model was imported with (`--signature`), or Keras' `serve`, when clients send that name; the"
+                    + " version serving is scored whichever name a request gives");
     public static final ConfigOption<Integer> PARSER_MAX_EXTRA_FIELDS = key(ParserLimits.MAX_EXTRA_FIELDS).intType()
             .defaultValue(ParserLimits.DEFAULT_MAX_EXTRA_FIELDS).withDescription("unknown field names kept per request");
     public static final ConfigOption<Integer> PARSER_MAX_DEAD_LETTER_PAYLOAD_BYTES =
@@ -275,7 +280,7 @@ public final class ScoringJobOptions {
             PARSER_MAX_INSTANCES, PARSER_MAX_DEPTH, PARSER_MAX_USER_ID_CHARS, PARSER_MAX_TITLE_CHARS,
             PARSER_MAX_REQUEST_ID_CHARS, PARSER_MIN_TIMESTAMP,
             OptionRow.of(PARSER_MAX_TIMESTAMP, "`4102444800` (2100-01-01)"), PARSER_MAX_EXTRA_FIELDS,
-            PARSER_MAX_DEAD_LETTER_PAYLOAD_BYTES);
+            PARSER_MAX_DEAD_LETTER_PAYLOAD_BYTES, PARSER_SIGNATURE_NAMES);
     public static final OptionSection DRIFT = OptionSection.of("scoring.drift", DRIFT_ENABLED, DRIFT_WINDOW_MS,
             DRIFT_WINDOW_RECORDS, DRIFT_MIN_RECORDS, DRIFT_PARTIAL_RECORDS, DRIFT_PARTIAL_INTERVAL_MS,
             DRIFT_ALERT_WINDOWS, DRIFT_EPISODE_CLOSE_WINDOWS, DRIFT_MAX_TRACKED_FIELDS, DRIFT_FUTURE_TOLERANCE_MS,

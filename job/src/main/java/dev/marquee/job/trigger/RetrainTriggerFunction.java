@@ -146,6 +146,8 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             repeatedReports.inc();
             LOG.info("drift report #{} of the run started at {} repeats one already counted; ignored", r.sequence,
                     r.runStartedAtMs);
+            // the scoring job's next window follows this one (re-dated from its restore), not the one counted before
+            if (r.windowEndMs > st.lastReportWindowEndMs) st.lastReportWindowEndMs = r.windowEndMs;
             return;
         }
         if (r.modelVersion >= 0 && r.modelVersion != st.servingVersion) newVersion(st, r.modelVersion);

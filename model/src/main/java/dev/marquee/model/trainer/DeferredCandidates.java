@@ -100,7 +100,12 @@ final class DeferredCandidates {
                     + " and judged against it", Map.of("deferred_superseded", 1.0));
         }
         long trainedThrough = report.path(TRAINED_THROUGH).asLong(Long.MIN_VALUE);
-        List<Rating> holdout = LabelSplit.after(LabelSplit.window(labels.ratings(), settings.labelWindowSeconds(),
+        // resolved as the first gate's were (Retrainer): labels matched only as a near spelling are left out
+        java.util.Optional<dev.marquee.data.title.TitleCatalog> catalog =
+                dev.marquee.model.TrainedModel.titleCatalog(registry.versionDir(name, base));
+        List<Rating> resolved = catalog.isPresent() ? LabelTitles.resolve(labels.ratings(), catalog.get()).ratings()
+                : labels.ratings();
+        List<Rating> holdout = LabelSplit.after(LabelSplit.window(resolved, settings.labelWindowSeconds(),
                 LabelSplit.latestAllowed(now)), trainedThrough);
         GatePolicy.Measurement m = new CandidateGate(out).measure(dir, registry.versionDir(name, base), holdout, holdout);
         GatePolicy.Verdict verdict = settings.gate().decide(m);

@@ -46,6 +46,10 @@ final class ShadowPromoter {
     private long announcedServing = -1;
     private long announcedShadow = -1;
     private long lastJudgedAtLabels;
+    /** This promoter's last round with the current shadow (-1: none yet), and its time not yet added to the pointer's. */
+    private long lastRoundMs = -1;
+    private long unsavedJudgedMs;
+    static final long SAVE_JUDGED_EVERY_MS = 60_000;
     /** The comparison {@link #poll} judged before taking the registry's lock, of the sums {@code precomputedFor}. */
     private PairedUserComparison.Result precomputed;
     private PairedUserComparison.Sums precomputedFor;
@@ -151,12 +155,16 @@ final class ShadowPromoter {
         } else if (failedShadow > 0 && state.shadow != failedShadow) {
             failedShadow = -1; // not (or no longer) the pointer's shadow
         }
-        if (state.hasShadow() && (state.judgedSinceMs == 0 || state.judgedSinceMs < state.shadowSinceMs)) {
-            // the first round of any promoter with this shadow: its expiry counts from now (one started after the
-            // shadow's expiry, stopped for a weekend or not running when an import wrote the candidate, would
-            // otherwise end it at once, with no label seen), and restarts after this do not count it afresh
-            state.judgedSinceMs = nowMs;
-            registry.writeState(name, state);
+        if (state.hasShadow()) {
+            // the time since this promoter's last round with this shadow counts towards its expiry; its first round
+            // adds nothing (the time before it, no promoter saw the labels of)
+            if (lastRoundMs >= 0) unsavedJudgedMs += Math.max(0, nowMs - lastRoundMs);
+            lastRoundMs = nowMs;
+            if (unsavedJudgedMs >= SAVE_JUDGED_EVERY_MS) {
+                state.judgedForMs += unsavedJudgedMs;
+                unsavedJudgedMs = 0;
+                registry.writeState(name, state);
+            }
         }
         if (state.hasShadow()) {
             ServingState next = judge(state, nowMs);
@@ -217,7 +225,7 @@ final class ShadowPromoter {
     /** The pointer's next state when the comparison decides, else null. */
     private ServingState judge(ServingState state, long nowMs) {
         boolean watch = ServingState.WATCH.equals(state.shadowRole);
-        long age = nowMs - Math.max(state.shadowSinceMs, state.judgedSinceMs);
+        long age = state.judgedForMs + unsavedJudgedMs;
         long limit = watch ? settings.watchMs() : settings.candidateExpiryMs();
         boolean enough = pairedLabels >= settings.minLabels() && pairs.users() >= settings.minUsers();
         boolean due = enough && pairedLabels - lastJudgedAtLabels >= settings.judgeEveryLabels();
@@ -301,6 +309,8 @@ final class ShadowPromoter {
 
     private void resetPairs(long serving, long shadow, String shadowRole) {
         pairs = new PairedUserComparison.Sums();
+        lastRoundMs = -1;
+        unsavedJudgedMs = 0;
         pairedLabels = 0;
         pairedServing = serving;
         pairedShadow = shadow;

@@ -254,20 +254,28 @@ class ShadowPromoterTest {
     }
 
     /**
-     * The expiry is kept in the pointer from the first promoter's first round: a trainer restarted every few hours
-     * (a supervisor, a rollout) does not keep a shadow without enough labels alive for ever.
+     * The time promoters ran with a shadow is kept in the pointer: a trainer restarted every few hours (a supervisor,
+     * a rollout) does not keep a shadow without enough labels alive for ever; the hours between two trainers, when
+     * no promoter saw its labels, do not count.
      */
     @Test
-    void restartingTheTrainerDoesNotRestartAShadowsExpiry() throws IOException {
+    void restartingTheTrainerNeitherRestartsAShadowsExpiryNorCountsItsDowntime() throws IOException {
         candidate(1, 2);
         PromotionSettings settings = new PromotionSettings(PromotionSettings.SHADOW, 300, 20, 100, 24 * HOUR, 24 * HOUR);
-        for (long hour = 1; hour < 25; hour += 6) {
-            new ShadowPromoter(registry, NAME, settings, PairedUserComparison::compare, MARGIN, log::add).poll(hour * HOUR);
-            assertThat(registry.state(NAME).shadow).as("at hour %d", hour).isEqualTo(2);
+        for (long hour = 1; hour < 25; hour += 6) { // four trainers of 5 h each, an hour down between them: 20 h
+            ShadowPromoter trainer = new ShadowPromoter(registry, NAME, settings, PairedUserComparison::compare, MARGIN, log::add);
+            trainer.poll(hour * HOUR);
+            trainer.poll((hour + 5) * HOUR);
+            assertThat(registry.state(NAME).shadow).as("at hour %d", hour + 5).isEqualTo(2);
         }
-        new ShadowPromoter(registry, NAME, settings, PairedUserComparison::compare, MARGIN, log::add).poll(25 * HOUR);
-        assertThat(registry.state(NAME).shadow).as("24 h after the first promoter's first round").isZero();
-        assertThat(registry.state(NAME).held.get(2L)).contains("unresolved");
+        ShadowPromoter weekendLater = new ShadowPromoter(registry, NAME, settings, PairedUserComparison::compare, MARGIN, log::add);
+        weekendLater.poll(72 * HOUR);
+        assertThat(registry.state(NAME).shadow).as("the downtime is not counted").isEqualTo(2);
+        weekendLater.poll(75 * HOUR);
+        assertThat(registry.state(NAME).shadow).as("23 h run").isEqualTo(2);
+        weekendLater.poll(76 * HOUR);
+        assertThat(registry.state(NAME).shadow).as("24 h run").isZero();
+        assertThat(registry.state(NAME).held.get(2L)).contains("unresolved after 86400 s");
     }
 
     @Test
