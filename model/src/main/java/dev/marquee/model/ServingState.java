@@ -27,7 +27,7 @@ public class ServingState {
      * How long trainers' promoters have been running with the current shadow, milliseconds: its expiry counts this
      * time only, not the time no promoter ran (a trainer stopped for a weekend, or not running when an import wrote
      * the candidate), whose labels no promoter saw. Kept here, not in the promoter, so that a trainer restarted (its
-     * sums start afresh) does not restart the expiry as well; written at most once a minute.
+     * sums start afresh) does not restart the expiry as well; written at most every 10 s.
      */
     public long judgedForMs;
     public long changedAtMs;

@@ -21,7 +21,7 @@ public enum ErrorCode {
     NOT_AN_OBJECT,
     /** {@code instances} is not an array, or the envelope uses a format we do not accept. */
     BAD_ENVELOPE,
-    /** {@code signature_name} is not {@code serving_default}. */
+    /** {@code signature_name} is neither empty nor one of {@code parser.signature-names} (default {@code serving_default}). */
     UNKNOWN_SIGNATURE,
     /** {@code instances} is an empty array. */
     EMPTY_ENVELOPE,

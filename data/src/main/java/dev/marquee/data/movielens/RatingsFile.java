@@ -363,6 +363,8 @@ public final class RatingsFile {
         long timestamp;
         if (time.isIntegralNumber() && time.canConvertToLong()) {
             timestamp = inSeconds(time.longValue(), source, line);
+        } else if (time.isFloatingPointNumber()) {
+            timestamp = parseTimestamp(time.asText(), source, line); // 892870992.0, as pandas writes a float column
         } else if (time.isTextual()) {
             timestamp = parseTimestamp(time.textValue().trim(), source, line);
         } else {
@@ -381,7 +383,7 @@ public final class RatingsFile {
     }
 
     private static String text(String value, String column, String source, long line) {
-        if (value.isBlank()) {
+        if (dev.marquee.data.parse.RequestParser.isBlank(value)) { // the request parser's blank: also U+00A0, U+200B...
             throw new DataFileException(source, line, column + (value.isEmpty() ? " is empty" : " is blank"));
         }
         // As the request parser refuses: no request could carry it, and a line break would split a vocabulary file
@@ -419,10 +421,20 @@ public final class RatingsFile {
         try {
             timestamp = Long.parseLong(s);
         } catch (NumberFormatException e) {
-            throw new DataFileException(source, line,
-                    TIMESTAMP + " \"" + s + "\" is not an integer (seconds since the epoch)");
+            timestamp = wholeDecimal(s, source, line);
         }
         return inSeconds(timestamp, source, line);
+    }
+
+    /** "892870992.0" (a float column's text) is that whole number, as the request parser takes it; "1.5" is refused. */
+    private static long wholeDecimal(String s, String source, long line) {
+        try {
+            java.math.BigDecimal d = new java.math.BigDecimal(s);
+            if (d.signum() == 0 || d.scale() <= 0 || d.stripTrailingZeros().scale() <= 0) return d.longValueExact();
+        } catch (NumberFormatException | ArithmeticException e) {
+            // below
+        }
+        throw new DataFileException(source, line, TIMESTAMP + " \"" + s + "\" is not an integer (seconds since the epoch)");
     }
 
     /**

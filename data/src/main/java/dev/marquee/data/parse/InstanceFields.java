@@ -142,7 +142,7 @@ final class InstanceFields {
      * A scalar's text or whole number. A decimal without a fraction ({@code 892870992.0}, {@code 8.9287e8}) reads as
      * that whole number (VALUE_NUMBER_INT): TF Serving makes a client of a float timestamp input send it so (a whole
      * number above 2^24 does not convert to float32 there without loss). With a fraction it stays a decimal (a wrong
-     * type for every field). BigDecimal's exact conversion refuses huge or tiny exponents at once.
+     * type for every field). BigDecimal's exact conversion refuses huge exponents at once; only a positive scale is stripped of zeros.
      */
     private static Scalar read(JsonToken t, JsonParser p) throws IOException {
         if (t == JsonToken.VALUE_STRING) return new Scalar(t, p.getText(), 0, false);
@@ -160,7 +160,8 @@ final class InstanceFields {
                 boolean negativeExponent = exponent >= 0 && exponent + 1 < text.length() && text.charAt(exponent + 1) == '-';
                 return negativeExponent ? Scalar.of(t) : new Scalar(JsonToken.VALUE_NUMBER_INT, null, 0, true);
             }
-            if (d.signum() != 0 && d.stripTrailingZeros().scale() > 0) return Scalar.of(t);
+            // only a positive scale can hide a fraction; stripping zeros from 100e2147483647 would overflow the scale
+            if (d.signum() != 0 && d.scale() > 0 && d.stripTrailingZeros().scale() > 0) return Scalar.of(t);
             try {
                 return new Scalar(JsonToken.VALUE_NUMBER_INT, null, d.longValueExact(), false);
             } catch (ArithmeticException e) {

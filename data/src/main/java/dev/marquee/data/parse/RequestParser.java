@@ -359,6 +359,11 @@ public final class RequestParser implements Serializable {
         return m;
     }
 
+    /** Blank as a request field is: empty, or only Unicode spaces and invisible characters (docs/EVENTS.md). */
+    public static boolean isBlank(String s) {
+        return Chars.isBlank(s);
+    }
+
     /** Index of the first C0/C1 control character or unpaired surrogate, or -1. */
     public static int firstBadCharacter(String s) {
         for (int i = 0; i < s.length(); i++) {

@@ -160,7 +160,7 @@ class RatingsFileTest {
                 .hasMessageContaining("line 3").hasMessageContaining("expected a JSON object");
         assertThatThrownBy(() -> RatingsFile.read(write("c.jsonl",
                 "{\"user_id\":\"1\",\"movie_title\":\"A\",\"rating\":1,\"timestamp\":1.5}\n")))
-                .hasMessageContaining("line 1").hasMessageContaining("timestamp must be an integer");
+                .hasMessageContaining("line 1").hasMessageContaining("timestamp \"1.5\" is not an integer");
         assertThatThrownBy(() -> RatingsFile.read(write("d.jsonl",
                 "{\"user_id\":\"1\",\"movie_title\":7,\"rating\":1,\"timestamp\":1}\n")))
                 .hasMessageContaining("movie_title must be a string");
@@ -194,6 +194,13 @@ class RatingsFileTest {
         // ", " separators: the user id is "587", as requests send it
         assertThat(RatingsFile.read(write("spaced.csv", "movie_title, user_id, rating, timestamp\nHeat (1995), 587, 4, 892870992\n")))
                 .extracting(r -> r.userId).containsExactly("587");
+        // a pandas float column: whole seconds as decimals, read as the request parser reads them
+        assertThat(RatingsFile.read(write("floats.csv", "user_id,movie_title,rating,timestamp\n587,Heat (1995),4.0,892870992.0\n")))
+                .containsExactly(new Rating("587", "Heat (1995)", 4f, 892870992L));
+        assertThat(RatingsFile.read(write("floats.jsonl", "{\"user_id\":\"587\",\"movie_title\":\"Heat (1995)\",\"rating\":4,\"timestamp\":892870992.0}\n")))
+                .containsExactly(new Rating("587", "Heat (1995)", 4f, 892870992L));
+        assertThatThrownBy(() -> RatingsFile.read(write("nbsp.csv", "user_id,movie_title,rating,timestamp\n\u00a0,Heat (1995),4,1\n")))
+                .as("blank as requests are blank").isInstanceOf(DataFileException.class).hasMessageContaining("user_id is blank");
         // a ten-point scale: served, but every label online and every retrain from it would be refused
         assertThatThrownBy(() -> RatingsFile.read(write("ten.csv", "user_id,movie_title,rating,timestamp\n1,Heat (1995),10,892870992\n")))
                 .isInstanceOf(DataFileException.class).hasMessageContaining("line 2").hasMessageContaining("rating 10 is outside 0.5 to 5.5");

@@ -180,6 +180,14 @@ class RequestParserTest {
             assertThat(r.movieTitle).isEqualTo("Kolya (1996)");
             assertThat(r.timestamp).isEqualTo(881250949L);
         });
+        // an exponent whose zeros cannot be stripped without overflowing BigDecimal's scale: out of range, one outcome each
+        ParseResult huge = parser.parse(utf8("{\"instances\":[{\"user_id\":\"1\",\"movie_title\":\"Heat (1995)\",\"timestamp\":892870992},"
+                + "{\"user_id\":\"2\",\"movie_title\":\"Heat (1995)\",\"timestamp\":100e2147483647}]}"), null);
+        assertThat(huge.requests()).hasSize(1);
+        assertThat(huge.deadLetters()).singleElement().satisfies(d -> {
+            assertThat(d.errorCode).isEqualTo(ErrorCode.OUT_OF_RANGE);
+            assertThat(d.instanceIndex).isEqualTo(1);
+        });
         ParseResult nested = parser.parse(utf8("{\"user_id\":[[\"196\"]],\"movie_title\":[\"A\",{\"b\":[1]}],\"timestamp\":[]}"), null);
         assertThat(nested.deadLetters()).singleElement().satisfies(d -> assertThat(d.errorCode).isEqualTo(ErrorCode.WRONG_TYPE));
     }

@@ -1,7 +1,6 @@
 package dev.marquee.job.label;
 
 import dev.marquee.data.event.Rating;
-import dev.marquee.data.json.EventCodec;
 import dev.marquee.data.parse.ParserLimits;
 import dev.marquee.job.source.RawRecord;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -20,7 +19,6 @@ public final class ParseRatings extends RichFlatMapFunction<RawRecord, Rating> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ParseRatings.class);
     private final ParserLimits limits;
-    private transient EventCodec<Rating> codec;
     private transient Counter refused;
 
     /** With the request parser's default limits. */
@@ -35,7 +33,6 @@ public final class ParseRatings extends RichFlatMapFunction<RawRecord, Rating> {
 
     @Override
     public void open(OpenContext context) {
-        codec = EventCodec.of(Rating.class);
         refused = getRuntimeContext().getMetricGroup().counter("labelsRefused");
     }
 
@@ -48,7 +45,7 @@ public final class ParseRatings extends RichFlatMapFunction<RawRecord, Rating> {
             problem = raw.value.length + " bytes, more than " + ParserLimits.MAX_PAYLOAD_BYTES + " (" + limits.maxPayloadBytes + ")";
         } else {
             try {
-                Rating r = codec.decode(raw.value);
+                Rating r = dev.marquee.data.parse.LabelDecoder.decode(raw.value);
                 if (r != null) r.requestId = ParserLimits.labelRequestId(r.requestId);
                 problem = limits.labelProblem(r);
                 if (problem == null) {

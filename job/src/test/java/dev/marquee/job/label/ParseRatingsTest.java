@@ -53,6 +53,36 @@ class ParseRatingsTest {
         assertThat(parse(new ParseRatings(wider), List.of(CODEC.encode(longTitle)))).containsExactly(longTitle);
     }
 
+    /**
+     * The request parser's rules, not Jackson's coercions: a user id sent as a decimal would have become "196.0", a
+     * label that never joins the prediction of user "196"; a fractional timestamp was cut to the second, a blank one
+     * made "no timestamp". What TF Serving's clients send (a column, a whole decimal) is taken, as in requests.
+     */
+    @Test
+    void labelsAreReadWithTheRequestParsersRulesNotJacksonsCoercions() throws Exception {
+        List<String> refused = List.of(
+                "{\"user_id\":196.0,\"movie_title\":\"Heat (1995)\",\"rating\":4,\"timestamp\":892870992}",
+                "{\"user_id\":\"196\",\"movie_title\":2001,\"rating\":4,\"timestamp\":892870992}",
+                "{\"user_id\":\"196\",\"movie_title\":\"Heat (1995)\",\"rating\":4,\"timestamp\":892870992,\"request_id\":42.0}",
+                "{\"user_id\":true,\"movie_title\":\"Heat (1995)\",\"rating\":4,\"timestamp\":892870992}",
+                "{\"user_id\":\"196\",\"movie_title\":\"Heat (1995)\",\"rating\":4,\"timestamp\":892870992.5}",
+                "{\"user_id\":\"196\",\"movie_title\":\"Heat (1995)\",\"rating\":4,\"timestamp\":\"\"}",
+                "{\"user_id\":[\"196\",\"197\"],\"movie_title\":\"Heat (1995)\",\"rating\":4,\"timestamp\":892870992}");
+        for (String label : refused) {
+            assertThat(parse(new ParseRatings(), List.of(label.getBytes(StandardCharsets.UTF_8)))).as(label).isEmpty();
+        }
+        Rating expected = new Rating("196", "Heat (1995)", 4f, 892870992L);
+        List<String> taken = List.of(
+                "{\"user_id\":[\"196\"],\"movie_title\":[\"Heat (1995)\"],\"rating\":4,\"timestamp\":[892870992.0]}",
+                "{\"user_id\":196,\"movie_title\":\"Heat (1995)\",\"rating\":\"4\",\"timestamp\":\"892870992\"}");
+        for (String label : taken) {
+            assertThat(parse(new ParseRatings(), List.of(label.getBytes(StandardCharsets.UTF_8)))).as(label).containsExactly(expected);
+        }
+        Rating untimed = parse(new ParseRatings(), List.of("{\"user_id\":\"196\",\"movie_title\":\"Heat (1995)\",\"rating\":4}"
+                .getBytes(StandardCharsets.UTF_8))).get(0);
+        assertThat(untimed.timestamp).as("absent: no timestamp").isZero();
+    }
+
     private static List<Rating> parse(ParseRatings f, List<byte[]> values) throws Exception {
         try (var h = new OneInputStreamOperatorTestHarness<>(new StreamFlatMap<>(f))) {
             h.open();

@@ -55,7 +55,10 @@ public final class PredictCommand extends ConsoleCommand {
     protected int run() throws Exception {
         Console console = console();
         ModelChoice.ModelLocation location = model.locate(console);
-        RequestParser parser = new RequestParser();
+        // the scoring job's default parser, and the signature this version was imported with by its own name too
+        String signature = dev.marquee.model.ModelContract.of(location.dir()).signature();
+        RequestParser parser = new RequestParser(dev.marquee.data.parse.ParserLimits.from(new dev.marquee.data.config.Settings(
+                java.util.Map.of(dev.marquee.data.parse.ParserLimits.SIGNATURE_NAMES, RequestParser.SERVING_DEFAULT + "," + signature))));
         byte[] body = readInput(console, parser.limits());
         if (body.length > parser.limits().maxPayloadBytes) {
             console.out().println(TfServingJson.error("TOO_LARGE: the input is larger than " + parser.limits().maxPayloadBytes

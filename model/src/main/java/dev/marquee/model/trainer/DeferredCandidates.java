@@ -103,6 +103,7 @@ final class DeferredCandidates {
         // resolved as the first gate's were (Retrainer): labels matched only as a near spelling are left out
         java.util.Optional<dev.marquee.data.title.TitleCatalog> catalog =
                 dev.marquee.model.TrainedModel.titleCatalog(registry.versionDir(name, base));
+        if (catalog.isEmpty()) catalog = dev.marquee.model.TrainedModel.titleCatalog(dir); // a base imported without data
         List<Rating> resolved = catalog.isPresent() ? LabelTitles.resolve(labels.ratings(), catalog.get()).ratings()
                 : labels.ratings();
         List<Rating> holdout = LabelSplit.after(LabelSplit.window(resolved, settings.labelWindowSeconds(),

@@ -1,7 +1,6 @@
 package dev.marquee.model.trainer;
 
 import dev.marquee.data.event.Rating;
-import dev.marquee.data.json.EventCodec;
 import dev.marquee.data.parse.ParserLimits;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,7 +34,6 @@ final class LabelReader {
     private final String topic;
     private final int maxLabels;
     private final Duration timeout;
-    private final EventCodec<Rating> codec = EventCodec.of(Rating.class);
 
     LabelReader(KafkaClients clients, String topic, int maxLabels, Duration timeout) {
         if (maxLabels < 1) {
@@ -116,7 +114,7 @@ final class LabelReader {
             return null;
         }
         try {
-            Rating r = codec.decode(value);
+            Rating r = dev.marquee.data.parse.LabelDecoder.decode(value); // the job's rules (ParseRatings)
             return LIMITS.admitsLabel(r) ? r : null;
         } catch (RuntimeException e) {
             return null;

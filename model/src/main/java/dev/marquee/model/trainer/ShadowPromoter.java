@@ -49,7 +49,7 @@ final class ShadowPromoter {
     /** This promoter's last round with the current shadow (-1: none yet), and its time not yet added to the pointer's. */
     private long lastRoundMs = -1;
     private long unsavedJudgedMs;
-    static final long SAVE_JUDGED_EVERY_MS = 60_000;
+    static final long SAVE_JUDGED_EVERY_MS = 10_000; // a trainer restarted every minute still counts
     /** The comparison {@link #poll} judged before taking the registry's lock, of the sums {@code precomputedFor}. */
     private PairedUserComparison.Result precomputed;
     private PairedUserComparison.Sums precomputedFor;
@@ -162,8 +162,8 @@ final class ShadowPromoter {
             lastRoundMs = nowMs;
             if (unsavedJudgedMs >= SAVE_JUDGED_EVERY_MS) {
                 state.judgedForMs += unsavedJudgedMs;
-                unsavedJudgedMs = 0;
                 registry.writeState(name, state);
+                unsavedJudgedMs = 0; // only once written: a failed write keeps it for the next round
             }
         }
         if (state.hasShadow()) {

@@ -1,0 +1,127 @@
+package dev.marquee.data.parse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.marquee.data.event.Rating;
+import dev.marquee.data.json.EventJson;
+import java.io.IOException;
+import java.math.BigDecimal;
+
+/**
+ * Reads a label on {@code ratings} with the request parser's rules for the fields they share, not Jackson's
+ * coercions: a user id, title or request id sent as a decimal or a boolean would otherwise become its literal text
+ * ("196.0"), a label that never joins its prediction; a fractional timestamp would be cut to the second and a blank
+ * one become "no timestamp". What a TF-Serving client sends in a request is taken here too: a one-element array of a
+ * scalar, and a decimal timestamp without a fraction (decision 0001, amendment). Used by the scoring job and the
+ * trainer alike, so a label one keeps the other keeps.
+ */
+public final class LabelDecoder {
+    private LabelDecoder() {}
+
+    /** The label, or an {@link IllegalArgumentException} saying why it is not one. */
+    public static Rating decode(byte[] value) {
+        JsonNode node;
+        try {
+            node = EventJson.mapper().readTree(value);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not JSON: " + firstLine(e.getMessage()), e);
+        }
+        if (node == null || !node.isObject()) {
+            throw new IllegalArgumentException("a label is a JSON object, got " + (node == null ? "nothing" : node.getNodeType()));
+        }
+        Rating r = new Rating();
+        r.userId = userId(scalar(node, "user_id"));
+        r.movieTitle = string(scalar(node, "movie_title"), "movie_title");
+        r.rating = rating(scalar(node, "rating"));
+        r.timestamp = timestamp(scalar(node, "timestamp"));
+        r.requestId = string(scalar(node, "request_id"), "request_id");
+        return r;
+    }
+
+    /** The field, unwrapped from a one-element array (TF Serving's row format of a column input); null when absent. */
+    private static JsonNode scalar(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        if (v != null && v.isArray() && v.size() == 1 && v.get(0).isValueNode()) v = v.get(0);
+        return v == null || v.isNull() ? null : v;
+    }
+
+    private static String string(JsonNode v, String field) {
+        if (v == null) return null;
+        if (!v.isTextual()) throw new IllegalArgumentException(field + " must be a string, got " + describe(v));
+        return v.textValue();
+    }
+
+    /** A string, or a JSON integer taken as its decimal text ("587"), as ratings files take it. */
+    private static String userId(JsonNode v) {
+        if (v != null && v.isIntegralNumber()) return v.asText();
+        if (v != null && !v.isTextual()) {
+            throw new IllegalArgumentException("user_id must be a string (or a whole number), got " + describe(v));
+        }
+        return v == null ? null : v.textValue();
+    }
+
+    /** A number, or a string holding one ("4"); NaN when absent (refused by the label rules). */
+    private static float rating(JsonNode v) {
+        if (v == null) return Float.NaN;
+        if (v.isNumber()) return v.floatValue();
+        if (v.isTextual()) {
+            try {
+                return Float.parseFloat(v.textValue().trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("rating \"" + clip(v.textValue()) + "\" is not a number");
+            }
+        }
+        throw new IllegalArgumentException("rating must be a number, got " + describe(v));
+    }
+
+    /**
+     * Whole seconds: an integer, a decimal without a fraction, or a string of either; absent or null is 0, no
+     * timestamp. A fraction, a blank string or anything else is refused (before, cut to the second or made 0).
+     */
+    private static long timestamp(JsonNode v) {
+        if (v == null) return 0;
+        BigDecimal d;
+        if (v.isNumber()) {
+            try {
+                d = v.decimalValue();
+            } catch (NumberFormatException e) { // 1e400: beyond a double
+                throw new IllegalArgumentException("timestamp " + clip(v.asText()) + " does not fit in 64 bits");
+            }
+        } else if (v.isTextual()) {
+            try {
+                d = new BigDecimal(v.textValue().trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("timestamp \"" + clip(v.textValue()) + "\" is not a number of seconds");
+            }
+        } else {
+            throw new IllegalArgumentException("timestamp must be a whole number of seconds, got " + describe(v));
+        }
+        if (d.signum() != 0 && d.scale() > 0 && d.stripTrailingZeros().scale() > 0) {
+            throw new IllegalArgumentException("timestamp " + clip(v.asText()) + " has a fraction; labels carry whole seconds");
+        }
+        try {
+            return d.longValueExact();
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("timestamp " + clip(v.asText()) + " does not fit in 64 bits");
+        }
+    }
+
+    private static String describe(JsonNode v) {
+        return switch (v.getNodeType()) {
+            case ARRAY -> "an array";
+            case OBJECT -> "an object";
+            case BOOLEAN -> "a boolean";
+            case NUMBER -> "a number (" + clip(v.asText()) + ")";
+            default -> v.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
+    private static String clip(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) return "(no message)";
+        int end = message.indexOf('\n');
+        return end < 0 ? message : message.substring(0, end);
+    }
+}
