@@ -110,7 +110,7 @@ final class LabelReader {
     }
 
     private Rating decode(byte[] value) {
-        if (value == null) {
+        if (value == null || value.length > LIMITS.maxPayloadBytes) { // the job refuses what is larger (ParseRatings)
             return null;
         }
         try {
