@@ -55,7 +55,8 @@ public final class RatingsFile {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final ObjectReader LINE_READER =
-            MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+            MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS); // a timestamp's fraction, exactly
     private static final JsonFactory JSON = MAPPER.getFactory();
 
     private RatingsFile() {}
@@ -429,6 +430,7 @@ public final class RatingsFile {
     /** "892870992.0" (a float column's text) is that whole number, as the request parser takes it; "1.5" is refused. */
     private static long wholeDecimal(String s, String source, long line) {
         try {
+            if (s.length() > 40) throw new NumberFormatException("too long"); // BigDecimal's parse: quadratic in length
             java.math.BigDecimal d = new java.math.BigDecimal(s);
             if (d.signum() == 0 || d.scale() <= 0 || d.stripTrailingZeros().scale() <= 0) return d.longValueExact();
         } catch (NumberFormatException | ArithmeticException e) {

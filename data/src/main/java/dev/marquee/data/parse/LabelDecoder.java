@@ -15,13 +15,22 @@ import java.math.BigDecimal;
  * trainer alike, so a label one keeps the other keeps.
  */
 public final class LabelDecoder {
+    /** Decimals read exactly: a fraction in the 9th decimal place of a timestamp is a fraction, not a rounding. */
+    private static final com.fasterxml.jackson.databind.ObjectReader READER = EventJson.mapper().reader()
+            .with(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    /** JSON's number syntax, which a string rating or timestamp must follow (not Java's "4f" or "0x1p2"). */
+    private static final java.util.regex.Pattern JSON_NUMBER =
+            java.util.regex.Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
+    /** Longer number text is refused before it is parsed (BigDecimal's parse grows with the square of its length). */
+    private static final int MAX_NUMBER_CHARS = 40;
+
     private LabelDecoder() {}
 
     /** The label, or an {@link IllegalArgumentException} saying why it is not one. */
     public static Rating decode(byte[] value) {
         JsonNode node;
         try {
-            node = EventJson.mapper().readTree(value);
+            node = READER.readTree(value);
         } catch (IOException e) {
             throw new IllegalArgumentException("not JSON: " + firstLine(e.getMessage()), e);
         }
@@ -33,7 +42,7 @@ public final class LabelDecoder {
         r.movieTitle = string(scalar(node, "movie_title"), "movie_title");
         r.rating = rating(scalar(node, "rating"));
         r.timestamp = timestamp(scalar(node, "timestamp"));
-        r.requestId = string(scalar(node, "request_id"), "request_id");
+        r.requestId = requestId(node.get("request_id")); // not unwrapped: a request's request_id is not either
         return r;
     }
 
@@ -59,17 +68,18 @@ public final class LabelDecoder {
         return v == null ? null : v.textValue();
     }
 
-    /** A number, or a string holding one ("4"); NaN when absent (refused by the label rules). */
+    /** A string, or a JSON integer taken as its digits, as before this reader (a decimal or a boolean is refused). */
+    private static String requestId(JsonNode v) {
+        if (v == null || v.isNull()) return null;
+        if (v.isIntegralNumber()) return v.asText();
+        return string(v, "request_id");
+    }
+
+    /** A number, or a string holding one in JSON's syntax ("4"); NaN when absent (refused by the label rules). */
     private static float rating(JsonNode v) {
         if (v == null) return Float.NaN;
         if (v.isNumber()) return v.floatValue();
-        if (v.isTextual()) {
-            try {
-                return Float.parseFloat(v.textValue().trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("rating \"" + clip(v.textValue()) + "\" is not a number");
-            }
-        }
+        if (v.isTextual()) return number(v.textValue(), "rating").floatValue();
         throw new IllegalArgumentException("rating must be a number, got " + describe(v));
     }
 
@@ -87,11 +97,7 @@ public final class LabelDecoder {
                 throw new IllegalArgumentException("timestamp " + clip(v.asText()) + " does not fit in 64 bits");
             }
         } else if (v.isTextual()) {
-            try {
-                d = new BigDecimal(v.textValue().trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("timestamp \"" + clip(v.textValue()) + "\" is not a number of seconds");
-            }
+            d = number(v.textValue(), "timestamp");
         } else {
             throw new IllegalArgumentException("timestamp must be a whole number of seconds, got " + describe(v));
         }
@@ -103,6 +109,15 @@ public final class LabelDecoder {
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException("timestamp " + clip(v.asText()) + " does not fit in 64 bits");
         }
+    }
+
+    /** A string holding a number in JSON's syntax, of at most {@value #MAX_NUMBER_CHARS} characters. */
+    private static BigDecimal number(String text, String field) {
+        String t = text.trim();
+        if (t.length() > MAX_NUMBER_CHARS || !JSON_NUMBER.matcher(t).matches()) {
+            throw new IllegalArgumentException(field + " \"" + clip(text) + "\" is not a number");
+        }
+        return new BigDecimal(t);
     }
 
     private static String describe(JsonNode v) {

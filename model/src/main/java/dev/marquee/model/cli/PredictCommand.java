@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code marquee predict}: reads a TF-Serving predict request (or one instance object) on standard input,
- * validates it with the same parser as the scoring job, scores it with a published version, and prints
+ * validates it with the same parser as the scoring job (its default settings, plus the version's own signature name,
+ * which the job takes only when parser.signature-names lists it), scores it with a published version, and prints
  * TF Serving's response. Invalid input prints {@code {"error": "..."}} and exits 1, as TF Serving answers
  * with an error body; nothing is scored then.
  */
@@ -32,7 +33,10 @@ import picocli.CommandLine.Option;
                         + "\"output_3\":[rating]}, ...]}, or {\"error\":\"...\"} with exit code 1 for invalid input.",
                 "An imported model answers with its own output names: its rating output ([r], or r for a rating of"
                         + " shape [n]) and its --embedding-output; a signature whose only output is the rating answers"
-                        + " {\"predictions\":[r, ...]}, as TF Serving does."},
+                        + " {\"predictions\":[r, ...]}, as TF Serving does.",
+                "The request is checked as the scoring job checks it with its default parser.* settings, except that"
+                        + " signature_name may also be the version's own signature (one imported with --signature): the"
+                        + " job takes that name only when parser.signature-names lists it."},
         footer = {"Example:",
                 "  echo '{\"user_id\":\"587\",\"movie_title\":\"Heat (1995)\",\"timestamp\":892870992}' | marquee predict"})
 public final class PredictCommand extends ConsoleCommand {

@@ -5,7 +5,6 @@ import dev.marquee.data.config.SettingException;
 import dev.marquee.data.event.DeadLetter;
 import dev.marquee.data.event.LabeledPrediction;
 import dev.marquee.data.event.Prediction;
-import dev.marquee.data.event.Rating;
 import dev.marquee.data.json.EventCodec;
 import dev.marquee.data.parse.RequestParser;
 import dev.marquee.tools.OptionRanges;
@@ -149,10 +148,9 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
 
     private void readLabels(KafkaConsumer<byte[], byte[]> in, KafkaConsumer<byte[], byte[]> out, LabelLedger joins,
                             long deadline, long settleMs) {
-        EventCodec<Rating> ratingCodec = EventCodec.of(Rating.class);
         readToEnd(in, ratingsTopic, r -> {
             try {
-                joins.expect(ratingCodec.decode(r.value()));
+                joins.expect(dev.marquee.data.parse.LabelDecoder.decode(r.value())); // as the job reads labels
             } catch (RuntimeException e) {
                 joins.expect(null); // an unreadable label owes nothing: the job drops it too
             }

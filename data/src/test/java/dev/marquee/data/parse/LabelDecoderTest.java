@@ -1,0 +1,52 @@
+package dev.marquee.data.parse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.marquee.data.event.Rating;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
+
+/** Labels read by the request parser's rules; the job's ParseRatingsTest covers the same through the operator. */
+class LabelDecoderTest {
+    private static Rating decode(String json) {
+        return LabelDecoder.decode(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String label(String timestamp) {
+        return "{\"user_id\":\"196\",\"movie_title\":\"Heat (1995)\",\"rating\":4,\"timestamp\":" + timestamp + "}";
+    }
+
+    @Test
+    void aFractionIsAFractionToTheLastDigit() {
+        assertThatThrownBy(() -> decode(label("892870992.00000001"))).hasMessageContaining("892870992.00000001 has a fraction");
+        assertThat(decode(label("892870992.000")).timestamp).isEqualTo(892870992L);
+        assertThat(decode(label("\"8.92870992e8\"")).timestamp).isEqualTo(892870992L);
+    }
+
+    /** BigDecimal's parse grows with the square of a string's length: a 1 MiB number is refused before it is parsed. */
+    @Test
+    void aHugeNumberStringIsRefusedAtOnce() {
+        String huge = "\"" + "9".repeat(1_000_000) + "\"";
+        Assertions.assertTimeoutPreemptively(Duration.ofSeconds(5),
+                () -> assertThatThrownBy(() -> decode(label(huge))).hasMessageContaining("is not a number"));
+    }
+
+    @Test
+    void numbersInStringsFollowJsonsSyntax() {
+        assertThat(decode("{\"user_id\":\"1\",\"movie_title\":\"A\",\"rating\":\"4.5\",\"timestamp\":1}").rating).isEqualTo(4.5f);
+        for (String javaOnly : new String[] {"4f", "4d", "0x1p2", "+4", "4."}) {
+            assertThatThrownBy(() -> decode("{\"user_id\":\"1\",\"movie_title\":\"A\",\"rating\":\"" + javaOnly + "\",\"timestamp\":1}"))
+                    .as(javaOnly).hasMessageContaining("rating \"" + javaOnly + "\" is not a number");
+        }
+    }
+
+    @Test
+    void anIntegerRequestIdIsItsDigitsAndAnArrayIsNotUnwrappedForIt() {
+        assertThat(decode("{\"user_id\":\"1\",\"movie_title\":\"A\",\"rating\":4,\"timestamp\":1,\"request_id\":42}").requestId).isEqualTo("42");
+        assertThatThrownBy(() -> decode("{\"user_id\":\"1\",\"movie_title\":\"A\",\"rating\":4,\"timestamp\":1,\"request_id\":[\"r\"]}"))
+                .hasMessageContaining("request_id must be a string");
+    }
+}
