@@ -55,8 +55,11 @@ public final class RatingsFile {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final ObjectReader LINE_READER =
-            MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                    .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS); // a timestamp's fraction, exactly
+            MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                    .without(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
+    /** An array's elements read as the lines are: a timestamp's fraction exactly. */
+    private static final ObjectReader ELEMENT_READER = MAPPER.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .without(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
     private static final JsonFactory JSON = MAPPER.getFactory();
 
     private RatingsFile() {}
@@ -311,6 +314,8 @@ public final class RatingsFile {
                 node = LINE_READER.readTree(text);
             } catch (JsonProcessingException e) {
                 throw new DataFileException(source, n, "not valid JSON: " + e.getOriginalMessage());
+            } catch (NumberFormatException e) { // an exponent beyond BigDecimal's (1e2147483648)
+                throw new DataFileException(source, n, "not valid JSON: a number out of range (" + e.getMessage() + ")");
             }
             sink.accept(fromJson(node, source, n));
         }
@@ -325,7 +330,12 @@ public final class RatingsFile {
                 if (t == null) {
                     throw new DataFileException(source, line, "the JSON array is never closed");
                 }
-                JsonNode node = p.readValueAsTree();
+                JsonNode node;
+                try {
+                    node = ELEMENT_READER.readTree(p);
+                } catch (NumberFormatException e) {
+                    throw new DataFileException(source, line, "not valid JSON: a number out of range (" + e.getMessage() + ")");
+                }
                 sink.accept(fromJson(node, source, line));
             }
         } catch (JsonProcessingException e) {

@@ -23,6 +23,7 @@ public final class ParserLimits implements Serializable {
     public static final String MAX_EXTRA_FIELDS = "parser.max-extra-fields";
     public static final String MAX_DEAD_LETTER_PAYLOAD_BYTES = "parser.max-dead-letter-payload-bytes";
     public static final String SIGNATURE_NAMES = "parser.signature-names";
+    public static final String MISSING_TIMESTAMP = "parser.missing-timestamp";
 
     // Defaults: the scoring job declares and documents these keys as Flink ConfigOptions with them
     // (dev.marquee.job.config.ScoringJobOptions, docs/CONFIGURATION.md); this module has no Flink.
@@ -53,6 +54,8 @@ public final class ParserLimits implements Serializable {
     public final int maxDeadLetterPayloadBytes;
     /** The {@code signature_name}s an envelope may give (an empty one is TF Serving's default, always taken). */
     public final java.util.Set<String> signatureNames;
+    /** {@code parser.missing-timestamp=record-time}: a request without a timestamp takes its record's Kafka timestamp. */
+    public final boolean timestampFromRecord;
 
     private ParserLimits(Settings s) {
         maxPayloadBytes = s.intInRange(MAX_PAYLOAD_BYTES, DEFAULT_MAX_PAYLOAD_BYTES, 64, 64 << 20);
@@ -75,6 +78,11 @@ public final class ParserLimits implements Serializable {
                     + DEFAULT_SIGNATURE_NAMES);
         }
         signatureNames = java.util.Set.copyOf(names);
+        String missing = s.string(MISSING_TIMESTAMP, "refuse").trim();
+        if (!missing.equals("refuse") && !missing.equals("record-time")) {
+            throw new dev.marquee.data.config.SettingException(MISSING_TIMESTAMP + " must be refuse or record-time, got '" + missing + "'");
+        }
+        timestampFromRecord = missing.equals("record-time");
         if (minTimestamp > maxTimestamp) {
             throw new dev.marquee.data.config.SettingException(
                     MIN_TIMESTAMP + " (" + minTimestamp + ") must not be above " + MAX_TIMESTAMP + " (" + maxTimestamp + ")");

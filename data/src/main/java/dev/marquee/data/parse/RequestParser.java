@@ -200,7 +200,7 @@ public final class RequestParser implements Serializable {
     }
 
     private ParseResult single(InstanceFields f, SourcePosition src, byte[] value) {
-        Problem problem = validate(f);
+        Problem problem = validate(f, src);
         if (problem != null) {
             ParseResult refused = whole(problem.code, problem.message, src, value, true);
             refused.deadLetters().get(0).field = problem.field;
@@ -223,7 +223,7 @@ public final class RequestParser implements Serializable {
             Problem problem = f == null
                     ? new Problem(ErrorCode.NOT_AN_OBJECT, null, "instance " + i + " must be a JSON object, got "
                             + describe(JsonToken.values()[slice[2]]))
-                    : validate(f);
+                    : validate(f, src);
             if (problem != null) {
                 DeadLetter d = DeadLetters.of(problem.code, problem.message, src, i, value, slice[0], slice[1], true,
                         limits.maxDeadLetterPayloadBytes);
@@ -238,7 +238,7 @@ public final class RequestParser implements Serializable {
         return new ParseResult(requests, deadLetters);
     }
 
-    private Problem validate(InstanceFields f) {
+    private Problem validate(InstanceFields f, SourcePosition src) {
         if (f.duplicate != null) return new Problem(ErrorCode.DUPLICATE_FIELD, null, "the key \"" + clip(f.duplicate) + "\" appears twice");
         if (f.requestIdToken != null && f.requestIdToken != JsonToken.VALUE_NULL) {
             Problem p = checkString(InstanceFields.REQUEST_ID, f.requestIdToken, f.requestId, limits.maxRequestIdChars);
@@ -248,7 +248,7 @@ public final class RequestParser implements Serializable {
         if (p != null) return p;
         p = requiredString(InstanceFields.MOVIE_TITLE, f.titleToken, f.title, limits.maxTitleChars, f);
         if (p != null) return p;
-        return checkTimestamp(f);
+        return checkTimestamp(f, src);
     }
 
     private Problem requiredString(String field, JsonToken token, String value, int maxChars, InstanceFields f) {
@@ -287,9 +287,15 @@ public final class RequestParser implements Serializable {
         return null;
     }
 
-    private Problem checkTimestamp(InstanceFields f) {
+    private Problem checkTimestamp(InstanceFields f, SourcePosition src) {
         JsonToken token = f.timestampToken;
         String field = InstanceFields.TIMESTAMP;
+        if ((token == null || token == JsonToken.VALUE_NULL) && limits.timestampFromRecord && src != null && src.timestamp >= 0) {
+            // parser.missing-timestamp=record-time: a client of a model without a timestamp input (TF Serving refuses
+            // the key then) sends none; the record's Kafka timestamp, in seconds, stands in for it
+            f.timestamp = Math.floorDiv(src.timestamp, 1000);
+            token = JsonToken.VALUE_NUMBER_INT;
+        }
         if (token == null || token == JsonToken.VALUE_NULL) {
             return new Problem(ErrorCode.MISSING_FIELD, field, field + " is required" + (token == null ? "" : " and must not be null")
                     + otherKeys(f));

@@ -201,6 +201,11 @@ class RatingsFileTest {
                 .containsExactly(new Rating("587", "Heat (1995)", 4f, 892870992L));
         assertThatThrownBy(() -> RatingsFile.read(write("nbsp.csv", "user_id,movie_title,rating,timestamp\n\u00a0,Heat (1995),4,1\n")))
                 .as("blank as requests are blank").isInstanceOf(DataFileException.class).hasMessageContaining("user_id is blank");
+        // an array reads its elements as lines are read: a fraction in the 8th decimal place is a fraction
+        assertThatThrownBy(() -> RatingsFile.read(write("fraction.json", "[{\"user_id\":\"1\",\"movie_title\":\"A\",\"rating\":4,\"timestamp\":892870992.00000001}]")))
+                .isInstanceOf(DataFileException.class).hasMessageContaining("is not an integer");
+        assertThatThrownBy(() -> RatingsFile.read(write("exp.jsonl", "{\"user_id\":\"1\",\"movie_title\":\"A\",\"rating\":1e2147483648,\"timestamp\":1}\n")))
+                .isInstanceOf(DataFileException.class).hasMessageContaining("line 1");
         // a ten-point scale: served, but every label online and every retrain from it would be refused
         assertThatThrownBy(() -> RatingsFile.read(write("ten.csv", "user_id,movie_title,rating,timestamp\n1,Heat (1995),10,892870992\n")))
                 .isInstanceOf(DataFileException.class).hasMessageContaining("line 2").hasMessageContaining("rating 10 is outside 0.5 to 5.5");

@@ -34,6 +34,15 @@ class LabelDecoderTest {
                 () -> assertThatThrownBy(() -> decode(label(huge))).hasMessageContaining("is not a number"));
     }
 
+    /** Decimals in fields a label does not use are not stripped of their zeros (1,000-digit ones cost ~1 ms each). */
+    @Test
+    void longDecimalsInOtherFieldsCostNothing() {
+        String number = "1" + "0".repeat(997) + ".0";
+        String label = "{\"user_id\":\"196\",\"movie_title\":\"Heat (1995)\",\"rating\":4,\"timestamp\":892870992,\"x\":["
+                + String.join(",", java.util.Collections.nCopies(1_000, number)) + "]}";
+        Assertions.assertTimeoutPreemptively(Duration.ofSeconds(2), () -> assertThat(decode(label).timestamp).isEqualTo(892870992L));
+    }
+
     @Test
     void numbersInStringsFollowJsonsSyntax() {
         assertThat(decode("{\"user_id\":\"1\",\"movie_title\":\"A\",\"rating\":\"4.5\",\"timestamp\":1}").rating).isEqualTo(4.5f);

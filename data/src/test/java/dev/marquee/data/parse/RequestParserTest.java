@@ -205,6 +205,22 @@ class RequestParserTest {
                 .isInstanceOf(SettingException.class).hasMessageContaining("parser.signature-names must name at least one");
     }
 
+    /** A client of a model without a timestamp input sends none (TF Serving refuses the key): a setting takes it. */
+    @Test
+    void aMissingTimestampCanBeTheRecordsOwn() {
+        byte[] untimed = utf8("{\"user_id\":\"1\",\"movie_title\":\"Heat (1995)\"}");
+        SourcePosition at = new SourcePosition("rating-requests", 0, 7, 892_870_992_123L);
+        assertThat(parser.parse(untimed, at).deadLetters()).singleElement()
+                .satisfies(d -> assertThat(d.errorCode).isEqualTo(ErrorCode.MISSING_FIELD));
+        RequestParser recordTime = new RequestParser(ParserLimits.from(new Settings(Map.of(ParserLimits.MISSING_TIMESTAMP, "record-time"))));
+        assertThat(recordTime.parse(untimed, at).requests()).singleElement()
+                .satisfies(r -> assertThat(r.timestamp).isEqualTo(892_870_992L));
+        assertThat(recordTime.parse(untimed, new SourcePosition("rating-requests", 0, 7, -1)).deadLetters())
+                .as("no record time known").hasSize(1);
+        assertThatThrownBy(() -> ParserLimits.from(new Settings(Map.of(ParserLimits.MISSING_TIMESTAMP, "now"))))
+                .isInstanceOf(SettingException.class).hasMessageContaining("refuse or record-time");
+    }
+
     /** The dead letter says what a client that used TF Serving's conventions should send instead. */
     @Test
     void refusalsNameWhatToSendInstead() {

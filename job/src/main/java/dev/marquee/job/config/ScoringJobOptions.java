@@ -156,6 +156,10 @@ public final class ScoringJobOptions {
                     + " give, comma-separated (an empty one, TF Serving's default, is always taken): add the signature a"
                     + " model was imported with (`--signature`), or Keras' `serve`, when clients send that name; the"
                     + " version serving is scored whichever name a request gives");
+    public static final ConfigOption<String> PARSER_MISSING_TIMESTAMP = key(ParserLimits.MISSING_TIMESTAMP).stringType()
+            .defaultValue("refuse").withDescription("a request without a `timestamp`: `refuse` (a `MISSING_FIELD` dead letter) or"
+                    + " `record-time` (its Kafka record's timestamp, in seconds: the producer's clock under CreateTime), for"
+                    + " clients of a model imported without a timestamp input, whom TF Serving refuses the key");
     public static final ConfigOption<Integer> PARSER_MAX_EXTRA_FIELDS = key(ParserLimits.MAX_EXTRA_FIELDS).intType()
             .defaultValue(ParserLimits.DEFAULT_MAX_EXTRA_FIELDS).withDescription("unknown field names kept per request");
     public static final ConfigOption<Integer> PARSER_MAX_DEAD_LETTER_PAYLOAD_BYTES =
@@ -280,7 +284,7 @@ public final class ScoringJobOptions {
             PARSER_MAX_INSTANCES, PARSER_MAX_DEPTH, PARSER_MAX_USER_ID_CHARS, PARSER_MAX_TITLE_CHARS,
             PARSER_MAX_REQUEST_ID_CHARS, PARSER_MIN_TIMESTAMP,
             OptionRow.of(PARSER_MAX_TIMESTAMP, "`4102444800` (2100-01-01)"), PARSER_MAX_EXTRA_FIELDS,
-            PARSER_MAX_DEAD_LETTER_PAYLOAD_BYTES, PARSER_SIGNATURE_NAMES);
+            PARSER_MAX_DEAD_LETTER_PAYLOAD_BYTES, PARSER_SIGNATURE_NAMES, PARSER_MISSING_TIMESTAMP);
     public static final OptionSection DRIFT = OptionSection.of("scoring.drift", DRIFT_ENABLED, DRIFT_WINDOW_MS,
             DRIFT_WINDOW_RECORDS, DRIFT_MIN_RECORDS, DRIFT_PARTIAL_RECORDS, DRIFT_PARTIAL_INTERVAL_MS,
             DRIFT_ALERT_WINDOWS, DRIFT_EPISODE_CLOSE_WINDOWS, DRIFT_MAX_TRACKED_FIELDS, DRIFT_FUTURE_TOLERANCE_MS,

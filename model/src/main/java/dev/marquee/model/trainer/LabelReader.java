@@ -115,6 +115,7 @@ final class LabelReader {
         }
         try {
             Rating r = dev.marquee.data.parse.LabelDecoder.decode(value); // the job's rules (ParseRatings)
+            r.requestId = ParserLimits.labelRequestId(r.requestId); // a blank id is none, before the limits, as the job
             return LIMITS.admitsLabel(r) ? r : null;
         } catch (RuntimeException e) {
             return null;

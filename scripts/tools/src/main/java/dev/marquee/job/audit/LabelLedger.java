@@ -31,6 +31,7 @@ public final class LabelLedger {
 
     /** Registers one label of the ratings topic; labels the job refuses (no user or title, rating out of range) owe nothing. */
     public void expect(Rating label) {
+        if (label != null) label.requestId = ParserLimits.labelRequestId(label.requestId); // as the job reads it, first
         if (!ParserLimits.defaults().admitsLabel(label)) {
             invalidLabels++;
             return;
