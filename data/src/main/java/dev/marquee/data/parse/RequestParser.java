@@ -290,7 +290,7 @@ public final class RequestParser implements Serializable {
     private Problem checkTimestamp(InstanceFields f, SourcePosition src) {
         JsonToken token = f.timestampToken;
         String field = InstanceFields.TIMESTAMP;
-        if ((token == null || token == JsonToken.VALUE_NULL) && limits.timestampFromRecord && src != null && src.timestamp >= 0) {
+        if ((token == null || token == JsonToken.VALUE_NULL) && limits.timestampFromRecord && src != null && src.timestamp > 0) {
             // parser.missing-timestamp=record-time: a client of a model without a timestamp input (TF Serving refuses
             // the key then) sends none; the record's Kafka timestamp, in seconds, stands in for it
             f.timestamp = Math.floorDiv(src.timestamp, 1000);

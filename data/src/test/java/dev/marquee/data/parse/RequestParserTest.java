@@ -217,6 +217,8 @@ class RequestParserTest {
                 .satisfies(r -> assertThat(r.timestamp).isEqualTo(892_870_992L));
         assertThat(recordTime.parse(untimed, new SourcePosition("rating-requests", 0, 7, -1)).deadLetters())
                 .as("no record time known").hasSize(1);
+        assertThat(recordTime.parse(untimed, new SourcePosition("rating-requests", 0, 7, 0)).deadLetters())
+                .as("a record stamped 0: none either").hasSize(1);
         assertThatThrownBy(() -> ParserLimits.from(new Settings(Map.of(ParserLimits.MISSING_TIMESTAMP, "now"))))
                 .isInstanceOf(SettingException.class).hasMessageContaining("refuse or record-time");
     }

@@ -40,7 +40,6 @@ import picocli.CommandLine.Option;
         footer = {"Example:",
                 "  echo '{\"user_id\":\"587\",\"movie_title\":\"Heat (1995)\",\"timestamp\":892870992}' | marquee predict"})
 public final class PredictCommand extends ConsoleCommand {
-    private static final SourcePosition STDIN = new SourcePosition("stdin", 0, 0, -1);
     private static final int MAX_ERRORS_SHOWN = 5;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
@@ -60,16 +59,19 @@ public final class PredictCommand extends ConsoleCommand {
         Console console = console();
         ModelChoice.ModelLocation location = model.locate(console);
         // the scoring job's default parser, and the signature this version was imported with by its own name too
-        String signature = dev.marquee.model.ModelContract.of(location.dir()).signature();
-        RequestParser parser = new RequestParser(dev.marquee.data.parse.ParserLimits.from(new dev.marquee.data.config.Settings(
-                java.util.Map.of(dev.marquee.data.parse.ParserLimits.SIGNATURE_NAMES, RequestParser.SERVING_DEFAULT + "," + signature))));
+        dev.marquee.model.ModelContract contract = dev.marquee.model.ModelContract.of(location.dir());
+        java.util.Map<String, String> settings = new java.util.HashMap<>();
+        settings.put(dev.marquee.data.parse.ParserLimits.SIGNATURE_NAMES, RequestParser.SERVING_DEFAULT + "," + contract.signature());
+        // a version without a timestamp input: its TF-Serving clients send none (the model never reads it)
+        if (contract.timestampInput() == null) settings.put(dev.marquee.data.parse.ParserLimits.MISSING_TIMESTAMP, "record-time");
+        RequestParser parser = new RequestParser(dev.marquee.data.parse.ParserLimits.from(new dev.marquee.data.config.Settings(settings)));
         byte[] body = readInput(console, parser.limits());
         if (body.length > parser.limits().maxPayloadBytes) {
             console.out().println(TfServingJson.error("TOO_LARGE: the input is larger than " + parser.limits().maxPayloadBytes
                     + " bytes, predict's limit (the scoring job's default parser.max-payload-bytes); send fewer instances"));
             return CliException.FAILURE;
         }
-        ParseResult parsed = parser.parse(body, STDIN);
+        ParseResult parsed = parser.parse(body, new SourcePosition("stdin", 0, 0, System.currentTimeMillis()));
         if (!parsed.deadLetters().isEmpty()) {
             console.out().println(TfServingJson.error(describe(parsed.deadLetters())));
             return CliException.FAILURE;

@@ -62,6 +62,12 @@ class ImportCommandTest {
         assertThat(r.out()).contains("timestamp <- (none");
         Path dir = new ModelRegistry(tmp.resolve("reg")).versionDir("marquee", 1);
         assertThat(dev.marquee.model.ModelContract.of(dir).timestampInput()).isNull();
+
+        // the request its TF-Serving clients send (TF Serving refuses a timestamp key for it): predict answers it
+        CliRun p = CliRun.run(tmp, java.util.Map.of(), "{\"instances\":[{\"user_id\":\"7\",\"movie_title\":\"A\"}]}",
+                "predict", "--registry", "reg", "--version", "1");
+        assertThat(p.exitCode()).as("%s", p).isZero();
+        assertThat(p.out()).contains("\"predictions\"");
     }
 
     @Test

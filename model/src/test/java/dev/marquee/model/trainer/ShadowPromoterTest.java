@@ -42,6 +42,10 @@ class ShadowPromoterTest {
 
     /** Labels from 50 users, 20 each; serving errs with sd {@code servingSd}, shadow with sd {@code shadowSd}. */
     private void feed(long serving, long shadow, double servingSd, double shadowSd, long seed) {
+        feed(promoter, serving, shadow, servingSd, shadowSd, seed);
+    }
+
+    private static void feed(ShadowPromoter promoter, long serving, long shadow, double servingSd, double shadowSd, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         for (int u = 0; u < 50; u++) {
             for (int k = 0; k < 20; k++) {
@@ -213,20 +217,7 @@ class ShadowPromoterTest {
                 }, MARGIN, log::add);
         candidate(1, 2);
         slow.poll(1);
-        SplittableRandom random = new SplittableRandom(8);
-        for (int u = 0; u < 50; u++) {
-            for (int k = 0; k < 20; k++) {
-                LabeledPrediction p = new LabeledPrediction();
-                p.modelName = NAME;
-                p.userId = "u" + u;
-                p.label = 1 + random.nextInt(5);
-                p.modelVersion = 1;
-                p.modelRating = (float) (p.label + gaussian(random));
-                p.shadowVersion = 2;
-                p.shadowRating = (float) (p.label + 0.3 * gaussian(random)); // clearly better: would be promoted
-                slow.accept(p);
-            }
-        }
+        feed(slow, 1, 2, 1.0, 0.3, 8); // the shadow clearly better: would be promoted
         java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
         Thread judge = new Thread(() -> {
             try {
