@@ -428,11 +428,14 @@ public final class RatingsFile {
     }
 
     private static long parseTimestamp(String s, String source, long line) {
+        if (s.indexOf('.') >= 0 || s.indexOf('e') >= 0 || s.indexOf('E') >= 0) {
+            return inSeconds(wholeDecimal(s, source, line), source, line); // not an exception per row of a float column
+        }
         long timestamp;
         try {
             timestamp = Long.parseLong(s);
         } catch (NumberFormatException e) {
-            timestamp = wholeDecimal(s, source, line);
+            throw new DataFileException(source, line, TIMESTAMP + " \"" + s + "\" is not an integer (seconds since the epoch)");
         }
         return inSeconds(timestamp, source, line);
     }

@@ -47,25 +47,19 @@ final class InstanceFields {
                 requestIdToken = value;
                 requestId = stringOrSkip(value, p);
                 break;
-            case USER_ID: {
-                Scalar v = scalar(value, p);
-                userIdToken = v.token();
-                userId = v.text();
+            case USER_ID:
+                userIdToken = scalar(value, p);
+                userId = scalarText;
                 break;
-            }
-            case MOVIE_TITLE: {
-                Scalar v = scalar(value, p);
-                titleToken = v.token();
-                title = v.text();
+            case MOVIE_TITLE:
+                titleToken = scalar(value, p);
+                title = scalarText;
                 break;
-            }
-            case TIMESTAMP: {
-                Scalar v = scalar(value, p);
-                timestampToken = v.token();
-                timestamp = v.number();
-                timestampBeyondInt64 = v.beyondInt64();
+            case TIMESTAMP:
+                timestampToken = scalar(value, p);
+                timestamp = scalarNumber;
+                timestampBeyondInt64 = scalarBeyondInt64;
                 break;
-            }
             default:
                 if (extras.size() < maxExtraFields) {
                     extras.add(Chars.clip(name, MAX_EXTRA_NAME_CHARS));
@@ -105,35 +99,40 @@ final class InstanceFields {
         return true;
     }
 
-    /** A field's value as read: its token, and its text or whole number when it has one. */
-    private record Scalar(JsonToken token, String text, long number, boolean beyondInt64) {
-        static Scalar of(JsonToken token) {
-            return new Scalar(token, null, 0, false);
-        }
-    }
+    // What scalar() read last (the common path allocates nothing): its text, or its whole number and whether that
+    // is beyond 64 bits.
+    private String scalarText;
+    private long scalarNumber;
+    private boolean scalarBeyondInt64;
 
     /**
      * The value of a contract field: a scalar, or the element of a one-element array holding one, since TF Serving's
      * row format gives each instance an input's own shape and a client of a model whose inputs are columns ([n,1])
      * sends {@code ["196"]}. Any other array or object is skipped and answers its start token (a wrong type).
      */
-    private static Scalar scalar(JsonToken value, JsonParser p) throws IOException {
+    private JsonToken scalar(JsonToken value, JsonParser p) throws IOException {
+        scalarText = null;
+        scalarNumber = 0;
+        scalarBeyondInt64 = false;
         if (value == JsonToken.START_ARRAY) {
             JsonToken inner = p.nextToken();
-            if (inner == JsonToken.END_ARRAY) return Scalar.of(JsonToken.START_ARRAY);
+            if (inner == JsonToken.END_ARRAY) return JsonToken.START_ARRAY;
             if (inner != null && inner.isScalarValue()) {
-                Scalar element = read(inner, p);
+                JsonToken element = read(inner, p);
                 JsonToken after = p.nextToken();
                 if (after == JsonToken.END_ARRAY) return element;
                 skipRestOfArray(p, after);
             } else {
                 skipRestOfArray(p, inner);
             }
-            return Scalar.of(JsonToken.START_ARRAY);
+            scalarText = null;
+            scalarNumber = 0;
+            scalarBeyondInt64 = false;
+            return JsonToken.START_ARRAY;
         }
         if (!value.isScalarValue()) {
             p.skipChildren();
-            return Scalar.of(value);
+            return value;
         }
         return read(value, p);
     }
@@ -144,11 +143,15 @@ final class InstanceFields {
      * number above 2^24 does not convert to float32 there without loss). With a fraction it stays a decimal (a wrong
      * type for every field). BigDecimal's exact conversion refuses huge exponents at once; only a positive scale is stripped of zeros.
      */
-    private static Scalar read(JsonToken t, JsonParser p) throws IOException {
-        if (t == JsonToken.VALUE_STRING) return new Scalar(t, p.getText(), 0, false);
+    private JsonToken read(JsonToken t, JsonParser p) throws IOException {
+        if (t == JsonToken.VALUE_STRING) {
+            scalarText = p.getText();
+            return t;
+        }
         if (t == JsonToken.VALUE_NUMBER_INT) {
-            if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) return new Scalar(t, null, 0, true);
-            return new Scalar(t, null, p.getLongValue(), false);
+            if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) scalarBeyondInt64 = true;
+            else scalarNumber = p.getLongValue();
+            return t;
         }
         if (t == JsonToken.VALUE_NUMBER_FLOAT) {
             java.math.BigDecimal d;
@@ -158,17 +161,20 @@ final class InstanceFields {
                 String text = p.getText();
                 int exponent = Math.max(text.indexOf('e'), text.indexOf('E'));
                 boolean negativeExponent = exponent >= 0 && exponent + 1 < text.length() && text.charAt(exponent + 1) == '-';
-                return negativeExponent ? Scalar.of(t) : new Scalar(JsonToken.VALUE_NUMBER_INT, null, 0, true);
+                if (negativeExponent) return t;
+                scalarBeyondInt64 = true;
+                return JsonToken.VALUE_NUMBER_INT;
             }
             // only a positive scale can hide a fraction; stripping zeros from 100e2147483647 would overflow the scale
-            if (d.signum() != 0 && d.scale() > 0 && d.stripTrailingZeros().scale() > 0) return Scalar.of(t);
+            if (d.signum() != 0 && d.scale() > 0 && d.stripTrailingZeros().scale() > 0) return t;
             try {
-                return new Scalar(JsonToken.VALUE_NUMBER_INT, null, d.longValueExact(), false);
+                scalarNumber = d.longValueExact();
             } catch (ArithmeticException e) {
-                return new Scalar(JsonToken.VALUE_NUMBER_INT, null, 0, true);
+                scalarBeyondInt64 = true;
             }
+            return JsonToken.VALUE_NUMBER_INT;
         }
-        return Scalar.of(t);
+        return t;
     }
 
     /** Skips what is left of the array the parser is in, {@code current} being the token it is on. */

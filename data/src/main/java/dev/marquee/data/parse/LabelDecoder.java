@@ -33,7 +33,7 @@ public final class LabelDecoder {
         JsonNode node;
         try {
             node = READER.readTree(value);
-        } catch (IOException e) {
+        } catch (IOException | NumberFormatException e) { // an exponent beyond BigDecimal's (1e2147483648)
             throw new IllegalArgumentException("not JSON: " + firstLine(e.getMessage()), e);
         }
         if (node == null || !node.isObject()) {
@@ -93,11 +93,7 @@ public final class LabelDecoder {
         if (v == null) return 0;
         BigDecimal d;
         if (v.isNumber()) {
-            try {
-                d = v.decimalValue();
-            } catch (NumberFormatException e) { // 1e400: beyond a double
-                throw new IllegalArgumentException("timestamp " + clip(v.asText()) + " does not fit in 64 bits");
-            }
+            d = v.decimalValue(); // exact: the reader keeps decimals as BigDecimal
         } else if (v.isTextual()) {
             d = number(v.textValue(), "timestamp");
         } else {
@@ -133,7 +129,7 @@ public final class LabelDecoder {
     }
 
     private static String clip(String s) {
-        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+        return s.length() > 40 ? Chars.clip(s, 40) + "..." : s;
     }
 
     private static String firstLine(String message) {

@@ -228,7 +228,7 @@ final class ShadowPromoter {
         long age = state.judgedForMs + unsavedJudgedMs;
         long limit = watch ? settings.watchMs() : settings.candidateExpiryMs();
         boolean enough = pairedLabels >= settings.minLabels() && pairs.users() >= settings.minUsers();
-        boolean due = enough && pairedLabels - lastJudgedAtLabels >= settings.judgeEveryLabels();
+        boolean due = judgementDue();
         if (!due && age < limit) return null;
         PairedUserComparison.Result result = !enough ? null
                 : precomputed != null && precomputedFor == pairs ? precomputed : compare.apply(pairs);

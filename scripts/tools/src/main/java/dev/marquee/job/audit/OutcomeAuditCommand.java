@@ -150,7 +150,9 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
                             long deadline, long settleMs) {
         readToEnd(in, ratingsTopic, r -> {
             try {
-                joins.expect(dev.marquee.data.parse.LabelDecoder.decode(r.value())); // as the job reads labels
+                // as the job reads labels: one larger than its default parser.max-payload-bytes is dropped unread
+                joins.expect(r.value() == null || r.value().length > dev.marquee.data.parse.ParserLimits.defaults().maxPayloadBytes
+                        ? null : dev.marquee.data.parse.LabelDecoder.decode(r.value()));
             } catch (RuntimeException e) {
                 joins.expect(null); // an unreadable label owes nothing: the job drops it too
             }
