@@ -142,9 +142,10 @@ public final class RequestParser implements Serializable {
         }
         // TF Serving takes an empty signature_name as its default
         if (signatureToken != null && !(signature != null && (signature.isEmpty() || limits.signatureNames.contains(signature)))) {
-            return whole(ErrorCode.UNKNOWN_SIGNATURE, "signature_name must be " + String.join(" or ",
+            return whole(ErrorCode.UNKNOWN_SIGNATURE, "signature_name must be empty or " + String.join(" or ",
                     limits.signatureNames.stream().sorted().map(n -> "\"" + n + "\"").toList()) + " (" + ParserLimits.SIGNATURE_NAMES
-                    + "), got " + (signature != null ? "\"" + clip(signature) + "\"" : describe(signatureToken)), src, value, true);
+                    + " names those taken), got " + (signature != null ? "\"" + clip(signature) + "\"" : describe(signatureToken)),
+                    src, value, true);
         }
         if (inputs) {
             return whole(ErrorCode.BAD_ENVELOPE, instancesToken != null

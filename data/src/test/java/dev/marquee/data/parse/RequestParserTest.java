@@ -197,7 +197,8 @@ class RequestParserTest {
         String predict = "{\"signature_name\":\"predict\",\"instances\":[{\"user_id\":\"1\",\"movie_title\":\"A\",\"timestamp\":1}]}";
         assertThat(parser.parse(utf8(predict), null).deadLetters()).singleElement().satisfies(d -> {
             assertThat(d.errorCode).isEqualTo(ErrorCode.UNKNOWN_SIGNATURE);
-            assertThat(d.error).isEqualTo("signature_name must be \"serving_default\" (parser.signature-names), got \"predict\"");
+            assertThat(d.error).isEqualTo("signature_name must be empty or \"serving_default\" (parser.signature-names names those taken),"
+                    + " got \"predict\"");
         });
         RequestParser both = new RequestParser(ParserLimits.from(new Settings(Map.of(ParserLimits.SIGNATURE_NAMES, "serving_default, predict"))));
         assertThat(both.parse(utf8(predict), null).requests()).hasSize(1);

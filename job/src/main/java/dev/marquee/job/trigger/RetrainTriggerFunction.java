@@ -211,8 +211,8 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
                 if (st.rmseWindows >= rules.rmseWindows) {
                     triggers.add(RetrainRequest.TRIGGER_RMSE);
                     alerts.add(new Alert(metric, onePart ? rmse : pooled, limit, st.rmseWindows));
-                    reasons.add(String.format(java.util.Locale.ROOT, "online RMSE %.4f over %.4f for %d consecutive windows%s",
-                            onePart ? rmse : pooled, limit, st.rmseWindows,
+                    reasons.add(String.format(java.util.Locale.ROOT, "online RMSE %.4f over %.4f for %d consecutive groups of"
+                            + " at least %d labels%s", onePart ? rmse : pooled, limit, st.rmseWindows, rules.minLabels,
                             onePart ? "" : " (the last of " + pooledLabels + " labels pooled from windows of fewer than "
                                     + rules.minLabels + ")"));
                 }

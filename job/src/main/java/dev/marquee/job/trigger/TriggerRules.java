@@ -17,9 +17,9 @@ public final class TriggerRules implements Serializable {
     public final double maxRmse;
     /** Allowed online RMSE over the model card's test RMSE; NaN: off. */
     public final double rmseMargin;
-    /** Consecutive reports over the RMSE limit that request a retrain. */
+    /** Consecutive judged groups of labels (each at least {@link #minLabels}) over the RMSE limit that request a retrain. */
     public final int rmseWindows;
-    /** Labels a report needs ({@code labels.count}) for its RMSE to be judged. */
+    /** Labels ({@code labels.model_count}) judged together: a report with this many alone, fewer pooled with the next reports. */
     public final long minLabels;
     /** Retrain at least this often (since the last request or model update); 0: off. */
     public final long scheduleMs;

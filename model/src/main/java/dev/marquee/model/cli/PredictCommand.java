@@ -36,7 +36,9 @@ import picocli.CommandLine.Option;
                         + " {\"predictions\":[r, ...]}, as TF Serving does.",
                 "The request is checked as the scoring job checks it with its default parser.* settings, except that"
                         + " signature_name may also be the version's own signature (one imported with --signature): the"
-                        + " job takes that name only when parser.signature-names lists it."},
+                        + " job takes that name only when parser.signature-names lists it; and, for a version imported"
+                        + " without a timestamp input, a request may leave out timestamp (the job takes that only with"
+                        + " parser.missing-timestamp=record-time)."},
         footer = {"Example:",
                 "  echo '{\"user_id\":\"587\",\"movie_title\":\"Heat (1995)\",\"timestamp\":892870992}' | marquee predict"})
 public final class PredictCommand extends ConsoleCommand {

@@ -25,11 +25,12 @@ public final class PromotionOptions {
     int judgeEvery = 200;
 
     @Option(names = "--trainer.shadow.candidate-expiry-ms", paramLabel = "MS", defaultValue = "86400000",
-            description = "retire a candidate still unresolved after MS (default: ${DEFAULT-VALUE})")
+            description = "retire a candidate still unresolved after MS of trainer time with it in shadow (judged_for_ms in"
+                    + " serving.json; time no trainer ran does not count) (default: ${DEFAULT-VALUE})")
     long candidateExpiryMs = 86_400_000L;
 
     @Option(names = "--trainer.shadow.watch-ms", paramLabel = "MS", defaultValue = "86400000",
-            description = "watch a switch for at most MS, then keep it (default: ${DEFAULT-VALUE})")
+            description = "watch a switch for at most MS of trainer time, then keep it (default: ${DEFAULT-VALUE})")
     long watchMs = 86_400_000L;
 
     PromotionSettings settings() {

@@ -28,7 +28,9 @@ import org.apache.kafka.common.errors.WakeupException;
  * from their end (a restarted trainer starts its comparisons afresh), feeds {@link ShadowPromoter}, and writes the model updates it returns. Runs beside the
  * request loop, which may be busy training for minutes. An error in a round (Kafka away, a pointer or pin file
  * that does not parse, an IO error) is logged in one line and the round is tried again after a back-off that
- * doubles from {@value #FIRST_BACKOFF_MS} ms up to {@value #MAX_BACKOFF_MS} ms: the thread never ends on one.
+ * doubles from {@value #FIRST_BACKOFF_MS} ms up to {@value #MAX_BACKOFF_MS} ms: the thread never ends on one. A Java
+ * Error (out of memory, a linkage error) is not retried: the thread ends, and the trainer stops with exit code 1
+ * ({@code TrainerWorker} checks {@link #failure()}).
  */
 final class ShadowLoop implements Runnable, AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(500);
