@@ -225,6 +225,17 @@ public final class ScoringJob {
         return Math.max(1_000, cap); // a min-pause near the timeout leaves no room: checkpoints then fail, visibly
     }
 
+    /** What the operator is told when {@link #capCheckpointTimeout} lowered the checkpoint timeout. */
+    static java.util.Optional<String> capNotice(JobSettings settings, long checkpointTimeoutMs, long minPauseMs) {
+        if (settings.delivery != DeliveryGuarantee.EXACTLY_ONCE || checkpointTimeoutMs
+                != checkpointTimeoutCap(settings.transactionTimeoutMs, settings.checkpointIntervalMs, minPauseMs)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("checkpoint timeout capped at " + checkpointTimeoutMs + " ms (the lower of "
+                + JobSettings.TRANSACTION_TIMEOUT_MS + " minus " + JobSettings.CHECKPOINT_INTERVAL_MS + " and half of it"
+                + " less the min-pause, " + minPauseMs + " ms: a transaction spans two checkpoints)");
+    }
+
     /** Checkpointing and serialization settings every run of the job uses. */
     public static void configure(StreamExecutionEnvironment env, JobSettings s) {
         Configuration conf = new Configuration();
@@ -300,12 +311,7 @@ public final class ScoringJob {
         // unless it sets them), which the job graph carries: known only here.
         long checkpointTimeoutMs = env.getCheckpointConfig().getCheckpointTimeout();
         long minPauseMs = env.getCheckpointConfig().getMinPauseBetweenCheckpoints();
-        if (settings.delivery == DeliveryGuarantee.EXACTLY_ONCE && checkpointTimeoutMs
-                == checkpointTimeoutCap(settings.transactionTimeoutMs, settings.checkpointIntervalMs, minPauseMs)) {
-            System.err.println("marquee scoring job: checkpoint timeout capped at " + checkpointTimeoutMs + " ms (the lower"
-                    + " of " + JobSettings.TRANSACTION_TIMEOUT_MS + " minus " + JobSettings.CHECKPOINT_INTERVAL_MS + " and half"
-                    + " of it less the min-pause, " + minPauseMs + " ms: a transaction spans two checkpoints)");
-        }
+        capNotice(settings, checkpointTimeoutMs, minPauseMs).ifPresent(n -> System.err.println("marquee scoring job: " + n));
         for (String warning : BrokerChecks.checkTransactionTimeout(settings, checkpointTimeoutMs,
                 env.getCheckpointConfig().getTolerableCheckpointFailureNumber())) {
             System.err.println("marquee scoring job: " + warning);

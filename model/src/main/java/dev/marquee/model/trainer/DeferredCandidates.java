@@ -84,6 +84,16 @@ final class DeferredCandidates {
         return retired;
     }
 
+    /**
+     * Labels resolved as the first gate's were (Retrainer): against the base version's catalog, or the candidate's
+     * when the base was imported without data; labels matched only as a near spelling are left out.
+     */
+    static List<Rating> labelsToJudgeOn(List<Rating> labels, Path baseDir, Path candidateDir) throws IOException {
+        java.util.Optional<dev.marquee.data.title.TitleCatalog> catalog = dev.marquee.model.TrainedModel.titleCatalog(baseDir);
+        if (catalog.isEmpty()) catalog = dev.marquee.model.TrainedModel.titleCatalog(candidateDir);
+        return catalog.isPresent() ? LabelTitles.resolve(labels, catalog.get()).ratings() : labels;
+    }
+
     private Retrainer.Result judgeOne(Path dir, LabelReader.Labels labels) throws IOException {
         ModelRegistry registry = settings.registry();
         String name = settings.modelName();
@@ -100,12 +110,7 @@ final class DeferredCandidates {
                     + " and judged against it", Map.of("deferred_superseded", 1.0));
         }
         long trainedThrough = report.path(TRAINED_THROUGH).asLong(Long.MIN_VALUE);
-        // resolved as the first gate's were (Retrainer): labels matched only as a near spelling are left out
-        java.util.Optional<dev.marquee.data.title.TitleCatalog> catalog =
-                dev.marquee.model.TrainedModel.titleCatalog(registry.versionDir(name, base));
-        if (catalog.isEmpty()) catalog = dev.marquee.model.TrainedModel.titleCatalog(dir); // a base imported without data
-        List<Rating> resolved = catalog.isPresent() ? LabelTitles.resolve(labels.ratings(), catalog.get()).ratings()
-                : labels.ratings();
+        List<Rating> resolved = labelsToJudgeOn(labels.ratings(), registry.versionDir(name, base), dir);
         List<Rating> holdout = LabelSplit.after(LabelSplit.window(resolved, settings.labelWindowSeconds(),
                 LabelSplit.latestAllowed(now)), trainedThrough);
         GatePolicy.Measurement m = new CandidateGate(out).measure(dir, registry.versionDir(name, base), holdout, holdout);

@@ -70,6 +70,29 @@ class ImportCommandTest {
         assertThat(p.out()).contains("\"predictions\"");
     }
 
+    /** The job takes another signature's name only when parser.signature-names lists it; predict takes the version's own. */
+    @Test
+    void predictTakesTheSignatureNameTheVersionWasImportedWith() {
+        TinySavedModels.export(tmp.resolve("other"), TinySavedModels.Kind.OTHER_SIGNATURE);
+        CliRun imported = CliRun.run(tmp, "import", "--model-dir", "other", "--registry", "reg", "--signature", "other");
+        assertThat(imported.exitCode()).as("%s", imported).isZero();
+        String instances = "\"instances\":[{\"user_id\":\"7\",\"movie_title\":\"A\",\"timestamp\":10}]}";
+
+        CliRun own = CliRun.run(tmp, java.util.Map.of(), "{\"signature_name\":\"other\"," + instances,
+                "predict", "--registry", "reg", "--version", "1");
+        assertThat(own.exitCode()).as("%s", own).isZero();
+        assertThat(own.out()).contains("\"predictions\"");
+
+        CliRun byDefault = CliRun.run(tmp, java.util.Map.of(), "{\"signature_name\":\"serving_default\"," + instances,
+                "predict", "--registry", "reg", "--version", "1");
+        assertThat(byDefault.exitCode()).as("%s", byDefault).isZero();
+
+        CliRun unknown = CliRun.run(tmp, java.util.Map.of(), "{\"signature_name\":\"third\"," + instances,
+                "predict", "--registry", "reg", "--version", "1");
+        assertThat(unknown.exitCode()).as("%s", unknown).isNotZero();
+        assertThat(unknown.out()).contains("\"error\"").contains("third");
+    }
+
     @Test
     void anEmptyMappingOfAnotherFieldIsRefusedInOneLine() {
         TinySavedModels.export(tmp.resolve("tiny"), TinySavedModels.Kind.NO_TIMESTAMP);

@@ -137,6 +137,19 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The label the job reads from a ratings record's value, or null for one it drops (an unreadable label owes
+     * nothing): as the job, one larger than its default parser.max-payload-bytes is dropped unread.
+     */
+    static dev.marquee.data.event.Rating labelTheJobReads(byte[] value) {
+        if (value == null || value.length > dev.marquee.data.parse.ParserLimits.defaults().maxPayloadBytes) return null;
+        try {
+            return dev.marquee.data.parse.LabelDecoder.decode(value);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     private static void readToEnd(KafkaConsumer<byte[], byte[]> consumer, String topic,
                                   Consumer<ConsumerRecord<byte[], byte[]>> each, long deadline) {
         Map<TopicPartition, Long> end = assignFromStart(consumer, List.of(topic));
@@ -148,15 +161,7 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
 
     private void readLabels(KafkaConsumer<byte[], byte[]> in, KafkaConsumer<byte[], byte[]> out, LabelLedger joins,
                             long deadline, long settleMs) {
-        readToEnd(in, ratingsTopic, r -> {
-            try {
-                // as the job reads labels: one larger than its default parser.max-payload-bytes is dropped unread
-                joins.expect(r.value() == null || r.value().length > dev.marquee.data.parse.ParserLimits.defaults().maxPayloadBytes
-                        ? null : dev.marquee.data.parse.LabelDecoder.decode(r.value()));
-            } catch (RuntimeException e) {
-                joins.expect(null); // an unreadable label owes nothing: the job drops it too
-            }
-        }, deadline);
+        readToEnd(in, ratingsTopic, r -> joins.expect(labelTheJobReads(r.value())), deadline);
         System.out.printf(Locale.ROOT, "audit: %,d valid labels owe a labeled prediction each%n", joins.report(0).labels());
         EventCodec<LabeledPrediction> joinCodec = EventCodec.of(LabeledPrediction.class);
         readUntilSettled(out, List.of(labeledTopic), r -> {
