@@ -24,6 +24,10 @@ public final class ParserLimits implements Serializable {
     public static final String MAX_DEAD_LETTER_PAYLOAD_BYTES = "parser.max-dead-letter-payload-bytes";
     public static final String SIGNATURE_NAMES = "parser.signature-names";
     public static final String MISSING_TIMESTAMP = "parser.missing-timestamp";
+    /** Every parser.* key, as the scoring job declares them. */
+    public static final java.util.List<String> KEYS = java.util.List.of(MAX_PAYLOAD_BYTES, MAX_INSTANCES, MAX_DEPTH,
+            MAX_USER_ID_CHARS, MAX_TITLE_CHARS, MAX_REQUEST_ID_CHARS, MIN_TIMESTAMP, MAX_TIMESTAMP, MAX_EXTRA_FIELDS,
+            MAX_DEAD_LETTER_PAYLOAD_BYTES, SIGNATURE_NAMES, MISSING_TIMESTAMP);
 
     // Defaults: the scoring job declares and documents these keys as Flink ConfigOptions with them
     // (dev.marquee.job.config.ScoringJobOptions, docs/CONFIGURATION.md); this module has no Flink.

@@ -59,6 +59,18 @@ class ConfigurationDocsTest {
         }
     }
 
+    /** The audit takes the job's parser settings by these keys (--parser-setting): the same set as the job's. */
+    @Test
+    void theParsersKeysAreTheJobsParserOptions() {
+        java.util.List<String> declared = new java.util.ArrayList<>();
+        for (OptionSection section : ScoringJobOptions.SECTIONS) {
+            for (OptionRow row : section.rows()) {
+                if (row.key().startsWith("parser.")) declared.add(row.key());
+            }
+        }
+        assertThat(declared).containsExactlyInAnyOrderElementsOf(dev.marquee.data.parse.ParserLimits.KEYS);
+    }
+
     private static String placingEverySection() {
         StringBuilder b = new StringBuilder();
         ConfigurationDocs.sections().forEach(s -> b.append("<!-- options: ").append(s.id()).append(" -->\n"));

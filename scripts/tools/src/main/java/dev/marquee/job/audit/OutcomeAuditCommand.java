@@ -6,6 +6,7 @@ import dev.marquee.data.event.DeadLetter;
 import dev.marquee.data.event.LabeledPrediction;
 import dev.marquee.data.event.Prediction;
 import dev.marquee.data.json.EventCodec;
+import dev.marquee.data.parse.ParserLimits;
 import dev.marquee.data.parse.RequestParser;
 import dev.marquee.tools.OptionRanges;
 import java.time.Duration;
@@ -41,7 +42,8 @@ import picocli.CommandLine.Option;
         header = "check one prediction or dead letter per request: no loss, no duplicate",
         description = {"Check one prediction or dead letter per request, read_committed: no loss, no duplicate.",
                 "With --labels, also one labeled prediction per valid label.",
-                "Expected outcomes come from the job's request parser with default limits (parser.* settings).",
+                "Expected outcomes come from the job's request parser: its default parser.* settings, or those given"
+                        + " with --parser-setting (give the ones the job runs with).",
                 "Exit codes: 0 clean, 1 missing/duplicate/unexpected/unreadable outcomes, 2 bad command line, "
                         + "3 Kafka failed."})
 public final class OutcomeAuditCommand implements Callable<Integer> {
@@ -93,6 +95,11 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
     @Option(names = "--consumer-prop", paramLabel = "K=V", description = "any Kafka consumer property (repeatable)")
     Map<String, String> consumerProps = new LinkedHashMap<>();
 
+    @Option(names = "--parser-setting", paramLabel = "KEY=VALUE", description = "a parser.* setting the scoring job runs"
+            + " with (repeatable), so requests and labels are read as the job reads them, e.g. --parser-setting"
+            + " parser.missing-timestamp=record-time (default: the job's defaults)")
+    Map<String, String> parserSettings = new LinkedHashMap<>();
+
     public OutcomeAuditCommand() {}
 
     @Override
@@ -103,12 +110,13 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
         Properties extra = new Properties();
         consumerProps.forEach((k, v) -> extra.put(k.trim(), v.trim()));
         Properties props = consumerProps(bootstrap, extra);
+        ParserLimits limits = parserLimits(parserSettings);
         try {
-            OutcomeLedger ledger = new OutcomeLedger(requestsTopic, new RequestParser());
+            OutcomeLedger ledger = new OutcomeLedger(requestsTopic, new RequestParser(limits));
             long deadline = System.nanoTime() + timeoutMs * 1_000_000;
             try (KafkaConsumer<byte[], byte[]> in = new KafkaConsumer<>(props);
                  KafkaConsumer<byte[], byte[]> out = new KafkaConsumer<>(props)) {
-                readToEnd(in, requestsTopic, r -> ledger.expect(r.partition(), r.offset(), r.value()), deadline);
+                readToEnd(in, requestsTopic, r -> ledger.expect(r.partition(), r.offset(), r.timestamp(), r.value()), deadline);
                 System.out.printf(Locale.ROOT, "audit: %,d request records owe %,d outcomes%n",
                         ledger.report(0).requestRecords(), ledger.report(0).expectedOutcomes());
                 readOutcomes(out, predictionsTopic, deadLettersTopic, ledger, deadline, settleMs);
@@ -122,7 +130,7 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
                 LabelLedger joins = new LabelLedger();
                 try (KafkaConsumer<byte[], byte[]> in = new KafkaConsumer<>(props);
                      KafkaConsumer<byte[], byte[]> out = new KafkaConsumer<>(props)) {
-                    readLabels(in, out, joins, deadline, settleMs);
+                    readLabels(in, out, joins, limits, deadline, settleMs);
                 }
                 LabelLedger.Report l = joins.report(samples);
                 print(l);
@@ -137,12 +145,23 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
         }
     }
 
+    /** The job's parser settings from --parser-setting: only parser.* keys, checked as the job checks them. */
+    static ParserLimits parserLimits(Map<String, String> given) {
+        for (String key : given.keySet()) {
+            if (!ParserLimits.KEYS.contains(key)) {
+                throw new SettingException("--parser-setting takes the scoring job's parser settings ("
+                        + String.join(", ", ParserLimits.KEYS) + "), got " + key);
+            }
+        }
+        return ParserLimits.from(new dev.marquee.data.config.Settings(given));
+    }
+
     /**
      * The label the job reads from a ratings record's value, or null for one it drops (an unreadable label owes
-     * nothing): as the job, one larger than its default parser.max-payload-bytes is dropped unread.
+     * nothing): as the job, one larger than its parser.max-payload-bytes is dropped unread.
      */
-    static dev.marquee.data.event.Rating labelTheJobReads(byte[] value) {
-        if (value == null || value.length > dev.marquee.data.parse.ParserLimits.defaults().maxPayloadBytes) return null;
+    static dev.marquee.data.event.Rating labelTheJobReads(byte[] value, ParserLimits limits) {
+        if (value == null || value.length > limits.maxPayloadBytes) return null;
         try {
             return dev.marquee.data.parse.LabelDecoder.decode(value);
         } catch (RuntimeException e) {
@@ -160,8 +179,8 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
     }
 
     private void readLabels(KafkaConsumer<byte[], byte[]> in, KafkaConsumer<byte[], byte[]> out, LabelLedger joins,
-                            long deadline, long settleMs) {
-        readToEnd(in, ratingsTopic, r -> joins.expect(labelTheJobReads(r.value())), deadline);
+                            ParserLimits limits, long deadline, long settleMs) {
+        readToEnd(in, ratingsTopic, r -> joins.expect(labelTheJobReads(r.value(), limits)), deadline);
         System.out.printf(Locale.ROOT, "audit: %,d valid labels owe a labeled prediction each%n", joins.report(0).labels());
         EventCodec<LabeledPrediction> joinCodec = EventCodec.of(LabeledPrediction.class);
         readUntilSettled(out, List.of(labeledTopic), r -> {

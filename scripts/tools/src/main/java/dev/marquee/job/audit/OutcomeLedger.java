@@ -39,9 +39,10 @@ public final class OutcomeLedger {
     }
 
     /** Registers one record of the requests topic: its value decides how many outcomes it owes. */
-    public void expect(int partition, long offset, byte[] value) {
+    public void expect(int partition, long offset, long recordTimestampMs, byte[] value) {
         requestRecords++;
-        SourcePosition position = new SourcePosition(requestsTopic, partition, offset, -1);
+        // the record's timestamp, as the job's source gives it: parser.missing-timestamp=record-time reads it
+        SourcePosition position = new SourcePosition(requestsTopic, partition, offset, recordTimestampMs);
         ParseResult result = parser.parse(value, position);
         for (RatingRequest request : result.requests()) {
             outcomes.owe(predictionId(partition, offset, request.requestId));

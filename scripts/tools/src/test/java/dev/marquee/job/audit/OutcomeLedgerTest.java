@@ -19,7 +19,7 @@ class OutcomeLedgerTest {
 
     @Test
     void aRequestWithItsPredictionIsClean() {
-        ledger.expect(0, 5, valid("r-1"));
+        ledger.expect(0, 5, 1L, valid("r-1"));
         assertThat(ledger.missing()).isEqualTo(1);
 
         ledger.observe(prediction(0, 5, "r-1"));
@@ -33,8 +33,8 @@ class OutcomeLedgerTest {
 
     @Test
     void aRequestWithoutOutcomeIsMissing() {
-        ledger.expect(0, 5, valid("r-1"));
-        ledger.expect(1, 5, valid("r-2"));
+        ledger.expect(0, 5, 1L, valid("r-1"));
+        ledger.expect(1, 5, 1L, valid("r-2"));
         ledger.observe(prediction(1, 5, "r-2"));
 
         OutcomeLedger.Report r = ledger.report(10);
@@ -45,7 +45,7 @@ class OutcomeLedgerTest {
 
     @Test
     void aSecondPredictionForTheSameRequestIsADuplicate() {
-        ledger.expect(0, 5, valid("r-1"));
+        ledger.expect(0, 5, 1L, valid("r-1"));
         ledger.observe(prediction(0, 5, "r-1"));
         ledger.observe(prediction(0, 5, "r-1"));
 
@@ -57,7 +57,7 @@ class OutcomeLedgerTest {
 
     @Test
     void aPredictionNoRequestOwesIsUnexpected() {
-        ledger.expect(0, 5, valid("r-1"));
+        ledger.expect(0, 5, 1L, valid("r-1"));
         ledger.observe(prediction(0, 5, "r-1"));
         ledger.observe(prediction(0, 6, "r-9"));
         ledger.observe(prediction(0, 5, "someone-else"));
@@ -70,7 +70,7 @@ class OutcomeLedgerTest {
 
     @Test
     void aRefusedRecordOwesOneWholeRecordDeadLetter() {
-        ledger.expect(1, 9, "{not json".getBytes(StandardCharsets.UTF_8));
+        ledger.expect(1, 9, 1L, "{not json".getBytes(StandardCharsets.UTF_8));
 
         ledger.observe(deadLetter(1, 9, -1));
 
@@ -79,7 +79,7 @@ class OutcomeLedgerTest {
 
     @Test
     void aPredictionInsteadOfTheOwedDeadLetterIsMissingAndUnexpected() {
-        ledger.expect(1, 9, "{not json".getBytes(StandardCharsets.UTF_8));
+        ledger.expect(1, 9, 1L, "{not json".getBytes(StandardCharsets.UTF_8));
 
         ledger.observe(prediction(1, 9, "rating-requests-1-9"));
 
@@ -90,7 +90,7 @@ class OutcomeLedgerTest {
 
     @Test
     void aMixedEnvelopeOwesAPredictionPerValidInstanceAndADeadLetterPerInvalidOne() {
-        ledger.expect(0, 3, HostileRequests.payload(9)); // instances 0 and 2 valid, 1 invalid
+        ledger.expect(0, 3, 1L, HostileRequests.payload(9)); // instances 0 and 2 valid, 1 invalid
         assertThat(ledger.report(0).expectedOutcomes()).isEqualTo(3);
 
         ledger.observe(prediction(0, 3, "hostile-9-0"));
@@ -103,7 +103,7 @@ class OutcomeLedgerTest {
 
     @Test
     void aValidRequestTheModelRefusedEndsInItsDeadLetterInsteadOfAPrediction() {
-        ledger.expect(0, 3, HostileRequests.payload(9)); // instances 0 and 2 valid, 1 invalid
+        ledger.expect(0, 3, 1L, HostileRequests.payload(9)); // instances 0 and 2 valid, 1 invalid
         ledger.observe(prediction(0, 3, "hostile-9-0"));
         ledger.observe(deadLetter(0, 3, 1));
         RatingRequest refused = new RatingRequest("hostile-9-2", "u7", "Fargo (1996)", 1L);
@@ -122,7 +122,7 @@ class OutcomeLedgerTest {
 
     @Test
     void outcomesOfAnotherTopicAreUnexpected() {
-        ledger.expect(0, 5, valid("r-1"));
+        ledger.expect(0, 5, 1L, valid("r-1"));
         Prediction p = prediction(0, 5, "r-1");
         p.source.topic = "other-requests";
         ledger.observe(p);
@@ -134,11 +134,27 @@ class OutcomeLedgerTest {
 
     @Test
     void unreadableOutputsMakeTheAuditFail() {
-        ledger.expect(0, 5, valid("r-1"));
+        ledger.expect(0, 5, 1L, valid("r-1"));
         ledger.observe(prediction(0, 5, "r-1"));
         ledger.observeUnreadable();
 
         assertThat(ledger.report(10).clean()).isFalse();
+    }
+
+    /** With the job's parser.missing-timestamp=record-time, a request without one owes a prediction, as the job scores it. */
+    @Test
+    void aRequestWithoutATimestampOwesWhatTheJobsParserSettingsMakeOfIt() {
+        byte[] noTimestamp = "{\"request_id\":\"r-1\",\"user_id\":\"587\",\"movie_title\":\"Fargo (1996)\"}"
+                .getBytes(StandardCharsets.UTF_8);
+        OutcomeLedger recordTime = new OutcomeLedger(TOPIC, new RequestParser(OutcomeAuditCommand.parserLimits(
+                java.util.Map.of("parser.missing-timestamp", "record-time"))));
+        recordTime.expect(0, 5, 892_870_992_000L, noTimestamp);
+        recordTime.observe(prediction(0, 5, "r-1"));
+        assertThat(recordTime.report(10).clean()).isTrue();
+
+        ledger.expect(0, 5, 892_870_992_000L, noTimestamp); // the default: refused
+        ledger.observe(deadLetter(0, 5, -1));
+        assertThat(ledger.report(10).clean()).isTrue();
     }
 
     private static byte[] valid(String requestId) {
