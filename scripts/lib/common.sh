@@ -2,6 +2,12 @@
 # Sourced, not executed.
 
 MARQUEE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# Java 17 decodes arguments, the environment and file names in the locale's charset: without a UTF-8 locale (cron,
+# systemd, `ssh host cmd`, minimal containers) that is ASCII, and a path with an "ä" in it fails. C.UTF-8 then.
+case "$(locale charmap 2>/dev/null)" in
+  UTF-8) ;;
+  *) if locale -a 2>/dev/null | grep -qiE '^c\.utf-?8$'; then export LC_ALL=C.UTF-8; fi ;;
+esac
 # A path as given if absolute, else under the caller's working directory: paths from the environment end up in
 # URIs (file://...) and in processes started elsewhere, where a relative one would mean something else.
 absolute_path() { case "$1" in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$PWD" "${1#./}" ;; esac; }

@@ -27,6 +27,6 @@ public record Metrics(double rmse, double mae, int count) {
 
     @Override
     public String toString() {
-        return String.format("RMSE %.4f  MAE %.4f  (n=%d)", rmse, mae, count);
+        return String.format(java.util.Locale.ROOT, "RMSE %.4f  MAE %.4f  (n=%d)", rmse, mae, count);
     }
 }

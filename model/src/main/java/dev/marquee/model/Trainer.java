@@ -182,7 +182,7 @@ public final class Trainer {
                     snapshot = snapshot(session, net);
                 } else if (++stale >= config.patience()) {
                     progress.accept("early stop: no better validation RMSE for " + stale + " epochs; best "
-                            + String.format("%.4f", best) + " at epoch " + bestEpoch);
+                            + String.format(java.util.Locale.ROOT, "%.4f", best) + " at epoch " + bestEpoch);
                     break;
                 }
             }

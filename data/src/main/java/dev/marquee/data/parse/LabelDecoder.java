@@ -16,7 +16,7 @@ import java.math.BigDecimal;
  */
 public final class LabelDecoder {
     /** Decimals read exactly: a fraction in the 9th decimal place of a timestamp is a fraction, not a rounding. */
-    private static final com.fasterxml.jackson.databind.ObjectReader READER = EventJson.mapper().reader()
+    static final com.fasterxml.jackson.databind.ObjectReader READER = EventJson.mapper().reader()
             .with(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             // stripping every decimal's zeros (an extra field of 1,000-digit numbers: ~1 s a label) is left to timestamp()
             .without(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);

@@ -31,7 +31,7 @@ public final class MovieLensLatestGenerator {
         long seed = args.length > 2 ? Long.parseLong(args[2]) : 42;
         long start = System.nanoTime();
         write(dir, rows, seed);
-        System.out.printf("wrote %,d rows to %s in %.1f s%n", rows, dir.resolve(MovieLensLatest.RATINGS),
+        System.out.printf(java.util.Locale.ROOT, "wrote %,d rows to %s in %.1f s%n", rows, dir.resolve(MovieLensLatest.RATINGS),
                 (System.nanoTime() - start) / 1e9);
     }
 

@@ -140,7 +140,7 @@ public final class SyntheticRatings {
         for (int id = 1; id <= users; id++) {
             userList.add(new User(id, 18 + random.nextInt(50), random.nextBoolean() ? "M" : "F",
                     OCCUPATIONS.get(random.nextInt(OCCUPATIONS.size())),
-                    String.format("%05d", random.nextInt(100_000))));
+                    String.format(java.util.Locale.ROOT, "%05d", random.nextInt(100_000))));
             userBias[id] = random.nextGaussian() * userBiasSd;
         }
 

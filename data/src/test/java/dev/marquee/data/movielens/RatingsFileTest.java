@@ -204,6 +204,9 @@ class RatingsFileTest {
         // an array reads its elements as lines are read: a fraction in the 8th decimal place is a fraction
         assertThatThrownBy(() -> RatingsFile.read(write("fraction.json", "[{\"user_id\":\"1\",\"movie_title\":\"A\",\"rating\":4,\"timestamp\":892870992.00000001}]")))
                 .isInstanceOf(DataFileException.class).hasMessageContaining("is not an integer");
+        assertThatThrownBy(() -> RatingsFile.read(write("fraction.jsonl", "{\"user_id\":\"1\",\"movie_title\":\"A\",\"rating\":4,\"timestamp\":892870992.00000001}\n")))
+                .as("one label a line reads decimals exactly too").isInstanceOf(DataFileException.class)
+                .hasMessageContaining("line 1").hasMessageContaining("is not an integer");
         assertThatThrownBy(() -> RatingsFile.read(write("exp.jsonl", "{\"user_id\":\"1\",\"movie_title\":\"A\",\"rating\":1e2147483648,\"timestamp\":1}\n")))
                 .isInstanceOf(DataFileException.class).hasMessageContaining("line 1");
         // a ten-point scale: served, but every label online and every retrain from it would be refused

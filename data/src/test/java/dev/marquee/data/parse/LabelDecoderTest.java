@@ -34,13 +34,18 @@ class LabelDecoderTest {
                 () -> assertThatThrownBy(() -> decode(label(huge))).hasMessageContaining("is not a number"));
     }
 
-    /** Decimals in fields a label does not use are not stripped of their zeros (1,000-digit ones cost ~1 ms each). */
+    /**
+     * Decimals in fields a label does not use are not stripped of their zeros (1,000-digit ones cost ~1 ms each;
+     * docs/BENCHMARKS.md has no figure for it: the reader's setting is what is checked, not a time).
+     */
     @Test
-    void longDecimalsInOtherFieldsCostNothing() {
+    void longDecimalsInOtherFieldsAreNotStrippedOfTheirZeros() {
+        assertThat(LabelDecoder.READER.getConfig().isEnabled(
+                com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)).isFalse();
         String number = "1" + "0".repeat(997) + ".0";
         String label = "{\"user_id\":\"196\",\"movie_title\":\"Heat (1995)\",\"rating\":4,\"timestamp\":892870992,\"x\":["
-                + String.join(",", java.util.Collections.nCopies(1_000, number)) + "]}";
-        Assertions.assertTimeoutPreemptively(Duration.ofSeconds(2), () -> assertThat(decode(label).timestamp).isEqualTo(892870992L));
+                + String.join(",", java.util.Collections.nCopies(10, number)) + "]}";
+        assertThat(decode(label).timestamp).isEqualTo(892870992L);
     }
 
     @Test

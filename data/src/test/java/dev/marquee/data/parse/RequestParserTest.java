@@ -160,6 +160,11 @@ class RequestParserTest {
                 .hasMessage("parser.max-timestamp must be between -9223372036854775 and 9223372036854775, got 9223372036854775807");
         assertThat(ParserLimits.from(new Settings(Map.of(ParserLimits.MAX_TIMESTAMP, "9223372036854775"))).maxTimestamp * 1000)
                 .isPositive();
+        assertThatThrownBy(() -> ParserLimits.from(new Settings(Map.of(ParserLimits.MIN_TIMESTAMP, String.valueOf(Long.MIN_VALUE)))))
+                .isInstanceOf(SettingException.class)
+                .hasMessage("parser.min-timestamp must be between -9223372036854775 and 9223372036854775, got -9223372036854775808");
+        assertThat(ParserLimits.from(new Settings(Map.of(ParserLimits.MIN_TIMESTAMP, "-9223372036854775"))).minTimestamp * 1000)
+                .isNegative();
     }
 
     /** What a TF-Serving client sends: for a float timestamp input, a column input, an empty signature name. */

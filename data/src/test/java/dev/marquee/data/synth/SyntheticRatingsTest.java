@@ -18,6 +18,20 @@ class SyntheticRatingsTest {
         return new SyntheticRatings(seed).users(30).movies(40).ratingsPerUser(15).timeRange(1_000, 2_000).generate();
     }
 
+    /** Zip codes in Latin digits whatever the JVM's locale: u.user is ISO-8859-1, which has no Arabic digits. */
+    @Test
+    void theFilesAreWrittenTheSameUnderEveryLocale(@TempDir Path dir) throws Exception {
+        java.util.Locale before = java.util.Locale.getDefault();
+        java.util.Locale.setDefault(java.util.Locale.forLanguageTag("ar-EG"));
+        try {
+            SyntheticRatings.Dataset data = generate(3);
+            assertThat(data.users()).allSatisfy(u -> assertThat(u.zip()).matches("[0-9]{5}"));
+            data.writeMovieLensFiles(dir);
+        } finally {
+            java.util.Locale.setDefault(before);
+        }
+    }
+
     @Test
     void sameSeedSameData() {
         assertThat(generate(7).ratings()).isEqualTo(generate(7).ratings());

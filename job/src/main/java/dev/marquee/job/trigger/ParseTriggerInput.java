@@ -41,7 +41,7 @@ public final class ParseTriggerInput extends RichFlatMapFunction<RawRecord, Trig
             case RETRAIN_OUTCOME -> EventCodec.of(RetrainOutcome.class);
             case MODEL_UPDATE -> EventCodec.of(ModelUpdate.class);
         };
-        unreadable = getRuntimeContext().getMetricGroup().addGroup("marquee").addGroup("input", kind.name().toLowerCase())
+        unreadable = getRuntimeContext().getMetricGroup().addGroup("marquee").addGroup("input", metricGroupName(kind))
                 .counter("unreadable");
     }
 
@@ -92,5 +92,10 @@ public final class ParseTriggerInput extends RichFlatMapFunction<RawRecord, Trig
             LOG.warn("skipping an unreadable record on {} at partition {} offset {} ({} so far; every {}th is logged): {}",
                     record.topic, record.partition, record.offset, unreadableSeen, LOG_EVERY, why);
         }
+    }
+
+    /** The metric group of a kind's unreadable records: the same under every locale (Turkish "DRIFT" is "drıft"). */
+    static String metricGroupName(Kind kind) {
+        return kind.name().toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -69,4 +69,17 @@ class ParseTriggerInputTest {
             assertThat(h.extractOutputValues()).extracting(e -> e.update.version).containsExactly(3L);
         }
     }
+
+    /** The unreadable counters' names are what RETRAINING.md documents under every locale (Turkish: "drıft"). */
+    @Test
+    void theMetricGroupNamesDoNotDependOnTheLocale() {
+        java.util.Locale before = java.util.Locale.getDefault();
+        java.util.Locale.setDefault(java.util.Locale.forLanguageTag("tr-TR"));
+        try {
+            assertThat(ParseTriggerInput.metricGroupName(ParseTriggerInput.Kind.DRIFT_REPORT)).isEqualTo("drift_report");
+            assertThat(ParseTriggerInput.metricGroupName(ParseTriggerInput.Kind.RETRAIN_OUTCOME)).isEqualTo("retrain_outcome");
+        } finally {
+            java.util.Locale.setDefault(before);
+        }
+    }
 }

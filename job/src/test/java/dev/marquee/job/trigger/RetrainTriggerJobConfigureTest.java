@@ -12,9 +12,10 @@ class RetrainTriggerJobConfigureTest {
     @Test
     void anExactlyOnceTriggerCapsItsCheckpointTimeoutAsTheScoringJobDoes() {
         TriggerSettings s = TriggerSettings.from(Map.of("delivery.guarantee", "exactly-once",
-                "delivery.transaction-timeout-ms", "120000", "checkpoint.interval-ms", "60000"));
+                "delivery.transaction-timeout-ms", "120000", "checkpoint.interval-ms", "2000"));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         RetrainTriggerJob.configure(env, s.common);
+        // two checkpoints in a row within one transaction: 120 s / 2, not 120 s less the interval
         assertThat(env.getCheckpointConfig().getCheckpointTimeout()).isEqualTo(60_000);
 
         StreamExecutionEnvironment atLeastOnce = StreamExecutionEnvironment.getExecutionEnvironment();

@@ -109,7 +109,8 @@ final class LabelReader {
         }
     }
 
-    private Rating decode(byte[] value) {
+    /** A label as the scoring job reads it (ParseRatings), or null for one it drops. */
+    static Rating decode(byte[] value) {
         if (value == null || value.length > LIMITS.maxPayloadBytes) { // the job refuses what is larger (ParseRatings)
             return null;
         }

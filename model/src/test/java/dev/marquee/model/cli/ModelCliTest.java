@@ -346,7 +346,8 @@ class ModelCliTest {
         CliRun eval = CliRun.run(tmp, "evaluate", "--registry", registry.toString(), "--data", "nowhere");
         assertThat(eval.exitCode()).isEqualTo(1);
         assertThat(eval.err()).startsWith("marquee evaluate: ").contains("nowhere does not exist")
-                .contains("--data takes a MovieLens 100K directory").contains("ratings .csv/.jsonl file");
+                .contains("--data takes a MovieLens 100K directory").contains("ratings .csv/.jsonl file")
+                .as("the remedy for a missing MovieLens directory").contains("MOVIELENS_DIR");
         assertThat(eval.errIsOneCleanLine()).isTrue();
     }
 

@@ -73,7 +73,7 @@ final class EventWatch {
                 long now = System.currentTimeMillis();
                 if (switchedAtMs >= 0 && (predictionOfTargetShown || now - switchedAtMs >= LINGER_AFTER_SWITCH_MS)) return 0;
                 if (now >= deadline) {
-                    System.err.printf("watch: the scoring job did not switch to model version %d within %d s%s%n", untilVersion,
+                    System.err.printf(java.util.Locale.ROOT, "watch: the scoring job did not switch to model version %d within %d s%s%n", untilVersion,
                             timeoutMs / 1000, unreadable > 0 ? " (" + unreadable + " unreadable records skipped)" : "");
                     return 1;
                 }
