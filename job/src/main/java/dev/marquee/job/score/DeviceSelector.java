@@ -3,6 +3,7 @@ package dev.marquee.job.score;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import org.apache.flink.api.common.externalresource.ExternalResourceInfo;
 
@@ -20,14 +21,21 @@ public final class DeviceSelector {
 
     private DeviceSelector() {}
 
+    /** As {@link #choose(Collection, int, int, int, Map)} with this process's environment. */
+    public static DevicePlan choose(Collection<ExternalResourceInfo> gpus, int slotIndex, int slotsPerTm, int cores) {
+        return choose(gpus, slotIndex, slotsPerTm, cores, System.getenv());
+    }
+
     /**
      * @param gpus          what {@code getExternalResourceInfos("gpu")} returned for this slot's TaskManager
      * @param slotIndex     this subtask's index within the TaskManager's slots (or the subtask index)
      * @param slotsPerTm    how many scoring slots share the TaskManager
      * @param cores         the TaskManager's cores
+     * @param env           the TaskManager's environment ({@code CUDA_VISIBLE_DEVICES}, {@code NVIDIA_VISIBLE_DEVICES})
      */
-    public static DevicePlan choose(Collection<ExternalResourceInfo> gpus, int slotIndex, int slotsPerTm, int cores) {
-        int share = Math.max(1, cores / Math.max(1, slotsPerTm));
+    public static DevicePlan choose(Collection<ExternalResourceInfo> gpus, int slotIndex, int slotsPerTm, int cores,
+                                    Map<String, String> env) {
+        int share = cpuShare(cores, slotsPerTm);
         List<Integer> indices = new ArrayList<>();
         List<String> unusable = new ArrayList<>();
         for (ExternalResourceInfo info : gpus) {
@@ -42,14 +50,50 @@ public final class DeviceSelector {
             }
         }
         if (indices.isEmpty()) {
-            String why = gpus.isEmpty() ? "no GPU external resource on this TaskManager"
-                    : "GPU resource infos without a usable index: " + unusable;
-            return new DevicePlan(OptionalInt.empty(), share, why);
+            if (gpus.isEmpty()) {
+                String visible = visibleGpus(env);
+                return visible == null ? new DevicePlan(OptionalInt.empty(), share, "no GPU external resource on this TaskManager")
+                        : DevicePlan.warning(share, "Flink handed this TaskManager no GPU, but " + visible + ": if it has"
+                        + " one, check external-resources and the GPU discovery script's lines in the TaskManager log");
+            }
+            return new DevicePlan(OptionalInt.empty(), share, "GPU resource infos without a usable index: " + unusable);
         }
         indices.sort(Integer::compare);
         int chosen = indices.get(0);
+        String note = indices.size() > 1 ? " (of " + indices + ": one card per TaskManager, as TensorFlow maps GPUs once per process)" : "";
+        // Flink's index is nvidia-smi's, over every card of the host; TensorFlow counts only the cards
+        // CUDA_VISIBLE_DEVICES shows, in that order.
+        String cudaVisible = env.getOrDefault("CUDA_VISIBLE_DEVICES", "").trim();
+        int cuda = chosen;
+        if (!cudaVisible.isEmpty()) {
+            List<String> listed = List.of(cudaVisible.split("\\s*,\\s*"));
+            if (listed.stream().allMatch(x -> x.matches("[0-9]+"))) {
+                cuda = listed.indexOf(String.valueOf(chosen));
+                if (cuda < 0) {
+                    return DevicePlan.warning(share, "Flink handed GPU " + chosen + ", which CUDA_VISIBLE_DEVICES="
+                            + cudaVisible + " hides from TensorFlow: on the CPU");
+                }
+                note += "; CUDA device " + cuda + " under CUDA_VISIBLE_DEVICES=" + cudaVisible;
+            } else {
+                note += "; CUDA_VISIBLE_DEVICES=" + cudaVisible + " names cards by UUID: passed to TensorFlow as "
+                        + chosen + " unchanged";
+            }
+        }
         // On a GPU the CPU threads only feed it; one is enough and leaves the cores to the other slots.
-        return new DevicePlan(OptionalInt.of(chosen), 1, "slot " + slotIndex + " on GPU " + chosen
-                + (indices.size() > 1 ? " (of " + indices + ": one card per TaskManager, as TensorFlow maps GPUs once per process)" : ""));
+        return new DevicePlan(OptionalInt.of(cuda), 1, "slot " + slotIndex + " on GPU " + chosen + note);
+    }
+
+    /** A CPU slot's intra-op threads: an equal share of the TaskManager's cores. */
+    public static int cpuShare(int cores, int slotsPerTm) {
+        return Math.max(1, cores / Math.max(1, slotsPerTm));
+    }
+
+    /** What the environment says of GPUs in this container, or null when it shows none. */
+    private static String visibleGpus(Map<String, String> env) {
+        for (String key : List.of("NVIDIA_VISIBLE_DEVICES", "CUDA_VISIBLE_DEVICES")) {
+            String v = env.getOrDefault(key, "").trim();
+            if (!v.isEmpty() && !v.equals("void") && !v.equals("none") && !v.equals("-1")) return key + "=" + v;
+        }
+        return null;
     }
 }

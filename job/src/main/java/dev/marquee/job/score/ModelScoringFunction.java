@@ -8,6 +8,7 @@ import dev.marquee.data.event.Prediction;
 import dev.marquee.data.event.RatingRequest;
 import dev.marquee.data.parse.DeadLetters;
 import dev.marquee.data.parse.ParserLimits;
+import dev.marquee.model.GpuProbe;
 import dev.marquee.model.ModelContract;
 import dev.marquee.model.ModelRegistry;
 import dev.marquee.model.ScoredBatch;
@@ -57,6 +58,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
     private transient ModelRegistry registry;
     private transient ScorerThreads threads;
     private transient java.util.OptionalInt gpu;
+    private transient volatile boolean onGpu;
     private transient ServingModel serving;
     /** The version scored in shadow, or null. */
     private transient ServingModel shadow;
@@ -119,7 +121,10 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         subtask = context.getTaskInfo().getIndexOfThisSubtask();
         int cores = Runtime.getRuntime().availableProcessors();
         int localSlots = Math.min(cores, context.getTaskInfo().getNumberOfParallelSubtasks());
-        DevicePlan plan = DeviceSelector.choose(context.getExternalResourceInfos(DeviceSelector.GPU_RESOURCE), subtask, localSlots, cores);
+        DevicePlan plan = usable(DeviceSelector.choose(context.getExternalResourceInfos(DeviceSelector.GPU_RESOURCE),
+                subtask, localSlots, cores), DeviceSelector.cpuShare(cores, localSlots), GpuProbe::unusable);
+        if (plan.isWarning()) LOG.warn("scoring slot {}: {}", subtask, plan);
+        onGpu = plan.onGpu();
         threads = new ScorerThreads(threadsSetting > 0 ? threadsSetting : plan.intraOpThreads(), -1);
         gpu = plan.gpuIndex();
         boolean shadowFailedAtOpen = false;
@@ -143,6 +148,11 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         try {
             serving = loader.load(version, dir, threads, gpu, warmRows);
         } catch (IOException | RuntimeException e) {
+            if (outOfMemory(e)) { // the device's state, not the version's: the restart strategy may try again
+                throw new IOException("cannot serve model '" + modelName + "' version " + version + ": out of memory on "
+                        + (onGpu ? "GPU " + gpu.getAsInt() + " (another process on the card?)" : "the TaskManager") + ": "
+                        + e.getMessage() + "; the version is not refused, the job restarts to load it again", e);
+            }
             throw startFailure(context, new IOException("cannot serve model '" + modelName + "' version " + version
                     + " from " + dir + ": " + (e.getMessage() == null ? e.toString() : e.getMessage())
                     + "; serve a version that loads (scripts/marquee rollback --version N) or publish a new one", e));
@@ -166,6 +176,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
 
         MetricGroup group = context.getMetricGroup().addGroup("marquee");
         group.gauge("modelVersion", () -> serving == null ? 0L : serving.version);
+        group.gauge("onGpu", () -> onGpu ? 1 : 0);
         group.gauge("shadowModelVersion", () -> shadow == null ? 0L : shadow.version);
         group.gauge("modelWarmUpRows", () -> serving == null ? 0 : serving.warmedRows);
         oovUsers = group.counter("oovUserIds");
@@ -229,6 +240,24 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
      * entering the restart loop: restarting cannot fix an empty registry or a broken version. On a later attempt
      * (a failover) the restart strategy decides, as the registry may be briefly unreachable.
      */
+    /**
+     * The plan, or the CPU when TensorFlow cannot run an op on the card Flink handed the slot: its CPU build, or its
+     * GPU build without CUDA and cuDNN, would otherwise run on the CPU with a GPU slot's single thread, unannounced.
+     */
+    static DevicePlan usable(DevicePlan plan, int cpuShare, java.util.function.IntFunction<java.util.Optional<String>> unusable) {
+        if (!plan.onGpu()) return plan;
+        java.util.Optional<String> why = unusable.apply(plan.gpuIndex().getAsInt());
+        return why.isEmpty() ? plan : plan.onCpuBecause(cpuShare, "TensorFlow cannot place an op on the card (" + why.get()
+                + "): CUDA 12 and cuDNN 9 libraries missing, or TensorFlow's CPU build on the class path (docs/OPERATIONS.md#gpus)");
+    }
+
+    private static boolean outOfMemory(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.tensorflow.exceptions.TFResourceExhaustedException) return true;
+        }
+        return false;
+    }
+
     private static boolean unfixableByRestarting(Exception e) {
         String m = e.getMessage() == null ? "" : e.getMessage();
         // "bad serving pointer ...", "bad pin file ...": the registry's words for content it cannot read

@@ -143,6 +143,10 @@ class InfraConfigTest {
         assertThat(c.get(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION).name()).isEqualTo("RETAIN_ON_CANCELLATION");
         assertThat(c.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY)).startsWith("file:///");
         assertThat(c.get(CheckpointingOptions.SAVEPOINT_DIRECTORY)).startsWith("file:///");
+        if (!name.equals("local")) { // a cluster's checkpoints outlive a reboot: /tmp is emptied at boot or after 10 days
+            assertThat(c.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY)).doesNotStartWith("file:///tmp");
+            assertThat(c.get(CheckpointingOptions.SAVEPOINT_DIRECTORY)).doesNotStartWith("file:///tmp");
+        }
     }
 
     @ParameterizedTest
@@ -438,6 +442,8 @@ class InfraConfigTest {
         Object patterns = asMap(asMap(scoring.get("spec")).get("flinkConfiguration")).get(key);
         assertThat(patterns).isEqualTo(GlobalConfiguration.loadConfiguration(INFRA.resolve("flink/standalone").toString())
                 .getString(key, null));
+        assertThat(GlobalConfiguration.loadConfiguration(INFRA.resolve("flink/gpu").toString()).getString(key, null))
+                .as("the GPU TaskManagers' too").isEqualTo(patterns);
         assertThat(Files.readString(INFRA.resolve("docker/Dockerfile"), StandardCharsets.UTF_8))
                 .contains("/opt/flink/lib/").contains("-Ptensorflow").contains("-Pshaded");
     }

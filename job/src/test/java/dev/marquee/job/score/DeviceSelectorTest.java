@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 class DeviceSelectorTest {
     /** What Flink's GPU driver hands a slot: one info per GPU with an "index" property. */
-    private static ExternalResourceInfo gpu(String index) {
+    static ExternalResourceInfo gpu(String index) {
         Map<String, String> props = index == null ? Map.of() : Map.of("index", index);
         return new ExternalResourceInfo() {
             @Override
@@ -51,6 +51,35 @@ class DeviceSelectorTest {
         assertThat(chosen).containsExactly(1, 1, 1, 1);
         assertThat(DeviceSelector.choose(gpus, 0, 4, 16).reason()).contains("one card per TaskManager");
         assertThat(DeviceSelector.choose(gpus, 0, 4, 16).intraOpThreads()).isEqualTo(1);
+    }
+
+    /** Flink's index is nvidia-smi's, over the whole host; TensorFlow counts the cards CUDA_VISIBLE_DEVICES shows. */
+    @Test
+    void flinksIndexIsTranslatedToTheCudaDeviceTensorFlowSees() {
+        DevicePlan plan = DeviceSelector.choose(List.of(gpu("3")), 0, 2, 8, Map.of("CUDA_VISIBLE_DEVICES", "2,3"));
+        assertThat(plan.gpuIndex()).hasValue(1);
+        assertThat(plan.reason()).contains("on GPU 3").contains("CUDA device 1");
+
+        DevicePlan hidden = DeviceSelector.choose(List.of(gpu("1")), 0, 2, 8, Map.of("CUDA_VISIBLE_DEVICES", "0"));
+        assertThat(hidden.onGpu()).isFalse();
+        assertThat(hidden.isWarning()).isTrue();
+        assertThat(hidden.intraOpThreads()).isEqualTo(4);
+        assertThat(hidden.reason()).contains("GPU 1").contains("CUDA_VISIBLE_DEVICES=0");
+
+        DevicePlan uuids = DeviceSelector.choose(List.of(gpu("1")), 0, 2, 8, Map.of("CUDA_VISIBLE_DEVICES", "GPU-8f2a"));
+        assertThat(uuids.gpuIndex()).hasValue(1);
+        assertThat(DeviceSelector.choose(List.of(gpu("1")), 0, 2, 8, Map.of()).gpuIndex()).hasValue(1);
+    }
+
+    /** A container that shows a GPU while Flink handed none: discovery failed, or it is not configured. */
+    @Test
+    void aVisibleGpuFlinkDidNotHandOverIsAWarningNotASilentCpuSlot() {
+        DevicePlan plan = DeviceSelector.choose(List.of(), 0, 2, 8, Map.of("NVIDIA_VISIBLE_DEVICES", "GPU-8f2a"));
+        assertThat(plan.onGpu()).isFalse();
+        assertThat(plan.isWarning()).isTrue();
+        assertThat(plan.reason()).contains("NVIDIA_VISIBLE_DEVICES=GPU-8f2a").contains("discovery script");
+        assertThat(DeviceSelector.choose(List.of(), 0, 2, 8, Map.of("NVIDIA_VISIBLE_DEVICES", "void")).isWarning()).isFalse();
+        assertThat(DeviceSelector.choose(List.of(), 0, 2, 8, Map.of()).isWarning()).isFalse();
     }
 
     @Test

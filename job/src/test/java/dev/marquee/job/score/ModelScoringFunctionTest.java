@@ -207,6 +207,52 @@ class ModelScoringFunctionTest {
         }
     }
 
+    /**
+     * Out of memory at the first load is the device's state (another process on the card), not the version's: the
+     * restart strategy may try again. Any other failure to load at submission fails the job for good, naming the way out.
+     */
+    @Test
+    void outOfMemoryAtStartUpIsRestartableWhereABrokenVersionIsNot() {
+        ModelScoringFunction oom = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1,
+                (version, dir, threads, gpu, warmRows) -> {
+                    throw new org.tensorflow.exceptions.TFResourceExhaustedException("OOM when allocating tensor");
+                });
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> harness(oom, 4).close());
+        assertThat(thrown).isNotNull().hasMessageContaining("out of memory on the TaskManager")
+                .hasMessageContaining("the version is not refused");
+        assertThat(causes(thrown)).noneMatch(t -> t instanceof org.apache.flink.runtime.execution.SuppressRestartsException);
+
+        ModelScoringFunction broken = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1,
+                (version, dir, threads, gpu, warmRows) -> {
+                    throw new org.tensorflow.exceptions.TensorFlowException("truncated variables");
+                });
+        Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> harness(broken, 4).close());
+        assertThat(causes(refused)).anyMatch(t -> t instanceof org.apache.flink.runtime.execution.SuppressRestartsException);
+    }
+
+    /** A slot handed a card TensorFlow cannot use runs on the CPU with a CPU slot's threads, and says so. */
+    @Test
+    void aGpuTensorFlowCannotUseFallsBackToTheCpuWithItsShareOfTheCores() {
+        DevicePlan gpu = DeviceSelector.choose(List.of(DeviceSelectorTest.gpu("0")), 0, 2, 8, java.util.Map.of());
+        assertThat(gpu.onGpu()).isTrue();
+
+        DevicePlan fallen = ModelScoringFunction.usable(gpu, 4, index -> java.util.Optional.of("no GPU kernel"));
+        assertThat(fallen.onGpu()).isFalse();
+        assertThat(fallen.isWarning()).isTrue();
+        assertThat(fallen.intraOpThreads()).isEqualTo(4);
+        assertThat(fallen.reason()).contains("on GPU 0").contains("no GPU kernel").contains("CUDA");
+
+        assertThat(ModelScoringFunction.usable(gpu, 4, index -> java.util.Optional.empty())).isSameAs(gpu);
+        // on this machine (TensorFlow's CPU build, no card) the probe says why it cannot
+        assertThat(dev.marquee.model.GpuProbe.unusable(0)).isPresent();
+    }
+
+    private static List<Throwable> causes(Throwable t) {
+        List<Throwable> chain = new ArrayList<>();
+        for (; t != null && !chain.contains(t); t = t.getCause()) chain.add(t);
+        return chain;
+    }
+
     /** Hands over an update serving version 1 with {@code shadow} beside it, polling until its status is out. */
     private void handOverShadow(OneInputStreamOperatorTestHarness<RatingRequest, Prediction> h, long shadow) throws Exception {
         ModelUpdate update = update(1);

@@ -1,0 +1,45 @@
+package dev.marquee.model;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import org.tensorflow.DeviceSpec;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Whether TensorFlow in this process can place an op on a GPU. Flink handing a slot a card says nothing about
+ * TensorFlow: its CPU build has no GPU kernels, and its GPU build without CUDA and cuDNN on the library path
+ * registers no GPU and runs everything on the CPU, silently. One op pinned to the GPU, without soft placement,
+ * fails in both cases. Asked once per process and card: TensorFlow maps its GPUs once per process.
+ */
+public final class GpuProbe {
+    private static final Map<Integer, Optional<String>> ANSWERS = new ConcurrentHashMap<>();
+
+    private GpuProbe() {}
+
+    /** Empty when TensorFlow runs an op on GPU {@code index} (as a slot's session sees it); else why not. */
+    public static Optional<String> unusable(int index) {
+        return ANSWERS.computeIfAbsent(index, GpuProbe::probe);
+    }
+
+    private static Optional<String> probe(int index) {
+        try (Graph g = new Graph()) {
+            Ops tf = Ops.create(g).withDevice(DeviceSpec.newBuilder().deviceType(DeviceSpec.DeviceType.GPU).deviceIndex(0).build());
+            Operand<TFloat32> one = tf.withName("marquee_gpu_probe").math.add(tf.constant(1f), tf.constant(1f));
+            // visible_device_list names the card; inside the session it is GPU 0. allow_soft_placement stays off.
+            try (Session s = new Session(g, ScorerThreads.callerThread().toConfigProto(OptionalInt.of(index)));
+                 Result r = s.runner().fetch(one).run()) {
+                return Optional.empty();
+            }
+        } catch (RuntimeException | UnsatisfiedLinkError e) {
+            String m = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+            return Optional.of(m);
+        }
+    }
+}
