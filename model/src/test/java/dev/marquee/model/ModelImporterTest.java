@@ -276,6 +276,17 @@ class ModelImporterTest {
         }
     }
 
+    /** A row of several values per request is refused at import; a width the signature leaves open is a column. */
+    @Test
+    void anInputNoRequestFillsIsRefusedAndAnOpenWidthIsAColumn() throws Exception {
+        refused(tiny(Kind.WIDE_USER_INPUT), "has shape [n,2]; a request field is fed as [n] (one value per request) or [n,1]");
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("open-width"));
+        long v = new ModelImporter(registry, "m", line -> { }).importModel(new ModelImporter.Request(
+                tiny(Kind.USER_INPUT_OF_OPEN_WIDTH), "serving_default", "user_id", "movie_title", "timestamp", "output_3",
+                null), data());
+        assertThat(ModelContract.of(registry.versionDir("m", v)).columnInputs()).containsExactly("user_id");
+    }
+
     /**
      * A Keras model of Input(shape=(1,)) columns (the functional API's usual way, exported by model.export()) takes
      * [n,1] inputs: each request field is fed as a column, and the contract says which inputs are columns.

@@ -68,7 +68,11 @@ public final class TinySavedModels {
          * Inputs of shape [n,1], as a Keras model of {@code Input(shape=(1,))} columns exports them, each squeezed
          * on its axis 1 (which fails for a rank-1 feed); a [n,1] rating of 0.5 + timestamp / 1e9.
          */
-        COLUMN_INPUTS
+        COLUMN_INPUTS,
+        /** As {@link #GOOD_STRING_IDS}, but {@code user_id} of shape [n,2]: a row of two values, which no request fills. */
+        WIDE_USER_INPUT,
+        /** As {@link #GOOD_STRING_IDS}, but {@code user_id} of shape [n,?]: fed as a column. */
+        USER_INPUT_OF_OPEN_WIDTH
     }
 
     private TinySavedModels() {}
@@ -108,7 +112,8 @@ public final class TinySavedModels {
             } else {
                 Operand<? extends TType> user = kind == Kind.FLOAT_USER_ID
                         ? tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)))
-                        : tf.placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
+                        : tf.placeholder(TString.class, Placeholder.shape(kind == Kind.WIDE_USER_INPUT ? Shape.of(-1, 2)
+                                : kind == Kind.USER_INPUT_OF_OPEN_WIDTH ? Shape.of(-1, -1) : Shape.of(-1)));
                 Placeholder<TString> title = tf.placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
                 Operand<TFloat32> value = kind == Kind.NAN ? tf.math.div(tf.constant(0f), tf.constant(0f)) : base;
                 if (kind == Kind.FAILING_AFTER_TWO_RUNS) {

@@ -347,6 +347,23 @@ class ShadowPromoterTest {
         assertThat(registry.state(NAME).shadow).isEqualTo(2);
     }
 
+    /** The time judged before a pin is not held against the candidate after it: it was not scored meanwhile. */
+    @Test
+    void anUnpinRestartsTheCandidatesJudgedTime() throws IOException {
+        candidate(1, 2);
+        promoter.poll(1);
+        promoter.poll(12 * HOUR);
+        promoter.poll(23 * HOUR);
+        assertThat(registry.state(NAME).judgedForMs).as("23 h judged, saved").isGreaterThan(22 * HOUR);
+        registry.pin(NAME, 1);
+        promoter.poll(23 * HOUR + 1);
+        registry.unpin(NAME, 30 * HOUR);
+        promoter.poll(30 * HOUR + 1);
+        promoter.poll(32 * HOUR);
+        assertThat(registry.state(NAME).shadow).as("2 h judged since the unpin, not 25").isEqualTo(2);
+        assertThat(registry.state(NAME).held).isEmpty();
+    }
+
     @Test
     void aHeldCandidateIsNeverPromoted() throws IOException {
         registry.writeState(NAME, registry.state(NAME).hold(2, "rolled back by hand"));
