@@ -18,10 +18,12 @@ public class RetrainOutcome {
     public static final String DEFERRED = "DEFERRED";
     /** More requests came than {@code trainer.max-requests-per-hour} allows: nothing was trained; ask again later. */
     public static final String RATE_LIMITED = "RATE_LIMITED";
+    /** Asked longer ago than {@code trainer.request-expiry-seconds}: its trigger stopped waiting; nothing trained. */
+    public static final String EXPIRED = "EXPIRED";
 
     /** The {@link RetrainRequest#requestId} this answers. */
     public String requestId;
-    /** {@link #PUBLISHED}, {@link #REJECTED}, {@link #DEFERRED}, {@link #RATE_LIMITED} or {@link #FAILED}. */
+    /** {@link #PUBLISHED}, {@link #REJECTED}, {@link #DEFERRED}, {@link #RATE_LIMITED}, {@link #EXPIRED} or {@link #FAILED}. */
     public String outcome;
     public String modelName;
     /** The version published, or -1. */

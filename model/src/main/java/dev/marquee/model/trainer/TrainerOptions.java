@@ -116,6 +116,19 @@ public final class TrainerOptions {
                     + " training (default: ${DEFAULT-VALUE}; 0 = no limit)")
     int maxRequestsPerHour;
 
+    @Option(names = "--trainer.request-expiry-seconds", paramLabel = "S", defaultValue = "7200",
+            description = "answer a request asked more than S ago EXPIRED without training: the trigger stopped"
+                    + " waiting for it after its trigger.in-flight-timeout-ms (2 h) and has asked again since, so a"
+                    + " queue left while the worker was down trains once, not once per request (default:"
+                    + " ${DEFAULT-VALUE}; 0 = never)")
+    long requestExpirySeconds;
+
+    @Option(names = "--trainer.keep-versions", paramLabel = "N", defaultValue = "0",
+            description = "after each publication keep the N newest versions, deleting older ones (never the"
+                    + " serving, shadow or pinned one), as marquee models --retain N does (default: ${DEFAULT-VALUE}"
+                    + " = keep every version)")
+    int keepVersions;
+
     @Option(names = "--trainer.epochs", paramLabel = "N",
             description = "override the serving version's max epochs (default: its model card's)")
     Integer epochs;
@@ -129,6 +142,15 @@ public final class TrainerOptions {
 
     @Option(names = "--once", description = "handle the pending requests, then exit (no promoter)")
     boolean once;
+
+    /** 0 (keep all), or at least 2: a slot may still serve the version the pointer named before the newest. */
+    static int keepVersions(int n) {
+        if (n == 1) {
+            throw new SettingException("trainer.keep-versions must be 0 (keep every version) or at least 2, got 1: slots"
+                    + " still serving the previous version until they swap would lose it");
+        }
+        return OptionRange.check("trainer.keep-versions", n, 0, 1_000_000);
+    }
 
     /** The settings, checked; a value out of range or a removed option is a {@link SettingException}. */
     TrainerSettings settings(Console console) {
@@ -159,6 +181,8 @@ public final class TrainerOptions {
                 epochs != null ? OptionRange.check("trainer.epochs", epochs, 1, 100_000) : 0,
                 learningRate != null ? OptionRange.check("trainer.learning-rate", learningRate, 1e-12, 100) : 0.0,
                 once, labeledTopic, statusTopic, promotion.settings(),
-                OptionRange.check(TrainerSettings.MAX_REQUESTS_PER_HOUR, maxRequestsPerHour, 0, 100_000));
+                OptionRange.check(TrainerSettings.MAX_REQUESTS_PER_HOUR, maxRequestsPerHour, 0, 100_000),
+                1000 * OptionRange.check("trainer.request-expiry-seconds", requestExpirySeconds, 0, 365L * 86_400),
+                keepVersions(keepVersions));
     }
 }

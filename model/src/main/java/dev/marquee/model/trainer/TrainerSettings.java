@@ -14,7 +14,8 @@ record TrainerSettings(KafkaClients kafka, String group, String requestsTopic, S
         String updatesTopic, String ratingsTopic, ModelRegistry registry, String modelName, String data,
         long labelWindowSeconds, int labelMaxCount, double holdoutShare, GatePolicy gate, long deferExpiryMs,
         long recheckIntervalMs, int keepRejected, int epochs, double learningRate, boolean once,
-        String labeledTopic, String statusTopic, PromotionSettings promotion, int maxRequestsPerHour) {
+        String labeledTopic, String statusTopic, PromotionSettings promotion, int maxRequestsPerHour,
+        long requestExpiryMs, int keepVersions) {
 
     static final String MAX_REQUESTS_PER_HOUR = "trainer.max-requests-per-hour";
 

@@ -170,6 +170,8 @@ final class TrainerWorker implements AutoCloseable {
                 outcome = before.get();
                 out.accept("trainer: request " + request.requestId + " was answered before (" + outcome.outcome
                         + "): sending that outcome again, nothing trained");
+            } else if (expired(request, settings.requestExpiryMs(), System.currentTimeMillis())) {
+                outcome = expiredOutcome(request);
             } else if (!rateLimit.tryTake(monotonicMs())) {
                 outcome = rateLimited(request);
             } else {
@@ -208,6 +210,20 @@ final class TrainerWorker implements AutoCloseable {
         commit(consumer, record);
         handled++;
         out.accept("trainer: " + outcome);
+        retainVersions();
+    }
+
+    /** {@code trainer.keep-versions}: the newest N versions stay, and the serving, shadow and pinned ones. */
+    private void retainVersions() {
+        if (settings.keepVersions() <= 0) return;
+        try {
+            List<Long> deleted = settings.registry().retain(settings.modelName(), settings.keepVersions());
+            if (!deleted.isEmpty()) {
+                out.accept("trainer: deleted versions " + deleted + " (trainer.keep-versions " + settings.keepVersions() + ")");
+            }
+        } catch (IOException | RuntimeException e) {
+            out.accept("trainer: old versions not deleted (" + e + "); tried again after the next request");
+        }
     }
 
     /** A settled outcome the brokers did not take: not the request's failure, the worker's (it stops). */
@@ -275,6 +291,30 @@ final class TrainerWorker implements AutoCloseable {
             return;
         }
         settled.forEach(this::write);
+        if (!settled.isEmpty()) retainVersions();
+    }
+
+    /**
+     * Whether a request was asked more than {@code expiryMs} before {@code nowMs} (on the trigger's clock; a request
+     * without its time is never expired): its trigger has stopped waiting for it and asked again since, so
+     * training every request of a queue left while the worker was down would publish candidates that displace one
+     * another in shadow before any is judged.
+     */
+    static boolean expired(RetrainRequest request, long expiryMs, long nowMs) {
+        return expiryMs > 0 && request.requestedAtMs > 0 && nowMs - request.requestedAtMs > expiryMs;
+    }
+
+    private RetrainOutcome expiredOutcome(RetrainRequest request) {
+        RetrainOutcome o = new RetrainOutcome();
+        o.requestId = request.requestId;
+        o.modelName = settings.modelName();
+        o.outcome = RetrainOutcome.EXPIRED;
+        o.finishedAtMs = System.currentTimeMillis();
+        o.reason = "asked " + (o.finishedAtMs - request.requestedAtMs) / 1000 + " s ago, more than"
+                + " trainer.request-expiry-seconds (" + settings.requestExpiryMs() / 1000 + "): its trigger has stopped"
+                + " waiting for it; nothing trained";
+        out.accept("trainer: request " + request.requestId + " expired: " + o.reason);
+        return o;
     }
 
     /** The model update (when a version was published), then the outcome, each acknowledged. */

@@ -37,6 +37,27 @@ class TrainerSettingsTest {
         assertThat(s.deferExpiryMs()).isEqualTo(86_400_000L);
         assertThat(s.recheckIntervalMs()).isEqualTo(600_000L);
         assertThat(s.keepRejected()).isEqualTo(5);
+        assertThat(s.requestExpiryMs()).as("the trigger's in-flight timeout").isEqualTo(7_200_000L);
+        assertThat(s.keepVersions()).isZero();
+    }
+
+    @Test
+    void requestExpiryAndVersionsKept() {
+        TrainerSettings s = parse("--trainer.request-expiry-seconds", "0", "--trainer.keep-versions", "3");
+        assertThat(s.requestExpiryMs()).isZero();
+        assertThat(s.keepVersions()).isEqualTo(3);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> parse("--trainer.keep-versions", "1"))
+                .isInstanceOf(dev.marquee.data.config.SettingException.class).hasMessageContaining("0 (keep every version) or at least 2");
+    }
+
+    @Test
+    void aRequestIsExpiredOnlyWhenItsTimeIsKnownAndOlderThanTheExpiry() {
+        dev.marquee.data.event.RetrainRequest r = new dev.marquee.data.event.RetrainRequest("r", "drift", 1_000_000L);
+        assertThat(TrainerWorker.expired(r, 7_200_000L, 1_000_000L + 7_200_001L)).isTrue();
+        assertThat(TrainerWorker.expired(r, 7_200_000L, 1_000_000L + 7_200_000L)).isFalse();
+        assertThat(TrainerWorker.expired(r, 0, Long.MAX_VALUE)).as("0: never").isFalse();
+        r.requestedAtMs = 0;
+        assertThat(TrainerWorker.expired(r, 7_200_000L, Long.MAX_VALUE)).as("a request without its time").isFalse();
     }
 
     @Test

@@ -180,6 +180,26 @@ class TrainerWorkerITCase {
         assertThat(missing.code).isEqualTo(1);
         assertThat(missing.err).contains("not published").doesNotContain("\tat ");
         assertThat(readAll(updates, UPDATES)).hasSize(2);
+
+        // A request asked 3 h ago (its trigger stopped waiting after 2 h and asked again): answered without training.
+        // With trainer.keep-versions 2, the worker then deletes what is older than the two newest versions, except
+        // the pinned, serving one.
+        for (int i = 0; i < 2; i++) {
+            registry.publish("marquee", dir -> Files.writeString(dir.resolve(ModelRegistry.SAVED_MODEL_FILE), "pb"));
+        }
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(KAFKA.producerProps())) {
+            producer.send(new ProducerRecord<>(requests, "r-old", REQUESTS.encodeToString(
+                    new RetrainRequest("r-old", "asked long ago", System.currentTimeMillis() - 3 * 3_600_000L)))).get();
+        }
+        Run late = run(TrainerMain::run, Stream.concat(Stream.of(worker), Stream.of("--trainer.keep-versions", "2"))
+                .toArray(String[]::new));
+        assertThat(late.code).as(late.toString()).isZero();
+        RetrainOutcome expired = readAll(outcomes, OUTCOMES).get(4);
+        assertThat(expired.requestId).isEqualTo("r-old");
+        assertThat(expired.outcome).isEqualTo(RetrainOutcome.EXPIRED);
+        assertThat(expired.reason).contains("trainer.request-expiry-seconds");
+        assertThat(late.out).doesNotContain("trainer: epoch").contains("deleted versions [2]");
+        assertThat(registry.versions("marquee")).containsExactly(1L, 3L, 4L);
     }
 
     /**
