@@ -2,11 +2,13 @@
 # Sourced, not executed.
 
 MARQUEE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-# Java 17 decodes arguments, the environment and file names in the locale's charset: without a UTF-8 locale (cron,
-# systemd, `ssh host cmd`, minimal containers) that is ASCII, and a path with an "ä" in it fails. C.UTF-8 then.
-case "$(locale charmap 2>/dev/null)" in
-  UTF-8) ;;
-  *) if locale -a 2>/dev/null | grep -qiE '^c\.utf-?8$'; then export LC_ALL=C.UTF-8; fi ;;
+# Java 17 decodes arguments, the environment and file names in the locale's charset: without a locale (cron,
+# systemd, `ssh host cmd`, minimal containers) that is ASCII, and a path with an "ä" in it fails. C.UTF-8 then,
+# where there is one; another 8-bit locale the user chose is left alone. (grep reads all of `locale -a`: with -q
+# it could stop early, and pipefail would count the writer's SIGPIPE as no match.)
+case "$(locale charmap 2>/dev/null || true)" in
+  ""|ANSI_X3.4-1968|US-ASCII|ASCII)
+    if locale -a 2>/dev/null | grep -iE '^c\.utf-?8$' >/dev/null; then export LC_ALL=C.UTF-8; fi ;;
 esac
 # A path as given if absolute, else under the caller's working directory: paths from the environment end up in
 # URIs (file://...) and in processes started elsewhere, where a relative one would mean something else.

@@ -23,17 +23,21 @@ public final class GpuProbe {
 
     private GpuProbe() {}
 
-    /** Empty when TensorFlow runs an op on GPU {@code index} (as a slot's session sees it); else why not. */
-    public static Optional<String> unusable(int index) {
-        return ANSWERS.computeIfAbsent(index, GpuProbe::probe);
+    /**
+     * Empty when TensorFlow runs an op on GPU {@code index} (as a slot's session sees it); else why not. The probe's
+     * session is likely the process's first, whose intra-op pool every later session shares: {@code threads} is
+     * what the slot would run on the CPU with, so a slot that falls back gets the threads it is told it has.
+     */
+    public static Optional<String> unusable(int index, ScorerThreads threads) {
+        return ANSWERS.computeIfAbsent(index, i -> probe(i, threads));
     }
 
-    private static Optional<String> probe(int index) {
+    private static Optional<String> probe(int index, ScorerThreads threads) {
         try (Graph g = new Graph()) {
             Ops tf = Ops.create(g).withDevice(DeviceSpec.newBuilder().deviceType(DeviceSpec.DeviceType.GPU).deviceIndex(0).build());
             Operand<TFloat32> one = tf.withName("marquee_gpu_probe").math.add(tf.constant(1f), tf.constant(1f));
             // visible_device_list names the card; inside the session it is GPU 0. allow_soft_placement stays off.
-            try (Session s = new Session(g, ScorerThreads.callerThread().toConfigProto(OptionalInt.of(index)));
+            try (Session s = new Session(g, threads.toConfigProto(OptionalInt.of(index)));
                  Result r = s.runner().fetch(one).run()) {
                 return Optional.empty();
             }

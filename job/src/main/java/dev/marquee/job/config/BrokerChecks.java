@@ -47,7 +47,8 @@ public final class BrokerChecks {
                         + "use (auto.create.topics.enable=false): the job would fail on its first write to it and restart "
                         + "for ever; create it (docs/OPERATIONS.md) or name another (docs/CONFIGURATION.md)");
             }
-            warnings.add("topic " + topic + " does not exist yet; the brokers create it on first write, with their defaults");
+            warnings.add("topic " + topic + " does not exist yet; the brokers create it on first write, with their defaults,"
+                    + " if this principal may CREATE it (else the job fails on that write and restarts: create it first)");
         }
         for (String topic : readTopics(s)) {
             if (facts.missingTopics.contains(topic) && noAutoCreate) {

@@ -21,7 +21,8 @@ public final class ScoringJobOptions {
     public static final ConfigOption<String> BOOTSTRAP_SERVERS = key("kafka.bootstrap-servers").stringType()
             .defaultValue("localhost:9092").withDescription("Kafka bootstrap servers");
     public static final ConfigOption<String> GROUP_ID = key("kafka.group-id").stringType()
-            .defaultValue("marquee-scoring").withDescription("consumer group of the request source");
+            .defaultValue("marquee-scoring").withDescription("consumer group of the request source; the labels' source"
+                    + " uses `<group-id>-labels` (grant both: docs/OPERATIONS.md#kafka-acls)");
     public static final ConfigOption<String> STARTING_OFFSETS = key("kafka.starting-offsets").stringType()
             .defaultValue("committed").withDescription("where to start without a checkpoint: `committed` (the group's"
                     + " offsets, else earliest), `earliest`, `latest`");
@@ -66,7 +67,8 @@ public final class ScoringJobOptions {
             .stringType().defaultValue("marquee-scoring")
             .withDescription("prefix of the sinks' transactional ids (exactly-once); unique per job on one Kafka cluster (two jobs"
                     + " writing to the same brokers with one prefix abort each other's transactions, whatever Flink cluster"
-                    + " each runs on)");
+                    + " each runs on); changed across a savepoint, the job needs WRITE on the old prefix's ids too until its"
+                    + " first checkpoint (the restore commits or aborts the old transactions)");
     public static final ConfigOption<Long> TRANSACTION_TIMEOUT_MS = key("delivery.transaction-timeout-ms").longType()
             .defaultValue(900_000L).withDescription("must exceed the checkpoint interval by at least 10 s and not exceed the brokers'"
                     + " `transaction.max.timeout.ms` (15 min by default, checked at start; the connector's own one-hour"

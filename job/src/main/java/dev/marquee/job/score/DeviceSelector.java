@@ -63,10 +63,14 @@ public final class DeviceSelector {
         String note = indices.size() > 1 ? " (of " + indices + ": one card per TaskManager, as TensorFlow maps GPUs once per process)" : "";
         // Flink's index is nvidia-smi's, over every card of the host; TensorFlow counts only the cards
         // CUDA_VISIBLE_DEVICES shows, in that order.
-        String cudaVisible = env.getOrDefault("CUDA_VISIBLE_DEVICES", "").trim();
         int cuda = chosen;
-        if (!cudaVisible.isEmpty()) {
-            List<String> listed = List.of(cudaVisible.split("\\s*,\\s*"));
+        if (env.containsKey("CUDA_VISIBLE_DEVICES")) {
+            String cudaVisible = env.get("CUDA_VISIBLE_DEVICES").trim();
+            List<String> listed = visibleOrdinals(cudaVisible);
+            if (listed.isEmpty()) {
+                return DevicePlan.warning(share, "Flink handed GPU " + chosen + ", but CUDA_VISIBLE_DEVICES=" + cudaVisible
+                        + " hides every GPU from TensorFlow: on the CPU");
+            }
             if (listed.stream().allMatch(x -> x.matches("[0-9]+"))) {
                 cuda = listed.indexOf(String.valueOf(chosen));
                 if (cuda < 0) {
@@ -81,6 +85,19 @@ public final class DeviceSelector {
         }
         // On a GPU the CPU threads only feed it; one is enough and leaves the cores to the other slots.
         return new DevicePlan(OptionalInt.of(cuda), 1, "slot " + slotIndex + " on GPU " + chosen + note);
+    }
+
+    /**
+     * The entries of CUDA_VISIBLE_DEVICES that CUDA takes: those before the first invalid one (CUDA stops there: "-1"
+     * or an empty value hides every card). Entries that are not numbers (card UUIDs) are kept as they are.
+     */
+    private static List<String> visibleOrdinals(String value) {
+        List<String> taken = new ArrayList<>();
+        for (String entry : value.split("\\s*,\\s*")) {
+            if (entry.isEmpty() || entry.startsWith("-")) break;
+            taken.add(entry);
+        }
+        return taken;
     }
 
     /** A CPU slot's intra-op threads: an equal share of the TaskManager's cores. */

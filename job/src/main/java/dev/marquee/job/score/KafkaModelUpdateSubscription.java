@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
@@ -35,6 +36,8 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration METADATA = Duration.ofSeconds(5);
     private static final long RETRY_MS = 1_000;
+    private static final long AUTHORIZATION_RETRY_MS = 30_000;
+    private static final long AUTHORIZATION_LOG_EVERY_NS = TimeUnit.MINUTES.toNanos(5);
     /**
      * How far before its opening a slot that got no position in time reads back: it read the serving pointer without
      * one, so updates sent after that read would otherwise be skipped for good (each update states the whole target,
@@ -45,13 +48,16 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
     private final String topic;
     private final boolean fromEarliest;
     private final ModelUpdateDecoder decoder;
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
     private final Thread thread;
     private final ConcurrentLinkedQueue<ModelUpdate> arrived = new ConcurrentLinkedQueue<>();
     private final CountDownLatch positioned = new CountDownLatch(1);
     private final Object wait = new Object();
     private volatile boolean running = true;
     private volatile Error failure;
+    /** The last reason reading failed, for the start-up warning; null while reading works. */
+    private volatile String problem;
+    private long authorizationLoggedAtNs;
     /**
      * Consumer thread only: the end offsets when a late slot positioned in the past. The updates read below them are
      * kept here, the newest per model, and handed on once read up to them: each states the whole target, so an older
@@ -70,12 +76,23 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
 
     KafkaModelUpdateSubscription(String topic, Properties props, boolean fromEarliest, ModelUpdateDecoder decoder,
                                  String threadName) {
+        this(topic, new KafkaConsumer<>(props), fromEarliest, decoder, threadName);
+    }
+
+    /** With the consumer given (tests: a consumer that fails as a broker would). */
+    KafkaModelUpdateSubscription(String topic, org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer,
+                                 boolean fromEarliest, ModelUpdateDecoder decoder, String threadName) {
         this.topic = topic;
         this.fromEarliest = fromEarliest;
         this.decoder = decoder;
-        this.consumer = new KafkaConsumer<>(props);
+        this.consumer = consumer;
         this.thread = new Thread(this::run, threadName);
         thread.setDaemon(true);
+    }
+
+    /** Why reading the topic last failed, or null while it works. */
+    String problem() {
+        return problem;
     }
 
     /** Starts the consumer thread and waits up to {@code within} for its starting position. */
@@ -93,9 +110,10 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
         }
         if (!got) {
             lookBackFromMs = startedAtMs - LOOK_BACK_MS;
-            LOG.warn("model updates: no position on topic {} after {} s (is the broker reachable?); this slot "
+            String why = problem;
+            LOG.warn("model updates: no position on topic {} after {} s ({}); this slot "
                     + "scores meanwhile, and once it gets one reads the updates sent since {} s before it opened",
-                    topic, within.toSeconds(), LOOK_BACK_MS / 1000);
+                    topic, within.toSeconds(), why != null ? why : "is the broker reachable?", LOOK_BACK_MS / 1000);
         }
     }
 
@@ -161,7 +179,9 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
                         }
                         positioned.countDown();
                     }
-                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+                    ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+                    if (problem != null) problem = null; // read again
+                    for (ConsumerRecord<byte[], byte[]> r : records) {
                         ModelUpdate u = decoder.decode(r.value(), r.topic() + "-" + r.partition() + "@" + r.offset());
                         if (u == null) continue;
                         if (inReplay(r)) {
@@ -187,8 +207,21 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
                     }
                 } catch (WakeupException | InterruptException e) {
                     // close() or drain(): the loop condition decides
+                } catch (org.apache.kafka.common.errors.AuthorizationException e) {
+                    if (!running) break;
+                    // not a blip: said at ERROR, again every few minutes, and tried again until an ACL lets it read
+                    problem = "not authorized to read it: grant the job's principal READ and DESCRIBE on " + topic
+                            + " (docs/OPERATIONS.md#kafka-acls); until then this slot keeps the version it serves and"
+                            + " hears of no other (" + e.getMessage() + ")";
+                    long now = System.nanoTime();
+                    if (authorizationLoggedAtNs == 0 || now - authorizationLoggedAtNs > AUTHORIZATION_LOG_EVERY_NS) {
+                        LOG.error("model updates: topic {}: {}", topic, problem);
+                        authorizationLoggedAtNs = now;
+                    }
+                    pause(AUTHORIZATION_RETRY_MS);
                 } catch (RuntimeException e) {
                     if (!running) break;
+                    problem = "reading it failed: " + e;
                     LOG.warn("model updates: reading topic {} failed, retrying in {} ms: {}", topic, RETRY_MS, e.toString());
                     pause(RETRY_MS);
                 }
@@ -225,6 +258,7 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
             throw e;
         }
         LOG.info("model updates: reading {} from {}", topic, start);
+        problem = null;
         return true;
     }
 

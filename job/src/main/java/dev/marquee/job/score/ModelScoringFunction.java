@@ -121,8 +121,10 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         subtask = context.getTaskInfo().getIndexOfThisSubtask();
         int cores = Runtime.getRuntime().availableProcessors();
         int localSlots = Math.min(cores, context.getTaskInfo().getNumberOfParallelSubtasks());
+        int cpuShare = DeviceSelector.cpuShare(cores, localSlots);
+        ScorerThreads onCpu = new ScorerThreads(threadsSetting > 0 ? threadsSetting : cpuShare, -1);
         DevicePlan plan = usable(DeviceSelector.choose(context.getExternalResourceInfos(DeviceSelector.GPU_RESOURCE),
-                subtask, localSlots, cores), DeviceSelector.cpuShare(cores, localSlots), GpuProbe::unusable);
+                subtask, localSlots, cores), cpuShare, index -> GpuProbe.unusable(index, onCpu));
         if (plan.isWarning()) LOG.warn("scoring slot {}: {}", subtask, plan);
         onGpu = plan.onGpu();
         threads = new ScorerThreads(threadsSetting > 0 ? threadsSetting : plan.intraOpThreads(), -1);
@@ -149,9 +151,10 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
             serving = loader.load(version, dir, threads, gpu, warmRows);
         } catch (IOException | RuntimeException e) {
             if (outOfMemory(e)) { // the device's state, not the version's: the restart strategy may try again
-                throw new IOException("cannot serve model '" + modelName + "' version " + version + ": out of memory on "
-                        + (onGpu ? "GPU " + gpu.getAsInt() + " (another process on the card?)" : "the TaskManager") + ": "
-                        + e.getMessage() + "; the version is not refused, the job restarts to load it again", e);
+                throw new IOException("cannot serve model '" + modelName + "' version " + version + ": out of memory ("
+                        + (onGpu ? plan.reason() : "on the CPU") + "): " + e.getMessage() + "; the job restarts to load it"
+                        + " again, which helps when another process held the memory; a version or batch too large for it"
+                        + " needs a smaller batch.size or another version (scripts/marquee rollback --version N)", e);
             }
             throw startFailure(context, new IOException("cannot serve model '" + modelName + "' version " + version
                     + " from " + dir + ": " + (e.getMessage() == null ? e.toString() : e.getMessage())
@@ -236,11 +239,6 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
     }
 
     /**
-     * A model that cannot be served when the job is submitted (first attempt) fails the job at once instead of
-     * entering the restart loop: restarting cannot fix an empty registry or a broken version. On a later attempt
-     * (a failover) the restart strategy decides, as the registry may be briefly unreachable.
-     */
-    /**
      * The plan, or the CPU when TensorFlow cannot run an op on the card Flink handed the slot: its CPU build, or its
      * GPU build without CUDA and cuDNN, would otherwise run on the CPU with a GPU slot's single thread, unannounced.
      */
@@ -248,7 +246,8 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         if (!plan.onGpu()) return plan;
         java.util.Optional<String> why = unusable.apply(plan.gpuIndex().getAsInt());
         return why.isEmpty() ? plan : plan.onCpuBecause(cpuShare, "TensorFlow cannot place an op on the card (" + why.get()
-                + "): CUDA 12 and cuDNN 9 libraries missing, or TensorFlow's CPU build on the class path (docs/OPERATIONS.md#gpus)");
+                + "): for example CUDA 12 and cuDNN 9 libraries missing, TensorFlow's CPU build on the class path, or"
+                + " CUDA_VISIBLE_DEVICES naming fewer cards (docs/CONFIGURATION.md#devices)");
     }
 
     private static boolean outOfMemory(Throwable e) {
@@ -265,6 +264,11 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         return e instanceof IllegalArgumentException || m.startsWith("no version") || m.startsWith("bad ");
     }
 
+    /**
+     * A model that cannot be served when the job is submitted (first attempt) fails the job at once instead of
+     * entering the restart loop: restarting cannot fix an empty registry or a broken version. On a later attempt
+     * (a failover) the restart strategy decides, as the registry may be briefly unreachable.
+     */
     private static Exception startFailure(StreamingRuntimeContext context, IOException cause) {
         return context.getTaskInfo().getAttemptNumber() == 0 ? new SuppressRestartsException(cause) : cause;
     }

@@ -99,6 +99,9 @@ public final class BrokerFacts {
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 missingTopics.add(topic);
+            } else if (e.getCause() instanceof org.apache.kafka.common.errors.AuthorizationException) {
+                unread.add("topic " + topic + ": this principal may not DescribeConfigs on it (" + rootMessage(e.getCause())
+                        + "); the job may still read or write it (docs/OPERATIONS.md#kafka-acls)");
             } else {
                 unread.add("topic " + topic + ": " + rootMessage(e.getCause()));
             }
@@ -120,7 +123,9 @@ public final class BrokerFacts {
             maxTransactionTimeoutMs = number(config, "transaction.max.timeout.ms");
             brokerMaxMessageBytes = number(config, "message.max.bytes");
         } catch (ExecutionException e) {
-            unread.add("broker " + node.idString() + "'s settings: " + rootMessage(e.getCause()));
+            unread.add("broker " + node.idString() + "'s settings: " + rootMessage(e.getCause())
+                    + (e.getCause() instanceof org.apache.kafka.common.errors.AuthorizationException
+                            ? " (DescribeConfigs on the cluster: docs/OPERATIONS.md#kafka-acls)" : ""));
         } catch (TimeoutException e) {
             unread.add("broker " + node.idString() + "'s settings: no answer within " + timeout.toSeconds() + " s");
         } catch (InterruptedException e) {

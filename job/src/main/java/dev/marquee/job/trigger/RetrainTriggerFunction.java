@@ -226,6 +226,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
                 st.requestedEpisode = r.episode.id;
                 st.inputOnlyEpisodeWindows = 0;
                 st.requestedEpisodeOpenedAtMs = r.episode.openedAtMs;
+                st.requestedEpisodeRequestId = id;
             }
         }
     }
@@ -268,6 +269,13 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             // for it, so the episode stays answered; reopening it would ask again and supersede that one in turn.
             boolean superseded = o.metrics != null && o.metrics.getOrDefault(SUPERSEDED_METRIC, 0.0) > 0;
             if (!RetrainOutcome.PUBLISHED.equals(o.outcome) && !superseded) st.requestedEpisode = -1;
+        } else if (o.requestId.equals(st.requestedEpisodeRequestId) && st.requestedEpisode >= 0
+                && !RetrainOutcome.PUBLISHED.equals(o.outcome) && !RetrainOutcome.DEFERRED.equals(o.outcome)) {
+            // answered after the in-flight timeout (EXPIRED by a worker that was down, a late FAILED): no version came
+            // of it, so the episode's drift is still unanswered and may ask again after the cool-down
+            LOG.info("retrain request {} of episode {} answered late, {}: the episode may ask again", o.requestId,
+                    st.requestedEpisode, o.outcome);
+            st.requestedEpisode = -1;
         }
     }
 

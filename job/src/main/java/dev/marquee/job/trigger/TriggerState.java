@@ -30,6 +30,12 @@ public class TriggerState {
     /** When that episode opened (its id alone repeats across runs of the scoring job); -1: not known. */
     public long requestedEpisodeOpenedAtMs = -1;
     /**
+     * The request sent for that episode: an outcome for it that published nothing reopens the episode, also when it
+     * arrives after the trigger stopped waiting for it (EXPIRED, a late FAILED). Null: none, or state from before
+     * session 25.
+     */
+    public String requestedEpisodeRequestId;
+    /**
      * Consecutive drifted reports of the requested episode whose only alerts are the producers' input quality: the
      * episode stays open for them (a new field on every request keeps it so), but the drift its retrain answered
      * has ended, and drift a retrain could answer later in it is new.

@@ -66,6 +66,14 @@ class DeviceSelectorTest {
         assertThat(hidden.intraOpThreads()).isEqualTo(4);
         assertThat(hidden.reason()).contains("GPU 1").contains("CUDA_VISIBLE_DEVICES=0");
 
+        for (String hidesAll : new String[] {"", "-1", " -1,0"}) {
+            DevicePlan none = DeviceSelector.choose(List.of(gpu("0")), 0, 2, 8, Map.of("CUDA_VISIBLE_DEVICES", hidesAll));
+            assertThat(none.onGpu()).as("'%s'", hidesAll).isFalse();
+            assertThat(none.reason()).contains("hides every GPU");
+        }
+        assertThat(DeviceSelector.choose(List.of(gpu("3")), 0, 2, 8, Map.of("CUDA_VISIBLE_DEVICES", "0,-1,3")).onGpu())
+                .as("CUDA stops at the first invalid entry: 3 is hidden").isFalse();
+
         DevicePlan uuids = DeviceSelector.choose(List.of(gpu("1")), 0, 2, 8, Map.of("CUDA_VISIBLE_DEVICES", "GPU-8f2a"));
         assertThat(uuids.gpuIndex()).hasValue(1);
         assertThat(DeviceSelector.choose(List.of(gpu("1")), 0, 2, 8, Map.of()).gpuIndex()).hasValue(1);

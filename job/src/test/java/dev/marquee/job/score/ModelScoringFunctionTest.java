@@ -218,8 +218,8 @@ class ModelScoringFunctionTest {
                     throw new org.tensorflow.exceptions.TFResourceExhaustedException("OOM when allocating tensor");
                 });
         Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> harness(oom, 4).close());
-        assertThat(thrown).isNotNull().hasMessageContaining("out of memory on the TaskManager")
-                .hasMessageContaining("the version is not refused");
+        assertThat(thrown).isNotNull().hasMessageContaining("out of memory (on the CPU)")
+                .hasMessageContaining("the job restarts").hasMessageContaining("rollback --version");
         assertThat(causes(thrown)).noneMatch(t -> t instanceof org.apache.flink.runtime.execution.SuppressRestartsException);
 
         ModelScoringFunction broken = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1,
@@ -244,7 +244,7 @@ class ModelScoringFunctionTest {
 
         assertThat(ModelScoringFunction.usable(gpu, 4, index -> java.util.Optional.empty())).isSameAs(gpu);
         // on this machine (TensorFlow's CPU build, no card) the probe says why it cannot
-        assertThat(dev.marquee.model.GpuProbe.unusable(0)).isPresent();
+        assertThat(dev.marquee.model.GpuProbe.unusable(0, ScorerThreads.callerThread())).isPresent();
     }
 
     private static List<Throwable> causes(Throwable t) {

@@ -141,6 +141,27 @@ class RetrainTriggerFunctionTest {
     }
 
     /**
+     * The trainer was down past the in-flight timeout: the trigger stopped waiting, and the request's outcome, EXPIRED
+     * (nothing trained), comes later. The episode's drift is unanswered: it asks again.
+     */
+    @Test
+    void anEpisodesRequestAnsweredAfterTheTimeoutWithNothingTrainedLetsItAskAgain() throws Exception {
+        try (var h = harness(driftOnly(MINUTE))) {
+            Episode episode = openEpisode(7, 0);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            assertThat(ids(h)).hasSize(1);
+            h.setProcessingTime(TIMEOUT + MINUTE);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            assertThat(ids(h)).as("no longer in flight, but the episode was asked for").hasSize(1);
+
+            send(h, outcome(ids(h).get(0), RetrainOutcome.EXPIRED));
+            h.setProcessingTime(TIMEOUT + 40 * MINUTE);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            assertThat(ids(h)).as("nothing was trained for it: the episode asks again").hasSize(2);
+        }
+    }
+
+    /**
      * A producer's new field keeps an answered episode open for weeks: once only it holds the episode open, new
      * drift a retrain could answer asks again.
      */

@@ -63,6 +63,9 @@ final class KafkaClients {
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        // a topic not there yet has nothing to read: not one for a broker to create with its defaults (or refuse to
+        // a principal without CREATE)
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         p.putAll(overrides);
         p.putAll(extra);
         p.remove(ConsumerConfig.GROUP_ID_CONFIG);

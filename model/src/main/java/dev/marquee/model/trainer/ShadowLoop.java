@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -36,8 +35,9 @@ final class ShadowLoop implements Runnable, AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(500);
     static final long FIRST_BACKOFF_MS = 1_000;
     static final long MAX_BACKOFF_MS = 30_000;
+    private static final long LABELS_RETRY_MS = 60_000;
 
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
     private final EventWriter writer;
     private final String labeledTopic;
     /** Where scoring slots report a shadow they dropped ({@link ModelStatus#SHADOW_DROPPED}). */
@@ -56,6 +56,8 @@ final class ShadowLoop implements Runnable, AutoCloseable {
     private final Set<TopicPartition> unpositioned = new HashSet<>();
     /** The trainer may not read the status topic: not asked again. */
     private boolean statusUnreadable;
+    /** When to ask again for the labels' topic the trainer may not read (0: it may, as far as known). */
+    private long labelsRetryAtMs;
     private boolean missingLogged;
     private long undecodable;
 
@@ -63,7 +65,14 @@ final class ShadowLoop implements Runnable, AutoCloseable {
                ShadowPromoter promoter, Consumer<String> out) {
         // labels of aborted transactions (an exactly-once job's failover) must not count; asking for a topic's
         // partitions must not create it
-        this.consumer = kafka.readerConsumer(Map.of("isolation.level", "read_committed", "allow.auto.create.topics", "false"));
+        this(kafka.readerConsumer(Map.of("isolation.level", "read_committed", "allow.auto.create.topics", "false")), writer,
+                labeledTopic, statusTopic, updatesTopic, promoter, out);
+    }
+
+    /** With the consumer given (tests: one refused as a broker with ACLs would). */
+    ShadowLoop(org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer, EventWriter writer, String labeledTopic,
+               String statusTopic, String updatesTopic, ShadowPromoter promoter, Consumer<String> out) {
+        this.consumer = consumer;
         this.writer = writer;
         this.labeledTopic = labeledTopic;
         this.statusTopic = statusTopic;
@@ -108,9 +117,19 @@ final class ShadowLoop implements Runnable, AutoCloseable {
     /** One round: assign the topics that exist, feed what they bring, announce what the pointer's state asks for. */
     private void step() throws Exception {
         List<TopicPartition> added = new ArrayList<>();
-        if (!assigned) {
-            List<PartitionInfo> partitions = consumer.partitionsFor(labeledTopic);
-            if (partitions == null || partitions.isEmpty()) {
+        if (!assigned && System.currentTimeMillis() >= labelsRetryAtMs) {
+            List<PartitionInfo> partitions;
+            boolean refused = false;
+            try {
+                partitions = consumer.partitionsFor(labeledTopic);
+            } catch (org.apache.kafka.common.errors.AuthorizationException e) {
+                labelsUnreadable(e);
+                partitions = null;
+                refused = true;
+            }
+            if (refused) {
+                // said; pins and pointer moves are still announced below
+            } else if (partitions == null || partitions.isEmpty()) {
                 if (!missingLogged) {
                     out.accept("promoter: topic " + labeledTopic + " does not exist yet; shadows are not judged "
                             + "until the scoring job writes labeled predictions");
@@ -119,6 +138,8 @@ final class ShadowLoop implements Runnable, AutoCloseable {
             } else {
                 for (PartitionInfo p : partitions) added.add(new TopicPartition(p.topic(), p.partition()));
                 assigned = true;
+                if (labelsRetryAtMs > 0) out.accept("promoter: reading " + labeledTopic + " now");
+                labelsRetryAtMs = 0;
             }
         }
         if (assigned && !statusAssigned && !statusUnreadable) { // beside the labels once they exist; both from their end
@@ -150,6 +171,14 @@ final class ShadowLoop implements Runnable, AutoCloseable {
             try {
                 records = consumer.poll(POLL);
             } catch (TopicAuthorizationException e) {
+                if (e.unauthorizedTopics().contains(labeledTopic)) {
+                    consumer.assign(List.of()); // the status topic is assigned beside the labels, and again with them
+                    assigned = false;
+                    statusAssigned = false;
+                    labelsUnreadable(e);
+                    announceTarget(System.currentTimeMillis());
+                    return;
+                }
                 if (!statusAssigned || !e.unauthorizedTopics().contains(statusTopic)) throw e;
                 // the labels are what the promoter needs; a shadow a slot dropped is then retired at its expiry
                 Set<TopicPartition> labelsOnly = new HashSet<>(consumer.assignment());
@@ -174,6 +203,19 @@ final class ShadowLoop implements Runnable, AutoCloseable {
             return;
         }
         announceTarget(System.currentTimeMillis());
+    }
+
+    /**
+     * The trainer may not read the labeled predictions: no shadow can be judged, but pins and pointer moves must still
+     * be announced, so the round goes on without them and asks again in a minute (an ACL granted later is taken).
+     */
+    private void labelsUnreadable(KafkaException e) {
+        if (labelsRetryAtMs == 0) { // once per refusal, not once a minute
+            out.accept("promoter: cannot read " + labeledTopic + " (" + e.getMessage() + "); shadows are not judged and"
+                    + " end at trainer.shadow.candidate-expiry-ms; pins and promotions are still announced (grant the"
+                    + " trainer READ and DESCRIBE on it: docs/OPERATIONS.md#kafka-acls)");
+        }
+        labelsRetryAtMs = System.currentTimeMillis() + LABELS_RETRY_MS;
     }
 
     /** The trainer may not read model-status (ACLs from before it did): it goes on with the labels alone. */

@@ -119,14 +119,14 @@ public final class TrainerOptions {
     @Option(names = "--trainer.request-expiry-seconds", paramLabel = "S", defaultValue = "7200",
             description = "answer a request asked more than S ago EXPIRED without training: the trigger stopped"
                     + " waiting for it after its trigger.in-flight-timeout-ms (2 h) and has asked again since, so a"
-                    + " queue left while the worker was down trains once, not once per request (default:"
-                    + " ${DEFAULT-VALUE}; 0 = never)")
+                    + " queue left while the worker was down trains once, not once per request; keep it at least"
+                    + " trigger.in-flight-timeout-ms (default: ${DEFAULT-VALUE}; 0 = never)")
     long requestExpirySeconds;
 
     @Option(names = "--trainer.keep-versions", paramLabel = "N", defaultValue = "0",
-            description = "after each publication keep the N newest versions, deleting older ones (never the"
-                    + " serving, shadow or pinned one), as marquee models --retain N does (default: ${DEFAULT-VALUE}"
-                    + " = keep every version)")
+            description = "after each request (and each deferred candidate settled) keep the N newest versions,"
+                    + " deleting older ones (never the serving, shadow or pinned one), as marquee models --retain N does;"
+                    + " 1 is refused (default: ${DEFAULT-VALUE} = keep every version)")
     int keepVersions;
 
     @Option(names = "--trainer.epochs", paramLabel = "N",

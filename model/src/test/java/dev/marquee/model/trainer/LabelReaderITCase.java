@@ -72,10 +72,14 @@ class LabelReaderITCase {
     @Test
     void aTopicThatDoesNotExistYetHasNoLabels() throws Exception {
         KafkaClients clients = new KafkaClients(KAFKA.bootstrapServers(), new Properties());
-        LabelReader.Labels none = new LabelReader(clients, "no-such-topic-" + System.nanoTime(), 100,
-                Duration.ofSeconds(10)).read();
+        String topic = "no-such-topic-" + System.nanoTime();
+        LabelReader.Labels none = new LabelReader(clients, topic, 100, Duration.ofSeconds(10)).read();
         assertThat(none.ratings()).isEmpty();
         assertThat(none.records()).isZero();
+        // nor is it created by the reading (a broker that creates topics on first use would, with its defaults)
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(java.util.Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
+            assertThat(admin.listTopics().names().get()).doesNotContain(topic);
+        }
     }
 
     /**

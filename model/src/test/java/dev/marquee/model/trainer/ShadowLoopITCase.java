@@ -99,6 +99,48 @@ class ShadowLoopITCase {
     }
 
     /**
+     * The trainer's principal may not read labeled-predictions (an ACL not granted): no shadow can be judged, but a
+     * pin is still announced to the running jobs, and the log says what to grant.
+     */
+    @Test
+    void labelsThePrincipalMayNotReadStillLetPinsBeAnnounced() throws Exception {
+        String updates = KAFKA.createTopic("model-updates", 1);
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("registry"));
+        for (int i = 0; i < 2; i++) {
+            registry.publish(NAME, dir -> Files.writeString(dir.resolve(ModelRegistry.SAVED_MODEL_FILE), "pb"));
+        }
+        registry.writeState(NAME, ServingState.serving(2, "the test", 0));
+        registry.pin(NAME, 1);
+        List<String> log = new CopyOnWriteArrayList<>();
+        org.apache.kafka.clients.consumer.MockConsumer<byte[], byte[]> refusing =
+                new org.apache.kafka.clients.consumer.MockConsumer<>("latest") {
+                    @Override
+                    public List<org.apache.kafka.common.PartitionInfo> partitionsFor(String topic) {
+                        throw new org.apache.kafka.common.errors.TopicAuthorizationException(java.util.Set.of(topic));
+                    }
+                };
+        KafkaClients kafka = new KafkaClients(KAFKA.bootstrapServers(), new Properties());
+        try (KafkaProducer<String, byte[]> producer = kafka.producer();
+                ShadowLoop loop = new ShadowLoop(refusing, new EventWriter(producer), "labeled-predictions", "model-status",
+                        updates, new ShadowPromoter(registry, NAME, PromotionSettings.defaults(),
+                                PairedUserComparison::compare, GatePolicy.defaults().margin(), log::add), log::add)) {
+            Thread thread = new Thread(loop, "test-promoter");
+            thread.start();
+            try {
+                await("the pin announced").atMost(DEADLINE).until(() -> TopicContents.readAll(KAFKA, updates, UPDATES)
+                        .stream().anyMatch(u -> u.version == 1 && u.shadowVersion == 0));
+                assertThat(log).anyMatch(l -> l.startsWith("promoter: cannot read labeled-predictions")
+                        && l.contains("READ and DESCRIBE"));
+                assertThat(log.stream().filter(l -> l.startsWith("promoter: cannot read labeled-predictions")))
+                        .as("said once").hasSize(1);
+            } finally {
+                loop.stop();
+                thread.join(DEADLINE.toMillis());
+            }
+        }
+    }
+
+    /**
      * An Error on the promoter's thread (out of memory, a linkage error) is not retried: the loop ends and says so,
      * and failure() hands it to the trainer's request loop, which stops the process (TrainerWorker).
      */

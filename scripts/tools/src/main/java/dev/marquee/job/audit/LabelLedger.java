@@ -23,16 +23,27 @@ import java.util.List;
  * the wrong title (two titles rated alike in one second are common in MovieLens).
  */
 public final class LabelLedger {
+    private final ParserLimits limits;
     private final OwedCounts joins = new OwedCounts();
     private long labels;
     private long invalidLabels;
     private long labeledPredictions;
     private long unreadable;
 
+    /** A ledger for a job with the default parser settings. */
+    public LabelLedger() {
+        this(ParserLimits.defaults());
+    }
+
+    /** A ledger for a job whose parser.* settings are {@code limits}: the labels it refuses are those the job refuses. */
+    public LabelLedger(ParserLimits limits) {
+        this.limits = limits;
+    }
+
     /** Registers one label of the ratings topic; labels the job refuses (no user or title, rating out of range) owe nothing. */
     public void expect(Rating label) {
         if (label != null) label.requestId = ParserLimits.labelRequestId(label.requestId); // as the job reads it, first
-        if (!ParserLimits.defaults().admitsLabel(label)) {
+        if (!limits.admitsLabel(label)) {
             invalidLabels++;
             return;
         }

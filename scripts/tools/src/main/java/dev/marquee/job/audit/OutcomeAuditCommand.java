@@ -127,7 +127,7 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
             if (labels && !clean) {
                 System.out.println("audit: the labels are not checked: the requests' outcomes are not all there");
             } else if (labels) {
-                LabelLedger joins = new LabelLedger();
+                LabelLedger joins = new LabelLedger(limits);
                 try (KafkaConsumer<byte[], byte[]> in = new KafkaConsumer<>(props);
                      KafkaConsumer<byte[], byte[]> out = new KafkaConsumer<>(props)) {
                     readLabels(in, out, joins, limits, deadline, settleMs);
@@ -270,6 +270,7 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false"); // an audit creates nothing
         p.putAll(extra);
         return p;
     }

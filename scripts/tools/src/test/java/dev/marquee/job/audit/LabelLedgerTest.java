@@ -107,6 +107,20 @@ class LabelLedgerTest {
         return new Rating(user, title, 4f, 880_000_000L);
     }
 
+    /** A job run with a longer parser.max-title-chars joins labels the default would refuse: so does its audit. */
+    @Test
+    void theJobsParserSettingsDecideWhichLabelsOweAJoin() {
+        String title = "T".repeat(600) + " (1995)";
+        LabelLedger longTitles = new LabelLedger(OutcomeAuditCommand.parserLimits(
+                java.util.Map.of(dev.marquee.data.parse.ParserLimits.MAX_TITLE_CHARS, "1000")));
+        longTitles.expect(label("7", title));
+        longTitles.observe(joined("7", title));
+        assertThat(longTitles.report(10).clean()).isTrue();
+
+        ledger.expect(label("7", title)); // the default limit, 512: refused by the job, owes nothing
+        assertThat(ledger.missing()).isZero();
+    }
+
     private static LabeledPrediction joined(String user, String title) {
         LabeledPrediction p = new LabeledPrediction();
         p.userId = user;
