@@ -291,6 +291,7 @@ public final class ScoringJob {
      * the job would fail on (BrokerChecks) are a {@link SettingException} before it is submitted.
      */
     public static void run(JobSettings settings) throws Exception {
+        dev.marquee.job.config.LocalBinding.requireSharedRegistry(settings.modelRegistry);
         checkBrokers(settings);
         start(settings);
     }

@@ -20,7 +20,8 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "score", mixinStandardHelpOptions = true, modelTransformer = ScoreCommand.Options.class,
         header = "run the scoring job in a local Flink mini-cluster against Kafka",
-        description = {"For a cluster, submit the job jar instead: flink run job.jar --key value ... (the same keys).",
+        description = {"For a cluster, submit the job jar instead: flink run -d job/target/marquee-job-<version>-shaded.jar"
+                + " --key value ... (the same keys; docs/OPERATIONS.md, \"Your own Flink and Kafka clusters\").",
                 "Settings, their defaults and what they do: docs/CONFIGURATION.md."})
 public final class ScoreCommand extends SettingsCommand<JobSettings> {
     static final List<OptionRow> ROWS = SettingOptions.rows(ScoringJobOptions.SECTIONS);

@@ -36,6 +36,20 @@ public final class BrokerChecks {
      * transaction timeout above the brokers' maximum (exactly-once), a dead-letter topic too small for the largest
      * dead letter. Returns warnings for what could not be checked or will only idle the job.
      */
+    /**
+     * Refuses a missing topic a Kafka source reads: Flink's source does not create it (it describes the topic,
+     * whatever the brokers' auto.create.topics.enable) and fails the job, which restarts for ever.
+     */
+    public static void requireSourceTopics(java.util.Collection<String> topics, BrokerFacts facts) {
+        for (String topic : topics) {
+            if (facts.missingTopics.contains(topic)) {
+                throw new SettingException("topic " + topic + " does not exist: Flink's Kafka source does not create the"
+                        + " topics it reads and would fail the job, which restarts for ever; create it"
+                        + " (infra/kafka/create-topics.sh) or name another (docs/CONFIGURATION.md)");
+            }
+        }
+    }
+
     public static List<String> check(JobSettings s, BrokerFacts facts) {
         List<String> warnings = new ArrayList<>();
         for (String why : facts.unread) warnings.add("could not read from the brokers: " + why + "; not checked");
@@ -50,10 +64,12 @@ public final class BrokerChecks {
             warnings.add("topic " + topic + " does not exist yet; the brokers create it on first write, with their defaults,"
                     + " if this principal may CREATE it (else the job fails on that write and restarts: create it first)");
         }
-        for (String topic : readTopics(s)) {
-            if (facts.missingTopics.contains(topic) && noAutoCreate) {
-                warnings.add("topic " + topic + " does not exist: the job reads nothing from it until it is created");
-            }
+        List<String> sources = new ArrayList<>(readTopics(s));
+        sources.remove(s.modelUpdatesTopic); // read by each slot's own consumer, which waits for it
+        requireSourceTopics(sources, facts);
+        if (facts.missingTopics.contains(s.modelUpdatesTopic) && noAutoCreate) {
+            warnings.add("topic " + s.modelUpdatesTopic + " does not exist: the slots hear of no new version until it"
+                    + " is created");
         }
         checkTransactionMax(s, facts);
         OptionalLong dlqLimit = facts.topicMaxMessageBytes.getOrDefault(s.deadLettersTopic, OptionalLong.empty());

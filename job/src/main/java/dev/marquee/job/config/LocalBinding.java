@@ -35,6 +35,23 @@ public final class LocalBinding {
      * A run in this JVM: loopback addresses and Flink's Prometheus reporter on {@code prometheusPorts} (a port or a
      * range; {@code off}: none). A cluster takes both from its own configuration (infra/flink/).
      */
+    /**
+     * Refuses a model registry given relative, or as a URI, to a job submitted to a cluster: each TaskManager would
+     * resolve it against its own working directory (and the submitting host's $MARQUEE_REGISTRY fixed it already).
+     */
+    public static void requireSharedRegistry(String registry) {
+        requireSharedRegistry(StreamExecutionEnvironment.getExecutionEnvironment(), registry);
+    }
+
+    static void requireSharedRegistry(StreamExecutionEnvironment env, String registry) {
+        if (env instanceof LocalStreamEnvironment) return;
+        if (registry.contains("://") || !java.nio.file.Path.of(registry).isAbsolute()) {
+            throw new dev.marquee.data.config.SettingException("model.registry must be an absolute path, mounted at the same"
+                    + " place on every TaskManager, for a job submitted to a cluster; got '" + registry + "'"
+                    + " (docs/OPERATIONS.md, \"Your own Flink and Kafka clusters\")");
+        }
+    }
+
     public static Configuration localRun(String prometheusPorts) {
         Configuration conf = loopback(new Configuration());
         if (prometheusPorts.equals("off")) return conf;

@@ -78,6 +78,9 @@ public final class DeviceSelector {
                             + cudaVisible + " hides from TensorFlow: on the CPU");
                 }
                 note += "; CUDA device " + cuda + " under CUDA_VISIBLE_DEVICES=" + cudaVisible;
+            } else if (listed.contains(String.valueOf(chosen))) {
+                cuda = listed.indexOf(String.valueOf(chosen));
+                note += "; CUDA device " + cuda + " under CUDA_VISIBLE_DEVICES=" + cudaVisible;
             } else {
                 note += "; CUDA_VISIBLE_DEVICES=" + cudaVisible + " names cards by UUID: passed to TensorFlow as "
                         + chosen + " unchanged";

@@ -101,7 +101,8 @@ public final class BrokerFacts {
                 missingTopics.add(topic);
             } else if (e.getCause() instanceof org.apache.kafka.common.errors.AuthorizationException) {
                 unread.add("topic " + topic + ": this principal may not DescribeConfigs on it (" + rootMessage(e.getCause())
-                        + "); the job may still read or write it (docs/OPERATIONS.md#kafka-acls)");
+                        + "); the job may still read or write it, and whether it exists is not known: create it first if"
+                        + " not (docs/OPERATIONS.md#kafka-acls)");
             } else {
                 unread.add("topic " + topic + ": " + rootMessage(e.getCause()));
             }

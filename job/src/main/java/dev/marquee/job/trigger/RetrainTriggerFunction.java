@@ -270,7 +270,9 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             boolean superseded = o.metrics != null && o.metrics.getOrDefault(SUPERSEDED_METRIC, 0.0) > 0;
             if (!RetrainOutcome.PUBLISHED.equals(o.outcome) && !superseded) st.requestedEpisode = -1;
         } else if (o.requestId.equals(st.requestedEpisodeRequestId) && st.requestedEpisode >= 0
-                && !RetrainOutcome.PUBLISHED.equals(o.outcome) && !RetrainOutcome.DEFERRED.equals(o.outcome)) {
+                && !RetrainOutcome.PUBLISHED.equals(o.outcome) && !RetrainOutcome.DEFERRED.equals(o.outcome)
+                && !(o.metrics != null && o.metrics.getOrDefault(SUPERSEDED_METRIC, 0.0) > 0)) {
+            // (a candidate retired as superseded stands for a newer one, which answers the episode: not reopened)
             // answered after the in-flight timeout (EXPIRED by a worker that was down, a late FAILED): no version came
             // of it, so the episode's drift is still unanswered and may ask again after the cool-down
             LOG.info("retrain request {} of episode {} answered late, {}: the episode may ask again", o.requestId,

@@ -89,6 +89,7 @@ public final class RetrainTriggerJob {
         TriggerSettings settings;
         try {
             settings = TriggerSettings.from(dev.marquee.job.config.JobArguments.parse(args));
+            dev.marquee.job.config.LocalBinding.requireSharedRegistry(settings.common.modelRegistry);
             checkBrokers(settings);
         } catch (IllegalArgumentException e) { // a SettingException
             System.err.println("marquee retraining trigger: " + e.getMessage());
@@ -98,13 +99,22 @@ public final class RetrainTriggerJob {
         start(settings);
     }
 
-    /** What the brokers say about an exactly-once trigger's transactions (BrokerChecks); a refusal is a SettingException. */
+    /**
+     * What the brokers say (BrokerChecks): the topics the trigger's sources read must exist, and an exactly-once
+     * trigger's transactions must fit the brokers' maximum; a refusal is a SettingException.
+     */
     private static void checkBrokers(TriggerSettings settings) {
-        if (settings.common.delivery != DeliveryGuarantee.EXACTLY_ONCE) return;
-        dev.marquee.job.sink.BrokerFacts facts = dev.marquee.job.sink.BrokerFacts.read(settings.common,
-                java.util.List.of(settings.retrainRequestsTopic), java.time.Duration.ofSeconds(10));
+        java.util.List<String> sources = java.util.List.of(settings.common.driftTopic, settings.retrainOutcomesTopic,
+                settings.common.modelUpdatesTopic);
+        java.util.List<String> topics = new java.util.ArrayList<>(sources);
+        topics.add(settings.retrainRequestsTopic);
+        dev.marquee.job.sink.BrokerFacts facts = dev.marquee.job.sink.BrokerFacts.read(settings.common, topics,
+                java.time.Duration.ofSeconds(10));
         for (String why : facts.unread) System.err.println("marquee retraining trigger: could not read from the brokers: " + why + "; not checked");
-        dev.marquee.job.config.BrokerChecks.checkTransactionMax(settings.common, facts);
+        dev.marquee.job.config.BrokerChecks.requireSourceTopics(sources, facts);
+        if (settings.common.delivery == DeliveryGuarantee.EXACTLY_ONCE) {
+            dev.marquee.job.config.BrokerChecks.checkTransactionMax(settings.common, facts);
+        }
     }
 
     /**

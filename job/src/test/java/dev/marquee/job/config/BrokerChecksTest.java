@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.marquee.data.config.SettingException;
 import dev.marquee.job.sink.BrokerFacts;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -33,8 +34,23 @@ class BrokerChecksTest {
                 .hasMessageContaining("auto.create.topics.enable=false");
         assertThat(BrokerChecks.check(s, facts(true, s.predictionsTopic))).singleElement().asString()
                 .contains("create it on first write");
-        assertThat(BrokerChecks.check(s, facts(false, s.requestsTopic))).singleElement().asString()
-                .contains("reads nothing from it");
+    }
+
+    /** Flink's Kafka source describes the topics it reads and fails the job on a missing one, whatever auto-creation says. */
+    @Test
+    void aMissingTopicASourceReadsIsRefusedAndModelUpdatesOnlyWarns() {
+        JobSettings s = JobSettings.defaults();
+        for (boolean autoCreate : new boolean[] {true, false}) {
+            for (String topic : List.of(s.requestsTopic, s.ratingsTopic)) {
+                assertThatThrownBy(() -> BrokerChecks.check(s, facts(autoCreate, topic))).as("%s, auto-create %s", topic, autoCreate)
+                        .isInstanceOf(SettingException.class).hasMessageContaining("topic " + topic + " does not exist")
+                        .hasMessageContaining("restarts for ever");
+            }
+        }
+        JobSettings noLabels = JobSettings.from(Map.of(ScoringJobOptions.LABELS_ENABLED.key(), "false"));
+        assertThat(BrokerChecks.check(noLabels, facts(true, s.ratingsTopic))).as("labels off: not read").isEmpty();
+        assertThat(BrokerChecks.check(s, facts(false, s.modelUpdatesTopic))).singleElement().asString()
+                .contains("hear of no new version");
     }
 
     @Test

@@ -56,6 +56,24 @@ class LocalBindingTest {
         assertThat(local.getConfiguration().get(RestOptions.ADDRESS)).as("a run in this JVM").isEqualTo("127.0.0.1");
     }
 
+    /** Each TaskManager would resolve a relative registry against its own working directory. */
+    @Test
+    void aJobSubmittedToAClusterNeedsAnAbsoluteRegistryPath() {
+        StreamContextEnvironment.setAsContext(new DefaultExecutorServiceLoader(), new Configuration(),
+                getClass().getClassLoader(), false, true);
+        try {
+            for (String bad : List.of(".marquee/registry", "file:///mnt/registry")) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> LocalBinding.requireSharedRegistry(bad)).as(bad)
+                        .isInstanceOf(dev.marquee.data.config.SettingException.class)
+                        .hasMessageContaining("model.registry must be an absolute path");
+            }
+            LocalBinding.requireSharedRegistry("/mnt/registry");
+        } finally {
+            StreamContextEnvironment.unsetAsContext();
+        }
+        LocalBinding.requireSharedRegistry(".marquee/registry"); // a run in this JVM: its own directory
+    }
+
     /** The local addresses the cluster's REST and blob ports listen on. */
     private static Set<String> listeningAddresses(Configuration conf) throws Exception {
         conf.set(RestOptions.BIND_PORT, "0");

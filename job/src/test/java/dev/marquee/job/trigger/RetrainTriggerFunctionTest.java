@@ -161,6 +161,24 @@ class RetrainTriggerFunctionTest {
         }
     }
 
+    /** A late outcome retiring the episode's candidate as superseded: a newer candidate stands for it, no new request. */
+    @Test
+    void anEpisodesCandidateRetiredLateAsSupersededDoesNotReopenIt() throws Exception {
+        try (var h = harness(driftOnly(MINUTE))) {
+            Episode episode = openEpisode(7, 0);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            String first = ids(h).get(0);
+            h.setProcessingTime(TIMEOUT + MINUTE);
+            send(h, outcome(first, RetrainOutcome.DEFERRED));
+            RetrainOutcome superseded = outcome(first, RetrainOutcome.REJECTED);
+            superseded.metrics.put(RetrainTriggerFunction.SUPERSEDED_METRIC, 1.0);
+            send(h, superseded);
+            h.setProcessingTime(TIMEOUT + 40 * MINUTE);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            assertThat(ids(h)).hasSize(1);
+        }
+    }
+
     /**
      * A producer's new field keeps an answered episode open for weeks: once only it holds the episode open, new
      * drift a retrain could answer asks again.

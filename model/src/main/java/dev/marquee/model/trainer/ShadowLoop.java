@@ -58,6 +58,8 @@ final class ShadowLoop implements Runnable, AutoCloseable {
     private boolean statusUnreadable;
     /** When to ask again for the labels' topic the trainer may not read (0: it may, as far as known). */
     private long labelsRetryAtMs;
+    /** The labels were refused, and no poll of them has succeeded since. */
+    private boolean labelsRefused;
     private boolean missingLogged;
     private long undecodable;
 
@@ -117,6 +119,7 @@ final class ShadowLoop implements Runnable, AutoCloseable {
     /** One round: assign the topics that exist, feed what they bring, announce what the pointer's state asks for. */
     private void step() throws Exception {
         List<TopicPartition> added = new ArrayList<>();
+        boolean labelsFound = false;
         if (!assigned && System.currentTimeMillis() >= labelsRetryAtMs) {
             List<PartitionInfo> partitions;
             boolean refused = false;
@@ -137,17 +140,16 @@ final class ShadowLoop implements Runnable, AutoCloseable {
                 }
             } else {
                 for (PartitionInfo p : partitions) added.add(new TopicPartition(p.topic(), p.partition()));
-                assigned = true;
-                if (labelsRetryAtMs > 0) out.accept("promoter: reading " + labeledTopic + " now");
-                labelsRetryAtMs = 0;
+                labelsFound = true;
             }
         }
-        if (assigned && !statusAssigned && !statusUnreadable) { // beside the labels once they exist; both from their end
+        boolean statusFound = false;
+        if ((assigned || labelsFound) && !statusAssigned && !statusUnreadable) { // beside the labels once they exist; both from their end
             try {
                 List<PartitionInfo> partitions = consumer.partitionsFor(statusTopic);
                 if (partitions != null && !partitions.isEmpty()) {
                     for (PartitionInfo p : partitions) added.add(new TopicPartition(p.topic(), p.partition()));
-                    statusAssigned = true;
+                    statusFound = true;
                 }
             } catch (AuthorizationException e) {
                 statusUnreadable(e);
@@ -160,6 +162,9 @@ final class ShadowLoop implements Runnable, AutoCloseable {
             consumer.seekToEnd(added);
             unpositioned.addAll(added);
         }
+        // only once assigned: a round that failed before (the status topic's lookup timed out) finds them again
+        if (labelsFound) assigned = true;
+        if (statusFound) statusAssigned = true;
         // "the end" fixed now, before this round announces anything (a record written after an announcement is read);
         // one that timed out is tried again next round
         for (java.util.Iterator<TopicPartition> it = unpositioned.iterator(); it.hasNext(); ) {
@@ -188,6 +193,10 @@ final class ShadowLoop implements Runnable, AutoCloseable {
                 statusUnreadable(e);
                 records = ConsumerRecords.empty();
             }
+            if (labelsRefused) { // a poll of the labels the brokers did not refuse: the grant came
+                out.accept("promoter: reading " + labeledTopic + " now");
+                labelsRefused = false;
+            }
             for (ConsumerRecord<byte[], byte[]> r : records) {
                 try {
                     if (statusTopic.equals(r.topic())) {
@@ -210,7 +219,8 @@ final class ShadowLoop implements Runnable, AutoCloseable {
      * be announced, so the round goes on without them and asks again in a minute (an ACL granted later is taken).
      */
     private void labelsUnreadable(KafkaException e) {
-        if (labelsRetryAtMs == 0) { // once per refusal, not once a minute
+        if (!labelsRefused) { // once until a poll of them succeeds, not once a minute
+            labelsRefused = true;
             out.accept("promoter: cannot read " + labeledTopic + " (" + e.getMessage() + "); shadows are not judged and"
                     + " end at trainer.shadow.candidate-expiry-ms; pins and promotions are still announced (grant the"
                     + " trainer READ and DESCRIBE on it: docs/OPERATIONS.md#kafka-acls)");

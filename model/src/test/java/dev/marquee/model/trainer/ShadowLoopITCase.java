@@ -140,6 +140,47 @@ class ShadowLoopITCase {
         }
     }
 
+    /** The labels' partitions are known (DESCRIBE) but their records refused (no READ): the same, said once. */
+    @Test
+    void labelsRefusedAtTheirFirstPollStillLetPinsBeAnnounced() throws Exception {
+        String updates = KAFKA.createTopic("model-updates", 1);
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("registry"));
+        for (int i = 0; i < 2; i++) {
+            registry.publish(NAME, dir -> Files.writeString(dir.resolve(ModelRegistry.SAVED_MODEL_FILE), "pb"));
+        }
+        registry.writeState(NAME, ServingState.serving(2, "the test", 0));
+        registry.pin(NAME, 1);
+        List<String> log = new CopyOnWriteArrayList<>();
+        org.apache.kafka.common.TopicPartition labels = new org.apache.kafka.common.TopicPartition("labeled-predictions", 0);
+        org.apache.kafka.clients.consumer.MockConsumer<byte[], byte[]> describeOnly =
+                new org.apache.kafka.clients.consumer.MockConsumer<>("latest") {
+                    @Override
+                    public List<org.apache.kafka.common.PartitionInfo> partitionsFor(String topic) {
+                        return topic.equals(labels.topic()) ? List.of(new org.apache.kafka.common.PartitionInfo(topic, 0,
+                                null, new org.apache.kafka.common.Node[0], new org.apache.kafka.common.Node[0])) : List.of();
+                    }
+                };
+        describeOnly.updateEndOffsets(java.util.Map.of(labels, 0L));
+        describeOnly.setPollException(new org.apache.kafka.common.errors.TopicAuthorizationException(java.util.Set.of(labels.topic())));
+        KafkaClients kafka = new KafkaClients(KAFKA.bootstrapServers(), new Properties());
+        try (KafkaProducer<String, byte[]> producer = kafka.producer();
+                ShadowLoop loop = new ShadowLoop(describeOnly, new EventWriter(producer), labels.topic(), "model-status",
+                        updates, new ShadowPromoter(registry, NAME, PromotionSettings.defaults(),
+                                PairedUserComparison::compare, GatePolicy.defaults().margin(), log::add), log::add)) {
+            Thread thread = new Thread(loop, "test-promoter");
+            thread.start();
+            try {
+                await("the pin announced").atMost(DEADLINE).until(() -> TopicContents.readAll(KAFKA, updates, UPDATES)
+                        .stream().anyMatch(u -> u.version == 1 && u.shadowVersion == 0));
+                assertThat(log).anyMatch(l -> l.startsWith("promoter: cannot read labeled-predictions"));
+                assertThat(log).noneMatch(l -> l.contains("reading labeled-predictions now"));
+            } finally {
+                loop.stop();
+                thread.join(DEADLINE.toMillis());
+            }
+        }
+    }
+
     /**
      * An Error on the promoter's thread (out of memory, a linkage error) is not retried: the loop ends and says so,
      * and failure() hands it to the trainer's request loop, which stops the process (TrainerWorker).

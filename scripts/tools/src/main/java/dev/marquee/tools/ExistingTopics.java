@@ -56,8 +56,9 @@ public final class ExistingTopics {
             for (String t : topics) if (!existing.contains(t)) missing.add(t);
             if (!missing.isEmpty()) {
                 throw new MissingTopicException("topic " + String.join(", ", missing) + " does not exist on "
-                        + p.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG) + " (a typo? `marquee kafka` creates "
-                        + "marquee's topics; infra/kafka/create-topics.sh does on a cluster)");
+                        + p.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG) + ", or this principal may not DESCRIBE it"
+                        + " (a typo? `marquee kafka` creates marquee's topics; infra/kafka/create-topics.sh does on a"
+                        + " cluster; docs/OPERATIONS.md#kafka-acls)");
             }
         } catch (ExecutionException e) {
             throw new KafkaException("cannot list the topics: " + e.getCause().getMessage(), e.getCause());
