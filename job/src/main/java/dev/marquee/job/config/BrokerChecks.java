@@ -5,6 +5,7 @@ import dev.marquee.job.sink.BrokerFacts;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.kafka.common.config.TopicConfig;
@@ -32,41 +33,55 @@ public final class BrokerChecks {
     }
 
     /**
-     * Refuses what the job would fail on: an output topic that does not exist on brokers that create none, a
-     * transaction timeout above the brokers' maximum (exactly-once), a dead-letter topic too small for the largest
-     * dead letter. Returns warnings for what could not be checked or will only idle the job.
-     */
-    /**
      * Refuses a missing topic a Kafka source reads: Flink's source does not create it (it describes the topic,
      * whatever the brokers' auto.create.topics.enable) and fails the job, which restarts for ever.
      */
     public static void requireSourceTopics(java.util.Collection<String> topics, BrokerFacts facts) {
+        requireSourceTopics(topics, facts, Map.of());
+    }
+
+    /** As above; {@code remedies} add, per topic, another way out (a ratings topic: labels off). */
+    static void requireSourceTopics(java.util.Collection<String> topics, BrokerFacts facts, Map<String, String> remedies) {
         for (String topic : topics) {
             if (facts.missingTopics.contains(topic)) {
                 throw new SettingException("topic " + topic + " does not exist: Flink's Kafka source does not create the"
                         + " topics it reads and would fail the job, which restarts for ever; create it"
-                        + " (infra/kafka/create-topics.sh) or name another (docs/CONFIGURATION.md)");
+                        + " (infra/kafka/create-topics.sh), name another (docs/CONFIGURATION.md)"
+                        + remedies.getOrDefault(topic, ""));
             }
         }
     }
 
+    /**
+     * Refuses a topic a sink writes that does not exist on brokers that create none (the job would fail on its first
+     * write and restart for ever).
+     */
+    public static void requireSinkTopic(String topic, BrokerFacts facts) {
+        if (facts.missingTopics.contains(topic) && facts.autoCreateTopics.isPresent() && !facts.autoCreateTopics.get()) {
+            throw new SettingException("topic " + topic + " does not exist and the brokers create no topics on first "
+                    + "use (auto.create.topics.enable=false): the job would fail on its first write to it and restart "
+                    + "for ever; create it (docs/OPERATIONS.md) or name another (docs/CONFIGURATION.md)");
+        }
+    }
+
+    /**
+     * Refuses what the job would fail on: an output topic that does not exist on brokers that create none, a
+     * transaction timeout above the brokers' maximum (exactly-once), a dead-letter topic too small for the largest
+     * dead letter. Returns warnings for what could not be checked or will only idle the job.
+     */
     public static List<String> check(JobSettings s, BrokerFacts facts) {
         List<String> warnings = new ArrayList<>();
         for (String why : facts.unread) warnings.add("could not read from the brokers: " + why + "; not checked");
         boolean noAutoCreate = facts.autoCreateTopics.isPresent() && !facts.autoCreateTopics.get();
         for (String topic : writtenTopics(s)) {
             if (!facts.missingTopics.contains(topic)) continue;
-            if (noAutoCreate) {
-                throw new SettingException("topic " + topic + " does not exist and the brokers create no topics on first "
-                        + "use (auto.create.topics.enable=false): the job would fail on its first write to it and restart "
-                        + "for ever; create it (docs/OPERATIONS.md) or name another (docs/CONFIGURATION.md)");
-            }
+            requireSinkTopic(topic, facts);
             warnings.add("topic " + topic + " does not exist yet; the brokers create it on first write, with their defaults,"
                     + " if this principal may CREATE it (else the job fails on that write and restarts: create it first)");
         }
         List<String> sources = new ArrayList<>(readTopics(s));
         sources.remove(s.modelUpdatesTopic); // read by each slot's own consumer, which waits for it
-        requireSourceTopics(sources, facts);
+        requireSourceTopics(sources, facts, Map.of(s.ratingsTopic, ", or set labels.enabled false"));
         if (facts.missingTopics.contains(s.modelUpdatesTopic) && noAutoCreate) {
             warnings.add("topic " + s.modelUpdatesTopic + " does not exist: the slots hear of no new version until it"
                     + " is created");

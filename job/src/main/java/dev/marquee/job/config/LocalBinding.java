@@ -32,10 +32,6 @@ public final class LocalBinding {
     }
 
     /**
-     * A run in this JVM: loopback addresses and Flink's Prometheus reporter on {@code prometheusPorts} (a port or a
-     * range; {@code off}: none). A cluster takes both from its own configuration (infra/flink/).
-     */
-    /**
      * Refuses a model registry given relative, or as a URI, to a job submitted to a cluster: each TaskManager would
      * resolve it against its own working directory (and the submitting host's $MARQUEE_REGISTRY fixed it already).
      */
@@ -52,6 +48,10 @@ public final class LocalBinding {
         }
     }
 
+    /**
+     * A run in this JVM: loopback addresses and Flink's Prometheus reporter on {@code prometheusPorts} (a port or a
+     * range; {@code off}: none). A cluster takes both from its own configuration (infra/flink/).
+     */
     public static Configuration localRun(String prometheusPorts) {
         Configuration conf = loopback(new Configuration());
         if (prometheusPorts.equals("off")) return conf;

@@ -112,14 +112,16 @@ public final class RetrainTriggerJob {
                 java.time.Duration.ofSeconds(10));
         for (String why : facts.unread) System.err.println("marquee retraining trigger: could not read from the brokers: " + why + "; not checked");
         dev.marquee.job.config.BrokerChecks.requireSourceTopics(sources, facts);
+        dev.marquee.job.config.BrokerChecks.requireSinkTopic(settings.retrainRequestsTopic, facts);
         if (settings.common.delivery == DeliveryGuarantee.EXACTLY_ONCE) {
             dev.marquee.job.config.BrokerChecks.checkTransactionMax(settings.common, facts);
         }
     }
 
     /**
-     * Runs the trigger with {@code settings} in this JVM until it ends; an exactly-once transaction timeout the
-     * brokers refuse is a SettingException before it is submitted.
+     * Runs the trigger with {@code settings} in this JVM until it ends; a missing topic it reads (or writes, on
+     * brokers that create none) and an exactly-once transaction timeout the brokers refuse are a SettingException
+     * before it is submitted.
      */
     public static void run(TriggerSettings settings) throws Exception {
         checkBrokers(settings);

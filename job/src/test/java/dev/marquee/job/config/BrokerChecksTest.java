@@ -47,6 +47,7 @@ class BrokerChecksTest {
                         .hasMessageContaining("restarts for ever");
             }
         }
+        assertThatThrownBy(() -> BrokerChecks.check(s, facts(true, s.ratingsTopic))).hasMessageContaining("labels.enabled false");
         JobSettings noLabels = JobSettings.from(Map.of(ScoringJobOptions.LABELS_ENABLED.key(), "false"));
         assertThat(BrokerChecks.check(noLabels, facts(true, s.ratingsTopic))).as("labels off: not read").isEmpty();
         assertThat(BrokerChecks.check(s, facts(false, s.modelUpdatesTopic))).singleElement().asString()
@@ -127,5 +128,15 @@ class BrokerChecksTest {
         var atLeastOnce = org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.getExecutionEnvironment();
         dev.marquee.job.ScoringJob.configure(atLeastOnce, JobSettings.defaults());
         assertThat(atLeastOnce.getCheckpointConfig().getCheckpointTimeout()).as("Flink's default").isEqualTo(600_000);
+    }
+
+    /** The trigger's sink: a missing retrain-requests topic on brokers that create none would fail its first request. */
+    @Test
+    void aMissingSinkTopicIsRefusedOnlyWhereTheBrokersCreateNone() {
+        JobSettings s = JobSettings.defaults();
+        assertThatThrownBy(() -> BrokerChecks.requireSinkTopic("retrain-requests", facts(false, "retrain-requests")))
+                .isInstanceOf(SettingException.class).hasMessageContaining("auto.create.topics.enable=false");
+        BrokerChecks.requireSinkTopic("retrain-requests", facts(true, "retrain-requests"));
+        BrokerChecks.requireSinkTopic("retrain-requests", facts(false));
     }
 }
