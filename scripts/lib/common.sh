@@ -57,7 +57,13 @@ say() { printf 'marquee: %s\n' "$*" >&2; }
 die() { printf 'marquee: %s\n' "$1" >&2; exit "${2:-1}"; }
 
 require_tools() {
+  [ "$(uname -m)" = x86_64 ] || die "marquee needs Linux on x86-64 (tensorflow-java's linux-x86_64 build); this machine is $(uname -m)"
   command -v java >/dev/null 2>&1 || die "java not found: install a Java 17 JDK (e.g. apt-get install openjdk-17-jdk-headless)"
+  local v
+  v="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
+  case "$v" in
+    1.*|[0-9]|1[0-6]) die "java on PATH ($(command -v java)) is Java $v: marquee needs 17 or later (set PATH, and JAVA_HOME for Maven)" ;;
+  esac
   command -v mvn >/dev/null 2>&1 || die "mvn not found: install Apache Maven 3.8+ (e.g. apt-get install maven)"
 }
 
@@ -114,7 +120,7 @@ jvm_opts() {
                                                   "-Djava.io.tmpdir=$MARQUEE_RUN_LOCAL_DIR/tmp")
   local user_opts=()
   read -r -a user_opts <<<"${MARQUEE_JAVA_OPTS:-}"
-  JVM_OPTS+=("${user_opts[@]}")
+  JVM_OPTS+=(${user_opts[@]+"${user_opts[@]}"}) # bash before 4.4 calls an empty array unbound under set -u
 }
 
 # The classpath of a module's tools: its classes and runtime dependencies (the job's: those of scripts/cli, which

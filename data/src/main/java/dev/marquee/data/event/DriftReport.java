@@ -21,6 +21,11 @@ public class DriftReport {
      * and {@link #sequence}, so one sent again after a failover (at-least-once) is known as the same. 0: not given.
      */
     public long runStartedAtMs;
+    /**
+     * The model whose scoring job wrote the report (several models may share the topic: each trigger reads its own
+     * model's). Null from jobs before session 25: such a report is taken by any model's trigger.
+     */
+    public String modelName;
     /** The model version that scored most of the window's requests; -1 when none was scored. */
     public long modelVersion = -1;
     /** Scored requests per model version in the window. */

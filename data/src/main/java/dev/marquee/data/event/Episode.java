@@ -34,7 +34,7 @@ public class Episode {
         public String metric;
         public double value;
         public double threshold;
-        /** value / threshold. */
+        /** value / threshold; the largest finite double for a threshold of 0 (JSON has no infinity). */
         public double ratio;
 
         public Mover() {}
@@ -44,7 +44,7 @@ public class Episode {
             this.metric = metric;
             this.value = value;
             this.threshold = threshold;
-            this.ratio = threshold > 0 ? value / threshold : Double.POSITIVE_INFINITY;
+            this.ratio = threshold > 0 ? value / threshold : Double.MAX_VALUE;
         }
     }
 

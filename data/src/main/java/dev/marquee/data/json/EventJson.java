@@ -21,6 +21,8 @@ public final class EventJson {
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .setSerializationInclusion(JsonInclude.Include.NON_NULL)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            // a code a newer writer added (a dead letter's error_code) reads as null, not as an unreadable record
+            .configure(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_AS_NULL, true)
             .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false);
 
     private EventJson() {}

@@ -104,7 +104,7 @@ public enum BrokerChoice {
         }
     }
 
-    private static boolean isBlank(String value) {
+    static boolean isBlank(String value) {
         return value == null || value.isBlank();
     }
 }

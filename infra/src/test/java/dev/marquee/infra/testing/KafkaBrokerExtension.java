@@ -161,9 +161,24 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
     private static TestBroker start(BrokerChoice choice) {
         return switch (choice) {
             case EXTERNAL -> new External(BrokerChoice.externalBootstrap(System::getProperty, System::getenv));
-            case TESTCONTAINERS -> TestcontainersBroker.start();
+            case TESTCONTAINERS -> startContainerOr(TestcontainersBroker::start, () -> new Embedded(EmbeddedKafka.start()));
             case EMBEDDED -> new Embedded(EmbeddedKafka.start());
         };
+    }
+
+    /**
+     * The container, or, when it cannot start and nobody asked for it by name (Docker Hub unreachable or
+     * rate-limited, a proxy, rootless Podman refusing Testcontainers' reaper), the in-JVM broker CI runs on.
+     */
+    static TestBroker startContainerOr(java.util.function.Supplier<TestBroker> container,
+                                       java.util.function.Supplier<TestBroker> embedded) {
+        try {
+            return container.get();
+        } catch (RuntimeException e) {
+            if (!BrokerChoice.isBlank(System.getProperty(BrokerChoice.BROKER_PROPERTY))) throw e; // asked for by name
+            LOG.warn("Testcontainers' Kafka did not start ({}); the in-JVM broker instead", e.toString());
+            return embedded.get();
+        }
     }
 
     private record Embedded(EmbeddedKafka kafka) implements TestBroker {

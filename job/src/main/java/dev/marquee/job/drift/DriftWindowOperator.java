@@ -162,6 +162,7 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
         ReferenceBuckets ref = scored == null ? null : references.get(scored.modelVersion);
         DriftReport report = reports.report(windowStartMs, endMs, parsed(), scored, ref, byVersion, labels, rolling);
         report.sequence = ++sequence;
+        report.modelName = modelName;
         report.runStartedAtMs = runStartedAtMs;
         alerts.apply(report);
         lastModelVersion = alerts.modelVersion();

@@ -140,6 +140,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
     static final int INPUT_ONLY_RELEASE_WINDOWS = 2;
 
     private void onReport(DriftReport r, TriggerState st, long now, Collector<RetrainRequest> out) {
+        if (r.modelName != null && !r.modelName.equals(rules.modelName)) return; // another model's, on a shared topic
         // At-least-once delivery re-sends the reports written after the scoring job's last checkpoint when it fails
         // over; counting them again would count one window twice towards the consecutive-window rules.
         if (st.repeatsCountedReport(r.runStartedAtMs, r.sequence)) {

@@ -118,6 +118,30 @@ class RetrainTriggerFunctionTest {
         }
     }
 
+    /** Two models' scoring jobs on one drift-metrics topic: each trigger counts its own model's reports only. */
+    @Test
+    void anotherModelsReportsOnASharedTopicNeitherCountNorResetTheCounts() throws Exception {
+        try (var h = harness(driftOnly(COOLDOWN))) {
+            h.setProcessingTime(5 * MINUTE);
+            for (int i = 0; i < 3; i++) {
+                DriftReport ours = report(1, true);
+                ours.modelName = MODEL;
+                send(h, ours);
+                DriftReport theirs = new DriftReport();
+                theirs.modelName = "another-model";
+                theirs.sequence = 100 + i;
+                theirs.runStartedAtMs = 2;
+                theirs.windowStartMs = ours.windowStartMs;
+                theirs.windowEndMs = ours.windowEndMs;
+                theirs.modelVersion = 7;
+                theirs.drifted = true;
+                theirs.alerts.add(new Alert("movie_title.js", 0.4, 0.1, 2));
+                send(h, theirs);
+            }
+            assertThat(ids(h)).as("three of ours in a row; theirs neither counted nor a new version").hasSize(1);
+        }
+    }
+
     @Test
     void oneRequestPerDriftEpisodeUnlessItsRetrainPublishedNothing() throws Exception {
         try (var h = harness(driftOnly(MINUTE))) {

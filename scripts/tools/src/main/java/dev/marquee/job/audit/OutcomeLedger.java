@@ -62,7 +62,10 @@ public final class OutcomeLedger {
     public void observe(DeadLetter deadLetter) {
         deadLetters++;
         SourcePosition s = deadLetter.source;
-        boolean afterValidation = deadLetter.errorCode != null && deadLetter.errorCode.afterValidation();
+        // only a request refused after validation carries its request id (EVENTS.md), whatever its code: one a newer
+        // job added reads as null here
+        boolean afterValidation = deadLetter.requestId != null
+                || (deadLetter.errorCode != null && deadLetter.errorCode.afterValidation());
         if (s == null) {
             record(unattributed("dead-letter", String.valueOf(deadLetter.instanceIndex)));
         } else if (afterValidation) {

@@ -120,6 +120,24 @@ class OutcomeLedgerTest {
         assertThat(ledger.report(10).duplicates()).as("a prediction as well is one outcome too many").isEqualTo(1);
     }
 
+    /** A job newer than the audit refuses a request with a code the audit does not know: still that request's outcome. */
+    @Test
+    void aDeadLetterWithAnErrorCodeNewerThanTheAuditIsStillItsRequestsOutcome() {
+        ledger.expect(0, 3, 1L, HostileRequests.payload(9));
+        ledger.observe(prediction(0, 3, "hostile-9-0"));
+        ledger.observe(deadLetter(0, 3, 1));
+        RatingRequest refused = new RatingRequest("hostile-9-2", "u7", "Fargo (1996)", 1L);
+        refused.source = new SourcePosition(TOPIC, 0, 3, 1L);
+        refused.instanceIndex = 2;
+        String json = dev.marquee.data.json.EventCodec.of(DeadLetter.class).encodeToString(
+                DeadLetters.ofValidated(ErrorCode.SCORING_FAILED, null, "failed", refused)).replace("SCORING_FAILED", "A_CODE_FROM_LATER");
+        DeadLetter fromANewerJob = dev.marquee.data.json.EventCodec.of(DeadLetter.class).decode(json);
+        assertThat(fromANewerJob.errorCode).as("read, the code unknown").isNull();
+        ledger.observe(fromANewerJob);
+
+        assertThat(ledger.report(10).clean()).as("%s", ledger.report(10)).isTrue();
+    }
+
     @Test
     void outcomesOfAnotherTopicAreUnexpected() {
         ledger.expect(0, 5, 1L, valid("r-1"));

@@ -1,0 +1,46 @@
+package dev.marquee.infra.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+/** Docker answers but the container cannot start (no Docker Hub, a proxy): the tests run on the in-JVM broker. */
+class ContainerFallbackTest {
+    private static final TestBroker EMBEDDED = new TestBroker() {
+        @Override
+        public String bootstrapServers() {
+            return "in-jvm:9092";
+        }
+
+        @Override
+        public String description() {
+            return "in-JVM";
+        }
+
+        @Override
+        public void close() {}
+    };
+
+    @Test
+    void aContainerThatCannotStartFallsBackToTheInJvmBroker() {
+        TestBroker chosen = KafkaBrokerExtension.startContainerOr(() -> {
+            throw new IllegalStateException("Could not pull image apache/kafka:4.2.0");
+        }, () -> EMBEDDED);
+        assertThat(chosen).isSameAs(EMBEDDED);
+    }
+
+    @Test
+    void aContainerAskedForByNameFailsInstead() {
+        String before = System.getProperty(BrokerChoice.BROKER_PROPERTY);
+        System.setProperty(BrokerChoice.BROKER_PROPERTY, "testcontainers");
+        try {
+            assertThatThrownBy(() -> KafkaBrokerExtension.startContainerOr(() -> {
+                throw new IllegalStateException("Could not pull image");
+            }, () -> EMBEDDED)).hasMessageContaining("Could not pull image");
+        } finally {
+            if (before == null) System.clearProperty(BrokerChoice.BROKER_PROPERTY);
+            else System.setProperty(BrokerChoice.BROKER_PROPERTY, before);
+        }
+    }
+}
