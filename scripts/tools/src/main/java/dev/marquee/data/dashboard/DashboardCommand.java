@@ -33,6 +33,11 @@ public final class DashboardCommand implements Callable<Integer> {
             description = "the drift report topic (default: ${DEFAULT-VALUE})")
     String topic;
 
+    @Option(names = "--model-name", paramLabel = "NAME", defaultValue = "marquee",
+            description = "the model whose reports to plot: another model's on the same topic are skipped (reports"
+                    + " from jobs before session 25 name none and are plotted) (default: ${DEFAULT-VALUE})")
+    String modelName;
+
     @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
             description = "address to serve on (default: ${DEFAULT-VALUE}, this machine only; anything else shows "
                     + "the reports to whoever reaches it: there is no login)")
@@ -60,7 +65,7 @@ public final class DashboardCommand implements Callable<Integer> {
     DashboardOptions options() {
         Properties props = new Properties();
         consumerProps.forEach((k, v) -> props.put(k.trim(), v.trim()));
-        return new DashboardOptions(bootstrap, topic, host, OptionRanges.between("--port", port, 0, 65_535),
+        return new DashboardOptions(bootstrap, topic, modelName, host, OptionRanges.between("--port", port, 0, 65_535),
                 OptionRanges.between("--max-reports", maxReports, 1, 20_000), props);
     }
 

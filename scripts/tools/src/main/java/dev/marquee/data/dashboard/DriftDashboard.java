@@ -14,7 +14,7 @@ public final class DriftDashboard implements AutoCloseable {
     DriftDashboard(DashboardOptions options) {
         this.buffer = new ReportBuffer(options.maxReports());
         this.server = new DashboardServer(options.host(), options.port(), buffer, this::status, options.topic());
-        this.reader = new DriftReportReader(options.clientProps(), options.topic(), buffer);
+        this.reader = new DriftReportReader(options.clientProps(), options.topic(), options.modelName(), buffer);
     }
 
     /** Binds the server, then starts reading the topic. Returns the bound port. */

@@ -39,10 +39,12 @@ final class DriftReportReader implements Runnable, AutoCloseable {
     private volatile String lastError;
     private volatile long read;
     private volatile long skipped;
+    private final String modelName;
 
     /** @param clientProps bootstrap servers and any other consumer properties; deserializers are set here */
-    DriftReportReader(Properties clientProps, String topic, ReportBuffer buffer) {
+    DriftReportReader(Properties clientProps, String topic, String modelName, ReportBuffer buffer) {
         this.topic = topic;
+        this.modelName = modelName;
         this.buffer = buffer;
         Properties props = new Properties();
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -120,7 +122,7 @@ final class DriftReportReader implements Runnable, AutoCloseable {
         }
         try {
             DriftReport report = codec.decode(r.value());
-            if (report == null) {
+            if (report == null || !ofModel(report, modelName)) {
                 skipped++;
                 return;
             }
@@ -130,6 +132,11 @@ final class DriftReportReader implements Runnable, AutoCloseable {
             lastError = "skipped " + r.topic() + "-" + r.partition() + "@" + r.offset() + ": not a drift report";
             LOG.warn("{}: {}", lastError, e.getMessage());
         }
+    }
+
+    /** Whether {@code report} is {@code modelName}'s: another model's may share the topic; one naming none is anyone's. */
+    static boolean ofModel(DriftReport report, String modelName) {
+        return report.modelName == null || modelName == null || modelName.equals(report.modelName);
     }
 
     /** Assigns every partition of the topic, reading new ones from the beginning; keeps positions of old ones. */

@@ -30,6 +30,7 @@ class DashboardCommandTest {
         assertThat(o.port()).isEqualTo(8088);
         assertThat(o.topic()).isEqualTo("drift-metrics");
         assertThat(o.maxReports()).isEqualTo(2000);
+        assertThat(o.modelName()).isEqualTo("marquee");
         String env = System.getenv("MARQUEE_BOOTSTRAP");
         assertThat(o.bootstrap()).isEqualTo(env != null ? env : "localhost:9092");
     }
@@ -91,6 +92,20 @@ class DashboardCommandTest {
         }
         assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
         assertThat(urlFile).doesNotExist();
+    }
+
+    /** Two models' scoring jobs on one drift-metrics topic: the page plots its model's reports only. */
+    @Test
+    void anotherModelsReportsAreNotPlotted() {
+        dev.marquee.data.event.DriftReport ours = new dev.marquee.data.event.DriftReport();
+        ours.modelName = "marquee";
+        dev.marquee.data.event.DriftReport theirs = new dev.marquee.data.event.DriftReport();
+        theirs.modelName = "another";
+        dev.marquee.data.event.DriftReport older = new dev.marquee.data.event.DriftReport(); // names none
+        assertThat(DriftReportReader.ofModel(ours, "marquee")).isTrue();
+        assertThat(DriftReportReader.ofModel(theirs, "marquee")).isFalse();
+        assertThat(DriftReportReader.ofModel(older, "marquee")).isTrue();
+        assertThat(parse("--model-name", "another").modelName()).isEqualTo("another");
     }
 
     private static DashboardOptions parse(String... args) {

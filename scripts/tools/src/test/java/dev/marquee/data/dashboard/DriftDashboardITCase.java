@@ -150,7 +150,7 @@ class DriftDashboardITCase {
         String topic = KAFKA.createTopic("drift-metrics", 1);
         List<DriftReport> published = reports(new Random(5));
         publish(topic, published, false);
-        DashboardOptions five = new DashboardOptions(KAFKA.bootstrapServers(), topic, "127.0.0.1", 0, 5, new Properties());
+        DashboardOptions five = new DashboardOptions(KAFKA.bootstrapServers(), topic, "marquee", "127.0.0.1", 0, 5, new Properties());
         try (DriftDashboard dashboard = new DriftDashboard(five)) {
             dashboard.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> dashboard.reportsHeld() == 5);
@@ -225,7 +225,7 @@ class DriftDashboardITCase {
     }
 
     private static DashboardOptions options(String topic) {
-        return new DashboardOptions(KAFKA.bootstrapServers(), topic, "127.0.0.1", 0, 100, new Properties());
+        return new DashboardOptions(KAFKA.bootstrapServers(), topic, "marquee", "127.0.0.1", 0, 100, new Properties());
     }
 
     private static List<String> metricNames(List<DriftReport> reports) {
