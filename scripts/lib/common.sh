@@ -57,10 +57,13 @@ say() { printf 'marquee: %s\n' "$*" >&2; }
 die() { printf 'marquee: %s\n' "$1" >&2; exit "${2:-1}"; }
 
 require_tools() {
-  [ "$(uname -m)" = x86_64 ] || die "marquee needs Linux on x86-64 (tensorflow-java's linux-x86_64 build); this machine is $(uname -m)"
+  [ "$(uname -s)-$(uname -m)" = Linux-x86_64 ] \
+    || die "marquee needs Linux on x86-64 (tensorflow-java's linux-x86_64 build); this machine is $(uname -s) $(uname -m)"
   command -v java >/dev/null 2>&1 || die "java not found: install a Java 17 JDK (e.g. apt-get install openjdk-17-jdk-headless)"
-  local v
-  v="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
+  local out v
+  out="$(java -XshowSettings:properties -version 2>&1)" \
+    || die "java on PATH ($(command -v java)) does not start: $(printf '%s\n' "$out" | grep -v '^ ' | tail -n 2 | tr '\n' ' ')"
+  v="$(printf '%s\n' "$out" | sed -n 's/^ *java.specification.version = //p')"
   case "$v" in
     1.*|[0-9]|1[0-6]) die "java on PATH ($(command -v java)) is Java $v: marquee needs 17 or later (set PATH, and JAVA_HOME for Maven)" ;;
   esac
@@ -138,7 +141,7 @@ run_main() {
   shift 2
   local cp; cp=$(module_cp "$module")
   jvm_opts "$module"
-  exec java "${JVM_OPTS[@]}" -cp "$cp" "$cls" "$@"
+  exec java ${JVM_OPTS[@]+"${JVM_OPTS[@]}"} -cp "$cp" "$cls" "$@"
 }
 
 # java_bg MODULE CLASS LOG ARGS...: starts a main class in the background of the calling shell (so it can
@@ -150,9 +153,9 @@ java_bg() {
   local cp; cp=$(module_cp "$module")
   jvm_opts "$module"
   if [ "$log" = - ]; then
-    java "${JVM_OPTS[@]}" -cp "$cp" "$cls" "$@" &
+    java ${JVM_OPTS[@]+"${JVM_OPTS[@]}"} -cp "$cp" "$cls" "$@" &
   else
-    java "${JVM_OPTS[@]}" -cp "$cp" "$cls" "$@" >"$log" 2>&1 &
+    java ${JVM_OPTS[@]+"${JVM_OPTS[@]}"} -cp "$cp" "$cls" "$@" >"$log" 2>&1 &
   fi
   BG_PID=$!
 }

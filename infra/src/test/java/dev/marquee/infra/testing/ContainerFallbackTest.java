@@ -22,12 +22,21 @@ class ContainerFallbackTest {
         public void close() {}
     };
 
+    @org.junit.jupiter.api.AfterEach
+    void forget() {
+        KafkaBrokerExtension.forgetContainerFailure();
+    }
+
     @Test
-    void aContainerThatCannotStartFallsBackToTheInJvmBroker() {
-        TestBroker chosen = KafkaBrokerExtension.startContainerOr(() -> {
+    void aContainerThatCannotStartFallsBackToTheInJvmBrokerAndIsNotTriedAgain() {
+        java.util.concurrent.atomic.AtomicInteger tries = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.Supplier<TestBroker> failing = () -> {
+            tries.incrementAndGet();
             throw new IllegalStateException("Could not pull image apache/kafka:4.2.0");
-        }, () -> EMBEDDED);
-        assertThat(chosen).isSameAs(EMBEDDED);
+        };
+        assertThat(KafkaBrokerExtension.startContainerOr(failing, () -> EMBEDDED)).isSameAs(EMBEDDED);
+        assertThat(KafkaBrokerExtension.startContainerOr(failing, () -> EMBEDDED)).isSameAs(EMBEDDED);
+        assertThat(tries.get()).as("a pull may retry for minutes: once per JVM").isEqualTo(1);
     }
 
     @Test

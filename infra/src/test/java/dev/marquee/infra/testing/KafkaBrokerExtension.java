@@ -172,13 +172,24 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
      */
     static TestBroker startContainerOr(java.util.function.Supplier<TestBroker> container,
                                        java.util.function.Supplier<TestBroker> embedded) {
+        boolean forced = !BrokerChoice.isBlank(System.getProperty(BrokerChoice.BROKER_PROPERTY));
+        if (!forced && containerFailure != null) return embedded.get(); // said once: each pull may retry for minutes
         try {
             return container.get();
         } catch (RuntimeException e) {
-            if (!BrokerChoice.isBlank(System.getProperty(BrokerChoice.BROKER_PROPERTY))) throw e; // asked for by name
-            LOG.warn("Testcontainers' Kafka did not start ({}); the in-JVM broker instead", e.toString());
+            if (forced) throw e; // asked for by name
+            containerFailure = e;
+            LOG.warn("Testcontainers' Kafka did not start ({}); the in-JVM broker instead, for the rest of this JVM", e.toString());
             return embedded.get();
         }
+    }
+
+    /** Why the container did not start, once it did not (this JVM's later test classes go to the in-JVM broker). */
+    private static volatile RuntimeException containerFailure;
+
+    /** Forgets a failure (tests of the fallback). */
+    static void forgetContainerFailure() {
+        containerFailure = null;
     }
 
     private record Embedded(EmbeddedKafka kafka) implements TestBroker {

@@ -19,7 +19,16 @@ final class TestcontainersBroker implements TestBroker {
 
     static TestcontainersBroker start() {
         KafkaContainer container = new KafkaContainer(IMAGE);
-        container.start();
+        try {
+            container.start();
+        } catch (RuntimeException e) {
+            try {
+                container.stop(); // one that started but never answered keeps running otherwise, until the JVM ends
+            } catch (RuntimeException stop) {
+                e.addSuppressed(stop);
+            }
+            throw e;
+        }
         return new TestcontainersBroker(container);
     }
 
