@@ -47,9 +47,22 @@ final class EventWatch {
     private boolean predictionOfTargetShown;
     private long unreadable;
 
+    /** Null: every model's events. */
+    private final String modelName;
+
     EventWatch(int predictionsPerVersion, long untilVersion) {
+        this(predictionsPerVersion, untilVersion, null);
+    }
+
+    EventWatch(int predictionsPerVersion, long untilVersion, String modelName) {
         this.predictionsPerVersion = predictionsPerVersion;
         this.untilVersion = untilVersion;
+        this.modelName = modelName;
+    }
+
+    /** Another model's event on a shared topic (one naming none, from an older job, is anyone's). */
+    private boolean another(String eventModel) {
+        return modelName != null && eventModel != null && !modelName.equals(eventModel);
     }
 
     int follow(Properties props, long timeoutMs) {
@@ -91,19 +104,24 @@ final class EventWatch {
                 return shown <= predictionsPerVersion ? WatchLines.prediction(p) : null;
             }
             case DRIFT_METRICS -> {
-                return WatchLines.drift(present(reports.decode(value)));
+                DriftReport r = present(reports.decode(value));
+                return another(r.modelName) ? null : WatchLines.drift(r);
             }
             case RETRAIN_REQUESTS -> {
-                return WatchLines.request(present(requests.decode(value)));
+                RetrainRequest r = present(requests.decode(value));
+                return another(r.modelName) ? null : WatchLines.request(r);
             }
             case RETRAIN_OUTCOMES -> {
-                return WatchLines.outcome(present(outcomes.decode(value)));
+                RetrainOutcome o = present(outcomes.decode(value));
+                return another(o.modelName) ? null : WatchLines.outcome(o);
             }
             case MODEL_UPDATES -> {
-                return WatchLines.update(present(updates.decode(value)));
+                ModelUpdate u = present(updates.decode(value));
+                return another(u.modelName) ? null : WatchLines.update(u);
             }
             case MODEL_STATUS -> {
                 ModelStatus s = present(statuses.decode(value));
+                if (another(s.modelName)) return null;
                 if (untilVersion > 0 && ModelStatus.LOADED.equals(s.status) && s.version >= untilVersion && switchedAtMs < 0) {
                     switchedAtMs = System.currentTimeMillis();
                 }

@@ -34,6 +34,11 @@ public final class WatchCommand implements Callable<Integer> {
             description = "with --until-version: exit 1 when it has not happened within S (default: ${DEFAULT-VALUE})")
     double timeoutSeconds;
 
+    @Option(names = "--model-name", paramLabel = "NAME", defaultValue = "marquee",
+            description = "the model whose drift reports, retrains, updates and statuses to show when several models"
+                    + " share the topics (default: ${DEFAULT-VALUE})")
+    String modelName;
+
     @Option(names = "--consumer-prop", paramLabel = "K=V", description = "any Kafka consumer property (repeatable)")
     Map<String, String> consumerProps = new LinkedHashMap<>();
 
@@ -42,7 +47,8 @@ public final class WatchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         EventWatch watch = new EventWatch(OptionRanges.between("--predictions", predictions, 0, 1_000_000),
-                untilVersion == null ? -1 : OptionRanges.between("--until-version", untilVersion, 1, Long.MAX_VALUE));
+                untilVersion == null ? -1 : OptionRanges.between("--until-version", untilVersion, 1, Long.MAX_VALUE),
+                modelName);
         long timeoutMs = (long) (OptionRanges.between("--timeout-seconds", timeoutSeconds, 0.1, 86_400) * 1000);
         return watch.follow(consumerProperties(), timeoutMs);
     }

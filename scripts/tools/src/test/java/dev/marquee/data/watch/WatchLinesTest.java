@@ -122,6 +122,22 @@ class WatchLinesTest {
         assertThat(watch.lineFor(EventWatch.PREDICTIONS, v2)).contains("model v2");
     }
 
+    /** Several models on shared topics: another model's version loading is no switch, and its events no lines. */
+    @Test
+    void anotherModelsEventsAreNotShownNorCountedAsTheSwitch() {
+        EventWatch watch = new EventWatch(2, 2, "marquee");
+        byte[] theirs = EventCodec.of(ModelStatus.class).encode(new ModelStatus("another", 2, ModelStatus.LOADED, null, 2, 0, 0));
+        assertThat(watch.lineFor(EventWatch.MODEL_STATUS, theirs)).isNull();
+        assertThat(watch.switched()).isFalse();
+        ModelUpdate update = new ModelUpdate();
+        update.modelName = "another";
+        update.version = 3;
+        assertThat(watch.lineFor(EventWatch.MODEL_UPDATES, EventCodec.of(ModelUpdate.class).encode(update))).isNull();
+        byte[] ours = EventCodec.of(ModelStatus.class).encode(new ModelStatus("marquee", 2, ModelStatus.LOADED, null, 2, 0, 0));
+        assertThat(watch.lineFor(EventWatch.MODEL_STATUS, ours)).isNotNull();
+        assertThat(watch.switched()).isTrue();
+    }
+
     @Test
     void aTopicOutsideTheStoryGivesNoLine() {
         assertThat(new EventWatch(3, -1).lineFor("ratings", "{}".getBytes(StandardCharsets.UTF_8))).isNull();
