@@ -121,6 +121,12 @@ jvm_opts() {
   [ "$1" = infra ] || JVM_OPTS+=("-Dlog4j2.configurationFile=$MARQUEE_ROOT/scripts/lib/log4j2-cli.properties")
   [ -z "${MARQUEE_RUN_LOCAL_DIR:-}" ] || JVM_OPTS+=("-Dmarquee.run-local=$MARQUEE_RUN_LOCAL_DIR"
                                                   "-Djava.io.tmpdir=$MARQUEE_RUN_LOCAL_DIR/tmp")
+  # TensorFlow's native library (~650 MB) unpacks into ~/.javacpp/cache; where HOME is read-only JavaCPP would fall
+  # back to java.io.tmpdir, which run-local deletes at every start: keep it under the project's state instead
+  if [[ "${MARQUEE_JAVA_OPTS:-}" != *javacpp.cachedir* ]] \
+      && ! { mkdir -p "$HOME/.javacpp" 2>/dev/null && [ -w "$HOME/.javacpp" ]; }; then
+    JVM_OPTS+=("-Dorg.bytedeco.javacpp.cachedir=$MARQUEE_STATE/javacpp")
+  fi
   local user_opts=()
   read -r -a user_opts <<<"${MARQUEE_JAVA_OPTS:-}"
   JVM_OPTS+=(${user_opts[@]+"${user_opts[@]}"}) # bash before 4.4 calls an empty array unbound under set -u
