@@ -104,14 +104,6 @@ class ShadowLoopITCase {
      */
     @Test
     void labelsThePrincipalMayNotReadStillLetPinsBeAnnounced() throws Exception {
-        String updates = KAFKA.createTopic("model-updates", 1);
-        ModelRegistry registry = new ModelRegistry(tmp.resolve("registry"));
-        for (int i = 0; i < 2; i++) {
-            registry.publish(NAME, dir -> Files.writeString(dir.resolve(ModelRegistry.SAVED_MODEL_FILE), "pb"));
-        }
-        registry.writeState(NAME, ServingState.serving(2, "the test", 0));
-        registry.pin(NAME, 1);
-        List<String> log = new CopyOnWriteArrayList<>();
         org.apache.kafka.clients.consumer.MockConsumer<byte[], byte[]> refusing =
                 new org.apache.kafka.clients.consumer.MockConsumer<>("latest") {
                     @Override
@@ -119,38 +111,14 @@ class ShadowLoopITCase {
                         throw new org.apache.kafka.common.errors.TopicAuthorizationException(java.util.Set.of(topic));
                     }
                 };
-        KafkaClients kafka = new KafkaClients(KAFKA.bootstrapServers(), new Properties());
-        try (KafkaProducer<String, byte[]> producer = kafka.producer();
-                ShadowLoop loop = new ShadowLoop(refusing, new EventWriter(producer), "labeled-predictions", "model-status",
-                        updates, new ShadowPromoter(registry, NAME, PromotionSettings.defaults(),
-                                PairedUserComparison::compare, GatePolicy.defaults().margin(), log::add), log::add)) {
-            Thread thread = new Thread(loop, "test-promoter");
-            thread.start();
-            try {
-                await("the pin announced").atMost(DEADLINE).until(() -> TopicContents.readAll(KAFKA, updates, UPDATES)
-                        .stream().anyMatch(u -> u.version == 1 && u.shadowVersion == 0));
-                assertThat(log).anyMatch(l -> l.startsWith("promoter: cannot read labeled-predictions")
-                        && l.contains("READ and DESCRIBE"));
-                assertThat(log.stream().filter(l -> l.startsWith("promoter: cannot read labeled-predictions")))
-                        .as("said once").hasSize(1);
-            } finally {
-                loop.stop();
-                thread.join(DEADLINE.toMillis());
-            }
-        }
+        List<String> log = pinAnnouncedDespite(refusing);
+        assertThat(log.stream().filter(l -> l.startsWith("promoter: cannot read labeled-predictions")))
+                .as("said once").singleElement().asString().contains("READ and DESCRIBE");
     }
 
     /** The labels' partitions are known (DESCRIBE) but their records refused (no READ): the same, said once. */
     @Test
     void labelsRefusedAtTheirFirstPollStillLetPinsBeAnnounced() throws Exception {
-        String updates = KAFKA.createTopic("model-updates", 1);
-        ModelRegistry registry = new ModelRegistry(tmp.resolve("registry"));
-        for (int i = 0; i < 2; i++) {
-            registry.publish(NAME, dir -> Files.writeString(dir.resolve(ModelRegistry.SAVED_MODEL_FILE), "pb"));
-        }
-        registry.writeState(NAME, ServingState.serving(2, "the test", 0));
-        registry.pin(NAME, 1);
-        List<String> log = new CopyOnWriteArrayList<>();
         org.apache.kafka.common.TopicPartition labels = new org.apache.kafka.common.TopicPartition("labeled-predictions", 0);
         org.apache.kafka.clients.consumer.MockConsumer<byte[], byte[]> describeOnly =
                 new org.apache.kafka.clients.consumer.MockConsumer<>("latest") {
@@ -162,9 +130,25 @@ class ShadowLoopITCase {
                 };
         describeOnly.updateEndOffsets(java.util.Map.of(labels, 0L));
         describeOnly.setPollException(new org.apache.kafka.common.errors.TopicAuthorizationException(java.util.Set.of(labels.topic())));
+        List<String> log = pinAnnouncedDespite(describeOnly);
+        assertThat(log).anyMatch(l -> l.startsWith("promoter: cannot read labeled-predictions"));
+        assertThat(log).noneMatch(l -> l.contains("reading labeled-predictions now"));
+    }
+
+    /** Runs a promoter reading labels through {@code consumer} until it announced a pin; returns its log. */
+    private List<String> pinAnnouncedDespite(org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer)
+            throws Exception {
+        String updates = KAFKA.createTopic("model-updates", 1);
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("registry"));
+        for (int i = 0; i < 2; i++) {
+            registry.publish(NAME, dir -> Files.writeString(dir.resolve(ModelRegistry.SAVED_MODEL_FILE), "pb"));
+        }
+        registry.writeState(NAME, ServingState.serving(2, "the test", 0));
+        registry.pin(NAME, 1);
+        List<String> log = new CopyOnWriteArrayList<>();
         KafkaClients kafka = new KafkaClients(KAFKA.bootstrapServers(), new Properties());
         try (KafkaProducer<String, byte[]> producer = kafka.producer();
-                ShadowLoop loop = new ShadowLoop(describeOnly, new EventWriter(producer), labels.topic(), "model-status",
+                ShadowLoop loop = new ShadowLoop(consumer, new EventWriter(producer), "labeled-predictions", "model-status",
                         updates, new ShadowPromoter(registry, NAME, PromotionSettings.defaults(),
                                 PairedUserComparison::compare, GatePolicy.defaults().margin(), log::add), log::add)) {
             Thread thread = new Thread(loop, "test-promoter");
@@ -172,13 +156,12 @@ class ShadowLoopITCase {
             try {
                 await("the pin announced").atMost(DEADLINE).until(() -> TopicContents.readAll(KAFKA, updates, UPDATES)
                         .stream().anyMatch(u -> u.version == 1 && u.shadowVersion == 0));
-                assertThat(log).anyMatch(l -> l.startsWith("promoter: cannot read labeled-predictions"));
-                assertThat(log).noneMatch(l -> l.contains("reading labeled-predictions now"));
             } finally {
                 loop.stop();
                 thread.join(DEADLINE.toMillis());
             }
         }
+        return log;
     }
 
     /**
