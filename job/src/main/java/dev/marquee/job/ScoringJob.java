@@ -282,6 +282,7 @@ public final class ScoringJob {
             run(JobSettings.from(dev.marquee.job.config.JobArguments.parse(args)));
         } catch (SettingException e) {
             System.err.println("marquee scoring job: " + e.getMessage());
+            if (!dev.marquee.job.config.LocalBinding.runsItsOwnCluster()) throw e; // a failed submission, not a dead JobManager
             System.exit(2);
         }
     }

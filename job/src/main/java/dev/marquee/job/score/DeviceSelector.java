@@ -112,7 +112,10 @@ public final class DeviceSelector {
     private static String visibleGpus(Map<String, String> env) {
         for (String key : List.of("NVIDIA_VISIBLE_DEVICES", "CUDA_VISIBLE_DEVICES")) {
             String v = env.getOrDefault(key, "").trim();
-            if (!v.isEmpty() && !v.equals("void") && !v.equals("none") && !v.equals("-1")) return key + "=" + v;
+            if (v.isEmpty() || v.equals("void") || v.equals("none") || v.equals("-1")) continue;
+            // CUDA base images set NVIDIA_VISIBLE_DEVICES=all on every node, CPU-only ones too: a card only if one is there
+            if (v.equals("all") && !java.nio.file.Files.exists(java.nio.file.Path.of("/dev/nvidiactl"))) continue;
+            return key + "=" + v;
         }
         return null;
     }

@@ -93,6 +93,7 @@ public final class RetrainTriggerJob {
             checkBrokers(settings);
         } catch (IllegalArgumentException e) { // a SettingException
             System.err.println("marquee retraining trigger: " + e.getMessage());
+            if (!dev.marquee.job.config.LocalBinding.runsItsOwnCluster()) throw e; // a failed submission, not a dead JobManager
             System.exit(2);
             return;
         }

@@ -74,6 +74,26 @@ class LocalBindingTest {
         LocalBinding.requireSharedRegistry(".marquee/registry"); // a run in this JVM: its own directory
     }
 
+    /** Under a Flink client or in a JobManager, a refused setting must fail the submission, not exit the process. */
+    @Test
+    void aJobsMainUnderAClusterFailsItsSubmissionInsteadOfExiting() {
+        StreamContextEnvironment.setAsContext(new DefaultExecutorServiceLoader(), new Configuration(),
+                getClass().getClassLoader(), false, true);
+        try {
+            assertThat(LocalBinding.runsItsOwnCluster()).isFalse();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.marquee.job.ScoringJob.main(
+                    new String[] {"--kafka.bootstrap-servers", "127.0.0.1:1", "--model.registry", "relative/registry"}))
+                    .isInstanceOf(dev.marquee.data.config.SettingException.class)
+                    .hasMessageContaining("model.registry must be an absolute path");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.marquee.job.trigger.RetrainTriggerJob.main(
+                    new String[] {"--kafka.bootstrap-servers", "127.0.0.1:1", "--model.registry", "relative/registry"}))
+                    .isInstanceOf(dev.marquee.data.config.SettingException.class);
+        } finally {
+            StreamContextEnvironment.unsetAsContext();
+        }
+        assertThat(LocalBinding.runsItsOwnCluster()).as("a run in this JVM").isTrue();
+    }
+
     /** The local addresses the cluster's REST and blob ports listen on. */
     private static Set<String> listeningAddresses(Configuration conf) throws Exception {
         conf.set(RestOptions.BIND_PORT, "0");

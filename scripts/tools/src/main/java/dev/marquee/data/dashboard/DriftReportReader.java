@@ -40,6 +40,8 @@ final class DriftReportReader implements Runnable, AutoCloseable {
     private volatile long read;
     private volatile long skipped;
     private final String modelName;
+    private volatile long otherModel;
+    private volatile String otherModelName;
 
     /** @param clientProps bootstrap servers and any other consumer properties; deserializers are set here */
     DriftReportReader(Properties clientProps, String topic, String modelName, ReportBuffer buffer) {
@@ -72,7 +74,7 @@ final class DriftReportReader implements Runnable, AutoCloseable {
     }
 
     ReaderStatus status() {
-        return new ReaderStatus(state, read, skipped, lastError);
+        return new ReaderStatus(state, read, skipped, lastError, otherModel, otherModelName);
     }
 
     @Override
@@ -115,15 +117,20 @@ final class DriftReportReader implements Runnable, AutoCloseable {
         }
     }
 
-    private void accept(ConsumerRecord<byte[], byte[]> r) {
+    void accept(ConsumerRecord<byte[], byte[]> r) {
         if (r.value() == null || r.value().length == 0) {
             skipped++;
             return;
         }
         try {
             DriftReport report = codec.decode(r.value());
-            if (report == null || !ofModel(report, modelName)) {
+            if (report == null) {
                 skipped++;
+                return;
+            }
+            if (!ofModel(report, modelName)) { // not malformed: another model's, which the page names
+                otherModel++;
+                otherModelName = report.modelName;
                 return;
             }
             buffer.add(report);

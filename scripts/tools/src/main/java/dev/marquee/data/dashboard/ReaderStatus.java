@@ -7,5 +7,11 @@ package dev.marquee.data.dashboard;
  * @param read      records taken from the topic, well-formed or not
  * @param skipped   records that were not a readable drift report (malformed JSON, empty values)
  * @param lastError the last Kafka or decoding problem, or null
+ * @param otherModel reports of another model than {@code --model-name} (several models' jobs sharing the topic)
+ * @param otherModelName one such model's name, or null
  */
-record ReaderStatus(String state, long read, long skipped, String lastError) {}
+record ReaderStatus(String state, long read, long skipped, String lastError, long otherModel, String otherModelName) {
+    ReaderStatus(String state, long read, long skipped, String lastError) {
+        this(state, read, skipped, lastError, 0, null);
+    }
+}

@@ -35,6 +35,8 @@ final class ReportsJson {
         node.put("reader", status.state());
         node.put("records_read", status.read());
         node.put("records_skipped", status.skipped());
+        node.put("other_model_reports", status.otherModel());
+        if (status.otherModelName() != null) node.put("other_model", status.otherModelName());
         node.put("reports_held", buffer.size());
         node.put("reports_added", buffer.added());
         node.put("max_reports", buffer.capacity());

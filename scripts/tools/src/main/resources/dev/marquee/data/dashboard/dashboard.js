@@ -55,7 +55,9 @@
     el.dataset.skipped = h.records_skipped;
     el.dataset.read = h.records_read;
     el.textContent = 'topic ' + h.topic + ': ' + h.reader + ', ' + h.records_read + ' records read, '
-      + h.records_skipped + ' skipped (not a drift report), ' + h.reports_held + ' of max ' + h.max_reports + ' kept'
+      + h.records_skipped + ' skipped (not a drift report), '
+      + (h.other_model_reports > 0 ? h.other_model_reports + ' of model \'' + h.other_model + '\' not shown (--model-name), ' : '')
+      + h.reports_held + ' of max ' + h.max_reports + ' kept'
       + (h.last_error ? ' \u2014 last problem: ' + h.last_error : '');
   }
 

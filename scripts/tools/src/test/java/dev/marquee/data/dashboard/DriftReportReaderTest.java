@@ -1,0 +1,42 @@
+package dev.marquee.data.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.marquee.data.event.DriftReport;
+import dev.marquee.data.json.EventCodec;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/** Another model's report is not a malformed one: the page says which model it left out. */
+class DriftReportReaderTest {
+    @Test
+    void anotherModelsReportsAreCountedApartFromUnreadableRecords() {
+        ReportBuffer buffer = new ReportBuffer(10);
+        Properties props = new Properties();
+        props.put("bootstrap.servers", "127.0.0.1:1"); // never polled here
+        try (DriftReportReader reader = new DriftReportReader(props, "drift-metrics", "marquee", buffer)) {
+            reader.accept(record(report("movies")));
+            reader.accept(record(report("marquee")));
+            reader.accept(record("not json".getBytes(StandardCharsets.UTF_8)));
+
+            ReaderStatus status = reader.status();
+            assertThat(status.otherModel()).isEqualTo(1);
+            assertThat(status.otherModelName()).isEqualTo("movies");
+            assertThat(status.skipped()).as("the unreadable record only").isEqualTo(1);
+            assertThat(buffer.size()).isEqualTo(1);
+        }
+    }
+
+    private static byte[] report(String model) {
+        DriftReport r = new DriftReport();
+        r.modelName = model;
+        r.windowEndMs = 1_000;
+        return EventCodec.of(DriftReport.class).encode(r);
+    }
+
+    private static ConsumerRecord<byte[], byte[]> record(byte[] value) {
+        return new ConsumerRecord<>("drift-metrics", 0, 0, null, value);
+    }
+}
