@@ -124,7 +124,7 @@ jvm_opts() {
   # TensorFlow's native library (~650 MB) unpacks into ~/.javacpp/cache; where HOME is read-only JavaCPP would fall
   # back to java.io.tmpdir, which run-local deletes at every start: keep it under the project's state instead
   if [[ "${MARQUEE_JAVA_OPTS:-}" != *javacpp.cachedir* ]] \
-      && ! { mkdir -p "$HOME/.javacpp" 2>/dev/null && [ -w "$HOME/.javacpp" ]; }; then
+      && ! { [ -n "${HOME:-}" ] && mkdir -p "$HOME/.javacpp" 2>/dev/null && [ -w "$HOME/.javacpp" ]; }; then
     JVM_OPTS+=("-Dorg.bytedeco.javacpp.cachedir=$MARQUEE_STATE/javacpp")
   fi
   local user_opts=()
