@@ -121,11 +121,13 @@ jvm_opts() {
   [ "$1" = infra ] || JVM_OPTS+=("-Dlog4j2.configurationFile=$MARQUEE_ROOT/scripts/lib/log4j2-cli.properties")
   [ -z "${MARQUEE_RUN_LOCAL_DIR:-}" ] || JVM_OPTS+=("-Dmarquee.run-local=$MARQUEE_RUN_LOCAL_DIR"
                                                   "-Djava.io.tmpdir=$MARQUEE_RUN_LOCAL_DIR/tmp")
-  # TensorFlow's native library (~650 MB) unpacks into ~/.javacpp/cache; where HOME is read-only JavaCPP would fall
-  # back to java.io.tmpdir, which run-local deletes at every start: keep it under the project's state instead
-  if [[ "${MARQUEE_JAVA_OPTS:-}" != *javacpp.cachedir* ]] \
-      && ! { [ -n "${HOME:-}" ] && mkdir -p "$HOME/.javacpp" 2>/dev/null && [ -w "$HOME/.javacpp" ]; }; then
-    JVM_OPTS+=("-Dorg.bytedeco.javacpp.cachedir=$MARQUEE_STATE/javacpp")
+  # TensorFlow's native library (~650 MB) unpacks into JavaCPP's cache: ~/.javacpp/cache, where JavaCPP's home is
+  # the passwd entry's (not $HOME), else java.io.tmpdir, which run-local deletes at every start. The folder checked
+  # here is the one passed, so Java uses what was found writable: $HOME's, else the project's state.
+  if [[ "${MARQUEE_JAVA_OPTS:-}" != *javacpp.cache[dD]ir* ]]; then
+    local cache="${HOME:+$HOME/.javacpp/cache}"
+    { [ -n "$cache" ] && mkdir -p "$cache" 2>/dev/null && [ -w "$cache" ]; } || cache="$MARQUEE_STATE/javacpp"
+    JVM_OPTS+=("-Dorg.bytedeco.javacpp.cachedir=$cache")
   fi
   local user_opts=()
   read -r -a user_opts <<<"${MARQUEE_JAVA_OPTS:-}"

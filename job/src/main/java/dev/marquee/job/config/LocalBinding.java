@@ -32,10 +32,6 @@ public final class LocalBinding {
     }
 
     /**
-     * Refuses a model registry given relative, or as a URI, to a job submitted to a cluster: each TaskManager would
-     * resolve it against its own working directory (and the submitting host's $MARQUEE_REGISTRY fixed it already).
-     */
-    /**
      * Whether a job's main runs its own mini-cluster here (so a refused setting may end the process) rather than
      * under a Flink client or inside a JobManager (web UI or REST submission, application mode), where
      * {@code System.exit} would take the cluster's process down with it.
@@ -44,6 +40,10 @@ public final class LocalBinding {
         return StreamExecutionEnvironment.getExecutionEnvironment() instanceof LocalStreamEnvironment;
     }
 
+    /**
+     * Refuses a model registry given relative, or as a URI, to a job submitted to a cluster: each TaskManager would
+     * resolve it against its own working directory (and the submitting host's $MARQUEE_REGISTRY fixed it already).
+     */
     public static void requireSharedRegistry(String registry) {
         requireSharedRegistry(StreamExecutionEnvironment.getExecutionEnvironment(), registry);
     }

@@ -87,7 +87,8 @@ class LocalBindingTest {
                     .hasMessageContaining("model.registry must be an absolute path");
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.marquee.job.trigger.RetrainTriggerJob.main(
                     new String[] {"--kafka.bootstrap-servers", "127.0.0.1:1", "--model.registry", "relative/registry"}))
-                    .isInstanceOf(dev.marquee.data.config.SettingException.class);
+                    .isInstanceOf(dev.marquee.data.config.SettingException.class)
+                    .hasMessageContaining("model.registry must be an absolute path");
         } finally {
             StreamContextEnvironment.unsetAsContext();
         }
