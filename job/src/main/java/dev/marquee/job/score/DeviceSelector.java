@@ -35,6 +35,13 @@ public final class DeviceSelector {
      */
     public static DevicePlan choose(Collection<ExternalResourceInfo> gpus, int slotIndex, int slotsPerTm, int cores,
                                     Map<String, String> env) {
+        return choose(gpus, slotIndex, slotsPerTm, cores, env,
+                () -> java.nio.file.Files.exists(java.nio.file.Path.of("/dev/nvidiactl")));
+    }
+
+    /** As above; {@code driverPresent} says whether the NVIDIA driver's device is in this container. */
+    static DevicePlan choose(Collection<ExternalResourceInfo> gpus, int slotIndex, int slotsPerTm, int cores,
+                             Map<String, String> env, java.util.function.BooleanSupplier driverPresent) {
         int share = cpuShare(cores, slotsPerTm);
         List<Integer> indices = new ArrayList<>();
         List<String> unusable = new ArrayList<>();
@@ -51,7 +58,7 @@ public final class DeviceSelector {
         }
         if (indices.isEmpty()) {
             if (gpus.isEmpty()) {
-                String visible = visibleGpus(env);
+                String visible = visibleGpus(env, driverPresent);
                 return visible == null ? new DevicePlan(OptionalInt.empty(), share, "no GPU external resource on this TaskManager")
                         : DevicePlan.warning(share, "Flink handed this TaskManager no GPU, but " + visible + ": if it has"
                         + " one, check external-resources and the GPU discovery script's lines in the TaskManager log");
@@ -109,12 +116,12 @@ public final class DeviceSelector {
     }
 
     /** What the environment says of GPUs in this container, or null when it shows none. */
-    private static String visibleGpus(Map<String, String> env) {
+    private static String visibleGpus(Map<String, String> env, java.util.function.BooleanSupplier driverPresent) {
         for (String key : List.of("NVIDIA_VISIBLE_DEVICES", "CUDA_VISIBLE_DEVICES")) {
             String v = env.getOrDefault(key, "").trim();
             if (v.isEmpty() || v.equals("void") || v.equals("none") || v.equals("-1")) continue;
             // CUDA base images set NVIDIA_VISIBLE_DEVICES=all on every node, CPU-only ones too: a card only if one is there
-            if (v.equals("all") && !java.nio.file.Files.exists(java.nio.file.Path.of("/dev/nvidiactl"))) continue;
+            if (v.equals("all") && !driverPresent.getAsBoolean()) continue;
             return key + "=" + v;
         }
         return null;
