@@ -37,8 +37,9 @@ public final class TriggerCommand extends SettingsCommand<TriggerSettings> {
                     ScoringJobOptions.CHECKPOINT_INTERVAL_MS.key()).longType()
                     .defaultValue(ScoringJobOptions.CHECKPOINT_INTERVAL_MS.defaultValue())
                     .withDescription("checkpoint interval: the counts and the request in flight survive a restart from"
-                            + " the last one; exactly-once: retrain requests become visible at each checkpoint, and the"
-                            + " default is " + ScoringJobOptions.EXACTLY_ONCE_CHECKPOINT_INTERVAL_MS + " ms")));
+                            + " the last one; exactly-once: retrain requests become visible at each checkpoint"),
+                    "`" + ScoringJobOptions.CHECKPOINT_INTERVAL_MS.defaultValue() + "` (1 min) at-least-once, `"
+                            + ScoringJobOptions.EXACTLY_ONCE_CHECKPOINT_INTERVAL_MS + "` exactly-once"));
     private static final OptionRow KAFKA_PROPERTIES = OptionRow.family(ScoringJobOptions.KAFKA_PROPERTY_PREFIX, "<name>",
             "string", "none", "any Kafka client property, passed to the trigger's sources and its sink, e.g."
                     + " `kafka.property.security.protocol=SASL_SSL`; values of secret keys (passwords, JAAS configurations, tokens)"

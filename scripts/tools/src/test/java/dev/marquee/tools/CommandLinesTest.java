@@ -29,15 +29,15 @@ class CommandLinesTest {
                 command("tail", TopicTailCommand::new, "--show", "--bootstrap", "--topic", "--expect",
                         "--idle-seconds", "--timeout-seconds", "--consumer-prop"),
                 command("dashboard", DashboardCommand::new, "--port", "--bootstrap", "--topic", "--host",
-                        "--max-reports", "--consumer-prop", "--url-file"),
+                        "--max-reports", "--consumer-prop", "--url-file", "--model-name"),
                 command("watch", WatchCommand::new, "--predictions", "--bootstrap", "--until-version",
-                        "--timeout-seconds", "--consumer-prop"),
+                        "--timeout-seconds", "--consumer-prop", "--model-name"),
                 command("hostile-requests", HostileRequestsCommand::new, "--count", "--bootstrap", "--topic", "--rate",
                         "--timestamp"),
                 command("audit-outcomes", OutcomeAuditCommand::new, "--samples", "--bootstrap", "--requests-topic",
                         "--predictions-topic", "--dead-letters-topic", "--labels", "--ratings-topic",
                         "--labeled-predictions-topic", "--timeout-seconds", "--settle-seconds",
-                        "--consumer-prop"));
+                        "--consumer-prop", "--parser-setting"));
     }
 
     /** The first option named takes a number, so "many" is a bad value for it. */
@@ -81,6 +81,12 @@ class CommandLinesTest {
                         "--idle-seconds must be between 0.1 and 86400.0, got 0.0"),
                 Arguments.of("watch", new WatchCommand(), new String[] {"--until-version", "0"},
                         "--until-version must be between 1 and 9223372036854775807, got 0"),
+                Arguments.of("watch", new WatchCommand(), new String[] {"--model-name", ""},
+                        "--model-name must be a model name (letters, digits, '.', '_' and '-', starting with a letter or"
+                                + " digit), got ''"),
+                Arguments.of("dashboard", new DashboardCommand(), new String[] {"--model-name", "../x"},
+                        "--model-name must be a model name (letters, digits, '.', '_' and '-', starting with a letter or"
+                                + " digit), got '../x'"),
                 Arguments.of("hostile-requests", new HostileRequestsCommand(), new String[] {"--rate=-1"},
                         "--rate must be between 0.0 and 1000000.0, got -1.0"),
                 Arguments.of("audit-outcomes", new OutcomeAuditCommand(), new String[] {"--samples", "10001"},

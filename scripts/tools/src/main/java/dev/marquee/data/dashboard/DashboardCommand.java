@@ -65,7 +65,7 @@ public final class DashboardCommand implements Callable<Integer> {
     DashboardOptions options() {
         Properties props = new Properties();
         consumerProps.forEach((k, v) -> props.put(k.trim(), v.trim()));
-        return new DashboardOptions(bootstrap, topic, modelName, host, OptionRanges.between("--port", port, 0, 65_535),
+        return new DashboardOptions(bootstrap, topic, OptionRanges.modelName("--model-name", modelName), host, OptionRanges.between("--port", port, 0, 65_535),
                 OptionRanges.between("--max-reports", maxReports, 1, 20_000), props);
     }
 

@@ -60,9 +60,18 @@ final class EventWatch {
         this.modelName = modelName;
     }
 
-    /** Another model's event on a shared topic (one naming none, from an older job, is anyone's). */
+    /** Events of another model than {@link #modelName} left out, and one such model's name. */
+    private long hidden;
+    private String hiddenModel;
+
+    /** Another model's event on a shared topic (one naming none, from an older job, is anyone's): counted, not shown. */
     private boolean another(String eventModel) {
-        return modelName != null && eventModel != null && !modelName.equals(eventModel);
+        boolean other = modelName != null && eventModel != null && !modelName.equals(eventModel);
+        if (other) {
+            hidden++;
+            hiddenModel = eventModel;
+        }
+        return other;
     }
 
     int follow(Properties props, long timeoutMs) {
@@ -86,8 +95,10 @@ final class EventWatch {
                 long now = System.currentTimeMillis();
                 if (switchedAtMs >= 0 && (predictionOfTargetShown || now - switchedAtMs >= LINGER_AFTER_SWITCH_MS)) return 0;
                 if (now >= deadline) {
-                    System.err.printf(java.util.Locale.ROOT, "watch: the scoring job did not switch to model version %d within %d s%s%n", untilVersion,
-                            timeoutMs / 1000, unreadable > 0 ? " (" + unreadable + " unreadable records skipped)" : "");
+                    System.err.printf(java.util.Locale.ROOT, "watch: the scoring job did not switch to model version %d within %d s%s%s%n", untilVersion,
+                            timeoutMs / 1000, unreadable > 0 ? " (" + unreadable + " unreadable records skipped)" : "",
+                            hidden > 0 ? " (" + hidden + " events of model '" + hiddenModel + "' not shown: --model-name "
+                                    + modelName + ")" : "");
                     return 1;
                 }
             }
@@ -100,7 +111,8 @@ final class EventWatch {
             case PREDICTIONS -> {
                 Prediction p = present(predictions.decode(value));
                 int shown = predictionsShown.merge(p.modelVersion, 1, Integer::sum);
-                if (untilVersion > 0 && p.modelVersion >= untilVersion) predictionOfTargetShown = true;
+                // predictions name no model: only one after this model's switch counts (another's may share the topic)
+                if (untilVersion > 0 && switchedAtMs >= 0 && p.modelVersion >= untilVersion) predictionOfTargetShown = true;
                 return shown <= predictionsPerVersion ? WatchLines.prediction(p) : null;
             }
             case DRIFT_METRICS -> {
@@ -141,5 +153,9 @@ final class EventWatch {
 
     boolean switched() {
         return switchedAtMs >= 0;
+    }
+
+    boolean predictionOfTargetShown() {
+        return predictionOfTargetShown;
     }
 }

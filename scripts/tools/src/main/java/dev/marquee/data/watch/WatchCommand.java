@@ -48,7 +48,7 @@ public final class WatchCommand implements Callable<Integer> {
     public Integer call() {
         EventWatch watch = new EventWatch(OptionRanges.between("--predictions", predictions, 0, 1_000_000),
                 untilVersion == null ? -1 : OptionRanges.between("--until-version", untilVersion, 1, Long.MAX_VALUE),
-                modelName);
+                OptionRanges.modelName("--model-name", modelName));
         long timeoutMs = (long) (OptionRanges.between("--timeout-seconds", timeoutSeconds, 0.1, 86_400) * 1000);
         return watch.follow(consumerProperties(), timeoutMs);
     }

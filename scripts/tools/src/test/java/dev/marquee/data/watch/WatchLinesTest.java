@@ -133,9 +133,12 @@ class WatchLinesTest {
         update.modelName = "another";
         update.version = 3;
         assertThat(watch.lineFor(EventWatch.MODEL_UPDATES, EventCodec.of(ModelUpdate.class).encode(update))).isNull();
+        // another model's prediction at version 3 (predictions name no model) is not this model's first one
+        watch.lineFor(EventWatch.PREDICTIONS, EventCodec.of(Prediction.class).encode(prediction(3, false)));
         byte[] ours = EventCodec.of(ModelStatus.class).encode(new ModelStatus("marquee", 2, ModelStatus.LOADED, null, 2, 0, 0));
         assertThat(watch.lineFor(EventWatch.MODEL_STATUS, ours)).isNotNull();
         assertThat(watch.switched()).isTrue();
+        assertThat(watch.predictionOfTargetShown()).as("none of ours since the switch").isFalse();
     }
 
     @Test
