@@ -65,9 +65,9 @@ final class ShadowLoop implements Runnable, AutoCloseable {
 
     ShadowLoop(KafkaClients kafka, EventWriter writer, String labeledTopic, String statusTopic, String updatesTopic,
                ShadowPromoter promoter, Consumer<String> out) {
-        // labels of aborted transactions (an exactly-once job's failover) must not count; asking for a topic's
-        // partitions must not create it
-        this(kafka.readerConsumer(Map.of("isolation.level", "read_committed", "allow.auto.create.topics", "false")), writer,
+        // labels of aborted transactions (an exactly-once job's failover) must not count (readerConsumer already
+        // keeps a topic from being created by asking for its partitions)
+        this(kafka.readerConsumer(Map.of("isolation.level", "read_committed")), writer,
                 labeledTopic, statusTopic, updatesTopic, promoter, out);
     }
 
