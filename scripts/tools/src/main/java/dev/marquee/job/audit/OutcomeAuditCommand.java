@@ -139,6 +139,10 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
             System.out.println(clean ? "audit: OK, every request has exactly its outcomes"
                     + (labels ? " and every label its one labeled prediction" : "") : "audit: FAILED");
             return clean ? 0 : 1;
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            System.err.println("audit: Kafka at " + bootstrap + " did not answer within --timeout-seconds "
+                    + timeoutSeconds + ": " + e.getMessage());
+            return 3;
         } catch (KafkaException e) {
             System.err.println("audit: Kafka failed: " + e.getMessage());
             return 3;
@@ -171,8 +175,8 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
 
     private static void readToEnd(KafkaConsumer<byte[], byte[]> consumer, String topic,
                                   Consumer<ConsumerRecord<byte[], byte[]>> each, long deadline) {
-        Map<TopicPartition, Long> end = assignFromStart(consumer, List.of(topic));
-        while (!reached(consumer, end)) {
+        Map<TopicPartition, Long> end = assignFromStart(consumer, List.of(topic), deadline);
+        while (!reached(consumer, end, deadline)) {
             if (System.nanoTime() >= deadline) throw new KafkaException("could not read " + topic + " to its end in time");
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) each.accept(r);
         }
@@ -223,7 +227,7 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
                                          Consumer<ConsumerRecord<byte[], byte[]>> each,
                                          LongSupplier missing,
                                          Supplier<String> progress, long deadline, long settleMs) {
-        assignFromStart(consumer, topics);
+        assignFromStart(consumer, topics, deadline);
         long settleUntil = Long.MAX_VALUE;
         Map<TopicPartition, Long> endWhenComplete = null;
         long nextProgress = System.nanoTime() + 10_000_000_000L;
@@ -231,9 +235,9 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
             long now = System.nanoTime();
             if (missing.getAsLong() == 0 && settleUntil == Long.MAX_VALUE) {
                 settleUntil = now + settleMs * 1_000_000;
-                endWhenComplete = consumer.endOffsets(consumer.assignment());
+                endWhenComplete = consumer.endOffsets(consumer.assignment(), untilDeadline(deadline));
             }
-            boolean settled = now >= settleUntil && (reached(consumer, endWhenComplete) || now >= deadline);
+            boolean settled = now >= settleUntil && (now >= deadline || reached(consumer, endWhenComplete, deadline));
             if (settled || (settleUntil == Long.MAX_VALUE && now >= deadline)) return;
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) each.accept(r);
             if (now >= nextProgress) {
@@ -243,23 +247,32 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
         }
     }
 
-    private static Map<TopicPartition, Long> assignFromStart(KafkaConsumer<byte[], byte[]> consumer, List<String> topics) {
+    private static Map<TopicPartition, Long> assignFromStart(KafkaConsumer<byte[], byte[]> consumer, List<String> topics,
+                                                             long deadline) {
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : topics) {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, untilDeadline(deadline));
             if (infos == null || infos.isEmpty()) throw new SettingException("topic " + topic + " does not exist");
             for (PartitionInfo p : infos) partitions.add(new TopicPartition(topic, p.partition()));
         }
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
-        return consumer.endOffsets(partitions);
+        return consumer.endOffsets(partitions, untilDeadline(deadline));
     }
 
-    private static boolean reached(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
+    private static boolean reached(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end, long deadline) {
         for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-            if (consumer.position(e.getKey()) < e.getValue()) return false;
+            if (consumer.position(e.getKey(), untilDeadline(deadline)) < e.getValue()) return false;
         }
         return true;
+    }
+
+    /**
+     * What is left of --timeout-seconds for one blocking Kafka call (at least a second, so a call at the deadline
+     * can still answer), instead of the client's 30–60 s defaults an unreachable broker would otherwise cost.
+     */
+    static Duration untilDeadline(long deadline) {
+        return Duration.ofNanos(Math.max(1_000_000_000L, deadline - System.nanoTime()));
     }
 
     private static Properties consumerProps(String bootstrap, Properties extra) {
