@@ -28,6 +28,8 @@ final class InstanceFields {
     JsonToken timestampToken;
     long timestamp;
     boolean timestampBeyondInt64;
+    /** NaN or an infinity, which Python's json module writes for a missing value and TF Serving parses. */
+    boolean timestampNotFinite;
     /** The first key seen twice, or null. */
     String duplicate;
 
@@ -59,6 +61,7 @@ final class InstanceFields {
                 timestampToken = scalar(value, p);
                 timestamp = scalarNumber;
                 timestampBeyondInt64 = scalarBeyondInt64;
+                timestampNotFinite = scalarNotFinite;
                 break;
             default:
                 if (extras.size() < maxExtraFields) {
@@ -104,6 +107,7 @@ final class InstanceFields {
     private String scalarText;
     private long scalarNumber;
     private boolean scalarBeyondInt64;
+    private boolean scalarNotFinite;
 
     /**
      * The value of a contract field: a scalar, or the element of a one-element array holding one, since TF Serving's
@@ -114,6 +118,7 @@ final class InstanceFields {
         scalarText = null;
         scalarNumber = 0;
         scalarBeyondInt64 = false;
+        scalarNotFinite = false;
         if (value == JsonToken.START_ARRAY) {
             JsonToken inner = p.nextToken();
             if (inner == JsonToken.END_ARRAY) return JsonToken.START_ARRAY;
@@ -128,6 +133,7 @@ final class InstanceFields {
             scalarText = null;
             scalarNumber = 0;
             scalarBeyondInt64 = false;
+            scalarNotFinite = false;
             return JsonToken.START_ARRAY;
         }
         if (!value.isScalarValue()) {
@@ -154,6 +160,10 @@ final class InstanceFields {
             return t;
         }
         if (t == JsonToken.VALUE_NUMBER_FLOAT) {
+            if (p.isNaN()) {
+                scalarNotFinite = true;
+                return t;
+            }
             java.math.BigDecimal d;
             try {
                 d = p.getDecimalValue();

@@ -201,7 +201,7 @@ public final class RequestParser implements Serializable {
     }
 
     private ParseResult single(InstanceFields f, SourcePosition src, byte[] value) {
-        Problem problem = validate(f, src);
+        Problem problem = validate(f, src, null);
         if (problem != null) {
             ParseResult refused = whole(problem.code, problem.message, src, value, true);
             refused.deadLetters().get(0).field = problem.field;
@@ -224,7 +224,7 @@ public final class RequestParser implements Serializable {
             Problem problem = f == null
                     ? new Problem(ErrorCode.NOT_AN_OBJECT, null, "instance " + i + " must be a JSON object, got "
                             + describe(JsonToken.values()[slice[2]]))
-                    : validate(f, src);
+                    : validate(f, src, top);
             if (problem != null) {
                 DeadLetter d = DeadLetters.of(problem.code, problem.message, src, i, value, slice[0], slice[1], true,
                         limits.maxDeadLetterPayloadBytes);
@@ -239,23 +239,25 @@ public final class RequestParser implements Serializable {
         return new ParseResult(requests, deadLetters);
     }
 
-    private Problem validate(InstanceFields f, SourcePosition src) {
+    /** {@code top} is the envelope's own top level (null outside an envelope): a field there applies to no instance. */
+    private Problem validate(InstanceFields f, SourcePosition src, InstanceFields top) {
         if (f.duplicate != null) return new Problem(ErrorCode.DUPLICATE_FIELD, null, "the key \"" + clip(f.duplicate) + "\" appears twice");
         if (f.requestIdToken != null && f.requestIdToken != JsonToken.VALUE_NULL) {
             Problem p = checkString(InstanceFields.REQUEST_ID, f.requestIdToken, f.requestId, limits.maxRequestIdChars);
             if (p != null) return p;
         }
-        Problem p = requiredString(InstanceFields.USER_ID, f.userIdToken, f.userId, limits.maxUserIdChars, f);
+        Problem p = requiredString(InstanceFields.USER_ID, f.userIdToken, f.userId, limits.maxUserIdChars, f, top);
         if (p != null) return p;
-        p = requiredString(InstanceFields.MOVIE_TITLE, f.titleToken, f.title, limits.maxTitleChars, f);
+        p = requiredString(InstanceFields.MOVIE_TITLE, f.titleToken, f.title, limits.maxTitleChars, f, top);
         if (p != null) return p;
-        return checkTimestamp(f, src);
+        return checkTimestamp(f, src, top);
     }
 
-    private Problem requiredString(String field, JsonToken token, String value, int maxChars, InstanceFields f) {
+    private Problem requiredString(String field, JsonToken token, String value, int maxChars, InstanceFields f,
+                                   InstanceFields top) {
         if (token == null || token == JsonToken.VALUE_NULL) {
             return new Problem(ErrorCode.MISSING_FIELD, field, field + " is required" + (token == null ? "" : " and must not be null")
-                    + otherKeys(f));
+                    + atTopLevel(field, top) + otherKeys(f));
         }
         if (token == JsonToken.VALUE_NUMBER_INT && field.equals(InstanceFields.USER_ID)) {
             return new Problem(ErrorCode.WRONG_TYPE, field, field + " must be a string, got a number: send it as a string"
@@ -273,9 +275,17 @@ public final class RequestParser implements Serializable {
                 + " fields user_id, movie_title and timestamp, whatever the model's input names)";
     }
 
+    /** A hint for an instance missing a field that its envelope has at the top level, where TF Serving ignores it. */
+    private static String atTopLevel(String field, InstanceFields top) {
+        return top != null && top.knownPresent().contains(field)
+                ? " in each instance (the envelope has " + field + " at its top level, where it applies to no instance)" : "";
+    }
+
     private Problem checkString(String field, JsonToken token, String value, int maxChars) {
         if (token != JsonToken.VALUE_STRING) {
-            return new Problem(ErrorCode.WRONG_TYPE, field, field + " must be a string, got " + describe(token));
+            return new Problem(ErrorCode.WRONG_TYPE, field, field + " must be a string, got " + describe(token)
+                    + (token == JsonToken.START_OBJECT ? " (TF Serving's {\"b64\": ...} form is not taken: send the text as"
+                            + " a JSON string)" : ""));
         }
         if (Chars.isBlank(value)) return new Problem(ErrorCode.EMPTY_FIELD, field, field + " must not be empty");
         if (value.length() > maxChars) {
@@ -288,10 +298,13 @@ public final class RequestParser implements Serializable {
         return null;
     }
 
-    private Problem checkTimestamp(InstanceFields f, SourcePosition src) {
+    private Problem checkTimestamp(InstanceFields f, SourcePosition src, InstanceFields top) {
         JsonToken token = f.timestampToken;
         String field = InstanceFields.TIMESTAMP;
-        if ((token == null || token == JsonToken.VALUE_NULL) && limits.timestampFromRecord && src != null && src.timestamp > 0) {
+        // not when the envelope has a timestamp of its own: the record's time would silently stand in for the client's
+        boolean clientGaveOne = top != null && top.timestampToken != null && top.timestampToken != JsonToken.VALUE_NULL;
+        if ((token == null || token == JsonToken.VALUE_NULL) && limits.timestampFromRecord && src != null && src.timestamp > 0
+                && !clientGaveOne) {
             // parser.missing-timestamp=record-time: a client of a model without a timestamp input (TF Serving refuses
             // the key then) sends none; the record's Kafka timestamp, in seconds, stands in for it
             f.timestamp = Math.floorDiv(src.timestamp, 1000);
@@ -299,7 +312,11 @@ public final class RequestParser implements Serializable {
         }
         if (token == null || token == JsonToken.VALUE_NULL) {
             return new Problem(ErrorCode.MISSING_FIELD, field, field + " is required" + (token == null ? "" : " and must not be null")
-                    + otherKeys(f));
+                    + atTopLevel(field, top) + otherKeys(f));
+        }
+        if (f.timestampNotFinite) {
+            return new Problem(ErrorCode.WRONG_TYPE, field, field + " must be a whole number of seconds since the epoch, got NaN"
+                    + " or an infinity");
         }
         if (token != JsonToken.VALUE_NUMBER_INT) {
             return new Problem(ErrorCode.WRONG_TYPE, field, field + " must be a whole number of seconds since the epoch, got "
@@ -417,6 +434,9 @@ public final class RequestParser implements Serializable {
     private JsonFactory factory() {
         if (factory == null) {
             factory = JsonFactory.builder()
+                    // NaN and Infinity (Python's json module writes them; TF Serving parses them) are one instance's
+                    // wrong type, not the whole envelope's malformed JSON
+                    .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
                     .streamReadConstraints(StreamReadConstraints.builder()
                             .maxNestingDepth(limits.maxDepth)
                             .maxNumberLength(64)

@@ -47,8 +47,8 @@ public final class BadInputCatalog {
         c.add(new Case("trailing garbage", utf8(valid("\"587\"", title, "892870992") + " x"), ErrorCode.MALFORMED_JSON));
         c.add(new Case("two JSON objects", utf8(valid("\"1\"", title, "1") + valid("\"2\"", title, "2")), ErrorCode.MALFORMED_JSON));
         c.add(new Case("single quotes", utf8("{'user_id':'587','movie_title':'x','timestamp':1}"), ErrorCode.MALFORMED_JSON));
-        c.add(new Case("NaN timestamp", utf8(valid("\"587\"", title, "NaN")), ErrorCode.MALFORMED_JSON));
-        c.add(new Case("Infinity timestamp", utf8(valid("\"587\"", title, "Infinity")), ErrorCode.MALFORMED_JSON));
+        c.add(new Case("NaN timestamp (Python's json writes it)", utf8(valid("\"587\"", title, "NaN")), ErrorCode.WRONG_TYPE));
+        c.add(new Case("Infinity timestamp", utf8(valid("\"587\"", title, "Infinity")), ErrorCode.WRONG_TYPE));
         c.add(new Case("comment", utf8("{/* hi */\"user_id\":\"1\"}"), ErrorCode.MALFORMED_JSON));
         c.add(new Case("missing colon", utf8("{\"user_id\" \"1\"}"), ErrorCode.MALFORMED_JSON));
         c.add(new Case("unquoted key", utf8("{user_id:\"1\"}"), ErrorCode.MALFORMED_JSON));

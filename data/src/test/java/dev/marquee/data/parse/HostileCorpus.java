@@ -134,9 +134,9 @@ public final class HostileCorpus {
     public static List<Entry> stored() {
         List<Entry> e = new ArrayList<>();
         // numbers
-        e.add(file("nan-timestamp.json", "NaN is not JSON", whole(MALFORMED_JSON)));
-        e.add(file("infinity-timestamp.json", "Infinity is not JSON", whole(MALFORMED_JSON)));
-        e.add(file("negative-infinity-timestamp.json", "-Infinity is not JSON", whole(MALFORMED_JSON)));
+        e.add(file("nan-timestamp.json", "NaN (not JSON, but Python's json writes it)", whole(WRONG_TYPE)));
+        e.add(file("infinity-timestamp.json", "Infinity (not JSON, but Python's json writes it)", whole(WRONG_TYPE)));
+        e.add(file("negative-infinity-timestamp.json", "-Infinity (not JSON, but Python's json writes it)", whole(WRONG_TYPE)));
         e.add(file("timestamp-int64-max-plus-one.json", "2^63: one beyond int64", whole(OUT_OF_RANGE)));
         e.add(file("timestamp-int64-min-minus-one.json", "-2^63-1: one below int64", whole(OUT_OF_RANGE)));
         // a decimal without a fraction is that whole number (TF Serving's clients of a float timestamp input send it so)

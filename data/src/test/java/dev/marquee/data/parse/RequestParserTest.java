@@ -250,4 +250,56 @@ class RequestParserTest {
         assertThat(d.payload).isEqualTo("{");
         assertThat(d.payloadEncoding).isEqualTo(DeadLetter.UTF8);
     }
+    /** Python's json.dumps writes NaN for a missing value, and TF Serving parses it: that instance is refused, not the envelope. */
+    @Test
+    void aNaNOrInfinityRefusesItsInstanceOnly() {
+        String json = "{\"instances\":[{\"user_id\":\"587\",\"movie_title\":\"Heat (1995)\",\"timestamp\":892870992},"
+                + "{\"user_id\":\"1\",\"movie_title\":\"Heat (1995)\",\"timestamp\":NaN},"
+                + "{\"user_id\":\"2\",\"movie_title\":\"Heat (1995)\",\"timestamp\":[-Infinity]},"
+                + "{\"user_id\":\"3\",\"movie_title\":\"Heat (1995)\",\"timestamp\":892870992,\"score\":Infinity}]}";
+        ParseResult r = parser.parse(utf8(json), SOURCE);
+
+        assertThat(r.requests()).extracting(q -> q.userId).containsExactly("587", "3");
+        assertThat(r.deadLetters()).extracting(d -> d.instanceIndex).containsExactly(1, 2);
+        assertThat(r.deadLetters()).allSatisfy(d -> {
+            assertThat(d.errorCode).isEqualTo(ErrorCode.WRONG_TYPE);
+            assertThat(d.field).isEqualTo("timestamp");
+            assertThat(d.error).contains("got NaN or an infinity");
+        });
+        assertThat(parser.parse(utf8("{\"user_id\":NaN,\"movie_title\":\"Heat (1995)\",\"timestamp\":1}"), SOURCE).deadLetters())
+                .singleElement().satisfies(d -> assertThat(d.errorCode).isEqualTo(ErrorCode.WRONG_TYPE));
+    }
+
+    /** TF Serving ignores an envelope's other top-level keys; a request field put there is named when an instance lacks it. */
+    @Test
+    void aRequestFieldAtTheEnvelopesTopLevelIsNamedAndNeverStandsInForTheInstances() {
+        byte[] json = utf8("{\"timestamp\":892870992,\"user_id\":\"9\",\"instances\":[{\"user_id\":\"1\",\"movie_title\":\"Heat (1995)\"},"
+                + "{\"movie_title\":\"Heat (1995)\",\"timestamp\":5}]}");
+        SourcePosition at = new SourcePosition("rating-requests", 0, 7, 1_764_966_000_000L);
+        RequestParser recordTime = new RequestParser(ParserLimits.from(new Settings(Map.of(ParserLimits.MISSING_TIMESTAMP, "record-time"))));
+        for (RequestParser p : new RequestParser[] {parser, recordTime}) {
+            ParseResult r = p.parse(json, at);
+            assertThat(r.requests()).isEmpty();
+            assertThat(r.deadLetters()).extracting(d -> d.errorCode).containsExactly(ErrorCode.MISSING_FIELD, ErrorCode.MISSING_FIELD);
+            assertThat(r.deadLetters().get(0).field).isEqualTo("timestamp");
+            assertThat(r.deadLetters().get(0).error).contains("the envelope has timestamp at its top level");
+            assertThat(r.deadLetters().get(1).field).isEqualTo("user_id");
+            assertThat(r.deadLetters().get(1).error).contains("the envelope has user_id at its top level");
+        }
+        byte[] idAtTop = utf8("{\"request_id\":\"batch-17\",\"instances\":[{\"user_id\":\"1\",\"movie_title\":\"Heat (1995)\"}]}");
+        assertThat(recordTime.parse(idAtTop, at).requests()).as("record time stands in when the client sent no timestamp at all")
+                .singleElement().satisfies(q -> {
+                    assertThat(q.timestamp).isEqualTo(1_764_966_000L);
+                    assertThat(q.requestId).isEqualTo("rating-requests-0-7#0");
+                    assertThat(q.extraFields).containsExactly("envelope.request_id");
+                });
+    }
+
+    @Test
+    void aTfServingBase64ValueIsRefusedWithWhatToSendInstead() {
+        DeadLetter d = parser.parse(utf8("{\"user_id\":{\"b64\":\"NTg3\"},\"movie_title\":\"Heat (1995)\",\"timestamp\":1}"), SOURCE)
+                .deadLetters().get(0);
+        assertThat(d.errorCode).isEqualTo(ErrorCode.WRONG_TYPE);
+        assertThat(d.error).contains("{\"b64\": ...} form is not taken: send the text as a JSON string");
+    }
 }
