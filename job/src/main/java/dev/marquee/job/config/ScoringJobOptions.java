@@ -25,7 +25,9 @@ public final class ScoringJobOptions {
                     + " uses `<group-id>-labels` (grant both: docs/OPERATIONS.md#kafka-acls)");
     public static final ConfigOption<String> STARTING_OFFSETS = key("kafka.starting-offsets").stringType()
             .defaultValue("committed").withDescription("where to start without a checkpoint: `committed` (the group's"
-                    + " offsets, else earliest), `earliest`, `latest`");
+                    + " offsets, else earliest), `earliest`, `latest` (also on every restart until the first checkpoint"
+                    + " completes). A restored offset that retention has deleted resumes at the earliest offset kept,"
+                    + " whichever is set");
     /** Prefix of Kafka client properties passed to every source and sink, e.g. kafka.property.security.protocol. */
     public static final String KAFKA_PROPERTY_PREFIX = "kafka.property.";
     public static final OptionRow KAFKA_PROPERTIES = OptionRow.family(KAFKA_PROPERTY_PREFIX, "<name>", "string", "none",

@@ -44,6 +44,11 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
      * so reading a few older ones again ends on the newest). Covers clock skew between the trainer and this host.
      */
     static final long LOOK_BACK_MS = 30_000;
+    /**
+     * How often the topic's partitions are listed again: updates are keyed by model name, so partitions added to the
+     * topic can take a model's updates from then on, and a slot reading only the old ones would never hear of them.
+     */
+    static final Duration PARTITION_CHECK = Duration.ofMinutes(1);
 
     private final String topic;
     private final boolean fromEarliest;
@@ -73,6 +78,7 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
     private volatile long lookBackFromMs = -1;
     /** Set by the task thread at end of input; completed by the consumer thread once it has read up to the end. */
     private volatile CompletableFuture<Void> drainRequest;
+    private long partitionCheckNs = PARTITION_CHECK.toNanos();
 
     KafkaModelUpdateSubscription(String topic, Properties props, boolean fromEarliest, ModelUpdateDecoder decoder,
                                  String threadName) {
@@ -88,6 +94,12 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
         this.consumer = consumer;
         this.thread = new Thread(this::run, threadName);
         thread.setDaemon(true);
+    }
+
+    /** Tests: list the topic's partitions again this often, instead of every {@link #PARTITION_CHECK}. */
+    KafkaModelUpdateSubscription checkPartitionsEvery(Duration every) {
+        partitionCheckNs = every.toNanos();
+        return this;
     }
 
     /** Why reading the topic last failed, or null while it works. */
@@ -159,10 +171,16 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
     private void run() {
         Map<TopicPartition, Long> drainTo = null;
         boolean warnedMissing = false;
+        long nextPartitionCheck = System.nanoTime() + partitionCheckNs;
         try {
             while (running) {
                 try {
-                    if (consumer.assignment().isEmpty()) {
+                    boolean assigned = !consumer.assignment().isEmpty();
+                    if (assigned && System.nanoTime() - nextPartitionCheck >= 0) {
+                        nextPartitionCheck = System.nanoTime() + partitionCheckNs;
+                        addNewPartitions();
+                    }
+                    if (!assigned) {
                         if (!assign()) {
                             if (positioned.getCount() > 0) {
                                 missingAtStart = true; // known: it will be read from its beginning once it exists
@@ -178,6 +196,7 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
                             continue;
                         }
                         positioned.countDown();
+                        nextPartitionCheck = System.nanoTime() + partitionCheckNs;
                     }
                     ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
                     if (problem != null) problem = null; // read again
@@ -260,6 +279,33 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
         LOG.info("model updates: reading {} from {}", topic, start);
         problem = null;
         return true;
+    }
+
+    /**
+     * Adds the partitions the topic gained since they were last listed, read from their beginning: all of a partition
+     * added after the slot took its position is newer than the slot.
+     */
+    private void addNewPartitions() {
+        List<PartitionInfo> infos;
+        try {
+            infos = consumer.partitionsFor(topic, METADATA);
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            LOG.debug("model updates: listing the partitions of {} timed out; tried again later", topic);
+            return;
+        }
+        if (infos == null) return;
+        java.util.Set<TopicPartition> assigned = consumer.assignment();
+        List<TopicPartition> added = new ArrayList<>();
+        for (PartitionInfo i : infos) {
+            TopicPartition p = new TopicPartition(topic, i.partition());
+            if (!assigned.contains(p)) added.add(p);
+        }
+        if (added.isEmpty()) return;
+        List<TopicPartition> all = new ArrayList<>(assigned);
+        all.addAll(added);
+        consumer.assign(all); // the partitions already assigned keep their positions
+        consumer.seekToBeginning(added);
+        LOG.info("model updates: topic {} has new partitions {}; reading them from their beginning", topic, added);
     }
 
     private void seekStart(List<TopicPartition> partitions) {

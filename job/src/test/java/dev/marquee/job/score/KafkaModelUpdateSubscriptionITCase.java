@@ -60,4 +60,43 @@ class KafkaModelUpdateSubscriptionITCase {
             subscription.close();
         }
     }
+    /** Updates are keyed by model name: partitions added to the topic can take a model's updates, and a running slot reads them. */
+    @Test
+    void aPartitionAddedToTheTopicIsReadFromItsBeginning() throws Exception {
+        String topic = KAFKA.createTopic("model-updates", 1);
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "500");
+        KafkaModelUpdateSubscription subscription = new KafkaModelUpdateSubscription(topic, props, false,
+                new ModelUpdateDecoder(new UnregisteredMetricsGroup(), 0), "test-model-updates")
+                .checkPartitionsEvery(Duration.ofMillis(200));
+        dev.marquee.data.json.EventCodec<dev.marquee.data.event.ModelUpdate> codec =
+                dev.marquee.data.json.EventCodec.of(dev.marquee.data.event.ModelUpdate.class);
+        try {
+            subscription.start(Duration.ofSeconds(30));
+            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                    java.util.Map.<String, Object>of("bootstrap.servers", KAFKA.bootstrapServers()))) {
+                admin.createPartitions(java.util.Map.of(topic, org.apache.kafka.clients.admin.NewPartitions.increaseTo(2)))
+                        .all().get();
+            }
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KAFKA.producerProps(),
+                    new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                    new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+                byte[] update = codec.encode(new dev.marquee.data.event.ModelUpdate("marquee", 7, "/r/marquee/7", 1L));
+                // on the new partition only, as the key's hash would put it once the topic has two
+                producer.send(new ProducerRecord<>(topic, 1, "marquee".getBytes(java.nio.charset.StandardCharsets.UTF_8), update)).get();
+            }
+            java.util.List<dev.marquee.data.event.ModelUpdate> got = new java.util.ArrayList<>();
+            await("the update on the added partition").atMost(Duration.ofSeconds(60)).until(() -> {
+                got.addAll(subscription.poll());
+                return !got.isEmpty();
+            });
+            assertThat(got).singleElement().satisfies(u -> assertThat(u.version).isEqualTo(7));
+        } finally {
+            subscription.close();
+        }
+    }
 }

@@ -205,7 +205,7 @@ class KafkaSecurityPassThroughTest {
     }
 
     /** The Kafka sources and sinks of a built (not executed) job, found by walking its transformations. */
-    private static final class BuiltClients {
+    static final class BuiltClients {
         final List<KafkaSource<?>> sources = new ArrayList<>();
         final List<KafkaSink<?>> sinks = new ArrayList<>();
         final List<KafkaModelUpdates> updateFeeds = new ArrayList<>();

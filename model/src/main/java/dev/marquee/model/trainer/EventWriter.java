@@ -12,7 +12,9 @@ import org.apache.kafka.common.KafkaException;
 
 /** Writes model updates (keyed by model name) and retrain outcomes (keyed by request id), waiting for each ack. */
 final class EventWriter {
-    private static final long ACK_TIMEOUT_SECONDS = 30;
+    /** The producer's delivery.timeout.ms (KafkaClients): it reports a write it gave up on before the wait below ends. */
+    static final long DELIVERY_TIMEOUT_MS = 30_000;
+    private static final long ACK_TIMEOUT_SECONDS = DELIVERY_TIMEOUT_MS / 1000 + 5;
 
     private final Producer<String, byte[]> producer;
     private final EventCodec<ModelUpdate> updates = EventCodec.of(ModelUpdate.class);

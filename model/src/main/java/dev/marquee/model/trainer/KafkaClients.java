@@ -33,6 +33,10 @@ final class KafkaClients {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000"); // fail in seconds when no broker answers
+        // the producer gives up when the writer stops waiting (EventWriter), not 90 s later: a record it declared
+        // unwritten is never delivered behind its back, to be written again by the worker's restart
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(EventWriter.DELIVERY_TIMEOUT_MS));
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
         p.putAll(extra);
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
@@ -48,6 +52,9 @@ final class KafkaClients {
         p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Integer.toString(MAX_POLL_INTERVAL_MS));
         // the trigger writes requests in transactions (exactly-once): an aborted one was never asked
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // subscribing to a missing topic must not create it with the broker's defaults (create-topics.sh's
+        // --if-not-exists would then keep them) nor defeat --once's "does not exist"
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         p.putAll(extra);
         return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
@@ -66,6 +73,9 @@ final class KafkaClients {
         // a topic not there yet has nothing to read: not one for a broker to create with its defaults (or refuse to
         // a principal without CREATE)
         p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        // these readers seek where they start; an offset retention deletes under them resumes at what is left, not
+        // at the end (Kafka's default), which would end the read early without a word
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.putAll(overrides);
         p.putAll(extra);
         p.remove(ConsumerConfig.GROUP_ID_CONFIG);

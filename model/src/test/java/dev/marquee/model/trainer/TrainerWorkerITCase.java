@@ -325,6 +325,23 @@ class TrainerWorkerITCase {
         assertThat(code.get()).as(out.toString(StandardCharsets.UTF_8)).isZero();
     }
 
+    /**
+     * --once on a topic not created yet says so and creates nothing: the brokers (this one auto-creates topics, as
+     * Kafka's default does) would otherwise create it with their defaults, which create-topics.sh then keeps.
+     */
+    @Test
+    void onceOnAMissingRequestsTopicSaysSoAndCreatesNothing() throws Exception {
+        String missing = "never-created-requests-" + System.nanoTime();
+        Run worker = run(TrainerMain::run, "--once", "--bootstrap", KAFKA.bootstrapServers(), "--registry",
+                tmp.resolve("registry").toString(), "--topic.retrain-requests", missing);
+        assertThat(worker.code).as(worker.toString()).isNotZero();
+        assertThat(worker.out + worker.err).contains("topic " + missing + " does not exist");
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.<String, Object>of("bootstrap.servers", KAFKA.bootstrapServers()))) {
+            assertThat(admin.listTopics().names().get()).doesNotContain(missing);
+        }
+    }
+
     /** The promoter's thread ended on an Error: the trainer stops too, with exit 1, for its supervisor to restart it. */
     @Test
     void aWorkerWhosePromoterDiedStops() throws Exception {
