@@ -386,7 +386,10 @@ class InfraConfigTest {
         Map<String, Object> job = asMap(spec.get("job"));
         assertThat(job).containsEntry("jarURI", "local:///opt/flink/usrlib/marquee-job.jar")
                 .containsEntry("entryClass", "dev.marquee.job.ScoringJob").containsEntry("upgradeMode", "savepoint");
-        assertThat(list(job.get("args"))).contains("--kafka.bootstrap-servers");
+        assertThat(list(job.get("args"))).contains("--kafka.bootstrap-servers")
+                .as("the job's own --parallelism would win over spec.job.parallelism, so changing that would not rescale")
+                .doesNotContain("--parallelism");
+        assertThat(job.get("parallelism")).isEqualTo(12);
         Map<String, Object> flinkConf = asMap(spec.get("flinkConfiguration"));
         assertThat(flinkConf).containsEntry("external-resources", "gpu")
                 .containsEntry("external-resource.gpu.kubernetes.config-key", "nvidia.com/gpu")
