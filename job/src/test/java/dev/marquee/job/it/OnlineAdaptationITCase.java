@@ -307,6 +307,86 @@ class OnlineAdaptationITCase {
         }
     }
 
+    /**
+     * Scale out (docs/OPERATIONS.md): a savepoint of the job at parallelism 2 restored at 4. The users' factors and the
+     * new title's bias are keyed state, split by key group across the new subtasks: a later request of each user, and
+     * of a stranger for the new title, is adjusted exactly as it was before the savepoint.
+     */
+    @Test
+    void whatLabelsTaughtSurvivesARestoreAtAnotherParallelism(@TempDir Path savepoints) throws Exception {
+        Topics topics = Topics.create();
+        String requests = topics.requests(), ratings = topics.ratings(), predictions = topics.predictions(),
+                drift = topics.drift();
+        RequestEncoder encoder = new RequestEncoder();
+        EventCodec<Rating> labelCodec = EventCodec.of(Rating.class);
+        List<String> titles = rows.stream().map(r -> r.movieTitle).distinct().sorted().toList();
+        String known = titles.get(titles.size() - 1);
+        long t = rows.get(0).timestamp;
+        int labels = 0;
+        JobClient before = start("new", requests, ratings, predictions, drift, Map.of(), 2, null);
+        Map<String, Prediction> taught;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps())) {
+            for (int u = 0; u < USERS; u++) {
+                String user = "new-user-" + u;
+                for (int k = 0; k < LABELS_PER_USER; k++) {
+                    String title = k == 0 ? NEW_TITLE : titles.get((u * 5 + k) % (titles.size() - 1));
+                    Rating mine = new Rating(user, title, k == 0 || u % 2 == 0 ? 5f : 1f, t);
+                    send(producer, requests, user, encoder.single("first-" + u + "-" + k, mine));
+                    send(producer, ratings, user, labelCodec.encode(mine));
+                    labels++;
+                }
+            }
+            producer.flush();
+            EventCodec<DriftReport> reports = EventCodec.of(DriftReport.class);
+            int labelsSent = labels;
+            try (TopicReader reader = new TopicReader(KAFKA, drift)) {
+                reader.readUntil(recs -> labelsCounted(recs, reports) >= labelsSent, DEADLINE); // all of them learned
+            }
+            taught = probe(producer, requests, predictions, encoder, "before", known, t);
+            assertThat(taught.get("high").adjustment).as("the user who rated 5s").isGreaterThan(0.3f);
+            assertThat(taught.get("low").adjustment).as("the user who rated 1s").isLessThan(-0.3f);
+            assertThat(taught.get("stranger").adjustment).as("the new title's own bias").isGreaterThan(0.1f);
+        }
+        String savepoint = before.stopWithSavepoint(false, savepoints.toUri().toString(),
+                org.apache.flink.core.execution.SavepointFormatType.CANONICAL).get();
+        await("the job stopped").atMost(DEADLINE).until(() -> before.getJobStatus().get().isGloballyTerminalState());
+
+        // "latest": a run that did not restore the savepoint would start with nothing learned, and learn nothing again
+        JobClient after = start("new", requests, ratings, predictions, drift, Map.of(JobSettings.STARTING_OFFSETS, "latest"),
+                SharedMiniCluster.SLOTS, savepoint);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps())) {
+            Map<String, Prediction> restored = probe(producer, requests, predictions, encoder, "after", known, t);
+            for (String who : List.of("high", "low", "stranger")) {
+                assertThat(restored.get(who).adjustment).as(who + " after the restore at parallelism " + SharedMiniCluster.SLOTS)
+                        .isEqualTo(taught.get(who).adjustment);
+            }
+        } finally {
+            Jobs.stopIfRunning(after);
+        }
+    }
+
+    /** One request each of the user who rated 5s, the one who rated 1s and a stranger for the new title; their predictions. */
+    private static Map<String, Prediction> probe(KafkaProducer<byte[], byte[]> producer, String requests, String predictions,
+                                                 RequestEncoder encoder, String id, String known, long t) {
+        send(producer, requests, "new-user-0", encoder.single(id + "-high", new Rating("new-user-0", known, 0, t)));
+        send(producer, requests, "new-user-1", encoder.single(id + "-low", new Rating("new-user-1", known, 0, t)));
+        send(producer, requests, "stranger-" + id, encoder.single(id + "-stranger", new Rating("stranger-" + id, NEW_TITLE, 0, t)));
+        producer.flush();
+        EventCodec<Prediction> codec = EventCodec.of(Prediction.class);
+        Map<String, Prediction> got = new HashMap<>();
+        try (TopicReader reader = new TopicReader(KAFKA, predictions)) {
+            reader.readUntil(recs -> {
+                for (ConsumerRecord<byte[], byte[]> rec : recs) {
+                    Prediction p = codec.decode(rec.value());
+                    if (p.requestId.startsWith(id + "-")) got.put(p.requestId.substring(id.length() + 1), p);
+                }
+                return got.size() == 3;
+            }, DEADLINE);
+        }
+        assertThat(got).as("the probe's three predictions").containsOnlyKeys("high", "low", "stranger");
+        return got;
+    }
+
     /** Fresh topics for one test's job. */
     private record Topics(String requests, String ratings, String predictions, String drift) {
         static Topics create() {
@@ -350,6 +430,11 @@ class OnlineAdaptationITCase {
 
     private static JobClient start(String scope, String requests, String ratings, String predictions, String drift,
                                    Map<String, String> more) throws Exception {
+        return start(scope, requests, ratings, predictions, drift, more, 2, null);
+    }
+
+    private static JobClient start(String scope, String requests, String ratings, String predictions, String drift,
+                                   Map<String, String> more, int parallelism, String savepoint) throws Exception {
         Map<String, String> values = new HashMap<>();
         values.put(JobSettings.BOOTSTRAP, KAFKA.bootstrapServers());
         values.put(JobSettings.GROUP_ID, "adaptation-" + requests);
@@ -369,8 +454,13 @@ class OnlineAdaptationITCase {
         values.putAll(more);
         JobSettings s = JobSettings.from(values);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
+        env.setParallelism(parallelism);
         ScoringJob.configure(env, s);
+        if (savepoint != null) {
+            org.apache.flink.configuration.Configuration c = new org.apache.flink.configuration.Configuration();
+            c.set(org.apache.flink.configuration.StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+            env.configure(c);
+        }
         DataStream<RawRecord> in = env.fromSource(KafkaConnections.requestSource(s), WatermarkStrategy.noWatermarks(),
                 "rating requests").uid("source-rating-requests");
         KafkaModelUpdates updates = KafkaModelUpdates.fromEarliest(s);
