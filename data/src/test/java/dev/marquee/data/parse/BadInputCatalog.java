@@ -49,6 +49,9 @@ public final class BadInputCatalog {
         c.add(new Case("single quotes", utf8("{'user_id':'587','movie_title':'x','timestamp':1}"), ErrorCode.MALFORMED_JSON));
         c.add(new Case("NaN timestamp (Python's json writes it)", utf8(valid("\"587\"", title, "NaN")), ErrorCode.WRONG_TYPE));
         c.add(new Case("Infinity timestamp", utf8(valid("\"587\"", title, "Infinity")), ErrorCode.WRONG_TYPE));
+        c.add(new Case("+Infinity timestamp", utf8(valid("\"587\"", title, "+Infinity")), ErrorCode.WRONG_TYPE));
+        c.add(new Case("-INF timestamp", utf8(valid("\"587\"", title, "-INF")), ErrorCode.WRONG_TYPE));
+        c.add(new Case("a leading + on a timestamp", utf8(valid("\"587\"", title, "+892870992")), ErrorCode.MALFORMED_JSON));
         c.add(new Case("comment", utf8("{/* hi */\"user_id\":\"1\"}"), ErrorCode.MALFORMED_JSON));
         c.add(new Case("missing colon", utf8("{\"user_id\" \"1\"}"), ErrorCode.MALFORMED_JSON));
         c.add(new Case("unquoted key", utf8("{user_id:\"1\"}"), ErrorCode.MALFORMED_JSON));

@@ -40,6 +40,9 @@ public final class KafkaModelUpdates implements ControlFeed<ModelUpdate> {
         consumerProperties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"); // after a truncation only
         consumerProperties.remove(ConsumerConfig.GROUP_ID_CONFIG);
         consumerProperties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false"); // reading creates nothing
+        // the partition list the slot checks every minute is the client's cached metadata: as fresh as that
+        consumerProperties.putIfAbsent(ConsumerConfig.METADATA_MAX_AGE_CONFIG,
+                Long.toString(KafkaModelUpdateSubscription.PARTITION_CHECK.toMillis()));
         if (s.delivery == DeliveryGuarantee.EXACTLY_ONCE) {
             consumerProperties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         }

@@ -107,6 +107,12 @@ class InfraConfigTest {
             names.add(gauge + "_threshold");
             names.add(gauge + "_alerting");
         }
+        for (dev.marquee.data.event.ErrorCode code : dev.marquee.data.event.ErrorCode.values()) { // per error code
+            String gauge = DRIFT_PREFIX + DriftMetricNames.gaugeName(DriftMetricNames.INVALID_RATE_CODE_PREFIX + code.name());
+            names.add(gauge);
+            names.add(gauge + "_threshold");
+            names.add(gauge + "_alerting");
+        }
         DRIFT_SUMMARY_GAUGES.forEach(g -> names.add(DRIFT_PREFIX + g));
         return names;
     }
@@ -268,7 +274,8 @@ class InfraConfigTest {
         Pattern selector = Pattern.compile(m.group(1)); // PromQL regexes are anchored, as matches() is
         Set<String> selected = knownMetrics().stream().filter(n -> selector.matcher(n).matches()).collect(Collectors.toSet());
         Set<String> alerting = knownMetrics().stream().filter(n -> n.endsWith("_alerting")).collect(Collectors.toSet());
-        assertThat(selected).isEqualTo(alerting).hasSize(DRIFT_METRICS.size());
+        assertThat(selected).isEqualTo(alerting)
+                .hasSize(DRIFT_METRICS.size() + dev.marquee.data.event.ErrorCode.values().length);
     }
 
     @Test

@@ -69,6 +69,8 @@ class KafkaModelUpdateSubscriptionITCase {
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // the partition list is the client's cached metadata; the job's consumer refreshes it every minute
+        // (KafkaModelUpdatesPropertiesTest), this test's every half second
         props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "500");
         KafkaModelUpdateSubscription subscription = new KafkaModelUpdateSubscription(topic, props, false,
                 new ModelUpdateDecoder(new UnregisteredMetricsGroup(), 0), "test-model-updates")

@@ -12,16 +12,27 @@ import org.apache.kafka.common.KafkaException;
 
 /** Writes model updates (keyed by model name) and retrain outcomes (keyed by request id), waiting for each ack. */
 final class EventWriter {
-    /** The producer's delivery.timeout.ms (KafkaClients): it reports a write it gave up on before the wait below ends. */
+    /** The producers' delivery.timeout.ms unless set otherwise (KafkaClients). */
     static final long DELIVERY_TIMEOUT_MS = 30_000;
-    private static final long ACK_TIMEOUT_SECONDS = DELIVERY_TIMEOUT_MS / 1000 + 5;
+    /** How much longer than the producer's delivery timeout a write is waited for: its own error comes first. */
+    static final long MARGIN_MS = 5_000;
 
     private final Producer<String, byte[]> producer;
+    private final long ackTimeoutMs;
     private final EventCodec<ModelUpdate> updates = EventCodec.of(ModelUpdate.class);
     private final EventCodec<RetrainOutcome> outcomes = EventCodec.of(RetrainOutcome.class);
 
     EventWriter(Producer<String, byte[]> producer) {
+        this(producer, DELIVERY_TIMEOUT_MS + MARGIN_MS);
+    }
+
+    EventWriter(Producer<String, byte[]> producer, long ackTimeoutMs) {
         this.producer = producer;
+        this.ackTimeoutMs = ackTimeoutMs;
+    }
+
+    long ackTimeoutMs() {
+        return ackTimeoutMs;
     }
 
     void write(String topic, ModelUpdate update) {
@@ -34,14 +45,14 @@ final class EventWriter {
 
     private void send(ProducerRecord<String, byte[]> record) {
         try {
-            producer.send(record).get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            producer.send(record).get(ackTimeoutMs, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaException("interrupted while writing to " + record.topic(), e);
         } catch (ExecutionException e) {
             throw new KafkaException("cannot write to " + record.topic() + ": " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
-            throw new KafkaException("no acknowledgement from " + record.topic() + " within " + ACK_TIMEOUT_SECONDS + " s", e);
+            throw new KafkaException("no acknowledgement from " + record.topic() + " within " + ackTimeoutMs / 1000 + " s", e);
         }
     }
 }

@@ -29,16 +29,43 @@ final class KafkaClients {
 
     /** Synchronous-friendly producer of JSON bytes: every write acknowledged by all in-sync replicas. */
     KafkaProducer<String, byte[]> producer() {
+        return new KafkaProducer<>(producerProperties(), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** Its writes' acknowledgements are waited for this long: the producer's delivery timeout, and a margin. */
+    EventWriter writer(org.apache.kafka.clients.producer.Producer<String, byte[]> producer) {
+        long deliveryMs = millis(producerProperties(), ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, EventWriter.DELIVERY_TIMEOUT_MS);
+        return new EventWriter(producer, Math.max(deliveryMs, EventWriter.DELIVERY_TIMEOUT_MS) + EventWriter.MARGIN_MS);
+    }
+
+    Properties producerProperties() {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000"); // fail in seconds when no broker answers
-        // the producer gives up when the writer stops waiting (EventWriter), not 90 s later: a record it declared
-        // unwritten is never delivered behind its back, to be written again by the worker's restart
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(EventWriter.DELIVERY_TIMEOUT_MS));
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
         p.putAll(extra);
-        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        // The producer gives up about when the writer stops waiting (EventWriter waits a margin longer), not 90 s
+        // later: a write the worker reported as failed is not retried on behind its back meanwhile. Kafka requires
+        // delivery >= linger + request timeout when it is set, so a --kafka-prop raising those raises it too.
+        long linger = millis(p, ProducerConfig.LINGER_MS_CONFIG, 5);
+        long request = millis(p, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+        if (p.getProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG) == null && linger >= 0 && request >= 0) {
+            p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                    Long.toString(Math.max(EventWriter.DELIVERY_TIMEOUT_MS, linger + request)));
+        }
+        return p;
+    }
+
+    /** A duration property in ms, or -1 when it is not a number (the Kafka client then refuses it, and says why). */
+    private static long millis(Properties p, String key, long absent) {
+        String v = p.getProperty(key);
+        if (v == null) return absent;
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** The request consumer: the worker's group, offsets committed by hand, one request per poll, committed only. */

@@ -103,7 +103,7 @@ abstract class ServingMoveCommand extends ConsoleCommand {
             // pointer meanwhile, and its announcement must not land before this one and be overwritten by it
             registry.locked(name, () -> {
                 move(console, registry, name, mode, version, dir, now);
-                new EventWriter(producer).write(topic, update);
+                kafka.writer(producer).write(topic, update);
                 return null;
             });
             console.out().println(cmd + ": sent a model update for version " + version + " to " + topic + " at "

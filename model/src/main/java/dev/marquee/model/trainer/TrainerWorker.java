@@ -67,7 +67,7 @@ final class TrainerWorker implements AutoCloseable {
         this.out = out;
         this.consumer = settings.kafka().requestConsumer(settings.group());
         this.producer = settings.kafka().producer();
-        this.writer = new EventWriter(producer);
+        this.writer = settings.kafka().writer(producer);
         this.labels = new LabelReader(settings.kafka(), settings.ratingsTopic(), settings.labelMaxCount(),
                 LABEL_READ_TIMEOUT);
         this.retrainer = new Retrainer(settings, originalData, out);

@@ -268,11 +268,12 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
     }
 
     /**
-     * What is left of --timeout-seconds for one blocking Kafka call (at least a second, so a call at the deadline
-     * can still answer), instead of the client's 30–60 s defaults an unreachable broker would otherwise cost.
+     * What is left of --timeout-seconds for one blocking Kafka call, at most 30 s (a broker that answers nothing in
+     * that time is not there: a misspelt --bootstrap fails then, not at the end of the whole timeout) and at least a
+     * second, so a call at the deadline can still answer.
      */
     static Duration untilDeadline(long deadline) {
-        return Duration.ofNanos(Math.max(1_000_000_000L, deadline - System.nanoTime()));
+        return Duration.ofNanos(Math.max(1_000_000_000L, Math.min(30_000_000_000L, deadline - System.nanoTime())));
     }
 
     private static Properties consumerProps(String bootstrap, Properties extra) {

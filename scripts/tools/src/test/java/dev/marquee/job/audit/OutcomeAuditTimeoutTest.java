@@ -40,9 +40,10 @@ class OutcomeAuditTimeoutTest {
     }
 
     @Test
-    void aBlockingCallGetsWhatIsLeftButAtLeastASecond() {
+    void aBlockingCallGetsWhatIsLeftButAtLeastASecondAndAtMost30() {
         long inTenSeconds = System.nanoTime() + 10_000_000_000L;
         assertThat(OutcomeAuditCommand.untilDeadline(inTenSeconds)).isBetween(Duration.ofSeconds(9), Duration.ofSeconds(10));
+        assertThat(OutcomeAuditCommand.untilDeadline(System.nanoTime() + 300_000_000_000L)).isEqualTo(Duration.ofSeconds(30));
         assertThat(OutcomeAuditCommand.untilDeadline(System.nanoTime() - 5_000_000_000L)).isEqualTo(Duration.ofSeconds(1));
     }
 }
