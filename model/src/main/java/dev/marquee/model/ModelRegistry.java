@@ -367,6 +367,8 @@ public final class ModelRegistry {
     }
 
     private List<Long> retainLocked(String name, int keep) throws IOException {
+        // a version an earlier round renamed aside but could not delete (no longer a version, so never seen again)
+        Folders.deleteEntriesStartingWith(modelDir(name), TEMP_PREFIX + "deleting-");
         List<Long> versions = versions(name);
         OptionalLong pin = pinned(name);
         ServingState state = state(name);
@@ -382,7 +384,28 @@ public final class ModelRegistry {
             Folders.deleteRecursively(aside);
             deleted.add(v);
         }
+        forgetHeldVersionsGone(name, state);
         return deleted;
+    }
+
+    /** How many held entries of versions no longer on disk the pointer keeps: the newest, which a trigger may ask about. */
+    static final int HELD_OF_DELETED_KEPT = 10;
+
+    /**
+     * Drops the held entries of versions retention deleted, but the {@value #HELD_OF_DELETED_KEPT} newest: the list
+     * would otherwise grow by every retired candidate for as long as the model lives, and the promoter reads it many
+     * times a second. The newest stay, so a candidate retired a moment before a publish deleted it is still known
+     * as held to the retraining trigger (which asks about the latest candidate only).
+     */
+    private void forgetHeldVersionsGone(String name, ServingState state) throws IOException {
+        if (!Files.isRegularFile(modelDir(name).resolve(SERVING_FILE))) return;
+        List<Long> present = versions(name);
+        List<Long> gone = new ArrayList<>();
+        for (long v : state.held.keySet()) if (!present.contains(v)) gone.add(v);
+        if (gone.size() <= HELD_OF_DELETED_KEPT) return;
+        gone.sort(null);
+        for (long v : gone.subList(0, gone.size() - HELD_OF_DELETED_KEPT)) state.held.remove(v);
+        writeState(name, state);
     }
 
     /** Deletes hidden directories left by publishes that were killed midway; returns how many. */

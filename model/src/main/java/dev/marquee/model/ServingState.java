@@ -59,7 +59,15 @@ public class ServingState {
         return s;
     }
 
+    /** The longest reason a held entry keeps (a dropped shadow's is TensorFlow's whole message, kilobytes at times). */
+    static final int MAX_HELD_REASON_CHARS = 500;
+
     public ServingState hold(long version, String why) {
+        if (why != null && why.length() > MAX_HELD_REASON_CHARS) {
+            int end = MAX_HELD_REASON_CHARS - 3;
+            if (Character.isHighSurrogate(why.charAt(end - 1))) end--; // not half a character
+            why = why.substring(0, end) + "...";
+        }
         held.put(version, why);
         return this;
     }

@@ -201,6 +201,47 @@ class ModelRegistryTest {
         assertThat(registry.versions("movies")).containsExactly(1L, 2L, 4L, 5L);
     }
 
+    /** Every retired candidate is held: retention forgets those it deleted, but the newest few, for the trigger. */
+    @Test
+    void retentionForgetsTheHeldEntriesOfTheVersionsItDeletedButTheNewest() throws IOException {
+        ModelRegistry registry = new ModelRegistry(base);
+        int published = ModelRegistry.HELD_OF_DELETED_KEPT + 6;
+        for (int i = 0; i < published; i++) registry.publish("movies", ModelRegistryTest::fakeModel);
+        ServingState state = registry.state("movies").with(published, 0, null, "promoted", 1L);
+        for (long v = 1; v < published; v++) state.hold(v, "retired on live labels");
+        registry.writeState("movies", state);
+
+        assertThat(registry.retain("movies", 2)).hasSize(published - 2);
+
+        assertThat(registry.versions("movies")).containsExactly((long) published - 1, (long) published);
+        // held: the one version left that is held, and the newest of those deleted
+        assertThat(registry.state("movies").held.keySet()).hasSize(1 + ModelRegistry.HELD_OF_DELETED_KEPT)
+                .contains((long) published - 1, (long) published - 2).doesNotContain(1L, 2L);
+        assertThat(registry.state("movies").serving).isEqualTo(published);
+    }
+
+    /** A version renamed aside whose deletion failed (a network volume) is deleted by the next retention. */
+    @Test
+    void retentionFinishesADeletionAnEarlierRoundLeftHalfDone() throws IOException {
+        ModelRegistry registry = new ModelRegistry(base);
+        for (int i = 0; i < 3; i++) registry.publish("movies", ModelRegistryTest::fakeModel);
+        Path leftover = registry.versionDir("movies", 1).resolveSibling(".publishing-deleting-0");
+        Files.createDirectories(leftover.resolve("variables"));
+        Files.writeString(leftover.resolve("saved_model.pb"), "half deleted");
+
+        registry.retain("movies", 3);
+
+        assertThat(leftover).doesNotExist();
+        assertThat(registry.versions("movies")).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
+    void aHeldReasonIsCutToItsLimit() {
+        ServingState s = new ServingState().hold(3, "x".repeat(10_000));
+        assertThat(s.held.get(3L)).hasSize(ServingState.MAX_HELD_REASON_CHARS).endsWith("...");
+        assertThat(new ServingState().hold(4, "short").held.get(4L)).isEqualTo("short");
+    }
+
     @Test
     void retentionKeepsTheNewestAndThePinned() throws IOException {
         ModelRegistry registry = new ModelRegistry(base);
