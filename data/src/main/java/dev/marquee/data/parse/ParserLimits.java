@@ -146,6 +146,20 @@ public final class ParserLimits implements Serializable {
     }
 
     /** Reads the {@code parser.*} keys; absent keys take their defaults; bad values fail with a clear message. */
+    /**
+     * The limits a command's {@code option} (repeatable KEY=VALUE, e.g. {@code --parser-setting}) gives, for a tool
+     * that must read records as the scoring job does: only parser.* keys, checked as the job checks them.
+     */
+    public static ParserLimits fromOption(String option, java.util.Map<String, String> given) {
+        for (String key : given.keySet()) {
+            if (!KEYS.contains(key)) {
+                throw new dev.marquee.data.config.SettingException(option + " takes the scoring job's parser settings ("
+                        + String.join(", ", KEYS) + "), got " + key);
+            }
+        }
+        return from(new Settings(given));
+    }
+
     public static ParserLimits from(Settings settings) {
         return new ParserLimits(settings);
     }

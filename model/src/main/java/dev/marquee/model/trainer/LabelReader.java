@@ -23,8 +23,6 @@ import org.apache.kafka.common.TopicPartition;
  * [0.5, 5.5]) are counted and skipped.
  */
 final class LabelReader {
-    /** The scoring job's label stage refuses labels beyond the request parser's limits; so does the trainer. */
-    private static final ParserLimits LIMITS = ParserLimits.defaults();
     private static final Duration POLL = Duration.ofMillis(200);
     /** Ties broken by where the label is in the topic, not by poll order: a retrain done again reads the same list. */
     private static final Comparator<Entry> OLDEST_FIRST = Comparator.comparingLong((Entry e) -> e.rating().timestamp)
@@ -34,8 +32,14 @@ final class LabelReader {
     private final String topic;
     private final int maxLabels;
     private final Duration timeout;
+    /** The scoring job's label stage refuses labels beyond its request parser's limits; so does the trainer. */
+    private final ParserLimits limits;
 
     LabelReader(KafkaClients clients, String topic, int maxLabels, Duration timeout) {
+        this(clients, topic, maxLabels, timeout, ParserLimits.defaults());
+    }
+
+    LabelReader(KafkaClients clients, String topic, int maxLabels, Duration timeout, ParserLimits limits) {
         if (maxLabels < 1) {
             throw new IllegalArgumentException("the label window needs room for at least 1 label, got " + maxLabels);
         }
@@ -43,6 +47,7 @@ final class LabelReader {
         this.topic = topic;
         this.maxLabels = maxLabels;
         this.timeout = timeout;
+        this.limits = limits;
     }
 
     /**
@@ -88,7 +93,7 @@ final class LabelReader {
                         continue; // arrived after the read started
                     }
                     records++;
-                    Rating r = decode(record.value());
+                    Rating r = decode(record.value(), limits);
                     if (r == null) {
                         refused++;
                         continue;
@@ -109,15 +114,20 @@ final class LabelReader {
         }
     }
 
-    /** A label as the scoring job reads it (ParseRatings), or null for one it drops. */
+    /** A label as a scoring job with the default parser settings reads it (ParseRatings), or null for one it drops. */
     static Rating decode(byte[] value) {
-        if (value == null || value.length > LIMITS.maxPayloadBytes) { // the job refuses what is larger (ParseRatings)
+        return decode(value, ParserLimits.defaults());
+    }
+
+    /** A label as the scoring job with these parser settings reads it (ParseRatings), or null for one it drops. */
+    static Rating decode(byte[] value, ParserLimits limits) {
+        if (value == null || value.length > limits.maxPayloadBytes) { // the job refuses what is larger (ParseRatings)
             return null;
         }
         try {
             Rating r = dev.marquee.data.parse.LabelDecoder.decode(value); // the job's rules (ParseRatings)
             r.requestId = ParserLimits.labelRequestId(r.requestId); // a blank id is none, before the limits, as the job
-            return LIMITS.admitsLabel(r) ? r : null;
+            return limits.admitsLabel(r) ? r : null;
         } catch (RuntimeException e) {
             return null;
         }

@@ -143,6 +143,11 @@ public final class TrainerOptions {
     @Option(names = "--once", description = "handle the pending requests, then exit (no promoter)")
     boolean once;
 
+    @Option(names = "--parser-setting", paramLabel = "KEY=VALUE", description = "a parser.* setting the scoring job"
+            + " runs with (repeatable), so labels are read as the job reads them, e.g. --parser-setting"
+            + " parser.max-user-id-chars=256 (default: the job's defaults)")
+    java.util.Map<String, String> parserSettings = new java.util.LinkedHashMap<>();
+
     /** 0 (keep all), or at least 2: a slot may still serve the version the pointer named before the newest. */
     static int keepVersions(int n) {
         if (n == 1) {
@@ -183,6 +188,7 @@ public final class TrainerOptions {
                 once, labeledTopic, statusTopic, promotion.settings(),
                 OptionRange.check(TrainerSettings.MAX_REQUESTS_PER_HOUR, maxRequestsPerHour, 0, 100_000),
                 1000 * OptionRange.check("trainer.request-expiry-seconds", requestExpirySeconds, 0, 365L * 86_400),
-                keepVersions(keepVersions));
+                keepVersions(keepVersions),
+                dev.marquee.data.parse.ParserLimits.fromOption("--parser-setting", parserSettings));
     }
 }

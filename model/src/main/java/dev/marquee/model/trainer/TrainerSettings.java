@@ -15,7 +15,7 @@ record TrainerSettings(KafkaClients kafka, String group, String requestsTopic, S
         long labelWindowSeconds, int labelMaxCount, double holdoutShare, GatePolicy gate, long deferExpiryMs,
         long recheckIntervalMs, int keepRejected, int epochs, double learningRate, boolean once,
         String labeledTopic, String statusTopic, PromotionSettings promotion, int maxRequestsPerHour,
-        long requestExpiryMs, int keepVersions) {
+        long requestExpiryMs, int keepVersions, dev.marquee.data.parse.ParserLimits parserLimits) {
 
     static final String MAX_REQUESTS_PER_HOUR = "trainer.max-requests-per-hour";
 

@@ -69,7 +69,7 @@ final class TrainerWorker implements AutoCloseable {
         this.producer = settings.kafka().producer();
         this.writer = settings.kafka().writer(producer);
         this.labels = new LabelReader(settings.kafka(), settings.ratingsTopic(), settings.labelMaxCount(),
-                LABEL_READ_TIMEOUT);
+                LABEL_READ_TIMEOUT, settings.parserLimits());
         this.retrainer = new Retrainer(settings, originalData, out);
         this.deferred = new DeferredCandidates(settings, retrainer, out, System::currentTimeMillis);
         this.rateLimit = new RequestRateLimit(settings.maxRequestsPerHour());

@@ -151,13 +151,7 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
 
     /** The job's parser settings from --parser-setting: only parser.* keys, checked as the job checks them. */
     static ParserLimits parserLimits(Map<String, String> given) {
-        for (String key : given.keySet()) {
-            if (!ParserLimits.KEYS.contains(key)) {
-                throw new SettingException("--parser-setting takes the scoring job's parser settings ("
-                        + String.join(", ", ParserLimits.KEYS) + "), got " + key);
-            }
-        }
-        return ParserLimits.from(new dev.marquee.data.config.Settings(given));
+        return ParserLimits.fromOption("--parser-setting", given);
     }
 
     /**
