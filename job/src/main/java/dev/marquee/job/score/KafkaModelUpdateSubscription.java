@@ -270,8 +270,15 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
         consumer.assign(partitions);
         Map<TopicPartition, Long> start = new HashMap<>();
         try {
+            long lookBackAtSeek = lookBackFromMs;
             seekStart(partitions);
             for (TopicPartition p : partitions) start.put(p, consumer.position(p, METADATA)); // fixes "latest" now
+            if (lookBackAtSeek < 0 && lookBackFromMs >= 0 && !fromEarliest && !missingAtStart) {
+                // start() gave up waiting while this position was taken: the slot read its pointer before the
+                // position was fixed, so an update in between would be skipped; read back from the look-back instead
+                seekStart(partitions);
+                for (TopicPartition p : partitions) start.put(p, consumer.position(p, METADATA));
+            }
         } catch (RuntimeException e) {
             consumer.unsubscribe(); // no assignment: the next round positions again, instead of wherever poll() lands
             throw e;
@@ -320,11 +327,12 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
         }
         Map<TopicPartition, Long> times = new HashMap<>();
         for (TopicPartition p : partitions) times.put(p, since);
-        Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(times, METADATA);
+        // the end offsets first: a record sent after offsetsForTimes looked is at or past them, so it is read
         replayedUpTo = new HashMap<>(consumer.endOffsets(partitions, METADATA));
+        Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(times, METADATA);
         for (TopicPartition p : partitions) {
             OffsetAndTimestamp at = found.get(p);
-            if (at == null) consumer.seekToEnd(List.of(p)); // nothing sent since
+            if (at == null) consumer.seek(p, replayedUpTo.get(p)); // nothing sent since: from the end as it was then
             else consumer.seek(p, at.offset());
         }
     }

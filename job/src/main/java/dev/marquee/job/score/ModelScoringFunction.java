@@ -178,10 +178,20 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         }
 
         MetricGroup group = context.getMetricGroup().addGroup("marquee");
-        group.gauge("modelVersion", () -> serving == null ? 0L : serving.version);
+        // read once: the reporter's thread runs these while the task thread swaps and drops versions
+        group.gauge("modelVersion", () -> {
+            ServingModel s = serving;
+            return s == null ? 0L : s.version;
+        });
         group.gauge("onGpu", () -> onGpu ? 1 : 0);
-        group.gauge("shadowModelVersion", () -> shadow == null ? 0L : shadow.version);
-        group.gauge("modelWarmUpRows", () -> serving == null ? 0 : serving.warmedRows);
+        group.gauge("shadowModelVersion", () -> {
+            ServingModel s = shadow;
+            return s == null ? 0L : s.version;
+        });
+        group.gauge("modelWarmUpRows", () -> {
+            ServingModel s = serving;
+            return s == null ? 0 : s.warmedRows;
+        });
         oovUsers = group.counter("oovUserIds");
         oovTitles = group.counter("oovMovieTitles");
         refusedVersions = group.counter("modelVersionsRefused");
@@ -506,8 +516,15 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
                 ModelStatus status = install(ready);
                 if (status != null) report.accept(status);
             }
-            ModelUpdate next = waiting.poll();
+            // Every update states the whole target: of those that queued behind a load only the newest counts (the
+            // older ones, installed in turn, would serve for a load's time a version the pointer already left)
+            ModelUpdate next = waiting.pollLast();
             if (next == null) return false;
+            if (!waiting.isEmpty()) {
+                LOG.info("scoring slot {}: {} older model update(s) superseded by the one to version {}", subtask,
+                        waiting.size(), next.version);
+                waiting.clear();
+            }
             long servingWas = serving.version;
             long shadowWas = shadowVersion();
             loads.start(() -> prepare(next, servingWas, shadowWas));

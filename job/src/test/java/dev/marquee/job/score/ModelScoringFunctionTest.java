@@ -432,6 +432,31 @@ class ModelScoringFunctionTest {
         }
     }
 
+    /**
+     * Updates queued behind a load: each states the whole target, so only the newest counts. Installed in turn, the
+     * slot would serve version 1 again for a load's time, though the pointer had left it.
+     */
+    @Test
+    void ofTheUpdatesQueuedBehindALoadOnlyTheNewestIsInstalled() throws Exception {
+        GatedLoads.reset();
+        ModelScoringFunction function = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1, GatedLoads::load);
+        try (var h = harness(function, 4)) {
+            control(h, update(2));
+            assertThat(GatedLoads.started.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)).as("version 2 started loading").isTrue();
+            control(h, update(1)); // a rollback to 1 ...
+            control(h, update(2)); // ... and forward to 2 again, both while 2 loads
+            GatedLoads.release.countDown();
+
+            List<ModelStatus> reported = new ArrayList<>(statuses(h));
+            function.handOver(reported::add, true); // everything waiting, loaded and installed
+
+            assertThat(reported).extracting(st -> st.version).as("what each slot reported").containsExactly(2L);
+            assertThat(GatedLoads.LOADED).filteredOn(m -> m.version == 1).as("version 1 loaded only at open").hasSize(1);
+            score(h, 4, "after");
+            assertThat(predictions(h)).allSatisfy(p -> assertThat(p.modelVersion).isEqualTo(2));
+        }
+    }
+
     /** This test's model updates (a new feed for each test). */
     private final ListControlFeed<ModelUpdate> controls = ListControlFeed.create();
 

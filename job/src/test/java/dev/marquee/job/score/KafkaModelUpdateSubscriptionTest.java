@@ -1,0 +1,93 @@
+package dev.marquee.job.score;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.marquee.data.event.ModelUpdate;
+import dev.marquee.data.json.EventCodec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+/** The slot's model-updates consumer at start-up, against a consumer that answers as a slow broker would. */
+class KafkaModelUpdateSubscriptionTest {
+    private static final String TOPIC = "model-updates";
+    private static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
+
+    /**
+     * start() gives up waiting (the slot then reads its pointer and scores) while the consumer's position is still
+     * being fixed; an update published in between lands below that position. The slot reads back from the look-back
+     * instead of skipping it for good.
+     */
+    @Test
+    void anUpdatePublishedWhileALatePositionIsFixedIsRead() throws Exception {
+        CountDownLatch positionAsked = new CountDownLatch(1);
+        CountDownLatch positionAnswers = new CountDownLatch(1);
+        AtomicBoolean first = new AtomicBoolean(true);
+        MockConsumer<byte[], byte[]> slowBroker = new MockConsumer<>("latest") {
+            @Override
+            public synchronized List<PartitionInfo> partitionsFor(String topic, Duration timeout) {
+                return List.of(new PartitionInfo(topic, 0, null, null, null));
+            }
+
+            @Override
+            public long position(TopicPartition partition, Duration timeout) {
+                if (first.getAndSet(false)) {
+                    positionAsked.countDown();
+                    try {
+                        positionAnswers.await(60, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return super.position(partition, timeout);
+            }
+
+            @Override
+            public Map<TopicPartition, OffsetAndTimestamp> offsetsForTimes(Map<TopicPartition, Long> times, Duration timeout) {
+                Map<TopicPartition, OffsetAndTimestamp> found = new HashMap<>();
+                long end = endOffsets(List.of(P0)).get(P0);
+                for (Map.Entry<TopicPartition, Long> e : times.entrySet()) {
+                    found.put(e.getKey(), end > 0 ? new OffsetAndTimestamp(0, e.getValue()) : null); // the one record is newer
+                }
+                return found;
+            }
+        };
+        slowBroker.updateBeginningOffsets(Map.of(P0, 0L));
+        slowBroker.updateEndOffsets(Map.of(P0, 0L));
+        KafkaModelUpdateSubscription subscription = new KafkaModelUpdateSubscription(TOPIC, slowBroker, false,
+                new ModelUpdateDecoder(new UnregisteredMetricsGroup(), 0), "test-model-updates");
+        try {
+            subscription.start(Duration.ofMillis(300)); // gives up: the position is not fixed yet
+            assertThat(positionAsked.getCount()).as("the consumer was fixing its position when start() gave up").isZero();
+
+            // the trainer promotes a version now: its update is written before the position is fixed
+            byte[] update = EventCodec.of(ModelUpdate.class).encode(new ModelUpdate("marquee", 6, "/r/marquee/6", 1L));
+            slowBroker.updateEndOffsets(Map.of(P0, 1L));
+            slowBroker.addRecord(new ConsumerRecord<>(TOPIC, 0, 0, null, update));
+            positionAnswers.countDown();
+
+            List<ModelUpdate> got = new ArrayList<>();
+            await("the update published while the position was fixed").atMost(Duration.ofSeconds(30)).until(() -> {
+                got.addAll(subscription.poll());
+                return !got.isEmpty();
+            });
+            assertThat(got).singleElement().satisfies(u -> assertThat(u.version).isEqualTo(6));
+        } finally {
+            positionAnswers.countDown();
+            subscription.close();
+        }
+    }
+}
