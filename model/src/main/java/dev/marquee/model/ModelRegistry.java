@@ -367,8 +367,7 @@ public final class ModelRegistry {
     }
 
     private List<Long> retainLocked(String name, int keep) throws IOException {
-        // a version an earlier round renamed aside but could not delete (no longer a version, so never seen again)
-        Folders.deleteEntriesStartingWith(modelDir(name), TEMP_PREFIX + "deleting-");
+        sweepHalfDeleted(name);
         List<Long> versions = versions(name);
         OptionalLong pin = pinned(name);
         ServingState state = state(name);
@@ -384,8 +383,32 @@ public final class ModelRegistry {
             Folders.deleteRecursively(aside);
             deleted.add(v);
         }
-        forgetHeldVersionsGone(name, state);
+        try {
+            forgetHeldVersionsGone(name, state);
+        } catch (IOException | RuntimeException e) {
+            // the versions are deleted all the same; the held list is trimmed by the next round
+        }
         return deleted;
+    }
+
+    /**
+     * Deletes the versions an earlier round renamed aside but could not delete (no longer versions, so never seen
+     * again), each as far as it can: one that still cannot be deleted (permissions, a busy network volume) must not
+     * stop this round's retention.
+     */
+    private void sweepHalfDeleted(String name) throws IOException {
+        Path dir = modelDir(name);
+        if (!Files.isDirectory(dir)) return;
+        try (java.nio.file.DirectoryStream<Path> left = Files.newDirectoryStream(dir,
+                p -> p.getFileName().toString().startsWith(TEMP_PREFIX + "deleting-"))) {
+            for (Path p : left) {
+                try {
+                    Folders.deleteRecursively(p);
+                } catch (IOException e) {
+                    // tried again next round
+                }
+            }
+        }
     }
 
     /** How many held entries of versions no longer on disk the pointer keeps: the newest, which a trigger may ask about. */

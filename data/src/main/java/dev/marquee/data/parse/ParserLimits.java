@@ -145,7 +145,6 @@ public final class ParserLimits implements Serializable {
         return new ParserLimits(Settings.empty());
     }
 
-    /** Reads the {@code parser.*} keys; absent keys take their defaults; bad values fail with a clear message. */
     /**
      * The limits a command's {@code option} (repeatable KEY=VALUE, e.g. {@code --parser-setting}) gives, for a tool
      * that must read records as the scoring job does: only parser.* keys, checked as the job checks them.
@@ -160,6 +159,7 @@ public final class ParserLimits implements Serializable {
         return from(new Settings(given));
     }
 
+    /** Reads the {@code parser.*} keys; absent keys take their defaults; bad values fail with a clear message. */
     public static ParserLimits from(Settings settings) {
         return new ParserLimits(settings);
     }

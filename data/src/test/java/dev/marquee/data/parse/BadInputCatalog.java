@@ -51,6 +51,7 @@ public final class BadInputCatalog {
         c.add(new Case("Infinity timestamp", utf8(valid("\"587\"", title, "Infinity")), ErrorCode.WRONG_TYPE));
         c.add(new Case("+Infinity timestamp", utf8(valid("\"587\"", title, "+Infinity")), ErrorCode.WRONG_TYPE));
         c.add(new Case("-INF timestamp", utf8(valid("\"587\"", title, "-INF")), ErrorCode.WRONG_TYPE));
+        c.add(new Case("bare INF timestamp (not a token Jackson takes)", utf8(valid("\"587\"", title, "INF")), ErrorCode.MALFORMED_JSON));
         c.add(new Case("a leading + on a timestamp", utf8(valid("\"587\"", title, "+892870992")), ErrorCode.MALFORMED_JSON));
         c.add(new Case("comment", utf8("{/* hi */\"user_id\":\"1\"}"), ErrorCode.MALFORMED_JSON));
         c.add(new Case("missing colon", utf8("{\"user_id\" \"1\"}"), ErrorCode.MALFORMED_JSON));

@@ -164,7 +164,8 @@ public final class ScoringJobOptions {
             .defaultValue("refuse").withDescription("a request without a `timestamp`: `refuse` (a `MISSING_FIELD` dead letter) or"
                     + " `record-time` (its Kafka record's timestamp, in seconds: the producer's clock under CreateTime), for"
                     + " clients of a model imported without a timestamp input, whom TF Serving refuses the key; an id-less"
-                    + " label joins such a request only when it carries no timestamp either");
+                    + " label joins such a request only when it carries no timestamp either. Not for an envelope instance"
+                    + " whose envelope has a `timestamp` at its top level: that is `MISSING_FIELD`");
     public static final ConfigOption<Integer> PARSER_MAX_EXTRA_FIELDS = key(ParserLimits.MAX_EXTRA_FIELDS).intType()
             .defaultValue(ParserLimits.DEFAULT_MAX_EXTRA_FIELDS).withDescription("unknown field names kept per request");
     public static final ConfigOption<Integer> PARSER_MAX_DEAD_LETTER_PAYLOAD_BYTES =

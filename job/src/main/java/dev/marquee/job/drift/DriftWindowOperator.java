@@ -214,12 +214,28 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
             group.gauge(name + "_threshold", () -> thresholdOf(metric));
             group.gauge(name + "_alerting", () -> alerting(metric) ? 1 : 0);
         }
-        group.gauge("episode_open", () -> last != null && last.episode != null && last.episode.open ? 1 : 0);
-        group.gauge("calibrated", () -> last != null && "calibrated".equals(last.calibration) ? 1 : 0);
-        group.gauge("alerts", () -> last == null ? 0 : last.alerts.size());
-        group.gauge("drifted", () -> last != null && last.drifted ? 1 : 0);
+        // each reads the report once: the window timer replaces it (or empties it) on the task thread meanwhile
+        group.gauge("episode_open", () -> {
+            DriftReport r = last;
+            return r != null && r.episode != null && r.episode.open ? 1 : 0;
+        });
+        group.gauge("calibrated", () -> {
+            DriftReport r = last;
+            return r != null && "calibrated".equals(r.calibration) ? 1 : 0;
+        });
+        group.gauge("alerts", () -> {
+            DriftReport r = last;
+            return r == null ? 0 : r.alerts.size();
+        });
+        group.gauge("drifted", () -> {
+            DriftReport r = last;
+            return r != null && r.drifted ? 1 : 0;
+        });
         group.gauge("model_version", this::gaugedModelVersion);
-        group.gauge("window_records", () -> last == null ? 0L : last.records);
+        group.gauge("window_records", () -> {
+            DriftReport r = last;
+            return r == null ? 0L : r.records;
+        });
     }
 
     /** The serving version the gauge shows: the last report's, or the one before for a window with nothing scored. */

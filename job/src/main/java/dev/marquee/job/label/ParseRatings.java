@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Labels from {@code ratings}: JSON {@link Rating}s that {@link ParserLimits#admitsLabel} accepts, no larger than the
- * request parser's {@code parser.max-payload-bytes} (the trainer applies the same rule with the default limits);
+ * request parser's {@code parser.max-payload-bytes} (the trainer applies the same rule, with the limits its --parser-setting gives);
  * anything else is counted, logged now and then, and skipped.
  */
 public final class ParseRatings extends RichFlatMapFunction<RawRecord, Rating> {

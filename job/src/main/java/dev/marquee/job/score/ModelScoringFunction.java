@@ -76,7 +76,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
     private transient java.util.IdentityHashMap<RatingRequest, String> failedAlone;
     private transient int warmRows;
     private transient long servingRuns;
-    /** Updates received and not yet started, in order. */
+    /** Updates received and not yet started, in order (a run of them back to what the slot serves is dropped). */
     private transient java.util.ArrayDeque<ModelUpdate> waiting;
     private transient BackgroundLoads<Prepared> loads;
     /** Told of each version loaded to serve or shadow, on the thread that loaded it (none: nobody). */
@@ -516,19 +516,31 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
                 ModelStatus status = install(ready);
                 if (status != null) report.accept(status);
             }
-            // Every update states the whole target: of those that queued behind a load only the newest counts (the
-            // older ones, installed in turn, would serve for a load's time a version the pointer already left)
-            ModelUpdate next = waiting.pollLast();
+            dropRoundTrips();
+            ModelUpdate next = waiting.poll();
             if (next == null) return false;
-            if (!waiting.isEmpty()) {
-                LOG.info("scoring slot {}: {} older model update(s) superseded by the one to version {}", subtask,
-                        waiting.size(), next.version);
-                waiting.clear();
-            }
             long servingWas = serving.version;
             long shadowWas = shadowVersion();
             loads.start(() -> prepare(next, servingWas, shadowWas));
         }
+    }
+
+    /**
+     * Every update states the whole target. One among those waiting that names what the slot serves now ends a round
+     * trip (a pin and its unpin announced while a load ran): the updates up to it would only serve, one load's time
+     * each, versions the pointer has left again, so they are dropped. Others are installed in turn, each reported.
+     */
+    private void dropRoundTrips() {
+        int back = -1;
+        int i = 0;
+        for (ModelUpdate u : waiting) {
+            if (u.version == serving.version && targetShadow(u, 0) == shadowVersion()) back = i;
+            i++;
+        }
+        if (back < 0) return;
+        for (int k = 0; k <= back; k++) waiting.poll();
+        LOG.info("scoring slot {}: {} model update(s) dropped: the last of them names version {} with shadow {}, which"
+                + " this slot serves already", subtask, back + 1, serving.version, shadowVersion());
     }
 
     /** The shadow an update asks for: none under a pin, or when it names the serving version. */

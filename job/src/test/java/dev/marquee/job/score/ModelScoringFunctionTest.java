@@ -433,11 +433,12 @@ class ModelScoringFunctionTest {
     }
 
     /**
-     * Updates queued behind a load: each states the whole target, so only the newest counts. Installed in turn, the
-     * slot would serve version 1 again for a load's time, though the pointer had left it.
+     * Updates queued behind a load that come back to what the slot then serves (a rollback and its undoing): each
+     * states the whole target, so they are dropped. Installed in turn, the slot would serve version 1 again for a
+     * load's time, though the pointer had left it.
      */
     @Test
-    void ofTheUpdatesQueuedBehindALoadOnlyTheNewestIsInstalled() throws Exception {
+    void updatesQueuedBehindALoadThatComeBackToItAreDropped() throws Exception {
         GatedLoads.reset();
         ModelScoringFunction function = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1, GatedLoads::load);
         try (var h = harness(function, 4)) {

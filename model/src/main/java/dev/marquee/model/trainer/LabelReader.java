@@ -19,8 +19,9 @@ import org.apache.kafka.common.TopicPartition;
  * the last {@code maxLabels} records of each partition, up to the end offsets taken when the read starts
  * (labels that arrive meanwhile wait for the next read). Memory holds at most {@code maxLabels} labels, whatever
  * the topic's length: records stream through a heap that drops the oldest. Records that are not a label the
- * scoring job would accept ({@link Rating#isValidLabel}: not JSON, no user or title, a rating outside
- * [0.5, 5.5]) are counted and skipped.
+ * scoring job would accept ({@code LabelDecoder} and {@code ParserLimits.admitsLabel}, with the limits of the
+ * trainer's --parser-setting: not JSON, no user or title, a rating outside [0.5, 5.5], a field over its limit) are
+ * counted and skipped.
  */
 final class LabelReader {
     private static final Duration POLL = Duration.ofMillis(200);
