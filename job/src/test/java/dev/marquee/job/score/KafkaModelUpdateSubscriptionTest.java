@@ -70,7 +70,7 @@ class KafkaModelUpdateSubscriptionTest {
         KafkaModelUpdateSubscription subscription = new KafkaModelUpdateSubscription(TOPIC, slowBroker, false,
                 new ModelUpdateDecoder(new UnregisteredMetricsGroup(), 0), "test-model-updates");
         try {
-            subscription.start(Duration.ofMillis(300)); // gives up: the position is not fixed yet
+            subscription.start(Duration.ofSeconds(3)); // gives up: the position is held back until released below
             assertThat(positionAsked.getCount()).as("the consumer was fixing its position when start() gave up").isZero();
 
             // the trainer promotes a version now: its update is written before the position is fixed
