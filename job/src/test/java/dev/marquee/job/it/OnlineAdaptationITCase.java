@@ -86,29 +86,16 @@ class OnlineAdaptationITCase {
                 drift = topics.drift();
         JobClient job = start(scope, requests, ratings, predictions, drift);
         RequestEncoder encoder = new RequestEncoder();
-        EventCodec<Rating> labelCodec = EventCodec.of(Rating.class);
         EventCodec<Prediction> predictionCodec = EventCodec.of(Prediction.class);
         Map<String, Prediction> byId = new HashMap<>();
         int sent = 0;
         int labels = 0;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps());
                 TopicReader reader = new TopicReader(KAFKA, predictions)) {
-            // New users (unknown to the model) rate known titles, each a title once, and every one of them rates
-            // the new title too: the even ones all 5s, the odd ones 1s but for the new title.
             List<String> titles = rows.stream().map(r -> r.movieTitle).distinct().sorted().toList();
             long timestamp = rows.get(0).timestamp;
-            for (int u = 0; u < USERS; u++) {
-                String user = "new-user-" + u;
-                for (int k = 0; k < LABELS_PER_USER; k++) {
-                    String title = k == 0 ? NEW_TITLE : titles.get((u * 5 + k) % (titles.size() - 1));
-                    Rating mine = new Rating(user, title, k == 0 || u % 2 == 0 ? 5f : 1f, timestamp);
-                    send(producer, requests, user, encoder.single("first-" + u + "-" + k, mine));
-                    send(producer, ratings, user, labelCodec.encode(mine));
-                    sent++;
-                    labels++;
-                }
-            }
-            producer.flush();
+            labels = teach(producer, requests, ratings, encoder);
+            sent += labels;
             // Later requests (no labels): a user who rated 5s, one who rated 1s, and users who never rated
             // anything asking for the new title, until what the labels taught shows (it shows once they are joined).
             String known = titles.get(titles.size() - 1); // none of them rated it
@@ -318,7 +305,6 @@ class OnlineAdaptationITCase {
         String requests = topics.requests(), ratings = topics.ratings(), predictions = topics.predictions(),
                 drift = topics.drift();
         RequestEncoder encoder = new RequestEncoder();
-        EventCodec<Rating> labelCodec = EventCodec.of(Rating.class);
         List<String> titles = rows.stream().map(r -> r.movieTitle).distinct().sorted().toList();
         String known = titles.get(titles.size() - 1);
         long t = rows.get(0).timestamp;
@@ -326,17 +312,7 @@ class OnlineAdaptationITCase {
         JobClient before = start("new", requests, ratings, predictions, drift, Map.of(), 2, null);
         Map<String, Prediction> taught;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps())) {
-            for (int u = 0; u < USERS; u++) {
-                String user = "new-user-" + u;
-                for (int k = 0; k < LABELS_PER_USER; k++) {
-                    String title = k == 0 ? NEW_TITLE : titles.get((u * 5 + k) % (titles.size() - 1));
-                    Rating mine = new Rating(user, title, k == 0 || u % 2 == 0 ? 5f : 1f, t);
-                    send(producer, requests, user, encoder.single("first-" + u + "-" + k, mine));
-                    send(producer, ratings, user, labelCodec.encode(mine));
-                    labels++;
-                }
-            }
-            producer.flush();
+            labels = teach(producer, requests, ratings, encoder);
             EventCodec<DriftReport> reports = EventCodec.of(DriftReport.class);
             int labelsSent = labels;
             try (TopicReader reader = new TopicReader(KAFKA, drift)) {
@@ -363,6 +339,29 @@ class OnlineAdaptationITCase {
         } finally {
             Jobs.stopIfRunning(after);
         }
+    }
+
+    /**
+     * New users (unknown to the model) rate known titles, each a title once, and every one of them rates the new title
+     * too: the even ones all 5s, the odd ones 1s but for the new title. Each label with its request; how many.
+     */
+    private static int teach(KafkaProducer<byte[], byte[]> producer, String requests, String ratings, RequestEncoder encoder) {
+        EventCodec<Rating> labelCodec = EventCodec.of(Rating.class);
+        List<String> titles = rows.stream().map(r -> r.movieTitle).distinct().sorted().toList();
+        long timestamp = rows.get(0).timestamp;
+        int labels = 0;
+        for (int u = 0; u < USERS; u++) {
+            String user = "new-user-" + u;
+            for (int k = 0; k < LABELS_PER_USER; k++) {
+                String title = k == 0 ? NEW_TITLE : titles.get((u * 5 + k) % (titles.size() - 1));
+                Rating mine = new Rating(user, title, k == 0 || u % 2 == 0 ? 5f : 1f, timestamp);
+                send(producer, requests, user, encoder.single("first-" + u + "-" + k, mine));
+                send(producer, ratings, user, labelCodec.encode(mine));
+                labels++;
+            }
+        }
+        producer.flush();
+        return labels;
     }
 
     /** One request each of the user who rated 5s, the one who rated 1s and a stranger for the new title; their predictions. */

@@ -37,11 +37,7 @@ class KafkaModelUpdateSubscriptionITCase {
     @Test
     void anErrorOnTheConsumerThreadIsRethrownOnTheTaskThread() throws Exception {
         String topic = KAFKA.createTopic("model-updates", 1);
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ErrorOnRead.class.getName());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        Properties props = consumerProps(ErrorOnRead.class);
         KafkaModelUpdateSubscription subscription = new KafkaModelUpdateSubscription(topic, props, true,
                 new ModelUpdateDecoder(new UnregisteredMetricsGroup(), 0), "test-model-updates");
         try {
@@ -64,11 +60,7 @@ class KafkaModelUpdateSubscriptionITCase {
     @Test
     void aPartitionAddedToTheTopicIsReadFromItsBeginning() throws Exception {
         String topic = KAFKA.createTopic("model-updates", 1);
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        Properties props = consumerProps(ByteArrayDeserializer.class);
         // the partition list is the client's cached metadata; the job's consumer refreshes it every minute
         // (KafkaModelUpdatesPropertiesTest), this test's every half second
         props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "500");
@@ -100,5 +92,14 @@ class KafkaModelUpdateSubscriptionITCase {
         } finally {
             subscription.close();
         }
+    }
+
+    private static Properties consumerProps(Class<?> valueDeserializer) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, valueDeserializer.getName());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        return props;
     }
 }
