@@ -124,8 +124,11 @@ final class DriftReportReader implements Runnable, AutoCloseable {
         }
         try {
             DriftReport report = codec.decode(r.value());
-            if (report == null) {
+            if (report == null || !aWindow(report, System.currentTimeMillis())) {
+                // JSON that is no drift report ({} decodes to one of all zeros), or a window in 1970 or days ahead:
+                // plotted, it would stretch every chart's time axis over decades
                 skipped++;
+                lastError = "skipped " + r.topic() + "-" + r.partition() + "@" + r.offset() + ": not a drift report's window";
                 return;
             }
             if (!ofModel(report, modelName)) { // not malformed: another model's, which the page names
@@ -139,6 +142,12 @@ final class DriftReportReader implements Runnable, AutoCloseable {
             lastError = "skipped " + r.topic() + "-" + r.partition() + "@" + r.offset() + ": not a drift report";
             LOG.warn("{}: {}", lastError, e.getMessage());
         }
+    }
+
+    /** Whether the report has a window a job could have counted: a start, an end not before it, not a day ahead. */
+    static boolean aWindow(DriftReport report, long nowMs) {
+        return report.windowStartMs > 0 && report.windowEndMs >= report.windowStartMs
+                && report.windowEndMs <= nowMs + 86_400_000L;
     }
 
     /** Whether {@code report} is {@code modelName}'s: another model's may share the topic; one naming none is anyone's. */

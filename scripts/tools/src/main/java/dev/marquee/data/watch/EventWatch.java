@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Follows the topics the demo's story runs through (predictions, drift reports, retrain requests and outcomes,
@@ -44,6 +45,10 @@ final class EventWatch {
     private final int predictionsPerVersion;
     private final long untilVersion;
     private long switchedAtMs = -1;
+    /** When the slot that made the switch reported it (its status's at_ms): a prediction scored earlier is no proof. */
+    private long switchReportedAtMs;
+    /** What each scoring slot last said it serves: a rollback after an old switch undoes it. */
+    private final Map<Integer, Long> servingBySlot = new HashMap<>();
     private boolean predictionOfTargetShown;
     private long unreadable;
 
@@ -78,22 +83,27 @@ final class EventWatch {
         long deadline = System.currentTimeMillis() + timeoutMs;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
             consumer.subscribe(List.of(PREDICTIONS, DRIFT_METRICS, RETRAIN_REQUESTS, RETRAIN_OUTCOMES, MODEL_UPDATES, MODEL_STATUS));
+            // the slots' statuses up to now are read before a switch decides: a later one may undo an old switch
+            Map<TopicPartition, Long> statusEnd = untilVersion < 0 ? Map.of() : statusEndOffsets(consumer);
             while (true) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (r.value() == null) continue;
                     try {
                         String line = lineFor(r.topic(), r.value());
                         if (line != null) {
-                            System.out.println(LocalTime.now().format(CLOCK) + " " + line);
+                            System.out.println(clock(r.timestamp()) + " " + line);
                             System.out.flush();
                         }
-                    } catch (EventCodecException e) {
+                    } catch (RuntimeException e) { // not an event (EventCodecException), or one with nulls it must not have
                         unreadable++;
                     }
                 }
                 if (untilVersion < 0) continue;
                 long now = System.currentTimeMillis();
-                if (switchedAtMs >= 0 && (predictionOfTargetShown || now - switchedAtMs >= LINGER_AFTER_SWITCH_MS)) return 0;
+                if (switchedAtMs >= 0 && (predictionOfTargetShown || now - switchedAtMs >= LINGER_AFTER_SWITCH_MS)
+                        && readUpTo(consumer, statusEnd)) {
+                    return 0;
+                }
                 if (now >= deadline) {
                     System.err.printf(java.util.Locale.ROOT, "watch: the scoring job did not switch to model version %d within %d s%s%s%n", untilVersion,
                             timeoutMs / 1000, unreadable > 0 ? " (" + unreadable + " unreadable records skipped)" : "",
@@ -105,14 +115,40 @@ final class EventWatch {
         }
     }
 
+    private static Map<TopicPartition, Long> statusEndOffsets(KafkaConsumer<byte[], byte[]> consumer) {
+        List<org.apache.kafka.common.PartitionInfo> infos = consumer.partitionsFor(MODEL_STATUS);
+        if (infos == null) return Map.of();
+        List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(MODEL_STATUS, i.partition())).toList();
+        return consumer.endOffsets(partitions);
+    }
+
+    private static boolean readUpTo(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            if (!consumer.assignment().contains(e.getKey()) || consumer.position(e.getKey()) < e.getValue()) return false;
+        }
+        return true;
+    }
+
+    /** The record's own time (its Kafka timestamp), with the date when it is not today's: old events look old. */
+    static String clock(long recordMs) {
+        if (recordMs <= 0) return LocalTime.now().format(CLOCK);
+        java.time.ZonedDateTime at = java.time.Instant.ofEpochMilli(recordMs).atZone(java.time.ZoneId.systemDefault());
+        return at.toLocalDate().equals(java.time.LocalDate.now()) ? at.format(CLOCK)
+                : at.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss"));
+    }
+
     /** The line for one record, or null when it is not worth a line (a prediction beyond the first few of its version). */
     String lineFor(String topic, byte[] value) {
         switch (topic) {
             case PREDICTIONS -> {
                 Prediction p = present(predictions.decode(value));
                 int shown = predictionsShown.merge(p.modelVersion, 1, Integer::sum);
-                // predictions name no model: only one after this model's switch counts (another's may share the topic)
-                if (untilVersion > 0 && switchedAtMs >= 0 && p.modelVersion >= untilVersion) predictionOfTargetShown = true;
+                // predictions name no model: only one scored after this model's switch counts (another's may share the
+                // topic, and one of an earlier time the target served proves nothing now)
+                if (untilVersion > 0 && switchedAtMs >= 0 && p.modelVersion >= untilVersion
+                        && (p.scoredAtMs <= 0 || switchReportedAtMs <= 0 || p.scoredAtMs >= switchReportedAtMs)) {
+                    predictionOfTargetShown = true;
+                }
                 return shown <= predictionsPerVersion ? WatchLines.prediction(p) : null;
             }
             case DRIFT_METRICS -> {
@@ -134,8 +170,17 @@ final class EventWatch {
             case MODEL_STATUS -> {
                 ModelStatus s = present(statuses.decode(value));
                 if (another(s.modelName)) return null;
-                if (untilVersion > 0 && ModelStatus.LOADED.equals(s.status) && s.version >= untilVersion && switchedAtMs < 0) {
-                    switchedAtMs = System.currentTimeMillis();
+                long serves = s.servingVersion > 0 ? s.servingVersion : ModelStatus.LOADED.equals(s.status) ? s.version : 0;
+                if (serves > 0) servingBySlot.put(s.subtask, serves);
+                if (untilVersion > 0) {
+                    boolean switched = servingBySlot.values().stream().anyMatch(v -> v >= untilVersion);
+                    if (switched && switchedAtMs < 0) {
+                        switchedAtMs = System.currentTimeMillis();
+                        switchReportedAtMs = s.atMs;
+                    } else if (!switched && switchedAtMs >= 0) { // rolled back since: that switch no longer holds
+                        switchedAtMs = -1;
+                        predictionOfTargetShown = false;
+                    }
                 }
                 return WatchLines.status(s);
             }

@@ -38,6 +38,7 @@
         lastIndex = fresh[fresh.length - 1].index;
         render();
       }
+      if (fresh.length === 0 && reports.length > 0) markStale(); // no new window: is the last one still current?
       connection('ok', 'updated ' + clock(Date.now()));
       await health();
     } catch (e) {
@@ -87,7 +88,8 @@
 
     const win = $('last-window');
     win.dataset.windowEndMs = String(last.window_end_ms);
-    win.textContent = clock(last.window_start_ms) + ' \u2013 ' + clock(last.window_end_ms);
+    win.textContent = when(last.window_start_ms) + ' \u2013 ' + clock(last.window_end_ms);
+    markStale();
 
     const rate = recordsPerSecond(last);
     $('records-per-second').textContent = rate === null ? '\u2013' : fmt(rate);
@@ -127,7 +129,8 @@
       + fmt(100 * t.share) + '%').join(', ');
     box.textContent = 'drift episode ' + e.id + ' opened ' + clock(e.opened_at_ms) + (e.open ? '' : ', closed')
       + ' (' + e.windows + (e.windows === 1 ? ' window' : ' windows') + ')'
-      + (movers ? ': ' + movers : '') + (titles ? '; titles that grew most: ' + titles : '');
+      + (movers ? ': ' + movers : '') + (titles ? '; titles that grew most: ' + titles : '')
+      + (last.calibration ? ' (thresholds: ' + last.calibration + ')' : '');
   }
 
   // What the last window could not measure (e.g. a model version without a reference profile), grouped by why.
@@ -333,6 +336,35 @@
     if (a >= 1) return v.toFixed(2);
     if (a === 0) return '0';
     return a >= 0.001 ? v.toFixed(3) : v.toExponential(1);
+  }
+
+  /**
+   * The job writes no report for a window without records: when none has come for three windows' time (a minute at
+   * least), the last one is old news. Its DRIFTED or OK would otherwise look current for days.
+   */
+  function markStale() {
+    const sorted = reports.slice().sort((a, b) => a.window_end_ms - b.window_end_ms);
+    const last = sorted[sorted.length - 1];
+    const lengths = sorted.slice(-20).map((r) => r.window_end_ms - r.window_start_ms).filter((n) => n > 0).sort((a, b) => a - b);
+    const windowMs = lengths.length > 0 ? lengths[Math.floor(lengths.length / 2)] : 0;
+    const stale = Date.now() - last.window_end_ms > Math.max(60000, 3 * windowMs);
+    const badge = $('drift-status');
+    badge.dataset.stale = String(stale);
+    if (stale) {
+      badge.className = 'badge unknown';
+      badge.textContent = 'NO DATA since ' + when(last.window_end_ms) + (last.drifted ? ' (then DRIFTED)' : '');
+    } else {
+      badge.className = 'badge ' + (last.drifted ? 'drifted' : 'ok');
+      badge.textContent = last.drifted ? 'DRIFTED' : 'OK';
+    }
+  }
+
+  /** A time of day, with its date when it is not today's. */
+  function when(ms) {
+    const d = new Date(ms);
+    if (d.toDateString() === new Date().toDateString()) return clock(ms);
+    const p = (n) => String(n).padStart(2, '0');
+    return d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' + p(d.getDate()) + ' ' + clock(ms);
   }
 
   function clock(ms) {

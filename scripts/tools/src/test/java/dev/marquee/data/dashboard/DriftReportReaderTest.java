@@ -29,9 +29,29 @@ class DriftReportReaderTest {
         }
     }
 
+    /** JSON that is no drift report decodes to one of all zeros: plotted, it would stretch every chart over decades. */
+    @Test
+    void jsonThatIsNoReportsWindowIsSkippedNotPlotted() {
+        ReportBuffer buffer = new ReportBuffer(10);
+        Properties props = new Properties();
+        props.put("bootstrap.servers", "127.0.0.1:1");
+        try (DriftReportReader reader = new DriftReportReader(props, "drift-metrics", null, buffer)) {
+            reader.accept(record("{}".getBytes(StandardCharsets.UTF_8)));
+            DriftReport ahead = new DriftReport();
+            ahead.windowStartMs = System.currentTimeMillis() + 10L * 86_400_000L;
+            ahead.windowEndMs = ahead.windowStartMs + 5_000;
+            reader.accept(record(EventCodec.of(DriftReport.class).encode(ahead)));
+            reader.accept(record(report("marquee")));
+
+            assertThat(reader.status().skipped()).isEqualTo(2);
+            assertThat(buffer.size()).isEqualTo(1);
+        }
+    }
+
     private static byte[] report(String model) {
         DriftReport r = new DriftReport();
         r.modelName = model;
+        r.windowStartMs = 500;
         r.windowEndMs = 1_000;
         return EventCodec.of(DriftReport.class).encode(r);
     }

@@ -122,6 +122,40 @@ class WatchLinesTest {
         assertThat(watch.lineFor(EventWatch.PREDICTIONS, v2)).contains("model v2");
     }
 
+    /**
+     * Read from the beginning, an old switch to the version waited for is undone by the rollback after it, and a
+     * prediction scored before the switch proves nothing.
+     */
+    @Test
+    void aSwitchRolledBackSinceIsNoSwitchAndOnlyPredictionsScoredAfterTheSwitchCount() {
+        EventWatch watch = new EventWatch(2, 5);
+        EventCodec<ModelStatus> codec = EventCodec.of(ModelStatus.class);
+        watch.lineFor(EventWatch.MODEL_STATUS, codec.encode(new ModelStatus("marquee", 5, ModelStatus.LOADED, null, 5, 0, 1_000)));
+        assertThat(watch.switched()).isTrue();
+        watch.lineFor(EventWatch.MODEL_STATUS, codec.encode(new ModelStatus("marquee", 4, ModelStatus.LOADED, null, 4, 0, 2_000)));
+        assertThat(watch.switched()).as("slot 0 serves 4 again: rolled back").isFalse();
+        Prediction old = prediction(5, false);
+        old.scoredAtMs = 1_500;
+        watch.lineFor(EventWatch.PREDICTIONS, EventCodec.of(Prediction.class).encode(old));
+        assertThat(watch.predictionOfTargetShown()).isFalse();
+
+        watch.lineFor(EventWatch.MODEL_STATUS, codec.encode(new ModelStatus("marquee", 5, ModelStatus.LOADED, null, 5, 0, 3_000)));
+        assertThat(watch.switched()).isTrue();
+        watch.lineFor(EventWatch.PREDICTIONS, EventCodec.of(Prediction.class).encode(old));
+        assertThat(watch.predictionOfTargetShown()).as("scored before this switch").isFalse();
+        Prediction fresh = prediction(5, false);
+        fresh.scoredAtMs = 3_100;
+        watch.lineFor(EventWatch.PREDICTIONS, EventCodec.of(Prediction.class).encode(fresh));
+        assertThat(watch.predictionOfTargetShown()).isTrue();
+    }
+
+    @Test
+    void aLineCarriesItsRecordsTimeWithTheDateWhenNotToday() {
+        long dayAgo = System.currentTimeMillis() - 86_400_000L;
+        assertThat(EventWatch.clock(dayAgo)).matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}");
+        assertThat(EventWatch.clock(System.currentTimeMillis())).matches("\\d{2}:\\d{2}:\\d{2}");
+    }
+
     /** Several models on shared topics: another model's version loading is no switch, and its events no lines. */
     @Test
     void anotherModelsEventsAreNotShownNorCountedAsTheSwitch() {
