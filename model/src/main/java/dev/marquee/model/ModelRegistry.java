@@ -380,8 +380,12 @@ public final class ModelRegistry {
             // Rename aside first so the version disappears in one step, then delete.
             Path aside = modelDir(name).resolve(TEMP_PREFIX + "deleting-" + v);
             Files.move(versionDir(name, v), aside, StandardCopyOption.ATOMIC_MOVE);
-            Folders.deleteRecursively(aside);
-            deleted.add(v);
+            deleted.add(v); // no longer a version; what is left on disk the next round sweeps
+            try {
+                Folders.deleteRecursively(aside);
+            } catch (IOException e) {
+                // swept next round (sweepHalfDeleted)
+            }
         }
         try {
             forgetHeldVersionsGone(name, state);

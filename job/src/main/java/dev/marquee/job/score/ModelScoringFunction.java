@@ -527,8 +527,9 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
 
     /**
      * Every update states the whole target. One among those waiting that names what the slot serves now ends a round
-     * trip (a pin and its unpin announced while a load ran): the updates up to it would only serve, one load's time
-     * each, versions the pointer has left again, so they are dropped. Others are installed in turn, each reported.
+     * trip (a pin and its unpin announced while a load ran): the updates before it would only serve, one load's time
+     * each, versions the pointer has left again, so they are dropped; it is installed as any other (a no-op, or
+     * refused under a pin). Others are installed in turn, each reported.
      */
     private void dropRoundTrips() {
         int back = -1;
@@ -537,10 +538,10 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
             if (u.version == serving.version && targetShadow(u, 0) == shadowVersion()) back = i;
             i++;
         }
-        if (back < 0) return;
-        for (int k = 0; k <= back; k++) waiting.poll();
-        LOG.info("scoring slot {}: {} model update(s) dropped: the last of them names version {} with shadow {}, which"
-                + " this slot serves already", subtask, back + 1, serving.version, shadowVersion());
+        if (back < 1) return;
+        for (int k = 0; k < back; k++) waiting.poll();
+        LOG.info("scoring slot {}: {} model update(s) dropped: the one after them names version {} with shadow {}, which"
+                + " this slot serves already", subtask, back, serving.version, shadowVersion());
     }
 
     /** The shadow an update asks for: none under a pin, or when it names the serving version. */

@@ -40,6 +40,7 @@ final class ReportsJson {
         node.put("reports_held", buffer.size());
         node.put("reports_added", buffer.added());
         node.put("max_reports", buffer.capacity());
+        node.put("now_ms", System.currentTimeMillis()); // the page judges staleness by this clock, not the viewer's
         if (status.lastError() != null) node.put("last_error", status.lastError());
         return write(node);
     }

@@ -83,9 +83,11 @@ final class EventWatch {
         long deadline = System.currentTimeMillis() + timeoutMs;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
             consumer.subscribe(List.of(PREDICTIONS, DRIFT_METRICS, RETRAIN_REQUESTS, RETRAIN_OUTCOMES, MODEL_UPDATES, MODEL_STATUS));
-            // the slots' statuses up to now are read before a switch decides: a later one may undo an old switch
-            Map<TopicPartition, Long> statusEnd = untilVersion < 0 ? Map.of() : statusEndOffsets(consumer);
+            // the slots' statuses up to the watch's start are read before a switch decides: a later one may undo an
+            // old switch. Taken once the broker answers (bounded by the deadline: it may not be up yet)
+            Map<TopicPartition, Long> statusEnd = null;
             while (true) {
+                if (untilVersion >= 0 && statusEnd == null) statusEnd = statusEndOffsets(consumer, deadline);
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (r.value() == null) continue;
                     try {
@@ -101,7 +103,7 @@ final class EventWatch {
                 if (untilVersion < 0) continue;
                 long now = System.currentTimeMillis();
                 if (switchedAtMs >= 0 && (predictionOfTargetShown || now - switchedAtMs >= LINGER_AFTER_SWITCH_MS)
-                        && readUpTo(consumer, statusEnd)) {
+                        && statusEnd != null && readUpTo(consumer, statusEnd, deadline)) {
                     return 0;
                 }
                 if (now >= deadline) {
@@ -115,18 +117,37 @@ final class EventWatch {
         }
     }
 
-    private static Map<TopicPartition, Long> statusEndOffsets(KafkaConsumer<byte[], byte[]> consumer) {
-        List<org.apache.kafka.common.PartitionInfo> infos = consumer.partitionsFor(MODEL_STATUS);
-        if (infos == null) return Map.of();
-        List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(MODEL_STATUS, i.partition())).toList();
-        return consumer.endOffsets(partitions);
+    /** The status topic's end offsets now, or null when the broker did not answer in time (asked again later). */
+    private static Map<TopicPartition, Long> statusEndOffsets(KafkaConsumer<byte[], byte[]> consumer, long deadline) {
+        try {
+            Duration wait = Duration.ofMillis(Math.max(100, Math.min(5_000, deadline - System.currentTimeMillis())));
+            List<org.apache.kafka.common.PartitionInfo> infos = consumer.partitionsFor(MODEL_STATUS, wait);
+            if (infos == null || infos.isEmpty()) return Map.of(); // no statuses yet: nothing to read first
+            List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(MODEL_STATUS, i.partition())).toList();
+            return consumer.endOffsets(partitions, wait);
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            return null;
+        }
     }
 
-    private static boolean readUpTo(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
+    /**
+     * Whether this consumer has read the status partitions it was given up to {@code end}. A partition the group gave
+     * another member (a --consumer-prop group.id shared with another watch) is that member's to read.
+     */
+    private static boolean readUpTo(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end, long deadline) {
+        java.util.Set<TopicPartition> mine = consumer.assignment();
+        boolean any = false;
         for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-            if (!consumer.assignment().contains(e.getKey()) || consumer.position(e.getKey()) < e.getValue()) return false;
+            if (!mine.contains(e.getKey())) continue;
+            any = true;
+            try {
+                Duration wait = Duration.ofMillis(Math.max(100, Math.min(5_000, deadline - System.currentTimeMillis())));
+                if (consumer.position(e.getKey(), wait) < e.getValue()) return false;
+            } catch (org.apache.kafka.common.errors.TimeoutException t) {
+                return false;
+            }
         }
-        return true;
+        return any || end.isEmpty() || !mine.isEmpty();
     }
 
     /** The record's own time (its Kafka timestamp), with the date when it is not today's: old events look old. */

@@ -140,8 +140,8 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
                     + (labels ? " and every label its one labeled prediction" : "") : "audit: FAILED");
             return clean ? 0 : 1;
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
-            System.err.println("audit: Kafka at " + bootstrap + " did not answer within "
-                    + untilDeadlineCapSeconds(timeoutSeconds) + " s: " + e.getMessage());
+            System.err.println("audit: Kafka at " + bootstrap + " did not answer (each call waits up to "
+                    + untilDeadlineCapSeconds(timeoutSeconds) + " s, within --timeout-seconds): " + e.getMessage());
             return 3;
         } catch (KafkaException e) {
             System.err.println("audit: Kafka failed: " + e.getMessage());
@@ -261,16 +261,16 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
         return true;
     }
 
-    /**
-     * What is left of --timeout-seconds for one blocking Kafka call, at most 30 s (a broker that answers nothing in
-     * that time is not there: a misspelt --bootstrap fails then, not at the end of the whole timeout) and at least a
-     * second, so a call at the deadline can still answer.
-     */
     /** How long one blocking call may wait at most: what --timeout-seconds gives, up to the 30 s cap, at least 1 s. */
     static long untilDeadlineCapSeconds(double timeoutSeconds) {
         return Math.max(1, Math.min(30, (long) Math.ceil(timeoutSeconds)));
     }
 
+    /**
+     * What is left of --timeout-seconds for one blocking Kafka call, at most 30 s (a broker that answers nothing in
+     * that time is not there: a misspelt --bootstrap fails then, not at the end of the whole timeout) and at least a
+     * second, so a call at the deadline can still answer.
+     */
     static Duration untilDeadline(long deadline) {
         return Duration.ofNanos(Math.max(1_000_000_000L, Math.min(30_000_000_000L, deadline - System.nanoTime())));
     }

@@ -4,6 +4,7 @@
 (function () {
   const POLL_MS = 2000;
   const MAX_REPORTS = 20000;
+  let serverOffsetMs = 0;
   const SVG_NS = 'http://www.w3.org/2000/svg';
   const W = 240, H = 120, LEFT = 40, RIGHT = 8, TOP = 10, BOTTOM = 22;
   // Features in pipeline order; any other prefix follows alphabetically.
@@ -52,6 +53,7 @@
     if (!res.ok) return;
     const h = await res.json();
     if (h.max_reports > 0) maxReports = Math.min(MAX_REPORTS, h.max_reports);
+    if (h.now_ms > 0) serverOffsetMs = h.now_ms - Date.now(); // a viewer's clock may be off from the server's
     const el = $('reader-status');
     el.dataset.skipped = h.records_skipped;
     el.dataset.read = h.records_read;
@@ -127,7 +129,7 @@
     const movers = (e.movers || []).map((m) => m.metric + ' ' + fmt(m.value) + ' > ' + fmt(m.threshold)).join(', ');
     const titles = (e.titles_grown || []).slice(0, 3).map((t) => '\u201c' + t.value + '\u201d '
       + fmt(100 * t.share) + '%').join(', ');
-    box.textContent = 'drift episode ' + e.id + ' opened ' + clock(e.opened_at_ms) + (e.open ? '' : ', closed')
+    box.textContent = 'drift episode ' + e.id + ' opened ' + when(e.opened_at_ms) + (e.open ? '' : ', closed')
       + ' (' + e.windows + (e.windows === 1 ? ' window' : ' windows') + ')'
       + (movers ? ': ' + movers : '') + (titles ? '; titles that grew most: ' + titles : '')
       + (last.calibration ? ' (thresholds: ' + last.calibration + ')' : '');
@@ -347,7 +349,7 @@
     const last = sorted[sorted.length - 1];
     const lengths = sorted.slice(-20).map((r) => r.window_end_ms - r.window_start_ms).filter((n) => n > 0).sort((a, b) => a - b);
     const windowMs = lengths.length > 0 ? lengths[Math.floor(lengths.length / 2)] : 0;
-    const stale = Date.now() - last.window_end_ms > Math.max(60000, 3 * windowMs);
+    const stale = Date.now() + serverOffsetMs - last.window_end_ms > Math.max(60000, 3 * windowMs);
     const badge = $('drift-status');
     badge.dataset.stale = String(stale);
     if (stale) {

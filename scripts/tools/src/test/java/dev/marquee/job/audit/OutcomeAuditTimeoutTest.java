@@ -34,7 +34,7 @@ class OutcomeAuditTimeoutTest {
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
         assertThat(code).isEqualTo(3);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("did not answer within 2 s");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("did not answer (each call waits up to 2 s");
         assertThat(OutcomeAuditCommand.untilDeadlineCapSeconds(300)).as("the default timeout: a call waits 30 s").isEqualTo(30);
         // The Kafka client's own metadata wait is 30 s and more; the audit's is what is left of its 2 s.
         assertThat(took).isLessThan(Duration.ofSeconds(20));
