@@ -452,9 +452,14 @@ public final class ModelRegistry {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir,
                 p -> p.getFileName().toString().startsWith(TEMP_PREFIX))) {
             for (Path p : entries) {
-                if (newestChange(p) < before) {
-                    Folders.deleteRecursively(p);
-                    n++;
+                try {
+                    if (newestChange(p) < before) {
+                        Folders.deleteRecursively(p);
+                        n++;
+                    }
+                } catch (IOException e) {
+                    // one that cannot be deleted (another user's files, a busy network volume) must not stop a
+                    // trainer's start: it is tried again at the next, and retention sweeps its own leftovers
                 }
             }
         }

@@ -106,6 +106,12 @@ final class EventWatch {
                         && statusEnd != null && readUpTo(consumer, statusEnd, deadline)) {
                     return 0;
                 }
+                if (now >= deadline && switchedAtMs >= 0) {
+                    System.err.printf(java.util.Locale.ROOT, "watch: a scoring slot switched to model version %d, but"
+                            + " %s could not be read up to its end within %d s, so a later status may undo it%n",
+                            untilVersion, MODEL_STATUS, timeoutMs / 1000);
+                    return 1;
+                }
                 if (now >= deadline) {
                     System.err.printf(java.util.Locale.ROOT, "watch: the scoring job did not switch to model version %d within %d s%s%s%n", untilVersion,
                             timeoutMs / 1000, unreadable > 0 ? " (" + unreadable + " unreadable records skipped)" : "",

@@ -60,6 +60,10 @@ public final class WatchCommand implements Callable<Integer> {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "2000"); // notice topics created after the start soon
+        // a topic created later makes the group rebalance: an eager one drops every position, so the whole story would
+        // be read again from the beginning; the cooperative one keeps the partitions it owned where they were
+        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName());
         // Committed records only (the job's sinks are transactional at exactly-once: an aborted LOADED is no switch),
         // and subscribing creates no topic.
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -54,6 +54,7 @@
     const h = await res.json();
     if (h.max_reports > 0) maxReports = Math.min(MAX_REPORTS, h.max_reports);
     if (h.now_ms > 0) serverOffsetMs = h.now_ms - Date.now(); // a viewer's clock may be off from the server's
+    if (reports.length > 0) markStale(); // judged by the server's clock from the first poll on
     const el = $('reader-status');
     el.dataset.skipped = h.records_skipped;
     el.dataset.read = h.records_read;
