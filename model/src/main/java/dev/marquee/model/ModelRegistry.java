@@ -401,18 +401,7 @@ public final class ModelRegistry {
      * stop this round's retention.
      */
     private void sweepHalfDeleted(String name) throws IOException {
-        Path dir = modelDir(name);
-        if (!Files.isDirectory(dir)) return;
-        try (java.nio.file.DirectoryStream<Path> left = Files.newDirectoryStream(dir,
-                p -> p.getFileName().toString().startsWith(TEMP_PREFIX + "deleting-"))) {
-            for (Path p : left) {
-                try {
-                    Folders.deleteRecursively(p);
-                } catch (IOException e) {
-                    // tried again next round
-                }
-            }
-        }
+        deleteEntries(name, TEMP_PREFIX + "deleting-", Long.MAX_VALUE);
     }
 
     /** How many held entries of versions no longer on disk the pointer keeps: the newest, which a trigger may ask about. */
@@ -426,7 +415,7 @@ public final class ModelRegistry {
      */
     private void forgetHeldVersionsGone(String name, ServingState state) throws IOException {
         if (!Files.isRegularFile(modelDir(name).resolve(SERVING_FILE))) return;
-        List<Long> present = versions(name);
+        java.util.Set<Long> present = new java.util.HashSet<>(versions(name));
         List<Long> gone = new ArrayList<>();
         for (long v : state.held.keySet()) if (!present.contains(v)) gone.add(v);
         if (gone.size() <= HELD_OF_DELETED_KEPT) return;
@@ -445,21 +434,27 @@ public final class ModelRegistry {
      * a publish in progress (another process's {@code import} or {@code train}) keeps writing into its folder.
      */
     public int removeAbandoned(String name, Duration untouchedFor) throws IOException {
+        return deleteEntries(name, TEMP_PREFIX, System.currentTimeMillis() - untouchedFor.toMillis());
+    }
+
+    /**
+     * Deletes the model folder's entries named {@code prefix}... in which nothing changed since {@code beforeMs}
+     * ({@link Long#MAX_VALUE}: all of them); how many. One that cannot be deleted (another user's files, a busy network
+     * volume) must not stop a trainer's start or a retention round: it is tried again next time.
+     */
+    private int deleteEntries(String name, String prefix, long beforeMs) throws IOException {
         Path dir = modelDir(name);
         if (!Files.isDirectory(dir)) return 0;
-        long before = System.currentTimeMillis() - untouchedFor.toMillis();
         int n = 0;
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir,
-                p -> p.getFileName().toString().startsWith(TEMP_PREFIX))) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, p -> p.getFileName().toString().startsWith(prefix))) {
             for (Path p : entries) {
                 try {
-                    if (newestChange(p) < before) {
+                    if (beforeMs == Long.MAX_VALUE || newestChange(p) < beforeMs) {
                         Folders.deleteRecursively(p);
                         n++;
                     }
                 } catch (IOException e) {
-                    // one that cannot be deleted (another user's files, a busy network volume) must not stop a
-                    // trainer's start: it is tried again at the next, and retention sweeps its own leftovers
+                    // tried again next time
                 }
             }
         }

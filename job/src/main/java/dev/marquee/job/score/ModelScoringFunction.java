@@ -532,6 +532,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
      * refused under a pin). Others are installed in turn, each reported.
      */
     private void dropRoundTrips() {
+        if (waiting.size() < 2) return; // a round trip is at least two updates
         int back = -1;
         int i = 0;
         for (ModelUpdate u : waiting) {

@@ -34,6 +34,7 @@ final class EventWatch {
     static final String MODEL_STATUS = TopicNames.MODEL_STATUS;
     private static final long LINGER_AFTER_SWITCH_MS = 15_000;
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+    private static final DateTimeFormatter DATE_CLOCK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private final EventCodec<Prediction> predictions = EventCodec.of(Prediction.class);
     private final EventCodec<DriftReport> reports = EventCodec.of(DriftReport.class);
@@ -142,10 +143,8 @@ final class EventWatch {
      */
     private static boolean readUpTo(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end, long deadline) {
         java.util.Set<TopicPartition> mine = consumer.assignment();
-        boolean any = false;
         for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
             if (!mine.contains(e.getKey())) continue;
-            any = true;
             try {
                 Duration wait = Duration.ofMillis(Math.max(100, Math.min(5_000, deadline - System.currentTimeMillis())));
                 if (consumer.position(e.getKey(), wait) < e.getValue()) return false;
@@ -153,7 +152,7 @@ final class EventWatch {
                 return false;
             }
         }
-        return any || end.isEmpty() || !mine.isEmpty();
+        return !mine.isEmpty() || end.isEmpty(); // false only while this consumer holds no partition (mid-rebalance)
     }
 
     /** The record's own time (its Kafka timestamp), with the date when it is not today's: old events look old. */
@@ -161,7 +160,7 @@ final class EventWatch {
         if (recordMs <= 0) return LocalTime.now().format(CLOCK);
         java.time.ZonedDateTime at = java.time.Instant.ofEpochMilli(recordMs).atZone(java.time.ZoneId.systemDefault());
         return at.toLocalDate().equals(java.time.LocalDate.now()) ? at.format(CLOCK)
-                : at.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss"));
+                : at.format(DATE_CLOCK);
     }
 
     /** The line for one record, or null when it is not worth a line (a prediction beyond the first few of its version). */

@@ -5,6 +5,8 @@
   const POLL_MS = 2000;
   const MAX_REPORTS = 20000;
   let serverOffsetMs = 0;
+  let newest = null; // the report of the latest window, and the recent windows' median length (render sets them)
+  let windowMs = 0;
   const SVG_NS = 'http://www.w3.org/2000/svg';
   const W = 240, H = 120, LEFT = 40, RIGHT = 8, TOP = 10, BOTTOM = 22;
   // Features in pipeline order; any other prefix follows alphabetically.
@@ -39,7 +41,6 @@
         lastIndex = fresh[fresh.length - 1].index;
         render();
       }
-      if (fresh.length === 0 && reports.length > 0) markStale(); // no new window: is the last one still current?
       connection('ok', 'updated ' + clock(Date.now()));
       await health();
     } catch (e) {
@@ -73,15 +74,15 @@
 
   function render() {
     const sorted = reports.slice().sort((a, b) => (a.window_end_ms - b.window_end_ms) || (a.index - b.index));
-    renderHeader(sorted[sorted.length - 1], sorted.length, lastKnownVersion(sorted));
+    newest = sorted[sorted.length - 1];
+    const lengths = sorted.slice(-20).map((r) => r.window_end_ms - r.window_start_ms).filter((n) => n > 0).sort((a, b) => a - b);
+    windowMs = lengths.length > 0 ? lengths[Math.floor(lengths.length / 2)] : 0;
+    renderHeader(newest, sorted.length, lastKnownVersion(sorted));
     renderCharts(sorted);
   }
 
   function renderHeader(last, count, lastVersion) {
-    const badge = $('drift-status');
-    badge.className = 'badge ' + (last.drifted ? 'drifted' : 'ok');
-    badge.dataset.drifted = String(!!last.drifted);
-    badge.textContent = last.drifted ? 'DRIFTED' : 'OK';
+    $('drift-status').dataset.drifted = String(!!last.drifted); // its text and colour: markStale
 
     const version = $('model-version');
     const known = last.model_version >= 0 ? last.model_version : lastVersion;
@@ -346,10 +347,8 @@
    * least), the last one is old news. Its DRIFTED or OK would otherwise look current for days.
    */
   function markStale() {
-    const sorted = reports.slice().sort((a, b) => a.window_end_ms - b.window_end_ms);
-    const last = sorted[sorted.length - 1];
-    const lengths = sorted.slice(-20).map((r) => r.window_end_ms - r.window_start_ms).filter((n) => n > 0).sort((a, b) => a - b);
-    const windowMs = lengths.length > 0 ? lengths[Math.floor(lengths.length / 2)] : 0;
+    const last = newest;
+    if (!last) return;
     const stale = Date.now() + serverOffsetMs - last.window_end_ms > Math.max(60000, 3 * windowMs);
     const badge = $('drift-status');
     badge.dataset.stale = String(stale);
