@@ -52,21 +52,20 @@ class LabelReaderDecodeTest {
     }
     /** A job run with other parser settings keeps other labels: the trainer is given the same (--parser-setting). */
     @Test
-    void theJobsParserSettingsDecideAsTheyDoInTheJob() throws Exception {
+    void theJobsParserSettingsDecideAsTheyDoInTheJob(@org.junit.jupiter.api.io.TempDir java.nio.file.Path registry) throws Exception {
         String longUser = "u".repeat(ParserLimits.defaults().maxUserIdChars + 10);
         byte[] label = ("{\"user_id\":\"" + longUser + "\",\"movie_title\":\"Heat (1995)\",\"rating\":4,"
                 + "\"timestamp\":892870992}").getBytes(StandardCharsets.UTF_8);
         assertThat(LabelReader.decode(label)).as("over the default user-id limit").isNull();
 
-        TrainerSettings settings = TrainerSettings.parse(new String[] {"--registry",
-                java.nio.file.Files.createTempDirectory("registry").toString(), "--parser-setting",
+        TrainerSettings settings = TrainerSettings.parse(new String[] {"--registry", registry.toString(), "--parser-setting",
                 ParserLimits.MAX_USER_ID_CHARS + "=" + (longUser.length() + 1)}, dev.marquee.model.cli.Console.system());
         Rating r = LabelReader.decode(label, settings.parserLimits());
         assertThat(r).isNotNull();
         assertThat(r.userId).isEqualTo(longUser);
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TrainerSettings.parse(new String[] {"--parser-setting",
-                        "batch.size=10"}, dev.marquee.model.cli.Console.system()))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TrainerSettings.parse(new String[] {"--registry",
+                        registry.toString(), "--parser-setting", "batch.size=10"}, dev.marquee.model.cli.Console.system()))
                 .isInstanceOf(dev.marquee.data.config.SettingException.class).hasMessageContaining("got batch.size");
     }
 }
