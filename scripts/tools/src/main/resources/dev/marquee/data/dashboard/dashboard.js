@@ -259,6 +259,15 @@
     const bottom = H - BOTTOM;
 
     svg.appendChild(svgEl('rect', { class: 'frame', x: LEFT, y: TOP, width: W - LEFT - RIGHT, height: bottom - TOP }));
+    // No report for three windows' time or more: the job was down or had no traffic. Shaded, so the line drawn across
+    // it is not read as data.
+    const gapMs = Math.max(60000, 3 * windowMs);
+    for (let i = 1; i < points.length; i++) {
+      if (points[i].x - points[i - 1].x <= gapMs) continue;
+      const a = sx(points[i - 1].x), b = sx(points[i].x);
+      svg.appendChild(svgEl('rect', { class: 'gap', 'data-from-ms': points[i - 1].x, 'data-to-ms': points[i].x,
+        x: r2(a), y: TOP, width: r2(Math.max(b - a, 1)), height: bottom - TOP }));
+    }
     for (const r of bands) {
       const a = sx(r.window_start_ms), b = sx(r.window_end_ms);
       svg.appendChild(svgEl('rect', { class: 'alert-band', 'data-window-end-ms': r.window_end_ms,
@@ -286,8 +295,9 @@
     // Axis labels give way to the threshold's label where they would overlap.
     if (ty === null || Math.abs(ty + 3 - (TOP + 8)) > 10) svg.appendChild(text(fmt(hi), LEFT - 4, TOP + 8, 'end'));
     if (ty === null || Math.abs(ty + 3 - bottom) > 10) svg.appendChild(text(fmt(lo), LEFT - 4, bottom, 'end'));
-    svg.appendChild(text(clock(x0), LEFT, H - 6, 'start'));
-    svg.appendChild(text(clock(x1), W - RIGHT, H - 6, 'end'));
+    const axis = x1 - x0 > 86400000 ? day : clock; // over a day: dates, not times of day that repeat
+    svg.appendChild(text(axis(x0), LEFT, H - 6, 'start'));
+    svg.appendChild(text(axis(x1), W - RIGHT, H - 6, 'end'));
     svg.appendChild(svgEl('polyline', { class: 'series', 'data-metric': name,
       'data-values': points.map((p) => String(p.y)).join(','),
       points: points.map((p) => r2(sx(p.x)) + ',' + r2(sy(p.y))).join(' ') }));
@@ -359,6 +369,12 @@
       badge.className = 'badge ' + (last.drifted ? 'drifted' : 'ok');
       badge.textContent = last.drifted ? 'DRIFTED' : 'OK';
     }
+  }
+
+  function day(ms) {
+    const d = new Date(ms);
+    const p = (n) => String(n).padStart(2, '0');
+    return d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' + p(d.getDate());
   }
 
   /** A time of day, with its date when it is not today's. */

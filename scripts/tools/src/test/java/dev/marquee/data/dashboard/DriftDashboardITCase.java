@@ -120,13 +120,18 @@ class DriftDashboardITCase {
     void aLastWindowLongOverIsShownAsNoDataSinceThen() throws Exception {
         HeadlessChromium chromium = HeadlessChromium.findOrAbort();
         String topic = KAFKA.createTopic("drift-metrics", 1);
-        List<DriftReport> episode = DriftEpisode.reports(12, 1_764_000_000_000L, 7); // November 2025, drifted at its end
+        List<DriftReport> episode = new ArrayList<>(DriftEpisode.reports(6, 1_764_000_000_000L, 7)); // November 2025
+        episode.addAll(DriftEpisode.reports(6, 1_764_000_000_000L + 3_600_000L, 8)); // and an hour later: a gap between
         publish(topic, episode, false);
         try (DriftDashboard dashboard = new DriftDashboard(options(topic))) {
             int port = dashboard.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> dashboard.reportsHeld() == episode.size());
             String dom = chromium.dumpDom("http://127.0.0.1:" + port + "/", VIRTUAL_TIME_MS);
             assertThat(DomTags.textById(dom, "drift-status")).startsWith("NO DATA since 2025-11-");
+            // the hour without reports is shaded in every chart, not drawn as if the line had data across it
+            List<Map<String, String>> gaps = DomTags.tags(dom, "rect", Map.of("class", "gap"));
+            assertThat(gaps).isNotEmpty().allSatisfy(g -> assertThat(Long.parseLong(g.get("data-to-ms"))
+                    - Long.parseLong(g.get("data-from-ms"))).isGreaterThan(3_000_000L));
         }
     }
 
