@@ -379,10 +379,7 @@
 
   /** A time of day, with its date when it is not today's. */
   function when(ms) {
-    const d = new Date(ms);
-    if (d.toDateString() === new Date().toDateString()) return clock(ms);
-    const p = (n) => String(n).padStart(2, '0');
-    return d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' + p(d.getDate()) + ' ' + clock(ms);
+    return new Date(ms).toDateString() === new Date().toDateString() ? clock(ms) : day(ms) + ' ' + clock(ms);
   }
 
   function clock(ms) {
