@@ -6,11 +6,18 @@ import dev.marquee.data.event.Rating;
 import dev.marquee.data.json.EventCodec;
 import dev.marquee.infra.testing.KafkaBrokerExtension;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -120,5 +127,37 @@ class LabelReaderITCase {
                         "t1", "t3", "t5", "t7", "t9", "t11", "t13", "t15", "t17", "t19");
         LabelReader.Labels again = new LabelReader(clients, topic, 1_000, Duration.ofSeconds(60)).read();
         assertThat(again.ratings()).isEqualTo(first.ratings());
+    }
+
+    /**
+     * The readers seek where they start; when retention deletes records under that offset before the fetch, Kafka's
+     * default reset (latest) would skip everything retained and end the read early without a word. They resume at
+     * what is left instead.
+     */
+    @Test
+    void aReaderSeekingBelowWhatRetentionKeptResumesAtTheOldestRetainedRecord() throws Exception {
+        String topic = KAFKA.createTopic("ratings-retained", 1);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(KAFKA.producerProps())) {
+            for (int i = 0; i < 10; i++) {
+                Rating r = new Rating("u" + i, "Movie " + i + " (1990)", 3f, 1_600_000_000L + i);
+                producer.send(new ProducerRecord<>(topic, 0, r.userId, RATINGS.encodeToString(r)));
+            }
+            producer.flush();
+        }
+        TopicPartition tp = new TopicPartition(topic, 0);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
+            admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(6))).all().get(30, TimeUnit.SECONDS);
+        }
+        KafkaClients clients = new KafkaClients(KAFKA.bootstrapServers(), new Properties());
+        try (KafkaConsumer<byte[], byte[]> reader = clients.readerConsumer()) {
+            reader.assign(List.of(tp));
+            reader.seek(tp, 2); // an offset retention has deleted since it was read
+            List<Long> offsets = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (offsets.size() < 4 && System.nanoTime() < deadline) {
+                reader.poll(Duration.ofMillis(200)).forEach(r -> offsets.add(r.offset()));
+            }
+            assertThat(offsets).containsExactly(6L, 7L, 8L, 9L);
+        }
     }
 }
