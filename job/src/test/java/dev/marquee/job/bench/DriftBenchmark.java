@@ -1,5 +1,7 @@
 package dev.marquee.job.bench;
 
+import dev.marquee.job.config.LocalBinding;
+
 import static dev.marquee.data.drift.DriftMetricNames.SLICE_GAP;
 import static dev.marquee.data.drift.DriftMetricNames.TITLE_OOV;
 import static dev.marquee.data.drift.DriftMetricNames.TYPE_CHANGE_RATE;
@@ -206,8 +208,8 @@ public final class DriftBenchmark {
         EmbeddedKafka kafka = EmbeddedKafka.start();
         MiniCluster cluster = null;
         try {
-            cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setNumTaskManagers(1)
-                    .setNumSlotsPerTaskManager(o.parallelism).setConfiguration(new Configuration()).build());
+            cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setNumTaskManagers(1).withRandomPorts()
+                    .setNumSlotsPerTaskManager(o.parallelism).setConfiguration(LocalBinding.loopback(new Configuration())).build());
             cluster.start();
             Env env = new Env(o, kafka.bootstrapServers(), cluster, registry, catalog);
             PartStats a = null;

@@ -1,5 +1,7 @@
 package dev.marquee.job.bench;
 
+import dev.marquee.job.config.LocalBinding;
+
 import dev.marquee.data.config.SettingException;
 import dev.marquee.data.event.ModelUpdate;
 import dev.marquee.data.event.Prediction;
@@ -335,8 +337,8 @@ public final class PrequentialBenchmark {
             collecting.start();
 
             int slots = 2 * o.parallelism + 1;
-            cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setNumTaskManagers(1)
-                    .setNumSlotsPerTaskManager(slots).setConfiguration(new Configuration()).build());
+            cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setNumTaskManagers(1).withRandomPorts()
+                    .setNumSlotsPerTaskManager(slots).setConfiguration(LocalBinding.loopback(new Configuration())).build());
             cluster.start();
             jobs.add(submit(cluster, o.parallelism, "prequential: S, static version 1", env -> ScoringJob.buildWithKafka(env, staticJob)));
             jobs.add(submit(cluster, o.parallelism, retraining ? "prequential: R, following model-updates"

@@ -33,8 +33,9 @@ final class KafkaBrokerProcess implements AutoCloseable {
 
     KafkaBrokerProcess(Path dir) throws IOException, InterruptedException {
         this.dir = dir;
-        this.port = freePort();
-        int controllerPort = freePort();
+        int[] ports = freePorts(2);
+        this.port = ports[0];
+        int controllerPort = ports[1];
         Files.createDirectories(dir.resolve("data"));
         config = dir.resolve("server.properties");
         Files.writeString(config, String.join("\n",
@@ -124,10 +125,21 @@ final class KafkaBrokerProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket()) {
-            s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
-            return s.getLocalPort();
+    /** Distinct free ports: each socket stays bound until all are chosen, so two calls cannot return the same port. */
+    private static int[] freePorts(int n) throws IOException {
+        ServerSocket[] sockets = new ServerSocket[n];
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                sockets[i] = new ServerSocket();
+                sockets[i].bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket s : sockets) {
+                if (s != null) s.close();
+            }
         }
     }
 }

@@ -530,8 +530,9 @@ class ShadowPromotionITCase {
             return UPDATES.decode(all.get(readUpdates++).value());
         }
 
-        /** The records on {@code model-updates} not returned yet, after one more short read. */
+        /** The records on {@code model-updates} not returned yet: all up to its end now, then one more short read. */
         List<ModelUpdate> newUpdates() {
+            updateReader.readToEnd(DEADLINE); // what is written by now is read however slow the broker answers
             List<ConsumerRecord<byte[], byte[]>> all = updateReader.readFor(Duration.ofMillis(500));
             List<ModelUpdate> fresh = all.subList(readUpdates, all.size()).stream().map(r -> UPDATES.decode(r.value())).toList();
             readUpdates = all.size();

@@ -95,8 +95,11 @@ public final class SharedMiniCluster implements BeforeAllCallback, AfterAllCallb
             conf.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
             conf.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY,
                     java.time.Duration.ofSeconds(1));
+            // On loopback and on free ports: Flink's REST default, 8081 on every interface, fails every test class
+            // of this JVM when something else on the host (another build, a benchmark, a dev cluster) holds it.
+            dev.marquee.job.config.LocalBinding.loopback(conf);
             MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
-                    .setConfiguration(conf)
+                    .setConfiguration(conf).withRandomPorts()
                     .setNumTaskManagers(1).setNumSlotsPerTaskManager(SLOTS).build());
             try {
                 cluster.start();
