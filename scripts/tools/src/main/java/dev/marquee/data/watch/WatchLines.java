@@ -1,5 +1,6 @@
 package dev.marquee.data.watch;
 
+import dev.marquee.data.drift.DriftMetricNames;
 import dev.marquee.data.event.Alert;
 import dev.marquee.data.event.DriftReport;
 import dev.marquee.data.event.Episode;
@@ -39,7 +40,11 @@ final class WatchLines {
         Episode e = r.episode;
         boolean opened = e != null && Episode.OPENED.equals(e.event);
         boolean closed = e != null && Episode.CLOSED.equals(e.event);
-        if (r.alerts.isEmpty()) return line.append(closed ? ": drift episode " + e.id + " closed" : ": OK").toString();
+        if (r.alerts.isEmpty()) {
+            String tooFew = tooFewToCompare(r);
+            return line.append(closed ? ": drift episode " + e.id + " closed" : tooFew != null ? ": not compared: " + tooFew : ": OK")
+                    .toString();
+        }
         if (opened) line.append(": DRIFT EPISODE ").append(e.id).append(" OPENED: ");
         else if (r.drifted) line.append(e != null ? ": DRIFTED (episode " + e.id + ") " : ": DRIFTED ");
         else line.append(closed ? ": drift episode " + e.id + " closed; " : ": ");
@@ -58,6 +63,16 @@ final class WatchLines {
             }
         }
         return line.toString();
+    }
+
+    /**
+     * Why the window's distributions were not compared (fewer scored requests than drift.min-records), or null: such a
+     * window has no alert because nothing was compared, which "OK" would hide (a demo at a low rate, say).
+     */
+    private static String tooFewToCompare(DriftReport r) {
+        String why = r.unavailable.get(DriftMetricNames.TITLE_OOV);
+        if (why == null || !why.contains("drift.min-records")) return null;
+        return why.startsWith("window had ") ? why.substring("window had ".length()) : why;
     }
 
     static String request(RetrainRequest r) {

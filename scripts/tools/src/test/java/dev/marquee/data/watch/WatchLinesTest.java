@@ -40,6 +40,20 @@ class WatchLinesTest {
         assertThat(WatchLines.drift(early)).isEqualTo("drift       window #1: 800 requests, none scored yet: OK");
     }
 
+    /** Below drift.min-records no distribution is compared, so no alert can fire: "OK" would say more than is known. */
+    @Test
+    void aWindowTooSmallToCompareSaysSoInsteadOfOk() {
+        DriftReport small = report(3, 250);
+        small.unavailable.put("movie_title.oov_rate", "window had 250 scored requests, under drift.min-records (300)");
+        small.unavailable.put("user_id.oov_rate", "window had 250 scored requests, under drift.min-records (300)");
+        assertThat(WatchLines.drift(small)).isEqualTo(
+                "drift       window #3: 250 requests, model v1: not compared: 250 scored requests, under drift.min-records (300)");
+
+        DriftReport noErrorModel = report(4, 1_000);
+        noErrorModel.unavailable.put("labels.estimated_rmse", "version 1 has no error model");
+        assertThat(WatchLines.drift(noErrorModel)).as("another metric unavailable: compared all the same").endsWith(": OK");
+    }
+
     @Test
     void aWindowWithManyAlertsNamesTheFirstFewAndCountsTheRest() {
         DriftReport r = report(9, 500);
