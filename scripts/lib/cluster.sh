@@ -2,7 +2,8 @@
 # common.sh, not executed.
 #
 # Layout (CLUSTER_DIR, default .marquee/cluster; MARQUEE_CLUSTER_DIR moves it, e.g. for a second cluster):
-#   lib/ (shared by every cluster dir)  flink/*.jar, kafka/*.jar, job/marquee-job-shaded.jar
+#   lib/ (shared by every cluster dir)  flink/*.jar, kafka/*.jar, tensorflow/*.jar
+#   (the job jar is this checkout's own: $MARQUEE_STATE/cluster-job/marquee-job-shaded.jar)
 #   conf/         config.yaml and log4j.properties of the JobManager and TaskManagers
 #   conf-client/  config.yaml (the REST address) and log4j-cli.properties of the Flink CLI
 #   kafka/        server.properties, log4j2.properties, data/
@@ -12,7 +13,8 @@
 
 CLUSTER_LIB="$(absolute_path "${MARQUEE_CLUSTER_LIB:-$MARQUEE_STATE/cluster/lib}")"
 CLUSTER_DIR="$(absolute_path "${MARQUEE_CLUSTER_DIR:-$MARQUEE_STATE/cluster}")"
-CLUSTER_JOB_JAR="$CLUSTER_LIB/job/marquee-job-shaded.jar"
+# Per checkout, not in a MARQUEE_CLUSTER_LIB shared by several: its freshness is judged against this checkout's sources.
+CLUSTER_JOB_JAR="$MARQUEE_STATE/cluster-job/marquee-job-shaded.jar"
 CLUSTER_TASKMANAGERS="${MARQUEE_CLUSTER_TASKMANAGERS:-2}"
 CLUSTER_KAFKA_HEAP="${MARQUEE_CLUSTER_KAFKA_HEAP:-512m}"
 CLUSTER_PARTITIONS="${MARQUEE_CLUSTER_PARTITIONS:-2}"
@@ -48,12 +50,20 @@ cluster_check_dir() {
   done
 }
 
+# What the jars in lib/ are made from: the cluster pom, and the versions it takes from the root pom's properties
+# (a release that moves Flink, Kafka or TensorFlow must not keep running the old jars, parent-first).
+cluster_lib_key() {
+  { cat "$MARQUEE_ROOT/scripts/lib/cluster/pom.xml"
+    grep -E '<(flink|kafka|tensorflow|slf4j|log4j|jackson)[a-z.-]*>' "$MARQUEE_ROOT/pom.xml"; } | cksum
+}
+
 # Copies Flink's, Kafka's and tensorflow-java's runtime jars into lib/ once (~110 MB, and ~170 MB for TensorFlow).
 cluster_assemble_lib() {
-  local pom="$MARQUEE_ROOT/scripts/lib/cluster/pom.xml" part
+  local pom="$MARQUEE_ROOT/scripts/lib/cluster/pom.xml" part key
+  key="$(cluster_lib_key)"
   for part in flink kafka tensorflow; do
-    # re-assembled when the pom changed
-    [ "$(cat "$CLUSTER_LIB/$part/.complete" 2>/dev/null)" = "$(cksum <"$pom")" ] && continue
+    # re-assembled when what it is made from changed
+    [ "$(cat "$CLUSTER_LIB/$part/.complete" 2>/dev/null)" = "$key" ] && continue
     # Only a folder of ours (stale: it has .complete) or an empty one is replaced: MARQUEE_CLUSTER_LIB may be anywhere.
     if [ -d "$CLUSTER_LIB/$part" ] && [ ! -f "$CLUSTER_LIB/$part/.complete" ] && [ -n "$(ls -A "$CLUSTER_LIB/$part")" ]; then
       [ -f "$CLUSTER_LIB/$part.log" ] \
@@ -67,11 +77,11 @@ cluster_assemble_lib() {
       tail -n 20 "$CLUSTER_LIB/$part.log" >&2
       die "could not assemble the $part jars (log: $CLUSTER_LIB/$part.log)"
     fi
-    cksum <"$pom" >"$CLUSTER_LIB/$part/.complete"
+    printf '%s\n' "$key" >"$CLUSTER_LIB/$part/.complete"
   done
 }
 
-# Builds the shaded job jar (mvn -Pshaded) when any source or pom is newer than the copy in lib/job
+# Builds the shaded job jar (mvn -Pshaded) when any source or pom is newer than its copy (CLUSTER_JOB_JAR)
 # (MARQUEE_CLUSTER_KEEP_JOB_JAR=1: use the jar there as it is).
 cluster_ensure_job_jar() {
   [ -f "$CLUSTER_JOB_JAR" ] && [ "${MARQUEE_CLUSTER_KEEP_JOB_JAR:-0}" = 1 ] && return 0
@@ -84,12 +94,20 @@ cluster_ensure_job_jar() {
   # the job's test-scope test-jars (infra, data, model) must be in the local repository for -Dmaven.test.skip
   ensure_built
   say "building the shaded job jar (mvn -Pshaded, ~1 min) ..."
-  mkdir -p "$CLUSTER_LIB/job"
-  local log="$CLUSTER_LIB/job.log"
+  mkdir -p "$(dirname "$CLUSTER_JOB_JAR")"
+  local log="$(dirname "$CLUSTER_JOB_JAR")/build.log"
+  # a shaded jar of an earlier version left in job/target must not be taken for this build's
+  rm -f "$MARQUEE_ROOT"/job/target/marquee-job-*-shaded.jar
+  if command -v flock >/dev/null 2>&1; then   # not while ensure_built or a benchmark builds the same target/ folders
+    exec 7>"$MARQUEE_STATE/build.lock"
+    flock -n 7 || { say "another script of this checkout is building: waiting for it first"; flock 7; }
+  fi
   if ! (cd "$MARQUEE_ROOT" && cluster_mvn -Pshaded package -Dmaven.test.skip=true -pl job -am) >"$log" 2>&1; then
+    exec 7>&-
     tail -n 30 "$log" >&2
     die "the job jar did not build (log: $log)"
   fi
+  exec 7>&-
   local built
   built=$(ls "$MARQUEE_ROOT"/job/target/marquee-job-*-shaded.jar 2>/dev/null | head -n1)
   [ -n "$built" ] || die "the build made no shaded jar in job/target (log: $log)"

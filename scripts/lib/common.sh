@@ -59,6 +59,13 @@ die() { printf 'marquee: %s\n' "$1" >&2; exit "${2:-1}"; }
 require_tools() {
   [ "$(uname -s)-$(uname -m)" = Linux-x86_64 ] \
     || die "marquee needs Linux on x86-64 (tensorflow-java's linux-x86_64 build); this machine is $(uname -s) $(uname -m)"
+  # tensorflow-java 1.1's JNI library links against glibc 2.34 and GCC 11's libstdc++: on an older system the build
+  # succeeds and every model load fails (UnsatisfiedLinkError). Not checked where getconf cannot tell (no glibc).
+  local libc
+  libc="$(getconf GNU_LIBC_VERSION 2>/dev/null | awk '$1 == "glibc" { print $2 }')"
+  if [ -n "$libc" ] && ! awk -v v="$libc" 'BEGIN { split(v, a, "."); exit !(a[1] > 2 || (a[1] == 2 && a[2] >= 34)) }'; then
+    die "this machine has glibc $libc: TensorFlow for Java's native library needs glibc 2.34 or later (Debian 12, Ubuntu 22.04, RHEL 9 or later)"
+  fi
   command -v java >/dev/null 2>&1 || die "java not found: install a Java 17 JDK (e.g. apt-get install openjdk-17-jdk-headless)"
   local out v
   out="$(java -XshowSettings:properties -version 2>&1)" \
@@ -135,11 +142,15 @@ jvm_opts() {
 }
 
 # The classpath of a module's tools: its classes and runtime dependencies (the job's: those of scripts/cli, which
-# hold the job and Flink itself, for runs in a local mini-cluster).
+# hold the job and Flink itself, for runs in a local mini-cluster). This checkout's other modules come from their
+# target/classes, in the same order, not from the local Maven repository, where another checkout's `mvn install` of
+# the same version would replace them unseen.
 module_cp() {
-  local file="$MARQUEE_ROOT/$1/target/classpath.txt"
+  local file="$MARQUEE_ROOT/$1/target/classpath.txt" repo_jar='[^:]*/dev/marquee/marquee-'
   [ "$1" = job ] && file="$MARQUEE_ROOT/scripts/cli/target/classpath.txt"
-  printf '%s' "$MARQUEE_ROOT/$1/target/classes:$(cat "$file")"
+  printf '%s' "$MARQUEE_ROOT/$1/target/classes:$(sed -E \
+    -e "s#${repo_jar}(infra|data|model|job)/[^:/]*/marquee-[a-z]+-[^:/]*[.]jar#$MARQUEE_ROOT/\1/target/classes#g" \
+    -e "s#${repo_jar}(tools|cli)/[^:/]*/marquee-[a-z]+-[^:/]*[.]jar#$MARQUEE_ROOT/scripts/\1/target/classes#g" "$file")"
 }
 
 # run_main MODULE CLASS ARGS...: runs a main class with the module's classes and runtime classpath. MODULE is the

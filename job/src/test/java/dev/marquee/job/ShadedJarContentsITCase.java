@@ -39,6 +39,17 @@ class ShadedJarContentsITCase {
                 .isEmpty();
     }
 
+    /** The bundled jars' attribution notices are merged, not the first one kept (Apache License 2.0, section 4d). */
+    @Test
+    void theJobJarCarriesTheNoticesOfWhatItBundles() throws IOException {
+        try (ZipFile zip = new ZipFile(shadedJar().toFile())) {
+            ZipEntry notice = zip.getEntry("META-INF/NOTICE");
+            assertThat(notice).as("META-INF/NOTICE").isNotNull();
+            String text = new String(zip.getInputStream(notice).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(text).as("the Kafka connector's and Jackson's notices").contains("Apache Flink").contains("Jackson");
+        }
+    }
+
     @Test
     void thePatternCatchesWhatMustStayOut() {
         assertThat(List.of("dev/marquee/data/replay/ReplayMain.class", "dev/marquee/data/dashboard/index.html",

@@ -1,0 +1,84 @@
+package dev.marquee.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The scripts' shared library (scripts/lib/common.sh), run by bash as the scripts run it. */
+class CommonShellTest {
+    private static final Path COMMON = Path.of("").toAbsolutePath().getParent().resolve("lib/common.sh");
+
+    @TempDir
+    Path dir;
+
+    private record Run(int status, String out, String err) {}
+
+    private Run bash(String script, String path) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", "source '" + COMMON + "'; " + script);
+        pb.environment().put("PATH", path);
+        pb.environment().put("MARQUEE_STATE", dir.resolve("state").toString());
+        Path out = dir.resolve("out.txt");
+        Path err = dir.resolve("err.txt");
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("bash ended").isTrue();
+        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    /** A PATH whose getconf reports {@code glibc}, ahead of the real one (java and mvn still found). */
+    private String pathWithGlibc(String glibc) throws IOException {
+        Path bin = Files.createDirectories(dir.resolve("bin-" + glibc));
+        Path getconf = bin.resolve("getconf");
+        Files.writeString(getconf, "#!/bin/sh\necho 'glibc " + glibc + "'\n", StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(getconf, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String javaBin = Path.of(System.getProperty("java.home"), "bin").toString();
+        return bin + ":" + javaBin + ":" + System.getenv("PATH");
+    }
+
+    /** tensorflow-java 1.1's JNI library needs glibc 2.34: an older system is refused before anything is built. */
+    @Test
+    void aSystemWithAGlibcOlderThanTensorFlowNeedsIsRefusedInOneLine() throws Exception {
+        Run old = bash("require_tools", pathWithGlibc("2.31"));
+        assertThat(old.status()).isNotZero();
+        assertThat(old.err().strip()).isEqualTo("marquee: this machine has glibc 2.31: TensorFlow for Java's native library"
+                + " needs glibc 2.34 or later (Debian 12, Ubuntu 22.04, RHEL 9 or later)");
+
+        for (String fine : List.of("2.34", "2.36", "3.0")) {
+            Run run = bash("require_tools", pathWithGlibc(fine));
+            assertThat(run.err()).as("glibc %s", fine).doesNotContain("glibc");
+        }
+    }
+
+    /**
+     * The scripts run this checkout's modules from their target/classes: the local Maven repository's jars of the same
+     * version may come from another checkout's {@code mvn install}.
+     */
+    @Test
+    void aModulesClasspathTakesThisCheckoutsModulesInsteadOfTheRepositorysJars() throws Exception {
+        Path root = dir.resolve("checkout");
+        Path repo = dir.resolve("m2/repository");
+        String classpath = String.join(":",
+                repo + "/dev/marquee/marquee-data/0.1.0-SNAPSHOT/marquee-data-0.1.0-SNAPSHOT.jar",
+                repo + "/org/apache/kafka/kafka-clients/4.2.0/kafka-clients-4.2.0.jar",
+                repo + "/dev/marquee/marquee-job/0.1.0-SNAPSHOT/marquee-job-0.1.0-SNAPSHOT.jar",
+                repo + "/dev/marquee/marquee-tools/0.1.0-SNAPSHOT/marquee-tools-0.1.0-SNAPSHOT.jar");
+        Path file = Files.createDirectories(root.resolve("scripts/cli/target")).resolve("classpath.txt");
+        Files.writeString(file, classpath);
+
+        Run run = bash("MARQUEE_ROOT='" + root + "'; module_cp job", System.getenv("PATH"));
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out().split(":")).containsExactly(
+                root + "/job/target/classes",
+                root + "/data/target/classes",
+                repo + "/org/apache/kafka/kafka-clients/4.2.0/kafka-clients-4.2.0.jar",
+                root + "/job/target/classes",
+                root + "/scripts/tools/target/classes");
+    }
+}
