@@ -69,6 +69,11 @@ cluster_assemble_lib() {
       [ -f "$CLUSTER_LIB/$part.log" ] \
         || die "$CLUSTER_LIB/$part holds files scripts/cluster did not put there: choose another MARQUEE_CLUSTER_LIB" 2
     fi
+    # stale jars are not deleted under a cluster that runs on them (another MARQUEE_CLUSTER_DIR sharing this lib/)
+    if [ -f "$CLUSTER_LIB/$part/.complete" ] && pgrep -f -- "$CLUSTER_LIB/$part/" >/dev/null 2>&1; then
+      die "the $part jars in $CLUSTER_LIB are older than the poms, but a running cluster uses them (pgrep -f $CLUSTER_LIB/$part/):\
+ stop it first (scripts/cluster down, with its MARQUEE_CLUSTER_DIR), or set MARQUEE_CLUSTER_LIB to another folder" 2
+    fi
     say "assembling the $part jars into $CLUSTER_LIB/$part (once; downloads from Maven Central when missing) ..."
     rm -rf "$CLUSTER_LIB/$part"
     mkdir -p "$CLUSTER_LIB/$part"
@@ -96,22 +101,22 @@ cluster_ensure_job_jar() {
   say "building the shaded job jar (mvn -Pshaded, ~1 min) ..."
   mkdir -p "$(dirname "$CLUSTER_JOB_JAR")"
   local log="$(dirname "$CLUSTER_JOB_JAR")/build.log"
-  # a shaded jar of an earlier version left in job/target must not be taken for this build's
-  rm -f "$MARQUEE_ROOT"/job/target/marquee-job-*-shaded.jar
   if command -v flock >/dev/null 2>&1; then   # not while ensure_built or a benchmark builds the same target/ folders
     exec 7>"$MARQUEE_STATE/build.lock"
     flock -n 7 || { say "another script of this checkout is building: waiting for it first"; flock 7; }
   fi
+  # a shaded jar of an earlier version left in job/target must not be taken for this build's
+  rm -f "$MARQUEE_ROOT"/job/target/marquee-job-*-shaded.jar
   if ! (cd "$MARQUEE_ROOT" && cluster_mvn -Pshaded package -Dmaven.test.skip=true -pl job -am) >"$log" 2>&1; then
     exec 7>&-
     tail -n 30 "$log" >&2
     die "the job jar did not build (log: $log)"
   fi
-  exec 7>&-
   local built
   built=$(ls "$MARQUEE_ROOT"/job/target/marquee-job-*-shaded.jar 2>/dev/null | head -n1)
-  [ -n "$built" ] || die "the build made no shaded jar in job/target (log: $log)"
+  [ -n "$built" ] || { exec 7>&-; die "the build made no shaded jar in job/target (log: $log)"; }
   cp "$built" "$CLUSTER_JOB_JAR.tmp" && mv "$CLUSTER_JOB_JAR.tmp" "$CLUSTER_JOB_JAR"
+  exec 7>&-   # held until the copy is in place: another build would rewrite job/target meanwhile
 }
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

@@ -62,7 +62,7 @@ require_tools() {
   # tensorflow-java 1.1's JNI library links against glibc 2.34 and GCC 11's libstdc++: on an older system the build
   # succeeds and every model load fails (UnsatisfiedLinkError). Not checked where getconf cannot tell (no glibc).
   local libc
-  libc="$(getconf GNU_LIBC_VERSION 2>/dev/null | awk '$1 == "glibc" { print $2 }')"
+  libc="$({ getconf GNU_LIBC_VERSION 2>/dev/null || true; } | awk '$1 == "glibc" { print $2 }')"
   if [ -n "$libc" ] && ! awk -v v="$libc" 'BEGIN { split(v, a, "."); exit !(a[1] > 2 || (a[1] == 2 && a[2] >= 34)) }'; then
     die "this machine has glibc $libc: TensorFlow for Java's native library needs glibc 2.34 or later (Debian 12, Ubuntu 22.04, RHEL 9 or later)"
   fi
@@ -108,10 +108,14 @@ ensure_built() {
   next=$(mktemp "$stamp.next.XXXXXX")   # sources changed while Maven runs are newer than this: the next run builds again
   # The job's local runs need Flink itself, which the job jar leaves to the cluster (provided scope): the cli
   # module's runtime classpath has it (module_cp).
-  if ! (cd "$MARQUEE_ROOT" && mvn -B -q -ntp install -DskipTests \
-        && mvn -B -q -ntp dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime) >"$log" 2>&1; then
-    tail -n 30 "$log" >&2
+  local status=0
+  (cd "$MARQUEE_ROOT" && mvn -B -q -ntp install -DskipTests \
+      && mvn -B -q -ntp dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime) >"$log" 2>&1 \
+    || status=$?
+  if [ "$status" != 0 ]; then
     rm -f "$next"
+    [ "$status" != 130 ] || exit 130   # Ctrl-C: Maven stopped on it, which is no build failure to report
+    tail -n 30 "$log" >&2
     die "build failed; the full log is $log"
   fi
   mv -f "$next" "$stamp"
@@ -146,11 +150,19 @@ jvm_opts() {
 # target/classes, in the same order, not from the local Maven repository, where another checkout's `mvn install` of
 # the same version would replace them unseen.
 module_cp() {
-  local file="$MARQUEE_ROOT/$1/target/classpath.txt" repo_jar='[^:]*/dev/marquee/marquee-'
+  local file="$MARQUEE_ROOT/$1/target/classpath.txt" entries=() entry cp
   [ "$1" = job ] && file="$MARQUEE_ROOT/scripts/cli/target/classpath.txt"
-  printf '%s' "$MARQUEE_ROOT/$1/target/classes:$(sed -E \
-    -e "s#${repo_jar}(infra|data|model|job)/[^:/]*/marquee-[a-z]+-[^:/]*[.]jar#$MARQUEE_ROOT/\1/target/classes#g" \
-    -e "s#${repo_jar}(tools|cli)/[^:/]*/marquee-[a-z]+-[^:/]*[.]jar#$MARQUEE_ROOT/scripts/\1/target/classes#g" "$file")"
+  IFS=: read -r -a entries <"$file" || true   # one line, without a final newline
+  cp="$MARQUEE_ROOT/$1/target/classes"
+  for entry in ${entries[@]+"${entries[@]}"}; do
+    if [[ "$entry" =~ /dev/marquee/marquee-(infra|data|model|job)/[^/]+/marquee-[a-z]+-[^/]+[.]jar$ ]]; then
+      entry="$MARQUEE_ROOT/${BASH_REMATCH[1]}/target/classes"
+    elif [[ "$entry" =~ /dev/marquee/marquee-(tools|cli)/[^/]+/marquee-[a-z]+-[^/]+[.]jar$ ]]; then
+      entry="$MARQUEE_ROOT/scripts/${BASH_REMATCH[1]}/target/classes"
+    fi
+    cp="$cp:$entry"
+  done
+  printf '%s' "$cp"
 }
 
 # run_main MODULE CLASS ARGS...: runs a main class with the module's classes and runtime classpath. MODULE is the

@@ -64,7 +64,8 @@ public final class DriftReports {
         }
         if (scored != null && scored.scored > 0 && scored.scored < settings.minRecords) {
             // said, not left silent: at low traffic no window may ever reach it, and no distribution is compared
-            String why = "window had " + scored.scored + " scored requests, under drift.min-records (" + settings.minRecords + ")";
+            String why = "window had " + scored.scored + (scored.scored == 1 ? " scored request" : " scored requests")
+                    + ", under drift.min-records (" + settings.minRecords + ")";
             for (String metric : CALIBRATED) r.unavailable.put(metric, why);
         }
         if (scored != null && ref != null && scored.scored >= settings.minRecords) {

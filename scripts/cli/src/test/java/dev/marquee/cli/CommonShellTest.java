@@ -22,8 +22,14 @@ class CommonShellTest {
     private record Run(int status, String out, String err) {}
 
     private Run bash(String script, String path) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder("bash", "-c", "source '" + COMMON + "'; " + script);
+        return bash(script, path, "");
+    }
+
+    /** {@code script} after common.sh, with set -euo pipefail as the scripts have it, and {@code root} as $ROOT. */
+    private Run bash(String script, String path, String root) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", "set -euo pipefail; source '" + COMMON + "'; " + script);
         pb.environment().put("PATH", path);
+        pb.environment().put("ROOT", root);
         pb.environment().put("MARQUEE_STATE", dir.resolve("state").toString());
         Path out = dir.resolve("out.txt");
         Path err = dir.resolve("err.txt");
@@ -34,9 +40,13 @@ class CommonShellTest {
 
     /** A PATH whose getconf reports {@code glibc}, ahead of the real one (java and mvn still found). */
     private String pathWithGlibc(String glibc) throws IOException {
-        Path bin = Files.createDirectories(dir.resolve("bin-" + glibc));
+        return pathWithGetconf("glibc-" + glibc, "echo 'glibc " + glibc + "'");
+    }
+
+    private String pathWithGetconf(String name, String body) throws IOException {
+        Path bin = Files.createDirectories(dir.resolve("bin-" + name));
         Path getconf = bin.resolve("getconf");
-        Files.writeString(getconf, "#!/bin/sh\necho 'glibc " + glibc + "'\n", StandardCharsets.UTF_8);
+        Files.writeString(getconf, "#!/bin/sh\n" + body + "\n", StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(getconf, PosixFilePermissions.fromString("rwxr-xr-x"));
         String javaBin = Path.of(System.getProperty("java.home"), "bin").toString();
         return bin + ":" + javaBin + ":" + System.getenv("PATH");
@@ -51,9 +61,18 @@ class CommonShellTest {
                 + " needs glibc 2.34 or later (Debian 12, Ubuntu 22.04, RHEL 9 or later)");
 
         for (String fine : List.of("2.34", "2.36", "3.0")) {
-            Run run = bash("require_tools", pathWithGlibc(fine));
+            Run run = bash("require_tools; echo checked", pathWithGlibc(fine));
             assertThat(run.err()).as("glibc %s", fine).doesNotContain("glibc");
+            assertThat(run.out()).as("glibc %s", fine).contains("checked");
         }
+    }
+
+    /** Where getconf cannot tell (musl's refuses GNU_LIBC_VERSION), nothing is checked, and nothing ends silently. */
+    @Test
+    void aGetconfThatCannotTellLeavesTheCheckOut() throws Exception {
+        Run run = bash("require_tools; echo checked", pathWithGetconf("musl", "echo 'getconf: GNU_LIBC_VERSION: unknown' >&2; exit 1"));
+        assertThat(run.err()).doesNotContain("glibc");
+        assertThat(run.out()).contains("checked");
     }
 
     /**
@@ -62,7 +81,12 @@ class CommonShellTest {
      */
     @Test
     void aModulesClasspathTakesThisCheckoutsModulesInsteadOfTheRepositorysJars() throws Exception {
-        Path root = dir.resolve("checkout");
+        for (String name : List.of("checkout", "R&D marquee", "C#\\x")) {
+            classpathOfACheckoutAt(dir.resolve(name));
+        }
+    }
+
+    private void classpathOfACheckoutAt(Path root) throws Exception {
         Path repo = dir.resolve("m2/repository");
         String classpath = String.join(":",
                 repo + "/dev/marquee/marquee-data/0.1.0-SNAPSHOT/marquee-data-0.1.0-SNAPSHOT.jar",
@@ -72,7 +96,7 @@ class CommonShellTest {
         Path file = Files.createDirectories(root.resolve("scripts/cli/target")).resolve("classpath.txt");
         Files.writeString(file, classpath);
 
-        Run run = bash("MARQUEE_ROOT='" + root + "'; module_cp job", System.getenv("PATH"));
+        Run run = bash("MARQUEE_ROOT=\"$ROOT\"; module_cp job", System.getenv("PATH"), root.toString());
         assertThat(run.status()).as(run.err()).isZero();
         assertThat(run.out().split(":")).containsExactly(
                 root + "/job/target/classes",
