@@ -64,6 +64,15 @@ public final class DurableFiles {
         }
     }
 
+    /** {@link #readableByAll} for every file and folder under {@code root} (links left alone), {@code root} included. */
+    public static void readableByAllTree(Path root) throws IOException {
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.toList()) {
+                if (!Files.isSymbolicLink(p)) readableByAll(p);
+            }
+        }
+    }
+
     public static void readableByAll(Path path) throws IOException {
         if (Files.getFileAttributeView(path, PosixFileAttributeView.class) != null) {
             Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(

@@ -42,6 +42,29 @@ public final class Folders {
         }
     }
 
+    /**
+     * As {@link #deleteEntriesStartingWith(Path, String)}, but an entry that cannot be deleted (another user's files, a
+     * busy network volume) is told to {@code couldNot} and left for next time instead of stopping the others.
+     */
+    public static int deleteEntriesStartingWith(Path dir, String prefix, java.util.function.BiConsumer<Path, IOException> couldNot)
+            throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        int n = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, p -> p.getFileName().toString().startsWith(prefix))) {
+            for (Path p : entries) {
+                try {
+                    deleteRecursively(p);
+                    n++;
+                } catch (IOException e) {
+                    couldNot.accept(p, e);
+                }
+            }
+        }
+        return n;
+    }
+
     /** Deletes every entry of {@code dir} whose name starts with {@code prefix}; returns how many. */
     public static int deleteEntriesStartingWith(Path dir, String prefix) throws IOException {
         if (!Files.isDirectory(dir)) {

@@ -94,7 +94,9 @@ public final class ModelRegistry {
      * could not be moved back, and the undo's failure is added to the thrown one).
      */
     public long publish(String name, VersionWriter writer, VersionWriter undo) throws IOException {
+        boolean newModel = !Files.isDirectory(modelDir(name));
         Path modelDir = Files.createDirectories(modelDir(name));
+        if (newModel) DurableFiles.readableByAll(modelDir); // made with the writer's umask; servers may run as another user
         Path temp = Files.createTempDirectory(modelDir, TEMP_PREFIX);
         try {
             DurableFiles.readableByAll(temp); // createTempDirectory makes it owner-only; servers may run as another user
@@ -102,6 +104,9 @@ public final class ModelRegistry {
             if (!Files.isRegularFile(temp.resolve(SAVED_MODEL_FILE))) {
                 throw new IOException("refusing to publish " + name + ": no " + SAVED_MODEL_FILE + " was written");
             }
+            // every file the writer made (the graph, variables, assets, copies of an import's files) with the writer's
+            // umask or the source's mode: a scoring job or TF Serving running as another user must read them all
+            DurableFiles.readableByAllTree(temp);
             DurableFiles.syncTree(temp);
             return locked(name, () -> {
                 long next = highestKnown(name) + 1;
@@ -244,7 +249,7 @@ public final class ModelRegistry {
 
     public OptionalLong pinned(String name) throws IOException {
         Path pin = modelDir(name).resolve(PIN_FILE);
-        if (!Files.isRegularFile(pin)) {
+        if (Files.notExists(pin)) { // absent, not merely unreadable: a file that cannot be looked at fails the read below
             return OptionalLong.empty();
         }
         String text = Files.readString(pin, StandardCharsets.UTF_8).trim();
@@ -268,7 +273,9 @@ public final class ModelRegistry {
      */
     public ServingState state(String name) throws IOException {
         Path file = modelDir(name).resolve(SERVING_FILE);
-        if (!Files.isRegularFile(file)) {
+        // only when it is known to be absent: a pointer that cannot be looked at now (an I/O error on a network
+        // volume) fails the read below, instead of serving the latest version in its place
+        if (Files.notExists(file)) {
             return ServingState.serving(latest(name).orElse(0), "no serving pointer yet: the latest version", 0);
         }
         ServingState s = JsonFiles.read(file, ServingState.class, "serving pointer");
@@ -278,7 +285,7 @@ public final class ModelRegistry {
 
     /** Whether the serving pointer has been written (else {@link #state} falls back to the latest version). */
     public boolean hasPointer(String name) {
-        return Files.isRegularFile(modelDir(name).resolve(SERVING_FILE));
+        return !Files.notExists(modelDir(name).resolve(SERVING_FILE)); // unknown counts as there: never written over
     }
 
     /**
@@ -335,11 +342,11 @@ public final class ModelRegistry {
      * the read and this write is lost.
      */
     public void writeState(String name, ServingState state) throws IOException {
-        List<Long> versions = versions(name);
         for (long v : new long[] {state.serving, state.shadow}) {
-            if (v > 0 && !versions.contains(v)) {
+            // the version's own folder, not a listing: a network volume's client may cache a listing for a minute
+            if (v > 0 && !Files.isDirectory(versionDir(name, v))) {
                 throw new IllegalArgumentException("cannot point " + name + " at version " + v
-                        + ": not published (have " + versions + ")");
+                        + ": not published (have " + versions(name) + ")");
             }
         }
         Path dir = Files.createDirectories(modelDir(name));

@@ -360,4 +360,57 @@ class ModelRegistryTest {
             return s.filter(p -> p.getFileName().toString().startsWith(ModelRegistry.TEMP_PREFIX)).count();
         }
     }
+
+    /**
+     * Every file and folder of a version is readable by all, whatever the writer's umask or an imported file's mode:
+     * a scoring job or TF Serving may run as another user.
+     */
+    @Test
+    void aVersionsFilesAreReadableByAllWhateverTheWriterMadeThem() throws Exception {
+        ModelRegistry registry = new ModelRegistry(base);
+        long v = registry.publish("movies", dir -> {
+            fakeModel(dir);
+            Path vars = dir.resolve("variables");
+            Files.writeString(vars.resolve("variables.index"), "i");
+            Path assets = Files.createDirectories(dir.resolve("assets"));
+            Files.writeString(assets.resolve("users.txt"), "u");
+            for (Path f : List.of(dir.resolve("saved_model.pb"), vars.resolve("variables.index"), assets.resolve("users.txt"))) {
+                Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            }
+            for (Path d : List.of(vars, assets)) {
+                Files.setPosixFilePermissions(d, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            }
+        });
+        Path version = registry.versionDir("movies", v);
+        try (var walk = Files.walk(version)) {
+            for (Path p : walk.toList()) {
+                assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p)))
+                        .as("%s", version.relativize(p)).isEqualTo(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--");
+            }
+        }
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(registry.modelDir("movies"))))
+                .isEqualTo("rwxr-xr-x");
+    }
+
+    /**
+     * A pointer that exists but cannot be looked at (an I/O error on a network volume; here a link to itself) is an
+     * error, not "no pointer yet": the latest version must not serve in its place, nor the pointer be written over.
+     */
+    @Test
+    void aPointerThatCannotBeReadIsAnErrorNotAMissingPointer() throws Exception {
+        ModelRegistry registry = new ModelRegistry(base);
+        registry.publish("movies", ModelRegistryTest::fakeModel);
+        registry.publish("movies", ModelRegistryTest::fakeModel);
+        Path pointer = registry.modelDir("movies").resolve(ModelRegistry.SERVING_FILE);
+        Files.createSymbolicLink(pointer, pointer.getFileName());
+        assertThatThrownBy(() -> registry.serving("movies")).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> registry.state("movies")).isInstanceOf(IOException.class);
+        assertThat(registry.hasPointer("movies")).isTrue();
+        assertThat(registry.adoptLatest("movies")).as("nothing adopted over it").isNull();
+        assertThat(Files.isSymbolicLink(pointer)).isTrue();
+
+        Path pin = registry.modelDir("movies").resolve(ModelRegistry.PIN_FILE);
+        Files.createSymbolicLink(pin, pin.getFileName());
+        assertThatThrownBy(() -> registry.pinned("movies")).isInstanceOf(IOException.class);
+    }
 }

@@ -55,14 +55,22 @@ final class CandidateFolders {
         return byAge(registry.modelDir(name).resolve(REJECTED_DIR));
     }
 
-    /** Deletes all but the {@code keep} most recently changed rejected candidates; returns the deleted folders. */
-    List<Path> pruneRejected(int keep) throws IOException {
+    /**
+     * Deletes all but the {@code keep} most recently changed rejected candidates; returns the deleted folders. One that
+     * cannot be deleted (another user's, say) is told to {@code couldNot} and tried again next time: a rejection, or a
+     * trainer's start, must not fail on it.
+     */
+    List<Path> pruneRejected(int keep, java.util.function.BiConsumer<Path, IOException> couldNot) throws IOException {
         List<Path> all = rejected();
         List<Path> deleted = new ArrayList<>();
         for (int i = 0; i < all.size() - keep; i++) {
             Path dir = RegistryPaths.requireInside(registry.base(), all.get(i));
-            Folders.deleteRecursively(dir);
-            deleted.add(dir);
+            try {
+                Folders.deleteRecursively(dir);
+                deleted.add(dir);
+            } catch (IOException e) {
+                couldNot.accept(dir, e);
+            }
         }
         return deleted;
     }

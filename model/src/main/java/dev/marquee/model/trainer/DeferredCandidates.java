@@ -59,7 +59,8 @@ final class DeferredCandidates {
         for (Path dir : retrainer.folders().deferred()) {
             Retrainer.Result r;
             try {
-                r = judgeOne(dir, labels);
+                r = publishedBefore(dir);
+                if (r == null) r = judgeOne(dir, labels);
             } catch (IOException | RuntimeException e) {
                 out.accept("trainer: the deferred candidate at " + dir + " cannot be judged: " + e);
                 r = retire(dir, "it cannot be judged again: " + e, Map.of());
@@ -69,6 +70,27 @@ final class DeferredCandidates {
             }
         }
         return settled;
+    }
+
+    /**
+     * A candidate whose publish a stopped worker did not finish: its report is gone and a version's card names its
+     * request. Its folder (emptied by the publish) is deleted, the pointer moved when it never was, and the outcome is
+     * PUBLISHED, not a retirement of a candidate that cannot be judged. Null for any other folder.
+     */
+    private Retrainer.Result publishedBefore(Path dir) throws IOException {
+        if (Files.isRegularFile(dir.resolve(GateReport.FILE_NAME))) return null;
+        String id = dir.getFileName().toString();
+        java.util.Optional<RetrainOutcome> before = new AnsweredRequests(settings.registry(), settings.modelName()).find(id);
+        if (before.isEmpty() || !RetrainOutcome.PUBLISHED.equals(before.get().outcome)) return null;
+        RetrainOutcome outcome = before.get();
+        Folders.deleteRecursively(dir);
+        if (!retrainer.pointerNeverMoved(settings.registry(), settings.modelName(), outcome.version)) {
+            return new Retrainer.Result(outcome, null);
+        }
+        out.accept("trainer: the deferred candidate of request " + id + " was published as version " + outcome.version
+                + ", but the serving pointer never moved to it (a worker stopped in between): moving it now");
+        return retrainer.announcePublished(settings.registry(), settings.modelName(), outcome.version, outcome,
+                outcome.metrics);
     }
 
     /** Retires every deferred candidate but {@code keep}: the newer one has seen more data. */

@@ -184,7 +184,8 @@ final class Retrainer {
 
     /** Deletes rejected candidates beyond the most recent {@code trainer.keep-rejected}. */
     void pruneRejected() throws IOException {
-        for (Path gone : folders().pruneRejected(settings.keepRejected())) {
+        for (Path gone : folders().pruneRejected(settings.keepRejected(), (dir, e) -> out.accept(
+                "trainer: could not delete the old rejected candidate " + dir + " (" + e + "); tried again later"))) {
             out.accept("trainer: deleted the old rejected candidate " + gone);
         }
     }
@@ -280,6 +281,24 @@ final class Retrainer {
             moveContents(candidateDir, dir);
             card.write(dir);
         }, dir -> moveContents(dir, candidateDir));
+        return announcePublished(registry, name, version, outcome, metrics);
+    }
+
+    /**
+     * Whether {@code version}, published, was never heard of by the pointer: neither serving, in shadow nor held, and
+     * above all of them and the newest on disk. A worker stopped between the publish and the pointer's move leaves
+     * that (a redelivered request then finds the version, and {@link #announcePublished} finishes the job).
+     */
+    boolean pointerNeverMoved(ModelRegistry registry, String name, long version) throws IOException {
+        if (version <= 0 || registry.pinned(name).isPresent()) return false;
+        ServingState s = registry.state(name);
+        if (version == s.serving || version == s.shadow || s.held.containsKey(version)) return false;
+        return version > s.serving && version > s.shadow && registry.latest(name).orElse(0) == version;
+    }
+
+    /** The second half of {@link #publish}: the pointer moved to the published {@code version}, and its update. */
+    Result announcePublished(ModelRegistry registry, String name, long version, RetrainOutcome outcome,
+            Map<String, Double> metrics) throws IOException {
         long now = System.currentTimeMillis();
         ServingState next;
         try {
@@ -298,7 +317,7 @@ final class Retrainer {
             update = new ModelUpdate(name, next.serving, location.toString(), now);
             update.shadowVersion = next.shadow;
             update.reason = next.reason;
-            update.metrics = new LinkedHashMap<>(metrics);
+            update.metrics = metrics == null ? null : new LinkedHashMap<>(metrics);
         }
         outcome.outcome = RetrainOutcome.PUBLISHED;
         outcome.version = version;

@@ -85,10 +85,10 @@ abstract class ServingMoveCommand extends ConsoleCommand {
                     + "--kafka-prop): " + causes(e));
         }
         try (producer) {
-            List<Long> versions = registry.versions(name);
-            if (!versions.contains(version)) {
+            // the version's own folder, not a listing, which a network volume's client may cache for a minute
+            if (!java.nio.file.Files.isDirectory(registry.versionDir(name, version))) {
                 throw CliException.failure("version " + version + " of '" + name + "' is not published in "
-                        + registry.base() + " (have " + versions + ")");
+                        + registry.base() + " (have " + registry.versions(name) + ")");
             }
             Path dir = RegistryPaths.requireInside(registry.base(), registry.versionDir(name, version));
             String failure = check(dir);

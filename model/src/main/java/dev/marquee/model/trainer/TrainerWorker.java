@@ -82,7 +82,10 @@ final class TrainerWorker implements AutoCloseable {
 
     /** Runs until {@link #stop()} (or, with {@code once}, until the requests pending at start are handled). */
     int run() throws Exception {
-        int stale = Folders.deleteEntriesStartingWith(settings.modelDir(), Retrainer.CANDIDATE_PREFIX);
+        // one this worker cannot delete (a person's --once run as another user, killed midway) must not stop it
+        int stale = Folders.deleteEntriesStartingWith(settings.modelDir(), Retrainer.CANDIDATE_PREFIX,
+                (dir, e) -> out.accept("trainer: could not delete the candidate folder " + dir + " left by an earlier worker ("
+                        + e + "); tried again at the next start"));
         if (stale > 0) {
             out.accept("trainer: removed " + stale + " candidate folder(s) left by an earlier worker");
         }
@@ -170,6 +173,14 @@ final class TrainerWorker implements AutoCloseable {
                 outcome = before.get();
                 out.accept("trainer: request " + request.requestId + " was answered before (" + outcome.outcome
                         + "): sending that outcome again, nothing trained");
+                if (RetrainOutcome.PUBLISHED.equals(outcome.outcome)
+                        && retrainer.pointerNeverMoved(settings.registry(), settings.modelName(), outcome.version)) {
+                    out.accept("trainer: version " + outcome.version + " was published for it, but the serving pointer"
+                            + " never moved to it (a worker stopped in between): moving it now");
+                    result = retrainer.announcePublished(settings.registry(), settings.modelName(), outcome.version,
+                            outcome, outcome.metrics);
+                    outcome = result.outcome();
+                }
             } else if (expired(request, settings.requestExpiryMs(), System.currentTimeMillis())) {
                 outcome = expiredOutcome(request);
             } else if (!rateLimit.tryTake(monotonicMs())) {

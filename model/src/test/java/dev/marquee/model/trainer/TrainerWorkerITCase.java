@@ -257,6 +257,56 @@ class TrainerWorkerITCase {
     }
 
     /**
+     * A worker stopped between a version's publish and the pointer's move left version 2 on disk, named by nobody: the
+     * request, delivered again, finds it and moves the pointer (version 2 in shadow, announced) instead of only saying
+     * PUBLISHED again, which left it for ever outside the promoter's reach.
+     */
+    @Test
+    void aVersionPublishedByAWorkerStoppedBeforeThePointerMovedIsPutInShadowWhenItsRequestComesAgain() throws Exception {
+        String requests = KAFKA.createTopic("orphan-requests", 1);
+        String outcomes = KAFKA.createTopic("orphan-outcomes", 1);
+        String updates = KAFKA.createTopic("orphan-updates", 1);
+        String ratings = KAFKA.createTopic("orphan-ratings", 1);
+        Path base = tmp.resolve("orphan-registry");
+        ModelRegistry registry = new ModelRegistry(base);
+        long v1 = TestModels.publish(registry, TestModels.data(1), 1);
+        registry.adoptLatest("marquee"); // as the worker's publish does first
+        long v2 = registry.publish("marquee", dir -> {
+            TestModels.copyTree(TestModels.versionDir(registry, v1), dir);
+            Files.writeString(dir.resolve(ModelCard.FILE_NAME), "{\"retrain\":{\"request_id\":\"r-orphan\",\"base_version\":"
+                    + v1 + ",\"gate\":{\"metrics\":{\"mse_diff\":-0.1}}}}");
+        });
+        assertThat(registry.state("marquee").serving).isEqualTo(v1);
+        assertThat(registry.state("marquee").shadow).isZero();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(KAFKA.producerProps())) {
+            producer.send(new ProducerRecord<>(requests, "r-orphan",
+                    REQUESTS.encodeToString(new RetrainRequest("r-orphan", "orphan", System.currentTimeMillis())))).get();
+        }
+
+        Run worker = run(TrainerMain::run, "--once", "--bootstrap", KAFKA.bootstrapServers(), "--registry",
+                base.toString(), "--topic.retrain-requests", requests, "--topic.retrain-outcomes", outcomes,
+                "--topic.model-updates", updates, "--topic.ratings", ratings);
+
+        assertThat(worker.code).as(worker.toString()).isZero();
+        assertThat(worker.out).contains("the serving pointer never moved to it");
+        ServingState state = registry.state("marquee");
+        assertThat(state.serving).as("%s", state).isEqualTo(v1);
+        assertThat(state.shadow).as("%s", state).isEqualTo(v2);
+        List<ModelUpdate> announced = readAll(updates, UPDATES);
+        assertThat(announced).hasSize(1);
+        assertThat(announced.get(0).shadowVersion).isEqualTo(v2);
+        RetrainOutcome outcome = readAll(outcomes, OUTCOMES).get(0);
+        assertThat(outcome.outcome).isEqualTo(RetrainOutcome.PUBLISHED);
+        assertThat(outcome.version).isEqualTo(v2);
+
+        Run again = run(TrainerMain::run, "--once", "--bootstrap", KAFKA.bootstrapServers(), "--registry",
+                base.toString(), "--topic.retrain-requests", requests, "--topic.retrain-outcomes", outcomes,
+                "--topic.model-updates", updates, "--topic.ratings", ratings);
+        assertThat(again.code).as(again.toString()).isZero();
+        assertThat(readAll(updates, UPDATES)).as("a pointer that moved is not moved again").hasSize(1);
+    }
+
+    /**
      * Labels after version 1's data, from the same latent users and movies, with users 1..50 rating two stars
      * higher than before (capped at 5): what version 1 learned about them is now wrong.
      */
