@@ -70,9 +70,10 @@ cluster_assemble_lib() {
         || die "$CLUSTER_LIB/$part holds files scripts/cluster did not put there: choose another MARQUEE_CLUSTER_LIB" 2
     fi
     # stale jars are not deleted under a cluster that runs on them (another MARQUEE_CLUSTER_DIR sharing this lib/)
-    if [ -f "$CLUSTER_LIB/$part/.complete" ] && pgrep -f -- "$CLUSTER_LIB/$part/" >/dev/null 2>&1; then
-      die "the $part jars in $CLUSTER_LIB are older than the poms, but a running cluster uses them (pgrep -f $CLUSTER_LIB/$part/):\
- stop it first (scripts/cluster down, with its MARQUEE_CLUSTER_DIR), or set MARQUEE_CLUSTER_LIB to another folder" 2
+    # (the processes' command lines searched as plain text: no pgrep needed, no pattern made of the path)
+    if [ -f "$CLUSTER_LIB/$part/.complete" ] && grep -qsF -- "$CLUSTER_LIB/$part/" /proc/[0-9]*/cmdline; then
+      die "the $part jars in $CLUSTER_LIB are older than the poms, but a running cluster uses them: stop it first\
+ (scripts/cluster down, with its MARQUEE_CLUSTER_DIR), or set MARQUEE_CLUSTER_LIB to another folder" 2
     fi
     say "assembling the $part jars into $CLUSTER_LIB/$part (once; downloads from Maven Central when missing) ..."
     rm -rf "$CLUSTER_LIB/$part"

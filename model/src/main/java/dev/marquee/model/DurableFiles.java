@@ -64,6 +64,23 @@ public final class DurableFiles {
         }
     }
 
+    /**
+     * Adds read and enter permission for group and others to a folder, keeping what it has (a registry folder may be
+     * group-writable on purpose); a folder this user does not own is left as it is (its owner made it).
+     */
+    public static void enterableByAll(Path dir) throws IOException {
+        if (Files.getFileAttributeView(dir, PosixFileAttributeView.class) == null) return;
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> wanted = java.util.EnumSet.copyOf(perms);
+        wanted.addAll(PosixFilePermissions.fromString("r-xr-xr-x"));
+        if (wanted.equals(perms)) return;
+        try {
+            Files.setPosixFilePermissions(dir, wanted);
+        } catch (java.nio.file.FileSystemException notOwner) {
+            // another user's folder: theirs to open up
+        }
+    }
+
     /** {@link #readableByAll} for every file and folder under {@code root} (links left alone), {@code root} included. */
     public static void readableByAllTree(Path root) throws IOException {
         try (Stream<Path> walk = Files.walk(root)) {

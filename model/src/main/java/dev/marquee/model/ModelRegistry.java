@@ -94,9 +94,10 @@ public final class ModelRegistry {
      * could not be moved back, and the undo's failure is added to the thrown one).
      */
     public long publish(String name, VersionWriter writer, VersionWriter undo) throws IOException {
-        boolean newModel = !Files.isDirectory(modelDir(name));
         Path modelDir = Files.createDirectories(modelDir(name));
-        if (newModel) DurableFiles.readableByAll(modelDir); // made with the writer's umask; servers may run as another user
+        // made with a writer's umask (here, or by train/import/the trainer before): servers may run as another user
+        DurableFiles.enterableByAll(base);
+        DurableFiles.enterableByAll(modelDir);
         Path temp = Files.createTempDirectory(modelDir, TEMP_PREFIX);
         try {
             DurableFiles.readableByAll(temp); // createTempDirectory makes it owner-only; servers may run as another user

@@ -368,6 +368,9 @@ class ModelRegistryTest {
     @Test
     void aVersionsFilesAreReadableByAllWhateverTheWriterMadeThem() throws Exception {
         ModelRegistry registry = new ModelRegistry(base);
+        // made before the publish with a strict umask (train and import create it first), group-writable on purpose
+        Files.createDirectories(registry.modelDir("movies"));
+        Files.setPosixFilePermissions(registry.modelDir("movies"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwx---"));
         long v = registry.publish("movies", dir -> {
             fakeModel(dir);
             Path vars = dir.resolve("variables");
@@ -389,7 +392,9 @@ class ModelRegistryTest {
             }
         }
         assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(registry.modelDir("movies"))))
-                .isEqualTo("rwxr-xr-x");
+                .as("opened to all, its group's write kept").isEqualTo("rwxrwxr-x");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(base)))
+                .as("the registry's base (a @TempDir, owner-only)").endsWith("r-xr-x");
     }
 
     /**

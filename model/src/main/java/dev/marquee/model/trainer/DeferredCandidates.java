@@ -59,11 +59,22 @@ final class DeferredCandidates {
         for (Path dir : retrainer.folders().deferred()) {
             Retrainer.Result r;
             try {
-                r = publishedBefore(dir);
-                if (r == null) r = judgeOne(dir, labels);
+                RetrainOutcome published = publishedBefore(dir);
+                if (published != null) {
+                    r = finishPublished(dir, published);
+                    if (r != null) settled.add(r);
+                    continue;
+                }
+                r = judgeOne(dir, labels);
             } catch (IOException | RuntimeException e) {
                 out.accept("trainer: the deferred candidate at " + dir + " cannot be judged: " + e);
-                r = retire(dir, "it cannot be judged again: " + e, Map.of());
+                try {
+                    r = retire(dir, "it cannot be judged again: " + e, Map.of());
+                } catch (IOException | RuntimeException retireFailed) {
+                    // the others' outcomes must still be sent: this one is tried again next round
+                    out.accept("trainer: the deferred candidate at " + dir + " could not be retired either: " + retireFailed);
+                    continue;
+                }
             }
             if (r != null) {
                 settled.add(r);
@@ -73,24 +84,31 @@ final class DeferredCandidates {
     }
 
     /**
-     * A candidate whose publish a stopped worker did not finish: its report is gone and a version's card names its
-     * request. Its folder (emptied by the publish) is deleted, the pointer moved when it never was, and the outcome is
-     * PUBLISHED, not a retirement of a candidate that cannot be judged. Null for any other folder.
+     * The outcome of a candidate whose publish a stopped worker did not finish (its report is gone and a version's
+     * card names its request: PUBLISHED, not a retirement of a candidate that cannot be judged); null for any other
+     * folder. Only a folder named exactly by its request id is recognised (a suffixed or sanitised one is not).
      */
-    private Retrainer.Result publishedBefore(Path dir) throws IOException {
+    private RetrainOutcome publishedBefore(Path dir) throws IOException {
         if (Files.isRegularFile(dir.resolve(GateReport.FILE_NAME))) return null;
-        String id = dir.getFileName().toString();
-        java.util.Optional<RetrainOutcome> before = new AnsweredRequests(settings.registry(), settings.modelName()).find(id);
-        if (before.isEmpty() || !RetrainOutcome.PUBLISHED.equals(before.get().outcome)) return null;
-        RetrainOutcome outcome = before.get();
-        Folders.deleteRecursively(dir);
-        if (!retrainer.pointerNeverMoved(settings.registry(), settings.modelName(), outcome.version)) {
-            return new Retrainer.Result(outcome, null);
+        java.util.Optional<RetrainOutcome> before = new AnsweredRequests(settings.registry(), settings.modelName())
+                .find(dir.getFileName().toString());
+        return before.isPresent() && RetrainOutcome.PUBLISHED.equals(before.get().outcome) ? before.get() : null;
+    }
+
+    /**
+     * Finishes such a publish: the pointer moved when it never was, then the folder (emptied by the publish) deleted.
+     * Null, the folder kept for the next round, when the registry could not tell.
+     */
+    private Retrainer.Result finishPublished(Path dir, RetrainOutcome outcome) {
+        Retrainer.Result r = retrainer.finishIfPointerNeverMoved(settings.registry(), settings.modelName(),
+                outcome.version, outcome, outcome.metrics);
+        if (r == null) return null;
+        try {
+            Folders.deleteRecursively(dir);
+        } catch (IOException e) {
+            out.accept("trainer: could not delete the emptied deferred folder " + dir + " (" + e + ")");
         }
-        out.accept("trainer: the deferred candidate of request " + id + " was published as version " + outcome.version
-                + ", but the serving pointer never moved to it (a worker stopped in between): moving it now");
-        return retrainer.announcePublished(settings.registry(), settings.modelName(), outcome.version, outcome,
-                outcome.metrics);
+        return r;
     }
 
     /** Retires every deferred candidate but {@code keep}: the newer one has seen more data. */

@@ -285,19 +285,58 @@ final class Retrainer {
     }
 
     /**
-     * Whether {@code version}, published, was never heard of by the pointer: neither serving, in shadow nor held, and
-     * above all of them and the newest on disk. A worker stopped between the publish and the pointer's move leaves
-     * that (a redelivered request then finds the version, and {@link #announcePublished} finishes the job).
+     * For a request answered PUBLISHED before: when a worker stopped between that version's publish and the pointer's
+     * move, the move (as {@link #publish} would have made it), with its update; else the outcome as it was. The
+     * version must still be unknown to the pointer (neither serving, in shadow nor held, above all of them, the newest
+     * on disk, no pin, and the pointer unchanged since the version's folder was written), checked under the registry's
+     * lock: a person who moved the pointer since, or {@code manual} promotion, leaves it alone. Null when the registry
+     * could not be read to tell (the caller keeps what it has and tries again later); it never throws.
      */
-    boolean pointerNeverMoved(ModelRegistry registry, String name, long version) throws IOException {
-        if (version <= 0 || registry.pinned(name).isPresent()) return false;
-        ServingState s = registry.state(name);
-        if (version == s.serving || version == s.shadow || s.held.containsKey(version)) return false;
-        return version > s.serving && version > s.shadow && registry.latest(name).orElse(0) == version;
+    Result finishIfPointerNeverMoved(ModelRegistry registry, String name, long version, RetrainOutcome outcome,
+            Map<String, Double> metrics) {
+        if (version <= 0 || PromotionSettings.MANUAL.equals(settings.promotion().mode())) return new Result(outcome, null);
+        try {
+            if (registry.latest(name).orElse(0) != version) return new Result(outcome, null);
+            // the folder's last change is its publish's (the card written last; the rename keeps it); the file
+            // system's clock, which on a network volume may differ from this host's by its skew
+            long publishedAtMs = Files.getLastModifiedTime(registry.versionDir(name, version)).toMillis();
+            long now = System.currentTimeMillis();
+            ServingState next = registry.updateState(name, state -> {
+                boolean unknown = version != state.serving && version != state.shadow && !state.held.containsKey(version)
+                        && version > state.serving && version > state.shadow && state.changedAtMs < publishedAtMs;
+                return unknown && registry.pinned(name).isEmpty() ? promotion(registry, name, state, version, now, outcome)
+                        : null;
+            });
+            if (next == null) return new Result(outcome, null);
+            out.accept("trainer: version " + version + " of request " + outcome.requestId + " was published, but the"
+                    + " serving pointer never moved to it (a worker stopped in between): moved now, " + next);
+            return new Result(finished(outcome, version, now), update(registry, name, next, now, metrics));
+        } catch (IOException | RuntimeException e) {
+            out.accept("trainer: could not tell whether the pointer knows version " + version + " (" + e
+                    + "); tried again later");
+            return null;
+        }
+    }
+
+    private static RetrainOutcome finished(RetrainOutcome outcome, long version, long now) {
+        outcome.outcome = RetrainOutcome.PUBLISHED;
+        outcome.version = version;
+        outcome.finishedAtMs = now;
+        return outcome;
+    }
+
+    private static ModelUpdate update(ModelRegistry registry, String name, ServingState next, long now,
+            Map<String, Double> metrics) throws IOException {
+        Path location = RegistryPaths.requireInside(registry.base(), registry.versionDir(name, next.serving));
+        ModelUpdate update = new ModelUpdate(name, next.serving, location.toString(), now);
+        update.shadowVersion = next.shadow;
+        update.reason = next.reason;
+        update.metrics = metrics == null ? null : new LinkedHashMap<>(metrics);
+        return update;
     }
 
     /** The second half of {@link #publish}: the pointer moved to the published {@code version}, and its update. */
-    Result announcePublished(ModelRegistry registry, String name, long version, RetrainOutcome outcome,
+    private Result announcePublished(ModelRegistry registry, String name, long version, RetrainOutcome outcome,
             Map<String, Double> metrics) throws IOException {
         long now = System.currentTimeMillis();
         ServingState next;
@@ -311,17 +350,8 @@ final class Retrainer {
             out.accept("trainer: version " + version + " is " + outcome.reason);
             next = null;
         }
-        ModelUpdate update = null;
-        if (next != null) {
-            Path location = RegistryPaths.requireInside(registry.base(), registry.versionDir(name, next.serving));
-            update = new ModelUpdate(name, next.serving, location.toString(), now);
-            update.shadowVersion = next.shadow;
-            update.reason = next.reason;
-            update.metrics = metrics == null ? null : new LinkedHashMap<>(metrics);
-        }
-        outcome.outcome = RetrainOutcome.PUBLISHED;
-        outcome.version = version;
-        outcome.finishedAtMs = now;
+        ModelUpdate update = next == null ? null : update(registry, name, next, now, metrics);
+        finished(outcome, version, now);
         out.accept("trainer: published " + name + " version " + version + " at "
                 + registry.versionDir(name, version) + "; " + (update == null ? "the pointer did not move" : next));
         return new Result(outcome, update);

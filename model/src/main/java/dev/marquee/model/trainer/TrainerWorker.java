@@ -173,13 +173,15 @@ final class TrainerWorker implements AutoCloseable {
                 outcome = before.get();
                 out.accept("trainer: request " + request.requestId + " was answered before (" + outcome.outcome
                         + "): sending that outcome again, nothing trained");
-                if (RetrainOutcome.PUBLISHED.equals(outcome.outcome)
-                        && retrainer.pointerNeverMoved(settings.registry(), settings.modelName(), outcome.version)) {
-                    out.accept("trainer: version " + outcome.version + " was published for it, but the serving pointer"
-                            + " never moved to it (a worker stopped in between): moving it now");
-                    result = retrainer.announcePublished(settings.registry(), settings.modelName(), outcome.version,
-                            outcome, outcome.metrics);
-                    outcome = result.outcome();
+                if (RetrainOutcome.PUBLISHED.equals(outcome.outcome)) {
+                    // a worker stopped between the publish and the pointer's move: finished now (null: the registry
+                    // could not tell; the outcome is sent as it was)
+                    Retrainer.Result finished = retrainer.finishIfPointerNeverMoved(settings.registry(),
+                            settings.modelName(), outcome.version, outcome, outcome.metrics);
+                    if (finished != null) {
+                        result = finished;
+                        outcome = finished.outcome();
+                    }
                 }
             } else if (expired(request, settings.requestExpiryMs(), System.currentTimeMillis())) {
                 outcome = expiredOutcome(request);

@@ -299,11 +299,24 @@ class TrainerWorkerITCase {
         assertThat(outcome.outcome).isEqualTo(RetrainOutcome.PUBLISHED);
         assertThat(outcome.version).isEqualTo(v2);
 
-        Run again = run(TrainerMain::run, "--once", "--bootstrap", KAFKA.bootstrapServers(), "--registry",
-                base.toString(), "--topic.retrain-requests", requests, "--topic.retrain-outcomes", outcomes,
+        // the request read again by a worker in another group (it starts at the topic's beginning)
+        Run again = run(TrainerMain::run, "--once", "--group", "orphan-again", "--bootstrap", KAFKA.bootstrapServers(),
+                "--registry", base.toString(), "--topic.retrain-requests", requests, "--topic.retrain-outcomes", outcomes,
                 "--topic.model-updates", updates, "--topic.ratings", ratings);
         assertThat(again.code).as(again.toString()).isZero();
+        assertThat(again.out).contains("request r-orphan was answered before").doesNotContain("never moved");
         assertThat(readAll(updates, UPDATES)).as("a pointer that moved is not moved again").hasSize(1);
+
+        // a person ends the candidate by hand, not holding it: version 2 is named nowhere again, yet the pointer moved
+        // after it was published, so a third reading leaves the person's choice alone
+        registry.updateState("marquee", s -> s.with(v1, 0, null, "by hand", System.currentTimeMillis()));
+        Run third = run(TrainerMain::run, "--once", "--group", "orphan-third", "--bootstrap", KAFKA.bootstrapServers(),
+                "--registry", base.toString(), "--topic.retrain-requests", requests, "--topic.retrain-outcomes", outcomes,
+                "--topic.model-updates", updates, "--topic.ratings", ratings);
+        assertThat(third.code).as(third.toString()).isZero();
+        assertThat(third.out).doesNotContain("never moved");
+        assertThat(registry.state("marquee").shadow).isZero();
+        assertThat(readAll(updates, UPDATES)).hasSize(1);
     }
 
     /**
