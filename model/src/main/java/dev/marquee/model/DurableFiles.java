@@ -69,24 +69,36 @@ public final class DurableFiles {
      * group-writable on purpose); a folder this user does not own is left as it is (its owner made it).
      */
     public static void enterableByAll(Path dir) throws IOException {
-        if (Files.getFileAttributeView(dir, PosixFileAttributeView.class) == null) return;
-        java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
-        java.util.Set<java.nio.file.attribute.PosixFilePermission> wanted = java.util.EnumSet.copyOf(perms);
-        wanted.addAll(PosixFilePermissions.fromString("r-xr-xr-x"));
-        if (wanted.equals(perms)) return;
-        try {
-            Files.setPosixFilePermissions(dir, wanted);
-        } catch (java.nio.file.FileSystemException notOwner) {
-            // another user's folder: theirs to open up
-        }
+        addModeBits(dir, 0555);
     }
 
-    /** {@link #readableByAll} for every file and folder under {@code root} (links left alone), {@code root} included. */
+    /**
+     * Adds read permission for all to every file under {@code root}, and read and enter permission to every folder,
+     * {@code root} included, keeping every other bit (a group's write, setgid); links left alone. Best effort: a file
+     * of another user (a candidate another user's run deferred) is left as its owner made it.
+     */
     public static void readableByAllTree(Path root) throws IOException {
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path p : walk.toList()) {
-                if (!Files.isSymbolicLink(p)) readableByAll(p);
+                if (!Files.isSymbolicLink(p)) addModeBits(p, Files.isDirectory(p) ? 0555 : 0444);
             }
+        }
+    }
+
+    /** chmod to the current mode plus {@code bits} (special bits such as setgid kept); nothing where it cannot. */
+    private static void addModeBits(Path path, int bits) throws IOException {
+        if (Files.getFileAttributeView(path, PosixFileAttributeView.class) == null) return;
+        int mode;
+        try {
+            mode = (Integer) Files.getAttribute(path, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        } catch (UnsupportedOperationException | IllegalArgumentException noUnixView) {
+            return;
+        }
+        if ((mode & bits) == bits) return;
+        try {
+            Files.setAttribute(path, "unix:mode", (mode & 07777) | bits, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.FileSystemException notOwner) {
+            // another user's: theirs to open up
         }
     }
 

@@ -94,10 +94,7 @@ public final class ModelRegistry {
      * could not be moved back, and the undo's failure is added to the thrown one).
      */
     public long publish(String name, VersionWriter writer, VersionWriter undo) throws IOException {
-        Path modelDir = Files.createDirectories(modelDir(name));
-        // made with a writer's umask (here, or by train/import/the trainer before): servers may run as another user
-        DurableFiles.enterableByAll(base);
-        DurableFiles.enterableByAll(modelDir);
+        Path modelDir = createModelDir(name);
         Path temp = Files.createTempDirectory(modelDir, TEMP_PREFIX);
         try {
             DurableFiles.readableByAll(temp); // createTempDirectory makes it owner-only; servers may run as another user
@@ -143,6 +140,21 @@ public final class ModelRegistry {
             Folders.deleteRecursively(temp);
             throw e;
         }
+    }
+
+    /**
+     * The model's folder, created when missing (with the registry's base): a folder created here is opened to group
+     * and others (read and enter; made with the writer's umask, and servers may run as another user). Folders that
+     * exist are left as their owner made them.
+     */
+    public Path createModelDir(String name) throws IOException {
+        boolean newBase = !Files.isDirectory(base);
+        Path dir = modelDir(name);
+        boolean newModel = !Files.isDirectory(dir);
+        Files.createDirectories(dir);
+        if (newBase) DurableFiles.enterableByAll(base);
+        if (newModel) DurableFiles.enterableByAll(dir);
+        return dir;
     }
 
     /**
@@ -217,8 +229,17 @@ public final class ModelRegistry {
             }
             DurableFiles.replace(dir.resolve(PIN_FILE),
                     f -> Files.writeString(f, Long.toString(version) + "\n", StandardCharsets.UTF_8));
+            markChanged(name, System.currentTimeMillis());
             return null;
         });
+    }
+
+    /** A pin or unpin changes what serves: the pointer's changed_at_ms says when (the trainer compares it). */
+    private void markChanged(String name, long nowMs) throws IOException {
+        if (!hasPointer(name)) return;
+        ServingState state = state(name);
+        state.changedAtMs = nowMs;
+        writeState(name, state);
     }
 
     /**
@@ -241,8 +262,9 @@ public final class ModelRegistry {
                 if (state.hasShadow()) {
                     state.shadowSinceMs = nowMs;
                     state.judgedForMs = 0;
-                    writeState(name, state);
                 }
+                state.changedAtMs = nowMs;
+                writeState(name, state);
             }
             return null;
         });

@@ -367,10 +367,7 @@ class ModelRegistryTest {
      */
     @Test
     void aVersionsFilesAreReadableByAllWhateverTheWriterMadeThem() throws Exception {
-        ModelRegistry registry = new ModelRegistry(base);
-        // made before the publish with a strict umask (train and import create it first), group-writable on purpose
-        Files.createDirectories(registry.modelDir("movies"));
-        Files.setPosixFilePermissions(registry.modelDir("movies"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwx---"));
+        ModelRegistry registry = new ModelRegistry(base.resolve("new-registry"));
         long v = registry.publish("movies", dir -> {
             fakeModel(dir);
             Path vars = dir.resolve("variables");
@@ -391,10 +388,18 @@ class ModelRegistryTest {
                         .as("%s", version.relativize(p)).isEqualTo(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--");
             }
         }
-        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(registry.modelDir("movies"))))
-                .as("opened to all, its group's write kept").isEqualTo("rwxrwxr-x");
-        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(base)))
-                .as("the registry's base (a @TempDir, owner-only)").endsWith("r-xr-x");
+        for (Path made : List.of(registry.base(), registry.modelDir("movies"))) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(made)))
+                    .as("%s, made by the publish", made).endsWith("r-xr-x");
+        }
+
+        // a registry an operator made for one group (setgid, no access for others) is left as they made it
+        Path shared = Files.createDirectories(base.resolve("group-registry/movies"));
+        for (Path d : List.of(shared.getParent(), shared)) Files.setAttribute(d, "unix:mode", 02770);
+        new ModelRegistry(shared.getParent()).publish("movies", ModelRegistryTest::fakeModel);
+        for (Path d : List.of(shared.getParent(), shared)) {
+            assertThat(Integer.toOctalString((Integer) Files.getAttribute(d, "unix:mode") & 07777)).as("%s", d).isEqualTo("2770");
+        }
     }
 
     /**
@@ -417,5 +422,20 @@ class ModelRegistryTest {
         Path pin = registry.modelDir("movies").resolve(ModelRegistry.PIN_FILE);
         Files.createSymbolicLink(pin, pin.getFileName());
         assertThatThrownBy(() -> registry.pinned("movies")).isInstanceOf(IOException.class);
+    }
+
+    /** A pin and an unpin change what serves: the pointer's changed_at_ms says when (the trainer's orphan check reads it). */
+    @Test
+    void pinningAndUnpinningMarkThePointerChanged() throws Exception {
+        ModelRegistry registry = new ModelRegistry(base);
+        registry.publish("movies", ModelRegistryTest::fakeModel);
+        registry.publish("movies", ModelRegistryTest::fakeModel);
+        registry.updateState("movies", s -> s.with(2, 0, null, "long ago", 1_000L));
+        long beforePin = System.currentTimeMillis();
+        registry.pin("movies", 1);
+        assertThat(registry.state("movies").changedAtMs).isGreaterThanOrEqualTo(beforePin);
+        registry.unpin("movies", 42_000L);
+        assertThat(registry.state("movies").changedAtMs).isEqualTo(42_000L);
+        assertThat(registry.state("movies").serving).isEqualTo(2);
     }
 }

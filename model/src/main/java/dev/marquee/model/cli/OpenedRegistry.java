@@ -25,7 +25,7 @@ final class OpenedRegistry {
     Path writableModelDir() {
         Path dir = registry.modelDir(name);
         try {
-            Files.createDirectories(dir);
+            registry.createModelDir(name);
         } catch (IOException e) {
             throw CliException.failure("cannot create the model registry at " + dir + ": " + Commands.describe(e));
         }

@@ -57,30 +57,56 @@ final class DeferredCandidates {
     List<Retrainer.Result> judge(LabelReader.Labels labels) throws IOException {
         List<Retrainer.Result> settled = new ArrayList<>();
         for (Path dir : retrainer.folders().deferred()) {
-            Retrainer.Result r;
+            if (finished.contains(dir)) continue; // settled in this process; its folder could not be deleted
+            RetrainOutcome published;
             try {
-                RetrainOutcome published = publishedBefore(dir);
-                if (published != null) {
-                    r = finishPublished(dir, published);
-                    if (r != null) settled.add(r);
-                    continue;
-                }
+                published = publishedBefore(dir);
+            } catch (IOException | RuntimeException e) {
+                // the registry cannot tell now (a network volume's hiccup): kept for the next round, not retired
+                out.accept("trainer: could not tell whether the deferred candidate at " + dir + " was published (" + e
+                        + "); judged again next round");
+                continue;
+            }
+            Retrainer.Result r;
+            if (published != null) {
+                r = finishPublished(dir, published);
+                if (r != null) settled.add(r);
+                continue;
+            }
+            if (unretirable.contains(dir)) {
+                r = retireOrNull(dir, "it could not be judged again", Map.of()); // not judged again and again
+                if (r != null) settled.add(r);
+                continue;
+            }
+            try {
                 r = judgeOne(dir, labels);
             } catch (IOException | RuntimeException e) {
                 out.accept("trainer: the deferred candidate at " + dir + " cannot be judged: " + e);
-                try {
-                    r = retire(dir, "it cannot be judged again: " + e, Map.of());
-                } catch (IOException | RuntimeException retireFailed) {
-                    // the others' outcomes must still be sent: this one is tried again next round
-                    out.accept("trainer: the deferred candidate at " + dir + " could not be retired either: " + retireFailed);
-                    continue;
-                }
+                r = retireOrNull(dir, "it cannot be judged again: " + e, Map.of());
             }
             if (r != null) {
                 settled.add(r);
             }
         }
         return settled;
+    }
+
+    /** Deferred folders settled in this process whose (emptied) folder could not be deleted: not settled again. */
+    private final java.util.Set<Path> finished = new java.util.HashSet<>();
+    /** Deferred folders whose retirement failed: only the retirement is tried again, not a judgement each round. */
+    private final java.util.Set<Path> unretirable = new java.util.HashSet<>();
+
+    /** {@link #retire}, or null (the folder remembered, tried again next round) when it fails: the others go on. */
+    private Retrainer.Result retireOrNull(Path dir, String reason, Map<String, Double> extra) {
+        try {
+            Retrainer.Result r = retire(dir, reason, extra);
+            unretirable.remove(dir);
+            return r;
+        } catch (IOException | RuntimeException e) {
+            out.accept("trainer: the deferred candidate at " + dir + " could not be retired: " + e + "; tried again next round");
+            unretirable.add(dir);
+            return null;
+        }
     }
 
     /**
@@ -100,15 +126,22 @@ final class DeferredCandidates {
      * Null, the folder kept for the next round, when the registry could not tell.
      */
     private Retrainer.Result finishPublished(Path dir, RetrainOutcome outcome) {
+        if (outcome.metrics != null) outcome.metrics.remove(AnsweredRequests.REDELIVERED); // first sent now, maybe
         Retrainer.Result r = retrainer.finishIfPointerNeverMoved(settings.registry(), settings.modelName(),
                 outcome.version, outcome, outcome.metrics);
         if (r == null) return null;
+        deleteEmptied(dir);
+        return r;
+    }
+
+    /** A settled candidate's folder, emptied by its publish: deleted, or remembered as settled when it cannot be. */
+    private void deleteEmptied(Path dir) {
         try {
             Folders.deleteRecursively(dir);
         } catch (IOException e) {
+            finished.add(dir);
             out.accept("trainer: could not delete the emptied deferred folder " + dir + " (" + e + ")");
         }
-        return r;
     }
 
     /** Retires every deferred candidate but {@code keep}: the newer one has seen more data. */
@@ -184,7 +217,7 @@ final class DeferredCandidates {
                             + " published (" + e + "); it stays deferred, to be judged again");
                     return null;
                 }
-                Folders.deleteRecursively(dir); // emptied by the publish
+                deleteEmptied(dir); // emptied by the publish; a failure must not turn the publish into a retirement
                 return r;
             }
             case REJECT -> {

@@ -49,13 +49,16 @@ final class Retrainer {
         this.out = out;
     }
 
+    /** In a retrained version's model card: when its publish wrote it (ms), to tell a pointer moved since from one never moved. */
+    static final String PUBLISHED_AT_MS = "published_at_ms";
+
     /** What a request produced: the outcome, and the model update to send when a version was published. */
     record Result(RetrainOutcome outcome, ModelUpdate update) {}
 
     Result handle(RetrainRequest request, LabelReader.Labels labels) throws IOException {
         ModelRegistry registry = settings.registry();
         String name = settings.modelName();
-        Path modelDir = Files.createDirectories(registry.modelDir(name));
+        Path modelDir = registry.createModelDir(name);
         OptionalLong serving = registry.serving(name);
         Path servingDir = serving.isPresent() ? registry.versionDir(name, serving.getAsLong()) : null;
         JsonNode servingCard = MissingNode.getInstance();
@@ -169,16 +172,25 @@ final class Retrainer {
     Result reject(Path candidateDir, ModelCard card, Map<String, Object> report, Map<String, Object> gate,
             RetrainOutcome outcome, String reason) throws IOException {
         Path rejected = folders().moveAside(CandidateFolders.REJECTED_DIR, outcome.requestId, candidateDir);
-        if (card != null) {
-            card.write(rejected);
+        // moved: the rejection stands, and its outcome must be sent whatever fails now (the folder left deferred/)
+        try {
+            if (card != null) {
+                card.write(rejected);
+            }
+            GateReport.write(rejected, report, gate);
+        } catch (IOException | RuntimeException e) {
+            out.accept("trainer: the rejected candidate at " + rejected + " has no card or report (" + e + ")");
         }
-        GateReport.write(rejected, report, gate);
         outcome.outcome = RetrainOutcome.REJECTED;
         outcome.reason = reason;
         outcome.rejectedLocation = rejected.toString();
         outcome.finishedAtMs = System.currentTimeMillis();
         out.accept("trainer: rejected; the candidate is kept at " + rejected);
-        pruneRejected();
+        try {
+            pruneRejected();
+        } catch (IOException | RuntimeException e) {
+            out.accept("trainer: old rejected candidates not pruned (" + e + "); tried again after the next rejection");
+        }
         return new Result(outcome, null);
     }
 
@@ -279,6 +291,7 @@ final class Retrainer {
         registry.adoptLatest(name);
         long version = registry.publish(name, dir -> {
             moveContents(candidateDir, dir);
+            card.put(PUBLISHED_AT_MS, System.currentTimeMillis()); // after adoptLatest: see finishIfPointerNeverMoved
             card.write(dir);
         }, dir -> moveContents(dir, candidateDir));
         return announcePublished(registry, name, version, outcome, metrics);
@@ -297,20 +310,25 @@ final class Retrainer {
         if (version <= 0 || PromotionSettings.MANUAL.equals(settings.promotion().mode())) return new Result(outcome, null);
         try {
             if (registry.latest(name).orElse(0) != version) return new Result(outcome, null);
-            // the folder's last change is its publish's (the card written last; the rename keeps it); the file
-            // system's clock, which on a network volume may differ from this host's by its skew
-            long publishedAtMs = Files.getLastModifiedTime(registry.versionDir(name, version)).toMillis();
+            // when the card was written, just before the rename, by the clock the pointer's changedAtMs comes from; a
+            // version from before this field: its folder's last change (the file system's coarser, maybe skewed clock)
+            Path dir = registry.versionDir(name, version);
+            long publishedAtMs = dev.marquee.model.ModelCard.read(dir).path(PUBLISHED_AT_MS).asLong(0);
+            if (publishedAtMs <= 0) publishedAtMs = Files.getLastModifiedTime(dir).toMillis();
+            long publishedAt = publishedAtMs;
             long now = System.currentTimeMillis();
             ServingState next = registry.updateState(name, state -> {
                 boolean unknown = version != state.serving && version != state.shadow && !state.held.containsKey(version)
-                        && version > state.serving && version > state.shadow && state.changedAtMs < publishedAtMs;
+                        && version > state.serving && version > state.shadow && state.changedAtMs <= publishedAt;
                 return unknown && registry.pinned(name).isEmpty() ? promotion(registry, name, state, version, now, outcome)
                         : null;
             });
             if (next == null) return new Result(outcome, null);
             out.accept("trainer: version " + version + " of request " + outcome.requestId + " was published, but the"
                     + " serving pointer never moved to it (a worker stopped in between): moved now, " + next);
-            return new Result(finished(outcome, version, now), update(registry, name, next, now, metrics));
+            Map<String, Double> updateMetrics = metrics == null ? null : new LinkedHashMap<>(metrics);
+            if (updateMetrics != null) updateMetrics.remove(AnsweredRequests.REDELIVERED); // the update is new
+            return new Result(finished(outcome, version, now), update(registry, name, next, now, updateMetrics));
         } catch (IOException | RuntimeException e) {
             out.accept("trainer: could not tell whether the pointer knows version " + version + " (" + e
                     + "); tried again later");

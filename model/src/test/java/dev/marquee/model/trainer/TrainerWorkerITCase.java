@@ -273,8 +273,9 @@ class TrainerWorkerITCase {
         registry.adoptLatest("marquee"); // as the worker's publish does first
         long v2 = registry.publish("marquee", dir -> {
             TestModels.copyTree(TestModels.versionDir(registry, v1), dir);
-            Files.writeString(dir.resolve(ModelCard.FILE_NAME), "{\"retrain\":{\"request_id\":\"r-orphan\",\"base_version\":"
-                    + v1 + ",\"gate\":{\"metrics\":{\"mse_diff\":-0.1}}}}");
+            Files.writeString(dir.resolve(ModelCard.FILE_NAME), "{\"" + Retrainer.PUBLISHED_AT_MS + "\":"
+                    + System.currentTimeMillis() + ",\"retrain\":{\"request_id\":\"r-orphan\",\"base_version\":" + v1
+                    + ",\"gate\":{\"metrics\":{\"mse_diff\":-0.1}}}}");
         });
         assertThat(registry.state("marquee").serving).isEqualTo(v1);
         assertThat(registry.state("marquee").shadow).isZero();
