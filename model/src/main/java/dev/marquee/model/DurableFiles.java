@@ -90,15 +90,25 @@ public final class DurableFiles {
         if (Files.getFileAttributeView(path, PosixFileAttributeView.class) == null) return;
         int mode;
         try {
-            mode = (Integer) Files.getAttribute(path, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            mode = (Integer) Files.getAttribute(path, "unix:mode");
         } catch (UnsupportedOperationException | IllegalArgumentException noUnixView) {
             return;
         }
         if ((mode & bits) == bits) return;
         try {
-            Files.setAttribute(path, "unix:mode", (mode & 07777) | bits, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-        } catch (java.nio.file.FileSystemException notOwner) {
-            // another user's: theirs to open up
+            Files.setAttribute(path, "unix:mode", (mode & 07777) | bits);
+        } catch (java.nio.file.FileSystemException e) {
+            if (ownedByThisUser(path)) throw e; // an I/O error on one's own file is one: the publish is undone
+            // another user's (a candidate another user's run deferred): theirs to open up
+        }
+    }
+
+    private static boolean ownedByThisUser(Path path) {
+        try {
+            return Files.getOwner(path).equals(path.getFileSystem().getUserPrincipalLookupService()
+                    .lookupPrincipalByName(System.getProperty("user.name")));
+        } catch (IOException | RuntimeException unknown) {
+            return false;
         }
     }
 

@@ -97,7 +97,7 @@ public final class ModelRegistry {
         Path modelDir = createModelDir(name);
         Path temp = Files.createTempDirectory(modelDir, TEMP_PREFIX);
         try {
-            DurableFiles.readableByAll(temp); // createTempDirectory makes it owner-only; servers may run as another user
+            DurableFiles.enterableByAll(temp); // createTempDirectory makes it owner-only (setgid inherited, kept)
             writer.write(temp);
             if (!Files.isRegularFile(temp.resolve(SAVED_MODEL_FILE))) {
                 throw new IOException("refusing to publish " + name + ": no " + SAVED_MODEL_FILE + " was written");
@@ -229,17 +229,8 @@ public final class ModelRegistry {
             }
             DurableFiles.replace(dir.resolve(PIN_FILE),
                     f -> Files.writeString(f, Long.toString(version) + "\n", StandardCharsets.UTF_8));
-            markChanged(name, System.currentTimeMillis());
             return null;
         });
-    }
-
-    /** A pin or unpin changes what serves: the pointer's changed_at_ms says when (the trainer compares it). */
-    private void markChanged(String name, long nowMs) throws IOException {
-        if (!hasPointer(name)) return;
-        ServingState state = state(name);
-        state.changedAtMs = nowMs;
-        writeState(name, state);
     }
 
     /**
@@ -262,9 +253,8 @@ public final class ModelRegistry {
                 if (state.hasShadow()) {
                     state.shadowSinceMs = nowMs;
                     state.judgedForMs = 0;
+                    writeState(name, state);
                 }
-                state.changedAtMs = nowMs;
-                writeState(name, state);
             }
             return null;
         });
@@ -356,7 +346,7 @@ public final class ModelRegistry {
      * of serving.json or PINNED must, in this process and any other. Keep it short: other writers wait. Reentrant.
      */
     public <T> T locked(String name, LockedAction<T> action) throws IOException {
-        return RegistryLock.holding(Files.createDirectories(modelDir(name)), action::run);
+        return RegistryLock.holding(createModelDir(name), action::run);
     }
 
     /**
@@ -372,7 +362,7 @@ public final class ModelRegistry {
                         + ": not published (have " + versions(name) + ")");
             }
         }
-        Path dir = Files.createDirectories(modelDir(name));
+        Path dir = createModelDir(name);
         locked(name, () -> {
             DurableFiles.replace(dir.resolve(SERVING_FILE), f -> JsonFiles.write(f, state));
             return null;

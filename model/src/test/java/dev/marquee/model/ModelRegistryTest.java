@@ -423,19 +423,4 @@ class ModelRegistryTest {
         Files.createSymbolicLink(pin, pin.getFileName());
         assertThatThrownBy(() -> registry.pinned("movies")).isInstanceOf(IOException.class);
     }
-
-    /** A pin and an unpin change what serves: the pointer's changed_at_ms says when (the trainer's orphan check reads it). */
-    @Test
-    void pinningAndUnpinningMarkThePointerChanged() throws Exception {
-        ModelRegistry registry = new ModelRegistry(base);
-        registry.publish("movies", ModelRegistryTest::fakeModel);
-        registry.publish("movies", ModelRegistryTest::fakeModel);
-        registry.updateState("movies", s -> s.with(2, 0, null, "long ago", 1_000L));
-        long beforePin = System.currentTimeMillis();
-        registry.pin("movies", 1);
-        assertThat(registry.state("movies").changedAtMs).isGreaterThanOrEqualTo(beforePin);
-        registry.unpin("movies", 42_000L);
-        assertThat(registry.state("movies").changedAtMs).isEqualTo(42_000L);
-        assertThat(registry.state("movies").serving).isEqualTo(2);
-    }
 }

@@ -50,7 +50,7 @@ final class DeferredCandidates {
     }
 
     boolean any() throws IOException {
-        return !retrainer.folders().deferred().isEmpty();
+        return retrainer.folders().deferred().stream().anyMatch(dir -> !finished.contains(dir));
     }
 
     /** Judges every deferred candidate again; returns the outcomes of those settled (published, rejected, retired). */
@@ -73,11 +73,6 @@ final class DeferredCandidates {
                 if (r != null) settled.add(r);
                 continue;
             }
-            if (unretirable.contains(dir)) {
-                r = retireOrNull(dir, "it could not be judged again", Map.of()); // not judged again and again
-                if (r != null) settled.add(r);
-                continue;
-            }
             try {
                 r = judgeOne(dir, labels);
             } catch (IOException | RuntimeException e) {
@@ -93,18 +88,12 @@ final class DeferredCandidates {
 
     /** Deferred folders settled in this process whose (emptied) folder could not be deleted: not settled again. */
     private final java.util.Set<Path> finished = new java.util.HashSet<>();
-    /** Deferred folders whose retirement failed: only the retirement is tried again, not a judgement each round. */
-    private final java.util.Set<Path> unretirable = new java.util.HashSet<>();
-
-    /** {@link #retire}, or null (the folder remembered, tried again next round) when it fails: the others go on. */
+    /** {@link #retire}, or null (judged again next round) when it fails: the other candidates' outcomes go on. */
     private Retrainer.Result retireOrNull(Path dir, String reason, Map<String, Double> extra) {
         try {
-            Retrainer.Result r = retire(dir, reason, extra);
-            unretirable.remove(dir);
-            return r;
+            return retire(dir, reason, extra);
         } catch (IOException | RuntimeException e) {
             out.accept("trainer: the deferred candidate at " + dir + " could not be retired: " + e + "; tried again next round");
-            unretirable.add(dir);
             return null;
         }
     }
@@ -126,10 +115,11 @@ final class DeferredCandidates {
      * Null, the folder kept for the next round, when the registry could not tell.
      */
     private Retrainer.Result finishPublished(Path dir, RetrainOutcome outcome) {
-        if (outcome.metrics != null) outcome.metrics.remove(AnsweredRequests.REDELIVERED); // first sent now, maybe
         Retrainer.Result r = retrainer.finishIfPointerNeverMoved(settings.registry(), settings.modelName(),
                 outcome.version, outcome, outcome.metrics);
         if (r == null) return null;
+        // the publish was cut short before its outcome: this one is its first (when the pointer had moved, maybe not)
+        if (r.update() != null && r.outcome().metrics != null) r.outcome().metrics.remove(AnsweredRequests.REDELIVERED);
         deleteEmptied(dir);
         return r;
     }
@@ -149,10 +139,10 @@ final class DeferredCandidates {
         List<Retrainer.Result> retired = new ArrayList<>();
         Path kept = keep.toRealPath();
         for (Path dir : retrainer.folders().deferred()) {
-            if (!dir.toRealPath().equals(kept)) {
-                retired.add(retire(dir, "superseded by the candidate of request " + byRequest
-                        + ", deferred too and trained on more labels", Map.of("deferred_superseded", 1.0)));
-            }
+            if (finished.contains(dir) || dir.toRealPath().equals(kept)) continue;
+            Retrainer.Result r = retireOrNull(dir, "superseded by the candidate of request " + byRequest
+                    + ", deferred too and trained on more labels", Map.of("deferred_superseded", 1.0));
+            if (r != null) retired.add(r);
         }
         return retired;
     }
