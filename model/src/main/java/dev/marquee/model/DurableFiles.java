@@ -103,10 +103,10 @@ public final class DurableFiles {
         }
     }
 
-    private static boolean ownedByThisUser(Path path) {
+    /** By uid (a uid without a passwd entry, as containers run, has no user name to look up); false when unknown. */
+    static boolean ownedByThisUser(Path path) {
         try {
-            return Files.getOwner(path).equals(path.getFileSystem().getUserPrincipalLookupService()
-                    .lookupPrincipalByName(System.getProperty("user.name")));
+            return Files.getAttribute(path, "unix:uid").equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
         } catch (IOException | RuntimeException unknown) {
             return false;
         }

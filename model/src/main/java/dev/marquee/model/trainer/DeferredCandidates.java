@@ -73,6 +73,15 @@ final class DeferredCandidates {
                 if (r != null) settled.add(r);
                 continue;
             }
+            String superseded = supersededPending.get(dir);
+            if (superseded != null) { // its retirement failed: retried, never judged (and published over the newer one)
+                r = retireOrNull(dir, superseded, Map.of("deferred_superseded", 1.0));
+                if (r != null) {
+                    supersededPending.remove(dir);
+                    settled.add(r);
+                }
+                continue;
+            }
             try {
                 r = judgeOne(dir, labels);
             } catch (IOException | RuntimeException e) {
@@ -88,6 +97,9 @@ final class DeferredCandidates {
 
     /** Deferred folders settled in this process whose (emptied) folder could not be deleted: not settled again. */
     private final java.util.Set<Path> finished = new java.util.HashSet<>();
+    /** Superseded folders whose retirement failed, with its reason: only retired again, never judged. */
+    private final Map<Path, String> supersededPending = new java.util.HashMap<>();
+
     /** {@link #retire}, or null (judged again next round) when it fails: the other candidates' outcomes go on. */
     private Retrainer.Result retireOrNull(Path dir, String reason, Map<String, Double> extra) {
         try {
@@ -140,9 +152,10 @@ final class DeferredCandidates {
         Path kept = keep.toRealPath();
         for (Path dir : retrainer.folders().deferred()) {
             if (finished.contains(dir) || dir.toRealPath().equals(kept)) continue;
-            Retrainer.Result r = retireOrNull(dir, "superseded by the candidate of request " + byRequest
-                    + ", deferred too and trained on more labels", Map.of("deferred_superseded", 1.0));
+            String reason = "superseded by the candidate of request " + byRequest + ", deferred too and trained on more labels";
+            Retrainer.Result r = retireOrNull(dir, reason, Map.of("deferred_superseded", 1.0));
             if (r != null) retired.add(r);
+            else supersededPending.put(dir, reason);
         }
         return retired;
     }

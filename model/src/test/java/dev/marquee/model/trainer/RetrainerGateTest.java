@@ -276,6 +276,70 @@ class RetrainerGateTest {
         }
     }
 
+    /**
+     * A worker stopped in the middle of a deferred candidate's publish left the version on disk, its deferred folder
+     * empty and the pointer unmoved: the next judgement finishes the publish (in shadow) instead of retiring, as
+     * REJECTED, a candidate it can no longer judge.
+     */
+    @Test
+    void aDeferredCandidateWhosePublishWasCutShortIsPublishedNotRetired() throws Exception {
+        TrainerSettings settings = settings();
+        Retrainer retrainer = retrainer(settings);
+        RetrainOutcome o = retrainer.handle(request("r-split"), LabelReader.Labels.of(splitVerdictLabels(false))).outcome();
+        assertThat(o.outcome).as(log.toString()).isEqualTo(RetrainOutcome.DEFERRED);
+        Path waiting = Path.of(o.deferredLocation);
+        // what the stopped worker did: the report deleted, the files moved into version 2 with a card naming the request
+        Files.delete(waiting.resolve(GateReport.FILE_NAME));
+        long v2 = registry().publish("marquee", dir -> {
+            try (Stream<Path> files = Files.list(waiting)) {
+                for (Path f : files.toList()) Files.move(f, dir.resolve(f.getFileName().toString()));
+            }
+            Files.writeString(dir.resolve(ModelCard.FILE_NAME), "{\"" + Retrainer.PUBLISHED_AT_MS + "\":"
+                    + System.currentTimeMillis() + ",\"retrain\":{\"request_id\":\"r-split\",\"base_version\":1}}");
+        });
+        assertThat(registry().state("marquee").shadow).isZero();
+
+        List<Retrainer.Result> settled = new DeferredCandidates(settings, retrainer, this::log, System::currentTimeMillis)
+                .judge(LabelReader.Labels.of(splitVerdictLabels(true)));
+
+        assertThat(settled).as(log.toString()).hasSize(1);
+        assertThat(settled.get(0).outcome().outcome).isEqualTo(RetrainOutcome.PUBLISHED);
+        assertThat(settled.get(0).outcome().version).isEqualTo(v2);
+        assertThat(settled.get(0).update().shadowVersion).isEqualTo(v2);
+        assertThat(registry().state("marquee").shadow).isEqualTo(v2);
+        assertThat(waiting).doesNotExist();
+    }
+
+    /**
+     * A candidate a newer deferral supersedes, whose retirement fails (here rejected/ cannot be made), is retried and
+     * never judged: judged, it could be published over the newer one.
+     */
+    @Test
+    void aSupersededCandidateThatCouldNotBeRetiredIsNeverJudgedAgain() throws Exception {
+        TrainerSettings settings = settings();
+        Retrainer retrainer = retrainer(settings);
+        DeferredCandidates deferred = new DeferredCandidates(settings, retrainer, this::log, System::currentTimeMillis);
+        RetrainOutcome older = retrainer.handle(request("r-older"), LabelReader.Labels.of(splitVerdictLabels(false))).outcome();
+        assertThat(older.outcome).as(log.toString()).isEqualTo(RetrainOutcome.DEFERRED);
+        Path rejectedDir = registry().modelDir("marquee").resolve(CandidateFolders.REJECTED_DIR);
+        Files.writeString(rejectedDir, "in the way"); // a file where the folder must be made: every move there fails
+        RetrainOutcome newer = retrainer.handle(request("r-newer"), LabelReader.Labels.of(splitVerdictLabels(false))).outcome();
+        assertThat(newer.outcome).as(log.toString()).isEqualTo(RetrainOutcome.DEFERRED);
+
+        assertThat(deferred.supersede(Path.of(newer.deferredLocation), "r-newer")).as("the retirement failed").isEmpty();
+        List<Retrainer.Result> settled = deferred.judge(LabelReader.Labels.of(splitVerdictLabels(true)));
+        assertThat(settled).extracting(r -> r.outcome().requestId).as(log.toString()).containsExactly("r-newer");
+        assertThat(settled.get(0).outcome().outcome).isEqualTo(RetrainOutcome.PUBLISHED);
+        assertThat(registry().versions("marquee")).as("only the newer candidate published").containsExactly(1L, 2L);
+        assertThat(ModelCard.read(registry().versionDir("marquee", 2)).at("/retrain/request_id").asText()).isEqualTo("r-newer");
+
+        Files.delete(rejectedDir);
+        List<Retrainer.Result> retired = deferred.judge(LabelReader.Labels.of(splitVerdictLabels(true)));
+        assertThat(retired).extracting(r -> r.outcome().requestId).containsExactly("r-older");
+        assertThat(retired.get(0).outcome().outcome).isEqualTo(RetrainOutcome.REJECTED);
+        assertThat(retired.get(0).outcome().metrics).containsEntry("deferred_superseded", 1.0);
+    }
+
     @Test
     void aDeferredCandidateIsRetiredWhenAnotherVersionServes() throws Exception {
         TrainerSettings settings = settings();
