@@ -16,7 +16,7 @@ absolute_path() { case "$1" in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$PWD" 
 MARQUEE_STATE="$(absolute_path "${MARQUEE_STATE:-$MARQUEE_ROOT/.marquee}")"
 # Paths the scripts and the Java commands read from the environment, made absolute against the caller's directory
 # now, before a script changes to the repository's: a relative one means where the user stands.
-for _marquee_var in MOVIELENS_DIR MARQUEE_REGISTRY BENCH_OUT MARQUEE_E2E_REGISTRY; do
+for _marquee_var in MOVIELENS_DIR MARQUEE_REGISTRY BENCH_OUT MARQUEE_E2E_REGISTRY MARQUEE_TEST_LOG; do
   if [ -n "${!_marquee_var:-}" ]; then export "$_marquee_var=$(absolute_path "${!_marquee_var}")"; fi
 done
 unset _marquee_var
