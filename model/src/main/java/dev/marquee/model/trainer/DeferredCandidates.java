@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.marquee.data.event.Rating;
 import dev.marquee.data.event.RetrainOutcome;
+import dev.marquee.model.DurableFiles;
 import dev.marquee.model.Folders;
 import dev.marquee.model.ModelCard;
 import dev.marquee.model.ModelRegistry;
@@ -73,11 +74,12 @@ final class DeferredCandidates {
                 if (r != null) settled.add(r);
                 continue;
             }
-            String superseded = supersededPending.get(dir);
+            String superseded = supersededPending.getOrDefault(dir, supersededMark(dir));
             if (superseded != null) { // its retirement failed: retried, never judged (and published over the newer one)
                 r = retireOrNull(dir, superseded, Map.of("deferred_superseded", 1.0));
                 if (r != null) {
                     supersededPending.remove(dir);
+                    Files.deleteIfExists(markOf(dir));
                     settled.add(r);
                 }
                 continue;
@@ -99,6 +101,20 @@ final class DeferredCandidates {
     private final java.util.Set<Path> finished = new java.util.HashSet<>();
     /** Superseded folders whose retirement failed, with its reason: only retired again, never judged. */
     private final Map<Path, String> supersededPending = new java.util.HashMap<>();
+
+    /** The mark a superseded folder that could not be retired leaves beside it: {@code deferred/<name>.superseded}. */
+    private static Path markOf(Path dir) {
+        return dir.resolveSibling(dir.getFileName() + ".superseded");
+    }
+
+    /** The reason a mark beside {@code dir} holds, or null without one (or when it cannot be read). */
+    private static String supersededMark(Path dir) {
+        try {
+            return Files.isRegularFile(markOf(dir)) ? Files.readString(markOf(dir), java.nio.charset.StandardCharsets.UTF_8) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
 
     /** {@link #retire}, or null (judged again next round) when it fails: the other candidates' outcomes go on. */
     private Retrainer.Result retireOrNull(Path dir, String reason, Map<String, Double> extra) {
@@ -154,8 +170,16 @@ final class DeferredCandidates {
             if (finished.contains(dir) || dir.toRealPath().equals(kept)) continue;
             String reason = "superseded by the candidate of request " + byRequest + ", deferred too and trained on more labels";
             Retrainer.Result r = retireOrNull(dir, reason, Map.of("deferred_superseded", 1.0));
-            if (r != null) retired.add(r);
-            else supersededPending.put(dir, reason);
+            if (r != null) {
+                retired.add(r);
+            } else {
+                supersededPending.put(dir, reason);
+                try { // beside it, so that a restarted worker does not judge it either
+                    DurableFiles.replace(markOf(dir), f -> Files.writeString(f, reason, java.nio.charset.StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    out.accept("trainer: could not mark " + dir + " as superseded (" + e + "); remembered until a restart");
+                }
+            }
         }
         return retired;
     }

@@ -327,6 +327,8 @@ class RetrainerGateTest {
         assertThat(newer.outcome).as(log.toString()).isEqualTo(RetrainOutcome.DEFERRED);
 
         assertThat(deferred.supersede(Path.of(newer.deferredLocation), "r-newer")).as("the retirement failed").isEmpty();
+        // the worker restarts: what it knew in memory is gone
+        deferred = new DeferredCandidates(settings, retrainer, this::log, System::currentTimeMillis);
         List<Retrainer.Result> settled = deferred.judge(LabelReader.Labels.of(splitVerdictLabels(true)));
         assertThat(settled).extracting(r -> r.outcome().requestId).as(log.toString()).containsExactly("r-newer");
         assertThat(settled.get(0).outcome().outcome).isEqualTo(RetrainOutcome.PUBLISHED);
@@ -338,6 +340,9 @@ class RetrainerGateTest {
         assertThat(retired).extracting(r -> r.outcome().requestId).containsExactly("r-older");
         assertThat(retired.get(0).outcome().outcome).isEqualTo(RetrainOutcome.REJECTED);
         assertThat(retired.get(0).outcome().metrics).containsEntry("deferred_superseded", 1.0);
+        try (Stream<Path> left = Files.list(registry().modelDir("marquee").resolve(CandidateFolders.DEFERRED_DIR))) {
+            assertThat(left).as("nothing left, the mark included").isEmpty();
+        }
     }
 
     @Test
