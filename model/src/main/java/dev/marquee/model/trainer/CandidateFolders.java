@@ -37,7 +37,9 @@ final class CandidateFolders {
         Path root = Files.createDirectories(registry.modelDir(name).resolve(kind));
         String base = RegistryPaths.safeComponent(requestId);
         Path target = root.resolve(base);
-        for (int n = 2; Files.exists(target, LinkOption.NOFOLLOW_LINKS); n++) {
+        // a name whose superseded mark is still there (deferred/<name>.superseded) is taken too: the mark is its
+        for (int n = 2; Files.exists(target, LinkOption.NOFOLLOW_LINKS)
+                || Files.exists(target.resolveSibling(target.getFileName() + ".superseded"), LinkOption.NOFOLLOW_LINKS); n++) {
             target = root.resolve(base + "-" + n);
         }
         target = RegistryPaths.requireInside(registry.base(), target);

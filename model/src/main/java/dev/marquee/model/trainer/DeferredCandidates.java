@@ -74,18 +74,26 @@ final class DeferredCandidates {
                 if (r != null) settled.add(r);
                 continue;
             }
-            String superseded = supersededPending.getOrDefault(dir, supersededMark(dir));
+            String superseded = supersededPending.get(dir);
+            if (superseded == null) {
+                try {
+                    superseded = supersededMark(dir);
+                } catch (IOException e) { // cannot tell: not judged this round (it may be superseded)
+                    out.accept("trainer: could not read the mark beside " + dir + " (" + e + "); judged again next round");
+                    continue;
+                }
+            }
             if (superseded != null) { // its retirement failed: retried, never judged (and published over the newer one)
                 r = retireOrNull(dir, superseded, Map.of("deferred_superseded", 1.0));
                 if (r != null) {
-                    supersededPending.remove(dir);
-                    Files.deleteIfExists(markOf(dir));
+                    settledMarked(dir);
                     settled.add(r);
                 }
                 continue;
             }
             try {
                 r = judgeOne(dir, labels);
+                if (r != null) settledMarked(dir);
             } catch (IOException | RuntimeException e) {
                 out.accept("trainer: the deferred candidate at " + dir + " cannot be judged: " + e);
                 r = retireOrNull(dir, "it cannot be judged again: " + e, Map.of());
@@ -107,12 +115,25 @@ final class DeferredCandidates {
         return dir.resolveSibling(dir.getFileName() + ".superseded");
     }
 
-    /** The reason a mark beside {@code dir} holds, or null without one (or when it cannot be read). */
-    private static String supersededMark(Path dir) {
+    /** The reason a mark beside {@code dir} holds, or null without one; throws when it cannot tell. */
+    private static String supersededMark(Path dir) throws IOException {
+        Path mark = markOf(dir);
+        if (Files.isDirectory(mark, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return null; // a folder of that name
         try {
-            return Files.isRegularFile(markOf(dir)) ? Files.readString(markOf(dir), java.nio.charset.StandardCharsets.UTF_8) : null;
-        } catch (IOException e) {
+            return Files.readString(mark, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException none) {
             return null;
+        }
+    }
+
+    /** A settled folder's mark (and memory of it) gone; best effort: a mark left over only matters beside its folder. */
+    private void settledMarked(Path dir) {
+        supersededPending.remove(dir);
+        Path mark = markOf(dir);
+        try {
+            if (Files.isRegularFile(mark, java.nio.file.LinkOption.NOFOLLOW_LINKS)) Files.delete(mark);
+        } catch (IOException e) {
+            out.accept("trainer: could not delete the mark " + mark + " (" + e + ")");
         }
     }
 
@@ -146,6 +167,7 @@ final class DeferredCandidates {
         Retrainer.Result r = retrainer.finishIfPointerNeverMoved(settings.registry(), settings.modelName(),
                 outcome.version, outcome, outcome.metrics);
         if (r == null) return null;
+        settledMarked(dir);
         // the publish was cut short before its outcome: this one is its first (when the pointer had moved, maybe not)
         if (r.update() != null && r.outcome().metrics != null) r.outcome().metrics.remove(AnsweredRequests.REDELIVERED);
         deleteEmptied(dir);
@@ -171,6 +193,7 @@ final class DeferredCandidates {
             String reason = "superseded by the candidate of request " + byRequest + ", deferred too and trained on more labels";
             Retrainer.Result r = retireOrNull(dir, reason, Map.of("deferred_superseded", 1.0));
             if (r != null) {
+                settledMarked(dir);
                 retired.add(r);
             } else {
                 supersededPending.put(dir, reason);

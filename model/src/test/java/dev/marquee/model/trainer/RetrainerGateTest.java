@@ -336,13 +336,23 @@ class RetrainerGateTest {
         assertThat(ModelCard.read(registry().versionDir("marquee", 2)).at("/retrain/request_id").asText()).isEqualTo("r-newer");
 
         Files.delete(rejectedDir);
-        List<Retrainer.Result> retired = deferred.judge(LabelReader.Labels.of(splitVerdictLabels(true)));
+        // retired by a later deferral's supersede this time: its mark goes with it
+        Path deferredDir = registry().modelDir("marquee").resolve(CandidateFolders.DEFERRED_DIR);
+        Path kept = Files.createDirectories(deferredDir.resolve("r-latest"));
+        List<Retrainer.Result> retired = deferred.supersede(kept, "r-latest");
         assertThat(retired).extracting(r -> r.outcome().requestId).containsExactly("r-older");
         assertThat(retired.get(0).outcome().outcome).isEqualTo(RetrainOutcome.REJECTED);
         assertThat(retired.get(0).outcome().metrics).containsEntry("deferred_superseded", 1.0);
-        try (Stream<Path> left = Files.list(registry().modelDir("marquee").resolve(CandidateFolders.DEFERRED_DIR))) {
-            assertThat(left).as("nothing left, the mark included").isEmpty();
+        try (Stream<Path> left = Files.list(deferredDir)) {
+            assertThat(left.map(p -> p.getFileName().toString())).as("no mark left over").containsExactly("r-latest");
         }
+
+        // a mark left over (a worker killed after the retirement) does not condemn a later candidate of that id
+        Files.writeString(deferredDir.resolve("r-again.superseded"), "superseded long ago");
+        Path candidate = Files.createDirectories(registry().modelDir("marquee").resolve(".candidate-again"));
+        Files.writeString(candidate.resolve(ModelRegistry.SAVED_MODEL_FILE), "x");
+        assertThat(new CandidateFolders(registry(), "marquee").moveAside(CandidateFolders.DEFERRED_DIR, "r-again", candidate)
+                .getFileName().toString()).isEqualTo("r-again-2");
     }
 
     @Test
