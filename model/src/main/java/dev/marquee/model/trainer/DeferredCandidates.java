@@ -189,7 +189,11 @@ final class DeferredCandidates {
         List<Retrainer.Result> retired = new ArrayList<>();
         Path kept = keep.toRealPath();
         for (Path dir : retrainer.folders().deferred()) {
-            if (finished.contains(dir) || dir.toRealPath().equals(kept)) continue;
+            try {
+                if (finished.contains(dir) || dir.toRealPath().equals(kept)) continue;
+            } catch (IOException gone) { // vanished since the listing (deleted by hand): nothing to retire
+                continue;
+            }
             String reason = "superseded by the candidate of request " + byRequest + ", deferred too and trained on more labels";
             Retrainer.Result r = retireOrNull(dir, reason, Map.of("deferred_superseded", 1.0));
             if (r != null) {
@@ -260,6 +264,13 @@ final class DeferredCandidates {
                 try {
                     r = retrainer.publish(registry, name, dir, card, outcome, metrics);
                 } catch (IOException | RuntimeException e) {
+                    if (!Files.isRegularFile(dir.resolve(ModelRegistry.SAVED_MODEL_FILE))) {
+                        // the files did not come back: the version exists (the failure came after its rename), and
+                        // the folder, left without a report, is settled as published next round
+                        out.accept("trainer: the deferred candidate of request " + id + " was published, but the publish"
+                                + " then failed (" + e + "); settled as published next round");
+                        return null;
+                    }
                     // The publish moved the files back: a registry error (say, its lock) is no verdict on the
                     // candidate, which stays deferred, to be published when judged again.
                     GateReport.write(dir, fields, gate);

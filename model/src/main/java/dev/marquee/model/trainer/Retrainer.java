@@ -323,7 +323,15 @@ final class Retrainer {
                 return unknown && registry.pinned(name).isEmpty() ? promotion(registry, name, state, version, now, outcome)
                         : null;
             });
-            if (next == null) return new Result(outcome, null);
+            if (next == null) {
+                ServingState now2 = registry.state(name);
+                boolean named = version == now2.serving || version == now2.shadow || now2.held.containsKey(version);
+                if (!named && outcome.reason == null && registry.pinned(name).isEmpty()) {
+                    outcome.reason = "published, but the serving pointer moved since without it (`marquee promote --version "
+                            + version + "` serves it)";
+                }
+                return new Result(outcome, null);
+            }
             out.accept("trainer: version " + version + " of request " + outcome.requestId + " was published, but the"
                     + " serving pointer never moved to it (a worker stopped in between): moved now, " + next);
             Map<String, Double> updateMetrics = metrics == null ? null : new LinkedHashMap<>(metrics);
@@ -368,7 +376,16 @@ final class Retrainer {
             out.accept("trainer: version " + version + " is " + outcome.reason);
             next = null;
         }
-        ModelUpdate update = next == null ? null : update(registry, name, next, now, metrics);
+        ModelUpdate update = null;
+        if (next != null) {
+            try {
+                update = update(registry, name, next, now, metrics);
+            } catch (IOException | RuntimeException e) {
+                // the version is published and the pointer moved: the promoter announces the pointer at its next look
+                out.accept("trainer: version " + version + " is published and the pointer moved, but its update could not"
+                        + " be made (" + e + "); the promoter announces the pointer");
+            }
+        }
         finished(outcome, version, now);
         out.accept("trainer: published " + name + " version " + version + " at "
                 + registry.versionDir(name, version) + "; " + (update == null ? "the pointer did not move" : next));

@@ -201,7 +201,12 @@ final class TrainerWorker implements AutoCloseable {
                 result = retrainer.handle(request, read);
                 outcome = result.outcome();
                 if (RetrainOutcome.DEFERRED.equals(outcome.outcome)) {
-                    settled.addAll(deferred.supersede(Path.of(outcome.deferredLocation), request.requestId));
+                    try {
+                        settled.addAll(deferred.supersede(Path.of(outcome.deferredLocation), request.requestId));
+                    } catch (IOException | RuntimeException e) {
+                        // this request's answer is DEFERRED whatever happened to the older candidates
+                        out.accept("trainer: older deferred candidates not superseded now (" + e + "); judged again later");
+                    }
                 }
             }
         } catch (OutcomeNotWritten e) {

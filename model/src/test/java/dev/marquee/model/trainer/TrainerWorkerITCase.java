@@ -318,6 +318,9 @@ class TrainerWorkerITCase {
         assertThat(third.out).doesNotContain("never moved");
         assertThat(registry.state("marquee").shadow).isZero();
         assertThat(readAll(updates, UPDATES)).hasSize(1);
+        List<RetrainOutcome> all = readAll(outcomes, OUTCOMES);
+        assertThat(all.get(all.size() - 1).reason).as("says why version 2 neither serves nor runs in shadow")
+                .contains("moved since without it").contains("--version " + v2);
     }
 
     /**
