@@ -67,16 +67,12 @@ public final class Folders {
 
     /** Deletes every entry of {@code dir} whose name starts with {@code prefix}; returns how many. */
     public static int deleteEntriesStartingWith(Path dir, String prefix) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return 0;
+        try {
+            return deleteEntriesStartingWith(dir, prefix, (p, e) -> {
+                throw new UncheckedIOException(e); // the first failure stops the rest
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
-        int n = 0;
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, p -> p.getFileName().toString().startsWith(prefix))) {
-            for (Path p : entries) {
-                deleteRecursively(p);
-                n++;
-            }
-        }
-        return n;
     }
 }

@@ -310,23 +310,16 @@ final class Retrainer {
         if (version <= 0 || PromotionSettings.MANUAL.equals(settings.promotion().mode())) return new Result(outcome, null);
         try {
             if (registry.latest(name).orElse(0) != version) return new Result(outcome, null);
-            // when the card was written, just before the rename, by the clock the pointer's changedAtMs comes from; a
-            // version from before this field: its folder's last change (the file system's coarser, maybe skewed clock)
-            Path dir = registry.versionDir(name, version);
-            long publishedAtMs = dev.marquee.model.ModelCard.read(dir).path(PUBLISHED_AT_MS).asLong(0);
-            if (publishedAtMs <= 0) publishedAtMs = Files.getLastModifiedTime(dir).toMillis();
-            long publishedAt = publishedAtMs;
+            long publishedAt = publishedAtMs(registry.versionDir(name, version));
             long now = System.currentTimeMillis();
             ServingState next = registry.updateState(name, state -> {
-                boolean unknown = version != state.serving && version != state.shadow && !state.held.containsKey(version)
-                        && version > state.serving && version > state.shadow && state.changedAtMs <= publishedAt;
+                boolean unknown = !named(state, version) && version > state.serving && version > state.shadow
+                        && state.changedAtMs <= publishedAt;
                 return unknown && registry.pinned(name).isEmpty() ? promotion(registry, name, state, version, now, outcome)
                         : null;
             });
             if (next == null) {
-                ServingState now2 = registry.state(name);
-                boolean named = version == now2.serving || version == now2.shadow || now2.held.containsKey(version);
-                if (!named && outcome.reason == null && registry.pinned(name).isEmpty()) {
+                if (!named(registry.state(name), version) && outcome.reason == null && registry.pinned(name).isEmpty()) {
                     outcome.reason = "published, but the serving pointer moved since without it (`marquee promote --version "
                             + version + "` serves it)";
                 }
@@ -342,6 +335,19 @@ final class Retrainer {
                     + "); tried again later");
             return null;
         }
+    }
+
+    private static boolean named(ServingState state, long version) {
+        return version == state.serving || version == state.shadow || state.held.containsKey(version);
+    }
+
+    /**
+     * When the version's card was written, just before the rename, by the clock the pointer's changedAtMs comes from;
+     * for a version from before that field, its folder's last change (the file system's coarser, maybe skewed clock).
+     */
+    private static long publishedAtMs(Path dir) throws IOException {
+        long fromCard = dev.marquee.model.ModelCard.read(dir).path(PUBLISHED_AT_MS).asLong(0);
+        return fromCard > 0 ? fromCard : Files.getLastModifiedTime(dir).toMillis();
     }
 
     private static RetrainOutcome finished(RetrainOutcome outcome, long version, long now) {
