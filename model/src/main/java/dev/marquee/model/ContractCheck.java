@@ -81,7 +81,8 @@ public final class ContractCheck {
         if (rank == 2 && width < 0) rank = 0;
         if (rank != 0 && rank != 1 && !(rank == 2 && width == 1)) {
             throw new RefusedModelException("output '" + ratingOutput + "' has shape " + shape(rating)
-                    + "; a rating is [n] or [n,1]");
+                    + "; a rating is [n] or [n,1]: re-export the signature with the rating reshaped (a Keras Flatten or"
+                    + " Reshape((1,)) layer)");
         }
         if (embeddingOutput != null) {
             TensorInfo e = sig.getOutputsMap().get(embeddingOutput);

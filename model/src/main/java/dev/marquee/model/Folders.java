@@ -13,9 +13,12 @@ import java.util.stream.Stream;
 public final class Folders {
     private Folders() {}
 
-    /** Copies the tree under {@code from} into {@code to} (which may exist and be empty), files and folders alike. */
+    /**
+     * Copies the tree under {@code from} into {@code to} (which may exist and be empty), files and folders alike,
+     * following symbolic links: a SavedModel whose {@code variables/} (or any folder) is a link is copied whole.
+     */
     public static void copyRecursively(Path from, Path to) throws IOException {
-        try (java.util.stream.Stream<Path> paths = Files.walk(from)) {
+        try (java.util.stream.Stream<Path> paths = Files.walk(from, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
             for (Path p : paths.toList()) {
                 Path target = to.resolve(from.relativize(p).toString());
                 if (Files.isDirectory(p)) Files.createDirectories(target);

@@ -234,6 +234,10 @@ final class InputEncoder {
     }
 
     private static float[][] rows(TFloat32 matrix, int n) {
+        if (matrix.shape().numDimensions() != 2 || matrix.shape().get(0) != n) {
+            throw new IllegalStateException("the title-embedding output answered shape " + matrix.shape() + " for " + n
+                    + " rows, not [" + n + ",d]");
+        }
         int width = (int) matrix.shape().get(1);
         float[] flat = new float[n * width];
         matrix.copyTo(DataBuffers.of(flat, false, false));

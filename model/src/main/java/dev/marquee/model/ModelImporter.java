@@ -84,13 +84,14 @@ public final class ModelImporter {
      * @param data the rows the model was trained on, or null when there are none to give ({@link #NO_DATA_REASON})
      */
     public long importModel(Request request, Data data) throws ContractCheck.RefusedModelException, IOException {
-        Path source = request.source().toAbsolutePath().normalize();
-        if (!Files.isDirectory(source) || !Files.isReadable(source)) {
-            throw new ContractCheck.RefusedModelException("cannot read a directory at " + source);
+        Path given = request.source().toAbsolutePath().normalize();
+        if (!Files.isDirectory(given) || !Files.isReadable(given)) {
+            throw new ContractCheck.RefusedModelException("cannot read a directory at " + given);
         }
-        if (!Files.isRegularFile(source.resolve(ModelRegistry.SAVED_MODEL_FILE))) {
-            throw new ContractCheck.RefusedModelException("no " + ModelRegistry.SAVED_MODEL_FILE + " in " + source);
+        if (!Files.isRegularFile(given.resolve(ModelRegistry.SAVED_MODEL_FILE))) {
+            throw new ContractCheck.RefusedModelException("no " + ModelRegistry.SAVED_MODEL_FILE + " in " + given);
         }
+        Path source = given.toRealPath(); // a link to a version folder ("current" -> 3) is that folder
         if (data != null && data.trained().isEmpty()) {
             throw new ContractCheck.RefusedModelException("no training rows in " + data.description());
         }
@@ -183,6 +184,7 @@ public final class ModelImporter {
         Map<String, Object> metrics = new LinkedHashMap<>();
         try (BatchScorer scorer = BatchScorer.open(dir, ScorerThreads.callerThread())) {
             probe(scorer, data.trained().subList(0, Math.min(PROBE_ROWS, data.trained().size())));
+            probeAsServed(scorer);
             progress.accept("import: scoring " + data.trained().size() + " training and " + data.heldOut().size()
                     + " held-out rows for the drift assets ...");
             DriftAssets.Scored trained;
@@ -196,6 +198,9 @@ public final class ModelImporter {
                 throw new Refusal("the model fails scoring the rows of " + data.description() + ": "
                         + firstLine(e.getMessage()));
             }
+            refuseNonFinite(trained.rows(), trained.predictions(), "training", data);
+            refuseNonFinite(heldOut.rows(), heldOut.predictions(), "held-out", data);
+            refuseNonFinite(data.test(), test, "test", data);
             DriftAssets drift = DriftAssets.compute(trained, heldOut, "held-out rows of " + data.description(),
                     progress);
             drift.write(assets);
@@ -242,6 +247,7 @@ public final class ModelImporter {
                 + "model; OOV flags, drift against a reference and the estimated RMSE will say unknown");
         try (BatchScorer scorer = BatchScorer.open(dir, ScorerThreads.callerThread())) {
             probe(scorer, PROBE_WITHOUT_DATA);
+            probeAsServed(scorer);
         }
         writeCard(dir, source, contract, fingerprint, Map.of("unknown", NO_DATA_REASON), Map.of(ARCHITECTURE, Map.of()));
     }
@@ -275,6 +281,49 @@ public final class ModelImporter {
                         + r.movieTitle + "\" (a probe of " + rows.size() + " rows): ratings must be finite");
             }
         }
+    }
+
+    /**
+     * The scoring job's own probe ({@link ServingProbe}: an unknown user and title, and a batch of one row), which a
+     * version must pass to serve: a model that fails it would be published, then refused by every slot.
+     */
+    private static void probeAsServed(BatchScorer scorer) {
+        String problem;
+        try {
+            problem = ServingProbe.problem(scorer);
+        } catch (RuntimeException e) {
+            throw new Refusal("the model fails the scoring job's probe (an unknown user and title, and a batch of one"
+                    + " row), which every version must pass to serve: " + explained(firstLine(e.getMessage())));
+        }
+        if (problem != null) {
+            throw new Refusal("the model answers " + problem + " in the scoring job's probe, which every version must"
+                    + " pass to serve: ratings must be finite, one per row");
+        }
+        String embeddings = scorer.contract().embeddingOutput();
+        if (embeddings == null) return;
+        try { // what online adaptation reads: one title vector per row
+            scorer.score(ServingProbe.users(scorer.contract()), ServingProbe.TITLES,
+                    new long[] {ServingProbe.TIMESTAMP, ServingProbe.TIMESTAMP}, true);
+        } catch (RuntimeException e) {
+            throw new Refusal("--embedding-output '" + embeddings + "' does not answer a float [n,d] per batch of n rows: "
+                    + firstLine(e.getMessage()));
+        }
+    }
+
+    /** A rating that is not finite on the data's rows: refused, naming the first (drift assets and RMSE need them). */
+    private static void refuseNonFinite(List<Rating> rows, float[] ratings, String part, Data data) {
+        int bad = 0;
+        int first = -1;
+        for (int i = 0; i < ratings.length; i++) {
+            if (Float.isFinite(ratings[i])) continue;
+            bad++;
+            if (first < 0) first = i;
+        }
+        if (first < 0) return;
+        Rating r = rows.get(first);
+        throw new Refusal("the model answers " + ratings[first] + " for " + bad + " of the " + rows.size() + " " + part
+                + " rows of " + data.description() + ", the first: user_id " + r.userId + ", \"" + r.movieTitle
+                + "\", timestamp " + r.timestamp + ": ratings must be finite");
     }
 
     /**
@@ -312,7 +361,7 @@ public final class ModelImporter {
 
     /** SHA-256 over the SavedModel's files (paths and contents, in path order): which model this version is. */
     static String fingerprint(Path source) throws IOException {
-        try (Stream<Path> files = Files.walk(source)) {
+        try (Stream<Path> files = Files.walk(source, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             List<Path> sorted = new ArrayList<>(files.filter(Files::isRegularFile).sorted().toList());
             for (Path f : sorted) {

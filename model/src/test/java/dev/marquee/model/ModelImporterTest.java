@@ -151,11 +151,83 @@ class ModelImporterTest {
                 + "map it with --input user_id=NAME");
         refused(tiny(Kind.NAN), "answers NaN");
         // passes its probe, then fails on the rows scored for the drift assets
-        refused(tiny(Kind.FAILING_AFTER_TWO_RUNS), "the model fails scoring the rows of generated data");
+        refused(tiny(Kind.FAILING_AFTER_THREE_RUNS), "the model fails scoring the rows of generated data");
         refused(tmp.resolve("no-such-dir"), "cannot read a directory");
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         refused(empty, "no saved_model.pb");
         refused(tiny(Kind.GOOD_STRING_IDS), "no output 'output_9'", "output_9");
+    }
+
+    /**
+     * Every slot would refuse these: one fails on a user it does not know (a Keras StringLookup without OOV buckets),
+     * the other on a batch of one row. Training data (whose users it knows) and a probe of 64 rows are not enough.
+     */
+    @Test
+    void aModelThatFailsTheScoringJobsProbeIsRefusedWithDataAndWithout() throws Exception {
+        assertThat(split.train()).allSatisfy(r -> assertThat(r.userId).hasSizeLessThanOrEqualTo(4));
+        refused(tiny(Kind.FAILING_FOR_LONG_USER_IDS), "the model fails the scoring job's probe (an unknown user and title,"
+                + " and a batch of one row), which every version must pass to serve: assertion failed");
+        refused(tiny(Kind.SQUEEZING_THE_BATCH), "the model fails the scoring job's probe");
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("no-data-probe"));
+        assertThatThrownBy(() -> new ModelImporter(registry, "m", line -> { }).importModel(new ModelImporter.Request(
+                TinySavedModels.export(tmp.resolve("squeezing-without-data"), Kind.SQUEEZING_THE_BATCH), "serving_default", "user_id",
+                "movie_title", "timestamp", "output_3", null), null))
+                .isInstanceOf(ContractCheck.RefusedModelException.class).hasMessageContaining("the scoring job's probe");
+        assertThat(registry.versions("m")).isEmpty();
+    }
+
+    /** An --embedding-output that is not one vector per request would fail online adaptation on every retry. */
+    @Test
+    void anEmbeddingOutputThatIsNotOneRowPerRequestIsRefused() throws Exception {
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("table"));
+        assertThatThrownBy(() -> new ModelImporter(registry, "m", line -> { }).importModel(new ModelImporter.Request(
+                tiny(Kind.EMBEDDINGS_OF_THE_WHOLE_TABLE), "serving_default", "user_id", "movie_title", "timestamp",
+                "output_3", "output_2"), data()))
+                .isInstanceOf(ContractCheck.RefusedModelException.class)
+                .hasMessageContaining("--embedding-output 'output_2' does not answer a float [n,d] per batch of n rows:"
+                        + " the title-embedding output answered shape [5, 2] for 2 rows");
+        assertThat(registry.versions("m")).isEmpty();
+    }
+
+    /** NaN beyond the probe's rows: refused naming the row, not a crash in the drift assets or an RMSE of NaN. */
+    @Test
+    void aRatingThatIsNotFiniteOnAnyRowOfTheDataIsRefusedNamingTheRow() throws Exception {
+        java.util.List<Rating> heldOut = new java.util.ArrayList<>(split.validation());
+        heldOut.add(new Rating("7", "A", 3f, 700_000_000L));
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("nan"));
+        assertThatThrownBy(() -> new ModelImporter(registry, "m", line -> { }).importModel(
+                new ModelImporter.Request(tiny(Kind.NAN_FOR_EARLY_TIMESTAMPS), "serving_default", "user_id",
+                        "movie_title", "timestamp", "output_3", null),
+                new ModelImporter.Data("generated", split.name(), "train", split.train(), heldOut, split.test())))
+                .isInstanceOf(ContractCheck.RefusedModelException.class)
+                .hasMessage("the model answers NaN for 1 of the " + heldOut.size() + " held-out rows of generated, split "
+                        + split.name() + ", part train, the first: user_id 7, \"A\", timestamp 700000000: ratings must be finite");
+        assertThat(registry.versions("m")).isEmpty();
+    }
+
+    /** A version folder reached through a link ("current" -> 3), and one whose variables/ is a link: copied whole. */
+    @Test
+    void aModelReachedThroughSymbolicLinksIsCopiedWhole() throws Exception {
+        Path real = tiny(Kind.GOOD_STRING_IDS);
+        Path current = Files.createSymbolicLink(tmp.resolve("current"), real);
+        Path store = Files.createDirectories(tmp.resolve("store"));
+        Folders.copyRecursively(real.resolve("variables"), store);
+        Path linkedVariables = Files.createDirectories(tmp.resolve("linked-variables"));
+        Files.copy(real.resolve("saved_model.pb"), linkedVariables.resolve("saved_model.pb"));
+        Files.createSymbolicLink(linkedVariables.resolve("variables"), store);
+        for (Path model : List.of(current, linkedVariables)) {
+            ModelRegistry registry = new ModelRegistry(tmp.resolve("links-" + model.getFileName()));
+            long v = new ModelImporter(registry, "m", line -> { }).importModel(new ModelImporter.Request(model,
+                    "serving_default", "user_id", "movie_title", "timestamp", "output_3", null), data());
+            Path dir = registry.versionDir("m", v);
+            assertThat(dir.resolve("variables")).as(model.toString()).isDirectory().isNotEqualTo(store);
+            assertThat(Files.isSymbolicLink(dir.resolve("variables"))).isFalse();
+            assertThat(dir.resolve("variables/variables.index")).isRegularFile();
+            assertThat(ModelImporter.fingerprint(model)).isEqualTo(ModelImporter.fingerprint(real));
+            try (BatchScorer scorer = BatchScorer.open(dir, ScorerThreads.callerThread())) {
+                assertThat(scorer.score(new String[] {"7"}, new String[] {"A"}, new long[] {10}).ratings()).containsExactly(0.5f);
+            }
+        }
     }
 
     @Test

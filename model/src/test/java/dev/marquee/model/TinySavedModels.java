@@ -44,8 +44,17 @@ public final class TinySavedModels {
         INT64_IDS_FAILING_BEYOND_INT32,
         /** The contract's names and types, a rating of 0.5, but NaN for a timestamp before 800,000,000 (1995). */
         NAN_FOR_EARLY_TIMESTAMPS,
-        /** The contract's names and types, a rating of 0.5 for its first two runs; every later run fails. */
-        FAILING_AFTER_TWO_RUNS,
+        /** The contract's names and types, a rating of 0.5 for its first three runs; every later run fails. */
+        FAILING_AFTER_THREE_RUNS,
+        /**
+         * The contract's names and types, a rating of 0.5, but a run fails when a {@code user_id} is longer than 4
+         * characters, as a lookup without out-of-vocabulary buckets fails on an unknown user.
+         */
+        FAILING_FOR_LONG_USER_IDS,
+        /** The contract's names and types, a rating of 0.5 from a graph that squeezes its batch axis: one row fails. */
+        SQUEEZING_THE_BATCH,
+        /** As {@link #GOOD_STRING_IDS}, with an {@code output_2} that answers a whole table [5,2], not a row per request. */
+        EMBEDDINGS_OF_THE_WHOLE_TABLE,
         OTHER_SIGNATURE,
         FLOAT_USER_ID,
         EXTRA_INPUT,
@@ -116,13 +125,26 @@ public final class TinySavedModels {
                                 : kind == Kind.USER_INPUT_OF_OPEN_WIDTH ? Shape.of(-1, -1) : Shape.of(-1)));
                 Placeholder<TString> title = tf.placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
                 Operand<TFloat32> value = kind == Kind.NAN ? tf.math.div(tf.constant(0f), tf.constant(0f)) : base;
-                if (kind == Kind.FAILING_AFTER_TWO_RUNS) {
+                if (kind == Kind.FAILING_AFTER_THREE_RUNS) {
                     Variable<TInt64> runs = tf.withName("runs").variable(tf.constant(0L));
                     AssignAdd<TInt64> run = tf.assignAdd(runs, tf.constant(1L));
-                    AssertThat early = tf.assertThat(tf.math.lessEqual(run, tf.constant(2L)), List.of(run));
+                    AssertThat early = tf.assertThat(tf.math.lessEqual(run, tf.constant(3L)), List.of(run));
                     value = tf.withControlDependencies(List.of(early)).identity(value);
                 }
+                if (kind == Kind.FAILING_FOR_LONG_USER_IDS) {
+                    @SuppressWarnings("unchecked")
+                    Operand<TString> ids = (Operand<TString>) user;
+                    AssertThat known = tf.assertThat(tf.reduceAll(tf.math.lessEqual(tf.strings.stringLength(ids), tf.constant(4)),
+                            tf.constant(0)), List.of(ids));
+                    value = tf.withControlDependencies(List.of(known)).identity(value);
+                }
                 Operand<TFloat32> column = tf.fill(tf.shape(title), value);
+                if (kind == Kind.SQUEEZING_THE_BATCH) {
+                    // [n,1] squeezed on every axis: [n], but a scalar for one row, which has no axis 1 to stack on
+                    Operand<TFloat32> squeezed = tf.squeeze(tf.reshape(column, tf.constant(new long[] {-1, 1})));
+                    Operand<TFloat32> pairs = tf.stack(List.of(squeezed, squeezed), org.tensorflow.op.core.Stack.axis(1L));
+                    column = tf.gather(pairs, tf.constant(0), tf.constant(1));
+                }
                 sig.input("user_id", user).input("movie_title", title);
                 if (kind == Kind.FLOAT32_TIMESTAMP) {
                     Placeholder<TFloat32> ts = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
@@ -152,6 +174,9 @@ public final class TinySavedModels {
                 if (kind == Kind.EMBEDDINGS_WITHOUT_USER_VECTORS) {
                     sig.output("output_2", tf.ensureShape(tf.stack(List.of(column, column),
                             org.tensorflow.op.core.Stack.axis(1L)), Shape.of(-1, 2)));
+                }
+                if (kind == Kind.EMBEDDINGS_OF_THE_WHOLE_TABLE) {
+                    sig.output("output_2", tf.identity(tf.variable(tf.constant(new float[5][2]))));
                 }
                 if (kind == Kind.EXTRA_INPUT) sig.input("age", tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(-1))));
             }

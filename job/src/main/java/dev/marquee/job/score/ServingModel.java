@@ -1,21 +1,15 @@
 package dev.marquee.job.score;
 
 import dev.marquee.model.BatchScorer;
-import dev.marquee.model.ModelContract;
 import dev.marquee.model.ScoredBatch;
 import dev.marquee.model.ScorerThreads;
+import dev.marquee.model.ServingProbe;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.OptionalInt;
 
 /** One loaded model version that has answered a probe batch, and optionally a warm-up batch of full size. */
 final class ServingModel implements AutoCloseable {
-    static final String[] PROBE_USERS = {"1", "marquee-probe-unknown-user"};
-    /** For a model whose user-id input is an integer (imported): a non-numeric id would not reach it. */
-    static final String[] PROBE_INTEGER_USERS = {"1", "999999999"};
-    static final String[] PROBE_TITLES = {"Toy Story (1995)", "marquee probe unknown title (2000)"};
-    static final long PROBE_TIMESTAMP = 881_250_949L;
-    private static final long[] PROBE_TIMESTAMPS = {PROBE_TIMESTAMP, PROBE_TIMESTAMP};
 
     final long version;
     final BatchScorer scorer;
@@ -51,21 +45,15 @@ final class ServingModel implements AutoCloseable {
         }
     }
 
-    /** Scores the probe batch; throws when the version fails it or answers anything but a finite rating per row. */
+    /** Scores the probe batches ({@link ServingProbe}); throws when the version fails them. */
     private static void probe(long version, BatchScorer scorer) throws IOException {
-        String[] users = ModelContract.STRING.equals(scorer.contract().userType()) ? PROBE_USERS : PROBE_INTEGER_USERS;
-        ScoredBatch probe = scorer.score(users, PROBE_TITLES, PROBE_TIMESTAMPS);
-        if (probe.size() != users.length) {
-            throw new IOException("version " + version + " answered " + probe.size() + " rows for a probe of " + users.length);
-        }
-        for (float r : probe.ratings()) {
-            if (!Float.isFinite(r)) throw new IOException("version " + version + " answered a probe with " + r);
-        }
+        String problem = ServingProbe.problem(scorer);
+        if (problem != null) throw new IOException("version " + version + " answered " + problem);
     }
 
     /**
-     * Loads {@code dir} and scores a probe batch (a known and an unknown user and title, the ids integers for a
-     * model that takes integer ids); a version that fails to load, or answers with anything but finite ratings,
+     * Loads {@code dir} and scores the probe batches ({@link ServingProbe}: a known and an unknown user and title, the
+     * ids integers for a model that takes integer ids, and the unknown ones alone); a version that fails to load, or answers with anything but finite ratings,
      * is closed and refused with the reason.
      */
     static ServingModel load(long version, Path dir, ScorerThreads threads, OptionalInt gpu) throws IOException {

@@ -1,6 +1,7 @@
 package dev.marquee.job.score;
 
 import dev.marquee.model.ModelContract;
+import dev.marquee.model.ServingProbe;
 import dev.marquee.model.TrainedModel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,21 +23,21 @@ record WarmBatch(String[] users, String[] titles, long[] timestamps) {
         Path assets = versionDir.resolve(TrainedModel.ASSETS);
         List<String> users = new ArrayList<>();
         for (String u : firstLines(assets.resolve(TrainedModel.USERS_FILE), rows)) {
-            if (contract.check(u, ServingModel.PROBE_TIMESTAMP) == null) users.add(u);
+            if (contract.check(u, ServingProbe.TIMESTAMP) == null) users.add(u);
         }
         if (users.isEmpty()) {
             users = List.of(ModelContract.STRING.equals(contract.userType())
-                    ? ServingModel.PROBE_USERS : ServingModel.PROBE_INTEGER_USERS);
+                    ? ServingProbe.USERS : ServingProbe.INTEGER_USERS);
         }
         List<String> titles = firstLines(assets.resolve(TrainedModel.TITLES_FILE), rows);
-        if (titles.isEmpty()) titles = List.of(ServingModel.PROBE_TITLES);
+        if (titles.isEmpty()) titles = List.of(ServingProbe.TITLES);
         String[] u = new String[rows];
         String[] t = new String[rows];
         long[] ts = new long[rows];
         for (int i = 0; i < rows; i++) {
             u[i] = users.get(i % users.size());
             t[i] = titles.get(i % titles.size());
-            ts[i] = ServingModel.PROBE_TIMESTAMP;
+            ts[i] = ServingProbe.TIMESTAMP;
         }
         return new WarmBatch(u, t, ts);
     }

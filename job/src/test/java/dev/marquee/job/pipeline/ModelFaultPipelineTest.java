@@ -168,7 +168,7 @@ class ModelFaultPipelineTest {
     @Test
     void aVersionThatFailsEveryBatchAndItsProbeFailsTheJobInsteadOfDeadLetteringEverything() throws Exception {
         ModelRegistry registry = new ModelRegistry(tmp.resolve("failing-registry"));
-        Path tiny = TinySavedModels.export(tmp.resolve("failing-model"), TinySavedModels.Kind.FAILING_AFTER_TWO_RUNS);
+        Path tiny = TinySavedModels.export(tmp.resolve("failing-model"), TinySavedModels.Kind.FAILING_AFTER_THREE_RUNS);
         new ModelImporter(registry, TestModels.NAME, line -> { }).importModel(new ModelImporter.Request(tiny,
                 "serving_default", "user_id", "movie_title", "timestamp", "output_3", null), null);
         RequestEncoder encoder = new RequestEncoder();

@@ -46,8 +46,8 @@ public final class ImportCommand extends ConsoleCommand {
 
     @Option(names = "--input", paramLabel = "FIELD=NAME", description = {"the signature input that takes a request's"
             + " user_id, movie_title or timestamp (repeatable; default: the field's own name). user_id may be string,"
-            + " int64 or int32 (requests' ids must then be integers in canonical form); timestamp int64, int32 or"
-            + " float32, or --input"
+            + " int64 or int32 (requests' ids must then be integers in canonical form); timestamp int64, int32,"
+            + " float32 or float64, or --input"
             + " timestamp= (empty) for a model that takes no timestamp"})
     List<String> inputs = new ArrayList<>();
 
