@@ -63,8 +63,10 @@ public final class ScoringJobOptions {
     // Delivery and checkpoints
     public static final ConfigOption<String> DELIVERY = key("delivery.guarantee").stringType()
             .defaultValue("at-least-once").withDescription("`at-least-once`: nothing lost, a restart may repeat some"
-                    + " outputs. `exactly-once`: Kafka transactions committed with each checkpoint and a `read_committed`"
-                    + " source; consumers of the outputs must read with `isolation.level=read_committed`");
+                    + " outputs. `exactly-once`: Kafka transactions committed with each checkpoint. Both read the inputs"
+                    + " `read_committed` (a transactional producer's aborted records are not read, and its open"
+                    + " transaction holds the job back until it ends; at-least-once,"
+                    + " `kafka.property.isolation.level=read_uncommitted` reads past it); consumers of the outputs must read with `isolation.level=read_committed`");
     public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = key("delivery.transactional-id-prefix")
             .stringType().defaultValue("marquee-scoring")
             .withDescription("prefix of the sinks' transactional ids (exactly-once); unique per job on one Kafka cluster (two jobs"
@@ -118,8 +120,10 @@ public final class ScoringJobOptions {
     public static final ConfigOption<Long> BATCH_MAX_DELAY_MS = key("batch.max-delay-ms").longType().defaultValue(5L)
             .withDescription("longest a row waits for its batch to fill; 0 scores every row at once");
     public static final ConfigOption<Integer> SCORING_THREADS = key("scoring.threads").intType().defaultValue(0)
-            .withDescription("TensorFlow intra-op threads of a scoring slot's session; 0 shares the machine's cores"
-                    + " evenly among its slots. TensorFlow keeps one intra-op pool per process, sized by its first"
+            .withDescription("TensorFlow intra-op threads of a scoring slot's session; 0 takes cores / min(cores,"
+                    + " the job's parallelism), right when the whole job runs on one machine (on a cluster of several,"
+                    + " set cores per TaskManager / slots per TaskManager). TensorFlow keeps one intra-op pool per"
+                    + " process, sized by its first"
                     + " session, so the slots of a TaskManager share the first slot's pool (see Devices)");
     public static final ConfigOption<Long> MAX_OUT_OF_ORDERNESS_MS = key("watermark.max-out-of-orderness-ms")
             .longType().defaultValue(5_000L).withDescription("event time (the request's `timestamp`, and a label's on"

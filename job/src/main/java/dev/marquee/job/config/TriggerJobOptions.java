@@ -29,8 +29,9 @@ public final class TriggerJobOptions {
             .defaultValue(3).withDescription("consecutive drift reports with `drifted` true, and an alert a retrain"
                     + " could answer (not only schema rates or future timestamps), that request a retrain, once per drift"
                     + " episode (again only if that retrain published nothing (not for a candidate superseded by a later"
-                    + " one), if its version was later retired or rolled back, or once only the producers' input holds the"
-                    + " episode open); 0 turns the rule off");
+                    + " one), if its version was later retired or rolled back, once its version serves and is kept (its"
+                    + " drift persisting against that version's own reference), or once only the producers' input holds"
+                    + " the episode open); 0 turns the rule off");
     public static final ConfigOption<Double> MAX_RMSE = key("trigger.max-rmse").doubleType().defaultValue(Double.NaN)
             .withDescription("absolute limit on the online RMSE of the model's own rating (`labels.model_rmse`; `labels.rmse`,"
                     + " the rating served, for reports without it); a number > 0, or `off`");

@@ -92,7 +92,12 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
         // so the timer does not run through every missed period at once with windows dated in the past.
         if (windowStartMs == 0 || windowStartMs + settings.windowMs <= now()) windowStartMs = now();
         // A start without state, or a restore into another job (a savepoint's): a new numbering. A failover keeps it.
-        if (runStartedAtMs <= 0 || !jobId().equals(restoredJobId)) runStartedAtMs = now();
+        if (runStartedAtMs <= 0 || !jobId().equals(restoredJobId)) {
+            // A job stopped and started again from its savepoint: the pause ends every streak, as the trigger's count
+            // ends (a new numbering is a gap to it). A failover re-reads its backlog at once: no pause, streaks go on.
+            if (runStartedAtMs > 0) alerts.endStreaks();
+            runStartedAtMs = now();
+        }
         scheduleWindowEnd(windowStartMs);
     }
 

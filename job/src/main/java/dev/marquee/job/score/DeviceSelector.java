@@ -22,27 +22,27 @@ public final class DeviceSelector {
     private DeviceSelector() {}
 
     /** As {@link #choose(Collection, int, int, int, Map)} with this process's environment. */
-    public static DevicePlan choose(Collection<ExternalResourceInfo> gpus, int slotIndex, int slotsPerTm, int cores) {
-        return choose(gpus, slotIndex, slotsPerTm, cores, System.getenv());
+    public static DevicePlan choose(Collection<ExternalResourceInfo> gpus, int slotIndex, int slotsSharingCores, int cores) {
+        return choose(gpus, slotIndex, slotsSharingCores, cores, System.getenv());
     }
 
     /**
      * @param gpus          what {@code getExternalResourceInfos("gpu")} returned for this slot's TaskManager
      * @param slotIndex     this subtask's index within the TaskManager's slots (or the subtask index)
-     * @param slotsPerTm    how many scoring slots share the TaskManager
+     * @param slotsSharingCores    how many scoring slots share the machine's cores (the caller's estimate: min(cores, parallelism))
      * @param cores         the TaskManager's cores
      * @param env           the TaskManager's environment ({@code CUDA_VISIBLE_DEVICES}, {@code NVIDIA_VISIBLE_DEVICES})
      */
-    public static DevicePlan choose(Collection<ExternalResourceInfo> gpus, int slotIndex, int slotsPerTm, int cores,
+    public static DevicePlan choose(Collection<ExternalResourceInfo> gpus, int slotIndex, int slotsSharingCores, int cores,
                                     Map<String, String> env) {
-        return choose(gpus, slotIndex, slotsPerTm, cores, env,
+        return choose(gpus, slotIndex, slotsSharingCores, cores, env,
                 () -> java.nio.file.Files.exists(java.nio.file.Path.of("/dev/nvidiactl")));
     }
 
     /** As above; {@code driverPresent} says whether the NVIDIA driver's device is in this container. */
-    static DevicePlan choose(Collection<ExternalResourceInfo> gpus, int slotIndex, int slotsPerTm, int cores,
+    static DevicePlan choose(Collection<ExternalResourceInfo> gpus, int slotIndex, int slotsSharingCores, int cores,
                              Map<String, String> env, java.util.function.BooleanSupplier driverPresent) {
-        int share = cpuShare(cores, slotsPerTm);
+        int share = cpuShare(cores, slotsSharingCores);
         List<Integer> indices = new ArrayList<>();
         List<String> unusable = new ArrayList<>();
         for (ExternalResourceInfo info : gpus) {
@@ -111,8 +111,8 @@ public final class DeviceSelector {
     }
 
     /** A CPU slot's intra-op threads: an equal share of the TaskManager's cores. */
-    public static int cpuShare(int cores, int slotsPerTm) {
-        return Math.max(1, cores / Math.max(1, slotsPerTm));
+    public static int cpuShare(int cores, int slotsSharingCores) {
+        return Math.max(1, cores / Math.max(1, slotsSharingCores));
     }
 
     /** What the environment says of GPUs in this container, or null when it shows none. */

@@ -43,8 +43,11 @@ public final class KafkaModelUpdates implements ControlFeed<ModelUpdate> {
         // the partition list the slot checks every minute is the client's cached metadata: as fresh as that
         consumerProperties.putIfAbsent(ConsumerConfig.METADATA_MAX_AGE_CONFIG,
                 Long.toString(KafkaModelUpdateSubscription.PARTITION_CHECK.toMillis()));
+        // an aborted transaction's update was never published (KafkaConnections.readCommitted)
         if (s.delivery == DeliveryGuarantee.EXACTLY_ONCE) {
             consumerProperties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        } else {
+            consumerProperties.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         }
     }
 

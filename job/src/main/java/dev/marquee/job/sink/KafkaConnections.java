@@ -28,9 +28,7 @@ public final class KafkaConnections {
     /** A raw-record source on {@code topic} with the job's Kafka settings and starting offsets. */
     public static KafkaSource<RawRecord> source(JobSettings s, String topic, String groupId, boolean bounded) {
         Properties props = s.kafkaProperties();
-        if (s.delivery == DeliveryGuarantee.EXACTLY_ONCE) {
-            props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        }
+        readCommitted(s, props);
         var builder = KafkaSource.<RawRecord>builder()
                 .setBootstrapServers(s.bootstrapServers)
                 .setTopics(topic)
@@ -40,6 +38,19 @@ public final class KafkaConnections {
                 .setProperties(props);
         if (bounded) builder.setBounded(OffsetsInitializer.latest());
         return builder.build();
+    }
+
+    /**
+     * Records of an aborted transaction were never sent: a transactional producer (another Flink job, Kafka Streams)
+     * aborts and sends again on its failover, and reading them would give a request two outcomes, or one that was
+     * never asked. Read committed at either guarantee; at-least-once, a {@code kafka.property.isolation.level} wins.
+     */
+    public static void readCommitted(JobSettings s, Properties props) {
+        if (s.delivery == DeliveryGuarantee.EXACTLY_ONCE) {
+            props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        } else {
+            props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        }
     }
 
     /** A sink; {@code name} keeps transactional ids of different sinks apart. */

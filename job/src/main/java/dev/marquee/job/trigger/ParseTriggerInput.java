@@ -5,6 +5,8 @@ import dev.marquee.data.event.ModelUpdate;
 import dev.marquee.data.event.RetrainOutcome;
 import dev.marquee.data.json.EventCodec;
 import dev.marquee.job.source.RawRecord;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
 import org.apache.flink.metrics.Counter;
@@ -65,17 +67,37 @@ public final class ParseTriggerInput extends RichFlatMapFunction<RawRecord, Trig
         switch (kind) {
             case DRIFT_REPORT: {
                 DriftReport r = (DriftReport) decoded;
-                return r != null && r.windowEndMs > 0 && r.metrics != null ? TriggerEvent.of(r) : null;
+                return r != null && r.windowEndMs > 0 && r.metrics != null ? TriggerEvent.of(tidied(r)) : null;
             }
             case RETRAIN_OUTCOME: {
                 RetrainOutcome o = (RetrainOutcome) decoded;
-                return o != null && o.requestId != null && o.outcome != null ? TriggerEvent.of(o) : null;
+                if (o == null || o.requestId == null || o.outcome == null) return null;
+                o.metrics = withoutNulls(o.metrics);
+                return TriggerEvent.of(o);
             }
             default: {
                 ModelUpdate u = (ModelUpdate) decoded;
                 return u != null && u.modelName != null && u.version >= 1 ? TriggerEvent.of(u) : null;
             }
         }
+    }
+
+    /**
+     * What the trigger reads of a report, without the nulls a hand-written or foreign record may hold (an alert
+     * {@code {}}, a metric {@code null}): the rules can then read every field they use without failing the job.
+     */
+    static DriftReport tidied(DriftReport r) {
+        r.metrics = withoutNulls(r.metrics);
+        r.thresholds = withoutNulls(r.thresholds);
+        r.alerts = r.alerts == null ? new java.util.ArrayList<>() : new java.util.ArrayList<>(r.alerts);
+        r.alerts.removeIf(a -> a == null || a.metric == null);
+        return r;
+    }
+
+    private static Map<String, Double> withoutNulls(Map<String, Double> values) {
+        Map<String, Double> kept = new LinkedHashMap<>();
+        if (values != null) values.forEach((k, v) -> { if (k != null && v != null) kept.put(k, v); });
+        return kept;
     }
 
     private String requirement() {

@@ -152,6 +152,10 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             return;
         }
         if (r.modelVersion >= 0 && r.modelVersion != st.servingVersion) newVersion(st, r.modelVersion);
+        // its update consumed before a replayed request set the candidate again (answerAgain): kept all the same
+        if (st.candidateVersion > 0 && r.modelVersion >= st.candidateVersion && st.watchedVersion <= 0) {
+            releaseKeptCandidate(st, r.modelVersion);
+        }
         if (st.lastReportWindowEndMs > 0 && r.windowStartMs > 0 && r.windowStartMs != st.lastReportWindowEndMs) {
             // not the window after the last one: "consecutive" counts windows of traffic in a row, as the alerts do
             // (the RMSE rule's groups span windows and gaps alike: a model's error does not pause with the traffic)
@@ -222,13 +226,14 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         if (!triggers.isEmpty()) {
             long version = r.modelVersion >= 0 ? r.modelVersion : st.servingVersion;
             String id = "retrain-" + version + "-" + r.sequence + "-" + r.windowEndMs;
-            boolean sent = request(st, now, id, version, triggers, alerts, String.join("; ", reasons), r.metrics, out);
-            if (sent && r.episode != null && triggers.contains(RetrainRequest.TRIGGER_DRIFT)) {
+            Asked asked = request(st, now, id, version, triggers, alerts, String.join("; ", reasons), r.metrics, out);
+            if (asked != Asked.HELD_BACK && r.episode != null && triggers.contains(RetrainRequest.TRIGGER_DRIFT)) {
                 st.requestedEpisode = r.episode.id;
                 st.inputOnlyEpisodeWindows = 0;
                 st.requestedEpisodeOpenedAtMs = r.episode.openedAtMs;
                 st.requestedEpisodeRequestId = id;
             }
+            if (asked == Asked.ANSWERED_BEFORE) answerAgain(st, id, now);
         }
     }
 
@@ -245,9 +250,32 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         return limit;
     }
 
+    /**
+     * A request replayed after a failover whose outcome was read before it (the restored state had not sent it yet):
+     * its remembered outcome settles its episode as if it had come after the request.
+     */
+    private void answerAgain(TriggerState st, String id, long now) {
+        AnsweredRequest a = st.answerOf(id);
+        if (a == null) return; // state from before outcomes were remembered: the episode stays answered
+        boolean itsEpisode = id.equals(st.requestedEpisodeRequestId); // a schedule's request answers no episode
+        if (RetrainOutcome.PUBLISHED.equals(a.outcome)) {
+            // (a version that serves since, kept, is released by the next report of it: releaseKeptCandidate)
+            if (a.version > 0 && heldVersions.held(a.version)) {
+                if (itsEpisode) st.requestedEpisode = -1;
+            } else {
+                published(st, a.version, now);
+            }
+        } else if (RetrainOutcome.DEFERRED.equals(a.outcome)) {
+            st.deferredRequestId = id;
+            st.deferredSinceMs = now;
+        } else if (!a.superseded && itsEpisode) {
+            st.requestedEpisode = -1;
+        }
+    }
+
     private void onOutcome(RetrainOutcome o, TriggerState st, long now) {
         if (o.modelName != null && !o.modelName.equals(rules.modelName)) return;
-        st.rememberAnswered(o.requestId);
+        st.rememberAnswered(o, o.metrics != null && o.metrics.getOrDefault(SUPERSEDED_METRIC, 0.0) > 0);
         if (o.requestId.equals(st.inFlightRequestId)) {
             LOG.info("retrain request {} answered: {}", o.requestId, o);
             st.clearInFlight();
@@ -301,6 +329,21 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             st.watchedVersion = watched.getAsLong();
             st.watchSinceMs = now;
         }
+    }
+
+    /**
+     * The candidate (or a newer version) serves and is kept, watched no more: the episode's answer is in place. Drift
+     * that persists is drift against that version's own reference, and may ask again (after the cool-down, and
+     * trigger.drifted-windows reports of the new version), or no retrain would ever be asked while the episode stays
+     * open, as it may for ever when new users keep coming.
+     */
+    private static void releaseKeptCandidate(TriggerState st, long serving) {
+        if (st.requestedEpisode >= 0) {
+            LOG.info("version {} serves and is kept: drift episode {} may ask again if its drift persists", serving,
+                    st.requestedEpisode);
+        }
+        st.candidateVersion = -1;
+        st.requestedEpisode = -1;
     }
 
     private static void published(TriggerState st, long version, long now) {
@@ -363,6 +406,9 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         if (st.inFlight() && u.version > st.inFlightModelVersion) {
             LOG.info("retrain request {} answered by model version {}", st.inFlightRequestId, u.version);
             st.clearInFlight();
+            // serving already (trainer.promotion=immediate announces before its outcome): not awaited, but the rules
+            // below release or hold its episode when the watch keeps it or it is rolled back
+            published(st, u.version, now);
         }
         if (st.candidateVersion > 0) {
             if (u.shadowVersion > st.candidateVersion && u.version < u.shadowVersion && st.candidateVersion > u.version) {
@@ -378,8 +424,8 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
                         st.candidateVersion);
                 st.candidateVersion = -1;
                 st.requestedEpisode = -1;
-            } else if (u.version > st.candidateVersion) {
-                st.candidateVersion = -1; // a newer version serves: it answers for the episode now
+            } else if (u.version >= st.candidateVersion && !(u.shadowVersion > 0 && u.shadowVersion < u.version)) {
+                releaseKeptCandidate(st, u.version); // it (or a newer version) serves and is kept
             }
         }
     }
@@ -389,54 +435,63 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         long due = st.scheduleAnchorMs + rules.scheduleMs;
         if (now < due || st.inFlight() || inCooldown(st, now)) return;
         String id = "retrain-" + st.servingVersion + "-schedule-" + due;
-        request(st, now, id, st.servingVersion, List.of(RetrainRequest.TRIGGER_SCHEDULE), List.of(),
+        Asked asked = request(st, now, id, st.servingVersion, List.of(RetrainRequest.TRIGGER_SCHEDULE), List.of(),
                 "no retrain for " + (now - st.scheduleAnchorMs) + " ms (schedule every " + rules.scheduleMs + " ms)",
                 Map.of(), out);
+        if (asked == Asked.ANSWERED_BEFORE) answerAgain(st, id, now);
     }
+
+    /** What became of a request the rules asked for. */
+    private enum Asked { SENT, HELD_BACK, ANSWERED_BEFORE }
 
     /**
      * Sends a retrain request unless one is in flight, a candidate it published waits in shadow, a new serving
-     * version is watched, or the cool-down runs; true when it was sent.
+     * version is watched, or the cool-down runs (held back), or it was answered before (replayed after a failover).
      */
-    private boolean request(TriggerState st, long now, String id, long version, List<String> triggers, List<Alert> alerts,
+    private Asked request(TriggerState st, long now, String id, long version, List<String> triggers, List<Alert> alerts,
                             String reason, Map<String, Double> metrics, Collector<RetrainRequest> out) {
+        if (st.answered.contains(id)) {
+            // Replayed after a failover, and the trainer already answered it: not asked twice, whatever holds now
+            // (its answer may be what holds: answerAgain settles it as the outcome would have).
+            alreadyAnswered.inc();
+            LOG.info("not requesting {} again: it was already answered", id);
+            st.driftedWindows = 0;
+            st.rmseWindows = 0;
+            st.lastRequestMs = now;
+            st.scheduleAnchorMs = now;
+            return Asked.ANSWERED_BEFORE;
+        }
         if (st.inFlight()) {
             suppressedInFlight.inc();
             LOG.debug("not requesting {}: {} is in flight", id, st.inFlightRequestId);
-            return false;
+            return Asked.HELD_BACK;
         }
         if (candidateAwaited(st, now)) {
             suppressedInFlight.inc();
             LOG.debug("not requesting {}: version {}, published for the last request, waits in shadow", id,
                     st.candidateVersion);
-            return false;
+            return Asked.HELD_BACK;
         }
         if (watchAwaited(st, now)) {
             suppressedInFlight.inc();
             LOG.debug("not requesting {}: version {} serves, watched beside version {}", id, st.servingVersion,
                     st.watchedVersion);
-            return false;
+            return Asked.HELD_BACK;
         }
         if (deferredAwaited(st, now)) {
             suppressedInFlight.inc();
             LOG.debug("not requesting {}: the candidate of {} waits in the trainer (deferred)", id, st.deferredRequestId);
-            return false;
+            return Asked.HELD_BACK;
         }
         if (inCooldown(st, now)) {
             suppressedCooldown.inc();
             LOG.debug("not requesting {}: cool-down until {}", id, st.lastRequestMs + rules.cooldownMs);
-            return false;
+            return Asked.HELD_BACK;
         }
         st.driftedWindows = 0;
         st.rmseWindows = 0;
         st.lastRequestMs = now;
         st.scheduleAnchorMs = now;
-        if (st.answered.contains(id)) {
-            // Replayed after a failover, and the trainer already answered it: do not ask twice.
-            alreadyAnswered.inc();
-            LOG.info("not requesting {} again: it was already answered", id);
-            return false;
-        }
         RetrainRequest req = new RetrainRequest(id, reason, now);
         req.modelName = rules.modelName;
         req.modelVersion = version;
@@ -449,7 +504,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         requests.inc();
         LOG.info("requesting a retrain: {}", req);
         out.collect(req);
-        return true;
+        return Asked.SENT;
     }
 
     private void expireInFlight(TriggerState st, long now) {

@@ -87,6 +87,11 @@ public class TriggerState {
     public long timerMs = -1;
     /** Ids of recently answered requests, oldest first. */
     public List<String> answered = new ArrayList<>();
+    /**
+     * The last outcome of each of those requests (state from before session 28 has none): a request replayed after a
+     * failover and found answered takes its answer from here, as if the outcome had come after it.
+     */
+    public List<AnsweredRequest> answeredOutcomes = new ArrayList<>();
 
     public TriggerState() {}
 
@@ -113,5 +118,19 @@ public class TriggerState {
         if (requestId == null || answered.contains(requestId)) return;
         answered.add(requestId);
         while (answered.size() > ANSWERED_KEPT) answered.remove(0);
+    }
+
+    /** Remembers {@code o} as its request's latest outcome. */
+    void rememberAnswered(dev.marquee.data.event.RetrainOutcome o, boolean superseded) {
+        rememberAnswered(o.requestId);
+        answeredOutcomes.removeIf(a -> o.requestId.equals(a.requestId));
+        answeredOutcomes.add(new AnsweredRequest(o.requestId, o.outcome, o.version, superseded));
+        while (answeredOutcomes.size() > ANSWERED_KEPT) answeredOutcomes.remove(0);
+    }
+
+    /** The latest outcome remembered for {@code requestId}, or null. */
+    AnsweredRequest answerOf(String requestId) {
+        for (AnsweredRequest a : answeredOutcomes) if (a.requestId.equals(requestId)) return a;
+        return null;
     }
 }

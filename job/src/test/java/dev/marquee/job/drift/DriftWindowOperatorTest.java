@@ -258,6 +258,44 @@ class DriftWindowOperatorTest {
         }
     }
 
+    /**
+     * A job stopped and started from its savepoint paused: a drifted window before and one after are not two in a row
+     * (the trigger sees a new numbering, a gap, too). A failover keeps the streaks, however long ago its checkpoint.
+     */
+    @Test
+    void aRestoreIntoAnotherJobEndsEveryAlertStreakAndAFailoverDoesNot() throws Exception {
+        writeProfile(1);
+        Map<String, String> settings = Map.of("drift.window.ms", "10000", "drift.alert.windows", "2");
+        OperatorSubtaskState snapshot;
+        try (var h = harness(settings)) {
+            h.setProcessingTime(NOW);
+            h.open();
+            h.processElement(new StreamRecord<>(requests(1_000)));
+            h.processElement(new StreamRecord<>(stationary(1_000, 1, true)));
+            h.setProcessingTime(NOW + 10_000);
+            assertThat(single(h).alerts).as("one window over: not yet an alert").isEmpty();
+            snapshot = h.snapshot(1, NOW + 10_500);
+        }
+        for (boolean anotherJob : new boolean[] {false, true}) {
+            long restoredAt = NOW + 3_600_000;
+            try (var h = anotherJob ? harness(settings, new org.apache.flink.api.common.JobID()) : harness(settings)) {
+                h.setProcessingTime(restoredAt);
+                h.initializeState(snapshot);
+                h.open();
+                h.processElement(new StreamRecord<>(requests(1_000)));
+                h.processElement(new StreamRecord<>(stationary(1_000, 1, true)));
+                h.setProcessingTime(restoredAt + 10_000);
+                DriftReport r = single(h);
+                if (!anotherJob) {
+                    assertThat(r.alerts).as("a failover an hour after its checkpoint: the streak goes on").isNotEmpty();
+                } else {
+                    assertThat(r.alerts).as("restored into another job: a streak of one").isEmpty();
+                    assertThat(r.drifted).isFalse();
+                }
+            }
+        }
+    }
+
     private static final org.apache.flink.api.common.JobID JOB = new org.apache.flink.api.common.JobID();
 
     /** A harness of the job {@link #JOB}: a restore into it is a failover's. */

@@ -88,6 +88,24 @@ class KafkaSecurityPassThroughTest {
         assertThat(built.updateFeeds).as("model updates, read by the scorer itself").hasSize(1);
         assertThat(built.sinks).as("predictions, dead letters, model status").hasSizeGreaterThanOrEqualTo(3);
         built.assertEachCarries(SECURITY);
+        // a transactional producer's aborted records were never sent: not scored, not learned, at either guarantee
+        for (KafkaSource<?> source : built.sources) {
+            assertThat(BuiltClients.sourceProperties(source)).as("requests and labels")
+                    .containsEntry("isolation.level", "read_committed");
+        }
+        assertThat(built.updateFeeds.get(0).consumerProperties()).containsEntry("isolation.level", "read_committed");
+    }
+
+    @Test
+    void atLeastOnceAUserMayReadUncommitted() throws Exception {
+        Map<String, String> m = settings(DeliveryGuarantee.AT_LEAST_ONCE);
+        m.put(JobSettings.KAFKA_PROPERTY_PREFIX + "isolation.level", "read_uncommitted");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        ScoringJob.buildWithKafka(env, JobSettings.from(m));
+
+        BuiltClients built = BuiltClients.of(env);
+        assertThat(built.sources).isNotEmpty().allSatisfy(source -> assertThat(BuiltClients.sourceProperties(source))
+                .containsEntry("isolation.level", "read_uncommitted"));
     }
 
     @ParameterizedTest

@@ -70,6 +70,29 @@ class ParseTriggerInputTest {
         }
     }
 
+    /** Nulls where the rules read: a hand-written alert {@code {}}, a metric or threshold {@code null}. */
+    @Test
+    void nullsInsideAReadableEventAreDroppedSoTheRulesCanReadEveryField() throws Exception {
+        try (var h = harness(ParseTriggerInput.Kind.DRIFT_REPORT)) {
+            h.processElement(record("{\"window_end_ms\":5,\"drifted\":true,\"alerts\":[{},null,{\"metric\":\"user_id.js\"}],"
+                    + "\"metrics\":{\"labels.rmse\":null,\"user_id.js\":0.4},\"thresholds\":{\"user_id.js\":null}}"));
+            h.processElement(record("{\"window_end_ms\":6,\"metrics\":{},\"alerts\":null,\"thresholds\":null}"));
+            assertThat(h.extractOutputValues()).extracting(e -> e.report).satisfiesExactly(r -> {
+                assertThat(r.alerts).extracting(a -> a.metric).containsExactly("user_id.js");
+                assertThat(r.metrics).containsOnlyKeys("user_id.js");
+                assertThat(r.thresholds).isEmpty();
+            }, r -> {
+                assertThat(r.alerts).isEmpty();
+                assertThat(r.thresholds).isEmpty();
+            });
+        }
+        try (var h = harness(ParseTriggerInput.Kind.RETRAIN_OUTCOME)) {
+            h.processElement(record("{\"request_id\":\"r\",\"outcome\":\"PUBLISHED\",\"metrics\":{\"deferred_superseded\":null}}"));
+            h.processElement(record("{\"request_id\":\"s\",\"outcome\":\"PUBLISHED\",\"metrics\":null}"));
+            assertThat(h.extractOutputValues()).extracting(e -> e.outcome.metrics).containsExactly(java.util.Map.of(), java.util.Map.of());
+        }
+    }
+
     /** The unreadable counters' names are what RETRAINING.md documents under every locale (Turkish: "drıft"). */
     @Test
     void theMetricGroupNamesDoNotDependOnTheLocale() {

@@ -352,6 +352,88 @@ class RetrainTriggerFunctionTest {
     }
 
     /**
+     * The episode's candidate is promoted and the watch keeps it: the answer is in place. Drift that persists is drift
+     * against version 2's own reference (new users keep coming), and asks again: else no retrain would ever be asked
+     * while the episode stays open.
+     */
+    @Test
+    void anEpisodeWhoseCandidateServesAndIsKeptMayAskAgainIfItsDriftPersists(@TempDir Path registryDir) throws Exception {
+        try (var h = harness(driftOnly(MINUTE), new ModelRegistry(registryDir))) {
+            Episode episode = openEpisode(7, 0);
+            candidateInShadow(h, episode);
+            ModelUpdate promoted = new ModelUpdate(MODEL, 2, "/r/marquee/2", 0);
+            promoted.shadowVersion = 1; // version 1 watched beside it
+            send(h, promoted);
+            h.setProcessingTime(10 * MINUTE);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(2, true), episode));
+            assertThat(ids(h)).as("watched: the episode's answer is not settled yet").hasSize(1);
+
+            send(h, new ModelUpdate(MODEL, 2, "/r/marquee/2", 0)); // the watch kept version 2
+            h.setProcessingTime(20 * MINUTE);
+            send(h, withEpisode(report(2, true), episode)); // version 2's fourth drifted window in a row
+            assertThat(ids(h)).as("the drift persists against the kept version").hasSize(2);
+        }
+    }
+
+    /**
+     * trainer.promotion=immediate announces the new version (watched) before it writes the outcome: the update answers
+     * the request in flight, and when the watch keeps the version the episode may ask again, in either order.
+     */
+    @Test
+    void anEpisodeAnsweredByAnImmediatePromotionMayAskAgainOnceTheWatchKeepsIt() throws Exception {
+        for (boolean updateFirst : new boolean[] {true, false}) {
+            try (var h = harness(driftOnly(MINUTE))) {
+                Episode episode = openEpisode(7, 0);
+                for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+                RetrainOutcome published = outcome(ids(h).get(0), RetrainOutcome.PUBLISHED);
+                published.version = 2;
+                ModelUpdate promoted = new ModelUpdate(MODEL, 2, "/r/marquee/2", 0);
+                promoted.shadowVersion = 1;
+                if (updateFirst) send(h, promoted);
+                send(h, published);
+                if (!updateFirst) send(h, promoted);
+                send(h, new ModelUpdate(MODEL, 2, "/r/marquee/2", 0)); // the watch kept version 2
+                h.setProcessingTime(20 * MINUTE);
+                for (int i = 0; i < 3; i++) send(h, withEpisode(report(2, true), episode));
+                assertThat(ids(h)).as("update first: " + updateFirst).hasSize(2);
+            }
+        }
+    }
+
+    /**
+     * A failover replays the request after the trainer's outcome and the updates that promoted and kept its version
+     * were read: the first report of the kept version releases the episode all the same.
+     */
+    @Test
+    void aReplayedRequestWhoseVersionWasKeptMeanwhileStillLetsTheEpisodeAskAgain() throws Exception {
+        // one drifted window asks (with more, the updates read first would restart the count: nothing is replayed)
+        TriggerRules oneWindow = rules(1, NO_LIMIT, NO_LIMIT, 0, MINUTE);
+        Episode episode = openEpisode(7, 0);
+        OperatorSubtaskState beforeTheRequest;
+        String id;
+        try (var h = harness(oneWindow)) {
+            beforeTheRequest = h.snapshot(1L, 0L);
+            send(h, withEpisode(report(1, true), episode));
+            id = ids(h).get(0);
+            sequence--;
+        }
+        try (var h = harness(oneWindow, CARD_0_90, beforeTheRequest)) {
+            RetrainOutcome published = outcome(id, RetrainOutcome.PUBLISHED);
+            published.version = 2;
+            send(h, published);
+            ModelUpdate promoted = new ModelUpdate(MODEL, 2, "/r/marquee/2", 0);
+            promoted.shadowVersion = 1;
+            send(h, promoted);
+            send(h, new ModelUpdate(MODEL, 2, "/r/marquee/2", 0)); // kept
+            send(h, withEpisode(report(1, true), episode)); // the replayed request's report: answered before
+            assertThat(ids(h)).isEmpty();
+            h.setProcessingTime(20 * MINUTE);
+            send(h, withEpisode(report(2, true), episode));
+            assertThat(ids(h)).as("version 2 serves, kept: its drift asks").hasSize(1);
+        }
+    }
+
+    /**
      * An import (or a later retrain) replaces the episode's candidate in shadow and holds it: that is no verdict on
      * live labels, so the episode stays answered and the newer candidate is awaited in its place.
      */
@@ -535,14 +617,15 @@ class RetrainTriggerFunctionTest {
         try (var h = harness(driftOnly(MINUTE))) {
             Episode before = openEpisode(3, 1_000);
             for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), before));
-            send(h, outcome(ids(h).get(0), RetrainOutcome.PUBLISHED));
-            send(h, new ModelUpdate(MODEL, 2, "/r/marquee/2", 0)); // it serves
-            h.setProcessingTime(10 * MINUTE);
-            for (int i = 0; i < 3; i++) send(h, withEpisode(report(2, true), before));
+            RetrainOutcome published = outcome(ids(h).get(0), RetrainOutcome.PUBLISHED);
+            published.version = 2;
+            send(h, published);
+            h.setProcessingTime(TIMEOUT + 10 * MINUTE); // version 2 no longer awaited: only the episode holds
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), before));
             assertThat(ids(h)).as("the same episode, answered").hasSize(1);
 
             Episode afterARestart = openEpisode(3, 9 * MINUTE);
-            for (int i = 0; i < 3; i++) send(h, withEpisode(report(2, true), afterARestart));
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), afterARestart));
             assertThat(ids(h)).as("a new episode that reuses the id").hasSize(2);
         }
     }
@@ -558,6 +641,23 @@ class RetrainTriggerFunctionTest {
     private static DriftReport withEpisode(DriftReport r, Episode e) {
         r.episode = e;
         return r;
+    }
+
+    /** A report written by hand or by another release, with nulls where the rules read: skipped over, never a crash. */
+    @Test
+    void aReportWithEmptyAlertsAndNullMetricsDoesNotFailTheTrigger() throws Exception {
+        try (var h = harness(driftOnly(COOLDOWN))) {
+            h.setProcessingTime(5 * MINUTE);
+            for (int i = 0; i < 3; i++) {
+                DriftReport r = report(1, true);
+                r.alerts.add(new Alert());
+                r.alerts.add(null);
+                r.thresholds.put("user_id.js", null);
+                r.metrics.put("user_id.js", null);
+                send(h, ParseTriggerInput.tidied(r));
+            }
+            assertThat(ids(h)).hasSize(1);
+        }
     }
 
     /** A producer adding a field to every request: schema drift, but a retrain on the same data cannot answer it. */
@@ -885,6 +985,39 @@ class RetrainTriggerFunctionTest {
             assertThat(h.extractOutputValues()).isEmpty();
             drifted(h, 3);
             assertThat(ids(h)).hasSize(1).doesNotContain(id);
+        }
+    }
+
+    /**
+     * The same failover with drift episodes: the outcome, read before the replayed report, answers the episode as it
+     * would have after it. Its candidate (version 2, published) is awaited in shadow; the episode does not ask again.
+     */
+    @Test
+    void anOutcomeReadBeforeItsReplayedRequestStillAnswersTheEpisode() throws Exception {
+        Episode episode = openEpisode(7, 0);
+        OperatorSubtaskState beforeTheRequest;
+        String id;
+        try (var h = harness(driftOnly(0))) {
+            for (int i = 0; i < 2; i++) send(h, withEpisode(report(1, true), episode));
+            beforeTheRequest = h.snapshot(1L, 0L);
+            send(h, withEpisode(report(1, true), episode));
+            id = ids(h).get(0);
+            sequence--; // replay the same third report below
+        }
+        for (String result : List.of(RetrainOutcome.PUBLISHED, RetrainOutcome.DEFERRED, RetrainOutcome.REJECTED)) {
+            long replayed = sequence;
+            try (var h = harness(driftOnly(0), CARD_0_90, beforeTheRequest)) {
+                RetrainOutcome answer = outcome(id, result);
+                if (result.equals(RetrainOutcome.PUBLISHED)) answer.version = 2;
+                send(h, answer); // read again before the report, after the restore
+                for (int i = 0; i < 4; i++) send(h, withEpisode(report(1, true), episode));
+                if (result.equals(RetrainOutcome.REJECTED)) {
+                    assertThat(ids(h)).as("nothing published: the episode may ask again").hasSize(1).doesNotContain(id);
+                } else {
+                    assertThat(ids(h)).as(result + ": the episode is answered").isEmpty();
+                }
+            }
+            sequence = replayed;
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.marquee.data.event.Alert;
 import dev.marquee.data.event.DriftReport;
+import dev.marquee.data.event.RetrainOutcome;
 import dev.marquee.data.event.RetrainRequest;
 import java.util.List;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
@@ -24,6 +25,11 @@ class TriggerTypesSerializationTest {
         TriggerState state = new TriggerState();
         state.inFlightRequestId = "retrain-1-3-4";
         state.answered.add("retrain-1-2-3");
+        RetrainOutcome published = new RetrainOutcome();
+        published.requestId = "retrain-1-2-3";
+        published.outcome = RetrainOutcome.PUBLISHED;
+        published.version = 2;
+        state.rememberAnswered(published, false);
         RetrainRequest request = new RetrainRequest("retrain-1-3-4", "drift", 5L);
         request.triggers.add(RetrainRequest.TRIGGER_DRIFT);
         request.metrics.put("labels.rmse", 1.0);
