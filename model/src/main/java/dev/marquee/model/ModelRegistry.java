@@ -291,7 +291,14 @@ public final class ModelRegistry {
         if (Files.notExists(file)) {
             return ServingState.serving(latest(name).orElse(0), "no serving pointer yet: the latest version", 0);
         }
-        ServingState s = JsonFiles.read(file, ServingState.class, "serving pointer");
+        ServingState s;
+        try {
+            s = JsonFiles.read(file, ServingState.class, "serving pointer");
+        } catch (IOException e) {
+            if (!(e.getCause() instanceof com.fasterxml.jackson.core.JsonProcessingException)) throw e;
+            throw new IOException(e.getMessage() + " (fix it by hand, or delete it: the latest version then serves"
+                    + " and a pin still wins)", e);
+        }
         if (s.held == null) s.held = new TreeMap<>();
         return s;
     }

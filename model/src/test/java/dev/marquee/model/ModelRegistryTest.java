@@ -28,6 +28,21 @@ class ModelRegistryTest {
         Files.createDirectories(dir.resolve("variables"));
     }
 
+    /** A pointer broken by hand: one line that says where and what to do, not Jackson's two-line location dump. */
+    @Test
+    void aBrokenServingPointerIsReportedInOneLineWithWhatToDo() throws IOException {
+        ModelRegistry registry = new ModelRegistry(base);
+        registry.publish("movies", ModelRegistryTest::fakeModel);
+        registry.serve("movies", 1, "test");
+        Files.writeString(base.resolve("movies/serving.json"), "{\"serving\": 1,");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> registry.state("movies"))
+                .isInstanceOf(IOException.class)
+                .hasMessageStartingWith("bad serving pointer " + base.resolve("movies/serving.json") + ": ")
+                .hasMessageContaining("(line 1, column")
+                .hasMessageEndingWith("(fix it by hand, or delete it: the latest version then serves and a pin still wins)")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
     @Test
     void publishesIncreasingVersions() throws IOException {
         ModelRegistry registry = new ModelRegistry(base);

@@ -18,7 +18,11 @@ public final class JsonFiles {
     public static <T> T read(Path file, Class<T> type, String what) throws IOException {
         try {
             return EventJson.mapper().readValue(Files.readAllBytes(file), type);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
+        } catch (JsonProcessingException e) { // the parser's own words, without its second line (the location)
+            throw new IOException("bad " + what + " " + file + ": " + e.getOriginalMessage()
+                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr() + ")" : ""), e);
+        } catch (IllegalArgumentException e) {
             throw new IOException("bad " + what + " " + file + ": " + e.getMessage(), e);
         }
     }

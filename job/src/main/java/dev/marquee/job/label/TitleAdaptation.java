@@ -27,8 +27,8 @@ public final class TitleAdaptation extends KeyedProcessFunction<String, TitleEve
 
     private final LabelSettings settings;
     private transient ValueState<TitleBias> bias;
-    /** The version of the latest prediction this instance saw (0 before the first). */
-    private transient long servingVersion;
+    /** The version serving now, from the predictions this instance saw ({@link ServingVersion}). */
+    private transient ServingVersion serving;
 
     public TitleAdaptation(LabelSettings settings) {
         this.settings = settings;
@@ -67,6 +67,7 @@ public final class TitleAdaptation extends KeyedProcessFunction<String, TitleEve
         ValueStateDescriptor<TitleBias> d = new ValueStateDescriptor<>("title-bias", TypeInformation.of(TitleBias.class));
         d.enableTimeToLive(TtlSweep.config(settings.stateTtlMs));
         bias = getRuntimeContext().getState(d);
+        serving = new ServingVersion();
     }
 
     @Override
@@ -76,7 +77,7 @@ public final class TitleAdaptation extends KeyedProcessFunction<String, TitleEve
     }
 
     private void serve(Prediction p, Collector<Prediction> out) throws Exception {
-        servingVersion = p.modelVersion;
+        serving.saw(p.modelVersion);
         TitleBias b = bias.value();
         if (b != null) {
             float model = p.output3 != null && p.output3.length > 0 ? p.output3[0] : p.predictedRating;
@@ -88,6 +89,7 @@ public final class TitleAdaptation extends KeyedProcessFunction<String, TitleEve
 
     private void learn(TitleLabel l, Context ctx) throws Exception {
         TitleBias b = bias.value();
+        long servingVersion = serving.get();
         double prior = l.newTitle ? settings.titleNewPrior : settings.titleKnownPrior;
         // a late label of a version no longer served starts no bias either: learned against another model's output,
         // it would move the serving version's predictions at full strength

@@ -14,8 +14,8 @@ final class UserAdaptation implements Serializable {
     /** Null: factors are off, the residual bias serves. */
     private final TitleEmbeddingSource source;
     private transient EmbeddingCache cache;
-    /** The version of the latest prediction this instance served (0 before the first). */
-    private transient long servingVersion;
+    /** The version serving now, from the predictions this instance served ({@link ServingVersion}). */
+    private transient ServingVersion serving;
 
     UserAdaptation(LabelSettings settings, TitleEmbeddingSource source) {
         this.settings = settings;
@@ -24,11 +24,12 @@ final class UserAdaptation implements Serializable {
 
     void open() {
         cache = source == null ? null : new EmbeddingCache(source);
+        serving = new ServingVersion();
     }
 
     /** {@link #adjustment} for a prediction being served now by {@code version}. */
     double serve(UserResidual residual, UserFactors factors, long version, String title) {
-        servingVersion = version;
+        serving.saw(version);
         return adjustment(residual, factors, version, title);
     }
 
@@ -50,6 +51,7 @@ final class UserAdaptation implements Serializable {
      */
     UserFactors learn(UserFactors factors, long version, String title, double residual) {
         // decided before the version's embeddings are fetched: a late label must not load an old version's
+        long servingVersion = serving.get();
         if (factors != null && factors.modelVersion != version && !carries(factors.modelVersion, version, servingVersion)) {
             return factors;
         }

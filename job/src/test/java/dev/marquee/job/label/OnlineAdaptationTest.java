@@ -111,6 +111,35 @@ class OnlineAdaptationTest {
         }
     }
 
+    /**
+     * Slots swap one by one (and one that refused version 2 keeps serving 1): another user's version-1 prediction
+     * passes just before the late version-1 label, and that label still takes back nothing u1 learned on version 2.
+     */
+    @Test
+    void aLateLabelOfTheOldVersionChangesNothingWhileAnotherSlotStillServesIt() throws Exception {
+        RegistryTitleEmbeddings source = new RegistryTitleEmbeddings(registryDir.toString(), "marquee", 16);
+        Map<String, String> s = new HashMap<>(FACTORS);
+        s.put("adaptation.version-carry", "1");
+        try (var h = harness(s, source)) {
+            for (int k = 0; k < 4; k++) {
+                h.processElement1(prediction("u1", titles.get(k), 3.0f, 1), 0);
+                h.processElement2(label("u1", titles.get(k), k % 2 == 0 ? 5.0f : 2.0f), 0);
+            }
+            h.processElement1(prediction("u1", titles.get(12), 3.0f, 1), 0); // its label comes late
+            h.processElement1(prediction("u1", titles.get(13), 3.0f, 2), 0);
+            h.processElement2(label("u1", titles.get(13), 1.0f), 0);
+            h.processElement1(prediction("u1", titles.get(10), 3.0f, 2), 0);
+            h.processElement1(prediction("u2", titles.get(20), 3.0f, 1), 0); // a slot still on version 1
+            h.processElement2(label("u1", titles.get(12), 5.0f), 0);
+            h.processElement1(prediction("u1", titles.get(10), 3.0f, 2), 0);
+            List<Prediction> out = h.extractOutputValues();
+            Prediction before = out.get(out.size() - 3);
+            Prediction after = out.get(out.size() - 1);
+            assertThat(before.userId).isEqualTo("u1");
+            assertThat(after.adjustment).as("the late version-1 label changed nothing").isEqualTo(before.adjustment);
+        }
+    }
+
     @Test
     void aVersionWithoutTitleEmbeddingsServesTheResidualBias() throws Exception {
         // version 3 is not in the registry: no vocabulary, no embeddings (as an import without an embedding output)

@@ -148,9 +148,17 @@ public final class ImportCommand extends ConsoleCommand {
                 console.out().println("import: version " + displaced.get() + ", the candidate it replaces in shadow, is held"
                         + " from automatic promotion (`marquee promote --version " + displaced.get() + "` still serves it)");
             }
-            console.out().println("import: version " + serving + " keeps serving; version " + version + " is a candidate "
-                    + "in shadow: the trainer's promoter announces it and promotes it on live labels (docs/RETRAINING.md); "
-                    + "serve it at once with `marquee promote --version " + version + "`");
+            java.util.OptionalLong pin = registry.registry.pinned(registry.name);
+            if (pin.isPresent()) { // a pin beats the pointer: no shadow is scored, nothing promoted, promote refused
+                console.out().println("import: version " + pin.getAsLong() + " is pinned and serves; version " + version
+                        + " waits as the pointer's candidate, neither scored in shadow nor promoted while the pin holds"
+                        + " (`marquee models --unpin` lets the trainer's promoter judge it; `marquee rollback --version "
+                        + version + "` serves it now)");
+            } else {
+                console.out().println("import: version " + serving + " keeps serving; version " + version + " is a "
+                        + "candidate in shadow: the trainer's promoter announces it and promotes it on live labels "
+                        + "(docs/RETRAINING.md); serve it at once with `marquee promote --version " + version + "`");
+            }
         }
         return 0;
     }

@@ -95,11 +95,19 @@ public final class ModelsCommand extends ConsoleCommand {
         ServingState state = r.registry.state(r.name);
         console.out().println("models: " + r.name + " in " + r.base() + ": " + state
                 + (pinned.isPresent() ? "; pinned to v" + pinned.getAsLong() + ", which overrides it" : ""));
-        console.out().printf(Locale.ROOT, "%7s  %-10s  %-16s  %9s  %9s  %-20s  %s%n", "version", "arch", "split",
-                "test RMSE", "biases", "created", "");
-        boolean validationShown = false;
+        List<JsonNode> cards = new ArrayList<>();
+        int splitWidth = 16; // as wide as the longest split name ("random-80/10/10-seed42"), so the columns stay aligned
         for (long v : versions) {
             JsonNode card = CardFields.read(r.registry.versionDir(r.name, v));
+            cards.add(card);
+            splitWidth = Math.max(splitWidth, card.at("/data/split").asText("?").length());
+        }
+        String row = "%7s  %-10s  %-" + splitWidth + "s  %9s  %9s  %-20s  %s%n";
+        console.out().printf(Locale.ROOT, row, "version", "arch", "split", "test RMSE", "biases", "created", "");
+        boolean validationShown = false;
+        for (int i = 0; i < versions.size(); i++) {
+            long v = versions.get(i);
+            JsonNode card = cards.get(i);
             String arch = CardFields.architecture(card);
             List<String> marks = new ArrayList<>();
             if (latest.isPresent() && latest.getAsLong() == v) marks.add("latest");
@@ -109,7 +117,7 @@ public final class ModelsCommand extends ConsoleCommand {
             if (state.isHeld(v)) marks.add("held: " + state.held.get(v));
             boolean tested = !Double.isNaN(CardFields.testRmse(card, arch));
             validationShown |= !tested && !Double.isNaN(CardFields.validationRmse(card, arch));
-            console.out().printf(Locale.ROOT, "%7d  %-10s  %-16s  %9s  %9s  %-20s  %s%n", v, arch,
+            console.out().printf(Locale.ROOT, row, v, arch,
                     card.at("/data/split").asText("?"), heldOutRmse(card, arch, tested),
                     heldOutRmse(card, BiasBaseline.NAME, tested), created(card), String.join(", ", marks));
         }

@@ -148,10 +148,15 @@ public final class TrainCommand extends ConsoleCommand {
                 + modelDir.resolve(Long.toString(version)));
         // A person training by hand promotes what they trained: the pointer moves (a pin still wins).
         registry.registry.serve(registry.name, version, "trained by hand (marquee train)");
-        console.out().println("train: version " + version + " is the serving pointer"
-                + (registry.registry.pinned(registry.name).isPresent() ? " (a pin overrides it: `marquee models --unpin`)" : "")
-                + "; jobs started now serve it; a running `marquee trainer` announces the move on model-updates within"
-                + " a second and running jobs switch to it (with no trainer running, `marquee promote --version "
-                + version + "` tells them)");
+        java.util.OptionalLong pin = registry.registry.pinned(registry.name);
+        if (pin.isPresent()) {
+            console.out().println("train: version " + version + " is the serving pointer, but version "
+                    + pin.getAsLong() + " is pinned and serves while the pin holds (`marquee models --unpin` serves the"
+                    + " pointer; `marquee rollback --version " + version + "` serves it now, pinned)");
+        } else {
+            console.out().println("train: version " + version + " is the serving pointer; jobs started now serve it; a"
+                    + " running `marquee trainer` announces the move on model-updates within a second and running jobs"
+                    + " switch to it (with no trainer running, `marquee promote --version " + version + "` tells them)");
+        }
     }
 }

@@ -101,7 +101,8 @@ final class TrainerWorker implements AutoCloseable {
         }
         nextRecheckMs = monotonicMs() + settings.recheckIntervalMs();
         if (settings.once() && consumer.partitionsFor(settings.requestsTopic()).isEmpty()) {
-            throw new IllegalStateException("topic " + settings.requestsTopic() + " does not exist");
+            throw dev.marquee.model.cli.CliException.failure("topic " + settings.requestsTopic() + " does not exist (a"
+                    + " typo? `marquee kafka` creates marquee's topics; infra/kafka/create-topics.sh does on a cluster)");
         }
         consumer.subscribe(List.of(settings.requestsTopic()));
         if (promoter != null && promoterThread == null) {

@@ -126,6 +126,21 @@ class ImportCommandTest {
         assertThat(registry.state("marquee").isHeld(2)).isTrue();
     }
 
+    /** A pin beats the pointer: the import says the pinned version serves and the candidate waits unscored. */
+    @Test
+    void anImportUnderAPinSaysThePinnedVersionServesAndTheCandidateWaits() throws Exception {
+        TinySavedModels.export(tmp.resolve("tiny"), TinySavedModels.Kind.GOOD_STRING_IDS);
+        for (int i = 0; i < 2; i++) assertThat(CliRun.run(tmp, "import", "--model-dir", "tiny", "--registry", "reg", "--serve").exitCode()).isZero();
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("reg"));
+        registry.pin("marquee", 1);
+
+        CliRun r = CliRun.run(tmp, "import", "--model-dir", "tiny", "--registry", "reg");
+
+        assertThat(r.exitCode()).as("%s", r).isZero();
+        assertThat(r.out()).contains("version 1 is pinned and serves; version 3 waits as the pointer's candidate")
+                .doesNotContain("keeps serving");
+    }
+
     @Test
     void predictAnswersWithTheImportedModelsOwnOutputsAsTfServingWould() {
         String request = "{\"instances\":[{\"user_id\":\"7\",\"movie_title\":\"A\",\"timestamp\":10}]}";

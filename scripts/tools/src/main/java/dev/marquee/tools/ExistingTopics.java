@@ -36,19 +36,27 @@ public final class ExistingTopics {
         }
     }
 
-    /**
-     * Throws {@link MissingTopicException} naming the first of {@code topics} that does not exist;
-     * {@code clientProperties} carry the bootstrap servers and any security settings.
-     */
-    public static void require(Properties clientProperties, Collection<String> topics) {
+    /** The Admin client's share of a producer's or consumer's properties, with the tool's 15 s timeouts. */
+    static Properties adminProperties(Properties clientProperties) {
         Properties p = new Properties();
         clientProperties.forEach((k, v) -> {
-            if (AdminClientConfig.configNames().contains(String.valueOf(k))) p.put(k, v);
+            // config.providers.<name>.class and its params are no declared names, but resolve ${file:...} values
+            String key = String.valueOf(k);
+            if (AdminClientConfig.configNames().contains(key) || key.startsWith("config.providers.")) p.put(k, v);
         });
         // a broker that does not answer fails the tool within its 15 s, closing included (Admin's default: 60 s)
         String timeoutMs = Long.toString(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
+        return p;
+    }
+
+    /**
+     * Throws {@link MissingTopicException} naming the first of {@code topics} that does not exist;
+     * {@code clientProperties} carry the bootstrap servers and any security settings.
+     */
+    public static void require(Properties clientProperties, Collection<String> topics) {
+        Properties p = adminProperties(clientProperties);
         Admin admin = Admin.create(p);
         try {
             Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);

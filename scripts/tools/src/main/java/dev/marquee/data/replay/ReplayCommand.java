@@ -151,8 +151,10 @@ public final class ReplayCommand implements Callable<Integer> {
             System.err.println("replay: " + e.getMessage());
             return 1;
         } catch (KafkaException e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) root = root.getCause();
             System.err.println("replay: Kafka failed: " + e.getMessage()
-                    + (e.getCause() != null ? " (" + e.getCause().getMessage() + ")" : ""));
+                    + (root != e ? " (" + root.getMessage() + ")" : ""));
             return 1;
         }
     }

@@ -73,7 +73,13 @@ public final class TopicTailCommand implements Callable<Integer> {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         consumerProps.forEach((k, v) -> props.put(k.trim(), v.trim()));
-        long count = tail(props, topic, show, expected, idleMs, timeoutMs);
+        long count;
+        try {
+            count = tail(props, topic, show, expected, idleMs, timeoutMs);
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            throw new ExistingTopics.MissingTopicException("no broker at " + bootstrap + " answered about " + topic
+                    + " within " + timeoutSeconds + " s (is --bootstrap right, and the broker up?)");
+        }
         boolean complete = expected == Long.MAX_VALUE || count >= expected;
         System.out.printf(Locale.ROOT, "tail: read %,d records from %s%s%n", count, topic,
                 expected == Long.MAX_VALUE ? "" : complete ? " (all expected)" : String.format(Locale.ROOT, " (expected %,d)", expected));

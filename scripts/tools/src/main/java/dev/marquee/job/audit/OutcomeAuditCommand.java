@@ -1,7 +1,6 @@
 package dev.marquee.job.audit;
 
 import dev.marquee.data.event.TopicNames;
-import dev.marquee.data.config.SettingException;
 import dev.marquee.data.event.DeadLetter;
 import dev.marquee.data.event.LabeledPrediction;
 import dev.marquee.data.event.Prediction;
@@ -139,6 +138,12 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
             System.out.println(clean ? "audit: OK, every request has exactly its outcomes"
                     + (labels ? " and every label its one labeled prediction" : "") : "audit: FAILED");
             return clean ? 0 : 1;
+        } catch (dev.marquee.tools.ExistingTopics.MissingTopicException e) {
+            System.err.println("audit: " + e.getMessage());
+            return 1;
+        } catch (OutOfTimeException e) {
+            System.err.println("audit: " + e.getMessage() + ": no verdict; run it again with a longer --timeout-seconds");
+            return 3;
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
             System.err.println("audit: Kafka at " + bootstrap + " did not answer (each call waits up to "
                     + untilDeadlineCapSeconds(timeoutSeconds) + " s, within --timeout-seconds): " + e.getMessage());
@@ -167,11 +172,34 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * After --timeout-seconds, what is already on a topic is still read, for up to this much longer: the timeout
+     * bounds the wait for outcomes to arrive, and a verdict on records left unread would be made up.
+     */
+    static final long READ_GRACE_NS = 30_000_000_000L;
+
+    /** Out of time (the grace after --timeout-seconds included) before a topic was read: no verdict. */
+    static final class OutOfTimeException extends RuntimeException {
+        OutOfTimeException(String message) {
+            super(message);
+        }
+    }
+
     private static void readToEnd(KafkaConsumer<byte[], byte[]> consumer, String topic,
                                   Consumer<ConsumerRecord<byte[], byte[]>> each, long deadline) {
         Map<TopicPartition, Long> end = assignFromStart(consumer, List.of(topic), deadline);
-        while (!reached(consumer, end, deadline)) {
-            if (System.nanoTime() >= deadline) throw new KafkaException("could not read " + topic + " to its end in time");
+        catchUp(consumer, end, each, deadline, topic);
+    }
+
+    /** Reads until every partition reached {@code end}; past the deadline's grace, {@link OutOfTimeException}. */
+    private static void catchUp(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end,
+                                Consumer<ConsumerRecord<byte[], byte[]>> each, long deadline, String what) {
+        long graceEnds = deadline + READ_GRACE_NS;
+        while (!reached(consumer, end, graceEnds)) {
+            if (System.nanoTime() >= graceEnds) {
+                throw new OutOfTimeException("could not read " + what + " to its end within --timeout-seconds and "
+                        + READ_GRACE_NS / 1_000_000_000L + " s more");
+            }
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) each.accept(r);
         }
     }
@@ -228,11 +256,19 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
         while (true) {
             long now = System.nanoTime();
             if (missing.getAsLong() == 0 && settleUntil == Long.MAX_VALUE) {
-                settleUntil = now + settleMs * 1_000_000;
+                settleUntil = Math.min(now + settleMs * 1_000_000, Math.max(now, deadline)); // within the budget
                 endWhenComplete = consumer.endOffsets(consumer.assignment(), untilDeadline(deadline));
             }
-            boolean settled = now >= settleUntil && (now >= deadline || reached(consumer, endWhenComplete, deadline));
-            if (settled || (settleUntil == Long.MAX_VALUE && now >= deadline)) return;
+            if (now >= settleUntil) { // the rest of the backlog, where duplicates may sit, is read even past the deadline
+                catchUp(consumer, endWhenComplete, each, deadline, String.join(" and ", topics));
+                return;
+            }
+            if (settleUntil == Long.MAX_VALUE && now >= deadline) {
+                // out of time with outcomes missing: what is there now is read before they are counted missing
+                catchUp(consumer, consumer.endOffsets(consumer.assignment(), untilDeadline(deadline + READ_GRACE_NS)),
+                        each, deadline, String.join(" and ", topics));
+                return;
+            }
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) each.accept(r);
             if (now >= nextProgress) {
                 System.out.println(progress.get());
@@ -246,7 +282,10 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : topics) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, untilDeadline(deadline));
-            if (infos == null || infos.isEmpty()) throw new SettingException("topic " + topic + " does not exist");
+            if (infos == null || infos.isEmpty()) {
+                throw new dev.marquee.tools.ExistingTopics.MissingTopicException("topic " + topic + " does not exist"
+                        + " (a typo? the job creates labeled-predictions only with labels on)");
+            }
             for (PartitionInfo p : infos) partitions.add(new TopicPartition(topic, p.partition()));
         }
         consumer.assign(partitions);
