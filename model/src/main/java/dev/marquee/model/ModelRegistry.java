@@ -296,8 +296,9 @@ public final class ModelRegistry {
             s = JsonFiles.read(file, ServingState.class, "serving pointer");
         } catch (IOException e) {
             if (!(e.getCause() instanceof com.fasterxml.jackson.core.JsonProcessingException)) throw e;
-            throw new IOException(e.getMessage() + " (fix it by hand, or delete it: the latest version then serves"
-                    + " and a pin still wins)", e);
+            throw new IOException(e.getMessage() + " (fix it by hand: serving, shadow, held; deleting it would serve"
+                    + " the latest version, a held one too, and lose the held list: pin the right version first with"
+                    + " `marquee rollback --version N`)", e);
         }
         if (s.held == null) s.held = new TreeMap<>();
         return s;

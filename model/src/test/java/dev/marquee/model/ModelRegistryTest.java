@@ -39,7 +39,7 @@ class ModelRegistryTest {
                 .isInstanceOf(IOException.class)
                 .hasMessageStartingWith("bad serving pointer " + base.resolve("movies/serving.json") + ": ")
                 .hasMessageContaining("(line 1, column")
-                .hasMessageEndingWith("(fix it by hand, or delete it: the latest version then serves and a pin still wins)")
+                .hasMessageContaining("(fix it by hand: serving, shadow, held;").hasMessageContaining("pin the right version first")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
 

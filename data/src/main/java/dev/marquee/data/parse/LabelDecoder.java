@@ -18,6 +18,10 @@ public final class LabelDecoder {
     /** Decimals read exactly: a fraction in the 9th decimal place of a timestamp is a fraction, not a rounding. */
     static final com.fasterxml.jackson.databind.ObjectReader READER = EventJson.mapper().reader()
             .with(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            // as the request parser refuses them: a second label after the first ("{...}\n{...}") would be dropped
+            // unseen, and of two user_id keys the last would win
+            .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .with(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             // stripping every decimal's zeros (an extra field of 1,000-digit numbers: ~1 s a label) is left to timestamp()
             .without(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
     /** JSON's number syntax, which a string rating or timestamp must follow (not Java's "4f" or "0x1p2"). */

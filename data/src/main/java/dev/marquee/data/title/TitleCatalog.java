@@ -116,6 +116,7 @@ public final class TitleCatalog implements Serializable {
         }
         Map<String, List<String>> byKey = new HashMap<>();
         for (String t : titles) {
+            if (matchedOnlyAsSpelt(t)) continue;
             byKey.computeIfAbsent(TitleCanonicalizer.canonicalKey(t), k -> new ArrayList<>(1)).add(t);
         }
         Map<String, String> unique = new HashMap<>();
@@ -134,6 +135,7 @@ public final class TitleCatalog implements Serializable {
         Map<String, Set<String>> secondary = new HashMap<>();
         FuzzyTitleIndex.Builder fuzzyIndex = new FuzzyTitleIndex.Builder();
         for (String t : titles) {
+            if (matchedOnlyAsSpelt(t)) continue;
             for (TitleForms.Form form : TitleForms.of(t)) {
                 String loose = LooseTitleKey.of(form.key());
                 (form.primary() ? primary : secondary).computeIfAbsent(loose, k -> new HashSet<>(2)).add(t);
@@ -235,6 +237,18 @@ public final class TitleCatalog implements Serializable {
         title = fuzzy.match(loose, TitleCanonicalizer.leadingArticle(key));
         return title != null ? new Resolution(title, Match.FUZZY) : new Resolution(raw, Match.UNKNOWN);
     }
+
+    /**
+     * A catalog title of one word and no year is matched only as spelt: MovieLens 100K's item 267 is titled
+     * "unknown" (no film, no date), and a producer's placeholder ("Unknown", "[unknown]", "<unknown>") would
+     * otherwise resolve to it and be scored, learned and counted as that item.
+     */
+    static boolean matchedOnlyAsSpelt(String catalogTitle) {
+        String key = TitleCanonicalizer.canonicalKey(catalogTitle).strip();
+        return !YEAR_GROUP.matcher(key).find() && key.codePoints().noneMatch(Character::isWhitespace);
+    }
+
+    private static final java.util.regex.Pattern YEAR_GROUP = java.util.regex.Pattern.compile("\\(\\s*\\d{4}");
 
     /** Whether a canonical key has something to match on; code points, as letters beyond the BMP are two chars. */
     public static boolean hasLetterOrDigit(String key) {

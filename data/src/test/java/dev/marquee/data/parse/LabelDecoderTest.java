@@ -26,6 +26,16 @@ class LabelDecoderTest {
         assertThat(decode(label("\"8.92870992e8\"")).timestamp).isEqualTo(892870992L);
     }
 
+    /** As a request is refused: two labels in one record, trailing garbage, a key twice; never half read. */
+    @Test
+    void twoLabelsInOneRecordTrailingDataAndARepeatedKeyAreRefused() {
+        assertThatThrownBy(() -> decode(label("892870992") + "\n" + label("892870993"))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> decode(label("892870992") + " garbage")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> decode("{\"user_id\":\"196\",\"movie_title\":\"Heat (1995)\",\"rating\":4,"
+                + "\"user_id\":\"999\"}")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("user_id");
+        assertThat(decode(label("892870992") + " \r\n").userId).as("trailing blanks are fine").isEqualTo("196");
+    }
+
     /** BigDecimal's parse grows with the square of a string's length: a 1 MiB number is refused before it is parsed. */
     @Test
     void aHugeNumberStringIsRefusedAtOnce() {

@@ -106,6 +106,7 @@ class TitleCatalogRealDataTest {
     @Test
     void everyCatalogTitleRespeltResolvesToItself() {
         for (String title : titles) {
+            if (TitleCatalog.matchedOnlyAsSpelt(title)) continue; // item 267, "unknown": a placeholder, not a film
             String respelt = respell(title);
             assertThat(catalog.resolve(respelt)).as(respelt).isEqualTo(title);
         }

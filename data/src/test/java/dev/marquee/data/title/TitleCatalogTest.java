@@ -48,8 +48,20 @@ class TitleCatalogTest {
         }
         assertThat(withSymbols.lookup("heat (1995)").title()).isEqualTo("Heat (1995)");
         // letters beyond the BMP (two chars each) are letters
-        TitleCatalog gothic = TitleCatalog.of(List.of("\uD800\uDF30\uD800\uDF31"));
-        assertThat(gothic.lookup("\uD800\uDF30\uD800\uDF31 ").known()).isTrue();
+        TitleCatalog gothic = TitleCatalog.of(List.of("\uD800\uDF30\uD800\uDF31 (1995)"));
+        assertThat(gothic.lookup("\uD800\uDF30\uD800\uDF31  (1995) ").known()).isTrue();
+    }
+
+    /** MovieLens 100K's item 267 is titled "unknown": a producer's placeholder must not resolve to it. */
+    @Test
+    void aPlaceholderTitleDoesNotResolveToACatalogTitleOfOneWordWithoutAYear() {
+        TitleCatalog movieLens = TitleCatalog.of(List.of("unknown", "Heat (1995)", "Hyena Road"));
+        for (String placeholder : List.of("Unknown", "UNKNOWN", "[unknown]", "Unknown.", "<unknown>", "unknown ")) {
+            assertThat(movieLens.lookup(placeholder)).as(placeholder).isEqualTo(new Resolution(placeholder, Match.UNKNOWN));
+        }
+        assertThat(movieLens.lookup("unknown")).as("as spelt in the catalog").isEqualTo(new Resolution("unknown", Match.EXACT));
+        assertThat(movieLens.lookup("hyena road").title()).as("several words: still canonical").isEqualTo("Hyena Road");
+        assertThat(movieLens.lookup("heat (1995)").title()).isEqualTo("Heat (1995)");
     }
 
     @Test

@@ -153,7 +153,7 @@ public final class ImportCommand extends ConsoleCommand {
                 console.out().println("import: version " + pin.getAsLong() + " is pinned and serves; version " + version
                         + " waits as the pointer's candidate, neither scored in shadow nor promoted while the pin holds"
                         + " (`marquee models --unpin` lets the trainer's promoter judge it; `marquee rollback --version "
-                        + version + "` serves it now)");
+                        + version + "` serves it now, pinned in place of version " + pin.getAsLong() + ")");
             } else {
                 console.out().println("import: version " + serving + " keeps serving; version " + version + " is a "
                         + "candidate in shadow: the trainer's promoter announces it and promotes it on live labels "

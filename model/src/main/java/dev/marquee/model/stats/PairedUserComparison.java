@@ -68,8 +68,9 @@ public final class PairedUserComparison {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "MSE difference %+.4f, %.0f%% interval [%+.4f, %+.4f] over %d labels from %d users",
-                    difference, 100 * confidence, low, high, labels, users);
+            return String.format(Locale.ROOT, "MSE difference %+.4f, %s%% interval [%+.4f, %+.4f] over %d labels from %d users",
+                    difference, java.math.BigDecimal.valueOf(confidence).movePointRight(2).stripTrailingZeros().toPlainString(),
+                    low, high, labels, users);
         }
     }
 

@@ -69,6 +69,21 @@ public record LabelSplit(List<Rating> inWindow, List<Rating> train, List<Rating>
     }
 
     /**
+     * This split with no hold-out label at or before {@code servingTrainedThrough} (the serving version's own cut,
+     * from its card): those move to training, so the gate never scores the serving version on labels it trained on,
+     * where its error is low. It happens when the hold-out share or the label count grows between retrains.
+     */
+    public LabelSplit holdingOutOnlyAfter(long servingTrainedThrough) {
+        int moved = 0;
+        while (moved < holdout.size() && holdout.get(moved).timestamp <= servingTrainedThrough) moved++;
+        if (moved == 0) return this;
+        List<Rating> trained = new ArrayList<>(train);
+        trained.addAll(holdout.subList(0, moved));
+        return new LabelSplit(inWindow, List.copyOf(trained), List.copyOf(holdout.subList(moved, holdout.size())),
+                newestTimestamp, holdout.get(moved - 1).timestamp, ahead);
+    }
+
+    /**
      * The labels within {@code windowSeconds} of the newest one (0: all), oldest first, leaving out those stamped
      * after {@code latestSeconds}.
      */

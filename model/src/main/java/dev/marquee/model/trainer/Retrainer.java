@@ -88,7 +88,8 @@ final class Retrainer {
         Split split = original.split();
         LabelTitles labelTitles = LabelTitles.resolve(labels.ratings(), titleCatalog(servingDir, split));
         LabelSplit cut = LabelSplit.of(labelTitles.ratings(), settings.labelWindowSeconds(), settings.holdoutShare(),
-                LabelSplit.latestAllowed(System.currentTimeMillis()));
+                LabelSplit.latestAllowed(System.currentTimeMillis()))
+                .holdingOutOnlyAfter(servingCard.path("retrain").path(DeferredCandidates.TRAINED_THROUGH).asLong(Long.MIN_VALUE));
         List<Rating> holdout = cut.holdout();
         List<Rating> train = new ArrayList<>(split.train().size() + cut.train().size());
         train.addAll(split.train());

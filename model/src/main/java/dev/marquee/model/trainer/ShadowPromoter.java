@@ -232,11 +232,14 @@ final class ShadowPromoter {
         if (!due && age < limit) return null;
         PairedUserComparison.Result result = !enough ? null
                 : precomputed != null && precomputedFor == pairs ? precomputed : compare.apply(pairs);
-        Decision decision = result == null ? Decision.DEFER : result.decide(margin);
+        // A watch rolls back only a version shown worse than the one it replaced, beyond a positive margin: against
+        // a negative one (a required gain) it would roll back one better by less than that gain, and hold it.
+        double against = watch ? Math.max(margin, 0) : margin;
+        Decision decision = result == null ? Decision.DEFER : result.decide(against);
         String v = result == null
                 ? "too few labels (" + pairedLabels + " from " + pairs.users() + " users; at least " + settings.minLabels()
                         + " from " + settings.minUsers() + " needed)"
-                : String.format(Locale.ROOT, "%s against margin %.4f", result, margin);
+                : String.format(Locale.ROOT, "%s against margin %.4f", result, against);
         lastJudgedAtLabels = pairedLabels;
         boolean expired = age >= limit;
         if (watch) {

@@ -62,6 +62,14 @@ class PairedUserComparisonTest {
         assertThat(r.resamples()).isEqualTo(2_000);
     }
 
+    /** The confidence is printed as set (the gate's reason, gate_report.json): 0.999 is not "100%". */
+    @Test
+    void theIntervalsConfidenceIsPrintedUnrounded() {
+        Sums sums = sums(labels(1, 200, 20, -0.2, 0.1));
+        assertThat(PairedUserComparison.compare(sums, 0.999, 200, 1).toString()).contains(" 99.9% interval [");
+        assertThat(PairedUserComparison.compare(sums, 0.95, 200, 1).toString()).contains(" 95% interval [");
+    }
+
     @Test
     void aClearlyWorseCandidateIsRejected() {
         Result r = PairedUserComparison.compare(sums(labels(2, 200, 20, 0.2, 0.1)));

@@ -46,6 +46,21 @@ class DeferredLabelsTest {
                 .containsExactly(haunted, respelt);
     }
 
+    /** Judged again on every label after its cut, however far they spread: a growing hold-out, not a sliding one. */
+    @Test
+    void aDeferredCandidateIsJudgedAgainOnEveryLabelAfterItsCutNotOnTheTrainingWindow() {
+        long cut = 1_000_000;
+        List<Rating> labels = new java.util.ArrayList<>();
+        for (int i = 0; i < 180; i++) labels.add(new Rating("u" + i % 9, "Heat (1995)", 3f, cut - 600 + i * 60L)); // 3 h
+        long now = (cut + 3 * 3600) * 1000;
+
+        List<Rating> judged = DeferredCandidates.rejudgedOn(labels, cut, now);
+
+        assertThat(judged).hasSize(169).allSatisfy(r -> assertThat(r.timestamp).isGreaterThan(cut));
+        assertThat(DeferredCandidates.rejudgedOn(List.of(new Rating("1", "Heat (1995)", 3f, cut + 3 * 3600 + 600)), cut, now))
+                .as("stamped beyond now's tolerance").isEmpty();
+    }
+
     private Path version(String name, String... titles) throws Exception {
         Path dir = tmp.resolve(name);
         Files.createDirectories(dir.resolve(TrainedModel.ASSETS));

@@ -34,6 +34,22 @@ class LabelSplitTest {
         assertThat(cut.newestTimestamp()).isEqualTo(1000 + 10L * 999);
     }
 
+    /**
+     * The serving version trained through label 600 (a share of 0.4 then, 0.5 now): the labels it trained on are
+     * trained on, not held out, where it would be scored on its own training labels.
+     */
+    @Test
+    void labelsTheServingVersionTrainedOnAreNeverHeldOut() {
+        long servingCut = 1000 + 10L * 599;
+        LabelSplit cut = LabelSplit.of(labels(1000), 0, 0.5).holdingOutOnlyAfter(servingCut);
+        assertThat(cut.holdout()).hasSize(400).allSatisfy(r -> assertThat(r.timestamp).isGreaterThan(servingCut));
+        assertThat(cut.train()).hasSize(600);
+        assertThat(cut.trainedThrough()).isEqualTo(servingCut);
+        assertThat(LabelSplit.after(labels(1000), cut.trainedThrough())).containsExactlyElementsOf(cut.holdout());
+        LabelSplit before = LabelSplit.of(labels(1000), 0, 0.2);
+        assertThat(before.holdingOutOnlyAfter(servingCut)).as("nothing to move").isSameAs(before);
+    }
+
     @Test
     void theWindowKeepsLabelsWithinItsSecondsBeforeTheNewest() {
         // newest is 10990; a 1000 s window keeps timestamps >= 9990: i = 899..999, 101 labels

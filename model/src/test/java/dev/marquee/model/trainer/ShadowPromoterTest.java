@@ -312,6 +312,23 @@ class ShadowPromoterTest {
         assertThat(registry.state(NAME).held).isEmpty();
     }
 
+    /**
+     * A negative margin asks a candidate for a gain before it serves; a watch rolls back only a version shown worse
+     * than the one it replaced, not one better by less than that gain.
+     */
+    @Test
+    void aWatchedVersionBetterByLessThanARequiredGainIsNotRolledBack() throws IOException {
+        PromotionSettings settings = new PromotionSettings(PromotionSettings.SHADOW, 300, 20, 100, 24 * HOUR, 24 * HOUR);
+        ShadowPromoter gainRequired = new ShadowPromoter(registry, NAME, settings, PairedUserComparison::compare, -0.5, log::add);
+        registry.writeState(NAME, registry.state(NAME).with(2, 1, ServingState.WATCH, "promoted", 0));
+        gainRequired.poll(1);
+        feed(gainRequired, 2, 1, 0.8, 1.0, 7); // the new version (2): MSE ~0.64 against ~1.0, better by ~0.36 < 0.5
+        ModelUpdate update = gainRequired.poll(2);
+        assertThat(update.version).as("%s", log).isEqualTo(2);
+        assertThat(registry.state(NAME).held).isEmpty();
+        assertThat(log).anySatisfy(l -> assertThat(l).contains("watch ended: version 2 keeps serving"));
+    }
+
     @Test
     void labelsOfAnotherPairDoNotCount() throws IOException {
         candidate(1, 2);

@@ -34,8 +34,9 @@ import picocli.CommandLine.Option;
  * topics, read as committed ({@code isolation.level=read_committed}): no loss, no duplicate; with {@code --labels},
  * also that every valid label joined its prediction exactly once on {@code labeled-predictions} ({@link LabelLedger}). Reads the requests
  * up to their end, then the outputs until nothing is missing (or the timeout), then keeps reading for a settle
- * period so late duplicates show. Exit codes: 0 clean, 1 missing/duplicate/unexpected/unreadable outcomes,
- * 2 bad command line, 3 Kafka failed. {@code scripts/cluster-e2e} runs it.
+ * period (within the budget) so late duplicates show. Exit codes: 0 clean, 1 missing/duplicate/unexpected/unreadable
+ * outcomes or a topic missing, 2 bad command line, 3 no verdict (Kafka failed, or the topics could not be read in
+ * time). {@code scripts/cluster-e2e} runs it.
  */
 @Command(name = "audit-outcomes", mixinStandardHelpOptions = true, sortOptions = false,
         header = "check one prediction or dead letter per request: no loss, no duplicate",
@@ -43,8 +44,8 @@ import picocli.CommandLine.Option;
                 "With --labels, also one labeled prediction per valid label.",
                 "Expected outcomes come from the job's request parser: its default parser.* settings, or those given"
                         + " with --parser-setting (give the ones the job runs with).",
-                "Exit codes: 0 clean, 1 missing/duplicate/unexpected/unreadable outcomes, 2 bad command line, "
-                        + "3 Kafka failed."})
+                "Exit codes: 0 clean, 1 missing/duplicate/unexpected/unreadable outcomes or a topic missing, 2 bad"
+                        + " command line, 3 no verdict: Kafka failed, or the topics could not be read in time."})
 public final class OutcomeAuditCommand implements Callable<Integer> {
     private static final Duration POLL = Duration.ofMillis(500);
 
@@ -84,7 +85,7 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
 
     @Option(names = "--settle-seconds", paramLabel = "S", defaultValue = "10",
             description = "once complete, read on to the topics' end offsets of that moment and S seconds more for late "
-                    + "duplicates (default: ${DEFAULT-VALUE})")
+                    + "duplicates, within --timeout-seconds (a shorter settle is said) (default: ${DEFAULT-VALUE})")
     double settleSeconds;
 
     @Option(names = "--samples", paramLabel = "N", defaultValue = "10",
@@ -178,6 +179,11 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
      */
     static final long READ_GRACE_NS = 30_000_000_000L;
 
+    /** The deadline for one more call: past the budget, the read's grace (what is there is still read). */
+    static long withGrace(long deadline) {
+        return System.nanoTime() >= deadline ? deadline + READ_GRACE_NS : deadline;
+    }
+
     /** Out of time (the grace after --timeout-seconds included) before a topic was read: no verdict. */
     static final class OutOfTimeException extends RuntimeException {
         OutOfTimeException(String message) {
@@ -257,7 +263,12 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
             long now = System.nanoTime();
             if (missing.getAsLong() == 0 && settleUntil == Long.MAX_VALUE) {
                 settleUntil = Math.min(now + settleMs * 1_000_000, Math.max(now, deadline)); // within the budget
-                endWhenComplete = consumer.endOffsets(consumer.assignment(), untilDeadline(deadline));
+                if (settleUntil - now < settleMs * 1_000_000) {
+                    System.out.printf(Locale.ROOT, "audit: %s complete; %.1f s of the %.1f s asked are left to settle"
+                            + " for late duplicates (--timeout-seconds)%n", String.join(" and ", topics),
+                            (settleUntil - now) / 1e9, settleMs / 1e3);
+                }
+                endWhenComplete = consumer.endOffsets(consumer.assignment(), untilDeadline(withGrace(deadline)));
             }
             if (now >= settleUntil) { // the rest of the backlog, where duplicates may sit, is read even past the deadline
                 catchUp(consumer, endWhenComplete, each, deadline, String.join(" and ", topics));
@@ -281,16 +292,16 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
                                                              long deadline) {
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : topics) {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, untilDeadline(deadline));
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, untilDeadline(withGrace(deadline)));
             if (infos == null || infos.isEmpty()) {
                 throw new dev.marquee.tools.ExistingTopics.MissingTopicException("topic " + topic + " does not exist"
-                        + " (a typo? the job creates labeled-predictions only with labels on)");
+                        + " (a typo? `marquee kafka` creates marquee's topics; infra/kafka/create-topics.sh does on a cluster)");
             }
             for (PartitionInfo p : infos) partitions.add(new TopicPartition(topic, p.partition()));
         }
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
-        return consumer.endOffsets(partitions, untilDeadline(deadline));
+        return consumer.endOffsets(partitions, untilDeadline(withGrace(deadline)));
     }
 
     private static boolean reached(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end, long deadline) {
