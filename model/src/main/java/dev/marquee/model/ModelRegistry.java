@@ -298,7 +298,7 @@ public final class ModelRegistry {
             if (!(e.getCause() instanceof com.fasterxml.jackson.core.JsonProcessingException)) throw e;
             throw new IOException(e.getMessage() + " (fix it by hand: serving, shadow, held; deleting it would serve"
                     + " the latest version, a held one too, and lose the held list: pin the right version first with"
-                    + " `marquee rollback --version N`)", e);
+                    + " `marquee models --pin N`, which writes the pin before it reads this file)", e);
         }
         if (s.held == null) s.held = new TreeMap<>();
         return s;

@@ -18,10 +18,8 @@ public final class LabelDecoder {
     /** Decimals read exactly: a fraction in the 9th decimal place of a timestamp is a fraction, not a rounding. */
     static final com.fasterxml.jackson.databind.ObjectReader READER = EventJson.mapper().reader()
             .with(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            // as the request parser refuses them: a second label after the first ("{...}\n{...}") would be dropped
-            // unseen, and of two user_id keys the last would win
+            // as the request parser refuses it: a second label after the first ("{...}\n{...}") would be dropped unseen
             .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .with(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             // stripping every decimal's zeros (an extra field of 1,000-digit numbers: ~1 s a label) is left to timestamp()
             .without(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
     /** JSON's number syntax, which a string rating or timestamp must follow (not Java's "4f" or "0x1p2"). */
@@ -31,6 +29,25 @@ public final class LabelDecoder {
     private static final int MAX_NUMBER_CHARS = 40;
 
     private LabelDecoder() {}
+
+    /**
+     * The first key the label's object holds twice at its top level, or null: the request parser checks an
+     * instance's top-level keys the same way (of two user_id keys the last would win); nested ones are left alone.
+     */
+    static String repeatedTopLevelKey(byte[] value) {
+        try (com.fasterxml.jackson.core.JsonParser p = EventJson.mapper().getFactory().createParser(value)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) return null;
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (var t = p.nextToken(); t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME; t = p.nextToken()) {
+                if (!seen.add(p.currentName())) return p.currentName();
+                p.nextToken();
+                p.skipChildren();
+            }
+            return null;
+        } catch (IOException e) {
+            return null; // the tree was read: the parse that failed here has nothing more to say
+        }
+    }
 
     /** The label, or an {@link IllegalArgumentException} saying why it is not one. */
     public static Rating decode(byte[] value) {
@@ -42,6 +59,10 @@ public final class LabelDecoder {
         }
         if (node == null || !node.isObject()) {
             throw new IllegalArgumentException("a label is a JSON object, got " + (node == null ? "nothing" : node.getNodeType()));
+        }
+        String repeated = repeatedTopLevelKey(value);
+        if (repeated != null) {
+            throw new IllegalArgumentException("the key \"" + repeated + "\" appears twice (which one is the label's?)");
         }
         Rating r = new Rating();
         r.userId = userId(scalar(node, "user_id"));

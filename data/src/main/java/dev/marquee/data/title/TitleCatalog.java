@@ -239,16 +239,18 @@ public final class TitleCatalog implements Serializable {
     }
 
     /**
-     * A catalog title of one word and no year is matched only as spelt: MovieLens 100K's item 267 is titled
+     * A catalog title that is a placeholder word is matched only as spelt: MovieLens 100K's item 267 is titled
      * "unknown" (no film, no date), and a producer's placeholder ("Unknown", "[unknown]", "<unknown>") would
-     * otherwise resolve to it and be scored, learned and counted as that item.
+     * otherwise resolve to it and be scored, learned and counted as that item. Real one-word titles ("Moonlight",
+     * "Paterson" in ml-latest) keep every tier.
      */
     static boolean matchedOnlyAsSpelt(String catalogTitle) {
-        String key = TitleCanonicalizer.canonicalKey(catalogTitle).strip();
-        return !YEAR_GROUP.matcher(key).find() && key.codePoints().noneMatch(Character::isWhitespace);
+        return PLACEHOLDERS.contains(LooseTitleKey.of(TitleCanonicalizer.canonicalKey(catalogTitle)));
     }
 
-    private static final java.util.regex.Pattern YEAR_GROUP = java.util.regex.Pattern.compile("\\(\\s*\\d{4}");
+    /** Loose keys of the words producers and datasets write where a title is missing. */
+    private static final Set<String> PLACEHOLDERS = Set.of("unknown", "untitled", "na", "none", "null", "tbd", "notitle",
+            "unknowntitle", "missing");
 
     /** Whether a canonical key has something to match on; code points, as letters beyond the BMP are two chars. */
     public static boolean hasLetterOrDigit(String key) {

@@ -34,6 +34,8 @@ class LabelDecoderTest {
         assertThatThrownBy(() -> decode("{\"user_id\":\"196\",\"movie_title\":\"Heat (1995)\",\"rating\":4,"
                 + "\"user_id\":\"999\"}")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("user_id");
         assertThat(decode(label("892870992") + " \r\n").userId).as("trailing blanks are fine").isEqualTo("196");
+        assertThat(decode("{\"user_id\":\"1\",\"movie_title\":\"Heat (1995)\",\"rating\":4,\"timestamp\":892870992,"
+                + "\"x\":{\"a\":1,\"a\":2}}").userId).as("a nested key twice: the request parser does not look").isEqualTo("1");
     }
 
     /** BigDecimal's parse grows with the square of a string's length: a 1 MiB number is refused before it is parsed. */

@@ -54,13 +54,14 @@ class TitleCatalogTest {
 
     /** MovieLens 100K's item 267 is titled "unknown": a producer's placeholder must not resolve to it. */
     @Test
-    void aPlaceholderTitleDoesNotResolveToACatalogTitleOfOneWordWithoutAYear() {
-        TitleCatalog movieLens = TitleCatalog.of(List.of("unknown", "Heat (1995)", "Hyena Road"));
+    void aPlaceholderTitleDoesNotResolveToACatalogPlaceholder() {
+        TitleCatalog movieLens = TitleCatalog.of(List.of("unknown", "Heat (1995)", "Hyena Road", "Moonlight"));
         for (String placeholder : List.of("Unknown", "UNKNOWN", "[unknown]", "Unknown.", "<unknown>", "unknown ")) {
             assertThat(movieLens.lookup(placeholder)).as(placeholder).isEqualTo(new Resolution(placeholder, Match.UNKNOWN));
         }
         assertThat(movieLens.lookup("unknown")).as("as spelt in the catalog").isEqualTo(new Resolution("unknown", Match.EXACT));
         assertThat(movieLens.lookup("hyena road").title()).as("several words: still canonical").isEqualTo("Hyena Road");
+        assertThat(movieLens.lookup("moonlight ")).as("a real one-word title").isEqualTo(new Resolution("Moonlight", Match.CANONICAL));
         assertThat(movieLens.lookup("heat (1995)").title()).isEqualTo("Heat (1995)");
     }
 

@@ -212,19 +212,20 @@ final class DeferredCandidates {
     }
 
     /**
-     * Labels resolved as the first gate's were (Retrainer): against the base version's catalog, or the candidate's
-     * when the base was imported without data; labels matched only as a near spelling are left out.
-     */
-    /**
      * What a deferred candidate is judged on again: every label after its training cut (none stamped beyond now's
-     * tolerance), not only trainer.label-window-seconds' worth: that window places the training set, and applied
-     * here it would slide, each look a fresh sample rather than a growing one, and a candidate waiting long enough
-     * would be published on the luck of one window (a review's simulation: half the time at exactly the margin).
+     * tolerance; up to trainer.labels.max-count, the newest the reader keeps), not only trainer.label-window-seconds'
+     * worth: that window places the training set, and applied here it would slide, each look a fresh sample rather
+     * than a growing one, and a candidate waiting long enough would be published on the luck of one window (a
+     * review's simulation: half the time at exactly the margin).
      */
     static List<Rating> rejudgedOn(List<Rating> resolved, long trainedThrough, long nowMs) {
         return LabelSplit.after(LabelSplit.window(resolved, 0, LabelSplit.latestAllowed(nowMs)), trainedThrough);
     }
 
+    /**
+     * Labels resolved as the first gate's were (Retrainer): against the base version's catalog, or the candidate's
+     * when the base was imported without data; labels matched only as a near spelling are left out.
+     */
     static List<Rating> labelsToJudgeOn(List<Rating> labels, Path baseDir, Path candidateDir) throws IOException {
         java.util.Optional<dev.marquee.data.title.TitleCatalog> catalog = dev.marquee.model.TrainedModel.titleCatalog(baseDir);
         if (catalog.isEmpty()) catalog = dev.marquee.model.TrainedModel.titleCatalog(candidateDir);

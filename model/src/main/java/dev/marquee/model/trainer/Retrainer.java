@@ -87,9 +87,11 @@ final class Retrainer {
         OriginalData.Loaded original = originalData.load(servingCard);
         Split split = original.split();
         LabelTitles labelTitles = LabelTitles.resolve(labels.ratings(), titleCatalog(servingDir, split));
-        LabelSplit cut = LabelSplit.of(labelTitles.ratings(), settings.labelWindowSeconds(), settings.holdoutShare(),
-                LabelSplit.latestAllowed(System.currentTimeMillis()))
-                .holdingOutOnlyAfter(servingCard.path("retrain").path(DeferredCandidates.TRAINED_THROUGH).asLong(Long.MIN_VALUE));
+        LabelSplit byShare = LabelSplit.of(labelTitles.ratings(), settings.labelWindowSeconds(), settings.holdoutShare(),
+                LabelSplit.latestAllowed(System.currentTimeMillis()));
+        LabelSplit cut = byShare.holdingOutOnlyAfter(
+                servingCard.path("retrain").path(DeferredCandidates.TRAINED_THROUGH).asLong(Long.MIN_VALUE));
+        int servingTrainedOn = byShare.holdout().size() - cut.holdout().size();
         List<Rating> holdout = cut.holdout();
         List<Rating> train = new ArrayList<>(split.train().size() + cut.train().size());
         train.addAll(split.train());
@@ -108,7 +110,9 @@ final class Retrainer {
                 original.description(), original.splitName() + (original.refit() ? " (refit: train + validation)" : ""),
                 split.train().size(), labels.ratings().size(), labels.records(),
                 labels.refused(), labels.dropped(), settings.labelMaxCount(), cut.ahead(),
-                LabelSplit.FUTURE_TOLERANCE_MS / 1000, cut.inWindow().size(), cut.train().size(), holdout.size()));
+                LabelSplit.FUTURE_TOLERANCE_MS / 1000, cut.inWindow().size(), cut.train().size(), holdout.size())
+                + (servingTrainedOn == 0 ? "" : " (" + servingTrainedOn + " of the newest share trained on instead:"
+                        + " the serving version trained on them, so they would not judge it fairly)"));
         out.accept("trainer: label titles matched to the catalog: " + labelTitles.summary());
         out.accept("trainer: training config from " + found.source()
                 + (settings.epochs() > 0 || settings.learningRate() > 0 ? ", with the trainer's overrides" : "")
