@@ -245,10 +245,14 @@ PROPS
 rest.address: 127.0.0.1
 rest.port: $REST_PORT
 YAML
-  # A job's checkpoint timeout, pause and tolerated failures are set where it is submitted (the job graph carries
-  # the client's); the cluster's config.yaml applies them to jobs submitted from here too.
-  grep -E '^execution\.checkpointing\.(interval|timeout|min-pause|tolerable-failed-checkpoints):' "$conf/config.yaml" \
+  # A job's default parallelism and its checkpointing settings (timeout, pause, tolerated failures, retention on
+  # cancel) are taken where it is submitted (the job graph carries the client's): the cluster's config.yaml
+  # applies them to jobs submitted from here too; its directories are this cluster's (the -D properties above),
+  # and its default parallelism every slot it has.
+  grep -E '^execution\.checkpointing\.[a-z.-]+:' "$conf/config.yaml" | grep -vE '^execution\.checkpointing\.(dir|savepoint-dir):' \
     >>"$client/config.yaml" || true
+  local slots="${MARQUEE_CLUSTER_SLOTS:-$(sed -n 's/^taskmanager\.numberOfTaskSlots: *//p' "$conf/config.yaml" | head -1)}"
+  echo "parallelism.default: $((CLUSTER_TASKMANAGERS * ${slots:-1}))" >>"$client/config.yaml"
   # Flink's CLI logs every program argument at INFO, masking only the arguments that are themselves sensitive keys:
   # a secret given as `--kafka.property.ssl.truststore.password VALUE` would be written in clear. WARN keeps it out.
   cat >"$client/log4j-cli.properties" <<'PROPS'

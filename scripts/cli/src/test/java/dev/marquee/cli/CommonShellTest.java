@@ -52,6 +52,26 @@ class CommonShellTest {
         return bin + ":" + javaBin + ":" + System.getenv("PATH");
     }
 
+    /**
+     * A job takes its default parallelism and checkpoint settings from where it is submitted: the cluster's CLI
+     * config carries them all, or a job submitted without --parallelism ran at 1 and lost its checkpoints on cancel.
+     */
+    @Test
+    void theClustersClientConfigCarriesTheJobsParallelismAndEveryCheckpointSetting() throws Exception {
+        Path cluster = COMMON.resolveSibling("cluster.sh");
+        Run r = bash("MARQUEE_CLUSTER_DIR='" + dir.resolve("cluster") + "'; source '" + cluster + "'; REST_PORT=18081;"
+                + " JM_RPC_PORT=16123; cluster_write_conf; cat \"$CLUSTER_DIR/conf-client/config.yaml\"", System.getenv("PATH"));
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("rest.port: 18081", "parallelism.default: 2",
+                "execution.checkpointing.externalized-checkpoint-retention: RETAIN_ON_CANCELLATION",
+                "execution.checkpointing.timeout: 2 min", "execution.checkpointing.tolerable-failed-checkpoints: 3")
+                .as("the directories are this cluster's, given to its JVMs").doesNotContain("execution.checkpointing.dir");
+        Run three = bash("MARQUEE_CLUSTER_DIR='" + dir.resolve("cluster3") + "'; MARQUEE_CLUSTER_TASKMANAGERS=3;"
+                + " source '" + cluster + "'; REST_PORT=18081; JM_RPC_PORT=16123; cluster_write_conf;"
+                + " cat \"$CLUSTER_DIR/conf-client/config.yaml\"", System.getenv("PATH"));
+        assertThat(three.out()).as("every slot of the cluster").contains("parallelism.default: 3");
+    }
+
     /** tensorflow-java 1.1's JNI library needs glibc 2.34: an older system is refused before anything is built. */
     @Test
     void aSystemWithAGlibcOlderThanTensorFlowNeedsIsRefusedInOneLine() throws Exception {
