@@ -251,8 +251,19 @@ YAML
   # and its default parallelism every slot it has.
   grep -E '^execution\.checkpointing\.[a-z.-]+:' "$conf/config.yaml" | grep -vE '^execution\.checkpointing\.(dir|savepoint-dir):' \
     >>"$client/config.yaml" || true
-  local slots="${MARQUEE_CLUSTER_SLOTS:-$(sed -n 's/^taskmanager\.numberOfTaskSlots: *//p' "$conf/config.yaml" | head -1)}"
-  echo "parallelism.default: $((CLUSTER_TASKMANAGERS * ${slots:-1}))" >>"$client/config.yaml"
+  local kv slots
+  slots="$(sed -n 's/^taskmanager\.numberOfTaskSlots:[[:space:]]*//p' "$conf/config.yaml" | head -1)"
+  slots="${MARQUEE_CLUSTER_SLOTS:-$slots}"
+  for kv in ${MARQUEE_CLUSTER_FLINK_OPTS:-}; do # the JVMs' overrides, last one winning, as Flink reads them
+    case "$kv" in
+      execution.checkpointing.dir=* | execution.checkpointing.savepoint-dir=*) ;;
+      execution.checkpointing.*=*) echo "${kv%%=*}: ${kv#*=}" >>"$client/config.yaml" ;;
+      taskmanager.numberOfTaskSlots=*) slots="${kv#*=}" ;;
+    esac
+  done
+  slots="${slots%%#*}"; slots="${slots//[\"\'[:space:]]/}" # a YAML comment, quotes, a CR
+  [[ "$slots" =~ ^[1-9][0-9]*$ ]] || slots=1 # Flink itself reports a bad slot count when the TaskManagers start
+  echo "parallelism.default: $((CLUSTER_TASKMANAGERS * slots))" >>"$client/config.yaml"
   # Flink's CLI logs every program argument at INFO, masking only the arguments that are themselves sensitive keys:
   # a secret given as `--kafka.property.ssl.truststore.password VALUE` would be written in clear. WARN keeps it out.
   cat >"$client/log4j-cli.properties" <<'PROPS'

@@ -91,10 +91,19 @@ public final class ModelsCommand extends ConsoleCommand {
         List<Long> versions = r.registry.versions(r.name);
         OptionalLong latest = r.registry.latest(r.name);
         OptionalLong pinned = r.registry.pinned(r.name);
-        OptionalLong serving = r.registry.serving(r.name);
-        ServingState state = r.registry.state(r.name);
-        console.out().println("models: " + r.name + " in " + r.base() + ": " + state
-                + (pinned.isPresent() ? "; pinned to v" + pinned.getAsLong() + ", which overrides it" : ""));
+        ServingState state;
+        try {
+            state = r.registry.state(r.name);
+            console.out().println("models: " + r.name + " in " + r.base() + ": " + state
+                    + (pinned.isPresent() ? "; pinned to v" + pinned.getAsLong() + ", which overrides it" : ""));
+        } catch (java.io.IOException e) {
+            if (pinned.isEmpty()) throw e;
+            // pinned (perhaps just now, as that message asks): the pin serves; the listing goes on without the pointer
+            console.out().println("models: " + r.name + " in " + r.base() + ": pinned to v" + pinned.getAsLong()
+                    + ", which serves; " + e.getMessage());
+            state = ServingState.serving(pinned.getAsLong(), "the serving pointer cannot be read", 0);
+        }
+        OptionalLong serving = pinned.isPresent() ? pinned : r.registry.serving(r.name);
         List<JsonNode> cards = new ArrayList<>();
         int splitWidth = 16; // as wide as the longest split name ("random-80/10/10-seed42"), so the columns stay aligned
         for (long v : versions) {

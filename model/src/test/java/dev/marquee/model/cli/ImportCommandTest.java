@@ -126,6 +126,24 @@ class ImportCommandTest {
         assertThat(registry.state("marquee").isHeld(2)).isTrue();
     }
 
+    /** A serving.json broken by hand: its message says to pin first, and that pin works and lists. */
+    @Test
+    void aPinCanBeSetOverABrokenServingPointerAsItsMessageSays() throws Exception {
+        TinySavedModels.export(tmp.resolve("tiny"), TinySavedModels.Kind.GOOD_STRING_IDS);
+        assertThat(CliRun.run(tmp, "import", "--model-dir", "tiny", "--registry", "reg", "--serve").exitCode()).isZero();
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("reg"));
+        Files.writeString(registry.versionDir("marquee", 1).getParent().resolve("serving.json"), "{\"serving\": 1,");
+
+        CliRun broken = CliRun.run(tmp, "models", "--registry", "reg");
+        assertThat(broken.exitCode()).as("%s", broken).isNotZero();
+        assertThat(broken.err()).contains("marquee models --pin N");
+        CliRun pinned = CliRun.run(tmp, "models", "--registry", "reg", "--pin", "1");
+
+        assertThat(pinned.exitCode()).as("%s", pinned).isZero();
+        assertThat(pinned.out()).contains("pinned to v1, which serves; bad serving pointer");
+        assertThat(registry.pinned("marquee")).hasValue(1);
+    }
+
     /** A pin beats the pointer: the import says the pinned version serves and the candidate waits unscored. */
     @Test
     void anImportUnderAPinSaysThePinnedVersionServesAndTheCandidateWaits() throws Exception {

@@ -70,6 +70,13 @@ class CommonShellTest {
                 + " source '" + cluster + "'; REST_PORT=18081; JM_RPC_PORT=16123; cluster_write_conf;"
                 + " cat \"$CLUSTER_DIR/conf-client/config.yaml\"", System.getenv("PATH"));
         assertThat(three.out()).as("every slot of the cluster").contains("parallelism.default: 3");
+        Run overridden = bash("MARQUEE_CLUSTER_DIR='" + dir.resolve("cluster-opts") + "';"
+                + " MARQUEE_CLUSTER_FLINK_OPTS='taskmanager.numberOfTaskSlots=2 execution.checkpointing.timeout=10min';"
+                + " source '" + cluster + "'; REST_PORT=18081; JM_RPC_PORT=16123; cluster_write_conf;"
+                + " cat \"$CLUSTER_DIR/conf-client/config.yaml\"", System.getenv("PATH"));
+        assertThat(overridden.status()).as(overridden.err()).isZero();
+        assertThat(overridden.out()).as("the JVMs' overrides count too")
+                .contains("parallelism.default: 4", "execution.checkpointing.timeout: 10min");
     }
 
     /** tensorflow-java 1.1's JNI library needs glibc 2.34: an older system is refused before anything is built. */
