@@ -37,10 +37,7 @@ class OutcomeAuditITCase {
         String predictions = KAFKA.createTopic("predictions", 1);
         String deadLetters = KAFKA.createTopic("rating-requests-dlq", 1);
         EventCodec<Prediction> codec = EventCodec.of(Prediction.class);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.<String, Object>of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
             producer.send(new ProducerRecord<>(requests, new RequestEncoder().single("r1",
                     new Rating("7", "Heat (1995)", 4f, 892_870_992L)))).get();
             producer.send(new ProducerRecord<>(predictions, codec.encode(prediction("r1", requests, 0)))).get();
@@ -50,19 +47,9 @@ class OutcomeAuditITCase {
             producer.send(new ProducerRecord<>(predictions, codec.encode(prediction("r1", requests, 0)))).get();
         }
 
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream console = System.out;
-        int code;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            code = new CommandLine(new OutcomeAuditCommand()).execute("--bootstrap", KAFKA.bootstrapServers(),
-                    "--requests-topic", requests, "--predictions-topic", predictions, "--dead-letters-topic", deadLetters,
-                    "--settle-seconds", "0", "--timeout-seconds", "60");
-        } finally {
-            System.setOut(console);
-        }
-        String report = out.toString(StandardCharsets.UTF_8);
-        System.out.print(report);
+        StringBuilder report = new StringBuilder();
+        int code = audit(report, "--requests-topic", requests, "--predictions-topic", predictions, "--dead-letters-topic",
+                deadLetters, "--settle-seconds", "0", "--timeout-seconds", "60");
         assertThat(code).isEqualTo(1);
         assertThat(report).contains("missing 0; duplicates 1;").contains("audit: FAILED");
     }
@@ -78,10 +65,7 @@ class OutcomeAuditITCase {
         String deadLetters = KAFKA.createTopic("budget-dlq", 1);
         String ratings = KAFKA.createTopic("budget-ratings", 1);
         String labeled = KAFKA.createTopic("budget-labeled", 1);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.<String, Object>of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
             producer.send(new ProducerRecord<>(requests, new RequestEncoder().single("r1",
                     new Rating("7", "Heat (1995)", 4f, 892_870_992L)))).get();
             producer.send(new ProducerRecord<>(predictions, EventCodec.of(Prediction.class)
@@ -98,22 +82,37 @@ class OutcomeAuditITCase {
             producer.send(new ProducerRecord<>(labeled, EventCodec.of(LabeledPrediction.class).encode(joined))).get();
         }
 
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream console = System.out;
-        int code;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            code = new CommandLine(new OutcomeAuditCommand()).execute("--bootstrap", KAFKA.bootstrapServers(),
-                    "--requests-topic", requests, "--predictions-topic", predictions, "--dead-letters-topic", deadLetters,
-                    "--labels", "--ratings-topic", ratings, "--labeled-predictions-topic", labeled,
-                    "--settle-seconds", "10", "--timeout-seconds", "3");
-        } finally {
-            System.setOut(console);
-        }
-        String report = out.toString(StandardCharsets.UTF_8);
-        System.out.print(report);
+        StringBuilder report = new StringBuilder();
+        int code = audit(report, "--requests-topic", requests, "--predictions-topic", predictions, "--dead-letters-topic",
+                deadLetters, "--labels", "--ratings-topic", ratings, "--labeled-predictions-topic", labeled,
+                "--settle-seconds", "10", "--timeout-seconds", "3");
         assertThat(report).contains("audit: OK");
         assertThat(code).isZero();
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer() {
+        return new KafkaProducer<>(Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
+    }
+
+    /** Runs the audit against the test's broker; its standard output goes into {@code report} (and is printed). */
+    private static int audit(StringBuilder report, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream console = System.out;
+        String[] all = new String[args.length + 2];
+        all[0] = "--bootstrap";
+        all[1] = KAFKA.bootstrapServers();
+        System.arraycopy(args, 0, all, 2, args.length);
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            return new CommandLine(new OutcomeAuditCommand()).execute(all);
+        } finally {
+            System.setOut(console);
+            report.append(out.toString(StandardCharsets.UTF_8));
+            System.out.print(report);
+        }
     }
 
     private static Prediction prediction(String requestId, String topic, long offset) {
