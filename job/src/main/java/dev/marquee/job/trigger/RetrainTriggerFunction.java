@@ -406,9 +406,10 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         if (st.inFlight() && u.version > st.inFlightModelVersion) {
             LOG.info("retrain request {} answered by model version {}", st.inFlightRequestId, u.version);
             st.clearInFlight();
-            // serving already (trainer.promotion=immediate announces before its outcome): not awaited, but the rules
-            // below release or hold its episode when the watch keeps it or it is rolled back
-            published(st, u.version, now);
+            // trainer.promotion=immediate announces its version, watched, before its outcome: serving already, so not
+            // awaited, but the rules below release or hold its episode when the watch keeps it or it is rolled back
+            // (a version served without a watch, an import's, is not taken for the request's published version)
+            if (u.shadowVersion > 0 && u.shadowVersion < u.version) published(st, u.version, now);
         }
         if (st.candidateVersion > 0) {
             if (u.shadowVersion > st.candidateVersion && u.version < u.shadowVersion && st.candidateVersion > u.version) {
