@@ -67,7 +67,10 @@ final class LabelReader {
     private record Entry(Rating rating, int partition, long offset) {}
 
     Labels read() throws TimeoutException {
-        try (KafkaConsumer<byte[], byte[]> consumer = clients.readerConsumer()) {
+        // read committed, as the scoring job reads them: a transactional producer's aborted labels were never sent,
+        // and read twice (aborted, then sent again) they would be trained on or judged on twice
+        try (KafkaConsumer<byte[], byte[]> consumer = clients.readerConsumer(
+                Map.of(org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"))) {
             List<PartitionInfo> partitions = consumer.partitionsFor(topic, timeout);
             if (partitions == null || partitions.isEmpty()) {
                 return Labels.of(List.of()); // no such topic yet: no labels

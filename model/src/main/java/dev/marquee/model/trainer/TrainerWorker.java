@@ -149,6 +149,8 @@ final class TrainerWorker implements AutoCloseable {
         return handled;
     }
 
+    static final int MAX_REQUEST_ID_CHARS = dev.marquee.data.parse.ParserLimits.DEFAULT_MAX_REQUEST_ID_CHARS;
+
     private void handle(ConsumerRecord<byte[], byte[]> record) {
         String fallbackId = record.topic() + "-" + record.partition() + "-" + record.offset();
         RetrainOutcome outcome;
@@ -159,6 +161,14 @@ final class TrainerWorker implements AutoCloseable {
             request = decode(record.value());
             if (request.requestId == null || request.requestId.isBlank()) {
                 request.requestId = fallbackId;
+            }
+            if (request.requestId.length() > MAX_REQUEST_ID_CHARS) {
+                // answered under its position: its outcome (the id twice, key and value) could outgrow what the
+                // brokers take, and a write that always fails would stop the worker on this record for good
+                int chars = request.requestId.length();
+                request.requestId = fallbackId;
+                throw new IllegalArgumentException("a request_id of " + chars + " characters (at most "
+                        + MAX_REQUEST_ID_CHARS + ", as the scoring job's parser.max-request-id-chars default)");
             }
             if (request.modelName != null && !request.modelName.equals(settings.modelName())) {
                 // another model's trigger on shared topics: its own worker answers it

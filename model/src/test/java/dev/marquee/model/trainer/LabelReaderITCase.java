@@ -76,6 +76,35 @@ class LabelReaderITCase {
         assertThat(window.ratings().get(299)).isEqualTo(newest.get(299));
     }
 
+    /** A transactional producer's aborted labels were never sent: the trainer does not read them, as the job does not. */
+    @Test
+    void labelsOfAnAbortedTransactionAreNotRead() throws Exception {
+        String topic = KAFKA.createTopic("ratings-aborted", 1);
+        Properties transactional = new Properties();
+        transactional.putAll(KAFKA.producerProps());
+        transactional.put("transactional.id", "labels-" + System.nanoTime());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(transactional)) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            for (int i = 0; i < 5; i++) {
+                Rating r = new Rating("aborted" + i, "Movie (1990)", 3f, 1_600_000_000L + i);
+                producer.send(new ProducerRecord<>(topic, r.userId, RATINGS.encodeToString(r)));
+            }
+            producer.flush(); // on the broker, then aborted (unflushed, the abort would drop them before they left)
+            producer.abortTransaction();
+        }
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(KAFKA.producerProps())) {
+            for (int i = 0; i < 10; i++) {
+                Rating r = new Rating("sent" + i, "Movie (1990)", 3f, 1_600_000_100L + i);
+                producer.send(new ProducerRecord<>(topic, r.userId, RATINGS.encodeToString(r)));
+            }
+            producer.flush();
+        }
+        KafkaClients clients = new KafkaClients(KAFKA.bootstrapServers(), new Properties());
+        LabelReader.Labels labels = new LabelReader(clients, topic, 100, Duration.ofSeconds(60)).read();
+        assertThat(labels.ratings()).hasSize(10).allSatisfy(r -> assertThat(r.userId).startsWith("sent"));
+    }
+
     @Test
     void aTopicThatDoesNotExistYetHasNoLabels() throws Exception {
         KafkaClients clients = new KafkaClients(KAFKA.bootstrapServers(), new Properties());

@@ -409,6 +409,31 @@ class TrainerWorkerITCase {
         }
     }
 
+    /**
+     * A request id too long to repeat in an outcome (key and value over the brokers' 1 MB) would fail its outcome's
+     * write, and the worker on that record, on every restart: answered FAILED under its position instead.
+     */
+    @Test
+    void anOversizedRequestIdIsAnsweredUnderItsPositionAndTheNextRequestIsHandled() throws Exception {
+        String requests = KAFKA.createTopic("huge-requests", 1);
+        String outcomes = KAFKA.createTopic("huge-outcomes", 1);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(KAFKA.producerProps())) {
+            producer.send(new ProducerRecord<>(requests, null,
+                    REQUESTS.encodeToString(new RetrainRequest("x".repeat(550_000), "huge", 1)))).get();
+            producer.send(new ProducerRecord<>(requests, "r-next",
+                    REQUESTS.encodeToString(new RetrainRequest("r-next", "old", 1)))).get(); // long expired: not trained
+        }
+        Run worker = run(TrainerMain::run, "--once", "--bootstrap", KAFKA.bootstrapServers(), "--registry",
+                tmp.resolve("registry").toString(), "--topic.retrain-requests", requests,
+                "--topic.retrain-outcomes", outcomes);
+        assertThat(worker.code).as(worker.toString()).isZero();
+        List<RetrainOutcome> answered = readAll(outcomes, OUTCOMES);
+        assertThat(answered).extracting(o -> o.requestId).containsExactly(requests + "-0-0", "r-next");
+        assertThat(answered.get(0).outcome).isEqualTo(RetrainOutcome.FAILED);
+        assertThat(answered.get(0).reason).contains("a request_id of 550000 characters");
+        assertThat(answered.get(1).outcome).isEqualTo(RetrainOutcome.EXPIRED);
+    }
+
     /** The promoter's thread ended on an Error: the trainer stops too, with exit 1, for its supervisor to restart it. */
     @Test
     void aWorkerWhosePromoterDiedStops() throws Exception {
