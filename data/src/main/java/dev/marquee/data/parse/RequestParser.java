@@ -271,8 +271,42 @@ public final class RequestParser implements Serializable {
      * names (TF Serving requires them) sees them named here.
      */
     private static String otherKeys(InstanceFields f) {
-        return f.extras().isEmpty() ? "" : " (the instance has " + String.join(", ", f.extras()) + ": requests name the"
-                + " fields user_id, movie_title and timestamp, whatever the model's input names)";
+        if (f.extras().isEmpty()) return "";
+        List<String> shown = new ArrayList<>();
+        String lookalike = null;
+        for (String name : f.extras()) {
+            shown.add(visible(name));
+            String bare = withoutInvisible(name);
+            if (lookalike == null && !bare.equals(name) && List.of(InstanceFields.USER_ID, InstanceFields.MOVIE_TITLE,
+                    InstanceFields.TIMESTAMP, InstanceFields.REQUEST_ID).contains(bare)) {
+                lookalike = visible(name) + " is " + bare + " with invisible characters or spaces (a byte-order mark from"
+                        + " a CSV export, a non-breaking space): ";
+            }
+        }
+        return " (the instance has " + String.join(", ", shown) + ": " + (lookalike != null ? lookalike : "")
+                + "requests name the fields user_id, movie_title and timestamp, whatever the model's input names)";
+    }
+
+    /** A key as a person can read it: invisible and control characters as {@code \\uXXXX}. */
+    static String visible(String name) {
+        StringBuilder b = new StringBuilder();
+        name.codePoints().forEach(c -> {
+            if (invisible(c)) b.append(String.format(java.util.Locale.ROOT, "\\u%04X", c));
+            else b.appendCodePoint(c);
+        });
+        return b.toString();
+    }
+
+    private static String withoutInvisible(String name) {
+        StringBuilder b = new StringBuilder();
+        name.codePoints().filter(c -> !invisible(c)).forEach(b::appendCodePoint);
+        return b.toString().strip();
+    }
+
+    private static boolean invisible(int c) {
+        int type = Character.getType(c);
+        return type == Character.FORMAT || type == Character.CONTROL
+                || (type == Character.SPACE_SEPARATOR || Character.isWhitespace(c)) && c != ' ';
     }
 
     /** A hint for an instance missing a field that its envelope has at the top level, where TF Serving ignores it. */

@@ -229,6 +229,15 @@ class RequestParserTest {
                 .isInstanceOf(SettingException.class).hasMessageContaining("refuse or record-time");
     }
 
+    /** A key that differs from a field only by what cannot be seen (a CSV export's byte-order mark) is shown escaped. */
+    @Test
+    void aKeyWithInvisibleCharactersIsShownEscapedAndNamedAsTheFieldItLooksLike() {
+        String error = parser.parse(utf8("{\"\uFEFFuser_id\":\"5\",\"movie_title\":\"Heat (1995)\",\"timestamp\":1}"), null)
+                .deadLetters().get(0).error;
+        assertThat(error).startsWith("user_id is required (the instance has \\uFEFFuser_id: \\uFEFFuser_id is user_id with"
+                + " invisible characters or spaces").doesNotContain("\uFEFF");
+    }
+
     /** The dead letter says what a client that used TF Serving's conventions should send instead. */
     @Test
     void refusalsNameWhatToSendInstead() {
