@@ -1,7 +1,6 @@
 package dev.marquee.job.score;
 
 import dev.marquee.data.event.ModelUpdate;
-import dev.marquee.job.config.DeliveryGuarantee;
 import dev.marquee.job.config.JobSettings;
 import java.time.Duration;
 import java.util.HashMap;
@@ -43,12 +42,9 @@ public final class KafkaModelUpdates implements ControlFeed<ModelUpdate> {
         // the partition list the slot checks every minute is the client's cached metadata: as fresh as that
         consumerProperties.putIfAbsent(ConsumerConfig.METADATA_MAX_AGE_CONFIG,
                 Long.toString(KafkaModelUpdateSubscription.PARTITION_CHECK.toMillis()));
-        // an aborted transaction's update was never published (KafkaConnections.readCommitted)
-        if (s.delivery == DeliveryGuarantee.EXACTLY_ONCE) {
-            consumerProperties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        } else {
-            consumerProperties.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        }
+        // an aborted transaction's update was never published
+        consumerProperties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, dev.marquee.job.sink.KafkaConnections
+                .isolationLevel(s, consumerProperties.get(ConsumerConfig.ISOLATION_LEVEL_CONFIG)));
     }
 
     /** Production: updates published after the slot opened (what came before is in the registry's pointer). */

@@ -28,7 +28,8 @@ public final class KafkaConnections {
     /** A raw-record source on {@code topic} with the job's Kafka settings and starting offsets. */
     public static KafkaSource<RawRecord> source(JobSettings s, String topic, String groupId, boolean bounded) {
         Properties props = s.kafkaProperties();
-        readCommitted(s, props);
+        props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                isolationLevel(s, props.getProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG)));
         var builder = KafkaSource.<RawRecord>builder()
                 .setBootstrapServers(s.bootstrapServers)
                 .setTopics(topic)
@@ -45,12 +46,8 @@ public final class KafkaConnections {
      * aborts and sends again on its failover, and reading them would give a request two outcomes, or one that was
      * never asked. Read committed at either guarantee; at-least-once, a {@code kafka.property.isolation.level} wins.
      */
-    public static void readCommitted(JobSettings s, Properties props) {
-        if (s.delivery == DeliveryGuarantee.EXACTLY_ONCE) {
-            props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        } else {
-            props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        }
+    public static String isolationLevel(JobSettings s, String given) {
+        return s.delivery == DeliveryGuarantee.EXACTLY_ONCE || given == null ? "read_committed" : given;
     }
 
     /** A sink; {@code name} keeps transactional ids of different sinks apart. */
