@@ -14,11 +14,15 @@ public class DriftReport {
     /** Processing time the window opened and closed, milliseconds since the epoch. */
     public long windowStartMs;
     public long windowEndMs;
-    /** Consecutive number of this report since the job (or its restored state) started. */
+    /**
+     * Consecutive number of this report since the numbering started. A failover restores the last checkpoint's number:
+     * under at-least-once delivery the numbers after it come again, for later windows (measured after the restore).
+     */
     public long sequence;
     /**
-     * When the job that numbers the reports started without state, kept across restores: a report is named by this
-     * and {@link #sequence}, so one sent again after a failover (at-least-once) is known as the same. 0: not given.
+     * When the numbering started: the job's start without state, or its restore into another job (a savepoint's); kept
+     * across a failover. With {@link #sequence} and {@link #windowEndMs} it names a report, so one delivered twice is
+     * known as the same. 0: not given.
      */
     public long runStartedAtMs;
     /**

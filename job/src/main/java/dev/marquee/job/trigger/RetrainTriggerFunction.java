@@ -53,6 +53,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
     private transient Counter alreadyAnswered;
     private transient Counter inFlightTimeouts;
     private transient Counter repeatedReports;
+    private transient Counter sentAgainReports;
     private transient Counter inputQualityOnly;
     /** Whether the registry was asked, since this instance started, for a watch its state may not know of. */
     private transient boolean watchChecked;
@@ -82,6 +83,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         alreadyAnswered = m.counter("retrainAlreadyAnswered");
         inFlightTimeouts = m.counter("retrainInFlightTimeouts");
         repeatedReports = m.counter("driftReportsRepeated");
+        sentAgainReports = m.counter("driftReportsSentAgain");
         inputQualityOnly = m.counter("driftedReportsInputQualityOnly");
         m.gauge("driftedWindows", () -> driftedWindowsGauge);
         m.gauge("rmseWindows", () -> rmseWindowsGauge);
@@ -141,22 +143,29 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
 
     private void onReport(DriftReport r, TriggerState st, long now, Collector<RetrainRequest> out) {
         if (r.modelName != null && !r.modelName.equals(rules.modelName)) return; // another model's, on a shared topic
-        // At-least-once delivery re-sends the reports written after the scoring job's last checkpoint when it fails
-        // over; counting them again would count one window twice towards the consecutive-window rules.
-        if (st.repeatsCountedReport(r.runStartedAtMs, r.sequence)) {
+        // A failover under at-least-once delivery makes the scoring job number its windows again from its last
+        // checkpoint: the numbers come a second time, for windows measured after the restore (the replayed backlog and
+        // new traffic), and those count. Only a report delivered twice (the same number, no later window) is ignored.
+        TriggerState.ReportKind kind = st.classify(r.runStartedAtMs, r.sequence, r.windowEndMs);
+        if (kind == TriggerState.ReportKind.REPEAT) {
             repeatedReports.inc();
             LOG.info("drift report #{} of the run started at {} repeats one already counted; ignored", r.sequence,
                     r.runStartedAtMs);
-            // the scoring job's next window follows this one (re-dated from its restore), not the one counted before
-            if (r.windowEndMs > st.lastReportWindowEndMs) st.lastReportWindowEndMs = r.windowEndMs;
             return;
+        }
+        if (kind == TriggerState.ReportKind.SENT_AGAIN) {
+            sentAgainReports.inc();
+            LOG.info("drift report #{} of the run started at {} numbers a window after the scoring job's restore "
+                    + "(a failover); counted", r.sequence, r.runStartedAtMs);
         }
         if (r.modelVersion >= 0 && r.modelVersion != st.servingVersion) newVersion(st, r.modelVersion);
         // its update consumed before a replayed request set the candidate again (answerAgain): kept all the same
         if (st.candidateVersion > 0 && r.modelVersion >= st.candidateVersion && st.watchedVersion <= 0) {
             releaseKeptCandidate(st, r.modelVersion);
         }
-        if (st.lastReportWindowEndMs > 0 && r.windowStartMs > 0 && r.windowStartMs != st.lastReportWindowEndMs) {
+        // a failover re-reads its backlog at once: no pause in the traffic, so its re-dated windows follow on
+        if (kind != TriggerState.ReportKind.SENT_AGAIN && st.lastReportWindowEndMs > 0 && r.windowStartMs > 0
+                && r.windowStartMs != st.lastReportWindowEndMs) {
             // not the window after the last one: "consecutive" counts windows of traffic in a row, as the alerts do
             // (the RMSE rule's groups span windows and gaps alike: a model's error does not pause with the traffic)
             st.driftedWindows = 0;

@@ -12,8 +12,8 @@ public class TriggerState {
     static final int ANSWERED_KEPT = 32;
 
     /**
-     * The last report counted: the start of its numbering and its sequence. A report of the same numbering that is
-     * not numbered higher is one the scoring job sent again after restoring a checkpoint, and is not counted twice.
+     * The last report counted: the start of its numbering and its sequence. A report of the same numbering whose window
+     * does not end after the last counted one's repeats a report already counted, and is not counted twice.
      */
     public long lastReportRunStartedAtMs = -1;
     public long lastReportSequence = -1;
@@ -95,13 +95,31 @@ public class TriggerState {
 
     public TriggerState() {}
 
-    /** True when the report repeats one already counted (see {@link #lastReportSequence}); else it is remembered. */
-    boolean repeatsCountedReport(long runStartedAtMs, long sequence) {
-        if (runStartedAtMs <= 0) return false; // a report from before the numbering was named
-        if (runStartedAtMs == lastReportRunStartedAtMs && sequence <= lastReportSequence) return true;
+    /** What a drift report is to the counts. */
+    enum ReportKind {
+        /** The next report of its numbering, or the first of a new one. */
+        NEW,
+        /**
+         * A number already counted, for a window that ends later: the scoring job failed over (at-least-once), restored
+         * its last checkpoint and numbers its windows from there again. Each is a window measured after the restore.
+         */
+        SENT_AGAIN,
+        /** A report already counted, delivered again: ignored. */
+        REPEAT
+    }
+
+    /** Classifies a report, and remembers it unless it is a {@link ReportKind#REPEAT}. */
+    ReportKind classify(long runStartedAtMs, long sequence, long windowEndMs) {
+        if (runStartedAtMs <= 0) return ReportKind.NEW; // a report from before the numbering was named
+        boolean sameRun = runStartedAtMs == lastReportRunStartedAtMs;
+        if (sameRun && sequence <= lastReportSequence
+                && (windowEndMs <= 0 || windowEndMs <= lastReportWindowEndMs)) {
+            return ReportKind.REPEAT;
+        }
+        if (sameRun && sequence <= lastReportSequence) return ReportKind.SENT_AGAIN;
         lastReportRunStartedAtMs = runStartedAtMs;
         lastReportSequence = sequence;
-        return false;
+        return ReportKind.NEW;
     }
 
     boolean inFlight() {

@@ -12,10 +12,10 @@ import java.util.List;
 final class ReportBuffer {
     private final DriftReport[] ring;
     private long nextIndex;
-    /** The last sequence added per numbering ({@code run_started_at_ms}), for the last few runs seen. */
-    private final java.util.LinkedHashMap<Long, Long> lastSequenceByRun = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+    /** The last sequence and window end added per numbering ({@code run_started_at_ms}), for the last few runs seen. */
+    private final java.util.LinkedHashMap<Long, long[]> lastByRun = new java.util.LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(java.util.Map.Entry<Long, Long> eldest) {
+        protected boolean removeEldestEntry(java.util.Map.Entry<Long, long[]> eldest) {
             return size() > 16;
         }
     };
@@ -26,15 +26,20 @@ final class ReportBuffer {
     }
 
     /**
-     * Adds {@code report}, unless it repeats one already held: after a failover, an at-least-once job sends the
-     * reports since its last checkpoint again under the same numbering, and the retraining trigger counts them once
-     * too. Returns its index, or -1 for a repeat.
+     * Adds {@code report}, unless it repeats one already held: the same numbering and sequence, and a window that ends
+     * no later (delivered twice). After a failover an at-least-once job numbers its windows from its last checkpoint
+     * again; those are windows measured after the restore, later ones, and are added, as the retraining trigger counts
+     * them. Returns its index, or -1 for a repeat.
      */
     synchronized long add(DriftReport report) {
         if (report.runStartedAtMs > 0) {
-            Long last = lastSequenceByRun.get(report.runStartedAtMs);
-            if (last != null && report.sequence <= last) return -1;
-            lastSequenceByRun.put(report.runStartedAtMs, report.sequence);
+            long[] last = lastByRun.get(report.runStartedAtMs);
+            if (last != null && report.sequence <= last[0] && (report.windowEndMs <= 0 || report.windowEndMs <= last[1])) {
+                return -1;
+            }
+            if (last == null) lastByRun.put(report.runStartedAtMs, last = new long[2]);
+            last[0] = Math.max(last[0], report.sequence);
+            last[1] = Math.max(last[1], report.windowEndMs);
         }
         long index = nextIndex++;
         ring[(int) (index % ring.length)] = report;

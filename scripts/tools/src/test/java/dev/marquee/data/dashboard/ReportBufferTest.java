@@ -35,9 +35,9 @@ class ReportBufferTest {
         assertThat(sequences(buffer.after(6))).containsExactly(7L);
     }
 
-    /** After a failover an at-least-once job sends the reports since its checkpoint again, numbered as before. */
+    /** A report delivered twice (the same numbering, sequence and window) is held once. */
     @Test
-    void aReportSentAgainUnderTheSameNumberingIsHeldOnce() {
+    void aReportDeliveredAgainIsHeldOnce() {
         ReportBuffer buffer = new ReportBuffer(10);
         for (long s = 1; s <= 5; s++) buffer.add(numbered(77, s));
         assertThat(buffer.add(numbered(77, 4))).isEqualTo(-1);
@@ -46,6 +46,27 @@ class ReportBufferTest {
         assertThat(buffer.add(numbered(99, 1))).as("a new run numbers anew").isEqualTo(6);
         assertThat(buffer.add(numbered(77, 6))).as("two runs interleaved: each remembered").isEqualTo(-1);
         assertThat(buffer.size()).isEqualTo(7);
+    }
+
+    /**
+     * After a failover an at-least-once job numbers its windows from its last checkpoint again, for windows measured
+     * after the restore: they are new windows, and held.
+     */
+    @Test
+    void windowsNumberedAgainAfterAFailoverAreHeld() {
+        ReportBuffer buffer = new ReportBuffer(10);
+        for (long s = 1; s <= 5; s++) buffer.add(numbered(77, s));
+        for (long s = 2; s <= 4; s++) {
+            DriftReport again = numbered(77, s);
+            again.windowStartMs += 60_000; // dated from the restore
+            again.windowEndMs += 60_000;
+            assertThat(buffer.add(again)).as("window #%d measured after the restore", s).isNotEqualTo(-1);
+        }
+        DriftReport lastAgain = numbered(77, 4);
+        lastAgain.windowStartMs += 60_000;
+        lastAgain.windowEndMs += 60_000;
+        assertThat(buffer.add(lastAgain)).as("and that one delivered twice").isEqualTo(-1);
+        assertThat(buffer.size()).isEqualTo(8);
     }
 
     private static DriftReport numbered(long runStartedAtMs, long sequence) {
