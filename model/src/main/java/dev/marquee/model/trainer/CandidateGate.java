@@ -1,8 +1,11 @@
 package dev.marquee.model.trainer;
 
 import dev.marquee.data.event.Rating;
+import dev.marquee.model.ModelContract;
 import dev.marquee.model.stats.PairedUserComparison;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -27,6 +30,9 @@ final class CandidateGate {
      */
     GatePolicy.Measurement measure(Path candidateDir, Path currentDir, List<Rating> holdout,
             List<Rating> probeSample) {
+        int heldOutLabels = holdout.size();
+        holdout = takenByBoth(holdout, candidateDir, currentDir);
+        int leftOut = heldOutLabels - holdout.size();
         String probeFailure;
         float[] candidate = null;
         try (LoadedVersion version = LoadedVersion.open(candidateDir)) {
@@ -82,7 +88,47 @@ final class CandidateGate {
         int n = holdout.size();
         return new GatePolicy.Measurement(probeFailure, paired,
                 candidate != null ? Math.sqrt(candidateSse / n) : Double.NaN,
-                paired != null && n > 0 ? Math.sqrt(currentSse / n) : Double.NaN, n, users.size(), servingFailure);
+                paired != null && n > 0 ? Math.sqrt(currentSse / n) : Double.NaN, n, users.size(), servingFailure,
+                leftOut);
+    }
+
+    /**
+     * The labels both versions' inputs can take. An imported version's integer user-id input cannot take "u7" (the
+     * scoring job dead-letters such requests, MODEL_INPUT_UNREPRESENTABLE), but the ratings topic may hold labels for
+     * it: one such label would fail the whole batch, and with it every judgement. A contract that cannot be read is
+     * left to the load below to report.
+     */
+    private List<Rating> takenByBoth(List<Rating> holdout, Path candidateDir, Path currentDir) {
+        List<ModelContract> contracts = new ArrayList<>();
+        for (Path dir : currentDir == null ? List.of(candidateDir) : List.of(candidateDir, currentDir)) {
+            try {
+                ModelContract c = ModelContract.of(dir);
+                if (!c.takesEveryRequest()) contracts.add(c);
+            } catch (IOException | RuntimeException e) {
+                // the load reports it
+            }
+        }
+        if (contracts.isEmpty()) return holdout;
+        List<Rating> taken = new ArrayList<>(holdout.size());
+        ModelContract.Unrepresentable first = null;
+        for (Rating r : holdout) {
+            ModelContract.Unrepresentable why = null;
+            for (ModelContract c : contracts) {
+                why = c.check(r.userId, r.timestamp);
+                if (why != null) break;
+            }
+            if (why == null) {
+                taken.add(r);
+            } else if (first == null) {
+                first = why;
+            }
+        }
+        if (first != null) {
+            log.accept("trainer: " + (holdout.size() - taken.size()) + " of " + holdout.size() + " held-out labels left out"
+                    + " of the comparison: a version's inputs cannot take them, as the scoring job cannot score such"
+                    + " requests (the first: " + first.reason() + ")");
+        }
+        return taken;
     }
 
     private static double square(double x) {

@@ -72,9 +72,16 @@ public record GatePolicy(double margin, double confidence, int resamples, int mi
      * @param holdoutUsers users among them
      * @param servingFailure why a serving version that exists could not be measured (it does not load, or answers
      *     a non-finite rating), or null
+     * @param holdoutUnrepresentable held-out labels left out because a version's inputs cannot take them (an imported
+     *     version's integer user id), not among {@code holdoutRows}
      */
     public record Measurement(String probeFailure, PairedUserComparison.Sums paired, double candidateRmse,
-            double currentRmse, int holdoutRows, int holdoutUsers, String servingFailure) {
+            double currentRmse, int holdoutRows, int holdoutUsers, String servingFailure, int holdoutUnrepresentable) {
+        public Measurement(String probeFailure, PairedUserComparison.Sums paired, double candidateRmse,
+                double currentRmse, int holdoutRows, int holdoutUsers, String servingFailure) {
+            this(probeFailure, paired, candidateRmse, currentRmse, holdoutRows, holdoutUsers, servingFailure, 0);
+        }
+
         public Measurement(String probeFailure, PairedUserComparison.Sums paired, double candidateRmse,
                 double currentRmse, int holdoutRows, int holdoutUsers) {
             this(probeFailure, paired, candidateRmse, currentRmse, holdoutRows, holdoutUsers, null);
@@ -147,6 +154,7 @@ public record GatePolicy(double margin, double confidence, int resamples, int mi
         }
         metrics.put("holdout_rows", (double) m.holdoutRows());
         metrics.put("holdout_users", (double) m.holdoutUsers());
+        if (m.holdoutUnrepresentable() > 0) metrics.put("holdout_unrepresentable", (double) m.holdoutUnrepresentable());
         if (interval != null) {
             metrics.put("mse_diff", interval.difference());
             metrics.put("mse_diff_low", interval.low());
