@@ -2,6 +2,8 @@ package dev.marquee.job.label;
 
 import dev.marquee.data.event.Prediction;
 import dev.marquee.data.event.Rating;
+import java.util.stream.Stream;
+import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 
@@ -22,7 +24,18 @@ public final class LabelJoinOperator extends KeyedCoProcessOperator<String, Pred
     @Override
     public void open() throws Exception {
         super.open();
+        if (join().readsOlderLayoutUnmarked() && !hasOlderLayoutState()) join().noOlderLayout();
         join().followRequestsClock();
+    }
+
+    /** Whether any user has state in the join's older layout (registered by the function's open). */
+    private boolean hasOlderLayoutState() throws Exception {
+        for (String name : LegacyJoinState.STATE_NAMES) {
+            try (Stream<String> keys = this.<String>getKeyedStateBackend().getKeys(name, VoidNamespace.INSTANCE)) {
+                if (keys.findAny().isPresent()) return true;
+            }
+        }
+        return false;
     }
 
     @Override

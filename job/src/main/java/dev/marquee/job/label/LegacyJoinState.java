@@ -19,6 +19,9 @@ import org.apache.flink.api.java.typeutils.ListTypeInfo;
  * cleared. The old per-entry timers still fire and find nothing more to do than the new timer would.
  */
 final class LegacyJoinState {
+    /** The older layout's keyed states, by name. */
+    static final java.util.List<String> STATE_NAMES = java.util.List.of("join-predictions", "join-labels",
+            "join-request-ids", "join-pending-count", "join-recount-after-ms");
     private final MapState<String, List<PendingPrediction>> predictions;
     private final MapState<String, List<PendingLabel>> labels;
     private final MapState<String, String> requestIds;
@@ -72,10 +75,13 @@ final class LegacyJoinState {
      * rare) reads and clears the old states anyway, so that what an expired count leaves behind does not stay in
      * memory.
      *
-     * @return whether the user had state in the old layout (now cleared)
+     * @return whether entries moved (the old states are cleared either way): a user already moved has nothing more,
+     *     and the caller must not take {@code into}'s expiries as new (a label kept past its expiry would set its timer
+     *     in the past again at every watermark)
      */
     boolean drainInto(WaitingEntries into, boolean evenWithoutCount) throws Exception {
         if (pending.value() == null && !evenWithoutCount) return false;
+        int before = into.predictions.size() + into.labels.size();
         for (List<PendingPrediction> list : predictions.values()) into.predictions.addAll(list);
         for (List<PendingLabel> list : labels.values()) into.labels.addAll(list);
         predictions.clear();
@@ -83,6 +89,6 @@ final class LegacyJoinState {
         requestIds.clear();
         pending.clear();
         recountAfter.clear();
-        return true;
+        return into.predictions.size() + into.labels.size() > before;
     }
 }

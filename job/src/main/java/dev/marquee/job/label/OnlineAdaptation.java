@@ -79,6 +79,8 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
     private transient LegacyJoinState legacy;
     /** Until when (processing time) users are looked up in the older layout; 0: not at all. Kept in checkpoints. */
     private transient long olderLayoutUntilMs;
+    /** Restored without the marker: a savepoint from before the marker, or one this operator was not in. */
+    private transient boolean olderLayoutUnmarked;
     private transient ListState<Long> olderLayoutUntil;
     /**
      * The requests' own event time (their watermark at this operator) when {@link LabelJoinOperator} reports it;
@@ -167,6 +169,23 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         // as long as the older layout's own state lives (its TTL, as for join-waiting), so no waiting entry is lost
         olderLayoutUntilMs = LegacyJoinState.lookUpUntil(context.isRestored(), olderLayoutUntil.get(),
                 System.currentTimeMillis(), Math.max(settings.stateTtlMs, 2 * settings.joinTtlMs));
+        olderLayoutUnmarked = context.isRestored() && !olderLayoutUntil.get().iterator().hasNext();
+    }
+
+    /**
+     * Whether the older layout is looked up only because the restored snapshot had no marker. Flink calls an operator
+     * restored when its task is, so a join added to a job (labels turned on at a restore) looks restored too, without
+     * state: {@link LabelJoinOperator} checks the older layout's keys and calls {@link #noOlderLayout} when there are
+     * none.
+     */
+    boolean readsOlderLayoutUnmarked() {
+        return legacy != null && olderLayoutUnmarked;
+    }
+
+    /** The restored state holds nothing in the older layout: no lookups there. */
+    void noOlderLayout() {
+        legacy = null;
+        olderLayoutUntilMs = 0;
     }
 
     /** From now on a waiting label expires only once the requests' event time, as {@link #requestsReached} reports it, has passed its expiry. */

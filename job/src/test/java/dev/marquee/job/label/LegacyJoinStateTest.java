@@ -23,6 +23,7 @@ import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.apache.flink.util.Collector;
@@ -45,7 +46,7 @@ class LegacyJoinStateTest {
             snapshot = h.snapshot(1, 10);
         }
         OnlineAdaptation restored = new OnlineAdaptation(LabelSettings.from(new Settings(SETTINGS)));
-        try (var h = harness(restored)) {
+        try (var h = joinHarness(restored)) {
             h.initializeState(snapshot);
             h.open();
             assertThat(restored.readsOlderLayout()).as("restored from the older layout").isTrue();
@@ -81,7 +82,7 @@ class LegacyJoinStateTest {
         OperatorSubtaskState snapshot = OperatorSnapshotUtil.readStateHandle(
                 Path.of(getClass().getResource("join-layout-7685b0f.snapshot").toURI()).toString());
         OnlineAdaptation restored = new OnlineAdaptation(LabelSettings.from(new Settings(SETTINGS)));
-        try (var h = harness(restored)) {
+        try (var h = joinHarness(restored)) {
             h.initializeState(snapshot);
             h.open();
             assertThat(restored.readsOlderLayout()).isTrue();
@@ -132,6 +133,58 @@ class LegacyJoinStateTest {
             label.requestId = "r1";
             h.processElement2(label, 0);
             assertThat(joins(h)).hasSize(1);
+        }
+    }
+
+    /**
+     * Labels turned on at a restore: the join is new to the savepoint, but Flink calls it restored (its task is), and
+     * its snapshot has no marker. It holds nothing in the older layout, so it never looks there.
+     */
+    @Test
+    void aJoinAddedAtARestoreDoesNotLookUpTheOlderLayout() throws Exception {
+        OnlineAdaptation added = new OnlineAdaptation(LabelSettings.from(new Settings(SETTINGS)));
+        try (var h = joinHarness(added)) {
+            h.initializeState(OperatorSubtaskState.builder().build()); // the task restored, this operator without state
+            h.open();
+            assertThat(added.readsOlderLayout()).isFalse();
+            h.processElement1(prediction("u1", "r1", "Heat (1995)", 3.0f, 100), 0);
+            Rating label = new Rating("u1", "Heat (1995)", 5.0f, 100);
+            label.requestId = "r1";
+            h.processElement2(label, 0);
+            assertThat(joins(h)).hasSize(1);
+        }
+    }
+
+    /**
+     * A label moved from the older layout and kept past its expiry while the requests are idle (their event time
+     * behind) is looked at again a quarter of the join TTL later, not at every watermark: once moved, a user's timer
+     * finds nothing more in the older layout and does not take the label's past expiry as a new one.
+     */
+    @Test
+    // before the fix: the timer set itself again in the past, a loop without end within one watermark
+    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aLabelMovedFromTheOlderLayoutAndKeptPastItsExpiryIsNotRecheckedAtEveryWatermark() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness(new OlderLayoutWriter(LabelSettings.from(new Settings(SETTINGS)).stateTtlMs))) {
+            h.open();
+            h.processElement2(new Rating("u3", "Fargo (1996)", 2.0f, 200), 0); // expires at 260 s of event time
+            snapshot = h.snapshot(1, 10);
+        }
+        OnlineAdaptation restored = new OnlineAdaptation(LabelSettings.from(new Settings(SETTINGS)));
+        try (var h = joinHarness(restored)) {
+            h.initializeState(snapshot);
+            h.open();
+            assertThat(restored.readsOlderLayout()).isTrue();
+            h.processWatermarkStatus1(WatermarkStatus.IDLE); // no requests: event time is the labels' alone
+            h.processWatermark2(new Watermark(300_000)); // the old timer fires: the label moves, and is kept
+            assertThat(expired(h)).as("its prediction can still come").isEmpty();
+            for (long wm = 301_000; wm <= 305_000; wm += 1_000) {
+                h.processWatermark2(new Watermark(wm));
+                assertThat(h.numEventTimeTimers()).as("one timer for u3 after the watermark %d", wm).isEqualTo(1);
+            }
+            h.processWatermark2(new Watermark(316_000)); // the recheck: still kept, the requests are behind
+            assertThat(h.numEventTimeTimers()).isEqualTo(1);
+            assertThat(expired(h)).isEmpty();
         }
     }
 
@@ -207,6 +260,13 @@ class LegacyJoinStateTest {
             KeyedCoProcessFunction<String, Prediction, Rating, Prediction> function) throws Exception {
         return new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(function), p -> p.userId,
                 r -> r.userId, Types.STRING);
+    }
+
+    /** As the job runs the join ({@link LabelJoinOperator}). */
+    private static KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Rating, Prediction> joinHarness(
+            OnlineAdaptation join) throws Exception {
+        return new KeyedTwoInputStreamOperatorTestHarness<>(new LabelJoinOperator(join), p -> p.userId, r -> r.userId,
+                Types.STRING);
     }
 
     private static Prediction prediction(String user, String requestId, String title, float rating, long timestamp) {
