@@ -162,6 +162,8 @@ class ModelSwapITCase {
 
             // Nothing was lost on the way: every request sent has its prediction.
             assertThat(seen.keySet()).containsAll(sent);
+            // and no swap failed a slot: a restart would re-read and hide it (the map above keeps one per id)
+            assertThat(SharedMiniCluster.metricSum(job.getJobID(), "numRestarts")).as("never restarted").isZero();
         } finally {
             Jobs.stopIfRunning(job);
         }

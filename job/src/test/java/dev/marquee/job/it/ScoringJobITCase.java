@@ -1,6 +1,7 @@
 package dev.marquee.job.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.marquee.data.event.DeadLetter;
 import dev.marquee.data.event.Prediction;
@@ -27,7 +28,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -58,7 +61,7 @@ class ScoringJobITCase {
 
     private static final int VALID = 3_000;
     private static final int COPIES_OF_EACH_BAD_KIND = 2;
-    private static final int RECOVERY_RECORDS = 10_000;
+    private static final int RECOVERY_ROUND = 200;
     private static final Duration DEADLINE = Duration.ofSeconds(120);
 
     @TempDir
@@ -185,26 +188,22 @@ class ScoringJobITCase {
         assertThat(predictionCount + deadCount).isEqualTo(VALID + bad.size());
     }
 
+    /**
+     * A failure inside the job after a checkpoint completed, with records read since: Flink restarts the job from that
+     * checkpoint, the records read after it are read again, and their predictions, whose transactions were not
+     * committed, are written once.
+     */
     @org.junit.jupiter.api.Test
     void exactlyOnceRecoversFromAnInjectedFailureWithNoDuplicateAndNoGap() throws Exception {
         String requests = KAFKA.createTopic("requests", 2);
         String predictions = KAFKA.createTopic("predictions", 2);
-        Map<String, Rating> valid = new HashMap<>();
-        RequestEncoder encoder = new RequestEncoder();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps())) {
-            for (int i = 0; i < RECOVERY_RECORDS; i++) {
-                Rating r = rows.get(i % rows.size());
-                valid.put("e-" + i, r);
-                producer.send(new ProducerRecord<>(requests, r.userId.getBytes(), encoder.single("e-" + i, r)));
-            }
-            producer.flush();
-        }
         JobSettings settings = JobSettings.from(Map.of(
                 JobSettings.BOOTSTRAP, KAFKA.bootstrapServers(),
                 JobSettings.TOPIC_REQUESTS, requests,
                 JobSettings.TOPIC_PREDICTIONS, predictions,
                 JobSettings.TOPIC_DEAD_LETTERS, KAFKA.createTopic("dlq", 1),
                 JobSettings.TOPIC_MODEL_STATUS, KAFKA.createTopic("status", 1),
+                JobSettings.GROUP_ID, "scoring-" + requests,
                 JobSettings.DELIVERY, "exactly-once",
                 JobSettings.TRANSACTIONAL_ID_PREFIX, "it-" + requests,
                 JobSettings.CHECKPOINT_INTERVAL_MS, "300",
@@ -218,23 +217,34 @@ class ScoringJobITCase {
         restart.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
         env.configure(restart);
         FailOnce.reset();
-        DataStream<RawRecord> in = env.fromSource(KafkaConnections.requestSource(settings, true),
-                        WatermarkStrategy.noWatermarks(), "requests").uid("source-rating-requests")
-                .map(new FailOnce(RECOVERY_RECORDS / 2)).name("inject failure").uid("inject-failure");
+        SnapshotProbe.reset();
+        DataStream<RawRecord> in = env.fromSource(KafkaConnections.requestSource(settings), WatermarkStrategy.noWatermarks(),
+                        "requests").uid("source-rating-requests")
+                .map(new SnapshotProbe()).name("snapshot probe").uid("snapshot-probe")
+                .map(new FailOnce(RECOVERY_ROUND)).name("inject failure").uid("inject-failure");
         ScoringJob.buildToKafka(env, settings, in, KafkaModelUpdates.fromEarliest(settings));
-        env.execute("exactly-once with a failure");
-
-        assertThat(FailOnce.FAILED).as("the failure was injected").isTrue();
-        assertThat(FailOnce.SEEN.get()).as("records were read again after the restore").isGreaterThan(RECOVERY_RECORDS);
-        EventCodec<Prediction> codec = EventCodec.of(Prediction.class);
-        Map<String, Integer> counts = new HashMap<>();
-        try (TopicReader reader = new TopicReader(KAFKA, predictions)) {
-            for (ConsumerRecord<byte[], byte[]> rec : reader.readAtLeast(RECOVERY_RECORDS, DEADLINE)) {
-                counts.merge(codec.decode(rec.value()).requestId, 1, Integer::sum);
-            }
+        JobClient job = env.executeAsync("exactly-once with a failure");
+        try (FaultRequests sender = new FaultRequests(KAFKA.bootstrapServers(), requests, rows);
+             PredictionCounts counts = new PredictionCounts(KAFKA.bootstrapServers(), predictions)) {
+            AtomicInteger round = new AtomicInteger();
+            await("the failure, after a checkpoint with records read since").atMost(DEADLINE).pollInSameThread()
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).until(() -> {
+                        if (FailOnce.FAILED.get()) return true;
+                        sender.send("before-" + round.getAndIncrement(), RECOVERY_ROUND);
+                        long target = sender.sent().size();
+                        await("the job read the round").atMost(DEADLINE).pollDelay(Duration.ZERO)
+                                .pollInterval(Duration.ofMillis(10))
+                                .until(() -> FailOnce.FAILED.get() || SnapshotProbe.SEEN.get() >= target);
+                        return FailOnce.FAILED.get();
+                    });
+            sender.send("after", RECOVERY_ROUND);
+            Map<String, Integer> seen = counts.awaitAll(sender.sent(), DEADLINE);
+            assertThat(SnapshotProbe.RESTORED_FROM.get()).as("restored from the checkpoint before the failure")
+                    .isGreaterThanOrEqualTo(FailOnce.FAILED_AFTER_CHECKPOINT.get()).isPositive();
+            CheckpointRestoreFaultITCase.assertExactlyOnce(seen, sender.sent());
+        } finally {
+            Jobs.stopIfRunning(job);
         }
-        assertThat(counts.keySet()).as("no gap").isEqualTo(valid.keySet());
-        assertThat(counts.values()).as("no duplicate").allMatch(c -> c == 1);
     }
 
     private static Properties producerProps() {

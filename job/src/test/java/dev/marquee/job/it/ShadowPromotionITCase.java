@@ -202,6 +202,8 @@ class ShadowPromotionITCase {
             out.awaitLoaded(2, 5);
             awaitCommitted(t); // a restart re-reads nothing: no replayed labels count towards v5
             long restartedAtMs = System.currentTimeMillis();
+            assertThat(SharedMiniCluster.metricSum(job.getJobID(), "numRestarts")).as("the first job never restarted")
+                    .isZero();
             job.cancel().get();
             job = startJob(t, base, false);
             assertThat(registry.latest(MODEL)).hasValue(5);
@@ -242,6 +244,8 @@ class ShadowPromotionITCase {
             traffic.expect("unpinned, the pointer serves again", traffic.round("unpinned"), 2, 5);
 
             lap(started, "phases done");
+            assertThat(SharedMiniCluster.metricSum(job.getJobID(), "numRestarts")).as("the second job never restarted")
+                    .isZero();
 
             // What a person sees on the drift reports of the first job: the good v2 beside the bad v1, side by side.
             List<DriftReport> sideBySide = out.driftReports().stream()

@@ -239,6 +239,7 @@ class ShadowPromoterTest {
             release.countDown();
             judge.join(30_000);
         }
+        assertThat(judge.isAlive()).as("the judgement ended").isFalse();
         assertThat(failed.get()).isNull();
         assertThat(registry.pinned(NAME)).hasValue(1);
         assertThat(registry.state(NAME).serving).as("not promoted under the pin").isEqualTo(1);
