@@ -88,6 +88,8 @@ public final class DriftReports {
                 r.unavailable.put(LABELS_ESTIMATED_RMSE, ref.errorModel == null && ref.noErrorModelReason != null
                         ? ref.noErrorModelReason : "no prediction was estimated");
             }
+        } else {
+            r.unavailable.put(LABELS_ESTIMATED_RMSE, "nothing was scored in the window");
         }
         if (parsed.records() > 0) {
             m.put(INVALID_RATE, (double) parsed.invalid / parsed.records());

@@ -52,7 +52,10 @@ public class DriftReport {
     public Map<String, Double> metrics = new LinkedHashMap<>();
     /** Online RMSE of the ratings served, per model version, over the labels matched in the window. */
     public Map<String, Double> onlineRmseByVersion = new LinkedHashMap<>();
-    /** The version scored in shadow in the window (0 when none); its RMSE is {@code labels.shadow_rmse}. */
+    /**
+     * The shadow version of the window's labelled predictions (0 when none): set by the labels, so 0 while a shadow runs
+     * but none of its predictions has a label yet. Its RMSE is {@code labels.shadow_rmse}.
+     */
     public long shadowVersion;
     /** The alert threshold of each metric that has one. */
     public Map<String, Double> thresholds = new LinkedHashMap<>();
@@ -61,7 +64,10 @@ public class DriftReport {
      * size), {@code setting} (an explicit {@code drift.threshold.*}) or {@code default}.
      */
     public Map<String, String> thresholdSources = new LinkedHashMap<>();
-    /** "calibrated", or "uncalibrated: " and why (the version has no calibration): its defaults are then used. */
+    /**
+     * "calibrated", or "uncalibrated: " and why (the version has no calibration): its defaults are then used. Null when
+     * nothing was scored in the window.
+     */
     public String calibration;
     /** Metrics this report cannot give, with the reason (e.g. labels.estimated_rmse for a version without an error model). */
     public Map<String, String> unavailable = new LinkedHashMap<>();
@@ -69,7 +75,7 @@ public class DriftReport {
     public Episode episode;
     /** Metrics over their threshold for the configured number of consecutive windows. */
     public List<Alert> alerts = new ArrayList<>();
-    /** True when {@link #alerts} is not empty. */
+    /** True when {@link #alerts} holds one other than the latency ones (operational: reported, never drift). */
     public boolean drifted;
 
     public DriftReport() {}

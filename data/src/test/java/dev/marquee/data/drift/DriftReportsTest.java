@@ -122,6 +122,8 @@ class DriftReportsTest {
         assertThat(r.missingOptionalFields).containsEntry("request_id", 450L);
         assertThat(r.thresholds).containsEntry("schema.invalid_rate.WRONG_TYPE", 0.02);
         assertThat(r.modelVersion).isEqualTo(-1);
+        assertThat(r.unavailable).as("every report carries the estimate, or why not")
+                .containsEntry(DriftMetricNames.LABELS_ESTIMATED_RMSE, "nothing was scored in the window");
     }
 
     @Test

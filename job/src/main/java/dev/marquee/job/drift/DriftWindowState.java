@@ -23,7 +23,7 @@ public class DriftWindowState {
     public Map<String, Integer> streaks = new HashMap<>();
     /** The model version the streaks were counted for. */
     public long streakModelVersion = -1;
-    /** The stream's last 7 days of event time (seasonal metrics). */
+    /** The stream's last 28 days of event time (seasonal metrics). */
     public RollingEventHours rolling = new RollingEventHours();
     /** The open drift episode, if any. */
     public EpisodeTracker episode = new EpisodeTracker();
