@@ -22,6 +22,10 @@ public final class MovieLensDir {
     public static final String DEFAULT_RELATIVE = "../shared/data/ml-100k";
     /** Set by the Maven build for tests: the absolute default path. */
     public static final String TEST_DEFAULT_ENV = "MARQUEE_TEST_MOVIELENS_DEFAULT";
+    /** The project's root, set by the Maven build for tests: a relative {@value #ENV} resolves against it. */
+    static final String TEST_ROOT_ENV = "MARQUEE_TEST_ROOT";
+    /** Why the last {@link #findForTests} found nothing, for the skip message. */
+    private static volatile String notFoundForTests;
 
     public static final String U_DATA = "u.data";
     public static final String U_ITEM = "u.item";
@@ -124,26 +128,36 @@ public final class MovieLensDir {
     /**
      * For tests: {@value #ENV} if set, else {@value #TEST_DEFAULT_ENV} (set by the Maven build), else the
      * default; empty when the dataset is not there, so the caller can skip with
-     * {@link #testSkipMessage()}.
+     * {@link #testSkipMessage()}. A relative {@value #ENV} means the project's root ({@value #TEST_ROOT_ENV}, set by
+     * the Maven build), where {@code mvn} runs, not the module's folder the tests run in.
      */
     public static Optional<MovieLensDir> findForTests() {
-        Map<String, String> env = System.getenv();
+        return findForTests(System.getenv());
+    }
+
+    static Optional<MovieLensDir> findForTests(Map<String, String> env) {
         String dir = env.get(ENV);
         if (dir == null || dir.isBlank()) {
             dir = env.get(TEST_DEFAULT_ENV);
         }
+        String root = env.get(TEST_ROOT_ENV);
         try {
-            return Optional.of(resolve(dir, Map.of(), Path.of("")));
+            Optional<MovieLensDir> found = Optional.of(resolve(dir, Map.of(),
+                    root == null || root.isBlank() ? Path.of("") : Path.of(root)));
+            notFoundForTests = null;
+            return found;
         } catch (MovieLensNotFoundException e) {
+            notFoundForTests = e.getMessage();
             return Optional.empty();
         }
     }
 
     /** Why a test that needs the real dataset was skipped. */
     public static String testSkipMessage() {
-        return "MovieLens 100K not available (set " + ENV + " or run scripts/fetch-movielens); skipping";
+        String why = notFoundForTests;
+        return "MovieLens 100K not available (set " + ENV + " or run scripts/fetch-movielens)"
+                + (why == null ? "" : ": " + why) + "; skipping";
     }
-
     /** The absolute, normalised directory. */
     public Path path() {
         return path;

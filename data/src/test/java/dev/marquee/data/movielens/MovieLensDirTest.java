@@ -52,6 +52,18 @@ class MovieLensDirTest {
         assertThat(MovieLensDir.resolve("data/ml", Map.of(), tmp).path()).isEqualTo(expected);
     }
 
+    /** Under Maven the tests run in each module's folder: a relative MOVIELENS_DIR still means the project's root. */
+    @Test
+    void testsResolveARelativeDirectoryAgainstTheProjectsRoot() throws IOException {
+        Path expected = datasetAt(tmp.resolve("ml"));
+        assertThat(MovieLensDir.findForTests(Map.of(MovieLensDir.ENV, "ml", MovieLensDir.TEST_ROOT_ENV, tmp.toString())))
+                .hasValueSatisfying(d -> assertThat(d.path()).isEqualTo(expected));
+        assertThat(MovieLensDir.findForTests(Map.of(MovieLensDir.ENV, "elsewhere",
+                MovieLensDir.TEST_ROOT_ENV, tmp.toString()))).isEmpty();
+        assertThat(MovieLensDir.testSkipMessage()).as("the skip names where it looked")
+                .contains(tmp.resolve("elsewhere").toString());
+    }
+
     @Test
     void missingDirectorySaysWhereItLookedAndHowToGetTheData() {
         Path missing = tmp.resolve("nowhere");
