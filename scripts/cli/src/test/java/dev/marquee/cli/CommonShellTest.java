@@ -52,6 +52,23 @@ class CommonShellTest {
         return bin + ":" + javaBin + ":" + System.getenv("PATH");
     }
 
+    /** A target folder that cannot be made stops before the download, with the remedy, not after it with mkdir's error. */
+    @Test
+    void fetchMovieLensStopsBeforeDownloadingWhenItCannotCreateTheTarget() throws Exception {
+        Path notAFolder = Files.writeString(dir.resolve("a-file"), "");
+        ProcessBuilder pb = new ProcessBuilder("bash", COMMON.getParent().getParent().resolve("fetch-movielens").toString(),
+                notAFolder.resolve("ml-100k").toString());
+        pb.environment().put("MOVIELENS_URL", "file://" + dir.resolve("nothing-here.zip"));
+        pb.environment().put("MARQUEE_STATE", dir.resolve("state").toString());
+        Path err = dir.resolve("fetch-err.txt");
+        Process p = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("fetch-movielens ended").isTrue();
+        String stderr = Files.readString(err);
+        assertThat(p.exitValue()).as(stderr).isEqualTo(2);
+        assertThat(stderr).contains("cannot create " + notAFolder).contains("export MOVIELENS_DIR=")
+                .doesNotContain("downloading");
+    }
+
     /**
      * A job takes its default parallelism and checkpoint settings from where it is submitted: the cluster's CLI
      * config carries them all, or a job submitted without --parallelism ran at 1 and lost its checkpoints on cancel.
