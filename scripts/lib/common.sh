@@ -103,6 +103,13 @@ ensure_built() {
       return 0
     fi
   fi
+  # Maven compiles with JAVA_HOME's Java, which may differ from the java on PATH checked above
+  local mvn_java
+  mvn_java="$(mvn -v 2>/dev/null | sed -n 's/^Java version: \([0-9][0-9.]*\).*/\1/p' | head -n 1)"
+  case "$mvn_java" in
+    1.*|[0-9]|[0-9].*|1[0-6]|1[0-6].*)
+      die "Maven runs on Java $mvn_java (JAVA_HOME=${JAVA_HOME:-unset}): marquee needs 17 or later; point JAVA_HOME at a Java 17 JDK" ;;
+  esac
   say "building (first run downloads dependencies from Maven Central; later runs take seconds)..."
   local log="$MARQUEE_STATE/build.log" next
   next=$(mktemp "$stamp.next.XXXXXX")   # sources changed while Maven runs are newer than this: the next run builds again

@@ -111,6 +111,24 @@ class CommonShellTest {
         }
     }
 
+    /**
+     * The java on PATH is 17 but Maven runs on JAVA_HOME's older Java: the build is refused with that reason, not
+     * started to fail on "release version 17 not supported".
+     */
+    @Test
+    void aMavenOnAnOlderJavaIsRefusedBeforeTheBuild() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin-mvn11"));
+        Path mvn = bin.resolve("mvn");
+        Files.writeString(mvn, "#!/bin/sh\nif [ \"$1\" = -v ]; then echo 'Apache Maven 3.9.9'; echo 'Java version: 11.0.2, vendor: X';"
+                + " exit 0; fi\necho built >> '" + dir.resolve("mvn-ran") + "'\n", StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(mvn, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String javaBin = Path.of(System.getProperty("java.home"), "bin").toString();
+        Run run = bash("ensure_built", bin + ":" + javaBin + ":" + System.getenv("PATH"));
+        assertThat(run.status()).as(run.err()).isEqualTo(1);
+        assertThat(run.err()).contains("Maven runs on Java 11.0.2").contains("marquee needs 17 or later");
+        assertThat(dir.resolve("mvn-ran")).as("no build started").doesNotExist();
+    }
+
     /** Where getconf cannot tell (musl's refuses GNU_LIBC_VERSION), nothing is checked, and nothing ends silently. */
     @Test
     void aGetconfThatCannotTellLeavesTheCheckOut() throws Exception {
