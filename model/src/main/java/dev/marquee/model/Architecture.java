@@ -34,4 +34,12 @@ public enum Architecture {
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
+
+    /**
+     * Whether this network can be built for {@code users} and {@code titles} known in training: {@link #BLEND} feeds
+     * users × titles matrices, built for up to {@value BlendGraph#MAX_CELLS} cells; the others have no such limit.
+     */
+    public boolean fits(long users, long titles) {
+        return this != BLEND || (users + 1) * (titles + 1) <= BlendGraph.MAX_CELLS;
+    }
 }

@@ -15,6 +15,7 @@ import dev.marquee.model.ModelRegistry;
 import dev.marquee.model.ServingState;
 import dev.marquee.model.TrainedModel;
 import dev.marquee.model.Trainer;
+import dev.marquee.model.Architecture;
 import dev.marquee.model.TrainingConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -100,6 +101,13 @@ final class Retrainer {
         CardConfig.Found found = CardConfig.from(servingCard,
                 serving.isPresent() ? "version " + serving.getAsLong() + "'s model card" : "none");
         TrainingConfig config = CardConfig.override(found.config(), settings.epochs(), settings.learningRate());
+        String configSource = found.source();
+        String outgrown = outgrownBy(config, train);
+        if (outgrown != null) {
+            config = CardConfig.override(TrainingConfig.defaults(Architecture.DEFAULT), settings.epochs(),
+                    settings.learningRate()).withSeed(config.seed());
+            configSource = found.source() + ", whose " + outgrown + ": architecture default instead";
+        }
 
         out.accept(String.format(Locale.ROOT, "trainer: request %s (%s): serving version %s", request.requestId,
                 request.reason == null ? "no reason given" : request.reason,
@@ -114,7 +122,7 @@ final class Retrainer {
                 + (servingTrainedOn == 0 ? "" : " (" + servingTrainedOn + " of the newest share trained on instead:"
                         + " the serving version trained on them, so they would not judge it fairly)"));
         out.accept("trainer: label titles matched to the catalog: " + labelTitles.summary());
-        out.accept("trainer: training config from " + found.source()
+        out.accept("trainer: training config from " + configSource
                 + (settings.epochs() > 0 || settings.learningRate() > 0 ? ", with the trainer's overrides" : "")
                 + ": " + config);
 
@@ -143,7 +151,7 @@ final class Retrainer {
                     + " labels from " + settings.ratingsTopic(), evalName, evaluation);
             Map<String, Object> gate = GateReport.gateSection(settings.gate(), verdict, holdoutName);
             gate.put("metrics", metrics);
-            card.put("retrain", retrainSection(request, serving, original, cut, found.source(), gate));
+            card.put("retrain", retrainSection(request, serving, original, cut, configSource, gate));
 
             RetrainOutcome outcome = new RetrainOutcome();
             outcome.requestId = request.requestId;
@@ -475,4 +483,18 @@ final class Retrainer {
         s.put("gate", gate);
         return s;
     }
+
+    /**
+     * Why {@code config}'s network cannot be built for these training rows (null when it can): the labels' new users
+     * and titles may outgrow what the serving version's architecture is built for (decision 0011), and a retrain must
+     * still train something rather than fail every request.
+     */
+    static String outgrownBy(TrainingConfig config, List<Rating> train) {
+        long users = train.stream().map(r -> r.userId).distinct().count();
+        long titles = train.stream().map(r -> r.movieTitle).distinct().count();
+        if (config.architecture().fits(users, titles)) return null;
+        return "architecture " + config.architecture().id() + " is built for fewer users x titles than the " + users
+                + " x " + titles + " here";
+    }
+
 }

@@ -7,9 +7,11 @@ import dev.marquee.data.event.Rating;
 import dev.marquee.data.event.RetrainOutcome;
 import dev.marquee.data.event.RetrainRequest;
 import dev.marquee.data.synth.SyntheticRatings;
+import dev.marquee.model.Architecture;
 import dev.marquee.model.Folders;
 import dev.marquee.model.ModelCard;
 import dev.marquee.model.ModelRegistry;
+import dev.marquee.model.TrainingConfig;
 import dev.marquee.model.cli.Console;
 import dev.marquee.model.cli.ModelMain;
 import java.io.ByteArrayInputStream;
@@ -461,6 +463,30 @@ class RetrainerGateTest {
      * Labels after version 1's data, from the same latent users and movies, with users 1..50 rating two stars
      * higher than before (capped at 5): what version 1 learned about them is now wrong.
      */
+    /**
+     * A serving version of architecture blend (decision 0011: the retrainer keeps it), whose labels bring more new users
+     * and titles than blend's users x titles matrices are built for: the retrain trains architecture default instead
+     * of failing every request.
+     */
+    @Test
+    void labelsOutgrowingABlendServingVersionRetrainWithTheDefaultArchitecture() throws Exception {
+        TrainerSettings s = settings("--trainer.epochs", "2");
+        Path card = registry().versionDir("marquee", 1).resolve(ModelCard.FILE_NAME);
+        com.fasterxml.jackson.databind.node.ObjectNode json =
+                (com.fasterxml.jackson.databind.node.ObjectNode) dev.marquee.data.json.EventJson.mapper().readTree(card.toFile());
+        json.put("architecture", "blend");
+        Files.writeString(card, json.toString());
+        List<Rating> labels = new ArrayList<>();
+        for (int i = 0; i < 6_000; i++) { // 4,800 new users and titles trained on (the rest held out): over 20 M cells
+            labels.add(new Rating("new-" + i, "New Title " + i + " (2001)", 1 + i % 5, 893_300_000L + i));
+        }
+        Retrainer.Result r = retrainer(s).handle(request("r-outgrown"), LabelReader.Labels.of(labels));
+        assertThat(r.outcome().outcome).as(log.toString()).isNotEqualTo(RetrainOutcome.FAILED);
+        assertThat(log).contains("architecture blend is built for fewer users x titles")
+                .contains("architecture default instead");
+        assertThat(Retrainer.outgrownBy(TrainingConfig.defaults(Architecture.BLEND), labels.subList(0, 100))).isNull();
+    }
+
     static List<Rating> shiftedLabels() {
         List<Rating> out = new ArrayList<>();
         for (Rating r : new SyntheticRatings(42).users(100).movies(200).ratingsPerUser(30)
