@@ -108,6 +108,15 @@ public final class JobSettings implements Serializable {
     /** The settings as given, for {@link #describe()}. */
     private final Map<String, String> given;
 
+    /**
+     * A default consumer group or transactional-id prefix for {@code modelName}: the default model keeps the plain
+     * name, any other gets its own ({@code marquee-scoring-b}), so two models' jobs on one Kafka cluster never share
+     * offsets or abort each other's transactions.
+     */
+    static String perModel(String base, String modelName) {
+        return modelName.equals(ScoringJobOptions.MODEL_NAME.defaultValue()) ? base : base + "-" + modelName;
+    }
+
     private JobSettings(Configuration conf) {
         OptionReader r = new OptionReader(conf);
         Settings s = r.settings();
@@ -125,7 +134,9 @@ public final class JobSettings implements Serializable {
         }
         bootstrapServers = r.string(ScoringJobOptions.BOOTSTRAP_SERVERS, fromEnvironment("MARQUEE_BOOTSTRAP",
                 ScoringJobOptions.BOOTSTRAP_SERVERS.defaultValue()));
-        groupId = r.string(ScoringJobOptions.GROUP_ID);
+        String model = r.string(ScoringJobOptions.MODEL_NAME);
+        groupId = s.has(ScoringJobOptions.GROUP_ID.key()) ? r.string(ScoringJobOptions.GROUP_ID)
+                : perModel(ScoringJobOptions.GROUP_ID.defaultValue(), model);
         startingOffsets = StartingOffsets.parse(STARTING_OFFSETS, r.string(ScoringJobOptions.STARTING_OFFSETS));
         requestsTopic = r.string(ScoringJobOptions.TOPIC_REQUESTS);
         predictionsTopic = r.string(ScoringJobOptions.TOPIC_PREDICTIONS);
@@ -134,7 +145,9 @@ public final class JobSettings implements Serializable {
         driftTopic = r.string(ScoringJobOptions.TOPIC_DRIFT);
         ratingsTopic = r.string(ScoringJobOptions.TOPIC_RATINGS);
         delivery = DeliveryGuarantee.parse(DELIVERY, r.string(ScoringJobOptions.DELIVERY));
-        transactionalIdPrefix = r.string(ScoringJobOptions.TRANSACTIONAL_ID_PREFIX);
+        transactionalIdPrefix = s.has(ScoringJobOptions.TRANSACTIONAL_ID_PREFIX.key())
+                ? r.string(ScoringJobOptions.TRANSACTIONAL_ID_PREFIX)
+                : perModel(ScoringJobOptions.TRANSACTIONAL_ID_PREFIX.defaultValue(), model);
         // Brokers refuse transactions longer than transaction.max.timeout.ms (15 min by default); the
         // connector's own default of one hour would be refused.
         transactionTimeoutMs = r.longIn(ScoringJobOptions.TRANSACTION_TIMEOUT_MS, 1_000, 3_600_000);
@@ -177,6 +190,7 @@ public final class JobSettings implements Serializable {
                     + " high), or off; got '" + prometheusPorts + "'");
         }
         kafkaProperties = Map.copyOf(r.withPrefix(KAFKA_PROPERTY_PREFIX));
+        KafkaPropertyChecks.check(kafkaProperties, delivery);
         deadLetterProducerProperties = DeadLetterRecordSize.producerProperties(parserLimits, kafkaProperties);
         PredictionRecordSize.check(parserLimits, kafkaProperties);
         given = Map.copyOf(s.asMap());
@@ -254,6 +268,11 @@ public final class JobSettings implements Serializable {
             out.add(DriftSettings.WINDOW_RECORDS + " (" + drift.windowRecords + ") is below " + DriftSettings.MIN_RECORDS
                     + " (" + drift.minRecords + "): windows that close on their record count have too few predictions "
                     + "for their distributions to be compared; raise the first or lower the second");
+        }
+        String acks = kafkaProperties.get("acks");
+        if (acks != null && (acks.trim().equals("0") || acks.trim().equals("1"))) {
+            out.add(KAFKA_PROPERTY_PREFIX + "acks=" + acks.trim() + ": a broker that fails before its followers copy a"
+                    + " record loses it, which at-least-once does not allow for; the job's default is all");
         }
         if (drift.enabled && drift.minRecords < dev.marquee.data.drift.DriftCalibrator.SMALLEST_WINDOW) {
             out.add(DriftSettings.MIN_RECORDS + " (" + drift.minRecords + ") is below the smallest calibrated window ("

@@ -22,7 +22,8 @@ public final class ScoringJobOptions {
             .defaultValue("localhost:9092").withDescription("Kafka bootstrap servers");
     public static final ConfigOption<String> GROUP_ID = key("kafka.group-id").stringType()
             .defaultValue("marquee-scoring").withDescription("consumer group of the request source; the labels' source"
-                    + " uses `<group-id>-labels` (grant both: docs/OPERATIONS.md#kafka-acls)");
+                    + " uses `<group-id>-labels` (grant both: docs/OPERATIONS.md#kafka-acls); for a `model.name` other than"
+                    + " `marquee` the default is `marquee-scoring-<model.name>`, so two models' jobs never share offsets");
     public static final ConfigOption<String> STARTING_OFFSETS = key("kafka.starting-offsets").stringType()
             .defaultValue("committed").withDescription("where to start without a checkpoint: `committed` (the group's"
                     + " offsets, else earliest), `earliest`, `latest` (also on every restart until the first checkpoint"
@@ -69,7 +70,8 @@ public final class ScoringJobOptions {
                     + " `kafka.property.isolation.level=read_uncommitted` reads past it); consumers of the outputs must read with `isolation.level=read_committed`");
     public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = key("delivery.transactional-id-prefix")
             .stringType().defaultValue("marquee-scoring")
-            .withDescription("prefix of the sinks' transactional ids (exactly-once); unique per job on one Kafka cluster (two jobs"
+            .withDescription("prefix of the sinks' transactional ids (exactly-once; for a `model.name` other than `marquee`"
+                    + " the default is `marquee-scoring-<model.name>`); unique per job on one Kafka cluster (two jobs"
                     + " writing to the same brokers with one prefix abort each other's transactions, whatever Flink cluster"
                     + " each runs on); changed across a savepoint, the job needs WRITE on the old prefix's ids too until its"
                     + " first checkpoint (the restore commits or aborts the old transactions)");

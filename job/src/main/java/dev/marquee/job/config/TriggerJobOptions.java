@@ -16,10 +16,12 @@ public final class TriggerJobOptions {
     private static final long DAY_MS = 86_400_000L;
 
     public static final ConfigOption<String> GROUP_ID = key(ScoringJobOptions.GROUP_ID.key()).stringType()
-            .defaultValue("marquee-trigger").withDescription("consumer group of the trigger's sources");
+            .defaultValue("marquee-trigger").withDescription("consumer group of the trigger's sources (`marquee-trigger-<model.name>`"
+                    + " for a model other than `marquee`)");
     public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
             key(ScoringJobOptions.TRANSACTIONAL_ID_PREFIX.key()).stringType().defaultValue("marquee-trigger")
-            .withDescription("prefix of its sink's transactional ids (exactly-once)");
+            .withDescription("prefix of its sink's transactional ids (exactly-once; `marquee-trigger-<model.name>` for a"
+                    + " model other than `marquee`)");
     public static final ConfigOption<String> TOPIC_RETRAIN_REQUESTS = key("topic.retrain-requests").stringType()
             .defaultValue(TopicNames.RETRAIN_REQUESTS).withDescription("output, keyed by `request_id`");
     public static final ConfigOption<String> TOPIC_RETRAIN_OUTCOMES = key("topic.retrain-outcomes").stringType()

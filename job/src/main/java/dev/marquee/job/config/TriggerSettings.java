@@ -67,8 +67,10 @@ public final class TriggerSettings implements Serializable {
                     + "; known: " + String.join(", ", known) + ", " + JobSettings.KAFKA_PROPERTY_PREFIX + "*");
         }
         // Its own consumer group and transactional ids, so it never shares either with the scoring job.
-        shared.putIfAbsent(TriggerJobOptions.GROUP_ID.key(), TriggerJobOptions.GROUP_ID.defaultValue());
-        shared.putIfAbsent(TriggerJobOptions.TRANSACTIONAL_ID_PREFIX.key(), TriggerJobOptions.TRANSACTIONAL_ID_PREFIX.defaultValue());
+        String model = shared.getOrDefault(ScoringJobOptions.MODEL_NAME.key(), ScoringJobOptions.MODEL_NAME.defaultValue());
+        shared.putIfAbsent(TriggerJobOptions.GROUP_ID.key(), JobSettings.perModel(TriggerJobOptions.GROUP_ID.defaultValue(), model));
+        shared.putIfAbsent(TriggerJobOptions.TRANSACTIONAL_ID_PREFIX.key(),
+                JobSettings.perModel(TriggerJobOptions.TRANSACTIONAL_ID_PREFIX.defaultValue(), model));
         common = JobSettings.from(shared);
 
         OptionReader r = OptionReader.of(own);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.marquee.data.config.SettingException;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -56,6 +57,45 @@ class JobSettingsTest {
         assertThat(conf.get(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY))
                 .isEqualTo("file:///var/tmp/marquee-cp");
         assertThat(conf.get(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINT_STORAGE)).isEqualTo("filesystem");
+    }
+
+    /** Two models' jobs on one Kafka cluster never share offsets or abort each other's transactions by default. */
+    @Test
+    void anotherModelGetsItsOwnConsumerGroupAndTransactionalIdsByDefault() {
+        JobSettings first = JobSettings.from(Map.of());
+        JobSettings other = JobSettings.from(Map.of(JobSettings.MODEL_NAME, "b"));
+        assertThat(first.groupId).isEqualTo("marquee-scoring");
+        assertThat(first.transactionalIdPrefix).isEqualTo("marquee-scoring");
+        assertThat(other.groupId).isEqualTo("marquee-scoring-b");
+        assertThat(other.transactionalIdPrefix).isEqualTo("marquee-scoring-b");
+        JobSettings given = JobSettings.from(Map.of(JobSettings.MODEL_NAME, "b", JobSettings.GROUP_ID, "g",
+                JobSettings.TRANSACTIONAL_ID_PREFIX, "t"));
+        assertThat(given.groupId).isEqualTo("g");
+        assertThat(given.transactionalIdPrefix).isEqualTo("t");
+    }
+
+    /**
+     * Client properties the job refuses at start-up rather than fail on its TaskManagers: a first-class setting's
+     * Kafka key, and producer settings Kafka's transactions cannot run with.
+     */
+    @Test
+    void clientPropertiesThatWouldBreakTheJobAreRefusedAtStartUp() {
+        assertThatThrownBy(() -> JobSettings.from(Map.of("kafka.property.bootstrap.servers", "prod:9093")))
+                .hasMessageContaining("set kafka.bootstrap-servers instead");
+        assertThatThrownBy(() -> JobSettings.from(Map.of("kafka.property.group.id", "g")))
+                .hasMessageContaining("set kafka.group-id instead");
+        for (String bad : List.of("acks=1", "enable.idempotence=false", "retries=0",
+                "max.in.flight.requests.per.connection=6")) {
+            String[] kv = bad.split("=");
+            assertThatThrownBy(() -> JobSettings.from(Map.of(JobSettings.DELIVERY, "exactly-once",
+                    "kafka.property." + kv[0], kv[1]))).as(bad).hasMessageContaining(bad)
+                    .hasMessageContaining("exactly-once");
+        }
+        JobSettings fine = JobSettings.from(Map.of(JobSettings.DELIVERY, "exactly-once", "kafka.property.acks", "all",
+                "kafka.property.max.in.flight.requests.per.connection", "5"));
+        assertThat(fine.kafkaProperties()).containsEntry("acks", "all");
+        assertThat(JobSettings.from(Map.of("kafka.property.acks", "1")).warnings())
+                .anySatisfy(w -> assertThat(w).contains("acks=1"));
     }
 
     @Test

@@ -43,6 +43,14 @@ class TriggerSettingsTest {
     }
 
     @Test
+    void anotherModelsTriggerGetsItsOwnConsumerGroupAndTransactionalIds() {
+        assertThat(TriggerSettings.from(Map.of()).common.groupId).isEqualTo("marquee-trigger");
+        TriggerSettings other = TriggerSettings.from(Map.of(JobSettings.MODEL_NAME, "b"));
+        assertThat(other.common.groupId).isEqualTo("marquee-trigger-b");
+        assertThat(other.common.transactionalIdPrefix).isEqualTo("marquee-trigger-b");
+    }
+
+    @Test
     void scoringOnlyKeysAndTyposAreRefusedByName() {
         assertThatThrownBy(() -> TriggerSettings.from(Map.of(JobSettings.BATCH_SIZE, "5")))
                 .isInstanceOf(SettingException.class).hasMessageStartingWith("unknown setting batch.size; known: ");

@@ -119,7 +119,7 @@ class CheckpointRestoreFaultITCase {
             long checkpointId = Long.parseLong(checkpoint.getFileName().toString().substring("chk-".length()));
             assertThat(checkpointId).isGreaterThanOrEqualTo(completed);
             long readAfterCheckpoint = readInFirstRun - SnapshotProbe.seenAtSnapshot(checkpointId);
-            assertThat(readAfterCheckpoint).as("records read after checkpoint %d", checkpointId).isBetween(1L, readInFirstRun);
+            assertThat(readAfterCheckpoint).as("records read after checkpoint %d", checkpointId).isBetween(0L, readInFirstRun);
             requests.send("during", 1_000); // the job is down
 
             long restart = System.nanoTime();
