@@ -26,6 +26,12 @@ public class DriftReport {
      */
     public long runStartedAtMs;
     /**
+     * True on the first report after the job failed over (restored in the same job): its window starts at the restore,
+     * not where the last report's ended, yet no traffic paused (the backlog is read again at once), so a count of
+     * consecutive windows goes on across it.
+     */
+    public boolean afterFailover;
+    /**
      * The model whose scoring job wrote the report (several models may share the topic: each trigger reads its own
      * model's). Null from jobs before session 25: such a report is taken by any model's trigger.
      */

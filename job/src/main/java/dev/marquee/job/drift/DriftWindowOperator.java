@@ -41,6 +41,8 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
     private transient long sequence;
     private transient long runStartedAtMs;
     private transient String restoredJobId;
+    /** Restored in the same job (a failover): the next report says so, so consumers go on counting across the restart. */
+    private transient boolean afterFailover;
     private transient AlertTracker alerts;
     private transient RollingEventHours rolling;
     private transient EpisodeTracker episode;
@@ -97,6 +99,8 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
             // ends (a new numbering is a gap to it). A failover re-reads its backlog at once: no pause, streaks go on.
             if (runStartedAtMs > 0) alerts.endStreaks();
             runStartedAtMs = now();
+        } else {
+            afterFailover = true;
         }
         scheduleWindowEnd(windowStartMs);
     }
@@ -144,6 +148,7 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
                 // repeating the last report (a drifted one would keep its alerts firing after traffic stops).
                 last = null;
                 alerts.endStreaks(); // DRIFT.md: a streak stops where its metric is absent for lack of data
+                afterFailover = false; // a pause after all: the next report follows a gap
                 windowStartMs = end;
                 scheduleWindowEnd(end);
             } else {
@@ -169,6 +174,8 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
         report.sequence = ++sequence;
         report.modelName = modelName;
         report.runStartedAtMs = runStartedAtMs;
+        report.afterFailover = afterFailover;
+        afterFailover = false;
         alerts.apply(report);
         lastModelVersion = alerts.modelVersion();
         episode.apply(report, settings.episodeCloseWindows, DriftReports.titlesGrown(scored, ref));

@@ -163,8 +163,8 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         if (st.candidateVersion > 0 && r.modelVersion >= st.candidateVersion && st.watchedVersion <= 0) {
             releaseKeptCandidate(st, r.modelVersion);
         }
-        // a failover re-reads its backlog at once: no pause in the traffic, so its re-dated windows follow on
-        if (kind != TriggerState.ReportKind.SENT_AGAIN && st.lastReportWindowEndMs > 0 && r.windowStartMs > 0
+        // a failover re-reads its backlog at once: no pause in the traffic, so the window dated from the restore follows on
+        if (!r.afterFailover && st.lastReportWindowEndMs > 0 && r.windowStartMs > 0
                 && r.windowStartMs != st.lastReportWindowEndMs) {
             // not the window after the last one: "consecutive" counts windows of traffic in a row, as the alerts do
             // (the RMSE rule's groups span windows and gaps alike: a model's error does not pause with the traffic)

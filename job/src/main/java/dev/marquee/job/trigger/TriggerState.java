@@ -100,26 +100,27 @@ public class TriggerState {
         /** The next report of its numbering, or the first of a new one. */
         NEW,
         /**
-         * A number already counted, for a window that ends later: the scoring job failed over (at-least-once), restored
-         * its last checkpoint and numbers its windows from there again. Each is a window measured after the restore.
+         * Numbered at or below the last counted, for a later window: the scoring job failed over (at-least-once),
+         * restored its last checkpoint and numbers its windows from there again. A window measured after the restore.
          */
         SENT_AGAIN,
         /** A report already counted, delivered again: ignored. */
         REPEAT
     }
 
-    /** Classifies a report, and remembers it unless it is a {@link ReportKind#REPEAT}. */
+    /**
+     * Classifies a report, and remembers it unless it is a {@link ReportKind#REPEAT}: one of the same numbering,
+     * numbered at or below the last counted and ending no later. The last counted, not the highest: after a failover the
+     * windows numbered again follow one another, and two of them may end in the same millisecond.
+     */
     ReportKind classify(long runStartedAtMs, long sequence, long windowEndMs) {
         if (runStartedAtMs <= 0) return ReportKind.NEW; // a report from before the numbering was named
         boolean sameRun = runStartedAtMs == lastReportRunStartedAtMs;
-        if (sameRun && sequence <= lastReportSequence
-                && (windowEndMs <= 0 || windowEndMs <= lastReportWindowEndMs)) {
-            return ReportKind.REPEAT;
-        }
-        if (sameRun && sequence <= lastReportSequence) return ReportKind.SENT_AGAIN;
+        boolean numberedBack = sameRun && sequence <= lastReportSequence;
+        if (numberedBack && (windowEndMs <= 0 || windowEndMs <= lastReportWindowEndMs)) return ReportKind.REPEAT;
         lastReportRunStartedAtMs = runStartedAtMs;
         lastReportSequence = sequence;
-        return ReportKind.NEW;
+        return numberedBack ? ReportKind.SENT_AGAIN : ReportKind.NEW;
     }
 
     boolean inFlight() {

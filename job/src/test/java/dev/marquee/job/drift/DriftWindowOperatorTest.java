@@ -93,6 +93,7 @@ class DriftWindowOperatorTest {
             h.processElement(new StreamRecord<>(stationary(500, 1, true)));
             assertThat(reports(h)).hasSize(1);
             assertThat(reports(h).get(0).runStartedAtMs).isEqualTo(NOW);
+            assertThat(reports(h).get(0).afterFailover).isFalse();
             snapshot = h.snapshot(1, NOW);
         }
         try (var h = harness(settings)) {
@@ -107,6 +108,10 @@ class DriftWindowOperatorTest {
             assertThat(r.sequence).isEqualTo(2);
             assertThat(r.runStartedAtMs).as("a failover keeps the numbering's start").isEqualTo(NOW);
             assertThat(r.alerts).as("the streak went on across the restore").extracting(a -> a.windows).contains(2);
+            assertThat(r.afterFailover).as("the first report after a failover says so").isTrue();
+            h.processElement(new StreamRecord<>(requests(1_000)));
+            h.processElement(new StreamRecord<>(stationary(1_000, 1, true)));
+            assertThat(reports(h)).hasSize(2).last().satisfies(next -> assertThat(next.afterFailover).isFalse());
         }
         try (var h = harness(settings, new org.apache.flink.api.common.JobID())) {
             h.setProcessingTime(NOW + 2);
@@ -114,8 +119,9 @@ class DriftWindowOperatorTest {
             h.open();
             h.processElement(new StreamRecord<>(requests(500)));
             h.processElement(new StreamRecord<>(stationary(500, 1, true)));
-            assertThat(single(h).runStartedAtMs).as("a savepoint restored into another job numbers anew")
-                    .isEqualTo(NOW + 2);
+            DriftReport r = single(h);
+            assertThat(r.runStartedAtMs).as("a savepoint restored into another job numbers anew").isEqualTo(NOW + 2);
+            assertThat(r.afterFailover).as("no failover: a new numbering").isFalse();
         }
     }
 

@@ -1036,6 +1036,7 @@ class RetrainTriggerFunctionTest {
                 DriftReport again = report(1, true);
                 again.windowStartMs = lastEnd + (i == 0 ? 3 * MINUTE : 0); // dated from the restore
                 again.windowEndMs = again.windowStartMs + MINUTE;
+                again.afterFailover = i == 0;
                 lastEnd = again.windowEndMs;
                 send(h, again);
             }
@@ -1061,10 +1062,58 @@ class RetrainTriggerFunctionTest {
                 DriftReport again = report(1, true);
                 again.windowStartMs = lastEnd + (i == 0 ? 3 * MINUTE : 0);
                 again.windowEndMs = again.windowStartMs + MINUTE;
+                again.afterFailover = i == 0;
                 lastEnd = again.windowEndMs;
                 send(h, again);
             }
             assertThat(ids(h)).containsExactly("retrain-1-4-" + lastEnd);
+        }
+    }
+
+    /**
+     * A failover with no report written since the restored checkpoint: the next report is numbered on, its window starts
+     * at the restore (a gap in the windows, not in the traffic), and it says it follows a failover: the count goes on.
+     * A report after a real pause does not say so, and the count starts again.
+     */
+    @Test
+    void theFirstReportAfterAFailoverContinuesTheCountAcrossTheRestart() throws Exception {
+        try (var h = harness(driftOnly(COOLDOWN))) {
+            drifted(h, 2);
+            DriftReport next = report(1, true);
+            next.windowStartMs += MINUTE / 2; // dated from the restore
+            next.windowEndMs += MINUTE / 2;
+            next.afterFailover = true;
+            send(h, next);
+            assertThat(ids(h)).containsExactly("retrain-1-3-" + next.windowEndMs);
+        }
+        sequence = 0;
+        try (var h = harness(driftOnly(COOLDOWN))) {
+            drifted(h, 2);
+            DriftReport afterAPause = report(1, true);
+            afterAPause.windowStartMs += MINUTE / 2;
+            afterAPause.windowEndMs += MINUTE / 2;
+            send(h, afterAPause);
+            assertThat(h.extractOutputValues()).as("a pause: the count starts again").isEmpty();
+        }
+    }
+
+    /** Windows numbered again after a failover may end in the same millisecond (a backlog read at once): both count. */
+    @Test
+    void windowsNumberedAgainThatEndInTheSameMillisecondBothCount() throws Exception {
+        try (var h = harness(rules(4, NO_LIMIT, NO_LIMIT, 0, COOLDOWN))) {
+            for (int i = 0; i < 4; i++) send(h, report(1, false));
+            long lastEnd = (sequence + 1) * MINUTE;
+            sequence = 1;
+            long[][] windows = {{lastEnd + MINUTE, lastEnd + MINUTE + 5}, {lastEnd + MINUTE + 5, lastEnd + MINUTE + 5},
+                    {lastEnd + MINUTE + 5, lastEnd + MINUTE + 9}, {lastEnd + MINUTE + 9, lastEnd + 2 * MINUTE}};
+            for (int i = 0; i < windows.length; i++) {
+                DriftReport again = report(1, true);
+                again.windowStartMs = windows[i][0];
+                again.windowEndMs = windows[i][1];
+                again.afterFailover = i == 0;
+                send(h, again);
+            }
+            assertThat(ids(h)).as("four drifted windows, two of them ending in the same millisecond").hasSize(1);
         }
     }
 

@@ -128,7 +128,10 @@ public record GatePolicy(double margin, double confidence, int resamples, int mi
         } else if (!enough) {
             decision = Decision.DEFER;
             reason = String.format(Locale.ROOT, "too few held-out labels to judge: %d from %d users (the gate needs"
-                    + " at least %d from %d users)", m.holdoutRows(), m.holdoutUsers(), minLabels, minUsers);
+                    + " at least %d from %d users)", m.holdoutRows(), m.holdoutUsers(), minLabels, minUsers)
+                    + (m.holdoutUnrepresentable() == 0 ? "" : "; " + m.holdoutUnrepresentable() + " more left out: a"
+                            + " version's inputs cannot take them (an imported version's integer user id), and more"
+                            + " such labels will not help");
         } else {
             decision = interval.decide(margin);
             if (decision == Decision.REJECT) {

@@ -53,7 +53,9 @@ class CandidateGateTest {
         assertThat(m.holdoutUnrepresentable()).isEqualTo(1);
         assertThat(Double.isFinite(m.currentRmse())).isTrue();
         assertThat(log).contains("1 of 41 held-out labels left out").contains("user_id 'u7'");
-        assertThat(GatePolicy.defaults().decide(m).metrics())
-                .containsEntry("holdout_unrepresentable", 1.0);
+        GatePolicy.Verdict verdict = GatePolicy.defaults().decide(m);
+        assertThat(verdict.metrics()).containsEntry("holdout_unrepresentable", 1.0);
+        assertThat(verdict.reason()).as("40 labels are too few; the one left out is named")
+                .contains("too few held-out labels").contains("1 more left out");
     }
 }

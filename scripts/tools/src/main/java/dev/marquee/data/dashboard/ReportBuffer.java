@@ -26,8 +26,8 @@ final class ReportBuffer {
     }
 
     /**
-     * Adds {@code report}, unless it repeats one already held: the same numbering and sequence, and a window that ends
-     * no later (delivered twice). After a failover an at-least-once job numbers its windows from its last checkpoint
+     * Adds {@code report}, unless it repeats one already held: the same numbering, numbered at or below the last added,
+     * and a window that ends no later (delivered twice). After a failover an at-least-once job numbers its windows from its last checkpoint
      * again; those are windows measured after the restore, later ones, and are added, as the retraining trigger counts
      * them. Returns its index, or -1 for a repeat.
      */
@@ -38,7 +38,7 @@ final class ReportBuffer {
                 return -1;
             }
             if (last == null) lastByRun.put(report.runStartedAtMs, last = new long[2]);
-            last[0] = Math.max(last[0], report.sequence);
+            last[0] = report.sequence; // the last added, not the highest: windows numbered again follow one another
             last[1] = Math.max(last[1], report.windowEndMs);
         }
         long index = nextIndex++;
