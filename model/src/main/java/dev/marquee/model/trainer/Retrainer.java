@@ -429,6 +429,14 @@ final class Retrainer {
         long serving = state.serving > 0 && state.serving != version ? state.serving : 0;
         String mode = settings.promotion().mode();
         if (serving == 0) return state.with(version, 0, null, "published: the first version", now);
+        if (outcome.baseVersion > 0 && serving != outcome.baseVersion) {
+            // another version came to serve while this one trained: the gate never compared the two
+            outcome.reason = "published, neither serving nor in shadow: it was judged against version "
+                    + outcome.baseVersion + ", and version " + serving + " serves now (`marquee promote --version "
+                    + version + "` serves it)";
+            out.accept("trainer: version " + version + " is " + outcome.reason);
+            return null;
+        }
         if (PromotionSettings.MANUAL.equals(mode)) {
             outcome.reason = "published, neither serving nor in shadow: trainer.promotion is manual, version " + serving
                     + " keeps serving (`marquee promote --version " + version + "` serves it)";

@@ -464,6 +464,39 @@ class RetrainerGateTest {
      * higher than before (capped at 5): what version 1 learned about them is now wrong.
      */
     /**
+     * Another version comes to serve while a request trains (a person's promote, say): the candidate was judged against
+     * the version that served when it started, so it is published without moving the pointer, and says why.
+     */
+    @Test
+    void aCandidateJudgedAgainstAVersionThatNoLongerServesDoesNotMoveThePointer() throws Exception {
+        TrainerSettings s = settings("--trainer.promotion", "immediate");
+        Path v1 = registry().versionDir("marquee", 1);
+        long v2 = registry().publish("marquee", dir -> {
+            try (Stream<Path> files = Files.list(v1)) {
+                for (Path f : files.toList()) Folders.copyRecursively(f, dir.resolve(f.getFileName().toString()));
+            }
+        });
+        registry().writeState("marquee", registry().state("marquee").with(1, 0, null, "v1 serves", System.currentTimeMillis()));
+        Retrainer retrainer = new Retrainer(s, new OriginalData(s.data(), Map.of(), tmp), line -> {
+            log(line);
+            if (line.startsWith("trainer: training config from")) { // while it trains, v2 is promoted
+                try {
+                    registry().writeState("marquee", registry().state("marquee").with(v2, 0, null, "promoted by hand",
+                            System.currentTimeMillis()));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        });
+        Retrainer.Result r = retrainer.handle(request("r-moved"), LabelReader.Labels.of(shiftedLabels()));
+        assertThat(r.outcome().outcome).as(log.toString()).isEqualTo(RetrainOutcome.PUBLISHED);
+        assertThat(r.update()).as("no update: the pointer did not move").isNull();
+        assertThat(r.outcome().reason).contains("judged against version 1").contains("version " + v2 + " serves now");
+        assertThat(registry().state("marquee").serving).isEqualTo(v2);
+        assertThat(registry().state("marquee").shadow).isZero();
+    }
+
+    /**
      * A serving version of architecture blend (decision 0011: the retrainer keeps it), whose labels bring more new users
      * and titles than blend's users x titles matrices are built for: the retrain trains architecture default instead
      * of failing every request.
