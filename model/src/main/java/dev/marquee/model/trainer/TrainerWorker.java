@@ -57,6 +57,7 @@ final class TrainerWorker implements AutoCloseable {
     /** The promoter's thread (shadow, promotion, rollback on live labels); none with {@code once}. */
     private final ShadowLoop promoter;
     private Thread promoterThread;
+    private TrainerLock lock;
     private long nextRecheckMs;
     private final EventCodec<RetrainRequest> requests = EventCodec.of(RetrainRequest.class);
     private volatile boolean running = true;
@@ -82,6 +83,10 @@ final class TrainerWorker implements AutoCloseable {
 
     /** Runs until {@link #stop()} (or, with {@code once}, until the requests pending at start are handled). */
     int run() throws Exception {
+        if (lock == null) {
+            lock = TrainerLock.acquire(settings.modelDir(), "model " + settings.modelName() + " of the registry "
+                    + settings.registry().base());
+        }
         // one this worker cannot delete (a person's --once run as another user, killed midway) must not stop it
         int stale = Folders.deleteEntriesStartingWith(settings.modelDir(), Retrainer.CANDIDATE_PREFIX,
                 (dir, e) -> out.accept("trainer: could not delete the candidate folder " + dir + " left by an earlier worker ("
@@ -421,7 +426,21 @@ final class TrainerWorker implements AutoCloseable {
             }
             consumer.close();
         } finally {
-            producer.close(Duration.ofSeconds(10));
+            try {
+                producer.close(Duration.ofSeconds(10));
+            } finally {
+                releaseLock();
+            }
         }
+    }
+
+    private void releaseLock() {
+        if (lock == null) return;
+        try {
+            lock.close();
+        } catch (java.io.IOException e) {
+            out.accept("trainer: could not release " + TrainerLock.FILE_NAME + " (" + e + "); it ends with the process");
+        }
+        lock = null;
     }
 }

@@ -386,10 +386,19 @@ class TrainerWorkerITCase {
                 .until(() -> out.toString(StandardCharsets.UTF_8).contains("trainer: waiting for retrain requests"));
         assertThat(worker.isAlive()).as(out.toString(StandardCharsets.UTF_8)).isTrue(); // not --once: it keeps waiting
 
+        // a second trainer on the same model (a person's --once, a copy of the deployment) is refused in one line
+        Run second = run(TrainerMain::run, "--once", "--bootstrap", KAFKA.bootstrapServers(), "--registry",
+                tmp.resolve("registry").toString(), "--group", "stop-test-2", "--topic.retrain-requests", requests);
+        assertThat(second.code).as(second.toString()).isNotZero();
+        assertThat(second.out + second.err).contains("another trainer is running on model marquee");
+
         command.stop();
         worker.join(Duration.ofSeconds(60).toMillis());
         assertThat(worker.isAlive()).as("still running after stop()").isFalse();
         assertThat(code.get()).as(out.toString(StandardCharsets.UTF_8)).isZero();
+        Run after = run(TrainerMain::run, "--once", "--bootstrap", KAFKA.bootstrapServers(), "--registry",
+                tmp.resolve("registry").toString(), "--group", "stop-test-2", "--topic.retrain-requests", requests);
+        assertThat(after.code).as("the first one stopped: the lock is free again; %s", after).isZero();
     }
 
     /**

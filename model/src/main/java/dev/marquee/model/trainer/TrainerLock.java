@@ -1,0 +1,67 @@
+package dev.marquee.model.trainer;
+
+import dev.marquee.model.cli.CliException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * One trainer per model of a registry, held for the worker's life ({@value #FILE_NAME} in the model's folder; the
+ * registry's own short-lived lock is another file). Two workers would both clean up each other's candidate folders,
+ * publish the same deferred candidate from two threads, and add up their promoters' time in shadow.
+ */
+final class TrainerLock implements AutoCloseable {
+    static final String FILE_NAME = ".trainer.lock";
+
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private TrainerLock(FileChannel channel, FileLock lock) {
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    /** Takes the lock of {@code modelDir}, or fails with a one-line message when another trainer holds it. */
+    static TrainerLock acquire(Path modelDir, String what) throws IOException {
+        Files.createDirectories(modelDir);
+        Path file = modelDir.resolve(FILE_NAME);
+        try {
+            Files.createFile(file);
+            if (Files.getFileAttributeView(file, PosixFileAttributeView.class) != null) {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-r--"));
+            }
+        } catch (FileAlreadyExistsException e) {
+            // taken before, by this or another trainer: the file lock says whether it still runs
+        }
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException inThisJvm) {
+            lock = null;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        if (lock == null) {
+            channel.close();
+            throw CliException.failure("another trainer is running on " + what + " (it holds " + file + "): one"
+                    + " trainer per model; stop it first (a --once run too)");
+        }
+        return new TrainerLock(channel, lock);
+    }
+
+    @Override
+    public void close() throws IOException {
+        try (channel) {
+            lock.release();
+        }
+    }
+}
