@@ -265,7 +265,12 @@ public final class ModelRegistry {
         if (Files.notExists(pin)) { // absent, not merely unreadable: a file that cannot be looked at fails the read below
             return OptionalLong.empty();
         }
-        String text = Files.readString(pin, StandardCharsets.UTF_8).trim();
+        String text;
+        try {
+            text = Files.readString(pin, StandardCharsets.UTF_8).trim();
+        } catch (java.nio.file.NoSuchFileException unpinnedMeanwhile) { // `models --unpin` between the look and the read
+            return OptionalLong.empty();
+        }
         if (!VERSION.matcher(text).matches()) {
             throw new IOException("bad pin file " + pin + ": '" + text + "' is not a version number");
         }

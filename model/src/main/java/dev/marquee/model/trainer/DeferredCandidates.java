@@ -153,7 +153,7 @@ final class DeferredCandidates {
      * folder. Only a folder named exactly by its request id is recognised (a suffixed or sanitised one is not).
      */
     private RetrainOutcome publishedBefore(Path dir) throws IOException {
-        if (Files.isRegularFile(dir.resolve(GateReport.FILE_NAME))) return null;
+        if (Files.isRegularFile(dir.resolve(ModelRegistry.SAVED_MODEL_FILE))) return null; // its files are all here
         java.util.Optional<RetrainOutcome> before = new AnsweredRequests(settings.registry(), settings.modelName())
                 .find(dir.getFileName().toString());
         return before.isPresent() && RetrainOutcome.PUBLISHED.equals(before.get().outcome) ? before.get() : null;
@@ -239,8 +239,16 @@ final class DeferredCandidates {
         long base = report.path("base_version").asLong(-1);
         long now = clock.getAsLong();
         long deferredAt = report.path(DEFERRED_AT).asLong(now);
-        OptionalLong serving = registry.serving(name);
-        OptionalLong latest = registry.latest(name);
+        OptionalLong serving;
+        OptionalLong latest;
+        try {
+            serving = registry.serving(name);
+            latest = registry.latest(name);
+        } catch (IOException e) { // the registry cannot tell now (a network volume's hiccup): no verdict on the candidate
+            out.accept("trainer: the registry cannot be read (" + e + "); the deferred candidate at " + dir
+                    + " is judged again next round");
+            return null;
+        }
         long knownAtDefer = Math.max(base, report.path(LATEST_AT_DEFER).asLong(base));
         if (serving.isEmpty() || serving.getAsLong() != base || latest.orElse(base) > knownAtDefer) {
             return retire(dir, "superseded: version " + (serving.isPresent() ? serving.getAsLong() : "none")
@@ -269,21 +277,24 @@ final class DeferredCandidates {
         switch (verdict.decision()) {
             case PUBLISH -> {
                 ModelCard card = card(dir, gate, deferredAt, judgements);
-                Files.deleteIfExists(dir.resolve(GateReport.FILE_NAME)); // not part of the version
-                Retrainer.Result r;
+                Retrainer.Result r; // the gate report stays behind (not part of the version) until the folder goes
                 try {
                     r = retrainer.publish(registry, name, dir, card, outcome, metrics);
                 } catch (IOException | RuntimeException e) {
                     if (!Files.isRegularFile(dir.resolve(ModelRegistry.SAVED_MODEL_FILE))) {
                         // the files did not come back: the version exists (the failure came after its rename), and
-                        // the folder, left without a report, is settled as published next round
+                        // the folder, left with only its report, is settled as published next round
                         out.accept("trainer: the deferred candidate of request " + id + " was published, but the publish"
                                 + " then failed (" + e + "); settled as published next round");
                         return null;
                     }
                     // The publish moved the files back: a registry error (say, its lock) is no verdict on the
                     // candidate, which stays deferred, to be published when judged again.
-                    GateReport.write(dir, fields, gate);
+                    try {
+                        GateReport.write(dir, fields, gate);
+                    } catch (IOException | RuntimeException notWritten) { // the report before this judgement stays
+                        out.accept("trainer: could not update the gate report at " + dir + " (" + notWritten + ")");
+                    }
                     out.accept("trainer: the deferred candidate of request " + id + " passed but could not be"
                             + " published (" + e + "); it stays deferred, to be judged again");
                     return null;

@@ -460,9 +460,11 @@ final class Retrainer {
         return next;
     }
 
+    /** Moves a candidate's files; a deferred candidate's gate report stays behind (it is not part of the version). */
     private static void moveContents(Path from, Path to) throws IOException {
         try (var entries = Files.list(from)) {
             for (Path p : (Iterable<Path>) entries::iterator) {
+                if (p.getFileName().toString().equals(GateReport.FILE_NAME)) continue;
                 Files.move(p, to.resolve(p.getFileName().toString()), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             }
         }

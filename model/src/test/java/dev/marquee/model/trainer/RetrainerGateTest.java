@@ -313,6 +313,35 @@ class RetrainerGateTest {
     }
 
     /**
+     * The registry cannot be read when a deferred candidate is judged again (a network volume's hiccup; here its
+     * serving pointer is a folder): no verdict on the candidate, which stays deferred and is judged once it can be.
+     */
+    @Test
+    void aDeferredCandidateIsNotRetiredWhenTheRegistryCannotBeRead() throws Exception {
+        TrainerSettings settings = settings();
+        Retrainer retrainer = retrainer(settings);
+        RetrainOutcome o = retrainer.handle(request("r-split"), LabelReader.Labels.of(splitVerdictLabels(false))).outcome();
+        assertThat(o.outcome).as(log.toString()).isEqualTo(RetrainOutcome.DEFERRED);
+        Path waiting = Path.of(o.deferredLocation);
+        Path pointer = registry().modelDir("marquee").resolve(ModelRegistry.SERVING_FILE);
+        Path aside = tmp.resolve("serving.json.aside");
+        Files.move(pointer, aside);
+        Files.createDirectory(pointer);
+        DeferredCandidates deferred = new DeferredCandidates(settings, retrainer, this::log, System::currentTimeMillis);
+
+        assertThat(deferred.judge(LabelReader.Labels.of(splitVerdictLabels(true)))).as(log.toString()).isEmpty();
+        assertThat(waiting.resolve(GateReport.FILE_NAME)).as("still deferred, with its report").isRegularFile();
+        assertThat(log).contains("judged again next round");
+
+        Files.delete(pointer);
+        Files.move(aside, pointer);
+        List<Retrainer.Result> settled = deferred.judge(LabelReader.Labels.of(splitVerdictLabels(true)));
+        assertThat(settled).as(log.toString()).hasSize(1);
+        assertThat(settled.get(0).outcome().outcome).isEqualTo(RetrainOutcome.PUBLISHED);
+        assertThat(waiting).as("emptied by the publish, report and all").doesNotExist();
+    }
+
+    /**
      * A candidate a newer deferral supersedes, whose retirement fails (here rejected/ cannot be made), is retried and
      * never judged: judged, it could be published over the newer one.
      */
