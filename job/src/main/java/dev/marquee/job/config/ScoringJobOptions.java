@@ -131,7 +131,9 @@ public final class ScoringJobOptions {
             .longType().defaultValue(5_000L).withDescription("event time (the request's `timestamp`, and a label's on"
                     + " `ratings`) may run this far out of order");
     public static final ConfigOption<Long> IDLENESS_MS = key("watermark.idleness-ms").longType().defaultValue(10_000L)
-            .withDescription("a subtask with no requests (or labels) for this long stops holding event time back");
+            .withDescription("a subtask with no requests (or labels) for this long stops holding event time back (0"
+                    + " or a few ms: after one watermark interval, 200 ms, without records; quiet subtasks then switch"
+                    + " between idle and active)");
     public static final ConfigOption<Long> FUTURE_TOLERANCE_MS = key("watermark.future-tolerance-ms").longType()
             .defaultValue(300_000L).withDescription("a request (or label) stamped further than this ahead of the"
                     + " TaskManager's clock keeps its timestamp but does not move event time, so one wrong client clock"
@@ -227,8 +229,10 @@ public final class ScoringJobOptions {
                     + " scorer)");
     public static final ConfigOption<Long> JOIN_TTL_MS = key("labels.join-ttl-ms").longType().defaultValue(3_600_000L)
             .withDescription("how long, in event time, a prediction waits for its label (after its request timestamp)"
-                    + " and a label for its prediction (after its own timestamp); expiries are counted"
-                    + " (`labels.unmatched_count`, `labels.unlabelled_count`)");
+                    + " and a label for its prediction (after its own timestamp, and until the requests' event time"
+                    + " passes that: while no request flows a label waits on, up to `adaptation.state-ttl-ms`; an"
+                    + " entry stamped late or beyond `watermark.future-tolerance-ms` waits from the event time at its"
+                    + " arrival); expiries are counted (`labels.unmatched_count`, `labels.unlabelled_count`)");
     public static final ConfigOption<Integer> MAX_PENDING = key("labels.max-pending-per-user").intType()
             .defaultValue(256).withDescription("waiting predictions and labels kept per user, together (more are"
                     + " dropped and counted)");
