@@ -11,8 +11,10 @@
 #   run/          <process>.pid, cluster.env (the ports in use), job-id
 #   checkpoints/  tmp/
 
-CLUSTER_LIB="$(absolute_path "${MARQUEE_CLUSTER_LIB:-$MARQUEE_STATE/cluster/lib}")"
-CLUSTER_DIR="$(absolute_path "${MARQUEE_CLUSTER_DIR:-$MARQUEE_STATE/cluster}")"
+# Canonical (no trailing slash, symbolic links resolved): a cluster's processes are found by this path in their
+# command lines, so /data/c/ and a link to /data/c must name the same cluster.
+CLUSTER_LIB="$(realpath -m -- "$(absolute_path "${MARQUEE_CLUSTER_LIB:-$MARQUEE_STATE/cluster/lib}")")"
+CLUSTER_DIR="$(realpath -m -- "$(absolute_path "${MARQUEE_CLUSTER_DIR:-$MARQUEE_STATE/cluster}")")"
 # Per checkout, not in a MARQUEE_CLUSTER_LIB shared by several: its freshness is judged against this checkout's sources.
 CLUSTER_JOB_JAR="$MARQUEE_STATE/cluster-job/marquee-job-shaded.jar"
 CLUSTER_TASKMANAGERS="${MARQUEE_CLUSTER_TASKMANAGERS:-2}"
@@ -114,7 +116,7 @@ cluster_ensure_job_jar() {
     die "the job jar did not build (log: $log)"
   fi
   local built
-  built=$(ls "$MARQUEE_ROOT"/job/target/marquee-job-*-shaded.jar 2>/dev/null | head -n1)
+  built=$(compgen -G "$MARQUEE_ROOT/job/target/marquee-job-*-shaded.jar" | head -n1 || true)
   [ -n "$built" ] || { exec 7>&-; die "the build made no shaded jar in job/target (log: $log)"; }
   cp "$built" "$CLUSTER_JOB_JAR.tmp" && mv "$CLUSTER_JOB_JAR.tmp" "$CLUSTER_JOB_JAR"
   exec 7>&-   # held until the copy is in place: another build would rewrite job/target meanwhile

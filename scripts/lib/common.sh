@@ -104,8 +104,10 @@ ensure_built() {
     fi
   fi
   # Maven compiles with JAVA_HOME's Java, which may differ from the java on PATH checked above
-  local mvn_java
-  mvn_java="$(mvn -v 2>/dev/null | sed -n 's/^Java version: \([0-9][0-9.]*\).*/\1/p' | head -n 1)"
+  local mvn_java mvn_out
+  mvn_out="$(mvn -v 2>&1)" \
+    || die "mvn does not start: $(printf '%s\n' "$mvn_out" | grep -v '^ *$' | tail -n 2 | tr '\n' ' ')(is JAVA_HOME=${JAVA_HOME:-unset} a JDK?)"
+  mvn_java="$(printf '%s\n' "$mvn_out" | sed -n 's/^Java version: \([0-9][0-9.]*\).*/\1/p' | head -n 1 || true)"
   case "$mvn_java" in
     1.*|[0-9]|[0-9].*|1[0-6]|1[0-6].*)
       die "Maven runs on Java $mvn_java (JAVA_HOME=${JAVA_HOME:-unset}): marquee needs 17 or later; point JAVA_HOME at a Java 17 JDK" ;;

@@ -37,8 +37,13 @@ public final class ScoringJobOptions {
             + " dead-letter sink's `max.request.size` and `buffer.memory` follow `parser.max-dead-letter-payload-bytes`"
             + " (the largest dead-letter record: 70,144 bytes by default); given smaller here, or a `topic.dead-letters`"
             + " topic whose `max.message.bytes` is smaller, the job fails at start-up"
-            + " ([RELIABILITY.md](RELIABILITY.md#hostile-input)). Values of secret keys (passwords, JAAS configurations,"
-            + " tokens) are masked wherever settings are logged");
+            + " ([RELIABILITY.md](RELIABILITY.md#hostile-input)). Refused at start-up: `bootstrap.servers`, `group.id`,"
+            + " `transactional.id` and `transaction.timeout.ms` (set `kafka.bootstrap-servers`, `kafka.group-id`,"
+            + " `delivery.transactional-id-prefix`, `delivery.transaction-timeout-ms`, which reach every client), and at"
+            + " exactly-once what Kafka's transactions cannot run with (`enable.idempotence` other than true, `acks` other"
+            + " than all or -1, `retries=0`, `max.in.flight.requests.per.connection` above 5); `acks` 0 or 1 is warned"
+            + " about. Values of secret keys (passwords, JAAS configurations, tokens) are masked wherever settings are"
+            + " logged");
 
     // Topics
     public static final ConfigOption<String> TOPIC_REQUESTS = key("topic.rating-requests").stringType()

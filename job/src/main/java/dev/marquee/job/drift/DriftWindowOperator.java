@@ -43,6 +43,8 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
     private transient String restoredJobId;
     /** Restored in the same job (a failover): the next report says so, so consumers go on counting across the restart. */
     private transient boolean afterFailover;
+    /** The last window ended empty: kept in the snapshot, so a failover during a pause is not taken for a backlog. */
+    private transient boolean idle;
     private transient AlertTracker alerts;
     private transient RollingEventHours rolling;
     private transient EpisodeTracker episode;
@@ -77,6 +79,7 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
             sequence = s.sequence;
             runStartedAtMs = s.runStartedAtMs;
             restoredJobId = s.jobId;
+            idle = s.idle;
             streaks = s.streaks;
             for (DriftCounts c : s.counts) window.put(c.modelVersion, c);
         }
@@ -100,7 +103,7 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
             if (runStartedAtMs > 0) alerts.endStreaks();
             runStartedAtMs = now();
         } else {
-            afterFailover = true;
+            afterFailover = !idle; // traffic had paused before the failure: the next report follows a gap
         }
         scheduleWindowEnd(windowStartMs);
     }
@@ -125,6 +128,7 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
         s.sequence = sequence;
         s.runStartedAtMs = runStartedAtMs;
         s.jobId = jobId();
+        s.idle = idle;
         s.counts = new ArrayList<>(window.values());
         s.streaks = new HashMap<>(alerts.streaks());
         s.streakModelVersion = alerts.modelVersion();
@@ -149,6 +153,7 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
                 last = null;
                 alerts.endStreaks(); // DRIFT.md: a streak stops where its metric is absent for lack of data
                 afterFailover = false; // a pause after all: the next report follows a gap
+                idle = true;
                 windowStartMs = end;
                 scheduleWindowEnd(end);
             } else {
@@ -176,6 +181,7 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
         report.runStartedAtMs = runStartedAtMs;
         report.afterFailover = afterFailover;
         afterFailover = false;
+        idle = false;
         alerts.apply(report);
         lastModelVersion = alerts.modelVersion();
         episode.apply(report, settings.episodeCloseWindows, DriftReports.titlesGrown(scored, ref));

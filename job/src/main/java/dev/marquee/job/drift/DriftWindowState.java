@@ -28,5 +28,11 @@ public class DriftWindowState {
     /** The open drift episode, if any. */
     public EpisodeTracker episode = new EpisodeTracker();
 
+    /**
+     * The last window ended empty (no traffic since): a restore in the same job then follows a pause, not a backlog
+     * read again at once, and its first report does not say it follows a failover. False in state from before.
+     */
+    public boolean idle;
+
     public DriftWindowState() {}
 }

@@ -164,7 +164,9 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             releaseKeptCandidate(st, r.modelVersion);
         }
         // a failover re-reads its backlog at once: no pause in the traffic, so the window dated from the restore follows on
-        if (!r.afterFailover && st.lastReportWindowEndMs > 0 && r.windowStartMs > 0
+        // (numbered again is a failover's too: reports of jobs from before after_failover)
+        boolean followsFailover = r.afterFailover || kind == TriggerState.ReportKind.SENT_AGAIN;
+        if (!followsFailover && st.lastReportWindowEndMs > 0 && r.windowStartMs > 0
                 && r.windowStartMs != st.lastReportWindowEndMs) {
             // not the window after the last one: "consecutive" counts windows of traffic in a row, as the alerts do
             // (the RMSE rule's groups span windows and gaps alike: a model's error does not pause with the traffic)

@@ -58,7 +58,7 @@ class TriggerCommandTest {
         assertThat(s.maxRmse).isNaN();
         assertThat(s.rmseMargin).isEqualTo(0.1);
         assertThat(s.common.modelName).isEqualTo("m");
-        assertThat(s.common.groupId).isEqualTo(TriggerJobOptions.GROUP_ID.defaultValue());
+        assertThat(s.common.groupId).as("model m's own").isEqualTo(TriggerJobOptions.GROUP_ID.defaultValue() + "-m");
         assertThat(s.common.kafkaProperties()).containsEntry("security.protocol", "SSL");
     }
 

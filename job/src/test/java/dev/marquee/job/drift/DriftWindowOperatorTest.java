@@ -174,6 +174,36 @@ class DriftWindowOperatorTest {
         }
     }
 
+    /**
+     * A failover while the traffic had paused (the last window ended empty) is no backlog read again: the first report
+     * after it does not say it follows a failover, so the trigger's count of consecutive windows starts again.
+     */
+    @Test
+    void aFailoverDuringAPauseIsNotReportedAsOne() throws Exception {
+        writeProfile(1);
+        Map<String, String> settings = Map.of("drift.window.ms", "10000");
+        OperatorSubtaskState snapshot;
+        try (var h = harness(settings)) {
+            h.setProcessingTime(NOW);
+            h.open();
+            h.processElement(new StreamRecord<>(requests(1_000)));
+            h.processElement(new StreamRecord<>(stationary(1_000, 1, true)));
+            h.setProcessingTime(NOW + 10_000);
+            h.setProcessingTime(NOW + 20_000); // a window with nothing in it
+            assertThat(reports(h)).hasSize(1);
+            snapshot = h.snapshot(1, NOW + 21_000);
+        }
+        try (var h = harness(settings)) { // the same job: a failover
+            h.setProcessingTime(NOW + 22_000);
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement(new StreamRecord<>(requests(1_000)));
+            h.processElement(new StreamRecord<>(stationary(1_000, 1, true)));
+            h.setProcessingTime(NOW + 40_000);
+            assertThat(single(h).afterFailover).as("the traffic had paused before the failure").isFalse();
+        }
+    }
+
     /** 3% of requests missing a field: under the overall invalid rate's threshold, over the per-code one. */
     @Test
     void everyAlertOfAReportHasAnAlertingGaugeAtOne() throws Exception {

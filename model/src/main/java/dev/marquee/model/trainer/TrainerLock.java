@@ -28,9 +28,11 @@ final class TrainerLock implements AutoCloseable {
         this.lock = lock;
     }
 
-    /** Takes the lock of {@code modelDir}, or fails with a one-line message when another trainer holds it. */
+    /**
+     * Takes the lock of {@code modelDir} (which must exist: {@code ModelRegistry.createModelDir} makes it enterable by
+     * the scoring job's user), or fails with a one-line message when another trainer holds it.
+     */
     static TrainerLock acquire(Path modelDir, String what) throws IOException {
-        Files.createDirectories(modelDir);
         Path file = modelDir.resolve(FILE_NAME);
         try {
             Files.createFile(file);
@@ -40,7 +42,13 @@ final class TrainerLock implements AutoCloseable {
         } catch (FileAlreadyExistsException e) {
             // taken before, by this or another trainer: the file lock says whether it still runs
         }
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE);
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.WRITE);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw CliException.failure("cannot take " + file + ": permission denied (every user who runs a trainer on "
+                    + what + " must be able to write it; it is created writable by its group)");
+        }
         FileLock lock;
         try {
             lock = channel.tryLock();

@@ -84,8 +84,8 @@ final class TrainerWorker implements AutoCloseable {
     /** Runs until {@link #stop()} (or, with {@code once}, until the requests pending at start are handled). */
     int run() throws Exception {
         if (lock == null) {
-            lock = TrainerLock.acquire(settings.modelDir(), "model " + settings.modelName() + " of the registry "
-                    + settings.registry().base());
+            lock = TrainerLock.acquire(settings.registry().createModelDir(settings.modelName()), "model "
+                    + settings.modelName() + " of the registry " + settings.registry().base());
         }
         // one this worker cannot delete (a person's --once run as another user, killed midway) must not stop it
         int stale = Folders.deleteEntriesStartingWith(settings.modelDir(), Retrainer.CANDIDATE_PREFIX,

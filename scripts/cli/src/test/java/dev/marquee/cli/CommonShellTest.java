@@ -96,6 +96,23 @@ class CommonShellTest {
                 .contains("parallelism.default: 4", "execution.checkpointing.timeout: 10min");
     }
 
+    /**
+     * A cluster's processes are found by its folder's path in their command lines: the folder given with a trailing
+     * slash, or through a symbolic link, must name the same cluster, or `down` stops nothing and `up` wipes a running one.
+     */
+    @Test
+    void aClustersFolderIsNamedTheSameHoweverItIsSpelt() throws Exception {
+        Path cluster = COMMON.resolveSibling("cluster.sh");
+        Path real = Files.createDirectories(dir.resolve("real-cluster"));
+        Path link = Files.createSymbolicLink(dir.resolve("link-cluster"), real);
+        for (String spelt : List.of(real + "/", link.toString(), link + "/", real + "/./")) {
+            Run r = bash("MARQUEE_CLUSTER_DIR='" + spelt + "'; source '" + cluster + "'; printf '%s' \"$CLUSTER_DIR\"",
+                    System.getenv("PATH"));
+            assertThat(r.status()).as(r.err()).isZero();
+            assertThat(r.out()).as(spelt).isEqualTo(real.toRealPath().toString());
+        }
+    }
+
     /** tensorflow-java 1.1's JNI library needs glibc 2.34: an older system is refused before anything is built. */
     @Test
     void aSystemWithAGlibcOlderThanTensorFlowNeedsIsRefusedInOneLine() throws Exception {
@@ -127,6 +144,16 @@ class CommonShellTest {
         assertThat(run.status()).as(run.err()).isEqualTo(1);
         assertThat(run.err()).contains("Maven runs on Java 11.0.2").contains("marquee needs 17 or later");
         assertThat(dir.resolve("mvn-ran")).as("no build started").doesNotExist();
+
+        // a Maven that does not start at all (JAVA_HOME naming a removed JDK) says so, not exit silently
+        Path broken = Files.createDirectories(dir.resolve("bin-mvn-broken"));
+        Path brokenMvn = broken.resolve("mvn");
+        Files.writeString(brokenMvn, "#!/bin/sh\necho 'The JAVA_HOME environment variable is not defined correctly' >&2; exit 1\n",
+                StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(brokenMvn, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Run none = bash("ensure_built", broken + ":" + javaBin + ":" + System.getenv("PATH"));
+        assertThat(none.status()).isEqualTo(1);
+        assertThat(none.err()).contains("marquee: mvn does not start").contains("JAVA_HOME environment variable");
     }
 
     /** Where getconf cannot tell (musl's refuses GNU_LIBC_VERSION), nothing is checked, and nothing ends silently. */
