@@ -21,6 +21,12 @@ for _marquee_var in MOVIELENS_DIR MARQUEE_REGISTRY BENCH_OUT MARQUEE_E2E_REGISTR
 done
 unset _marquee_var
 
+# The scripts' own folder (builds' logs and stamps, run-local's runs, clusters), writable, or one line saying so.
+ensure_state_dir() {
+  { mkdir -p "$MARQUEE_STATE" 2>/dev/null && [ -w "$MARQUEE_STATE" ]; } \
+    || die "cannot write $MARQUEE_STATE (the scripts' builds, logs and clusters): set MARQUEE_STATE to a folder you can write"
+}
+
 # absolute_option_values "OPT ..." ARGS...: sets ABSOLUTE_ARGS to ARGS with the values of the named options
 # (--out FILE and --out=FILE) made absolute against the caller's directory, for scripts that change directory;
 # the words none and synthetic[:N] are kept as they are.
@@ -82,7 +88,7 @@ require_tools() {
 ensure_built() {
   require_tools
   local stamp="$MARQUEE_STATE/build.stamp"
-  mkdir -p "$MARQUEE_STATE"
+  ensure_state_dir
   # `mvn clean` deletes the classes and classpaths the stamp vouches for: build again
   local m
   for m in infra data model job scripts/tools scripts/cli; do
@@ -200,11 +206,20 @@ java_bg() {
   BG_PID=$!
 }
 
+# The job module's test classpath (job/target/test-classpath.txt) for the benchmarks, written again when it is
+# missing or any pom (the root's versions, a module's dependencies) is newer than it. Run from $MARQUEE_ROOT.
+ensure_test_classpath() {
+  local file="$MARQUEE_ROOT/job/target/test-classpath.txt"
+  if [ ! -f "$file" ] || [ -n "$(find "$MARQUEE_ROOT" -path "$MARQUEE_ROOT/.git" -prune -o -name pom.xml -newer "$file" -print -quit)" ]; then
+    maven_step "$1" -pl job dependency:build-classpath -DincludeScope=test -Dmdep.outputFile=target/test-classpath.txt
+  fi
+}
+
 # maven_step LOG ARGS...: Maven quietly, its output in $MARQUEE_STATE/LOG, shown (the last 30 lines) when it fails.
 maven_step() {
   local log="$MARQUEE_STATE/$1"
   shift
-  mkdir -p "$MARQUEE_STATE"
+  ensure_state_dir
   if command -v flock >/dev/null 2>&1; then   # not while ensure_built builds the same target/ folders
     exec 7>"$MARQUEE_STATE/build.lock"
     flock -n 7 || { say "another script of this checkout is building: waiting for it first"; flock 7; }

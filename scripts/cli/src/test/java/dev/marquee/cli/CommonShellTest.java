@@ -113,6 +113,35 @@ class CommonShellTest {
         }
     }
 
+    /** The benchmarks' test classpath is written again when any pom is newer (a version bumped in the root pom). */
+    @Test
+    void theBenchmarksTestClasspathFollowsEveryPom() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("root"));
+        Path classpath = Files.createDirectories(root.resolve("job/target")).resolve("test-classpath.txt");
+        Files.writeString(classpath, "a.jar");
+        Path rootPom = Files.writeString(root.resolve("pom.xml"), "<project/>");
+        Files.setLastModifiedTime(rootPom, java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(classpath).toMillis() - 60_000));
+        String script = "MARQUEE_ROOT='" + root + "'; maven_step() { echo \"ran $1\"; }; ensure_test_classpath c.log; echo done";
+        Run current = bash(script, System.getenv("PATH"));
+        assertThat(current.out()).as(current.err()).isEqualTo("done\n");
+        Files.setLastModifiedTime(rootPom, java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(classpath).toMillis() + 60_000));
+        Run stale = bash(script, System.getenv("PATH"));
+        assertThat(stale.out()).as(stale.err()).isEqualTo("ran c.log\ndone\n");
+    }
+
+    /** A state folder that cannot be made (under a file, say, or on a read-only disk) is one line naming the remedy. */
+    @Test
+    void aStateFolderThatCannotBeWrittenIsOneLine() throws Exception {
+        Path file = Files.writeString(dir.resolve("not-a-folder"), "");
+        Run r = bash("MARQUEE_STATE='" + file.resolve("state") + "'; ensure_state_dir; echo unreachable", System.getenv("PATH"));
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.out()).doesNotContain("unreachable");
+        assertThat(r.err().strip()).startsWith("marquee: cannot write " + file.resolve("state"))
+                .endsWith("set MARQUEE_STATE to a folder you can write").doesNotContain("mkdir:");
+    }
+
     /** tensorflow-java 1.1's JNI library needs glibc 2.34: an older system is refused before anything is built. */
     @Test
     void aSystemWithAGlibcOlderThanTensorFlowNeedsIsRefusedInOneLine() throws Exception {
