@@ -250,7 +250,7 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
             predictionsExpired.inc();
             ctx.output(EXPIRED, new UnmatchedExpiry(UnmatchedExpiry.Kind.PREDICTION, ctx.getCurrentKey(),
                     served.movieTitle, served.requestId, served.modelVersion));
-        } else if (hasRoom(w)) {
+        } else if (hasRoom(w, ctx)) {
             if (w == null) w = new WaitingEntries();
             served.expiresAtMs = expiry(p.timestamp, ctx);
             w.predictions.add(served);
@@ -272,7 +272,7 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
             labelsExpired.inc();
             ctx.output(EXPIRED, new UnmatchedExpiry(UnmatchedExpiry.Kind.LABEL, ctx.getCurrentKey(), resolved.title(),
                     label.requestId, 0));
-        } else if (hasRoom(w)) {
+        } else if (hasRoom(w, ctx)) {
             if (w == null) w = new WaitingEntries();
             PendingLabel waits = new PendingLabel(label.rating, label.timestamp, label.requestId,
                     expiry(label.timestamp, ctx));
@@ -319,11 +319,40 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         return into;
     }
 
-    /** Whether one more entry may wait for the user ({@code labels.max-pending-per-user}); counts what is dropped. */
-    private boolean hasRoom(WaitingEntries w) {
+    /**
+     * Whether one more entry may wait for the user ({@code labels.max-pending-per-user}); counts what is dropped. A full
+     * user's entries already due are expired first: after the requests were idle, kept labels would otherwise hold
+     * the user's room until the user's next recheck, a quarter of the join TTL away, and push out new predictions.
+     */
+    private boolean hasRoom(WaitingEntries w, Context ctx) throws Exception {
         if (w == null || w.size() < settings.maxPendingPerUser) return true;
+        boolean expired = expireDue(w, ctx);
+        if (expired && w.size() < settings.maxPendingPerUser) return true;
+        if (expired) waiting.update(w);
         dropped.inc();
         return false;
+    }
+
+    /** Expires the entries already due at the event time now (labels: once the requests' own time has passed too). */
+    private boolean expireDue(WaitingEntries w, Context ctx) {
+        long now = ctx.timerService().currentWatermark();
+        long labelsDueBy = now == Long.MAX_VALUE ? now : Math.min(now, requestsClockMs);
+        String userId = ctx.getCurrentKey();
+        int before = w.size();
+        w.predictions.removeIf(p -> {
+            if (p.expiresAtMs > now) return false;
+            predictionsExpired.inc();
+            ctx.output(EXPIRED, new UnmatchedExpiry(UnmatchedExpiry.Kind.PREDICTION, userId, p.movieTitle, p.requestId,
+                    p.modelVersion));
+            return true;
+        });
+        w.labels.removeIf(l -> {
+            if (l.expiresAtMs > labelsDueBy) return false;
+            labelsExpired.inc();
+            ctx.output(EXPIRED, new UnmatchedExpiry(UnmatchedExpiry.Kind.LABEL, userId, l.movieTitle, l.requestId, 0));
+            return true;
+        });
+        return w.size() < before;
     }
 
     /** Keeps the user's timer at or before {@code expiresAtMs}: one timer per user, at the earliest expiry. */

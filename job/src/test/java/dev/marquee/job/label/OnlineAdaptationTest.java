@@ -432,6 +432,31 @@ class OnlineAdaptationTest {
         }
     }
 
+    /**
+     * Labels a user's room filled while the requests were idle are due once the requests come back, before the user's
+     * next recheck (a quarter of the join TTL later): a new prediction expires them instead of being dropped.
+     */
+    @Test
+    void labelsKeptWhileTheRequestsWereIdleDoNotPushOutTheNextPrediction() throws Exception {
+        try (var h = harness(Map.of("adaptation.enabled", "false", "labels.join-ttl-ms", "60000",
+                "labels.max-pending-per-user", "2"))) {
+            h.processBothWatermarks(new Watermark(99_000));
+            h.processElement2(label("u1", "A", 4f, 100), 0);
+            h.processElement2(label("u1", "B", 4f, 100), 0); // the user's room is full
+            h.processWatermarkStatus1(WatermarkStatus.IDLE);
+            h.processWatermark2(new Watermark(200_000)); // their expiry (160 s) passes on the labels' time alone: kept
+            assertThat(expired(h)).isEmpty();
+            h.processWatermarkStatus1(WatermarkStatus.ACTIVE);
+            h.processWatermark1(new Watermark(201_000)); // the requests are back, past both labels' expiry
+
+            h.processElement1(prediction("u1", "r1", "C", 3f, 1, 200), 0);
+            assertThat(expired(h)).as("the due labels made room").extracting(e -> e.movieTitle).containsExactly("A", "B");
+            h.processElement2(label("u1", "C", 5f, 200), 0);
+            assertThat(joins(h)).as("the prediction waited and joined its label").singleElement()
+                    .satisfies(j -> assertThat(j.movieTitle).isEqualTo("C"));
+        }
+    }
+
     /** At the end of event time (a bounded input's last watermark) a label waits no more, whatever the requests. */
     @Test
     void theLastWatermarkExpiresALabelTheIdleRequestsNeverReached() throws Exception {
