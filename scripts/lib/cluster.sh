@@ -284,12 +284,15 @@ appender.file.layout.pattern = %d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n
 PROPS
 }
 
-# pid_alive NAME: the process recorded as NAME runs and is ours (its command line names this cluster dir).
+# pid_alive NAME: the process recorded as NAME runs and is ours (its command line names this cluster dir, in any
+# spelling of it: scripts before session 29 passed the path as given, trailing slash or symbolic link included).
 pid_alive() {
-  local f="$CLUSTER_DIR/run/$1.pid" pid
+  local f="$CLUSTER_DIR/run/$1.pid" pid named
   [ -f "$f" ] || return 1
   pid=$(cat "$f")
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "marquee.cluster=$CLUSTER_DIR "
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  named=$({ tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null || true; } | sed -n 's/^-Dmarquee\.cluster=//p' | head -n 1)
+  [ -n "$named" ] && [ "$(realpath -m -- "$named")" = "$CLUSTER_DIR" ]
 }
 
 pid_of() { cat "$CLUSTER_DIR/run/$1.pid" 2>/dev/null; }

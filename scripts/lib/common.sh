@@ -210,7 +210,8 @@ java_bg() {
 # missing or any pom (the root's versions, a module's dependencies) is newer than it. Run from $MARQUEE_ROOT.
 ensure_test_classpath() {
   local file="$MARQUEE_ROOT/job/target/test-classpath.txt"
-  if [ ! -f "$file" ] || [ -n "$(find "$MARQUEE_ROOT" -path "$MARQUEE_ROOT/.git" -prune -o -name pom.xml -newer "$file" -print -quit)" ]; then
+  if [ ! -f "$file" ] || [ -n "$(find "$MARQUEE_ROOT" \( -path "$MARQUEE_ROOT/.git" -o -path "$MARQUEE_STATE" \) -prune -o \
+        -name pom.xml -newer "$file" -print -quit 2>/dev/null)" ]; then
     maven_step "$1" -pl job dependency:build-classpath -DincludeScope=test -Dmdep.outputFile=target/test-classpath.txt
   fi
 }

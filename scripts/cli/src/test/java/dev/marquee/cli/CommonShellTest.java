@@ -111,6 +111,12 @@ class CommonShellTest {
             assertThat(r.status()).as(r.err()).isZero();
             assertThat(r.out()).as(spelt).isEqualTo(real.toRealPath().toString());
         }
+        // a process started by earlier scripts, with the folder spelt through the link: still this cluster's
+        Run alive = bash("MARQUEE_CLUSTER_DIR='" + real + "'; source '" + cluster + "'; mkdir -p \"$CLUSTER_DIR/run\";"
+                + " bash -c 'sleep 60; true' x '-Dmarquee.cluster=" + link + "/' & echo $! > \"$CLUSTER_DIR/run/kafka.pid\";"
+                + " for i in $(seq 1 1000); do tr '\\0' '\\n' < /proc/$!/cmdline | grep -q '^-Dmarquee.cluster=' && break; done;"
+                + " if pid_alive kafka; then echo alive; else echo dead; fi; kill $!", System.getenv("PATH"));
+        assertThat(alive.out()).as(alive.err()).isEqualTo("alive\n");
     }
 
     /** The benchmarks' test classpath is written again when any pom is newer (a version bumped in the root pom). */
