@@ -12,8 +12,8 @@ public class TriggerState {
     static final int ANSWERED_KEPT = 32;
 
     /**
-     * The last report counted: the start of its numbering and its sequence. A report of the same numbering whose window
-     * does not end after the last counted one's repeats a report already counted, and is not counted twice.
+     * The last report counted: the start of its numbering and its sequence ({@link #classify}: a report of the same
+     * numbering, numbered no higher and ending no later, repeats one already counted and is not counted twice).
      */
     public long lastReportRunStartedAtMs = -1;
     public long lastReportSequence = -1;
