@@ -99,6 +99,16 @@ public final class BrokerChecks {
         if (s.labels.labelsEnabled) {
             PredictionRecordSize.checkTopic(s.parserLimits, s.labeledPredictionsTopic, JobSettings.TOPIC_LABELED_PREDICTIONS,
                     limitOf(s.labeledPredictionsTopic, facts));
+            for (String topic : List.of(s.requestsTopic, s.ratingsTopic)) {
+                Integer partitions = facts.topicPartitions.get(topic);
+                if (s.parallelism > 0 && partitions != null && partitions > s.parallelism) {
+                    warnings.add("topic " + topic + " has " + partitions + " partitions for a parallelism of "
+                            + s.parallelism + ": with labels on, a subtask reading several partitions makes event time"
+                            + " follow the one read furthest ahead, and while the job catches up on a backlog labels can"
+                            + " expire before their predictions come; give the job one subtask per partition"
+                            + " (docs/OPERATIONS.md, partitions and parallelism)");
+                }
+            }
         }
         return warnings;
     }

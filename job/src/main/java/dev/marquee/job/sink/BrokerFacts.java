@@ -35,6 +35,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 public final class BrokerFacts {
     /** Topics that exist, with their effective {@code max.message.bytes}. */
     public final Map<String, OptionalLong> topicMaxMessageBytes = new HashMap<>();
+    /** Topics that exist, with their number of partitions, when it could be read. */
+    public final Map<String, Integer> topicPartitions = new HashMap<>();
     /** Topics the brokers said do not exist. */
     public final List<String> missingTopics = new ArrayList<>();
     /** The broker's {@code auto.create.topics.enable}, when read. */
@@ -96,6 +98,7 @@ public final class BrokerFacts {
             Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(resource)).all()
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             topicMaxMessageBytes.put(topic, number(configs.get(resource), TopicConfig.MAX_MESSAGE_BYTES_CONFIG));
+            readPartitions(admin, topic, timeout);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 missingTopics.add(topic);
@@ -111,6 +114,19 @@ public final class BrokerFacts {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             unread.add("interrupted");
+        }
+    }
+
+    /** The topic's partition count; what cannot be read is left out (only a warning depends on it). */
+    private void readPartitions(Admin admin, String topic, Duration timeout) {
+        try {
+            var description = admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+            if (description != null) topicPartitions.put(topic, description.partitions().size());
+        } catch (ExecutionException | TimeoutException e) {
+            // not known: the check that needs it is skipped
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -90,6 +90,21 @@ class BrokerChecksTest {
         assertThat(BrokerChecks.check(s, f)).isEmpty();
     }
 
+    /** With labels on, event time is made per subtask: more partitions than subtasks is warned about. */
+    @Test
+    void moreRequestOrRatingPartitionsThanSubtasksWithLabelsOnIsAWarning() {
+        BrokerFacts f = facts(true);
+        f.topicPartitions.put("rating-requests", 4);
+        f.topicPartitions.put("ratings", 2);
+        JobSettings two = JobSettings.from(Map.of(JobSettings.PARALLELISM, "2"));
+        assertThat(BrokerChecks.check(two, f)).singleElement().asString()
+                .contains("topic rating-requests has 4 partitions for a parallelism of 2");
+        assertThat(BrokerChecks.check(JobSettings.from(Map.of(JobSettings.PARALLELISM, "4")), f)).isEmpty();
+        assertThat(BrokerChecks.check(JobSettings.from(Map.of(JobSettings.PARALLELISM, "2", "labels.enabled", "false")), f))
+                .as("labels off: nothing waits on event time").isEmpty();
+        assertThat(BrokerChecks.check(JobSettings.defaults(), f)).as("no parallelism set: not known here").isEmpty();
+    }
+
     @Test
     void whatCouldNotBeReadIsAWarningNotARefusal() {
         BrokerFacts f = new BrokerFacts();

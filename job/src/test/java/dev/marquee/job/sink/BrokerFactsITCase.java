@@ -50,6 +50,7 @@ class BrokerFactsITCase {
         BrokerFacts f = BrokerFacts.read(settings(Map.of()), List.of("dead-letters-here", "no-such-topic"), Duration.ofSeconds(30));
         assertThat(f.unread).isEmpty();
         assertThat(f.topicMaxMessageBytes).containsEntry("dead-letters-here", OptionalLong.of(2_000_000));
+        assertThat(f.topicPartitions).containsEntry("dead-letters-here", 1).doesNotContainKey("no-such-topic");
         assertThat(f.missingTopics).containsExactly("no-such-topic");
         assertThat(f.autoCreateTopics).contains(false);
         assertThat(f.maxTransactionTimeoutMs).hasValue(60_000);
