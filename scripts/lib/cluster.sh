@@ -46,10 +46,21 @@ cluster_check_dir() {
   for entry in "$CLUSTER_DIR"/* "$CLUSTER_DIR"/.[!.]*; do
     [ -e "$entry" ] || continue
     case "$(basename "$entry")" in
-      lib|run|kafka|logs|checkpoints|savepoints|tmp|conf|conf-client|*.log) ;;
+      lib|run|kafka|logs|checkpoints|savepoints|tmp|conf|conf-client|*.log|.up.lock) ;;
       *) die "$CLUSTER_DIR holds $(basename "$entry"), which scripts/cluster did not make: choose an empty or new folder for MARQUEE_CLUSTER_DIR" 2 ;;
     esac
   done
+}
+
+# cluster_lock_up: holds CLUSTER_DIR/.up.lock (fd 9) until this script exits, or stops with one line when another
+# `up` of the same folder holds it: two at once would both find the cluster down and start two of everything on
+# the same files. The JVMs it starts do not inherit the descriptor (start_jvm closes it), so a running cluster does
+# not hold it. Without flock (util-linux) the folder is not locked.
+cluster_lock_up() {
+  command -v flock >/dev/null 2>&1 || return 0
+  mkdir -p "$CLUSTER_DIR" 2>/dev/null || die "cannot create $CLUSTER_DIR: set MARQUEE_CLUSTER_DIR to a folder you can write"
+  exec 9>>"$CLUSTER_DIR/.up.lock"
+  flock -n 9 || die "another 'scripts/cluster up' of $CLUSTER_DIR is running: wait for it, or scripts/cluster status"
 }
 
 # What the jars in lib/ are made from: the cluster pom, and the versions it takes from the root pom's properties
@@ -301,7 +312,7 @@ pid_of() { cat "$CLUSTER_DIR/run/$1.pid" 2>/dev/null; }
 start_jvm() {
   local name="$1" out="$2"
   shift 2
-  nohup java -Dmarquee.cluster="$CLUSTER_DIR" "$@" >"$out" 2>&1 </dev/null &
+  nohup java -Dmarquee.cluster="$CLUSTER_DIR" "$@" >"$out" 2>&1 </dev/null 9>&- &
   echo $! >"$CLUSTER_DIR/run/$name.pid"
   disown $! 2>/dev/null || true
 }

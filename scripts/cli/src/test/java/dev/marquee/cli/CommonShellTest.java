@@ -119,6 +119,45 @@ class CommonShellTest {
         assertThat(alive.out()).as(alive.err()).isEqualTo("alive\n");
     }
 
+    /**
+     * Two `cluster up`s of one folder at once would both find it down and start two of everything on the same files:
+     * the second stops with one line. The JVMs an `up` starts do not inherit its lock, so once that `up` has ended a
+     * running cluster does not block the next one.
+     */
+    @Test
+    void oneClusterUpAtATimeAndItsJvmsDoNotKeepTheLock() throws Exception {
+        Path cluster = COMMON.resolveSibling("cluster.sh");
+        Path bin = Files.createDirectories(dir.resolve("bin-fake-java"));
+        Path java = bin.resolve("java");
+        Files.writeString(java, "#!/bin/sh\nexec sleep 120\n", StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String path = bin + ":" + System.getenv("PATH");
+        String prelude = "MARQUEE_CLUSTER_DIR='" + dir.resolve("cluster") + "'; source '" + cluster + "'; ";
+
+        ProcessBuilder first = new ProcessBuilder("bash", "-c", "set -euo pipefail; source '" + COMMON + "'; " + prelude
+                + "cluster_lock_up; mkdir -p \"$CLUSTER_DIR/run\"; start_jvm kafka /dev/null; echo locked; read -r line");
+        first.environment().put("PATH", path);
+        first.environment().put("MARQUEE_STATE", dir.resolve("state").toString());
+        Process up = first.redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            var lines = new java.io.BufferedReader(new java.io.InputStreamReader(up.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(lines.readLine()).as("the first up took the lock").isEqualTo("locked");
+
+            Run second = bash(prelude + "cluster_lock_up; echo locked", path);
+            assertThat(second.status()).as(second.out()).isEqualTo(1);
+            assertThat(second.err()).isEqualTo("marquee: another 'scripts/cluster up' of "
+                    + dir.resolve("cluster").toRealPath() + " is running: wait for it, or scripts/cluster status\n");
+
+            up.getOutputStream().close();
+            assertThat(up.waitFor(60, TimeUnit.SECONDS)).as("the first up ended").isTrue();
+            Run third = bash(prelude + "kill -0 \"$(pid_of kafka)\"; cluster_lock_up; echo locked", path);
+            assertThat(third.out()).as(third.err()).isEqualTo("locked\n");
+        } finally {
+            up.destroyForcibly();
+            bash(prelude + "kill \"$(pid_of kafka)\" 2>/dev/null || true", path);
+        }
+    }
+
     /** The benchmarks' test classpath is written again when any pom is newer (a version bumped in the root pom). */
     @Test
     void theBenchmarksTestClasspathFollowsEveryPom() throws Exception {
