@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.marquee.data.event.DeadLetter;
+import dev.marquee.data.event.DriftReport;
 import dev.marquee.data.event.Prediction;
 import dev.marquee.data.event.Rating;
 import dev.marquee.data.json.EventCodec;
@@ -197,7 +198,8 @@ class ScoringJobITCase {
     void exactlyOnceRecoversFromAnInjectedFailureWithNoDuplicateAndNoGap() throws Exception {
         String requests = KAFKA.createTopic("requests", 2);
         String predictions = KAFKA.createTopic("predictions", 2);
-        JobSettings settings = JobSettings.from(Map.of(
+        String drift = KAFKA.createTopic("drift-metrics", 1);
+        Map<String, String> values = new HashMap<>(Map.of(
                 JobSettings.BOOTSTRAP, KAFKA.bootstrapServers(),
                 JobSettings.TOPIC_REQUESTS, requests,
                 JobSettings.TOPIC_PREDICTIONS, predictions,
@@ -208,6 +210,14 @@ class ScoringJobITCase {
                 JobSettings.TRANSACTIONAL_ID_PREFIX, "it-" + requests,
                 JobSettings.CHECKPOINT_INTERVAL_MS, "300",
                 JobSettings.MODEL_REGISTRY, registryDir.toString()));
+        // Windows of a round's size that only a record count ends: never an empty (idle) one, and one at least
+        // ends after the restore (the records read again and the last round), whose report says it follows a failover.
+        values.put(JobSettings.TOPIC_DRIFT, drift);
+        values.put("drift.window.records", Integer.toString(RECOVERY_ROUND));
+        values.put("drift.window.ms", "600000");
+        values.put("drift.partial.records", "50");
+        values.put("drift.min-records", Integer.toString(RECOVERY_ROUND));
+        JobSettings settings = JobSettings.from(values);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         ScoringJob.configure(env, settings);
@@ -242,9 +252,33 @@ class ScoringJobITCase {
             assertThat(SnapshotProbe.RESTORED_FROM.get()).as("restored from the checkpoint before the failure")
                     .isGreaterThanOrEqualTo(FailOnce.FAILED_AFTER_CHECKPOINT.get()).isPositive();
             CheckpointRestoreFaultITCase.assertExactlyOnce(seen, sender.sent());
+            assertOneReportFollowsTheFailover(drift);
         } finally {
             Jobs.stopIfRunning(job);
         }
+    }
+
+    /**
+     * The drift window restored from the checkpoint flags its first report (the retrain trigger then keeps counting
+     * drifted windows across the restart instead of taking the restart for a gap in the traffic); no other report is
+     * flagged. The failed attempt's reports after the checkpoint were never committed.
+     */
+    private static void assertOneReportFollowsTheFailover(String drift) {
+        EventCodec<DriftReport> codec = EventCodec.of(DriftReport.class);
+        List<DriftReport> reports = new ArrayList<>();
+        try (TopicReader reader = new TopicReader(KAFKA, drift)) {
+            List<ConsumerRecord<byte[], byte[]>> read;
+            try {
+                read = reader.readUntil(all -> all.stream().anyMatch(r -> codec.decode(r.value()).afterFailover), DEADLINE);
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                read = reader.readFor(Duration.ZERO);
+            }
+            for (ConsumerRecord<byte[], byte[]> r : read) reports.add(codec.decode(r.value()));
+        }
+        assertThat(reports).as("drift reports").filteredOn(r -> r.afterFailover).hasSize(1);
+        List<Long> sequences = reports.stream().map(r -> r.sequence).toList();
+        assertThat(sequences).as("one run, numbered without a gap or a repeat (the failed attempt's after the"
+                + " checkpoint aborted)").isEqualTo(java.util.stream.LongStream.rangeClosed(1, reports.size()).boxed().toList());
     }
 
     private static Properties producerProps() {
