@@ -293,22 +293,37 @@ public final class ScoringJob {
      */
     public static void run(JobSettings settings) throws Exception {
         dev.marquee.job.config.LocalBinding.requireSharedRegistry(settings.modelRegistry);
-        checkBrokers(settings);
-        start(settings);
+        BrokerFacts facts = checkBrokers(settings);
+        start(settings, facts);
     }
 
     /** What the brokers say about the job's topics and transactions (BrokerChecks); a refusal is a SettingException. */
-    private static void checkBrokers(JobSettings settings) {
+    private static BrokerFacts checkBrokers(JobSettings settings) {
         java.util.Set<String> topics = new java.util.LinkedHashSet<>(BrokerChecks.writtenTopics(settings));
         topics.addAll(BrokerChecks.readTopics(settings));
         BrokerFacts facts = BrokerFacts.read(settings, topics, Duration.ofSeconds(10));
         for (String warning : BrokerChecks.check(settings, facts)) System.err.println("marquee scoring job: " + warning);
         for (String warning : settings.warnings()) System.err.println("marquee scoring job: " + warning);
+        return facts;
     }
 
-    private static void start(JobSettings settings) throws Exception {
+    /**
+     * The parallelism the job is given: its own setting, else the one it is submitted with ({@code flink run -p}, the
+     * client's {@code parallelism.default}): known only once the environment is made; 0 when neither sets one (the
+     * cluster then decides).
+     */
+    static int configuredParallelism(JobSettings settings, StreamExecutionEnvironment env) {
+        if (settings.parallelism > 0) return settings.parallelism;
+        return env.getConfiguration().getOptional(org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM).isPresent()
+                ? env.getParallelism() : 0;
+    }
+
+    private static void start(JobSettings settings, BrokerFacts facts) throws Exception {
         StreamExecutionEnvironment env = dev.marquee.job.config.LocalBinding.environment(localConfiguration(settings));
         buildWithKafka(env, settings);
+        for (String warning : BrokerChecks.checkPartitions(settings, facts, configuredParallelism(settings, env))) {
+            System.err.println("marquee scoring job: " + warning);
+        }
         // The checkpoint timeout and tolerated failures are the submitting client's configuration (Flink's defaults
         // unless it sets them), which the job graph carries: known only here.
         long checkpointTimeoutMs = env.getCheckpointConfig().getCheckpointTimeout();

@@ -99,15 +99,30 @@ public final class BrokerChecks {
         if (s.labels.labelsEnabled) {
             PredictionRecordSize.checkTopic(s.parserLimits, s.labeledPredictionsTopic, JobSettings.TOPIC_LABELED_PREDICTIONS,
                     limitOf(s.labeledPredictionsTopic, facts));
-            for (String topic : List.of(s.requestsTopic, s.ratingsTopic)) {
-                Integer partitions = facts.topicPartitions.get(topic);
-                if (s.parallelism > 0 && partitions != null && partitions > s.parallelism) {
-                    warnings.add("topic " + topic + " has " + partitions + " partitions for a parallelism of "
-                            + s.parallelism + ": with labels on, a subtask reading several partitions makes event time"
-                            + " follow the one read furthest ahead, and while the job catches up on a backlog labels can"
-                            + " expire before their predictions come; give the job one subtask per partition"
-                            + " (docs/OPERATIONS.md, partitions and parallelism)");
-                }
+        }
+        return warnings;
+    }
+
+    /**
+     * With labels on, an input topic with more partitions than the job's {@code parallelism} (its own setting, else
+     * the one it is submitted with: {@code flink run -p}, the cluster's {@code parallelism.default}; not known when
+     * 0 or less) is a warning: event time is made per subtask, not per partition.
+     */
+    public static List<String> checkPartitions(JobSettings s, BrokerFacts facts, int parallelism) {
+        List<String> warnings = new ArrayList<>();
+        if (!s.labels.labelsEnabled || parallelism <= 0) return warnings;
+        for (String topic : List.of(s.requestsTopic, s.ratingsTopic)) {
+            Integer partitions = facts.topicPartitions.get(topic);
+            String denied = facts.partitionsDenied.get(topic);
+            if (denied != null) {
+                warnings.add("could not read the partitions of topic " + topic + ": this principal may not Describe it ("
+                        + denied + "); not checked against the job's parallelism (docs/OPERATIONS.md#kafka-acls)");
+            } else if (partitions != null && partitions > parallelism) {
+                warnings.add("topic " + topic + " has " + partitions + " partitions for a parallelism of "
+                        + parallelism + ": with labels on, a subtask reading several partitions makes event time"
+                        + " follow the one read furthest ahead, and while the job catches up on a backlog labels can"
+                        + " expire before their predictions come; give the job one subtask per partition"
+                        + " (docs/OPERATIONS.md, partitions and parallelism)");
             }
         }
         return warnings;

@@ -37,6 +37,8 @@ public final class BrokerFacts {
     public final Map<String, OptionalLong> topicMaxMessageBytes = new HashMap<>();
     /** Topics that exist, with their number of partitions, when it could be read. */
     public final Map<String, Integer> topicPartitions = new HashMap<>();
+    /** Topics whose partitions this principal may not read (no Describe), with the brokers' reason. */
+    public final Map<String, String> partitionsDenied = new HashMap<>();
     /** Topics the brokers said do not exist. */
     public final List<String> missingTopics = new ArrayList<>();
     /** The broker's {@code auto.create.topics.enable}, when read. */
@@ -123,7 +125,12 @@ public final class BrokerFacts {
             var description = admin.describeTopics(List.of(topic)).allTopicNames()
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
             if (description != null) topicPartitions.put(topic, description.partitions().size());
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.AuthorizationException) {
+                partitionsDenied.put(topic, rootMessage(e.getCause()));
+            }
+            // otherwise not known: the check that needs it is skipped
+        } catch (TimeoutException e) {
             // not known: the check that needs it is skipped
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -90,19 +90,29 @@ class BrokerChecksTest {
         assertThat(BrokerChecks.check(s, f)).isEmpty();
     }
 
-    /** With labels on, event time is made per subtask: more partitions than subtasks is warned about. */
+    /**
+     * With labels on, event time is made per subtask: more partitions than subtasks is warned about, at the parallelism
+     * the job runs at (its own setting, else the one it was submitted with).
+     */
     @Test
     void moreRequestOrRatingPartitionsThanSubtasksWithLabelsOnIsAWarning() {
         BrokerFacts f = facts(true);
         f.topicPartitions.put("rating-requests", 4);
         f.topicPartitions.put("ratings", 2);
-        JobSettings two = JobSettings.from(Map.of(JobSettings.PARALLELISM, "2"));
-        assertThat(BrokerChecks.check(two, f)).singleElement().asString()
+        JobSettings defaults = JobSettings.defaults();
+        assertThat(BrokerChecks.checkPartitions(defaults, f, 2)).singleElement().asString()
                 .contains("topic rating-requests has 4 partitions for a parallelism of 2");
-        assertThat(BrokerChecks.check(JobSettings.from(Map.of(JobSettings.PARALLELISM, "4")), f)).isEmpty();
-        assertThat(BrokerChecks.check(JobSettings.from(Map.of(JobSettings.PARALLELISM, "2", "labels.enabled", "false")), f))
+        assertThat(BrokerChecks.checkPartitions(defaults, f, 4)).isEmpty();
+        assertThat(BrokerChecks.checkPartitions(JobSettings.from(Map.of("labels.enabled", "false")), f, 2))
                 .as("labels off: nothing waits on event time").isEmpty();
-        assertThat(BrokerChecks.check(JobSettings.defaults(), f)).as("no parallelism set: not known here").isEmpty();
+        assertThat(BrokerChecks.checkPartitions(defaults, f, -1)).as("no parallelism known").isEmpty();
+        assertThat(BrokerChecks.check(JobSettings.from(Map.of(JobSettings.PARALLELISM, "2")), f))
+                .as("not among the checks made before the job is built").isEmpty();
+        f.topicPartitions.remove("ratings");
+        f.partitionsDenied.put("ratings", "Topic authorization failed.");
+        assertThat(BrokerChecks.checkPartitions(defaults, f, 4)).as("no Describe: said, not silently skipped")
+                .singleElement().asString().contains("could not read the partitions of topic ratings")
+                .contains("Topic authorization failed.");
     }
 
     @Test
