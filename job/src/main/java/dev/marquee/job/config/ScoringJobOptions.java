@@ -184,8 +184,10 @@ public final class ScoringJobOptions {
     public static final ConfigOption<Integer> PARSER_MAX_DEAD_LETTER_PAYLOAD_BYTES =
             key(ParserLimits.MAX_DEAD_LETTER_PAYLOAD_BYTES).intType()
             .defaultValue(ParserLimits.DEFAULT_MAX_DEAD_LETTER_PAYLOAD_BYTES).withDescription("original bytes kept in a"
-                    + " dead letter, counted as written in its JSON; a serialised dead letter is at most this + 4 KiB"
-                    + " (69,632 bytes by default), and the dead-letter sink's `max.request.size` follows it"
+                    + " dead letter, counted as written in its JSON; a serialised dead letter is at most 4 KiB + the larger of"
+                    + " this and the largest validated request, which is never cut (about 7.9 KB at the default field"
+                    + " limits): 69,632 bytes by default; the dead-letter sink's `max.request.size` follows it, and"
+                    + " the start-up check names the bound"
                     + " ([RELIABILITY.md](RELIABILITY.md#hostile-input))");
 
     // Drift detection (docs/DRIFT.md)
