@@ -228,7 +228,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
     private void tell(long version, java.util.function.LongConsumer listener) {
         try {
             listener.accept(version);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | OutOfMemoryError | LinkageError e) {
             LOG.warn("scoring slot {}: preparing what version {} needs beside the model failed: {}", subtask, version,
                     e.toString());
         }
@@ -552,7 +552,9 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
 
     /**
      * On the loader thread: reads the pin and loads (probes, warms) the versions {@code update} needs that the slot
-     * does not hold ({@code servingWas}, {@code shadowWas}). Touches no field the task thread changes.
+     * does not hold ({@code servingWas}, {@code shadowWas}). Touches no field the task thread changes. A version that
+     * runs the JVM out of memory (heap, or JavaCPP's native limit) or fails to link is refused like one that throws:
+     * the serving version keeps serving, where failing the task would restore the job onto that same version.
      */
     private Prepared prepare(ModelUpdate update, long servingWas, long shadowWas) {
         Prepared p = new Prepared(update, servingWas, shadowWas, registryPin());
@@ -563,7 +565,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
                 try {
                     p.serving = loader.load(update.version, registry.versionDir(modelName, update.version), threads, gpu, warmRows);
                     tellPreparing(update.version);
-                } catch (IOException | RuntimeException e) {
+                } catch (IOException | RuntimeException | OutOfMemoryError | LinkageError e) {
                     p.refused = e.getMessage() == null ? e.toString() : e.getMessage();
                 }
             }
@@ -571,7 +573,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
                 try {
                     p.shadow = loader.load(targetShadow, registry.versionDir(modelName, targetShadow), threads, gpu, warmRows);
                     tellPreparing(targetShadow);
-                } catch (IOException | RuntimeException e) {
+                } catch (IOException | RuntimeException | OutOfMemoryError | LinkageError e) {
                     p.shadowRefused = e.getMessage() == null ? e.toString() : e.getMessage();
                 }
             }

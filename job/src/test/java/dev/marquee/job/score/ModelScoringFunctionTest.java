@@ -152,6 +152,36 @@ class ModelScoringFunctionTest {
         }
     }
 
+    /**
+     * A version whose load runs the JVM out of memory (a larger vocabulary, the warm-up batch) is refused as one that
+     * throws: version 1 keeps serving and the status says why. Failing the task instead would restore onto it.
+     */
+    @Test
+    void aVersionWhoseLoadRunsOutOfMemoryIsRefusedAndTheServingOneKeepsServing() throws Exception {
+        ModelScoringFunction function = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1,
+                (version, dir, threads, gpu, warmRows) -> {
+                    if (version == 2) throw new OutOfMemoryError("Java heap space");
+                    return ServingModel.load(version, dir, threads, gpu, warmRows);
+                });
+        try (var h = harness(function, 4)) {
+            control(h, update(2));
+            AtomicLong now = new AtomicLong(h.getProcessingTime());
+            await("the update handed over").atMost(DEADLINE).pollInSameThread().pollInterval(Duration.ofMillis(5))
+                    .until(() -> {
+                        h.setProcessingTime(now.addAndGet(MicroBatchOperator.HAND_OVER_POLL_MS));
+                        return !statuses(h).isEmpty();
+                    });
+            assertThat(statuses(h)).singleElement().satisfies(st -> {
+                assertThat(st.status).isEqualTo(ModelStatus.REFUSED);
+                assertThat(st.version).isEqualTo(2);
+                assertThat(st.servingVersion).isEqualTo(1);
+                assertThat(st.reason).contains("Java heap space");
+            });
+            score(h, 4, "after");
+            assertThat(predictions(h)).hasSize(4).allSatisfy(p -> assertThat(p.modelVersion).isEqualTo(1));
+        }
+    }
+
     /** A candidate answering NaN on live traffic must never be promoted: it is dropped as one that throws is. */
     @Test
     void aShadowThatAnswersNaNIsDroppedNotJudgedOnItsOtherRows(@TempDir Path other) throws Exception {
