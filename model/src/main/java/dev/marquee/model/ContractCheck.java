@@ -52,7 +52,7 @@ public final class ContractCheck {
             List<String> free = new ArrayList<>();
             if (!inputs.containsKey(userInput)) free.add("user_id");
             if (!inputs.containsKey(titleInput)) free.add("movie_title");
-            if (timestampInput != null && !inputs.containsKey(timestampInput)) free.add("timestamp");
+            if (timestampInput == null || !inputs.containsKey(timestampInput)) free.add("timestamp");
             String advice = free.isEmpty()
                     ? "marquee feeds a model nothing else: re-export the signature without them (a default belongs inside the graph)"
                     : "if one is the request's " + String.join(" or ", free) + ", map it with --input " + free.get(0)

@@ -171,6 +171,10 @@ public final class ModelImporter {
         // Files of the source's by our names are not the model's (refuseAssetsNamedAsOurs): a marquee version
         // imported again brings drift assets of other data, which this data may not replace (too few rows to calibrate).
         for (String asset : DATA_ASSETS) Files.deleteIfExists(dir.resolve(TrainedModel.ASSETS).resolve(asset));
+        // The source's card and contract are written anew: deleted first, as a copy keeps the source's mode (a read-only
+        // source, another team's registry mounted read-only, would make them unwritable here).
+        Files.deleteIfExists(dir.resolve(ModelCard.FILE_NAME));
+        Files.deleteIfExists(dir.resolve(ModelContract.FILE_NAME));
         contract.write(dir);
         if (data == null) {
             writeWithoutData(dir, source, contract, fingerprint);

@@ -470,6 +470,44 @@ class ModelImporterTest {
     }
 
     /**
+     * A marquee version imported again from a read-only copy (another team's registry mounted read-only): its card and
+     * contract are written anew, not over the copies, which keep the source's mode.
+     */
+    @Test
+    void aReadOnlyMarqueeVersionImportsAgainWithItsCardAndContractWrittenAnew() throws Exception {
+        Path model = tiny(Kind.GOOD_STRING_IDS);
+        Files.writeString(model.resolve(ModelCard.FILE_NAME), "{\"architecture\":\"default\"}");
+        Files.writeString(model.resolve(ModelContract.FILE_NAME), "{}");
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> readOnly =
+                java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--");
+        try (var files = Files.walk(model)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) Files.setPosixFilePermissions(f, readOnly);
+        }
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("read-only-source"));
+        long v = new ModelImporter(registry, "m", line -> { }).importModel(
+                new ModelImporter.Request(model, "serving_default", "user_id", "movie_title", "timestamp", "output_3", null),
+                data());
+        Path dir = registry.versionDir("m", v);
+        for (String written : List.of(ModelCard.FILE_NAME, ModelContract.FILE_NAME)) {
+            assertThat(Files.getPosixFilePermissions(dir.resolve(written))).as(written)
+                    .contains(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        }
+        assertThat(ModelCard.read(dir).path("origin").asText()).isEqualTo("imported");
+    }
+
+    /** An input left unmapped while the timestamp is mapped to none: the advice is to map it, not to re-export. */
+    @Test
+    void anUnmappedInputWithTheTimestampMappedToNoneIsAdvisedToMapIt() throws Exception {
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("timestamp-none"));
+        assertThatThrownBy(() -> new ModelImporter(registry, "m", line -> { }).importModel(
+                new ModelImporter.Request(tiny(Kind.GOOD_STRING_IDS), "serving_default", "user_id", "movie_title", null,
+                        "output_3", null), data()))
+                .isInstanceOf(ContractCheck.RefusedModelException.class)
+                .hasMessageContaining("input(s) timestamp of signature 'serving_default' map to nothing")
+                .hasMessageContaining("map it with --input timestamp=NAME");
+    }
+
+    /**
      * Makes the model's graph read {@code assets/<name>} as a SavedModel's asset (an {@code asset_file_def} feeding a
      * string placeholder, as Python's exporter writes for a lookup table built from a file).
      */
