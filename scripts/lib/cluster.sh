@@ -59,8 +59,15 @@ cluster_check_dir() {
 cluster_lock_up() {
   command -v flock >/dev/null 2>&1 || return 0
   mkdir -p "$CLUSTER_DIR" 2>/dev/null || die "cannot create $CLUSTER_DIR: set MARQUEE_CLUSTER_DIR to a folder you can write"
-  exec 9>>"$CLUSTER_DIR/.up.lock"
-  flock -n 9 || die "another 'scripts/cluster up' of $CLUSTER_DIR is running: wait for it, or scripts/cluster status"
+  { exec 9>>"$CLUSTER_DIR/.up.lock"; } 2>/dev/null \
+    || die "cannot write $CLUSTER_DIR/.up.lock: set MARQUEE_CLUSTER_DIR to a folder you can write"
+  local rc=0
+  flock -n 9 || rc=$?
+  case "$rc" in
+    0) ;;
+    1) die "another 'scripts/cluster up' of $CLUSTER_DIR is running: wait for it, or scripts/cluster status" ;;
+    *) say "could not lock $CLUSTER_DIR/.up.lock (flock exit $rc: no locks on this file system?); going on unlocked" ;;
+  esac
 }
 
 # What the jars in lib/ are made from: the cluster pom, and the versions it takes from the root pom's properties

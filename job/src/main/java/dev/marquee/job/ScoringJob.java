@@ -308,14 +308,12 @@ public final class ScoringJob {
     }
 
     /**
-     * The parallelism the job is given: its own setting, else the one it is submitted with ({@code flink run -p}, the
-     * client's {@code parallelism.default}): known only once the environment is made; 0 when neither sets one (the
-     * cluster then decides).
+     * The parallelism the job's sources run at: its own setting, else the one it is submitted with ({@code flink run
+     * -p}, the submitting client's {@code parallelism.default}, else Flink's default, 1, which the sources take then
+     * too); known only once the environment is made.
      */
     static int configuredParallelism(JobSettings settings, StreamExecutionEnvironment env) {
-        if (settings.parallelism > 0) return settings.parallelism;
-        return env.getConfiguration().getOptional(org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM).isPresent()
-                ? env.getParallelism() : 0;
+        return settings.parallelism > 0 ? settings.parallelism : env.getParallelism();
     }
 
     private static void start(JobSettings settings, BrokerFacts facts) throws Exception {

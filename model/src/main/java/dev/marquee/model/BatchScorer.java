@@ -77,7 +77,7 @@ public final class BatchScorer implements AutoCloseable {
                     .anyMatch(x -> x.key().equals(RatingGraph.PACKED_SIGNATURE))
                     ? bundle.function(RatingGraph.PACKED_SIGNATURE) : null;
             return new BatchScorer(dir, bundle, fn, packed, new InputEncoder(users, titles));
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) { // an Error too (out of memory building the encoder): the native session is not heap
             bundle.close();
             throw e;
         }

@@ -105,8 +105,8 @@ public final class BrokerChecks {
 
     /**
      * With labels on, an input topic with more partitions than the job's {@code parallelism} (its own setting, else
-     * the one it is submitted with: {@code flink run -p}, the cluster's {@code parallelism.default}; not known when
-     * 0 or less) is a warning: event time is made per subtask, not per partition.
+     * the one it is submitted with: {@code flink run -p}, the submitting client's {@code parallelism.default}, else
+     * Flink's 1; not known when 0 or less) is a warning: event time is made per subtask, not per partition.
      */
     public static List<String> checkPartitions(JobSettings s, BrokerFacts facts, int parallelism) {
         List<String> warnings = new ArrayList<>();

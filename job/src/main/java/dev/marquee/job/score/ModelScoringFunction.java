@@ -566,7 +566,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
                     p.serving = loader.load(update.version, registry.versionDir(modelName, update.version), threads, gpu, warmRows);
                     tellPreparing(update.version);
                 } catch (IOException | RuntimeException | OutOfMemoryError | LinkageError e) {
-                    p.refused = e.getMessage() == null ? e.toString() : e.getMessage();
+                    p.refused = refusal(e);
                 }
             }
             if (targetShadow > 0 && targetShadow != servingWas && targetShadow != shadowWas) {
@@ -574,7 +574,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
                     p.shadow = loader.load(targetShadow, registry.versionDir(modelName, targetShadow), threads, gpu, warmRows);
                     tellPreparing(targetShadow);
                 } catch (IOException | RuntimeException | OutOfMemoryError | LinkageError e) {
-                    p.shadowRefused = e.getMessage() == null ? e.toString() : e.getMessage();
+                    p.shadowRefused = refusal(e);
                 }
             }
             return p;
@@ -582,6 +582,19 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
             p.close();
             throw e;
         }
+    }
+
+    /**
+     * Why a load failed, as model-status says it. An Error is this TaskManager's state as likely as the version's: said
+     * so, with its class, so that the operator announces the version again rather than deleting it.
+     */
+    static String refusal(Throwable e) {
+        if (e instanceof OutOfMemoryError) {
+            return "out of memory on this TaskManager while loading (not necessarily the version's fault; announce it"
+                    + " again once memory is freed): " + e;
+        }
+        if (e instanceof LinkageError) return "a class or native library failed to link while loading: " + e;
+        return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 
     /** On the task thread, between two batches: makes the slot match the prepared update, as one step. */

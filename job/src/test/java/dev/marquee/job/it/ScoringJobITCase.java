@@ -210,8 +210,8 @@ class ScoringJobITCase {
                 JobSettings.TRANSACTIONAL_ID_PREFIX, "it-" + requests,
                 JobSettings.CHECKPOINT_INTERVAL_MS, "300",
                 JobSettings.MODEL_REGISTRY, registryDir.toString()));
-        // Windows of a round's size that only a record count ends: never an empty (idle) one, and one at least
-        // ends after the restore (the records read again and the last round), whose report says it follows a failover.
+        // Windows of a round's size that only a record count ends: never an empty (idle) one; the first to end after
+        // the restore says it follows a failover.
         values.put(JobSettings.TOPIC_DRIFT, drift);
         values.put("drift.window.records", Integer.toString(RECOVERY_ROUND));
         values.put("drift.window.ms", "600000");
@@ -252,6 +252,7 @@ class ScoringJobITCase {
             assertThat(SnapshotProbe.RESTORED_FROM.get()).as("restored from the checkpoint before the failure")
                     .isGreaterThanOrEqualTo(FailOnce.FAILED_AFTER_CHECKPOINT.get()).isPositive();
             CheckpointRestoreFaultITCase.assertExactlyOnce(seen, sender.sent());
+            sender.send("drift", RECOVERY_ROUND); // a window's worth more: two windows at least end after the restore
             assertOneReportFollowsTheFailover(drift);
         } finally {
             Jobs.stopIfRunning(job);
@@ -269,7 +270,9 @@ class ScoringJobITCase {
         try (TopicReader reader = new TopicReader(KAFKA, drift)) {
             List<ConsumerRecord<byte[], byte[]>> read;
             try {
-                read = reader.readUntil(all -> all.stream().anyMatch(r -> codec.decode(r.value()).afterFailover), DEADLINE);
+                // and a report after the flagged one, which must not be flagged
+                read = reader.readUntil(all -> all.stream().dropWhile(r -> !codec.decode(r.value()).afterFailover)
+                        .count() >= 2, DEADLINE);
             } catch (org.awaitility.core.ConditionTimeoutException e) {
                 read = reader.readFor(Duration.ZERO);
             }

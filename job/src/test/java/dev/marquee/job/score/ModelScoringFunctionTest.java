@@ -175,7 +175,8 @@ class ModelScoringFunctionTest {
                 assertThat(st.status).isEqualTo(ModelStatus.REFUSED);
                 assertThat(st.version).isEqualTo(2);
                 assertThat(st.servingVersion).isEqualTo(1);
-                assertThat(st.reason).contains("Java heap space");
+                assertThat(st.reason).contains("out of memory on this TaskManager")
+                        .contains("java.lang.OutOfMemoryError: Java heap space");
             });
             score(h, 4, "after");
             assertThat(predictions(h)).hasSize(4).allSatisfy(p -> assertThat(p.modelVersion).isEqualTo(1));

@@ -158,6 +158,30 @@ class CommonShellTest {
         }
     }
 
+    /**
+     * Locking that fails for another reason than another `up` (a file system without locks, an unwritable lock file)
+     * does not pass for one: without locks the cluster starts unlocked, saying so; an unusable lock file is named.
+     */
+    @Test
+    void aLockThatCannotBeTakenIsNotTakenForAnotherUp() throws Exception {
+        Path cluster = COMMON.resolveSibling("cluster.sh");
+        Path bin = Files.createDirectories(dir.resolve("bin-no-locks"));
+        Path flock = bin.resolve("flock");
+        Files.writeString(flock, "#!/bin/sh\nexit 71\n", StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(flock, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String prelude = "MARQUEE_CLUSTER_DIR='" + dir.resolve("cluster") + "'; source '" + cluster + "'; ";
+        Run noLocks = bash(prelude + "cluster_lock_up; echo going on", bin + ":" + System.getenv("PATH"));
+        assertThat(noLocks.out()).as(noLocks.err()).isEqualTo("going on\n");
+        assertThat(noLocks.err()).contains("could not lock").contains("flock exit 71").contains("going on unlocked");
+
+        Files.delete(dir.resolve("cluster/.up.lock"));
+        Files.createDirectories(dir.resolve("cluster/.up.lock"));
+        Run unusable = bash(prelude + "cluster_lock_up; echo going on", System.getenv("PATH"));
+        assertThat(unusable.status()).isEqualTo(1);
+        assertThat(unusable.err()).isEqualTo("marquee: cannot write " + dir.resolve("cluster").toRealPath()
+                + "/.up.lock: set MARQUEE_CLUSTER_DIR to a folder you can write\n");
+    }
+
     /** The benchmarks' test classpath is written again when any pom is newer (a version bumped in the root pom). */
     @Test
     void theBenchmarksTestClasspathFollowsEveryPom() throws Exception {
