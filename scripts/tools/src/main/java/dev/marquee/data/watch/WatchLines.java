@@ -42,8 +42,10 @@ final class WatchLines {
         boolean closed = e != null && Episode.CLOSED.equals(e.event);
         if (r.alerts.isEmpty()) {
             String tooFew = tooFewToCompare(r);
-            return line.append(closed ? ": drift episode " + e.id + " closed" : tooFew != null ? ": not compared: " + tooFew : ": OK")
-                    .toString();
+            String over = overThreshold(r);
+            return line.append(closed ? ": drift episode " + e.id + " closed" : tooFew != null ? ": not compared: " + tooFew
+                    : over != null ? ": over threshold, not alerting yet (an alert takes drift.alert.windows windows in a"
+                            + " row): " + over : ": OK").toString();
         }
         if (opened) line.append(": DRIFT EPISODE ").append(e.id).append(" OPENED: ");
         else if (r.drifted) line.append(e != null ? ": DRIFTED (episode " + e.id + ") " : ": DRIFTED ");
@@ -63,6 +65,26 @@ final class WatchLines {
             }
         }
         return line.toString();
+    }
+
+    /**
+     * The metrics over their threshold in a window without an alert (the first windows of a streak), or null: "OK"
+     * would say such a window was quiet.
+     */
+    private static String overThreshold(DriftReport r) {
+        StringBuilder over = new StringBuilder();
+        int n = 0;
+        for (Map.Entry<String, Double> t : r.thresholds.entrySet()) {
+            Double value = r.metrics.get(t.getKey());
+            if (value == null || t.getValue() == null || !(value > t.getValue())) continue;
+            if (n < MAX_ALERTS_SHOWN) {
+                if (n > 0) over.append(", ");
+                over.append(String.format(Locale.ROOT, "%s %s > %s", t.getKey(), number(value), number(t.getValue())));
+            }
+            n++;
+        }
+        if (n > MAX_ALERTS_SHOWN) over.append(String.format(Locale.ROOT, " (+%d more)", n - MAX_ALERTS_SHOWN));
+        return n == 0 ? null : over.toString();
     }
 
     /**

@@ -54,6 +54,23 @@ class WatchLinesTest {
         assertThat(WatchLines.drift(noErrorModel)).as("another metric unavailable: compared all the same").endsWith(": OK");
     }
 
+    /** The first window of a streak is over its threshold without an alert yet: not "OK". */
+    @Test
+    void aWindowOverAThresholdBeforeItsAlertSaysSoInsteadOfOk() {
+        DriftReport first = report(8, 479);
+        first.metrics.put("movie_title.oov_rate", 0.33);
+        first.thresholds.put("movie_title.oov_rate", 0.05);
+        first.metrics.put("user_id.oov_rate", 0.01);
+        first.thresholds.put("user_id.oov_rate", 0.05);
+        assertThat(WatchLines.drift(first)).isEqualTo("drift       window #8: 479 requests, model v1: over threshold, not"
+                + " alerting yet (an alert takes drift.alert.windows windows in a row): movie_title.oov_rate 0.33 > 0.05");
+
+        DriftReport quiet = report(9, 479);
+        quiet.metrics.put("movie_title.oov_rate", 0.05);
+        quiet.thresholds.put("movie_title.oov_rate", 0.05);
+        assertThat(WatchLines.drift(quiet)).as("at the threshold is not over it").endsWith(": OK");
+    }
+
     @Test
     void aWindowWithManyAlertsNamesTheFirstFewAndCountsTheRest() {
         DriftReport r = report(9, 500);
