@@ -67,7 +67,10 @@ final class DashboardServer implements AutoCloseable {
                 return;
             }
             if (!hostAllowed(exchange.getRequestHeaders().getFirst("Host"))) {
-                send(exchange, 403, "text/plain; charset=utf-8", bytes("forbidden host\n"));
+                send(exchange, 403, "text/plain; charset=utf-8", bytes("forbidden host: on a loopback address this"
+                        + " dashboard answers only requests for localhost, 127.x.x.x or [::1] (a guard against DNS"
+                        + " rebinding); open http://127.0.0.1:" + server.getAddress().getPort() + "/ or start it with"
+                        + " --host to serve other names\n"));
                 return;
             }
             String path = exchange.getRequestURI().getPath();

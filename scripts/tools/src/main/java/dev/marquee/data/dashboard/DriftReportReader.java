@@ -136,11 +136,24 @@ final class DriftReportReader implements Runnable, AutoCloseable {
                 otherModelName = report.modelName;
                 return;
             }
+            withoutNullElements(report);
             buffer.add(report);
         } catch (RuntimeException e) { // an EventCodecException, or anything else a bad record provokes
             skipped++;
             lastError = "skipped " + r.topic() + "-" + r.partition() + "@" + r.offset() + ": not a drift report";
             LOG.warn("{}: {}", lastError, e.getMessage());
+        }
+    }
+
+    /**
+     * Null elements of a report's lists (`"alerts":[null]` from another writer) are dropped: the page reads a field of
+     * every element, and one null would blank every chart while the report stays in the buffer.
+     */
+    static void withoutNullElements(DriftReport report) {
+        if (report.alerts != null) report.alerts.removeIf(java.util.Objects::isNull);
+        if (report.episode != null) {
+            if (report.episode.movers != null) report.episode.movers.removeIf(java.util.Objects::isNull);
+            if (report.episode.titlesGrown != null) report.episode.titlesGrown.removeIf(java.util.Objects::isNull);
         }
     }
 

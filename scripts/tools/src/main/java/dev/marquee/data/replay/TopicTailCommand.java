@@ -73,20 +73,41 @@ public final class TopicTailCommand implements Callable<Integer> {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         consumerProps.forEach((k, v) -> props.put(k.trim(), v.trim()));
-        long count;
+        Tailed tailed;
         try {
-            count = tail(props, topic, show, expected, idleMs, timeoutMs);
+            tailed = tail(props, topic, show, expected, idleMs, timeoutMs);
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
             throw new ExistingTopics.MissingTopicException("no broker at " + bootstrap + " answered about " + topic
                     + " within " + timeoutSeconds + " s (is --bootstrap right, and the broker up?)");
         }
-        boolean complete = expected == Long.MAX_VALUE || count >= expected;
+        long count = tailed.count();
+        boolean complete = expected == Long.MAX_VALUE ? !tailed.cutShort() : count >= expected;
         System.out.printf(Locale.ROOT, "tail: read %,d records from %s%s%n", count, topic,
-                expected == Long.MAX_VALUE ? "" : complete ? " (all expected)" : String.format(Locale.ROOT, " (expected %,d)", expected));
+                expected != Long.MAX_VALUE ? (complete ? " (all expected)" : String.format(Locale.ROOT, " (expected %,d)", expected))
+                        : complete ? "" : String.format(Locale.ROOT, " (stopped at --timeout-seconds %s while records still"
+                                + " came: more may follow)", timeoutSeconds));
         return complete ? 0 : 1;
     }
 
-    static long tail(Properties props, String topic, int show, long expect, long idleMs, long timeoutMs) {
+    /** How many records were read, and whether the deadline stopped the reading while they still came. */
+    record Tailed(long count, boolean cutShort) {}
+
+    /** A record's value as a terminal line: control and format characters (escape sequences, bidi overrides) as \\uXXXX. */
+    static String printable(byte[] value) {
+        if (value == null) return "null";
+        StringBuilder b = new StringBuilder();
+        new String(value, StandardCharsets.UTF_8).codePoints().forEach(c -> {
+            int type = Character.getType(c);
+            if (c != '\t' && (type == Character.CONTROL || type == Character.FORMAT)) {
+                b.append(String.format(Locale.ROOT, "\\u%04X", c));
+            } else {
+                b.appendCodePoint(c);
+            }
+        });
+        return b.toString();
+    }
+
+    static Tailed tail(Properties props, String topic, int show, long expect, long idleMs, long timeoutMs) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
             long deadline = System.currentTimeMillis() + timeoutMs; // --timeout-seconds in all, the metadata included
             List<TopicPartition> partitions = new ArrayList<>();
@@ -103,13 +124,14 @@ public final class TopicTailCommand implements Callable<Integer> {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (count < show) {
                         System.out.printf(Locale.ROOT, "  %s-%d@%d %s%n", r.topic(), r.partition(), r.offset(),
-                                r.value() == null ? "null" : new String(r.value(), StandardCharsets.UTF_8));
+                                printable(r.value()));
                     }
                     count++;
                     lastArrival = System.currentTimeMillis();
                 }
             }
-            return count;
+            long now = System.currentTimeMillis();
+            return new Tailed(count, count < expect && now >= deadline && now - lastArrival < idleMs);
         }
     }
 }

@@ -113,6 +113,12 @@ final class EventWatch {
                             untilVersion, MODEL_STATUS, timeoutMs / 1000);
                     return 1;
                 }
+                if (now >= deadline && statusEnd == null) {
+                    System.err.printf(java.util.Locale.ROOT, "watch: no broker answered within %d s, so whether the"
+                            + " scoring job switched to model version %d is not known (is the bootstrap address right,"
+                            + " and the broker up?)%n", timeoutMs / 1000, untilVersion);
+                    return 1;
+                }
                 if (now >= deadline) {
                     System.err.printf(java.util.Locale.ROOT, "watch: the scoring job did not switch to model version %d within %d s%s%s%n", untilVersion,
                             timeoutMs / 1000, unreadable > 0 ? " (" + unreadable + " unreadable records skipped)" : "",

@@ -27,11 +27,9 @@
       const seen = res.headers.get('X-Marquee-Instance');
       const fresh = await res.json();
       if (instance !== null && seen !== instance) {
-        // The dashboard restarted: its indexes start again, so start again too.
-        reports = [];
-        lastIndex = -1;
-        instance = seen;
-        setTimeout(poll, 0);
+        // The dashboard restarted: its indexes start again, and it may hold none of what this page shows (another
+        // topic, a broker down): start again from an empty page.
+        window.location.reload();
         return;
       }
       instance = seen;
@@ -45,6 +43,7 @@
       await health();
     } catch (e) {
       connection('error', 'cannot reach the dashboard server: ' + e.message);
+      markStale(); // by the last known server clock: an unreachable server's last verdict must not stay current
     }
     setTimeout(poll, POLL_MS);
   }

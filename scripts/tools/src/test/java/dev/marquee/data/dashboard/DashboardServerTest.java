@@ -112,19 +112,24 @@ class DashboardServerTest {
     @Test
     void onLoopbackRefusesRequestsForOtherHostNames() throws IOException {
         assertThat(statusWithHost("evil.example:" + port)).isEqualTo(403);
+        assertThat(responseWithHost("localhost.:" + port)).as("the refusal says why and where to go instead")
+                .contains("forbidden host", "DNS rebinding", "http://127.0.0.1:" + port + "/", "--host");
         assertThat(statusWithHost("127.evil.example")).isEqualTo(403);
         assertThat(statusWithHost("localhost:" + port)).isEqualTo(200);
         assertThat(statusWithHost("127.0.0.1:" + port)).isEqualTo(200);
     }
 
     private int statusWithHost(String host) throws IOException {
+        String statusLine = responseWithHost(host).lines().findFirst().orElse("");
+        return Integer.parseInt(statusLine.split(" ")[1]);
+    }
+
+    private String responseWithHost(String host) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
             OutputStream out = s.getOutputStream();
             out.write(("GET /health HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            InputStream in = s.getInputStream();
-            String statusLine = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1).lines().findFirst().orElse("");
-            return Integer.parseInt(statusLine.split(" ")[1]);
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         }
     }
 

@@ -48,6 +48,24 @@ class DriftReportReaderTest {
         }
     }
 
+    /** A null in a report's lists would blank every chart on the page, which reads a field of each element. */
+    @Test
+    void nullElementsOfAReportsListsAreDropped() {
+        ReportBuffer buffer = new ReportBuffer(10);
+        Properties props = new Properties();
+        props.put("bootstrap.servers", "127.0.0.1:1");
+        try (DriftReportReader reader = new DriftReportReader(props, "drift-metrics", null, buffer)) {
+            reader.accept(record(("{\"window_start_ms\":500,\"window_end_ms\":1000,\"alerts\":[null,{\"metric\":\"m\","
+                    + "\"value\":1.0,\"threshold\":0.5,\"windows\":2}],\"episode\":{\"id\":1,\"movers\":[null],"
+                    + "\"titles_grown\":[null]}}").getBytes(StandardCharsets.UTF_8)));
+            assertThat(buffer.size()).isEqualTo(1);
+            DriftReport kept = buffer.after(-1).get(0).report();
+            assertThat(kept.alerts).singleElement().satisfies(a -> assertThat(a.metric).isEqualTo("m"));
+            assertThat(kept.episode.movers).isEmpty();
+            assertThat(kept.episode.titlesGrown).isEmpty();
+        }
+    }
+
     private static byte[] report(String model) {
         DriftReport r = new DriftReport();
         r.modelName = model;

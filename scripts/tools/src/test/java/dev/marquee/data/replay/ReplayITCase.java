@@ -76,6 +76,49 @@ class ReplayITCase {
         }
     }
 
+    /**
+     * `marquee tail` stopped by its deadline while records still come says so (and its exit code says so): the count
+     * is not the topic's. A topic that went quiet is read to its end.
+     */
+    @Test
+    void tailStoppedByItsDeadlineWhileRecordsStillComeSaysItWasCutShort() throws Exception {
+        String topic = KAFKA.createTopic("busy", 1);
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+        Properties producerProps = KAFKA.producerProps();
+        producerProps.put("key.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
+        producerProps.put("value.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(producerProps)) {
+            Thread writer = new Thread(() -> {
+                // one record at a time, each acknowledged before the next: a stream that never goes quiet for long
+                while (!stop.get()) {
+                    try {
+                        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, new byte[] {'x'})).get();
+                        sent.incrementAndGet();
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            });
+            writer.start();
+            try {
+                TopicTailCommand.Tailed busy = TopicTailCommand.tail(props, topic, 0, Long.MAX_VALUE, 5_000, 2_000);
+                assertThat(busy.cutShort()).as("stopped at the deadline, records still coming").isTrue();
+                assertThat(busy.count()).isPositive();
+            } finally {
+                stop.set(true);
+                writer.join(30_000);
+            }
+        }
+        TopicTailCommand.Tailed quiet = TopicTailCommand.tail(props, topic, 0, Long.MAX_VALUE, 500, 60_000);
+        assertThat(quiet.cutShort()).as("read until quiet").isFalse();
+        assertThat(quiet.count()).isEqualTo(sent.get());
+    }
+
     @Test
     void everyReplayedRequestAndRatingArrivesIntact() {
         String requests = KAFKA.createTopic("rating-requests", 2);

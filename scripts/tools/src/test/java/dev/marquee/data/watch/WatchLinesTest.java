@@ -120,6 +120,33 @@ class WatchLinesTest {
     }
 
     /** A record holding the JSON literal null is unreadable, as any record that is no event, not a crash. */
+    /** No broker answering is not "the job did not switch": the verdict says what is not known, and why. */
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aWatchWhoseBrokerNeverAnswersSaysSoInsteadOfNoSwitch() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort(); // closed again: nothing listens there
+        }
+        java.util.Properties props = new java.util.Properties();
+        props.put("bootstrap.servers", "127.0.0.1:" + port);
+        props.put("key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        props.put("value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        props.put("group.id", "watch-test");
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream was = System.err;
+        int status;
+        System.setErr(new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            status = new EventWatch(2, 2).follow(props, 2_000);
+        } finally {
+            System.setErr(was);
+        }
+        assertThat(status).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("watch: no broker answered within 2 s")
+                .doesNotContain("did not switch to model version");
+    }
+
     @Test
     void aRecordHoldingJsonNullIsUnreadableOnEveryTopic() {
         EventWatch watch = new EventWatch(2, 2);
