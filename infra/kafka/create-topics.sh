@@ -24,7 +24,7 @@ create() {
     --topic "$name" --partitions "$partitions" --replication-factor "$REPLICATION" "${configs[@]}"
 }
 
-# input: one record per request (or TF-Serving envelope). 12 partitions = the scoring job's parallelism; more partitions than slots leave no slot idle, fewer cap the parallelism.
+# input: one record per request (or TF-Serving envelope). 12 partitions = the scoring job's parallelism, and the same for ratings: keep them equal (fewer cap the parallelism; with labels on, more let event time run ahead and labels expire unmatched: docs/OPERATIONS.md, partitions and parallelism).
 create rating-requests 12 retention.ms=604800000
 # output, keyed by request_id.
 create predictions 12 retention.ms=604800000

@@ -334,6 +334,6 @@ public final class ScoringJob {
         System.out.printf("marquee scoring job: reading %s at %s, model %s from %s, %s%n", settings.requestsTopic,
                 settings.bootstrapServers, settings.modelName, settings.modelRegistry,
                 settings.delivery == DeliveryGuarantee.EXACTLY_ONCE ? "exactly-once" : "at-least-once");
-        env.execute("marquee scoring");
+        env.execute(JobSettings.jobName("marquee scoring", settings.modelName));
     }
 }

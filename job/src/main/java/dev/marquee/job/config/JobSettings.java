@@ -117,6 +117,14 @@ public final class JobSettings implements Serializable {
         return modelName.equals(ScoringJobOptions.MODEL_NAME.defaultValue()) ? base : base + "-" + modelName;
     }
 
+    /**
+     * A job's name for {@code modelName}: {@code base} for the default model, else with the model's name after it, so
+     * that two models' jobs on one cluster are told apart by their metrics' job_name (and the alerts keyed on it).
+     */
+    public static String jobName(String base, String modelName) {
+        return modelName.equals(ScoringJobOptions.MODEL_NAME.defaultValue()) ? base : base + " " + modelName;
+    }
+
     private JobSettings(Configuration conf) {
         OptionReader r = new OptionReader(conf);
         Settings s = r.settings();

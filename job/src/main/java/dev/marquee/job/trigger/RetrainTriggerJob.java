@@ -136,6 +136,6 @@ public final class RetrainTriggerJob {
         System.out.printf("marquee retraining trigger: reading %s, %s, %s at %s; writing %s; model %s; %s%n",
                 settings.common.driftTopic, settings.retrainOutcomesTopic, settings.common.modelUpdatesTopic,
                 settings.common.bootstrapServers, settings.retrainRequestsTopic, settings.common.modelName, settings.rules());
-        env.execute("marquee retraining trigger");
+        env.execute(dev.marquee.job.config.JobSettings.jobName("marquee retraining trigger", settings.common.modelName));
     }
 }

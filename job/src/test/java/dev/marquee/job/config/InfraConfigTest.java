@@ -427,6 +427,13 @@ class InfraConfigTest {
         assertThat(String.valueOf(conf.get("high-availability.storageDir"))).startsWith("file:///flink-data/ha/");
         Map<String, Object> podSpec = asMap(asMap(spec.get("podTemplate")).get("spec"));
         assertThat(asMap(podSpec.get("securityContext"))).containsEntry("fsGroup", 9999);
+        // the restart back-off of the cluster configs (Flink's own defaults differ: multiplier 1.5, reset after 1 h)
+        Configuration gpu = flinkConfig("gpu");
+        for (String key : List.of("type", "exponential-delay.initial-backoff", "exponential-delay.backoff-multiplier",
+                "exponential-delay.reset-backoff-threshold", "exponential-delay.jitter-factor")) {
+            assertThat(String.valueOf(conf.get("restart-strategy." + key))).as(key)
+                    .isEqualTo(gpu.getString("restart-strategy." + key, null));
+        }
     }
 
     @Test

@@ -72,6 +72,9 @@ class JobSettingsTest {
                 JobSettings.TRANSACTIONAL_ID_PREFIX, "t"));
         assertThat(given.groupId).isEqualTo("g");
         assertThat(given.transactionalIdPrefix).isEqualTo("t");
+        // and their metrics (job_name) and alerts tell them apart
+        assertThat(JobSettings.jobName("marquee scoring", first.modelName)).isEqualTo("marquee scoring");
+        assertThat(JobSettings.jobName("marquee scoring", other.modelName)).isEqualTo("marquee scoring b");
     }
 
     /**
