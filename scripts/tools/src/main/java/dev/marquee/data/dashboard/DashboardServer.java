@@ -29,6 +29,13 @@ final class DashboardServer implements AutoCloseable {
     /** Changes when the dashboard restarts, so an open page knows its indexes no longer hold. */
     private final String instance = UUID.randomUUID().toString();
     private HttpServer server;
+
+    /** The address it is bound to, as a URL (an IPv6 one in brackets). */
+    private String ownUrl() {
+        java.net.InetSocketAddress bound = server.getAddress();
+        String host = bound.getAddress().getHostAddress();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + bound.getPort() + "/";
+    }
     private ExecutorService executor;
 
     DashboardServer(String host, int port, ReportBuffer buffer, Supplier<ReaderStatus> status, String topic) {
@@ -69,8 +76,8 @@ final class DashboardServer implements AutoCloseable {
             if (!hostAllowed(exchange.getRequestHeaders().getFirst("Host"))) {
                 send(exchange, 403, "text/plain; charset=utf-8", bytes("forbidden host: on a loopback address this"
                         + " dashboard answers only requests for localhost, 127.x.x.x or [::1] (a guard against DNS"
-                        + " rebinding); open http://127.0.0.1:" + server.getAddress().getPort() + "/ or start it with"
-                        + " --host to serve other names\n"));
+                        + " rebinding); open " + ownUrl() + " or start it with a --host address that is not loopback"
+                        + " to serve other names\n"));
                 return;
             }
             String path = exchange.getRequestURI().getPath();

@@ -84,12 +84,13 @@ public final class TopicTailCommand implements Callable<Integer> {
         boolean complete = expected == Long.MAX_VALUE ? !tailed.cutShort() : count >= expected;
         System.out.printf(Locale.ROOT, "tail: read %,d records from %s%s%n", count, topic,
                 expected != Long.MAX_VALUE ? (complete ? " (all expected)" : String.format(Locale.ROOT, " (expected %,d)", expected))
-                        : complete ? "" : String.format(Locale.ROOT, " (stopped at --timeout-seconds %s while records still"
-                                + " came: more may follow)", timeoutSeconds));
+                        : complete ? "" : String.format(Locale.ROOT, " (stopped at --timeout-seconds %s with records"
+                                + " left unread: the topic holds more)", new java.math.BigDecimal(Double.toString(timeoutSeconds))
+                                .stripTrailingZeros().toPlainString()));
         return complete ? 0 : 1;
     }
 
-    /** How many records were read, and whether the deadline stopped the reading while they still came. */
+    /** How many records were read, and whether the deadline stopped the reading with records left unread. */
     record Tailed(long count, boolean cutShort) {}
 
     /** A record's value as a terminal line: control and format characters (escape sequences, bidi overrides) as \\uXXXX. */
@@ -105,6 +106,22 @@ public final class TopicTailCommand implements Callable<Integer> {
             }
         });
         return b.toString();
+    }
+
+    /**
+     * Whether the partitions hold records past what was read (their end offsets: read_committed, the last stable
+     * ones); unknown, when the brokers do not say within a few seconds, counts as left.
+     */
+    private static boolean unreadLeft(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions) {
+        try {
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(5));
+            for (TopicPartition p : partitions) {
+                if (consumer.position(p, Duration.ofSeconds(5)) < end.get(p)) return true;
+            }
+            return false;
+        } catch (org.apache.kafka.common.KafkaException e) {
+            return true;
+        }
     }
 
     static Tailed tail(Properties props, String topic, int show, long expect, long idleMs, long timeoutMs) {
@@ -130,8 +147,9 @@ public final class TopicTailCommand implements Callable<Integer> {
                     lastArrival = System.currentTimeMillis();
                 }
             }
-            long now = System.currentTimeMillis();
-            return new Tailed(count, count < expect && now >= deadline && now - lastArrival < idleMs);
+            boolean byDeadline = count < expect && System.currentTimeMillis() >= deadline
+                    && System.currentTimeMillis() - lastArrival < idleMs;
+            return new Tailed(count, byDeadline && unreadLeft(consumer, partitions));
         }
     }
 }

@@ -114,9 +114,10 @@ final class EventWatch {
                     return 1;
                 }
                 if (now >= deadline && statusEnd == null) {
-                    System.err.printf(java.util.Locale.ROOT, "watch: no broker answered within %d s, so whether the"
-                            + " scoring job switched to model version %d is not known (is the bootstrap address right,"
-                            + " and the broker up?)%n", timeoutMs / 1000, untilVersion);
+                    System.err.printf(java.util.Locale.ROOT, "watch: the brokers did not say within %d s how far %s"
+                            + " goes, so whether the scoring job switched to model version %d is not known (is the"
+                            + " bootstrap address right, the broker up, and %s led?)%n", timeoutMs / 1000, MODEL_STATUS,
+                            untilVersion, MODEL_STATUS);
                     return 1;
                 }
                 if (now >= deadline) {

@@ -113,7 +113,7 @@ class DashboardServerTest {
     void onLoopbackRefusesRequestsForOtherHostNames() throws IOException {
         assertThat(statusWithHost("evil.example:" + port)).isEqualTo(403);
         assertThat(responseWithHost("localhost.:" + port)).as("the refusal says why and where to go instead")
-                .contains("forbidden host", "DNS rebinding", "http://127.0.0.1:" + port + "/", "--host");
+                .contains("forbidden host", "DNS rebinding", "http://127.0.0.1:" + port + "/", "--host address that is not loopback");
         assertThat(statusWithHost("127.evil.example")).isEqualTo(403);
         assertThat(statusWithHost("localhost:" + port)).isEqualTo(200);
         assertThat(statusWithHost("127.0.0.1:" + port)).isEqualTo(200);

@@ -143,7 +143,7 @@ class WatchLinesTest {
             System.setErr(was);
         }
         assertThat(status).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("watch: no broker answered within 2 s")
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("watch: the brokers did not say within 2 s how far model-status goes")
                 .doesNotContain("did not switch to model version");
     }
 
