@@ -223,6 +223,15 @@ final class DeferredCandidates {
     }
 
     /**
+     * Whether the labels read no longer reach back to the candidate's training cut: some were left out for want of
+     * room, and even the oldest kept came after the cut, so labels of its hold-out were among those left out.
+     */
+    static boolean holdoutOverflowed(LabelReader.Labels labels, long trainedThrough) {
+        if (!labels.truncated()) return false;
+        return labels.ratings().isEmpty() || labels.ratings().get(0).timestamp > trainedThrough;
+    }
+
+    /**
      * Labels resolved as the first gate's were (Retrainer): against the base version's catalog, or the candidate's
      * when the base was imported without data; labels matched only as a near spelling are left out.
      */
@@ -256,6 +265,12 @@ final class DeferredCandidates {
                     + " and judged against it", Map.of("deferred_superseded", 1.0));
         }
         long trainedThrough = report.path(TRAINED_THROUGH).asLong(Long.MIN_VALUE);
+        if (holdoutOverflowed(labels, trainedThrough)) {
+            return retire(dir, "unresolved, and more labels came after its training cut than trainer.labels.max-count"
+                    + " holds: judged again, its hold-out would slide from one look to the next instead of growing, and"
+                    + " a candidate waiting long enough would be published on one window's luck; a new retrain answers"
+                    + " a drift that persists", Map.of("deferred_holdout_overflow", 1.0));
+        }
         List<Rating> resolved = labelsToJudgeOn(labels.ratings(), registry.versionDir(name, base), dir);
         List<Rating> holdout = rejudgedOn(resolved, trainedThrough, now);
         GatePolicy.Measurement m = new CandidateGate(out).measure(dir, registry.versionDir(name, base), holdout, holdout);

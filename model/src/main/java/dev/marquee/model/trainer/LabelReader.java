@@ -57,10 +57,16 @@ final class LabelReader {
      * @param records records read (the tail of each partition)
      * @param refused records that are no acceptable label
      * @param dropped acceptable labels older than the window's {@code maxLabels}
+     * @param unread records before the tail of each partition, not read at all
      */
-    record Labels(List<Rating> ratings, long records, long refused, long dropped) {
+    record Labels(List<Rating> ratings, long records, long refused, long dropped, long unread) {
         static Labels of(List<Rating> ratings) {
-            return new Labels(ratings, ratings.size(), 0, 0);
+            return new Labels(ratings, ratings.size(), 0, 0, 0);
+        }
+
+        /** Whether labels were left out for want of room (trainer.labels.max-count): the read is not the whole topic. */
+        boolean truncated() {
+            return dropped > 0 || unread > 0;
         }
     }
 
@@ -79,8 +85,11 @@ final class LabelReader {
             consumer.assign(tps);
             Map<TopicPartition, Long> begin = consumer.beginningOffsets(tps, timeout);
             Map<TopicPartition, Long> end = consumer.endOffsets(tps, timeout);
+            long unread = 0;
             for (TopicPartition tp : tps) {
-                consumer.seek(tp, Math.max(begin.get(tp), end.get(tp) - maxLabels));
+                long from = Math.max(begin.get(tp), end.get(tp) - maxLabels);
+                unread += from - begin.get(tp);
+                consumer.seek(tp, from);
             }
             PriorityQueue<Entry> window = new PriorityQueue<>(OLDEST_FIRST);
             long deadline = System.nanoTime() + timeout.toNanos();
@@ -114,7 +123,7 @@ final class LabelReader {
             }
             List<Entry> kept = new ArrayList<>(window);
             kept.sort(OLDEST_FIRST);
-            return new Labels(kept.stream().map(Entry::rating).toList(), records, refused, dropped);
+            return new Labels(kept.stream().map(Entry::rating).toList(), records, refused, dropped, unread);
         }
     }
 

@@ -163,6 +163,43 @@ class RetrainerGateTest {
         assertThat(registry().versionDir("marquee", 2).resolve(GateReport.FILE_NAME)).doesNotExist();
     }
 
+    /**
+     * More labels after a deferred candidate's cut than the reader holds: its hold-out would slide from one look to
+     * the next (optional stopping on fresh windows), so it is retired, not judged on the newest labels alone.
+     */
+    @Test
+    void aDeferredCandidateWhoseHoldoutNoLongerFitsTheLabelsReadIsRetiredNotJudgedOnTheNewestAlone() throws Exception {
+        TrainerSettings settings = settings();
+        Retrainer retrainer = retrainer(settings);
+        RetrainOutcome o = retrainer.handle(request("r-split"), LabelReader.Labels.of(splitVerdictLabels(false)))
+                .outcome();
+        assertThat(o.outcome).as(log.toString()).isEqualTo(RetrainOutcome.DEFERRED);
+        long cut = GateReport.read(Path.of(o.deferredLocation)).path(DeferredCandidates.TRAINED_THROUGH).asLong();
+        List<Rating> newest = splitVerdictLabels(true).stream().filter(r -> r.timestamp >= 900_200_000L).toList();
+        assertThat(newest.get(0).timestamp).isGreaterThan(cut);
+        DeferredCandidates deferred = new DeferredCandidates(settings, retrainer, this::log, System::currentTimeMillis);
+
+        List<Retrainer.Result> settled = deferred.judge(new LabelReader.Labels(newest, newest.size() + 5_000L, 0, 0, 5_000));
+        assertThat(settled).singleElement().satisfies(r -> {
+            assertThat(r.outcome().outcome).as(log.toString()).isEqualTo(RetrainOutcome.REJECTED);
+            assertThat(r.outcome().reason).contains("trainer.labels.max-count").contains("slide");
+            assertThat(r.outcome().metrics).containsEntry("deferred_holdout_overflow", 1.0);
+        });
+        assertThat(registry().versions("marquee")).containsExactly(1L);
+    }
+
+    /** Labels left out that are all older than the cut take nothing from the hold-out: judged as before. */
+    @Test
+    void labelsLeftOutBeforeTheCutDoNotOverflowTheHoldout() {
+        List<Rating> all = splitVerdictLabels(true);
+        long cut = all.get(all.size() / 2).timestamp;
+        assertThat(DeferredCandidates.holdoutOverflowed(new LabelReader.Labels(all, all.size() + 10L, 0, 10, 0), cut)).isFalse();
+        assertThat(DeferredCandidates.holdoutOverflowed(LabelReader.Labels.of(all.subList(all.size() - 5, all.size())), cut))
+                .as("nothing left out").isFalse();
+        assertThat(DeferredCandidates.holdoutOverflowed(new LabelReader.Labels(all.subList(all.size() - 5, all.size()),
+                all.size(), 0, all.size() - 5L, 0), cut)).isTrue();
+    }
+
     /** A registry error while publishing a candidate that passed is no verdict: it stays deferred, whole. */
     @Test
     void aDeferredCandidateThatCannotBePublishedStaysDeferredWhole() throws Exception {
