@@ -297,6 +297,41 @@ class ModelScoringFunctionTest {
                 });
     }
 
+    /**
+     * A shadow whose inputs cannot take a request the serving version scored (an int64-id import, a user id "u7") is
+     * dropped: the promoter would judge it on the other requests alone, and promoted it would dead-letter these.
+     */
+    @Test
+    void aShadowWhoseInputsCannotTakeARequestTheServingVersionScoredIsDropped(@TempDir Path other) throws Exception {
+        ModelRegistry elsewhere = new ModelRegistry(other.resolve("registry"));
+        Path tiny = TinySavedModels.export(other.resolve("int64"), TinySavedModels.Kind.INT64_IDS_RENAMED_VECTOR_OUTPUT);
+        Path intIds = elsewhere.versionDir("tiny", new ModelImporter(elsewhere, "tiny", line -> { }).importModel(
+                new ModelImporter.Request(tiny, "serving_default", "uid", "title", "ts", "rating", null), null));
+        ModelScoringFunction function = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1,
+                (version, dir, threads, gpu, warmRows) ->
+                        ServingModel.load(version, version == 2 ? intIds : dir, threads, gpu, warmRows));
+        try (var h = harness(function, 4)) {
+            handOverShadow(h, 2);
+            for (int i = 0; i < 4; i++) {
+                Rating r = rows.get(i);
+                h.processElement(new StreamRecord<>(new RatingRequest("ids-" + i, i == 1 ? "u7" : "7", r.movieTitle,
+                        892_870_992L)));
+            }
+            assertThat(predictions(h)).as("every request served by version 1").hasSize(4).allSatisfy(p -> {
+                assertThat(p.modelVersion).isEqualTo(1);
+                assertThat(p.shadowVersion).as("no shadow rating from a batch it could not take whole").isZero();
+            });
+            assertThat(function.shadowVersionsRefused()).isEqualTo(1);
+            score(h, 4, "after-the-drop");
+            assertThat(statuses(h)).last().satisfies(st -> {
+                assertThat(st.status).isEqualTo(ModelStatus.SHADOW_DROPPED);
+                assertThat(st.version).isEqualTo(2);
+                assertThat(st.reason).contains("cannot take a request version 1 scored").contains("u7")
+                        .contains("would dead-letter");
+            });
+        }
+    }
+
     /** A tiny imported version (a contract, no data) answering NaN for timestamps before 800,000,000; its folder. */
     private static Path importedNanForEarlyTimestamps(Path other) throws Exception {
         ModelRegistry elsewhere = new ModelRegistry(other.resolve("registry"));
