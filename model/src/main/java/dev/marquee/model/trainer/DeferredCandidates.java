@@ -223,6 +223,21 @@ final class DeferredCandidates {
     }
 
     /**
+     * The cut a re-judgement holds out after: the candidate's, or the serving version's own when later (its labels are
+     * its training data: judged on them, it would be scored on its training error). The first gate moved those into
+     * training (LabelSplit.holdingOutOnlyAfter), but a candidate whose window held none of them recorded its own cut.
+     */
+    static long judgedAfter(long candidateCut, Path baseDir) {
+        long baseCut = Long.MIN_VALUE;
+        try {
+            baseCut = dev.marquee.model.ModelCard.read(baseDir).path("retrain").path(TRAINED_THROUGH).asLong(Long.MIN_VALUE);
+        } catch (IOException | RuntimeException e) {
+            // no card to read (an import, say): the base trained on no labels
+        }
+        return Math.max(candidateCut, baseCut);
+    }
+
+    /**
      * Whether the labels read no longer reach back to the candidate's training cut: some were left out for want of
      * room, and even the oldest kept came after the cut, so labels of its hold-out were among those left out.
      */
@@ -264,7 +279,7 @@ final class DeferredCandidates {
                     + " serves now (latest " + latest.orElse(-1) + "); the candidate was trained from version " + base
                     + " and judged against it", Map.of("deferred_superseded", 1.0));
         }
-        long trainedThrough = report.path(TRAINED_THROUGH).asLong(Long.MIN_VALUE);
+        long trainedThrough = judgedAfter(report.path(TRAINED_THROUGH).asLong(Long.MIN_VALUE), registry.versionDir(name, base));
         if (holdoutOverflowed(labels, trainedThrough)) {
             return retire(dir, "unresolved, and more labels came after its training cut than trainer.labels.max-count"
                     + " holds: judged again, its hold-out would slide from one look to the next instead of growing, and"

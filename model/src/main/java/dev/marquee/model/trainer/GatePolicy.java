@@ -34,6 +34,8 @@ public record GatePolicy(double margin, double confidence, int resamples, int mi
     public static final double DEFAULT_MARGIN = 0.01;
     public static final int DEFAULT_MIN_LABELS = 200;
     public static final int DEFAULT_MIN_USERS = 10;
+    /** Bootstrap draws beyond each bound of the interval, at least: fewer, and a bound is a draw or two's luck. */
+    static final int MIN_DRAWS_BEYOND_A_BOUND = 10;
     /** The bootstrap's seed: fixed, so the same labels always give the same decision. */
     static final long SEED = PairedUserComparison.DEFAULT_SEED;
 

@@ -167,6 +167,14 @@ public final class TrainerOptions {
         if (minHoldout != null && minLabels != null) {
             throw new SettingException("trainer.min-holdout is the old name of trainer.gate.min-labels: give one of them");
         }
+        double tail = resamples * (1 - confidence) / 2;
+        if (confidence >= 0.5 && confidence <= 0.999 && resamples >= 100 && tail < GatePolicy.MIN_DRAWS_BEYOND_A_BOUND) {
+            throw new SettingException(String.format(java.util.Locale.ROOT, "trainer.gate.resamples %d leaves %.1f draws"
+                    + " beyond each bound of a trainer.gate.confidence %s interval: at least %d are needed for a bound"
+                    + " that is not one draw's luck; raise trainer.gate.resamples to %d or more", resamples, tail,
+                    confidence, GatePolicy.MIN_DRAWS_BEYOND_A_BOUND,
+                    (long) Math.ceil(2.0 * GatePolicy.MIN_DRAWS_BEYOND_A_BOUND / (1 - confidence) - 1e-9)));
+        }
         GatePolicy gate = new GatePolicy(OptionRange.check("trainer.gate.margin", margin, -1.0, 1.0),
                 OptionRange.check("trainer.gate.confidence", confidence, 0.5, 0.999),
                 OptionRange.check("trainer.gate.resamples", resamples, 100, 100_000),

@@ -188,6 +188,17 @@ class RetrainerGateTest {
         assertThat(registry().versions("marquee")).containsExactly(1L);
     }
 
+    /** A re-judgement never holds out the labels the serving version trained on, whatever cut the candidate recorded. */
+    @Test
+    void aReJudgementHoldsOutOnlyLabelsAfterTheServingVersionsOwnCutToo(@TempDir Path base) throws Exception {
+        Files.writeString(base.resolve(dev.marquee.model.ModelCard.FILE_NAME), "{\"retrain\":{\"trained_through\":599}}");
+        assertThat(DeferredCandidates.judgedAfter(Long.MIN_VALUE, base)).isEqualTo(599);
+        assertThat(DeferredCandidates.judgedAfter(700, base)).isEqualTo(700);
+        Files.writeString(base.resolve(dev.marquee.model.ModelCard.FILE_NAME), "{}");
+        assertThat(DeferredCandidates.judgedAfter(Long.MIN_VALUE, base)).as("a base trained on no labels")
+                .isEqualTo(Long.MIN_VALUE);
+    }
+
     /** Labels left out that are all older than the cut take nothing from the hold-out: judged as before. */
     @Test
     void labelsLeftOutBeforeTheCutDoNotOverflowTheHoldout() {

@@ -92,4 +92,16 @@ class TrainerSettingsTest {
         assertThatThrownBy(() -> parse("--trainer.gate.min-users", "1")).hasMessageContaining("trainer.gate.min-users");
         assertThatThrownBy(() -> parse("--trainer.labels.max-count", "0")).hasMessageContaining("trainer.labels.max-count");
     }
+
+    /** A bound resting on a draw or two of the bootstrap is refused, naming both keys and the resamples it needs. */
+    @Test
+    void aConfidenceTheResamplesCannotBoundIsRefused() {
+        assertThatThrownBy(() -> parse("--trainer.gate.confidence", "0.999", "--trainer.gate.resamples", "100"))
+                .isInstanceOf(SettingException.class).hasMessageContaining("trainer.gate.resamples 100 leaves 0.1 draws")
+                .hasMessageContaining("trainer.gate.confidence 0.999").hasMessageContaining("to 20000 or more");
+        assertThat(parse("--trainer.gate.confidence", "0.999", "--trainer.gate.resamples", "20000").gate().resamples())
+                .isEqualTo(20000);
+        assertThat(parse("--trainer.gate.confidence", "0.99").gate().resamples()).as("the default 2,000: 10 beyond each")
+                .isEqualTo(2000);
+    }
 }
