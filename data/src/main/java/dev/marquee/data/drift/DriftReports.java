@@ -72,7 +72,7 @@ public final class DriftReports {
         if (scored != null && ref != null && scored.scored >= settings.minRecords) {
             WindowMetrics.put(m, scored, ref, rolling);
             unavailable(r, scored, ref);
-            tooSmallForTheCalibration(r, scored.scored, ref);
+            tooSmallForTheCalibration(r, scored, ref);
             m.put(FUTURE_RATE, scored.future / (double) scored.scored);
             putIfFinite(m, LAG_P50, lagBuckets.quantile(scored.lag, 0.50));
             putIfFinite(m, LAG_P95, lagBuckets.quantile(scored.lag, 0.95));
@@ -104,7 +104,7 @@ public final class DriftReports {
         }
         if (endMs > startMs) m.put(THROUGHPUT, parsed.records() * 1000.0 / (endMs - startMs));
         labels(r, labelsByVersion);
-        thresholds(r, ref, scored == null ? 0 : scored.scored);
+        thresholds(r, ref, scored);
         return r;
     }
 
@@ -114,17 +114,38 @@ public final class DriftReports {
      * size's thresholds, too tight for it: most ordinary windows would alert. Its calibrated metrics are left out,
      * unless a threshold was set for them by hand.
      */
-    private void tooSmallForTheCalibration(DriftReport r, long scored, ReferenceBuckets ref) {
+    private void tooSmallForTheCalibration(DriftReport r, DriftCounts scored, ReferenceBuckets ref) {
         DriftCalibration c = ref.calibration;
-        if (c == null || scored >= c.windowSizes()[0]) return;
-        String why = "window of " + scored + " scored requests, under the " + c.windowSizes()[0]
-                + " of the version's smallest calibrated window: its thresholds would be too tight";
+        if (c == null) return;
         for (String metric : CALIBRATED) {
             // the seasonal ones are over the rolling 28 days, not the window: its size does not make them noisier
             if (metric.equals(HOUR_JS) || metric.equals(DAY_JS)) continue;
+            long n = measuredOn(metric, scored);
+            if (n >= c.windowSizes()[0]) continue;
             if (settings.explicitThresholds.containsKey(metric) || r.metrics.remove(metric) == null) continue;
-            r.unavailable.put(metric, why);
+            r.unavailable.put(metric, n == scored.scored
+                    ? "window of " + n + " scored requests, under the " + c.windowSizes()[0]
+                            + " of the version's smallest calibrated window: its thresholds would be too tight"
+                    : "measured on " + n + " of the window's " + scored.scored + " scored requests (the others were"
+                            + " counted without the version's profile), under the " + c.windowSizes()[0]
+                            + " of its smallest calibrated window: its thresholds would be too tight");
         }
+    }
+
+    /**
+     * How many of the window's requests a metric was measured on: all that were scored, but for the distances a
+     * subtask without the version's profile could not count (its rows are left out of them, DriftCounts.add): the
+     * titles' and predictions' bucketed counts, and the rows with a baseline for the mean shift. A threshold is for
+     * that many rows, or a noisier half window would be judged by a whole one's.
+     */
+    static long measuredOn(String metric, DriftCounts c) {
+        if (c == null) return 0;
+        return switch (metric) {
+            case TITLE_JS, TITLE_LINF -> java.util.Arrays.stream(c.titleBuckets).sum();
+            case PREDICTION_JS, PREDICTION_PSI -> java.util.Arrays.stream(c.predictionSlots).sum();
+            case PREDICTION_MEAN_SHIFT -> c.baselined;
+            default -> c.scored;
+        };
     }
 
     private static void unavailable(DriftReport r, DriftCounts scored, ReferenceBuckets ref) {
@@ -149,7 +170,7 @@ public final class DriftReports {
      * many scored requests, then the default (also for a metric the calibration could not measure, e.g. the seasonal
      * ones on a reference shorter than their 28 days: reported without a threshold, it could never alert).
      */
-    private void thresholds(DriftReport r, ReferenceBuckets ref, long scored) {
+    private void thresholds(DriftReport r, ReferenceBuckets ref, DriftCounts scored) {
         DriftCalibration calibration = ref == null ? null : ref.calibration;
         if (ref != null) r.calibration = calibration != null ? FROM_CALIBRATION : "uncalibrated: " + ref.uncalibratedReason;
         for (String metric : r.metrics.keySet()) {
@@ -160,8 +181,8 @@ public final class DriftReports {
                 t = explicit;
                 source = FROM_SETTING;
             } else if (calibration != null && DriftMetricNames.CALIBRATED.contains(metric)
-                    && !Double.isNaN(calibration.threshold(metric, scored, settings.alertWindows))) {
-                t = calibration.threshold(metric, scored, settings.alertWindows);
+                    && !Double.isNaN(calibration.threshold(metric, measuredOn(metric, scored), settings.alertWindows))) {
+                t = calibration.threshold(metric, measuredOn(metric, scored), settings.alertWindows);
                 source = FROM_CALIBRATION;
             } else {
                 t = settings.thresholdOf(metric);

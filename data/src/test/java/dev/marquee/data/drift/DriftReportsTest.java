@@ -355,6 +355,27 @@ class DriftReportsTest {
         DriftReport r = reports.report(NOW - 10_000, NOW, new DriftCounts(), merged, ref, Map.of(1L, 4_000L),
                 new RollingEventHours());
         assertThat(r.metrics.get(DriftMetricNames.TITLE_JS)).isLessThan(0.02);
+
+        // Calibrated: the titles' and predictions' distances and the mean shift were measured on the profile side's
+        // 2,000 rows alone, and are judged by the thresholds for 2,000 rows, not the window's 4,000.
+        Map<String, double[]> bySize = new java.util.HashMap<>();
+        for (String metric : DriftMetricNames.CALIBRATED) bySize.put(metric, new double[] {0.4, 0.2, 0.1});
+        DriftCalibration c = new DriftCalibration(DriftCalibration.FORMAT_VERSION, 0.01, 1, 1,
+                ref.baseline == null ? null : ref.baseline, new int[] {200, 2_000, 4_000}, Map.of("2", bySize), List.of());
+        ReferenceBuckets calibrated = ReferenceBuckets.of(1, DriftFixtures.profile(1), c, null);
+        DriftCounts side = DriftCounts.forVersion(calibrated, LogBuckets.latencyMs(), LogBuckets.lagSeconds());
+        Random again = new Random(5);
+        for (int i = 0; i < 2_000; i++) {
+            side.countPrediction(DriftFixtures.stationary(again, 1, NOW), calibrated, LogBuckets.latencyMs(),
+                    LogBuckets.lagSeconds(), NOW, 300_000);
+        }
+        DriftCounts half = DriftCounts.forVersion(placeholder, LogBuckets.latencyMs(), LogBuckets.lagSeconds());
+        half.merge(unread, 32);
+        half.merge(side, 32);
+        DriftReport judged = reports.report(NOW - 10_000, NOW, new DriftCounts(), half, calibrated, Map.of(1L, 4_000L),
+                new RollingEventHours());
+        assertThat(judged.thresholds).containsEntry(DriftMetricNames.TITLE_JS, 0.2).containsEntry(DriftMetricNames.TITLE_LINF, 0.2)
+                .as("measured on every row").containsEntry(DriftMetricNames.USER_TOP5, 0.1);
     }
 
     private DriftReport window(int n, UnaryOperator<Prediction> change) {
