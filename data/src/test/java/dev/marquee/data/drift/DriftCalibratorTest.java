@@ -261,6 +261,25 @@ class DriftCalibratorTest {
         assertThat(cal.threshold(TITLE_OOV, 200, 2)).isEqualTo(0.05);
     }
 
+    /** More windows in a row never need a higher threshold, whatever the margin does with a lower median. */
+    @Test
+    void aThresholdForMoreWindowsInARowIsNeverHigher() {
+        DriftCalibration cal = of(1).calibration;
+        int compared = 0;
+        for (int h = 2; h <= DriftCalibration.MAX_ALERT_WINDOWS; h++) {
+            Map<String, double[]> fewer = cal.thresholds().get(Integer.toString(h - 1));
+            for (Map.Entry<String, double[]> e : cal.thresholds().get(Integer.toString(h)).entrySet()) {
+                double[] before = fewer.get(e.getKey());
+                for (int s = 0; s < e.getValue().length; s++) {
+                    assertThat(e.getValue()[s]).as("%s, %d windows, size %d", e.getKey(), h, cal.windowSizes()[s])
+                            .isLessThanOrEqualTo(before[s]);
+                    compared++;
+                }
+            }
+        }
+        assertThat(compared).isPositive();
+    }
+
     @Test
     void tooFewRowsGiveNoCalibrationAndSaySo() {
         // Windows of 200 need 40 windows in the calibration's 70%: ceil(8,000 / 0.7) = 11,429 rows.
