@@ -96,22 +96,26 @@ public final class DriftCalibrator {
                     byMetric.computeIfAbsent(metric, m -> fill(new double[windowSizes.length], Double.NaN))[s] = t;
                 }
             }
-            // Asking for more windows in a row never needs a higher threshold: the margin, moved from a lower median,
-            // can make it so (a run's minima have a lower median than single windows)
-            for (int h = 2; h <= DriftCalibration.MAX_ALERT_WINDOWS; h++) {
-                Map<String, double[]> fewer = thresholds.get(Integer.toString(h - 1));
-                for (Map.Entry<String, double[]> e : thresholds.get(Integer.toString(h)).entrySet()) {
-                    double[] before = fewer.get(e.getKey());
-                    if (before != null && !Double.isNaN(before[s]) && !Double.isNaN(e.getValue()[s])) {
-                        e.getValue()[s] = Math.min(e.getValue()[s], before[s]);
-                    }
-                }
-            }
         }
         // A metric some size could not measure (e.g. 28 days of event time in fewer windows) takes the next size's.
         for (Map<String, double[]> byMetric : thresholds.values()) {
             byMetric.values().forEach(DriftCalibrator::fillGaps);
             byMetric.values().removeIf(t -> Double.isNaN(t[0]));
+        }
+        // Asking for more windows in a row never needs a higher threshold: the margin, moved from a lower median, can
+        // make it so (a run's minima have a lower median than single windows). After the gaps are filled, so that a
+        // size filled from its neighbour is held to it too.
+        for (int h = 2; h <= DriftCalibration.MAX_ALERT_WINDOWS; h++) {
+            Map<String, double[]> fewer = thresholds.get(Integer.toString(h - 1));
+            for (Map.Entry<String, double[]> e : thresholds.get(Integer.toString(h)).entrySet()) {
+                double[] before = fewer.get(e.getKey());
+                if (before == null) continue;
+                for (int s = 0; s < windowSizes.length; s++) {
+                    if (!Double.isNaN(before[s]) && !Double.isNaN(e.getValue()[s])) {
+                        e.getValue()[s] = Math.min(e.getValue()[s], before[s]);
+                    }
+                }
+            }
         }
         DriftCalibration draft = new DriftCalibration(DriftCalibration.FORMAT_VERSION, budget, nCal, heldOut.size(),
                 baseline, windowSizes, thresholds, List.of());

@@ -133,10 +133,11 @@ public final class DriftReports {
     }
 
     /**
-     * How many of the window's requests a metric was measured on: all that were scored, but for the distances a
-     * subtask without the version's profile could not count (its rows are left out of them, DriftCounts.add): the
-     * titles' and predictions' bucketed counts, and the rows with a baseline for the mean shift. A threshold is for
-     * that many rows, or a noisier half window would be judged by a whole one's.
+     * How many of the window's requests a metric was measured on: all that were scored, but for what a subtask without
+     * the version's profile could not count (its rows are left out of them, DriftCounts.add): the titles' bucketed
+     * counts, and the rows with a baseline for the mean shift (the predictions' slots need no profile, and a
+     * placeholder counts them alike). A threshold is for that many rows, or a noisier half window would be judged by
+     * a whole one's.
      */
     static long measuredOn(String metric, DriftCounts c) {
         if (c == null) return 0;

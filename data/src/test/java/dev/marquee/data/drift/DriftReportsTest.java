@@ -356,8 +356,9 @@ class DriftReportsTest {
                 new RollingEventHours());
         assertThat(r.metrics.get(DriftMetricNames.TITLE_JS)).isLessThan(0.02);
 
-        // Calibrated: the titles' and predictions' distances and the mean shift were measured on the profile side's
-        // 2,000 rows alone, and are judged by the thresholds for 2,000 rows, not the window's 4,000.
+        // Calibrated: the titles' distances and the mean shift were measured on the profile side's 2,000 rows alone,
+        // and are judged by the thresholds for 2,000 rows, not the window's 4,000 (the predictions' slots need no
+        // profile: every row counts).
         Map<String, double[]> bySize = new java.util.HashMap<>();
         for (String metric : DriftMetricNames.CALIBRATED) bySize.put(metric, new double[] {0.4, 0.2, 0.1});
         DriftCalibration c = new DriftCalibration(DriftCalibration.FORMAT_VERSION, 0.01, 1, 1,
@@ -375,7 +376,8 @@ class DriftReportsTest {
         DriftReport judged = reports.report(NOW - 10_000, NOW, new DriftCounts(), half, calibrated, Map.of(1L, 4_000L),
                 new RollingEventHours());
         assertThat(judged.thresholds).containsEntry(DriftMetricNames.TITLE_JS, 0.2).containsEntry(DriftMetricNames.TITLE_LINF, 0.2)
-                .as("measured on every row").containsEntry(DriftMetricNames.USER_TOP5, 0.1);
+                .as("measured on every row").containsEntry(DriftMetricNames.USER_TOP5, 0.1)
+                .containsEntry(DriftMetricNames.PREDICTION_JS, 0.1);
     }
 
     private DriftReport window(int n, UnaryOperator<Prediction> change) {

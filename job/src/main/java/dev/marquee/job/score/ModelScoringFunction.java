@@ -421,9 +421,10 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
 
     /**
      * The shadow's ratings for the batch, or null without a shadow. A shadow that fails is dropped, never the batch:
-     * it must not cost the serving version anything but time. So is one whose inputs cannot take a request the
-     * serving version scored (a user id like {@code u7} for an int64-id import): the promoter would judge it on the
-     * other requests alone, and promoted it would dead-letter those.
+     * it must not cost the serving version anything but time. So is a candidate (a shadow newer than the serving
+     * version) whose inputs cannot take a request the serving version scored (a user id like {@code u7} for an
+     * int64-id import): the promoter would judge it on the other requests alone, and promoted it would dead-letter
+     * those. A watched one (older: the version just replaced) scores only what it can take, NaN for the rest.
      */
     private float[] scoreShadow(List<RatingRequest> batch, String[] users, String[] titles, long[] timestamps,
                                 float[] serving) {
@@ -435,16 +436,36 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
                 for (int i = 0; i < r.length; i++) requireFinite(r[i], serving[i], users[i], titles[i]);
                 return r;
             }
+            // A shadow older than the serving version is the one it replaced, watched for a rollback: it scores the
+            // requests it can take (the others it dead-lettered when it served). A newer one is a candidate.
+            boolean watched = shadow.version < this.serving.version;
+            float[] out = new float[users.length];
+            java.util.Arrays.fill(out, Float.NaN);
+            List<Integer> fit = new ArrayList<>();
             for (int i = 0; i < users.length; i++) {
                 ModelContract.Unrepresentable misfit = contract.check(batch.get(i).userId, batch.get(i).timestamp);
-                if (misfit != null) {
+                if (misfit == null) {
+                    fit.add(i);
+                } else if (!watched) {
                     throw new IllegalStateException("its inputs cannot take a request version " + this.serving.version
                             + " scored (" + misfit.reason() + "): promoted, it would dead-letter such requests");
                 }
             }
-            float[] r = shadow.scorer.score(users, titles, timestamps).ratings();
-            for (int i = 0; i < r.length; i++) requireFinite(r[i], serving[i], users[i], titles[i]);
-            return r;
+            if (fit.isEmpty()) return out;
+            String[] u = new String[fit.size()];
+            String[] t = new String[fit.size()];
+            long[] ts = new long[fit.size()];
+            for (int k = 0; k < fit.size(); k++) {
+                u[k] = users[fit.get(k)];
+                t[k] = titles[fit.get(k)];
+                ts[k] = timestamps[fit.get(k)];
+            }
+            float[] r = shadow.scorer.score(u, t, ts).ratings();
+            for (int k = 0; k < fit.size(); k++) {
+                requireFinite(r[k], serving[fit.get(k)], u[k], t[k]);
+                out[fit.get(k)] = r[k];
+            }
+            return out;
         } catch (RuntimeException e) {
             refusedShadows.inc();
             LOG.warn("scoring slot {}: shadow version {} failed on a batch and is dropped: {}", subtask, shadow.version,

@@ -332,6 +332,45 @@ class ModelScoringFunctionTest {
         }
     }
 
+    /**
+     * The same int64-id version watched after the switch away from it (older than the serving version, kept in shadow
+     * for a rollback): it scores the requests it can take and stays, since it dead-lettered the others when it served.
+     */
+    @Test
+    void aWatchedVersionWhoseInputsCannotTakeSomeRequestsStaysAndScoresTheOthers(@TempDir Path other) throws Exception {
+        ModelRegistry elsewhere = new ModelRegistry(other.resolve("registry"));
+        Path tiny = TinySavedModels.export(other.resolve("int64"), TinySavedModels.Kind.INT64_IDS_RENAMED_VECTOR_OUTPUT);
+        Path intIds = elsewhere.versionDir("tiny", new ModelImporter(elsewhere, "tiny", line -> { }).importModel(
+                new ModelImporter.Request(tiny, "serving_default", "uid", "title", "ts", "rating", null), null));
+        ModelScoringFunction function = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1,
+                (version, dir, threads, gpu, warmRows) ->
+                        ServingModel.load(version, version == 1 ? intIds : dir, threads, gpu, warmRows));
+        try (var h = harness(function, 4)) {
+            ModelUpdate update = update(2);
+            update.shadowVersion = 1;
+            control(h, update);
+            AtomicLong now = new AtomicLong(h.getProcessingTime());
+            await("the update handed over").atMost(DEADLINE).pollInSameThread().pollInterval(Duration.ofMillis(5))
+                    .until(() -> {
+                        h.setProcessingTime(now.addAndGet(MicroBatchOperator.HAND_OVER_POLL_MS));
+                        return !statuses(h).isEmpty();
+                    });
+            for (int i = 0; i < 4; i++) {
+                Rating r = rows.get(i);
+                h.processElement(new StreamRecord<>(new RatingRequest("watch-" + i, i == 1 ? "u7" : "7", r.movieTitle,
+                        892_870_992L)));
+            }
+            List<Prediction> all = predictions(h);
+            assertThat(all).hasSize(4).allSatisfy(p -> assertThat(p.modelVersion).isEqualTo(2));
+            assertThat(all).filteredOn(p -> p.userId.equals("u7")).singleElement()
+                    .satisfies(p -> assertThat(p.shadowVersion).as("not paired").isZero());
+            assertThat(all).filteredOn(p -> p.userId.equals("7")).hasSize(3)
+                    .allSatisfy(p -> assertThat(p.shadowVersion).as("paired").isEqualTo(1));
+            assertThat(function.shadowVersionsRefused()).isZero();
+            assertThat(statuses(h)).noneMatch(st -> ModelStatus.SHADOW_DROPPED.equals(st.status));
+        }
+    }
+
     /** A tiny imported version (a contract, no data) answering NaN for timestamps before 800,000,000; its folder. */
     private static Path importedNanForEarlyTimestamps(Path other) throws Exception {
         ModelRegistry elsewhere = new ModelRegistry(other.resolve("registry"));

@@ -27,7 +27,8 @@ import java.util.function.LongSupplier;
  * against the version serving now, by the same paired test. A candidate that the labels now resolve is
  * published or rejected (one that cannot be published for a registry error stays deferred); one still unresolved {@code trainer.gate.defer-expiry-seconds} after it was deferred is
  * retired (rejected, metric {@code deferred_expired}); one whose base version no longer serves, or that a newer
- * deferred candidate replaces, is retired as superseded. Each settled candidate gets a second outcome with its
+ * deferred candidate replaces, is retired as superseded; one whose hold-out the labels read no longer reach is
+ * retired as unresolved ({@code deferred_holdout_overflow}). Each settled candidate gets a second outcome with its
  * request's id. The worker judges them before each request and every {@code trainer.gate.recheck-seconds}.
  */
 final class DeferredCandidates {
@@ -227,12 +228,12 @@ final class DeferredCandidates {
      * its training data: judged on them, it would be scored on its training error). The first gate moved those into
      * training (LabelSplit.holdingOutOnlyAfter), but a candidate whose window held none of them recorded its own cut.
      */
-    static long judgedAfter(long candidateCut, Path baseDir) {
-        long baseCut = Long.MIN_VALUE;
+    static long judgedAfter(long candidateCut, Path baseDir) throws IOException {
+        long baseCut;
         try {
             baseCut = dev.marquee.model.ModelCard.read(baseDir).path("retrain").path(TRAINED_THROUGH).asLong(Long.MIN_VALUE);
-        } catch (IOException | RuntimeException e) {
-            // no card to read (an import, say): the base trained on no labels
+        } catch (java.nio.file.NoSuchFileException noCard) { // a version without a card trained on no labels
+            baseCut = Long.MIN_VALUE;
         }
         return Math.max(candidateCut, baseCut);
     }
@@ -279,12 +280,22 @@ final class DeferredCandidates {
                     + " serves now (latest " + latest.orElse(-1) + "); the candidate was trained from version " + base
                     + " and judged against it", Map.of("deferred_superseded", 1.0));
         }
-        long trainedThrough = judgedAfter(report.path(TRAINED_THROUGH).asLong(Long.MIN_VALUE), registry.versionDir(name, base));
+        long trainedThrough;
+        try {
+            trainedThrough = judgedAfter(report.path(TRAINED_THROUGH).asLong(Long.MIN_VALUE), registry.versionDir(name, base));
+        } catch (IOException | RuntimeException e) { // no verdict on a card that cannot be read now
+            out.accept("trainer: version " + base + "'s model card cannot be read (" + e + "); the deferred candidate"
+                    + " at " + dir + " is judged again next round");
+            return null;
+        }
         if (holdoutOverflowed(labels, trainedThrough)) {
-            return retire(dir, "unresolved, and more labels came after its training cut than trainer.labels.max-count"
-                    + " holds: judged again, its hold-out would slide from one look to the next instead of growing, and"
-                    + " a candidate waiting long enough would be published on one window's luck; a new retrain answers"
-                    + " a drift that persists", Map.of("deferred_holdout_overflow", 1.0));
+            return retire(dir, labels.ratings().isEmpty()
+                    ? "unresolved, and the newest records read hold no label (trainer.labels.max-count per partition,"
+                            + " all refused): its hold-out cannot be read again; a new retrain answers a drift that persists"
+                    : "unresolved, and more labels came after its training cut than trainer.labels.max-count holds:"
+                            + " judged again, its hold-out would slide from one look to the next instead of growing, and"
+                            + " a candidate waiting long enough would be published on one window's luck; a new retrain"
+                            + " answers a drift that persists", Map.of("deferred_holdout_overflow", 1.0));
         }
         List<Rating> resolved = labelsToJudgeOn(labels.ratings(), registry.versionDir(name, base), dir);
         List<Rating> holdout = rejudgedOn(resolved, trainedThrough, now);

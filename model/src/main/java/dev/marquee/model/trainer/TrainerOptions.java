@@ -168,7 +168,8 @@ public final class TrainerOptions {
             throw new SettingException("trainer.min-holdout is the old name of trainer.gate.min-labels: give one of them");
         }
         double tail = resamples * (1 - confidence) / 2;
-        if (confidence >= 0.5 && confidence <= 0.999 && resamples >= 100 && tail < GatePolicy.MIN_DRAWS_BEYOND_A_BOUND) {
+        if (confidence >= 0.5 && confidence <= 0.999 && resamples >= 100
+                && tail < GatePolicy.MIN_DRAWS_BEYOND_A_BOUND - 1e-9) { // 200 x (1 - 0.9) / 2 is 9.999999999999998
             throw new SettingException(String.format(java.util.Locale.ROOT, "trainer.gate.resamples %d leaves %.1f draws"
                     + " beyond each bound of a trainer.gate.confidence %s interval: at least %d are needed for a bound"
                     + " that is not one draw's luck; raise trainer.gate.resamples to %d or more", resamples, tail,

@@ -1,6 +1,7 @@
 package dev.marquee.model.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.marquee.data.event.Rating;
@@ -197,6 +198,11 @@ class RetrainerGateTest {
         Files.writeString(base.resolve(dev.marquee.model.ModelCard.FILE_NAME), "{}");
         assertThat(DeferredCandidates.judgedAfter(Long.MIN_VALUE, base)).as("a base trained on no labels")
                 .isEqualTo(Long.MIN_VALUE);
+        Files.writeString(base.resolve(dev.marquee.model.ModelCard.FILE_NAME), "{\"retrain\":");
+        assertThatThrownBy(() -> DeferredCandidates.judgedAfter(700, base)).as("a card that cannot be read: no verdict")
+                .isInstanceOf(java.io.IOException.class);
+        Files.delete(base.resolve(dev.marquee.model.ModelCard.FILE_NAME));
+        assertThat(DeferredCandidates.judgedAfter(700, base)).as("no card at all").isEqualTo(700);
     }
 
     /** Labels left out that are all older than the cut take nothing from the hold-out: judged as before. */

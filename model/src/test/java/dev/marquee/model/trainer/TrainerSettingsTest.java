@@ -103,5 +103,7 @@ class TrainerSettingsTest {
                 .isEqualTo(20000);
         assertThat(parse("--trainer.gate.confidence", "0.99").gate().resamples()).as("the default 2,000: 10 beyond each")
                 .isEqualTo(2000);
+        assertThat(parse("--trainer.gate.confidence", "0.9", "--trainer.gate.resamples", "200").gate().resamples())
+                .as("exactly 10, whatever the floating point says").isEqualTo(200);
     }
 }
