@@ -164,13 +164,7 @@ class ModelScoringFunctionTest {
                     return ServingModel.load(version, dir, threads, gpu, warmRows);
                 });
         try (var h = harness(function, 4)) {
-            control(h, update(2));
-            AtomicLong now = new AtomicLong(h.getProcessingTime());
-            await("the update handed over").atMost(DEADLINE).pollInSameThread().pollInterval(Duration.ofMillis(5))
-                    .until(() -> {
-                        h.setProcessingTime(now.addAndGet(MicroBatchOperator.HAND_OVER_POLL_MS));
-                        return !statuses(h).isEmpty();
-                    });
+            handOver(h, update(2));
             assertThat(statuses(h)).singleElement().satisfies(st -> {
                 assertThat(st.status).isEqualTo(ModelStatus.REFUSED);
                 assertThat(st.version).isEqualTo(2);
@@ -288,6 +282,11 @@ class ModelScoringFunctionTest {
     private void handOverShadow(OneInputStreamOperatorTestHarness<RatingRequest, Prediction> h, long shadow) throws Exception {
         ModelUpdate update = update(1);
         update.shadowVersion = shadow;
+        handOver(h, update);
+    }
+
+    /** Sends {@code update} and moves processing time on until the slot reports it handed over (or refused). */
+    private void handOver(OneInputStreamOperatorTestHarness<RatingRequest, Prediction> h, ModelUpdate update) throws Exception {
         control(h, update);
         AtomicLong now = new AtomicLong(h.getProcessingTime());
         await("the update handed over").atMost(DEADLINE).pollInSameThread().pollInterval(Duration.ofMillis(5))
@@ -297,16 +296,21 @@ class ModelScoringFunctionTest {
                 });
     }
 
+    /** A tiny imported version whose user id input is int64 (a contract, no data); its folder. */
+    private static Path importedIntegerIds(Path other) throws Exception {
+        ModelRegistry elsewhere = new ModelRegistry(other.resolve("registry"));
+        Path tiny = TinySavedModels.export(other.resolve("int64"), TinySavedModels.Kind.INT64_IDS_RENAMED_VECTOR_OUTPUT);
+        return elsewhere.versionDir("tiny", new ModelImporter(elsewhere, "tiny", line -> { }).importModel(
+                new ModelImporter.Request(tiny, "serving_default", "uid", "title", "ts", "rating", null), null));
+    }
+
     /**
      * A shadow whose inputs cannot take a request the serving version scored (an int64-id import, a user id "u7") is
      * dropped: the promoter would judge it on the other requests alone, and promoted it would dead-letter these.
      */
     @Test
     void aShadowWhoseInputsCannotTakeARequestTheServingVersionScoredIsDropped(@TempDir Path other) throws Exception {
-        ModelRegistry elsewhere = new ModelRegistry(other.resolve("registry"));
-        Path tiny = TinySavedModels.export(other.resolve("int64"), TinySavedModels.Kind.INT64_IDS_RENAMED_VECTOR_OUTPUT);
-        Path intIds = elsewhere.versionDir("tiny", new ModelImporter(elsewhere, "tiny", line -> { }).importModel(
-                new ModelImporter.Request(tiny, "serving_default", "uid", "title", "ts", "rating", null), null));
+        Path intIds = importedIntegerIds(other);
         ModelScoringFunction function = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1,
                 (version, dir, threads, gpu, warmRows) ->
                         ServingModel.load(version, version == 2 ? intIds : dir, threads, gpu, warmRows));
@@ -338,23 +342,14 @@ class ModelScoringFunctionTest {
      */
     @Test
     void aWatchedVersionWhoseInputsCannotTakeSomeRequestsStaysAndScoresTheOthers(@TempDir Path other) throws Exception {
-        ModelRegistry elsewhere = new ModelRegistry(other.resolve("registry"));
-        Path tiny = TinySavedModels.export(other.resolve("int64"), TinySavedModels.Kind.INT64_IDS_RENAMED_VECTOR_OUTPUT);
-        Path intIds = elsewhere.versionDir("tiny", new ModelImporter(elsewhere, "tiny", line -> { }).importModel(
-                new ModelImporter.Request(tiny, "serving_default", "uid", "title", "ts", "rating", null), null));
+        Path intIds = importedIntegerIds(other);
         ModelScoringFunction function = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1,
                 (version, dir, threads, gpu, warmRows) ->
                         ServingModel.load(version, version == 1 ? intIds : dir, threads, gpu, warmRows));
         try (var h = harness(function, 4)) {
             ModelUpdate update = update(2);
             update.shadowVersion = 1;
-            control(h, update);
-            AtomicLong now = new AtomicLong(h.getProcessingTime());
-            await("the update handed over").atMost(DEADLINE).pollInSameThread().pollInterval(Duration.ofMillis(5))
-                    .until(() -> {
-                        h.setProcessingTime(now.addAndGet(MicroBatchOperator.HAND_OVER_POLL_MS));
-                        return !statuses(h).isEmpty();
-                    });
+            handOver(h, update);
             for (int i = 0; i < 4; i++) {
                 Rating r = rows.get(i);
                 h.processElement(new StreamRecord<>(new RatingRequest("watch-" + i, i == 1 ? "u7" : "7", r.movieTitle,
