@@ -11,6 +11,7 @@ import org.HdrHistogram.Histogram;
 final class LatencyRecorder {
     private final SendSchedule schedule;
     private final Histogram fromDue = new Histogram(3);
+    private final java.util.Set<Long> answered = new java.util.HashSet<>();
     private final Histogram fromSend = new Histogram(3);
     private final Histogram inWindow = new Histogram(3);
     /** From the actual send to the end of scoring, and from there to the read: where the time goes. */
@@ -45,6 +46,9 @@ final class LatencyRecorder {
     boolean record(String requestId, long sentMs, long scoredAtMs, long nowNanos, long nowMs) {
         long due = schedule.dueNanos(requestId);
         if (due < 0) return false;
+        // a request answered twice (at-least-once: replayed after a restart) counts once, by its first answer, or
+        // duplicates would make up for requests never answered in the count the reader stops at
+        if (!answered.add(due)) return false;
         long micros = Math.max(0, (nowNanos - due) / 1_000);
         fromDue.recordValue(micros);
         if (timeline != null) timeline.record(due, micros);

@@ -46,6 +46,18 @@ class LatencyRecorderTest {
         assertThat(fromDue.maxMs()).isCloseTo(202, within(0.2));
     }
 
+    /** A request answered twice (replayed after a restart) counts once, by its first answer. */
+    @Test
+    void aRequestAnsweredTwiceCountsOnce() {
+        SendSchedule schedule = new SendSchedule(0, 1_000, 0);
+        LatencyRecorder recorder = new LatencyRecorder(schedule);
+        long due = schedule.dueNanos(7);
+        assertThat(recorder.record(schedule.requestId(7), due / MS, due + 2 * MS, (due + 2 * MS) / MS)).isTrue();
+        assertThat(recorder.record(schedule.requestId(7), due / MS, due + 900 * MS, (due + 900 * MS) / MS)).isFalse();
+        assertThat(recorder.fromDue().count()).isEqualTo(1);
+        assertThat(recorder.fromDue().maxMs()).isCloseTo(2, within(0.01));
+    }
+
     @Test
     void anEmptyHistogramReportsNoNumbers() {
         LatencySummary none = new LatencyRecorder(new SendSchedule(0, 1_000, 0)).fromDue();

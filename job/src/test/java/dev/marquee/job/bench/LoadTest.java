@@ -213,12 +213,17 @@ public final class LoadTest {
     private static String sourceBackpressure(int port, String jobId) throws IOException, InterruptedException {
         for (JsonNode v : rest(port, "/jobs/" + jobId).path("vertices")) {
             if (!v.path("name").asText().contains("requests")) continue;
-            JsonNode bp = rest(port, "/jobs/" + jobId + "/vertices/" + v.path("id").asText() + "/backpressure");
-            double ratio = 0;
-            for (JsonNode sub : bp.path("subtasks")) ratio = Math.max(ratio, sub.path("backPressuredRatio").asDouble());
-            return bp.path("backpressureLevel").asText("?") + String.format(Locale.ROOT, " (%.0f%%)", 100 * ratio);
+            return backpressure(rest(port, "/jobs/" + jobId + "/vertices/" + v.path("id").asText() + "/backpressure"));
         }
         return "?";
+    }
+
+    /** A vertex's back-pressure answer as "level (worst subtask's back-pressured share)". */
+    static String backpressure(JsonNode bp) {
+        double ratio = 0;
+        // Flink 2.2 names it "ratio" (JobVertexBackPressureInfo.SubtaskBackPressureInfo): a missing field read as 0
+        for (JsonNode sub : bp.path("subtasks")) ratio = Math.max(ratio, sub.path("ratio").asDouble());
+        return bp.path("backpressureLevel").asText("?") + String.format(Locale.ROOT, " (%.0f%%)", 100 * ratio);
     }
 
     private static int freePort() throws IOException {

@@ -411,7 +411,7 @@ public final class ScoringBenchmark {
         SingleOutputStreamOperator<RatingRequest> valid = in.process(new ParseRequests(s.parserLimits)).name("parse");
         valid.sinkTo(KafkaConnections.sink(s, "out", new JsonRecordSerializer<>(s.predictionsTopic, RatingRequest.class, r -> r.requestId)));
         valid.getSideOutput(ParseRequests.DEAD_LETTERS)
-                .sinkTo(KafkaConnections.sink(s, "dlq", new JsonRecordSerializer<>(s.predictionsTopic, DeadLetter.class, d -> null)));
+                .sinkTo(KafkaConnections.deadLetterSink(s, new JsonRecordSerializer<>(s.deadLettersTopic, DeadLetter.class, d -> null)));
     }
 
     /** Waits for the first record on {@code topic}. */
@@ -627,7 +627,7 @@ public final class ScoringBenchmark {
                             i + 1, name, r.measuredSent() - d.count(), r.measuredSent()));
                 }
                 (ceiling ? ceilingP99 : jobP99).add(d.p99Ms());
-                if (swap != null) swapP99.add(swap.p99Ms());
+                if (swap != null && !Double.isNaN(swap.p99Ms())) swapP99.add(swap.p99Ms()); // NaN: no swap read
             }
         }
         return String.format(Locale.ROOT, "# Scoring latency against the ceiling's%n%nRun %s on %d cores. Command: "
@@ -798,7 +798,7 @@ public final class ScoringBenchmark {
         sb.append(String.format(Locale.ROOT, "Drift detection's cost per record (time per record with drift over without, "
                         + "per round: %s): median %+.1f%%.%n",
                 costs.stream().map(c -> String.format(Locale.ROOT, "%+.1f%%", c)).reduce((a, b) -> a + ", " + b).orElse(""),
-                sortedCosts[sortedCosts.length / 2]));
+                median(sortedCosts)));
         sb.append(String.format(Locale.ROOT, "%n"));
         appendLatency(sb, latency, rate, seconds);
         return sb.toString();
@@ -961,6 +961,11 @@ public final class ScoringBenchmark {
                 rate, seconds, warmupSeconds, checkpointMs == null ? "60000 (the default)" : checkpointMs, labelsNote(),
                 latency.fromDue().count(), latency.measuredSent(), latency.fromDue().format(), latency.fromSend().format(),
                 latency.lateOver1Ms()));
+        if (latency.fromDue().count() < latency.measuredSent()) {
+            sb.append(String.format(Locale.ROOT, "WARNING: %,d of %,d predictions not read by the deadline: the percentiles"
+                            + " above leave them out and are a lower bound.%n",
+                    latency.measuredSent() - latency.fromDue().count(), latency.measuredSent()));
+        }
         sb.append(String.format(Locale.ROOT, "Where the time goes (millisecond clocks, so ±1 ms): from the send to the end of "
                 + "scoring (the prediction's scored_at_ms) %s; from there to the read %s.%n",
                 latency.sendToScored().format(), latency.scoredToRead().format()));
@@ -972,9 +977,10 @@ public final class ScoringBenchmark {
                     + "grouped by name without numbers, the 15 largest): %s.%n", latency.cpuByThread()));
         }
         if (latency.acrossSwap() != null) {
-            sb.append(String.format(Locale.ROOT, "%nAcross a model swap: %s. The %,d requests due in the %d s from the "
-                            + "announcement on: %s.%n", latency.swapReport() == null ? "no swap happened" : latency.swapReport(),
-                    latency.acrossSwap().count(), SWAP_WINDOW_SECONDS, latency.acrossSwap().format()));
+            sb.append(String.format(Locale.ROOT, "%nAcross a model swap: %s. The requests due in the %d s from the "
+                            + "announcement on (%,d read of %,d due): %s.%n", latency.swapReport() == null ? "no swap happened"
+                            : latency.swapReport(), SWAP_WINDOW_SECONDS, latency.acrossSwap().count(),
+                    (long) rate * SWAP_WINDOW_SECONDS, latency.acrossSwap().format()));
         }
     }
 
