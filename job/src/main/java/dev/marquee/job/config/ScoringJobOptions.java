@@ -268,7 +268,8 @@ public final class ScoringJobOptions {
     public static final ConfigOption<Integer> FACTOR_DIMENSIONS = key("adaptation.factors.dimensions").intType()
             .defaultValue(16).withDescription("principal directions of the title embeddings kept (1..128); a user's"
                     + " state is (d+1)(d+4)/2 doubles. Changed across a restore, a user's factors serve their bias alone"
-                    + " until the user's next label carries them to the new count");
+                    + " until the user's next label carries them to the new count, their bias keeping"
+                    + " `adaptation.version-carry` of its precision as at a change of version");
     public static final ConfigOption<Double> FACTOR_PRIOR = key("adaptation.factors.prior").doubleType()
             .defaultValue(5.0).withDescription("prior precision of each taste weight, in units of the noise variance"
                     + " (the ridge penalty)");

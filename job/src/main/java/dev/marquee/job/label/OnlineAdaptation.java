@@ -527,9 +527,11 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         }
         // Without adaptation the join only measures: nothing per user is learned or kept beyond what waits.
         if (!settings.adaptationEnabled) return;
-        if (r == null) r = new UserResidual();
-        r.add(label - served.model, served.modelVersion, settings.decay, settings.versionCarry);
-        residual.update(r);
+        if (user.residualLearns(r, served.modelVersion)) {
+            if (r == null) r = new UserResidual();
+            r.add(label - served.model, served.modelVersion, settings.decay, settings.versionCarry);
+            residual.update(r);
+        }
         UserFactors learned = user.learn(f, served.modelVersion, title, label - served.model);
         if (learned != null) factors.update(learned);
         TtlSweep.afterWrite(ctx.timerService(), settings.stateTtlMs);

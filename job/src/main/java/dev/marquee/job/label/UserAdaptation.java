@@ -35,6 +35,11 @@ final class UserAdaptation implements Serializable {
 
     /** The user's correction of the model's output for this title, before bounds and the title's own bias. */
     double adjustment(UserResidual residual, UserFactors factors, long version, String title) {
+        if (factors != null && factors.modelVersion != version && serving != null && version != serving.get()) {
+            // a late label of a version no longer served, with another version's factors: only their bias can serve,
+            // and its version's embeddings are not loaded on the task thread to find that out
+            return factors.bias();
+        }
         TitleEmbeddings e = embeddings(version);
         if (e != null && factors != null) {
             // factors of another version, or of another adaptation.factor-dimensions (restored from a savepoint taken
@@ -66,6 +71,16 @@ final class UserAdaptation implements Serializable {
         }
         factors.learn(e.of(title), residual, settings.factorBiasDrift);
         return factors;
+    }
+
+    /**
+     * Whether the user's residual bias learns from a label of a prediction made by {@code version}: as the factors,
+     * not from a late label of a version other than both its own and the one now serving (alternating versions while
+     * the slots serve two would otherwise halve its weight at every change).
+     */
+    boolean residualLearns(UserResidual residual, long version) {
+        return residual == null || residual.weight <= 0 || residual.modelVersion == version
+                || carries(residual.modelVersion, version, serving.get());
     }
 
     /**

@@ -74,6 +74,46 @@ class UserAdaptationTest {
         assertThat(UserAdaptation.carries(1, 2, 0)).isTrue();
     }
 
+    /**
+     * While the slots serve two versions, a user's labels alternate between them: the residual bias learns from the
+     * serving version's and its own version's labels, not from a late one of the other (which halved its weight at
+     * every change).
+     */
+    @Test
+    void theResidualBiasLearnsOnlyFromLabelsOfItsOwnOrTheServingVersion() {
+        UserAdaptation a = adaptation(4);
+        a.serve(null, null, VERSION, "Heat (1995)");
+        UserResidual r = new UserResidual();
+        r.add(1.0, VERSION, 0.95, 0.5);
+        assertThat(a.residualLearns(r, VERSION)).isTrue();
+        assertThat(a.residualLearns(r, VERSION - 1)).as("a late label of the version swapped out").isFalse();
+        assertThat(a.residualLearns(null, VERSION - 1)).as("nothing learned yet").isTrue();
+        UserResidual old = new UserResidual();
+        old.add(1.0, VERSION - 1, 0.95, 0.5);
+        assertThat(a.residualLearns(old, VERSION)).as("the serving version's carries it on").isTrue();
+    }
+
+    /** A late label of a version no longer served, for a user whose factors are another version's: nothing is loaded. */
+    @Test
+    void aLateLabelsCorrectionLoadsNoEmbeddingsOfItsVersion() {
+        java.util.List<Long> loaded = new java.util.ArrayList<>();
+        LabelSettings settings = LabelSettings.from(new Settings(Map.of(LabelSettings.FACTOR_DIMENSIONS, "4")));
+        float[][] raw = new float[TITLES.size()][8];
+        Random random = new Random(7);
+        for (float[] row : raw) for (int j = 0; j < row.length; j++) row[j] = (float) random.nextGaussian();
+        UserAdaptation a = new UserAdaptation(settings, v -> {
+            loaded.add(v);
+            return Optional.of(TitleEmbeddings.project(v, TITLES, raw, new float[8], 4));
+        });
+        a.open();
+        UserFactors f = null;
+        for (int i = 0; i < 5; i++) f = a.learn(f, VERSION, TITLES.get(i), 1.0);
+        a.serve(null, f, VERSION, "Heat (1995)");
+        loaded.clear();
+        assertThat(a.adjustment(null, f, VERSION - 1, "Fargo (1996)")).isEqualTo(f.bias());
+        assertThat(loaded).as("no load of version %d's embeddings", VERSION - 1).isEmpty();
+    }
+
     private static UserAdaptation adaptation(int dimensions) {
         LabelSettings settings = LabelSettings.from(new Settings(Map.of(LabelSettings.FACTOR_DIMENSIONS, Integer.toString(dimensions))));
         Random random = new Random(7);
