@@ -33,6 +33,11 @@ final class EmbeddingCache {
         this.source = source;
     }
 
+    /** Whether {@code version}'s embeddings (or that it has none) are held, so that {@link #get} would not load. */
+    boolean holds(long version) {
+        return versions.containsKey(version);
+    }
+
     /** The version's embeddings, or null when it has none (or they failed to load less than a minute ago). */
     TitleEmbeddings get(long version) {
         Optional<TitleEmbeddings> e = versions.get(version);

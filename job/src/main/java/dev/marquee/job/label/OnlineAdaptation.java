@@ -519,7 +519,7 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         UserFactors f = factors.value();
         if (titleBranch) {
             // what the title's bias learns from: the residual beyond the user's correction, as it stands
-            double userPart = user.adjustment(r, f, served.modelVersion, title);
+            double userPart = user.adjustmentForLabel(r, f, served.modelVersion, title);
             ctx.output(TITLE_EVENTS, TitleEvent.of(new TitleLabel(title, served.modelVersion, served.newTitle,
                     (float) (label - served.model - userPart), join)));
         } else {
@@ -527,13 +527,15 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         }
         // Without adaptation the join only measures: nothing per user is learned or kept beyond what waits.
         if (!settings.adaptationEnabled) return;
-        if (user.residualLearns(r, served.modelVersion)) {
+        boolean residualLearns = user.residualLearns(r, served.modelVersion);
+        if (residualLearns) {
             if (r == null) r = new UserResidual();
             r.add(label - served.model, served.modelVersion, settings.decay, settings.versionCarry);
-            residual.update(r);
         }
         UserFactors learned = user.learn(f, served.modelVersion, title, label - served.model);
         if (learned != null) factors.update(learned);
+        // written with the factors too (a user without a residual has no factors): both expire together
+        if (residualLearns || learned != null) residual.update(r);
         TtlSweep.afterWrite(ctx.timerService(), settings.stateTtlMs);
     }
 }

@@ -35,11 +35,6 @@ final class UserAdaptation implements Serializable {
 
     /** The user's correction of the model's output for this title, before bounds and the title's own bias. */
     double adjustment(UserResidual residual, UserFactors factors, long version, String title) {
-        if (factors != null && factors.modelVersion != version && serving != null && version != serving.get()) {
-            // a late label of a version no longer served, with another version's factors: only their bias can serve,
-            // and its version's embeddings are not loaded on the task thread to find that out
-            return factors.bias();
-        }
         TitleEmbeddings e = embeddings(version);
         if (e != null && factors != null) {
             // factors of another version, or of another adaptation.factor-dimensions (restored from a savepoint taken
@@ -71,6 +66,20 @@ final class UserAdaptation implements Serializable {
         }
         factors.learn(e.of(title), residual, settings.factorBiasDrift);
         return factors;
+    }
+
+    /**
+     * {@link #adjustment} as it stood for a label's prediction, for what the title's bias learns from. A late label of
+     * a version no longer served, whose embeddings the cache does not hold, with another version's factors: their
+     * bias, without loading that version's embeddings on the task thread (they would only say its taste weights do
+     * not fit). Predictions being served never take this path.
+     */
+    double adjustmentForLabel(UserResidual residual, UserFactors factors, long version, String title) {
+        if (factors != null && cache != null && factors.modelVersion != version && version != serving.get()
+                && !cache.holds(version)) {
+            return factors.bias();
+        }
+        return adjustment(residual, factors, version, title);
     }
 
     /**

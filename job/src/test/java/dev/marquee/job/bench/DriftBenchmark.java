@@ -399,7 +399,7 @@ public final class DriftBenchmark {
                     }
                 }
             }
-            awaitCompleted(warmups, 60);
+            awaitCompleted(warmups, 60, "those are the warm-up's, so the part's first windows may hold some of them");
             reader.markStart();
             log("[%s] the job answers; %d warm-up request(s) in %d window(s) before the part's windows", id, warmups,
                     reader.all.size());
@@ -422,17 +422,17 @@ public final class DriftBenchmark {
 
         /** Waits until the drift reports counted every request sent (scored or refused). */
         void drain() throws InterruptedException {
-            awaitCompleted(warmups + sent, env.o.drainSeconds);
+            awaitCompleted(warmups + sent, env.o.drainSeconds, "the figures below for that part cover only what was counted");
         }
 
-        private void awaitCompleted(long n, long seconds) throws InterruptedException {
+        private void awaitCompleted(long n, long seconds, String consequence) throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
             while (reader.completed() < n) {
                 if (System.nanoTime() > deadline) {
                     log("[%s] warning: the drift reports counted %,d of %,d requests after %d s; going on", id,
                             reader.completed(), n, seconds);
-                    SHORTFALLS.add(String.format(Locale.ROOT, "[%s] the drift reports counted %,d of %,d requests sent",
-                            id, reader.completed(), n));
+                    SHORTFALLS.add(String.format(Locale.ROOT, "[%s] the drift reports counted %,d of %,d requests sent:"
+                            + " %s", id, reader.completed(), n, consequence));
                     return;
                 }
                 Thread.sleep(200);
@@ -775,8 +775,7 @@ public final class DriftBenchmark {
                                  int rowsB, int validationRows, PartStats a, PartStats b, PartC c, double minutes) {
         StringBuilder sb = new StringBuilder();
         for (String shortfall : SHORTFALLS) {
-            sb.append("**INCOMPLETE**: ").append(shortfall).append("; the figures below for that part cover only what"
-                    + " was counted.\n\n");
+            sb.append("**INCOMPLETE**: ").append(shortfall).append(".\n\n");
         }
         sb.append(String.format(Locale.ROOT, "Run %s on %s; Java %s. Data: MovieLens 100K at %s. Took %.1f min.%n%n",
                 LocalDate.now(), machine(), System.getProperty("java.version"), dir.path(), minutes));

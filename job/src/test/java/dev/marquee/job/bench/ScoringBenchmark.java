@@ -605,6 +605,7 @@ public final class ScoringBenchmark {
         List<String> unread = new ArrayList<>();
         List<Double> jobP99 = new ArrayList<>();
         List<Double> swapP99 = new ArrayList<>();
+        int swapsUnread = 0;
         List<Double> ceilingP99 = new ArrayList<>();
         for (int i = 0; i < pairs; i++) {
             for (boolean ceiling : i % 2 == 0 ? new boolean[] {false, true} : new boolean[] {true, false}) {
@@ -627,7 +628,11 @@ public final class ScoringBenchmark {
                             i + 1, name, r.measuredSent() - d.count(), r.measuredSent()));
                 }
                 (ceiling ? ceilingP99 : jobP99).add(d.p99Ms());
-                if (swap != null && !Double.isNaN(swap.p99Ms())) swapP99.add(swap.p99Ms()); // NaN: no swap read
+                if (swap != null && !Double.isNaN(swap.p99Ms())) {
+                    swapP99.add(swap.p99Ms());
+                } else if (swap != null && r.swapReport() != null) {
+                    swapsUnread++; // it swapped, and nothing due in its window was read: the worst case, said apart
+                }
             }
         }
         return String.format(Locale.ROOT, "# Scoring latency against the ceiling's%n%nRun %s on %d cores. Command: "
@@ -642,7 +647,9 @@ public final class ScoringBenchmark {
                 warmupSeconds, checkpointMs == null ? "60000 (the default)" : checkpointMs, labelsNote(),
                 swapAt > 0 ? "at second " + swapAt + " of the measured part (the 10 s from its announcement reported apart)" : "(no: --latency-swap-at 0)",
                 discarded.fromDue().p99Ms(), table, median(sorted(jobP99)), median(sorted(ceilingP99)), pairs,
-                swapP99.isEmpty() ? "-" : String.format(Locale.ROOT, "%.0f ms (median)", median(sorted(swapP99))),
+                (swapP99.isEmpty() ? "-" : String.format(Locale.ROOT, "%.0f ms (median)", median(sorted(swapP99))))
+                        + (swapsUnread == 0 ? "" : String.format(Locale.ROOT, "; %d swap(s) with nothing due in their"
+                                + " window read by the deadline, left out of that median", swapsUnread)),
                 unread.isEmpty() ? "" : "WARNING: percentiles leave out predictions never read, so they understate those "
                         + "runs: " + String.join("; ", unread) + "\n");
     }
@@ -978,9 +985,9 @@ public final class ScoringBenchmark {
         }
         if (latency.acrossSwap() != null) {
             sb.append(String.format(Locale.ROOT, "%nAcross a model swap: %s. The requests due in the %d s from the "
-                            + "announcement on (%,d read of %,d due): %s.%n", latency.swapReport() == null ? "no swap happened"
-                            : latency.swapReport(), SWAP_WINDOW_SECONDS, latency.acrossSwap().count(),
-                    (long) rate * SWAP_WINDOW_SECONDS, latency.acrossSwap().format()));
+                            + "announcement on (up to the measured part's end; %,d of them read): %s.%n",
+                    latency.swapReport() == null ? "no swap happened" : latency.swapReport(), SWAP_WINDOW_SECONDS,
+                    latency.acrossSwap().count(), latency.acrossSwap().format()));
         }
     }
 

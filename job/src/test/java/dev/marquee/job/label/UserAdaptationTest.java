@@ -110,8 +110,27 @@ class UserAdaptationTest {
         for (int i = 0; i < 5; i++) f = a.learn(f, VERSION, TITLES.get(i), 1.0);
         a.serve(null, f, VERSION, "Heat (1995)");
         loaded.clear();
-        assertThat(a.adjustment(null, f, VERSION - 1, "Fargo (1996)")).isEqualTo(f.bias());
+        assertThat(a.adjustmentForLabel(null, f, VERSION - 1, "Fargo (1996)")).isEqualTo(f.bias());
         assertThat(loaded).as("no load of version %d's embeddings", VERSION - 1).isEmpty();
+    }
+
+    /**
+     * A prediction being served never takes the late label's shortcut: served by an older version (a slot that
+     * refused the new one, a rollback's first minute) without embeddings (factors off here), it gets the residual.
+     */
+    @Test
+    void aServedPredictionOfAnOlderVersionGetsWhatItGotBefore() {
+        UserFactors f = null;
+        UserAdaptation learning = adaptation(4);
+        for (int i = 0; i < 5; i++) f = learning.learn(f, VERSION, TITLES.get(i), 1.0);
+        LabelSettings off = LabelSettings.from(new Settings(Map.of(LabelSettings.FACTORS_ENABLED, "false")));
+        UserAdaptation factorsOff = new UserAdaptation(off, v -> Optional.empty());
+        factorsOff.open();
+        UserResidual r = new UserResidual();
+        r.add(0.8, VERSION, 0.95, 0.5);
+        factorsOff.serve(r, f, VERSION + 1, "Heat (1995)");
+        assertThat(factorsOff.serve(r, f, VERSION - 1, "Heat (1995)"))
+                .isEqualTo(r.adjustment(off.shrinkage, Double.POSITIVE_INFINITY));
     }
 
     private static UserAdaptation adaptation(int dimensions) {
