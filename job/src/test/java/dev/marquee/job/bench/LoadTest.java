@@ -116,6 +116,7 @@ public final class LoadTest {
             long maxHeap = 0;
             long[] firstHalfHeap = {0, 0};
             long[] secondHalfHeap = {0, 0};
+            List<Long> liveAfterGc = new ArrayList<>();
             JsonNode checkpoints = null;
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
                 for (int t = 5; t <= seconds; t += 5) {
@@ -124,13 +125,22 @@ public final class LoadTest {
                     long outCount = endOffsets(admin, "load-out");
                     long heap = memory.getHeapMemoryUsage().getUsed();
                     maxHeap = Math.max(maxHeap, heap);
+                    // at each quarter a full collection: what survives it is the job's state and buffers, where "used"
+                    // also holds garbage not yet collected (a pause of the whole JVM, four times a run)
+                    long live = -1;
+                    if (t % Math.max(5, seconds / 4 / 5 * 5) == 0) {
+                        System.gc();
+                        live = memory.getHeapMemoryUsage().getUsed();
+                        liveAfterGc.add(live);
+                    }
                     long[] half = t <= seconds / 2 ? firstHalfHeap : secondHalfHeap;
                     half[0] += heap;
                     half[1]++;
                     checkpoints = rest(restPort, "/jobs/" + job.getJobID() + "/checkpoints");
                     String pressure = sourceBackpressure(restPort, job.getJobID().toString());
-                    String line = String.format(Locale.ROOT, "| %d | %,d | %,d | %,d | %,d MB | %d / %d | %s |", t, inCount,
-                            outCount, inCount - outCount, heap >> 20, checkpoints.at("/counts/completed").asInt(),
+                    String line = String.format(Locale.ROOT, "| %d | %,d | %,d | %,d | %,d MB | %s | %d / %d | %s |", t, inCount,
+                            outCount, inCount - outCount, heap >> 20, live < 0 ? "" : String.format(Locale.ROOT, "%,d MB", live >> 20),
+                            checkpoints.at("/counts/completed").asInt(),
                             checkpoints.at("/counts/failed").asInt(), pressure);
                     samples.add(line);
                     log("%s", line);
@@ -143,7 +153,7 @@ public final class LoadTest {
                 job.cancel().get();
                 String report = report(model, capacity, target, seconds, elapsed, inCount, outCount, maxHeap,
                         firstHalfHeap[0] / Math.max(1, firstHalfHeap[1]), secondHalfHeap[0] / Math.max(1, secondHalfHeap[1]),
-                        checkpoints, checkpointMs, s.labels.labelsEnabled, samples, args);
+                        liveAfterGc, checkpoints, checkpointMs, s.labels.labelsEnabled, samples, args);
                 Files.createDirectories(out.toAbsolutePath().getParent());
                 Files.writeString(out, report);
                 System.out.println(report);
@@ -233,7 +243,7 @@ public final class LoadTest {
     }
 
     private static String report(String model, double capacity, double target, int seconds, double elapsed, long in,
-                                 long out, long maxHeap, long heapFirst, long heapSecond, JsonNode checkpoints,
+                                 long out, long maxHeap, long heapFirst, long heapSecond, List<Long> liveAfterGc, JsonNode checkpoints,
                                  String checkpointMs, boolean labelsOn, List<String> samples, String[] args) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "Run %s on %d cores; Java %s; model: %s; JVM max heap %,d MB.%n%n", LocalDate.now(),
@@ -251,8 +261,13 @@ public final class LoadTest {
                 checkpoints.at("/counts/completed").asInt(), checkpoints.at("/counts/failed").asInt(),
                 checkpoints.at("/latest/completed/end_to_end_duration").asLong(),
                 checkpoints.at("/summary/end_to_end_duration/max").asLong()));
-        sb.append("| s | offered (total) | scored (total) | backlog | heap used | checkpoints ok / failed | source back-pressure |\n");
-        sb.append("|---|---|---|---|---|---|---|\n");
+        if (!liveAfterGc.isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "Heap live after a full collection at each quarter of the run (System.gc(),"
+                            + " four pauses): %s MB.%n%n", liveAfterGc.stream().map(l -> String.format(Locale.ROOT, "%,d", l >> 20))
+                    .collect(java.util.stream.Collectors.joining(", "))));
+        }
+        sb.append("| s | offered (total) | scored (total) | backlog | heap used | live after a full GC | checkpoints ok / failed | source back-pressure |\n");
+        sb.append("|---|---|---|---|---|---|---|---|\n");
         samples.forEach(l -> sb.append(l).append('\n'));
         return sb.toString();
     }
