@@ -218,8 +218,9 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         float model = p.output3 != null && p.output3.length > 0 ? p.output3[0] : p.predictedRating;
         labelTitles.served(p.modelVersion);
         if (settings.adaptationEnabled) {
-            // Every label writes the residual, and the factors only with it, under the same TTL: a user without a
-            // residual has no factors either (one state lookup less per prediction of a user without labels).
+            // Every label the residual or the factors learn from writes the residual, and the factors only with it,
+            // under the same TTL: a user without a residual has no factors either (one state lookup less per
+            // prediction of a user without labels).
             UserResidual r = residual.value();
             double a = user.serve(r, r == null ? null : factors.value(), p.modelVersion, titleOf(p));
             float adjustment = (float) Math.max(-settings.maxAdjustment, Math.min(settings.maxAdjustment, a));

@@ -71,8 +71,9 @@ final class UserAdaptation implements Serializable {
     /**
      * {@link #adjustment} as it stood for a label's prediction, for what the title's bias learns from. A late label of
      * a version no longer served, whose embeddings the cache does not hold, with another version's factors: their
-     * bias, without loading that version's embeddings on the task thread (they would only say its taste weights do
-     * not fit). Predictions being served never take this path.
+     * bias, without loading that version's embeddings on the task thread (loaded, they would say its taste weights do
+     * not fit, and the bias serves; or that it has none, and the residual would have: an approximation for a late
+     * label, not worth a load). Predictions being served never take this path.
      */
     double adjustmentForLabel(UserResidual residual, UserFactors factors, long version, String title) {
         if (factors != null && cache != null && factors.modelVersion != version && version != serving.get()

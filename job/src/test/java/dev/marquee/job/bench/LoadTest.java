@@ -117,6 +117,7 @@ public final class LoadTest {
             long[] firstHalfHeap = {0, 0};
             long[] secondHalfHeap = {0, 0};
             List<Long> liveAfterGc = new ArrayList<>();
+            java.util.Set<Integer> collectAt = quarterSamples(seconds);
             JsonNode checkpoints = null;
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
                 for (int t = 5; t <= seconds; t += 5) {
@@ -128,7 +129,7 @@ public final class LoadTest {
                     // at each quarter a full collection: what survives it is the job's state and buffers, where "used"
                     // also holds garbage not yet collected (a pause of the whole JVM, four times a run)
                     long live = -1;
-                    if (t % Math.max(5, seconds / 4 / 5 * 5) == 0) {
+                    if (collectAt.contains(t)) {
                         System.gc();
                         live = memory.getHeapMemoryUsage().getUsed();
                         liveAfterGc.add(live);
@@ -228,6 +229,17 @@ public final class LoadTest {
         return "?";
     }
 
+    /** The samples (every 5 s) nearest each quarter of a run of {@code seconds}: where the heap is collected. */
+    static java.util.Set<Integer> quarterSamples(int seconds) {
+        java.util.Set<Integer> at = new java.util.TreeSet<>();
+        int last = seconds / 5 * 5;
+        for (int k = 1; k <= 4; k++) {
+            int nearest = (int) Math.round(k * seconds / 4.0 / 5) * 5;
+            at.add(Math.max(5, Math.min(last, nearest)));
+        }
+        return at;
+    }
+
     /** A vertex's back-pressure answer as "level (worst subtask's back-pressured share)". */
     static String backpressure(JsonNode bp) {
         double ratio = 0;
@@ -262,9 +274,9 @@ public final class LoadTest {
                 checkpoints.at("/latest/completed/end_to_end_duration").asLong(),
                 checkpoints.at("/summary/end_to_end_duration/max").asLong()));
         if (!liveAfterGc.isEmpty()) {
-            sb.append(String.format(Locale.ROOT, "Heap live after a full collection at each quarter of the run (System.gc(),"
-                            + " four pauses): %s MB.%n%n", liveAfterGc.stream().map(l -> String.format(Locale.ROOT, "%,d", l >> 20))
-                    .collect(java.util.stream.Collectors.joining(", "))));
+            sb.append(String.format(Locale.ROOT, "Heap live after a full collection near each quarter of the run (System.gc(),"
+                            + " %d pauses): %s MB.%n%n", liveAfterGc.size(), liveAfterGc.stream()
+                    .map(l -> String.format(Locale.ROOT, "%,d", l >> 20)).collect(java.util.stream.Collectors.joining(", "))));
         }
         sb.append("| s | offered (total) | scored (total) | backlog | heap used | live after a full GC | checkpoints ok / failed | source back-pressure |\n");
         sb.append("|---|---|---|---|---|---|---|---|\n");
