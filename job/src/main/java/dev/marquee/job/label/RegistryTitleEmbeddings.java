@@ -24,6 +24,7 @@ import java.util.Optional;
  */
 public final class RegistryTitleEmbeddings implements TitleEmbeddingSource {
     private static final long serialVersionUID = 1L;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RegistryTitleEmbeddings.class);
     static final String UNKNOWN_TITLE = "marquee probe unknown title (2000)";
 
     private record Key(Path registry, String model, int dimensions, long version) { }
@@ -79,7 +80,17 @@ public final class RegistryTitleEmbeddings implements TitleEmbeddingSource {
                 System.arraycopy(v, 0, raw, from, to - from);
             }
             float[][] unknown = embeddings(scorer, anyUser, new String[] {UNKNOWN_TITLE});
-            return Optional.of(TitleEmbeddings.project(version, titles, raw, unknown[0], maxDimensions));
+            if (Arrays.stream(raw).noneMatch(TitleEmbeddings::finite)) {
+                LOG.warn("model {} version {}: every title embedding holds a NaN or an infinity; its users get the"
+                        + " residual bias", modelName, version);
+                return Optional.empty();
+            }
+            TitleEmbeddings projected = TitleEmbeddings.project(version, titles, raw, unknown[0], maxDimensions);
+            if (projected.size() < titles.size()) {
+                LOG.warn("model {} version {}: {} of {} title embeddings hold a NaN or an infinity; those titles take the"
+                        + " unknown title's vector", modelName, version, titles.size() - projected.size(), titles.size());
+            }
+            return Optional.of(projected);
         }
     }
 

@@ -38,13 +38,22 @@ public final class TitleEmbeddings {
         if (titles.size() != raw.length) {
             throw new IllegalArgumentException(titles.size() + " titles but " + raw.length + " embeddings");
         }
-        EmbeddingProjection projection = EmbeddingProjection.fit(raw, maxDimensions);
+        // A row with a NaN or an infinity (an imported model's padding or never-trained title) would make the whole
+        // projection NaN and leave no direction: such titles are left out, and take the unknown title's vector.
+        java.util.List<float[]> finite = new java.util.ArrayList<>(raw.length);
+        for (float[] row : raw) if (finite(row)) finite.add(row);
+        EmbeddingProjection projection = EmbeddingProjection.fit(finite.toArray(float[][]::new), maxDimensions);
         Map<String, float[]> vectors = new HashMap<>(titles.size() * 2);
         for (int i = 0; i < raw.length; i++) {
-            vectors.put(titles.get(i), projection.apply(raw[i]));
+            if (finite(raw[i])) vectors.put(titles.get(i), projection.apply(raw[i]));
         }
-        return new TitleEmbeddings(version, TitleCatalog.of(titles), vectors, projection.apply(unknownRaw),
-                projection.dimensions());
+        float[] unknown = finite(unknownRaw) ? projection.apply(unknownRaw) : new float[projection.dimensions()];
+        return new TitleEmbeddings(version, TitleCatalog.of(titles), vectors, unknown, projection.dimensions());
+    }
+
+    static boolean finite(float[] row) {
+        for (float v : row) if (!Float.isFinite(v)) return false;
+        return true;
     }
 
     public long version() {

@@ -67,6 +67,17 @@ class EmbeddingProjectionTest {
         assertThat(e.of(null)).containsOnly(0f);
     }
 
+    /** One NaN row (an imported model's never-trained title) costs that title its vector, not the version its factors. */
+    @Test
+    void aTitleWhoseEmbeddingIsNotFiniteTakesTheUnknownVectorAndTheOthersKeepTheirs() {
+        TitleEmbeddings e = TitleEmbeddings.project(3, List.of("Toy Story (1995)", "Heat (1995)", "Padding"),
+                new float[][] {{1, 0}, {0, 1}, {Float.NaN, 0}}, new float[] {0, 0}, 8);
+        assertThat(e.dimensions()).isEqualTo(2);
+        assertThat(e.size()).isEqualTo(2);
+        assertThat(e.of("Padding")).isEqualTo(e.of("Never Heard Of It (2031)"));
+        assertThat(e.of("Toy Story (1995)")).doesNotContain(Float.NaN).isNotEqualTo(e.of("Heat (1995)"));
+    }
+
     private static double dot(float[] a, float[] b) {
         double s = 0;
         for (int i = 0; i < a.length; i++) s += a[i] * b[i];
