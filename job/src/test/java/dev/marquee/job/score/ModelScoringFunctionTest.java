@@ -181,9 +181,7 @@ class ModelScoringFunctionTest {
     @Test
     void aShadowThatAnswersNaNIsDroppedNotJudgedOnItsOtherRows(@TempDir Path other) throws Exception {
         Path nanDir = importedNanForEarlyTimestamps(other);
-        ModelScoringFunction function = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1,
-                (version, dir, threads, gpu, warmRows) ->
-                        ServingModel.load(version, version == 2 ? nanDir : dir, threads, gpu, warmRows));
+        ModelScoringFunction function = withVersionAt(2, nanDir);
         try (var h = harness(function, 4)) {
             handOverShadow(h, 2);
             for (int i = 0; i < 4; i++) {
@@ -285,6 +283,12 @@ class ModelScoringFunctionTest {
         handOver(h, update);
     }
 
+    /** A scoring function whose {@code version} loads from {@code dir} instead of the registry's folder. */
+    private static ModelScoringFunction withVersionAt(long version, Path dir) {
+        return new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1,
+                (v, folder, threads, gpu, warmRows) -> ServingModel.load(v, v == version ? dir : folder, threads, gpu, warmRows));
+    }
+
     /** Sends {@code update} and moves processing time on until the slot reports it handed over (or refused). */
     private void handOver(OneInputStreamOperatorTestHarness<RatingRequest, Prediction> h, ModelUpdate update) throws Exception {
         control(h, update);
@@ -311,9 +315,7 @@ class ModelScoringFunctionTest {
     @Test
     void aShadowWhoseInputsCannotTakeARequestTheServingVersionScoredIsDropped(@TempDir Path other) throws Exception {
         Path intIds = importedIntegerIds(other);
-        ModelScoringFunction function = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1,
-                (version, dir, threads, gpu, warmRows) ->
-                        ServingModel.load(version, version == 2 ? intIds : dir, threads, gpu, warmRows));
+        ModelScoringFunction function = withVersionAt(2, intIds);
         try (var h = harness(function, 4)) {
             handOverShadow(h, 2);
             for (int i = 0; i < 4; i++) {
@@ -343,9 +345,7 @@ class ModelScoringFunctionTest {
     @Test
     void aWatchedVersionWhoseInputsCannotTakeSomeRequestsStaysAndScoresTheOthers(@TempDir Path other) throws Exception {
         Path intIds = importedIntegerIds(other);
-        ModelScoringFunction function = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1,
-                (version, dir, threads, gpu, warmRows) ->
-                        ServingModel.load(version, version == 1 ? intIds : dir, threads, gpu, warmRows));
+        ModelScoringFunction function = withVersionAt(1, intIds);
         try (var h = harness(function, 4)) {
             ModelUpdate update = update(2);
             update.shadowVersion = 1;
