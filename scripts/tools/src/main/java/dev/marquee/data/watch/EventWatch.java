@@ -52,6 +52,8 @@ final class EventWatch {
     private final Map<Integer, Long> servingBySlot = new HashMap<>();
     private boolean predictionOfTargetShown;
     private long unreadable;
+    /** Null unless the watch checks that ordinary traffic stays quiet (--quiet-through). */
+    private QuietCheck quiet;
 
     /** Null: every model's events. */
     private final String modelName;
@@ -64,6 +66,12 @@ final class EventWatch {
         this.predictionsPerVersion = predictionsPerVersion;
         this.untilVersion = untilVersion;
         this.modelName = modelName;
+    }
+
+    /** Ends the watch once ordinary traffic has proved quiet through {@code requests} requests, or at what broke it. */
+    EventWatch quietThrough(long requests) {
+        quiet = new QuietCheck(requests);
+        return this;
     }
 
     /** Events of another model than {@link #modelName} left out, and one such model's name. */
@@ -101,6 +109,11 @@ final class EventWatch {
                         unreadable++;
                     }
                 }
+                if (quiet != null) {
+                    Integer verdict = quietVerdict(deadline, timeoutMs);
+                    if (verdict != null) return verdict;
+                    continue;
+                }
                 if (untilVersion < 0) continue;
                 long now = System.currentTimeMillis();
                 if (switchedAtMs >= 0 && (predictionOfTargetShown || now - switchedAtMs >= LINGER_AFTER_SWITCH_MS)
@@ -129,6 +142,25 @@ final class EventWatch {
                 }
             }
         }
+    }
+
+    /** 0 when the quiet held, 1 when it broke or time ran out first, null while undecided. */
+    private Integer quietVerdict(long deadline, long timeoutMs) {
+        long now = System.currentTimeMillis();
+        if (quiet.broken() != null) {
+            System.err.println("watch: not quiet: " + quiet.broken());
+            return 1;
+        }
+        if (quiet.held(now)) {
+            System.err.println("watch: " + quiet.summary());
+            return 0;
+        }
+        if (now >= deadline) {
+            System.err.printf(java.util.Locale.ROOT, "watch: not settled within %d s: %s%s%n", timeoutMs / 1000,
+                    quiet.pending(), unreadable > 0 ? " (" + unreadable + " unreadable records skipped)" : "");
+            return 1;
+        }
+        return null;
     }
 
     /** The status topic's end offsets now, or null when the broker did not answer in time (asked again later). */
@@ -186,11 +218,15 @@ final class EventWatch {
             }
             case DRIFT_METRICS -> {
                 DriftReport r = present(reports.decode(value));
-                return another(r.modelName) ? null : WatchLines.drift(r);
+                if (another(r.modelName)) return null;
+                if (quiet != null) quiet.report(r, System.currentTimeMillis());
+                return WatchLines.drift(r);
             }
             case RETRAIN_REQUESTS -> {
                 RetrainRequest r = present(requests.decode(value));
-                return another(r.modelName) ? null : WatchLines.request(r);
+                if (another(r.modelName)) return null;
+                if (quiet != null) quiet.request(r);
+                return WatchLines.request(r);
             }
             case RETRAIN_OUTCOMES -> {
                 RetrainOutcome o = present(outcomes.decode(value));
@@ -227,6 +263,10 @@ final class EventWatch {
     private static <T> T present(T decoded) {
         if (decoded == null) throw new EventCodecException("the record holds the JSON null", null);
         return decoded;
+    }
+
+    QuietCheck quiet() {
+        return quiet;
     }
 
     boolean switched() {

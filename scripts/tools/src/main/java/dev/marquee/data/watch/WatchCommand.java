@@ -30,8 +30,15 @@ public final class WatchCommand implements Callable<Integer> {
                     + "was printed (or 15 s after the switch without one)")
     Long untilVersion;
 
+    @Option(names = "--quiet-through", paramLabel = "N",
+            description = "for ordinary traffic: exit 0 once the drift reports (read from the beginning) have counted N "
+                    + "requests without an alert and no retrain request came in the 10 s after; exit 1 at the first alert "
+                    + "or retrain request")
+    Long quietThrough;
+
     @Option(names = "--timeout-seconds", paramLabel = "S", defaultValue = "600",
-            description = "with --until-version: exit 1 when it has not happened within S (default: ${DEFAULT-VALUE})")
+            description = "with --until-version or --quiet-through: exit 1 when it has not happened within S (default: "
+                    + "${DEFAULT-VALUE})")
     double timeoutSeconds;
 
     @Option(names = "--model-name", paramLabel = "NAME", defaultValue = "marquee",
@@ -46,9 +53,14 @@ public final class WatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (untilVersion != null && quietThrough != null) {
+            throw new dev.marquee.data.config.SettingException(
+                    "--until-version and --quiet-through exclude each other: a switch is what a quiet run must not have");
+        }
         EventWatch watch = new EventWatch(OptionRanges.between("--predictions", predictions, 0, 1_000_000),
                 untilVersion == null ? -1 : OptionRanges.between("--until-version", untilVersion, 1, Long.MAX_VALUE),
                 OptionRanges.modelName("--model-name", modelName));
+        if (quietThrough != null) watch.quietThrough(OptionRanges.between("--quiet-through", quietThrough, 1, Long.MAX_VALUE));
         long timeoutMs = (long) (OptionRanges.between("--timeout-seconds", timeoutSeconds, 0.1, 86_400) * 1000);
         return watch.follow(consumerProperties(), timeoutMs);
     }

@@ -91,7 +91,7 @@ final class WatchLines {
      * Why the window's distributions were not compared (fewer scored requests than drift.min-records), or null: such a
      * window has no alert because nothing was compared, which "OK" would hide (a demo at a low rate, say).
      */
-    private static String tooFewToCompare(DriftReport r) {
+    static String tooFewToCompare(DriftReport r) {
         String why = r.unavailable.get(DriftMetricNames.TITLE_OOV);
         if (why == null || !why.contains("drift.min-records")) return null;
         return why.startsWith("window had ") ? why.substring("window had ".length()) : why;

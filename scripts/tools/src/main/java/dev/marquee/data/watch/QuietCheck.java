@@ -1,0 +1,67 @@
+package dev.marquee.data.watch;
+
+import dev.marquee.data.event.Alert;
+import dev.marquee.data.event.DriftReport;
+import dev.marquee.data.event.RetrainRequest;
+import java.util.Locale;
+
+/**
+ * {@code watch --quiet-through N}: ordinary traffic must stay quiet. Holds once the drift reports have counted N
+ * requests without an alert, and no retrain request came in the grace after that; broken by the first alert or retrain
+ * request. What {@code scripts/run-local --no-drift --exit} checks its story with.
+ */
+final class QuietCheck {
+    /** A retrain request follows its report within milliseconds; this bounds the wait for one after the last window. */
+    static final long GRACE_MS = 10_000;
+
+    private final long requests;
+    private long windowed;
+    private long windows;
+    private long notCompared;
+    private long reachedAtMs = -1;
+    private String broken;
+
+    QuietCheck(long requests) {
+        this.requests = requests;
+    }
+
+    void report(DriftReport r, long nowMs) {
+        windows++;
+        windowed += r.records;
+        if (WatchLines.tooFewToCompare(r) != null) notCompared++;
+        if (!r.alerts.isEmpty() && broken == null) {
+            StringBuilder why = new StringBuilder(String.format(Locale.ROOT, "window #%d alerted on ordinary traffic:", r.sequence));
+            for (Alert a : r.alerts) {
+                why.append(' ').append(a.metric).append(' ').append(WatchLines.number(a.value)).append(" > ")
+                        .append(WatchLines.number(a.threshold));
+            }
+            broken = why.toString();
+        }
+        if (windowed >= requests && reachedAtMs < 0) reachedAtMs = nowMs;
+    }
+
+    void request(RetrainRequest r) {
+        if (broken == null) broken = "a retrain was requested on ordinary traffic: " + r.reason;
+    }
+
+    /** What broke the quiet, or null while it holds. */
+    String broken() {
+        return broken;
+    }
+
+    /** Every request counted in a window, and the grace after it passed without a retrain request. */
+    boolean held(long nowMs) {
+        return broken == null && reachedAtMs >= 0 && nowMs - reachedAtMs >= GRACE_MS;
+    }
+
+    String summary() {
+        return String.format(Locale.ROOT, "quiet: %,d drift windows over %,d requests%s, no alert, and no retrain request"
+                        + " in the %d s after the last", windows, windowed,
+                notCompared > 0 ? " (" + notCompared + " too small to compare)" : "", GRACE_MS / 1000);
+    }
+
+    /** Why it is not settled yet, for a watch whose time ran out. */
+    String pending() {
+        return String.format(Locale.ROOT, "the drift reports counted %,d of the %,d requests in %,d windows", windowed, requests, windows);
+    }
+}

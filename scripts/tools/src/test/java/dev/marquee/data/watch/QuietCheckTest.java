@@ -1,0 +1,89 @@
+package dev.marquee.data.watch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.marquee.data.event.Alert;
+import dev.marquee.data.event.DriftReport;
+import dev.marquee.data.event.RetrainRequest;
+import dev.marquee.data.json.EventCodec;
+import org.junit.jupiter.api.Test;
+
+class QuietCheckTest {
+
+    @Test
+    void holdsOnlyOnceEveryRequestIsWindowedAndTheGraceAfterItPassed() {
+        QuietCheck quiet = new QuietCheck(1_001);
+        quiet.report(report(1, 1), 0);
+        quiet.report(report(2, 600), 1_000);
+        assertThat(quiet.held(60_000)).as("400 requests not counted yet").isFalse();
+        assertThat(quiet.pending()).isEqualTo("the drift reports counted 601 of the 1,001 requests in 2 windows");
+
+        quiet.report(report(3, 400), 5_000);
+        assertThat(quiet.held(5_000 + QuietCheck.GRACE_MS - 1)).as("a retrain request may still follow").isFalse();
+        assertThat(quiet.held(5_000 + QuietCheck.GRACE_MS)).isTrue();
+        assertThat(quiet.broken()).isNull();
+        assertThat(quiet.summary()).isEqualTo("quiet: 3 drift windows over 1,001 requests, no alert, and no retrain"
+                + " request in the 10 s after the last");
+    }
+
+    @Test
+    void anAlertBreaksItAndNamesTheWindowAndWhatAlerted() {
+        QuietCheck quiet = new QuietCheck(1_000);
+        quiet.report(report(4, 500), 0);
+        DriftReport alerting = report(5, 500);
+        alerting.alerts.add(new Alert("movie_title.js", 0.31, 0.12, 2));
+        quiet.report(alerting, 1_000);
+        assertThat(quiet.broken()).isEqualTo("window #5 alerted on ordinary traffic: movie_title.js 0.31 > 0.12");
+        assertThat(quiet.held(1_000_000)).isFalse();
+    }
+
+    @Test
+    void aRetrainRequestBreaksItEvenAfterEveryRequestWasWindowed() {
+        QuietCheck quiet = new QuietCheck(500);
+        quiet.report(report(1, 500), 0);
+        quiet.request(new RetrainRequest("r-1", "online RMSE 0.9800 over 0.9500 for 3 windows", 1));
+        assertThat(quiet.broken()).isEqualTo("a retrain was requested on ordinary traffic: online RMSE 0.9800 over 0.9500 for 3 windows");
+        assertThat(quiet.held(QuietCheck.GRACE_MS)).isFalse();
+    }
+
+    @Test
+    void aWindowTooSmallToCompareIsCountedAsSuch() {
+        QuietCheck quiet = new QuietCheck(250);
+        DriftReport small = report(1, 250);
+        small.unavailable.put("movie_title.oov_rate", "window had 250 scored requests, under drift.min-records (300)");
+        quiet.report(small, 0);
+        assertThat(quiet.summary()).contains("1 drift windows over 250 requests (1 too small to compare)");
+    }
+
+    /** The watch feeds its own model's reports and requests to the check, and not another model's. */
+    @Test
+    void theWatchCountsOnlyItsOwnModelsEvents() {
+        EventWatch watch = new EventWatch(3, -1, "marquee").quietThrough(1_000);
+        DriftReport theirs = report(1, 1_000);
+        theirs.modelName = "another";
+        theirs.alerts.add(new Alert("user_id.oov_rate", 0.9, 0.1, 2));
+        watch.lineFor(EventWatch.DRIFT_METRICS, EventCodec.of(DriftReport.class).encode(theirs));
+        RetrainRequest theirRequest = new RetrainRequest("r-9", "drifted", 1);
+        theirRequest.modelName = "another";
+        watch.lineFor(EventWatch.RETRAIN_REQUESTS, EventCodec.of(RetrainRequest.class).encode(theirRequest));
+        assertThat(watch.quiet().broken()).isNull();
+        assertThat(watch.quiet().pending()).startsWith("the drift reports counted 0 of");
+
+        DriftReport ours = report(1, 1_000);
+        ours.modelName = "marquee";
+        watch.lineFor(EventWatch.DRIFT_METRICS, EventCodec.of(DriftReport.class).encode(ours));
+        RetrainRequest ourRequest = new RetrainRequest("r-1", "drifted", 1);
+        ourRequest.modelName = "marquee";
+        watch.lineFor(EventWatch.RETRAIN_REQUESTS, EventCodec.of(RetrainRequest.class).encode(ourRequest));
+        assertThat(watch.quiet().pending()).startsWith("the drift reports counted 1,000 of");
+        assertThat(watch.quiet().broken()).isEqualTo("a retrain was requested on ordinary traffic: drifted");
+    }
+
+    private static DriftReport report(long sequence, long records) {
+        DriftReport r = new DriftReport();
+        r.sequence = sequence;
+        r.records = records;
+        r.modelVersion = 1;
+        return r;
+    }
+}
