@@ -169,10 +169,13 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
                     shadow = loader.load(shadowVersion, registry.versionDir(modelName, shadowVersion), threads, gpu, warmRows);
                     LOG.info("scoring slot {}: version {} in shadow", subtask, shadowVersion);
                     tellPreparing(shadowVersion);
-                } catch (IOException | RuntimeException e) {
+                } catch (IOException | RuntimeException | OutOfMemoryError | LinkageError e) {
+                    // an Error too: failing the task would restore the job onto the same pointer, and fail again
                     shadowFailedAtOpen = true;
+                    String why = refusal(e);
                     LOG.warn("scoring slot {}: the serving pointer's shadow, version {}, does not load; none runs: {}",
-                            subtask, shadowVersion, e.getMessage() == null ? e.toString() : e.getMessage());
+                            subtask, shadowVersion, why);
+                    droppedShadow = shadowNotLoaded(shadowVersion, why);
                 }
             }
         }
@@ -234,11 +237,16 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         }
     }
 
-    /** Rows of the warm-up batch the serving version scored when it was loaded (0: none). */
     long shadowVersionsRefused() {
         return refusedShadows.getCount();
     }
 
+    /** Whether an update is loading or waits to (for tests). */
+    boolean loadsBusy() {
+        return loads.busy() || !waiting.isEmpty();
+    }
+
+    /** Rows of the warm-up batch the serving version scored when it was loaded (0: none). */
     int servingWarmedRows() {
         return serving.warmedRows;
     }
@@ -466,7 +474,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
                 out[fit.get(k)] = r[k];
             }
             return out;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | OutOfMemoryError e) {
             refusedShadows.inc();
             LOG.warn("scoring slot {}: shadow version {} failed on a batch and is dropped: {}", subtask, shadow.version,
                     e.toString());
@@ -527,6 +535,10 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
                 if (ready == null) return true;
                 ModelStatus status = install(ready);
                 if (status != null) report.accept(status);
+                if (droppedShadow != null) { // a shadow the update asked for and this slot could not load
+                    report.accept(droppedShadow);
+                    droppedShadow = null;
+                }
             }
             dropRoundTrips();
             ModelUpdate next = waiting.poll();
@@ -569,7 +581,16 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
      * the serving version keeps serving, where failing the task would restore the job onto that same version.
      */
     private Prepared prepare(ModelUpdate update, long servingWas, long shadowWas) {
-        Prepared p = new Prepared(update, servingWas, shadowWas, registryPin());
+        long pin;
+        try {
+            pin = registryPin();
+        } catch (IOException e) {
+            Prepared unread = new Prepared(update, servingWas, shadowWas, PIN_UNREAD);
+            unread.refused = "cannot read the registry's pin, which may forbid this update: " + e.getMessage()
+                    + "; the serving version keeps serving (fix or remove the pin file, then announce the version again)";
+            return unread;
+        }
+        Prepared p = new Prepared(update, servingWas, shadowWas, pin);
         if (p.pin > 0 && update.version != p.pin) return p;
         long targetShadow = targetShadow(update, p.pin);
         try {
@@ -614,6 +635,25 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         ModelUpdate update = p.update;
         if (serving.version != p.servingWas || shadowVersion() != p.shadowWas) {
             // The shadow failed on a batch and was dropped while this update loaded: prepare it again from here.
+            retire(p);
+            waiting.addFirst(update);
+            return null;
+        }
+        if (p.pin == PIN_UNREAD) {
+            retire(p);
+            refusedVersions.inc();
+            LOG.warn("scoring slot {}: refused model {} version {}: {}", subtask, modelName, update.version, p.refused);
+            return status(update.version, ModelStatus.REFUSED, p.refused);
+        }
+        long pinNow;
+        try {
+            pinNow = registryPin();
+        } catch (IOException e) {
+            pinNow = PIN_UNREAD;
+        }
+        if (pinNow != p.pin) {
+            // pinned or unpinned while the update loaded (a rollback pins, then announces): prepare it again under the
+            // pin as it is now, rather than serve for a load's time a version the pin forbids
             retire(p);
             waiting.addFirst(update);
             return null;
@@ -674,6 +714,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
                     refusedShadows.inc();
                     LOG.warn("scoring slot {}: shadow version {} does not load; none runs: {}", subtask, targetShadow,
                             shadowRefused);
+                    droppedShadow = shadowNotLoaded(targetShadow, shadowRefused);
                 }
             }
             retire(previous);
@@ -684,6 +725,18 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         ModelStatus status = status(update.version, refused == null ? ModelStatus.LOADED : ModelStatus.REFUSED, refused);
         status.shadowReason = shadowRefused;
         return status;
+    }
+
+    /**
+     * A shadow this slot could not load, reported as dropped: the other slots go on pairing it, and the promoter must
+     * not promote (or keep watching) a version this slot cannot run; it ends it as it ends one that failed on a batch.
+     */
+    private ModelStatus shadowNotLoaded(long version, String why) {
+        String reason = "does not load on this slot: " + why;
+        ModelStatus dropped = status(version, ModelStatus.SHADOW_DROPPED, reason);
+        dropped.shadowVersion = 0;
+        dropped.shadowReason = reason;
+        return dropped;
     }
 
     /** An update with the pin read and the versions it needs loaded on the loader thread; closes what it still holds. */
@@ -731,15 +784,16 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         }
     }
 
-    /** The registry's pin, 0 when none (or unreadable: a bad pin file must not stop scoring; the start-up reads it too). */
-    private long registryPin() {
-        try {
-            return registry.pinned(modelName).orElse(0);
-        } catch (IOException e) {
-            LOG.warn("scoring slot {}: cannot read the registry's pin: {}", subtask, e.toString());
-            return 0;
-        }
+    /**
+     * The registry's pin, 0 when none. An unreadable pin file (a bad edit, a network file system's error) refuses the
+     * update in hand: a pin it cannot read may forbid it, and the serving version keeps serving meanwhile.
+     */
+    private long registryPin() throws IOException {
+        return registry.pinned(modelName).orElse(0);
     }
+
+    /** {@link Prepared#pin} when the pin file could not be read. */
+    private static final long PIN_UNREAD = -1;
 
     private ModelStatus status(long version, String status, String reason) {
         ModelStatus s = new ModelStatus(modelName, version, status, reason, serving.version, subtask, System.currentTimeMillis());

@@ -128,7 +128,11 @@ class ModelScoringFunctionTest {
         }
     }
 
-    /** A candidate in shadow that does not load: version 1 keeps serving, the status says why, the counter (and alert) sees it. */
+    /**
+     * A candidate in shadow that does not load: version 1 keeps serving, the status says why, the counter (and alert)
+     * sees it, and the slot reports the shadow dropped, so that the promoter does not promote it on the other slots'
+     * pairs.
+     */
     @Test
     void aShadowVersionThatDoesNotLoadIsCountedAndNamedInTheStatus() throws Exception {
         ModelScoringFunction function = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1,
@@ -138,10 +142,18 @@ class ModelScoringFunctionTest {
                 });
         try (var h = harness(function, 4)) {
             handOverShadow(h, 2);
-            assertThat(statuses(h)).singleElement().satisfies(st -> {
+            assertThat(statuses(h)).hasSize(2);
+            assertThat(statuses(h).get(0)).satisfies(st -> {
                 assertThat(st.status).isEqualTo(ModelStatus.LOADED);
                 assertThat(st.servingVersion).isEqualTo(1);
                 assertThat(st.shadowReason).contains("version 2 is corrupt");
+            });
+            assertThat(statuses(h).get(1)).satisfies(st -> {
+                assertThat(st.status).isEqualTo(ModelStatus.SHADOW_DROPPED);
+                assertThat(st.version).isEqualTo(2);
+                assertThat(st.servingVersion).isEqualTo(1);
+                assertThat(st.shadowVersion).isZero();
+                assertThat(st.reason).contains("does not load on this slot").contains("version 2 is corrupt");
             });
             assertThat(function.shadowVersionsRefused()).isEqualTo(1);
             score(h, 4, "after");
@@ -174,6 +186,94 @@ class ModelScoringFunctionTest {
             });
             score(h, 4, "after");
             assertThat(predictions(h)).hasSize(4).allSatisfy(p -> assertThat(p.modelVersion).isEqualTo(1));
+        }
+    }
+
+    /**
+     * The pointer's shadow running the JVM out of memory at open (a restore onto a TaskManager with room for one model)
+     * does not fail the task, which would restore onto the same pointer again: version 1 serves, and the first
+     * hand-over reports the shadow dropped.
+     */
+    @Test
+    void aPointersShadowRunningOutOfMemoryAtOpenIsDroppedNotAFailedTask() throws Exception {
+        ModelRegistry registry = new ModelRegistry(registryDir);
+        long now = System.currentTimeMillis();
+        registry.writeState(TestModels.NAME, ServingState.serving(1, "version 1 serves", now)
+                .with(1, 2, ServingState.CANDIDATE, "version 2 in shadow", now));
+        try {
+            ModelScoringFunction function = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1,
+                    (version, dir, threads, gpu, warmRows) -> {
+                        if (version == 2) throw new OutOfMemoryError("Java heap space");
+                        return ServingModel.load(version, dir, threads, gpu, warmRows);
+                    });
+            try (var h = harness(function, 4)) {
+                assertThat(function.shadowVersionsRefused()).isEqualTo(1);
+                score(h, 4, "after-open");
+                assertThat(predictions(h)).hasSize(4).allSatisfy(p -> {
+                    assertThat(p.modelVersion).isEqualTo(1);
+                    assertThat(p.shadowVersion).isZero();
+                });
+                assertThat(statuses(h)).singleElement().satisfies(st -> {
+                    assertThat(st.status).isEqualTo(ModelStatus.SHADOW_DROPPED);
+                    assertThat(st.version).isEqualTo(2);
+                    assertThat(st.servingVersion).isEqualTo(1);
+                    assertThat(st.reason).contains("out of memory on this TaskManager");
+                });
+            }
+        } finally {
+            registry.writeState(TestModels.NAME, ServingState.serving(1, "version 1 serves", System.currentTimeMillis()));
+        }
+    }
+
+    /** A pin file that cannot be read may forbid the update: it is refused, and version 1 keeps serving. */
+    @Test
+    void anUpdateUnderAPinFileThatCannotBeReadIsRefused() throws Exception {
+        Path pinFile = registryDir.resolve(TestModels.NAME).resolve(ModelRegistry.PIN_FILE);
+        ModelScoringFunction function = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1,
+                ServingModel::load);
+        try (var h = harness(function, 4)) {
+            Files.writeString(pinFile, "v3\n", StandardCharsets.UTF_8); // after open: the start-up refuses it outright
+            handOver(h, update(2));
+            assertThat(statuses(h)).singleElement().satisfies(st -> {
+                assertThat(st.status).isEqualTo(ModelStatus.REFUSED);
+                assertThat(st.version).isEqualTo(2);
+                assertThat(st.servingVersion).isEqualTo(1);
+                assertThat(st.reason).contains("cannot read the registry's pin").contains("not a version number");
+            });
+            score(h, 4, "after");
+            assertThat(predictions(h)).hasSize(4).allSatisfy(p -> assertThat(p.modelVersion).isEqualTo(1));
+        } finally {
+            Files.deleteIfExists(pinFile);
+        }
+    }
+
+    /**
+     * A rollback pins, then announces: an update that finished loading before the pin and is installed after it is
+     * prepared again under the pin, so the rolled-back version never serves in between.
+     */
+    @Test
+    void anUpdateLoadedBeforeARollbacksPinIsNotInstalledAfterIt() throws Exception {
+        GatedLoads.reset();
+        ModelRegistry registry = new ModelRegistry(registryDir);
+        ModelScoringFunction function = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1, GatedLoads::load);
+        try (var h = harness(function, 4)) {
+            control(h, update(2));
+            assertThat(GatedLoads.started.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)).as("version 2 started loading").isTrue();
+            registry.pin(TestModels.NAME, 1);
+            control(h, update(1));
+            GatedLoads.release.countDown();
+            AtomicLong now = new AtomicLong(h.getProcessingTime());
+            await("both updates handed over").atMost(DEADLINE).pollInSameThread().pollInterval(Duration.ofMillis(5))
+                    .until(() -> {
+                        h.setProcessingTime(now.addAndGet(MicroBatchOperator.HAND_OVER_POLL_MS));
+                        return !function.loadsBusy();
+                    });
+            // prepared again behind the rollback's own update, version 2 is dropped as a round trip: nothing to report
+            assertThat(statuses(h)).as("version 2 never served").noneMatch(st -> st.servingVersion == 2);
+            score(h, 4, "after");
+            assertThat(predictions(h)).hasSize(4).allSatisfy(p -> assertThat(p.modelVersion).isEqualTo(1));
+        } finally {
+            registry.unpin(TestModels.NAME);
         }
     }
 
