@@ -82,7 +82,9 @@ public final class DriftSettings implements Serializable {
         partialRecords = s.intInRange(PARTIAL_RECORDS, DEFAULT_PARTIAL_RECORDS, 1, 10_000_000);
         partialIntervalMs = s.longInRange(PARTIAL_INTERVAL_MS, DEFAULT_PARTIAL_INTERVAL_MS, 10, 3_600_000);
         alertWindows = s.intInRange(ALERT_WINDOWS, DEFAULT_ALERT_WINDOWS, 1, 1_000);
-        maxTrackedFields = s.intInRange(MAX_TRACKED_FIELDS, DEFAULT_MAX_TRACKED_FIELDS, 1, 10_000);
+        // at most 1,000: each name takes up to ~390 bytes of a report (64 characters, escaped), which must stay under
+        // the producer's 1 MiB max.request.size, or the drift sink fails and the restored job rebuilds the same report
+        maxTrackedFields = s.intInRange(MAX_TRACKED_FIELDS, DEFAULT_MAX_TRACKED_FIELDS, 1, 1_000);
         futureToleranceMs = s.longInRange(FUTURE_TOLERANCE_MS, DEFAULT_FUTURE_TOLERANCE_MS, 0, 86_400_000L * 365);
         episodeCloseWindows = s.intInRange(EPISODE_CLOSE_WINDOWS, DEFAULT_EPISODE_CLOSE_WINDOWS, 1, 1_000);
         Map<String, Double> t = new LinkedHashMap<>();

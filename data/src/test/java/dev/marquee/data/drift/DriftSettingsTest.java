@@ -32,6 +32,24 @@ class DriftSettingsTest {
         assertThat(s.thresholdOf("schema.invalid_rate.TOO_LARGE")).isNaN();
     }
 
+    /**
+     * The tracked field names go into every report whole: at the most a setting allows, with the longest names the parser
+     * keeps (64 characters) made of characters JSON escapes, a report still fits a producer's 1 MiB request.
+     */
+    @Test
+    void theMostTrackedFieldsAllowedKeepAReportUnderAMegabyte() {
+        assertThat(DriftSettings.defaults(Map.of(DriftSettings.MAX_TRACKED_FIELDS, "1000")).maxTrackedFields).isEqualTo(1_000);
+        assertThatThrownBy(() -> DriftSettings.defaults(Map.of(DriftSettings.MAX_TRACKED_FIELDS, "1001")))
+                .isInstanceOf(SettingException.class).hasMessageContaining(DriftSettings.MAX_TRACKED_FIELDS);
+        dev.marquee.data.event.DriftReport report = new dev.marquee.data.event.DriftReport();
+        for (int i = 0; i < 1_000; i++) {
+            String name = String.format("%04d", i) + "\u0001".repeat(60);
+            report.unexpectedFields.put(name, Long.MAX_VALUE);
+        }
+        byte[] json = dev.marquee.data.json.EventCodec.of(dev.marquee.data.event.DriftReport.class).encode(report);
+        assertThat(json.length).isGreaterThan(300_000).isLessThan(1_048_576);
+    }
+
     @Test
     void refusesUnknownKeysAndBadThresholds() {
         assertThatThrownBy(() -> DriftSettings.defaults(Map.of("drift.window.size", "5")))

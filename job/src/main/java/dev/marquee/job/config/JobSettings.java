@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.flink.configuration.Configuration;
 
@@ -126,6 +127,11 @@ public final class JobSettings implements Serializable {
     }
 
     private JobSettings(Configuration conf) {
+        this(conf, true);
+    }
+
+    /** {@code scoring} false: the retraining trigger's share, which writes neither dead letters nor predictions. */
+    private JobSettings(Configuration conf, boolean scoring) {
         OptionReader r = new OptionReader(conf);
         Settings s = r.settings();
         List<String> unknown = new ArrayList<>();
@@ -172,6 +178,9 @@ public final class JobSettings implements Serializable {
         labels = LabelSettings.from(s);
         modelStatusTopic = r.string(ScoringJobOptions.TOPIC_MODEL_STATUS);
         labeledPredictionsTopic = r.string(ScoringJobOptions.TOPIC_LABELED_PREDICTIONS);
+        refuseLoops(Map.of(TOPIC_REQUESTS, requestsTopic, TOPIC_RATINGS, ratingsTopic, TOPIC_MODEL_UPDATES, modelUpdatesTopic),
+                Map.of(TOPIC_PREDICTIONS, predictionsTopic, TOPIC_DEAD_LETTERS, deadLettersTopic, TOPIC_DRIFT, driftTopic,
+                        TOPIC_MODEL_STATUS, modelStatusTopic, TOPIC_LABELED_PREDICTIONS, labeledPredictionsTopic));
         modelRegistry = r.string(ScoringJobOptions.MODEL_REGISTRY, fromEnvironment("MARQUEE_REGISTRY",
                 ScoringJobOptions.MODEL_REGISTRY.defaultValue()));
         modelName = r.string(ScoringJobOptions.MODEL_NAME);
@@ -199,14 +208,31 @@ public final class JobSettings implements Serializable {
         }
         kafkaProperties = Map.copyOf(r.withPrefix(KAFKA_PROPERTY_PREFIX));
         KafkaPropertyChecks.check(kafkaProperties, delivery);
-        deadLetterProducerProperties = DeadLetterRecordSize.producerProperties(parserLimits, kafkaProperties);
-        PredictionRecordSize.check(parserLimits, kafkaProperties);
+        // the records' largest sizes against the producers' limits: the scoring job's sinks only
+        deadLetterProducerProperties = scoring ? DeadLetterRecordSize.producerProperties(parserLimits, kafkaProperties)
+                : kafkaProperties;
+        if (scoring) PredictionRecordSize.check(parserLimits, kafkaProperties);
         given = Map.copyOf(s.asMap());
         if (delivery == DeliveryGuarantee.EXACTLY_ONCE && transactionTimeoutMs < checkpointIntervalMs + MIN_CHECKPOINT_TIME_MS) {
             throw new SettingException(TRANSACTION_TIMEOUT_MS + " (" + transactionTimeoutMs + ") must be longer than "
                     + CHECKPOINT_INTERVAL_MS + " (" + checkpointIntervalMs + ") by at least " + MIN_CHECKPOINT_TIME_MS
                     + " ms: a transaction stays open from one checkpoint to the next, and the job caps its checkpoint "
-                    + "timeout at the difference");
+                    + "timeout so that no transaction outlives it (docs/RELIABILITY.md)");
+        }
+    }
+
+    /**
+     * A topic the job writes that it also reads would feed its output back in for ever: a prediction parses as a valid
+     * request, a dead letter as a request missing its fields, which is dead-lettered again.
+     */
+    private static void refuseLoops(Map<String, String> read, Map<String, String> written) {
+        for (Map.Entry<String, String> out : new TreeMap<>(written).entrySet()) {
+            for (Map.Entry<String, String> in : new TreeMap<>(read).entrySet()) {
+                if (out.getValue().equals(in.getValue())) {
+                    throw new SettingException(out.getKey() + " and " + in.getKey() + " both name topic '" + in.getValue()
+                            + "': the job would read what it writes, for ever; give them different topics");
+                }
+            }
         }
     }
 
@@ -262,6 +288,11 @@ public final class JobSettings implements Serializable {
 
     public static JobSettings defaults() {
         return from(Map.of());
+    }
+
+    /** The settings the retraining trigger shares with the scoring job, without the checks of the scoring job's sinks. */
+    static JobSettings forTrigger(Map<String, String> settings) {
+        return new JobSettings(Configuration.fromMap(settings), false);
     }
 
     /** The settings as given (unmasked: never log this; see {@link #describe()}). */

@@ -1,8 +1,14 @@
 package dev.marquee.job.config;
 
 import dev.marquee.data.config.SettingException;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The {@code kafka.property.*} values the job refuses at start-up: ones that would take over a first-class setting for
@@ -27,8 +33,14 @@ final class KafkaPropertyChecks {
                         + " slot's model-updates reader included)");
             }
         }
-        if (delivery != DeliveryGuarantee.EXACTLY_ONCE) return;
+        checkValues(properties);
         String idempotence = value(properties, "enable.idempotence");
+        String acksGiven = value(properties, "acks");
+        if ("true".equals(idempotence) && acksGiven != null && !acksGiven.equals("all") && !acksGiven.equals("-1")) {
+            throw new SettingException(JobSettings.KAFKA_PROPERTY_PREFIX + "enable.idempotence=true cannot be used with "
+                    + JobSettings.KAFKA_PROPERTY_PREFIX + "acks=" + acksGiven + ": Kafka's idempotent producer needs acks=all");
+        }
+        if (delivery != DeliveryGuarantee.EXACTLY_ONCE) return;
         if (idempotence != null && !idempotence.equals("true")) {
             throw refused("enable.idempotence=" + idempotence);
         }
@@ -43,6 +55,35 @@ final class KafkaPropertyChecks {
         String inFlight = value(properties, "max.in.flight.requests.per.connection");
         if (inFlight != null && !(inFlight.matches("[1-5]"))) {
             throw refused("max.in.flight.requests.per.connection=" + inFlight);
+        }
+    }
+
+    /**
+     * Each value against the producer's and the consumer's own definitions (type, range, allowed names), as the
+     * clients on the TaskManagers will check it: {@code acks=2} or {@code isolation.level=read-committed} would
+     * otherwise fail every source or sink there, and the job restart without end. A value a config provider
+     * resolves ({@code ${...}}) is the clients' to check; keys neither client knows are left alone.
+     */
+    private static void checkValues(Map<String, String> properties) {
+        for (org.apache.kafka.common.config.ConfigDef def : List.of(ProducerConfig.configDef(), ConsumerConfig.configDef())) {
+            Map<String, Object> known = new HashMap<>();
+            for (Map.Entry<String, String> e : properties.entrySet()) {
+                if (def.names().contains(e.getKey()) && !e.getValue().contains("${")) known.put(e.getKey(), e.getValue());
+            }
+            if (known.isEmpty()) continue;
+            known.putIfAbsent(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+            known.putIfAbsent(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+            known.putIfAbsent(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            known.putIfAbsent(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            known.putIfAbsent(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
+            try {
+                def.parse(known);
+            } catch (org.apache.kafka.common.config.ConfigException e) {
+                String why = String.valueOf(e.getMessage());
+                throw new SettingException(JobSettings.KAFKA_PROPERTY_PREFIX + "*: the Kafka clients refuse a value: "
+                        + (dev.marquee.data.config.SecretMasking.looksSecret(why) ? "(message not shown: it may carry a"
+                        + " secret)" : why));
+            }
         }
     }
 

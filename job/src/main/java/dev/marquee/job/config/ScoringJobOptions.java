@@ -216,7 +216,8 @@ public final class ScoringJobOptions {
             .withDescription("reports with no metric over its threshold that close a drift episode");
     public static final ConfigOption<Integer> DRIFT_MAX_TRACKED_FIELDS = key(DriftSettings.MAX_TRACKED_FIELDS).intType()
             .defaultValue(DriftSettings.DEFAULT_MAX_TRACKED_FIELDS)
-            .withDescription("distinct unexpected field names tracked per window (the rest as `(other)`)");
+            .withDescription("distinct unexpected field names tracked per window (the rest as `(other)`); 1 to 1,000, which keeps"
+                    + " a report under the producer's 1 MiB `max.request.size`");
     public static final ConfigOption<Long> DRIFT_FUTURE_TOLERANCE_MS = key(DriftSettings.FUTURE_TOLERANCE_MS).longType()
             .defaultValue(DriftSettings.DEFAULT_FUTURE_TOLERANCE_MS)
             .withDescription("how far ahead of now a timestamp may be before it counts as future");

@@ -71,7 +71,7 @@ public final class TriggerSettings implements Serializable {
         shared.putIfAbsent(TriggerJobOptions.GROUP_ID.key(), JobSettings.perModel(TriggerJobOptions.GROUP_ID.defaultValue(), model));
         shared.putIfAbsent(TriggerJobOptions.TRANSACTIONAL_ID_PREFIX.key(),
                 JobSettings.perModel(TriggerJobOptions.TRANSACTIONAL_ID_PREFIX.defaultValue(), model));
-        common = JobSettings.from(shared);
+        common = JobSettings.forTrigger(shared);
 
         OptionReader r = OptionReader.of(own);
         retrainRequestsTopic = r.string(TriggerJobOptions.TOPIC_RETRAIN_REQUESTS);

@@ -68,6 +68,11 @@ public final class BrokerFacts {
                 facts.unread.add("this host resolves none of " + s.bootstrapServers);
                 return facts;
             }
+            if (localFileProblem(e)) { // a key store, JAAS file or secrets file only the TaskManagers have
+                facts.unread.add("this host cannot read a file the Kafka client settings name (" + why + "); the"
+                        + " TaskManagers may: the brokers were not asked");
+                return facts;
+            }
             throw new SettingException("the Kafka client refuses the settings (" + JobSettings.KAFKA_PROPERTY_PREFIX
                     + "*, " + JobSettings.BOOTSTRAP + "): " + why);
         }
@@ -174,6 +179,22 @@ public final class BrokerFacts {
     }
 
     /** The innermost cause's message (with the outer one's), hidden when it may carry a secret (a JAAS line, say). */
+    /**
+     * Whether the client failed on a file this host may simply not have: a key or trust store, a JAAS login file, a
+     * config provider's secrets file. A malformed setting (a bad protocol name, an address without a port) is not.
+     */
+    static boolean localFileProblem(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.io.IOException || t instanceof javax.security.auth.login.LoginException) return true;
+            String m = t.getMessage();
+            if (m != null && (m.contains("Failed to load SSL keystore") || m.contains("Could not read properties from file")
+                    || m.contains("Failed to load keystore"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) t = t.getCause();

@@ -89,6 +89,9 @@ public final class RetrainTriggerJob {
         TriggerSettings settings;
         try {
             settings = TriggerSettings.from(dev.marquee.job.config.JobArguments.parse(args));
+            for (String warning : settings.common.warnings()) { // the Kafka clients' (acks); the drift ones are the scoring job's
+                if (warning.startsWith(JobSettings.KAFKA_PROPERTY_PREFIX)) System.err.println("marquee retraining trigger: " + warning);
+            }
             dev.marquee.job.config.LocalBinding.requireSharedRegistry(settings.common.modelRegistry);
             checkBrokers(settings);
         } catch (IllegalArgumentException e) { // a SettingException

@@ -447,9 +447,20 @@ class InfraConfigTest {
         Map<String, Object> pod = asMap(asMap(trigger.get("spec")).get("podTemplate"));
         assertThat(String.valueOf(asMap(pod.get("spec")).get("volumes"))).as("the RMSE rule reads model cards")
                 .contains("marquee-model-registry");
+        assertThat(registryArgument(trigger)).as("the trigger is pointed at the mounted registry (a relative one is refused)")
+                .isEqualTo("/models");
+        assertThat(registryArgument(single(INFRA.resolve("k8s/scoring-flinkdeployment.yaml"), "FlinkDeployment")))
+                .isEqualTo("/models");
+        assertThat(String.valueOf(asMap(pod.get("spec")).get("containers"))).contains("mountPath=/models");
         Map<String, Object> trainer = single(INFRA.resolve("k8s/trainer-deployment.yaml"), "Deployment");
         assertThat(trainer.toString()).contains("dev.marquee.model.trainer.TrainerMain")
                 .as("the shaded jar leaves logging to Flink's lib/").contains("/opt/flink/lib/*");
+    }
+
+    /** The job's {@code model.registry} as its FlinkDeployment's arguments give it. */
+    private static String registryArgument(Map<String, Object> deployment) {
+        List<Object> args = list(asMap(asMap(deployment.get("spec")).get("job")).get("args"));
+        return JobArguments.parse(args.stream().map(String::valueOf).toArray(String[]::new)).get("model.registry");
     }
 
     @Test

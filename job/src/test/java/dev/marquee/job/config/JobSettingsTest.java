@@ -81,6 +81,47 @@ class JobSettingsTest {
      * Client properties the job refuses at start-up rather than fail on its TaskManagers: a first-class setting's
      * Kafka key, and producer settings Kafka's transactions cannot run with.
      */
+    /** A prediction parses as a valid request, a dead letter as a bad one: either topic read back would loop for ever. */
+    @Test
+    void aTopicTheJobWritesThatItAlsoReadsIsRefused() {
+        assertThatThrownBy(() -> JobSettings.from(Map.of(JobSettings.TOPIC_PREDICTIONS, "rating-requests")))
+                .isInstanceOf(SettingException.class)
+                .hasMessage("topic.predictions and topic.rating-requests both name topic 'rating-requests': the job would"
+                        + " read what it writes, for ever; give them different topics");
+        assertThatThrownBy(() -> JobSettings.from(Map.of(JobSettings.TOPIC_DEAD_LETTERS, "in", JobSettings.TOPIC_REQUESTS, "in")))
+                .hasMessageContaining("topic.dead-letters and topic.rating-requests");
+        assertThatThrownBy(() -> JobSettings.from(Map.of(JobSettings.TOPIC_MODEL_STATUS, "model-updates")))
+                .hasMessageContaining("topic.model-status and topic.model-updates");
+        assertThatThrownBy(() -> JobSettings.from(Map.of(JobSettings.TOPIC_LABELED_PREDICTIONS, "ratings")))
+                .hasMessageContaining("topic.labeled-predictions and topic.ratings");
+        assertThat(JobSettings.from(Map.of(JobSettings.TOPIC_PREDICTIONS, "out", JobSettings.TOPIC_REQUESTS, "in")).predictionsTopic)
+                .isEqualTo("out");
+    }
+
+    /** Values the producer or consumer on the TaskManagers would refuse, failing every source or sink there. */
+    @Test
+    void clientValuesTheKafkaClientsWouldRefuseAreRefusedAtStartUp() {
+        assertThatThrownBy(() -> JobSettings.from(Map.of("kafka.property.acks", "2"))).isInstanceOf(SettingException.class)
+                .hasMessageStartingWith("kafka.property.*: the Kafka clients refuse a value: ").hasMessageContaining("acks");
+        assertThatThrownBy(() -> JobSettings.from(Map.of("kafka.property.isolation.level", "read-committed")))
+                .hasMessageContaining("isolation.level");
+        assertThatThrownBy(() -> JobSettings.from(Map.of("kafka.property.compression.type", "zstdd")))
+                .hasMessageContaining("compression.type");
+        assertThatThrownBy(() -> JobSettings.from(Map.of("kafka.property.fetch.max.bytes", "lots")))
+                .hasMessageContaining("fetch.max.bytes");
+        assertThatThrownBy(() -> JobSettings.from(Map.of("kafka.property.enable.idempotence", "true", "kafka.property.acks", "1")))
+                .hasMessageContaining("enable.idempotence=true cannot be used with kafka.property.acks=1");
+
+        assertThat(JobSettings.from(Map.of("kafka.property.acks", "1", "kafka.property.isolation.level", "read_uncommitted",
+                "kafka.property.compression.type", "zstd")).kafkaProperties()).containsEntry("acks", "1");
+        assertThat(JobSettings.from(Map.of("kafka.property.config.providers", "env",
+                "kafka.property.config.providers.env.class", "org.apache.kafka.common.config.provider.EnvVarConfigProvider",
+                "kafka.property.linger.ms", "${env:LINGER}")).kafkaProperties())
+                .as("a provider's value is the clients' to resolve and check").containsEntry("linger.ms", "${env:LINGER}");
+        assertThat(JobSettings.from(Map.of("kafka.property.not.a.kafka.key", "x")).kafkaProperties())
+                .as("a key neither client knows is left to them").containsKey("not.a.kafka.key");
+    }
+
     @Test
     void clientPropertiesThatWouldBreakTheJobAreRefusedAtStartUp() {
         assertThatThrownBy(() -> JobSettings.from(Map.of("kafka.property.bootstrap.servers", "prod:9093")))

@@ -42,6 +42,17 @@ class TriggerSettingsTest {
         assertThat(s.rmseMargin).isNaN();
     }
 
+    /**
+     * The trigger writes small retrain requests, no dead letters or predictions: a producer limit too small for the
+     * scoring job's largest records is not its to refuse (the advice would name settings it does not take).
+     */
+    @Test
+    void aSmallProducerLimitIsTheScoringJobsConcernNotTheTriggers() {
+        Map<String, String> small = Map.of("kafka.property.max.request.size", "65536");
+        assertThatThrownBy(() -> JobSettings.from(small)).isInstanceOf(SettingException.class);
+        assertThat(TriggerSettings.from(small).common.kafkaProperties()).containsEntry("max.request.size", "65536");
+    }
+
     @Test
     void anotherModelsTriggerGetsItsOwnConsumerGroupAndTransactionalIds() {
         assertThat(TriggerSettings.from(Map.of()).common.groupId).isEqualTo("marquee-trigger");
