@@ -120,7 +120,8 @@ public final class MovieLensDir {
         }
         if (!missing.isEmpty()) {
             throw new MovieLensNotFoundException("MovieLens 100K incomplete at " + abs + " (" + origin
-                    + "): missing " + String.join(", ", missing) + ". " + HOW_TO_GET);
+                    + "): missing " + String.join(", ", missing) + ". " + (given ? "Complete it (scripts/fetch-movielens "
+                    + abs + " downloads it whole) or give another --data." : HOW_TO_GET));
         }
         return new MovieLensDir(abs, origin);
     }

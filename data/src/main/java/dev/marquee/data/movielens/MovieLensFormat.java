@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
 /**
  * The line formats of MovieLens 100K's files, read and written: {@code u.data} (tab-separated
  * user, item, rating, timestamp), {@code u.item} (pipe-separated, 5 columns then 19 genre flags) and
- * {@code u.user} (pipe-separated id, age, gender, occupation, zip). All files are ISO-8859-1.
+ * {@code u.user} (pipe-separated id, age, gender, occupation, zip). All files are ISO-8859-1 (a {@code u.item}
+ * re-encoded to UTF-8 is read as such).
  */
 public final class MovieLensFormat {
     /** The files' encoding: "Misérables" is stored as the single byte 0xE9 for "é". */
@@ -45,8 +46,37 @@ public final class MovieLensFormat {
     /** Reads {@code u.item}, in file order. */
     public static List<Movie> readMovies(Path file) {
         List<Movie> out = new ArrayList<>(2_000);
-        forEachLine(file, (line, n) -> out.add(parseMovie(line, file, n)));
+        forEachLine(file, titlesCharset(file), (line, n) -> out.add(parseMovie(line, file, n)));
         return out;
+    }
+
+    /**
+     * ISO-8859-1, as GroupLens ships {@code u.item}; UTF-8 for a copy re-encoded to it (mirrors and repositories do),
+     * which ISO-8859-1 would read as "MisÃ©rables". Such a file is valid UTF-8 with bytes above 0x7F; the original
+     * is not (its "é" is the lone byte 0xE9).
+     */
+    static Charset titlesCharset(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new DataFileException(file.toString(), 0, "cannot read: " + e, e);
+        }
+        boolean high = false;
+        for (byte b : bytes) {
+            if (b < 0) {
+                high = true;
+                break;
+            }
+        }
+        if (!high) return CHARSET;
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes));
+            return StandardCharsets.UTF_8;
+        } catch (java.nio.charset.CharacterCodingException notUtf8) {
+            return CHARSET;
+        }
     }
 
     /** Reads {@code u.user}, in file order. */
@@ -67,6 +97,12 @@ public final class MovieLensFormat {
         int user = parseInt(line.substring(0, t1), "user id", file, n);
         int item = parseInt(line.substring(t1 + 1, t2), "item id", file, n);
         int rating = parseInt(line.substring(t2 + 1, t3), "rating", file, n);
+        if (rating < dev.marquee.data.event.Rating.MIN_LABEL || rating > dev.marquee.data.event.Rating.MAX_LABEL) {
+            // as the other readers: a model trained on another scale would serve it while every online label is refused
+            throw bad(file, n, "rating " + rating + " is outside " + dev.marquee.data.event.Rating.MIN_LABEL + " to "
+                    + dev.marquee.data.event.Rating.MAX_LABEL + ", the range ratings are taken in (rescale another scale"
+                    + " to MovieLens' 1 to 5)");
+        }
         long timestamp = RatingsFile.inSeconds(parseLong(line.substring(t3 + 1), "timestamp", file, n), file.toString(), n);
         return new MovieLensRating(user, item, rating, timestamp);
     }
@@ -147,7 +183,11 @@ public final class MovieLensFormat {
 
     /** Every non-empty line with its 1-based number. */
     static void forEachLine(Path file, LineHandler handler) {
-        try (BufferedReader in = Files.newBufferedReader(file, CHARSET)) {
+        forEachLine(file, CHARSET, handler);
+    }
+
+    static void forEachLine(Path file, Charset charset, LineHandler handler) {
+        try (BufferedReader in = Files.newBufferedReader(file, charset)) {
             long n = 0;
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 n++;

@@ -274,6 +274,10 @@ public final class RatingsFile {
         }
         List<String> missing = COLUMNS.stream().filter(c -> !index.containsKey(c)).toList();
         if (!missing.isEmpty()) {
+            if (header.size() == 1 && header.get(0).strip().matches("\\d+\t\\d+\t\\d+(\\.\\d+)?\t\\d+")) {
+                throw new DataFileException(source, line, "this is MovieLens 100K's own tab-separated format (u.data,"
+                        + " u1.base, u1.test): pass its folder instead (--data DIR; --split u1 for u1.base/u1.test)");
+            }
             throw new DataFileException(source, line, "the CSV header " + header + " lacks the column(s) "
                     + missing + "; expected a header with " + String.join(", ", COLUMNS) + " in any order");
         }

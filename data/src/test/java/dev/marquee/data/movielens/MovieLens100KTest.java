@@ -53,6 +53,15 @@ class MovieLens100KTest {
         assertThat(movie.title().getBytes(StandardCharsets.UTF_8)).hasSize(movie.title().length() + 1);
     }
 
+    /** A copy re-encoded to UTF-8 (mirrors do it) keeps its titles, not "MisÃ©rables". */
+    @Test
+    void titlesOfACopyReEncodedToUtf8AreDecodedAsUtf8() throws IOException {
+        String iso = new String(Files.readAllBytes(dir.resolve("u.item")), StandardCharsets.ISO_8859_1);
+        Files.write(dir.resolve("u.item"), iso.getBytes(StandardCharsets.UTF_8));
+        assertThat(movieLens().movies().get(1).title()).isEqualTo("Mis\u00e9rables, Les (1995)");
+        assertThat(movieLens().movies().get(2).title()).isEqualTo("Chasing Amy (1997)");
+    }
+
     @Test
     void moviesCarryDateYearAndGenres() {
         Movie movie = movieLens().movies().get(2);
@@ -105,6 +114,15 @@ class MovieLens100KTest {
                 .isInstanceOf(DataFileException.class)
                 .hasMessageContaining("u.data, line 2")
                 .hasMessageContaining("rating \"four\" is not an integer");
+    }
+
+    @Test
+    void aRatingOnAnotherScaleIsReportedWithItsLineNumber() throws IOException {
+        write("u.data", "1\t1\t5\t881250949\n1\t2\t9\t878887116\n");
+        assertThatThrownBy(() -> movieLens().ratings())
+                .isInstanceOf(DataFileException.class)
+                .hasMessageContaining("u.data, line 2")
+                .hasMessageContaining("rating 9 is outside 0.5 to 5.5");
     }
 
     @Test

@@ -95,7 +95,8 @@ class MovieLensDirTest {
         assertThatThrownBy(() -> MovieLensDir.at(dir))
                 .isInstanceOf(MovieLensNotFoundException.class)
                 .hasMessageContaining("missing u.data, u.user")
-                .hasMessageContaining("scripts/fetch-movielens");
+                .hasMessageContaining("scripts/fetch-movielens " + dir.toAbsolutePath().normalize())
+                .as("--data wins over the variable: setting it would not help").hasMessageNotContaining("MOVIELENS_DIR");
     }
 
     @Test

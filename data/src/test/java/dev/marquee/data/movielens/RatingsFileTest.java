@@ -150,6 +150,14 @@ class RatingsFileTest {
                 .hasMessageContaining("column user_id appears twice");
     }
 
+    /** {@code --data ml-100k/u1.test}: MovieLens 100K's own files are read through their folder, which says so. */
+    @Test
+    void movieLens100KsOwnFileNamesItsFolderInstead() throws IOException {
+        assertThatThrownBy(() -> RatingsFile.read(write("u1.test", "1\t6\t5\t887431973\n1\t10\t3\t875693118\n")))
+                .hasMessageContaining("line 1").hasMessageContaining("MovieLens 100K's own tab-separated format")
+                .hasMessageContaining("pass its folder instead");
+    }
+
     @Test
     void jsonErrorsNameTheLine() throws IOException {
         String ok = "{\"user_id\":\"1\",\"movie_title\":\"A\",\"rating\":1,\"timestamp\":1}\n";

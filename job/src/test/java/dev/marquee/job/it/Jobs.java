@@ -19,5 +19,9 @@ final class Jobs {
         } catch (ExecutionException endedMeanwhile) {
             // it ended between the status and the cancel: nothing left to stop
         }
+        // the cancel is acknowledged once it started: its tasks may still run, and the next test's reset of a static
+        // probe must not see them count
+        org.awaitility.Awaitility.await("the cancelled job ends").atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> job.getJobStatus().get(60, TimeUnit.SECONDS).isGloballyTerminalState());
     }
 }

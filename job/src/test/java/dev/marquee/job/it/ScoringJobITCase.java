@@ -279,6 +279,8 @@ class ScoringJobITCase {
             for (ConsumerRecord<byte[], byte[]> r : read) reports.add(codec.decode(r.value()));
         }
         assertThat(reports).as("drift reports").filteredOn(r -> r.afterFailover).hasSize(1);
+        assertThat(reports.stream().dropWhile(r -> !r.afterFailover).count())
+                .as("a report after the flagged one (the restored window goes on reporting)\n%s", reports).isGreaterThanOrEqualTo(2);
         List<Long> sequences = reports.stream().map(r -> r.sequence).toList();
         assertThat(sequences).as("one run, numbered without a gap or a repeat (the failed attempt's after the"
                 + " checkpoint aborted)").isEqualTo(java.util.stream.LongStream.rangeClosed(1, reports.size()).boxed().toList());

@@ -58,6 +58,10 @@ final class OriginalData {
     private final Path workingDir;
 
     OriginalData(String explicitData, Map<String, String> env, Path workingDir) {
+        if (explicitData != null && explicitData.isBlank()) { // --data "$DATA" with DATA unset: not another dataset, silently
+            throw new dev.marquee.data.config.SettingException("--data needs a folder, a ratings file or synthetic:N; got"
+                    + " an empty value");
+        }
         this.explicitData = explicitData;
         this.env = env;
         this.workingDir = workingDir;

@@ -70,6 +70,41 @@ class CommonShellTest {
     }
 
     /**
+     * A copy that does not check (a filtered u.data, say) is replaced by the download, and the script says why and
+     * keeps the old one aside instead of deleting it. The "download" is a local archive of the right shape.
+     */
+    @Test
+    void fetchMovieLensSaysWhyItReplacesACopyAndKeepsTheOldOne() throws Exception {
+        Path archiveDir = dir.resolve("archive/ml-100k");
+        Files.createDirectories(archiveDir);
+        for (String f : List.of("u.data:100000", "u.item:1682", "u.user:943", "u1.base:80000", "u1.test:20000")) {
+            String[] nameLines = f.split(":");
+            Files.writeString(archiveDir.resolve(nameLines[0]), "1\t1\t5\t881250949\n".repeat(Integer.parseInt(nameLines[1])));
+        }
+        Path zip = dir.resolve("ml-100k.zip");
+        ProcessBuilder zipper = new ProcessBuilder("jar", "cfM", zip.toString(), "-C", dir.resolve("archive").toString(), "ml-100k");
+        Process z = zipper.inheritIO().start();
+        assertThat(z.waitFor(60, TimeUnit.SECONDS) && z.exitValue() == 0).as("archive made").isTrue();
+        Path target = dir.resolve("ml-100k");
+        Files.createDirectories(target);
+        Files.writeString(target.resolve("u.data"), "1\t1\t5\t881250949\n".repeat(5));
+
+        ProcessBuilder pb = new ProcessBuilder("bash", COMMON.getParent().getParent().resolve("fetch-movielens").toString(),
+                target.toString());
+        pb.environment().put("MOVIELENS_URL", "file://" + zip);
+        pb.environment().put("MARQUEE_STATE", dir.resolve("state").toString());
+        Path err = dir.resolve("fetch-err.txt");
+        Process p = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("fetch-movielens ended").isTrue();
+        String stderr = Files.readString(err);
+        assertThat(p.exitValue()).as(stderr).isZero();
+        assertThat(stderr).contains("replacing the copy at " + target + ", which did not check")
+                .contains(target.resolve("u.data") + " has 5 lines, expected 100000").contains("kept at " + target + ".old");
+        assertThat(Files.readAllLines(target.resolve("u.data"))).hasSize(100_000);
+        assertThat(Files.readAllLines(Path.of(target + ".old").resolve("u.data"))).as("the old copy, aside").hasSize(5);
+    }
+
+    /**
      * A job takes its default parallelism and checkpoint settings from where it is submitted: the cluster's CLI
      * config carries them all, or a job submitted without --parallelism ran at 1 and lost its checkpoints on cancel.
      */

@@ -51,6 +51,9 @@ public final class RatingSelection {
      */
     public RatingSelection(String data, String split, String part, long seed, int limit) {
         if (limit < 0) throw new SettingException("--" + LIMIT + " must be 0 or more, got " + limit);
+        if (data != null && data.isBlank()) { // --data "$DATA" with DATA unset: not the default dataset, silently
+            throw new SettingException("--" + DATA + " needs a folder, a ratings file or synthetic:N; got an empty value");
+        }
         this.data = data;
         this.split = split == null ? "all" : split;
         if (part != null && !List.of("train", "validation", "test", "all").contains(part)) {
@@ -62,6 +65,10 @@ public final class RatingSelection {
                     + part + " part?)");
         }
         this.part = part != null ? part : "all".equals(this.split) ? "all" : "test";
+        if ("u1".equals(this.split) && "validation".equals(this.part)) { // else 0 rows sent, and exit 0
+            throw new SettingException("--" + SPLIT + " u1 has no validation part: u1.base is its train part and u1.test"
+                    + " its test part");
+        }
         this.seed = seed;
         this.limit = limit;
     }

@@ -93,12 +93,22 @@ class ReplayCommandTest {
         "--producer-prop novalue               | KEY=VALUE",
         "--part test                           | --part test needs --split time, u1 or random",
         "--split time --part bogus             | --part must be train, validation, test or all, got 'bogus'",
+        "--split u1 --part validation          | --split u1 has no validation part",
     })
     void badValuesAreOneLineAndExitTwo(String commandLine, String message) {
         CommandRun run = CommandRun.of(new ReplayCommand(), commandLine.trim().split("\\s+"));
         assertThat(run.exitCode()).isEqualTo(Commands.USAGE);
         assertThat(run.errLines()).hasSize(2);
         assertThat(run.errLines().get(0)).startsWith("marquee replay: ").contains(message);
+    }
+
+    /** {@code --data "$DATA"} with DATA unset is no request for the default dataset. */
+    @Test
+    void anEmptyDataValueIsRefusedNotTakenForTheDefaultDataset() {
+        CommandRun run = CommandRun.of(new ReplayCommand(), "--data", "");
+        assertThat(run.exitCode()).isEqualTo(Commands.USAGE);
+        assertThat(run.errLines().get(0)).isEqualTo("marquee replay: --data needs a folder, a ratings file or synthetic:N;"
+                + " got an empty value");
     }
 
     /** No broker: the replay fails within its 15 s (REPLAY.md), not after the admin client's default minute. */
