@@ -323,7 +323,7 @@ public final class RequestParser implements Serializable {
         }
         if (Chars.isBlank(value)) return new Problem(ErrorCode.EMPTY_FIELD, field, field + " must not be empty");
         if (value.length() > maxChars) {
-            return new Problem(ErrorCode.FIELD_TOO_LONG, field, field + " has " + value.length() + " characters; the limit is " + maxChars);
+            return new Problem(ErrorCode.FIELD_TOO_LONG, field, field + " has " + value.length() + " characters (UTF-16 units: an emoji counts 2); the limit is " + maxChars);
         }
         int bad = firstBadCharacter(value);
         if (bad >= 0) {

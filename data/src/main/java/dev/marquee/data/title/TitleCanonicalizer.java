@@ -61,7 +61,11 @@ public final class TitleCanonicalizer {
 
     // "<rest>, <word>" at the end of a piece; <word> is checked against ARTICLES.
     private static final Pattern TRAILING_WORD = Pattern.compile("^(.*\\S)\\s*,\\s*([\\p{L}]+'?)$");
-    private static final Pattern MARKS = Pattern.compile("\\p{M}+");
+    // Accents and points only: the combining diacritics (Latin, Greek, Cyrillic: "é" is "e" + U+0301 after NFKD),
+    // Arabic harakat and Hebrew niqqud, which writers add or leave out. Not every combining mark: Devanagari's and
+    // Thai's vowel signs, and the kana voicing mark, are letters of their words ("दिल" is not "दल", "ガ" is not "カ").
+    private static final Pattern MARKS = Pattern.compile("[\\u0300-\\u036F\\u1AB0-\\u1AFF\\u1DC0-\\u1DFF\\u20D0-\\u20FF"
+            + "\\uFE20-\\uFE2F\\u064B-\\u065F\\u0670\\u0591-\\u05BD\\u05BF\\u05C1\\u05C2\\u05C4\\u05C5\\u05C7]+");
     // "[1995]" or "{1995}": a year in square brackets or braces, as some producers write it.
     private static final Pattern BRACKETED_YEAR = Pattern.compile("[\\[{]\\s*(\\d{4})\\s*[\\]}]");
 
@@ -95,10 +99,19 @@ public final class TitleCanonicalizer {
         if (isAscii(text)) {
             return text.toLowerCase(Locale.ROOT);
         }
-        text = stripMarks(Normalizer.normalize(foldInvisibleAndNumberForms(text), Normalizer.Form.NFKD))
-                .toLowerCase(Locale.ROOT);
+        String folded = foldInvisibleAndNumberForms(text);
+        String decomposed = Normalizer.normalize(folded, Normalizer.Form.NFKD);
+        if (decomposed.length() > MAX_GROWTH * folded.length() + 64) {
+            // a few characters decompose into many ("\uFDFA" into 18): a title of them would cost every tier of the
+            // lookup on a key many times the length the parser allowed. Such a title is matched as it is written.
+            return unifyApostrophes(folded.toLowerCase(Locale.ROOT));
+        }
+        text = stripMarks(decomposed).toLowerCase(Locale.ROOT);
         return unifyApostrophes(stripMarks(Normalizer.normalize(text, Normalizer.Form.NFKD)));
     }
+
+    /** How many times longer than the title its decomposition may be (real accented text: under 2). */
+    static final int MAX_GROWTH = 4;
 
     /**
      * Format characters (soft hyphen, zero-width joiners, word joiner, byte-order mark) are deleted, except the
@@ -244,6 +257,8 @@ public final class TitleCanonicalizer {
                     && Character.isLetterOrDigit(lower.codePointAt(i))) {
                 b.append(c).append(lower.charAt(++i));
                 space = false;
+            } else if (!space && isMark(c)) {
+                b.append(c); // a vowel sign of the letter before it (the accents were removed already)
             } else if (!space) {
                 b.append(' ');
                 space = true;
@@ -254,6 +269,12 @@ public final class TitleCanonicalizer {
             end--;
         }
         return b.substring(0, end);
+    }
+
+    private static boolean isMark(char c) {
+        int type = Character.getType(c);
+        return type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK
+                || type == Character.ENCLOSING_MARK;
     }
 
     /** A comma between a digit and exactly three digits: "20,000". */

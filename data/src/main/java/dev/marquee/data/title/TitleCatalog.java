@@ -214,8 +214,8 @@ public final class TitleCatalog implements Serializable {
     /** The tiers after the exact one, as the class comment lists them. */
     private Resolution resolveThroughTiers(String raw) {
         String key = TitleCanonicalizer.canonicalKey(raw);
-        // Nothing to match on ("🎬", "...", "—"): such a title is its own, never another punctuation-only one's.
-        if (!hasLetterOrDigit(key)) return new Resolution(raw, Match.UNKNOWN);
+        // Nothing to match on ("🎬", "...", "—", "🎬 (2011)"): such a title is its own, never another nameless one's.
+        if (!hasName(key)) return new Resolution(raw, Match.UNKNOWN);
         String title = uniqueByKey.get(key);
         if (title != null) {
             return new Resolution(title, Match.CANONICAL);
@@ -245,17 +245,24 @@ public final class TitleCatalog implements Serializable {
      * "Paterson" in ml-latest) keep every tier.
      */
     static boolean matchedOnlyAsSpelt(String catalogTitle) {
-        return PLACEHOLDERS.contains(LooseTitleKey.of(TitleCanonicalizer.canonicalKey(catalogTitle)));
+        String key = TitleCanonicalizer.canonicalKey(catalogTitle);
+        return !hasName(key) || PLACEHOLDERS.contains(LooseTitleKey.of(key));
     }
 
     /** Loose keys of the words producers and datasets write where a title is missing. */
     private static final Set<String> PLACEHOLDERS = Set.of("unknown", "untitled", "na", "none", "null", "tbd", "notitle",
             "unknowntitle", "missing");
 
-    /** Whether a canonical key has something to match on; code points, as letters beyond the BMP are two chars. */
-    public static boolean hasLetterOrDigit(String key) {
-        return key.codePoints().anyMatch(Character::isLetterOrDigit);
+    /**
+     * Whether a canonical key has a name to match on: a letter or digit outside its year groups ("? (2011)" has none,
+     * and must not match "🎬 (2011)"); code points, as letters beyond the BMP are two chars.
+     */
+    public static boolean hasName(String key) {
+        return YEAR_GROUP.matcher(key).replaceAll(" ").codePoints().anyMatch(Character::isLetterOrDigit);
     }
+
+    /** A canonical key's year group: "(2011)", "(1995/ii)". */
+    private static final java.util.regex.Pattern YEAR_GROUP = java.util.regex.Pattern.compile("\\(\\d{4}(?:/[^)]*)?\\)");
 
     /** The alias tier: primary forms first, then secondary ones; null when neither has {@code loose}. */
     private Resolution aliasLookup(String raw, String loose) {

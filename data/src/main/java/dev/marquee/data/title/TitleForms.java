@@ -102,7 +102,7 @@ final class TitleForms {
     /** Adds the key of {@code form}, and without its article when {@code text} (its title part) marks one. */
     private static void add(Set<String> keys, String form, String text) {
         String key = TitleCanonicalizer.canonicalKey(form);
-        if (key.isEmpty()) {
+        if (!TitleCatalog.hasName(key)) { // "(1971)" alone, the main title of "$ (Dollars) (1971)": nothing to match on
             return;
         }
         keys.add(key);

@@ -7,6 +7,27 @@ import org.junit.jupiter.api.Test;
 
 class TitleCanonicalizerTest {
 
+    /** Accents go; the vowel signs of Devanagari and Thai and the kana voicing mark are letters of their words. */
+    @Test
+    void onlyAccentsAreRemovedNotTheVowelSignsOfOtherScripts() {
+        assertThat(canonicalKey("\u0926\u093e\u0932 (1990)")).isNotEqualTo(canonicalKey("\u0926\u093f\u0932 (1990)"))
+                .isNotEqualTo(canonicalKey("\u0926\u0932 (1990)"));
+        assertThat(canonicalKey("\u0e43\u0e01\u0e25\u0e49")).isNotEqualTo(canonicalKey("\u0e43\u0e01\u0e25"));
+        assertThat(canonicalKey("\u30ac")).isNotEqualTo(canonicalKey("\u30ab"));
+        assertThat(canonicalKey("\u0645\u064e\u0644\u0650\u0643")).as("Arabic harakat are optional")
+                .isEqualTo(canonicalKey("\u0645\u0644\u0643"));
+        assertThat(canonicalKey("Cr\u0300\u0301eme")).isEqualTo("creme");
+    }
+
+    /** A title of characters that decompose into many is not decomposed: its key stays near the parser's limit. */
+    @Test
+    void aTitleThatWouldDecomposeIntoManyTimesItsLengthIsKeptAsWritten() {
+        String title = "\uFDFA".repeat(505) + " (1996)";
+        assertThat(canonicalKey(title).length()).isLessThanOrEqualTo(TitleCanonicalizer.MAX_GROWTH * title.length() + 64);
+        assertThat(canonicalKey("\uFDFA (1996)")).as("one of them in a short title still decomposes")
+                .isEqualTo(canonicalKey(java.text.Normalizer.normalize("\uFDFA (1996)", java.text.Normalizer.Form.NFKD)));
+    }
+
     @Test
     void accentsAndForeignArticles() {
         assertThat(canonicalKey("Misérables, Les (1995)"))

@@ -52,6 +52,19 @@ class TitleCatalogTest {
         assertThat(gothic.lookup("\uD800\uDF30\uD800\uDF31  (1995) ").known()).isTrue();
     }
 
+    /** A year is no name: "— (2011)" is not the catalog's "? (2011)", nor "€ (1971)" its "$ (Dollars) (1971)". */
+    @Test
+    void aTitleOfSymbolsAndAYearMatchesNoOtherSuchTitle() {
+        TitleCatalog catalog = TitleCatalog.of(List.of("? (2011)", "$ (Dollars) (1971)", "Heat (1995)", "1984 (1984)"));
+        for (String title : List.of("\uD83C\uDFAC (2011)", "\u2014 (2011)", "!!! (2011)", "(2011)", "[2011]", " (2011)",
+                "\u20AC (1971)", "... (1971)")) {
+            assertThat(catalog.lookup(title)).as(title).isEqualTo(new Resolution(title, Match.UNKNOWN));
+        }
+        assertThat(catalog.lookup("? (2011)")).isEqualTo(new Resolution("? (2011)", Match.EXACT));
+        assertThat(catalog.lookup("Dollars (1971)").title()).as("its alternative title is a name").isEqualTo("$ (Dollars) (1971)");
+        assertThat(catalog.lookup("1984  (1984)").title()).as("digits outside the year are a name").isEqualTo("1984 (1984)");
+    }
+
     /** MovieLens 100K's item 267 is titled "unknown": a producer's placeholder must not resolve to it. */
     @Test
     void aPlaceholderTitleDoesNotResolveToACatalogPlaceholder() {

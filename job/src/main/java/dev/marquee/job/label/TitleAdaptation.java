@@ -51,14 +51,14 @@ public final class TitleAdaptation extends KeyedProcessFunction<String, TitleEve
 
     /**
      * The key titles are partitioned and learned by: spellings with the same canonical key share a bias. A title
-     * whose key has no letter or digit ("🎬", "...") keys by itself, compatibility-normalised with its spaces
+     * whose key has no letter or digit outside its year ("🎬", "...", "🎬 (2011)") keys by itself, compatibility-normalised with its spaces
      * trimmed and collapsed ("…" is "...", "🎬 " is "🎬"): all such canonical keys are empty, and one emoji's label
      * must not teach (or be joined to) another's.
      */
     public static String key(String title) {
         if (title == null) return "";
         String key = TitleCanonicalizer.canonicalKey(title);
-        if (dev.marquee.data.title.TitleCatalog.hasLetterOrDigit(key)) return key;
+        if (dev.marquee.data.title.TitleCatalog.hasName(key)) return key;
         return java.text.Normalizer.normalize(title, java.text.Normalizer.Form.NFKC).strip().replaceAll("\\s+", " ");
     }
 

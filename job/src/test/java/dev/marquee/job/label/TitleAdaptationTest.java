@@ -209,5 +209,7 @@ class TitleAdaptationTest {
         assertThat(TitleAdaptation.key("\uD83C\uDFAC ")).as("trailing space").isEqualTo(TitleAdaptation.key("\uD83C\uDFAC"));
         assertThat(TitleAdaptation.key("\u2026")).as("an ellipsis is three periods").isEqualTo(TitleAdaptation.key("..."));
         assertThat(TitleAdaptation.key("Devil's Advocate, The (1997)")).isEqualTo(TitleAdaptation.key("The Devil's Advocate (1997)"));
+        assertThat(TitleAdaptation.key("\uD83C\uDFAC (2011)")).as("a year is no name")
+                .isNotEqualTo(TitleAdaptation.key("!!! (2011)"));
     }
 }

@@ -27,6 +27,36 @@ class LabelTitlesTest {
         assertThat(t.summary()).isEqualTo("1 exact, 1 canonical, 1 none");
     }
 
+    /**
+     * One new film labelled under several spellings is trained as one title, the most frequent spelling: as three, the
+     * next catalog would hold three titles of one key, and every other spelling of it would resolve to none.
+     */
+    @Test
+    void aNewFilmsSpellingsAreTrainedAsOneTitle() {
+        List<Rating> labels = List.of(new Rating("1", "CRUSH (2013)", 4f, 10), new Rating("2", "Crush (2013)", 3f, 11),
+                new Rating("3", "crush [2013]", 5f, 12), new Rating("4", "Crush (2013)", 2f, 13),
+                new Rating("5", "\uD83C\uDFAC", 1f, 14), new Rating("6", "...", 2f, 15));
+        LabelTitles t = LabelTitles.resolve(labels, catalog);
+        assertThat(t.ratings()).extracting(r -> r.movieTitle).containsExactly("Crush (2013)", "Crush (2013)", "Crush (2013)",
+                "Crush (2013)", "\uD83C\uDFAC", "...");
+        assertThat(t.ratings()).extracting(r -> r.rating).containsExactly(4f, 3f, 5f, 2f, 1f, 2f);
+        TitleCatalog next = TitleCatalog.of(t.ratings().stream().map(r -> r.movieTitle).distinct().toList());
+        assertThat(next.collisions()).isEmpty();
+        assertThat(next.lookup("crush (2013)").title()).isEqualTo("Crush (2013)");
+    }
+
+    /** A label matching two catalog titles rates one of them, which is not known: it is not trained on. */
+    @Test
+    void aLabelMatchingTwoCatalogTitlesIsLeftOut() {
+        TitleCatalog twoCrushes = TitleCatalog.of(List.of("Crush (2013)", "CRUSH (2013)", "Heat (1995)"));
+        Rating either = new Rating("1", "crush (2013)", 4f, 10);
+        Rating heat = new Rating("2", "Heat (1995)", 3f, 11);
+        LabelTitles t = LabelTitles.resolve(List.of(either, heat), twoCrushes);
+        assertThat(twoCrushes.lookup("crush (2013)").match()).isEqualTo(TitleCatalog.Match.AMBIGUOUS);
+        assertThat(t.ratings()).containsExactly(heat);
+        assertThat(t.summary()).contains("1 ambiguous (left out of training: it matches two titles)");
+    }
+
     /** One edit from a catalog title is as often another film as a typo: such a label is not trained on at all. */
     @Test
     void aLabelWhoseTitleOnlyMatchedAsANearSpellingIsLeftOut() {
