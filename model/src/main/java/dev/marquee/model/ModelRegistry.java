@@ -222,10 +222,11 @@ public final class ModelRegistry {
         }
         // checked under the lock: a concurrent retain (another process's `models --retain`) may delete it
         locked(name, () -> {
-            List<Long> versions = versions(name);
-            if (!versions.contains(version)) {
+            // its folder, not a listing: a network volume's client may cache a listing for a minute, and a version
+            // just published (a rollback to it) would be refused
+            if (!Files.isDirectory(versionDir(name, version))) {
                 throw new IllegalArgumentException("cannot pin " + name + " to version " + version
-                        + ": not published (have " + versions + ")");
+                        + ": not published (have " + versions(name) + ")");
             }
             DurableFiles.replace(dir.resolve(PIN_FILE),
                     f -> Files.writeString(f, Long.toString(version) + "\n", StandardCharsets.UTF_8));
@@ -384,7 +385,12 @@ public final class ModelRegistry {
 
     /** Points serving at {@code version} (no shadow), keeping the held list: a person's or the first model's promotion. */
     public ServingState serve(String name, long version, String reason) throws IOException {
-        return updateState(name, s -> s.with(version, 0, null, reason, System.currentTimeMillis()));
+        return updateState(name, s -> {
+            ServingState next = s.with(version, 0, null, reason, System.currentTimeMillis());
+            long dropped = s.candidateDroppedBy(next); // whoever drops a candidate holds it (ServingState)
+            if (dropped > 0) next.hold(dropped, "the candidate in shadow was ended when version " + version + " was made to serve: " + reason);
+            return next;
+        });
     }
 
     /**

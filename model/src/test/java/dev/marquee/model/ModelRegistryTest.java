@@ -140,6 +140,24 @@ class ModelRegistryTest {
         assertThatThrownBy(() -> registry.pin("movies", 9)).hasMessageContaining("not published");
     }
 
+    /**
+     * Making another version serve (train's, import --serve's) ends a candidate in shadow: it is held, as every other
+     * path that drops one holds it, so that the trigger does not wait for it and automation does not serve it.
+     */
+    @Test
+    void servingAnotherVersionHoldsTheCandidateItEnds() throws Exception {
+        ModelRegistry registry = new ModelRegistry(base);
+        for (int i = 0; i < 3; i++) registry.publish("movies", ModelRegistryTest::fakeModel);
+        long now = System.currentTimeMillis();
+        registry.writeState("movies", ServingState.serving(1, "first", now).with(1, 2, ServingState.CANDIDATE, "shadow", now));
+        ServingState after = registry.serve("movies", 3, "trained by hand");
+        assertThat(after.serving).isEqualTo(3);
+        assertThat(after.shadow).isZero();
+        assertThat(after.isHeld(2)).isTrue();
+        assertThat(after.held.get(2L)).contains("ended when version 3 was made to serve");
+        assertThat(registry.serve("movies", 3, "again").held).as("a watch or no shadow: nothing more held").hasSize(1);
+    }
+
     /** A version deleted while a pin waits for the lock is not pinned: the check is made under the lock. */
     @Test
     void aPinWaitingForTheLockSeesAVersionDeletedMeanwhile() throws Exception {

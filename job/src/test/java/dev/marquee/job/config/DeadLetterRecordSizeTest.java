@@ -61,7 +61,8 @@ class DeadLetterRecordSizeTest {
                 .isInstanceOf(SettingException.class)
                 .hasMessageStartingWith("kafka.property.buffer.memory (1000) is smaller than the largest dead-letter record");
         assertThatThrownBy(() -> JobSettings.from(Map.of(MAX_REQUEST_SIZE, "lots")))
-                .hasMessage("kafka.property.max.request.size must be a whole number of bytes, got 'lots'");
+                .hasMessage("kafka.property.*: the Kafka clients refuse a value: Invalid value lots for configuration"
+                        + " max.request.size: Not a number of type INT");
     }
 
     @Test

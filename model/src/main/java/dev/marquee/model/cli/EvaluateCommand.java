@@ -59,8 +59,13 @@ public final class EvaluateCommand extends ConsoleCommand {
         Console console = console();
         ModelChoice.ModelLocation location = model.locate(console);
         JsonNode card = CardFields.read(location.dir());
-        long seed = this.seed != null ? this.seed : card.at("/parameters/seed").asLong(42);
         String trainedOn = card.at("/data/split").asText("");
+        // an imported card has no parameters, but its random split's name carries the seed it was cut with
+        java.util.regex.Matcher cutSeed = java.util.regex.Pattern.compile("random-80/10/10-seed(-?\\d+)").matcher(trainedOn);
+        long seed = this.seed != null ? this.seed : card.at("/parameters/seed").isIntegralNumber()
+                ? card.at("/parameters/seed").asLong() : cutSeed.matches() ? Long.parseLong(cutSeed.group(1)) : 42;
+        // an imported model says which part of its split it was trained on (train, validation, test or all)
+        String trainedPart = card.at("/data/part").asText("train");
         // the split the model was trained with, unless --split says otherwise
         DataOptions.SplitKind kind = dataOptions.split != null ? dataOptions.split : splitOf(trainedOn);
         DataOptions.LoadedSplit data;
@@ -78,9 +83,14 @@ public final class EvaluateCommand extends ConsoleCommand {
         // the same data elsewhere (another checkout, another host) has another path but the same split and sizes;
         // not for a random split, whose parts depend on the rows' order as well as their number
         boolean sameRows = trainedSource.isEmpty() || trainedSource.equals(data.source())
-                || (kind != DataOptions.SplitKind.random && card.at("/data/train_rows").asInt(-1) == split.train().size()
+                || (kind != DataOptions.SplitKind.random && card.at("/data/train_rows").asInt(
+                        card.at("/data/trained_rows").asInt(-1)) == split.train().size()
                         && card.at("/data/validation_rows").asInt(-1) == split.validation().size()
                         && card.at("/data/test_rows").asInt(-1) == split.test().size());
+        if (testScoring.requested() && (trainedPart.equals("test") || trainedPart.equals("all"))) {
+            throw new SettingException("--score-test: the model was trained on the " + trainedPart + " part of its split"
+                    + " (its card's data.part), so its test rows are rows it trained on: no held-out score to log");
+        }
         if (testScoring.requested() && ((!trainedOn.isEmpty() && !trainedOn.equals(split.name())) || !sameRows)) {
             // its test rows may hold rows the model trained on: a logged test score would look clean and not be
             throw new SettingException("--score-test needs the rows and split the model was trained on (" + trainedSource
@@ -97,6 +107,10 @@ public final class EvaluateCommand extends ConsoleCommand {
         if (!trainedSource.isEmpty() && !trainedSource.equals(data.source()) && !sameRows) {
             console.out().println("evaluate: note: the model was trained on " + trainedSource + ", not on these rows:"
                     + " its numbers here are not the ones train printed (give that data with --data)");
+        }
+        if (trainedPart.equals("validation") || trainedPart.equals("all") || trainedPart.equals("test")) {
+            console.out().println("evaluate: note: the model was trained on the " + trainedPart + " part of its split;"
+                    + " those rows below are rows it trained on");
         }
         if (card.path("refit").asBoolean(false)) {
             console.out().println("evaluate: note: the model was refit on train + validation; its validation rows"

@@ -67,16 +67,19 @@ public final class ModelsCommand extends ConsoleCommand {
             console.out().println("models: pinned " + r.name + " to version " + version + RUNNING_JOBS);
         } else if (unpin) {
             OptionalLong was;
+            boolean unreadablePin = false;
             try {
                 was = r.registry.pinned(r.name);
             } catch (IOException unreadable) { // a pin file written by hand with something else in it: removed all the same
                 console.out().println("models: " + unreadable.getMessage() + "; removing it");
                 was = OptionalLong.empty();
+                unreadablePin = true;
             }
             r.registry.unpin(r.name);
-            console.out().println(was.isPresent() ? "models: unpinned " + r.name + " (was version "
-                    + was.getAsLong() + "); the serving pointer's version " + r.registry.serving(r.name).orElse(0) + " serves"
-                    + RUNNING_JOBS : "models: " + r.name + " was not pinned");
+            String serves = "the serving pointer's version " + r.registry.serving(r.name).orElse(0) + " serves" + RUNNING_JOBS;
+            console.out().println(was.isPresent() ? "models: unpinned " + r.name + " (was version " + was.getAsLong() + "); "
+                    + serves : unreadablePin ? "models: removed the unreadable pin of " + r.name + "; " + serves
+                    : "models: " + r.name + " was not pinned");
         } else if (retain != null) {
             int keep = OptionRange.check("--retain", retain, 1, Integer.MAX_VALUE);
             List<Long> deleted = r.registry.retain(r.name, keep);

@@ -137,8 +137,10 @@ abstract class ServingMoveCommand extends ConsoleCommand {
             }
             holdDroppedCandidate(console, state, next, version, "rollback");
             next.held.remove(version);
-            registry.writeState(name, next);
+            // the pin first: alone it already serves the version, and a failure between the two writes must not
+            // leave the pointer moved without the pin that keeps automation from promoting over the rollback
             registry.pin(name, version);
+            registry.writeState(name, next);
             console.out().println("rollback: pinned " + name + " to version " + version + " (" + dir + ")"
                     + (was.isPresent() && was.getAsLong() != version
                             ? "; version " + was.getAsLong() + " is held from automatic promotion" : ""));

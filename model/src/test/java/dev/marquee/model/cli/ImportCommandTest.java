@@ -40,6 +40,30 @@ class ImportCommandTest {
         assertThat(dir.resolve("assets/users.txt")).isRegularFile();
     }
 
+    /**
+     * A model imported as trained on every part has no held-out test rows: evaluate --score-test refuses to log one,
+     * and plain evaluate says its rows are training rows; the random split is cut again with the import's seed.
+     */
+    @Test
+    void evaluateOfAVersionTrainedOnEveryPartLogsNoTestScore() throws Exception {
+        TinySavedModels.export(tmp.resolve("tiny"), TinySavedModels.Kind.GOOD_STRING_IDS);
+        CliRun imported = CliRun.run(tmp, "import", "--model-dir", "tiny", "--registry", "reg", "--data", "synthetic:2000",
+                "--split", "random", "--seed", "7", "--part", "all");
+        assertThat(imported.exitCode()).as("%s", imported).isZero();
+
+        Path log = tmp.resolve("log.tsv");
+        CliRun scored = CliRun.run(tmp, "evaluate", "--registry", "reg", "--version", "1", "--data", "synthetic:2000",
+                "--score-test", "--test-log", log.toString());
+        assertThat(scored.exitCode()).as("%s", scored).isEqualTo(2);
+        assertThat(scored.err()).contains("trained on the all part of its split");
+        assertThat(log).doesNotExist();
+
+        CliRun plain = CliRun.run(tmp, "evaluate", "--registry", "reg", "--version", "1", "--data", "synthetic:2000");
+        assertThat(plain.exitCode()).as("%s", plain).isZero();
+        assertThat(plain.out()).contains("split random-80/10/10-seed7").doesNotContain("note: the model was trained on random")
+                .contains("note: the model was trained on the all part of its split");
+    }
+
     @Test
     void aSplitOrPartWithoutDataIsRefusedInOneLine() {
         TinySavedModels.export(tmp.resolve("tiny"), TinySavedModels.Kind.GOOD_STRING_IDS);

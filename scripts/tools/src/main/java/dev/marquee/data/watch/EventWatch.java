@@ -70,7 +70,7 @@ final class EventWatch {
 
     /** Ends the watch once ordinary traffic has proved quiet through {@code requests} requests, or at what broke it. */
     EventWatch quietThrough(long requests) {
-        quiet = new QuietCheck(requests);
+        quiet = new QuietCheck(requests, untilVersion >= 0);
         return this;
     }
 
@@ -109,10 +109,14 @@ final class EventWatch {
                         unreadable++;
                     }
                 }
-                if (quiet != null) {
+                if (quiet != null && untilVersion < 0) {
                     Integer verdict = quietVerdict(deadline, timeoutMs);
                     if (verdict != null) return verdict;
                     continue;
+                }
+                if (quiet != null && quiet.broken() != null) { // before the episode it waits for the switch after
+                    System.err.println("watch: not quiet before the drift episode: " + quiet.broken());
+                    return 1;
                 }
                 if (untilVersion < 0) continue;
                 long now = System.currentTimeMillis();

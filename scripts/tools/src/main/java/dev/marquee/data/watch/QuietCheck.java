@@ -8,13 +8,17 @@ import java.util.Locale;
 /**
  * {@code watch --quiet-through N}: ordinary traffic must stay quiet. Holds once the drift reports have counted N
  * requests without an alert, and no retrain request came in the grace after that; broken by the first alert or retrain
- * request. What {@code scripts/run-local --no-drift --exit} checks its story with.
+ * request. What {@code scripts/run-local --no-drift --exit} checks its story with. With {@code --until-version} too,
+ * the first N requests are the ordinary traffic before a drift episode: a window within them that alerts, or a retrain
+ * request before the reports counted them, breaks it; what comes after is the episode's (run-local's {@code --exit}).
  */
 final class QuietCheck {
     /** A retrain request follows its report within milliseconds; this bounds the wait for one after the last window. */
     static final long GRACE_MS = 10_000;
 
     private final long requests;
+    /** The N requests are followed by a drift episode, whose alerts and retrain request are expected. */
+    private final boolean episodeAfter;
     private long windowed;
     private long windows;
     private long notCompared;
@@ -22,14 +26,20 @@ final class QuietCheck {
     private String broken;
 
     QuietCheck(long requests) {
+        this(requests, false);
+    }
+
+    QuietCheck(long requests, boolean episodeAfter) {
         this.requests = requests;
+        this.episodeAfter = episodeAfter;
     }
 
     void report(DriftReport r, long nowMs) {
         windows++;
         windowed += r.records;
         if (WatchLines.tooFewToCompare(r) != null) notCompared++;
-        if (!r.alerts.isEmpty() && broken == null) {
+        // a window that reaches past the N may hold the episode's first requests
+        if (!r.alerts.isEmpty() && broken == null && (!episodeAfter || windowed <= requests)) {
             StringBuilder why = new StringBuilder(String.format(Locale.ROOT, "window #%d alerted on ordinary traffic:", r.sequence));
             for (Alert a : r.alerts) {
                 why.append(' ').append(a.metric).append(' ').append(WatchLines.number(a.value)).append(" > ")
@@ -41,7 +51,9 @@ final class QuietCheck {
     }
 
     void request(RetrainRequest r) {
-        if (broken == null) broken = "a retrain was requested on ordinary traffic: " + r.reason;
+        if (broken == null && (!episodeAfter || windowed < requests)) {
+            broken = "a retrain was requested on ordinary traffic: " + r.reason;
+        }
     }
 
     /** What broke the quiet, or null while it holds. */

@@ -33,7 +33,8 @@ public final class WatchCommand implements Callable<Integer> {
     @Option(names = "--quiet-through", paramLabel = "N",
             description = "for ordinary traffic: exit 0 once the drift reports (read from the beginning) have counted N "
                     + "requests without an alert and no retrain request came in the 10 s after; exit 1 at the first alert "
-                    + "or retrain request")
+                    + "or retrain request. With --until-version: the first N requests come before a drift episode, and an "
+                    + "alert in a window within them, or a retrain request before they were counted, exits 1")
     Long quietThrough;
 
     @Option(names = "--timeout-seconds", paramLabel = "S", defaultValue = "600",
@@ -53,10 +54,6 @@ public final class WatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (untilVersion != null && quietThrough != null) {
-            throw new dev.marquee.data.config.SettingException(
-                    "--until-version and --quiet-through exclude each other: a switch is what a quiet run must not have");
-        }
         EventWatch watch = new EventWatch(OptionRanges.between("--predictions", predictions, 0, 1_000_000),
                 untilVersion == null ? -1 : OptionRanges.between("--until-version", untilVersion, 1, Long.MAX_VALUE),
                 OptionRanges.modelName("--model-name", modelName));

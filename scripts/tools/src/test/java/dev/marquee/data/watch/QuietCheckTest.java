@@ -46,6 +46,32 @@ class QuietCheckTest {
         assertThat(quiet.held(QuietCheck.GRACE_MS)).isFalse();
     }
 
+    /**
+     * Before a drift episode (run-local --exit): the windows within the ordinary requests must not alert, nor a retrain
+     * be requested before they are counted; the episode's own alerts and request after them are expected.
+     */
+    @Test
+    void beforeAnEpisodeOnlyTheOrdinaryRequestsWindowsAreHeldToQuiet() {
+        QuietCheck episode = new QuietCheck(1_000, true);
+        episode.report(report(1, 600), 0);
+        DriftReport straddling = report(2, 600); // holds the episode's first 200 requests
+        straddling.alerts.add(new Alert("movie_title.js", 0.5, 0.2, 2));
+        episode.report(straddling, 1_000);
+        episode.request(new RetrainRequest("r-1", "drifted for 3 consecutive windows", 2));
+        assertThat(episode.broken()).isNull();
+
+        QuietCheck early = new QuietCheck(1_000, true);
+        DriftReport alerting = report(1, 600);
+        alerting.alerts.add(new Alert("user_id.oov_rate", 0.3, 0.1, 2));
+        early.report(alerting, 0);
+        assertThat(early.broken()).startsWith("window #1 alerted on ordinary traffic");
+
+        QuietCheck tooSoon = new QuietCheck(1_000, true);
+        tooSoon.report(report(1, 600), 0);
+        tooSoon.request(new RetrainRequest("r-1", "online RMSE 1.2 over 1.0", 1));
+        assertThat(tooSoon.broken()).startsWith("a retrain was requested on ordinary traffic");
+    }
+
     @Test
     void aWindowTooSmallToCompareIsCountedAsSuch() {
         QuietCheck quiet = new QuietCheck(250);
