@@ -77,6 +77,16 @@ cluster_lib_key() {
     grep -E '<(flink|kafka|tensorflow|slf4j|log4j|jackson)[a-z.-]*>' "$MARQUEE_ROOT/pom.xml"; } | cksum
 }
 
+# Whether the running cluster's lib/ is made from this checkout's poms: a release that moved Flink or TensorFlow
+# needs new JVMs (parent-first, decision 0013), which a submit alone would not give it.
+cluster_lib_current() {
+  local key part
+  key="$(cluster_lib_key)"
+  for part in flink tensorflow; do
+    [ "$(cat "$CLUSTER_LIB/$part/.complete" 2>/dev/null)" = "$key" ] || return 1
+  done
+}
+
 # Copies Flink's, Kafka's and tensorflow-java's runtime jars into lib/ once (~110 MB, and ~170 MB for TensorFlow).
 cluster_assemble_lib() {
   local pom="$MARQUEE_ROOT/scripts/lib/cluster/pom.xml" part key
@@ -128,8 +138,11 @@ cluster_ensure_job_jar() {
   fi
   # a shaded jar of an earlier version left in job/target must not be taken for this build's
   rm -f "$MARQUEE_ROOT"/job/target/marquee-job-*-shaded.jar
-  if ! (cd "$MARQUEE_ROOT" && cluster_mvn -Pshaded package -Dmaven.test.skip=true -pl job -am) >"$log" 2>&1; then
+  local status=0
+  (cd "$MARQUEE_ROOT" && cluster_mvn -Pshaded package -Dmaven.test.skip=true -pl job -am) >"$log" 2>&1 || status=$?
+  if [ "$status" != 0 ]; then
     exec 7>&-
+    [ "$status" != 130 ] || exit 130   # Ctrl-C: no build failure to show
     tail -n 30 "$log" >&2
     die "the job jar did not build (log: $log)"
   fi

@@ -180,6 +180,25 @@ module_cp() {
   printf '%s' "$cp"
 }
 
+# The benchmarks' classpath: the job's test and main classes, then its test classpath (job/target/test-classpath.txt,
+# ensure_test_classpath) with this checkout's modules and their test classes (the in-JVM broker, test models) from
+# their target folders, as module_cp does, not another checkout's jars of the same version. Run from $MARQUEE_ROOT.
+bench_cp() {
+  local entries=() entry cp="$MARQUEE_ROOT/job/target/test-classes:$MARQUEE_ROOT/job/target/classes"
+  IFS=: read -r -a entries <"$MARQUEE_ROOT/job/target/test-classpath.txt" || true   # one line, without a final newline
+  for entry in ${entries[@]+"${entries[@]}"}; do
+    if [[ "$entry" =~ /dev/marquee/marquee-(infra|data|model)/[^/]+/marquee-[a-z]+-[^/]+-tests[.]jar$ ]]; then
+      entry="$MARQUEE_ROOT/${BASH_REMATCH[1]}/target/test-classes"
+    elif [[ "$entry" =~ /dev/marquee/marquee-(infra|data|model|job)/[^/]+/marquee-[a-z]+-[^/]+[.]jar$ ]]; then
+      entry="$MARQUEE_ROOT/${BASH_REMATCH[1]}/target/classes"
+    elif [[ "$entry" =~ /dev/marquee/marquee-(tools|cli)/[^/]+/marquee-[a-z]+-[^/]+[.]jar$ ]]; then
+      entry="$MARQUEE_ROOT/scripts/${BASH_REMATCH[1]}/target/classes"
+    fi
+    cp="$cp:$entry"
+  done
+  printf '%s' "$cp"
+}
+
 # run_main MODULE CLASS ARGS...: runs a main class with the module's classes and runtime classpath. MODULE is the
 # module's directory under the root: infra, data, model, job or scripts/tools.
 run_main() {
@@ -225,8 +244,11 @@ maven_step() {
     exec 7>"$MARQUEE_STATE/build.lock"
     flock -n 7 || { say "another script of this checkout is building: waiting for it first"; flock 7; }
   fi
-  if ! mvn -B -q -ntp "$@" >"$log" 2>&1; then
+  local status=0
+  mvn -B -q -ntp "$@" >"$log" 2>&1 || status=$?
+  if [ "$status" != 0 ]; then
     exec 7>&-
+    [ "$status" != 130 ] || exit 130   # Ctrl-C: no build failure to show
     tail -n 30 "$log" >&2
     die "mvn $* failed; the full log is $log"
   fi

@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  *       zero-width joiner and non-joiner, word joiner, byte-order mark) are deleted; a zero-width space
  *       becomes a space. Superscript digits and vulgar fractions become words of their own ("8½" → "8 1/2",
  *       "Alien³" → "Alien 3").
- *   <li>Unicode NFKD, then combining marks are removed, then lower case (root locale): "Misérables" →
+ *   <li>Unicode NFKD, then accents are removed (the marks {@code MARKS} lists, not a script's vowel signs),
+ *       then lower case (root locale): "Misérables" →
  *       "miserables"; full-width and ligature forms become plain letters. Letters that do not decompose
  *       are spelled out: ß→ss, æ→ae, œ→oe, ø→o, ł→l, đ/ð→d, þ→th, ı→i.
  *   <li>A year in square brackets or braces becomes a parenthesised year: "Fargo [1996]" → "Fargo (1996)"
@@ -62,10 +63,12 @@ public final class TitleCanonicalizer {
     // "<rest>, <word>" at the end of a piece; <word> is checked against ARTICLES.
     private static final Pattern TRAILING_WORD = Pattern.compile("^(.*\\S)\\s*,\\s*([\\p{L}]+'?)$");
     // Accents and points only: the combining diacritics (Latin, Greek, Cyrillic: "é" is "e" + U+0301 after NFKD),
-    // Arabic harakat and Hebrew niqqud, which writers add or leave out. Not every combining mark: Devanagari's and
-    // Thai's vowel signs, and the kana voicing mark, are letters of their words ("दिल" is not "दल", "ガ" is not "カ").
+    // Arabic harakat, Hebrew niqqud and the Indic nukta, which writers add or leave out, and the emoji variation
+    // selectors. Not every combining mark: Devanagari's and Thai's vowel signs, and the kana voicing mark, are letters
+    // of their words ("दिल" is not "दल", "ガ" is not "カ").
     private static final Pattern MARKS = Pattern.compile("[\\u0300-\\u036F\\u1AB0-\\u1AFF\\u1DC0-\\u1DFF\\u20D0-\\u20FF"
-            + "\\uFE20-\\uFE2F\\u064B-\\u065F\\u0670\\u0591-\\u05BD\\u05BF\\u05C1\\u05C2\\u05C4\\u05C5\\u05C7]+");
+            + "\\uFE20-\\uFE2F\\uFE00-\\uFE0F\\u064B-\\u065F\\u0670\\u0591-\\u05BD\\u05BF\\u05C1\\u05C2\\u05C4\\u05C5\\u05C7"
+            + "\\u093C\\u09BC\\u0A3C\\u0ABC\\u0B3C\\u0C3C\\u0CBC]+");
     // "[1995]" or "{1995}": a year in square brackets or braces, as some producers write it.
     private static final Pattern BRACKETED_YEAR = Pattern.compile("[\\[{]\\s*(\\d{4})\\s*[\\]}]");
 

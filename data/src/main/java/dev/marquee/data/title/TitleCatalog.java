@@ -261,8 +261,8 @@ public final class TitleCatalog implements Serializable {
         return YEAR_GROUP.matcher(key).replaceAll(" ").codePoints().anyMatch(Character::isLetterOrDigit);
     }
 
-    /** A canonical key's year group: "(2011)", "(1995/ii)". */
-    private static final java.util.regex.Pattern YEAR_GROUP = java.util.regex.Pattern.compile("\\(\\d{4}(?:/[^)]*)?\\)");
+    /** A canonical key's year group: "(2011)", and "(1995 ii)" for MovieLens' "(1995/II)" (the slash is a space there). */
+    private static final java.util.regex.Pattern YEAR_GROUP = java.util.regex.Pattern.compile("\\(\\d{4}(?:[ /][ivx]+)?\\)");
 
     /** The alias tier: primary forms first, then secondary ones; null when neither has {@code loose}. */
     private Resolution aliasLookup(String raw, String loose) {

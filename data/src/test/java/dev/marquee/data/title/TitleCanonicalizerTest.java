@@ -17,6 +17,9 @@ class TitleCanonicalizerTest {
         assertThat(canonicalKey("\u0645\u064e\u0644\u0650\u0643")).as("Arabic harakat are optional")
                 .isEqualTo(canonicalKey("\u0645\u0644\u0643"));
         assertThat(canonicalKey("Cr\u0300\u0301eme")).isEqualTo("creme");
+        assertThat(canonicalKey("Top 5\uFE0F (2020)")).as("an emoji variation selector").isEqualTo(canonicalKey("Top 5 (2020)"));
+        assertThat(canonicalKey("\u091C\u093C\u0916\u094D\u092E (1990)")).as("the nukta is written or left out")
+                .isEqualTo(canonicalKey("\u091C\u0916\u094D\u092E (1990)"));
     }
 
     /** A title of characters that decompose into many is not decomposed: its key stays near the parser's limit. */

@@ -63,6 +63,8 @@ class TitleCatalogTest {
         assertThat(catalog.lookup("? (2011)")).isEqualTo(new Resolution("? (2011)", Match.EXACT));
         assertThat(catalog.lookup("Dollars (1971)").title()).as("its alternative title is a name").isEqualTo("$ (Dollars) (1971)");
         assertThat(catalog.lookup("1984  (1984)").title()).as("digits outside the year are a name").isEqualTo("1984 (1984)");
+        TitleCatalog second = TitleCatalog.of(List.of("? (2011/II)", "Heat (1995)"));
+        assertThat(second.lookup("\u2014 (2011/II)").match()).as("a disambiguated year is no name either").isEqualTo(Match.UNKNOWN);
     }
 
     /** MovieLens 100K's item 267 is titled "unknown": a producer's placeholder must not resolve to it. */

@@ -162,6 +162,16 @@ public final class JobSettings implements Serializable {
         transactionalIdPrefix = s.has(ScoringJobOptions.TRANSACTIONAL_ID_PREFIX.key())
                 ? r.string(ScoringJobOptions.TRANSACTIONAL_ID_PREFIX)
                 : perModel(ScoringJobOptions.TRANSACTIONAL_ID_PREFIX.defaultValue(), model);
+        if (delivery == DeliveryGuarantee.EXACTLY_ONCE && !s.has(ScoringJobOptions.TRANSACTIONAL_ID_PREFIX.key())
+                && (model.equals("labeled") || model.endsWith("-labeled"))) {
+            // each sink's ids are <prefix>-<sink>: "<base>-labeled" + "-predictions" is "<base>" + "-labeled-predictions"
+            String other = model.equals("labeled") ? ScoringJobOptions.MODEL_NAME.defaultValue()
+                    : model.substring(0, model.length() - "-labeled".length());
+            throw new SettingException(MODEL_NAME + " '" + model + "' at exactly-once: its predictions sink's default"
+                    + " transactional ids (" + transactionalIdPrefix + "-predictions-...) are model '" + other + "''s"
+                    + " labeled-predictions sink's, and the two jobs would fence each other's transactions; set "
+                    + ScoringJobOptions.TRANSACTIONAL_ID_PREFIX.key() + ", or name the model otherwise");
+        }
         // Brokers refuse transactions longer than transaction.max.timeout.ms (15 min by default); the
         // connector's own default of one hour would be refused.
         transactionTimeoutMs = r.longIn(ScoringJobOptions.TRANSACTION_TIMEOUT_MS, 1_000, 3_600_000);

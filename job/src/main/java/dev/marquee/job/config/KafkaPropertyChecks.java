@@ -34,13 +34,11 @@ final class KafkaPropertyChecks {
             }
         }
         checkValues(properties);
-        String idempotence = value(properties, "enable.idempotence");
-        String acksGiven = value(properties, "acks");
-        if ("true".equals(idempotence) && acksGiven != null && !acksGiven.equals("all") && !acksGiven.equals("-1")) {
-            throw new SettingException(JobSettings.KAFKA_PROPERTY_PREFIX + "enable.idempotence=true cannot be used with "
-                    + JobSettings.KAFKA_PROPERTY_PREFIX + "acks=" + acksGiven + ": Kafka's idempotent producer needs acks=all");
+        if (delivery != DeliveryGuarantee.EXACTLY_ONCE) { // exactly-once's own checks below are stricter
+            checkIdempotence(properties);
+            return;
         }
-        if (delivery != DeliveryGuarantee.EXACTLY_ONCE) return;
+        String idempotence = value(properties, "enable.idempotence");
         if (idempotence != null && !idempotence.equals("true")) {
             throw refused("enable.idempotence=" + idempotence);
         }
@@ -55,6 +53,32 @@ final class KafkaPropertyChecks {
         String inFlight = value(properties, "max.in.flight.requests.per.connection");
         if (inFlight != null && !(inFlight.matches("[1-5]"))) {
             throw refused("max.in.flight.requests.per.connection=" + inFlight);
+        }
+    }
+
+    /**
+     * Kafka's producer checks its idempotence settings together when it starts (ProducerConfig): on by default, it
+     * refuses more than 5 requests in flight; asked for by name, it also refuses acks other than all and retries=0. So
+     * would every sink on the TaskManagers, at either delivery guarantee.
+     */
+    private static void checkIdempotence(Map<String, String> properties) {
+        String idempotence = value(properties, "enable.idempotence");
+        if ("false".equals(idempotence)) return;
+        String inFlight = value(properties, "max.in.flight.requests.per.connection");
+        if (inFlight != null && !inFlight.contains("${") && inFlight.matches("\\d+") && Long.parseLong(inFlight) > 5) {
+            throw new SettingException(JobSettings.KAFKA_PROPERTY_PREFIX + "max.in.flight.requests.per.connection=" + inFlight
+                    + " is more than the idempotent producer takes (5); Kafka's producers are idempotent unless "
+                    + JobSettings.KAFKA_PROPERTY_PREFIX + "enable.idempotence=false");
+        }
+        if (!"true".equals(idempotence)) return;
+        String acks = value(properties, "acks");
+        if (acks != null && !acks.equals("all") && !acks.equals("-1")) {
+            throw new SettingException(JobSettings.KAFKA_PROPERTY_PREFIX + "enable.idempotence=true cannot be used with "
+                    + JobSettings.KAFKA_PROPERTY_PREFIX + "acks=" + acks + ": Kafka's idempotent producer needs acks=all");
+        }
+        if ("0".equals(value(properties, "retries"))) {
+            throw new SettingException(JobSettings.KAFKA_PROPERTY_PREFIX + "enable.idempotence=true cannot be used with "
+                    + JobSettings.KAFKA_PROPERTY_PREFIX + "retries=0: Kafka's idempotent producer retries");
         }
     }
 

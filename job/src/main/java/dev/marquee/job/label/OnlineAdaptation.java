@@ -348,12 +348,23 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
             return true;
         });
         w.labels.removeIf(l -> {
-            if (l.expiresAtMs > labelsDueBy) return false;
+            if (!labelDue(l, now, labelsDueBy)) return false;
             labelsExpired.inc();
             ctx.output(EXPIRED, new UnmatchedExpiry(UnmatchedExpiry.Kind.LABEL, userId, l.movieTitle, l.requestId, 0));
             return true;
         });
         return w.size() < before;
+    }
+
+    /**
+     * Whether a waiting label expires at event time {@code now}: once the requests' own time ({@code labelsDueBy}) has
+     * passed its expiry, or, whatever the requests, once event time is {@code adaptation.state-ttl-ms} past it. The
+     * second is the bound for labels whose requests never come (a job that reads a shared ratings topic but serves
+     * few requests): the state TTL alone does not end them, since the user's recheck rewrites the entry, and with it
+     * the TTL's clock, every quarter of the join TTL.
+     */
+    private boolean labelDue(PendingLabel l, long now, long labelsDueBy) {
+        return l.expiresAtMs <= labelsDueBy || (now > l.expiresAtMs && now - l.expiresAtMs >= settings.stateTtlMs);
     }
 
     /** Keeps the user's timer at or before {@code expiresAtMs}: one timer per user, at the earliest expiry. */
@@ -481,7 +492,7 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         boolean endOfTime = watermark >= Long.MAX_VALUE - recheckDelay;
         long labelsDueBy = endOfTime ? time : Math.min(time, requestsClockMs);
         for (PendingLabel l : w.labels) {
-            if (l.expiresAtMs > labelsDueBy) {
+            if (!labelDue(l, time, labelsDueBy)) {
                 w.labels.set(kept++, l);
                 continue;
             }

@@ -178,23 +178,25 @@ public final class BrokerFacts {
         }
     }
 
-    /** The innermost cause's message (with the outer one's), hidden when it may carry a secret (a JAAS line, say). */
     /**
-     * Whether the client failed on a file this host may simply not have: a key or trust store, a JAAS login file, a
-     * config provider's secrets file. A malformed setting (a bad protocol name, an address without a port) is not.
+     * Whether the client failed on a file this host does not have or may not read: a key or trust store, a JAAS login
+     * file, a config provider's secrets file mounted on the TaskManagers only. A file it read and refused (a wrong
+     * password, a corrupt store, a wrong store type) is a setting the TaskManagers would refuse as well, and so is a
+     * malformed setting (a bad protocol name, an address without a port).
      */
     static boolean localFileProblem(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.io.IOException || t instanceof javax.security.auth.login.LoginException) return true;
-            String m = t.getMessage();
-            if (m != null && (m.contains("Failed to load SSL keystore") || m.contains("Could not read properties from file")
-                    || m.contains("Failed to load keystore"))) {
+            if (t instanceof java.nio.file.NoSuchFileException || t instanceof java.io.FileNotFoundException
+                    || t instanceof java.nio.file.AccessDeniedException) {
                 return true;
             }
+            // Kafka's FileConfigProvider drops the IOException's type: its message is all there is
+            if (t.getMessage() != null && t.getMessage().startsWith("Could not read properties from file ")) return true;
         }
         return false;
     }
 
+    /** The innermost cause's message (with the outer one's), hidden when it may carry a secret (a JAAS line, say). */
     private static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) t = t.getCause();

@@ -78,9 +78,20 @@ class JobSettingsTest {
     }
 
     /**
-     * Client properties the job refuses at start-up rather than fail on its TaskManagers: a first-class setting's
-     * Kafka key, and producer settings Kafka's transactions cannot run with.
+     * Sinks' transactional ids are {@code <prefix>-<sink>}: a model named {@code x-labeled} would take model
+     * {@code x}'s labeled-predictions ids for its predictions, and each job would fence the other's transactions.
      */
+    @Test
+    void aModelNameWhoseTransactionalIdsWouldBeAnothersIsRefusedAtExactlyOnce() {
+        assertThatThrownBy(() -> JobSettings.from(Map.of(JobSettings.MODEL_NAME, "labeled", JobSettings.DELIVERY, "exactly-once")))
+                .isInstanceOf(SettingException.class).hasMessageContaining("model 'marquee''s labeled-predictions sink");
+        assertThatThrownBy(() -> JobSettings.from(Map.of(JobSettings.MODEL_NAME, "b-labeled", JobSettings.DELIVERY, "exactly-once")))
+                .hasMessageContaining("model 'b''s labeled-predictions sink");
+        assertThat(JobSettings.from(Map.of(JobSettings.MODEL_NAME, "b-labeled", JobSettings.DELIVERY, "exactly-once",
+                JobSettings.TRANSACTIONAL_ID_PREFIX, "b-labeled-scoring")).transactionalIdPrefix).isEqualTo("b-labeled-scoring");
+        assertThat(JobSettings.from(Map.of(JobSettings.MODEL_NAME, "b-labeled")).modelName).as("no transactions").isEqualTo("b-labeled");
+    }
+
     /** A prediction parses as a valid request, a dead letter as a bad one: either topic read back would loop for ever. */
     @Test
     void aTopicTheJobWritesThatItAlsoReadsIsRefused() {
@@ -111,6 +122,12 @@ class JobSettingsTest {
                 .hasMessageContaining("fetch.max.bytes");
         assertThatThrownBy(() -> JobSettings.from(Map.of("kafka.property.enable.idempotence", "true", "kafka.property.acks", "1")))
                 .hasMessageContaining("enable.idempotence=true cannot be used with kafka.property.acks=1");
+        assertThatThrownBy(() -> JobSettings.from(Map.of("kafka.property.enable.idempotence", "true", "kafka.property.retries", "0")))
+                .hasMessageContaining("enable.idempotence=true cannot be used with kafka.property.retries=0");
+        assertThatThrownBy(() -> JobSettings.from(Map.of("kafka.property.max.in.flight.requests.per.connection", "10")))
+                .as("idempotent by default, at at-least-once too").hasMessageContaining("more than the idempotent producer takes");
+        assertThat(JobSettings.from(Map.of("kafka.property.max.in.flight.requests.per.connection", "10",
+                "kafka.property.enable.idempotence", "false")).kafkaProperties()).containsEntry("enable.idempotence", "false");
 
         assertThat(JobSettings.from(Map.of("kafka.property.acks", "1", "kafka.property.isolation.level", "read_uncommitted",
                 "kafka.property.compression.type", "zstd")).kafkaProperties()).containsEntry("acks", "1");
@@ -122,6 +139,10 @@ class JobSettingsTest {
                 .as("a key neither client knows is left to them").containsKey("not.a.kafka.key");
     }
 
+    /**
+     * Client properties the job refuses at start-up rather than fail on its TaskManagers: a first-class setting's
+     * Kafka key, and producer settings Kafka's transactions cannot run with.
+     */
     @Test
     void clientPropertiesThatWouldBreakTheJobAreRefusedAtStartUp() {
         assertThatThrownBy(() -> JobSettings.from(Map.of("kafka.property.bootstrap.servers", "prod:9093")))

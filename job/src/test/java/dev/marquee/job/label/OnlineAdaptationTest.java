@@ -457,6 +457,31 @@ class OnlineAdaptationTest {
         }
     }
 
+    /**
+     * Requests that never come (a job reading a shared ratings topic and serving few requests): a waiting label is
+     * rechecked every quarter of the join TTL, which rewrites its entry and so restarts the state TTL's clock; it
+     * expires once event time is the state TTL past its expiry, so the join's state stays bounded.
+     */
+    @Test
+    void aLabelWhoseRequestsNeverComeExpiresAStateTtlAfterItsExpiry() throws Exception {
+        try (var h = harness(Map.of("adaptation.enabled", "false", "labels.join-ttl-ms", "4000",
+                "adaptation.state-ttl-ms", "60000"))) {
+            h.processBothWatermarks(new Watermark(99_000));
+            h.processElement2(label("u1", "A", 4f, 100), 0); // expires at 104 s
+            h.processWatermarkStatus1(WatermarkStatus.IDLE);
+            long wm = 99_000;
+            for (int i = 0; i < 15 && expired(h).isEmpty(); i++) {
+                h.processWatermark2(new Watermark(wm += 5_000));
+                if (wm < 104_000 + 60_000) assertThat(expired(h)).as("at %d ms: within the state TTL past its expiry", wm).isEmpty();
+            }
+            assertThat(expired(h)).singleElement().satisfies(e -> {
+                assertThat(e.kind).isEqualTo(UnmatchedExpiry.Kind.LABEL);
+                assertThat(e.userId).isEqualTo("u1");
+            });
+            assertThat(h.numKeyedStateEntries()).as("nothing left waiting").isZero();
+        }
+    }
+
     /** At the end of event time (a bounded input's last watermark) a label waits no more, whatever the requests. */
     @Test
     void theLastWatermarkExpiresALabelTheIdleRequestsNeverReached() throws Exception {

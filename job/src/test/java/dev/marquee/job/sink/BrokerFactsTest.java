@@ -38,6 +38,23 @@ class BrokerFactsTest {
         assertThat(facts.unread).singleElement().asString().startsWith("this host cannot read a file");
     }
 
+    /** A trust store this host has and reads, with a wrong password, the TaskManagers would refuse too: refused. */
+    @Test
+    void aTrustStoreThisHostReadsButCannotOpenIsStillRefused(@TempDir Path dir) throws Exception {
+        Path store = dir.resolve("truststore.p12");
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(store)) {
+            ks.store(out, "right-one".toCharArray());
+        }
+        JobSettings s = JobSettings.from(Map.of("kafka.bootstrap-servers", "127.0.0.1:9",
+                "kafka.property.security.protocol", "SSL",
+                "kafka.property.ssl.truststore.location", store.toString(),
+                "kafka.property.ssl.truststore.password", "wrong-one"));
+        assertThatThrownBy(() -> BrokerFacts.read(s, List.of("rating-requests"), Duration.ofSeconds(2)))
+                .isInstanceOf(SettingException.class).hasMessageStartingWith("the Kafka client refuses the settings");
+    }
+
     /** A setting no host could use is still refused at start, in one line. */
     @Test
     void aMalformedSettingIsStillRefused() {

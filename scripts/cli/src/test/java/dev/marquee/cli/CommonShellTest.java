@@ -308,6 +308,31 @@ class CommonShellTest {
         }
     }
 
+    /** The benchmarks measure this checkout's code: its modules and their test classes, not another's installed jars. */
+    @Test
+    void theBenchmarksClasspathTakesThisCheckoutsModulesAndTheirTestClasses() throws Exception {
+        Path root = dir.resolve("bench checkout");
+        Path repo = dir.resolve("m2/repository");
+        String classpath = String.join(":",
+                repo + "/dev/marquee/marquee-data/0.1.0-SNAPSHOT/marquee-data-0.1.0-SNAPSHOT.jar",
+                repo + "/dev/marquee/marquee-infra/0.1.0-SNAPSHOT/marquee-infra-0.1.0-SNAPSHOT-tests.jar",
+                repo + "/org/apache/kafka/kafka-clients/4.2.0/kafka-clients-4.2.0.jar",
+                repo + "/dev/marquee/marquee-model/0.1.0-SNAPSHOT/marquee-model-0.1.0-SNAPSHOT-tests.jar",
+                repo + "/dev/marquee/marquee-tools/0.1.0-SNAPSHOT/marquee-tools-0.1.0-SNAPSHOT.jar");
+        Files.writeString(Files.createDirectories(root.resolve("job/target")).resolve("test-classpath.txt"), classpath);
+
+        Run run = bash("MARQUEE_ROOT=\"$ROOT\"; bench_cp", System.getenv("PATH"), root.toString());
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out().split(":")).containsExactly(
+                root + "/job/target/test-classes",
+                root + "/job/target/classes",
+                root + "/data/target/classes",
+                root + "/infra/target/test-classes",
+                repo + "/org/apache/kafka/kafka-clients/4.2.0/kafka-clients-4.2.0.jar",
+                root + "/model/target/test-classes",
+                root + "/scripts/tools/target/classes");
+    }
+
     private void classpathOfACheckoutAt(Path root) throws Exception {
         Path repo = dir.resolve("m2/repository");
         String classpath = String.join(":",
