@@ -63,7 +63,7 @@ class BrokerFactsITCase {
                 .isInstanceOf(SettingException.class).hasMessageContaining("does not exist and the brokers create no topics");
         assertThatThrownBy(() -> BrokerFacts.read(settings(Map.of("kafka.property.security.protocol", "NOPE")),
                 List.of("x"), Duration.ofSeconds(30)))
-                .isInstanceOf(SettingException.class).hasMessageContaining("the Kafka client refuses the settings")
+                .isInstanceOf(SettingException.class).hasMessageContaining("the Kafka clients refuse a value")
                 .hasMessageContaining("NOPE");
     }
 
