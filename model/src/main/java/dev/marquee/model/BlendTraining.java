@@ -21,6 +21,8 @@ import org.tensorflow.types.TInt64;
  * the known validation rows. A {@linkplain #refit refit} trains both for fixed epochs and keeps given weights.
  */
 final class BlendTraining {
+    /** Known validation rows the blend's four weights are fitted on at the least: ten per weight. */
+    static final int MIN_KNOWN_ROWS = 40;
 
     /** What the stage chose; the RMSEs are on the known validation rows. */
     record Outcome(int bestEpochB, int bestEpochC, int knownRows, double[] weights, double rmseA, double rmseB,
@@ -57,7 +59,7 @@ final class BlendTraining {
             kts[i] = valTimestamps[known[i]];
             ky[i] = valLabels[known[i]];
         }
-        if (known.length < 3) {
+        if (known.length < MIN_KNOWN_ROWS) { // four weights by least squares on fewer rows would fit their noise
             progress.accept("blend: " + known.length + " validation rows with a known user and title; serving A alone");
             return new Outcome(0, 0, known.length, new double[] {0, 1, 0, 0}, Double.NaN, Double.NaN, Double.NaN,
                     Double.NaN);

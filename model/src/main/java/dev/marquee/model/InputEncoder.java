@@ -224,9 +224,13 @@ final class InputEncoder {
         return v;
     }
 
+    /**
+     * Whether a column can go through the packed signature: no value holding the separator, and none empty (the
+     * graph's split drops empty parts, so the column would come out shorter and the rows shifted).
+     */
     private static boolean packable(String[] column) {
         for (String v : column) {
-            if (v.contains(RatingGraph.PACK_SEPARATOR)) {
+            if (v.isEmpty() || v.contains(RatingGraph.PACK_SEPARATOR)) {
                 return false;
             }
         }

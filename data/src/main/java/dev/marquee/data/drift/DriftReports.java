@@ -149,6 +149,9 @@ public final class DriftReports {
         };
     }
 
+    /** How an {@code unavailable} reason starts when the scoring subtasks counted without the version's profile. */
+    public static final String PROFILE_NOT_READ_ON_SUBTASKS = "the scoring subtasks could not read the version's profile";
+
     private static void unavailable(DriftReport r, DriftCounts scored, ReferenceBuckets ref) {
         if (!ref.hasProfile) {
             for (String metric : NEED_REFERENCE) r.unavailable.put(metric, ref.noProfileReason);
@@ -157,6 +160,15 @@ public final class DriftReports {
             // the shift is measured against the reference ratings' bias model, which comes with the calibration
             r.unavailable.put(PREDICTION_MEAN_SHIFT, "version " + scored.modelVersion + " has no rating baseline ("
                     + (ref.uncalibratedReason == null ? "no calibration" : ref.uncalibratedReason) + ")");
+        }
+        if (ref.hasProfile && scored.titleBuckets.length != ref.titleBuckets()) {
+            // no subtask that scored this version's requests had its profile (a read error there, retried within a
+            // minute): the titles were counted against a placeholder, and their distances cannot be measured
+            String why = PROFILE_NOT_READ_ON_SUBTASKS + " (version " + scored.modelVersion + "): the titles were counted"
+                    + " without it, and are measured again once it is read";
+            r.unavailable.putIfAbsent(TITLE_LINF, why);
+            r.unavailable.putIfAbsent(TITLE_JS, why);
+            if (ref.baseline != null && scored.baselined == 0) r.unavailable.putIfAbsent(PREDICTION_MEAN_SHIFT, why);
         }
         if (scored.oovUnknown > 0) {
             String why = "version " + scored.modelVersion + " has no vocabularies (imported without training data): "

@@ -81,6 +81,13 @@ public final class DriftSettings implements Serializable {
         minRecords = s.longInRange(MIN_RECORDS, DEFAULT_MIN_RECORDS, 1, Long.MAX_VALUE);
         partialRecords = s.intInRange(PARTIAL_RECORDS, DEFAULT_PARTIAL_RECORDS, 1, 10_000_000);
         partialIntervalMs = s.longInRange(PARTIAL_INTERVAL_MS, DEFAULT_PARTIAL_INTERVAL_MS, 10, 3_600_000);
+        if (enabled && windowMs < 2 * partialIntervalMs) {
+            // the subtasks send their counts at that interval: a shorter window would often come out empty, and an
+            // empty window ends every alert streak (no metric could alert after drift.alert.windows windows)
+            throw new SettingException(WINDOW_MS + " (" + windowMs + ") must be at least twice " + PARTIAL_INTERVAL_MS
+                    + " (" + partialIntervalMs + "), how often the subtasks send their counts: lower " + PARTIAL_INTERVAL_MS
+                    + " with it");
+        }
         alertWindows = s.intInRange(ALERT_WINDOWS, DEFAULT_ALERT_WINDOWS, 1, 1_000);
         // at most 1,000: each name takes up to ~390 bytes of a report (64 characters, escaped), which must stay under
         // the producer's 1 MiB max.request.size, or the drift sink fails and the restored job rebuilds the same report

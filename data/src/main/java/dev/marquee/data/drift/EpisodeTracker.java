@@ -38,6 +38,13 @@ public class EpisodeTracker {
      * producer's payloads opened are measured in any window with records).
      */
     private boolean measured(DriftReport report) {
+        if (lastMovers != null) {
+            for (String metric : lastMovers.split(",")) {
+                // a mover the subtasks could not measure for a while (their profile unread) is no quiet window for it
+                String why = report.unavailable.get(metric);
+                if (why != null && why.startsWith(DriftReports.PROFILE_NOT_READ_ON_SUBTASKS)) return false;
+            }
+        }
         for (String metric : DriftMetricNames.CALIBRATED) {
             // the seasonal ones are over the rolling 28 days, kept in windows too small for the others
             if (metric.equals(DriftMetricNames.HOUR_JS) || metric.equals(DriftMetricNames.DAY_JS)) continue;

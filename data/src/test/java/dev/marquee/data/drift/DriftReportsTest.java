@@ -378,6 +378,19 @@ class DriftReportsTest {
         assertThat(judged.thresholds).containsEntry(DriftMetricNames.TITLE_JS, 0.2).containsEntry(DriftMetricNames.TITLE_LINF, 0.2)
                 .as("measured on every row").containsEntry(DriftMetricNames.USER_TOP5, 0.1)
                 .containsEntry(DriftMetricNames.PREDICTION_JS, 0.1);
+
+        // No subtask had the profile: the titles' distances and the mean shift are not measured, and say why
+        DriftCounts none = DriftCounts.forVersion(placeholder, LogBuckets.latencyMs(), LogBuckets.lagSeconds());
+        none.merge(unread, 32);
+        DriftReport unmeasured = reports.report(NOW - 10_000, NOW, new DriftCounts(), none, calibrated, Map.of(1L, 2_000L),
+                new RollingEventHours());
+        for (String metric : List.of(DriftMetricNames.TITLE_JS, DriftMetricNames.TITLE_LINF)) {
+            assertThat(unmeasured.metrics).as(metric).doesNotContainKey(metric);
+            assertThat(unmeasured.unavailable.get(metric)).as(metric).startsWith(DriftReports.PROFILE_NOT_READ_ON_SUBTASKS);
+        }
+        assertThat(unmeasured.metrics).doesNotContainKey(DriftMetricNames.PREDICTION_MEAN_SHIFT);
+        assertThat(unmeasured.unavailable).as("the mean shift says why too").containsKey(DriftMetricNames.PREDICTION_MEAN_SHIFT);
+        assertThat(unmeasured.metrics).as("measured without the profile").containsKey(DriftMetricNames.USER_OOV);
     }
 
     private DriftReport window(int n, UnaryOperator<Prediction> change) {

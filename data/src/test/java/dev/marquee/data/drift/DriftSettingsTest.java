@@ -64,5 +64,10 @@ class DriftSettingsTest {
                 .isInstanceOf(SettingException.class).hasMessageContaining("a number >= 0 or 'off'");
         assertThatThrownBy(() -> DriftSettings.defaults(Map.of("drift.window.ms", "5")))
                 .isInstanceOf(SettingException.class).hasMessageContaining("drift.window.ms");
+        // windows shorter than twice the subtasks' count interval come out empty every other time, ending every streak
+        assertThatThrownBy(() -> DriftSettings.defaults(Map.of("drift.window.ms", "500")))
+                .isInstanceOf(SettingException.class).hasMessageContaining("must be at least twice drift.partial.interval-ms (1000)");
+        assertThat(DriftSettings.defaults(Map.of("drift.window.ms", "500", "drift.partial.interval-ms", "100")).windowMs)
+                .isEqualTo(500);
     }
 }

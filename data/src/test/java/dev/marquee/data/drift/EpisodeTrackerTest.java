@@ -144,6 +144,31 @@ class EpisodeTrackerTest {
     }
 
     /**
+     * Title drift opened the episode; for a while the scoring subtasks count without the version's profile, so the
+     * titles go unmeasured while the user metrics are measured: those windows are no quiet ones for the episode.
+     */
+    @Test
+    void windowsWhoseMoversWentUnmeasuredForWantOfTheProfileDoNotCloseTheEpisode() {
+        report(Map.of(OOV, 0.01, JS, 0.4));
+        report(Map.of(OOV, 0.01, JS, 0.4));
+        for (int i = 0; i < 4; i++) {
+            DriftReport r = new DriftReport();
+            r.sequence = ++sequence;
+            r.modelVersion = 1;
+            r.metrics.put(OOV, 0.01);
+            r.thresholds.putAll(Map.of(OOV, 0.1, JS, 0.05));
+            r.unavailable.put(JS, DriftReports.PROFILE_NOT_READ_ON_SUBTASKS + " (version 1): ...");
+            alerts.apply(r);
+            episodes.apply(r, 3, NO_SHIFTS);
+            assertThat(r.episode.open).as("window %d", i).isTrue();
+            assertThat(r.episode.event).isNull();
+        }
+        report(Map.of(OOV, 0.01, JS, 0.01));
+        report(Map.of(OOV, 0.01, JS, 0.01));
+        assertThat(report(Map.of(OOV, 0.01, JS, 0.01)).episode.event).as("three measured quiet reports").isEqualTo(Episode.CLOSED);
+    }
+
+    /**
      * A producer's wrong types opened the episode while too few requests were scored to measure distributions (all
      * refused, or low traffic): once fixed, its windows measure the rate that moved, and the episode closes.
      */

@@ -194,7 +194,8 @@ public final class ScoringJobOptions {
     public static final ConfigOption<Boolean> DRIFT_ENABLED = key(DriftSettings.ENABLED).booleanType()
             .defaultValue(DriftSettings.DEFAULT_ENABLED).withDescription("drift detection on or off");
     public static final ConfigOption<Long> DRIFT_WINDOW_MS = key(DriftSettings.WINDOW_MS).longType()
-            .defaultValue(DriftSettings.DEFAULT_WINDOW_MS).withDescription("window length (processing time)");
+            .defaultValue(DriftSettings.DEFAULT_WINDOW_MS).withDescription("window length (processing time); at least twice `drift.partial.interval-ms`, how often the"
+                    + " subtasks send their counts (a shorter window would often come out empty, ending every alert streak)");
     public static final ConfigOption<Long> DRIFT_WINDOW_RECORDS = key(DriftSettings.WINDOW_RECORDS).longType()
             .defaultValue(DriftSettings.DEFAULT_WINDOW_RECORDS)
             .withDescription("also end a window after this many requests (0: time only)");

@@ -59,7 +59,10 @@ public final class EvaluateCommand extends ConsoleCommand {
         Console console = console();
         ModelChoice.ModelLocation location = model.locate(console);
         JsonNode card = CardFields.read(location.dir());
-        String trainedOn = card.at("/data/split").asText("");
+        // a retrained version's data.split names the rows it was evaluated on (label-holdout, ...); its lineage's split
+        // is retrain.original_split, as the trainer itself reads it (OriginalData)
+        boolean retrained = card.has("retrain");
+        String trainedOn = card.at("/retrain/original_split").asText(card.at("/data/split").asText(""));
         // an imported card has no parameters, but its random split's name carries the seed it was cut with
         java.util.regex.Matcher cutSeed = java.util.regex.Pattern.compile("random-80/10/10-seed(-?\\d+)").matcher(trainedOn);
         long seed = this.seed != null ? this.seed : card.at("/parameters/seed").isIntegralNumber()
@@ -77,6 +80,9 @@ public final class EvaluateCommand extends ConsoleCommand {
             data = DataOptions.load(dataOptions.data, null, console, seed);
         }
         Split split = data.split();
+        if (testScoring.requested() && split.test().isEmpty()) { // else it would advise --score-test and exit 0
+            throw new SettingException("--score-test: the split's test part is empty (" + split + "): nothing to score");
+        }
         testScoring.checkLog(console);
         String architecture = card.path("architecture").asText("model");
         String trainedSource = card.at("/data/source").asText("");
@@ -87,6 +93,15 @@ public final class EvaluateCommand extends ConsoleCommand {
                         card.at("/data/trained_rows").asInt(-1)) == split.train().size()
                         && card.at("/data/validation_rows").asInt(-1) == split.validation().size()
                         && card.at("/data/test_rows").asInt(-1) == split.test().size());
+        if (testScoring.requested() && retrained) {
+            throw new SettingException("--score-test: a retrained version also learned from live labels, which may be rows"
+                    + " of any part of its split: no held-out test score to log");
+        }
+        if (testScoring.requested() && card.path("refit").asBoolean(false)) {
+            throw new SettingException("--score-test: a refit version's test score is logged by `train --refit --score-test`"
+                    + " beside the baseline refit on the same rows; evaluate compares with the baseline of the training part"
+                    + " alone, which that log line must not be mixed with");
+        }
         if (testScoring.requested() && (trainedPart.equals("test") || trainedPart.equals("all"))) {
             throw new SettingException("--score-test: the model was trained on the " + trainedPart + " part of its split"
                     + " (its card's data.part), so its test rows are rows it trained on: no held-out score to log");

@@ -2,6 +2,7 @@ package dev.marquee.model.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.marquee.data.config.SettingException;
+import dev.marquee.model.EvaluationReport;
 import dev.marquee.model.BiasBaseline;
 import dev.marquee.model.ServingState;
 import java.io.IOException;
@@ -127,11 +128,15 @@ public final class ModelsCommand extends ConsoleCommand {
             if (serving.isPresent() && serving.getAsLong() == v) marks.add("serving");
             if (state.shadow == v && pinned.isEmpty()) marks.add("shadow (" + state.shadowRole + ")");
             if (state.isHeld(v)) marks.add("held: " + state.held.get(v));
+            // a refit version's fair baseline is the one refit on the same train + validation rows (decision 0011)
+            boolean refit = card.path("refit").asBoolean(false) && card.at("/metrics").has(EvaluationReport.REFIT_BASELINE);
+            if (refit) marks.add("refit");
             boolean tested = !Double.isNaN(CardFields.testRmse(card, arch));
             validationShown |= !tested && !Double.isNaN(CardFields.validationRmse(card, arch));
             console.out().printf(Locale.ROOT, row, v, arch,
                     card.at("/data/split").asText("?"), heldOutRmse(card, arch, tested),
-                    heldOutRmse(card, BiasBaseline.NAME, tested), created(card), String.join(", ", marks));
+                    heldOutRmse(card, refit ? EvaluationReport.REFIT_BASELINE : BiasBaseline.NAME, tested), created(card),
+                    String.join(", ", marks));
         }
         if (validationShown) {
             console.out().println("(v: validation RMSE; that version's test part was not scored, `marquee train --score-test`)");

@@ -60,9 +60,17 @@ final class GateReport {
      * the top (as before the paired gate), then the whole {@code gate} section.
      */
     static void write(Path dir, Map<String, Object> request, Map<String, Object> gate) throws IOException {
+        write(dir, request, gate, gate.get("reason"));
+    }
+
+    /**
+     * As above, with the outcome's own {@code reason} at the top: a candidate retired after its last verdict (superseded,
+     * expired) keeps that verdict in {@code gate.reason}, and a redelivered request is answered with the top one.
+     */
+    static void write(Path dir, Map<String, Object> request, Map<String, Object> gate, Object reason) throws IOException {
         Map<String, Object> report = new LinkedHashMap<>(request);
         report.put("passed", gate.get("passed"));
-        report.put("reason", gate.get("reason"));
+        report.put("reason", reason);
         report.put("metrics", gate.get("metrics"));
         report.put("gate", gate);
         report.put("created", Instant.now().toString());

@@ -190,7 +190,7 @@ final class Retrainer {
             if (card != null) {
                 card.write(rejected);
             }
-            GateReport.write(rejected, report, gate);
+            GateReport.write(rejected, report, gate, reason);
         } catch (IOException | RuntimeException e) {
             out.accept("trainer: the rejected candidate at " + rejected + " has no card or report (" + e + ")");
         }

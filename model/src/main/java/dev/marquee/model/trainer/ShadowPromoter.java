@@ -54,9 +54,12 @@ final class ShadowPromoter {
     private PairedUserComparison.Result precomputed;
     private PairedUserComparison.Sums precomputedFor;
     private boolean pinLogged;
-    /** A shadow a scoring slot dropped (SHADOW_DROPPED on model-status), and why; -1: none. */
-    private long failedShadow = -1;
-    private String failedShadowReason;
+    /**
+     * Shadows scoring slots dropped (SHADOW_DROPPED on model-status), with why; each is ended at the next round that
+     * finds it the pointer's shadow, and forgotten only once that is written (a failed write keeps it for the next
+     * round) or once the pointer names another shadow.
+     */
+    private final java.util.Map<Long, String> failedShadows = new java.util.HashMap<>();
 
     /**
      * @param compare the paired user-block test (A: the reference, B: the challenger)
@@ -95,8 +98,7 @@ final class ShadowPromoter {
      */
     synchronized void accept(ModelStatus status) {
         if (status == null || !name.equals(status.modelName) || !ModelStatus.SHADOW_DROPPED.equals(status.status)) return;
-        failedShadow = status.version;
-        failedShadowReason = "scoring slot " + status.subtask + ": " + status.reason;
+        failedShadows.putIfAbsent(status.version, "scoring slot " + status.subtask + ": " + status.reason);
     }
 
     /**
@@ -147,13 +149,14 @@ final class ShadowPromoter {
         if (state.serving != pairedServing || state.shadow != pairedShadow || !Objects.equals(role, state.shadowRole)) {
             resetPairs(state.serving, state.shadow, state.shadowRole);
         }
-        if (state.hasShadow() && state.shadow == failedShadow) {
-            ServingState next = endFailedShadow(state, nowMs);
+        long shadowNow = state.shadow;
+        failedShadows.keySet().removeIf(v -> v != shadowNow); // not (or no longer) the pointer's shadow
+        if (state.hasShadow() && failedShadows.containsKey(state.shadow)) {
+            ServingState next = endFailedShadow(state, failedShadows.get(state.shadow), nowMs);
             registry.writeState(name, next);
+            failedShadows.remove(shadowNow); // only once written
             state = next;
             resetPairs(state.serving, state.shadow, state.shadowRole);
-        } else if (failedShadow > 0 && state.shadow != failedShadow) {
-            failedShadow = -1; // not (or no longer) the pointer's shadow
         }
         if (state.hasShadow()) {
             // the time since this promoter's last round with this shadow counts towards its expiry; its first round
@@ -286,9 +289,8 @@ final class ShadowPromoter {
      * Ends a shadow a slot dropped: a candidate is retired and held; a watched replaced version that fails ends the
      * watch, and the new version keeps serving.
      */
-    private ServingState endFailedShadow(ServingState state, long nowMs) {
+    private ServingState endFailedShadow(ServingState state, String failedShadowReason, long nowMs) {
         long failed = state.shadow;
-        failedShadow = -1;
         if (ServingState.WATCH.equals(state.shadowRole)) {
             String why = "watch ended: version " + failed + ", watched in shadow, failed (" + failedShadowReason
                     + "); version " + state.serving + " keeps serving";

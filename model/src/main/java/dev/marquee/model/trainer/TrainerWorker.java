@@ -227,12 +227,15 @@ final class TrainerWorker implements AutoCloseable {
             }
         } catch (OutcomeNotWritten e) {
             throw e.kafka;
-        } catch (Exception | LinkageError e) {
+        } catch (Exception | LinkageError | OutOfMemoryError e) {
+            // out of memory too (a label window or architecture too large for this worker, JavaCPP's native limit):
+            // unanswered, the request would be read again after the restart and run out of memory again, until it expired
             outcome = new RetrainOutcome();
             outcome.requestId = request != null ? request.requestId : fallbackId;
             outcome.modelName = settings.modelName();
             outcome.outcome = RetrainOutcome.FAILED;
-            outcome.reason = e.toString();
+            outcome.reason = e instanceof OutOfMemoryError ? "out of memory while training (give the trainer more"
+                    + " heap, -Xmx, or lower trainer.labels.max-count): " + e : e.toString();
             outcome.finishedAtMs = System.currentTimeMillis();
             out.accept("trainer: request " + outcome.requestId + " failed: " + e);
         }

@@ -65,6 +65,15 @@ class RefitCliTest {
         // the baseline column is the refit baseline's test RMSE, not the one fitted on train only
         assertThat(f[12]).isEqualTo(row(run.out(), "user+item biases, refit").get(0));
         assertThat(f[12]).isNotEqualTo(row(run.out(), "user+item biases").get(2));
+
+        // models shows it beside the refit baseline; evaluate logs no second, differently compared, test line
+        CliRun models = CliRun.run(tmp, "models", "--registry", "registry");
+        assertThat(models.out()).contains(row(run.out(), "user+item biases, refit").get(0)).contains("refit");
+        CliRun evaluate = CliRun.run(tmp, "evaluate", "--registry", "registry", "--version", "1", "--data", "ml",
+                "--score-test", "--test-log", log.toString());
+        assertThat(evaluate.exitCode()).as(evaluate.toString()).isEqualTo(2);
+        assertThat(evaluate.err()).contains("a refit version's test score is logged by `train --refit --score-test`");
+        assertThat(Files.readAllLines(log)).hasSize(2);
     }
 
     @Test

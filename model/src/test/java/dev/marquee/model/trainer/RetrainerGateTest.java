@@ -428,6 +428,9 @@ class RetrainerGateTest {
         assertThat(retired).extracting(r -> r.outcome().requestId).containsExactly("r-older");
         assertThat(retired.get(0).outcome().outcome).isEqualTo(RetrainOutcome.REJECTED);
         assertThat(retired.get(0).outcome().metrics).containsEntry("deferred_superseded", 1.0);
+        // a redelivered request is answered from the report: with why it was retired, not its last verdict
+        assertThat(GateReport.read(Path.of(retired.get(0).outcome().rejectedLocation)).path("reason").asText())
+                .isEqualTo(retired.get(0).outcome().reason);
         try (Stream<Path> left = Files.list(deferredDir)) {
             assertThat(left.map(p -> p.getFileName().toString())).as("no mark left over").containsExactly("r-latest");
         }

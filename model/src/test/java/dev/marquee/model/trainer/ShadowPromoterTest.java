@@ -1,6 +1,7 @@
 package dev.marquee.model.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.marquee.data.event.LabeledPrediction;
 import dev.marquee.data.event.ModelStatus;
@@ -96,6 +97,31 @@ class ShadowPromoterTest {
         assertThat(ended.version).isEqualTo(3);
         assertThat(ended.shadowVersion).isZero();
         assertThat(registry.state(NAME).isHeld(1)).isFalse();
+    }
+
+    /**
+     * A round whose pointer write fails is tried again: the drop must still be in hand then, or the candidate would be
+     * promoted on the other slots' pairs. A late drop of another version read after it does not replace it.
+     */
+    @Test
+    void aDropSurvivesAFailedPointerWriteAndALaterDropOfAnotherVersion() throws IOException {
+        candidate(1, 2);
+        promoter.poll(1);
+        feed(1, 2, 1.0, 0.6, 1);
+        promoter.accept(dropped(2));
+        promoter.accept(dropped(7)); // a late drop of a version no longer in shadow
+        Path serving = base.resolve(NAME).resolve("1");
+        Path aside = base.resolve("aside-1");
+        Files.move(serving, aside); // the write's "not published" check fails this round
+        try {
+            assertThatThrownBy(() -> promoter.poll(2)).isInstanceOf(Exception.class);
+        } finally {
+            Files.move(aside, serving);
+        }
+        ModelUpdate retired = promoter.poll(3);
+        assertThat(retired.version).isEqualTo(1);
+        assertThat(retired.shadowVersion).isZero();
+        assertThat(registry.state(NAME).isHeld(2)).as("retired, not promoted").isTrue();
     }
 
     @Test
