@@ -65,8 +65,10 @@ public final class EvaluateCommand extends ConsoleCommand {
         String trainedOn = card.at("/retrain/original_split").asText(card.at("/data/split").asText(""));
         // an imported card has no parameters, but its random split's name carries the seed it was cut with
         java.util.regex.Matcher cutSeed = java.util.regex.Pattern.compile("random-80/10/10-seed(-?\\d+)").matcher(trainedOn);
-        long seed = this.seed != null ? this.seed : card.at("/parameters/seed").isIntegralNumber()
-                ? card.at("/parameters/seed").asLong() : cutSeed.matches() ? Long.parseLong(cutSeed.group(1)) : 42;
+        // the split's own seed first: a version retrained from an import carries a default parameters.seed, while its
+        // lineage's rows were cut with the one its split's name gives (OriginalData cuts them so)
+        long seed = this.seed != null ? this.seed : cutSeed.matches() ? Long.parseLong(cutSeed.group(1))
+                : card.at("/parameters/seed").asLong(42);
         // an imported model says which part of its split it was trained on (train, validation, test or all)
         String trainedPart = card.at("/data/part").asText("train");
         // the split the model was trained with, unless --split says otherwise
@@ -91,7 +93,7 @@ public final class EvaluateCommand extends ConsoleCommand {
         boolean sameRows = trainedSource.isEmpty() || trainedSource.equals(data.source())
                 || (kind != DataOptions.SplitKind.random && card.at("/data/train_rows").asInt(
                         card.at("/data/trained_rows").asInt(-1)) == split.train().size()
-                        && card.at("/data/validation_rows").asInt(-1) == split.validation().size()
+                        && card.at("/data/validation_rows").asInt(card.at("/data/held_out_rows").asInt(-1)) == split.validation().size()
                         && card.at("/data/test_rows").asInt(-1) == split.test().size());
         if (testScoring.requested() && retrained) {
             throw new SettingException("--score-test: a retrained version also learned from live labels, which may be rows"

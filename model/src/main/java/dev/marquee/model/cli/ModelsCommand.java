@@ -129,7 +129,9 @@ public final class ModelsCommand extends ConsoleCommand {
             if (state.shadow == v && pinned.isEmpty()) marks.add("shadow (" + state.shadowRole + ")");
             if (state.isHeld(v)) marks.add("held: " + state.held.get(v));
             // a refit version's fair baseline is the one refit on the same train + validation rows (decision 0011)
-            boolean refit = card.path("refit").asBoolean(false) && card.at("/metrics").has(EvaluationReport.REFIT_BASELINE);
+            // (its test row only: without --score-test the refit baseline has none, and the validation one is shown)
+            boolean refit = card.path("refit").asBoolean(false)
+                    && card.at("/metrics").path(EvaluationReport.REFIT_BASELINE).has("test");
             if (refit) marks.add("refit");
             boolean tested = !Double.isNaN(CardFields.testRmse(card, arch));
             validationShown |= !tested && !Double.isNaN(CardFields.validationRmse(card, arch));

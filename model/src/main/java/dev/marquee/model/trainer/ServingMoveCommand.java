@@ -140,7 +140,12 @@ abstract class ServingMoveCommand extends ConsoleCommand {
             // the pin first: alone it already serves the version, and a failure between the two writes must not
             // leave the pointer moved without the pin that keeps automation from promoting over the rollback
             registry.pin(name, version);
-            registry.writeState(name, next);
+            try {
+                registry.writeState(name, next);
+            } catch (IOException e) {
+                throw new IOException("pinned " + name + " to version " + version + " (it serves), but the serving pointer"
+                        + " was not moved and nothing was announced: run the rollback again (" + e.getMessage() + ")", e);
+            }
             console.out().println("rollback: pinned " + name + " to version " + version + " (" + dir + ")"
                     + (was.isPresent() && was.getAsLong() != version
                             ? "; version " + was.getAsLong() + " is held from automatic promotion" : ""));

@@ -64,6 +64,22 @@ class ImportCommandTest {
                 .contains("note: the model was trained on the all part of its split");
     }
 
+    /** The same rows at another path are the same rows: an import's test part is scored there as a trained version's. */
+    @Test
+    void evaluateScoresAnImportsTestPartOnTheSameRowsAtAnotherPath() throws Exception {
+        TinySavedModels.export(tmp.resolve("tiny"), TinySavedModels.Kind.GOOD_STRING_IDS);
+        java.util.List<dev.marquee.data.event.Rating> rows = dev.marquee.data.synth.SyntheticRatings.fromOption("synthetic:2000", 3);
+        dev.marquee.data.movielens.RatingsFile.write(tmp.resolve("a.csv"), rows);
+        Files.copy(tmp.resolve("a.csv"), tmp.resolve("b.csv"));
+        CliRun imported = CliRun.run(tmp, "import", "--model-dir", "tiny", "--registry", "reg", "--data", "a.csv",
+                "--split", "time", "--part", "train");
+        assertThat(imported.exitCode()).as("%s", imported).isZero();
+        CliRun scored = CliRun.run(tmp, "evaluate", "--registry", "reg", "--version", "1", "--data", "b.csv",
+                "--score-test", "--test-log", tmp.resolve("log.tsv").toString());
+        assertThat(scored.exitCode()).as("%s", scored).isZero();
+        assertThat(Files.readAllLines(tmp.resolve("log.tsv"))).hasSize(2);
+    }
+
     @Test
     void aSplitOrPartWithoutDataIsRefusedInOneLine() {
         TinySavedModels.export(tmp.resolve("tiny"), TinySavedModels.Kind.GOOD_STRING_IDS);

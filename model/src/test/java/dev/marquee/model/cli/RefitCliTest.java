@@ -74,6 +74,14 @@ class RefitCliTest {
         assertThat(evaluate.exitCode()).as(evaluate.toString()).isEqualTo(2);
         assertThat(evaluate.err()).contains("a refit version's test score is logged by `train --refit --score-test`");
         assertThat(Files.readAllLines(log)).hasSize(2);
+
+        // without --score-test the refit baseline has no test row: models shows the validation RMSEs, not "-"
+        CliRun untested = CliRun.run(tmp, "train", "--data", "ml", "--split", "time", "--registry", "untested",
+                "--epochs", "6", "--batch", "64", "--seed", "3", "--refit");
+        assertThat(untested.exitCode()).as(untested.toString()).isZero();
+        String versionRow = CliRun.run(tmp, "models", "--registry", "untested").out().lines()
+                .filter(l -> l.matches(" +1 .*")).findFirst().orElseThrow();
+        assertThat(versionRow).as(versionRow).doesNotContain(" - ").containsPattern("[0-9.]+ v .*[0-9.]+ v");
     }
 
     @Test

@@ -37,6 +37,17 @@ class QuietCheckTest {
         assertThat(quiet.held(1_000_000)).isFalse();
     }
 
+    /** The job's health on a busy host (latency) is no drift alarm: it opens no episode and asks for no retrain. */
+    @Test
+    void anOperationalAlertIsNoFalseAlarm() {
+        QuietCheck quiet = new QuietCheck(1_000);
+        DriftReport slow = report(1, 1_000);
+        slow.alerts.add(new Alert("latency.p99_ms", 1_500, 1_000, 2));
+        quiet.report(slow, 0);
+        assertThat(quiet.broken()).isNull();
+        assertThat(quiet.held(QuietCheck.GRACE_MS)).isTrue();
+    }
+
     @Test
     void aRetrainRequestBreaksItEvenAfterEveryRequestWasWindowed() {
         QuietCheck quiet = new QuietCheck(500);
