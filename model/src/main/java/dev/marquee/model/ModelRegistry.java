@@ -36,6 +36,8 @@ public final class ModelRegistry {
     public static final String PIN_FILE = "PINNED";
     public static final String SERVING_FILE = "serving.json";
     static final String TEMP_PREFIX = ".publishing-";
+    /** How the folders of publishes in progress are named (a version is written there, then renamed). */
+    public static final String TEMP_FOLDER_PREFIX = TEMP_PREFIX;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final Pattern VERSION = Pattern.compile("[0-9]{1,18}");
     private static final int MAX_PUBLISH_ATTEMPTS = 100;

@@ -286,6 +286,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
 
     private void onOutcome(RetrainOutcome o, TriggerState st, long now) {
         if (o.modelName != null && !o.modelName.equals(rules.modelName)) return;
+        AnsweredRequest before = st.answerOf(o.requestId);
         st.rememberAnswered(o, o.metrics != null && o.metrics.getOrDefault(SUPERSEDED_METRIC, 0.0) > 0);
         if (o.requestId.equals(st.inFlightRequestId)) {
             LOG.info("retrain request {} answered: {}", o.requestId, o);
@@ -318,6 +319,14 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             LOG.info("retrain request {} of episode {} answered late, {}: the episode may ask again", o.requestId,
                     st.requestedEpisode, o.outcome);
             st.requestedEpisode = -1;
+        } else if (RetrainOutcome.PUBLISHED.equals(o.outcome) && before != null
+                && !RetrainOutcome.PUBLISHED.equals(before.outcome) && !RetrainOutcome.DEFERRED.equals(before.outcome)
+                && o.version > st.candidateVersion) {
+            // Redone after its first answer (FAILED or RATE_LIMITED, whose commit was lost: the worker restarted and
+            // trained it after all): its candidate waits in shadow like any other, or the next request would replace it
+            LOG.info("retrain request {}, answered {} before, published version {} after all: awaited in shadow",
+                    o.requestId, before.outcome, o.version);
+            published(st, o.version, now);
         }
     }
 

@@ -185,6 +185,27 @@ class RetrainTriggerFunctionTest {
         }
     }
 
+    /**
+     * A request answered RATE_LIMITED whose commit was lost is redone by the restarted worker and published after all:
+     * that candidate waits in shadow as any other, so the drift does not ask again and replace it unjudged.
+     */
+    @Test
+    void aRequestPublishedAfterAnEarlierAnswerOfNothingIsAwaitedInShadow() throws Exception {
+        try (var h = harness(driftOnly(MINUTE))) {
+            Episode episode = openEpisode(7, 0);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            assertThat(ids(h)).hasSize(1);
+            String first = ids(h).get(0);
+            send(h, outcome(first, RetrainOutcome.RATE_LIMITED));
+            RetrainOutcome after = outcome(first, RetrainOutcome.PUBLISHED);
+            after.version = 3;
+            send(h, after);
+            h.setProcessingTime(10 * MINUTE); // past the cool-down
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            assertThat(ids(h)).as("version 3 waits in shadow: no new request").hasSize(1);
+        }
+    }
+
     /** A late outcome retiring the episode's candidate as superseded: a newer candidate stands for it, no new request. */
     @Test
     void anEpisodesCandidateRetiredLateAsSupersededDoesNotReopenIt() throws Exception {

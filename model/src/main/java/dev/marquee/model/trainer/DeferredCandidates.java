@@ -157,7 +157,43 @@ final class DeferredCandidates {
         if (Files.isRegularFile(dir.resolve(ModelRegistry.SAVED_MODEL_FILE))) return null; // its files are all here
         java.util.Optional<RetrainOutcome> before = new AnsweredRequests(settings.registry(), settings.modelName())
                 .find(dir.getFileName().toString());
-        return before.isPresent() && RetrainOutcome.PUBLISHED.equals(before.get().outcome) ? before.get() : null;
+        if (before.isPresent() && RetrainOutcome.PUBLISHED.equals(before.get().outcome)) return before.get();
+        restoreFromInterruptedPublish(dir);
+        return null;
+    }
+
+    /**
+     * A publish stopped after it moved the candidate's files into the registry's temporary folder but before that
+     * folder became a version (a worker halted mid-publish): the files go back, and the candidate stays deferred, to
+     * be judged again, rather than be retired as one that cannot be judged.
+     */
+    private void restoreFromInterruptedPublish(Path dir) throws IOException {
+        String requestId = dir.getFileName().toString();
+        Path modelDir = settings.registry().modelDir(settings.modelName());
+        if (!Files.isDirectory(modelDir)) return;
+        try (java.util.stream.Stream<Path> entries = Files.list(modelDir)) {
+            for (Path temp : (Iterable<Path>) entries::iterator) {
+                String name = temp.getFileName().toString();
+                if (!name.startsWith(ModelRegistry.TEMP_FOLDER_PREFIX) || name.contains("deleting-")) continue;
+                if (!Files.isRegularFile(temp.resolve(ModelRegistry.SAVED_MODEL_FILE))) continue;
+                JsonNode card;
+                try {
+                    card = ModelCard.read(temp);
+                } catch (IOException | RuntimeException unreadable) {
+                    continue; // another publish's, half written
+                }
+                if (!requestId.equals(card.at("/retrain/request_id").asText(null))) continue;
+                try (java.util.stream.Stream<Path> files = Files.list(temp)) {
+                    for (Path p : (Iterable<Path>) files::iterator) {
+                        Files.move(p, dir.resolve(p.getFileName().toString()), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    }
+                }
+                Files.deleteIfExists(temp);
+                out.accept("trainer: the deferred candidate of request " + requestId + " was in an interrupted publish"
+                        + " (" + temp + "): moved back, it stays deferred");
+                return;
+            }
+        }
     }
 
     /**
@@ -325,8 +361,9 @@ final class DeferredCandidates {
                     if (!Files.isRegularFile(dir.resolve(ModelRegistry.SAVED_MODEL_FILE))) {
                         // the files did not come back: the version exists (the failure came after its rename), and
                         // the folder, left with only its report, is settled as published next round
-                        out.accept("trainer: the deferred candidate of request " + id + " was published, but the publish"
-                                + " then failed (" + e + "); settled as published next round");
+                        out.accept("trainer: the deferred candidate of request " + id + " did not come back from a"
+                                + " failed publish (" + e + "): settled next round, as published if it became a version,"
+                                + " else moved back from the publish's folder and judged again");
                         return null;
                     }
                     // The publish moved the files back: a registry error (say, its lock) is no verdict on the

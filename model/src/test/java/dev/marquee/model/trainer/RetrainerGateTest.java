@@ -443,6 +443,32 @@ class RetrainerGateTest {
                 .getFileName().toString()).isEqualTo("r-again-2");
     }
 
+    /**
+     * A worker halted mid-publish, after the deferred candidate's files moved into the registry's temporary folder but
+     * before it became a version: the next look moves them back and judges the candidate, instead of retiring it as
+     * one that cannot be judged.
+     */
+    @Test
+    void aDeferredCandidateCaughtInAnInterruptedPublishIsMovedBackAndJudged() throws Exception {
+        TrainerSettings settings = settings();
+        Retrainer retrainer = retrainer(settings);
+        RetrainOutcome deferredOutcome = retrainer.handle(request("r-cut"), LabelReader.Labels.of(splitVerdictLabels(false))).outcome();
+        assertThat(deferredOutcome.outcome).as(log.toString()).isEqualTo(RetrainOutcome.DEFERRED);
+        Path candidate = Path.of(deferredOutcome.deferredLocation);
+        Path temp = Files.createDirectory(registry().modelDir("marquee").resolve(ModelRegistry.TEMP_FOLDER_PREFIX + "cut"));
+        try (Stream<Path> files = Files.list(candidate)) {
+            for (Path p : files.toList()) {
+                if (!p.getFileName().toString().equals(GateReport.FILE_NAME)) Files.move(p, temp.resolve(p.getFileName()));
+            }
+        }
+        List<Retrainer.Result> settled = new DeferredCandidates(settings, retrainer, this::log, System::currentTimeMillis)
+                .judge(LabelReader.Labels.of(splitVerdictLabels(true)));
+        assertThat(settled).singleElement().satisfies(r -> assertThat(r.outcome().outcome).as(log.toString())
+                .isEqualTo(RetrainOutcome.PUBLISHED));
+        assertThat(temp).doesNotExist();
+        assertThat(log.toString()).contains("was in an interrupted publish");
+    }
+
     @Test
     void aDeferredCandidateIsRetiredWhenAnotherVersionServes() throws Exception {
         TrainerSettings settings = settings();
