@@ -182,6 +182,8 @@ ENV
   for v in MARQUEE_CLUSTER_SLOTS MARQUEE_CLUSTER_TM_MEMORY MARQUEE_CLUSTER_JM_MEMORY MARQUEE_CLUSTER_FLINK_OPTS; do
     printf '%s=%q\n' "$v" "${!v:-}" >>"$CLUSTER_DIR/run/cluster.env"
   done
+  # and the jars it runs on: a later submit or start-taskmanager from a shell without MARQUEE_CLUSTER_LIB uses them too
+  printf 'CLUSTER_LIB=%q\n' "$CLUSTER_LIB" >>"$CLUSTER_DIR/run/cluster.env"
 }
 
 cluster_load_ports() {
