@@ -321,7 +321,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             st.requestedEpisode = -1;
         } else if (RetrainOutcome.PUBLISHED.equals(o.outcome) && before != null
                 && !RetrainOutcome.PUBLISHED.equals(before.outcome) && !RetrainOutcome.DEFERRED.equals(before.outcome)
-                && o.version > st.candidateVersion) {
+                && o.version > st.candidateVersion && !heldVersions.held(o.version)) {
             // Redone after its first answer (FAILED or RATE_LIMITED, whose commit was lost: the worker restarted and
             // trained it after all): its candidate waits in shadow like any other, or the next request would replace it
             LOG.info("retrain request {}, answered {} before, published version {} after all: awaited in shadow",

@@ -206,6 +206,27 @@ class RetrainTriggerFunctionTest {
         }
     }
 
+    /** The same, for a version held since (retired or rolled back before the redo's answer was read): not awaited. */
+    @Test
+    void aRequestPublishedAfterNothingWhoseVersionIsHeldIsNotAwaited(@TempDir Path registryDir) throws Exception {
+        ModelRegistry registry = new ModelRegistry(registryDir);
+        try (var h = harness(driftOnly(MINUTE), registry)) {
+            ServingState held = ServingState.serving(0, "version 3 retired", 0);
+            held.held.put(3L, "worse on live labels");
+            registry.writeState(MODEL, held);
+            Episode episode = openEpisode(7, 0);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            String first = ids(h).get(0);
+            send(h, outcome(first, RetrainOutcome.RATE_LIMITED));
+            RetrainOutcome after = outcome(first, RetrainOutcome.PUBLISHED);
+            after.version = 3;
+            send(h, after);
+            h.setProcessingTime(10 * MINUTE);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            assertThat(ids(h)).as("version 3 is held: the episode asks again").hasSize(2);
+        }
+    }
+
     /** A late outcome retiring the episode's candidate as superseded: a newer candidate stands for it, no new request. */
     @Test
     void anEpisodesCandidateRetiredLateAsSupersededDoesNotReopenIt() throws Exception {

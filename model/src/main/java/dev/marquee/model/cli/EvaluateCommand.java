@@ -54,6 +54,16 @@ public final class EvaluateCommand extends ConsoleCommand {
         return null;
     }
 
+    /** The rows of the part an imported model says it trained on ({@code data.part}). */
+    private static int partSize(Split split, String part) {
+        return switch (part) {
+            case "validation" -> split.validation().size();
+            case "test" -> split.test().size();
+            case "all" -> split.train().size() + split.validation().size() + split.test().size();
+            default -> split.train().size();
+        };
+    }
+
     @Override
     protected int run() throws Exception {
         Console console = console();
@@ -90,11 +100,17 @@ public final class EvaluateCommand extends ConsoleCommand {
         String trainedSource = card.at("/data/source").asText("");
         // the same data elsewhere (another checkout, another host) has another path but the same split and sizes;
         // not for a random split, whose parts depend on the rows' order as well as their number
+        // (nor for generated rows, whose seed the card may not give); an import names the part it trained on
+        boolean generated = trainedSource.startsWith("generated data");
+        boolean sameSizes = card.at("/data").has("part")
+                ? card.at("/data/trained_rows").asInt(-1) == partSize(split, trainedPart)
+                        && card.at("/data/test_rows").asInt(-1) == (trainedPart.equals("all") || trainedPart.equals("test")
+                                ? 0 : split.test().size()) // such an import scored no test rows
+                : card.at("/data/train_rows").asInt(-1) == split.train().size()
+                        && card.at("/data/validation_rows").asInt(-1) == split.validation().size()
+                        && card.at("/data/test_rows").asInt(-1) == split.test().size();
         boolean sameRows = trainedSource.isEmpty() || trainedSource.equals(data.source())
-                || (kind != DataOptions.SplitKind.random && card.at("/data/train_rows").asInt(
-                        card.at("/data/trained_rows").asInt(-1)) == split.train().size()
-                        && card.at("/data/validation_rows").asInt(card.at("/data/held_out_rows").asInt(-1)) == split.validation().size()
-                        && card.at("/data/test_rows").asInt(-1) == split.test().size());
+                || (kind != DataOptions.SplitKind.random && !generated && sameSizes);
         if (testScoring.requested() && retrained) {
             throw new SettingException("--score-test: a retrained version also learned from live labels, which may be rows"
                     + " of any part of its split: no held-out test score to log");

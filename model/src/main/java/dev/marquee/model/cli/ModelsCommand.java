@@ -128,11 +128,12 @@ public final class ModelsCommand extends ConsoleCommand {
             if (serving.isPresent() && serving.getAsLong() == v) marks.add("serving");
             if (state.shadow == v && pinned.isEmpty()) marks.add("shadow (" + state.shadowRole + ")");
             if (state.isHeld(v)) marks.add("held: " + state.held.get(v));
-            // a refit version's fair baseline is the one refit on the same train + validation rows (decision 0011)
-            // (its test row only: without --score-test the refit baseline has none, and the validation one is shown)
-            boolean refit = card.path("refit").asBoolean(false)
-                    && card.at("/metrics").path(EvaluationReport.REFIT_BASELINE).has("test");
-            if (refit) marks.add("refit");
+            // a refit version's fair baseline is the one refit on the same train + validation rows (decision 0011); it
+            // has a test row only with --score-test, and without one the validation RMSEs are shown (the model's is its
+            // first run's)
+            boolean refitVersion = card.path("refit").asBoolean(false);
+            boolean refit = refitVersion && card.at("/metrics").path(EvaluationReport.REFIT_BASELINE).has("test");
+            if (refitVersion) marks.add("refit");
             boolean tested = !Double.isNaN(CardFields.testRmse(card, arch));
             validationShown |= !tested && !Double.isNaN(CardFields.validationRmse(card, arch));
             console.out().printf(Locale.ROOT, row, v, arch,

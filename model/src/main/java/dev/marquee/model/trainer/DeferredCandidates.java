@@ -154,7 +154,7 @@ final class DeferredCandidates {
      * folder. Only a folder named exactly by its request id is recognised (a suffixed or sanitised one is not).
      */
     private RetrainOutcome publishedBefore(Path dir) throws IOException {
-        if (Files.isRegularFile(dir.resolve(ModelRegistry.SAVED_MODEL_FILE))) return null; // its files are all here
+        if (complete(dir)) return null; // its files are all here
         java.util.Optional<RetrainOutcome> before = new AnsweredRequests(settings.registry(), settings.modelName())
                 .find(dir.getFileName().toString());
         if (before.isPresent() && RetrainOutcome.PUBLISHED.equals(before.get().outcome)) return before.get();
@@ -175,24 +175,40 @@ final class DeferredCandidates {
             for (Path temp : (Iterable<Path>) entries::iterator) {
                 String name = temp.getFileName().toString();
                 if (!name.startsWith(ModelRegistry.TEMP_FOLDER_PREFIX) || name.contains("deleting-")) continue;
-                if (!Files.isRegularFile(temp.resolve(ModelRegistry.SAVED_MODEL_FILE))) continue;
+                // known by its card, which a publish moves first (Retrainer.moveContents) and this moves back last
                 JsonNode card;
                 try {
                     card = ModelCard.read(temp);
                 } catch (IOException | RuntimeException unreadable) {
-                    continue; // another publish's, half written
+                    continue; // another publish's, half written, or none
                 }
                 if (!requestId.equals(card.at("/retrain/request_id").asText(null))) continue;
-                try (java.util.stream.Stream<Path> files = Files.list(temp)) {
-                    for (Path p : (Iterable<Path>) files::iterator) {
-                        Files.move(p, dir.resolve(p.getFileName().toString()), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                    }
-                }
+                Retrainer.moveContents(temp, dir);
                 Files.deleteIfExists(temp);
                 out.accept("trainer: the deferred candidate of request " + requestId + " was in an interrupted publish"
                         + " (" + temp + "): moved back, it stays deferred");
                 return;
             }
+        }
+    }
+
+    /** Whether a deferred candidate's folder holds its model and card (a publish cut short moved some away). */
+    private static boolean complete(Path dir) {
+        return Files.isRegularFile(dir.resolve(ModelRegistry.SAVED_MODEL_FILE))
+                && Files.isRegularFile(dir.resolve(ModelCard.FILE_NAME));
+    }
+
+    /**
+     * Before the worker's start-up sweep of abandoned publish folders (an hour old): the deferred candidates caught in
+     * one are moved back first, or the sweep would delete a candidate that passed the gate.
+     */
+    void restoreInterruptedPublishes() {
+        try {
+            for (Path dir : retrainer.folders().deferred()) {
+                if (!complete(dir)) restoreFromInterruptedPublish(dir);
+            }
+        } catch (IOException | RuntimeException e) {
+            out.accept("trainer: could not look for deferred candidates caught in an interrupted publish (" + e + ")");
         }
     }
 

@@ -461,14 +461,26 @@ final class Retrainer {
     }
 
     /** Moves a candidate's files; a deferred candidate's gate report stays behind (it is not part of the version). */
-    private static void moveContents(Path from, Path to) throws IOException {
+    /**
+     * Moves a candidate's files (not its gate report) from one folder to the other. Into the registry's publish folder
+     * ({@code .publishing-*}) the card goes first; out of one, last: so a move cut short anywhere leaves the card where
+     * the candidate's other files went, and DeferredCandidates finds them by it and moves them back.
+     */
+    static void moveContents(Path from, Path to) throws IOException {
+        boolean intoPublish = to.getFileName().toString().startsWith(ModelRegistry.TEMP_FOLDER_PREFIX);
+        Path card = from.resolve(ModelCard.FILE_NAME);
+        if (intoPublish && Files.exists(card)) Files.move(card, to.resolve(ModelCard.FILE_NAME), ATOMIC_MOVE);
         try (var entries = Files.list(from)) {
             for (Path p : (Iterable<Path>) entries::iterator) {
-                if (p.getFileName().toString().equals(GateReport.FILE_NAME)) continue;
-                Files.move(p, to.resolve(p.getFileName().toString()), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                String name = p.getFileName().toString();
+                if (name.equals(GateReport.FILE_NAME) || name.equals(ModelCard.FILE_NAME)) continue;
+                Files.move(p, to.resolve(name), ATOMIC_MOVE);
             }
         }
+        if (!intoPublish && Files.exists(card)) Files.move(card, to.resolve(ModelCard.FILE_NAME), ATOMIC_MOVE);
     }
+
+    private static final java.nio.file.StandardCopyOption ATOMIC_MOVE = java.nio.file.StandardCopyOption.ATOMIC_MOVE;
 
     private Map<String, Object> retrainSection(RetrainRequest request, OptionalLong serving,
             OriginalData.Loaded original, LabelSplit cut, String configSource, Map<String, Object> gate) {

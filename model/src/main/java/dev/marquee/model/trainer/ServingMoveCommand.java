@@ -130,7 +130,9 @@ abstract class ServingMoveCommand extends ConsoleCommand {
         OptionalLong pin = registry.pinned(name);
         ServingState state = registry.state(name);
         if (mode == Mode.ROLLBACK) {
-            OptionalLong was = registry.serving(name);
+            // a rerun after a rollback whose pointer write failed finds its own pin: what it replaced is the pointer's
+            OptionalLong was = pin.isPresent() && pin.getAsLong() == version && state.serving > 0
+                    ? OptionalLong.of(state.serving) : registry.serving(name);
             ServingState next = state.with(version, 0, null, "rolled back by hand to version " + version, now);
             if (was.isPresent() && was.getAsLong() != version) {
                 next.hold(was.getAsLong(), "rolled back by hand to version " + version);
@@ -143,8 +145,9 @@ abstract class ServingMoveCommand extends ConsoleCommand {
             try {
                 registry.writeState(name, next);
             } catch (IOException e) {
-                throw new IOException("pinned " + name + " to version " + version + " (it serves), but the serving pointer"
-                        + " was not moved and nothing was announced: run the rollback again (" + e.getMessage() + ")", e);
+                throw new IOException("pinned " + name + " to version " + version + " (a scoring job that starts serves it;"
+                        + " running ones keep theirs), but the serving pointer was not moved and nothing was announced: run"
+                        + " the rollback again (" + e.getMessage() + ")", e);
             }
             console.out().println("rollback: pinned " + name + " to version " + version + " (" + dir + ")"
                     + (was.isPresent() && was.getAsLong() != version

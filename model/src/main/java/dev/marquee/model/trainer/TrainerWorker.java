@@ -94,6 +94,7 @@ final class TrainerWorker implements AutoCloseable {
         if (stale > 0) {
             out.accept("trainer: removed " + stale + " candidate folder(s) left by an earlier worker");
         }
+        deferred.restoreInterruptedPublishes(); // before the sweep below would delete them with their publish folder
         int abandoned = settings.registry().removeAbandoned(settings.modelName(), ABANDONED_PUBLISH_AGE);
         if (abandoned > 0) {
             out.accept("trainer: removed " + abandoned + " abandoned publish folder(s) (.publishing-*, unchanged for "

@@ -469,6 +469,37 @@ class RetrainerGateTest {
         assertThat(log.toString()).contains("was in an interrupted publish");
     }
 
+    /**
+     * Cut midway: the card and some files moved, the model file still in the candidate's folder; and the worker down
+     * for hours, so its start-up sweep of abandoned publish folders runs first. The candidate is moved back before the
+     * sweep, and judged.
+     */
+    @Test
+    void aDeferredCandidateCutMidwayIsMovedBackBeforeTheStartUpSweep() throws Exception {
+        TrainerSettings settings = settings();
+        Retrainer retrainer = retrainer(settings);
+        RetrainOutcome deferredOutcome = retrainer.handle(request("r-half"), LabelReader.Labels.of(splitVerdictLabels(false))).outcome();
+        assertThat(deferredOutcome.outcome).as(log.toString()).isEqualTo(RetrainOutcome.DEFERRED);
+        Path candidate = Path.of(deferredOutcome.deferredLocation);
+        Path temp = Files.createDirectory(registry().modelDir("marquee").resolve(ModelRegistry.TEMP_FOLDER_PREFIX + "half"));
+        Files.move(candidate.resolve(ModelCard.FILE_NAME), temp.resolve(ModelCard.FILE_NAME)); // the card goes first
+        Files.move(candidate.resolve("variables"), temp.resolve("variables"));
+        assertThat(candidate.resolve(ModelRegistry.SAVED_MODEL_FILE)).isRegularFile();
+        java.nio.file.attribute.FileTime hoursAgo = java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 3 * 3_600_000L);
+        try (Stream<Path> all = Files.walk(temp)) {
+            for (Path p : all.toList()) Files.setLastModifiedTime(p, hoursAgo);
+        }
+
+        DeferredCandidates deferred = new DeferredCandidates(settings, retrainer, this::log, System::currentTimeMillis);
+        deferred.restoreInterruptedPublishes();
+        registry().removeAbandoned("marquee", java.time.Duration.ofHours(1)); // the worker's start-up sweep
+        assertThat(temp).doesNotExist();
+        assertThat(candidate.resolve("variables")).isDirectory();
+        List<Retrainer.Result> settled = deferred.judge(LabelReader.Labels.of(splitVerdictLabels(true)));
+        assertThat(settled).singleElement().satisfies(r -> assertThat(r.outcome().outcome).as(log.toString())
+                .isEqualTo(RetrainOutcome.PUBLISHED));
+    }
+
     @Test
     void aDeferredCandidateIsRetiredWhenAnotherVersionServes() throws Exception {
         TrainerSettings settings = settings();

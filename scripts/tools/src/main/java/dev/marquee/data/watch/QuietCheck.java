@@ -9,8 +9,8 @@ import java.util.Locale;
 
 /**
  * {@code watch --quiet-through N}: ordinary traffic must stay quiet. Holds once the drift reports have counted N
- * requests without an alert, and no retrain request came in the grace after that; broken by the first alert or retrain
- * request. What {@code scripts/run-local --no-drift --exit} checks its story with. With {@code --until-version} too,
+ * requests without a drift alert (the job's operational ones, latency, do not count), and no retrain request came in
+ * the grace after that; broken by the first drift alert or retrain request. What {@code scripts/run-local --no-drift --exit} checks its story with. With {@code --until-version} too,
  * the first N requests are the ordinary traffic before a drift episode: a window within them that alerts, or a retrain
  * request before the reports counted them, breaks it; what comes after is the episode's (run-local's {@code --exit}).
  */
@@ -71,7 +71,7 @@ final class QuietCheck {
     }
 
     String summary() {
-        return String.format(Locale.ROOT, "quiet: %,d drift windows over %,d requests%s, no alert, and no retrain request"
+        return String.format(Locale.ROOT, "quiet: %,d drift windows over %,d requests%s, no drift alert, and no retrain request"
                         + " in the %d s after the last", windows, windowed,
                 notCompared > 0 ? " (" + notCompared + " too small to compare)" : "", GRACE_MS / 1000);
     }

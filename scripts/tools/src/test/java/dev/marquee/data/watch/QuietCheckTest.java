@@ -22,7 +22,7 @@ class QuietCheckTest {
         assertThat(quiet.held(5_000 + QuietCheck.GRACE_MS - 1)).as("a retrain request may still follow").isFalse();
         assertThat(quiet.held(5_000 + QuietCheck.GRACE_MS)).isTrue();
         assertThat(quiet.broken()).isNull();
-        assertThat(quiet.summary()).isEqualTo("quiet: 3 drift windows over 1,001 requests, no alert, and no retrain"
+        assertThat(quiet.summary()).isEqualTo("quiet: 3 drift windows over 1,001 requests, no drift alert, and no retrain"
                 + " request in the 10 s after the last");
     }
 
