@@ -170,31 +170,35 @@ module_cp() {
   IFS=: read -r -a entries <"$file" || true   # one line, without a final newline
   cp="$MARQUEE_ROOT/$1/target/classes"
   for entry in ${entries[@]+"${entries[@]}"}; do
-    if [[ "$entry" =~ /dev/marquee/marquee-(infra|data|model|job)/[^/]+/marquee-[a-z]+-[^/]+[.]jar$ ]]; then
-      entry="$MARQUEE_ROOT/${BASH_REMATCH[1]}/target/classes"
-    elif [[ "$entry" =~ /dev/marquee/marquee-(tools|cli)/[^/]+/marquee-[a-z]+-[^/]+[.]jar$ ]]; then
-      entry="$MARQUEE_ROOT/scripts/${BASH_REMATCH[1]}/target/classes"
-    fi
-    cp="$cp:$entry"
+    checkout_entry "$entry"
+    cp="$cp:$CHECKOUT_ENTRY"
   done
   printf '%s' "$cp"
 }
 
+# checkout_entry ENTRY: sets CHECKOUT_ENTRY to ENTRY, or, for a jar of this project's modules in the local Maven
+# repository, to this checkout's folder it was built from (its target/test-classes for a test-jar). A variable, not
+# output: a classpath has a hundred entries, and a subshell each would cost a fork.
+checkout_entry() {
+  CHECKOUT_ENTRY="$1"
+  if [[ "$1" =~ /dev/marquee/marquee-(infra|data|model)/[^/]+/marquee-[a-z]+-[^/]+-tests[.]jar$ ]]; then
+    CHECKOUT_ENTRY="$MARQUEE_ROOT/${BASH_REMATCH[1]}/target/test-classes"
+  elif [[ "$1" =~ /dev/marquee/marquee-(infra|data|model|job)/[^/]+/marquee-[a-z]+-[^/]+[.]jar$ ]]; then
+    CHECKOUT_ENTRY="$MARQUEE_ROOT/${BASH_REMATCH[1]}/target/classes"
+  elif [[ "$1" =~ /dev/marquee/marquee-(tools|cli)/[^/]+/marquee-[a-z]+-[^/]+[.]jar$ ]]; then
+    CHECKOUT_ENTRY="$MARQUEE_ROOT/scripts/${BASH_REMATCH[1]}/target/classes"
+  fi
+}
+
 # The benchmarks' classpath: the job's test and main classes, then its test classpath (job/target/test-classpath.txt,
 # ensure_test_classpath) with this checkout's modules and their test classes (the in-JVM broker, test models) from
-# their target folders, as module_cp does, not another checkout's jars of the same version. Run from $MARQUEE_ROOT.
+# their target folders (checkout_entry), not another checkout's jars of the same version. Run from $MARQUEE_ROOT.
 bench_cp() {
   local entries=() entry cp="$MARQUEE_ROOT/job/target/test-classes:$MARQUEE_ROOT/job/target/classes"
   IFS=: read -r -a entries <"$MARQUEE_ROOT/job/target/test-classpath.txt" || true   # one line, without a final newline
   for entry in ${entries[@]+"${entries[@]}"}; do
-    if [[ "$entry" =~ /dev/marquee/marquee-(infra|data|model)/[^/]+/marquee-[a-z]+-[^/]+-tests[.]jar$ ]]; then
-      entry="$MARQUEE_ROOT/${BASH_REMATCH[1]}/target/test-classes"
-    elif [[ "$entry" =~ /dev/marquee/marquee-(infra|data|model|job)/[^/]+/marquee-[a-z]+-[^/]+[.]jar$ ]]; then
-      entry="$MARQUEE_ROOT/${BASH_REMATCH[1]}/target/classes"
-    elif [[ "$entry" =~ /dev/marquee/marquee-(tools|cli)/[^/]+/marquee-[a-z]+-[^/]+[.]jar$ ]]; then
-      entry="$MARQUEE_ROOT/scripts/${BASH_REMATCH[1]}/target/classes"
-    fi
-    cp="$cp:$entry"
+    checkout_entry "$entry"
+    cp="$cp:$CHECKOUT_ENTRY"
   done
   printf '%s' "$cp"
 }
