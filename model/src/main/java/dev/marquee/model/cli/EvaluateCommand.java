@@ -77,8 +77,12 @@ public final class EvaluateCommand extends ConsoleCommand {
         java.util.regex.Matcher cutSeed = java.util.regex.Pattern.compile("random-80/10/10-seed(-?\\d+)").matcher(trainedOn);
         // the split's own seed first: a version retrained from an import carries a default parameters.seed, while its
         // lineage's rows were cut with the one its split's name gives (OriginalData cuts them so)
+        // and generated rows name the seed they were made with (an import of synthetic:N --seed S has no parameters)
+        java.util.regex.Matcher madeSeed = java.util.regex.Pattern.compile("generated data \\(synthetic(?::\\d+)?, seed (-?\\d+)\\)")
+                .matcher(card.at("/data/source").asText(""));
         long seed = this.seed != null ? this.seed : cutSeed.matches() ? Long.parseLong(cutSeed.group(1))
-                : card.at("/parameters/seed").asLong(42);
+                : card.at("/parameters/seed").isIntegralNumber() ? card.at("/parameters/seed").asLong()
+                : madeSeed.matches() ? Long.parseLong(madeSeed.group(1)) : 42;
         // an imported model says which part of its split it was trained on (train, validation, test or all)
         String trainedPart = card.at("/data/part").asText("train");
         // the split the model was trained with, unless --split says otherwise

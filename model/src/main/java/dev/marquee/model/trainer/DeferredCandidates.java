@@ -200,16 +200,28 @@ final class DeferredCandidates {
 
     /**
      * Before the worker's start-up sweep of abandoned publish folders (an hour old): the deferred candidates caught in
-     * one are moved back first, or the sweep would delete a candidate that passed the gate.
+     * one are moved back first, or the sweep would delete a candidate that passed the gate. False when one could not
+     * be: the sweep then waits for the next start.
      */
-    void restoreInterruptedPublishes() {
+    boolean restoreInterruptedPublishes() {
+        List<Path> deferred;
         try {
-            for (Path dir : retrainer.folders().deferred()) {
-                if (!complete(dir)) restoreFromInterruptedPublish(dir);
-            }
+            deferred = retrainer.folders().deferred();
         } catch (IOException | RuntimeException e) {
             out.accept("trainer: could not look for deferred candidates caught in an interrupted publish (" + e + ")");
+            return false;
         }
+        boolean all = true;
+        for (Path dir : deferred) {
+            try {
+                if (!complete(dir)) restoreFromInterruptedPublish(dir);
+            } catch (IOException | RuntimeException e) { // the others go on
+                out.accept("trainer: could not move the deferred candidate at " + dir + " back from an interrupted"
+                        + " publish (" + e + "); tried again at the next start");
+                all = false;
+            }
+        }
+        return all;
     }
 
     /**

@@ -460,7 +460,6 @@ final class Retrainer {
         return next;
     }
 
-    /** Moves a candidate's files; a deferred candidate's gate report stays behind (it is not part of the version). */
     /**
      * Moves a candidate's files (not its gate report) from one folder to the other. Into the registry's publish folder
      * ({@code .publishing-*}) the card goes first; out of one, last: so a move cut short anywhere leaves the card where

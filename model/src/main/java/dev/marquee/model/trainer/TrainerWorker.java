@@ -94,8 +94,9 @@ final class TrainerWorker implements AutoCloseable {
         if (stale > 0) {
             out.accept("trainer: removed " + stale + " candidate folder(s) left by an earlier worker");
         }
-        deferred.restoreInterruptedPublishes(); // before the sweep below would delete them with their publish folder
-        int abandoned = settings.registry().removeAbandoned(settings.modelName(), ABANDONED_PUBLISH_AGE);
+        // before the sweep below would delete them with their publish folder; none while one could not be moved back
+        int abandoned = deferred.restoreInterruptedPublishes()
+                ? settings.registry().removeAbandoned(settings.modelName(), ABANDONED_PUBLISH_AGE) : 0;
         if (abandoned > 0) {
             out.accept("trainer: removed " + abandoned + " abandoned publish folder(s) (.publishing-*, unchanged for "
                     + ABANDONED_PUBLISH_AGE.toMinutes() + " min)");

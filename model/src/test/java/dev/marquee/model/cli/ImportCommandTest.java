@@ -80,6 +80,19 @@ class ImportCommandTest {
         assertThat(Files.readAllLines(tmp.resolve("log.tsv"))).hasSize(2);
     }
 
+    /** Generated rows are made again with the seed the import named, which its card's source gives. */
+    @Test
+    void evaluateMakesAnImportsGeneratedRowsAgainWithItsSeed() throws Exception {
+        TinySavedModels.export(tmp.resolve("tiny"), TinySavedModels.Kind.GOOD_STRING_IDS);
+        CliRun imported = CliRun.run(tmp, "import", "--model-dir", "tiny", "--registry", "reg", "--data", "synthetic:2000",
+                "--split", "time", "--seed", "7", "--part", "train");
+        assertThat(imported.exitCode()).as("%s", imported).isZero();
+        CliRun scored = CliRun.run(tmp, "evaluate", "--registry", "reg", "--version", "1", "--data", "synthetic:2000",
+                "--score-test", "--test-log", tmp.resolve("log.tsv").toString());
+        assertThat(scored.exitCode()).as("%s", scored).isZero();
+        assertThat(scored.out()).contains("seed 7").doesNotContain("not on these rows");
+    }
+
     @Test
     void aSplitOrPartWithoutDataIsRefusedInOneLine() {
         TinySavedModels.export(tmp.resolve("tiny"), TinySavedModels.Kind.GOOD_STRING_IDS);

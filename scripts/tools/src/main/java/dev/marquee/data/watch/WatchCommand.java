@@ -33,8 +33,8 @@ public final class WatchCommand implements Callable<Integer> {
     @Option(names = "--quiet-through", paramLabel = "N",
             description = "for ordinary traffic: exit 0 once the drift reports (read from the beginning) have counted N "
                     + "requests without a drift alert (latency alerts, the job's health, do not count) and no retrain request came"
-                    + " in the 10 s after; exit 1 at the first drift alert or retrain request. With --until-version: the first N requests come before a drift episode, and an "
-                    + "alert in a window within them, or a retrain request before they were counted, exits 1")
+                    + " in the 10 s after; exit 1 at the first drift alert or retrain request. With --until-version: the first N requests come before a drift episode, and a "
+                    + "drift alert in a window within them, or a retrain request before they were counted, exits 1")
     Long quietThrough;
 
     @Option(names = "--timeout-seconds", paramLabel = "S", defaultValue = "600",
