@@ -12,8 +12,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The {@code kafka.property.*} values the job refuses at start-up: ones that would take over a first-class setting for
- * some of its clients only, and producer settings that exactly-once cannot run with (Kafka refuses a transactional
- * producer without idempotence, so every sink would fail on the TaskManagers and the job restart without end).
+ * some of its clients only, values the producer's or consumer's own definitions refuse, and producer settings that
+ * idempotence or exactly-once cannot run with (Kafka refuses a transactional producer without idempotence): else every
+ * source or sink would fail on the TaskManagers and the job restart without end.
  */
 final class KafkaPropertyChecks {
     /** Kafka client keys that have a setting of their own, which every client of the job follows. */
