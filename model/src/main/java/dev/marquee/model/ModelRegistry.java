@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -390,9 +391,21 @@ public final class ModelRegistry {
         return updateState(name, s -> {
             ServingState next = s.with(version, 0, null, reason, System.currentTimeMillis());
             long dropped = s.candidateDroppedBy(next); // whoever drops a candidate holds it (ServingState)
-            if (dropped > 0) next.hold(dropped, "the candidate in shadow was ended when version " + version + " was made to serve: " + reason);
+            if (dropped > 0) next.hold(dropped, ENDED_BY_SERVE + version + " was made to serve: " + reason);
             return next;
         });
+    }
+
+    /** How a candidate {@link #serve} ended is held: the reason starts so, then the version made to serve. */
+    private static final String ENDED_BY_SERVE = "the candidate in shadow was ended when version ";
+
+    /** The candidate that {@code after}, the state {@link #serve} returned for {@code version}, holds as ended; 0 none. */
+    public static long candidateEndedBy(ServingState after, long version) {
+        String prefix = ENDED_BY_SERVE + version + " ";
+        for (Map.Entry<Long, String> e : after.held.entrySet()) {
+            if (e.getValue() != null && e.getValue().startsWith(prefix)) return e.getKey();
+        }
+        return 0;
     }
 
     /**

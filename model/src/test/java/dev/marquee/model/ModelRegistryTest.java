@@ -155,6 +155,8 @@ class ModelRegistryTest {
         assertThat(after.shadow).isZero();
         assertThat(after.isHeld(2)).isTrue();
         assertThat(after.held.get(2L)).contains("ended when version 3 was made to serve");
+        assertThat(ModelRegistry.candidateEndedBy(after, 3)).as("what train and import --serve print").isEqualTo(2);
+        assertThat(ModelRegistry.candidateEndedBy(after, 13)).isZero();
         assertThat(registry.serve("movies", 3, "again").held).as("a watch or no shadow: nothing more held").hasSize(1);
     }
 

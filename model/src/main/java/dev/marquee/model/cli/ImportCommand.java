@@ -122,11 +122,16 @@ public final class ImportCommand extends ConsoleCommand {
         console.out().println("import: published " + registry.name + " version " + version + " at "
                 + registry.registry.versionDir(registry.name, version));
         if (serve || before.isEmpty()) {
-            registry.registry.locked(registry.name, () -> { // a pin set meanwhile by another writer moves too
-                registry.registry.serve(registry.name, version, "imported with --serve");
+            long ended = registry.registry.locked(registry.name, () -> { // a pin set meanwhile by another writer moves too
+                long endedCandidate = dev.marquee.model.ModelRegistry.candidateEndedBy(
+                        registry.registry.serve(registry.name, version, "imported with --serve"), version);
                 if (registry.registry.pinned(registry.name).isPresent()) registry.registry.pin(registry.name, version);
-                return null;
+                return endedCandidate;
             });
+            if (ended > 0) {
+                console.out().println("import: version " + ended + ", the candidate in shadow, is ended and held from"
+                        + " automatic promotion (`marquee promote --version " + ended + "` still serves it)");
+            }
             console.out().println("import: version " + version + " is the serving pointer (jobs started now load it; a"
                     + " running `marquee trainer` announces the move on model-updates within a second and running jobs"
                     + " switch to it; with no trainer running, `marquee promote --version " + version + "` tells them)");

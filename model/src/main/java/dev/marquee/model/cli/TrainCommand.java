@@ -147,7 +147,12 @@ public final class TrainCommand extends ConsoleCommand {
         console.out().println("train: published " + registry.name + " version " + version + " at "
                 + modelDir.resolve(Long.toString(version)));
         // A person training by hand promotes what they trained: the pointer moves (a pin still wins).
-        registry.registry.serve(registry.name, version, "trained by hand (marquee train)");
+        long ended = dev.marquee.model.ModelRegistry.candidateEndedBy(
+                registry.registry.serve(registry.name, version, "trained by hand (marquee train)"), version);
+        if (ended > 0) {
+            console.out().println("train: version " + ended + ", the candidate in shadow, is ended and held from automatic"
+                    + " promotion (`marquee promote --version " + ended + "` still serves it)");
+        }
         java.util.OptionalLong pin = registry.registry.pinned(registry.name);
         if (pin.isPresent()) {
             console.out().println("train: version " + version + " is the serving pointer, but version "
