@@ -52,8 +52,19 @@ public final class RequestParser implements Serializable {
         try {
             return parseChecked(value, src);
         } catch (RuntimeException | StackOverflowError e) {
-            return whole(ErrorCode.INTERNAL_ERROR, "the parser failed: " + e, src, value, false);
+            return internalError(e, src, value);
         }
+    }
+
+    /** The parser's own failure: the record kept as it came, as text when it is UTF-8 (docs/EVENTS.md). */
+    ParseResult internalError(Throwable e, SourcePosition src, byte[] value) {
+        boolean utf8;
+        try {
+            utf8 = value != null && Utf8.isValidWithoutNul(value);
+        } catch (RuntimeException notChecked) {
+            utf8 = false; // base64 keeps any bytes
+        }
+        return whole(ErrorCode.INTERNAL_ERROR, "the parser failed: " + e, src, value, utf8);
     }
 
     private ParseResult parseChecked(byte[] value, SourcePosition src) {

@@ -63,6 +63,24 @@ class RequestParserBadInputTest {
                         .collect(Collectors.toList()));
     }
 
+    /** No input is known to make the parser fail; its own failure still keeps the record, as text when it is UTF-8. */
+    @Test
+    void theParsersOwnFailureKeepsTheRecordAsTextWhenItIsUtf8() {
+        byte[] text = "{\"user_id\":\"7\",\"movie_title\":\"Heat (1995)\",\"timestamp\":1}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        DeadLetter d = parser.internalError(new IllegalStateException("boom"), SOURCE, text).deadLetters().get(0);
+        assertThat(d.errorCode).isEqualTo(dev.marquee.data.event.ErrorCode.INTERNAL_ERROR);
+        assertThat(d.error).contains("boom");
+        assertThat(d.source).isEqualTo(SOURCE);
+        assertThat(d.payloadEncoding).isEqualTo(DeadLetter.UTF8);
+        assertThat(DeadLetters.payloadBytes(d)).isEqualTo(text);
+
+        byte[] binary = {(byte) 0xFF, 'x'};
+        DeadLetter b = parser.internalError(new IllegalStateException("boom"), SOURCE, binary).deadLetters().get(0);
+        assertThat(b.payloadEncoding).isEqualTo(DeadLetter.BASE64);
+        assertThat(DeadLetters.payloadBytes(b)).isEqualTo(binary);
+    }
+
     @Test
     void invalidUtf8IsKeptAsBase64() {
         DeadLetter d = parser.parse(new byte[] {(byte) 0xFF, (byte) 0xFE, 'x'}, SOURCE).deadLetters().get(0);

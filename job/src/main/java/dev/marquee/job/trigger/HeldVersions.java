@@ -19,6 +19,14 @@ public interface HeldVersions extends Serializable {
         return java.util.OptionalLong.of(0);
     }
 
+    /**
+     * The candidate the registry's pointer runs in shadow (a retrain's, or an import's, awaiting the promoter's
+     * verdict), 0 for none; empty when the registry cannot be read (ask again later).
+     */
+    default java.util.OptionalLong candidate() {
+        return java.util.OptionalLong.of(0);
+    }
+
     /** For a trigger without a registry: nothing is ever held. */
     static HeldVersions none() {
         return version -> false;

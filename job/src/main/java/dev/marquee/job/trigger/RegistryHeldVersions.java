@@ -23,11 +23,20 @@ public final class RegistryHeldVersions implements HeldVersions {
 
     @Override
     public OptionalLong watched() {
+        return shadowIn(ServingState.WATCH);
+    }
+
+    @Override
+    public OptionalLong candidate() {
+        return shadowIn(ServingState.CANDIDATE);
+    }
+
+    private OptionalLong shadowIn(String role) {
         try {
             ModelRegistry registry = new ModelRegistry(Path.of(registryBase));
             if (registry.pinned(modelName).isPresent()) return OptionalLong.of(0); // a pin serves: no shadow runs
             ServingState s = registry.state(modelName);
-            return OptionalLong.of(s.hasShadow() && ServingState.WATCH.equals(s.shadowRole) ? s.shadow : 0);
+            return OptionalLong.of(s.hasShadow() && role.equals(s.shadowRole) ? s.shadow : 0);
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot read the serving pointer of model '{}' in {}: {}", modelName, registryBase, e.toString());
             return OptionalLong.empty();

@@ -331,23 +331,30 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
     }
 
     /**
-     * A state restored from a trigger without watches (or a watch announced while it was stopped) knows of none: the
-     * registry's pointer says whether one runs, as no update will announce it again. Asked until it answers.
+     * A state restored from a trigger without watches, a watch announced while it was stopped, or a trigger started
+     * without its state (no savepoint: its sources resume after the updates that announced them) knows of no watch or
+     * candidate in shadow: the registry's pointer says whether one runs, as no update will announce it again. Asked
+     * until it answers.
      */
     private void checkWatchOnce(TriggerState st, long now) {
         if (watchChecked) return;
-        if (st.watchedVersion > 0) {
+        if (st.watchedVersion > 0 || st.candidateVersion > 0) {
             watchChecked = true;
             return;
         }
         java.util.OptionalLong watched = heldVersions.watched();
-        if (watched.isEmpty()) return; // the registry cannot be read now: ask again at the next event
+        java.util.OptionalLong candidate = heldVersions.candidate();
+        if (watched.isEmpty() || candidate.isEmpty()) return; // the registry cannot be read now: ask again at the next event
         watchChecked = true;
         if (watched.getAsLong() > 0) {
             LOG.info("version {} is watched in shadow (the registry's pointer): no retrain until its verdict",
                     watched.getAsLong());
             st.watchedVersion = watched.getAsLong();
             st.watchSinceMs = now;
+        } else if (candidate.getAsLong() > 0 && candidate.getAsLong() > st.servingVersion) {
+            LOG.info("version {} is a candidate in shadow (the registry's pointer): no retrain until its verdict",
+                    candidate.getAsLong());
+            published(st, candidate.getAsLong(), now);
         }
     }
 

@@ -554,6 +554,30 @@ class RetrainTriggerFunctionTest {
         }
     }
 
+    /**
+     * A trigger started without its state (no savepoint) resumes its sources after the update that put a candidate in
+     * shadow: the pointer says one awaits its verdict, and a retrain now would replace it unjudged.
+     */
+    @Test
+    void aCandidateInShadowAFreshStateDoesNotKnowHoldsBackRetrainsUntilItsVerdict(@TempDir Path registryDir)
+            throws Exception {
+        ModelRegistry registry = new ModelRegistry(registryDir);
+        for (int i = 0; i < 2; i++) {
+            registry.publish(MODEL, dir -> java.nio.file.Files.writeString(dir.resolve(ModelRegistry.SAVED_MODEL_FILE), "pb"));
+        }
+        try (var h = harness(driftOnly(MINUTE), registry)) {
+            registry.writeState(MODEL, ServingState.serving(1, "v1", 0).with(1, 2, ServingState.CANDIDATE, "retrain", 0));
+            Episode episode = openEpisode(7, 0);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            assertThat(ids(h)).as("version 2 waits in shadow").isEmpty();
+
+            h.setProcessingTime(10 * MINUTE);
+            send(h, new ModelUpdate(MODEL, 2, "/r/marquee/2", 0)); // promoted and kept
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(2, true), episode));
+            assertThat(ids(h)).as("version 2 serves and drifts: the episode asks").hasSize(1);
+        }
+    }
+
     /** Once the episode's candidate serves, a later import in shadow beside it is not that candidate's replacement. */
     @Test
     void anImportBesideAPromotedCandidateHoldsNothingBack() throws Exception {
