@@ -328,8 +328,18 @@ public final class JobSettings implements Serializable {
                     + dev.marquee.data.drift.DriftCalibrator.SMALLEST_WINDOW + " scored requests): in smaller windows the"
                     + " calibrated metrics are reported unavailable (their thresholds would be too tight)");
         }
+        if (checkpointIntervalMs > CHECKPOINT_STALE_ALERT_MS - 60_000) {
+            out.add(ScoringJobOptions.CHECKPOINT_INTERVAL_MS.key() + " (" + checkpointIntervalMs + " ms): the "
+                    + "MarqueeCheckpointStale alert of infra/prometheus/alerts.yml fires after "
+                    + CHECKPOINT_STALE_ALERT_MS / 1000 + " s without a completed checkpoint (held 2 min), so it may fire"
+                    + " between checkpoints that all succeed; raise its " + CHECKPOINT_STALE_ALERT_MS / 1000
+                    + " to about twice the interval in seconds");
+        }
         return out;
     }
+
+    /** The age of the last completed checkpoint at which infra/prometheus/alerts.yml's MarqueeCheckpointStale fires. */
+    static final long CHECKPOINT_STALE_ALERT_MS = 300_000;
 
     /** The settings as given, sorted, with secret values (passwords, JAAS configurations, ...) masked: for logs. */
     public String describe() {

@@ -257,6 +257,9 @@ class InfraConfigTest {
         Map<String, Object> latency = rules.stream().filter(r -> "MarqueeLatencyP99High".equals(r.get("alert"))).findFirst().orElseThrow();
         assertThat((String) latency.get("expr")).contains(DRIFT_PREFIX + "latency_p99_ms").contains("> 50");
         assertThat(latency.get("for")).isEqualTo("5m");
+        Map<String, Object> stale = rules.stream().filter(r -> "MarqueeCheckpointStale".equals(r.get("alert"))).findFirst().orElseThrow();
+        assertThat((String) stale.get("expr")).as("the age JobSettings warns of for a long checkpoint.interval-ms")
+                .contains("> " + JobSettings.CHECKPOINT_STALE_ALERT_MS / 1000 + "\n");
     }
 
     @Test
@@ -351,6 +354,13 @@ class InfraConfigTest {
             assertThat(all).contains(DRIFT_PREFIX + feature + "{").contains(DRIFT_PREFIX + feature + "_threshold{");
         }
         assertQueriesUseKnownMetrics(exprs, "marquee-dashboard.json");
+        Set<String> withThresholds = dev.marquee.data.drift.DriftSettings.defaultThresholds().keySet().stream()
+                .map(metric -> metric.replace('.', '_')).collect(Collectors.toSet());
+        Matcher threshold = Pattern.compile(DRIFT_PREFIX + "([a-z0-9_]+)_threshold\\b").matcher(all);
+        while (threshold.find()) {
+            assertThat(threshold.group(1)).as("a threshold line for a metric that has none (its gauge is always NaN)")
+                    .isIn(withThresholds);
+        }
     }
 
     /** Every metric name in the queries (outside string literals, which hold label values and regexes) is known. */

@@ -209,6 +209,14 @@ class JobSettingsTest {
     }
 
     @Test
+    void checkpointsFurtherApartThanTheStaleAlertAllowsAreAWarning() {
+        assertThat(JobSettings.from(java.util.Map.of("checkpoint.interval-ms", "600000")).warnings()).singleElement()
+                .asString().contains("checkpoint.interval-ms (600000 ms)").contains("MarqueeCheckpointStale");
+        assertThat(JobSettings.from(java.util.Map.of("checkpoint.interval-ms", "240000")).warnings()).isEmpty();
+        assertThat(JobSettings.from(java.util.Map.of("delivery.guarantee", "exactly-once")).warnings()).isEmpty();
+    }
+
+    @Test
     void countWindowsTooSmallToCompareDistributionsAreAWarning() {
         assertThat(JobSettings.from(java.util.Map.of("drift.window.records", "200")).warnings()).singleElement().asString()
                 .contains("drift.window.records (200) is below drift.min-records (500)");

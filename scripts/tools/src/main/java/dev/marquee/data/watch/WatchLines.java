@@ -43,9 +43,12 @@ final class WatchLines {
         if (r.alerts.isEmpty()) {
             String tooFew = tooFewToCompare(r);
             String over = overThreshold(r);
-            return line.append(closed ? ": drift episode " + e.id + " closed" : tooFew != null ? ": not compared: " + tooFew
-                    : over != null ? ": over threshold, not alerting yet (an alert takes drift.alert.windows windows in a"
-                            + " row): " + over : ": OK").toString();
+            // the schema rates are measured in a window too small to compare distributions: an over one still shows
+            String overNote = over == null ? "" : ": over threshold, not alerting yet (an alert takes drift.alert.windows"
+                    + " windows in a row): " + over;
+            return line.append(closed ? ": drift episode " + e.id + " closed"
+                    : tooFew != null ? ": not compared: " + tooFew + (over == null ? "" : ";" + overNote.substring(1))
+                    : over != null ? overNote : ": OK").toString();
         }
         if (opened) line.append(": DRIFT EPISODE ").append(e.id).append(" OPENED: ");
         else if (r.drifted) line.append(e != null ? ": DRIFTED (episode " + e.id + ") " : ": DRIFTED ");

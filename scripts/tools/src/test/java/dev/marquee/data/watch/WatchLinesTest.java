@@ -54,6 +54,18 @@ class WatchLinesTest {
         assertThat(WatchLines.drift(noErrorModel)).as("another metric unavailable: compared all the same").endsWith(": OK");
     }
 
+    /** The schema rates are measured in a window too small to compare distributions: one over its threshold shows. */
+    @Test
+    void aWindowTooSmallToCompareStillShowsASchemaRateOverItsThreshold() {
+        DriftReport small = report(3, 40);
+        small.unavailable.put("movie_title.oov_rate", "window had 40 scored requests, under drift.min-records (500)");
+        small.metrics.put("schema.invalid_rate", 0.9);
+        small.thresholds.put("schema.invalid_rate", 0.05);
+        assertThat(WatchLines.drift(small)).isEqualTo("drift       window #3: 40 requests, model v1: not compared: 40 scored"
+                + " requests, under drift.min-records (500); over threshold, not alerting yet (an alert takes"
+                + " drift.alert.windows windows in a row): schema.invalid_rate 0.9 > 0.05");
+    }
+
     /** The first window of a streak is over its threshold without an alert yet: not "OK". */
     @Test
     void aWindowOverAThresholdBeforeItsAlertSaysSoInsteadOfOk() {
