@@ -76,9 +76,21 @@ public final class ContractCheck {
                     + ", not a float or double rating");
         }
         // A shape the signature leaves open ([n,?], unknown rank) is left to the probe batch: n values for n rows.
-        int rank = rating.getTensorShape().getUnknownRank() ? 0 : rating.getTensorShape().getDimCount();
+        boolean unknownRank = rating.getTensorShape().getUnknownRank();
+        int rank = unknownRank ? 0 : rating.getTensorShape().getDimCount();
+        if (!unknownRank && rank == 0) {
+            throw new RefusedModelException("output '" + ratingOutput + "' has shape [] (one value for the whole batch);"
+                    + " a rating is [n] or [n,1], one value per request: re-export the signature without reducing over"
+                    + " the batch");
+        }
         long width = rank == 2 ? rating.getTensorShape().getDim(1).getSize() : 1;
         if (rank == 2 && width < 0) rank = 0;
+        if (rank == 2 && width > 1) {
+            throw new RefusedModelException("output '" + ratingOutput + "' has shape " + shape(rating) + ": " + width
+                    + " values per request (scores per class?); a rating is one value per request, [n] or [n,1]:"
+                    + " re-export the signature with the rating itself (for class probabilities over the stars, their"
+                    + " expectation, the sum of p(k) × k)");
+        }
         if (rank != 0 && rank != 1 && !(rank == 2 && width == 1)) {
             throw new RefusedModelException("output '" + ratingOutput + "' has shape " + shape(rating)
                     + "; a rating is [n] or [n,1]: re-export the signature with the rating reshaped (a Keras Flatten or"

@@ -348,6 +348,14 @@ class ModelImporterTest {
         }
     }
 
+    /** A rating that is not one value per request is refused with what to export instead. */
+    @Test
+    void classScoresAndABatchWideRatingAreRefusedSayingWhatARatingIs() throws Exception {
+        refused(tiny(Kind.CLASS_SCORES_RATING), "has shape [n,5]: 5 values per request (scores per class?); a rating is"
+                + " one value per request");
+        refused(tiny(Kind.SCALAR_RATING), "has shape [] (one value for the whole batch)");
+    }
+
     /** A row of several values per request is refused at import; a width the signature leaves open is a column. */
     @Test
     void anInputNoRequestFillsIsRefusedAndAnOpenWidthIsAColumn() throws Exception {

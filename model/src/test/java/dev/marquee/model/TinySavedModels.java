@@ -81,7 +81,11 @@ public final class TinySavedModels {
         /** As {@link #GOOD_STRING_IDS}, but {@code user_id} of shape [n,2]: a row of two values, which no request fills. */
         WIDE_USER_INPUT,
         /** As {@link #GOOD_STRING_IDS}, but {@code user_id} of shape [n,?]: fed as a column. */
-        USER_INPUT_OF_OPEN_WIDTH
+        USER_INPUT_OF_OPEN_WIDTH,
+        /** A rating of shape [n,5]: five scores per request, as a classifier over the stars exports them. */
+        CLASS_SCORES_RATING,
+        /** A rating of shape []: one value for the whole batch. */
+        SCALAR_RATING
     }
 
     private TinySavedModels() {}
@@ -170,6 +174,11 @@ public final class TinySavedModels {
                 rating = tf.reshape(column, toColumn);
                 boolean staticShape = kind != Kind.RATING_OF_UNKNOWN_WIDTH && kind != Kind.RATING_OF_UNKNOWN_RANK;
                 Operand<? extends TType> out = staticShape ? tf.ensureShape(rating, Shape.of(-1, 1)) : rating;
+                if (kind == Kind.CLASS_SCORES_RATING) {
+                    out = tf.ensureShape(tf.tile(rating, tf.constant(new long[] {1, 5})), Shape.of(-1, 5));
+                } else if (kind == Kind.SCALAR_RATING) {
+                    out = tf.ensureShape(tf.math.mean(column, tf.constant(0)), Shape.scalar());
+                }
                 sig.output("output_3", kind == Kind.FLOAT64_RATING ? tf.dtypes.cast(out, TFloat64.class) : out);
                 if (kind == Kind.EMBEDDINGS_WITHOUT_USER_VECTORS) {
                     sig.output("output_2", tf.ensureShape(tf.stack(List.of(column, column),

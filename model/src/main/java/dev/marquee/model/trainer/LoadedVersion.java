@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A model folder loaded the way the scoring job loads it ({@link BatchScorer}), for the gate and for rollback:
+ * A model folder loaded the way the scoring job loads it ({@link BatchScorer}), for the candidate gate:
  * answers a probe batch and scores rows in chunks.
  */
 final class LoadedVersion implements AutoCloseable {

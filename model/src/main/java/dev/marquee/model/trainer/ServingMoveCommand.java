@@ -3,23 +3,21 @@ package dev.marquee.model.trainer;
 import dev.marquee.data.event.TopicNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.marquee.data.event.ModelUpdate;
-import dev.marquee.data.event.Rating;
+import dev.marquee.model.BatchScorer;
 import dev.marquee.model.ModelCard;
 import dev.marquee.model.ModelRegistry;
+import dev.marquee.model.ScorerThreads;
+import dev.marquee.model.ServingProbe;
 import dev.marquee.model.ServingState;
-import dev.marquee.model.TrainedModel;
 import dev.marquee.model.cli.CliException;
 import dev.marquee.model.cli.Console;
 import dev.marquee.model.cli.ConsoleCommand;
 import dev.marquee.model.cli.OptionRange;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -180,29 +178,17 @@ abstract class ServingMoveCommand extends ConsoleCommand {
                 + "automatic promotion (`marquee promote --version " + dropped + "` still serves it)");
     }
 
-    /** Loads the version like the scoring job and probes it; null when it answers well. */
-    private static String check(Path dir) {
-        try (LoadedVersion loaded = LoadedVersion.open(dir)) {
-            return loaded.probe(knownRows(dir));
+    /**
+     * Loads the version like the scoring job and probes it as a scoring slot does before serving it ({@link
+     * ServingProbe}); null when a slot would serve it. An imported version on another scale than the ratings' is served
+     * by the job, so it is promoted and rolled back to alike.
+     */
+    static String check(Path dir) {
+        try (BatchScorer scorer = BatchScorer.open(dir, ScorerThreads.callerThread())) {
+            return ServingProbe.problem(scorer);
         } catch (Exception e) {
             return "it does not load: " + e;
         }
-    }
-
-    /** A row made of the first user and title in the version's vocabularies (none when they cannot be read). */
-    private static List<Rating> knownRows(Path dir) {
-        List<Rating> rows = new ArrayList<>();
-        try {
-            Path assets = dir.resolve(TrainedModel.ASSETS);
-            List<String> users = Files.readAllLines(assets.resolve(TrainedModel.USERS_FILE), StandardCharsets.UTF_8);
-            List<String> titles = Files.readAllLines(assets.resolve(TrainedModel.TITLES_FILE), StandardCharsets.UTF_8);
-            if (!users.isEmpty() && !titles.isEmpty()) {
-                rows.add(new Rating(users.get(0), titles.get(0), 3f, 0L));
-            }
-        } catch (IOException e) {
-            // the load itself reports unreadable vocabularies
-        }
-        return rows;
     }
 
     /** The card's model metrics, flattened: e.g. {@code test_rmse}, {@code validation_mae}. */
