@@ -531,7 +531,9 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         UserFactors f = factors.value();
         if (titleBranch) {
             // what the title's bias learns from: the residual beyond the user's correction, as it stands
-            double userPart = user.adjustmentForLabel(r, f, served.modelVersion, title);
+            // bounded as the served prediction's user part was
+            double userPart = Math.max(-settings.maxAdjustment, Math.min(settings.maxAdjustment,
+                    user.adjustmentForLabel(r, f, served.modelVersion, title)));
             ctx.output(TITLE_EVENTS, TitleEvent.of(new TitleLabel(title, served.modelVersion, served.newTitle,
                     (float) (label - served.model - userPart), join)));
         } else {
@@ -540,12 +542,17 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         // Without adaptation the join only measures: nothing per user is learned or kept beyond what waits.
         if (!settings.adaptationEnabled) return;
         boolean residualLearns = user.residualLearns(r, served.modelVersion);
+        // before the residual bias takes this label: factors that start now start from it as it stood
+        UserFactors learned = user.learn(f, r, served.modelVersion, title, label - served.model);
         if (residualLearns) {
             if (r == null) r = new UserResidual();
             r.add(label - served.model, served.modelVersion, settings.decay, settings.versionCarry);
         }
-        UserFactors learned = user.learn(f, served.modelVersion, title, label - served.model);
-        if (learned != null) factors.update(learned);
+        if (learned != null) {
+            factors.update(learned);
+        } else if (f != null && !user.factorsOn()) {
+            factors.clear(); // adaptation.factors.enabled turned off: kept, they would be rewritten and never freed
+        }
         // written with the factors too (a user without a residual has no factors): both expire together
         if (residualLearns || learned != null) residual.update(r);
         TtlSweep.afterWrite(ctx.timerService(), settings.stateTtlMs);

@@ -36,7 +36,7 @@ final class UserAdaptation implements Serializable {
     /** The user's correction of the model's output for this title, before bounds and the title's own bias. */
     double adjustment(UserResidual residual, UserFactors factors, long version, String title) {
         TitleEmbeddings e = embeddings(version);
-        if (e != null && factors != null) {
+        if (e != null && factors != null && !residualNewer(residual, factors)) {
             // factors of another version, or of another adaptation.factor-dimensions (restored from a savepoint taken
             // before the setting changed): their taste weights mean nothing on these embeddings
             return fits(factors, version, e) ? factors.adjustment(e.of(title)) : factors.bias();
@@ -44,23 +44,31 @@ final class UserAdaptation implements Serializable {
         return residual == null ? 0 : residual.adjustment(settings.shrinkage, Double.POSITIVE_INFINITY);
     }
 
+    /** Whether factors are learned at all ({@code adaptation.factors.enabled}); off, the residual bias serves alone. */
+    boolean factorsOn() {
+        return source != null;
+    }
+
     /**
      * Learns from one label of a prediction made by {@code version}: {@code residual} is the label minus the
-     * model's output. Returns the factors to keep (unchanged when the version has no embeddings, or when the
-     * label is a late one from a version other than both the factors' and the one now serving).
+     * model's output, and {@code userResidual} the user's residual bias before it. Returns the factors it changed, to be
+     * kept, or null when it changed nothing (the version has no embeddings, or the label is a late one from a version
+     * other than both the factors' and the one now serving). Factors start from the user's residual bias, not from
+     * nothing, when the user has none yet or when labels of a version without embeddings taught the residual bias
+     * since the factors last learned: what the user taught is not thrown away.
      */
-    UserFactors learn(UserFactors factors, long version, String title, double residual) {
+    UserFactors learn(UserFactors factors, UserResidual userResidual, long version, String title, double residual) {
         // decided before the version's embeddings are fetched: a late label must not load an old version's
         long servingVersion = serving.get();
         if (factors != null && factors.modelVersion != version && !carries(factors.modelVersion, version, servingVersion)) {
-            return factors;
+            return null;
         }
         // nor does one start the user's factors (nor load that version's embeddings to do it)
         if (factors == null && servingVersion != 0 && version != servingVersion) return null;
         TitleEmbeddings e = embeddings(version);
-        if (e == null) return factors;
-        if (factors == null) {
-            factors = UserFactors.prior(version, e.dimensions(), settings.factorBiasPrior, settings.factorPrior);
+        if (e == null) return null;
+        if (factors == null || residualNewer(userResidual, factors)) {
+            factors = fromResidual(userResidual, version, e.dimensions());
         } else if (!fits(factors, version, e)) {
             factors.carryTo(version, e.dimensions(), settings.versionCarry, settings.factorBiasPrior, settings.factorPrior);
         }
@@ -102,6 +110,24 @@ final class UserAdaptation implements Serializable {
      */
     static boolean carries(long stateVersion, long labelVersion, long servingVersion) {
         return servingVersion != 0 ? labelVersion == servingVersion : labelVersion > stateVersion;
+    }
+
+    /**
+     * Labels of a version the factors did not learn from (it had no embeddings) taught the residual bias since: it
+     * holds what the user said last, and the factors' bias is older.
+     */
+    private static boolean residualNewer(UserResidual residual, UserFactors factors) {
+        return residual != null && residual.weight > 0 && residual.modelVersion != factors.modelVersion;
+    }
+
+    /** Factors whose bias starts where the user's residual bias stands (another version's keeps version-carry of it). */
+    private UserFactors fromResidual(UserResidual r, long version, int dimensions) {
+        if (r == null || r.weight <= 0) {
+            return UserFactors.prior(version, dimensions, settings.factorBiasPrior, settings.factorPrior);
+        }
+        double carry = r.modelVersion == version ? 1 : settings.versionCarry;
+        return UserFactors.startingAt(version, dimensions, r.sum * carry, r.weight * carry, settings.factorBiasPrior,
+                settings.factorPrior);
     }
 
     private static boolean fits(UserFactors factors, long version, TitleEmbeddings e) {

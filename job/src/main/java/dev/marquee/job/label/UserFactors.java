@@ -32,6 +32,17 @@ public class UserFactors {
         return f;
     }
 
+    /**
+     * Nothing learned on these embeddings yet, but a bias already told by {@code weight} residuals summing to {@code
+     * sum} (a user's residual bias): the bias's posterior after them, the taste weights at their prior.
+     */
+    public static UserFactors startingAt(long version, int dimensions, double sum, double weight, double biasPrior,
+            double factorPrior) {
+        UserFactors f = new UserFactors();
+        f.reset(version, dimensions, 1 / (biasPrior + weight), sum / (biasPrior + weight), factorPrior);
+        return f;
+    }
+
     public int dimensions() {
         return weights.length - 1;
     }

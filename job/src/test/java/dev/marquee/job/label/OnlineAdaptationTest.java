@@ -202,6 +202,63 @@ class OnlineAdaptationTest {
         }
     }
 
+    /** The title's bias learns beyond the user's part as it was served: within adaptation.max-adjustment. */
+    @Test
+    void aNewTitlesBiasLearnsBeyondTheUsersBoundedPart() throws Exception {
+        try (var h = harness(Map.of("adaptation.title-bias", "new", "adaptation.decay", "1", "adaptation.shrinkage", "0",
+                "adaptation.max-adjustment", "0.5"))) {
+            h.processElement1(prediction("u1", "Known (1990)", 3.0f, 1), 0);
+            h.processElement2(label("u1", "Known (1990)", 5.0f), 0); // the user's residual: +2, served as +0.5
+            Prediction unknown = prediction("u1", "Brand New (2031)", 3.5f, 1);
+            unknown.oovMovieTitle = true;
+            h.processElement1(unknown, 0);
+            h.processElement2(label("u1", "Brand New (2031)", 4.0f), 0);
+            assertThat(titleLabels(h)).singleElement().satisfies(l -> {
+                assertThat(l.join.served).isCloseTo(4.0f, within(1e-6f));
+                assertThat(l.residual).as("4 - 3.5 - 0.5, not 4 - 3.5 - 2").isCloseTo(0f, within(1e-6f));
+            });
+        }
+    }
+
+    /** Factors restored into a job with adaptation.factors.enabled=false are dropped at the user's next label. */
+    @Test
+    void factorsTurnedOffAreDroppedAtTheNextLabelNotKeptForEver() throws Exception {
+        RegistryTitleEmbeddings source = new RegistryTitleEmbeddings(registryDir.toString(), "marquee", 16);
+        OperatorSubtaskState learned;
+        try (var h = harness(FACTORS, source)) {
+            for (int k = 0; k < 4; k++) {
+                h.processElement1(prediction("u1", titles.get(k), 3.0f, 1), 0);
+                h.processElement2(label("u1", titles.get(k), k % 2 == 0 ? 5.0f : 2.0f), 0);
+            }
+            learned = h.snapshot(1, 10);
+        }
+        Map<String, String> off = new HashMap<>(FACTORS);
+        off.put("adaptation.factors.enabled", "false");
+        OperatorSubtaskState afterOff;
+        try (var h = restored(off, source, learned)) {
+            h.processElement1(prediction("u1", titles.get(5), 3.0f, 1), 0);
+            h.processElement2(label("u1", titles.get(5), 4.0f), 0);
+            afterOff = h.snapshot(2, 20);
+        }
+        try (var h = restored(FACTORS, source, afterOff)) {
+            h.processElement1(prediction("u1", titles.get(10), 3.0f, 1), 0);
+            h.processElement1(prediction("u1", titles.get(11), 3.0f, 1), 0);
+            List<Prediction> out = h.extractOutputValues();
+            assertThat(out.get(0).adjustment).as("no factors left: the residual bias, the same for every title")
+                    .isEqualTo(out.get(1).adjustment).isNotZero();
+        }
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Rating, Prediction> restored(
+            Map<String, String> settings, RegistryTitleEmbeddings source, OperatorSubtaskState from) throws Exception {
+        var h = new KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Rating, Prediction>(
+                new LabelJoinOperator(new OnlineAdaptation(LabelSettings.from(new Settings(settings)), source)),
+                p -> p.userId, r -> r.userId, Types.STRING);
+        h.initializeState(from);
+        h.open();
+        return h;
+    }
+
     /**
      * A new title's prediction waits for its label when the job is restored with the title bias off: the title
      * branch is no longer read, so its label joins on the main output, as served.

@@ -24,11 +24,11 @@ class UserAdaptationTest {
         UserAdaptation wider = adaptation(6);
         UserAdaptation narrow = adaptation(2);
         UserFactors restored = null;
-        for (int i = 0; i < 20; i++) restored = narrow.learn(restored, VERSION, TITLES.get(i % TITLES.size()), 1.0);
+        for (int i = 0; i < 20; i++) restored = narrow.learn(restored, null, VERSION, TITLES.get(i % TITLES.size()), 1.0);
         assertThat(restored.dimensions()).isEqualTo(2);
 
         assertThat(wider.serve(null, restored, VERSION, "Heat (1995)")).isEqualTo(restored.bias());
-        UserFactors carried = wider.learn(restored, VERSION, "Heat (1995)", 0.5);
+        UserFactors carried = wider.learn(restored, null, VERSION, "Heat (1995)", 0.5);
         assertThat(carried.dimensions()).isEqualTo(6);
         assertThat(wider.serve(null, carried, VERSION, "Fargo (1996)")).isFinite();
     }
@@ -41,15 +41,15 @@ class UserAdaptationTest {
     void rightAfterARestoreALateLabelOfTheOlderVersionLeavesTheNewerFactorsAlone() {
         UserAdaptation before = adaptation(4);
         UserFactors learned = null;
-        for (int i = 0; i < 20; i++) learned = before.learn(learned, VERSION, TITLES.get(i % TITLES.size()), 0.8);
+        for (int i = 0; i < 20; i++) learned = before.learn(learned, null, VERSION, TITLES.get(i % TITLES.size()), 0.8);
         double heat = before.serve(null, learned, VERSION, "Heat (1995)");
 
         UserAdaptation restored = adaptation(4);
-        UserFactors after = restored.learn(learned, VERSION - 1, "Fargo (1996)", -2.0);
-        assertThat(after.modelVersion).isEqualTo(VERSION);
-        assertThat(restored.serve(null, after, VERSION, "Heat (1995)")).isEqualTo(heat);
+        assertThat(restored.learn(learned, null, VERSION - 1, "Fargo (1996)", -2.0)).as("nothing changed").isNull();
+        assertThat(learned.modelVersion).isEqualTo(VERSION);
+        assertThat(restored.serve(null, learned, VERSION, "Heat (1995)")).isEqualTo(heat);
 
-        UserFactors next = adaptation(4).learn(after, VERSION + 1, "Fargo (1996)", 0.5);
+        UserFactors next = adaptation(4).learn(learned, null, VERSION + 1, "Fargo (1996)", 0.5);
         assertThat(next.modelVersion).as("a newer version's label carries them on").isEqualTo(VERSION + 1);
     }
 
@@ -58,9 +58,9 @@ class UserAdaptationTest {
     void aLateLabelOfAnotherVersionStartsNoFactors() {
         UserAdaptation a = adaptation(4);
         a.serve(null, null, VERSION, "Heat (1995)");
-        assertThat(a.learn(null, VERSION - 1, "Fargo (1996)", 2.0)).isNull();
-        assertThat(a.learn(null, VERSION, "Fargo (1996)", 2.0)).as("the serving version's label does").isNotNull();
-        assertThat(adaptation(4).learn(null, VERSION - 1, "Fargo (1996)", 2.0)).as("serving version not known yet")
+        assertThat(a.learn(null, null, VERSION - 1, "Fargo (1996)", 2.0)).isNull();
+        assertThat(a.learn(null, null, VERSION, "Fargo (1996)", 2.0)).as("the serving version's label does").isNotNull();
+        assertThat(adaptation(4).learn(null, null, VERSION - 1, "Fargo (1996)", 2.0)).as("serving version not known yet")
                 .isNotNull();
     }
 
@@ -107,7 +107,7 @@ class UserAdaptationTest {
         });
         a.open();
         UserFactors f = null;
-        for (int i = 0; i < 5; i++) f = a.learn(f, VERSION, TITLES.get(i), 1.0);
+        for (int i = 0; i < 5; i++) f = a.learn(f, null, VERSION, TITLES.get(i), 1.0);
         a.serve(null, f, VERSION, "Heat (1995)");
         loaded.clear();
         assertThat(a.adjustmentForLabel(null, f, VERSION - 1, "Fargo (1996)")).isEqualTo(f.bias());
@@ -122,7 +122,7 @@ class UserAdaptationTest {
     void aServedPredictionOfAnOlderVersionGetsWhatItGotBefore() {
         UserFactors f = null;
         UserAdaptation learning = adaptation(4);
-        for (int i = 0; i < 5; i++) f = learning.learn(f, VERSION, TITLES.get(i), 1.0);
+        for (int i = 0; i < 5; i++) f = learning.learn(f, null, VERSION, TITLES.get(i), 1.0);
         LabelSettings off = LabelSettings.from(new Settings(Map.of(LabelSettings.FACTORS_ENABLED, "false")));
         UserAdaptation factorsOff = new UserAdaptation(off, v -> Optional.empty());
         factorsOff.open();
@@ -131,6 +131,49 @@ class UserAdaptationTest {
         factorsOff.serve(r, f, VERSION + 1, "Heat (1995)");
         assertThat(factorsOff.serve(r, f, VERSION - 1, "Heat (1995)"))
                 .isEqualTo(r.adjustment(off.shrinkage, Double.POSITIVE_INFINITY));
+    }
+
+    /**
+     * A user whose residual bias learned their correction (on a version without embeddings, or before factors were
+     * turned on) keeps it when factors start: they start from it, not from nothing.
+     */
+    @Test
+    void factorsStartFromTheUsersResidualBias() {
+        UserAdaptation a = adaptation(4);
+        UserResidual r = new UserResidual();
+        for (int i = 0; i < 20; i++) r.add(1.0, VERSION - 1, 0.95, 0.5);
+        assertThat(r.adjustment(3, Double.POSITIVE_INFINITY)).isGreaterThan(0.75);
+        UserFactors f = a.learn(null, r, VERSION - 1, "Heat (1995)", 1.0);
+        r.add(1.0, VERSION - 1, 0.95, 0.5);
+        // the factors' bias prior (adaptation.factors.bias-prior, 8) is stronger than the residual's shrinkage (3): from the
+        // prior alone, one label would give about 0.1
+        assertThat(a.serve(r, f, VERSION - 1, "Fargo (1996)")).as("the same version's").isGreaterThan(0.6);
+
+        UserAdaptation next = adaptation(4);
+        UserFactors carried = next.learn(null, r, VERSION, "Heat (1995)", 1.0);
+        assertThat(carried.bias()).as("another version's keeps version-carry of it").isGreaterThan(0.35);
+    }
+
+    /**
+     * Factors of version 3, then a week of a version without embeddings that taught the residual bias the opposite:
+     * the next version with embeddings serves and starts from the residual bias, not from the week-old factors.
+     */
+    @Test
+    void aResidualBiasNewerThanTheFactorsServesAndStartsTheNextFactors() {
+        UserAdaptation a = adaptation(4);
+        UserFactors f = null;
+        UserResidual r = new UserResidual();
+        for (int i = 0; i < 20; i++) {
+            f = a.learn(f, r, VERSION, TITLES.get(i % TITLES.size()), 0.8);
+            r.add(0.8, VERSION, 0.95, 0.5);
+        }
+        for (int i = 0; i < 40; i++) r.add(-0.5, VERSION + 1, 0.95, 0.5); // labels of a version without embeddings
+        double residualBias = r.adjustment(3, Double.POSITIVE_INFINITY);
+        assertThat(residualBias).isLessThan(-0.3);
+        assertThat(a.serve(r, f, VERSION + 2, "Heat (1995)")).isEqualTo(residualBias);
+        UserFactors next = a.learn(f, r, VERSION + 2, "Heat (1995)", -0.5);
+        assertThat(next.modelVersion).isEqualTo(VERSION + 2);
+        assertThat(next.bias()).isNegative();
     }
 
     private static UserAdaptation adaptation(int dimensions) {
