@@ -146,6 +146,11 @@ public final class ScoringBenchmark {
         boolean latencyOnly = Boolean.parseBoolean(opts.getOrDefault("latency-only", "false"));
         boolean coldStart = Boolean.parseBoolean(opts.getOrDefault("cold-start", "false"));
         int swapAt = Integer.parseInt(opts.getOrDefault("latency-swap-at", Integer.toString(latencySeconds / 2)));
+        if (swapAt < 0 || (swapAt > 0 && swapAt >= latencySeconds)) {
+            // a swap at or after the measured part's end never runs, and a report would claim one
+            throw new IllegalArgumentException("--latency-swap-at takes a second within the measured part, under"
+                    + " --latency-seconds (" + latencySeconds + "), or 0 for no swap: " + swapAt);
+        }
         int latencyPairs = Integer.parseInt(opts.getOrDefault("latency-pairs", "0"));
         int sideBySide = Integer.parseInt(opts.getOrDefault("drift-side-by-side", "0"));
         int driftPairs = Integer.parseInt(opts.getOrDefault("drift-pairs", "0"));
@@ -372,7 +377,8 @@ public final class ScoringBenchmark {
         double[] costRatios = results.stream().mapToDouble(r -> r[4] / r[3]).sorted().toArray();
         sb.append(String.format(Locale.ROOT, "%nTask-thread CPU: the CPU time of each job's task and source-fetcher threads (by "
                 + "their chain's name) over the shared span, per record written; its producers' network threads and the "
-                + "broker are not in it. The last column is the throughput ratio each job would have with the same CPU: "
+                + "broker are not in it, nor the full job's TensorFlow threads (native, which the JVM cannot see), its "
+                + "drift-window task and its dead-letters sink (tasks of their own). The last column is the throughput ratio each job would have with the same CPU: "
                 + "median %.2f.%n", median(costRatios)));
         sb.append(String.format(Locale.ROOT, "%nfull job / ceiling: %.2f (median of %d side-by-side runs)%n", median(ratios), results.size()));
         return sb.toString();
