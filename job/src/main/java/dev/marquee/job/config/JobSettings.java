@@ -328,7 +328,8 @@ public final class JobSettings implements Serializable {
                     + dev.marquee.data.drift.DriftCalibrator.SMALLEST_WINDOW + " scored requests): in smaller windows the"
                     + " calibrated metrics are reported unavailable (their thresholds would be too tight)");
         }
-        if (checkpointIntervalMs > CHECKPOINT_STALE_ALERT_MS - 60_000) {
+        // the alert fires once the last checkpoint is 300 s + its 2 min old; a minute is left for the checkpoint itself
+        if (checkpointIntervalMs > CHECKPOINT_STALE_ALERT_MS + 60_000) {
             out.add(ScoringJobOptions.CHECKPOINT_INTERVAL_MS.key() + " (" + checkpointIntervalMs + " ms): the "
                     + "MarqueeCheckpointStale alert of infra/prometheus/alerts.yml fires after "
                     + CHECKPOINT_STALE_ALERT_MS / 1000 + " s without a completed checkpoint (held 2 min), so it may fire"

@@ -57,6 +57,8 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
     private transient Counter inputQualityOnly;
     /** Whether the registry was asked, since this instance started, for a watch its state may not know of. */
     private transient boolean watchChecked;
+    /** This instance created the trigger's state (no savepoint): the pointer's candidate is asked for too. */
+    private transient boolean startedWithoutState;
     // Mirrors of the keyed state for gauges (a gauge is read outside any key context).
     private transient volatile int driftedWindowsGauge;
     private transient volatile int rmseWindowsGauge;
@@ -94,11 +96,12 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
     public void processElement(TriggerEvent event, Context ctx, Collector<RetrainRequest> out) throws Exception {
         long now = ctx.timerService().currentProcessingTime();
         TriggerState st = state.value();
-        if (st == null) {
+        boolean fresh = st == null;
+        if (fresh) {
             st = new TriggerState();
             st.scheduleAnchorMs = now; // the schedule counts from the first record seen
         }
-        checkWatchOnce(st, now);
+        checkWatchOnce(st, now, fresh);
         expireInFlight(st, now);
         if (event.report != null) onReport(event.report, st, now, out);
         else if (event.outcome != null) onOutcome(event.outcome, st, now);
@@ -113,7 +116,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         if (st == null) return;
         if (st.timerMs == timestamp) st.timerMs = -1;
         long now = ctx.timerService().currentProcessingTime();
-        checkWatchOnce(st, now); // an overdue timer fires right after a restore, before any input
+        checkWatchOnce(st, now, false); // an overdue timer fires right after a restore, before any input
         expireInFlight(st, now);
         onSchedule(st, now, out);
         save(st, ctx.timerService());
@@ -331,19 +334,22 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
     }
 
     /**
-     * A state restored from a trigger without watches, a watch announced while it was stopped, or a trigger started
-     * without its state (no savepoint: its sources resume after the updates that announced them) knows of no watch or
-     * candidate in shadow: the registry's pointer says whether one runs, as no update will announce it again. Asked
-     * until it answers.
+     * A state restored from a trigger without watches (or a watch announced while it was stopped) knows of none: the
+     * registry's pointer says whether one runs, as no update will announce it again. A trigger started without its
+     * state ({@code fresh}: no savepoint, its sources resume after the updates and outcomes that named them) knows of
+     * no candidate in shadow either, and takes the pointer's, a retrain's or an import's, which it cannot tell apart; a
+     * restored state replays its updates and knows its own. Asked until it answers.
      */
-    private void checkWatchOnce(TriggerState st, long now) {
+    private void checkWatchOnce(TriggerState st, long now, boolean fresh) {
+        if (fresh) startedWithoutState = true;
         if (watchChecked) return;
-        if (st.watchedVersion > 0 || st.candidateVersion > 0) {
+        if (st.watchedVersion > 0) {
             watchChecked = true;
             return;
         }
         java.util.OptionalLong watched = heldVersions.watched();
-        java.util.OptionalLong candidate = heldVersions.candidate();
+        java.util.OptionalLong candidate = startedWithoutState && st.candidateVersion <= 0 ? heldVersions.candidate()
+                : java.util.OptionalLong.of(0);
         if (watched.isEmpty() || candidate.isEmpty()) return; // the registry cannot be read now: ask again at the next event
         watchChecked = true;
         if (watched.getAsLong() > 0) {

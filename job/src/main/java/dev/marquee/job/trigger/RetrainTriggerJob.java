@@ -89,9 +89,7 @@ public final class RetrainTriggerJob {
         TriggerSettings settings;
         try {
             settings = TriggerSettings.from(dev.marquee.job.config.JobArguments.parse(args));
-            for (String warning : settings.common.warnings()) { // the Kafka clients' (acks); the drift ones are the scoring job's
-                if (warning.startsWith(JobSettings.KAFKA_PROPERTY_PREFIX)) System.err.println("marquee retraining trigger: " + warning);
-            }
+            for (String warning : warnings(settings.common)) System.err.println("marquee retraining trigger: " + warning);
             dev.marquee.job.config.LocalBinding.requireSharedRegistry(settings.common.modelRegistry);
             checkBrokers(settings);
         } catch (IllegalArgumentException e) { // a SettingException
@@ -107,6 +105,12 @@ public final class RetrainTriggerJob {
      * What the brokers say (BrokerChecks): the topics the trigger's sources read must exist, and an exactly-once
      * trigger's transactions must fit the brokers' maximum; a refusal is a SettingException.
      */
+    /** The settings' warnings that concern the trigger: the Kafka clients' (acks) and its checkpoints'; drift's are the scoring job's. */
+    static java.util.List<String> warnings(JobSettings common) {
+        return common.warnings().stream().filter(w -> w.startsWith(JobSettings.KAFKA_PROPERTY_PREFIX)
+                || w.startsWith(dev.marquee.job.config.ScoringJobOptions.CHECKPOINT_INTERVAL_MS.key())).toList();
+    }
+
     private static void checkBrokers(TriggerSettings settings) {
         java.util.List<String> sources = java.util.List.of(settings.common.driftTopic, settings.retrainOutcomesTopic,
                 settings.common.modelUpdatesTopic);

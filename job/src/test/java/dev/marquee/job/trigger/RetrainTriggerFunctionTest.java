@@ -578,6 +578,39 @@ class RetrainTriggerFunctionTest {
         }
     }
 
+    /**
+     * A restored trigger knows its own candidates from its state and the updates it replays: an import in shadow beside
+     * the serving version holds nothing back after a restore, as it held nothing back before it.
+     */
+    @Test
+    void aRestoredTriggerDoesNotAwaitAnImportInShadow(@TempDir Path registryDir) throws Exception {
+        ModelRegistry registry = new ModelRegistry(registryDir);
+        for (int i = 0; i < 3; i++) {
+            registry.publish(MODEL, dir -> java.nio.file.Files.writeString(dir.resolve(ModelRegistry.SAVED_MODEL_FILE), "pb"));
+        }
+        OperatorSubtaskState snapshot;
+        try (var h = harness(driftOnly(MINUTE), registry)) {
+            send(h, new ModelUpdate(MODEL, 2, "/r/marquee/2", 0));
+            registry.writeState(MODEL, ServingState.serving(2, "v2", 0).with(2, 3, ServingState.CANDIDATE, "imported", 0));
+            ModelUpdate imported = new ModelUpdate(MODEL, 2, "/r/marquee/2", 0);
+            imported.shadowVersion = 3;
+            send(h, imported);
+            snapshot = h.snapshot(1, 1);
+        }
+        var restored = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new RetrainTriggerFunction(
+                driftOnly(MINUTE), CARD_0_90, new RegistryHeldVersions(registry.base().toString(), MODEL))),
+                new ConstantKey(MODEL), Types.STRING);
+        try (restored) {
+            restored.setProcessingTime(0);
+            restored.initializeState(snapshot);
+            restored.open();
+            restored.setProcessingTime(10 * MINUTE);
+            Episode episode = openEpisode(8, 0);
+            for (int i = 0; i < 3; i++) send(restored, withEpisode(report(2, true), episode));
+            assertThat(ids(restored)).as("the import in shadow holds nothing back").hasSize(1);
+        }
+    }
+
     /** Once the episode's candidate serves, a later import in shadow beside it is not that candidate's replacement. */
     @Test
     void anImportBesideAPromotedCandidateHoldsNothingBack() throws Exception {

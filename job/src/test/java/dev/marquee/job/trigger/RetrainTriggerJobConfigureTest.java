@@ -22,4 +22,16 @@ class RetrainTriggerJobConfigureTest {
         RetrainTriggerJob.configure(atLeastOnce, TriggerSettings.from(Map.of("checkpoint.interval-ms", "60000")).common);
         assertThat(atLeastOnce.getCheckpointConfig().getCheckpointTimeout()).as("Flink's default").isEqualTo(600_000);
     }
+
+    /** The trigger checkpoints too, and MarqueeCheckpointStale covers it: it says so; the drift warnings are not its. */
+    @Test
+    void theTriggerPrintsTheCheckpointAndKafkaWarningsButNotTheDriftOnes() {
+        TriggerSettings s = TriggerSettings.from(Map.of("checkpoint.interval-ms", "600000", "kafka.property.acks", "1"));
+        assertThat(RetrainTriggerJob.warnings(s.common)).hasSize(2)
+                .anySatisfy(w -> assertThat(w).contains("MarqueeCheckpointStale"))
+                .anySatisfy(w -> assertThat(w).startsWith("kafka.property.acks=1"));
+        dev.marquee.job.config.JobSettings drift = dev.marquee.job.config.JobSettings.from(Map.of("drift.window.records", "200"));
+        assertThat(drift.warnings()).hasSize(1);
+        assertThat(RetrainTriggerJob.warnings(drift)).as("the scoring job's").isEmpty();
+    }
 }

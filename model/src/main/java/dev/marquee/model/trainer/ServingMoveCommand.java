@@ -179,9 +179,9 @@ abstract class ServingMoveCommand extends ConsoleCommand {
     }
 
     /**
-     * Loads the version like the scoring job and probes it as a scoring slot does before serving it ({@link
-     * ServingProbe}); null when a slot would serve it. An imported version on another scale than the ratings' is served
-     * by the job, so it is promoted and rolled back to alike.
+     * Loads the version like the scoring job and runs the probe a scoring slot runs first ({@link ServingProbe}; not
+     * the slot's warm-up batch); null when it answers. An imported version on another scale than the ratings' is
+     * served by the job, so it is promoted and rolled back to alike.
      */
     static String check(Path dir) {
         try (BatchScorer scorer = BatchScorer.open(dir, ScorerThreads.callerThread())) {

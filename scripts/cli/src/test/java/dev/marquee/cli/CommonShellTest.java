@@ -102,6 +102,32 @@ class CommonShellTest {
                 .contains(target.resolve("u.data") + " has 5 lines, expected 100000").contains("kept at " + target + ".old");
         assertThat(Files.readAllLines(target.resolve("u.data"))).hasSize(100_000);
         assertThat(Files.readAllLines(Path.of(target + ".old").resolve("u.data"))).as("the old copy, aside").hasSize(5);
+
+        // the folder spelt with a trailing slash (tab completion), existing and empty, or new and relative
+        Path slashed = Files.createDirectories(dir.resolve("sp ace/ml"));
+        Path fresh = dir.resolve("sp ace/new");
+        for (String[] given : new String[][] {{slashed + "/", dir.toString()}, {"new/", dir.resolve("sp ace").toString()}}) {
+            ProcessBuilder again = new ProcessBuilder("bash", COMMON.getParent().getParent().resolve("fetch-movielens").toString(),
+                    given[0]).directory(new java.io.File(given[1]));
+            again.environment().put("MOVIELENS_URL", "file://" + zip);
+            again.environment().put("MARQUEE_STATE", dir.resolve("state").toString());
+            Process q = again.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+            assertThat(q.waitFor(120, TimeUnit.SECONDS)).as("fetch-movielens ended").isTrue();
+            String said = Files.readString(err);
+            assertThat(q.exitValue()).as(said).isZero();
+            assertThat(said).as("a path to paste").contains("export MOVIELENS_DIR=" + dir.toString().replace(" ", "\\ ")
+                    + "/sp\\ ace/");
+        }
+        for (Path t : List.of(slashed, fresh)) {
+            assertThat(Files.readAllLines(t.resolve("u.data"))).as(t.toString()).hasSize(100_000);
+            try (var inside = Files.list(t)) {
+                assertThat(inside.map(e -> e.getFileName().toString())).as("nothing of the script's inside " + t)
+                        .noneMatch(n -> n.startsWith("."));
+            }
+        }
+        try (var beside = Files.list(dir.resolve("sp ace"))) {
+            assertThat(beside.map(e -> e.getFileName().toString())).containsExactlyInAnyOrder("ml", "new");
+        }
     }
 
     /**

@@ -149,6 +149,10 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
             System.err.println("audit: Kafka at " + bootstrap + " did not answer (each call waits up to "
                     + untilDeadlineCapSeconds(timeoutSeconds) + " s, within --timeout-seconds): " + e.getMessage());
             return 3;
+        } catch (org.apache.kafka.clients.consumer.OffsetOutOfRangeException e) {
+            System.err.println("audit: records were deleted (retention) while the audit read them (" + e.getMessage()
+                    + "): no verdict; run it again");
+            return 3;
         } catch (KafkaException e) {
             System.err.println("audit: Kafka failed: " + e.getMessage());
             return 3;
@@ -334,6 +338,8 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
         p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false"); // an audit creates nothing
+        // records deleted (retention) under the reader fail the read: a jump to the end would skip them unsaid
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         p.putAll(extra);
         return p;
     }
@@ -343,6 +349,10 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
                         + "missing %,d; duplicates %,d; unexpected %,d; unreadable %,d%n",
                 r.requestRecords(), r.expectedOutcomes(), r.predictions(), r.deadLetters(), r.missing(),
                 r.duplicates(), r.unexpected(), r.unreadable());
+        if (r.outsideRange() > 0) {
+            System.out.printf(Locale.ROOT, "audit: %,d outcomes of request records not read (before the first offset"
+                    + " read, deleted by retention, or after the last, written since): not audited%n", r.outsideRange());
+        }
         r.missingSamples().forEach(id -> System.out.println("audit: missing    " + id));
         r.duplicateSamples().forEach(id -> System.out.println("audit: duplicate  " + id));
         r.unexpectedSamples().forEach(id -> System.out.println("audit: unexpected " + id));

@@ -6,7 +6,10 @@ import dev.marquee.data.event.RatingRequest;
 import dev.marquee.data.event.SourcePosition;
 import dev.marquee.data.parse.ParseResult;
 import dev.marquee.data.parse.RequestParser;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Matches what the scoring job wrote against what it was asked: every request record must end as exactly the
@@ -23,6 +26,10 @@ import java.util.List;
  * {@code SCORING_FAILED}: {@link dev.marquee.data.event.ErrorCode#afterValidation}) ends as a dead letter
  * that names its request id: that dead letter is the request's one outcome, in place of its prediction, since
  * which requests a model refuses depends on the version serving, not on the bytes.
+ *
+ * <p>Only the request records read are audited: an outcome of one before the first offset read on its partition
+ * (deleted by retention, which may keep the outputs longer) or after the last (written while the audit ran) is
+ * counted apart, as outside the audited range, not as unexpected.
  */
 public final class OutcomeLedger {
     private final String requestsTopic;
@@ -32,6 +39,15 @@ public final class OutcomeLedger {
     private long predictions;
     private long deadLetters;
     private long unreadable;
+    private long outsideRange;
+    /** Per partition of the requests topic, the first and last offsets read. */
+    private final Map<Integer, long[]> audited = new HashMap<>();
+    /**
+     * Outcomes of envelope instances seen, by position and instance index, and the id they count under: a request id
+     * repeated inside an envelope must not let one instance's second outcome stand in for another's missing one.
+     */
+    private final Map<String, Integer> instancesSeen = new HashMap<>();
+    private final Map<String, String> instanceOutcomeId = new HashMap<>();
 
     public OutcomeLedger(String requestsTopic, RequestParser parser) {
         this.requestsTopic = requestsTopic;
@@ -41,6 +57,8 @@ public final class OutcomeLedger {
     /** Registers one record of the requests topic: its value decides how many outcomes it owes. */
     public void expect(int partition, long offset, long recordTimestampMs, byte[] value) {
         requestRecords++;
+        audited.merge(partition, new long[] {offset, offset},
+                (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
         // the record's timestamp, as the job's source gives it: parser.missing-timestamp=record-time reads it
         SourcePosition position = new SourcePosition(requestsTopic, partition, offset, recordTimestampMs);
         ParseResult result = parser.parse(value, position);
@@ -55,8 +73,12 @@ public final class OutcomeLedger {
     public void observe(Prediction prediction) {
         predictions++;
         SourcePosition s = prediction.source;
-        record(s == null ? unattributed("prediction", prediction.requestId)
-                : predictionId(s, prediction.requestId));
+        if (outsideAuditedRange(s)) return;
+        String id = s == null ? unattributed("prediction", prediction.requestId) : predictionId(s, prediction.requestId);
+        record(id);
+        if (s != null && prediction.instanceIndex != null && prediction.instanceIndex >= 0) {
+            instanceOutcome(s, prediction.instanceIndex, id);
+        }
     }
 
     public void observe(DeadLetter deadLetter) {
@@ -68,8 +90,12 @@ public final class OutcomeLedger {
                 || (deadLetter.errorCode != null && deadLetter.errorCode.afterValidation());
         if (s == null) {
             record(unattributed("dead-letter", String.valueOf(deadLetter.instanceIndex)));
+        } else if (outsideAuditedRange(s)) {
+            return;
         } else if (afterValidation) {
-            record(predictionId(s, deadLetter.requestId));
+            String id = predictionId(s, deadLetter.requestId);
+            record(id);
+            if (deadLetter.instanceIndex >= 0) instanceOutcome(s, deadLetter.instanceIndex, id);
         } else {
             record(deadLetterId(s, deadLetter.instanceIndex));
         }
@@ -87,8 +113,35 @@ public final class OutcomeLedger {
 
     public Report report(int samples) {
         OwedCounts.Tally t = outcomes.tally(samples);
-        return new Report(requestRecords, outcomes.owedTotal(), predictions, deadLetters, t.missing(), t.duplicates(),
-                t.unexpected(), unreadable, t.missingSamples(), t.duplicateSamples(), t.unexpectedSamples());
+        // an instance seen twice whose id does not show it (the envelope repeats the id, and another instance's
+        // outcome is missing behind it)
+        long masked = 0;
+        List<String> duplicateSamples = new ArrayList<>(t.duplicateSamples());
+        for (Map.Entry<String, Integer> e : instancesSeen.entrySet()) {
+            if (e.getValue() < 2 || outcomes.seenBeyondOwed(instanceOutcomeId.get(e.getKey()))) continue;
+            masked += e.getValue() - 1;
+            if (duplicateSamples.size() < samples) {
+                duplicateSamples.add(e.getKey() + " x" + e.getValue() + " (its request id repeats in the envelope)");
+            }
+        }
+        return new Report(requestRecords, outcomes.owedTotal(), predictions, deadLetters, t.missing(),
+                t.duplicates() + masked, t.unexpected(), unreadable, outsideRange, t.missingSamples(),
+                List.copyOf(duplicateSamples), t.unexpectedSamples());
+    }
+
+    /** An outcome of a record of the requests topic that this audit did not read (see the class comment). */
+    private boolean outsideAuditedRange(SourcePosition s) {
+        if (s == null || !requestsTopic.equals(s.topic)) return false;
+        long[] range = audited.get(s.partition);
+        if (range != null && s.offset >= range[0] && s.offset <= range[1]) return false;
+        outsideRange++;
+        return true;
+    }
+
+    private void instanceOutcome(SourcePosition s, int instanceIndex, String id) {
+        String key = "instance " + s.topic + "-" + s.partition + "@" + s.offset + "#" + instanceIndex;
+        instancesSeen.merge(key, 1, Integer::sum);
+        instanceOutcomeId.putIfAbsent(key, id);
     }
 
     private void record(String id) {
@@ -119,10 +172,11 @@ public final class OutcomeLedger {
 
     /**
      * The audit's result. {@code duplicates}: outcomes seen more often than owed; {@code unexpected}: outcomes no
-     * request record owes (another topic's, a wrong request id, leftovers of an earlier run).
+     * request record owes (another topic's, a wrong request id, leftovers of an earlier run); {@code outsideRange}:
+     * outcomes of request records the audit did not read (not a failure).
      */
     public record Report(long requestRecords, long expectedOutcomes, long predictions, long deadLetters, long missing,
-                         long duplicates, long unexpected, long unreadable, List<String> missingSamples,
+                         long duplicates, long unexpected, long unreadable, long outsideRange, List<String> missingSamples,
                          List<String> duplicateSamples, List<String> unexpectedSamples) {
 
         public boolean clean() {

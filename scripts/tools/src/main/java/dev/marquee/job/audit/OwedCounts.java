@@ -33,6 +33,11 @@ final class OwedCounts {
         return owed.containsKey(id);
     }
 
+    /** Whether {@code id} was seen more often than it is owed. */
+    boolean seenBeyondOwed(String id) {
+        return id != null && seen.getOrDefault(id, 0) > owed.getOrDefault(id, 0);
+    }
+
     long owedTotal() {
         return owedTotal;
     }

@@ -58,8 +58,10 @@ class OutcomeLedgerTest {
     @Test
     void aPredictionNoRequestOwesIsUnexpected() {
         ledger.expect(0, 5, 1L, valid("r-1"));
+        ledger.expect(0, 7, 1L, valid("r-7"));
         ledger.observe(prediction(0, 5, "r-1"));
-        ledger.observe(prediction(0, 6, "r-9"));
+        ledger.observe(prediction(0, 7, "r-7"));
+        ledger.observe(prediction(0, 6, "r-9")); // within the offsets read: a transaction marker's, say
         ledger.observe(prediction(0, 5, "someone-else"));
 
         OutcomeLedger.Report r = ledger.report(10);
@@ -173,6 +175,55 @@ class OutcomeLedgerTest {
         ledger.expect(0, 5, 892_870_992_000L, noTimestamp); // the default: refused
         ledger.observe(deadLetter(0, 5, -1));
         assertThat(ledger.report(10).clean()).isTrue();
+    }
+
+    /**
+     * Requests written while the audit ran, or deleted by retention before it read them (the dead letters are kept
+     * longer): their outcomes are counted apart, not as unexpected.
+     */
+    @Test
+    void outcomesOfRequestRecordsTheAuditDidNotReadAreCountedApart() {
+        ledger.expect(0, 5, 1L, valid("r-5"));
+        ledger.expect(0, 10, 1L, valid("r-10"));
+        ledger.observe(prediction(0, 5, "r-5"));
+        ledger.observe(prediction(0, 10, "r-10"));
+        ledger.observe(prediction(0, 12, "r-12")); // written since
+        ledger.observe(deadLetter(0, 2, -1)); // its request deleted
+        ledger.observe(prediction(1, 0, "r-other")); // a partition with nothing read
+
+        OutcomeLedger.Report r = ledger.report(10);
+        assertThat(r.outsideRange()).isEqualTo(3);
+        assertThat(r.unexpected()).isZero();
+        assertThat(r.clean()).as("%s", r).isTrue();
+    }
+
+    /**
+     * An envelope may repeat a request id: one instance's outcome written twice must not stand in for the other's
+     * missing one.
+     */
+    @Test
+    void aDuplicatedInstanceDoesNotStandInForAMissingOneWithTheSameRequestId() {
+        byte[] envelope = ("{\"instances\":[{\"request_id\":\"b\",\"user_id\":\"1\",\"movie_title\":\"Fargo (1996)\","
+                + "\"timestamp\":892870992},{\"request_id\":\"b\",\"user_id\":\"2\",\"movie_title\":\"Fargo (1996)\","
+                + "\"timestamp\":892870992}]}").getBytes(StandardCharsets.UTF_8);
+        ledger.expect(0, 3, 1L, envelope);
+        for (int i = 0; i < 2; i++) {
+            Prediction p = prediction(0, 3, "b");
+            p.instanceIndex = 0;
+            ledger.observe(p);
+        }
+        OutcomeLedger.Report r = ledger.report(10);
+        assertThat(r.duplicates()).isEqualTo(1);
+        assertThat(r.clean()).isFalse();
+
+        OutcomeLedger right = new OutcomeLedger(TOPIC, new RequestParser());
+        right.expect(0, 3, 1L, envelope);
+        for (int i = 0; i < 2; i++) {
+            Prediction p = prediction(0, 3, "b");
+            p.instanceIndex = i;
+            right.observe(p);
+        }
+        assertThat(right.report(10).clean()).isTrue();
     }
 
     private static byte[] valid(String requestId) {
