@@ -72,6 +72,8 @@ public final class TopicTailCommand implements Callable<Integer> {
         // What a transactional (exactly-once) writer committed, not what it aborted; and a mistyped topic is not created.
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        // records deleted (retention) under the reader: on from the oldest left, not a jump to the end
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         consumerProps.forEach((k, v) -> props.put(k.trim(), v.trim()));
         Tailed tailed;
         try {
@@ -84,14 +86,19 @@ public final class TopicTailCommand implements Callable<Integer> {
         boolean complete = expected == Long.MAX_VALUE ? !tailed.cutShort() : count >= expected;
         System.out.printf(Locale.ROOT, "tail: read %,d records from %s%s%n", count, topic,
                 expected != Long.MAX_VALUE ? (complete ? " (all expected)" : String.format(Locale.ROOT, " (expected %,d)", expected))
-                        : complete ? "" : String.format(Locale.ROOT, " (stopped at --timeout-seconds %s with records"
-                                + " left unread: the topic holds more)", new java.math.BigDecimal(Double.toString(timeoutSeconds))
-                                .stripTrailingZeros().toPlainString()));
+                        : complete ? "" : tailed.byDeadline() ? String.format(Locale.ROOT, " (stopped at --timeout-seconds %s"
+                                + " with records left unread: the topic holds more)", new java.math.BigDecimal(
+                                Double.toString(timeoutSeconds)).stripTrailingZeros().toPlainString())
+                                : " (stopped after --idle-seconds without a record, with records left unread: the topic"
+                                + " holds more; a broker slow to answer? a longer --idle-seconds)");
         return complete ? 0 : 1;
     }
 
-    /** How many records were read, and whether the deadline stopped the reading with records left unread. */
-    record Tailed(long count, boolean cutShort) {}
+    /**
+     * How many records were read, and whether the reading stopped with records left unread (at the deadline, or after
+     * --idle-seconds without a record while the partitions held more: a leader that did not answer meanwhile).
+     */
+    record Tailed(long count, boolean cutShort, boolean byDeadline) {}
 
     /** A record's value as a terminal line: control and format characters (escape sequences, bidi overrides) as \\uXXXX. */
     static String printable(byte[] value) {
@@ -149,7 +156,7 @@ public final class TopicTailCommand implements Callable<Integer> {
             }
             boolean byDeadline = count < expect && System.currentTimeMillis() >= deadline
                     && System.currentTimeMillis() - lastArrival < idleMs;
-            return new Tailed(count, byDeadline && unreadLeft(consumer, partitions));
+            return new Tailed(count, count < expect && unreadLeft(consumer, partitions), byDeadline);
         }
     }
 }

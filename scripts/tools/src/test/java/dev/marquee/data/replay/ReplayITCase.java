@@ -123,6 +123,16 @@ class ReplayITCase {
         TopicTailCommand.Tailed quiet = TopicTailCommand.tail(props, topic, 0, Long.MAX_VALUE, 5_000, 60_000);
         assertThat(quiet.cutShort()).as("read until quiet").isFalse();
         assertThat(quiet.count()).isEqualTo(sent.get());
+
+        // a broker that answers no fetch within --idle-seconds (as a leader being moved): the records are there, unread
+        Properties slow = new Properties();
+        slow.putAll(props);
+        slow.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, Integer.toString(100 << 20));
+        slow.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "5000");
+        TopicTailCommand.Tailed stalled = TopicTailCommand.tail(slow, topic, 0, Long.MAX_VALUE, 1_000, 60_000);
+        assertThat(stalled.count()).isZero();
+        assertThat(stalled.cutShort()).as("stopped idle with records left unread").isTrue();
+        assertThat(stalled.byDeadline()).isFalse();
     }
 
     @Test
