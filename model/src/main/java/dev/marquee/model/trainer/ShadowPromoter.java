@@ -45,7 +45,7 @@ final class ShadowPromoter {
     private String role;
     private long announcedServing = -1;
     private long announcedShadow = -1;
-    private long lastJudgedAtLabels;
+    private long lastJudgedAtLabels = -1;
     /** This promoter's last round with the current shadow (-1: none yet), and its time not yet added to the pointer's. */
     private long lastRoundMs = -1;
     private long unsavedJudgedMs;
@@ -122,8 +122,9 @@ final class ShadowPromoter {
     }
 
     private boolean judgementDue() {
+        // the first look as soon as there are enough labels and users, the next ones judge-every-labels apart
         return pairedLabels >= settings.minLabels() && pairs.users() >= settings.minUsers()
-                && pairedLabels - lastJudgedAtLabels >= settings.judgeEveryLabels();
+                && (lastJudgedAtLabels < 0 || pairedLabels - lastJudgedAtLabels >= settings.judgeEveryLabels());
     }
 
     private ModelUpdate pollLocked(long nowMs) throws IOException {
@@ -320,6 +321,6 @@ final class ShadowPromoter {
         pairedServing = serving;
         pairedShadow = shadow;
         role = shadowRole;
-        lastJudgedAtLabels = 0;
+        lastJudgedAtLabels = -1; // not judged yet
     }
 }

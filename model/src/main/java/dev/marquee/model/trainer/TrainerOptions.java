@@ -158,6 +158,20 @@ public final class TrainerOptions {
     }
 
     /** The settings, checked; a value out of range or a removed option is a {@link SettingException}. */
+    /** Users below which the per-user bootstrap's interval is much narrower than its confidence says. */
+    static final int FEW_USERS = 10;
+
+    /**
+     * A warning for a minimum of users so low that the interval lies: with G users a bootstrap draw repeats one user
+     * with probability G·G^-G (25% at 2), past the 2.5% tail, and a candidate at the margin passes a quarter of the time.
+     */
+    static java.util.Optional<String> fewUsersWarning(String key, int minUsers) {
+        if (minUsers >= FEW_USERS) return java.util.Optional.empty();
+        return java.util.Optional.of("trainer: warning: " + key + " " + minUsers + ": a decision on fewer than "
+                + FEW_USERS + " users' labels is far less sure than its interval says (a version at the margin passes up"
+                + " to a quarter of the time at 2 users, about 1 in 12 at 5; docs/RETRAINING.md, the gate)");
+    }
+
     TrainerSettings settings(Console console) {
         ModelRegistry models = registry.registry(console);
         if (minImprovement != null) {
@@ -184,6 +198,11 @@ public final class TrainerOptions {
                                 minLabels != null ? minLabels : GatePolicy.DEFAULT_MIN_LABELS, 1, Integer.MAX_VALUE),
                 OptionRange.check("trainer.gate.min-users", minUsers, 2, Integer.MAX_VALUE),
                 maxRmse != null ? OptionRange.check("trainer.gate.max-rmse", maxRmse, 1e-6, 100.0) : Double.NaN);
+        PromotionSettings promotionSettings = promotion.settings();
+        fewUsersWarning("trainer.gate.min-users", gate.minUsers()).ifPresent(console.err()::println);
+        if (PromotionSettings.SHADOW.equals(promotionSettings.mode())) {
+            fewUsersWarning("trainer.shadow.min-users", promotionSettings.minUsers()).ifPresent(console.err()::println);
+        }
         return new TrainerSettings(kafka.clients(console), group, requestsTopic, outcomesTopic, updatesTopic,
                 ratingsTopic, models, registry.name, data,
                 OptionRange.check("trainer.label-window-seconds", labelWindowSeconds, 0, Long.MAX_VALUE),
@@ -194,7 +213,7 @@ public final class TrainerOptions {
                 OptionRange.check("trainer.keep-rejected", keepRejected, 0, 100_000),
                 epochs != null ? OptionRange.check("trainer.epochs", epochs, 1, 100_000) : 0,
                 learningRate != null ? OptionRange.check("trainer.learning-rate", learningRate, 1e-12, 100) : 0.0,
-                once, labeledTopic, statusTopic, promotion.settings(),
+                once, labeledTopic, statusTopic, promotionSettings,
                 OptionRange.check(TrainerSettings.MAX_REQUESTS_PER_HOUR, maxRequestsPerHour, 0, 100_000),
                 1000 * OptionRange.check("trainer.request-expiry-seconds", requestExpirySeconds, 0, 365L * 86_400),
                 keepVersions(keepVersions),

@@ -141,6 +141,33 @@ class ShadowPromoterTest {
         assertThat(registry.serving(NAME)).hasValue(2);
     }
 
+    /** The first look comes at trainer.shadow.min-labels, not only once judge-every-labels have passed. */
+    @Test
+    void theFirstLookComesAtTheMinimumLabelsEvenBelowTheJudgingStep() throws IOException {
+        ShadowPromoter early = new ShadowPromoter(registry, NAME,
+                new PromotionSettings(PromotionSettings.SHADOW, 100, 20, 500, 24 * HOUR, 24 * HOUR),
+                PairedUserComparison::compare, MARGIN, log::add);
+        candidate(1, 2);
+        early.poll(1);
+        SplittableRandom random = new SplittableRandom(3);
+        for (int u = 0; u < 50; u++) {
+            for (int k = 0; k < 3; k++) { // 150 labels: over the minimum, under the step
+                LabeledPrediction p = new LabeledPrediction();
+                p.modelName = NAME;
+                p.userId = "u" + u;
+                p.label = 1 + random.nextInt(5);
+                p.modelVersion = 1;
+                p.modelRating = (float) (p.label + 1.5 * gaussian(random));
+                p.shadowVersion = 2;
+                p.shadowRating = (float) (p.label + 0.3 * gaussian(random));
+                early.accept(p);
+            }
+        }
+        ModelUpdate update = early.poll(2);
+        assertThat(update).as("judged at 150 labels").isNotNull();
+        assertThat(update.version).isEqualTo(2);
+    }
+
     /** A target is announced once, by whichever writer comes first: the promoter's thread or the request loop. */
     @Test
     void aTargetIsAnnouncedOnceWhoeverReadsItFirst() throws IOException {

@@ -73,6 +73,21 @@ class TrainerSettingsTest {
         assertThat(s.keepRejected()).isZero();
     }
 
+    /** Fewer than 10 users: the bootstrap's interval is far narrower than it says, and the trainer says so. */
+    @Test
+    void aMinimumOfFewUsersIsAcceptedWithAWarning() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream sink = new PrintStream(err, true);
+        TrainerSettings.parse(new String[] {"--trainer.gate.min-users", "4", "--trainer.shadow.min-users", "3"},
+                new Console(new ByteArrayInputStream(new byte[0]), sink, sink, Map.of(), tmp));
+        assertThat(err.toString()).contains("trainer.gate.min-users 4: a decision on fewer than 10 users")
+                .contains("trainer.shadow.min-users 3:");
+        ByteArrayOutputStream quiet = new ByteArrayOutputStream();
+        PrintStream none = new PrintStream(quiet, true);
+        TrainerSettings.parse(new String[0], new Console(new ByteArrayInputStream(new byte[0]), none, none, Map.of(), tmp));
+        assertThat(quiet.toString()).as("the defaults (10 and 20)").doesNotContain("warning");
+    }
+
     @Test
     void theOldMinimumHoldoutNameStillWorks() {
         assertThat(parse("--trainer.min-holdout", "75").gate().minLabels()).isEqualTo(75);
