@@ -41,9 +41,12 @@ public final class GpuProbe {
                  Result r = s.runner().fetch(one).run()) {
                 return Optional.empty();
             }
-        } catch (RuntimeException | UnsatisfiedLinkError e) {
+        } catch (RuntimeException e) {
             String m = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
             return Optional.of(m);
+        } catch (LinkageError e) {
+            // not the card's fault: TensorFlow itself does not load, and the slot's load on the CPU will say so
+            return Optional.of("TensorFlow's native library does not load: " + e);
         }
     }
 }

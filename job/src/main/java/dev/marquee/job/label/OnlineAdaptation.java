@@ -463,9 +463,9 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
     @Override
     public void onTimer(long time, OnTimerContext ctx, Collector<Prediction> out) throws Exception {
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
-            // the user's sweep (TtlSweep): reading an expired residual or factors clears it
-            residual.value();
-            factors.value();
+            // the user's sweep (TtlSweep): reading an expired residual or factors clears it; one still alive at an older
+            // write's timer (written since, or restored under a longer adaptation.state-ttl-ms) is looked at again
+            if (residual.value() != null | factors.value() != null) TtlSweep.afterWrite(ctx.timerService(), settings.stateTtlMs);
             return;
         }
         WaitingEntries w = waitingEntries(ctx.timerService(), true);

@@ -117,7 +117,8 @@ public final class TitleAdaptation extends KeyedProcessFunction<String, TitleEve
     /** The title's sweep ({@link TtlSweep}): reading an expired bias clears it. */
     @Override
     public void onTimer(long time, OnTimerContext ctx, Collector<Prediction> out) throws Exception {
-        bias.value();
+        // still alive at an older write's timer (written since, or restored under a longer TTL): looked at again
+        if (bias.value() != null) TtlSweep.afterWrite(ctx.timerService(), settings.stateTtlMs);
     }
 
     private double bound(double adjustment) {

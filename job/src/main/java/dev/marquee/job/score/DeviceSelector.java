@@ -88,6 +88,10 @@ public final class DeviceSelector {
             } else if (listed.contains(String.valueOf(chosen))) {
                 cuda = listed.indexOf(String.valueOf(chosen));
                 note += "; CUDA device " + cuda + " under CUDA_VISIBLE_DEVICES=" + cudaVisible;
+            } else if (listed.size() == 1) {
+                // one card by UUID (a container runtime's way): TensorFlow sees it alone, as its device 0
+                cuda = 0;
+                note += "; CUDA device 0, the one card CUDA_VISIBLE_DEVICES=" + cudaVisible + " shows";
             } else {
                 note += "; CUDA_VISIBLE_DEVICES=" + cudaVisible + " names cards by UUID: passed to TensorFlow as "
                         + chosen + " unchanged";

@@ -149,6 +149,12 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         }
         try {
             serving = loader.load(version, dir, threads, gpu, warmRows);
+        } catch (LinkageError e) {
+            // TensorFlow's native library does not load on this TaskManager (an older glibc, no room to unpack it): its
+            // classes stay broken for the process's life, so no restart helps
+            throw startFailure(context, new IOException("cannot serve model '" + modelName + "': TensorFlow's native"
+                    + " library does not load on this TaskManager (" + e + "; the cause, when there is one: "
+                    + e.getCause() + "): its image needs glibc 2.34 or newer and room in java.io.tmpdir to unpack it", e));
         } catch (IOException | RuntimeException e) {
             if (outOfMemory(e)) { // the device's state, not the version's: the restart strategy may try again
                 throw new IOException("cannot serve model '" + modelName + "' version " + version + ": out of memory ("

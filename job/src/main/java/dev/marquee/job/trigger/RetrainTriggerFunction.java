@@ -57,8 +57,6 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
     private transient Counter inputQualityOnly;
     /** Whether the registry was asked, since this instance started, for a watch its state may not know of. */
     private transient boolean watchChecked;
-    /** This instance created the trigger's state (no savepoint): the pointer's candidate is asked for too. */
-    private transient boolean startedWithoutState;
     // Mirrors of the keyed state for gauges (a gauge is read outside any key context).
     private transient volatile int driftedWindowsGauge;
     private transient volatile int rmseWindowsGauge;
@@ -96,12 +94,12 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
     public void processElement(TriggerEvent event, Context ctx, Collector<RetrainRequest> out) throws Exception {
         long now = ctx.timerService().currentProcessingTime();
         TriggerState st = state.value();
-        boolean fresh = st == null;
-        if (fresh) {
+        if (st == null) {
             st = new TriggerState();
             st.scheduleAnchorMs = now; // the schedule counts from the first record seen
+            st.candidateCheckPending = true;
         }
-        checkWatchOnce(st, now, fresh);
+        checkWatchOnce(st, now);
         expireInFlight(st, now);
         if (event.report != null) onReport(event.report, st, now, out);
         else if (event.outcome != null) onOutcome(event.outcome, st, now);
@@ -116,7 +114,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         if (st == null) return;
         if (st.timerMs == timestamp) st.timerMs = -1;
         long now = ctx.timerService().currentProcessingTime();
-        checkWatchOnce(st, now, false); // an overdue timer fires right after a restore, before any input
+        checkWatchOnce(st, now); // an overdue timer fires right after a restore, before any input
         expireInFlight(st, now);
         onSchedule(st, now, out);
         save(st, ctx.timerService());
@@ -336,22 +334,23 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
     /**
      * A state restored from a trigger without watches (or a watch announced while it was stopped) knows of none: the
      * registry's pointer says whether one runs, as no update will announce it again. A trigger started without its
-     * state ({@code fresh}: no savepoint, its sources resume after the updates and outcomes that named them) knows of
-     * no candidate in shadow either, and takes the pointer's, a retrain's or an import's, which it cannot tell apart; a
-     * restored state replays its updates and knows its own. Asked until it answers.
+     * state ({@link TriggerState#candidateCheckPending}: no savepoint, its sources resume after the updates and outcomes
+     * that named them) knows of no candidate in shadow either, and takes the pointer's, a retrain's or an import's,
+     * which it cannot tell apart; a restored state replays its updates and knows its own. Asked until it answers.
      */
-    private void checkWatchOnce(TriggerState st, long now, boolean fresh) {
-        if (fresh) startedWithoutState = true;
-        if (watchChecked) return;
+    private void checkWatchOnce(TriggerState st, long now) {
+        if (watchChecked && !st.candidateCheckPending) return;
         if (st.watchedVersion > 0) {
             watchChecked = true;
+            st.candidateCheckPending = false;
             return;
         }
         java.util.OptionalLong watched = heldVersions.watched();
-        java.util.OptionalLong candidate = startedWithoutState && st.candidateVersion <= 0 ? heldVersions.candidate()
+        java.util.OptionalLong candidate = st.candidateCheckPending && st.candidateVersion <= 0 ? heldVersions.candidate()
                 : java.util.OptionalLong.of(0);
         if (watched.isEmpty() || candidate.isEmpty()) return; // the registry cannot be read now: ask again at the next event
         watchChecked = true;
+        st.candidateCheckPending = false;
         if (watched.getAsLong() > 0) {
             LOG.info("version {} is watched in shadow (the registry's pointer): no retrain until its verdict",
                     watched.getAsLong());

@@ -80,6 +80,11 @@ public class TriggerState {
     public long watchedVersion = -1;
     /** When the update that started watching {@link #watchedVersion} arrived; -1: none. */
     public long watchSinceMs = -1;
+    /**
+     * Created without a savepoint (its sources resumed after the updates that named a candidate), and the registry's
+     * pointer not yet read for one: asked at each event until it answers, across a failover too.
+     */
+    public boolean candidateCheckPending;
     public long lastRequestMs = -1;
     /** The schedule counts from here: the last request, the last new model version, or the first record seen. */
     public long scheduleAnchorMs = -1;

@@ -606,6 +606,32 @@ class OnlineAdaptationTest {
         }
     }
 
+    /** Restored under a longer adaptation.state-ttl-ms, a user's state is still swept once the new TTL has passed. */
+    @Test
+    void aLongerStateTtlAfterARestoreStillSweeps() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness(Map.of("adaptation.state-ttl-ms", "60000", "adaptation.title-bias", "off"))) {
+            clock(h, 0);
+            h.processElement1(prediction("u1", "A", 3f, 1), 0);
+            h.processElement2(label("u1", "A", 5f), 0);
+            snapshot = h.snapshot(1, 10);
+        }
+        var h = new KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Rating, Prediction>(
+                new LabelJoinOperator(new OnlineAdaptation(LabelSettings.from(new Settings(Map.of(
+                        "adaptation.state-ttl-ms", "300000", "adaptation.title-bias", "off"))))),
+                p -> p.userId, r -> r.userId, Types.STRING);
+        try (h) {
+            h.setStateTtlProcessingTime(0);
+            h.setProcessingTime(0);
+            h.initializeState(snapshot);
+            h.open();
+            clock(h, 60_000); // the old TTL's sweep: alive under the new one
+            assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+            clock(h, 400_000);
+            assertThat(h.numKeyedStateEntries()).as("swept after the new TTL").isZero();
+        }
+    }
+
     /** When nothing of a user waits any more, the user's join leaves no entry behind (not even a count of 0). */
     @Test
     void aUserWithNothingWaitingLeavesNoJoinStateBehind() throws Exception {

@@ -74,8 +74,11 @@ class DeviceSelectorTest {
         assertThat(DeviceSelector.choose(List.of(gpu("3")), 0, 2, 8, Map.of("CUDA_VISIBLE_DEVICES", "0,-1,3")).onGpu())
                 .as("CUDA stops at the first invalid entry: 3 is hidden").isFalse();
 
-        DevicePlan uuids = DeviceSelector.choose(List.of(gpu("1")), 0, 2, 8, Map.of("CUDA_VISIBLE_DEVICES", "GPU-8f2a"));
-        assertThat(uuids.gpuIndex()).hasValue(1);
+        DevicePlan uuid = DeviceSelector.choose(List.of(gpu("1")), 0, 2, 8, Map.of("CUDA_VISIBLE_DEVICES", "GPU-8f2a"));
+        assertThat(uuid.gpuIndex()).as("the one card shown is TensorFlow's device 0").hasValue(0);
+        DevicePlan uuids = DeviceSelector.choose(List.of(gpu("1")), 0, 2, 8,
+                Map.of("CUDA_VISIBLE_DEVICES", "GPU-8f2a,GPU-77c1"));
+        assertThat(uuids.gpuIndex()).as("several by UUID: Flink's index, unchanged (and said)").hasValue(1);
         assertThat(DeviceSelector.choose(List.of(gpu("1")), 0, 2, 8, Map.of()).gpuIndex()).hasValue(1);
     }
 

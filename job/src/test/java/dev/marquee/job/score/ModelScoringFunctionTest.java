@@ -353,6 +353,18 @@ class ModelScoringFunctionTest {
         assertThat(causes(refused)).anyMatch(t -> t instanceof org.apache.flink.runtime.execution.SuppressRestartsException);
     }
 
+    /** TensorFlow's native library that does not load (an Error) fails the job at submission saying so, not in a loop. */
+    @Test
+    void aNativeLibraryThatDoesNotLoadFailsTheJobAtSubmissionNamingIt() {
+        ModelScoringFunction noNative = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1,
+                (version, dir, threads, gpu, warmRows) -> {
+                    throw new UnsatisfiedLinkError("no jnitensorflow in java.library.path");
+                });
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> harness(noNative, 4).close());
+        assertThat(causes(thrown)).anyMatch(t -> t instanceof org.apache.flink.runtime.execution.SuppressRestartsException)
+                .anyMatch(t -> String.valueOf(t.getMessage()).contains("TensorFlow's native library does not load"));
+    }
+
     /** A slot handed a card TensorFlow cannot use runs on the CPU with a CPU slot's threads, and says so. */
     @Test
     void aGpuTensorFlowCannotUseFallsBackToTheCpuWithItsShareOfTheCores() {

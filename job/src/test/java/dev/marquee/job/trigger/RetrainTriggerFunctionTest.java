@@ -578,6 +578,34 @@ class RetrainTriggerFunctionTest {
         }
     }
 
+    /** A fresh trigger that could not read the pointer at first asks again after a failover, not only in its first run. */
+    @Test
+    void aFreshTriggerThatCouldNotReadThePointerAsksAgainAfterAFailover(@TempDir Path registryDir) throws Exception {
+        ModelRegistry registry = new ModelRegistry(registryDir);
+        for (int i = 0; i < 2; i++) {
+            registry.publish(MODEL, dir -> java.nio.file.Files.writeString(dir.resolve(ModelRegistry.SAVED_MODEL_FILE), "pb"));
+        }
+        OperatorSubtaskState snapshot;
+        try (var h = harness(driftOnly(MINUTE), registry)) {
+            java.nio.file.Files.writeString(registryDir.resolve(MODEL).resolve("serving.json"), "{");
+            send(h, report(1, false));
+            snapshot = h.snapshot(1, 1);
+        }
+        registry.writeState(MODEL, ServingState.serving(1, "v1", 0).with(1, 2, ServingState.CANDIDATE, "retrain", 0));
+        var restored = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new RetrainTriggerFunction(
+                driftOnly(MINUTE), CARD_0_90, new RegistryHeldVersions(registry.base().toString(), MODEL))),
+                new ConstantKey(MODEL), Types.STRING);
+        try (restored) {
+            restored.setProcessingTime(0);
+            restored.initializeState(snapshot);
+            restored.open();
+            restored.setProcessingTime(10 * MINUTE);
+            Episode episode = openEpisode(7, 0);
+            for (int i = 0; i < 3; i++) send(restored, withEpisode(report(1, true), episode));
+            assertThat(ids(restored)).as("version 2 waits in shadow").isEmpty();
+        }
+    }
+
     /**
      * A restored trigger knows its own candidates from its state and the updates it replays: an import in shadow beside
      * the serving version holds nothing back after a restore, as it held nothing back before it.

@@ -90,7 +90,8 @@ public final class TopicTailCommand implements Callable<Integer> {
                                 + " with records left unread: the topic holds more)", new java.math.BigDecimal(
                                 Double.toString(timeoutSeconds)).stripTrailingZeros().toPlainString())
                                 : " (stopped after --idle-seconds without a record, with records left unread: the topic"
-                                + " holds more; a broker slow to answer? a longer --idle-seconds)");
+                                + " holds more, written since it stopped or not fetched in time from a slow broker; a longer"
+                                + " --idle-seconds)");
         return complete ? 0 : 1;
     }
 
