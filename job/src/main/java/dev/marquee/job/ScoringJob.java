@@ -222,7 +222,21 @@ public final class ScoringJob {
      */
     static long checkpointTimeoutCap(long transactionTimeoutMs, long intervalMs, long minPauseMs) {
         long cap = Math.min(transactionTimeoutMs - intervalMs, (transactionTimeoutMs - Math.max(0, minPauseMs)) / 2);
-        return Math.max(1_000, cap); // a min-pause near the timeout leaves no room: checkpoints then fail, visibly
+        return Math.max(1_000, cap); // a min-pause near the timeout leaves no room: refused at start (checkMinPause)
+    }
+
+    /**
+     * Exactly-once: a min-pause that leaves no second for a checkpoint within the transaction timeout is refused. Every
+     * transaction lives at least the pause; past the timeout the brokers abort it and its records are lost.
+     */
+    static void checkMinPause(JobSettings settings, long minPauseMs) {
+        if (settings.delivery != DeliveryGuarantee.EXACTLY_ONCE) return;
+        if ((settings.transactionTimeoutMs - Math.max(0, minPauseMs)) / 2 < 1_000) {
+            throw new SettingException("execution.checkpointing.min-pause (" + minPauseMs + " ms) leaves no room for a"
+                    + " checkpoint within " + JobSettings.TRANSACTION_TIMEOUT_MS + " (" + settings.transactionTimeoutMs
+                    + " ms): every transaction would live at least the pause, and the brokers abort it at the timeout;"
+                    + " lower the pause below the timeout less 2 s, or raise the timeout");
+        }
     }
 
     /** What the operator is told when {@link #capCheckpointTimeout} lowered the checkpoint timeout. */
@@ -326,8 +340,9 @@ public final class ScoringJob {
         // unless it sets them), which the job graph carries: known only here.
         long checkpointTimeoutMs = env.getCheckpointConfig().getCheckpointTimeout();
         long minPauseMs = env.getCheckpointConfig().getMinPauseBetweenCheckpoints();
+        checkMinPause(settings, minPauseMs);
         capNotice(settings, checkpointTimeoutMs, minPauseMs).ifPresent(n -> System.err.println("marquee scoring job: " + n));
-        for (String warning : BrokerChecks.checkTransactionTimeout(settings, checkpointTimeoutMs,
+        for (String warning : BrokerChecks.checkTransactionTimeout(settings, checkpointTimeoutMs, minPauseMs,
                 env.getCheckpointConfig().getTolerableCheckpointFailureNumber())) {
             System.err.println("marquee scoring job: " + warning);
         }

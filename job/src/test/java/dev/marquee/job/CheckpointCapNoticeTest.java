@@ -23,6 +23,15 @@ class CheckpointCapNoticeTest {
                         .contains(JobSettings.TRANSACTION_TIMEOUT_MS).contains(JobSettings.CHECKPOINT_INTERVAL_MS));
     }
 
+    /** A min-pause the transactions cannot outlive is refused at exactly-once: every one would be aborted. */
+    @Test
+    void aMinPauseLongerThanTheTransactionTimeoutIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ScoringJob.checkMinPause(EXACTLY_ONCE, 90_000))
+                .isInstanceOf(dev.marquee.data.config.SettingException.class).hasMessageContaining("min-pause (90000 ms)");
+        ScoringJob.checkMinPause(EXACTLY_ONCE, 5_000);
+        ScoringJob.checkMinPause(JobSettings.defaults(), 900_000); // at-least-once: nothing to outlive
+    }
+
     @Test
     void anUncappedTimeoutOrAtLeastOnceSaysNothing() {
         var env = StreamExecutionEnvironment.getExecutionEnvironment();

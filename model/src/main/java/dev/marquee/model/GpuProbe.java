@@ -20,6 +20,8 @@ import org.tensorflow.types.TFloat32;
  */
 public final class GpuProbe {
     private static final Map<Integer, Optional<String>> ANSWERS = new ConcurrentHashMap<>();
+    /** The first failure to link TensorFlow the probe saw: later loads in this JVM see only "could not initialize". */
+    private static volatile LinkageError firstLinkFailure;
 
     private GpuProbe() {}
 
@@ -30,6 +32,11 @@ public final class GpuProbe {
      */
     public static Optional<String> unusable(int index, ScorerThreads threads) {
         return ANSWERS.computeIfAbsent(index, i -> probe(i, threads));
+    }
+
+    /** Why TensorFlow first failed to link in this JVM, when the probe was the first to touch it. */
+    public static Optional<LinkageError> firstLinkFailure() {
+        return Optional.ofNullable(firstLinkFailure);
     }
 
     private static Optional<String> probe(int index, ScorerThreads threads) {
@@ -46,6 +53,7 @@ public final class GpuProbe {
             return Optional.of(m);
         } catch (LinkageError e) {
             // not the card's fault: TensorFlow itself does not load, and the slot's load on the CPU will say so
+            if (firstLinkFailure == null) firstLinkFailure = e;
             return Optional.of("TensorFlow's native library does not load: " + e);
         }
     }

@@ -149,9 +149,13 @@ public final class BrokerChecks {
      * outlast the transaction timeout (the brokers would abort transactions the job still commits). Checkpoints that
      * succeed cannot: the job caps its checkpoint timeout so that two in a row fit ({@code ScoringJob.checkpointTimeoutCap}).
      */
-    public static List<String> checkTransactionTimeout(JobSettings s, long checkpointTimeoutMs, int tolerableFailures) {
+    public static List<String> checkTransactionTimeout(JobSettings s, long checkpointTimeoutMs, long minPauseMs,
+            int tolerableFailures) {
         if (s.delivery != DeliveryGuarantee.EXACTLY_ONCE || tolerableFailures <= 0) return List.of();
-        long tolerated = (long) (tolerableFailures + 1) * (s.checkpointIntervalMs + checkpointTimeoutMs);
+        // a transaction opens at one checkpoint's barrier and commits when the (f+1)-th after it completes: checkpoints
+        // start max(interval, timeout + min-pause) apart when each runs to its timeout, and the last one takes its own
+        long apart = Math.max(s.checkpointIntervalMs, checkpointTimeoutMs + Math.max(0, minPauseMs));
+        long tolerated = (long) (tolerableFailures + 1) * apart + checkpointTimeoutMs;
         if (s.transactionTimeoutMs < tolerated) {
             return List.of(JobSettings.TRANSACTION_TIMEOUT_MS + " (" + s.transactionTimeoutMs + ") is shorter than "
                     + (tolerableFailures + 1) + " checkpoints that run to their timeout (" + tolerated + " ms, with "

@@ -55,6 +55,15 @@ final class KafkaPropertyChecks {
         if (inFlight != null && !(inFlight.matches("[1-5]"))) {
             throw refused("max.in.flight.requests.per.connection=" + inFlight);
         }
+        // KIP-939's two-phase commit: the producer then refuses the transaction.timeout.ms every sink sets (and the
+        // connector does not use it)
+        String twoPhase = value(properties, "transaction.two.phase.commit.enable");
+        if (twoPhase != null && twoPhase.equals("true")) {
+            throw new SettingException(JobSettings.KAFKA_PROPERTY_PREFIX + "transaction.two.phase.commit.enable=true"
+                    + " cannot be used with " + JobSettings.DELIVERY + " exactly-once: the Flink Kafka connector commits"
+                    + " its own transactions with each checkpoint, and the producer refuses the transaction.timeout.ms"
+                    + " every sink sets beside it");
+        }
     }
 
     /**

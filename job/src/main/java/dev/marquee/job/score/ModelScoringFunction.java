@@ -151,10 +151,8 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
             serving = loader.load(version, dir, threads, gpu, warmRows);
         } catch (LinkageError e) {
             // TensorFlow's native library does not load on this TaskManager (an older glibc, no room to unpack it): its
-            // classes stay broken for the process's life, so no restart helps
-            throw startFailure(context, new IOException("cannot serve model '" + modelName + "': TensorFlow's native"
-                    + " library does not load on this TaskManager (" + e + "; the cause, when there is one: "
-                    + e.getCause() + "): its image needs glibc 2.34 or newer and room in java.io.tmpdir to unpack it", e));
+            // classes stay broken for the process's life, so no restart of the job helps
+            throw startFailure(context, new IOException(nativeLibraryFailure(modelName, e), e));
         } catch (IOException | RuntimeException e) {
             if (outOfMemory(e)) { // the device's state, not the version's: the restart strategy may try again
                 throw new IOException("cannot serve model '" + modelName + "' version " + version + ": out of memory ("
@@ -621,6 +619,19 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
             p.close();
             throw e;
         }
+    }
+
+    /**
+     * What to do about TensorFlow's native library failing to link. After the first failure a JVM says only "could not
+     * initialize class", without the cause: the GPU probe's first failure, when it was the first, is named instead.
+     */
+    static String nativeLibraryFailure(String modelName, LinkageError e) {
+        Throwable cause = e.getCause() != null ? e.getCause() : dev.marquee.model.GpuProbe.firstLinkFailure().orElse(null);
+        String cacheDir = System.getProperty("org.bytedeco.javacpp.cachedir", "~/.javacpp/cache");
+        return "cannot serve model '" + modelName + "': TensorFlow's native library does not load on this TaskManager ("
+                + e + (cause != null && cause != e ? "; first: " + cause : "") + "): it needs glibc 2.34 or newer and room"
+                + " to unpack about 650 MB in JavaCPP's cache (" + cacheDir + ", -Dorg.bytedeco.javacpp.cachedir); after"
+                + " fixing it, restart the TaskManager: a library that failed to load stays failed in its JVM";
     }
 
     /**

@@ -124,11 +124,15 @@ class BrokerChecksTest {
 
     @Test
     void toleratedFailedCheckpointsThatCouldOutlastTheTransactionsAreAWarning() {
-        assertThat(BrokerChecks.checkTransactionTimeout(EXACTLY_ONCE, 600_000, 0)).isEmpty();
-        assertThat(BrokerChecks.checkTransactionTimeout(EXACTLY_ONCE, 120_000, 3)).as("4 x 130 s < 15 min").isEmpty();
-        assertThat(BrokerChecks.checkTransactionTimeout(EXACTLY_ONCE, 600_000, 3)).singleElement().asString()
+        assertThat(BrokerChecks.checkTransactionTimeout(EXACTLY_ONCE, 600_000, 0, 0)).isEmpty();
+        assertThat(BrokerChecks.checkTransactionTimeout(EXACTLY_ONCE, 120_000, 5_000, 3)).as("4 x 125 s + 120 s < 15 min")
+                .isEmpty();
+        assertThat(BrokerChecks.checkTransactionTimeout(EXACTLY_ONCE, 600_000, 0, 3)).singleElement().asString()
                 .contains("tolerable-failed-checkpoints 3");
-        assertThat(BrokerChecks.checkTransactionTimeout(JobSettings.defaults(), 600_000, 3)).isEmpty();
+        // checkpoints 205 s apart when each runs to its 200 s timeout; the transaction waits for the fourth to complete
+        assertThat(BrokerChecks.checkTransactionTimeout(EXACTLY_ONCE, 200_000, 5_000, 3)).as("4 x 205 s + 200 s > 15 min")
+                .singleElement().asString().contains("tolerable-failed-checkpoints 3");
+        assertThat(BrokerChecks.checkTransactionTimeout(JobSettings.defaults(), 600_000, 0, 3)).isEmpty();
     }
 
     /** Exactly-once: no checkpoint may outlive the transactions it commits; it fails (and the job restores) instead. */

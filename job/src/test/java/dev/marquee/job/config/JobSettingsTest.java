@@ -208,6 +208,17 @@ class JobSettingsTest {
                 .isInstanceOf(dev.marquee.data.config.SettingException.class).hasMessageContaining("is a file");
     }
 
+    /** KIP-939's two-phase commit makes the producer refuse the transaction timeout every exactly-once sink sets. */
+    @Test
+    void twoPhaseCommitIsRefusedAtExactlyOnce() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> JobSettings.from(java.util.Map.of("delivery.guarantee",
+                "exactly-once", "kafka.property.transaction.two.phase.commit.enable", "true")))
+                .isInstanceOf(dev.marquee.data.config.SettingException.class)
+                .hasMessageContaining("transaction.two.phase.commit.enable");
+        assertThat(JobSettings.from(java.util.Map.of("delivery.guarantee", "exactly-once",
+                "kafka.property.transaction.two.phase.commit.enable", "false")).delivery).isNotNull();
+    }
+
     @Test
     void checkpointsFurtherApartThanTheStaleAlertAllowsAreAWarning() {
         assertThat(JobSettings.from(java.util.Map.of("checkpoint.interval-ms", "600000")).warnings()).singleElement()

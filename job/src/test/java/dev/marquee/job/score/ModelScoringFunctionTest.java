@@ -363,6 +363,9 @@ class ModelScoringFunctionTest {
         Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> harness(noNative, 4).close());
         assertThat(causes(thrown)).anyMatch(t -> t instanceof org.apache.flink.runtime.execution.SuppressRestartsException)
                 .anyMatch(t -> String.valueOf(t.getMessage()).contains("TensorFlow's native library does not load"));
+        String again = ModelScoringFunction.nativeLibraryFailure("marquee",
+                new NoClassDefFoundError("Could not initialize class org.tensorflow.internal.c_api.global.tensorflow"));
+        assertThat(again).contains("restart the TaskManager").contains("javacpp").doesNotContain("java.io.tmpdir");
     }
 
     /** A slot handed a card TensorFlow cannot use runs on the CPU with a CPU slot's threads, and says so. */

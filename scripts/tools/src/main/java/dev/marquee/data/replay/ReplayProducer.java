@@ -32,6 +32,8 @@ public final class ReplayProducer {
     private final RequestEncoder encoder = new RequestEncoder();
     private final EventCodec<Rating> ratingCodec = EventCodec.of(Rating.class);
     private volatile boolean stopRequested;
+    /** How long a stopped replay waits for the brokers to acknowledge what it handed over: within ReplayCommand's 30 s. */
+    static final java.time.Duration STOP_GRACE = java.time.Duration.ofSeconds(20);
 
     /** @param progress receives a progress line every {@code progress-seconds} and none when null */
     public ReplayProducer(ReplayOptions options, Consumer<String> progress) {
@@ -112,7 +114,13 @@ public final class ReplayProducer {
                     nextProgress = now + (long) (options.progressSeconds * 1e9);
                 }
             }
-            producer.flush();
+            if (stopRequested) {
+                // Ctrl-C: what the brokers do not acknowledge within the grace fails, counted, and the summary is printed
+                // before the shutdown hook's own wait ends (a flush could wait delivery.timeout.ms, 2 min)
+                producer.close(STOP_GRACE);
+            } else {
+                producer.flush();
+            }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         if (!options.drift.isNone()) {
