@@ -229,7 +229,7 @@ public final class ScoringJob {
      * Exactly-once: a min-pause that leaves no second for a checkpoint within the transaction timeout is refused. Every
      * transaction lives at least the pause; past the timeout the brokers abort it and its records are lost.
      */
-    static void checkMinPause(JobSettings settings, long minPauseMs) {
+    public static void checkMinPause(JobSettings settings, long minPauseMs) {
         if (settings.delivery != DeliveryGuarantee.EXACTLY_ONCE) return;
         if ((settings.transactionTimeoutMs - Math.max(0, minPauseMs)) / 2 < 1_000) {
             throw new SettingException("execution.checkpointing.min-pause (" + minPauseMs + " ms) leaves no room for a"

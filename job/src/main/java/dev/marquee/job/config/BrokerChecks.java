@@ -152,8 +152,9 @@ public final class BrokerChecks {
     public static List<String> checkTransactionTimeout(JobSettings s, long checkpointTimeoutMs, long minPauseMs,
             int tolerableFailures) {
         if (s.delivery != DeliveryGuarantee.EXACTLY_ONCE || tolerableFailures <= 0) return List.of();
-        // a transaction opens at one checkpoint's barrier and commits when the (f+1)-th after it completes: checkpoints
-        // start max(interval, timeout + min-pause) apart when each runs to its timeout, and the last one takes its own
+        // a transaction opens at one checkpoint's barrier and commits when the (f+1)-th after it completes, each failed
+        // one running to its timeout: at most (f+1) x max(interval, timeout + min-pause) + timeout. An upper bound: Flink
+        // 2.2 starts the min-pause only after a completed checkpoint, so failed ones start max(interval, timeout) apart
         long apart = Math.max(s.checkpointIntervalMs, checkpointTimeoutMs + Math.max(0, minPauseMs));
         long tolerated = (long) (tolerableFailures + 1) * apart + checkpointTimeoutMs;
         if (s.transactionTimeoutMs < tolerated) {

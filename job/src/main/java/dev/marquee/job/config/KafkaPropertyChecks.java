@@ -35,6 +35,14 @@ final class KafkaPropertyChecks {
             }
         }
         checkValues(properties);
+        // KIP-939's two-phase commit: the producer then refuses the transaction.timeout.ms the Flink connector sets on
+        // every sink, at either delivery guarantee (and the connector does not use it)
+        String twoPhase = value(properties, "transaction.two.phase.commit.enable");
+        if (twoPhase != null && twoPhase.equals("true")) {
+            throw new SettingException(JobSettings.KAFKA_PROPERTY_PREFIX + "transaction.two.phase.commit.enable=true"
+                    + " cannot be used: the Flink Kafka connector sets transaction.timeout.ms on every sink, which the"
+                    + " producer refuses beside it, and commits its own transactions with each checkpoint");
+        }
         if (delivery != DeliveryGuarantee.EXACTLY_ONCE) { // exactly-once's own checks below are stricter
             checkIdempotence(properties);
             return;
@@ -54,15 +62,6 @@ final class KafkaPropertyChecks {
         String inFlight = value(properties, "max.in.flight.requests.per.connection");
         if (inFlight != null && !(inFlight.matches("[1-5]"))) {
             throw refused("max.in.flight.requests.per.connection=" + inFlight);
-        }
-        // KIP-939's two-phase commit: the producer then refuses the transaction.timeout.ms every sink sets (and the
-        // connector does not use it)
-        String twoPhase = value(properties, "transaction.two.phase.commit.enable");
-        if (twoPhase != null && twoPhase.equals("true")) {
-            throw new SettingException(JobSettings.KAFKA_PROPERTY_PREFIX + "transaction.two.phase.commit.enable=true"
-                    + " cannot be used with " + JobSettings.DELIVERY + " exactly-once: the Flink Kafka connector commits"
-                    + " its own transactions with each checkpoint, and the producer refuses the transaction.timeout.ms"
-                    + " every sink sets beside it");
         }
     }
 

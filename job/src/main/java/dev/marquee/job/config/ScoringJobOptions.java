@@ -41,8 +41,9 @@ public final class ScoringJobOptions {
             + " `transactional.id` and `transaction.timeout.ms` (set `kafka.bootstrap-servers`, `kafka.group-id`,"
             + " `delivery.transactional-id-prefix`, `delivery.transaction-timeout-ms`, which reach every client), and at"
             + " exactly-once what Kafka's transactions cannot run with (`enable.idempotence` other than true, `acks` other"
-            + " than all or -1, `retries=0`, `max.in.flight.requests.per.connection` above 5); `acks` 0 or 1 is warned"
-            + " about. Values of secret keys (passwords, JAAS configurations, tokens) are masked wherever settings are"
+            + " than all or -1, `retries=0`, `max.in.flight.requests.per.connection` above 5), and at either guarantee"
+            + " `transaction.two.phase.commit.enable=true` (the producer refuses the transaction timeout the connector sets"
+            + " on every sink beside it); `acks` 0 or 1 is warned about. Values of secret keys (passwords, JAAS configurations, tokens) are masked wherever settings are"
             + " logged");
 
     // Topics

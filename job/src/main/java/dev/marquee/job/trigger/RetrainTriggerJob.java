@@ -101,16 +101,16 @@ public final class RetrainTriggerJob {
         start(settings);
     }
 
-    /**
-     * What the brokers say (BrokerChecks): the topics the trigger's sources read must exist, and an exactly-once
-     * trigger's transactions must fit the brokers' maximum; a refusal is a SettingException.
-     */
     /** The settings' warnings that concern the trigger: the Kafka clients' (acks) and its checkpoints'; drift's are the scoring job's. */
     static java.util.List<String> warnings(JobSettings common) {
         return common.warnings().stream().filter(w -> w.startsWith(JobSettings.KAFKA_PROPERTY_PREFIX)
                 || w.startsWith(dev.marquee.job.config.ScoringJobOptions.CHECKPOINT_INTERVAL_MS.key())).toList();
     }
 
+    /**
+     * What the brokers say (BrokerChecks): the topics the trigger's sources read must exist, and an exactly-once
+     * trigger's transactions must fit the brokers' maximum; a refusal is a SettingException.
+     */
     private static void checkBrokers(TriggerSettings settings) {
         java.util.List<String> sources = java.util.List.of(settings.common.driftTopic, settings.retrainOutcomesTopic,
                 settings.common.modelUpdatesTopic);
@@ -140,6 +140,15 @@ public final class RetrainTriggerJob {
         StreamExecutionEnvironment env = dev.marquee.job.config.LocalBinding.environment(
                 dev.marquee.job.config.LocalBinding.localRun(settings.common.prometheusPorts));
         buildWithKafka(env, settings, false);
+        try {
+            // the submitting client's min-pause, known only now: one the transactions cannot outlive loses every request
+            dev.marquee.job.ScoringJob.checkMinPause(settings.common, env.getCheckpointConfig().getMinPauseBetweenCheckpoints());
+        } catch (dev.marquee.data.config.SettingException e) {
+            System.err.println("marquee retraining trigger: " + e.getMessage());
+            if (!dev.marquee.job.config.LocalBinding.runsItsOwnCluster()) throw e;
+            System.exit(2);
+            return;
+        }
         System.out.printf("marquee retraining trigger: reading %s, %s, %s at %s; writing %s; model %s; %s%n",
                 settings.common.driftTopic, settings.retrainOutcomesTopic, settings.common.modelUpdatesTopic,
                 settings.common.bootstrapServers, settings.retrainRequestsTopic, settings.common.modelName, settings.rules());

@@ -208,9 +208,13 @@ class JobSettingsTest {
                 .isInstanceOf(dev.marquee.data.config.SettingException.class).hasMessageContaining("is a file");
     }
 
-    /** KIP-939's two-phase commit makes the producer refuse the transaction timeout every exactly-once sink sets. */
+    /** KIP-939's two-phase commit makes the producer refuse the transaction timeout the connector sets on every sink. */
     @Test
-    void twoPhaseCommitIsRefusedAtExactlyOnce() {
+    void twoPhaseCommitIsRefusedAtEitherGuarantee() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> JobSettings.from(java.util.Map.of(
+                "kafka.property.transaction.two.phase.commit.enable", "true")))
+                .isInstanceOf(dev.marquee.data.config.SettingException.class).as("at-least-once too")
+                .hasMessageContaining("transaction.two.phase.commit.enable");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> JobSettings.from(java.util.Map.of("delivery.guarantee",
                 "exactly-once", "kafka.property.transaction.two.phase.commit.enable", "true")))
                 .isInstanceOf(dev.marquee.data.config.SettingException.class)

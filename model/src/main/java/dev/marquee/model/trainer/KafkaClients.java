@@ -86,6 +86,19 @@ final class KafkaClients {
         return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
+    /**
+     * True when the brokers answer that {@code topic} does not exist; false when it does, or when they do not answer in
+     * time (a write then says so). Asked by a consumer that creates no topic, as a producer's metadata request would.
+     */
+    boolean topicMissing(String topic, java.time.Duration timeout) {
+        try (KafkaConsumer<byte[], byte[]> c = readerConsumer()) {
+            java.util.List<org.apache.kafka.common.PartitionInfo> partitions = c.partitionsFor(topic, timeout);
+            return partitions == null || partitions.isEmpty();
+        } catch (org.apache.kafka.common.KafkaException e) {
+            return false;
+        }
+    }
+
     /** A group-less consumer for reading a whole topic by assignment (the labels). */
     KafkaConsumer<byte[], byte[]> readerConsumer() {
         return readerConsumer(Map.of());

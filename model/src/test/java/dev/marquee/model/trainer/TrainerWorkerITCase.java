@@ -354,6 +354,16 @@ class TrainerWorkerITCase {
         long v2 = TestModels.publishCopy(registry, TestModels.versionDir(registry, v1), false);
         registry.updateState("marquee", s -> s.with(v1, v2, ServingState.CANDIDATE, "a candidate", 0));
 
+        Run typo = run(PromoteMain::run, "--version", String.valueOf(v1), "--bootstrap", KAFKA.bootstrapServers(),
+                "--registry", base.toString(), "--topic.model-updates", "shadow-ended-update");
+        assertThat(typo.code).as(typo.toString()).isEqualTo(1);
+        assertThat(typo.err).contains("topic shadow-ended-update does not exist").contains("nothing changed");
+        assertThat(registry.state("marquee").shadow).as("the registry as it was").isEqualTo(v2);
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(java.util.Map.of("bootstrap.servers",
+                KAFKA.bootstrapServers()))) {
+            assertThat(admin.listTopics().names().get()).as("no topic created").doesNotContain("shadow-ended-update");
+        }
+
         Run promote = run(PromoteMain::run, "--version", String.valueOf(v1), "--bootstrap", KAFKA.bootstrapServers(),
                 "--registry", base.toString(), "--topic.model-updates", updates);
 

@@ -32,8 +32,11 @@ public final class ReplayProducer {
     private final RequestEncoder encoder = new RequestEncoder();
     private final EventCodec<Rating> ratingCodec = EventCodec.of(Rating.class);
     private volatile boolean stopRequested;
-    /** How long a stopped replay waits for the brokers to acknowledge what it handed over: within ReplayCommand's 30 s. */
-    static final java.time.Duration STOP_GRACE = java.time.Duration.ofSeconds(20);
+    /**
+     * How long a stopped replay waits for the brokers to acknowledge what it handed over: with a send blocked on a full
+     * buffer (max.block.ms, 15 s), within ReplayCommand's 30 s.
+     */
+    static final java.time.Duration STOP_GRACE = java.time.Duration.ofSeconds(10);
 
     /** @param progress receives a progress line every {@code progress-seconds} and none when null */
     public ReplayProducer(ReplayOptions options, Consumer<String> progress) {
@@ -42,8 +45,9 @@ public final class ReplayProducer {
     }
 
     /**
-     * Asks a running replay to stop before its next record (Ctrl-C): what was handed to the producer is still
-     * flushed, and {@link #replay} returns the summary of what the brokers acknowledged.
+     * Asks a running replay to stop before its next record (Ctrl-C): what was handed to the producer gets {@link
+     * #STOP_GRACE} more to be acknowledged (what is not fails, counted), and {@link #replay} returns the summary of what
+     * the brokers acknowledged.
      */
     public void stop() {
         stopRequested = true;
@@ -62,6 +66,8 @@ public final class ReplayProducer {
         AtomicLong sentRequests = new AtomicLong();
         AtomicLong sentRecords = new AtomicLong();
         AtomicLong sentRatings = new AtomicLong();
+        // handed to the producer and not yet answered (acknowledged or failed): what the end waits for
+        AtomicLong outstanding = new AtomicLong();
         long records = 0;
         long start;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties())) {
@@ -75,6 +81,7 @@ public final class ReplayProducer {
             org.apache.kafka.clients.producer.Callback onRating = (meta, e) -> {
                 if (e == null) sentRatings.incrementAndGet();
                 else failed(errors, firstError, e);
+                outstanding.decrementAndGet();
             };
             int n = options.envelopeSize;
             for (int from = 0; from < rows.size(); from += n) {
@@ -94,7 +101,9 @@ public final class ReplayProducer {
                             sentRecords.incrementAndGet();
                             sentRequests.addAndGet(size);
                         }
+                        outstanding.decrementAndGet();
                     });
+                    outstanding.incrementAndGet(); // after the send: one that throws has no callback
                 }
                 records++;
                 // A record refused at once (too large) fails here: its labels would name requests never sent
@@ -104,6 +113,7 @@ public final class ReplayProducer {
                         Rating r = chunk.get(i);
                         producer.send(new ProducerRecord<>(options.ratingsTopic,
                                 r.userId.getBytes(StandardCharsets.UTF_8), ratingCodec.encode(label(r, requests.get(i)))), onRating);
+                        outstanding.incrementAndGet();
                     }
                 }
                 long now = System.nanoTime();
@@ -114,13 +124,13 @@ public final class ReplayProducer {
                     nextProgress = now + (long) (options.progressSeconds * 1e9);
                 }
             }
-            if (stopRequested) {
-                // Ctrl-C: what the brokers do not acknowledge within the grace fails, counted, and the summary is printed
-                // before the shutdown hook's own wait ends (a flush could wait delivery.timeout.ms, 2 min)
-                producer.close(STOP_GRACE);
-            } else {
-                producer.flush();
+            // the end waits for every answer, but a Ctrl-C meanwhile (a flush could wait delivery.timeout.ms, 2 min) stops
+            // the wait: what the brokers do not acknowledge within the grace fails, counted, and the summary is printed
+            // before the shutdown hook's own wait ends
+            while (outstanding.get() > 0 && !stopRequested) {
+                java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
             }
+            if (stopRequested) producer.close(STOP_GRACE);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         if (!options.drift.isNone()) {
