@@ -64,11 +64,29 @@ public final class Commands {
 
     private static int failure(Exception e, CommandLine line) {
         PrintWriter err = line.getErr();
-        int code = e instanceof ExitStatus s ? s.exitCode() : e instanceof SettingException ? USAGE : FAILED;
-        err.println(name(line) + ": " + describe(e));
+        Throwable refusal = kafkaSettingsRefusal(e);
+        int code = e instanceof ExitStatus s ? s.exitCode() : e instanceof SettingException || refusal != null ? USAGE : FAILED;
+        err.println(name(line) + ": " + (refusal != null ? kafkaSettingsMessage(refusal) : describe(e)));
         if (code == USAGE) err.println("see: " + name(line) + " --help");
         err.flush();
         return code;
+    }
+
+    /**
+     * The Kafka client's refusal of its settings in {@code e}'s causes (a bootstrap address it cannot parse or resolve,
+     * a property value of the wrong type), which it wraps in "Failed to construct kafka consumer": a usage error. Found
+     * by class name, as this module has no Kafka client.
+     */
+    public static Throwable kafkaSettingsRefusal(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c.getClass().getName().equals("org.apache.kafka.common.config.ConfigException")) return c;
+        }
+        return null;
+    }
+
+    /** What a user is told of {@link #kafkaSettingsRefusal}. */
+    public static String kafkaSettingsMessage(Throwable refusal) {
+        return "the Kafka client refuses its settings (--bootstrap, --consumer-prop, --producer-prop): " + refusal.getMessage();
     }
 
     /** The command as a user types it: {@code marquee train}, also when a module runs it on its own. */

@@ -61,6 +61,11 @@ public final class HostileRequestsCommand implements Callable<Integer> {
             System.err.println("hostile: " + e.getMessage());
             return 1;
         } catch (KafkaException e) {
+            Throwable refusal = dev.marquee.data.config.Commands.kafkaSettingsRefusal(e);
+            if (refusal != null) {
+                System.err.println("hostile: " + dev.marquee.data.config.Commands.kafkaSettingsMessage(refusal));
+                return dev.marquee.data.config.Commands.USAGE;
+            }
             System.err.println("hostile: Kafka failed: " + e.getMessage());
             return 1;
         } catch (InterruptedException e) {

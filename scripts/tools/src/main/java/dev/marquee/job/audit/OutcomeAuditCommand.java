@@ -154,6 +154,11 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
                     + "): no verdict; run it again");
             return 3;
         } catch (KafkaException e) {
+            Throwable refusal = dev.marquee.data.config.Commands.kafkaSettingsRefusal(e);
+            if (refusal != null) { // a bad command line, not a Kafka that failed
+                System.err.println("audit: " + dev.marquee.data.config.Commands.kafkaSettingsMessage(refusal));
+                return dev.marquee.data.config.Commands.USAGE;
+            }
             System.err.println("audit: Kafka failed: " + e.getMessage());
             return 3;
         }
