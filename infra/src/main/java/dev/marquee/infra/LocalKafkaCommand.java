@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code marquee kafka}: runs a local Kafka broker for the demo and for scripts until Ctrl-C. Exit codes: 0 after
- * --help or Ctrl-C, 1 when the broker cannot start, 2 for a bad command line.
+ * --help, 130 or 143 (the signal's) after Ctrl-C or SIGTERM, 1 when the broker cannot start, 2 for a bad command line.
  */
 @Command(name = "kafka", mixinStandardHelpOptions = true, sortOptions = false,
         header = "start a real Kafka broker (KRaft, in-JVM) on loopback and create marquee's topics",

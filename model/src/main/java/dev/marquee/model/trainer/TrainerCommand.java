@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /**
- * {@code marquee trainer}: the trainer worker (docs/RETRAINING.md). Exit codes: 0 stopped (or, with
+ * {@code marquee trainer}: the trainer worker (docs/RETRAINING.md). Exit codes: 0 stopped by {@code stop()} (130 or
+ * 143, the signal's, by Ctrl-C or SIGTERM; or, with
  * {@code --once}, the pending requests handled), 1 failed (Kafka unreachable or unwritable, registry
  * unusable, the promoter's thread stopped by an Error), 2 bad usage.
  */
