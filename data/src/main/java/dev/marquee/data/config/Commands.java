@@ -79,14 +79,18 @@ public final class Commands {
      */
     public static Throwable kafkaSettingsRefusal(Throwable e) {
         for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c.getClass().getName().equals("org.apache.kafka.common.config.ConfigException")) return c;
+            // an address that does not resolve now may resolve in a minute (DNS): not the command line's fault
+            if (c.getClass().getName().equals("org.apache.kafka.common.config.ConfigException")
+                    && !String.valueOf(c.getMessage()).contains("No resolvable bootstrap urls")) {
+                return c;
+            }
         }
         return null;
     }
 
     /** What a user is told of {@link #kafkaSettingsRefusal}. */
     public static String kafkaSettingsMessage(Throwable refusal) {
-        return "the Kafka client refuses its settings (--bootstrap, --consumer-prop, --producer-prop): " + refusal.getMessage();
+        return "the Kafka client refuses its settings (the address or a client property given): " + refusal.getMessage();
     }
 
     /** The command as a user types it: {@code marquee train}, also when a module runs it on its own. */

@@ -118,6 +118,32 @@ class TitleAdaptationTest {
         }
     }
 
+    /** Restored under a longer adaptation.state-ttl-ms, a title's bias is still swept once the new TTL has passed. */
+    @Test
+    void aLongerStateTtlAfterARestoreStillSweeps() throws Exception {
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+        try (var h = harness(Map.of("adaptation.state-ttl-ms", "60000"))) {
+            clock(h, 0);
+            h.processElement(TitleEvent.of(label("N (2031)", true, 2f, 3f, 3f, 5f)), 0);
+            snapshot = h.snapshot(1, 10);
+        }
+        var h = new KeyedOneInputStreamOperatorTestHarness<String, TitleEvent, Prediction>(
+                new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(new TitleAdaptation(
+                        LabelSettings.from(new Settings(Map.of("adaptation.state-ttl-ms", "300000"))))),
+                e -> e.prediction != null ? TitleAdaptation.key(e.prediction.movieTitle) : TitleAdaptation.key(e.label.title),
+                Types.STRING);
+        try (h) {
+            h.setStateTtlProcessingTime(0);
+            h.setProcessingTime(0);
+            h.initializeState(snapshot);
+            h.open();
+            clock(h, 60_000); // the old TTL's sweep: alive under the new one
+            assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+            clock(h, 400_000);
+            assertThat(h.numKeyedStateEntries()).as("swept after the new TTL").isZero();
+        }
+    }
+
     /**
      * The title bias of a job from before the one-stream operator restores into it (same uid, same state): a snapshot
      * written by commit b0dfe1c's two-input {@code TitleAdaptation} in its harness after two labels of "New (2031)"

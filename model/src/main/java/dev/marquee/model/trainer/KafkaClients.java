@@ -87,15 +87,20 @@ final class KafkaClients {
     }
 
     /**
-     * True when the brokers answer that {@code topic} does not exist; false when it does, or when they do not answer in
-     * time (a write then says so). Asked by a consumer that creates no topic, as a producer's metadata request would.
+     * Why a write to {@code topic} cannot reach a reader, as the brokers answer it: it does not exist, this principal may
+     * not describe it, or its name is invalid; null when it exists, or when they do not answer in time (a write then
+     * says so). Asked by a consumer that creates no topic, as a producer's metadata request would.
      */
-    boolean topicMissing(String topic, java.time.Duration timeout) {
+    String topicProblem(String topic, java.time.Duration timeout) {
         try (KafkaConsumer<byte[], byte[]> c = readerConsumer()) {
             java.util.List<org.apache.kafka.common.PartitionInfo> partitions = c.partitionsFor(topic, timeout);
-            return partitions == null || partitions.isEmpty();
+            return partitions == null || partitions.isEmpty() ? "does not exist" : null;
+        } catch (org.apache.kafka.common.errors.TopicAuthorizationException e) {
+            return "may not be described by this principal (" + e.getMessage() + ")";
+        } catch (org.apache.kafka.common.errors.InvalidTopicException e) {
+            return "is not a valid topic name (" + e.getMessage() + ")";
         } catch (org.apache.kafka.common.KafkaException e) {
-            return false;
+            return null;
         }
     }
 

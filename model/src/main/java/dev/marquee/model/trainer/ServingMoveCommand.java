@@ -85,9 +85,10 @@ abstract class ServingMoveCommand extends ConsoleCommand {
         try (producer) {
             // a mistyped topic: the producer's write would create it, unread by any job, and report success (before the
             // registry changes, so that a rerun with the right name starts from where it was)
-            if (kafka.topicMissing(topic, java.time.Duration.ofSeconds(15))) {
-                throw CliException.failure("topic " + topic + " does not exist at " + kafka.bootstrap() + " (a typo in"
-                        + " --topic.model-updates? the scoring jobs read model-updates by default); nothing changed");
+            String topicProblem = kafka.topicProblem(topic, java.time.Duration.ofSeconds(15));
+            if (topicProblem != null) {
+                throw CliException.failure("topic " + topic + " " + topicProblem + " at " + kafka.bootstrap() + " (a typo"
+                        + " in --topic.model-updates? the scoring jobs read model-updates by default); nothing changed");
             }
             // the version's own folder, not a listing, which a network volume's client may cache for a minute
             if (!java.nio.file.Files.isDirectory(registry.versionDir(name, version))) {

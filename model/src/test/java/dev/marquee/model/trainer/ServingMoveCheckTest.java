@@ -32,6 +32,22 @@ class ServingMoveCheckTest {
         assertThat(ServingMoveCommand.check(registry.versionDir("m", otherScale))).isNull();
         assertThat(ServingMoveCommand.check(registry.versionDir("m", nanWhenEarly))).isNull();
 
+        // one that answers NaN, as a slot's probe would find it (published as it is: an import refuses it)
+        long nan = registry.publish("m", dir -> {
+            Path exported = TinySavedModels.export(tmp.resolve("nan"), Kind.NAN);
+            try (var files = Files.walk(exported)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Path to = dir.resolve(exported.relativize(f).toString());
+                    if (Files.isDirectory(f)) Files.createDirectories(to);
+                    else Files.copy(f, to);
+                }
+            }
+            // the contract of the same names, as an import writes it
+            Files.copy(registry.versionDir("m", nanWhenEarly).resolve("marquee_contract.json"),
+                    dir.resolve("marquee_contract.json"));
+        });
+        assertThat(ServingMoveCommand.check(registry.versionDir("m", nan))).contains("NaN in a probe of");
+
         Files.delete(registry.versionDir("m", otherScale).resolve(ModelRegistry.SAVED_MODEL_FILE));
         assertThat(ServingMoveCommand.check(registry.versionDir("m", otherScale))).startsWith("it does not load: ");
     }

@@ -359,6 +359,11 @@ class TrainerWorkerITCase {
         assertThat(typo.code).as(typo.toString()).isEqualTo(1);
         assertThat(typo.err).contains("topic shadow-ended-update does not exist").contains("nothing changed");
         assertThat(registry.state("marquee").shadow).as("the registry as it was").isEqualTo(v2);
+        Run invalid = run(PromoteMain::run, "--version", String.valueOf(v1), "--bootstrap", KAFKA.bootstrapServers(),
+                "--registry", base.toString(), "--topic.model-updates", "bad topic!");
+        assertThat(invalid.code).as(invalid.toString()).isEqualTo(1);
+        assertThat(invalid.err).contains("nothing changed");
+        assertThat(registry.state("marquee").shadow).as("the registry as it was").isEqualTo(v2);
         try (var admin = org.apache.kafka.clients.admin.Admin.create(java.util.Map.of("bootstrap.servers",
                 KAFKA.bootstrapServers()))) {
             assertThat(admin.listTopics().names().get()).as("no topic created").doesNotContain("shadow-ended-update");

@@ -106,7 +106,7 @@ class CommonShellTest {
         // the folder spelt with a trailing slash (tab completion), existing and empty, or new and relative
         Path slashed = Files.createDirectories(dir.resolve("sp ace/ml"));
         Path fresh = dir.resolve("sp ace/new");
-        for (String[] given : new String[][] {{slashed + "/", dir.toString()}, {"new/", dir.resolve("sp ace").toString()}}) {
+        for (String[] given : new String[][] {{slashed + "/", dir.toString(), "ml"}, {"new/", dir.resolve("sp ace").toString(), "new"}}) {
             ProcessBuilder again = new ProcessBuilder("bash", COMMON.getParent().getParent().resolve("fetch-movielens").toString(),
                     given[0]).directory(new java.io.File(given[1]));
             again.environment().put("MOVIELENS_URL", "file://" + zip);
@@ -116,7 +116,7 @@ class CommonShellTest {
             String said = Files.readString(err);
             assertThat(q.exitValue()).as(said).isZero();
             assertThat(said).as("a path to paste").contains("export MOVIELENS_DIR=" + dir.toString().replace(" ", "\\ ")
-                    + "/sp\\ ace/");
+                    + "/sp\\ ace/" + given[2] + "\n");
         }
         for (Path t : List.of(slashed, fresh)) {
             assertThat(Files.readAllLines(t.resolve("u.data"))).as(t.toString()).hasSize(100_000);

@@ -49,6 +49,6 @@ class KafkaSettingsRefusalTest {
         }
         String said = err.toString(StandardCharsets.UTF_8);
         assertThat(code).as(said).isEqualTo(Commands.USAGE);
-        assertThat(said).contains("refuses its settings").contains("bootstrap.servers");
+        assertThat(said).contains("refuses its settings").contains("bootstrap.servers").contains(BAD);
     }
 }

@@ -109,7 +109,7 @@ public final class ReplayProducer {
                 // A record refused at once (too large) fails here: its labels would name requests never sent
                 if (errors.get() > 0) break;
                 if (options.sendsRatings()) {
-                    for (int i = 0; i < chunk.size(); i++) {
+                    for (int i = 0; i < chunk.size() && !stopRequested; i++) { // each send may block on a full buffer
                         Rating r = chunk.get(i);
                         producer.send(new ProducerRecord<>(options.ratingsTopic,
                                 r.userId.getBytes(StandardCharsets.UTF_8), ratingCodec.encode(label(r, requests.get(i)))), onRating);
