@@ -29,7 +29,7 @@ class CheckpointCapNoticeTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ScoringJob.checkMinPause(EXACTLY_ONCE, 90_000))
                 .isInstanceOf(dev.marquee.data.config.SettingException.class).hasMessageContaining("min-pause (90000 ms)");
         ScoringJob.checkMinPause(EXACTLY_ONCE, 58_000); // (60 s - 58 s) / 2: a second left
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ScoringJob.checkMinPause(EXACTLY_ONCE, 58_002))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ScoringJob.checkMinPause(EXACTLY_ONCE, 58_001))
                 .isInstanceOf(dev.marquee.data.config.SettingException.class);
         ScoringJob.checkMinPause(JobSettings.defaults(), 900_000); // at-least-once: nothing to outlive
     }

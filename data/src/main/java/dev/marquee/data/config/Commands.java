@@ -73,15 +73,16 @@ public final class Commands {
     }
 
     /**
-     * The Kafka client's refusal of its settings in {@code e}'s causes (a bootstrap address it cannot parse or resolve,
-     * a property value of the wrong type), which it wraps in "Failed to construct kafka consumer": a usage error. Found
-     * by class name, as this module has no Kafka client.
+     * The Kafka client's refusal of its settings in {@code e}'s causes (a bootstrap address it cannot parse, not one
+     * that does not resolve now; a property value of the wrong type), which it wraps in "Failed to construct kafka
+     * consumer": a usage error. Found by class name, as this module has no Kafka client.
      */
     public static Throwable kafkaSettingsRefusal(Throwable e) {
         for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
             // an address that does not resolve now may resolve in a minute (DNS): not the command line's fault
             if (c.getClass().getName().equals("org.apache.kafka.common.config.ConfigException")
-                    && !String.valueOf(c.getMessage()).contains("No resolvable bootstrap urls")) {
+                    && !String.valueOf(c.getMessage()).contains("No resolvable bootstrap urls")
+                    && !String.valueOf(c.getMessage()).contains("Unknown host in bootstrap.servers")) {
                 return c;
             }
         }
@@ -110,8 +111,11 @@ public final class Commands {
         if (e instanceof SettingException || e instanceof ExitStatus || e instanceof IOException) {
             return e.getMessage() != null ? e.getMessage() : e.toString();
         }
-        // TensorFlow and other unexpected failures: the exception's class says where to look.
-        return "failed: " + e;
+        // TensorFlow and other unexpected failures: the exception's class says where to look, and its deepest cause why
+        // (a Kafka client that failed to construct says only that)
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        return "failed: " + e + (root != e ? " (" + root + ")" : "");
     }
 
     private static String hideSecrets(String message, String[] args) {

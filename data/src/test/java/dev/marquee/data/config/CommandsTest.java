@@ -105,6 +105,16 @@ class CommandsTest {
         assertThat(err.toString()).contains("failed: java.lang.IllegalStateException: boom").doesNotContain("\tat ");
     }
 
+    /** A wrapper that says only "failed to construct" keeps its deepest cause, which says why. */
+    @Test
+    void anUnexpectedFailureNamesItsDeepestCause() {
+        RuntimeException wrapped = new RuntimeException("Failed to construct kafka consumer",
+                new IllegalArgumentException("No resolvable bootstrap urls given in bootstrap.servers"));
+        assertThat(Commands.describe(wrapped)).startsWith("failed: java.lang.RuntimeException: Failed to construct")
+                .contains("No resolvable bootstrap urls");
+        assertThat(Commands.kafkaSettingsRefusal(wrapped)).as("not a ConfigException").isNull();
+    }
+
     @Test
     void subcommandsAnswerVersionWithTheirParents() {
         CommandLine line = Commands.commandLine(new Root());

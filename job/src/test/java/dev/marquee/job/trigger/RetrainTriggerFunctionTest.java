@@ -356,6 +356,17 @@ class RetrainTriggerFunctionTest {
         return h;
     }
 
+    /** A trigger restored from {@code snapshot}, reading the registry's pointer, at processing time 0. */
+    private static KeyedOneInputStreamOperatorTestHarness<String, TriggerEvent, RetrainRequest> restored(TriggerRules rules,
+            ModelRegistry registry, OperatorSubtaskState snapshot) throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new RetrainTriggerFunction(rules,
+                CARD_0_90, new RegistryHeldVersions(registry.base().toString(), MODEL))), new ConstantKey(MODEL), Types.STRING);
+        h.setProcessingTime(0);
+        h.initializeState(snapshot);
+        h.open();
+        return h;
+    }
+
     /** The episode drifts for 3 windows, its request publishes version 2, announced in shadow beside version 1. */
     private void candidateInShadow(KeyedOneInputStreamOperatorTestHarness<String, TriggerEvent, RetrainRequest> h,
             Episode episode) throws Exception {
@@ -541,13 +552,7 @@ class RetrainTriggerFunctionTest {
             send(h, new ModelUpdate(MODEL, 3, "/r/marquee/3", 0)); // as the previous release saw it: no shadow named
             // the restored trigger knows no watch; the pointer does
             OperatorSubtaskState snapshot = h.snapshot(1, 1);
-            var restored = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new RetrainTriggerFunction(
-                    rules(3, NO_LIMIT, NO_LIMIT, 60 * MINUTE, 0), CARD_0_90,
-                    new RegistryHeldVersions(registry.base().toString(), MODEL))), new ConstantKey(MODEL), Types.STRING);
-            try (restored) {
-                restored.setProcessingTime(0);
-                restored.initializeState(snapshot);
-                restored.open();
+            try (var restored = restored(rules(3, NO_LIMIT, NO_LIMIT, 60 * MINUTE, 0), registry, snapshot)) {
                 restored.setProcessingTime(2 * 60 * MINUTE); // the schedule is overdue: its timer fires first
                 assertThat(ids(restored)).as("version 3 is watched").isEmpty();
             }
@@ -592,13 +597,7 @@ class RetrainTriggerFunctionTest {
             snapshot = h.snapshot(1, 1);
         }
         registry.writeState(MODEL, ServingState.serving(1, "v1", 0).with(1, 2, ServingState.CANDIDATE, "retrain", 0));
-        var restored = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new RetrainTriggerFunction(
-                driftOnly(MINUTE), CARD_0_90, new RegistryHeldVersions(registry.base().toString(), MODEL))),
-                new ConstantKey(MODEL), Types.STRING);
-        try (restored) {
-            restored.setProcessingTime(0);
-            restored.initializeState(snapshot);
-            restored.open();
+        try (var restored = restored(driftOnly(MINUTE), registry, snapshot)) {
             restored.setProcessingTime(10 * MINUTE);
             Episode episode = openEpisode(7, 0);
             for (int i = 0; i < 3; i++) send(restored, withEpisode(report(1, true), episode));
@@ -625,13 +624,7 @@ class RetrainTriggerFunctionTest {
             send(h, imported);
             snapshot = h.snapshot(1, 1);
         }
-        var restored = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new RetrainTriggerFunction(
-                driftOnly(MINUTE), CARD_0_90, new RegistryHeldVersions(registry.base().toString(), MODEL))),
-                new ConstantKey(MODEL), Types.STRING);
-        try (restored) {
-            restored.setProcessingTime(0);
-            restored.initializeState(snapshot);
-            restored.open();
+        try (var restored = restored(driftOnly(MINUTE), registry, snapshot)) {
             restored.setProcessingTime(10 * MINUTE);
             Episode episode = openEpisode(8, 0);
             for (int i = 0; i < 3; i++) send(restored, withEpisode(report(2, true), episode));

@@ -99,6 +99,9 @@ final class KafkaClients {
             return "may not be described by this principal (" + e.getMessage() + ")";
         } catch (org.apache.kafka.common.errors.InvalidTopicException e) {
             return "is not a valid topic name (" + e.getMessage() + ")";
+        } catch (org.apache.kafka.common.errors.AuthenticationException e) {
+            // the brokers answered: they refuse this client's credentials, which no retry mends
+            return "cannot be checked: the brokers refuse this client's credentials (" + e.getMessage() + ")";
         } catch (org.apache.kafka.common.KafkaException e) {
             return null;
         }
