@@ -113,9 +113,16 @@ public final class Commands {
         }
         // TensorFlow and other unexpected failures: the exception's class says where to look, and its deepest cause why
         // (a Kafka client that failed to construct says only that)
+        String outer = firstLine(e.toString());
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-        return "failed: " + e + (root != e ? " (" + root + ")" : "");
+        String why = firstLine(root.toString());
+        boolean said = root == e || root.getMessage() != null && outer.contains(firstLine(root.getMessage()));
+        return "failed: " + outer + (said ? "" : " (" + (SecretMasking.looksSecret(why) ? root.getClass().getName() : why) + ")");
+    }
+
+    private static String firstLine(String text) {
+        return text.lines().findFirst().orElse("");
     }
 
     private static String hideSecrets(String message, String[] args) {

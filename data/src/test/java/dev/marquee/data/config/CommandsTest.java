@@ -112,7 +112,10 @@ class CommandsTest {
                 new IllegalArgumentException("No resolvable bootstrap urls given in bootstrap.servers"));
         assertThat(Commands.describe(wrapped)).startsWith("failed: java.lang.RuntimeException: Failed to construct")
                 .contains("No resolvable bootstrap urls");
-        assertThat(Commands.kafkaSettingsRefusal(wrapped)).as("not a ConfigException").isNull();
+        assertThat(Commands.describe(new RuntimeException(new IllegalStateException("a\nb")))).doesNotContain("\n")
+                .satisfies(d -> assertThat(d.split("IllegalStateException", -1)).as("named once").hasSize(2));
+        assertThat(Commands.describe(new RuntimeException("x", new IllegalArgumentException("password=hunter2"))))
+                .doesNotContain("hunter2");
     }
 
     @Test

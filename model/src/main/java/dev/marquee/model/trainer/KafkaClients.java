@@ -100,8 +100,9 @@ final class KafkaClients {
         } catch (org.apache.kafka.common.errors.InvalidTopicException e) {
             return "is not a valid topic name (" + e.getMessage() + ")";
         } catch (org.apache.kafka.common.errors.AuthenticationException e) {
-            // the brokers answered: they refuse this client's credentials, which no retry mends
-            return "cannot be checked: the brokers refuse this client's credentials (" + e.getMessage() + ")";
+            // the brokers answered, or the TLS handshake failed: no retry mends either
+            return "cannot be checked: authentication with the brokers failed (credentials, or TLS trust: "
+                    + e.getMessage() + ")";
         } catch (org.apache.kafka.common.KafkaException e) {
             return null;
         }

@@ -157,7 +157,6 @@ public final class TrainerOptions {
         return OptionRange.check("trainer.keep-versions", n, 0, 1_000_000);
     }
 
-    /** The settings, checked; a value out of range or a removed option is a {@link SettingException}. */
     /** Users below which the per-user bootstrap's interval is much narrower than its confidence says. */
     static final int FEW_USERS = 10;
 
@@ -172,6 +171,7 @@ public final class TrainerOptions {
                 + " to a quarter of the time at 2 users, about 1 in 12 at 5; docs/RETRAINING.md, the gate)");
     }
 
+    /** The settings, checked; a value out of range or a removed option is a {@link SettingException}. */
     TrainerSettings settings(Console console) {
         ModelRegistry models = registry.registry(console);
         if (minImprovement != null) {
