@@ -64,7 +64,8 @@ public final class BrokerFacts {
             admin = Admin.create(props);
         } catch (KafkaException e) {
             String why = rootMessage(e);
-            if (why.contains("No resolvable bootstrap urls")) { // this host's DNS, maybe not the TaskManagers'
+            // this host's DNS, maybe not the TaskManagers' (the second with client.dns.lookup's canonical-only lookup)
+            if (why.contains("No resolvable bootstrap urls") || why.contains("Unknown host in bootstrap.servers")) {
                 facts.unread.add("this host resolves none of " + s.bootstrapServers);
                 return facts;
             }

@@ -80,5 +80,10 @@ class BrokerFactsITCase {
         JobSettings elsewhere = JobSettings.from(Map.of(JobSettings.BOOTSTRAP, "kafka.no-such-host.invalid:9092"));
         BrokerFacts f = BrokerFacts.read(elsewhere, List.of("x"), Duration.ofSeconds(2));
         assertThat(f.unread).singleElement().asString().contains("resolves none of kafka.no-such-host.invalid:9092");
+        // the client's canonical-only lookup says it otherwise ("Unknown host"): the same warning
+        JobSettings canonical = JobSettings.from(Map.of(JobSettings.BOOTSTRAP, "kafka.no-such-host.invalid:9092",
+                "kafka.property.client.dns.lookup", "resolve_canonical_bootstrap_servers_only"));
+        BrokerFacts c = BrokerFacts.read(canonical, List.of("x"), Duration.ofSeconds(2));
+        assertThat(c.unread).singleElement().asString().contains("resolves none of kafka.no-such-host.invalid:9092");
     }
 }
