@@ -113,12 +113,20 @@ public final class Commands {
         }
         // TensorFlow and other unexpected failures: the exception's class says where to look, and its deepest cause why
         // (a Kafka client that failed to construct says only that)
-        String outer = firstLine(e.toString());
+        String outer = maskValues(firstLine(e.toString()));
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-        String why = firstLine(root.toString());
-        boolean said = root == e || root.getMessage() != null && outer.contains(firstLine(root.getMessage()));
-        return "failed: " + outer + (said ? "" : " (" + (SecretMasking.looksSecret(why) ? root.getClass().getName() : why) + ")");
+        String rootLine = root.getMessage() == null ? "" : firstLine(root.getMessage());
+        boolean said = root == e || !rootLine.isEmpty() && firstLine(e.toString()).contains(rootLine);
+        return "failed: " + outer + (said ? "" : " (" + maskValues(firstLine(root.toString())) + ")");
+    }
+
+    /** A secret's value in a message ({@code password=...}, {@code token: ...}) replaced; the rest of the text kept. */
+    private static final java.util.regex.Pattern SECRET_VALUE = java.util.regex.Pattern.compile(
+            "(?i)((?:password|passwd|secret|token|credentials?|api[-._]?key)\\s*[=:]\\s*)(\"[^\"]*\"|'[^']*'|[^\\s,;)]+)");
+
+    static String maskValues(String text) {
+        return SECRET_VALUE.matcher(text).replaceAll("$1" + SecretMasking.MASK);
     }
 
     private static String firstLine(String text) {

@@ -115,7 +115,13 @@ class CommandsTest {
         assertThat(Commands.describe(new RuntimeException(new IllegalStateException("a\nb")))).doesNotContain("\n")
                 .satisfies(d -> assertThat(d.split("IllegalStateException", -1)).as("named once").hasSize(2));
         assertThat(Commands.describe(new RuntimeException("x", new IllegalArgumentException("password=hunter2"))))
-                .doesNotContain("hunter2");
+                .doesNotContain("hunter2").contains("password=");
+        assertThat(Commands.describe(new RuntimeException(new IllegalArgumentException("password=hunter2"))))
+                .as("a wrapper that copies its cause's message").doesNotContain("hunter2");
+        String jaas = "Could not find a 'KafkaClient' entry in the JAAS configuration. System property"
+                + " 'java.security.auth.login.config' is not set";
+        assertThat(Commands.describe(new RuntimeException("Failed to construct kafka consumer",
+                new IllegalArgumentException(jaas)))).as("no value to hide: the message is kept").contains(jaas);
     }
 
     @Test

@@ -87,8 +87,10 @@ abstract class ServingMoveCommand extends ConsoleCommand {
             // registry changes, so that a rerun with the right name starts from where it was)
             String topicProblem = kafka.topicProblem(topic, java.time.Duration.ofSeconds(15));
             if (topicProblem != null) {
-                throw CliException.failure("topic " + topic + " " + topicProblem + " at " + kafka.bootstrap() + " (a typo"
-                        + " in --topic.model-updates? the scoring jobs read model-updates by default); nothing changed");
+                boolean typo = topicProblem.startsWith("does not exist") || topicProblem.startsWith("is not a valid");
+                throw CliException.failure("topic " + topic + " " + topicProblem + " at " + kafka.bootstrap() + (typo
+                        ? " (a typo in --topic.model-updates? the scoring jobs read model-updates by default)" : "")
+                        + "; nothing changed");
             }
             // the version's own folder, not a listing, which a network volume's client may cache for a minute
             if (!java.nio.file.Files.isDirectory(registry.versionDir(name, version))) {
