@@ -32,7 +32,9 @@ class AdaptationStateTypesTest {
         waiting.predictions.add(pending);
         waiting.labels.add(label);
         waiting.timerAtMs = 880_003_600_000L;
-        return List.of(factors, bias, pending, waiting, new TitleLabel("Heat (1995)", 3, true, 0.4f, new LabelJoin(3, 3.5f, 3.1f, 4f)),
+        UserResidual residual = new UserResidual();
+        residual.add(0.8, 3, 0.95, 0.5);
+        return List.of(residual, factors, bias, pending, waiting, new TitleLabel("Heat (1995)", 3, true, 0.4f, new LabelJoin(3, 3.5f, 3.1f, 4f)),
                 label, new UnmatchedExpiry(UnmatchedExpiry.Kind.LABEL, "u1", "Heat (1995)", "r1", 0));
     }
 
