@@ -40,8 +40,9 @@ public final class ModelRegistry {
     /** How the folders of publishes in progress are named (a version is written there, then renamed). */
     public static final String TEMP_FOLDER_PREFIX = TEMP_PREFIX;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
-    private static final Pattern VERSION = Pattern.compile("[0-9]{1,18}");
+    private static final Pattern VERSION = Pattern.compile("[1-9][0-9]{0,17}"); // no 0, no leading zeros: a folder "007" is not version 7
     private static final int MAX_PUBLISH_ATTEMPTS = 100;
+    private static final String POINTER_FIELDS = "its fields: serving, shadow, shadow_role, held";
 
     /** Writes one version's files into the (temporary) directory it is given. */
     @FunctionalInterface
@@ -309,6 +310,10 @@ public final class ModelRegistry {
                     + " the latest version, a held one too, and lose the held list: pin the right version first with"
                     + " `marquee models --pin N`, which writes the pin before it reads this file)", e);
         }
+        if (s == null || s.serving < 1) { // a hand edit (`{}`, `null`, a misspelt key): never "the latest" in its place
+            throw new IOException("bad serving pointer " + file + ": it names no serving version (" + POINTER_FIELDS
+                    + "; fix it by hand, or pin the right version first with `marquee models --pin N`)");
+        }
         if (s.held == null) s.held = new TreeMap<>();
         return s;
     }
@@ -372,6 +377,7 @@ public final class ModelRegistry {
      * the read and this write is lost.
      */
     public void writeState(String name, ServingState state) throws IOException {
+        if (state.serving < 1) throw new IllegalArgumentException("cannot point " + name + " at no serving version");
         for (long v : new long[] {state.serving, state.shadow}) {
             // the version's own folder, not a listing: a network volume's client may cache a listing for a minute
             if (v > 0 && !Files.isDirectory(versionDir(name, v))) {

@@ -43,6 +43,39 @@ class ModelRegistryTest {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
 
+    /** A pointer edited by hand into naming no version is refused: serving "the latest" in its place may serve a held one. */
+    @Test
+    void aServingPointerThatNamesNoVersionIsRefusedNotReadAsTheLatest() throws IOException {
+        ModelRegistry registry = new ModelRegistry(base);
+        registry.publish("movies", ModelRegistryTest::fakeModel);
+        registry.publish("movies", ModelRegistryTest::fakeModel);
+        registry.serve("movies", 1, "test");
+        for (String edited : List.of("{\"serving_version\": 1}", "{}", "null", "{\"serving\": 0}")) {
+            Files.writeString(base.resolve("movies/serving.json"), edited);
+            assertThatThrownBy(() -> registry.serving("movies")).as(edited).isInstanceOf(IOException.class)
+                    .hasMessageStartingWith("bad serving pointer " + base.resolve("movies/serving.json")
+                            + ": it names no serving version");
+            assertThatThrownBy(() -> registry.state("movies")).as(edited).isInstanceOf(IOException.class);
+        }
+        assertThatThrownBy(() -> registry.writeState("movies", new ServingState()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** Version numbers as the registry writes them: a pin of 0 or a folder "007" is not a version. */
+    @Test
+    void aPinOfZeroAndAZeroPaddedFolderAreNotVersions() throws IOException {
+        ModelRegistry registry = new ModelRegistry(base);
+        registry.publish("movies", ModelRegistryTest::fakeModel);
+        Files.createDirectories(base.resolve("movies/007"));
+        assertThat(registry.versions("movies")).containsExactly(1L);
+        assertThat(registry.publish("movies", ModelRegistryTest::fakeModel)).isEqualTo(2);
+        Files.writeString(base.resolve("movies/PINNED"), "0\n");
+        assertThatThrownBy(() -> registry.pinned("movies")).isInstanceOf(IOException.class)
+                .hasMessageContaining("'0' is not a version number");
+        Files.writeString(base.resolve("movies/PINNED"), "02\n");
+        assertThatThrownBy(() -> registry.pinned("movies")).isInstanceOf(IOException.class);
+    }
+
     @Test
     void publishesIncreasingVersions() throws IOException {
         ModelRegistry registry = new ModelRegistry(base);

@@ -376,8 +376,44 @@ final class TrainerWorker implements AutoCloseable {
      * announcement either way, on the topic before the outcome.
      */
     private void announce(ModelUpdate update) {
-        if (promoter == null) writer.write(settings.updatesTopic(), update);
-        else promoter.announce(update);
+        if (promoter != null) {
+            promoter.announce(update);
+            return;
+        }
+        // --once has no promoter to correct an announcement that lands after a person's promote or rollback: written
+        // under the registry's lock, as theirs are, and only while the pointer (or pin) still names this target
+        String moved;
+        boolean[] written = {false};
+        try {
+            moved = settings.registry().locked(settings.modelName(), () -> {
+                String now = pointerMovedFrom(settings.registry(), settings.modelName(), update);
+                if (now == null) {
+                    writer.write(settings.updatesTopic(), update);
+                    written[0] = true;
+                }
+                return now;
+            });
+        } catch (java.io.IOException e) {
+            if (written[0]) return; // the lock's release failed after the write
+            out.accept("trainer: cannot read the serving pointer to check it still names v" + update.version + " ("
+                    + e.getMessage() + "): announcing it as the retrain left it");
+            writer.write(settings.updatesTopic(), update);
+            return;
+        }
+        if (moved != null) {
+            out.accept("trainer: not announcing serve v" + update.version + (update.shadowVersion > 0 ? ", shadow v"
+                    + update.shadowVersion : "") + ": the pointer has moved on since (" + moved + "); its mover announced it");
+        }
+    }
+
+    /** What the registry serves now, when it is not {@code update}'s target; null when it is. */
+    static String pointerMovedFrom(dev.marquee.model.ModelRegistry registry, String name, ModelUpdate update)
+            throws java.io.IOException {
+        java.util.OptionalLong pin = registry.pinned(name);
+        if (pin.isPresent()) return pin.getAsLong() == update.version && update.shadowVersion == 0 ? null : "pinned v" + pin.getAsLong();
+        dev.marquee.model.ServingState state = registry.state(name);
+        return state.serving == update.version && state.shadow == update.shadowVersion ? null
+                : "serve v" + state.serving + (state.shadow > 0 ? ", shadow v" + state.shadow : "");
     }
 
     private void write(Retrainer.Result r) {
