@@ -14,7 +14,7 @@ import org.tensorflow.Signature;
  * Scores micro-batches with one exported model version: loads the SavedModel once with the caller's thread
  * settings, resolves titles canonically, and returns ratings plus out-of-vocabulary flags. Every tensor and
  * result is closed per call; {@link #close()} frees the model. Safe to call from several threads (TF
- * sessions are), though the job uses one scorer per task slot.
+ * sessions are): the job shares one scorer per version among the slots of a TaskManager (decision 0012).
  */
 public final class BatchScorer implements AutoCloseable {
     /** Rows per call when {@link #predict} scores a list. */

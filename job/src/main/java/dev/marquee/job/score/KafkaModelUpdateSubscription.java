@@ -160,11 +160,18 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
         running = false;
         consumer.wakeup();
         wakeUp();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        // a cancelled task closes on its interrupted thread: wait all the same (the consumer stops within a poll),
+        // then hand the interrupt back, so that a thread still alive is one that did not stop in 10 s
+        boolean interrupted = Thread.interrupted();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (thread.isAlive() && System.nanoTime() - deadline < 0) {
+            try {
+                thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
         }
+        if (interrupted) Thread.currentThread().interrupt();
         if (thread.isAlive()) LOG.warn("model updates: the consumer thread of topic {} did not stop within 10 s", topic);
     }
 

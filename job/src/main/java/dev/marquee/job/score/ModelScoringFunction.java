@@ -27,7 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Scores batches of requests with a SavedModel held once per task slot, and swaps model versions in place:
+ * Scores batches of requests with a SavedModel loaded once per TaskManager JVM and version, shared by its slots
+ * (decision 0012), and swaps model versions in place:
  * a new version is loaded beside the serving one, probed and warmed on the slot's loader thread while the serving
  * version goes on scoring, then handed over between two batches ({@link #handOver}); one that fails keeps the old
  * version serving and is reported as {@link ModelStatus#REFUSED}. Updates are applied one at a time, in order.

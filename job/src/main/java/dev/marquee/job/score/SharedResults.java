@@ -31,32 +31,45 @@ public final class SharedResults<K, V> {
         this.what = what;
     }
 
-    /** The result for {@code key}: computed now by {@code computation}, or another caller's. */
+    /**
+     * The result for {@code key}: computed now by {@code computation}, or another caller's. When the caller that
+     * computed it failed only because its own thread was interrupted (its task cancelled by a failover), a waiter
+     * that was not interrupted computes it itself, as {@link SharedModels} does for a model's load.
+     */
     public V get(K key, Computation<V> computation) throws IOException {
-        CompletableFuture<V> entry;
-        boolean mine;
-        synchronized (entries) {
-            entry = entries.get(key);
-            mine = entry == null;
-            if (mine) {
-                entry = new CompletableFuture<>();
-                entries.put(key, entry);
-            }
-        }
-        if (!mine) return SharedWork.await(entry, "another thread computed " + what);
-        try {
-            V computed = computation.compute();
-            entry.complete(computed);
+        while (true) {
+            CompletableFuture<V> entry;
+            boolean mine;
             synchronized (entries) {
-                evictBeyondLimit();
+                entry = entries.get(key);
+                mine = entry == null;
+                if (mine) {
+                    entry = new CompletableFuture<>();
+                    entries.put(key, entry);
+                }
             }
-            return computed;
-        } catch (IOException | RuntimeException | Error e) {
-            synchronized (entries) {
-                entries.remove(key, entry);
+            if (!mine) {
+                try {
+                    return SharedWork.await(entry, "another thread computed " + what);
+                } catch (IOException | RuntimeException e) {
+                    if (!Thread.currentThread().isInterrupted() && SharedModels.byInterruption(e)) continue;
+                    throw e;
+                }
             }
-            entry.completeExceptionally(e);
-            throw e;
+            try {
+                V computed = computation.compute();
+                entry.complete(computed);
+                synchronized (entries) {
+                    evictBeyondLimit();
+                }
+                return computed;
+            } catch (IOException | RuntimeException | Error e) {
+                synchronized (entries) {
+                    entries.remove(key, entry);
+                }
+                entry.completeExceptionally(e);
+                throw e;
+            }
         }
     }
 

@@ -92,4 +92,57 @@ class KafkaModelUpdateSubscriptionTest {
             subscription.close();
         }
     }
+
+    /**
+     * Flink closes a cancelled task on its interrupted thread: close() still waits for the consumer's thread (which
+     * stops within a poll), and hands the interrupt back, instead of returning at once and warning it did not stop.
+     */
+    @Test
+    void closingOnAnInterruptedThreadWaitsForTheConsumerAndKeepsTheInterrupt() throws Exception {
+        CountDownLatch mayClose = new CountDownLatch(1);
+        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("latest") {
+            @Override
+            public synchronized List<PartitionInfo> partitionsFor(String topic, Duration timeout) {
+                return List.of(new PartitionInfo(topic, 0, null, null, null));
+            }
+
+            @Override
+            public synchronized void close(Duration timeout) {
+                try {
+                    mayClose.await(60, TimeUnit.SECONDS); // held until close() is seen waiting for this thread
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                super.close(timeout);
+            }
+        };
+        consumer.updateBeginningOffsets(Map.of(P0, 0L));
+        consumer.updateEndOffsets(Map.of(P0, 0L));
+        String threadName = "interrupted-close-model-updates";
+        KafkaModelUpdateSubscription subscription = new KafkaModelUpdateSubscription(TOPIC, consumer, false,
+                new ModelUpdateDecoder(new UnregisteredMetricsGroup(), 0), threadName);
+        subscription.start(Duration.ofSeconds(30));
+        Thread consumerThread = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals(threadName)).findFirst().orElseThrow();
+        Thread closing = Thread.currentThread();
+        Thread releaser = new Thread(() -> {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (closing.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) Thread.onSpinWait();
+            mayClose.countDown();
+        });
+        releaser.start();
+        boolean stillInterrupted;
+        boolean aliveAfterClose;
+        try {
+            closing.interrupt();
+            subscription.close();
+            aliveAfterClose = consumerThread.isAlive(); // before the finally below lets it close
+        } finally {
+            stillInterrupted = Thread.interrupted(); // cleared, so that the test's thread is left as it was
+            mayClose.countDown();
+            releaser.join(30_000);
+        }
+        assertThat(stillInterrupted).as("the interrupt is handed back").isTrue();
+        assertThat(aliveAfterClose).as("close() waited for the consumer's thread").isFalse();
+    }
 }

@@ -67,6 +67,47 @@ class SharedResultsTest {
         assertEquals(1, computed.get());
     }
 
+    /** A failover during a swap: the computing thread's task is cancelled, and a waiter of the new attempt computes it. */
+    @Test
+    void aWaiterComputesTheResultItselfWhenTheComputingThreadWasInterrupted() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        SharedResults.Computation<String> interrupted = () -> {
+            started.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new IOException(e);
+            }
+            throw new java.nio.channels.ClosedByInterruptException(); // what reading a file on an interrupted thread throws
+        };
+        CompletableFuture<String> computer = CompletableFuture.supplyAsync(() -> unchecked(8, interrupted));
+        assertTrue(started.await(30, TimeUnit.SECONDS));
+        AtomicInteger waiterComputed = new AtomicInteger();
+        CompletableFuture<String> waiter = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                waiter.complete(get(8, () -> {
+                    waiterComputed.incrementAndGet();
+                    return result(8);
+                }));
+            } catch (Throwable e) {
+                waiter.completeExceptionally(e);
+            }
+        });
+        t.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.TIMED_WAITING) {
+            assertTrue(System.nanoTime() < deadline, "the second caller never waited: " + t.getState());
+            Thread.onSpinWait();
+        }
+        release.countDown();
+        assertThrows(java.util.concurrent.ExecutionException.class, () -> computer.get(30, TimeUnit.SECONDS));
+        assertEquals("result of version 8", waiter.get(30, TimeUnit.SECONDS));
+        assertEquals(1, waiterComputed.get());
+        assertTrue(shared.holds(8L));
+    }
+
     @Test
     void aFailureIsNotKept() throws IOException {
         AtomicInteger calls = new AtomicInteger();
