@@ -262,7 +262,8 @@ public final class ScoringJobOptions {
     public static final ConfigOption<Long> STATE_TTL_MS = key("adaptation.state-ttl-ms").longType()
             .defaultValue(90L * 86_400_000).withDescription("a user's factors and residual, and a title's bias,"
                     + " expire after this long without a label; the label join's waiting entries too, but never before"
-                    + " twice `labels.join-ttl-ms` (their own expiry is in event time; this is the safety net)");
+                    + " twice `labels.join-ttl-ms` nor a week (their own expiry is in event time, which stands still"
+                    + " while nothing flows; this is the safety net)");
     public static final ConfigOption<Double> VERSION_CARRY = key("adaptation.version-carry").doubleType()
             .defaultValue(0.5).withDescription("share of a user's (or title's) learned bias kept when labels start"
                     + " coming from a new model version; the user's taste weights start again");
@@ -329,7 +330,10 @@ public final class ScoringJobOptions {
 
     private static String thresholdDefaults() {
         StringJoiner j = new StringJoiner(", ");
-        DriftSettings.defaultThresholds().forEach((metric, value) -> j.add("`" + metric + "` " + OptionRow.format(value)));
+        DriftSettings.defaultThresholds().forEach((metric, value) -> j.add("`" + metric + "` " + OptionRow.format(value)
+                // measured only against a calibration's rating baseline, whose threshold it takes (docs/DRIFT.md)
+                + (dev.marquee.data.drift.DriftMetricNames.PREDICTION_MEAN_SHIFT.equals(metric)
+                        ? " (only where the calibration's threshold is missing: an uncalibrated version has no such metric)" : "")));
         return j.toString();
     }
 }

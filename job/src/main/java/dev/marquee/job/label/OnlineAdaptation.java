@@ -151,8 +151,10 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         ValueStateDescriptor<WaitingEntries> w = new ValueStateDescriptor<>("join-waiting",
                 TypeInformation.of(WaitingEntries.class));
         // The join's own safety net never cuts short what labels.join-ttl-ms lets wait: a state TTL below it would
-        // drop waiting entries unseen and uncounted.
-        var joinTtl = TtlSweep.config(Math.max(settings.stateTtlMs, 2 * settings.joinTtlMs));
+        // drop waiting entries unseen and uncounted. It runs on the wall clock, while the entries' own expiry waits
+        // for event time, which stands still while no request or label flows: so never under a week either (a quiet
+        // night with adaptation.state-ttl-ms at an hour must not lose what waits).
+        var joinTtl = TtlSweep.config(joinStateTtlMs(settings.stateTtlMs, settings.joinTtlMs));
         w.enableTimeToLive(joinTtl);
         waiting = getRuntimeContext().getState(w);
         legacy = olderLayoutUntilMs > 0 ? LegacyJoinState.register(getRuntimeContext(), joinTtl) : null;
@@ -162,13 +164,21 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         predictionsExpired = getRuntimeContext().getMetricGroup().counter("predictionsUnlabelledExpired");
     }
 
+    /** The least time a quiet spell (no event time) keeps what waits in the join: {@value #JOIN_STATE_TTL_FLOOR_MS} ms. */
+    static final long JOIN_STATE_TTL_FLOOR_MS = 7L * 24 * 3600 * 1000;
+
+    /** The join's state TTL: the adaptation state's, but never under twice the join's wait nor under a week. */
+    static long joinStateTtlMs(long stateTtlMs, long joinTtlMs) {
+        return Math.max(Math.max(stateTtlMs, JOIN_STATE_TTL_FLOOR_MS), joinTtlMs > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : 2 * joinTtlMs);
+    }
+
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         olderLayoutUntil = context.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>("join-older-layout-until-ms", Types.LONG));
         // as long as the older layout's own state lives (its TTL, as for join-waiting), so no waiting entry is lost
         olderLayoutUntilMs = LegacyJoinState.lookUpUntil(context.isRestored(), olderLayoutUntil.get(),
-                System.currentTimeMillis(), Math.max(settings.stateTtlMs, 2 * settings.joinTtlMs));
+                System.currentTimeMillis(), joinStateTtlMs(settings.stateTtlMs, settings.joinTtlMs));
         olderLayoutUnmarked = context.isRestored() && !olderLayoutUntil.get().iterator().hasNext();
     }
 

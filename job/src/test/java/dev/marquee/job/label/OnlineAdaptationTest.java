@@ -423,7 +423,8 @@ class OnlineAdaptationTest {
             h.processElement1(prediction("u1", "C", 3f, 1), 0); // full: dropped
             h.processElement2(label("u1", "C", 5f), 0); // waits instead: full too, dropped
             assertThat(joins(h)).isEmpty();
-            clock(h, 65_000); // A and B were last written at 0: the TTL clears them on this read
+            // A and B were last written at 0: the join's TTL (a week at least) clears them on this read
+            clock(h, OnlineAdaptation.JOIN_STATE_TTL_FLOOR_MS + 5_000);
             h.processElement1(prediction("u1", "D", 3f, 1), 0);
             h.processElement2(label("u1", "D", 5f), 0);
             assertThat(joins(h)).singleElement().satisfies(j -> assertThat(j.movieTitle).isEqualTo("D"));
@@ -1019,5 +1020,24 @@ class OnlineAdaptationTest {
             h.processElement2(label("u1", "A", 5f), 0);
             assertThat(joins(h)).singleElement().satisfies(j -> assertThat(j.movieTitle).isEqualTo("A"));
         }
+    }
+
+    /**
+     * A quiet night: no request and no label for hours, so event time stands still and nothing in the join is due.
+     * The join's wall-clock safety net must not drop what waits meanwhile, even with adaptation's memory at a minute.
+     */
+    @Test
+    void aQuietSpellLongerThanTwiceTheJoinTtlKeepsWhatWaits() throws Exception {
+        try (var h = harness(Map.of("adaptation.state-ttl-ms", "60000", "labels.join-ttl-ms", "3600000"))) {
+            clock(h, 0);
+            h.processElement1(prediction("u1", "A", 3f, 1), 0);
+            clock(h, 8 * 3_600_000L); // eight hours of wall clock, event time where it was
+            h.processElement2(label("u1", "A", 5f), 0);
+            assertThat(joins(h)).singleElement().satisfies(j -> assertThat(j.movieTitle).isEqualTo("A"));
+        }
+        assertThat(OnlineAdaptation.joinStateTtlMs(60_000, 3_600_000)).isEqualTo(OnlineAdaptation.JOIN_STATE_TTL_FLOOR_MS);
+        assertThat(OnlineAdaptation.joinStateTtlMs(90L * 86_400_000, 3_600_000)).isEqualTo(90L * 86_400_000);
+        assertThat(OnlineAdaptation.joinStateTtlMs(60_000, 30L * 86_400_000)).isEqualTo(60L * 86_400_000);
+        assertThat(OnlineAdaptation.joinStateTtlMs(60_000, Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
     }
 }
