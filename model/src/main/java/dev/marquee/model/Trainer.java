@@ -25,7 +25,7 @@ import org.tensorflow.types.TInt64;
  * epochs the first run chose ({@link TrainedModel#schedule()}), holding nothing out.
  *
  * <p>The model it returns carries the {@link ReferenceProfile} of the given training rows, with the histogram
- * of its predictions on the given validation rows, or on the training rows when none were given.
+ * of its predictions on those training rows ({@link DriftAssets}; validation rows fit only the error model).
  */
 public final class Trainer {
     public static final int HOLDOUT_PERCENT = TrainingRows.HOLDOUT_PERCENT;

@@ -131,7 +131,7 @@ public final class DriftCalibrator {
                 windowSizes.length, rows.size(), (System.nanoTime() - started) / 1e9));
         for (DriftCalibration.Check c : checks) {
             progress.accept(String.format(java.util.Locale.ROOT,
-                    "drift calibration, windows of %,d: drifted %d of %d calibration windows, %d of %d held-out windows%s",
+                    "drift calibration, windows of %,d: drifted %d of %d calibration windows (in-sample), %d of %d held-out windows%s",
                     c.windowSize(), c.calibrationDrifted(), c.calibrationWindows(), c.heldOutDrifted(), c.heldOutWindows(),
                     c.heldOutAlertsByMetric().isEmpty() ? "" : " " + c.heldOutAlertsByMetric()));
         }

@@ -133,12 +133,34 @@ public final class ReferenceBuckets {
         Path dir = Path.of(registry, name, Long.toString(version));
         ReferenceProfile profile = ReferenceProfile.read(dir.resolve(PROFILE_PATH));
         Path cal = dir.resolve(CALIBRATION_PATH);
-        DriftCalibration calibration = Files.exists(cal) ? DriftCalibration.read(cal) : null;
+        String uncalibrated = "version " + version + " has no " + DriftCalibration.FILE_NAME;
+        DriftCalibration calibration = null;
+        try {
+            if (Files.exists(cal)) calibration = DriftCalibration.read(cal);
+        } catch (IOException e) {
+            if (!unparsable(e)) throw e; // an I/O error may pass: read again later, not taken as uncalibrated for good
+            uncalibrated = "version " + version + "'s " + DriftCalibration.FILE_NAME + " cannot be used (" + e.getMessage()
+                    + "): uncalibrated, compared with the default thresholds";
+        }
         Path err = dir.resolve(ERROR_MODEL_PATH);
-        ErrorModel errorModel = Files.exists(err) ? ErrorModel.read(err) : null;
-        return new ReferenceBuckets(version, profile, calibration,
-                "version " + version + " has no " + DriftCalibration.FILE_NAME, errorModel,
-                "version " + version + " has no " + ErrorModel.FILE_NAME);
+        String noErrorModel = "version " + version + " has no " + ErrorModel.FILE_NAME;
+        ErrorModel errorModel = null;
+        try {
+            if (Files.exists(err)) errorModel = ErrorModel.read(err);
+        } catch (IOException e) {
+            if (!unparsable(e)) throw e;
+            noErrorModel = "version " + version + "'s " + ErrorModel.FILE_NAME + " cannot be used (" + e.getMessage() + ")";
+        }
+        return new ReferenceBuckets(version, profile, calibration, uncalibrated, errorModel, noErrorModel);
+    }
+
+    /**
+     * A file that was read but does not parse or is of another format (a newer trainer's, a hand edit): the profile
+     * beside it still serves, without what that file adds.
+     */
+    private static boolean unparsable(IOException e) {
+        return e.getCause() instanceof com.fasterxml.jackson.core.JsonProcessingException
+                || e.getCause() instanceof IllegalArgumentException;
     }
 
     int userBuckets() {

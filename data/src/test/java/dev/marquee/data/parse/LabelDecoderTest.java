@@ -26,6 +26,26 @@ class LabelDecoderTest {
         assertThat(decode(label("\"8.92870992e8\"")).timestamp).isEqualTo(892870992L);
     }
 
+    /** Python's json.dumps writes NaN and Infinity bare: taken in a field the label does not read, refused in its own. */
+    @Test
+    void aNaNInAFieldTheLabelDoesNotReadIsTakenAsTheRequestParserTakesIt() {
+        Rating r = decode("{\"user_id\":\"196\",\"movie_title\":\"Kolya (1996)\",\"rating\":3,\"timestamp\":881250949,"
+                + "\"confidence\":NaN,\"weight\":-Infinity}");
+        assertThat(r.userId).isEqualTo("196");
+        assertThat(r.rating).isEqualTo(3f);
+        assertThat(ParserLimits.defaults().labelProblem(r)).isNull();
+        Rating nanRating = decode("{\"user_id\":\"196\",\"movie_title\":\"Kolya (1996)\",\"rating\":NaN}");
+        assertThat(ParserLimits.defaults().labelProblem(nanRating)).as("a NaN rating is no label").isNotNull();
+        for (String t : new String[] {"NaN", "Infinity", "-Infinity"}) {
+            assertThatThrownBy(() -> decode(label(t))).as(t).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("timestamp must be a whole number of seconds");
+        }
+        assertThatThrownBy(() -> decode("{\"user_id\":NaN,\"movie_title\":\"Kolya (1996)\",\"rating\":3}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("user_id");
+        assertThatThrownBy(() -> decode("{\"user_id\":\"1\",\"movie_title\":\"Kolya (1996)\",\"rating\":3,"
+                + "\"x\":NaN,\"x\":1}")).as("a key twice, NaN or not").hasMessageContaining("appears twice");
+    }
+
     /** As a request is refused: two labels in one record, trailing garbage, a key twice; never half read. */
     @Test
     void twoLabelsInOneRecordTrailingDataAndARepeatedKeyAreRefused() {
