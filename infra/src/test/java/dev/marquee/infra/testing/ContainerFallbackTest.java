@@ -22,9 +22,20 @@ class ContainerFallbackTest {
         public void close() {}
     };
 
+    private String brokerChosen;
+
+    /** As when no broker is named: a run given `-Dmarquee.kafka.broker=...` (docs/TESTING.md) must not change these. */
+    @org.junit.jupiter.api.BeforeEach
+    void noBrokerNamed() {
+        brokerChosen = System.getProperty(BrokerChoice.BROKER_PROPERTY);
+        System.clearProperty(BrokerChoice.BROKER_PROPERTY);
+        KafkaBrokerExtension.forgetContainerFailure();
+    }
+
     @org.junit.jupiter.api.AfterEach
     void forget() {
         KafkaBrokerExtension.forgetContainerFailure();
+        if (brokerChosen != null) System.setProperty(BrokerChoice.BROKER_PROPERTY, brokerChosen);
     }
 
     @Test

@@ -126,7 +126,8 @@ class LabelReaderITCase {
     @Test
     void unstampedLabelsTakeTheirRecordTimeAndTiesKeepTopicOrder() throws Exception {
         String topic = KAFKA.createTopic("ratings-unstamped", 2);
-        long start = 1_700_000_000_000L;
+        // an hour ago: record times the broker's 7-day retention keeps (a 2023 time is deleted at its first check)
+        long start = (System.currentTimeMillis() / 1000 - 3600) * 1000;
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(KAFKA.producerProps())) {
             for (int i = 0; i < 40; i++) { // record times go backwards as offsets go forwards
                 Rating r = new Rating("u" + i, "Movie " + i + " (1990)", 3f, 0);

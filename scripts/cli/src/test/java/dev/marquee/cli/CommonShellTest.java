@@ -82,7 +82,7 @@ class CommonShellTest {
             Files.writeString(archiveDir.resolve(nameLines[0]), "1\t1\t5\t881250949\n".repeat(Integer.parseInt(nameLines[1])));
         }
         Path zip = dir.resolve("ml-100k.zip");
-        ProcessBuilder zipper = new ProcessBuilder("jar", "cfM", zip.toString(), "-C", dir.resolve("archive").toString(), "ml-100k");
+        ProcessBuilder zipper = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jar").toString(), "cfM", zip.toString(), "-C", dir.resolve("archive").toString(), "ml-100k");
         Process z = zipper.inheritIO().start();
         assertThat(z.waitFor(60, TimeUnit.SECONDS) && z.exitValue() == 0).as("archive made").isTrue();
         Path target = dir.resolve("ml-100k");
