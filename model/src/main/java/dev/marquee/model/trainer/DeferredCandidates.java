@@ -282,9 +282,14 @@ final class DeferredCandidates {
      * worth: that window places the training set, and applied here it would slide, each look a fresh sample rather
      * than a growing one, and a candidate waiting long enough would be published on the luck of one window (a
      * review's simulation: half the time at exactly the margin).
+     * Of those, as at the first gate, none of a user's title it trained on, and of one labelled again only the newest
+     * ({@link LabelSplit#unseenPairs}).
      */
     static List<Rating> rejudgedOn(List<Rating> resolved, long trainedThrough, long nowMs) {
-        return LabelSplit.after(LabelSplit.window(resolved, 0, LabelSplit.latestAllowed(nowMs)), trainedThrough);
+        List<Rating> read = LabelSplit.window(resolved, 0, LabelSplit.latestAllowed(nowMs));
+        List<Rating> trained = new java.util.ArrayList<>();
+        for (Rating r : read) if (r.timestamp <= trainedThrough) trained.add(r); // what it was cut from, as far as still read
+        return LabelSplit.unseenPairs(LabelSplit.after(read, trainedThrough), trained);
     }
 
     /**

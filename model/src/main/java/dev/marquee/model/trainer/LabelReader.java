@@ -92,6 +92,10 @@ final class LabelReader {
                 consumer.seek(tp, from);
             }
             PriorityQueue<Entry> window = new PriorityQueue<>(OLDEST_FIRST);
+            // Labels stamped ahead of the clock are not used (LabelSplit counts them): kept apart, so that they do not
+            // take the window's room from real ones (a producer's clock hours ahead would push out the newest labels)
+            long latestAllowed = LabelSplit.latestAllowed(System.currentTimeMillis());
+            List<Entry> ahead = new ArrayList<>();
             long deadline = System.nanoTime() + timeout.toNanos();
             long records = 0;
             long refused = 0;
@@ -114,6 +118,11 @@ final class LabelReader {
                     if (r.timestamp <= 0 && record.timestamp() > 0) {
                         r.timestamp = record.timestamp() / 1000; // as the scoring job reads it: the record's time
                     }
+                    if (r.timestamp > latestAllowed) {
+                        // unused either way: beyond maxLabels of them, not kept (nor counted as ahead)
+                        if (ahead.size() < maxLabels) ahead.add(new Entry(r, record.partition(), record.offset()));
+                        continue;
+                    }
                     window.add(new Entry(r, record.partition(), record.offset()));
                     if (window.size() > maxLabels) {
                         window.poll();
@@ -122,6 +131,7 @@ final class LabelReader {
                 }
             }
             List<Entry> kept = new ArrayList<>(window);
+            kept.addAll(ahead);
             kept.sort(OLDEST_FIRST);
             return new Labels(kept.stream().map(Entry::rating).toList(), records, refused, dropped, unread);
         }

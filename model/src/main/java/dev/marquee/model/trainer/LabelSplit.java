@@ -17,9 +17,11 @@ import java.util.List;
  * @param newestTimestamp the newest label's timestamp, or -1 without labels
  * @param trainedThrough the newest timestamp trained on; {@link Long#MIN_VALUE} when no label was trained on
  * @param ahead labels stamped after the latest timestamp allowed (ahead of the clock): not used at all
+ * @param repeats labels of the newest share left out of the hold-out as repeats ({@link #unseenPairs}): neither
+ *     trained on nor judged
  */
 public record LabelSplit(List<Rating> inWindow, List<Rating> train, List<Rating> holdout, long newestTimestamp,
-        long trainedThrough, int ahead) {
+        long trainedThrough, int ahead, int repeats) {
     /**
      * How far ahead of the trainer's clock a label may be stamped and still count: the scoring job's
      * {@code watermark.future-tolerance-ms} default (decision 0015). One stamped further ahead (a producer's clock
@@ -55,17 +57,19 @@ public record LabelSplit(List<Rating> inWindow, List<Rating> train, List<Rating>
         int ahead = labels.size() - sorted.size();
         sorted.sort(Comparator.comparingLong(r -> r.timestamp)); // stable: ties keep input order
         if (sorted.isEmpty()) {
-            return new LabelSplit(List.of(), List.of(), List.of(), -1, Long.MIN_VALUE, ahead);
+            return new LabelSplit(List.of(), List.of(), List.of(), -1, Long.MIN_VALUE, ahead, 0);
         }
         long newest = sorted.get(sorted.size() - 1).timestamp;
         List<Rating> window = windowOfSorted(sorted, windowSeconds);
-        int cut = window.size() - (int) Math.round(window.size() * holdoutShare);
+        // however few the labels, at least one is held out (RETRAINING.md): the gate defers on it, never trains on it
+        int cut = window.size() - Math.max(1, (int) Math.round(window.size() * holdoutShare));
         while (cut > 0 && cut < window.size() && window.get(cut - 1).timestamp == window.get(cut).timestamp) {
             cut--; // a timestamp is never on both sides
         }
-        return new LabelSplit(List.copyOf(window), List.copyOf(window.subList(0, cut)),
-                List.copyOf(window.subList(cut, window.size())), newest,
-                cut > 0 ? window.get(cut - 1).timestamp : Long.MIN_VALUE, ahead);
+        List<Rating> newestShare = window.subList(cut, window.size());
+        List<Rating> holdout = unseenPairs(newestShare, window.subList(0, cut));
+        return new LabelSplit(List.copyOf(window), List.copyOf(window.subList(0, cut)), List.copyOf(holdout), newest,
+                cut > 0 ? window.get(cut - 1).timestamp : Long.MIN_VALUE, ahead, newestShare.size() - holdout.size());
     }
 
     /**
@@ -79,8 +83,33 @@ public record LabelSplit(List<Rating> inWindow, List<Rating> train, List<Rating>
         if (moved == 0) return this;
         List<Rating> trained = new ArrayList<>(train);
         trained.addAll(holdout.subList(0, moved));
-        return new LabelSplit(inWindow, List.copyOf(trained), List.copyOf(holdout.subList(moved, holdout.size())),
-                newestTimestamp, holdout.get(moved - 1).timestamp, ahead);
+        List<Rating> rest = holdout.subList(moved, holdout.size());
+        List<Rating> kept = unseenPairs(rest, trained);
+        return new LabelSplit(inWindow, List.copyOf(trained), List.copyOf(kept),
+                newestTimestamp, holdout.get(moved - 1).timestamp, ahead, repeats + rest.size() - kept.size());
+    }
+
+    /**
+     * The hold-out labels of {@code newest} (oldest first) that judge a model fairly: none of a (user, title) with a
+     * label on the {@code trained} side (the candidate learned that very rating, or the user's earlier one of the
+     * title, which the serving version never saw), and of a (user, title) labelled more than once in it only the
+     * newest (a client's resend, or a re-rating: counted once). Titles are compared as resolved (LabelTitles).
+     */
+    static List<Rating> unseenPairs(List<Rating> newest, List<Rating> trained) {
+        java.util.Set<String> trainedPairs = new java.util.HashSet<>();
+        for (Rating r : trained) trainedPairs.add(pair(r));
+        java.util.Map<String, Integer> last = new java.util.HashMap<>();
+        for (int i = 0; i < newest.size(); i++) last.put(pair(newest.get(i)), i);
+        List<Rating> out = new ArrayList<>(newest.size());
+        for (int i = 0; i < newest.size(); i++) {
+            String key = pair(newest.get(i));
+            if (!trainedPairs.contains(key) && last.get(key) == i) out.add(newest.get(i));
+        }
+        return out;
+    }
+
+    private static String pair(Rating r) {
+        return r.userId + '\u0000' + r.movieTitle;
     }
 
     /**

@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
 
 /**
  * The data a retrain starts from, cut as the serving version's was (its card's split: the seeded random split,
- * MovieLens' u1 fold, else the reference time split); its training part is trained on, its validation part is the
- * gate's fall-back hold-out. A version that was refit on train + validation ({@code marquee train --refit}) is
+ * MovieLens' u1 fold, else the reference time split); its training part is trained on, its validation part gives
+ * the candidate's card metrics when too few labels are held out (the gate judges on labels only). A version that was refit on train + validation ({@code marquee train --refit}) is
  * retrained on both: the loaded split's training part then holds the validation rows, and it has no validation
  * part. Which data: {@code --data} when given, else the data
  * the serving version's model card names, else MovieLens ({@code $MOVIELENS_DIR}, else

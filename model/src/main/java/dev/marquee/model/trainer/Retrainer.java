@@ -92,7 +92,7 @@ final class Retrainer {
                 LabelSplit.latestAllowed(System.currentTimeMillis()));
         LabelSplit cut = byShare.holdingOutOnlyAfter(
                 servingCard.path("retrain").path(DeferredCandidates.TRAINED_THROUGH).asLong(Long.MIN_VALUE));
-        int servingTrainedOn = byShare.holdout().size() - cut.holdout().size();
+        int servingTrainedOn = byShare.holdout().size() - cut.holdout().size() - (cut.repeats() - byShare.repeats());
         List<Rating> holdout = cut.holdout();
         List<Rating> train = new ArrayList<>(split.train().size() + cut.train().size());
         train.addAll(split.train());
@@ -120,7 +120,9 @@ final class Retrainer {
                 labels.refused(), labels.dropped(), settings.labelMaxCount(), cut.ahead(),
                 LabelSplit.FUTURE_TOLERANCE_MS / 1000, cut.inWindow().size(), cut.train().size(), holdout.size())
                 + (servingTrainedOn == 0 ? "" : " (" + servingTrainedOn + " of the newest share trained on instead:"
-                        + " the serving version trained on them, so they would not judge it fairly)"));
+                        + " the serving version trained on them, so they would not judge it fairly)")
+                + (cut.repeats() == 0 ? "" : "; " + cut.repeats() + " of the newest share left out as repeats (a user's"
+                        + " title trained on, or labelled again later: judged once, on the newest, and never when trained on)"));
         out.accept("trainer: label titles matched to the catalog: " + labelTitles.summary());
         out.accept("trainer: training config from " + configSource
                 + (settings.epochs() > 0 || settings.learningRate() > 0 ? ", with the trainer's overrides" : "")
@@ -279,6 +281,7 @@ final class Retrainer {
             m.put("labels_ahead_of_clock", (double) cut.ahead());
             m.put("labels_in_window", (double) cut.inWindow().size());
             m.put("labels_trained_on", (double) cut.train().size());
+            m.put("labels_holdout_repeats", (double) cut.repeats());
         }
         return m;
     }

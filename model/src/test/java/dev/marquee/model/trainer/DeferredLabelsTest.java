@@ -51,7 +51,8 @@ class DeferredLabelsTest {
     void aDeferredCandidateIsJudgedAgainOnEveryLabelAfterItsCutNotOnTheTrainingWindow() {
         long cut = 1_000_000;
         List<Rating> labels = new java.util.ArrayList<>();
-        for (int i = 0; i < 180; i++) labels.add(new Rating("u" + i % 9, "Heat (1995)", 3f, cut - 600 + i * 60L)); // 3 h
+        // 3 h of labels, each user's title once (a title labelled again is judged once: LabelSplitTest)
+        for (int i = 0; i < 180; i++) labels.add(new Rating("u" + i % 9, "Movie " + i + " (1995)", 3f, cut - 600 + i * 60L));
         long now = (cut + 3 * 3600) * 1000;
 
         List<Rating> judged = DeferredCandidates.rejudgedOn(labels, cut, now);

@@ -76,6 +76,31 @@ class LabelReaderITCase {
         assertThat(window.ratings().get(299)).isEqualTo(newest.get(299));
     }
 
+    /** Labels stamped far ahead of the clock (a producer's clock or time zone) are not used, and take no room from real ones. */
+    @Test
+    void labelsAheadOfTheClockDoNotTakeTheWindowsRoom() throws Exception {
+        String topic = KAFKA.createTopic("ratings-ahead", 2); // 200 records each: every one read (300 a partition)
+        long now = System.currentTimeMillis() / 1000;
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(KAFKA.producerProps())) {
+            for (int i = 0; i < 300; i++) {
+                Rating r = new Rating("u" + i, "Movie " + (i % 31) + " (1990)", 1 + i % 5, now - 3_600 + i);
+                producer.send(new ProducerRecord<>(topic, i % 2, r.userId, RATINGS.encodeToString(r)));
+                if (i % 3 == 0) { // 100 labels from a producer whose clock runs in 2096
+                    Rating ahead = new Rating("f" + i, "Movie 1 (1990)", 3f, 4_000_000_000L);
+                    producer.send(new ProducerRecord<>(topic, i % 2, ahead.userId, RATINGS.encodeToString(ahead)));
+                }
+            }
+            producer.flush();
+        }
+        KafkaClients clients = new KafkaClients(KAFKA.bootstrapServers(), new Properties());
+        LabelReader.Labels read = new LabelReader(clients, topic, 300, Duration.ofSeconds(60)).read();
+        assertThat(read.dropped()).as("no real label pushed out").isZero();
+        assertThat(read.ratings().stream().filter(r -> r.userId.startsWith("u"))).hasSize(300);
+        LabelSplit split = LabelSplit.of(read.ratings(), 0, 0.2, LabelSplit.latestAllowed(System.currentTimeMillis()));
+        assertThat(split.ahead()).isEqualTo(100);
+        assertThat(split.inWindow()).hasSize(300);
+    }
+
     /** A transactional producer's aborted labels were never sent: the trainer does not read them, as the job does not. */
     @Test
     void labelsOfAnAbortedTransactionAreNotRead() throws Exception {

@@ -83,6 +83,47 @@ class LabelSplitTest {
     }
 
     @Test
+    void evenOneOrTwoLabelsAreHeldOut() {
+        assertThat(LabelSplit.of(labels(1), 0, 0.2).holdout()).hasSize(1);
+        assertThat(LabelSplit.of(labels(2), 0, 0.2).holdout()).hasSize(1);
+        assertThat(LabelSplit.of(labels(2), 0, 0.2).train()).hasSize(1);
+        assertThat(LabelSplit.of(labels(40), 0, 0.01).holdout()).hasSize(1);
+    }
+
+    /**
+     * A label sent twice (a client's resend after a timeout, stamped by its record times) or a re-rating, across the
+     * cut: the candidate trained on the user's title, so it is not judged on it; within the hold-out, once, the newest.
+     */
+    @Test
+    void aUserTitleTrainedOnOrLabelledAgainIsJudgedOnceOrNotAtAll() {
+        List<Rating> labels = labels(10); // u0..u9 at 1000..1090
+        labels.add(new Rating("u5", "Movie 5 (1990)", 5, 1095)); // u5's title, trained on at 1050, sent again
+        labels.add(new Rating("u9", "Movie 9 (1990)", 2, 1099)); // u9 re-rates: the newest counts
+        LabelSplit cut = LabelSplit.of(labels, 0, 0.25); // 12 labels: the newest 3 (1090, 1095, 1099) are the share
+        assertThat(cut.holdout()).singleElement().satisfies(r -> {
+            assertThat(r.userId).isEqualTo("u9");
+            assertThat(r.rating).isEqualTo(2f);
+        });
+        assertThat(cut.repeats()).isEqualTo(2); // u5's copy and u9's older label: neither trained on nor judged
+        assertThat(LabelSplit.of(labels, 0, 0.2).holdout()).as("u9's older label trained on: u9's title not judged")
+                .isEmpty();
+        for (Rating held : cut.holdout()) {
+            assertThat(cut.train()).noneMatch(t -> t.userId.equals(held.userId) && t.movieTitle.equals(held.movieTitle));
+        }
+        LabelSplit wider = LabelSplit.of(labels, 0, 0.5); // newest 6: u6..u9 at 1060..1090, u5 again, u9 again
+        assertThat(wider.holdout()).extracting(r -> r.userId).containsExactly("u6", "u7", "u8", "u9");
+        assertThat(wider.holdout().get(3).rating).as("u9's newest").isEqualTo(2f);
+        assertThat(wider.repeats()).isEqualTo(2);
+        // the serving version's cut moves u6 into training: the split after it still judges no trained title
+        LabelSplit moved = wider.holdingOutOnlyAfter(1060);
+        assertThat(moved.holdout()).extracting(r -> r.userId).containsExactly("u7", "u8", "u9");
+        assertThat(moved.repeats()).isEqualTo(2);
+        // a deferred candidate's re-judgement: the same rule on the labels after its cut
+        assertThat(DeferredCandidates.rejudgedOn(labels, 1080, Long.MAX_VALUE / 2)).extracting(r -> r.userId)
+                .containsExactly("u9");
+    }
+
+    @Test
     void labelsSharingTheCutsTimestampAreAllHeldOut() {
         List<Rating> tied = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
