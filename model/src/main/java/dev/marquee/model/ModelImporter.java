@@ -92,6 +92,7 @@ public final class ModelImporter {
             throw new ContractCheck.RefusedModelException("no " + ModelRegistry.SAVED_MODEL_FILE + " in " + given);
         }
         Path source = given.toRealPath(); // a link to a version folder ("current" -> 3) is that folder
+        refusePrivateFilesBehindLinks(source);
         if (data != null && data.trained().isEmpty()) {
             throw new ContractCheck.RefusedModelException("no training rows in " + data.description());
         }
@@ -163,6 +164,35 @@ public final class ModelImporter {
         if (first != null) {
             throw new ContractCheck.RefusedModelException(unfit + " of " + all + " rows of " + data.description()
                     + " do not fit the model's inputs, the first: " + first.reason());
+        }
+    }
+
+    /**
+     * A link inside the model folder to a file or folder outside it that others may not read (a private key, a home
+     * folder): the copy would publish it readable by every user of the registry (its files are made so). Refused,
+     * naming it; a link to what others may read already (a shared variables/ folder) is copied as before.
+     */
+    static void refusePrivateFilesBehindLinks(Path source) throws IOException, ContractCheck.RefusedModelException {
+        Path root = source.toRealPath();
+        try (java.util.stream.Stream<Path> paths = Files.walk(root, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
+            for (Path p : paths.toList()) {
+                Path real = p.toRealPath();
+                if (real.startsWith(root)) continue;
+                java.util.Set<java.nio.file.attribute.PosixFilePermission> mode;
+                try {
+                    mode = Files.getPosixFilePermissions(real);
+                } catch (UnsupportedOperationException notPosix) {
+                    return;
+                }
+                boolean open = mode.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)
+                        && (!Files.isDirectory(real) || mode.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE));
+                if (!open) {
+                    throw new ContractCheck.RefusedModelException(root.relativize(p) + " in " + root + " leads to " + real
+                            + ", outside the model folder, which other users may not read: imported, it would be readable"
+                            + " by every user of the registry (copy it into the model folder, or make it readable, if it"
+                            + " belongs to the model)");
+                }
+            }
         }
     }
 

@@ -230,6 +230,26 @@ class ModelImporterTest {
         }
     }
 
+    /** A link to a private file outside the model (a key, a home folder) is not published readable by every user. */
+    @Test
+    void aLinkToAPrivateFileOutsideTheModelIsRefused() throws Exception {
+        Path model = tiny(Kind.GOOD_STRING_IDS);
+        Path secret = Files.writeString(tmp.resolve("id_rsa"), "-----BEGIN PRIVATE KEY-----");
+        Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.createDirectories(model.resolve("assets"));
+        Files.createSymbolicLink(model.resolve("assets/notes"), secret);
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("private-link"));
+        assertThatThrownBy(() -> new ModelImporter(registry, "m", line -> { }).importModel(new ModelImporter.Request(model,
+                "serving_default", "user_id", "movie_title", "timestamp", "output_3", null), data()))
+                .isInstanceOf(ContractCheck.RefusedModelException.class)
+                .hasMessageContaining("assets/notes").hasMessageContaining("readable by every user of the registry");
+        assertThat(registry.versions("m")).isEmpty();
+        Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        long v = new ModelImporter(registry, "m", line -> { }).importModel(new ModelImporter.Request(model,
+                "serving_default", "user_id", "movie_title", "timestamp", "output_3", null), data());
+        assertThat(registry.versionDir("m", v).resolve("assets/notes")).as("readable already: copied").isRegularFile();
+    }
+
     @Test
     void theSeriesKerasModelServesAsPythonAnswered() throws Exception {
         Path shared = Path.of("../../shared/models/series-keras");

@@ -12,7 +12,7 @@ import java.util.TreeMap;
  */
 public final class SecretMasking {
     public static final String MASK = "******";
-    private static final String[] SECRET_WORDS = {"password", "passwd", "jaas", "secret", "token", "credential",
+    private static final String[] SECRET_WORDS = {"password", "passwd", "passphrase", "jaas", "secret", "token", "credential",
         "apikey", "api-key", "api.key", "user.info"};
 
     private SecretMasking() {}

@@ -23,10 +23,18 @@ class SecretMaskingTest {
     @ValueSource(strings = {"sasl.jaas.config", "kafka.property.sasl.jaas.config", "ssl.truststore.password",
         "ssl.keystore.password", "ssl.key.password", "kafka.property.ssl.key.password", "ssl.keystore.key",
         "sasl.oauthbearer.client.credentials.client.secret", "SASL.JAAS.CONFIG", "delegation.token.hmac",
-        "basic.auth.user.info", "schema.registry.api-key", "ssl.keystore.certificate.key"})
+        "basic.auth.user.info", "schema.registry.api-key", "ssl.keystore.certificate.key",
+        "sasl.oauthbearer.assertion.private.key.passphrase", "kafka.property.sasl.oauthbearer.assertion.private.key.passphrase"})
     void secretKeysAreRecognised(String key) {
         assertThat(SecretMasking.isSecret(key)).isTrue();
         assertThat(SecretMasking.mask(key, "value")).isEqualTo(SecretMasking.MASK);
+    }
+
+    /** An OAuth assertion's key passphrase (kafka-clients 4.2): a mistyped option carrying it is not echoed. */
+    @org.junit.jupiter.api.Test
+    void aPassphraseIsASecretInAnArgumentAsInAKey() {
+        assertThat(SecretMasking.looksSecret("--producer-propp=sasl.oauthbearer.assertion.private.key.passphrase=S3cr3t"))
+                .isTrue();
     }
 
     @ParameterizedTest

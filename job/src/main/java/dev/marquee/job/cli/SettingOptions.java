@@ -41,6 +41,9 @@ final class SettingOptions {
         // A setting given twice: the last one counts, as with Flink's --key value pairs (a wrapper script's
         // default followed by the user's choice).
         spec.parser().overwrittenOptionsAllowed(true);
+        // A family's value may start with a dash (a password "-hX7q"): not read as -h clustered with more, which
+        // printed the help and exited 0 without starting anything. A value of exactly -h or -V needs the = form.
+        spec.parser().posixClusteredShortOptionsAllowed(false);
         spec.usageMessage().sortOptions(false).abbreviateSynopsis(true).width(WIDTH).longOptionsMaxWidth(42);
         if (!families.isEmpty()) {
             spec.usageMessage().footerHeading("%nFamilies of settings (any key under the prefix):%n")

@@ -106,6 +106,16 @@ class ScoreCommandTest {
                 .containsEntry("drift.threshold.schema.invalid_rate.by_code", "0.2");
     }
 
+    /** A password starting with -h or -V is the family key's value, not the help or version option. */
+    @Test
+    void aFamilyValueStartingWithDashHOrDashVIsAValue() {
+        JobSettings s = parse("--kafka.property.ssl.keystore.password", "-hX7q", "--kafka.property.sasl.password", "-Vq");
+        assertThat(s.asMap()).containsEntry("kafka.property.ssl.keystore.password", "-hX7q")
+                .containsEntry("kafka.property.sasl.password", "-Vq");
+        assertThat(run("--kafka.property.ssl.keystore.password", "-hX7q", "--model.name", "bad/name"))
+                .as("the bad model name is reached: not the help's 0").isEqualTo(Commands.USAGE);
+    }
+
     @Test
     void aFamilyKeyWithoutAValueIsAUsageError() {
         assertThat(run("--kafka.property.security.protocol")).isEqualTo(Commands.USAGE);
