@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * ({@code <base>/<name>/.publishing-*}), then renamed to its number in one step. A reader (TF Serving,
  * {@link #versions}) sees either no version or the whole of it; a publish that fails or is killed midway
  * leaves no version (a killed one leaves a hidden directory, which nothing treats as a version and
- * {@link #removeAbandoned} deletes). Only directories named by digits are versions.
+ * {@link #removeAbandoned} deletes). Only directories named by a version number as the registry writes it are
+ * versions ({@code 1}, {@code 12}; not {@code 0} or {@code 007}).
  *
  * <p>Published is not serving: the serving pointer ({@code <base>/<name>/serving.json}, a
  * {@link ServingState}) names the version to serve and the one in shadow; a pin ({@code <base>/<name>/PINNED},

@@ -37,14 +37,18 @@ public final class Vocabulary {
             }
         }
         if (titleAliases) {
+            // as the catalog resolves (docs/TITLES.md): a placeholder ("Unknown") or a title without a name
+            // ("? (2011)") matches only as spelt, and takes no part in which keys are shared
             Map<String, List<Integer>> byKey = new HashMap<>();
             for (int i = 0; i < this.terms.size(); i++) {
+                if (dev.marquee.data.title.TitleCatalog.matchedOnlyAsSpelt(this.terms.get(i))) continue;
                 byKey.computeIfAbsent(TitleCanonicalizer.canonicalKey(this.terms.get(i)), k -> new ArrayList<>(1))
                         .add(i);
             }
             for (int i = 0; i < this.terms.size(); i++) {
                 String key = TitleCanonicalizer.canonicalKey(this.terms.get(i));
-                if (byKey.get(key).size() == 1) {
+                List<Integer> sharing = byKey.get(key);
+                if (sharing != null && sharing.size() == 1 && sharing.get(0) == i) {
                     map.putIfAbsent(key, i); // an exact term always wins over an alias
                 }
             }

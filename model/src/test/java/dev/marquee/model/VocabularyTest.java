@@ -36,6 +36,21 @@ class VocabularyTest {
         assertThat(v.size()).isEqualTo(3);
     }
 
+    /** As the catalog resolves: a placeholder title or one without a name matches only as spelt (docs/TITLES.md). */
+    @Test
+    void placeholderAndNamelessTitlesGetNoAlias() {
+        Vocabulary v = Vocabulary.ofTitles(List.of("Unknown", "Heat (1995)", "... (2011)"));
+        assertThat(v.indexOf("Unknown")).isZero();
+        String unknownKey = dev.marquee.data.title.TitleCanonicalizer.canonicalKey("Unknown");
+        assertThat(unknownKey).isNotEqualTo("Unknown");
+        assertThat(v.indexOf(unknownKey)).as("no alias for a placeholder").isEqualTo(-1);
+        assertThat(v.indexOf("... (2011)")).isEqualTo(2);
+        String namelessKey = dev.marquee.data.title.TitleCanonicalizer.canonicalKey("... (2011)");
+        assertThat(namelessKey).isNotEqualTo("... (2011)");
+        assertThat(v.indexOf(namelessKey)).as("no alias for a title without a name").isEqualTo(-1);
+        assertThat(v.indexOf("heat (1995)")).as("other titles keep theirs").isEqualTo(1);
+    }
+
     @Test
     void aTermWithALineBreakIsRefusedRatherThanWrittenAsTwoLines(@TempDir Path dir) throws Exception {
         assertThatThrownBy(() -> Vocabulary.of(List.of("42", "42\r")).write(dir.resolve("users.txt")))

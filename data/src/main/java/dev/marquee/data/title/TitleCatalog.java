@@ -244,7 +244,7 @@ public final class TitleCatalog implements Serializable {
      * otherwise resolve to it and be scored, learned and counted as that item. Real one-word titles ("Moonlight",
      * "Paterson" in ml-latest) keep every tier.
      */
-    static boolean matchedOnlyAsSpelt(String catalogTitle) {
+    public static boolean matchedOnlyAsSpelt(String catalogTitle) {
         String key = TitleCanonicalizer.canonicalKey(catalogTitle);
         return !hasName(key) || PLACEHOLDERS.contains(LooseTitleKey.of(key));
     }

@@ -211,7 +211,7 @@ class RetrainTriggerFunctionTest {
     void aRequestPublishedAfterNothingWhoseVersionIsHeldIsNotAwaited(@TempDir Path registryDir) throws Exception {
         ModelRegistry registry = new ModelRegistry(registryDir);
         try (var h = harness(driftOnly(MINUTE), registry)) {
-            ServingState held = ServingState.serving(0, "version 3 retired", 0);
+            ServingState held = ServingState.serving(1, "version 3 retired", 0);
             held.held.put(3L, "worse on live labels");
             registry.writeState(MODEL, held);
             Episode episode = openEpisode(7, 0);
@@ -344,10 +344,11 @@ class RetrainTriggerFunctionTest {
         }
     }
 
-    /** A trigger that reads held versions from a real registry whose pointer names no published version. */
+    /** A trigger that reads held versions from a real registry whose pointer names version 1, with nothing held. */
     private static KeyedOneInputStreamOperatorTestHarness<String, TriggerEvent, RetrainRequest> harness(TriggerRules rules,
             ModelRegistry registry) throws Exception {
-        registry.writeState(MODEL, ServingState.serving(0, "nothing published", 0));
+        java.nio.file.Files.createDirectories(registry.versionDir(MODEL, 1)); // a pointer names a published version
+        registry.writeState(MODEL, ServingState.serving(1, "version 1 serves", 0));
         var function = new RetrainTriggerFunction(rules, CARD_0_90, new RegistryHeldVersions(registry.base().toString(), MODEL));
         var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(function), new ConstantKey(MODEL),
                 Types.STRING);
@@ -394,7 +395,7 @@ class RetrainTriggerFunctionTest {
             for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
             assertThat(ids(h)).as("its candidate runs in shadow: the episode is answered").hasSize(1);
 
-            ServingState retired = ServingState.serving(0, "version 2 retired", 0);
+            ServingState retired = ServingState.serving(1, "version 2 retired", 0);
             retired.held.put(2L, "worse on live labels");
             registry.writeState(MODEL, retired);
             send(h, new ModelUpdate(MODEL, 1, "/r/marquee/1", 0));
@@ -497,7 +498,7 @@ class RetrainTriggerFunctionTest {
             Episode episode = openEpisode(7, 0);
             candidateInShadow(h, episode);
 
-            ServingState imported = ServingState.serving(0, "an import replaced 2", 0);
+            ServingState imported = ServingState.serving(1, "an import replaced 2", 0);
             imported.held.put(2L, "the candidate in shadow was ended by an import (version 3)");
             registry.writeState(MODEL, imported);
             ModelUpdate replaced = new ModelUpdate(MODEL, 1, "/r/marquee/1", 0);

@@ -380,15 +380,23 @@ final class TrainerWorker implements AutoCloseable {
             promoter.announce(update);
             return;
         }
-        // --once has no promoter to correct an announcement that lands after a person's promote or rollback: written
-        // under the registry's lock, as theirs are, and only while the pointer (or pin) still names this target
+        announceOnce(settings.registry(), settings.modelName(), update, u -> writer.write(settings.updatesTopic(), u), out);
+    }
+
+    /**
+     * --once has no promoter to correct an announcement that lands after a person's promote or rollback: written
+     * under the registry's lock, as theirs are, and only while the pointer (or pin) still names this target; when
+     * the pointer cannot be read, written as the retrain left it.
+     */
+    static void announceOnce(dev.marquee.model.ModelRegistry registry, String name, ModelUpdate update,
+            Consumer<ModelUpdate> write, Consumer<String> out) {
         String moved;
         boolean[] written = {false};
         try {
-            moved = settings.registry().locked(settings.modelName(), () -> {
-                String now = pointerMovedFrom(settings.registry(), settings.modelName(), update);
+            moved = registry.locked(name, () -> {
+                String now = pointerMovedFrom(registry, name, update);
                 if (now == null) {
-                    writer.write(settings.updatesTopic(), update);
+                    write.accept(update);
                     written[0] = true;
                 }
                 return now;
@@ -397,7 +405,7 @@ final class TrainerWorker implements AutoCloseable {
             if (written[0]) return; // the lock's release failed after the write
             out.accept("trainer: cannot read the serving pointer to check it still names v" + update.version + " ("
                     + e.getMessage() + "): announcing it as the retrain left it");
-            writer.write(settings.updatesTopic(), update);
+            write.accept(update);
             return;
         }
         if (moved != null) {

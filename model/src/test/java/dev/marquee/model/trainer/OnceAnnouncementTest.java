@@ -42,4 +42,30 @@ class OnceAnnouncementTest {
         ModelUpdate servesTwo = new ModelUpdate("m", 2, base.resolve("m/2").toString(), 1L);
         assertThat(TrainerWorker.pointerMovedFrom(registry, "m", servesTwo)).isNull();
     }
+
+    @Test
+    void aMovedPointerIsNotAnnouncedOverAndAnUnreadableOneIsAnnouncedAsTheRetrainLeftIt() throws IOException {
+        ModelRegistry registry = new ModelRegistry(base);
+        for (int i = 0; i < 3; i++) registry.publish("m", OnceAnnouncementTest::fakeModel);
+        registry.updateState("m", s -> s.with(2, 3, dev.marquee.model.ServingState.CANDIDATE, "retrained", 1L));
+        ModelUpdate retrained = new ModelUpdate("m", 2, base.resolve("m/2").toString(), 1L);
+        retrained.shadowVersion = 3;
+        java.util.List<ModelUpdate> written = new java.util.ArrayList<>();
+        java.util.List<String> said = new java.util.ArrayList<>();
+
+        TrainerWorker.announceOnce(registry, "m", retrained, written::add, said::add);
+        assertThat(written).containsExactly(retrained);
+        assertThat(said).isEmpty();
+
+        registry.serve("m", 1, "promoted by hand"); // a person's promote between the retrain and its announcement
+        TrainerWorker.announceOnce(registry, "m", retrained, written::add, said::add);
+        assertThat(written).as("not written over the person's announcement").hasSize(1);
+        assertThat(said).singleElement().asString().contains("not announcing serve v2, shadow v3")
+                .contains("moved on since (serve v1)");
+
+        Files.writeString(base.resolve("m/serving.json"), "{\"serving\": 2,");
+        TrainerWorker.announceOnce(registry, "m", retrained, written::add, said::add);
+        assertThat(written).as("a pointer that cannot be read: announced as the retrain left it").hasSize(2);
+        assertThat(said.get(1)).contains("cannot read the serving pointer");
+    }
 }

@@ -52,6 +52,20 @@ class CommonShellTest {
         return bin + ":" + javaBin + ":" + System.getenv("PATH");
     }
 
+    /** More rows than one request holds: a usage error naming the limit, before any Python or model is needed. */
+    @Test
+    void checkPythonInteropRefusesMoreRowsThanOneRequestHolds() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("bash", COMMON.getParent().getParent().resolve("check-python-interop").toString(),
+                "--rows", "20000");
+        pb.environment().put("MARQUEE_STATE", dir.resolve("state").toString());
+        Path err = dir.resolve("interop-err.txt");
+        Process p = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("check-python-interop ended").isTrue();
+        String stderr = Files.readString(err);
+        assertThat(p.exitValue()).as(stderr).isEqualTo(2);
+        assertThat(stderr).contains("--rows is at most 10000");
+    }
+
     /** A target folder that cannot be made stops before the download, with the remedy, not after it with mkdir's error. */
     @Test
     void fetchMovieLensStopsBeforeDownloadingWhenItCannotCreateTheTarget() throws Exception {
