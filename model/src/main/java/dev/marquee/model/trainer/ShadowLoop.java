@@ -239,10 +239,29 @@ final class ShadowLoop implements Runnable, AutoCloseable {
     /** Judges and announces what the pointer's state asks for (the round's last part). */
     void announceTarget(long nowMs) throws java.io.IOException {
         ModelUpdate update;
-        // written (and acknowledged) under the promoter's lock: a claim of the same target waits for it
+        // written (and acknowledged) under the promoter's lock: a claim of the same target waits for it; and under the
+        // registry's, with the target checked again, as a person's promote or rollback writes theirs: else one of
+        // theirs landing between this round's pointer write and this write would be overtaken by an older target
         synchronized (promoter) {
             update = promoter.poll(nowMs);
-            if (update != null) write(update);
+            if (update != null) {
+                ModelUpdate polled = update;
+                boolean written;
+                try {
+                    written = promoter.underRegistryLock(() -> {
+                        if (!promoter.stillTarget(polled.version, polled.shadowVersion)) return false;
+                        write(polled);
+                        return true;
+                    });
+                } catch (java.io.IOException e) {
+                    promoter.forgetAnnouncement();
+                    throw e;
+                }
+                if (!written) {
+                    promoter.forgetAnnouncement(); // the next round announces the target as it is then
+                    update = null;
+                }
+            }
         }
         if (update != null) {
             out.accept("promoter: announced serve v" + update.version
@@ -254,14 +273,22 @@ final class ShadowLoop implements Runnable, AutoCloseable {
     /**
      * Writes another writer's (the request loop's) update unless the promoter announced this target already or the
      * pointer has moved on since ({@link ShadowPromoter#claim}); true when written. Claimed and written (and
-     * acknowledged) under the promoter's lock, as the promoter's own announcements are: else a pointer move in
-     * between could be announced first and this older target land after it, with nothing to correct it.
+     * acknowledged) under the promoter's lock and the registry's, as the promoter's own announcements are: else a
+     * pointer move in between could be announced first and this older target land after it.
      */
     boolean announce(ModelUpdate update) {
         synchronized (promoter) {
-            if (!promoter.claim(update.version, update.shadowVersion)) return false;
-            write(update);
-            return true;
+            try {
+                return promoter.underRegistryLock(() -> {
+                    if (!promoter.claim(update.version, update.shadowVersion)) return false;
+                    write(update);
+                    return true;
+                });
+            } catch (java.io.IOException e) { // the lock itself: the promoter's next round announces the pointer
+                out.accept("promoter: not announcing serve v" + update.version + ": the registry's lock cannot be taken ("
+                        + e.getMessage() + "); the promoter announces the pointer at its next round");
+                return false;
+            }
         }
     }
 

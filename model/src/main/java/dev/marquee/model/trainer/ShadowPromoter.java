@@ -45,6 +45,8 @@ final class ShadowPromoter {
     private String role;
     private long announcedServing = -1;
     private long announcedShadow = -1;
+    /** The pin the last round saw (-1: none): a new pin is announced whatever was announced last. */
+    private long pinSeen = -1;
     private long lastJudgedAtLabels = -1;
     /** This promoter's last round with the current shadow (-1: none yet), and its time not yet added to the pointer's. */
     private long lastRoundMs = -1;
@@ -139,11 +141,19 @@ final class ShadowPromoter {
             // `marquee models --pin` tells no running job: announced here, the pinned version serves now, with no
             // shadow; the unpin is announced the same way (the pointer's target differs from the pin's)
             long pinned = pin.getAsLong();
+            if (pinned != pinSeen) {
+                // announced even when it names what this promoter announced last: a person's promote or rollback may
+                // have moved the jobs since, announcing it themselves, which this promoter never hears of
+                pinSeen = pinned;
+                announcedServing = -1;
+                announcedShadow = -1;
+            }
             if (pinned == announcedServing && announcedShadow == 0) return null;
             return announce(pinned, 0, "pinned: version " + pinned + " serves until `marquee models --unpin` (the"
                     + " serving pointer, " + registry.state(name) + ", waits)", nowMs);
         }
         pinLogged = false;
+        pinSeen = -1;
         if (!registry.hasPointer(name)) return null; // the worker adopts the latest at start; nothing to announce before
         ServingState state = registry.state(name);
         if (state.serving <= 0) return null;
@@ -200,6 +210,17 @@ final class ShadowPromoter {
      */
     synchronized boolean claim(long serving, long shadow) {
         if (serving == announcedServing && shadow == announcedShadow) return false;
+        if (!stillTarget(serving, shadow)) return false;
+        announcedServing = serving;
+        announcedShadow = shadow;
+        return true;
+    }
+
+    /**
+     * Whether the pin, else the pointer, still names this target (said in the log when not): checked under the
+     * registry's lock just before an announcement is written, so that none lands after a person's promote or rollback.
+     */
+    synchronized boolean stillTarget(long serving, long shadow) {
         try {
             OptionalLong pin = registry.pinned(name);
             ServingState state = pin.isPresent() ? null : registry.state(name);
@@ -210,14 +231,17 @@ final class ShadowPromoter {
                         + " moved on (" + (pin.isPresent() ? "pinned v" + nowServing : state) + ")");
                 return false;
             }
+            return true;
         } catch (IOException | RuntimeException e) {
             log.accept("promoter: not announcing serve v" + serving + ", shadow v" + shadow + ": the pointer cannot be"
                     + " read (" + e + "); the promoter announces it once it can");
             return false;
         }
-        announcedServing = serving;
-        announcedShadow = shadow;
-        return true;
+    }
+
+    /** Runs {@code action} holding the model's registry lock, as a person's promote and rollback announce. */
+    <T> T underRegistryLock(ModelRegistry.LockedAction<T> action) throws IOException {
+        return registry.locked(name, action);
     }
 
     /** The last announcement did not reach the topic: the next {@link #poll} announces the pointer's target again. */

@@ -246,14 +246,24 @@ class ShadowLoopITCase {
 
     /**
      * The request loop announces the target the retrainer wrote (serve 1, shadow 2), and its write is slow; meanwhile
-     * the pointer moves (a rollback by hand: serve 1, no shadow) and the promoter's round comes. The promoter's
-     * announcement waits for the request loop's write, so the topic ends on the pointer's target.
+     * a person rolls back by hand (serve 1, no shadow), announcing it under the registry's lock as `marquee rollback`
+     * does. The person's move waits for the request loop's write, so the topic ends on the pointer's target.
      */
     @Test
     void aSlowAnnouncementOfTheRequestLoopNeverLandsAfterALaterMoveOfThePointer() throws Exception {
+        slowTrainerAnnouncementThenAPersonsMove(true);
+    }
+
+    /** The same with the promoter's own announcement of a promotion it just wrote (session 33). */
+    @Test
+    void aSlowAnnouncementOfThePromoterNeverLandsAfterALaterMoveOfThePointer() throws Exception {
+        slowTrainerAnnouncementThenAPersonsMove(false);
+    }
+
+    private void slowTrainerAnnouncementThenAPersonsMove(boolean requestLoop) throws Exception {
         String labeled = KAFKA.createTopic("labeled-predictions", 1);
         String updates = KAFKA.createTopic("model-updates", 1);
-        ModelRegistry registry = new ModelRegistry(tmp.resolve("registry"));
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("registry-" + requestLoop));
         for (int i = 0; i < 2; i++) {
             registry.publish(NAME, dir -> Files.writeString(dir.resolve(ModelRegistry.SAVED_MODEL_FILE), "pb"));
         }
@@ -263,44 +273,58 @@ class ShadowLoopITCase {
         KafkaClients kafka = new KafkaClients(KAFKA.bootstrapServers(), new Properties());
         CountDownLatch sending = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Thread loopsThread = null;
-        Thread promotersThread = null;
+        Thread trainersThread = null;
+        Thread personsThread = null;
         try (StalledFirstSend producer = new StalledFirstSend(KAFKA.bootstrapServers(), sending, release);
+                KafkaProducer<String, byte[]> persons = new KafkaProducer<>(StalledFirstSend.props(KAFKA.bootstrapServers()),
+                        new StringSerializer(), new ByteArraySerializer());
                 ShadowLoop loop = new ShadowLoop(kafka, new EventWriter(producer), labeled, "model-status-unused", updates,
                         new ShadowPromoter(registry, NAME, PromotionSettings.defaults(), PairedUserComparison::compare,
                                 GatePolicy.defaults().margin(), log::add), log::add)) {
             ModelUpdate retrained = new ModelUpdate(NAME, 1, registry.versionDir(NAME, 1).toString(), 1);
             retrained.shadowVersion = 2;
-            AtomicBoolean written = new AtomicBoolean();
-            loopsThread = new Thread(() -> written.set(loop.announce(retrained)), "test-request-loop");
-            loopsThread.start();
-            assertThat(sending.await(60, TimeUnit.SECONDS)).as("the request loop's write under way").isTrue();
-
-            registry.updateState(NAME, s -> s.with(1, 0, null, "rolled back by hand", 2));
-            Thread promoter = new Thread(() -> {
+            trainersThread = new Thread(() -> {
                 try {
-                    loop.announceTarget(3);
+                    if (requestLoop) loop.announce(retrained);
+                    else loop.announceTarget(1); // its first round announces the pointer's target, 1/2
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
-            }, "test-promoter");
-            promotersThread = promoter;
-            promoter.start();
-            // waiting for the request loop's write (with the fix), or done announcing (without)
-            await("the promoter's round blocked or done").atMost(DEADLINE).until(() -> promoter.getState()
-                    == Thread.State.BLOCKED || promoter.getState() == Thread.State.TERMINATED);
+            }, "test-trainer");
+            trainersThread.start();
+            assertThat(sending.await(60, TimeUnit.SECONDS)).as("the trainer's write under way").isTrue();
+
+            Thread person = new Thread(() -> {
+                try {
+                    registry.locked(NAME, () -> { // what `marquee rollback` does, in short
+                        registry.writeState(NAME, registry.state(NAME).with(1, 0, null, "rolled back by hand", 2));
+                        ModelUpdate rolledBack = new ModelUpdate(NAME, 1, registry.versionDir(NAME, 1).toString(), 2);
+                        new EventWriter(persons).write(updates, rolledBack);
+                        return null;
+                    });
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, "test-person");
+            personsThread = person;
+            person.start();
+            // waiting for the trainer's write (with the fix), or done (without)
+            await("the person's move waiting or done").atMost(DEADLINE).until(() -> person.getState() == Thread.State.BLOCKED
+                    || person.getState() == Thread.State.WAITING || person.getState() == Thread.State.TERMINATED);
             release.countDown();
-            loopsThread.join(DEADLINE.toMillis());
-            promoter.join(DEADLINE.toMillis());
-            assertThat(written).isTrue();
+            trainersThread.join(DEADLINE.toMillis());
+            person.join(DEADLINE.toMillis());
 
             List<ModelUpdate> all = TopicContents.readAll(KAFKA, updates, UPDATES);
             assertThat(all).as(String.join("\n", log)).extracting(u -> u.version + "/" + u.shadowVersion)
                     .containsExactly("1/2", "1/0");
+            loop.announceTarget(3); // it never heard of the person's announcement: says the pointer's target again
+            List<ModelUpdate> after = TopicContents.readAll(KAFKA, updates, UPDATES);
+            assertThat(after.get(after.size() - 1).shadowVersion).as("still the pointer's target").isZero();
         } finally {
             release.countDown();
-            if (loopsThread != null) loopsThread.join(DEADLINE.toMillis());
-            if (promotersThread != null) promotersThread.join(DEADLINE.toMillis());
+            if (trainersThread != null) trainersThread.join(DEADLINE.toMillis());
+            if (personsThread != null) personsThread.join(DEADLINE.toMillis());
         }
     }
 
@@ -316,7 +340,7 @@ class ShadowLoopITCase {
             this.release = release;
         }
 
-        private static Properties props(String bootstrap) {
+        static Properties props(String bootstrap) {
             Properties p = new Properties();
             p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
             p.put(ProducerConfig.ACKS_CONFIG, "all");

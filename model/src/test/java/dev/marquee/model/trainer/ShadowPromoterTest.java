@@ -195,6 +195,24 @@ class ShadowPromoterTest {
         assertThat(promoter.poll(2).version).isEqualTo(3);
     }
 
+    /**
+     * A person promotes 1 (announcing it, which the promoter never hears of), then pins 2, the version the promoter
+     * announced last, before its next round: the pin is announced all the same, else the jobs kept serving 1.
+     */
+    @Test
+    void aNewPinIsAnnouncedEvenWhenItNamesTheTargetAnnouncedLast() throws IOException {
+        registry.writeState(NAME, registry.state(NAME).with(2, 0, null, "serving 2", 0));
+        assertThat(promoter.poll(1).version).isEqualTo(2);
+        registry.writeState(NAME, registry.state(NAME).with(1, 0, null, "promoted by hand", 0)); // and announced by the person
+        registry.pin(NAME, 2);
+        ModelUpdate pinned = promoter.poll(2);
+        assertThat(pinned).isNotNull();
+        assertThat(pinned.version).isEqualTo(2);
+        assertThat(pinned.shadowVersion).isZero();
+        assertThat(pinned.reason).startsWith("pinned");
+        assertThat(promoter.poll(3)).as("announced once").isNull();
+    }
+
     @Test
     void aClearlyWorseCandidateIsRetiredAndHeld() throws IOException {
         candidate(1, 2);
