@@ -58,8 +58,13 @@ final class LabelReader {
      * @param refused records that are no acceptable label
      * @param dropped acceptable labels older than the window's {@code maxLabels}
      * @param unread records before the tail of each partition, not read at all
+     * @param ahead acceptable labels stamped ahead of the clock ({@link LabelSplit#latestAllowed}): counted, not kept
      */
-    record Labels(List<Rating> ratings, long records, long refused, long dropped, long unread) {
+    record Labels(List<Rating> ratings, long records, long refused, long dropped, long unread, long ahead) {
+        Labels(List<Rating> ratings, long records, long refused, long dropped, long unread) {
+            this(ratings, records, refused, dropped, unread, 0);
+        }
+
         static Labels of(List<Rating> ratings) {
             return new Labels(ratings, ratings.size(), 0, 0, 0);
         }
@@ -92,10 +97,10 @@ final class LabelReader {
                 consumer.seek(tp, from);
             }
             PriorityQueue<Entry> window = new PriorityQueue<>(OLDEST_FIRST);
-            // Labels stamped ahead of the clock are not used (LabelSplit counts them): kept apart, so that they do not
-            // take the window's room from real ones (a producer's clock hours ahead would push out the newest labels)
+            // Labels stamped ahead of the clock are never used: counted, not kept, so that they take no room from real
+            // ones (a producer's clock hours ahead would push out the newest labels)
             long latestAllowed = LabelSplit.latestAllowed(System.currentTimeMillis());
-            List<Entry> ahead = new ArrayList<>();
+            long ahead = 0;
             long deadline = System.nanoTime() + timeout.toNanos();
             long records = 0;
             long refused = 0;
@@ -119,8 +124,7 @@ final class LabelReader {
                         r.timestamp = record.timestamp() / 1000; // as the scoring job reads it: the record's time
                     }
                     if (r.timestamp > latestAllowed) {
-                        // unused either way: beyond maxLabels of them, not kept (nor counted as ahead)
-                        if (ahead.size() < maxLabels) ahead.add(new Entry(r, record.partition(), record.offset()));
+                        ahead++;
                         continue;
                     }
                     window.add(new Entry(r, record.partition(), record.offset()));
@@ -131,9 +135,8 @@ final class LabelReader {
                 }
             }
             List<Entry> kept = new ArrayList<>(window);
-            kept.addAll(ahead);
             kept.sort(OLDEST_FIRST);
-            return new Labels(kept.stream().map(Entry::rating).toList(), records, refused, dropped, unread);
+            return new Labels(kept.stream().map(Entry::rating).toList(), records, refused, dropped, unread, ahead);
         }
     }
 

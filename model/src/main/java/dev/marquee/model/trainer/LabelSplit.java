@@ -78,15 +78,17 @@ public record LabelSplit(List<Rating> inWindow, List<Rating> train, List<Rating>
      * where its error is low. It happens when the hold-out share or the label count grows between retrains.
      */
     public LabelSplit holdingOutOnlyAfter(long servingTrainedThrough) {
+        // the newest share as cut, repeats included: a repeat at or before the serving version's cut is trained on too
+        List<Rating> share = inWindow.subList(train.size(), inWindow.size());
         int moved = 0;
-        while (moved < holdout.size() && holdout.get(moved).timestamp <= servingTrainedThrough) moved++;
+        while (moved < share.size() && share.get(moved).timestamp <= servingTrainedThrough) moved++;
         if (moved == 0) return this;
         List<Rating> trained = new ArrayList<>(train);
-        trained.addAll(holdout.subList(0, moved));
-        List<Rating> rest = holdout.subList(moved, holdout.size());
+        trained.addAll(share.subList(0, moved));
+        List<Rating> rest = share.subList(moved, share.size());
         List<Rating> kept = unseenPairs(rest, trained);
         return new LabelSplit(inWindow, List.copyOf(trained), List.copyOf(kept),
-                newestTimestamp, holdout.get(moved - 1).timestamp, ahead, repeats + rest.size() - kept.size());
+                newestTimestamp, share.get(moved - 1).timestamp, ahead, rest.size() - kept.size());
     }
 
     /**

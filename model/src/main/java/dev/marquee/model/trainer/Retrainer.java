@@ -92,7 +92,7 @@ final class Retrainer {
                 LabelSplit.latestAllowed(System.currentTimeMillis()));
         LabelSplit cut = byShare.holdingOutOnlyAfter(
                 servingCard.path("retrain").path(DeferredCandidates.TRAINED_THROUGH).asLong(Long.MIN_VALUE));
-        int servingTrainedOn = byShare.holdout().size() - cut.holdout().size() - (cut.repeats() - byShare.repeats());
+        int servingTrainedOn = cut.train().size() - byShare.train().size();
         List<Rating> holdout = cut.holdout();
         List<Rating> train = new ArrayList<>(split.train().size() + cut.train().size());
         train.addAll(split.train());
@@ -117,7 +117,7 @@ final class Retrainer {
                         + " %d in the window, %d trained on, %d held out",
                 original.description(), original.splitName() + (original.refit() ? " (refit: train + validation)" : ""),
                 split.train().size(), labels.ratings().size(), labels.records(),
-                labels.refused(), labels.dropped(), settings.labelMaxCount(), cut.ahead(),
+                labels.refused(), labels.dropped(), settings.labelMaxCount(), cut.ahead() + labels.ahead(),
                 LabelSplit.FUTURE_TOLERANCE_MS / 1000, cut.inWindow().size(), cut.train().size(), holdout.size())
                 + (servingTrainedOn == 0 ? "" : " (" + servingTrainedOn + " of the newest share trained on instead:"
                         + " the serving version trained on them, so they would not judge it fairly)")
@@ -278,7 +278,7 @@ final class Retrainer {
         m.put("labels_refused", (double) labels.refused());
         m.put("labels_dropped", (double) labels.dropped());
         if (cut != null) {
-            m.put("labels_ahead_of_clock", (double) cut.ahead());
+            m.put("labels_ahead_of_clock", (double) (cut.ahead() + labels.ahead()));
             m.put("labels_in_window", (double) cut.inWindow().size());
             m.put("labels_trained_on", (double) cut.train().size());
             m.put("labels_holdout_repeats", (double) cut.repeats());

@@ -123,6 +123,19 @@ class LabelSplitTest {
                 .containsExactly("u9");
     }
 
+    /** A title labelled before and after the serving version's cut: the earlier label is trained on, the later not judged. */
+    @Test
+    void aRepeatAtOrBeforeTheServingVersionsCutIsTrainedOnAndTheRejudgementAgrees() {
+        List<Rating> labels = labels(10); // u0..u9 at 1000..1090
+        labels.add(new Rating("u7", "Movie 7 (1990)", 1, 1095)); // u7 re-rates after the serving cut
+        LabelSplit cut = LabelSplit.of(labels, 0, 0.5).holdingOutOnlyAfter(1070); // newest share: u5..u9, u7 again
+        assertThat(cut.train()).anyMatch(r -> r.userId.equals("u7") && r.timestamp == 1070);
+        assertThat(cut.holdout()).extracting(r -> r.userId).containsExactly("u8", "u9");
+        assertThat(cut.repeats()).isEqualTo(1);
+        assertThat(DeferredCandidates.rejudgedOn(labels, cut.trainedThrough(), Long.MAX_VALUE / 2))
+                .containsExactlyElementsOf(cut.holdout());
+    }
+
     @Test
     void labelsSharingTheCutsTimestampAreAllHeldOut() {
         List<Rating> tied = new ArrayList<>();
