@@ -53,10 +53,16 @@ public final class BrokerChecks {
     }
 
     /**
-     * Refuses a topic a sink writes that does not exist on brokers that create none (the job would fail on its first
-     * write and restart for ever).
+     * Refuses a topic a sink writes that this principal may not write, or that does not exist on brokers that create
+     * none (the job would fail on its first write and restart for ever).
      */
     public static void requireSinkTopic(String topic, BrokerFacts facts) {
+        String mayDo = facts.writeDenied.get(topic);
+        if (mayDo != null) {
+            throw new SettingException("this principal may not WRITE topic " + topic + " (the brokers allow it " + mayDo
+                    + "): the job would fail on its first write to it and restart for ever, on the same input each time;"
+                    + " grant WRITE on it (docs/OPERATIONS.md#kafka-acls) or name another (docs/CONFIGURATION.md)");
+        }
         if (facts.missingTopics.contains(topic) && facts.autoCreateTopics.isPresent() && !facts.autoCreateTopics.get()) {
             throw new SettingException("topic " + topic + " does not exist and the brokers create no topics on first "
                     + "use (auto.create.topics.enable=false): the job would fail on its first write to it and restart "
@@ -74,8 +80,8 @@ public final class BrokerChecks {
         for (String why : facts.unread) warnings.add("could not read from the brokers: " + why + "; not checked");
         boolean noAutoCreate = facts.autoCreateTopics.isPresent() && !facts.autoCreateTopics.get();
         for (String topic : writtenTopics(s)) {
-            if (!facts.missingTopics.contains(topic)) continue;
             requireSinkTopic(topic, facts);
+            if (!facts.missingTopics.contains(topic)) continue;
             warnings.add("topic " + topic + " does not exist yet; the brokers create it on first write, with their defaults,"
                     + " if this principal may CREATE it (else the job fails on that write and restarts: create it first)");
         }

@@ -39,6 +39,11 @@ public final class BrokerFacts {
     public final Map<String, Integer> topicPartitions = new HashMap<>();
     /** Topics whose partitions this principal may not read (no Describe), with the brokers' reason. */
     public final Map<String, String> partitionsDenied = new HashMap<>();
+    /**
+     * Topics this principal may not write, with the operations the brokers say it may do there (read from the
+     * topic's description; a broker without an authorizer answers every operation).
+     */
+    public final Map<String, String> writeDenied = new HashMap<>();
     /** Topics the brokers said do not exist. */
     public final List<String> missingTopics = new ArrayList<>();
     /** The broker's {@code auto.create.topics.enable}, when read. */
@@ -128,9 +133,17 @@ public final class BrokerFacts {
     /** The topic's partition count; what cannot be read is left out (only a warning depends on it). */
     private void readPartitions(Admin admin, String topic, Duration timeout) {
         try {
-            var description = admin.describeTopics(List.of(topic)).allTopicNames()
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
-            if (description != null) topicPartitions.put(topic, description.partitions().size());
+            var description = admin.describeTopics(List.of(topic),
+                    new org.apache.kafka.clients.admin.DescribeTopicsOptions().includeAuthorizedOperations(true))
+                    .allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+            if (description != null) {
+                topicPartitions.put(topic, description.partitions().size());
+                var ops = description.authorizedOperations();
+                if (ops != null && !ops.contains(org.apache.kafka.common.acl.AclOperation.WRITE)
+                        && !ops.contains(org.apache.kafka.common.acl.AclOperation.ALL)) {
+                    writeDenied.put(topic, ops.toString());
+                }
+            }
         } catch (ExecutionException e) {
             if (e.getCause() instanceof org.apache.kafka.common.errors.AuthorizationException) {
                 partitionsDenied.put(topic, rootMessage(e.getCause()));

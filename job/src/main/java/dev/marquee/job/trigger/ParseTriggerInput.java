@@ -91,12 +91,30 @@ public final class ParseTriggerInput extends RichFlatMapFunction<RawRecord, Trig
         r.thresholds = withoutNulls(r.thresholds);
         r.alerts = r.alerts == null ? new java.util.ArrayList<>() : new java.util.ArrayList<>(r.alerts);
         r.alerts.removeIf(a -> a == null || a.metric == null);
+        // Bounded, as the request they may go into must fit a Kafka record (1 MiB by default): a report of a
+        // near-1-MiB alert name (hand-written, or another writer's) made a request the sink refused, and the job
+        // restarted on it for ever. The scoring job's reports stay far below these bounds.
+        if (r.alerts.size() > MAX_ALERTS) r.alerts = new java.util.ArrayList<>(r.alerts.subList(0, MAX_ALERTS));
+        for (var a : r.alerts) a.metric = clipped(a.metric);
         return r;
+    }
+
+    /** Alerts of a report the trigger keeps (the scoring job's reports have one per metric, a few dozen at most). */
+    static final int MAX_ALERTS = 64;
+    /** Metrics (and thresholds) of a report the trigger keeps. */
+    static final int MAX_METRICS = 512;
+    /** Characters of a metric's name the trigger keeps. */
+    static final int MAX_NAME_CHARS = 128;
+
+    private static String clipped(String name) {
+        return name.length() <= MAX_NAME_CHARS ? name : name.substring(0, MAX_NAME_CHARS) + "…";
     }
 
     private static Map<String, Double> withoutNulls(Map<String, Double> values) {
         Map<String, Double> kept = new LinkedHashMap<>();
-        if (values != null) values.forEach((k, v) -> { if (k != null && v != null) kept.put(k, v); });
+        if (values != null) values.forEach((k, v) -> {
+            if (k != null && v != null && kept.size() < MAX_METRICS) kept.putIfAbsent(clipped(k), v);
+        });
         return kept;
     }
 

@@ -36,6 +36,23 @@ class BrokerChecksTest {
                 .contains("create it on first write");
     }
 
+    /**
+     * A topic the job writes that this principal may not write (an ACL left out, or one for the topic's old name): the
+     * first dead letter would fail the job, and its restart read the same request again, for ever.
+     */
+    @Test
+    void anOutputTopicThePrincipalMayNotWriteIsRefused() {
+        JobSettings s = JobSettings.defaults();
+        BrokerFacts f = facts(true);
+        f.writeDenied.put(s.deadLettersTopic, "[READ, DESCRIBE]");
+        assertThatThrownBy(() -> BrokerChecks.check(s, f)).isInstanceOf(SettingException.class)
+                .hasMessageContaining("may not WRITE topic " + s.deadLettersTopic).hasMessageContaining("[READ, DESCRIBE]")
+                .hasMessageContaining("restart for ever");
+        assertThatThrownBy(() -> BrokerChecks.requireSinkTopic(s.deadLettersTopic, f)).as("the trigger's check too")
+                .isInstanceOf(SettingException.class);
+        assertThat(BrokerChecks.check(s, facts(true))).as("writable: nothing said").isEmpty();
+    }
+
     /** Flink's Kafka source describes the topics it reads and fails the job on a missing one, whatever auto-creation says. */
     @Test
     void aMissingTopicASourceReadsIsRefusedAndModelUpdatesOnlyWarns() {

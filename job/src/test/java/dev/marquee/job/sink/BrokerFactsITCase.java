@@ -55,6 +55,7 @@ class BrokerFactsITCase {
         assertThat(f.autoCreateTopics).contains(false);
         assertThat(f.maxTransactionTimeoutMs).hasValue(60_000);
         assertThat(f.brokerMaxMessageBytes).isPresent();
+        assertThat(f.writeDenied).as("a broker without an authorizer allows every operation").isEmpty();
     }
 
     @Test

@@ -53,6 +53,34 @@ class ParseTriggerInputTest {
         }
     }
 
+    /**
+     * A report of a near-1-MiB alert name, or of thousands of alerts or metrics (hand-written, another writer's), is
+     * kept bounded: the retrain request it may become must fit a Kafka record, or the trigger restarts on it for ever.
+     */
+    @Test
+    void anOversizedReportIsKeptWithinWhatARequestCanCarry() throws Exception {
+        DriftReport report = new DriftReport();
+        report.windowEndMs = 60_000;
+        report.drifted = true;
+        report.alerts.add(new dev.marquee.data.event.Alert("a".repeat(600_000), 1, 0.1, 3));
+        for (int i = 0; i < 1_000; i++) report.alerts.add(new dev.marquee.data.event.Alert("m" + i, 1, 0.1, 3));
+        for (int i = 0; i < 5_000; i++) report.metrics.put("metric." + i + "x".repeat(200), 0.5);
+        report.metrics.put("labels.rmse", 1.1);
+        try (var h = harness(ParseTriggerInput.Kind.DRIFT_REPORT)) {
+            h.processElement(record(EventCodec.of(DriftReport.class).encode(report)));
+            DriftReport kept = h.extractOutputValues().get(0).report;
+            assertThat(kept.alerts).hasSize(ParseTriggerInput.MAX_ALERTS)
+                    .allSatisfy(a -> assertThat(a.metric.length()).isLessThanOrEqualTo(ParseTriggerInput.MAX_NAME_CHARS + 1));
+            assertThat(kept.metrics).hasSize(ParseTriggerInput.MAX_METRICS);
+            dev.marquee.data.event.RetrainRequest asked = new dev.marquee.data.event.RetrainRequest("r",
+                    String.join(", ", kept.alerts.stream().map(a -> a.metric).toList()), 1);
+            asked.alerts = kept.alerts;
+            asked.metrics = kept.metrics;
+            assertThat(EventCodec.of(dev.marquee.data.event.RetrainRequest.class).encode(asked).length)
+                    .as("a request of it fits the producer's default max.request.size").isLessThan(512 * 1024);
+        }
+    }
+
     @Test
     void outcomesAndUpdatesNeedTheirKeyFields() throws Exception {
         RetrainOutcome o = new RetrainOutcome();

@@ -111,6 +111,7 @@ final class TrainerWorker implements AutoCloseable {
             throw dev.marquee.model.cli.CliException.failure("topic " + settings.requestsTopic() + " does not exist (a"
                     + " typo? `marquee kafka` creates marquee's topics; infra/kafka/create-topics.sh does on a cluster)");
         }
+        warnAboutOutputTopics();
         consumer.subscribe(List.of(settings.requestsTopic()));
         if (promoter != null && promoterThread == null) {
             promoterThread = new Thread(promoter, "marquee-promoter");
@@ -368,6 +369,22 @@ final class TrainerWorker implements AutoCloseable {
                 + Math.max(1, (rateLimit.nextFreeAtMs(now) - now) / 1000) + " s";
         o.finishedAtMs = System.currentTimeMillis();
         return o;
+    }
+
+    /**
+     * Says at start which topic the trainer writes cannot be written as named (a typo, a topic not created, no
+     * DESCRIBE): else that shows only after a training, when its outcome's write fails (and, the request uncommitted,
+     * again after every restart), or the brokers create the mistyped topic, which no trigger reads.
+     */
+    private void warnAboutOutputTopics() {
+        for (String topic : List.of(settings.outcomesTopic(), settings.updatesTopic())) {
+            String problem = settings.kafka().topicProblem(topic, java.time.Duration.ofSeconds(15));
+            if (problem != null) {
+                out.accept("trainer: WARNING: topic " + topic + " " + problem + " at " + settings.kafka().bootstrap()
+                        + ": the trainer writes to it after each training (a typo? `marquee kafka` creates marquee's"
+                        + " topics; infra/kafka/create-topics.sh does on a cluster)");
+            }
+        }
     }
 
     /**

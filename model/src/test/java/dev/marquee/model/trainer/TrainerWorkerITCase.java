@@ -433,6 +433,18 @@ class TrainerWorkerITCase {
         }
     }
 
+    /** A mistyped output topic is said at start, not found after a training when the outcome's write fails. */
+    @Test
+    void aMistypedOutputTopicIsSaidAtStart() throws Exception {
+        String requests = KAFKA.createTopic("warned-requests", 1);
+        String typo = "retrain-outcome-" + System.nanoTime();
+        Run worker = run(TrainerMain::run, "--once", "--bootstrap", KAFKA.bootstrapServers(), "--registry",
+                tmp.resolve("registry-warned").toString(), "--topic.retrain-requests", requests,
+                "--topic.retrain-outcomes", typo);
+        assertThat(worker.out + worker.err).as(worker.toString())
+                .contains("WARNING: topic " + typo + " does not exist").contains("the trainer writes to it after each training");
+    }
+
     /**
      * A request id too long to repeat in an outcome (key and value over the brokers' 1 MB) would fail its outcome's
      * write, and the worker on that record, on every restart: answered FAILED under its position instead.
