@@ -185,7 +185,8 @@ public final class ModelImporter {
                     return;
                 }
                 boolean open = mode.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)
-                        && (!Files.isDirectory(real) || mode.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE));
+                        && (!Files.isDirectory(real) || mode.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE))
+                        && reachableByOthers(real, root);
                 if (!open) {
                     throw new ContractCheck.RefusedModelException(root.relativize(p) + " in " + root + " leads to " + real
                             + ", outside the model folder, which other users may not read: imported, it would be readable"
@@ -194,6 +195,22 @@ public final class ModelImporter {
                 }
             }
         }
+    }
+
+    /**
+     * Whether others may enter every folder between {@code real} and the folder it shares with the model (a file of
+     * mode 644 in a private folder is private): what lies above that shared folder is as private as the model itself,
+     * which its owner publishes anyway.
+     */
+    private static boolean reachableByOthers(Path real, Path root) throws IOException {
+        Path common = root;
+        while (common != null && !real.startsWith(common)) common = common.getParent();
+        for (Path d = real.getParent(); d != null && !d.equals(common); d = d.getParent()) {
+            if (!Files.getPosixFilePermissions(d).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void write(Path dir, Path source, ModelContract contract, String fingerprint, Data data) throws IOException {

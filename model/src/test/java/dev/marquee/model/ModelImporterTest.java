@@ -244,7 +244,21 @@ class ModelImporterTest {
                 .isInstanceOf(ContractCheck.RefusedModelException.class)
                 .hasMessageContaining("assets/notes").hasMessageContaining("readable by every user of the registry");
         assertThat(registry.versions("m")).isEmpty();
-        Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+
+        // readable by all, but in a folder only its owner may enter (beside the model's): still private, refused
+        Path privateDir = Files.createDirectories(tmp.resolve("private"));
+        Files.setPosixFilePermissions(privateDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Path notes = Files.writeString(privateDir.resolve("notes.txt"), "private notes");
+        Files.setPosixFilePermissions(notes, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Files.delete(model.resolve("assets/notes"));
+        Files.createSymbolicLink(model.resolve("assets/notes"), notes);
+        assertThatThrownBy(() -> new ModelImporter(registry, "m", line -> { }).importModel(new ModelImporter.Request(model,
+                "serving_default", "user_id", "movie_title", "timestamp", "output_3", null), data()))
+                .isInstanceOf(ContractCheck.RefusedModelException.class).hasMessageContaining("assets/notes");
+
+        // in a folder others may enter: as readable as it was, copied (the folders above the one it shares with the
+        // model, here JUnit's private temporary folder, are the model's own concern)
+        Files.setPosixFilePermissions(privateDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         long v = new ModelImporter(registry, "m", line -> { }).importModel(new ModelImporter.Request(model,
                 "serving_default", "user_id", "movie_title", "timestamp", "output_3", null), data());
         assertThat(registry.versionDir("m", v).resolve("assets/notes")).as("readable already: copied").isRegularFile();
