@@ -53,21 +53,31 @@ public final class BrokerChecks {
     }
 
     /**
-     * Refuses a topic a sink writes that this principal may not write, or that does not exist on brokers that create
-     * none (the job would fail on its first write and restart for ever).
+     * Refuses a topic a sink writes that does not exist on brokers that create none (the job would fail on its first
+     * write and restart for ever).
      */
     public static void requireSinkTopic(String topic, BrokerFacts facts) {
-        String mayDo = facts.writeDenied.get(topic);
-        if (mayDo != null) {
-            throw new SettingException("this principal may not WRITE topic " + topic + " (the brokers allow it " + mayDo
-                    + "): the job would fail on its first write to it and restart for ever, on the same input each time;"
-                    + " grant WRITE on it (docs/OPERATIONS.md#kafka-acls) or name another (docs/CONFIGURATION.md)");
-        }
         if (facts.missingTopics.contains(topic) && facts.autoCreateTopics.isPresent() && !facts.autoCreateTopics.get()) {
             throw new SettingException("topic " + topic + " does not exist and the brokers create no topics on first "
                     + "use (auto.create.topics.enable=false): the job would fail on its first write to it and restart "
                     + "for ever; create it (docs/OPERATIONS.md) or name another (docs/CONFIGURATION.md)");
         }
+    }
+
+    /**
+     * A warning when the submitting host's principal may not write a topic a sink writes (the brokers' authorized
+     * operations lack WRITE, or it may not even describe the topic, which writing needs): if the TaskManagers'
+     * principal may not either, the job fails at its first record there and restarts on it for ever. Not a refusal:
+     * the TaskManagers may write as another principal, or from hosts an ACL allows where this one is not.
+     */
+    public static String sinkWriteWarning(String topic, BrokerFacts facts) {
+        String mayDo = facts.writeDenied.get(topic);
+        String denied = facts.partitionsDenied.get(topic);
+        if (mayDo == null && denied == null) return null;
+        return "this host's principal may not WRITE topic " + topic + (mayDo != null ? " (the brokers allow it " + mayDo
+                + ")" : " (it may not even DESCRIBE it: " + denied + ")") + ": if the TaskManagers' principal may not"
+                + " either, the job fails at its first record there and restarts on it for ever; grant WRITE and DESCRIBE"
+                + " on it (docs/OPERATIONS.md#kafka-acls)";
     }
 
     /**
@@ -81,6 +91,8 @@ public final class BrokerChecks {
         boolean noAutoCreate = facts.autoCreateTopics.isPresent() && !facts.autoCreateTopics.get();
         for (String topic : writtenTopics(s)) {
             requireSinkTopic(topic, facts);
+            String writeWarning = sinkWriteWarning(topic, facts);
+            if (writeWarning != null) warnings.add(writeWarning);
             if (!facts.missingTopics.contains(topic)) continue;
             warnings.add("topic " + topic + " does not exist yet; the brokers create it on first write, with their defaults,"
                     + " if this principal may CREATE it (else the job fails on that write and restarts: create it first)");

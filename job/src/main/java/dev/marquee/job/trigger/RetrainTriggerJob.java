@@ -121,6 +121,8 @@ public final class RetrainTriggerJob {
         for (String why : facts.unread) System.err.println("marquee retraining trigger: could not read from the brokers: " + why + "; not checked");
         dev.marquee.job.config.BrokerChecks.requireSourceTopics(sources, facts);
         dev.marquee.job.config.BrokerChecks.requireSinkTopic(settings.retrainRequestsTopic, facts);
+        String writeWarning = dev.marquee.job.config.BrokerChecks.sinkWriteWarning(settings.retrainRequestsTopic, facts);
+        if (writeWarning != null) System.err.println("marquee retraining trigger: WARNING: " + writeWarning);
         if (settings.common.delivery == DeliveryGuarantee.EXACTLY_ONCE) {
             dev.marquee.job.config.BrokerChecks.checkTransactionMax(settings.common, facts);
         }
