@@ -255,7 +255,12 @@ public final class ModelRegistry {
             if (!Files.deleteIfExists(dir.resolve(PIN_FILE))) return null;
             DurableFiles.sync(dir);
             if (hasPointer(name)) {
-                ServingState state = state(name);
+                ServingState state;
+                try {
+                    state = state(name);
+                } catch (IOException unreadable) {
+                    return null; // unpinned all the same; the pointer, broken by hand, is the reader's to report
+                }
                 if (state.hasShadow()) {
                     state.shadowSinceMs = nowMs;
                     state.judgedForMs = 0;

@@ -74,10 +74,15 @@ public final class BrokerChecks {
         String mayDo = facts.writeDenied.get(topic);
         String denied = facts.partitionsDenied.get(topic);
         if (mayDo == null && denied == null) return null;
-        return "this host's principal may not WRITE topic " + topic + (mayDo != null ? " (the brokers allow it " + mayDo
-                + ")" : " (it may not even DESCRIBE it: " + denied + ")") + ": if the TaskManagers' principal may not"
-                + " either, the job fails at its first record there and restarts on it for ever; grant WRITE and DESCRIBE"
-                + " on it (docs/OPERATIONS.md#kafka-acls)";
+        if (mayDo == null) {
+            return "WRITE on topic " + topic + " not checked: this host's principal may not DESCRIBE it (" + denied
+                    + "), and a principal that may not describe a topic cannot write it either: if the TaskManagers'"
+                    + " may not, the job fails at its first record there and restarts on it for ever (grant DESCRIBE on"
+                    + " the topics the job writes to the submitting host too, to have it checked: docs/OPERATIONS.md#kafka-acls)";
+        }
+        return "this host's principal may not WRITE topic " + topic + " (the brokers allow it " + mayDo + "): if the"
+                + " TaskManagers' principal may not either, the job fails at its first record there and restarts on it"
+                + " for ever; grant WRITE and DESCRIBE on it (docs/OPERATIONS.md#kafka-acls)";
     }
 
     /**

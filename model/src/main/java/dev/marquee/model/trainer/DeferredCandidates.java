@@ -286,9 +286,19 @@ final class DeferredCandidates {
      * ({@link LabelSplit#unseenPairs}).
      */
     static List<Rating> rejudgedOn(List<Rating> resolved, long trainedThrough, long nowMs) {
+        return rejudgedOn(resolved, trainedThrough, nowMs, 0);
+    }
+
+    /**
+     * As above; {@code windowSeconds} is trainer.label-window-seconds (0: all): what the candidate trained on is taken
+     * as the labels within it before its cut (its window began that far before the newest label then, at or after
+     * the cut: so this holds all it trained on, and may hold a little more), as far as the labels read still reach.
+     */
+    static List<Rating> rejudgedOn(List<Rating> resolved, long trainedThrough, long nowMs, long windowSeconds) {
         List<Rating> read = LabelSplit.window(resolved, 0, LabelSplit.latestAllowed(nowMs));
+        long from = windowSeconds == 0 || trainedThrough == Long.MIN_VALUE ? Long.MIN_VALUE : trainedThrough - windowSeconds;
         List<Rating> trained = new java.util.ArrayList<>();
-        for (Rating r : read) if (r.timestamp <= trainedThrough) trained.add(r); // what it was cut from, as far as still read
+        for (Rating r : read) if (r.timestamp <= trainedThrough && r.timestamp >= from) trained.add(r);
         return LabelSplit.unseenPairs(LabelSplit.after(read, trainedThrough), trained);
     }
 
@@ -367,7 +377,7 @@ final class DeferredCandidates {
                             + " answers a drift that persists", Map.of("deferred_holdout_overflow", 1.0));
         }
         List<Rating> resolved = labelsToJudgeOn(labels.ratings(), registry.versionDir(name, base), dir);
-        List<Rating> holdout = rejudgedOn(resolved, trainedThrough, now);
+        List<Rating> holdout = rejudgedOn(resolved, trainedThrough, now, settings.labelWindowSeconds());
         GatePolicy.Measurement m = new CandidateGate(out).measure(dir, registry.versionDir(name, base), holdout, holdout);
         GatePolicy.Verdict verdict = settings.gate().decide(m);
         int judgements = report.path(JUDGEMENTS).asInt(1) + 1;

@@ -149,8 +149,14 @@ final class ShadowPromoter {
                 announcedShadow = -1;
             }
             if (pinned == announcedServing && announcedShadow == 0) return null;
-            return announce(pinned, 0, "pinned: version " + pinned + " serves until `marquee models --unpin` (the"
-                    + " serving pointer, " + registry.state(name) + ", waits)", nowMs);
+            String pointer;
+            try {
+                pointer = "the serving pointer, " + registry.state(name) + ", waits";
+            } catch (IOException | RuntimeException e) { // a pin is how a broken pointer is worked around: announced all the same
+                pointer = "the serving pointer cannot be read: " + e.getMessage();
+            }
+            return announce(pinned, 0, "pinned: version " + pinned + " serves until `marquee models --unpin` ("
+                    + pointer + ")", nowMs);
         }
         pinLogged = false;
         pinSeen = -1;

@@ -136,6 +136,17 @@ class LabelSplitTest {
                 .containsExactlyElementsOf(cut.holdout());
     }
 
+    /** A title labelled before the training window, then after the cut: not trained on, so judged, then and later. */
+    @Test
+    void aTitleLabelledBeforeTheWindowIsJudgedAtTheFirstGateAndAtReJudgements() {
+        List<Rating> labels = labels(1000); // u0..u999 at 1000..10990; a 1000 s window keeps 9990.. (101 labels)
+        labels.add(new Rating("u5", "Movie 5 (1990)", 1, 10_995)); // u5's title, labelled at 1050, outside the window
+        LabelSplit cut = LabelSplit.of(labels, 1000, 0.2);
+        assertThat(cut.holdout()).anyMatch(r -> r.userId.equals("u5"));
+        assertThat(DeferredCandidates.rejudgedOn(labels, cut.trainedThrough(), Long.MAX_VALUE / 2, 1000))
+                .containsExactlyElementsOf(cut.holdout());
+    }
+
     @Test
     void labelsSharingTheCutsTimestampAreAllHeldOut() {
         List<Rating> tied = new ArrayList<>();

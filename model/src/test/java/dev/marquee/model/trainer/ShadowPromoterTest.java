@@ -213,6 +213,20 @@ class ShadowPromoterTest {
         assertThat(promoter.poll(3)).as("announced once").isNull();
     }
 
+    /** A pointer broken by hand names no version; the pin its error message advises is announced all the same. */
+    @Test
+    void aPinIsAnnouncedWhileThePointerNamesNoVersion() throws IOException {
+        Files.writeString(base.resolve(NAME).resolve(ModelRegistry.SERVING_FILE), "{}");
+        registry.pin(NAME, 2);
+        ModelUpdate pinned = promoter.poll(1);
+        assertThat(pinned).isNotNull();
+        assertThat(pinned.version).isEqualTo(2);
+        assertThat(pinned.shadowVersion).isZero();
+        assertThat(pinned.reason).startsWith("pinned").contains("the serving pointer cannot be read");
+        registry.unpin(NAME); // unpinned although the pointer stays broken
+        assertThat(registry.pinned(NAME)).isEmpty();
+    }
+
     @Test
     void aClearlyWorseCandidateIsRetiredAndHeld() throws IOException {
         candidate(1, 2);
