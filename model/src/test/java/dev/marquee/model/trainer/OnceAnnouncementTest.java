@@ -22,13 +22,25 @@ class OnceAnnouncementTest {
         Files.writeString(dir.resolve("saved_model.pb"), "pb");
     }
 
-    @Test
-    void theRetrainsTargetIsAnnouncedOnlyWhileThePointerOrPinNamesIt() throws IOException {
+    /** Three versions; a retrain's pointer write: serve 2, candidate 3 in shadow. */
+    private ModelRegistry retrainedIntoShadow() throws IOException {
         ModelRegistry registry = new ModelRegistry(base);
         for (int i = 0; i < 3; i++) registry.publish("m", OnceAnnouncementTest::fakeModel);
         registry.updateState("m", s -> s.with(2, 3, dev.marquee.model.ServingState.CANDIDATE, "retrained", 1L));
+        return registry;
+    }
+
+    /** The retrain's announcement of that target. */
+    private ModelUpdate retrainedUpdate() {
         ModelUpdate retrained = new ModelUpdate("m", 2, base.resolve("m/2").toString(), 1L);
         retrained.shadowVersion = 3;
+        return retrained;
+    }
+
+    @Test
+    void theRetrainsTargetIsAnnouncedOnlyWhileThePointerOrPinNamesIt() throws IOException {
+        ModelRegistry registry = retrainedIntoShadow();
+        ModelUpdate retrained = retrainedUpdate();
 
         assertThat(TrainerWorker.pointerMovedFrom(registry, "m", retrained)).isNull();
 
@@ -45,11 +57,8 @@ class OnceAnnouncementTest {
 
     @Test
     void aMovedPointerIsNotAnnouncedOverAndAnUnreadableOneIsAnnouncedAsTheRetrainLeftIt() throws IOException {
-        ModelRegistry registry = new ModelRegistry(base);
-        for (int i = 0; i < 3; i++) registry.publish("m", OnceAnnouncementTest::fakeModel);
-        registry.updateState("m", s -> s.with(2, 3, dev.marquee.model.ServingState.CANDIDATE, "retrained", 1L));
-        ModelUpdate retrained = new ModelUpdate("m", 2, base.resolve("m/2").toString(), 1L);
-        retrained.shadowVersion = 3;
+        ModelRegistry registry = retrainedIntoShadow();
+        ModelUpdate retrained = retrainedUpdate();
         java.util.List<ModelUpdate> written = new java.util.ArrayList<>();
         java.util.List<String> said = new java.util.ArrayList<>();
 
