@@ -202,7 +202,8 @@ public class DriftCounts {
                 hourRunLength++;
             }
             if (eventMs != lastLagEventMs) { // the bucket is a logarithm: once per distinct event time in a run
-                lagBucket = lagBuckets.bucketOf((nowMs - eventMs) / 1000.0);
+                // in doubles: with a wide parser.min-timestamp, nowMs - eventMs can overflow a long
+                lagBucket = lagBuckets.bucketOf(nowMs / 1000.0 - p.timestamp);
                 lastLagEventMs = eventMs;
             }
             lag[lagBucket]++;

@@ -20,9 +20,9 @@ public final class LogBuckets {
         this.size = 2 + (int) Math.ceil(Math.log(max / min) / logGrowth);
     }
 
-    /** Latency in milliseconds: 0.1 ms to 10 minutes, 10% apart. */
+    /** Latency in milliseconds: 0.1 ms to 7 days (a backlog after an outage), 10% apart. */
     public static LogBuckets latencyMs() {
-        return new LogBuckets(0.1, 600_000, 1.1);
+        return new LogBuckets(0.1, 7 * 86_400_000.0, 1.1);
     }
 
     /** Event-time lag in seconds: 1 s to 100 years, 10% apart. */

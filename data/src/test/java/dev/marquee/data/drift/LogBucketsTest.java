@@ -35,6 +35,15 @@ class LogBucketsTest {
         assertThat(buckets.bucketOf(1e12)).isEqualTo(buckets.size() - 1);
     }
 
+    /** A backlog after an outage: three hours' latency reads as three hours, not as the range's end. */
+    @Test
+    void latencyCoversHoursOfBacklog() {
+        LogBuckets buckets = LogBuckets.latencyMs();
+        long[] counts = new long[buckets.size()];
+        counts[buckets.bucketOf(10_800_000)]++;
+        assertThat(buckets.quantile(counts, 0.99)).isBetween(10_800_000.0, 10_800_000 * 1.1);
+    }
+
     @Test
     void noCountsHaveNoQuantile() {
         assertThat(LogBuckets.lagSeconds().quantile(new long[LogBuckets.lagSeconds().size()], 0.5)).isNaN();

@@ -97,6 +97,19 @@ class WindowMetricsTest {
         assertThat(m.get(PREDICTION_MEAN)).isEqualTo(3.5);
     }
 
+    /** The lowest timestamp a widened parser.min-timestamp lets through: its lag is the top bucket, not bucket 0. */
+    @Test
+    void theLagOfTheOldestAllowedTimestampDoesNotOverflow() {
+        ReferenceBuckets ref = ReferenceBuckets.of(1, profile());
+        LogBuckets lag = LogBuckets.lagSeconds();
+        DriftCounts c = DriftCounts.forVersion(ref, LogBuckets.latencyMs(), lag);
+        long now = 1_796_000_000_000L;
+        c.countPrediction(DriftFixtures.prediction("7", "Heat (1995)", -(Long.MAX_VALUE / 1000), 3.5, 1, now - 20, now),
+                ref, LogBuckets.latencyMs(), lag, now, 300_000);
+        assertThat(c.lag[lag.size() - 1]).isEqualTo(1);
+        assertThat(c.lag[0]).isZero();
+    }
+
     @Test
     void theMeanShiftIsTheResidualAgainstTheBaselineLessTheReferencesResidual() {
         RatingBaseline baseline = new RatingBaseline(3.5, Map.of("7", 0.25), Map.of("Heat (1995)", -0.5), 0.02);

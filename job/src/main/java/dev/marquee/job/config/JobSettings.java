@@ -172,6 +172,14 @@ public final class JobSettings implements Serializable {
                     + " labeled-predictions sink's, and the two jobs would fence each other's transactions; set "
                     + ScoringJobOptions.TRANSACTIONAL_ID_PREFIX.key() + ", or name the model otherwise");
         }
+        if (scoring && delivery == DeliveryGuarantee.EXACTLY_ONCE && s.has(ScoringJobOptions.TRANSACTIONAL_ID_PREFIX.key())
+                && transactionalIdPrefix.endsWith("-labeled")) {
+            String other = transactionalIdPrefix.substring(0, transactionalIdPrefix.length() - "-labeled".length());
+            throw new SettingException(ScoringJobOptions.TRANSACTIONAL_ID_PREFIX.key() + " '" + transactionalIdPrefix
+                    + "' at exactly-once: its predictions sink's transactional ids (" + transactionalIdPrefix
+                    + "-predictions-...) are those of the labeled-predictions sink of a job whose prefix is '" + other
+                    + "', and the two jobs would fence each other's transactions; choose a prefix that does not end in '-labeled'");
+        }
         // Brokers refuse transactions longer than transaction.max.timeout.ms (15 min by default); the
         // connector's own default of one hour would be refused.
         transactionTimeoutMs = r.longIn(ScoringJobOptions.TRANSACTION_TIMEOUT_MS, 1_000, 3_600_000);

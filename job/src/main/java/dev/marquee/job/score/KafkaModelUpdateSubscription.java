@@ -38,6 +38,8 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
     private static final long RETRY_MS = 1_000;
     private static final long AUTHORIZATION_RETRY_MS = 30_000;
     private static final long AUTHORIZATION_LOG_EVERY_NS = TimeUnit.MINUTES.toNanos(5);
+    /** A broker down for an hour would otherwise log a warning per slot every few seconds. */
+    private static final long FAILURE_LOG_EVERY_NS = TimeUnit.MINUTES.toNanos(5);
     /**
      * How far before its opening a slot that got no position in time reads back: it read the serving pointer without
      * one, so updates sent after that read would otherwise be skipped for good (each update states the whole target,
@@ -63,6 +65,11 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
     /** The last reason reading failed, for the start-up warning; null while reading works. */
     private volatile String problem;
     private long authorizationLoggedAtNs;
+    private long failureLoggedAtNs;
+    private long failuresNotLogged;
+    private volatile long failures;
+    private volatile long failureWarnings;
+    private long retryMs = RETRY_MS;
     /**
      * Consumer thread only: the end offsets when a late slot positioned in the past. The updates read below them are
      * kept here, the newest per model, and handed on once read up to them: each states the whole target, so an older
@@ -100,6 +107,21 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
     KafkaModelUpdateSubscription checkPartitionsEvery(Duration every) {
         partitionCheckNs = every.toNanos();
         return this;
+    }
+
+    /** Tests: retry after a failure this soon, instead of every {@link #RETRY_MS}. */
+    KafkaModelUpdateSubscription retryEvery(Duration every) {
+        retryMs = every.toMillis();
+        return this;
+    }
+
+    /** Tests: reading failures so far, and the warnings logged for them. */
+    long failures() {
+        return failures;
+    }
+
+    long failureWarnings() {
+        return failureWarnings;
     }
 
     /** Why reading the topic last failed, or null while it works. */
@@ -206,7 +228,7 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
                         nextPartitionCheck = System.nanoTime() + partitionCheckNs;
                     }
                     ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
-                    if (problem != null) problem = null; // read again
+                    if (problem != null) readingAgain();
                     for (ConsumerRecord<byte[], byte[]> r : records) {
                         ModelUpdate u = decoder.decode(r.value(), r.topic() + "-" + r.partition() + "@" + r.offset());
                         if (u == null) continue;
@@ -248,8 +270,19 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
                 } catch (RuntimeException e) {
                     if (!running) break;
                     problem = "reading it failed: " + e;
-                    LOG.warn("model updates: reading topic {} failed, retrying in {} ms: {}", topic, RETRY_MS, e.toString());
-                    pause(RETRY_MS);
+                    long now = System.nanoTime();
+                    if (failureLoggedAtNs == 0 || now - failureLoggedAtNs > FAILURE_LOG_EVERY_NS) {
+                        LOG.warn("model updates: reading topic {} failed{}, retrying every {} ms (said again at most every"
+                                + " 5 minutes while it fails): {}", topic, failuresNotLogged > 0 ? " (and " + failuresNotLogged
+                                + " times since the last warning)" : "", retryMs, e.toString());
+                        failureLoggedAtNs = now;
+                        failuresNotLogged = 0;
+                        failureWarnings++;
+                    } else {
+                        failuresNotLogged++;
+                    }
+                    failures++; // after the warning's count: a test that sees this failure sees its warning too
+                    pause(retryMs);
                 }
             }
         } catch (Error e) {
@@ -291,7 +324,7 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
             throw e;
         }
         LOG.info("model updates: reading {} from {}", topic, start);
-        problem = null;
+        readingAgain();
         return true;
     }
 
@@ -378,6 +411,13 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
     }
 
     /** Waits {@code ms} between retries; close() and drain() cut it short. */
+    /** Consumer thread: reading works again, and the next failure is said at once. */
+    private void readingAgain() {
+        problem = null;
+        failureLoggedAtNs = 0;
+        failuresNotLogged = 0;
+    }
+
     private void pause(long ms) {
         synchronized (wait) {
             if (!running) return;

@@ -401,6 +401,43 @@ class InfraConfigTest {
         }
     }
 
+    /**
+     * The operator's Helm chart makes the job service account only in the namespaces it watches: infra/k8s declares
+     * each FlinkDeployment's own, bound to a Role that lets the JobManager manage its pods and HA ConfigMaps.
+     */
+    @Test
+    void everyFlinkDeploymentsServiceAccountIsDeclaredAndMayManagePodsAndConfigMaps() throws IOException {
+        List<Map<String, Object>> all = new java.util.ArrayList<>();
+        try (Stream<Path> s = Files.list(INFRA.resolve("k8s"))) {
+            for (Path file : s.filter(p -> p.toString().endsWith(".yaml")).sorted().collect(Collectors.toList())) {
+                all.addAll(loadAll(file));
+            }
+        }
+        List<Map<String, Object>> deployments = all.stream().filter(d -> "FlinkDeployment".equals(d.get("kind"))).toList();
+        assertThat(deployments).hasSize(2);
+        for (Map<String, Object> deployment : deployments) {
+            String namespace = (String) asMap(deployment.get("metadata")).get("namespace");
+            String account = (String) asMap(deployment.get("spec")).get("serviceAccount");
+            assertThat(all).as("ServiceAccount %s in %s", account, namespace).anySatisfy(d -> {
+                assertThat(d.get("kind")).isEqualTo("ServiceAccount");
+                assertThat(asMap(d.get("metadata"))).containsEntry("name", account).containsEntry("namespace", namespace);
+            });
+            Set<String> roles = all.stream().filter(d -> "RoleBinding".equals(d.get("kind")))
+                    .filter(d -> namespace.equals(asMap(d.get("metadata")).get("namespace")))
+                    .filter(d -> list(d.get("subjects")).stream().map(InfraConfigTest::asMap)
+                            .anyMatch(sub -> "ServiceAccount".equals(sub.get("kind")) && account.equals(sub.get("name"))))
+                    .map(d -> (String) asMap(d.get("roleRef")).get("name")).collect(Collectors.toSet());
+            Set<String> granted = new HashSet<>();
+            all.stream().filter(d -> "Role".equals(d.get("kind")))
+                    .filter(d -> namespace.equals(asMap(d.get("metadata")).get("namespace")))
+                    .filter(d -> roles.contains((String) asMap(d.get("metadata")).get("name")))
+                    .flatMap(d -> list(d.get("rules")).stream().map(InfraConfigTest::asMap))
+                    .filter(rule -> list(rule.get("verbs")).contains("*"))
+                    .forEach(rule -> list(rule.get("resources")).forEach(r -> granted.add((String) r)));
+            assertThat(granted).as("what %s may manage in %s", account, namespace).contains("pods", "configmaps", "deployments");
+        }
+    }
+
     @Test
     void scoringDeploymentRequestsAGpuPerTaskManagerAndUpgradesWithSavepoints() throws IOException {
         Map<String, Object> scoring = single(INFRA.resolve("k8s/scoring-flinkdeployment.yaml"), "FlinkDeployment");
@@ -530,6 +567,9 @@ class InfraConfigTest {
             assertThat(retention(strimzi, topic)).as(topic).isEqualTo(30 * day);
         }
         assertThat(asMap(strimzi.get(Topics.MODEL_UPDATES).get("config"))).containsEntry("cleanup.policy", "compact");
+        // a dead letter per refused instance: one broken producer's envelopes must not fill the disks within the 30 days
+        assertThat(((Number) asMap(strimzi.get(Topics.RATING_REQUESTS_DLQ).get("config")).get("retention.bytes")).longValue())
+                .isEqualTo(10L << 30);
 
         String script = Files.readString(INFRA.resolve("kafka/create-topics.sh"), StandardCharsets.UTF_8);
         Set<String> created = Pattern.compile("(?m)^create (\\S+) (\\d+) (.*)$").matcher(script).results()

@@ -90,6 +90,11 @@ class JobSettingsTest {
         assertThat(JobSettings.from(Map.of(JobSettings.MODEL_NAME, "b-labeled", JobSettings.DELIVERY, "exactly-once",
                 JobSettings.TRANSACTIONAL_ID_PREFIX, "b-labeled-scoring")).transactionalIdPrefix).isEqualTo("b-labeled-scoring");
         assertThat(JobSettings.from(Map.of(JobSettings.MODEL_NAME, "b-labeled")).modelName).as("no transactions").isEqualTo("b-labeled");
+        assertThatThrownBy(() -> JobSettings.from(Map.of(JobSettings.DELIVERY, "exactly-once",
+                JobSettings.TRANSACTIONAL_ID_PREFIX, "recs-labeled")))
+                .isInstanceOf(SettingException.class).hasMessageContaining("a job whose prefix is 'recs'");
+        assertThat(JobSettings.from(Map.of(JobSettings.TRANSACTIONAL_ID_PREFIX, "recs-labeled")).transactionalIdPrefix)
+                .as("no transactions at at-least-once").isEqualTo("recs-labeled");
     }
 
     /** A prediction parses as a valid request, a dead letter as a bad one: either topic read back would loop for ever. */

@@ -94,6 +94,48 @@ class KafkaModelUpdateSubscriptionTest {
     }
 
     /**
+     * Brokers down for an hour: the slot says so once, then at most every few minutes, not once a retry; once it
+     * reads again, the next failure is said at once.
+     */
+    @Test
+    void aBrokerOutageIsLoggedOnceNotOnEveryRetry() throws Exception {
+        AtomicBoolean brokerDown = new AtomicBoolean(true);
+        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("latest") {
+            @Override
+            public synchronized List<PartitionInfo> partitionsFor(String topic, Duration timeout) {
+                if (brokerDown.get()) throw new org.apache.kafka.common.errors.TimeoutException("no broker answered");
+                return List.of(new PartitionInfo(topic, 0, null, null, null));
+            }
+
+            @Override
+            public Map<TopicPartition, OffsetAndTimestamp> offsetsForTimes(Map<TopicPartition, Long> times, Duration timeout) {
+                Map<TopicPartition, OffsetAndTimestamp> none = new HashMap<>();
+                times.keySet().forEach(p -> none.put(p, null)); // nothing published since the look-back
+                return none;
+            }
+        };
+        consumer.updateBeginningOffsets(Map.of(P0, 0L));
+        consumer.updateEndOffsets(Map.of(P0, 0L));
+        KafkaModelUpdateSubscription subscription = new KafkaModelUpdateSubscription(TOPIC, consumer, false,
+                new ModelUpdateDecoder(new UnregisteredMetricsGroup(), 0), "outage-model-updates")
+                .retryEvery(Duration.ofMillis(10));
+        try {
+            subscription.start(Duration.ofMillis(100));
+            await("retries while the brokers are down").atMost(Duration.ofSeconds(30)).until(() -> subscription.failures() >= 20);
+            assertThat(subscription.failureWarnings()).isEqualTo(1);
+
+            brokerDown.set(false);
+            await("reading again").atMost(Duration.ofSeconds(30)).until(() -> subscription.problem() == null);
+            long before = subscription.failures();
+            consumer.setPollException(new org.apache.kafka.common.KafkaException("a blip"));
+            await("the next failure").atMost(Duration.ofSeconds(30)).until(() -> subscription.failures() > before);
+            assertThat(subscription.failureWarnings()).as("said at once after reading again").isEqualTo(2);
+        } finally {
+            subscription.close();
+        }
+    }
+
+    /**
      * Flink closes a cancelled task on its interrupted thread: close() still waits for the consumer's thread (which
      * stops within a poll), and hands the interrupt back, instead of returning at once and warning it did not stop.
      */

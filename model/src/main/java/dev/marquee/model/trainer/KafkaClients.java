@@ -14,6 +14,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class KafkaClients {
     /** A request may train for a long time between two polls: allow an hour before the group evicts us. */
     static final int MAX_POLL_INTERVAL_MS = 3_600_000;
+    /**
+     * While the brokers are down each client says so at every reconnect attempt (a warning a second by Kafka's
+     * default backoff, three clients per worker); at most every 10 s is enough, and a reconnect is as quick once
+     * they are back. A {@code --kafka-prop} overrides it.
+     */
+    static final String RECONNECT_BACKOFF_MAX_MS = "10000";
 
     private final String bootstrap;
     private final Properties extra;
@@ -44,6 +50,7 @@ final class KafkaClients {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000"); // fail in seconds when no broker answers
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
+        p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, RECONNECT_BACKOFF_MAX_MS);
         p.putAll(extra);
         // The producer gives up about when the writer stops waiting (EventWriter waits a margin longer), not 90 s
         // later: a write the worker reported as failed is not retried on behind its back meanwhile. Kafka requires
@@ -70,6 +77,10 @@ final class KafkaClients {
 
     /** The request consumer: the worker's group, offsets committed by hand, one request per poll, committed only. */
     KafkaConsumer<byte[], byte[]> requestConsumer(String group) {
+        return new KafkaConsumer<>(requestConsumerProperties(group), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    Properties requestConsumerProperties(String group) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
@@ -82,8 +93,9 @@ final class KafkaClients {
         // subscribing to a missing topic must not create it with the broker's defaults (create-topics.sh's
         // --if-not-exists would then keep them) nor defeat --once's "does not exist"
         p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        p.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, RECONNECT_BACKOFF_MAX_MS);
         p.putAll(extra);
-        return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return p;
     }
 
     /**
@@ -115,6 +127,10 @@ final class KafkaClients {
 
     /** As above, with {@code overrides} applied before the user's {@code --kafka-prop} settings. */
     KafkaConsumer<byte[], byte[]> readerConsumer(Map<String, String> overrides) {
+        return new KafkaConsumer<>(readerConsumerProperties(overrides), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    Properties readerConsumerProperties(Map<String, String> overrides) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -125,9 +141,10 @@ final class KafkaClients {
         // these readers seek where they start; an offset retention deletes under them resumes at what is left, not
         // at the end (Kafka's default), which would end the read early without a word
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, RECONNECT_BACKOFF_MAX_MS);
         p.putAll(overrides);
         p.putAll(extra);
         p.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return p;
     }
 }

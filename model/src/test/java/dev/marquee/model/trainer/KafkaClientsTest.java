@@ -49,4 +49,18 @@ class KafkaClientsTest {
             producer.close(Duration.ZERO);
         }
     }
+
+    /** A broker outage is not a warning a second from each of the worker's clients; the user's setting still wins. */
+    @Test
+    void everyClientBacksOffReconnectsUpTo10SecondsUnlessTheUserSaysOtherwise() {
+        KafkaClients kafka = clients();
+        String key = ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG;
+        assertThat(kafka.producerProperties()).containsEntry(key, "10000");
+        assertThat(kafka.requestConsumerProperties("g")).containsEntry(key, "10000");
+        assertThat(kafka.readerConsumerProperties(java.util.Map.of())).containsEntry(key, "10000");
+        KafkaClients user = clients(key, "2000");
+        assertThat(user.producerProperties()).containsEntry(key, "2000");
+        assertThat(user.requestConsumerProperties("g")).containsEntry(key, "2000");
+        assertThat(user.readerConsumerProperties(java.util.Map.of())).containsEntry(key, "2000");
+    }
 }

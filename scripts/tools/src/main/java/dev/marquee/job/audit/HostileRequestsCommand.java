@@ -3,7 +3,9 @@ package dev.marquee.job.audit;
 import dev.marquee.data.event.TopicNames;
 import dev.marquee.tools.ExistingTopics;
 import dev.marquee.tools.OptionRanges;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -45,6 +47,10 @@ public final class HostileRequestsCommand implements Callable<Integer> {
                     + "request's: no later than what else is sent (default: ${DEFAULT-VALUE})")
     long timestamp;
 
+    @Option(names = "--producer-prop", paramLabel = "K=V",
+            description = "any Kafka producer property, e.g. security.protocol=SASL_SSL (repeatable)")
+    Map<String, String> producerProps = new LinkedHashMap<>();
+
     public HostileRequestsCommand() {}
 
     @Override
@@ -53,7 +59,7 @@ public final class HostileRequestsCommand implements Callable<Integer> {
         OptionRanges.between("--rate", rate, 0, 1_000_000);
         OptionRanges.between("--timestamp", timestamp, 1, 253_402_300_799L);
         try {
-            Sent sent = send(bootstrap, topic, count, rate, timestamp);
+            Sent sent = send(producerProperties(), topic, count, rate, timestamp);
             System.out.printf(Locale.ROOT, "hostile: sent %,d records to %s, %,d errors%s%n", sent.records - sent.errors,
                     topic, sent.errors, sent.records < count ? " (stopped at the first error)" : "");
             return sent.errors == 0 ? 0 : 1;
@@ -76,14 +82,20 @@ public final class HostileRequestsCommand implements Callable<Integer> {
 
     private record Sent(long records, long errors) {}
 
-    private static Sent send(String bootstrap, String topic, long count, double rate, long timestamp)
-            throws InterruptedException {
+    /** The producer's (and the topic check's) properties: the user's {@code --producer-prop} over ours. */
+    Properties producerProperties() {
         Properties p = new Properties();
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
+        producerProps.forEach((k, v) -> p.put(k.trim(), v.trim()));
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
+        return p;
+    }
+
+    private static Sent send(Properties p, String topic, long count, double rate, long timestamp)
+            throws InterruptedException {
         AtomicLong errors = new AtomicLong();
         long start = System.nanoTime();
         long records = 0;

@@ -46,4 +46,15 @@ class HostileRequestsTest {
         assertThat(result.requests()).extracting(r -> r.timestamp).containsExactly(874_724_710L, 874_724_711L);
         assertThat(result.deadLetters()).hasSize(1);
     }
+
+    /** A secured cluster: the producer and the topic check get the user's client settings; ours keep the bootstrap. */
+    @Test
+    void producerPropertiesReachTheClient() {
+        HostileRequestsCommand command = new HostileRequestsCommand();
+        new picocli.CommandLine(command).parseArgs("--bootstrap", "b:9093", "--producer-prop", "security.protocol=SASL_SSL",
+                "--producer-prop", "sasl.mechanism=SCRAM-SHA-512", "--producer-prop", "max.block.ms=5000");
+        java.util.Properties p = command.producerProperties();
+        assertThat(p).containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                .containsEntry("max.block.ms", "5000").containsEntry("bootstrap.servers", "b:9093");
+    }
 }
