@@ -28,10 +28,9 @@ create() {
 create rating-requests 12 retention.ms=604800000
 # output, keyed by request_id.
 create predictions 12 retention.ms=604800000
-# refused input with the reason; kept 30 days to investigate and replay, and at most 10 GiB per partition: one bad
-# envelope of 10,000 instances is 10,000 dead letters (~2.6 MB), so a broken producer could fill the disks long before
-# 30 days (docs/OPERATIONS.md, Sizing).
-create rating-requests-dlq 3 retention.ms=2592000000 retention.bytes=10737418240
+# refused input with the reason; kept 30 days to investigate and replay. One bad envelope of 10,000 instances is 10,000
+# dead letters (~2.6 MB): size the disks for a broken producer (docs/OPERATIONS.md, Sizing).
+create rating-requests-dlq 3 retention.ms=2592000000
 # one report per window; the retraining trigger reads it with parallelism 1.
 create drift-metrics 1 retention.ms=2592000000
 # new model versions. Compacted: the latest record per key (the model name) is kept for ever. A compacted topic refuses records without a key, so publishers must key by model name.

@@ -328,8 +328,8 @@ public class DriftCounts {
         future += other.future;
         predictionSlots = add(predictionSlots, other.predictionSlots);
         predictionSum += other.predictionSum;
-        latency = add(latency, other.latency);
-        lag = add(lag, other.lag);
+        latency = addLogBuckets(latency, other.latency);
+        lag = addLogBuckets(lag, other.lag);
         labels += other.labels;
         labelSquaredError += other.labelSquaredError;
         labelAbsoluteError += other.labelAbsoluteError;
@@ -365,6 +365,20 @@ public class DriftCounts {
     private static void increment(Map<String, Long> map, String name, int limit, long by) {
         if (!map.containsKey(name) && map.size() >= limit) name = OTHER_FIELDS;
         map.merge(name, by, Long::sum);
+    }
+
+    /**
+     * Log buckets of one minimum and growth: a layout with a wider range only has more buckets at the top (a window
+     * restored from a savepoint of a build whose latency range was narrower), so the shorter one is padded, not dropped.
+     */
+    private static long[] addLogBuckets(long[] into, long[] from) {
+        if (into.length < from.length) {
+            long[] wider = from.clone();
+            for (int i = 0; i < into.length; i++) wider[i] += into[i];
+            return wider;
+        }
+        for (int i = 0; i < from.length; i++) into[i] += from[i];
+        return into;
     }
 
     private static long[] add(long[] into, long[] from) {

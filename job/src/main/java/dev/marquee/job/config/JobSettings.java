@@ -162,8 +162,10 @@ public final class JobSettings implements Serializable {
         transactionalIdPrefix = s.has(ScoringJobOptions.TRANSACTIONAL_ID_PREFIX.key())
                 ? r.string(ScoringJobOptions.TRANSACTIONAL_ID_PREFIX)
                 : perModel(ScoringJobOptions.TRANSACTIONAL_ID_PREFIX.defaultValue(), model);
+        // "marquee-labeled" takes nobody's ids: model marquee's prefix is the bare default, not "<default>-marquee"
         if (delivery == DeliveryGuarantee.EXACTLY_ONCE && !s.has(ScoringJobOptions.TRANSACTIONAL_ID_PREFIX.key())
-                && (model.equals("labeled") || model.endsWith("-labeled"))) {
+                && (model.equals("labeled") || (model.endsWith("-labeled")
+                        && !model.equals(ScoringJobOptions.MODEL_NAME.defaultValue() + "-labeled")))) {
             // each sink's ids are <prefix>-<sink>: "<base>-labeled" + "-predictions" is "<base>" + "-labeled-predictions"
             String other = model.equals("labeled") ? ScoringJobOptions.MODEL_NAME.defaultValue()
                     : model.substring(0, model.length() - "-labeled".length());

@@ -42,6 +42,10 @@ public final class KafkaModelUpdates implements ControlFeed<ModelUpdate> {
         // the partition list the slot checks every minute is the client's cached metadata: as fresh as that
         consumerProperties.putIfAbsent(ConsumerConfig.METADATA_MAX_AGE_CONFIG,
                 Long.toString(KafkaModelUpdateSubscription.PARTITION_CHECK.toMillis()));
+        // While the brokers are down, a reconnect a second means a warning a second per slot; an update read up to
+        // 10 s after they are back only delays a swap. (The request sources and the sinks keep Kafka's 1 s: their
+        // recovery is the requests' latency.)
+        consumerProperties.putIfAbsent(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "10000");
         // an aborted transaction's update was never published
         consumerProperties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, dev.marquee.job.sink.KafkaConnections
                 .isolationLevel(s, consumerProperties.get(ConsumerConfig.ISOLATION_LEVEL_CONFIG)));

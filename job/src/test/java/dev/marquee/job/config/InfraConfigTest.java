@@ -567,9 +567,6 @@ class InfraConfigTest {
             assertThat(retention(strimzi, topic)).as(topic).isEqualTo(30 * day);
         }
         assertThat(asMap(strimzi.get(Topics.MODEL_UPDATES).get("config"))).containsEntry("cleanup.policy", "compact");
-        // a dead letter per refused instance: one broken producer's envelopes must not fill the disks within the 30 days
-        assertThat(((Number) asMap(strimzi.get(Topics.RATING_REQUESTS_DLQ).get("config")).get("retention.bytes")).longValue())
-                .isEqualTo(10L << 30);
 
         String script = Files.readString(INFRA.resolve("kafka/create-topics.sh"), StandardCharsets.UTF_8);
         Set<String> created = Pattern.compile("(?m)^create (\\S+) (\\d+) (.*)$").matcher(script).results()

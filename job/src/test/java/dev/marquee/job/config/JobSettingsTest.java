@@ -90,6 +90,9 @@ class JobSettingsTest {
         assertThat(JobSettings.from(Map.of(JobSettings.MODEL_NAME, "b-labeled", JobSettings.DELIVERY, "exactly-once",
                 JobSettings.TRANSACTIONAL_ID_PREFIX, "b-labeled-scoring")).transactionalIdPrefix).isEqualTo("b-labeled-scoring");
         assertThat(JobSettings.from(Map.of(JobSettings.MODEL_NAME, "b-labeled")).modelName).as("no transactions").isEqualTo("b-labeled");
+        assertThat(JobSettings.from(Map.of(JobSettings.MODEL_NAME, "marquee-labeled", JobSettings.DELIVERY, "exactly-once"))
+                .transactionalIdPrefix).as("model marquee's prefix is the bare default: no collision")
+                .isEqualTo("marquee-scoring-marquee-labeled");
         assertThatThrownBy(() -> JobSettings.from(Map.of(JobSettings.DELIVERY, "exactly-once",
                 JobSettings.TRANSACTIONAL_ID_PREFIX, "recs-labeled")))
                 .isInstanceOf(SettingException.class).hasMessageContaining("a job whose prefix is 'recs'");

@@ -65,6 +65,28 @@ class DriftCountsTest {
         assertThat(a.predictionSum).isCloseTo(all.predictionSum, org.assertj.core.data.Offset.offset(1e-6));
     }
 
+    /**
+     * A window restored from a savepoint of a build whose latency buckets stopped at 10 minutes (166 of them): its
+     * counts are added to the wider layout's, bucket by bucket, not dropped.
+     */
+    @Test
+    void latencyCountsOfANarrowerLayoutMergeIntoTheWiderOne() {
+        DriftCounts restored = new DriftCounts();
+        restored.latency = new long[166];
+        restored.latency[10] = 1;
+        restored.latency[165] = 2;
+        DriftCounts fresh = DriftCounts.forVersion(ref, LogBuckets.latencyMs(), LogBuckets.lagSeconds());
+        fresh.latency[10] = 1;
+        for (DriftCounts[] order : new DriftCounts[][] {{restored, fresh}, {fresh, restored}}) {
+            DriftCounts into = new DriftCounts();
+            into.merge(order[0], 8);
+            into.merge(order[1], 8);
+            assertThat(into.latency).hasSize(LogBuckets.latencyMs().size());
+            assertThat(into.latency[10]).isEqualTo(2);
+            assertThat(into.latency[165]).isEqualTo(2);
+        }
+    }
+
     /** The batch path adds runs of equal keys at once: it must count exactly what one-by-one counting does. */
     @Test
     void countingABatchEqualsCountingItsPredictionsOneByOne() {

@@ -26,4 +26,16 @@ class KafkaModelUpdatesPropertiesTest {
         assertThat(KafkaModelUpdates.fromLatest(given).consumerProperties())
                 .containsEntry(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "15000");
     }
+
+    /** A broker outage: the slot's model-updates reader tries to reconnect every 10 s at most, unless told otherwise. */
+    @Test
+    void reconnectsBackOffUpTo10SecondsUnlessTheUserSaysOtherwise() {
+        JobSettings defaults = JobSettings.from(Map.of(JobSettings.BOOTSTRAP, "broker:9092"));
+        assertThat(KafkaModelUpdates.fromLatest(defaults).consumerProperties())
+                .containsEntry(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "10000");
+        JobSettings given = JobSettings.from(Map.of(JobSettings.BOOTSTRAP, "broker:9092",
+                JobSettings.KAFKA_PROPERTY_PREFIX + ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000"));
+        assertThat(KafkaModelUpdates.fromLatest(given).consumerProperties())
+                .containsEntry(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
+    }
 }

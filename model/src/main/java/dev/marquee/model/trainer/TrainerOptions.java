@@ -14,9 +14,10 @@ public final class TrainerOptions {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--group", paramLabel = "ID", defaultValue = TrainerWorker.DEFAULT_GROUP,
+    @Option(names = "--group", paramLabel = "ID",
             description = "consumer group on the request topic, one per model when models share the topics"
-                    + " (default: ${DEFAULT-VALUE})")
+                    + " (default: " + TrainerWorker.DEFAULT_GROUP + ", or " + TrainerWorker.DEFAULT_GROUP
+                    + "-<model name> for a model other than marquee)")
     String group;
 
     @Option(names = "--topic.retrain-requests", paramLabel = "NAME", defaultValue = TopicNames.RETRAIN_REQUESTS,
@@ -203,7 +204,7 @@ public final class TrainerOptions {
         if (PromotionSettings.SHADOW.equals(promotionSettings.mode())) {
             fewUsersWarning("trainer.shadow.min-users", promotionSettings.minUsers()).ifPresent(console.err()::println);
         }
-        return new TrainerSettings(kafka.clients(console), group, requestsTopic, outcomesTopic, updatesTopic,
+        return new TrainerSettings(kafka.clients(console), group != null ? group : TrainerWorker.defaultGroup(registry.name), requestsTopic, outcomesTopic, updatesTopic,
                 ratingsTopic, models, registry.name, data,
                 OptionRange.check("trainer.label-window-seconds", labelWindowSeconds, 0, Long.MAX_VALUE),
                 OptionRange.check("trainer.labels.max-count", labelMaxCount, 1, 50_000_000),

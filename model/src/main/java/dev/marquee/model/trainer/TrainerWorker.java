@@ -38,6 +38,14 @@ import org.apache.kafka.common.errors.WakeupException;
 final class TrainerWorker implements AutoCloseable {
     static final String DEFAULT_GROUP = "marquee-trainer";
 
+    /**
+     * One group per model, as the scoring job's and the trigger's: two models' workers in one group would each get
+     * part of the other's requests, and skip them.
+     */
+    static String defaultGroup(String modelName) {
+        return "marquee".equals(modelName) ? DEFAULT_GROUP : DEFAULT_GROUP + "-" + modelName;
+    }
+
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration ASSIGNMENT_TIMEOUT = Duration.ofSeconds(60);
     static final Duration LABEL_READ_TIMEOUT = Duration.ofMinutes(5);
@@ -182,7 +190,7 @@ final class TrainerWorker implements AutoCloseable {
                 // another model's trigger on shared topics: its own worker answers it
                 out.accept("trainer: request " + request.requestId + " is for model '" + request.modelName + "', not '"
                         + settings.modelName() + "': skipped, no outcome (its own worker answers it"
-                        + (DEFAULT_GROUP.equals(settings.group()) ? "; each model's worker needs a --group of its own,"
+                        + (!defaultGroup(settings.modelName()).equals(settings.group()) ? "; each model's worker needs a --group of its own,"
                                 + " or the one that gets a request may be the other model's" : "") + ")");
                 commit(consumer, record);
                 return;

@@ -41,6 +41,14 @@ class TrainerSettingsTest {
         assertThat(s.keepVersions()).isZero();
     }
 
+    /** Two models' workers with their defaults must not share a group, or each skips part of the other's requests. */
+    @Test
+    void theDefaultGroupIsPerModel() {
+        assertThat(parse().group()).isEqualTo("marquee-trainer");
+        assertThat(parse("--model-name", "b").group()).isEqualTo("marquee-trainer-b");
+        assertThat(parse("--model-name", "b", "--group", "mine").group()).isEqualTo("mine");
+    }
+
     @Test
     void requestExpiryAndVersionsKept() {
         TrainerSettings s = parse("--trainer.request-expiry-seconds", "0", "--trainer.keep-versions", "3");

@@ -24,11 +24,13 @@ import java.util.List;
  */
 public final class LabelLedger {
     private final ParserLimits limits;
+    private final String modelName;
     private final OwedCounts joins = new OwedCounts();
     private long labels;
     private long invalidLabels;
     private long labeledPredictions;
     private long unreadable;
+    private long otherModels;
 
     /** A ledger for a job with the default parser settings. */
     public LabelLedger() {
@@ -37,7 +39,16 @@ public final class LabelLedger {
 
     /** A ledger for a job whose parser.* settings are {@code limits}: the labels it refuses are those the job refuses. */
     public LabelLedger(ParserLimits limits) {
+        this(limits, "marquee");
+    }
+
+    /**
+     * As above, for the joins of model {@code modelName}: another model's job reading the same labels writes its own
+     * joins of them to the same topic, counted apart (a join that names no model is this one's, as older jobs wrote).
+     */
+    public LabelLedger(ParserLimits limits, String modelName) {
         this.limits = limits;
+        this.modelName = modelName;
     }
 
     /** Registers one label of the ratings topic; labels the job refuses (no user or title, rating out of range) owe nothing. */
@@ -59,6 +70,10 @@ public final class LabelLedger {
     }
 
     public void observe(LabeledPrediction joined) {
+        if (joined.modelName != null && !joined.modelName.equals(modelName)) {
+            otherModels++;
+            return;
+        }
         labeledPredictions++;
         if (joined.requestId != null) {
             String byRequest = byRequest(joined.requestId, joined.userId, joined.label);
@@ -88,7 +103,7 @@ public final class LabelLedger {
     public Report report(int samples) {
         OwedCounts.Tally t = joins.tally(samples);
         return new Report(labels, invalidLabels, labeledPredictions, t.missing(), t.duplicates(), t.unexpected(),
-                unreadable, t.missingSamples(), t.duplicateSamples(), t.unexpectedSamples());
+                unreadable, otherModels, t.missingSamples(), t.duplicateSamples(), t.unexpectedSamples());
     }
 
     private static String byRequest(String requestId, String userId, float rating) {
@@ -107,9 +122,12 @@ public final class LabelLedger {
         return "user " + userId + " rated " + rating + " \"" + TitleCanonicalizer.canonicalKey(title) + "\" (no timestamp)";
     }
 
-    /** {@code invalidLabels}: labels that owe no join; {@code unexpected}: joins no label owes. */
+    /**
+     * {@code invalidLabels}: labels that owe no join; {@code unexpected}: joins no label owes; {@code otherModels}:
+     * joins of another model's job, left out.
+     */
     public record Report(long labels, long invalidLabels, long labeledPredictions, long missing, long duplicates,
-                         long unexpected, long unreadable, List<String> missingSamples, List<String> duplicateSamples,
+                         long unexpected, long unreadable, long otherModels, List<String> missingSamples, List<String> duplicateSamples,
                          List<String> unexpectedSamples) {
 
         public boolean clean() {

@@ -78,6 +78,11 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
             description = "with --labels (default: ${DEFAULT-VALUE})")
     String labeledTopic;
 
+    @Option(names = "--model-name", paramLabel = "NAME", defaultValue = "marquee",
+            description = "with --labels: the model whose joins are audited; another model's job writing the same "
+                    + "labeled-predictions topic joins the same labels, and its joins are counted apart (default: ${DEFAULT-VALUE})")
+    String modelName;
+
     @Option(names = "--timeout-seconds", paramLabel = "S", defaultValue = "300",
             description = "give up waiting for missing outcomes after S seconds, one budget for the whole audit "
                     + "(requests, outcomes, and with --labels the ratings and labeled predictions) (default: ${DEFAULT-VALUE})")
@@ -127,7 +132,7 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
             if (labels && !clean) {
                 System.out.println("audit: the labels are not checked: the requests' outcomes are not all there");
             } else if (labels) {
-                LabelLedger joins = new LabelLedger(limits);
+                LabelLedger joins = new LabelLedger(limits, modelName);
                 try (KafkaConsumer<byte[], byte[]> in = new KafkaConsumer<>(props);
                      KafkaConsumer<byte[], byte[]> out = new KafkaConsumer<>(props)) {
                     readLabels(in, out, joins, limits, deadline, settleMs);
@@ -365,9 +370,10 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
 
     private static void print(LabelLedger.Report r) {
         System.out.printf(Locale.ROOT, "audit: labels %,d (%,d invalid, owing nothing); labeled predictions %,d; "
-                        + "missing %,d; duplicates %,d; unexpected %,d; unreadable %,d%n",
+                        + "missing %,d; duplicates %,d; unexpected %,d; unreadable %,d%s%n",
                 r.labels(), r.invalidLabels(), r.labeledPredictions(), r.missing(), r.duplicates(), r.unexpected(),
-                r.unreadable());
+                r.unreadable(), r.otherModels() > 0 ? String.format(Locale.ROOT, "; %,d other models' joins left out",
+                        r.otherModels()) : "");
         r.missingSamples().forEach(id -> System.out.println("audit: label not joined " + id));
         r.duplicateSamples().forEach(id -> System.out.println("audit: label joined more than once " + id));
         r.unexpectedSamples().forEach(id -> System.out.println("audit: joined without a label " + id));

@@ -23,6 +23,28 @@ class LabelLedgerTest {
         assertThat(ledger.missing()).isZero();
     }
 
+    /** Two models' jobs join the same labels onto one topic: the audited model's joins count, the other's apart. */
+    @Test
+    void anotherModelsJoinOfTheSameLabelIsNotADuplicate() {
+        ledger.expect(label("7", "Heat (1995)"));
+        LabeledPrediction ours = joined("7", "Heat (1995)");
+        ours.modelName = "marquee";
+        LabeledPrediction theirs = joined("7", "Heat (1995)");
+        theirs.modelName = "b";
+        ledger.observe(ours);
+        ledger.observe(theirs);
+        LabelLedger.Report r = ledger.report(10);
+        assertThat(r.clean()).isTrue();
+        assertThat(r.duplicates()).isZero();
+        assertThat(r.labeledPredictions()).isEqualTo(1);
+        assertThat(r.otherModels()).isEqualTo(1);
+
+        LabelLedger forB = new LabelLedger(dev.marquee.data.parse.ParserLimits.defaults(), "b");
+        forB.expect(label("7", "Heat (1995)"));
+        forB.observe(ours);
+        assertThat(forB.missing()).as("model marquee's join is not b's").isEqualTo(1);
+    }
+
     /** A blank request id is none to the job: it joins by user, title and time, and the join names the request. */
     @Test
     void aLabelWithABlankRequestIdJoinedByTitleIsClean() {
