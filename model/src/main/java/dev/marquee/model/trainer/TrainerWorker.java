@@ -46,6 +46,14 @@ final class TrainerWorker implements AutoCloseable {
         return "marquee".equals(modelName) ? DEFAULT_GROUP : DEFAULT_GROUP + "-" + modelName;
     }
 
+    /**
+     * Whether the worker of {@code requestModel}, on its default group, would be in {@code group}: then a request
+     * this worker skips may be one that worker never gets.
+     */
+    static boolean sharesAGroupByDefault(String group, String requestModel) {
+        return defaultGroup(requestModel).equals(group);
+    }
+
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration ASSIGNMENT_TIMEOUT = Duration.ofSeconds(60);
     static final Duration LABEL_READ_TIMEOUT = Duration.ofMinutes(5);
@@ -190,7 +198,7 @@ final class TrainerWorker implements AutoCloseable {
                 // another model's trigger on shared topics: its own worker answers it
                 out.accept("trainer: request " + request.requestId + " is for model '" + request.modelName + "', not '"
                         + settings.modelName() + "': skipped, no outcome (its own worker answers it"
-                        + (!defaultGroup(settings.modelName()).equals(settings.group()) ? "; each model's worker needs a --group of its own,"
+                        + (sharesAGroupByDefault(settings.group(), request.modelName) ? "; each model's worker needs a --group of its own,"
                                 + " or the one that gets a request may be the other model's" : "") + ")");
                 commit(consumer, record);
                 return;

@@ -47,6 +47,11 @@ class TrainerSettingsTest {
         assertThat(parse().group()).isEqualTo("marquee-trainer");
         assertThat(parse("--model-name", "b").group()).isEqualTo("marquee-trainer-b");
         assertThat(parse("--model-name", "b", "--group", "mine").group()).isEqualTo("mine");
+        // the hint on a skipped request: only when that request's model's worker, on its defaults, is in this group
+        assertThat(TrainerWorker.sharesAGroupByDefault("trainer-a", "b")).isFalse();
+        assertThat(TrainerWorker.sharesAGroupByDefault("marquee-trainer-a", "b")).isFalse();
+        assertThat(TrainerWorker.sharesAGroupByDefault("marquee-trainer", "marquee")).isTrue();
+        assertThat(TrainerWorker.sharesAGroupByDefault("marquee-trainer-b", "b")).isTrue();
     }
 
     @Test

@@ -44,7 +44,7 @@ public final class LabelLedger {
 
     /**
      * As above, for the joins of model {@code modelName}: another model's job reading the same labels writes its own
-     * joins of them to the same topic, counted apart (a join that names no model is this one's, as older jobs wrote).
+     * joins of them to the same topic, counted apart (every job names its model; a join naming none is counted).
      */
     public LabelLedger(ParserLimits limits, String modelName) {
         this.limits = limits;

@@ -79,8 +79,9 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
     String labeledTopic;
 
     @Option(names = "--model-name", paramLabel = "NAME", defaultValue = "marquee",
-            description = "with --labels: the model whose joins are audited; another model's job writing the same "
-                    + "labeled-predictions topic joins the same labels, and its joins are counted apart (default: ${DEFAULT-VALUE})")
+            description = "with --labels: the model whose joins are audited; another model's job scoring the same "
+                    + "requests into predictions and dead-letter topics of its own, but writing the same "
+                    + "labeled-predictions topic, joins the same labels, and its joins are counted apart (default: ${DEFAULT-VALUE})")
     String modelName;
 
     @Option(names = "--timeout-seconds", paramLabel = "S", defaultValue = "300",
