@@ -17,6 +17,11 @@ final class CardConfig {
     record Found(TrainingConfig config, String source) {}
 
     static Found from(JsonNode card, String cardName) {
+        if (ModelCardOrigin.imported(card)) {
+            return new Found(TrainingConfig.defaults(Architecture.DEFAULT), "TrainingConfig defaults: " + cardName
+                    + " is of an imported version (a SavedModel made elsewhere, whose architecture marquee cannot"
+                    + " train), so marquee's default architecture is trained in its place and gated against it");
+        }
         if (card == null || card.isMissingNode() || !card.path("parameters").isObject()) {
             return new Found(TrainingConfig.defaults(Architecture.DEFAULT), "TrainingConfig defaults");
         }

@@ -67,7 +67,35 @@ final class OriginalData {
         this.workingDir = workingDir;
     }
 
+    /** The serving version was imported without the data it learned from, and no {@code --data} says what to use. */
+    static final class NoTrainingData extends IllegalStateException {
+        NoTrainingData(String message) {
+            super(message);
+        }
+
+        @Override
+        public String toString() {
+            return getMessage();
+        }
+    }
+
     Loaded load(JsonNode servingCard) {
+        if (explicitData == null && servingCard != null && servingCard.path("data").has("unknown")) {
+            // MovieLens from the environment would be a guess: the team's model may have learned from anything
+            throw new NoTrainingData("the serving version was imported without its training data (`marquee import`"
+                    + " without --data), so what it learned from is unknown: give the trainer --data, the ratings to"
+                    + " retrain on; nothing trained");
+        }
+        Loaded loadedAsCut = loadAsCut(servingCard);
+        String part = servingCard == null || !ModelCardOrigin.imported(servingCard) ? ""
+                : servingCard.at("/data/part").asText("");
+        if (part.isEmpty() || part.equals("train")) return loadedAsCut;
+        return new Loaded(loadedAsCut.split(), loadedAsCut.description() + " (the imported version was trained on the"
+                + " split's '" + part + "' part; a retrain trains on its training part, as for a version trained here)",
+                loadedAsCut.option(), loadedAsCut.seed(), loadedAsCut.splitName(), loadedAsCut.refit());
+    }
+
+    private Loaded loadAsCut(JsonNode servingCard) {
         String splitName = servingCard == null ? "" : servingCard.at("/retrain/original_split").asText(
                 servingCard.at("/data/split").asText(""));
         Matcher random = RANDOM_SPLIT.matcher(splitName);

@@ -446,6 +446,15 @@ final class Retrainer {
             out.accept("trainer: version " + version + " is " + outcome.reason);
             return null;
         }
+        if (state.hasShadow() && ServingState.CANDIDATE.equals(state.shadowRole) && state.shadow != version
+                && importedVersion(registry, name, state.shadow)) {
+            // someone put that import in shadow to be judged on live labels: this retrain was never compared with it
+            outcome.reason = "published, neither serving nor in shadow: version " + state.shadow + " (imported) is in"
+                    + " shadow awaiting its verdict on live labels, and this one was judged against version " + serving
+                    + " only (`marquee promote --version " + version + "` serves it)";
+            out.accept("trainer: version " + version + " is " + outcome.reason);
+            return null;
+        }
         ServingState next;
         if (PromotionSettings.IMMEDIATE.equals(mode)) {
             next = state.with(version, serving, ServingState.WATCH, "published: serving at once, version " + serving
@@ -457,10 +466,18 @@ final class Retrainer {
             next = state.with(serving, version, ServingState.CANDIDATE, "published: a candidate in shadow beside version "
                     + serving + endedWatch, now);
         }
-        // a candidate this one replaces in shadow (an import's, say) is held, as the promoter holds one it retires
+        // a candidate this one replaces in shadow (a retrain's) is held, as the promoter holds one it retires
         long dropped = state.candidateDroppedBy(next);
         if (dropped > 0) next.hold(dropped, "replaced in shadow by version " + version + ", published later");
         return next;
+    }
+
+    private static boolean importedVersion(ModelRegistry registry, String name, long version) {
+        try {
+            return ModelCardOrigin.imported(ModelCard.read(registry.versionDir(name, version)));
+        } catch (IOException | RuntimeException e) {
+            return false; // unreadable: judged as the promoter would judge any candidate
+        }
     }
 
     /**

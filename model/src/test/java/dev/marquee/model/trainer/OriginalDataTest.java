@@ -74,6 +74,38 @@ class OriginalDataTest {
     }
 
     /** Trained on a workstation, retrained in a pod: the card's path is not there, $MOVIELENS_DIR names the copy. */
+    /**
+     * A version imported without its training data learned from something unknown: the trainer does not guess
+     * MovieLens from the environment, it asks for --data; with --data it trains on that.
+     */
+    @Test
+    void aVersionImportedWithoutDataIsNotRetrainedOnTheEnvironmentsMovieLens() throws IOException {
+        Path dir = tinyMovieLens100K();
+        ObjectNode card = new ObjectMapper().createObjectNode();
+        card.put("origin", "imported");
+        card.putObject("data").put("unknown", "imported without training data (--data)");
+
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
+                () -> new OriginalData(null, Map.of(MovieLensDir.ENV, dir.toString()), tmp).load(card));
+        assertThat(thrown).isInstanceOf(OriginalData.NoTrainingData.class).hasMessageContaining("give the trainer --data");
+        assertThat(thrown.toString()).as("the outcome's reason: the message, without the class name")
+                .isEqualTo(thrown.getMessage());
+        assertThat(new OriginalData("synthetic:200", Map.of(), tmp).load(card).description()).contains("synthetic:200");
+    }
+
+    /** An import trained on another part than the split's training part says so: a retrain trains on the training part. */
+    @Test
+    void anImportTrainedOnAnotherPartSaysTheRetrainUsesTheTrainingPart() throws IOException {
+        Path dir = tinyMovieLens100K();
+        ObjectNode card = new ObjectMapper().createObjectNode();
+        card.put("origin", "imported");
+        card.putObject("data").put("source", "MovieLens 100K at " + dir).put("split", "u1").put("part", "all");
+        assertThat(new OriginalData(null, Map.of(), tmp).load(card).description())
+                .contains("trained on the split's 'all' part").contains("a retrain trains on its training part");
+        card.with("data").put("part", "train");
+        assertThat(new OriginalData(null, Map.of(), tmp).load(card).description()).doesNotContain("was trained on the split's");
+    }
+
     @Test
     void aCardPathThisHostLacksGivesWayToMovieLensDir() throws IOException {
         Path dir = tinyMovieLens100K();

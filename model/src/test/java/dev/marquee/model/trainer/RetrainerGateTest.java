@@ -105,6 +105,37 @@ class RetrainerGateTest {
         assertThat(registry().state("marquee").hasShadow()).isFalse();
     }
 
+    /**
+     * Someone imported a model and put it in shadow to be judged on live labels; a retrain meanwhile was judged against
+     * the serving version only: it is published beside them, and the import keeps its place. The retrain of an
+     * imported serving version says it trains marquee's default architecture in its place.
+     */
+    @Test
+    void aRetrainLeavesAnImportInShadowToItsVerdict() throws Exception {
+        TrainerSettings settings = settings();
+        ModelRegistry registry = registry();
+        Path imported = registry.versionDir("marquee", 2);
+        Folders.copyRecursively(registry.versionDir("marquee", 1), imported);
+        com.fasterxml.jackson.databind.node.ObjectNode card = (com.fasterxml.jackson.databind.node.ObjectNode) ModelCard.read(imported);
+        card.put("origin", "imported").put("architecture", "imported");
+        Files.writeString(imported.resolve(ModelCard.FILE_NAME), card.toString());
+        registry.writeState("marquee", dev.marquee.model.ServingState.serving(1, "test", 1L)
+                .with(1, 2, dev.marquee.model.ServingState.CANDIDATE, "imported in shadow", 2L));
+
+        RetrainOutcome o = retrainer(settings).handle(request("r-beside-import"), LabelReader.Labels.of(shiftedLabels()))
+                .outcome();
+        assertThat(o.outcome).as(log.toString()).isEqualTo(RetrainOutcome.PUBLISHED);
+        assertThat(o.version).isEqualTo(3);
+        assertThat(o.reason).contains("version 2 (imported) is in shadow").contains("marquee promote --version 3");
+        dev.marquee.model.ServingState after = registry.state("marquee");
+        assertThat(after.serving).isEqualTo(1);
+        assertThat(after.shadow).isEqualTo(2);
+        assertThat(after.held).isEmpty();
+
+        assertThat(CardConfig.from(card, "version 2's model card").source())
+                .contains("imported version").contains("default architecture is trained in its place");
+    }
+
     @Test
     void aClearlyWorseCandidateIsRejectedWithItsInterval() throws Exception {
         TrainerSettings worse = settings("--trainer.epochs", "1", "--trainer.learning-rate", "1e-7");
