@@ -311,6 +311,21 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             // for it, so the episode stays answered; reopening it would ask again and supersede that one in turn.
             boolean superseded = o.metrics != null && o.metrics.getOrDefault(SUPERSEDED_METRIC, 0.0) > 0;
             if (!RetrainOutcome.PUBLISHED.equals(o.outcome) && !superseded) st.requestedEpisode = -1;
+        } else if (o.requestId.equals(st.timedOutRequestId) && before == null && !st.inFlight()
+                && (RetrainOutcome.PUBLISHED.equals(o.outcome) || RetrainOutcome.DEFERRED.equals(o.outcome))) {
+            // The first answer, after the in-flight timeout (the trainer took it near the timeout, or this trigger
+            // was stopped past it), with nothing asked since: its candidate is what the request asked for.
+            LOG.info("retrain request {} answered after the in-flight timeout, {}: awaited as if in time", o.requestId,
+                    o.outcome);
+            st.timedOutRequestId = null;
+            if (RetrainOutcome.DEFERRED.equals(o.outcome)) {
+                st.deferredRequestId = o.requestId;
+                st.deferredSinceMs = now;
+            } else if (o.version > 0 && heldVersions.held(o.version)) {
+                if (o.requestId.equals(st.requestedEpisodeRequestId)) st.requestedEpisode = -1; // retired already
+            } else if (o.version > st.servingVersion) {
+                published(st, o.version, now);
+            }
         } else if (o.requestId.equals(st.requestedEpisodeRequestId) && st.requestedEpisode >= 0
                 && !RetrainOutcome.PUBLISHED.equals(o.outcome) && !RetrainOutcome.DEFERRED.equals(o.outcome)
                 && !(o.metrics != null && o.metrics.getOrDefault(SUPERSEDED_METRIC, 0.0) > 0)) {
@@ -532,6 +547,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         req.alerts = new ArrayList<>(alerts);
         req.metrics = new LinkedHashMap<>(metrics);
         st.inFlightRequestId = id;
+        st.timedOutRequestId = null; // this one's answer stands for the drift now, not a late one of the last
         st.inFlightModelVersion = version;
         st.inFlightSinceMs = now;
         requests.inc();
@@ -545,6 +561,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             inFlightTimeouts.inc();
             LOG.warn("retrain request {} unanswered after {} ms: no longer waiting for it", st.inFlightRequestId,
                     now - st.inFlightSinceMs);
+            st.timedOutRequestId = st.inFlightRequestId;
             st.clearInFlight();
         }
     }

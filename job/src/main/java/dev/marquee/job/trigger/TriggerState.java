@@ -60,6 +60,11 @@ public class TriggerState {
     public long inFlightModelVersion = -1;
     public long inFlightSinceMs = -1;
     /**
+     * The last request the in-flight timeout stopped waiting for, until it is answered: published or deferred late (a
+     * trainer that took it near the timeout, a trigger stopped past it), its candidate is awaited as if in time.
+     */
+    public String timedOutRequestId;
+    /**
      * The last request answered DEFERRED: its candidate waits in the trainer for labels, and its later outcome
      * (published, rejected, retired) decides whether the drift episode may ask again. Null: none.
      */

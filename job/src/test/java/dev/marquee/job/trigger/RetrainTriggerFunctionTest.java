@@ -186,6 +186,37 @@ class RetrainTriggerFunctionTest {
     }
 
     /**
+     * The trainer took the request near the in-flight timeout (or the trigger was stopped past it) and published its
+     * candidate after the trigger stopped waiting: that candidate is awaited in shadow as if it had come in time, so a
+     * new episode does not ask for another one beside it; a late DEFERRED is awaited the same way, and its later
+     * PUBLISHED too.
+     */
+    @Test
+    void aCandidatePublishedOrDeferredAfterTheInFlightTimeoutIsAwaited() throws Exception {
+        for (String first : List.of(RetrainOutcome.PUBLISHED, RetrainOutcome.DEFERRED)) {
+            try (var h = harness(driftOnly(MINUTE))) {
+                Episode episode = openEpisode(7, 0);
+                for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+                assertThat(ids(h)).hasSize(1);
+                h.setProcessingTime(TIMEOUT + MINUTE);
+                RetrainOutcome late = outcome(ids(h).get(0), first);
+                late.version = RetrainOutcome.PUBLISHED.equals(first) ? 2 : -1;
+                send(h, late);
+                if (RetrainOutcome.DEFERRED.equals(first)) {
+                    h.setProcessingTime(TIMEOUT + 10 * MINUTE);
+                    RetrainOutcome settled = outcome(ids(h).get(0), RetrainOutcome.PUBLISHED);
+                    settled.version = 2;
+                    send(h, settled);
+                }
+                h.setProcessingTime(TIMEOUT + 40 * MINUTE);
+                Episode next = openEpisode(8, TIMEOUT + 30 * MINUTE);
+                for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), next));
+                assertThat(ids(h)).as("version 2, answered %s late, waits in shadow: no new request", first).hasSize(1);
+            }
+        }
+    }
+
+    /**
      * A request answered RATE_LIMITED whose commit was lost is redone by the restarted worker and published after all:
      * that candidate waits in shadow as any other, so the drift does not ask again and replace it unjudged.
      */
