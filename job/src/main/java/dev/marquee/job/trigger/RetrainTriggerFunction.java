@@ -101,6 +101,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         }
         checkWatchOnce(st, now);
         expireInFlight(st, now);
+        recheckCandidateHeld(st);
         if (event.report != null) onReport(event.report, st, now, out);
         else if (event.outcome != null) onOutcome(event.outcome, st, now);
         else if (event.update != null) onUpdate(event.update, st, now);
@@ -116,6 +117,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         long now = ctx.timerService().currentProcessingTime();
         checkWatchOnce(st, now); // an overdue timer fires right after a restore, before any input
         expireInFlight(st, now);
+        recheckCandidateHeld(st);
         onSchedule(st, now, out);
         save(st, ctx.timerService());
     }
@@ -275,7 +277,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             if (a.version > 0 && heldVersions.held(a.version)) {
                 if (itsEpisode) st.requestedEpisode = -1;
             } else {
-                published(st, a.version, now);
+                publishedOrTheShadow(st, a.version, now);
             }
         } else if (RetrainOutcome.DEFERRED.equals(a.outcome)) {
             st.deferredRequestId = id;
@@ -292,7 +294,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         if (o.requestId.equals(st.inFlightRequestId)) {
             LOG.info("retrain request {} answered: {}", o.requestId, o);
             st.clearInFlight();
-            if (RetrainOutcome.PUBLISHED.equals(o.outcome)) published(st, o.version, now);
+            if (RetrainOutcome.PUBLISHED.equals(o.outcome)) publishedOrTheShadow(st, o.version, now);
             if (RetrainOutcome.DEFERRED.equals(o.outcome)) {
                 // Its candidate waits for labels in the trainer: the episode stays answered until it is settled.
                 st.deferredRequestId = o.requestId;
@@ -306,25 +308,27 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             LOG.info("deferred retrain request {} settled: {}", o.requestId, o);
             st.deferredRequestId = null;
             st.deferredSinceMs = -1;
-            if (RetrainOutcome.PUBLISHED.equals(o.outcome)) published(st, o.version, now);
+            if (RetrainOutcome.PUBLISHED.equals(o.outcome)) publishedOrTheShadow(st, o.version, now);
             // Superseded: a newer candidate (a later request's, deferred too, or a version that serves now) stands
             // for it, so the episode stays answered; reopening it would ask again and supersede that one in turn.
             boolean superseded = o.metrics != null && o.metrics.getOrDefault(SUPERSEDED_METRIC, 0.0) > 0;
             if (!RetrainOutcome.PUBLISHED.equals(o.outcome) && !superseded) st.requestedEpisode = -1;
-        } else if (o.requestId.equals(st.timedOutRequestId) && before == null && !st.inFlight()
+        } else if (o.requestId.equals(st.unansweredRequestId) && before == null && !st.inFlight()
                 && (RetrainOutcome.PUBLISHED.equals(o.outcome) || RetrainOutcome.DEFERRED.equals(o.outcome))) {
             // The first answer, after the in-flight timeout (the trainer took it near the timeout, or this trigger
             // was stopped past it), with nothing asked since: its candidate is what the request asked for.
             LOG.info("retrain request {} answered after the in-flight timeout, {}: awaited as if in time", o.requestId,
                     o.outcome);
-            st.timedOutRequestId = null;
+            st.unansweredRequestId = null;
             if (RetrainOutcome.DEFERRED.equals(o.outcome)) {
                 st.deferredRequestId = o.requestId;
                 st.deferredSinceMs = now;
             } else if (o.version > 0 && heldVersions.held(o.version)) {
                 if (o.requestId.equals(st.requestedEpisodeRequestId)) st.requestedEpisode = -1; // retired already
-            } else if (o.version > st.servingVersion) {
-                published(st, o.version, now);
+            } else {
+                // (serving already, under trainer.promotion=immediate: not awaited, but its watch's end releases or
+                // reopens the episode, as for an answer in time)
+                publishedOrTheShadow(st, o.version, now);
             }
         } else if (o.requestId.equals(st.requestedEpisodeRequestId) && st.requestedEpisode >= 0
                 && !RetrainOutcome.PUBLISHED.equals(o.outcome) && !RetrainOutcome.DEFERRED.equals(o.outcome)
@@ -342,7 +346,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             // trained it after all): its candidate waits in shadow like any other, or the next request would replace it
             LOG.info("retrain request {}, answered {} before, published version {} after all: awaited in shadow",
                     o.requestId, before.outcome, o.version);
-            published(st, o.version, now);
+            publishedOrTheShadow(st, o.version, now);
         }
     }
 
@@ -393,9 +397,27 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         st.requestedEpisode = -1;
     }
 
+    /**
+     * A version published beside a candidate it did not replace in shadow (an import waiting for its verdict: the
+     * trainer leaves it there) is never judged itself: the candidate in shadow is what is awaited, or every rule would
+     * ask again once the wait ran out, for another version published beside it.
+     */
+    private void publishedOrTheShadow(TriggerState st, long version, long now) {
+        java.util.OptionalLong shadow = version > st.servingVersion ? heldVersions.candidate() : java.util.OptionalLong.of(0);
+        long other = shadow.isPresent() ? shadow.getAsLong() : 0;
+        if (other > 0 && other != version && other > st.servingVersion) {
+            LOG.info("version {} was published beside version {}, a candidate in shadow: awaiting that one's verdict",
+                    version, other);
+            published(st, other, now);
+        } else {
+            published(st, version, now);
+        }
+    }
+
     private static void published(TriggerState st, long version, long now) {
         st.candidateVersion = version;
         st.candidateSinceMs = now;
+        st.candidateInShadow = false;
     }
 
     /**
@@ -452,6 +474,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         }
         if (st.inFlight() && u.version > st.inFlightModelVersion) {
             LOG.info("retrain request {} answered by model version {}", st.inFlightRequestId, u.version);
+            st.unansweredRequestId = st.inFlightRequestId; // its own outcome, if it comes, still names its candidate
             st.clearInFlight();
             // trainer.promotion=immediate announces its version, watched, before its outcome: serving already, so not
             // awaited, but the rules below release or hold its episode when the watch keeps it or it is rolled back
@@ -475,6 +498,25 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             } else if (u.version >= st.candidateVersion && !(u.shadowVersion > 0 && u.shadowVersion < u.version)) {
                 releaseKeptCandidate(st, u.version); // it (or a newer version) serves and is kept
             }
+        }
+        boolean inShadow = st.candidateVersion > 0 && u.shadowVersion == st.candidateVersion && u.shadowVersion > u.version;
+        if (inShadow && !st.candidateInShadow) {
+            st.candidateSinceMs = now; // (back) in shadow, a pin lifted: its verdict is awaited from now
+        }
+        st.candidateInShadow = inShadow;
+    }
+
+    /**
+     * The candidate is out of shadow and not serving (a pin, manual mode, or an update whose registry read failed):
+     * whether it was held since is read again at every event, so a retirement the update could not confirm still
+     * reopens its episode.
+     */
+    private void recheckCandidateHeld(TriggerState st) {
+        if (st.candidateVersion <= 0 || st.candidateInShadow || st.candidateVersion <= st.servingVersion) return;
+        if (heldVersions.held(st.candidateVersion)) {
+            LOG.info("version {}, published for a drift episode, is held: the episode may ask again", st.candidateVersion);
+            st.candidateVersion = -1;
+            st.requestedEpisode = -1;
         }
     }
 
@@ -533,7 +575,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         }
         if (inCooldown(st, now)) {
             suppressedCooldown.inc();
-            LOG.debug("not requesting {}: cool-down until {}", id, st.lastRequestMs + rules.cooldownMs);
+            LOG.debug("not requesting {}: cool-down until {}", id, cooldownFromMs(st) + rules.cooldownMs);
             return Asked.HELD_BACK;
         }
         st.driftedWindows = 0;
@@ -547,7 +589,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         req.alerts = new ArrayList<>(alerts);
         req.metrics = new LinkedHashMap<>(metrics);
         st.inFlightRequestId = id;
-        st.timedOutRequestId = null; // this one's answer stands for the drift now, not a late one of the last
+        st.unansweredRequestId = null; // this one's answer stands for the drift now, not a late one of the last
         st.inFlightModelVersion = version;
         st.inFlightSinceMs = now;
         requests.inc();
@@ -561,13 +603,20 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             inFlightTimeouts.inc();
             LOG.warn("retrain request {} unanswered after {} ms: no longer waiting for it", st.inFlightRequestId,
                     now - st.inFlightSinceMs);
-            st.timedOutRequestId = st.inFlightRequestId;
+            st.unansweredRequestId = st.inFlightRequestId;
+            st.timedOutAtMs = now; // a late answer may be on its way: no rule asks again for a cool-down
             st.clearInFlight();
         }
     }
 
     private boolean inCooldown(TriggerState st, long now) {
-        return st.lastRequestMs >= 0 && now < st.lastRequestMs + rules.cooldownMs;
+        long from = cooldownFromMs(st);
+        return from >= 0 && now < from + rules.cooldownMs;
+    }
+
+    /** The last request, or the last in-flight timeout when later (its answer may still come): -1 for neither. */
+    private static long cooldownFromMs(TriggerState st) {
+        return Math.max(st.lastRequestMs, st.timedOutAtMs);
     }
 
     private static void newVersion(TriggerState st, long version) {
@@ -585,7 +634,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             next = st.inFlightSinceMs + rules.inFlightTimeoutMs;
         } else if (rules.scheduleMs > 0) {
             next = st.scheduleAnchorMs + rules.scheduleMs;
-            if (st.lastRequestMs >= 0) next = Math.max(next, st.lastRequestMs + rules.cooldownMs);
+            if (cooldownFromMs(st) >= 0) next = Math.max(next, cooldownFromMs(st) + rules.cooldownMs);
             // a due schedule held back by an awaited candidate asks when the wait ends, not again at once
             next = Math.max(next, awaitEndsMs(st, timers.currentProcessingTime()));
         }

@@ -60,10 +60,13 @@ public class TriggerState {
     public long inFlightModelVersion = -1;
     public long inFlightSinceMs = -1;
     /**
-     * The last request the in-flight timeout stopped waiting for, until it is answered: published or deferred late (a
-     * trainer that took it near the timeout, a trigger stopped past it), its candidate is awaited as if in time.
+     * The last request the trigger stopped waiting for before its answer (the in-flight timeout; a newer version that
+     * came to serve), until it is answered or another is asked: published or deferred late (a trainer that took it
+     * near the timeout, a trigger stopped past it), its candidate is awaited as if in time.
      */
-    public String timedOutRequestId;
+    public String unansweredRequestId;
+    /** When the in-flight timeout last gave up on a request: the cool-down counts from it too. -1: never. */
+    public long timedOutAtMs = -1;
     /**
      * The last request answered DEFERRED: its candidate waits in the trainer for labels, and its later outcome
      * (published, rejected, retired) decides whether the drift episode may ask again. Null: none.
@@ -78,6 +81,11 @@ public class TriggerState {
     public long candidateVersion = -1;
     /** When {@link #candidateVersion}'s outcome arrived. */
     public long candidateSinceMs = -1;
+    /**
+     * Whether the last model update named {@link #candidateVersion} in shadow: when it comes back (a pin lifted), its
+     * time in shadow starts again; while it is out of shadow and not serving, whether it was held is read again.
+     */
+    public boolean candidateInShadow;
     /**
      * The older version the last model update names as shadow beside a newer serving one: a promoted (or, under
      * {@code trainer.promotion=immediate}, a published) version is watched, and may yet be rolled back. -1: none.

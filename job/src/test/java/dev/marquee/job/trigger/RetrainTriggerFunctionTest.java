@@ -217,6 +217,146 @@ class RetrainTriggerFunctionTest {
     }
 
     /**
+     * Under trainer.promotion=immediate the trainer announces the new version, watched, before its outcome; both come
+     * after the in-flight timeout. The late answer still names the episode's version: once the watch keeps it, drift
+     * that persists asks again.
+     */
+    @Test
+    void aLateAnswerUnderImmediatePromotionReleasesItsEpisodeOnceTheWatchKeepsIt() throws Exception {
+        try (var h = harness(driftOnly(MINUTE))) {
+            Episode episode = openEpisode(7, 0);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            assertThat(ids(h)).hasSize(1);
+            h.setProcessingTime(TIMEOUT + MINUTE);
+            ModelUpdate promoted = new ModelUpdate(MODEL, 2, "/r/marquee/2", 0);
+            promoted.shadowVersion = 1; // version 1 watched beside it
+            send(h, promoted);
+            RetrainOutcome late = outcome(ids(h).get(0), RetrainOutcome.PUBLISHED);
+            late.version = 2;
+            send(h, late);
+            send(h, new ModelUpdate(MODEL, 2, "/r/marquee/2", 0)); // the watch kept version 2
+            h.setProcessingTime(TIMEOUT + 20 * MINUTE);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(2, true), episode));
+            assertThat(ids(h)).as("the drift persists against the kept version").hasSize(2);
+        }
+    }
+
+    /**
+     * The trigger was stopped past its in-flight timeout with a schedule due: restored, it gives up on the request but
+     * asks nothing for a cool-down, so the backlog's late answer is read first and its candidate awaited.
+     */
+    @Test
+    void aRestoreLongPastTheTimeoutReadsTheLateAnswerBeforeTheScheduleAsks() throws Exception {
+        TriggerRules withSchedule = rules(3, NO_LIMIT, NO_LIMIT, 3 * 60 * MINUTE, MINUTE);
+        OperatorSubtaskState snapshot;
+        String first;
+        try (var h = harness(withSchedule)) {
+            Episode episode = openEpisode(7, 0);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            first = ids(h).get(0);
+            snapshot = h.snapshot(1L, 0L);
+        }
+        try (var h = harness(withSchedule, CARD_0_90, snapshot)) {
+            h.setProcessingTime(5 * 60 * MINUTE); // the overdue timeout fires, and the schedule is due
+            assertThat(ids(h)).as("nothing asked in the timeout's firing").isEmpty();
+            RetrainOutcome late = outcome(first, RetrainOutcome.PUBLISHED);
+            late.version = 2;
+            send(h, late);
+            h.setProcessingTime(5 * 60 * MINUTE + 40 * MINUTE);
+            Episode next = openEpisode(8, 5 * 60 * MINUTE + 30 * MINUTE);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), next));
+            assertThat(ids(h)).as("version 2 waits in shadow: neither the schedule nor a new episode asks").isEmpty();
+        }
+    }
+
+    /**
+     * A pin took the candidate out of shadow for longer than the in-flight timeout; unpinned, it is judged again, and
+     * no rule asks for another candidate to replace it unjudged.
+     */
+    @Test
+    void aCandidateBackInShadowAfterAnUnpinIsAwaitedAgain(@TempDir Path registryDir) throws Exception {
+        try (var h = harness(driftOnly(MINUTE), new ModelRegistry(registryDir))) {
+            Episode episode = openEpisode(7, 0);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            RetrainOutcome published = outcome(ids(h).get(0), RetrainOutcome.PUBLISHED);
+            published.version = 2;
+            send(h, published);
+            ModelUpdate inShadow = new ModelUpdate(MODEL, 1, "/r/marquee/1", 0);
+            inShadow.shadowVersion = 2;
+            send(h, inShadow);
+            h.setProcessingTime(10 * MINUTE);
+            send(h, new ModelUpdate(MODEL, 1, "/r/marquee/1", 0)); // pinned: no shadow runs
+            h.setProcessingTime(TIMEOUT + 30 * MINUTE);
+            send(h, inShadow); // unpinned: version 2 in shadow again
+            Episode next = openEpisode(8, TIMEOUT + 20 * MINUTE);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), next));
+            assertThat(ids(h)).as("version 2 is judged again: no new request").hasSize(1);
+        }
+    }
+
+    /**
+     * An import waits in shadow for its verdict; the retrain asked meanwhile is published beside it, never judged: the
+     * import is what the episode waits for, and its retirement reopens the episode.
+     */
+    @Test
+    void aRetrainPublishedBesideAnImportInShadowAwaitsTheImport(@TempDir Path registryDir) throws Exception {
+        ModelRegistry registry = new ModelRegistry(registryDir);
+        try (var h = harness(driftOnly(MINUTE), registry)) {
+            Episode episode = openEpisode(7, 0);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            assertThat(ids(h)).hasSize(1);
+            java.nio.file.Files.createDirectories(registry.versionDir(MODEL, 2));
+            registry.writeState(MODEL, ServingState.serving(1, "version 1 serves", 0)
+                    .with(1, 2, ServingState.CANDIDATE, "imported in shadow", 1));
+            ModelUpdate imported = new ModelUpdate(MODEL, 1, "/r/marquee/1", 0);
+            imported.shadowVersion = 2;
+            send(h, imported);
+            RetrainOutcome beside = outcome(ids(h).get(0), RetrainOutcome.PUBLISHED);
+            beside.version = 3;
+            send(h, beside);
+
+            ServingState retired = ServingState.serving(1, "version 2 retired", 2);
+            retired.held.put(2L, "worse on live labels");
+            registry.writeState(MODEL, retired);
+            send(h, new ModelUpdate(MODEL, 1, "/r/marquee/1", 0));
+            h.setProcessingTime(10 * MINUTE);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            assertThat(ids(h)).as("the import it waited for was retired: the episode asks again").hasSize(2);
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean REGISTRY_READABLE = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * The update that took the candidate out of shadow came while the registry could not be read (it retired the
+     * candidate, but held() said no): read again at the next events, the retirement still reopens the episode.
+     */
+    @Test
+    void aRetirementTheRegistryCouldNotConfirmAtItsUpdateStillReopensTheEpisode() throws Exception {
+        REGISTRY_READABLE.set(false);
+        HeldVersions heldWhenReadable = version -> version == 2 && REGISTRY_READABLE.get();
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new RetrainTriggerFunction(
+                driftOnly(MINUTE), CARD_0_90, heldWhenReadable)), new ConstantKey(MODEL), Types.STRING);
+        h.setProcessingTime(0);
+        h.open();
+        try (h) {
+            Episode episode = openEpisode(7, 0);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            RetrainOutcome published = outcome(ids(h).get(0), RetrainOutcome.PUBLISHED);
+            published.version = 2;
+            send(h, published);
+            ModelUpdate inShadow = new ModelUpdate(MODEL, 1, "/r/marquee/1", 0);
+            inShadow.shadowVersion = 2;
+            send(h, inShadow);
+            send(h, new ModelUpdate(MODEL, 1, "/r/marquee/1", 0)); // retired: out of shadow, held unread
+            REGISTRY_READABLE.set(true);
+            h.setProcessingTime(10 * MINUTE);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            assertThat(ids(h)).as("held after all: the episode asks again").hasSize(2);
+        }
+    }
+
+    /**
      * A request answered RATE_LIMITED whose commit was lost is redone by the restarted worker and published after all:
      * that candidate waits in shadow as any other, so the drift does not ask again and replace it unjudged.
      */
@@ -1108,7 +1248,11 @@ class RetrainTriggerFunctionTest {
         try (var h = harness(driftOnly(COOLDOWN), CARD_0_90, snapshot)) {
             h.setProcessingTime(TIMEOUT); // the restored timeout timer fires
             drifted(h, 1);
-            assertThat(ids(h)).as("the count (2) survived, and the timeout ended the wait").hasSize(1);
+            assertThat(ids(h)).as("the timeout ended the wait, and a cool-down runs from it: a late answer may come")
+                    .isEmpty();
+            h.setProcessingTime(TIMEOUT + COOLDOWN);
+            drifted(h, 1);
+            assertThat(ids(h)).as("the count (2) survived, and the cool-down after the timeout ended").hasSize(1);
         }
         sequence = atSnapshot;
         try (var h = harness(driftOnly(COOLDOWN), CARD_0_90, snapshot)) {

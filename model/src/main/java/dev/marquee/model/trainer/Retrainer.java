@@ -446,8 +446,8 @@ final class Retrainer {
             out.accept("trainer: version " + version + " is " + outcome.reason);
             return null;
         }
-        if (state.hasShadow() && ServingState.CANDIDATE.equals(state.shadowRole) && state.shadow != version
-                && importedVersion(registry, name, state.shadow)) {
+        if (PromotionSettings.SHADOW.equals(mode) && state.hasShadow() && ServingState.CANDIDATE.equals(state.shadowRole)
+                && state.shadow != version && importedVersion(registry, name, state.shadow)) {
             // someone put that import in shadow to be judged on live labels: this retrain was never compared with it
             outcome.reason = "published, neither serving nor in shadow: version " + state.shadow + " (imported) is in"
                     + " shadow awaiting its verdict on live labels, and this one was judged against version " + serving

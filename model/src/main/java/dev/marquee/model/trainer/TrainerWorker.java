@@ -199,7 +199,11 @@ final class TrainerWorker implements AutoCloseable {
                 out.accept("trainer: request " + request.requestId + " is for model '" + request.modelName + "', not '"
                         + settings.modelName() + "': skipped, no outcome (its own worker answers it"
                         + (sharesAGroupByDefault(settings.group(), request.modelName) ? "; each model's worker needs a --group of its own,"
-                                + " or the one that gets a request may be the other model's" : "") + ")");
+                                + " or the one that gets a request may be the other model's"
+                                : !defaultGroup(settings.modelName()).equals(settings.group()) ? "; if model '"
+                                + request.modelName + "''s worker was given --group " + settings.group() + " too, the two"
+                                + " split the requests and each skips part of the other's: give each a group of its own"
+                                : "") + ")");
                 commit(consumer, record);
                 return;
             }

@@ -132,6 +132,13 @@ class RetrainerGateTest {
         assertThat(after.shadow).isEqualTo(2);
         assertThat(after.held).isEmpty();
 
+        RetrainOutcome immediate = retrainer(settings("--trainer.promotion", "immediate"))
+                .handle(request("r-immediate"), LabelReader.Labels.of(shiftedLabels())).outcome();
+        assertThat(immediate.outcome).as(log.toString()).isEqualTo(RetrainOutcome.PUBLISHED);
+        dev.marquee.model.ServingState served = registry.state("marquee");
+        assertThat(served.serving).as("immediate: it serves at once, as the mode says").isEqualTo(immediate.version);
+        assertThat(served.held).containsKey(2L);
+
         assertThat(CardConfig.from(card, "version 2's model card").source())
                 .contains("imported version").contains("default architecture is trained in its place");
     }
