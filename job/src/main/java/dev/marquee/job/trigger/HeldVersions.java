@@ -11,6 +11,11 @@ public interface HeldVersions extends Serializable {
     /** False when the version is not held, or when the registry cannot be read. */
     boolean held(long version);
 
+    /** Whether the version is held; empty when the registry cannot be read (ask again later). */
+    default java.util.Optional<Boolean> heldIfKnown(long version) {
+        return java.util.Optional.of(held(version));
+    }
+
     /**
      * The version the registry's pointer watches in shadow beside a newer serving one, 0 for none; empty when the
      * registry cannot be read (ask again later).

@@ -45,11 +45,16 @@ public final class RegistryHeldVersions implements HeldVersions {
 
     @Override
     public boolean held(long version) {
+        return heldIfKnown(version).orElse(false);
+    }
+
+    @Override
+    public java.util.Optional<Boolean> heldIfKnown(long version) {
         try {
-            return new ModelRegistry(Path.of(registryBase)).state(modelName).held.containsKey(version);
+            return java.util.Optional.of(new ModelRegistry(Path.of(registryBase)).state(modelName).held.containsKey(version));
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot read the serving pointer of model '{}' in {}: {}", modelName, registryBase, e.toString());
-            return false;
+            return java.util.Optional.empty();
         }
     }
 }

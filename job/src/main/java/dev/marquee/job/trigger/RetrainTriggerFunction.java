@@ -57,6 +57,9 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
     private transient Counter inputQualityOnly;
     /** Whether the registry was asked, since this instance started, for a watch its state may not know of. */
     private transient boolean watchChecked;
+    /** When {@link #recheckCandidateHeld} last read the registry (not state: a restart reads it again at once). */
+    private transient long lastHeldRecheckMs;
+    private static final long HELD_RECHECK_MS = 60_000;
     // Mirrors of the keyed state for gauges (a gauge is read outside any key context).
     private transient volatile int driftedWindowsGauge;
     private transient volatile int rmseWindowsGauge;
@@ -76,6 +79,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
     @Override
     public void open(OpenContext context) {
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("retrain-trigger", TriggerState.class));
+        lastHeldRecheckMs = Long.MIN_VALUE / 2; // (a transient field's initializer would not run after deserialization)
         MetricGroup m = getRuntimeContext().getMetricGroup().addGroup("marquee");
         requests = m.counter("retrainRequests");
         suppressedInFlight = m.counter("retrainSuppressedInFlight");
@@ -101,7 +105,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         }
         checkWatchOnce(st, now);
         expireInFlight(st, now);
-        recheckCandidateHeld(st);
+        recheckCandidateHeld(st, now);
         if (event.report != null) onReport(event.report, st, now, out);
         else if (event.outcome != null) onOutcome(event.outcome, st, now);
         else if (event.update != null) onUpdate(event.update, st, now);
@@ -117,7 +121,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         long now = ctx.timerService().currentProcessingTime();
         checkWatchOnce(st, now); // an overdue timer fires right after a restore, before any input
         expireInFlight(st, now);
-        recheckCandidateHeld(st);
+        recheckCandidateHeld(st, now);
         onSchedule(st, now, out);
         save(st, ctx.timerService());
     }
@@ -417,7 +421,8 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
     private static void published(TriggerState st, long version, long now) {
         st.candidateVersion = version;
         st.candidateSinceMs = now;
-        st.candidateInShadow = false;
+        st.candidateLeftShadow = false;
+        st.candidateHeldUnknown = false;
     }
 
     /**
@@ -474,7 +479,6 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         }
         if (st.inFlight() && u.version > st.inFlightModelVersion) {
             LOG.info("retrain request {} answered by model version {}", st.inFlightRequestId, u.version);
-            st.unansweredRequestId = st.inFlightRequestId; // its own outcome, if it comes, still names its candidate
             st.clearInFlight();
             // trainer.promotion=immediate announces its version, watched, before its outcome: serving already, so not
             // awaited, but the rules below release or hold its episode when the watch keeps it or it is rolled back
@@ -489,7 +493,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
                         + " one's verdict", st.candidateVersion, u.shadowVersion);
                 st.candidateVersion = u.shadowVersion;
                 st.candidateSinceMs = now;
-            } else if (heldVersions.held(st.candidateVersion)) {
+            } else if (candidateHeld(st)) {
                 // Retired on live labels (or rolled back): the episode it answered has no better model after all.
                 LOG.info("version {}, published for a drift episode, is held: the episode may ask again",
                         st.candidateVersion);
@@ -499,21 +503,31 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
                 releaseKeptCandidate(st, u.version); // it (or a newer version) serves and is kept
             }
         }
-        boolean inShadow = st.candidateVersion > 0 && u.shadowVersion == st.candidateVersion && u.shadowVersion > u.version;
-        if (inShadow && !st.candidateInShadow) {
-            st.candidateSinceMs = now; // (back) in shadow, a pin lifted: its verdict is awaited from now
+        if (st.candidateVersion > 0 && st.candidateVersion > u.version) {
+            boolean inShadow = u.shadowVersion == st.candidateVersion;
+            if (inShadow && st.candidateLeftShadow) {
+                st.candidateSinceMs = now; // back in shadow, a pin lifted: its verdict is awaited from now
+            }
+            st.candidateLeftShadow = !inShadow;
         }
-        st.candidateInShadow = inShadow;
+    }
+
+    /** Whether the candidate is held; when the registry cannot say, asked again later ({@link #recheckCandidateHeld}). */
+    private boolean candidateHeld(TriggerState st) {
+        java.util.Optional<Boolean> held = heldVersions.heldIfKnown(st.candidateVersion);
+        st.candidateHeldUnknown = held.isEmpty();
+        return held.orElse(false);
     }
 
     /**
-     * The candidate is out of shadow and not serving (a pin, manual mode, or an update whose registry read failed):
-     * whether it was held since is read again at every event, so a retirement the update could not confirm still
-     * reopens its episode.
+     * The update that took the candidate out of shadow came while the registry could not be read: whether it was
+     * held is read again, at most once a minute, until the registry answers; a retirement the update could not
+     * confirm then still reopens its episode.
      */
-    private void recheckCandidateHeld(TriggerState st) {
-        if (st.candidateVersion <= 0 || st.candidateInShadow || st.candidateVersion <= st.servingVersion) return;
-        if (heldVersions.held(st.candidateVersion)) {
+    private void recheckCandidateHeld(TriggerState st, long now) {
+        if (!st.candidateHeldUnknown || st.candidateVersion <= 0 || now < lastHeldRecheckMs + HELD_RECHECK_MS) return;
+        lastHeldRecheckMs = now;
+        if (candidateHeld(st)) {
             LOG.info("version {}, published for a drift episode, is held: the episode may ask again", st.candidateVersion);
             st.candidateVersion = -1;
             st.requestedEpisode = -1;

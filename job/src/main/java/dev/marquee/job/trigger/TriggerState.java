@@ -60,9 +60,9 @@ public class TriggerState {
     public long inFlightModelVersion = -1;
     public long inFlightSinceMs = -1;
     /**
-     * The last request the trigger stopped waiting for before its answer (the in-flight timeout; a newer version that
-     * came to serve), until it is answered or another is asked: published or deferred late (a trainer that took it
-     * near the timeout, a trigger stopped past it), its candidate is awaited as if in time.
+     * The last request the in-flight timeout stopped waiting for, until it is answered or another is asked: published
+     * or deferred late (a trainer that took it near the timeout, a trigger stopped past it), its candidate is awaited
+     * as if in time.
      */
     public String unansweredRequestId;
     /** When the in-flight timeout last gave up on a request: the cool-down counts from it too. -1: never. */
@@ -82,10 +82,15 @@ public class TriggerState {
     /** When {@link #candidateVersion}'s outcome arrived. */
     public long candidateSinceMs = -1;
     /**
-     * Whether the last model update named {@link #candidateVersion} in shadow: when it comes back (a pin lifted), its
-     * time in shadow starts again; while it is out of shadow and not serving, whether it was held is read again.
+     * Whether an update since {@link #candidateVersion} was published named it out of shadow (a pin): when one names
+     * it in shadow again (the pin lifted), its time in shadow starts again.
      */
-    public boolean candidateInShadow;
+    public boolean candidateLeftShadow;
+    /**
+     * The update that took the candidate out of shadow came while the registry could not say whether it was held:
+     * read again until it can (at most once a minute).
+     */
+    public boolean candidateHeldUnknown;
     /**
      * The older version the last model update names as shadow beside a newer serving one: a promoted (or, under
      * {@code trainer.promotion=immediate}, a published) version is watched, and may yet be rolled back. -1: none.

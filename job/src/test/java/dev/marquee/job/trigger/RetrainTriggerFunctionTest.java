@@ -325,6 +325,53 @@ class RetrainTriggerFunctionTest {
         }
     }
 
+    /**
+     * The trainer announces its candidate before its outcome, and the promoter announces it again after a restart:
+     * that is no return to shadow, and the wait still ends the in-flight timeout after the outcome.
+     */
+    @Test
+    void aCandidateAnnouncedAgainInShadowIsNotAwaitedAnew() throws Exception {
+        try (var h = harness(driftOnly(MINUTE))) {
+            Episode episode = openEpisode(7, 0);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            ModelUpdate inShadow = new ModelUpdate(MODEL, 1, "/r/marquee/1", 0);
+            inShadow.shadowVersion = 2;
+            send(h, inShadow); // the trainer's order: the update, then the outcome
+            RetrainOutcome published = outcome(ids(h).get(0), RetrainOutcome.PUBLISHED);
+            published.version = 2;
+            send(h, published);
+            h.setProcessingTime(TIMEOUT - 10 * MINUTE);
+            send(h, inShadow); // a restarted promoter's first announcement
+            h.setProcessingTime(TIMEOUT + 10 * MINUTE);
+            Episode next = openEpisode(8, TIMEOUT);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), next));
+            assertThat(ids(h)).as("the wait ended at the timeout after the outcome").hasSize(2);
+        }
+    }
+
+    /**
+     * A version promoted while the request trained answers it (in flight no more); the request's own late outcome, a
+     * version published beside it that nobody judges, does not take the candidate's place: once the watch keeps the
+     * promoted version, drift that persists asks again.
+     */
+    @Test
+    void aLatePublicationBesideAVersionPromotedMeanwhileLetsTheEpisodeAskAgain() throws Exception {
+        try (var h = harness(driftOnly(MINUTE))) {
+            Episode episode = openEpisode(7, 0);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            ModelUpdate promoted = new ModelUpdate(MODEL, 2, "/r/marquee/2", 0);
+            promoted.shadowVersion = 1; // an import promoted, version 1 watched
+            send(h, promoted);
+            RetrainOutcome beside = outcome(ids(h).get(0), RetrainOutcome.PUBLISHED);
+            beside.version = 3; // "published, neither serving nor in shadow"
+            send(h, beside);
+            send(h, new ModelUpdate(MODEL, 2, "/r/marquee/2", 0)); // the watch kept version 2
+            h.setProcessingTime(10 * MINUTE);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(2, true), episode));
+            assertThat(ids(h)).as("the drift persists against the kept version").hasSize(2);
+        }
+    }
+
     private static final java.util.concurrent.atomic.AtomicBoolean REGISTRY_READABLE = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
@@ -334,7 +381,17 @@ class RetrainTriggerFunctionTest {
     @Test
     void aRetirementTheRegistryCouldNotConfirmAtItsUpdateStillReopensTheEpisode() throws Exception {
         REGISTRY_READABLE.set(false);
-        HeldVersions heldWhenReadable = version -> version == 2 && REGISTRY_READABLE.get();
+        HeldVersions heldWhenReadable = new HeldVersions() {
+            @Override
+            public boolean held(long version) {
+                return heldIfKnown(version).orElse(false);
+            }
+
+            @Override
+            public java.util.Optional<Boolean> heldIfKnown(long version) {
+                return REGISTRY_READABLE.get() ? java.util.Optional.of(version == 2) : java.util.Optional.empty();
+            }
+        };
         var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new RetrainTriggerFunction(
                 driftOnly(MINUTE), CARD_0_90, heldWhenReadable)), new ConstantKey(MODEL), Types.STRING);
         h.setProcessingTime(0);
