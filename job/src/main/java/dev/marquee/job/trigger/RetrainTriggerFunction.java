@@ -318,9 +318,12 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             boolean superseded = o.metrics != null && o.metrics.getOrDefault(SUPERSEDED_METRIC, 0.0) > 0;
             if (!RetrainOutcome.PUBLISHED.equals(o.outcome) && !superseded) st.requestedEpisode = -1;
         } else if (o.requestId.equals(st.unansweredRequestId) && before == null && !st.inFlight()
-                && (RetrainOutcome.PUBLISHED.equals(o.outcome) || RetrainOutcome.DEFERRED.equals(o.outcome))) {
-            // The first answer, after the in-flight timeout (the trainer took it near the timeout, or this trigger
-            // was stopped past it), with nothing asked since: its candidate is what the request asked for.
+                && (RetrainOutcome.PUBLISHED.equals(o.outcome) || RetrainOutcome.DEFERRED.equals(o.outcome))
+                && !(o.baseVersion > 0 && o.baseVersion != st.servingVersion && o.version != st.servingVersion)) {
+            // The first answer after the trigger stopped waiting (the in-flight timeout: the trainer took it near the
+            // timeout, or this trigger was stopped past it; a newer version came to serve before the trainer took it),
+            // with nothing asked since: its candidate is what the request asked for. Not one judged against a version
+            // that no longer serves: the trainer publishes that one neither serving nor in shadow.
             LOG.info("retrain request {} answered after the in-flight timeout, {}: awaited as if in time", o.requestId,
                     o.outcome);
             st.unansweredRequestId = null;
@@ -422,7 +425,9 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         st.candidateVersion = version;
         st.candidateSinceMs = now;
         st.candidateLeftShadow = false;
-        st.candidateHeldUnknown = false;
+        // read once at the next input: its retirement may have been announced before this answer was read (the
+        // three inputs come from three topics, in no order after a restore)
+        st.candidateHeldUnknown = true;
     }
 
     /**
@@ -479,6 +484,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         }
         if (st.inFlight() && u.version > st.inFlightModelVersion) {
             LOG.info("retrain request {} answered by model version {}", st.inFlightRequestId, u.version);
+            st.unansweredRequestId = st.inFlightRequestId; // taken after it, the request trains against it: awaited
             st.clearInFlight();
             // trainer.promotion=immediate announces its version, watched, before its outcome: serving already, so not
             // awaited, but the rules below release or hold its episode when the watch keeps it or it is rolled back

@@ -364,11 +364,62 @@ class RetrainTriggerFunctionTest {
             send(h, promoted);
             RetrainOutcome beside = outcome(ids(h).get(0), RetrainOutcome.PUBLISHED);
             beside.version = 3; // "published, neither serving nor in shadow"
+            beside.baseVersion = 1; // trained against version 1, which no longer serves
             send(h, beside);
             send(h, new ModelUpdate(MODEL, 2, "/r/marquee/2", 0)); // the watch kept version 2
             h.setProcessingTime(10 * MINUTE);
             for (int i = 0; i < 3; i++) send(h, withEpisode(report(2, true), episode));
             assertThat(ids(h)).as("the drift persists against the kept version").hasSize(2);
+        }
+    }
+
+    /**
+     * A version promoted while the request waited in the queue answers it; the trainer then takes it against that
+     * version and its candidate goes into shadow: that candidate is awaited, not replaced by the next episode's.
+     */
+    @Test
+    void aRequestTakenAfterANewerVersionServedAwaitsItsCandidateInShadow() throws Exception {
+        try (var h = harness(driftOnly(MINUTE))) {
+            Episode episode = openEpisode(7, 0);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            ModelUpdate promoted = new ModelUpdate(MODEL, 2, "/r/marquee/2", 0);
+            promoted.shadowVersion = 1;
+            send(h, promoted);
+            send(h, new ModelUpdate(MODEL, 2, "/r/marquee/2", 0)); // the watch kept version 2
+            ModelUpdate inShadow = new ModelUpdate(MODEL, 2, "/r/marquee/2", 0);
+            inShadow.shadowVersion = 3;
+            send(h, inShadow);
+            RetrainOutcome published = outcome(ids(h).get(0), RetrainOutcome.PUBLISHED);
+            published.version = 3;
+            published.baseVersion = 2; // taken after version 2 served
+            send(h, published);
+            h.setProcessingTime(10 * MINUTE);
+            Episode next = openEpisode(8, 5 * MINUTE);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(2, true), next));
+            assertThat(ids(h)).as("version 3 is judged in shadow: no new request").hasSize(1);
+        }
+    }
+
+    /** The retirement was announced before the outcome was read (a restore's backlog): the held version is not awaited. */
+    @Test
+    void aCandidateRetiredBeforeItsOutcomeIsReadIsNotAwaited(@TempDir Path registryDir) throws Exception {
+        ModelRegistry registry = new ModelRegistry(registryDir);
+        try (var h = harness(driftOnly(MINUTE), registry)) {
+            Episode episode = openEpisode(7, 0);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            ModelUpdate inShadow = new ModelUpdate(MODEL, 1, "/r/marquee/1", 0);
+            inShadow.shadowVersion = 2;
+            send(h, inShadow);
+            ServingState retired = ServingState.serving(1, "version 2 retired", 1);
+            retired.held.put(2L, "worse on live labels");
+            registry.writeState(MODEL, retired);
+            send(h, new ModelUpdate(MODEL, 1, "/r/marquee/1", 0));
+            RetrainOutcome published = outcome(ids(h).get(0), RetrainOutcome.PUBLISHED);
+            published.version = 2;
+            send(h, published);
+            h.setProcessingTime(10 * MINUTE);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            assertThat(ids(h)).as("version 2 is held: the episode asks again").hasSize(2);
         }
     }
 
