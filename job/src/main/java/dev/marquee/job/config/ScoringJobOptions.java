@@ -79,8 +79,9 @@ public final class ScoringJobOptions {
             .withDescription("prefix of the sinks' transactional ids (exactly-once; for a `model.name` other than `marquee`"
                     + " the default is `marquee-scoring-<model.name>`); unique per job on one Kafka cluster (two jobs"
                     + " writing to the same brokers with one prefix abort each other's transactions, whatever Flink cluster"
-                    + " each runs on), and not ending in `-labeled` at exactly-once (its predictions sink's ids would be the labeled-predictions"
-                    + " sink's of the job with the prefix before it); changed across a savepoint, the job needs WRITE on the old prefix's ids too until its"
+                    + " each runs on); one given by hand must not end in `-labeled` at exactly-once (its predictions sink's ids would be the"
+                    + " labeled-predictions sink's of a job with the prefix before it), nor may the model name end so without one, but"
+                    + " for `marquee-labeled`, whose default prefix no other model's can meet; changed across a savepoint, the job needs WRITE on the old prefix's ids too until its"
                     + " first checkpoint (the restore commits or aborts the old transactions)");
     public static final ConfigOption<Long> TRANSACTION_TIMEOUT_MS = key("delivery.transaction-timeout-ms").longType()
             .defaultValue(900_000L).withDescription("must exceed the checkpoint interval by at least 10 s and not exceed the brokers'"

@@ -401,6 +401,17 @@ class InfraConfigTest {
         }
     }
 
+    /** infra/README.md is the index someone deploys from: every manifest is in it. */
+    @Test
+    void everyManifestIsInTheInfraIndex() throws IOException {
+        String index = Files.readString(INFRA.resolve("README.md"), StandardCharsets.UTF_8);
+        try (Stream<Path> s = Files.list(INFRA.resolve("k8s"))) {
+            for (Path file : s.filter(p -> p.toString().endsWith(".yaml")).sorted().collect(Collectors.toList())) {
+                assertThat(index).as("infra/README.md lists %s", file.getFileName()).contains("`k8s/" + file.getFileName() + "`");
+            }
+        }
+    }
+
     /**
      * The operator's Helm chart makes the job service account only in the namespaces it watches: infra/k8s declares
      * each FlinkDeployment's own, bound to a Role that lets the JobManager manage its pods and HA ConfigMaps.

@@ -33,11 +33,11 @@ class CommandLinesTest {
                 command("watch", WatchCommand::new, "--predictions", "--bootstrap", "--until-version",
                         "--timeout-seconds", "--consumer-prop", "--model-name"),
                 command("hostile-requests", HostileRequestsCommand::new, "--count", "--bootstrap", "--topic", "--rate",
-                        "--timestamp"),
+                        "--timestamp", "--producer-prop"),
                 command("audit-outcomes", OutcomeAuditCommand::new, "--samples", "--bootstrap", "--requests-topic",
                         "--predictions-topic", "--dead-letters-topic", "--labels", "--ratings-topic",
                         "--labeled-predictions-topic", "--timeout-seconds", "--settle-seconds",
-                        "--consumer-prop", "--parser-setting"));
+                        "--consumer-prop", "--parser-setting", "--model-name"));
     }
 
     /** The first option named takes a number, so "many" is a bad value for it. */
