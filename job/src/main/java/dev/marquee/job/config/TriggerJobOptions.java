@@ -52,7 +52,8 @@ public final class TriggerJobOptions {
                     + " 0: off");
     public static final ConfigOption<Long> COOLDOWN_MS = key("trigger.cooldown-ms").longType()
             .defaultValue(30 * 60_000L).withDescription("no request within this long of the previous one, nor of the"
-                    + " in-flight timeout giving up on one (its answer may still come)");
+                    + " trigger's giving up on one before its answer (the in-flight timeout, or a newer version that came to"
+                    + " serve): that answer may still come");
     public static final ConfigOption<Long> IN_FLIGHT_TIMEOUT_MS = key("trigger.in-flight-timeout-ms").longType()
             .defaultValue(2 * 3_600_000L).withDescription("a request unanswered (no outcome, no newer model version)"
                     + " for this long stops blocking the next; so does a candidate awaited in shadow, a deferred one, or"

@@ -318,21 +318,27 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             boolean superseded = o.metrics != null && o.metrics.getOrDefault(SUPERSEDED_METRIC, 0.0) > 0;
             if (!RetrainOutcome.PUBLISHED.equals(o.outcome) && !superseded) st.requestedEpisode = -1;
         } else if (o.requestId.equals(st.unansweredRequestId) && before == null && !st.inFlight()
-                && (RetrainOutcome.PUBLISHED.equals(o.outcome) || RetrainOutcome.DEFERRED.equals(o.outcome))
-                && !(o.baseVersion > 0 && o.baseVersion != st.servingVersion && o.version != st.servingVersion)) {
+                && (RetrainOutcome.PUBLISHED.equals(o.outcome) || RetrainOutcome.DEFERRED.equals(o.outcome))) {
             // The first answer after the trigger stopped waiting (the in-flight timeout: the trainer took it near the
             // timeout, or this trigger was stopped past it; a newer version came to serve before the trainer took it),
             // with nothing asked since: its candidate is what the request asked for. Not one judged against a version
             // that no longer serves: the trainer publishes that one neither serving nor in shadow.
-            LOG.info("retrain request {} answered after the in-flight timeout, {}: awaited as if in time", o.requestId,
-                    o.outcome);
             st.unansweredRequestId = null;
-            if (RetrainOutcome.DEFERRED.equals(o.outcome)) {
+            long serving = st.announcedServingVersion > 0 ? st.announcedServingVersion : st.servingVersion;
+            boolean held = o.version > 0 && heldVersions.held(o.version);
+            if (o.baseVersion > 0 && o.baseVersion != serving && o.version != serving) {
+                LOG.info("retrain request {} answered late, {}, judged against version {} while {} serves: not awaited",
+                        o.requestId, o.outcome, o.baseVersion, serving);
+                if (held && o.requestId.equals(st.requestedEpisodeRequestId)) st.requestedEpisode = -1;
+            } else if (RetrainOutcome.DEFERRED.equals(o.outcome)) {
+                LOG.info("retrain request {} answered late, DEFERRED: awaited as if in time", o.requestId);
                 st.deferredRequestId = o.requestId;
                 st.deferredSinceMs = now;
-            } else if (o.version > 0 && heldVersions.held(o.version)) {
+            } else if (held) {
                 if (o.requestId.equals(st.requestedEpisodeRequestId)) st.requestedEpisode = -1; // retired already
             } else {
+                LOG.info("retrain request {} answered late, PUBLISHED version {}: awaited as if in time", o.requestId,
+                        o.version);
                 // (serving already, under trainer.promotion=immediate: not awaited, but its watch's end releases or
                 // reopens the episode, as for an answer in time)
                 publishedOrTheShadow(st, o.version, now);
@@ -469,6 +475,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
 
     private void onUpdate(ModelUpdate u, TriggerState st, long now) {
         if (!rules.modelName.equals(u.modelName)) return;
+        st.announcedServingVersion = u.version;
         if (u.version != st.servingVersion) { // a rollback announces a lower number: that counts too
             newVersion(st, u.version);
             st.scheduleAnchorMs = Math.max(st.scheduleAnchorMs, now);
@@ -485,6 +492,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         if (st.inFlight() && u.version > st.inFlightModelVersion) {
             LOG.info("retrain request {} answered by model version {}", st.inFlightRequestId, u.version);
             st.unansweredRequestId = st.inFlightRequestId; // taken after it, the request trains against it: awaited
+            st.timedOutAtMs = now; // and its answer may still come: no rule asks again for a cool-down
             st.clearInFlight();
             // trainer.promotion=immediate announces its version, watched, before its outcome: serving already, so not
             // awaited, but the rules below release or hold its episode when the watch keeps it or it is rolled back

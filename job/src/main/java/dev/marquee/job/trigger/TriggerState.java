@@ -65,8 +65,16 @@ public class TriggerState {
      * as if in time.
      */
     public String unansweredRequestId;
-    /** When the in-flight timeout last gave up on a request: the cool-down counts from it too. -1: never. */
+    /**
+     * When the trigger last stopped waiting for a request before its answer (the in-flight timeout; a newer version
+     * that came to serve): the cool-down counts from it too. -1: never.
+     */
     public long timedOutAtMs = -1;
+    /**
+     * The serving version the last model update announced; unlike {@link #servingVersion}, not moved by a report of a
+     * version being swapped out. -1: none read yet.
+     */
+    public long announcedServingVersion = -1;
     /**
      * The last request answered DEFERRED: its candidate waits in the trainer for labels, and its later outcome
      * (published, rejected, retired) decides whether the drift episode may ask again. Null: none.

@@ -423,6 +423,91 @@ class RetrainTriggerFunctionTest {
         }
     }
 
+    /**
+     * The swapped-out version's last window is reported after the update that promoted version 2 (a window is tagged
+     * with the version that scored most of it): the late answer is still judged against what the update announced.
+     * A version trained against version 1 is not awaited; one trained against version 2, in shadow, is.
+     */
+    @Test
+    void aLateAnswerIsJudgedAgainstTheAnnouncedVersionNotAnOldVersionsLastWindow() throws Exception {
+        for (long base : new long[] {1, 2}) {
+            try (var h = harness(driftOnly(MINUTE))) {
+                Episode episode = openEpisode(7, 0);
+                for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+                send(h, new ModelUpdate(MODEL, 2, "/r/marquee/2", 0)); // promoted by hand while the request waited
+                send(h, report(1, false)); // version 1's last window
+                if (base == 2) {
+                    ModelUpdate inShadow = new ModelUpdate(MODEL, 2, "/r/marquee/2", 0);
+                    inShadow.shadowVersion = 3;
+                    send(h, inShadow);
+                }
+                RetrainOutcome late = outcome(ids(h).get(0), RetrainOutcome.PUBLISHED);
+                late.version = 3;
+                late.baseVersion = base;
+                send(h, late);
+                h.setProcessingTime(40 * MINUTE);
+                Episode next = openEpisode(8, 30 * MINUTE);
+                for (int i = 0; i < 3; i++) send(h, withEpisode(report(2, true), next));
+                assertThat(ids(h)).as("trained against version %d", base).hasSize(base == 2 ? 1 : 2);
+            }
+        }
+    }
+
+    /**
+     * A version promoted by hand answers the request in flight; the cool-down then runs from that moment, so the
+     * request's own answer, trained against the promoted version, is read before a new episode asks.
+     */
+    @Test
+    void aRequestANewerVersionAnsweredStartsACoolDownForItsLateAnswer() throws Exception {
+        try (var h = harness(driftOnly(30 * MINUTE))) {
+            Episode episode = openEpisode(7, 0);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            h.setProcessingTime(40 * MINUTE);
+            send(h, new ModelUpdate(MODEL, 2, "/r/marquee/2", 0));
+            h.setProcessingTime(46 * MINUTE);
+            Episode next = openEpisode(8, 45 * MINUTE);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(2, true), next));
+            assertThat(ids(h)).as("in the cool-down from the promotion").hasSize(1);
+            ModelUpdate inShadow = new ModelUpdate(MODEL, 2, "/r/marquee/2", 0);
+            inShadow.shadowVersion = 3;
+            send(h, inShadow);
+            RetrainOutcome late = outcome(ids(h).get(0), RetrainOutcome.PUBLISHED);
+            late.version = 3;
+            late.baseVersion = 2;
+            send(h, late);
+            h.setProcessingTime(80 * MINUTE);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(2, true), next));
+            assertThat(ids(h)).as("version 3 is awaited in shadow").hasSize(1);
+        }
+    }
+
+    /**
+     * A late answer judged against a version that no longer serves is not awaited; when its version was held
+     * meanwhile (a person's promote dropped it from shadow), its episode may ask again.
+     */
+    @Test
+    void aLateAnswerNotAwaitedWhoseVersionWasHeldReopensItsEpisode(@TempDir Path registryDir) throws Exception {
+        ModelRegistry registry = new ModelRegistry(registryDir);
+        try (var h = harness(driftOnly(MINUTE), registry)) {
+            Episode episode = openEpisode(7, 0);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            h.setProcessingTime(TIMEOUT + MINUTE); // the request times out
+            send(h, report(1, false));
+            java.nio.file.Files.createDirectories(registry.versionDir(MODEL, 3));
+            ServingState promoted = ServingState.serving(3, "promoted by hand", 1);
+            promoted.held.put(2L, "the candidate in shadow was ended by a promote");
+            registry.writeState(MODEL, promoted);
+            send(h, new ModelUpdate(MODEL, 3, "/r/marquee/3", 0));
+            RetrainOutcome late = outcome(ids(h).get(0), RetrainOutcome.PUBLISHED);
+            late.version = 2;
+            late.baseVersion = 1;
+            send(h, late);
+            h.setProcessingTime(TIMEOUT + 40 * MINUTE);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(3, true), episode));
+            assertThat(ids(h)).as("its version was held: the episode asks again").hasSize(2);
+        }
+    }
+
     private static final java.util.concurrent.atomic.AtomicBoolean REGISTRY_READABLE = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
