@@ -324,12 +324,14 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             // with nothing asked since: its candidate is what the request asked for. Not one judged against a version
             // that no longer serves: the trainer publishes that one neither serving nor in shadow.
             st.unansweredRequestId = null;
+            st.timedOutAtMs = -1; // the answer the cool-down waited for is read
             long serving = st.announcedServingVersion > 0 ? st.announcedServingVersion : st.servingVersion;
             boolean held = o.version > 0 && heldVersions.held(o.version);
-            if (o.baseVersion > 0 && o.baseVersion != serving && o.version != serving) {
-                LOG.info("retrain request {} answered late, {}, judged against version {} while {} serves: not awaited",
-                        o.requestId, o.outcome, o.baseVersion, serving);
-                if (held && o.requestId.equals(st.requestedEpisodeRequestId)) st.requestedEpisode = -1;
+            if (o.baseVersion > 0 && o.baseVersion != serving && o.version != serving && !inShadowNow(o.version)) {
+                // published neither serving nor in shadow: nothing will judge it, so the drift is still unanswered
+                LOG.info("retrain request {} answered late, {}, judged against version {} while {} serves: not awaited;"
+                        + " its episode may ask again", o.requestId, o.outcome, o.baseVersion, serving);
+                if (o.requestId.equals(st.requestedEpisodeRequestId)) st.requestedEpisode = -1;
             } else if (RetrainOutcome.DEFERRED.equals(o.outcome)) {
                 LOG.info("retrain request {} answered late, DEFERRED: awaited as if in time", o.requestId);
                 st.deferredRequestId = o.requestId;
@@ -425,6 +427,12 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         } else {
             published(st, version, now);
         }
+    }
+
+    /** Whether the registry's pointer has {@code version} in shadow as its candidate (false when it cannot be read). */
+    private boolean inShadowNow(long version) {
+        java.util.OptionalLong shadow = heldVersions.candidate();
+        return version > 0 && shadow.isPresent() && shadow.getAsLong() == version;
     }
 
     private static void published(TriggerState st, long version, long now) {

@@ -508,6 +508,83 @@ class RetrainTriggerFunctionTest {
         }
     }
 
+    /**
+     * A person promoted version 2 while the request trained against version 1: its version is published neither
+     * serving nor in shadow, and nothing will judge it. The episode's drift is unanswered: it may ask again.
+     */
+    @Test
+    void aLateAnswerNotAwaitedReopensItsEpisodeEvenWhenNotHeld() throws Exception {
+        try (var h = harness(driftOnly(MINUTE))) {
+            Episode episode = openEpisode(7, 0);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            h.setProcessingTime(MINUTE);
+            send(h, new ModelUpdate(MODEL, 2, "/r/marquee/2", 0)); // promoted by hand
+            RetrainOutcome beside = outcome(ids(h).get(0), RetrainOutcome.PUBLISHED);
+            beside.version = 3;
+            beside.baseVersion = 1;
+            send(h, beside);
+            h.setProcessingTime(40 * MINUTE);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(2, true), episode));
+            assertThat(ids(h)).as("nothing answers episode 7's drift: it asks again").hasSize(2);
+        }
+    }
+
+    /**
+     * Under immediate promotion the update that serves the request's version comes before its outcome; once the
+     * outcome is read, the cool-down counts from the request again, so a rollback's re-ask is not delayed further.
+     */
+    @Test
+    void anImmediatePublicationRolledBackAsksAfterTheCoolDownFromTheRequest(@TempDir Path registryDir) throws Exception {
+        ModelRegistry registry = new ModelRegistry(registryDir);
+        try (var h = harness(driftOnly(30 * MINUTE), registry)) {
+            Episode episode = openEpisode(7, 0);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            h.setProcessingTime(25 * MINUTE);
+            ModelUpdate served = new ModelUpdate(MODEL, 2, "/r/marquee/2", 0);
+            served.shadowVersion = 1; // version 1 watched
+            send(h, served);
+            RetrainOutcome published = outcome(ids(h).get(0), RetrainOutcome.PUBLISHED);
+            published.version = 2;
+            published.baseVersion = 1;
+            send(h, published);
+            h.setProcessingTime(35 * MINUTE);
+            ServingState rolledBack = ServingState.serving(1, "version 2 rolled back", 35 * MINUTE);
+            rolledBack.held.put(2L, "worse on live labels than version 1");
+            registry.writeState(MODEL, rolledBack);
+            send(h, new ModelUpdate(MODEL, 1, "/r/marquee/1", 0));
+            h.setProcessingTime(40 * MINUTE);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            assertThat(ids(h)).as("rolled back, past the cool-down from the request: the episode asks again").hasSize(2);
+        }
+    }
+
+    /**
+     * No update read since a restore (the outcome's topic came first): the late answer's version is in the pointer's
+     * shadow, so it is awaited whatever the base check says, and no second candidate is asked beside it.
+     */
+    @Test
+    void aLateAnswerWhoseVersionThePointerHasInShadowIsAwaited(@TempDir Path registryDir) throws Exception {
+        ModelRegistry registry = new ModelRegistry(registryDir);
+        try (var h = harness(driftOnly(MINUTE), registry)) {
+            Episode episode = openEpisode(7, 0);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            h.setProcessingTime(TIMEOUT + MINUTE);
+            send(h, report(1, false)); // the request times out; the trigger still takes version 1 to serve
+            java.nio.file.Files.createDirectories(registry.versionDir(MODEL, 2));
+            java.nio.file.Files.createDirectories(registry.versionDir(MODEL, 3));
+            registry.writeState(MODEL, ServingState.serving(2, "promoted", 1).with(2, 3, ServingState.CANDIDATE,
+                    "a candidate in shadow beside version 2", 2));
+            RetrainOutcome late = outcome(ids(h).get(0), RetrainOutcome.PUBLISHED);
+            late.version = 3;
+            late.baseVersion = 2;
+            send(h, late);
+            h.setProcessingTime(TIMEOUT + 40 * MINUTE);
+            Episode next = openEpisode(8, TIMEOUT + 30 * MINUTE);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(2, true), next));
+            assertThat(ids(h)).as("version 3 is in shadow: awaited").hasSize(1);
+        }
+    }
+
     private static final java.util.concurrent.atomic.AtomicBoolean REGISTRY_READABLE = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
