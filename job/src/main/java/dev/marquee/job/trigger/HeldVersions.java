@@ -32,6 +32,23 @@ public interface HeldVersions extends Serializable {
         return java.util.OptionalLong.of(0);
     }
 
+    /**
+     * The registry's pointer as the trainer placed versions: its serving version and its candidate in shadow (0 for
+     * none), a pin or not. Empty without a registry; {@link Pointer#UNKNOWN} when it cannot be read.
+     */
+    default java.util.Optional<Pointer> pointer() {
+        return java.util.Optional.empty();
+    }
+
+    /** A pointer's serving version and candidate in shadow; -1 in both when it could not be read. */
+    record Pointer(long serving, long candidate) implements Serializable {
+        public static final Pointer UNKNOWN = new Pointer(-1, -1);
+
+        public boolean unknown() {
+            return serving < 0;
+        }
+    }
+
     /** For a trigger without a registry: nothing is ever held. */
     static HeldVersions none() {
         return version -> false;

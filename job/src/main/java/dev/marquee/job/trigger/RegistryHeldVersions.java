@@ -44,6 +44,18 @@ public final class RegistryHeldVersions implements HeldVersions {
     }
 
     @Override
+    public java.util.Optional<Pointer> pointer() {
+        try {
+            ServingState s = new ModelRegistry(Path.of(registryBase)).state(modelName);
+            return java.util.Optional.of(new Pointer(s.serving,
+                    s.hasShadow() && ServingState.CANDIDATE.equals(s.shadowRole) ? s.shadow : 0));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot read the serving pointer of model '{}' in {}: {}", modelName, registryBase, e.toString());
+            return java.util.Optional.of(Pointer.UNKNOWN);
+        }
+    }
+
+    @Override
     public boolean held(long version) {
         return heldIfKnown(version).orElse(false);
     }

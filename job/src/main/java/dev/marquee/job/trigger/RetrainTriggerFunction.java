@@ -295,6 +295,11 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         if (o.modelName != null && !o.modelName.equals(rules.modelName)) return;
         AnsweredRequest before = st.answerOf(o.requestId);
         st.rememberAnswered(o, o.metrics != null && o.metrics.getOrDefault(SUPERSEDED_METRIC, 0.0) > 0);
+        if (o.requestId.equals(st.unansweredRequestId) && !RetrainOutcome.PUBLISHED.equals(o.outcome)
+                && !RetrainOutcome.DEFERRED.equals(o.outcome)) {
+            st.unansweredRequestId = null; // nothing to await: the cool-down waited for this answer (branches below)
+            st.timedOutAtMs = -1;
+        }
         if (o.requestId.equals(st.inFlightRequestId)) {
             LOG.info("retrain request {} answered: {}", o.requestId, o);
             st.clearInFlight();
@@ -325,8 +330,8 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             // that no longer serves: the trainer publishes that one neither serving nor in shadow.
             st.unansweredRequestId = null;
             st.timedOutAtMs = -1; // the answer the cool-down waited for is read
-            long serving = st.announcedServingVersion > 0 ? st.announcedServingVersion : st.servingVersion;
             boolean held = o.version > 0 && heldVersions.held(o.version);
+            long serving = servingAsPlaced(st);
             if (o.baseVersion > 0 && o.baseVersion != serving && o.version != serving && !inShadowNow(o.version)) {
                 // published neither serving nor in shadow: nothing will judge it, so the drift is still unanswered
                 LOG.info("retrain request {} answered late, {}, judged against version {} while {} serves: not awaited;"
@@ -429,10 +434,24 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         }
     }
 
-    /** Whether the registry's pointer has {@code version} in shadow as its candidate (false when it cannot be read). */
+    /**
+     * The serving version the trainer judged placements against: the registry pointer's (a pin or not) when it can be
+     * read, else the one the model updates announced (a report of a swapped-out version's last window names that one).
+     */
+    private long servingAsPlaced(TriggerState st) {
+        java.util.Optional<HeldVersions.Pointer> p = heldVersions.pointer();
+        if (p.isPresent() && !p.get().unknown()) return p.get().serving();
+        return st.announcedServingVersion > 0 ? st.announcedServingVersion : st.servingVersion;
+    }
+
+    /**
+     * Whether the registry's pointer has {@code version} in shadow as its candidate, a pin or not; true when it cannot
+     * be read (awaited rather than replaced unjudged: the in-flight timeout bounds the wait).
+     */
     private boolean inShadowNow(long version) {
-        java.util.OptionalLong shadow = heldVersions.candidate();
-        return version > 0 && shadow.isPresent() && shadow.getAsLong() == version;
+        java.util.Optional<HeldVersions.Pointer> p = heldVersions.pointer();
+        if (p.isEmpty()) return false;
+        return p.get().unknown() || (version > 0 && p.get().candidate() == version);
     }
 
     private static void published(TriggerState st, long version, long now) {

@@ -585,6 +585,82 @@ class RetrainTriggerFunctionTest {
         }
     }
 
+    /**
+     * Pinned meanwhile, the pointer still has the late answer's version as its candidate (it waits out the pin, and is
+     * judged again after it): awaited, not replaced unjudged by a second request for the episode.
+     */
+    @Test
+    void aLateAnswerWhoseCandidateWaitsOutAPinIsAwaited(@TempDir Path registryDir) throws Exception {
+        ModelRegistry registry = new ModelRegistry(registryDir);
+        try (var h = harness(driftOnly(MINUTE), registry)) {
+            Episode episode = openEpisode(7, 0);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            h.setProcessingTime(TIMEOUT + MINUTE);
+            send(h, report(1, false)); // the request times out
+            for (long v : new long[] {2, 3}) java.nio.file.Files.createDirectories(registry.versionDir(MODEL, v));
+            registry.writeState(MODEL, ServingState.serving(1, "serving", 1).with(1, 3, ServingState.CANDIDATE,
+                    "a candidate in shadow beside version 1", 2));
+            registry.pin(MODEL, 2);
+            send(h, new ModelUpdate(MODEL, 2, "/r/marquee/2", 0)); // the promoter announces the pin
+            RetrainOutcome late = outcome(ids(h).get(0), RetrainOutcome.PUBLISHED);
+            late.version = 3;
+            late.baseVersion = 1;
+            send(h, late);
+            h.setProcessingTime(TIMEOUT + 40 * MINUTE);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(2, true), episode));
+            assertThat(ids(h)).as("version 3 waits out the pin in the pointer's shadow").hasSize(1);
+        }
+    }
+
+    /** The registry cannot be read when the late answer comes: its version is awaited, not taken for unjudged. */
+    @Test
+    void aLateAnswerReadWhileTheRegistryIsUnreadableIsAwaited() throws Exception {
+        HeldVersions unreadable = new HeldVersions() {
+            @Override
+            public boolean held(long version) {
+                return false;
+            }
+
+            @Override
+            public java.util.Optional<Pointer> pointer() {
+                return java.util.Optional.of(Pointer.UNKNOWN);
+            }
+        };
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new RetrainTriggerFunction(
+                driftOnly(MINUTE), CARD_0_90, unreadable)), new ConstantKey(MODEL), Types.STRING);
+        h.setProcessingTime(0);
+        h.open();
+        try (h) {
+            Episode episode = openEpisode(7, 0);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            h.setProcessingTime(TIMEOUT + MINUTE);
+            send(h, report(1, false));
+            RetrainOutcome late = outcome(ids(h).get(0), RetrainOutcome.PUBLISHED);
+            late.version = 3;
+            late.baseVersion = 2; // against a version 2 the trigger has not heard of
+            send(h, late);
+            h.setProcessingTime(TIMEOUT + 40 * MINUTE);
+            Episode next = openEpisode(8, TIMEOUT + 30 * MINUTE);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), next));
+            assertThat(ids(h)).as("version 3 may be in shadow: awaited").hasSize(1);
+        }
+    }
+
+    /** A late answer of nothing (EXPIRED) ends the cool-down that waited for it: the episode asks again at once. */
+    @Test
+    void aLateAnswerOfNothingEndsTheCoolDownThatWaitedForIt() throws Exception {
+        try (var h = harness(driftOnly(30 * MINUTE))) {
+            Episode episode = openEpisode(7, 0);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            h.setProcessingTime(5 * 60 * MINUTE); // restored long past the timeout
+            send(h, report(1, false));
+            send(h, outcome(ids(h).get(0), RetrainOutcome.EXPIRED));
+            h.setProcessingTime(5 * 60 * MINUTE + 5 * MINUTE);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            assertThat(ids(h)).as("nothing was trained: the episode asks again").hasSize(2);
+        }
+    }
+
     private static final java.util.concurrent.atomic.AtomicBoolean REGISTRY_READABLE = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
