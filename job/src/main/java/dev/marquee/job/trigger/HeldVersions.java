@@ -40,9 +40,12 @@ public interface HeldVersions extends Serializable {
         return java.util.Optional.empty();
     }
 
-    /** A pointer's serving version and candidate in shadow; -1 in both when it could not be read. */
-    record Pointer(long serving, long candidate) implements Serializable {
-        public static final Pointer UNKNOWN = new Pointer(-1, -1);
+    /**
+     * A pointer's serving version, its candidate in shadow and the pinned version (0 for none); -1 in all when it
+     * could not be read.
+     */
+    record Pointer(long serving, long candidate, long pinned) implements Serializable {
+        public static final Pointer UNKNOWN = new Pointer(-1, -1, -1);
 
         public boolean unknown() {
             return serving < 0;

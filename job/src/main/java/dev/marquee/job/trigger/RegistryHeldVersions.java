@@ -46,9 +46,11 @@ public final class RegistryHeldVersions implements HeldVersions {
     @Override
     public java.util.Optional<Pointer> pointer() {
         try {
-            ServingState s = new ModelRegistry(Path.of(registryBase)).state(modelName);
+            ModelRegistry registry = new ModelRegistry(Path.of(registryBase));
+            ServingState s = registry.state(modelName);
             return java.util.Optional.of(new Pointer(s.serving,
-                    s.hasShadow() && ServingState.CANDIDATE.equals(s.shadowRole) ? s.shadow : 0));
+                    s.hasShadow() && ServingState.CANDIDATE.equals(s.shadowRole) ? s.shadow : 0,
+                    registry.pinned(modelName).orElse(0)));
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot read the serving pointer of model '{}' in {}: {}", modelName, registryBase, e.toString());
             return java.util.Optional.of(Pointer.UNKNOWN);

@@ -331,7 +331,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             st.unansweredRequestId = null;
             st.timedOutAtMs = -1; // the answer the cool-down waited for is read
             boolean held = o.version > 0 && heldVersions.held(o.version);
-            long serving = servingAsPlaced(st);
+            long serving = servingAsPlaced(st, RetrainOutcome.DEFERRED.equals(o.outcome));
             if (o.baseVersion > 0 && o.baseVersion != serving && o.version != serving && !inShadowNow(o.version)) {
                 // published neither serving nor in shadow: nothing will judge it, so the drift is still unanswered
                 LOG.info("retrain request {} answered late, {}, judged against version {} while {} serves: not awaited;"
@@ -435,12 +435,17 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
     }
 
     /**
-     * The serving version the trainer judged placements against: the registry pointer's (a pin or not) when it can be
-     * read, else the one the model updates announced (a report of a swapped-out version's last window names that one).
+     * The serving version the trainer judges against, from the registry when it can be read: a PUBLISHED version's
+     * place against the pointer's serving version (under a pin it places none), a DEFERRED candidate's later
+     * judgement against the pinned one, else the pointer's. Without the registry, the one the model updates announced
+     * (a report of a swapped-out version's last window names the older one).
      */
-    private long servingAsPlaced(TriggerState st) {
+    private long servingAsPlaced(TriggerState st, boolean deferred) {
         java.util.Optional<HeldVersions.Pointer> p = heldVersions.pointer();
-        if (p.isPresent() && !p.get().unknown()) return p.get().serving();
+        if (p.isPresent() && !p.get().unknown()) {
+            long s = deferred && p.get().pinned() > 0 ? p.get().pinned() : p.get().serving();
+            if (s > 0) return s;
+        }
         return st.announcedServingVersion > 0 ? st.announcedServingVersion : st.servingVersion;
     }
 

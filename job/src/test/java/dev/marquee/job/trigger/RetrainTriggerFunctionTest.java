@@ -612,6 +612,28 @@ class RetrainTriggerFunctionTest {
         }
     }
 
+    /**
+     * Pinned to version 2 while the request waited; the worker trained it against the pin and deferred it, and judges
+     * it again against the pin: the late DEFERRED is awaited, and no second candidate is asked beside it.
+     */
+    @Test
+    void aLateDeferredAnswerTrainedUnderAPinIsAwaited(@TempDir Path registryDir) throws Exception {
+        ModelRegistry registry = new ModelRegistry(registryDir);
+        try (var h = harness(driftOnly(MINUTE), registry)) {
+            Episode episode = openEpisode(7, 0);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            java.nio.file.Files.createDirectories(registry.versionDir(MODEL, 2));
+            registry.pin(MODEL, 2);
+            send(h, new ModelUpdate(MODEL, 2, "/r/marquee/2", 0)); // the pin announced: the request is answered
+            RetrainOutcome deferred = outcome(ids(h).get(0), RetrainOutcome.DEFERRED);
+            deferred.baseVersion = 2;
+            send(h, deferred);
+            h.setProcessingTime(10 * MINUTE);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(2, true), episode));
+            assertThat(ids(h)).as("its deferred candidate is judged against the pin: awaited").hasSize(1);
+        }
+    }
+
     /** The registry cannot be read when the late answer comes: its version is awaited, not taken for unjudged. */
     @Test
     void aLateAnswerReadWhileTheRegistryIsUnreadableIsAwaited() throws Exception {
