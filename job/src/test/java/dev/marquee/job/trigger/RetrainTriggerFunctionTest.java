@@ -634,6 +634,29 @@ class RetrainTriggerFunctionTest {
         }
     }
 
+    /**
+     * The same pin, and a late PUBLISHED answer trained against it: the trainer places a version nowhere under a pin
+     * (its place is judged against the pointer's serving version, 1), so nothing awaits it and the episode asks again.
+     */
+    @Test
+    void aLatePublishedAnswerTrainedUnderAPinIsNotAwaited(@TempDir Path registryDir) throws Exception {
+        ModelRegistry registry = new ModelRegistry(registryDir);
+        try (var h = harness(driftOnly(MINUTE), registry)) {
+            Episode episode = openEpisode(7, 0);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            for (long v : new long[] {2, 3}) java.nio.file.Files.createDirectories(registry.versionDir(MODEL, v));
+            registry.pin(MODEL, 2);
+            send(h, new ModelUpdate(MODEL, 2, "/r/marquee/2", 0));
+            RetrainOutcome published = outcome(ids(h).get(0), RetrainOutcome.PUBLISHED);
+            published.version = 3;
+            published.baseVersion = 2;
+            send(h, published);
+            h.setProcessingTime(10 * MINUTE);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(2, true), episode));
+            assertThat(ids(h)).as("version 3 was placed nowhere: the episode asks again").hasSize(2);
+        }
+    }
+
     /** The registry cannot be read when the late answer comes: its version is awaited, not taken for unjudged. */
     @Test
     void aLateAnswerReadWhileTheRegistryIsUnreadableIsAwaited() throws Exception {
