@@ -280,19 +280,19 @@ PROPS
 rest.address: 127.0.0.1
 rest.port: $REST_PORT
 YAML
-  # A job's default parallelism and its checkpointing settings (timeout, pause, tolerated failures, retention on
-  # cancel) are taken where it is submitted (the job graph carries the client's): the cluster's config.yaml
-  # applies them to jobs submitted from here too; its directories are this cluster's (the -D properties above),
-  # and its default parallelism every slot it has.
-  grep -E '^execution\.checkpointing\.[a-z.-]+:' "$conf/config.yaml" | grep -vE '^execution\.checkpointing\.(dir|savepoint-dir):' \
-    >>"$client/config.yaml" || true
+  # A job's default parallelism, its max parallelism and its checkpointing settings (timeout, pause, tolerated
+  # failures, retention on cancel) are taken where it is submitted (the job graph carries the client's): the
+  # cluster's config.yaml applies them to jobs submitted from here too; its directories are this cluster's (the -D
+  # properties above), and its default parallelism every slot it has.
+  grep -E '^(execution\.checkpointing\.[a-z.-]+|pipeline\.max-parallelism):' "$conf/config.yaml" \
+    | grep -vE '^execution\.checkpointing\.(dir|savepoint-dir):' >>"$client/config.yaml" || true
   local kv slots
   slots="$(sed -n 's/^taskmanager\.numberOfTaskSlots:[[:space:]]*//p' "$conf/config.yaml" | head -1)"
   slots="${MARQUEE_CLUSTER_SLOTS:-$slots}"
   for kv in ${MARQUEE_CLUSTER_FLINK_OPTS:-}; do # the JVMs' overrides, last one winning, as Flink reads them
     case "$kv" in
       execution.checkpointing.dir=* | execution.checkpointing.savepoint-dir=*) ;;
-      execution.checkpointing.*=*) echo "${kv%%=*}: ${kv#*=}" >>"$client/config.yaml" ;;
+      execution.checkpointing.*=* | pipeline.max-parallelism=*) echo "${kv%%=*}: ${kv#*=}" >>"$client/config.yaml" ;;
       taskmanager.numberOfTaskSlots=*) slots="${kv#*=}" ;;
     esac
   done

@@ -145,8 +145,8 @@ class CommonShellTest {
     }
 
     /**
-     * A job takes its default parallelism and checkpoint settings from where it is submitted: the cluster's CLI
-     * config carries them all, or a job submitted without --parallelism ran at 1 and lost its checkpoints on cancel.
+     * A job takes its default and max parallelism and checkpoint settings from where it is submitted: the cluster's
+     * CLI config carries them all, or a job submitted without --parallelism ran at 1 and lost its checkpoints on cancel.
      */
     @Test
     void theClustersClientConfigCarriesTheJobsParallelismAndEveryCheckpointSetting() throws Exception {
@@ -163,12 +163,14 @@ class CommonShellTest {
                 + " cat \"$CLUSTER_DIR/conf-client/config.yaml\"", System.getenv("PATH"));
         assertThat(three.out()).as("every slot of the cluster").contains("parallelism.default: 3");
         Run overridden = bash("MARQUEE_CLUSTER_DIR='" + dir.resolve("cluster-opts") + "';"
-                + " MARQUEE_CLUSTER_FLINK_OPTS='taskmanager.numberOfTaskSlots=2 execution.checkpointing.timeout=10min';"
+                + " MARQUEE_CLUSTER_FLINK_OPTS='taskmanager.numberOfTaskSlots=2 execution.checkpointing.timeout=10min"
+                + " pipeline.max-parallelism=256';"
                 + " source '" + cluster + "'; REST_PORT=18081; JM_RPC_PORT=16123; cluster_write_conf;"
                 + " cat \"$CLUSTER_DIR/conf-client/config.yaml\"", System.getenv("PATH"));
         assertThat(overridden.status()).as(overridden.err()).isZero();
         assertThat(overridden.out()).as("the JVMs' overrides count too")
-                .contains("parallelism.default: 4", "execution.checkpointing.timeout: 10min");
+                .contains("parallelism.default: 4", "execution.checkpointing.timeout: 10min",
+                        "pipeline.max-parallelism: 256");
     }
 
     /**
