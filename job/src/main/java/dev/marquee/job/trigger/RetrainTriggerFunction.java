@@ -11,10 +11,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -27,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * {@link TimerService}'s processing time, so a restore keeps the request in flight and the cool-down, and
  * tests drive time.
  */
-public final class RetrainTriggerFunction extends KeyedProcessFunction<String, TriggerEvent, RetrainRequest> {
+public final class RetrainTriggerFunction extends KeyedProcessFunction<String, TriggerEvent, RetrainRequest>
+        implements CheckpointedFunction {
     /** The metric the trainer sets on the outcome of a deferred candidate it retired as superseded. */
     static final String SUPERSEDED_METRIC = "deferred_superseded";
     private static final long serialVersionUID = 1L;
@@ -60,10 +67,12 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
     /** When {@link #recheckCandidateHeld} last read the registry (not state: a restart reads it again at once). */
     private transient long lastHeldRecheckMs;
     private static final long HELD_RECHECK_MS = 60_000;
-    // Mirrors of the keyed state for gauges (a gauge is read outside any key context).
+    // Mirrors of the keyed state for gauges (a gauge is read outside any key context). Checkpointed beside it, so a
+    // restored trigger shows its state before its first input or timer, which may be hours away.
     private transient volatile int driftedWindowsGauge;
     private transient volatile int rmseWindowsGauge;
     private transient volatile int inFlightGauge;
+    private transient ListState<int[]> gaugeMirrors;
 
     public RetrainTriggerFunction(TriggerRules rules, CardRmse cardRmse) {
         this(rules, cardRmse, HeldVersions.none());
@@ -92,6 +101,29 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         m.gauge("driftedWindows", () -> driftedWindowsGauge);
         m.gauge("rmseWindows", () -> rmseWindowsGauge);
         m.gauge("retrainInFlight", () -> inFlightGauge);
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        gaugeMirrors = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>("retrain-trigger-gauges", PrimitiveArrayTypeInfo.INT_PRIMITIVE_ARRAY_TYPE_INFO));
+        // One entry per subtask that held the key; after a rescale, the largest (the others read 0).
+        for (int[] m : gaugeMirrors.get()) {
+            if (m.length < 3) continue;
+            driftedWindowsGauge = Math.max(driftedWindowsGauge, m[0]);
+            rmseWindowsGauge = Math.max(rmseWindowsGauge, m[1]);
+            inFlightGauge = Math.max(inFlightGauge, m[2]);
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        gaugeMirrors.update(List.of(new int[] {driftedWindowsGauge, rmseWindowsGauge, inFlightGauge}));
+    }
+
+    /** What the gauges {@code driftedWindows}, {@code rmseWindows} and {@code retrainInFlight} read. */
+    int[] gaugeValues() {
+        return new int[] {driftedWindowsGauge, rmseWindowsGauge, inFlightGauge};
     }
 
     @Override

@@ -242,6 +242,33 @@ class RetrainTriggerFunctionTest {
     }
 
     /**
+     * A restored trigger's gauges show the state it restored before any input or timer (hours away, on an idle
+     * scoring job): a request in flight reads 1, not 0, from the restore on.
+     */
+    @Test
+    void theGaugesShowTheRestoredStateBeforeAnyInput() throws Exception {
+        OperatorSubtaskState snapshot;
+        int[] before;
+        try (var h = harness(driftOnly(MINUTE))) {
+            for (int i = 0; i < 3; i++) send(h, report(1, true));
+            assertThat(ids(h)).hasSize(1);
+            send(h, report(1, true));
+            before = function(h).gaugeValues();
+            assertThat(before[2]).as("a request in flight").isEqualTo(1);
+            assertThat(before[0]).as("drifted windows").isPositive();
+            snapshot = h.snapshot(1L, 0L);
+        }
+        try (var h = harness(driftOnly(MINUTE), CARD_0_90, snapshot)) {
+            assertThat(function(h).gaugeValues()).as("driftedWindows, rmseWindows, retrainInFlight").containsExactly(before);
+        }
+    }
+
+    private static RetrainTriggerFunction function(
+            KeyedOneInputStreamOperatorTestHarness<String, TriggerEvent, RetrainRequest> h) {
+        return (RetrainTriggerFunction) ((KeyedProcessOperator<?, ?, ?>) h.getOperator()).getUserFunction();
+    }
+
+    /**
      * The trigger was stopped past its in-flight timeout with a schedule due: restored, it gives up on the request but
      * asks nothing for a cool-down, so the backlog's late answer is read first and its candidate awaited.
      */
