@@ -10,6 +10,7 @@ import dev.marquee.data.event.Rating;
 import dev.marquee.data.json.EventCodec;
 import dev.marquee.job.ScoringJob;
 import dev.marquee.job.config.JobSettings;
+import dev.marquee.job.label.ParseRatings;
 import dev.marquee.job.score.InMemoryModelUpdates;
 import dev.marquee.job.source.RawRecord;
 import java.time.Duration;
@@ -47,6 +48,7 @@ public final class PipelineRun {
     private List<RawRecord> requests = List.of();
     private final List<byte[]> updates = new ArrayList<>();
     private List<Rating> labels;
+    private List<RawRecord> rawLabels;
     private int parallelism = 2;
 
     /** @param settings the job's settings ({@link JobSettings#from}); the registry at least */
@@ -71,6 +73,15 @@ public final class PipelineRun {
         List<byte[]> values = new ArrayList<>();
         for (ModelUpdate u : announced) values.add(codec.encode(u));
         return rawUpdates(values);
+    }
+
+    /**
+     * Label records as the ratings topic holds them, parsed by the job's label parser (as {@code ScoringJob} wires it
+     * behind its Kafka source); instead of {@link #labels}.
+     */
+    public PipelineRun rawLabels(List<RawRecord> records) {
+        this.rawLabels = records;
+        return this;
     }
 
     /** Labels (ratings) for the online accuracy and adaptation; without them the job runs without labels. */
@@ -100,8 +111,11 @@ public final class PipelineRun {
         env.configure(configuration);
         DataStream<RawRecord> in = InMemoryElements.stream(env, id + "/requests", requests, TypeInformation.of(RawRecord.class));
         InMemoryModelUpdates modelUpdates = new InMemoryModelUpdates(updates);
-        DataStream<Rating> ratings = labels == null ? null
-                : InMemoryElements.stream(env, id + "/labels", labels, TypeInformation.of(Rating.class));
+        DataStream<Rating> ratings = labels != null
+                ? InMemoryElements.stream(env, id + "/labels", labels, TypeInformation.of(Rating.class))
+                : rawLabels == null ? null
+                : InMemoryElements.stream(env, id + "/raw-labels", rawLabels, TypeInformation.of(RawRecord.class))
+                        .flatMap(new ParseRatings(s.parserLimits)).name("parse labels").uid("parse-labels");
         CollectingSink<Prediction> predictions = new CollectingSink<>(id + "/predictions");
         ScoringJob.build(env, s, in, modelUpdates, ratings, predictions, predictions, new CollectingSink<>(id + "/dead-letters"),
                 new CollectingSink<>(id + "/model-status"), new CollectingSink<>(id + "/drift"),
