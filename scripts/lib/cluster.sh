@@ -70,11 +70,13 @@ cluster_lock_up() {
   esac
 }
 
-# What the jars in lib/ are made from: the cluster pom, and the versions it takes from the root pom's properties
-# (a release that moves Flink, Kafka or TensorFlow must not keep running the old jars, parent-first).
+# What the jars in lib/ are made from: the cluster pom, and what it takes from the root pom: its version properties
+# and its managed versions (a release that moves Flink, Kafka, TensorFlow or a pinned library such as lz4 must not
+# keep running the old jars, parent-first).
 cluster_lib_key() {
   { cat "$MARQUEE_ROOT/scripts/lib/cluster/pom.xml"
-    grep -E '<(flink|kafka|tensorflow|slf4j|log4j|jackson)[a-z.-]*>' "$MARQUEE_ROOT/pom.xml"; } | cksum
+    grep -E '<(flink|kafka|tensorflow|slf4j|log4j|jackson)[a-z.-]*>' "$MARQUEE_ROOT/pom.xml"
+    sed -n '/<dependencyManagement>/,/<\/dependencyManagement>/p' "$MARQUEE_ROOT/pom.xml"; } | cksum
 }
 
 # Whether the running cluster's lib/ is made from this checkout's poms: a release that moved Flink or TensorFlow

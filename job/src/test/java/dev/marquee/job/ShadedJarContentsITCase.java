@@ -24,7 +24,14 @@ class ShadedJarContentsITCase {
     private static final Pattern LEFT_OUT = Pattern.compile(
             "dev/marquee/(cli|tools|data/replay|data/dashboard|data/watch|job/audit|infra)/.*"
                     + "|org/junit/.*|org/testcontainers/.*"
-                    + "|(.*/)?[^/$]*(Test|ITCase)(\\$[^/]*)?\\.class");
+                    + "|(.*/)?[^/$]*(Test|ITCase)(\\$[^/]*)?\\.class"
+                    // what the cluster provides: Flink itself (the Kafka connector is the job's) and the logging backend
+                    + "|org/apache/flink/(runtime|api|configuration|core|util|metrics|streaming/(api|runtime))/.*"
+                    + "|org/slf4j/.*|org/apache/logging/.*"
+                    // test libraries, and the test broker (kafka-clients has org/apache/kafka/server/ interfaces)
+                    + "|org/assertj/.*|org/awaitility/.*|com/tngtech/.*|net/jqwik/.*|org/HdrHistogram/.*"
+                    + "|kafka/(server|log|cluster|coordinator|network|raft|zk)/.*"
+                    + "|org/apache/kafka/(raft|storage|metadata|controller|image|coordinator|network)/.*");
 
     @Test
     void theJobJarHoldsNoToolsAndNoTests() throws IOException {
@@ -37,6 +44,10 @@ class ShadedJarContentsITCase {
         assertThat(entries.stream().filter(name -> LEFT_OUT.matcher(name).matches()))
                 .as("tools, test fixtures and test classes in the job jar")
                 .isEmpty();
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(shadedJar().toFile())) {
+            assertThat(jar.getManifest().getMainAttributes().getValue("Main-Class"))
+                    .as("what `flink run` and scripts/cluster submit start without -c").isEqualTo("dev.marquee.job.ScoringJob");
+        }
     }
 
     /** The bundled jars' attribution notices are merged, not the first one kept (Apache License 2.0, section 4d). */
@@ -56,10 +67,20 @@ class ShadedJarContentsITCase {
                 "dev/marquee/data/watch/WatchMain.class", "dev/marquee/job/audit/OutcomeLedger.class",
                 "dev/marquee/infra/testing/KafkaBrokerExtension.class", "org/junit/jupiter/api/Test.class",
                 "org/testcontainers/kafka/KafkaContainer.class", "dev/marquee/job/ScoringJobTest.class",
-                "dev/marquee/job/it/ScoringJobITCase$1.class", "dev/marquee/cli/Marquee.class"))
+                "dev/marquee/job/it/ScoringJobITCase$1.class", "dev/marquee/cli/Marquee.class",
+                "org/apache/flink/streaming/api/datastream/DataStream.class",
+                "org/apache/flink/runtime/minicluster/MiniCluster.class", "org/apache/flink/api/common/JobID.class",
+                "org/slf4j/Logger.class", "org/apache/logging/log4j/Logger.class", "org/assertj/core/api/Assertions.class",
+                "org/awaitility/Awaitility.class", "net/jqwik/api/Property.class", "org/HdrHistogram/Histogram.class",
+                "kafka/server/KafkaRaftServer.class", "org/apache/kafka/raft/RaftClient.class",
+                "org/apache/kafka/metadata/BrokerRegistration.class"))
                 .allMatch(name -> LEFT_OUT.matcher(name).matches());
         assertThat(List.of("dev/marquee/job/ScoringJob.class", "dev/marquee/data/drift/DriftReports.class",
-                "dev/marquee/data/event/TopicNames.class", "dev/marquee/job/cli/ScoreCommand.class"))
+                "dev/marquee/data/event/TopicNames.class", "dev/marquee/job/cli/ScoreCommand.class",
+                "org/apache/flink/connector/kafka/source/KafkaSource.class",
+                "org/apache/flink/streaming/connectors/kafka/table/KafkaDynamicSource.class",
+                "org/apache/kafka/server/authorizer/Authorizer.class", "org/apache/kafka/clients/producer/KafkaProducer.class",
+                "kafka/kafka-version.properties"))
                 .noneMatch(name -> LEFT_OUT.matcher(name).matches());
     }
 

@@ -18,8 +18,12 @@ import org.tensorflow.TensorFlow;
  */
 public final class ModelCard {
     public static final String FILE_NAME = "model_card.json";
-    /** The tensorflow-java release this module is built against (see the parent pom). */
-    public static final String TENSORFLOW_JAVA_VERSION = "1.1.0";
+    /**
+     * The tensorflow-java release on the classpath, from its jar's Maven metadata ("unknown" without it): what trained
+     * or exported a version, whichever release a deployment's lib/ holds.
+     */
+    public static final String TENSORFLOW_JAVA_VERSION = tensorflowJavaVersion();
+    static final String TENSORFLOW_POM_PROPERTIES = "/META-INF/maven/org.tensorflow/tensorflow-core-api/pom.properties";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Map<String, Object> fields = new LinkedHashMap<>();
@@ -126,5 +130,16 @@ public final class ModelCard {
 
     public static JsonNode read(Path versionDir) throws IOException {
         return JSON.readTree(Files.readAllBytes(versionDir.resolve(FILE_NAME)));
+    }
+
+    private static String tensorflowJavaVersion() {
+        try (java.io.InputStream in = TensorFlow.class.getResourceAsStream(TENSORFLOW_POM_PROPERTIES)) {
+            if (in == null) return "unknown";
+            java.util.Properties p = new java.util.Properties();
+            p.load(in);
+            return p.getProperty("version", "unknown");
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 }

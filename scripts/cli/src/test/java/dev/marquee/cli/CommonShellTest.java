@@ -174,6 +174,37 @@ class CommonShellTest {
     }
 
     /**
+     * The cluster's lib/ is assembled again when the root pom moves a version it takes: a property (Flink's) or a
+     * managed version of a library pinned there (lz4), or the cluster would keep running the old jar parent-first.
+     */
+    @Test
+    void theClustersLibKeyFollowsEveryVersionTheRootPomGivesIt() throws Exception {
+        Path cluster = COMMON.resolveSibling("cluster.sh");
+        Path realRoot = COMMON.getParent().getParent().getParent();
+        Path root = dir.resolve("root");
+        Files.createDirectories(root.resolve("scripts/lib/cluster"));
+        Files.copy(realRoot.resolve("scripts/lib/cluster/pom.xml"), root.resolve("scripts/lib/cluster/pom.xml"));
+        String pom = Files.readString(realRoot.resolve("pom.xml"));
+        java.util.function.Function<String, String> key = text -> {
+            try {
+                Files.writeString(root.resolve("pom.xml"), text);
+                Run r = bash("source '" + cluster + "'; MARQUEE_ROOT='" + root + "'; cluster_lib_key", System.getenv("PATH"));
+                assertThat(r.status()).as(r.err()).isZero();
+                return r.out().trim();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        String before = key.apply(pom);
+        assertThat(key.apply(pom)).as("the same poms, the same key").isEqualTo(before);
+        String lz4 = "<artifactId>lz4-java</artifactId>\n        <version>";
+        assertThat(pom).contains(lz4);
+        assertThat(key.apply(pom.replace(lz4 + "1.", lz4 + "9."))).as("lz4's managed version moved").isNotEqualTo(before);
+        assertThat(key.apply(pom.replaceFirst("<flink.version>[^<]*<", "<flink.version>9.9.9<")))
+                .as("Flink's version moved").isNotEqualTo(before);
+    }
+
+    /**
      * A cluster's processes are found by its folder's path in their command lines: the folder given with a trailing
      * slash, or through a symbolic link, must name the same cluster, or `down` stops nothing and `up` wipes a running one.
      */
