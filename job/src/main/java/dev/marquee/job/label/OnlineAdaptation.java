@@ -475,7 +475,7 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
             // the user's sweep (TtlSweep): reading an expired residual or factors clears it; one still alive at an older
             // write's timer (written since, or restored under a longer adaptation.state-ttl-ms) is looked at again
-            if (residual.value() != null | factors.value() != null) TtlSweep.afterWrite(ctx.timerService(), settings.stateTtlMs);
+            if (residual.value() != null | factors.value() != null) TtlSweep.afterSweep(ctx.timerService(), settings.stateTtlMs, time);
             return;
         }
         WaitingEntries w = waitingEntries(ctx.timerService(), true);

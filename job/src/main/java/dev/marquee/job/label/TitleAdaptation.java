@@ -118,7 +118,7 @@ public final class TitleAdaptation extends KeyedProcessFunction<String, TitleEve
     @Override
     public void onTimer(long time, OnTimerContext ctx, Collector<Prediction> out) throws Exception {
         // still alive at an older write's timer (written since, or restored under a longer TTL): looked at again
-        if (bias.value() != null) TtlSweep.afterWrite(ctx.timerService(), settings.stateTtlMs);
+        if (bias.value() != null) TtlSweep.afterSweep(ctx.timerService(), settings.stateTtlMs, time);
     }
 
     private double bound(double adjustment) {

@@ -40,4 +40,22 @@ final class TtlSweep {
         long at = at(timers.currentProcessingTime(), ttlMs);
         if (at != Long.MAX_VALUE) timers.registerProcessingTimeTimer(at);
     }
+
+    /**
+     * Registers the current key's next sweep from its sweep at {@code firedAt}, whose state is still alive: after
+     * the step, at the earliest. Flink fires a timer by a monotonic clock; with the wall clock stepped back by more
+     * than the TTL, a sweep judged by the wall clock alone would fall at or before the one firing, which Flink would
+     * fire again at once, in a loop.
+     */
+    static void afterSweep(TimerService timers, long ttlMs, long firedAt) {
+        long at = next(timers.currentProcessingTime(), ttlMs, firedAt);
+        if (at != Long.MAX_VALUE) timers.registerProcessingTimeTimer(at);
+    }
+
+    static long next(long nowMs, long ttlMs, long firedAt) {
+        long at = at(nowMs, ttlMs);
+        if (at == Long.MAX_VALUE || at > firedAt) return at;
+        long step = Math.max(1000, ttlMs / STEPS_PER_TTL);
+        return firedAt > Long.MAX_VALUE - step ? Long.MAX_VALUE : firedAt + step;
+    }
 }

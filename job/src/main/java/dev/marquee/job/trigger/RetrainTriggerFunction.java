@@ -142,7 +142,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         else if (event.outcome != null) onOutcome(event.outcome, st, now);
         else if (event.update != null) onUpdate(event.update, st, now);
         onSchedule(st, now, out);
-        save(st, ctx.timerService());
+        save(st, ctx.timerService(), now, Long.MIN_VALUE);
     }
 
     @Override
@@ -150,12 +150,15 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         TriggerState st = state.value();
         if (st == null) return;
         if (st.timerMs == timestamp) st.timerMs = -1;
-        long now = ctx.timerService().currentProcessingTime();
+        // Flink waits for a timer on a monotonic clock: its time has come even when the wall clock was stepped back
+        // since it was set. Judged by the wall clock, nothing would be due, the same timer would be set again, and
+        // Flink would fire it again at once, in a loop on the task thread, until the wall clock caught up.
+        long now = Math.max(ctx.timerService().currentProcessingTime(), timestamp);
         checkWatchOnce(st, now); // an overdue timer fires right after a restore, before any input
         expireInFlight(st, now);
         recheckCandidateHeld(st, now);
         onSchedule(st, now, out);
-        save(st, ctx.timerService());
+        save(st, ctx.timerService(), now, timestamp);
     }
 
     /**
@@ -719,8 +722,11 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         st.rmsePoolLabels = 0;
     }
 
-    /** Keeps exactly one timer: the in-flight timeout, else the next scheduled request. */
-    private void save(TriggerState st, TimerService timers) throws Exception {
+    /**
+     * Keeps exactly one timer: the in-flight timeout, else the next scheduled request; never at or before the timer
+     * firing ({@code firing}), which Flink would fire again in the same loop.
+     */
+    private void save(TriggerState st, TimerService timers, long now, long firing) throws Exception {
         long next = -1;
         if (st.inFlight()) {
             next = st.inFlightSinceMs + rules.inFlightTimeoutMs;
@@ -728,8 +734,9 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             next = st.scheduleAnchorMs + rules.scheduleMs;
             if (cooldownFromMs(st) >= 0) next = Math.max(next, cooldownFromMs(st) + rules.cooldownMs);
             // a due schedule held back by an awaited candidate asks when the wait ends, not again at once
-            next = Math.max(next, awaitEndsMs(st, timers.currentProcessingTime()));
+            next = Math.max(next, awaitEndsMs(st, now));
         }
+        if (next >= 0 && next <= firing) next = firing + 1_000;
         if (next != st.timerMs) {
             if (st.timerMs >= 0) timers.deleteProcessingTimeTimer(st.timerMs);
             if (next >= 0) timers.registerProcessingTimeTimer(next);

@@ -263,6 +263,40 @@ class RetrainTriggerFunctionTest {
         }
     }
 
+    /**
+     * Flink fires a timer when its delay has passed on a monotonic clock: after the wall clock was stepped back an hour,
+     * the in-flight timeout's timer still ends the wait (judged by the wall clock, nothing would be due, the same timer
+     * would be set again, and Flink would fire it again at once, in a loop on the task thread for the hour).
+     */
+    @Test
+    void aTimerFiredAfterTheWallClockSteppedBackActsAtItsOwnTime() throws Exception {
+        try (var h = harness(driftOnly(COOLDOWN))) {
+            drifted(h, 3);
+            assertThat(ids(h)).hasSize(1);
+            assertThat(function(h).gaugeValues()[2]).as("in flight").isEqualTo(1);
+            h.setProcessingTime(TIMEOUT - 60 * MINUTE); // the wall clock, an hour behind the timer's own time
+            fireTimer(h, TIMEOUT);
+            assertThat(function(h).gaugeValues()[2]).as("the request expired at its timer").isZero();
+        }
+        TriggerRules scheduled = rules(3, NO_LIMIT, NO_LIMIT, 60 * MINUTE, 0);
+        try (var h = harness(scheduled)) {
+            send(h, report(1, false)); // the schedule counts from the first record, at 0
+            assertThat(ids(h)).isEmpty();
+            fireTimer(h, 60 * MINUTE); // its timer, with the wall clock still at 0
+            assertThat(ids(h)).as("the schedule asks at its timer").hasSize(1);
+        }
+    }
+
+    /** What Flink's timer service does for a processing-time timer whose delay has passed. */
+    private static void fireTimer(KeyedOneInputStreamOperatorTestHarness<String, TriggerEvent, RetrainRequest> h, long at)
+            throws Exception {
+        @SuppressWarnings("unchecked")
+        var op = (KeyedProcessOperator<String, TriggerEvent, RetrainRequest>) h.getOperator();
+        op.setCurrentKey(MODEL);
+        op.onProcessingTime(new org.apache.flink.streaming.api.operators.TimerHeapInternalTimer<>(at, MODEL,
+                org.apache.flink.runtime.state.VoidNamespace.INSTANCE));
+    }
+
     private static RetrainTriggerFunction function(
             KeyedOneInputStreamOperatorTestHarness<String, TriggerEvent, RetrainRequest> h) {
         return (RetrainTriggerFunction) ((KeyedProcessOperator<?, ?, ?>) h.getOperator()).getUserFunction();
