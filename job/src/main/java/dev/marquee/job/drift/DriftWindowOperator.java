@@ -144,9 +144,13 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
     }
 
     private void scheduleWindowEnd(long start) {
-        getProcessingTimeService().registerTimer(start + settings.windowMs, time -> {
+        // A window lasts drift.window.ms from now: Flink waits for a timer on a monotonic clock but takes its time as a
+        // delay from the wall clock, so with the wall clock stepped back behind the window's start, the start plus a
+        // window would be a window plus the step away, and no report would come for as long as the step.
+        getProcessingTimeService().registerTimer(Math.min(start, now()) + settings.windowMs, time -> {
             if (windowStartMs != start) return; // that window already ended on its record count
-            long end = Math.max(time, now()); // a timer can fire late; windows are dated when they really end
+            // a timer can fire late; windows are dated when they really end, never before they start
+            long end = Math.max(start, Math.max(time, now()));
             if (window.isEmpty()) {
                 // Nothing arrived: no report, the next window starts now, and the gauges say no data instead of
                 // repeating the last report (a drifted one would keep its alerts firing after traffic stops).
@@ -162,7 +166,8 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
         });
     }
 
-    private void closeWindow(long endMs, boolean next) {
+    private void closeWindow(long closedAtMs, boolean next) {
+        long endMs = Math.max(closedAtMs, windowStartMs); // the wall clock stepped back: dates do not go back with it
         DriftCounts scored = null;
         Map<Long, Long> byVersion = new LinkedHashMap<>();
         for (DriftCounts c : window.values()) {

@@ -28,7 +28,10 @@ public class ClockBoundedWatermarks<T> implements WatermarkGenerator<T> {
     private final LongSupplier clockMs;
     private final Counter ignored;
     private long highestAccepted = Long.MIN_VALUE;
-    /** The clock as last read; it only moves forward, so a timestamp within the tolerance of it needs no new read. */
+    /**
+     * The clock as last read: a timestamp within the tolerance of it needs no new read. Read again at each periodic
+     * emit too, so a clock stepped back (NTP) bounds timestamps by its new reading within one emit interval.
+     */
     private long clockReadMs = Long.MIN_VALUE / 2;
 
     /**
@@ -70,6 +73,7 @@ public class ClockBoundedWatermarks<T> implements WatermarkGenerator<T> {
 
     @Override
     public void onPeriodicEmit(WatermarkOutput output) {
+        if (futureToleranceMs >= 0) clockReadMs = clockMs.getAsLong();
         watermarks.onPeriodicEmit(output);
     }
 }

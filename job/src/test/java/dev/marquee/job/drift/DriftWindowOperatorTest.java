@@ -61,6 +61,39 @@ class DriftWindowOperatorTest {
         }
     }
 
+    /**
+     * The wall clock stepped back an hour: a window still lasts drift.window.ms from when it starts (not the hour
+     * more it would take the clock to reach the window's start plus its length), and reports never date back.
+     */
+    @Test
+    void afterTheWallClockSteppedBackWindowsStillLastTheirLengthAndDatesDoNotGoBack() throws Exception {
+        writeProfile(1);
+        long hour = 3_600_000;
+        try (var h = harness(Map.of("drift.window.ms", "10000", "drift.window.records", "1000"))) {
+            h.setProcessingTime(NOW);
+            h.open();
+            h.processElement(new StreamRecord<>(requests(500)));
+            h.processElement(new StreamRecord<>(stationary(500, 1, false)));
+            h.setProcessingTime(NOW + 10_000);
+            assertThat(single(h).windowEndMs).isEqualTo(NOW + 10_000);
+            h.setProcessingTime(NOW + 10_000 - hour); // NTP steps the clock back an hour
+            h.processElement(new StreamRecord<>(requests(1_000)));
+            h.processElement(new StreamRecord<>(stationary(1_000, 1, false))); // ends the window on its count
+            List<DriftReport> out = reports(h);
+            assertThat(out).hasSize(2);
+            assertThat(out.get(1).windowStartMs).isEqualTo(NOW + 10_000);
+            assertThat(out.get(1).windowEndMs).as("not before its start").isGreaterThanOrEqualTo(out.get(1).windowStartMs);
+            h.processElement(new StreamRecord<>(requests(500)));
+            h.processElement(new StreamRecord<>(stationary(500, 1, false)));
+            h.setProcessingTime(NOW + 20_000 - hour); // a window's length later by the clock as it now reads
+            out = reports(h);
+            assertThat(out).as("the next window ends a window's length after it started, by the clock as it reads")
+                    .hasSize(3);
+            assertThat(out.get(2).records).isEqualTo(500);
+            assertThat(out.get(2).windowStartMs).isGreaterThanOrEqualTo(out.get(1).windowEndMs);
+        }
+    }
+
     @Test
     void aVersionWithoutAProfileStillReportsLatencyAndSchema() throws Exception {
         try (var h = harness(Map.of("drift.window.records", "1000"))) {

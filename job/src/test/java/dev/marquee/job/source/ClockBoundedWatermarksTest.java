@@ -51,6 +51,22 @@ class ClockBoundedWatermarksTest {
         assertThat(ignored.getCount()).isEqualTo(1);
     }
 
+    /** A TaskManager clock an hour fast, stepped back by NTP: timestamps are bounded by its new reading at once. */
+    @Test
+    void aClockSteppedBackBoundsTimestampsByItsNewReadingFromTheNextEmit() {
+        ClockBoundedWatermarks<String> g = generator(TOLERANCE);
+        clock.set(NOW + 3_600_000);
+        g.onEvent("on time", NOW, out);
+        g.onEvent("50 minutes ahead, within the fast clock's tolerance", NOW + 50 * 60_000, out);
+        assertThat(ignored.getCount()).isZero();
+        clock.set(NOW);
+        g.onPeriodicEmit(out);
+        g.onEvent("55 minutes ahead", NOW + 55 * 60_000, out);
+        g.onPeriodicEmit(out);
+        assertThat(ignored.getCount()).as("ahead of the corrected clock by more than the tolerance").isEqualTo(1);
+        assertThat(out.last()).isLessThan(NOW + 50 * 60_000);
+    }
+
     @Test
     void aTimestampIgnoredOnceMovesEventTimeWhenTheClockHasCaughtUpWithIt() {
         ClockBoundedWatermarks<String> g = generator(TOLERANCE);
