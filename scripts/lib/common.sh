@@ -258,3 +258,19 @@ maven_step() {
   fi
   exec 7>&-
 }
+
+# The rows a version was trained on ("<split> <part>" from its model card), when they are not those of the local
+# demo's split (a seeded random 80%, whose held-out part run-local replays): an import trained on the time split's
+# first 60%, say, never saw many of the replayed users. Empty for the demo's own rows, for every row (--part all), for
+# a retrained version (its card's "retrain" section: it trained on the labels seen too) and for a card naming none.
+trained_on_other_rows() {
+  awk '/^  "retrain" : / { retrained = 1 }
+       /^  "data" : [{]/ { d = 1; next } d && /^  [}]/ { d = 0 }
+       d && /^    "split" :/ { sub(/^[^:]*: "/, ""); sub(/",?$/, ""); split_ = $0 }
+       d && /^    "part" :/ { sub(/^[^:]*: "/, ""); sub(/",?$/, ""); part = $0 }
+       END {
+         if (retrained || split_ == "" || part == "all") exit
+         if (split_ == "random-80/10/10-seed42" && (part == "" || part == "train")) exit
+         print split_ (part != "" ? " " part : "")
+       }' "$1/model_card.json" 2>/dev/null || true
+}

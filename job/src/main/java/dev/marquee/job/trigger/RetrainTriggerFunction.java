@@ -20,6 +20,7 @@ import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -105,9 +106,14 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        gaugeMirrors = context.getOperatorStateStore().getListState(
+        // Every subtask sees every entry (union state); only the one that holds the model's key after a rescale
+        // shows them: the key (the model name) has moved with its keyed state, the entries have not.
+        gaugeMirrors = context.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>("retrain-trigger-gauges", PrimitiveArrayTypeInfo.INT_PRIMITIVE_ARRAY_TYPE_INFO));
-        // One entry per subtask that held the key; after a rescale, the largest (the others read 0).
+        var task = getRuntimeContext().getTaskInfo();
+        boolean holdsTheKey = KeyGroupRangeAssignment.assignKeyToParallelOperator(rules.modelName,
+                task.getMaxNumberOfParallelSubtasks(), task.getNumberOfParallelSubtasks()) == task.getIndexOfThisSubtask();
+        if (!holdsTheKey) return;
         for (int[] m : gaugeMirrors.get()) {
             if (m.length < 3) continue;
             driftedWindowsGauge = Math.max(driftedWindowsGauge, m[0]);
@@ -118,7 +124,9 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        gaugeMirrors.update(List.of(new int[] {driftedWindowsGauge, rmseWindowsGauge, inFlightGauge}));
+        // only a subtask that has shown the key's state has an entry to keep
+        gaugeMirrors.update(driftedWindowsGauge == 0 && rmseWindowsGauge == 0 && inFlightGauge == 0 ? List.of()
+                : List.of(new int[] {driftedWindowsGauge, rmseWindowsGauge, inFlightGauge}));
     }
 
     /** What the gauges {@code driftedWindows}, {@code rmseWindows} and {@code retrainInFlight} read. */

@@ -15,7 +15,9 @@ import java.util.List;
 import java.util.OptionalDouble;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -260,6 +262,40 @@ class RetrainTriggerFunctionTest {
         }
         try (var h = harness(driftOnly(MINUTE), CARD_0_90, snapshot)) {
             assertThat(function(h).gaugeValues()).as("driftedWindows, rmseWindows, retrainInFlight").containsExactly(before);
+        }
+    }
+
+    /** Restored at another parallelism, the gauges show the state on the subtask the model's key moved to, only. */
+    @Test
+    void restoredGaugesFollowTheKeyAfterARescale() throws Exception {
+        int max = 128;
+        int before = KeyGroupRangeAssignment.assignKeyToParallelOperator(MODEL, max, 2);
+        int after = KeyGroupRangeAssignment.assignKeyToParallelOperator(MODEL, max, 4);
+        OperatorSubtaskState[] subtasks = new OperatorSubtaskState[2];
+        int[] shown = null;
+        for (int i = 0; i < 2; i++) {
+            try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
+                    new RetrainTriggerFunction(driftOnly(MINUTE), CARD_0_90)), new ConstantKey(MODEL), Types.STRING, max, 2, i)) {
+                h.setProcessingTime(0);
+                h.open();
+                if (i == before) {
+                    drifted(h, 3);
+                    shown = function(h).gaugeValues();
+                    assertThat(shown[2]).isEqualTo(1);
+                }
+                subtasks[i] = h.snapshot(1L, 0L);
+            }
+        }
+        OperatorSubtaskState snapshot = AbstractStreamOperatorTestHarness.repackageState(subtasks);
+        for (int i = 0; i < 4; i++) {
+            try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
+                    new RetrainTriggerFunction(driftOnly(MINUTE), CARD_0_90)), new ConstantKey(MODEL), Types.STRING, max, 4, i)) {
+                h.setProcessingTime(0);
+                h.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(snapshot, max, 2, 4, i));
+                h.open();
+                assertThat(function(h).gaugeValues()).as("subtask %d of 4 (the key's: %d)", i, after)
+                        .containsExactly(i == after ? shown : new int[3]);
+            }
         }
     }
 

@@ -174,6 +174,49 @@ class CommonShellTest {
     }
 
     /**
+     * run-local notes a serving version trained on other rows than those of the demo's split, read from its model
+     * card as marquee writes them: a trained one names no part, an import does, a retrained one has a retrain section.
+     */
+    @Test
+    void theDemoNotesOnlyVersionsTrainedOnOtherRowsThanItsSplit() throws Exception {
+        java.util.function.BiFunction<String, dev.marquee.model.ModelCard, String> note = (name, card) -> {
+            try {
+                Path version = Files.createDirectories(dir.resolve("registry").resolve(name));
+                card.write(version);
+                Run r = bash("trained_on_other_rows '" + version + "'", System.getenv("PATH"));
+                assertThat(r.status()).as(r.err()).isZero();
+                return r.out().trim();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        java.util.function.BiFunction<String, String, java.util.Map<String, Object>> data = (split, part) -> {
+            java.util.Map<String, Object> d = new java.util.LinkedHashMap<>();
+            d.put("source", "MovieLens 100K at /data/ml-100k");
+            d.put("split", split);
+            if (part != null) d.put("part", part);
+            d.put("trained_rows", 80000);
+            return d;
+        };
+        java.util.Map<String, Object> metrics = java.util.Map.of("default", java.util.Map.of("test", java.util.Map.of("rmse", 0.93)));
+        assertThat(note.apply("trained", new dev.marquee.model.ModelCard().put("architecture", "default")
+                .put("data", data.apply("random-80/10/10-seed42", null)).put("metrics", metrics)))
+                .as("marquee train --split random, as the demo trains version 1").isEmpty();
+        assertThat(note.apply("imported", new dev.marquee.model.ModelCard().put("architecture", "imported")
+                .put("contract", java.util.Map.of("signature", "serving_default"))
+                .put("data", data.apply("time-60/20/20", "train")).put("metrics", metrics)))
+                .isEqualTo("time-60/20/20 train");
+        assertThat(note.apply("all", new dev.marquee.model.ModelCard().put("data", data.apply("time-60/20/20", "all"))))
+                .as("every row").isEmpty();
+        assertThat(note.apply("retrained", new dev.marquee.model.ModelCard().put("architecture", "default")
+                .put("data", data.apply("validation", null)).put("metrics", metrics)
+                .put("retrain", java.util.Map.of("base_version", 1)))).as("a retrain, judged on validation").isEmpty();
+        assertThat(note.apply("other seed", new dev.marquee.model.ModelCard().put("data", data.apply("random-80/10/10-seed7", null))))
+                .isEqualTo("random-80/10/10-seed7");
+        assertThat(note.apply("no data", new dev.marquee.model.ModelCard().put("architecture", "imported"))).isEmpty();
+    }
+
+    /**
      * The cluster's lib/ is assembled again when the root pom moves a version it takes: a property (Flink's) or a
      * managed version of a library pinned there (lz4), or the cluster would keep running the old jar parent-first.
      */
