@@ -70,13 +70,15 @@ cluster_lock_up() {
   esac
 }
 
-# What the jars in lib/ are made from: the cluster pom, and what it takes from the root pom: its version properties
-# and its managed versions (a release that moves Flink, Kafka, TensorFlow or a pinned library such as lz4 must not
-# keep running the old jars, parent-first).
+# What the jars in lib/ are made from: the cluster pom, and what it takes from the root pom: the version properties
+# of what lib/ holds, and the versions the root pom pins literally (lz4) (a release that moves Flink, Kafka,
+# TensorFlow or a pinned library must not keep running the old jars, parent-first; a managed test library must not
+# force a new lib/).
 cluster_lib_key() {
   { cat "$MARQUEE_ROOT/scripts/lib/cluster/pom.xml"
     grep -E '<(flink|kafka|tensorflow|slf4j|log4j|jackson)[a-z.-]*>' "$MARQUEE_ROOT/pom.xml"
-    sed -n '/<dependencyManagement>/,/<\/dependencyManagement>/p' "$MARQUEE_ROOT/pom.xml"; } | cksum
+    sed -n '/<dependencyManagement>/,/<\/dependencyManagement>/p' "$MARQUEE_ROOT/pom.xml" \
+      | grep -B2 -E '<version>[0-9]' || true; } | cksum
 }
 
 # Whether the running cluster's lib/ is made from this checkout's poms: a release that moved Flink or TensorFlow

@@ -245,6 +245,11 @@ class CommonShellTest {
         assertThat(key.apply(pom.replace(lz4 + "1.", lz4 + "9."))).as("lz4's managed version moved").isNotEqualTo(before);
         assertThat(key.apply(pom.replaceFirst("<flink.version>[^<]*<", "<flink.version>9.9.9<")))
                 .as("Flink's version moved").isNotEqualTo(before);
+        String managed = "<dependencyManagement>\n    <dependencies>";
+        assertThat(pom).contains(managed);
+        assertThat(key.apply(pom.replace(managed, managed + "\n      <dependency>\n        <groupId>org.example</groupId>\n"
+                + "        <artifactId>a-test-library</artifactId>\n        <version>${assertj.version}</version>\n"
+                + "      </dependency>"))).as("a managed test library, by a property lib/ does not use").isEqualTo(before);
     }
 
     /**
