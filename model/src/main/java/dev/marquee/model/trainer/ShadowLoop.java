@@ -181,7 +181,7 @@ final class ShadowLoop implements Runnable, AutoCloseable {
                     assigned = false;
                     statusAssigned = false;
                     labelsUnreadable(e);
-                    announceTarget(System.currentTimeMillis());
+                    announceTarget(System.currentTimeMillis(), System.nanoTime() / 1_000_000);
                     return;
                 }
                 if (!statusAssigned || !e.unauthorizedTopics().contains(statusTopic)) throw e;
@@ -211,7 +211,7 @@ final class ShadowLoop implements Runnable, AutoCloseable {
         } else if (stopped.await(POLL.toMillis(), TimeUnit.MILLISECONDS)) { // waiting for the topic to exist
             return;
         }
-        announceTarget(System.currentTimeMillis());
+        announceTarget(System.currentTimeMillis(), System.nanoTime() / 1_000_000);
     }
 
     /**
@@ -238,12 +238,17 @@ final class ShadowLoop implements Runnable, AutoCloseable {
 
     /** Judges and announces what the pointer's state asks for (the round's last part). */
     void announceTarget(long nowMs) throws java.io.IOException {
+        announceTarget(nowMs, nowMs);
+    }
+
+    /** @param clockMs a monotonic clock, for the time between the promoter's rounds */
+    void announceTarget(long nowMs, long clockMs) throws java.io.IOException {
         ModelUpdate update;
         // written (and acknowledged) under the promoter's lock: a claim of the same target waits for it; and under the
         // registry's, with the target checked again, as a person's promote or rollback writes theirs: else one of
         // theirs landing between this round's pointer write and this write would be overtaken by an older target
         synchronized (promoter) {
-            update = promoter.poll(nowMs);
+            update = promoter.poll(nowMs, clockMs);
             if (update != null) {
                 ModelUpdate polled = update;
                 boolean written;

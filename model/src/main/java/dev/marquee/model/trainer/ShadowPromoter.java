@@ -49,7 +49,7 @@ final class ShadowPromoter {
     private long pinSeen = -1;
     private long lastJudgedAtLabels = -1;
     /** This promoter's last round with the current shadow (-1: none yet), and its time not yet added to the pointer's. */
-    private long lastRoundMs = -1;
+    private long lastRoundMs = Long.MIN_VALUE; // none yet (a monotonic clock may read below 0)
     private long unsavedJudgedMs;
     static final long SAVE_JUDGED_EVERY_MS = 10_000; // a trainer restarted every minute still counts
     /** The comparison {@link #poll} judged before taking the registry's lock, of the sums {@code precomputedFor}. */
@@ -108,6 +108,15 @@ final class ShadowPromoter {
      * announce (the pointer's target, or a pin, changed), or null.
      */
     synchronized ModelUpdate poll(long nowMs) throws IOException {
+        return poll(nowMs, nowMs);
+    }
+
+    /**
+     * As {@link #poll(long)}, with the time between rounds (which counts towards a shadow's or a watch's expiry)
+     * measured on {@code clockMs}, a monotonic clock: a wall clock stepped forward (NTP, a VM resumed) does not age a
+     * candidate by the step, nor one stepped back stop its ageing.
+     */
+    synchronized ModelUpdate poll(long nowMs, long clockMs) throws IOException {
         // The bootstrap (resamples x users: seconds with 10^5 users) runs before the registry's lock is taken, so
         // that a promote, a rollback, a pin or a retrain's registry write does not wait for it (the request loop's
         // announcement of a publication still does: it claims under this monitor); the sums cannot change meanwhile
@@ -116,7 +125,7 @@ final class ShadowPromoter {
         precomputedFor = pairs;
         try {
             // the registry's lock: a retrain's publication or a person's promote cannot land between read and write
-            return registry.locked(name, () -> pollLocked(nowMs));
+            return registry.locked(name, () -> pollLocked(nowMs, clockMs));
         } finally {
             precomputed = null;
             precomputedFor = null;
@@ -129,7 +138,7 @@ final class ShadowPromoter {
                 && (lastJudgedAtLabels < 0 || pairedLabels - lastJudgedAtLabels >= settings.judgeEveryLabels());
     }
 
-    private ModelUpdate pollLocked(long nowMs) throws IOException {
+    private ModelUpdate pollLocked(long nowMs, long clockMs) throws IOException {
         OptionalLong pin = registry.pinned(name);
         if (pin.isPresent()) {
             if (!pinLogged) {
@@ -178,8 +187,8 @@ final class ShadowPromoter {
         if (state.hasShadow()) {
             // the time since this promoter's last round with this shadow counts towards its expiry; its first round
             // adds nothing (the time before it, no promoter saw the labels of)
-            if (lastRoundMs >= 0) unsavedJudgedMs += Math.max(0, nowMs - lastRoundMs);
-            lastRoundMs = nowMs;
+            if (lastRoundMs != Long.MIN_VALUE) unsavedJudgedMs += Math.max(0, clockMs - lastRoundMs);
+            lastRoundMs = clockMs;
             if (unsavedJudgedMs >= SAVE_JUDGED_EVERY_MS) {
                 state.judgedForMs += unsavedJudgedMs;
                 registry.writeState(name, state);
@@ -345,7 +354,7 @@ final class ShadowPromoter {
 
     private void resetPairs(long serving, long shadow, String shadowRole) {
         pairs = new PairedUserComparison.Sums();
-        lastRoundMs = -1;
+        lastRoundMs = Long.MIN_VALUE;
         unsavedJudgedMs = 0;
         pairedLabels = 0;
         pairedServing = serving;

@@ -257,6 +257,22 @@ class ShadowPromoterTest {
     }
 
     /**
+     * The wall clock stepped forward a day (NTP, a VM resumed) between two rounds half a second apart: the candidate
+     * has been judged for half a second, not a day, and is not retired unresolved.
+     */
+    @Test
+    void aWallClockStepDoesNotAgeACandidate() throws IOException {
+        candidate(1, 2);
+        promoter.poll(1, 1_000);
+        feed(1, 2, 0.8, 0.8, 3);
+        assertThat(promoter.poll(2, 1_500)).isNull();
+        assertThat(promoter.poll(25 * HOUR, 2_000)).as("nothing to announce").isNull();
+        ServingState state = registry.state(NAME);
+        assertThat(state.shadow).as("still in shadow").isEqualTo(2);
+        assertThat(state.held).doesNotContainKey(2L);
+    }
+
+    /**
      * The sums are in memory: a trainer that starts a day after the shadow began (it was stopped, or not running
      * when an import wrote the candidate) has seen no label, and waits its own expiry before ending the shadow.
      */
