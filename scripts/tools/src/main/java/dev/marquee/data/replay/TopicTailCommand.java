@@ -134,7 +134,7 @@ public final class TopicTailCommand implements Callable<Integer> {
 
     static Tailed tail(Properties props, String topic, int show, long expect, long idleMs, long timeoutMs) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            long deadline = System.currentTimeMillis() + timeoutMs; // --timeout-seconds in all, the metadata included
+            long deadline = System.nanoTime() / 1_000_000 + timeoutMs; // --timeout-seconds in all, the metadata included
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofMillis(timeoutMs))) {
                 partitions.add(new TopicPartition(topic, p.partition()));
@@ -143,20 +143,20 @@ public final class TopicTailCommand implements Callable<Integer> {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             long count = 0;
-            long lastArrival = System.currentTimeMillis();
-            while (count < expect && System.currentTimeMillis() < deadline
-                    && System.currentTimeMillis() - lastArrival < idleMs) {
+            long lastArrival = System.nanoTime() / 1_000_000;
+            while (count < expect && System.nanoTime() / 1_000_000 < deadline
+                    && System.nanoTime() / 1_000_000 - lastArrival < idleMs) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (count < show) {
                         System.out.printf(Locale.ROOT, "  %s-%d@%d %s%n", r.topic(), r.partition(), r.offset(),
                                 printable(r.value()));
                     }
                     count++;
-                    lastArrival = System.currentTimeMillis();
+                    lastArrival = System.nanoTime() / 1_000_000;
                 }
             }
-            boolean byDeadline = count < expect && System.currentTimeMillis() >= deadline
-                    && System.currentTimeMillis() - lastArrival < idleMs;
+            boolean byDeadline = count < expect && System.nanoTime() / 1_000_000 >= deadline
+                    && System.nanoTime() / 1_000_000 - lastArrival < idleMs;
             return new Tailed(count, count < expect && unreadLeft(consumer, partitions), byDeadline);
         }
     }

@@ -46,6 +46,8 @@ final class EventWatch {
     private final int predictionsPerVersion;
     private final long untilVersion;
     private long switchedAtMs = -1;
+    /** The watch's clock: milliseconds since the class loaded, monotonic (a wall-clock step moves no deadline). */
+    private static final long ORIGIN_NANOS = System.nanoTime();
     /** When the slot that made the switch reported it (its status's at_ms): a prediction scored earlier is no proof. */
     private long switchReportedAtMs;
     /** What each scoring slot last said it serves: a rollback after an old switch undoes it. */
@@ -89,7 +91,7 @@ final class EventWatch {
     }
 
     int follow(Properties props, long timeoutMs) {
-        long deadline = System.currentTimeMillis() + timeoutMs;
+        long deadline = clockMs() + timeoutMs;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
             consumer.subscribe(List.of(PREDICTIONS, DRIFT_METRICS, RETRAIN_REQUESTS, RETRAIN_OUTCOMES, MODEL_UPDATES, MODEL_STATUS));
             // the slots' statuses up to the watch's start are read before a switch decides: a later one may undo an
@@ -119,7 +121,7 @@ final class EventWatch {
                     return 1;
                 }
                 if (untilVersion < 0) continue;
-                long now = System.currentTimeMillis();
+                long now = clockMs();
                 if (switchedAtMs >= 0 && (predictionOfTargetShown || now - switchedAtMs >= LINGER_AFTER_SWITCH_MS)
                         && statusEnd != null && readUpTo(consumer, statusEnd, deadline)) {
                     return 0;
@@ -150,7 +152,7 @@ final class EventWatch {
 
     /** 0 when the quiet held, 1 when it broke or time ran out first, null while undecided. */
     private Integer quietVerdict(long deadline, long timeoutMs) {
-        long now = System.currentTimeMillis();
+        long now = clockMs();
         if (quiet.broken() != null) {
             System.err.println("watch: not quiet: " + quiet.broken());
             return 1;
@@ -170,7 +172,7 @@ final class EventWatch {
     /** The status topic's end offsets now, or null when the broker did not answer in time (asked again later). */
     private static Map<TopicPartition, Long> statusEndOffsets(KafkaConsumer<byte[], byte[]> consumer, long deadline) {
         try {
-            Duration wait = Duration.ofMillis(Math.max(100, Math.min(5_000, deadline - System.currentTimeMillis())));
+            Duration wait = Duration.ofMillis(Math.max(100, Math.min(5_000, deadline - clockMs())));
             List<org.apache.kafka.common.PartitionInfo> infos = consumer.partitionsFor(MODEL_STATUS, wait);
             if (infos == null || infos.isEmpty()) return Map.of(); // no statuses yet: nothing to read first
             List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(MODEL_STATUS, i.partition())).toList();
@@ -189,7 +191,7 @@ final class EventWatch {
         for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
             if (!mine.contains(e.getKey())) continue;
             try {
-                Duration wait = Duration.ofMillis(Math.max(100, Math.min(5_000, deadline - System.currentTimeMillis())));
+                Duration wait = Duration.ofMillis(Math.max(100, Math.min(5_000, deadline - clockMs())));
                 if (consumer.position(e.getKey(), wait) < e.getValue()) return false;
             } catch (org.apache.kafka.common.errors.TimeoutException t) {
                 return false;
@@ -223,7 +225,7 @@ final class EventWatch {
             case DRIFT_METRICS -> {
                 DriftReport r = present(reports.decode(value));
                 if (another(r.modelName)) return null;
-                if (quiet != null) quiet.report(r, System.currentTimeMillis());
+                if (quiet != null) quiet.report(r, clockMs());
                 return WatchLines.drift(r);
             }
             case RETRAIN_REQUESTS -> {
@@ -248,7 +250,7 @@ final class EventWatch {
                 if (untilVersion > 0) {
                     boolean switched = servingBySlot.values().stream().anyMatch(v -> v >= untilVersion);
                     if (switched && switchedAtMs < 0) {
-                        switchedAtMs = System.currentTimeMillis();
+                        switchedAtMs = clockMs();
                         switchReportedAtMs = s.atMs;
                     } else if (!switched && switchedAtMs >= 0) { // rolled back since: that switch no longer holds
                         switchedAtMs = -1;
@@ -279,5 +281,9 @@ final class EventWatch {
 
     boolean predictionOfTargetShown() {
         return predictionOfTargetShown;
+    }
+
+    private static long clockMs() {
+        return (System.nanoTime() - ORIGIN_NANOS) / 1_000_000;
     }
 }
