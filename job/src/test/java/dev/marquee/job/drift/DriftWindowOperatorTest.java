@@ -94,6 +94,36 @@ class DriftWindowOperatorTest {
         }
     }
 
+    /**
+     * With the wall clock stepped back, windows that end on their record count still end the timer set for them: a
+     * window the count ended is not ended again by its timer, and timers do not pile up one per window.
+     */
+    @Test
+    void afterTheWallClockSteppedBackAWindowEndedOnItsCountIsNotEndedAgainByItsTimer() throws Exception {
+        writeProfile(1);
+        long hour = 3_600_000;
+        try (var h = harness(Map.of("drift.window.ms", "10000", "drift.window.records", "1000"))) {
+            h.setProcessingTime(NOW);
+            h.open();
+            h.setProcessingTime(NOW - hour); // NTP steps the clock back an hour
+            h.processElement(new StreamRecord<>(requests(1_000)));
+            h.processElement(new StreamRecord<>(stationary(1_000, 1, false))); // ends the first window on its count
+            h.setProcessingTime(NOW - hour + 5_000);
+            h.processElement(new StreamRecord<>(requests(1_000)));
+            h.processElement(new StreamRecord<>(stationary(1_000, 1, false))); // and the second
+            h.processElement(new StreamRecord<>(requests(100)));
+            h.processElement(new StreamRecord<>(stationary(100, 1, false)));
+            h.setProcessingTime(NOW - hour + 10_000); // the first window's timer: that window has ended
+            assertThat(reports(h)).as("the third window is 5 s old").hasSize(2);
+            h.setProcessingTime(NOW - hour + 15_000);
+            List<DriftReport> out = reports(h);
+            assertThat(out).hasSize(3);
+            assertThat(out.get(2).records).isEqualTo(100);
+            assertThat(out.get(2).windowStartMs).isGreaterThanOrEqualTo(out.get(1).windowEndMs);
+            assertThat(out.get(1).windowStartMs).isGreaterThanOrEqualTo(out.get(0).windowEndMs);
+        }
+    }
+
     @Test
     void aVersionWithoutAProfileStillReportsLatencyAndSchema() throws Exception {
         try (var h = harness(Map.of("drift.window.records", "1000"))) {

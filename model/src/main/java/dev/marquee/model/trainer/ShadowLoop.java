@@ -56,8 +56,11 @@ final class ShadowLoop implements Runnable, AutoCloseable {
     private final Set<TopicPartition> unpositioned = new HashSet<>();
     /** The trainer may not read the status topic: not asked again. */
     private boolean statusUnreadable;
-    /** When to ask again for the labels' topic the trainer may not read (0: it may, as far as known). */
-    private long labelsRetryAtMs;
+    /**
+     * When to ask again for the labels' topic the trainer may not read, on a monotonic clock (a wall-clock step does
+     * not move it); from the start, at once.
+     */
+    private long labelsRetryAtMs = System.nanoTime() / 1_000_000;
     /** The labels were refused, and no poll of them has succeeded since. */
     private boolean labelsRefused;
     private boolean missingLogged;
@@ -120,7 +123,7 @@ final class ShadowLoop implements Runnable, AutoCloseable {
     private void step() throws Exception {
         List<TopicPartition> added = new ArrayList<>();
         boolean labelsFound = false;
-        if (!assigned && System.currentTimeMillis() >= labelsRetryAtMs) {
+        if (!assigned && System.nanoTime() / 1_000_000 - labelsRetryAtMs >= 0) {
             List<PartitionInfo> partitions;
             boolean refused = false;
             try {
@@ -225,7 +228,7 @@ final class ShadowLoop implements Runnable, AutoCloseable {
                     + " end at trainer.shadow.candidate-expiry-ms; pins and promotions are still announced (grant the"
                     + " trainer READ and DESCRIBE on it: docs/OPERATIONS.md#kafka-acls)");
         }
-        labelsRetryAtMs = System.currentTimeMillis() + LABELS_RETRY_MS;
+        labelsRetryAtMs = System.nanoTime() / 1_000_000 + LABELS_RETRY_MS;
     }
 
     /** The trainer may not read model-status (ACLs from before it did): it goes on with the labels alone. */
