@@ -54,8 +54,6 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
     private transient volatile DriftReport last;
     /** The model version of the last report that had one (kept across a restore), for the gauge (-1: none yet). */
     private transient volatile long lastModelVersion = -1;
-    /** When the window in hand started, on a monotonic clock ({@link #endNow}). */
-    private transient long windowStartNanos;
     /** Counts the windows ended since open: a timer set for an earlier one does nothing when it fires. */
     private transient long windowGeneration;
 
@@ -100,7 +98,6 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
         // Restored after downtime, the restored window would have ended long ago: it ends a window from now instead,
         // so the timer does not run through every missed period at once with windows dated in the past.
         if (windowStartMs == 0 || windowStartMs + settings.windowMs <= now()) windowStartMs = now();
-        windowStartNanos = System.nanoTime();
         // A start without state, or a restore into another job (a savepoint's): a new numbering. A failover keeps it.
         if (runStartedAtMs <= 0 || !jobId().equals(restoredJobId)) {
             // A job stopped and started again from its savepoint: the pause ends every streak, as the trigger's count
@@ -122,7 +119,7 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
         } else {
             into.merge(c, settings.maxTrackedFields);
         }
-        if (settings.windowRecords > 0 && completed() >= settings.windowRecords) closeWindow(endNow(), true);
+        if (settings.windowRecords > 0 && completed() >= settings.windowRecords) closeWindow(now(), true);
     }
 
     @Override
@@ -144,7 +141,7 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
 
     @Override
     public void finish() throws Exception {
-        if (!window.isEmpty()) closeWindow(endNow(), false);
+        if (!window.isEmpty()) closeWindow(now(), false);
         super.finish();
     }
 
@@ -155,7 +152,8 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
         // window would be a window plus the step away, and no report would come for as long as the step.
         getProcessingTimeService().registerTimer(Math.min(start, now()) + settings.windowMs, time -> {
             if (windowGeneration != generation) return; // that window already ended on its record count
-            long end = Math.max(time, endNow()); // a timer can fire late; windows are dated when they really end
+            // a timer can fire late; windows are dated when they really end, never before they start
+            long end = Math.max(start, Math.max(time, now()));
             if (window.isEmpty()) {
                 // Nothing arrived: no report, the next window starts now, and the gauges say no data instead of
                 // repeating the last report (a drifted one would keep its alerts firing after traffic stops).
@@ -171,22 +169,14 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
         });
     }
 
-    /**
-     * When the window in hand would end now: the wall clock, or, when that was stepped back (NTP) behind the window's
-     * start, its start plus the time since it started on a monotonic clock. Dates never go back, and they go on at the
-     * clock's pace until the wall clock catches up.
-     */
-    private long endNow() {
-        return Math.max(now(), windowStartMs + (System.nanoTime() - windowStartNanos) / 1_000_000);
-    }
-
     private void startWindow(long startMs) {
         windowStartMs = startMs;
-        windowStartNanos = System.nanoTime();
         windowGeneration++; // a timer set for an earlier window does nothing
     }
 
     private void closeWindow(long closedAtMs, boolean next) {
+        // the wall clock stepped back (NTP) behind the window's start: dates do not go back with it, they stay at the
+        // start (windows of no length, without a throughput) until the clock has caught up
         long endMs = Math.max(closedAtMs, windowStartMs);
         DriftCounts scored = null;
         Map<Long, Long> byVersion = new LinkedHashMap<>();
