@@ -28,7 +28,9 @@ public final class TrainedModel implements AutoCloseable, RatingPredictor {
      */
     public static java.util.Optional<dev.marquee.data.title.TitleCatalog> titleCatalog(Path versionDir) throws IOException {
         Path file = versionDir.resolve(ASSETS).resolve(TITLES_FILE);
-        if (!Files.isRegularFile(file)) return java.util.Optional.empty();
+        // absent, not unreadable: an I/O error (a network file system's) throws, to be tried again, rather than read as
+        // "no catalog" and remembered so for the life of the process
+        if (Files.notExists(file)) return java.util.Optional.empty();
         return java.util.Optional.of(dev.marquee.data.title.TitleCatalog.of(Vocabulary.read(file, false).terms()));
     }
     static final int PREDICT_CHUNK = 8192;

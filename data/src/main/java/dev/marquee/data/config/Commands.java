@@ -106,7 +106,9 @@ public final class Commands {
         if (e instanceof NoSuchFileException f) return "no such file or directory: " + f.getFile();
         if (e instanceof AccessDeniedException f) return "permission denied: " + f.getFile();
         if (e instanceof FileSystemException f) {
-            return f.getFile() + ": " + (f.getReason() != null ? f.getReason() : f.getClass().getSimpleName());
+            // a copy or a move names both ends: the error is often the target's (a full registry), not the source's
+            return f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "") + ": "
+                    + (f.getReason() != null ? f.getReason() : f.getClass().getSimpleName());
         }
         if (e instanceof SettingException || e instanceof ExitStatus || e instanceof IOException) {
             return e.getMessage() != null ? e.getMessage() : e.toString();

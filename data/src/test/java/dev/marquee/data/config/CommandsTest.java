@@ -105,6 +105,17 @@ class CommandsTest {
         assertThat(err.toString()).contains("failed: java.lang.IllegalStateException: boom").doesNotContain("\tat ");
     }
 
+    /** A failed copy or move names its target too: a full registry, not the model's source, is often the cause. */
+    @Test
+    void aFailedCopyNamesBothItsEnds() {
+        assertThat(Commands.describe(new java.nio.file.FileSystemException("/exports/m/variables/v.data",
+                "/registry/marquee/.publishing-1/variables/v.data", "No space left on device")))
+                .isEqualTo("/exports/m/variables/v.data -> /registry/marquee/.publishing-1/variables/v.data: No space left"
+                        + " on device");
+        assertThat(Commands.describe(new java.nio.file.FileSystemException("/registry/marquee/serving.json", null,
+                "Read-only file system"))).isEqualTo("/registry/marquee/serving.json: Read-only file system");
+    }
+
     /** A wrapper that says only "failed to construct" keeps its deepest cause, which says why. */
     @Test
     void anUnexpectedFailureNamesItsDeepestCause() {

@@ -65,7 +65,7 @@ public final class RegistryTitleEmbeddings implements TitleEmbeddingSource {
     private Optional<TitleEmbeddings> compute(long version) throws IOException {
         Path dir = new ModelRegistry(Path.of(registryBase)).versionDir(modelName, version);
         Path titlesFile = dir.resolve(TrainedModel.ASSETS).resolve(TrainedModel.TITLES_FILE);
-        if (!Files.isRegularFile(titlesFile)) return Optional.empty();
+        if (Files.notExists(titlesFile)) return Optional.empty(); // an unreadable one throws: tried again later
         try (BatchScorer scorer = BatchScorer.open(dir, ScorerThreads.callerThread())) {
             ModelContract contract = scorer.contract();
             if (contract.embeddingOutput() == null) return Optional.empty(); // ours name output_2 here

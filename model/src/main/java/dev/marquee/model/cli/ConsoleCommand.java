@@ -10,7 +10,7 @@ import picocli.CommandLine;
 /**
  * A picocli command that talks to a {@link Console}: the process's own by default, a test's when run through
  * {@link #execute}. Data errors (a missing MovieLens directory, a bad ratings file) are failures whose message
- * is the line to show.
+ * is the line to show; so is a class or native library that does not link (TensorFlow's, unpacked to a full disk).
  */
 public abstract class ConsoleCommand implements Callable<Integer> {
     private Console console = Console.system();
@@ -34,6 +34,8 @@ public abstract class ConsoleCommand implements Callable<Integer> {
             return run();
         } catch (MovieLensNotFoundException | DataFileException e) {
             throw CliException.failure(e.getMessage());
+        } catch (LinkageError e) { // an Error would reach the user as a stack trace: picocli hands on only Exceptions
+            throw CliException.failure(dev.marquee.model.NativeLibraryFailure.describe(e));
         }
     }
 

@@ -435,7 +435,14 @@ final class DeferredCandidates {
                                     + " retired; %s", (now - deferredAt) / 1000, settings.deferExpiryMs() / 1000,
                                     verdict.reason()));
                 }
-                GateReport.write(dir, fields, gate);
+                try {
+                    GateReport.write(dir, fields, gate);
+                } catch (IOException | RuntimeException notWritten) {
+                    // judged, and still undecided: a report that cannot be rewritten (a full or read-only volume) is no
+                    // verdict on the candidate, which stays deferred with the report before this judgement
+                    out.accept("trainer: could not update the gate report at " + dir + " (" + notWritten + "); the"
+                            + " candidate stays deferred");
+                }
                 return null;
             }
         }

@@ -217,16 +217,20 @@ final class Retrainer {
         }
     }
 
-    private Result defer(Path candidateDir, ModelCard card, Map<String, Object> report, Map<String, Object> gate,
+    /**
+     * Moves a candidate to {@code deferred/} with its card and report, written before the move: a failure leaves nothing
+     * there (the candidate's folder is deleted and the request answered FAILED), never a candidate without its report.
+     */
+    Result defer(Path candidateDir, ModelCard card, Map<String, Object> report, Map<String, Object> gate,
             RetrainOutcome outcome, String reason) throws IOException {
-        Path deferred = folders().moveAside(CandidateFolders.DEFERRED_DIR, outcome.requestId, candidateDir);
-        card.write(deferred);
+        card.write(candidateDir);
         long now = System.currentTimeMillis();
         report.put(DeferredCandidates.DEFERRED_AT, now);
         report.put(DeferredCandidates.JUDGEMENTS, 1);
         // versions that already exist (a retired candidate, one in shadow) do not supersede it later: only newer ones
         report.put(DeferredCandidates.LATEST_AT_DEFER, settings.registry().latest(settings.modelName()).orElse(0));
-        GateReport.write(deferred, report, gate);
+        GateReport.write(candidateDir, report, gate);
+        Path deferred = folders().moveAside(CandidateFolders.DEFERRED_DIR, outcome.requestId, candidateDir);
         outcome.outcome = RetrainOutcome.DEFERRED;
         outcome.reason = reason;
         outcome.deferredLocation = deferred.toString();

@@ -175,6 +175,9 @@ final class TrainerWorker implements AutoCloseable {
 
     static final int MAX_REQUEST_ID_CHARS = dev.marquee.data.parse.ParserLimits.DEFAULT_MAX_REQUEST_ID_CHARS;
 
+    /** Set when a request failed on a class or native library that does not link: the worker stops after answering. */
+    private LinkageError linkFailure;
+
     private void handle(ConsumerRecord<byte[], byte[]> record) {
         String fallbackId = record.topic() + "-" + record.partition() + "-" + record.offset();
         RetrainOutcome outcome;
@@ -258,7 +261,9 @@ final class TrainerWorker implements AutoCloseable {
             outcome.modelName = settings.modelName();
             outcome.outcome = RetrainOutcome.FAILED;
             outcome.reason = e instanceof OutOfMemoryError ? "out of memory while training (give the trainer more"
-                    + " heap, -Xmx, or lower trainer.labels.max-count): " + e : e.toString();
+                    + " heap, -Xmx, or lower trainer.labels.max-count): " + e
+                    : e instanceof LinkageError link ? dev.marquee.model.NativeLibraryFailure.describe(link) : e.toString();
+            if (e instanceof LinkageError link) linkFailure = link;
             outcome.finishedAtMs = System.currentTimeMillis();
             out.accept("trainer: request " + outcome.requestId + " failed: " + e);
         }
@@ -270,6 +275,12 @@ final class TrainerWorker implements AutoCloseable {
         commit(consumer, record);
         handled++;
         out.accept("trainer: " + outcome);
+        if (linkFailure != null) {
+            // every later request would fail the same way, with less said: the worker stops for its supervisor to
+            // restart it once the cause is fixed
+            throw new IllegalStateException(dev.marquee.model.NativeLibraryFailure.describe(linkFailure)
+                    + "; the trainer stops", linkFailure);
+        }
         retainVersions();
     }
 

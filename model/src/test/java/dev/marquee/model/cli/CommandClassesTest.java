@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -56,6 +57,27 @@ class CommandClassesTest {
                 .startsWith("marquee " + name + ": ").contains("'" + badArgs[badArgs.length - 1] + "'");
         assertThat(bad.err).contains("see: marquee " + name + " --help");
         assertThat(bad.out).isEmpty();
+    }
+
+    /** A library that does not link (TensorFlow's, unpacked to a full disk) is one line naming the cache, exit 1. */
+    @Test
+    void aLibraryThatDoesNotLinkIsOneLineNamingJavaCppsCache() {
+        @picocli.CommandLine.Command(name = "train")
+        class Unlinked extends ConsoleCommand {
+            Unlinked(Console console) {
+                super(console);
+            }
+
+            @Override
+            protected int run() {
+                throw new UnsatisfiedLinkError("no jnitensorflow in java.library.path: No space left on device");
+            }
+        }
+        Run r = run(Unlinked::new);
+        assertThat(r.code).as(r.toString()).isEqualTo(1);
+        assertThat(r.err.lines()).as(r.toString()).hasSize(1).first().asString().startsWith("marquee train: ")
+                .contains("No space left on device", "org.bytedeco.javacpp.cachedir");
+        assertThat(r.err).doesNotContain("\tat ");
     }
 
     private Run run(Function<Console, ConsoleCommand> command, String... args) {

@@ -38,4 +38,9 @@ public final class Undeletable implements AutoCloseable {
     public void close() throws IOException, InterruptedException {
         chattr("-i", file);
     }
+
+    /** Clears the attribute of {@code file}, one made undeletable and moved since (with its folder). */
+    public static void release(Path file) throws IOException, InterruptedException {
+        chattr("-i", file);
+    }
 }

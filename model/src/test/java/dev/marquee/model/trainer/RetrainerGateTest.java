@@ -19,6 +19,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -253,6 +254,51 @@ class RetrainerGateTest {
                 .as("nothing left out").isFalse();
         assertThat(DeferredCandidates.holdoutOverflowed(new LabelReader.Labels(all.subList(all.size() - 5, all.size()),
                 all.size(), 0, all.size() - 5L, 0), cut)).isTrue();
+    }
+
+    /** A deferral whose report cannot be written leaves nothing in deferred/: never a candidate without its report. */
+    @Test
+    void aDeferralThatCannotWriteItsReportLeavesNothingDeferred() throws Exception {
+        Retrainer retrainer = retrainer(settings());
+        Path candidate = Files.createDirectories(registry().modelDir("marquee").resolve(".candidate-test"));
+        Files.writeString(candidate.resolve(ModelRegistry.SAVED_MODEL_FILE), "a model");
+        RetrainOutcome outcome = new RetrainOutcome();
+        outcome.requestId = "r-unwritten";
+        Map<String, Object> report = new java.util.LinkedHashMap<>();
+        report.put("not json", new Object()); // Jackson cannot write it
+        assertThatThrownBy(() -> retrainer.defer(candidate, new ModelCard().put("architecture", "default"), report,
+                Map.of(), outcome, "cannot tell")).isInstanceOf(IOException.class);
+        assertThat(retrainer.folders().deferred()).as("deferred/").isEmpty();
+        assertThat(candidate.resolve(ModelRegistry.SAVED_MODEL_FILE)).as("left for the caller to delete").isRegularFile();
+    }
+
+    /**
+     * Judged again and still undecided, a candidate whose report cannot be rewritten (a full or read-only volume) stays
+     * deferred: the bookkeeping failed, not the candidate.
+     */
+    @Test
+    void aDeferredCandidateWhoseReportCannotBeRewrittenStaysDeferred() throws Exception {
+        TrainerSettings settings = settings();
+        Retrainer retrainer = retrainer(settings);
+        RetrainOutcome o = retrainer.handle(request("r-split"), LabelReader.Labels.of(splitVerdictLabels(false)))
+                .outcome();
+        assertThat(o.outcome).as(log.toString()).isEqualTo(RetrainOutcome.DEFERRED);
+        Path waiting = Path.of(o.deferredLocation);
+        Path report = waiting.resolve("gate_report.json");
+        assertThat(report).isRegularFile();
+        DeferredCandidates deferred = new DeferredCandidates(settings, retrainer, this::log, System::currentTimeMillis);
+        List<Retrainer.Result> settled;
+        try (var frozen = dev.marquee.model.testing.Undeletable.make(report)) { // renaming over it fails
+            settled = deferred.judge(LabelReader.Labels.of(splitVerdictLabels(false)));
+        } finally {
+            // where the file ended if it was moved: released there too, or the temporary folder outlives the test
+            Path moved = registry().modelDir("marquee").resolve("rejected/r-split/gate_report.json");
+            if (Files.exists(moved)) dev.marquee.model.testing.Undeletable.release(moved);
+        }
+        assertThat(settled).as(log.toString()).isEmpty();
+        assertThat(waiting.resolve(ModelRegistry.SAVED_MODEL_FILE)).isRegularFile();
+        assertThat(registry().modelDir("marquee").resolve("rejected")).doesNotExist();
+        assertThat(log.toString()).contains("could not update the gate report");
     }
 
     /** A registry error while publishing a candidate that passed is no verdict: it stays deferred, whole. */
