@@ -100,15 +100,19 @@ public final class Commands {
         return qualified.startsWith("marquee") ? qualified : "marquee " + qualified;
     }
 
+    /** The other end of a failed copy or move: often the one at fault (a full or read-only target). */
+    private static String otherEnd(FileSystemException f) {
+        return f.getOtherFile() != null ? " -> " + f.getOtherFile() : "";
+    }
+
     /** A failure as one line: file system errors name the file, others keep their message. */
     public static String describe(Throwable e) {
         if (e instanceof UncheckedIOException u && u.getCause() != null) return describe(u.getCause());
-        if (e instanceof NoSuchFileException f) return "no such file or directory: " + f.getFile();
-        if (e instanceof AccessDeniedException f) return "permission denied: " + f.getFile();
+        if (e instanceof NoSuchFileException f) return "no such file or directory: " + f.getFile() + otherEnd(f);
+        if (e instanceof AccessDeniedException f) return "permission denied: " + f.getFile() + otherEnd(f);
         if (e instanceof FileSystemException f) {
             // a copy or a move names both ends: the error is often the target's (a full registry), not the source's
-            return f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "") + ": "
-                    + (f.getReason() != null ? f.getReason() : f.getClass().getSimpleName());
+            return f.getFile() + otherEnd(f) + ": " + (f.getReason() != null ? f.getReason() : f.getClass().getSimpleName());
         }
         if (e instanceof SettingException || e instanceof ExitStatus || e instanceof IOException) {
             return e.getMessage() != null ? e.getMessage() : e.toString();

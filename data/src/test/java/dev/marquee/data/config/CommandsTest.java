@@ -114,6 +114,9 @@ class CommandsTest {
                         + " on device");
         assertThat(Commands.describe(new java.nio.file.FileSystemException("/registry/marquee/serving.json", null,
                 "Read-only file system"))).isEqualTo("/registry/marquee/serving.json: Read-only file system");
+        assertThat(Commands.describe(new java.nio.file.AccessDeniedException("/a", "/registry/x", null)))
+                .isEqualTo("permission denied: /a -> /registry/x");
+        assertThat(Commands.describe(new java.nio.file.NoSuchFileException("/a"))).isEqualTo("no such file or directory: /a");
     }
 
     /** A wrapper that says only "failed to construct" keeps its deepest cause, which says why. */

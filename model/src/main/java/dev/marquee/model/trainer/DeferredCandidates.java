@@ -376,7 +376,14 @@ final class DeferredCandidates {
                             + " a candidate waiting long enough would be published on one window's luck; a new retrain"
                             + " answers a drift that persists", Map.of("deferred_holdout_overflow", 1.0));
         }
-        List<Rating> resolved = labelsToJudgeOn(labels.ratings(), registry.versionDir(name, base), dir);
+        List<Rating> resolved;
+        try {
+            resolved = labelsToJudgeOn(labels.ratings(), registry.versionDir(name, base), dir);
+        } catch (IOException e) { // a title catalog that cannot be read now (a network volume's hiccup): no verdict
+            out.accept("trainer: a title catalog cannot be read (" + e + "); the deferred candidate at " + dir
+                    + " is judged again next round");
+            return null;
+        }
         List<Rating> holdout = rejudgedOn(resolved, trainedThrough, now, settings.labelWindowSeconds());
         GatePolicy.Measurement m = new CandidateGate(out).measure(dir, registry.versionDir(name, base), holdout, holdout);
         GatePolicy.Verdict verdict = settings.gate().decide(m);

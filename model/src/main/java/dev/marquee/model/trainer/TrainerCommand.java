@@ -13,7 +13,8 @@ import picocli.CommandLine.Mixin;
  * {@code marquee trainer}: the trainer worker (docs/RETRAINING.md). Exit codes: 0 stopped by {@code stop()} (130 or
  * 143, the signal's, by Ctrl-C or SIGTERM; or, with
  * {@code --once}, the pending requests handled), 1 failed (Kafka unreachable or unwritable, registry
- * unusable, the promoter's thread stopped by an Error), 2 bad usage.
+ * unusable, the promoter's thread stopped by an Error, a request failed on a class or native library that does not
+ * link, after its FAILED outcome), 2 bad usage.
  */
 @Command(name = "trainer",
         header = "the trainer worker: retrain requests -> train, gate, publish (--once: one request)", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,

@@ -80,6 +80,26 @@ class CommandClassesTest {
         assertThat(r.err).doesNotContain("\tat ");
     }
 
+    /** A class of this build that does not match another is not blamed on TensorFlow's library. */
+    @Test
+    void aStaleClassIsOneLineAskingForABuild() {
+        @picocli.CommandLine.Command(name = "models")
+        class Stale extends ConsoleCommand {
+            Stale(Console console) {
+                super(console);
+            }
+
+            @Override
+            protected int run() {
+                throw new NoSuchMethodError("'void dev.marquee.data.X.y()'");
+            }
+        }
+        Run r = run(Stale::new);
+        assertThat(r.code).as(r.toString()).isEqualTo(1);
+        assertThat(r.err.lines()).as(r.toString()).hasSize(1).first().asString().startsWith("marquee models: ")
+                .contains("NoSuchMethodError", "build again").doesNotContain("glibc", "javacpp");
+    }
+
     private Run run(Function<Console, ConsoleCommand> command, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -256,6 +256,34 @@ class RetrainerGateTest {
                 all.size(), 0, all.size() - 5L, 0), cut)).isTrue();
     }
 
+    /** A title catalog that cannot be read now (a network volume's hiccup) is no verdict: the candidate stays deferred. */
+    @Test
+    void aDeferredCandidateWhoseBaseTitlesCannotBeReadNowStaysDeferred() throws Exception {
+        TrainerSettings settings = settings();
+        Retrainer retrainer = retrainer(settings);
+        RetrainOutcome o = retrainer.handle(request("r-split"), LabelReader.Labels.of(splitVerdictLabels(false)))
+                .outcome();
+        assertThat(o.outcome).as(log.toString()).isEqualTo(RetrainOutcome.DEFERRED);
+        Path waiting = Path.of(o.deferredLocation);
+        Path titles = registry().versionDir("marquee", 1).resolve("assets/titles.txt");
+        Path kept = titles.resolveSibling("titles.txt.kept");
+        Files.move(titles, kept);
+        Files.createSymbolicLink(titles, titles.getFileName()); // a loop: cannot be read, nor said to be absent
+        DeferredCandidates deferred = new DeferredCandidates(settings, retrainer, this::log, System::currentTimeMillis);
+        try {
+            assertThat(deferred.judge(LabelReader.Labels.of(splitVerdictLabels(true)))).as(log.toString()).isEmpty();
+        } finally {
+            Files.delete(titles);
+            Files.move(kept, titles);
+        }
+        assertThat(waiting.resolve(ModelRegistry.SAVED_MODEL_FILE)).isRegularFile();
+        assertThat(registry().modelDir("marquee").resolve("rejected")).doesNotExist();
+        assertThat(log.toString()).contains("judged again next round");
+        List<Retrainer.Result> settled = deferred.judge(LabelReader.Labels.of(splitVerdictLabels(true)));
+        assertThat(settled).hasSize(1);
+        assertThat(settled.get(0).outcome().outcome).as(log.toString()).isEqualTo(RetrainOutcome.PUBLISHED);
+    }
+
     /** A deferral whose report cannot be written leaves nothing in deferred/: never a candidate without its report. */
     @Test
     void aDeferralThatCannotWriteItsReportLeavesNothingDeferred() throws Exception {
