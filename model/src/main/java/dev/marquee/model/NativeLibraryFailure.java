@@ -21,19 +21,24 @@ public final class NativeLibraryFailure {
                 + " failed to load stays failed in its JVM";
     }
 
-    /** A native library's failure, or a TensorFlow or JavaCPP class that could not initialise (after one). */
-    static boolean nativeLibrary(LinkageError e) {
-        if (e instanceof UnsatisfiedLinkError || GpuProbe.firstLinkFailure().isPresent()) return true;
+    /**
+     * A native library's failure, or a TensorFlow or JavaCPP class that could not initialise (the JVM's answer once
+     * its native library failed); not a class that is missing (a jar gone) or does not match (a stale build).
+     */
+    public static boolean nativeLibrary(LinkageError e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof UnsatisfiedLinkError) return true;
             String m = String.valueOf(t.getMessage());
-            if (m.contains("org.tensorflow") || m.contains("org.bytedeco") || m.contains("tensorflow")) return true;
+            if (t instanceof LinkageError && (m.startsWith("Could not initialize class org.tensorflow")
+                    || m.startsWith("Could not initialize class org.bytedeco"))) {
+                return true;
+            }
         }
         return false;
     }
 
     /** The folder JavaCPP unpacks to: either spelling of its property, else its default. */
-    static String cacheDir() {
+    public static String cacheDir() {
         String dir = System.getProperty("org.bytedeco.javacpp.cachedir");
         if (dir == null) dir = System.getProperty("org.bytedeco.javacpp.cacheDir");
         return dir != null ? dir : "~/.javacpp/cache";

@@ -628,7 +628,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
      */
     static String nativeLibraryFailure(String modelName, LinkageError e) {
         Throwable cause = e.getCause() != null ? e.getCause() : dev.marquee.model.GpuProbe.firstLinkFailure().orElse(null);
-        String cacheDir = System.getProperty("org.bytedeco.javacpp.cachedir", "~/.javacpp/cache");
+        String cacheDir = dev.marquee.model.NativeLibraryFailure.cacheDir();
         return "cannot serve model '" + modelName + "': TensorFlow's native library does not load on this TaskManager ("
                 + e + (cause != null && cause != e ? "; first: " + cause : "") + "): it needs glibc 2.34 or newer and room"
                 + " to unpack about 650 MB in JavaCPP's cache (" + cacheDir + ", -Dorg.bytedeco.javacpp.cachedir); after"

@@ -363,6 +363,8 @@ final class DeferredCandidates {
         try {
             trainedThrough = judgedAfter(report.path(TRAINED_THROUGH).asLong(Long.MIN_VALUE), registry.versionDir(name, base));
         } catch (IOException | RuntimeException e) { // no verdict on a card that cannot be read now
+            if (expired(now, deferredAt)) return retireExpired(dir, now, deferredAt, "version " + base + "'s model card"
+                    + " cannot be read (" + e + ")");
             out.accept("trainer: version " + base + "'s model card cannot be read (" + e + "); the deferred candidate"
                     + " at " + dir + " is judged again next round");
             return null;
@@ -380,6 +382,8 @@ final class DeferredCandidates {
         try {
             resolved = labelsToJudgeOn(labels.ratings(), registry.versionDir(name, base), dir);
         } catch (IOException e) { // a title catalog that cannot be read now (a network volume's hiccup): no verdict
+            if (expired(now, deferredAt)) return retireExpired(dir, now, deferredAt, "a title catalog cannot be read ("
+                    + e + ")");
             out.accept("trainer: a title catalog cannot be read (" + e + "); the deferred candidate at " + dir
                     + " is judged again next round");
             return null;
@@ -453,6 +457,17 @@ final class DeferredCandidates {
                 return null;
             }
         }
+    }
+
+    private boolean expired(long now, long deferredAt) {
+        return now - deferredAt >= settings.deferExpiryMs();
+    }
+
+    /** A candidate that could not be judged again until its deferral expired: retired, as one still unresolved is. */
+    private Retrainer.Result retireExpired(Path dir, long now, long deferredAt, String why) throws IOException {
+        return retire(dir, String.format(Locale.ROOT, "still unresolved %d s after it was deferred (expiry %d s):"
+                + " retired; it could not be judged again: %s", (now - deferredAt) / 1000, settings.deferExpiryMs() / 1000,
+                why), Map.of("deferred_expired", 1.0));
     }
 
     /** Rejects a deferred candidate without judging it, with its last gate numbers. */

@@ -100,6 +100,25 @@ class CommandClassesTest {
                 .contains("NoSuchMethodError", "build again").doesNotContain("glibc", "javacpp");
     }
 
+    /** A TensorFlow class missing (its jar gone) asks for a build; one that could not initialise names the cache. */
+    @Test
+    void aMissingTensorFlowClassAsksForABuildAndOneThatCouldNotInitialiseNamesTheCache() {
+        assertThat(dev.marquee.model.NativeLibraryFailure.describe(new NoClassDefFoundError("org/tensorflow/Graph")))
+                .contains("build again").doesNotContain("glibc");
+        assertThat(dev.marquee.model.NativeLibraryFailure.describe(new NoClassDefFoundError(
+                "Could not initialize class org.tensorflow.internal.c_api.global.tensorflow")))
+                .contains("glibc", "org.bytedeco.javacpp.cachedir");
+        String before = System.getProperty("org.bytedeco.javacpp.cacheDir");
+        System.setProperty("org.bytedeco.javacpp.cacheDir", "/big/disk/javacpp");
+        try {
+            assertThat(dev.marquee.model.NativeLibraryFailure.describe(new UnsatisfiedLinkError("no jnitensorflow")))
+                    .as("JavaCPP reads either spelling").contains("/big/disk/javacpp");
+        } finally {
+            if (before == null) System.clearProperty("org.bytedeco.javacpp.cacheDir");
+            else System.setProperty("org.bytedeco.javacpp.cacheDir", before);
+        }
+    }
+
     private Run run(Function<Console, ConsoleCommand> command, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

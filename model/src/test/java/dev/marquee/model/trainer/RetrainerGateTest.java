@@ -284,6 +284,26 @@ class RetrainerGateTest {
         assertThat(settled.get(0).outcome().outcome).as(log.toString()).isEqualTo(RetrainOutcome.PUBLISHED);
     }
 
+    /** A title catalog unreadable until the deferral expires: the candidate is retired then, as an unresolved one is. */
+    @Test
+    void aDeferredCandidateWhoseTitlesStayUnreadablePastItsExpiryIsRetired() throws Exception {
+        TrainerSettings settings = settings();
+        Retrainer retrainer = retrainer(settings);
+        RetrainOutcome o = retrainer.handle(request("r-split"), LabelReader.Labels.of(splitVerdictLabels(false)))
+                .outcome();
+        assertThat(o.outcome).as(log.toString()).isEqualTo(RetrainOutcome.DEFERRED);
+        Path titles = registry().versionDir("marquee", 1).resolve("assets/titles.txt");
+        Files.delete(titles);
+        Files.createSymbolicLink(titles, titles.getFileName());
+        DeferredCandidates deferred = new DeferredCandidates(settings, retrainer, this::log,
+                () -> System.currentTimeMillis() + settings.deferExpiryMs() + 1_000);
+        List<Retrainer.Result> settled = deferred.judge(LabelReader.Labels.of(splitVerdictLabels(true)));
+        assertThat(settled).as(log.toString()).hasSize(1);
+        assertThat(settled.get(0).outcome().outcome).isEqualTo(RetrainOutcome.REJECTED);
+        assertThat(settled.get(0).outcome().metrics).containsEntry("deferred_expired", 1.0);
+        assertThat(settled.get(0).outcome().reason).contains("title catalog cannot be read");
+    }
+
     /** A deferral whose report cannot be written leaves nothing in deferred/: never a candidate without its report. */
     @Test
     void aDeferralThatCannotWriteItsReportLeavesNothingDeferred() throws Exception {
