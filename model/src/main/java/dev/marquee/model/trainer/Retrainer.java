@@ -322,8 +322,9 @@ final class Retrainer {
      * move, the move (as {@link #publish} would have made it), with its update; else the outcome as it was. The
      * version must still be unknown to the pointer (neither serving, in shadow nor held, above all of them, the newest
      * on disk, no pin, and the pointer unchanged since the version's folder was written), checked under the registry's
-     * lock: a person who moved the pointer since, or {@code manual} promotion, leaves it alone. Null when the registry
-     * could not be read to tell (the caller keeps what it has and tries again later); it never throws.
+     * lock: a person who moved the pointer since, or {@code manual} promotion, leaves it alone. A version the pointer
+     * names already (serving or in shadow, no pin) has its pointer's update sent again: it may never have been. Null
+     * when the registry could not be read to tell (the caller keeps what it has and tries again later); it never throws.
      */
     Result finishIfPointerNeverMoved(ModelRegistry registry, String name, long version, RetrainOutcome outcome,
             Map<String, Double> metrics) {
@@ -339,7 +340,17 @@ final class Retrainer {
                         : null;
             });
             if (next == null) {
-                if (!named(registry.state(name), version) && outcome.reason == null && registry.pinned(name).isEmpty()) {
+                ServingState current = registry.state(name);
+                if ((current.serving == version || current.shadow == version) && registry.pinned(name).isEmpty()) {
+                    // the pointer names it: its update may never have been sent (a worker stopped, or Kafka failed,
+                    // between the move and the update; a --once worker has no promoter to announce the pointer), so it
+                    // is sent again; a slot already there ignores it
+                    out.accept("trainer: version " + version + " of request " + outcome.requestId + " is in the"
+                            + " serving pointer (" + current + "): its update is sent again");
+                    Map<String, Double> updateMetrics = metrics == null ? null : new LinkedHashMap<>(metrics);
+                    return new Result(outcome, update(registry, name, current, now, updateMetrics));
+                }
+                if (!named(current, version) && outcome.reason == null && registry.pinned(name).isEmpty()) {
                     outcome.reason = "published, but the serving pointer moved since without it (`marquee promote --version "
                             + version + "` serves it)";
                 }
