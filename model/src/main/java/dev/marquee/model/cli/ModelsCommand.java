@@ -39,8 +39,7 @@ public final class ModelsCommand extends ConsoleCommand {
     boolean unpin;
 
     @Option(names = "--retain", paramLabel = "N",
-            description = "delete all but the newest N versions (the pinned, serving and shadow versions are kept too),"
-                    + " and what publishes interrupted an hour ago or more left behind")
+            description = "delete all but the newest N versions (the pinned, serving and shadow versions are kept too)")
     Integer retain;
 
     public ModelsCommand() {}
@@ -85,11 +84,8 @@ public final class ModelsCommand extends ConsoleCommand {
         } else if (retain != null) {
             int keep = OptionRange.check("--retain", retain, 1, Integer.MAX_VALUE);
             List<Long> deleted = r.registry.retain(r.name, keep);
-            // and what interrupted publishes (a train or import stopped midway) left an hour ago or more: the trainer
-            // clears them at its start, a registry used without one kept them for good
-            int abandoned = r.registry.removeAbandoned(r.name, java.time.Duration.ofHours(1));
-            console.out().println((deleted.isEmpty() ? "models: nothing to delete" : "models: deleted versions " + deleted)
-                    + (abandoned > 0 ? "; removed " + abandoned + " folder(s) of interrupted publishes" : ""));
+            console.out().println(deleted.isEmpty() ? "models: nothing to delete"
+                    : "models: deleted versions " + deleted);
         }
         list(r, console);
         return 0;
