@@ -519,8 +519,8 @@ public final class ModelRegistry {
                         Folders.deleteRecursively(p);
                         n++;
                     }
-                } catch (IOException e) {
-                    // tried again next time
+                } catch (IOException | java.io.UncheckedIOException e) {
+                    // tried again next time (a folder another user left unreadable, one renamed while walked)
                 }
             }
         }

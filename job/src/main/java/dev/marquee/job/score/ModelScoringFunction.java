@@ -627,6 +627,11 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
      * initialize class", without the cause: the GPU probe's first failure, when it was the first, is named instead.
      */
     static String nativeLibraryFailure(String modelName, LinkageError e) {
+        if (!dev.marquee.model.NativeLibraryFailure.nativeLibrary(e)) {
+            return "cannot serve model '" + modelName + "': a class failed to link (" + e + "): the job jar's classes and"
+                    + " those in Flink's lib/ (tensorflow-java, decision 0013) do not match; build and deploy them from"
+                    + " one release, then restart the TaskManager";
+        }
         Throwable cause = e.getCause() != null ? e.getCause() : dev.marquee.model.GpuProbe.firstLinkFailure().orElse(null);
         String cacheDir = dev.marquee.model.NativeLibraryFailure.cacheDir();
         return "cannot serve model '" + modelName + "': TensorFlow's native library does not load on this TaskManager ("

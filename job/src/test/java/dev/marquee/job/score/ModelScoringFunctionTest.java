@@ -366,6 +366,9 @@ class ModelScoringFunctionTest {
         String again = ModelScoringFunction.nativeLibraryFailure("marquee",
                 new NoClassDefFoundError("Could not initialize class org.tensorflow.internal.c_api.global.tensorflow"));
         assertThat(again).contains("restart the TaskManager").contains("javacpp").doesNotContain("java.io.tmpdir");
+        String stale = ModelScoringFunction.nativeLibraryFailure("marquee", new NoSuchMethodError("org.tensorflow.Graph.x()"));
+        assertThat(stale).as("a class that does not match is the deployment's, not the library's")
+                .contains("do not match").doesNotContain("glibc");
     }
 
     /** A slot handed a card TensorFlow cannot use runs on the CPU with a CPU slot's threads, and says so. */

@@ -234,7 +234,9 @@ final class DeferredCandidates {
         if (r == null) return null;
         settledMarked(dir);
         // the publish was cut short before its outcome: this one is its first (when the pointer had moved, maybe not)
-        if (r.update() != null && r.outcome().metrics != null) r.outcome().metrics.remove(AnsweredRequests.REDELIVERED);
+        if (Retrainer.movedThePointerNow(r) && r.outcome().metrics != null) {
+            r.outcome().metrics.remove(AnsweredRequests.REDELIVERED);
+        }
         deleteEmptied(dir);
         return r;
     }

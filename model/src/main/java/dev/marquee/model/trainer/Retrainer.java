@@ -347,7 +347,8 @@ final class Retrainer {
                     // is sent again; a slot already there ignores it
                     out.accept("trainer: version " + version + " of request " + outcome.requestId + " is in the"
                             + " serving pointer (" + current + "): its update is sent again");
-                    Map<String, Double> updateMetrics = metrics == null ? null : new LinkedHashMap<>(metrics);
+                    Map<String, Double> updateMetrics = metrics == null ? new LinkedHashMap<>() : new LinkedHashMap<>(metrics);
+                    updateMetrics.put(AnsweredRequests.REDELIVERED, 1.0); // sent again: see movedThePointerNow
                     return new Result(outcome, update(registry, name, current, now, updateMetrics));
                 }
                 if (!named(current, version) && outcome.reason == null && registry.pinned(name).isEmpty()) {
@@ -366,6 +367,15 @@ final class Retrainer {
                     + "); tried again later");
             return null;
         }
+    }
+
+    /**
+     * Whether {@link #finishIfPointerNeverMoved}'s result moved the pointer just now (its update is new, without
+     * {@link AnsweredRequests#REDELIVERED}), rather than sending again the update of a pointer that named the version.
+     */
+    static boolean movedThePointerNow(Result r) {
+        return r.update() != null && (r.update().metrics == null
+                || !r.update().metrics.containsKey(AnsweredRequests.REDELIVERED));
     }
 
     private static boolean named(ServingState state, long version) {

@@ -496,6 +496,16 @@ class RetrainerGateTest {
         assertThat(settled.get(0).update().shadowVersion).isEqualTo(v2);
         assertThat(registry().state("marquee").shadow).isEqualTo(v2);
         assertThat(waiting).doesNotExist();
+        assertThat(settled.get(0).outcome().metrics).as("its first outcome").doesNotContainKey(AnsweredRequests.REDELIVERED);
+
+        // the emptied folder left behind (it could not be deleted), seen by the next worker: the pointer names version 2
+        // already, so its update is sent again, and the outcome says it was answered before
+        Files.createDirectories(waiting);
+        List<Retrainer.Result> again = new DeferredCandidates(settings, retrainer, this::log, System::currentTimeMillis)
+                .judge(LabelReader.Labels.of(splitVerdictLabels(true)));
+        assertThat(again).as(log.toString()).hasSize(1);
+        assertThat(again.get(0).update().shadowVersion).isEqualTo(v2);
+        assertThat(again.get(0).outcome().metrics).containsEntry(AnsweredRequests.REDELIVERED, 1.0);
     }
 
     /**
