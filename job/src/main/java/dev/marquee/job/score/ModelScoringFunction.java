@@ -151,8 +151,9 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         try {
             serving = loader.load(version, dir, threads, gpu, warmRows);
         } catch (LinkageError e) {
-            // TensorFlow's native library does not load on this TaskManager (an older glibc, no room to unpack it): its
-            // classes stay broken for the process's life, so no restart of the job helps
+            // TensorFlow's native library does not load on this TaskManager (an older glibc, no room to unpack it), or a
+            // class of the job jar does not match Flink's lib/: either stays broken for the process's life, so no
+            // restart of the job helps
             throw startFailure(context, new IOException(nativeLibraryFailure(modelName, e), e));
         } catch (IOException | RuntimeException e) {
             if (outOfMemory(e)) { // the device's state, not the version's: the restart strategy may try again
@@ -623,8 +624,9 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
     }
 
     /**
-     * What to do about TensorFlow's native library failing to link. After the first failure a JVM says only "could not
-     * initialize class", without the cause: the GPU probe's first failure, when it was the first, is named instead.
+     * What to do about a class that fails to link: TensorFlow's native library (after the first failure a JVM says
+     * only "could not initialize class", without the cause: the GPU probe's first failure, when it was the first, is
+     * named instead), else classes of the job jar and of Flink's lib/ from different releases.
      */
     static String nativeLibraryFailure(String modelName, LinkageError e) {
         if (!dev.marquee.model.NativeLibraryFailure.nativeLibrary(e)) {
