@@ -68,6 +68,8 @@ final class TrainerWorker implements AutoCloseable {
     private final LabelReader labels;
     private final Retrainer retrainer;
     private final DeferredCandidates deferred;
+    /** Settled candidates' outcomes from their settling until acknowledged: a stopped worker's are sent at start. */
+    private final UnsentOutcomes unsent;
     private final RequestRateLimit rateLimit;
     private final AnsweredRequests answered;
     /** The promoter's thread (shadow, promotion, rollback on live labels); none with {@code once}. */
@@ -89,6 +91,7 @@ final class TrainerWorker implements AutoCloseable {
                 LABEL_READ_TIMEOUT, settings.parserLimits());
         this.retrainer = new Retrainer(settings, originalData, out);
         this.deferred = new DeferredCandidates(settings, retrainer, out, System::currentTimeMillis);
+        this.unsent = new UnsentOutcomes(settings.modelDir(), out);
         this.rateLimit = new RequestRateLimit(settings.maxRequestsPerHour());
         this.answered = new AnsweredRequests(settings.registry(), settings.modelName());
         GatePolicy gate = settings.gate();
@@ -134,6 +137,7 @@ final class TrainerWorker implements AutoCloseable {
             promoterThread.setDaemon(true);
             promoterThread.start();
         }
+        sendUnsent();
         out.accept("trainer: waiting for retrain requests on " + settings.requestsTopic() + " at "
                 + settings.kafka().bootstrap() + " (group " + settings.group() + "), registry "
                 + settings.registry().base() + ", model " + settings.modelName());
@@ -171,6 +175,19 @@ final class TrainerWorker implements AutoCloseable {
         }
         out.accept("trainer: handled " + handled + " request(s); stopping");
         return handled;
+    }
+
+    /**
+     * Outcomes of deferred candidates an earlier worker settled and did not see acknowledged (a failed write stopped
+     * it, or it was killed): sent now, after the promoter started (an update goes through its claim, as any other).
+     * A failure to write stops the worker again, as any settled outcome's does.
+     */
+    private void sendUnsent() throws IOException {
+        List<Retrainer.Result> pending = unsent.pending();
+        if (pending.isEmpty()) return;
+        out.accept("trainer: sending " + pending.size() + " outcome(s) of deferred candidates settled before the last stop"
+                + " and never acknowledged");
+        pending.forEach(this::write);
     }
 
     static final int MAX_REQUEST_ID_CHARS = dev.marquee.data.parse.ParserLimits.DEFAULT_MAX_REQUEST_ID_CHARS;
@@ -244,7 +261,7 @@ final class TrainerWorker implements AutoCloseable {
                 outcome = result.outcome();
                 if (RetrainOutcome.DEFERRED.equals(outcome.outcome)) {
                     try {
-                        settled.addAll(deferred.supersede(Path.of(outcome.deferredLocation), request.requestId));
+                        settled.addAll(unsent.keep(deferred.supersede(Path.of(outcome.deferredLocation), request.requestId)));
                     } catch (IOException | RuntimeException e) {
                         // this request's answer is DEFERRED whatever happened to the older candidates
                         out.accept("trainer: older deferred candidates not superseded now (" + e + "); judged again later");
@@ -332,7 +349,7 @@ final class TrainerWorker implements AutoCloseable {
     /** Judges the deferred candidates again on {@code read}; a failure is logged and leaves them deferred. */
     private List<Retrainer.Result> judgeDeferred(LabelReader.Labels read) {
         try {
-            return deferred.judge(read);
+            return unsent.keep(deferred.judge(read));
         } catch (IOException | RuntimeException e) {
             out.accept("trainer: could not judge the deferred candidates again: " + e);
             return List.of();
@@ -477,6 +494,7 @@ final class TrainerWorker implements AutoCloseable {
             announce(r.update());
         }
         writer.write(settings.outcomesTopic(), r.outcome());
+        unsent.sent(r);
         out.accept("trainer: " + r.outcome());
     }
 

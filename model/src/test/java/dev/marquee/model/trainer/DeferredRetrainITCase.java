@@ -118,6 +118,99 @@ class DeferredRetrainITCase {
         assertThat(lines).anyMatch(l -> l.contains("deferred candidate of request r-1, judged again ("));
     }
 
+    /**
+     * A settled candidate's outcome the brokers refuse stops the worker (as any refused write does); the candidate has
+     * left deferred/ by then, so only the outcome kept in the registry tells the next worker to send it.
+     */
+    @Test
+    void aSettledOutcomeTheBrokersRefusedIsSentByTheNextWorker() throws Exception {
+        String requests = KAFKA.createTopic("retrain-requests", 1);
+        String outcomes = KAFKA.createTopic("retrain-outcomes", 1);
+        String updates = KAFKA.createTopic("model-updates", 1);
+        String ratings = KAFKA.createTopic("ratings", 2);
+        // a topic that takes no record as large as an outcome: the brokers refuse it (MESSAGE_TOO_LARGE)
+        String refusing = "refused-outcomes-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.<String, Object>of("bootstrap.servers", KAFKA.bootstrapServers()))) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(refusing, 1, (short) 1)
+                    .configs(Map.of("max.message.bytes", "200")))).all().get();
+        }
+        Path base = tmp.resolve("registry");
+        assertThat(ModelMain.run(new String[] {"train", "--data", "synthetic:2000", "--registry", base.toString(),
+                "--epochs", "10", "--batch", "64", "--patience", "10"}, console(new ByteArrayOutputStream()))).isZero();
+        List<Rating> first = RetrainerGateTest.splitVerdictLabels(false);
+        send(ratings, first);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(KAFKA.producerProps())) {
+            producer.send(new ProducerRecord<>(requests, "r-1", REQUESTS.encodeToString(
+                    new RetrainRequest("r-1", "deferral test", System.currentTimeMillis())))).get();
+        }
+        String[] common = {"--bootstrap", KAFKA.bootstrapServers(), "--registry", base.toString(),
+                "--topic.retrain-requests", requests, "--topic.model-updates", updates, "--topic.ratings", ratings,
+                "--trainer.gate.recheck-seconds", "1"};
+        List<String> lines = new CopyOnWriteArrayList<>();
+        runUntil(worker(lines, common, "--topic.retrain-outcomes", outcomes), lines,
+                () -> !readAll(outcomes, OUTCOMES).isEmpty());
+        assertThat(readAll(outcomes, OUTCOMES)).singleElement().satisfies(o -> assertThat(o.outcome)
+                .as(String.join("\n", lines)).isEqualTo(RetrainOutcome.DEFERRED));
+
+        List<Rating> later = RetrainerGateTest.splitVerdictLabels(true).subList(first.size(),
+                RetrainerGateTest.splitVerdictLabels(true).size());
+        send(ratings, later);
+        Path unsent = base.resolve("marquee").resolve(UnsentOutcomes.DIR);
+        runUntil(worker(lines, common, "--topic.retrain-outcomes", refusing), lines, () -> lines.stream().anyMatch(l -> l.startsWith("worker failed")));
+        assertThat(lines).as("the refused write stops the worker").anyMatch(l -> l.startsWith("worker failed") && l.contains(refusing));
+        assertThat(new ModelRegistry(base).versions("marquee")).as("settled: published").containsExactly(1L, 2L);
+        assertThat(readAll(outcomes, OUTCOMES)).hasSize(1);
+        assertThat(jsonFiles(unsent)).hasSize(1);
+
+        lines.clear();
+        runUntil(worker(lines, common, "--topic.retrain-outcomes", outcomes), lines, () -> readAll(outcomes, OUTCOMES).size() >= 2);
+        List<RetrainOutcome> answered = readAll(outcomes, OUTCOMES);
+        assertThat(answered).hasSize(2);
+        assertThat(answered.get(1)).satisfies(o -> {
+            assertThat(o.requestId).isEqualTo("r-1");
+            assertThat(o.outcome).isEqualTo(RetrainOutcome.PUBLISHED);
+            assertThat(o.version).isEqualTo(2);
+        });
+        assertThat(lines).anyMatch(l -> l.contains("sending 1 outcome(s) of deferred candidates settled before the last stop"));
+        assertThat(jsonFiles(unsent)).as("acknowledged: its file is gone").isEmpty();
+        assertThat(readAll(updates, UPDATES)).anyMatch(u -> u.version == 1 && u.shadowVersion == 2);
+    }
+
+    private TrainerWorker worker(List<String> lines, String[] common, String... more) {
+        String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(common), java.util.Arrays.stream(more))
+                .toArray(String[]::new);
+        return new TrainerWorker(TrainerSettings.parse(args, console(new ByteArrayOutputStream())),
+                new OriginalData(null, Map.of(), tmp), lines::add);
+    }
+
+    /** Runs {@code worker} on a thread until {@code done}, then stops and closes it; its lines and failure go to {@code lines}. */
+    private void runUntil(TrainerWorker worker, List<String> lines, java.util.concurrent.Callable<Boolean> done) throws Exception {
+        Thread running = new Thread(() -> {
+            try {
+                worker.run();
+            } catch (Exception e) {
+                lines.add("worker failed: " + e);
+            }
+        }, "trainer-worker");
+        running.start();
+        try {
+            await().atMost(Duration.ofSeconds(120)).until(done);
+        } finally {
+            worker.stop();
+            running.join(Duration.ofSeconds(60).toMillis());
+            worker.close();
+            System.out.println(String.join("\n", lines));
+        }
+    }
+
+    private static List<Path> jsonFiles(Path dir) throws java.io.IOException {
+        if (!java.nio.file.Files.isDirectory(dir)) return List.of();
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".json")).toList();
+        }
+    }
+
     private static void send(String topic, List<Rating> labels) throws Exception {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(KAFKA.producerProps())) {
             for (Rating r : labels) producer.send(new ProducerRecord<>(topic, r.userId, RATINGS.encodeToString(r)));
