@@ -14,10 +14,22 @@ public final class JsonFiles {
         Files.write(file, EventJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(value));
     }
 
-    /** Reads {@code file}; a malformed or invalid one is an {@link IOException} "bad WHAT FILE: reason". */
+    /**
+     * Reads {@code file}; a malformed or invalid one is an {@link IOException} "bad WHAT FILE: reason", one that cannot
+     * be read "cannot read WHAT FILE: reason" (the system's own words may name no file: "Is a directory"). An absent
+     * file is the {@link java.nio.file.NoSuchFileException} itself, for callers that treat absence apart.
+     */
     public static <T> T read(Path file, Class<T> type, String what) throws IOException {
+        byte[] bytes;
         try {
-            return EventJson.mapper().readValue(Files.readAllBytes(file), type);
+            bytes = Files.readAllBytes(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IOException("cannot read " + what + " " + file + ": " + (e.getMessage() != null ? e.getMessage() : e), e);
+        }
+        try {
+            return EventJson.mapper().readValue(bytes, type);
         } catch (JsonProcessingException e) { // the parser's own words, without its second line (the location)
             throw new IOException("bad " + what + " " + file + ": " + e.getOriginalMessage()
                     + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column "

@@ -122,12 +122,17 @@ public final class ImportCommand extends ConsoleCommand {
         console.out().println("import: published " + registry.name + " version " + version + " at "
                 + registry.registry.versionDir(registry.name, version));
         if (serve || before.isEmpty()) {
-            long ended = registry.registry.locked(registry.name, () -> { // a pin set meanwhile by another writer moves too
-                long endedCandidate = dev.marquee.model.ModelRegistry.candidateEndedBy(
-                        registry.registry.serve(registry.name, version, "imported with --serve"), version);
-                if (registry.registry.pinned(registry.name).isPresent()) registry.registry.pin(registry.name, version);
-                return endedCandidate;
-            });
+            long ended;
+            try {
+                ended = registry.registry.locked(registry.name, () -> { // a pin set meanwhile by another writer moves too
+                    long endedCandidate = dev.marquee.model.ModelRegistry.candidateEndedBy(
+                            registry.registry.serve(registry.name, version, "imported with --serve"), version);
+                    if (registry.registry.pinned(registry.name).isPresent()) registry.registry.pin(registry.name, version);
+                    return endedCandidate;
+                });
+            } catch (java.io.IOException e) {
+                throw PointerNotMoved.after("import", registry.name, version, e);
+            }
             if (ended > 0) {
                 console.out().println("import: version " + ended + ", the candidate in shadow, is ended and held from"
                         + " automatic promotion (`marquee promote --version " + ended + "` still serves it)");
@@ -138,17 +143,22 @@ public final class ImportCommand extends ConsoleCommand {
         } else {
             // the pointer as it is now: the promoter or a person may have moved it since `before` was read
             java.util.concurrent.atomic.AtomicLong displaced = new java.util.concurrent.atomic.AtomicLong();
-            long serving = registry.registry.updateState(registry.name, state -> {
-                long current = state.serving > 0 ? state.serving : before.getAsLong();
-                String ended = state.hasShadow() && ServingState.WATCH.equals(state.shadowRole)
-                        ? "; the watch of version " + state.shadow + " ended without a verdict" : "";
-                ServingState next = state.with(current, version, ServingState.CANDIDATE,
-                        "imported: a candidate in shadow beside version " + current + ended, System.currentTimeMillis());
-                long dropped = state.candidateDroppedBy(next);
-                if (dropped > 0) next.hold(dropped, "the candidate in shadow was ended by an import (version " + version + ")");
-                displaced.set(dropped);
-                return next;
-            }).serving;
+            long serving;
+            try {
+                serving = registry.registry.updateState(registry.name, state -> {
+                    long current = state.serving > 0 ? state.serving : before.getAsLong();
+                    String ended = state.hasShadow() && ServingState.WATCH.equals(state.shadowRole)
+                            ? "; the watch of version " + state.shadow + " ended without a verdict" : "";
+                    ServingState next = state.with(current, version, ServingState.CANDIDATE,
+                            "imported: a candidate in shadow beside version " + current + ended, System.currentTimeMillis());
+                    long dropped = state.candidateDroppedBy(next);
+                    if (dropped > 0) next.hold(dropped, "the candidate in shadow was ended by an import (version " + version + ")");
+                    displaced.set(dropped);
+                    return next;
+                }).serving;
+            } catch (java.io.IOException e) {
+                throw PointerNotMoved.shadowNotSet(registry.name, version, e);
+            }
             if (displaced.get() > 0) {
                 console.out().println("import: version " + displaced.get() + ", the candidate it replaces in shadow, is held"
                         + " from automatic promotion (`marquee promote --version " + displaced.get() + "` still serves it)");

@@ -147,8 +147,13 @@ public final class TrainCommand extends ConsoleCommand {
         console.out().println("train: published " + registry.name + " version " + version + " at "
                 + modelDir.resolve(Long.toString(version)));
         // A person training by hand promotes what they trained: the pointer moves (a pin still wins).
-        long ended = dev.marquee.model.ModelRegistry.candidateEndedBy(
-                registry.registry.serve(registry.name, version, "trained by hand (marquee train)"), version);
+        long ended;
+        try {
+            ended = dev.marquee.model.ModelRegistry.candidateEndedBy(
+                    registry.registry.serve(registry.name, version, "trained by hand (marquee train)"), version);
+        } catch (java.io.IOException e) {
+            throw PointerNotMoved.after("train", registry.name, version, e);
+        }
         if (ended > 0) {
             console.out().println("train: version " + ended + ", the candidate in shadow, is ended and held from automatic"
                     + " promotion (`marquee promote --version " + ended + "` still serves it)");

@@ -337,6 +337,33 @@ class ModelCliTest {
     }
 
     @Test
+    void aServingPointerThatCannotBeReadStopsTheTrainBeforeItPublishesAndIsNamed() throws IOException {
+        Path copy = copyRegistry();
+        Path pointer = copy.resolve("marquee").resolve("serving.json");
+        Files.deleteIfExists(pointer);
+        Files.writeString(Files.createDirectories(pointer).resolve("in-the-way"), "");
+        CliRun r = CliRun.run(shared, "train", "--data", data.toString(), "--split", "time", "--registry",
+                copy.toString(), "--epochs", "1", "--batch", "64");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).as(r.toString()).startsWith("marquee train: cannot read serving pointer " + pointer + ": ");
+        assertThat(r.errIsOneCleanLine()).as(r.toString()).isTrue();
+        assertThat(r.out()).doesNotContain("published");
+        assertThat(copy.resolve("marquee").resolve("3")).doesNotExist();
+    }
+
+    @Test
+    void aPointerNotWrittenAfterAPublishSaysTheVersionExistsAndHowToServeIt() {
+        CliException e = PointerNotMoved.after("train", "marquee", 3, new IOException("No space left on device"));
+        assertThat(e.exitCode()).isEqualTo(1);
+        assertThat(e.getMessage()).isEqualTo("train: marquee version 3 is published, but the serving pointer was not"
+                + " written (No space left on device): jobs keep serving what they served; once the registry can be"
+                + " written, `marquee promote --version 3` serves it, or `marquee rollback --version 3` pins it");
+        assertThat(PointerNotMoved.shadowNotSet("marquee", 4, new IOException("Read-only file system")).getMessage())
+                .startsWith("import: marquee version 4 is published, but the serving pointer was not written"
+                        + " (Read-only file system): it is not a candidate in shadow;");
+    }
+
+    @Test
     void aMissingDatasetIsOneLine() {
         CliRun r = CliRun.run(tmp, "train", "--registry", "reg");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);

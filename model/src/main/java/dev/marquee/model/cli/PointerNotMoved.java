@@ -1,0 +1,25 @@
+package dev.marquee.model.cli;
+
+/**
+ * A version published whose serving pointer could not then be written (a full or read-only registry, its lock not
+ * taken): the version exists, and the person is told so, with the command that finishes the job, instead of a bare
+ * I/O error after the "published" line that reads as if the command failed as a whole.
+ */
+final class PointerNotMoved {
+    private PointerNotMoved() {}
+
+    /** @param command the command's name, as its lines start ("train", "import") */
+    static CliException after(String command, String name, long version, java.io.IOException cause) {
+        return CliException.failure(command + ": " + name + " version " + version + " is published, but the serving"
+                + " pointer was not written (" + cause.getMessage() + "): jobs keep serving what they served; once the"
+                + " registry can be written, `marquee promote --version " + version + "` serves it, or `marquee rollback"
+                + " --version " + version + "` pins it");
+    }
+
+    /** As {@link #after}, for an import meant to wait in shadow beside the serving version. */
+    static CliException shadowNotSet(String name, long version, java.io.IOException cause) {
+        return CliException.failure("import: " + name + " version " + version + " is published, but the serving pointer"
+                + " was not written (" + cause.getMessage() + "): it is not a candidate in shadow; once the registry can"
+                + " be written, `marquee promote --version " + version + "` serves it");
+    }
+}
