@@ -817,11 +817,26 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         return registry.pinned(modelName).orElse(0);
     }
 
+    /** The most of a reason a model-status record carries: TensorFlow's errors can quote a whole graph. */
+    static final int MAX_REASON_CHARS = 4_000;
+
+    /**
+     * A reason cut to {@link #MAX_REASON_CHARS} (the TaskManager's log has it whole): a status record larger than the
+     * brokers take would fail the sink, and the job with it, at every restart.
+     */
+    static String clippedReason(String reason) {
+        if (reason == null || reason.length() <= MAX_REASON_CHARS) return reason;
+        int end = MAX_REASON_CHARS;
+        if (Character.isHighSurrogate(reason.charAt(end - 1))) end--; // not half a character
+        return reason.substring(0, end) + "... (" + reason.length() + " characters; the TaskManager's log has them all)";
+    }
+
     /** {@link Prepared#pin} when the pin file could not be read. */
     private static final long PIN_UNREAD = -1;
 
     private ModelStatus status(long version, String status, String reason) {
-        ModelStatus s = new ModelStatus(modelName, version, status, reason, serving.version, subtask, System.currentTimeMillis());
+        ModelStatus s = new ModelStatus(modelName, version, status, clippedReason(reason), serving.version, subtask,
+                System.currentTimeMillis());
         s.shadowVersion = shadowVersion();
         return s;
     }

@@ -90,6 +90,20 @@ class ModelScoringFunctionTest {
     }
 
     @Test
+    void aStatusReasonIsClippedToWhatARecordCanCarry() {
+        assertThat(ModelScoringFunction.clippedReason(null)).isNull();
+        String fits = "x".repeat(ModelScoringFunction.MAX_REASON_CHARS);
+        assertThat(ModelScoringFunction.clippedReason(fits)).isSameAs(fits);
+        String graph = "op ".repeat(400_000); // a TensorFlow error quoting a graph: 1.2 MB, over the brokers' 1 MB
+        assertThat(ModelScoringFunction.clippedReason(graph)).startsWith("op op ")
+                .endsWith("... (1200000 characters; the TaskManager's log has them all)")
+                .hasSizeLessThan(ModelScoringFunction.MAX_REASON_CHARS + 80);
+        String emoji = "x".repeat(ModelScoringFunction.MAX_REASON_CHARS - 1) + "\uD83C\uDFAC tail";
+        assertThat(ModelScoringFunction.clippedReason(emoji)).as("not half a surrogate pair")
+                .startsWith("x".repeat(ModelScoringFunction.MAX_REASON_CHARS - 1) + "...");
+    }
+
+    @Test
     void batchesKeepScoringWithTheServingVersionWhileTheNextLoadsAndTheNextServesOnceHandedOver() throws Exception {
         GatedLoads.reset();
         ModelScoringFunction function = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1, GatedLoads::load);
