@@ -57,6 +57,8 @@ import org.apache.flink.util.OutputTag;
  * model cannot take to the dead letters too). See docs/ARCHITECTURE.md and docs/CONFIGURATION.md.
  */
 public final class ScoringJob {
+    /** The job's name (after Flink's Prometheus reporter's filter, the {@code job_name} infra/prometheus selects). */
+    public static final String JOB_NAME = "marquee scoring";
     public static final OutputTag<ModelStatus> MODEL_STATUS = new OutputTag<>("model-status") { };
     /** Valid requests the serving model's inputs cannot take, as dead letters. */
     public static final OutputTag<DeadLetter> MODEL_REFUSALS = new OutputTag<>("model-refusals") { };
@@ -349,6 +351,6 @@ public final class ScoringJob {
         System.out.printf("marquee scoring job: reading %s at %s, model %s from %s, %s%n", settings.requestsTopic,
                 settings.bootstrapServers, settings.modelName, settings.modelRegistry,
                 settings.delivery == DeliveryGuarantee.EXACTLY_ONCE ? "exactly-once" : "at-least-once");
-        env.execute(JobSettings.jobName("marquee scoring", settings.modelName));
+        env.execute(JobSettings.jobName(JOB_NAME, settings.modelName));
     }
 }

@@ -21,6 +21,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * policy of docs/RETRAINING.md. A job of its own, beside the scoring job.
  */
 public final class RetrainTriggerJob {
+    /** The job's name (after Flink's Prometheus reporter's filter, the {@code job_name} infra/prometheus selects). */
+    public static final String JOB_NAME = "marquee retraining trigger";
     private RetrainTriggerJob() {}
 
     /** Wires the trigger between the given raw-record streams and sink; tests pass their own. */
@@ -154,6 +156,6 @@ public final class RetrainTriggerJob {
         System.out.printf("marquee retraining trigger: reading %s, %s, %s at %s; writing %s; model %s; %s%n",
                 settings.common.driftTopic, settings.retrainOutcomesTopic, settings.common.modelUpdatesTopic,
                 settings.common.bootstrapServers, settings.retrainRequestsTopic, settings.common.modelName, settings.rules());
-        env.execute(dev.marquee.job.config.JobSettings.jobName("marquee retraining trigger", settings.common.modelName));
+        env.execute(dev.marquee.job.config.JobSettings.jobName(JOB_NAME, settings.common.modelName));
     }
 }

@@ -317,6 +317,35 @@ class InfraConfigTest {
         assertThat(p.exitValue()).as(out).isZero();
     }
 
+    /**
+     * The alerts that watch a job by name (is it running?) select it by its name as Flink's Prometheus reporter
+     * writes it in {@code job_name} (characters outside [a-zA-Z0-9:_] become '_'): a job renamed in the code must fail
+     * here, not leave its "not running" alert firing for ever (or a regex matching neither job).
+     */
+    @Test
+    void theJobNamesTheAlertsSelectAreTheJobsNames() throws IOException {
+        String alerts = Files.readString(INFRA.resolve("prometheus/alerts.yml"), StandardCharsets.UTF_8);
+        Set<String> jobs = Set.of(reporterLabel(dev.marquee.job.ScoringJob.JOB_NAME),
+                reporterLabel(dev.marquee.job.trigger.RetrainTriggerJob.JOB_NAME));
+        Set<String> exact = new TreeSet<>();
+        Matcher m = Pattern.compile("job_name=\"([^\"]*)\"").matcher(alerts);
+        while (m.find()) exact.add(m.group(1));
+        assertThat(exact).as("job_name=\"...\" in alerts.yml").isEqualTo(new TreeSet<>(jobs));
+        Matcher regex = Pattern.compile("job_name=~\"([^\"]*)\"").matcher(alerts);
+        int regexes = 0;
+        while (regex.find()) {
+            regexes++;
+            Pattern selects = Pattern.compile(regex.group(1)); // PromQL's =~ is anchored at both ends
+            assertThat(jobs).as("job_name=~\"" + regex.group(1) + "\"").allMatch(j -> selects.matcher(j).matches());
+        }
+        assertThat(regexes).isPositive();
+    }
+
+    /** As Flink's Prometheus reporter filters label values (metrics.reporter.prom.filterLabelValueCharacters, on). */
+    private static String reporterLabel(String value) {
+        return value.replaceAll("[^a-zA-Z0-9:_]", "_");
+    }
+
     private static List<Map<String, Object>> alertRules() throws IOException {
         Map<String, Object> file = asMap(loadYaml(INFRA.resolve("prometheus/alerts.yml")));
         List<Map<String, Object>> rules = new ArrayList<>();

@@ -296,6 +296,24 @@ class DriftWindowOperatorTest {
                 assertThat(alerting).as(a.metric).isNotNull();
                 assertThat(alerting.getValue()).as(a.metric).isEqualTo(1);
             }
+            // what the dashboard and the other alerts read: the report's values, thresholds and summary, as reported
+            assertThat(r.metrics).isNotEmpty();
+            for (var m : r.metrics.entrySet()) {
+                assertThat(gauges.get(DriftMetricNames.gaugeName(m.getKey())).getValue()).as(m.getKey()).isEqualTo(m.getValue());
+                Double threshold = r.thresholds.get(m.getKey());
+                assertThat(gauges.get(DriftMetricNames.gaugeName(m.getKey()) + "_threshold").getValue()).as(m.getKey())
+                        .isEqualTo(threshold == null ? Double.NaN : threshold);
+            }
+            assertThat(r.thresholds).isNotEmpty();
+            assertThat(gauges.get("alerts").getValue()).isEqualTo(r.alerts.size());
+            assertThat(gauges.get("drifted").getValue()).isEqualTo(r.drifted ? 1 : 0);
+            assertThat(gauges.get("window_records").getValue()).isEqualTo(r.records);
+            assertThat(gauges.get("calibrated").getValue()).isEqualTo("calibrated".equals(r.calibration) ? 1 : 0);
+            assertThat(gauges.get("episode_open").getValue()).isEqualTo(r.episode != null && r.episode.open ? 1 : 0);
+            assertThat(gauges.get("model_version").getValue()).isEqualTo(1L);
+            String absent = DriftMetricNames.ALL.stream().filter(m -> !r.metrics.containsKey(m)).findFirst().orElseThrow();
+            assertThat(gauges.get(DriftMetricNames.gaugeName(absent)).getValue()).as(absent + ", not in the report").isEqualTo(Double.NaN);
+            assertThat(gauges.get(DriftMetricNames.gaugeName(absent) + "_alerting").getValue()).isEqualTo(0);
         }
     }
 

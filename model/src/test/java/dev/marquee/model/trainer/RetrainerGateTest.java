@@ -203,6 +203,36 @@ class RetrainerGateTest {
         assertThat(registry().versionDir("marquee", 2).resolve(GateReport.FILE_NAME)).doesNotExist();
     }
 
+    /** Later labels shifted against what the candidate learned: rejected, a second outcome under the same request. */
+    @Test
+    void aDeferredCandidateIsRejectedWhenLaterLabelsGoAgainstIt() throws Exception {
+        TrainerSettings settings = settings();
+        Retrainer retrainer = retrainer(settings);
+        RetrainOutcome o = retrainer.handle(request("r-split"), LabelReader.Labels.of(splitVerdictLabels(false)))
+                .outcome();
+        assertThat(o.outcome).as(log.toString()).isEqualTo(RetrainOutcome.DEFERRED);
+        Path waiting = Path.of(o.deferredLocation);
+
+        List<Retrainer.Result> settled = new DeferredCandidates(settings, retrainer, this::log, System::currentTimeMillis)
+                .judge(LabelReader.Labels.of(splitVerdictLabels(true, user -> -trainedShift(user))));
+        assertThat(settled).as(log.toString()).hasSize(1);
+        assertThat(settled.get(0).update()).as("nothing to announce").isNull();
+        RetrainOutcome later = settled.get(0).outcome();
+        assertThat(later.requestId).isEqualTo("r-split");
+        assertThat(later.outcome).as(log.toString()).isEqualTo(RetrainOutcome.REJECTED);
+        assertThat(later.metrics.get("mse_diff_low")).isGreaterThan(MARGIN);
+        assertThat(later.metrics).containsEntry("holdout_rows", 640.0).containsEntry("deferred_judgements", 2.0)
+                .doesNotContainKey("deferred_expired");
+        assertThat(registry().versions("marquee")).containsExactly(1L);
+        assertThat(registry().serving("marquee")).hasValue(1L);
+        assertThat(waiting).doesNotExist();
+        Path rejected = Path.of(later.rejectedLocation);
+        assertThat(rejected).isEqualTo(registry().modelDir("marquee").resolve("rejected/r-split").toRealPath());
+        assertThat(GateReport.read(rejected).at("/gate/decision").asText()).isEqualTo("REJECT");
+        assertThat(new AnsweredRequests(registry(), "marquee").find("r-split")).as("a redelivery is answered REJECTED")
+                .hasValueSatisfying(a -> assertThat(a.outcome).isEqualTo(RetrainOutcome.REJECTED));
+    }
+
     /**
      * More labels after a deferred candidate's cut than the reader holds: its hold-out would slide from one look to
      * the next (optional stopping on fresh windows), so it is retired, not judged on the newest labels alone.
@@ -824,6 +854,11 @@ class RetrainerGateTest {
      * candidate was trained again.
      */
     static List<Rating> splitVerdictLabels(boolean later) {
+        return splitVerdictLabels(later, RetrainerGateTest::trainedShift);
+    }
+
+    /** As above; the later labels rate {@code laterShift(user)} points from the generated ratings. */
+    static List<Rating> splitVerdictLabels(boolean later, java.util.function.IntUnaryOperator laterShift) {
         List<List<Rating>> byUser = new ArrayList<>();
         for (int u = 0; u <= 32; u++) byUser.add(new ArrayList<>());
         for (Rating r : new SyntheticRatings(42).users(100).movies(200).ratingsPerUser(100).generate().ratings()) {
@@ -843,7 +878,7 @@ class RetrainerGateTest {
         if (later) {
             t = 900_200_000L;
             for (int u = 1; u <= 20; u++) {
-                for (Rating r : byUser.get(u).subList(80, 100)) out.add(at(r, trainedShift(u), t++));
+                for (Rating r : byUser.get(u).subList(80, 100)) out.add(at(r, laterShift.applyAsInt(u), t++));
             }
         }
         return out;
