@@ -61,6 +61,29 @@ class ModelImporterTest {
     }
 
     @Test
+    void aModelWithInt32IdsAndTimestampsIsFedInt32sAndRefusesWhatDoesNotFit() throws Exception {
+        Path model = tiny(Kind.INT32_IDS);
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("registry"));
+        long v = new ModelImporter(registry, "m", line -> { }).importModel(
+                new ModelImporter.Request(model, "serving_default", "uid", "title", "ts", "rating", null), data());
+        Path dir = registry.versionDir("m", v);
+        ModelContract contract = ModelContract.of(dir);
+        assertThat(contract).isEqualTo(new ModelContract("serving_default", "uid", "title", "ts",
+                ModelContract.INT32, ModelContract.INT32, "rating", 1, null));
+        assertThat(contract.check("2147483647", 2_147_483_647L)).isNull();
+        assertThat(contract.check("2147483648", 10).reason()).contains("user_id '2147483648' is not an integer the model's int32 input takes");
+        assertThat(contract.check("7", 2_147_483_648L).reason()).isEqualTo("timestamp 2147483648 does not fit the model's int32 input");
+        try (BatchScorer scorer = BatchScorer.open(dir, ScorerThreads.callerThread())) {
+            ScoredBatch b = scorer.score(new String[] {"7", "-12"}, new String[] {"A", "B"}, new long[] {10, -20});
+            assertThat(b.ratings()).containsExactly(new float[] {0.50701f, 0.48798f}, org.assertj.core.data.Offset.offset(1e-6f));
+            assertThatThrownBy(() -> scorer.score(new String[] {"7"}, new String[] {"A"}, new long[] {2_147_483_648L}))
+                    .isInstanceOf(NonNumericIdException.class).hasMessageContaining("does not fit the model's int32 input");
+            assertThatThrownBy(() -> scorer.score(new String[] {"2147483648"}, new String[] {"A"}, new long[] {1}))
+                    .isInstanceOf(NonNumericIdException.class).hasMessageContaining("2147483648");
+        }
+    }
+
+    @Test
     void withoutTrainingDataTheVersionHasNoVocabulariesOrDriftAssetsAndItsOovFlagsAreUnknown() throws Exception {
         Path model = tiny(Kind.INT64_IDS_RENAMED_VECTOR_OUTPUT);
         // A file of the model's own by the name of one of ours is not taken for a vocabulary.

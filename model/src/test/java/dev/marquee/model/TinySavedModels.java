@@ -17,6 +17,7 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TFloat64;
+import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TString;
 import org.tensorflow.types.family.TType;
@@ -42,6 +43,8 @@ public final class TinySavedModels {
          * id, the model does not.
          */
         INT64_IDS_FAILING_BEYOND_INT32,
+        /** Inputs {@code uid} (int32), {@code title}, {@code ts} (int32) and a [n] output {@code rating} of 0.5 + uid / 1000 + ts / 1e6. */
+        INT32_IDS,
         /** The contract's names and types, a rating of 0.5, but NaN for a timestamp before 800,000,000 (1995). */
         NAN_FOR_EARLY_TIMESTAMPS,
         /** The contract's names and types, a rating of 0.5 for its first three runs; every later run fails. */
@@ -110,6 +113,13 @@ public final class TinySavedModels {
                         tf.math.mul(tf.constant(0f), rows));
                 rating = tf.ensureShape(tf.reshape(column, tf.constant(new long[] {-1, 1})), Shape.of(-1, 1));
                 sig.input("user_id", user).input("movie_title", title).input("timestamp", ts).output("output_3", rating);
+            } else if (kind == Kind.INT32_IDS) {
+                Placeholder<TInt32> uid = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+                Placeholder<TString> title = tf.placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
+                Placeholder<TInt32> ts = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+                rating = tf.math.add(base, tf.math.add(tf.math.div(tf.dtypes.cast(uid, TFloat32.class), tf.constant(1000f)),
+                        tf.math.div(tf.dtypes.cast(ts, TFloat32.class), tf.constant(1e6f))));
+                sig.input("uid", uid).input("title", title).input("ts", ts).output("rating", rating);
             } else if (kind == Kind.INT64_IDS_RENAMED_VECTOR_OUTPUT || kind == Kind.INT64_IDS_FAILING_BEYOND_INT32) {
                 Placeholder<TInt64> uid = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
                 Placeholder<TString> title = tf.placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
