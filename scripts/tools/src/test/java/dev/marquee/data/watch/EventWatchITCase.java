@@ -1,0 +1,142 @@
+package dev.marquee.data.watch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.marquee.data.event.Alert;
+import dev.marquee.data.event.DriftReport;
+import dev.marquee.data.event.ModelStatus;
+import dev.marquee.data.event.Prediction;
+import dev.marquee.data.json.EventCodec;
+import dev.marquee.infra.testing.KafkaBrokerExtension;
+import dev.marquee.tools.CommandRun;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@code marquee watch} on a real broker, the verdicts {@code scripts/run-local} tells its story by: ordinary traffic
+ * proved quiet (exit 0) or broken by an alert (exit 1), and a switch to a version ended on (exit 0) or undone by a later
+ * status (exit 1). The topics' names are the fixed ones the command reads: one broker for this class alone.
+ */
+class EventWatchITCase {
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    @BeforeAll
+    static void topics() throws Exception {
+        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", KAFKA.bootstrapServers()))) {
+            admin.createTopics(List.of(EventWatch.PREDICTIONS, EventWatch.DRIFT_METRICS, EventWatch.RETRAIN_REQUESTS,
+                    EventWatch.RETRAIN_OUTCOMES, EventWatch.MODEL_UPDATES, EventWatch.MODEL_STATUS).stream()
+                    .map(t -> new NewTopic(t, 1, (short) 1)).toList()).all().get();
+        }
+    }
+
+    @Test
+    void quietTrafficHoldsAndAnAlertOnOrdinaryTrafficBreaksIt() throws Exception {
+        send(EventWatch.DRIFT_METRICS, EventCodec.of(DriftReport.class), List.of(report(1, 600), report(2, 400)));
+        Watched quiet = watch("--quiet-through", "1000", "--timeout-seconds", "60");
+        assertThat(quiet.exitCode).as(quiet.toString()).isZero();
+        assertThat(quiet.err).contains("watch: quiet: 2 drift windows over 1,000 requests, no drift alert, and no retrain request");
+        assertThat(quiet.out).contains("drift");
+
+        DriftReport alerting = report(3, 300);
+        alerting.alerts.add(new Alert("movie_title.js", 0.31, 0.12, 2));
+        send(EventWatch.DRIFT_METRICS, EventCodec.of(DriftReport.class), List.of(alerting));
+        Watched broken = watch("--quiet-through", "1300", "--timeout-seconds", "60");
+        assertThat(broken.exitCode).as(broken.toString()).isEqualTo(1);
+        assertThat(broken.err).contains("watch: not quiet: window #3 alerted on ordinary traffic: movie_title.js 0.31 > 0.12");
+    }
+
+    @Test
+    void aSwitchToTheVersionEndsTheWatchAndALaterStatusUndoingItDoesNot() throws Exception {
+        long now = System.currentTimeMillis();
+        send(EventWatch.MODEL_STATUS, EventCodec.of(ModelStatus.class),
+                List.of(new ModelStatus("marquee", 2, ModelStatus.LOADED, null, 2, 0, now)));
+        send(EventWatch.PREDICTIONS, EventCodec.of(Prediction.class), List.of(prediction(2, now + 1)));
+        Watched switched = watch("--until-version", "2", "--timeout-seconds", "60");
+        assertThat(switched.exitCode).as(switched.toString()).isZero();
+
+        // a rollback since: slot 0 serves version 1 again, so the old switch proves nothing
+        send(EventWatch.MODEL_STATUS, EventCodec.of(ModelStatus.class),
+                List.of(new ModelStatus("marquee", 1, ModelStatus.LOADED, null, 1, 0, now + 2)));
+        Watched undone = watch("--until-version", "2", "--timeout-seconds", "5");
+        assertThat(undone.exitCode).as(undone.toString()).isEqualTo(1);
+        assertThat(undone.err).contains("watch: the scoring job did not switch to model version 2 within 5 s");
+    }
+
+    private static DriftReport report(long sequence, long records) {
+        DriftReport r = new DriftReport();
+        r.modelName = "marquee";
+        r.sequence = sequence;
+        r.records = records;
+        r.validCount = records;
+        r.scoredCount = records;
+        r.modelVersion = 1;
+        r.windowEndMs = System.currentTimeMillis();
+        r.windowStartMs = r.windowEndMs - 10_000;
+        return r;
+    }
+
+    private static Prediction prediction(long version, long scoredAtMs) {
+        Prediction p = new Prediction();
+        p.requestId = "r-" + version;
+        p.userId = "7";
+        p.movieTitle = "Star Wars (1977)";
+        p.timestamp = 892_870_992L;
+        p.predictedRating = 4.1f;
+        p.modelVersion = version;
+        p.scoredAtMs = scoredAtMs;
+        return p;
+    }
+
+    private static <T> void send(String topic, EventCodec<T> codec, List<T> events) throws Exception {
+        Map<String, Object> props = Map.of("bootstrap.servers", KAFKA.bootstrapServers(),
+                "key.serializer", StringSerializer.class.getName(), "value.serializer", ByteArraySerializer.class.getName());
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
+            for (T e : events) producer.send(new ProducerRecord<>(topic, "marquee", codec.encode(e))).get();
+        }
+    }
+
+    private record Watched(int exitCode, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    /** The command as {@code marquee watch} runs it; it prints to the process's streams, captured here. */
+    private static Watched watch(String... args) {
+        String[] all = new String[args.length + 2];
+        all[0] = "--bootstrap";
+        all[1] = KAFKA.bootstrapServers();
+        System.arraycopy(args, 0, all, 2, args.length);
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        CommandRun run;
+        try {
+            System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
+            run = CommandRun.of(new WatchCommand(), all);
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+        Watched w = new Watched(run.exitCode(), outBytes.toString(StandardCharsets.UTF_8) + run.out(),
+                errBytes.toString(StandardCharsets.UTF_8) + run.err());
+        System.out.println(w); // into the failsafe report's -output.txt
+        return w;
+    }
+}
