@@ -34,8 +34,8 @@ create rating-requests-dlq 3 retention.ms=2592000000
 # one report per window; the retraining trigger reads it with parallelism 1.
 create drift-metrics 1 retention.ms=2592000000
 # new model versions. Compacted: the latest record per key (the model name) is kept for ever. A compacted topic refuses records without a key, so publishers must key by model name.
-# model-updates keeps 1 partition, which is enough; running scoring slots pick up partitions added later within
-# about two minutes and read them from the start
+# model-updates keeps 1 partition, which is enough: every update is written to partition 0 (in the order announced),
+# so partitions added later stay empty
 create model-updates 1 cleanup.policy=compact min.compaction.lag.ms=3600000
 # true ratings (labels); 30 days for the online evaluation and retraining.
 create ratings 12 retention.ms=2592000000

@@ -10,7 +10,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 
-/** Writes model updates (keyed by model name) and retrain outcomes (keyed by request id), waiting for each ack. */
+/** Writes model updates (keyed by model name, on partition 0) and retrain outcomes (keyed by request id), waiting for each ack. */
 final class EventWriter {
     /** The producers' delivery.timeout.ms unless set otherwise (KafkaClients). */
     static final long DELIVERY_TIMEOUT_MS = 30_000;
@@ -35,9 +35,16 @@ final class EventWriter {
         return ackTimeoutMs;
     }
 
+    /**
+     * Always partition 0, whatever the topic's count: slots apply updates in the order they read them, and an update
+     * keyed onto a partition added later (a producer whose metadata has seen it, another's not yet) could be read
+     * after a newer one written to the old partition, and undo it.
+     */
     void write(String topic, ModelUpdate update) {
-        send(new ProducerRecord<>(topic, update.modelName, updates.encode(update)));
+        send(new ProducerRecord<>(topic, UPDATES_PARTITION, update.modelName, updates.encode(update)));
     }
+
+    static final int UPDATES_PARTITION = 0;
 
     void write(String topic, RetrainOutcome outcome) {
         send(new ProducerRecord<>(topic, outcome.requestId, outcomes.encode(outcome)));
