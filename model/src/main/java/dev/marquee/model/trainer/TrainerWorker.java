@@ -182,7 +182,7 @@ final class TrainerWorker implements AutoCloseable {
      * it, or it was killed): sent now, after the promoter started (an update goes through its claim, as any other).
      * A failure to write stops the worker again, as any settled outcome's does.
      */
-    private void sendUnsent() throws IOException {
+    private void sendUnsent() {
         List<Retrainer.Result> pending = unsent.pending();
         if (pending.isEmpty()) return;
         out.accept("trainer: sending " + pending.size() + " outcome(s) of deferred candidates settled before the last stop"

@@ -51,7 +51,10 @@ final class UnsentOutcomes {
             Path file = dir.resolve(String.format(java.util.Locale.ROOT, "%013d-%06d.json",
                     Math.max(0, r.outcome().finishedAtMs), sequence++ % 1_000_000));
             try {
-                Files.createDirectories(dir);
+                if (!Files.isDirectory(dir)) {
+                    Files.createDirectories(dir);
+                    DurableFiles.enterableByAll(dir); // the registry's folders are rwxr-xr-x whatever the umask (MODEL.md)
+                }
                 byte[] bytes = encode(r);
                 DurableFiles.replace(file, temp -> Files.write(temp, bytes));
                 files.put(r, file);
@@ -77,16 +80,19 @@ final class UnsentOutcomes {
     /**
      * What earlier workers settled and did not see acknowledged, oldest first; each is forgotten once {@link #sent}.
      * A file that cannot be read as an outcome (damaged) is moved aside with a {@code .unreadable} suffix and named in
-     * the log, not sent and not retried at every start.
+     * the log, not sent and not retried at every start. A folder that cannot be listed (another user's, closed) is
+     * named in the log: the worker starts without them.
      */
-    List<Retrainer.Result> pending() throws IOException {
+    List<Retrainer.Result> pending() {
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) return List.of();
         List<Path> names;
         try (Stream<Path> entries = Files.list(dir)) {
             names = entries.filter(p -> p.getFileName().toString().endsWith(".json")
                     && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).sorted().toList();
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
+        } catch (IOException | UncheckedIOException e) {
+            out.accept("trainer: cannot list " + dir + " (" + e + "): outcomes settled before the last stop and never"
+                    + " acknowledged, if any, are not sent");
+            return List.of();
         }
         List<Retrainer.Result> pending = new ArrayList<>();
         for (Path file : names) {

@@ -163,8 +163,13 @@ class DeferredRetrainITCase {
         assertThat(readAll(outcomes, OUTCOMES)).hasSize(1);
         assertThat(jsonFiles(unsent)).hasSize(1);
 
+        // a person's promote while the worker is down: the update kept beside the outcome (serve 1, shadow 2) is
+        // no longer the target, and must not be announced over the pointer's
+        int updatesBefore = readAll(updates, UPDATES).size();
+        new ModelRegistry(base).serve("marquee", 1, "promoted by hand while the trainer was down");
         lines.clear();
-        runUntil(worker(lines, common, "--topic.retrain-outcomes", outcomes), lines, () -> readAll(outcomes, OUTCOMES).size() >= 2);
+        runUntil(worker(lines, common, "--topic.retrain-outcomes", outcomes), lines, () -> readAll(outcomes, OUTCOMES).size() >= 2
+                && readAll(updates, UPDATES).stream().skip(updatesBefore).anyMatch(u -> u.version == 1 && u.shadowVersion == 0));
         List<RetrainOutcome> answered = readAll(outcomes, OUTCOMES);
         assertThat(answered).hasSize(2);
         assertThat(answered.get(1)).satisfies(o -> {
@@ -174,7 +179,9 @@ class DeferredRetrainITCase {
         });
         assertThat(lines).anyMatch(l -> l.contains("sending 1 outcome(s) of deferred candidates settled before the last stop"));
         assertThat(jsonFiles(unsent)).as("acknowledged: its file is gone").isEmpty();
-        assertThat(readAll(updates, UPDATES)).anyMatch(u -> u.version == 1 && u.shadowVersion == 2);
+        List<ModelUpdate> since = readAll(updates, UPDATES).subList(updatesBefore, readAll(updates, UPDATES).size());
+        assertThat(since).as("the pointer's target, announced by the promoter").anyMatch(u -> u.version == 1 && u.shadowVersion == 0)
+                .as("the kept update, which the pointer moved past").noneMatch(u -> u.shadowVersion == 2);
     }
 
     private TrainerWorker worker(List<String> lines, String[] common, String... more) {
