@@ -25,6 +25,8 @@ public final class JsonFiles {
             bytes = Files.readAllBytes(file);
         } catch (java.nio.file.NoSuchFileException e) {
             throw e;
+        } catch (java.nio.file.FileSystemException e) { // names the file, and for a denied read says only "permission denied"
+            throw new IOException("cannot read " + what + ": " + dev.marquee.data.config.Commands.describe(e), e);
         } catch (IOException e) {
             throw new IOException("cannot read " + what + " " + file + ": " + (e.getMessage() != null ? e.getMessage() : e), e);
         }

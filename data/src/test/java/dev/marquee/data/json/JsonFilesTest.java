@@ -23,6 +23,16 @@ class JsonFilesTest {
     }
 
     @Test
+    void aFileSystemErrorNamesTheFileOnceWithTheSystemsReason() throws IOException {
+        Path loop = tmp.resolve("serving.json");
+        Files.createSymbolicLink(loop, tmp.resolve("other.json"));
+        Files.createSymbolicLink(tmp.resolve("other.json"), loop);
+        assertThatThrownBy(() -> JsonFiles.read(loop, Map.class, "serving pointer"))
+                .hasMessageStartingWith("cannot read serving pointer: " + loop + ": ") // the system's reason: ELOOP's words
+                .satisfies(e -> assertThat(e.getMessage().split(java.util.regex.Pattern.quote(loop.toString()), -1)).as("the file named once").hasSize(2));
+    }
+
+    @Test
     void anAbsentFileIsTheSystemsOwnNoSuchFileAndAMalformedOneIsBad() throws IOException {
         assertThatThrownBy(() -> JsonFiles.read(tmp.resolve("none.json"), Map.class, "model contract"))
                 .isExactlyInstanceOf(NoSuchFileException.class);

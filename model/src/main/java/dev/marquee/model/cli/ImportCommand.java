@@ -123,15 +123,18 @@ public final class ImportCommand extends ConsoleCommand {
                 + registry.registry.versionDir(registry.name, version));
         if (serve || before.isEmpty()) {
             long ended;
+            boolean[] served = {false};
             try {
                 ended = registry.registry.locked(registry.name, () -> { // a pin set meanwhile by another writer moves too
                     long endedCandidate = dev.marquee.model.ModelRegistry.candidateEndedBy(
                             registry.registry.serve(registry.name, version, "imported with --serve"), version);
+                    served[0] = true;
                     if (registry.registry.pinned(registry.name).isPresent()) registry.registry.pin(registry.name, version);
                     return endedCandidate;
                 });
             } catch (java.io.IOException e) {
-                throw PointerNotMoved.after("import", registry.name, version, e);
+                throw served[0] ? PointerNotMoved.pinNotMoved(registry.name, version, e)
+                        : PointerNotMoved.after("import", registry.name, version, e);
             }
             if (ended > 0) {
                 console.out().println("import: version " + ended + ", the candidate in shadow, is ended and held from"

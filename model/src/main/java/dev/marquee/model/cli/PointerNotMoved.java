@@ -16,6 +16,13 @@ final class PointerNotMoved {
                 + " --version " + version + "` pins it");
     }
 
+    /** {@code import --serve} under a pin: the pointer names the version, the pin still names another. */
+    static CliException pinNotMoved(String name, long version, java.io.IOException cause) {
+        return CliException.failure("import: " + name + " version " + version + " is published and the serving pointer"
+                + " names it, but the pin was not moved (" + cause.getMessage() + "): the pinned version keeps serving;"
+                + " once the registry can be written, `marquee rollback --version " + version + "` pins it");
+    }
+
     /** As {@link #after}, for an import meant to wait in shadow beside the serving version. */
     static CliException shadowNotSet(String name, long version, java.io.IOException cause) {
         return CliException.failure("import: " + name + " version " + version + " is published, but the serving pointer"

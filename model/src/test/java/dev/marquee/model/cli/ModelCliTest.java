@@ -361,6 +361,9 @@ class ModelCliTest {
         assertThat(PointerNotMoved.shadowNotSet("marquee", 4, new IOException("Read-only file system")).getMessage())
                 .startsWith("import: marquee version 4 is published, but the serving pointer was not written"
                         + " (Read-only file system): it is not a candidate in shadow;");
+        assertThat(PointerNotMoved.pinNotMoved("marquee", 5, new IOException("Input/output error")).getMessage())
+                .contains("names it, but the pin was not moved (Input/output error)")
+                .endsWith("`marquee rollback --version 5` pins it");
     }
 
     @Test
