@@ -122,20 +122,25 @@ public final class ImportCommand extends ConsoleCommand {
         console.out().println("import: published " + registry.name + " version " + version + " at "
                 + registry.registry.versionDir(registry.name, version));
         if (serve || before.isEmpty()) {
-            long ended;
-            boolean[] served = {false};
+            long[] endedCandidate = {0};
+            int[] written = {0}; // 1: the pointer; 2: the pin too (when there is one)
             try {
-                ended = registry.registry.locked(registry.name, () -> { // a pin set meanwhile by another writer moves too
-                    long endedCandidate = dev.marquee.model.ModelRegistry.candidateEndedBy(
+                registry.registry.locked(registry.name, () -> { // a pin set meanwhile by another writer moves too
+                    endedCandidate[0] = dev.marquee.model.ModelRegistry.candidateEndedBy(
                             registry.registry.serve(registry.name, version, "imported with --serve"), version);
-                    served[0] = true;
+                    written[0] = 1;
                     if (registry.registry.pinned(registry.name).isPresent()) registry.registry.pin(registry.name, version);
-                    return endedCandidate;
+                    written[0] = 2;
+                    return null;
                 });
             } catch (java.io.IOException e) {
-                throw served[0] ? PointerNotMoved.pinNotMoved(registry.name, version, e)
-                        : PointerNotMoved.after("import", registry.name, version, e);
+                if (written[0] == 0) throw PointerNotMoved.after("import", registry.name, version, e);
+                if (written[0] == 1) throw PointerNotMoved.pinNotMoved(registry.name, version, endedCandidate[0], e);
+                // both written, the lock's release failed: done, and said
+                console.err().println("import: warning: the registry's lock was not released cleanly (" + e.getMessage()
+                        + "); the pointer is written");
             }
+            long ended = endedCandidate[0];
             if (ended > 0) {
                 console.out().println("import: version " + ended + ", the candidate in shadow, is ended and held from"
                         + " automatic promotion (`marquee promote --version " + ended + "` still serves it)");

@@ -17,10 +17,12 @@ final class PointerNotMoved {
     }
 
     /** {@code import --serve} under a pin: the pointer names the version, the pin still names another. */
-    static CliException pinNotMoved(String name, long version, java.io.IOException cause) {
+    static CliException pinNotMoved(String name, long version, long endedCandidate, java.io.IOException cause) {
         return CliException.failure("import: " + name + " version " + version + " is published and the serving pointer"
                 + " names it, but the pin was not moved (" + cause.getMessage() + "): the pinned version keeps serving;"
-                + " once the registry can be written, `marquee rollback --version " + version + "` pins it");
+                + " once the registry can be written, `marquee rollback --version " + version + "` pins it"
+                + (endedCandidate > 0 ? "; version " + endedCandidate + ", the candidate in shadow, is ended and held from"
+                        + " automatic promotion" : ""));
     }
 
     /** As {@link #after}, for an import meant to wait in shadow beside the serving version. */

@@ -361,9 +361,11 @@ class ModelCliTest {
         assertThat(PointerNotMoved.shadowNotSet("marquee", 4, new IOException("Read-only file system")).getMessage())
                 .startsWith("import: marquee version 4 is published, but the serving pointer was not written"
                         + " (Read-only file system): it is not a candidate in shadow;");
-        assertThat(PointerNotMoved.pinNotMoved("marquee", 5, new IOException("Input/output error")).getMessage())
+        assertThat(PointerNotMoved.pinNotMoved("marquee", 5, 0, new IOException("Input/output error")).getMessage())
                 .contains("names it, but the pin was not moved (Input/output error)")
                 .endsWith("`marquee rollback --version 5` pins it");
+        assertThat(PointerNotMoved.pinNotMoved("marquee", 5, 4, new IOException("Input/output error")).getMessage())
+                .endsWith("pins it; version 4, the candidate in shadow, is ended and held from automatic promotion");
     }
 
     @Test

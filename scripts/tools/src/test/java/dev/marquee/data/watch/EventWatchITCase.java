@@ -7,7 +7,7 @@ import dev.marquee.data.event.DriftReport;
 import dev.marquee.data.event.ModelStatus;
 import dev.marquee.data.event.Prediction;
 import dev.marquee.data.json.EventCodec;
-import dev.marquee.infra.testing.KafkaBrokerExtension;
+import dev.marquee.infra.EmbeddedKafka;
 import dev.marquee.tools.CommandRun;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -20,26 +20,32 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code marquee watch} on a real broker, the verdicts {@code scripts/run-local} tells its story by: ordinary traffic
  * proved quiet (exit 0) or broken by an alert (exit 1), and a switch to a version ended on (exit 0) or undone by a later
- * status (exit 1). The topics' names are the fixed ones the command reads: one broker for this class alone.
+ * status (exit 1). The topics' names are the fixed ones the command reads: a broker of this class's own, also where
+ * the other tests are given an external one (-Dmarquee.kafka.bootstrap), whose topics of these names may hold anything.
  */
 class EventWatchITCase {
-    @RegisterExtension
-    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+    private static EmbeddedKafka KAFKA;
 
     @BeforeAll
     static void topics() throws Exception {
+        KAFKA = EmbeddedKafka.builder().start();
         try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", KAFKA.bootstrapServers()))) {
             admin.createTopics(List.of(EventWatch.PREDICTIONS, EventWatch.DRIFT_METRICS, EventWatch.RETRAIN_REQUESTS,
                     EventWatch.RETRAIN_OUTCOMES, EventWatch.MODEL_UPDATES, EventWatch.MODEL_STATUS).stream()
                     .map(t -> new NewTopic(t, 1, (short) 1)).toList()).all().get();
         }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (KAFKA != null) KAFKA.close();
     }
 
     @Test
@@ -70,9 +76,11 @@ class EventWatchITCase {
         // a rollback since: slot 0 serves version 1 again, so the old switch proves nothing
         send(EventWatch.MODEL_STATUS, EventCodec.of(ModelStatus.class),
                 List.of(new ModelStatus("marquee", 1, ModelStatus.LOADED, null, 1, 0, now + 2)));
-        Watched undone = watch("--until-version", "2", "--timeout-seconds", "5");
+        Watched undone = watch("--until-version", "2", "--timeout-seconds", "15");
         assertThat(undone.exitCode).as(undone.toString()).isEqualTo(1);
-        assertThat(undone.err).contains("watch: the scoring job did not switch to model version 2 within 5 s");
+        assertThat(undone.err).contains("watch: the scoring job did not switch to model version 2 within 15 s");
+        assertThat(undone.out).as("it read the switch and the rollback, not nothing").contains("slot 0 serving model v2")
+                .contains("slot 0 serving model v1");
     }
 
     private static DriftReport report(long sequence, long records) {
