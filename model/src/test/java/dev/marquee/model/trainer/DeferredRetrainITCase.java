@@ -67,15 +67,7 @@ class DeferredRetrainITCase {
                 "--trainer.gate.recheck-seconds", "1"}, console(new ByteArrayOutputStream()));
         List<String> lines = new CopyOnWriteArrayList<>();
         TrainerWorker worker = new TrainerWorker(settings, new OriginalData(null, Map.of(), tmp), lines::add);
-        Thread running = new Thread(() -> {
-            try {
-                worker.run();
-            } catch (Exception e) {
-                lines.add("worker failed: " + e);
-            }
-        }, "trainer-worker");
-        running.start();
-        try {
+        try (Running running = Running.start(worker, lines)) {
             await().atMost(Duration.ofSeconds(120)).until(() -> readAll(outcomes, OUTCOMES).size() >= 1);
             RetrainOutcome deferred = readAll(outcomes, OUTCOMES).get(0);
             assertThat(deferred.outcome).as(String.join("\n", lines)).isEqualTo(RetrainOutcome.DEFERRED);
@@ -89,11 +81,6 @@ class DeferredRetrainITCase {
                     RetrainerGateTest.splitVerdictLabels(true).size());
             send(ratings, later);
             await().atMost(Duration.ofSeconds(120)).until(() -> readAll(outcomes, OUTCOMES).size() >= 2);
-        } finally {
-            worker.stop();
-            running.join(Duration.ofSeconds(60).toMillis());
-            worker.close();
-            System.out.println(String.join("\n", lines)); // into the failsafe report's -output.txt
         }
         List<RetrainOutcome> answered = readAll(outcomes, OUTCOMES);
         assertThat(answered).hasSize(2);
@@ -191,23 +178,33 @@ class DeferredRetrainITCase {
                 new OriginalData(null, Map.of(), tmp), lines::add);
     }
 
-    /** Runs {@code worker} on a thread until {@code done}, then stops and closes it; its lines and failure go to {@code lines}. */
+    /** Runs {@code worker} on a thread until {@code done}, then stops and closes it. */
     private void runUntil(TrainerWorker worker, List<String> lines, java.util.concurrent.Callable<Boolean> done) throws Exception {
-        Thread running = new Thread(() -> {
-            try {
-                worker.run();
-            } catch (Exception e) {
-                lines.add("worker failed: " + e);
-            }
-        }, "trainer-worker");
-        running.start();
-        try {
+        try (Running running = Running.start(worker, lines)) {
             await().atMost(Duration.ofSeconds(120)).until(done);
-        } finally {
+        }
+    }
+
+    /** A worker on its own thread, its lines and its failure in {@code lines}; closing stops it, waits, closes it. */
+    private record Running(TrainerWorker worker, Thread thread, List<String> lines) implements AutoCloseable {
+        static Running start(TrainerWorker worker, List<String> lines) {
+            Thread thread = new Thread(() -> {
+                try {
+                    worker.run();
+                } catch (Exception e) {
+                    lines.add("worker failed: " + e);
+                }
+            }, "trainer-worker");
+            thread.start();
+            return new Running(worker, thread, lines);
+        }
+
+        @Override
+        public void close() throws Exception {
             worker.stop();
-            running.join(Duration.ofSeconds(60).toMillis());
+            thread.join(Duration.ofSeconds(60).toMillis());
             worker.close();
-            System.out.println(String.join("\n", lines));
+            System.out.println(String.join("\n", lines)); // into the failsafe report's -output.txt
         }
     }
 
