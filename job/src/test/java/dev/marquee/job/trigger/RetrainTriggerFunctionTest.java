@@ -974,6 +974,37 @@ class RetrainTriggerFunctionTest {
     }
 
     /**
+     * A trainer that stopped between an outcome's acknowledgement and its file's deletion sends the settled outcome
+     * again at its next start (unsent-outcomes/, RETRAINING.md): read twice, it changes nothing the second time, even
+     * with a newer request of the same episode deferred meanwhile.
+     */
+    @Test
+    void aSettledOutcomeReadAgainChangesNothing() throws Exception {
+        try (var h = harness(driftOnly(MINUTE))) {
+            Episode episode = openEpisode(7, 0);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            String first = ids(h).get(0);
+            send(h, outcome(first, RetrainOutcome.DEFERRED));
+            send(h, outcome(first, RetrainOutcome.REJECTED));
+            h.setProcessingTime(10 * MINUTE);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            assertThat(ids(h)).as("settled without a version: the episode asks again").hasSize(2);
+            send(h, outcome(ids(h).get(1), RetrainOutcome.DEFERRED));
+
+            send(h, outcome(first, RetrainOutcome.REJECTED)); // the first settlement, sent again
+            h.setProcessingTime(20 * MINUTE);
+            for (int i = 0; i < 6; i++) send(h, withEpisode(report(1, true), episode));
+            assertThat(ids(h)).as("the second request's deferred candidate still holds the episode").hasSize(2);
+
+            send(h, outcome(ids(h).get(1), RetrainOutcome.PUBLISHED));
+            send(h, outcome(ids(h).get(1), RetrainOutcome.PUBLISHED)); // and this one twice
+            h.setProcessingTime(30 * MINUTE);
+            for (int i = 0; i < 6; i++) send(h, withEpisode(report(1, true), episode));
+            assertThat(ids(h)).as("settled by a published version, once").hasSize(2);
+        }
+    }
+
+    /**
      * A later episode's candidate is deferred too, and the trainer retires the first one as superseded, writing that
      * outcome before the new DEFERRED. The later episode stays answered by its own deferred candidate: reopening it
      * would ask again after every cool-down, and each new candidate would supersede the last.
