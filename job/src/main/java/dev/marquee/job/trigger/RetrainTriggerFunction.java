@@ -61,6 +61,9 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
     private transient Counter alreadyAnswered;
     private transient Counter inFlightTimeouts;
     private transient Counter repeatedReports;
+    private transient Counter otherRunReports;
+    /** The run whose ignored reports were last logged: one warning per other run, not one per report. */
+    private transient long warnedOtherRun;
     private transient Counter sentAgainReports;
     private transient Counter inputQualityOnly;
     /** Whether the registry was asked, since this instance started, for a watch its state may not know of. */
@@ -97,6 +100,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         alreadyAnswered = m.counter("retrainAlreadyAnswered");
         inFlightTimeouts = m.counter("retrainInFlightTimeouts");
         repeatedReports = m.counter("driftReportsRepeated");
+        otherRunReports = m.counter("driftReportsOfAnotherRun");
         sentAgainReports = m.counter("driftReportsSentAgain");
         inputQualityOnly = m.counter("driftedReportsInputQualityOnly");
         m.gauge("driftedWindows", () -> driftedWindowsGauge);
@@ -190,12 +194,30 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
     }
 
     static final int INPUT_ONLY_RELEASE_WINDOWS = 2;
+    /** The followed run silent this many of its windows (at least {@link #OTHER_RUN_STALE_MIN_MS}): another run counts. */
+    static final int OTHER_RUN_STALE_WINDOWS = 3;
+    static final long OTHER_RUN_STALE_MIN_MS = 60_000;
 
     private void onReport(DriftReport r, TriggerState st, long now, Collector<RetrainRequest> out) {
         if (r.modelName != null && !r.modelName.equals(rules.modelName)) return; // another model's, on a shared topic
         // A failover under at-least-once delivery makes the scoring job number its windows again from its last
         // checkpoint: the numbers come a second time, for windows measured after the restore (the replayed backlog and
         // new traffic), and those count. Only a report delivered twice (the same number, no later window) is ignored.
+        // Two scoring jobs of one model (the old and the new of an upgrade, one submitted twice): their windows
+        // interleave, so neither's drifted windows would ever be consecutive, and their labels would be judged twice.
+        // The newest run is followed; an older one's reports count again once the newest has been silent a while.
+        long window = r.windowStartMs > 0 && r.windowEndMs > r.windowStartMs ? r.windowEndMs - r.windowStartMs : 0;
+        if (!st.follows(r.runStartedAtMs, now, Math.max(OTHER_RUN_STALE_MIN_MS, OTHER_RUN_STALE_WINDOWS * window))) {
+            otherRunReports.inc();
+            if (warnedOtherRun != r.runStartedAtMs) {
+                warnedOtherRun = r.runStartedAtMs;
+                LOG.warn("drift reports of model {} come from two scoring jobs: the run started at {} and the newer run"
+                        + " started at {}; only the newer one's count (metric driftReportsOfAnotherRun) until it is silent"
+                        + " for {} windows. Stop the older job (with a savepoint) if it is not on its way out",
+                        rules.modelName, r.runStartedAtMs, st.followedRunStartedAtMs, OTHER_RUN_STALE_WINDOWS);
+            }
+            return;
+        }
         TriggerState.ReportKind kind = st.classify(r.runStartedAtMs, r.sequence, r.windowEndMs);
         if (kind == TriggerState.ReportKind.REPEAT) {
             repeatedReports.inc();

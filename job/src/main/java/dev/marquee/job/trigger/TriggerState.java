@@ -17,6 +17,13 @@ public class TriggerState {
      */
     public long lastReportRunStartedAtMs = -1;
     public long lastReportSequence = -1;
+    /**
+     * The scoring job run whose reports count ({@code run_started_at_ms}; 0: none yet, or state from before session 36)
+     * and when its last report came (the trigger's clock): while it reports, an older run's reports (a second scoring
+     * job of the model, the old one of a blue/green upgrade) are not counted ({@link #follows}).
+     */
+    public long followedRunStartedAtMs;
+    public long followedRunSeenAtMs = -1;
     /** Consecutive drifted reports. */
     public int driftedWindows;
     /**
@@ -152,6 +159,20 @@ public class TriggerState {
         lastReportRunStartedAtMs = runStartedAtMs;
         lastReportSequence = sequence;
         return numberedBack ? ReportKind.SENT_AGAIN : ReportKind.NEW;
+    }
+
+    /**
+     * Whether a report of run {@code runStartedAtMs} counts: the followed run's, a newer run's (which is followed from
+     * now on: a job restored from a savepoint, the new job of an upgrade), or any run's once the followed one has sent
+     * nothing for {@code staleAfterMs} (it was stopped). False: an older run's while the followed one reports.
+     */
+    boolean follows(long runStartedAtMs, long nowMs, long staleAfterMs) {
+        if (runStartedAtMs <= 0) return true; // a report from before the numbering was named
+        boolean stale = followedRunSeenAtMs < 0 || nowMs - followedRunSeenAtMs > staleAfterMs;
+        if (runStartedAtMs < followedRunStartedAtMs && !stale) return false;
+        followedRunStartedAtMs = runStartedAtMs;
+        followedRunSeenAtMs = nowMs;
+        return true;
     }
 
     boolean inFlight() {

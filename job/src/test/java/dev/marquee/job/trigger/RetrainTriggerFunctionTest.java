@@ -69,6 +69,19 @@ class RetrainTriggerFunctionTest {
         return r;
     }
 
+    /** A drifted report of run {@code run}, its window of a minute starting at {@code startMs}. */
+    private static DriftReport ofRun(long run, long sequence, long startMs) {
+        DriftReport r = new DriftReport();
+        r.runStartedAtMs = run;
+        r.sequence = sequence;
+        r.windowStartMs = startMs;
+        r.windowEndMs = startMs + MINUTE;
+        r.modelVersion = 1;
+        r.drifted = true;
+        r.alerts.add(new Alert("user_id.js", 0.4, 0.1, 2));
+        return r;
+    }
+
     private DriftReport labelled(double rmse, double labels) {
         DriftReport r = report(1, false);
         r.metrics.put(RetrainTriggerFunction.LABELS_RMSE, rmse);
@@ -970,6 +983,46 @@ class RetrainTriggerFunctionTest {
             h.setProcessingTime(20 * MINUTE);
             for (int i = 0; i < 6; i++) send(h, withEpisode(report(1, true), episode));
             assertThat(ids(h)).as("settled by a published version: the episode is answered").hasSize(2);
+        }
+    }
+
+    /**
+     * Two scoring jobs of one model report at once (a blue/green upgrade, a job submitted twice): their windows
+     * interleave, so counted together no three drifted windows are ever consecutive and drift never asks. The newer run
+     * is followed; the older one's reports are not counted while it reports.
+     */
+    @Test
+    void twoScoringJobsOfOneModelCountTheNewerRunsReportsOnly() throws Exception {
+        try (var h = harness(driftOnly(MINUTE))) {
+            for (int i = 0; i < 3; i++) {
+                h.setProcessingTime(i * MINUTE);
+                send(h, ofRun(1_000, 10 + i, i * MINUTE));
+                assertThat(ids(h)).isEmpty();
+                h.setProcessingTime(i * MINUTE + 30_000);
+                send(h, ofRun(2_000, 1 + i, i * MINUTE + 30_000));
+            }
+            assertThat(ids(h)).as("the newer run's three drifted windows in a row").hasSize(1);
+        }
+    }
+
+    /** The newer job stopped (an upgrade rolled back): once it has been silent for three windows, the older one counts. */
+    @Test
+    void anOlderRunCountsAgainOnceTheNewerOneIsSilent() throws Exception {
+        try (var h = harness(driftOnly(MINUTE))) {
+            send(h, ofRun(2_000, 1, 0));
+            h.setProcessingTime(30_000);
+            send(h, ofRun(1_000, 50, 30_000));
+            send(h, ofRun(1_000, 51, 30_000 + MINUTE));
+            h.setProcessingTime(2 * MINUTE);
+            send(h, ofRun(1_000, 52, 30_000 + 2 * MINUTE));
+            assertThat(ids(h)).as("the older run's reports while the newer one reports: not counted").isEmpty();
+
+            long silent = RetrainTriggerFunction.OTHER_RUN_STALE_WINDOWS * MINUTE + 1;
+            for (int i = 0; i < 3; i++) {
+                h.setProcessingTime(silent + i * MINUTE);
+                send(h, ofRun(1_000, 53 + i, silent + i * MINUTE));
+            }
+            assertThat(ids(h)).as("the newer run silent for three windows: the older one's drifted windows count").hasSize(1);
         }
     }
 

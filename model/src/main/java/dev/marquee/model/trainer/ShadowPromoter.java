@@ -85,6 +85,10 @@ final class ShadowPromoter {
                 && Float.isFinite(p.label) && Float.isFinite(p.modelRating) && Float.isFinite(p.shadowRating)) {
             // reference and challenger: a candidate challenges the serving version; a watched new version
             // (serving) challenges the one it replaced (shadow)
+            if (p.requestId != null && seen.put(labelKey(p), Boolean.TRUE) != null) {
+                labelsReadAgain++; // two scoring jobs of the model, or an at-least-once replay after a failover
+                return;
+            }
             boolean watch = ServingState.WATCH.equals(role);
             double serving = square(p.modelRating - p.label);
             double shadow = square(p.shadowRating - p.label);
@@ -352,7 +356,33 @@ final class ShadowPromoter {
         return x * x;
     }
 
+    /** The most recent labels counted for the pair in hand, by what tells one apart: one read again counts once. */
+    static final int SEEN_KEPT = 50_000;
+    private java.util.Map<String, Boolean> seen = newSeen();
+    /** Labels of the pair in hand read again, and not counted. */
+    private long labelsReadAgain;
+
+    private static java.util.Map<String, Boolean> newSeen() {
+        return new java.util.LinkedHashMap<>(1024, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+                return size() > SEEN_KEPT;
+            }
+        };
+    }
+
+    /** A label as the scoring job joined it: its request (ids may be reused by clients), user, title, time and rating. */
+    private static String labelKey(LabeledPrediction p) {
+        return p.requestId + '\n' + p.userId + '\n' + p.movieTitle + '\n' + p.timestamp + '\n' + Float.floatToIntBits(p.label);
+    }
+
+    synchronized long labelsReadAgain() {
+        return labelsReadAgain;
+    }
+
     private void resetPairs(long serving, long shadow, String shadowRole) {
+        seen = newSeen();
+        labelsReadAgain = 0;
         pairs = new PairedUserComparison.Sums();
         lastRoundMs = Long.MIN_VALUE;
         unsavedJudgedMs = 0;

@@ -168,6 +168,49 @@ class ShadowPromoterTest {
         assertThat(update.version).isEqualTo(2);
     }
 
+    /**
+     * Two scoring jobs of the model both label each request (an upgrade's overlap), or a failover replays labels: a
+     * label read twice counts once, so the first look does not come at half the labels it asks for.
+     */
+    @Test
+    void aLabelReadTwiceCountsOnce() throws IOException {
+        ShadowPromoter early = new ShadowPromoter(registry, NAME,
+                new PromotionSettings(PromotionSettings.SHADOW, 100, 20, 500, 24 * HOUR, 24 * HOUR),
+                PairedUserComparison::compare, MARGIN, log::add);
+        candidate(1, 2);
+        early.poll(1);
+        SplittableRandom random = new SplittableRandom(3);
+        List<LabeledPrediction> labels = new java.util.ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            LabeledPrediction p = new LabeledPrediction();
+            p.modelName = NAME;
+            p.requestId = "r-" + (i % 60 == 7 ? 7 : i); // one id a client reused: another label all the same
+            p.userId = "u" + i % 40;
+            p.movieTitle = "Movie " + i;
+            p.timestamp = 890_000_000L + i;
+            p.label = 1 + random.nextInt(5);
+            p.modelVersion = 1;
+            p.modelRating = (float) (p.label + 1.5 * gaussian(random));
+            p.shadowVersion = 2;
+            p.shadowRating = (float) (p.label + 0.3 * gaussian(random));
+            labels.add(p);
+        }
+        for (LabeledPrediction p : labels.subList(0, 60)) {
+            early.accept(p);
+            early.accept(p); // the other job's copy
+        }
+        assertThat(early.poll(2)).as("60 labels, each read twice: under the minimum of 100").isNull();
+        assertThat(early.labelsReadAgain()).isEqualTo(60);
+        for (LabeledPrediction p : labels.subList(60, 120)) {
+            early.accept(p);
+            early.accept(p);
+        }
+        ModelUpdate update = early.poll(3);
+        assertThat(update).as("judged at 120 labels").isNotNull();
+        assertThat(update.version).isEqualTo(2);
+        assertThat(early.labelsReadAgain()).as("reset with the pair it counted for").isZero();
+    }
+
     /** A target is announced once, by whichever writer comes first: the promoter's thread or the request loop. */
     @Test
     void aTargetIsAnnouncedOnceWhoeverReadsItFirst() throws IOException {
