@@ -206,8 +206,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         // Two scoring jobs of one model (the old and the new of an upgrade, one submitted twice): their windows
         // interleave, so neither's drifted windows would ever be consecutive, and their labels would be judged twice.
         // The newest run is followed; an older one's reports count again once the newest has been silent a while.
-        long window = r.windowStartMs > 0 && r.windowEndMs > r.windowStartMs ? r.windowEndMs - r.windowStartMs : 0;
-        if (!st.follows(r.runStartedAtMs, now, Math.max(OTHER_RUN_STALE_MIN_MS, OTHER_RUN_STALE_WINDOWS * window))) {
+        if (!st.follows(r.runStartedAtMs, r.windowStartMs, r.windowEndMs, now, OTHER_RUN_STALE_WINDOWS, OTHER_RUN_STALE_MIN_MS)) {
             otherRunReports.inc();
             if (warnedOtherRun != r.runStartedAtMs) {
                 warnedOtherRun = r.runStartedAtMs;

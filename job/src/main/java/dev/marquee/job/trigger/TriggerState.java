@@ -24,6 +24,9 @@ public class TriggerState {
      */
     public long followedRunStartedAtMs;
     public long followedRunSeenAtMs = -1;
+    /** The followed run's last window: its length and end (0: not known). */
+    public long followedRunWindowMs;
+    public long followedRunWindowEndMs;
     /** Consecutive drifted reports. */
     public int driftedWindows;
     /**
@@ -162,16 +165,25 @@ public class TriggerState {
     }
 
     /**
-     * Whether a report of run {@code runStartedAtMs} counts: the followed run's, a newer run's (which is followed from
-     * now on: a job restored from a savepoint, the new job of an upgrade), or any run's once the followed one has sent
-     * nothing for {@code staleAfterMs} (it was stopped). False: an older run's while the followed one reports.
+     * Whether a report of run {@code runStartedAtMs} (its window {@code windowStartMs}..{@code windowEndMs}) counts: the
+     * followed run's, a newer run's (followed from now on: a job restored from a savepoint, the new job of an upgrade),
+     * or any run's once the followed one has been silent for {@code staleWindows} of its own windows, at least
+     * {@code minStaleMs}, on the trigger's clock or by the report's own window (a backlog read at once). False: an older
+     * run's while the followed one reports.
      */
-    boolean follows(long runStartedAtMs, long nowMs, long staleAfterMs) {
+    boolean follows(long runStartedAtMs, long windowStartMs, long windowEndMs, long nowMs, int staleWindows, long minStaleMs) {
         if (runStartedAtMs <= 0) return true; // a report from before the numbering was named
-        boolean stale = followedRunSeenAtMs < 0 || nowMs - followedRunSeenAtMs > staleAfterMs;
+        if (nowMs < followedRunSeenAtMs) followedRunSeenAtMs = nowMs; // the clock stepped back: silent from now
+        long staleAfterMs = Math.max(minStaleMs, staleWindows * followedRunWindowMs);
+        boolean stale = followedRunSeenAtMs < 0 || nowMs - followedRunSeenAtMs > staleAfterMs
+                || followedRunWindowEndMs > 0 && windowEndMs - followedRunWindowEndMs > staleAfterMs;
         if (runStartedAtMs < followedRunStartedAtMs && !stale) return false;
         followedRunStartedAtMs = runStartedAtMs;
         followedRunSeenAtMs = nowMs;
+        if (windowStartMs > 0 && windowEndMs > windowStartMs) {
+            followedRunWindowMs = windowEndMs - windowStartMs;
+            followedRunWindowEndMs = windowEndMs;
+        }
         return true;
     }
 

@@ -415,6 +415,35 @@ class DriftWindowOperatorTest {
 
     private static final org.apache.flink.api.common.JobID JOB = new org.apache.flink.api.common.JobID();
 
+    /**
+     * A savepoint restored into a new job on a TaskManager whose clock is behind the old run's start: the new run's
+     * numbering still starts later than the old one's, as the retraining trigger follows the newer run.
+     */
+    @Test
+    void aRestoreIntoAnotherJobStartsANewerRunEvenOnAClockBehind() throws Exception {
+        writeProfile(1);
+        Map<String, String> settings = Map.of("drift.window.ms", "10000");
+        OperatorSubtaskState snapshot;
+        long oldRun;
+        try (var h = harness(settings)) {
+            h.setProcessingTime(NOW + 600_000);
+            h.open();
+            h.processElement(new StreamRecord<>(requests(1_000)));
+            h.setProcessingTime(NOW + 610_000);
+            oldRun = single(h).runStartedAtMs;
+            snapshot = h.snapshot(1, NOW + 610_500);
+        }
+        assertThat(oldRun).isEqualTo(NOW + 600_000);
+        try (var h = harness(settings, new org.apache.flink.api.common.JobID())) {
+            h.setProcessingTime(NOW); // ten minutes behind
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement(new StreamRecord<>(requests(1_000)));
+            h.setProcessingTime(NOW + 10_000);
+            assertThat(single(h).runStartedAtMs).isGreaterThan(oldRun);
+        }
+    }
+
     /** A harness of the job {@link #JOB}: a restore into it is a failover's. */
     private OneInputStreamOperatorTestHarness<DriftCounts, DriftReport> harness(Map<String, String> settings) throws Exception {
         return harness(settings, JOB);

@@ -71,11 +71,15 @@ class RetrainTriggerFunctionTest {
 
     /** A drifted report of run {@code run}, its window of a minute starting at {@code startMs}. */
     private static DriftReport ofRun(long run, long sequence, long startMs) {
+        return ofRun(run, sequence, startMs, MINUTE);
+    }
+
+    private static DriftReport ofRun(long run, long sequence, long startMs, long windowMs) {
         DriftReport r = new DriftReport();
         r.runStartedAtMs = run;
         r.sequence = sequence;
         r.windowStartMs = startMs;
-        r.windowEndMs = startMs + MINUTE;
+        r.windowEndMs = startMs + windowMs;
         r.modelVersion = 1;
         r.drifted = true;
         r.alerts.add(new Alert("user_id.js", 0.4, 0.1, 2));
@@ -1002,6 +1006,47 @@ class RetrainTriggerFunctionTest {
                 send(h, ofRun(2_000, 1 + i, i * MINUTE + 30_000));
             }
             assertThat(ids(h)).as("the newer run's three drifted windows in a row").hasSize(1);
+        }
+    }
+
+    /**
+     * The new job's windows are longer than the old one's (an upgrade that raised drift.window.ms): the newer run is
+     * silent for three of its own windows before the older one may count, not three of the older one's.
+     */
+    @Test
+    void theFollowedRunIsJudgedSilentByItsOwnWindows() throws Exception {
+        long twoMinutes = 2 * MINUTE;
+        try (var h = harness(driftOnly(MINUTE))) {
+            long seq = 0;
+            for (int b = 0; b < 3; b++) {
+                h.setProcessingTime(b * twoMinutes);
+                send(h, ofRun(2_000, b + 1, HOUR_0 + b * twoMinutes, twoMinutes));
+                assertThat(ids(h)).as("after the newer run's window " + (b + 1)).hasSize(b < 2 ? 0 : 1);
+                for (long t = b * twoMinutes + 10_000; b < 2 && t < (b + 1) * twoMinutes; t += 10_000) {
+                    h.setProcessingTime(t);
+                    send(h, ofRun(1_000, ++seq, HOUR_0 + t - 10_000, 10_000)); // the old job's 10-s windows meanwhile
+                }
+                assertThat(ids(h)).as("the older run's windows never count while the newer one reports").hasSize(b < 2 ? 0 : 1);
+            }
+        }
+    }
+
+    /** Where the windows of the tests of two runs start (a window starting at 0 has no known length). */
+    private static final long HOUR_0 = 60 * MINUTE;
+
+    /** The trigger's clock stepped back after it last heard of the newer run: silent from the step on, not from before. */
+    @Test
+    void aClockSteppedBackDoesNotHoldTheOlderRunOffLonger() throws Exception {
+        try (var h = harness(driftOnly(MINUTE))) {
+            h.setProcessingTime(10 * MINUTE);
+            send(h, ofRun(2_000, 1, 10 * MINUTE));
+            // stepped back nine minutes, and the newer job stopped: the older one reports every minute, its windows
+            // dated before the newer run's last (so only the trigger's clock can tell the silence)
+            for (int i = 0; i <= 6; i++) {
+                h.setProcessingTime(MINUTE + i * MINUTE);
+                send(h, ofRun(1_000, 60 + i, i * MINUTE));
+                assertThat(ids(h)).as("at minute " + (1 + i)).hasSize(i < 6 ? 0 : 1);
+            }
         }
     }
 
