@@ -103,8 +103,9 @@ public final class DriftWindowOperator extends AbstractStreamOperator<DriftRepor
             // A job stopped and started again from its savepoint: the pause ends every streak, as the trigger's count
             // ends (a new numbering is a gap to it). A failover re-reads its backlog at once: no pause, streaks go on.
             if (runStartedAtMs > 0) alerts.endStreaks();
-            // above the restored run's even on a TaskManager whose clock is behind: the trigger follows the newer run
-            runStartedAtMs = runStartedAtMs > 0 ? Math.max(now(), runStartedAtMs + 1) : now();
+            // above the restored run's even on a TaskManager whose clock is behind (the trigger follows the newer run),
+            // and apart for two jobs restored from one savepoint on such a clock
+            runStartedAtMs = now() > runStartedAtMs ? now() : runStartedAtMs + 1 + (jobId().hashCode() & 0x3ff);
         } else {
             afterFailover = !idle; // traffic had paused before the failure: the next report follows a gap
         }

@@ -24,9 +24,13 @@ public class TriggerState {
      */
     public long followedRunStartedAtMs;
     public long followedRunSeenAtMs = -1;
-    /** The followed run's last window: its length and end (0: not known). */
+    /** The followed run's window length (0: not known). */
     public long followedRunWindowMs;
-    public long followedRunWindowEndMs;
+    /**
+     * The window end of the first other run's report since the followed run last reported (0: none): later reports
+     * of that clock are measured from it, never against the followed run's dates, which another clock wrote.
+     */
+    public long otherRunSinceMs;
     /** Consecutive drifted reports. */
     public int driftedWindows;
     /**
@@ -168,22 +172,23 @@ public class TriggerState {
      * Whether a report of run {@code runStartedAtMs} (its window {@code windowStartMs}..{@code windowEndMs}) counts: the
      * followed run's, a newer run's (followed from now on: a job restored from a savepoint, the new job of an upgrade),
      * or any run's once the followed one has been silent for {@code staleWindows} of its own windows, at least
-     * {@code minStaleMs}, on the trigger's clock or by the report's own window (a backlog read at once). False: an older
-     * run's while the followed one reports.
+     * {@code minStaleMs}, on the trigger's clock or by the other runs' own windows since it last reported (a backlog
+     * read at once). False: an older run's while the followed one reports.
      */
     boolean follows(long runStartedAtMs, long windowStartMs, long windowEndMs, long nowMs, int staleWindows, long minStaleMs) {
         if (runStartedAtMs <= 0) return true; // a report from before the numbering was named
         if (nowMs < followedRunSeenAtMs) followedRunSeenAtMs = nowMs; // the clock stepped back: silent from now
         long staleAfterMs = Math.max(minStaleMs, staleWindows * followedRunWindowMs);
         boolean stale = followedRunSeenAtMs < 0 || nowMs - followedRunSeenAtMs > staleAfterMs
-                || followedRunWindowEndMs > 0 && windowEndMs - followedRunWindowEndMs > staleAfterMs;
-        if (runStartedAtMs < followedRunStartedAtMs && !stale) return false;
+                || otherRunSinceMs > 0 && windowEndMs - otherRunSinceMs > staleAfterMs;
+        if (runStartedAtMs < followedRunStartedAtMs && !stale) {
+            if (otherRunSinceMs <= 0 && windowEndMs > 0) otherRunSinceMs = windowEndMs;
+            return false;
+        }
         followedRunStartedAtMs = runStartedAtMs;
         followedRunSeenAtMs = nowMs;
-        if (windowStartMs > 0 && windowEndMs > windowStartMs) {
-            followedRunWindowMs = windowEndMs - windowStartMs;
-            followedRunWindowEndMs = windowEndMs;
-        }
+        otherRunSinceMs = 0;
+        if (windowStartMs > 0 && windowEndMs > windowStartMs) followedRunWindowMs = windowEndMs - windowStartMs;
         return true;
     }
 

@@ -434,14 +434,21 @@ class DriftWindowOperatorTest {
             snapshot = h.snapshot(1, NOW + 610_500);
         }
         assertThat(oldRun).isEqualTo(NOW + 600_000);
-        try (var h = harness(settings, new org.apache.flink.api.common.JobID())) {
-            h.setProcessingTime(NOW); // ten minutes behind
-            h.initializeState(snapshot);
-            h.open();
-            h.processElement(new StreamRecord<>(requests(1_000)));
-            h.setProcessingTime(NOW + 10_000);
-            assertThat(single(h).runStartedAtMs).isGreaterThan(oldRun);
+        java.util.Set<Long> runs = new java.util.HashSet<>();
+        for (org.apache.flink.api.common.JobID job : List.of(new org.apache.flink.api.common.JobID(0, 1),
+                new org.apache.flink.api.common.JobID(0, 2))) { // the same savepoint restored twice
+            try (var h = harness(settings, job)) {
+                h.setProcessingTime(NOW); // ten minutes behind
+                h.initializeState(snapshot);
+                h.open();
+                h.processElement(new StreamRecord<>(requests(1_000)));
+                h.setProcessingTime(NOW + 10_000);
+                long run = single(h).runStartedAtMs;
+                assertThat(run).isGreaterThan(oldRun);
+                runs.add(run);
+            }
         }
+        assertThat(runs).as("two jobs restored from one savepoint: two runs").hasSize(2);
     }
 
     /** A harness of the job {@link #JOB}: a restore into it is a failover's. */

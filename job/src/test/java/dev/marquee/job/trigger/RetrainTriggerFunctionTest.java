@@ -1054,20 +1054,31 @@ class RetrainTriggerFunctionTest {
     @Test
     void anOlderRunCountsAgainOnceTheNewerOneIsSilent() throws Exception {
         try (var h = harness(driftOnly(MINUTE))) {
-            send(h, ofRun(2_000, 1, 0));
-            h.setProcessingTime(30_000);
-            send(h, ofRun(1_000, 50, 30_000));
-            send(h, ofRun(1_000, 51, 30_000 + MINUTE));
-            h.setProcessingTime(2 * MINUTE);
-            send(h, ofRun(1_000, 52, 30_000 + 2 * MINUTE));
-            assertThat(ids(h)).as("the older run's reports while the newer one reports: not counted").isEmpty();
-
-            long silent = RetrainTriggerFunction.OTHER_RUN_STALE_WINDOWS * MINUTE + 1;
-            for (int i = 0; i < 3; i++) {
-                h.setProcessingTime(silent + i * MINUTE);
-                send(h, ofRun(1_000, 53 + i, silent + i * MINUTE));
+            send(h, ofRun(2_000, 1, HOUR_0));
+            // the older job's windows in a row, a minute each; the trigger hears of them a minute apart
+            for (int i = 0; i < 6; i++) {
+                h.setProcessingTime(30_000 + i * MINUTE);
+                send(h, ofRun(1_000, 50 + i, HOUR_0 + 30_000 + i * MINUTE));
+                assertThat(ids(h)).as("the older run's window " + i + " while the newer run counts as reporting")
+                        .hasSize(i < 5 ? 0 : 1); // silent past three minutes from the report at 3.5 min: 3.5, 4.5, 5.5
             }
-            assertThat(ids(h)).as("the newer run silent for three windows: the older one's drifted windows count").hasSize(1);
+        }
+    }
+
+    /**
+     * Two live jobs whose clocks differ (the older one's five minutes ahead): their windows' dates are not compared, so
+     * the older one's reports, dated later, do not make the newer one look silent.
+     */
+    @Test
+    void anOlderRunOnAClockAheadIsNotCountedWhileTheNewerReports() throws Exception {
+        try (var h = harness(driftOnly(MINUTE))) {
+            for (int i = 0; i < 3; i++) {
+                h.setProcessingTime(i * MINUTE);
+                send(h, ofRun(2_000, 1 + i, HOUR_0 + i * MINUTE));
+                h.setProcessingTime(i * MINUTE + 30_000);
+                send(h, ofRun(1_000, 50 + i, HOUR_0 + 5 * MINUTE + 30_000 + i * MINUTE));
+            }
+            assertThat(ids(h)).as("the newer run's three drifted windows").hasSize(1);
         }
     }
 
