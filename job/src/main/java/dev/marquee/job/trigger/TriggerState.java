@@ -26,11 +26,6 @@ public class TriggerState {
     public long followedRunSeenAtMs = -1;
     /** The followed run's window length (0: not known). */
     public long followedRunWindowMs;
-    /**
-     * The window end of the first other run's report since the followed run last reported (0: none): later reports
-     * of that clock are measured from it, never against the followed run's dates, which another clock wrote.
-     */
-    public long otherRunSinceMs;
     /** Consecutive drifted reports. */
     public int driftedWindows;
     /**
@@ -172,22 +167,18 @@ public class TriggerState {
      * Whether a report of run {@code runStartedAtMs} (its window {@code windowStartMs}..{@code windowEndMs}) counts: the
      * followed run's, a newer run's (followed from now on: a job restored from a savepoint, the new job of an upgrade),
      * or any run's once the followed one has been silent for {@code staleWindows} of its own windows, at least
-     * {@code minStaleMs}, on the trigger's clock or by the other runs' own windows since it last reported (a backlog
-     * read at once). False: an older run's while the followed one reports.
+     * {@code minStaleMs}, on the trigger's clock (never by the reports' dates: other jobs' clocks wrote them, and an
+     * exactly-once job's reports arrive a checkpoint's worth at once). False: an older run's while the followed one
+     * reports.
      */
     boolean follows(long runStartedAtMs, long windowStartMs, long windowEndMs, long nowMs, int staleWindows, long minStaleMs) {
         if (runStartedAtMs <= 0) return true; // a report from before the numbering was named
         if (nowMs < followedRunSeenAtMs) followedRunSeenAtMs = nowMs; // the clock stepped back: silent from now
         long staleAfterMs = Math.max(minStaleMs, staleWindows * followedRunWindowMs);
-        boolean stale = followedRunSeenAtMs < 0 || nowMs - followedRunSeenAtMs > staleAfterMs
-                || otherRunSinceMs > 0 && windowEndMs - otherRunSinceMs > staleAfterMs;
-        if (runStartedAtMs < followedRunStartedAtMs && !stale) {
-            if (otherRunSinceMs <= 0 && windowEndMs > 0) otherRunSinceMs = windowEndMs;
-            return false;
-        }
+        boolean stale = followedRunSeenAtMs < 0 || nowMs - followedRunSeenAtMs > staleAfterMs;
+        if (runStartedAtMs < followedRunStartedAtMs && !stale) return false;
         followedRunStartedAtMs = runStartedAtMs;
         followedRunSeenAtMs = nowMs;
-        otherRunSinceMs = 0;
         if (windowStartMs > 0 && windowEndMs > windowStartMs) followedRunWindowMs = windowEndMs - windowStartMs;
         return true;
     }

@@ -1066,6 +1066,25 @@ class RetrainTriggerFunctionTest {
     }
 
     /**
+     * Three jobs at once, the two older ones on clocks five minutes apart: no report's dates are compared with another
+     * job's, so neither older one looks like the newest's silence.
+     */
+    @Test
+    void twoOlderRunsOnDifferentClocksAreNotComparedWithEachOther() throws Exception {
+        try (var h = harness(driftOnly(MINUTE))) {
+            for (int i = 0; i < 3; i++) {
+                h.setProcessingTime(i * MINUTE);
+                send(h, ofRun(3_000, 1 + i, HOUR_0 + i * MINUTE));
+                h.setProcessingTime(i * MINUTE + 20_000);
+                send(h, ofRun(1_000, 50 + i, HOUR_0 + 20_000 + i * MINUTE));
+                h.setProcessingTime(i * MINUTE + 40_000);
+                send(h, ofRun(2_000, 80 + i, HOUR_0 + 5 * MINUTE + 40_000 + i * MINUTE));
+            }
+            assertThat(ids(h)).as("the newest run's three drifted windows").hasSize(1);
+        }
+    }
+
+    /**
      * Two live jobs whose clocks differ (the older one's five minutes ahead): their windows' dates are not compared, so
      * the older one's reports, dated later, do not make the newer one look silent.
      */
