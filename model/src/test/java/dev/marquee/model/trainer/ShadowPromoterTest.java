@@ -63,6 +63,26 @@ class ShadowPromoterTest {
         }
     }
 
+    /** A promoter whose first look comes at 100 labels (the judging step 20). */
+    private ShadowPromoter judgingFrom100Labels() {
+        return new ShadowPromoter(registry, NAME,
+                new PromotionSettings(PromotionSettings.SHADOW, 100, 20, 500, 24 * HOUR, 24 * HOUR),
+                PairedUserComparison::compare, MARGIN, log::add);
+    }
+
+    /** A label of {@code user} that version 2 in shadow predicts much better than version 1 serving. */
+    private static LabeledPrediction shadowBetter(SplittableRandom random, String user) {
+        LabeledPrediction p = new LabeledPrediction();
+        p.modelName = NAME;
+        p.userId = user;
+        p.label = 1 + random.nextInt(5);
+        p.modelVersion = 1;
+        p.modelRating = (float) (p.label + 1.5 * gaussian(random));
+        p.shadowVersion = 2;
+        p.shadowRating = (float) (p.label + 0.3 * gaussian(random));
+        return p;
+    }
+
     private static double gaussian(SplittableRandom r) {
         return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
     }
@@ -144,23 +164,13 @@ class ShadowPromoterTest {
     /** The first look comes at trainer.shadow.min-labels, not only once judge-every-labels have passed. */
     @Test
     void theFirstLookComesAtTheMinimumLabelsEvenBelowTheJudgingStep() throws IOException {
-        ShadowPromoter early = new ShadowPromoter(registry, NAME,
-                new PromotionSettings(PromotionSettings.SHADOW, 100, 20, 500, 24 * HOUR, 24 * HOUR),
-                PairedUserComparison::compare, MARGIN, log::add);
+        ShadowPromoter early = judgingFrom100Labels();
         candidate(1, 2);
         early.poll(1);
         SplittableRandom random = new SplittableRandom(3);
         for (int u = 0; u < 50; u++) {
             for (int k = 0; k < 3; k++) { // 150 labels: over the minimum, under the step
-                LabeledPrediction p = new LabeledPrediction();
-                p.modelName = NAME;
-                p.userId = "u" + u;
-                p.label = 1 + random.nextInt(5);
-                p.modelVersion = 1;
-                p.modelRating = (float) (p.label + 1.5 * gaussian(random));
-                p.shadowVersion = 2;
-                p.shadowRating = (float) (p.label + 0.3 * gaussian(random));
-                early.accept(p);
+                early.accept(shadowBetter(random, "u" + u));
             }
         }
         ModelUpdate update = early.poll(2);
@@ -174,25 +184,16 @@ class ShadowPromoterTest {
      */
     @Test
     void aLabelReadTwiceCountsOnce() throws IOException {
-        ShadowPromoter early = new ShadowPromoter(registry, NAME,
-                new PromotionSettings(PromotionSettings.SHADOW, 100, 20, 500, 24 * HOUR, 24 * HOUR),
-                PairedUserComparison::compare, MARGIN, log::add);
+        ShadowPromoter early = judgingFrom100Labels();
         candidate(1, 2);
         early.poll(1);
         SplittableRandom random = new SplittableRandom(3);
         List<LabeledPrediction> labels = new java.util.ArrayList<>();
         for (int i = 0; i < 120; i++) {
-            LabeledPrediction p = new LabeledPrediction();
-            p.modelName = NAME;
+            LabeledPrediction p = shadowBetter(random, "u" + i % 40);
             p.requestId = "r-" + (i % 60 == 7 ? 7 : i); // one id a client reused: another label all the same
-            p.userId = "u" + i % 40;
             p.movieTitle = "Movie " + i;
             p.timestamp = 890_000_000L + i;
-            p.label = 1 + random.nextInt(5);
-            p.modelVersion = 1;
-            p.modelRating = (float) (p.label + 1.5 * gaussian(random));
-            p.shadowVersion = 2;
-            p.shadowRating = (float) (p.label + 0.3 * gaussian(random));
             labels.add(p);
         }
         for (LabeledPrediction p : labels.subList(0, 60)) {
