@@ -49,6 +49,8 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
     public static final String LABELS_COUNT = "labels.count";
     /** The labels of the report's own model version, which {@link #LABELS_MODEL_RMSE} is over. */
     public static final String LABELS_MODEL_COUNT = "labels.model_count";
+    /** The counter of reports ignored as an older run's, which the alert {@code MarqueeTwoScoringJobsOfOneModel} reads. */
+    public static final String OTHER_RUN_REPORTS_METRIC = "driftReportsOfAnotherRun";
 
     private final TriggerRules rules;
     private final CardRmse cardRmse;
@@ -100,7 +102,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         alreadyAnswered = m.counter("retrainAlreadyAnswered");
         inFlightTimeouts = m.counter("retrainInFlightTimeouts");
         repeatedReports = m.counter("driftReportsRepeated");
-        otherRunReports = m.counter("driftReportsOfAnotherRun");
+        otherRunReports = m.counter(OTHER_RUN_REPORTS_METRIC);
         sentAgainReports = m.counter("driftReportsSentAgain");
         inputQualityOnly = m.counter("driftedReportsInputQualityOnly");
         m.gauge("driftedWindows", () -> driftedWindowsGauge);
@@ -131,6 +133,11 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         // only a subtask that has shown the key's state has an entry to keep
         gaugeMirrors.update(driftedWindowsGauge == 0 && rmseWindowsGauge == 0 && inFlightGauge == 0 ? List.of()
                 : List.of(new int[] {driftedWindowsGauge, rmseWindowsGauge, inFlightGauge}));
+    }
+
+    /** What the counter {@value #OTHER_RUN_REPORTS_METRIC} holds. */
+    long otherRunReportCount() {
+        return otherRunReports.getCount();
     }
 
     /** What the gauges {@code driftedWindows}, {@code rmseWindows} and {@code retrainInFlight} read. */

@@ -97,6 +97,7 @@ class InfraConfigTest {
             "flink_taskmanager_job_task_operator_marquee_modelVersionsRefused",
             "flink_taskmanager_job_task_operator_marquee_shadowVersionsRefused",
             "flink_taskmanager_job_task_operator_marquee_futureTimestampsIgnored",
+            "flink_taskmanager_job_task_operator_marquee_" + dev.marquee.job.trigger.RetrainTriggerFunction.OTHER_RUN_REPORTS_METRIC,
             "flink_taskmanager_job_task_operator_labelsRefused");
 
     static Set<String> knownMetrics() {

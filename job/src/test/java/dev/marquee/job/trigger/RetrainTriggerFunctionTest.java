@@ -1006,6 +1006,9 @@ class RetrainTriggerFunctionTest {
                 send(h, ofRun(2_000, 1 + i, i * MINUTE + 30_000));
             }
             assertThat(ids(h)).as("the newer run's three drifted windows in a row").hasSize(1);
+            var function = (RetrainTriggerFunction) ((KeyedProcessOperator<?, ?, ?>) h.getOperator()).getUserFunction();
+            assertThat(function.otherRunReportCount()).as("the older run's two reports after the newer one's first, "
+                    + "which the alert MarqueeTwoScoringJobsOfOneModel reads").isEqualTo(2);
         }
     }
 
