@@ -360,6 +360,21 @@ stop_process() {
 
 rest_get() { curl -sf --max-time 5 "http://127.0.0.1:$REST_PORT$1"; }
 
+# jobs_of_overview: the JobManager's /jobs/overview (JSON, on stdin) as lines "<job id><TAB><name><TAB><state>".
+jobs_of_overview() {
+  { grep -o '"jid":"[^"]*"\|"name":"[^"]*"\|"state":"[^"]*"' || true; } | cut -d'"' -f4 | paste - - -
+}
+
+# live_jobs_named NAME: the ids of the jobs called NAME in /jobs/overview (stdin) that have not ended (finished,
+# cancelled or failed for good; a job restarting has not).
+live_jobs_named() {
+  local name="$1" jid job state
+  jobs_of_overview | while IFS=$'\t' read -r jid job state; do
+    case "$state" in FINISHED|CANCELED|FAILED) continue ;; esac
+    [ "$job" != "$name" ] || printf '%s\n' "$jid"
+  done
+}
+
 # The number of TaskManagers the JobManager has registered (0 when it does not answer).
 registered_taskmanagers() {
   rest_get /overview 2>/dev/null | sed -n 's/.*"taskmanagers":\([0-9]*\).*/\1/p' | grep . || echo 0
