@@ -134,7 +134,7 @@ public final class ImportCommand extends ConsoleCommand {
                     return null;
                 });
             } catch (java.io.IOException e) {
-                if (written[0] == 0) throw PointerNotMoved.after("import", registry.name, version, e);
+                if (written[0] == 0) throw PointerNotMoved.after(registry.name, version, e);
                 if (written[0] == 1) throw PointerNotMoved.pinNotMoved(registry.name, version, endedCandidate[0], e);
                 // both written, the lock's release failed: done, and said
                 console.err().println("import: warning: the registry's lock was not released cleanly (" + e.getMessage()

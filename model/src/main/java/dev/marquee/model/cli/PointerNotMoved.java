@@ -8,9 +8,9 @@ package dev.marquee.model.cli;
 final class PointerNotMoved {
     private PointerNotMoved() {}
 
-    /** @param command the command's name, as its lines start ("train", "import") */
-    static CliException after(String command, String name, long version, java.io.IOException cause) {
-        return CliException.failure(command + ": " + name + " version " + version + " is published, but the serving"
+    /** The message goes out after the command's own prefix ("marquee train: "), so it names no command itself. */
+    static CliException after(String name, long version, java.io.IOException cause) {
+        return CliException.failure(name + " version " + version + " is published, but the serving"
                 + " pointer was not written (" + cause.getMessage() + "): jobs keep serving what they served; once the"
                 + " registry can be written, `marquee promote --version " + version + "` serves it, or `marquee rollback"
                 + " --version " + version + "` pins it");
@@ -18,7 +18,7 @@ final class PointerNotMoved {
 
     /** {@code import --serve} under a pin: the pointer names the version, the pin still names another. */
     static CliException pinNotMoved(String name, long version, long endedCandidate, java.io.IOException cause) {
-        return CliException.failure("import: " + name + " version " + version + " is published and the serving pointer"
+        return CliException.failure(name + " version " + version + " is published and the serving pointer"
                 + " names it, but the pin was not moved (" + cause.getMessage() + "): the pinned version keeps serving;"
                 + " once the registry can be written, `marquee rollback --version " + version + "` pins it"
                 + (endedCandidate > 0 ? "; version " + endedCandidate + ", the candidate in shadow, is ended and held from"
@@ -27,7 +27,7 @@ final class PointerNotMoved {
 
     /** As {@link #after}, for an import meant to wait in shadow beside the serving version. */
     static CliException shadowNotSet(String name, long version, java.io.IOException cause) {
-        return CliException.failure("import: " + name + " version " + version + " is published, but the serving pointer"
+        return CliException.failure(name + " version " + version + " is published, but the serving pointer"
                 + " was not written (" + cause.getMessage() + "): it is not a candidate in shadow; once the registry can"
                 + " be written, `marquee promote --version " + version + "` serves it");
     }

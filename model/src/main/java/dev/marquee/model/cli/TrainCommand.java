@@ -152,7 +152,7 @@ public final class TrainCommand extends ConsoleCommand {
             ended = dev.marquee.model.ModelRegistry.candidateEndedBy(
                     registry.registry.serve(registry.name, version, "trained by hand (marquee train)"), version);
         } catch (java.io.IOException e) {
-            throw PointerNotMoved.after("train", registry.name, version, e);
+            throw PointerNotMoved.after(registry.name, version, e);
         }
         if (ended > 0) {
             console.out().println("train: version " + ended + ", the candidate in shadow, is ended and held from automatic"

@@ -351,15 +351,35 @@ class ModelCliTest {
         assertThat(copy.resolve("marquee").resolve("3")).doesNotExist();
     }
 
+    /** The pointer read, the version published, then the pointer's replacement refused (renaming over it fails). */
+    @Test
+    void aPointerThatCannotBeReplacedAfterThePublishLeavesTheVersionAndSaysHowToServeIt() throws Exception {
+        Path copy = copyRegistry();
+        Path pointer = copy.resolve("marquee").resolve("serving.json");
+        String before = Files.readString(pointer);
+        CliRun r;
+        try (var frozen = dev.marquee.model.testing.Undeletable.make(pointer)) {
+            r = CliRun.run(shared, "train", "--data", data.toString(), "--split", "time", "--registry", copy.toString(),
+                    "--epochs", "1", "--batch", "64");
+        }
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.out()).as(r.toString()).contains("train: published marquee version 3 at ");
+        assertThat(r.err()).as(r.toString()).startsWith("marquee train: marquee version 3 is published, but the serving"
+                + " pointer was not written (").contains("`marquee promote --version 3` serves it");
+        assertThat(r.errIsOneCleanLine()).as(r.toString()).isTrue();
+        assertThat(copy.resolve("marquee").resolve("3")).isDirectory();
+        assertThat(Files.readString(pointer)).as("the pointer as it was").isEqualTo(before);
+    }
+
     @Test
     void aPointerNotWrittenAfterAPublishSaysTheVersionExistsAndHowToServeIt() {
-        CliException e = PointerNotMoved.after("train", "marquee", 3, new IOException("No space left on device"));
+        CliException e = PointerNotMoved.after("marquee", 3, new IOException("No space left on device"));
         assertThat(e.exitCode()).isEqualTo(1);
-        assertThat(e.getMessage()).isEqualTo("train: marquee version 3 is published, but the serving pointer was not"
+        assertThat(e.getMessage()).isEqualTo("marquee version 3 is published, but the serving pointer was not"
                 + " written (No space left on device): jobs keep serving what they served; once the registry can be"
                 + " written, `marquee promote --version 3` serves it, or `marquee rollback --version 3` pins it");
         assertThat(PointerNotMoved.shadowNotSet("marquee", 4, new IOException("Read-only file system")).getMessage())
-                .startsWith("import: marquee version 4 is published, but the serving pointer was not written"
+                .startsWith("marquee version 4 is published, but the serving pointer was not written"
                         + " (Read-only file system): it is not a candidate in shadow;");
         assertThat(PointerNotMoved.pinNotMoved("marquee", 5, 0, new IOException("Input/output error")).getMessage())
                 .contains("names it, but the pin was not moved (Input/output error)")
