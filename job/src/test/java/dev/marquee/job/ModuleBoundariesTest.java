@@ -101,6 +101,30 @@ class ModuleBoundariesTest {
         assertThat(classes.contain(ModuleBoundariesTest.class)).as("this test").isFalse();
     }
 
+    /**
+     * A {@code *Test} needs nothing (docs/TESTING.md): one that runs Flink is a {@code *PipelineTest}, one that also needs
+     * a broker an {@code *ITCase}, so that the unit tests stay fast and the categories say what a test starts.
+     */
+    @Test
+    void unitTestsStartNoFlinkCluster() {
+        JavaClasses tests = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.ONLY_INCLUDE_TESTS)
+                .withImportOption(new NoTestJars())
+                .importPackages("dev.marquee.job");
+        assertThat(tests.contain(ModuleBoundariesTest.class)).as("the job's test classes imported").isTrue();
+        noClasses().that(new DescribedPredicate<JavaClass>("are unit tests (*Test, not *PipelineTest)") {
+                    @Override
+                    public boolean test(JavaClass c) {
+                        String top = c.getName().replaceFirst("\\$.*", "");
+                        return top.endsWith("Test") && !top.endsWith("PipelineTest");
+                    }
+                })
+                .should().dependOnClassesThat().haveFullyQualifiedName("org.apache.flink.runtime.minicluster.MiniCluster")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.marquee.job.pipeline.SharedMiniCluster")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("org.apache.flink.test.junit5.MiniClusterExtension")
+                .check(tests);
+    }
+
     /** Leaves out the modules' test-jars (DoNotIncludeTests knows target/test-classes, not *-tests.jar). */
     static final class NoTestJars implements ImportOption {
         @Override

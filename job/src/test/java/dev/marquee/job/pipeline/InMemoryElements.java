@@ -30,7 +30,7 @@ public final class InMemoryElements {
     }
 
     /** Forgets every list a finished run used. */
-    static void forget(String namePrefix) {
+    public static void forget(String namePrefix) {
         LISTS.keySet().removeIf(k -> k.startsWith(namePrefix));
     }
 

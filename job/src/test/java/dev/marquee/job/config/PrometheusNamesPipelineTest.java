@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.marquee.data.event.Rating;
 import dev.marquee.data.replay.RequestEncoder;
+import dev.marquee.job.pipeline.CollectingSink;
+import dev.marquee.job.pipeline.InMemoryElements;
 import dev.marquee.job.pipeline.PipelineRun;
 import dev.marquee.job.pipeline.RawRecords;
 import dev.marquee.job.pipeline.SharedMiniCluster;
 import dev.marquee.job.source.RawRecord;
+import dev.marquee.job.trigger.RetrainTriggerJob;
 import dev.marquee.model.ModelRegistry;
 import dev.marquee.model.testing.TestModels;
 import java.nio.charset.StandardCharsets;
@@ -16,15 +19,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.tuple.Tuple3;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.CharacterFilter;
 import org.apache.flink.metrics.LogicalScopeProvider;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.groups.AbstractMetricGroup;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * reporter gives the metrics the scoring job registers: a metric renamed or moved to another group in the code fails
  * here, not silently in production where its alert would never fire.
  */
-class PrometheusNamesTest {
+class PrometheusNamesPipelineTest {
     @RegisterExtension
     static final SharedMiniCluster FLINK = new SharedMiniCluster();
 
@@ -74,11 +81,35 @@ class PrometheusNamesTest {
         for (Tuple3<MetricGroup, String, Metric> m : SharedMiniCluster.metrics().findJobMetricGroups(out.jobId(), ".*")) {
             registered.add(prometheusName(m.f0, m.f1));
         }
-        Set<String> expected = InfraConfigTest.knownMetrics().stream().filter(n -> !NOT_FROM_THIS_RUN.contains(n))
+        Set<String> expected = InfraConfigTest.knownMetrics().stream()
+                .filter(n -> !NOT_FROM_THIS_RUN.contains(n) && !InfraConfigTest.TRIGGER_METRICS.contains(n))
                 .collect(Collectors.toCollection(TreeSet::new));
         assertThat(expected).as("names the alerts and dashboard may query").hasSizeGreaterThan(50);
         assertThat(registered).as("Prometheus names of the job's metrics").containsAll(expected);
         assertThat(SharedMiniCluster.metricSum(out.jobId(), "labelsRefused")).isEqualTo(1);
+    }
+
+    @Test
+    void everyTriggerMetricTheAlertsQueryIsOneTheTriggerJobRegisters() throws Exception {
+        String id = "trigger-names-" + java.util.UUID.randomUUID();
+        TriggerSettings s = TriggerSettings.from(Map.of(JobSettings.MODEL_REGISTRY, registryDir.toString()));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        TypeInformation<RawRecord> raw = TypeInformation.of(RawRecord.class);
+        RetrainTriggerJob.build(env, s, InMemoryElements.stream(env, id + "/drift", List.of(), raw),
+                InMemoryElements.stream(env, id + "/outcomes", List.of(), raw),
+                InMemoryElements.stream(env, id + "/updates", List.of(), raw), new CollectingSink<>(id + "/requests"));
+        JobClient job = env.executeAsync("trigger " + id);
+        try {
+            job.getJobExecutionResult().get(3, TimeUnit.MINUTES);
+        } finally {
+            InMemoryElements.forget(id);
+            CollectingSink.take(id + "/requests");
+        }
+        Set<String> registered = new TreeSet<>();
+        for (Tuple3<MetricGroup, String, Metric> m : SharedMiniCluster.metrics().findJobMetricGroups(job.getJobID(), ".*")) {
+            registered.add(prometheusName(m.f0, m.f1));
+        }
+        assertThat(registered).as("Prometheus names of the trigger's metrics").containsAll(InfraConfigTest.TRIGGER_METRICS);
     }
 
     /** As AbstractPrometheusReporter#getScopedName: "flink_", the group's logical scope, "_", the metric's name. */

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * are checked against the kernel's table of listening sockets. The same check on Flink's defaults sees every
  * interface, which is what the test guards against.
  */
-class LocalBindingTest {
+class LocalBindingPipelineTest {
     private static final Path TCP = Path.of("/proc/net/tcp");
     private static final Path TCP6 = Path.of("/proc/net/tcp6");
 
