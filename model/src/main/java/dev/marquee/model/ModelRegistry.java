@@ -54,6 +54,30 @@ public final class ModelRegistry {
     private final Path base;
 
     /** A registry rooted at {@code base}, created when first published to. */
+    private static final java.util.regex.Pattern URI_SCHEME = java.util.regex.Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://");
+
+    /**
+     * Where a registry named by a person lives: a directory (relative ones as they are), or a {@code file://} URI. The
+     * registry is a POSIX directory, local or mounted (decision 0018): any other URI ({@code s3://}, {@code hdfs://})
+     * is refused here, not taken for a relative folder named {@code s3:}.
+     *
+     * @throws IllegalArgumentException with the reason, for a person to read
+     */
+    public static Path baseOf(String where) {
+        if (!URI_SCHEME.matcher(where).find()) return Path.of(where);
+        if (where.regionMatches(true, 0, "file://", 0, 7)) {
+            try {
+                return Path.of(java.net.URI.create(where));
+            } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+                throw new IllegalArgumentException("the model registry '" + where + "' is not a usable file:// URI (give"
+                        + " three slashes, file:///path, and spaces as %20, or the plain path): " + e.getMessage());
+            }
+        }
+        throw new IllegalArgumentException("the model registry must be a directory on a local or mounted file system"
+                + " (a shared volume on a cluster; object stores and HDFS are not supported, docs/decisions/"
+                + "0018-the-registry-on-a-posix-volume.md); got '" + where + "'");
+    }
+
     public ModelRegistry(Path base) {
         this.base = base.toAbsolutePath().normalize();
         if (Files.exists(this.base) && !Files.isDirectory(this.base)) {

@@ -201,8 +201,13 @@ public final class JobSettings implements Serializable {
         refuseLoops(Map.of(TOPIC_REQUESTS, requestsTopic, TOPIC_RATINGS, ratingsTopic, TOPIC_MODEL_UPDATES, modelUpdatesTopic),
                 Map.of(TOPIC_PREDICTIONS, predictionsTopic, TOPIC_DEAD_LETTERS, deadLettersTopic, TOPIC_DRIFT, driftTopic,
                         TOPIC_MODEL_STATUS, modelStatusTopic, TOPIC_LABELED_PREDICTIONS, labeledPredictionsTopic));
-        modelRegistry = r.string(ScoringJobOptions.MODEL_REGISTRY, fromEnvironment("MARQUEE_REGISTRY",
+        String registry = r.string(ScoringJobOptions.MODEL_REGISTRY, fromEnvironment("MARQUEE_REGISTRY",
                 ScoringJobOptions.MODEL_REGISTRY.defaultValue()));
+        try {
+            modelRegistry = dev.marquee.model.ModelRegistry.baseOf(registry).toString(); // file:///x as /x
+        } catch (IllegalArgumentException e) {
+            throw new SettingException(MODEL_REGISTRY + ": " + e.getMessage());
+        }
         modelName = r.string(ScoringJobOptions.MODEL_NAME);
         if (!dev.marquee.model.ModelRegistry.isValidName(modelName)) {
             throw new SettingException(MODEL_NAME + " must be letters, digits, '.', '_' and '-', starting with a letter or"

@@ -115,7 +115,8 @@ public final class ScoringJobOptions {
     // Model and scoring
     public static final ConfigOption<String> MODEL_REGISTRY = key("model.registry").stringType()
             .defaultValue(".marquee/registry").withDescription("the model registry's base directory (TF-Serving layout"
-                    + " `<base>/<name>/<version>/`)");
+                    + " `<base>/<name>/<version>/`): a path or a `file://` URI; other URIs (`s3://`, `hdfs://`) are refused"
+                    + " ([decision 0018](decisions/0018-the-registry-on-a-posix-volume.md))");
     public static final ConfigOption<String> MODEL_NAME = key("model.name").stringType().defaultValue("marquee")
             .withDescription("the model's name in the registry");
     /**

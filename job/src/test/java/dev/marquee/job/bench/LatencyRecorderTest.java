@@ -43,6 +43,8 @@ class LatencyRecorderTest {
         assertThat(fromDue.count()).isEqualTo(1_000);
         assertThat(fromDue.p50Ms()).isCloseTo(2, within(0.01));
         assertThat(fromDue.p99Ms()).isBetween(190.0, 194.0); // the 990th of 1,000: 192 ms (202 ms down to 3 ms over the stall)
+        assertThat(fromDue.p95Ms()).isBetween(150.0, 154.0); // the 950th: 800 answers at 2 ms, then 3, 4, ... ms: 152 ms
+        assertThat(fromDue.format()).startsWith("p50 2.0 ms, p95 15").contains(", p99 19");
         assertThat(fromDue.maxMs()).isCloseTo(202, within(0.2));
     }
 

@@ -605,7 +605,7 @@ public final class ScoringBenchmark {
         log("latency pairs: a full-job run first, not reported (the JVM's compiler settles) ...");
         SteadyRateLatency.Result discarded = runLatency(bootstrap, registry, rows, rate, seconds, batchSize, 0, "-discarded", false);
         log("discarded run: %s", discarded.fromDue().format());
-        StringBuilder table = new StringBuilder("| pair | pipeline | p50 / p99 / p99.9 / max from the due time (ms) | "
+        StringBuilder table = new StringBuilder("| pair | pipeline | p50 / p95 / p99 / p99.9 / max from the due time (ms) | "
                 + "p99 across the swap (ms) | predictions read / requests due | requests sent over 1 ms late | "
                 + "JVM CPU per request (µs) |\n|---|---|---|---|---|---|---|\n");
         List<String> unread = new ArrayList<>();
@@ -624,8 +624,8 @@ public final class ScoringBenchmark {
                         name, d.format(), swap == null ? "-" : swap.format(), r.lateOver1Ms(), r.processCpuMicrosPerRequest());
                 log("pair %d, %s: p99 per second %s; CPU by thread (µs per request) %s", i + 1, name,
                         r.timeline().p99PerSecond(), r.cpuByThread());
-                table.append(String.format(Locale.ROOT, "| %d | %s | %.0f / %.0f / %.0f / %.0f | %s | %,d / %,d | %,d | %.0f |%n", i + 1,
-                        name, d.p50Ms(), d.p99Ms(), d.p999Ms(), d.maxMs(),
+                table.append(String.format(Locale.ROOT, "| %d | %s | %.0f / %.0f / %.0f / %.0f / %.0f | %s | %,d / %,d | %,d | %.0f |%n", i + 1,
+                        name, d.p50Ms(), d.p95Ms(), d.p99Ms(), d.p999Ms(), d.maxMs(),
                         swap == null ? "-" : String.format(Locale.ROOT, "%.0f", swap.p99Ms()), d.count(), r.measuredSent(),
                         r.lateOver1Ms(), r.processCpuMicrosPerRequest()));
                 // A prediction never read is a latency the percentiles leave out: they are then a lower bound.

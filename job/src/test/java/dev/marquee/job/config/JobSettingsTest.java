@@ -214,6 +214,12 @@ class JobSettingsTest {
         java.nio.file.Path file = java.nio.file.Files.writeString(tmp.resolve("registry.txt"), "not a folder");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> JobSettings.from(java.util.Map.of(JobSettings.MODEL_REGISTRY, file.toString())))
                 .isInstanceOf(dev.marquee.data.config.SettingException.class).hasMessageContaining("is a file");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> JobSettings.from(java.util.Map.of(JobSettings.MODEL_REGISTRY,
+                        "s3://bucket/registry")))
+                .isInstanceOf(dev.marquee.data.config.SettingException.class)
+                .hasMessageStartingWith("model.registry: the model registry must be a directory on a local or mounted");
+        assertThat(JobSettings.from(java.util.Map.of(JobSettings.MODEL_REGISTRY, tmp.toUri().toString())).modelRegistry)
+                .as("a file:// URI, as a path").isEqualTo(tmp.toString());
     }
 
     /** KIP-939's two-phase commit makes the producer refuse the transaction timeout the connector sets on every sink. */

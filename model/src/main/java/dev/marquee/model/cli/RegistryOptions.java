@@ -25,9 +25,15 @@ public final class RegistryOptions {
     OpenedRegistry open(Console console) {
         String env = console.env().get(ENV);
         String chosen = base != null ? base : env == null || env.isBlank() ? DEFAULT_BASE : env.trim();
+        java.nio.file.Path where;
+        try {
+            where = console.workingDir().resolve(ModelRegistry.baseOf(chosen));
+        } catch (IllegalArgumentException e) {
+            throw new SettingException(e.getMessage()); // a URI, not a directory
+        }
         ModelRegistry registry;
         try {
-            registry = new ModelRegistry(console.resolve(chosen));
+            registry = new ModelRegistry(where);
         } catch (IllegalArgumentException e) {
             throw CliException.failure(e.getMessage()); // the path exists and is a file
         }

@@ -25,8 +25,8 @@ public final class TrainerRegistryOptions {
     /** The registry, checked: a file where it should be, or a name that is not a folder name, is a usage error. */
     ModelRegistry registry(Console console) {
         try {
-            ModelRegistry registry = new ModelRegistry(console.resolve(
-                    base != null ? base : KafkaOptions.env(console, REGISTRY_ENV, DEFAULT_REGISTRY)));
+            ModelRegistry registry = new ModelRegistry(console.workingDir().resolve(ModelRegistry.baseOf(
+                    base != null ? base : KafkaOptions.env(console, REGISTRY_ENV, DEFAULT_REGISTRY))));
             registry.modelDir(name);
             return registry;
         } catch (IllegalArgumentException e) {

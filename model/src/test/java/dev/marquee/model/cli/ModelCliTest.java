@@ -430,6 +430,16 @@ class ModelCliTest {
         assertThat(under.out()).doesNotContain("epoch");
         assertThat(under.errIsOneCleanLine()).isTrue();
 
+        CliRun objectStore = CliRun.run(tmp, "train", "--data", data.toString(), "--registry", "s3://bucket/registry");
+        assertThat(objectStore.exitCode()).as(objectStore.toString()).isEqualTo(2);
+        assertThat(objectStore.err()).as(objectStore.toString()).contains("the model registry must be a directory on a"
+                + " local or mounted file system").contains("got 's3://bucket/registry'");
+        assertThat(objectStore.out()).doesNotContain("epoch");
+        assertThat(tmp.resolve("s3:")).as("no folder named after the scheme").doesNotExist();
+        CliRun asUri = CliRun.run(tmp, "models", "--registry", registry.toUri().toString());
+        assertThat(asUri.exitCode()).as(asUri.toString()).isZero();
+        assertThat(asUri.out()).contains("marquee");
+
         CliRun notAModel = CliRun.run(tmp, "evaluate", "--model-dir", tmp.toString(), "--data", data.toString());
         assertThat(notAModel.exitCode()).isEqualTo(1);
         assertThat(notAModel.err()).contains("no model at " + tmp + ": saved_model.pb is missing");

@@ -80,6 +80,14 @@ class TrainerCommandsTest {
     }
 
     @Test
+    void aRegistryOnAnObjectStoreIsAUsageError() {
+        Run s3 = run(PromoteCommand::new, "--version", "1", "--registry", "s3://bucket/registry");
+        assertThat(s3.code).as(s3.toString()).isEqualTo(2);
+        assertThat(s3.err).startsWith("marquee promote: the model registry must be a directory on a local or mounted");
+        assertThat(tmp.resolve("s3:")).doesNotExist();
+    }
+
+    @Test
     void aRemovedTrainerOptionIsAUsageErrorNamingItsReplacement() {
         Run removed = run(TrainerCommand::new, "--trainer.gate.min-improvement", "0.01");
         assertThat(removed.code).isEqualTo(2);
