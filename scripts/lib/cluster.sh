@@ -274,11 +274,17 @@ logger.pekko.level = WARN
 logger.shaded_zookeeper.name = org.apache.flink.shaded.zookeeper3
 logger.shaded_zookeeper.level = WARN
 appender.main.name = MainAppender
-appender.main.type = File
+appender.main.type = RollingFile
 appender.main.append = true
 appender.main.fileName = ${sys:log.file}
+appender.main.filePattern = ${sys:log.file}.%i
 appender.main.layout.type = PatternLayout
 appender.main.layout.pattern = %d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n
+appender.main.policies.type = Policies
+appender.main.policies.size.type = SizeBasedTriggeringPolicy
+appender.main.policies.size.size = 100MB
+appender.main.strategy.type = DefaultRolloverStrategy
+appender.main.strategy.max = 10
 PROPS
   cat >"$client/config.yaml" <<YAML
 rest.address: 127.0.0.1

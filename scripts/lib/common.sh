@@ -11,8 +11,12 @@ case "$(locale charmap 2>/dev/null || true)" in
     if locale -a 2>/dev/null | grep -iE '^c\.utf-?8$' >/dev/null; then export LC_ALL=C.UTF-8; fi ;;
 esac
 # A path as given if absolute, else under the caller's working directory: paths from the environment end up in
-# URIs (file://...) and in processes started elsewhere, where a relative one would mean something else.
-absolute_path() { case "$1" in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$PWD" "${1#./}" ;; esac; }
+# URIs (file://...) and in processes started elsewhere, where a relative one would mean something else. A URI
+# (scheme://...) is left as it is, for the Java commands to read or refuse (decision 0018), not made a folder "s3:".
+absolute_path() {
+  if [[ "$1" =~ ^[A-Za-z][A-Za-z0-9+.-]*:// ]]; then printf '%s' "$1"; return; fi
+  case "$1" in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$PWD" "${1#./}" ;; esac
+}
 MARQUEE_STATE="$(absolute_path "${MARQUEE_STATE:-$MARQUEE_ROOT/.marquee}")"
 # Paths the scripts and the Java commands read from the environment, made absolute against the caller's directory
 # now, before a script changes to the repository's: a relative one means where the user stands.

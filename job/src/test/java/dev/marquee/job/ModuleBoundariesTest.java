@@ -12,6 +12,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.core.importer.Location;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -105,6 +106,28 @@ class ModuleBoundariesTest {
      * A {@code *Test} needs nothing (docs/TESTING.md): one that runs Flink is a {@code *PipelineTest}, one that also needs
      * a broker an {@code *ITCase}, so that the unit tests stay fast and the categories say what a test starts.
      */
+    static final com.tngtech.archunit.lang.ArchRule UNIT_TESTS_START_NO_FLINK = noClasses()
+            .that(new DescribedPredicate<JavaClass>("are unit tests (*Test, not *PipelineTest)") {
+                @Override
+                public boolean test(JavaClass c) {
+                    String top = c.getName().replaceFirst("\\$.*", "");
+                    return top.endsWith("Test") && !top.endsWith("PipelineTest");
+                }
+            })
+            .should().dependOnClassesThat().haveFullyQualifiedName("org.apache.flink.runtime.minicluster.MiniCluster")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.marquee.job.pipeline.SharedMiniCluster")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.marquee.job.pipeline.PipelineRun")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("org.apache.flink.test.junit5.MiniClusterExtension")
+            .orShould().callMethodWhere(new DescribedPredicate<com.tngtech.archunit.core.domain.JavaMethodCall>(
+                    "runs a Flink job (StreamExecutionEnvironment.execute or executeAsync)") {
+                @Override
+                public boolean test(com.tngtech.archunit.core.domain.JavaMethodCall call) {
+                    String name = call.getTarget().getName();
+                    return (name.equals("execute") || name.equals("executeAsync"))
+                            && call.getTargetOwner().isAssignableTo(StreamExecutionEnvironment.class);
+                }
+            });
+
     @Test
     void unitTestsStartNoFlinkCluster() {
         JavaClasses tests = new ClassFileImporter()
@@ -112,17 +135,27 @@ class ModuleBoundariesTest {
                 .withImportOption(new NoTestJars())
                 .importPackages("dev.marquee.job");
         assertThat(tests.contain(ModuleBoundariesTest.class)).as("the job's test classes imported").isTrue();
-        noClasses().that(new DescribedPredicate<JavaClass>("are unit tests (*Test, not *PipelineTest)") {
-                    @Override
-                    public boolean test(JavaClass c) {
-                        String top = c.getName().replaceFirst("\\$.*", "");
-                        return top.endsWith("Test") && !top.endsWith("PipelineTest");
-                    }
-                })
-                .should().dependOnClassesThat().haveFullyQualifiedName("org.apache.flink.runtime.minicluster.MiniCluster")
-                .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.marquee.job.pipeline.SharedMiniCluster")
-                .orShould().dependOnClassesThat().haveFullyQualifiedName("org.apache.flink.test.junit5.MiniClusterExtension")
-                .check(tests);
+        UNIT_TESTS_START_NO_FLINK.check(tests.that(not(new DescribedPredicate<JavaClass>("the rule's own fixture") {
+            @Override
+            public boolean test(JavaClass c) {
+                return c.isEquivalentTo(RunsAJobFixture.class);
+            }
+        })));
+    }
+
+    @Test
+    void theRuleCatchesATestThatRunsAJob() {
+        JavaClasses fixture = new ClassFileImporter().importClasses(RunsAJobFixture.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> UNIT_TESTS_START_NO_FLINK.check(fixture))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("executeAsync");
+    }
+
+    /** What the rule must refuse: a unit test (nested in one) that runs a Flink job in its JVM. Never run. */
+    static final class RunsAJobFixture {
+        void run() throws Exception {
+            StreamExecutionEnvironment.getExecutionEnvironment().fromData(1).print();
+            StreamExecutionEnvironment.getExecutionEnvironment().executeAsync();
+        }
     }
 
     /** Leaves out the modules' test-jars (DoNotIncludeTests knows target/test-classes, not *-tests.jar). */

@@ -20,17 +20,17 @@ class BenchReportsTest {
                         new JobVertexBackPressureInfo.SubtaskBackPressureInfo(1, null,
                                 JobVertexBackPressureInfo.VertexBackPressureLevel.LOW, 0.2, 0.5, 0.3, null)));
         String json = RestMapperUtils.getStrictObjectMapper().writeValueAsString(info);
-        assertThat(LoadTest.backpressure(new ObjectMapper().readTree(json))).isEqualTo("high (70%)");
+        assertThat(LoadBenchmark.backpressure(new ObjectMapper().readTree(json))).isEqualTo("high (70%)");
     }
 
     /** The load test collects the heap near each quarter of the run, four times at most, whatever its length. */
     @Test
     void theHeapIsCollectedNearEachQuarterOfTheRun() {
-        assertThat(LoadTest.quarterSamples(120)).containsExactly(30, 60, 90, 120);
-        assertThat(LoadTest.quarterSamples(300)).containsExactly(75, 150, 225, 300);
-        assertThat(LoadTest.quarterSamples(30)).containsExactly(10, 15, 25, 30);
-        assertThat(LoadTest.quarterSamples(130)).containsExactly(35, 65, 100, 130);
-        assertThat(LoadTest.quarterSamples(10)).containsExactly(5, 10);
+        assertThat(LoadBenchmark.quarterSamples(120)).containsExactly(30, 60, 90, 120);
+        assertThat(LoadBenchmark.quarterSamples(300)).containsExactly(75, 150, 225, 300);
+        assertThat(LoadBenchmark.quarterSamples(30)).containsExactly(10, 15, 25, 30);
+        assertThat(LoadBenchmark.quarterSamples(130)).containsExactly(35, 65, 100, 130);
+        assertThat(LoadBenchmark.quarterSamples(10)).containsExactly(5, 10);
     }
 
     /** The prequential replay judges its target only on every rating answered. */

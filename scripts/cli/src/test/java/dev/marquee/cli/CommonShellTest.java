@@ -173,6 +173,36 @@ class CommonShellTest {
                         "pipeline.max-parallelism: 256");
     }
 
+    /** A cluster left running writes a checkpoint's lines a minute (more at exactly-once): its logs roll, as Flink's own. */
+    @Test
+    void theClustersLogsRollOverBySize() throws Exception {
+        Path cluster = COMMON.resolveSibling("cluster.sh");
+        Run r = bash("MARQUEE_CLUSTER_DIR='" + dir.resolve("cluster") + "'; source '" + cluster + "'; REST_PORT=18081;"
+                + " JM_RPC_PORT=16123; cluster_write_conf; cat \"$CLUSTER_DIR/conf/log4j.properties\"", System.getenv("PATH"));
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("appender.main.type = RollingFile", "appender.main.filePattern = ${sys:log.file}.%i",
+                "appender.main.policies.size.size = 100MB", "appender.main.strategy.max = 10");
+        java.util.Properties log4j = new java.util.Properties();
+        log4j.load(new java.io.StringReader(r.out()));
+        assertThat(log4j.getProperty("rootLogger.appenderRef.file.ref")).isEqualTo(log4j.getProperty("appender.main.name"));
+    }
+
+    /** A registry given as a URI reaches the Java commands as given, to be read (file://) or refused (s3://) there. */
+    @Test
+    void uriValuesOfTheEnvironmentAreLeftForTheCommandsToJudge() throws Exception {
+        for (String value : new String[] {"file:///mnt/registry", "s3://bucket/registry"}) {
+            Run r = bash("export MARQUEE_REGISTRY='" + value + "'; source '" + COMMON + "'; printf '%s' \"$MARQUEE_REGISTRY\"",
+                    System.getenv("PATH"));
+            assertThat(r.status()).as(r.err()).isZero();
+            assertThat(r.out()).as(value).isEqualTo(value);
+        }
+        Run relative = bash("cd '" + dir + "'; export MARQUEE_REGISTRY=reg; source '" + COMMON + "';"
+                + " printf '%s' \"$MARQUEE_REGISTRY\"", System.getenv("PATH"));
+        assertThat(relative.out()).isEqualTo(dir.toRealPath() + "/reg");
+        Run colon = bash("cd '" + dir + "'; printf '%s' \"$(absolute_path 'a/b://c')\"", System.getenv("PATH"));
+        assertThat(colon.out()).as("not a URI: no scheme before its ://").isEqualTo(dir.toRealPath() + "/a/b://c");
+    }
+
     /**
      * run-local notes a serving version trained on other rows than those of the demo's split, read from its model
      * card as marquee writes them: a trained one names no part, an import does, a retrained one has a retrain section.

@@ -56,7 +56,7 @@ import org.apache.kafka.common.TopicPartition;
  * seconds it samples what was offered and what came out, the JVM heap (the MiniCluster runs in this JVM), the
  * checkpoints completed and failed, and the source's backpressure, from Flink's REST API.
  */
-public final class LoadTest {
+public final class LoadBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final Set<String> KEYS = Set.of("seconds", "factor", "capacity-records", "checkpoint-ms", "out");
