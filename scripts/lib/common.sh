@@ -11,19 +11,33 @@ case "$(locale charmap 2>/dev/null || true)" in
     if locale -a 2>/dev/null | grep -iE '^c\.utf-?8$' >/dev/null; then export LC_ALL=C.UTF-8; fi ;;
 esac
 # A path as given if absolute, else under the caller's working directory: paths from the environment end up in
-# URIs (file://...) and in processes started elsewhere, where a relative one would mean something else. A URI
-# (scheme://...) is left as it is, for the Java commands to read or refuse (decision 0018), not made a folder "s3:".
-absolute_path() {
-  if [[ "$1" =~ ^[A-Za-z][A-Za-z0-9+.-]*:// ]]; then printf '%s' "$1"; return; fi
-  case "$1" in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$PWD" "${1#./}" ;; esac
+# URIs (file://...) and in processes started elsewhere, where a relative one would mean something else.
+absolute_path() { case "$1" in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$PWD" "${1#./}" ;; esac; }
+# local_path NAME VALUE: VALUE as a path: a file:/// URI as its path (percent-escapes decoded, as the Java commands
+# read one); any other URI (s3://, hdfs://) stops the script, naming NAME: everything the scripts take is a local or
+# mounted path (for the registry, decision 0018), and a URI taken for a relative path would make a folder "s3:".
+local_path() {
+  if [[ "$2" =~ ^[Ff][Ii][Ll][Ee]:///(.*)$ ]]; then
+    local rest="${BASH_REMATCH[1]}"
+    printf '/%b' "${rest//%/\\x}"
+  elif [[ "$2" =~ ^[A-Za-z][A-Za-z0-9+.-]*:// ]]; then
+    printf 'marquee: %s must be a path (or a file:/// URI) on a local or mounted file system, not %s (object stores and HDFS are not supported: docs/decisions/0018-the-registry-on-a-posix-volume.md)\n' "$1" "$2" >&2
+    exit 2
+  else
+    printf '%s' "$2"
+  fi
 }
-MARQUEE_STATE="$(absolute_path "${MARQUEE_STATE:-$MARQUEE_ROOT/.marquee}")"
+MARQUEE_STATE="$(local_path MARQUEE_STATE "${MARQUEE_STATE:-$MARQUEE_ROOT/.marquee}")" || exit 2
+MARQUEE_STATE="$(absolute_path "$MARQUEE_STATE")"
 # Paths the scripts and the Java commands read from the environment, made absolute against the caller's directory
 # now, before a script changes to the repository's: a relative one means where the user stands.
 for _marquee_var in MOVIELENS_DIR MARQUEE_REGISTRY BENCH_OUT MARQUEE_E2E_REGISTRY MARQUEE_TEST_LOG; do
-  if [ -n "${!_marquee_var:-}" ]; then export "$_marquee_var=$(absolute_path "${!_marquee_var}")"; fi
+  if [ -n "${!_marquee_var:-}" ]; then
+    _marquee_value="$(local_path "$_marquee_var" "${!_marquee_var}")" || exit 2
+    export "$_marquee_var=$(absolute_path "$_marquee_value")"
+  fi
 done
-unset _marquee_var
+unset _marquee_var _marquee_value
 
 # The scripts' own folder (builds' logs and stamps, run-local's runs, clusters), writable, or one line saying so.
 ensure_state_dir() {
@@ -34,7 +48,13 @@ ensure_state_dir() {
 # absolute_option_values "OPT ..." ARGS...: sets ABSOLUTE_ARGS to ARGS with the values of the named options
 # (--out FILE and --out=FILE) made absolute against the caller's directory, for scripts that change directory;
 # the words none and synthetic[:N] are kept as they are.
-absolute_option_path() { case "$1" in none|synthetic|synthetic:*) printf '%s' "$1" ;; *) absolute_path "$1" ;; esac; }
+absolute_option_path() {
+  local path
+  case "$2" in
+    none|synthetic|synthetic:*) printf '%s' "$2" ;;
+    *) path="$(local_path "$1" "$2")" || exit 2; absolute_path "$path" ;;
+  esac
+}
 absolute_option_values() {
   local names=" $1 " a
   shift
@@ -43,10 +63,16 @@ absolute_option_values() {
     a="$1"
     shift
     case "$a" in
-      --*=*) [[ "$names" == *" ${a%%=*} "* ]] && a="${a%%=*}=$(absolute_option_path "${a#*=}")"; ABSOLUTE_ARGS+=("$a") ;;
+      --*=*)
+        if [[ "$names" == *" ${a%%=*} "* ]]; then a="${a%%=*}=$(absolute_option_path "${a%%=*}" "${a#*=}")" || exit 2; fi
+        ABSOLUTE_ARGS+=("$a") ;;
       --*)
         ABSOLUTE_ARGS+=("$a")
-        if [[ "$names" == *" $a "* ]] && [ $# -gt 0 ]; then ABSOLUTE_ARGS+=("$(absolute_option_path "$1")"); shift; fi ;;
+        if [[ "$names" == *" $a "* ]] && [ $# -gt 0 ]; then
+          local value
+          value="$(absolute_option_path "$a" "$1")" || exit 2
+          ABSOLUTE_ARGS+=("$value"); shift
+        fi ;;
       *) ABSOLUTE_ARGS+=("$a") ;;
     esac
   done

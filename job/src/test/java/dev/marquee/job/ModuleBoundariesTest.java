@@ -119,12 +119,14 @@ class ModuleBoundariesTest {
             .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.marquee.job.pipeline.PipelineRun")
             .orShould().dependOnClassesThat().haveFullyQualifiedName("org.apache.flink.test.junit5.MiniClusterExtension")
             .orShould().callMethodWhere(new DescribedPredicate<com.tngtech.archunit.core.domain.JavaMethodCall>(
-                    "runs a Flink job (StreamExecutionEnvironment.execute or executeAsync)") {
+                    "runs a Flink job (StreamExecutionEnvironment.execute or executeAsync, DataStream.executeAndCollect)") {
                 @Override
                 public boolean test(com.tngtech.archunit.core.domain.JavaMethodCall call) {
                     String name = call.getTarget().getName();
                     return (name.equals("execute") || name.equals("executeAsync"))
-                            && call.getTargetOwner().isAssignableTo(StreamExecutionEnvironment.class);
+                            && call.getTargetOwner().isAssignableTo(StreamExecutionEnvironment.class)
+                            || name.equals("executeAndCollect")
+                            && call.getTargetOwner().isAssignableTo(org.apache.flink.streaming.api.datastream.DataStream.class);
                 }
             });
 
@@ -147,7 +149,7 @@ class ModuleBoundariesTest {
     void theRuleCatchesATestThatRunsAJob() {
         JavaClasses fixture = new ClassFileImporter().importClasses(RunsAJobFixture.class);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> UNIT_TESTS_START_NO_FLINK.check(fixture))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("executeAsync");
+                .isInstanceOf(AssertionError.class).hasMessageContaining("executeAsync").hasMessageContaining("executeAndCollect");
     }
 
     /** What the rule must refuse: a unit test (nested in one) that runs a Flink job in its JVM. Never run. */
@@ -155,6 +157,12 @@ class ModuleBoundariesTest {
         void run() throws Exception {
             StreamExecutionEnvironment.getExecutionEnvironment().fromData(1).print();
             StreamExecutionEnvironment.getExecutionEnvironment().executeAsync();
+        }
+
+        void collect() throws Exception {
+            try (var rows = StreamExecutionEnvironment.getExecutionEnvironment().fromData(1).executeAndCollect()) {
+                rows.hasNext();
+            }
         }
     }
 

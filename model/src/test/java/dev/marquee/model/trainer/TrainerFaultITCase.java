@@ -166,6 +166,75 @@ class TrainerFaultITCase {
         assertThat(registry.versions("marquee")).containsExactly(1L, 2L);
     }
 
+    /**
+     * SIGTERM (what Kubernetes and systemd send) while the worker trains: it finishes the request in hand, writes its
+     * outcome and commits it, then exits; a worker started after it in the same group has nothing to redo.
+     */
+    @Test
+    void aWorkerStoppedBySigtermFinishesTheRequestInHandThenExits() throws Exception {
+        String requests = KAFKA.createTopic("retrain-requests", 1);
+        String outcomes = KAFKA.createTopic("retrain-outcomes", 1);
+        String updates = KAFKA.createTopic("model-updates", 1);
+        String ratings = KAFKA.createTopic("ratings", 1);
+        Path base = tmp.resolve("registry-sigterm");
+        // a patience no retrain reaches: the retrain runs all its --trainer.epochs, so the signal comes mid-training
+        assertThat(ModelMain.run(new String[] {"train", "--data", "synthetic:2000", "--registry", base.toString(),
+                "--epochs", "3", "--batch", "64", "--patience", "100000"}, console(new ByteArrayOutputStream()))).isZero();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(KAFKA.producerProps())) {
+            for (Rating r : shiftedLabels()) producer.send(new ProducerRecord<>(ratings, r.userId, RATINGS.encodeToString(r)));
+            producer.send(new ProducerRecord<>(requests, "r-term",
+                    REQUESTS.encodeToString(new RetrainRequest("r-term", "sigterm test", System.currentTimeMillis())))).get();
+        }
+        List<String> worker = List.of("--bootstrap", KAFKA.bootstrapServers(), "--registry", base.toString(),
+                "--topic.retrain-requests", requests, "--topic.retrain-outcomes", outcomes,
+                "--topic.model-updates", updates, "--topic.ratings", ratings, "--group", "sigterm-test",
+                // about 20 ms an epoch here: seconds of training left when the signal comes after the second
+                "--trainer.epochs", "300");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                TrainerMain.class.getName()));
+        cmd.addAll(worker);
+        Process stopped = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        List<String> printed = new CopyOnWriteArrayList<>();
+        Thread pump = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(stopped.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) printed.add(line);
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        }, "stopped-worker-output");
+        pump.setDaemon(true);
+        pump.start();
+        int linesAtSignal;
+        try {
+            await("the worker trains").atMost(DEADLINE).pollInterval(Duration.ofMillis(10)).until(() -> {
+                if (!stopped.isAlive()) throw new AssertionError("the worker exited: " + String.join("\n", printed));
+                return printed.stream().anyMatch(l -> l.contains("trainer: epoch   2"));
+            });
+            linesAtSignal = printed.size();
+            // SIGTERM through the handle: Process.destroy() would also close our end of its output, and the lines it
+            // prints while it stops would be lost
+            assertThat(stopped.toHandle().destroy()).as("SIGTERM sent").isTrue();
+            assertThat(stopped.waitFor(90, TimeUnit.SECONDS)).as("exited within the grace period Kubernetes gives it").isTrue();
+        } finally {
+            stopped.destroyForcibly();
+        }
+        pump.join(10_000);
+        System.out.println("TrainerFaultITCase: the worker stopped by SIGTERM printed:\n  " + String.join("\n  ", printed));
+        assertThat(printed.subList(linesAtSignal, printed.size())).as("it trained on after the signal")
+                .anyMatch(l -> l.contains("trainer: epoch 300"));
+        assertThat(stopped.exitValue()).as("the JVM's exit on SIGTERM").isEqualTo(143);
+        List<RetrainOutcome> answered = readAll(outcomes, OUTCOMES);
+        assertThat(answered).as("the request in hand answered once").singleElement()
+                .satisfies(o -> assertThat(o.requestId).isEqualTo("r-term"));
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        List<String> next = new ArrayList<>(worker);
+        next.add("--once");
+        assertThat(TrainerMain.run(next.toArray(String[]::new), console(out))).as(out.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(readAll(outcomes, OUTCOMES)).as("nothing redone: the answered request's offset was committed").hasSize(1);
+    }
+
     private static List<Path> hidden(ModelRegistry registry, String prefix) throws IOException {
         try (Stream<Path> entries = Files.list(registry.modelDir("marquee"))) {
             return entries.filter(p -> p.getFileName().toString().startsWith(prefix)).toList();

@@ -187,20 +187,32 @@ class CommonShellTest {
         assertThat(log4j.getProperty("rootLogger.appenderRef.file.ref")).isEqualTo(log4j.getProperty("appender.main.name"));
     }
 
-    /** A registry given as a URI reaches the Java commands as given, to be read (file://) or refused (s3://) there. */
+    /**
+     * What the scripts take from the environment and their path options is a local path: a file:/// URI becomes its
+     * path, percent-escapes decoded as the Java commands decode them; another URI stops the script naming the setting,
+     * instead of becoming a folder named "s3:" under the working directory.
+     */
     @Test
-    void uriValuesOfTheEnvironmentAreLeftForTheCommandsToJudge() throws Exception {
-        for (String value : new String[] {"file:///mnt/registry", "s3://bucket/registry"}) {
-            Run r = bash("export MARQUEE_REGISTRY='" + value + "'; source '" + COMMON + "'; printf '%s' \"$MARQUEE_REGISTRY\"",
-                    System.getenv("PATH"));
-            assertThat(r.status()).as(r.err()).isZero();
-            assertThat(r.out()).as(value).isEqualTo(value);
-        }
+    void uriValuesOfPathSettingsAreReadOrRefused() throws Exception {
+        Run file = bash("export MARQUEE_REGISTRY='file:///mnt/my%20registry'; source '" + COMMON + "';"
+                + " printf '%s' \"$MARQUEE_REGISTRY\"", System.getenv("PATH"));
+        assertThat(file.status()).as(file.err()).isZero();
+        assertThat(file.out()).isEqualTo("/mnt/my registry");
+        Run s3 = bash("export MARQUEE_E2E_REGISTRY='s3://bucket/registry'; source '" + COMMON + "'; echo reached",
+                System.getenv("PATH"));
+        assertThat(s3.status()).isEqualTo(2);
+        assertThat(s3.out()).doesNotContain("reached");
+        assertThat(s3.err()).startsWith("marquee: MARQUEE_E2E_REGISTRY must be a path (or a file:/// URI) on a local or"
+                + " mounted file system, not s3://bucket/registry");
+        Run option = bash("absolute_option_values '--out --registry' --registry=hdfs://nn/r --out o; echo reached",
+                System.getenv("PATH"));
+        assertThat(option.status()).isEqualTo(2);
+        assertThat(option.err()).contains("--registry must be a path");
         Run relative = bash("cd '" + dir + "'; export MARQUEE_REGISTRY=reg; source '" + COMMON + "';"
                 + " printf '%s' \"$MARQUEE_REGISTRY\"", System.getenv("PATH"));
         assertThat(relative.out()).isEqualTo(dir.toRealPath() + "/reg");
-        Run colon = bash("cd '" + dir + "'; printf '%s' \"$(absolute_path 'a/b://c')\"", System.getenv("PATH"));
-        assertThat(colon.out()).as("not a URI: no scheme before its ://").isEqualTo(dir.toRealPath() + "/a/b://c");
+        Run colon = bash("cd '" + dir + "'; printf '%s' \"$(local_path X 'a/b://c')\"", System.getenv("PATH"));
+        assertThat(colon.out()).as("not a URI: no scheme before its ://").isEqualTo("a/b://c");
     }
 
     /**
