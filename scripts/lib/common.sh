@@ -19,6 +19,11 @@ absolute_path() { case "$1" in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$PWD" 
 local_path() {
   if [[ "$2" =~ ^[Ff][Ii][Ll][Ee]:///(.*)$ ]]; then
     local rest="${BASH_REMATCH[1]}"
+    # what java.net.URI takes in a path: no backslash, '?' or '#', and '%' only before two hex digits
+    if [[ ! "$rest" =~ ^([^%\\?#]|%[0-9A-Fa-f]{2})*$ ]]; then
+      printf 'marquee: %s is not a usable file:/// URI (a %% only before two hex digits, as %%20 for a space; no \\, ? or #): %s; give the plain path\n' "$1" "$2" >&2
+      exit 2
+    fi
     printf '/%b' "${rest//%/\\x}"
   elif [[ "$2" =~ ^[A-Za-z][A-Za-z0-9+.-]*:// ]]; then
     printf 'marquee: %s must be a path (or a file:/// URI) on a local or mounted file system, not %s (object stores and HDFS are not supported: docs/decisions/0018-the-registry-on-a-posix-volume.md)\n' "$1" "$2" >&2
@@ -31,7 +36,8 @@ MARQUEE_STATE="$(local_path MARQUEE_STATE "${MARQUEE_STATE:-$MARQUEE_ROOT/.marqu
 MARQUEE_STATE="$(absolute_path "$MARQUEE_STATE")"
 # Paths the scripts and the Java commands read from the environment, made absolute against the caller's directory
 # now, before a script changes to the repository's: a relative one means where the user stands.
-for _marquee_var in MOVIELENS_DIR MARQUEE_REGISTRY BENCH_OUT MARQUEE_E2E_REGISTRY MARQUEE_TEST_LOG; do
+for _marquee_var in MOVIELENS_DIR MARQUEE_REGISTRY BENCH_OUT MARQUEE_E2E_REGISTRY MARQUEE_TEST_LOG MARQUEE_CLUSTER_DIR \
+    MARQUEE_CLUSTER_LIB MARQUEE_E2E_CLUSTER_DIR; do
   if [ -n "${!_marquee_var:-}" ]; then
     _marquee_value="$(local_path "$_marquee_var" "${!_marquee_var}")" || exit 2
     export "$_marquee_var=$(absolute_path "$_marquee_value")"

@@ -225,8 +225,11 @@ class TrainerFaultITCase {
                 .anyMatch(l -> l.contains("trainer: epoch 300"));
         assertThat(stopped.exitValue()).as("the JVM's exit on SIGTERM").isEqualTo(143);
         List<RetrainOutcome> answered = readAll(outcomes, OUTCOMES);
-        assertThat(answered).as("the request in hand answered once").singleElement()
-                .satisfies(o -> assertThat(o.requestId).isEqualTo("r-term"));
+        assertThat(answered).as("the request in hand answered once, its training finished").singleElement()
+                .satisfies(o -> assertThat(o.requestId).isEqualTo("r-term"))
+                .satisfies(o -> assertThat(o.outcome).as(o.toString()).isEqualTo(RetrainOutcome.PUBLISHED));
+        assertThat(readAll(updates, UPDATES)).as("its version announced as the candidate")
+                .anyMatch(u -> u.version == 1 && u.shadowVersion == 2);
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         List<String> next = new ArrayList<>(worker);

@@ -208,6 +208,16 @@ class CommonShellTest {
                 System.getenv("PATH"));
         assertThat(option.status()).isEqualTo(2);
         assertThat(option.err()).contains("--registry must be a path");
+        for (String bad : new String[] {"file:///data/50%off", "file:///srv/a\\cache", "file:///x?q"}) {
+            Run refused = bash("export MARQUEE_REGISTRY='" + bad + "'; source '" + COMMON + "'; echo reached",
+                    System.getenv("PATH"));
+            assertThat(refused.status()).as(bad).isEqualTo(2);
+            assertThat(refused.err()).as(bad).startsWith("marquee: MARQUEE_REGISTRY is not a usable file:/// URI");
+        }
+        Run cluster = bash("export MARQUEE_CLUSTER_DIR='s3://bucket/cluster'; source '" + COMMON + "'; echo reached",
+                System.getenv("PATH"));
+        assertThat(cluster.status()).isEqualTo(2);
+        assertThat(cluster.err()).startsWith("marquee: MARQUEE_CLUSTER_DIR must be a path");
         Run relative = bash("cd '" + dir + "'; export MARQUEE_REGISTRY=reg; source '" + COMMON + "';"
                 + " printf '%s' \"$MARQUEE_REGISTRY\"", System.getenv("PATH"));
         assertThat(relative.out()).isEqualTo(dir.toRealPath() + "/reg");
