@@ -11,7 +11,11 @@ import org.HdrHistogram.Histogram;
 final class LatencyRecorder {
     private final SendSchedule schedule;
     private final Histogram fromDue = new Histogram(3);
-    private final java.util.Set<Long> answered = new java.util.HashSet<>();
+    /**
+     * The measured requests answered, by index in the schedule: a bit each, where a set of boxed due times rehashed its
+     * table (and gave the collector megabytes to copy) on this thread, in the JVM under measurement, mid-run.
+     */
+    private final java.util.BitSet answered = new java.util.BitSet();
     private final Histogram fromSend = new Histogram(3);
     private final Histogram inWindow = new Histogram(3);
     /** From the actual send to the end of scoring, and from there to the read: where the time goes. */
@@ -48,7 +52,9 @@ final class LatencyRecorder {
         if (due < 0) return false;
         // a request answered twice (at-least-once: replayed after a restart) counts once, by its first answer, or
         // duplicates would make up for requests never answered in the count the reader stops at
-        if (!answered.add(due)) return false;
+        long index = schedule.index(due);
+        if (index < 0 || index > Integer.MAX_VALUE || answered.get((int) index)) return false;
+        answered.set((int) index);
         long micros = Math.max(0, (nowNanos - due) / 1_000);
         fromDue.recordValue(micros);
         if (timeline != null) timeline.record(due, micros);

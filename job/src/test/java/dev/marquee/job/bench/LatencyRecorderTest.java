@@ -19,6 +19,19 @@ class LatencyRecorderTest {
         assertThat(schedule.dueNanos("l-x")).isEqualTo(-1);
     }
 
+    /** The recorder keeps answered requests by index: every due time maps back to its own, at any rate. */
+    @Test
+    void everyDueTimeMapsBackToItsRequest() {
+        for (double rate : new double[] {1, 3, 7_777, 10_000, 123_456.7}) {
+            SendSchedule schedule = new SendSchedule(987_654_321L, rate, 0);
+            long firstWrong = -1;
+            for (long i = 0; i < 200_000 && firstWrong < 0; i++) {
+                if (schedule.index(schedule.dueNanos(schedule.requestId(i))) != i) firstWrong = i;
+            }
+            assertThat(firstWrong).as("the first request whose due time maps elsewhere, at %s/s", rate).isEqualTo(-1);
+        }
+    }
+
     /**
      * The sender stalls for 200 ms at request 500 of 1,000 (at 1,000/s) and then catches up; every prediction
      * comes back 2 ms after its request was actually sent. From the actual send, nothing happened; from the due

@@ -30,6 +30,11 @@ record SendSchedule(long startNanos, double rate, long warmupRequests) {
         }
     }
 
+    /** The index of the request due at {@code dueNanos} (the inverse of {@link #dueNanos(long)}). */
+    long index(long dueNanos) {
+        return Math.round((dueNanos - startNanos) * rate / 1e9);
+    }
+
     private long offsetNanos(long i) {
         return (long) (i * 1e9 / rate);
     }
