@@ -19,8 +19,9 @@ absolute_path() { case "$1" in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$PWD" 
 local_path() {
   if [[ "$2" =~ ^[Ff][Ii][Ll][Ee]:///(.*)$ ]]; then
     local rest="${BASH_REMATCH[1]}"
-    # what java.net.URI takes in a path: no backslash, '?' or '#', and '%' only before two hex digits
-    if [[ ! "$rest" =~ ^([^%\\?#]|%[0-9A-Fa-f]{2})*$ ]]; then
+    # what a file URI's path may hold for the Java commands too: no backslash, '?' or '#', '%' only before two hex
+    # digits, and no %00 (no path holds a NUL)
+    if [[ ! "$rest" =~ ^([^%\\?#]|%[0-9A-Fa-f]{2})*$ || "$rest" =~ %00 ]]; then
       printf 'marquee: %s is not a usable file:/// URI (a %% only before two hex digits, as %%20 for a space; no \\, ? or #): %s; give the plain path\n' "$1" "$2" >&2
       exit 2
     fi

@@ -208,7 +208,7 @@ class CommonShellTest {
                 System.getenv("PATH"));
         assertThat(option.status()).isEqualTo(2);
         assertThat(option.err()).contains("--registry must be a path");
-        for (String bad : new String[] {"file:///data/50%off", "file:///srv/a\\cache", "file:///x?q"}) {
+        for (String bad : new String[] {"file:///data/50%off", "file:///srv/a\\cache", "file:///x?q", "file:///a%00b"}) {
             Run refused = bash("export MARQUEE_REGISTRY='" + bad + "'; source '" + COMMON + "'; echo reached",
                     System.getenv("PATH"));
             assertThat(refused.status()).as(bad).isEqualTo(2);
