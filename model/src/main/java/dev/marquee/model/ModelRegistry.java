@@ -53,7 +53,6 @@ public final class ModelRegistry {
 
     private final Path base;
 
-    /** A registry rooted at {@code base}, created when first published to. */
     private static final java.util.regex.Pattern URI_SCHEME = java.util.regex.Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://");
 
     /**
@@ -78,6 +77,7 @@ public final class ModelRegistry {
                 + "0018-the-registry-on-a-posix-volume.md); got '" + where + "'");
     }
 
+    /** A registry rooted at {@code base}, created when first published to. */
     public ModelRegistry(Path base) {
         this.base = base.toAbsolutePath().normalize();
         if (Files.exists(this.base) && !Files.isDirectory(this.base)) {
