@@ -197,6 +197,33 @@ class ImportCommandTest {
         assertThat(registry.pinned("marquee")).hasValue(1);
     }
 
+    /**
+     * The version published, then the pointer's replacement refused (renaming over an immutable serving.json fails):
+     * the version exists, the pointer is as it was, and the message says which command finishes the import.
+     */
+    @Test
+    void aPointerThatCannotBeReplacedAfterThePublishLeavesTheVersionAndSaysHowToFinish() throws Exception {
+        TinySavedModels.export(tmp.resolve("tiny"), TinySavedModels.Kind.GOOD_STRING_IDS);
+        assertThat(CliRun.run(tmp, "import", "--model-dir", "tiny", "--registry", "reg", "--serve").exitCode()).isZero();
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("reg"));
+        Path pointer = registry.modelDir("marquee").resolve(ModelRegistry.SERVING_FILE);
+        String before = Files.readString(pointer);
+        CliRun candidate;
+        CliRun served;
+        try (var frozen = dev.marquee.model.testing.Undeletable.make(pointer)) {
+            candidate = CliRun.run(tmp, "import", "--model-dir", "tiny", "--registry", "reg");
+            served = CliRun.run(tmp, "import", "--model-dir", "tiny", "--registry", "reg", "--serve");
+        }
+        assertThat(candidate.exitCode()).as("%s", candidate).isEqualTo(1);
+        assertThat(candidate.err()).as("%s", candidate).startsWith("marquee import: marquee version 2 is published, but the"
+                + " serving pointer was not written (").contains("it is not a candidate in shadow");
+        assertThat(served.exitCode()).as("%s", served).isEqualTo(1);
+        assertThat(served.err()).as("%s", served).startsWith("marquee import: marquee version 3 is published, but the"
+                + " serving pointer was not written (").contains("`marquee promote --version 3` serves it");
+        assertThat(registry.versions("marquee")).containsExactly(1L, 2L, 3L);
+        assertThat(Files.readString(pointer)).as("the pointer as it was").isEqualTo(before);
+    }
+
     /** A pin beats the pointer: the import says the pinned version serves and the candidate waits unscored. */
     @Test
     void anImportUnderAPinSaysThePinnedVersionServesAndTheCandidateWaits() throws Exception {
