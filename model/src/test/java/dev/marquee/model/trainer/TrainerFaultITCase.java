@@ -86,22 +86,10 @@ class TrainerFaultITCase {
                 "--kafka-prop", "session.timeout.ms=6000");
 
         // 1. A worker in its own JVM, killed (SIGKILL) once it is training.
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-                TrainerMain.class.getName()));
-        cmd.addAll(worker);
-        cmd.addAll(List.of("--trainer.epochs", "100000"));
-        Process killed = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         List<String> killedOut = new CopyOnWriteArrayList<>();
-        Thread pump = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(killed.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) killedOut.add(line);
-            } catch (IOException ignored) {
-                // the process was killed
-            }
-        }, "killed-worker-output");
-        pump.setDaemon(true);
-        pump.start();
+        List<String> args = new ArrayList<>(worker);
+        args.addAll(List.of("--trainer.epochs", "100000"));
+        Process killed = startWorker(args, killedOut);
         try {
             await("the worker trains").atMost(DEADLINE).until(() -> {
                 if (!killed.isAlive()) throw new AssertionError("the worker exited: " + String.join("\n", killedOut));
@@ -190,21 +178,8 @@ class TrainerFaultITCase {
                 "--topic.model-updates", updates, "--topic.ratings", ratings, "--group", "sigterm-test",
                 // about 20 ms an epoch here: seconds of training left when the signal comes after the second
                 "--trainer.epochs", "300");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-                TrainerMain.class.getName()));
-        cmd.addAll(worker);
-        Process stopped = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         List<String> printed = new CopyOnWriteArrayList<>();
-        Thread pump = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(stopped.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) printed.add(line);
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        }, "stopped-worker-output");
-        pump.setDaemon(true);
-        pump.start();
+        Process stopped = startWorker(worker, printed);
         int linesAtSignal;
         try {
             await("the worker trains").atMost(DEADLINE).pollInterval(Duration.ofMillis(10)).until(() -> {
@@ -219,7 +194,7 @@ class TrainerFaultITCase {
         } finally {
             stopped.destroyForcibly();
         }
-        pump.join(10_000);
+        await("its last lines read").atMost(Duration.ofSeconds(10)).until(() -> !pumps.get(stopped).isAlive());
         System.out.println("TrainerFaultITCase: the worker stopped by SIGTERM printed:\n  " + String.join("\n  ", printed));
         assertThat(printed.subList(linesAtSignal, printed.size())).as("it trained on after the signal")
                 .anyMatch(l -> l.contains("trainer: epoch 300"));
@@ -236,6 +211,29 @@ class TrainerFaultITCase {
         next.add("--once");
         assertThat(TrainerMain.run(next.toArray(String[]::new), console(out))).as(out.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(readAll(outcomes, OUTCOMES)).as("nothing redone: the answered request's offset was committed").hasSize(1);
+    }
+
+    /** The threads copying each started worker's output. */
+    private final Map<Process, Thread> pumps = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A trainer worker in a JVM of its own, its output (stdout and stderr) copied line by line into {@code printed}. */
+    private Process startWorker(List<String> args, List<String> printed) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                TrainerMain.class.getName()));
+        cmd.addAll(args);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Thread pump = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) printed.add(line);
+            } catch (IOException ignored) {
+                // the process was killed
+            }
+        }, "worker-output");
+        pump.setDaemon(true);
+        pump.start();
+        pumps.put(p, pump);
+        return p;
     }
 
     private static List<Path> hidden(ModelRegistry registry, String prefix) throws IOException {
