@@ -381,6 +381,26 @@ live_jobs_named() {
   done
 }
 
+# job_arg KEY ARGS...: the value the job jar will read for setting KEY from its arguments ARGS, as JobArguments
+# parses them (-KEY VALUE, --KEY VALUE, -KEY=VALUE or --KEY=VALUE; the last one given wins); status 1 when not given.
+job_arg() {
+  local want="$1" found=1 value="" a key i
+  shift
+  local args=("$@")
+  for ((i = 0; i < ${#args[@]}; i++)); do
+    a="${args[$i]}"
+    case "$a" in --*) key="${a#--}" ;; -?*) key="${a#-}" ;; *) continue ;; esac
+    if [[ "$key" == *=* ]]; then
+      [ "${key%%=*}" = "$want" ] && { value="${key#*=}"; found=0; }
+    elif [ $((i + 1)) -lt ${#args[@]} ] && [[ "${args[$((i + 1))]}" != --* ]]; then
+      [ "$key" = "$want" ] && { value="${args[$((i + 1))]}"; found=0; }
+      i=$((i + 1))
+    fi
+  done
+  [ "$found" = 0 ] && printf '%s\n' "$value"
+  return "$found"
+}
+
 # The number of TaskManagers the JobManager has registered (0 when it does not answer).
 registered_taskmanagers() {
   rest_get /overview 2>/dev/null | sed -n 's/.*"taskmanagers":\([0-9]*\).*/\1/p' | grep . || echo 0

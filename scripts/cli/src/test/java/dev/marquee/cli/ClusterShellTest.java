@@ -2,9 +2,12 @@ package dev.marquee.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.marquee.job.config.JobArguments;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,5 +58,31 @@ class ClusterShellTest {
     void theOverviewReadsAsOneLinePerJob() throws Exception {
         assertThat(bash("jobs_of_overview").lines()).hasSize(5)
                 .startsWith("aaaa\tmarquee scoring\tFINISHED").contains("cccc\tmarquee scoring b\tRUNNING");
+    }
+
+    /**
+     * What submit reads from the job's arguments (its model, and whether a broker and registry were given) is what the
+     * job itself reads: single or double dash, with or without '=', the last one given winning, a value never a key.
+     */
+    @Test
+    void submitReadsTheJobsArgumentsAsTheJobDoes() throws Exception {
+        List<List<String>> cases = List.of(
+                List.of("--model.name", "b"),
+                List.of("-model.name", "b"),
+                List.of("-model.name=b"),
+                List.of("--model.name=b", "--batch.size", "64", "-model.name", "c"),
+                List.of("--kafka.bootstrap-servers", "-model.name", "--model.name", "d"),
+                List.of("--model.registry", "-model.name=e"),
+                List.of("-kafka.bootstrap-servers", "broker:9092", "-model.registry=/r"),
+                List.of("--batch.size", "64"));
+        for (List<String> args : cases) {
+            Map<String, String> job = JobArguments.parse(args.toArray(String[]::new));
+            String quoted = String.join(" ", args.stream().map(a -> "'" + a + "'").toList());
+            for (String key : List.of("model.name", "kafka.bootstrap-servers", "model.registry")) {
+                String shell = bash("job_arg " + key + " " + quoted + " || echo '(not given)'");
+                assertThat(shell).as(key + " in " + args)
+                        .isEqualTo(job.getOrDefault(key, "(not given)") + "\n");
+            }
+        }
     }
 }
