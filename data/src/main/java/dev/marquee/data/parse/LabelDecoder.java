@@ -54,6 +54,10 @@ public final class LabelDecoder {
 
     /** The label, or an {@link IllegalArgumentException} saying why it is not one. */
     public static Rating decode(byte[] value) {
+        // before Jackson, which would detect UTF-16 or UTF-32 and take a label whose request the parser refuses
+        if (value != null && !Utf8.isValidWithoutNul(value)) {
+            throw new IllegalArgumentException("not UTF-8 text (or holds NUL bytes), as a request must be");
+        }
         JsonNode node;
         try {
             node = READER.readTree(value);

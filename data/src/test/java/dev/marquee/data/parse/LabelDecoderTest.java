@@ -3,7 +3,9 @@ package dev.marquee.data.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.marquee.data.event.ErrorCode;
 import dev.marquee.data.event.Rating;
+import dev.marquee.data.event.SourcePosition;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Assertions;
@@ -56,6 +58,24 @@ class LabelDecoderTest {
         assertThat(decode(label("892870992") + " \r\n").userId).as("trailing blanks are fine").isEqualTo("196");
         assertThat(decode("{\"user_id\":\"1\",\"movie_title\":\"Heat (1995)\",\"rating\":4,\"timestamp\":892870992,"
                 + "\"x\":{\"a\":1,\"a\":2}}").userId).as("a nested key twice: the request parser does not look").isEqualTo("1");
+    }
+
+    /** Bytes the request parser refuses as BAD_ENCODING are no label either: such a label's request was never scored. */
+    @Test
+    void aLabelNotInUtf8IsRefusedAsARequestWouldBe() {
+        String json = label("892870992");
+        RequestParser parser = new RequestParser();
+        SourcePosition at = new SourcePosition("ratings", 0, 7, 1_000L);
+        for (var charset : java.util.List.of(StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE, StandardCharsets.UTF_16,
+                java.nio.charset.Charset.forName("UTF-32"))) {
+            byte[] bytes = json.getBytes(charset);
+            assertThat(parser.parse(bytes, at).deadLetters()).as(charset.name()).singleElement()
+                    .satisfies(d -> assertThat(d.errorCode).isEqualTo(ErrorCode.BAD_ENCODING));
+            assertThatThrownBy(() -> LabelDecoder.decode(bytes)).as(charset.name())
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("UTF-8");
+        }
+        assertThatThrownBy(() -> decode(label("892870992") + "\u0000")).hasMessageContaining("NUL");
+        assertThat(decode(json).userId).isEqualTo("196");
     }
 
     /** BigDecimal's parse grows with the square of a string's length: a 1 MiB number is refused before it is parsed. */
