@@ -124,7 +124,11 @@ final class EventWatch {
                 long now = clockMs();
                 if (switchedAtMs >= 0 && (predictionOfTargetShown || now - switchedAtMs >= LINGER_AFTER_SWITCH_MS)
                         && statusEnd != null && readUpTo(consumer, statusEnd, deadline)) {
-                    return 0;
+                    String missing = quiet == null ? null : quiet.episodeMissing();
+                    if (missing == null) return 0;
+                    System.err.printf(java.util.Locale.ROOT, "watch: the scoring job switched to model version %d, but"
+                            + " not for the drift episode: %s%n", untilVersion, missing);
+                    return 1;
                 }
                 if (now >= deadline && switchedAtMs >= 0) {
                     System.err.printf(java.util.Locale.ROOT, "watch: a scoring slot switched to model version %d, but"
@@ -158,6 +162,11 @@ final class EventWatch {
             return 1;
         }
         if (quiet.held(now)) {
+            String nothing = quiet.nothingCompared();
+            if (nothing != null) {
+                System.err.println("watch: not shown quiet: " + nothing);
+                return 1;
+            }
             System.err.println("watch: " + quiet.summary());
             return 0;
         }

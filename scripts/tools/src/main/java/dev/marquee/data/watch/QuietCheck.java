@@ -4,15 +4,20 @@ import dev.marquee.data.drift.AlertTracker;
 import dev.marquee.data.event.Alert;
 import dev.marquee.data.event.DriftReport;
 import dev.marquee.data.event.RetrainRequest;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * {@code watch --quiet-through N}: ordinary traffic must stay quiet. Holds once the drift reports have counted N
  * requests without a drift alert (the job's operational ones, latency, do not count), and no retrain request came in
- * the grace after that; broken by the first drift alert or retrain request. What {@code scripts/run-local --no-drift --exit} checks its story with. With {@code --until-version} too,
- * the first N requests are the ordinary traffic before a drift episode: a window within them that alerts, or a retrain
- * request before the reports counted them, breaks it; what comes after is the episode's (run-local's {@code --exit}).
+ * the grace after that; broken by the first drift alert or retrain request; and proves nothing when no window of them
+ * was compared ({@link #nothingCompared}). What {@code scripts/run-local --no-drift --exit} checks its story with.
+ * With {@code --until-version} too, the first N requests are the ordinary traffic before a drift episode: a window
+ * within them that alerts, or a retrain request before the reports counted them, breaks it; what comes after is the
+ * episode's, which must hold a drift alert and a retrain request ({@link #episodeMissing}; run-local's {@code --exit}).
  */
 final class QuietCheck {
     /** A retrain request follows its report within milliseconds; this bounds the wait for one after the last window. */
@@ -21,11 +26,22 @@ final class QuietCheck {
     private final long requests;
     /** The N requests are followed by a drift episode, whose alerts and retrain request are expected. */
     private final boolean episodeAfter;
+    /**
+     * Each run's windows by sequence, with their request counts. After a failover under at-least-once a job sends the
+     * windows since its last checkpoint again, measured anew over the same requests: those replace the first ones.
+     */
+    private final Map<Long, TreeMap<Long, Window>> windowsByRun = new HashMap<>();
     private long windowed;
     private long windows;
     private long notCompared;
+    /** Windows of the ordinary requests alone (before an episode) that held enough requests to be compared. */
+    private long comparedWithin;
     private long reachedAtMs = -1;
     private String broken;
+    private boolean driftAlertAfter;
+    private boolean retrainRequestAfter;
+
+    private record Window(long records, boolean compared, boolean within) {}
 
     QuietCheck(long requests) {
         this(requests, false);
@@ -37,9 +53,16 @@ final class QuietCheck {
     }
 
     void report(DriftReport r, long nowMs) {
+        TreeMap<Long, Window> run = windowsByRun.computeIfAbsent(r.runStartedAtMs, k -> new TreeMap<>());
+        for (Window again : run.tailMap(r.sequence, true).values()) forget(again);
+        run.tailMap(r.sequence, true).clear();
+        boolean compared = WatchLines.tooFewToCompare(r) == null;
+        Window w = new Window(r.records, compared, windowed + r.records <= requests);
+        run.put(r.sequence, w);
         windows++;
-        windowed += r.records;
-        if (WatchLines.tooFewToCompare(r) != null) notCompared++;
+        windowed += w.records;
+        if (!compared) notCompared++;
+        if (compared && w.within) comparedWithin++;
         // a window that reaches past the N may hold the episode's first requests; the job's health (latency on a busy
         // host) is no drift alarm: it opens no episode and asks for no retrain
         List<Alert> drift = r.alerts.stream().filter(a -> !AlertTracker.isOperational(a.metric)).toList();
@@ -51,13 +74,46 @@ final class QuietCheck {
             }
             broken = why.toString();
         }
+        if (!drift.isEmpty() && windowed > requests) driftAlertAfter = true;
         if (windowed >= requests && reachedAtMs < 0) reachedAtMs = nowMs;
+    }
+
+    private void forget(Window w) {
+        windows--;
+        windowed -= w.records;
+        if (!w.compared) notCompared--;
+        if (w.compared && w.within) comparedWithin--;
     }
 
     void request(RetrainRequest r) {
         if (broken == null && (!episodeAfter || windowed < requests)) {
             broken = "a retrain was requested on ordinary traffic: " + r.reason;
         }
+        if (windowed >= requests) retrainRequestAfter = true;
+    }
+
+    /**
+     * What the story lacks for a drift episode after the N requests, or null when it is whole: a window of the ordinary
+     * requests compared (a window under drift.min-records shows nothing quiet), then a drift alert and a retrain request
+     * once the episode started. The request may be the online RMSE's (the episode's new titles raise it too), but a
+     * switch without a drift alert is not the story: drift detection would have missed the episode.
+     */
+    String episodeMissing() {
+        if (comparedWithin == 0) return noneCompared();
+        if (!driftAlertAfter) return "no drift alert came after the first " + String.format(Locale.ROOT, "%,d", requests)
+                + " requests (the drift episode's)";
+        if (!retrainRequestAfter) return "no retrain was requested after the drift episode started";
+        return null;
+    }
+
+    /** Why a quiet that held proves nothing, or null: no window of the requests held enough of them to be compared. */
+    String nothingCompared() {
+        return comparedWithin == 0 ? noneCompared() : null;
+    }
+
+    private String noneCompared() {
+        return String.format(Locale.ROOT, "no drift window within the first %,d requests held enough of them to be compared"
+                + " (drift.min-records), so nothing shows them quiet: replay more requests", requests);
     }
 
     /** What broke the quiet, or null while it holds. */

@@ -6,6 +6,7 @@ import dev.marquee.data.event.Alert;
 import dev.marquee.data.event.DriftReport;
 import dev.marquee.data.event.ModelStatus;
 import dev.marquee.data.event.Prediction;
+import dev.marquee.data.event.RetrainRequest;
 import dev.marquee.data.json.EventCodec;
 import dev.marquee.infra.EmbeddedKafka;
 import dev.marquee.tools.CommandRun;
@@ -81,6 +82,39 @@ class EventWatchITCase {
         assertThat(undone.err).contains("watch: the scoring job did not switch to model version 2 within 15 s");
         assertThat(undone.out).as("it read the switch and the rollback, not nothing").contains("slot 0 serving model v2")
                 .contains("slot 0 serving model v1");
+    }
+
+    /**
+     * run-local --exit's verdict: a switch after quiet ordinary windows ends the watch with 0 only when a drift alert
+     * and a retrain request came once the episode started; a switch the online RMSE alone brought about is exit 1.
+     * Models of their own, so the other tests' events on the shared topics are not theirs.
+     */
+    @Test
+    void aSwitchEndsTheStoryOnlyAfterTheEpisodesDriftAlertAndRetrainRequest() throws Exception {
+        for (String model : List.of("story", "rmse-only")) {
+            DriftReport ordinary = report(1, 600);
+            DriftReport episode = report(2, 600);
+            if (model.equals("story")) episode.alerts.add(new Alert("movie_title.oov_rate", 1, 0.05, 2));
+            for (DriftReport r : List.of(ordinary, episode)) r.modelName = model;
+            send(EventWatch.DRIFT_METRICS, EventCodec.of(DriftReport.class), List.of(ordinary, episode));
+            RetrainRequest request = new RetrainRequest("r-" + model, "online RMSE 1.2 over 1.0", System.currentTimeMillis());
+            request.modelName = model;
+            send(EventWatch.RETRAIN_REQUESTS, EventCodec.of(RetrainRequest.class), List.of(request));
+            long now = System.currentTimeMillis();
+            send(EventWatch.MODEL_STATUS, EventCodec.of(ModelStatus.class),
+                    List.of(new ModelStatus(model, 2, ModelStatus.LOADED, null, 2, 0, now)));
+        }
+        send(EventWatch.PREDICTIONS, EventCodec.of(Prediction.class), List.of(prediction(2, System.currentTimeMillis() + 1)));
+
+        Watched story = watch("--model-name", "story", "--until-version", "2", "--quiet-through", "1000",
+                "--timeout-seconds", "60");
+        assertThat(story.exitCode).as(story.toString()).isZero();
+
+        Watched rmseOnly = watch("--model-name", "rmse-only", "--until-version", "2", "--quiet-through", "1000",
+                "--timeout-seconds", "60");
+        assertThat(rmseOnly.exitCode).as(rmseOnly.toString()).isEqualTo(1);
+        assertThat(rmseOnly.err).contains("watch: the scoring job switched to model version 2, but not for the drift"
+                + " episode: no drift alert came after the first 1,000 requests");
     }
 
     private static DriftReport report(long sequence, long records) {

@@ -92,6 +92,81 @@ class QuietCheckTest {
         assertThat(quiet.summary()).contains("1 drift windows over 250 requests (1 too small to compare)");
     }
 
+    /** run-local --no-drift --rows 250: windows under drift.min-records compare nothing, so they show nothing quiet. */
+    @Test
+    void windowsTooSmallToCompareShowNothingQuiet() {
+        QuietCheck quiet = new QuietCheck(251);
+        quiet.report(tooSmall(1, 1), 0);
+        quiet.report(tooSmall(2, 250), 1_000);
+        assertThat(quiet.held(1_000 + QuietCheck.GRACE_MS)).isTrue();
+        assertThat(quiet.nothingCompared()).startsWith("no drift window within the first 251 requests held enough");
+
+        QuietCheck compared = new QuietCheck(1_001);
+        compared.report(tooSmall(1, 1), 0);
+        compared.report(report(2, 1_000), 0);
+        assertThat(compared.nothingCompared()).isNull();
+    }
+
+    /**
+     * At-least-once, a failover sends the windows since the last checkpoint again, measured anew over the same
+     * requests: counted once, or the quiet would hold before the last requests were compared.
+     */
+    @Test
+    void windowsSentAgainAfterAFailoverAreCountedOnce() {
+        QuietCheck quiet = new QuietCheck(1_500);
+        quiet.report(report(1, 600), 0);
+        quiet.report(report(2, 600), 1_000);
+        DriftReport again = report(2, 500);
+        again.afterFailover = true;
+        quiet.report(again, 2_000);
+        DriftReport next = report(3, 350);
+        quiet.report(next, 3_000);
+        assertThat(quiet.pending()).isEqualTo("the drift reports counted 1,450 of the 1,500 requests in 3 windows");
+        assertThat(quiet.held(1_000_000)).isFalse();
+
+        DriftReport otherRun = report(1, 50); // a job started afresh numbers from 1 again: its windows are new ones
+        otherRun.runStartedAtMs = 99;
+        quiet.report(otherRun, 4_000);
+        assertThat(quiet.pending()).isEqualTo("the drift reports counted 1,500 of the 1,500 requests in 4 windows");
+        assertThat(quiet.held(4_000 + QuietCheck.GRACE_MS)).isTrue();
+    }
+
+    /**
+     * run-local --exit: the switch to a retrained version tells the story only after quiet ordinary windows, a drift
+     * alert once the episode started and a retrain request after it (the online RMSE's too); not without the alert.
+     */
+    @Test
+    void theEpisodesStoryNeedsAComparedQuietWindowThenADriftAlertThenARetrainRequest() {
+        QuietCheck story = new QuietCheck(1_000, true);
+        story.report(report(1, 600), 0);
+        assertThat(story.episodeMissing()).isEqualTo("no drift alert came after the first 1,000 requests (the drift episode's)");
+        DriftReport overLatency = report(2, 600);
+        overLatency.alerts.add(new Alert("latency.p99_ms", 1_500, 1_000, 2));
+        story.report(overLatency, 1_000);
+        story.request(new RetrainRequest("r-1", "online RMSE 1.2 over 1.0", 2));
+        assertThat(story.episodeMissing()).as("a latency alert is no drift alert")
+                .startsWith("no drift alert came after");
+        DriftReport drifted = report(3, 600);
+        drifted.alerts.add(new Alert("movie_title.oov_rate", 1, 0.05, 2));
+        story.report(drifted, 2_000);
+        assertThat(story.episodeMissing()).isNull();
+        assertThat(story.broken()).isNull();
+
+        QuietCheck noRequest = new QuietCheck(1_000, true);
+        noRequest.report(report(1, 600), 0);
+        noRequest.report(drifted, 1_000);
+        assertThat(noRequest.episodeMissing()).isEqualTo("no retrain was requested after the drift episode started");
+
+        QuietCheck nothingCompared = new QuietCheck(1_000, true);
+        nothingCompared.report(tooSmall(1, 1), 0);
+        DriftReport straddling = report(2, 1_200);
+        straddling.alerts.add(new Alert("movie_title.oov_rate", 1, 0.05, 2));
+        nothingCompared.report(straddling, 1_000);
+        nothingCompared.request(new RetrainRequest("r-1", "drifted for 3 consecutive windows", 2));
+        assertThat(nothingCompared.episodeMissing()).as("the one window of ordinary requests reaches past them")
+                .startsWith("no drift window within the first 1,000 requests held enough");
+    }
+
     /** The watch feeds its own model's reports and requests to the check, and not another model's. */
     @Test
     void theWatchCountsOnlyItsOwnModelsEvents() {
@@ -114,6 +189,12 @@ class QuietCheckTest {
         watch.lineFor(EventWatch.RETRAIN_REQUESTS, EventCodec.of(RetrainRequest.class).encode(ourRequest));
         assertThat(watch.quiet().pending()).startsWith("the drift reports counted 1,000 of");
         assertThat(watch.quiet().broken()).isEqualTo("a retrain was requested on ordinary traffic: drifted");
+    }
+
+    private static DriftReport tooSmall(long sequence, long records) {
+        DriftReport r = report(sequence, records);
+        r.unavailable.put("movie_title.oov_rate", "window had " + records + " scored requests, under drift.min-records (300)");
+        return r;
     }
 
     private static DriftReport report(long sequence, long records) {
