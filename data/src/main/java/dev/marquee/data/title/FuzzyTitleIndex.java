@@ -30,7 +30,11 @@ import java.util.regex.Pattern;
  */
 final class FuzzyTitleIndex implements Serializable {
     private static final long serialVersionUID = 1L;
-    private static final Pattern YEAR_GROUP = Pattern.compile("\\((\\d{4})(?:/[ivx]+)?\\)");
+    /**
+     * A year group of a loose key, with its disambiguating numeral when it has one: "(1997/I)" is {@code (1997i)} there
+     * (the single "i" is no numeral to LooseTitleKey), "(1995/II)" {@code (19952)}, "(1996/X)" {@code (199610)}.
+     */
+    private static final Pattern YEAR_GROUP = Pattern.compile("\\((\\d{4})(i|\\d{1,2})?\\)");
     /** Queries up to this length (loose key without the year) may not substitute a letter. */
     static final int SHORT = 7;
 
@@ -128,7 +132,7 @@ final class FuzzyTitleIndex implements Serializable {
         while (m.find()) {
             start = m.start();
             end = m.end();
-            year = m.group(1);
+            year = m.group(2) == null ? m.group(1) : m.group(1) + "/" + m.group(2); // "(1997/I)" meets its own kind only
         }
         if (year == null) {
             return null;

@@ -29,6 +29,20 @@ class FuzzyTitleIndexTest {
         assertThat(catalog.lookup("Three Colours: Red (1993)").match()).isEqualTo(Match.UNKNOWN);
     }
 
+    /** IMDb's and MovieLens' "(1997/I)": a typo finds its film among the titles of the same year and numeral only. */
+    @Test
+    void aDisambiguatedYearIsComparedWithItsOwnNumeralOnly() {
+        TitleCatalog c = TitleCatalog.of(List.of("Contact (1997/I)", "Contact (1997/II)", "Fargo (1996)",
+                "Hamlet (1996/IV)", "Hamlet (1996/X)"));
+        assertThat(c.lookup("Contcat (1997/I)")).isEqualTo(new Resolution("Contact (1997/I)", Match.FUZZY));
+        assertThat(c.lookup("Contcat (1997/II)")).isEqualTo(new Resolution("Contact (1997/II)", Match.FUZZY));
+        assertThat(c.lookup("Hamelt (1996/IV)")).isEqualTo(new Resolution("Hamlet (1996/IV)", Match.FUZZY));
+        assertThat(c.lookup("Hamelt (1996/X)")).isEqualTo(new Resolution("Hamlet (1996/X)", Match.FUZZY));
+        assertThat(c.lookup("Contcat (1997)").match()).isEqualTo(Match.UNKNOWN);
+        assertThat(c.lookup("Contcat (1997/III)").match()).isEqualTo(Match.UNKNOWN);
+        assertThat(c.lookup("Fargo (1996/I)").match()).as("no typo: a numeral the film lacks").isNotEqualTo(Match.FUZZY);
+    }
+
     @Test
     void equallyCloseTitlesRefuse() {
         assertThat(catalog.lookup("Twiste (1996)")).isEqualTo(new Resolution("Twiste (1996)", Match.UNKNOWN));
