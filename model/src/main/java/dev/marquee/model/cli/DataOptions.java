@@ -9,10 +9,15 @@ import dev.marquee.data.movielens.RatingsFile;
 import dev.marquee.data.movielens.Split;
 import dev.marquee.data.movielens.Splits;
 import dev.marquee.data.synth.SyntheticRatings;
+import dev.marquee.data.title.TitleCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Option;
 
 /**
@@ -80,12 +85,31 @@ public final class DataOptions {
             if (ratings.isEmpty()) {
                 throw CliException.failure("no ratings in " + file);
             }
+            spellingsNote(ratings, file).ifPresent(note -> console.err().println("note: " + note));
             return new LoadedSplit(cut(ratings, splitName, seed), "ratings file " + file);
         }
         MovieLensDir dir = MovieLensDir.resolve(data, console.env(), console.workingDir());
         MovieLens100K movieLens = new MovieLens100K(dir);
         Split split = splitName.equals("u1") ? Splits.movieLensU1(movieLens) : cut(movieLens.ratings(), splitName, seed);
         return new LoadedSplit(split, "MovieLens 100K at " + dir.path());
+    }
+
+    /**
+     * Titles of a ratings file that share a canonical key ("Heat (1995)" and "HEAT (1995)"): each is trained as a title
+     * of its own, and a request spelt any other way matches none (docs/TITLES.md). Said, not merged: two spellings may
+     * be two films, which only the file's writer knows.
+     */
+    static Optional<String> spellingsNote(List<Rating> ratings, Path file) {
+        Map<String, List<String>> shared = TitleCatalog.of(new LinkedHashSet<>(ratings.stream().map(r -> r.movieTitle).toList()))
+                .collisions();
+        if (shared.isEmpty()) return Optional.empty();
+        String examples = shared.values().stream().limit(3)
+                .map(titles -> String.join(" / ", titles.stream().map(t -> "\"" + t + "\"").toList()))
+                .collect(Collectors.joining("; "));
+        return Optional.of(String.format(Locale.ROOT, "%s spells %,d %s more than one way (%s%s): each spelling"
+                + " is trained as a title of its own, and a request spelt any other way matches none of them (scored as"
+                + " an unknown title); write one spelling per film (docs/TITLES.md, \"Collisions and ambiguity\")",
+                file, shared.size(), shared.size() == 1 ? "title" : "titles", examples, shared.size() > 3 ? "; ..." : ""));
     }
 
     /** {@code $MOVIELENS_DIR} (which may name an ml-latest-format directory too), else the default directory. */

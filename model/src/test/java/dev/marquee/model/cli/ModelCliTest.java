@@ -215,6 +215,24 @@ class ModelCliTest {
         assertThat(tmp.resolve("reg-b/marquee/1")).doesNotExist();
     }
 
+    /** A ratings file that spells one title two ways is told so: each spelling trains as a title of its own. */
+    @Test
+    void trainSaysWhenAFileSpellsOneTitleTwoWays() throws IOException {
+        StringBuilder twice = new StringBuilder("user_id,movie_title,rating,timestamp\n");
+        for (int i = 0; i < 40; i++) {
+            String title = i % 10 == 0 ? "HEAT (1995)" : i % 2 == 0 ? "Heat (1995)" : "Movie " + (i % 7) + " (1999)";
+            twice.append(i % 6).append(',').append(title).append(',').append(1 + i % 5).append(',').append(1000 + i).append('\n');
+        }
+        Files.writeString(tmp.resolve("twice.csv"), twice);
+        CliRun r = CliRun.run(tmp, "train", "--data", "twice.csv", "--registry", "reg-twice", "--epochs", "2");
+        assertThat(r.err()).as(r.toString()).contains("note: " + tmp.resolve("twice.csv")
+                + " spells 1 title more than one way (\"HEAT (1995)\" / \"Heat (1995)\")");
+
+        Files.writeString(tmp.resolve("once.csv"), twice.toString().replace("HEAT (1995)", "Heat (1995)"));
+        CliRun once = CliRun.run(tmp, "train", "--data", "once.csv", "--registry", "reg-once", "--epochs", "2");
+        assertThat(once.err()).as(once.toString()).doesNotContain("spelt more than one way");
+    }
+
     /** Without --split, a model is evaluated on the split it was trained with (u1 here), not the default time split. */
     @Test
     void evaluateTakesTheModelsOwnSplitByDefault() {
