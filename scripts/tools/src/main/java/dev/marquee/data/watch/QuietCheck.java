@@ -53,9 +53,12 @@ final class QuietCheck {
     }
 
     void report(DriftReport r, long nowMs) {
-        TreeMap<Long, Window> run = windowsByRun.computeIfAbsent(r.runStartedAtMs, k -> new TreeMap<>());
+        // a job from before run_started_at_ms numbers each start from 1 again: its windows are never sent again as such
+        TreeMap<Long, Window> run = r.runStartedAtMs > 0
+                ? windowsByRun.computeIfAbsent(r.runStartedAtMs, k -> new TreeMap<>()) : new TreeMap<>();
         for (Window again : run.tailMap(r.sequence, true).values()) forget(again);
         run.tailMap(r.sequence, true).clear();
+        if (windowed < requests) reachedAtMs = -1; // the windows that reached N were sent again: reach it anew
         boolean compared = WatchLines.tooFewToCompare(r) == null;
         Window w = new Window(r.records, compared, windowed + r.records <= requests);
         run.put(r.sequence, w);

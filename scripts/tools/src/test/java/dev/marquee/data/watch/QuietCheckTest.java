@@ -114,21 +114,43 @@ class QuietCheckTest {
     @Test
     void windowsSentAgainAfterAFailoverAreCountedOnce() {
         QuietCheck quiet = new QuietCheck(1_500);
-        quiet.report(report(1, 600), 0);
-        quiet.report(report(2, 600), 1_000);
-        DriftReport again = report(2, 500);
+        quiet.report(run(7, report(1, 600)), 0);
+        quiet.report(run(7, report(2, 600)), 1_000);
+        DriftReport again = run(7, report(2, 500));
         again.afterFailover = true;
         quiet.report(again, 2_000);
-        DriftReport next = report(3, 350);
-        quiet.report(next, 3_000);
+        quiet.report(run(7, report(3, 350)), 3_000);
         assertThat(quiet.pending()).isEqualTo("the drift reports counted 1,450 of the 1,500 requests in 3 windows");
         assertThat(quiet.held(1_000_000)).isFalse();
 
-        DriftReport otherRun = report(1, 50); // a job started afresh numbers from 1 again: its windows are new ones
-        otherRun.runStartedAtMs = 99;
-        quiet.report(otherRun, 4_000);
+        // a job started afresh numbers from 1 again: its windows are new ones
+        quiet.report(run(99, report(1, 50)), 4_000);
         assertThat(quiet.pending()).isEqualTo("the drift reports counted 1,500 of the 1,500 requests in 4 windows");
         assertThat(quiet.held(4_000 + QuietCheck.GRACE_MS)).isTrue();
+    }
+
+    /** The count reached N, then a failover sent those windows again: N is reached anew, and the grace with it. */
+    @Test
+    void aFailoverBackBelowTheCountWaitsForItAgain() {
+        QuietCheck quiet = new QuietCheck(1_200);
+        quiet.report(run(7, report(1, 600)), 0);
+        quiet.report(run(7, report(2, 600)), 1_000);
+        quiet.report(run(7, report(2, 500)), 2_000);
+        assertThat(quiet.held(1_000 + QuietCheck.GRACE_MS)).isFalse();
+        quiet.report(run(7, report(3, 100)), 3_000);
+        assertThat(quiet.held(3_000 + QuietCheck.GRACE_MS - 1)).isFalse();
+        assertThat(quiet.held(3_000 + QuietCheck.GRACE_MS)).isTrue();
+    }
+
+    /** Jobs from before run_started_at_ms (0) number each start from 1: nothing is taken for a window sent again. */
+    @Test
+    void reportsOfJobsWithoutARunStartAreAllCounted() {
+        QuietCheck quiet = new QuietCheck(1_300);
+        quiet.report(report(1, 600), 0);
+        quiet.report(report(2, 600), 1_000);
+        quiet.report(report(1, 100), 2_000);
+        assertThat(quiet.pending()).isEqualTo("the drift reports counted 1,300 of the 1,300 requests in 3 windows");
+        assertThat(quiet.held(2_000 + QuietCheck.GRACE_MS)).isTrue();
     }
 
     /**
@@ -189,6 +211,11 @@ class QuietCheckTest {
         watch.lineFor(EventWatch.RETRAIN_REQUESTS, EventCodec.of(RetrainRequest.class).encode(ourRequest));
         assertThat(watch.quiet().pending()).startsWith("the drift reports counted 1,000 of");
         assertThat(watch.quiet().broken()).isEqualTo("a retrain was requested on ordinary traffic: drifted");
+    }
+
+    private static DriftReport run(long startedAtMs, DriftReport r) {
+        r.runStartedAtMs = startedAtMs;
+        return r;
     }
 
     private static DriftReport tooSmall(long sequence, long records) {
