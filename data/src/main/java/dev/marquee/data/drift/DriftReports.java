@@ -67,7 +67,7 @@ public final class DriftReports {
             String why = "window had " + scored.scored + (scored.scored == 1 ? " scored request" : " scored requests")
                     + ", under drift.min-records (" + settings.minRecords + ")";
             for (String metric : CALIBRATED) r.unavailable.put(metric, why);
-            for (String metric : List.of(FUTURE_RATE, LAG_P50, LAG_P95, LAG_P99)) r.unavailable.put(metric, why);
+            for (String metric : List.of(PREDICTION_MEAN, FUTURE_RATE, LAG_P50, LAG_P95, LAG_P99)) r.unavailable.put(metric, why);
         }
         if (scored != null && ref != null && scored.scored >= settings.minRecords) {
             WindowMetrics.put(m, scored, ref, rolling);

@@ -134,7 +134,8 @@ class DriftReportsTest {
         assertThat(r.unavailable.get(DriftMetricNames.TITLE_JS)).as("said, for a deployment whose windows never reach it")
                 .isEqualTo("window had 499 scored requests, under drift.min-records (500)");
         assertThat(r.metrics).doesNotContainKeys(DriftMetricNames.FUTURE_RATE, DriftMetricNames.LAG_P99);
-        assertThat(r.unavailable).containsKeys(DriftMetricNames.FUTURE_RATE, DriftMetricNames.LAG_P50,
+        assertThat(r.metrics).doesNotContainKey(DriftMetricNames.PREDICTION_MEAN);
+        assertThat(r.unavailable).containsKeys(DriftMetricNames.PREDICTION_MEAN, DriftMetricNames.FUTURE_RATE, DriftMetricNames.LAG_P50,
                 DriftMetricNames.LAG_P95, DriftMetricNames.LAG_P99);
         assertThat(window(1, UnaryOperator.identity()).unavailable.get(DriftMetricNames.TITLE_JS))
                 .isEqualTo("window had 1 scored request, under drift.min-records (500)");

@@ -686,7 +686,7 @@ class ModelScoringFunctionTest {
             assertThat(reported).extracting(st -> st.version).as("what each slot reported").containsExactly(2L);
             assertThat(GatedLoads.LOADED).filteredOn(m -> m.version == 1).as("version 1 loaded only at open").hasSize(1);
             score(h, 4, "after");
-            assertThat(predictions(h)).allSatisfy(p -> assertThat(p.modelVersion).isEqualTo(2));
+            assertThat(predictions(h)).hasSize(4).allSatisfy(p -> assertThat(p.modelVersion).isEqualTo(2));
         }
     }
 
