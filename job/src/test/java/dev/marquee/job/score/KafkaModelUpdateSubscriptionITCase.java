@@ -94,6 +94,59 @@ class KafkaModelUpdateSubscriptionITCase {
         }
     }
 
+    /**
+     * A job started while its brokers are down: the slot retries, says so once (not once a retry), and once a broker
+     * answers it reads the topic and takes the updates published there.
+     */
+    @Test
+    void brokersDownAtTheStartAreSaidOnceAndTheUpdatesReadOnceTheyAnswer() throws Exception {
+        int port = freePort();
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, dev.marquee.infra.EmbeddedKafka.HOST + ":" + port);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500");
+        KafkaModelUpdateSubscription subscription = new KafkaModelUpdateSubscription("model-updates", props, true,
+                new ModelUpdateDecoder(new UnregisteredMetricsGroup(), 0), "down-at-start-model-updates")
+                .retryEvery(Duration.ofMillis(10));
+        try {
+            subscription.start(Duration.ofMillis(100));
+            await("retries while no broker answers").atMost(Duration.ofSeconds(90)).until(() -> subscription.failures() >= 3);
+            assertThat(subscription.problem()).as("what the slot says is wrong").isNotNull();
+            assertThat(subscription.failureWarnings()).as("said once, not once a retry").isEqualTo(1);
+            assertThat(subscription.poll()).isEmpty();
+
+            try (dev.marquee.infra.EmbeddedKafka kafka = dev.marquee.infra.EmbeddedKafka.builder().port(port).start()) {
+                try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(java.util.Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
+                    admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic("model-updates", 1, (short) 1))).all().get();
+                }
+                await("reading once the broker answers").atMost(Duration.ofSeconds(60)).until(() -> subscription.problem() == null);
+                java.util.Map<String, Object> producerProps = java.util.Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                        "key.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName(), "value.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
+                try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps)) {
+                    producer.send(new ProducerRecord<>("model-updates", 0, "marquee", dev.marquee.data.json.EventCodec.of(dev.marquee.data.event.ModelUpdate.class)
+                            .encode(new dev.marquee.data.event.ModelUpdate("marquee", 6, "/r/marquee/6", System.currentTimeMillis())))).get();
+                }
+                java.util.List<dev.marquee.data.event.ModelUpdate> got = new java.util.ArrayList<>();
+                await("the update published once the broker is up").atMost(Duration.ofSeconds(60)).until(() -> {
+                    got.addAll(subscription.poll());
+                    return !got.isEmpty();
+                });
+                assertThat(got).singleElement().satisfies(u -> assertThat(u.version).isEqualTo(6));
+                assertThat(subscription.failureWarnings()).as("no warning once it reads").isEqualTo(1);
+            }
+        } finally {
+            subscription.close();
+        }
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getByName(dev.marquee.infra.EmbeddedKafka.HOST))) {
+            return socket.getLocalPort();
+        }
+    }
+
     private static Properties consumerProps(Class<?> valueDeserializer) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());

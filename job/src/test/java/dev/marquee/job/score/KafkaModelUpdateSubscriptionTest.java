@@ -21,7 +21,11 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
-/** The slot's model-updates consumer at start-up, against a consumer that answers as a slow broker would. */
+/**
+ * The slot's model-updates consumer where a real broker cannot produce the case on cue (docs/TESTING.md, "Rules"): a
+ * position held back mid-start, a poll() that throws, a close() that blocks. Kafka's MockConsumer stands in for the
+ * broker here only; brokers down at the start are tested for real in KafkaModelUpdateSubscriptionITCase.
+ */
 class KafkaModelUpdateSubscriptionTest {
     private static final String TOPIC = "model-updates";
     private static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
@@ -95,7 +99,8 @@ class KafkaModelUpdateSubscriptionTest {
 
     /**
      * Brokers down for an hour: the slot says so once, then at most every few minutes, not once a retry; once it
-     * reads again, the next failure is said at once.
+     * reads again, the next failure is said at once (a failure thrown from poll(), which a real consumer does not do
+     * for a lost broker: the reset after reading again is what this checks).
      */
     @Test
     void aBrokerOutageIsLoggedOnceNotOnEveryRetry() throws Exception {
