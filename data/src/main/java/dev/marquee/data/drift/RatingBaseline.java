@@ -15,9 +15,12 @@ import java.util.Map;
  * @param userBias user id to bias (unknown users: 0)
  * @param titleBias title to bias (unknown titles: 0)
  * @param residualMean the mean of (prediction - baseline) over the reference rows
+ * @param titleShare title to its share of the reference rows, every title's (the profile keeps the top K's only):
+ *     what an episode's {@code titles_grown} compares a title's window share with; null in calibrations made before
+ *     session 38
  */
 public record RatingBaseline(double ratingMean, Map<String, Double> userBias, Map<String, Double> titleBias,
-                             double residualMean) implements Serializable {
+                             double residualMean, Map<String, Double> titleShare) implements Serializable {
     static final double SHRINK = 10;
 
     public double expected(String userId, String title) {
@@ -47,10 +50,12 @@ public record RatingBaseline(double ratingMean, Map<String, Double> userBias, Ma
         }
         Map<String, Double> titleBias = new HashMap<>();
         titles.forEach((k, a) -> titleBias.put(k, round(a[0] / (a[1] + SHRINK))));
-        RatingBaseline b = new RatingBaseline(mean, userBias, titleBias, 0);
+        Map<String, Double> titleShare = new HashMap<>();
+        titles.forEach((k, a) -> titleShare.put(k, Math.round(a[1] / rows.size() * 1e7) / 1e7)); // one row in 10M
+        RatingBaseline b = new RatingBaseline(mean, userBias, titleBias, 0, titleShare);
         double residual = 0;
         for (DriftCalibrator.Row r : rows) residual += r.prediction() - b.expected(r.userId(), r.title());
-        return new RatingBaseline(mean, userBias, titleBias, residual / Math.max(1, rows.size()));
+        return new RatingBaseline(mean, userBias, titleBias, residual / Math.max(1, rows.size()), titleShare);
     }
 
     private static double round(double v) {

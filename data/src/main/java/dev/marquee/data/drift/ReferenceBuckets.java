@@ -176,10 +176,16 @@ public final class ReferenceBuckets {
         return predictionEdges.length + 1;
     }
 
-    /** The reference share of a title: its top-K share, or 0 for a title outside the top K. */
+    /**
+     * The reference share of a title: its top-K share, else its share in the calibration's baseline (0 for a title the
+     * reference rows lack). Without a baseline that has shares (an uncalibrated version, or one calibrated before
+     * session 38), 0 for every title outside the top K.
+     */
     double titleShare(String title) {
         Integer i = titleIndex.get(title);
-        return i == null ? 0 : titleExpected[i];
+        if (i != null) return titleExpected[i];
+        if (baseline == null || baseline.titleShare() == null) return 0;
+        return baseline.titleShare().getOrDefault(title, 0.0);
     }
 
     /** A value's bucket ({@link #OTHER} when it has none) and its bias in the baseline (0 when none). */

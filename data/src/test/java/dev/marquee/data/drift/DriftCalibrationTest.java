@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DriftCalibrationTest {
     private static final String M = DriftMetricNames.TITLE_JS;
-    private static final RatingBaseline BASELINE = new RatingBaseline(3.5, Map.of("7", 0.25), Map.of("Heat (1995)", -0.5), 0.02);
+    private static final RatingBaseline BASELINE = new RatingBaseline(3.5, Map.of("7", 0.25), Map.of("Heat (1995)", -0.5), 0.02, null);
 
     /** Sizes 100 and 10,000; per alert windows h, thresholds 0.h at 100 and 0.h / 10 at 10,000 (so h=2: 0.2, 0.02). */
     private static DriftCalibration calibration() {

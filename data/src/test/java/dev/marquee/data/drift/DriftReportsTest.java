@@ -8,6 +8,7 @@ import dev.marquee.data.event.DriftReport;
 import dev.marquee.data.event.ErrorCode;
 import dev.marquee.data.event.Prediction;
 import dev.marquee.data.event.RatingRequest;
+import dev.marquee.data.profile.ReferenceProfile;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -181,6 +182,43 @@ class DriftReportsTest {
         assertThat(r.calibration).isEqualTo("uncalibrated: version 1 has no reference profile (imported)");
         assertThat(DriftReports.titlesGrown(DriftCounts.forVersion(none, LogBuckets.latencyMs(), LogBuckets.lagSeconds()), none))
                 .isEmpty();
+    }
+
+    /**
+     * An episode's titles_grown compares each title with its own reference share, not only the top K's: a title the
+     * profile's top K misses would otherwise count its whole window share as growth and crowd out the real movers.
+     */
+    @Test
+    void aTitleOutsideTheTopKIsComparedWithItsOwnReferenceShare() {
+        ReferenceProfile.Builder profile = ReferenceProfile.builder().topK(2);
+        List<DriftCalibrator.Row> rows = new java.util.ArrayList<>();
+        String[] titles = {"A (1997)", "B (1997)", "C (1997)"};
+        int[] counts = {50, 30, 20};
+        for (int t = 0; t < titles.length; t++) {
+            for (int i = 0; i < counts[t]; i++) {
+                long at = DriftFixtures.T0 + rows.size() * 60L;
+                profile.add("u" + i, titles[t], 4, at);
+                rows.add(new DriftCalibrator.Row("u" + i, titles[t], at, 4, 4, false, false));
+            }
+        }
+        DriftCalibration calibration = new DriftCalibration(DriftCalibration.FORMAT_VERSION, 0.01, 1, 1,
+                RatingBaseline.fit(rows), new int[] {200}, Map.of(), List.of());
+        ReferenceBuckets ref = ReferenceBuckets.of(1, profile.build(), calibration, null);
+        DriftCounts window = DriftCounts.forVersion(ref, LogBuckets.latencyMs(), LogBuckets.lagSeconds());
+        int[] inWindow = {2, 5, 3};
+        for (int t = 0; t < titles.length; t++) {
+            for (int i = 0; i < inWindow[t]; i++) window.countScored("u" + i, titles[t], false, false, DriftFixtures.T0, 4, ref);
+        }
+        assertThat(DriftReports.titlesGrown(window, ref)).extracting(c -> c.value, c -> c.share, c -> c.referenceShare)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("B (1997)", 0.5, 0.3),
+                        org.assertj.core.groups.Tuple.tuple("C (1997)", 0.3, 0.2));
+
+        // a calibration from before session 38 has no shares: outside the top K, 0, as then
+        RatingBaseline old = RatingBaseline.fit(rows);
+        ReferenceBuckets before = ReferenceBuckets.of(1, profile.build(), new DriftCalibration(DriftCalibration.FORMAT_VERSION,
+                0.01, 1, 1, new RatingBaseline(old.ratingMean(), old.userBias(), old.titleBias(), old.residualMean(), null),
+                new int[] {200}, Map.of(), List.of()), null);
+        assertThat(DriftReports.titlesGrown(window, before)).extracting(c -> c.value).first().isEqualTo("C (1997)");
     }
 
     @Test

@@ -112,7 +112,7 @@ class WindowMetricsTest {
 
     @Test
     void theMeanShiftIsTheResidualAgainstTheBaselineLessTheReferencesResidual() {
-        RatingBaseline baseline = new RatingBaseline(3.5, Map.of("7", 0.25), Map.of("Heat (1995)", -0.5), 0.02);
+        RatingBaseline baseline = new RatingBaseline(3.5, Map.of("7", 0.25), Map.of("Heat (1995)", -0.5), 0.02, null);
         DriftCalibration calibration = new DriftCalibration(DriftCalibration.FORMAT_VERSION, 0.01, 1, 1, baseline,
                 new int[] {200}, Map.of(), List.of());
         ReferenceBuckets ref = ReferenceBuckets.of(1, profile(), calibration, null);
@@ -137,7 +137,7 @@ class WindowMetricsTest {
     @Test
     void aBucketedValueWithABiasCountsInItsBucketAndItsBias() {
         RatingBaseline baseline = new RatingBaseline(3.5, Map.of("1", 0.25, "7", -0.125),
-                Map.of("Movie 1 (1997)", -0.5, "Heat (1995)", 0.375), 0);
+                Map.of("Movie 1 (1997)", -0.5, "Heat (1995)", 0.375), 0, null);
         DriftCalibration calibration = new DriftCalibration(DriftCalibration.FORMAT_VERSION, 0.01, 1, 1, baseline,
                 new int[] {200}, Map.of(), List.of());
         ReferenceBuckets ref = ReferenceBuckets.of(1, profile(), calibration, null);
