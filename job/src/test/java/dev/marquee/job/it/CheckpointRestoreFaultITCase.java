@@ -107,19 +107,23 @@ class CheckpointRestoreFaultITCase {
             // Keep requests flowing until a checkpoint has completed and more records were read after it.
             sendInRounds(requests, "before", () -> SnapshotProbe.seenSinceLastCompleted() >= ROUND);
             long completed = SnapshotProbe.LAST_COMPLETED.get();
-            // A checkpoint may still complete before the cancel takes effect: requests keep coming until the job
-            // is down, so records are read after whichever checkpoint is the last.
+            // A subtask stops on the next record it reads, so no checkpoint completes after that record: the restore
+            // reads it again, and the new run must not write its prediction twice. (Without the hold, a checkpoint
+            // could complete just before the cancel takes effect, after the last record read.)
+            SnapshotProbe.hold();
             try (Trickle trickle = new Trickle(requests)) {
+                await("a subtask held on a record").atMost(DEADLINE).until(() -> SnapshotProbe.HELD.get() > 0);
                 first.cancel().get();
                 awaitTerminal(first);
             }
+            SnapshotProbe.release(); // for the run restored below
             long readInFirstRun = SnapshotProbe.SEEN.get();
 
             Path checkpoint = latestRetainedCheckpoint(snapshots.resolve(first.getJobID().toHexString()));
             long checkpointId = Long.parseLong(checkpoint.getFileName().toString().substring("chk-".length()));
             assertThat(checkpointId).isGreaterThanOrEqualTo(completed);
             long readAfterCheckpoint = readInFirstRun - SnapshotProbe.seenAtSnapshot(checkpointId);
-            assertThat(readAfterCheckpoint).as("records read after checkpoint %d", checkpointId).isBetween(0L, readInFirstRun);
+            assertThat(readAfterCheckpoint).as("records read after checkpoint %d", checkpointId).isBetween(1L, readInFirstRun);
             requests.send("during", 1_000); // the job is down
 
             long restart = System.nanoTime();

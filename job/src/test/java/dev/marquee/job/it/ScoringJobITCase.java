@@ -252,6 +252,8 @@ class ScoringJobITCase {
             assertThat(SnapshotProbe.RESTORED_FROM.get()).as("restored from the checkpoint before the failure")
                     .isGreaterThanOrEqualTo(FailOnce.FAILED_AFTER_CHECKPOINT.get()).isPositive();
             CheckpointRestoreFaultITCase.assertExactlyOnce(seen, sender.sent());
+            // the record the failure came on (at least) was read after that checkpoint: read again, predicted once
+            assertThat(SnapshotProbe.SEEN.get()).as("records read in all").isGreaterThan(sender.sent().size());
             sender.send("drift", RECOVERY_ROUND); // a window's worth more: two windows at least end after the restore
             assertOneReportFollowsTheFailover(drift);
         } finally {

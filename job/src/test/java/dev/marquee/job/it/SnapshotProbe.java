@@ -26,8 +26,30 @@ final class SnapshotProbe extends RichMapFunction<RawRecord, RawRecord> implemen
     private static final Map<Integer, AtomicLong> SEEN_BY_SUBTASK = new ConcurrentHashMap<>();
     private static final Map<Long, Map<Integer, Long>> SEEN_AT_SNAPSHOT = new ConcurrentHashMap<>();
     private transient AtomicLong seenHere;
+    /** Set: a subtask stops at its next record, after counting it, until released or cancelled (see {@link #hold}). */
+    private static volatile java.util.concurrent.CountDownLatch holding;
+    /** Subtasks stopped on a record by {@link #hold}. */
+    static final java.util.concurrent.atomic.AtomicInteger HELD = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * Each subtask stops at its next record, after counting it: its task thread takes no snapshot after that, so no
+     * later checkpoint completes, and the record held is one a restore from the last completed checkpoint reads
+     * again. A cancel interrupts the wait.
+     */
+    static void hold() {
+        holding = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    /** Ends a {@link #hold}: records pass again. */
+    static void release() {
+        java.util.concurrent.CountDownLatch was = holding;
+        holding = null;
+        if (was != null) was.countDown();
+    }
 
     static void reset() {
+        release();
+        HELD.set(0);
         SEEN.set(0);
         OPENED.set(0);
         LAST_COMPLETED.set(-1);
@@ -56,6 +78,15 @@ final class SnapshotProbe extends RichMapFunction<RawRecord, RawRecord> implemen
     public RawRecord map(RawRecord record) {
         seenHere().incrementAndGet();
         SEEN.incrementAndGet();
+        java.util.concurrent.CountDownLatch hold = holding;
+        if (hold != null) {
+            HELD.incrementAndGet();
+            try {
+                hold.await();
+            } catch (InterruptedException cancelled) {
+                Thread.currentThread().interrupt(); // the task is being cancelled: let it end
+            }
+        }
         return record;
     }
 
