@@ -22,7 +22,13 @@ final class TopicContents {
     private TopicContents() {}
 
     static <T> List<T> readAll(KafkaBrokerExtension kafka, String topic, EventCodec<T> codec) {
-        Properties props = kafka.consumerProps("reader-" + System.nanoTime());
+        return readAll(kafka.consumerProps("reader-" + System.nanoTime()), topic, codec);
+    }
+
+    /** As above, with these client settings (a secured broker's sign-in, say). */
+    static <T> List<T> readAll(Properties clientProps, String topic, EventCodec<T> codec) {
+        Properties props = new Properties();
+        props.putAll(clientProps);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);

@@ -1,0 +1,103 @@
+package dev.marquee.model.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.marquee.data.event.ModelUpdate;
+import dev.marquee.data.json.EventCodec;
+import dev.marquee.infra.testing.SecuredKafka;
+import dev.marquee.model.ModelRegistry;
+import dev.marquee.model.ServingState;
+import dev.marquee.model.stats.PairedUserComparison;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.acl.AclOperation;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The trainer's promoter on a broker that signs its clients in and holds them to ACLs, as a secured production cluster
+ * does, where the trainer's principal lacks a grant on labeled-predictions: no shadow can be judged, but a pin is still
+ * announced to the running jobs, and the log says, once, what to grant.
+ */
+class ShadowLoopAclITCase {
+    private static final String NAME = "marquee";
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final EventCodec<ModelUpdate> UPDATES = EventCodec.of(ModelUpdate.class);
+    private static SecuredKafka kafka;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void broker() {
+        kafka = SecuredKafka.start("no-labels", "labels-described");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (kafka != null) kafka.close();
+    }
+
+    /** The labels' topic not even visible to the trainer (no DESCRIBE). */
+    @Test
+    void labelsThePrincipalMayNotSeeStillLetPinsBeAnnounced() throws Exception {
+        List<String> log = pinAnnouncedDespiteLabels("no-labels", "a");
+        assertThat(log.stream().filter(l -> l.startsWith("promoter: cannot read labeled-predictions-a")))
+                .as("said once").singleElement().asString().contains("READ and DESCRIBE");
+    }
+
+    /** The labels' partitions are known (DESCRIBE) but their records refused (no READ): the same, said once. */
+    @Test
+    void labelsRefusedAtTheirFirstPollStillLetPinsBeAnnounced() throws Exception {
+        List<String> log = pinAnnouncedDespiteLabels("labels-described", "b", AclOperation.DESCRIBE);
+        assertThat(log.stream().filter(l -> l.startsWith("promoter: cannot read labeled-predictions-b")))
+                .as("said once").singleElement().asString().contains("READ and DESCRIBE");
+        assertThat(log).noneMatch(l -> l.contains("reading labeled-predictions-b now"));
+    }
+
+    /**
+     * Runs the promoter as the trainer does (its own Kafka clients, signed in as {@code user}, granted what it needs
+     * on model-updates and model-status and {@code onLabels} on the labels' topic) until it announced a pin.
+     */
+    private List<String> pinAnnouncedDespiteLabels(String user, String suffix, AclOperation... onLabels) throws Exception {
+        String labeled = "labeled-predictions-" + suffix;
+        String status = "model-status-" + suffix;
+        String updates = "model-updates-" + suffix;
+        for (String topic : List.of(labeled, status, updates)) kafka.createTopic(topic, 1);
+        kafka.allow(user, updates, AclOperation.WRITE, AclOperation.DESCRIBE);
+        kafka.allow(user, status, AclOperation.READ, AclOperation.DESCRIBE);
+        if (onLabels.length > 0) kafka.allow(user, labeled, onLabels);
+
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("registry"));
+        for (int i = 0; i < 2; i++) {
+            registry.publish(NAME, dir -> Files.writeString(dir.resolve(ModelRegistry.SAVED_MODEL_FILE), "pb"));
+        }
+        registry.writeState(NAME, ServingState.serving(2, "the test", 0));
+        registry.pin(NAME, 1);
+        List<String> log = new CopyOnWriteArrayList<>();
+        KafkaClients clients = new KafkaClients(kafka.bootstrapServers(), kafka.clientProps(user));
+        try (KafkaProducer<String, byte[]> producer = clients.producer();
+                ShadowLoop loop = new ShadowLoop(clients, clients.writer(producer), labeled, status, updates,
+                        new ShadowPromoter(registry, NAME, PromotionSettings.defaults(), PairedUserComparison::compare,
+                                GatePolicy.defaults().margin(), log::add), log::add)) {
+            Thread thread = new Thread(loop, "test-promoter");
+            thread.start();
+            try {
+                await("the pin announced").atMost(DEADLINE).until(() -> TopicContents.readAll(
+                        kafka.clientProps(SecuredKafka.ADMIN), updates, UPDATES)
+                        .stream().anyMatch(u -> u.version == 1 && u.shadowVersion == 0));
+            } finally {
+                loop.stop();
+                thread.join(DEADLINE.toMillis());
+            }
+        }
+        return log;
+    }
+}
