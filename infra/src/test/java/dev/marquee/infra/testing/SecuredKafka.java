@@ -75,9 +75,15 @@ public final class SecuredKafka implements AutoCloseable {
 
     /** Grants {@code user} the operations on the topic. */
     public void allow(String user, String topic, AclOperation... operations) throws ExecutionException, InterruptedException {
+        allow(user, ResourceType.TOPIC, topic, PatternType.LITERAL, operations);
+    }
+
+    /** Grants {@code user} the operations on a resource of any type (a group or transactional-id prefix, say). */
+    public void allow(String user, ResourceType type, String name, PatternType pattern, AclOperation... operations)
+            throws ExecutionException, InterruptedException {
         List<AclBinding> bindings = new ArrayList<>();
         for (AclOperation op : operations) {
-            bindings.add(new AclBinding(new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL),
+            bindings.add(new AclBinding(new ResourcePattern(type, name, pattern),
                     new AccessControlEntry("User:" + user, "*", op, AclPermissionType.ALLOW)));
         }
         admin.createAcls(bindings).all().get();

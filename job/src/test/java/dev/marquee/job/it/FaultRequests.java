@@ -24,8 +24,13 @@ final class FaultRequests implements AutoCloseable {
     private final Set<String> sent = new LinkedHashSet<>();
 
     FaultRequests(String bootstrap, String topic, List<Rating> rows) {
+        this(PredictionCounts.bootstrapOnly(bootstrap), topic, rows);
+    }
+
+    /** With these client settings (a secured broker's sign-in, say). */
+    FaultRequests(Properties clientProps, String topic, List<Rating> rows) {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.putAll(clientProps);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");

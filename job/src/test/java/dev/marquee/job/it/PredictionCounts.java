@@ -27,8 +27,13 @@ final class PredictionCounts implements AutoCloseable {
     private final Map<String, Prediction> last = new HashMap<>();
 
     PredictionCounts(String bootstrap, String topic) {
+        this(bootstrapOnly(bootstrap), topic);
+    }
+
+    /** With these client settings (a secured broker's sign-in, say). */
+    PredictionCounts(Properties clientProps, String topic) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.putAll(clientProps);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "fault-reader-" + topic + "-" + System.nanoTime());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -78,5 +83,11 @@ final class PredictionCounts implements AutoCloseable {
     @Override
     public void close() {
         consumer.close();
+    }
+
+    static Properties bootstrapOnly(String bootstrap) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return p;
     }
 }
