@@ -1,0 +1,123 @@
+package dev.marquee.model.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.marquee.data.event.ModelUpdate;
+import dev.marquee.data.event.Rating;
+import dev.marquee.data.event.RetrainOutcome;
+import dev.marquee.data.event.RetrainRequest;
+import dev.marquee.data.json.EventCodec;
+import dev.marquee.data.synth.SyntheticRatings;
+import dev.marquee.infra.testing.SecuredKafka;
+import dev.marquee.model.cli.Console;
+import dev.marquee.model.cli.ModelMain;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.BiFunction;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The trainer worker run as a principal granted exactly what docs/OPERATIONS.md's "Kafka ACLs" lists for the trainer
+ * (its worker's and its start's rows), on a broker that signs clients in and enforces ACLs: it reads a retrain request
+ * and the labels, trains, answers on retrain-outcomes and announces what it published on model-updates.
+ */
+class TrainerAclITCase {
+    private static final String TRAINER = "trainer";
+    private static final EventCodec<RetrainRequest> REQUESTS = EventCodec.of(RetrainRequest.class);
+    private static final EventCodec<Rating> RATINGS = EventCodec.of(Rating.class);
+    private static SecuredKafka kafka;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void brokerWithTheDocumentedGrants() throws Exception {
+        kafka = SecuredKafka.start(TRAINER);
+        for (String topic : List.of("retrain-requests", "ratings", "labeled-predictions", "model-status")) {
+            kafka.createTopic(topic, 1);
+            kafka.allow(TRAINER, topic, AclOperation.READ, AclOperation.DESCRIBE);
+        }
+        for (String topic : List.of("retrain-outcomes", "model-updates")) {
+            kafka.createTopic(topic, 1);
+            kafka.allow(TRAINER, topic, AclOperation.WRITE, AclOperation.DESCRIBE); // Describe: the start's row
+        }
+        kafka.allow(TRAINER, ResourceType.GROUP, "marquee-trainer", PatternType.PREFIXED, AclOperation.READ);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (kafka != null) kafka.close();
+    }
+
+    @Test
+    void theWorkerAnswersARequestWithTheGrantsTheDocsList() throws Exception {
+        Path registry = tmp.resolve("registry");
+        Run v1 = run(ModelMain::run, "train", "--data", "synthetic:2000", "--registry", registry.toString(),
+                "--epochs", "5", "--batch", "64", "--patience", "10");
+        assertThat(v1.code).as(v1.toString()).isZero();
+
+        Properties admin = kafka.clientProps(SecuredKafka.ADMIN);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(admin, new StringSerializer(), new StringSerializer())) {
+            for (Rating r : new SyntheticRatings(42).users(100).movies(200).ratingsPerUser(30)
+                    .timeRange(893_300_000L, 895_000_000L).generate().ratings()) {
+                producer.send(new ProducerRecord<>("ratings", r.userId, RATINGS.encodeToString(r)));
+            }
+            producer.send(new ProducerRecord<>("retrain-requests", "r-acl",
+                    REQUESTS.encodeToString(new RetrainRequest("r-acl", "under ACLs", System.currentTimeMillis())))).get();
+        }
+        List<String> args = new ArrayList<>(List.of("--once", "--bootstrap", kafka.bootstrapServers(), "--registry",
+                registry.toString(), "--trainer.epochs", "3"));
+        kafka.clientProps(TRAINER).forEach((k, v) -> {
+            if (!k.equals("bootstrap.servers")) args.addAll(List.of("--kafka-prop", k + "=" + v));
+        });
+        Run worker = run(TrainerMain::run, args.toArray(String[]::new));
+        assertThat(worker.code).as(worker.toString()).isZero();
+        assertThat(worker.out + worker.err).as(worker.toString()).doesNotContainIgnoringCase("not authorized")
+                .doesNotContain("may not be described").doesNotContain("does not exist");
+
+        List<RetrainOutcome> outcomes = TopicContents.readAll(admin, "retrain-outcomes", EventCodec.of(RetrainOutcome.class));
+        assertThat(outcomes).as(worker.toString()).singleElement().satisfies(o -> {
+            assertThat(o.requestId).isEqualTo("r-acl");
+            assertThat(o.outcome).isIn(RetrainOutcome.PUBLISHED, RetrainOutcome.REJECTED, RetrainOutcome.DEFERRED);
+        });
+        if (RetrainOutcome.PUBLISHED.equals(outcomes.get(0).outcome)) {
+            assertThat(TopicContents.readAll(admin, "model-updates", EventCodec.of(ModelUpdate.class)))
+                    .as("the published version announced").isNotEmpty();
+        }
+    }
+
+    private record Run(int code, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    private Run run(BiFunction<String[], Console, Integer> main, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Console console = new Console(new ByteArrayInputStream(new byte[0]),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                Map.of(), tmp);
+        int code = main.apply(args, console);
+        Run run = new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        System.out.println(run); // into the failsafe report's -output.txt
+        return run;
+    }
+}
