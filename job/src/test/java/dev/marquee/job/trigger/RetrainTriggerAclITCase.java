@@ -1,0 +1,123 @@
+package dev.marquee.job.trigger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.marquee.data.event.Alert;
+import dev.marquee.data.event.DriftReport;
+import dev.marquee.data.event.RetrainRequest;
+import dev.marquee.data.json.EventCodec;
+import dev.marquee.infra.testing.SecuredKafka;
+import dev.marquee.job.config.JobSettings;
+import dev.marquee.job.config.TriggerSettings;
+import dev.marquee.job.pipeline.SharedMiniCluster;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The retraining trigger, exactly-once, run as a principal granted exactly what docs/OPERATIONS.md's "Kafka ACLs"
+ * lists for it, on a broker that signs clients in and enforces ACLs: sustained drift gives its retrain request.
+ */
+class RetrainTriggerAclITCase {
+    @RegisterExtension
+    static final SharedMiniCluster FLINK = new SharedMiniCluster();
+
+    private static final String TRIGGER = "trigger";
+    private static final EventCodec<DriftReport> REPORTS = EventCodec.of(DriftReport.class);
+    private static final EventCodec<RetrainRequest> REQUESTS = EventCodec.of(RetrainRequest.class);
+    private static final long MINUTE = 60_000;
+    private static SecuredKafka kafka;
+
+    @BeforeAll
+    static void brokerWithTheDocumentedGrants() throws Exception {
+        kafka = SecuredKafka.start(TRIGGER);
+        for (String topic : List.of("drift-metrics", "retrain-outcomes", "model-updates")) {
+            kafka.createTopic(topic, 1);
+            kafka.allow(TRIGGER, topic, AclOperation.READ, AclOperation.DESCRIBE);
+        }
+        kafka.createTopic("retrain-requests", 1);
+        kafka.allow(TRIGGER, "retrain-requests", AclOperation.WRITE, AclOperation.DESCRIBE);
+        kafka.allow(TRIGGER, ResourceType.GROUP, "marquee-trigger", PatternType.PREFIXED, AclOperation.READ);
+        kafka.allow(TRIGGER, ResourceType.TRANSACTIONAL_ID, "marquee-trigger-", PatternType.PREFIXED,
+                AclOperation.WRITE, AclOperation.DESCRIBE);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (kafka != null) kafka.close();
+    }
+
+    @Test
+    void sustainedDriftGivesItsRequestWithTheGrantsTheDocsList() throws Exception {
+        Properties admin = kafka.clientProps(SecuredKafka.ADMIN);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(admin, new StringSerializer(), new StringSerializer())) {
+            for (long s = 1; s <= 4; s++) producer.send(new ProducerRecord<>("drift-metrics", REPORTS.encodeToString(drifted(s))));
+            producer.flush();
+        }
+        Map<String, String> settings = new HashMap<>(Map.of(
+                JobSettings.BOOTSTRAP, kafka.bootstrapServers(),
+                JobSettings.STARTING_OFFSETS, "earliest",
+                JobSettings.DELIVERY, "exactly-once",
+                JobSettings.CHECKPOINT_INTERVAL_MS, "500"));
+        kafka.clientProps(TRIGGER).forEach((k, v) -> {
+            if (!k.equals("bootstrap.servers")) settings.put(JobSettings.KAFKA_PROPERTY_PREFIX + k, (String) v);
+        });
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        RetrainTriggerJob.buildWithKafka(env, TriggerSettings.from(settings), true);
+        env.execute("retraining trigger under ACLs");
+
+        assertThat(committed(admin, "retrain-requests")).singleElement().satisfies(r -> {
+            assertThat(r.triggers).containsExactly(RetrainRequest.TRIGGER_DRIFT);
+            assertThat(r.requestId).isEqualTo("retrain-1-3-" + drifted(3).windowEndMs);
+        });
+    }
+
+    private static DriftReport drifted(long sequence) {
+        DriftReport r = new DriftReport();
+        r.sequence = sequence;
+        r.windowStartMs = 1_700_000_000_000L + sequence * MINUTE;
+        r.windowEndMs = r.windowStartMs + MINUTE;
+        r.modelVersion = 1;
+        r.drifted = true;
+        r.alerts.add(new Alert("movie_title.js", 0.3, 0.1, (int) sequence));
+        return r;
+    }
+
+    /** Everything committed on the one-partition topic, up to its end offset. */
+    private static List<RetrainRequest> committed(Properties admin, String topic) {
+        Properties props = new Properties();
+        props.putAll(admin);
+        props.put("isolation.level", "read_committed");
+        List<RetrainRequest> out = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+            TopicPartition p = new TopicPartition(topic, 0);
+            consumer.assign(List.of(p));
+            consumer.seekToBeginning(List.of(p));
+            long end = consumer.endOffsets(List.of(p), Duration.ofSeconds(10)).get(p);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (consumer.position(p) < end && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> rec : consumer.poll(Duration.ofMillis(200))) out.add(REQUESTS.decode(rec.value()));
+            }
+        }
+        return out;
+    }
+}
