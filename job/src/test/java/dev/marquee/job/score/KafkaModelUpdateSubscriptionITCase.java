@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import dev.marquee.infra.testing.KafkaBrokerExtension;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
@@ -100,11 +101,12 @@ class KafkaModelUpdateSubscriptionITCase {
      */
     @Test
     void brokersDownAtTheStartAreSaidOnceAndTheUpdatesReadOnceTheyAnswer() throws Exception {
-        int port = freePort();
+        int port = portOutsideTheEphemeralRange();
+        // the job's own consumer settings (no topic created by reading it, above all), at a shorter reconnect backoff
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, dev.marquee.infra.EmbeddedKafka.HOST + ":" + port);
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.putAll(KafkaModelUpdates.fromEarliest(dev.marquee.job.config.JobSettings.from(java.util.Map.of(
+                dev.marquee.job.config.JobSettings.BOOTSTRAP, dev.marquee.infra.EmbeddedKafka.HOST + ":" + port)))
+                .consumerProperties());
         props.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500");
         KafkaModelUpdateSubscription subscription = new KafkaModelUpdateSubscription("model-updates", props, true,
                 new ModelUpdateDecoder(new UnregisteredMetricsGroup(), 0), "down-at-start-model-updates")
@@ -118,6 +120,8 @@ class KafkaModelUpdateSubscriptionITCase {
 
             try (dev.marquee.infra.EmbeddedKafka kafka = dev.marquee.infra.EmbeddedKafka.builder().port(port).start()) {
                 try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(java.util.Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
+                    // the slot, asking for the topic's partitions meanwhile, must not have created it with the broker's
+                    // defaults (that would fail this create: TopicExistsException)
                     admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic("model-updates", 1, (short) 1))).all().get();
                 }
                 await("reading once the broker answers").atMost(Duration.ofSeconds(60)).until(() -> subscription.problem() == null);
@@ -140,11 +144,25 @@ class KafkaModelUpdateSubscriptionITCase {
         }
     }
 
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
-                java.net.InetAddress.getByName(dev.marquee.infra.EmbeddedKafka.HOST))) {
-            return socket.getLocalPort();
+    /**
+     * A free port below the kernel's ephemeral range: it is bound only after the slot has retried for a while, and a
+     * port from that range could meanwhile be handed to any outgoing connection on the host.
+     */
+    private static int portOutsideTheEphemeralRange() throws java.io.IOException {
+        int low = 32_768;
+        Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+        if (java.nio.file.Files.isReadable(range)) low = Integer.parseInt(java.nio.file.Files.readString(range).trim().split("\\s+")[0]);
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = 20_000 + random.nextInt(Math.max(1, low - 20_000));
+            try (java.net.ServerSocket socket = new java.net.ServerSocket(port, 1,
+                    java.net.InetAddress.getByName(dev.marquee.infra.EmbeddedKafka.HOST))) {
+                return socket.getLocalPort();
+            } catch (java.net.BindException taken) {
+                // another one
+            }
         }
+        throw new IllegalStateException("no free port from 20000 to " + low);
     }
 
     private static Properties consumerProps(Class<?> valueDeserializer) {
