@@ -318,6 +318,9 @@ public final class ScoringJob {
         java.util.Set<String> topics = new java.util.LinkedHashSet<>(BrokerChecks.writtenTopics(settings));
         topics.addAll(BrokerChecks.readTopics(settings));
         BrokerFacts facts = BrokerFacts.read(settings, topics, Duration.ofSeconds(10));
+        if (dev.marquee.job.config.LocalBinding.runsItsOwnCluster()) {
+            BrokerChecks.refuseWhatTheJobWouldFailOn(BrokerChecks.readTopics(settings), BrokerChecks.writtenTopics(settings), facts);
+        }
         for (String warning : BrokerChecks.check(settings, facts)) System.err.println("marquee scoring job: " + warning);
         for (String warning : settings.warnings()) System.err.println("marquee scoring job: " + warning);
         return facts;

@@ -86,6 +86,44 @@ public final class BrokerChecks {
     }
 
     /**
+     * A warning when the submitting host's principal may not read a topic a source reads (its authorized operations
+     * lack READ): if the TaskManagers' may not either, the job fails on its first fetch and restarts for ever.
+     */
+    public static String sourceReadWarning(String topic, BrokerFacts facts) {
+        String mayDo = facts.readDenied.get(topic);
+        if (mayDo == null) return null;
+        return "this host's principal may not READ topic " + topic + " (the brokers allow it " + mayDo + "): if the"
+                + " TaskManagers' principal may not either, the job fails on its first read there and restarts for ever;"
+                + " grant READ and DESCRIBE on it (docs/OPERATIONS.md#kafka-acls)";
+    }
+
+    /**
+     * Where this JVM runs the job itself ({@code marquee score}, {@code marquee trigger}: LocalBinding), the submitting
+     * host's principal is the TaskManagers': a sign-in the brokers refuse, or a grant it lacks on a topic the job reads
+     * or writes, would fail the job and restart it for ever, so it is refused instead (on a cluster these stay
+     * warnings: the TaskManagers may sign in as another principal).
+     */
+    public static void refuseWhatTheJobWouldFailOn(java.util.Collection<String> reads, java.util.Collection<String> writes,
+                                                   BrokerFacts facts) {
+        if (facts.authenticationFailure != null) {
+            throw new SettingException("the brokers refused this job's sign-in (" + facts.authenticationFailure + "): check"
+                    + " the credentials and TLS trust in " + JobSettings.KAFKA_PROPERTY_PREFIX + "* (security.protocol,"
+                    + " sasl.*, ssl.*); this process runs the job itself, which would fail and restart for ever");
+        }
+        List<String> missing = new ArrayList<>();
+        for (String topic : reads) {
+            if (facts.readDenied.containsKey(topic) || facts.partitionsDenied.containsKey(topic)) missing.add("READ and DESCRIBE on " + topic);
+        }
+        for (String topic : writes) {
+            if (facts.writeDenied.containsKey(topic) || facts.partitionsDenied.containsKey(topic)) missing.add("WRITE and DESCRIBE on " + topic);
+        }
+        if (!missing.isEmpty()) {
+            throw new SettingException("this job's principal lacks " + String.join(", ", missing) + " (docs/OPERATIONS.md"
+                    + "#kafka-acls): this process runs the job itself, which would fail on it and restart for ever");
+        }
+    }
+
+    /**
      * Refuses what the job would fail on: an output topic that does not exist on brokers that create none, a
      * transaction timeout above the brokers' maximum (exactly-once), a dead-letter topic too small for the largest
      * dead letter. Returns warnings for what could not be checked or will only idle the job.
@@ -101,6 +139,10 @@ public final class BrokerChecks {
             if (!facts.missingTopics.contains(topic)) continue;
             warnings.add("topic " + topic + " does not exist yet; the brokers create it on first write, with their defaults,"
                     + " if this principal may CREATE it (else the job fails on that write and restarts: create it first)");
+        }
+        for (String topic : readTopics(s)) {
+            String readWarning = sourceReadWarning(topic, facts);
+            if (readWarning != null) warnings.add(readWarning);
         }
         List<String> sources = new ArrayList<>(readTopics(s));
         sources.remove(s.modelUpdatesTopic); // read by each slot's own consumer, which waits for it

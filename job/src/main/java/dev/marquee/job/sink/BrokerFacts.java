@@ -44,6 +44,10 @@ public final class BrokerFacts {
      * topic's description; a broker without an authorizer answers every operation).
      */
     public final Map<String, String> writeDenied = new HashMap<>();
+    /** Topics this principal may not read, with the operations the brokers say it may do there (as above). */
+    public final Map<String, String> readDenied = new HashMap<>();
+    /** The kind of sign-in failure (SASL credentials, TLS trust) the brokers answered with, or null. */
+    public String authenticationFailure;
     /** Topics the brokers said do not exist. */
     public final List<String> missingTopics = new ArrayList<>();
     /** The broker's {@code auto.create.topics.enable}, when read. */
@@ -88,6 +92,9 @@ public final class BrokerFacts {
                 nodes = admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) { // credentials only the TaskManagers have, say: theirs to find out
                 facts.unread.add("the brokers at " + s.bootstrapServers + ": " + rootMessage(e.getCause()));
+                if (e.getCause() instanceof org.apache.kafka.common.errors.AuthenticationException) {
+                    facts.authenticationFailure = e.getCause().getClass().getSimpleName();
+                }
                 return facts;
             } catch (TimeoutException e) {
                 facts.unread.add("the brokers at " + s.bootstrapServers + " did not answer within " + timeout.toSeconds() + " s");
@@ -142,6 +149,10 @@ public final class BrokerFacts {
                 if (ops != null && !ops.contains(org.apache.kafka.common.acl.AclOperation.WRITE)
                         && !ops.contains(org.apache.kafka.common.acl.AclOperation.ALL)) {
                     writeDenied.put(topic, ops.toString());
+                }
+                if (ops != null && !ops.contains(org.apache.kafka.common.acl.AclOperation.READ)
+                        && !ops.contains(org.apache.kafka.common.acl.AclOperation.ALL)) {
+                    readDenied.put(topic, ops.toString());
                 }
             }
         } catch (ExecutionException e) {

@@ -120,7 +120,15 @@ public final class RetrainTriggerJob {
         topics.add(settings.retrainRequestsTopic);
         dev.marquee.job.sink.BrokerFacts facts = dev.marquee.job.sink.BrokerFacts.read(settings.common, topics,
                 java.time.Duration.ofSeconds(10));
+        if (dev.marquee.job.config.LocalBinding.runsItsOwnCluster()) {
+            dev.marquee.job.config.BrokerChecks.refuseWhatTheJobWouldFailOn(sources,
+                    java.util.List.of(settings.retrainRequestsTopic), facts);
+        }
         for (String why : facts.unread) System.err.println("marquee retraining trigger: could not read from the brokers: " + why + "; not checked");
+        for (String topic : sources) {
+            String readWarning = dev.marquee.job.config.BrokerChecks.sourceReadWarning(topic, facts);
+            if (readWarning != null) System.err.println("marquee retraining trigger: WARNING: " + readWarning);
+        }
         dev.marquee.job.config.BrokerChecks.requireSourceTopics(sources, facts);
         dev.marquee.job.config.BrokerChecks.requireSinkTopic(settings.retrainRequestsTopic, facts);
         String writeWarning = dev.marquee.job.config.BrokerChecks.sinkWriteWarning(settings.retrainRequestsTopic, facts);

@@ -120,6 +120,35 @@ final class KafkaClients {
         }
     }
 
+    /**
+     * Why this principal may not write {@code topic}, as the brokers' ACLs answer it (its authorized operations lack
+     * WRITE and ALL); null when it may, or when the brokers do not say (no authorizer, an older broker, no answer in
+     * time: a write then says so).
+     */
+    String writeRefused(String topic, java.time.Duration timeout) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.putAll(extra);
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+            var description = admin.describeTopics(java.util.List.of(topic),
+                            new org.apache.kafka.clients.admin.DescribeTopicsOptions().includeAuthorizedOperations(true)
+                                    .timeoutMs((int) timeout.toMillis()))
+                    .allTopicNames().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).get(topic);
+            java.util.Set<org.apache.kafka.common.acl.AclOperation> ops = description == null ? null : description.authorizedOperations();
+            if (ops == null || ops.isEmpty() || ops.contains(org.apache.kafka.common.acl.AclOperation.WRITE)
+                    || ops.contains(org.apache.kafka.common.acl.AclOperation.ALL)) {
+                return null;
+            }
+            return "may not be written by this principal (grant it WRITE on " + topic + ": docs/OPERATIONS.md#kafka-acls)";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                 | org.apache.kafka.common.KafkaException e) {
+            return null;
+        }
+    }
+
     /** A group-less consumer for reading a whole topic by assignment (the labels). */
     KafkaConsumer<byte[], byte[]> readerConsumer() {
         return readerConsumer(Map.of());

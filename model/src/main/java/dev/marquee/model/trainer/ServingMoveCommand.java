@@ -86,6 +86,7 @@ abstract class ServingMoveCommand extends ConsoleCommand {
             // a mistyped topic: the producer's write would create it, unread by any job, and report success (before the
             // registry changes, so that a rerun with the right name starts from where it was)
             String topicProblem = kafka.topicProblem(topic, java.time.Duration.ofSeconds(15));
+            if (topicProblem == null) topicProblem = kafka.writeRefused(topic, java.time.Duration.ofSeconds(15));
             if (topicProblem != null) {
                 boolean typo = topicProblem.startsWith("does not exist") || topicProblem.startsWith("is not a valid");
                 throw CliException.failure("topic " + topic + " " + topicProblem + " at " + kafka.bootstrap() + (typo
@@ -117,8 +118,13 @@ abstract class ServingMoveCommand extends ConsoleCommand {
                     + kafka.bootstrap() + "; running scoring jobs swap to it");
             return 0;
         } catch (KafkaException e) {
+            boolean refused = false;
+            for (Throwable c = e; c != null && !refused; c = c.getCause()) {
+                refused = c instanceof org.apache.kafka.common.errors.AuthorizationException;
+            }
             throw CliException.failure("the registry is updated, but Kafka failed, so running jobs were not told: "
-                    + causes(e) + " (run the command again once Kafka is back)");
+                    + causes(e) + (refused ? " (grant this principal WRITE on " + topic + ", docs/OPERATIONS.md#kafka-acls,"
+                    + " then run the command again)" : " (run the command again once Kafka is back)"));
         }
     }
 

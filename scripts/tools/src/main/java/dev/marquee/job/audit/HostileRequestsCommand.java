@@ -62,6 +62,7 @@ public final class HostileRequestsCommand implements Callable<Integer> {
             Sent sent = send(producerProperties(), topic, count, rate, timestamp);
             System.out.printf(Locale.ROOT, "hostile: sent %,d records to %s, %,d errors%s%n", sent.records - sent.errors,
                     topic, sent.errors, sent.records < count ? " (stopped at the first error)" : "");
+            if (sent.firstError != null) System.err.println("hostile: first error: " + describe(sent.firstError, topic));
             return sent.errors == 0 ? 0 : 1;
         } catch (ExistingTopics.MissingTopicException e) {
             System.err.println("hostile: " + e.getMessage());
@@ -80,7 +81,15 @@ public final class HostileRequestsCommand implements Callable<Integer> {
         }
     }
 
-    private record Sent(long records, long errors) {}
+    private record Sent(long records, long errors, Exception firstError) {}
+
+    /** The brokers' refusal, with the grant it lacks when it is one (docs/OPERATIONS.md#kafka-acls). */
+    static String describe(Exception e, String topic) {
+        String message = e.getClass().getSimpleName() + ": " + e.getMessage();
+        return e instanceof org.apache.kafka.common.errors.AuthorizationException
+                ? message + " (grant this principal WRITE and DESCRIBE on " + topic + ": docs/OPERATIONS.md#kafka-acls)"
+                : message;
+    }
 
     /** The producer's (and the topic check's) properties: the user's {@code --producer-prop} over ours. */
     Properties producerProperties() {
@@ -97,6 +106,7 @@ public final class HostileRequestsCommand implements Callable<Integer> {
     private static Sent send(Properties p, String topic, long count, double rate, long timestamp)
             throws InterruptedException {
         AtomicLong errors = new AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<Exception> firstError = new java.util.concurrent.atomic.AtomicReference<>();
         long start = System.nanoTime();
         long records = 0;
         ExistingTopics.require(p, List.of(topic)); // a mistyped topic is not created by asking for it
@@ -111,12 +121,15 @@ public final class HostileRequestsCommand implements Callable<Integer> {
                     if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait); // pacing, not synchronisation
                 }
                 producer.send(new ProducerRecord<>(topic, HostileRequests.payload(n, timestamp)), (metadata, e) -> {
-                    if (e != null) errors.incrementAndGet();
+                    if (e != null) {
+                        firstError.compareAndSet(null, e);
+                        errors.incrementAndGet();
+                    }
                 });
                 records++;
             }
             producer.flush();
         }
-        return new Sent(records, errors.get());
+        return new Sent(records, errors.get(), firstError.get());
     }
 }

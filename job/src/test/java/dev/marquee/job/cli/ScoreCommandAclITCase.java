@@ -1,0 +1,96 @@
+package dev.marquee.job.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import dev.marquee.data.config.Commands;
+import dev.marquee.infra.testing.SecuredKafka;
+import dev.marquee.model.ModelRegistry;
+import dev.marquee.model.testing.TestModels;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.acl.AclOperation;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code marquee score} runs the job in its own JVM, so its principal is the TaskManagers': a sign-in the brokers
+ * refuse, or a grant it lacks, is refused at once in one line (exit 2), not a job that fails and restarts for ever.
+ */
+class ScoreCommandAclITCase {
+    private static final List<String> READ = List.of("rating-requests", "ratings", "model-updates");
+    private static final List<String> WRITTEN = List.of("predictions", "rating-requests-dlq", "model-status",
+            "drift-metrics", "labeled-predictions");
+    private static SecuredKafka kafka;
+
+    @TempDir
+    static Path registry;
+
+    @BeforeAll
+    static void broker() throws Exception {
+        kafka = SecuredKafka.start("scoring");
+        for (String topic : READ) {
+            kafka.createTopic(topic, 1);
+            kafka.allow("scoring", topic, AclOperation.READ, AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS);
+        }
+        for (String topic : WRITTEN) {
+            kafka.createTopic(topic, 1);
+            // no WRITE on predictions: what an ACL script that forgot a line leaves
+            if (topic.equals("predictions")) {
+                kafka.allow("scoring", topic, AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS);
+            } else {
+                kafka.allow("scoring", topic, AclOperation.WRITE, AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS);
+            }
+        }
+        TestModels.publish(new ModelRegistry(registry), TestModels.data(3), 3);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (kafka != null) kafka.close();
+    }
+
+    @Test
+    void aSignInTheBrokersRefuseIsRefusedInOneLine() {
+        Result r = score("scoring", "not-the-password");
+        assertThat(r.code).as(r.err).isEqualTo(Commands.USAGE);
+        assertThat(r.err).contains("the brokers refused this job's sign-in (SaslAuthenticationException)")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void aGrantThePrincipalLacksIsRefusedInOneLine() {
+        Result r = score("scoring", "scoring");
+        assertThat(r.code).as(r.err).isEqualTo(Commands.USAGE);
+        assertThat(r.err).contains("this job's principal lacks WRITE and DESCRIBE on predictions")
+                .doesNotContain("on rating-requests").doesNotContain("\tat ");
+    }
+
+    private record Result(int code, String err) {}
+
+    private static Result score(String user, String password) {
+        List<String> args = new ArrayList<>(List.of("--kafka.bootstrap-servers", kafka.bootstrapServers(),
+                "--model.registry", registry.toString(), "--delivery.guarantee", "exactly-once"));
+        kafka.clientProps(user).forEach((k, v) -> {
+            if (k.equals("bootstrap.servers")) return;
+            String value = k.equals("sasl.jaas.config") ? ((String) v).replace("password=\"" + user + "\"",
+                    "password=\"" + password + "\"") : (String) v;
+            args.addAll(List.of("--kafka.property." + k, value));
+        });
+        StringWriter err = new StringWriter();
+        int code = assertTimeoutPreemptively(Duration.ofSeconds(120), () -> {
+            CommandLine line = Commands.commandLine(new ScoreCommand());
+            line.setOut(new PrintWriter(new StringWriter()));
+            line.setErr(new PrintWriter(err));
+            return line.execute(args.toArray(String[]::new));
+        });
+        return new Result(code, err.toString());
+    }
+}
