@@ -319,7 +319,9 @@ public final class ScoringJob {
         topics.addAll(BrokerChecks.readTopics(settings));
         BrokerFacts facts = BrokerFacts.read(settings, topics, Duration.ofSeconds(10));
         if (dev.marquee.job.config.LocalBinding.runsItsOwnCluster()) {
-            BrokerChecks.refuseWhatTheJobWouldFailOn(BrokerChecks.readTopics(settings), BrokerChecks.writtenTopics(settings), facts);
+            java.util.Set<String> reads = new java.util.LinkedHashSet<>(BrokerChecks.readTopics(settings));
+            reads.remove(settings.modelUpdatesTopic); // each slot's own consumer: it keeps its version and retries
+            BrokerChecks.refuseWhatTheJobWouldFailOn(reads, BrokerChecks.writtenTopics(settings), facts);
         }
         for (String warning : BrokerChecks.check(settings, facts)) System.err.println("marquee scoring job: " + warning);
         for (String warning : settings.warnings()) System.err.println("marquee scoring job: " + warning);

@@ -98,6 +98,18 @@ public final class BrokerChecks {
     }
 
     /**
+     * The scoring job's model-updates are read by each slot's own consumer, which keeps the version it serves and
+     * retries: no restart, but no new version either.
+     */
+    static String updatesReadWarning(String topic, BrokerFacts facts) {
+        String mayDo = facts.readDenied.get(topic);
+        if (mayDo == null) return null;
+        return "this host's principal may not READ topic " + topic + " (the brokers allow it " + mayDo + "): if the"
+                + " TaskManagers' principal may not either, each slot keeps the version it serves and hears of no other"
+                + " (it says so at ERROR); grant READ and DESCRIBE on it (docs/OPERATIONS.md#kafka-acls)";
+    }
+
+    /**
      * Where this JVM runs the job itself ({@code marquee score}, {@code marquee trigger}: LocalBinding), the submitting
      * host's principal is the TaskManagers': a sign-in the brokers refuse, or a grant it lacks on a topic the job reads
      * or writes, would fail the job and restart it for ever, so it is refused instead (on a cluster these stay
@@ -141,7 +153,8 @@ public final class BrokerChecks {
                     + " if this principal may CREATE it (else the job fails on that write and restarts: create it first)");
         }
         for (String topic : readTopics(s)) {
-            String readWarning = sourceReadWarning(topic, facts);
+            String readWarning = topic.equals(s.modelUpdatesTopic) ? updatesReadWarning(topic, facts)
+                    : sourceReadWarning(topic, facts);
             if (readWarning != null) warnings.add(readWarning);
         }
         List<String> sources = new ArrayList<>(readTopics(s));

@@ -35,7 +35,7 @@ class ScoreCommandAclITCase {
 
     @BeforeAll
     static void broker() throws Exception {
-        kafka = SecuredKafka.start("scoring");
+        kafka = SecuredKafka.start("scoring", "no-ratings");
         for (String topic : READ) {
             kafka.createTopic(topic, 1);
             kafka.allow("scoring", topic, AclOperation.READ, AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS);
@@ -48,6 +48,17 @@ class ScoreCommandAclITCase {
             } else {
                 kafka.allow("scoring", topic, AclOperation.WRITE, AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS);
             }
+        }
+        // every grant but READ on ratings (the labels' source)
+        for (String topic : READ) {
+            if (topic.equals("ratings")) {
+                kafka.allow("no-ratings", topic, AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS);
+            } else {
+                kafka.allow("no-ratings", topic, AclOperation.READ, AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS);
+            }
+        }
+        for (String topic : WRITTEN) {
+            kafka.allow("no-ratings", topic, AclOperation.WRITE, AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS);
         }
         TestModels.publish(new ModelRegistry(registry), TestModels.data(3), 3);
     }
@@ -71,6 +82,14 @@ class ScoreCommandAclITCase {
         assertThat(r.code).as(r.err).isEqualTo(Commands.USAGE);
         assertThat(r.err).contains("this job's principal lacks WRITE and DESCRIBE on predictions")
                 .doesNotContain("on rating-requests").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aReadGrantThePrincipalLacksIsRefusedInOneLine() {
+        Result r = score("no-ratings", "no-ratings");
+        assertThat(r.code).as(r.err).isEqualTo(Commands.USAGE);
+        assertThat(r.err).contains("this job's principal lacks READ and DESCRIBE on ratings")
+                .doesNotContain("on predictions").doesNotContain("\tat ");
     }
 
     private record Result(int code, String err) {}

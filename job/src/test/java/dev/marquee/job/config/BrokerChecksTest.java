@@ -56,6 +56,40 @@ class BrokerChecksTest {
         assertThat(BrokerChecks.check(s, facts(true))).as("writable: nothing said").isEmpty();
     }
 
+    /**
+     * A topic the job reads that this host's principal may not read: a source's fails the job and restarts it for
+     * ever; model-updates only leaves each slot on the version it serves. Where this JVM runs the job itself (marquee
+     * score), what would fail it is refused: a refused sign-in first, then the grants it lacks.
+     */
+    @Test
+    void aTopicThePrincipalMayNotReadIsSaidAndRefusedWhereThisJvmRunsTheJob() {
+        JobSettings s = JobSettings.defaults();
+        BrokerFacts f = facts(true);
+        f.readDenied.put(s.requestsTopic, "[DESCRIBE]");
+        f.readDenied.put(s.modelUpdatesTopic, "[DESCRIBE]");
+        assertThat(BrokerChecks.check(s, f)).hasSize(2)
+                .anySatisfy(w -> assertThat(w).contains("may not READ topic " + s.requestsTopic).contains("restarts for ever"))
+                .anySatisfy(w -> assertThat(w).contains("may not READ topic " + s.modelUpdatesTopic)
+                        .contains("keeps the version it serves").doesNotContain("restarts"));
+        assertThatThrownBy(() -> BrokerChecks.refuseWhatTheJobWouldFailOn(List.of(s.requestsTopic), List.of(), f))
+                .isInstanceOf(SettingException.class).hasMessageContaining("lacks READ and DESCRIBE on " + s.requestsTopic);
+
+        BrokerFacts undescribable = facts(true);
+        undescribable.partitionsDenied.put(s.predictionsTopic, "Topic authorization failed.");
+        assertThatThrownBy(() -> BrokerChecks.refuseWhatTheJobWouldFailOn(List.of(s.requestsTopic),
+                List.of(s.predictionsTopic), undescribable))
+                .hasMessageContaining("lacks WRITE and DESCRIBE on " + s.predictionsTopic)
+                .hasMessageNotContaining(s.requestsTopic);
+
+        BrokerFacts signInRefused = facts(true);
+        signInRefused.authenticationFailure = "SaslAuthenticationException";
+        signInRefused.readDenied.put(s.requestsTopic, "[DESCRIBE]");
+        assertThatThrownBy(() -> BrokerChecks.refuseWhatTheJobWouldFailOn(List.of(s.requestsTopic), List.of(), signInRefused))
+                .hasMessageContaining("refused this job's sign-in (SaslAuthenticationException)");
+
+        BrokerChecks.refuseWhatTheJobWouldFailOn(BrokerChecks.readTopics(s), BrokerChecks.writtenTopics(s), facts(true));
+    }
+
     /** Flink's Kafka source describes the topics it reads and fails the job on a missing one, whatever auto-creation says. */
     @Test
     void aMissingTopicASourceReadsIsRefusedAndModelUpdatesOnlyWarns() {

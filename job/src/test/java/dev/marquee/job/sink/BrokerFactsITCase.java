@@ -56,6 +56,8 @@ class BrokerFactsITCase {
         assertThat(f.maxTransactionTimeoutMs).hasValue(60_000);
         assertThat(f.brokerMaxMessageBytes).isPresent();
         assertThat(f.writeDenied).as("a broker without an authorizer allows every operation").isEmpty();
+        assertThat(f.readDenied).as("a broker without an authorizer allows every operation").isEmpty();
+        assertThat(f.authenticationFailure).isNull();
     }
 
     @Test

@@ -128,6 +128,7 @@ final class KafkaClients {
     String writeRefused(String topic, java.time.Duration timeout) {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
+        p.put("reconnect.backoff.max.ms", RECONNECT_BACKOFF_MAX_MS); // as every client here: not a warning a second
         p.putAll(extra);
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
             var description = admin.describeTopics(java.util.List.of(topic),
