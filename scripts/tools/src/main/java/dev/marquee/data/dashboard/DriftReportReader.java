@@ -177,7 +177,12 @@ final class DriftReportReader implements Runnable, AutoCloseable {
             throw e;
         } catch (KafkaException e) {
             lastError = "cannot list the partitions of " + topic + ": " + e.getMessage();
-            if (assigned.isEmpty()) state = "waiting for topic";
+            // a refusal is not a topic still to come: say which (the last problem has the brokers' words)
+            if (assigned.isEmpty()) {
+                state = e instanceof org.apache.kafka.common.errors.AuthenticationException ? "sign-in refused"
+                        : e instanceof org.apache.kafka.common.errors.AuthorizationException ? "not authorized"
+                        : "waiting for topic";
+            }
             return assigned;
         }
         if (infos == null || infos.isEmpty()) {
