@@ -319,9 +319,8 @@ public final class ScoringJob {
         topics.addAll(BrokerChecks.readTopics(settings));
         BrokerFacts facts = BrokerFacts.read(settings, topics, Duration.ofSeconds(10));
         if (dev.marquee.job.config.LocalBinding.runsItsOwnCluster()) {
-            java.util.Set<String> reads = new java.util.LinkedHashSet<>(BrokerChecks.readTopics(settings));
-            reads.remove(settings.modelUpdatesTopic); // each slot's own consumer: it keeps its version and retries
-            BrokerChecks.refuseWhatTheJobWouldFailOn(reads, BrokerChecks.writtenTopics(settings), facts);
+            BrokerChecks.refuseWhatTheJobWouldFailOn(BrokerChecks.readsTheJobFailsOn(settings),
+                    BrokerChecks.writtenTopics(settings), facts);
         }
         for (String warning : BrokerChecks.check(settings, facts)) System.err.println("marquee scoring job: " + warning);
         for (String warning : settings.warnings()) System.err.println("marquee scoring job: " + warning);

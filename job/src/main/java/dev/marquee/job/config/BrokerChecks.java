@@ -103,10 +103,26 @@ public final class BrokerChecks {
      */
     static String updatesReadWarning(String topic, BrokerFacts facts) {
         String mayDo = facts.readDenied.get(topic);
+        String denied = facts.partitionsDenied.get(topic);
+        if (mayDo == null && denied != null) {
+            return "READ on topic " + topic + " not checked: this host's principal may not DESCRIBE it (" + denied
+                    + "); if the TaskManagers' may not read it, each slot keeps the version it serves and hears of no"
+                    + " other (grant READ and DESCRIBE on it: docs/OPERATIONS.md#kafka-acls)";
+        }
         if (mayDo == null) return null;
         return "this host's principal may not READ topic " + topic + " (the brokers allow it " + mayDo + "): if the"
                 + " TaskManagers' principal may not either, each slot keeps the version it serves and hears of no other"
                 + " (it says so at ERROR); grant READ and DESCRIBE on it (docs/OPERATIONS.md#kafka-acls)";
+    }
+
+    /**
+     * The topics the scoring job reads with Flink's Kafka sources, which fail the job on a refusal: not model-updates,
+     * which each slot reads with a consumer of its own that keeps the version it serves and retries.
+     */
+    public static Set<String> readsTheJobFailsOn(JobSettings s) {
+        Set<String> reads = new LinkedHashSet<>(readTopics(s));
+        reads.remove(s.modelUpdatesTopic);
+        return reads;
     }
 
     /**

@@ -88,6 +88,17 @@ class BrokerChecksTest {
                 .hasMessageContaining("refused this job's sign-in (SaslAuthenticationException)");
 
         BrokerChecks.refuseWhatTheJobWouldFailOn(BrokerChecks.readTopics(s), BrokerChecks.writtenTopics(s), facts(true));
+
+        // what marquee score refuses on: not model-updates, which leaves the slots on their version instead
+        assertThat(BrokerChecks.readsTheJobFailsOn(s)).contains(s.requestsTopic, s.ratingsTopic)
+                .doesNotContain(s.modelUpdatesTopic);
+        BrokerFacts noUpdates = facts(true);
+        noUpdates.readDenied.put(s.modelUpdatesTopic, "[DESCRIBE]");
+        BrokerChecks.refuseWhatTheJobWouldFailOn(BrokerChecks.readsTheJobFailsOn(s), BrokerChecks.writtenTopics(s), noUpdates);
+        BrokerFacts updatesUndescribable = facts(true);
+        updatesUndescribable.partitionsDenied.put(s.modelUpdatesTopic, "Topic authorization failed.");
+        assertThat(BrokerChecks.check(s, updatesUndescribable)).singleElement().asString()
+                .contains("READ on topic " + s.modelUpdatesTopic + " not checked").contains("keeps the version it serves");
     }
 
     /** Flink's Kafka source describes the topics it reads and fails the job on a missing one, whatever auto-creation says. */

@@ -112,9 +112,17 @@ final class DriftReportReader implements Runnable, AutoCloseable {
             throw e;
         } catch (KafkaException e) {
             lastError = e.getMessage();
+            String refused = refusal(e);
+            if (refused != null) state = refused; // a grant revoked, credentials rotated: no longer reading
             LOG.warn("reading {} failed: {}", topic, e.getMessage());
             waitBeforeRetry();
         }
+    }
+
+    /** The state a refusal by the brokers shows as, or null for another failure. */
+    private static String refusal(KafkaException e) {
+        return e instanceof org.apache.kafka.common.errors.AuthenticationException ? "sign-in refused"
+                : e instanceof org.apache.kafka.common.errors.AuthorizationException ? "not authorized" : null;
     }
 
     void accept(ConsumerRecord<byte[], byte[]> r) {
@@ -178,11 +186,7 @@ final class DriftReportReader implements Runnable, AutoCloseable {
         } catch (KafkaException e) {
             lastError = "cannot list the partitions of " + topic + ": " + e.getMessage();
             // a refusal is not a topic still to come: say which (the last problem has the brokers' words)
-            if (assigned.isEmpty()) {
-                state = e instanceof org.apache.kafka.common.errors.AuthenticationException ? "sign-in refused"
-                        : e instanceof org.apache.kafka.common.errors.AuthorizationException ? "not authorized"
-                        : "waiting for topic";
-            }
+            if (assigned.isEmpty()) state = refusal(e) != null ? refusal(e) : "waiting for topic";
             return assigned;
         }
         if (infos == null || infos.isEmpty()) {

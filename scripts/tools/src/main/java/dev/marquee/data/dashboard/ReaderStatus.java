@@ -3,7 +3,8 @@ package dev.marquee.data.dashboard;
 /**
  * What the Kafka reader is doing, for {@code /health} and the page's footer.
  *
- * @param state     {@code connecting}, {@code waiting for topic}, {@code reading} or {@code stopped}
+ * @param state     {@code connecting}, {@code waiting for topic}, {@code reading}, {@code not authorized}, {@code sign-in
+ *                  refused} (the brokers refuse the dashboard's principal) or {@code stopped}
  * @param read      records taken from the topic, well-formed or not
  * @param skipped   records that were not a readable drift report (malformed JSON, empty values)
  * @param lastError the last Kafka or decoding problem, or null
