@@ -7,14 +7,9 @@ import dev.marquee.model.ModelRegistry;
 import dev.marquee.model.ServingState;
 import dev.marquee.model.cli.Console;
 import dev.marquee.model.testing.TestModels;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BiFunction;
 import org.apache.kafka.common.acl.AclOperation;
 import org.junit.jupiter.api.Test;
@@ -45,9 +40,9 @@ class ServingMoveAclITCase {
                 kafka.clientProps("reader").forEach((k, v) -> {
                     if (!k.equals("bootstrap.servers")) args.addAll(List.of("--kafka-prop", k + "=" + v));
                 });
-                Run run = run(command, args.toArray(String[]::new));
-                assertThat(run.code).as(run.toString()).isEqualTo(1);
-                assertThat(run.err).contains("topic model-updates may not be written by this principal")
+                CliRuns.Run run = run(command, args.toArray(String[]::new));
+                assertThat(run.code()).as(run.toString()).isEqualTo(1);
+                assertThat(run.err()).contains("topic model-updates may not be written by this principal")
                         .contains("grant it WRITE on model-updates").contains("nothing changed");
                 assertThat(registry.pinned(TestModels.NAME)).as("no pin").isEmpty();
                 assertThat(registry.state(TestModels.NAME).serving).as("the pointer as it was").isEqualTo(v2);
@@ -55,22 +50,7 @@ class ServingMoveAclITCase {
         }
     }
 
-    private record Run(int code, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
-    }
-
-    private Run run(BiFunction<String[], Console, Integer> main, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Console console = new Console(new ByteArrayInputStream(new byte[0]),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                Map.of(), tmp);
-        int code = main.apply(args, console);
-        Run run = new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        System.out.println(run); // into the failsafe report's -output.txt
-        return run;
+    private CliRuns.Run run(BiFunction<String[], Console, Integer> main, String... args) {
+        return CliRuns.run(tmp, main, args);
     }
 }

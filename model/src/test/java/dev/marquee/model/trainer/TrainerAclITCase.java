@@ -11,14 +11,9 @@ import dev.marquee.data.synth.SyntheticRatings;
 import dev.marquee.infra.testing.SecuredKafka;
 import dev.marquee.model.cli.Console;
 import dev.marquee.model.cli.ModelMain;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.function.BiFunction;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -70,9 +65,9 @@ class TrainerAclITCase {
     @Test
     void theWorkerAnswersARequestWithTheGrantsTheDocsList() throws Exception {
         Path registry = tmp.resolve("registry");
-        Run v1 = run(ModelMain::run, "train", "--data", "synthetic:2000", "--registry", registry.toString(),
+        CliRuns.Run v1 = run(ModelMain::run, "train", "--data", "synthetic:2000", "--registry", registry.toString(),
                 "--epochs", "10", "--batch", "64", "--patience", "10");
-        assertThat(v1.code).as(v1.toString()).isZero();
+        assertThat(v1.code()).as(v1.toString()).isZero();
 
         Properties admin = kafka.clientProps(SecuredKafka.ADMIN);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(admin, new StringSerializer(), new StringSerializer())) {
@@ -91,9 +86,9 @@ class TrainerAclITCase {
         kafka.clientProps(TRAINER).forEach((k, v) -> {
             if (!k.equals("bootstrap.servers")) args.addAll(List.of("--kafka-prop", k + "=" + v));
         });
-        Run worker = run(TrainerMain::run, args.toArray(String[]::new));
-        assertThat(worker.code).as(worker.toString()).isZero();
-        assertThat(worker.out + worker.err).as(worker.toString()).doesNotContainIgnoringCase("not authorized")
+        CliRuns.Run worker = run(TrainerMain::run, args.toArray(String[]::new));
+        assertThat(worker.code()).as(worker.toString()).isZero();
+        assertThat(worker.out() + worker.err()).as(worker.toString()).doesNotContainIgnoringCase("not authorized")
                 .doesNotContain("may not be described").doesNotContain("does not exist");
 
         List<RetrainOutcome> outcomes = TopicContents.readAll(admin, "retrain-outcomes", EventCodec.of(RetrainOutcome.class));
@@ -107,22 +102,7 @@ class TrainerAclITCase {
                 .satisfies(u -> assertThat(u.shadowVersion).isEqualTo(2));
     }
 
-    private record Run(int code, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
-    }
-
-    private Run run(BiFunction<String[], Console, Integer> main, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Console console = new Console(new ByteArrayInputStream(new byte[0]),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                Map.of(), tmp);
-        int code = main.apply(args, console);
-        Run run = new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        System.out.println(run); // into the failsafe report's -output.txt
-        return run;
+    private CliRuns.Run run(BiFunction<String[], Console, Integer> main, String... args) {
+        return CliRuns.run(tmp, main, args);
     }
 }
