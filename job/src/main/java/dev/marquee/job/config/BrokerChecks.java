@@ -140,10 +140,14 @@ public final class BrokerChecks {
         }
         List<String> missing = new ArrayList<>();
         for (String topic : reads) {
-            if (facts.readDenied.containsKey(topic) || facts.partitionsDenied.containsKey(topic)) missing.add("READ and DESCRIBE on " + topic);
+            if (facts.readDenied.containsKey(topic) || facts.partitionsDenied.containsKey(topic)) {
+                missing.add("READ and DESCRIBE on " + topic);
+            }
         }
         for (String topic : writes) {
-            if (facts.writeDenied.containsKey(topic) || facts.partitionsDenied.containsKey(topic)) missing.add("WRITE and DESCRIBE on " + topic);
+            if (facts.writeDenied.containsKey(topic) || facts.partitionsDenied.containsKey(topic)) {
+                missing.add("WRITE and DESCRIBE on " + topic);
+            }
         }
         if (!missing.isEmpty()) {
             throw new SettingException("this job's principal lacks " + String.join(", ", missing) + " (docs/OPERATIONS.md"
@@ -173,8 +177,7 @@ public final class BrokerChecks {
                     : sourceReadWarning(topic, facts);
             if (readWarning != null) warnings.add(readWarning);
         }
-        List<String> sources = new ArrayList<>(readTopics(s));
-        sources.remove(s.modelUpdatesTopic); // read by each slot's own consumer, which waits for it
+        List<String> sources = new ArrayList<>(readsTheJobFailsOn(s)); // model-updates: each slot's consumer waits for it
         requireSourceTopics(sources, facts, Map.of(s.ratingsTopic, ", or set labels.enabled false"));
         if (facts.missingTopics.contains(s.modelUpdatesTopic) && noAutoCreate) {
             warnings.add("topic " + s.modelUpdatesTopic + " does not exist: the slots hear of no new version until it"
