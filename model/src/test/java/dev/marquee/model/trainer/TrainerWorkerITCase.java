@@ -522,15 +522,8 @@ class TrainerWorkerITCase {
     }
 
     private Run run(Main main, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Console console = new Console(new ByteArrayInputStream(new byte[0]),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                Map.of(), tmp);
-        int code = main.run(args, console);
-        Run run = new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        System.out.println(run); // into the failsafe report's -output.txt
-        return run;
+        CliRuns.Run run = CliRuns.run(tmp, main::run, args);
+        return new Run(run.code(), run.out(), run.err());
     }
 
     /** Reads a JSON file as a tree. */
