@@ -5,6 +5,7 @@ import dev.marquee.data.json.EventCodec;
 import dev.marquee.data.movielens.Movie;
 import dev.marquee.data.replay.drift.DriftInjector;
 import dev.marquee.data.replay.drift.OutgoingRequest;
+import dev.marquee.tools.SendFailures;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -17,6 +18,7 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -94,16 +96,21 @@ public final class ReplayProducer {
                 List<OutgoingRequest> requests = requests(from, chunk, drift);
                 if (options.sendsRequests()) {
                     int size = chunk.size();
-                    producer.send(new ProducerRecord<>(options.topic, key, encode(requests)), (meta, e) -> {
-                        if (e != null) {
-                            failed(errors, firstError, e);
-                        } else {
-                            sentRecords.incrementAndGet();
-                            sentRequests.addAndGet(size);
-                        }
-                        outstanding.decrementAndGet();
-                    });
-                    outstanding.incrementAndGet(); // after the send: one that throws has no callback
+                    try {
+                        producer.send(new ProducerRecord<>(options.topic, key, encode(requests)), (meta, e) -> {
+                            if (e != null) {
+                                failed(errors, firstError, e);
+                            } else {
+                                sentRecords.incrementAndGet();
+                                sentRequests.addAndGet(size);
+                            }
+                            outstanding.decrementAndGet();
+                        });
+                        outstanding.incrementAndGet(); // after the send: one that throws has no callback
+                    } catch (KafkaException e) { // refused before an earlier record's callback said why
+                        failed(errors, firstError, SendFailures.cause(e));
+                        break;
+                    }
                 }
                 records++;
                 // A record refused at once (too large) fails here: its labels would name requests never sent
@@ -111,8 +118,13 @@ public final class ReplayProducer {
                 if (options.sendsRatings()) {
                     for (int i = 0; i < chunk.size() && !stopRequested; i++) { // each send may block on a full buffer
                         Rating r = chunk.get(i);
-                        producer.send(new ProducerRecord<>(options.ratingsTopic,
-                                r.userId.getBytes(StandardCharsets.UTF_8), ratingCodec.encode(label(r, requests.get(i)))), onRating);
+                        try {
+                            producer.send(new ProducerRecord<>(options.ratingsTopic,
+                                    r.userId.getBytes(StandardCharsets.UTF_8), ratingCodec.encode(label(r, requests.get(i)))), onRating);
+                        } catch (KafkaException e) {
+                            failed(errors, firstError, SendFailures.cause(e));
+                            break;
+                        }
                         outstanding.incrementAndGet();
                     }
                 }

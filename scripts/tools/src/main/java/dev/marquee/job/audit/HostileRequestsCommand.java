@@ -3,6 +3,7 @@ package dev.marquee.job.audit;
 import dev.marquee.data.event.TopicNames;
 import dev.marquee.tools.ExistingTopics;
 import dev.marquee.tools.OptionRanges;
+import dev.marquee.tools.SendFailures;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -120,13 +121,18 @@ public final class HostileRequestsCommand implements Callable<Integer> {
                     long wait = due - System.nanoTime();
                     if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait); // pacing, not synchronisation
                 }
-                producer.send(new ProducerRecord<>(topic, HostileRequests.payload(n, timestamp)), (metadata, e) -> {
-                    if (e != null) {
-                        firstError.compareAndSet(null, e);
-                        errors.incrementAndGet();
-                    }
-                });
                 records++;
+                try {
+                    producer.send(new ProducerRecord<>(topic, HostileRequests.payload(n, timestamp)), (metadata, e) -> {
+                        if (e != null) {
+                            firstError.compareAndSet(null, e);
+                            errors.incrementAndGet();
+                        }
+                    });
+                } catch (KafkaException e) { // refused before an earlier record's callback said why
+                    firstError.compareAndSet(null, SendFailures.cause(e));
+                    errors.incrementAndGet();
+                }
             }
             producer.flush();
         }
