@@ -17,8 +17,10 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -111,6 +113,11 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
         try {
             admin().createTopics(List.of(new NewTopic(name, Optional.of(partitions), Optional.empty())))
                     .all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            // "created" is the controller's word; a client's first look (listTopics, metadata) asks the broker
+            Awaitility.await("topic " + name + " served by the broker").atMost(ADMIN_TIMEOUT)
+                    .ignoreException(UnknownTopicOrPartitionException.class)
+                    .until(() -> admin().describeTopics(List.of(name)).allTopicNames().get().get(name).partitions().size()
+                            == partitions);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topic " + name, e);

@@ -1,6 +1,7 @@
 package dev.marquee.infra.testing;
 
 import dev.marquee.infra.EmbeddedKafka;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,9 +13,11 @@ import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
+import org.awaitility.Awaitility;
 
 /**
  * A real broker (the in-JVM KRaft one) whose clients sign in (SASL/PLAIN) and are held to ACLs (Kafka's
@@ -25,6 +28,8 @@ import org.apache.kafka.common.resource.ResourceType;
  */
 public final class SecuredKafka implements AutoCloseable {
     public static final String ADMIN = "admin";
+
+    private static final Duration AWAIT = Duration.ofSeconds(30);
 
     private final EmbeddedKafka kafka;
     private final Admin admin;
@@ -69,8 +74,13 @@ public final class SecuredKafka implements AutoCloseable {
         return props;
     }
 
+    /** Creates the topic and returns once the broker serves it (the controller's "created" comes first). */
     public void createTopic(String topic, int partitions) throws ExecutionException, InterruptedException {
         admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+        Awaitility.await("topic " + topic + " served by the broker").atMost(AWAIT)
+                .ignoreException(UnknownTopicOrPartitionException.class)
+                .until(() -> admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size()
+                        == partitions);
     }
 
     /** Grants {@code user} the operations on the topic. */
@@ -87,6 +97,11 @@ public final class SecuredKafka implements AutoCloseable {
                     new AccessControlEntry("User:" + user, "*", op, AclPermissionType.ALLOW)));
         }
         admin.createAcls(bindings).all().get();
+        // the controller has them now; the broker's authorizer takes them a moment later, and it answers describeAcls
+        for (AclBinding binding : bindings) {
+            Awaitility.await("ACL " + binding + " applied on the broker").atMost(AWAIT)
+                    .until(() -> admin.describeAcls(binding.toFilter()).values().get().contains(binding));
+        }
     }
 
     private static Map<String, Object> toMap(Properties props) {

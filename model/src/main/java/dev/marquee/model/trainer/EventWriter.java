@@ -9,6 +9,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
 
 /** Writes model updates (keyed by model name, on partition 0) and retrain outcomes (keyed by request id), waiting for each ack. */
 final class EventWriter {
@@ -57,9 +59,36 @@ final class EventWriter {
             Thread.currentThread().interrupt();
             throw new KafkaException("interrupted while writing to " + record.topic(), e);
         } catch (ExecutionException e) {
-            throw new KafkaException("cannot write to " + record.topic() + ": " + e.getCause().getMessage(), e.getCause());
+            if (e.getCause() instanceof ClusterAuthorizationException refused) throw unusable(record.topic(), refused);
+            throw new KafkaException("cannot write to " + record.topic() + ": " + e.getCause().getMessage()
+                    + grantHint(e.getCause(), record.topic()), e.getCause());
         } catch (TimeoutException e) {
             throw new KafkaException("no acknowledgement from " + record.topic() + " within " + ackTimeoutMs / 1000 + " s", e);
+        } catch (KafkaException e) {
+            // thrown by send itself: the producer is in its fatal error state (Kafka's "Cannot execute transactional
+            // method because we are in an error state"), and refuses every write from now on
+            throw unusable(record.topic(), e.getCause() != null ? e.getCause() : e);
         }
+    }
+
+    /**
+     * The brokers refused this producer's id (a principal that may write no topic), or it failed otherwise for good:
+     * no write of this process's producer succeeds again, whatever is granted later. The trainer stops (its
+     * supervisor starts it again, with a new producer).
+     */
+    static final class ProducerUnusable extends KafkaException {
+        ProducerUnusable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private static ProducerUnusable unusable(String topic, Throwable cause) {
+        return new ProducerUnusable("cannot write to " + topic + ": the Kafka producer refuses every write since "
+                + cause + grantHint(cause, topic) + "; restart the trainer", cause);
+    }
+
+    private static String grantHint(Throwable cause, String topic) {
+        return cause instanceof AuthorizationException
+                ? " (grant this principal WRITE on " + topic + ": docs/OPERATIONS.md#kafka-acls)" : "";
     }
 }

@@ -28,8 +28,9 @@ import org.apache.kafka.common.errors.WakeupException;
  * request loop, which may be busy training for minutes. An error in a round (Kafka away, a pointer or pin file
  * that does not parse, an IO error) is logged in one line and the round is tried again after a back-off that
  * doubles from {@value #FIRST_BACKOFF_MS} ms up to {@value #MAX_BACKOFF_MS} ms: the thread never ends on one. A Java
- * Error (out of memory, a linkage error) is not retried: the thread ends, and the trainer stops with exit code 1
- * ({@code TrainerWorker} checks {@link #failure()}).
+ * Error (out of memory, a linkage error) and a producer that refuses every write ({@link EventWriter.ProducerUnusable})
+ * are not retried: the thread ends, and the trainer stops with exit code 1 ({@code TrainerWorker} checks
+ * {@link #failure()}).
  */
 final class ShadowLoop implements Runnable, AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(500);
@@ -49,7 +50,7 @@ final class ShadowLoop implements Runnable, AutoCloseable {
     private final EventCodec<ModelStatus> statusCodec = EventCodec.of(ModelStatus.class);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
-    private volatile Error failure;
+    private volatile Throwable failure;
     private boolean assigned;
     private boolean statusAssigned;
     /** Partitions assigned from their end whose position is not fixed yet. */
@@ -104,6 +105,11 @@ final class ShadowLoop implements Runnable, AutoCloseable {
                 // shadow unjudged and unexpired, and no pin announced, with nothing to say so.
                 failure = e;
                 out.accept("promoter: stopped by " + e + "; the trainer stops with it");
+                return;
+            } catch (EventWriter.ProducerUnusable e) {
+                // no retry mends it: the trainer stops, as for an Error, and a restart brings a new producer
+                failure = e;
+                out.accept("promoter: stopped: " + e.getMessage());
                 return;
             } catch (Exception e) {
                 // a Kafka outage, a bad PINNED or serving.json by hand, an IO error: all may pass, so try again
@@ -310,7 +316,7 @@ final class ShadowLoop implements Runnable, AutoCloseable {
     }
 
     /** The error that ended the loop's thread, else null (it runs until {@link #stop}). */
-    Error failure() {
+    Throwable failure() {
         return failure;
     }
 

@@ -79,7 +79,8 @@ public final class TrainerCommand extends ConsoleCommand {
             return 0;
         } catch (KafkaException e) {
             throw CliException.failure("Kafka failed: " + e.getMessage()
-                    + (e.getCause() != null ? " (" + e.getCause().getMessage() + ")" : ""));
+                    + (e.getCause() != null && !(e instanceof EventWriter.ProducerUnusable)
+                            ? " (" + e.getCause().getMessage() + ")" : ""));
         } finally {
             closed.countDown();
             if (hook != null) removeShutdownHook(hook);

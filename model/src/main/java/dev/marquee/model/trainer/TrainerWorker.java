@@ -150,6 +150,7 @@ final class TrainerWorker implements AutoCloseable {
                 }
                 if (!running) break; // stopping: no deferred re-judgement (minutes of label reading) on the way out
                 if (promoter != null && promoter.failure() != null) {
+                    if (promoter.failure() instanceof EventWriter.ProducerUnusable unusable) throw unusable;
                     throw new IllegalStateException("the promoter's thread stopped (" + promoter.failure()
                             + "): no shadow would be judged or expired; restart the trainer", promoter.failure());
                 }
@@ -421,7 +422,7 @@ final class TrainerWorker implements AutoCloseable {
 
     /**
      * Says at start which topic the trainer writes cannot be written as named (a typo, a topic not created, no
-     * DESCRIBE): else that shows only after a training, when its outcome's write fails (and, the request uncommitted,
+     * DESCRIBE) or by this principal (no WRITE): else that shows only after a training, when its outcome's write fails (and, the request uncommitted,
      * again after every restart), or the brokers create the mistyped topic, which no trigger reads.
      */
     private void warnAboutOutputTopics() {
@@ -431,6 +432,14 @@ final class TrainerWorker implements AutoCloseable {
                 out.accept("trainer: WARNING: topic " + topic + " " + problem + " at " + settings.kafka().bootstrap()
                         + ": the trainer writes to it after each training (a typo? `marquee kafka` creates marquee's"
                         + " topics; infra/kafka/create-topics.sh does on a cluster)");
+                continue;
+            }
+            String refused = settings.kafka().writeRefused(topic, java.time.Duration.ofSeconds(15));
+            if (refused != null) {
+                // a principal that may write no topic at all has its producer refused for good: a grant given later
+                // needs a restart (EventWriter.ProducerUnusable)
+                out.accept("trainer: WARNING: topic " + topic + " " + refused + " at " + settings.kafka().bootstrap()
+                        + ": the trainer writes to it after each training; restart the trainer once it is granted");
             }
         }
     }

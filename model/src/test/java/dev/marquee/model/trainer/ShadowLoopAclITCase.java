@@ -37,7 +37,7 @@ class ShadowLoopAclITCase {
 
     @BeforeAll
     static void broker() {
-        kafka = SecuredKafka.start("no-labels", "labels-described");
+        kafka = SecuredKafka.start("no-labels", "labels-described", "no-write");
     }
 
     @AfterAll
@@ -63,6 +63,54 @@ class ShadowLoopAclITCase {
     }
 
     /**
+     * A principal that may write no topic: the brokers refuse its producer's id, and that producer refuses every write
+     * after, whatever is granted later. The promoter stops (the trainer with it) and names the grant, instead of
+     * trying again for ever.
+     */
+    @Test
+    void aProducerTheBrokersRefusedStopsThePromoterWithTheGrantItNeeds() throws Exception {
+        String status = "model-status-c";
+        String updates = "model-updates-c";
+        for (String topic : List.of("labeled-predictions-c", status, updates)) kafka.createTopic(topic, 1);
+        kafka.allow("no-write", updates, AclOperation.DESCRIBE);
+        kafka.allow("no-write", status, AclOperation.READ, AclOperation.DESCRIBE);
+        ModelRegistry registry = pinnedRegistry();
+        List<String> log = new CopyOnWriteArrayList<>();
+        KafkaClients clients = new KafkaClients(kafka.bootstrapServers(), kafka.clientProps("no-write"));
+        try (KafkaProducer<String, byte[]> producer = clients.producer();
+                ShadowLoop loop = new ShadowLoop(clients, clients.writer(producer), "labeled-predictions-c", status,
+                        updates, promoter(registry, log), log::add)) {
+            Thread thread = new Thread(loop, "test-promoter");
+            thread.start();
+            try {
+                await("the promoter stopped").atMost(DEADLINE).until(() -> loop.failure() != null);
+            } finally {
+                loop.stop();
+                thread.join(DEADLINE.toMillis());
+            }
+            assertThat(loop.failure()).isInstanceOf(EventWriter.ProducerUnusable.class)
+                    .hasMessageContaining("grant this principal WRITE on " + updates)
+                    .hasMessageContaining("restart the trainer");
+            assertThat(log).anyMatch(l -> l.startsWith("promoter: stopped: cannot write to " + updates));
+        }
+    }
+
+    private ModelRegistry pinnedRegistry() throws Exception {
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("registry"));
+        for (int i = 0; i < 2; i++) {
+            registry.publish(NAME, dir -> Files.writeString(dir.resolve(ModelRegistry.SAVED_MODEL_FILE), "pb"));
+        }
+        registry.writeState(NAME, ServingState.serving(2, "the test", 0));
+        registry.pin(NAME, 1);
+        return registry;
+    }
+
+    private static ShadowPromoter promoter(ModelRegistry registry, List<String> log) {
+        return new ShadowPromoter(registry, NAME, PromotionSettings.defaults(), PairedUserComparison::compare,
+                GatePolicy.defaults().margin(), log::add);
+    }
+
+    /**
      * Runs the promoter as the trainer does (its own Kafka clients, signed in as {@code user}, granted what it needs
      * on model-updates and model-status and {@code onLabels} on the labels' topic) until it announced a pin.
      */
@@ -75,24 +123,21 @@ class ShadowLoopAclITCase {
         kafka.allow(user, status, AclOperation.READ, AclOperation.DESCRIBE);
         if (onLabels.length > 0) kafka.allow(user, labeled, onLabels);
 
-        ModelRegistry registry = new ModelRegistry(tmp.resolve("registry"));
-        for (int i = 0; i < 2; i++) {
-            registry.publish(NAME, dir -> Files.writeString(dir.resolve(ModelRegistry.SAVED_MODEL_FILE), "pb"));
-        }
-        registry.writeState(NAME, ServingState.serving(2, "the test", 0));
-        registry.pin(NAME, 1);
+        ModelRegistry registry = pinnedRegistry();
         List<String> log = new CopyOnWriteArrayList<>();
         KafkaClients clients = new KafkaClients(kafka.bootstrapServers(), kafka.clientProps(user));
         try (KafkaProducer<String, byte[]> producer = clients.producer();
                 ShadowLoop loop = new ShadowLoop(clients, clients.writer(producer), labeled, status, updates,
-                        new ShadowPromoter(registry, NAME, PromotionSettings.defaults(), PairedUserComparison::compare,
-                                GatePolicy.defaults().margin(), log::add), log::add)) {
+                        promoter(registry, log), log::add)) {
             Thread thread = new Thread(loop, "test-promoter");
             thread.start();
             try {
-                await("the pin announced").atMost(DEADLINE).until(() -> TopicContents.readAll(
+                // the refusal may come at the first poll after the pin (a fetch answered with the empty status
+                // topic's), so both are awaited before the loop is stopped
+                await("the pin announced and the labels' refusal said").atMost(DEADLINE).until(() -> TopicContents.readAll(
                         kafka.clientProps(SecuredKafka.ADMIN), updates, UPDATES)
-                        .stream().anyMatch(u -> u.version == 1 && u.shadowVersion == 0));
+                        .stream().anyMatch(u -> u.version == 1 && u.shadowVersion == 0)
+                        && log.stream().anyMatch(l -> l.startsWith("promoter: cannot read " + labeled)));
             } finally {
                 loop.stop();
                 thread.join(DEADLINE.toMillis());
