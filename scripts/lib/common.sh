@@ -109,6 +109,12 @@ require_tools() {
   if [ -n "$libc" ] && ! awk -v v="$libc" 'BEGIN { split(v, a, "."); exit !(a[1] > 2 || (a[1] == 2 && a[2] >= 34)) }'; then
     die "this machine has glibc $libc: TensorFlow for Java's native library needs glibc 2.34 or later (Debian 12, Ubuntu 22.04, RHEL 9 or later)"
   fi
+  # TensorFlow's x86-64 build uses AVX: without it the first model load aborts the JVM (SIGABRT and an hs_err file, no
+  # message). A VM's CPU model may hide it. MARQUEE_CPUINFO (tests) reads another file than /proc/cpuinfo.
+  local cpuinfo="${MARQUEE_CPUINFO:-/proc/cpuinfo}"
+  if [ -r "$cpuinfo" ] && grep -q '^flags' "$cpuinfo" && ! grep -m 1 '^flags' "$cpuinfo" | grep -qw avx; then
+    die "this CPU has no AVX, which TensorFlow's x86-64 build needs (it would abort Java at the first model load); a virtual machine's CPU model may hide it (QEMU and Proxmox kvm64, qemu64 or x86-64-v2): give the VM the host's CPU model or x86-64-v3"
+  fi
   command -v java >/dev/null 2>&1 || die "java not found: install a Java 17 JDK (e.g. apt-get install openjdk-17-jdk-headless)"
   local out v
   out="$(java -XshowSettings:properties -version 2>&1)" \

@@ -59,6 +59,7 @@ public final class BatchScorer implements AutoCloseable {
         boolean vocabularies = !imported || Files.exists(assets.resolve(TrainedModel.USERS_FILE));
         Vocabulary users = vocabularies ? Vocabulary.read(assets.resolve(TrainedModel.USERS_FILE), false) : null;
         Vocabulary titles = vocabularies ? Vocabulary.read(assets.resolve(TrainedModel.TITLES_FILE), true) : null;
+        TensorFlowHost.check();
         SavedModelBundle bundle = SavedModelBundle.loader(dir.toString()).withTags("serve")
                 .withConfigProto(threads.toConfigProto(gpuIndex)).load();
         try {

@@ -40,6 +40,11 @@ public final class GpuProbe {
     }
 
     private static Optional<String> probe(int index, ScorerThreads threads) {
+        try {
+            TensorFlowHost.check();
+        } catch (LinkageError e) {
+            return Optional.of(e.getMessage()); // the slot's load on the CPU says so too, and fails
+        }
         try (Graph g = new Graph()) {
             Ops tf = Ops.create(g).withDevice(DeviceSpec.newBuilder().deviceType(DeviceSpec.DeviceType.GPU).deviceIndex(0).build());
             Operand<TFloat32> one = tf.withName("marquee_gpu_probe").math.add(tf.constant(1f), tf.constant(1f));

@@ -97,13 +97,14 @@ public final class ModelImporter {
             throw new ContractCheck.RefusedModelException("no training rows in " + data.description());
         }
         ModelContract contract;
+        TensorFlowHost.check();
         try (SavedModelBundle bundle = SavedModelBundle.loader(source.toString()).withTags("serve").load()) {
             refuseAssetsNamedAsOurs(bundle);
             contract = ContractCheck.check(bundle.metaGraphDef(), request.signature(), request.userInput(),
                     request.titleInput(), request.timestampInput(), request.ratingOutput(), request.embeddingOutput());
         } catch (org.tensorflow.exceptions.TensorFlowException e) {
             throw new ContractCheck.RefusedModelException("the SavedModel at " + source + " does not load with tag serve: "
-                    + firstLine(e.getMessage()));
+                    + firstLine(e.getMessage()) + versions(source));
         }
         ModelContract found = contract;
         java.util.function.Function<String, String> column = input -> found.isColumn(input) ? " [n,1]" : "";
@@ -431,6 +432,22 @@ public final class ModelImporter {
     /** The version the import made serve: the pin, else the newest; empty when the registry has none. */
     public OptionalLong serving() throws IOException {
         return registry.serving(name);
+    }
+
+    /**
+     * The runtime's TensorFlow and the one that wrote the model, when its saved_model.pb says: an op a newer TensorFlow
+     * added ("Op type not registered") is the usual reason a model from elsewhere does not load.
+     */
+    static String versions(Path source) {
+        String writer = "";
+        try (InputStream in = Files.newInputStream(source.resolve(ModelRegistry.SAVED_MODEL_FILE))) {
+            org.tensorflow.proto.SavedModel saved = org.tensorflow.proto.SavedModel.parseFrom(in);
+            writer = saved.getMetaGraphsList().stream().map(m -> m.getMetaInfoDef().getTensorflowVersion())
+                    .filter(v -> !v.isEmpty()).findFirst().map(v -> "; it was written by TensorFlow " + v).orElse("");
+        } catch (IOException | RuntimeException unreadable) {
+            // said without it
+        }
+        return " (this runtime is TensorFlow " + org.tensorflow.TensorFlow.version() + writer + ")";
     }
 
     private static String firstLine(String s) {

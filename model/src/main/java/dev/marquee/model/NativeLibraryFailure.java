@@ -9,6 +9,7 @@ public final class NativeLibraryFailure {
     private NativeLibraryFailure() {}
 
     public static String describe(LinkageError e) {
+        if (e instanceof TensorFlowHost.UnsupportedHostError) return "TensorFlow cannot run here: " + e.getMessage();
         Throwable cause = e.getCause() != null ? e.getCause() : GpuProbe.firstLinkFailure().orElse(null);
         String said = e + (cause != null && cause != e ? "; first: " + cause : "");
         if (!nativeLibrary(e)) {

@@ -91,6 +91,7 @@ public final class Trainer {
         Vocabulary titles = Vocabulary.ofTitles(Vocabulary.byFrequency(titleNames));
         float mean = (float) (sum / train.size());
 
+        TensorFlowHost.check();
         Graph graph = new Graph();
         Session session = null;
         try {

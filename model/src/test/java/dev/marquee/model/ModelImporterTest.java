@@ -181,6 +181,27 @@ class ModelImporterTest {
         refused(tiny(Kind.GOOD_STRING_IDS), "no output 'output_9'", "output_9");
     }
 
+    /** A model written by a newer TensorFlow may use an op this runtime lacks: the refusal names both versions. */
+    @Test
+    void aModelWithAnOpThisRuntimeLacksIsRefusedNamingBothTensorFlows() throws Exception {
+        Path model = Files.createDirectories(tmp.resolve("newer-op"));
+        org.tensorflow.proto.SavedModel saved = org.tensorflow.proto.SavedModel.newBuilder().setSavedModelSchemaVersion(1)
+                .addMetaGraphs(org.tensorflow.proto.MetaGraphDef.newBuilder()
+                        .setMetaInfoDef(org.tensorflow.proto.MetaGraphDef.MetaInfoDef.newBuilder().addTags("serve")
+                                .setTensorflowVersion("9.1.0"))
+                        .setGraphDef(org.tensorflow.proto.GraphDef.newBuilder()
+                                .addNode(org.tensorflow.proto.NodeDef.newBuilder().setName("x").setOp("OpOfTensorFlow9"))))
+                .build();
+        try (java.io.OutputStream out = Files.newOutputStream(model.resolve(ModelRegistry.SAVED_MODEL_FILE))) {
+            saved.writeTo(out);
+        }
+
+        refused(model, "does not load with tag serve");
+        refused(model, "OpOfTensorFlow9");
+        refused(model, "(this runtime is TensorFlow " + org.tensorflow.TensorFlow.version()
+                + "; it was written by TensorFlow 9.1.0)");
+    }
+
     /**
      * Every slot would refuse these: one fails on a user it does not know (a Keras StringLookup without OOV buckets),
      * the other on a batch of one row. Training data (whose users it knows) and a probe of 64 rows are not enough.

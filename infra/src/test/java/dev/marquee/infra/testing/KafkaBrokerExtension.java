@@ -115,7 +115,7 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
                     .all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             // "created" is the controller's word; a client's first look (listTopics, metadata) asks the broker
             Awaitility.await("topic " + name + " served by the broker").atMost(ADMIN_TIMEOUT)
-                    .ignoreException(UnknownTopicOrPartitionException.class)
+                    .ignoreExceptionsMatching(e -> e.getCause() instanceof UnknownTopicOrPartitionException)
                     .until(() -> admin().describeTopics(List.of(name)).allTopicNames().get().get(name).partitions().size()
                             == partitions);
         } catch (InterruptedException e) {

@@ -78,7 +78,7 @@ public final class SecuredKafka implements AutoCloseable {
     public void createTopic(String topic, int partitions) throws ExecutionException, InterruptedException {
         admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
         Awaitility.await("topic " + topic + " served by the broker").atMost(AWAIT)
-                .ignoreException(UnknownTopicOrPartitionException.class)
+                .ignoreExceptionsMatching(e -> e.getCause() instanceof UnknownTopicOrPartitionException)
                 .until(() -> admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size()
                         == partitions);
     }

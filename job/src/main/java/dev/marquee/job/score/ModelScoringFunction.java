@@ -634,6 +634,9 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
                     + " those in Flink's lib/ (tensorflow-java, decision 0013) do not match; build and deploy them from"
                     + " one release, then restart the TaskManager";
         }
+        if (e instanceof dev.marquee.model.TensorFlowHost.UnsupportedHostError) {
+            return "cannot serve model '" + modelName + "': TensorFlow cannot run on this TaskManager: " + e.getMessage();
+        }
         Throwable cause = e.getCause() != null ? e.getCause() : dev.marquee.model.GpuProbe.firstLinkFailure().orElse(null);
         String cacheDir = dev.marquee.model.NativeLibraryFailure.cacheDir();
         return "cannot serve model '" + modelName + "': TensorFlow's native library does not load on this TaskManager ("

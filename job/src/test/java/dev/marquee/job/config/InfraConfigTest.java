@@ -593,12 +593,28 @@ class InfraConfigTest {
         assertThat(list(asMap(pvc.get("spec")).get("accessModes"))).containsExactly("ReadWriteMany");
     }
 
+    /** The image carries TensorFlow for linux-x86_64 only: every pod that loads it is kept to amd64 nodes. */
+    @Test
+    void everyPodThatRunsTensorFlowIsKeptToAmd64Nodes() throws IOException {
+        for (String file : List.of("scoring-flinkdeployment.yaml", "retrain-trigger-flinkdeployment.yaml")) {
+            Map<String, Object> spec = asMap(loadAll(INFRA.resolve("k8s/" + file)).get(0).get("spec"));
+            assertThat(asMap(asMap(asMap(spec.get("podTemplate")).get("spec")).get("nodeSelector")))
+                    .as(file).containsEntry("kubernetes.io/arch", "amd64");
+        }
+        Map<String, Object> trainer = loadAll(INFRA.resolve("k8s/trainer-deployment.yaml")).stream()
+                .filter(d -> "Deployment".equals(d.get("kind"))).findFirst().orElseThrow();
+        Map<String, Object> podSpec = asMap(asMap(asMap(trainer.get("spec")).get("template")).get("spec"));
+        assertThat(asMap(podSpec.get("nodeSelector"))).containsEntry("kubernetes.io/arch", "amd64");
+        assertThat(Files.readString(INFRA.resolve("docker/Dockerfile"))).contains("docker build --platform linux/amd64");
+    }
+
     @Test
     void topicDefinitionsMatchTheTopicsTheCodeUses() throws IOException {
         Set<String> expected = new HashSet<>(Topics.defaults().names());
         Map<String, Map<String, Object>> strimzi = new LinkedHashMap<>();
         for (Map<String, Object> doc : loadAll(INFRA.resolve("k8s/kafka-topics.yaml"))) {
             assertThat(doc.get("kind")).isEqualTo("KafkaTopic");
+            assertThat(doc.get("apiVersion")).as("Strimzi 1.0 serves only v1").isEqualTo("kafka.strimzi.io/v1");
             Map<String, Object> spec = asMap(doc.get("spec"));
             strimzi.put((String) spec.get("topicName"), spec);
         }

@@ -383,6 +383,10 @@ class ModelScoringFunctionTest {
         String stale = ModelScoringFunction.nativeLibraryFailure("marquee", new NoSuchMethodError("org.tensorflow.Graph.x()"));
         assertThat(stale).as("a class that does not match is the deployment's, not the library's")
                 .contains("do not match").doesNotContain("glibc");
+        String host = ModelScoringFunction.nativeLibraryFailure("marquee",
+                new dev.marquee.model.TensorFlowHost.UnsupportedHostError("this CPU has no AVX"));
+        assertThat(host).as("a host TensorFlow cannot run on is said as such, not as a library that failed to unpack")
+                .isEqualTo("cannot serve model 'marquee': TensorFlow cannot run on this TaskManager: this CPU has no AVX");
     }
 
     /** A slot handed a card TensorFlow cannot use runs on the CPU with a CPU slot's threads, and says so. */

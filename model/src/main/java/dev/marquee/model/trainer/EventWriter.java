@@ -59,36 +59,36 @@ final class EventWriter {
             Thread.currentThread().interrupt();
             throw new KafkaException("interrupted while writing to " + record.topic(), e);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof ClusterAuthorizationException refused) throw unusable(record.topic(), refused);
-            throw new KafkaException("cannot write to " + record.topic() + ": " + e.getCause().getMessage()
-                    + grantHint(e.getCause(), record.topic()), e.getCause());
+            if (e.getCause() instanceof ClusterAuthorizationException refused) throw new ProducerUnusable(record.topic(), refused);
+            throw new KafkaException("cannot write to " + record.topic() + ": " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             throw new KafkaException("no acknowledgement from " + record.topic() + " within " + ackTimeoutMs / 1000 + " s", e);
+        } catch (org.apache.kafka.common.errors.InterruptException e) {
+            throw e; // the thread was interrupted (the trainer stopping), not the producer broken
         } catch (KafkaException e) {
             // thrown by send itself: the producer is in its fatal error state (Kafka's "Cannot execute transactional
             // method because we are in an error state"), and refuses every write from now on
-            throw unusable(record.topic(), e.getCause() != null ? e.getCause() : e);
+            throw new ProducerUnusable(record.topic(), e.getCause() != null ? e.getCause() : e);
         }
     }
 
     /**
      * The brokers refused this producer's id (a principal that may write no topic), or it failed otherwise for good:
-     * no write of this process's producer succeeds again, whatever is granted later. The trainer stops (its
-     * supervisor starts it again, with a new producer).
+     * no write of this process's producer succeeds again, whatever is granted later.
      */
     static final class ProducerUnusable extends KafkaException {
-        ProducerUnusable(String message, Throwable cause) {
-            super(message, cause);
+        private final String topic;
+
+        ProducerUnusable(String topic, Throwable cause) {
+            super("cannot write to " + topic + ": the Kafka producer refuses every write since " + cause, cause);
+            this.topic = topic;
         }
-    }
 
-    private static ProducerUnusable unusable(String topic, Throwable cause) {
-        return new ProducerUnusable("cannot write to " + topic + ": the Kafka producer refuses every write since "
-                + cause + grantHint(cause, topic) + "; restart the trainer", cause);
-    }
-
-    private static String grantHint(Throwable cause, String topic) {
-        return cause instanceof AuthorizationException
-                ? " (grant this principal WRITE on " + topic + ": docs/OPERATIONS.md#kafka-acls)" : "";
+        /** What the trainer, whose process holds the producer, tells its operator. */
+        String trainerAdvice() {
+            return getCause() instanceof AuthorizationException
+                    ? " (grant this principal WRITE on " + topic + ": docs/OPERATIONS.md#kafka-acls); restart the trainer"
+                    : "; restart the trainer";
+        }
     }
 }

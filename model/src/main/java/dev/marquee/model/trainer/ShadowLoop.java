@@ -109,7 +109,7 @@ final class ShadowLoop implements Runnable, AutoCloseable {
             } catch (EventWriter.ProducerUnusable e) {
                 // no retry mends it: the trainer stops, as for an Error, and a restart brings a new producer
                 failure = e;
-                out.accept("promoter: stopped: " + e.getMessage());
+                out.accept("promoter: stopped: " + e.getMessage() + e.trainerAdvice());
                 return;
             } catch (Exception e) {
                 // a Kafka outage, a bad PINNED or serving.json by hand, an IO error: all may pass, so try again

@@ -78,9 +78,11 @@ public final class TrainerCommand extends ConsoleCommand {
             worker.run();
             return 0;
         } catch (KafkaException e) {
+            if (e instanceof EventWriter.ProducerUnusable unusable) {
+                throw CliException.failure("Kafka failed: " + e.getMessage() + unusable.trainerAdvice());
+            }
             throw CliException.failure("Kafka failed: " + e.getMessage()
-                    + (e.getCause() != null && !(e instanceof EventWriter.ProducerUnusable)
-                            ? " (" + e.getCause().getMessage() + ")" : ""));
+                    + (e.getCause() != null ? " (" + e.getCause().getMessage() + ")" : ""));
         } finally {
             closed.countDown();
             if (hook != null) removeShutdownHook(hook);

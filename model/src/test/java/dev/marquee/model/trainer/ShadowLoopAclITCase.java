@@ -89,9 +89,10 @@ class ShadowLoopAclITCase {
                 thread.join(DEADLINE.toMillis());
             }
             assertThat(loop.failure()).isInstanceOf(EventWriter.ProducerUnusable.class)
-                    .hasMessageContaining("grant this principal WRITE on " + updates)
-                    .hasMessageContaining("restart the trainer");
-            assertThat(log).anyMatch(l -> l.startsWith("promoter: stopped: cannot write to " + updates));
+                    .hasMessageContaining("ClusterAuthorizationException");
+            assertThat(log).anyMatch(l -> l.startsWith("promoter: stopped: cannot write to " + updates)
+                    && l.endsWith("(grant this principal WRITE on " + updates + ": docs/OPERATIONS.md#kafka-acls);"
+                            + " restart the trainer"));
         }
     }
 

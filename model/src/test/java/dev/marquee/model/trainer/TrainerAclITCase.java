@@ -36,6 +36,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TrainerAclITCase {
     private static final String TRAINER = "trainer";
+    /** Granted the same, but only Describe on the topics the trainer writes. */
+    private static final String NO_WRITE = "no-write";
+    /** Its requests: the other test's worker, reading retrain-requests, must not answer them. */
+    private static final String NO_WRITE_REQUESTS = "retrain-requests-no-write";
     private static final EventCodec<RetrainRequest> REQUESTS = EventCodec.of(RetrainRequest.class);
     private static final EventCodec<Rating> RATINGS = EventCodec.of(Rating.class);
     private static SecuredKafka kafka;
@@ -45,16 +49,19 @@ class TrainerAclITCase {
 
     @BeforeAll
     static void brokerWithTheDocumentedGrants() throws Exception {
-        kafka = SecuredKafka.start(TRAINER);
-        for (String topic : List.of("retrain-requests", "ratings", "labeled-predictions", "model-status")) {
+        kafka = SecuredKafka.start(TRAINER, NO_WRITE);
+        for (String topic : List.of("retrain-requests", NO_WRITE_REQUESTS, "ratings", "labeled-predictions", "model-status")) {
             kafka.createTopic(topic, 1);
             kafka.allow(TRAINER, topic, AclOperation.READ, AclOperation.DESCRIBE);
+            kafka.allow(NO_WRITE, topic, AclOperation.READ, AclOperation.DESCRIBE);
         }
         for (String topic : List.of("retrain-outcomes", "model-updates")) {
             kafka.createTopic(topic, 1);
             kafka.allow(TRAINER, topic, AclOperation.WRITE, AclOperation.DESCRIBE); // Describe: the start's row
+            kafka.allow(NO_WRITE, topic, AclOperation.DESCRIBE);
         }
         kafka.allow(TRAINER, ResourceType.GROUP, "marquee-trainer", PatternType.PREFIXED, AclOperation.READ);
+        kafka.allow(NO_WRITE, ResourceType.GROUP, "marquee-trainer", PatternType.PREFIXED, AclOperation.READ);
     }
 
     @AfterAll
@@ -81,15 +88,10 @@ class TrainerAclITCase {
             producer.send(new ProducerRecord<>("retrain-requests", "r-acl",
                     REQUESTS.encodeToString(new RetrainRequest("r-acl", "under ACLs", System.currentTimeMillis())))).get();
         }
-        List<String> args = new ArrayList<>(List.of("--once", "--bootstrap", kafka.bootstrapServers(), "--registry",
-                registry.toString()));
-        kafka.clientProps(TRAINER).forEach((k, v) -> {
-            if (!k.equals("bootstrap.servers")) args.addAll(List.of("--kafka-prop", k + "=" + v));
-        });
-        CliRuns.Run worker = run(TrainerMain::run, args.toArray(String[]::new));
+        CliRuns.Run worker = runOnce(TRAINER, registry, "marquee-trainer");
         assertThat(worker.code()).as(worker.toString()).isZero();
         assertThat(worker.out() + worker.err()).as(worker.toString()).doesNotContainIgnoringCase("not authorized")
-                .doesNotContain("may not be described").doesNotContain("does not exist");
+                .doesNotContain("may not be described").doesNotContain("may not be written").doesNotContain("does not exist");
 
         List<RetrainOutcome> outcomes = TopicContents.readAll(admin, "retrain-outcomes", EventCodec.of(RetrainOutcome.class));
         assertThat(outcomes).as(worker.toString()).singleElement().satisfies(o -> {
@@ -100,6 +102,44 @@ class TrainerAclITCase {
         assertThat(TopicContents.readAll(admin, "model-updates", EventCodec.of(ModelUpdate.class)))
                 .as("the published version announced, in shadow").singleElement()
                 .satisfies(u -> assertThat(u.shadowVersion).isEqualTo(2));
+    }
+
+    /**
+     * A principal that may write no topic has its producer refused by the brokers for good: the trainer says so at
+     * start, and at its first write stops with the grant to give, instead of a bare "error state".
+     */
+    @Test
+    void aTrainerThatMayWriteNoTopicIsToldAtStartAndStopsAtItsFirstWriteNamingTheGrant() throws Exception {
+        Path registry = tmp.resolve("registry");
+        CliRuns.Run v1 = run(ModelMain::run, "train", "--data", "synthetic:2000", "--registry", registry.toString(),
+                "--epochs", "2", "--batch", "64");
+        assertThat(v1.code()).as(v1.toString()).isZero();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(kafka.clientProps(SecuredKafka.ADMIN),
+                new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(NO_WRITE_REQUESTS, "r-no-write",
+                    REQUESTS.encodeToString(new RetrainRequest("r-no-write", "no write", System.currentTimeMillis())))).get();
+        }
+
+        CliRuns.Run worker = runOnce(NO_WRITE, registry, "marquee-trainer-no-write", "--topic.retrain-requests",
+                NO_WRITE_REQUESTS);
+
+        assertThat(worker.code()).as(worker.toString()).isEqualTo(1);
+        assertThat(worker.out()).as(worker.toString())
+                .contains("trainer: WARNING: topic retrain-outcomes may not be written by this principal (grant it WRITE")
+                .contains("trainer: WARNING: topic model-updates may not be written by this principal (grant it WRITE");
+        assertThat(worker.err()).as(worker.toString()).contains("Kafka failed: cannot write to ")
+                .contains("ClusterAuthorizationException").containsPattern("\\(grant this principal WRITE on "
+                        + "(retrain-outcomes|model-updates): docs/OPERATIONS.md#kafka-acls\\); restart the trainer");
+    }
+
+    private CliRuns.Run runOnce(String user, Path registry, String group, String... more) {
+        List<String> args = new ArrayList<>(List.of("--once", "--bootstrap", kafka.bootstrapServers(), "--registry",
+                registry.toString(), "--group", group));
+        args.addAll(List.of(more));
+        kafka.clientProps(user).forEach((k, v) -> {
+            if (!k.equals("bootstrap.servers")) args.addAll(List.of("--kafka-prop", k + "=" + v));
+        });
+        return run(TrainerMain::run, args.toArray(String[]::new));
     }
 
     private CliRuns.Run run(BiFunction<String[], Console, Integer> main, String... args) {

@@ -438,6 +438,25 @@ class CommonShellTest {
      * The java on PATH is 17 but Maven runs on JAVA_HOME's older Java: the build is refused with that reason, not
      * started to fail on "release version 17 not supported".
      */
+    /** A CPU without AVX (a VM's kvm64 model, say) is refused in words: TensorFlow would abort Java at the first load. */
+    @Test
+    void aCpuWithoutAvxIsRefusedInOneLine() throws Exception {
+        Path noAvx = Files.writeString(dir.resolve("cpuinfo-no-avx"),
+                "processor\t: 0\nflags\t\t: fpu sse2 sse4_2 avx512_bf16x\n\nprocessor\t: 1\nflags\t\t: fpu avx\n");
+        String path = Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH");
+        Run refused = bash("MARQUEE_CPUINFO='" + noAvx + "'; require_tools", path);
+        assertThat(refused.status()).isNotZero();
+        assertThat(refused.err()).startsWith("marquee: this CPU has no AVX").contains("x86-64-v3");
+
+        Path avx = Files.writeString(dir.resolve("cpuinfo-avx"), "processor\t: 0\nflags\t\t: fpu sse2 avx avx2\n");
+        Path arm = Files.writeString(dir.resolve("cpuinfo-arm"), "processor\t: 0\nFeatures\t: fp asimd\n");
+        for (Path fine : List.of(avx, arm)) {
+            Run run = bash("MARQUEE_CPUINFO='" + fine + "'; require_tools; echo checked", path);
+            assertThat(run.err()).as(fine.toString()).doesNotContain("AVX");
+            assertThat(run.out()).as(fine.toString()).contains("checked");
+        }
+    }
+
     @Test
     void aMavenOnAnOlderJavaIsRefusedBeforeTheBuild() throws Exception {
         Path bin = Files.createDirectories(dir.resolve("bin-mvn11"));
