@@ -120,6 +120,11 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         waiting = new java.util.ArrayDeque<>();
         failedAlone = new java.util.IdentityHashMap<>();
         subtask = context.getTaskInfo().getIndexOfThisSubtask();
+        try {
+            dev.marquee.model.TensorFlowHost.check(); // before the GPU probe, which would blame the card
+        } catch (dev.marquee.model.TensorFlowHost.UnsupportedHostError e) {
+            throw startFailure(context, new IOException(nativeLibraryFailure(modelName, e), e));
+        }
         int cores = Runtime.getRuntime().availableProcessors();
         int localSlots = Math.min(cores, context.getTaskInfo().getNumberOfParallelSubtasks());
         int cpuShare = DeviceSelector.cpuShare(cores, localSlots);

@@ -60,7 +60,8 @@ final class EventWriter {
             throw new KafkaException("interrupted while writing to " + record.topic(), e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof ClusterAuthorizationException refused) throw new ProducerUnusable(record.topic(), refused);
-            throw new KafkaException("cannot write to " + record.topic() + ": " + e.getCause().getMessage(), e.getCause());
+            throw new WriteFailed(record.topic(), "cannot write to " + record.topic() + ": " + e.getCause().getMessage(),
+                    e.getCause());
         } catch (TimeoutException e) {
             throw new KafkaException("no acknowledgement from " + record.topic() + " within " + ackTimeoutMs / 1000 + " s", e);
         } catch (org.apache.kafka.common.errors.InterruptException e) {
@@ -72,23 +73,39 @@ final class EventWriter {
         }
     }
 
-    /**
-     * The brokers refused this producer's id (a principal that may write no topic), or it failed otherwise for good:
-     * no write of this process's producer succeeds again, whatever is granted later.
-     */
-    static final class ProducerUnusable extends KafkaException {
+    /** A write the brokers answered with an error: its topic, and the grant to give when it was a refusal. */
+    static class WriteFailed extends KafkaException {
         private final String topic;
 
-        ProducerUnusable(String topic, Throwable cause) {
-            super("cannot write to " + topic + ": the Kafka producer refuses every write since " + cause, cause);
+        WriteFailed(String topic, String message, Throwable cause) {
+            super(message, cause);
             this.topic = topic;
+        }
+
+        /** The grant that lets the write through, when the brokers' ACLs refused it; else empty. */
+        String grantAdvice() {
+            return getCause() instanceof AuthorizationException
+                    ? " (grant this principal WRITE on " + topic + ": docs/OPERATIONS.md#kafka-acls)" : "";
         }
 
         /** What the trainer, whose process holds the producer, tells its operator. */
         String trainerAdvice() {
-            return getCause() instanceof AuthorizationException
-                    ? " (grant this principal WRITE on " + topic + ": docs/OPERATIONS.md#kafka-acls); restart the trainer"
-                    : "; restart the trainer";
+            return grantAdvice();
+        }
+    }
+
+    /**
+     * The brokers refused this producer's id (a principal that may write no topic), or it failed otherwise for good:
+     * no write of this process's producer succeeds again, whatever is granted later.
+     */
+    static final class ProducerUnusable extends WriteFailed {
+        ProducerUnusable(String topic, Throwable cause) {
+            super(topic, "cannot write to " + topic + ": the Kafka producer refuses every write since " + cause, cause);
+        }
+
+        @Override
+        String trainerAdvice() {
+            return grantAdvice() + "; restart the trainer";
         }
     }
 }

@@ -78,8 +78,8 @@ public final class TrainerCommand extends ConsoleCommand {
             worker.run();
             return 0;
         } catch (KafkaException e) {
-            if (e instanceof EventWriter.ProducerUnusable unusable) {
-                throw CliException.failure("Kafka failed: " + e.getMessage() + unusable.trainerAdvice());
+            if (e instanceof EventWriter.WriteFailed failed) {
+                throw CliException.failure("Kafka failed: " + e.getMessage() + failed.trainerAdvice());
             }
             throw CliException.failure("Kafka failed: " + e.getMessage()
                     + (e.getCause() != null ? " (" + e.getCause().getMessage() + ")" : ""));

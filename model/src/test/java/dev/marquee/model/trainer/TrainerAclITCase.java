@@ -40,6 +40,9 @@ class TrainerAclITCase {
     private static final String NO_WRITE = "no-write";
     /** Its requests: the other test's worker, reading retrain-requests, must not answer them. */
     private static final String NO_WRITE_REQUESTS = "retrain-requests-no-write";
+    /** Granted WRITE on model-updates but not on retrain-outcomes: its producer is accepted, one topic refused. */
+    private static final String NO_OUTCOMES = "no-outcomes";
+    private static final String NO_OUTCOMES_REQUESTS = "retrain-requests-no-outcomes";
     private static final EventCodec<RetrainRequest> REQUESTS = EventCodec.of(RetrainRequest.class);
     private static final EventCodec<Rating> RATINGS = EventCodec.of(Rating.class);
     private static SecuredKafka kafka;
@@ -49,19 +52,24 @@ class TrainerAclITCase {
 
     @BeforeAll
     static void brokerWithTheDocumentedGrants() throws Exception {
-        kafka = SecuredKafka.start(TRAINER, NO_WRITE);
-        for (String topic : List.of("retrain-requests", NO_WRITE_REQUESTS, "ratings", "labeled-predictions", "model-status")) {
+        kafka = SecuredKafka.start(TRAINER, NO_WRITE, NO_OUTCOMES);
+        for (String topic : List.of("retrain-requests", NO_WRITE_REQUESTS, NO_OUTCOMES_REQUESTS, "ratings",
+                "labeled-predictions", "model-status")) {
             kafka.createTopic(topic, 1);
-            kafka.allow(TRAINER, topic, AclOperation.READ, AclOperation.DESCRIBE);
-            kafka.allow(NO_WRITE, topic, AclOperation.READ, AclOperation.DESCRIBE);
+            for (String user : List.of(TRAINER, NO_WRITE, NO_OUTCOMES)) {
+                kafka.allow(user, topic, AclOperation.READ, AclOperation.DESCRIBE);
+            }
         }
         for (String topic : List.of("retrain-outcomes", "model-updates")) {
             kafka.createTopic(topic, 1);
             kafka.allow(TRAINER, topic, AclOperation.WRITE, AclOperation.DESCRIBE); // Describe: the start's row
             kafka.allow(NO_WRITE, topic, AclOperation.DESCRIBE);
         }
-        kafka.allow(TRAINER, ResourceType.GROUP, "marquee-trainer", PatternType.PREFIXED, AclOperation.READ);
-        kafka.allow(NO_WRITE, ResourceType.GROUP, "marquee-trainer", PatternType.PREFIXED, AclOperation.READ);
+        kafka.allow(NO_OUTCOMES, "model-updates", AclOperation.WRITE, AclOperation.DESCRIBE);
+        kafka.allow(NO_OUTCOMES, "retrain-outcomes", AclOperation.DESCRIBE);
+        for (String user : List.of(TRAINER, NO_WRITE, NO_OUTCOMES)) {
+            kafka.allow(user, ResourceType.GROUP, "marquee-trainer", PatternType.PREFIXED, AclOperation.READ);
+        }
     }
 
     @AfterAll
@@ -130,6 +138,31 @@ class TrainerAclITCase {
         assertThat(worker.err()).as(worker.toString()).contains("Kafka failed: cannot write to ")
                 .contains("ClusterAuthorizationException").containsPattern("\\(grant this principal WRITE on "
                         + "(retrain-outcomes|model-updates): docs/OPERATIONS.md#kafka-acls\\); restart the trainer");
+    }
+
+    /** WRITE on model-updates only: the outcome's refusal names the grant it needs (the producer itself is accepted). */
+    @Test
+    void aTrainerRefusedOneTopicNamesTheGrantItNeeds() throws Exception {
+        Path registry = tmp.resolve("registry");
+        CliRuns.Run v1 = run(ModelMain::run, "train", "--data", "synthetic:2000", "--registry", registry.toString(),
+                "--epochs", "2", "--batch", "64");
+        assertThat(v1.code()).as(v1.toString()).isZero();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(kafka.clientProps(SecuredKafka.ADMIN),
+                new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(NO_OUTCOMES_REQUESTS, "r-no-outcomes", REQUESTS.encodeToString(
+                    new RetrainRequest("r-no-outcomes", "no outcomes", System.currentTimeMillis())))).get();
+        }
+
+        CliRuns.Run worker = runOnce(NO_OUTCOMES, registry, "marquee-trainer-no-outcomes", "--topic.retrain-requests",
+                NO_OUTCOMES_REQUESTS);
+
+        assertThat(worker.code()).as(worker.toString()).isEqualTo(1);
+        assertThat(worker.out()).as(worker.toString())
+                .contains("trainer: WARNING: topic retrain-outcomes may not be written by this principal")
+                .doesNotContain("WARNING: topic model-updates");
+        assertThat(worker.err()).as(worker.toString()).contains("Kafka failed: cannot write to retrain-outcomes: ")
+                .contains("Not authorized", "(grant this principal WRITE on retrain-outcomes: docs/OPERATIONS.md#kafka-acls)")
+                .doesNotContain("restart the trainer");
     }
 
     private CliRuns.Run runOnce(String user, Path registry, String group, String... more) {
