@@ -114,8 +114,8 @@ final class ShadowLoop implements Runnable, AutoCloseable {
             } catch (Exception e) {
                 // a Kafka outage, a bad PINNED or serving.json by hand, an IO error: all may pass, so try again
                 backoffMs = backoffMs == 0 ? FIRST_BACKOFF_MS : Math.min(MAX_BACKOFF_MS, backoffMs * 2);
-                out.accept("promoter: " + e + (e instanceof EventWriter.WriteFailed failed ? failed.grantAdvice() : "")
-                        + "; trying again in " + backoffMs / 1000.0 + " s");
+                out.accept("promoter: " + (e instanceof EventWriter.WriteFailed failed ? e.getMessage() + failed.grantAdvice()
+                        : e.toString()) + "; trying again in " + backoffMs / 1000.0 + " s");
                 try {
                     if (stopped.await(backoffMs, TimeUnit.MILLISECONDS)) return;
                 } catch (InterruptedException interrupted) {

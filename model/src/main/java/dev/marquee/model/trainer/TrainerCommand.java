@@ -82,7 +82,7 @@ public final class TrainerCommand extends ConsoleCommand {
                 throw CliException.failure("Kafka failed: " + e.getMessage() + failed.trainerAdvice());
             }
             throw CliException.failure("Kafka failed: " + e.getMessage()
-                    + (e.getCause() != null ? " (" + e.getCause().getMessage() + ")" : ""));
+                    + (e.getCause() != null && e.getCause().getMessage() != null ? " (" + e.getCause().getMessage() + ")" : ""));
         } finally {
             closed.countDown();
             if (hook != null) removeShutdownHook(hook);

@@ -426,7 +426,9 @@ final class TrainerWorker implements AutoCloseable {
      * again after every restart), or the brokers create the mistyped topic, which no trigger reads.
      */
     private void warnAboutOutputTopics() {
-        for (String topic : List.of(settings.outcomesTopic(), settings.updatesTopic())) {
+        List<String> outputs = List.of(settings.outcomesTopic(), settings.updatesTopic());
+        int refusedWrites = 0;
+        for (String topic : outputs) {
             String problem = settings.kafka().topicProblem(topic, java.time.Duration.ofSeconds(15));
             if (problem != null) {
                 out.accept("trainer: WARNING: topic " + topic + " " + problem + " at " + settings.kafka().bootstrap()
@@ -436,11 +438,16 @@ final class TrainerWorker implements AutoCloseable {
             }
             String refused = settings.kafka().writeRefused(topic, java.time.Duration.ofSeconds(15));
             if (refused != null) {
-                // a principal that may write no topic at all has its producer refused for good: a grant given later
-                // needs a restart (EventWriter.ProducerUnusable)
+                refusedWrites++;
                 out.accept("trainer: WARNING: topic " + topic + " " + refused + " at " + settings.kafka().bootstrap()
-                        + ": the trainer writes to it after each training; restart the trainer once it is granted");
+                        + ": the trainer writes to it after each training");
             }
+        }
+        if (refusedWrites == outputs.size()) {
+            // most likely it may write no topic at all: the brokers then refuse its producer for good
+            // (EventWriter.ProducerUnusable), and a grant given later needs a restart
+            out.accept("trainer: WARNING: a principal that may write no topic has its Kafka producer refused for good:"
+                    + " restart the trainer once the grants are given");
         }
     }
 

@@ -37,7 +37,7 @@ class ShadowLoopAclITCase {
 
     @BeforeAll
     static void broker() {
-        kafka = SecuredKafka.start("no-labels", "labels-described", "no-write");
+        kafka = SecuredKafka.start("no-labels", "labels-described", "no-write", "updates-refused");
     }
 
     @AfterAll
@@ -93,6 +93,45 @@ class ShadowLoopAclITCase {
             assertThat(log).anyMatch(l -> l.startsWith("promoter: stopped: cannot write to " + updates)
                     && l.endsWith("(grant this principal WRITE on " + updates + ": docs/OPERATIONS.md#kafka-acls);"
                             + " restart the trainer"));
+        }
+    }
+
+    /**
+     * WRITE on another topic but not on model-updates: the producer is accepted, the announcement refused. The round is
+     * tried again naming the grant, and a grant given later is taken without a restart.
+     */
+    @Test
+    void anAnnouncementRefusedAloneIsTriedAgainNamingTheGrantAndTakesOneGivenLater() throws Exception {
+        String status = "model-status-d";
+        String updates = "model-updates-d";
+        for (String topic : List.of("labeled-predictions-d", status, updates, "retrain-outcomes-d")) {
+            kafka.createTopic(topic, 1);
+        }
+        kafka.allow("updates-refused", updates, AclOperation.DESCRIBE);
+        kafka.allow("updates-refused", status, AclOperation.READ, AclOperation.DESCRIBE);
+        kafka.allow("updates-refused", "retrain-outcomes-d", AclOperation.WRITE, AclOperation.DESCRIBE);
+        ModelRegistry registry = pinnedRegistry();
+        List<String> log = new CopyOnWriteArrayList<>();
+        KafkaClients clients = new KafkaClients(kafka.bootstrapServers(), kafka.clientProps("updates-refused"));
+        try (KafkaProducer<String, byte[]> producer = clients.producer();
+                ShadowLoop loop = new ShadowLoop(clients, clients.writer(producer), "labeled-predictions-d", status,
+                        updates, promoter(registry, log), log::add)) {
+            Thread thread = new Thread(loop, "test-promoter");
+            thread.start();
+            try {
+                await("the refused announcement said").atMost(DEADLINE).until(() -> log.stream().anyMatch(l ->
+                        l.startsWith("promoter: cannot write to " + updates + ": ")
+                                && l.contains("(grant this principal WRITE on " + updates
+                                        + ": docs/OPERATIONS.md#kafka-acls); trying again in ")));
+                kafka.allow("updates-refused", updates, AclOperation.WRITE);
+                await("the pin announced once granted").atMost(DEADLINE).until(() -> TopicContents.readAll(
+                        kafka.clientProps(SecuredKafka.ADMIN), updates, UPDATES)
+                        .stream().anyMatch(u -> u.version == 1 && u.shadowVersion == 0));
+                assertThat(loop.failure()).isNull();
+            } finally {
+                loop.stop();
+                thread.join(DEADLINE.toMillis());
+            }
         }
     }
 

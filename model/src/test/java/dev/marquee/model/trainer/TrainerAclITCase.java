@@ -134,7 +134,8 @@ class TrainerAclITCase {
         assertThat(worker.code()).as(worker.toString()).isEqualTo(1);
         assertThat(worker.out()).as(worker.toString())
                 .contains("trainer: WARNING: topic retrain-outcomes may not be written by this principal (grant it WRITE")
-                .contains("trainer: WARNING: topic model-updates may not be written by this principal (grant it WRITE");
+                .contains("trainer: WARNING: topic model-updates may not be written by this principal (grant it WRITE")
+                .contains("restart the trainer once the grants are given");
         assertThat(worker.err()).as(worker.toString()).contains("Kafka failed: cannot write to ")
                 .contains("ClusterAuthorizationException").containsPattern("\\(grant this principal WRITE on "
                         + "(retrain-outcomes|model-updates): docs/OPERATIONS.md#kafka-acls\\); restart the trainer");
@@ -159,7 +160,7 @@ class TrainerAclITCase {
         assertThat(worker.code()).as(worker.toString()).isEqualTo(1);
         assertThat(worker.out()).as(worker.toString())
                 .contains("trainer: WARNING: topic retrain-outcomes may not be written by this principal")
-                .doesNotContain("WARNING: topic model-updates");
+                .doesNotContain("WARNING: topic model-updates").doesNotContain("restart the trainer");
         assertThat(worker.err()).as(worker.toString()).contains("Kafka failed: cannot write to retrain-outcomes: ")
                 .contains("Not authorized", "(grant this principal WRITE on retrain-outcomes: docs/OPERATIONS.md#kafka-acls)")
                 .doesNotContain("restart the trainer");
