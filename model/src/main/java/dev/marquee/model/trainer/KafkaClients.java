@@ -98,6 +98,9 @@ final class KafkaClients {
         return p;
     }
 
+    /** How {@link #topicProblem} begins when this principal may not describe the topic (and so not write it). */
+    static final String NOT_DESCRIBABLE = "may not be described by this principal";
+
     /**
      * Why a write to {@code topic} cannot reach a reader, as the brokers answer it: it does not exist, this principal may
      * not describe it, or its name is invalid; null when it exists, or when they do not answer in time (a write then
@@ -108,7 +111,7 @@ final class KafkaClients {
             java.util.List<org.apache.kafka.common.PartitionInfo> partitions = c.partitionsFor(topic, timeout);
             return partitions == null || partitions.isEmpty() ? "does not exist" : null;
         } catch (org.apache.kafka.common.errors.TopicAuthorizationException e) {
-            return "may not be described by this principal (" + e.getMessage() + ")";
+            return NOT_DESCRIBABLE + " (" + e.getMessage() + ")";
         } catch (org.apache.kafka.common.errors.InvalidTopicException e) {
             return "is not a valid topic name (" + e.getMessage() + ")";
         } catch (org.apache.kafka.common.errors.AuthenticationException e) {

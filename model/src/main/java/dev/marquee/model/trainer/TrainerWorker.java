@@ -434,6 +434,7 @@ final class TrainerWorker implements AutoCloseable {
                 out.accept("trainer: WARNING: topic " + topic + " " + problem + " at " + settings.kafka().bootstrap()
                         + ": the trainer writes to it after each training (a typo? `marquee kafka` creates marquee's"
                         + " topics; infra/kafka/create-topics.sh does on a cluster)");
+                if (problem.startsWith(KafkaClients.NOT_DESCRIBABLE)) refusedWrites++; // no DESCRIBE, no WRITE either
                 continue;
             }
             String refused = settings.kafka().writeRefused(topic, java.time.Duration.ofSeconds(15));

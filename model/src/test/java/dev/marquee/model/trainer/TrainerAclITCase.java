@@ -43,6 +43,9 @@ class TrainerAclITCase {
     /** Granted WRITE on model-updates but not on retrain-outcomes: its producer is accepted, one topic refused. */
     private static final String NO_OUTCOMES = "no-outcomes";
     private static final String NO_OUTCOMES_REQUESTS = "retrain-requests-no-outcomes";
+    /** Describe on model-updates, nothing on retrain-outcomes; its requests topic stays empty. */
+    private static final String NO_OUTPUTS = "no-outputs";
+    private static final String NO_OUTPUTS_REQUESTS = "retrain-requests-no-outputs";
     private static final EventCodec<RetrainRequest> REQUESTS = EventCodec.of(RetrainRequest.class);
     private static final EventCodec<Rating> RATINGS = EventCodec.of(Rating.class);
     private static SecuredKafka kafka;
@@ -52,22 +55,23 @@ class TrainerAclITCase {
 
     @BeforeAll
     static void brokerWithTheDocumentedGrants() throws Exception {
-        kafka = SecuredKafka.start(TRAINER, NO_WRITE, NO_OUTCOMES);
-        for (String topic : List.of("retrain-requests", NO_WRITE_REQUESTS, NO_OUTCOMES_REQUESTS, "ratings",
-                "labeled-predictions", "model-status")) {
+        kafka = SecuredKafka.start(TRAINER, NO_WRITE, NO_OUTCOMES, NO_OUTPUTS);
+        for (String topic : List.of("retrain-requests", NO_WRITE_REQUESTS, NO_OUTCOMES_REQUESTS, NO_OUTPUTS_REQUESTS,
+                "ratings", "labeled-predictions", "model-status")) {
             kafka.createTopic(topic, 1);
-            for (String user : List.of(TRAINER, NO_WRITE, NO_OUTCOMES)) {
+            for (String user : List.of(TRAINER, NO_WRITE, NO_OUTCOMES, NO_OUTPUTS)) {
                 kafka.allow(user, topic, AclOperation.READ, AclOperation.DESCRIBE);
             }
         }
         for (String topic : List.of("retrain-outcomes", "model-updates")) {
             kafka.createTopic(topic, 1);
             kafka.allow(TRAINER, topic, AclOperation.WRITE, AclOperation.DESCRIBE); // Describe: the start's row
-            kafka.allow(NO_WRITE, topic, AclOperation.DESCRIBE);
         }
+        for (String topic : List.of("retrain-outcomes", "model-updates")) kafka.allow(NO_WRITE, topic, AclOperation.DESCRIBE);
+        kafka.allow(NO_OUTPUTS, "model-updates", AclOperation.DESCRIBE); // and nothing on retrain-outcomes
         kafka.allow(NO_OUTCOMES, "model-updates", AclOperation.WRITE, AclOperation.DESCRIBE);
         kafka.allow(NO_OUTCOMES, "retrain-outcomes", AclOperation.DESCRIBE);
-        for (String user : List.of(TRAINER, NO_WRITE, NO_OUTCOMES)) {
+        for (String user : List.of(TRAINER, NO_WRITE, NO_OUTCOMES, NO_OUTPUTS)) {
             kafka.allow(user, ResourceType.GROUP, "marquee-trainer", PatternType.PREFIXED, AclOperation.READ);
         }
     }
@@ -118,15 +122,7 @@ class TrainerAclITCase {
      */
     @Test
     void aTrainerThatMayWriteNoTopicIsToldAtStartAndStopsAtItsFirstWriteNamingTheGrant() throws Exception {
-        Path registry = tmp.resolve("registry");
-        CliRuns.Run v1 = run(ModelMain::run, "train", "--data", "synthetic:2000", "--registry", registry.toString(),
-                "--epochs", "2", "--batch", "64");
-        assertThat(v1.code()).as(v1.toString()).isZero();
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(kafka.clientProps(SecuredKafka.ADMIN),
-                new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>(NO_WRITE_REQUESTS, "r-no-write",
-                    REQUESTS.encodeToString(new RetrainRequest("r-no-write", "no write", System.currentTimeMillis())))).get();
-        }
+        Path registry = versionOneAndARequestOn(NO_WRITE_REQUESTS);
 
         CliRuns.Run worker = runOnce(NO_WRITE, registry, "marquee-trainer-no-write", "--topic.retrain-requests",
                 NO_WRITE_REQUESTS);
@@ -144,15 +140,7 @@ class TrainerAclITCase {
     /** WRITE on model-updates only: the outcome's refusal names the grant it needs (the producer itself is accepted). */
     @Test
     void aTrainerRefusedOneTopicNamesTheGrantItNeeds() throws Exception {
-        Path registry = tmp.resolve("registry");
-        CliRuns.Run v1 = run(ModelMain::run, "train", "--data", "synthetic:2000", "--registry", registry.toString(),
-                "--epochs", "2", "--batch", "64");
-        assertThat(v1.code()).as(v1.toString()).isZero();
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(kafka.clientProps(SecuredKafka.ADMIN),
-                new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>(NO_OUTCOMES_REQUESTS, "r-no-outcomes", REQUESTS.encodeToString(
-                    new RetrainRequest("r-no-outcomes", "no outcomes", System.currentTimeMillis())))).get();
-        }
+        Path registry = versionOneAndARequestOn(NO_OUTCOMES_REQUESTS);
 
         CliRuns.Run worker = runOnce(NO_OUTCOMES, registry, "marquee-trainer-no-outcomes", "--topic.retrain-requests",
                 NO_OUTCOMES_REQUESTS);
@@ -164,6 +152,39 @@ class TrainerAclITCase {
         assertThat(worker.err()).as(worker.toString()).contains("Kafka failed: cannot write to retrain-outcomes: ")
                 .contains("Not authorized", "(grant this principal WRITE on retrain-outcomes: docs/OPERATIONS.md#kafka-acls)")
                 .doesNotContain("restart the trainer");
+    }
+
+    /** A topic it may not even describe counts as one it may not write: neither output writable, the restart is advised. */
+    @Test
+    void aTrainerThatMayNotDescribeOneOutputAndNotWriteTheOtherIsToldToRestartOnceGranted() throws Exception {
+        Path registry = tmp.resolve("registry");
+        CliRuns.Run v1 = run(ModelMain::run, "train", "--data", "synthetic:2000", "--registry", registry.toString(),
+                "--epochs", "1", "--batch", "64");
+        assertThat(v1.code()).as(v1.toString()).isZero();
+
+        CliRuns.Run worker = runOnce(NO_OUTPUTS, registry, "marquee-trainer-no-outputs", "--topic.retrain-requests",
+                NO_OUTPUTS_REQUESTS);
+
+        assertThat(worker.code()).as("no request to handle").isZero();
+        assertThat(worker.out()).as(worker.toString())
+                .contains("trainer: WARNING: topic retrain-outcomes may not be described by this principal")
+                .contains("trainer: WARNING: topic model-updates may not be written by this principal")
+                .contains("restart the trainer once the grants are given");
+    }
+
+    /** A registry whose version 1 a short training made, and a retrain request waiting on {@code requestsTopic}. */
+    private Path versionOneAndARequestOn(String requestsTopic) throws Exception {
+        Path registry = tmp.resolve("registry");
+        CliRuns.Run v1 = run(ModelMain::run, "train", "--data", "synthetic:2000", "--registry", registry.toString(),
+                "--epochs", "2", "--batch", "64");
+        assertThat(v1.code()).as(v1.toString()).isZero();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(kafka.clientProps(SecuredKafka.ADMIN),
+                new StringSerializer(), new StringSerializer())) {
+            String id = "r-" + requestsTopic;
+            producer.send(new ProducerRecord<>(requestsTopic, id,
+                    REQUESTS.encodeToString(new RetrainRequest(id, "under ACLs", System.currentTimeMillis())))).get();
+        }
+        return registry;
     }
 
     private CliRuns.Run runOnce(String user, Path registry, String group, String... more) {
