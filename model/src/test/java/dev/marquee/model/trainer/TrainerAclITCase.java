@@ -46,6 +46,10 @@ class TrainerAclITCase {
     /** Describe on model-updates, nothing on retrain-outcomes; its requests topic stays empty. */
     private static final String NO_OUTPUTS = "no-outputs";
     private static final String NO_OUTPUTS_REQUESTS = "retrain-requests-no-outputs";
+    /** WRITE on retrain-outcomes, Describe only on model-updates; its own requests and labels. */
+    private static final String NO_UPDATES = "no-updates";
+    private static final String NO_UPDATES_REQUESTS = "retrain-requests-no-updates";
+    private static final String NO_UPDATES_RATINGS = "ratings-no-updates";
     private static final EventCodec<RetrainRequest> REQUESTS = EventCodec.of(RetrainRequest.class);
     private static final EventCodec<Rating> RATINGS = EventCodec.of(Rating.class);
     private static SecuredKafka kafka;
@@ -55,11 +59,11 @@ class TrainerAclITCase {
 
     @BeforeAll
     static void brokerWithTheDocumentedGrants() throws Exception {
-        kafka = SecuredKafka.start(TRAINER, NO_WRITE, NO_OUTCOMES, NO_OUTPUTS);
+        kafka = SecuredKafka.start(TRAINER, NO_WRITE, NO_OUTCOMES, NO_OUTPUTS, NO_UPDATES);
         for (String topic : List.of("retrain-requests", NO_WRITE_REQUESTS, NO_OUTCOMES_REQUESTS, NO_OUTPUTS_REQUESTS,
-                "ratings", "labeled-predictions", "model-status")) {
+                NO_UPDATES_REQUESTS, "ratings", NO_UPDATES_RATINGS, "labeled-predictions", "model-status")) {
             kafka.createTopic(topic, 1);
-            for (String user : List.of(TRAINER, NO_WRITE, NO_OUTCOMES, NO_OUTPUTS)) {
+            for (String user : List.of(TRAINER, NO_WRITE, NO_OUTCOMES, NO_OUTPUTS, NO_UPDATES)) {
                 kafka.allow(user, topic, AclOperation.READ, AclOperation.DESCRIBE);
             }
         }
@@ -71,7 +75,9 @@ class TrainerAclITCase {
         kafka.allow(NO_OUTPUTS, "model-updates", AclOperation.DESCRIBE); // and nothing on retrain-outcomes
         kafka.allow(NO_OUTCOMES, "model-updates", AclOperation.WRITE, AclOperation.DESCRIBE);
         kafka.allow(NO_OUTCOMES, "retrain-outcomes", AclOperation.DESCRIBE);
-        for (String user : List.of(TRAINER, NO_WRITE, NO_OUTCOMES, NO_OUTPUTS)) {
+        kafka.allow(NO_UPDATES, "retrain-outcomes", AclOperation.WRITE, AclOperation.DESCRIBE);
+        kafka.allow(NO_UPDATES, "model-updates", AclOperation.DESCRIBE);
+        for (String user : List.of(TRAINER, NO_WRITE, NO_OUTCOMES, NO_OUTPUTS, NO_UPDATES)) {
             kafka.allow(user, ResourceType.GROUP, "marquee-trainer", PatternType.PREFIXED, AclOperation.READ);
         }
     }
@@ -83,23 +89,8 @@ class TrainerAclITCase {
 
     @Test
     void theWorkerAnswersARequestWithTheGrantsTheDocsList() throws Exception {
-        Path registry = tmp.resolve("registry");
-        CliRuns.Run v1 = run(ModelMain::run, "train", "--data", "synthetic:2000", "--registry", registry.toString(),
-                "--epochs", "10", "--batch", "64", "--patience", "10");
-        assertThat(v1.code()).as(v1.toString()).isZero();
-
+        Path registry = aRetrainThatPublishes("ratings", "retrain-requests", "r-acl");
         Properties admin = kafka.clientProps(SecuredKafka.ADMIN);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(admin, new StringSerializer(), new StringSerializer())) {
-            // half the users now rate two stars higher: a retrain on them beats version 1, so it is published
-            for (Rating r : new SyntheticRatings(42).users(100).movies(200).ratingsPerUser(30)
-                    .timeRange(893_300_000L, 895_000_000L).generate().ratings()) {
-                float rating = Integer.parseInt(r.userId) <= 50 ? Math.min(5f, r.rating + 2f) : r.rating;
-                producer.send(new ProducerRecord<>("ratings", r.userId,
-                        RATINGS.encodeToString(new Rating(r.userId, r.movieTitle, rating, r.timestamp))));
-            }
-            producer.send(new ProducerRecord<>("retrain-requests", "r-acl",
-                    REQUESTS.encodeToString(new RetrainRequest("r-acl", "under ACLs", System.currentTimeMillis())))).get();
-        }
         CliRuns.Run worker = runOnce(TRAINER, registry, "marquee-trainer");
         assertThat(worker.code()).as(worker.toString()).isZero();
         assertThat(worker.out() + worker.err()).as(worker.toString()).doesNotContainIgnoringCase("not authorized")
@@ -170,6 +161,49 @@ class TrainerAclITCase {
                 .contains("trainer: WARNING: topic retrain-outcomes may not be described by this principal")
                 .contains("trainer: WARNING: topic model-updates may not be written by this principal")
                 .contains("restart the trainer once the grants are given");
+    }
+
+    /**
+     * WRITE on retrain-outcomes only: a retrain that publishes stops the worker at its announcement, before its outcome,
+     * and the request is left for after the restart.
+     */
+    @Test
+    void aTrainerRefusedModelUpdatesStopsAtTheAnnouncementBeforeTheOutcome() throws Exception {
+        Path registry = aRetrainThatPublishes(NO_UPDATES_RATINGS, NO_UPDATES_REQUESTS, "r-no-updates");
+
+        CliRuns.Run worker = runOnce(NO_UPDATES, registry, "marquee-trainer-no-updates", "--topic.retrain-requests",
+                NO_UPDATES_REQUESTS, "--topic.ratings", NO_UPDATES_RATINGS);
+
+        assertThat(worker.code()).as(worker.toString()).isEqualTo(1);
+        assertThat(worker.err()).as(worker.toString()).contains("Kafka failed: cannot write to model-updates: ")
+                .contains("(grant this principal WRITE on model-updates: docs/OPERATIONS.md#kafka-acls)")
+                .doesNotContain("restart the trainer");
+        assertThat(TopicContents.readAll(kafka.clientProps(SecuredKafka.ADMIN), "retrain-outcomes",
+                EventCodec.of(RetrainOutcome.class))).as("no outcome before its announcement")
+                .noneMatch(o -> o.requestId.equals("r-no-updates"));
+    }
+
+    /**
+     * Version 1 of a registry, labels on {@code ratingsTopic} in which half the users rate two stars higher (a retrain on
+     * them beats version 1, so it is published) and a retrain request on {@code requestsTopic}.
+     */
+    private Path aRetrainThatPublishes(String ratingsTopic, String requestsTopic, String id) throws Exception {
+        Path registry = tmp.resolve("registry");
+        CliRuns.Run v1 = run(ModelMain::run, "train", "--data", "synthetic:2000", "--registry", registry.toString(),
+                "--epochs", "10", "--batch", "64", "--patience", "10");
+        assertThat(v1.code()).as(v1.toString()).isZero();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(kafka.clientProps(SecuredKafka.ADMIN),
+                new StringSerializer(), new StringSerializer())) {
+            for (Rating r : new SyntheticRatings(42).users(100).movies(200).ratingsPerUser(30)
+                    .timeRange(893_300_000L, 895_000_000L).generate().ratings()) {
+                float rating = Integer.parseInt(r.userId) <= 50 ? Math.min(5f, r.rating + 2f) : r.rating;
+                producer.send(new ProducerRecord<>(ratingsTopic, r.userId,
+                        RATINGS.encodeToString(new Rating(r.userId, r.movieTitle, rating, r.timestamp))));
+            }
+            producer.send(new ProducerRecord<>(requestsTopic, id,
+                    REQUESTS.encodeToString(new RetrainRequest(id, "under ACLs", System.currentTimeMillis())))).get();
+        }
+        return registry;
     }
 
     /** A registry whose version 1 a short training made, and a retrain request waiting on {@code requestsTopic}. */
