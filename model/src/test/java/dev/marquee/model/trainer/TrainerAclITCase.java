@@ -16,8 +16,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.function.BiFunction;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourceType;
@@ -93,6 +96,7 @@ class TrainerAclITCase {
         Properties admin = kafka.clientProps(SecuredKafka.ADMIN);
         CliRuns.Run worker = runOnce(TRAINER, registry, "marquee-trainer");
         assertThat(worker.code()).as(worker.toString()).isZero();
+        assertThat(committedOffset("marquee-trainer", "retrain-requests")).as("the answered request committed").isEqualTo(1);
         assertThat(worker.out() + worker.err()).as(worker.toString()).doesNotContainIgnoringCase("not authorized")
                 .doesNotContain("may not be described").doesNotContain("may not be written").doesNotContain("does not exist");
 
@@ -143,6 +147,7 @@ class TrainerAclITCase {
         assertThat(worker.err()).as(worker.toString()).contains("Kafka failed: cannot write to retrain-outcomes: ")
                 .contains("Not authorized", "(grant this principal WRITE on retrain-outcomes: docs/OPERATIONS.md#kafka-acls)")
                 .doesNotContain("restart the trainer");
+        assertLeftForAfterTheRestart("marquee-trainer-no-outcomes", NO_OUTCOMES_REQUESTS);
     }
 
     /** A topic it may not even describe counts as one it may not write: neither output writable, the restart is advised. */
@@ -181,6 +186,21 @@ class TrainerAclITCase {
         assertThat(TopicContents.readAll(kafka.clientProps(SecuredKafka.ADMIN), "retrain-outcomes",
                 EventCodec.of(RetrainOutcome.class))).as("no outcome before its announcement")
                 .noneMatch(o -> o.requestId.equals("r-no-updates"));
+        assertLeftForAfterTheRestart("marquee-trainer-no-updates", NO_UPDATES_REQUESTS);
+    }
+
+    /** The request not committed: a restarted worker reads it again. */
+    private void assertLeftForAfterTheRestart(String group, String requestsTopic) throws Exception {
+        assertThat(committedOffset(group, requestsTopic)).as("offset committed for " + group).isZero();
+    }
+
+    /** The group's committed offset on the topic's one partition, 0 when it committed none. */
+    private long committedOffset(String group, String topic) throws Exception {
+        try (Admin admin = Admin.create(kafka.clientProps(SecuredKafka.ADMIN))) {
+            OffsetAndMetadata committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+                    .get(new TopicPartition(topic, 0));
+            return committed == null ? 0 : committed.offset();
+        }
     }
 
     /**
