@@ -75,20 +75,28 @@ class ReferenceCacheTest {
             return ReferenceBuckets.of(version, DriftFixtures.profile(version));
         });
         assertThat(cache.get(1).hasProfile).isTrue();
-        CompletableFuture<ReferenceBuckets> next = CompletableFuture.supplyAsync(() -> cache.get(2));
-        assertThat(reading.await(30, TimeUnit.SECONDS)).isTrue();
-        CompletableFuture<ReferenceBuckets> serving = CompletableFuture.supplyAsync(() -> cache.get(1));
-        assertThat(serving.get(30, TimeUnit.SECONDS).version).as("answered while version 2 is read").isEqualTo(1);
-        CompletableFuture<ReferenceBuckets> alsoNext = new CompletableFuture<>();
-        Thread second = new Thread(() -> alsoNext.complete(cache.get(2)), "also-next");
-        second.start();
-        org.awaitility.Awaitility.await("the second asker waits for the read in hand").atMost(java.time.Duration.ofSeconds(30))
-                .until(() -> second.getState() == Thread.State.WAITING);
-        release.countDown();
-        assertThat(next.get(30, TimeUnit.SECONDS).version).isEqualTo(2);
-        assertThat(alsoNext.get(30, TimeUnit.SECONDS)).as("one read, shared").isSameAs(next.get());
-        assertThat(readsOf2).hasValue(1);
+        try {
+            // threads of their own: the common pool may have a single worker (2 cores), and the read holds it
+            CompletableFuture<ReferenceBuckets> next = CompletableFuture.supplyAsync(() -> cache.get(2), OWN_THREAD);
+            assertThat(reading.await(30, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<ReferenceBuckets> serving = CompletableFuture.supplyAsync(() -> cache.get(1), OWN_THREAD);
+            assertThat(serving.get(30, TimeUnit.SECONDS).version).as("answered while version 2 is read").isEqualTo(1);
+            CompletableFuture<ReferenceBuckets> alsoNext = new CompletableFuture<>();
+            Thread second = new Thread(() -> alsoNext.complete(cache.get(2)), "also-next");
+            second.start();
+            org.awaitility.Awaitility.await("the second asker waits for the read in hand").atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> second.getState() == Thread.State.WAITING);
+            release.countDown();
+            assertThat(next.get(30, TimeUnit.SECONDS).version).isEqualTo(2);
+            assertThat(alsoNext.get(30, TimeUnit.SECONDS)).as("one read, shared").isSameAs(next.get());
+            assertThat(readsOf2).hasValue(1);
+        } finally {
+            release.countDown(); // a failed assertion must not leave the reading thread blocked for the rest of the run
+        }
     }
+
+    /** Runs each task on a new thread of its own. */
+    private static final java.util.concurrent.Executor OWN_THREAD = task -> new Thread(task, "reference-cache-test").start();
 
     /** A read cut short by a cancelled task is not the profile's fault: the cache, shared by the JVM, does not keep it. */
     @Test

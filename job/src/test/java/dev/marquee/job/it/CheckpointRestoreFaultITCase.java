@@ -279,7 +279,7 @@ class CheckpointRestoreFaultITCase {
                 int n = 0;
                 while (!stop.get()) requests.send("trickle" + n++, 1); // waits for the broker: paced by it
                 return n;
-            });
+            }, task -> new Thread(task, "trickle").start()); // not the common pool, which may have one worker
         }
 
         @Override

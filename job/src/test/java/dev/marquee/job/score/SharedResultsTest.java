@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 
 class SharedResultsTest {
     private final SharedResults<Long, String> shared = new SharedResults<>(4, "a version's result");
+    /** A new thread per task: the common pool may have a single worker (2 cores), which another test's task may hold. */
+    private static final java.util.concurrent.Executor OWN_THREAD = task -> new Thread(task, "shared-results-test").start();
 
     private static String result(long version) {
         return new String("result of version " + version); // a new instance each time, so sameness means shared
@@ -51,7 +53,7 @@ class SharedResultsTest {
             }
             return result(7);
         };
-        CompletableFuture<String> computer = CompletableFuture.supplyAsync(() -> unchecked(7, slow));
+        CompletableFuture<String> computer = CompletableFuture.supplyAsync(() -> unchecked(7, slow), OWN_THREAD);
         assertTrue(started.await(30, TimeUnit.SECONDS));
         CompletableFuture<String> waiter = new CompletableFuture<>();
         Thread t = new Thread(() -> waiter.complete(unchecked(7, slow)));
@@ -81,7 +83,7 @@ class SharedResultsTest {
             }
             throw new java.nio.channels.ClosedByInterruptException(); // what reading a file on an interrupted thread throws
         };
-        CompletableFuture<String> computer = CompletableFuture.supplyAsync(() -> unchecked(8, interrupted));
+        CompletableFuture<String> computer = CompletableFuture.supplyAsync(() -> unchecked(8, interrupted), OWN_THREAD);
         assertTrue(started.await(30, TimeUnit.SECONDS));
         AtomicInteger waiterComputed = new AtomicInteger();
         CompletableFuture<String> waiter = new CompletableFuture<>();
