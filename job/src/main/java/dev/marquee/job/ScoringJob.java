@@ -12,6 +12,7 @@ import dev.marquee.data.event.RatingRequest;
 import dev.marquee.job.config.DeadLetterRecordSize;
 import dev.marquee.job.config.DeliveryGuarantee;
 import dev.marquee.job.config.JobSettings;
+import dev.marquee.job.config.LocalCheckpointFolders;
 import dev.marquee.job.drift.DriftTaps;
 import dev.marquee.job.drift.PartialDriftOperator;
 import dev.marquee.job.label.LabelJoin;
@@ -268,9 +269,10 @@ public final class ScoringJob {
         if (env instanceof LocalStreamEnvironment) {
             // An embedded Flink of the job's own: Flink would keep checkpoints in the JobManager's memory, which
             // refuses a task's state over 5 MB. On a cluster (a context environment) the cluster's directory decides.
+            // A folder of this JVM's own, deleted as it exits: an embedded run never restores from them.
             Configuration local = new Configuration();
             local.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-            local.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, s.localCheckpointDir);
+            local.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, LocalCheckpointFolders.claim(s.localCheckpointDir));
             env.configure(local);
         }
     }

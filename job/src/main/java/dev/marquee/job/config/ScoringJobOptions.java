@@ -101,7 +101,10 @@ public final class ScoringJobOptions {
                     + " an embedded Flink of its own (`marquee score`, scripts/run-local): a directory or a `file://` URI."
                     + " Flink's own default there keeps them in the JobManager's memory, which refuses a task's state over"
                     + " 5 MB and fails the checkpoint (the labels' join holds more within a minute at a few thousand"
-                    + " requests/s). On a cluster, Flink's `execution.checkpointing.dir` decides and this is not used");
+                    + " requests/s). Each JVM checkpoints into a folder of its own there, `run-<pid>-<n>`, deleted as it"
+                    + " exits: an embedded run never restores (every start is a new job); what a JVM stopped by kill -9"
+                    + " left is deleted by the next one to start. On a cluster, Flink's `execution.checkpointing.dir`"
+                    + " decides and this is not used");
     /** The checkpoint interval's default with exactly-once delivery. */
     public static final long EXACTLY_ONCE_CHECKPOINT_INTERVAL_MS = 10_000;
     public static final ConfigOption<Integer> PARALLELISM = key("parallelism").intType().defaultValue(0)

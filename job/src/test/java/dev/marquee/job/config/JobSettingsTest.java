@@ -45,18 +45,26 @@ class JobSettingsTest {
         }
     }
 
-    /** The embedded Flink gets a file-system checkpoint directory; the JobManager's memory refuses state over 5 MB. */
+    /**
+     * The embedded Flink gets a file-system checkpoint directory (the JobManager's memory refuses state over 5 MB): a
+     * folder of this JVM's own under the setting's, deleted when the JVM lets it go (LocalCheckpointFoldersTest).
+     */
     @Test
-    void aJobInAnEmbeddedFlinkOfItsOwnCheckpointsToThatDirectory() {
-        JobSettings s = JobSettings.from(Map.of(JobSettings.CHECKPOINT_LOCAL_DIR, "/var/tmp/marquee-cp"));
+    void aJobInAnEmbeddedFlinkOfItsOwnCheckpointsToThatDirectory(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        JobSettings s = JobSettings.from(Map.of(JobSettings.CHECKPOINT_LOCAL_DIR, dir.resolve("cp").toString()));
         org.apache.flink.streaming.api.environment.StreamExecutionEnvironment env =
                 org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.createLocalEnvironment(1);
-        dev.marquee.job.ScoringJob.configure(env, s);
-        org.apache.flink.configuration.Configuration conf =
-                (org.apache.flink.configuration.Configuration) env.getConfiguration();
-        assertThat(conf.get(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY))
-                .isEqualTo("file:///var/tmp/marquee-cp");
-        assertThat(conf.get(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINT_STORAGE)).isEqualTo("filesystem");
+        try {
+            dev.marquee.job.ScoringJob.configure(env, s);
+            org.apache.flink.configuration.Configuration conf =
+                    (org.apache.flink.configuration.Configuration) env.getConfiguration();
+            assertThat(conf.get(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY))
+                    .startsWith(dir.resolve("cp").toUri() + "run-" + ProcessHandle.current().pid() + "-");
+            assertThat(conf.get(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINT_STORAGE)).isEqualTo("filesystem");
+        } finally {
+            LocalCheckpointFolders.release(dir.resolve("cp"));
+        }
     }
 
     /** Two models' jobs on one Kafka cluster never share offsets or abort each other's transactions by default. */

@@ -1,0 +1,87 @@
+package dev.marquee.job.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An embedded run's checkpoints live in a folder of its JVM's own, deleted when that JVM exits; what a killed JVM
+ * left is deleted by the next claim, never a live JVM's folder nor anything else under the setting's folder.
+ */
+class LocalCheckpointFoldersTest {
+    @TempDir
+    Path base;
+
+    private static Process holder(Path base) throws Exception {
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), CheckpointFolderHolderMain.class.getName(), base.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    private static Path claimedBy(Process holder) throws Exception {
+        BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+        String line = out.readLine();
+        while (line != null && !line.startsWith(CheckpointFolderHolderMain.PREFIX)) line = out.readLine();
+        assertThat(line).as("the other JVM claimed a folder").isNotNull();
+        return Path.of(URI.create(line.substring(CheckpointFolderHolderMain.PREFIX.length())));
+    }
+
+    @Test
+    void aRunningJvmsFolderIsKeptAndItsExitDeletesIt() throws Exception {
+        Process other = holder(base);
+        try {
+            Path theirs = claimedBy(other);
+            assertThat(theirs.getParent()).isEqualTo(base);
+            assertThat(theirs.getFileName().toString()).startsWith("run-" + other.pid() + "-");
+            Files.writeString(theirs.resolve("chk-1"), "state");
+
+            String mine = LocalCheckpointFolders.claim(base.toUri().toString());
+            assertThat(LocalCheckpointFolders.claim(base.toUri().toString())).as("one folder per JVM").isEqualTo(mine);
+            assertThat(Path.of(URI.create(mine))).isDirectory().isNotEqualTo(theirs);
+            assertThat(theirs.resolve("chk-1")).as("a live JVM's folder is kept").exists();
+
+            other.getOutputStream().close();
+            assertThat(other.waitFor(60, TimeUnit.SECONDS)).as("the other JVM exited").isTrue();
+            assertThat(theirs).as("deleted as its JVM exited").doesNotExist();
+
+            LocalCheckpointFolders.release(base);
+            assertThat(Path.of(URI.create(mine))).as("deleted when let go").doesNotExist();
+        } finally {
+            other.destroyForcibly();
+            LocalCheckpointFolders.release(base);
+        }
+    }
+
+    @Test
+    void whatAKilledJvmLeftIsDeletedByTheNextClaimAndNothingElse() throws Exception {
+        Path jobIdFolder = Files.createDirectories(base.resolve("0123456789abcdef0123456789abcdef/chk-3"));
+        Path beingMade = Files.createDirectories(base.resolve("run-1-without-its-lock-yet"));
+        Process other = holder(base);
+        Path theirs;
+        try {
+            theirs = claimedBy(other);
+            Files.writeString(theirs.resolve("chk-1"), "state");
+        } finally {
+            other.destroyForcibly();
+        }
+        assertThat(other.waitFor(60, TimeUnit.SECONDS)).as("killed").isTrue();
+        assertThat(theirs.resolve("chk-1")).as("kill -9 runs no clean-up").exists();
+
+        try {
+            LocalCheckpointFolders.claim(base.toUri().toString());
+            assertThat(theirs).as("the killed JVM's folder").doesNotExist();
+            assertThat(jobIdFolder).as("not a run folder").isDirectory();
+            assertThat(beingMade).as("a run folder without its lock may be being made").isDirectory();
+        } finally {
+            LocalCheckpointFolders.release(base);
+        }
+    }
+}
