@@ -46,7 +46,7 @@ cluster_check_dir() {
   for entry in "$CLUSTER_DIR"/* "$CLUSTER_DIR"/.[!.]*; do
     [ -e "$entry" ] || continue
     case "$(basename "$entry")" in
-      lib|run|kafka|logs|checkpoints|savepoints|tmp|conf|conf-client|*.log|.up.lock) ;;
+      lib|run|kafka|logs|checkpoints|savepoints|tmp|conf|conf-client|*.log|.up.lock|.e2e.lock) ;;
       *) die "$CLUSTER_DIR holds $(basename "$entry"), which scripts/cluster did not make: choose an empty or new folder for MARQUEE_CLUSTER_DIR" 2 ;;
     esac
   done
@@ -344,7 +344,7 @@ pid_of() { cat "$CLUSTER_DIR/run/$1.pid" 2>/dev/null; }
 start_jvm() {
   local name="$1" out="$2"
   shift 2
-  nohup java -Dmarquee.cluster="$CLUSTER_DIR" "$@" >"$out" 2>&1 </dev/null 9>&- &
+  nohup java -Dmarquee.cluster="$CLUSTER_DIR" "$@" >"$out" 2>&1 </dev/null 9>&- 6>&- 4>&- &
   echo $! >"$CLUSTER_DIR/run/$name.pid"
   disown $! 2>/dev/null || true
 }
@@ -399,6 +399,28 @@ job_arg() {
   done
   [ "$found" = 0 ] && printf '%s\n' "$value"
   return "$found"
+}
+
+# second_job_check MODEL JOB_NAME LIVE_IDS ALLOW_SECOND ARGS...: stops submit when a job of the model already runs
+# (LIVE_IDS not empty): without --allow-second-job (ALLOW_SECOND 1) always; with it, at exactly-once, unless ARGS
+# give the new job a transactional-id prefix of its own: with the default one the two jobs' sinks share ids and
+# abort each other's transactions (delivery.transactional-id-prefix, docs/CONFIGURATION.md).
+second_job_check() {
+  local model="$1" name="$2" live="$3" allow_second="$4"
+  shift 4
+  [ -n "$live" ] || return 0
+  if [ "$allow_second" = 0 ]; then
+    die "job $live ($name) already runs on this cluster: a second scoring job of model $model would \
+score every request again and write every prediction twice, and the retraining trigger counts only the newer one's \
+drift reports. Stop it first (scripts/cluster stop ${live%% *} takes a savepoint; submit --from-savepoint PATH starts \
+from it), or give --allow-second-job for an overlap you mean (docs/RETRAINING.md, \"One scoring job per model\")" 2
+  fi
+  if [ "$(job_arg delivery.guarantee "$@" || true)" = exactly-once ] \
+      && ! job_arg delivery.transactional-id-prefix "$@" >/dev/null; then
+    die "job $live ($name) already runs on this cluster: a second exactly-once job of model $model needs a \
+transactional-id prefix of its own (--delivery.transactional-id-prefix, and the WRITE grant on it where ACLs are on): \
+with the default one each job aborts the other's transactions" 2
+  fi
 }
 
 # The number of TaskManagers the JobManager has registered (0 when it does not answer).

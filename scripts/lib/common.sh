@@ -161,6 +161,12 @@ ensure_built() {
     1.*|[0-9]|[0-9].*|1[0-6]|1[0-6].*)
       die "Maven runs on Java $mvn_java (JAVA_HOME=${JAVA_HOME:-unset}): marquee needs 17 or later; point JAVA_HOME at a Java 17 JDK" ;;
   esac
+  # The JVMs of this checkout's scripts run on its target/classes, which the build deletes and writes again: one
+  # would fail on the next class it loads, or load a new one beside the old ones
+  local running
+  running="$(checkout_jvms)"
+  [ -z "$running" ] || die "sources changed since the last build, but JVMs of this checkout run on its classes ($running): \
+a build now would replace those classes under them. Stop them first, then run this again"
   say "building (first run downloads dependencies from Maven Central; later runs take seconds)..."
   local log="$MARQUEE_STATE/build.log" next
   next=$(mktemp "$stamp.next.XXXXXX")   # sources changed while Maven runs are newer than this: the next run builds again
@@ -180,16 +186,68 @@ ensure_built() {
   exec 7>&-   # (closing an fd that is not open is no error; no other redirection here: exec would keep it)
 }
 
+# process_tmp_dir: sets PROCESS_TMP to a temporary folder for the JVM about to start, $MARQUEE_STATE/tmp/<pid>-XXXXXX,
+# whose .lock this shell holds on fd 6 (closed first: a folder of this shell's previous JVM is let go), and so does
+# the JVM, which inherits the fd; first it removes the folders whose lock nobody holds any more. What a JVM stopped
+# by a signal or kill -9 leaves in its temporary folder (Flink's 21 MB RPC jar, an in-JVM broker's logs, a
+# benchmark's registry) is removed by the next script of this checkout instead of piling up in /tmp. A folder is
+# renamed into place only once locked, so a sweep never takes one being made. Returns 1 (and the JVM keeps its
+# default) without flock or a writable state folder.
+process_tmp_dir() {
+  exec 6>&-
+  command -v flock >/dev/null 2>&1 || return 1
+  local base="$MARQUEE_STATE/tmp" d pending
+  mkdir -p "$base" 2>/dev/null || return 1
+  for d in "$base"/*/; do
+    d="${d%/}"
+    [ -d "$d" ] || continue
+    if [ -e "$d/.lock" ]; then
+      { ( flock -n 5 || exit 0; rm -rf "$d" ) 5<"$d/.lock"; } 2>/dev/null || true
+    else
+      rm -rf "$d" 2>/dev/null || true
+    fi
+  done
+  # a script killed between mktemp and the rename below
+  find "$base" -mindepth 1 -maxdepth 1 -name '.pending-*' -mmin +10 -exec rm -rf {} + 2>/dev/null || true
+  pending="$(mktemp -d "$base/.pending-XXXXXX" 2>/dev/null)" || return 1
+  { exec 6>"$pending/.lock"; } 2>/dev/null && flock -n 6 && mv "$pending" "$base/$$-${pending##*.pending-}" \
+    || { exec 6>&-; rm -rf "$pending"; return 1; }
+  PROCESS_TMP="$base/$$-${pending##*.pending-}"
+}
+
+# checkout_jvms: which JVMs of this checkout's scripts still run: "pid N" for each temporary folder still locked
+# (process_tmp_dir; this shell's own left out), and "scripts/run-local" while its lock is held (its JVMs hold it too),
+# unless this is run-local. Empty when none, or without flock.
+checkout_jvms() {
+  command -v flock >/dev/null 2>&1 || return 0
+  local d name found=()
+  for d in "$MARQUEE_STATE"/tmp/*/; do
+    d="${d%/}"
+    name="${d##*/}"
+    [ -e "$d/.lock" ] && [ "${name%%-*}" != "$$" ] || continue
+    flock -n 5 5<"$d/.lock" 2>/dev/null || found+=("pid ${name%%-*}")
+  done
+  if [ "${0##*/}" != run-local ] && [ -e "$MARQUEE_STATE/run-local/.lock" ]; then
+    flock -n 5 5<"$MARQUEE_STATE/run-local/.lock" 2>/dev/null || found+=("scripts/run-local")
+  fi
+  local IFS=,
+  [ ${#found[@]} -eq 0 ] || printf '%s' "${found[*]}" | sed 's/,/, /g'
+}
+
 # jvm_opts MODULE: sets the array JVM_OPTS to the JVM options of a module's tools: quiet logging (the infra broker
 # picks its own tuned config), run-local's marker and temporary folder when MARQUEE_RUN_LOCAL_DIR is set (Flink's
 # mini-cluster unpacks a 21 MB RPC jar there and, stopped by a signal, leaves it: run-local removes the folder),
-# then MARQUEE_JAVA_OPTS. The options made here are array elements, so a checkout path with spaces survives;
+# else a temporary folder of the JVM's own (process_tmp_dir) unless MARQUEE_JAVA_OPTS sets java.io.tmpdir, then
+# MARQUEE_JAVA_OPTS. The options made here are array elements, so a checkout path with spaces survives;
 # MARQUEE_JAVA_OPTS is a whitespace-separated list of options (no quoting inside it), split without glob expansion.
 jvm_opts() {
   JVM_OPTS=()
   [ "$1" = infra ] || JVM_OPTS+=("-Dlog4j2.configurationFile=$MARQUEE_ROOT/scripts/lib/log4j2-cli.properties")
-  [ -z "${MARQUEE_RUN_LOCAL_DIR:-}" ] || JVM_OPTS+=("-Dmarquee.run-local=$MARQUEE_RUN_LOCAL_DIR"
-                                                  "-Djava.io.tmpdir=$MARQUEE_RUN_LOCAL_DIR/tmp")
+  if [ -n "${MARQUEE_RUN_LOCAL_DIR:-}" ]; then
+    JVM_OPTS+=("-Dmarquee.run-local=$MARQUEE_RUN_LOCAL_DIR" "-Djava.io.tmpdir=$MARQUEE_RUN_LOCAL_DIR/tmp")
+  elif [[ "${MARQUEE_JAVA_OPTS:-}" != *java.io.tmpdir=* ]] && process_tmp_dir; then
+    JVM_OPTS+=("-Djava.io.tmpdir=$PROCESS_TMP")
+  fi
   # TensorFlow's native library (~650 MB) unpacks into JavaCPP's cache: ~/.javacpp/cache, where JavaCPP's home is
   # the passwd entry's (not $HOME), else java.io.tmpdir, which run-local deletes at every start. The folder checked
   # here is the one passed, so Java uses what was found writable: $HOME's, else the project's state.

@@ -229,7 +229,8 @@ public final class DriftBenchmark {
                     a, b, c, minutes);
             write(o, report, a, b, c);
             System.out.println(report);
-            log("done in %.1f min; the registry (versions 1 and 2) is kept at %s", minutes, registry.base());
+            log("done in %.1f min; the registry (versions 1 and 2) is at %s, in this JVM's temporary folder (the scripts"
+                    + " remove it when the next of them starts)", minutes, registry.base());
             return 0;
         } finally {
             if (cluster != null) cluster.close();

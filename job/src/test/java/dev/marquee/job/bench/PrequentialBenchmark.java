@@ -370,7 +370,8 @@ public final class PrequentialBenchmark {
                 log("warning: %,d of %,d ratings answered by both jobs: the test scorings are not logged", results.rows(), n);
             }
             System.out.println(report);
-            log("the registry (versions, model cards, rejected candidates) is kept at %s", registry.base());
+            log("the registry (versions, model cards, rejected candidates) is at %s, in this JVM's temporary folder (the"
+                    + " scripts remove it when the next of them starts)", registry.base());
             return 0;
         } finally {
             if (collector != null) collector.stop();

@@ -85,4 +85,75 @@ class ClusterShellTest {
             }
         }
     }
+
+    /**
+     * submit's check for a job of the model already running: refused unless meant (--allow-second-job), and then at
+     * exactly-once only with a transactional-id prefix of the new job's own (the default one is the first job's).
+     */
+    @Test
+    void aSecondJobOfAModelIsRefusedUnlessMeantAndAtExactlyOnceUnlessItHasItsOwnTransactionalIds() throws Exception {
+        String check = "second_job_check marquee 'marquee scoring' ";
+        assertThat(bash(check + "'' 0 --delivery.guarantee exactly-once; echo ok")).as("none runs").isEqualTo("ok\n");
+        assertThat(bash(check + "abcd 1; echo ok")).as("meant, at-least-once by default").isEqualTo("ok\n");
+        assertThat(bash(check + "abcd 1 --delivery.guarantee at-least-once; echo ok")).isEqualTo("ok\n");
+        assertThat(bash(check + "abcd 1 --delivery.guarantee exactly-once --delivery.transactional-id-prefix m-2; echo ok"))
+                .as("its own prefix").isEqualTo("ok\n");
+
+        String[] notMeant = refused(check + "abcd 0");
+        assertThat(notMeant[1]).contains("job abcd (marquee scoring) already runs").contains("--allow-second-job");
+        for (String exactlyOnce : List.of("--delivery.guarantee exactly-once", "--delivery.guarantee=exactly-once")) {
+            String[] shared = refused(check + "abcd 1 --model.name marquee " + exactlyOnce);
+            assertThat(shared[1]).as(exactlyOnce).contains("needs a transactional-id prefix of its own")
+                    .contains("--delivery.transactional-id-prefix");
+        }
+    }
+
+    /** {@code script} as bash() runs it, expected to stop with exit 2: its stdout and stderr. */
+    private String[] refused(String script) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", "set -euo pipefail; source '" + LIB.resolve("common.sh")
+                + "'; source '" + LIB.resolve("cluster.sh") + "'; " + script);
+        pb.environment().put("MARQUEE_STATE", dir.resolve("state").toString());
+        Path out = dir.resolve("out.txt");
+        Path err = dir.resolve("err.txt");
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("bash ended").isTrue();
+        assertThat(p.exitValue()).as(Files.readString(err)).isEqualTo(2);
+        return new String[] {Files.readString(out), Files.readString(err)};
+    }
+
+    /**
+     * A second scripts/cluster-e2e of the same folder stops in one line (exit 2) before it touches anything: it would
+     * purge the first run's cluster, and its clean-up stop it.
+     */
+    @Test
+    void aSecondClusterE2eOfOneFolderStopsBeforeTouchingTheFirst() throws Exception {
+        Path clusterDir = Files.createDirectories(dir.resolve("e2e"));
+        Path lock = clusterDir.resolve(".e2e.lock");
+        Process first = new ProcessBuilder("flock", lock.toString(), "-c", "echo held; exec sleep 120")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            var lines = new java.io.BufferedReader(new java.io.InputStreamReader(first.getInputStream()));
+            assertThat(lines.readLine()).isEqualTo("held");
+            Path marker = Files.createDirectories(clusterDir.resolve("run")).resolve("kafka.pid");
+            Files.writeString(marker, "999999999\n");
+
+            ProcessBuilder pb = new ProcessBuilder(LIB.resolveSibling("cluster-e2e").toString());
+            pb.environment().put("MARQUEE_STATE", dir.resolve("state").toString());
+            pb.environment().put("MARQUEE_E2E_CLUSTER_DIR", clusterDir.toString());
+            // should the lock not hold, a Maven that fails at once, not a build from inside a test
+            Path bin = Files.createDirectories(dir.resolve("bin"));
+            Files.writeString(bin.resolve("mvn"), "#!/bin/sh\nexit 1\n");
+            bin.resolve("mvn").toFile().setExecutable(true);
+            pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+            Path err = dir.resolve("err.txt");
+            Process second = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+            assertThat(second.waitFor(60, TimeUnit.SECONDS)).as("the second run ended").isTrue();
+            assertThat(second.exitValue()).as(Files.readString(err)).isEqualTo(2);
+            assertThat(Files.readString(err)).isEqualTo("marquee: another scripts/cluster-e2e of " + clusterDir
+                    + " is running: wait for it\n");
+            assertThat(marker).as("the first run's cluster untouched").hasContent("999999999\n");
+        } finally {
+            first.destroyForcibly();
+        }
+    }
 }

@@ -408,6 +408,103 @@ class CommonShellTest {
         assertThat(stale.out()).as(stale.err()).isEqualTo("ran c.log\ndone\n");
     }
 
+    /**
+     * Each JVM the scripts start gets a temporary folder of its own under the state folder, kept while that JVM runs
+     * and removed by the next script once it has ended, however it ended (here: kill -9), so what a stopped JVM
+     * leaves there does not pile up. A java.io.tmpdir in MARQUEE_JAVA_OPTS is left to decide alone.
+     */
+    @Test
+    void aJvmsTemporaryFolderIsItsOwnAndGoesWhenTheJvmHasEnded() throws Exception {
+        String tmpOption = "jvm_opts job; printf '%s\\n' \"${JVM_OPTS[@]}\" | sed -n 's/^-Djava.io.tmpdir=//p'";
+        ProcessBuilder first = new ProcessBuilder("bash", "-c", "set -euo pipefail; source '" + COMMON + "'; "
+                + tmpOption + "; exec sleep 120");
+        first.environment().put("MARQUEE_STATE", dir.resolve("state").toString());
+        first.environment().remove("MARQUEE_JAVA_OPTS");
+        Process running = first.redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            var lines = new java.io.BufferedReader(new java.io.InputStreamReader(running.getInputStream(), StandardCharsets.UTF_8));
+            Path runningTmp = Path.of(lines.readLine());
+            assertThat(runningTmp.getParent()).isEqualTo(dir.resolve("state/tmp"));
+            assertThat(runningTmp.getFileName().toString()).startsWith(running.pid() + "-");
+            Files.writeString(runningTmp.resolve("flink-rpc-akka.jar"), "left by a JVM");
+
+            Run second = bash(tmpOption, System.getenv("PATH"));
+            Path secondTmp = Path.of(second.out().strip());
+            assertThat(secondTmp.getParent()).as(second.err()).isEqualTo(dir.resolve("state/tmp"));
+            assertThat(secondTmp).isDirectory().isNotEqualTo(runningTmp);
+            assertThat(runningTmp.resolve("flink-rpc-akka.jar")).as("kept while its JVM runs").exists();
+
+            running.destroyForcibly();
+            assertThat(running.waitFor(60, TimeUnit.SECONDS)).as("killed").isTrue();
+            Run third = bash(tmpOption, System.getenv("PATH"));
+            assertThat(runningTmp).as("gone once its JVM ended by kill -9").doesNotExist();
+            assertThat(secondTmp).as("gone once its shell ended").doesNotExist();
+            try (var left = Files.list(dir.resolve("state/tmp"))) {
+                assertThat(left.map(p -> p.getFileName().toString()).toList())
+                        .containsExactly(Path.of(third.out().strip()).getFileName().toString());
+            }
+
+            Run own = bash("MARQUEE_JAVA_OPTS='-Djava.io.tmpdir=/var/tmp/mine'; " + tmpOption, System.getenv("PATH"));
+            assertThat(Path.of(third.out().strip()).getParent()).isEqualTo(dir.resolve("state/tmp"));
+            assertThat(own.out()).as(own.err()).isEqualTo("/var/tmp/mine\n");
+        } finally {
+            running.destroyForcibly();
+        }
+    }
+
+    /**
+     * A build deletes and writes again the classes the scripts' JVMs run on: while one of this checkout's runs (its
+     * temporary folder locked, or run-local's lock held by another run-local), a build is refused in one line naming
+     * it, and goes ahead once it has ended. run-local's own build does not count its own lock.
+     */
+    @Test
+    void noBuildUnderTheClassesOfARunningJvm() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin-mvn17"));
+        Path mvn = bin.resolve("mvn");
+        Path ran = dir.resolve("mvn-ran");
+        Files.writeString(mvn, "#!/bin/sh\nif [ \"$1\" = -v ]; then echo 'Apache Maven 3.9.9'; echo 'Java version: 17.0.15, vendor: X';"
+                + " exit 0; fi\necho \"$*\" >> '" + ran + "'\n", StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(mvn, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String path = bin + ":" + Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH");
+
+        ProcessBuilder jvm = new ProcessBuilder("bash", "-c", "set -euo pipefail; source '" + COMMON + "'; "
+                + "jvm_opts job; echo started; exec sleep 120");
+        jvm.environment().put("MARQUEE_STATE", dir.resolve("state").toString());
+        Process running = jvm.redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Path runLocalLock = Files.createDirectories(dir.resolve("state/run-local")).resolve(".lock");
+        Files.writeString(runLocalLock, "");
+        Process runLocal = new ProcessBuilder("flock", runLocalLock.toString(), "-c", "echo held; exec sleep 120")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(running.getInputStream())).readLine())
+                    .isEqualTo("started");
+            assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(runLocal.getInputStream())).readLine())
+                    .isEqualTo("held");
+
+            Run refused = bash("ensure_built", path);
+            assertThat(refused.status()).isEqualTo(1);
+            assertThat(refused.err()).startsWith("marquee: sources changed since the last build, but JVMs of this"
+                    + " checkout run on its classes (pid " + running.pid() + ", scripts/run-local)")
+                    .endsWith("Stop them first, then run this again\n");
+            assertThat(ran).as("no build started").doesNotExist();
+
+            running.destroyForcibly();
+            assertThat(running.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            ProcessBuilder asRunLocal = new ProcessBuilder("bash", "-c", "set -euo pipefail; source '" + COMMON
+                    + "'; ensure_built; echo built", COMMON.resolveSibling("../run-local").normalize().toString());
+            asRunLocal.environment().put("PATH", path);
+            asRunLocal.environment().put("MARQUEE_STATE", dir.resolve("state").toString());
+            Process ownLock = asRunLocal.redirectErrorStream(true).start();
+            String out = new String(ownLock.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(ownLock.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(out).as("run-local's build with its own lock held").endsWith("built\n");
+            assertThat(Files.readAllLines(ran)).anyMatch(line -> line.contains(" install "));
+        } finally {
+            running.destroyForcibly();
+            runLocal.destroyForcibly();
+        }
+    }
+
     /** A state folder that cannot be made (under a file, say, or on a read-only disk) is one line naming the remedy. */
     @Test
     void aStateFolderThatCannotBeWrittenIsOneLine() throws Exception {

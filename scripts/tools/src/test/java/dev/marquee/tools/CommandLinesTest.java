@@ -31,7 +31,9 @@ class CommandLinesTest {
                 command("dashboard", DashboardCommand::new, "--port", "--bootstrap", "--topic", "--host",
                         "--max-reports", "--consumer-prop", "--url-file", "--model-name"),
                 command("watch", WatchCommand::new, "--predictions", "--bootstrap", "--until-version",
-                        "--timeout-seconds", "--consumer-prop", "--model-name"),
+                        "--timeout-seconds", "--consumer-prop", "--model-name", "--topic.predictions",
+                        "--topic.drift-metrics", "--topic.retrain-requests", "--topic.retrain-outcomes",
+                        "--topic.model-updates", "--topic.model-status"),
                 command("hostile-requests", HostileRequestsCommand::new, "--count", "--bootstrap", "--topic", "--rate",
                         "--timestamp", "--producer-prop"),
                 command("audit-outcomes", OutcomeAuditCommand::new, "--samples", "--bootstrap", "--requests-topic",
@@ -84,6 +86,10 @@ class CommandLinesTest {
                 Arguments.of("watch", new WatchCommand(), new String[] {"--model-name", ""},
                         "--model-name must be a model name (letters, digits, '.', '_' and '-', starting with a letter or"
                                 + " digit), got ''"),
+                Arguments.of("watch", new WatchCommand(), new String[] {"--topic.model-status", "predictions"},
+                        "topic predictions is given for two of the watched topics: each carries events of its own kind"),
+                Arguments.of("watch", new WatchCommand(), new String[] {"--topic.drift-metrics", " "},
+                        "a watched topic's name is blank"),
                 Arguments.of("dashboard", new DashboardCommand(), new String[] {"--model-name", "../x"},
                         "--model-name must be a model name (letters, digits, '.', '_' and '-', starting with a letter or"
                                 + " digit), got '../x'"),

@@ -59,15 +59,21 @@ final class EventWatch {
 
     /** Null: every model's events. */
     private final String modelName;
+    private final WatchTopics topics;
 
     EventWatch(int predictionsPerVersion, long untilVersion) {
         this(predictionsPerVersion, untilVersion, null);
     }
 
     EventWatch(int predictionsPerVersion, long untilVersion, String modelName) {
+        this(predictionsPerVersion, untilVersion, modelName, WatchTopics.DEFAULTS);
+    }
+
+    EventWatch(int predictionsPerVersion, long untilVersion, String modelName, WatchTopics topics) {
         this.predictionsPerVersion = predictionsPerVersion;
         this.untilVersion = untilVersion;
         this.modelName = modelName;
+        this.topics = topics;
     }
 
     /** Ends the watch once ordinary traffic has proved quiet through {@code requests} requests, or at what broke it. */
@@ -93,12 +99,12 @@ final class EventWatch {
     int follow(Properties props, long timeoutMs) {
         long deadline = clockMs() + timeoutMs;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            consumer.subscribe(List.of(PREDICTIONS, DRIFT_METRICS, RETRAIN_REQUESTS, RETRAIN_OUTCOMES, MODEL_UPDATES, MODEL_STATUS));
+            consumer.subscribe(topics.all());
             // the slots' statuses up to the watch's start are read before a switch decides: a later one may undo an
             // old switch. Taken once the broker answers (bounded by the deadline: it may not be up yet)
             Map<TopicPartition, Long> statusEnd = null;
             while (true) {
-                if (untilVersion >= 0 && statusEnd == null) statusEnd = statusEndOffsets(consumer, deadline);
+                if (untilVersion >= 0 && statusEnd == null) statusEnd = statusEndOffsets(consumer, topics.modelStatus(), deadline);
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (r.value() == null) continue;
                     try {
@@ -133,14 +139,14 @@ final class EventWatch {
                 if (now >= deadline && switchedAtMs >= 0) {
                     System.err.printf(java.util.Locale.ROOT, "watch: a scoring slot switched to model version %d, but"
                             + " %s could not be read up to its end within %d s, so a later status may undo it%n",
-                            untilVersion, MODEL_STATUS, timeoutMs / 1000);
+                            untilVersion, topics.modelStatus(), timeoutMs / 1000);
                     return 1;
                 }
                 if (now >= deadline && statusEnd == null) {
                     System.err.printf(java.util.Locale.ROOT, "watch: the brokers did not say within %d s how far %s"
                             + " goes, so whether the scoring job switched to model version %d is not known (is the"
-                            + " bootstrap address right, the broker up, and %s led?)%n", timeoutMs / 1000, MODEL_STATUS,
-                            untilVersion, MODEL_STATUS);
+                            + " bootstrap address right, the broker up, and %s led?)%n", timeoutMs / 1000, topics.modelStatus(),
+                            untilVersion, topics.modelStatus());
                     return 1;
                 }
                 if (now >= deadline) {
@@ -179,12 +185,13 @@ final class EventWatch {
     }
 
     /** The status topic's end offsets now, or null when the broker did not answer in time (asked again later). */
-    private static Map<TopicPartition, Long> statusEndOffsets(KafkaConsumer<byte[], byte[]> consumer, long deadline) {
+    private static Map<TopicPartition, Long> statusEndOffsets(KafkaConsumer<byte[], byte[]> consumer, String statusTopic,
+            long deadline) {
         try {
             Duration wait = Duration.ofMillis(Math.max(100, Math.min(5_000, deadline - clockMs())));
-            List<org.apache.kafka.common.PartitionInfo> infos = consumer.partitionsFor(MODEL_STATUS, wait);
+            List<org.apache.kafka.common.PartitionInfo> infos = consumer.partitionsFor(statusTopic, wait);
             if (infos == null || infos.isEmpty()) return Map.of(); // no statuses yet: nothing to read first
-            List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(MODEL_STATUS, i.partition())).toList();
+            List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(statusTopic, i.partition())).toList();
             return consumer.endOffsets(partitions, wait);
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
             return null;
@@ -219,7 +226,9 @@ final class EventWatch {
 
     /** The line for one record, or null when it is not worth a line (a prediction beyond the first few of its version). */
     String lineFor(String topic, byte[] value) {
-        switch (topic) {
+        WatchTopics.Kind kind = topics.kind(topic);
+        if (kind == null) return null;
+        switch (kind) {
             case PREDICTIONS -> {
                 Prediction p = present(predictions.decode(value));
                 int shown = predictionsShown.merge(p.modelVersion, 1, Integer::sum);

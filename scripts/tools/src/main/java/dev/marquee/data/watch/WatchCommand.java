@@ -1,5 +1,6 @@
 package dev.marquee.data.watch;
 
+import dev.marquee.data.event.TopicNames;
 import dev.marquee.tools.OptionRanges;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -47,6 +48,30 @@ public final class WatchCommand implements Callable<Integer> {
                     + " share the topics (default: ${DEFAULT-VALUE})")
     String modelName;
 
+    @Option(names = "--topic.predictions", paramLabel = "NAME", defaultValue = TopicNames.PREDICTIONS,
+            description = "the scoring job's predictions (default: ${DEFAULT-VALUE})")
+    String predictionsTopic;
+
+    @Option(names = "--topic.drift-metrics", paramLabel = "NAME", defaultValue = TopicNames.DRIFT_METRICS,
+            description = "its drift reports (default: ${DEFAULT-VALUE})")
+    String driftMetricsTopic;
+
+    @Option(names = "--topic.retrain-requests", paramLabel = "NAME", defaultValue = TopicNames.RETRAIN_REQUESTS,
+            description = "the trigger's retrain requests (default: ${DEFAULT-VALUE})")
+    String retrainRequestsTopic;
+
+    @Option(names = "--topic.retrain-outcomes", paramLabel = "NAME", defaultValue = TopicNames.RETRAIN_OUTCOMES,
+            description = "the trainer's outcomes (default: ${DEFAULT-VALUE})")
+    String retrainOutcomesTopic;
+
+    @Option(names = "--topic.model-updates", paramLabel = "NAME", defaultValue = TopicNames.MODEL_UPDATES,
+            description = "model updates (default: ${DEFAULT-VALUE})")
+    String modelUpdatesTopic;
+
+    @Option(names = "--topic.model-status", paramLabel = "NAME", defaultValue = TopicNames.MODEL_STATUS,
+            description = "the scoring slots' model status (default: ${DEFAULT-VALUE})")
+    String modelStatusTopic;
+
     @Option(names = "--consumer-prop", paramLabel = "K=V", description = "any Kafka consumer property (repeatable)")
     Map<String, String> consumerProps = new LinkedHashMap<>();
 
@@ -56,10 +81,15 @@ public final class WatchCommand implements Callable<Integer> {
     public Integer call() {
         EventWatch watch = new EventWatch(OptionRanges.between("--predictions", predictions, 0, 1_000_000),
                 untilVersion == null ? -1 : OptionRanges.between("--until-version", untilVersion, 1, Long.MAX_VALUE),
-                OptionRanges.modelName("--model-name", modelName));
+                OptionRanges.modelName("--model-name", modelName), topics());
         if (quietThrough != null) watch.quietThrough(OptionRanges.between("--quiet-through", quietThrough, 1, Long.MAX_VALUE));
         long timeoutMs = (long) (OptionRanges.between("--timeout-seconds", timeoutSeconds, 0.1, 86_400) * 1000);
         return watch.follow(consumerProperties(), timeoutMs);
+    }
+
+    WatchTopics topics() {
+        return new WatchTopics(predictionsTopic, driftMetricsTopic, retrainRequestsTopic, retrainOutcomesTopic,
+                modelUpdatesTopic, modelStatusTopic);
     }
 
     private Properties consumerProperties() {

@@ -85,6 +85,43 @@ class EventWatchITCase {
     }
 
     /**
+     * A deployment whose topics are its own (docs/OPERATIONS.md, several deployments on one cluster): the watch reads
+     * the topics it is given, and the default ones' events, here a switch to version 9, are not its story.
+     */
+    @Test
+    void aDeploymentsOwnTopicsAreReadWhenNamed() throws Exception {
+        List<String> own = List.of("staging.predictions", "staging.drift-metrics", "staging.retrain-requests",
+                "staging.retrain-outcomes", "staging.model-updates", "staging.model-status");
+        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", KAFKA.bootstrapServers()))) {
+            admin.createTopics(own.stream().map(t -> new NewTopic(t, 1, (short) 1)).toList()).all().get();
+        }
+        long now = System.currentTimeMillis();
+        send(EventWatch.MODEL_STATUS, EventCodec.of(ModelStatus.class),
+                List.of(new ModelStatus("marquee", 9, ModelStatus.LOADED, null, 9, 0, now)));
+        send(EventWatch.PREDICTIONS, EventCodec.of(Prediction.class), List.of(prediction(9, now + 1)));
+        send("staging.model-status", EventCodec.of(ModelStatus.class),
+                List.of(new ModelStatus("marquee", 3, ModelStatus.LOADED, null, 3, 0, now)));
+        send("staging.predictions", EventCodec.of(Prediction.class), List.of(prediction(3, now + 1)));
+        String[] topics = {"--topic.predictions", own.get(0), "--topic.drift-metrics", own.get(1),
+                "--topic.retrain-requests", own.get(2), "--topic.retrain-outcomes", own.get(3),
+                "--topic.model-updates", own.get(4), "--topic.model-status", own.get(5)};
+
+        Watched staging = watch(concat(topics, "--until-version", "3", "--timeout-seconds", "60"));
+        assertThat(staging.exitCode).as(staging.toString()).isZero();
+        assertThat(staging.out).contains("slot 0 serving model v3").doesNotContain("v9");
+
+        Watched notTheDefaults = watch(concat(topics, "--until-version", "9", "--timeout-seconds", "10"));
+        assertThat(notTheDefaults.exitCode).as(notTheDefaults.toString()).isEqualTo(1);
+        assertThat(notTheDefaults.err).contains("did not switch to model version 9 within 10 s");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    /**
      * run-local --exit's verdict: a switch after quiet ordinary windows ends the watch with 0 only when a drift alert
      * and a retrain request came once the episode started; a switch the online RMSE alone brought about is exit 1.
      * Models of their own, so the other tests' events on the shared topics are not theirs.
