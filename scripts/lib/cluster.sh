@@ -419,7 +419,8 @@ from it), or give --allow-second-job for an overlap you mean (docs/RETRAINING.md
       && ! job_arg delivery.transactional-id-prefix "$@" >/dev/null; then
     die "job $live ($name) already runs on this cluster: a second exactly-once job of model $model needs a \
 transactional-id prefix of its own (--delivery.transactional-id-prefix, and the WRITE grant on it where ACLs are on): \
-with the default one each job aborts the other's transactions" 2
+with the model's default one both jobs' sinks use the same ids, and if the running job is exactly-once too each \
+aborts the other's transactions" 2
   fi
 }
 

@@ -216,20 +216,23 @@ process_tmp_dir() {
 }
 
 # checkout_jvms: which JVMs of this checkout's scripts still run: "pid N" for each temporary folder still locked
-# (process_tmp_dir; this shell's own left out), and "scripts/run-local" while its lock is held (its JVMs hold it too),
-# unless this is run-local. Empty when none, or without flock.
+# (process_tmp_dir), and "scripts/run-local" while its lock is held (its JVMs hold it too). A lock file this shell
+# holds open is left out: its own, or one inherited from the script that started it (run-local's `marquee train`,
+# cluster-e2e's `marquee replay`), whose JVMs are not running yet. Empty when none, or without flock.
 checkout_jvms() {
   command -v flock >/dev/null 2>&1 || return 0
-  local d name found=()
-  for d in "$MARQUEE_STATE"/tmp/*/; do
-    d="${d%/}"
-    name="${d##*/}"
-    [ -e "$d/.lock" ] && [ "${name%%-*}" != "$$" ] || continue
-    flock -n 5 5<"$d/.lock" 2>/dev/null || found+=("pid ${name%%-*}")
+  local d f lock own=$'\n' found=()
+  for f in /proc/$$/fd/*; do own+="$(readlink "$f" 2>/dev/null || true)"$'\n'; done
+  for lock in "$MARQUEE_STATE"/tmp/*/.lock "$MARQUEE_STATE/run-local/.lock"; do
+    [ -e "$lock" ] || continue
+    [[ "$own" != *$'\n'"$(readlink -f "$lock")"$'\n'* ]] || continue
+    flock -n 5 5<"$lock" 2>/dev/null && continue
+    d="${lock%/.lock}"
+    case "$d" in
+      */run-local) found+=("scripts/run-local") ;;
+      *) d="${d##*/}"; found+=("pid ${d%%-*}") ;;
+    esac
   done
-  if [ "${0##*/}" != run-local ] && [ -e "$MARQUEE_STATE/run-local/.lock" ]; then
-    flock -n 5 5<"$MARQUEE_STATE/run-local/.lock" 2>/dev/null || found+=("scripts/run-local")
-  fi
   local IFS=,
   [ ${#found[@]} -eq 0 ] || printf '%s' "${found[*]}" | sed 's/,/, /g'
 }

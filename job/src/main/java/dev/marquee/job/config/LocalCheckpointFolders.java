@@ -11,21 +11,39 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The folder of this JVM's embedded runs under {@code checkpoint.local-dir}: {@code run-<pid>-<random>}, whose
  * {@code .lock} the JVM holds while it lives, and which it deletes as it exits. An embedded run never restores from
  * its checkpoints (every start is a new job), so without this each run stopped by Ctrl-C or kill -9 would leave a
  * folder of checkpoints nothing reads. A claim first deletes the run folders whose lock no process holds (their JVM
- * ended without deleting them). Other folders there (a job id's, from a release before this one) are left alone.
+ * ended) or that have no lock at all (a folder is locked before it gets its {@code run-} name, so one without is
+ * what an exit left half deleted, or Flink wrote again after it). Other folders there (a job id's, from a release
+ * before this one) are left alone.
  */
 public final class LocalCheckpointFolders {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalCheckpointFolders.class);
     static final String PREFIX = "run-";
+    static final String PENDING = ".pending-run-";
     static final String LOCK = ".lock";
+    /** A folder being made is renamed within milliseconds; one older than this was left by a JVM killed meanwhile. */
+    private static final Duration PENDING_AGE = Duration.ofMinutes(10);
+
+    /** How a claim locks its folder; a file system without locks throws (tests replace it). */
+    interface Locking {
+        FileLock lock(FileChannel channel) throws IOException;
+    }
+
+    static Locking locking = FileChannel::lock;
 
     private record Claim(Path folder, FileChannel channel, FileLock lock, Thread hook) {}
 
@@ -41,9 +59,18 @@ public final class LocalCheckpointFolders {
             try {
                 Files.createDirectories(base);
                 removeAbandoned(base);
-                Path folder = Files.createTempDirectory(base, PREFIX + ProcessHandle.current().pid() + "-");
-                FileChannel channel = FileChannel.open(folder.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock lock = channel.lock();
+                Path pending = Files.createTempDirectory(base, PENDING);
+                FileChannel channel = FileChannel.open(pending.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock lock = null;
+                try {
+                    lock = locking.lock(channel);
+                } catch (IOException e) { // "No locks available": a mount without them; the exit still deletes it
+                    LOG.warn("cannot lock {} ({}): its checkpoints are deleted when this JVM exits, but not after a"
+                            + " kill -9", pending.resolve(LOCK), e.toString());
+                }
+                // the lock (on the file, not its name) goes along with the rename
+                Path folder = Files.move(pending, base.resolve(PREFIX + ProcessHandle.current().pid() + "-"
+                        + pending.getFileName().toString().substring(PENDING.length())));
                 Thread hook = new Thread(() -> deleteTree(folder), "marquee-checkpoint-folder-cleanup");
                 Runtime.getRuntime().addShutdownHook(hook);
                 claim = new Claim(folder, channel, lock, hook);
@@ -63,18 +90,20 @@ public final class LocalCheckpointFolders {
         if (claim == null) return;
         Runtime.getRuntime().removeShutdownHook(claim.hook());
         deleteTree(claim.folder());
-        claim.lock().release();
+        if (claim.lock() != null) claim.lock().release();
         claim.channel().close();
     }
 
-    /** Deletes each {@code run-*} folder under {@code base} whose lock no process holds. */
+    /** Deletes the {@code run-*} folders under {@code base} whose lock no process holds, and old pending ones. */
     private static void removeAbandoned(Path base) throws IOException {
         try (DirectoryStream<Path> runs = Files.newDirectoryStream(base, PREFIX + "*")) {
             for (Path run : runs) {
+                if (!Files.isDirectory(run)) continue;
                 Path lockFile = run.resolve(LOCK);
-                // without a lock file: being made this moment (the lock comes right after the folder), or left by a
-                // JVM killed in between, which costs an empty folder
-                if (!Files.isDirectory(run) || !Files.exists(lockFile)) continue;
+                if (!Files.exists(lockFile)) {
+                    deleteTree(run);
+                    continue;
+                }
                 try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
                     FileLock lock;
                     try {
@@ -85,8 +114,14 @@ public final class LocalCheckpointFolders {
                     if (lock == null) continue; // a running JVM's
                     deleteTree(run);
                 } catch (IOException e) {
-                    // another claim deleted it first, or it cannot be opened: not this run's to decide
+                    // no locks on this file system, or another claim deleted it first: not this claim's to decide
                 }
+            }
+        }
+        Instant old = Instant.now().minus(PENDING_AGE);
+        try (DirectoryStream<Path> pending = Files.newDirectoryStream(base, PENDING + "*")) {
+            for (Path p : pending) {
+                if (Files.getLastModifiedTime(p).compareTo(FileTime.from(old)) < 0) deleteTree(p);
             }
         }
     }
@@ -98,8 +133,8 @@ public final class LocalCheckpointFolders {
                 try {
                     Files.deleteIfExists(p);
                 } catch (IOException e) {
-                    // a file Flink writes at this moment: the folder's lock is free once this JVM ends, and the
-                    // next claim deletes what is left
+                    // a file Flink writes at this moment: what is left has no lock or a free one once this JVM
+                    // ended, and the next claim deletes it
                 }
             });
         } catch (IOException | UncheckedIOException e) {

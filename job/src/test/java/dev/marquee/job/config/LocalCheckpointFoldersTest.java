@@ -63,7 +63,10 @@ class LocalCheckpointFoldersTest {
     @Test
     void whatAKilledJvmLeftIsDeletedByTheNextClaimAndNothingElse() throws Exception {
         Path jobIdFolder = Files.createDirectories(base.resolve("0123456789abcdef0123456789abcdef/chk-3"));
-        Path beingMade = Files.createDirectories(base.resolve("run-1-without-its-lock-yet"));
+        // an exit whose clean-up lost the race with Flink's last write: the lock file went, a checkpoint stayed
+        Path halfDeleted = base.resolve("run-1-12345");
+        Files.createDirectories(halfDeleted.resolve("0123456789abcdef0123456789abcdef/chk-7"));
+        Path beingMade = Files.createDirectories(base.resolve(LocalCheckpointFolders.PENDING + "678"));
         Process other = holder(base);
         Path theirs;
         try {
@@ -79,8 +82,29 @@ class LocalCheckpointFoldersTest {
             LocalCheckpointFolders.claim(base.toUri().toString());
             assertThat(theirs).as("the killed JVM's folder").doesNotExist();
             assertThat(jobIdFolder).as("not a run folder").isDirectory();
-            assertThat(beingMade).as("a run folder without its lock may be being made").isDirectory();
+            assertThat(halfDeleted).as("a run folder without its lock").doesNotExist();
+            assertThat(beingMade).as("a folder being made (locked, then renamed)").isDirectory();
         } finally {
+            LocalCheckpointFolders.release(base);
+        }
+    }
+
+    /** A file system without locks (some network and VM mounts): the run goes on, unlocked, and its exit still cleans. */
+    @Test
+    void aFileSystemWithoutLocksStillGivesAFolder() throws Exception {
+        LocalCheckpointFolders.Locking before = LocalCheckpointFolders.locking;
+        LocalCheckpointFolders.locking = channel -> {
+            throw new java.io.IOException("No locks available");
+        };
+        try {
+            Path mine = Path.of(URI.create(LocalCheckpointFolders.claim(base.toUri().toString())));
+            assertThat(mine.getParent()).isEqualTo(base);
+            assertThat(mine.getFileName().toString()).startsWith("run-" + ProcessHandle.current().pid() + "-");
+            assertThat(mine.resolve(LocalCheckpointFolders.LOCK)).as("its lock file, which no sweep takes for none").exists();
+            LocalCheckpointFolders.release(base);
+            assertThat(mine).doesNotExist();
+        } finally {
+            LocalCheckpointFolders.locking = before;
             LocalCheckpointFolders.release(base);
         }
     }
