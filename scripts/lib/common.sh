@@ -165,8 +165,9 @@ ensure_built() {
   # would fail on the next class it loads, or load a new one beside the old ones
   local running
   running="$(checkout_jvms)"
-  [ -z "$running" ] || die "sources changed since the last build, but JVMs of this checkout run on its classes ($running): \
-a build now would replace those classes under them. Stop them first, then run this again"
+  [ -z "$running" ] || die "sources changed since the last build, but JVMs of this checkout run on its classes ($running; \
+pgrep -af '$MARQUEE_STATE/tmp/|marquee.run-local' lists them): a build now would replace those classes under them. Stop them \
+first, then run this again"
   say "building (first run downloads dependencies from Maven Central; later runs take seconds)..."
   local log="$MARQUEE_STATE/build.log" next
   next=$(mktemp "$stamp.next.XXXXXX")   # sources changed while Maven runs are newer than this: the next run builds again
@@ -240,16 +241,21 @@ checkout_jvms() {
 # jvm_opts MODULE: sets the array JVM_OPTS to the JVM options of a module's tools: quiet logging (the infra broker
 # picks its own tuned config), run-local's marker and temporary folder when MARQUEE_RUN_LOCAL_DIR is set (Flink's
 # mini-cluster unpacks a 21 MB RPC jar there and, stopped by a signal, leaves it: run-local removes the folder),
-# else a temporary folder of the JVM's own (process_tmp_dir) unless MARQUEE_JAVA_OPTS sets java.io.tmpdir, then
-# MARQUEE_JAVA_OPTS. The options made here are array elements, so a checkout path with spaces survives;
+# else a temporary folder of the JVM's own (process_tmp_dir; only locked and named, as marquee.process-folder, when
+# MARQUEE_JAVA_OPTS sets java.io.tmpdir), then MARQUEE_JAVA_OPTS. The options made here are array elements, so a checkout path with spaces survives;
 # MARQUEE_JAVA_OPTS is a whitespace-separated list of options (no quoting inside it), split without glob expansion.
 jvm_opts() {
   JVM_OPTS=()
   [ "$1" = infra ] || JVM_OPTS+=("-Dlog4j2.configurationFile=$MARQUEE_ROOT/scripts/lib/log4j2-cli.properties")
   if [ -n "${MARQUEE_RUN_LOCAL_DIR:-}" ]; then
     JVM_OPTS+=("-Dmarquee.run-local=$MARQUEE_RUN_LOCAL_DIR" "-Djava.io.tmpdir=$MARQUEE_RUN_LOCAL_DIR/tmp")
-  elif [[ "${MARQUEE_JAVA_OPTS:-}" != *java.io.tmpdir=* ]] && process_tmp_dir; then
-    JVM_OPTS+=("-Djava.io.tmpdir=$PROCESS_TMP")
+  elif process_tmp_dir; then
+    # a java.io.tmpdir of the user's wins; the folder's lock still says the JVM runs on the checkout's classes
+    if [[ "${MARQUEE_JAVA_OPTS:-}" == *java.io.tmpdir=* ]]; then
+      JVM_OPTS+=("-Dmarquee.process-folder=$PROCESS_TMP")
+    else
+      JVM_OPTS+=("-Djava.io.tmpdir=$PROCESS_TMP")
+    fi
   fi
   # TensorFlow's native library (~650 MB) unpacks into JavaCPP's cache: ~/.javacpp/cache, where JavaCPP's home is
   # the passwd entry's (not $HOME), else java.io.tmpdir, which run-local deletes at every start. The folder checked

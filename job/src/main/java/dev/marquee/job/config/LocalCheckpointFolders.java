@@ -9,6 +9,7 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
@@ -121,7 +122,13 @@ public final class LocalCheckpointFolders {
         Instant old = Instant.now().minus(PENDING_AGE);
         try (DirectoryStream<Path> pending = Files.newDirectoryStream(base, PENDING + "*")) {
             for (Path p : pending) {
-                if (Files.getLastModifiedTime(p).compareTo(FileTime.from(old)) < 0) deleteTree(p);
+                try {
+                    if (Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).compareTo(FileTime.from(old)) < 0) {
+                        deleteTree(p);
+                    }
+                } catch (IOException e) {
+                    // renamed by its JVM or deleted by another claim since it was listed
+                }
             }
         }
     }

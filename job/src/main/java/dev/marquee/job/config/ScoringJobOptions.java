@@ -103,7 +103,8 @@ public final class ScoringJobOptions {
                     + " 5 MB and fails the checkpoint (the labels' join holds more within a minute at a few thousand"
                     + " requests/s). Each JVM checkpoints into a folder of its own there, `run-<pid>-<n>`, deleted as it"
                     + " exits: an embedded run never restores (every start is a new job); what a JVM stopped by kill -9"
-                    + " left is deleted by the next one to start. On a cluster, Flink's `execution.checkpointing.dir`"
+                    + " left is deleted by the next one to start (where the file system has file locks: without, a WARN"
+                    + " says so, and only an exit cleans up). On a cluster, Flink's `execution.checkpointing.dir`"
                     + " decides and this is not used");
     /** The checkpoint interval's default with exactly-once delivery. */
     public static final long EXACTLY_ONCE_CHECKPOINT_INTERVAL_MS = 10_000;

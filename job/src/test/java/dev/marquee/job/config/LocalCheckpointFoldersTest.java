@@ -108,4 +108,26 @@ class LocalCheckpointFoldersTest {
             LocalCheckpointFolders.release(base);
         }
     }
+
+    /**
+     * A folder being made is locked, then renamed: one still pending after 10 minutes was left by a JVM killed in
+     * between and goes; a young one, or an entry gone (renamed, deleted) or dangling by the time it is looked at, stays.
+     */
+    @Test
+    void onlyOldPendingFoldersAreDeletedAndNoneStopsAClaim() throws Exception {
+        Path old = Files.createDirectories(base.resolve(LocalCheckpointFolders.PENDING + "old"));
+        Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofMinutes(11))));
+        Path young = Files.createDirectories(base.resolve(LocalCheckpointFolders.PENDING + "young"));
+        Path dangling = Files.createSymbolicLink(base.resolve(LocalCheckpointFolders.PENDING + "gone"), base.resolve("nowhere"));
+        try {
+            Path mine = Path.of(URI.create(LocalCheckpointFolders.claim(base.toUri().toString())));
+            assertThat(mine.getFileName().toString()).startsWith("run-" + ProcessHandle.current().pid() + "-");
+            assertThat(old).doesNotExist();
+            assertThat(young).isDirectory();
+            assertThat(Files.isSymbolicLink(dangling)).as("a dangling entry does not stop the claim").isTrue();
+        } finally {
+            LocalCheckpointFolders.release(base);
+        }
+    }
 }

@@ -484,9 +484,25 @@ class CommonShellTest {
             Run refused = bash("ensure_built", path);
             assertThat(refused.status()).isEqualTo(1);
             assertThat(refused.err()).startsWith("marquee: sources changed since the last build, but JVMs of this"
-                    + " checkout run on its classes (pid " + running.pid() + ", scripts/run-local)")
+                    + " checkout run on its classes (pid " + running.pid() + ", scripts/run-local; pgrep -af '"
+                    + dir.resolve("state") + "/tmp/|marquee.run-local' lists them)")
                     .endsWith("Stop them first, then run this again\n");
             assertThat(ran).as("no build started").doesNotExist();
+
+            // a JVM whose java.io.tmpdir the user chose still counts
+            ProcessBuilder ownTmp = new ProcessBuilder("bash", "-c", "set -euo pipefail; source '" + COMMON + "'; "
+                    + "MARQUEE_JAVA_OPTS=-Djava.io.tmpdir=/var/tmp; jvm_opts job; echo started; exec sleep 120");
+            ownTmp.environment().put("MARQUEE_STATE", dir.resolve("state").toString());
+            Process withOwnTmp = ownTmp.redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            try {
+                assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(withOwnTmp.getInputStream())).readLine())
+                        .isEqualTo("started");
+                Run alsoRefused = bash("ensure_built", path);
+                assertThat(alsoRefused.status()).isEqualTo(1);
+                assertThat(alsoRefused.err()).contains("pid " + withOwnTmp.pid() + ",", "pid " + running.pid() + ",");
+            } finally {
+                withOwnTmp.destroyForcibly();
+            }
 
             running.destroyForcibly();
             assertThat(running.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -497,6 +513,10 @@ class CommonShellTest {
             String child = "bash -c \"source '" + COMMON + "'; ensure_built; echo built\"";
             Run underRunLocal = bash("exec 8>'" + runLocalLock + "'; flock -n 8; " + child, path);
             assertThat(underRunLocal.out()).as(underRunLocal.err()).isEqualTo("built\n");
+            Files.delete(dir.resolve("state/build.stamp"));
+            // run-local's own build, its lock on fd 8 closed for Maven (bash keeps a copy, which is still its own)
+            Run runLocalItself = bash("exec 8>'" + runLocalLock + "'; flock -n 8; ensure_built 8>&-; echo built", path);
+            assertThat(runLocalItself.out()).as(runLocalItself.err()).isEqualTo("built\n");
             Files.delete(dir.resolve("state/build.stamp"));
             Run underAJvmsScript = bash("jvm_opts job; " + child, path);
             assertThat(underAJvmsScript.out()).as(underAJvmsScript.err()).isEqualTo("built\n");
