@@ -166,8 +166,8 @@ ensure_built() {
   local running
   running="$(checkout_jvms)"
   [ -z "$running" ] || die "sources changed since the last build, but JVMs of this checkout run on its classes ($running; \
-pgrep -af '$MARQUEE_STATE/tmp/|marquee.run-local' lists them): a build now would replace those classes under them. Stop them \
-first, then run this again"
+ps -eo pid,args | grep -F -e $(printf '%q' "$MARQUEE_STATE/tmp/") -e marquee.run-local lists them): a build now would \
+replace those classes under them. Stop them first, then run this again"
   say "building (first run downloads dependencies from Maven Central; later runs take seconds)..."
   local log="$MARQUEE_STATE/build.log" next
   next=$(mktemp "$stamp.next.XXXXXX")   # sources changed while Maven runs are newer than this: the next run builds again

@@ -484,9 +484,8 @@ class CommonShellTest {
             Run refused = bash("ensure_built", path);
             assertThat(refused.status()).isEqualTo(1);
             assertThat(refused.err()).startsWith("marquee: sources changed since the last build, but JVMs of this"
-                    + " checkout run on its classes (pid " + running.pid() + ", scripts/run-local; pgrep -af '"
-                    + dir.resolve("state") + "/tmp/|marquee.run-local' lists them)")
-                    .endsWith("Stop them first, then run this again\n");
+                    + " checkout run on its classes (pid " + running.pid() + ", scripts/run-local; ps -eo pid,args | grep -F -e ")
+                    .contains(" -e marquee.run-local lists them)").endsWith("Stop them first, then run this again\n");
             assertThat(ran).as("no build started").doesNotExist();
 
             // a JVM whose java.io.tmpdir the user chose still counts
@@ -502,6 +501,7 @@ class CommonShellTest {
                 assertThat(alsoRefused.err()).contains("pid " + withOwnTmp.pid() + ",", "pid " + running.pid() + ",");
             } finally {
                 withOwnTmp.destroyForcibly();
+                assertThat(withOwnTmp.waitFor(60, TimeUnit.SECONDS)).isTrue();
             }
 
             running.destroyForcibly();
@@ -524,6 +524,40 @@ class CommonShellTest {
         } finally {
             running.destroyForcibly();
             runLocal.destroyForcibly();
+        }
+    }
+
+    /** The refusal's listing command finds the JVM, whatever characters the state folder's path holds. */
+    @Test
+    void theBuildRefusalsListingFindsTheJvmsWhateverTheStateFolderIsCalled() throws Exception {
+        Path state = dir.resolve("c++ (2)[x] $HOME/state");
+        Path bin = Files.createDirectories(dir.resolve("bin-mvn17"));
+        Files.writeString(bin.resolve("mvn"), "#!/bin/sh\nif [ \"$1\" = -v ]; then echo 'Java version: 17.0.15, vendor: X'; fi\n");
+        Files.setPosixFilePermissions(bin.resolve("mvn"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        String path = bin + ":" + Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH");
+        // a stand-in JVM: its command line carries the options a JVM gets
+        ProcessBuilder jvm = new ProcessBuilder("bash", "-c", "set -euo pipefail; source '" + COMMON + "'; "
+                + "jvm_opts job; echo started; exec perl -e 'sleep 120' -- \"${JVM_OPTS[@]}\"");
+        jvm.environment().put("MARQUEE_STATE", state.toString());
+        Process running = jvm.redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(running.getInputStream())).readLine())
+                    .isEqualTo("started");
+            ProcessBuilder build = new ProcessBuilder("bash", "-c", "set -euo pipefail; source '" + COMMON + "'; ensure_built");
+            build.environment().put("MARQUEE_STATE", state.toString());
+            build.environment().put("PATH", path);
+            Process refused = build.redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            String err = new String(refused.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(refused.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(refused.exitValue()).as(err).isEqualTo(1);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("; (ps -eo .*) lists them\\)").matcher(err);
+            assertThat(m.find()).as(err).isTrue();
+            Process listing = new ProcessBuilder("bash", "-c", m.group(1)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String listed = new String(listing.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(listing.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(listed).as(m.group(1)).containsPattern("(?m)^\\s*" + running.pid() + " perl ");
+        } finally {
+            running.destroyForcibly();
         }
     }
 
