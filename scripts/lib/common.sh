@@ -126,6 +126,17 @@ require_tools() {
   command -v mvn >/dev/null 2>&1 || die "mvn not found: install Apache Maven 3.8+ (e.g. apt-get install maven)"
 }
 
+# build_lock: holds $MARQUEE_STATE/build.lock on fd 7, waiting (with a line) while another script holds it; where
+# the file system has no locks (flock fails with another status than 1, "held"), goes on unlocked.
+build_lock() {
+  exec 7>"$MARQUEE_STATE/build.lock"
+  local rc=0
+  flock -n 7 2>/dev/null || rc=$?
+  [ "$rc" = 1 ] || return 0
+  say "another script of this checkout is building: waiting for it first"
+  flock 7 2>/dev/null || true
+}
+
 # Builds the modules (skipping tests) when any source or pom is newer than the last build, and writes each
 # module's runtime classpath to <module>/target/classpath.txt.
 ensure_built() {
@@ -144,8 +155,7 @@ ensure_built() {
   # Two scripts started together (run-local and cluster-e2e, say) build one after the other, not both at once
   # in the same target/ folders; the second finds the build current.
   if command -v flock >/dev/null 2>&1; then
-    exec 7>"$MARQUEE_STATE/build.lock"
-    flock -n 7 || { say "another script of this checkout is building: waiting for it first"; flock 7; }
+    build_lock
     if [ -f "$stamp" ] && [ -z "$(find "$MARQUEE_ROOT" -path "$MARQUEE_ROOT/.git" -prune -o \
           \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$stamp" -print -quit)" ]; then
       exec 7>&-
@@ -166,7 +176,7 @@ ensure_built() {
   local running
   running="$(checkout_jvms)"
   [ -z "$running" ] || die "sources changed since the last build, but JVMs of this checkout run on its classes ($running; \
-ps -eo pid,args | grep -F -e $(printf '%q' "$MARQUEE_STATE/tmp/") -e marquee.run-local lists them): a build now would \
+ps -eo pid,args | grep -F -e $(printf '%q' "$MARQUEE_STATE/tmp/") -e $(printf '%q' "$MARQUEE_STATE/run-local/tmp") | grep -v 'grep -F' lists them): a build now would \
 replace those classes under them. Stop them first, then run this again"
   say "building (first run downloads dependencies from Maven Central; later runs take seconds)..."
   local log="$MARQUEE_STATE/build.log" next
@@ -203,7 +213,7 @@ process_tmp_dir() {
     d="${d%/}"
     [ -d "$d" ] || continue
     if [ -e "$d/.lock" ]; then
-      { ( flock -n 5 || exit 0; rm -rf "$d" ) 5<"$d/.lock"; } 2>/dev/null || true
+      { ( flock -n 5 || exit 0; rm -rf "$d" ) 5<>"$d/.lock"; } 2>/dev/null || true   # read-write: NFS emulates flock with POSIX locks
     else
       rm -rf "$d" 2>/dev/null || true
     fi
@@ -222,12 +232,14 @@ process_tmp_dir() {
 # cluster-e2e's `marquee replay`), whose JVMs are not running yet. Empty when none, or without flock.
 checkout_jvms() {
   command -v flock >/dev/null 2>&1 || return 0
-  local d f lock own=$'\n' found=()
+  local d f lock rc own=$'\n' found=()
   for f in /proc/$$/fd/*; do own+="$(readlink "$f" 2>/dev/null || true)"$'\n'; done
   for lock in "$MARQUEE_STATE"/tmp/*/.lock "$MARQUEE_STATE/run-local/.lock"; do
     [ -e "$lock" ] || continue
     [[ "$own" != *$'\n'"$(readlink -f "$lock")"$'\n'* ]] || continue
-    flock -n 5 5<"$lock" 2>/dev/null && continue
+    rc=0
+    flock -n 5 5<>"$lock" 2>/dev/null || rc=$?
+    [ "$rc" = 1 ] || continue   # 0: free; another status (no locks here): not known to be held, so not counted
     d="${lock%/.lock}"
     case "$d" in
       */run-local) found+=("scripts/run-local") ;;
@@ -355,8 +367,7 @@ maven_step() {
   shift
   ensure_state_dir
   if command -v flock >/dev/null 2>&1; then   # not while ensure_built builds the same target/ folders
-    exec 7>"$MARQUEE_STATE/build.lock"
-    flock -n 7 || { say "another script of this checkout is building: waiting for it first"; flock 7; }
+    build_lock
   fi
   local status=0
   mvn -B -q -ntp "$@" >"$log" 2>&1 || status=$?

@@ -485,7 +485,7 @@ class CommonShellTest {
             assertThat(refused.status()).isEqualTo(1);
             assertThat(refused.err()).startsWith("marquee: sources changed since the last build, but JVMs of this"
                     + " checkout run on its classes (pid " + running.pid() + ", scripts/run-local; ps -eo pid,args | grep -F -e ")
-                    .contains(" -e marquee.run-local lists them)").endsWith("Stop them first, then run this again\n");
+                    .contains("/run-local/tmp | grep -v 'grep -F' lists them)").endsWith("Stop them first, then run this again\n");
             assertThat(ran).as("no build started").doesNotExist();
 
             // a JVM whose java.io.tmpdir the user chose still counts
@@ -527,10 +527,13 @@ class CommonShellTest {
         }
     }
 
-    /** The refusal's listing command finds the JVM, whatever characters the state folder's path holds. */
+    /**
+     * The refusal's listing command finds the scripts' JVMs and run-local's of this checkout, and not itself, whatever
+     * ASCII characters the state folder's path holds.
+     */
     @Test
     void theBuildRefusalsListingFindsTheJvmsWhateverTheStateFolderIsCalled() throws Exception {
-        Path state = dir.resolve("c++ (2)[x] $HOME/state");
+        Path state = dir.resolve("c++ (2)[x] $HOME 'q'/state");
         Path bin = Files.createDirectories(dir.resolve("bin-mvn17"));
         Files.writeString(bin.resolve("mvn"), "#!/bin/sh\nif [ \"$1\" = -v ]; then echo 'Java version: 17.0.15, vendor: X'; fi\n");
         Files.setPosixFilePermissions(bin.resolve("mvn"), PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -540,8 +543,14 @@ class CommonShellTest {
                 + "jvm_opts job; echo started; exec perl -e 'sleep 120' -- \"${JVM_OPTS[@]}\"");
         jvm.environment().put("MARQUEE_STATE", state.toString());
         Process running = jvm.redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        ProcessBuilder demoJvm = new ProcessBuilder("bash", "-c", "set -euo pipefail; source '" + COMMON + "'; "
+                + "MARQUEE_RUN_LOCAL_DIR=\"$MARQUEE_STATE/run-local\"; jvm_opts job; echo started; exec perl -e 'sleep 120' -- \"${JVM_OPTS[@]}\"");
+        demoJvm.environment().put("MARQUEE_STATE", state.toString());
+        Process demo = demoJvm.redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
             assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(running.getInputStream())).readLine())
+                    .isEqualTo("started");
+            assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(demo.getInputStream())).readLine())
                     .isEqualTo("started");
             ProcessBuilder build = new ProcessBuilder("bash", "-c", "set -euo pipefail; source '" + COMMON + "'; ensure_built");
             build.environment().put("MARQUEE_STATE", state.toString());
@@ -555,10 +564,34 @@ class CommonShellTest {
             Process listing = new ProcessBuilder("bash", "-c", m.group(1)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
             String listed = new String(listing.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(listing.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(listed).as(m.group(1)).containsPattern("(?m)^\\s*" + running.pid() + " perl ");
+            assertThat(listed).as(m.group(1)).containsPattern("(?m)^\\s*" + running.pid() + " perl ")
+                    .containsPattern("(?m)^\\s*" + demo.pid() + " perl ").doesNotContain("grep -F");
         } finally {
             running.destroyForcibly();
+            demo.destroyForcibly();
         }
+    }
+
+    /**
+     * Where the state folder's file system has no file locks (flock fails with another status than "held"), no lock
+     * is taken for a running JVM's, and no build is refused.
+     */
+    @Test
+    void withoutFileLocksNoBuildIsRefused() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin-no-flock-locks"));
+        Files.writeString(bin.resolve("flock"), "#!/bin/sh\nexit 65\n");
+        Files.writeString(bin.resolve("mvn"), "#!/bin/sh\nif [ \"$1\" = -v ]; then echo 'Java version: 17.0.15, vendor: X'; fi\n");
+        for (String tool : List.of("flock", "mvn")) {
+            Files.setPosixFilePermissions(bin.resolve(tool), PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Files.createDirectories(dir.resolve("state/tmp/4242-abc"));
+        Files.writeString(dir.resolve("state/tmp/4242-abc/.lock"), "");
+        Files.createDirectories(dir.resolve("state/run-local"));
+        Files.writeString(dir.resolve("state/run-local/.lock"), "");
+        Run run = bash("ensure_built; echo built", bin + ":" + Path.of(System.getProperty("java.home"), "bin") + ":"
+                + System.getenv("PATH"));
+        assertThat(run.out()).as(run.err()).isEqualTo("built\n");
+        assertThat(dir.resolve("state/tmp/4242-abc")).as("not known to be abandoned either").isDirectory();
     }
 
     /** A state folder that cannot be made (under a file, say, or on a read-only disk) is one line naming the remedy. */
