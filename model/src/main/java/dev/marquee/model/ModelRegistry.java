@@ -41,6 +41,9 @@ public final class ModelRegistry {
     /** How the folders of publishes in progress are named (a version is written there, then renamed). */
     public static final String TEMP_FOLDER_PREFIX = TEMP_PREFIX;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    /** The registry's id, at its base: a dot name, which no model can have. */
+    public static final String ID_FILE = ".registry-id";
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9-]{8,64}");
     private static final Pattern VERSION = Pattern.compile("[1-9][0-9]{0,17}"); // no 0, no leading zeros: a folder "007" is not version 7
     private static final int MAX_PUBLISH_ATTEMPTS = 100;
     private static final String POINTER_FIELDS = "its fields: serving, shadow, shadow_role, held";
@@ -199,6 +202,40 @@ public final class ModelRegistry {
         }
         OptionalLong pin = pinned(name);
         return pin.isPresent() ? Math.max(highest, pin.getAsLong()) : highest;
+    }
+
+    /**
+     * This registry's id, which model updates carry so that a scoring job or trigger ignores another registry's
+     * announcements (two deployments of one model name on one Kafka cluster): read from {@link #ID_FILE}, or made (a
+     * random UUID) by the first to ask. Empty where the base holds none and cannot be written (a read-only mount),
+     * holds something else, or is being written this moment: no update is refused on an id that is not known.
+     */
+    public java.util.Optional<String> id() {
+        Path file = base.resolve(ID_FILE);
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8).strip();
+            return ID.matcher(text).matches() ? java.util.Optional.of(text) : java.util.Optional.empty();
+        } catch (java.nio.file.NoSuchFileException e) {
+            // made below
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+        String made = java.util.UUID.randomUUID().toString();
+        try {
+            Files.createDirectories(base);
+            Files.write(file, (made + "\n").getBytes(StandardCharsets.UTF_8), java.nio.file.StandardOpenOption.CREATE_NEW,
+                    java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.SYNC);
+            return java.util.Optional.of(made);
+        } catch (java.nio.file.FileAlreadyExistsException e) { // another was first: its id
+            try {
+                String text = Files.readString(file, StandardCharsets.UTF_8).strip();
+                return ID.matcher(text).matches() ? java.util.Optional.of(text) : java.util.Optional.empty();
+            } catch (IOException again) {
+                return java.util.Optional.empty();
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     /** Model names under the base, sorted. */

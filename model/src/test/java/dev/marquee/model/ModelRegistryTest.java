@@ -491,4 +491,35 @@ class ModelRegistryTest {
         Files.createSymbolicLink(pin, pin.getFileName());
         assertThatThrownBy(() -> registry.pinned("movies")).isInstanceOf(IOException.class);
     }
+
+    /**
+     * A registry's id is made once, by whichever reader asks first, and every reader of the folder (another process,
+     * many at once) gets the same; another folder has another; a file that holds no id gives none, and is not a model.
+     */
+    @Test
+    void aRegistrysIdIsMadeOnceAndTheSameForEveryReader(@TempDir Path other) throws Exception {
+        Path shared = base.resolve("registry-with-id");
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<java.util.Optional<String>>> asked = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                asked.add(pool.submit(() -> {
+                    go.await();
+                    return new ModelRegistry(shared).id();
+                }));
+            }
+            go.countDown();
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (Future<java.util.Optional<String>> f : asked) ids.add(f.get(60, TimeUnit.SECONDS).orElseThrow());
+            assertThat(ids).hasSize(1);
+            assertThat(Files.readString(shared.resolve(ModelRegistry.ID_FILE)).strip()).isEqualTo(ids.iterator().next());
+            assertThat(new ModelRegistry(shared).models()).isEmpty();
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(new ModelRegistry(other).id()).isPresent().isNotEqualTo(new ModelRegistry(shared).id());
+        Files.writeString(other.resolve(ModelRegistry.ID_FILE), "not an id!\n");
+        assertThat(new ModelRegistry(other).id()).isEmpty();
+    }
 }

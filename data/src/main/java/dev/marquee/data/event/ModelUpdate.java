@@ -20,6 +20,12 @@ public class ModelUpdate {
     public String location;
     public Map<String, Double> metrics = new LinkedHashMap<>();
     public long publishedAtMs;
+    /**
+     * The id of the registry the version was published in ({@code ModelRegistry#id}): a scoring job or trigger whose
+     * own registry has another id ignores the update (another deployment of the same model name announcing on the same
+     * topic). Absent from updates written before session 40, and where the registry could not be given one: accepted.
+     */
+    public String registryId;
 
     public ModelUpdate() {}
 

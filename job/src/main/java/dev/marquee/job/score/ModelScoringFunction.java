@@ -57,6 +57,9 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
     private final ModelLoader loader;
 
     private transient ModelRegistry registry;
+    /** The registry's id once known ({@link ModelRegistry#id}); the other registry last warned about. */
+    private transient String registryId;
+    private transient String warnedRegistryId;
     private transient ScorerThreads threads;
     private transient java.util.OptionalInt gpu;
     private transient volatile boolean onGpu;
@@ -140,6 +143,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         Path dir;
         try {
             registry = new ModelRegistry(Path.of(registryBase));
+            registryId = registry.id().orElse(null); // made here if nothing published yet: updates are checked at once
             version = pinnedVersion > 0 ? pinnedVersion : registry.serving(modelName).orElseThrow(() -> new IOException(
                     "no version of model '" + modelName + "' in the registry at " + registry.base()
                             + ": train one with scripts/marquee train, or set model.registry"));
@@ -513,12 +517,31 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
     }
 
     /**
+     * An update naming another registry than this slot's (another deployment of the same model name announcing on
+     * the same topic, whose version numbers mean other models here): ignored, with a warning per registry. One naming
+     * none (before session 40), or read where this registry's id is not known, is taken.
+     */
+    private boolean fromAnotherRegistry(ModelUpdate update) {
+        if (update.registryId == null || registry == null) return false;
+        if (registryId == null) registryId = registry.id().orElse(null);
+        if (registryId == null || registryId.equals(update.registryId)) return false;
+        if (!update.registryId.equals(warnedRegistryId)) {
+            warnedRegistryId = update.registryId;
+            LOG.warn("scoring slot {}: ignoring model updates of model '{}' from another registry (id {}, this slot's {} is"
+                    + " {}): another deployment announces on the same topic; give each its own topics or model name"
+                    + " (docs/OPERATIONS.md#several-deployments-on-one-kafka-cluster)", subtask, update.modelName,
+                    update.registryId, registry.base(), registryId);
+        }
+        return true;
+    }
+
+    /**
      * Queues the update: its versions load on the loader thread ({@link #handOver} starts and applies it), so the
      * serving version goes on scoring meanwhile. A job pinned by its own setting ignores updates.
      */
     @Override
     public ModelStatus control(ModelUpdate update) {
-        if (update == null || !modelName.equals(update.modelName)) return null;
+        if (update == null || !modelName.equals(update.modelName) || fromAnotherRegistry(update)) return null;
         if (pinnedVersion > 0) {
             if (update.version != serving.version) {
                 LOG.info("scoring slot {}: ignoring model update to version {}: pinned to version {}", subtask,

@@ -52,6 +52,11 @@ public interface HeldVersions extends Serializable {
         }
     }
 
+    /** The registry's id ({@code ModelRegistry#id}); empty without a registry, or when it has none it can tell. */
+    default java.util.Optional<String> registryId() {
+        return java.util.Optional.empty();
+    }
+
     /** For a trigger without a registry: nothing is ever held. */
     static HeldVersions none() {
         return version -> false;

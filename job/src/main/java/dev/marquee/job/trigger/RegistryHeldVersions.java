@@ -44,6 +44,15 @@ public final class RegistryHeldVersions implements HeldVersions {
     }
 
     @Override
+    public java.util.Optional<String> registryId() {
+        try {
+            return new ModelRegistry(Path.of(registryBase)).id();
+        } catch (RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    @Override
     public java.util.Optional<Pointer> pointer() {
         try {
             ModelRegistry registry = new ModelRegistry(Path.of(registryBase));

@@ -70,6 +70,9 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
     private transient Counter inputQualityOnly;
     /** Whether the registry was asked, since this instance started, for a watch its state may not know of. */
     private transient boolean watchChecked;
+    /** This trigger's registry's id, once known; and the other registry whose update was last warned about. */
+    private transient String registryId;
+    private transient String warnedRegistryId;
     /** When {@link #recheckCandidateHeld} last read the registry (not state: a restart reads it again at once). */
     private transient long lastHeldRecheckMs;
     private static final long HELD_RECHECK_MS = 60_000;
@@ -576,8 +579,26 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         return end;
     }
 
+    /**
+     * An update that names another registry than this trigger's (another deployment of the same model name
+     * announcing on the same topic): ignored, with a warning per registry. One naming none, or read where this
+     * registry's id is not known, counts.
+     */
+    private boolean fromAnotherRegistry(ModelUpdate u) {
+        if (u.registryId == null) return false;
+        if (registryId == null) registryId = heldVersions.registryId().orElse(null);
+        if (registryId == null || registryId.equals(u.registryId)) return false;
+        if (!u.registryId.equals(warnedRegistryId)) {
+            warnedRegistryId = u.registryId;
+            LOG.warn("ignoring model updates of model '{}' from another registry (id {}, this trigger's is {}): another"
+                    + " deployment announces on the same topic; give each its own topics or model name"
+                    + " (docs/OPERATIONS.md#several-deployments-on-one-kafka-cluster)", u.modelName, u.registryId, registryId);
+        }
+        return true;
+    }
+
     private void onUpdate(ModelUpdate u, TriggerState st, long now) {
-        if (!rules.modelName.equals(u.modelName)) return;
+        if (!rules.modelName.equals(u.modelName) || fromAnotherRegistry(u)) return;
         st.announcedServingVersion = u.version;
         if (u.version != st.servingVersion) { // a rollback announces a lower number: that counts too
             newVersion(st, u.version);

@@ -694,6 +694,31 @@ class ModelScoringFunctionTest {
         }
     }
 
+    /**
+     * Another deployment of the same model name announcing on the same topic: its update names another registry, whose
+     * version 2 is another model, and the slot ignores it; the next update, from its own registry, is the one it acts on.
+     */
+    @Test
+    void anUpdateFromAnotherRegistryIsIgnored() throws Exception {
+        String own = new ModelRegistry(registryDir).id().orElseThrow();
+        ModelScoringFunction function = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1, ServingModel::load);
+        try (var h = harness(function, 4)) {
+            ModelUpdate foreign = update(2);
+            foreign.registryId = "another-registry-0001";
+            control(h, foreign);
+            ModelUpdate mine = update(1);
+            mine.shadowVersion = 2;
+            mine.registryId = own;
+            handOver(h, mine); // updates are taken in order: had the foreign one been, version 2 would serve first
+            score(h, 4, "after");
+            assertThat(statuses(h)).isNotEmpty().allSatisfy(st -> {
+                assertThat(st.servingVersion).isEqualTo(1);
+                assertThat(st.shadowVersion).isEqualTo(2);
+            });
+            assertThat(predictions(h)).hasSize(4).allSatisfy(p -> assertThat(p.modelVersion).isEqualTo(1));
+        }
+    }
+
     /** This test's model updates (a new feed for each test). */
     private final ListControlFeed<ModelUpdate> controls = ListControlFeed.create();
 

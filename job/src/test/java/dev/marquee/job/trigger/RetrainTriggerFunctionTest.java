@@ -1165,6 +1165,27 @@ class RetrainTriggerFunctionTest {
         }
     }
 
+    /**
+     * Another deployment of the same model name announcing on the same topic: an update naming another registry
+     * does not count as a new version (which would start the drift counts again); one naming this trigger's does.
+     */
+    @Test
+    void anUpdateFromAnotherRegistryIsNotANewVersion(@TempDir Path registryDir) throws Exception {
+        ModelRegistry registry = new ModelRegistry(registryDir);
+        String own = registry.id().orElseThrow();
+        for (String announcer : List.of("another-registry-0001", own)) {
+            try (var h = harness(driftOnly(MINUTE), registry)) {
+                Episode episode = openEpisode(7, 0);
+                for (int i = 0; i < 2; i++) send(h, withEpisode(report(1, true), episode));
+                ModelUpdate update = new ModelUpdate(MODEL, 2, "/elsewhere/marquee/2", 0);
+                update.registryId = announcer;
+                send(h, update);
+                send(h, withEpisode(report(1, true), episode));
+                assertThat(ids(h)).as("announced by " + announcer).hasSize(announcer.equals(own) ? 0 : 1);
+            }
+        }
+    }
+
     /** A trigger that reads held versions from a real registry whose pointer names version 1, with nothing held. */
     private static KeyedOneInputStreamOperatorTestHarness<String, TriggerEvent, RetrainRequest> harness(TriggerRules rules,
             ModelRegistry registry) throws Exception {
