@@ -548,5 +548,7 @@ class ShadowPromoterTest {
         ModelUpdate update = promoter.poll(3);
         assertThat(update.version).isEqualTo(3);
         assertThat(update.reason).isEqualTo("by hand");
+        assertThat(update.registryId).as("the registry's id, so another registry's slots ignore it")
+                .isNotNull().isEqualTo(registry.id().orElseThrow());
     }
 }

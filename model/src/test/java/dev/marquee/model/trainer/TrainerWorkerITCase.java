@@ -108,6 +108,7 @@ class TrainerWorkerITCase {
         assertThat(announced.get(0).shadowVersion).isEqualTo(2);
         assertThat(Path.of(announced.get(0).location)).isEqualTo(registry.versionDir("marquee", 1).toRealPath());
         assertThat(announced.get(0).metrics).containsEntry("candidate_rmse", published.metrics.get("candidate_rmse"));
+        assertThat(announced.get(0).registryId).as("through Kafka").isNotNull().isEqualTo(registry.id().orElseThrow());
 
         JsonNode card = ModelCard.read(registry.versionDir("marquee", 2));
         assertThat(card.at("/retrain/request_id").asText()).isEqualTo("r-1");
@@ -387,6 +388,7 @@ class TrainerWorkerITCase {
         ModelUpdate announced = readAll(updates, UPDATES).get(0);
         assertThat(announced.version).isEqualTo(v1);
         assertThat(announced.shadowVersion).isZero();
+        assertThat(announced.registryId).as("promote's, too").isNotNull().isEqualTo(registry.id().orElseThrow());
     }
 
     /** How a benchmark runs the worker as deployed (not --once) in a thread of its own, and ends it. */
