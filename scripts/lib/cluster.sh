@@ -137,8 +137,7 @@ cluster_ensure_job_jar() {
   mkdir -p "$(dirname "$CLUSTER_JOB_JAR")"
   local log="$(dirname "$CLUSTER_JOB_JAR")/build.log"
   if command -v flock >/dev/null 2>&1; then   # not while ensure_built or a benchmark builds the same target/ folders
-    exec 7>"$MARQUEE_STATE/build.lock"
-    flock -n 7 || { say "another script of this checkout is building: waiting for it first"; flock 7; }
+    build_lock
   fi
   # a shaded jar of an earlier version left in job/target must not be taken for this build's
   rm -f "$MARQUEE_ROOT"/job/target/marquee-job-*-shaded.jar

@@ -127,6 +127,7 @@ public final class ModelRegistry {
      */
     public long publish(String name, VersionWriter writer, VersionWriter undo) throws IOException {
         Path modelDir = createModelDir(name);
+        idOrMake(); // a first version (train, import) gives the registry its id before any update is announced
         Path temp = Files.createTempDirectory(modelDir, TEMP_PREFIX);
         try {
             DurableFiles.enterableByAll(temp); // createTempDirectory makes it owner-only (setgid inherited, kept)
@@ -206,36 +207,34 @@ public final class ModelRegistry {
 
     /**
      * This registry's id, which model updates carry so that a scoring job or trigger ignores another registry's
-     * announcements (two deployments of one model name on one Kafka cluster): read from {@link #ID_FILE}, or made (a
-     * random UUID) by the first to ask. Empty where the base holds none and cannot be written (a read-only mount),
-     * holds something else, or is being written this moment: no update is refused on an id that is not known.
+     * announcements (two deployments of one model name on one Kafka cluster), read from {@link #ID_FILE}. Only read:
+     * the registry's writers make it ({@link #idOrMake}). Empty where there is none yet, it cannot be read, it holds
+     * something else, or is being written this moment: no update is refused on an id that is not known.
      */
     public java.util.Optional<String> id() {
-        Path file = base.resolve(ID_FILE);
         try {
-            String text = Files.readString(file, StandardCharsets.UTF_8).strip();
+            String text = Files.readString(base.resolve(ID_FILE), StandardCharsets.UTF_8).strip();
             return ID.matcher(text).matches() ? java.util.Optional.of(text) : java.util.Optional.empty();
-        } catch (java.nio.file.NoSuchFileException e) {
-            // made below
         } catch (IOException e) {
             return java.util.Optional.empty();
         }
-        String made = java.util.UUID.randomUUID().toString();
+    }
+
+    /**
+     * {@link #id}, made (a random UUID) when the registry has none: by its writers, a version's publication and the
+     * trainer's, promote's and rollback's announcements. Empty where the base cannot be written.
+     */
+    public java.util.Optional<String> idOrMake() {
+        java.util.Optional<String> known = id();
+        if (known.isPresent() || !Files.isDirectory(base)) return known;
         try {
-            Files.createDirectories(base);
-            Files.write(file, (made + "\n").getBytes(StandardCharsets.UTF_8), java.nio.file.StandardOpenOption.CREATE_NEW,
-                    java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.SYNC);
-            return java.util.Optional.of(made);
-        } catch (java.nio.file.FileAlreadyExistsException e) { // another was first: its id
-            try {
-                String text = Files.readString(file, StandardCharsets.UTF_8).strip();
-                return ID.matcher(text).matches() ? java.util.Optional.of(text) : java.util.Optional.empty();
-            } catch (IOException again) {
-                return java.util.Optional.empty();
-            }
+            Files.write(base.resolve(ID_FILE), (java.util.UUID.randomUUID() + "\n").getBytes(StandardCharsets.UTF_8),
+                    java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE,
+                    java.nio.file.StandardOpenOption.SYNC);
         } catch (IOException | UnsupportedOperationException e) {
-            return java.util.Optional.empty();
+            // another was first (read below), or the base cannot be written
         }
+        return id();
     }
 
     /** Model names under the base, sorted. */

@@ -493,12 +493,19 @@ class ModelRegistryTest {
     }
 
     /**
-     * A registry's id is made once, by whichever reader asks first, and every reader of the folder (another process,
-     * many at once) gets the same; another folder has another; a file that holds no id gives none, and is not a model.
+     * A registry's id is made once, by whichever writer asks first, and every reader of the folder (many at once) gets
+     * the same; another folder has another; a file that holds no id gives none, and is not a model. Readers only
+     * read: a registry without one, or a folder that does not exist, is left as it is.
      */
     @Test
     void aRegistrysIdIsMadeOnceAndTheSameForEveryReader(@TempDir Path other) throws Exception {
-        Path shared = base.resolve("registry-with-id");
+        Path missing = base.resolve("no-such-registry");
+        assertThat(new ModelRegistry(missing).id()).isEmpty();
+        assertThat(new ModelRegistry(missing).idOrMake()).isEmpty();
+        assertThat(missing).as("a reader makes no folder").doesNotExist();
+        Path shared = Files.createDirectories(base.resolve("registry-with-id"));
+        assertThat(new ModelRegistry(shared).id()).isEmpty();
+        assertThat(shared.resolve(ModelRegistry.ID_FILE)).doesNotExist();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             CountDownLatch go = new CountDownLatch(1);
@@ -506,7 +513,7 @@ class ModelRegistryTest {
             for (int i = 0; i < 8; i++) {
                 asked.add(pool.submit(() -> {
                     go.await();
-                    return new ModelRegistry(shared).id();
+                    return new ModelRegistry(shared).idOrMake();
                 }));
             }
             go.countDown();
@@ -518,8 +525,16 @@ class ModelRegistryTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(new ModelRegistry(other).id()).isPresent().isNotEqualTo(new ModelRegistry(shared).id());
+        assertThat(new ModelRegistry(other).idOrMake()).isPresent().isNotEqualTo(new ModelRegistry(shared).id());
         Files.writeString(other.resolve(ModelRegistry.ID_FILE), "not an id!\n");
         assertThat(new ModelRegistry(other).id()).isEmpty();
+    }
+
+    /** A first version published (train, import) gives the registry its id, before any update is announced. */
+    @Test
+    void publishingGivesTheRegistryItsId() throws Exception {
+        ModelRegistry registry = new ModelRegistry(base.resolve("fresh"));
+        registry.publish("m", ModelRegistryTest::fakeModel);
+        assertThat(registry.id()).isPresent();
     }
 }

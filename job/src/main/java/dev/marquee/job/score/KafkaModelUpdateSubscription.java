@@ -233,8 +233,11 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
                         ModelUpdate u = decoder.decode(r.value(), r.topic() + "-" + r.partition() + "@" + r.offset());
                         if (u == null) continue;
                         if (inReplay(r)) {
-                            replayed.remove(u.modelName); // the newest per model, in the order they came
-                            replayed.put(u.modelName, u);
+                            // the newest per model and registry, in the order they came: another deployment's
+                            // newer update (which the slot ignores) must not hide this one's
+                            String key = u.modelName + "\u0000" + u.registryId;
+                            replayed.remove(key);
+                            replayed.put(key, u);
                         } else if (replayedUpTo != null) {
                             afterReplay.add(u); // newer than every replayed one: queued after them
                         } else {

@@ -143,7 +143,6 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         Path dir;
         try {
             registry = new ModelRegistry(Path.of(registryBase));
-            registryId = registry.id().orElse(null); // made here if nothing published yet: updates are checked at once
             version = pinnedVersion > 0 ? pinnedVersion : registry.serving(modelName).orElseThrow(() -> new IOException(
                     "no version of model '" + modelName + "' in the registry at " + registry.base()
                             + ": train one with scripts/marquee train, or set model.registry"));
@@ -519,11 +518,13 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
     /**
      * An update naming another registry than this slot's (another deployment of the same model name announcing on
      * the same topic, whose version numbers mean other models here): ignored, with a warning per registry. One naming
-     * none (before session 40), or read where this registry's id is not known, is taken.
+     * none (before session 40), or read where this registry has no id yet (nothing published here: a slot only reads
+     * it), is taken.
      */
     private boolean fromAnotherRegistry(ModelUpdate update) {
         if (update.registryId == null || registry == null) return false;
-        if (registryId == null) registryId = registry.id().orElse(null);
+        // read again on every difference: a copied registry's file deleted and made anew is this registry's id now
+        if (!update.registryId.equals(registryId)) registryId = registry.id().orElse(null);
         if (registryId == null || registryId.equals(update.registryId)) return false;
         if (!update.registryId.equals(warnedRegistryId)) {
             warnedRegistryId = update.registryId;

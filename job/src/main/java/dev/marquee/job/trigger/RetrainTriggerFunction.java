@@ -586,7 +586,8 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
      */
     private boolean fromAnotherRegistry(ModelUpdate u) {
         if (u.registryId == null) return false;
-        if (registryId == null) registryId = heldVersions.registryId().orElse(null);
+        // read again on every difference: a copied registry's file deleted and made anew is this registry's id now
+        if (!u.registryId.equals(registryId)) registryId = heldVersions.registryId().orElse(null);
         if (registryId == null || registryId.equals(u.registryId)) return false;
         if (!u.registryId.equals(warnedRegistryId)) {
             warnedRegistryId = u.registryId;

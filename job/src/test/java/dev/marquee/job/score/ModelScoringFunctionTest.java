@@ -719,6 +719,36 @@ class ModelScoringFunctionTest {
         }
     }
 
+    /**
+     * A copied registry's id file deleted and made anew (OPERATIONS.md) while its slots run: an update naming the new
+     * id is this registry's, read again rather than ignored on the id the slot knew.
+     */
+    @Test
+    void aRegistryIdMadeAnewWhileTheSlotRunsIsRead() throws Exception {
+        Path idFile = registryDir.resolve(ModelRegistry.ID_FILE);
+        String before = java.nio.file.Files.readString(idFile);
+        ModelScoringFunction function = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1, ServingModel::load);
+        try (var h = harness(function, 4)) {
+            ModelUpdate first = update(1);
+            first.shadowVersion = 2;
+            first.registryId = before.strip();
+            handOver(h, first);
+            java.nio.file.Files.writeString(idFile, "made-anew-0001\n");
+            ModelUpdate next = update(2);
+            next.registryId = "made-anew-0001";
+            int seen = statuses(h).size();
+            control(h, next);
+            AtomicLong now = new AtomicLong(h.getProcessingTime());
+            await("version 2 handed over").atMost(DEADLINE).pollInSameThread().pollInterval(Duration.ofMillis(5))
+                    .until(() -> {
+                        h.setProcessingTime(now.addAndGet(MicroBatchOperator.HAND_OVER_POLL_MS));
+                        return statuses(h).stream().skip(seen).anyMatch(st -> st.servingVersion == 2);
+                    });
+        } finally {
+            java.nio.file.Files.writeString(idFile, before);
+        }
+    }
+
     /** This test's model updates (a new feed for each test). */
     private final ListControlFeed<ModelUpdate> controls = ListControlFeed.create();
 

@@ -1172,7 +1172,7 @@ class RetrainTriggerFunctionTest {
     @Test
     void anUpdateFromAnotherRegistryIsNotANewVersion(@TempDir Path registryDir) throws Exception {
         ModelRegistry registry = new ModelRegistry(registryDir);
-        String own = registry.id().orElseThrow();
+        String own = registry.idOrMake().orElseThrow();
         for (String announcer : List.of("another-registry-0001", own)) {
             try (var h = harness(driftOnly(MINUTE), registry)) {
                 Episode episode = openEpisode(7, 0);
@@ -1184,6 +1184,29 @@ class RetrainTriggerFunctionTest {
                 assertThat(ids(h)).as("announced by " + announcer).hasSize(announcer.equals(own) ? 0 : 1);
             }
         }
+    }
+
+    /**
+     * A trigger whose registry it cannot read (a path that does not exist) knows no id of its own: a stamped update
+     * counts as before, and the trigger makes no folder there.
+     */
+    @Test
+    void anUpdateCountsWhereTheTriggersRegistryHasNoId(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("no-such-registry");
+        var function = new RetrainTriggerFunction(driftOnly(MINUTE), CARD_0_90, new RegistryHeldVersions(missing.toString(), MODEL));
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(function), new ConstantKey(MODEL),
+                Types.STRING)) {
+            h.setProcessingTime(0);
+            h.open();
+            Episode episode = openEpisode(7, 0);
+            for (int i = 0; i < 2; i++) send(h, withEpisode(report(1, true), episode));
+            ModelUpdate update = new ModelUpdate(MODEL, 2, "/r/marquee/2", 0);
+            update.registryId = "trainer-id-0001";
+            send(h, update);
+            send(h, withEpisode(report(1, true), episode));
+            assertThat(ids(h)).as("the update started the counts again").isEmpty();
+        }
+        assertThat(missing).doesNotExist();
     }
 
     /** A trigger that reads held versions from a real registry whose pointer names version 1, with nothing held. */

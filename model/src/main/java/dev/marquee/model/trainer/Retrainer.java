@@ -405,7 +405,7 @@ final class Retrainer {
         update.shadowVersion = next.shadow;
         update.reason = next.reason;
         update.metrics = metrics == null ? null : new LinkedHashMap<>(metrics);
-        update.registryId = registry.id().orElse(null);
+        update.registryId = registry.idOrMake().orElse(null);
         return update;
     }
 

@@ -106,7 +106,7 @@ abstract class ServingMoveCommand extends ConsoleCommand {
             long now = System.currentTimeMillis();
             ModelUpdate update = new ModelUpdate(name, version, dir.toString(), now);
             update.reason = mode == Mode.ROLLBACK ? "rolled-back" : "promoted";
-            update.registryId = registry.id().orElse(null);
+            update.registryId = registry.idOrMake().orElse(null);
             update.metrics = cardMetrics(dir);
             // Under the registry's lock, the announcement included: the trainer's promoter or a retrain may move the
             // pointer meanwhile, and its announcement must not land before this one and be overwritten by it

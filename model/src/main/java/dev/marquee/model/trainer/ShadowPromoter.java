@@ -218,7 +218,7 @@ final class ShadowPromoter {
         ModelUpdate update = new ModelUpdate(name, serving, registry.versionDir(name, serving).toString(), nowMs);
         update.shadowVersion = shadow;
         update.reason = reason;
-        update.registryId = registry.id().orElse(null);
+        update.registryId = registry.idOrMake().orElse(null);
         return update;
     }
 

@@ -156,4 +156,27 @@ class ClusterShellTest {
             first.destroyForcibly();
         }
     }
+
+    /**
+     * Where the folder's file system has no file locks (flock fails with another status than "held"), cluster-e2e says
+     * it goes on unlocked instead of claiming another run (here it then stops at a Maven that fails at once).
+     */
+    @Test
+    void withoutFileLocksClusterE2eGoesOnUnlocked() throws Exception {
+        Path clusterDir = Files.createDirectories(dir.resolve("e2e-no-locks"));
+        Path bin = Files.createDirectories(dir.resolve("bin-no-locks"));
+        Files.writeString(bin.resolve("flock"), "#!/bin/sh\nexit 65\n");
+        Files.writeString(bin.resolve("mvn"), "#!/bin/sh\nexit 1\n");
+        bin.resolve("flock").toFile().setExecutable(true);
+        bin.resolve("mvn").toFile().setExecutable(true);
+        ProcessBuilder pb = new ProcessBuilder(LIB.resolveSibling("cluster-e2e").toString());
+        pb.environment().put("MARQUEE_STATE", dir.resolve("state").toString());
+        pb.environment().put("MARQUEE_E2E_CLUSTER_DIR", clusterDir.toString());
+        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        Path err = dir.resolve("err-no-locks.txt");
+        Process run = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+        assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.readString(err)).contains("could not lock " + clusterDir + "/.e2e.lock (flock exit 65")
+                .contains("going on unlocked").doesNotContain("another scripts/cluster-e2e").contains("mvn does not start");
+    }
 }
