@@ -227,12 +227,32 @@ public final class ModelRegistry {
     public java.util.Optional<String> idOrMake() {
         java.util.Optional<String> known = id();
         if (known.isPresent() || !Files.isDirectory(base)) return known;
+        Path file = base.resolve(ID_FILE);
+        Path temp = null;
         try {
-            Files.write(base.resolve(ID_FILE), (java.util.UUID.randomUUID() + "\n").getBytes(StandardCharsets.UTF_8),
-                    java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE,
-                    java.nio.file.StandardOpenOption.SYNC);
+            // written whole and readable by all (the scoring jobs may run as another user) before it takes its name,
+            // by a link that fails when another writer was first: no reader ever sees it empty
+            temp = Files.createTempFile(base, ID_FILE + "-", ".tmp");
+            Files.writeString(temp, java.util.UUID.randomUUID() + "\n", StandardCharsets.UTF_8);
+            DurableFiles.sync(temp);
+            DurableFiles.readableByAll(temp);
+            try {
+                Files.createLink(file, temp);
+            } catch (UnsupportedOperationException | java.nio.file.FileSystemException noLinks) {
+                if (noLinks instanceof java.nio.file.FileAlreadyExistsException) throw noLinks;
+                Files.move(temp, file); // no hard links here: a rename, which refuses an existing name too
+            }
+            DurableFiles.sync(base);
         } catch (IOException | UnsupportedOperationException e) {
             // another was first (read below), or the base cannot be written
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException e) {
+                    // left as an abandoned temporary file; harmless
+                }
+            }
         }
         return id();
     }

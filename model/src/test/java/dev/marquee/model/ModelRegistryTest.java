@@ -537,4 +537,25 @@ class ModelRegistryTest {
         registry.publish("m", ModelRegistryTest::fakeModel);
         assertThat(registry.id()).isPresent();
     }
+
+    /**
+     * The id file is readable by every user whatever the writer's umask (the scoring jobs may run as another user,
+     * and an id they cannot read turns the check off), and no temporary file is left beside it.
+     */
+    @Test
+    void theIdIsReadableByAllWhateverTheWritersUmask() throws Exception {
+        Path registry = Files.createDirectories(base.resolve("umask-077"));
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process writer = new ProcessBuilder("sh", "-c", "umask 077; exec \"$0\" -cp \"$1\" " + RegistryIdMain.class.getName()
+                + " \"$2\"", javaBin, System.getProperty("java.class.path"), registry.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String printed = new String(writer.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        assertThat(writer.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        Path file = registry.resolve(ModelRegistry.ID_FILE);
+        assertThat(printed).isEqualTo(Files.readString(file).strip());
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r--r--");
+        try (Stream<Path> left = Files.list(registry)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactly(ModelRegistry.ID_FILE);
+        }
+    }
 }

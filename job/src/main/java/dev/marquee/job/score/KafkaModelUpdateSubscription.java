@@ -234,7 +234,9 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
                         if (u == null) continue;
                         if (inReplay(r)) {
                             // the newest per model and registry, in the order they came: another deployment's
-                            // newer update (which the slot ignores) must not hide this one's
+                            // newer update (which the slot ignores) must not hide this one's. An unstamped update and
+                            // a stamped one of the same registry (a trainer upgraded meanwhile) are both handed on, in
+                            // order, so the slot may load the older for the time of one load before the newer
                             String key = u.modelName + "\u0000" + u.registryId;
                             replayed.remove(key);
                             replayed.put(key, u);

@@ -524,7 +524,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
     private boolean fromAnotherRegistry(ModelUpdate update) {
         if (update.registryId == null || registry == null) return false;
         // read again on every difference: a copied registry's file deleted and made anew is this registry's id now
-        if (!update.registryId.equals(registryId)) registryId = registry.id().orElse(null);
+        if (!update.registryId.equals(registryId)) registry.id().ifPresent(id -> registryId = id); // a failed read keeps what was known
         if (registryId == null || registryId.equals(update.registryId)) return false;
         if (!update.registryId.equals(warnedRegistryId)) {
             warnedRegistryId = update.registryId;

@@ -587,7 +587,7 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
     private boolean fromAnotherRegistry(ModelUpdate u) {
         if (u.registryId == null) return false;
         // read again on every difference: a copied registry's file deleted and made anew is this registry's id now
-        if (!u.registryId.equals(registryId)) registryId = heldVersions.registryId().orElse(null);
+        if (!u.registryId.equals(registryId)) heldVersions.registryId().ifPresent(id -> registryId = id); // a failed read keeps what was known
         if (registryId == null || registryId.equals(u.registryId)) return false;
         if (!u.registryId.equals(warnedRegistryId)) {
             warnedRegistryId = u.registryId;

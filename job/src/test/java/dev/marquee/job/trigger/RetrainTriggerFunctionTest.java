@@ -1187,6 +1187,29 @@ class RetrainTriggerFunctionTest {
     }
 
     /**
+     * An id the trigger knows is kept when a later read fails (the file gone, a network volume's error): another
+     * registry's update is still not a new version, rather than taken because nothing could be compared.
+     */
+    @Test
+    void aKnownIdIsKeptWhenTheFileCannotBeReadAgain(@TempDir Path registryDir) throws Exception {
+        ModelRegistry registry = new ModelRegistry(registryDir);
+        String own = registry.idOrMake().orElseThrow();
+        try (var h = harness(driftOnly(MINUTE), registry)) {
+            ModelUpdate mine = new ModelUpdate(MODEL, 1, "/r/marquee/1", 0);
+            mine.registryId = own;
+            send(h, mine); // the trigger learns its registry's id
+            java.nio.file.Files.delete(registryDir.resolve(ModelRegistry.ID_FILE));
+            Episode episode = openEpisode(7, 0);
+            for (int i = 0; i < 2; i++) send(h, withEpisode(report(1, true), episode));
+            ModelUpdate foreign = new ModelUpdate(MODEL, 2, "/elsewhere/marquee/2", 0);
+            foreign.registryId = "another-registry-0001";
+            send(h, foreign);
+            send(h, withEpisode(report(1, true), episode));
+            assertThat(ids(h)).as("the foreign update did not start the counts again").hasSize(1);
+        }
+    }
+
+    /**
      * A trigger whose registry it cannot read (a path that does not exist) knows no id of its own: a stamped update
      * counts as before, and the trigger makes no folder there.
      */
