@@ -240,7 +240,12 @@ public final class ModelRegistry {
                 Files.createLink(file, temp);
             } catch (UnsupportedOperationException | java.nio.file.FileSystemException noLinks) {
                 if (noLinks instanceof java.nio.file.FileAlreadyExistsException) throw noLinks;
-                Files.move(temp, file); // no hard links here: a rename, which refuses an existing name too
+                // no hard links here: an exclusive create (a rename would replace another writer's); a reader that
+                // comes between its creation and its content finds no id for that moment, which refuses nothing
+                Files.writeString(file, Files.readString(temp, StandardCharsets.UTF_8), StandardCharsets.UTF_8,
+                        java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE,
+                        java.nio.file.StandardOpenOption.SYNC);
+                DurableFiles.readableByAll(file);
             }
             DurableFiles.sync(base);
         } catch (IOException | UnsupportedOperationException e) {

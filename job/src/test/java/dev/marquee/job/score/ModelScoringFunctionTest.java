@@ -720,6 +720,34 @@ class ModelScoringFunctionTest {
     }
 
     /**
+     * An id the slot knows is kept when a later read fails (the file gone, a network volume's error): another
+     * registry's update is still ignored. Updates are taken in order, so had it been, version 2 would serve before
+     * the next update of this registry's puts version 2 in shadow.
+     */
+    @Test
+    void aKnownIdIsKeptWhenTheFileCannotBeReadAgain() throws Exception {
+        Path idFile = registryDir.resolve(ModelRegistry.ID_FILE);
+        String before = java.nio.file.Files.readString(idFile);
+        ModelScoringFunction function = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1, ServingModel::load);
+        try (var h = harness(function, 4)) {
+            ModelUpdate same = update(1);
+            same.registryId = before.strip();
+            control(h, same); // what it serves already: the slot learns its registry's id, nothing to load
+            java.nio.file.Files.delete(idFile);
+            ModelUpdate foreign = update(2);
+            foreign.registryId = "another-registry-0001";
+            control(h, foreign);
+            ModelUpdate mine = update(1);
+            mine.shadowVersion = 2;
+            mine.registryId = before.strip();
+            handOver(h, mine);
+            assertThat(statuses(h)).isNotEmpty().allSatisfy(st -> assertThat(st.servingVersion).isEqualTo(1));
+        } finally {
+            java.nio.file.Files.writeString(idFile, before);
+        }
+    }
+
+    /**
      * A copied registry's id file deleted and made anew (OPERATIONS.md) while its slots run: an update naming the new
      * id is this registry's, read again rather than ignored on the id the slot knew.
      */
