@@ -123,6 +123,7 @@ require_tools() {
   case "$v" in
     1.*|[0-9]|1[0-6]) die "java on PATH ($(command -v java)) is Java $v: marquee needs 17 or later (set PATH, and JAVA_HOME for Maven)" ;;
   esac
+  JAVA_SPEC="$v"   # jvm_opts: options only a later Java knows
   command -v mvn >/dev/null 2>&1 || die "mvn not found: install Apache Maven 3.8+ (e.g. apt-get install maven)"
 }
 
@@ -250,6 +251,20 @@ checkout_jvms() {
   [ ${#found[@]} -eq 0 ] || printf '%s' "${found[*]}" | sed 's/,/, /g'
 }
 
+# jdk_access_opts: sets the array JDK_ACCESS_OPTS to what lets TensorFlow (JavaCPP) load native libraries and Flink,
+# Kafka and protobuf use sun.misc.Unsafe without a warning of several lines from every JVM on Java 24 and later (a
+# later Java will deny both unless allowed). Java 17 takes the first option; the second exists from Java 23, and is
+# given by the Java on PATH (JAVA_SPEC, set by require_tools, else asked here).
+jdk_access_opts() {
+  if [ -z "${JAVA_SPEC:-}" ]; then
+    JAVA_SPEC="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -n 1)" || true
+  fi
+  JDK_ACCESS_OPTS=("--enable-native-access=ALL-UNNAMED")
+  if [[ "${JAVA_SPEC:-}" =~ ^[0-9]+$ ]] && [ "$JAVA_SPEC" -ge 23 ]; then
+    JDK_ACCESS_OPTS+=("--sun-misc-unsafe-memory-access=allow")
+  fi
+}
+
 # jvm_opts MODULE: sets the array JVM_OPTS to the JVM options of a module's tools: quiet logging (the infra broker
 # picks its own tuned config), run-local's marker and temporary folder when MARQUEE_RUN_LOCAL_DIR is set (Flink's
 # mini-cluster unpacks a 21 MB RPC jar there and, stopped by a signal, leaves it: run-local removes the folder),
@@ -277,6 +292,8 @@ jvm_opts() {
     { [ -n "$cache" ] && mkdir -p "$cache" 2>/dev/null && [ -w "$cache" ]; } || cache="$MARQUEE_STATE/javacpp"
     JVM_OPTS+=("-Dorg.bytedeco.javacpp.cachedir=$cache")
   fi
+  jdk_access_opts
+  JVM_OPTS+=("${JDK_ACCESS_OPTS[@]}")
   local user_opts=()
   read -r -a user_opts <<<"${MARQUEE_JAVA_OPTS:-}"
   JVM_OPTS+=(${user_opts[@]+"${user_opts[@]}"}) # bash before 4.4 calls an empty array unbound under set -u

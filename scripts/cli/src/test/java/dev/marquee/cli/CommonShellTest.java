@@ -643,6 +643,38 @@ class CommonShellTest {
         }
     }
 
+    /**
+     * Java 24 and later warn, in several lines from every JVM, about TensorFlow's native libraries and sun.misc.Unsafe
+     * unless told to allow them; the options that say so must still start Java 17, which knows only the first.
+     */
+    @Test
+    void theJvmsAllowNativeAccessAndUnsafeWithOptionsTheirJavaKnows() throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin").toString();
+        String list = "printf '%s\\n' \"${JDK_ACCESS_OPTS[@]}\"";
+        Run real = bash("jdk_access_opts; " + list + "; java \"${JDK_ACCESS_OPTS[@]}\" -version",
+                javaBin + ":" + System.getenv("PATH"));
+        assertThat(real.status()).as(real.err()).isZero();
+        assertThat(real.err()).doesNotContain("WARNING").doesNotContain("Unrecognized");
+        assertThat(real.out().lines().toList()).first().isEqualTo("--enable-native-access=ALL-UNNAMED");
+        assertThat(real.out().contains("--sun-misc-unsafe-memory-access=allow")).as("Java " + Runtime.version().feature())
+                .isEqualTo(Runtime.version().feature() >= 23);
+
+        // the Java on PATH decides, asked once: what require_tools found is not asked again
+        Path bin = Files.createDirectories(dir.resolve("bin-java24"));
+        Path java = bin.resolve("java");
+        Files.writeString(java, "#!/bin/sh\necho asked >> '" + dir.resolve("java-asked") + "'\necho '    java.specification.version = 24' >&2\n",
+                StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String fakePath = bin + ":" + System.getenv("PATH");
+        assertThat(bash("jdk_access_opts; " + list, fakePath).out().lines().toList())
+                .containsExactly("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow");
+        assertThat(bash("JAVA_SPEC=17; jdk_access_opts; " + list, fakePath).out().lines().toList())
+                .containsExactly("--enable-native-access=ALL-UNNAMED");
+        assertThat(Files.readAllLines(dir.resolve("java-asked"))).hasSize(1);
+        Run jvm = bash("JAVA_SPEC=25; jvm_opts job; printf '%s\\n' \"${JVM_OPTS[@]}\"", fakePath);
+        assertThat(jvm.out().lines().toList()).contains("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow");
+    }
+
     @Test
     void aMavenOnAnOlderJavaIsRefusedBeforeTheBuild() throws Exception {
         Path bin = Files.createDirectories(dir.resolve("bin-mvn11"));
