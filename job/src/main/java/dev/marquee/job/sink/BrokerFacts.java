@@ -112,6 +112,10 @@ public final class BrokerFacts {
         }
     }
 
+    /**
+     * The topic's settings (DescribeConfigs), then its partitions and what this principal may do with it (Describe,
+     * which also tells a missing topic: the docs' example grants have Describe without DescribeConfigs).
+     */
     private void readTopic(Admin admin, String topic, Duration timeout) {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         try {
@@ -123,9 +127,12 @@ public final class BrokerFacts {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 missingTopics.add(topic);
             } else if (e.getCause() instanceof org.apache.kafka.common.errors.AuthorizationException) {
+                readPartitions(admin, topic, timeout);
                 unread.add("topic " + topic + ": this principal may not DescribeConfigs on it (" + rootMessage(e.getCause())
-                        + "); the job may still read or write it, and whether it exists is not known: create it first if"
-                        + " not (docs/OPERATIONS.md#kafka-acls)");
+                        + "), so its max.message.bytes is not known"
+                        + (missingTopics.contains(topic) || topicPartitions.containsKey(topic) ? ""
+                                : ", nor, without Describe, whether it exists: create it first if not")
+                        + " (docs/OPERATIONS.md#kafka-acls)");
             } else {
                 unread.add("topic " + topic + ": " + rootMessage(e.getCause()));
             }
@@ -158,6 +165,8 @@ public final class BrokerFacts {
         } catch (ExecutionException e) {
             if (e.getCause() instanceof org.apache.kafka.common.errors.AuthorizationException) {
                 partitionsDenied.put(topic, rootMessage(e.getCause()));
+            } else if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                missingTopics.add(topic);
             }
             // otherwise not known: the check that needs it is skipped
         } catch (TimeoutException e) {

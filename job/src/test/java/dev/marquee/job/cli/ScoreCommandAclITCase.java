@@ -35,7 +35,7 @@ class ScoreCommandAclITCase {
 
     @BeforeAll
     static void broker() throws Exception {
-        kafka = SecuredKafka.start("scoring", "no-ratings");
+        kafka = SecuredKafka.start("scoring", "no-ratings", "as-documented");
         for (String topic : READ) {
             kafka.createTopic(topic, 1);
             kafka.allow("scoring", topic, AclOperation.READ, AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS);
@@ -60,6 +60,12 @@ class ScoreCommandAclITCase {
         for (String topic : WRITTEN) {
             kafka.allow("no-ratings", topic, AclOperation.WRITE, AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS);
         }
+        // docs/OPERATIONS.md's example grants: Read or Write, and Describe, without DescribeConfigs; the requests are
+        // read from a topic nobody created
+        for (String topic : List.of("missing-requests", "ratings", "model-updates")) {
+            kafka.allow("as-documented", topic, AclOperation.READ, AclOperation.DESCRIBE);
+        }
+        for (String topic : WRITTEN) kafka.allow("as-documented", topic, AclOperation.WRITE, AclOperation.DESCRIBE);
         TestModels.publish(new ModelRegistry(registry), TestModels.data(3), 3);
     }
 
@@ -92,11 +98,33 @@ class ScoreCommandAclITCase {
                 .doesNotContain("on predictions").doesNotContain("\tat ");
     }
 
+    /** Describe alone tells the brokers' "no such topic" from "not allowed": DescribeConfigs is not needed for it. */
+    @Test
+    void aMissingTopicIsRefusedWithTheDocumentedGrantsThatLackDescribeConfigs() {
+        Result r = score("as-documented", "as-documented", "--topic.rating-requests", "missing-requests");
+        assertThat(r.code).as(r.err).isEqualTo(Commands.USAGE);
+        assertThat(r.err).contains("topic missing-requests does not exist").doesNotContain("\tat ");
+
+        java.util.Map<String, String> settings = new java.util.HashMap<>();
+        settings.put(dev.marquee.job.config.JobSettings.BOOTSTRAP, kafka.bootstrapServers());
+        kafka.clientProps("as-documented").forEach((k, v) -> {
+            if (!k.equals("bootstrap.servers")) settings.put(dev.marquee.job.config.JobSettings.KAFKA_PROPERTY_PREFIX + k, (String) v);
+        });
+        dev.marquee.job.sink.BrokerFacts facts = dev.marquee.job.sink.BrokerFacts.read(
+                dev.marquee.job.config.JobSettings.from(settings), List.of("ratings", "missing-requests"), Duration.ofSeconds(30));
+        assertThat(facts.missingTopics).containsExactly("missing-requests");
+        assertThat(facts.topicPartitions).containsEntry("ratings", 1);
+        assertThat(facts.readDenied).isEmpty();
+        assertThat(facts.unread).anySatisfy(u -> assertThat(u).contains("topic ratings")
+                .contains("max.message.bytes is not known").doesNotContain("whether it exists"));
+    }
+
     private record Result(int code, String err) {}
 
-    private static Result score(String user, String password) {
+    private static Result score(String user, String password, String... more) {
         List<String> args = new ArrayList<>(List.of("--kafka.bootstrap-servers", kafka.bootstrapServers(),
                 "--model.registry", registry.toString(), "--delivery.guarantee", "exactly-once"));
+        args.addAll(List.of(more));
         kafka.clientProps(user).forEach((k, v) -> {
             if (k.equals("bootstrap.servers")) return;
             String value = k.equals("sasl.jaas.config") ? ((String) v).replace("password=\"" + user + "\"",
