@@ -130,6 +130,7 @@ final class TrainerWorker implements AutoCloseable {
             throw dev.marquee.model.cli.CliException.failure("topic " + settings.requestsTopic() + " does not exist (a"
                     + " typo? `marquee kafka` creates marquee's topics; infra/kafka/create-topics.sh does on a cluster)");
         }
+        warnAboutInputTopics();
         warnAboutOutputTopics();
         consumer.subscribe(List.of(settings.requestsTopic()));
         if (promoter != null && promoterThread == null) {
@@ -418,6 +419,29 @@ final class TrainerWorker implements AutoCloseable {
                 + Math.max(1, (rateLimit.nextFreeAtMs(now) - now) / 1000) + " s";
         o.finishedAtMs = System.currentTimeMillis();
         return o;
+    }
+
+    /**
+     * Says at start which topic the trainer reads cannot be read as named (a typo, a topic not created, no DESCRIBE):
+     * else a missing labels topic shows only as a gate that finds no labels ("too few held-out labels"), and a missing
+     * requests or status topic as a worker that waits in silence.
+     */
+    private void warnAboutInputTopics() {
+        java.util.Map<String, String> inputs = new java.util.LinkedHashMap<>();
+        if (!settings.once()) inputs.put(settings.requestsTopic(), "its retrain requests"); // --once refused it above
+        inputs.put(settings.ratingsTopic(), "the labels it trains on and judges candidates by");
+        if (promoter != null) {
+            inputs.putIfAbsent(settings.labeledTopic(), "the shadow's labeled predictions, which promote a version");
+            inputs.putIfAbsent(settings.statusTopic(), "which versions the scoring slots run in shadow");
+        }
+        inputs.forEach((topic, what) -> {
+            String problem = settings.kafka().topicProblem(topic, java.time.Duration.ofSeconds(15));
+            if (problem != null) {
+                out.accept("trainer: WARNING: topic " + topic + " " + problem + " at " + settings.kafka().bootstrap()
+                        + ": the trainer reads " + what + " from it (a typo? `marquee kafka` creates marquee's topics;"
+                        + " infra/kafka/create-topics.sh does on a cluster)");
+            }
+        });
     }
 
     /**

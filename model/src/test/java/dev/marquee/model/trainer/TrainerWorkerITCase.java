@@ -454,6 +454,26 @@ class TrainerWorkerITCase {
     }
 
     /**
+     * A mistyped labels topic is said at start and not created: else the gate finds no labels in it and defers every
+     * candidate as if labels were only sparse.
+     */
+    @Test
+    void aMistypedLabelsTopicIsSaidAtStartAndNotCreated() throws Exception {
+        String requests = KAFKA.createTopic("labels-typo-requests", 1);
+        String typo = "rating-" + System.nanoTime();
+        Run worker = run(TrainerMain::run, "--once", "--bootstrap", KAFKA.bootstrapServers(), "--registry",
+                tmp.resolve("registry-labels-typo").toString(), "--topic.retrain-requests", requests,
+                "--topic.ratings", typo);
+        assertThat(worker.out + worker.err).as(worker.toString())
+                .contains("WARNING: topic " + typo + " does not exist").contains("the trainer reads the labels");
+        assertThat(worker.out + worker.err).doesNotContain("WARNING: topic " + requests);
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.<String, Object>of("bootstrap.servers", KAFKA.bootstrapServers()))) {
+            assertThat(admin.listTopics().names().get()).doesNotContain(typo);
+        }
+    }
+
+    /**
      * A request id too long to repeat in an outcome (key and value over the brokers' 1 MB) would fail its outcome's
      * write, and the worker on that record, on every restart: answered FAILED under its position instead.
      */
