@@ -65,6 +65,17 @@ public final class BrokerChecks {
     }
 
     /**
+     * A warning for a topic a sink writes that does not exist, on brokers that may create it on first write (those
+     * that create none are refused by {@link #requireSinkTopic}): with their defaults, and only for a principal that
+     * may CREATE; else the job fails on that write and restarts.
+     */
+    public static String missingSinkTopicWarning(String topic, BrokerFacts facts) {
+        if (!facts.missingTopics.contains(topic)) return null;
+        return "topic " + topic + " does not exist yet; the brokers create it on first write, with their defaults,"
+                + " if this principal may CREATE it (else the job fails on that write and restarts: create it first)";
+    }
+
+    /**
      * A warning when the submitting host's principal may not write a topic a sink writes (the brokers' authorized
      * operations lack WRITE, or it may not even describe the topic, which writing needs): if the TaskManagers'
      * principal may not either, the job fails at its first record there and restarts on it for ever. Not a refusal:
@@ -168,9 +179,8 @@ public final class BrokerChecks {
             requireSinkTopic(topic, facts);
             String writeWarning = sinkWriteWarning(topic, facts);
             if (writeWarning != null) warnings.add(writeWarning);
-            if (!facts.missingTopics.contains(topic)) continue;
-            warnings.add("topic " + topic + " does not exist yet; the brokers create it on first write, with their defaults,"
-                    + " if this principal may CREATE it (else the job fails on that write and restarts: create it first)");
+            String missing = missingSinkTopicWarning(topic, facts);
+            if (missing != null) warnings.add(missing);
         }
         for (String topic : readTopics(s)) {
             String readWarning = topic.equals(s.modelUpdatesTopic) ? updatesReadWarning(topic, facts)

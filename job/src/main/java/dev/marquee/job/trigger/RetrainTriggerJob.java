@@ -111,9 +111,10 @@ public final class RetrainTriggerJob {
 
     /**
      * What the brokers say (BrokerChecks): the topics the trigger's sources read must exist, and an exactly-once
-     * trigger's transactions must fit the brokers' maximum; a refusal is a SettingException.
+     * trigger's transactions must fit the brokers' maximum; a refusal is a SettingException. Returns the lines to
+     * print for what could not be checked or may fail later.
      */
-    private static void checkBrokers(TriggerSettings settings) {
+    static java.util.List<String> checkBrokers(TriggerSettings settings) {
         java.util.List<String> sources = java.util.List.of(settings.common.driftTopic, settings.retrainOutcomesTopic,
                 settings.common.modelUpdatesTopic);
         java.util.List<String> topics = new java.util.ArrayList<>(sources);
@@ -124,18 +125,21 @@ public final class RetrainTriggerJob {
             dev.marquee.job.config.BrokerChecks.refuseWhatTheJobWouldFailOn(sources,
                     java.util.List.of(settings.retrainRequestsTopic), facts);
         }
-        for (String why : facts.unread) System.err.println("marquee retraining trigger: could not read from the brokers: " + why + "; not checked");
-        for (String topic : sources) {
-            String readWarning = dev.marquee.job.config.BrokerChecks.sourceReadWarning(topic, facts);
-            if (readWarning != null) System.err.println("marquee retraining trigger: WARNING: " + readWarning);
-        }
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        for (String why : facts.unread) lines.add("marquee retraining trigger: could not read from the brokers: " + why + "; not checked");
+        java.util.List<String> warnings = new java.util.ArrayList<>();
+        for (String topic : sources) warnings.add(dev.marquee.job.config.BrokerChecks.sourceReadWarning(topic, facts));
         dev.marquee.job.config.BrokerChecks.requireSourceTopics(sources, facts);
         dev.marquee.job.config.BrokerChecks.requireSinkTopic(settings.retrainRequestsTopic, facts);
-        String writeWarning = dev.marquee.job.config.BrokerChecks.sinkWriteWarning(settings.retrainRequestsTopic, facts);
-        if (writeWarning != null) System.err.println("marquee retraining trigger: WARNING: " + writeWarning);
+        warnings.add(dev.marquee.job.config.BrokerChecks.missingSinkTopicWarning(settings.retrainRequestsTopic, facts));
+        warnings.add(dev.marquee.job.config.BrokerChecks.sinkWriteWarning(settings.retrainRequestsTopic, facts));
+        for (String warning : warnings) {
+            if (warning != null) lines.add("marquee retraining trigger: WARNING: " + warning);
+        }
         if (settings.common.delivery == DeliveryGuarantee.EXACTLY_ONCE) {
             dev.marquee.job.config.BrokerChecks.checkTransactionMax(settings.common, facts);
         }
+        return lines;
     }
 
     /**
@@ -144,7 +148,7 @@ public final class RetrainTriggerJob {
      * before it is submitted.
      */
     public static void run(TriggerSettings settings) throws Exception {
-        checkBrokers(settings);
+        checkBrokers(settings).forEach(System.err::println);
         start(settings);
     }
 

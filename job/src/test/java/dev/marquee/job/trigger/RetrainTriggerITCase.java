@@ -115,6 +115,28 @@ class RetrainTriggerITCase {
         });
     }
 
+    /**
+     * A requests topic not created yet is said at start, as the scoring job says it of its outputs: else the trigger
+     * fails on its first request, when a retrain is needed, unless its principal may create topics. Nothing is created.
+     */
+    @Test
+    void aMissingRequestsTopicIsSaidAtStart() throws Exception {
+        String missing = "never-created-requests-" + System.nanoTime();
+        Map<String, String> settings = new HashMap<>(Map.of(
+                JobSettings.BOOTSTRAP, KAFKA.bootstrapServers(),
+                JobSettings.TOPIC_DRIFT, KAFKA.createTopic("drift", 1),
+                JobSettings.TOPIC_MODEL_UPDATES, KAFKA.createTopic("updates", 1),
+                TriggerSettings.TOPIC_RETRAIN_OUTCOMES, KAFKA.createTopic("outcomes", 1),
+                TriggerSettings.TOPIC_RETRAIN_REQUESTS, missing));
+        List<String> lines = RetrainTriggerJob.checkBrokers(TriggerSettings.from(settings));
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("marquee retraining trigger: WARNING: topic " + missing
+                + " does not exist yet"));
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.<String, Object>of("bootstrap.servers", KAFKA.bootstrapServers()))) {
+            assertThat(admin.listTopics().names().get()).doesNotContain(missing);
+        }
+    }
+
     /** Writes the records to a fresh drift topic, runs the job bounded, and returns every request it wrote. */
     private static List<RetrainRequest> run(List<String> driftRecords, Map<String, String> extra) throws Exception {
         String drift = KAFKA.createTopic("drift", 1);
