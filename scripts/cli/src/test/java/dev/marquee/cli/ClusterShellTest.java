@@ -121,6 +121,24 @@ class ClusterShellTest {
         return new String[] {Files.readString(out), Files.readString(err)};
     }
 
+    /** --from-jar takes a file:/// URI as the other path options do, and refuses another scheme in one line. */
+    @Test
+    void clusterE2eTakesTheOlderJarAsAFileUri() throws Exception {
+        Path jar = Files.writeString(Files.createDirectories(dir.resolve("old release")).resolve("marquee job.jar"), "x");
+        String uri = "file://" + jar.toString().replace(" ", "%20");
+        for (var c : java.util.Map.of(uri, "--from-jar needs the upgrade rehearsal",
+                "s3://bucket/old.jar", "--from-jar must be a path (or a file:/// URI)").entrySet()) {
+            ProcessBuilder pb = new ProcessBuilder(LIB.resolveSibling("cluster-e2e").toString(), "--from-jar", c.getKey(),
+                    "--no-upgrade");
+            pb.environment().put("MARQUEE_STATE", dir.resolve("state").toString());
+            Path err = dir.resolve("err.txt");
+            Process p = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("cluster-e2e ended").isTrue();
+            assertThat(p.exitValue()).as(Files.readString(err)).isEqualTo(2);
+            assertThat(Files.readString(err)).as(c.getKey()).contains(c.getValue()).doesNotContain("no such file");
+        }
+    }
+
     /**
      * A second scripts/cluster-e2e of the same folder stops in one line (exit 2) before it touches anything: it would
      * purge the first run's cluster, and its clean-up stop it.
