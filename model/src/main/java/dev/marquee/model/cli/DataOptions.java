@@ -32,9 +32,12 @@ public final class DataOptions {
     /** How the ratings are cut; the constants are spelled as they are typed. */
     public enum SplitKind { time, u1, random }
 
-    @Option(names = "--data", paramLabel = "PATH", description = {"MovieLens 100K directory, MovieLens"
-            + " ml-latest-format directory (ratings.csv + movies.csv) or its ratings.csv, a ratings .csv/.jsonl file"
-            + " with user_id and movie_title, or synthetic[:N] (generated rows)",
+    /** What {@code --data} may name, for every command that reads it. */
+    public static final String DATA_FORMATS = "MovieLens 100K directory, MovieLens ml-latest-format directory"
+            + " (ratings.csv + movies.csv) or its ratings.csv, a ratings .csv/.jsonl file with user_id and movie_title,"
+            + " or synthetic[:N] (generated rows)";
+
+    @Option(names = "--data", paramLabel = "PATH", description = {DATA_FORMATS,
             "(default: $MOVIELENS_DIR, else ../shared/data/ml-100k)"})
     String data;
 

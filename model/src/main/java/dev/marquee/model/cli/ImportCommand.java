@@ -59,8 +59,8 @@ public final class ImportCommand extends ConsoleCommand {
             description = "an output of title embeddings [n,d], for online learning (default: none)")
     String embeddingOutput;
 
-    @Option(names = "--data", paramLabel = "PATH", description = {"the data the model was trained on: MovieLens 100K"
-            + " directory, a ratings .csv/.jsonl file, or synthetic[:N]. Without it (no default here) the version has"
+    @Option(names = "--data", paramLabel = "PATH", description = {"the data the model was trained on: a "
+            + DataOptions.DATA_FORMATS + ". Without it (no default here) the version has"
             + " no vocabularies, reference profile, calibration or error model: its OOV flags, drift against a"
             + " reference and estimated RMSE say unknown"})
     String data;

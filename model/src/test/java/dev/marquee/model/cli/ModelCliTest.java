@@ -515,6 +515,15 @@ class ModelCliTest {
                 .contains("predict ");
     }
 
+    /** Every command that reads --data says it all: import's help once left out the ml-latest format it reads. */
+    @Test
+    void everyCommandThatReadsDataListsTheFormatsItReads() {
+        for (String command : List.of("train", "evaluate", "import")) {
+            assertThat(CliRun.run(tmp, command, "--help").out().replaceAll("\\s+", " ")).as(command)
+                    .contains("ml-latest-format directory (ratings.csv + movies.csv)");
+        }
+    }
+
     private static String instance(String user, String title, long timestamp) {
         return "{\"user_id\":" + quote(user) + ",\"movie_title\":" + quote(title) + ",\"timestamp\":" + timestamp + "}";
     }
