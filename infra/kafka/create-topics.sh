@@ -3,8 +3,13 @@
 # infra/k8s/kafka-topics.yaml (names: dev.marquee.infra.Topics). Existing topics are left as they are
 # (--if-not-exists); compare with kafka-topics.sh --describe.
 #
-# usage: BOOTSTRAP=broker:9092 [KAFKA_HOME=/opt/kafka] [REPLICATION=3] [COMMAND_CONFIG=client.properties] infra/kafka/create-topics.sh
-# REPLICATION=1 (and min.insync.replicas 1) for a single-broker test cluster. The local demo broker
+# usage: BOOTSTRAP=broker:9092 [KAFKA_HOME=/opt/kafka] [REPLICATION=3] [COMMAND_CONFIG=client.properties]
+#        [DATA_PARTITIONS=12] [TOPIC_<NAME>=other-name ...] infra/kafka/create-topics.sh
+# REPLICATION=1 (and min.insync.replicas 1) for a single-broker test cluster. DATA_PARTITIONS: the partitions of the
+# four data topics (rating-requests, predictions, ratings, labeled-predictions; 12 below), for the largest
+# parallelism you expect (docs/OPERATIONS.md, partitions and parallelism). TOPIC_<NAME> creates a topic under another
+# name, as a deployment's topic.* settings name it: NAME is the default name in capitals with _ for -, e.g.
+# TOPIC_RATING_REQUESTS=rating-requests-b TOPIC_RATING_REQUESTS_DLQ=rating-requests-dlq-b. The local demo broker
 # (scripts/marquee kafka) creates its own topics; this script is for real clusters.
 set -euo pipefail
 : "${BOOTSTRAP:?set BOOTSTRAP to the bootstrap servers, e.g. BOOTSTRAP=broker:9092}"
@@ -15,9 +20,16 @@ if [ "$REPLICATION" -ge 3 ]; then MIN_ISR=2; else MIN_ISR=1; fi
 extra=()
 [ -n "${COMMAND_CONFIG:-}" ] && extra=(--command-config "$COMMAND_CONFIG")
 
-# create NAME PARTITIONS CONFIG...
+DATA_PARTITIONS="${DATA_PARTITIONS:-12}"
+[[ "$DATA_PARTITIONS" =~ ^[1-9][0-9]*$ ]] || { echo "DATA_PARTITIONS must be a whole number of 1 or more, got '$DATA_PARTITIONS'" >&2; exit 2; }
+
+# create NAME PARTITIONS CONFIG...: NAME and PARTITIONS are the defaults; TOPIC_<NAME> renames, and DATA_PARTITIONS
+# replaces the data topics' 12
 create() {
-  local name="$1" partitions="$2"; shift 2
+  local var="TOPIC_${1//-/_}"
+  var="${var^^}"
+  local name="${!var:-$1}" partitions="$2"; shift 2
+  [ "$partitions" = 12 ] && partitions="$DATA_PARTITIONS"
   local configs=(--config "min.insync.replicas=$MIN_ISR")
   for c in "$@"; do configs+=(--config "$c"); done
   "$KAFKA_TOPICS" --bootstrap-server "$BOOTSTRAP" ${extra[@]+"${extra[@]}"} --create --if-not-exists \

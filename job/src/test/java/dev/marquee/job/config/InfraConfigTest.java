@@ -642,6 +642,35 @@ class InfraConfigTest {
         assertThat(created).isEqualTo(expected);
     }
 
+    /**
+     * create-topics.sh gives a second deployment its own topic names and a larger cluster more partitions, as
+     * docs/OPERATIONS.md tells operators to: the data topics take DATA_PARTITIONS, the others keep theirs.
+     */
+    @Test
+    void createTopicsTakesOtherNamesAndPartitionCounts(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path calls = dir.resolve("calls.txt");
+        Files.writeString(bin.resolve("kafka-topics.sh"), "#!/bin/sh\necho \"$*\" >> '" + calls + "'\n");
+        bin.resolve("kafka-topics.sh").toFile().setExecutable(true);
+        ProcessBuilder pb = new ProcessBuilder("bash", INFRA.resolve("kafka/create-topics.sh").toString());
+        pb.environment().putAll(Map.of("BOOTSTRAP", "broker:9092", "KAFKA_HOME", dir.toString(), "DATA_PARTITIONS", "24",
+                "TOPIC_PREDICTIONS", "predictions-b", "TOPIC_RATING_REQUESTS_DLQ", "dlq-b"));
+        Process p = pb.redirectErrorStream(true).start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+        Map<String, String> partitions = new HashMap<>();
+        Matcher m = Pattern.compile("--topic (\\S+) --partitions (\\d+)").matcher(Files.readString(calls));
+        while (m.find()) partitions.put(m.group(1), m.group(2));
+        Topics topics = Topics.defaults();
+        assertThat(partitions).hasSize(topics.names().size()).containsEntry("predictions-b", "24")
+                .containsEntry("dlq-b", "3").containsEntry(Topics.Role.RATINGS.defaultName(), "24")
+                .containsEntry(Topics.Role.MODEL_UPDATES.defaultName(), "1")
+                .doesNotContainKeys("predictions", "rating-requests-dlq");
+        for (Topics.Role role : List.of(Topics.Role.RATING_REQUESTS, Topics.Role.RATINGS, Topics.Role.LABELED_PREDICTIONS)) {
+            assertThat(partitions).containsEntry(role.defaultName(), "24");
+        }
+    }
+
     /** scripts/cluster creates its topics itself: all of them, the data topics with the cluster's partition count. */
     @Test
     void theStandaloneClusterScriptCreatesEveryTopicTheCodeUses() throws IOException {
