@@ -1,6 +1,10 @@
 package dev.marquee.infra.testing;
 
 import dev.marquee.infra.EmbeddedKafka;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,32 +35,92 @@ public final class SecuredKafka implements AutoCloseable {
 
     private static final Duration AWAIT = Duration.ofSeconds(30);
 
+    private static final String STORE_PASSWORD = "marquee-test-store";
+
     private final EmbeddedKafka kafka;
+    /** The clients' trust store when the listener is TLS, else null. */
+    private final Path trustStore;
+    private final Path tlsDir;
     private final Admin admin;
 
-    private SecuredKafka(EmbeddedKafka kafka) {
+    private SecuredKafka(EmbeddedKafka kafka, Path tlsDir) {
         this.kafka = kafka;
+        this.tlsDir = tlsDir;
+        this.trustStore = tlsDir == null ? null : tlsDir.resolve("trust.p12");
         this.admin = Admin.create(toMap(clientProps(ADMIN)));
     }
 
     /** Starts a broker that knows {@value #ADMIN} and {@code users}. */
     public static SecuredKafka start(String... users) {
+        return start(null, users);
+    }
+
+    /**
+     * As {@link #start}, with the clients' listener over TLS as well (SASL_SSL, what managed Kafka services offer): a
+     * self-signed certificate for 127.0.0.1 made by the JDK's keytool, which {@link #clientProps} trust through a
+     * PKCS12 trust store, host name verification on (the clients' default).
+     */
+    public static SecuredKafka startOverTls(String... users) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("secured-kafka-tls");
+            keytool("-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+                    "-dname", "CN=" + EmbeddedKafka.HOST, "-ext", "SAN=ip:" + EmbeddedKafka.HOST + ",dns:localhost",
+                    "-keystore", dir.resolve("broker.p12").toString(), "-storetype", "PKCS12",
+                    "-storepass", STORE_PASSWORD, "-keypass", STORE_PASSWORD);
+            keytool("-exportcert", "-alias", "broker", "-keystore", dir.resolve("broker.p12").toString(),
+                    "-storetype", "PKCS12", "-storepass", STORE_PASSWORD, "-file", dir.resolve("broker.cer").toString());
+            keytool("-importcert", "-noprompt", "-alias", "broker", "-file", dir.resolve("broker.cer").toString(),
+                    "-keystore", dir.resolve("trust.p12").toString(), "-storetype", "PKCS12", "-storepass", STORE_PASSWORD);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return start(dir, users);
+    }
+
+    private static void keytool(String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IOException("keytool " + String.join(" ", args) + " failed: " + out);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while keytool ran", e);
+        }
+    }
+
+    private static SecuredKafka start(Path tlsDir, String... users) {
         StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required")
                 .append(" username=\"").append(ADMIN).append("\" password=\"").append(ADMIN).append('"');
         List<String> all = new ArrayList<>(List.of(users));
         all.add(ADMIN);
         for (String user : all) jaas.append(" user_").append(user).append("=\"").append(user).append('"');
         jaas.append(';');
-        EmbeddedKafka kafka = EmbeddedKafka.builder()
+        EmbeddedKafka.Builder builder = EmbeddedKafka.builder()
                 // the clients' listener signs in; the controller's stays plain (its principal is ANONYMOUS)
-                .brokerProperty("listener.security.protocol.map", "PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT")
+                .brokerProperty("listener.security.protocol.map", "PLAINTEXT:" + (tlsDir == null ? "SASL_PLAINTEXT"
+                        : "SASL_SSL") + ",CONTROLLER:PLAINTEXT")
                 .brokerProperty("sasl.enabled.mechanisms", "PLAIN")
                 .brokerProperty("sasl.mechanism.inter.broker.protocol", "PLAIN")
                 .brokerProperty("listener.name.plaintext.plain.sasl.jaas.config", jaas.toString())
                 .brokerProperty("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
-                .brokerProperty("super.users", "User:" + ADMIN + ";User:ANONYMOUS")
-                .start();
-        return new SecuredKafka(kafka);
+                .brokerProperty("super.users", "User:" + ADMIN + ";User:ANONYMOUS");
+        if (tlsDir != null) {
+            builder.brokerProperty("ssl.keystore.location", tlsDir.resolve("broker.p12").toString())
+                    .brokerProperty("ssl.keystore.type", "PKCS12")
+                    .brokerProperty("ssl.keystore.password", STORE_PASSWORD)
+                    .brokerProperty("ssl.key.password", STORE_PASSWORD)
+                    // the broker is a client of its own listener too (inter-broker)
+                    .brokerProperty("ssl.truststore.location", tlsDir.resolve("trust.p12").toString())
+                    .brokerProperty("ssl.truststore.type", "PKCS12")
+                    .brokerProperty("ssl.truststore.password", STORE_PASSWORD);
+        }
+        return new SecuredKafka(builder.start(), tlsDir);
     }
 
     public String bootstrapServers() {
@@ -67,7 +131,12 @@ public final class SecuredKafka implements AutoCloseable {
     public Properties clientProps(String user) {
         Properties props = new Properties();
         props.put("bootstrap.servers", bootstrapServers());
-        props.put("security.protocol", "SASL_PLAINTEXT");
+        props.put("security.protocol", trustStore == null ? "SASL_PLAINTEXT" : "SASL_SSL");
+        if (trustStore != null) {
+            props.put("ssl.truststore.location", trustStore.toString());
+            props.put("ssl.truststore.type", "PKCS12");
+            props.put("ssl.truststore.password", STORE_PASSWORD);
+        }
         props.put("sasl.mechanism", "PLAIN");
         props.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
                 + user + "\" password=\"" + user + "\";");
@@ -114,5 +183,12 @@ public final class SecuredKafka implements AutoCloseable {
     public void close() {
         admin.close();
         kafka.close();
+        if (tlsDir != null) {
+            try (var files = Files.walk(tlsDir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 }

@@ -35,7 +35,7 @@ class ScoreCommandAclITCase {
 
     @BeforeAll
     static void broker() throws Exception {
-        kafka = SecuredKafka.start("scoring", "no-ratings", "as-documented");
+        kafka = SecuredKafka.startOverTls("scoring", "no-ratings", "as-documented"); // the start-up checks over TLS too
         for (String topic : READ) {
             kafka.createTopic(topic, 1);
             kafka.allow("scoring", topic, AclOperation.READ, AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS);

@@ -38,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The scoring job, exactly-once with labels on, run as a principal granted exactly what docs/OPERATIONS.md's "Kafka
- * ACLs" lists for it (its example commands), on a broker that signs clients in and enforces ACLs: every request ends
+ * ACLs" lists for it (its example commands), on a broker that signs clients in over TLS (SASL_SSL: the job's Kafka
+ * settings carry the trust store as `kafka.property.ssl.*`, as on a managed Kafka service) and enforces ACLs: every request ends
  * in a committed prediction or dead letter, labels join, a version announced on model-updates is loaded and reported,
  * and drift reports are written. A grant the docs forget fails here.
  */
@@ -58,7 +59,7 @@ class ScoringJobAclITCase {
 
     @BeforeAll
     static void brokerWithTheDocumentedGrants() throws Exception {
-        kafka = SecuredKafka.start(JOB);
+        kafka = SecuredKafka.startOverTls(JOB);
         for (String topic : READ) {
             kafka.createTopic(topic, 1);
             kafka.allow(JOB, topic, AclOperation.READ, AclOperation.DESCRIBE);
@@ -75,6 +76,17 @@ class ScoringJobAclITCase {
     @AfterAll
     static void stop() {
         if (kafka != null) kafka.close();
+    }
+
+    /** The listener is TLS indeed: a client that does not trust the broker's certificate is refused in the handshake. */
+    @Test
+    void aClientWithoutTheTrustStoreIsRefused() {
+        Properties untrusting = kafka.clientProps(JOB);
+        untrusting.keySet().removeIf(k -> ((String) k).startsWith("ssl.truststore"));
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(untrusting)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> admin.listTopics().names().get())
+                    .hasCauseInstanceOf(org.apache.kafka.common.errors.SslAuthenticationException.class);
+        }
     }
 
     @Test
