@@ -71,6 +71,13 @@ public final class BrokerChecks {
      */
     public static String missingSinkTopicWarning(String topic, BrokerFacts facts) {
         if (!facts.missingTopics.contains(topic)) return null;
+        if (facts.autoCreateTopics.isEmpty()) {
+            return "topic " + topic + " does not exist; the brokers create it on first write only if they create topics"
+                    + " on first use (auto.create.topics.enable, not known here: reading it needs DescribeConfigs on the"
+                    + " cluster) and this principal may CREATE it, else the job fails on that write and restarts for"
+                    + " ever: create it first";
+        }
+        if (!facts.autoCreateTopics.get()) return null; // refused by requireSinkTopic
         return "topic " + topic + " does not exist yet; the brokers create it on first write, with their defaults,"
                 + " if this principal may CREATE it (else the job fails on that write and restarts: create it first)";
     }
@@ -198,7 +205,16 @@ public final class BrokerChecks {
         if (dlqLimit.isEmpty() && facts.missingTopics.contains(s.deadLettersTopic)) dlqLimit = facts.brokerMaxMessageBytes;
         if (dlqLimit.isEmpty()) {
             warnings.add("could not read " + TopicConfig.MAX_MESSAGE_BYTES_CONFIG + " of topic " + s.deadLettersTopic
-                    + "; the dead-letter size is not checked against it (docs/RELIABILITY.md)");
+                    + whyNoConfigs(s.deadLettersTopic, facts) + "; the dead-letter size is not checked against it"
+                    + " (docs/RELIABILITY.md)");
+        }
+        List<String> predictionTopics = new ArrayList<>(List.of(s.predictionsTopic));
+        if (s.labels.labelsEnabled) predictionTopics.add(s.labeledPredictionsTopic);
+        for (String topic : predictionTopics) {
+            if (facts.configsDenied.containsKey(topic) && limitOf(topic, facts).isEmpty()) {
+                warnings.add("could not read " + TopicConfig.MAX_MESSAGE_BYTES_CONFIG + " of topic " + topic
+                        + whyNoConfigs(topic, facts) + "; the largest prediction is not checked against it");
+            }
         }
         DeadLetterRecordSize.checkTopic(s, dlqLimit);
         PredictionRecordSize.checkTopic(s.parserLimits, s.predictionsTopic, JobSettings.TOPIC_PREDICTIONS,
@@ -233,6 +249,13 @@ public final class BrokerChecks {
             }
         }
         return warnings;
+    }
+
+    /** Why a topic's settings could not be read, when the brokers refused DescribeConfigs on it; else empty. */
+    private static String whyNoConfigs(String topic, BrokerFacts facts) {
+        String denied = facts.configsDenied.get(topic);
+        return denied == null ? "" : " (this principal may not DescribeConfigs on it: " + denied
+                + "; docs/OPERATIONS.md#kafka-acls)";
     }
 
     /** A topic's {@code max.message.bytes}, the brokers' for one created on first write; empty when not known. */

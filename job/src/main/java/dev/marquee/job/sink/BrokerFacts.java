@@ -40,6 +40,11 @@ public final class BrokerFacts {
     /** Topics whose partitions this principal may not read (no Describe), with the brokers' reason. */
     public final Map<String, String> partitionsDenied = new HashMap<>();
     /**
+     * Topics whose settings (max.message.bytes) this principal may not read (no DescribeConfigs), with the brokers'
+     * words; only the checks of a record's size need them, and say so for their topics.
+     */
+    public final Map<String, String> configsDenied = new HashMap<>();
+    /**
      * Topics this principal may not write, with the operations the brokers say it may do there (read from the
      * topic's description; a broker without an authorizer answers every operation).
      */
@@ -127,12 +132,13 @@ public final class BrokerFacts {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 missingTopics.add(topic);
             } else if (e.getCause() instanceof org.apache.kafka.common.errors.AuthorizationException) {
+                configsDenied.put(topic, rootMessage(e.getCause()));
                 readPartitions(admin, topic, timeout);
-                unread.add("topic " + topic + ": this principal may not DescribeConfigs on it (" + rootMessage(e.getCause())
-                        + "), so its max.message.bytes is not known"
-                        + (missingTopics.contains(topic) || topicPartitions.containsKey(topic) ? ""
-                                : ", nor, without Describe, whether it exists: create it first if not")
-                        + " (docs/OPERATIONS.md#kafka-acls)");
+                if (!missingTopics.contains(topic) && !topicPartitions.containsKey(topic)) {
+                    unread.add("topic " + topic + ": this principal may neither DescribeConfigs nor Describe it ("
+                            + rootMessage(e.getCause()) + "); the job may still read or write it, and whether it exists"
+                            + " is not known: create it first if not (docs/OPERATIONS.md#kafka-acls)");
+                }
             } else {
                 unread.add("topic " + topic + ": " + rootMessage(e.getCause()));
             }

@@ -93,7 +93,7 @@ public final class RetrainTriggerJob {
             settings = TriggerSettings.from(dev.marquee.job.config.JobArguments.parse(args));
             for (String warning : warnings(settings.common)) System.err.println("marquee retraining trigger: " + warning);
             dev.marquee.job.config.LocalBinding.requireSharedRegistry(settings.common.modelRegistry);
-            checkBrokers(settings);
+            checkBrokers(settings, System.err::println);
         } catch (IllegalArgumentException e) { // a SettingException
             System.err.println("marquee retraining trigger: " + e.getMessage());
             if (!dev.marquee.job.config.LocalBinding.runsItsOwnCluster()) throw e; // a failed submission, not a dead JobManager
@@ -111,10 +111,10 @@ public final class RetrainTriggerJob {
 
     /**
      * What the brokers say (BrokerChecks): the topics the trigger's sources read must exist, and an exactly-once
-     * trigger's transactions must fit the brokers' maximum; a refusal is a SettingException. Returns the lines to
-     * print for what could not be checked or may fail later.
+     * trigger's transactions must fit the brokers' maximum; a refusal is a SettingException. What could not be checked
+     * or may fail later is handed to {@code say} as it is found, before any refusal.
      */
-    static java.util.List<String> checkBrokers(TriggerSettings settings) {
+    static void checkBrokers(TriggerSettings settings, java.util.function.Consumer<String> say) {
         java.util.List<String> sources = java.util.List.of(settings.common.driftTopic, settings.retrainOutcomesTopic,
                 settings.common.modelUpdatesTopic);
         java.util.List<String> topics = new java.util.ArrayList<>(sources);
@@ -125,21 +125,19 @@ public final class RetrainTriggerJob {
             dev.marquee.job.config.BrokerChecks.refuseWhatTheJobWouldFailOn(sources,
                     java.util.List.of(settings.retrainRequestsTopic), facts);
         }
-        java.util.List<String> lines = new java.util.ArrayList<>();
-        for (String why : facts.unread) lines.add("marquee retraining trigger: could not read from the brokers: " + why + "; not checked");
+        for (String why : facts.unread) say.accept("marquee retraining trigger: could not read from the brokers: " + why + "; not checked");
         java.util.List<String> warnings = new java.util.ArrayList<>();
         for (String topic : sources) warnings.add(dev.marquee.job.config.BrokerChecks.sourceReadWarning(topic, facts));
-        dev.marquee.job.config.BrokerChecks.requireSourceTopics(sources, facts);
-        dev.marquee.job.config.BrokerChecks.requireSinkTopic(settings.retrainRequestsTopic, facts);
         warnings.add(dev.marquee.job.config.BrokerChecks.missingSinkTopicWarning(settings.retrainRequestsTopic, facts));
         warnings.add(dev.marquee.job.config.BrokerChecks.sinkWriteWarning(settings.retrainRequestsTopic, facts));
         for (String warning : warnings) {
-            if (warning != null) lines.add("marquee retraining trigger: WARNING: " + warning);
+            if (warning != null) say.accept("marquee retraining trigger: WARNING: " + warning);
         }
+        dev.marquee.job.config.BrokerChecks.requireSourceTopics(sources, facts);
+        dev.marquee.job.config.BrokerChecks.requireSinkTopic(settings.retrainRequestsTopic, facts);
         if (settings.common.delivery == DeliveryGuarantee.EXACTLY_ONCE) {
             dev.marquee.job.config.BrokerChecks.checkTransactionMax(settings.common, facts);
         }
-        return lines;
     }
 
     /**
@@ -148,7 +146,7 @@ public final class RetrainTriggerJob {
      * before it is submitted.
      */
     public static void run(TriggerSettings settings) throws Exception {
-        checkBrokers(settings).forEach(System.err::println);
+        checkBrokers(settings, System.err::println);
         start(settings);
     }
 

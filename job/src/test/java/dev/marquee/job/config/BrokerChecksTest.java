@@ -37,6 +37,37 @@ class BrokerChecksTest {
     }
 
     /**
+     * Without DescribeConfigs on the cluster (the documented grants), whether the brokers create topics is not known:
+     * the warning does not promise they will.
+     */
+    @Test
+    void aMissingOutputTopicOnBrokersNotKnownToCreateAnyIsNotSaidToBeCreated() {
+        JobSettings s = JobSettings.defaults();
+        BrokerFacts f = facts(true, s.predictionsTopic);
+        f.autoCreateTopics = Optional.empty();
+        assertThat(BrokerChecks.check(s, f)).singleElement().asString()
+                .contains("topic " + s.predictionsTopic + " does not exist").contains("only if")
+                .contains("auto.create.topics.enable").contains("create it first").doesNotContain("does not exist yet");
+        assertThat(BrokerChecks.missingSinkTopicWarning(s.predictionsTopic, facts(false, s.predictionsTopic)))
+                .as("refused instead, by requireSinkTopic").isNull();
+    }
+
+    /** A topic whose settings may not be read is said only where a record's size is checked against them. */
+    @Test
+    void settingsThatMayNotBeReadAreSaidOnlyForTheTopicsWhoseSizeIsChecked() {
+        JobSettings s = JobSettings.defaults();
+        BrokerFacts f = facts(true);
+        for (String t : List.of(s.predictionsTopic, s.deadLettersTopic, s.driftTopic, s.requestsTopic)) {
+            f.topicMaxMessageBytes.remove(t);
+            f.configsDenied.put(t, "Topic authorization failed.");
+        }
+        List<String> warnings = BrokerChecks.check(s, f);
+        assertThat(warnings).hasSize(2).allSatisfy(w -> assertThat(w).contains("may not DescribeConfigs"));
+        assertThat(warnings).anySatisfy(w -> assertThat(w).contains("topic " + s.predictionsTopic).contains("largest prediction"))
+                .anySatisfy(w -> assertThat(w).contains("topic " + s.deadLettersTopic).contains("dead-letter size"));
+    }
+
+    /**
      * A topic the job writes that this host's principal may not write (an ACL left out, or one for the topic's old
      * name): the first dead letter would fail the job, and its restart read the same request again, for ever. Said at
      * start; not refused, as the TaskManagers may write as another principal or from hosts an ACL allows.

@@ -128,13 +128,22 @@ class RetrainTriggerITCase {
                 JobSettings.TOPIC_MODEL_UPDATES, KAFKA.createTopic("updates", 1),
                 TriggerSettings.TOPIC_RETRAIN_OUTCOMES, KAFKA.createTopic("outcomes", 1),
                 TriggerSettings.TOPIC_RETRAIN_REQUESTS, missing));
-        List<String> lines = RetrainTriggerJob.checkBrokers(TriggerSettings.from(settings));
+        List<String> lines = new ArrayList<>();
+        RetrainTriggerJob.checkBrokers(TriggerSettings.from(settings), lines::add);
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("marquee retraining trigger: WARNING: topic " + missing
                 + " does not exist yet"));
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
                 Map.<String, Object>of("bootstrap.servers", KAFKA.bootstrapServers()))) {
             assertThat(admin.listTopics().names().get()).doesNotContain(missing);
         }
+
+        // a refusal (a source topic missing too) comes after what was found before it, not instead of it
+        settings.put(JobSettings.TOPIC_DRIFT, "never-created-drift-" + System.nanoTime());
+        List<String> before = new ArrayList<>();
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> RetrainTriggerJob.checkBrokers(TriggerSettings.from(settings), before::add))
+                .hasMessageContaining("never-created-drift-").hasMessageContaining("does not exist");
+        assertThat(before).anySatisfy(l -> assertThat(l).contains("topic " + missing + " does not exist yet"));
     }
 
     /** Writes the records to a fresh drift topic, runs the job bounded, and returns every request it wrote. */
