@@ -324,7 +324,7 @@ public final class ScoringJob {
             BrokerChecks.refuseWhatTheJobWouldFailOn(BrokerChecks.readsTheJobFailsOn(settings),
                     BrokerChecks.writtenTopics(settings), facts);
         }
-        for (String warning : BrokerChecks.check(settings, facts)) System.err.println("marquee scoring job: " + warning);
+        BrokerChecks.check(settings, facts, warning -> System.err.println("marquee scoring job: " + warning));
         for (String warning : settings.warnings()) System.err.println("marquee scoring job: " + warning);
         return facts;
     }

@@ -64,6 +64,10 @@ public final class SecuredKafka implements AutoCloseable {
         Path dir;
         try {
             dir = Files.createTempDirectory("secured-kafka-tls");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
             keytool("-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
                     "-dname", "CN=" + EmbeddedKafka.HOST, "-ext", "SAN=ip:" + EmbeddedKafka.HOST + ",dns:localhost",
                     "-keystore", dir.resolve("broker.p12").toString(), "-storetype", "PKCS12",
@@ -72,10 +76,20 @@ public final class SecuredKafka implements AutoCloseable {
                     "-storetype", "PKCS12", "-storepass", STORE_PASSWORD, "-file", dir.resolve("broker.cer").toString());
             keytool("-importcert", "-noprompt", "-alias", "broker", "-file", dir.resolve("broker.cer").toString(),
                     "-keystore", dir.resolve("trust.p12").toString(), "-storetype", "PKCS12", "-storepass", STORE_PASSWORD);
+            return start(dir, users);
+        } catch (IOException | RuntimeException e) {
+            deleteTree(dir); // its private key with it
+            if (e instanceof RuntimeException r) throw r;
+            throw new UncheckedIOException((IOException) e);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return start(dir, users);
     }
 
     private static void keytool(String... args) throws IOException {
@@ -120,7 +134,13 @@ public final class SecuredKafka implements AutoCloseable {
                     .brokerProperty("ssl.truststore.type", "PKCS12")
                     .brokerProperty("ssl.truststore.password", STORE_PASSWORD);
         }
-        return new SecuredKafka(builder.start(), tlsDir);
+        EmbeddedKafka kafka = builder.start();
+        try {
+            return new SecuredKafka(kafka, tlsDir);
+        } catch (RuntimeException e) {
+            kafka.close();
+            throw e;
+        }
     }
 
     public String bootstrapServers() {
@@ -181,14 +201,11 @@ public final class SecuredKafka implements AutoCloseable {
 
     @Override
     public void close() {
-        admin.close();
-        kafka.close();
-        if (tlsDir != null) {
-            try (var files = Files.walk(tlsDir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+        try {
+            admin.close();
+            kafka.close();
+        } finally {
+            if (tlsDir != null) deleteTree(tlsDir);
         }
     }
 }

@@ -180,31 +180,40 @@ public final class BrokerChecks {
      */
     public static List<String> check(JobSettings s, BrokerFacts facts) {
         List<String> warnings = new ArrayList<>();
-        for (String why : facts.unread) warnings.add("could not read from the brokers: " + why + "; not checked");
+        check(s, facts, warnings::add);
+        return warnings;
+    }
+
+    /**
+     * As {@link #check(JobSettings, BrokerFacts)}, handing each warning to {@code say} as it is found: those found
+     * before a refusal are said, not lost with it.
+     */
+    public static void check(JobSettings s, BrokerFacts facts, java.util.function.Consumer<String> say) {
+        for (String why : facts.unread) say.accept("could not read from the brokers: " + why + "; not checked");
         boolean noAutoCreate = facts.autoCreateTopics.isPresent() && !facts.autoCreateTopics.get();
         for (String topic : writtenTopics(s)) {
             requireSinkTopic(topic, facts);
             String writeWarning = sinkWriteWarning(topic, facts);
-            if (writeWarning != null) warnings.add(writeWarning);
+            if (writeWarning != null) say.accept(writeWarning);
             String missing = missingSinkTopicWarning(topic, facts);
-            if (missing != null) warnings.add(missing);
+            if (missing != null) say.accept(missing);
         }
         for (String topic : readTopics(s)) {
             String readWarning = topic.equals(s.modelUpdatesTopic) ? updatesReadWarning(topic, facts)
                     : sourceReadWarning(topic, facts);
-            if (readWarning != null) warnings.add(readWarning);
+            if (readWarning != null) say.accept(readWarning);
         }
         List<String> sources = new ArrayList<>(readsTheJobFailsOn(s)); // model-updates: each slot's consumer waits for it
         requireSourceTopics(sources, facts, Map.of(s.ratingsTopic, ", or set labels.enabled false"));
         if (facts.missingTopics.contains(s.modelUpdatesTopic) && noAutoCreate) {
-            warnings.add("topic " + s.modelUpdatesTopic + " does not exist: the slots hear of no new version until it"
+            say.accept("topic " + s.modelUpdatesTopic + " does not exist: the slots hear of no new version until it"
                     + " is created");
         }
         checkTransactionMax(s, facts);
         OptionalLong dlqLimit = facts.topicMaxMessageBytes.getOrDefault(s.deadLettersTopic, OptionalLong.empty());
         if (dlqLimit.isEmpty() && facts.missingTopics.contains(s.deadLettersTopic)) dlqLimit = facts.brokerMaxMessageBytes;
         if (dlqLimit.isEmpty()) {
-            warnings.add("could not read " + TopicConfig.MAX_MESSAGE_BYTES_CONFIG + " of topic " + s.deadLettersTopic
+            say.accept("could not read " + TopicConfig.MAX_MESSAGE_BYTES_CONFIG + " of topic " + s.deadLettersTopic
                     + whyNoConfigs(s.deadLettersTopic, facts) + "; the dead-letter size is not checked against it"
                     + " (docs/RELIABILITY.md)");
         }
@@ -212,7 +221,7 @@ public final class BrokerChecks {
         if (s.labels.labelsEnabled) predictionTopics.add(s.labeledPredictionsTopic);
         for (String topic : predictionTopics) {
             if (facts.configsDenied.containsKey(topic) && limitOf(topic, facts).isEmpty()) {
-                warnings.add("could not read " + TopicConfig.MAX_MESSAGE_BYTES_CONFIG + " of topic " + topic
+                say.accept("could not read " + TopicConfig.MAX_MESSAGE_BYTES_CONFIG + " of topic " + topic
                         + whyNoConfigs(topic, facts) + "; the largest prediction is not checked against it");
             }
         }
@@ -223,7 +232,6 @@ public final class BrokerChecks {
             PredictionRecordSize.checkTopic(s.parserLimits, s.labeledPredictionsTopic, JobSettings.TOPIC_LABELED_PREDICTIONS,
                     limitOf(s.labeledPredictionsTopic, facts));
         }
-        return warnings;
     }
 
     /**

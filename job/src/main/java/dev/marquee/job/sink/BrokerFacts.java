@@ -98,7 +98,11 @@ public final class BrokerFacts {
             } catch (ExecutionException e) { // credentials only the TaskManagers have, say: theirs to find out
                 facts.unread.add("the brokers at " + s.bootstrapServers + ": " + rootMessage(e.getCause()));
                 if (e.getCause() instanceof org.apache.kafka.common.errors.AuthenticationException) {
-                    facts.authenticationFailure = e.getCause().getClass().getSimpleName();
+                    // with the brokers' words: an untrusted certificate, a host name the certificate does not
+                    // name and a wrong password need different fixes
+                    String name = e.getCause().getClass().getSimpleName();
+                    String why = rootMessage(e.getCause());
+                    facts.authenticationFailure = why.startsWith(name) ? why : name + ": " + why;
                 }
                 return facts;
             } catch (TimeoutException e) {

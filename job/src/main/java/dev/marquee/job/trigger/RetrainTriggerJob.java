@@ -112,7 +112,7 @@ public final class RetrainTriggerJob {
     /**
      * What the brokers say (BrokerChecks): the topics the trigger's sources read must exist, and an exactly-once
      * trigger's transactions must fit the brokers' maximum; a refusal is a SettingException. What could not be checked
-     * or may fail later is handed to {@code say} as it is found, before any refusal.
+     * or may fail later is handed to {@code say} as it is found: what was found before a refusal is said, not lost with it.
      */
     static void checkBrokers(TriggerSettings settings, java.util.function.Consumer<String> say) {
         java.util.List<String> sources = java.util.List.of(settings.common.driftTopic, settings.retrainOutcomesTopic,
@@ -121,11 +121,11 @@ public final class RetrainTriggerJob {
         topics.add(settings.retrainRequestsTopic);
         dev.marquee.job.sink.BrokerFacts facts = dev.marquee.job.sink.BrokerFacts.read(settings.common, topics,
                 java.time.Duration.ofSeconds(10));
+        for (String why : facts.unread) say.accept("marquee retraining trigger: could not read from the brokers: " + why + "; not checked");
         if (dev.marquee.job.config.LocalBinding.runsItsOwnCluster()) {
             dev.marquee.job.config.BrokerChecks.refuseWhatTheJobWouldFailOn(sources,
                     java.util.List.of(settings.retrainRequestsTopic), facts);
         }
-        for (String why : facts.unread) say.accept("marquee retraining trigger: could not read from the brokers: " + why + "; not checked");
         java.util.List<String> warnings = new java.util.ArrayList<>();
         for (String topic : sources) warnings.add(dev.marquee.job.config.BrokerChecks.sourceReadWarning(topic, facts));
         warnings.add(dev.marquee.job.config.BrokerChecks.missingSinkTopicWarning(settings.retrainRequestsTopic, facts));

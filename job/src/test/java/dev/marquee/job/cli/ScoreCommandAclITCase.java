@@ -78,8 +78,17 @@ class ScoreCommandAclITCase {
     void aSignInTheBrokersRefuseIsRefusedInOneLine() {
         Result r = score("scoring", "not-the-password");
         assertThat(r.code).as(r.err).isEqualTo(Commands.USAGE);
-        assertThat(r.err).contains("the brokers refused this job's sign-in (SaslAuthenticationException)")
-                .doesNotContain("\tat ");
+        assertThat(r.err).contains("the brokers refused this job's sign-in (SaslAuthenticationException")
+                .doesNotContain("not-the-password").doesNotContain("\tat ");
+    }
+
+    /** A broker certificate the job does not trust: refused in one line that says why, not only "TLS". */
+    @Test
+    void aBrokerCertificateTheJobDoesNotTrustIsRefusedWithTheReason() {
+        Result r = score("scoring", "scoring", false);
+        assertThat(r.code).as(r.err).isEqualTo(Commands.USAGE);
+        assertThat(r.err).contains("the brokers refused this job's sign-in (SslAuthenticationException: ")
+                .contains("certification path").doesNotContain("\tat ");
     }
 
     @Test
@@ -122,11 +131,16 @@ class ScoreCommandAclITCase {
     private record Result(int code, String err) {}
 
     private static Result score(String user, String password, String... more) {
+        return score(user, password, true, more);
+    }
+
+    /** {@code trusting} false leaves out the trust store: the broker's certificate is then one the job does not trust. */
+    private static Result score(String user, String password, boolean trusting, String... more) {
         List<String> args = new ArrayList<>(List.of("--kafka.bootstrap-servers", kafka.bootstrapServers(),
                 "--model.registry", registry.toString(), "--delivery.guarantee", "exactly-once"));
         args.addAll(List.of(more));
         kafka.clientProps(user).forEach((k, v) -> {
-            if (k.equals("bootstrap.servers")) return;
+            if (k.equals("bootstrap.servers") || (!trusting && ((String) k).startsWith("ssl.truststore"))) return;
             String value = k.equals("sasl.jaas.config") ? ((String) v).replace("password=\"" + user + "\"",
                     "password=\"" + password + "\"") : (String) v;
             args.addAll(List.of("--kafka.property." + k, value));
