@@ -127,12 +127,8 @@ public final class Commands {
         return "failed: " + outer + (said ? "" : " (" + maskValues(firstLine(root.toString())) + ")");
     }
 
-    /** A secret's value in a message ({@code password=...}, {@code token: ...}) replaced; the rest of the text kept. */
-    private static final java.util.regex.Pattern SECRET_VALUE = java.util.regex.Pattern.compile(
-            "(?i)((?:password|passwd|passphrase|secret|token|credentials?|api[-._]?key)\\s*[=:]\\s*)(\"[^\"]*\"|'[^']*'|[^\\s,;)]+)");
-
     static String maskValues(String text) {
-        return SECRET_VALUE.matcher(text).replaceAll("$1" + SecretMasking.MASK);
+        return SecretMasking.maskValues(text);
     }
 
     private static String firstLine(String text) {

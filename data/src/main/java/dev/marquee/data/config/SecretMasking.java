@@ -55,6 +55,18 @@ public final class SecretMasking {
         return j.toString();
     }
 
+    /** A secret's value in a message ({@code password=...}, {@code token: ...}) replaced; the rest of the text kept. */
+    private static final java.util.regex.Pattern SECRET_VALUE = java.util.regex.Pattern.compile(
+            "(?i)((?:password|passwd|passphrase|secret|token|credentials?|api[-._]?key)\\s*[=:]\\s*)(\"[^\"]*\"|'[^']*'|[^\\s,;)]+)");
+
+    /**
+     * {@code text} with the value of every {@code password=...}, {@code token: ...} (and the other secret words)
+     * replaced by {@link #MASK}: for messages whose words help, such as a broker's "Invalid username or password".
+     */
+    public static String maskValues(String text) {
+        return text == null ? null : SECRET_VALUE.matcher(text).replaceAll("$1" + MASK);
+    }
+
     /** True when free text (an argument echoed in an error, say) looks like it carries a secret. */
     public static boolean looksSecret(String text) {
         return text != null && isSecret(text);

@@ -70,6 +70,17 @@ class SecretMaskingTest {
                 Map.entry("sasl.jaas.config", SecretMasking.MASK), Map.entry("sasl.mechanism", "SCRAM-SHA-512"));
     }
 
+    /** A broker's fixed words stay readable; a secret's value in the same text does not. */
+    @Test
+    void maskValuesHidesValuesAndKeepsWords() {
+        assertThat(SecretMasking.maskValues("Authentication failed: Invalid username or password"))
+                .isEqualTo("Authentication failed: Invalid username or password");
+        String masked = SecretMasking.maskValues("bad JAAS line: " + JAAS + " token: abc123, api-key=k9");
+        assertThat(masked).contains("username=\"scoring\"").contains("password=" + SecretMasking.MASK).doesNotContain("s3cr3t")
+                .contains("token: " + SecretMasking.MASK).contains("api-key=" + SecretMasking.MASK)
+                .doesNotContain("abc123").doesNotContain("k9");
+    }
+
     @Command(name = "send")
     static final class Send implements Callable<Integer> {
         @Option(names = "--producer-prop")

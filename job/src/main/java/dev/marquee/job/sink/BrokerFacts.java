@@ -100,9 +100,9 @@ public final class BrokerFacts {
                 if (e.getCause() instanceof org.apache.kafka.common.errors.AuthenticationException) {
                     // with the brokers' words: an untrusted certificate, a host name the certificate does not
                     // name and a wrong password need different fixes
-                    String name = e.getCause().getClass().getSimpleName();
-                    String why = rootMessage(e.getCause());
-                    facts.authenticationFailure = why.startsWith(name) ? why : name + ": " + why;
+                    // the brokers' words are fixed texts ("Invalid username or password"): only values are masked
+                    facts.authenticationFailure = e.getCause().getClass().getSimpleName() + ": "
+                            + dev.marquee.data.config.SecretMasking.maskValues(chainText(e.getCause()));
                 }
                 return facts;
             } catch (TimeoutException e) {
@@ -242,11 +242,21 @@ public final class BrokerFacts {
 
     /** The innermost cause's message (with the outer one's), hidden when it may carry a secret (a JAAS line, say). */
     private static String rootMessage(Throwable e) {
+        String text = chainText(e);
+        return dev.marquee.data.config.SecretMasking.looksSecret(text)
+                ? innermost(e).getClass().getSimpleName() + " (message not shown: it may carry a secret)" : text;
+    }
+
+    /** The outer message and the innermost cause's, unmasked. */
+    private static String chainText(Throwable e) {
+        Throwable t = innermost(e);
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return t == e || e.getMessage() == null ? m : e.getMessage() + ": " + m;
+    }
+
+    private static Throwable innermost(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) t = t.getCause();
-        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        String text = t == e || e.getMessage() == null ? m : e.getMessage() + ": " + m;
-        return dev.marquee.data.config.SecretMasking.looksSecret(text)
-                ? t.getClass().getSimpleName() + " (message not shown: it may carry a secret)" : text;
+        return t;
     }
 }

@@ -115,14 +115,21 @@ public final class RetrainTriggerJob {
      * or may fail later is handed to {@code say} as it is found: what was found before a refusal is said, not lost with it.
      */
     static void checkBrokers(TriggerSettings settings, java.util.function.Consumer<String> say) {
+        checkBrokers(settings, dev.marquee.job.config.LocalBinding.runsItsOwnCluster(), say);
+    }
+
+    /** As above; {@code local}: this JVM runs the trigger itself (LocalBinding), so what it would fail on is refused. */
+    static void checkBrokers(TriggerSettings settings, boolean local, java.util.function.Consumer<String> say) {
         java.util.List<String> sources = java.util.List.of(settings.common.driftTopic, settings.retrainOutcomesTopic,
                 settings.common.modelUpdatesTopic);
         java.util.List<String> topics = new java.util.ArrayList<>(sources);
         topics.add(settings.retrainRequestsTopic);
         dev.marquee.job.sink.BrokerFacts facts = dev.marquee.job.sink.BrokerFacts.read(settings.common, topics,
                 java.time.Duration.ofSeconds(10));
-        for (String why : facts.unread) say.accept("marquee retraining trigger: could not read from the brokers: " + why + "; not checked");
-        if (dev.marquee.job.config.LocalBinding.runsItsOwnCluster()) {
+        if (!local || facts.authenticationFailure == null) { // else the refusal below says it, once
+            for (String why : facts.unread) say.accept("marquee retraining trigger: could not read from the brokers: " + why + "; not checked");
+        }
+        if (local) {
             dev.marquee.job.config.BrokerChecks.refuseWhatTheJobWouldFailOn(sources,
                     java.util.List.of(settings.retrainRequestsTopic), facts);
         }

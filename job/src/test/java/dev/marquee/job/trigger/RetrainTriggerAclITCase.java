@@ -67,6 +67,27 @@ class RetrainTriggerAclITCase {
         if (kafka != null) kafka.close();
     }
 
+    /**
+     * Run in its own JVM (marquee trigger), a sign-in the brokers refuse is refused once, with their reason: not also
+     * said first as a harmless "could not read ... not checked".
+     */
+    @Test
+    void aRefusedSignInIsSaidOnceWithTheBrokersReason() {
+        Map<String, String> settings = new HashMap<>(Map.of(JobSettings.BOOTSTRAP, kafka.bootstrapServers()));
+        kafka.clientProps(TRIGGER).forEach((k, v) -> {
+            if (k.equals("bootstrap.servers")) return;
+            String value = k.equals("sasl.jaas.config") ? ((String) v).replace("password=\"" + TRIGGER + "\"",
+                    "password=\"wrong\"") : (String) v;
+            settings.put(JobSettings.KAFKA_PROPERTY_PREFIX + k, value);
+        });
+        List<String> lines = new ArrayList<>();
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> RetrainTriggerJob.checkBrokers(TriggerSettings.from(settings), true, lines::add))
+                .hasMessageContaining("refused this job's sign-in (SaslAuthenticationException: ")
+                .hasMessageContaining("Invalid username or password");
+        assertThat(lines).noneSatisfy(l -> assertThat(l).contains("could not read from the brokers"));
+    }
+
     @Test
     void sustainedDriftGivesItsRequestWithTheGrantsTheDocsList() throws Exception {
         Properties admin = kafka.clientProps(SecuredKafka.ADMIN);
