@@ -57,11 +57,12 @@ public final class SecretMasking {
 
     /** A secret's value in a message ({@code password=...}, {@code token: ...}) replaced; the rest of the text kept. */
     private static final java.util.regex.Pattern SECRET_VALUE = java.util.regex.Pattern.compile(
-            "(?i)((?:password|passwd|passphrase|secret|token|credentials?|api[-._]?key)\\s*[=:]\\s*)(\"[^\"]*\"|'[^']*'|[^\\s,;)]+)");
+            "(?i)((?:password|passwd|passphrase|secret|token|credentials?|api[-._]?key)\"?\\s*[=:]\\s*|bearer\\s+)(\"[^\"]*\"|'[^']*'|[^\\s,;)]+)");
 
     /**
-     * {@code text} with the value of every {@code password=...}, {@code token: ...} (and the other secret words)
-     * replaced by {@link #MASK}: for messages whose words help, such as a broker's "Invalid username or password".
+     * {@code text} with the value of every {@code password=...}, {@code token: ...}, {@code "access_token":"..."}
+     * (and the other secret words) and {@code Bearer ...} replaced by {@link #MASK}: for messages whose words help,
+     * such as a broker's "Invalid username or password".
      */
     public static String maskValues(String text) {
         return text == null ? null : SECRET_VALUE.matcher(text).replaceAll("$1" + MASK);

@@ -79,6 +79,8 @@ class SecretMaskingTest {
         assertThat(masked).contains("username=\"scoring\"").contains("password=" + SecretMasking.MASK).doesNotContain("s3cr3t")
                 .contains("token: " + SecretMasking.MASK).contains("api-key=" + SecretMasking.MASK)
                 .doesNotContain("abc123").doesNotContain("k9");
+        assertThat(SecretMasking.maskValues("{\"access_token\":\"eyJhbGciOi.x.y\",\"password\": \"pw1\"} Authorization: Bearer eyJz.a.b"))
+                .doesNotContain("eyJ").doesNotContain("pw1").contains("Bearer " + SecretMasking.MASK);
     }
 
     @Command(name = "send")

@@ -79,7 +79,8 @@ class ScoreCommandAclITCase {
         Result r = score("scoring", "not-the-password");
         assertThat(r.code).as(r.err).isEqualTo(Commands.USAGE);
         assertThat(r.err).contains("the brokers refused this job's sign-in (SaslAuthenticationException: ")
-                .contains("Invalid username or password").doesNotContain("message not shown").doesNotContain("\tat ");
+                .contains("Invalid username or password").doesNotContain("message not shown")
+                .doesNotContain("not-the-password").doesNotContain("\tat ");
     }
 
     /** A broker certificate the job does not trust: refused in one line that says why, not only "TLS". */

@@ -77,15 +77,16 @@ class RetrainTriggerAclITCase {
         kafka.clientProps(TRIGGER).forEach((k, v) -> {
             if (k.equals("bootstrap.servers")) return;
             String value = k.equals("sasl.jaas.config") ? ((String) v).replace("password=\"" + TRIGGER + "\"",
-                    "password=\"wrong\"") : (String) v;
+                    "password=\"n0t-the-trigger-pw\"") : (String) v;
             settings.put(JobSettings.KAFKA_PROPERTY_PREFIX + k, value);
         });
         List<String> lines = new ArrayList<>();
         org.assertj.core.api.Assertions.assertThatThrownBy(
                         () -> RetrainTriggerJob.checkBrokers(TriggerSettings.from(settings), true, lines::add))
                 .hasMessageContaining("refused this job's sign-in (SaslAuthenticationException: ")
-                .hasMessageContaining("Invalid username or password");
+                .hasMessageContaining("Invalid username or password").hasMessageNotContaining("n0t-the-trigger-pw");
         assertThat(lines).noneSatisfy(l -> assertThat(l).contains("could not read from the brokers"));
+        assertThat(String.join("\n", lines)).doesNotContain("n0t-the-trigger-pw");
     }
 
     @Test
