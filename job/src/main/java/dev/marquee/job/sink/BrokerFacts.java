@@ -98,9 +98,9 @@ public final class BrokerFacts {
             } catch (ExecutionException e) { // credentials only the TaskManagers have, say: theirs to find out
                 facts.unread.add("the brokers at " + s.bootstrapServers + ": " + rootMessage(e.getCause()));
                 if (e.getCause() instanceof org.apache.kafka.common.errors.AuthenticationException) {
-                    // with the brokers' words: an untrusted certificate, a host name the certificate does not
-                    // name and a wrong password need different fixes
-                    // the brokers' words are fixed texts ("Invalid username or password"): only values are masked
+                    // with the brokers' words, fixed texts ("Invalid username or password") whose values only are
+                    // masked: an untrusted certificate, a host name the certificate lacks and a wrong password need
+                    // different fixes
                     facts.authenticationFailure = e.getCause().getClass().getSimpleName() + ": "
                             + dev.marquee.data.config.SecretMasking.maskValues(chainText(e.getCause()));
                 }
@@ -139,9 +139,10 @@ public final class BrokerFacts {
                 configsDenied.put(topic, rootMessage(e.getCause()));
                 readPartitions(admin, topic, timeout);
                 if (!missingTopics.contains(topic) && !topicPartitions.containsKey(topic)) {
-                    unread.add("topic " + topic + ": this principal may neither DescribeConfigs nor Describe it ("
-                            + rootMessage(e.getCause()) + "); the job may still read or write it, and whether it exists"
-                            + " is not known: create it first if not (docs/OPERATIONS.md#kafka-acls)");
+                    unread.add("topic " + topic + ": this principal may not DescribeConfigs on it ("
+                            + rootMessage(e.getCause()) + ")" + (partitionsDenied.containsKey(topic) ? " nor Describe it"
+                            : " and its description did not come") + "; the job may still read or write it, and whether"
+                            + " it exists is not known: create it first if not (docs/OPERATIONS.md#kafka-acls)");
                 }
             } else {
                 unread.add("topic " + topic + ": " + rootMessage(e.getCause()));
