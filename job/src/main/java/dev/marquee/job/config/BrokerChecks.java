@@ -156,6 +156,12 @@ public final class BrokerChecks {
                     + " the credentials and TLS trust in " + JobSettings.KAFKA_PROPERTY_PREFIX + "* (security.protocol,"
                     + " sasl.*, ssl.*); this process runs the job itself, which would fail and restart for ever");
         }
+        if (facts.unreadableFile != null) {
+            throw new SettingException("the Kafka clients cannot read a file their settings name (" + facts.unreadableFile
+                    + "): check the paths and passwords in " + JobSettings.KAFKA_PROPERTY_PREFIX + "* (ssl.truststore.*,"
+                    + " ssl.keystore.*, a JAAS or secrets file); this process runs the job itself, which would fail and"
+                    + " restart for ever");
+        }
         List<String> missing = new ArrayList<>();
         for (String topic : reads) {
             if (facts.readDenied.containsKey(topic) || facts.partitionsDenied.containsKey(topic)) {

@@ -53,6 +53,11 @@ public final class BrokerFacts {
     public final Map<String, String> readDenied = new HashMap<>();
     /** The kind of sign-in failure (SASL credentials, TLS trust) the brokers answered with, or null. */
     public String authenticationFailure;
+    /**
+     * Why this host could not make a Kafka client: a key store, trust store, JAAS or secrets file the settings name
+     * that it cannot read (the TaskManagers may); null when the client was made.
+     */
+    public String unreadableFile;
     /** Topics the brokers said do not exist. */
     public final List<String> missingTopics = new ArrayList<>();
     /** The broker's {@code auto.create.topics.enable}, when read. */
@@ -84,6 +89,7 @@ public final class BrokerFacts {
                 return facts;
             }
             if (localFileProblem(e)) { // a key store, JAAS file or secrets file only the TaskManagers have
+                facts.unreadableFile = why;
                 facts.unread.add("this host cannot read a file the Kafka client settings name (" + why + "); the"
                         + " TaskManagers may: the brokers were not asked");
                 return facts;

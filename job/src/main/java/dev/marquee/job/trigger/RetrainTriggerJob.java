@@ -126,7 +126,7 @@ public final class RetrainTriggerJob {
         topics.add(settings.retrainRequestsTopic);
         dev.marquee.job.sink.BrokerFacts facts = dev.marquee.job.sink.BrokerFacts.read(settings.common, topics,
                 java.time.Duration.ofSeconds(10));
-        if (!local || facts.authenticationFailure == null) { // else the refusal below says it, once
+        if (!local || (facts.authenticationFailure == null && facts.unreadableFile == null)) { // else the refusal says it
             for (String why : facts.unread) say.accept("marquee retraining trigger: could not read from the brokers: " + why + "; not checked");
         }
         if (local) {

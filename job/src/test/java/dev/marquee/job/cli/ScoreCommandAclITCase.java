@@ -129,6 +129,19 @@ class ScoreCommandAclITCase {
         assertThat(facts.unread).as("nothing left unknown that Describe told").noneSatisfy(u -> assertThat(u).contains("topic "));
     }
 
+    /**
+     * A trust store this host cannot read: on a cluster only the TaskManagers' may matter, but marquee score runs the
+     * job in this JVM, whose clients would fail on it and the job restart for ever: refused in one line instead.
+     */
+    @Test
+    void aTrustStoreThatDoesNotExistIsRefusedNotRestartedForEver() {
+        Path absent = registry.resolveSibling("absent-trust.p12");
+        Result r = score("scoring", "scoring", false, "--kafka.property.ssl.truststore.location", absent.toString(),
+                "--kafka.property.ssl.truststore.type", "PKCS12");
+        assertThat(r.code).as(r.err).isEqualTo(Commands.USAGE);
+        assertThat(r.err).contains("cannot read a file").contains("absent-trust.p12").doesNotContain("\tat ");
+    }
+
     private record Result(int code, String err) {}
 
     private static Result score(String user, String password, String... more) {
