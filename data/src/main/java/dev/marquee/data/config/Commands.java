@@ -127,6 +127,23 @@ public final class Commands {
         return "failed: " + outer + (said ? "" : " (" + maskValues(firstLine(root.toString())) + ")");
     }
 
+    /**
+     * Every distinct message along {@code e}'s causes, joined with ": ", secret values masked: a Kafka client's outer
+     * "Failed to construct kafka consumer" says only where, a cause in between which file, and the innermost why (an
+     * untrusted certificate, "keystore password was incorrect").
+     */
+    public static String causes(Throwable e) {
+        StringBuilder out = new StringBuilder();
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
+            String m = t.getMessage() == null ? "" : firstLine(t.getMessage()).strip();
+            if (m.isEmpty() || out.indexOf(m) >= 0) continue;
+            if (out.length() > 0) out.append(": ");
+            out.append(m);
+        }
+        return maskValues(out.length() == 0 ? e.toString() : out.toString());
+    }
+
     static String maskValues(String text) {
         return SecretMasking.maskValues(text);
     }

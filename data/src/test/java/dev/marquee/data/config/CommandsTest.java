@@ -119,6 +119,22 @@ class CommandsTest {
         assertThat(Commands.describe(new java.nio.file.NoSuchFileException("/a"))).isEqualTo("no such file or directory: /a");
     }
 
+    /** A Kafka client's chain of causes, each saying a part (where, which file, why), as one line; values masked. */
+    @Test
+    void causesJoinsEveryDistinctMessageOfTheChain() {
+        Exception keystore = new RuntimeException("Failed to construct kafka consumer",
+                new IllegalStateException("Failed to load SSL keystore /etc/kafka/trust.p12 of type PKCS12",
+                        new java.io.IOException("keystore password was incorrect")));
+        assertThat(Commands.causes(keystore)).isEqualTo("Failed to construct kafka consumer: Failed to load SSL keystore"
+                + " /etc/kafka/trust.p12 of type PKCS12: keystore password was incorrect");
+        Exception copied = new RuntimeException(new java.nio.file.NoSuchFileException("/etc/kafka/absent.p12"));
+        assertThat(Commands.causes(copied)).as("a message that is its cause's: said once")
+                .isEqualTo("java.nio.file.NoSuchFileException: /etc/kafka/absent.p12");
+        assertThat(Commands.causes(new RuntimeException("login failed", new IllegalArgumentException("password=hunter2"))))
+                .isEqualTo("login failed: password=" + SecretMasking.MASK);
+        assertThat(Commands.causes(new IllegalStateException())).isEqualTo("java.lang.IllegalStateException");
+    }
+
     /** A wrapper that says only "failed to construct" keeps its deepest cause, which says why. */
     @Test
     void anUnexpectedFailureNamesItsDeepestCause() {

@@ -100,6 +100,8 @@ final class KafkaClients {
 
     /** How {@link #topicProblem} begins when this principal may not describe the topic (and so not write it). */
     static final String NOT_DESCRIBABLE = "may not be described by this principal";
+    /** How {@link #topicProblem} begins when the brokers refused the sign-in (a problem of every topic alike). */
+    static final String AUTHENTICATION_FAILED = "cannot be checked: authentication with the brokers failed";
 
     /**
      * Why a write to {@code topic} cannot reach a reader, as the brokers answer it: it does not exist, this principal may
@@ -116,8 +118,8 @@ final class KafkaClients {
             return "is not a valid topic name (" + e.getMessage() + ")";
         } catch (org.apache.kafka.common.errors.AuthenticationException e) {
             // the brokers answered, or the TLS handshake failed: no retry mends either
-            return "cannot be checked: authentication with the brokers failed (credentials, or TLS trust: "
-                    + e.getMessage() + ")";
+            return AUTHENTICATION_FAILED + " (credentials, or TLS trust: "
+                    + dev.marquee.data.config.Commands.causes(e) + ")";
         } catch (org.apache.kafka.common.KafkaException e) {
             return null;
         }

@@ -81,8 +81,7 @@ public final class TrainerCommand extends ConsoleCommand {
             if (e instanceof EventWriter.WriteFailed failed) {
                 throw CliException.failure("Kafka failed: " + e.getMessage() + failed.trainerAdvice());
             }
-            throw CliException.failure("Kafka failed: " + e.getMessage()
-                    + (e.getCause() != null && e.getCause().getMessage() != null ? " (" + e.getCause().getMessage() + ")" : ""));
+            throw CliException.failure("Kafka failed: " + dev.marquee.data.config.Commands.causes(e));
         } finally {
             closed.countDown();
             if (hook != null) removeShutdownHook(hook);

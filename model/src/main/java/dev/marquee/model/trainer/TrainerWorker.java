@@ -436,6 +436,11 @@ final class TrainerWorker implements AutoCloseable {
         }
         inputs.forEach((topic, what) -> {
             String problem = settings.kafka().topicProblem(topic, java.time.Duration.ofSeconds(15));
+            if (problem != null && problem.startsWith(KafkaClients.AUTHENTICATION_FAILED)) {
+                // every topic would say the same, and the worker's first read fail on it: once, and stop
+                throw dev.marquee.model.cli.CliException.failure("the brokers at " + settings.kafka().bootstrap()
+                        + " refused the trainer: " + problem.substring("cannot be checked: ".length()));
+            }
             if (problem != null) {
                 out.accept("trainer: WARNING: topic " + topic + " " + problem + " at " + settings.kafka().bootstrap()
                         + ": the trainer reads " + what + " from it (a typo? `marquee kafka` creates marquee's topics;"

@@ -132,6 +132,42 @@ class TrainerAclITCase {
                         + "(retrain-outcomes|model-updates): docs/OPERATIONS.md#kafka-acls\\); restart the trainer");
     }
 
+    /**
+     * A sign-in the brokers refuse stops the worker at start, once, with their reason: not a warning per topic ("a
+     * typo?") and a "waiting for retrain requests" before it ends.
+     */
+    @Test
+    void aRefusedSignInStopsTheWorkerAtStartWithTheBrokersReason() throws Exception {
+        Path registry = versionOneAndARequestOn(NO_WRITE_REQUESTS);
+        List<String> args = new ArrayList<>(List.of("--bootstrap", kafka.bootstrapServers(), "--registry",
+                registry.toString(), "--group", "marquee-trainer-wrong-password"));
+        kafka.clientProps(TRAINER).forEach((k, v) -> {
+            if (k.equals("bootstrap.servers")) return;
+            String value = k.equals("sasl.jaas.config") ? ((String) v).replace("password=\"" + TRAINER + "\"",
+                    "password=\"n0t-the-trainer-pw\"") : (String) v;
+            args.addAll(List.of("--kafka-prop", k + "=" + value));
+        });
+        CliRuns.Run worker = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(90),
+                () -> run(TrainerMain::run, args.toArray(String[]::new)));
+
+        assertThat(worker.code()).as(worker.toString()).isEqualTo(1);
+        assertThat(worker.out() + worker.err()).as(worker.toString()).contains("refused the trainer")
+                .contains("Invalid username or password").doesNotContain("a typo?")
+                .doesNotContain("waiting for retrain requests").doesNotContain("n0t-the-trainer-pw");
+    }
+
+    /** A trust store that is not there: the one line names the file, not only "Failed to construct kafka consumer". */
+    @Test
+    void aTrustStoreThatIsNotThereIsNamed() throws Exception {
+        Path registry = versionOneAndARequestOn(NO_WRITE_REQUESTS);
+        CliRuns.Run worker = run(TrainerMain::run, "--once", "--bootstrap", kafka.bootstrapServers(), "--registry",
+                registry.toString(), "--kafka-prop", "security.protocol=SSL", "--kafka-prop",
+                "ssl.truststore.location=" + tmp.resolve("absent-trust.p12"), "--kafka-prop", "ssl.truststore.type=PKCS12");
+        assertThat(worker.code()).as(worker.toString()).isEqualTo(1);
+        assertThat(worker.err()).as(worker.toString()).contains("Kafka failed: ").contains("absent-trust.p12")
+                .doesNotContain("\tat ");
+    }
+
     /** WRITE on model-updates only: the outcome's refusal names the grant it needs (the producer itself is accepted). */
     @Test
     void aTrainerRefusedOneTopicNamesTheGrantItNeeds() throws Exception {

@@ -78,8 +78,7 @@ public final class DashboardCommand implements Callable<Integer> {
         try {
             dashboard = new DriftDashboard(options);
         } catch (KafkaException | IllegalArgumentException e) {
-            System.err.println("dashboard: " + e.getMessage()
-                    + (e.getCause() != null ? " (" + e.getCause().getMessage() + ")" : ""));
+            System.err.println("dashboard: " + dev.marquee.data.config.Commands.causes(e));
             return 2;
         }
         try {

@@ -151,10 +151,7 @@ public final class ReplayCommand implements Callable<Integer> {
             System.err.println("replay: " + e.getMessage());
             return 1;
         } catch (KafkaException e) {
-            Throwable root = e;
-            while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-            System.err.println("replay: Kafka failed: " + e.getMessage()
-                    + (root != e ? " (" + root.getMessage() + ")" : ""));
+            System.err.println("replay: Kafka failed: " + dev.marquee.data.config.Commands.causes(e));
             return 1;
         }
     }

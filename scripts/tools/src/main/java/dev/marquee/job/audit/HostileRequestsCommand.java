@@ -74,7 +74,7 @@ public final class HostileRequestsCommand implements Callable<Integer> {
                 System.err.println("hostile: " + dev.marquee.data.config.Commands.kafkaSettingsMessage(refusal));
                 return dev.marquee.data.config.Commands.USAGE;
             }
-            System.err.println("hostile: Kafka failed: " + e.getMessage());
+            System.err.println("hostile: Kafka failed: " + dev.marquee.data.config.Commands.causes(e));
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

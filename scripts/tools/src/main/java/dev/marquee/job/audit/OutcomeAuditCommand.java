@@ -165,7 +165,7 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
                 System.err.println("audit: " + dev.marquee.data.config.Commands.kafkaSettingsMessage(refusal));
                 return dev.marquee.data.config.Commands.USAGE;
             }
-            System.err.println("audit: Kafka failed: " + e.getMessage());
+            System.err.println("audit: Kafka failed: " + dev.marquee.data.config.Commands.causes(e));
             return 3;
         }
     }
