@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The commands' logging (scripts/lib/log4j2-cli.properties): a library's warning that carries an exception, such as the
- * Kafka admin client's "Fatal error during metadata update" on a refused TLS handshake, is one line with the
- * exception's message, not a stack trace in front of the command's own last line.
+ * The commands' logging (scripts/lib/log4j2-cli.properties): a Kafka client's warning that carries an exception, such as
+ * the admin client's "Fatal error during metadata update" on a refused TLS handshake, is one line with the exception's
+ * message, not a stack trace in front of the command's own last line; other loggers keep their stack traces.
  */
 class CliLoggingTest {
     private static final Path CONFIG = Path.of("").toAbsolutePath().getParent().resolve("lib/log4j2-cli.properties");
@@ -23,6 +24,8 @@ class CliLoggingTest {
                     new IllegalArgumentException("unable to find valid certification path to requested target")));
             log.warn("a warning without an exception");
             log.info("an info line the commands leave out");
+            org.slf4j.LoggerFactory.getLogger("org.apache.flink.runtime.taskmanager.Task")
+                    .warn("a task failed", new IllegalStateException("a bug in the job"));
         }
     }
 
@@ -34,8 +37,13 @@ class CliLoggingTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
-        assertThat(out.lines().toList()).as(out).hasSize(2);
-        assertThat(out).contains("WARN  AdminMetadataManager: Fatal error during metadata update: SSL handshake failed")
-                .contains("a warning without an exception").doesNotContain("\tat ").doesNotContain("info line");
+        List<String> lines = out.lines().toList();
+        assertThat(lines.get(0)).endsWith("WARN  AdminMetadataManager: Fatal error during metadata update: SSL handshake failed");
+        assertThat(lines.get(1)).endsWith("WARN  AdminMetadataManager: a warning without an exception");
+        assertThat(out).doesNotContain("info line").doesNotContain("certification path");
+        // anything else, such as a task's failure in marquee score's mini-cluster, keeps its stack trace
+        assertThat(lines.get(2)).endsWith("WARN  Task: a task failed");
+        assertThat(lines.get(3)).isEqualTo("java.lang.IllegalStateException: a bug in the job");
+        assertThat(lines.get(4)).startsWith("\tat ");
     }
 }
