@@ -136,7 +136,9 @@ public final class Commands {
         StringBuilder out = new StringBuilder();
         java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
-            String m = t.getMessage() == null ? "" : firstLine(t.getMessage()).strip();
+            // a file's error says only its path, which the message above it often names already: say what failed
+            String m = t instanceof FileSystemException ? describe(t)
+                    : t.getMessage() == null ? "" : firstLine(t.getMessage()).strip();
             if (m.isEmpty() || out.indexOf(m) >= 0) continue;
             if (out.length() > 0) out.append(": ");
             out.append(m);

@@ -129,10 +129,16 @@ class CommandsTest {
                 + " /etc/kafka/trust.p12 of type PKCS12: keystore password was incorrect");
         Exception copied = new RuntimeException(new java.nio.file.NoSuchFileException("/etc/kafka/absent.p12"));
         assertThat(Commands.causes(copied)).as("a message that is its cause's: said once")
-                .isEqualTo("java.nio.file.NoSuchFileException: /etc/kafka/absent.p12");
+                .isEqualTo("java.nio.file.NoSuchFileException: /etc/kafka/absent.p12: no such file or directory:"
+                        + " /etc/kafka/absent.p12");
         assertThat(Commands.causes(new RuntimeException("login failed", new IllegalArgumentException("password=hunter2"))))
                 .isEqualTo("login failed: password=" + SecretMasking.MASK);
         assertThat(Commands.causes(new IllegalStateException())).isEqualTo("java.lang.IllegalStateException");
+        // a file's own error says only its path, which the message above names: what failed is said
+        assertThat(Commands.causes(new RuntimeException("Failed to load SSL keystore /a.p12 of type PKCS12",
+                new NoSuchFileException("/a.p12")))).endsWith(": no such file or directory: /a.p12");
+        assertThat(Commands.causes(new RuntimeException("Failed to load SSL keystore /a.p12 of type PKCS12",
+                new java.nio.file.AccessDeniedException("/a.p12")))).endsWith(": permission denied: /a.p12");
     }
 
     /** A wrapper that says only "failed to construct" keeps its deepest cause, which says why. */

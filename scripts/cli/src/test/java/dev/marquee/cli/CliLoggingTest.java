@@ -20,8 +20,10 @@ class CliLoggingTest {
     public static final class LogAWarning {
         public static void main(String[] args) {
             org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("org.apache.kafka.clients.admin.internals.AdminMetadataManager");
-            log.warn("Fatal error during metadata update", new IllegalStateException("SSL handshake failed",
-                    new IllegalArgumentException("unable to find valid certification path to requested target")));
+            // Kafka's own exceptions have no stack frames (ApiException): their class and message are still said
+            log.warn("Fatal error during metadata update", new org.apache.kafka.common.errors.SslAuthenticationException(
+                    "SSL handshake failed", new IllegalArgumentException("unable to find valid certification path")));
+            log.error("Uncaught error in kafka producer I/O thread: ", new NullPointerException());
             log.warn("a warning without an exception");
             log.info("an info line the commands leave out");
             org.slf4j.LoggerFactory.getLogger("org.apache.flink.runtime.taskmanager.Task")
@@ -38,12 +40,15 @@ class CliLoggingTest {
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
         List<String> lines = out.lines().toList();
-        assertThat(lines.get(0)).endsWith("WARN  AdminMetadataManager: Fatal error during metadata update: SSL handshake failed");
-        assertThat(lines.get(1)).endsWith("WARN  AdminMetadataManager: a warning without an exception");
+        assertThat(lines.get(0)).endsWith("WARN  AdminMetadataManager: Fatal error during metadata update:"
+                + " org.apache.kafka.common.errors.SslAuthenticationException: SSL handshake failed");
+        assertThat(lines.get(1)).endsWith("ERROR AdminMetadataManager: Uncaught error in kafka producer I/O thread: :"
+                + " java.lang.NullPointerException");
+        assertThat(lines.get(2)).endsWith("WARN  AdminMetadataManager: a warning without an exception");
         assertThat(out).doesNotContain("info line").doesNotContain("certification path");
         // anything else, such as a task's failure in marquee score's mini-cluster, keeps its stack trace
-        assertThat(lines.get(2)).endsWith("WARN  Task: a task failed");
-        assertThat(lines.get(3)).isEqualTo("java.lang.IllegalStateException: a bug in the job");
-        assertThat(lines.get(4)).startsWith("\tat ");
+        assertThat(lines.get(3)).endsWith("WARN  Task: a task failed");
+        assertThat(lines.get(4)).isEqualTo("java.lang.IllegalStateException: a bug in the job");
+        assertThat(lines.get(5)).startsWith("\tat ");
     }
 }
