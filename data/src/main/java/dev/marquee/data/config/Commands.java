@@ -136,6 +136,8 @@ public final class Commands {
         StringBuilder out = new StringBuilder();
         java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
+            // a wrapper made from its cause alone (new KafkaException(cause)) says nothing of its own
+            if (t.getCause() != null && t.getCause() != t && t.getCause().toString().equals(t.getMessage())) continue;
             // a file's error says only its path, which the message above it often names already: say what failed
             String m = t instanceof FileSystemException ? describe(t)
                     : t.getMessage() == null ? "" : firstLine(t.getMessage()).strip();

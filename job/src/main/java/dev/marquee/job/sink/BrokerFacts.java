@@ -90,7 +90,7 @@ public final class BrokerFacts {
             }
             if (localFileProblem(e)) { // a key store, JAAS file or secrets file only the TaskManagers have
                 facts.unreadableFile = dev.marquee.data.config.Commands.causes(e); // a path is no secret: shown
-                facts.unread.add("this host cannot read a file the Kafka client settings name (" + why + "); the"
+                facts.unread.add("this host cannot read a file the Kafka client settings name (" + facts.unreadableFile + "); the"
                         + " TaskManagers may: the brokers were not asked");
                 return facts;
             }

@@ -20,11 +20,12 @@ class BrokerFactsTest {
     void aTrustStoreThisHostDoesNotHaveLeavesTheFactsUnreadInsteadOfRefusingTheJob(@TempDir Path dir) {
         JobSettings s = JobSettings.from(Map.of("kafka.bootstrap-servers", "127.0.0.1:9",
                 "kafka.property.security.protocol", "SSL",
-                "kafka.property.ssl.truststore.location", dir.resolve("absent.p12").toString(),
+                "kafka.property.ssl.truststore.location", dir.resolve("secrets").resolve("absent.p12").toString(),
                 "kafka.property.ssl.truststore.password", "changeit"));
         BrokerFacts facts = BrokerFacts.read(s, List.of("rating-requests"), Duration.ofSeconds(2));
         assertThat(facts.unread).singleElement().asString().startsWith("this host cannot read a file the Kafka client"
-                + " settings name").contains("absent.p12").endsWith("the brokers were not asked");
+                + " settings name").contains(dir.resolve("secrets").resolve("absent.p12").toString())
+                .contains("no such file").doesNotContain("changeit").endsWith("the brokers were not asked");
         assertThat(facts.missingTopics).isEmpty();
     }
 
