@@ -139,8 +139,9 @@ public final class Commands {
             // a wrapper made from its cause alone (new KafkaException(cause)) says nothing of its own
             if (t.getCause() != null && t.getCause() != t && t.getCause().toString().equals(t.getMessage())) continue;
             // a file's error says only its path, which the message above it often names already: say what failed
+            // a cause without a message says at least what it is (a bare LoginException from a login module)
             String m = t instanceof FileSystemException ? describe(t)
-                    : t.getMessage() == null ? "" : firstLine(t.getMessage()).strip();
+                    : t.getMessage() == null ? (t == e ? "" : t.getClass().getName()) : firstLine(t.getMessage()).strip();
             if (m.isEmpty() || out.indexOf(m) >= 0) continue;
             if (out.length() > 0) out.append(": ");
             out.append(m);

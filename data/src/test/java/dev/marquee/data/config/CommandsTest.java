@@ -133,6 +133,9 @@ class CommandsTest {
         assertThat(Commands.causes(new RuntimeException("login failed", new IllegalArgumentException("password=hunter2"))))
                 .isEqualTo("login failed: password=" + SecretMasking.MASK);
         assertThat(Commands.causes(new IllegalStateException())).isEqualTo("java.lang.IllegalStateException");
+        assertThat(Commands.causes(new RuntimeException("Failed to construct kafka producer", new RuntimeException(
+                new javax.security.auth.login.LoginException())))).as("a cause without a message is named")
+                .isEqualTo("Failed to construct kafka producer: javax.security.auth.login.LoginException");
         // a file's own error says only its path, which the message above names: what failed is said
         assertThat(Commands.causes(new RuntimeException("Failed to load SSL keystore /a.p12 of type PKCS12",
                 new NoSuchFileException("/a.p12")))).endsWith(": no such file or directory: /a.p12");
