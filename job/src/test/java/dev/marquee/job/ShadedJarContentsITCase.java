@@ -61,6 +61,36 @@ class ShadedJarContentsITCase {
         }
     }
 
+    /**
+     * The jar's licence is marquee's own, and every third-party library it bundles is named in its NOTICE with its
+     * licence, the texts that are not Apache 2.0 beside it (BSD's clause 2: binaries reproduce the notice). A library
+     * counts as bundled when a class of its jar on this test's class path is in the shaded jar, so a dependency added
+     * later without a NOTICE line fails here.
+     */
+    @Test
+    void theJobJarNamesTheLicenceOfEveryLibraryItBundles() throws IOException {
+        try (ZipFile zip = new ZipFile(shadedJar().toFile())) {
+            assertThat(text(zip, "META-INF/LICENSE")).as("META-INF/LICENSE: marquee's, the repository's LICENSE")
+                    .isEqualTo(Files.readString(Path.of("..", "LICENSE")));
+            String notice = text(zip, "META-INF/NOTICE");
+            assertThat(notice).as("META-INF/NOTICE").contains("marquee job jar");
+            List<String> bundled = new java.util.ArrayList<>();
+            for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+                Path jar = Path.of(entry);
+                if (!entry.endsWith(".jar") || !Files.isRegularFile(jar) || jar.getFileName().toString().startsWith("marquee-")) continue;
+                String someClass = firstClass(jar);
+                if (someClass != null && zip.getEntry(someClass) != null) bundled.add(jar.getParent().getParent().getFileName().toString());
+            }
+            assertThat(bundled).as("libraries found bundled").contains("kafka-clients", "protobuf-java", "zstd-jni", "jackson-core");
+            // named in a list ("group:artifact" or ", artifact"), not only inside a licence file's name
+            assertThat(bundled.stream().filter(artifact -> !Pattern.compile("(:|, )" + Pattern.quote(artifact) + "(?![\\w-])").matcher(notice).find()))
+                    .as("bundled libraries that META-INF/NOTICE does not name").isEmpty();
+            for (String text : List.of("META-INF/licenses/LICENSE-protobuf-java.txt", "META-INF/licenses/LICENSE-zstd-jni.txt")) {
+                assertThat(text(zip, text)).as(text).contains("Redistributions in binary form must reproduce");
+            }
+        }
+    }
+
     @Test
     void thePatternCatchesWhatMustStayOut() {
         assertThat(List.of("dev/marquee/data/replay/ReplayMain.class", "dev/marquee/data/dashboard/index.html",
@@ -96,6 +126,21 @@ class ShadedJarContentsITCase {
         }
         assertThat(jar).as("the shaded job jar (mvn -Pshaded builds it before integration tests)").isRegularFile();
         return jar;
+    }
+
+    private static String text(ZipFile zip, String name) throws IOException {
+        ZipEntry entry = zip.getEntry(name);
+        assertThat(entry).as(name + " in the shaded jar").isNotNull();
+        return new String(zip.getInputStream(entry).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** A class of the jar's own (not a multi-release or module descriptor), or null for a jar without classes. */
+    private static String firstClass(Path jar) throws IOException {
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            return zip.stream().map(ZipEntry::getName)
+                    .filter(name -> name.endsWith(".class") && !name.startsWith("META-INF/") && !name.endsWith("module-info.class"))
+                    .findFirst().orElse(null);
+        }
     }
 
     private static List<String> entriesOf(Path jar) throws IOException {
