@@ -91,11 +91,22 @@ public final class PredictCommand extends ConsoleCommand {
         ScoredBatch scored;
         String answer;
         try (BatchScorer scorer = BatchScorer.open(location.dir(), ScorerThreads.callerThread())) {
-            scored = scorer.score(users, titles, timestamps, true);
+            try {
+                scored = scorer.score(users, titles, timestamps, true);
+            } catch (NonNumericIdException e) {
+                console.out().println(TfServingJson.error(e.getMessage()));
+                return CliException.FAILURE;
+            } catch (RuntimeException e) {
+                // as TF Serving answers a failing model, and as the job's SCORING_FAILED dead letter says it
+                console.out().println(TfServingJson.error("SCORING_FAILED: the model failed on this request: " + firstLine(e)));
+                return CliException.FAILURE;
+            }
+            String notFinite = nonFiniteRatings(scored);
+            if (notFinite != null) {
+                console.out().println(TfServingJson.error(notFinite));
+                return CliException.FAILURE;
+            }
             answer = TfServingJson.predictions(scored, scorer.contract(), scorer.signatureOutputs());
-        } catch (NonNumericIdException e) {
-            console.out().println(TfServingJson.error(e.getMessage()));
-            return CliException.FAILURE;
         }
         console.out().println(answer);
         long unknown = java.util.stream.IntStream.range(0, n).filter(scored::anyOov).count();
@@ -104,6 +115,26 @@ public final class PredictCommand extends ConsoleCommand {
                     + "does not know (scored with its out-of-vocabulary bucket)");
         }
         return 0;
+    }
+
+    /** The job never writes a rating that is not a finite number (a SCORING_FAILED dead letter instead): nor does predict. */
+    static String nonFiniteRatings(ScoredBatch scored) {
+        List<String> parts = new ArrayList<>();
+        int count = 0;
+        for (int i = 0; i < scored.size(); i++) {
+            float rating = scored.ratings()[i];
+            if (Float.isFinite(rating)) continue;
+            if (count++ < MAX_ERRORS_SHOWN) parts.add("instance " + i + ": SCORING_FAILED: the model answered " + rating + ", not a rating");
+        }
+        if (count == 0) return null;
+        if (count > MAX_ERRORS_SHOWN) parts.add("and " + (count - MAX_ERRORS_SHOWN) + " more");
+        return String.join("; ", parts);
+    }
+
+    private static String firstLine(RuntimeException e) {
+        String message = e.getMessage();
+        if (message == null || message.isBlank()) return e.getClass().getSimpleName();
+        return message.strip().lines().findFirst().orElse(e.getClass().getSimpleName());
     }
 
     /** Standard input, at most one byte over the parser's limit (so a larger input is known as such). */

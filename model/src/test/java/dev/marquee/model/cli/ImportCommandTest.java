@@ -262,4 +262,24 @@ class ImportCommandTest {
         assertThat(r.out().strip()).as("%s", r)
                 .isEqualTo("{\"predictions\":[{\"output_2\":[0.5,0.5],\"output_3\":[0.5]}]}");
     }
+
+    /** A model that fails, or answers no number, gets TF Serving's error body on stdout, as the job dead-letters it. */
+    @Test
+    void predictAnswersAnErrorBodyWhenTheModelFailsOrAnswersNoRating() {
+        TinySavedModels.export(tmp.resolve("narrowing"), TinySavedModels.Kind.INT64_IDS_FAILING_BEYOND_INT32);
+        assertThat(CliRun.run(tmp, "import", "--model-dir", "narrowing", "--registry", "reg", "--input", "user_id=uid",
+                "--input", "movie_title=title", "--input", "timestamp=ts", "--output", "rating").exitCode()).isZero();
+        CliRun r = CliRun.run(tmp, java.util.Map.of(), "{\"instances\":[{\"user_id\":\"9000000000\",\"movie_title\":\"A\",\"timestamp\":10}]}",
+                "predict", "--registry", "reg", "--version", "1");
+        assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
+        assertThat(r.out().strip()).as("%s", r).startsWith("{\"error\":\"SCORING_FAILED: the model failed on this request: ").endsWith("}");
+
+        TinySavedModels.export(tmp.resolve("nan"), TinySavedModels.Kind.NAN_FOR_EARLY_TIMESTAMPS);
+        assertThat(CliRun.run(tmp, "import", "--model-dir", "nan", "--registry", "reg").exitCode()).isZero();
+        r = CliRun.run(tmp, java.util.Map.of(), "{\"instances\":[{\"user_id\":\"7\",\"movie_title\":\"A\",\"timestamp\":892870992},"
+                + "{\"user_id\":\"7\",\"movie_title\":\"A\",\"timestamp\":10}]}", "predict", "--registry", "reg", "--version", "2");
+        assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
+        assertThat(r.out().strip()).as("%s", r)
+                .isEqualTo("{\"error\":\"instance 1: SCORING_FAILED: the model answered NaN, not a rating\"}");
+    }
 }
