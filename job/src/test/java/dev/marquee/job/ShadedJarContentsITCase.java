@@ -85,9 +85,10 @@ class ShadedJarContentsITCase {
             // named in a list ("group:artifact" or ", artifact"), not only inside a licence file's name
             assertThat(bundled.stream().filter(artifact -> !Pattern.compile("(:|, )" + Pattern.quote(artifact) + "(?![\\w-])").matcher(notice).find()))
                     .as("bundled libraries that META-INF/NOTICE does not name").isEmpty();
-            for (String text : List.of("META-INF/licenses/LICENSE-protobuf-java.txt", "META-INF/licenses/LICENSE-zstd-jni.txt")) {
-                assertThat(text(zip, text)).as(text).contains("Redistributions in binary form must reproduce");
+            for (String text : List.of("LICENSE-protobuf-java.txt", "LICENSE-zstd-jni.txt", "LICENSE-lz4-xxhash.txt", "LICENSE-snappy.txt")) {
+                assertThat(text(zip, "META-INF/licenses/" + text)).as(text).contains("Redistributions in binary form must reproduce");
             }
+            assertThat(text(zip, "META-INF/licenses/LICENSE-FastDoubleParser.txt")).contains("MIT License");
         }
     }
 

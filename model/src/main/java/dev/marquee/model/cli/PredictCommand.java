@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
  * validates it with the same parser as the scoring job (its default settings, plus the version's own signature name,
  * which the job takes only when parser.signature-names lists it), scores it with a published version, and prints
  * TF Serving's response. Invalid input prints {@code {"error": "..."}} and exits 1, as TF Serving answers
- * with an error body; nothing is scored then.
+ * with an error body (nothing is scored then), and so does a model that fails on the request or answers a rating
+ * that is not a finite number (the job's SCORING_FAILED dead letters).
  */
 @Command(name = "predict",
         header = "score a TF-Serving request read on stdin; print TF Serving's response", sortOptions = false,
@@ -30,7 +31,8 @@ import picocli.CommandLine.Option;
                 "Standard input: {\"signature_name\":\"serving_default\",\"instances\":[{\"user_id\":\"587\","
                         + "\"movie_title\":\"Devil's Advocate, The (1997)\",\"timestamp\":892870992}, ...]}, or one instance.",
                 "Standard output: {\"predictions\":[{\"output_1\":[32 floats],\"output_2\":[32 floats],"
-                        + "\"output_3\":[rating]}, ...]}, or {\"error\":\"...\"} with exit code 1 for invalid input.",
+                        + "\"output_3\":[rating]}, ...]}, or {\"error\":\"...\"} with exit code 1 for invalid input, or for a"
+                        + " model that fails on it or answers no finite rating.",
                 "An imported model answers with its own output names: its rating output ([r], or r for a rating of"
                         + " shape [n]) and its --embedding-output; a signature whose only output is the rating answers"
                         + " {\"predictions\":[r, ...]}, as TF Serving does.",
