@@ -342,6 +342,25 @@ bench_cp() {
   printf '%s' "$cp"
 }
 
+# bench_jar_cp DIR: bench_cp with each class folder packed into a jar in DIR (made again each time), for a JVM's AOT
+# cache (Java 25+, -XX:AOTCache), which holds classes from jars only.
+bench_jar_cp() {
+  local dir="$1" entries=() entry cp="" name
+  rm -rf "$dir" && mkdir -p "$dir"
+  IFS=: read -r -a entries <<<"$(bench_cp)"
+  for entry in ${entries[@]+"${entries[@]}"}; do
+    if [ -d "$entry" ]; then
+      name="${entry#"$MARQUEE_ROOT"/}"
+      name="${name//\//-}.jar"
+      "$(dirname "$(readlink -f "$(command -v java)")")/jar" --create --file "$dir/$name" -C "$entry" . \
+        || die "could not pack $entry into $dir/$name (the jar tool of the JDK on PATH)"
+      entry="$dir/$name"
+    fi
+    cp="$cp${cp:+:}$entry"
+  done
+  printf '%s' "$cp"
+}
+
 # run_main MODULE CLASS ARGS...: runs a main class with the module's classes and runtime classpath. MODULE is the
 # module's directory under the root: infra, data, model, job or scripts/tools.
 run_main() {

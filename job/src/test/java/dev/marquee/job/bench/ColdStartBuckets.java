@@ -40,16 +40,24 @@ record ColdStartBuckets(long[] perSecond) {
         return -1;
     }
 
+    /** "second N", the 1-based second of {@link #firstBucketAtLeast} 90%; or why there is none. */
+    String secondAt90() {
+        if (Double.isNaN(warmMedian())) {
+            return "unknown (the run ended before a warm median: fewer than 3 full seconds after second "
+                    + WARM_FROM_SECOND + "; give more --records)";
+        }
+        int reached = firstBucketAtLeast(0.9);
+        return "second " + (reached < 0 ? "never" : Integer.toString(reached + 1));
+    }
+
     String format() {
         StringBuilder sb = new StringBuilder("| second from the first output | outputs | share of the warm median |\n|---|---|---|\n");
         double median = warmMedian();
         for (int i = 0; i < Math.min(perSecond.length, 10); i++) {
             sb.append(String.format(Locale.ROOT, "| %d | %,d | %.0f%% |%n", i + 1, perSecond[i], 100.0 * perSecond[i] / median));
         }
-        int reached = firstBucketAtLeast(0.9);
         sb.append(String.format(Locale.ROOT, "%nWarm median (seconds %d to %d): %,.0f outputs/s. The first bucket at 90%% of "
-                        + "it: second %s.%n", WARM_FROM_SECOND + 1, perSecond.length - 1, median,
-                reached < 0 ? "never" : Integer.toString(reached + 1)));
+                        + "it: %s.%n", WARM_FROM_SECOND + 1, perSecond.length - 1, median, secondAt90()));
         return sb.toString();
     }
 }

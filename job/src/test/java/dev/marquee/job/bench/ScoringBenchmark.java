@@ -71,7 +71,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * ({@code --ceiling-side-by-side}).
  */
 public final class ScoringBenchmark {
-    private static final Set<String> KEYS = Set.of("records", "batch1-records", "rounds", "latency-rate", "latency-seconds", "batch-size", "checkpoint-ms", "warmup-seconds", "out", "drift-pairs", "drift-side-by-side", "ceiling-side-by-side", "imported", "latency-only", "latency-swap-at", "latency-pairs", "cold-start", "broker", "arch", "latency-labels");
+    private static final Set<String> KEYS = Set.of("records", "batch1-records", "rounds", "latency-rate", "latency-seconds", "batch-size", "checkpoint-ms", "warmup-seconds", "out", "drift-pairs", "drift-side-by-side", "ceiling-side-by-side", "imported", "latency-only", "latency-swap-at", "latency-pairs", "cold-start", "broker", "arch", "latency-labels", "aot-cache");
     /** The SavedModel made elsewhere that the imported-model variant serves, unless {@code --imported} names another ("none": no such variant). */
     private static final String DEFAULT_IMPORTED = "../shared/models/series-keras/1";
     /** Null: the job's default for at-least-once. */
@@ -920,25 +920,33 @@ public final class ScoringBenchmark {
             throws Exception {
         log("cold start: the full job on %,d preloaded requests ...", records);
         ColdStart cold = runToEnd(bootstrap, registry, records, "out-cold");
-        log("cold start: first bucket at 90%% of the warm median: second %s; now the same job again in this JVM ...",
+        log("cold start: first bucket at 90%% of the warm median: %s; now the same job again in this JVM ...",
                 cold.secondAt90());
         ColdStart again = runToEnd(bootstrap, registry, records, "out-restart");
-        log("restart in a warm JVM: first bucket at 90%% of the warm median: second %s", again.secondAt90());
-        return String.format(Locale.ROOT, "# Scoring job, cold start%n%nRun %s on %d cores. Command: `scripts/bench-scoring %s`%n"
+        log("restart in a warm JVM: first bucket at 90%% of the warm median: %s", again.secondAt90());
+        return String.format(Locale.ROOT, "# Scoring job, cold start%n%nRun %s on %d cores, Java %s%s. Command: `scripts/bench-scoring %s`%n"
                         + "Model: %s. The full job (default settings, drift on, labels off, at-least-once, parallelism 2) "
                         + "on %,d preloaded requests.%n%n## The benchmark JVM's first job%n%nThe first output came %.1f s "
                         + "after submission.%n%n%s%n## The same job again in the same JVM (a restart on a TaskManager that "
-                        + "ran it)%n%nThe first output came %.1f s after submission.%n%n%s%nSummary: cold JVM second %s, "
-                        + "restart second %s.%n", LocalDate.now(), Runtime.getRuntime().availableProcessors(),
-                String.join(" ", args), model, records, cold.firstOutputSeconds(), cold.buckets().format(),
+                        + "ran it)%n%nThe first output came %.1f s after submission.%n%n%s%nSummary: cold JVM %s, "
+                        + "restart %s.%n", LocalDate.now(), Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"), aotCacheNote(), String.join(" ", args), model, records, cold.firstOutputSeconds(), cold.buckets().format(),
                 again.firstOutputSeconds(), again.buckets().format(), cold.secondAt90(), again.secondAt90());
+    }
+
+    /** Whether this JVM started from an AOT cache (scripts/bench-scoring --aot-cache true): the compiled code is then not cold. */
+    private static String aotCacheNote() {
+        return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("-XX:AOTCache=")).findFirst()
+                .map(a -> ", started from the AOT cache " + a.substring("-XX:AOTCache=".length())
+                        + " (written by a training run of the same command)")
+                .orElse(", no AOT cache");
     }
 
     /** One run of the cold-start job: its output per second and how long after submission the first output came. */
     private record ColdStart(ColdStartBuckets buckets, double firstOutputSeconds) {
         String secondAt90() {
-            int reached = buckets.firstBucketAtLeast(0.9);
-            return reached < 0 ? "never" : Integer.toString(reached + 1);
+            return buckets.secondAt90();
         }
     }
 
