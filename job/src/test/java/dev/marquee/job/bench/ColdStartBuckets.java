@@ -54,10 +54,16 @@ record ColdStartBuckets(long[] perSecond) {
         StringBuilder sb = new StringBuilder("| second from the first output | outputs | share of the warm median |\n|---|---|---|\n");
         double median = warmMedian();
         for (int i = 0; i < Math.min(perSecond.length, 10); i++) {
-            sb.append(String.format(Locale.ROOT, "| %d | %,d | %.0f%% |%n", i + 1, perSecond[i], 100.0 * perSecond[i] / median));
+            String share = Double.isNaN(median) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100.0 * perSecond[i] / median);
+            sb.append(String.format(Locale.ROOT, "| %d | %,d | %s |%n", i + 1, perSecond[i], share));
         }
-        sb.append(String.format(Locale.ROOT, "%nWarm median (seconds %d to %d): %,.0f outputs/s. The first bucket at 90%% of "
-                        + "it: %s.%n", WARM_FROM_SECOND + 1, perSecond.length - 1, median, secondAt90()));
+        if (Double.isNaN(median)) {
+            sb.append(String.format(Locale.ROOT, "%nNo warm median: the run ended before second %d. The first bucket at 90%% of it: %s.%n",
+                    WARM_FROM_SECOND + 4, secondAt90()));
+        } else {
+            sb.append(String.format(Locale.ROOT, "%nWarm median (seconds %d to %d): %,.0f outputs/s. The first bucket at 90%% of "
+                    + "it: %s.%n", WARM_FROM_SECOND + 1, perSecond.length - 1, median, secondAt90()));
+        }
         return sb.toString();
     }
 }

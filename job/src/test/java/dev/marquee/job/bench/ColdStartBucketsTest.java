@@ -32,6 +32,7 @@ class ColdStartBucketsTest {
         assertThat(b.firstBucketAtLeast(0.9)).isEqualTo(5);
         assertThat(ColdStartBuckets.of(outputs(5, 5)).warmMedian()).isNaN();
         assertThat(ColdStartBuckets.of(outputs(5, 5)).secondAt90()).as("too short to tell, not \"never\"").startsWith("unknown");
+        assertThat(ColdStartBuckets.of(outputs(5, 5)).format()).doesNotContain("NaN").contains("| 1 | 5 | - |", "No warm median");
         assertThat(ColdStartBuckets.of(outputs(1, 1, 1, 1, 1, 100, 100, 100, 100, 100)).secondAt90()).isEqualTo("second 6");
         assertThat(ColdStartBuckets.of(outputs(1, 1, 1, 1, 1, 1, 100, 1, 1, 1)).secondAt90()).isEqualTo("second 1");
     }
