@@ -2,6 +2,7 @@ package dev.marquee.model;
 
 import dev.marquee.data.drift.DriftCalibration;
 import dev.marquee.data.drift.DriftCalibrator;
+import dev.marquee.data.drift.HeldOutPredictionGap;
 import dev.marquee.data.drift.ErrorModel;
 import dev.marquee.data.event.Rating;
 import dev.marquee.data.profile.Histogram;
@@ -41,6 +42,9 @@ public record DriftAssets(ReferenceProfile profile, DriftCalibration calibration
                 .withPrediction(histogram.build(), "train");
         DriftCalibration calibration = new DriftCalibrator(DriftCalibrator.DEFAULT_BUDGET, progress)
                 .calibrate(profile, inTimeOrder(reference));
+        // the calibration saw in-sample predictions only; live traffic is out of sample
+        calibration = HeldOutPredictionGap.allowFor(calibration, profile, heldOut.predictions(),
+                HeldOutPredictionGap.samePeriod(timestamps(reference.rows()), timestamps(heldOut.rows())), heldOutSource, progress);
         ErrorModel errors = heldOut.rows().isEmpty() ? null : ErrorModel.fit(heldOut.predictions(), labels(heldOut.rows()),
                 heldOut.userOov(), heldOut.titleOov(), heldOutSource);
         return new DriftAssets(profile, calibration, errors);
@@ -52,6 +56,10 @@ public record DriftAssets(ReferenceProfile profile, DriftCalibration calibration
         profile.write(assets.resolve(ReferenceProfile.FILE_NAME));
         if (calibration != null) calibration.write(assets.resolve(DriftCalibration.FILE_NAME));
         if (errorModel != null) errorModel.write(assets.resolve(ErrorModel.FILE_NAME));
+    }
+
+    private static long[] timestamps(List<Rating> rows) {
+        return rows.stream().mapToLong(r -> r.timestamp).toArray();
     }
 
     /** The reference rows as the model scored them, in time order (ties keep their order): what calibration replays. */

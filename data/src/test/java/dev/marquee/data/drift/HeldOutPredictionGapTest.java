@@ -1,0 +1,161 @@
+package dev.marquee.data.drift;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.marquee.data.profile.Histogram;
+import dev.marquee.data.profile.ReferenceProfile;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.DoubleSupplier;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A model that fits its training rows spreads its predictions there wider than on rows it never saw: windows of
+ * ordinary out-of-sample traffic must not read as prediction drift, and the thresholds must move only for what a
+ * same-period hold-out shows.
+ */
+class HeldOutPredictionGapTest {
+    private static final long T0 = 883_612_800L;
+    private static final long SPAN = 90L * 86_400;
+    private static final int W = 500;
+
+    private static ReferenceProfile profile;
+    private static DriftCalibration calibrated;
+
+    @BeforeAll
+    static void calibrateOnInSamplePredictions() {
+        Random random = new Random(7);
+        List<DriftCalibrator.Row> training = rows(20_000, random, () -> 3.5 + 1.0 * random.nextGaussian());
+        profile = profileOf(training);
+        calibrated = new DriftCalibrator(DriftCalibrator.DEFAULT_BUDGET, line -> { }).calibrate(profile, training);
+        assertThat(calibrated).isNotNull();
+    }
+
+    @Test
+    void outOfSamplePredictionsNarrowerThanTheReferenceRaiseThePredictionThresholdsToWhatTheirWindowsNeed() {
+        Random random = new Random(11);
+        List<DriftCalibrator.Row> heldOut = rows(6_000, random, () -> 3.5 + 0.45 * random.nextGaussian());
+        List<DriftCalibrator.Row> live = rows(20_000, random, () -> 3.5 + 0.45 * random.nextGaussian());
+        List<String> lines = new ArrayList<>();
+
+        DriftCalibration raised = HeldOutPredictionGap.allowFor(calibrated, profile, predictions(heldOut), true, "validation", lines::add);
+
+        String psi = DriftMetricNames.PREDICTION_PSI;
+        assertThat(overThreshold(live, calibrated, psi)).as("live windows over the in-sample threshold").isGreaterThan(0.5);
+        assertThat(overThreshold(live, raised, psi)).as("live windows over the raised threshold").isLessThan(0.01);
+        assertThat(overThreshold(live, raised, DriftMetricNames.PREDICTION_JS)).isLessThan(0.01);
+        assertThat(lines).singleElement().asString().contains("6,000 validation rows (out of sample)", "raised");
+        for (String streak : List.of("1", "2", "3")) {
+            assertThat(raised.thresholds().get(streak).get(DriftMetricNames.PREDICTION_MEAN_SHIFT))
+                    .as("other metrics keep their thresholds").isEqualTo(calibrated.thresholds().get(streak).get(DriftMetricNames.PREDICTION_MEAN_SHIFT));
+        }
+        // a real shift beyond what the model does out of sample still reads as drift
+        List<DriftCalibrator.Row> shifted = rows(20_000, random, () -> 2.3 + 0.45 * random.nextGaussian());
+        assertThat(overThreshold(shifted, raised, psi)).isGreaterThan(0.99);
+    }
+
+    /**
+     * Out-of-sample predictions like the in-sample ones need little more than the calibration's thresholds (its
+     * contiguous, overlapping windows see less of the tail than independent ones), and a threshold already above what
+     * they need stays as it is.
+     */
+    @Test
+    void outOfSamplePredictionsLikeTheReferenceMoveTheThresholdsLittleAndNeverDown() {
+        Random random = new Random(13);
+        float[] alike = predictions(rows(6_000, random, () -> 3.5 + 1.0 * random.nextGaussian()));
+        float[] narrow = predictions(rows(6_000, random, () -> 3.5 + 0.45 * random.nextGaussian()));
+        String psi = DriftMetricNames.PREDICTION_PSI;
+
+        DriftCalibration forAlike = HeldOutPredictionGap.allowFor(calibrated, profile, alike, true, "validation", line -> { });
+        DriftCalibration forNarrow = HeldOutPredictionGap.allowFor(calibrated, profile, narrow, true, "validation", line -> { });
+
+        assertThat(forAlike.threshold(psi, W, 2)).isGreaterThanOrEqualTo(calibrated.threshold(psi, W, 2))
+                .isLessThan(forNarrow.threshold(psi, W, 2) / 2);
+        Map<String, Map<String, double[]>> high = new java.util.TreeMap<>();
+        calibrated.thresholds().forEach((streak, byMetric) -> {
+            Map<String, double[]> copy = new java.util.TreeMap<>(byMetric);
+            copy.replaceAll((metric, t) -> java.util.Arrays.stream(t).map(v -> v * 100).toArray());
+            high.put(streak, copy);
+        });
+        DriftCalibration generous = new DriftCalibration(calibrated.formatVersion(), calibrated.budget(), calibrated.calibrationRows(),
+                calibrated.heldOutRows(), calibrated.baseline(), calibrated.windowSizes(), high, calibrated.checks());
+        List<String> lines = new ArrayList<>();
+        DriftCalibration kept = HeldOutPredictionGap.allowFor(generous, profile, narrow, true, "validation", lines::add);
+        assertThat(kept.threshold(psi, W, 2)).isEqualTo(generous.threshold(psi, W, 2));
+        assertThat(lines).singleElement().asString().contains("the calibrated thresholds are above that");
+    }
+
+    @Test
+    void aLaterPeriodOrTooFewRowsLeaveTheThresholdsAndSayWhy() {
+        Random random = new Random(17);
+        float[] narrow = predictions(rows(6_000, random, () -> 3.5 + 0.45 * random.nextGaussian()));
+        List<String> lines = new ArrayList<>();
+
+        assertThat(HeldOutPredictionGap.allowFor(calibrated, profile, narrow, false, "validation", lines::add)).isSameAs(calibrated);
+        assertThat(HeldOutPredictionGap.allowFor(calibrated, profile, java.util.Arrays.copyOf(narrow, 999), true, "validation",
+                lines::add)).isSameAs(calibrated);
+        assertThat(HeldOutPredictionGap.allowFor(calibrated, profile, new float[0], true, "validation", lines::add)).isSameAs(calibrated);
+        assertThat(HeldOutPredictionGap.allowFor(null, profile, narrow, true, "validation", lines::add)).isNull();
+        assertThat(lines).containsExactly(
+                "drift calibration: the validation rows are of a later period than the training rows; prediction thresholds"
+                        + " as calibrated on the training rows",
+                "drift calibration: 999 validation rows are too few to stand for traffic the model did not train on (1000"
+                        + " needed); prediction thresholds as calibrated on the training rows",
+                "drift calibration: no validation rows to stand for traffic the model did not train on (1000 needed);"
+                        + " prediction thresholds as calibrated on the training rows");
+    }
+
+    @Test
+    void theSamePeriodIsTheTrainingRowsTimeRange() {
+        long[] training = {100, 200, 300, 400};
+        assertThat(HeldOutPredictionGap.samePeriod(training, new long[] {150, 250, 100, 400})).isTrue();
+        assertThat(HeldOutPredictionGap.samePeriod(training, new long[] {401, 500})).as("a time split's later part").isFalse();
+        long[] mostlyInside = new long[20];
+        java.util.Arrays.fill(mostlyInside, 250);
+        mostlyInside[0] = 900;
+        assertThat(HeldOutPredictionGap.samePeriod(training, mostlyInside)).as("19 of 20 inside").isTrue();
+        mostlyInside[1] = 900;
+        mostlyInside[2] = 900;
+        assertThat(HeldOutPredictionGap.samePeriod(training, mostlyInside)).as("17 of 20 inside").isFalse();
+        assertThat(HeldOutPredictionGap.samePeriod(training, new long[0])).isFalse();
+    }
+
+    /** The share of consecutive windows of {@code rows} whose {@code metric} is over the threshold for one window. */
+    private static double overThreshold(List<DriftCalibrator.Row> rows, DriftCalibration calibration, String metric) {
+        ReferenceBuckets ref = ReferenceBuckets.of(0, profile, calibration, null);
+        List<Map<String, Double>> windows = DriftCalibrator.windows(rows, 0, W, ref);
+        double t = calibration.threshold(metric, W, 1);
+        return windows.stream().filter(m -> m.get(metric) > t).count() / (double) windows.size();
+    }
+
+    /** Stationary rows over 90 days: 300 users, 200 titles, the given predictions. */
+    private static List<DriftCalibrator.Row> rows(int n, Random random, DoubleSupplier prediction) {
+        List<DriftCalibrator.Row> rows = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            double p = Math.max(1, Math.min(5, prediction.getAsDouble()));
+            rows.add(new DriftCalibrator.Row("u" + random.nextInt(300), "Title " + random.nextInt(200), T0 + (long) i * SPAN / n,
+                    1 + random.nextInt(5), p, false, false));
+        }
+        return rows;
+    }
+
+    private static float[] predictions(List<DriftCalibrator.Row> rows) {
+        float[] p = new float[rows.size()];
+        for (int i = 0; i < p.length; i++) p[i] = (float) rows.get(i).prediction();
+        return p;
+    }
+
+    private static ReferenceProfile profileOf(List<DriftCalibrator.Row> rows) {
+        ReferenceProfile.Builder b = ReferenceProfile.builder();
+        double[] predictions = new double[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            DriftCalibrator.Row r = rows.get(i);
+            b.add(r.userId(), r.title(), r.rating(), r.timestamp());
+            predictions[i] = r.prediction();
+        }
+        return b.build().withPrediction(Histogram.of(Histogram.predictionEdges(), predictions), "train");
+    }
+}
