@@ -19,8 +19,9 @@ import java.util.function.Consumer;
 /**
  * What drift detection needs of a model version, computed the same way for every version however it was made
  * (trained here, retrained, imported): the reference profile of its training rows with its predictions on them,
- * the thresholds calibrated from those rows in time order, and the error model fitted on rows it did not train
- * on. Written into the version's {@code assets/} (docs/DRIFT.md).
+ * the thresholds calibrated from those rows in time order (the prediction distances' at least what its predictions on
+ * same-period rows it did not train on need: {@link HeldOutPredictionGap}), and the error model fitted on rows it did
+ * not train on. Written into the version's {@code assets/} (docs/DRIFT.md).
  *
  * @param calibration null when the rows were too few to calibrate
  * @param errorModel null when there were no held-out rows
@@ -36,6 +37,15 @@ public record DriftAssets(ReferenceProfile profile, DriftCalibration calibration
      * @param heldOutSource what {@code heldOut} is, e.g. "validation"
      */
     public static DriftAssets compute(Scored reference, Scored heldOut, String heldOutSource, Consumer<String> progress) {
+        return compute(reference, heldOut, heldOutSource, true, progress);
+    }
+
+    /**
+     * @param heldOutUnseen false when the version trained on {@code heldOut} after all (a refit): it then stands for no
+     *     out-of-sample traffic, and the prediction thresholds stay as calibrated
+     */
+    public static DriftAssets compute(Scored reference, Scored heldOut, String heldOutSource, boolean heldOutUnseen,
+                                      Consumer<String> progress) {
         Histogram.Counter histogram = Histogram.counter(Histogram.predictionEdges());
         for (float p : reference.predictions()) histogram.add(p);
         ReferenceProfile profile = ReferenceProfile.builder().addAll(reference.rows()).build()
@@ -43,8 +53,15 @@ public record DriftAssets(ReferenceProfile profile, DriftCalibration calibration
         DriftCalibration calibration = new DriftCalibrator(DriftCalibrator.DEFAULT_BUDGET, progress)
                 .calibrate(profile, inTimeOrder(reference));
         // the calibration saw in-sample predictions only; live traffic is out of sample
-        calibration = HeldOutPredictionGap.allowFor(calibration, profile, heldOut.predictions(),
-                HeldOutPredictionGap.samePeriod(timestamps(reference.rows()), timestamps(heldOut.rows())), heldOutSource, progress);
+        if (!heldOutUnseen) {
+            if (calibration != null) {
+                progress.accept("drift calibration: prediction thresholds as calibrated on the training rows: this version"
+                        + " trained on every row it was given (a refit), so none stands for traffic it did not train on");
+            }
+        } else {
+            calibration = HeldOutPredictionGap.allowFor(calibration, profile, heldOut.predictions(),
+                    HeldOutPredictionGap.samePeriod(timestamps(reference.rows()), timestamps(heldOut.rows())), heldOutSource, progress);
+        }
         ErrorModel errors = heldOut.rows().isEmpty() ? null : ErrorModel.fit(heldOut.predictions(), labels(heldOut.rows()),
                 heldOut.userOov(), heldOut.titleOov(), heldOutSource);
         return new DriftAssets(profile, calibration, errors);

@@ -25,7 +25,8 @@ import org.tensorflow.types.TInt64;
  * epochs the first run chose ({@link TrainedModel#schedule()}), holding nothing out.
  *
  * <p>The model it returns carries the {@link ReferenceProfile} of the given training rows, with the histogram
- * of its predictions on those training rows ({@link DriftAssets}; validation rows fit only the error model).
+ * of its predictions on those training rows ({@link DriftAssets}; validation rows fit the error model and, from the
+ * training rows' period, set the least prediction thresholds).
  */
 public final class Trainer {
     public static final int HOLDOUT_PERCENT = TrainingRows.HOLDOUT_PERCENT;
@@ -57,7 +58,8 @@ public final class Trainer {
      * exactly the schedule's epochs per component, no early stopping, the schedule's blend weights.
      *
      * @param trainedOn the first run's validation rows; they are part of {@code rows} and serve only where a
-     *     held-out part is needed (the drift assets' error model), which they no longer are
+     *     held-out part is needed (the drift assets' error model), which they no longer are (so they set no
+     *     prediction thresholds)
      */
     public TrainedModel refit(List<Rating> rows, List<Rating> trainedOn, RefitSchedule schedule) {
         if (rows.isEmpty()) {
@@ -146,7 +148,7 @@ public final class Trainer {
                             oov(reference.users, users.oovIndex()), oov(reference.titles, titles.oovIndex())),
                     new DriftAssets.Scored(validation, predictIndices(session, net, val),
                             oov(val.users, users.oovIndex()), oov(val.titles, titles.oovIndex())),
-                    validationSource, progress);
+                    validationSource, schedule == null, progress);
             return new TrainedModel(graph, session, net, users, titles, config, curve, bestEpoch, seconds,
                     train.size(), drift, chosen, schedule != null);
         } catch (RuntimeException | Error e) {

@@ -47,21 +47,25 @@ public final class HeldOutPredictionGap {
 
     /**
      * {@code calibration} with each prediction distance's threshold at least what windows of the held-out predictions
-     * need; unchanged, with a line to {@code progress} saying why, when there is no calibration, the held-out rows are
-     * fewer than {@link #MIN_ROWS}, or they are of a later period.
+     * need, streak by streak as the calibration takes them (the quantile of the smallest of {@code h} windows in a
+     * row, with its margin); unchanged, with a line to {@code progress} saying why, when there is no calibration, the
+     * held-out rows are fewer than {@link #MIN_ROWS}, or of a later period.
+     *
+     * @param heldOutSource what the held-out rows are, e.g. "validation" or "training hold-out"
      */
     public static DriftCalibration allowFor(DriftCalibration calibration, ReferenceProfile profile, float[] heldOutPredictions,
                                             boolean samePeriod, String heldOutSource, Consumer<String> progress) {
         if (calibration == null) return null;
+        String asCalibrated = "drift calibration: prediction thresholds as calibrated on the training rows: ";
         if (heldOutPredictions.length < MIN_ROWS) {
-            progress.accept("drift calibration: " + (heldOutPredictions.length == 0 ? "no " + heldOutSource + " rows"
-                    : heldOutPredictions.length + " " + heldOutSource + " rows are too few") + " to stand for traffic the model"
-                    + " did not train on (" + MIN_ROWS + " needed); prediction thresholds as calibrated on the training rows");
+            progress.accept(asCalibrated + (heldOutPredictions.length == 0 ? "no held-out rows"
+                    : "the held-out rows (" + heldOutSource + ") are " + heldOutPredictions.length) + ", too few to stand for"
+                    + " traffic the model did not train on (" + MIN_ROWS + " needed)");
             return calibration;
         }
         if (!samePeriod) {
-            progress.accept("drift calibration: the " + heldOutSource + " rows are of a later period than the training rows;"
-                    + " prediction thresholds as calibrated on the training rows");
+            progress.accept(asCalibrated + "the held-out rows (" + heldOutSource + ") are of a later period, whose change"
+                    + " over time is what drift detection reports");
             return calibration;
         }
         ReferenceBuckets ref = ReferenceBuckets.of(0, profile);
@@ -70,48 +74,62 @@ public final class HeldOutPredictionGap {
         for (int i = 0; i < slotOf.length; i++) slotOf[i] = Histogram.slotOf(ref.predictionEdges, heldOutPredictions[i]);
         double q = 1 - calibration.budget() / DriftMetricNames.CALIBRATED.size();
         int[] sizes = calibration.windowSizes();
-        Map<String, double[]> needed = new TreeMap<>();
-        for (String metric : METRICS) needed.put(metric, new double[sizes.length]);
+        int streaks = DriftCalibration.MAX_ALERT_WINDOWS;
+        // needed[streak - 1][metric index][size]
+        double[][][] needed = new double[streaks][METRICS.size()][sizes.length];
         Random random = new Random(42);
         for (int s = 0; s < sizes.length; s++) {
-            double[] psi = new double[WINDOWS_PER_SIZE];
-            double[] js = new double[WINDOWS_PER_SIZE];
+            double[][] values = new double[METRICS.size()][WINDOWS_PER_SIZE + streaks - 1];
             long[] counts = new long[ref.predictionSlots()];
-            for (int b = 0; b < WINDOWS_PER_SIZE; b++) {
+            for (int b = 0; b < values[0].length; b++) {
                 java.util.Arrays.fill(counts, 0);
                 for (int k = 0; k < sizes[s]; k++) counts[slotOf[random.nextInt(slotOf.length)]]++;
                 double[] shares = Distances.shares(counts);
-                psi[b] = Distances.psi(shares, ref.predictionExpected);
-                js[b] = Distances.jensenShannon(shares, ref.predictionExpected);
+                values[0][b] = Distances.psi(shares, ref.predictionExpected);
+                values[1][b] = Distances.jensenShannon(shares, ref.predictionExpected);
             }
-            needed.get(DriftMetricNames.PREDICTION_PSI)[s] = DriftCalibrator.withMargin(psi, q);
-            needed.get(DriftMetricNames.PREDICTION_JS)[s] = DriftCalibrator.withMargin(js, q);
+            for (int h = 1; h <= streaks; h++) {
+                for (int m = 0; m < METRICS.size(); m++) {
+                    double[] minima = new double[WINDOWS_PER_SIZE];
+                    for (int b = 0; b < WINDOWS_PER_SIZE; b++) {
+                        double min = Double.POSITIVE_INFINITY;
+                        for (int j = 0; j < h; j++) min = Math.min(min, values[m][b + j]);
+                        minima[b] = min;
+                    }
+                    needed[h - 1][m][s] = DriftCalibrator.withMargin(minima, q);
+                }
+            }
         }
         Map<String, Map<String, double[]>> raised = new TreeMap<>();
         boolean anyRaised = false;
         for (Map.Entry<String, Map<String, double[]>> streak : calibration.thresholds().entrySet()) {
+            int h = Math.max(1, Math.min(streaks, Integer.parseInt(streak.getKey())));
             Map<String, double[]> byMetric = new TreeMap<>(streak.getValue());
-            for (String metric : METRICS) {
-                double[] t = byMetric.get(metric);
+            for (int m = 0; m < METRICS.size(); m++) {
+                double[] t = byMetric.get(METRICS.get(m));
                 if (t == null) continue;
                 double[] up = t.clone();
                 for (int s = 0; s < up.length; s++) {
-                    if (needed.get(metric)[s] > up[s]) {
-                        up[s] = needed.get(metric)[s];
+                    if (needed[h - 1][m][s] > up[s]) {
+                        up[s] = needed[h - 1][m][s];
                         anyRaised = true;
                     }
                 }
-                byMetric.put(metric, up);
+                byMetric.put(METRICS.get(m), up);
             }
             raised.put(streak.getKey(), byMetric);
         }
-        double[] psiNeeded = needed.get(DriftMetricNames.PREDICTION_PSI);
-        double[] jsNeeded = needed.get(DriftMetricNames.PREDICTION_JS);
-        progress.accept(String.format(Locale.ROOT, "drift calibration: windows of the model's predictions on %,d %s rows (out of"
-                        + " sample) need prediction.psi up to %.3f and prediction.js up to %.3f (windows of %d to %d): %s",
-                heldOutPredictions.length, heldOutSource, psiNeeded[0], jsNeeded[0], sizes[0], sizes[sizes.length - 1],
-                anyRaised ? "thresholds under that are raised to it" : "the calibrated thresholds are above that"));
+        progress.accept(String.format(Locale.ROOT, "drift calibration: windows of the model's predictions on %,d held-out rows"
+                        + " (%s; out of sample) need prediction.psi up to %.3f and prediction.js up to %.3f (one window; windows"
+                        + " of %d to %d): %s", heldOutPredictions.length, heldOutSource, max(needed[0][0]), max(needed[0][1]),
+                sizes[0], sizes[sizes.length - 1], anyRaised
+                        ? "the thresholds under that are raised to it (the held-out checks above were measured before)"
+                        : "the calibrated thresholds are above that"));
         return new DriftCalibration(calibration.formatVersion(), calibration.budget(), calibration.calibrationRows(),
                 calibration.heldOutRows(), calibration.baseline(), sizes, raised, calibration.checks());
+    }
+
+    private static double max(double[] values) {
+        return java.util.Arrays.stream(values).max().orElse(Double.NaN);
     }
 }

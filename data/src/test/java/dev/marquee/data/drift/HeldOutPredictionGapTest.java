@@ -47,7 +47,13 @@ class HeldOutPredictionGapTest {
         assertThat(overThreshold(live, calibrated, psi)).as("live windows over the in-sample threshold").isGreaterThan(0.5);
         assertThat(overThreshold(live, raised, psi)).as("live windows over the raised threshold").isLessThan(0.01);
         assertThat(overThreshold(live, raised, DriftMetricNames.PREDICTION_JS)).isLessThan(0.01);
-        assertThat(lines).singleElement().asString().contains("6,000 validation rows (out of sample)", "raised");
+        assertThat(lines).singleElement().asString().contains("6,000 held-out rows (validation; out of sample)", "raised");
+        // streaks as the calibration takes them: the smallest of h windows in a row needs less than one window
+        for (String metric : List.of(psi, DriftMetricNames.PREDICTION_JS)) {
+            assertThat(raised.threshold(metric, W, 2)).isLessThan(raised.threshold(metric, W, 1));
+            assertThat(raised.threshold(metric, W, 3)).isLessThanOrEqualTo(raised.threshold(metric, W, 2));
+        }
+        assertThat(overTwoInARow(live, raised, psi)).as("live windows over the 2-window threshold twice in a row").isLessThan(0.01);
         for (String streak : List.of("1", "2", "3")) {
             assertThat(raised.thresholds().get(streak).get(DriftMetricNames.PREDICTION_MEAN_SHIFT))
                     .as("other metrics keep their thresholds").isEqualTo(calibrated.thresholds().get(streak).get(DriftMetricNames.PREDICTION_MEAN_SHIFT));
@@ -100,12 +106,12 @@ class HeldOutPredictionGapTest {
         assertThat(HeldOutPredictionGap.allowFor(calibrated, profile, new float[0], true, "validation", lines::add)).isSameAs(calibrated);
         assertThat(HeldOutPredictionGap.allowFor(null, profile, narrow, true, "validation", lines::add)).isNull();
         assertThat(lines).containsExactly(
-                "drift calibration: the validation rows are of a later period than the training rows; prediction thresholds"
-                        + " as calibrated on the training rows",
-                "drift calibration: 999 validation rows are too few to stand for traffic the model did not train on (1000"
-                        + " needed); prediction thresholds as calibrated on the training rows",
-                "drift calibration: no validation rows to stand for traffic the model did not train on (1000 needed);"
-                        + " prediction thresholds as calibrated on the training rows");
+                "drift calibration: prediction thresholds as calibrated on the training rows: the held-out rows (validation)"
+                        + " are of a later period, whose change over time is what drift detection reports",
+                "drift calibration: prediction thresholds as calibrated on the training rows: the held-out rows (validation)"
+                        + " are 999, too few to stand for traffic the model did not train on (1000 needed)",
+                "drift calibration: prediction thresholds as calibrated on the training rows: no held-out rows, too few to"
+                        + " stand for traffic the model did not train on (1000 needed)");
     }
 
     @Test
@@ -129,6 +135,18 @@ class HeldOutPredictionGapTest {
         List<Map<String, Double>> windows = DriftCalibrator.windows(rows, 0, W, ref);
         double t = calibration.threshold(metric, W, 1);
         return windows.stream().filter(m -> m.get(metric) > t).count() / (double) windows.size();
+    }
+
+    /** The share of consecutive windows of {@code rows} that, with the one before, are over the 2-window threshold. */
+    private static double overTwoInARow(List<DriftCalibrator.Row> rows, DriftCalibration calibration, String metric) {
+        ReferenceBuckets ref = ReferenceBuckets.of(0, profile, calibration, null);
+        List<Map<String, Double>> windows = DriftCalibrator.windows(rows, 0, W, ref);
+        double t = calibration.threshold(metric, W, 2);
+        int both = 0;
+        for (int i = 1; i < windows.size(); i++) {
+            if (windows.get(i - 1).get(metric) > t && windows.get(i).get(metric) > t) both++;
+        }
+        return both / (double) (windows.size() - 1);
     }
 
     /** Stationary rows over 90 days: 300 users, 200 titles, the given predictions. */
