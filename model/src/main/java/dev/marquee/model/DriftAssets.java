@@ -2,8 +2,8 @@ package dev.marquee.model;
 
 import dev.marquee.data.drift.DriftCalibration;
 import dev.marquee.data.drift.DriftCalibrator;
-import dev.marquee.data.drift.HeldOutPredictionGap;
 import dev.marquee.data.drift.ErrorModel;
+import dev.marquee.data.drift.OutOfSampleThresholds;
 import dev.marquee.data.event.Rating;
 import dev.marquee.data.profile.Histogram;
 import dev.marquee.data.profile.ReferenceProfile;
@@ -19,8 +19,8 @@ import java.util.function.Consumer;
 /**
  * What drift detection needs of a model version, computed the same way for every version however it was made
  * (trained here, retrained, imported): the reference profile of its training rows with its predictions on them,
- * the thresholds calibrated from those rows in time order (the prediction distances' at least what its predictions on
- * same-period rows it did not train on need: {@link HeldOutPredictionGap}), and the error model fitted on rows it did
+ * the thresholds calibrated from those rows in time order (the distances to the reference at least what windows of
+ * same-period rows it did not train on need: {@link OutOfSampleThresholds}), and the error model fitted on rows it did
  * not train on. Written into the version's {@code assets/} (docs/DRIFT.md).
  *
  * @param calibration null when the rows were too few to calibrate
@@ -55,12 +55,13 @@ public record DriftAssets(ReferenceProfile profile, DriftCalibration calibration
         // the calibration saw in-sample predictions only; live traffic is out of sample
         if (!heldOutUnseen) {
             if (calibration != null) {
-                progress.accept("drift calibration: prediction thresholds as calibrated on the training rows: this version"
+                progress.accept("drift calibration: distance thresholds as calibrated on the training rows: this version"
                         + " trained on every row it was given (a refit), so none stands for traffic it did not train on");
             }
         } else {
-            calibration = HeldOutPredictionGap.allowFor(calibration, profile, heldOut.predictions(),
-                    HeldOutPredictionGap.samePeriod(timestamps(reference.rows()), timestamps(heldOut.rows())), heldOutSource, progress);
+            calibration = OutOfSampleThresholds.allowFor(calibration, profile, heldOut.predictions(),
+                    heldOut.rows().stream().map(r -> r.movieTitle).toArray(String[]::new),
+                    OutOfSampleThresholds.samePeriod(timestamps(reference.rows()), timestamps(heldOut.rows())), heldOutSource, progress);
         }
         ErrorModel errors = heldOut.rows().isEmpty() ? null : ErrorModel.fit(heldOut.predictions(), labels(heldOut.rows()),
                 heldOut.userOov(), heldOut.titleOov(), heldOutSource);

@@ -26,17 +26,17 @@ class DriftAssetsTest {
         DriftAssets.Scored laterPeriod = scored(5_000, T0 + 90 * DAY, random, 0.4);
         List<String> lines = new ArrayList<>();
 
-        double unseen = DriftAssets.compute(training, samePeriod, "validation", true, line -> { }).calibration().threshold(PSI, 500, 2);
-        double later = DriftAssets.compute(training, laterPeriod, "validation", true, lines::add).calibration().threshold(PSI, 500, 2);
+        double unseen = DriftAssets.compute(training, samePeriod, "validation", true, line -> { }).calibration().threshold(PSI, 300, 2);
+        double later = DriftAssets.compute(training, laterPeriod, "validation", true, lines::add).calibration().threshold(PSI, 300, 2);
         double refit = DriftAssets.compute(training, samePeriod, "validation rows, trained on by the refit", false, lines::add)
-                .calibration().threshold(PSI, 500, 2);
+                .calibration().threshold(PSI, 300, 2);
 
         assertThat(later).as("a later period's hold-out").isEqualTo(refit);
         assertThat(unseen).as("same-period rows the version never saw").isGreaterThan(2 * later);
-        assertThat(lines).filteredOn(l -> l.contains("prediction thresholds as calibrated")).containsExactly(
-                "drift calibration: prediction thresholds as calibrated on the training rows: the held-out rows (validation) are"
+        assertThat(lines).filteredOn(l -> l.contains("distance thresholds as calibrated")).containsExactly(
+                "drift calibration: distance thresholds as calibrated on the training rows: the held-out rows (validation) are"
                         + " of a later period, whose change over time is what drift detection reports",
-                "drift calibration: prediction thresholds as calibrated on the training rows: this version trained on every row"
+                "drift calibration: distance thresholds as calibrated on the training rows: this version trained on every row"
                         + " it was given (a refit), so none stands for traffic it did not train on");
     }
 

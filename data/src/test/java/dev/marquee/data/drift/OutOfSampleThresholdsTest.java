@@ -17,10 +17,10 @@ import org.junit.jupiter.api.Test;
  * ordinary out-of-sample traffic must not read as prediction drift, and the thresholds must move only for what a
  * same-period hold-out shows.
  */
-class HeldOutPredictionGapTest {
+class OutOfSampleThresholdsTest {
     private static final long T0 = 883_612_800L;
     private static final long SPAN = 90L * 86_400;
-    private static final int W = 500;
+    private static final int W = 300; // a calibrated size of 20,000 rows
 
     private static ReferenceProfile profile;
     private static DriftCalibration calibrated;
@@ -41,13 +41,13 @@ class HeldOutPredictionGapTest {
         List<DriftCalibrator.Row> live = rows(20_000, random, () -> 3.5 + 0.45 * random.nextGaussian());
         List<String> lines = new ArrayList<>();
 
-        DriftCalibration raised = HeldOutPredictionGap.allowFor(calibrated, profile, predictions(heldOut), true, "validation", lines::add);
+        DriftCalibration raised = OutOfSampleThresholds.allowFor(calibrated, profile, predictions(heldOut), titles(heldOut), true, "validation", lines::add);
 
         String psi = DriftMetricNames.PREDICTION_PSI;
         assertThat(overThreshold(live, calibrated, psi)).as("live windows over the in-sample threshold").isGreaterThan(0.5);
         assertThat(overThreshold(live, raised, psi)).as("live windows over the raised threshold").isLessThan(0.01);
         assertThat(overThreshold(live, raised, DriftMetricNames.PREDICTION_JS)).isLessThan(0.01);
-        assertThat(lines).singleElement().asString().contains("6,000 held-out rows (validation; out of sample)", "raised");
+        assertThat(lines).singleElement().asString().contains("6,000 held-out rows (validation; out of sample), sizes 200 to 300", "raised to what they need: prediction.psi ", "prediction.js ", " in a row of ");
         // streaks as the calibration takes them: the smallest of h windows in a row needs less than one window
         for (String metric : List.of(psi, DriftMetricNames.PREDICTION_JS)) {
             assertThat(raised.threshold(metric, W, 2)).isLessThan(raised.threshold(metric, W, 1));
@@ -75,8 +75,8 @@ class HeldOutPredictionGapTest {
         float[] narrow = predictions(rows(6_000, random, () -> 3.5 + 0.45 * random.nextGaussian()));
         String psi = DriftMetricNames.PREDICTION_PSI;
 
-        DriftCalibration forAlike = HeldOutPredictionGap.allowFor(calibrated, profile, alike, true, "validation", line -> { });
-        DriftCalibration forNarrow = HeldOutPredictionGap.allowFor(calibrated, profile, narrow, true, "validation", line -> { });
+        DriftCalibration forAlike = OutOfSampleThresholds.allowFor(calibrated, profile, alike, titlesFor(alike.length), true, "validation", line -> { });
+        DriftCalibration forNarrow = OutOfSampleThresholds.allowFor(calibrated, profile, narrow, titlesFor(narrow.length), true, "validation", line -> { });
 
         assertThat(forAlike.threshold(psi, W, 2)).isGreaterThanOrEqualTo(calibrated.threshold(psi, W, 2))
                 .isLessThan(forNarrow.threshold(psi, W, 2) / 2);
@@ -89,9 +89,27 @@ class HeldOutPredictionGapTest {
         DriftCalibration generous = new DriftCalibration(calibrated.formatVersion(), calibrated.budget(), calibrated.calibrationRows(),
                 calibrated.heldOutRows(), calibrated.baseline(), calibrated.windowSizes(), high, calibrated.checks());
         List<String> lines = new ArrayList<>();
-        DriftCalibration kept = HeldOutPredictionGap.allowFor(generous, profile, narrow, true, "validation", lines::add);
+        DriftCalibration kept = OutOfSampleThresholds.allowFor(generous, profile, narrow, titlesFor(narrow.length), true, "validation", lines::add);
         assertThat(kept.threshold(psi, W, 2)).isEqualTo(generous.threshold(psi, W, 2));
-        assertThat(lines).singleElement().asString().contains("the calibrated thresholds are above that");
+        assertThat(lines).singleElement().asString().contains("the calibrated thresholds are above what they need");
+    }
+
+    /** Titles too: independent windows of ordinary titles see more of the tail than the calibration's overlapping ones. */
+    @Test
+    void ordinaryTitlesOutOfSampleStayQuietInTwoWindowsInARow() {
+        Random random = new Random(19);
+        List<DriftCalibrator.Row> heldOut = rows(6_000, random, () -> 3.5 + 1.0 * random.nextGaussian());
+        List<DriftCalibrator.Row> live = rows(150_000, random, () -> 3.5 + 1.0 * random.nextGaussian());
+
+        DriftCalibration raised = OutOfSampleThresholds.allowFor(calibrated, profile, predictions(heldOut), titles(heldOut), true,
+                "validation", line -> { });
+
+        for (String metric : List.of(DriftMetricNames.TITLE_LINF, DriftMetricNames.TITLE_JS)) {
+            assertThat(raised.threshold(metric, W, 2)).as(metric).isGreaterThanOrEqualTo(calibrated.threshold(metric, W, 2));
+            assertThat(overTwoInARow(live, raised, metric)).as(metric + " over twice in a row").isLessThan(0.01);
+        }
+        // 14,000 calibration rows hold 46 windows of 300 per offset: their largest linf is short of the 0.99909 quantile
+        assertThat(raised.threshold(DriftMetricNames.TITLE_LINF, W, 2)).isGreaterThan(calibrated.threshold(DriftMetricNames.TITLE_LINF, W, 2));
     }
 
     @Test
@@ -100,33 +118,33 @@ class HeldOutPredictionGapTest {
         float[] narrow = predictions(rows(6_000, random, () -> 3.5 + 0.45 * random.nextGaussian()));
         List<String> lines = new ArrayList<>();
 
-        assertThat(HeldOutPredictionGap.allowFor(calibrated, profile, narrow, false, "validation", lines::add)).isSameAs(calibrated);
-        assertThat(HeldOutPredictionGap.allowFor(calibrated, profile, java.util.Arrays.copyOf(narrow, 999), true, "validation",
+        assertThat(OutOfSampleThresholds.allowFor(calibrated, profile, narrow, titlesFor(narrow.length), false, "validation", lines::add)).isSameAs(calibrated);
+        assertThat(OutOfSampleThresholds.allowFor(calibrated, profile, java.util.Arrays.copyOf(narrow, 999), titlesFor(999), true, "validation",
                 lines::add)).isSameAs(calibrated);
-        assertThat(HeldOutPredictionGap.allowFor(calibrated, profile, new float[0], true, "validation", lines::add)).isSameAs(calibrated);
-        assertThat(HeldOutPredictionGap.allowFor(null, profile, narrow, true, "validation", lines::add)).isNull();
+        assertThat(OutOfSampleThresholds.allowFor(calibrated, profile, new float[0], new String[0], true, "validation", lines::add)).isSameAs(calibrated);
+        assertThat(OutOfSampleThresholds.allowFor(null, profile, narrow, titlesFor(narrow.length), true, "validation", lines::add)).isNull();
         assertThat(lines).containsExactly(
-                "drift calibration: prediction thresholds as calibrated on the training rows: the held-out rows (validation)"
+                "drift calibration: distance thresholds as calibrated on the training rows: the held-out rows (validation)"
                         + " are of a later period, whose change over time is what drift detection reports",
-                "drift calibration: prediction thresholds as calibrated on the training rows: the held-out rows (validation)"
+                "drift calibration: distance thresholds as calibrated on the training rows: the held-out rows (validation)"
                         + " are 999, too few to stand for traffic the model did not train on (1000 needed)",
-                "drift calibration: prediction thresholds as calibrated on the training rows: no held-out rows, too few to"
+                "drift calibration: distance thresholds as calibrated on the training rows: no held-out rows, too few to"
                         + " stand for traffic the model did not train on (1000 needed)");
     }
 
     @Test
     void theSamePeriodIsTheTrainingRowsTimeRange() {
         long[] training = {100, 200, 300, 400};
-        assertThat(HeldOutPredictionGap.samePeriod(training, new long[] {150, 250, 100, 400})).isTrue();
-        assertThat(HeldOutPredictionGap.samePeriod(training, new long[] {401, 500})).as("a time split's later part").isFalse();
+        assertThat(OutOfSampleThresholds.samePeriod(training, new long[] {150, 250, 100, 400})).isTrue();
+        assertThat(OutOfSampleThresholds.samePeriod(training, new long[] {401, 500})).as("a time split's later part").isFalse();
         long[] mostlyInside = new long[20];
         java.util.Arrays.fill(mostlyInside, 250);
         mostlyInside[0] = 900;
-        assertThat(HeldOutPredictionGap.samePeriod(training, mostlyInside)).as("19 of 20 inside").isTrue();
+        assertThat(OutOfSampleThresholds.samePeriod(training, mostlyInside)).as("19 of 20 inside").isTrue();
         mostlyInside[1] = 900;
         mostlyInside[2] = 900;
-        assertThat(HeldOutPredictionGap.samePeriod(training, mostlyInside)).as("17 of 20 inside").isFalse();
-        assertThat(HeldOutPredictionGap.samePeriod(training, new long[0])).isFalse();
+        assertThat(OutOfSampleThresholds.samePeriod(training, mostlyInside)).as("17 of 20 inside").isFalse();
+        assertThat(OutOfSampleThresholds.samePeriod(training, new long[0])).isFalse();
     }
 
     /** The share of consecutive windows of {@code rows} whose {@code metric} is over the threshold for one window. */
@@ -158,6 +176,18 @@ class HeldOutPredictionGapTest {
                     1 + random.nextInt(5), p, false, false));
         }
         return rows;
+    }
+
+    private static String[] titles(List<DriftCalibrator.Row> rows) {
+        return rows.stream().map(DriftCalibrator.Row::title).toArray(String[]::new);
+    }
+
+    /** Titles drawn as {@link #rows} draws them. */
+    private static String[] titlesFor(int n) {
+        Random random = new Random(5);
+        String[] titles = new String[n];
+        for (int i = 0; i < n; i++) titles[i] = "Title " + random.nextInt(200);
+        return titles;
     }
 
     private static float[] predictions(List<DriftCalibrator.Row> rows) {
