@@ -42,7 +42,7 @@ public record DriftAssets(ReferenceProfile profile, DriftCalibration calibration
 
     /**
      * @param heldOutUnseen false when the version trained on {@code heldOut} after all (a refit): it then stands for no
-     *     out-of-sample traffic, and the prediction thresholds stay as calibrated
+     *     out-of-sample traffic, and the distance thresholds stay as calibrated
      */
     public static DriftAssets compute(Scored reference, Scored heldOut, String heldOutSource, boolean heldOutUnseen,
                                       Consumer<String> progress) {

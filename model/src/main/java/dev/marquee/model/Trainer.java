@@ -26,7 +26,7 @@ import org.tensorflow.types.TInt64;
  *
  * <p>The model it returns carries the {@link ReferenceProfile} of the given training rows, with the histogram
  * of its predictions on those training rows ({@link DriftAssets}; validation rows fit the error model and, from the
- * training rows' period, set the least prediction thresholds).
+ * training rows' period, set the least thresholds of the distances to the reference).
  */
 public final class Trainer {
     public static final int HOLDOUT_PERCENT = TrainingRows.HOLDOUT_PERCENT;
@@ -59,7 +59,7 @@ public final class Trainer {
      *
      * @param trainedOn the first run's validation rows; they are part of {@code rows} and serve only where a
      *     held-out part is needed (the drift assets' error model), which they no longer are (so they set no
-     *     prediction thresholds)
+     *     distance thresholds)
      */
     public TrainedModel refit(List<Rating> rows, List<Rating> trainedOn, RefitSchedule schedule) {
         if (rows.isEmpty()) {

@@ -30,10 +30,11 @@ public final class OutOfSampleThresholds {
     /** Held-out rows at least this share of which lie within the training rows' time range count as the same period. */
     public static final double SAME_PERIOD_SHARE = 0.9;
     /**
-     * Window sizes up to this share of the held-out rows: a window drawn from a few rows carries their own sampling
-     * noise too, and would ask for more than live windows need.
+     * Windows are drawn for sizes up to this share of the held-out rows: a window drawn from a few rows carries their
+     * own sampling noise too (about a fifth more at a quarter). Larger sizes get the largest drawn size's need, more
+     * than they need (the need falls as windows grow), so never less than the fix asks for.
      */
-    static final double MAX_WINDOW_SHARE = 0.1;
+    static final double MAX_WINDOW_SHARE = 0.25;
     static final int WINDOWS_PER_SIZE = 2_000;
     static final List<String> METRICS = List.of(DriftMetricNames.PREDICTION_PSI, DriftMetricNames.PREDICTION_JS,
             DriftMetricNames.TITLE_LINF, DriftMetricNames.TITLE_JS);
@@ -56,7 +57,7 @@ public final class OutOfSampleThresholds {
 
     /**
      * {@code calibration} with each of {@link #METRICS}' thresholds at least what independent windows of the held-out
-     * rows need; unchanged, with a line to {@code progress} saying why, when there is no calibration, the held-out rows
+     * rows need (sizes over {@link #MAX_WINDOW_SHARE} of them: the largest drawn size's need); unchanged, with a line to {@code progress} saying why, when there is no calibration, the held-out rows
      * are fewer than {@link #MIN_ROWS}, or of a later period.
      *
      * @param predictions the model's predictions on the held-out rows
@@ -69,7 +70,8 @@ public final class OutOfSampleThresholds {
         String asCalibrated = "drift calibration: distance thresholds as calibrated on the training rows: ";
         int n = predictions.length;
         if (n < MIN_ROWS) {
-            progress.accept(asCalibrated + (n == 0 ? "no held-out rows" : "the held-out rows (" + heldOutSource + ") are " + n)
+            progress.accept(asCalibrated + (n == 0 ? "no held-out rows" : String.format(Locale.ROOT, "the held-out rows (%s) are %,d",
+                    heldOutSource, n))
                     + ", too few to stand for traffic the model did not train on (" + MIN_ROWS + " needed)");
             return calibration;
         }
@@ -82,9 +84,9 @@ public final class OutOfSampleThresholds {
         int[] sizes = calibration.windowSizes();
         int usable = 0;
         while (usable < sizes.length && sizes[usable] <= MAX_WINDOW_SHARE * n) usable++;
-        if (usable == 0) {
-            progress.accept(asCalibrated + "windows of " + sizes[0] + " are over a tenth of the " + n + " held-out rows ("
-                    + heldOutSource + ")");
+        if (usable == 0) { // not with MIN_ROWS and the smallest size, 200; kept for other calibrations
+            progress.accept(asCalibrated + String.format(Locale.ROOT, "windows of %,d are over a quarter of the %,d held-out"
+                    + " rows (%s)", sizes[0], n, heldOutSource));
             return calibration;
         }
         int[] predictionSlot = new int[n];
@@ -97,7 +99,7 @@ public final class OutOfSampleThresholds {
         }
         double q = 1 - calibration.budget() / DriftMetricNames.CALIBRATED.size();
         int streaks = DriftCalibration.MAX_ALERT_WINDOWS;
-        double[][][] needed = new double[streaks][METRICS.size()][usable]; // [streak - 1][metric][size]
+        double[][][] needed = new double[streaks][METRICS.size()][sizes.length]; // [streak - 1][metric][size]
         Random random = new Random(42);
         for (int s = 0; s < usable; s++) {
             double[][] values = windowDistances(sizes[s], predictionSlot, titleBucket, ref, random);
@@ -115,6 +117,11 @@ public final class OutOfSampleThresholds {
                 }
             }
         }
+        for (double[][] byStreak : needed) {
+            for (double[] bySize : byStreak) {
+                for (int s = usable; s < sizes.length; s++) bySize[s] = bySize[usable - 1];
+            }
+        }
         Map<String, Map<String, double[]>> raised = new TreeMap<>();
         List<String> raisedMetrics = new ArrayList<>();
         int raisedCount = 0;
@@ -125,7 +132,7 @@ public final class OutOfSampleThresholds {
                 double[] t = byMetric.get(METRICS.get(m));
                 if (t == null) continue;
                 double[] up = t.clone();
-                for (int s = 0; s < usable; s++) {
+                for (int s = 0; s < sizes.length; s++) {
                     if (needed[h - 1][m][s] > up[s]) {
                         up[s] = needed[h - 1][m][s];
                         raisedCount++;
@@ -140,8 +147,11 @@ public final class OutOfSampleThresholds {
                 : String.format(Locale.ROOT, "%d threshold%s (of window sizes by alert streaks) raised to what they need: %s"
                         + " (the held-out checks above were measured before)", raisedCount, raisedCount == 1 ? "" : "s",
                         describe(calibration.thresholds(), raised, sizes));
+        String drawn = usable == sizes.length ? String.format(Locale.ROOT, "sizes %,d to %,d", sizes[0], sizes[usable - 1])
+                : String.format(Locale.ROOT, "sizes %,d to %,d (larger ones take the need of %,d)", sizes[0], sizes[usable - 1],
+                        sizes[usable - 1]);
         progress.accept(String.format(Locale.ROOT, "drift calibration: independent windows of %,d held-out rows (%s; out of"
-                + " sample), sizes %d to %d: %s", n, heldOutSource, sizes[0], sizes[usable - 1], what));
+                + " sample), %s: %s", n, heldOutSource, drawn, what));
         return new DriftCalibration(calibration.formatVersion(), calibration.budget(), calibration.calibrationRows(),
                 calibration.heldOutRows(), calibration.baseline(), sizes, raised, calibration.checks());
     }

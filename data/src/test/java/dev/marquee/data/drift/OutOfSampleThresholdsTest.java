@@ -105,11 +105,30 @@ class OutOfSampleThresholdsTest {
                 "validation", line -> { });
 
         for (String metric : List.of(DriftMetricNames.TITLE_LINF, DriftMetricNames.TITLE_JS)) {
-            assertThat(raised.threshold(metric, W, 2)).as(metric).isGreaterThanOrEqualTo(calibrated.threshold(metric, W, 2));
+            assertThat(raised.threshold(metric, W, 2)).as(metric).isGreaterThanOrEqualTo(calibrated.threshold(metric, W, 2))
+                    .as("titles bucketed as the reference's: a little more than calibrated, not the other bucket's distance")
+                    .isLessThan(1.5 * calibrated.threshold(metric, W, 2));
             assertThat(overTwoInARow(live, raised, metric)).as(metric + " over twice in a row").isLessThan(0.01);
         }
         // 14,000 calibration rows hold 46 windows of 300 per offset: their largest linf is short of the 0.99909 quantile
         assertThat(raised.threshold(DriftMetricNames.TITLE_LINF, W, 2)).isGreaterThan(calibrated.threshold(DriftMetricNames.TITLE_LINF, W, 2));
+    }
+
+    /** Windows over a quarter of the hold-out are not drawn (their own rows' noise): those sizes take the largest drawn size's need. */
+    @Test
+    void sizesOverAQuarterOfTheHoldOutTakeTheLargestDrawnSizesNeed() {
+        Random random = new Random(23);
+        List<DriftCalibrator.Row> heldOut = rows(1_000, random, () -> 3.5 + 0.45 * random.nextGaussian());
+        List<String> lines = new ArrayList<>();
+
+        DriftCalibration raised = OutOfSampleThresholds.allowFor(calibrated, profile, predictions(heldOut), titles(heldOut), true,
+                "training hold-out", lines::add);
+
+        String psi = DriftMetricNames.PREDICTION_PSI;
+        assertThat(raised.threshold(psi, 300, 1)).isGreaterThan(calibrated.threshold(psi, 300, 1))
+                .isEqualTo(raised.threshold(psi, 200, 1));
+        assertThat(lines).singleElement().asString().contains("1,000 held-out rows (training hold-out; out of sample), sizes 200"
+                + " to 200 (larger ones take the need of 200)");
     }
 
     @Test
