@@ -72,7 +72,7 @@ public final class OutOfSampleThresholds {
         if (n < MIN_ROWS) {
             progress.accept(asCalibrated + (n == 0 ? "no held-out rows" : String.format(Locale.ROOT, "the held-out rows (%s) are %,d",
                     heldOutSource, n))
-                    + ", too few to stand for traffic the model did not train on (" + MIN_ROWS + " needed)");
+                    + String.format(Locale.ROOT, ", too few to stand for traffic the model did not train on (%,d needed)", MIN_ROWS));
             return calibration;
         }
         if (!samePeriod) {
@@ -193,7 +193,7 @@ public final class OutOfSampleThresholds {
                 for (int s = 0; s < a.length; s++) {
                     if (b[s] - a[s] > largest) {
                         largest = b[s] - a[s];
-                        part = String.format(Locale.ROOT, "%s %.4f -> %.4f (%s in a row of %d)", metric, a[s], b[s], streak, sizes[s]);
+                        part = String.format(Locale.ROOT, "%s %.4f -> %.4f (%s in a row of %,d)", metric, a[s], b[s], streak, sizes[s]);
                     }
                 }
             }

@@ -146,9 +146,9 @@ class OutOfSampleThresholdsTest {
                 "drift calibration: distance thresholds as calibrated on the training rows: the held-out rows (validation)"
                         + " are of a later period, whose change over time is what drift detection reports",
                 "drift calibration: distance thresholds as calibrated on the training rows: the held-out rows (validation)"
-                        + " are 999, too few to stand for traffic the model did not train on (1000 needed)",
+                        + " are 999, too few to stand for traffic the model did not train on (1,000 needed)",
                 "drift calibration: distance thresholds as calibrated on the training rows: no held-out rows, too few to"
-                        + " stand for traffic the model did not train on (1000 needed)");
+                        + " stand for traffic the model did not train on (1,000 needed)");
     }
 
     @Test
