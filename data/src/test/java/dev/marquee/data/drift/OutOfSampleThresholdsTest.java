@@ -2,7 +2,6 @@ package dev.marquee.data.drift;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.marquee.data.profile.Histogram;
 import dev.marquee.data.profile.ReferenceProfile;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +28,7 @@ class OutOfSampleThresholdsTest {
     static void calibrateOnInSamplePredictions() {
         Random random = new Random(7);
         List<DriftCalibrator.Row> training = rows(20_000, random, () -> 3.5 + 1.0 * random.nextGaussian());
-        profile = profileOf(training);
+        profile = DriftCalibratorTest.profileOf(training);
         calibrated = new DriftCalibrator(DriftCalibrator.DEFAULT_BUDGET, line -> { }).calibrate(profile, training);
         assertThat(calibrated).isNotNull();
     }
@@ -213,16 +212,5 @@ class OutOfSampleThresholdsTest {
         float[] p = new float[rows.size()];
         for (int i = 0; i < p.length; i++) p[i] = (float) rows.get(i).prediction();
         return p;
-    }
-
-    private static ReferenceProfile profileOf(List<DriftCalibrator.Row> rows) {
-        ReferenceProfile.Builder b = ReferenceProfile.builder();
-        double[] predictions = new double[rows.size()];
-        for (int i = 0; i < rows.size(); i++) {
-            DriftCalibrator.Row r = rows.get(i);
-            b.add(r.userId(), r.title(), r.rating(), r.timestamp());
-            predictions[i] = r.prediction();
-        }
-        return b.build().withPrediction(Histogram.of(Histogram.predictionEdges(), predictions), "train");
     }
 }
