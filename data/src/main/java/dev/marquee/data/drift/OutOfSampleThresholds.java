@@ -57,8 +57,9 @@ public final class OutOfSampleThresholds {
 
     /**
      * {@code calibration} with each of {@link #METRICS}' thresholds at least what independent windows of the held-out
-     * rows need (sizes over {@link #MAX_WINDOW_SHARE} of them: the largest drawn size's need); unchanged, with a line to {@code progress} saying why, when there is no calibration, the held-out rows
-     * are fewer than {@link #MIN_ROWS}, or of a later period.
+     * rows need (sizes over {@link #MAX_WINDOW_SHARE} of them: the largest drawn size's need); unchanged, with a line
+     * to {@code progress} saying why, when there is no calibration, the held-out rows are fewer than {@link #MIN_ROWS},
+     * or of a later period.
      *
      * @param predictions the model's predictions on the held-out rows
      * @param titles their titles, as the job counts them
@@ -123,7 +124,6 @@ public final class OutOfSampleThresholds {
             }
         }
         Map<String, Map<String, double[]>> raised = new TreeMap<>();
-        List<String> raisedMetrics = new ArrayList<>();
         int raisedCount = 0;
         for (Map.Entry<String, Map<String, double[]>> streak : calibration.thresholds().entrySet()) {
             int h = Math.max(1, Math.min(streaks, Integer.parseInt(streak.getKey())));
@@ -136,7 +136,6 @@ public final class OutOfSampleThresholds {
                     if (needed[h - 1][m][s] > up[s]) {
                         up[s] = needed[h - 1][m][s];
                         raisedCount++;
-                        if (!raisedMetrics.contains(METRICS.get(m))) raisedMetrics.add(METRICS.get(m));
                     }
                 }
                 byMetric.put(METRICS.get(m), up);
