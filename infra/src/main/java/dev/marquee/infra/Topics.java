@@ -4,14 +4,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Pattern;
 
 import dev.marquee.data.event.TopicNames;
 import org.apache.kafka.clients.admin.Admin;
@@ -22,15 +20,9 @@ import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
- * The topics marquee uses: their default names (from the event contract, {@link TopicNames}), and the names and
- * partition counts in effect.
- *
- * <p>Settings (each optional; {@code <default-name>} is one of the constants below):
- * <ul>
- *   <li>{@code topic.<default-name>.name} — the topic's name, e.g. {@code topic.rating-requests.name=requests-v2}</li>
- *   <li>{@code topic.<default-name>.partitions} — its partition count, 1 to {@value #MAX_PARTITIONS}</li>
- * </ul>
- * Instances are immutable; the {@code with*} methods return modified copies.
+ * The topics {@code marquee kafka} creates: their names (from the event contract, {@link TopicNames}) and partition
+ * counts. The jobs name the topics they use with their own {@code topic.*} settings (docs/CONFIGURATION.md).
+ * Instances are immutable; {@link #withDataPartitions} returns a modified copy.
  */
 public final class Topics {
 
@@ -48,10 +40,6 @@ public final class Topics {
     public static final String LABELED_PREDICTIONS = TopicNames.LABELED_PREDICTIONS;
 
     public static final int MAX_PARTITIONS = 10_000;
-    static final String KEY_PREFIX = "topic.";
-
-    // Kafka's own rule for legal topic names.
-    private static final Pattern LEGAL_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
     /** What a topic is for. Data topics carry per-event traffic; the others carry rare control messages. */
     public enum Role {
@@ -85,14 +73,6 @@ public final class Topics {
         public int defaultPartitions() {
             return dataTopic ? 2 : 1;
         }
-
-        public String nameKey() {
-            return KEY_PREFIX + defaultName + ".name";
-        }
-
-        public String partitionsKey() {
-            return KEY_PREFIX + defaultName + ".partitions";
-        }
     }
 
     private final Map<Role, String> names;
@@ -101,7 +81,6 @@ public final class Topics {
     private Topics(Map<Role, String> names, Map<Role, Integer> partitions) {
         this.names = Collections.unmodifiableMap(new EnumMap<>(names));
         this.partitions = Collections.unmodifiableMap(new EnumMap<>(partitions));
-        requireDistinctNames();
     }
 
     public static Topics defaults() {
@@ -114,51 +93,12 @@ public final class Topics {
         return new Topics(names, partitions);
     }
 
-    /**
-     * Reads the {@code topic.*} settings; other keys are ignored, unknown {@code topic.*} keys are rejected.
-     *
-     * @throws IllegalArgumentException naming the offending key when a value is invalid
-     */
-    public static Topics fromSettings(Map<String, String> settings) {
-        Map<String, Role> rolesByNameKey = new HashMap<>();
-        Map<String, Role> rolesByPartitionsKey = new HashMap<>();
-        for (Role role : Role.values()) {
-            rolesByNameKey.put(role.nameKey(), role);
-            rolesByPartitionsKey.put(role.partitionsKey(), role);
-        }
-        Topics topics = defaults();
-        for (Map.Entry<String, String> setting : settings.entrySet()) {
-            String key = setting.getKey();
-            if (rolesByNameKey.containsKey(key)) {
-                topics = topics.withName(rolesByNameKey.get(key), setting.getValue());
-            } else if (rolesByPartitionsKey.containsKey(key)) {
-                topics = topics.withPartitions(rolesByPartitionsKey.get(key), parsePartitions(key, setting.getValue()));
-            } else if (key.startsWith(KEY_PREFIX)) {
-                throw new IllegalArgumentException("Unknown setting " + key + "; topic settings are "
-                        + "topic.<name>.name and topic.<name>.partitions with <name> one of " + defaultNames());
-            }
-        }
-        return topics;
-    }
-
-    public Topics withName(Role role, String name) {
-        Map<Role, String> copy = new EnumMap<>(names);
-        copy.put(role, checkName(role.nameKey(), name));
-        return new Topics(copy, partitions);
-    }
-
-    public Topics withPartitions(Role role, int count) {
-        Map<Role, Integer> copy = new EnumMap<>(partitions);
-        copy.put(role, checkPartitions(role.partitionsKey(), count));
-        return new Topics(names, copy);
-    }
-
     /** Sets the partition count of every data topic (see {@link Role#isDataTopic()}); control topics keep theirs. */
     public Topics withDataPartitions(int count) {
         Map<Role, Integer> copy = new EnumMap<>(partitions);
         for (Role role : Role.values()) {
             if (role.isDataTopic()) {
-                copy.put(role, checkPartitions(role.partitionsKey(), count));
+                copy.put(role, checkPartitions(count));
             }
         }
         return new Topics(names, copy);
@@ -236,51 +176,11 @@ public final class Topics {
         return 31 * names.hashCode() + partitions.hashCode();
     }
 
-    private void requireDistinctNames() {
-        Map<String, Role> seen = new HashMap<>();
-        for (Role role : Role.values()) {
-            Role previous = seen.put(names.get(role), role);
-            if (previous != null) {
-                throw new IllegalArgumentException(previous.nameKey() + " and " + role.nameKey()
-                        + " must differ, both are '" + names.get(role) + "'");
-            }
-        }
-    }
-
-    private static String checkName(String key, String name) {
-        if (name == null || !LEGAL_NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
-            throw new IllegalArgumentException(key + " must be 1 to 249 characters from [a-zA-Z0-9._-] "
-                    + "(and not '.' or '..'), got '" + name + "'");
-        }
-        return name;
-    }
-
-    private static int parsePartitions(String key, String value) {
-        int count;
-        try {
-            count = Integer.parseInt(value == null ? "" : value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(partitionsRule(key) + ", got '" + value + "'");
-        }
-        return checkPartitions(key, count);
-    }
-
-    private static int checkPartitions(String key, int count) {
+    private static int checkPartitions(int count) {
         if (count < 1 || count > MAX_PARTITIONS) {
-            throw new IllegalArgumentException(partitionsRule(key) + ", got " + count);
+            throw new IllegalArgumentException("a data topic's partitions must be an integer from 1 to " + MAX_PARTITIONS
+                    + ", got " + count);
         }
         return count;
-    }
-
-    private static String partitionsRule(String key) {
-        return key + " must be an integer from 1 to " + MAX_PARTITIONS;
-    }
-
-    private static List<String> defaultNames() {
-        List<String> result = new ArrayList<>();
-        for (Role role : Role.values()) {
-            result.add(role.defaultName());
-        }
-        return result;
     }
 }

@@ -54,8 +54,9 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * The scoring job: raw rating requests → parse and validate (bad input to the dead letters) → event time →
- * micro-batched scoring with a SavedModel per slot, following model-updates → predictions (requests the serving
- * model cannot take to the dead letters too). See docs/ARCHITECTURE.md and docs/CONFIGURATION.md.
+ * micro-batched scoring with one SavedModel per version and TaskManager JVM, shared by its slots, following
+ * model-updates → predictions (requests the serving model cannot take to the dead letters too). See
+ * docs/ARCHITECTURE.md and docs/CONFIGURATION.md.
  */
 public final class ScoringJob {
     /** The job's name (after Flink's Prometheus reporter's filter, the {@code job_name} infra/prometheus selects). */

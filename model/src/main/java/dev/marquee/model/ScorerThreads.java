@@ -25,11 +25,6 @@ public record ScorerThreads(int intraOp, int interOp) {
         return new ScorerThreads(1, -1);
     }
 
-    /** Cores shared evenly by {@code slots} models on a machine with {@code cores} cores. */
-    public static ScorerThreads perSlot(int cores, int slots) {
-        return new ScorerThreads(Math.max(1, cores / Math.max(1, slots)), -1);
-    }
-
     ConfigProto toConfigProto() {
         return toConfigProto(OptionalInt.empty());
     }

@@ -45,7 +45,7 @@ public record TrainingConfig(Architecture architecture, int factors, OptimizerKi
     /** The measured defaults for an architecture. */
     public static TrainingConfig defaults(Architecture architecture) {
         return switch (architecture) {
-            // Measured on ML-100K (see DECISIONS-model.md): time split and u1 both.
+            // Measured on ML-100K (see docs/decisions/0003-model-design.md): time split and u1 both.
             case DEFAULT -> new TrainingConfig(architecture, 16, OptimizerKind.ADAM, 0.002f, 256, 60, 4,
                     0.05f, 0.1f, 0.0f, 42L, 1, true);
             // BLEND: component A is DEFAULT but for bias L2 0.01, preferred on validation (time split 1.0247 vs

@@ -18,7 +18,7 @@ import java.util.Map;
  * The terms a model knows (user ids or titles), each with an index {@code 0..size-1}; everything else maps
  * to the out-of-vocabulary index {@link #oovIndex()} = {@code size}. A title vocabulary also maps each
  * title's {@link TitleCanonicalizer#canonicalKey canonical key} to the title's index, when that key belongs
- * to only one title (aliases); see DECISIONS-model.md.
+ * to only one title (aliases); see docs/TITLES.md.
  */
 public final class Vocabulary {
     private final List<String> terms;
@@ -104,10 +104,6 @@ public final class Vocabulary {
 
     public List<String> terms() {
         return terms;
-    }
-
-    public boolean hasTitleAliases() {
-        return titleAliases;
     }
 
     /** Every key the in-graph table holds (terms, then aliases) with its index. */

@@ -11,7 +11,10 @@ public enum ErrorCode {
     TOO_LARGE,
     /** The bytes are not valid UTF-8 (or contain NUL bytes, as UTF-16/32 text does). */
     BAD_ENCODING,
-    /** Not parseable JSON: truncated, trailing data, NaN, comments, single quotes, ... */
+    /**
+     * Not parseable JSON: truncated, trailing data, comments, single quotes, ... ({@code NaN} and {@code Infinity}
+     * are read: see {@link #WRONG_TYPE}).
+     */
     MALFORMED_JSON,
     /** JSON nested deeper than {@code parser.max-depth}. */
     TOO_DEEP,
@@ -31,7 +34,10 @@ public enum ErrorCode {
     MISSING_FIELD,
     /** A string field is empty or blank: only Unicode spaces or invisible characters (docs/EVENTS.md). */
     EMPTY_FIELD,
-    /** A field has the wrong JSON type, e.g. a number where a string belongs. */
+    /**
+     * A field has the wrong JSON type, e.g. a number where a string belongs; also {@code NaN} or {@code Infinity} in
+     * {@code user_id}, {@code movie_title}, {@code timestamp} or {@code request_id} (that instance only).
+     */
     WRONG_TYPE,
     /** A number outside its allowed range, e.g. a negative timestamp or one beyond int64. */
     OUT_OF_RANGE,

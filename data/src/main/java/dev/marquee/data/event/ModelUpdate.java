@@ -16,7 +16,10 @@ public class ModelUpdate {
     public long shadowVersion;
     /** Why the target changed: {@code published}, {@code promoted}, {@code retired}, {@code rolled-back}, ... */
     public String reason;
-    /** Where the version lives: any location Flink's FileSystem can read. */
+    /**
+     * Where the trainer published the version, for people reading the topic. Never followed: a scoring slot loads the
+     * version by number from its own {@code model.registry}.
+     */
     public String location;
     public Map<String, Double> metrics = new LinkedHashMap<>();
     public long publishedAtMs;

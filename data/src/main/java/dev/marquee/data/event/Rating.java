@@ -16,7 +16,7 @@ public class Rating {
 
     public String userId;
     public String movieTitle;
-    /** 1 to 5 in MovieLens; any finite value is accepted by the readers. */
+    /** 1 to 5 in MovieLens; the readers take {@value #MIN_LABEL} to {@value #MAX_LABEL} (ml-latest files 0.5 to 5.0). */
     public float rating;
     /** Seconds since the epoch. */
     public long timestamp;
@@ -33,18 +33,6 @@ public class Rating {
         this.movieTitle = movieTitle;
         this.rating = rating;
         this.timestamp = timestamp;
-    }
-
-    /**
-     * Whether a label on {@code ratings} is one the system learns from: a user, a title (neither blank), a
-     * rating in [{@value #MIN_LABEL}, {@value #MAX_LABEL}] (NaN and infinities are outside) and a timestamp no later
-     * than {@value #LATEST_TIMESTAMP} (0 or less: none). The scoring job's label stage and the trainer refuse the
-     * rest, and count them.
-     */
-    public static boolean isValidLabel(Rating r) {
-        return r != null && r.userId != null && !r.userId.isBlank() && r.movieTitle != null
-                && !r.movieTitle.isBlank() && r.rating >= MIN_LABEL && r.rating <= MAX_LABEL
-                && r.timestamp <= LATEST_TIMESTAMP;
     }
 
     @Override

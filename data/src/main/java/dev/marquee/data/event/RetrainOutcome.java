@@ -35,7 +35,10 @@ public class RetrainOutcome {
      * mse_diff_low, mse_diff_high, holdout_users, gate_margin, gate_confidence, gate_decision.
      */
     public Map<String, Double> metrics = new LinkedHashMap<>();
-    /** Why a candidate was rejected or deferred, or training failed; null when published. */
+    /**
+     * Why a candidate was rejected or deferred, or training failed; for a published version, why it is neither serving
+     * nor in shadow (pinned over, manual promotion, the serving pointer moved or could not be moved); null otherwise.
+     */
     public String reason;
     /** Where a rejected candidate and its report were kept, or null. */
     public String rejectedLocation;

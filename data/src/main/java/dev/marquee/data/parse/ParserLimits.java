@@ -94,8 +94,9 @@ public final class ParserLimits implements Serializable {
     }
 
     /**
-     * Whether a label on {@code ratings} is one to learn from ({@link Rating#isValidLabel}) with a user id, title and
-     * request id within these limits, and no control character or unpaired surrogate in its user id or title (as
+     * Whether a label on {@code ratings} is one to learn from: a user id and a title, neither blank; a rating in
+     * [{@value Rating#MIN_LABEL}, {@value Rating#MAX_LABEL}] (NaN and infinities are outside); a timestamp no later than
+     * {@value Rating#LATEST_TIMESTAMP} (0 or less: none); a user id, title and request id within these limits, and no control character or unpaired surrogate in its user id or title (as
      * the request parser requires): a label a valid request could never match is refused, and a stream of huge
      * titles cannot fill the label stage's title caches and keyed state.
      */

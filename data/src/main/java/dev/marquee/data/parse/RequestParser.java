@@ -329,8 +329,8 @@ public final class RequestParser implements Serializable {
     private Problem checkString(String field, JsonToken token, String value, int maxChars) {
         if (token != JsonToken.VALUE_STRING) {
             return new Problem(ErrorCode.WRONG_TYPE, field, field + " must be a string, got " + describe(token)
-                    + (token == JsonToken.START_OBJECT ? " (TF Serving's {\"b64\": ...} form is not taken: send the text as"
-                            + " a JSON string)" : ""));
+                    + (token == JsonToken.START_OBJECT ? " (if it is TF Serving's {\"b64\": ...} form: that form is not"
+                            + " taken; send the text as a JSON string)" : ""));
         }
         if (Chars.isBlank(value)) return new Problem(ErrorCode.EMPTY_FIELD, field, field + " must not be empty");
         if (value.length() > maxChars) {

@@ -4,7 +4,6 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -87,13 +86,6 @@ public record CategoricalProfile(long count, int vocabularySize, List<Entry> top
             out[i] = top.get(i).frequency();
         }
         out[top.size()] = other;
-        return out;
-    }
-
-    /** The top values and their shares, in order. */
-    public Map<String, Double> topAsMap() {
-        Map<String, Double> out = new LinkedHashMap<>();
-        top.forEach(e -> out.put(e.value(), e.frequency()));
         return out;
     }
 }

@@ -39,4 +39,28 @@ class ParserLimitsLabelTest {
         assertThat(limits.labelProblem(new Rating("42", "Heat\n(1995)", 4f, 0)))
                 .isEqualTo("movie_title has a control character or an unpaired surrogate");
     }
+
+    @Test
+    void aLabelNeedsAUserATitleAndARatingInRange() {
+        assertThat(limits.admitsLabel(new Rating("1", "Heat (1995)", 0.5f, 0))).isTrue();
+        assertThat(limits.admitsLabel(new Rating("1", "Heat (1995)", 5.5f, 0))).isTrue();
+        assertThat(limits.admitsLabel(new Rating("1", "Heat (1995)", 0.49f, 0))).isFalse();
+        assertThat(limits.admitsLabel(new Rating("1", "Heat (1995)", 5.51f, 0))).isFalse();
+        assertThat(limits.admitsLabel(new Rating("1", "Heat (1995)", 1e30f, 0))).isFalse();
+        assertThat(limits.admitsLabel(new Rating("1", "Heat (1995)", Float.NaN, 0))).isFalse();
+        assertThat(limits.admitsLabel(new Rating("1", "Heat (1995)", Float.NEGATIVE_INFINITY, 0))).isFalse();
+        assertThat(limits.admitsLabel(new Rating(null, "Heat (1995)", 3f, 0))).isFalse();
+        assertThat(limits.admitsLabel(new Rating(" ", "Heat (1995)", 3f, 0))).isFalse();
+        assertThat(limits.admitsLabel(new Rating("1", "", 3f, 0))).isFalse();
+        assertThat(limits.admitsLabel(null)).isFalse();
+    }
+
+    @Test
+    void aLabelsTimestampIsInSecondsUpTo2100OrAbsent() {
+        assertThat(limits.admitsLabel(new Rating("1", "Heat (1995)", 3f, 892_870_992L))).isTrue();
+        assertThat(limits.admitsLabel(new Rating("1", "Heat (1995)", 3f, Rating.LATEST_TIMESTAMP))).isTrue();
+        assertThat(limits.admitsLabel(new Rating("1", "Heat (1995)", 3f, -1))).as("none").isTrue();
+        assertThat(limits.admitsLabel(new Rating("1", "Heat (1995)", 3f, 892_870_992_000L))).as("milliseconds").isFalse();
+        assertThat(limits.admitsLabel(new Rating("1", "Heat (1995)", 3f, Rating.LATEST_TIMESTAMP + 1))).isFalse();
+    }
 }

@@ -309,6 +309,6 @@ class RequestParserTest {
         DeadLetter d = parser.parse(utf8("{\"user_id\":{\"b64\":\"NTg3\"},\"movie_title\":\"Heat (1995)\",\"timestamp\":1}"), SOURCE)
                 .deadLetters().get(0);
         assertThat(d.errorCode).isEqualTo(ErrorCode.WRONG_TYPE);
-        assertThat(d.error).contains("{\"b64\": ...} form is not taken: send the text as a JSON string");
+        assertThat(d.error).contains("if it is TF Serving's {\"b64\": ...} form: that form is not taken; send the text as a JSON string");
     }
 }

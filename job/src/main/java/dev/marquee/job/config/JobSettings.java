@@ -48,12 +48,7 @@ public final class JobSettings implements Serializable {
     public static final String MODEL_NAME = ScoringJobOptions.MODEL_NAME.key();
     public static final String MODEL_VERSION = ScoringJobOptions.MODEL_VERSION.key();
     public static final String BATCH_SIZE = ScoringJobOptions.BATCH_SIZE.key();
-    public static final String BATCH_MAX_DELAY_MS = ScoringJobOptions.BATCH_MAX_DELAY_MS.key();
-    public static final String SCORING_THREADS = ScoringJobOptions.SCORING_THREADS.key();
-    public static final String MAX_OUT_OF_ORDERNESS_MS = ScoringJobOptions.MAX_OUT_OF_ORDERNESS_MS.key();
     public static final String IDLENESS_MS = ScoringJobOptions.IDLENESS_MS.key();
-    public static final String FUTURE_TOLERANCE_MS = ScoringJobOptions.FUTURE_TOLERANCE_MS.key();
-    public static final String BUFFER_TIMEOUT_MS = ScoringJobOptions.BUFFER_TIMEOUT_MS.key();
     public static final String PROMETHEUS_PORTS = ScoringJobOptions.PROMETHEUS_PORTS.key();
     /** {@value ScoringJobOptions#SERVING} as {@code model.version}: the registry's serving version (pin, pointer, latest). */
     public static final String SERVING = ScoringJobOptions.SERVING;

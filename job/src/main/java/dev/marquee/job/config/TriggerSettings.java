@@ -28,7 +28,6 @@ public final class TriggerSettings implements Serializable {
     public static final String MIN_LABELS = TriggerJobOptions.MIN_LABELS.key();
     public static final String SCHEDULE_MS = TriggerJobOptions.SCHEDULE_MS.key();
     public static final String COOLDOWN_MS = TriggerJobOptions.COOLDOWN_MS.key();
-    public static final String IN_FLIGHT_TIMEOUT_MS = TriggerJobOptions.IN_FLIGHT_TIMEOUT_MS.key();
     /** Value of {@value #MAX_RMSE} and {@value #RMSE_MARGIN} that turns the limit off. */
     public static final String OFF = "off";
 

@@ -23,22 +23,10 @@ public final class LabelSettings implements Serializable {
     public static final String LABELS_PREFIX = ScoringJobOptions.LABELS_PREFIX;
     public static final String ADAPTATION_PREFIX = ScoringJobOptions.ADAPTATION_PREFIX;
     public static final String LABELS_ENABLED = ScoringJobOptions.LABELS_ENABLED.key();
-    public static final String JOIN_TTL_MS = ScoringJobOptions.JOIN_TTL_MS.key();
-    public static final String MAX_PENDING = ScoringJobOptions.MAX_PENDING.key();
-    public static final String ADAPTATION_ENABLED = ScoringJobOptions.ADAPTATION_ENABLED.key();
-    public static final String SHRINKAGE = ScoringJobOptions.SHRINKAGE.key();
     public static final String DECAY = ScoringJobOptions.DECAY.key();
-    public static final String MAX_ADJUSTMENT = ScoringJobOptions.MAX_ADJUSTMENT.key();
-    public static final String STATE_TTL_MS = ScoringJobOptions.STATE_TTL_MS.key();
-    public static final String VERSION_CARRY = ScoringJobOptions.VERSION_CARRY.key();
     public static final String FACTORS_ENABLED = ScoringJobOptions.FACTORS_ENABLED.key();
     public static final String FACTOR_DIMENSIONS = ScoringJobOptions.FACTOR_DIMENSIONS.key();
-    public static final String FACTOR_PRIOR = ScoringJobOptions.FACTOR_PRIOR.key();
-    public static final String FACTOR_BIAS_PRIOR = ScoringJobOptions.FACTOR_BIAS_PRIOR.key();
-    public static final String FACTOR_BIAS_DRIFT = ScoringJobOptions.FACTOR_BIAS_DRIFT.key();
     public static final String TITLE_BIAS = ScoringJobOptions.TITLE_BIAS.key();
-    public static final String TITLE_NEW_PRIOR = ScoringJobOptions.TITLE_NEW_PRIOR.key();
-    public static final String TITLE_KNOWN_PRIOR = ScoringJobOptions.TITLE_KNOWN_PRIOR.key();
     private static final Set<String> KEYS = ScoringJobOptions.LABELS.keys();
 
     /** Which titles get an online bias of their own. */

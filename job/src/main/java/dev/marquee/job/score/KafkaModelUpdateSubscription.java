@@ -47,8 +47,9 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
      */
     static final long LOOK_BACK_MS = 30_000;
     /**
-     * How often the topic's partitions are listed again: updates are keyed by model name, so partitions added to the
-     * topic can take a model's updates from then on, and a slot reading only the old ones would never hear of them.
+     * How often the topic's partitions are listed again. marquee's trainer writes every update to partition 0 (an
+     * update on a partition added later could be read after a newer one and undo it: {@code EventWriter}), but
+     * another writer may key updates onto any partition, and a slot reading only the old ones would never hear of them.
      */
     static final Duration PARTITION_CHECK = Duration.ofMinutes(1);
 

@@ -63,9 +63,10 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
     private transient ScorerThreads threads;
     private transient java.util.OptionalInt gpu;
     private transient volatile boolean onGpu;
-    private transient ServingModel serving;
+    /** Volatile, as {@code shadow}: written by the task thread, read by the metrics reporter's (the version gauges). */
+    private transient volatile ServingModel serving;
     /** The version scored in shadow, or null. */
-    private transient ServingModel shadow;
+    private transient volatile ServingModel shadow;
     /** The status of a shadow dropped on a batch, reported at the next hand-over; null when none waits. */
     private transient ModelStatus droppedShadow;
     private transient int subtask;

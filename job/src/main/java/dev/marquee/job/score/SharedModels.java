@@ -34,10 +34,21 @@ final class SharedModels {
     private static final Logger LOG = LoggerFactory.getLogger(SharedModels.class);
     private static final Map<Key, Entry> ENTRIES = new HashMap<>();
 
+    /** How a slot loads a version: {@link ServingModel#load}; tests give one that fails or waits on cue. */
+    @FunctionalInterface
+    interface Loader {
+        ServingModel load(long version, Path dir, ScorerThreads threads, OptionalInt gpu, int warmRows) throws IOException;
+    }
+
     private SharedModels() {}
 
     /** As {@link ServingModel#load}, sharing a copy already loaded, or being loaded, for the same key. */
     static ServingModel load(long version, Path dir, ScorerThreads threads, OptionalInt gpu, int warmRows) throws IOException {
+        return load(version, dir, threads, gpu, warmRows, ServingModel::load);
+    }
+
+    static ServingModel load(long version, Path dir, ScorerThreads threads, OptionalInt gpu, int warmRows, Loader loader)
+            throws IOException {
         Key key = new Key(dir.toAbsolutePath().normalize(), threads, gpu, warmRows);
         while (true) {
             Entry entry;
@@ -54,7 +65,7 @@ final class SharedModels {
             if (mine) {
                 long startedNs = System.nanoTime();
                 try {
-                    model = ServingModel.load(version, dir, threads, gpu, warmRows);
+                    model = loader.load(version, dir, threads, gpu, warmRows);
                 } catch (IOException | RuntimeException | Error e) {
                     synchronized (ENTRIES) {
                         ENTRIES.remove(key, entry);

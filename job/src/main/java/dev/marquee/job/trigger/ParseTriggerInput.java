@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads one input topic of the trigger into {@link TriggerEvent}s. A record that is not the expected event is
- * counted ({@code marquee.unreadable}) and skipped, never allowed to fail the job; the first and then every
+ * counted ({@code marquee.input.<kind>.unreadable}) and skipped, never allowed to fail the job; the first and then every
  * {@value #LOG_EVERY}th is logged.
  */
 public final class ParseTriggerInput extends RichFlatMapFunction<RawRecord, TriggerEvent> {

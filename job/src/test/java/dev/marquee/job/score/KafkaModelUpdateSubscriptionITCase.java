@@ -57,7 +57,7 @@ class KafkaModelUpdateSubscriptionITCase {
             subscription.close();
         }
     }
-    /** Updates are keyed by model name: partitions added to the topic can take a model's updates, and a running slot reads them. */
+    /** marquee writes updates to partition 0, but another writer may use a partition added later: a running slot reads it. */
     @Test
     void aPartitionAddedToTheTopicIsReadFromItsBeginning() throws Exception {
         String topic = KAFKA.createTopic("model-updates", 1);

@@ -12,10 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,7 +88,7 @@ class SharedModelsTest {
         }
     }
 
-    /** A waiting slot loads the version itself when the loading slot failed only because its task was cancelled. */
+    /** What tells a load broken by its slot's cancel (retried by a waiting slot) from a bad version (refused). */
     @Test
     void aLoadBrokenByItsThreadsInterruptionIsToldApartFromABadVersion() {
         assertThat(SharedModels.byInterruption(new IOException("reading warm rows",
@@ -93,6 +96,55 @@ class SharedModelsTest {
         assertThat(SharedModels.byInterruption(new java.io.InterruptedIOException("interrupted while loading"))).isTrue();
         assertThat(SharedModels.byInterruption(new IOException("no saved_model.pb in /r/marquee/7"))).isFalse();
         assertThat(SharedModels.byInterruption(new IllegalStateException("probe answered NaN"))).isFalse();
+    }
+
+    /** A slot waiting for another's load loads the version itself when that load failed only by its task's cancel. */
+    @Test
+    void aWaitingSlotLoadsTheVersionItselfWhenTheLoadingSlotWasCancelled() throws Exception {
+        int before = SharedModels.open();
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        SharedModels.Loader cancelled = (version, dir, threads, gpu, warmRows) -> {
+            started.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new java.io.InterruptedIOException();
+            }
+            throw new java.nio.channels.ClosedByInterruptException(); // what reading a file on an interrupted thread throws
+        };
+        AtomicInteger waiterLoads = new AtomicInteger();
+        SharedModels.Loader real = (version, dir, threads, gpu, warmRows) -> {
+            waiterLoads.incrementAndGet();
+            return ServingModel.load(version, dir, threads, gpu, warmRows);
+        };
+        ExecutorService slots = Executors.newFixedThreadPool(2);
+        try {
+            Future<ServingModel> loading = slots.submit(() -> SharedModels.load(1, version1, THREADS, OptionalInt.empty(), 5, cancelled));
+            assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+            AtomicReference<Thread> waiterThread = new AtomicReference<>();
+            Future<ServingModel> waiting = slots.submit(() -> {
+                waiterThread.set(Thread.currentThread());
+                return SharedModels.load(1, version1, THREADS, OptionalInt.empty(), 5, real);
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (waiterThread.get() == null || waiterThread.get().getState() != Thread.State.WAITING) {
+                assertThat(System.nanoTime()).as("the second slot never waited for the first's load").isLessThan(deadline);
+                Thread.onSpinWait();
+            }
+            release.countDown();
+
+            assertThatThrownBy(() -> loading.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(java.nio.channels.ClosedByInterruptException.class);
+            try (ServingModel model = waiting.get(60, TimeUnit.SECONDS)) {
+                assertThat(waiterLoads).as("the waiting slot loaded it itself, once").hasValue(1);
+                assertThat(model.scorer.score(new String[] {"1"}, new String[] {"Toy Story (1995)"}, new long[] {881250949L})
+                        .size()).isEqualTo(1);
+                assertThat(SharedModels.open()).isEqualTo(before + 1);
+            }
+            assertThat(SharedModels.open()).isEqualTo(before);
+        } finally {
+            slots.shutdownNow();
+        }
     }
 
     @Test

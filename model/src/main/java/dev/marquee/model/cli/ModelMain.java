@@ -1,7 +1,9 @@
 package dev.marquee.model.cli;
 
 /**
- * {@code scripts/marquee train|evaluate|models|predict|import}: the model's command line ({@link ModelCommands}).
+ * The model's commands ({@code train}, {@code evaluate}, {@code models}, {@code predict}, {@code import}:
+ * {@link ModelCommands}) as a {@code java -cp} entry point in the job jar, for a cluster without {@code scripts/marquee}
+ * (docs/OPERATIONS.md); {@code scripts/marquee} runs them through {@code dev.marquee.cli.Marquee}.
  * Failures are one line on standard error (no stack traces); exit codes: 0 done, 1 failed, 2 bad usage. See
  * docs/MODEL.md.
  */

@@ -31,8 +31,9 @@ import org.apache.kafka.common.errors.WakeupException;
  * settled on the same labels), and only then commits the request's offset,
  * so a worker killed midway redoes the request; a request the registry shows answered already (delivered twice)
  * gets that outcome again without training ({@link AnsweredRequests}). A request that fails (bad record, no data, TensorFlow error)
- * gets a FAILED outcome and the loop goes on; only a failure to write to Kafka stops it (uncommitted, the
- * request is redone after a restart). Between requests, every {@code trainer.gate.recheck-seconds}, deferred
+ * gets a FAILED outcome and the loop goes on. It stops on a failure to write to Kafka (uncommitted, the request is
+ * redone after a restart), after answering FAILED for a native-library failure ({@link LinkageError}: every later
+ * request would fail the same way), and when the promoter's thread has stopped. Between requests, every {@code trainer.gate.recheck-seconds}, deferred
  * candidates are judged again on the labels that arrived ({@link DeferredCandidates}).
  */
 final class TrainerWorker implements AutoCloseable {

@@ -59,7 +59,7 @@ class LabelReaderITCase {
         LabelReader.Labels window = new LabelReader(clients, topic, 300, Duration.ofSeconds(60)).read();
         assertThat(window.ratings()).hasSize(300);
         assertThat(window.ratings()).isSortedAccordingTo(Comparator.comparingLong(r -> r.timestamp));
-        assertThat(window.ratings()).allMatch(Rating::isValidLabel);
+        assertThat(window.ratings()).allMatch(dev.marquee.data.parse.ParserLimits.defaults()::admitsLabel);
         assertThat(window.refused()).isEqualTo(16);
         assertThat(window.records()).as("only each partition's last 300 records are read").isLessThanOrEqualTo(600);
         assertThat(window.dropped()).isEqualTo(window.records() - window.refused() - 300);

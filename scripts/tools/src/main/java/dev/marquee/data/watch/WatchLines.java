@@ -112,14 +112,21 @@ final class WatchLines {
                         m.containsKey("holdout_rows") ? String.format(Locale.ROOT, "%.0f", m.get("holdout_rows")) : "?")
                 : "";
         return switch (o.outcome == null ? "" : o.outcome) {
-            case RetrainOutcome.PUBLISHED -> String.format(Locale.ROOT, "trainer     %s: published version %d (%s)",
-                    o.requestId, o.version, gate);
+            case RetrainOutcome.PUBLISHED -> String.format(Locale.ROOT, "trainer     %s: published version %d%s%s",
+                    o.requestId, o.version, gate.isEmpty() ? "" : " (" + gate + ")", publishedButNotInUse(o.reason));
             case RetrainOutcome.REJECTED -> String.format(Locale.ROOT, "trainer     %s: candidate REJECTED by the gate (%s); v%d keeps serving",
                     o.requestId, o.reason == null ? gate : o.reason, o.baseVersion);
             case RetrainOutcome.DEFERRED -> String.format(Locale.ROOT, "trainer     %s: candidate DEFERRED by the gate (%s); v%d keeps"
                     + " serving, the candidate waits for more labels", o.requestId, o.reason == null ? gate : o.reason, o.baseVersion);
             default -> String.format(Locale.ROOT, "trainer     %s: %s: %s", o.requestId, o.outcome, o.reason);
         };
+    }
+
+    /** A published version's reason says why it is neither serving nor in shadow; the watcher must not drop it. */
+    private static String publishedButNotInUse(String reason) {
+        if (reason == null || reason.isBlank()) return "";
+        String prefix = "published, ";
+        return ": " + (reason.startsWith(prefix) ? reason.substring(prefix.length()) : reason);
     }
 
     static String update(ModelUpdate u) {

@@ -99,6 +99,13 @@ class WatchLinesTest {
         assertThat(WatchLines.outcome(published))
                 .isEqualTo("trainer     r-1: published version 2 (candidate RMSE 0.912 vs serving 1.1 on 800 held-out rows)");
 
+        RetrainOutcome notInUse = outcome(RetrainOutcome.PUBLISHED, 3,
+                "published, neither serving nor in shadow: trainer.promotion is manual, version 2 keeps serving");
+        notInUse.metrics = published.metrics;
+        assertThat(WatchLines.outcome(notInUse)).isEqualTo("trainer     r-1: published version 3 (candidate RMSE 0.912 vs serving"
+                + " 1.1 on 800 held-out rows): neither serving nor in shadow: trainer.promotion is manual, version 2 keeps serving");
+        assertThat(WatchLines.outcome(outcome(RetrainOutcome.PUBLISHED, 4, null))).isEqualTo("trainer     r-1: published version 4");
+
         assertThat(WatchLines.outcome(outcome(RetrainOutcome.REJECTED, -1, "candidate RMSE 1.2 not below 1.1")))
                 .isEqualTo("trainer     r-1: candidate REJECTED by the gate (candidate RMSE 1.2 not below 1.1); v1 keeps serving");
         assertThat(WatchLines.outcome(outcome(RetrainOutcome.DEFERRED, -1, "the labels cannot tell")))

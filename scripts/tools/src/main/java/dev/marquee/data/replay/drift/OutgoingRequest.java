@@ -90,11 +90,6 @@ public final class OutgoingRequest {
         extras.put(name, value);
     }
 
-    /** The value written for a retyped field, or null when the field keeps its type. */
-    public Object retypedValue(String field) {
-        return retyped == null ? null : retyped.get(field);
-    }
-
     /** Extra fields in the order they are written. */
     public Map<String, Object> extras() {
         return extras == null ? Map.of() : Collections.unmodifiableMap(extras);
