@@ -17,8 +17,8 @@ public class ModelUpdate {
     /** Why the target changed: {@code published}, {@code promoted}, {@code retired}, {@code rolled-back}, ... */
     public String reason;
     /**
-     * Where the trainer published the version, for people reading the topic. Never followed: a scoring slot loads the
-     * version by number from its own {@code model.registry}.
+     * The registry folder of {@code version} where the update was written, for people reading the topic. Never
+     * followed: a scoring slot loads the version by number from its own {@code model.registry}.
      */
     public String location;
     public Map<String, Double> metrics = new LinkedHashMap<>();

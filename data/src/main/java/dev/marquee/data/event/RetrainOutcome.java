@@ -36,8 +36,10 @@ public class RetrainOutcome {
      */
     public Map<String, Double> metrics = new LinkedHashMap<>();
     /**
-     * Why a candidate was rejected or deferred, or training failed; for a published version, why it is neither serving
-     * nor in shadow (pinned over, manual promotion, the serving pointer moved or could not be moved); null otherwise.
+     * Why a candidate was rejected or deferred, training failed, or a request was rate-limited or expired; for a
+     * published version, why it is neither serving nor in shadow (pinned over, manual promotion, the serving pointer
+     * moved since or could not be moved, an imported shadow awaiting its verdict); null for a published version that
+     * serves or runs in shadow, and possibly for an outcome sent again to a request delivered twice.
      */
     public String reason;
     /** Where a rejected candidate and its report were kept, or null. */

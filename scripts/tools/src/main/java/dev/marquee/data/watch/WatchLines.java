@@ -125,8 +125,8 @@ final class WatchLines {
     /** A published version's reason says why it is neither serving nor in shadow; the watcher must not drop it. */
     private static String publishedButNotInUse(String reason) {
         if (reason == null || reason.isBlank()) return "";
-        String prefix = "published, ";
-        return ": " + (reason.startsWith(prefix) ? reason.substring(prefix.length()) : reason);
+        String prefix = "published";
+        return reason.startsWith(prefix + ", ") ? reason.substring(prefix.length()) : ": " + reason;
     }
 
     static String update(ModelUpdate u) {

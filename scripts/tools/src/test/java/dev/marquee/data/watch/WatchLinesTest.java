@@ -103,7 +103,12 @@ class WatchLinesTest {
                 "published, neither serving nor in shadow: trainer.promotion is manual, version 2 keeps serving");
         notInUse.metrics = published.metrics;
         assertThat(WatchLines.outcome(notInUse)).isEqualTo("trainer     r-1: published version 3 (candidate RMSE 0.912 vs serving"
-                + " 1.1 on 800 held-out rows): neither serving nor in shadow: trainer.promotion is manual, version 2 keeps serving");
+                + " 1.1 on 800 held-out rows), neither serving nor in shadow: trainer.promotion is manual, version 2 keeps serving");
+        assertThat(WatchLines.outcome(outcome(RetrainOutcome.PUBLISHED, 5, "published, but the serving pointer could not be"
+                + " moved: disk full"))).isEqualTo("trainer     r-1: published version 5, but the serving pointer could not be"
+                + " moved: disk full");
+        assertThat(WatchLines.outcome(outcome(RetrainOutcome.PUBLISHED, 6, "kept for review")))
+                .isEqualTo("trainer     r-1: published version 6: kept for review");
         assertThat(WatchLines.outcome(outcome(RetrainOutcome.PUBLISHED, 4, null))).isEqualTo("trainer     r-1: published version 4");
 
         assertThat(WatchLines.outcome(outcome(RetrainOutcome.REJECTED, -1, "candidate RMSE 1.2 not below 1.1")))
