@@ -150,7 +150,7 @@ cluster_ensure_job_jar() {
     die "the job jar did not build (log: $log)"
   fi
   local built
-  built=$(compgen -G "$MARQUEE_ROOT/job/target/marquee-job-*-shaded.jar" | head -n1 || true)
+  built=$(shopt -s nullglob; jars=("$MARQUEE_ROOT"/job/target/marquee-job-*-shaded.jar); printf '%s' "${jars[0]:-}")
   [ -n "$built" ] || { exec 7>&-; die "the build made no shaded jar in job/target (log: $log)"; }
   cp "$built" "$CLUSTER_JOB_JAR.tmp" && mv "$CLUSTER_JOB_JAR.tmp" "$CLUSTER_JOB_JAR"
   exec 7>&-   # held until the copy is in place: another build would rewrite job/target meanwhile

@@ -1,6 +1,8 @@
 # Shared by the marquee scripts: where things are, how to build once, how to run a module's main class.
 # Sourced, not executed.
 
+# An exported CDPATH makes `cd` with a relative folder print where it went, which would join the path below.
+unset CDPATH
 MARQUEE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # Java 17 decodes arguments, the environment and file names in the locale's charset: without a locale (cron,
 # systemd, `ssh host cmd`, minimal containers) that is ASCII, and a path with an "ä" in it fails. C.UTF-8 then,

@@ -52,7 +52,11 @@ public final class LocalCheckpointFolders {
 
     private LocalCheckpointFolders() {}
 
-    /** The {@code file:} URI of this JVM's run folder under {@code baseUri} (as {@link JobSettings} gives it). */
+    /**
+     * This JVM's run folder under {@code baseUri} (a {@code file:} URI, as {@link JobSettings} gives it), as Flink takes
+     * a checkpoint directory: {@code file://} and the path as it stands, not percent-encoded (Flink's {@code Path}
+     * reads the text literally, so {@code %20} would name a folder called {@code %20}).
+     */
     public static synchronized String claim(String baseUri) {
         Path base = Path.of(URI.create(baseUri)).toAbsolutePath().normalize();
         Claim claim = CLAIMED.get(base);
@@ -81,8 +85,7 @@ public final class LocalCheckpointFolders {
                         + base + ": " + e);
             }
         }
-        String uri = claim.folder().toUri().toString();
-        return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
+        return "file://" + claim.folder();
     }
 
     /** Lets go of the run folder under {@code base} and deletes it, as the JVM does at its exit (tests). */

@@ -52,18 +52,22 @@ class JobSettingsTest {
     @Test
     void aJobInAnEmbeddedFlinkOfItsOwnCheckpointsToThatDirectory(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
-        JobSettings s = JobSettings.from(Map.of(JobSettings.CHECKPOINT_LOCAL_DIR, dir.resolve("cp").toString()));
+        java.nio.file.Path cp = dir.resolve("check points %41");
+        JobSettings s = JobSettings.from(Map.of(JobSettings.CHECKPOINT_LOCAL_DIR, cp.toString()));
         org.apache.flink.streaming.api.environment.StreamExecutionEnvironment env =
                 org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.createLocalEnvironment(1);
         try {
             dev.marquee.job.ScoringJob.configure(env, s);
             org.apache.flink.configuration.Configuration conf =
                     (org.apache.flink.configuration.Configuration) env.getConfiguration();
-            assertThat(conf.get(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY))
-                    .startsWith(dir.resolve("cp").toUri() + "run-" + ProcessHandle.current().pid() + "-");
+            java.nio.file.Path folder = LocalCheckpointFoldersTest.asFlinkReadsIt(
+                    conf.get(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY));
+            assertThat(folder.getParent()).as("the folder Flink writes to").isEqualTo(cp);
+            assertThat(folder.getFileName().toString()).startsWith("run-" + ProcessHandle.current().pid() + "-");
+            assertThat(folder).isDirectory();
             assertThat(conf.get(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINT_STORAGE)).isEqualTo("filesystem");
         } finally {
-            LocalCheckpointFolders.release(dir.resolve("cp"));
+            LocalCheckpointFolders.release(cp);
         }
     }
 

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,7 +18,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LocalCheckpointFoldersTest {
     @TempDir
+    Path root;
+    /** A space and a literal {@code %41} in its name: Flink must get the folder's own name, not a URI's escapes. */
     Path base;
+
+    @BeforeEach
+    void base() throws Exception {
+        base = Files.createDirectories(root.resolve("check points %41"));
+    }
+
+    /** The folder a checkpoint directory setting names, read as Flink reads it. */
+    static Path asFlinkReadsIt(String checkpointDirectory) {
+        return Path.of(new org.apache.flink.core.fs.Path(checkpointDirectory).toUri().getPath());
+    }
 
     private static Process holder(Path base) throws Exception {
         return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
@@ -31,7 +43,7 @@ class LocalCheckpointFoldersTest {
         String line = out.readLine();
         while (line != null && !line.startsWith(CheckpointFolderHolderMain.PREFIX)) line = out.readLine();
         assertThat(line).as("the other JVM claimed a folder").isNotNull();
-        return Path.of(URI.create(line.substring(CheckpointFolderHolderMain.PREFIX.length())));
+        return asFlinkReadsIt(line.substring(CheckpointFolderHolderMain.PREFIX.length()));
     }
 
     @Test
@@ -45,7 +57,7 @@ class LocalCheckpointFoldersTest {
 
             String mine = LocalCheckpointFolders.claim(base.toUri().toString());
             assertThat(LocalCheckpointFolders.claim(base.toUri().toString())).as("one folder per JVM").isEqualTo(mine);
-            assertThat(Path.of(URI.create(mine))).isDirectory().isNotEqualTo(theirs);
+            assertThat(asFlinkReadsIt(mine)).isDirectory().isNotEqualTo(theirs);
             assertThat(theirs.resolve("chk-1")).as("a live JVM's folder is kept").exists();
 
             other.getOutputStream().close();
@@ -53,7 +65,7 @@ class LocalCheckpointFoldersTest {
             assertThat(theirs).as("deleted as its JVM exited").doesNotExist();
 
             LocalCheckpointFolders.release(base);
-            assertThat(Path.of(URI.create(mine))).as("deleted when let go").doesNotExist();
+            assertThat(asFlinkReadsIt(mine)).as("deleted when let go").doesNotExist();
         } finally {
             other.destroyForcibly();
             LocalCheckpointFolders.release(base);
@@ -97,7 +109,7 @@ class LocalCheckpointFoldersTest {
             throw new java.io.IOException("No locks available");
         };
         try {
-            Path mine = Path.of(URI.create(LocalCheckpointFolders.claim(base.toUri().toString())));
+            Path mine = asFlinkReadsIt(LocalCheckpointFolders.claim(base.toUri().toString()));
             assertThat(mine.getParent()).isEqualTo(base);
             assertThat(mine.getFileName().toString()).startsWith("run-" + ProcessHandle.current().pid() + "-");
             assertThat(mine.resolve(LocalCheckpointFolders.LOCK)).as("its lock file, which no sweep takes for none").exists();
@@ -121,7 +133,7 @@ class LocalCheckpointFoldersTest {
         Path young = Files.createDirectories(base.resolve(LocalCheckpointFolders.PENDING + "young"));
         Path dangling = Files.createSymbolicLink(base.resolve(LocalCheckpointFolders.PENDING + "gone"), base.resolve("nowhere"));
         try {
-            Path mine = Path.of(URI.create(LocalCheckpointFolders.claim(base.toUri().toString())));
+            Path mine = asFlinkReadsIt(LocalCheckpointFolders.claim(base.toUri().toString()));
             assertThat(mine.getFileName().toString()).startsWith("run-" + ProcessHandle.current().pid() + "-");
             assertThat(old).doesNotExist();
             assertThat(young).isDirectory();
