@@ -129,6 +129,7 @@ public final class ModelRegistry {
         Path modelDir = createModelDir(name);
         idOrMake(); // a first version (train, import) gives the registry its id before any update is announced
         Path temp = Files.createTempDirectory(modelDir, TEMP_PREFIX);
+        long[] moved = {0};
         try {
             DurableFiles.enterableByAll(temp); // createTempDirectory makes it owner-only (setgid inherited, kept)
             writer.write(temp);
@@ -149,6 +150,7 @@ public final class ModelRegistry {
                     }
                     try {
                         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+                        moved[0] = version;
                         DurableFiles.sync(modelDir);
                         return version;
                     } catch (FileSystemException raced) {
@@ -161,6 +163,9 @@ public final class ModelRegistry {
                 throw new IOException("could not find a free version number for " + name);
             });
         } catch (IOException | RuntimeException | Error e) {
+            // renamed into place, the version is published: a failure after that (letting go of the lock) must not
+            // make the caller take it for unpublished and publish it again, nor undo files that are no longer in temp
+            if (moved[0] > 0) return moved[0];
             if (undo != null) {
                 try {
                     undo.write(temp);

@@ -52,8 +52,8 @@ final class LabelTitles {
         if (source == null) return null;
         long now = System.currentTimeMillis();
         if (now < retryAtMs) return cached(latestVersion);
+        long version = latestVersion;
         try {
-            long version = latestVersion;
             if (version <= 0) {
                 if (registryReadAtMs < 0 || now - registryReadAtMs > 10_000) {
                     OptionalLong serving = source.serving();
@@ -71,8 +71,9 @@ final class LabelTitles {
             return c.orElse(null);
         } catch (Exception e) {
             retryAtMs = now + RETRY_MS;
-            LOG.warn("labels: cannot load the title catalog of version {} (trying again in {} s); label titles are "
-                    + "matched as sent meanwhile", latestVersion, RETRY_MS / 1000, e);
+            LOG.warn("labels: cannot load the title catalog of {} (trying again in {} s); label titles are "
+                    + "matched as sent meanwhile", version > 0 ? "version " + version : "the registry's serving version",
+                    RETRY_MS / 1000, e);
             return null;
         }
     }

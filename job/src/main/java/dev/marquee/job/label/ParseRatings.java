@@ -44,16 +44,18 @@ public final class ParseRatings extends RichFlatMapFunction<RawRecord, Rating> {
         } else if (raw.value.length > limits.maxPayloadBytes) {
             problem = raw.value.length + " bytes, more than " + ParserLimits.MAX_PAYLOAD_BYTES + " (" + limits.maxPayloadBytes + ")";
         } else {
+            Rating r = null;
             try {
-                Rating r = dev.marquee.data.parse.LabelDecoder.decode(raw.value);
+                r = dev.marquee.data.parse.LabelDecoder.decode(raw.value);
                 if (r != null) r.requestId = ParserLimits.labelRequestId(r.requestId);
                 problem = limits.labelProblem(r);
-                if (problem == null) {
-                    out.collect(r);
-                    return;
-                }
             } catch (RuntimeException e) {
                 problem = "not a rating: " + firstLine(e.getMessage());
+            }
+            if (problem == null) {
+                // outside the try: a failure downstream (a chained operator, the keyed exchange) is the job's, not the label's
+                out.collect(r);
+                return;
             }
         }
         refused.inc();

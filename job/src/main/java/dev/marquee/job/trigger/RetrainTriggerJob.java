@@ -94,7 +94,7 @@ public final class RetrainTriggerJob {
             for (String warning : warnings(settings.common)) System.err.println("marquee retraining trigger: " + warning);
             dev.marquee.job.config.LocalBinding.requireSharedRegistry(settings.common.modelRegistry);
             checkBrokers(settings, System.err::println);
-        } catch (IllegalArgumentException e) { // a SettingException
+        } catch (dev.marquee.data.config.SettingException e) { // not any IllegalArgumentException: a bug keeps its trace
             System.err.println("marquee retraining trigger: " + e.getMessage());
             if (!dev.marquee.job.config.LocalBinding.runsItsOwnCluster()) throw e; // a failed submission, not a dead JobManager
             System.exit(2);

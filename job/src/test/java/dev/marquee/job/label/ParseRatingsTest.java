@@ -83,6 +83,27 @@ class ParseRatingsTest {
         assertThat(untimed.timestamp).as("absent: no timestamp").isZero();
     }
 
+    /** A failure after the label was taken (a chained operator, the keyed exchange) fails the job: it is no bad label. */
+    @Test
+    void aFailureDownstreamIsNotCountedAsABadLabel() throws Exception {
+        ParseRatings f = new ParseRatings();
+        try (var h = new OneInputStreamOperatorTestHarness<>(new StreamFlatMap<>(f))) {
+            h.open();
+            RawRecord label = new RawRecord(CODEC.encode(new Rating("7", "Heat (1995)", 4f, 892_870_992L)), "ratings", 0, 0L, 0L);
+            org.apache.flink.util.Collector<Rating> failing = new org.apache.flink.util.Collector<>() {
+                @Override
+                public void collect(Rating r) {
+                    throw new IllegalStateException("downstream failed");
+                }
+
+                @Override
+                public void close() { }
+            };
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> f.flatMap(label, failing))
+                    .isInstanceOf(IllegalStateException.class).hasMessage("downstream failed");
+        }
+    }
+
     private static List<Rating> parse(ParseRatings f, List<byte[]> values) throws Exception {
         try (var h = new OneInputStreamOperatorTestHarness<>(new StreamFlatMap<>(f))) {
             h.open();

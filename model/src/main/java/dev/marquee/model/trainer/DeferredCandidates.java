@@ -231,7 +231,10 @@ final class DeferredCandidates {
     private Retrainer.Result finishPublished(Path dir, RetrainOutcome outcome) {
         Retrainer.Result r = retrainer.finishIfPointerNeverMoved(settings.registry(), settings.modelName(),
                 outcome.version, outcome, outcome.metrics);
-        if (r == null) return null;
+        if (r == null) {
+            out.accept("trainer: version " + outcome.version + "'s publish is finished at the next round");
+            return null;
+        }
         settledMarked(dir);
         // the publish was cut short before its outcome: this one is its first (when the pointer had moved, maybe not)
         if (Retrainer.movedThePointerNow(r) && r.outcome().metrics != null) {
@@ -341,9 +344,26 @@ final class DeferredCandidates {
     private Retrainer.Result judgeOne(Path dir, LabelReader.Labels labels) throws IOException {
         ModelRegistry registry = settings.registry();
         String name = settings.modelName();
-        JsonNode report = GateReport.read(dir);
-        long base = report.path("base_version").asLong(-1);
         long now = clock.getAsLong();
+        byte[] reportBytes;
+        try {
+            reportBytes = GateReport.readBytes(dir);
+        } catch (IOException e) {
+            // the file, not its content (a network volume's hiccup): no verdict, kept for the next round; but a report
+            // that is gone, or unreadable past the expiry (counted from the folder's time), must not keep it forever
+            long since;
+            try {
+                since = Files.getLastModifiedTime(dir).toMillis();
+            } catch (IOException folderUnreadable) {
+                throw e;
+            }
+            if (e instanceof java.nio.file.NoSuchFileException || expired(now, since)) throw e;
+            out.accept("trainer: the gate report at " + dir + " cannot be read now (" + e + "); the deferred candidate"
+                    + " is judged again next round");
+            return null;
+        }
+        JsonNode report = GateReport.parse(reportBytes); // garbled: thrown, and the candidate retired as unjudgeable
+        long base = report.path("base_version").asLong(-1);
         long deferredAt = report.path(DEFERRED_AT).asLong(now);
         OptionalLong serving;
         OptionalLong latest;

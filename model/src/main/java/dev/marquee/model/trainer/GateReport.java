@@ -80,6 +80,19 @@ final class GateReport {
     }
 
     static JsonNode read(Path dir) throws IOException {
-        return JSON.readTree(Files.readAllBytes(dir.resolve(FILE_NAME)));
+        return parse(readBytes(dir));
+    }
+
+    static byte[] readBytes(Path dir) throws IOException {
+        return Files.readAllBytes(dir.resolve(FILE_NAME));
+    }
+
+    /** The report's JSON; garbled content is an {@link IllegalArgumentException}, never an {@link IOException}. */
+    static JsonNode parse(byte[] bytes) {
+        try {
+            return JSON.readTree(bytes);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a gate report: " + e.getMessage(), e);
+        }
     }
 }

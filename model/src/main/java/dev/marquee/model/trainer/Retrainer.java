@@ -363,8 +363,7 @@ final class Retrainer {
             if (updateMetrics != null) updateMetrics.remove(AnsweredRequests.REDELIVERED); // the update is new
             return new Result(finished(outcome, version, now), update(registry, name, next, now, updateMetrics));
         } catch (IOException | RuntimeException e) {
-            out.accept("trainer: could not tell whether the pointer knows version " + version + " (" + e
-                    + "); tried again later");
+            out.accept("trainer: could not tell whether the pointer knows version " + version + " (" + e + ")");
             return null;
         }
     }

@@ -293,13 +293,16 @@ final class ShadowLoop implements Runnable, AutoCloseable {
      */
     boolean announce(ModelUpdate update) {
         synchronized (promoter) {
+            boolean[] written = {false};
             try {
                 return promoter.underRegistryLock(() -> {
                     if (!promoter.claim(update.version, update.shadowVersion)) return false;
                     write(update);
+                    written[0] = true;
                     return true;
                 });
             } catch (java.io.IOException e) { // the lock itself: the promoter's next round announces the pointer
+                if (written[0]) return true; // its release failed after the write
                 out.accept("promoter: not announcing serve v" + update.version + ": the registry's lock cannot be taken ("
                         + e.getMessage() + "); the promoter announces the pointer at its next round");
                 return false;

@@ -243,6 +243,10 @@ final class TrainerWorker implements AutoCloseable {
                     if (finished != null) {
                         result = finished;
                         outcome = finished.outcome();
+                    } else {
+                        out.accept("trainer: request " + request.requestId + ": its outcome is sent as it was, and the"
+                                + " pointer is not checked again; if version " + outcome.version + " should serve,"
+                                + " `marquee promote --version " + outcome.version + "` moves it");
                     }
                 }
             } else if (expired(request, settings.requestExpiryMs(), System.currentTimeMillis())) {

@@ -97,8 +97,15 @@ final class UnsentOutcomes {
         List<Retrainer.Result> pending = new ArrayList<>();
         for (Path file : names) {
             Retrainer.Result r;
+            byte[] bytes;
             try {
-                r = decode(Files.readAllBytes(file));
+                bytes = Files.readAllBytes(file);
+            } catch (IOException e) { // the file, not its content: kept, for the next start to send
+                out.accept("trainer: cannot read " + file + " now (" + e + "): not sent; kept for the next start");
+                continue;
+            }
+            try {
+                r = decode(bytes);
             } catch (IOException | RuntimeException e) {
                 out.accept("trainer: " + file + " is not a settled outcome (" + e + "): moved aside, not sent");
                 try {
