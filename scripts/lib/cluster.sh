@@ -41,6 +41,10 @@ cluster_mvn() { mvn -B -q -ntp "$@"; }
 # cluster_check_dir: up and down --purge delete fixed names inside CLUSTER_DIR (run, tmp, kafka, logs, ...), so a
 # CLUSTER_DIR holding anything else (MARQUEE_CLUSTER_DIR=$HOME, say) is refused instead.
 cluster_check_dir() {
+  # Kafka's log.dirs splits on ',', Flink's io.tmp.dirs on ',', '|' and ':': such a folder would name several
+  case "$CLUSTER_DIR" in
+    *[,:\|]*) die "MARQUEE_CLUSTER_DIR ($CLUSTER_DIR) has a ',', ':' or '|', which Kafka and Flink take for a list of folders: choose another" 2 ;;
+  esac
   [ -d "$CLUSTER_DIR" ] || return 0
   local entry
   for entry in "$CLUSTER_DIR"/* "$CLUSTER_DIR"/.[!.]*; do

@@ -55,7 +55,8 @@ public final class LocalCheckpointFolders {
     /**
      * This JVM's run folder under {@code baseUri} (a {@code file:} URI, as {@link JobSettings} gives it), as Flink takes
      * a checkpoint directory: {@code file://} and the path as it stands, not percent-encoded (Flink's {@code Path}
-     * reads the text literally, so {@code %20} would name a folder called {@code %20}).
+     * reads the text literally, so {@code %20} would name a folder called {@code %20}; it turns a backslash into a
+     * slash, so {@link JobSettings} refuses one).
      */
     public static synchronized String claim(String baseUri) {
         Path base = Path.of(URI.create(baseUri)).toAbsolutePath().normalize();

@@ -42,6 +42,8 @@ final class DeferredCandidates {
     private final TrainerSettings settings;
     private final Retrainer retrainer;
     private final Consumer<String> out;
+    /** When this worker first failed to read a deferred candidate's gate report, by folder, until it reads it. */
+    private final Map<Path, Long> unreadableSince = new java.util.HashMap<>();
     private final LongSupplier clock;
 
     DeferredCandidates(TrainerSettings settings, Retrainer retrainer, Consumer<String> out, LongSupplier clock) {
@@ -350,18 +352,23 @@ final class DeferredCandidates {
             reportBytes = GateReport.readBytes(dir);
         } catch (IOException e) {
             // the file, not its content (a network volume's hiccup): no verdict, kept for the next round; but a report
-            // that is gone, or unreadable past the expiry (counted from the folder's time), must not keep it forever
-            long since;
+            // that is gone, or unreadable past the expiry (counted from the folder's time, else from the first failure
+            // this worker saw), must not keep it forever
+            long since = unreadableSince.computeIfAbsent(dir, d -> now);
             try {
-                since = Files.getLastModifiedTime(dir).toMillis();
+                since = Math.min(since, Files.getLastModifiedTime(dir).toMillis());
             } catch (IOException folderUnreadable) {
+                // the volume as a whole: the first failure's time bounds it
+            }
+            if (e instanceof java.nio.file.NoSuchFileException || expired(now, since)) {
+                unreadableSince.remove(dir); // retired by the caller
                 throw e;
             }
-            if (e instanceof java.nio.file.NoSuchFileException || expired(now, since)) throw e;
             out.accept("trainer: the gate report at " + dir + " cannot be read now (" + e + "); the deferred candidate"
                     + " is judged again next round");
             return null;
         }
+        unreadableSince.remove(dir);
         JsonNode report = GateReport.parse(reportBytes); // garbled: thrown, and the candidate retired as unjudgeable
         long base = report.path("base_version").asLong(-1);
         long deferredAt = report.path(DEFERRED_AT).asLong(now);

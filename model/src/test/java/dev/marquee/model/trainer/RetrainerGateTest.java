@@ -768,6 +768,32 @@ class RetrainerGateTest {
         assertThat(GateReport.read(Path.of(o.rejectedLocation)).at("/gate/retired").asText()).contains("cannot be judged");
     }
 
+    /**
+     * A report that cannot be read (not garbled: the read itself fails, as on a network volume's hiccup) gives no
+     * verdict and keeps the candidate; still unreadable past the deferral's expiry, it is retired.
+     */
+    @Test
+    void aDeferredCandidateWhoseReportCannotBeReadIsKeptUntilItsExpiry() throws Exception {
+        TrainerSettings settings = settings();
+        Path unreadable = Files.createDirectories(registry().modelDir("marquee").resolve("deferred/r-unreadable"));
+        Files.createDirectories(unreadable.resolve(GateReport.FILE_NAME)); // reading it fails: "Is a directory"
+        Files.writeString(unreadable.resolve(ModelRegistry.SAVED_MODEL_FILE), "pb");
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(System.currentTimeMillis());
+        DeferredCandidates deferred = new DeferredCandidates(settings, retrainer(settings), this::log, clock::get);
+
+        assertThat(deferred.judge(LabelReader.Labels.of(stationaryLabels()))).as("no verdict on a hiccup").isEmpty();
+        assertThat(deferred.any()).isTrue();
+
+        clock.addAndGet(settings.deferExpiryMs() + 1);
+        List<Retrainer.Result> settled = deferred.judge(LabelReader.Labels.of(stationaryLabels()));
+        assertThat(settled).singleElement().satisfies(r -> {
+            assertThat(r.outcome().requestId).isEqualTo("r-unreadable");
+            assertThat(r.outcome().outcome).isEqualTo(RetrainOutcome.REJECTED);
+            assertThat(r.outcome().reason).contains("cannot be judged again");
+        });
+        assertThat(deferred.any()).isFalse();
+    }
+
     /** Labels after version 1's data, from the same latent users and movies, rated as version 1 learned. */
     static List<Rating> stationaryLabels() {
         return new SyntheticRatings(42).users(100).movies(200).ratingsPerUser(30).timeRange(893_300_000L, 895_000_000L)
