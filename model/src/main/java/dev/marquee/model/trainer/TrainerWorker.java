@@ -68,6 +68,8 @@ final class TrainerWorker implements AutoCloseable {
     private final EventWriter writer;
     private final LabelReader labels;
     private final Retrainer retrainer;
+    /** Trains and gates a request: the retrainer's; tests give one that fails as a native library or the heap can. */
+    private Training training;
     private final DeferredCandidates deferred;
     /** Settled candidates' outcomes from their settling until acknowledged: a stopped worker's are sent at start. */
     private final UnsentOutcomes unsent;
@@ -91,6 +93,7 @@ final class TrainerWorker implements AutoCloseable {
         this.labels = new LabelReader(settings.kafka(), settings.ratingsTopic(), settings.labelMaxCount(),
                 LABEL_READ_TIMEOUT, settings.parserLimits());
         this.retrainer = new Retrainer(settings, originalData, out);
+        this.training = retrainer::handle;
         this.deferred = new DeferredCandidates(settings, retrainer, out, System::currentTimeMillis);
         this.unsent = new UnsentOutcomes(settings.modelDir(), out);
         this.rateLimit = new RequestRateLimit(settings.maxRequestsPerHour());
@@ -99,6 +102,16 @@ final class TrainerWorker implements AutoCloseable {
         this.promoter = settings.once() ? null : new ShadowLoop(settings.kafka(), writer, settings.labeledTopic(), settings.statusTopic(),
                 settings.updatesTopic(), new ShadowPromoter(settings.registry(), settings.modelName(), settings.promotion(),
                         gate::compare, gate.margin(), out), out);
+    }
+
+    @FunctionalInterface
+    interface Training {
+        Retrainer.Result handle(RetrainRequest request, LabelReader.Labels labels) throws IOException;
+    }
+
+    /** For tests: train with {@code training} instead of the retrainer. */
+    void trainWith(Training training) {
+        this.training = training;
     }
 
     /** Runs until {@link #stop()} (or, with {@code once}, until the requests pending at start are handled). */
@@ -264,7 +277,7 @@ final class TrainerWorker implements AutoCloseable {
                     throw new OutcomeNotWritten(e); // a failure to write stops the worker, the request uncommitted
                 }
                 settled.clear();
-                result = retrainer.handle(request, read);
+                result = training.handle(request, read);
                 outcome = result.outcome();
                 if (RetrainOutcome.DEFERRED.equals(outcome.outcome)) {
                     try {

@@ -171,6 +171,60 @@ class DeferredRetrainITCase {
                 .as("the kept update, which the pointer moved past").noneMatch(u -> u.shadowVersion == 2);
     }
 
+    /**
+     * Out of memory while training is answered FAILED with what to change, and the worker goes on; a native library's
+     * failure is answered FAILED and committed, then stops the worker: every later request would fail the same way.
+     */
+    @Test
+    void outOfMemoryIsAnsweredAndTheWorkerGoesOnWhileANativeLibraryFailureIsAnsweredAndStopsIt() throws Exception {
+        String requests = KAFKA.createTopic("retrain-requests", 1);
+        String outcomes = KAFKA.createTopic("retrain-outcomes", 1);
+        String updates = KAFKA.createTopic("model-updates", 1);
+        String ratings = KAFKA.createTopic("ratings", 2);
+        Path base = tmp.resolve("registry");
+        assertThat(ModelMain.run(new String[] {"train", "--data", "synthetic:2000", "--registry", base.toString(),
+                "--epochs", "2", "--batch", "64"}, console(new ByteArrayOutputStream()))).isZero();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(KAFKA.producerProps())) {
+            for (String id : List.of("r-oom", "r-link")) {
+                producer.send(new ProducerRecord<>(requests, id, REQUESTS.encodeToString(
+                        new RetrainRequest(id, "failure test", System.currentTimeMillis())))).get();
+            }
+        }
+        String[] common = {"--bootstrap", KAFKA.bootstrapServers(), "--registry", base.toString(),
+                "--topic.retrain-requests", requests, "--topic.retrain-outcomes", outcomes, "--topic.model-updates", updates,
+                "--topic.ratings", ratings};
+        List<String> lines = new CopyOnWriteArrayList<>();
+        TrainerWorker worker = worker(lines, common);
+        worker.trainWith((request, labels) -> {
+            if (request.requestId.equals("r-oom")) throw new OutOfMemoryError("Java heap space");
+            throw new UnsatisfiedLinkError("no jnitensorflow in java.library.path");
+        });
+        try (Running running = Running.start(worker, lines)) {
+            await().atMost(Duration.ofSeconds(120)).until(() -> !running.thread().isAlive());
+        }
+        List<RetrainOutcome> answered = readAll(outcomes, OUTCOMES);
+        assertThat(answered).as(String.join("\n", lines)).hasSize(2);
+        assertThat(answered.get(0)).satisfies(o -> {
+            assertThat(o.requestId).isEqualTo("r-oom");
+            assertThat(o.outcome).isEqualTo(RetrainOutcome.FAILED);
+            assertThat(o.reason).startsWith("out of memory while training (give the trainer more heap");
+        });
+        assertThat(answered.get(1)).satisfies(o -> {
+            assertThat(o.requestId).isEqualTo("r-link");
+            assertThat(o.outcome).isEqualTo(RetrainOutcome.FAILED);
+            assertThat(o.reason).startsWith("TensorFlow's native library does not load (java.lang.UnsatisfiedLinkError");
+        });
+        assertThat(lines).anyMatch(l -> l.startsWith("worker failed: java.lang.IllegalStateException:")
+                && l.endsWith("; the trainer stops"));
+        TrainerSettings settings = TrainerSettings.parse(common, console(new ByteArrayOutputStream()));
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.<String, Object>of("bootstrap.servers", KAFKA.bootstrapServers()))) {
+            var committed = admin.listConsumerGroupOffsets(settings.group()).partitionsToOffsetAndMetadata().get();
+            assertThat(committed.get(new org.apache.kafka.common.TopicPartition(requests, 0)).offset())
+                    .as("both answered requests committed: a restarted worker does not take them again").isEqualTo(2);
+        }
+    }
+
     private TrainerWorker worker(List<String> lines, String[] common, String... more) {
         String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(common), java.util.Arrays.stream(more))
                 .toArray(String[]::new);
