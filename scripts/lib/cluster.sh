@@ -41,10 +41,6 @@ cluster_mvn() { mvn -B -q -ntp "$@"; }
 # cluster_check_dir: up and down --purge delete fixed names inside CLUSTER_DIR (run, tmp, kafka, logs, ...), so a
 # CLUSTER_DIR holding anything else (MARQUEE_CLUSTER_DIR=$HOME, say) is refused instead.
 cluster_check_dir() {
-  # Kafka's log.dirs splits on ',', Flink's io.tmp.dirs on ',', '|' and ':': such a folder would name several
-  case "$CLUSTER_DIR" in
-    *[,:\|]*) die "MARQUEE_CLUSTER_DIR ($CLUSTER_DIR) has a ',', ':' or '|', which Kafka and Flink take for a list of folders: choose another" 2 ;;
-  esac
   [ -d "$CLUSTER_DIR" ] || return 0
   local entry
   for entry in "$CLUSTER_DIR"/* "$CLUSTER_DIR"/.[!.]*; do
@@ -54,6 +50,15 @@ cluster_check_dir() {
       *) die "$CLUSTER_DIR holds $(basename "$entry"), which scripts/cluster did not make: choose an empty or new folder for MARQUEE_CLUSTER_DIR" 2 ;;
     esac
   done
+}
+
+# cluster_check_dir_name: `up` writes CLUSTER_DIR into settings that read it otherwise: Kafka's log.dirs splits on
+# ',', Flink's io.tmp.dirs on ',' and ':', and Flink reads a '\' in its checkpoint and savepoint paths as '/'. Such a
+# folder is refused before anything is made in it (`down --purge` still cleans one made before this check).
+cluster_check_dir_name() {
+  case "$CLUSTER_DIR" in
+    *[,:\\]*) die "MARQUEE_CLUSTER_DIR ($CLUSTER_DIR) has a ',', ':' or '\\', which Kafka or Flink would read as a list of folders or a '/': choose another" 2 ;;
+  esac
 }
 
 # cluster_lock_up: holds CLUSTER_DIR/.up.lock (fd 9) until this script exits, or stops with one line when another

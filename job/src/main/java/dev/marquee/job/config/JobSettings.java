@@ -277,10 +277,6 @@ public final class JobSettings implements Serializable {
             throw new SettingException(key + " must be a local directory or a file:/// URI (three slashes, spaces as"
                     + " %20): " + e.getMessage() + ": " + value);
         }
-        // Flink turns a backslash in a path into a slash: its checkpoints would go to another folder, never deleted
-        if (dir.toAbsolutePath().toString().contains("\\")) {
-            throw new SettingException(key + " must not hold a backslash (Flink reads it as a '/'): " + dir.toAbsolutePath());
-        }
         String uri = dir.toAbsolutePath().normalize().toUri().toString();
         return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri; // toUri adds one when the directory exists
     }

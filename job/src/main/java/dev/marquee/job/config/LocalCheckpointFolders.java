@@ -56,10 +56,14 @@ public final class LocalCheckpointFolders {
      * This JVM's run folder under {@code baseUri} (a {@code file:} URI, as {@link JobSettings} gives it), as Flink takes
      * a checkpoint directory: {@code file://} and the path as it stands, not percent-encoded (Flink's {@code Path}
      * reads the text literally, so {@code %20} would name a folder called {@code %20}; it turns a backslash into a
-     * slash, so {@link JobSettings} refuses one).
+     * slash, so a folder with one is refused: its checkpoints would go elsewhere, never deleted).
      */
     public static synchronized String claim(String baseUri) {
         Path base = Path.of(URI.create(baseUri)).toAbsolutePath().normalize();
+        if (base.toString().contains("\\")) {
+            throw new SettingException(ScoringJobOptions.CHECKPOINT_LOCAL_DIR.key() + " must not hold a backslash (Flink"
+                    + " reads it as a '/'): " + base);
+        }
         Claim claim = CLAIMED.get(base);
         if (claim == null) {
             try {

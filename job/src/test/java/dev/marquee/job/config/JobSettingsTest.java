@@ -71,15 +71,6 @@ class JobSettingsTest {
         }
     }
 
-    /** Flink reads a backslash in a checkpoint folder as a '/': another folder, never deleted; refused instead. */
-    @Test
-    void aCheckpointFolderWithABackslashIsRefused() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> JobSettings.from(Map.of(JobSettings.CHECKPOINT_LOCAL_DIR,
-                        "/tmp/a\\b")))
-                .isInstanceOf(dev.marquee.data.config.SettingException.class)
-                .hasMessage("checkpoint.local-dir must not hold a backslash (Flink reads it as a '/'): /tmp/a\\b");
-    }
-
     /** Two models' jobs on one Kafka cluster never share offsets or abort each other's transactions by default. */
     @Test
     void anotherModelGetsItsOwnConsumerGroupAndTransactionalIdsByDefault() {

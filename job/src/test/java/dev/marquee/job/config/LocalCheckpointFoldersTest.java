@@ -101,6 +101,16 @@ class LocalCheckpointFoldersTest {
         }
     }
 
+    /** Flink reads a backslash in a checkpoint folder as a '/': another folder, never deleted; refused, nothing made. */
+    @Test
+    void aFolderWithABackslashIsRefused() {
+        Path slashed = base.resolve("a\\b");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LocalCheckpointFolders.claim(slashed.toUri().toString()))
+                .isInstanceOf(dev.marquee.data.config.SettingException.class)
+                .hasMessage("checkpoint.local-dir must not hold a backslash (Flink reads it as a '/'): " + slashed);
+        assertThat(slashed).doesNotExist();
+    }
+
     /** A file system without locks (some network and VM mounts): the run goes on, unlocked, and its exit still cleans. */
     @Test
     void aFileSystemWithoutLocksStillGivesAFolder() throws Exception {

@@ -42,8 +42,14 @@ final class DeferredCandidates {
     private final TrainerSettings settings;
     private final Retrainer retrainer;
     private final Consumer<String> out;
-    /** When this worker first failed to read a deferred candidate's gate report, by folder, until it reads it. */
+    /** When this worker first failed to read a deferred candidate's gate report, by folder, until it is settled. */
     private final Map<Path, Long> unreadableSince = new java.util.HashMap<>();
+    /** A folder's last-modified time (ms); tests give one that fails, as a volume that does not answer. */
+    interface FolderTimes {
+        long modifiedMs(Path dir) throws IOException;
+    }
+
+    FolderTimes folderTimes = dir -> Files.getLastModifiedTime(dir).toMillis();
     private final LongSupplier clock;
 
     DeferredCandidates(TrainerSettings settings, Retrainer retrainer, Consumer<String> out, LongSupplier clock) {
@@ -102,6 +108,7 @@ final class DeferredCandidates {
                 r = retireOrNull(dir, "it cannot be judged again: " + e, Map.of());
             }
             if (r != null) {
+                unreadableSince.remove(dir);
                 settled.add(r);
             }
         }
@@ -356,19 +363,16 @@ final class DeferredCandidates {
             // this worker saw), must not keep it forever
             long since = unreadableSince.computeIfAbsent(dir, d -> now);
             try {
-                since = Math.min(since, Files.getLastModifiedTime(dir).toMillis());
+                since = Math.min(since, folderTimes.modifiedMs(dir));
             } catch (IOException folderUnreadable) {
                 // the volume as a whole: the first failure's time bounds it
             }
-            if (e instanceof java.nio.file.NoSuchFileException || expired(now, since)) {
-                unreadableSince.remove(dir); // retired by the caller
-                throw e;
-            }
+            if (e instanceof java.nio.file.NoSuchFileException || expired(now, since)) throw e; // retired by the caller
             out.accept("trainer: the gate report at " + dir + " cannot be read now (" + e + "); the deferred candidate"
                     + " is judged again next round");
             return null;
         }
-        unreadableSince.remove(dir);
+        unreadableSince.remove(dir); // read again: a later failure counts afresh
         JsonNode report = GateReport.parse(reportBytes); // garbled: thrown, and the candidate retired as unjudgeable
         long base = report.path("base_version").asLong(-1);
         long deferredAt = report.path(DEFERRED_AT).asLong(now);

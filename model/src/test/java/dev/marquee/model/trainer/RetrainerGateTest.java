@@ -778,16 +778,39 @@ class RetrainerGateTest {
         Path unreadable = Files.createDirectories(registry().modelDir("marquee").resolve("deferred/r-unreadable"));
         Files.createDirectories(unreadable.resolve(GateReport.FILE_NAME)); // reading it fails: "Is a directory"
         Files.writeString(unreadable.resolve(ModelRegistry.SAVED_MODEL_FILE), "pb");
-        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(System.currentTimeMillis());
+        long folderTime = Files.getLastModifiedTime(unreadable).toMillis();
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(folderTime);
         DeferredCandidates deferred = new DeferredCandidates(settings, retrainer(settings), this::log, clock::get);
+        assertKeptUntilExpiry(deferred, clock, folderTime, settings.deferExpiryMs(), "r-unreadable");
+    }
 
+    /** The same when the volume does not answer for the folder either: the first failure this worker saw bounds it. */
+    @Test
+    void aDeferredCandidateWhoseReportAndFolderCannotBeReadIsKeptUntilItsExpiry() throws Exception {
+        TrainerSettings settings = settings();
+        Path unreadable = Files.createDirectories(registry().modelDir("marquee").resolve("deferred/r-volume"));
+        Files.createDirectories(unreadable.resolve(GateReport.FILE_NAME));
+        Files.writeString(unreadable.resolve(ModelRegistry.SAVED_MODEL_FILE), "pb");
+        long firstFailure = System.currentTimeMillis() + 86_400_000L; // a day after the folder's time: not used
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(firstFailure);
+        DeferredCandidates deferred = new DeferredCandidates(settings, retrainer(settings), this::log, clock::get);
+        deferred.folderTimes = dir -> {
+            throw new java.io.IOException("Input/output error");
+        };
+        assertKeptUntilExpiry(deferred, clock, firstFailure, settings.deferExpiryMs(), "r-volume");
+    }
+
+    private static void assertKeptUntilExpiry(DeferredCandidates deferred, java.util.concurrent.atomic.AtomicLong clock,
+            long since, long expiryMs, String requestId) throws Exception {
         assertThat(deferred.judge(LabelReader.Labels.of(stationaryLabels()))).as("no verdict on a hiccup").isEmpty();
+        clock.set(since + expiryMs - 1);
+        assertThat(deferred.judge(LabelReader.Labels.of(stationaryLabels()))).as("still within the expiry").isEmpty();
         assertThat(deferred.any()).isTrue();
 
-        clock.addAndGet(settings.deferExpiryMs() + 1);
+        clock.set(since + expiryMs);
         List<Retrainer.Result> settled = deferred.judge(LabelReader.Labels.of(stationaryLabels()));
         assertThat(settled).singleElement().satisfies(r -> {
-            assertThat(r.outcome().requestId).isEqualTo("r-unreadable");
+            assertThat(r.outcome().requestId).isEqualTo(requestId);
             assertThat(r.outcome().outcome).isEqualTo(RetrainOutcome.REJECTED);
             assertThat(r.outcome().reason).contains("cannot be judged again");
         });
