@@ -342,6 +342,11 @@ public final class RatingsFile {
                 }
                 sink.accept(fromJson(node, source, line));
             }
+            // two arrays one after the other (`cat a.json b.json`): the second would be lost without a word
+            if (p.nextToken() != null) {
+                throw new DataFileException(source, firstLine - 1 + p.currentTokenLocation().getLineNr(),
+                        "content after the JSON array's closing ]: one array per file (or JSON lines, one object per line)");
+            }
         } catch (JsonProcessingException e) {
             long line = e.getLocation() == null ? 0 : firstLine - 1 + e.getLocation().getLineNr();
             throw new DataFileException(source, line, "not valid JSON: " + e.getOriginalMessage());

@@ -83,6 +83,11 @@ public record ReferenceProfile(int formatVersion, int topK, long count, Categori
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new IOException("no reference profile at " + file, e);
+        } catch (java.nio.file.FileSystemException e) { // names the file, and for a denied read says "permission denied"
+            throw new IOException("cannot read the reference profile: " + dev.marquee.data.config.Commands.describe(e), e);
+        } catch (IOException e) { // "Is a directory" and the like name no file
+            throw new IOException("cannot read the reference profile " + file + ": "
+                    + (e.getMessage() != null ? e.getMessage() : e), e);
         }
         try {
             return fromJson(bytes);

@@ -85,6 +85,15 @@ class RatingsFileTest {
         assertThat(RatingsFile.read(file)).extracting(r -> r.userId).containsExactly("1", "2");
     }
 
+    /** Two arrays one after the other (`cat a.json b.json`): refused, not the second lost. */
+    @Test
+    void contentAfterTheJsonArrayIsRefused() throws IOException {
+        Path file = write("r.json", "[\n {\"user_id\":\"1\",\"movie_title\":\"A (1990)\",\"rating\":1,\"timestamp\":1}\n]\n"
+                + "[\n {\"user_id\":\"2\",\"movie_title\":\"B (1991)\",\"rating\":2,\"timestamp\":2}\n]\n");
+        assertThatThrownBy(() -> RatingsFile.read(file)).hasMessageContaining("line 4")
+                .hasMessageContaining("content after the JSON array's closing ]");
+    }
+
     @Test
     void badRowInAJsonArrayNamesItsLine() throws IOException {
         Path file = write("r.json", "[\n {\"user_id\":\"1\",\"movie_title\":\"A (1990)\",\"rating\":1,\"timestamp\":1},\n"

@@ -160,6 +160,9 @@ class ReferenceProfileTest {
     void badFilesAreRefusedWithTheReason(@TempDir Path tmp) throws IOException {
         assertThatThrownBy(() -> ReferenceProfile.read(tmp.resolve("missing.json")))
                 .isInstanceOf(IOException.class).hasMessageContaining("no reference profile at");
+        Path folder = Files.createDirectories(tmp.resolve("folder.json"));
+        assertThatThrownBy(() -> ReferenceProfile.read(folder)).isInstanceOf(IOException.class)
+                .hasMessageStartingWith("cannot read the reference profile " + folder + ": ");
         Path bad = tmp.resolve("bad.json");
         Files.writeString(bad, "{\"format_version\": 1", StandardCharsets.UTF_8);
         assertThatThrownBy(() -> ReferenceProfile.read(bad)).isInstanceOf(IOException.class)

@@ -3,6 +3,7 @@ package dev.marquee.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.marquee.data.config.Commands;
+import dev.marquee.data.replay.ReplayCommand;
 import dev.marquee.data.replay.TopicTailCommand;
 import dev.marquee.data.watch.WatchCommand;
 import dev.marquee.job.audit.HostileRequestsCommand;
@@ -35,6 +36,11 @@ class KafkaSettingsRefusalTest {
     void hostileRequestsAndTheAuditSayTheAddressIsWrong() throws Exception {
         assertRefused(new HostileRequestsCommand(), "--bootstrap", BAD, "--count", "1");
         assertRefused(new OutcomeAuditCommand(), "--bootstrap", BAD, "--timeout-seconds", "5");
+    }
+
+    @Test
+    void replaySaysTheAddressIsWrong() {
+        assertRefused(new ReplayCommand(), "--bootstrap", BAD, "--data", "synthetic:100", "--limit", "10");
     }
 
     private static void assertRefused(Callable<Integer> command, String... args) {

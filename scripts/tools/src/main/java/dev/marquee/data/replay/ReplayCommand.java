@@ -151,6 +151,11 @@ public final class ReplayCommand implements Callable<Integer> {
             System.err.println("replay: " + e.getMessage());
             return 1;
         } catch (KafkaException e) {
+            Throwable refusal = dev.marquee.data.config.Commands.kafkaSettingsRefusal(e);
+            if (refusal != null) { // a bad command line (--bootstrap, --producer-prop), not a Kafka that failed
+                System.err.println("replay: " + dev.marquee.data.config.Commands.kafkaSettingsMessage(refusal));
+                return dev.marquee.data.config.Commands.USAGE;
+            }
             System.err.println("replay: Kafka failed: " + dev.marquee.data.config.Commands.causes(e));
             return 1;
         }

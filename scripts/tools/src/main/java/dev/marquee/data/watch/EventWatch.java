@@ -173,7 +173,8 @@ final class EventWatch {
                 System.err.println("watch: not shown quiet: " + nothing);
                 return 1;
             }
-            System.err.println("watch: " + quiet.summary());
+            System.err.println("watch: " + quiet.summary() + (unreadable > 0 ? " (" + unreadable + " unreadable records"
+                    + " skipped: a drift report among them was not judged)" : ""));
             return 0;
         }
         if (now >= deadline) {

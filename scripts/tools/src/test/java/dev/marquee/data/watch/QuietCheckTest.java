@@ -37,6 +37,17 @@ class QuietCheckTest {
         assertThat(quiet.held(1_000_000)).isFalse();
     }
 
+    /** Another writer's report with a null among its alerts is still judged on the others. */
+    @Test
+    void anAlertBesideANullStillBreaksIt() {
+        QuietCheck quiet = new QuietCheck(1_000);
+        DriftReport alerting = report(5, 500);
+        alerting.alerts.add(null);
+        alerting.alerts.add(new Alert("movie_title.js", 0.31, 0.12, 2));
+        quiet.report(alerting, 1_000);
+        assertThat(quiet.broken()).isEqualTo("window #5 alerted on ordinary traffic: movie_title.js 0.31 > 0.12");
+    }
+
     /** The job's health on a busy host (latency) is no drift alarm: it opens no episode and asks for no retrain. */
     @Test
     void anOperationalAlertIsNoFalseAlarm() {

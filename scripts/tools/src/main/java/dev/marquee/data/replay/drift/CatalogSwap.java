@@ -58,7 +58,19 @@ public final class CatalogSwap implements DriftKind {
             String line = lines.get(i);
             if (i == 0 && line.startsWith("\uFEFF")) line = line.substring(1);
             line = line.strip();
-            if (!line.isEmpty()) titles.add(line);
+            if (dev.marquee.data.parse.RequestParser.isBlank(line)) continue; // blank to the parser too: U+00A0, U+200B...
+            // what the scoring job's parser would refuse: every drifted request would be a dead letter, not a new title
+            int bad = dev.marquee.data.parse.RequestParser.firstBadCharacter(line);
+            if (bad >= 0) {
+                throw new IllegalArgumentException(file + " line " + (i + 1) + ": a control character (a tab, say: one"
+                        + " title per line, nothing else) or an unpaired surrogate at character " + bad);
+            }
+            if (line.length() > dev.marquee.data.parse.ParserLimits.DEFAULT_MAX_TITLE_CHARS) {
+                throw new IllegalArgumentException(file + " line " + (i + 1) + ": " + line.length() + " characters, more"
+                        + " than the scoring job takes in a title by default (" + dev.marquee.data.parse.ParserLimits
+                        .DEFAULT_MAX_TITLE_CHARS + ")");
+            }
+            titles.add(line);
         }
         if (titles.isEmpty()) throw new IllegalArgumentException(file + " has no titles (one title per line)");
         return new CatalogSwap(titles, file.toString());

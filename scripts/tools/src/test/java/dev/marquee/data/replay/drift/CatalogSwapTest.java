@@ -78,6 +78,19 @@ class CatalogSwapTest {
         assertThatThrownBy(() -> catalog("synthetic:0")).isInstanceOf(SettingException.class).hasMessageContaining("N >= 1");
     }
 
+    /** Titles the scoring job would refuse: every drifted request a dead letter instead of a title it does not know. */
+    @Test
+    void aTitleTheJobWouldRefuseIsASettingErrorNamingItsLine() throws IOException {
+        Path tsv = Files.write(dir.resolve("catalog.tsv"), "Heat (1995)\n1\tToy Story (1995)\n".getBytes(StandardCharsets.UTF_8));
+        Path longTitle = Files.write(dir.resolve("long.txt"), ("x".repeat(513) + "\n").getBytes(StandardCharsets.UTF_8));
+        Path noBreak = Files.write(dir.resolve("nbsp.txt"), "\u00A0\nHeat (1995)\n".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> catalog(tsv.toString())).isInstanceOf(SettingException.class)
+                .hasMessageContaining("line 2: a control character");
+        assertThatThrownBy(() -> catalog(longTitle.toString())).isInstanceOf(SettingException.class)
+                .hasMessageContaining("line 1: 513 characters");
+        assertThat(CatalogSwap.fromFile(noBreak).titles()).as("a line blank to the parser is skipped").containsExactly("Heat (1995)");
+    }
+
     private static DriftInjection catalog(String value) {
         return DriftInjection.fromSettings(new Settings(Map.of(DriftInjection.CATALOG, value)));
     }
