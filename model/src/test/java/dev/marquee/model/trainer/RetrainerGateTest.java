@@ -779,8 +779,9 @@ class RetrainerGateTest {
         Files.createDirectories(unreadable.resolve(GateReport.FILE_NAME)); // reading it fails: "Is a directory"
         Files.writeString(unreadable.resolve(ModelRegistry.SAVED_MODEL_FILE), "pb");
         long folderTime = Files.getLastModifiedTime(unreadable).toMillis();
-        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(folderTime);
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
         DeferredCandidates deferred = new DeferredCandidates(settings, retrainer(settings), this::log, clock::get);
+        clock.set(folderTime + settings.deferExpiryMs() / 2); // the first failure seen later: the folder's time bounds it
         assertKeptUntilExpiry(deferred, clock, folderTime, settings.deferExpiryMs(), "r-unreadable");
     }
 

@@ -54,6 +54,8 @@ final class EventWatch {
     private final Map<Integer, Long> servingBySlot = new HashMap<>();
     private boolean predictionOfTargetShown;
     private long unreadable;
+    /** Of those, drift reports and retrain requests: what the quiet check judges. */
+    private long unreadableJudged;
     /** Null unless the watch checks that ordinary traffic stays quiet (--quiet-through). */
     private QuietCheck quiet;
 
@@ -115,6 +117,7 @@ final class EventWatch {
                         }
                     } catch (RuntimeException e) { // not an event (EventCodecException), or one with nulls it must not have
                         unreadable++;
+                        if (r.topic().equals(topics.driftMetrics()) || r.topic().equals(topics.retrainRequests())) unreadableJudged++;
                     }
                 }
                 if (quiet != null && untilVersion < 0) {
@@ -173,8 +176,8 @@ final class EventWatch {
                 System.err.println("watch: not shown quiet: " + nothing);
                 return 1;
             }
-            System.err.println("watch: " + quiet.summary() + (unreadable > 0 ? " (" + unreadable + " unreadable records"
-                    + " skipped: a drift report among them was not judged)" : ""));
+            System.err.println("watch: " + quiet.summary() + (unreadableJudged > 0 ? " (" + unreadableJudged + " unreadable"
+                    + " drift reports or retrain requests skipped: not judged)" : ""));
             return 0;
         }
         if (now >= deadline) {

@@ -54,8 +54,7 @@ final class QuietCheck {
 
     void report(DriftReport r, long nowMs) {
         // another writer's report may hold null alerts: judged without them, before anything is counted
-        List<Alert> alerts = r.alerts == null ? List.of()
-                : r.alerts.stream().filter(a -> a != null && a.metric != null).toList();
+        List<Alert> alerts = r.alerts == null ? List.of() : r.alerts.stream().filter(java.util.Objects::nonNull).toList();
         // a job from before run_started_at_ms numbers each start from 1 again: its windows are never sent again as such
         TreeMap<Long, Window> run = r.runStartedAtMs > 0
                 ? windowsByRun.computeIfAbsent(r.runStartedAtMs, k -> new TreeMap<>()) : new TreeMap<>();
@@ -71,7 +70,8 @@ final class QuietCheck {
         if (compared && w.within) comparedWithin++;
         // a window that reaches past the N may hold the episode's first requests; the job's health (latency on a busy
         // host) is no drift alarm: it opens no episode and asks for no retrain
-        List<Alert> drift = alerts.stream().filter(a -> !AlertTracker.isOperational(a.metric)).toList();
+        // an alert without a metric's name is no latency alert: a drift alarm for this check
+        List<Alert> drift = alerts.stream().filter(a -> a.metric == null || !AlertTracker.isOperational(a.metric)).toList();
         if (!drift.isEmpty() && broken == null && (!episodeAfter || windowed <= requests)) {
             StringBuilder why = new StringBuilder(String.format(Locale.ROOT, "window #%d alerted on ordinary traffic:", r.sequence));
             for (Alert a : drift) {

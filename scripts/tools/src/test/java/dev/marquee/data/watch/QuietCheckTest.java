@@ -46,6 +46,12 @@ class QuietCheckTest {
         alerting.alerts.add(new Alert("movie_title.js", 0.31, 0.12, 2));
         quiet.report(alerting, 1_000);
         assertThat(quiet.broken()).isEqualTo("window #5 alerted on ordinary traffic: movie_title.js 0.31 > 0.12");
+
+        QuietCheck unnamed = new QuietCheck(1_000);
+        DriftReport nameless = report(6, 500);
+        nameless.alerts.add(new Alert(null, 0.31, 0.12, 2));
+        unnamed.report(nameless, 1_000);
+        assertThat(unnamed.broken()).as("an alert without a name is no latency alert").startsWith("window #6 alerted");
     }
 
     /** The job's health on a busy host (latency) is no drift alarm: it opens no episode and asks for no retrain. */

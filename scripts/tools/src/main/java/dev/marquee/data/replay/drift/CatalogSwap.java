@@ -63,7 +63,7 @@ public final class CatalogSwap implements DriftKind {
             int bad = dev.marquee.data.parse.RequestParser.firstBadCharacter(line);
             if (bad >= 0) {
                 throw new IllegalArgumentException(file + " line " + (i + 1) + ": a control character (a tab, say: one"
-                        + " title per line, nothing else) or an unpaired surrogate at character " + bad);
+                        + " title per line, nothing else) or an unpaired surrogate at index " + bad + " of the title");
             }
             if (line.length() > dev.marquee.data.parse.ParserLimits.DEFAULT_MAX_TITLE_CHARS) {
                 throw new IllegalArgumentException(file + " line " + (i + 1) + ": " + line.length() + " characters, more"
