@@ -100,13 +100,7 @@ public final class RetrainTriggerJob {
             System.exit(2);
             return;
         }
-        try {
-            start(settings);
-        } catch (dev.marquee.data.config.SettingException e) { // the embedded run's own (its checkpoint folder)
-            System.err.println("marquee retraining trigger: " + e.getMessage());
-            if (!dev.marquee.job.config.LocalBinding.runsItsOwnCluster()) throw e;
-            System.exit(2);
-        }
+        start(settings);
     }
 
     /** The settings' warnings that concern the trigger: the Kafka clients' (acks) and its checkpoints'; drift's are the scoring job's. */

@@ -245,7 +245,7 @@ final class EventWatch {
                 return shown <= predictionsPerVersion ? WatchLines.prediction(p) : null;
             }
             case DRIFT_METRICS -> {
-                DriftReport r = present(reports.decode(value));
+                DriftReport r = WatchLines.withoutNulls(present(reports.decode(value)));
                 if (another(r.modelName)) return null;
                 if (quiet != null) quiet.report(r, clockMs());
                 return WatchLines.drift(r);

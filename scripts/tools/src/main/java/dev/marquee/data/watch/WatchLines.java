@@ -29,6 +29,21 @@ final class WatchLines {
                 p.userId, p.movieTitle, p.predictedRating, p.modelVersion, unknown);
     }
 
+    /**
+     * Another writer's report may hold nulls where the job writes none (an alert, a map, the episode's titles): read as
+     * absent, so the report is shown and judged as one, not skipped as unreadable.
+     */
+    static DriftReport withoutNulls(DriftReport r) {
+        r.alerts = r.alerts == null ? new java.util.ArrayList<>()
+                : new java.util.ArrayList<>(r.alerts.stream().filter(java.util.Objects::nonNull).toList());
+        if (r.metrics == null) r.metrics = new java.util.LinkedHashMap<>();
+        if (r.thresholds == null) r.thresholds = new java.util.LinkedHashMap<>();
+        if (r.unavailable == null) r.unavailable = new java.util.LinkedHashMap<>();
+        if (r.episode != null && r.episode.titlesGrown == null) r.episode.titlesGrown = new java.util.ArrayList<>();
+        if (r.episode != null) r.episode.titlesGrown.removeIf(java.util.Objects::isNull);
+        return r;
+    }
+
     static String drift(DriftReport r) {
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "drift       window #%d: %,d requests, %s",
                 r.sequence, r.records, r.modelVersion < 0 ? "none scored yet" : "model v" + r.modelVersion));

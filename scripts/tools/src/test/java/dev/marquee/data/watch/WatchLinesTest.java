@@ -92,6 +92,22 @@ class WatchLinesTest {
                 .doesNotContain("m" + WatchLines.MAX_ALERTS_SHOWN).endsWith("(+2 more)");
     }
 
+    /** Another writer's report with nulls where the job writes none is shown, its alerts with it, not skipped. */
+    @Test
+    void aReportWithNullsIsShownWithItsAlerts() {
+        DriftReport r = report(7, 500);
+        r.alerts.add(null);
+        r.alerts.add(new Alert("movie_title.js", 0.31, 0.12, 2));
+        r.metrics = null;
+        r.thresholds = null;
+        r.unavailable = null;
+        assertThat(WatchLines.drift(WatchLines.withoutNulls(r))).startsWith("drift       window #7: 500 requests")
+                .endsWith(": movie_title.js 0.31 > 0.12");
+        DriftReport none = report(8, 500);
+        none.alerts = null;
+        assertThat(WatchLines.drift(WatchLines.withoutNulls(none))).endsWith(": OK");
+    }
+
     @Test
     void outcomesSayWhatHappenedAndTheGateNumbers() {
         RetrainOutcome published = outcome(RetrainOutcome.PUBLISHED, 2, null);
