@@ -121,8 +121,11 @@ cluster_assemble_lib() {
     say "assembling the $part jars into $CLUSTER_LIB/$part (once; downloads from Maven Central when missing) ..."
     rm -rf "$CLUSTER_LIB/$part"
     mkdir -p "$CLUSTER_LIB/$part"
-    if ! cluster_mvn -f "$pom" -P"$part" dependency:copy-dependencies -DincludeScope=runtime \
-          -DoutputDirectory="$CLUSTER_LIB/$part" >"$CLUSTER_LIB/$part.log" 2>&1; then
+    local status=0
+    cluster_mvn -f "$pom" -P"$part" dependency:copy-dependencies -DincludeScope=runtime \
+          -DoutputDirectory="$CLUSTER_LIB/$part" >"$CLUSTER_LIB/$part.log" 2>&1 || status=$?
+    if [ "$status" != 0 ]; then
+      [ "$status" != 130 ] || exit 130   # Ctrl-C: no failure to show; the next up assembles it again
       tail -n 20 "$CLUSTER_LIB/$part.log" >&2
       die "could not assemble the $part jars (log: $CLUSTER_LIB/$part.log)"
     fi

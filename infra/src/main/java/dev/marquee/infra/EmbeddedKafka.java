@@ -241,7 +241,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         try {
             return Files.createTempDirectory("marquee-kafka-");
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not create a temporary directory for Kafka", e);
+            // the cause's words ("No space left on device", a denied folder) are what the user can act on
+            throw new UncheckedIOException("Could not create a temporary directory for Kafka in "
+                    + System.getProperty("java.io.tmpdir") + ": " + e, e);
         }
     }
 

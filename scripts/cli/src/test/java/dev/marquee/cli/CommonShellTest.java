@@ -87,6 +87,24 @@ class CommonShellTest {
      * A copy that does not check (a filtered u.data, say) is replaced by the download, and the script says why and
      * keeps the old one aside instead of deleting it. The "download" is a local archive of the right shape.
      */
+    /** A download that is no zip (a proxy's or a portal's page answered 200) is said as such, not as unzip's text. */
+    @Test
+    void fetchMovieLensSaysWhenTheDownloadIsNoZip() throws Exception {
+        Path page = Files.writeString(dir.resolve("page.zip"), "<html>sign in to the network</html>\n");
+        Path target = dir.resolve("ml-100k");
+        ProcessBuilder pb = new ProcessBuilder("bash", COMMON.getParent().getParent().resolve("fetch-movielens").toString(),
+                target.toString());
+        pb.environment().put("MOVIELENS_URL", "file://" + page);
+        pb.environment().put("MARQUEE_STATE", dir.resolve("state").toString());
+        Path err = dir.resolve("fetch-err.txt");
+        Process p = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("fetch-movielens ended").isTrue();
+        String stderr = Files.readString(err);
+        assertThat(p.exitValue()).as(stderr).isEqualTo(1);
+        assertThat(stderr).contains("did not give a zip file that unpacks");
+        assertThat(target).doesNotExist();
+    }
+
     @Test
     void fetchMovieLensSaysWhyItReplacesACopyAndKeepsTheOldOne() throws Exception {
         Path archiveDir = dir.resolve("archive/ml-100k");
