@@ -83,10 +83,6 @@ class CommonShellTest {
                 .doesNotContain("downloading");
     }
 
-    /**
-     * A copy that does not check (a filtered u.data, say) is replaced by the download, and the script says why and
-     * keeps the old one aside instead of deleting it. The "download" is a local archive of the right shape.
-     */
     /** A download that is no zip (a proxy's or a portal's page answered 200) is said as such, not as unzip's text. */
     @Test
     void fetchMovieLensSaysWhenTheDownloadIsNoZip() throws Exception {
@@ -101,10 +97,14 @@ class CommonShellTest {
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("fetch-movielens ended").isTrue();
         String stderr = Files.readString(err);
         assertThat(p.exitValue()).as(stderr).isEqualTo(1);
-        assertThat(stderr).contains("did not give a zip file that unpacks");
+        assertThat(stderr).contains("did not give a zip file (a proxy's or a portal's page instead?)");
         assertThat(target).doesNotExist();
     }
 
+    /**
+     * A copy that does not check (a filtered u.data, say) is replaced by the download, and the script says why and
+     * keeps the old one aside instead of deleting it. The "download" is a local archive of the right shape.
+     */
     @Test
     void fetchMovieLensSaysWhyItReplacesACopyAndKeepsTheOldOne() throws Exception {
         Path archiveDir = dir.resolve("archive/ml-100k");

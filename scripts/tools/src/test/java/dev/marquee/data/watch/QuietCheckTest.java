@@ -230,6 +230,18 @@ class QuietCheckTest {
         assertThat(watch.quiet().broken()).isEqualTo("a retrain was requested on ordinary traffic: drifted");
     }
 
+    /** Another writer's report with nulls where the job writes none reaches the check, its alerts judged, and is shown. */
+    @Test
+    void theWatchJudgesAndShowsAReportWithNulls() {
+        EventWatch watch = new EventWatch(3, -1, "marquee").quietThrough(1_000);
+        String json = "{\"model_name\":\"marquee\",\"sequence\":4,\"records\":500,\"model_version\":1,\"metrics\":null,"
+                + "\"unavailable\":null,\"alerts\":[null,{\"metric\":\"movie_title.js\",\"value\":0.31,\"threshold\":0.12,"
+                + "\"windows\":2}]}";
+        assertThat(watch.lineFor(EventWatch.DRIFT_METRICS, json.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .endsWith("movie_title.js 0.31 > 0.12");
+        assertThat(watch.quiet().broken()).isEqualTo("window #4 alerted on ordinary traffic: movie_title.js 0.31 > 0.12");
+    }
+
     private static DriftReport run(long startedAtMs, DriftReport r) {
         r.runStartedAtMs = startedAtMs;
         return r;
