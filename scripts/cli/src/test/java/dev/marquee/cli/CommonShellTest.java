@@ -66,19 +66,27 @@ class CommonShellTest {
         assertThat(stderr).contains("--rows is at most 10000");
     }
 
+    private record FetchRun(int exitValue, String stderr) { }
+
+    /** scripts/fetch-movielens FOLDER (run in {@code workDir}, else here) with MOVIELENS_URL = {@code url}. */
+    private FetchRun fetchMovieLens(String folder, Path workDir, String url) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("bash", COMMON.getParent().getParent().resolve("fetch-movielens").toString(), folder);
+        if (workDir != null) pb.directory(workDir.toFile());
+        pb.environment().put("MOVIELENS_URL", url);
+        pb.environment().put("MARQUEE_STATE", dir.resolve("state").toString());
+        Path err = dir.resolve("fetch-err.txt");
+        Process p = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("fetch-movielens ended").isTrue();
+        return new FetchRun(p.exitValue(), Files.readString(err));
+    }
+
     /** A target folder that cannot be made stops before the download, with the remedy, not after it with mkdir's error. */
     @Test
     void fetchMovieLensStopsBeforeDownloadingWhenItCannotCreateTheTarget() throws Exception {
         Path notAFolder = Files.writeString(dir.resolve("a-file"), "");
-        ProcessBuilder pb = new ProcessBuilder("bash", COMMON.getParent().getParent().resolve("fetch-movielens").toString(),
-                notAFolder.resolve("ml-100k").toString());
-        pb.environment().put("MOVIELENS_URL", "file://" + dir.resolve("nothing-here.zip"));
-        pb.environment().put("MARQUEE_STATE", dir.resolve("state").toString());
-        Path err = dir.resolve("fetch-err.txt");
-        Process p = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("fetch-movielens ended").isTrue();
-        String stderr = Files.readString(err);
-        assertThat(p.exitValue()).as(stderr).isEqualTo(2);
+        FetchRun run = fetchMovieLens(notAFolder.resolve("ml-100k").toString(), null, "file://" + dir.resolve("nothing-here.zip"));
+        String stderr = run.stderr();
+        assertThat(run.exitValue()).as(stderr).isEqualTo(2);
         assertThat(stderr).contains("cannot create " + notAFolder).contains("export MOVIELENS_DIR=")
                 .doesNotContain("downloading");
     }
@@ -88,15 +96,9 @@ class CommonShellTest {
     void fetchMovieLensSaysWhenTheDownloadIsNoZip() throws Exception {
         Path page = Files.writeString(dir.resolve("page.zip"), "<html>sign in to the network</html>\n");
         Path target = dir.resolve("ml-100k");
-        ProcessBuilder pb = new ProcessBuilder("bash", COMMON.getParent().getParent().resolve("fetch-movielens").toString(),
-                target.toString());
-        pb.environment().put("MOVIELENS_URL", "file://" + page);
-        pb.environment().put("MARQUEE_STATE", dir.resolve("state").toString());
-        Path err = dir.resolve("fetch-err.txt");
-        Process p = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("fetch-movielens ended").isTrue();
-        String stderr = Files.readString(err);
-        assertThat(p.exitValue()).as(stderr).isEqualTo(1);
+        FetchRun run = fetchMovieLens(target.toString(), null, "file://" + page);
+        String stderr = run.stderr();
+        assertThat(run.exitValue()).as(stderr).isEqualTo(1);
         assertThat(stderr).contains("did not give a zip file (a proxy's or a portal's page instead?)");
         assertThat(target).doesNotExist();
     }
@@ -121,15 +123,9 @@ class CommonShellTest {
         Files.createDirectories(target);
         Files.writeString(target.resolve("u.data"), "1\t1\t5\t881250949\n".repeat(5));
 
-        ProcessBuilder pb = new ProcessBuilder("bash", COMMON.getParent().getParent().resolve("fetch-movielens").toString(),
-                target.toString());
-        pb.environment().put("MOVIELENS_URL", "file://" + zip);
-        pb.environment().put("MARQUEE_STATE", dir.resolve("state").toString());
-        Path err = dir.resolve("fetch-err.txt");
-        Process p = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("fetch-movielens ended").isTrue();
-        String stderr = Files.readString(err);
-        assertThat(p.exitValue()).as(stderr).isZero();
+        FetchRun run = fetchMovieLens(target.toString(), null, "file://" + zip);
+        String stderr = run.stderr();
+        assertThat(run.exitValue()).as(stderr).isZero();
         assertThat(stderr).contains("replacing the copy at " + target + ", which did not check")
                 .contains(target.resolve("u.data") + " has 5 lines, expected 100000").contains("kept at " + target + ".old");
         assertThat(Files.readAllLines(target.resolve("u.data"))).hasSize(100_000);
@@ -139,14 +135,9 @@ class CommonShellTest {
         Path slashed = Files.createDirectories(dir.resolve("sp ace/ml"));
         Path fresh = dir.resolve("sp ace/new");
         for (String[] given : new String[][] {{slashed + "/", dir.toString(), "ml"}, {"new/", dir.resolve("sp ace").toString(), "new"}}) {
-            ProcessBuilder again = new ProcessBuilder("bash", COMMON.getParent().getParent().resolve("fetch-movielens").toString(),
-                    given[0]).directory(new java.io.File(given[1]));
-            again.environment().put("MOVIELENS_URL", "file://" + zip);
-            again.environment().put("MARQUEE_STATE", dir.resolve("state").toString());
-            Process q = again.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
-            assertThat(q.waitFor(120, TimeUnit.SECONDS)).as("fetch-movielens ended").isTrue();
-            String said = Files.readString(err);
-            assertThat(q.exitValue()).as(said).isZero();
+            FetchRun again = fetchMovieLens(given[0], Path.of(given[1]), "file://" + zip);
+            String said = again.stderr();
+            assertThat(again.exitValue()).as(said).isZero();
             assertThat(said).as("a path to paste").contains("export MOVIELENS_DIR=" + dir.toString().replace(" ", "\\ ")
                     + "/sp\\ ace/" + given[2] + "\n");
         }
