@@ -244,7 +244,7 @@ public final class ScoringJob {
     }
 
     /** What the operator is told when {@link #capCheckpointTimeout} lowered the checkpoint timeout. */
-    static java.util.Optional<String> capNotice(JobSettings settings, long checkpointTimeoutMs, long minPauseMs) {
+    public static java.util.Optional<String> capNotice(JobSettings settings, long checkpointTimeoutMs, long minPauseMs) {
         if (settings.delivery != DeliveryGuarantee.EXACTLY_ONCE || checkpointTimeoutMs
                 != checkpointTimeoutCap(settings.transactionTimeoutMs, settings.checkpointIntervalMs, minPauseMs)) {
             return java.util.Optional.empty();

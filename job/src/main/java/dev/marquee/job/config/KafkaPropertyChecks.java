@@ -35,6 +35,7 @@ final class KafkaPropertyChecks {
             }
         }
         checkValues(properties);
+        checkDeliveryTimeout(properties);
         // KIP-939's two-phase commit: the producer then refuses the transaction.timeout.ms the Flink connector sets on
         // every sink, at either delivery guarantee (and the connector does not use it)
         String twoPhase = value(properties, "transaction.two.phase.commit.enable");
@@ -89,6 +90,43 @@ final class KafkaPropertyChecks {
             throw new SettingException(JobSettings.KAFKA_PROPERTY_PREFIX + "enable.idempotence=true cannot be used with "
                     + JobSettings.KAFKA_PROPERTY_PREFIX + "retries=0: Kafka's idempotent producer retries");
         }
+    }
+
+    /**
+     * Kafka's producer checks one rule across values when it starts: a {@code delivery.timeout.ms} that is set must be
+     * at least {@code linger.ms + request.timeout.ms} (those at the producer's defaults when not set), or every sink
+     * fails on the TaskManagers. Values a config provider resolves are the producer's to check.
+     */
+    private static void checkDeliveryTimeout(Map<String, String> properties) {
+        Long delivery = millis(properties, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG);
+        if (delivery == null) return;
+        Long linger = millis(properties, ProducerConfig.LINGER_MS_CONFIG);
+        Long request = millis(properties, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG);
+        if (linger == null && properties.containsKey(ProducerConfig.LINGER_MS_CONFIG)) return;
+        if (request == null && properties.containsKey(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG)) return;
+        long lingerMs = linger != null ? linger : defaultMillis(ProducerConfig.LINGER_MS_CONFIG);
+        long requestMs = request != null ? request : defaultMillis(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG);
+        if (delivery < lingerMs + requestMs) {
+            throw new SettingException(JobSettings.KAFKA_PROPERTY_PREFIX + "delivery.timeout.ms=" + delivery
+                    + " is less than linger.ms + request.timeout.ms (" + lingerMs + " + " + requestMs + " ms), which"
+                    + " Kafka's producer refuses: raise it to at least " + (lingerMs + requestMs) + ", or lower "
+                    + JobSettings.KAFKA_PROPERTY_PREFIX + "request.timeout.ms with it");
+        }
+    }
+
+    /** A whole number of ms as written, or null when it is absent, resolved by a config provider, or not a number. */
+    private static Long millis(Map<String, String> properties, String key) {
+        String v = properties.get(key);
+        if (v == null || v.contains("${")) return null;
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static long defaultMillis(String key) {
+        return ((Number) ProducerConfig.configDef().defaultValues().get(key)).longValue();
     }
 
     /**

@@ -161,14 +161,22 @@ public final class RetrainTriggerJob {
         StreamExecutionEnvironment env = dev.marquee.job.config.LocalBinding.environment(
                 dev.marquee.job.config.LocalBinding.localRun(settings.common.prometheusPorts));
         buildWithKafka(env, settings, false);
+        long checkpointTimeoutMs = env.getCheckpointConfig().getCheckpointTimeout();
+        long minPauseMs = env.getCheckpointConfig().getMinPauseBetweenCheckpoints();
         try {
             // the submitting client's min-pause, known only now: one the transactions cannot outlive loses every request
-            dev.marquee.job.ScoringJob.checkMinPause(settings.common, env.getCheckpointConfig().getMinPauseBetweenCheckpoints());
+            dev.marquee.job.ScoringJob.checkMinPause(settings.common, minPauseMs);
         } catch (dev.marquee.data.config.SettingException e) {
             System.err.println("marquee retraining trigger: " + e.getMessage());
             if (!dev.marquee.job.config.LocalBinding.runsItsOwnCluster()) throw e;
             System.exit(2);
             return;
+        }
+        dev.marquee.job.ScoringJob.capNotice(settings.common, checkpointTimeoutMs, minPauseMs)
+                .ifPresent(n -> System.err.println("marquee retraining trigger: " + n));
+        for (String warning : dev.marquee.job.config.BrokerChecks.checkTransactionTimeout(settings.common,
+                checkpointTimeoutMs, minPauseMs, env.getCheckpointConfig().getTolerableCheckpointFailureNumber())) {
+            System.err.println("marquee retraining trigger: " + warning);
         }
         System.out.printf("marquee retraining trigger: reading %s, %s, %s at %s; writing %s; model %s; %s%n",
                 settings.common.driftTopic, settings.retrainOutcomesTopic, settings.common.modelUpdatesTopic,

@@ -249,6 +249,46 @@ class JobSettingsTest {
                 "kafka.property.transaction.two.phase.commit.enable", "false")).delivery).isNotNull();
     }
 
+    /**
+     * The producer's one rule across values: an explicit delivery timeout below linger + request timeout makes every
+     * sink fail on the TaskManagers. The check follows Kafka's own producer, which is asked here too.
+     */
+    @Test
+    void aDeliveryTimeoutBelowLingerPlusRequestTimeoutIsRefused() {
+        var producerDefaults = org.apache.kafka.clients.producer.ProducerConfig.configDef().defaultValues();
+        long least = ((Number) producerDefaults.get("linger.ms")).longValue()
+                + ((Number) producerDefaults.get("request.timeout.ms")).longValue();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> JobSettings.from(java.util.Map.of(
+                "kafka.property.delivery.timeout.ms", Long.toString(least - 1))))
+                .isInstanceOf(dev.marquee.data.config.SettingException.class)
+                .hasMessageContaining("delivery.timeout.ms=" + (least - 1))
+                .hasMessageContaining("at least " + least);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> producer(Map.of("delivery.timeout.ms", Long.toString(least - 1))))
+                .as("Kafka's producer refuses it too").rootCause()
+                .isInstanceOf(org.apache.kafka.common.config.ConfigException.class).hasMessageContaining("delivery.timeout.ms");
+        assertThat(JobSettings.from(java.util.Map.of("kafka.property.delivery.timeout.ms", Long.toString(least))).delivery)
+                .isNotNull();
+        producer(Map.of("delivery.timeout.ms", Long.toString(least)));
+        assertThat(JobSettings.from(java.util.Map.of("kafka.property.delivery.timeout.ms", "20000",
+                "kafka.property.request.timeout.ms", "15000", "kafka.property.linger.ms", "0")).delivery)
+                .as("a lower request timeout with it").isNotNull();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> JobSettings.from(java.util.Map.of(
+                "kafka.property.delivery.timeout.ms", "20000", "kafka.property.request.timeout.ms", "15000",
+                "kafka.property.linger.ms", "5001")))
+                .isInstanceOf(dev.marquee.data.config.SettingException.class).hasMessageContaining("5001 + 15000");
+        assertThat(JobSettings.from(java.util.Map.of("kafka.property.delivery.timeout.ms", "${env:DELIVERY}")).delivery)
+                .as("a config provider's value is the producer's to check").isNotNull();
+    }
+
+    private static void producer(Map<String, String> properties) {
+        var p = new java.util.Properties();
+        p.putAll(properties);
+        p.put("bootstrap.servers", "127.0.0.1:1");
+        p.put("key.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
+        p.put("value.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
+        new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(p).close(java.time.Duration.ZERO);
+    }
+
     @Test
     void checkpointsFurtherApartThanTheStaleAlertAllowsAreAWarning() {
         assertThat(JobSettings.from(java.util.Map.of("checkpoint.interval-ms", "600000")).warnings()).singleElement()
