@@ -2,7 +2,9 @@ package dev.marquee.model.cli;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -28,20 +30,37 @@ public final class GitRevision {
 
     /** The command's standard output, stripped; null when it fails or takes more than 10 s. */
     private static String run(Path dir, List<String> command) {
+        return run(dir, command, Duration.ofSeconds(10));
+    }
+
+    /**
+     * Output goes to a file, not a pipe: reading a pipe to its end waits for git to end, so the time limit
+     * would never be reached (a checkout on a network mount that stopped answering).
+     */
+    static String run(Path dir, List<String> command, Duration limit) {
+        Path out = null;
         try {
+            out = Files.createTempFile("marquee-git", ".out");
             Process p = new ProcessBuilder(command).directory(dir.toFile())
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).redirectOutput(out.toFile()).start();
+            if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 return null;
             }
-            return p.exitValue() == 0 ? new String(out, StandardCharsets.UTF_8).strip() : null;
+            return p.exitValue() == 0 ? Files.readString(out, StandardCharsets.UTF_8).strip() : null;
         } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
+        } finally {
+            if (out != null) {
+                try {
+                    Files.deleteIfExists(out);
+                } catch (IOException e) {
+                    // a temporary file of a few bytes; the log line it served is written either way
+                }
+            }
         }
     }
 }
