@@ -585,6 +585,20 @@ class InfraConfigTest {
         assertThat(((Number) pod.get("terminationGracePeriodSeconds")).intValue()).isGreaterThan(60);
     }
 
+    /** Log4j's default would show the trainer's errors only: a broker it cannot reach would go unsaid. */
+    @Test
+    void theTrainerLogsWithTheCommandsConfigurationFromTheJar() throws IOException {
+        Map<String, Object> trainer = single(INFRA.resolve("k8s/trainer-deployment.yaml"), "Deployment");
+        Map<String, Object> container = asMap(list(asMap(asMap(asMap(trainer.get("spec")).get("template")).get("spec"))
+                .get("containers")).get(0));
+        List<Object> args = list(container.get("args"));
+        assertThat(args).contains("-Dlog4j2.configurationFile=log4j2-cli.properties");
+        assertThat(args.indexOf("-Dlog4j2.configurationFile=log4j2-cli.properties")).as("a JVM option, before the class")
+                .isLessThan(args.indexOf("dev.marquee.model.trainer.TrainerMain"));
+        assertThat(Files.readString(INFRA.resolveSibling("model").resolve("pom.xml"))).as("the file the jar carries")
+                .contains("<include>log4j2-cli.properties</include>");
+    }
+
     @Test
     void modelRegistryIsASharedReadWriteManyVolume() throws IOException {
         Map<String, Object> pvc = loadAll(INFRA.resolve("k8s/storage.yaml")).stream()
@@ -653,6 +667,7 @@ class InfraConfigTest {
         Files.writeString(bin.resolve("kafka-topics.sh"), "#!/bin/sh\necho \"$*\" >> '" + calls + "'\n");
         bin.resolve("kafka-topics.sh").toFile().setExecutable(true);
         ProcessBuilder pb = new ProcessBuilder("bash", INFRA.resolve("kafka/create-topics.sh").toString());
+        dev.marquee.infra.testing.ChildEnvironment.scrub(pb.environment()); // an operator's own TOPIC_* (OPERATIONS.md)
         pb.environment().putAll(Map.of("BOOTSTRAP", "broker:9092", "KAFKA_HOME", dir.toString(), "DATA_PARTITIONS", "24",
                 "TOPIC_PREDICTIONS", "predictions-b", "TOPIC_RATING_REQUESTS_DLQ", "dlq-b"));
         Process p = pb.redirectErrorStream(true).start();
