@@ -48,7 +48,10 @@ final class LegacyJoinState {
         recountAfter = context.getState(a);
     }
 
-    /** The old layout's states, registered under their old names and TTL (a savepoint's serializers must match). */
+    /**
+     * The old layout's states, registered under their old names and types with TTL on (a savepoint's serializers must
+     * match; Flink takes another TTL duration, not TTL switched off).
+     */
     static LegacyJoinState register(RuntimeContext context, StateTtlConfig ttl) {
         return new LegacyJoinState(context, ttl);
     }
