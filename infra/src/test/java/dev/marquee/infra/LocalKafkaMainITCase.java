@@ -83,10 +83,11 @@ class LocalKafkaMainITCase {
                 "-cp", runtimeClasspath(),
                 LocalKafkaMain.class.getName()));
         command.addAll(List.of(args));
-        return new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectOutput(tmp.resolve("out").toFile())
-                .redirectError(tmp.resolve("err").toFile())
-                .start();
+                .redirectError(tmp.resolve("err").toFile());
+        dev.marquee.infra.testing.ChildEnvironment.scrub(builder.environment());
+        return builder.start();
     }
 
     /** target/classes plus the classpath file the build writes for scripts. */

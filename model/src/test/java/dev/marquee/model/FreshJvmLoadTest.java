@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.marquee.data.event.Rating;
 import dev.marquee.data.movielens.Split;
+import dev.marquee.infra.testing.ChildEnvironment;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,9 +52,12 @@ class FreshJvmLoadTest {
         Files.write(input, lines, StandardCharsets.UTF_8);
         Path output = tmp.resolve("outputs.txt");
         Path log = tmp.resolve("jvm.log");
-        ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-cp", System.getProperty("java.class.path"),
-                FreshJvmPredictMain.class.getName(), dir.toString(), input.toString(), output.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        List<String> command = new ArrayList<>(List.of(javaBinary()));
+        command.addAll(ChildEnvironment.javacppCacheOptions());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), FreshJvmPredictMain.class.getName(),
+                dir.toString(), input.toString(), output.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ChildEnvironment.scrub(builder.environment());
         // Training predicts with one intra-op thread; TF's default pool size comes from this variable. With
         // several threads a MatMul may sum in another order, and the reference MLP then differs in the last
         // bit on some rows: the same arithmetic, not a different model. The loader call itself stays plain.

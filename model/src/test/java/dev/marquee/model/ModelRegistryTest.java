@@ -3,6 +3,7 @@ package dev.marquee.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.marquee.infra.testing.ChildRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -546,11 +547,10 @@ class ModelRegistryTest {
     void theIdIsReadableByAllWhateverTheWritersUmask() throws Exception {
         Path registry = Files.createDirectories(base.resolve("umask-077"));
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process writer = new ProcessBuilder("sh", "-c", "umask 077; exec \"$0\" -cp \"$1\" " + RegistryIdMain.class.getName()
-                + " \"$2\"", javaBin, System.getProperty("java.class.path"), registry.toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String printed = new String(writer.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
-        assertThat(writer.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        ChildRun writer = ChildRun.of(new ProcessBuilder("sh", "-c", "umask 077; exec \"$0\" -cp \"$1\" "
+                + RegistryIdMain.class.getName() + " \"$2\"", javaBin, System.getProperty("java.class.path"), registry.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD), java.time.Duration.ofSeconds(60));
+        String printed = writer.out().strip();
         Path file = registry.resolve(ModelRegistry.ID_FILE);
         assertThat(printed).isEqualTo(Files.readString(file).strip());
         assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r--r--");

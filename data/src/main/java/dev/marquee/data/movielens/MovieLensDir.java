@@ -137,14 +137,17 @@ public final class MovieLensDir {
     }
 
     static Optional<MovieLensDir> findForTests(Map<String, String> env) {
-        String dir = env.get(ENV);
-        if (dir == null || dir.isBlank()) {
-            dir = env.get(TEST_DEFAULT_ENV);
-        }
         String root = env.get(TEST_ROOT_ENV);
+        Path rootDir = root == null || root.isBlank() ? Path.of("") : Path.of(root);
+        String fromEnv = env.get(ENV);
+        String buildDefault = env.get(TEST_DEFAULT_ENV);
         try {
-            Optional<MovieLensDir> found = Optional.of(resolve(dir, Map.of(),
-                    root == null || root.isBlank() ? Path.of("") : Path.of(root)));
+            // the origin, not "given path": a test's message is about the environment, not a --data option
+            Optional<MovieLensDir> found = Optional.of(fromEnv != null && !fromEnv.isBlank()
+                    ? at(rootDir.resolve(fromEnv.trim()), "from " + ENV)
+                    : buildDefault != null && !buildDefault.isBlank()
+                            ? at(rootDir.resolve(buildDefault.trim()), "the build's default, " + ENV + " not set")
+                            : resolve(null, Map.of(), rootDir));
             notFoundForTests = null;
             return found;
         } catch (MovieLensNotFoundException e) {

@@ -79,6 +79,21 @@ class OutOfSampleThresholdsTest {
 
         assertThat(forAlike.threshold(psi, W, 2)).isGreaterThanOrEqualTo(calibrated.threshold(psi, W, 2))
                 .isLessThan(forNarrow.threshold(psi, W, 2) / 2);
+        int cells = 0;
+        for (DriftCalibration moved : List.of(forAlike, forNarrow)) {
+            for (var streak : calibrated.thresholds().entrySet()) {
+                for (var metric : streak.getValue().entrySet()) {
+                    double[] before = metric.getValue();
+                    double[] after = moved.thresholds().get(streak.getKey()).get(metric.getKey());
+                    assertThat(after).as("%s, %s in a row", metric.getKey(), streak.getKey()).hasSameSizeAs(before);
+                    for (int i = 0; i < before.length; i++, cells++) {
+                        assertThat(after[i]).as("%s, %s in a row, window size %d: never down", metric.getKey(),
+                                streak.getKey(), calibrated.windowSizes()[i]).isGreaterThanOrEqualTo(before[i]);
+                    }
+                }
+            }
+        }
+        assertThat(cells).as("every streak, metric and window size compared").isGreaterThan(2 * 3 * 4);
         Map<String, Map<String, double[]>> high = new java.util.TreeMap<>();
         calibrated.thresholds().forEach((streak, byMetric) -> {
             Map<String, double[]> copy = new java.util.TreeMap<>(byMetric);

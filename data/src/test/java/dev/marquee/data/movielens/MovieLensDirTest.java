@@ -61,7 +61,17 @@ class MovieLensDirTest {
         assertThat(MovieLensDir.findForTests(Map.of(MovieLensDir.ENV, "elsewhere",
                 MovieLensDir.TEST_ROOT_ENV, tmp.toString()))).isEmpty();
         assertThat(MovieLensDir.testSkipMessage()).as("the skip names where it looked")
-                .contains(tmp.resolve("elsewhere").toString());
+                .contains(tmp.resolve("elsewhere").toString()).contains("(from " + MovieLensDir.ENV + ")")
+                .as("a test's skip is no advice on a --data option").doesNotContain("--data");
+        assertThat(MovieLensDir.findForTests(Map.of(MovieLensDir.TEST_DEFAULT_ENV, "shared/ml-100k",
+                MovieLensDir.TEST_ROOT_ENV, tmp.toString()))).isEmpty();
+        assertThat(MovieLensDir.testSkipMessage()).contains(tmp.resolve("shared/ml-100k").toString())
+                .contains("the build's default, " + MovieLensDir.ENV + " not set").doesNotContain("--data");
+        Files.createDirectories(tmp.resolve("partial"));
+        Files.writeString(tmp.resolve("partial/u.data"), "1\t1\t5\t881250949\n");
+        assertThat(MovieLensDir.findForTests(Map.of(MovieLensDir.ENV, "partial", MovieLensDir.TEST_ROOT_ENV, tmp.toString())))
+                .isEmpty();
+        assertThat(MovieLensDir.testSkipMessage()).contains("incomplete at " + tmp.resolve("partial")).doesNotContain("--data");
     }
 
     @Test

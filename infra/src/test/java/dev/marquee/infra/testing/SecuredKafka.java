@@ -96,11 +96,10 @@ public final class SecuredKafka implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
-            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IOException("keytool " + String.join(" ", args) + " failed: " + out);
+            ChildRun run = ChildRun.of(new ProcessBuilder(command).redirectErrorStream(true), java.time.Duration.ofSeconds(60));
+            if (run.exitValue() != 0) {
+                throw new IOException("keytool " + String.join(" ", args) + " failed: " + run.out());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

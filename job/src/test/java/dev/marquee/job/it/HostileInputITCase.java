@@ -158,6 +158,7 @@ class HostileInputITCase {
                 JobSettings.TOPIC_DEAD_LETTERS, deadLetters,
                 JobSettings.TOPIC_MODEL_UPDATES, updates,
                 JobSettings.TOPIC_MODEL_STATUS, statuses,
+                JobSettings.TOPIC_DRIFT, KAFKA.createTopic("drift", 1),
                 JobSettings.DELIVERY, "at-least-once",
                 JobSettings.CHECKPOINT_INTERVAL_MS, "500",
                 JobSettings.MODEL_REGISTRY, registryDir.toString()));

@@ -79,6 +79,7 @@ class ModelSwapITCase {
                 JobSettings.TOPIC_MODEL_UPDATES, updates,
                 JobSettings.TOPIC_MODEL_STATUS, statuses,
                 JobSettings.TOPIC_DEAD_LETTERS, KAFKA.createTopic("dlq", 1),
+                JobSettings.TOPIC_DRIFT, KAFKA.createTopic("drift", 1),
                 JobSettings.CHECKPOINT_INTERVAL_MS, "1000",
                 JobSettings.MODEL_REGISTRY, registryDir.toString()));
 

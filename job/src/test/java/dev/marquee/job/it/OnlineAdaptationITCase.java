@@ -440,6 +440,7 @@ class OnlineAdaptationITCase {
         values.put(JobSettings.STARTING_OFFSETS, "earliest");
         values.put(JobSettings.TOPIC_REQUESTS, requests);
         values.put(JobSettings.TOPIC_RATINGS, ratings);
+        values.put(JobSettings.TOPIC_LABELED_PREDICTIONS, KAFKA.createTopic("labeled", 2)); // not a shared broker's own
         values.put(JobSettings.TOPIC_PREDICTIONS, predictions);
         values.put(JobSettings.TOPIC_DEAD_LETTERS, KAFKA.createTopic("dlq", 1));
         values.put(JobSettings.TOPIC_MODEL_UPDATES, KAFKA.createTopic("updates", 1));

@@ -243,6 +243,7 @@ class RetrainLoopITCase {
         values.put(JobSettings.TOPIC_MODEL_STATUS, t.statuses);
         values.put(JobSettings.TOPIC_DRIFT, t.drift);
         values.put(JobSettings.TOPIC_RATINGS, t.ratings);
+        values.put(JobSettings.TOPIC_LABELED_PREDICTIONS, KAFKA.createTopic("labeled", 2)); // not a shared broker's own
         values.put(JobSettings.CHECKPOINT_INTERVAL_MS, "1000");
         values.put(JobSettings.MODEL_REGISTRY, registry.toString());
         values.put("drift.window.records", Integer.toString(WINDOW));

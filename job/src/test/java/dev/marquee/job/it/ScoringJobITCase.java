@@ -104,11 +104,20 @@ class ScoringJobITCase {
         List<Sent> bad = new ArrayList<>();
         Map<String, Rating> valid = new HashMap<>();
         RequestEncoder encoder = new RequestEncoder();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps())) {
+        // Producers compress as they please: the requests arrive in batches of each codec Kafka has, which the job's
+        // consumer must undo (snappy and zstd through native libraries of their own).
+        List<KafkaProducer<byte[], byte[]>> producers = new ArrayList<>();
+        try {
+            for (String codec : List.of("none", "gzip", "snappy", "lz4", "zstd")) {
+                Properties props = producerProps();
+                props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, codec);
+                producers.add(new KafkaProducer<>(props));
+            }
             int badTotal = kinds.size() * COPIES_OF_EACH_BAD_KIND;
             int every = VALID / badTotal;
             int b = 0;
             for (int i = 0; i < VALID; i++) {
+                KafkaProducer<byte[], byte[]> producer = producers.get(i % producers.size());
                 Rating r = rows.get(i % rows.size());
                 String id = "v-" + i;
                 valid.put(id, r);
@@ -119,11 +128,13 @@ class ScoringJobITCase {
                     bad.add(s);
                 }
             }
-            producer.flush();
+            for (KafkaProducer<byte[], byte[]> producer : producers) producer.flush();
+        } finally {
+            for (KafkaProducer<byte[], byte[]> producer : producers) producer.close();
         }
         assertThat(bad).hasSizeGreaterThanOrEqualTo(40);
 
-        JobSettings settings = JobSettings.from(Map.of(
+        Map<String, String> values = new java.util.HashMap<>(Map.of(
                 JobSettings.BOOTSTRAP, KAFKA.bootstrapServers(),
                 JobSettings.TOPIC_REQUESTS, requests,
                 JobSettings.TOPIC_PREDICTIONS, predictions,
@@ -134,6 +145,8 @@ class ScoringJobITCase {
                 JobSettings.TRANSACTIONAL_ID_PREFIX, "it-" + requests,
                 JobSettings.CHECKPOINT_INTERVAL_MS, "500",
                 JobSettings.MODEL_REGISTRY, registryDir.toString()));
+        values.put(JobSettings.TOPIC_DRIFT, KAFKA.createTopic("drift", 1)); // never the real drift-metrics of a shared broker
+        JobSettings settings = JobSettings.from(values);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         ScoringJob.configure(env, settings);

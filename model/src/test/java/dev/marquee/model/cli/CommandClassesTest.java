@@ -108,7 +108,10 @@ class CommandClassesTest {
         assertThat(dev.marquee.model.NativeLibraryFailure.describe(new NoClassDefFoundError(
                 "Could not initialize class org.tensorflow.internal.c_api.global.tensorflow")))
                 .contains("glibc", "org.bytedeco.javacpp.cachedir");
+        // the lower-case spelling, which JavaCPP reads first, may be this build's own (-DargLine, JAVA_TOOL_OPTIONS)
+        String lower = System.getProperty("org.bytedeco.javacpp.cachedir");
         String before = System.getProperty("org.bytedeco.javacpp.cacheDir");
+        System.clearProperty("org.bytedeco.javacpp.cachedir");
         System.setProperty("org.bytedeco.javacpp.cacheDir", "/big/disk/javacpp");
         try {
             assertThat(dev.marquee.model.NativeLibraryFailure.describe(new UnsatisfiedLinkError("no jnitensorflow")))
@@ -116,6 +119,7 @@ class CommandClassesTest {
         } finally {
             if (before == null) System.clearProperty("org.bytedeco.javacpp.cacheDir");
             else System.setProperty("org.bytedeco.javacpp.cacheDir", before);
+            if (lower != null) System.setProperty("org.bytedeco.javacpp.cachedir", lower);
         }
     }
 

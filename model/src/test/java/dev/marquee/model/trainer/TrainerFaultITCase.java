@@ -219,10 +219,14 @@ class TrainerFaultITCase {
     /** A trainer worker in a JVM of its own, its output (stdout and stderr) copied line by line into {@code printed}. */
     private Process startWorker(List<String> args, List<String> printed) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                "-Xmx1g"));
+        cmd.addAll(dev.marquee.infra.testing.ChildEnvironment.javacppCacheOptions());
+        cmd.addAll(List.of("-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
                 TrainerMain.class.getName()));
         cmd.addAll(args);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
+        dev.marquee.infra.testing.ChildEnvironment.scrub(builder.environment());
+        Process p = builder.start();
         Thread pump = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) printed.add(line);

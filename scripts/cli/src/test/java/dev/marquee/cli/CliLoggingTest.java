@@ -2,10 +2,8 @@ package dev.marquee.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,12 +31,13 @@ class CliLoggingTest {
 
     @Test
     void aWarningWithAnExceptionIsOneLine() throws Exception {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dlog4j2.configurationFile=" + CONFIG, "-cp", System.getProperty("java.class.path"),
-                LogAWarning.class.getName()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
+                LogAWarning.class.getName()).redirectErrorStream(true);
+        dev.marquee.infra.testing.ChildEnvironment.scrub(builder.environment()); // no "Picked up JAVA_TOOL_OPTIONS" line
+        dev.marquee.infra.testing.ChildRun run = dev.marquee.infra.testing.ChildRun.of(builder, java.time.Duration.ofSeconds(60));
+        String out = run.out();
+        assertThat(run.exitValue()).as(out).isZero();
         List<String> lines = out.lines().toList();
         assertThat(lines.get(0)).endsWith("WARN  AdminMetadataManager: Fatal error during metadata update:"
                 + " org.apache.kafka.common.errors.SslAuthenticationException: SSL handshake failed");

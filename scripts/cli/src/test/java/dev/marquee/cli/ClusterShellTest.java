@@ -2,6 +2,7 @@ package dev.marquee.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.marquee.infra.testing.ChildEnvironment;
 import dev.marquee.job.config.JobArguments;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,6 +37,7 @@ class ClusterShellTest {
     private String bash(String script) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder("bash", "-c", "set -euo pipefail; source '" + LIB.resolve("common.sh")
                 + "'; source '" + LIB.resolve("cluster.sh") + "'; " + script);
+        ChildEnvironment.scrub(pb.environment());
         pb.environment().put("MARQUEE_STATE", dir.resolve("state").toString());
         Path in = Files.writeString(dir.resolve("overview.json"), OVERVIEW);
         Path out = dir.resolve("out.txt");
@@ -112,6 +114,7 @@ class ClusterShellTest {
     private String[] refused(String script) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder("bash", "-c", "set -euo pipefail; source '" + LIB.resolve("common.sh")
                 + "'; source '" + LIB.resolve("cluster.sh") + "'; " + script);
+        ChildEnvironment.scrub(pb.environment());
         pb.environment().put("MARQUEE_STATE", dir.resolve("state").toString());
         Path out = dir.resolve("out.txt");
         Path err = dir.resolve("err.txt");
@@ -130,6 +133,7 @@ class ClusterShellTest {
                 "s3://bucket/old.jar", "--from-jar must be a path (or a file:/// URI)").entrySet()) {
             ProcessBuilder pb = new ProcessBuilder(LIB.resolveSibling("cluster-e2e").toString(), "--from-jar", c.getKey(),
                     "--no-upgrade");
+            ChildEnvironment.scrub(pb.environment());
             pb.environment().put("MARQUEE_STATE", dir.resolve("state").toString());
             Path err = dir.resolve("err.txt");
             Process p = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
@@ -156,6 +160,7 @@ class ClusterShellTest {
             Files.writeString(marker, "999999999\n");
 
             ProcessBuilder pb = new ProcessBuilder(LIB.resolveSibling("cluster-e2e").toString());
+            ChildEnvironment.scrub(pb.environment());
             pb.environment().put("MARQUEE_STATE", dir.resolve("state").toString());
             pb.environment().put("MARQUEE_E2E_CLUSTER_DIR", clusterDir.toString());
             // should the lock not hold, a Maven that fails at once, not a build from inside a test
@@ -188,6 +193,7 @@ class ClusterShellTest {
         bin.resolve("flock").toFile().setExecutable(true);
         bin.resolve("mvn").toFile().setExecutable(true);
         ProcessBuilder pb = new ProcessBuilder(LIB.resolveSibling("cluster-e2e").toString());
+        ChildEnvironment.scrub(pb.environment());
         pb.environment().put("MARQUEE_STATE", dir.resolve("state").toString());
         pb.environment().put("MARQUEE_E2E_CLUSTER_DIR", clusterDir.toString());
         pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));

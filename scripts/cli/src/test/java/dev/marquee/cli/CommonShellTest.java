@@ -2,11 +2,14 @@ package dev.marquee.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.marquee.infra.testing.ChildEnvironment;
+import dev.marquee.infra.testing.ChildRun;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -28,6 +31,7 @@ class CommonShellTest {
     /** {@code script} after common.sh, with set -euo pipefail as the scripts have it, and {@code root} as $ROOT. */
     private Run bash(String script, String path, String root) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder("bash", "-c", "set -euo pipefail; source '" + COMMON + "'; " + script);
+        ChildEnvironment.scrub(pb.environment());
         pb.environment().put("PATH", path);
         pb.environment().put("ROOT", root);
         pb.environment().put("MARQUEE_STATE", dir.resolve("state").toString());
@@ -57,6 +61,7 @@ class CommonShellTest {
     void checkPythonInteropRefusesMoreRowsThanOneRequestHolds() throws Exception {
         ProcessBuilder pb = new ProcessBuilder("bash", COMMON.getParent().getParent().resolve("check-python-interop").toString(),
                 "--rows", "20000");
+        ChildEnvironment.scrub(pb.environment());
         pb.environment().put("MARQUEE_STATE", dir.resolve("state").toString());
         Path err = dir.resolve("interop-err.txt");
         Process p = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
@@ -71,6 +76,7 @@ class CommonShellTest {
     /** scripts/fetch-movielens FOLDER (run in {@code workDir}, else here) with MOVIELENS_URL = {@code url}. */
     private FetchRun fetchMovieLens(String folder, Path workDir, String url) throws Exception {
         ProcessBuilder pb = new ProcessBuilder("bash", COMMON.getParent().getParent().resolve("fetch-movielens").toString(), folder);
+        ChildEnvironment.scrub(pb.environment());
         if (workDir != null) pb.directory(workDir.toFile());
         pb.environment().put("MOVIELENS_URL", url);
         pb.environment().put("MARQUEE_STATE", dir.resolve("state").toString());
@@ -99,8 +105,10 @@ class CommonShellTest {
         FetchRun run = fetchMovieLens(target.toString(), null, "file://" + page);
         String stderr = run.stderr();
         assertThat(run.exitValue()).as(stderr).isEqualTo(1);
-        assertThat(stderr).contains("did not give a zip file (a proxy's or a portal's page instead?)");
+        assertThat(stderr).contains("did not give a zip file (a proxy's or a portal's page instead?)")
+                .as("what came instead: file's verdict, or its size without file").containsPattern("HTML|text|\\d+ bytes");
         assertThat(target).doesNotExist();
+        assertThat(dir.resolve("ml-100k.partial")).as("nothing half-unpacked beside it").doesNotExist();
     }
 
     /**
@@ -117,6 +125,7 @@ class CommonShellTest {
         }
         Path zip = dir.resolve("ml-100k.zip");
         ProcessBuilder zipper = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jar").toString(), "cfM", zip.toString(), "-C", dir.resolve("archive").toString(), "ml-100k");
+        ChildEnvironment.scrub(zipper.environment());
         Process z = zipper.inheritIO().start();
         assertThat(z.waitFor(60, TimeUnit.SECONDS) && z.exitValue() == 0).as("archive made").isTrue();
         Path target = dir.resolve("ml-100k");
@@ -353,6 +362,7 @@ class CommonShellTest {
 
         ProcessBuilder first = new ProcessBuilder("bash", "-c", "set -euo pipefail; source '" + COMMON + "'; " + prelude
                 + "cluster_lock_up; mkdir -p \"$CLUSTER_DIR/run\"; start_jvm kafka /dev/null; echo locked; read -r line");
+        ChildEnvironment.scrub(first.environment());
         first.environment().put("PATH", path);
         first.environment().put("MARQUEE_STATE", dir.resolve("state").toString());
         Process up = first.redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -427,6 +437,7 @@ class CommonShellTest {
         String tmpOption = "jvm_opts job; printf '%s\\n' \"${JVM_OPTS[@]}\" | sed -n 's/^-Djava.io.tmpdir=//p'";
         ProcessBuilder first = new ProcessBuilder("bash", "-c", "set -euo pipefail; source '" + COMMON + "'; "
                 + tmpOption + "; exec sleep 120");
+        ChildEnvironment.scrub(first.environment());
         first.environment().put("MARQUEE_STATE", dir.resolve("state").toString());
         first.environment().remove("MARQUEE_JAVA_OPTS");
         Process running = first.redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -478,6 +489,7 @@ class CommonShellTest {
 
         ProcessBuilder jvm = new ProcessBuilder("bash", "-c", "set -euo pipefail; source '" + COMMON + "'; "
                 + "jvm_opts job; echo started; exec sleep 120");
+        ChildEnvironment.scrub(jvm.environment());
         jvm.environment().put("MARQUEE_STATE", dir.resolve("state").toString());
         Process running = jvm.redirectError(ProcessBuilder.Redirect.DISCARD).start();
         Path runLocalLock = Files.createDirectories(dir.resolve("state/run-local")).resolve(".lock");
@@ -500,6 +512,7 @@ class CommonShellTest {
             // a JVM whose java.io.tmpdir the user chose still counts
             ProcessBuilder ownTmp = new ProcessBuilder("bash", "-c", "set -euo pipefail; source '" + COMMON + "'; "
                     + "MARQUEE_JAVA_OPTS=-Djava.io.tmpdir=/var/tmp; jvm_opts job; echo started; exec sleep 120");
+            ChildEnvironment.scrub(ownTmp.environment());
             ownTmp.environment().put("MARQUEE_STATE", dir.resolve("state").toString());
             Process withOwnTmp = ownTmp.redirectError(ProcessBuilder.Redirect.DISCARD).start();
             try {
@@ -550,10 +563,12 @@ class CommonShellTest {
         // a stand-in JVM: its command line carries the options a JVM gets
         ProcessBuilder jvm = new ProcessBuilder("bash", "-c", "set -euo pipefail; source '" + COMMON + "'; "
                 + "jvm_opts job; echo started; exec perl -e 'sleep 120' -- \"${JVM_OPTS[@]}\"");
+        ChildEnvironment.scrub(jvm.environment());
         jvm.environment().put("MARQUEE_STATE", state.toString());
         Process running = jvm.redirectError(ProcessBuilder.Redirect.DISCARD).start();
         ProcessBuilder demoJvm = new ProcessBuilder("bash", "-c", "set -euo pipefail; source '" + COMMON + "'; "
                 + "MARQUEE_RUN_LOCAL_DIR=\"$MARQUEE_STATE/run-local\"; jvm_opts job; echo started; exec perl -e 'sleep 120' -- \"${JVM_OPTS[@]}\"");
+        ChildEnvironment.scrub(demoJvm.environment());
         demoJvm.environment().put("MARQUEE_STATE", state.toString());
         Process demo = demoJvm.redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
@@ -562,17 +577,16 @@ class CommonShellTest {
             assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(demo.getInputStream())).readLine())
                     .isEqualTo("started");
             ProcessBuilder build = new ProcessBuilder("bash", "-c", "set -euo pipefail; source '" + COMMON + "'; ensure_built");
+            ChildEnvironment.scrub(build.environment());
             build.environment().put("MARQUEE_STATE", state.toString());
             build.environment().put("PATH", path);
-            Process refused = build.redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            String err = new String(refused.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(refused.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            ChildRun refused = ChildRun.of(build.redirectOutput(ProcessBuilder.Redirect.DISCARD), Duration.ofSeconds(60));
+            String err = refused.err();
             assertThat(refused.exitValue()).as(err).isEqualTo(1);
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("; (ps -eo .*) lists them\\)").matcher(err);
             assertThat(m.find()).as(err).isTrue();
-            Process listing = new ProcessBuilder("bash", "-c", m.group(1)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            String listed = new String(listing.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(listing.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            String listed = ChildRun.of(new ProcessBuilder("bash", "-c", m.group(1)).redirectError(ProcessBuilder.Redirect.DISCARD),
+                    Duration.ofSeconds(60)).out();
             assertThat(listed).as(m.group(1)).containsPattern("(?m)^\\s*" + running.pid() + " perl ")
                     .containsPattern("(?m)^\\s*" + demo.pid() + " perl ").doesNotContain("grep -F");
         } finally {

@@ -51,7 +51,8 @@ class ReplayITCase {
         if (dir.isPresent()) {
             selection = new Settings(Map.of(RatingSelection.DATA, dir.get().path().toString(), RatingSelection.LIMIT, String.valueOf(ROWS)));
         } else {
-            System.out.println("ReplayITCase: " + MovieLensDir.testSkipMessage() + " Replaying " + ROWS + " generated rows instead.");
+            System.out.println("ReplayITCase: " + MovieLensDir.testSkipMessage().replaceFirst("; skipping$", "")
+                    + "; replaying " + ROWS + " generated rows instead");
             selection = new Settings(Map.of(RatingSelection.DATA, "synthetic:" + ROWS));
         }
         rows = new RatingSelection(selection).load().rows;
