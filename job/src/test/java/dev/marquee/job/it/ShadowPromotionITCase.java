@@ -386,7 +386,9 @@ class ShadowPromotionITCase {
 
         TrainerProcess(Topics t, Path registry) throws IOException {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx512m", "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                    "-Xmx512m"));
+            cmd.addAll(dev.marquee.infra.testing.ChildEnvironment.javacppCacheOptions());
+            cmd.addAll(List.of("-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
                     TrainerMain.class.getName(),
                     "--bootstrap", KAFKA.bootstrapServers(), "--registry", registry.toString(), "--model-name", MODEL,
                     "--group", "trainer-" + t.retrainRequests, "--topic.retrain-requests", t.retrainRequests,
@@ -394,7 +396,9 @@ class ShadowPromotionITCase {
                     "--topic.ratings", t.ratings, "--topic.labeled-predictions", t.labeled,
                     "--trainer.shadow.min-labels", Integer.toString(MIN_LABELS), "--trainer.shadow.min-users", "15",
                     "--trainer.shadow.judge-every-labels", Integer.toString(CHUNK)));
-            process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
+            dev.marquee.infra.testing.ChildEnvironment.scrub(builder.environment()); // the user's MARQUEE_* stay out
+            process = builder.start();
             Thread pump = new Thread(() -> {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String line; (line = r.readLine()) != null; ) lines.add(line);

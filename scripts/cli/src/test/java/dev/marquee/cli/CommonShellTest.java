@@ -75,8 +75,13 @@ class CommonShellTest {
 
     /** scripts/fetch-movielens FOLDER (run in {@code workDir}, else here) with MOVIELENS_URL = {@code url}. */
     private FetchRun fetchMovieLens(String folder, Path workDir, String url) throws Exception {
+        return fetchMovieLens(folder, workDir, url, System.getenv("PATH"));
+    }
+
+    private FetchRun fetchMovieLens(String folder, Path workDir, String url, String path) throws Exception {
         ProcessBuilder pb = new ProcessBuilder("bash", COMMON.getParent().getParent().resolve("fetch-movielens").toString(), folder);
         ChildEnvironment.scrub(pb.environment());
+        pb.environment().put("PATH", path);
         if (workDir != null) pb.directory(workDir.toFile());
         pb.environment().put("MOVIELENS_URL", url);
         pb.environment().put("MARQUEE_STATE", dir.resolve("state").toString());
@@ -100,9 +105,33 @@ class CommonShellTest {
     /** A download that is no zip (a proxy's or a portal's page answered 200) is said as such, not as unzip's text. */
     @Test
     void fetchMovieLensSaysWhenTheDownloadIsNoZip() throws Exception {
+        aDownloadThatIsNoZipIsSaid(System.getenv("PATH"));
+    }
+
+    /** The same where unzip is not installed, and the JDK's jar tool unpacks. */
+    @Test
+    void fetchMovieLensWithoutUnzipSaysWhenTheDownloadIsNoZip() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin-without-unzip"));
+        for (String folder : System.getenv("PATH").split(":")) {
+            Path from = Path.of(folder);
+            if (folder.isEmpty() || !Files.isDirectory(from)) continue;
+            try (java.util.stream.Stream<Path> tools = Files.list(from)) {
+                for (Path tool : (Iterable<Path>) tools::iterator) {
+                    Path link = bin.resolve(tool.getFileName());
+                    if (!tool.getFileName().toString().equals("unzip") && !Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        Files.createSymbolicLink(link, tool);
+                    }
+                }
+            }
+        }
+        assertThat(bin.resolve("unzip")).doesNotExist();
+        aDownloadThatIsNoZipIsSaid(bin.toString());
+    }
+
+    private void aDownloadThatIsNoZipIsSaid(String path) throws Exception {
         Path page = Files.writeString(dir.resolve("page.zip"), "<html>sign in to the network</html>\n");
         Path target = dir.resolve("ml-100k");
-        FetchRun run = fetchMovieLens(target.toString(), null, "file://" + page);
+        FetchRun run = fetchMovieLens(target.toString(), null, "file://" + page, path);
         String stderr = run.stderr();
         assertThat(run.exitValue()).as(stderr).isEqualTo(1);
         assertThat(stderr).contains("did not give a zip file (a proxy's or a portal's page instead?)")
