@@ -250,8 +250,8 @@ public final class ScoringJob {
             return java.util.Optional.empty();
         }
         return java.util.Optional.of("checkpoint timeout capped at " + checkpointTimeoutMs + " ms (the lower of "
-                + JobSettings.TRANSACTION_TIMEOUT_MS + " minus " + JobSettings.CHECKPOINT_INTERVAL_MS + " and half of it"
-                + " less the min-pause, " + minPauseMs + " ms: a transaction spans two checkpoints)");
+                + JobSettings.TRANSACTION_TIMEOUT_MS + " minus " + JobSettings.CHECKPOINT_INTERVAL_MS + " and (it minus"
+                + " the min-pause, " + minPauseMs + " ms) / 2: a transaction spans two checkpoints)");
     }
 
     /** Checkpointing and serialization settings every run of the job uses. */

@@ -89,7 +89,7 @@ public final class ScoringJobOptions {
             .defaultValue(900_000L).withDescription("must exceed the checkpoint interval by at least 10 s and not exceed the brokers'"
                     + " `transaction.max.timeout.ms` (15 min by default, checked at start; the connector's own one-hour"
                     + " default would be refused). The checkpoint timeout is capped so that no transaction outlives it (the lower of this"
-                    + " minus the interval and half of this less the min-pause), and an exactly-once job must be restored"
+                    + " minus the interval and (this minus the min-pause) / 2), and an exactly-once job must be restored"
                     + " within it, less its open transactions' age, after a failure (docs/RELIABILITY.md)");
     public static final ConfigOption<Long> CHECKPOINT_INTERVAL_MS = key("checkpoint.interval-ms").longType()
             .defaultValue(60_000L).withDescription("checkpoint interval. At-least-once: it bounds what is read again"

@@ -112,8 +112,11 @@ class CommonShellTest {
     @Test
     void fetchMovieLensWithoutUnzipSaysWhenTheDownloadIsNoZip() throws Exception {
         Path bin = Files.createDirectories(dir.resolve("bin-without-unzip"));
-        for (String folder : System.getenv("PATH").split(":")) {
-            Path from = Path.of(folder);
+        // this JVM's own bin first: Maven may run on JAVA_HOME with no JDK's java and jar on PATH
+        List<String> folders = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin").toString()));
+        folders.addAll(List.of(System.getenv("PATH").split(":")));
+        for (String folder : folders) {
+            Path from = Path.of(folder).toAbsolutePath();
             if (folder.isEmpty() || !Files.isDirectory(from)) continue;
             try (java.util.stream.Stream<Path> tools = Files.list(from)) {
                 for (Path tool : (Iterable<Path>) tools::iterator) {
