@@ -37,6 +37,7 @@ final class ShadowLoop implements Runnable, AutoCloseable {
     static final long FIRST_BACKOFF_MS = 1_000;
     static final long MAX_BACKOFF_MS = 30_000;
     private static final long LABELS_RETRY_MS = 60_000;
+    private long labelsRetryMs = LABELS_RETRY_MS;
 
     private final org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
     private final EventWriter writer;
@@ -55,6 +56,13 @@ final class ShadowLoop implements Runnable, AutoCloseable {
     private boolean statusAssigned;
     /** Partitions assigned from their end whose position is not fixed yet. */
     private final Set<TopicPartition> unpositioned = new HashSet<>();
+    /**
+     * Where reading stands, as this loop knows it (the end it was assigned from, the offset after the last record it
+     * got): assigned again after the brokers refused the labels, reading goes on from there, not from the end (what
+     * was written meanwhile is a shadow's evidence too). The consumer's own position cannot always say: a position
+     * sought but refused before it was validated is not one it gives.
+     */
+    private final Map<TopicPartition, Long> keptPositions = new java.util.HashMap<>();
     /** The trainer may not read the status topic: not asked again. */
     private boolean statusUnreadable;
     /**
@@ -169,8 +177,14 @@ final class ShadowLoop implements Runnable, AutoCloseable {
             Set<TopicPartition> all = new HashSet<>(consumer.assignment());
             all.addAll(added);
             consumer.assign(all);
-            consumer.seekToEnd(added);
-            unpositioned.addAll(added);
+            List<TopicPartition> fromTheEnd = new ArrayList<>();
+            for (TopicPartition tp : added) {
+                Long kept = keptPositions.get(tp);
+                if (kept != null) consumer.seek(tp, kept); // a retention that deleted it meanwhile: the reset policy
+                else fromTheEnd.add(tp);
+            }
+            if (!fromTheEnd.isEmpty()) consumer.seekToEnd(fromTheEnd); // an empty list would mean every partition assigned
+            unpositioned.addAll(fromTheEnd);
         }
         // only once assigned: a round that failed before (the status topic's lookup timed out) finds them again
         if (labelsFound) assigned = true;
@@ -178,7 +192,8 @@ final class ShadowLoop implements Runnable, AutoCloseable {
         // "the end" fixed now, before this round announces anything (a record written after an announcement is read);
         // one that timed out is tried again next round
         for (java.util.Iterator<TopicPartition> it = unpositioned.iterator(); it.hasNext(); ) {
-            consumer.position(it.next());
+            TopicPartition tp = it.next();
+            keptPositions.put(tp, consumer.position(tp));
             it.remove();
         }
         if (assigned) {
@@ -187,6 +202,7 @@ final class ShadowLoop implements Runnable, AutoCloseable {
                 records = consumer.poll(POLL);
             } catch (TopicAuthorizationException e) {
                 if (e.unauthorizedTopics().contains(labeledTopic)) {
+                    keepPositions();
                     consumer.assign(List.of()); // the status topic is assigned beside the labels, and again with them
                     assigned = false;
                     statusAssigned = false;
@@ -199,6 +215,7 @@ final class ShadowLoop implements Runnable, AutoCloseable {
                 Set<TopicPartition> labelsOnly = new HashSet<>(consumer.assignment());
                 labelsOnly.removeIf(tp -> tp.topic().equals(statusTopic));
                 consumer.assign(labelsOnly);
+                unpositioned.removeIf(tp -> tp.topic().equals(statusTopic)); // no longer assigned: no position to fix
                 statusAssigned = false;
                 statusUnreadable(e);
                 records = ConsumerRecords.empty();
@@ -206,6 +223,10 @@ final class ShadowLoop implements Runnable, AutoCloseable {
             if (labelsRefused) { // a poll of the labels the brokers did not refuse: the grant came
                 out.accept("promoter: reading " + labeledTopic + " now");
                 labelsRefused = false;
+            }
+            for (TopicPartition tp : records.partitions()) {
+                List<ConsumerRecord<byte[], byte[]>> got = records.records(tp);
+                keptPositions.put(tp, got.get(got.size() - 1).offset() + 1);
             }
             for (ConsumerRecord<byte[], byte[]> r : records) {
                 try {
@@ -235,7 +256,26 @@ final class ShadowLoop implements Runnable, AutoCloseable {
                     + " end at trainer.shadow.candidate-expiry-ms; pins and promotions are still announced (grant the"
                     + " trainer READ and DESCRIBE on it: docs/OPERATIONS.md#kafka-acls)");
         }
-        labelsRetryAtMs = System.nanoTime() / 1_000_000 + LABELS_RETRY_MS;
+        labelsRetryAtMs = System.nanoTime() / 1_000_000 + labelsRetryMs;
+    }
+
+    /** The consumer's positions where it has valid ones (none asked of a broker), before it is unassigned. */
+    private void keepPositions() {
+        for (TopicPartition tp : consumer.assignment()) {
+            if (unpositioned.contains(tp)) continue; // never positioned: assigned again from the end, as at first
+            try {
+                keptPositions.put(tp, consumer.position(tp, Duration.ZERO));
+            } catch (KafkaException e) {
+                // sought but not validated (refused before it could be): this loop's own count stands
+            }
+        }
+        unpositioned.clear();
+    }
+
+    /** Tests: ask again for refused labels this often, instead of every minute. */
+    ShadowLoop retryLabelsEvery(Duration every) {
+        labelsRetryMs = every.toMillis();
+        return this;
     }
 
     /** The trainer may not read model-status (ACLs from before it did): it goes on with the labels alone. */

@@ -78,6 +78,11 @@ final class ShadowPromoter {
         this.log = log;
     }
 
+    /** The labels counted for the pair in hand. */
+    synchronized long pairedLabels() {
+        return pairedLabels;
+    }
+
     /** Counts a label when it pairs the pointer's serving and shadow versions; others are not this comparison's. */
     synchronized void accept(LabeledPrediction p) {
         if (p == null || p.shadowVersion <= 0 || !name.equals(p.modelName)) return;

@@ -3,6 +3,7 @@ package dev.marquee.model.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.marquee.data.event.LabeledPrediction;
 import dev.marquee.data.event.ModelUpdate;
 import dev.marquee.data.json.EventCodec;
 import dev.marquee.infra.testing.SecuredKafka;
@@ -13,8 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.acl.AclOperation;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,7 +40,7 @@ class ShadowLoopAclITCase {
 
     @BeforeAll
     static void broker() {
-        kafka = SecuredKafka.start("no-labels", "labels-described", "no-write", "updates-refused");
+        kafka = SecuredKafka.start("no-labels", "labels-described", "no-write", "updates-refused", "labels-later");
     }
 
     @AfterAll
@@ -127,6 +130,71 @@ class ShadowLoopAclITCase {
                 await("the pin announced once granted").atMost(DEADLINE).until(() -> TopicContents.readAll(
                         kafka.clientProps(SecuredKafka.ADMIN), updates, UPDATES)
                         .stream().anyMatch(u -> u.version == 1 && u.shadowVersion == 0));
+                assertThat(loop.failure()).isNull();
+            } finally {
+                loop.stop();
+                thread.join(DEADLINE.toMillis());
+            }
+        }
+    }
+
+    /**
+     * READ on the labels granted while the promoter runs (or given back after it was taken away): the labels written
+     * while it was refused are a shadow's evidence too, read from where the promoter stood, not skipped to the end.
+     */
+    @Test
+    void labelsWrittenWhileRefusedAreReadOnceGranted() throws Exception {
+        String labeled = "labeled-predictions-e";
+        String status = "model-status-e";
+        String updates = "model-updates-e";
+        for (String topic : List.of(labeled, status, updates)) kafka.createTopic(topic, 1);
+        kafka.allow("labels-later", updates, AclOperation.WRITE, AclOperation.DESCRIBE);
+        kafka.allow("labels-later", status, AclOperation.READ, AclOperation.DESCRIBE);
+        kafka.allow("labels-later", labeled, AclOperation.DESCRIBE);
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("registry"));
+        for (int i = 0; i < 2; i++) {
+            registry.publish(NAME, dir -> Files.writeString(dir.resolve(ModelRegistry.SAVED_MODEL_FILE), "pb"));
+        }
+        registry.writeState(NAME, ServingState.serving(1, "the test", 0)
+                .with(1, 2, ServingState.CANDIDATE, "a candidate in shadow", System.currentTimeMillis()));
+        List<String> log = new CopyOnWriteArrayList<>();
+        ShadowPromoter promoter = promoter(registry, log);
+        KafkaClients clients = new KafkaClients(kafka.bootstrapServers(), kafka.clientProps("labels-later"));
+        int written = 40;
+        try (KafkaProducer<String, byte[]> producer = clients.producer();
+                ShadowLoop loop = new ShadowLoop(clients, clients.writer(producer), labeled, status, updates, promoter,
+                        log::add).retryLabelsEvery(Duration.ofMillis(200))) {
+            Thread thread = new Thread(loop, "test-promoter");
+            thread.start();
+            try {
+                await("the labels' refusal said").atMost(DEADLINE)
+                        .until(() -> log.stream().anyMatch(l -> l.startsWith("promoter: cannot read " + labeled)));
+                Properties admin = kafka.clientProps(SecuredKafka.ADMIN);
+                admin.put("key.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName());
+                admin.put("value.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
+                EventCodec<LabeledPrediction> labels = EventCodec.of(LabeledPrediction.class);
+                try (KafkaProducer<String, byte[]> scoringJob = new KafkaProducer<>(admin)) {
+                    for (int i = 0; i < written; i++) {
+                        LabeledPrediction p = new LabeledPrediction();
+                        p.modelName = NAME;
+                        p.userId = "u" + (i % 10);
+                        p.movieTitle = "Title " + i;
+                        p.requestId = "r-" + i;
+                        p.timestamp = 881_250_949L + i;
+                        p.label = 1 + i % 5;
+                        p.modelVersion = 1;
+                        p.modelRating = 3f;
+                        p.servedRating = 3f;
+                        p.shadowVersion = 2;
+                        p.shadowRating = 3.5f;
+                        scoringJob.send(new ProducerRecord<>(labeled, p.userId, labels.encode(p))).get();
+                    }
+                }
+                assertThat(promoter.pairedLabels()).as("nothing read while refused").isZero();
+                kafka.allow("labels-later", labeled, AclOperation.READ);
+                await("every label written while refused counted").atMost(DEADLINE).untilAsserted(() ->
+                        assertThat(promoter.pairedLabels()).as("labels counted; the promoter said %s", log).isEqualTo(written));
+                assertThat(log).anyMatch(l -> l.equals("promoter: reading " + labeled + " now"));
                 assertThat(loop.failure()).isNull();
             } finally {
                 loop.stop();
