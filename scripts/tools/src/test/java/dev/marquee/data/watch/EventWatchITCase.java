@@ -179,6 +179,29 @@ class EventWatchITCase {
         return p;
     }
 
+    /**
+     * {@code marquee watch | head -1}: once its reader is gone, a watch with no verdict to wait for ends as a shell's
+     * commands do on a closed pipe (141), instead of running on and holding the pipeline open.
+     */
+    @Test
+    void aWatchWhoseOutputIsClosedEnds() throws Exception {
+        send(EventWatch.DRIFT_METRICS, EventCodec.of(DriftReport.class), List.of(report(50, 600)));
+        PrintStream out = System.out;
+        try {
+            System.setOut(new PrintStream(new java.io.OutputStream() {
+                @Override
+                public void write(int b) throws java.io.IOException {
+                    throw new java.io.IOException("Broken pipe");
+                }
+            }, true));
+            int exitCode = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                    () -> CommandRun.of(new WatchCommand(), "--bootstrap", KAFKA.bootstrapServers()).exitCode());
+            assertThat(exitCode).isEqualTo(EventWatch.OUTPUT_CLOSED).isEqualTo(141);
+        } finally {
+            System.setOut(out);
+        }
+    }
+
     private static <T> void send(String topic, EventCodec<T> codec, List<T> events) throws Exception {
         Map<String, Object> props = Map.of("bootstrap.servers", KAFKA.bootstrapServers(),
                 "key.serializer", StringSerializer.class.getName(), "value.serializer", ByteArraySerializer.class.getName());

@@ -19,6 +19,15 @@ import org.junit.jupiter.api.Test;
 
 class WatchLinesTest {
 
+    /** One event, one line: a failed retrain's reason, an exception's text, keeps its line breaks out of the output. */
+    @Test
+    void aReasonOverSeveralLinesIsPrintedOnOne() {
+        RetrainOutcome failed = outcome(RetrainOutcome.FAILED, 0, "java.io.IOException: disk full\n\tat x.Y.z(Y.java:1)\r\n");
+        String printed = EventWatch.oneLine(WatchLines.outcome(failed));
+        assertThat(printed).doesNotContain("\n", "\r")
+                .endsWith("FAILED: java.io.IOException: disk full\\u000A\tat x.Y.z(Y.java:1)\\u000D\\u000A");
+    }
+
     @Test
     void aQuietWindowIsOkAndADriftedOneNamesItsAlertsWithValueAndThreshold() {
         DriftReport quiet = report(4, 1_000);
