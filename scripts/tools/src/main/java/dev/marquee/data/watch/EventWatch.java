@@ -131,9 +131,13 @@ final class EventWatch {
                         if (line != null) {
                             System.out.println(clock(r.timestamp()) + " " + oneLine(line));
                             System.out.flush();
-                            // its reader is gone (`| head -1`, `| grep -m1`): a print stream says so only here, and
-                            // a watch without a verdict to wait for would run on for ever
-                            if (System.out.checkError()) return OUTPUT_CLOSED;
+                            // its reader is gone (`| head -1`, `| grep -m1`) or its disk full: a print stream says so
+                            // only here. A watch without a verdict to wait for would run on for ever; one with a
+                            // verdict goes on to it (said on stderr, and in its exit code)
+                            if (untilVersion < 0 && quiet == null && System.out.checkError()) {
+                                System.err.println("watch: its output cannot be written (closed, or a full disk); stopping");
+                                return OUTPUT_CLOSED;
+                            }
                         }
                     } catch (RuntimeException e) { // not an event (EventCodecException), or one with nulls it must not have
                         unreadable++;
