@@ -103,17 +103,7 @@ public final class TopicTailCommand implements Callable<Integer> {
 
     /** A record's value as a terminal line: control and format characters (escape sequences, bidi overrides) as \\uXXXX. */
     static String printable(byte[] value) {
-        if (value == null) return "null";
-        StringBuilder b = new StringBuilder();
-        new String(value, StandardCharsets.UTF_8).codePoints().forEach(c -> {
-            int type = Character.getType(c);
-            if (c != '\t' && (type == Character.CONTROL || type == Character.FORMAT)) {
-                b.append(String.format(Locale.ROOT, "\\u%04X", c));
-            } else {
-                b.appendCodePoint(c);
-            }
-        });
-        return b.toString();
+        return value == null ? "null" : dev.marquee.tools.TerminalText.oneLine(new String(value, StandardCharsets.UTF_8));
     }
 
     /**

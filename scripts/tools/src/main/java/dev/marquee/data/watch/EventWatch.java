@@ -101,20 +101,6 @@ final class EventWatch {
     /** The exit code when the output was closed, as a shell gives a command ended by SIGPIPE. */
     static final int OUTPUT_CLOSED = 141;
 
-    /** One event, one line: a line break in a field (a failed retrain's reason is an exception's text) written as its \\u escape. */
-    static String oneLine(String line) {
-        StringBuilder b = new StringBuilder(line.length());
-        line.codePoints().forEach(c -> {
-            int type = Character.getType(c);
-            if (c != '\t' && (type == Character.CONTROL || type == Character.FORMAT)) {
-                b.append(String.format(java.util.Locale.ROOT, "\\u%04X", c));
-            } else {
-                b.appendCodePoint(c);
-            }
-        });
-        return b.toString();
-    }
-
     int follow(Properties props, long timeoutMs) {
         long deadline = clockMs() + timeoutMs;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
@@ -129,7 +115,7 @@ final class EventWatch {
                     try {
                         String line = lineFor(r.topic(), r.value());
                         if (line != null) {
-                            System.out.println(clock(r.timestamp()) + " " + oneLine(line));
+                            System.out.println(clock(r.timestamp()) + " " + dev.marquee.tools.TerminalText.oneLine(line)); // one event, one line
                             System.out.flush();
                             // its reader is gone (`| head -1`, `| grep -m1`) or its disk full: a print stream says so
                             // only here. A watch without a verdict to wait for would run on for ever; one with a

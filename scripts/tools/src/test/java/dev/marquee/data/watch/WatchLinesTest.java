@@ -23,7 +23,7 @@ class WatchLinesTest {
     @Test
     void aReasonOverSeveralLinesIsPrintedOnOne() {
         RetrainOutcome failed = outcome(RetrainOutcome.FAILED, 0, "java.io.IOException: disk full\n\tat x.Y.z(Y.java:1)\r\n");
-        String printed = EventWatch.oneLine(WatchLines.outcome(failed));
+        String printed = dev.marquee.tools.TerminalText.oneLine(WatchLines.outcome(failed));
         assertThat(printed).doesNotContain("\n", "\r")
                 .endsWith("FAILED: java.io.IOException: disk full\\u000A\tat x.Y.z(Y.java:1)\\u000D\\u000A");
     }
