@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * One slot's reading of {@code model-updates}: a consumer on a daemon thread of its own queues the updates it reads;
  * the task thread takes them with {@link #poll()}. A missing topic or an unreachable broker is waited out, with a
  * warning, never fatal: scoring goes on with the version it has. A topic created after the slot opened is read from
- * its beginning, since all of it is newer than the slot.
+ * its beginning, since all of it is newer than the slot; so is one deleted and created again, when the partition check
+ * (every {@link #PARTITION_CHECK}) sees it gone, else Kafka's consumer resets to its beginning a position past its end.
  */
 final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<ModelUpdate> {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaModelUpdateSubscription.class);
@@ -87,6 +88,8 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
     /** Set by the task thread at end of input; completed by the consumer thread once it has read up to the end. */
     private volatile CompletableFuture<Void> drainRequest;
     private long partitionCheckNs = PARTITION_CHECK.toNanos();
+    /** The consumer's assignment as last set, for tests (the consumer itself is the consumer thread's only). */
+    private volatile java.util.Set<TopicPartition> assignedNow = java.util.Set.of();
 
     KafkaModelUpdateSubscription(String topic, Properties props, boolean fromEarliest, ModelUpdateDecoder decoder,
                                  String threadName) {
@@ -123,6 +126,11 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
 
     long failureWarnings() {
         return failureWarnings;
+    }
+
+    /** Tests: the partitions read, as last assigned. */
+    java.util.Set<TopicPartition> assignedPartitions() {
+        return assignedNow;
     }
 
     /** Why reading the topic last failed, or null while it works. */
@@ -208,7 +216,11 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
                     boolean assigned = !consumer.assignment().isEmpty();
                     if (assigned && System.nanoTime() - nextPartitionCheck >= 0) {
                         nextPartitionCheck = System.nanoTime() + partitionCheckNs;
-                        addNewPartitions();
+                        if (!followPartitions()) {
+                            warnedMissing = true; // said
+                            drainTo = null;
+                            continue; // deleted: waited for as a topic missing at the start, read from its beginning
+                        }
                     }
                     if (!assigned) {
                         if (!assign()) {
@@ -247,13 +259,7 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
                             arrived.add(u);
                         }
                     }
-                    if (replayedUpTo != null && replayDone()) {
-                        arrived.addAll(replayed.values());
-                        arrived.addAll(afterReplay);
-                        replayed.clear();
-                        afterReplay.clear();
-                        replayedUpTo = null;
-                    }
+                    if (replayedUpTo != null && replayDone()) endReplay();
                     CompletableFuture<Void> asked = drainRequest;
                     if (asked != null && !asked.isDone()) {
                         if (drainTo == null) drainTo = consumer.endOffsets(consumer.assignment(), METADATA);
@@ -314,6 +320,7 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
         List<TopicPartition> partitions = new ArrayList<>();
         for (PartitionInfo i : infos) partitions.add(new TopicPartition(topic, i.partition()));
         consumer.assign(partitions);
+        assignedNow = java.util.Set.copyOf(partitions);
         Map<TopicPartition, Long> start = new HashMap<>();
         try {
             long lookBackAtSeek = lookBackFromMs;
@@ -327,6 +334,7 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
             }
         } catch (RuntimeException e) {
             consumer.unsubscribe(); // no assignment: the next round positions again, instead of wherever poll() lands
+            assignedNow = java.util.Set.of();
             throw e;
         }
         LOG.info("model updates: reading {} from {}", topic, start);
@@ -335,30 +343,61 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
     }
 
     /**
-     * Adds the partitions the topic gained since they were last listed, read from their beginning: all of a partition
-     * added after the slot took its position is newer than the slot.
+     * Reads the partitions the topic has now: those it gained since they were last listed from their beginning (all of
+     * a partition added after the slot took its position is newer than the slot), and no longer those it lost (a topic
+     * deleted and created again with fewer, as docs/OPERATIONS.md's runbook does). False when the topic is gone: then
+     * nothing is assigned, and the topic is read from its beginning once it exists again.
      */
-    private void addNewPartitions() {
+    private boolean followPartitions() {
         List<PartitionInfo> infos;
         try {
             infos = consumer.partitionsFor(topic, METADATA);
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
             LOG.debug("model updates: listing the partitions of {} timed out; tried again later", topic);
-            return;
+            return true;
         }
-        if (infos == null) return;
+        if (infos == null) return true;
+        if (infos.isEmpty()) {
+            consumer.unsubscribe();
+            assignedNow = java.util.Set.of();
+            endReplay();
+            missingAtStart = true;
+            LOG.warn("model updates: topic {} was deleted; this slot keeps the version it serves and reads the topic"
+                    + " from its beginning once it exists again", topic);
+            return false;
+        }
         java.util.Set<TopicPartition> assigned = consumer.assignment();
+        java.util.Set<TopicPartition> present = new java.util.HashSet<>();
         List<TopicPartition> added = new ArrayList<>();
         for (PartitionInfo i : infos) {
             TopicPartition p = new TopicPartition(topic, i.partition());
+            present.add(p);
             if (!assigned.contains(p)) added.add(p);
         }
-        if (added.isEmpty()) return;
-        List<TopicPartition> all = new ArrayList<>(assigned);
-        all.addAll(added);
-        consumer.assign(all); // the partitions already assigned keep their positions
-        consumer.seekToBeginning(added);
-        LOG.info("model updates: topic {} has new partitions {}; reading them from their beginning", topic, added);
+        List<TopicPartition> lost = new ArrayList<>();
+        for (TopicPartition p : assigned) if (!present.contains(p)) lost.add(p);
+        if (added.isEmpty() && lost.isEmpty()) return true;
+        consumer.assign(present); // the partitions kept keep their positions
+        assignedNow = java.util.Set.copyOf(present);
+        if (replayedUpTo != null) lost.forEach(replayedUpTo::remove);
+        if (!lost.isEmpty()) {
+            LOG.warn("model updates: topic {} no longer has partitions {}; no longer reading them", topic, lost);
+        }
+        if (!added.isEmpty()) {
+            consumer.seekToBeginning(added);
+            LOG.info("model updates: topic {} has new partitions {}; reading them from their beginning", topic, added);
+        }
+        return true;
+    }
+
+    /** Hands on the look-back's updates as they stand (the topic it was reading is gone). */
+    private void endReplay() {
+        if (replayedUpTo == null) return;
+        arrived.addAll(replayed.values());
+        arrived.addAll(afterReplay);
+        replayed.clear();
+        afterReplay.clear();
+        replayedUpTo = null;
     }
 
     private void seekStart(List<TopicPartition> partitions) {
@@ -399,7 +438,9 @@ final class KafkaModelUpdateSubscription implements ControlFeed.Subscription<Mod
     }
 
     private boolean caughtUp(Map<TopicPartition, Long> end) {
+        java.util.Set<TopicPartition> assigned = consumer.assignment();
         for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            if (!assigned.contains(e.getKey())) continue; // a partition the topic lost since
             if (consumer.position(e.getKey(), METADATA) < e.getValue()) return false;
         }
         return true;

@@ -96,6 +96,87 @@ class KafkaModelUpdateSubscriptionITCase {
     }
 
     /**
+     * The runbook's re-creation of {@code model-updates} with fewer partitions (docs/OPERATIONS.md) while slots run:
+     * the update announced on the new topic is heard although the new log has not grown past where the slot stood on
+     * the old one, and the vanished partitions are no longer read, so an end-of-input drain is not held up by them.
+     */
+    @Test
+    void aTopicRecreatedWithFewerPartitionsIsReadFromItsBeginning() throws Exception {
+        String topic = KAFKA.createTopic("model-updates", 3);
+        KafkaModelUpdateSubscription subscription = new KafkaModelUpdateSubscription(topic, jobConsumerProps(topic),
+                false, new ModelUpdateDecoder(new UnregisteredMetricsGroup(), 0), "test-model-updates")
+                .checkPartitionsEvery(Duration.ofMillis(200));
+        try (org.apache.kafka.clients.admin.Admin admin = admin();
+             KafkaProducer<byte[], byte[]> producer = bytesProducer()) {
+            subscription.start(Duration.ofSeconds(30));
+            send(producer, topic, 4, 1L);
+            assertThat(awaitUpdates(subscription, 1, "the update on the old topic")).hasSize(1);
+
+            admin.deleteTopics(java.util.List.of(topic)).all().get();
+            await("the topic created again").atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+                admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 1, (short) 1)))
+                        .all().get();
+                return true;
+            });
+            // one record: the new log ends where the slot's position on the old partition 0 stood
+            send(producer, topic, 4, 2L);
+            assertThat(awaitUpdates(subscription, 1, "the update announced on the re-created topic"))
+                    .singleElement().satisfies(u -> assertThat(u.publishedAtMs).isEqualTo(2L));
+            await("only the partition left is read").atMost(Duration.ofSeconds(60))
+                    .until(subscription::assignedPartitions, java.util.function.Predicate.isEqual(
+                            java.util.Set.of(new org.apache.kafka.common.TopicPartition(topic, 0))));
+            java.util.concurrent.CompletableFuture<java.util.List<dev.marquee.data.event.ModelUpdate>> drained =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return subscription.drain(Duration.ofMinutes(10));
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+            // the vanished partitions have no end to read up to: a drain waiting for them would take its 10 minutes
+            await("the end-of-input drain").atMost(Duration.ofSeconds(60)).until(drained::isDone);
+        } finally {
+            subscription.close();
+        }
+    }
+
+    /**
+     * A slot that sees {@code model-updates} gone stops reading it, and once it exists again reads it from its
+     * beginning: the new log's first records are announcements it has not heard, although the slot's position on the
+     * old one was past them.
+     */
+    @Test
+    void aDeletedTopicIsReadFromItsBeginningOnceCreatedAgain() throws Exception {
+        String topic = KAFKA.createTopic("model-updates", 2);
+        KafkaModelUpdateSubscription subscription = new KafkaModelUpdateSubscription(topic, jobConsumerProps(topic),
+                false, new ModelUpdateDecoder(new UnregisteredMetricsGroup(), 0), "test-model-updates")
+                .checkPartitionsEvery(Duration.ofMillis(200));
+        try (org.apache.kafka.clients.admin.Admin admin = admin();
+             KafkaProducer<byte[], byte[]> producer = bytesProducer()) {
+            subscription.start(Duration.ofSeconds(30));
+            send(producer, topic, 4, 1L);
+            send(producer, topic, 4, 2L);
+            assertThat(awaitUpdates(subscription, 2, "the updates on the old topic")).hasSize(2);
+
+            admin.deleteTopics(java.util.List.of(topic)).all().get();
+            await("nothing read while the topic is gone").atMost(Duration.ofSeconds(60))
+                    .until(() -> subscription.assignedPartitions().isEmpty());
+            await("the topic created again").atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+                admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 1, (short) 1)))
+                        .all().get();
+                return true;
+            });
+            send(producer, topic, 5, 3L);
+            send(producer, topic, 6, 4L);
+            assertThat(awaitUpdates(subscription, 2, "both updates on the new topic"))
+                    .extracting(u -> u.version).containsExactly(5L, 6L);
+            assertThat(subscription.assignedPartitions()).containsExactly(new org.apache.kafka.common.TopicPartition(topic, 0));
+        } finally {
+            subscription.close();
+        }
+    }
+
+    /**
      * A job started while its brokers are down: the slot retries, says so once (not once a retry), and once a broker
      * answers it reads the topic and takes the updates published there.
      */
@@ -163,6 +244,44 @@ class KafkaModelUpdateSubscriptionITCase {
             }
         }
         throw new IllegalStateException("no free port from 20000 to " + low);
+    }
+
+    /** The job's own consumer settings, with the partition list refreshed every half second instead of every minute. */
+    private static Properties jobConsumerProps(String topic) {
+        Properties props = new Properties();
+        props.putAll(KafkaModelUpdates.fromLatest(dev.marquee.job.config.JobSettings.from(java.util.Map.of(
+                dev.marquee.job.config.JobSettings.BOOTSTRAP, KAFKA.bootstrapServers(),
+                dev.marquee.job.config.JobSettings.TOPIC_MODEL_UPDATES, topic))).consumerProperties());
+        props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "500");
+        return props;
+    }
+
+    private static org.apache.kafka.clients.admin.Admin admin() {
+        return org.apache.kafka.clients.admin.Admin.create(
+                java.util.Map.<String, Object>of("bootstrap.servers", KAFKA.bootstrapServers()));
+    }
+
+    private static KafkaProducer<byte[], byte[]> bytesProducer() {
+        return new KafkaProducer<>(KAFKA.producerProps(), new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer());
+    }
+
+    /** An update to partition 0, as marquee's trainer writes them. */
+    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, long version, long publishedAtMs)
+            throws Exception {
+        producer.send(new ProducerRecord<>(topic, 0, null, dev.marquee.data.json.EventCodec.of(
+                dev.marquee.data.event.ModelUpdate.class).encode(new dev.marquee.data.event.ModelUpdate(
+                "marquee", version, "/r/marquee/" + version, publishedAtMs)))).get();
+    }
+
+    private static java.util.List<dev.marquee.data.event.ModelUpdate> awaitUpdates(
+            KafkaModelUpdateSubscription subscription, int count, String what) {
+        java.util.List<dev.marquee.data.event.ModelUpdate> got = new java.util.ArrayList<>();
+        await(what).atMost(Duration.ofSeconds(60)).until(() -> {
+            got.addAll(subscription.poll());
+            return got.size() >= count;
+        });
+        return got;
     }
 
     private static Properties consumerProps(Class<?> valueDeserializer) {
