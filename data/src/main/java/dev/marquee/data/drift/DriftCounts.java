@@ -207,7 +207,7 @@ public class DriftCounts {
                 lastLagEventMs = eventMs;
             }
             lag[lagBucket]++;
-            if (p.source != null && p.source.timestamp > 0) {
+            if (p.source != null && p.source.hasTimestamp()) {
                 long latencyMs = p.scoredAtMs - p.source.timestamp;
                 if (latencyMs != lastLatencyMs) {
                     latencyBucket = latencyBuckets.bucketOf(latencyMs);

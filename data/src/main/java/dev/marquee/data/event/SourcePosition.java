@@ -19,6 +19,14 @@ public class SourcePosition {
         this.timestamp = timestamp;
     }
 
+    /**
+     * Whether the record carries a time to measure from: Kafka's -1 is none, and so is 0, the epoch, which a producer
+     * that never sets the time sends (the parser, the drift latency and the scorer's latency histogram agree on this).
+     */
+    public boolean hasTimestamp() {
+        return timestamp > 0;
+    }
+
     /** The default request id of a record: {@code topic-partition-offset}. */
     public String defaultRequestId() {
         return topic + "-" + partition + "-" + offset;

@@ -348,7 +348,7 @@ public final class RequestParser implements Serializable {
         String field = InstanceFields.TIMESTAMP;
         // not when the envelope has a timestamp of its own: the record's time would silently stand in for the client's
         boolean clientGaveOne = top != null && top.timestampToken != null && top.timestampToken != JsonToken.VALUE_NULL;
-        if ((token == null || token == JsonToken.VALUE_NULL) && limits.timestampFromRecord && src != null && src.timestamp > 0
+        if ((token == null || token == JsonToken.VALUE_NULL) && limits.timestampFromRecord && src != null && src.hasTimestamp()
                 && !clientGaveOne) {
             // parser.missing-timestamp=record-time: a client of a model without a timestamp input (TF Serving refuses
             // the key then) sends none; the record's Kafka timestamp, in seconds, stands in for it

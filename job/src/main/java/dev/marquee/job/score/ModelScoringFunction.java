@@ -436,7 +436,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
             p.scoredAtMs = now;
             if (flags && scored.userOov()[i]) oovUsers.inc();
             if (flags && scored.titleOov()[i]) oovTitles.inc();
-            if (r.source != null && r.source.timestamp >= 0) endToEndMs.update(now - r.source.timestamp);
+            if (r.source != null && r.source.hasTimestamp()) endToEndMs.update(now - r.source.timestamp);
             out.add(p);
         }
         return out;

@@ -135,7 +135,7 @@ final class QuietCheck {
     String summary() {
         return String.format(Locale.ROOT, "quiet: %,d drift windows over %,d requests%s, no drift alert, and no retrain request"
                         + " in the %d s after the last", windows, windowed,
-                notCompared > 0 ? " (" + notCompared + " too small to compare)" : "", GRACE_MS / 1000);
+                notCompared > 0 ? " (" + notCompared + " not compared)" : "", GRACE_MS / 1000);
     }
 
     /** Why it is not settled yet, for a watch whose time ran out. */

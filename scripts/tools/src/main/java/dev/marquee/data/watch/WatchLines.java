@@ -106,12 +106,21 @@ final class WatchLines {
     }
 
     /**
-     * Why the window's distributions were not compared (fewer scored requests than drift.min-records), or null: such a
-     * window has no alert because nothing was compared, which "OK" would hide (a demo at a low rate, say).
+     * Why the window's distributions were not compared, or null when one was: such a window has no alert because
+     * nothing was compared, which "OK" would hide (a demo at a low rate, a window of dead letters only, a window smaller
+     * than the version's calibration, a version without a reference profile). Compared means a calibrated metric of
+     * the window itself was measured; the seasonal ones span 28 days, so they do not count.
      */
     static String tooFewToCompare(DriftReport r) {
-        String why = r.unavailable.get(DriftMetricNames.TITLE_OOV);
-        if (why == null || !why.contains("drift.min-records")) return null;
+        Map<String, Double> metrics = r.metrics == null ? Map.of() : r.metrics;
+        Map<String, String> unavailable = r.unavailable == null ? Map.of() : r.unavailable;
+        String why = null;
+        for (String metric : DriftMetricNames.CALIBRATED) {
+            if (metric.equals(DriftMetricNames.HOUR_JS) || metric.equals(DriftMetricNames.DAY_JS)) continue;
+            if (metrics.get(metric) != null) return null;
+            if (why == null) why = unavailable.get(metric);
+        }
+        if (why == null) why = r.scoredCount == 0 ? "nothing was scored in the window" : "no distribution was measured";
         return why.startsWith("window had ") ? why.substring("window had ".length()) : why;
     }
 

@@ -162,6 +162,7 @@ class EventWatchITCase {
         r.validCount = records;
         r.scoredCount = records;
         r.modelVersion = 1;
+        r.metrics.put("movie_title.js", 0.01); // compared
         r.windowEndMs = System.currentTimeMillis();
         r.windowStartMs = r.windowEndMs - 10_000;
         return r;

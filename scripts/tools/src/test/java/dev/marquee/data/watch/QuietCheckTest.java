@@ -104,9 +104,10 @@ class QuietCheckTest {
     void aWindowTooSmallToCompareIsCountedAsSuch() {
         QuietCheck quiet = new QuietCheck(250);
         DriftReport small = report(1, 250);
+        small.metrics.clear();
         small.unavailable.put("movie_title.oov_rate", "window had 250 scored requests, under drift.min-records (300)");
         quiet.report(small, 0);
-        assertThat(quiet.summary()).contains("1 drift windows over 250 requests (1 too small to compare)");
+        assertThat(quiet.summary()).contains("1 drift windows over 250 requests (1 not compared)");
     }
 
     /** run-local --no-drift --rows 250: windows under drift.min-records compare nothing, so they show nothing quiet. */
@@ -249,15 +250,19 @@ class QuietCheckTest {
 
     private static DriftReport tooSmall(long sequence, long records) {
         DriftReport r = report(sequence, records);
+        r.metrics.clear();
         r.unavailable.put("movie_title.oov_rate", "window had " + records + " scored requests, under drift.min-records (300)");
         return r;
     }
 
+    /** A window whose distributions were compared (a calibrated metric measured). */
     private static DriftReport report(long sequence, long records) {
         DriftReport r = new DriftReport();
         r.sequence = sequence;
         r.records = records;
+        r.scoredCount = records;
         r.modelVersion = 1;
+        r.metrics.put("movie_title.js", 0.01);
         return r;
     }
 }

@@ -53,6 +53,7 @@ class WatchLinesTest {
     @Test
     void aWindowTooSmallToCompareSaysSoInsteadOfOk() {
         DriftReport small = report(3, 250);
+        small.metrics.clear();
         small.unavailable.put("movie_title.oov_rate", "window had 250 scored requests, under drift.min-records (300)");
         small.unavailable.put("user_id.oov_rate", "window had 250 scored requests, under drift.min-records (300)");
         assertThat(WatchLines.drift(small)).isEqualTo(
@@ -63,10 +64,35 @@ class WatchLinesTest {
         assertThat(WatchLines.drift(noErrorModel)).as("another metric unavailable: compared all the same").endsWith(": OK");
     }
 
+    /**
+     * drift.min-records below the calibration's smallest window: the job leaves the calibrated metrics out with its
+     * own reason, and a window of dead letters only has nothing scored. Neither compared anything, so neither is "OK".
+     */
+    @Test
+    void aWindowWithoutItsCalibratedMetricsIsNotCompared() {
+        DriftReport underCalibration = report(5, 150);
+        underCalibration.metrics.clear();
+        underCalibration.metrics.put("schema.invalid_rate", 0.0);
+        underCalibration.metrics.put("timestamp.hour_js", 0.02); // over 28 days: not this window's comparison
+        String why = "window of 150 scored requests, under the 200 of the version's smallest calibrated window: its"
+                + " thresholds would be too tight";
+        for (String metric : dev.marquee.data.drift.DriftMetricNames.CALIBRATED) {
+            if (!metric.equals("timestamp.hour_js")) underCalibration.unavailable.put(metric, why);
+        }
+        assertThat(WatchLines.drift(underCalibration)).endsWith(": not compared: " + why);
+
+        DriftReport deadLettersOnly = report(6, 80);
+        deadLettersOnly.metrics.clear();
+        deadLettersOnly.scoredCount = 0;
+        deadLettersOnly.metrics.put("schema.invalid_rate", 1.0);
+        assertThat(WatchLines.drift(deadLettersOnly)).endsWith(": not compared: nothing was scored in the window");
+    }
+
     /** The schema rates are measured in a window too small to compare distributions: one over its threshold shows. */
     @Test
     void aWindowTooSmallToCompareStillShowsASchemaRateOverItsThreshold() {
         DriftReport small = report(3, 40);
+        small.metrics.clear();
         small.unavailable.put("movie_title.oov_rate", "window had 40 scored requests, under drift.min-records (500)");
         small.metrics.put("schema.invalid_rate", 0.9);
         small.thresholds.put("schema.invalid_rate", 0.05);
@@ -287,11 +313,14 @@ class WatchLinesTest {
         assertThat(new EventWatch(3, -1).lineFor("ratings", "{}".getBytes(StandardCharsets.UTF_8))).isNull();
     }
 
+    /** A window whose distributions were compared (a calibrated metric measured). */
     private static DriftReport report(long sequence, long records) {
         DriftReport r = new DriftReport();
         r.sequence = sequence;
         r.records = records;
+        r.scoredCount = records;
         r.modelVersion = 1;
+        r.metrics.put("movie_title.js", 0.01);
         return r;
     }
 
