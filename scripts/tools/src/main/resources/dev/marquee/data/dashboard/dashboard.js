@@ -216,14 +216,16 @@
     const points = [];
     const bands = [];
     const thresholds = [];
+    const ends = [];
     let threshold = null;
     for (const r of sorted) {
+      ends.push(r.window_end_ms);
       const v = (r.metrics || {})[name];
       if (isNum(v)) points.push({ x: r.window_end_ms, y: v });
       const t = (r.thresholds || {})[name];
       if (isNum(t)) {
         threshold = t;
-        thresholds.push({ x: r.window_end_ms, y: t });
+        thresholds.push({ from: r.window_start_ms, x: r.window_end_ms, y: t });
       }
       if ((r.alerts || []).some((a) => a.metric === name)) bands.push(r);
     }
@@ -239,11 +241,11 @@
     const latest = points.length ? points[points.length - 1].y : null;
     value.textContent = (latest === null ? 'no data' : fmt(latest)) + (threshold === null ? '' : ' / ' + fmt(threshold));
     head.append(title, value);
-    div.append(head, chart(name, points, threshold, thresholds, bands, x0, x1, changes));
+    div.append(head, chart(name, points, threshold, thresholds, bands, ends, x0, x1, changes));
     return div;
   }
 
-  function chart(name, points, threshold, thresholds, bands, x0, x1, changes) {
+  function chart(name, points, threshold, thresholds, bands, ends, x0, x1, changes) {
     const attrs = { class: 'chart', viewBox: '0 0 ' + W + ' ' + H, 'data-metric': name, 'data-points': points.length };
     if (threshold !== null) attrs['data-threshold'] = threshold;
     const svg = svgEl('svg', attrs);
@@ -258,14 +260,28 @@
     const bottom = H - BOTTOM;
 
     svg.appendChild(svgEl('rect', { class: 'frame', x: LEFT, y: TOP, width: W - LEFT - RIGHT, height: bottom - TOP }));
-    // No report for three windows' time or more: the job was down or had no traffic. Shaded, so the line drawn across
-    // it is not read as data.
+    // No report at all for three windows' time or more: the job was down or had no traffic. Shaded, so the line
+    // drawn across it is not read as data. Judged on every report, not on this metric's points: a metric a report
+    // left out (too few requests to measure it, say) is no sign of the job being down.
     const gapMs = Math.max(60000, 3 * windowMs);
-    for (let i = 1; i < points.length; i++) {
-      if (points[i].x - points[i - 1].x <= gapMs) continue;
-      const a = sx(points[i - 1].x), b = sx(points[i].x);
-      svg.appendChild(svgEl('rect', { class: 'gap', 'data-from-ms': points[i - 1].x, 'data-to-ms': points[i].x,
+    for (let i = 1; i < ends.length; i++) {
+      if (ends[i] - ends[i - 1] <= gapMs) continue;
+      const a = sx(ends[i - 1]), b = sx(ends[i]);
+      svg.appendChild(svgEl('rect', { class: 'gap', 'data-from-ms': ends[i - 1], 'data-to-ms': ends[i],
         x: r2(a), y: TOP, width: r2(Math.max(b - a, 1)), height: bottom - TOP }));
+    }
+    // Reports came, but without this metric: the line drawn across them is not data either (lighter, and said so).
+    let next = 0;
+    for (let i = 1; i < points.length; i++) {
+      while (next < ends.length && ends[next] <= points[i - 1].x) next++;
+      if (next >= ends.length || ends[next] >= points[i].x) continue;
+      const a = sx(points[i - 1].x), b = sx(points[i].x);
+      const band = svgEl('rect', { class: 'missing', 'data-from-ms': points[i - 1].x, 'data-to-ms': points[i].x,
+        x: r2(a), y: TOP, width: r2(Math.max(b - a, 1)), height: bottom - TOP });
+      const title = svgEl('title', {});
+      title.textContent = 'reports without ' + name + ' (not measured: see the footer)';
+      band.appendChild(title);
+      svg.appendChild(band);
     }
     for (const r of bands) {
       const a = sx(r.window_start_ms), b = sx(r.window_end_ms);
@@ -281,9 +297,12 @@
     if (threshold !== null) {
       ty = r2(sy(threshold));
       if (new Set(thresholds.map((t) => t.y)).size > 1) {
-        // Calibrated thresholds follow each window's size: one step per window.
+        // Calibrated thresholds follow each window's size: one step per window, level across the window it judged.
         const steps = [];
-        for (const t of thresholds) steps.push(r2(sx(t.x)) + ',' + r2(sy(t.y)));
+        for (const t of thresholds) {
+          const y = r2(sy(t.y));
+          steps.push(r2(sx(isNum(t.from) && t.from < t.x ? t.from : t.x)) + ',' + y, r2(sx(t.x)) + ',' + y);
+        }
         svg.appendChild(svgEl('polyline', { class: 'threshold threshold-steps', 'data-values':
           thresholds.map((t) => String(t.y)).join(','), points: steps.join(' ') }));
       } else {

@@ -82,6 +82,12 @@ class DriftDashboardITCase {
             Map<String, String> steps = single(DomTags.tags(dom, "polyline", Map.of("class", "threshold threshold-steps")));
             assertThat(parseDoubles(steps.get("data-values"))).as("movie_title.js's threshold, window by window")
                     .containsExactlyElementsOf(published.stream().map(r -> r.thresholds.get("movie_title.js")).toList());
+            // level across each window it judged (its start to its end), not sloped from one window's end to the next
+            String[] corners = steps.get("points").trim().split("\\s+");
+            assertThat(corners).hasSize(2 * WINDOWS);
+            for (int i = 0; i < corners.length; i += 2) {
+                assertThat(corners[i].split(",")[1]).as("step %d is level", i / 2).isEqualTo(corners[i + 1].split(",")[1]);
+            }
             assertThat(DomTags.tags(dom, "p", Map.of("id", "episode"))).singleElement()
                     .satisfies(p -> assertThat(p).containsEntry("data-open", "true")
                             .containsEntry("data-episode-id", String.valueOf(WINDOWS - 2)));
@@ -132,6 +138,29 @@ class DriftDashboardITCase {
             List<Map<String, String>> gaps = DomTags.tags(dom, "rect", Map.of("class", "gap"));
             assertThat(gaps).isNotEmpty().allSatisfy(g -> assertThat(Long.parseLong(g.get("data-to-ms"))
                     - Long.parseLong(g.get("data-from-ms"))).isGreaterThan(3_000_000L));
+        }
+    }
+
+    /**
+     * Reports kept coming for two minutes without one metric (too few requests to measure it, say): its chart marks
+     * them as reports without it, not as the grey "no report" of a job that was down, which no chart shows here.
+     */
+    @Test
+    void aMetricLeftOutOfSomeReportsIsNotShownAsTheJobDown() throws Exception {
+        HeadlessChromium chromium = HeadlessChromium.findOrAbort();
+        String topic = KAFKA.createTopic("drift-metrics", 1);
+        List<DriftReport> reports = DriftEpisode.reports(20, System.currentTimeMillis() - 20 * 10_000L, 9);
+        for (int w = 5; w < 17; w++) reports.get(w).metrics.remove("movie_title.js");
+        publish(topic, reports, false);
+        try (DriftDashboard dashboard = new DriftDashboard(options(topic))) {
+            int port = dashboard.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> dashboard.reportsHeld() == reports.size());
+            String dom = chromium.dumpDom("http://127.0.0.1:" + port + "/", VIRTUAL_TIME_MS);
+            assertThat(DomTags.tags(dom, "rect", Map.of("class", "gap"))).as("no chart shows the job as down").isEmpty();
+            assertThat(DomTags.tags(dom, "rect", Map.of("class", "missing"))).singleElement().satisfies(m -> {
+                assertThat(m).containsEntry("data-from-ms", String.valueOf(reports.get(4).windowEndMs))
+                        .containsEntry("data-to-ms", String.valueOf(reports.get(17).windowEndMs));
+            });
         }
     }
 
