@@ -191,6 +191,7 @@ KAFKA_CONTROLLER_PORT=$KAFKA_CONTROLLER_PORT
 REST_PORT=$REST_PORT
 JM_RPC_PORT=$JM_RPC_PORT
 PROMETHEUS_PORTS=$PROMETHEUS_PORTS
+STARTED_TASKMANAGERS=$CLUSTER_TASKMANAGERS
 ENV
   # The sizes `up` was started with: a TaskManager started later (start-taskmanager) must match the others.
   local v

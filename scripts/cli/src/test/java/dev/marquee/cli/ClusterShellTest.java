@@ -48,6 +48,55 @@ class ClusterShellTest {
         return Files.readString(out);
     }
 
+    /**
+     * {@code scripts/cluster status} for scripts and cron: 0 while every process of the cluster runs and the REST API
+     * answers, 3 once a TaskManager is killed ({@code kill-taskmanager} removes its pid file: it is still one of the
+     * cluster's), 1 without a cluster. The processes are stand-ins carrying the cluster's marker, and the REST API a
+     * stand-in answering as Flink's does.
+     */
+    @Test
+    void statusExitsThreeWhenAPartIsDown() throws Exception {
+        Path cluster = Files.createDirectories(dir.resolve("cluster/run")).getParent().toRealPath();
+        com.sun.net.httpserver.HttpServer rest = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        rest.createContext("/", exchange -> {
+            byte[] body = (exchange.getRequestURI().getPath().equals("/overview")
+                    ? "{\"taskmanagers\":2,\"slots-total\":4}" : "{\"jobs\":[]}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        rest.start();
+        List<Process> parts = new java.util.ArrayList<>();
+        try {
+            Files.writeString(cluster.resolve("run/cluster.env"), "KAFKA_PORT=1\nREST_PORT=" + rest.getAddress().getPort()
+                    + "\nJM_RPC_PORT=2\nSTARTED_TASKMANAGERS=2\n");
+            for (String part : List.of("kafka", "jobmanager", "taskmanager-1", "taskmanager-2")) {
+                Process p = new ProcessBuilder("bash", "-c", "exec sleep 600", "-Dmarquee.cluster=" + cluster).start();
+                parts.add(p);
+                Files.writeString(cluster.resolve("run/" + part + ".pid"), p.pid() + "\n");
+            }
+            assertThat(cluster("status", cluster)).as("all up").isZero();
+            assertThat(cluster("kill-taskmanager 1", cluster)).isZero();
+            assertThat(cluster("status", cluster)).as("TaskManager 1 killed").isEqualTo(3);
+            assertThat(Files.readString(dir.resolve("err.txt"))).containsPattern("TaskManager 1 +not running");
+            assertThat(cluster("status", dir.resolve("no-cluster"))).as("no cluster").isEqualTo(1);
+        } finally {
+            parts.forEach(Process::destroyForcibly);
+            rest.stop(0);
+        }
+    }
+
+    private int cluster(String command, Path clusterDir) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", "exec '" + LIB.getParent().resolve("cluster") + "' " + command);
+        ChildEnvironment.scrub(pb.environment());
+        pb.environment().put("MARQUEE_STATE", dir.resolve("state").toString());
+        pb.environment().put("MARQUEE_CLUSTER_DIR", clusterDir.toString());
+        Process p = pb.redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("scripts/cluster " + command + " ended").isTrue();
+        return p.exitValue();
+    }
+
     /** What submit refuses on: a job of that model not yet ended (restarting counts), never another model's. */
     @Test
     void liveJobsOfOneNameAreThoseNotEnded() throws Exception {
