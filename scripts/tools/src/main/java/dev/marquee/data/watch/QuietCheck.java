@@ -34,6 +34,8 @@ final class QuietCheck {
     private long windowed;
     private long windows;
     private long notCompared;
+    /** Why the last window within the N requests was not compared, for the advice when none was. */
+    private String lastNotCompared;
     /** Windows of the ordinary requests alone (before an episode) that held enough requests to be compared. */
     private long comparedWithin;
     private long reachedAtMs = -1;
@@ -61,7 +63,9 @@ final class QuietCheck {
         for (Window again : run.tailMap(r.sequence, true).values()) forget(again);
         run.tailMap(r.sequence, true).clear();
         if (windowed < requests) reachedAtMs = -1; // the windows that reached N were sent again: reach it anew
-        boolean compared = WatchLines.tooFewToCompare(r) == null;
+        String whyNotCompared = WatchLines.tooFewToCompare(r);
+        boolean compared = whyNotCompared == null;
+        if (!compared && windowed + r.records <= requests) lastNotCompared = whyNotCompared;
         Window w = new Window(r.records, compared, windowed + r.records <= requests);
         run.put(r.sequence, w);
         windows++;
@@ -118,8 +122,11 @@ final class QuietCheck {
     }
 
     private String noneCompared() {
-        return String.format(Locale.ROOT, "no drift window within the first %,d requests held enough of them to be compared"
-                + " (drift.min-records), so nothing shows them quiet: replay more requests", requests);
+        // too few requests is the usual cause (a short run); a window of dead letters only compares nothing either
+        boolean tooFew = lastNotCompared == null || lastNotCompared.contains("drift.min-records");
+        return String.format(Locale.ROOT, "no drift window within the first %,d requests was compared%s, so nothing shows"
+                + " them quiet%s", requests, lastNotCompared == null ? " (drift.min-records)" : " (the last: " + lastNotCompared + ")",
+                tooFew ? ": replay more requests" : "");
     }
 
     /** What broke the quiet, or null while it holds. */

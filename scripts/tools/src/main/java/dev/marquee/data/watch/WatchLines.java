@@ -108,8 +108,8 @@ final class WatchLines {
     /**
      * Why the window's distributions were not compared, or null when one was: such a window has no alert because
      * nothing was compared, which "OK" would hide (a demo at a low rate, a window of dead letters only, a window smaller
-     * than the version's calibration, a version without a reference profile). Compared means a calibrated metric of
-     * the window itself was measured; the seasonal ones span 28 days, so they do not count.
+     * than the version's calibration). Compared means a calibrated metric of the window itself was measured; the
+     * seasonal ones span 28 days, so they do not count.
      */
     static String tooFewToCompare(DriftReport r) {
         Map<String, Double> metrics = r.metrics == null ? Map.of() : r.metrics;

@@ -217,11 +217,23 @@
     const bands = [];
     const thresholds = [];
     const ends = [];
+    // Runs of reports without this metric: from the point before (else the run's first window's start) to the point
+    // after (else its last window's end), with the reasons the reports gave.
+    const missing = [];
+    let run = null;
     let threshold = null;
     for (const r of sorted) {
       ends.push(r.window_end_ms);
       const v = (r.metrics || {})[name];
-      if (isNum(v)) points.push({ x: r.window_end_ms, y: v });
+      if (isNum(v)) {
+        if (run) { run.to = r.window_end_ms; missing.push(run); run = null; }
+        points.push({ x: r.window_end_ms, y: v });
+      } else {
+        if (!run) run = { from: points.length ? points[points.length - 1].x : r.window_start_ms, to: 0, why: new Set() };
+        run.to = r.window_end_ms;
+        const why = (r.unavailable || {})[name];
+        if (why) run.why.add(why);
+      }
       const t = (r.thresholds || {})[name];
       if (isNum(t)) {
         threshold = t;
@@ -229,6 +241,7 @@
       }
       if ((r.alerts || []).some((a) => a.metric === name)) bands.push(r);
     }
+    if (run) missing.push(run);
     const last = sorted[sorted.length - 1];
     const alerting = (last.alerts || []).some((a) => a.metric === name);
 
@@ -238,14 +251,16 @@
     const title = el('span', { class: 'name', title: name });
     title.textContent = name.indexOf('.') > 0 ? name.substring(name.indexOf('.') + 1) : name;
     const value = el('span', { class: 'value' });
-    const latest = points.length ? points[points.length - 1].y : null;
-    value.textContent = (latest === null ? 'no data' : fmt(latest)) + (threshold === null ? '' : ' / ' + fmt(threshold));
+    // the last report's value: an older one would read as current
+    const latest = isNum((last.metrics || {})[name]) ? last.metrics[name] : null;
+    value.textContent = (latest === null ? (points.length ? 'not in the last report' : 'no data') : fmt(latest))
+      + (threshold === null ? '' : ' / ' + fmt(threshold));
     head.append(title, value);
-    div.append(head, chart(name, points, threshold, thresholds, bands, ends, x0, x1, changes));
+    div.append(head, chart(name, points, threshold, thresholds, bands, ends, missing, x0, x1, changes));
     return div;
   }
 
-  function chart(name, points, threshold, thresholds, bands, ends, x0, x1, changes) {
+  function chart(name, points, threshold, thresholds, bands, ends, missing, x0, x1, changes) {
     const attrs = { class: 'chart', viewBox: '0 0 ' + W + ' ' + H, 'data-metric': name, 'data-points': points.length };
     if (threshold !== null) attrs['data-threshold'] = threshold;
     const svg = svgEl('svg', attrs);
@@ -271,15 +286,12 @@
         x: r2(a), y: TOP, width: r2(Math.max(b - a, 1)), height: bottom - TOP }));
     }
     // Reports came, but without this metric: the line drawn across them is not data either (lighter, and said so).
-    let next = 0;
-    for (let i = 1; i < points.length; i++) {
-      while (next < ends.length && ends[next] <= points[i - 1].x) next++;
-      if (next >= ends.length || ends[next] >= points[i].x) continue;
-      const a = sx(points[i - 1].x), b = sx(points[i].x);
-      const band = svgEl('rect', { class: 'missing', 'data-from-ms': points[i - 1].x, 'data-to-ms': points[i].x,
+    for (const m of missing) {
+      const a = sx(m.from), b = sx(m.to);
+      const band = svgEl('rect', { class: 'missing', 'data-from-ms': m.from, 'data-to-ms': m.to,
         x: r2(a), y: TOP, width: r2(Math.max(b - a, 1)), height: bottom - TOP });
       const title = svgEl('title', {});
-      title.textContent = 'reports without ' + name + ' (not measured: see the footer)';
+      title.textContent = 'reports without ' + name + (m.why.size ? ': ' + [...m.why].join('; ') : '');
       band.appendChild(title);
       svg.appendChild(band);
     }

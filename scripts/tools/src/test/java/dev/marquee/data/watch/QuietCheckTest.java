@@ -117,7 +117,17 @@ class QuietCheckTest {
         quiet.report(tooSmall(1, 1), 0);
         quiet.report(tooSmall(2, 250), 1_000);
         assertThat(quiet.held(1_000 + QuietCheck.GRACE_MS)).isTrue();
-        assertThat(quiet.nothingCompared()).startsWith("no drift window within the first 251 requests held enough");
+        assertThat(quiet.nothingCompared()).isEqualTo("no drift window within the first 251 requests was compared (the"
+                + " last: 250 scored requests, under drift.min-records (300)), so nothing shows them quiet: replay more requests");
+
+        // a model that refuses every request: windows of dead letters only, which more requests would not help
+        QuietCheck refused = new QuietCheck(100);
+        DriftReport deadLetters = report(1, 100);
+        deadLetters.metrics.clear();
+        deadLetters.scoredCount = 0;
+        refused.report(deadLetters, 0);
+        assertThat(refused.nothingCompared()).isEqualTo("no drift window within the first 100 requests was compared (the"
+                + " last: nothing was scored in the window), so nothing shows them quiet");
 
         QuietCheck compared = new QuietCheck(1_001);
         compared.report(tooSmall(1, 1), 0);
@@ -204,7 +214,7 @@ class QuietCheckTest {
         nothingCompared.report(straddling, 1_000);
         nothingCompared.request(new RetrainRequest("r-1", "drifted for 3 consecutive windows", 2));
         assertThat(nothingCompared.episodeMissing()).as("the one window of ordinary requests reaches past them")
-                .startsWith("no drift window within the first 1,000 requests held enough");
+                .startsWith("no drift window within the first 1,000 requests was compared");
     }
 
     /** The watch feeds its own model's reports and requests to the check, and not another model's. */
