@@ -341,8 +341,11 @@ final class DeferredCandidates {
     }
 
     /**
-     * Labels resolved as the first gate's were (Retrainer): against the base version's catalog, or the candidate's
-     * when the base was imported without data; labels matched only as a near spelling are left out.
+     * Labels resolved against the base version's catalog, as the first gate's were (Retrainer); labels matched only
+     * as a near spelling are left out. A base without a vocabulary (imported without one) is the exception: the first
+     * gate resolved against the original data's titles, this against the candidate's vocabulary, which also holds the
+     * new titles it learned from labels, so a near spelling of one of those is left out here where it was kept there
+     * (unmatched). Rare enough not to carry the original data here.
      */
     static List<Rating> labelsToJudgeOn(List<Rating> labels, Path baseDir, Path candidateDir) throws IOException {
         java.util.Optional<dev.marquee.data.title.TitleCatalog> catalog = dev.marquee.model.TrainedModel.titleCatalog(baseDir);

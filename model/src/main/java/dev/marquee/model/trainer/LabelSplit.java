@@ -19,9 +19,11 @@ import java.util.List;
  * @param ahead labels stamped after the latest timestamp allowed (ahead of the clock): not used at all
  * @param repeats labels of the newest share left out of the hold-out as repeats ({@link #unseenPairs}): neither
  *     trained on nor judged
+ * @param duplicates labels left out before anything else as exact copies of another (user, title, timestamp and
+ *     rating): a label delivered twice (a producer's retry, a topic replayed or mirrored) counts once, in training too
  */
 public record LabelSplit(List<Rating> inWindow, List<Rating> train, List<Rating> holdout, long newestTimestamp,
-        long trainedThrough, int ahead, int repeats) {
+        long trainedThrough, int ahead, int repeats, int duplicates) {
     /**
      * How far ahead of the trainer's clock a label may be stamped and still count: the scoring job's
      * {@code watermark.future-tolerance-ms} default (decision 0015). One stamped further ahead (a producer's clock
@@ -53,11 +55,13 @@ public record LabelSplit(List<Rating> inWindow, List<Rating> train, List<Rating>
         if (!(holdoutShare > 0 && holdoutShare < 1)) {
             throw new IllegalArgumentException("hold-out share must be between 0 and 1, got " + holdoutShare);
         }
-        List<Rating> sorted = notAfter(labels, latestSeconds);
-        int ahead = labels.size() - sorted.size();
+        List<Rating> notAhead = notAfter(labels, latestSeconds);
+        int ahead = labels.size() - notAhead.size();
+        List<Rating> sorted = withoutCopies(notAhead);
+        int duplicates = notAhead.size() - sorted.size();
         sorted.sort(Comparator.comparingLong(r -> r.timestamp)); // stable: ties keep input order
         if (sorted.isEmpty()) {
-            return new LabelSplit(List.of(), List.of(), List.of(), -1, Long.MIN_VALUE, ahead, 0);
+            return new LabelSplit(List.of(), List.of(), List.of(), -1, Long.MIN_VALUE, ahead, 0, duplicates);
         }
         long newest = sorted.get(sorted.size() - 1).timestamp;
         List<Rating> window = windowOfSorted(sorted, windowSeconds);
@@ -69,7 +73,8 @@ public record LabelSplit(List<Rating> inWindow, List<Rating> train, List<Rating>
         List<Rating> newestShare = window.subList(cut, window.size());
         List<Rating> holdout = unseenPairs(newestShare, window.subList(0, cut));
         return new LabelSplit(List.copyOf(window), List.copyOf(window.subList(0, cut)), List.copyOf(holdout), newest,
-                cut > 0 ? window.get(cut - 1).timestamp : Long.MIN_VALUE, ahead, newestShare.size() - holdout.size());
+                cut > 0 ? window.get(cut - 1).timestamp : Long.MIN_VALUE, ahead, newestShare.size() - holdout.size(),
+                duplicates);
     }
 
     /**
@@ -88,7 +93,7 @@ public record LabelSplit(List<Rating> inWindow, List<Rating> train, List<Rating>
         List<Rating> rest = share.subList(moved, share.size());
         List<Rating> kept = unseenPairs(rest, trained);
         return new LabelSplit(inWindow, List.copyOf(trained), List.copyOf(kept),
-                newestTimestamp, share.get(moved - 1).timestamp, ahead, rest.size() - kept.size());
+                newestTimestamp, share.get(moved - 1).timestamp, ahead, rest.size() - kept.size(), duplicates);
     }
 
     /**
@@ -106,6 +111,16 @@ public record LabelSplit(List<Rating> inWindow, List<Rating> train, List<Rating>
         for (int i = 0; i < newest.size(); i++) {
             String key = pair(newest.get(i));
             if (!trainedPairs.contains(key) && last.get(key) == i) out.add(newest.get(i));
+        }
+        return out;
+    }
+
+    /** The labels in their order, the first of each set of exact copies kept (the request id is not compared). */
+    static List<Rating> withoutCopies(List<Rating> labels) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        List<Rating> out = new ArrayList<>(labels.size());
+        for (Rating r : labels) {
+            if (seen.add(pair(r) + '\u0000' + r.timestamp + '\u0000' + Float.floatToIntBits(r.rating))) out.add(r);
         }
         return out;
     }

@@ -122,7 +122,9 @@ final class Retrainer {
                 + (servingTrainedOn == 0 ? "" : " (" + servingTrainedOn + " of the newest share trained on instead:"
                         + " the serving version trained on them, so they would not judge it fairly)")
                 + (cut.repeats() == 0 ? "" : "; " + cut.repeats() + " of the newest share left out as repeats (a user's"
-                        + " title trained on, or labelled again later: judged once, on the newest, and never when trained on)"));
+                        + " title trained on, or labelled again later: judged once, on the newest, and never when trained on)")
+                + (cut.duplicates() == 0 ? "" : "; " + cut.duplicates() + " exact copies of another label left out (a"
+                        + " label delivered twice counts once)"));
         out.accept("trainer: label titles matched to the catalog: " + labelTitles.summary());
         out.accept("trainer: training config from " + configSource
                 + (settings.epochs() > 0 || settings.learningRate() > 0 ? ", with the trainer's overrides" : "")
@@ -286,6 +288,7 @@ final class Retrainer {
             m.put("labels_in_window", (double) cut.inWindow().size());
             m.put("labels_trained_on", (double) cut.train().size());
             m.put("labels_holdout_repeats", (double) cut.repeats());
+            m.put("labels_duplicates", (double) cut.duplicates());
         }
         return m;
     }

@@ -123,6 +123,27 @@ class LabelSplitTest {
                 .containsExactly("u9");
     }
 
+    /**
+     * A producer's retry, or {@code ratings} replayed: exact copies of a label count once, in training as in the
+     * hold-out, whatever their request ids; a re-rating (another rating or time) is no copy.
+     */
+    @Test
+    void aLabelDeliveredTwiceIsTrainedOnOnce() {
+        List<Rating> labels = labels(10); // u0..u9 at 1000..1090
+        Rating copy = new Rating("u1", "Movie 1 (1990)", 2, 1010);
+        copy.requestId = "resent";
+        labels.add(copy);
+        labels.add(new Rating("u1", "Movie 1 (1990)", 2, 1010));
+        labels.add(new Rating("u2", "Movie 2 (1990)", 4, 1020)); // u2 rated 3 at 1020: another rating, kept
+        LabelSplit cut = LabelSplit.of(labels, 0, 0.2);
+        assertThat(cut.duplicates()).isEqualTo(2);
+        assertThat(cut.inWindow()).hasSize(11);
+        assertThat(cut.train()).filteredOn(r -> r.userId.equals("u1")).singleElement();
+        assertThat(cut.train()).filteredOn(r -> r.userId.equals("u2")).hasSize(2);
+        assertThat(cut.holdingOutOnlyAfter(1050).duplicates()).isEqualTo(2);
+        assertThat(LabelSplit.of(labels(10), 0, 0.2).duplicates()).isZero();
+    }
+
     /** A title labelled before and after the serving version's cut: the earlier label is trained on, the later not judged. */
     @Test
     void aRepeatAtOrBeforeTheServingVersionsCutIsTrainedOnAndTheRejudgementAgrees() {
