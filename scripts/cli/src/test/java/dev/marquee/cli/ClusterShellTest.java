@@ -72,7 +72,7 @@ class ClusterShellTest {
             Files.writeString(cluster.resolve("run/cluster.env"), "KAFKA_PORT=1\nREST_PORT=" + rest.getAddress().getPort()
                     + "\nJM_RPC_PORT=2\nSTARTED_TASKMANAGERS=2\n");
             for (String part : List.of("kafka", "jobmanager", "taskmanager-1", "taskmanager-2")) {
-                Process p = new ProcessBuilder("bash", "-c", "exec sleep 600", "-Dmarquee.cluster=" + cluster).start();
+                Process p = new ProcessBuilder("bash", "-c", "exec -a \"$0\" sleep 600", "-Dmarquee.cluster=" + cluster).start();
                 parts.add(p);
                 Files.writeString(cluster.resolve("run/" + part + ".pid"), p.pid() + "\n");
             }
