@@ -224,8 +224,8 @@
     let threshold = null;
     for (const r of sorted) {
       ends.push(r.window_end_ms);
-      const v = (r.metrics || {})[name];
-      if (isNum(v)) {
+      const v = valueIn(r, name);
+      if (v !== null) {
         if (run) { run.to = r.window_end_ms; missing.push(run); run = null; }
         points.push({ x: r.window_end_ms, y: v });
       } else {
@@ -252,7 +252,7 @@
     title.textContent = name.indexOf('.') > 0 ? name.substring(name.indexOf('.') + 1) : name;
     const value = el('span', { class: 'value' });
     // the last report's value: an older one would read as current
-    const latest = isNum((last.metrics || {})[name]) ? last.metrics[name] : null;
+    const latest = valueIn(last, name);
     value.textContent = (latest === null ? (points.length ? 'not in the last report' : 'no data') : fmt(latest))
       + (threshold === null ? '' : ' / ' + fmt(threshold));
     head.append(title, value);
@@ -359,6 +359,19 @@
     const e = document.createElementNS(SVG_NS, tag);
     for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, String(v));
     return e;
+  }
+
+  // Per-kind rates are written only for the kinds that occur in a window: 0 in a report that has their total or
+  // another kind's rate, not missing.
+  const KIND_PREFIXES = ['schema.invalid_rate.', 'movie_title.match_rate.'];
+
+  function valueIn(r, name) {
+    const m = r.metrics || {};
+    if (isNum(m[name])) return m[name];
+    const prefix = KIND_PREFIXES.find((p) => name.startsWith(p));
+    if (prefix === undefined) return null;
+    const total = prefix.substring(0, prefix.length - 1);
+    return isNum(m[total]) || Object.keys(m).some((k) => k.startsWith(prefix) && isNum(m[k])) ? 0 : null;
   }
 
   function isNum(v) {

@@ -153,12 +153,16 @@ class DriftDashboardITCase {
         List<DriftReport> reports = DriftEpisode.reports(20, System.currentTimeMillis() - 20 * 10_000L, 9);
         for (int w = 5; w < 17; w++) reports.get(w).metrics.remove("movie_title.js");
         for (int w = 17; w < 20; w++) reports.get(w).metrics.remove("movie_title.oov_rate"); // up to the last report
+        // a per-code rate is written only in windows where that code occurred: 0 in the others, not missing
+        reports.get(10).metrics.put("schema.invalid_rate.MALFORMED_JSON", 0.004);
         publish(topic, reports, false);
         try (DriftDashboard dashboard = new DriftDashboard(options(topic))) {
             int port = dashboard.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> dashboard.reportsHeld() == reports.size());
             String dom = chromium.dumpDom("http://127.0.0.1:" + port + "/", VIRTUAL_TIME_MS);
             assertThat(DomTags.tags(dom, "rect", Map.of("class", "gap"))).as("no chart shows the job as down").isEmpty();
+            assertThat(single(DomTags.tags(dom, "svg", Map.of("class", "chart", "data-metric",
+                    "schema.invalid_rate.MALFORMED_JSON")))).containsEntry("data-points", "20");
             assertThat(DomTags.tags(dom, "rect", Map.of("class", "missing")))
                     .extracting(m -> m.get("data-from-ms") + "-" + m.get("data-to-ms")).containsExactlyInAnyOrder(
                             // movie_title.js: between the points around the reports without it
