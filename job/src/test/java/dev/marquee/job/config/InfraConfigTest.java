@@ -525,6 +525,11 @@ class InfraConfigTest {
                 .containsEntry("execution.checkpointing.tolerable-failed-checkpoints", "3")
                 .containsEntry("taskmanager.memory.managed.size", "0m");
         assertThat(String.valueOf(conf.get("high-availability.storageDir"))).startsWith("file:///flink-data/ha/");
+        // upgradeMode savepoint: the operator's savepoints are counted, and the files of the ones it drops deleted
+        // (its default deletes only its FlinkStateSnapshot resources: the volume would fill with whole states)
+        assertThat(conf).containsEntry("kubernetes.operator.savepoint.dispose-on-delete", "true")
+                .containsEntry("kubernetes.operator.savepoint.history.max.count", "5")
+                .containsKey("kubernetes.operator.savepoint.history.max.age");
         Map<String, Object> podSpec = asMap(asMap(spec.get("podTemplate")).get("spec"));
         assertThat(asMap(podSpec.get("securityContext"))).containsEntry("fsGroup", 9999);
         // the restart back-off of the cluster configs (Flink's own defaults differ: multiplier 1.5, reset after 1 h)
