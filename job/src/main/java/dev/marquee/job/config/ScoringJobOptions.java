@@ -266,16 +266,18 @@ public final class ScoringJobOptions {
     public static final ConfigOption<Double> DECAY = key("adaptation.decay").doubleType().defaultValue(0.95)
             .withDescription("residual bias: weight kept by earlier residuals at each new label (1: plain mean)");
     public static final ConfigOption<Double> MAX_ADJUSTMENT = key("adaptation.max-adjustment").doubleType()
-            .defaultValue(2.0).withDescription("bound on the adjustment (user's and title's together), in stars; the"
-                    + " served rating is also kept within 1..5");
+            .defaultValue(2.0).withDescription("bound on the user's adjustment, and again on it plus the title's bias"
+                    + " (the user's part is bounded first), in stars; the served rating is also kept within 1..5");
     public static final ConfigOption<Long> STATE_TTL_MS = key("adaptation.state-ttl-ms").longType()
             .defaultValue(90L * 86_400_000).withDescription("a user's factors and residual, and a title's bias,"
                     + " expire after this long without a label; the label join's waiting entries too, but never before"
                     + " twice `labels.join-ttl-ms` nor a week (their own expiry is in event time, which stands still"
                     + " while nothing flows; this is the safety net)");
     public static final ConfigOption<Double> VERSION_CARRY = key("adaptation.version-carry").doubleType()
-            .defaultValue(0.5).withDescription("share of a user's (or title's) learned bias kept when labels start"
-                    + " coming from a new model version; the user's taste weights start again");
+            .defaultValue(0.5).withDescription("share of the evidence (weight, or precision) behind a user's (or"
+                    + " title's) learned bias kept when labels start coming from a new model version: the bias keeps"
+                    + " more than that share, as its prior then weighs more (at 0.5, a user's residual after 10 labels"
+                    + " keeps about 80%); the user's taste weights start again");
     public static final ConfigOption<Boolean> FACTORS_ENABLED = key("adaptation.factors.enabled").booleanType()
             .defaultValue(true).withDescription("learn per-user factors on the serving version's title embeddings"
                     + " (`output_2`, or an import's `embedding_output`); a version without them, or `false`, serves the"
