@@ -83,6 +83,7 @@ public final class ContractCheck {
                     + " a rating is [n] or [n,1], one value per request: re-export the signature without reducing over"
                     + " the batch");
         }
+        refuseFixedBatch(rating, "output '" + ratingOutput + "'");
         long width = rank == 2 ? rating.getTensorShape().getDim(1).getSize() : 1;
         if (rank == 2 && width < 0) rank = 0;
         if (rank == 2 && width > 1) {
@@ -102,6 +103,7 @@ public final class ContractCheck {
                 throw new RefusedModelException("--embedding-output '" + embeddingOutput + "' is not a float [n,d] output of '"
                         + signature + "'");
             }
+            // a fixed first dimension here is more often a whole table than a batch size: the probe says which
         }
         List<String> columns = new ArrayList<>();
         for (String[] mapped : new String[][] {{"user_id", userInput}, {"movie_title", titleInput}, {"timestamp", timestampInput}}) {
@@ -117,6 +119,7 @@ public final class ContractCheck {
      */
     private static boolean isColumn(TensorInfo info, String input, String field, String signature) throws RefusedModelException {
         if (info.getTensorShape().getUnknownRank()) return false;
+        refuseFixedBatch(info, "input '" + input + "' of signature '" + signature + "' (for " + field + ")");
         int rank = info.getTensorShape().getDimCount();
         if (rank == 1) return false;
         if (rank == 2) {
@@ -125,6 +128,22 @@ public final class ContractCheck {
         }
         throw new RefusedModelException("input '" + input + "' of signature '" + signature + "' (for " + field + ") has shape "
                 + shape(info) + "; a request field is fed as [n] (one value per request) or [n,1] (a column)");
+    }
+
+    /**
+     * A first dimension of fixed size: the signature was exported for batches of exactly that many requests (a Keras
+     * {@code Input(batch_size=1)}, a {@code TensorSpec([1], ...)}), which the scorer's batches of any size cannot feed;
+     * said here, naming the tensor, rather than by TensorFlow at the probe batch.
+     */
+    private static void refuseFixedBatch(TensorInfo info, String what) throws RefusedModelException {
+        if (info.getTensorShape().getUnknownRank() || info.getTensorShape().getDimCount() == 0) return;
+        long batch = info.getTensorShape().getDim(0).getSize();
+        if (batch >= 0) {
+            throw new RefusedModelException(what + " has shape " + shape(info) + ": a batch of exactly " + batch
+                    + (batch == 1 ? " request" : " requests") + "; the scorer batches any number of requests: re-export"
+                    + " the signature with None as the first dimension (Keras: Input(shape=...) without batch_size;"
+                    + " tf.TensorSpec([None, ...]))");
+        }
     }
 
     private static void refuseSharedInput(String field, String input, String other, String otherInput)

@@ -296,7 +296,9 @@ public final class ModelImporter {
     /** The SavedModel, its contract and its card alone: probed with {@link #PROBE_WITHOUT_DATA}. */
     private void writeWithoutData(Path dir, Path source, ModelContract contract, String fingerprint) throws IOException {
         progress.accept("import: no training data (--data): no vocabularies, reference profile, calibration or error "
-                + "model; OOV flags, drift against a reference and the estimated RMSE will say unknown");
+                + "model; OOV flags, drift against a reference and the estimated RMSE will say unknown"
+                + (contract.embeddingOutput() == null ? "" : "; and online factors need the title vocabulary, so '"
+                        + contract.embeddingOutput() + "' goes unused: this version's users get the residual bias"));
         try (BatchScorer scorer = BatchScorer.open(dir, ScorerThreads.callerThread())) {
             probe(scorer, PROBE_WITHOUT_DATA);
             probeAsServed(scorer);

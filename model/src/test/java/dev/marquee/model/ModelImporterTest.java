@@ -434,6 +434,14 @@ class ModelImporterTest {
         refused(tiny(Kind.SCALAR_RATING), "has shape [] (one value for the whole batch)");
     }
 
+    /** A signature exported for batches of one request is refused naming the input, not by TensorFlow at the probe. */
+    @Test
+    void anInputOfAFixedBatchSizeIsRefusedNamingIt() throws Exception {
+        refused(tiny(Kind.FIXED_BATCH_USER_INPUT), "input 'user_id' of signature 'serving_default' (for user_id) has shape"
+                + " [1]: a batch of exactly 1 request; the scorer batches any number of requests: re-export the signature"
+                + " with None as the first dimension");
+    }
+
     /** A row of several values per request is refused at import; a width the signature leaves open is a column. */
     @Test
     void anInputNoRequestFillsIsRefusedAndAnOpenWidthIsAColumn() throws Exception {

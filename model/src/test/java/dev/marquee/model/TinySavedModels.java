@@ -88,7 +88,9 @@ public final class TinySavedModels {
         /** A rating of shape [n,5]: five scores per request, as a classifier over the stars exports them. */
         CLASS_SCORES_RATING,
         /** A rating of shape []: one value for the whole batch. */
-        SCALAR_RATING
+        SCALAR_RATING,
+        /** As {@link #GOOD_STRING_IDS}, but {@code user_id} of shape [1]: exported for batches of one request. */
+        FIXED_BATCH_USER_INPUT
     }
 
     private TinySavedModels() {}
@@ -136,7 +138,8 @@ public final class TinySavedModels {
                 Operand<? extends TType> user = kind == Kind.FLOAT_USER_ID
                         ? tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)))
                         : tf.placeholder(TString.class, Placeholder.shape(kind == Kind.WIDE_USER_INPUT ? Shape.of(-1, 2)
-                                : kind == Kind.USER_INPUT_OF_OPEN_WIDTH ? Shape.of(-1, -1) : Shape.of(-1)));
+                                : kind == Kind.USER_INPUT_OF_OPEN_WIDTH ? Shape.of(-1, -1)
+                                : kind == Kind.FIXED_BATCH_USER_INPUT ? Shape.of(1) : Shape.of(-1)));
                 Placeholder<TString> title = tf.placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
                 Operand<TFloat32> value = kind == Kind.NAN ? tf.math.div(tf.constant(0f), tf.constant(0f)) : base;
                 if (kind == Kind.FAILING_AFTER_THREE_RUNS) {

@@ -115,6 +115,13 @@ public final class EvaluateCommand extends ConsoleCommand {
                         && card.at("/data/test_rows").asInt(-1) == split.test().size();
         boolean sameRows = trainedSource.isEmpty() || trainedSource.equals(data.source())
                 || (kind != DataOptions.SplitKind.random && !generated && sameSizes);
+        // an import without --data: nothing says which rows the model learned from
+        boolean dataUnknown = card.at("/data").has("unknown");
+        if (testScoring.requested() && dataUnknown) {
+            throw new SettingException("--score-test: the model was imported without its training data (its card's"
+                    + " data.unknown): its test rows may be rows it trained on, so no held-out score to log; import it"
+                    + " again with --data, --split and --part as it was trained, or leave out --score-test");
+        }
         if (testScoring.requested() && retrained) {
             throw new SettingException("--score-test: a retrained version also learned from live labels, which may be rows"
                     + " of any part of its split: no held-out test score to log");
@@ -144,6 +151,10 @@ public final class EvaluateCommand extends ConsoleCommand {
         if (!trainedSource.isEmpty() && !trainedSource.equals(data.source()) && !sameRows) {
             console.out().println("evaluate: note: the model was trained on " + trainedSource + ", not on these rows:"
                     + " its numbers here are not the ones train printed (give that data with --data)");
+        }
+        if (dataUnknown) {
+            console.out().println("evaluate: note: the model was imported without its training data: the rows below may"
+                    + " be rows it trained on");
         }
         if (trainedPart.equals("validation") || trainedPart.equals("all") || trainedPart.equals("test")) {
             console.out().println("evaluate: note: the model was trained on the " + trainedPart + " part of its split;"

@@ -71,7 +71,8 @@ public final class ImportCommand extends ConsoleCommand {
 
     @Option(names = "--part", paramLabel = "train|validation|test|all", description = {"the rows the model was trained"
             + " on (default: train); the vocabularies, reference profile and drift calibration come from them, the"
-            + " error model from the split's validation part, the card's RMSE from its test part"})
+            + " error model from the split's validation part (with --part train only, and a split that has one: none"
+            + " otherwise, so the estimated RMSE says unknown), the card's RMSE from its test part"})
     Part part;
 
     @Option(names = "--seed", paramLabel = "N", description = "seed of the random split (default: 42)")

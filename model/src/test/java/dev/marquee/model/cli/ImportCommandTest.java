@@ -28,6 +28,25 @@ class ImportCommandTest {
         assertThat(dir.resolve("assets/users.txt")).doesNotExist();
     }
 
+    /** Imported without its training data, a version's test rows may be rows it trained on: no clean score is logged. */
+    @Test
+    void evaluateOfAVersionImportedWithoutDataLogsNoTestScore() throws Exception {
+        TinySavedModels.export(tmp.resolve("tiny"), TinySavedModels.Kind.GOOD_STRING_IDS);
+        CliRun imported = CliRun.run(tmp, "import", "--model-dir", "tiny", "--registry", "reg");
+        assertThat(imported.exitCode()).as("%s", imported).isZero();
+
+        Path log = tmp.resolve("log.tsv");
+        CliRun scored = CliRun.run(tmp, "evaluate", "--registry", "reg", "--version", "1", "--data", "synthetic:2000",
+                "--score-test", "--test-log", log.toString());
+        assertThat(scored.exitCode()).as("%s", scored).isEqualTo(2);
+        assertThat(scored.err()).contains("imported without its training data");
+        assertThat(log).doesNotExist();
+
+        CliRun plain = CliRun.run(tmp, "evaluate", "--registry", "reg", "--version", "1", "--data", "synthetic:2000");
+        assertThat(plain.exitCode()).as("%s", plain).isZero();
+        assertThat(plain.out()).contains("note: the model was imported without its training data");
+    }
+
     @Test
     void withDataTheVersionGetsItsVocabulariesAndReferenceProfile() {
         TinySavedModels.export(tmp.resolve("tiny"), TinySavedModels.Kind.GOOD_STRING_IDS);
