@@ -272,10 +272,27 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
                     && (st.requestedEpisodeOpenedAtMs < 0 || r.episode.openedAtMs == st.requestedEpisodeOpenedAtMs);
             if (st.driftedWindows >= rules.driftedWindows && !answeredEpisode) {
                 triggers.add(RetrainRequest.TRIGGER_DRIFT);
-                if (r.alerts != null) alerts.addAll(r.alerts);
+                // the alerts a retrain could answer, which counted; the job's health and the producers' input, which
+                // did not, are named apart so the request does not read as caused by them
+                List<Alert> answerable = new ArrayList<>();
+                List<String> others = new ArrayList<>();
+                if (r.alerts != null) {
+                    for (Alert a : r.alerts) {
+                        if (a == null) continue;
+                        if (a.metric != null && (dev.marquee.data.drift.AlertTracker.isOperational(a.metric)
+                                || dev.marquee.data.drift.AlertTracker.isInputQuality(a.metric))) {
+                            others.add(a.metric);
+                        } else {
+                            answerable.add(a);
+                        }
+                    }
+                }
+                alerts.addAll(answerable);
                 reasons.add((r.episode == null ? "" : "drift episode " + r.episode.id + ": ")
                         + "drifted for " + st.driftedWindows + " consecutive windows ("
-                        + (r.alerts == null ? "" : String.join(", ", r.alerts.stream().map(a -> a.metric).toList())) + ")");
+                        + String.join(", ", answerable.stream().map(a -> String.valueOf(a.metric)).toList())
+                        + (others.isEmpty() ? "" : "; also over threshold, which a retrain does not answer: "
+                                + String.join(", ", others)) + ")");
             }
         }
         // a window that scored nothing names no version: its labels (late ones of a version swapped out, perhaps) are
@@ -365,6 +382,15 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         }
     }
 
+    /**
+     * Whether request {@code id} is the one the recorded drift episode asked with: only its failure leaves the episode's
+     * drift unanswered (a request of the RMSE rule or the schedule answers no episode). True for state from before the
+     * id was recorded, which reopened on any.
+     */
+    private static boolean answersTheEpisode(TriggerState st, String id) {
+        return st.requestedEpisodeRequestId == null || id.equals(st.requestedEpisodeRequestId);
+    }
+
     private void onOutcome(RetrainOutcome o, TriggerState st, long now) {
         if (o.modelName != null && !o.modelName.equals(rules.modelName)) return;
         AnsweredRequest before = st.answerOf(o.requestId);
@@ -377,14 +403,27 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
         if (o.requestId.equals(st.inFlightRequestId)) {
             LOG.info("retrain request {} answered: {}", o.requestId, o);
             st.clearInFlight();
-            if (RetrainOutcome.PUBLISHED.equals(o.outcome)) publishedOrTheShadow(st, o.version, now);
+            boolean itsEpisode = answersTheEpisode(st, o.requestId);
+            if (RetrainOutcome.PUBLISHED.equals(o.outcome)) {
+                long serving = servingAsPlaced(st, false);
+                if (o.baseVersion > 0 && o.baseVersion != serving && o.version != serving && !inShadowNow(o.version)) {
+                    // judged against a version that no longer serves (a rollback or a pin while it trained): the
+                    // trainer published it neither serving nor in shadow, so nothing will judge it, as for a late answer
+                    LOG.info("retrain request {} answered, PUBLISHED version {} judged against version {} while {}"
+                            + " serves: placed nowhere, not awaited; its episode may ask again", o.requestId, o.version,
+                            o.baseVersion, serving);
+                    if (itsEpisode) st.requestedEpisode = -1;
+                } else {
+                    publishedOrTheShadow(st, o.version, now);
+                }
+            }
             if (RetrainOutcome.DEFERRED.equals(o.outcome)) {
                 // Its candidate waits for labels in the trainer: the episode stays answered until it is settled.
                 st.deferredRequestId = o.requestId;
                 st.deferredSinceMs = now;
-            } else if (!RetrainOutcome.PUBLISHED.equals(o.outcome)) {
-                // No new version came of it: the episode's drift is still unanswered, so it may ask again after the
-                // cool-down.
+            } else if (!RetrainOutcome.PUBLISHED.equals(o.outcome) && itsEpisode) {
+                // No new version came of the episode's own request: its drift is still unanswered, so it may ask again
+                // after the cool-down (a request of the RMSE rule or the schedule answers no episode).
                 st.requestedEpisode = -1;
             }
         } else if (o.requestId.equals(st.deferredRequestId) && !RetrainOutcome.DEFERRED.equals(o.outcome)) {
@@ -395,7 +434,9 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             // Superseded: a newer candidate (a later request's, deferred too, or a version that serves now) stands
             // for it, so the episode stays answered; reopening it would ask again and supersede that one in turn.
             boolean superseded = o.metrics != null && o.metrics.getOrDefault(SUPERSEDED_METRIC, 0.0) > 0;
-            if (!RetrainOutcome.PUBLISHED.equals(o.outcome) && !superseded) st.requestedEpisode = -1;
+            if (!RetrainOutcome.PUBLISHED.equals(o.outcome) && !superseded && answersTheEpisode(st, o.requestId)) {
+                st.requestedEpisode = -1;
+            }
         } else if (o.requestId.equals(st.unansweredRequestId) && before == null && !st.inFlight()
                 && (RetrainOutcome.PUBLISHED.equals(o.outcome) || RetrainOutcome.DEFERRED.equals(o.outcome))) {
             // The first answer after the trigger stopped waiting (the in-flight timeout: the trainer took it near the

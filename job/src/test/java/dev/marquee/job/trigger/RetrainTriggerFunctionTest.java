@@ -771,6 +771,72 @@ class RetrainTriggerFunctionTest {
         }
     }
 
+    /**
+     * Answered in time, but with a version judged against one that no longer serves (rolled back while it trained):
+     * the trainer published it neither serving nor in shadow, so nothing will judge it; not awaited for the in-flight
+     * timeout, and the episode may ask again, as for a late answer of the kind.
+     */
+    @Test
+    void anAnswerInTimePlacedNowhereIsNotAwaited(@TempDir Path registryDir) throws Exception {
+        ModelRegistry registry = new ModelRegistry(registryDir);
+        try (var h = harness(driftOnly(MINUTE), registry)) {
+            for (long v : new long[] {2, 3}) java.nio.file.Files.createDirectories(registry.versionDir(MODEL, v));
+            registry.writeState(MODEL, ServingState.serving(2, "version 2 serves", 0));
+            send(h, new ModelUpdate(MODEL, 2, "/r/marquee/2", 0));
+            Episode episode = openEpisode(7, 0);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(2, true), episode));
+            assertThat(ids(h)).hasSize(1);
+            registry.writeState(MODEL, ServingState.serving(1, "rolled back to version 1", 0));
+            send(h, new ModelUpdate(MODEL, 1, "/r/marquee/1", 0)); // older than the request's: answers nothing
+            RetrainOutcome published = outcome(ids(h).get(0), RetrainOutcome.PUBLISHED);
+            published.version = 3;
+            published.baseVersion = 2;
+            send(h, published);
+            h.setProcessingTime(10 * MINUTE);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            assertThat(ids(h)).as("version 3 was placed nowhere: the episode asks again").hasSize(2);
+        }
+    }
+
+    /** A request names the alerts that counted; the job's health and the producers' input are named apart. */
+    @Test
+    void aRequestSaysWhichAlertsCounted() throws Exception {
+        try (var h = harness(driftOnly(COOLDOWN))) {
+            for (int i = 0; i < 3; i++) {
+                DriftReport r = report(1, true);
+                r.alerts.add(new Alert("latency.p99_ms", 1500, 1000, 2));
+                r.alerts.add(new Alert("schema.unexpected_field_rate", 0.5, 0.05, 2));
+                send(h, r);
+            }
+            assertThat(h.extractOutputValues()).singleElement().satisfies(req -> {
+                assertThat(req.reason).isEqualTo("drifted for 3 consecutive windows (user_id.js; also over threshold,"
+                        + " which a retrain does not answer: latency.p99_ms, schema.unexpected_field_rate)");
+                assertThat(req.alerts).extracting(a -> a.metric).containsExactly("user_id.js");
+            });
+        }
+    }
+
+    /**
+     * The drift episode's own request was never answered (it stays answered until it closes); a request of the RMSE
+     * rule since then came back rejected: that answers the RMSE rule, not the episode, which does not ask again.
+     */
+    @Test
+    void anotherRulesRequestRejectedDoesNotReopenTheDriftEpisode() throws Exception {
+        try (var h = harness(rules(3, 1.0, NO_LIMIT, 0, COOLDOWN))) {
+            Episode episode = openEpisode(7, 0);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            assertThat(ids(h)).hasSize(1);
+            h.setProcessingTime(TIMEOUT + MINUTE); // timed out, unanswered
+            h.setProcessingTime(TIMEOUT + COOLDOWN + 2 * MINUTE); // and the cool-down over
+            for (int i = 0; i < 3; i++) send(h, labelled(1.10, 500));
+            assertThat(ids(h)).as("the RMSE rule asks").hasSize(2);
+            send(h, outcome(ids(h).get(1), RetrainOutcome.REJECTED));
+            h.setProcessingTime(TIMEOUT + 3 * COOLDOWN);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            assertThat(ids(h)).as("the episode's drift was asked about already").hasSize(2);
+        }
+    }
+
     /** The registry cannot be read when the late answer comes: its version is awaited, not taken for unjudged. */
     @Test
     void aLateAnswerReadWhileTheRegistryIsUnreadableIsAwaited() throws Exception {
