@@ -407,8 +407,9 @@ public final class RetrainTriggerFunction extends KeyedProcessFunction<String, T
             if (RetrainOutcome.PUBLISHED.equals(o.outcome)) {
                 long serving = servingAsPlaced(st, false);
                 if (o.baseVersion > 0 && o.baseVersion != serving && o.version != serving && !inShadowNow(o.version)) {
-                    // judged against a version that no longer serves (a rollback or a pin while it trained): the
-                    // trainer published it neither serving nor in shadow, so nothing will judge it, as for a late answer
+                    // judged against a version that no longer serves (a rollback while it trained): the trainer
+                    // published it neither serving nor in shadow, so nothing will judge it, as for a late answer (a pin
+                    // alone leaves the pointer's serving version as it was: such a version is awaited, as before)
                     LOG.info("retrain request {} answered, PUBLISHED version {} judged against version {} while {}"
                             + " serves: placed nowhere, not awaited; its episode may ask again", o.requestId, o.version,
                             o.baseVersion, serving);

@@ -103,9 +103,7 @@ class KafkaModelUpdateSubscriptionITCase {
     @Test
     void aTopicRecreatedWithFewerPartitionsIsReadFromItsBeginning() throws Exception {
         String topic = KAFKA.createTopic("model-updates", 3);
-        KafkaModelUpdateSubscription subscription = new KafkaModelUpdateSubscription(topic, jobConsumerProps(topic),
-                false, new ModelUpdateDecoder(new UnregisteredMetricsGroup(), 0), "test-model-updates")
-                .checkPartitionsEvery(Duration.ofMillis(200));
+        KafkaModelUpdateSubscription subscription = followingPartitions(topic);
         try (org.apache.kafka.clients.admin.Admin admin = admin();
              KafkaProducer<byte[], byte[]> producer = bytesProducer()) {
             subscription.start(Duration.ofSeconds(30));
@@ -113,11 +111,7 @@ class KafkaModelUpdateSubscriptionITCase {
             assertThat(awaitUpdates(subscription, 1, "the update on the old topic")).hasSize(1);
 
             admin.deleteTopics(java.util.List.of(topic)).all().get();
-            await("the topic created again").atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
-                admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 1, (short) 1)))
-                        .all().get();
-                return true;
-            });
+            createAgainWithOnePartition(admin, topic);
             // one record: the new log ends where the slot's position on the old partition 0 stood
             send(producer, topic, 4, 2L);
             assertThat(awaitUpdates(subscription, 1, "the update announced on the re-created topic"))
@@ -148,9 +142,7 @@ class KafkaModelUpdateSubscriptionITCase {
     @Test
     void aDeletedTopicIsReadFromItsBeginningOnceCreatedAgain() throws Exception {
         String topic = KAFKA.createTopic("model-updates", 2);
-        KafkaModelUpdateSubscription subscription = new KafkaModelUpdateSubscription(topic, jobConsumerProps(topic),
-                false, new ModelUpdateDecoder(new UnregisteredMetricsGroup(), 0), "test-model-updates")
-                .checkPartitionsEvery(Duration.ofMillis(200));
+        KafkaModelUpdateSubscription subscription = followingPartitions(topic);
         try (org.apache.kafka.clients.admin.Admin admin = admin();
              KafkaProducer<byte[], byte[]> producer = bytesProducer()) {
             subscription.start(Duration.ofSeconds(30));
@@ -161,11 +153,7 @@ class KafkaModelUpdateSubscriptionITCase {
             admin.deleteTopics(java.util.List.of(topic)).all().get();
             await("nothing read while the topic is gone").atMost(Duration.ofSeconds(60))
                     .until(() -> subscription.assignedPartitions().isEmpty());
-            await("the topic created again").atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
-                admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 1, (short) 1)))
-                        .all().get();
-                return true;
-            });
+            createAgainWithOnePartition(admin, topic);
             send(producer, topic, 5, 3L);
             send(producer, topic, 6, 4L);
             assertThat(awaitUpdates(subscription, 2, "both updates on the new topic"))
@@ -244,6 +232,22 @@ class KafkaModelUpdateSubscriptionITCase {
             }
         }
         throw new IllegalStateException("no free port from 20000 to " + low);
+    }
+
+    /** A slot's subscription from the end of {@code topic}, as the job's, listing its partitions every 200 ms. */
+    private static KafkaModelUpdateSubscription followingPartitions(String topic) {
+        return new KafkaModelUpdateSubscription(topic, jobConsumerProps(topic), false,
+                new ModelUpdateDecoder(new UnregisteredMetricsGroup(), 0), "test-model-updates")
+                .checkPartitionsEvery(Duration.ofMillis(200));
+    }
+
+    /** Creates {@code topic} again, once the broker has finished deleting it. */
+    private static void createAgainWithOnePartition(org.apache.kafka.clients.admin.Admin admin, String topic) {
+        await("the topic created again").atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+            admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 1, (short) 1)))
+                    .all().get();
+            return true;
+        });
     }
 
     /** The job's own consumer settings, with the partition list refreshed every half second instead of every minute. */
