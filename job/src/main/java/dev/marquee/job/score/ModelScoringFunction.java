@@ -3,6 +3,7 @@ package dev.marquee.job.score;
 import dev.marquee.data.event.DeadLetter;
 import dev.marquee.data.event.ErrorCode;
 import dev.marquee.data.event.ModelStatus;
+import dev.marquee.data.event.Reasons;
 import dev.marquee.data.event.ModelUpdate;
 import dev.marquee.data.event.Prediction;
 import dev.marquee.data.event.RatingRequest;
@@ -175,7 +176,9 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
                     + " from " + dir + ": " + (e.getMessage() == null ? e.toString() : e.getMessage())
                     + "; serve a version that loads (scripts/marquee rollback --version N) or publish a new one", e));
         }
-        LOG.info("scoring slot {}: model {} version {} on {}", subtask, modelName, version, plan);
+        // TensorFlow's intra-op pool is the process's, made by its first session: a later session's threads change nothing
+        LOG.info("scoring slot {}: model {} version {} on {}; {} intra-op thread(s) asked (TensorFlow sizes its pool once"
+                + " per TaskManager, at its first session)", subtask, modelName, version, plan, threads.intraOp());
         tellPreparing(version);
         if (pinnedVersion == 0 && registry.pinned(modelName).isEmpty()) {
             long shadowVersion = registry.state(modelName).shadow;
@@ -499,7 +502,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
             retire(shadow);
             shadow = null;
             droppedShadow.shadowVersion = 0;
-            droppedShadow.shadowReason = why;
+            droppedShadow.shadowReason = Reasons.clipped(why);
             return null;
         }
     }
@@ -781,7 +784,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         retire(spare);
         retire(p); // whatever was loaded and is not used
         ModelStatus status = status(update.version, refused == null ? ModelStatus.LOADED : ModelStatus.REFUSED, refused);
-        status.shadowReason = shadowRefused;
+        status.shadowReason = Reasons.clipped(shadowRefused);
         return status;
     }
 
@@ -793,7 +796,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         String reason = "does not load on this slot: " + why;
         ModelStatus dropped = status(version, ModelStatus.SHADOW_DROPPED, reason);
         dropped.shadowVersion = 0;
-        dropped.shadowReason = reason;
+        dropped.shadowReason = Reasons.clipped(reason);
         return dropped;
     }
 
@@ -850,25 +853,11 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         return registry.pinned(modelName).orElse(0);
     }
 
-    /** The most of a reason a model-status record carries: TensorFlow's errors can quote a whole graph. */
-    static final int MAX_REASON_CHARS = 4_000;
-
-    /**
-     * A reason cut to {@link #MAX_REASON_CHARS} (the TaskManager's log has it whole): a status record larger than the
-     * brokers take would fail the sink, and the job with it, at every restart.
-     */
-    static String clippedReason(String reason) {
-        if (reason == null || reason.length() <= MAX_REASON_CHARS) return reason;
-        int end = MAX_REASON_CHARS;
-        if (Character.isHighSurrogate(reason.charAt(end - 1))) end--; // not half a character
-        return reason.substring(0, end) + "... (" + reason.length() + " characters; the TaskManager's log has them all)";
-    }
-
     /** {@link Prepared#pin} when the pin file could not be read. */
     private static final long PIN_UNREAD = -1;
 
     private ModelStatus status(long version, String status, String reason) {
-        ModelStatus s = new ModelStatus(modelName, version, status, clippedReason(reason), serving.version, subtask,
+        ModelStatus s = new ModelStatus(modelName, version, status, Reasons.clipped(reason), serving.version, subtask,
                 System.currentTimeMillis());
         s.shadowVersion = shadowVersion();
         return s;

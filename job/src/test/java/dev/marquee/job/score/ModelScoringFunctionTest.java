@@ -8,6 +8,8 @@ import dev.marquee.data.event.ModelUpdate;
 import dev.marquee.data.event.Prediction;
 import dev.marquee.data.event.Rating;
 import dev.marquee.data.event.RatingRequest;
+import dev.marquee.data.event.Reasons;
+import dev.marquee.data.json.EventJson;
 import dev.marquee.model.ModelContract;
 import dev.marquee.model.ModelImporter;
 import dev.marquee.model.ModelRegistry;
@@ -90,20 +92,6 @@ class ModelScoringFunctionTest {
     }
 
     @Test
-    void aStatusReasonIsClippedToWhatARecordCanCarry() {
-        assertThat(ModelScoringFunction.clippedReason(null)).isNull();
-        String fits = "x".repeat(ModelScoringFunction.MAX_REASON_CHARS);
-        assertThat(ModelScoringFunction.clippedReason(fits)).isSameAs(fits);
-        String graph = "op ".repeat(400_000); // a TensorFlow error quoting a graph: 1.2 MB, over the brokers' 1 MB
-        assertThat(ModelScoringFunction.clippedReason(graph)).startsWith("op op ")
-                .endsWith("... (1200000 characters; the TaskManager's log has them all)")
-                .hasSizeLessThan(ModelScoringFunction.MAX_REASON_CHARS + 80);
-        String emoji = "x".repeat(ModelScoringFunction.MAX_REASON_CHARS - 1) + "\uD83C\uDFAC tail";
-        assertThat(ModelScoringFunction.clippedReason(emoji)).as("not half a surrogate pair")
-                .startsWith("x".repeat(ModelScoringFunction.MAX_REASON_CHARS - 1) + "...");
-    }
-
-    @Test
     void batchesKeepScoringWithTheServingVersionWhileTheNextLoadsAndTheNextServesOnceHandedOver() throws Exception {
         GatedLoads.reset();
         ModelScoringFunction function = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1, GatedLoads::load);
@@ -175,6 +163,30 @@ class ModelScoringFunctionTest {
                 assertThat(p.modelVersion).isEqualTo(1);
                 assertThat(p.shadowVersion).as("no shadow scored").isZero();
             });
+        }
+    }
+
+    /**
+     * A shadow refused with a reason longer than a record can carry (a TensorFlow error quoting a graph): both statuses
+     * carry it clipped, the dropped one in its reason and its shadow reason, or the model-status sink would fail the
+     * job at every restart onto the same pointer.
+     */
+    @Test
+    void aShadowRefusedWithAHugeReasonIsReportedClipped() throws Exception {
+        String graph = "op ".repeat(400_000);
+        ModelScoringFunction function = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1,
+                (version, dir, threads, gpu, warmRows) -> {
+                    if (version == 2) throw new IOException(graph);
+                    return ServingModel.load(version, dir, threads, gpu, warmRows);
+                });
+        try (var h = harness(function, 4)) {
+            handOverShadow(h, 2);
+            assertThat(statuses(h)).hasSize(2).allSatisfy(st -> {
+                assertThat(st.shadowReason).contains("op op").hasSizeLessThan(Reasons.MAX_CHARS + 80);
+                if (st.reason != null) assertThat(st.reason).hasSizeLessThan(Reasons.MAX_CHARS + 80);
+                assertThat(EventJson.mapper().writeValueAsBytes(st)).hasSizeLessThan(2 * Reasons.MAX_CHARS + 1_000);
+            });
+            assertThat(statuses(h).get(1).status).isEqualTo(ModelStatus.SHADOW_DROPPED);
         }
     }
 

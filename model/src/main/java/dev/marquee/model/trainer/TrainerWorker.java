@@ -1,6 +1,7 @@
 package dev.marquee.model.trainer;
 
 import dev.marquee.data.event.ModelUpdate;
+import dev.marquee.data.event.Reasons;
 import dev.marquee.data.event.RetrainOutcome;
 import dev.marquee.data.event.RetrainRequest;
 import dev.marquee.data.json.EventCodec;
@@ -308,7 +309,7 @@ final class TrainerWorker implements AutoCloseable {
         if (result != null && result.update() != null) {
             announce(result.update());
         }
-        writer.write(settings.outcomesTopic(), outcome);
+        writeOutcome(outcome);
         commit(consumer, record);
         handled++;
         out.accept("trainer: " + outcome);
@@ -553,11 +554,17 @@ final class TrainerWorker implements AutoCloseable {
                 : "serve v" + state.serving + (state.shadow > 0 ? ", shadow v" + state.shadow : "");
     }
 
+    /** The reason clipped: an exception's message of any length would fail the send, and the trainer, at every restart. */
+    private void writeOutcome(RetrainOutcome outcome) {
+        outcome.reason = Reasons.clipped(outcome.reason);
+        writer.write(settings.outcomesTopic(), outcome);
+    }
+
     private void write(Retrainer.Result r) {
         if (r.update() != null) {
             announce(r.update());
         }
-        writer.write(settings.outcomesTopic(), r.outcome());
+        writeOutcome(r.outcome());
         unsent.sent(r);
         out.accept("trainer: " + r.outcome());
     }
