@@ -23,6 +23,10 @@ public final class RegistryOptions {
 
     /** The registry these options name, checked: a file where the registry should be is a failure. */
     OpenedRegistry open(Console console) {
+        if (base != null && base.isBlank()) {
+            // --registry "$REG" with REG unset: the working directory would become the registry, silently
+            throw new SettingException("--registry needs a folder; got an empty value");
+        }
         String env = console.env().get(ENV);
         String chosen = base != null ? base : env == null || env.isBlank() ? DEFAULT_BASE : env.trim();
         java.nio.file.Path where;

@@ -158,6 +158,30 @@ public final class TrainerOptions {
         return OptionRange.check("trainer.keep-versions", n, 0, 1_000_000);
     }
 
+    /**
+     * A topic the trainer writes that it also reads would feed its output back in: an outcome or a model update
+     * decodes as a request (unknown fields are ignored), answered or trained again, for ever.
+     */
+    static void refuseLoops(String requests, String outcomes, String updates, String ratings, String labeled,
+            String status) {
+        var written = new java.util.LinkedHashMap<String, String>();
+        written.put("--topic.retrain-outcomes", outcomes);
+        written.put("--topic.model-updates", updates);
+        var read = new java.util.LinkedHashMap<String, String>();
+        read.put("--topic.retrain-requests", requests);
+        read.put("--topic.ratings", ratings);
+        read.put("--topic.labeled-predictions", labeled);
+        read.put("--topic.model-status", status);
+        for (var out : written.entrySet()) {
+            for (var in : read.entrySet()) {
+                if (out.getValue().equals(in.getValue())) {
+                    throw new SettingException(out.getKey() + " and " + in.getKey() + " both name topic '"
+                            + in.getValue() + "': the trainer would read what it writes; give them different topics");
+                }
+            }
+        }
+    }
+
     /** Users below which the per-user bootstrap's interval is much narrower than its confidence says. */
     static final int FEW_USERS = 10;
 
@@ -199,6 +223,7 @@ public final class TrainerOptions {
                                 minLabels != null ? minLabels : GatePolicy.DEFAULT_MIN_LABELS, 1, Integer.MAX_VALUE),
                 OptionRange.check("trainer.gate.min-users", minUsers, 2, Integer.MAX_VALUE),
                 maxRmse != null ? OptionRange.check("trainer.gate.max-rmse", maxRmse, 1e-6, 100.0) : Double.NaN);
+        refuseLoops(requestsTopic, outcomesTopic, updatesTopic, ratingsTopic, labeledTopic, statusTopic);
         PromotionSettings promotionSettings = promotion.settings();
         fewUsersWarning("trainer.gate.min-users", gate.minUsers()).ifPresent(console.err()::println);
         if (PromotionSettings.SHADOW.equals(promotionSettings.mode())) {

@@ -24,6 +24,10 @@ public final class TrainerRegistryOptions {
 
     /** The registry, checked: a file where it should be, or a name that is not a folder name, is a usage error. */
     ModelRegistry registry(Console console) {
+        if (base != null && base.isBlank()) {
+            // --registry "$REG" with REG unset: the working directory would become the registry, silently
+            throw new SettingException("--registry needs a folder; got an empty value");
+        }
         try {
             ModelRegistry registry = new ModelRegistry(console.workingDir().resolve(ModelRegistry.baseOf(
                     base != null ? base : KafkaOptions.env(console, REGISTRY_ENV, DEFAULT_REGISTRY))));

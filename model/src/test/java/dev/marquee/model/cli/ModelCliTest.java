@@ -492,6 +492,17 @@ class ModelCliTest {
         assertThat(tmp.resolve("reg/marquee/1")).doesNotExist();
     }
 
+    /** {@code --registry "$REG"} with REG unset must not publish into the working directory. */
+    @Test
+    void anEmptyRegistryOptionIsAUsageError() {
+        CliRun r = CliRun.run(tmp, "train", "--data", "synthetic:500", "--epochs", "1", "--registry", "");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("--registry needs a folder; got an empty value");
+        assertThat(tmp.resolve("marquee")).doesNotExist();
+        CliRun models = CliRun.run(tmp, "models", "--registry", " ");
+        assertThat(models.exitCode()).as(models.toString()).isEqualTo(2);
+    }
+
     @Test
     void badOptionsAreUsageErrors() {
         CliRun unknown = CliRun.run(tmp, "train", "--epoch", "3");

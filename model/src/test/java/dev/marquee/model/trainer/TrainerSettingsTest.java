@@ -121,6 +121,28 @@ class TrainerSettingsTest {
         assertThatThrownBy(() -> parse("--trainer.labels.max-count", "0")).hasMessageContaining("trainer.labels.max-count");
     }
 
+    /** An outcome or a model update decodes as a request: a written topic that is also read would loop for ever. */
+    @Test
+    void aTopicTheTrainerWritesAndReadsIsRefused() {
+        assertThatThrownBy(() -> parse("--topic.retrain-outcomes", "retrain-requests"))
+                .isInstanceOf(SettingException.class)
+                .hasMessageContaining("--topic.retrain-outcomes and --topic.retrain-requests both name topic 'retrain-requests'");
+        assertThatThrownBy(() -> parse("--topic.model-updates", "q", "--topic.retrain-requests", "q"))
+                .isInstanceOf(SettingException.class)
+                .hasMessageContaining("--topic.model-updates and --topic.retrain-requests both name topic 'q'");
+        assertThatThrownBy(() -> parse("--topic.model-updates", "model-status"))
+                .isInstanceOf(SettingException.class).hasMessageContaining("--topic.model-status");
+        assertThat(parse("--topic.retrain-requests", "other").requestsTopic()).isEqualTo("other");
+    }
+
+    /** {@code --registry "$REG"} with REG unset would make the working directory the registry. */
+    @Test
+    void anEmptyRegistryIsRefused() {
+        assertThatThrownBy(() -> parse("--registry", "")).isInstanceOf(SettingException.class)
+                .hasMessageContaining("--registry needs a folder; got an empty value");
+        assertThatThrownBy(() -> parse("--registry", " ")).isInstanceOf(SettingException.class);
+    }
+
     /** A bound resting on a draw or two of the bootstrap is refused, naming both keys and the resamples it needs. */
     @Test
     void aConfidenceTheResamplesCannotBoundIsRefused() {
