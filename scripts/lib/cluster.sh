@@ -21,6 +21,20 @@ CLUSTER_TASKMANAGERS="${MARQUEE_CLUSTER_TASKMANAGERS:-2}"
 CLUSTER_KAFKA_HEAP="${MARQUEE_CLUSTER_KAFKA_HEAP:-512m}"
 CLUSTER_PARTITIONS="${MARQUEE_CLUSTER_PARTITIONS:-2}"
 
+# Checked before anything is built or started: bash arithmetic reads "two" as an unset variable, a leading 0 as
+# octal, and 0 TaskManagers would come "up" with no slot for the job.
+cluster_check_number() { # NAME VALUE MIN MAX
+  [[ "$2" =~ ^[1-9][0-9]{0,5}$ ]] && [ "$2" -ge "$3" ] && [ "$2" -le "$4" ] \
+    || die "$1 must be a whole number from $3 to $4, got '$2'" 2
+}
+cluster_check_number MARQUEE_CLUSTER_TASKMANAGERS "$CLUSTER_TASKMANAGERS" 1 64
+cluster_check_number MARQUEE_CLUSTER_PARTITIONS "$CLUSTER_PARTITIONS" 1 10000
+# a port in use moves the choice up by at most 99, and Kafka's controller takes the port after Kafka's
+for port_variable in MARQUEE_CLUSTER_KAFKA_PORT MARQUEE_CLUSTER_REST_PORT MARQUEE_CLUSTER_RPC_PORT; do
+  [ -z "${!port_variable:-}" ] || cluster_check_number "$port_variable" "${!port_variable}" 1 65435
+done
+unset port_variable
+
 # What Flink's own distribution passes to every JVM (env.java.opts.all in its default config): without it
 # Kryo and friends fail on Java 17 with InaccessibleObjectException. The CLI needs it too.
 FLINK_JVM_OPENS=(
@@ -33,6 +47,11 @@ FLINK_JVM_OPENS=(
   --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
   --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED
 )
+
+# The TaskManagers' own JVM options (start_taskmanager passes them; env.java.opts.* in conf/ is for Flink's scripts,
+# which do not start these JVMs). JavaCPP's limit, resident memory over 4 x -Xmx failing every native allocation
+# (each scored batch's tensors), is below the process Flink budgets when task off-heap is large: off, as in infra/flink.
+TASKMANAGER_JVM_OPTS=(-Dorg.bytedeco.javacpp.maxPhysicalBytes=0)
 
 # Maven for the cluster's own artifacts: online (the first run fetches Flink's and Kafka's jars from Maven
 # Central).

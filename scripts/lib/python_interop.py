@@ -31,7 +31,7 @@ def compare(name, ratings):
     worst = float(np.max(np.abs(ratings - marquee)))
     ok = worst <= tolerance
     print(f"{name}: {len(ratings)} ratings, largest difference from marquee predict {worst:.2e} "
-          f"(tolerance {tolerance:.0e}): {'OK' if ok else 'FAIL'}")
+          f"(tolerance {tolerance:g}): {'OK' if ok else 'FAIL'}")
     return ok
 
 

@@ -59,6 +59,6 @@ public final class DevicePlan implements Serializable {
 
     @Override
     public String toString() {
-        return (onGpu() ? "GPU " + gpuIndex.getAsInt() : "CPU") + ", " + intraOpThreads + " intra-op thread(s): " + reason;
+        return (onGpu() ? "GPU " + gpuIndex.getAsInt() : "CPU") + ": " + reason;
     }
 }

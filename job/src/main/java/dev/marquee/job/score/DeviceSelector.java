@@ -63,7 +63,8 @@ public final class DeviceSelector {
                         : DevicePlan.warning(share, "Flink handed this TaskManager no GPU, but " + visible + ": if it has"
                         + " one, check external-resources and the GPU discovery script's lines in the TaskManager log");
             }
-            return new DevicePlan(OptionalInt.empty(), share, "GPU resource infos without a usable index: " + unusable);
+            return DevicePlan.warning(share, "GPU resource infos without a usable index (a discovery script must print"
+                    + " nvidia-smi's card indices, not UUIDs): " + unusable + ": on the CPU");
         }
         indices.sort(Integer::compare);
         int chosen = indices.get(0);

@@ -227,7 +227,7 @@ class InfraConfigTest {
         assertThat(c.get(TaskManagerOptions.NUM_TASK_SLOTS)).isEqualTo(2);
         TaskExecutorProcessSpec tm = TaskExecutorProcessUtils.processSpecFromConfig(c);
         assertThat(tm.getTaskOffHeapSize().getBytes())
-                .as("two slots, each with a model and one beside it during a swap")
+                .as("up to four versions at once, shared by the slots (OPERATIONS.md, Sizing)")
                 .isGreaterThanOrEqualTo(MODEL_NATIVE_MEMORY.multiply(4).getBytes());
         assertThat(tm.getExtendedResources()).containsKey("gpu");
     }
@@ -566,6 +566,25 @@ class InfraConfigTest {
     private static String registryArgument(Map<String, Object> deployment) {
         List<Object> args = list(asMap(asMap(deployment.get("spec")).get("job")).get("args"));
         return JobArguments.parse(args.stream().map(String::valueOf).toArray(String[]::new)).get("model.registry");
+    }
+
+    /**
+     * JavaCPP fails native allocations (every scored batch's tensors) once resident memory passes 4 x -Xmx, below the
+     * process Flink budgets where task off-heap is large: every TaskManager configuration turns that check off.
+     */
+    @Test
+    void everyTaskManagerLeavesNativeMemoryToFlinksBudgetNotJavaCppsLimit() throws IOException {
+        String key = "env.java.opts.taskmanager";
+        String off = "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0";
+        Map<String, Object> scoring = single(INFRA.resolve("k8s/scoring-flinkdeployment.yaml"), "FlinkDeployment");
+        assertThat(String.valueOf(asMap(asMap(scoring.get("spec")).get("flinkConfiguration")).get(key))).contains(off);
+        for (String name : List.of("standalone", "gpu")) {
+            assertThat(flinkConfig(name).getString(key, "")).as(name).contains(off);
+        }
+        assertThat(Files.readString(INFRA.getParent().resolve("scripts/lib/cluster.sh"), StandardCharsets.UTF_8))
+                .as("scripts/cluster's TaskManagers").contains("TASKMANAGER_JVM_OPTS=(" + off + ")");
+        assertThat(Files.readString(INFRA.getParent().resolve("scripts/cluster"), StandardCharsets.UTF_8))
+                .contains("org.apache.flink.runtime.taskexecutor.TaskManagerRunner").contains("\"${TASKMANAGER_JVM_OPTS[@]}\"");
     }
 
     @Test

@@ -102,6 +102,7 @@ class DeviceSelectorTest {
         DevicePlan plan = DeviceSelector.choose(List.of(gpu(null), gpu("x"), gpu("-1")), 0, 1, 2);
         assertThat(plan.onGpu()).isFalse();
         assertThat(plan.reason()).contains("without a usable index").contains("x");
+        assertThat(plan.isWarning()).as("a GPU was handed over: running on the CPU is logged above INFO").isTrue();
     }
 
     @Test

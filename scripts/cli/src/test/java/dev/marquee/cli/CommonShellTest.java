@@ -56,19 +56,44 @@ class CommonShellTest {
         return bin + ":" + javaBin + ":" + System.getenv("PATH");
     }
 
+    /** scripts/{@code script} with {@code args}: its exit status and standard error. */
+    private Run script(String script, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("bash",
+                COMMON.getParent().getParent().resolve(script).toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        ChildEnvironment.scrub(pb.environment());
+        pb.environment().put("MARQUEE_STATE", dir.resolve("state").toString());
+        Path err = dir.resolve(script + "-err.txt");
+        Process p = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(script + " ended").isTrue();
+        return new Run(p.exitValue(), "", Files.readString(err));
+    }
+
     /** More rows than one request holds: a usage error naming the limit, before any Python or model is needed. */
     @Test
     void checkPythonInteropRefusesMoreRowsThanOneRequestHolds() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("bash", COMMON.getParent().getParent().resolve("check-python-interop").toString(),
-                "--rows", "20000");
-        ChildEnvironment.scrub(pb.environment());
-        pb.environment().put("MARQUEE_STATE", dir.resolve("state").toString());
-        Path err = dir.resolve("interop-err.txt");
-        Process p = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("check-python-interop ended").isTrue();
-        String stderr = Files.readString(err);
-        assertThat(p.exitValue()).as(stderr).isEqualTo(2);
-        assertThat(stderr).contains("--rows is at most 10000");
+        Run r = script("check-python-interop", "--rows", "20000");
+        assertThat(r.status()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("--rows is at most 10000");
+    }
+
+    /** A tolerance that is not a positive number is refused before Python is installed or a model trained. */
+    @Test
+    void checkPythonInteropRefusesAToleranceThatIsNotAPositiveNumber() throws Exception {
+        for (String bad : List.of("abc", "0", "-1e-5", "1e")) {
+            Run r = script("check-python-interop", "--tolerance", bad);
+            assertThat(r.status()).as(bad + ": " + r.err()).isEqualTo(2);
+            assertThat(r.err()).contains("--tolerance must be a number above 0 (such as 1e-5), got '" + bad + "'");
+        }
+    }
+
+    /** A rate so low that a drift window holding 450 requests would outlast drift.window.ms's day is refused. */
+    @Test
+    void runLocalRefusesARateTooLowForADriftWindow() throws Exception {
+        Run r = script("run-local", "--rate", "0.001");
+        assertThat(r.status()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("--rate must be 0 (as fast as possible) or at least 0.01/s, got '0.001'");
     }
 
     private record FetchRun(int exitValue, String stderr) { }
@@ -221,6 +246,27 @@ class CommonShellTest {
         assertThat(overridden.out()).as("the JVMs' overrides count too")
                 .contains("parallelism.default: 4", "execution.checkpointing.timeout: 10min",
                         "pipeline.max-parallelism: 256");
+    }
+
+    /** The cluster's numbers from the environment are checked when cluster.sh is read, naming the variable. */
+    @Test
+    void theClustersNumbersFromTheEnvironmentAreCheckedBeforeAnythingStarts() throws Exception {
+        Path cluster = COMMON.resolveSibling("cluster.sh");
+        for (String bad : List.of("MARQUEE_CLUSTER_TASKMANAGERS=two", "MARQUEE_CLUSTER_TASKMANAGERS=0",
+                "MARQUEE_CLUSTER_PARTITIONS=08", "MARQUEE_CLUSTER_KAFKA_PORT=abc", "MARQUEE_CLUSTER_REST_PORT=65500")) {
+            Run r = bash("MARQUEE_CLUSTER_DIR='" + dir.resolve("cluster") + "'; " + bad + "; source '" + cluster
+                    + "'; echo sourced", System.getenv("PATH"));
+            String name = bad.substring(0, bad.indexOf('='));
+            assertThat(r.status()).as(bad + ": " + r.err()).isEqualTo(2);
+            assertThat(r.err()).as(bad).startsWith("marquee: " + name + " must be a whole number from ")
+                    .contains("got '" + bad.substring(bad.indexOf('=') + 1) + "'");
+            assertThat(r.out()).doesNotContain("sourced");
+        }
+        Run fine = bash("MARQUEE_CLUSTER_DIR='" + dir.resolve("cluster") + "'; MARQUEE_CLUSTER_TASKMANAGERS=3;"
+                + " MARQUEE_CLUSTER_KAFKA_PORT=29092; source '" + cluster + "'; echo \"$CLUSTER_TASKMANAGERS\"",
+                System.getenv("PATH"));
+        assertThat(fine.status()).as(fine.err()).isZero();
+        assertThat(fine.out().strip()).isEqualTo("3");
     }
 
     /** A cluster left running writes a checkpoint's lines a minute (more at exactly-once): its logs roll, as Flink's own. */
