@@ -328,6 +328,10 @@ public final class JobSettings implements Serializable {
                     + " (" + drift.minRecords + "): windows that close on their record count have too few predictions "
                     + "for their distributions to be compared; raise the first or lower the second");
         }
+        if (!drift.enabled) {
+            out.add(DriftSettings.ENABLED + " false: no drift reports, so neither drift nor online accuracy (labels.rmse)"
+                    + " is measured, and the retraining trigger's rules never fire on this job");
+        }
         String acks = kafkaProperties.get("acks");
         if (acks != null && (acks.trim().equals("0") || acks.trim().equals("1"))) {
             out.add(KAFKA_PROPERTY_PREFIX + "acks=" + acks.trim() + ": a broker that fails before its followers copy a"

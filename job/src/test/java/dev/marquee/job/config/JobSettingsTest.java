@@ -298,6 +298,13 @@ class JobSettingsTest {
         assertThat(JobSettings.from(java.util.Map.of("delivery.guarantee", "exactly-once")).warnings()).isEmpty();
     }
 
+    /** Labels feed online accuracy and the trigger only through drift reports: turning drift off turns them off. */
+    @Test
+    void driftTurnedOffIsAWarningNamingWhatGoesWithIt() {
+        assertThat(JobSettings.from(java.util.Map.of("drift.enabled", "false")).warnings()).singleElement().asString()
+                .contains("drift.enabled false").contains("labels.rmse").contains("retraining trigger");
+    }
+
     @Test
     void countWindowsTooSmallToCompareDistributionsAreAWarning() {
         assertThat(JobSettings.from(java.util.Map.of("drift.window.records", "200")).warnings()).singleElement().asString()

@@ -62,7 +62,8 @@ public final class ReplayCommand implements Callable<Integer> {
     boolean withRatings;
 
     @Option(names = "--ratings-only", description = "send only the true ratings, not the requests: the late labels of "
-            + "an earlier replay of the same rows (they name no request and join by user, title and timestamp)")
+            + "an earlier replay of the same rows (they name no request and join by user, title and timestamp; only "
+            + "predictions whose timestamps lie within labels.join-ttl-ms of that replay's last are still waiting)")
     boolean ratingsOnly;
 
     @Option(names = "--envelope-size", paramLabel = "N", defaultValue = "" + ReplayOptions.DEFAULT_ENVELOPE_SIZE,
