@@ -84,6 +84,10 @@ public final class ScoringBenchmark {
     private static double latencyLabelShare;
     /** Whether the latency runs' full job had labels on (set by the runs; the job's default is on). */
     private static boolean latencyLabelsOn;
+    /** The full job's settings in the latency runs, as they ran: reports name these, not the defaults. */
+    private static JobSettings latencySettings;
+    /** Where {@link #rows()} found its rows, for the reports: generated rows are not comparable with MovieLens'. */
+    private static String dataSource = "not read yet";
     /** Samples the job's CPU once the broker is up (null before). */
     private static JobCpuSampler cpu;
 
@@ -331,6 +335,7 @@ public final class ScoringBenchmark {
     private static String ceilingSideBySide(String bootstrap, ModelRegistry registry, int records, int repeats,
                                             String model, String[] args) throws Exception {
         List<double[]> results = new ArrayList<>(); // {full job, ceiling} records/s over the shared span, span s, from, to, CPU µs/record full, ceiling
+        JobSettings ranWith = null;
         for (int i = -1; i < repeats; i++) { // -1: a discarded warm-up
             // The two chains' names: "Source: requests -> parse and validate -> ..." and "Source: requests -> parse -> ..."
             ThreadCpuByName cpuByJob = new ThreadCpuByName("requests -> parse and validate", "requests -> parse ->");
@@ -338,7 +343,8 @@ public final class ScoringBenchmark {
             String ceiling = "ceiling-" + i + "-ceiling";
             createTopic(bootstrap, full, 2);
             createTopic(bootstrap, ceiling, 2);
-            JobClient fullJob = submitAlone(bootstrap, defaultSettings(bootstrap, registry, "requests", full), false);
+            ranWith = defaultSettings(bootstrap, registry, "requests", full);
+            JobClient fullJob = submitAlone(bootstrap, ranWith, false);
             awaitFirstOutput(bootstrap, full, Duration.ofMinutes(3));
             JobClient ceilingJob = submitAlone(bootstrap, defaultSettings(bootstrap, registry, "requests", ceiling), true);
             for (JobClient job : List.of(fullJob, ceilingJob)) job.getJobExecutionResult().get(10, TimeUnit.MINUTES);
@@ -357,10 +363,11 @@ public final class ScoringBenchmark {
         StringBuilder sb = new StringBuilder();
         String experiments = System.getProperty("bench.settings", "");
         sb.append(String.format(Locale.ROOT, "Run %s on %s; Java %s; model: %s. Full job: the job's default settings%s, "
-                        + "drift on, labels off, at-least-once%s. Ceiling: the same settings, the job's Kafka source, "
+                        + "drift on, labels off, %s. Ceiling: the same settings, the job's Kafka source, "
                         + "parser and Kafka sinks, nothing else.%n%nCommand: `scripts/bench-scoring %s`%n%n",
                 LocalDate.now(), DriftBenchmark.machine(), System.getProperty("java.version"), model,
-                experiments.isBlank() ? "" : " with " + experiments, checkpointMs == null ? "" : ", checkpoints every " + checkpointMs + " ms",
+                experiments.isBlank() ? "" : " with " + experiments,
+                settingsNote(ranWith),
                 String.join(" ", args)));
         sb.append("| run | full job records/s | ceiling records/s | shared span (s) | full job / ceiling | task-thread CPU "
                 + "per record, full job / ceiling (µs) | ceiling's CPU per record / full job's |\n|---|---|---|---|---|---|---|\n");
@@ -490,9 +497,13 @@ public final class ScoringBenchmark {
     }
 
     static List<Rating> rows() {
-        return MovieLensDir.findForTests().map(dir -> new MovieLens100K(dir).ratings())
+        return MovieLensDir.findForTests().map(dir -> {
+                    dataSource = "MovieLens 100K at " + dir;
+                    return new MovieLens100K(dir).ratings();
+                })
                 .orElseGet(() -> {
-                    log("MovieLens 100K not found (%s): using generated rows", MovieLensDir.testSkipMessage());
+                    dataSource = "generated MovieLens-like rows (MovieLens 100K not found: not comparable with runs on it)";
+                    log("MovieLens 100K not found (set MOVIELENS_DIR, or scripts/fetch-movielens): using generated rows");
                     return new SyntheticRatings(1).users(943).movies(1682).ratingsPerUser(100).generate().ratings();
                 });
     }
@@ -502,8 +513,8 @@ public final class ScoringBenchmark {
         try (TrainedModel model = new Trainer(TrainingConfig.defaults(arch), line -> { })
                 .train(split.train(), split.validation())) {
             registry.publish("marquee", model::exportSavedModel);
-            return String.format(Locale.ROOT, "%s architecture, trained on %,d rows in %.1f s", arch.id(), split.train().size(),
-                    model.trainingSeconds());
+            return String.format(Locale.ROOT, "%s architecture, trained on %,d rows in %.1f s; data: %s", arch.id(),
+                    split.train().size(), model.trainingSeconds(), dataSource);
         }
     }
 
@@ -572,7 +583,10 @@ public final class ScoringBenchmark {
         createTopic(bootstrap, output, 2);
         JobSettings s = settings(bootstrap, registry, input, output, batchSize);
         SteadyRateLatency.Labels labels = null;
-        if (!ceiling) latencyLabelsOn = s.labels.labelsEnabled;
+        if (!ceiling) {
+            latencyLabelsOn = s.labels.labelsEnabled;
+            latencySettings = s;
+        }
         if (!ceiling && latencyLabelShare > 0) {
             if (!s.labels.labelsEnabled) throw new IllegalArgumentException("--latency-labels needs labels.enabled (the default)");
             labels = new SteadyRateLatency.Labels(s.ratingsTopic, latencyLabelShare);
@@ -643,14 +657,14 @@ public final class ScoringBenchmark {
         }
         return String.format(Locale.ROOT, "# Scoring latency against the ceiling's%n%nRun %s on %d cores. Command: "
                         + "`scripts/bench-scoring %s`%nModel: %s%n%nEach run: %,d requests/s for %d s after %d s of warm-up, "
-                        + "at-least-once, checkpoints every %s ms, parallelism 2%s; the full job's runs swap in a copy of the "
+                        + "%s, parallelism 2%s; the full job's runs swap in a copy of the "
                         + "serving version %s; latency from each request's due time on the send schedule (HdrHistogram). "
                         + "One full-job run before the pairs was not reported (its p99: %.0f ms). JVM CPU per request: the "
                         + "benchmark JVM's CPU time over the measured part (job, broker, sender, reader, compiler, collector) "
                         + "divided by the requests due in it.%n%n%s%n"
                         + "p99 full job / ceiling: %.0f / %.0f ms (medians of %d runs each); full job across the swap: %s%n%s",
                 LocalDate.now(), Runtime.getRuntime().availableProcessors(), String.join(" ", args), model, rate, seconds,
-                warmupSeconds, checkpointMs == null ? "60000 (the default)" : checkpointMs, labelsNote(),
+                warmupSeconds, settingsNote(latencySettings), labelsNote(),
                 swapAt > 0 ? "at second " + swapAt + " of the measured part (the 10 s from its announcement reported apart)" : "(no: --latency-swap-at 0)",
                 discarded.fromDue().p99Ms(), table, median(sorted(jobP99)), median(sorted(ceilingP99)), pairs,
                 (swapP99.isEmpty() ? "-" : String.format(Locale.ROOT, "%.0f ms (median)", median(sorted(swapP99))))
@@ -975,11 +989,11 @@ public final class ScoringBenchmark {
 
     private static void appendLatency(StringBuilder sb, SteadyRateLatency.Result latency, int rate, int seconds) {
         sb.append(String.format(Locale.ROOT, "End-to-end latency at a steady %,d requests/s for %d s after %d s of warm-up, "
-                        + "at-least-once, checkpoints every %s ms%s; %,d of %,d predictions read (a reader thread of its own; "
+                        + "%s%s; %,d of %,d predictions read (a reader thread of its own; "
                         + "HdrHistogram). From each request's due time on the send schedule (coordinated omission "
                         + "corrected): %s. From the producer's actual send (its Kafka timestamp): %s. Requests sent over "
                         + "1 ms late: %,d.%n",
-                rate, seconds, warmupSeconds, checkpointMs == null ? "60000 (the default)" : checkpointMs, labelsNote(),
+                rate, seconds, warmupSeconds, settingsNote(latencySettings), labelsNote(),
                 latency.fromDue().count(), latency.measuredSent(), latency.fromDue().format(), latency.fromSend().format(),
                 latency.lateOver1Ms()));
         if (latency.fromDue().count() < latency.measuredSent()) {
@@ -1006,6 +1020,15 @@ public final class ScoringBenchmark {
     }
 
     /** What the latency runs' headers say about labels (the full job's; the ceiling gets none). */
+    /** What the full job ran with, as a report says it: --checkpoint-ms and -Dbench.settings applied. */
+    static String settingsNote(JobSettings s) {
+        if (s == null) return "settings not recorded (no run)";
+        String experiments = System.getProperty("bench.settings", "");
+        return String.format(Locale.ROOT, "%s, checkpoints every %,d ms, batch.size %d, batch.max-delay-ms %d%s",
+                s.delivery.name().toLowerCase(Locale.ROOT).replace('_', '-'), s.checkpointIntervalMs, s.batchSize,
+                s.batchMaxDelayMs, experiments.isBlank() ? "" : " (-Dbench.settings=" + experiments + ")");
+    }
+
     private static String labelsNote() {
         if (!latencyLabelsOn) return ", labels off (the labels' join and online adaptation not in the graph)";
         return latencyLabelShare > 0

@@ -172,7 +172,8 @@ final class SteadyRateLatency {
                 Map<String, Long> cpu = threadsAt[1].since(threadsAt[0]);
                 long requests = Math.round(rate * ((cpuAt[3] - cpuAt[1]) / 1e9));
                 long javaThreads = cpu.values().stream().mapToLong(Long::longValue).sum();
-                cpu.put("(no Java thread: GC, JIT, native)", Math.max(0, (cpuAt[2] - cpuAt[0]) - javaThreads));
+                // a thread that ended between the snapshots (the sender, the swap's clients) is in the process's CPU only
+                cpu.put("(no live Java thread: GC, JIT, native, and threads that ended)", Math.max(0, (cpuAt[2] - cpuAt[0]) - javaThreads));
                 byThread = ThreadCpuSnapshot.perRequest(cpu, requests, 15);
             }
             return new Result(recorder.fromDue(), recorder.fromSend(), measured, late.get(),

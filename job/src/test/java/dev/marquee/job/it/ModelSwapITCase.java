@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -72,13 +73,14 @@ class ModelSwapITCase {
         String predictions = KAFKA.createTopic("predictions", 2);
         String updates = KAFKA.createTopic("updates", 1);
         String statuses = KAFKA.createTopic("status", 1);
+        String deadLetters = KAFKA.createTopic("dlq", 1);
         JobSettings s = JobSettings.from(Map.of(
                 JobSettings.BOOTSTRAP, KAFKA.bootstrapServers(),
                 JobSettings.TOPIC_REQUESTS, requests,
                 JobSettings.TOPIC_PREDICTIONS, predictions,
                 JobSettings.TOPIC_MODEL_UPDATES, updates,
                 JobSettings.TOPIC_MODEL_STATUS, statuses,
-                JobSettings.TOPIC_DEAD_LETTERS, KAFKA.createTopic("dlq", 1),
+                JobSettings.TOPIC_DEAD_LETTERS, deadLetters,
                 JobSettings.TOPIC_DRIFT, KAFKA.createTopic("drift", 1),
                 JobSettings.CHECKPOINT_INTERVAL_MS, "1000",
                 JobSettings.MODEL_REGISTRY, registryDir.toString()));
@@ -163,6 +165,14 @@ class ModelSwapITCase {
 
             // Nothing was lost on the way: every request sent has its prediction.
             assertThat(seen.keySet()).containsAll(sent);
+            // and nothing came twice, or as a dead letter too, across the swaps (the map above keeps one per id)
+            Map<String, Long> perRequest = predictionReader.readToEnd(DEADLINE).stream().collect(Collectors.groupingBy(
+                    rec -> predictionCodec.decode(rec.value()).requestId, Collectors.counting()));
+            assertThat(perRequest).as("predictions per request").hasSize(sent.size())
+                    .allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1L));
+            try (TopicReader deadLetterReader = new TopicReader(KAFKA, deadLetters)) {
+                assertThat(deadLetterReader.readToEnd(DEADLINE)).as("dead letters").isEmpty();
+            }
             // and no swap failed a slot: a restart would re-read and hide it (the map above keeps one per id)
             assertThat(SharedMiniCluster.metricSum(job.getJobID(), "numRestarts")).as("never restarted").isZero();
         } finally {
