@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.marquee.data.event.DriftReport;
 import dev.marquee.data.event.Prediction;
 import dev.marquee.data.event.RatingRequest;
+import dev.marquee.job.testing.StateSnapshots;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -142,12 +143,15 @@ class DriftWindowOperatorTest {
         }
     }
 
-    @Test
-    void theOpenWindowAndTheAlertStreaksSurviveARestore() throws Exception {
-        writeProfile(1);
-        Map<String, String> settings = Map.of("drift.window.records", "1000", "drift.alert.windows", "2");
-        OperatorSubtaskState snapshot;
-        try (var h = harness(settings)) {
+    private static final Map<String, String> RESTORE_SETTINGS = Map.of("drift.window.records", "1000", "drift.alert.windows", "2");
+    /** The job of {@link #DRIFT_WINDOW_SNAPSHOT}: a restore into it is a failover, into another a new job. */
+    private static final org.apache.flink.api.common.JobID SNAPSHOT_JOB = new org.apache.flink.api.common.JobID(46L, 1L);
+    /** {@link #halfAWindowAfterAnAlertingOne} as commit b21c353's operator saved it. */
+    private static final String DRIFT_WINDOW_SNAPSHOT = "drift-window-b21c353.snapshot";
+
+    /** One window of unseen users (its alert streak at 1), then half of the next: the state a restore must bring back. */
+    private OperatorSubtaskState halfAWindowAfterAnAlertingOne(org.apache.flink.api.common.JobID job) throws Exception {
+        try (var h = harness(RESTORE_SETTINGS, job)) {
             h.setProcessingTime(NOW);
             h.open();
             h.processElement(new StreamRecord<>(requests(1_000)));
@@ -157,9 +161,14 @@ class DriftWindowOperatorTest {
             assertThat(reports(h)).hasSize(1);
             assertThat(reports(h).get(0).runStartedAtMs).isEqualTo(NOW);
             assertThat(reports(h).get(0).afterFailover).isFalse();
-            snapshot = h.snapshot(1, NOW);
+            return h.snapshot(1, NOW);
         }
-        try (var h = harness(settings)) {
+    }
+
+    /** What {@link #halfAWindowAfterAnAlertingOne} left, restored into the same job: the window and streak go on. */
+    private void assertTheHalfWindowAndTheStreakGoOn(OperatorSubtaskState snapshot, org.apache.flink.api.common.JobID job)
+            throws Exception {
+        try (var h = harness(RESTORE_SETTINGS, job)) {
             h.setProcessingTime(NOW + 1);
             h.initializeState(snapshot);
             h.open();
@@ -176,6 +185,29 @@ class DriftWindowOperatorTest {
             h.processElement(new StreamRecord<>(stationary(1_000, 1, true)));
             assertThat(reports(h)).hasSize(2).last().satisfies(next -> assertThat(next.afterFailover).isFalse());
         }
+    }
+
+    /** Today's state classes read what earlier code saved: a savepoint of a running job restores into this one. */
+    @Test
+    void aSnapshotSavedByEarlierCodeRestoresTheOpenWindowAndTheStreak() throws Exception {
+        writeProfile(1);
+        assertTheHalfWindowAndTheStreakGoOn(StateSnapshots.read(getClass(), DRIFT_WINDOW_SNAPSHOT), SNAPSHOT_JOB);
+    }
+
+    /** This code's snapshot, through a file as a savepoint is ({@link StateSnapshots#WRITE} keeps it for the next release). */
+    @Test
+    void thisCodesSnapshotWrittenToAFileRestoresTheOpenWindowAndTheStreak(@TempDir Path dir) throws Exception {
+        writeProfile(1);
+        Path file = StateSnapshots.write(halfAWindowAfterAnAlertingOne(SNAPSHOT_JOB), DRIFT_WINDOW_SNAPSHOT, dir);
+        assertTheHalfWindowAndTheStreakGoOn(StateSnapshots.read(file), SNAPSHOT_JOB);
+    }
+
+    @Test
+    void theOpenWindowAndTheAlertStreaksSurviveARestore() throws Exception {
+        writeProfile(1);
+        Map<String, String> settings = RESTORE_SETTINGS;
+        OperatorSubtaskState snapshot = halfAWindowAfterAnAlertingOne(JOB);
+        assertTheHalfWindowAndTheStreakGoOn(snapshot, JOB);
         try (var h = harness(settings, new org.apache.flink.api.common.JobID())) {
             h.setProcessingTime(NOW + 2);
             h.initializeState(snapshot);

@@ -8,6 +8,7 @@ import dev.marquee.data.event.Episode;
 import dev.marquee.data.event.ModelUpdate;
 import dev.marquee.data.event.RetrainOutcome;
 import dev.marquee.data.event.RetrainRequest;
+import dev.marquee.job.testing.StateSnapshots;
 import dev.marquee.model.ModelRegistry;
 import dev.marquee.model.ServingState;
 import java.nio.file.Path;
@@ -361,15 +362,49 @@ class RetrainTriggerFunctionTest {
      */
     @Test
     void aRestoreLongPastTheTimeoutReadsTheLateAnswerBeforeTheScheduleAsks() throws Exception {
-        TriggerRules withSchedule = rules(3, NO_LIMIT, NO_LIMIT, 3 * 60 * MINUTE, MINUTE);
-        OperatorSubtaskState snapshot;
-        String first;
-        try (var h = harness(withSchedule)) {
+        String[] first = new String[1];
+        OperatorSubtaskState snapshot = aRequestInFlight(first);
+        assertALateAnswerIsReadBeforeTheScheduleAsks(snapshot, first[0]);
+    }
+
+    private static final TriggerRules WITH_SCHEDULE = rules(3, NO_LIMIT, NO_LIMIT, 3 * 60 * MINUTE, MINUTE);
+    /** {@link #aRequestInFlight}'s state as commit b21c353's trigger saved it, and the id of its request in flight. */
+    private static final String TRIGGER_SNAPSHOT = "retrain-trigger-b21c353.snapshot";
+    private static final String TRIGGER_SNAPSHOT_REQUEST = "retrain-1-3-240000";
+
+    /** Today's state classes read what earlier code saved: a savepoint of a running trigger restores into this one. */
+    @Test
+    void aSnapshotSavedByEarlierCodeRestoresTheRequestInFlight() throws Exception {
+        OperatorSubtaskState snapshot = StateSnapshots.read(getClass(), TRIGGER_SNAPSHOT);
+        try (var h = harness(WITH_SCHEDULE, CARD_0_90, snapshot)) {
+            assertThat(function(h).gaugeValues()[2]).as("a request in flight").isEqualTo(1);
+        }
+        sequence = 3; // the reports that saved state had numbered 1 to 3
+        assertALateAnswerIsReadBeforeTheScheduleAsks(snapshot, TRIGGER_SNAPSHOT_REQUEST);
+    }
+
+    /** This code's snapshot, through a file as a savepoint is ({@link StateSnapshots#WRITE} keeps it for the next release). */
+    @Test
+    void thisCodesSnapshotWrittenToAFileRestoresTheRequestInFlight(@TempDir Path dir) throws Exception {
+        String[] id = new String[1];
+        Path file = StateSnapshots.write(aRequestInFlight(id), TRIGGER_SNAPSHOT, dir);
+        System.out.println("wrote " + file + ", request in flight " + id[0]);
+        sequence = 3;
+        assertALateAnswerIsReadBeforeTheScheduleAsks(StateSnapshots.read(file), id[0]);
+    }
+
+    /** An episode's three drifted windows asked for a retrain (its id in {@code id[0]}), not answered yet. */
+    private OperatorSubtaskState aRequestInFlight(String[] id) throws Exception {
+        try (var h = harness(WITH_SCHEDULE)) {
             Episode episode = openEpisode(7, 0);
             for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
-            first = ids(h).get(0);
-            snapshot = h.snapshot(1L, 0L);
+            id[0] = ids(h).get(0);
+            return h.snapshot(1L, 0L);
         }
+    }
+
+    private void assertALateAnswerIsReadBeforeTheScheduleAsks(OperatorSubtaskState snapshot, String first) throws Exception {
+        TriggerRules withSchedule = WITH_SCHEDULE;
         try (var h = harness(withSchedule, CARD_0_90, snapshot)) {
             h.setProcessingTime(5 * 60 * MINUTE); // the overdue timeout fires, and the schedule is due
             assertThat(ids(h)).as("nothing asked in the timeout's firing").isEmpty();
@@ -379,6 +414,7 @@ class RetrainTriggerFunctionTest {
             h.setProcessingTime(5 * 60 * MINUTE + 40 * MINUTE);
             Episode next = openEpisode(8, 5 * 60 * MINUTE + 30 * MINUTE);
             for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), next));
+            assertThat(function(h).gaugeValues()[0]).as("the new episode's windows were counted").isEqualTo(3);
             assertThat(ids(h)).as("version 2 waits in shadow: neither the schedule nor a new episode asks").isEmpty();
         }
     }
