@@ -330,7 +330,8 @@ public final class JobSettings implements Serializable {
         }
         if (!drift.enabled) {
             out.add(DriftSettings.ENABLED + " false: no drift reports, so neither drift nor online accuracy (labels.rmse)"
-                    + " is measured, and the retraining trigger's rules never fire on this job");
+                    + " is measured, and the retraining trigger's drift and RMSE rules never fire on this job (its"
+                    + " trigger.schedule-ms still does)");
         }
         String acks = kafkaProperties.get("acks");
         if (acks != null && (acks.trim().equals("0") || acks.trim().equals("1"))) {

@@ -204,8 +204,8 @@ public final class ScoringJobOptions {
 
     // Drift detection (docs/DRIFT.md)
     public static final ConfigOption<Boolean> DRIFT_ENABLED = key(DriftSettings.ENABLED).booleanType()
-            .defaultValue(DriftSettings.DEFAULT_ENABLED).withDescription("drift detection on or off (off: no drift reports, so no online accuracy and"
-                    + " nothing for the retraining trigger to act on)");
+            .defaultValue(DriftSettings.DEFAULT_ENABLED).withDescription("drift detection on or off (off: no drift reports, so no online accuracy, and the"
+                    + " retraining trigger's drift and RMSE rules never fire; its schedule still does)");
     public static final ConfigOption<Long> DRIFT_WINDOW_MS = key(DriftSettings.WINDOW_MS).longType()
             .defaultValue(DriftSettings.DEFAULT_WINDOW_MS).withDescription("window length (processing time); at least twice `drift.partial.interval-ms`, how often the"
                     + " subtasks send their counts (a shorter window would often come out empty, ending every alert streak)");
