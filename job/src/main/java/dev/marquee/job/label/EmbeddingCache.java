@@ -14,8 +14,12 @@ import org.slf4j.LoggerFactory;
  */
 final class EmbeddingCache {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddingCache.class);
-    /** The serving version and the one before it (labels of predictions made before a swap still arrive). */
-    private static final int VERSIONS = 2;
+    /**
+     * The serving version and the two before it: labels of predictions made before a swap arrive for up to
+     * labels.join-ttl-ms, and two swaps within it would otherwise cycle three versions through two places, loading
+     * (from the JVM's shared copy) on most labels.
+     */
+    private static final int VERSIONS = 3;
     private static final long RETRY_MS = 60_000;
 
     private final TitleEmbeddingSource source;
@@ -26,8 +30,10 @@ final class EmbeddingCache {
         }
     };
 
-    private long failedVersion = -1;
-    private long retryAtMs;
+    /** Versions whose embeddings failed to load, and when to try each again. */
+    private final Map<Long, Long> retryAtMs = new java.util.HashMap<>();
+    /** Versions this instance has logged a load of: a version evicted and loaded again is not logged again. */
+    private final java.util.Set<Long> logged = new java.util.HashSet<>();
 
     EmbeddingCache(TitleEmbeddingSource source) {
         this.source = source;
@@ -42,14 +48,17 @@ final class EmbeddingCache {
     TitleEmbeddings get(long version) {
         Optional<TitleEmbeddings> e = versions.get(version);
         if (e != null) return e.orElse(null);
-        if (version == failedVersion && System.currentTimeMillis() < retryAtMs) return null;
+        long now = System.currentTimeMillis();
+        Long retryAt = retryAtMs.get(version);
+        if (retryAt != null && now < retryAt) return null;
         e = load(version);
         if (e != null) {
+            retryAtMs.remove(version);
             versions.put(version, e);
             return e.orElse(null);
         }
-        failedVersion = version;
-        retryAtMs = System.currentTimeMillis() + RETRY_MS;
+        retryAtMs.values().removeIf(at -> at <= now); // bounded by the versions failing within a minute
+        retryAtMs.put(version, now + RETRY_MS);
         return null;
     }
 
@@ -58,7 +67,9 @@ final class EmbeddingCache {
         long start = System.nanoTime();
         try {
             Optional<TitleEmbeddings> e = source.load(version);
-            if (e.isPresent()) {
+            if (!logged.add(version)) {
+                LOG.debug("online adaptation: title embeddings of version {} loaded again", version);
+            } else if (e.isPresent()) {
                 LOG.info("online adaptation: title embeddings of version {}: {} titles, {} dimensions, in {} ms", version,
                         e.get().size(), e.get().dimensions(), (System.nanoTime() - start) / 1_000_000);
             } else {

@@ -1,6 +1,7 @@
 package dev.marquee.job.label;
 
 import dev.marquee.data.event.Rating;
+import dev.marquee.data.log.LogWindow;
 import dev.marquee.data.parse.ParserLimits;
 import dev.marquee.job.source.RawRecord;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -20,6 +21,8 @@ public final class ParseRatings extends RichFlatMapFunction<RawRecord, Rating> {
     private static final Logger LOG = LoggerFactory.getLogger(ParseRatings.class);
     private final ParserLimits limits;
     private transient Counter refused;
+    /** A line a minute at most: MarqueeLabelsRefused's runbook sends the reader to the latest one. */
+    private transient LogWindow refusedLog;
 
     /** With the request parser's default limits. */
     public ParseRatings() {
@@ -34,6 +37,7 @@ public final class ParseRatings extends RichFlatMapFunction<RawRecord, Rating> {
     @Override
     public void open(OpenContext context) {
         refused = getRuntimeContext().getMetricGroup().counter("labelsRefused");
+        refusedLog = new LogWindow(60_000);
     }
 
     @Override
@@ -59,7 +63,7 @@ public final class ParseRatings extends RichFlatMapFunction<RawRecord, Rating> {
             }
         }
         refused.inc();
-        if (refused.getCount() == 1 || refused.getCount() % 1_000 == 0) {
+        if (refusedLog.next() >= 0) {
             LOG.warn("Skipped {} bad label record(s) on {}; latest at partition {} offset {}: {}", refused.getCount(),
                     raw.topic, raw.partition, raw.offset, problem);
         }

@@ -4,6 +4,7 @@ import dev.marquee.data.event.DeadLetter;
 import dev.marquee.data.event.ErrorCode;
 import dev.marquee.data.event.ModelStatus;
 import dev.marquee.data.event.Reasons;
+import dev.marquee.data.log.LogWindow;
 import dev.marquee.data.event.ModelUpdate;
 import dev.marquee.data.event.Prediction;
 import dev.marquee.data.event.RatingRequest;
@@ -70,6 +71,8 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
     private transient volatile ServingModel shadow;
     /** The status of a shadow dropped on a batch, reported at the next hand-over; null when none waits. */
     private transient ModelStatus droppedShadow;
+    /** A line a minute at most for batches the serving version fails on (each row is dead-lettered and counted). */
+    private transient LogWindow batchFailures;
     private transient int subtask;
     private transient Counter oovUsers;
     private transient Counter oovTitles;
@@ -122,6 +125,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
     @Override
     public void open(StreamingRuntimeContext context, int maxBatchSize) throws Exception {
         warmRows = maxBatchSize;
+        batchFailures = new LogWindow(60_000);
         waiting = new java.util.ArrayDeque<>();
         failedAlone = new java.util.IdentityHashMap<>();
         subtask = context.getTaskInfo().getIndexOfThisSubtask();
@@ -332,9 +336,13 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
             if (!serving.answersProbe()) throw e;
             List<Prediction> out = new ArrayList<>(rows.size());
             isolate(rows, out);
-            LOG.warn("scoring slot {}: model {} version {} failed on a batch of {} and still answers its probe; the {} "
-                    + "request(s) it fails on alone go to the dead letters as {}: {}", subtask, modelName,
-                    serving.version, rows.size(), failedAlone.size(), ErrorCode.SCORING_FAILED, firstLine(e));
+            long unlogged = batchFailures.next(); // a version that fails on common rows fails most batches
+            if (unlogged >= 0) {
+                LOG.warn("scoring slot {}: model {} version {} failed on a batch of {} and still answers its probe; the {} "
+                        + "request(s) it fails on alone go to the dead letters as {}: {}{}", subtask, modelName,
+                        serving.version, rows.size(), failedAlone.size(), ErrorCode.SCORING_FAILED, firstLine(e),
+                        LogWindow.since(unlogged));
+            }
             return out;
         }
     }
@@ -711,6 +719,8 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
             pinNow = registryPin();
         } catch (IOException e) {
             pinNow = PIN_UNREAD;
+            LOG.warn("scoring slot {}: the pin of model {} could not be read again before version {} was handed over: "
+                    + "preparing it again ({})", subtask, modelName, update.version, e.toString());
         }
         if (pinNow != p.pin) {
             // pinned or unpinned while the update loaded (a rollback pins, then announces): prepare it again under the

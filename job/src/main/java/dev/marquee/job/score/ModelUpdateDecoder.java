@@ -3,6 +3,7 @@ package dev.marquee.job.score;
 import dev.marquee.data.event.ModelUpdate;
 import dev.marquee.data.json.EventCodec;
 import dev.marquee.data.json.EventCodecException;
+import dev.marquee.data.log.LogWindow;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -20,6 +21,7 @@ final class ModelUpdateDecoder {
 
     private final EventCodec<ModelUpdate> codec = EventCodec.of(ModelUpdate.class);
     private final AtomicLong unreadable = new AtomicLong();
+    private final LogWindow unreadableLog = new LogWindow(60_000);
     private final boolean reports;
 
     /** @param subtask the slot's index: slot 0 counts and logs the unreadable records */
@@ -39,7 +41,11 @@ final class ModelUpdateDecoder {
         } catch (RuntimeException e) { // EventCodecException included: anything on this topic may be garbage
             if (!reports) return null;
             unreadable.incrementAndGet();
-            LOG.warn("ignoring an unreadable record on model updates ({}): {}", where, e.getMessage());
+            long unlogged = unreadableLog.next(); // a producer pointed here by mistake writes at its own rate
+            if (unlogged >= 0) {
+                LOG.warn("ignoring an unreadable record on model updates ({}): {}{}", where, e.getMessage(),
+                        LogWindow.since(unlogged));
+            }
             return null;
         }
     }

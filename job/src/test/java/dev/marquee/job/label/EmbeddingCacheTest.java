@@ -13,7 +13,7 @@ class EmbeddingCacheTest {
             new float[][] {{1, 0}, {0, 1}}, new float[] {0, 0}, 4);
 
     @Test
-    void eachVersionIsLoadedOnceAndOnlyTheLastTwoAreKept() {
+    void eachVersionIsLoadedOnceAndOnlyTheLastThreeAreKept() {
         List<Long> loads = new ArrayList<>();
         EmbeddingCache cache = new EmbeddingCache(v -> {
             loads.add(v);
@@ -24,8 +24,25 @@ class EmbeddingCacheTest {
         assertThat(cache.get(3)).as("a version without embeddings").isNull();
         assertThat(cache.get(3)).isNull();
         assertThat(cache.get(2)).isSameAs(TABLE);
-        assertThat(cache.get(1)).as("evicted by 3 and 2, loaded again").isSameAs(TABLE);
-        assertThat(loads).containsExactly(1L, 3L, 2L, 1L);
+        assertThat(cache.get(1)).as("three versions held: two swaps within a label's wait load nothing").isSameAs(TABLE);
+        assertThat(cache.get(4)).isSameAs(TABLE);
+        assertThat(cache.get(3)).as("evicted by 2, 1 and 4, loaded again").isNull();
+        assertThat(loads).containsExactly(1L, 3L, 2L, 4L, 3L);
+    }
+
+    /** Two versions failing at once are each tried again a minute later, not on every label that alternates them. */
+    @Test
+    void eachFailingVersionWaitsItsOwnMinute() {
+        List<Long> loads = new ArrayList<>();
+        EmbeddingCache cache = new EmbeddingCache(v -> {
+            loads.add(v);
+            throw new IOException("registry unreachable");
+        });
+        for (int i = 0; i < 5; i++) {
+            assertThat(cache.get(1)).isNull();
+            assertThat(cache.get(2)).isNull();
+        }
+        assertThat(loads).containsExactly(1L, 2L);
     }
 
     @Test

@@ -74,6 +74,8 @@ final class ShadowLoop implements Runnable, AutoCloseable {
     private boolean labelsRefused;
     private boolean missingLogged;
     private long undecodable;
+    /** A line every 5 minutes at most, with the running count: a storm of garbage is seen, and not a line a record. */
+    private final dev.marquee.data.log.LogWindow undecodableLog = new dev.marquee.data.log.LogWindow(300_000);
 
     ShadowLoop(KafkaClients kafka, EventWriter writer, String labeledTopic, String statusTopic, String updatesTopic,
                ShadowPromoter promoter, Consumer<String> out) {
@@ -236,7 +238,11 @@ final class ShadowLoop implements Runnable, AutoCloseable {
                         promoter.accept(r.value() == null ? null : codec.decode(r.value()));
                     }
                 } catch (RuntimeException e) {
-                    if (undecodable++ == 0) out.accept("promoter: skipping undecodable records on " + r.topic() + ": " + e);
+                    undecodable++;
+                    if (undecodableLog.next() >= 0) {
+                        out.accept("promoter: skipping undecodable records on " + r.topic() + " (" + undecodable
+                                + " since the promoter started): " + e);
+                    }
                 }
             }
         } else if (stopped.await(POLL.toMillis(), TimeUnit.MILLISECONDS)) { // waiting for the topic to exist
