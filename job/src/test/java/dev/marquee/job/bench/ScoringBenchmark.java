@@ -86,6 +86,8 @@ public final class ScoringBenchmark {
     private static boolean latencyLabelsOn;
     /** The full job's settings in the latency runs, as they ran: reports name these, not the defaults. */
     private static JobSettings latencySettings;
+    /** The job's settings in the cold-start runs, as they ran. */
+    private static JobSettings coldStartSettings;
     /** Where {@link #rows()} found its rows, for the reports: generated rows are not comparable with MovieLens'. */
     private static String dataSource = "not read yet";
     /** Samples the job's CPU once the broker is up (null before). */
@@ -361,12 +363,10 @@ public final class ScoringBenchmark {
             if (i >= 0) results.add(rates);
         }
         StringBuilder sb = new StringBuilder();
-        String experiments = System.getProperty("bench.settings", "");
-        sb.append(String.format(Locale.ROOT, "Run %s on %s; Java %s; model: %s. Full job: the job's default settings%s, "
+        sb.append(String.format(Locale.ROOT, "Run %s on %s; Java %s; model: %s. Full job: the job's default settings, "
                         + "drift on, labels off, %s. Ceiling: the same settings, the job's Kafka source, "
                         + "parser and Kafka sinks, nothing else.%n%nCommand: `scripts/bench-scoring %s`%n%n",
                 LocalDate.now(), DriftBenchmark.machine(), System.getProperty("java.version"), model,
-                experiments.isBlank() ? "" : " with " + experiments,
                 settingsNote(ranWith),
                 String.join(" ", args)));
         sb.append("| run | full job records/s | ceiling records/s | shared span (s) | full job / ceiling | task-thread CPU "
@@ -503,7 +503,7 @@ public final class ScoringBenchmark {
                 })
                 .orElseGet(() -> {
                     dataSource = "generated MovieLens-like rows (MovieLens 100K not found: not comparable with runs on it)";
-                    log("MovieLens 100K not found (set MOVIELENS_DIR, or scripts/fetch-movielens): using generated rows");
+                    log("%s: using generated rows instead", MovieLensDir.testSkipMessage().replace("; skipping", ""));
                     return new SyntheticRatings(1).users(943).movies(1682).ratingsPerUser(100).generate().ratings();
                 });
     }
@@ -939,12 +939,13 @@ public final class ScoringBenchmark {
         ColdStart again = runToEnd(bootstrap, registry, records, "out-restart");
         log("restart in a warm JVM: first bucket at 90%% of the warm median: %s", again.secondAt90());
         return String.format(Locale.ROOT, "# Scoring job, cold start%n%nRun %s on %d cores, Java %s%s. Command: `scripts/bench-scoring %s`%n"
-                        + "Model: %s. The full job (default settings, drift on, labels off, at-least-once, parallelism 2) "
+                        + "Model: %s. The full job (default settings, drift on, labels off, %s, parallelism 2) "
                         + "on %,d preloaded requests.%n%n## The benchmark JVM's first job%n%nThe first output came %.1f s "
                         + "after submission.%n%n%s%n## The same job again in the same JVM (a restart on a TaskManager that "
                         + "ran it)%n%nThe first output came %.1f s after submission.%n%n%s%nSummary: cold JVM %s, "
                         + "restart %s.%n", LocalDate.now(), Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version"), aotCacheNote(), String.join(" ", args), model, records, cold.firstOutputSeconds(), cold.buckets().format(),
+                System.getProperty("java.version"), aotCacheNote(), String.join(" ", args), model,
+                settingsNote(coldStartSettings), records, cold.firstOutputSeconds(), cold.buckets().format(),
                 again.firstOutputSeconds(), again.buckets().format(), cold.secondAt90(), again.secondAt90());
     }
 
@@ -967,6 +968,7 @@ public final class ScoringBenchmark {
     private static ColdStart runToEnd(String bootstrap, ModelRegistry registry, int records, String output) throws Exception {
         createTopic(bootstrap, output, 2);
         JobSettings s = defaultSettings(bootstrap, registry, "requests", output);
+        coldStartSettings = s;
         createTopic(bootstrap, s.modelUpdatesTopic, 1);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         ScoringJob.configure(env, s);

@@ -148,6 +148,8 @@ class DriftWindowOperatorTest {
     private static final org.apache.flink.api.common.JobID SNAPSHOT_JOB = new org.apache.flink.api.common.JobID(46L, 1L);
     /** {@link #halfAWindowAfterAnAlertingOne} as commit b21c353's operator saved it. */
     private static final String DRIFT_WINDOW_SNAPSHOT = "drift-window-b21c353.snapshot";
+    /** This code's, under a name that copying it beside the older ones cannot mistake for theirs (TESTING.md). */
+    private static final String THIS_CODES_SNAPSHOT = "drift-window-current.snapshot";
 
     /** One window of unseen users (its alert streak at 1), then half of the next: the state a restore must bring back. */
     private OperatorSubtaskState halfAWindowAfterAnAlertingOne(org.apache.flink.api.common.JobID job) throws Exception {
@@ -166,8 +168,8 @@ class DriftWindowOperatorTest {
     }
 
     /** What {@link #halfAWindowAfterAnAlertingOne} left, restored into the same job: the window and streak go on. */
-    private void assertTheHalfWindowAndTheStreakGoOn(OperatorSubtaskState snapshot, org.apache.flink.api.common.JobID job)
-            throws Exception {
+    private List<DriftReport> assertTheHalfWindowAndTheStreakGoOn(OperatorSubtaskState snapshot,
+            org.apache.flink.api.common.JobID job) throws Exception {
         try (var h = harness(RESTORE_SETTINGS, job)) {
             h.setProcessingTime(NOW + 1);
             h.initializeState(snapshot);
@@ -176,6 +178,7 @@ class DriftWindowOperatorTest {
             h.processElement(new StreamRecord<>(stationary(500, 1, true)));
             DriftReport r = single(h);
             assertThat(r.records).as("the restored half window plus the new half").isEqualTo(1_000);
+            assertThat(r.windowStartMs).as("the window's start as saved").isEqualTo(NOW);
             assertThat(r.scoredCount).isEqualTo(1_000);
             assertThat(r.sequence).isEqualTo(2);
             assertThat(r.runStartedAtMs).as("a failover keeps the numbering's start").isEqualTo(NOW);
@@ -184,6 +187,22 @@ class DriftWindowOperatorTest {
             h.processElement(new StreamRecord<>(requests(1_000)));
             h.processElement(new StreamRecord<>(stationary(1_000, 1, true)));
             assertThat(reports(h)).hasSize(2).last().satisfies(next -> assertThat(next.afterFailover).isFalse());
+            return reports(h);
+        }
+    }
+
+    /** The window's state as {@code snapshot} restores it, before any input. */
+    private List<DriftWindowState> stateOf(OperatorSubtaskState snapshot) throws Exception {
+        try (var h = harness(RESTORE_SETTINGS, SNAPSHOT_JOB)) {
+            h.setProcessingTime(NOW + 1);
+            h.initializeState(snapshot);
+            h.open();
+            List<DriftWindowState> state = new java.util.ArrayList<>();
+            h.getOperator().getOperatorStateBackend().getListState(new org.apache.flink.api.common.state.ListStateDescriptor<>(
+                    "drift-window", org.apache.flink.api.common.typeinfo.TypeInformation.of(DriftWindowState.class)))
+                    .get().forEach(state::add);
+            assertThat(state).as("the saved window").isNotEmpty();
+            return state;
         }
     }
 
@@ -191,14 +210,21 @@ class DriftWindowOperatorTest {
     @Test
     void aSnapshotSavedByEarlierCodeRestoresTheOpenWindowAndTheStreak() throws Exception {
         writeProfile(1);
-        assertTheHalfWindowAndTheStreakGoOn(StateSnapshots.read(getClass(), DRIFT_WINDOW_SNAPSHOT), SNAPSHOT_JOB);
+        List<DriftReport> restored = assertTheHalfWindowAndTheStreakGoOn(StateSnapshots.read(getClass(), DRIFT_WINDOW_SNAPSHOT),
+                SNAPSHOT_JOB);
+        List<DriftReport> today = assertTheHalfWindowAndTheStreakGoOn(halfAWindowAfterAnAlertingOne(SNAPSHOT_JOB), SNAPSHOT_JOB);
+        assertThat(stateOf(StateSnapshots.read(getClass(), DRIFT_WINDOW_SNAPSHOT)))
+                .as("every field saved comes back (a renamed one would restore as its default)")
+                .usingRecursiveFieldByFieldElementComparator().isEqualTo(stateOf(halfAWindowAfterAnAlertingOne(SNAPSHOT_JOB)));
+        assertThat(restored).as("every saved count comes back (a renamed field would restore as its default)")
+                .usingRecursiveFieldByFieldElementComparator().isEqualTo(today);
     }
 
     /** This code's snapshot, through a file as a savepoint is ({@link StateSnapshots#WRITE} keeps it for the next release). */
     @Test
     void thisCodesSnapshotWrittenToAFileRestoresTheOpenWindowAndTheStreak(@TempDir Path dir) throws Exception {
         writeProfile(1);
-        Path file = StateSnapshots.write(halfAWindowAfterAnAlertingOne(SNAPSHOT_JOB), DRIFT_WINDOW_SNAPSHOT, dir);
+        Path file = StateSnapshots.write(halfAWindowAfterAnAlertingOne(SNAPSHOT_JOB), THIS_CODES_SNAPSHOT, dir);
         assertTheHalfWindowAndTheStreakGoOn(StateSnapshots.read(file), SNAPSHOT_JOB);
     }
 

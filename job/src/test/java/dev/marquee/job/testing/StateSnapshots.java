@@ -10,12 +10,14 @@ import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 /**
  * Operator snapshots written by earlier code, kept as test resources, so that a change to a state class that a
  * savepoint of a running job could not restore (a class moved or renamed, a field renamed, a type changed) fails a
- * test instead of the upgrade. Each stateful operator's test restores its snapshot and checks what came back.
+ * test instead of the upgrade. The join's, the drift window's and the trigger's tests restore theirs and compare the
+ * state that came back, field by field, with what today's code saves in the same scenario.
  *
- * <p>Each test also writes this code's snapshot to a file and restores it from there. To keep the snapshots of a
- * release: {@code mvn -pl job test -Dtest='JoinStateSnapshotTest,DriftWindowOperatorTest,RetrainTriggerFunctionTest'
- * -Dmarquee.write-state-snapshots=DIR}, then copy DIR's files beside the older ones in
- * {@code job/src/test/resources/dev/marquee/job/<package>/} and add a test for each (docs/TESTING.md).
+ * <p>Each test also writes this code's snapshot ({@code *-current.snapshot}) to a file and restores it from there.
+ * To keep the snapshots of a release: {@code mvn -pl job test
+ * -Dtest='JoinStateSnapshotTest,DriftWindowOperatorTest,RetrainTriggerFunctionTest' -Dmarquee.write-state-snapshots=DIR},
+ * then copy DIR's files beside the older ones in {@code job/src/test/resources/dev/marquee/job/<package>/}, renamed
+ * with the commit, and add a test for each (docs/TESTING.md).
  */
 public final class StateSnapshots {
     /** The system property naming the folder this code's snapshots are written to; a temporary one without it. */

@@ -14,9 +14,12 @@ import dev.marquee.model.ServingState;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalDouble;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -371,6 +374,17 @@ class RetrainTriggerFunctionTest {
     /** {@link #aRequestInFlight}'s state as commit b21c353's trigger saved it, and the id of its request in flight. */
     private static final String TRIGGER_SNAPSHOT = "retrain-trigger-b21c353.snapshot";
     private static final String TRIGGER_SNAPSHOT_REQUEST = "retrain-1-3-240000";
+    /** This code's, under a name that copying it beside the older ones cannot mistake for theirs (TESTING.md). */
+    private static final String THIS_CODES_SNAPSHOT = "retrain-trigger-current.snapshot";
+
+    /** The model's trigger state as {@code snapshot} restores it, before any input or timer. */
+    private static TriggerState restoredState(OperatorSubtaskState snapshot) throws Exception {
+        try (var h = harness(WITH_SCHEDULE, CARD_0_90, snapshot)) {
+            h.getOperator().setCurrentKey(MODEL);
+            return h.getOperator().getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE,
+                    VoidNamespaceSerializer.INSTANCE, new ValueStateDescriptor<>("retrain-trigger", TriggerState.class)).value();
+        }
+    }
 
     /** Today's state classes read what earlier code saved: a savepoint of a running trigger restores into this one. */
     @Test
@@ -379,6 +393,10 @@ class RetrainTriggerFunctionTest {
         try (var h = harness(WITH_SCHEDULE, CARD_0_90, snapshot)) {
             assertThat(function(h).gaugeValues()[2]).as("a request in flight").isEqualTo(1);
         }
+        TriggerState today = restoredState(aRequestInFlight(new String[1]));
+        assertThat(today.inFlightRequestId).isEqualTo(TRIGGER_SNAPSHOT_REQUEST);
+        assertThat(restoredState(snapshot)).as("every field saved comes back (a renamed one would restore as its default)")
+                .usingRecursiveComparison().isEqualTo(today);
         sequence = 3; // the reports that saved state had numbered 1 to 3
         assertALateAnswerIsReadBeforeTheScheduleAsks(snapshot, TRIGGER_SNAPSHOT_REQUEST);
     }
@@ -387,7 +405,7 @@ class RetrainTriggerFunctionTest {
     @Test
     void thisCodesSnapshotWrittenToAFileRestoresTheRequestInFlight(@TempDir Path dir) throws Exception {
         String[] id = new String[1];
-        Path file = StateSnapshots.write(aRequestInFlight(id), TRIGGER_SNAPSHOT, dir);
+        Path file = StateSnapshots.write(aRequestInFlight(id), THIS_CODES_SNAPSHOT, dir);
         System.out.println("wrote " + file + ", request in flight " + id[0]);
         sequence = 3;
         assertALateAnswerIsReadBeforeTheScheduleAsks(StateSnapshots.read(file), id[0]);
