@@ -85,6 +85,55 @@ public final class DurableFiles {
         }
     }
 
+    /**
+     * Creates {@code file}, empty, readable by all and writable by its group, in one step where the file system has
+     * hard links (a file made and then chmodded would keep the umask's mode for good if the process died between the
+     * two); nothing when it exists.
+     */
+    public static void createGroupWritableFile(Path file) throws IOException {
+        if (Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        boolean posix = Files.getFileAttributeView(file.getParent(), PosixFileAttributeView.class) != null;
+        if (posix) {
+            Path temp = Files.createTempFile(file.getParent(), ".tmp-" + file.getFileName(), "");
+            try {
+                Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-r--"));
+                Files.createLink(file, temp);
+                return;
+            } catch (java.nio.file.FileAlreadyExistsException another) {
+                return; // another process was first
+            } catch (UnsupportedOperationException | java.nio.file.FileSystemException noHardLinks) {
+                // below: created, then opened up
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        }
+        try {
+            Files.createFile(file);
+        } catch (java.nio.file.FileAlreadyExistsException another) {
+            return;
+        }
+        if (posix) Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-r--"));
+    }
+
+    /** Whether {@code dir}'s group may write it (false where the file system has no POSIX modes). */
+    public static boolean groupWritable(Path dir) throws IOException {
+        if (Files.getFileAttributeView(dir, PosixFileAttributeView.class) == null) return false;
+        return Files.getPosixFilePermissions(dir).contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE);
+    }
+
+    /**
+     * Adds the group's write permission to every folder under {@code root}, {@code root} included: in a registry
+     * its group shares (the trainer and operators as different users), another member's retention must be able to
+     * delete a version this user published, and deleting takes write permission on each folder in it.
+     */
+    public static void groupWritableFoldersTree(Path root) throws IOException {
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.toList()) {
+                if (!Files.isSymbolicLink(p) && Files.isDirectory(p)) addModeBits(p, 0070);
+            }
+        }
+    }
+
     /** chmod to the current mode plus {@code bits} (special bits such as setgid kept); nothing where it cannot. */
     private static void addModeBits(Path path, int bits) throws IOException {
         if (Files.getFileAttributeView(path, PosixFileAttributeView.class) == null) return;

@@ -139,6 +139,7 @@ public final class ModelRegistry {
             // every file the writer made (the graph, variables, assets, copies of an import's files) with the writer's
             // umask or the source's mode: a scoring job or TF Serving running as another user must read them all
             DurableFiles.readableByAllTree(temp);
+            if (DurableFiles.groupWritable(modelDir)) DurableFiles.groupWritableFoldersTree(temp);
             DurableFiles.syncTree(temp);
             return locked(name, () -> {
                 long next = highestKnown(name) + 1;
@@ -519,11 +520,15 @@ public final class ModelRegistry {
             throw new IllegalArgumentException("keep must be at least 1, got " + keep);
         }
         if (!Files.isDirectory(modelDir(name))) return List.of();
-        return locked(name, () -> retainLocked(name, keep));
+        List<Long> deleted = locked(name, () -> retainLocked(name, keep));
+        // outside the lock: deleting version trees on a network volume takes long, and a promote or the promoter's
+        // round must not wait for it (a sweep racing another's skips what it cannot delete; the next round finishes)
+        sweepHalfDeleted(name);
+        return deleted;
     }
 
+    /** Renames the versions to delete aside (each gone from the registry in one step); the sweep deletes them. */
     private List<Long> retainLocked(String name, int keep) throws IOException {
-        sweepHalfDeleted(name);
         List<Long> versions = versions(name);
         OptionalLong pin = pinned(name);
         ServingState state = state(name);
@@ -533,15 +538,11 @@ public final class ModelRegistry {
             if ((pin.isPresent() && pin.getAsLong() == v) || v == state.serving || v == state.shadow) {
                 continue;
             }
-            // Rename aside first so the version disappears in one step, then delete.
-            Path aside = modelDir(name).resolve(TEMP_PREFIX + "deleting-" + v);
+            // Renamed aside, so the version disappears in one step; unique, so one an earlier round could not delete
+            // does not stand in the way
+            Path aside = modelDir(name).resolve(TEMP_PREFIX + "deleting-" + v + "-" + System.nanoTime());
             Files.move(versionDir(name, v), aside, StandardCopyOption.ATOMIC_MOVE);
-            deleted.add(v); // no longer a version; what is left on disk the next round sweeps
-            try {
-                Folders.deleteRecursively(aside);
-            } catch (IOException e) {
-                // swept next round (sweepHalfDeleted)
-            }
+            deleted.add(v); // no longer a version; the sweep after the lock deletes it
         }
         try {
             forgetHeldVersionsGone(name, state);
@@ -578,6 +579,22 @@ public final class ModelRegistry {
         gone.sort(null);
         for (long v : gone.subList(0, gone.size() - HELD_OF_DELETED_KEPT)) state.held.remove(v);
         writeState(name, state);
+    }
+
+    /**
+     * Versions retention took out of the registry (renamed aside) but could not delete yet: each round tries again.
+     * One that stays is usually another user's version in a registry whose folders are not group-writable.
+     */
+    public List<Path> versionsNotYetDeleted(String name) throws IOException {
+        Path dir = modelDir(name);
+        if (!Files.isDirectory(dir)) return List.of();
+        List<Path> left = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir,
+                p -> p.getFileName().toString().startsWith(TEMP_PREFIX + "deleting-"))) {
+            for (Path p : entries) left.add(p);
+        }
+        left.sort(null);
+        return left;
     }
 
     /** Deletes hidden directories left by publishes that were killed midway; returns how many. */

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,5 +25,20 @@ class DurableFilesTest {
             System.setProperty("user.name", name);
         }
         assertThat(DurableFiles.ownedByThisUser(dir.resolve("absent"))).isFalse();
+    }
+
+    /** The registry's lock files: writable by their group from their first moment, whatever the umask, never remade. */
+    @Test
+    void aLockFileIsGroupWritableFromItsFirstMomentAndNothingElseIsLeft() throws Exception {
+        Path file = dir.resolve(".lock");
+        DurableFiles.createGroupWritableFile(file);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-rw-r--");
+        try (Stream<Path> entries = Files.list(dir)) {
+            assertThat(entries).as("no temporary file left").containsExactly(file);
+        }
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        DurableFiles.createGroupWritableFile(file);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).as("an existing one left as it is")
+                .isEqualTo("rw-------");
     }
 }

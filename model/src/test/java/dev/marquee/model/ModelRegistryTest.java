@@ -469,6 +469,28 @@ class ModelRegistryTest {
         for (Path d : List.of(shared.getParent(), shared)) {
             assertThat(Integer.toOctalString((Integer) Files.getAttribute(d, "unix:mode") & 07777)).as("%s", d).isEqualTo("2770");
         }
+        // and its versions' folders are its group's to write too: another member's retention deletes them
+        Path published = shared.resolve("1");
+        try (var walk = Files.walk(published)) {
+            for (Path p : walk.filter(Files::isDirectory).toList()) {
+                assertThat(Files.getPosixFilePermissions(p)).as("%s", p)
+                        .contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE);
+            }
+        }
+    }
+
+    /** A version retention renamed aside and could not delete is listed, so the commands can say so. */
+    @Test
+    void aRetiredVersionNotYetDeletedIsListed() throws Exception {
+        ModelRegistry registry = new ModelRegistry(base);
+        for (int i = 0; i < 3; i++) registry.publish("movies", ModelRegistryTest::fakeModel);
+        registry.serve("movies", 3, "test");
+        assertThat(registry.versionsNotYetDeleted("movies")).isEmpty();
+        Path stuck = base.resolve("movies/.publishing-deleting-1");
+        Files.createDirectories(stuck.resolve("variables"));
+        assertThat(registry.versionsNotYetDeleted("movies")).containsExactly(stuck);
+        assertThat(registry.retain("movies", 2)).containsExactly(1L);
+        assertThat(registry.versionsNotYetDeleted("movies")).as("swept, then version 1 deleted").isEmpty();
     }
 
     /**

@@ -86,6 +86,12 @@ public final class ModelsCommand extends ConsoleCommand {
             List<Long> deleted = r.registry.retain(r.name, keep);
             console.out().println(deleted.isEmpty() ? "models: nothing to delete"
                     : "models: deleted versions " + deleted);
+            List<java.nio.file.Path> left = r.registry.versionsNotYetDeleted(r.name);
+            if (!left.isEmpty()) {
+                console.err().println("models: warning: " + left.size() + " retired version folder(s) could not be deleted: "
+                        + left + " (another user's? the registry's folders must be writable by its group:"
+                        + " docs/OPERATIONS.md)");
+            }
         }
         list(r, console);
         return 0;

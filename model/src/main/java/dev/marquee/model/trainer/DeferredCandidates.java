@@ -160,12 +160,12 @@ final class DeferredCandidates {
     /**
      * The outcome of a candidate whose publish a stopped worker did not finish (its report is gone and a version's
      * card names its request: PUBLISHED, not a retirement of a candidate that cannot be judged); null for any other
-     * folder. Only a folder named exactly by its request id is recognised (a suffixed or sanitised one is not).
+     * folder. Its request is the one its gate report names (else, the report gone too, its folder's name).
      */
     private RetrainOutcome publishedBefore(Path dir) throws IOException {
         if (complete(dir)) return null; // its files are all here
         java.util.Optional<RetrainOutcome> before = new AnsweredRequests(settings.registry(), settings.modelName())
-                .find(dir.getFileName().toString());
+                .find(requestIdOf(dir));
         if (before.isPresent() && RetrainOutcome.PUBLISHED.equals(before.get().outcome)) return before.get();
         restoreFromInterruptedPublish(dir);
         return null;
@@ -177,7 +177,7 @@ final class DeferredCandidates {
      * be judged again, rather than be retired as one that cannot be judged.
      */
     private void restoreFromInterruptedPublish(Path dir) throws IOException {
-        String requestId = dir.getFileName().toString();
+        String requestId = requestIdOf(dir);
         Path modelDir = settings.registry().modelDir(settings.modelName());
         if (!Files.isDirectory(modelDir)) return;
         try (java.util.stream.Stream<Path> entries = Files.list(modelDir)) {
@@ -199,6 +199,20 @@ final class DeferredCandidates {
                 return;
             }
         }
+    }
+
+    /**
+     * The request a deferred candidate's folder is for: the id its gate report names, which a publish never moves (a
+     * folder's name is the id made safe for a file name, and suffixed when taken), else the folder's name.
+     */
+    static String requestIdOf(Path dir) {
+        try {
+            String id = GateReport.read(dir).path("request_id").asText(null);
+            if (id != null && !id.isEmpty()) return id;
+        } catch (IOException | RuntimeException noReport) {
+            // gone or garbled: the folder's name is all there is
+        }
+        return dir.getFileName().toString();
     }
 
     /** Whether a deferred candidate's folder holds its model and card (a publish cut short moved some away). */

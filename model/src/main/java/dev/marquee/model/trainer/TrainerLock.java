@@ -5,12 +5,8 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * One trainer per model of a registry, held for the worker's life ({@value #FILE_NAME} in the model's folder; the
@@ -34,14 +30,8 @@ final class TrainerLock implements AutoCloseable {
      */
     static TrainerLock acquire(Path modelDir, String what) throws IOException {
         Path file = modelDir.resolve(FILE_NAME);
-        try {
-            Files.createFile(file);
-            if (Files.getFileAttributeView(file, PosixFileAttributeView.class) != null) {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-r--"));
-            }
-        } catch (FileAlreadyExistsException e) {
-            // taken before, by this or another trainer: the file lock says whether it still runs
-        }
+        // exists when taken before, by this or another trainer: the file lock says whether it still runs
+        dev.marquee.model.DurableFiles.createGroupWritableFile(file);
         FileChannel channel;
         try {
             channel = FileChannel.open(file, StandardOpenOption.WRITE);

@@ -330,6 +330,11 @@ final class TrainerWorker implements AutoCloseable {
             if (!deleted.isEmpty()) {
                 out.accept("trainer: deleted versions " + deleted + " (trainer.keep-versions " + settings.keepVersions() + ")");
             }
+            List<java.nio.file.Path> left = settings.registry().versionsNotYetDeleted(settings.modelName());
+            if (!left.isEmpty()) {
+                out.accept("trainer: warning: " + left.size() + " retired version folder(s) could not be deleted: " + left
+                        + " (another user's? the registry's folders must be writable by its group: docs/OPERATIONS.md)");
+            }
         } catch (IOException | RuntimeException e) {
             out.accept("trainer: old versions not deleted (" + e + "); tried again after the next request");
         }

@@ -622,11 +622,22 @@ class RetrainerGateTest {
      */
     @Test
     void aDeferredCandidateCaughtInAnInterruptedPublishIsMovedBackAndJudged() throws Exception {
+        candidateCaughtInAnInterruptedPublishIsMovedBackAndJudged("r-cut");
+    }
+
+    /** The same, for a request whose id is not a folder name as it is (its folder is named by the id made safe). */
+    @Test
+    void aDeferredCandidateWhoseFolderIsNotNamedAsItsRequestIsMovedBackToo() throws Exception {
+        candidateCaughtInAnInterruptedPublishIsMovedBackAndJudged("drift episode 7/r:1");
+    }
+
+    private void candidateCaughtInAnInterruptedPublishIsMovedBackAndJudged(String requestId) throws Exception {
         TrainerSettings settings = settings();
         Retrainer retrainer = retrainer(settings);
-        RetrainOutcome deferredOutcome = retrainer.handle(request("r-cut"), LabelReader.Labels.of(splitVerdictLabels(false))).outcome();
+        RetrainOutcome deferredOutcome = retrainer.handle(request(requestId), LabelReader.Labels.of(splitVerdictLabels(false))).outcome();
         assertThat(deferredOutcome.outcome).as(log.toString()).isEqualTo(RetrainOutcome.DEFERRED);
         Path candidate = Path.of(deferredOutcome.deferredLocation);
+        if (!requestId.equals("r-cut")) assertThat(candidate.getFileName().toString()).isNotEqualTo(requestId);
         Path temp = Files.createDirectory(registry().modelDir("marquee").resolve(ModelRegistry.TEMP_FOLDER_PREFIX + "cut"));
         try (Stream<Path> files = Files.list(candidate)) {
             for (Path p : files.toList()) {
