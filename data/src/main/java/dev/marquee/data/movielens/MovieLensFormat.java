@@ -191,6 +191,8 @@ public final class MovieLensFormat {
             long n = 0;
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 n++;
+                // a copy re-encoded to UTF-8 by an editor that marks it so: the mark is not part of the first id
+                if (n == 1 && line.startsWith("\uFEFF")) line = line.substring(1);
                 if (!line.isEmpty()) {
                     handler.accept(line, n);
                 }

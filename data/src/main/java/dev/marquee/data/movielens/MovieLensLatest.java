@@ -61,6 +61,10 @@ public final class MovieLensLatest {
         Path ratings;
         if (Files.isDirectory(abs) && Files.isRegularFile(abs.resolve(RATINGS))) {
             ratings = abs.resolve(RATINGS);
+            if (!hasRatingsHeader(ratings) && RatingsFile.hasOwnHeader(ratings)) {
+                throw new DataFileException(ratings.toString(), 1, "a ratings file of user_id, movie_title, rating and"
+                        + " timestamp, not MovieLens' ml-latest format (userId, movieId): give the file itself, not its folder");
+            }
         } else if (Files.isRegularFile(abs) && hasRatingsHeader(abs)) {
             ratings = abs;
         } else {
@@ -220,7 +224,7 @@ public final class MovieLensLatest {
                 sink.accept(new Rating(user, movie.title(), rating, timestamp));
             }
         } catch (CharacterCodingException e) {
-            throw new DataFileException(source, 0, "not valid UTF-8 text", e);
+            throw new DataFileException(source, 0, "not valid UTF-8 text (a file saved as Windows-1252 or Latin-1, as spreadsheets do? convert it: iconv -f windows-1252 -t utf-8)", e);
         } catch (IOException e) {
             throw new DataFileException(source, 0, "cannot read: " + e, e);
         }
@@ -347,7 +351,7 @@ public final class MovieLensLatest {
                 }
             }
         } catch (CharacterCodingException e) {
-            throw new DataFileException(source, 0, "not valid UTF-8 text", e);
+            throw new DataFileException(source, 0, "not valid UTF-8 text (a file saved as Windows-1252 or Latin-1, as spreadsheets do? convert it: iconv -f windows-1252 -t utf-8)", e);
         } catch (IOException e) {
             throw new DataFileException(source, 0, "cannot read: " + e, e);
         }

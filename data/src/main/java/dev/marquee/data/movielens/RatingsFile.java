@@ -42,7 +42,7 @@ import java.util.function.Consumer;
  * <p>The format follows the extension ({@code .csv}; {@code .jsonl}, {@code .ndjson}, {@code .json}); for
  * other names the content decides: JSON if it starts with '{' or '['. A bad row stops the read with a
  * {@link DataFileException} naming the file and line. {@code user_id} may be a JSON number (it becomes its
- * text), {@code rating} any finite number, {@code timestamp} an integer (seconds since the epoch).
+ * text), {@code rating} a number from 0.5 to 5.5, {@code timestamp} an integer (seconds since the epoch).
  */
 public final class RatingsFile {
     public enum Format { CSV, JSON_LINES }
@@ -56,6 +56,7 @@ public final class RatingsFile {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final ObjectReader LINE_READER =
             MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                    .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION) // as labels are: never the last key silently
                     .without(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
     /** An array's elements read as the lines are: a timestamp's fraction exactly. */
     private static final ObjectReader ELEMENT_READER = MAPPER.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -85,10 +86,14 @@ public final class RatingsFile {
 
     public static void forEach(Path file, Format format, Consumer<Rating> sink) {
         refuseCompressed(file);
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        java.io.LineNumberReader counted = null;
+        try (java.io.LineNumberReader in = new java.io.LineNumberReader(Files.newBufferedReader(file, StandardCharsets.UTF_8))) {
+            counted = in;
             read(in, format, file.toString(), sink);
         } catch (CharacterCodingException e) {
-            throw new DataFileException(file.toString(), 0, "not valid UTF-8 text", e);
+            // decoded ahead of the lines read, in blocks of a few thousand characters: the bad byte is after this line
+            throw new DataFileException(file.toString(), counted == null ? 0 : counted.getLineNumber(),
+                    "not valid UTF-8 text after this line " + hint().substring(1), e);
         } catch (IOException e) {
             throw new DataFileException(file.toString(), 0, "cannot read: " + e, e);
         }
@@ -100,6 +105,22 @@ public final class RatingsFile {
             readCsv(in, source, sink);
         } else {
             readJson(in, source, sink);
+        }
+    }
+
+    private static String hint() {
+        return " (a file saved as Windows-1252 or Latin-1, as spreadsheets do? convert it: iconv -f windows-1252 -t utf-8)";
+    }
+
+    /** Whether {@code file} is a CSV whose header names this reader's columns (user_id, movie_title, ...). */
+    static boolean hasOwnHeader(Path file) {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String header = in.readLine();
+            if (header == null) return false;
+            String h = header.replace("\uFEFF", "").replace("\"", "").toLowerCase(Locale.ROOT);
+            return java.util.Arrays.stream(h.split(",")).map(String::trim).toList().containsAll(List.of(USER_ID, MOVIE_TITLE));
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -307,6 +328,7 @@ public final class RatingsFile {
 
     private static void readJsonLines(BufferedReader in, String source, long firstLine, Consumer<Rating> sink)
             throws IOException {
+        Strings shared = new Strings();
         long n = firstLine - 1;
         for (String text = in.readLine(); text != null; text = in.readLine()) {
             n++;
@@ -321,13 +343,15 @@ public final class RatingsFile {
             } catch (NumberFormatException e) { // an exponent beyond BigDecimal's (1e2147483648)
                 throw new DataFileException(source, n, "not valid JSON: a number out of range (" + e.getMessage() + ")");
             }
-            sink.accept(fromJson(node, source, n));
+            sink.accept(fromJson(node, source, n, shared));
         }
     }
 
     private static void readJsonArray(Reader in, String source, long firstLine, Consumer<Rating> sink)
             throws IOException {
+        Strings shared = new Strings();
         try (JsonParser p = JSON.createParser(in)) {
+            p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION); // a key twice in an element: refused, as in a line
             p.nextToken(); // START_ARRAY
             for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
                 long line = firstLine - 1 + p.currentTokenLocation().getLineNr();
@@ -340,7 +364,7 @@ public final class RatingsFile {
                 } catch (NumberFormatException e) {
                     throw new DataFileException(source, line, "not valid JSON: a number out of range (" + e.getMessage() + ")");
                 }
-                sink.accept(fromJson(node, source, line));
+                sink.accept(fromJson(node, source, line, shared));
             }
             // two arrays one after the other (`cat a.json b.json`): the second would be lost without a word
             if (p.nextToken() != null) {
@@ -353,7 +377,7 @@ public final class RatingsFile {
         }
     }
 
-    private static Rating fromJson(JsonNode node, String source, long line) {
+    private static Rating fromJson(JsonNode node, String source, long line, Strings shared) {
         if (node == null || !node.isObject()) {
             throw new DataFileException(source, line, "expected a JSON object with " + String.join(", ", COLUMNS));
         }
@@ -391,7 +415,8 @@ public final class RatingsFile {
             throw new DataFileException(source, line,
                     TIMESTAMP + " must be an integer (seconds since the epoch), got " + time);
         }
-        return new Rating(userId, text(title.textValue(), MOVIE_TITLE, source, line), value, timestamp);
+        return new Rating(shared.user(userId), shared.title(text(title.textValue(), MOVIE_TITLE, source, line)), value,
+                timestamp);
     }
 
     private static JsonNode field(JsonNode node, String name, String source, long line) {

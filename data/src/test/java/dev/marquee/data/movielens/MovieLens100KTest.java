@@ -62,6 +62,14 @@ class MovieLens100KTest {
         assertThat(movieLens().movies().get(2).title()).isEqualTo("Chasing Amy (1997)");
     }
 
+    /** An editor's UTF-8 copy starts with a byte-order mark: not part of the first movie's id. */
+    @Test
+    void aUtf8CopyWithAByteOrderMarkIsRead() throws IOException {
+        String iso = new String(Files.readAllBytes(dir.resolve("u.item")), StandardCharsets.ISO_8859_1);
+        Files.write(dir.resolve("u.item"), ("\uFEFF" + iso).getBytes(StandardCharsets.UTF_8));
+        assertThat(movieLens().movies().get(1).title()).isEqualTo("Mis\u00e9rables, Les (1995)");
+    }
+
     @Test
     void moviesCarryDateYearAndGenres() {
         Movie movie = movieLens().movies().get(2);

@@ -90,6 +90,16 @@ class MovieLensLatestTest {
         assertThat(MovieLensLatest.detect(dir.resolve("nowhere"))).isEmpty();
     }
 
+    /** A folder holding a ratings.csv of this project's own columns: told to give the file, not "movies.csv is missing". */
+    @Test
+    void aFolderWithAGenericRatingsCsvIsToldToGiveTheFile() throws IOException {
+        Path ratings = write("generic/ratings.csv", "user_id,movie_title,rating,timestamp\n587,Heat (1995),4,892870992\n");
+        assertThatThrownBy(() -> MovieLensLatest.detect(ratings.getParent())).isInstanceOf(DataFileException.class)
+                .hasMessageStartingWith(ratings + ", line 1: a ratings file of user_id, movie_title")
+                .hasMessageContaining("give the file itself");
+        assertThat(MovieLensLatest.detect(ratings)).as("the file itself is not ml-latest either: the generic reader's").isEmpty();
+    }
+
     @Test
     void missingMoviesCsvIsOneLine() throws IOException {
         Path ratings = write("ratings.csv", RATINGS);

@@ -192,7 +192,37 @@ class RatingsFileTest {
     void invalidUtf8IsReported() throws IOException {
         Path file = dir.resolve("latin1.csv");
         Files.write(file, "user_id,movie_title,rating,timestamp\n1,Mis\u00e9rables,1,1\n".getBytes(StandardCharsets.ISO_8859_1));
-        assertThatThrownBy(() -> RatingsFile.read(file)).isInstanceOf(DataFileException.class).hasMessageContaining("not valid UTF-8");
+        assertThatThrownBy(() -> RatingsFile.read(file)).isInstanceOf(DataFileException.class).hasMessageContaining("not valid UTF-8")
+                .hasMessageContaining("iconv -f windows-1252 -t utf-8");
+        // far into a file: the message names a line it comes after, not line 0
+        StringBuilder rows = new StringBuilder("user_id,movie_title,rating,timestamp\n");
+        for (int i = 0; i < 5_000; i++) rows.append(i).append(",Heat (1995),4,892870992\n");
+        rows.append("1,Mis\u00e9rables,1,1\n");
+        Files.write(file, rows.toString().getBytes(StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> RatingsFile.read(file)).isInstanceOf(DataFileException.class)
+                .hasMessageContaining("not valid UTF-8 text after this line")
+                .satisfies(e -> assertThat(((DataFileException) e).line()).isBetween(4_000L, 5_001L));
+    }
+
+    /** A key twice is refused as in a label (the last one won before, with no word), in JSON lines and in an array. */
+    @Test
+    void aKeyTwiceInAJsonRatingIsRefused() throws IOException {
+        String row = "{\"user_id\":\"587\",\"movie_title\":\"Heat (1995)\",\"rating\":4,\"timestamp\":892870992,\"rating\":1}";
+        assertThatThrownBy(() -> RatingsFile.read(write("dup.jsonl", row + "\n"))).isInstanceOf(DataFileException.class)
+                .hasMessageContaining("line 1").hasMessageContaining("Duplicate field 'rating'");
+        assertThatThrownBy(() -> RatingsFile.read(write("dup.json", "[\n" + row + "\n]\n"))).isInstanceOf(DataFileException.class)
+                .hasMessageContaining("Duplicate field 'rating'");
+    }
+
+    @Test
+    void jsonRowsShareTheirTitlesStrings() throws IOException {
+        String rows = "{\"user_id\":\"1\",\"movie_title\":\"Heat (1995)\",\"rating\":4,\"timestamp\":1}\n"
+                + "{\"user_id\":\"1\",\"movie_title\":\"Heat (1995)\",\"rating\":3,\"timestamp\":2}\n";
+        List<Rating> read = RatingsFile.read(write("shared.jsonl", rows));
+        assertThat(read.get(1).movieTitle).isSameAs(read.get(0).movieTitle);
+        assertThat(read.get(1).userId).isSameAs(read.get(0).userId);
+        List<Rating> array = RatingsFile.read(write("shared.json", "[" + rows.replace("}\n{", "},\n{") + "]"));
+        assertThat(array.get(1).movieTitle).isSameAs(array.get(0).movieTitle);
     }
 
     @Test
