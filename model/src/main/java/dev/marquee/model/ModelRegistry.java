@@ -516,15 +516,29 @@ public final class ModelRegistry {
      * returns the deleted version numbers.
      */
     public List<Long> retain(String name, int keep) throws IOException {
+        return retainReporting(name, keep).deleted();
+    }
+
+    /**
+     * What a retention round did: the versions it took out of the registry, and the retired folders (this round's or
+     * an earlier one's) it could not delete, each with why (another process deleting the same folder is not one).
+     */
+    public record Retention(List<Long> deleted, Map<Path, String> notDeleted) {}
+
+    /** As {@link #retain}, saying which retired folders could not be deleted and why. */
+    public Retention retainReporting(String name, int keep) throws IOException {
         if (keep < 1) {
             throw new IllegalArgumentException("keep must be at least 1, got " + keep);
         }
-        if (!Files.isDirectory(modelDir(name))) return List.of();
+        if (!Files.isDirectory(modelDir(name))) return new Retention(List.of(), Map.of());
         List<Long> deleted = locked(name, () -> retainLocked(name, keep));
         // outside the lock: deleting version trees on a network volume takes long, and a promote or the promoter's
-        // round must not wait for it (a sweep racing another's skips what it cannot delete; the next round finishes)
-        sweepHalfDeleted(name);
-        return deleted;
+        // round must not wait for it (a sweep racing another's skips what it cannot delete; the next round finishes).
+        // The folders earlier rounds renamed aside and could not delete are tried again: no longer versions, nothing
+        // else would ever see them.
+        Map<Path, String> failed = new TreeMap<>();
+        deleteEntries(name, TEMP_PREFIX + "deleting-", Long.MAX_VALUE, failed);
+        return new Retention(deleted, failed);
     }
 
     /** Renames the versions to delete aside (each gone from the registry in one step); the sweep deletes them. */
@@ -552,15 +566,6 @@ public final class ModelRegistry {
         return deleted;
     }
 
-    /**
-     * Deletes the versions an earlier round renamed aside but could not delete (no longer versions, so never seen
-     * again), each as far as it can: one that still cannot be deleted (permissions, a busy network volume) must not
-     * stop this round's retention.
-     */
-    private void sweepHalfDeleted(String name) throws IOException {
-        deleteEntries(name, TEMP_PREFIX + "deleting-", Long.MAX_VALUE);
-    }
-
     /** How many held entries of versions no longer on disk the pointer keeps: the newest, which a trigger may ask about. */
     static final int HELD_OF_DELETED_KEPT = 10;
 
@@ -581,22 +586,6 @@ public final class ModelRegistry {
         writeState(name, state);
     }
 
-    /**
-     * Versions retention took out of the registry (renamed aside) but could not delete yet: each round tries again.
-     * One that stays is usually another user's version in a registry whose folders are not group-writable.
-     */
-    public List<Path> versionsNotYetDeleted(String name) throws IOException {
-        Path dir = modelDir(name);
-        if (!Files.isDirectory(dir)) return List.of();
-        List<Path> left = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir,
-                p -> p.getFileName().toString().startsWith(TEMP_PREFIX + "deleting-"))) {
-            for (Path p : entries) left.add(p);
-        }
-        left.sort(null);
-        return left;
-    }
-
     /** Deletes hidden directories left by publishes that were killed midway; returns how many. */
     public int removeAbandoned(String name) throws IOException {
         return Folders.deleteEntriesStartingWith(modelDir(name), TEMP_PREFIX);
@@ -607,7 +596,7 @@ public final class ModelRegistry {
      * a publish in progress (another process's {@code import} or {@code train}) keeps writing into its folder.
      */
     public int removeAbandoned(String name, Duration untouchedFor) throws IOException {
-        return deleteEntries(name, TEMP_PREFIX, System.currentTimeMillis() - untouchedFor.toMillis());
+        return deleteEntries(name, TEMP_PREFIX, System.currentTimeMillis() - untouchedFor.toMillis(), null);
     }
 
     /**
@@ -615,7 +604,7 @@ public final class ModelRegistry {
      * ({@link Long#MAX_VALUE}: all of them); how many. One that cannot be deleted (another user's files, a busy network
      * volume) must not stop a trainer's start or a retention round: it is tried again next time.
      */
-    private int deleteEntries(String name, String prefix, long beforeMs) throws IOException {
+    private int deleteEntries(String name, String prefix, long beforeMs, Map<Path, String> failed) throws IOException {
         Path dir = modelDir(name);
         if (!Files.isDirectory(dir)) return 0;
         int n = 0;
@@ -628,6 +617,13 @@ public final class ModelRegistry {
                     }
                 } catch (IOException | java.io.UncheckedIOException e) {
                     // tried again next time (a folder another user left unreadable, one renamed while walked)
+                    Throwable why = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
+                    if (failed != null && !(why instanceof java.nio.file.NoSuchFileException)) { // not another's sweep
+                        failed.put(p, why instanceof java.nio.file.AccessDeniedException
+                                ? "permission denied on " + why.getMessage() + " (another user's version? the registry's"
+                                        + " folders must be writable by its group: docs/OPERATIONS.md)"
+                                : why.toString());
+                    }
                 }
             }
         }

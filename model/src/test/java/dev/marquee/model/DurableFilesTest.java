@@ -27,9 +27,13 @@ class DurableFilesTest {
         assertThat(DurableFiles.ownedByThisUser(dir.resolve("absent"))).isFalse();
     }
 
-    /** The registry's lock files: writable by their group from their first moment, whatever the umask, never remade. */
+    /**
+     * The registry's lock files: writable by their group whatever the umask, no temporary file left, an existing one
+     * never remade. (That the mode is there from the file's first moment, a link of a file chmodded before, is the
+     * code's; what a test sees afterwards is the same either way.)
+     */
     @Test
-    void aLockFileIsGroupWritableFromItsFirstMomentAndNothingElseIsLeft() throws Exception {
+    void aLockFileIsMadeGroupWritableAndNothingElseIsLeft() throws Exception {
         Path file = dir.resolve(".lock");
         DurableFiles.createGroupWritableFile(file);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-rw-r--");

@@ -479,18 +479,23 @@ class ModelRegistryTest {
         }
     }
 
-    /** A version retention renamed aside and could not delete is listed, so the commands can say so. */
+    /** A retired folder that cannot be deleted is named with why, so the commands can say so; the next round retries. */
     @Test
-    void aRetiredVersionNotYetDeletedIsListed() throws Exception {
+    void aRetiredVersionThatCannotBeDeletedIsReportedWithWhy() throws Exception {
         ModelRegistry registry = new ModelRegistry(base);
         for (int i = 0; i < 3; i++) registry.publish("movies", ModelRegistryTest::fakeModel);
         registry.serve("movies", 3, "test");
-        assertThat(registry.versionsNotYetDeleted("movies")).isEmpty();
-        Path stuck = base.resolve("movies/.publishing-deleting-1");
-        Files.createDirectories(stuck.resolve("variables"));
-        assertThat(registry.versionsNotYetDeleted("movies")).containsExactly(stuck);
-        assertThat(registry.retain("movies", 2)).containsExactly(1L);
-        assertThat(registry.versionsNotYetDeleted("movies")).as("swept, then version 1 deleted").isEmpty();
+        Path stuck = Files.createDirectories(base.resolve("movies/.publishing-deleting-0"));
+        Path file = Files.writeString(stuck.resolve("saved_model.pb"), "pb");
+        try (var undeletable = dev.marquee.model.testing.Undeletable.make(file)) {
+            ModelRegistry.Retention round = registry.retainReporting("movies", 2);
+            assertThat(round.deleted()).containsExactly(1L);
+            assertThat(round.notDeleted()).containsOnlyKeys(stuck);
+            assertThat(round.notDeleted().get(stuck)).contains(file.toString());
+        }
+        ModelRegistry.Retention next = registry.retainReporting("movies", 2);
+        assertThat(next.notDeleted()).as("deleted by the next round").isEmpty();
+        assertThat(stuck).doesNotExist();
     }
 
     /**

@@ -83,15 +83,11 @@ public final class ModelsCommand extends ConsoleCommand {
                     : "models: " + r.name + " was not pinned");
         } else if (retain != null) {
             int keep = OptionRange.check("--retain", retain, 1, Integer.MAX_VALUE);
-            List<Long> deleted = r.registry.retain(r.name, keep);
-            console.out().println(deleted.isEmpty() ? "models: nothing to delete"
-                    : "models: deleted versions " + deleted);
-            List<java.nio.file.Path> left = r.registry.versionsNotYetDeleted(r.name);
-            if (!left.isEmpty()) {
-                console.err().println("models: warning: " + left.size() + " retired version folder(s) could not be deleted: "
-                        + left + " (another user's? the registry's folders must be writable by its group:"
-                        + " docs/OPERATIONS.md)");
-            }
+            var retention = r.registry.retainReporting(r.name, keep);
+            console.out().println(retention.deleted().isEmpty() ? "models: nothing to delete"
+                    : "models: deleted versions " + retention.deleted());
+            retention.notDeleted().forEach((folder, why) -> console.err().println("models: warning: the retired version"
+                    + " folder " + folder + " could not be deleted (the next retention tries again): " + why));
         }
         list(r, console);
         return 0;

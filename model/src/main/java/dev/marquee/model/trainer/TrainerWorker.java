@@ -326,15 +326,13 @@ final class TrainerWorker implements AutoCloseable {
     private void retainVersions() {
         if (settings.keepVersions() <= 0) return;
         try {
-            List<Long> deleted = settings.registry().retain(settings.modelName(), settings.keepVersions());
-            if (!deleted.isEmpty()) {
-                out.accept("trainer: deleted versions " + deleted + " (trainer.keep-versions " + settings.keepVersions() + ")");
+            var retention = settings.registry().retainReporting(settings.modelName(), settings.keepVersions());
+            if (!retention.deleted().isEmpty()) {
+                out.accept("trainer: deleted versions " + retention.deleted() + " (trainer.keep-versions "
+                        + settings.keepVersions() + ")");
             }
-            List<java.nio.file.Path> left = settings.registry().versionsNotYetDeleted(settings.modelName());
-            if (!left.isEmpty()) {
-                out.accept("trainer: warning: " + left.size() + " retired version folder(s) could not be deleted: " + left
-                        + " (another user's? the registry's folders must be writable by its group: docs/OPERATIONS.md)");
-            }
+            retention.notDeleted().forEach((folder, why) -> out.accept("trainer: warning: the retired version folder "
+                    + folder + " could not be deleted, tried again next round: " + why));
         } catch (IOException | RuntimeException e) {
             out.accept("trainer: old versions not deleted (" + e + "); tried again after the next request");
         }
