@@ -53,8 +53,13 @@ final class DashboardServer implements AutoCloseable {
     /** Binds and starts serving; returns the bound port (the chosen one when the port setting was 0). */
     synchronized int start() throws IOException {
         if (server != null) throw new IllegalStateException("already started");
+        // The JDK's server waits for a request's headers and a response's reader without limit by default: two
+        // connections that send half a request would hold every thread. Read by its configuration once, when the
+        // first server is made.
+        System.setProperty("sun.net.httpserver.maxReqTime", System.getProperty("sun.net.httpserver.maxReqTime", "30"));
+        System.setProperty("sun.net.httpserver.maxRspTime", System.getProperty("sun.net.httpserver.maxRspTime", "60"));
         server = HttpServer.create(address, 16);
-        executor = Executors.newFixedThreadPool(2, r -> {
+        executor = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "dashboard-http");
             t.setDaemon(true);
             return t;

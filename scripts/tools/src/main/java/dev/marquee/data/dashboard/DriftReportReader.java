@@ -130,11 +130,18 @@ final class DriftReportReader implements Runnable, AutoCloseable {
             skipped++;
             return;
         }
+        if (r.value().length > MAX_REPORT_BYTES) { // the job's reports are a few KB (clipped); held by the thousand
+            skipped++;
+            lastError = "skipped " + r.topic() + "-" + r.partition() + "@" + r.offset() + ": " + r.value().length
+                    + " bytes, more than a drift report's " + MAX_REPORT_BYTES;
+            return;
+        }
         try {
             DriftReport report = codec.decode(r.value());
-            if (report == null || !aWindow(report, System.currentTimeMillis())) {
-                // JSON that is no drift report ({} decodes to one of all zeros), or a window in 1970 or days ahead:
-                // plotted, it would stretch every chart's time axis over decades
+            if (report == null || !aWindow(report, System.currentTimeMillis()) || tooManyEntries(report)) {
+                // JSON that is no drift report ({} decodes to one of all zeros), a window in 1970 or ahead of now
+                // (plotted, it would stretch every chart's time axis over decades, or stand as the newest for hours
+                // and hide every real report behind it), or more metrics than a page can draw
                 skipped++;
                 lastError = "skipped " + r.topic() + "-" + r.partition() + "@" + r.offset() + ": not a drift report's window";
                 return;
@@ -165,10 +172,31 @@ final class DriftReportReader implements Runnable, AutoCloseable {
         }
     }
 
-    /** Whether the report has a window a job could have counted: a start, an end not before it, not a day ahead. */
+    /** Larger records are no report of the job's, whose reports are clipped to a few KB. */
+    static final int MAX_REPORT_BYTES = 256 * 1024;
+    /** Metrics, thresholds and unavailable entries a report may hold: each metric is a chart of the page. */
+    static final int MAX_REPORT_ENTRIES = 5_000;
+    /** How far ahead of this clock a window may end: the job's clock and this one may differ by a little. */
+    static final long MAX_AHEAD_MS = 5 * 60_000L;
+    /** The longest window a job counts (drift.window.ms at most a day), and the oldest window kept (a year). */
+    static final long MAX_WINDOW_MS = 86_400_000L;
+    static final long MAX_AGE_MS = 366 * 86_400_000L;
+
+    /**
+     * Whether the report has a window a job could have counted: a start, an end not before it, at most a day long,
+     * not ahead of now (by more than clocks differ), not older than a year.
+     */
     static boolean aWindow(DriftReport report, long nowMs) {
         return report.windowStartMs > 0 && report.windowEndMs >= report.windowStartMs
-                && report.windowEndMs <= nowMs + 86_400_000L;
+                && report.windowEndMs - report.windowStartMs <= MAX_WINDOW_MS
+                && report.windowEndMs <= nowMs + MAX_AHEAD_MS && report.windowEndMs >= nowMs - MAX_AGE_MS;
+    }
+
+    static boolean tooManyEntries(DriftReport report) {
+        long n = (report.metrics == null ? 0 : report.metrics.size())
+                + (report.thresholds == null ? 0 : report.thresholds.size())
+                + (report.unavailable == null ? 0 : report.unavailable.size());
+        return n > MAX_REPORT_ENTRIES;
     }
 
     /** Whether {@code report} is {@code modelName}'s: another model's may share the topic; one naming none is anyone's. */

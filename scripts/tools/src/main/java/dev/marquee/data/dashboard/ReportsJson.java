@@ -30,7 +30,8 @@ final class ReportsJson {
 
     static byte[] health(ReaderStatus status, ReportBuffer buffer, String topic) {
         ObjectNode node = MAPPER.createObjectNode();
-        node.put("status", "ok");
+        // ok only while the reader reads: a probe must see a reader that stopped, or that the brokers refuse
+        node.put("status", "reading".equals(status.state()) ? "ok" : "degraded");
         node.put("topic", topic);
         node.put("reader", status.state());
         node.put("records_read", status.read());

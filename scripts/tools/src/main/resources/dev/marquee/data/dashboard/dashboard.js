@@ -3,6 +3,7 @@
 'use strict';
 (function () {
   const POLL_MS = 2000;
+  const FETCH_TIMEOUT_MS = 10000;
   const MAX_REPORTS = 20000;
   let serverOffsetMs = 0;
   let newest = null; // the report of the latest window, and the recent windows' median length (render sets them)
@@ -22,7 +23,8 @@
 
   async function poll() {
     try {
-      const res = await fetch('api/reports?after=' + lastIndex, { cache: 'no-store' });
+      // a server that stops answering must not stop the page's clock: the fetch gives up, and the badge goes stale
+      const res = await fetch('api/reports?after=' + lastIndex, { cache: 'no-store', signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
       if (!res.ok) throw new Error('HTTP ' + res.status);
       const seen = res.headers.get('X-Marquee-Instance');
       const fresh = await res.json();
@@ -49,7 +51,7 @@
   }
 
   async function health() {
-    const res = await fetch('health', { cache: 'no-store' });
+    const res = await fetch('health', { cache: 'no-store', signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
     if (!res.ok) return;
     const h = await res.json();
     if (h.max_reports > 0) maxReports = Math.min(MAX_REPORTS, h.max_reports);
@@ -432,4 +434,5 @@
   }
 
   poll();
+  setInterval(markStale, 5000); // also while a poll waits
 })();

@@ -77,6 +77,17 @@ class DashboardServerTest {
         assertThat(get("/api/reports?after=soon").statusCode()).isEqualTo(400);
     }
 
+    /** A probe that reads only the status must see a reader that does not read (stopped, or refused by the brokers). */
+    @Test
+    void healthIsDegradedWhileTheReaderDoesNotRead() throws Exception {
+        server.close();
+        server = new DashboardServer("127.0.0.1", 0, buffer, () -> new ReaderStatus("not authorized", 0, 0, "denied"), "dm");
+        port = server.start();
+        JsonNode h = EventJson.mapper().readTree(get("/health").body());
+        assertThat(h.get("status").asText()).isEqualTo("degraded");
+        assertThat(h.get("reader").asText()).isEqualTo("not authorized");
+    }
+
     @Test
     void healthTellsWhatTheReaderDoes() throws Exception {
         JsonNode h = EventJson.mapper().readTree(get("/health").body());

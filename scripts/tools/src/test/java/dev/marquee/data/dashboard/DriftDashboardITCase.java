@@ -126,14 +126,18 @@ class DriftDashboardITCase {
     void aLastWindowLongOverIsShownAsNoDataSinceThen() throws Exception {
         HeadlessChromium chromium = HeadlessChromium.findOrAbort();
         String topic = KAFKA.createTopic("drift-metrics", 1);
-        List<DriftReport> episode = new ArrayList<>(DriftEpisode.reports(6, 1_764_000_000_000L, 7)); // November 2025
-        episode.addAll(DriftEpisode.reports(6, 1_764_000_000_000L + 3_600_000L, 8)); // and an hour later: a gap between
+        // noon (UTC) thirty days ago: the same date in any time zone the browser has; the dashboard keeps a year
+        long noon = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(30).atTime(12, 0)
+                .toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
+        List<DriftReport> episode = new ArrayList<>(DriftEpisode.reports(6, noon, 7));
+        episode.addAll(DriftEpisode.reports(6, noon + 3_600_000L, 8)); // and an hour later: a gap between
         publish(topic, episode, false);
         try (DriftDashboard dashboard = new DriftDashboard(options(topic))) {
             int port = dashboard.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> dashboard.reportsHeld() == episode.size());
             String dom = chromium.dumpDom("http://127.0.0.1:" + port + "/", VIRTUAL_TIME_MS);
-            assertThat(DomTags.textById(dom, "drift-status")).startsWith("NO DATA since 2025-11-");
+            assertThat(DomTags.textById(dom, "drift-status")).startsWith("NO DATA since "
+                    + java.time.Instant.ofEpochMilli(noon).atZone(java.time.ZoneOffset.UTC).toLocalDate());
             // the hour without reports is shaded in every chart, not drawn as if the line had data across it
             List<Map<String, String>> gaps = DomTags.tags(dom, "rect", Map.of("class", "gap"));
             assertThat(gaps).isNotEmpty().allSatisfy(g -> assertThat(Long.parseLong(g.get("data-to-ms"))

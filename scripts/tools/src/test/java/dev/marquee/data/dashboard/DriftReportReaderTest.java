@@ -48,6 +48,47 @@ class DriftReportReaderTest {
         }
     }
 
+    /**
+     * Records no job could have written, which would take the page over: a window ending hours ahead (it would stand as
+     * the newest for hours, its OK badge hiding every real report, which the buffer would also take for repeats), one
+     * starting in 1970 (every chart squashed into its last pixel), a record too large or with too many metrics to draw.
+     */
+    @Test
+    void recordsThatWouldTakeThePageOverAreSkipped() {
+        ReportBuffer buffer = new ReportBuffer(10);
+        Properties props = new Properties();
+        props.put("bootstrap.servers", "127.0.0.1:1");
+        long now = System.currentTimeMillis();
+        try (DriftReportReader reader = new DriftReportReader(props, "drift-metrics", null, buffer)) {
+            DriftReport forged = new DriftReport();
+            forged.runStartedAtMs = 1;
+            forged.sequence = Long.MAX_VALUE;
+            forged.windowStartMs = now;
+            forged.windowEndMs = now + 23 * 3_600_000L;
+            reader.accept(record(EventCodec.of(DriftReport.class).encode(forged)));
+            DriftReport epoch = new DriftReport();
+            epoch.windowStartMs = 1;
+            epoch.windowEndMs = now;
+            reader.accept(record(EventCodec.of(DriftReport.class).encode(epoch)));
+            DriftReport wide = new DriftReport();
+            wide.windowEndMs = now;
+            wide.windowStartMs = now - 10_000;
+            for (int i = 0; i <= DriftReportReader.MAX_REPORT_ENTRIES; i++) wide.metrics.put("m" + i, 0.0);
+            reader.accept(record(EventCodec.of(DriftReport.class).encode(wide)));
+            reader.accept(record(new byte[DriftReportReader.MAX_REPORT_BYTES + 1]));
+            assertThat(buffer.size()).as("none of them held").isZero();
+            assertThat(reader.status().skipped()).isEqualTo(4);
+
+            DriftReport real = new DriftReport();
+            real.runStartedAtMs = 1;
+            real.sequence = 5;
+            real.windowEndMs = now + 60_000; // the job's clock a minute ahead of this one
+            real.windowStartMs = now - 10_000;
+            reader.accept(record(EventCodec.of(DriftReport.class).encode(real)));
+            assertThat(buffer.size()).as("a real report after them is still taken").isEqualTo(1);
+        }
+    }
+
     /** A null in a report's lists would blank every chart on the page, which reads a field of each element. */
     @Test
     void nullElementsOfAReportsListsAreDropped() {
@@ -55,7 +96,9 @@ class DriftReportReaderTest {
         Properties props = new Properties();
         props.put("bootstrap.servers", "127.0.0.1:1");
         try (DriftReportReader reader = new DriftReportReader(props, "drift-metrics", null, buffer)) {
-            reader.accept(record(("{\"window_start_ms\":500,\"window_end_ms\":1000,\"alerts\":[null,{\"metric\":\"m\","
+            long now = System.currentTimeMillis();
+            reader.accept(record(("{\"window_start_ms\":" + (now - 10_000) + ",\"window_end_ms\":" + now
+                    + ",\"alerts\":[null,{\"metric\":\"m\","
                     + "\"value\":1.0,\"threshold\":0.5,\"windows\":2}],\"episode\":{\"id\":1,\"movers\":[null],"
                     + "\"titles_grown\":[null]}}").getBytes(StandardCharsets.UTF_8)));
             assertThat(buffer.size()).isEqualTo(1);
@@ -69,8 +112,8 @@ class DriftReportReaderTest {
     private static byte[] report(String model) {
         DriftReport r = new DriftReport();
         r.modelName = model;
-        r.windowStartMs = 500;
-        r.windowEndMs = 1_000;
+        r.windowEndMs = System.currentTimeMillis();
+        r.windowStartMs = r.windowEndMs - 10_000;
         return EventCodec.of(DriftReport.class).encode(r);
     }
 
