@@ -31,7 +31,7 @@ class CommandLinesTest {
                 command("dashboard", DashboardCommand::new, "--port", "--bootstrap", "--topic", "--host",
                         "--max-reports", "--consumer-prop", "--url-file", "--model-name"),
                 command("watch", WatchCommand::new, "--predictions", "--bootstrap", "--until-version",
-                        "--timeout-seconds", "--consumer-prop", "--model-name", "--topic.predictions",
+                        "--timeout-seconds", "--quiet-grace-seconds", "--consumer-prop", "--model-name", "--topic.predictions",
                         "--topic.drift-metrics", "--topic.retrain-requests", "--topic.retrain-outcomes",
                         "--topic.model-updates", "--topic.model-status"),
                 command("hostile-requests", HostileRequestsCommand::new, "--count", "--bootstrap", "--topic", "--rate",

@@ -38,6 +38,17 @@ class KafkaSettingsRefusalTest {
         assertRefused(new OutcomeAuditCommand(), "--bootstrap", BAD, "--timeout-seconds", "5");
     }
 
+    /** The audit's verdict rests on read_committed and on failing when records were deleted under it: not to be overridden. */
+    @Test
+    void theAuditRefusesToHaveItsOwnConsumerSettingsOverridden() {
+        for (String prop : new String[] {"isolation.level=read_uncommitted", "auto.offset.reset=earliest"}) {
+            CommandRun run = CommandRun.of(new OutcomeAuditCommand(), "--bootstrap", "127.0.0.1:9", "--timeout-seconds", "5",
+                    "--consumer-prop", prop);
+            assertThat(run.exitCode()).as(run.err()).isEqualTo(Commands.USAGE);
+            assertThat(run.err()).contains("--consumer-prop " + prop.substring(0, prop.indexOf('=')) + " is the audit's own");
+        }
+    }
+
     @Test
     void replaySaysTheAddressIsWrong() {
         assertRefused(new ReplayCommand(), "--bootstrap", BAD, "--data", "synthetic:100", "--limit", "10");

@@ -80,7 +80,12 @@ final class EventWatch {
 
     /** Ends the watch once ordinary traffic has proved quiet through {@code requests} requests, or at what broke it. */
     EventWatch quietThrough(long requests) {
-        quiet = new QuietCheck(requests, untilVersion >= 0);
+        return quietThrough(requests, QuietCheck.GRACE_MS);
+    }
+
+    /** As above, waiting {@code graceMs} after the last window for a retrain request (exactly-once: its checkpoints). */
+    EventWatch quietThrough(long requests, long graceMs) {
+        quiet = new QuietCheck(requests, untilVersion >= 0, graceMs);
         return this;
     }
 
@@ -149,6 +154,14 @@ final class EventWatch {
                             + " not for the drift episode: %s%n", untilVersion, missing);
                     return 1;
                 }
+                if (now >= deadline && switchedAtMs >= 0 && statusEnd != null && !predictionOfTargetShown
+                        && now - switchedAtMs < LINGER_AFTER_SWITCH_MS) {
+                    System.err.printf(java.util.Locale.ROOT, "watch: a scoring slot switched to model version %d %.1f s"
+                            + " before the time ran out, and no prediction of it came in that time (a prediction, or %d s"
+                            + " after the switch, shows it held)%n", untilVersion, (now - switchedAtMs) / 1000.0,
+                            LINGER_AFTER_SWITCH_MS / 1000);
+                    return 1;
+                }
                 if (now >= deadline && switchedAtMs >= 0) {
                     System.err.printf(java.util.Locale.ROOT, "watch: a scoring slot switched to model version %d, but"
                             + " %s could not be read up to its end within %d s, so a later status may undo it%n",
@@ -191,8 +204,10 @@ final class EventWatch {
             return 0;
         }
         if (now >= deadline) {
-            System.err.printf(java.util.Locale.ROOT, "watch: not settled within %d s: %s%s%n", timeoutMs / 1000,
-                    quiet.pending(), unreadable > 0 ? " (" + unreadable + " unreadable records skipped)" : "");
+            System.err.printf(java.util.Locale.ROOT, "watch: not settled within %d s: %s%s%s%n", timeoutMs / 1000,
+                    quiet.pending(), unreadable > 0 ? " (" + unreadable + " unreadable records skipped)" : "",
+                    hidden > 0 ? " (" + hidden + " events of model '" + hiddenModel + "' not counted: --model-name "
+                            + modelName + ")" : "");
             return 1;
         }
         return null;

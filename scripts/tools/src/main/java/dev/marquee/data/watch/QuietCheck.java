@@ -20,8 +20,12 @@ import java.util.TreeMap;
  * episode's, which must hold a drift alert and a retrain request ({@link #episodeMissing}; run-local's {@code --exit}).
  */
 final class QuietCheck {
-    /** A retrain request follows its report within milliseconds; this bounds the wait for one after the last window. */
+    /**
+     * A retrain request follows its report within milliseconds from an at-least-once trigger; this bounds the wait
+     * for one after the last window. An exactly-once trigger's requests are read at its checkpoints: a longer grace.
+     */
     static final long GRACE_MS = 10_000;
+    private final long graceMs;
 
     private final long requests;
     /** The N requests are followed by a drift episode, whose alerts and retrain request are expected. */
@@ -46,12 +50,17 @@ final class QuietCheck {
     private record Window(long records, boolean compared, boolean within) {}
 
     QuietCheck(long requests) {
-        this(requests, false);
+        this(requests, false, GRACE_MS);
     }
 
     QuietCheck(long requests, boolean episodeAfter) {
+        this(requests, episodeAfter, GRACE_MS);
+    }
+
+    QuietCheck(long requests, boolean episodeAfter, long graceMs) {
         this.requests = requests;
         this.episodeAfter = episodeAfter;
+        this.graceMs = graceMs;
     }
 
     void report(DriftReport r, long nowMs) {
@@ -96,10 +105,11 @@ final class QuietCheck {
     }
 
     void request(RetrainRequest r) {
-        if (broken == null && (!episodeAfter || windowed < requests)) {
+        // one read when the reports had counted exactly the N requests answers their windows, not the episode's
+        if (broken == null && (!episodeAfter || windowed <= requests)) {
             broken = "a retrain was requested on ordinary traffic: " + r.reason;
         }
-        if (windowed >= requests) retrainRequestAfter = true;
+        if (windowed > requests) retrainRequestAfter = true;
     }
 
     /**
@@ -136,13 +146,13 @@ final class QuietCheck {
 
     /** Every request counted in a window, and the grace after it passed without a retrain request. */
     boolean held(long nowMs) {
-        return broken == null && reachedAtMs >= 0 && nowMs - reachedAtMs >= GRACE_MS;
+        return broken == null && reachedAtMs >= 0 && nowMs - reachedAtMs >= graceMs;
     }
 
     String summary() {
         return String.format(Locale.ROOT, "quiet: %,d drift windows over %,d requests%s, no drift alert, and no retrain request"
                         + " in the %d s after the last", windows, windowed,
-                notCompared > 0 ? " (" + notCompared + " not compared)" : "", GRACE_MS / 1000);
+                notCompared > 0 ? " (" + notCompared + " not compared)" : "", graceMs / 1000);
     }
 
     /** Why it is not settled yet, for a watch whose time ran out. */

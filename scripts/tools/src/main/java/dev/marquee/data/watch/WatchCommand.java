@@ -34,9 +34,15 @@ public final class WatchCommand implements Callable<Integer> {
     @Option(names = "--quiet-through", paramLabel = "N",
             description = "for ordinary traffic: exit 0 once the drift reports (read from the beginning) have counted N "
                     + "requests without a drift alert (latency alerts, the job's health, do not count) and no retrain request came"
-                    + " in the 10 s after; exit 1 at the first drift alert or retrain request. With --until-version: the first N requests come before a drift episode, and a "
+                    + " in the --quiet-grace-seconds after; exit 1 at the first drift alert or retrain request. With --until-version: the first N requests come before a drift episode, and a "
                     + "drift alert in a window within them, or a retrain request before they were counted, exits 1")
     Long quietThrough;
+
+    @Option(names = "--quiet-grace-seconds", paramLabel = "S", defaultValue = "10",
+            description = "with --quiet-through: how long after the last window a retrain request may still come; raise"
+                    + " it above the trigger's checkpoint interval when the trigger runs exactly-once (its requests are"
+                    + " read at its checkpoints) (default: ${DEFAULT-VALUE})")
+    double quietGraceSeconds;
 
     @Option(names = "--timeout-seconds", paramLabel = "S", defaultValue = "600",
             description = "with --until-version or --quiet-through: exit 1 when it has not happened within S (default: "
@@ -82,7 +88,10 @@ public final class WatchCommand implements Callable<Integer> {
         EventWatch watch = new EventWatch(OptionRanges.between("--predictions", predictions, 0, 1_000_000),
                 untilVersion == null ? -1 : OptionRanges.between("--until-version", untilVersion, 1, Long.MAX_VALUE),
                 OptionRanges.modelName("--model-name", modelName), topics());
-        if (quietThrough != null) watch.quietThrough(OptionRanges.between("--quiet-through", quietThrough, 1, Long.MAX_VALUE));
+        if (quietThrough != null) {
+            watch.quietThrough(OptionRanges.between("--quiet-through", quietThrough, 1, Long.MAX_VALUE),
+                    (long) (OptionRanges.between("--quiet-grace-seconds", quietGraceSeconds, 0, 3_600) * 1000));
+        }
         long timeoutMs = (long) (OptionRanges.between("--timeout-seconds", timeoutSeconds, 0.1, 86_400) * 1000);
         return watch.follow(consumerProperties(), timeoutMs);
     }

@@ -115,6 +115,13 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
         OptionRanges.between("--samples", samples, 0, 10_000);
         Properties extra = new Properties();
         consumerProps.forEach((k, v) -> extra.put(k.trim(), v.trim()));
+        for (String own : List.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG)) {
+            // read_uncommitted would count outcomes of transactions later aborted; a reset would skip deleted records
+            if (extra.containsKey(own)) {
+                throw new dev.marquee.data.config.SettingException("--consumer-prop " + own + " is the audit's own"
+                        + " (read_committed, and none: records deleted under it end it without a verdict)");
+            }
+        }
         Properties props = consumerProps(bootstrap, extra);
         ParserLimits limits = parserLimits(parserSettings);
         try {

@@ -98,6 +98,23 @@ class QuietCheckTest {
         tooSoon.report(report(1, 600), 0);
         tooSoon.request(new RetrainRequest("r-1", "online RMSE 1.2 over 1.0", 1));
         assertThat(tooSoon.broken()).startsWith("a retrain was requested on ordinary traffic");
+
+        // read when the reports had counted exactly the ordinary requests: it answers their windows, not the episode's
+        QuietCheck atTheCount = new QuietCheck(1_000, true);
+        atTheCount.report(report(1, 600), 0);
+        atTheCount.report(report(2, 400), 1_000);
+        atTheCount.request(new RetrainRequest("r-1", "online RMSE 1.2 over 1.0", 2));
+        assertThat(atTheCount.broken()).startsWith("a retrain was requested on ordinary traffic");
+    }
+
+    /** An exactly-once trigger's requests are read at its checkpoints: the grace after the last window is the caller's. */
+    @Test
+    void theGraceAfterTheLastWindowIsTheCallers() {
+        QuietCheck quiet = new QuietCheck(600, false, 30_000);
+        quiet.report(report(1, 600), 5_000);
+        assertThat(quiet.held(5_000 + QuietCheck.GRACE_MS)).as("the default grace is not enough here").isFalse();
+        assertThat(quiet.held(35_000)).isTrue();
+        assertThat(quiet.summary()).endsWith("no retrain request in the 30 s after the last");
     }
 
     @Test
