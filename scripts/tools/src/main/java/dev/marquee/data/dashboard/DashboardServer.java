@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -37,6 +38,9 @@ final class DashboardServer implements AutoCloseable {
         return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + bound.getPort() + "/";
     }
     private ExecutorService executor;
+
+    /** Reports in one answer of /api/reports at most. */
+    static final int PAGE = 500;
 
     DashboardServer(String host, int port, ReportBuffer buffer, Supplier<ReaderStatus> status, String topic) {
         this.address = new InetSocketAddress(host, port);
@@ -94,7 +98,12 @@ final class DashboardServer implements AutoCloseable {
                 if (after == null) {
                     send(exchange, 400, "text/plain; charset=utf-8", bytes("after must be a whole number >= -1\n"));
                 } else {
-                    send(exchange, 200, "application/json", ReportsJson.reports(buffer.after(after)));
+                    // a page at a time: a full buffer (up to 20,000 reports) in one answer would outlast the page's
+                    // fetch timeout over a slow tunnel; the page asks again at once while X-Marquee-More says so
+                    List<ReportBuffer.Entry> entries = buffer.after(after);
+                    boolean more = entries.size() > PAGE;
+                    exchange.getResponseHeaders().set("X-Marquee-More", String.valueOf(more));
+                    send(exchange, 200, "application/json", ReportsJson.reports(more ? entries.subList(0, PAGE) : entries));
                 }
             } else if (path.equals("/health")) {
                 send(exchange, 200, "application/json", ReportsJson.health(status.get(), buffer, topic));

@@ -138,12 +138,14 @@ final class DriftReportReader implements Runnable, AutoCloseable {
         }
         try {
             DriftReport report = codec.decode(r.value());
-            if (report == null || !aWindow(report, System.currentTimeMillis()) || tooManyEntries(report)) {
-                // JSON that is no drift report ({} decodes to one of all zeros), a window in 1970 or ahead of now
-                // (plotted, it would stretch every chart's time axis over decades, or stand as the newest for hours
-                // and hide every real report behind it), or more metrics than a page can draw
+            // JSON that is no drift report ({} decodes to one of all zeros), a window in 1970 or ahead of now (plotted,
+            // it would stretch every chart's time axis over decades, or stand as the newest for hours and hide every
+            // real report behind it), or more metrics than a page can draw
+            String problem = report == null ? "not a drift report" : windowProblem(report, System.currentTimeMillis());
+            if (problem == null && tooManyEntries(report)) problem = "more than " + MAX_REPORT_ENTRIES + " metrics";
+            if (problem != null) {
                 skipped++;
-                lastError = "skipped " + r.topic() + "-" + r.partition() + "@" + r.offset() + ": not a drift report's window";
+                lastError = "skipped " + r.topic() + "-" + r.partition() + "@" + r.offset() + ": " + problem;
                 return;
             }
             if (!ofModel(report, modelName)) { // not malformed: another model's, which the page names
@@ -187,9 +189,24 @@ final class DriftReportReader implements Runnable, AutoCloseable {
      * not ahead of now (by more than clocks differ), not older than a year.
      */
     static boolean aWindow(DriftReport report, long nowMs) {
-        return report.windowStartMs > 0 && report.windowEndMs >= report.windowStartMs
-                && report.windowEndMs - report.windowStartMs <= MAX_WINDOW_MS
-                && report.windowEndMs <= nowMs + MAX_AHEAD_MS && report.windowEndMs >= nowMs - MAX_AGE_MS;
+        return windowProblem(report, nowMs) == null;
+    }
+
+    /** Why the report's window is none a job could have counted, or null. */
+    static String windowProblem(DriftReport report, long nowMs) {
+        if (report.windowStartMs <= 0 || report.windowEndMs < report.windowStartMs) {
+            return "not a drift report's window (no start, or an end before it)";
+        }
+        // a window closes a little after its length (timers fire late), so a day's window may be a day and a moment
+        if (report.windowEndMs - report.windowStartMs > MAX_WINDOW_MS + MAX_AHEAD_MS) {
+            return "a window longer than a day (drift.window.ms is a day at most)";
+        }
+        if (report.windowEndMs > nowMs + MAX_AHEAD_MS) {
+            return "its window ends " + (report.windowEndMs - nowMs) / 1000 + " s ahead of this host's clock: are the"
+                    + " job's and the dashboard's clocks in step?";
+        }
+        if (report.windowEndMs < nowMs - MAX_AGE_MS) return "its window ended over a year ago";
+        return null;
     }
 
     static boolean tooManyEntries(DriftReport report) {

@@ -98,7 +98,8 @@ public final class OutcomeAuditCommand implements Callable<Integer> {
             description = "print up to N ids of missing/duplicate/unexpected outcomes (default: ${DEFAULT-VALUE})")
     int samples;
 
-    @Option(names = "--consumer-prop", paramLabel = "K=V", description = "any Kafka consumer property (repeatable)")
+    @Option(names = "--consumer-prop", paramLabel = "K=V", description = "a Kafka consumer property (repeatable), but"
+            + " isolation.level and auto.offset.reset, which the verdict rests on")
     Map<String, String> consumerProps = new LinkedHashMap<>();
 
     @Option(names = "--parser-setting", paramLabel = "KEY=VALUE", description = "a parser.* setting the scoring job runs"

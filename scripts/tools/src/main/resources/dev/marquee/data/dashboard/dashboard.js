@@ -22,6 +22,7 @@
   const $ = (id) => document.getElementById(id);
 
   async function poll() {
+    let more = false; // the server answers a page of reports at a time: the rest is asked for at once
     try {
       // a server that stops answering must not stop the page's clock: the fetch gives up, and the badge goes stale
       const res = await fetch('api/reports?after=' + lastIndex, { cache: 'no-store', signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
@@ -35,19 +36,20 @@
         return;
       }
       instance = seen;
+      more = res.headers.get('X-Marquee-More') === 'true' && fresh.length > 0;
       if (fresh.length > 0) {
         reports = reports.concat(fresh);
         if (reports.length > maxReports) reports = reports.slice(reports.length - maxReports);
         lastIndex = fresh[fresh.length - 1].index;
-        render();
+        if (!more) render();
       }
-      connection('ok', 'updated ' + clock(Date.now()));
-      await health();
+      connection('ok', more ? 'loading the reports held ...' : 'updated ' + clock(Date.now()));
+      if (!more) await health();
     } catch (e) {
       connection('error', 'cannot reach the dashboard server: ' + e.message);
       markStale(); // by the last known server clock: an unreachable server's last verdict must not stay current
     }
-    setTimeout(poll, POLL_MS);
+    setTimeout(poll, more ? 0 : POLL_MS);
   }
 
   async function health() {
@@ -61,7 +63,7 @@
     el.dataset.skipped = h.records_skipped;
     el.dataset.read = h.records_read;
     el.textContent = 'topic ' + h.topic + ': ' + h.reader + ', ' + h.records_read + ' records read, '
-      + h.records_skipped + ' skipped (not a drift report), '
+      + h.records_skipped + ' skipped (not a report this dashboard can plot), '
       + (h.other_model_reports > 0 ? h.other_model_reports + ' of model \'' + h.other_model + '\' not shown (--model-name), ' : '')
       + h.reports_held + ' of max ' + h.max_reports + ' kept'
       + (h.last_error ? ' \u2014 last problem: ' + h.last_error : '');

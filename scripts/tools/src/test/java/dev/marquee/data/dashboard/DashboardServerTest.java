@@ -77,6 +77,23 @@ class DashboardServerTest {
         assertThat(get("/api/reports?after=soon").statusCode()).isEqualTo(400);
     }
 
+    /** A full buffer comes a page at a time, the header saying whether more follow: one answer would outlast a slow link. */
+    @Test
+    void reportsComeAPageAtATime() throws Exception {
+        ReportBuffer big = new ReportBuffer(2_000);
+        for (int i = 0; i < DashboardServer.PAGE + 20; i++) big.add(ReportBufferTest.report(i + 1));
+        server.close();
+        server = new DashboardServer("127.0.0.1", 0, big, () -> new ReaderStatus("reading", 0, 0, null), "dm");
+        port = server.start();
+        HttpResponse<String> first = get("/api/reports?after=-1");
+        assertThat(first.headers().firstValue("X-Marquee-More")).hasValue("true");
+        JsonNode page = EventJson.mapper().readTree(first.body());
+        assertThat(page.size()).isEqualTo(DashboardServer.PAGE);
+        HttpResponse<String> rest = get("/api/reports?after=" + page.get(page.size() - 1).get("index").asLong());
+        assertThat(rest.headers().firstValue("X-Marquee-More")).hasValue("false");
+        assertThat(EventJson.mapper().readTree(rest.body()).size()).isEqualTo(20);
+    }
+
     /** A probe that reads only the status must see a reader that does not read (stopped, or refused by the brokers). */
     @Test
     void healthIsDegradedWhileTheReaderDoesNotRead() throws Exception {

@@ -66,6 +66,7 @@ class DriftReportReaderTest {
             forged.windowStartMs = now;
             forged.windowEndMs = now + 23 * 3_600_000L;
             reader.accept(record(EventCodec.of(DriftReport.class).encode(forged)));
+            assertThat(reader.status().lastError()).contains("ahead of this host's clock").contains("clocks in step");
             DriftReport epoch = new DriftReport();
             epoch.windowStartMs = 1;
             epoch.windowEndMs = now;
@@ -86,6 +87,12 @@ class DriftReportReaderTest {
             real.windowStartMs = now - 10_000;
             reader.accept(record(EventCodec.of(DriftReport.class).encode(real)));
             assertThat(buffer.size()).as("a real report after them is still taken").isEqualTo(1);
+
+            DriftReport day = new DriftReport(); // drift.window.ms at its largest, closed by a timer a moment late
+            day.windowEndMs = now;
+            day.windowStartMs = now - 86_400_000L - 1;
+            reader.accept(record(EventCodec.of(DriftReport.class).encode(day)));
+            assertThat(buffer.size()).as("a day's window is a report").isEqualTo(2);
         }
     }
 
