@@ -211,9 +211,11 @@ public final class BrokerChecks {
         }
         List<String> sources = new ArrayList<>(readsTheJobFailsOn(s)); // model-updates: each slot's consumer waits for it
         requireSourceTopics(sources, facts, Map.of(s.ratingsTopic, ", or set labels.enabled false"));
-        if (facts.missingTopics.contains(s.modelUpdatesTopic) && noAutoCreate) {
+        if (facts.missingTopics.contains(s.modelUpdatesTopic)) {
+            // whatever the brokers' auto-create: the slots' consumers never create it, and a mistyped name has no writer
             say.accept("topic " + s.modelUpdatesTopic + " does not exist: the slots hear of no new version until it"
-                    + " is created");
+                    + " is created" + (noAutoCreate ? "" : " (its first writer creates it where the brokers auto-create"
+                    + " topics; a mistyped topic.model-updates has none)"));
         }
         checkTransactionMax(s, facts);
         OptionalLong dlqLimit = facts.topicMaxMessageBytes.getOrDefault(s.deadLettersTopic, OptionalLong.empty());

@@ -148,6 +148,12 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         long version;
         Path dir;
         try {
+            if (!java.nio.file.Files.isDirectory(Path.of(registryBase))) {
+                // the submitting host saw versions there (marquee score checks): on a cluster, a folder not mounted here
+                throw new IOException("no version of model '" + modelName + "' in the registry at " + registryBase
+                        + ": the folder does not exist on this TaskManager (" + hostName() + "); on a cluster, mount the"
+                        + " registry at the same path on every TaskManager, else set model.registry");
+            }
             registry = new ModelRegistry(Path.of(registryBase));
             version = pinnedVersion > 0 ? pinnedVersion : registry.serving(modelName).orElseThrow(() -> new IOException(
                     "no version of model '" + modelName + "' in the registry at " + registry.base()
@@ -295,6 +301,14 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
             if (t instanceof org.tensorflow.exceptions.TFResourceExhaustedException) return true;
         }
         return false;
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException | RuntimeException unknown) {
+            return "host unknown";
+        }
     }
 
     private static boolean unfixableByRestarting(Exception e) {

@@ -161,7 +161,11 @@ public final class BrokerFacts {
         }
     }
 
-    /** The topic's partition count; what cannot be read is left out (only a warning depends on it). */
+    /**
+     * The topic's partition count and this principal's READ and WRITE on it; what cannot be read is left out, with
+     * why in {@link #unread} (the warnings on partitions and the refusal of a topic it may not read or write depend
+     * on it: not checked is said, never taken for fine).
+     */
     private void readPartitions(Admin admin, String topic, Duration timeout) {
         try {
             var description = admin.describeTopics(List.of(topic),
@@ -170,6 +174,7 @@ public final class BrokerFacts {
             if (description != null) {
                 topicPartitions.put(topic, description.partitions().size());
                 var ops = description.authorizedOperations();
+                if (ops == null) unread.add("this principal's operations on topic " + topic + " (READ and WRITE not checked)");
                 if (ops != null && !ops.contains(org.apache.kafka.common.acl.AclOperation.WRITE)
                         && !ops.contains(org.apache.kafka.common.acl.AclOperation.ALL)) {
                     writeDenied.put(topic, ops.toString());
@@ -184,10 +189,13 @@ public final class BrokerFacts {
                 partitionsDenied.put(topic, rootMessage(e.getCause()));
             } else if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 missingTopics.add(topic);
+            } else {
+                unread.add("topic " + topic + "'s partitions and this principal's READ and WRITE on it: "
+                        + rootMessage(e.getCause()));
             }
-            // otherwise not known: the check that needs it is skipped
         } catch (TimeoutException e) {
-            // not known: the check that needs it is skipped
+            unread.add("topic " + topic + "'s partitions and this principal's READ and WRITE on it: no answer within "
+                    + timeout.toSeconds() + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -21,6 +21,19 @@ public final class RegistryHeldVersions implements HeldVersions {
         this.modelName = modelName;
     }
 
+    /**
+     * The registry, or an IOException when its folder is not there: on a TaskManager where it is not mounted, an
+     * empty registry ("nothing in shadow, nothing held") would let requests through that a watch or a candidate holds.
+     */
+    private ModelRegistry open() throws IOException {
+        Path base = Path.of(registryBase);
+        if (!java.nio.file.Files.isDirectory(base)) {
+            throw new IOException("the registry folder " + base + " does not exist on this TaskManager (is it mounted at"
+                    + " the same path on every TaskManager?)");
+        }
+        return new ModelRegistry(base);
+    }
+
     @Override
     public OptionalLong watched() {
         return shadowIn(ServingState.WATCH);
@@ -33,7 +46,7 @@ public final class RegistryHeldVersions implements HeldVersions {
 
     private OptionalLong shadowIn(String role) {
         try {
-            ModelRegistry registry = new ModelRegistry(Path.of(registryBase));
+            ModelRegistry registry = open();
             if (registry.pinned(modelName).isPresent()) return OptionalLong.of(0); // a pin serves: no shadow runs
             ServingState s = registry.state(modelName);
             return OptionalLong.of(s.hasShadow() && role.equals(s.shadowRole) ? s.shadow : 0);
@@ -55,7 +68,7 @@ public final class RegistryHeldVersions implements HeldVersions {
     @Override
     public java.util.Optional<Pointer> pointer() {
         try {
-            ModelRegistry registry = new ModelRegistry(Path.of(registryBase));
+            ModelRegistry registry = open();
             ServingState s = registry.state(modelName);
             return java.util.Optional.of(new Pointer(s.serving,
                     s.hasShadow() && ServingState.CANDIDATE.equals(s.shadowRole) ? s.shadow : 0,
@@ -74,7 +87,7 @@ public final class RegistryHeldVersions implements HeldVersions {
     @Override
     public java.util.Optional<Boolean> heldIfKnown(long version) {
         try {
-            return java.util.Optional.of(new ModelRegistry(Path.of(registryBase)).state(modelName).held.containsKey(version));
+            return java.util.Optional.of(open().state(modelName).held.containsKey(version));
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot read the serving pointer of model '{}' in {}: {}", modelName, registryBase, e.toString());
             return java.util.Optional.empty();

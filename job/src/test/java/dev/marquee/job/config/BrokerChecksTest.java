@@ -148,6 +148,8 @@ class BrokerChecksTest {
         assertThat(BrokerChecks.check(noLabels, facts(true, s.ratingsTopic))).as("labels off: not read").isEmpty();
         assertThat(BrokerChecks.check(s, facts(false, s.modelUpdatesTopic))).singleElement().asString()
                 .contains("hear of no new version");
+        assertThat(BrokerChecks.check(s, facts(true, s.modelUpdatesTopic))).as("a mistyped name whatever auto-create")
+                .singleElement().asString().contains("hear of no new version").contains("a mistyped topic.model-updates");
     }
 
     @Test

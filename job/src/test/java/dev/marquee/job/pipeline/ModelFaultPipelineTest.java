@@ -66,6 +66,18 @@ class ModelFaultPipelineTest {
                 .contains("no version of model 'marquee' in the registry at " + empty.toAbsolutePath()));
     }
 
+    /**
+     * A registry folder missing where the job runs (on a cluster, not mounted on that TaskManager) fails it at once too,
+     * saying so rather than telling to train a model the submitting host can see.
+     */
+    @Test
+    void aRegistryFolderMissingWhereTheJobRunsFailsItSayingSo() throws Exception {
+        Path missing = tmp.resolve("not-mounted-registry");
+        assertThat(messages(failureAtStartUp(missing))).anySatisfy(m -> assertThat(m)
+                .contains("no version of model 'marquee' in the registry at " + missing)
+                .contains("the folder does not exist on this TaskManager").contains("same path on every TaskManager"));
+    }
+
     /** A hand-edited pin ({@code v3}) is as unfixable by restarting as an empty registry: one failure, not a loop. */
     @Test
     void aCorruptPinFailsTheJobAtStartUpInsteadOfRestartingForEver() throws Exception {

@@ -1352,6 +1352,20 @@ class RetrainTriggerFunctionTest {
         assertThat(missing).doesNotExist();
     }
 
+    /**
+     * A registry folder that is not there (not mounted on this TaskManager) is a pointer that cannot be read, not an
+     * empty registry with nothing watched, in shadow or held, which would let through requests those hold back.
+     */
+    @Test
+    void aRegistryFolderThatIsNotThereIsUnknownNotEmpty(@TempDir Path dir) {
+        RegistryHeldVersions missing = new RegistryHeldVersions(dir.resolve("not-mounted").toString(), MODEL);
+        assertThat(missing.pointer()).contains(HeldVersions.Pointer.UNKNOWN);
+        assertThat(missing.watched()).isEmpty();
+        assertThat(missing.candidate()).isEmpty();
+        assertThat(missing.heldIfKnown(2)).isEmpty();
+        assertThat(dir.resolve("not-mounted")).doesNotExist();
+    }
+
     /** A trigger that reads held versions from a real registry whose pointer names version 1, with nothing held. */
     private static KeyedOneInputStreamOperatorTestHarness<String, TriggerEvent, RetrainRequest> harness(TriggerRules rules,
             ModelRegistry registry) throws Exception {
