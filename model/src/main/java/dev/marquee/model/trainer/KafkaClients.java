@@ -103,6 +103,18 @@ final class KafkaClients {
     /** How {@link #topicProblem} begins when the brokers refused the sign-in (a problem of every topic alike). */
     static final String AUTHENTICATION_FAILED = "cannot be checked: authentication with the brokers failed";
 
+    /** Whether the brokers answer a metadata request within {@code timeout} (a refused sign-in is an answer). */
+    boolean brokersAnswer(java.time.Duration timeout) {
+        try (KafkaConsumer<byte[], byte[]> c = readerConsumer()) {
+            c.listTopics(timeout);
+            return true;
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            return false;
+        } catch (org.apache.kafka.common.KafkaException e) {
+            return true; // they answered, with a refusal the topic checks name
+        }
+    }
+
     /**
      * Why a write to {@code topic} cannot reach a reader, as the brokers answer it: it does not exist, this principal may
      * not describe it, or its name is invalid; null when it exists, or when they do not answer in time (a write then

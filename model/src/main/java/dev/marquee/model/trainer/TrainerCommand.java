@@ -12,12 +12,13 @@ import picocli.CommandLine.Mixin;
 /**
  * {@code marquee trainer}: the trainer worker (docs/RETRAINING.md). Exit codes: 0 stopped by {@code stop()} (130 or
  * 143, the signal's, by Ctrl-C or SIGTERM; or, with
- * {@code --once}, the pending requests handled), 1 failed (Kafka unreachable or unwritable, registry
+ * {@code --once}, the pending requests handled), 1 failed (Kafka unreachable with {@code --once}: without, the worker
+ * says so and waits for it; Kafka unwritable, registry
  * unusable, the promoter's thread stopped by an Error, a request failed on a class or native library that does not
  * link, after its FAILED outcome), 2 bad usage.
  */
 @Command(name = "trainer",
-        header = "the trainer worker: retrain requests -> train, gate, publish (--once: one request)", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
+        header = "the trainer worker: retrain requests -> train, gate, publish (--once: the requests pending at start, then exit)", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
         description = {"Consumes retrain requests; for each: trains a candidate on the original data plus the recent"
                 + " labels on the ratings topic, compares it with the serving version on the most recent labels it did"
                 + " not train on (paired, user-clustered bootstrap), and publishes it (and a model update), rejects it,"

@@ -145,8 +145,14 @@ final class TrainerWorker implements AutoCloseable {
             throw dev.marquee.model.cli.CliException.failure("topic " + settings.requestsTopic() + " does not exist (a"
                     + " typo? `marquee kafka` creates marquee's topics; infra/kafka/create-topics.sh does on a cluster)");
         }
-        warnAboutInputTopics();
-        warnAboutOutputTopics();
+        if (settings.kafka().brokersAnswer(java.time.Duration.ofSeconds(15))) {
+            warnAboutInputTopics();
+            warnAboutOutputTopics();
+        } else {
+            // each topic's check would wait its own 15 s for nothing; the worker's poll waits for the brokers
+            out.accept("trainer: WARNING: the brokers at " + settings.kafka().bootstrap() + " did not answer within 15 s:"
+                    + " its topics are not checked, and it waits for the brokers (is the address right, are they up?)");
+        }
         consumer.subscribe(List.of(settings.requestsTopic()));
         if (promoter != null && promoterThread == null) {
             promoterThread = new Thread(promoter, "marquee-promoter");
@@ -161,7 +167,12 @@ final class TrainerWorker implements AutoCloseable {
         long assignmentDeadline = System.nanoTime() + ASSIGNMENT_TIMEOUT.toNanos();
         try {
             while (running) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+                var records = consumer.poll(POLL);
+                if (settings.once() && pendingEnd == null && !consumer.assignment().isEmpty()) {
+                    // the requests pending when partitions are assigned: not those written while the first trains
+                    pendingEnd = new HashMap<>(consumer.endOffsets(consumer.assignment()));
+                }
+                for (ConsumerRecord<byte[], byte[]> record : records) {
                     handle(record);
                 }
                 if (!running) break; // stopping: no deferred re-judgement (minutes of label reading) on the way out
