@@ -148,7 +148,9 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         long version;
         Path dir;
         try {
-            if (!java.nio.file.Files.isDirectory(Path.of(registryBase))) {
+            // notExists, not !isDirectory: a folder this user may not enter is a permission to fix, and a restart may
+            // follow the fix; only one that is surely not there is said so (and ends the job, as an empty registry does)
+            if (java.nio.file.Files.notExists(Path.of(registryBase))) {
                 // the submitting host saw versions there (marquee score checks): on a cluster, a folder not mounted here
                 throw new IOException("no version of model '" + modelName + "' in the registry at " + registryBase
                         + ": the folder does not exist on this TaskManager (" + hostName() + "); on a cluster, mount the"

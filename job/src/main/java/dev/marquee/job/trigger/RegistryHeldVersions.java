@@ -22,12 +22,13 @@ public final class RegistryHeldVersions implements HeldVersions {
     }
 
     /**
-     * The registry, or an IOException when its folder is not there: on a TaskManager where it is not mounted, an
-     * empty registry ("nothing in shadow, nothing held") would let requests through that a watch or a candidate holds.
+     * The registry, or an IOException when its folder is not there: on a TaskManager where it is not mounted, it is a
+     * pointer that cannot be read (asked again later), not an empty registry that names nothing watched or in shadow
+     * once and for all.
      */
     private ModelRegistry open() throws IOException {
         Path base = Path.of(registryBase);
-        if (!java.nio.file.Files.isDirectory(base)) {
+        if (java.nio.file.Files.notExists(base)) {
             throw new IOException("the registry folder " + base + " does not exist on this TaskManager (is it mounted at"
                     + " the same path on every TaskManager?)");
         }

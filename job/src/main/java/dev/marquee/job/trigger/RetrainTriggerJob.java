@@ -154,7 +154,7 @@ public final class RetrainTriggerJob {
      */
     public static void run(TriggerSettings settings) throws Exception {
         for (String warning : warnings(settings.common)) System.err.println("marquee retraining trigger: " + warning);
-        if (!java.nio.file.Files.isDirectory(java.nio.file.Path.of(settings.common.modelRegistry))) {
+        if (java.nio.file.Files.notExists(java.nio.file.Path.of(settings.common.modelRegistry))) {
             System.err.println("marquee retraining trigger: warning: the registry " + settings.common.modelRegistry
                     + " does not exist: until it does, the trigger cannot read the serving pointer (which version is"
                     + " watched, in shadow or held)");

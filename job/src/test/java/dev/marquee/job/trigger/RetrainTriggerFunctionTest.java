@@ -1353,8 +1353,8 @@ class RetrainTriggerFunctionTest {
     }
 
     /**
-     * A registry folder that is not there (not mounted on this TaskManager) is a pointer that cannot be read, not an
-     * empty registry with nothing watched, in shadow or held, which would let through requests those hold back.
+     * A registry folder that is not there (not mounted on this TaskManager) is a pointer that cannot be read (asked
+     * again later), not an empty registry that names nothing watched, in shadow or held once and for all.
      */
     @Test
     void aRegistryFolderThatIsNotThereIsUnknownNotEmpty(@TempDir Path dir) {
