@@ -18,7 +18,7 @@ import picocli.CommandLine.Mixin;
  * link, after its FAILED outcome), 2 bad usage.
  */
 @Command(name = "trainer",
-        header = "the trainer worker: retrain requests -> train, gate, publish (--once: the requests pending at start, then exit)", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
+        header = "the trainer worker: retrain requests -> train, gate, publish (--once: those pending)", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
         description = {"Consumes retrain requests; for each: trains a candidate on the original data plus the recent"
                 + " labels on the ratings topic, compares it with the serving version on the most recent labels it did"
                 + " not train on (paired, user-clustered bootstrap), and publishes it (and a model update), rejects it,"
