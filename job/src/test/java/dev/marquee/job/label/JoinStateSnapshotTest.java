@@ -1,5 +1,8 @@
 package dev.marquee.job.label;
 
+import static dev.marquee.job.label.LegacyJoinStateTest.expired;
+import static dev.marquee.job.label.LegacyJoinStateTest.joins;
+import static dev.marquee.job.label.LegacyJoinStateTest.prediction;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.marquee.data.config.Settings;
@@ -13,12 +16,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -165,31 +166,6 @@ class JoinStateSnapshotTest {
 
     /** As the job runs the join ({@link LabelJoinOperator}). */
     private static KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Rating, Prediction> harness() throws Exception {
-        return new KeyedTwoInputStreamOperatorTestHarness<>(
-                new LabelJoinOperator(new OnlineAdaptation(LabelSettings.from(new Settings(SETTINGS)))),
-                p -> p.userId, r -> r.userId, Types.STRING);
-    }
-
-    private static Prediction prediction(String user, String requestId, String title, float rating, long timestamp) {
-        Prediction p = new Prediction();
-        p.requestId = requestId;
-        p.userId = user;
-        p.movieTitle = title;
-        p.predictedRating = rating;
-        p.output3 = new float[] {rating};
-        p.modelVersion = 1;
-        p.timestamp = timestamp;
-        return p;
-    }
-
-    private static List<UnmatchedExpiry> expired(KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Rating, Prediction> h) {
-        var out = h.getSideOutput(OnlineAdaptation.EXPIRED);
-        List<UnmatchedExpiry> all = out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();
-        return new ArrayList<>(all);
-    }
-
-    private static List<LabelJoin> joins(KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Rating, Prediction> h) {
-        var out = h.getSideOutput(OnlineAdaptation.LABEL_JOINS);
-        return out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();
+        return LegacyJoinStateTest.joinHarness(new OnlineAdaptation(LabelSettings.from(new Settings(SETTINGS))));
     }
 }

@@ -263,13 +263,13 @@ class LegacyJoinStateTest {
     }
 
     /** As the job runs the join ({@link LabelJoinOperator}). */
-    private static KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Rating, Prediction> joinHarness(
+    static KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Rating, Prediction> joinHarness(
             OnlineAdaptation join) throws Exception {
         return new KeyedTwoInputStreamOperatorTestHarness<>(new LabelJoinOperator(join), p -> p.userId, r -> r.userId,
                 Types.STRING);
     }
 
-    private static Prediction prediction(String user, String requestId, String title, float rating, long timestamp) {
+    static Prediction prediction(String user, String requestId, String title, float rating, long timestamp) {
         Prediction p = new Prediction();
         p.requestId = requestId;
         p.userId = user;
@@ -281,12 +281,12 @@ class LegacyJoinStateTest {
         return p;
     }
 
-    private static List<LabelJoin> joins(KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Rating, Prediction> h) {
+    static List<LabelJoin> joins(KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Rating, Prediction> h) {
         var out = h.getSideOutput(OnlineAdaptation.LABEL_JOINS);
         return out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();
     }
 
-    private static List<UnmatchedExpiry> expired(KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Rating, Prediction> h) {
+    static List<UnmatchedExpiry> expired(KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Rating, Prediction> h) {
         var out = h.getSideOutput(OnlineAdaptation.EXPIRED);
         return out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();
     }

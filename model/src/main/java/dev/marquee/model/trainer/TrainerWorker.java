@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -183,10 +182,6 @@ final class TrainerWorker implements AutoCloseable {
                 }
                 judgeDeferredIfDue();
                 if (settings.once()) {
-                    Set<TopicPartition> assigned = consumer.assignment();
-                    if (pendingEnd == null && !assigned.isEmpty()) {
-                        pendingEnd = new HashMap<>(consumer.endOffsets(assigned));
-                    }
                     if (pendingEnd == null && System.nanoTime() > assignmentDeadline) {
                         throw new IllegalStateException("no partitions of " + settings.requestsTopic()
                                 + " were assigned within " + ASSIGNMENT_TIMEOUT.toSeconds() + " s");
