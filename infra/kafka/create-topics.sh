@@ -26,8 +26,8 @@ DATA_PARTITIONS="${DATA_PARTITIONS:-12}"
 # create NAME PARTITIONS CONFIG...: NAME and PARTITIONS are the defaults; TOPIC_<NAME> renames, and DATA_PARTITIONS
 # replaces the data topics' 12
 create() {
-  local var="TOPIC_${1//-/_}"
-  var="${var^^}"
+  local var
+  var="TOPIC_$(printf '%s' "$1" | tr 'a-z-' 'A-Z_')"   # not ${var^^}: macOS's bash 3.2 has no case change
   local name="${!var:-$1}" partitions="$2"; shift 2
   [ "$partitions" = 12 ] && partitions="$DATA_PARTITIONS"
   local configs=(--config "min.insync.replicas=$MIN_ISR")

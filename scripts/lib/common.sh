@@ -389,6 +389,28 @@ java_bg() {
   BG_PID=$!
 }
 
+# java_waited ARGS...: runs `java ARGS...` and returns its status, like a foreground java, except that a signal
+# sent to the script alone (TERM from a supervisor or `kill PID`, HUP, or Ctrl-C) stops the JVM before the script
+# goes on: an EXIT trap that removes the JVM's classes or files then runs after the JVM, not under it. The JVM runs
+# as a background job, which ignores INT, so every signal reaches it as TERM; after it stopped the script exits
+# 128 + the signal's number (Ctrl-C: 130). Call it directly, not inside $(...) or a ( ) subshell.
+java_waited() {
+  local pid status signal=""
+  java "$@" <&0 &   # <&0: keeps the script's stdin (a background job's would be /dev/null)
+  pid=$!
+  trap 'signal=130; kill -TERM "$pid" 2>/dev/null || true' INT
+  trap 'signal=143; kill -TERM "$pid" 2>/dev/null || true' TERM
+  trap 'signal=129; kill -TERM "$pid" 2>/dev/null || true' HUP
+  while :; do
+    status=0
+    wait "$pid" || status=$?
+    kill -0 "$pid" 2>/dev/null || break   # a trapped signal ended the wait, not the JVM
+  done
+  trap - INT TERM HUP
+  [ -z "$signal" ] || exit "$signal"
+  return "$status"
+}
+
 # The job module's test classpath (job/target/test-classpath.txt) for the benchmarks, written again when it is
 # missing or any pom (the root's versions, a module's dependencies) is newer than it. Run from $MARQUEE_ROOT.
 ensure_test_classpath() {
