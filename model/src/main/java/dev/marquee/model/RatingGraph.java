@@ -241,7 +241,10 @@ public final class RatingGraph {
                     tf.math.mul(missing, tf.constant(userDayKeys.length + 1)));
             userDayIndex = dayIndex;
             Variable<TFloat32> dayBias = weight("user_day_bias", tf.constant(new float[userDayKeys.length + 1]));
-            Operand<TFloat32> bd = tf.gather(dayBias, dayIndex, tf.constant(0));
+            // masked on the zero bucket, so it never trains: rows whose user --oov-rate hides miss the table
+            // and would otherwise teach it a bias that every unseen (user, day) pair then gets
+            Operand<TFloat32> bd = tf.math.mul(tf.gather(dayBias, dayIndex, tf.constant(0)),
+                    tf.dtypes.cast(tf.math.sub(tf.constant(1), missing), TFloat32.class));
             prediction = tf.math.add(prediction, bd);
             reg = tf.math.add(reg, tf.math.mul(tf.constant(c.biasL2()),
                     tf.math.mean(tf.math.square(bd), tf.constant(0))));

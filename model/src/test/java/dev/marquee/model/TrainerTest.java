@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.marquee.data.event.Rating;
 import dev.marquee.data.movielens.Split;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.types.TFloat32;
 
 class TrainerTest {
 
@@ -50,6 +55,28 @@ class TrainerTest {
             assertThat(model.trainRows()).isLessThan(split.train().size());
             assertThat(progress.get(0)).startsWith("no validation set: holding out");
             assertThat(model.learningCurve().epochs()).allMatch(e -> Double.isFinite(e.validationRmse()));
+        }
+    }
+
+    /**
+     * Rows whose user {@code --oov-rate} hides miss the (user, day) table: the zero bucket every unseen (user, day)
+     * pair gets must stay zero, not learn a bias from them.
+     */
+    @Test
+    void hiddenUsersLeaveTheUserDayZeroBucketAtZero(@TempDir Path dir) throws Exception {
+        Split split = SmallData.split(12);
+        TrainingConfig c = SmallData.config(Architecture.DEFAULT).withEpochs(3).withOovRate(0.5f);
+        assertThat(c.userDayBias()).isTrue();
+        try (TrainedModel model = new Trainer(c, l -> {}).train(split.train(), split.validation())) {
+            model.exportSavedModel(dir.resolve("m"));
+        }
+        try (SavedModelBundle bundle = SavedModelBundle.loader(dir.resolve("m").toString()).withTags("serve").load();
+                Result r = bundle.session().runner().fetch("user_day_bias").run()) {
+            TFloat32 bias = (TFloat32) r.get(0);
+            long n = bias.shape().size(0);
+            assertThat(n).isGreaterThan(1);
+            assertThat(bias.getFloat(0)).isNotZero();   // the buckets of the training's (user, day) pairs trained
+            assertThat(bias.getFloat(n - 1)).isZero();
         }
     }
 

@@ -148,7 +148,14 @@ public final class EvaluateCommand extends ConsoleCommand {
             console.out().println("evaluate: note: the model was trained on " + trainedOn
                     + "; this split's test rows may include rows it trained on");
         }
-        if (!trainedSource.isEmpty() && !trainedSource.equals(data.source()) && !sameRows) {
+        if (retrained) {
+            // its source names the original data + labels, never these rows alone: the note below would be wrong
+            console.out().println("evaluate: note: the model was retrained on its original data's training rows"
+                    + (card.at("/retrain/original_refit").asBoolean(false) ? " and validation rows (a refit version's"
+                            + " retrain): its validation rows below are rows it trained on" : "")
+                    + " + live labels, which may be rows of any part below (a replay's labels are): its figures here"
+                    + " are not held-out scores");
+        } else if (!trainedSource.isEmpty() && !trainedSource.equals(data.source()) && !sameRows) {
             console.out().println("evaluate: note: the model was trained on " + trainedSource + ", not on these rows:"
                     + " its numbers here are not the ones train printed (give that data with --data)");
         }

@@ -28,7 +28,7 @@ public final class TrainingOptions {
             description = "at most N epochs; early stopping may stop sooner (default: 60 / 50)")
     Integer epochs;
 
-    @Option(names = "--lr", paramLabel = "X", description = "learning rate (default: 0.002 Adam / 0.1 Adagrad)")
+    @Option(names = "--lr", paramLabel = "X", description = "learning rate (default: 0.002 / 0.1, by --arch, whatever --optimizer)")
     Double learningRate;
 
     @Option(names = "--batch", paramLabel = "N", description = "mini-batch rows (default: 256 / 8192)")
@@ -52,7 +52,7 @@ public final class TrainingOptions {
     Double factorL2;
 
     @Option(names = "--oov-rate", paramLabel = "X",
-            description = "share of training rows whose ids are hidden, to train the unknown-id bucket")
+            description = "share of training rows whose user id is hidden, to train the unknown-user bucket (titles are never hidden)")
     Double oovRate;
 
     @Option(names = "--user-day", paramLabel = "true|false", arity = "1",

@@ -15,6 +15,7 @@ import dev.marquee.model.ModelCard;
 import dev.marquee.model.ModelRegistry;
 import dev.marquee.model.ServingState;
 import dev.marquee.model.TrainedModel;
+import dev.marquee.model.TrainingRows;
 import dev.marquee.model.Trainer;
 import dev.marquee.model.TrainingConfig;
 import java.io.IOException;
@@ -132,6 +133,15 @@ final class Retrainer {
 
         Path candidateDir = Files.createTempDirectory(modelDir, CANDIDATE_PREFIX);
         try (TrainedModel model = new Trainer(config, line -> out.accept("trainer: " + line)).train(train, List.of())) {
+            if (model.bestEpoch() < 1) {
+                // as marquee train refuses it: early stopping never saw a finite RMSE on its hold-out, so the weights
+                // are the last epoch's, chosen by nothing
+                String reason = "the run chose no epoch (no finite RMSE on its " + TrainingRows.HOLDOUT_PERCENT
+                        + "% hold-out of " + train.size() + " training rows: too few rows to hold some out, or the"
+                        + " model diverged); nothing published";
+                out.accept("trainer: request " + request.requestId + " failed: " + reason);
+                return failed(request, serving.orElse(-1), reason);
+            }
             model.exportSavedModel(candidateDir);
             // The probe needs rows the candidate may know; without held-out labels any rows do (never judged on).
             List<Rating> probeRows = !holdout.isEmpty() ? holdout

@@ -186,8 +186,9 @@ public final class TrainerOptions {
     static final int FEW_USERS = 10;
 
     /**
-     * A warning for a minimum of users so low that the interval lies: with G users a bootstrap draw repeats one user
-     * with probability G·G^-G (25% at 2), past the 2.5% tail, and a candidate at the margin passes a quarter of the time.
+     * A warning for a minimum of users so low that the interval lies: with G users a bootstrap draw is one given user
+     * G times with probability G^-G (25% at 2), past the 2.5% tail, and a candidate at the margin passes a quarter
+     * of the time.
      */
     static java.util.Optional<String> fewUsersWarning(String key, int minUsers) {
         if (minUsers >= FEW_USERS) return java.util.Optional.empty();

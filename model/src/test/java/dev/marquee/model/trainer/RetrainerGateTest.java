@@ -85,6 +85,50 @@ class RetrainerGateTest {
         assertThat(gate.path("labels").asInt()).isEqualTo(600);
         assertThat(gate.path("margin").asDouble()).isEqualTo(MARGIN);
         assertThat(gate.path("confidence").asDouble()).isEqualTo(0.95);
+
+        // evaluate on the original data says the retrained version learned from it and from labels (it said "not on
+        // these rows", as for a model trained elsewhere)
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(ModelMain.run(new String[] {"evaluate", "--registry", registry().base().toString(), "--version", "2",
+                "--data", "synthetic:2000"}, console(tmp, out))).as(out.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("retrained on its original data's training rows + live labels")
+                .doesNotContain("not on these rows");
+    }
+
+    /**
+     * As {@code marquee train} refuses it, a retrain whose seeded hold-out takes no row (so early stopping saw no RMSE
+     * and chose no epoch) fails and publishes nothing: before, it published the last epoch's weights.
+     */
+    @Test
+    void aRetrainThatChoseNoEpochFailsAndPublishesNothing() throws Exception {
+        Path data = tmp.resolve("small.csv");
+        Files.writeString(data, csvRows(300));
+        Path small = tmp.resolve("small-registry");
+        int code = ModelMain.run(new String[] {"train", "--data", data.toString(), "--registry", small.toString(),
+                "--epochs", "2", "--seed", "42"}, console(tmp, new ByteArrayOutputStream()));
+        assertThat(code).isZero();
+        // the original data shrinks to 24 rows, of which seed 42's 5% hold-out draws none
+        Files.writeString(data, csvRows(24));
+        TrainerSettings small2 = TrainerSettings.parse(new String[] {"--registry", small.toString(), "--bootstrap",
+                "127.0.0.1:1"}, console(tmp, new ByteArrayOutputStream()));
+        Retrainer.Result r = new Retrainer(small2, new OriginalData(small2.data(), Map.of(), tmp), this::log)
+                .handle(request("r-no-epoch"), LabelReader.Labels.of(List.of()));
+
+        assertThat(r.outcome().outcome).as(log.toString()).isEqualTo(RetrainOutcome.FAILED);
+        assertThat(r.outcome().reason).contains("the run chose no epoch").contains("nothing published");
+        assertThat(r.update()).isNull();
+        assertThat(small.resolve("marquee/2")).doesNotExist();
+        assertThat(new ModelRegistry(small).serving("marquee")).hasValue(1);
+    }
+
+    private static String csvRows(int n) {
+        StringBuilder rows = new StringBuilder("user_id,movie_title,rating,timestamp\n");
+        for (int i = 0; i < n; i++) {
+            rows.append(i % 20).append(",Movie ").append(i % 15).append(" (1999),").append(1 + i % 5).append(',')
+                    .append(1000 + i).append('\n');
+        }
+        return rows.toString();
     }
 
     /** Published but neither serving nor in shadow: the outcome says so and how to serve it (a pin, manual mode). */
