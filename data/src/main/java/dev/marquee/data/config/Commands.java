@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.util.List;
 import picocli.CommandLine;
 
 /**
@@ -28,7 +29,16 @@ public final class Commands {
 
     /** A picocli command line for {@code command} with marquee's error handling and exit codes. */
     public static CommandLine commandLine(Object command) {
+        return commandLine(command, List.of());
+    }
+
+    /**
+     * As {@link #commandLine(Object)}, with {@code subcommands} added first: picocli's parser settings reach only
+     * the subcommands a command line already has when they are set.
+     */
+    public static CommandLine commandLine(Object command, List<?> subcommands) {
         CommandLine line = new CommandLine(command);
+        subcommands.forEach(line::addSubcommand);
         // An argument starting with '@' is a value (a Kafka property, a title), never a file of more arguments.
         line.setExpandAtFiles(false);
         // As the hand-written parsers did: the last of a repeated option wins; enum values in any case.

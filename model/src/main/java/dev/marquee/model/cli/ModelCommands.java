@@ -22,10 +22,9 @@ public final class ModelCommands implements Callable<Integer> {
 
     /** The parent command line with its subcommands and marquee's error handling. */
     public static CommandLine commandLine(Console console) {
-        CommandLine line = Commands.commandLine(new ModelCommands());
-        all(console).forEach(line::addSubcommand);
-        line.addSubcommand(new CommandLine.HelpCommand());
-        return line;
+        List<Object> subcommands = new java.util.ArrayList<>(all(console));
+        subcommands.add(new CommandLine.HelpCommand());
+        return Commands.commandLine(new ModelCommands(), subcommands);
     }
 
     @Override

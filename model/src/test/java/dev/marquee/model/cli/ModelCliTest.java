@@ -112,6 +112,15 @@ class ModelCliTest {
                 .isEqualTo(0.05f);
     }
 
+    /** As through scripts/marquee: the last of a repeated option wins and enum values take any case. */
+    @Test
+    void aRepeatedOptionAndAnEnumInCapitalsAreTakenAsEveryCommandTakesThem() {
+        CliRun r = CliRun.run(shared, "evaluate", "--registry", registry.toString(), "--version", "2", "--version", "1",
+                "--data", data.toString(), "--split", "TIME");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("marquee version 1 (").contains("split time-60/20/20");
+    }
+
     @Test
     void evaluateReproducesTheTrainingTable() throws IOException {
         Path log = tmp.resolve("evaluate-log.tsv");
