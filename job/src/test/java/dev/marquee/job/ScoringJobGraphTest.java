@@ -4,9 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.marquee.job.config.JobSettings;
 import dev.marquee.job.label.LabelSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.flink.runtime.jobgraph.JobVertex;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
@@ -101,5 +108,39 @@ class ScoringJobGraphTest {
             timeouts.put(n.getOperatorName(), n.getBufferTimeout());
         }
         return timeouts;
+    }
+
+    /**
+     * The operator names the alerts and the dashboard select (operator_name, as Flink's Prometheus reporter writes
+     * an operator's name) are names of the job's operators: renaming the source would otherwise silence the lag
+     * alert with every other test green.
+     */
+    @Test
+    void theOperatorNamesTheAlertsAndTheDashboardSelectAreTheJobsOperators() throws IOException {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        ScoringJob.buildWithKafka(env, JobSettings.from(Map.of(JobSettings.BOOTSTRAP, "127.0.0.1:9",
+                "drift.enabled", "true", LabelSettings.LABELS_ENABLED, "true", JobSettings.PARALLELISM, "2")));
+        Set<String> operators = new TreeSet<>();
+        for (var n : env.getStreamGraph().getStreamNodes()) {
+            operators.add(n.getOperatorName().replaceAll("[^a-zA-Z0-9:_]", "_"));
+        }
+        Path infra = Path.of("..", "infra");
+        // quotes inside the YAML's and the JSON's strings unescaped
+        String selectors = (Files.readString(infra.resolve("prometheus/alerts.yml"))
+                + Files.readString(infra.resolve("grafana/marquee-dashboard.json"))).replace("\\\"", "\"");
+        List<String> exact = new ArrayList<>();
+        Matcher m = Pattern.compile("operator_name(?:=| )\"([^\"]*)\"").matcher(selectors);
+        while (m.find()) exact.add(m.group(1));
+        assertThat(exact).as("operator_name=\"...\" and eq $labels.operator_name \"...\"")
+                .contains("Source:_rating_requests", "label_event_time").allMatch(operators::contains);
+        Matcher regex = Pattern.compile("operator_name=~\"([^\"]*)\"").matcher(selectors);
+        int regexes = 0;
+        while (regex.find()) {
+            regexes++;
+            Pattern selects = Pattern.compile(regex.group(1)); // PromQL's =~ is anchored at both ends
+            assertThat(operators).as("operator_name=~\"" + regex.group(1) + "\"")
+                    .anyMatch(o -> selects.matcher(o).matches());
+        }
+        assertThat(regexes).isPositive();
     }
 }
