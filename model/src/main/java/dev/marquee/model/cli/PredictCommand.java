@@ -58,6 +58,16 @@ public final class PredictCommand extends ConsoleCommand {
         super(console);
     }
 
+    /**
+     * One line of TF-Serving JSON, in UTF-8 as JSON is whatever the locale's charset: an error echoes the user's
+     * input ("user_id 'Jürgen' ..."), which System.out under an ISO-8859-1 or ASCII locale would mangle.
+     */
+    private static void answer(Console console, String json) {
+        byte[] line = (json + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        console.out().write(line, 0, line.length);
+        console.out().flush();
+    }
+
     @Override
     protected int run() throws Exception {
         Console console = console();
@@ -71,13 +81,13 @@ public final class PredictCommand extends ConsoleCommand {
         RequestParser parser = new RequestParser(dev.marquee.data.parse.ParserLimits.from(new dev.marquee.data.config.Settings(settings)));
         byte[] body = readInput(console, parser.limits());
         if (body.length > parser.limits().maxPayloadBytes) {
-            console.out().println(TfServingJson.error("TOO_LARGE: the input is larger than " + parser.limits().maxPayloadBytes
+            answer(console, TfServingJson.error("TOO_LARGE: the input is larger than " + parser.limits().maxPayloadBytes
                     + " bytes, predict's limit (the scoring job's default parser.max-payload-bytes); send fewer instances"));
             return CliException.FAILURE;
         }
         ParseResult parsed = parser.parse(body, new SourcePosition("stdin", 0, 0, System.currentTimeMillis()));
         if (!parsed.deadLetters().isEmpty()) {
-            console.out().println(TfServingJson.error(describe(parsed.deadLetters())));
+            answer(console, TfServingJson.error(describe(parsed.deadLetters())));
             return CliException.FAILURE;
         }
         List<RatingRequest> requests = parsed.requests();
@@ -96,21 +106,21 @@ public final class PredictCommand extends ConsoleCommand {
             try {
                 scored = scorer.score(users, titles, timestamps, true);
             } catch (NonNumericIdException e) {
-                console.out().println(TfServingJson.error(e.getMessage()));
+                answer(console, TfServingJson.error(e.getMessage()));
                 return CliException.FAILURE;
             } catch (RuntimeException e) {
                 // as TF Serving answers a failing model, and as the job's SCORING_FAILED dead letter says it
-                console.out().println(TfServingJson.error("SCORING_FAILED: the model failed on this request: " + firstLine(e)));
+                answer(console, TfServingJson.error("SCORING_FAILED: the model failed on this request: " + firstLine(e)));
                 return CliException.FAILURE;
             }
             String notFinite = nonFiniteRatings(scored);
             if (notFinite != null) {
-                console.out().println(TfServingJson.error(notFinite));
+                answer(console, TfServingJson.error(notFinite));
                 return CliException.FAILURE;
             }
             answer = TfServingJson.predictions(scored, scorer.contract(), scorer.signatureOutputs());
         }
-        console.out().println(answer);
+        answer(console, answer);
         long unknown = java.util.stream.IntStream.range(0, n).filter(scored::anyOov).count();
         if (unknown > 0) {
             console.err().println("predict: " + unknown + " of " + n + " instances have a user or title the model "

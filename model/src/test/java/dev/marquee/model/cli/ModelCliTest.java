@@ -364,6 +364,19 @@ class ModelCliTest {
         assertThat(signature.exitCode()).isEqualTo(1);
     }
 
+    /** Its JSON is UTF-8 whatever the process's charset: an ISO-8859-1 standard output would write 'é' as one byte. */
+    @Test
+    void predictAnswersInUtf8UnderALatin1Locale() throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream latin1 = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.ISO_8859_1);
+        String request = "{\"signature_name\":\"s\u00e9rving\",\"instances\":[" + instance("1", "A (1990)", 1L) + "]}";
+        Console console = new Console(new java.io.ByteArrayInputStream(request.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                latin1, latin1, Map.of(), tmp);
+        assertThat(ModelMain.run(new String[] {"predict", "--registry", registry.toString()}, console)).isEqualTo(1);
+        String error = JSON.readTree(out.toByteArray()).get("error").asText();
+        assertThat(error).startsWith("UNKNOWN_SIGNATURE").contains("s\u00e9rving");
+    }
+
     @Test
     void aServingPointerThatCannotBeReadStopsTheTrainBeforeItPublishesAndIsNamed() throws IOException {
         Path copy = copyRegistry();
