@@ -392,22 +392,32 @@ java_bg() {
 # java_waited ARGS...: runs `java ARGS...` and returns its status, like a foreground java, except that a signal
 # sent to the script alone (TERM from a supervisor or `kill PID`, HUP, or Ctrl-C) stops the JVM before the script
 # goes on: an EXIT trap that removes the JVM's classes or files then runs after the JVM, not under it. The JVM runs
-# as a background job, which ignores INT, so every signal reaches it as TERM; after it stopped the script exits
-# 128 + the signal's number (Ctrl-C: 130). Call it directly, not inside $(...) or a ( ) subshell.
+# as a background job, which ignores INT, so every signal reaches it as TERM; after it stopped, the caller's own
+# trap for that signal runs if it has one (its traps are put back), else the script exits 128 + the signal's
+# number (Ctrl-C: 130). Call it directly, not inside $(...) or a ( ) subshell.
 java_waited() {
-  local pid status signal=""
+  local pid="" status signal="" saved
+  saved=$(trap -p INT TERM HUP)
+  # set before the JVM starts, so no signal falls between; until then there is no pid to pass it to
+  trap 'signal=INT; [ -z "$pid" ] || kill -TERM "$pid" 2>/dev/null || true' INT
+  trap 'signal=TERM; [ -z "$pid" ] || kill -TERM "$pid" 2>/dev/null || true' TERM
+  trap 'signal=HUP; [ -z "$pid" ] || kill -TERM "$pid" 2>/dev/null || true' HUP
   java "$@" <&0 &   # <&0: keeps the script's stdin (a background job's would be /dev/null)
   pid=$!
-  trap 'signal=130; kill -TERM "$pid" 2>/dev/null || true' INT
-  trap 'signal=143; kill -TERM "$pid" 2>/dev/null || true' TERM
-  trap 'signal=129; kill -TERM "$pid" 2>/dev/null || true' HUP
   while :; do
     status=0
     wait "$pid" || status=$?
     kill -0 "$pid" 2>/dev/null || break   # a trapped signal ended the wait, not the JVM
   done
   trap - INT TERM HUP
-  [ -z "$signal" ] || exit "$signal"
+  eval "$saved"
+  if [ -n "$signal" ]; then
+    if [ -n "$(trap -p "$signal")" ]; then
+      kill -s "$signal" $$   # the caller's trap decides, as it would have without this function
+      return "$status"
+    fi
+    case "$signal" in INT) exit 130 ;; TERM) exit 143 ;; HUP) exit 129 ;; esac
+  fi
   return "$status"
 }
 

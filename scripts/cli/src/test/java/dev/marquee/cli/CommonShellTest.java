@@ -70,6 +70,38 @@ class CommonShellTest {
         return new Run(p.exitValue(), "", Files.readString(err));
     }
 
+    /**
+     * java_waited: a TERM to the script alone (a supervisor's, `kill PID`) reaches the JVM, and the script's EXIT
+     * trap (which removes what the JVM reads) runs only once the JVM has stopped; the script exits 143. A `java` in
+     * the foreground left running under its deleted classes (bench-drift) before.
+     */
+    @Test
+    void javaWaitedStopsTheJvmBeforeTheScriptsExitTrapRuns() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin-java"));
+        Path fakeJava = bin.resolve("java");
+        // a JVM stand-in whose shutdown (its hooks) takes a second: what the EXIT trap must not overtake
+        Files.writeString(fakeJava, "#!/bin/bash\ntrap 'sleep 1; touch \"$1/stopped\"; exit 143' TERM\n"
+                + "touch \"$1/started\"\nsleep 60 & wait $!\n", StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", "set -euo pipefail; source '" + COMMON + "'; "
+                + "trap '[ -f \"" + dir + "/stopped\" ] && echo stopped-first > \"" + dir + "/order\" "
+                + "|| echo overtaken > \"" + dir + "/order\"' EXIT; java_waited '" + dir + "'; echo not-reached");
+        ChildEnvironment.scrub(pb.environment());
+        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        Path out = dir.resolve("waited-out.txt");
+        Process p = pb.redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Files.exists(dir.resolve("started")) && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+        assertThat(dir.resolve("started")).as("the stand-in started").exists();
+        p.destroy(); // SIGTERM to bash alone
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("bash ended").isTrue();
+        assertThat(p.exitValue()).isEqualTo(143);
+        assertThat(Files.readString(dir.resolve("order")).strip()).isEqualTo("stopped-first");
+        assertThat(Files.readString(out)).doesNotContain("not-reached");
+    }
+
     /** More rows than one request holds: a usage error naming the limit, before any Python or model is needed. */
     @Test
     void checkPythonInteropRefusesMoreRowsThanOneRequestHolds() throws Exception {
@@ -432,9 +464,9 @@ class CommonShellTest {
     void oneClusterUpAtATimeAndItsJvmsDoNotKeepTheLock() throws Exception {
         Path cluster = COMMON.resolveSibling("cluster.sh");
         Path bin = Files.createDirectories(dir.resolve("bin-fake-java"));
-        Path java = bin.resolve("java");
-        Files.writeString(java, "#!/bin/sh\nexec sleep 120\n", StandardCharsets.UTF_8);
-        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path fakeJava = bin.resolve("java");
+        Files.writeString(fakeJava, "#!/bin/sh\nexec sleep 120\n", StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
         String path = bin + ":" + System.getenv("PATH");
         String prelude = "MARQUEE_CLUSTER_DIR='" + dir.resolve("cluster") + "'; source '" + cluster + "'; ";
 
@@ -762,10 +794,10 @@ class CommonShellTest {
 
         // the Java on PATH decides, asked once: what require_tools found is not asked again
         Path bin = Files.createDirectories(dir.resolve("bin-java24"));
-        Path java = bin.resolve("java");
-        Files.writeString(java, "#!/bin/sh\necho asked >> '" + dir.resolve("java-asked") + "'\necho '    java.specification.version = 24' >&2\n",
+        Path fakeJava = bin.resolve("java");
+        Files.writeString(fakeJava, "#!/bin/sh\necho asked >> '" + dir.resolve("java-asked") + "'\necho '    java.specification.version = 24' >&2\n",
                 StandardCharsets.UTF_8);
-        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
         String fakePath = bin + ":" + System.getenv("PATH");
         assertThat(bash("jdk_access_opts; " + list, fakePath).out().lines().toList())
                 .containsExactly("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow");
