@@ -23,9 +23,23 @@ public final class KafkaOptions {
             description = "any Kafka client property, e.g. security.protocol=SSL (repeatable)")
     Map<String, String> properties = new LinkedHashMap<>();
 
+    /** Client keys the commands set themselves: a --kafka-prop would override them behind the options' back. */
+    private static final Map<String, String> FIRST_CLASS = Map.of(
+            "bootstrap.servers", "give --bootstrap (or $" + BOOTSTRAP_ENV + ")",
+            "group.id", "give --group (the trainer's request consumer; its other readers are in no group), so that its"
+                    + " log and two models' trainers name the group they are in",
+            "transactional.id", "the trainer's producers are not transactional, and one id given to several clients"
+                    + " fences all but one");
+
     KafkaClients clients(Console console) {
         Properties props = new Properties();
         properties.forEach((k, v) -> props.put(k.trim(), v.trim()));
+        for (Map.Entry<String, String> e : FIRST_CLASS.entrySet()) {
+            if (props.containsKey(e.getKey())) {
+                throw new dev.marquee.data.config.SettingException("--kafka-prop " + e.getKey() + " is not taken: "
+                        + e.getValue());
+            }
+        }
         return new KafkaClients(bootstrap != null ? bootstrap : env(console, BOOTSTRAP_ENV, DEFAULT_BOOTSTRAP), props);
     }
 

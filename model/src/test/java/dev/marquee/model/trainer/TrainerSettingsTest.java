@@ -18,6 +18,17 @@ class TrainerSettingsTest {
     @TempDir
     Path tmp;
 
+    /** As the scoring job refuses kafka.property.group.id: a client key an option sets is not taken from --kafka-prop. */
+    @Test
+    void aKafkaPropThatAnOptionSetsIsRefusedNamingTheOption() {
+        assertThatThrownBy(() -> parse("--kafka-prop", "group.id=shared")).isInstanceOf(SettingException.class)
+                .hasMessageContaining("--kafka-prop group.id is not taken: give --group");
+        assertThatThrownBy(() -> parse("--kafka-prop", " bootstrap.servers = b:9092")).isInstanceOf(SettingException.class)
+                .hasMessageContaining("--kafka-prop bootstrap.servers is not taken: give --bootstrap");
+        assertThatThrownBy(() -> parse("--kafka-prop", "transactional.id=t")).isInstanceOf(SettingException.class)
+                .hasMessageContaining("--kafka-prop transactional.id is not taken");
+    }
+
     private TrainerSettings parse(String... args) {
         PrintStream sink = new PrintStream(new ByteArrayOutputStream());
         return TrainerSettings.parse(args, new Console(new ByteArrayInputStream(new byte[0]), sink, sink, Map.of(), tmp));

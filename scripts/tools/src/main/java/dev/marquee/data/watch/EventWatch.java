@@ -287,7 +287,7 @@ final class EventWatch {
             }
             case MODEL_UPDATES -> {
                 ModelUpdate u = present(updates.decode(value));
-                return another(u.modelName) ? null : WatchLines.update(u);
+                return another(u.modelName) ? null : WatchLines.update(u, topic);
             }
             case MODEL_STATUS -> {
                 ModelStatus s = present(statuses.decode(value));

@@ -153,9 +153,11 @@ final class WatchLines {
         return reason.startsWith(prefix + ", ") ? reason.substring(prefix.length()) : ": " + reason;
     }
 
-    static String update(ModelUpdate u) {
-        return String.format(Locale.ROOT, "model       %s: serve v%d%s on model-updates%s", u.modelName, u.version,
-                u.shadowVersion > 0 ? ", shadow v" + u.shadowVersion : "", u.reason == null ? "" : " (" + u.reason + ")");
+    /** An announcement read from {@code topic}, named as the deployment names it ({@code --topic.model-updates}). */
+    static String update(ModelUpdate u, String topic) {
+        return String.format(Locale.ROOT, "model       %s: serve v%d%s on %s%s", u.modelName, u.version,
+                u.shadowVersion > 0 ? ", shadow v" + u.shadowVersion : "", topic,
+                u.reason == null ? "" : " (" + u.reason + ")");
     }
 
     static String status(ModelStatus s) {

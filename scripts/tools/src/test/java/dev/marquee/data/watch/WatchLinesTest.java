@@ -187,7 +187,9 @@ class WatchLinesTest {
         ModelUpdate update = new ModelUpdate("marquee", 2, "/r/marquee/2", 0);
         update.shadowVersion = 1;
         update.reason = "promoted";
-        assertThat(WatchLines.update(update)).isEqualTo("model       marquee: serve v2, shadow v1 on model-updates (promoted)");
+        assertThat(WatchLines.update(update, "model-updates")).isEqualTo("model       marquee: serve v2, shadow v1 on model-updates (promoted)");
+        assertThat(WatchLines.update(update, "model-updates-b")).as("a renamed topic, as --topic.model-updates names it")
+                .isEqualTo("model       marquee: serve v2, shadow v1 on model-updates-b (promoted)");
         assertThat(WatchLines.status(new ModelStatus("marquee", 3, ModelStatus.REFUSED, "bad files", 2, 0, 0)))
                 .isEqualTo("scoring     slot 0 refused model v3, v2 keeps serving: bad files");
         assertThat(WatchLines.status(new ModelStatus("marquee", 3, ModelStatus.SHADOW_DROPPED, "answered NaN", 2, 1, 0)))
