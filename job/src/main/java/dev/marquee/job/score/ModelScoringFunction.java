@@ -326,7 +326,11 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
      * (a failover) the restart strategy decides, as the registry may be briefly unreachable.
      */
     private static Exception startFailure(StreamingRuntimeContext context, IOException cause) {
-        return context.getTaskInfo().getAttemptNumber() == 0 ? new SuppressRestartsException(cause) : cause;
+        return startFailure(context.getTaskInfo().getAttemptNumber(), cause);
+    }
+
+    static Exception startFailure(int attemptNumber, IOException cause) {
+        return attemptNumber == 0 ? new SuppressRestartsException(cause) : cause;
     }
 
     @Override

@@ -161,6 +161,9 @@ class ModelFaultPipelineTest {
         });
         assertThat(out.statuses().stream().map(st -> st.version).collect(Collectors.toList()))
                 .containsExactlyInAnyOrder(2L, 2L, 99L, 99L, 7L, 7L);
+        // 99 is absent and 7 is looked up in the registry by number (its location outside is never followed)
+        assertThat(out.statuses()).filteredOn(st -> st.version != 2)
+                .allSatisfy(st -> assertThat(st.reason).contains("saved_model.pb is missing"));
         System.out.printf("ModelFaultPipelineTest: refused at swap time: %s%n", out.statuses().stream()
                 .map(st -> "v" + st.version + ": " + st.reason).distinct().collect(Collectors.joining(" | ")));
 

@@ -379,6 +379,19 @@ class ModelScoringFunctionTest {
         assertThat(causes(refused)).anyMatch(t -> t instanceof org.apache.flink.runtime.execution.SuppressRestartsException);
     }
 
+    /**
+     * A start-up failure stops the job for good only at submission (attempt 0); on a failover's attempt the restart
+     * strategy decides, as a registry briefly unreachable then must not end the job.
+     */
+    @Test
+    void aStartUpFailureSuppressesRestartsOnlyOnTheFirstAttempt() {
+        java.io.IOException cause = new java.io.IOException("cannot read model 'marquee'");
+        assertThat(ModelScoringFunction.startFailure(0, cause))
+                .isInstanceOf(org.apache.flink.runtime.execution.SuppressRestartsException.class).hasCause(cause);
+        assertThat(ModelScoringFunction.startFailure(1, cause)).isSameAs(cause);
+        assertThat(ModelScoringFunction.startFailure(7, cause)).isSameAs(cause);
+    }
+
     /** TensorFlow's native library that does not load (an Error) fails the job at submission saying so, not in a loop. */
     @Test
     void aNativeLibraryThatDoesNotLoadFailsTheJobAtSubmissionNamingIt() {
