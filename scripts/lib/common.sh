@@ -398,12 +398,13 @@ java_bg() {
 java_waited() {
   local pid="" status signal="" saved
   saved=$(trap -p INT TERM HUP)
-  # set before the JVM starts, so no signal falls between; until then there is no pid to pass it to
+  # set before the JVM starts, so no signal falls between; one that comes before its pid is known is passed on below
   trap 'signal=INT; [ -z "$pid" ] || kill -TERM "$pid" 2>/dev/null || true' INT
   trap 'signal=TERM; [ -z "$pid" ] || kill -TERM "$pid" 2>/dev/null || true' TERM
   trap 'signal=HUP; [ -z "$pid" ] || kill -TERM "$pid" 2>/dev/null || true' HUP
   java "$@" <&0 &   # <&0: keeps the script's stdin (a background job's would be /dev/null)
   pid=$!
+  [ -z "$signal" ] || kill -TERM "$pid" 2>/dev/null || true
   while :; do
     status=0
     wait "$pid" || status=$?

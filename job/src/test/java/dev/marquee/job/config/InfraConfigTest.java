@@ -266,9 +266,10 @@ class InfraConfigTest {
         assertThat(drift.get("for")).isEqualTo("2m");
         Map<String, Object> latency = rules.stream().filter(r -> "MarqueeLatencyP99High".equals(r.get("alert"))).findFirst().orElseThrow();
         assertThat((String) latency.get("expr")).contains(DRIFT_PREFIX + "latency_p99_ms").contains("> 50");
-        // over the windows of 5 minutes that held requests: a `for:` would restart at every empty (NaN) window
-        assertThat((String) latency.get("expr")).contains("min_over_time(" + DRIFT_PREFIX + "latency_p99_ms[5m])");
-        assertThat(latency).doesNotContainKey("for");
+        // the newest window that held requests: an empty window's NaN would restart the `for:` at trickle traffic
+        assertThat((String) latency.get("expr"))
+                .contains("last_over_time((" + DRIFT_PREFIX + "latency_p99_ms >= 0)[5m:15s])");
+        assertThat(latency.get("for")).isEqualTo("5m");
         Map<String, Object> stale = rules.stream().filter(r -> "MarqueeCheckpointStale".equals(r.get("alert"))).findFirst().orElseThrow();
         assertThat((String) stale.get("expr")).as("the age JobSettings warns of for a long checkpoint.interval-ms")
                 .contains("> " + JobSettings.CHECKPOINT_STALE_ALERT_MS / 1000 + "\n");

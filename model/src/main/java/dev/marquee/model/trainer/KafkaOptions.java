@@ -20,18 +20,29 @@ public final class KafkaOptions {
     String bootstrap;
 
     @Option(names = "--kafka-prop", paramLabel = "K=V",
-            description = "any Kafka client property, e.g. security.protocol=SSL (repeatable)")
+            description = "any Kafka client property, e.g. security.protocol=SSL (repeatable), except bootstrap.servers"
+                    + " (--bootstrap), transactional.id and, for the trainer, group.id (--group)")
     Map<String, String> properties = new LinkedHashMap<>();
 
     /** Client keys the commands set themselves: a --kafka-prop would override them behind the options' back. */
     private static final Map<String, String> FIRST_CLASS = Map.of(
             "bootstrap.servers", "give --bootstrap (or $" + BOOTSTRAP_ENV + ")",
-            "group.id", "give --group (the trainer's request consumer; its other readers are in no group), so that its"
-                    + " log and two models' trainers name the group they are in",
             "transactional.id", "the trainer's producers are not transactional, and one id given to several clients"
                     + " fences all but one");
+    /** Refused where the command has --group (the trainer); elsewhere only producers take these properties. */
+    private static final String GROUP_ID = "group.id";
 
+    /** The clients of a command that writes only (promote, rollback). */
     KafkaClients clients(Console console) {
+        return clients(console, false);
+    }
+
+    /** The clients of the trainer, whose request consumer's group is {@code --group}. */
+    KafkaClients clientsWithGroup(Console console) {
+        return clients(console, true);
+    }
+
+    private KafkaClients clients(Console console, boolean groupOption) {
         Properties props = new Properties();
         properties.forEach((k, v) -> props.put(k.trim(), v.trim()));
         for (Map.Entry<String, String> e : FIRST_CLASS.entrySet()) {
@@ -39,6 +50,11 @@ public final class KafkaOptions {
                 throw new dev.marquee.data.config.SettingException("--kafka-prop " + e.getKey() + " is not taken: "
                         + e.getValue());
             }
+        }
+        if (groupOption && props.containsKey(GROUP_ID)) {
+            throw new dev.marquee.data.config.SettingException("--kafka-prop group.id is not taken: give --group (the"
+                    + " request consumer's; the trainer's other readers are in no group), so that its log and two"
+                    + " models' trainers name the group they are in");
         }
         return new KafkaClients(bootstrap != null ? bootstrap : env(console, BOOTSTRAP_ENV, DEFAULT_BOOTSTRAP), props);
     }

@@ -230,7 +230,7 @@ public final class TrainerOptions {
         if (PromotionSettings.SHADOW.equals(promotionSettings.mode())) {
             fewUsersWarning("trainer.shadow.min-users", promotionSettings.minUsers()).ifPresent(console.err()::println);
         }
-        return new TrainerSettings(kafka.clients(console), group != null ? group : TrainerWorker.defaultGroup(registry.name), requestsTopic, outcomesTopic, updatesTopic,
+        return new TrainerSettings(kafka.clientsWithGroup(console), group != null ? group : TrainerWorker.defaultGroup(registry.name), requestsTopic, outcomesTopic, updatesTopic,
                 ratingsTopic, models, registry.name, data,
                 OptionRange.check("trainer.label-window-seconds", labelWindowSeconds, 0, Long.MAX_VALUE),
                 OptionRange.check("trainer.labels.max-count", labelMaxCount, 1, 50_000_000),

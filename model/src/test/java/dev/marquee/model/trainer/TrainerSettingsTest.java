@@ -29,6 +29,19 @@ class TrainerSettingsTest {
                 .hasMessageContaining("--kafka-prop transactional.id is not taken");
     }
 
+    /** promote and rollback only write: a shared property set's group.id does them no harm and is not refused. */
+    @Test
+    void aCommandThatOnlyWritesTakesAGroupIdButNotABootstrap() {
+        KafkaOptions options = new KafkaOptions();
+        options.properties.put("group.id", "shared");
+        PrintStream sink = new PrintStream(new ByteArrayOutputStream());
+        Console console = new Console(new ByteArrayInputStream(new byte[0]), sink, sink, Map.of(), tmp);
+        org.assertj.core.api.Assertions.assertThatCode(() -> options.clients(console)).doesNotThrowAnyException();
+        options.properties.put("bootstrap.servers", "b:9092");
+        assertThatThrownBy(() -> options.clients(console)).isInstanceOf(SettingException.class)
+                .hasMessageContaining("give --bootstrap");
+    }
+
     private TrainerSettings parse(String... args) {
         PrintStream sink = new PrintStream(new ByteArrayOutputStream());
         return TrainerSettings.parse(args, new Console(new ByteArrayInputStream(new byte[0]), sink, sink, Map.of(), tmp));

@@ -71,25 +71,42 @@ class CommonShellTest {
     }
 
     /**
-     * java_waited: a TERM to the script alone (a supervisor's, `kill PID`) reaches the JVM, and the script's EXIT
-     * trap (which removes what the JVM reads) runs only once the JVM has stopped; the script exits 143. A `java` in
-     * the foreground left running under its deleted classes (bench-drift) before.
+     * java_waited: a TERM to the script alone (a supervisor's, `kill PID`) reaches the JVM, and the script's own
+     * traps (its TERM trap, then its EXIT trap, which removes what the JVM reads) run only once the JVM has stopped:
+     * a `java` in the foreground was left running under its deleted classes (bench-drift) before. Without a TERM
+     * trap of its own the script exits 143; with one (cluster-e2e's, naming why it stopped) that trap decides.
      */
     @Test
-    void javaWaitedStopsTheJvmBeforeTheScriptsExitTrapRuns() throws Exception {
+    void javaWaitedStopsTheJvmBeforeTheScriptsTrapsRun() throws Exception {
         Path bin = Files.createDirectories(dir.resolve("bin-java"));
         Path fakeJava = bin.resolve("java");
-        // a JVM stand-in whose shutdown (its hooks) takes a second: what the EXIT trap must not overtake
+        // a JVM stand-in whose shutdown (its hooks) takes a second: what the script's traps must not overtake
         Files.writeString(fakeJava, "#!/bin/bash\ntrap 'sleep 1; touch \"$1/stopped\"; exit 143' TERM\n"
                 + "touch \"$1/started\"\nsleep 60 & wait $!\n", StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
-        ProcessBuilder pb = new ProcessBuilder("bash", "-c", "set -euo pipefail; source '" + COMMON + "'; "
-                + "trap '[ -f \"" + dir + "/stopped\" ] && echo stopped-first > \"" + dir + "/order\" "
-                + "|| echo overtaken > \"" + dir + "/order\"' EXIT; java_waited '" + dir + "'; echo not-reached");
+        String order = "[ -f '%1$s/stopped' ] && echo %2$s-after-the-jvm >> '%1$s/order' || echo %2$s-overtook >> '%1$s/order'";
+
+        Process plain = startWaited(bin, "trap \"" + String.format(order, dir, "exit") + "\" EXIT");
+        assertThat(plain.exitValue()).isEqualTo(143);
+        assertThat(Files.readAllLines(dir.resolve("order"))).containsExactly("exit-after-the-jvm");
+
+        Files.delete(dir.resolve("order"));
+        Files.delete(dir.resolve("started"));
+        Files.delete(dir.resolve("stopped"));
+        Process ownTrap = startWaited(bin, "trap \"" + String.format(order, dir, "exit") + "\" EXIT; trap \""
+                + String.format(order, dir, "term") + "; exit 99\" TERM");
+        assertThat(ownTrap.exitValue()).as("the script's own TERM trap decides").isEqualTo(99);
+        assertThat(Files.readAllLines(dir.resolve("order"))).containsExactly("term-after-the-jvm", "exit-after-the-jvm");
+    }
+
+    /** A script with {@code traps} running java_waited on the stand-in in {@code bin}, sent TERM once it started. */
+    private Process startWaited(Path bin, String traps) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", "set -euo pipefail; source '" + COMMON + "'; " + traps
+                + "; java_waited '" + dir + "'; echo not-reached >> '" + dir + "/order'");
         ChildEnvironment.scrub(pb.environment());
         pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
-        Path out = dir.resolve("waited-out.txt");
-        Process p = pb.redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!Files.exists(dir.resolve("started")) && System.nanoTime() < deadline) {
             java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
@@ -97,9 +114,7 @@ class CommonShellTest {
         assertThat(dir.resolve("started")).as("the stand-in started").exists();
         p.destroy(); // SIGTERM to bash alone
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("bash ended").isTrue();
-        assertThat(p.exitValue()).isEqualTo(143);
-        assertThat(Files.readString(dir.resolve("order")).strip()).isEqualTo("stopped-first");
-        assertThat(Files.readString(out)).doesNotContain("not-reached");
+        return p;
     }
 
     /** More rows than one request holds: a usage error naming the limit, before any Python or model is needed. */
