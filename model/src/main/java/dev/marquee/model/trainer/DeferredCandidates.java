@@ -338,11 +338,26 @@ final class DeferredCandidates {
     static long judgedAfter(long candidateCut, Path baseDir) throws IOException {
         long baseCut;
         try {
-            baseCut = dev.marquee.model.ModelCard.read(baseDir).path("retrain").path(TRAINED_THROUGH).asLong(Long.MIN_VALUE);
+            baseCut = trainedThrough(dev.marquee.model.ModelCard.read(baseDir));
         } catch (java.nio.file.NoSuchFileException noCard) { // a version without a card trained on no labels
             baseCut = Long.MIN_VALUE;
         }
         return Math.max(candidateCut, baseCut);
+    }
+
+    /**
+     * The newest label timestamp a version trained on, from its card; {@link Long#MIN_VALUE} when it trained on none.
+     * A retrain's card before issue 15 has no {@code trained_through} but did train on labels: its newest label's
+     * timestamp stands in (labels it held out then count as trained on, so it is never judged on its own training
+     * labels; at worst a few labels it did not train on judge nothing).
+     */
+    static long trainedThrough(com.fasterxml.jackson.databind.JsonNode card) {
+        com.fasterxml.jackson.databind.JsonNode retrain = card.path("retrain");
+        if (retrain.has(TRAINED_THROUGH)) {
+            return retrain.path(TRAINED_THROUGH).asLong(Long.MIN_VALUE);
+        }
+        return retrain.path("labels_trained_on").asLong(0) > 0
+                ? retrain.path("newest_label_timestamp").asLong(Long.MIN_VALUE) : Long.MIN_VALUE;
     }
 
     /**

@@ -91,8 +91,7 @@ final class Retrainer {
         LabelTitles labelTitles = LabelTitles.resolve(labels.ratings(), titleCatalog(servingDir, split));
         LabelSplit byShare = LabelSplit.of(labelTitles.ratings(), settings.labelWindowSeconds(), settings.holdoutShare(),
                 LabelSplit.latestAllowed(System.currentTimeMillis()));
-        LabelSplit cut = byShare.holdingOutOnlyAfter(
-                servingCard.path("retrain").path(DeferredCandidates.TRAINED_THROUGH).asLong(Long.MIN_VALUE));
+        LabelSplit cut = byShare.holdingOutOnlyAfter(DeferredCandidates.trainedThrough(servingCard));
         int servingTrainedOn = cut.train().size() - byShare.train().size();
         List<Rating> holdout = cut.holdout();
         List<Rating> train = new ArrayList<>(split.train().size() + cut.train().size());
