@@ -349,15 +349,25 @@ final class DeferredCandidates {
      * The newest label timestamp a version trained on, from its card; {@link Long#MIN_VALUE} when it trained on none.
      * A retrain's card before issue 15 has no {@code trained_through} but did train on labels: its newest label's
      * timestamp stands in (labels it held out then count as trained on, so it is never judged on its own training
-     * labels; at worst a few labels it did not train on judge nothing).
+     * labels). That trainer still took labels stamped ahead of the clock, so the stand-in is capped at the card's
+     * creation plus {@link LabelSplit#FUTURE_TOLERANCE_MS}: a label stamped a year ahead must not keep every later
+     * label out of the hold-out for a year.
      */
     static long trainedThrough(com.fasterxml.jackson.databind.JsonNode card) {
         com.fasterxml.jackson.databind.JsonNode retrain = card.path("retrain");
         if (retrain.has(TRAINED_THROUGH)) {
             return retrain.path(TRAINED_THROUGH).asLong(Long.MIN_VALUE);
         }
-        return retrain.path("labels_trained_on").asLong(0) > 0
-                ? retrain.path("newest_label_timestamp").asLong(Long.MIN_VALUE) : Long.MIN_VALUE;
+        if (retrain.path("labels_trained_on").asLong(0) <= 0) {
+            return Long.MIN_VALUE;
+        }
+        long newest = retrain.path("newest_label_timestamp").asLong(Long.MIN_VALUE);
+        try {
+            long createdSeconds = java.time.Instant.parse(card.path("created").asText()).getEpochSecond();
+            return Math.min(newest, createdSeconds + LabelSplit.FUTURE_TOLERANCE_MS / 1000);
+        } catch (java.time.format.DateTimeParseException noDate) {
+            return newest;
+        }
     }
 
     /**

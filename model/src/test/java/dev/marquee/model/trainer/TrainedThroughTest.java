@@ -23,6 +23,18 @@ class TrainedThroughTest {
                 + "\"newest_label_timestamp\":1000}}"))).isEqualTo(1000);
     }
 
+    /** That trainer took labels stamped ahead of the clock: one a year ahead stands in only up to the card's date. */
+    @Test
+    void anOlderRetrainsLabelStampedAheadCountsOnlyUpToItsCardsDate() throws Exception {
+        long created = java.time.Instant.parse("1998-04-01T00:00:00Z").getEpochSecond();
+        assertThat(DeferredCandidates.trainedThrough(card("{\"created\":\"1998-04-01T00:00:00Z\",\"retrain\":"
+                + "{\"labels_trained_on\":5,\"newest_label_timestamp\":" + (created + 365 * 86_400) + "}}")))
+                .isEqualTo(created + LabelSplit.FUTURE_TOLERANCE_MS / 1000);
+        assertThat(DeferredCandidates.trainedThrough(card("{\"created\":\"1998-04-01T00:00:00Z\",\"retrain\":"
+                + "{\"labels_trained_on\":5,\"newest_label_timestamp\":" + (created - 60) + "}}")))
+                .isEqualTo(created - 60);
+    }
+
     @Test
     void aVersionTrainedOnNoLabelsHoldsOutEveryLabel() throws Exception {
         assertThat(DeferredCandidates.trainedThrough(card("{\"retrain\":{\"labels_trained_on\":0,"
