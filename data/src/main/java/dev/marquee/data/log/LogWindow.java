@@ -14,8 +14,9 @@ public final class LogWindow {
     private long nextAtMs;
     private long unlogged;
 
+    /** On a monotonic clock: a wall clock stepped back (NTP, a VM restored) would silence the log for the step. */
     public LogWindow(long intervalMs) {
-        this(intervalMs, System::currentTimeMillis);
+        this(intervalMs, () -> System.nanoTime() / 1_000_000);
     }
 
     public LogWindow(long intervalMs, LongSupplier clockMs) {
@@ -30,7 +31,8 @@ public final class LogWindow {
      */
     public synchronized long next() {
         long now = clockMs.getAsLong();
-        if (logged && now < nextAtMs) {
+        // a clock gone back past the line before (an injected wall clock) re-arms, not silences for the step
+        if (logged && now < nextAtMs && now >= nextAtMs - intervalMs) {
             unlogged++;
             return -1;
         }

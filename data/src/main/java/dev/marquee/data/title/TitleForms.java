@@ -10,7 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The alternative forms under which a catalog title is indexed (docs/TITLES.md, "Alternative forms"), as
+ * The alternative forms under which a catalog title is indexed (docs/TITLES.md, "Tier 3: alternative forms"), as
  * canonical keys, each with the title's year:
  * <ul>
  *   <li>primary: the whole title, and its main title without the parenthesised groups other than the year

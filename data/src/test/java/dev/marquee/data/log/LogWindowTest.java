@@ -27,9 +27,11 @@ class LogWindowTest {
         AtomicLong now = new AtomicLong(0);
         LogWindow window = new LogWindow(60_000, now::get);
         assertThat(window.next()).isZero();
-        now.set(-3_600_000); // a step back
         assertThat(window.next()).isEqualTo(-1);
-        now.set(60_000);
+        now.set(-3_600_000); // a step back of an hour: logged at once, not an hour and a minute later
+        assertThat(window.next()).isEqualTo(1);
+        assertThat(window.next()).as("then a line a minute again").isEqualTo(-1);
+        now.addAndGet(60_000);
         assertThat(window.next()).isEqualTo(1);
     }
 }

@@ -35,8 +35,15 @@ final class EmbeddingCache {
     /** Versions this instance has logged a load of: a version evicted and loaded again is not logged again. */
     private final java.util.Set<Long> logged = new java.util.HashSet<>();
 
+    private final java.util.function.LongSupplier clockMs;
+
     EmbeddingCache(TitleEmbeddingSource source) {
+        this(source, () -> System.nanoTime() / 1_000_000);
+    }
+
+    EmbeddingCache(TitleEmbeddingSource source, java.util.function.LongSupplier clockMs) {
         this.source = source;
+        this.clockMs = clockMs;
     }
 
     /** Whether {@code version}'s embeddings (or that it has none) are held, so that {@link #get} would not load. */
@@ -48,7 +55,7 @@ final class EmbeddingCache {
     TitleEmbeddings get(long version) {
         Optional<TitleEmbeddings> e = versions.get(version);
         if (e != null) return e.orElse(null);
-        long now = System.currentTimeMillis();
+        long now = clockMs.getAsLong();
         Long retryAt = retryAtMs.get(version);
         if (retryAt != null && now < retryAt) return null;
         e = load(version);

@@ -12,7 +12,7 @@ import java.util.TreeSet;
 
 /**
  * Labels and online adaptation: the {@code labels.*} and {@code adaptation.*} keys ({@link ScoringJobOptions#LABELS};
- * docs/RETRAINING.md, "Online accuracy and adaptation"). Defaults come from the offline prequential simulations on ML-100K
+ * docs/RETRAINING.md, "Online accuracy and online adaptation"). Defaults come from the offline prequential simulations on ML-100K
  * (docs/BENCHMARKS.md): for the residual bias, shrinkage 3 and decay 0.95 gave 0.948 RMSE against 0.967
  * without decay; the user factors' and title biases' defaults were chosen on the validation part of the
  * replay ({@code FactorAdaptationSimulation}).

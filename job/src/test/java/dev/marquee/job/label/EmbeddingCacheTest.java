@@ -34,15 +34,30 @@ class EmbeddingCacheTest {
     @Test
     void eachFailingVersionWaitsItsOwnMinute() {
         List<Long> loads = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_000);
+        java.util.concurrent.atomic.AtomicBoolean reachable = new java.util.concurrent.atomic.AtomicBoolean();
         EmbeddingCache cache = new EmbeddingCache(v -> {
             loads.add(v);
-            throw new IOException("registry unreachable");
-        });
+            if (!reachable.get()) throw new IOException("registry unreachable");
+            return Optional.of(TABLE);
+        }, now::get);
         for (int i = 0; i < 5; i++) {
             assertThat(cache.get(1)).isNull();
             assertThat(cache.get(2)).isNull();
         }
         assertThat(loads).containsExactly(1L, 2L);
+        now.addAndGet(59_999);
+        assertThat(cache.get(1)).isNull();
+        assertThat(loads).as("not before its minute").containsExactly(1L, 2L);
+        now.addAndGet(1);
+        assertThat(cache.get(1)).isNull();
+        assertThat(cache.get(2)).isNull();
+        assertThat(loads).as("each tried again after its minute").containsExactly(1L, 2L, 1L, 2L);
+        reachable.set(true);
+        now.addAndGet(60_000);
+        assertThat(cache.get(1)).as("loaded once the registry answers").isSameAs(TABLE);
+        assertThat(cache.get(1)).isSameAs(TABLE);
+        assertThat(loads).containsExactly(1L, 2L, 1L, 2L, 1L);
     }
 
     @Test
