@@ -268,7 +268,7 @@ class InfraConfigTest {
         assertThat((String) latency.get("expr")).contains(DRIFT_PREFIX + "latency_p99_ms").contains("> 50");
         // the newest window that held requests: an empty window's NaN would restart the `for:` at trickle traffic
         assertThat((String) latency.get("expr"))
-                .contains("last_over_time((" + DRIFT_PREFIX + "latency_p99_ms >= 0)[5m:15s])");
+                .contains("last_over_time((" + DRIFT_PREFIX + "latency_p99_ms >= 0)[3m:15s])");
         assertThat(latency.get("for")).isEqualTo("5m");
         Map<String, Object> stale = rules.stream().filter(r -> "MarqueeCheckpointStale".equals(r.get("alert"))).findFirst().orElseThrow();
         assertThat((String) stale.get("expr")).as("the age JobSettings warns of for a long checkpoint.interval-ms")
