@@ -479,9 +479,9 @@ class CommonShellTest {
     void oneClusterUpAtATimeAndItsJvmsDoNotKeepTheLock() throws Exception {
         Path cluster = COMMON.resolveSibling("cluster.sh");
         Path bin = Files.createDirectories(dir.resolve("bin-fake-java"));
-        Path fakeJava = bin.resolve("java");
-        Files.writeString(fakeJava, "#!/bin/sh\nexec sleep 120\n", StandardCharsets.UTF_8);
-        Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path java = bin.resolve("java");
+        Files.writeString(java, "#!/bin/sh\nexec sleep 120\n", StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
         String path = bin + ":" + System.getenv("PATH");
         String prelude = "MARQUEE_CLUSTER_DIR='" + dir.resolve("cluster") + "'; source '" + cluster + "'; ";
 
@@ -809,10 +809,10 @@ class CommonShellTest {
 
         // the Java on PATH decides, asked once: what require_tools found is not asked again
         Path bin = Files.createDirectories(dir.resolve("bin-java24"));
-        Path fakeJava = bin.resolve("java");
-        Files.writeString(fakeJava, "#!/bin/sh\necho asked >> '" + dir.resolve("java-asked") + "'\necho '    java.specification.version = 24' >&2\n",
+        Path java = bin.resolve("java");
+        Files.writeString(java, "#!/bin/sh\necho asked >> '" + dir.resolve("java-asked") + "'\necho '    java.specification.version = 24' >&2\n",
                 StandardCharsets.UTF_8);
-        Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
         String fakePath = bin + ":" + System.getenv("PATH");
         assertThat(bash("jdk_access_opts; " + list, fakePath).out().lines().toList())
                 .containsExactly("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow");
