@@ -106,7 +106,10 @@ final class DashboardServer implements AutoCloseable {
                     send(exchange, 200, "application/json", ReportsJson.reports(more ? entries.subList(0, PAGE) : entries));
                 }
             } else if (path.equals("/health")) {
-                send(exchange, 200, "application/json", ReportsJson.health(status.get(), buffer, topic));
+                // 503 while degraded: an HTTP probe (a load balancer's, Kubernetes') reads the code, not the body
+                ReaderStatus now = status.get();
+                send(exchange, ReportsJson.healthy(now) ? 200 : 503, "application/json",
+                        ReportsJson.health(now, buffer, topic));
             } else {
                 send(exchange, 404, "text/plain; charset=utf-8", bytes("not found\n"));
             }

@@ -31,7 +31,7 @@ final class ReportsJson {
     static byte[] health(ReaderStatus status, ReportBuffer buffer, String topic) {
         ObjectNode node = MAPPER.createObjectNode();
         // ok only while the reader reads: a probe must see a reader that stopped, or that the brokers refuse
-        node.put("status", "reading".equals(status.state()) ? "ok" : "degraded");
+        node.put("status", healthy(status) ? "ok" : "degraded");
         node.put("topic", topic);
         node.put("reader", status.state());
         node.put("records_read", status.read());
@@ -44,6 +44,10 @@ final class ReportsJson {
         node.put("now_ms", System.currentTimeMillis()); // the page judges staleness by this clock, not the viewer's
         if (status.lastError() != null) node.put("last_error", status.lastError());
         return write(node);
+    }
+
+    static boolean healthy(ReaderStatus status) {
+        return "reading".equals(status.state());
     }
 
     private static byte[] write(Object node) {

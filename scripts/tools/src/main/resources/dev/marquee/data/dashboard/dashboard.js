@@ -54,7 +54,7 @@
 
   async function health() {
     const res = await fetch('health', { cache: 'no-store', signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
-    if (!res.ok) return;
+    if (!res.ok && res.status !== 503) return; // 503 carries the same body: the reader is not reading
     const h = await res.json();
     if (h.max_reports > 0) maxReports = Math.min(MAX_REPORTS, h.max_reports);
     if (h.now_ms > 0) serverOffsetMs = h.now_ms - Date.now(); // a viewer's clock may be off from the server's

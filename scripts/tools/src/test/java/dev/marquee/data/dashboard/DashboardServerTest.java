@@ -100,14 +100,18 @@ class DashboardServerTest {
         server.close();
         server = new DashboardServer("127.0.0.1", 0, buffer, () -> new ReaderStatus("not authorized", 0, 0, "denied"), "dm");
         port = server.start();
-        JsonNode h = EventJson.mapper().readTree(get("/health").body());
+        HttpResponse<String> response = get("/health");
+        assertThat(response.statusCode()).isEqualTo(503);
+        JsonNode h = EventJson.mapper().readTree(response.body());
         assertThat(h.get("status").asText()).isEqualTo("degraded");
         assertThat(h.get("reader").asText()).isEqualTo("not authorized");
     }
 
     @Test
     void healthTellsWhatTheReaderDoes() throws Exception {
-        JsonNode h = EventJson.mapper().readTree(get("/health").body());
+        HttpResponse<String> response = get("/health");
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode h = EventJson.mapper().readTree(response.body());
         assertThat(h.get("status").asText()).isEqualTo("ok");
         assertThat(h.get("topic").asText()).isEqualTo("dm");
         assertThat(h.get("reader").asText()).isEqualTo("reading");
