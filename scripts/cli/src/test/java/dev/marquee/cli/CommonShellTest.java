@@ -99,6 +99,32 @@ class CommonShellTest {
         assertThat(Files.readAllLines(dir.resolve("order"))).containsExactly("term-after-the-jvm", "exit-after-the-jvm");
     }
 
+    /**
+     * A TERM that reaches the script after java_waited set its traps but before the JVM's pid is known (sent here
+     * by a DEBUG trap as the {@code java} command is about to run) still stops the JVM: without that the script
+     * would wait out the whole run of a JVM nobody told to stop.
+     */
+    @Test
+    void javaWaitedStopsAJvmWhoseSignalCameBeforeItsPid() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin-java-early"));
+        Path fakeJava = bin.resolve("java");
+        Files.writeString(fakeJava, "#!/bin/bash\nsleep 120 & wait $!\ntouch \"$1/ran-out\"\n", StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", "set -euo pipefail; source '" + COMMON + "'; set -o functrace; "
+                + "trap '[[ \"$BASH_COMMAND\" != java\\ * ]] || kill -TERM $$' DEBUG; java_waited '" + dir
+                + "'; echo not-reached >> '" + dir + "/order'");
+        ChildEnvironment.scrub(pb.environment());
+        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        Process p = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        boolean ended = p.waitFor(30, TimeUnit.SECONDS);
+        if (!ended) p.destroyForcibly();
+        assertThat(ended).as("the script ended without waiting out its JVM").isTrue();
+        assertThat(p.exitValue()).isEqualTo(143);
+        assertThat(dir.resolve("order")).doesNotExist();
+        assertThat(dir.resolve("ran-out")).doesNotExist();
+    }
+
     /** A script with {@code traps} running java_waited on the stand-in in {@code bin}, sent TERM once it started. */
     private Process startWaited(Path bin, String traps) throws Exception {
         ProcessBuilder pb = new ProcessBuilder("bash", "-c", "set -euo pipefail; source '" + COMMON + "'; " + traps
