@@ -390,6 +390,14 @@ class InfraConfigTest {
             assertThat(panel.path("datasource").path("uid").asText()).as(panel.path("title").asText()).isEqualTo(variable);
             assertThat(panel.path("targets").size()).as(panel.path("title").asText()).isPositive();
             panel.path("targets").forEach(t -> exprs.add(t.path("expr").asText()));
+            // under "All" two jobs' lines would look alike: a legend of a per-job query names the job
+            for (JsonNode t : panel.path("targets")) {
+                String legend = t.path("legendFormat").asText();
+                if (t.path("expr").asText().contains("by (job_name") && !legend.isEmpty()) {
+                    assertThat(legend).as(panel.path("title").asText() + ": " + t.path("expr").asText())
+                            .contains("{{job_name}}");
+                }
+            }
         }
         assertThat(String.join("|", rows)).contains("Drift").contains("Latency").contains("Throughput")
                 .contains("Consumer lag").contains("Model version");
