@@ -487,7 +487,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
             ModelContract contract = shadow.scorer.contract();
             if (contract.takesEveryRequest()) {
                 float[] r = shadow.scorer.score(users, titles, timestamps).ratings();
-                for (int i = 0; i < r.length; i++) requireFinite(r[i], serving[i], users[i], titles[i]);
+                for (int i = 0; i < r.length; i++) requireFinite(r[i], serving[i]);
                 return r;
             }
             // A shadow older than the serving version is the one it replaced, watched for a rollback: it scores the
@@ -516,7 +516,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
             }
             float[] r = shadow.scorer.score(u, t, ts).ratings();
             for (int k = 0; k < fit.size(); k++) {
-                requireFinite(r[k], serving[fit.get(k)], u[k], t[k]);
+                requireFinite(r[k], serving[fit.get(k)]);
                 out[fit.get(k)] = r[k];
             }
             return out;
@@ -539,11 +539,12 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
      * Served, a shadow's NaN or infinity would be a SCORING_FAILED dead letter: a candidate answering one where the
      * serving version answers must not be judged on its other rows alone (the promoter would see only those), so it
      * fails as a shadow that throws does. Where the serving version has no rating either, the row is a dead letter
-     * whichever serves: no worse, and left out.
+     * whichever serves: no worse, and left out. The message names no user or title: it travels into the serving
+     * pointer's held reasons and the compacted model-updates topic, which keep it for ever.
      */
-    private static void requireFinite(float shadow, float serving, String user, String title) {
+    private static void requireFinite(float shadow, float serving) {
         if (!Float.isFinite(shadow) && Float.isFinite(serving)) {
-            throw new IllegalStateException("it answered " + shadow + " for user_id " + user + ", \"" + title + "\"");
+            throw new IllegalStateException("it answered " + shadow + " where the serving version answered " + serving);
         }
     }
 

@@ -327,6 +327,8 @@ class ModelScoringFunctionTest {
                 assertThat(st.servingVersion).isEqualTo(1);
                 assertThat(st.shadowVersion).isZero();
                 assertThat(st.reason).contains("answered NaN");
+                // kept for ever in the pointer's held reasons and the compacted model-updates topic: no personal data
+                assertThat(st.reason).doesNotContainIgnoringCase("user").doesNotContain(rows.get(2).movieTitle);
                 assertThat(st.shadowReason).isEqualTo(st.reason);
             });
         }

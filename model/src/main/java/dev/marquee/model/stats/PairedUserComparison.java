@@ -82,7 +82,7 @@ public final class PairedUserComparison {
         public Sums add(String user, double squaredErrorA, double squaredErrorB) {
             if (!Double.isFinite(squaredErrorA) || !Double.isFinite(squaredErrorB)) {
                 throw new IllegalArgumentException("squared errors must be finite, got " + squaredErrorA + " and "
-                        + squaredErrorB + " for user " + user);
+                        + squaredErrorB); // no user id: the reason may be kept in a gate report or an outcome
             }
             double[] s = byUser.computeIfAbsent(user, u -> new double[3]);
             s[0]++;

@@ -160,7 +160,7 @@ class ShadowLoopITCase {
                 await("the candidate announced").atMost(DEADLINE).until(() -> TopicContents.readAll(KAFKA, updates, UPDATES)
                         .stream().anyMatch(u -> u.version == 1 && u.shadowVersion == 2));
                 ModelStatus dropped = new ModelStatus(NAME, 2, ModelStatus.SHADOW_DROPPED,
-                        "failed on a batch and was dropped: it answered NaN for user_id 7", 1, 3, 1);
+                        "failed on a batch and was dropped: it answered NaN where the serving version answered", 1, 3, 1);
                 // sent again each second until it takes: the status topic may be assigned a round after the announcement
                 await("the candidate ended").atMost(DEADLINE).pollInterval(Duration.ofSeconds(1)).until(() -> {
                     producer.send(new ProducerRecord<>(status, NAME, EventCodec.of(ModelStatus.class).encode(dropped))).get();
