@@ -55,7 +55,8 @@ create ratings 12 retention.ms=2592000000
 # it finds when it starts, so a partition added while it runs is read only after its restart (a shadow a slot dropped,
 # reported there, would then wait for its expiry instead of being retired at once).
 create model-status 1 retention.ms=604800000
-# written by the retraining trigger, read by the trainer worker.
+# written by the retraining trigger, read by the trainer worker. Keep 1 partition: the upgrade steps in
+# docs/OPERATIONS.md move a consumer group by one offset.
 create retrain-requests 1 retention.ms=2592000000
 # the trainer worker's result for each retrain request (published, or refused by the gate, and why).
 create retrain-outcomes 1 retention.ms=2592000000

@@ -33,7 +33,9 @@ public final class ScoringJobOptions {
     public static final String KAFKA_PROPERTY_PREFIX = "kafka.property.";
     public static final OptionRow KAFKA_PROPERTIES = OptionRow.family(KAFKA_PROPERTY_PREFIX, "<name>", "string", "none",
             "any Kafka client property, passed to every source and sink, e.g. `kafka.property.security.protocol=SASL_SSL`,"
-            + " `kafka.property.sasl.mechanism=SCRAM-SHA-512`, `kafka.property.ssl.truststore.location=...`. The"
+            + " `kafka.property.sasl.mechanism=SCRAM-SHA-512`, `kafka.property.ssl.truststore.location=...`. The sources"
+            + " look for partitions added to their topics every minute (`partition.discovery.interval.ms`, 60000 unless"
+            + " given here; the connector's default is 5 minutes). The"
             + " dead-letter sink's `max.request.size` and `buffer.memory` follow `parser.max-dead-letter-payload-bytes`"
             + " (the largest dead-letter record: 70,144 bytes by default); given smaller here, or a `topic.dead-letters`"
             + " topic whose `max.message.bytes` is smaller, the job fails at start-up"

@@ -8,6 +8,7 @@ import java.util.Properties;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceOptions;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -27,7 +28,7 @@ public final class KafkaConnections {
 
     /** A raw-record source on {@code topic} with the job's Kafka settings and starting offsets. */
     public static KafkaSource<RawRecord> source(JobSettings s, String topic, String groupId, boolean bounded) {
-        Properties props = s.kafkaProperties();
+        Properties props = sourceProperties(s);
         props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG,
                 isolationLevel(s, props.getProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG)));
         var builder = KafkaSource.<RawRecord>builder()
@@ -39,6 +40,21 @@ public final class KafkaConnections {
                 .setProperties(props);
         if (bounded) builder.setBounded(OffsetsInitializer.latest());
         return builder.build();
+    }
+
+    /** How often an unbounded source looks for partitions added to its topic, unless a kafka.property sets it. */
+    public static final long PARTITION_DISCOVERY_INTERVAL_MS = 60_000;
+
+    /**
+     * The job's Kafka properties for a source. The connector looks for new partitions every 5 minutes by default:
+     * after a topic grows, the keys the producers move to the new partitions would wait that long unscored (the
+     * latency alert pages); a minute's metadata request per source is cheap.
+     */
+    public static Properties sourceProperties(JobSettings s) {
+        Properties props = s.kafkaProperties();
+        props.putIfAbsent(KafkaSourceOptions.PARTITION_DISCOVERY_INTERVAL_MS.key(),
+                String.valueOf(PARTITION_DISCOVERY_INTERVAL_MS));
+        return props;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.marquee.job.trigger;
 
 import dev.marquee.job.config.JobSettings;
+import dev.marquee.job.sink.KafkaConnections;
 import dev.marquee.job.source.RawRecord;
 import dev.marquee.job.source.RawRecordDeserializer;
 import java.util.Properties;
@@ -14,7 +15,7 @@ final class TriggerSources {
 
     /** @param bounded stop at the offsets that are the latest when the job starts (tests) */
     static KafkaSource<RawRecord> of(JobSettings s, String topic, boolean bounded) {
-        Properties props = s.kafkaProperties();
+        Properties props = KafkaConnections.sourceProperties(s);
         // Whatever the trigger's own guarantee: an exactly-once scoring job writes drift reports in transactions, and
         // a report of an aborted one (the scoring job failed over) must not count. Without transactions it costs nothing.
         props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
