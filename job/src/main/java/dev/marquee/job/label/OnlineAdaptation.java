@@ -475,6 +475,10 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
             // the user's sweep (TtlSweep): reading an expired residual or factors clears it; one still alive at an older
             // write's timer (written since, or restored under a longer adaptation.state-ttl-ms) is looked at again
+            if (!settings.adaptationEnabled) {
+                clearLearned(); // learned before a restore with adaptation off: nothing per user is kept then
+                return;
+            }
             if (residual.value() != null | factors.value() != null) TtlSweep.afterSweep(ctx.timerService(), settings.stateTtlMs, time);
             return;
         }
@@ -549,8 +553,12 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         } else {
             ctx.output(LABEL_JOINS, join);
         }
-        // Without adaptation the join only measures: nothing per user is learned or kept beyond what waits.
-        if (!settings.adaptationEnabled) return;
+        // Without adaptation the join only measures: nothing per user is learned or kept beyond what waits (what a
+        // savepoint taken with adaptation on brought is dropped at the user's next label, or their sweep timer).
+        if (!settings.adaptationEnabled) {
+            if (r != null || f != null) clearLearned();
+            return;
+        }
         boolean residualLearns = user.residualLearns(r, served.modelVersion);
         // before the residual bias takes this label: factors that start now start from it as it stood
         UserFactors learned = user.learn(f, r, served.modelVersion, title, label - served.model);
@@ -566,5 +574,10 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
         // written with the factors too (a user without a residual has no factors): both expire together
         if (residualLearns || learned != null) residual.update(r);
         TtlSweep.afterWrite(ctx.timerService(), settings.stateTtlMs);
+    }
+
+    private void clearLearned() {
+        residual.clear();
+        factors.clear();
     }
 }

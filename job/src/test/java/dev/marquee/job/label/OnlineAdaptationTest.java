@@ -249,6 +249,48 @@ class OnlineAdaptationTest {
         }
     }
 
+    /**
+     * adaptation.enabled=false keeps nothing per user: what a savepoint taken with adaptation on brought is dropped
+     * at the user's next label, or at their sweep timer for a user who sends none, not kept until the state's TTL.
+     */
+    @Test
+    void adaptationTurnedOffDropsWhatWasLearnedAtTheNextLabelOrSweep() throws Exception {
+        RegistryTitleEmbeddings source = new RegistryTitleEmbeddings(registryDir.toString(), "marquee", 16);
+        OperatorSubtaskState learned;
+        try (var h = harness(FACTORS, source)) {
+            for (String u : List.of("u1", "u2")) {
+                for (int k = 0; k < 4; k++) {
+                    h.processElement1(prediction(u, titles.get(k), 3.0f, 1), 0);
+                    h.processElement2(label(u, titles.get(k), 5.0f), 0);
+                }
+            }
+            learned = h.snapshot(1, 10);
+        }
+        Map<String, String> off = new HashMap<>(FACTORS);
+        off.put("adaptation.enabled", "false");
+        OperatorSubtaskState afterLabel;
+        OperatorSubtaskState afterSweep;
+        try (var h = restored(off, source, learned)) {
+            h.processElement1(prediction("u1", titles.get(5), 3.0f, 1), 0);
+            h.processElement2(label("u1", titles.get(5), 4.0f), 0); // u1's next label
+            afterLabel = h.snapshot(2, 20);
+            h.setProcessingTime(Long.MAX_VALUE - 1); // u2 sends none: their sweep timer
+            afterSweep = h.snapshot(3, 30);
+        }
+        try (var h = restored(FACTORS, source, afterLabel)) {
+            h.processElement1(prediction("u1", titles.get(10), 3.0f, 1), 0);
+            h.processElement1(prediction("u2", titles.get(10), 3.0f, 1), 0);
+            List<Prediction> out = h.extractOutputValues();
+            assertThat(out.get(0).adjustment).as("u1: dropped at the label").isZero();
+            assertThat(out.get(1).adjustment).as("u2: kept until their sweep").isPositive();
+        }
+        try (var h = restored(FACTORS, source, afterSweep)) {
+            h.processElement1(prediction("u2", titles.get(10), 3.0f, 1), 0);
+            assertThat(h.extractOutputValues()).singleElement().extracting(p -> p.adjustment).as("u2: dropped at the sweep")
+                    .isEqualTo(0f);
+        }
+    }
+
     private static KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Rating, Prediction> restored(
             Map<String, String> settings, RegistryTitleEmbeddings source, OperatorSubtaskState from) throws Exception {
         var h = new KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Rating, Prediction>(
