@@ -80,9 +80,18 @@ public final class EvaluateCommand extends ConsoleCommand {
         // and generated rows name the seed they were made with (an import of synthetic:N --seed S has no parameters)
         java.util.regex.Matcher madeSeed = java.util.regex.Pattern.compile("generated data \\(synthetic(?::\\d+)?, seed (-?\\d+)\\)")
                 .matcher(card.at("/data/source").asText(""));
-        long seed = this.seed != null ? this.seed : cutSeed.matches() ? Long.parseLong(cutSeed.group(1))
-                : card.at("/parameters/seed").isIntegralNumber() ? card.at("/parameters/seed").asLong()
-                : madeSeed.matches() ? Long.parseLong(madeSeed.group(1)) : 42;
+        Long cardSeed = cutSeed.matches() ? Long.valueOf(cutSeed.group(1))
+                : card.at("/parameters/seed").isIntegralNumber() ? Long.valueOf(card.at("/parameters/seed").asLong())
+                : madeSeed.matches() ? Long.valueOf(madeSeed.group(1)) : null;
+        long seed = this.seed != null ? this.seed : cardSeed != null ? cardSeed : 42;
+        // the seed also draws the validation rows (u1's hold-out from u1.base, whose name stays "u1"): another seed's
+        // are mostly rows the model trained on
+        boolean otherSeed = this.seed != null && cardSeed != null && this.seed.longValue() != cardSeed.longValue();
+        if (testScoring.requested() && otherSeed) {
+            throw new SettingException("--score-test: --seed " + this.seed + " draws other validation rows than the"
+                    + " model's own (seed " + cardSeed + "): its validation figures and the baseline's tuning would use"
+                    + " rows it trained on; leave out --seed");
+        }
         // an imported model says which part of its split it was trained on (train, validation, test or all)
         String trainedPart = card.at("/data/part").asText("train");
         // the split the model was trained with, unless --split says otherwise
@@ -147,6 +156,10 @@ public final class EvaluateCommand extends ConsoleCommand {
         if (!trainedOn.isEmpty() && !trainedOn.equals(split.name())) {
             console.out().println("evaluate: note: the model was trained on " + trainedOn
                     + "; this split's test rows may include rows it trained on");
+        }
+        if (otherSeed) {
+            console.out().println("evaluate: note: --seed " + this.seed + " draws other validation rows than the model's"
+                    + " own (seed " + cardSeed + "): most of its validation rows below are rows it trained on");
         }
         if (retrained) {
             // its source names the original data + labels, never these rows alone: the note below would be wrong

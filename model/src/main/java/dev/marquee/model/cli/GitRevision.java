@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The source revision a command runs from, for the test log: the commit, with {@code +changes} when tracked
- * files differ from it (the log file itself aside), or {@code -} outside a git work tree or without git.
+ * files differ from it (the log file itself aside) or a source file or pom under the tree is not yet added, or
+ * {@code -} outside a git work tree or without git.
  */
 public final class GitRevision {
     private GitRevision() {}
@@ -25,7 +26,11 @@ public final class GitRevision {
         if (changed == null) { // a log outside the work tree is not a pathspec git accepts
             changed = run(workingDir, List.of("git", "diff", "--name-only", "HEAD"));
         }
-        return commit + (changed == null || changed.isEmpty() ? "" : "+changes");
+        // a new source file not yet added changes what runs as much as an edit does (scratch files elsewhere do not)
+        String untracked = run(workingDir, List.of("git", "ls-files", "--others", "--exclude-standard", "--",
+                ":(top,glob)**/src/**", ":(top,glob)**/pom.xml"));
+        boolean clean = (changed == null || changed.isEmpty()) && (untracked == null || untracked.isEmpty());
+        return commit + (clean ? "" : "+changes");
     }
 
     /** The command's standard output, stripped; null when it fails or takes more than 10 s. */

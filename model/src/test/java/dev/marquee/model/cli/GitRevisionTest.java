@@ -43,6 +43,15 @@ class GitRevisionTest {
     }
 
     @Test
+    void aNewSourceFileNotYetAddedIsMarked() throws IOException {
+        Files.writeString(dir.resolve("notes.txt"), "a scratch file outside the sources\n");
+        assertThat(GitRevision.of(dir, log)).as("not a source file").matches("[0-9a-f]{12}");
+        Path added = Files.createDirectories(dir.resolve("model/src/main/java")).resolve("Better.java");
+        Files.writeString(added, "class Better {}\n");
+        assertThat(GitRevision.of(dir.resolve("model"), log)).matches("[0-9a-f]{12}\\+changes");
+    }
+
+    @Test
     void theLogItselfDoesNotCountAsAChange() throws IOException {
         Files.writeString(log, "date\tresult\n2026-12-04\t0.89\n");
         assertThat(GitRevision.of(dir, log)).matches("[0-9a-f]{12}");
