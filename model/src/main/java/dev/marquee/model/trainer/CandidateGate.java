@@ -33,35 +33,54 @@ final class CandidateGate {
         int heldOutLabels = holdout.size();
         holdout = takenByBoth(holdout, candidateDir, currentDir);
         int leftOut = heldOutLabels - holdout.size();
-        String probeFailure;
+        String probeFailure = null;
         float[] candidate = null;
-        try (LoadedVersion version = LoadedVersion.open(candidateDir)) {
-            probeFailure = version.probe(probeSample);
-            if (probeFailure == null && !holdout.isEmpty()) {
-                candidate = version.predict(holdout);
-                String bad = GatePolicy.checkProbe(candidate, holdout.size());
-                if (bad != null) {
-                    probeFailure = "on the hold-out: " + bad;
-                    candidate = null;
-                }
-            }
+        LoadedVersion loaded = null;
+        try {
+            loaded = LoadedVersion.open(candidateDir);
         } catch (Exception e) {
             probeFailure = "it does not load: " + e;
+        }
+        if (loaded != null) {
+            // a version that loads can still fail in TensorFlow on a batch: not a registry problem, say which
+            try (LoadedVersion version = loaded) {
+                probeFailure = version.probe(probeSample);
+                if (probeFailure == null && !holdout.isEmpty()) {
+                    candidate = version.predict(holdout);
+                    String bad = GatePolicy.checkProbe(candidate, holdout.size());
+                    if (bad != null) {
+                        probeFailure = "on the hold-out: " + bad;
+                        candidate = null;
+                    }
+                }
+            } catch (Exception e) {
+                probeFailure = "it loads but fails to score the probe or the hold-out: " + e;
+                candidate = null;
+            }
         }
         float[] current = null;
         String servingFailure = null;
         if (currentDir != null && probeFailure == null) {
-            try (LoadedVersion version = LoadedVersion.open(currentDir)) {
-                current = holdout.isEmpty() ? new float[0] : version.predict(holdout);
-                for (float f : current) {
-                    if (!Float.isFinite(f)) {
-                        servingFailure = "the version at " + currentDir + " answers " + f + " on the hold-out";
-                        current = null;
-                        break;
-                    }
-                }
+            LoadedVersion serving = null;
+            try {
+                serving = LoadedVersion.open(currentDir);
             } catch (Exception e) {
                 servingFailure = "the version at " + currentDir + " does not load (" + e + ")";
+            }
+            if (serving != null) {
+                try (LoadedVersion version = serving) {
+                    current = holdout.isEmpty() ? new float[0] : version.predict(holdout);
+                    for (float f : current) {
+                        if (!Float.isFinite(f)) {
+                            servingFailure = "the version at " + currentDir + " answers " + f + " on the hold-out";
+                            current = null;
+                            break;
+                        }
+                    }
+                } catch (Exception e) {
+                    servingFailure = "the version at " + currentDir + " loads but fails to score the hold-out (" + e + ")";
+                    current = null;
+                }
             }
             if (servingFailure != null) {
                 servingFailure = servingFailure.replaceAll("\\s*\\R\\s*", " "); // TensorFlow's messages span lines

@@ -68,6 +68,46 @@ class GatePolicyTest {
         assertThat(v.reason()).contains("cannot tell");
     }
 
+    /** min-labels and min-users are the least that is judged: exactly 200 labels from exactly 10 users are. */
+    @Test
+    void theMinimumsAreInclusive() {
+        assertThat(DEFAULT.decide(measured(10, 20, -0.5, 0.01)).decision()).as("200 labels, 10 users")
+                .isEqualTo(Decision.PUBLISH);
+        assertThat(DEFAULT.decide(measured(10, 20, 0.5, 0.01)).decision()).isEqualTo(Decision.REJECT);
+        GatePolicy.Measurement oneLabelShort = measured(10, 20, -0.5, 0.01);
+        assertThat(DEFAULT.decide(new GatePolicy.Measurement(null, oneLabelShort.paired(), oneLabelShort.candidateRmse(),
+                oneLabelShort.currentRmse(), 199, 10)).decision()).as("199 labels").isEqualTo(Decision.DEFER);
+        assertThat(DEFAULT.decide(new GatePolicy.Measurement(null, oneLabelShort.paired(), oneLabelShort.candidateRmse(),
+                oneLabelShort.currentRmse(), 200, 9)).decision()).as("9 users").isEqualTo(Decision.DEFER);
+    }
+
+    /** An interval that touches the margin has not shown the candidate on either side of it. */
+    @Test
+    void anIntervalTouchingTheMarginDefers() {
+        double margin = 0.01;
+        assertThat(new PairedUserComparison.Result(0, -0.01, margin, 10, 200, 0.95, 2000).decide(margin))
+                .isEqualTo(Decision.DEFER);
+        assertThat(new PairedUserComparison.Result(0.02, margin, 0.03, 10, 200, 0.95, 2000).decide(margin))
+                .isEqualTo(Decision.DEFER);
+        assertThat(new PairedUserComparison.Result(0, -0.01, Math.nextDown(margin), 10, 200, 0.95, 2000).decide(margin))
+                .isEqualTo(Decision.PUBLISH);
+        assertThat(new PairedUserComparison.Result(0.02, Math.nextUp(margin), 0.03, 10, 200, 0.95, 2000).decide(margin))
+                .isEqualTo(Decision.REJECT);
+    }
+
+    /** The interval the gate decides on is drawn at its configured level and resamples, as its report says. */
+    @Test
+    void theConfiguredConfidenceAndResamplesAreTheIntervals() {
+        GatePolicy policy = new GatePolicy(0.01, 0.99, 5000, 200, 10, Double.NaN);
+        GatePolicy.Verdict v = policy.decide(measured(30, 10, 0.02, 0.2));
+        assertThat(v.interval().confidence()).isEqualTo(0.99);
+        assertThat(v.interval().resamples()).isEqualTo(5000);
+        assertThat(v.metrics()).containsEntry("gate_confidence", 0.99).containsEntry("gate_resamples", 5000.0);
+        GatePolicy.Verdict at95 = DEFAULT.decide(measured(30, 10, 0.02, 0.2));
+        assertThat(v.interval().high() - v.interval().low()).as("a 99% interval is wider than a 95% one")
+                .isGreaterThan(at95.interval().high() - at95.interval().low());
+    }
+
     @Test
     void tooFewLabelsOrUsersDeferWhateverTheInterval() {
         GatePolicy.Verdict fewLabels = DEFAULT.decide(measured(50, 3, -0.5, 0.01)); // 150 labels < 200

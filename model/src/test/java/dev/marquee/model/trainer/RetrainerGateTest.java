@@ -188,6 +188,32 @@ class RetrainerGateTest {
                 .contains("imported version").contains("default architecture is trained in its place");
     }
 
+    /**
+     * The serving version is judged only on labels it did not train on: a retrain with a larger hold-out share than
+     * the one that made the serving version trains on the labels it trained on instead of holding them out.
+     */
+    @Test
+    void labelsTheServingVersionTrainedOnAreTrainedOnNotHeldOut() throws Exception {
+        List<Rating> labels = shiftedLabels();
+        RetrainOutcome first = retrainer(settings("--trainer.promotion", "immediate"))
+                .handle(request("r-first"), LabelReader.Labels.of(labels)).outcome();
+        assertThat(first.outcome).as(log.toString()).isEqualTo(RetrainOutcome.PUBLISHED);
+        assertThat(registry().serving("marquee")).hasValue(first.version);
+        long trainedThrough = DeferredCandidates.trainedThrough(ModelCard.read(registry().versionDir("marquee",
+                first.version)));
+        long notTrainedOn = labels.stream().filter(r -> r.timestamp > trainedThrough).count();
+        assertThat(notTrainedOn).as("the first retrain held the newest 20% out").isBetween(1L, 700L);
+
+        log.setLength(0);
+        RetrainOutcome second = retrainer(settings("--trainer.promotion", "immediate", "--trainer.holdout-share", "0.5"))
+                .handle(request("r-wider"), LabelReader.Labels.of(labels)).outcome();
+        assertThat(second.outcome).as(log.toString()).isNotEqualTo(RetrainOutcome.FAILED);
+        assertThat(second.metrics.get("holdout_rows")).as("only labels after version %d's cut", first.version)
+                .isLessThanOrEqualTo(notTrainedOn).isPositive();
+        assertThat(second.metrics.get("labels_trained_on")).isGreaterThanOrEqualTo(labels.size() - notTrainedOn);
+        assertThat(log.toString()).contains("of the newest share trained on instead");
+    }
+
     @Test
     void aClearlyWorseCandidateIsRejectedWithItsInterval() throws Exception {
         TrainerSettings worse = settings("--trainer.epochs", "1", "--trainer.learning-rate", "1e-7");
