@@ -97,7 +97,8 @@ public final class ScoringJobOptions {
             .defaultValue(60_000L).withDescription("checkpoint interval. At-least-once: it bounds what is read again"
                     + " after a failure, and each checkpoint briefly stalls the sinks while they flush (p99 latency at"
                     + " 10,000 requests/s: 135 ms with 10 s, 33 ms with 60 s; docs/BENCHMARKS.md). Exactly-once: outputs"
-                    + " become visible at each checkpoint, so it is also their added latency. Over 360 s, raise the"
+                    + " become visible when the checkpoint after them completes, so their added latency is up to the"
+                    + " interval plus a checkpoint's duration (seconds with gigabytes of state). Over 360 s, raise the"
                     + " 300 s of the MarqueeCheckpointStale alert (infra/prometheus/alerts.yml) to about twice the"
                     + " interval, or it fires between healthy checkpoints (a warning at start says so)");
     public static final ConfigOption<String> CHECKPOINT_LOCAL_DIR = key("checkpoint.local-dir").stringType()

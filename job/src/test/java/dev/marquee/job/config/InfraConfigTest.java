@@ -87,6 +87,7 @@ class InfraConfigTest {
             "flink_jobmanager_job_numRestarts",
             "flink_jobmanager_job_numberOfFailedCheckpoints",
             "flink_jobmanager_job_lastCheckpointCompletedTimestamp",
+            "flink_jobmanager_job_lastCheckpointDuration",
             "flink_jobmanager_job_uptime",
             "flink_taskmanager_job_task_operator_pendingRecords",
             "flink_taskmanager_job_task_operator_numRecordsInPerSecond",
