@@ -68,6 +68,9 @@ public final class ModelImporter {
         }
     }
 
+    /** Seeds the baseline's hold-out where the import has no held-out rows: the seed `train` defaults to. */
+    static final long BASELINE_HOLDOUT_SEED = 42;
+
     private final ModelRegistry registry;
     private final String name;
     private final Consumer<String> progress;
@@ -260,7 +263,6 @@ public final class ModelImporter {
         }
         Map<String, Object> rows = new LinkedHashMap<>();
         rows.put(ARCHITECTURE, metrics);
-        if (!data.test().isEmpty()) rows.putAll(baselines(data, (Metrics) metrics.get("test")));
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("source", data.source());
         d.put("split", data.split());
@@ -268,6 +270,7 @@ public final class ModelImporter {
         d.put("trained_rows", data.trained().size());
         d.put("held_out_rows", data.heldOut().size());
         d.put("test_rows", data.test().size());
+        if (!data.test().isEmpty()) rows.putAll(baselines(data, (Metrics) metrics.get("test"), d));
         writeCard(dir, source, contract, fingerprint, d, rows);
     }
 
@@ -276,13 +279,23 @@ public final class ModelImporter {
      * (trained on rating / 5, a sigmoid output) passes every check but this comparison, and the retraining trigger's
      * RMSE rule would take its RMSE as the card's.
      */
-    private Map<String, Object> baselines(Data data, Metrics model) {
+    private Map<String, Object> baselines(Data data, Metrics model, Map<String, Object> dataSection) {
         Metrics mean = Metrics.of(GlobalMeanBaseline.fit(data.trained()), data.test());
-        BiasBaselineTuner.Tuned tuned = BiasBaselineTuner.tune(data.trained(), data.heldOut(),
-                "held-out rows of " + data.description());
+        BiasBaselineTuner.Tuned tuned = tunedBaseline(data);
         Metrics biases = Metrics.of(tuned.baseline(), data.test());
         progress.accept(String.format(Locale.ROOT, "import: test RMSE %.4f on %,d rows (%s %.4f, %s %.4f)",
                 model.rmse(), model.count(), GlobalMeanBaseline.NAME, mean.rmse(), BiasBaseline.NAME, biases.rmse()));
+        progress.accept("import: " + tuned.describe());
+        Map<String, Object> b = new LinkedHashMap<>();
+        b.put("name", BiasBaseline.NAME);
+        b.put("lambda_user", tuned.lambdaUser());
+        b.put("lambda_item", tuned.lambdaItem());
+        b.put("tuned", tuned.tuned());
+        if (tuned.tuned()) {
+            b.put("chosen_on", tuned.validationSource());
+            b.put("validation_rmse", tuned.validationRmse());
+        }
+        dataSection.put("bias_baseline", b);
         if (model.rmse() > mean.rmse()) {
             progress.accept("import: WARNING: the model is worse than the global mean on these rows; check that it "
                     + "answers ratings on the data's scale and that --output names its rating");
@@ -291,6 +304,26 @@ public final class ModelImporter {
         out.put(GlobalMeanBaseline.NAME, Map.of("test", mean));
         out.put(BiasBaseline.NAME, Map.of("test", biases));
         return out;
+    }
+
+    /**
+     * The bias baseline with its lambdas chosen on held-out rows, as {@code train} chooses them: the import's
+     * held-out rows, or where there are none (u1, whose split has no validation part) a seeded
+     * {@value TrainingRows#HOLDOUT_PERCENT}% of the rows the model trained on, after which it is fitted again on all
+     * of them with the lambdas chosen, since the model was. Untuned defaults would flatter the model by ~0.016 on u1.
+     */
+    private static BiasBaselineTuner.Tuned tunedBaseline(Data data) {
+        if (!data.heldOut().isEmpty() || data.trained().isEmpty()) {
+            return BiasBaselineTuner.tune(data.trained(), data.heldOut(), "held-out rows of " + data.description());
+        }
+        TrainingRows rows = TrainingRows.of(data.trained(), List.of(), BASELINE_HOLDOUT_SEED);
+        BiasBaselineTuner.Tuned chosen = BiasBaselineTuner.tune(rows.fit(), rows.validation(), "seeded "
+                + TrainingRows.HOLDOUT_PERCENT + "% hold-out of the trained rows (seed " + BASELINE_HOLDOUT_SEED
+                + "; then fitted on all of them)");
+        BiasBaseline all = BiasBaseline.fit(data.trained(), chosen.lambdaUser(), chosen.lambdaItem(),
+                BiasBaseline.DEFAULT_ITERATIONS);
+        return new BiasBaselineTuner.Tuned(all, chosen.lambdaUser(), chosen.lambdaItem(), chosen.validationRmse(),
+                chosen.validationSource());
     }
 
     /** The SavedModel, its contract and its card alone: probed with {@link #PROBE_WITHOUT_DATA}. */

@@ -60,6 +60,26 @@ class ImportCommandTest {
     }
 
     /**
+     * On u1, which has no validation part, the baseline beside an import is tuned on a seeded hold-out of the rows the
+     * model trained on, as train tunes it, not left at untuned lambdas that flatter the model; the card says how.
+     */
+    @Test
+    void anImportOnU1IsComparedWithATunedBaseline() throws Exception {
+        new dev.marquee.data.synth.SyntheticRatings(7).users(60).movies(40).ratingsPerUser(20).generate()
+                .writeMovieLensFiles(tmp.resolve("ml"));
+        TinySavedModels.export(tmp.resolve("tiny"), TinySavedModels.Kind.GOOD_STRING_IDS);
+        CliRun r = CliRun.run(tmp, "import", "--model-dir", "tiny", "--registry", "reg", "--data", "ml", "--split", "u1",
+                "--part", "train");
+        assertThat(r.exitCode()).as("%s", r).isZero();
+        assertThat(r.out()).contains("chosen on the seeded 5% hold-out of the trained rows (seed 42; then fitted on all"
+                + " of them)").doesNotContain("untuned");
+        com.fasterxml.jackson.databind.JsonNode baseline = dev.marquee.model.ModelCard.read(
+                new ModelRegistry(tmp.resolve("reg")).versionDir("marquee", 1)).at("/data/bias_baseline");
+        assertThat(baseline.path("tuned").asBoolean()).isTrue();
+        assertThat(baseline.path("validation_rmse").asDouble()).isPositive();
+    }
+
+    /**
      * A model imported as trained on every part has no held-out test rows: evaluate --score-test refuses to log one,
      * and plain evaluate says its rows are training rows; the random split is cut again with the import's seed.
      */
