@@ -20,6 +20,8 @@ import java.util.Locale;
  * (under a file lock, so concurrent runs do not interleave).
  */
 public final class TestScoreLog {
+    /** The best epoch of a model that was not trained here (an import): written as {@code -}. */
+    public static final int NO_EPOCH = -1;
     public static final List<String> COLUMNS = List.of("utc", "command", "split", "data", "configuration", "seed",
             "best_epoch", "train_rows", "test_rows", "validation_rmse", "test_rmse", "test_mae",
             "bias_baseline_test_rmse", "bias_baseline_lambdas", "git");
@@ -50,7 +52,8 @@ public final class TestScoreLog {
             EvaluationReport.Row baseline = report.biasBaseline();
             BiasBaselineTuner.Tuned tuned = report.baseline();
             return String.join("\t", utc.truncatedTo(ChronoUnit.SECONDS).toString(), clean(command), clean(split),
-                    clean(data), clean(configuration), Long.toString(seed), Integer.toString(bestEpoch),
+                    clean(data), clean(configuration), Long.toString(seed),
+                    bestEpoch == NO_EPOCH ? "-" : Integer.toString(bestEpoch),
                     Integer.toString(trainRows), Integer.toString(model.test().count()),
                     model.validation() == null ? "-" : format(model.validation().rmse()),
                     format(model.test().rmse()), format(model.test().mae()), format(baseline.test().rmse()),

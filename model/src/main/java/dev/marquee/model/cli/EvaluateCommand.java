@@ -6,6 +6,7 @@ import dev.marquee.data.movielens.Split;
 import dev.marquee.model.BatchScorer;
 import dev.marquee.model.EvaluationReport;
 import dev.marquee.model.ScorerThreads;
+import dev.marquee.model.TestScoreLog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -184,16 +185,29 @@ public final class EvaluateCommand extends ConsoleCommand {
             console.out().println("evaluate: note: the model was refit on train + validation; its validation rows"
                     + " below are rows it trained on (train printed the first run's validation metrics)");
         }
+        // an import trained on the whole training part; where the split has no validation part (u1) the validation
+        // rows below are a seeded hold-out of that part, so rows it trained on
+        boolean imported = "imported".equals(card.path("origin").asText());
+        boolean importedValidationTrained = imported && trainedPart.equals("train") && split.validation().isEmpty();
+        if (importedValidationTrained) {
+            console.out().println("evaluate: note: the model was imported as trained on all of the split's training"
+                    + " rows; its validation rows below (a seeded hold-out of them) are rows it trained on");
+        }
         try (BatchScorer scorer = BatchScorer.open(location.dir(), ScorerThreads.callerThread())) {
             EvaluationReport report = EvaluationReport.evaluate(new ScorerPredictor(scorer, architecture), split,
                     seed, testScoring.requested());
             report.lines().forEach(console.out()::println);
-            testScoring.record(console, "evaluate", report, new TestScoring.LogFields(
-                    "evaluate " + location.description(), data.source(),
-                    architecture + " architecture" + (card.path("refit").asBoolean(false) ? ", refit on train +"
+            // an import has no parameters, epochs or fitted-row count of ours: its contract and the rows it trained on
+            String configuration = imported
+                    ? "imported model" + (importedValidationTrained ? " (its validation figures are training rows)" : "")
+                            + ", contract " + card.path("contract")
+                    : architecture + " architecture" + (card.path("refit").asBoolean(false) ? ", refit on train +"
                             + " validation (its validation figures are training rows)" : "") + ", parameters "
-                            + card.path("parameters"), seed,
-                    card.path("best_epoch").asInt(0), card.at("/data/train_rows_fitted").asInt(0)));
+                            + card.path("parameters");
+            testScoring.record(console, "evaluate", report, new TestScoring.LogFields(
+                    "evaluate " + location.description(), data.source(), configuration, seed,
+                    imported ? TestScoreLog.NO_EPOCH : card.path("best_epoch").asInt(0),
+                    imported ? card.at("/data/trained_rows").asInt(0) : card.at("/data/train_rows_fitted").asInt(0)));
         }
         return 0;
     }

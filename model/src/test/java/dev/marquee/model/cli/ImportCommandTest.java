@@ -77,6 +77,20 @@ class ImportCommandTest {
                 new ModelRegistry(tmp.resolve("reg")).versionDir("marquee", 1)).at("/data/bias_baseline");
         assertThat(baseline.path("tuned").asBoolean()).isTrue();
         assertThat(baseline.path("validation_rmse").asDouble()).isPositive();
+
+        // evaluate's validation rows are a hold-out of u1.base, which the import trained on: said, and so logged,
+        // with the rows it trained on and no epoch of ours
+        Path log = tmp.resolve("log.tsv");
+        CliRun scored = CliRun.run(tmp, "evaluate", "--registry", "reg", "--version", "1", "--data", "ml",
+                "--score-test", "--test-log", log.toString());
+        assertThat(scored.exitCode()).as("%s", scored).isZero();
+        assertThat(scored.out()).contains("note: the model was imported as trained on all of the split's training rows");
+        String[] line = Files.readAllLines(log).get(1).split("\t");
+        assertThat(line[4]).startsWith("imported model (its validation figures are training rows), contract {");
+        assertThat(line[6]).as("best epoch").isEqualTo("-");
+        assertThat(line[7]).as("rows trained on").isEqualTo(Integer.toString(dev.marquee.model.ModelCard.read(
+                new ModelRegistry(tmp.resolve("reg")).versionDir("marquee", 1)).at("/data/trained_rows").asInt()))
+                .isNotEqualTo("0");
     }
 
     /**
