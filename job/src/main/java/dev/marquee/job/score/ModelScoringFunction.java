@@ -71,6 +71,14 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
     private transient volatile ServingModel shadow;
     /** The status of a shadow dropped on a batch, reported at the next hand-over; null when none waits. */
     private transient ModelStatus droppedShadow;
+    /**
+     * What the slot serves from its start, reported at the first hand-over: after a failover at exactly-once the swap's
+     * own status may have been aborted with its transaction, and the update is not read again (the feed starts at its
+     * latest record), so without this the version the restored slot serves would never be reported.
+     */
+    private transient ModelStatus openedStatus;
+    /** The reason of the status a slot reports at its first hand-over, for what it serves from its start. */
+    static final String FROM_START = "served from the slot's start";
     /** A line a minute at most for batches the serving version fails on (each row is dead-lettered and counted). */
     private transient LogWindow batchFailures;
     private transient int subtask;
@@ -209,6 +217,9 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
                 }
             }
         }
+
+        openedStatus = status(version, ModelStatus.LOADED, FROM_START + (pinnedVersion > 0 ? " (model.version)"
+                : " (the registry's " + (registry.pinned(modelName).isPresent() ? "pin" : "pointer") + ")"));
 
         MetricGroup group = context.getMetricGroup().addGroup("marquee");
         // read once: the reporter's thread runs these while the task thread swaps and drops versions
@@ -593,6 +604,10 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
      */
     @Override
     public boolean handOver(java.util.function.Consumer<ModelStatus> report, boolean waitForAll) throws Exception {
+        if (openedStatus != null) {
+            report.accept(openedStatus);
+            openedStatus = null;
+        }
         if (droppedShadow != null) {
             report.accept(droppedShadow);
             droppedShadow = null;

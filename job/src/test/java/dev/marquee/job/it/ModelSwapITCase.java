@@ -116,7 +116,13 @@ class ModelSwapITCase {
                     });
             double switchSeconds = (System.nanoTime() - announced) / 1e9;
             System.out.printf("ModelSwapITCase: predictions switched to version %d %.1f s after the update was sent%n", v2, switchSeconds);
-            assertThat(statuses(statusReader, 2)).allSatisfy(st -> {
+            // each slot first said what it served from its start, then the swap
+            assertThat(statuses(statusReader, 4).subList(0, 2)).allSatisfy(st -> {
+                assertThat(st.version).isEqualTo(1);
+                assertThat(st.status).isEqualTo(ModelStatus.LOADED);
+                assertThat(st.reason).startsWith("served from the slot's start");
+            });
+            assertThat(statuses(statusReader, 4).subList(2, 4)).allSatisfy(st -> {
                 assertThat(st.version).isEqualTo(v2);
                 assertThat(st.status).isEqualTo(ModelStatus.LOADED);
             });
@@ -124,7 +130,7 @@ class ModelSwapITCase {
             // A corrupt version 3 is refused by every slot; version 2 keeps serving.
             long v3 = TestModels.publishCorrupt(registry);
             send(producer, updates, updateCodec.encode(new ModelUpdate(TestModels.NAME, v3, TestModels.versionDir(registry, v3).toString(), System.currentTimeMillis())));
-            List<ModelStatus> refused = statuses(statusReader, 4).subList(2, 4);
+            List<ModelStatus> refused = statuses(statusReader, 6).subList(4, 6);
             assertThat(refused).allSatisfy(st -> {
                 assertThat(st.version).isEqualTo(v3);
                 assertThat(st.status).isEqualTo(ModelStatus.REFUSED);
@@ -147,7 +153,7 @@ class ModelSwapITCase {
                         new ModelImporter.Data("generated data (synthetic, seed 5)", "rows", "all", rows, List.of(), List.of()));
                 send(producer, updates, updateCodec.encode(new ModelUpdate(TestModels.NAME, v4,
                         TestModels.versionDir(registry, v4).toString(), System.currentTimeMillis())));
-                assertThat(statuses(statusReader, 6).subList(4, 6)).allSatisfy(st -> {
+                assertThat(statuses(statusReader, 8).subList(6, 8)).allSatisfy(st -> {
                     assertThat(st.version).isEqualTo(v4);
                     assertThat(st.status).isEqualTo(ModelStatus.LOADED);
                 });
