@@ -28,6 +28,29 @@ final class Chars {
                 || (cp >= 0x1BCA0 && cp <= 0x1BCA3) || (cp >= 0x1D173 && cp <= 0x1D17A) || (cp >= 0xE0000 && cp <= 0xE0FFF);
     }
 
+    /**
+     * The string with each unpaired surrogate written out as the text {@code \uD800}: a key or name echoed into a
+     * dead letter or drift report must be encodable in UTF-8, which a lone surrogate is not (jq stops its whole stream
+     * at one; Go and Python replace or refuse it).
+     */
+    static String withoutLoneSurrogates(String s) {
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+            if (paired) {
+                if (b != null) b.append(c).append(s.charAt(i + 1));
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                if (b == null) b = new StringBuilder(s.length() + 8).append(s, 0, i);
+                b.append(String.format(java.util.Locale.ROOT, "\\u%04X", (int) c));
+            } else if (b != null) {
+                b.append(c);
+            }
+        }
+        return b == null ? s : b.toString();
+    }
+
     /** The first {@code maxChars} characters, one fewer when the last would be half of a surrogate pair. */
     static String clip(String s, int maxChars) {
         if (s.length() <= maxChars) return s;

@@ -65,7 +65,7 @@ final class InstanceFields {
                 break;
             default:
                 if (extras.size() < maxExtraFields) {
-                    extras.add(Chars.clip(name, MAX_EXTRA_NAME_CHARS));
+                    extras.add(Chars.clip(Chars.withoutLoneSurrogates(name), MAX_EXTRA_NAME_CHARS));
                 }
                 p.skipChildren();
         }

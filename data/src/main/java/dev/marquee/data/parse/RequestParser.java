@@ -316,7 +316,7 @@ public final class RequestParser implements Serializable {
 
     private static boolean invisible(int c) {
         int type = Character.getType(c);
-        return type == Character.FORMAT || type == Character.CONTROL
+        return type == Character.FORMAT || type == Character.CONTROL || type == Character.SURROGATE // an unpaired half
                 || (type == Character.SPACE_SEPARATOR || Character.isWhitespace(c)) && c != ' ';
     }
 
@@ -473,6 +473,7 @@ public final class RequestParser implements Serializable {
     }
 
     private static String clip(String s) {
+        s = Chars.withoutLoneSurrogates(s);
         return s.length() <= 64 ? s : Chars.clip(s, 64) + "...";
     }
 

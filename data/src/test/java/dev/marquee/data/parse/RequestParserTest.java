@@ -66,6 +66,30 @@ class RequestParserTest {
         assertThat(q.extraFields).containsExactly("genre", "nested");
     }
 
+    /**
+     * A key holding an unpaired surrogate (a JSON escape {@code \ud800}) is echoed into drift reports and dead letters:
+     * written out as the text {@code \uD800}, so that what the job writes stays encodable in UTF-8.
+     */
+    @Test
+    void aKeyWithALoneSurrogateIsEchoedAsItsEscape() {
+        String lone = "\\ud800";
+        RatingRequest q = parser.parse(utf8("{\"user_id\":\"1\",\"movie_title\":\"Heat (1995)\",\"timestamp\":1,\"x"
+                + lone + "\":0}"), SOURCE).requests().get(0);
+        assertThat(q.extraFields).containsExactly("x\\uD800");
+        assertThat(q.extraFields[0].chars().noneMatch(c -> Character.isSurrogate((char) c))).isTrue();
+
+        ParseResult twice = parser.parse(utf8("{\"user_id\":\"1\",\"movie_title\":\"Heat (1995)\",\"timestamp\":1,\"k"
+                + lone + "\":0,\"k" + lone + "\":1}"), SOURCE);
+        assertThat(twice.deadLetters()).singleElement().satisfies(d -> {
+            assertThat(d.error).contains("the key \"k\\uD800\" appears twice");
+            assertThat(d.error.chars().noneMatch(c -> Character.isSurrogate((char) c))).isTrue();
+        });
+
+        ParseResult missing = parser.parse(utf8("{\"user_id\":\"1\",\"timestamp\":1,\"m" + lone + "\":0}"), SOURCE);
+        assertThat(missing.deadLetters()).singleElement().satisfies(d ->
+                assertThat(d.error.chars().noneMatch(c -> Character.isSurrogate((char) c))).as(d.error).isTrue());
+    }
+
     @Test
     void recordedExtraFieldsAreBounded() {
         StringBuilder sb = new StringBuilder("{\"user_id\":\"1\",\"movie_title\":\"Heat (1995)\",\"timestamp\":1");
