@@ -84,7 +84,12 @@ public record ModelContract(String signature, String userInput, String titleInpu
     }
 
     /** A request value this contract's input cannot take: which request field, and why. */
-    public record Unrepresentable(String field, String reason) {}
+    /**
+     * @param reason why, naming the request's value: for its own dead letter only
+     * @param withoutValue the same without the value, for what is kept beyond the request (a shadow's drop reason in
+     *     the serving pointer and on model-updates, the trainer's log): a user id is personal data
+     */
+    public record Unrepresentable(String field, String reason, String withoutValue) {}
 
     /** True when every valid request fits: a string user id and a timestamp input, if any, wider than int32. */
     @com.fasterxml.jackson.annotation.JsonIgnore
@@ -103,15 +108,16 @@ public record ModelContract(String signature, String userInput, String titleInpu
 
     Unrepresentable checkUserId(String userId) {
         if (STRING.equals(userType) || integerId(userId) != null) return null;
-        return new Unrepresentable("user_id", "user_id '" + userId + "' is not an integer the model's " + userType
-                + " input takes (" + CANONICAL_INTEGER + ")");
+        String why = " is not an integer the model's " + userType + " input takes (" + CANONICAL_INTEGER + ")";
+        return new Unrepresentable("user_id", "user_id '" + userId + "'" + why, "a user_id" + why);
     }
 
     Unrepresentable checkTimestamp(long timestamp) {
         if (!INT32.equals(timestampType) || (timestamp >= Integer.MIN_VALUE && timestamp <= Integer.MAX_VALUE)) {
             return null;
         }
-        return new Unrepresentable("timestamp", "timestamp " + timestamp + " does not fit the model's int32 input");
+        return new Unrepresentable("timestamp", "timestamp " + timestamp + " does not fit the model's int32 input",
+                "a timestamp beyond the model's int32 input");
     }
 
     /**

@@ -137,13 +137,15 @@ class ModelImporterTest {
         assertThat(int64.check("-3", 4_102_444_800L)).isNull();
         assertThat(int64.check("u7", 1)).isEqualTo(new ModelContract.Unrepresentable("user_id",
                 "user_id 'u7' is not an integer the model's int64 input takes (ASCII digits, an optional leading '-',"
+                        + " no '+', blanks or leading zeros)",
+                "a user_id is not an integer the model's int64 input takes (ASCII digits, an optional leading '-',"
                         + " no '+', blanks or leading zeros)"));
         assertThat(int64.check("9223372036854775808", 1).field()).as("beyond int64").isEqualTo("user_id");
         assertThat(int64.check("7.0", 1).field()).isEqualTo("user_id");
         assertThat(int32.check("2147483647", 1)).isNull();
         assertThat(int32.check("2147483648", 1).field()).as("beyond int32").isEqualTo("user_id");
         assertThat(int32.check("7", 2_147_483_648L)).isEqualTo(new ModelContract.Unrepresentable("timestamp",
-                "timestamp 2147483648 does not fit the model's int32 input"));
+                "timestamp 2147483648 does not fit the model's int32 input", "a timestamp beyond the model's int32 input"));
         assertThat(int32.check("x", 2_147_483_648L).field()).as("the user id is named first").isEqualTo("user_id");
     }
 

@@ -17,7 +17,7 @@ public class ModelStatus {
     public long version;
     /** {@link #LOADED}, {@link #REFUSED} or {@link #SHADOW_DROPPED}. */
     public String status;
-    /** Why a version was refused; null when loaded. */
+    /** Why a version was refused or dropped; for a LOADED status null, or what the slot served from its start. */
     public String reason;
     /** The version serving after this event. */
     public long servingVersion;

@@ -513,7 +513,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
                     fit.add(i);
                 } else if (!watched) {
                     throw new IllegalStateException("its inputs cannot take a request version " + this.serving.version
-                            + " scored (" + misfit.reason() + "): promoted, it would dead-letter such requests");
+                            + " scored (" + misfit.withoutValue() + "): promoted, it would dead-letter such requests");
                 }
             }
             if (fit.isEmpty()) return out;

@@ -145,7 +145,7 @@ final class CandidateGate {
         if (first != null) {
             log.accept("trainer: " + (holdout.size() - taken.size()) + " of " + holdout.size() + " held-out labels left out"
                     + " of the comparison: a version's inputs cannot take them, as the scoring job cannot score such"
-                    + " requests (the first: " + first.reason() + ")");
+                    + " requests (the first: " + first.withoutValue() + ")");
         }
         return taken;
     }

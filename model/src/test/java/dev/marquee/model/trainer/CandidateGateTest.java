@@ -52,7 +52,8 @@ class CandidateGateTest {
         assertThat(m.holdoutUsers()).isEqualTo(10);
         assertThat(m.holdoutUnrepresentable()).isEqualTo(1);
         assertThat(Double.isFinite(m.currentRmse())).isTrue();
-        assertThat(log).contains("1 of 41 held-out labels left out").contains("user_id 'u7'");
+        assertThat(log).contains("1 of 41 held-out labels left out").contains("a user_id is not an integer")
+                .as("a user id is personal data: the trainer's log names none").doesNotContain("u7");
         GatePolicy.Verdict verdict = GatePolicy.defaults().decide(m);
         assertThat(verdict.metrics()).containsEntry("holdout_unrepresentable", 1.0);
         assertThat(verdict.reason()).as("40 labels are too few; the one left out is named")
