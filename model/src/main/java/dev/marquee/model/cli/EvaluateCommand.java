@@ -85,14 +85,7 @@ public final class EvaluateCommand extends ConsoleCommand {
                 : card.at("/parameters/seed").isIntegralNumber() ? Long.valueOf(card.at("/parameters/seed").asLong())
                 : madeSeed.matches() ? Long.valueOf(madeSeed.group(1)) : null;
         long seed = this.seed != null ? this.seed : cardSeed != null ? cardSeed : 42;
-        // the seed also draws the validation rows (u1's hold-out from u1.base, whose name stays "u1"): another seed's
-        // are mostly rows the model trained on
-        boolean otherSeed = this.seed != null && cardSeed != null && this.seed.longValue() != cardSeed.longValue();
-        if (testScoring.requested() && otherSeed) {
-            throw new SettingException("--score-test: --seed " + this.seed + " draws other validation rows than the"
-                    + " model's own (seed " + cardSeed + "): its validation figures and the baseline's tuning would use"
-                    + " rows it trained on; leave out --seed");
-        }
+
         // an imported model says which part of its split it was trained on (train, validation, test or all)
         String trainedPart = card.at("/data/part").asText("train");
         // the split the model was trained with, unless --split says otherwise
@@ -106,6 +99,16 @@ public final class EvaluateCommand extends ConsoleCommand {
             data = DataOptions.load(dataOptions.data, null, console, seed);
         }
         Split split = data.split();
+        // where the split has no validation part (u1, whose name stays "u1" whatever the seed) the seed draws the
+        // validation rows from the training part: another seed's are mostly rows the model trained on (a random
+        // split's name carries its seed, and the split check below refuses another)
+        boolean otherSeed = this.seed != null && cardSeed != null && this.seed.longValue() != cardSeed.longValue()
+                && split.validation().isEmpty();
+        if (testScoring.requested() && otherSeed) {
+            throw new SettingException("--score-test: --seed " + this.seed + " draws other validation rows than the"
+                    + " model's own (seed " + cardSeed + "): its validation figures and the baseline's tuning would use"
+                    + " rows it trained on; leave out --seed");
+        }
         if (testScoring.requested() && split.test().isEmpty()) { // else it would advise --score-test and exit 0
             throw new SettingException("--score-test: the split's test part is empty (" + split + "): nothing to score");
         }

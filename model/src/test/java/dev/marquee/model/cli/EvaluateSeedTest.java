@@ -36,4 +36,19 @@ class EvaluateSeedTest {
         assertThat(same.out()).doesNotContain("draws other validation rows");
         assertThat(log).exists();
     }
+
+    /** On the time split the validation part is the split's own: another seed draws nothing else, so nothing is said. */
+    @Test
+    void anotherSeedOnTheTimeSplitChangesNoRows(@TempDir Path tmp) throws Exception {
+        new SyntheticRatings(7).users(60).movies(40).ratingsPerUser(20).generate().writeMovieLensFiles(tmp.resolve("ml"));
+        CliRun train = CliRun.run(tmp, "train", "--data", "ml", "--split", "time", "--registry", "registry", "--epochs",
+                "2", "--batch", "64", "--seed", "5");
+        assertThat(train.exitCode()).as(train.toString()).isZero();
+        Path log = tmp.resolve("log.tsv");
+        CliRun scored = CliRun.run(tmp, "evaluate", "--registry", "registry", "--version", "1", "--data", "ml",
+                "--seed", "6", "--score-test", "--test-log", log.toString());
+        assertThat(scored.exitCode()).as(scored.toString()).isZero();
+        assertThat(scored.out()).doesNotContain("draws other validation rows");
+        assertThat(log).exists();
+    }
 }
