@@ -21,7 +21,7 @@ public final class KafkaOptions {
 
     @Option(names = "--kafka-prop", paramLabel = "K=V",
             description = "any Kafka client property, e.g. security.protocol=SSL (repeatable), except bootstrap.servers"
-                    + " (--bootstrap), transactional.id and, for the trainer, group.id (--group)")
+                    + " (--bootstrap), transactional.id and, for the trainer, group.id (--group) and max.poll.records")
     Map<String, String> properties = new LinkedHashMap<>();
 
     /** Client keys the commands set themselves: a --kafka-prop would override them behind the options' back. */
@@ -31,6 +31,8 @@ public final class KafkaOptions {
                     + " fences all but one");
     /** Refused where the command has --group (the trainer); elsewhere only producers take these properties. */
     private static final String GROUP_ID = "group.id";
+    /** The trainer's request consumer reads one record per poll (KafkaClients): "the request in hand" depends on it. */
+    private static final String MAX_POLL_RECORDS = "max.poll.records";
 
     /** The clients of a command that writes only (promote, rollback). */
     KafkaClients clients(Console console) {
@@ -55,6 +57,11 @@ public final class KafkaOptions {
             throw new dev.marquee.data.config.SettingException("--kafka-prop group.id is not taken: give --group (the"
                     + " request consumer's; the trainer's other readers are in no group), so that its log and two"
                     + " models' trainers name the group they are in");
+        }
+        if (groupOption && props.containsKey(MAX_POLL_RECORDS)) {
+            throw new dev.marquee.data.config.SettingException("--kafka-prop max.poll.records is not taken: the trainer"
+                    + " reads one request at a time, so that a stop or a lost place in the group leaves no request"
+                    + " trained after it (max.poll.interval.ms is the setting for long trainings)");
         }
         return new KafkaClients(bootstrap != null ? bootstrap : env(console, BOOTSTRAP_ENV, DEFAULT_BOOTSTRAP), props);
     }

@@ -83,6 +83,8 @@ final class TrainerWorker implements AutoCloseable {
     private final EventCodec<RetrainRequest> requests = EventCodec.of(RetrainRequest.class);
     private volatile boolean running = true;
     private int handled;
+    /** The last commit was refused (the worker lost its place in the group): its request comes again. */
+    private boolean uncommitted;
 
     TrainerWorker(TrainerSettings settings, OriginalData originalData, Consumer<String> out) {
         this.settings = settings;
@@ -186,7 +188,9 @@ final class TrainerWorker implements AutoCloseable {
                         throw new IllegalStateException("no partitions of " + settings.requestsTopic()
                                 + " were assigned within " + ASSIGNMENT_TIMEOUT.toSeconds() + " s");
                     }
-                    if (pendingEnd != null && reached(pendingEnd)) {
+                    // a refused commit leaves the position past the request until the next poll rejoins the group
+                    // and rewinds it: poll again rather than stop with the request uncommitted
+                    if (pendingEnd != null && !uncommitted && reached(pendingEnd)) {
                         break;
                     }
                 }
@@ -368,7 +372,9 @@ final class TrainerWorker implements AutoCloseable {
             } catch (WakeupException e) {
                 consumer.commitSync(next); // stop() was called meanwhile: the outcome is written, so commit anyway
             }
+            uncommitted = false;
         } catch (CommitFailedException | RebalanceInProgressException e) {
+            uncommitted = true;
             out.accept("trainer: the offset past request at " + record.topic() + "-" + record.partition() + "@"
                     + record.offset() + " was not committed (" + e.getClass().getSimpleName() + ": the request took"
                     + " longer than max.poll.interval.ms, or the group rebalanced); it will come again (raise"

@@ -27,6 +27,8 @@ class TrainerSettingsTest {
                 .hasMessageContaining("--kafka-prop bootstrap.servers is not taken: give --bootstrap");
         assertThatThrownBy(() -> parse("--kafka-prop", "transactional.id=t")).isInstanceOf(SettingException.class)
                 .hasMessageContaining("--kafka-prop transactional.id is not taken");
+        assertThatThrownBy(() -> parse("--kafka-prop", "max.poll.records=10")).isInstanceOf(SettingException.class)
+                .hasMessageContaining("--kafka-prop max.poll.records is not taken");
     }
 
     /** promote and rollback only write: a shared property set's group.id does them no harm and is not refused. */
