@@ -26,6 +26,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -392,12 +393,27 @@ class InfraConfigTest {
             assertThat(panel.path("targets").size()).as(panel.path("title").asText()).isPositive();
             panel.path("targets").forEach(t -> exprs.add(t.path("expr").asText()));
             // under "All" two jobs' lines would look alike: a legend of a per-job query names the job
+            List<String> shown = new ArrayList<>();
             for (JsonNode t : panel.path("targets")) {
                 String legend = t.path("legendFormat").asText();
                 if (t.path("expr").asText().contains("by (job_name") && !legend.isEmpty()) {
                     assertThat(legend).as(panel.path("title").asText() + ": " + t.path("expr").asText())
                             .contains("{{job_name}}");
                 }
+                shown.add(legend.replace("{{job_name}}", "marquee_scoring"));
+            }
+            // an override (a unit, an axis) must still match a series after its legend changed; the dashed red style
+            // of threshold lines is on every time series panel, whether it draws a threshold or not
+            for (JsonNode override : panel.path("fieldConfig").path("overrides")) {
+                JsonNode matcher = override.path("matcher");
+                String options = matcher.path("options").asText();
+                if (options.equals(".*threshold.*")) continue;
+                Predicate<String> matches = switch (matcher.path("id").asText()) {
+                    case "byName" -> options::equals;
+                    case "byRegexp" -> Pattern.compile(options).asMatchPredicate();
+                    default -> name -> true;
+                };
+                assertThat(shown).as(panel.path("title").asText() + ": override " + matcher).anyMatch(matches);
             }
         }
         assertThat(String.join("|", rows)).contains("Drift").contains("Latency").contains("Throughput")
