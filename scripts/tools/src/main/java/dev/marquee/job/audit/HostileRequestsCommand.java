@@ -45,7 +45,8 @@ public final class HostileRequestsCommand implements Callable<Integer> {
 
     @Option(names = "--timestamp", paramLabel = "SECONDS", defaultValue = "" + HostileRequests.DEFAULT_TIMESTAMP,
             description = "request timestamp of the few valid instances, which move the job's event time like any "
-                    + "request's: no later than what else is sent (default: ${DEFAULT-VALUE})")
+                    + "request's: no later than what else is sent, and within the job's parser.max-timestamp (at most 4102444800,"
+                    + " 2100-01-01; default: ${DEFAULT-VALUE})")
     long timestamp;
 
     @Option(names = "--producer-prop", paramLabel = "K=V",
@@ -58,7 +59,8 @@ public final class HostileRequestsCommand implements Callable<Integer> {
     public Integer call() {
         OptionRanges.between("--count", count, 0, 100_000_000);
         OptionRanges.between("--rate", rate, 0, 1_000_000);
-        OptionRanges.between("--timestamp", timestamp, 1, 253_402_300_799L);
+        // within the job's default parser.max-timestamp: beyond it the "valid" instances would be OUT_OF_RANGE too
+        OptionRanges.between("--timestamp", timestamp, 1, dev.marquee.data.parse.ParserLimits.DEFAULT_MAX_TIMESTAMP);
         try {
             Sent sent = send(producerProperties(), topic, count, rate, timestamp);
             System.out.printf(Locale.ROOT, "hostile: sent %,d records to %s, %,d errors%s%n", sent.records - sent.errors,

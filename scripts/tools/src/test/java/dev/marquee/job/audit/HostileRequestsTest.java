@@ -30,6 +30,17 @@ class HostileRequestsTest {
         assertThat(codes).hasSizeGreaterThanOrEqualTo(7);
     }
 
+    /** A timestamp beyond the job's parser.max-timestamp would make the "valid" instances dead letters too. */
+    @Test
+    void aTimestampTheParserWouldRefuseIsRefusedBeforeAnythingIsSent() {
+        HostileRequestsCommand command = new HostileRequestsCommand();
+        new picocli.CommandLine(command).parseArgs("--timestamp", String.valueOf(dev.marquee.data.parse.ParserLimits
+                .DEFAULT_MAX_TIMESTAMP + 1), "--bootstrap", "127.0.0.1:1");
+        org.assertj.core.api.Assertions.assertThatThrownBy(command::call)
+                .isInstanceOf(dev.marquee.data.config.SettingException.class)
+                .hasMessageContaining("--timestamp must be between 1 and 4102444800");
+    }
+
     @Test
     void theMixedEnvelopeStillHasValidInstances() {
         ParseResult result = parser.parse(HostileRequests.payload(9), new SourcePosition("t", 0, 9, -1));
