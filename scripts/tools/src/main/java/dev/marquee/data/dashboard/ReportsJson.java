@@ -52,7 +52,7 @@ final class ReportsJson {
 
     private static byte[] write(Object node) {
         try {
-            return MAPPER.writeValueAsString(node).getBytes(StandardCharsets.UTF_8);
+            return MAPPER.writeValueAsBytes(node); // UTF-8 with escapes: a String's getBytes turns a lone surrogate into '?'
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
         }
