@@ -83,8 +83,12 @@ final class TrainerWorker implements AutoCloseable {
     private final EventCodec<RetrainRequest> requests = EventCodec.of(RetrainRequest.class);
     private volatile boolean running = true;
     private int handled;
-    /** The last commit was refused (the worker lost its place in the group): its request comes again. */
+    /**
+     * The last commit was refused (the worker lost its place in the group) and no assignment has come since: its
+     * request comes again. A --once run polls on for it until {@link #uncommittedDeadline}.
+     */
     private boolean uncommitted;
+    private long uncommittedDeadline;
 
     TrainerWorker(TrainerSettings settings, OriginalData originalData, Consumer<String> out) {
         this.settings = settings;
@@ -154,7 +158,22 @@ final class TrainerWorker implements AutoCloseable {
             out.accept("trainer: WARNING: the brokers at " + settings.kafka().bootstrap() + " did not answer within 15 s:"
                     + " its topics are not checked, and it waits for the brokers (is the address right, are they up?)");
         }
-        consumer.subscribe(List.of(settings.requestsTopic()));
+        consumer.subscribe(List.of(settings.requestsTopic()), new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
+            // a new assignment reads from the committed offsets: whatever a refused commit left is then in its place
+            // again (read here again, or by the member that got the partition)
+            @Override
+            public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {}
+
+            @Override
+            public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {
+                uncommitted = false;
+            }
+
+            @Override
+            public void onPartitionsLost(java.util.Collection<TopicPartition> partitions) {
+                uncommitted = false;
+            }
+        });
         if (promoter != null && promoterThread == null) {
             promoterThread = new Thread(promoter, "marquee-promoter");
             promoterThread.setDaemon(true);
@@ -189,7 +208,13 @@ final class TrainerWorker implements AutoCloseable {
                                 + " were assigned within " + ASSIGNMENT_TIMEOUT.toSeconds() + " s");
                     }
                     // a refused commit leaves the position past the request until the next poll rejoins the group
-                    // and rewinds it: poll again rather than stop with the request uncommitted
+                    // and rewinds it: poll again rather than stop with the request uncommitted, for a while
+                    if (uncommitted && System.nanoTime() > uncommittedDeadline) {
+                        out.accept("trainer: the group did not take this worker back within "
+                                + ASSIGNMENT_TIMEOUT.toSeconds() + " s of its refused commit: stopping with the request"
+                                + " uncommitted (the next worker of the group gets it again)");
+                        break;
+                    }
                     if (pendingEnd != null && !uncommitted && reached(pendingEnd)) {
                         break;
                     }
@@ -375,6 +400,7 @@ final class TrainerWorker implements AutoCloseable {
             uncommitted = false;
         } catch (CommitFailedException | RebalanceInProgressException e) {
             uncommitted = true;
+            uncommittedDeadline = System.nanoTime() + ASSIGNMENT_TIMEOUT.toNanos();
             out.accept("trainer: the offset past request at " + record.topic() + "-" + record.partition() + "@"
                     + record.offset() + " was not committed (" + e.getClass().getSimpleName() + ": the request took"
                     + " longer than max.poll.interval.ms, or the group rebalanced); it will come again (raise"

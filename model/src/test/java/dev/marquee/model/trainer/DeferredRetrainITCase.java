@@ -173,6 +173,54 @@ class DeferredRetrainITCase {
     }
 
     /**
+     * A request handled for longer than max.poll.interval.ms costs the worker its place in the group: its commit is
+     * refused and the request comes again. A --once run polls again for it rather than ending with it uncommitted:
+     * it is answered a second time (fast, now) and committed.
+     */
+    @Test
+    void aOnceRunThatLostItsPlaceInTheGroupAnswersItsRequestAgainAndCommitsIt() throws Exception {
+        String requests = KAFKA.createTopic("evicted-requests", 1);
+        String outcomes = KAFKA.createTopic("evicted-outcomes", 1);
+        String updates = KAFKA.createTopic("evicted-updates", 1);
+        String ratings = KAFKA.createTopic("evicted-ratings", 1);
+        Path base = tmp.resolve("registry");
+        assertThat(ModelMain.run(new String[] {"train", "--data", "synthetic:2000", "--registry", base.toString(),
+                "--epochs", "2", "--batch", "64"}, console(new ByteArrayOutputStream()))).isZero();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(KAFKA.producerProps())) {
+            producer.send(new ProducerRecord<>(requests, "r-slow", REQUESTS.encodeToString(
+                    new RetrainRequest("r-slow", "eviction test", System.currentTimeMillis())))).get();
+        }
+        String group = "evicted-" + requests;
+        List<String> lines = new CopyOnWriteArrayList<>();
+        TrainerWorker worker = worker(lines, new String[] {"--bootstrap", KAFKA.bootstrapServers(), "--registry",
+                base.toString(), "--topic.retrain-requests", requests, "--topic.retrain-outcomes", outcomes,
+                "--topic.model-updates", updates, "--topic.ratings", ratings, "--group", group, "--once",
+                "--kafka-prop", "max.poll.interval.ms=2000"});
+        java.util.concurrent.atomic.AtomicInteger trainings = new java.util.concurrent.atomic.AtomicInteger();
+        worker.trainWith((request, labels) -> {
+            if (trainings.incrementAndGet() == 1) {
+                // the long training under test: past max.poll.interval.ms, so the group drops the worker meanwhile
+                long until = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+                while (System.nanoTime() < until) java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+            }
+            throw new IllegalStateException("training " + trainings.get() + " fails on purpose");
+        });
+        try (Running running = Running.start(worker, lines)) {
+            await().atMost(Duration.ofSeconds(120)).until(() -> !running.thread().isAlive());
+        }
+        String log = String.join("\n", lines);
+        assertThat(log).contains("was not committed").doesNotContain("worker failed");
+        List<RetrainOutcome> answered = readAll(outcomes, OUTCOMES);
+        assertThat(answered).as(log).hasSize(2).allSatisfy(o -> assertThat(o.requestId).isEqualTo("r-slow"));
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
+                "bootstrap.servers", KAFKA.bootstrapServers()))) {
+            var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            assertThat(committed.get(new org.apache.kafka.common.TopicPartition(requests, 0))).as(log)
+                    .isNotNull().extracting(org.apache.kafka.clients.consumer.OffsetAndMetadata::offset).isEqualTo(1L);
+        }
+    }
+
+    /**
      * Out of memory while training is answered FAILED with what to change, and the worker goes on; a native library's
      * failure is answered FAILED and committed, then stops the worker: every later request would fail the same way.
      * The out-of-memory message is longer than a record can carry (as a TensorFlow error quoting a graph is): the
