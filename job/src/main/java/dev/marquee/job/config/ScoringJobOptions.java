@@ -259,8 +259,9 @@ public final class ScoringJobOptions {
                     + " entry stamped late or beyond `watermark.future-tolerance-ms` waits from the event time at its"
                     + " arrival); expiries are counted (`labels.unmatched_count`, `labels.unlabelled_count`)");
     public static final ConfigOption<Integer> MAX_PENDING = key("labels.max-pending-per-user").intType()
-            .defaultValue(256).withDescription("waiting predictions and labels kept per user, together (more are"
-                    + " dropped and counted)");
+            .defaultValue(256).withDescription("waiting predictions and labels kept per user, together (beyond it"
+                    + " the entry due first is expired early, counted in `labelsPendingDropped` and as unlabelled or"
+                    + " unmatched in the drift report)");
     public static final ConfigOption<Boolean> ADAPTATION_ENABLED = key("adaptation.enabled").booleanType()
             .defaultValue(true).withDescription("serve `output_3` adjusted by what the labels taught (off: labels still"
                     + " give online accuracy)");

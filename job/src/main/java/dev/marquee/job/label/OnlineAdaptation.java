@@ -261,7 +261,8 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
             predictionsExpired.inc();
             ctx.output(EXPIRED, new UnmatchedExpiry(UnmatchedExpiry.Kind.PREDICTION, ctx.getCurrentKey(),
                     served.movieTitle, served.requestId, served.modelVersion));
-        } else if (hasRoom(w, ctx)) {
+        } else {
+            makeRoom(w, ctx);
             if (w == null) w = new WaitingEntries();
             served.expiresAtMs = expiry(p.timestamp, ctx);
             w.predictions.add(served);
@@ -283,7 +284,8 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
             labelsExpired.inc();
             ctx.output(EXPIRED, new UnmatchedExpiry(UnmatchedExpiry.Kind.LABEL, ctx.getCurrentKey(), resolved.title(),
                     label.requestId, 0));
-        } else if (hasRoom(w, ctx)) {
+        } else {
+            makeRoom(w, ctx);
             if (w == null) w = new WaitingEntries();
             PendingLabel waits = new PendingLabel(label.rating, label.timestamp, label.requestId,
                     expiry(label.timestamp, ctx));
@@ -331,17 +333,44 @@ public final class OnlineAdaptation extends KeyedCoProcessFunction<String, Predi
     }
 
     /**
-     * Whether one more entry may wait for the user ({@code labels.max-pending-per-user}); counts what is dropped. A full
-     * user's entries already due are expired first: after the requests were idle, kept labels would otherwise hold
-     * the user's room until the user's next recheck, a quarter of the join TTL away, and push out new predictions.
+     * Makes room for one more entry for the user ({@code labels.max-pending-per-user}). A full user's entries already
+     * due are expired first: after the requests were idle, kept labels would otherwise hold the user's room until the
+     * user's next recheck, a quarter of the join TTL away. If none is due, the entry due first is expired early and
+     * counted ({@code labelsPendingDropped}, and as an unlabelled prediction or unmatched label in the drift report):
+     * the newest is the likeliest to be labelled (a ranking request scores many titles a user will rate one of),
+     * and dropping it instead left every later prediction of an active user without its label, unseen by drift.
      */
-    private boolean hasRoom(WaitingEntries w, Context ctx) throws Exception {
-        if (w == null || w.size() < settings.maxPendingPerUser) return true;
-        boolean expired = expireDue(w, ctx);
-        if (expired && w.size() < settings.maxPendingPerUser) return true;
-        if (expired) waiting.update(w);
-        dropped.inc();
-        return false;
+    private void makeRoom(WaitingEntries w, Context ctx) {
+        if (w == null || w.size() < settings.maxPendingPerUser) return;
+        expireDue(w, ctx);
+        while (w.size() >= settings.maxPendingPerUser) {
+            expireFirstDue(w, ctx);
+            dropped.inc();
+        }
+    }
+
+    /** Expires the waiting entry due first, before its time, as a timer would have. */
+    private void expireFirstDue(WaitingEntries w, Context ctx) {
+        PendingPrediction firstPrediction = null;
+        for (PendingPrediction p : w.predictions) {
+            if (firstPrediction == null || p.expiresAtMs < firstPrediction.expiresAtMs) firstPrediction = p;
+        }
+        PendingLabel firstLabel = null;
+        for (PendingLabel l : w.labels) {
+            if (firstLabel == null || l.expiresAtMs < firstLabel.expiresAtMs) firstLabel = l;
+        }
+        String userId = ctx.getCurrentKey();
+        if (firstLabel == null || (firstPrediction != null && firstPrediction.expiresAtMs <= firstLabel.expiresAtMs)) {
+            w.predictions.remove(firstPrediction);
+            predictionsExpired.inc();
+            ctx.output(EXPIRED, new UnmatchedExpiry(UnmatchedExpiry.Kind.PREDICTION, userId, firstPrediction.movieTitle,
+                    firstPrediction.requestId, firstPrediction.modelVersion));
+        } else {
+            w.labels.remove(firstLabel);
+            labelsExpired.inc();
+            ctx.output(EXPIRED, new UnmatchedExpiry(UnmatchedExpiry.Kind.LABEL, userId, firstLabel.movieTitle,
+                    firstLabel.requestId, 0));
+        }
     }
 
     /** Expires the entries already due at the event time now (labels: once the requests' own time has passed too). */

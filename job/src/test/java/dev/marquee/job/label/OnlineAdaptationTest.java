@@ -437,16 +437,26 @@ class OnlineAdaptationTest {
         assertThat(r.modelVersion).isEqualTo(2);
     }
 
+    /**
+     * At the cap the entry due first makes room, counted as expired unlabelled (so the drift report sees it): the
+     * newest prediction is the likeliest to be labelled, and dropping it left an active user's later labels unmatched.
+     */
     @Test
     void pendingMatchesPerUserAreCapped() throws Exception {
         try (var h = harness(Map.of("labels.max-pending-per-user", "2"))) {
             h.processElement1(prediction("u1", "A", 3f, 1), 0);
             h.processElement1(prediction("u1", "B", 3f, 1), 0);
-            h.processElement1(prediction("u1", "C", 3f, 1), 0);
-            h.processElement2(label("u1", "C", 5f), 0); // C's prediction was not kept: the label waits instead... or is dropped
-            h.processElement2(label("u1", "A", 5f), 0);
-            assertThat(joins(h)).as("A matched; C's prediction was dropped at the cap").hasSize(1);
-            assertThat(h.extractOutputValues()).hasSize(3);
+            h.processElement1(prediction("u1", "C", 3f, 1), 0); // full: A, due first, makes room
+            assertThat(expired(h)).singleElement().satisfies(e -> {
+                assertThat(e.kind).isEqualTo(UnmatchedExpiry.Kind.PREDICTION);
+                assertThat(e.movieTitle).isEqualTo("A");
+            });
+            h.processElement2(label("u1", "C", 5f), 0);
+            assertThat(joins(h)).as("C, the newest, matched").singleElement()
+                    .satisfies(j -> assertThat(j.movieTitle).isEqualTo("C"));
+            h.processElement2(label("u1", "A", 5f), 0); // waits (room: B alone), never matched
+            assertThat(joins(h)).hasSize(1);
+            assertThat(h.extractOutputValues()).as("every prediction is served").hasSize(3);
         }
     }
 
@@ -461,16 +471,13 @@ class OnlineAdaptationTest {
             clock(h, 0);
             h.processElement1(prediction("u1", "A", 3f, 1), 0);
             h.processElement1(prediction("u1", "B", 3f, 1), 0);
-            clock(h, 50_000);
-            h.processElement1(prediction("u1", "C", 3f, 1), 0); // full: dropped
-            h.processElement2(label("u1", "C", 5f), 0); // waits instead: full too, dropped
-            assertThat(joins(h)).isEmpty();
             // A and B were last written at 0: the join's TTL (a week at least) clears them on this read
             clock(h, OnlineAdaptation.JOIN_STATE_TTL_FLOOR_MS + 5_000);
             h.processElement1(prediction("u1", "D", 3f, 1), 0);
+            assertThat(expired(h)).as("room without making any: nothing expired early").isEmpty();
             h.processElement2(label("u1", "D", 5f), 0);
             assertThat(joins(h)).singleElement().satisfies(j -> assertThat(j.movieTitle).isEqualTo("D"));
-            assertThat(h.extractOutputValues()).as("every prediction is served, kept for a join or not").hasSize(4);
+            assertThat(h.extractOutputValues()).as("every prediction is served, kept for a join or not").hasSize(3);
         }
     }
 
@@ -780,7 +787,6 @@ class OnlineAdaptationTest {
         try (var h = harness(Map.of("labels.join-ttl-ms", "60000", "labels.max-pending-per-user", "2"))) {
             h.processElement1(prediction("u1", "r1", "A", 3.0f, 1, 100), 0);
             h.processElement2(label("u1", "B", 4.0f, 130), 0);
-            h.processElement1(prediction("u1", "r3", "C", 3.0f, 1, 140), 0); // the cap: not kept
             h.processBothWatermarks(new Watermark(100_000 + 59_999));
             assertThat(expired(h)).as("not yet").isEmpty();
             h.processBothWatermarks(new Watermark(160_000));
@@ -789,15 +795,18 @@ class OnlineAdaptationTest {
                 assertThat(e.requestId).isEqualTo("r1");
                 assertThat(e.modelVersion).isEqualTo(1);
             });
-            // its slot is free again: a new prediction waits, and its label still finds it
+            h.processElement1(prediction("u1", "r3", "C", 3.0f, 1, 140), 0); // waits beside B: the cap of 2
+            // full again: a new prediction waits, the entry due first (B's label, due at 190 s; C at 200 s) makes
+            // room, counted as expired, and the new prediction's label still finds it
             h.processElement1(prediction("u1", "r4", "D", 3.0f, 1, 165), 0);
-            h.processElement2(label("u1", "D", 5.0f, 165), 0);
-            assertThat(joins(h)).singleElement().satisfies(j -> assertThat(j.movieTitle).isEqualTo("D"));
-            h.processBothWatermarks(new Watermark(190_000));
             assertThat(expired(h)).hasSize(2).last().satisfies(e -> {
                 assertThat(e.kind).isEqualTo(UnmatchedExpiry.Kind.LABEL);
                 assertThat(e.movieTitle).isEqualTo("B");
             });
+            h.processElement2(label("u1", "D", 5.0f, 165), 0);
+            assertThat(joins(h)).singleElement().satisfies(j -> assertThat(j.movieTitle).isEqualTo("D"));
+            h.processBothWatermarks(new Watermark(190_000));
+            assertThat(expired(h)).as("B went early, C is due at 200 s").hasSize(2);
             // the expired label no longer matches
             h.processElement1(prediction("u1", "r5", "B", 3.0f, 1, 130), 0);
             assertThat(joins(h)).hasSize(1);
