@@ -460,6 +460,17 @@ class OnlineAdaptationTest {
         }
     }
 
+    /** The entry due first makes room, whatever the order the entries came in. */
+    @Test
+    void theEntryDueFirstMakesRoomNotTheFirstToCome() throws Exception {
+        try (var h = harness(Map.of("labels.max-pending-per-user", "2", "labels.join-ttl-ms", "60000"))) {
+            h.processElement1(prediction("u1", "r1", "A", 3f, 1, 300), 0);
+            h.processElement1(prediction("u1", "r2", "B", 3f, 1, 100), 0); // came second, due first
+            h.processElement1(prediction("u1", "r3", "C", 3f, 1, 200), 0);
+            assertThat(expired(h)).singleElement().satisfies(e -> assertThat(e.requestId).isEqualTo("r2"));
+        }
+    }
+
     /**
      * The cap counts what waits now: when the safety-net TTL has cleared a user's waiting entries (nothing written for
      * the user in a state TTL), the next prediction finds room at once.
@@ -796,7 +807,8 @@ class OnlineAdaptationTest {
                 assertThat(e.modelVersion).isEqualTo(1);
             });
             h.processElement1(prediction("u1", "r3", "C", 3.0f, 1, 140), 0); // waits beside B: the cap of 2
-            // full again: a new prediction waits, the entry due first (B's label, due at 190 s; C at 200 s) makes
+            // full again: a new prediction waits, the entry due first (B's label, due at 190 s; C, which came after
+            // the 160 s watermark, at 220 s) makes
             // room, counted as expired, and the new prediction's label still finds it
             h.processElement1(prediction("u1", "r4", "D", 3.0f, 1, 165), 0);
             assertThat(expired(h)).hasSize(2).last().satisfies(e -> {
@@ -806,7 +818,7 @@ class OnlineAdaptationTest {
             h.processElement2(label("u1", "D", 5.0f, 165), 0);
             assertThat(joins(h)).singleElement().satisfies(j -> assertThat(j.movieTitle).isEqualTo("D"));
             h.processBothWatermarks(new Watermark(190_000));
-            assertThat(expired(h)).as("B went early, C is due at 200 s").hasSize(2);
+            assertThat(expired(h)).as("B went early, C is due at 220 s").hasSize(2);
             // the expired label no longer matches
             h.processElement1(prediction("u1", "r5", "B", 3.0f, 1, 130), 0);
             assertThat(joins(h)).hasSize(1);

@@ -159,8 +159,11 @@ final class TrainerWorker implements AutoCloseable {
                     + " its topics are not checked, and it waits for the brokers (is the address right, are they up?)");
         }
         consumer.subscribe(List.of(settings.requestsTopic()), new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
-            // a new assignment reads from the committed offsets: whatever a refused commit left is then in its place
-            // again (read here again, or by the member that got the partition)
+            // After a refused commit the member has left the group: the next poll gives its partitions up as lost
+            // and rejoins, and the new assignment (possibly empty: the request is then another member's) reads from
+            // the committed offsets, so the request is in its place again. Only the assignment ends the wait; with a
+            // cooperative assignor a partition kept across the rebalance keeps its position past the request, which
+            // then comes again only to the next run.
             @Override
             public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {}
 
@@ -170,9 +173,7 @@ final class TrainerWorker implements AutoCloseable {
             }
 
             @Override
-            public void onPartitionsLost(java.util.Collection<TopicPartition> partitions) {
-                uncommitted = false;
-            }
+            public void onPartitionsLost(java.util.Collection<TopicPartition> partitions) {}
         });
         if (promoter != null && promoterThread == null) {
             promoterThread = new Thread(promoter, "marquee-promoter");

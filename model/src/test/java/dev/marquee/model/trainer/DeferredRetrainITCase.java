@@ -195,12 +195,12 @@ class DeferredRetrainITCase {
         TrainerWorker worker = worker(lines, new String[] {"--bootstrap", KAFKA.bootstrapServers(), "--registry",
                 base.toString(), "--topic.retrain-requests", requests, "--topic.retrain-outcomes", outcomes,
                 "--topic.model-updates", updates, "--topic.ratings", ratings, "--group", group, "--once",
-                "--kafka-prop", "max.poll.interval.ms=2000"});
+                "--kafka-prop", "max.poll.interval.ms=5000"});
         java.util.concurrent.atomic.AtomicInteger trainings = new java.util.concurrent.atomic.AtomicInteger();
         worker.trainWith((request, labels) -> {
             if (trainings.incrementAndGet() == 1) {
                 // the long training under test: past max.poll.interval.ms, so the group drops the worker meanwhile
-                long until = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+                long until = System.nanoTime() + Duration.ofSeconds(12).toNanos();
                 while (System.nanoTime() < until) java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
             }
             throw new IllegalStateException("training " + trainings.get() + " fails on purpose");
@@ -211,7 +211,8 @@ class DeferredRetrainITCase {
         String log = String.join("\n", lines);
         assertThat(log).contains("was not committed").doesNotContain("worker failed");
         List<RetrainOutcome> answered = readAll(outcomes, OUTCOMES);
-        assertThat(answered).as(log).hasSize(2).allSatisfy(o -> assertThat(o.requestId).isEqualTo("r-slow"));
+        // twice at least: a second handling that outlasted the interval on a slow host would be refused in turn
+        assertThat(answered).as(log).hasSizeGreaterThanOrEqualTo(2).allSatisfy(o -> assertThat(o.requestId).isEqualTo("r-slow"));
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
                 "bootstrap.servers", KAFKA.bootstrapServers()))) {
             var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
