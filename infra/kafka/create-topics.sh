@@ -3,7 +3,7 @@
 # infra/k8s/kafka-topics.yaml (names: dev.marquee.infra.Topics). Existing topics are left as they are
 # (--if-not-exists); compare with kafka-topics.sh --describe.
 #
-# usage: BOOTSTRAP=broker:9092 [KAFKA_HOME=/opt/kafka] [REPLICATION=3] [COMMAND_CONFIG=client.properties]
+# usage: BOOTSTRAP=broker:9092 [KAFKA_HOME=/opt/kafka | KAFKA_TOPICS=/path/to/kafka-topics] [REPLICATION=3] [COMMAND_CONFIG=client.properties]
 #        [DATA_PARTITIONS=12] [TOPIC_<NAME>=other-name ...] infra/kafka/create-topics.sh
 # REPLICATION=1 (and min.insync.replicas 1) for a single-broker test cluster. DATA_PARTITIONS: the partitions of the
 # four data topics (rating-requests, predictions, ratings, labeled-predictions; 12 below), for the largest
@@ -13,7 +13,15 @@
 # (scripts/marquee kafka) creates its own topics; this script is for real clusters.
 set -euo pipefail
 : "${BOOTSTRAP:?set BOOTSTRAP to the bootstrap servers, e.g. BOOTSTRAP=broker:9092}"
-KAFKA_TOPICS="${KAFKA_HOME:+$KAFKA_HOME/bin/}kafka-topics.sh"
+# Apache Kafka's tarball names the tool kafka-topics.sh; Confluent's packages and Homebrew name it kafka-topics.
+# KAFKA_TOPICS names it outright; else KAFKA_HOME/bin, else PATH, is searched for either name.
+if [ -z "${KAFKA_TOPICS:-}" ]; then
+  for candidate in "${KAFKA_HOME:+$KAFKA_HOME/bin/}kafka-topics.sh" "${KAFKA_HOME:+$KAFKA_HOME/bin/}kafka-topics"; do
+    if command -v "$candidate" >/dev/null 2>&1; then KAFKA_TOPICS="$candidate"; break; fi
+  done
+  where="on PATH"; [ -z "${KAFKA_HOME:-}" ] || where="in $KAFKA_HOME/bin"
+  [ -n "${KAFKA_TOPICS:-}" ] || { echo "no kafka-topics.sh or kafka-topics $where: set KAFKA_HOME to Kafka's folder or KAFKA_TOPICS to the tool" >&2; exit 2; }
+fi
 REPLICATION="${REPLICATION:-3}"
 # One broker may be lost without losing acknowledged writes; with fewer than 3 replicas, 1.
 if [ "$REPLICATION" -ge 3 ]; then MIN_ISR=2; else MIN_ISR=1; fi

@@ -13,6 +13,7 @@
 
 # Canonical (no trailing slash, symbolic links resolved): a cluster's processes are found by this path in their
 # command lines, so /data/c/ and a link to /data/c must name the same cluster.
+require_platform   # before GNU realpath's -m: a macOS user gets the refusal, not realpath's usage
 CLUSTER_LIB="$(realpath -m -- "$(absolute_path "${MARQUEE_CLUSTER_LIB:-$MARQUEE_STATE/cluster/lib}")")"
 CLUSTER_DIR="$(realpath -m -- "$(absolute_path "${MARQUEE_CLUSTER_DIR:-$MARQUEE_STATE/cluster}")")"
 # Per checkout, not in a MARQUEE_CLUSTER_LIB shared by several: its freshness is judged against this checkout's sources.

@@ -101,13 +101,18 @@ exit_on_help() {
 say() { printf 'marquee: %s\n' "$*" >&2; }
 die() { printf 'marquee: %s\n' "$1" >&2; exit "${2:-1}"; }
 
-require_tools() {
+# require_platform: refuses, in one line, a machine tensorflow-java's native library cannot run on (before anything
+# is built, downloaded or resolved with GNU tools' options).
+require_platform() {
   [ "$(uname -s)-$(uname -m)" = Linux-x86_64 ] \
     || die "marquee needs Linux on x86-64 (tensorflow-java's linux-x86_64 build); this machine is $(uname -s) $(uname -m)"
   # tensorflow-java 1.1's JNI library links against glibc 2.34 and GCC 11's libstdc++: on an older system the build
-  # succeeds and every model load fails (UnsatisfiedLinkError). Not checked where getconf cannot tell (no glibc).
+  # succeeds and every model load fails (UnsatisfiedLinkError). musl (Alpine) has no glibc at all.
   local libc
   libc="$({ getconf GNU_LIBC_VERSION 2>/dev/null || true; } | awk '$1 == "glibc" { print $2 }')"
+  if [ -z "$libc" ] && { ldd --version 2>&1 || true; } | grep -qi musl; then
+    die "this machine's C library is musl (Alpine?): TensorFlow for Java's native library needs glibc 2.34 or later (Debian 12, Ubuntu 22.04, RHEL 9 or later)"
+  fi
   if [ -n "$libc" ] && ! awk -v v="$libc" 'BEGIN { split(v, a, "."); exit !(a[1] > 2 || (a[1] == 2 && a[2] >= 34)) }'; then
     die "this machine has glibc $libc: TensorFlow for Java's native library needs glibc 2.34 or later (Debian 12, Ubuntu 22.04, RHEL 9 or later)"
   fi
@@ -117,6 +122,10 @@ require_tools() {
   if [ -r "$cpuinfo" ] && grep -q '^flags' "$cpuinfo" && ! grep -m 1 '^flags' "$cpuinfo" | grep -qw avx; then
     die "this CPU has no AVX, which TensorFlow's x86-64 build needs (it would abort Java at the first model load); a virtual machine's CPU model may hide it (QEMU and Proxmox kvm64, qemu64 or x86-64-v2): give the VM the host's CPU model or x86-64-v3"
   fi
+}
+
+# require_java: refuses a missing java or one older than 17 on PATH; sets JAVA_SPEC.
+require_java() {
   command -v java >/dev/null 2>&1 || die "java not found: install a Java 17 JDK (e.g. apt-get install openjdk-17-jdk-headless)"
   local out v
   out="$(java -XshowSettings:properties -version 2>&1)" \
@@ -126,7 +135,13 @@ require_tools() {
     1.*|[0-9]|1[0-6]) die "java on PATH ($(command -v java)) is Java $v: marquee needs 17 or later (set PATH, and JAVA_HOME for Maven)" ;;
   esac
   JAVA_SPEC="$v"   # jvm_opts: options only a later Java knows
-  command -v mvn >/dev/null 2>&1 || die "mvn not found: install Apache Maven 3.8+ (e.g. apt-get install maven)"
+}
+
+require_tools() {
+  require_platform
+  require_java
+  command -v mvn >/dev/null 2>&1 \
+    || die "mvn not found: install Apache Maven 3.8 or later (apt-get install maven on Debian 12; older distributions' packages are older: maven.apache.org)"
 }
 
 # build_lock: holds $MARQUEE_STATE/build.lock on fd 7, waiting (with a line) while another script holds it; where
@@ -174,6 +189,11 @@ ensure_built() {
     1.*|[0-9]|[0-9].*|1[0-6]|1[0-6].*)
       die "Maven runs on Java $mvn_java (JAVA_HOME=${JAVA_HOME:-unset}): marquee needs 17 or later; point JAVA_HOME at a Java 17 JDK" ;;
   esac
+  local mvn_version
+  mvn_version="$(printf '%s\n' "$mvn_out" | sed -n 's/^Apache Maven \([0-9][0-9.]*\).*/\1/p' | head -n 1 || true)"
+  if [ -n "$mvn_version" ] && ! awk -v v="$mvn_version" 'BEGIN { split(v, a, "."); exit !(a[1] > 3 || (a[1] == 3 && a[2] >= 8)) }'; then
+    say "Maven $mvn_version is older than the 3.8 this project is built with; if the build fails, install 3.8 or later (maven.apache.org)"
+  fi
   # The JVMs of this checkout's scripts run on its target/classes, which the build deletes and writes again: one
   # would fail on the next class it loads, or load a new one beside the old ones
   local running

@@ -11,7 +11,7 @@ import java.util.Map;
  */
 public final class ChildEnvironment {
     private static final List<String> JVM_OPTION_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
-    private static final List<String> CREATE_TOPICS_VARIABLES = List.of("REPLICATION", "COMMAND_CONFIG");
+    private static final List<String> CREATE_TOPICS_VARIABLES = List.of("REPLICATION", "COMMAND_CONFIG", "KAFKA_TOPICS");
     private static final List<String> JAVACPP_CACHE_PROPERTIES = List.of("org.bytedeco.javacpp.cachedir",
             "org.bytedeco.javacpp.cacheDir");
 

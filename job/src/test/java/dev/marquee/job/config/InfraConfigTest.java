@@ -738,6 +738,33 @@ class InfraConfigTest {
         }
     }
 
+    /**
+     * Confluent's packages and Homebrew install the tool as kafka-topics, without .sh: the script finds either, and says
+     * what to set when it finds neither.
+     */
+    @Test
+    void createTopicsFindsTheToolUnderEitherNameOrSaysWhatToSet(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        ProcessBuilder pb = new ProcessBuilder("bash", INFRA.resolve("kafka/create-topics.sh").toString());
+        dev.marquee.infra.testing.ChildEnvironment.scrub(pb.environment());
+        pb.environment().putAll(Map.of("BOOTSTRAP", "broker:9092", "KAFKA_HOME", dir.toString()));
+        pb.redirectErrorStream(true);
+
+        Process missing = pb.start();
+        assertThat(missing.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(missing.exitValue()).isEqualTo(2);
+        assertThat(new String(missing.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .contains("no kafka-topics.sh or kafka-topics in " + bin).contains("KAFKA_TOPICS");
+
+        Path calls = dir.resolve("calls.txt");
+        Files.writeString(bin.resolve("kafka-topics"), "#!/bin/sh\necho \"$*\" >> '" + calls + "'\n");
+        bin.resolve("kafka-topics").toFile().setExecutable(true);
+        Process found = pb.start();
+        assertThat(found.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(found.exitValue()).as(new String(found.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+        assertThat(Files.readAllLines(calls)).hasSize(Topics.defaults().names().size());
+    }
+
     /** scripts/cluster creates its topics itself: all of them, the data topics with the cluster's partition count. */
     @Test
     void theStandaloneClusterScriptCreatesEveryTopicTheCodeUses() throws IOException {

@@ -881,6 +881,38 @@ class CommonShellTest {
         assertThat(run.out()).contains("checked");
     }
 
+    /** musl (Alpine) has no glibc at all: refused before anything is built, not at the first model load. */
+    @Test
+    void aMuslSystemIsRefusedInOneLine() throws Exception {
+        String path = pathWithGetconf("musl-ldd", "echo 'getconf: GNU_LIBC_VERSION: unknown' >&2; exit 1");
+        Path ldd = Path.of(path.substring(0, path.indexOf(':'))).resolve("ldd");
+        Files.writeString(ldd, "#!/bin/sh\necho 'musl libc (x86_64)' >&2\necho 'Version 1.2.4' >&2\nexit 1\n", StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(ldd, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Run run = bash("require_tools; echo checked", path);
+        assertThat(run.status()).isNotZero();
+        assertThat(run.out()).doesNotContain("checked");
+        assertThat(run.err().strip()).startsWith("marquee: this machine's C library is musl").contains("glibc 2.34 or later");
+    }
+
+    /** A Maven older than the one the project is built with is named, and the build still tried. */
+    @Test
+    void aMavenOlderThanTheTestedOneIsNamedAndTheBuildTried() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin-mvn363"));
+        Path mvn = bin.resolve("mvn");
+        Files.writeString(mvn, "#!/bin/sh\nif [ \"$1\" = -v ]; then echo 'Apache Maven 3.6.3'; echo 'Java version: 17.0.2, vendor: X';"
+                + " exit 0; fi\necho built >> '" + dir.resolve("mvn-ran") + "'\n", StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(mvn, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String javaBin = Path.of(System.getProperty("java.home"), "bin").toString();
+        Run run = bash("ensure_built", bin + ":" + javaBin + ":" + System.getenv("PATH"));
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.err()).contains("marquee: Maven 3.6.3 is older than the 3.8 this project is built with");
+        assertThat(dir.resolve("mvn-ran")).as("the build was tried").exists();
+
+        Files.writeString(mvn, Files.readString(mvn).replace("3.6.3", "3.10.1"));
+        Files.delete(dir.resolve("state").resolve("build.stamp"));
+        assertThat(bash("ensure_built", bin + ":" + javaBin + ":" + System.getenv("PATH")).err()).doesNotContain("older");
+    }
+
     /**
      * The scripts run this checkout's modules from their target/classes: the local Maven repository's jars of the same
      * version may come from another checkout's {@code mvn install}.
