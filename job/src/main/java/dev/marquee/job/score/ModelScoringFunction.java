@@ -727,7 +727,9 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
      * so, with its class, so that the operator announces the version again rather than deleting it.
      */
     static String refusal(Throwable e) {
-        if (e instanceof OutOfMemoryError) {
+        // TensorFlow's own (host or GPU memory: a swap loads beside the serving version, a shadow beside both) as
+        // much as the JVM's
+        if (e instanceof OutOfMemoryError || outOfMemory(e)) {
             return "out of memory on this TaskManager while loading (not necessarily the version's fault; announce it"
                     + " again once memory is freed): " + e;
         }
