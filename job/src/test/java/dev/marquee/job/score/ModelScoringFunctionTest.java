@@ -36,6 +36,8 @@ import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Model versions load off the task thread and are handed over between batches; the version loaded at open is warmed. */
 class ModelScoringFunctionTest {
@@ -194,11 +196,18 @@ class ModelScoringFunctionTest {
      * A version whose load runs the JVM out of memory (a larger vocabulary, the warm-up batch) is refused as one that
      * throws: version 1 keeps serving and the status says why. Failing the task instead would restore onto it.
      */
-    @Test
-    void aVersionWhoseLoadRunsOutOfMemoryIsRefusedAndTheServingOneKeepsServing() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "tensorflow"})
+    void aVersionWhoseLoadRunsOutOfMemoryIsRefusedAndTheServingOneKeepsServing(String whose) throws Exception {
+        // TensorFlow's own (a GPU's memory, as a swap loads beside the serving version) is the TaskManager's state too:
+        // the runbook tells an operator to delete a version whose reason does not say so
         ModelScoringFunction function = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1,
                 (version, dir, threads, gpu, warmRows) -> {
-                    if (version == 2) throw new OutOfMemoryError("Java heap space");
+                    if (version == 2 && whose.equals("java")) throw new OutOfMemoryError("Java heap space");
+                    if (version == 2) {
+                        throw new IllegalStateException("could not warm the version up",
+                                new org.tensorflow.exceptions.TFResourceExhaustedException("OOM when allocating tensor"));
+                    }
                     return ServingModel.load(version, dir, threads, gpu, warmRows);
                 });
         try (var h = harness(function, 4)) {
@@ -207,8 +216,8 @@ class ModelScoringFunctionTest {
                 assertThat(st.status).isEqualTo(ModelStatus.REFUSED);
                 assertThat(st.version).isEqualTo(2);
                 assertThat(st.servingVersion).isEqualTo(1);
-                assertThat(st.reason).contains("out of memory on this TaskManager")
-                        .contains("java.lang.OutOfMemoryError: Java heap space");
+                assertThat(st.reason).startsWith("out of memory on this TaskManager")
+                        .contains(whose.equals("java") ? "java.lang.OutOfMemoryError: Java heap space" : "could not warm");
             });
             score(h, 4, "after");
             assertThat(predictions(h)).hasSize(4).allSatisfy(p -> assertThat(p.modelVersion).isEqualTo(1));
@@ -352,6 +361,10 @@ class ModelScoringFunctionTest {
             });
             assertThat(function.shadowVersionsRefused()).isEqualTo(1);
             score(h, 4, "after-the-drop"); // the next hand-over reports it, for the promoter (the other slots still pair it)
+            assertThat(predictions(h).subList(4, 8)).as("the dropped shadow scores no more")
+                    .allSatisfy(p -> assertThat(p.shadowVersion).isZero());
+            assertThat(function.shadowVersionsRefused()).as("dropped once").isEqualTo(1);
+            assertThat(statuses(h)).filteredOn(st -> st.status == ModelStatus.SHADOW_DROPPED).as("reported once").hasSize(1);
             assertThat(statuses(h)).last().satisfies(st -> {
                 assertThat(st.status).isEqualTo(ModelStatus.SHADOW_DROPPED);
                 assertThat(st.version).isEqualTo(2);
@@ -362,6 +375,150 @@ class ModelScoringFunctionTest {
                 assertThat(st.reason).doesNotContainIgnoringCase("user").doesNotContain(rows.get(2).movieTitle);
                 assertThat(st.shadowReason).isEqualTo(st.reason);
             });
+        }
+    }
+
+    /**
+     * A promotion prepared while its shadow is dropped (a NaN on the batch scored during the load) is prepared again
+     * from what the slot holds then, not refused as "not loaded": this slot would go on serving the old version while
+     * the others serve the new one.
+     */
+    @Test
+    void aPromotionPreparedWhileItsShadowIsDroppedIsPreparedAgainNotRefused(@TempDir Path other) throws Exception {
+        Path nanDir = importedNanForEarlyTimestamps(other);
+        CountDownLatch loading = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        // version 3 (the new shadow) is version 1's SavedModel, loaded slowly
+        ModelScoringFunction function = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1,
+                (version, dir, threads, gpu, warmRows) -> {
+                    if (version == 2) return ServingModel.load(version, nanDir, threads, gpu, warmRows);
+                    if (version == 3) {
+                        loading.countDown();
+                        try {
+                            if (!release.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)) throw new IOException("never released");
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new IOException(e);
+                        }
+                        return ServingModel.load(version, new ModelRegistry(registryDir).versionDir(TestModels.NAME, 1), threads, gpu,
+                                warmRows);
+                    }
+                    return ServingModel.load(version, dir, threads, gpu, warmRows);
+                });
+        try (var h = harness(function, 4)) {
+            handOverShadow(h, 2);
+            ModelUpdate promotion = update(2);
+            promotion.shadowVersion = 3;
+            control(h, promotion);
+            AtomicLong now = new AtomicLong(h.getProcessingTime());
+            await("version 3 loading").atMost(DEADLINE).pollInSameThread().pollInterval(Duration.ofMillis(5)).until(() -> {
+                h.setProcessingTime(now.addAndGet(MicroBatchOperator.HAND_OVER_POLL_MS));
+                return loading.getCount() == 0;
+            });
+            for (int i = 0; i < 4; i++) { // shadow 2 answers NaN before 800,000,000: dropped while 3 loads
+                Rating r = rows.get(i);
+                h.processElement(new StreamRecord<>(new RatingRequest("nan-" + i, r.userId, r.movieTitle,
+                        i == 2 ? 700_000_000L : 892_870_992L)));
+            }
+            assertThat(function.shadowVersionsRefused()).isEqualTo(1);
+            release.countDown();
+            await("the promotion handed over").atMost(DEADLINE).pollInSameThread().pollInterval(Duration.ofMillis(5))
+                    .until(() -> {
+                        h.setProcessingTime(now.addAndGet(MicroBatchOperator.HAND_OVER_POLL_MS));
+                        return statuses(h).stream().anyMatch(st -> st.version == 2 && st.status != ModelStatus.SHADOW_DROPPED);
+                    });
+            assertThat(statuses(h)).noneMatch(st -> st.status == ModelStatus.REFUSED)
+                    .filteredOn(st -> st.version == 2 && st.status != ModelStatus.SHADOW_DROPPED).singleElement()
+                    .satisfies(st -> {
+                        assertThat(st.status).isEqualTo(ModelStatus.LOADED);
+                        assertThat(st.servingVersion).isEqualTo(2);
+                        assertThat(st.shadowVersion).isEqualTo(3);
+                    });
+        }
+    }
+
+    /**
+     * A job pinned by its own setting (`model.version`) ignores every update, a shadow's included: a canary or a
+     * reference job does not follow the trainer's promotions.
+     */
+    @Test
+    void aJobPinnedByItsSettingIgnoresUpdatesAndTheirShadows() throws Exception {
+        ModelScoringFunction function = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 1, 1);
+        try (var h = harness(function, 4)) {
+            control(h, update(2));
+            ModelUpdate withShadow = update(1);
+            withShadow.shadowVersion = 2;
+            control(h, withShadow);
+            AtomicLong now = new AtomicLong(h.getProcessingTime());
+            for (int round = 0; round < 5; round++) {
+                h.setProcessingTime(now.addAndGet(MicroBatchOperator.HAND_OVER_POLL_MS));
+                score(h, 4, "pinned-" + round);
+                // an update taken would be loading or waiting: let it finish and be handed over before looking
+                await("no update loading").atMost(DEADLINE).pollInSameThread().pollInterval(Duration.ofMillis(5)).until(() -> {
+                    h.setProcessingTime(now.addAndGet(MicroBatchOperator.HAND_OVER_POLL_MS));
+                    return !function.loadsBusy();
+                });
+            }
+            score(h, 4, "last");
+            assertThat(predictions(h)).hasSize(24).allSatisfy(p -> {
+                assertThat(p.modelVersion).isEqualTo(1);
+                assertThat(p.shadowVersion).isZero();
+            });
+            assertThat(allStatuses(h)).singleElement().satisfies(st -> {
+                assertThat(st.status).isEqualTo(ModelStatus.LOADED);
+                assertThat(st.servingVersion).isEqualTo(1);
+                assertThat(st.reason).isEqualTo(ModelScoringFunction.FROM_START + " (model.version)");
+            });
+        }
+    }
+
+    /**
+     * Under a registry pin no shadow runs: not the pointer's at open (a failover during the pin would score every batch
+     * twice), and not one an update names afterwards.
+     */
+    @Test
+    void underARegistryPinNoShadowRunsAtOpenNorAfterAnUpdate() throws Exception {
+        ModelRegistry registry = new ModelRegistry(registryDir);
+        long now0 = System.currentTimeMillis();
+        registry.writeState(TestModels.NAME, ServingState.serving(1, "version 1 serves", now0)
+                .with(1, 2, ServingState.CANDIDATE, "version 2 in shadow", now0));
+        try {
+            registry.pin(TestModels.NAME, 1);
+            ModelScoringFunction pinnedAtOpen = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1);
+            try (var h = harness(pinnedAtOpen, 4)) {
+                score(h, 4, "pinned-open");
+                assertThat(predictions(h)).hasSize(4).allSatisfy(p -> assertThat(p.shadowVersion).isZero());
+                AtomicLong now = new AtomicLong(h.getProcessingTime());
+                await("the first hand-over").atMost(DEADLINE).pollInSameThread().pollInterval(Duration.ofMillis(5))
+                        .until(() -> {
+                            h.setProcessingTime(now.addAndGet(MicroBatchOperator.HAND_OVER_POLL_MS));
+                            return !allStatuses(h).isEmpty();
+                        });
+                assertThat(allStatuses(h)).singleElement().satisfies(st -> {
+                    assertThat(st.reason).isEqualTo(ModelScoringFunction.FROM_START + " (the registry's pin)");
+                    assertThat(st.shadowVersion).isZero();
+                });
+            }
+            registry.unpin(TestModels.NAME);
+
+            ModelScoringFunction pinnedLater = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1);
+            try (var h = harness(pinnedLater, 4)) {
+                score(h, 4, "with-shadow");
+                assertThat(predictions(h)).as("unpinned, the pointer's shadow runs").hasSize(4)
+                        .allSatisfy(p -> assertThat(p.shadowVersion).isEqualTo(2));
+                registry.pin(TestModels.NAME, 1);
+                handOverShadow(h, 2);
+                assertThat(statuses(h)).singleElement().satisfies(st -> {
+                    assertThat(st.status).isEqualTo(ModelStatus.LOADED);
+                    assertThat(st.servingVersion).isEqualTo(1);
+                    assertThat(st.shadowVersion).as("a pin beats the update's shadow").isZero();
+                });
+                score(h, 4, "pinned");
+                assertThat(predictions(h).subList(4, 8)).allSatisfy(p -> assertThat(p.shadowVersion).isZero());
+            }
+        } finally {
+            registry.unpin(TestModels.NAME);
+            registry.writeState(TestModels.NAME, ServingState.serving(1, "version 1 serves", System.currentTimeMillis()));
         }
     }
 
