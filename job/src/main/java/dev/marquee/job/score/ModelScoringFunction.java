@@ -301,19 +301,23 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
      * The plan, or the CPU when TensorFlow cannot run an op on the card Flink handed the slot: its CPU build, or its
      * GPU build without CUDA and cuDNN, would otherwise run on the CPU with a GPU slot's single thread, unannounced.
      */
-    static DevicePlan usable(DevicePlan plan, int cpuShare, java.util.function.IntFunction<java.util.Optional<String>> unusable) {
+    static DevicePlan usable(DevicePlan plan, int cpuShare, java.util.function.IntFunction<java.util.Optional<String>> unusable)
+            throws IOException {
         if (!plan.onGpu()) return plan;
         java.util.Optional<String> why = unusable.apply(plan.gpuIndex().getAsInt());
+        if (why.isPresent() && why.get().startsWith(GpuProbe.OUT_OF_MEMORY)) {
+            // the card's state, as at the first load: the restart strategy tries again (and the probe with it), where
+            // falling back would run on the CPU until the next restart, whenever that comes
+            throw new IOException("cannot start scoring on GPU " + plan.gpuIndex().getAsInt() + ": " + why.get()
+                    + "; the job restarts to try again, which helps when another process held the memory");
+        }
         return why.isEmpty() ? plan : plan.onCpuBecause(cpuShare, "TensorFlow cannot place an op on the card (" + why.get()
                 + "): for example CUDA 12 and cuDNN 9 libraries missing, TensorFlow's CPU build on the class path, or"
                 + " CUDA_VISIBLE_DEVICES naming fewer cards (docs/CONFIGURATION.md#devices)");
     }
 
     private static boolean outOfMemory(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof org.tensorflow.exceptions.TFResourceExhaustedException) return true;
-        }
-        return false;
+        return GpuProbe.outOfMemory(e);
     }
 
     private static String hostName() {

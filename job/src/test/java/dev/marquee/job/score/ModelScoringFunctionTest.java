@@ -10,6 +10,7 @@ import dev.marquee.data.event.Rating;
 import dev.marquee.data.event.RatingRequest;
 import dev.marquee.data.event.Reasons;
 import dev.marquee.data.json.EventJson;
+import dev.marquee.model.GpuProbe;
 import dev.marquee.model.ModelContract;
 import dev.marquee.model.ModelImporter;
 import dev.marquee.model.ModelRegistry;
@@ -197,16 +198,20 @@ class ModelScoringFunctionTest {
      * throws: version 1 keeps serving and the status says why. Failing the task instead would restore onto it.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"java", "tensorflow"})
+    @ValueSource(strings = {"java", "tensorflow", "cuda"})
     void aVersionWhoseLoadRunsOutOfMemoryIsRefusedAndTheServingOneKeepsServing(String whose) throws Exception {
         // TensorFlow's own (a GPU's memory, as a swap loads beside the serving version) is the TaskManager's state too:
         // the runbook tells an operator to delete a version whose reason does not say so
         ModelScoringFunction function = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1,
                 (version, dir, threads, gpu, warmRows) -> {
                     if (version == 2 && whose.equals("java")) throw new OutOfMemoryError("Java heap space");
-                    if (version == 2) {
+                    if (version == 2 && whose.equals("tensorflow")) {
                         throw new IllegalStateException("could not warm the version up",
                                 new org.tensorflow.exceptions.TFResourceExhaustedException("OOM when allocating tensor"));
+                    }
+                    if (version == 2) { // a card with no room for another session, as CUDA's error reaches TensorFlow
+                        throw new org.tensorflow.exceptions.TensorFlowException(
+                                "could not warm the version up: CUDA_ERROR_OUT_OF_MEMORY: out of memory");
                     }
                     return ServingModel.load(version, dir, threads, gpu, warmRows);
                 });
@@ -606,7 +611,7 @@ class ModelScoringFunctionTest {
 
     /** A slot handed a card TensorFlow cannot use runs on the CPU with a CPU slot's threads, and says so. */
     @Test
-    void aGpuTensorFlowCannotUseFallsBackToTheCpuWithItsShareOfTheCores() {
+    void aGpuTensorFlowCannotUseFallsBackToTheCpuWithItsShareOfTheCores() throws Exception {
         DevicePlan gpu = DeviceSelector.choose(List.of(DeviceSelectorTest.gpu("0")), 0, 2, 8, java.util.Map.of());
         assertThat(gpu.onGpu()).isTrue();
 
@@ -617,6 +622,12 @@ class ModelScoringFunctionTest {
         assertThat(fallen.reason()).contains("on GPU 0").contains("no GPU kernel").contains("CUDA");
 
         assertThat(ModelScoringFunction.usable(gpu, 4, index -> java.util.Optional.empty())).isSameAs(gpu);
+        // a card another process filled is its state, not TensorFlow's build: the slot fails to start, and restarts
+        Throwable full = org.assertj.core.api.Assertions.catchThrowable(() -> ModelScoringFunction.usable(gpu, 4,
+                index -> java.util.Optional.of(GpuProbe.OUT_OF_MEMORY + ": CUDA_ERROR_OUT_OF_MEMORY")));
+        assertThat(full).isInstanceOf(java.io.IOException.class).hasMessageContaining("GPU 0")
+                .hasMessageContaining("the job restarts to try again");
+        assertThat(causes(full)).noneMatch(t -> t instanceof org.apache.flink.runtime.execution.SuppressRestartsException);
         // on this machine (TensorFlow's CPU build, no card) the probe says why it cannot
         assertThat(dev.marquee.model.GpuProbe.unusable(0, ScorerThreads.callerThread())).isPresent();
     }
