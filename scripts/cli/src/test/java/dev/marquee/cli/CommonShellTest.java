@@ -873,9 +873,12 @@ class CommonShellTest {
         assertThat(none.err()).contains("marquee: mvn does not start").contains("JAVA_HOME environment variable");
     }
 
-    /** Where getconf cannot tell (musl's refuses GNU_LIBC_VERSION), nothing is checked, and nothing ends silently. */
+    /**
+     * Where getconf cannot tell on a glibc host (this one's ldd is glibc's), the version is not checked, and nothing
+     * ends silently; musl's is refused (aMuslSystemIsRefusedInOneLine).
+     */
     @Test
-    void aGetconfThatCannotTellLeavesTheCheckOut() throws Exception {
+    void aGetconfThatCannotTellOnAGlibcHostLeavesTheCheckOut() throws Exception {
         Run run = bash("require_tools; echo checked", pathWithGetconf("musl", "echo 'getconf: GNU_LIBC_VERSION: unknown' >&2; exit 1"));
         assertThat(run.err()).doesNotContain("glibc");
         assertThat(run.out()).contains("checked");
