@@ -425,6 +425,21 @@ class OnlineAdaptationTest {
         }
     }
 
+    /** The bound and the scale hold downwards too: a user who rates far below the model is served at most the bound below. */
+    @Test
+    void theBoundAndTheScaleHoldBelowTheModelToo() throws Exception {
+        try (var h = harness(Map.of("adaptation.shrinkage", "0", "adaptation.max-adjustment", "0.5"))) {
+            h.processElement1(prediction("u1", "A", 4.8f, 1), 0);
+            h.processElement2(label("u1", "A", 1.0f), 0);
+            h.processElement1(prediction("u1", "B", 4.8f, 1), 0);
+            h.processElement1(prediction("u1", "C", 1.2f, 1), 0);
+            List<Prediction> out = h.extractOutputValues();
+            assertThat(out.get(1).adjustment).isEqualTo(-0.5f);
+            assertThat(out.get(1).predictedRating).isEqualTo(4.3f);
+            assertThat(out.get(2).predictedRating).as("never below 1").isEqualTo(1.0f);
+        }
+    }
+
     @Test
     void residualsFromAnOlderVersionKeepOnlyTheirCarriedShare() {
         UserResidual r = new UserResidual();
@@ -755,6 +770,59 @@ class OnlineAdaptationTest {
             h.processElement2(vertigo, 0);
             h.processElement1(prediction("u1", "r-2", "Vertigo (1958)", 3.5f, 1, 400), 0);
             assertThat(joins(h)).hasSize(2).last().satisfies(j -> assertThat(j.label).isEqualTo(1.0f));
+        }
+    }
+
+    /** A label without a timestamp (a blank one is accepted) answers its title's prediction of any request time. */
+    @Test
+    void aLabelWithoutATimestampJoinsAPredictionOfAnyRequestTime() throws Exception {
+        try (var h = harness(Map.of("adaptation.enabled", "false"))) {
+            h.processElement1(prediction("u1", "r1", "Heat (1995)", 3.0f, 1, 100), 0);
+            h.processElement2(label("u1", "Heat (1995)", 5.0f, 0), 0);
+            assertThat(joins(h)).singleElement().satisfies(j -> assertThat(j.requestId).isEqualTo("r1"));
+            // and the other way round: the label waits, the next prediction of its title takes it
+            h.processElement2(label("u1", "Up (2009)", 2.0f, 0), 0);
+            h.processElement1(prediction("u1", "r2", "Up (2009)", 3.5f, 1, 200), 0);
+            assertThat(joins(h)).hasSize(2).last().satisfies(j -> assertThat(j.requestId).isEqualTo("r2"));
+        }
+    }
+
+    /**
+     * A waiting label is taken only by the prediction it names: its request id, else its request time. Another request
+     * of the same title (a ranking page shows one twice) must not take it.
+     */
+    @Test
+    void aWaitingLabelIsTakenOnlyByThePredictionItNames() throws Exception {
+        try (var h = harness(Map.of("adaptation.enabled", "false"))) {
+            Rating named = label("u1", "Heat (1995)", 2.0f, 100);
+            named.requestId = "r9";
+            h.processElement2(named, 0);
+            h.processElement1(prediction("u1", "r8", "Heat (1995)", 3.0f, 1, 100), 0);
+            assertThat(joins(h)).as("another request's prediction").isEmpty();
+            h.processElement1(prediction("u1", "r9", "Heat (1995)", 4.0f, 1, 100), 0);
+            assertThat(joins(h)).singleElement().satisfies(j -> assertThat(j.requestId).isEqualTo("r9"));
+
+            h.processElement2(label("u1", "Up (2009)", 1.0f, 200), 0);
+            h.processElement1(prediction("u1", "r10", "Up (2009)", 3.0f, 1, 100), 0);
+            assertThat(joins(h)).as("a prediction of another request time").hasSize(1);
+            h.processElement1(prediction("u1", "r11", "Up (2009)", 3.5f, 1, 200), 0);
+            assertThat(joins(h)).hasSize(2).last().satisfies(j -> assertThat(j.requestId).isEqualTo("r11"));
+        }
+    }
+
+    /**
+     * An entry stamped further behind event time than the join's TTL (a client's clock an hour behind, a partition back
+     * from idle) waits the whole TTL from its arrival, not until the next watermark.
+     */
+    @Test
+    void anEntryStampedFarBehindEventTimeWaitsTheWholeTtlFromItsArrival() throws Exception {
+        try (var h = harness(Map.of("labels.join-ttl-ms", "60000"))) {
+            h.processBothWatermarks(new Watermark(10_000_000));
+            h.processElement1(prediction("u1", "r1", "A", 3.0f, 1, 100), 0); // stamped 100 s, event time at 10,000 s
+            h.processBothWatermarks(new Watermark(10_000_000 + 59_999));
+            assertThat(expired(h)).as("not within the TTL after its arrival").isEmpty();
+            h.processElement2(label("u1", "A", 4.0f, 100), 0);
+            assertThat(joins(h)).singleElement().satisfies(j -> assertThat(j.requestId).isEqualTo("r1"));
         }
     }
 

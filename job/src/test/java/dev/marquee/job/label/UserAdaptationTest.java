@@ -152,6 +152,8 @@ class UserAdaptationTest {
         UserAdaptation next = adaptation(4);
         UserFactors carried = next.learn(null, r, VERSION, "Heat (1995)", 1.0);
         assertThat(carried.bias()).as("another version's keeps version-carry of it").isGreaterThan(0.35);
+        UserFactors whole = adaptation(4).learn(null, r, VERSION - 1, "Heat (1995)", 1.0);
+        assertThat(carried.bias()).as("version-carry (0.5) of it, not all of it").isLessThan(whole.bias() - 0.1);
     }
 
     /**

@@ -1963,6 +1963,64 @@ class RetrainTriggerFunctionTest {
         }
     }
 
+    /** With both limits set, the lower applies (CONFIGURATION.md): `trigger.max-rmse` tightens the card's margin. */
+    @Test
+    void withBothRmseLimitsTheLowerApplies() throws Exception {
+        try (var h = harness(rules(0, 0.93, 0.05, 0, COOLDOWN))) { // the card's 0.90 + 0.05 = 0.95, above 0.93
+            for (int i = 0; i < 3; i++) send(h, labelled(0.94, 500));
+            assertThat(h.extractOutputValues()).singleElement().satisfies(r -> assertThat(r.alerts).singleElement()
+                    .satisfies(a -> assertThat(a.threshold).isCloseTo(0.93, org.assertj.core.data.Offset.offset(1e-9))));
+        }
+        try (var h = harness(rules(0, 0.97, 0.05, 0, COOLDOWN))) { // and the margin when it is the lower
+            for (int i = 0; i < 3; i++) send(h, labelled(0.96, 500));
+            assertThat(h.extractOutputValues()).singleElement().satisfies(r -> assertThat(r.alerts).singleElement()
+                    .satisfies(a -> assertThat(a.threshold).isCloseTo(0.95, org.assertj.core.data.Offset.offset(1e-9))));
+        }
+    }
+
+    /** A new serving version is judged afresh: the old one's groups over the limit do not count towards its streak. */
+    @Test
+    void aNewServingVersionStartsTheRmseStreakAgain() throws Exception {
+        try (var h = harness(rules(0, 1.0, NO_LIMIT, 0, 0))) {
+            send(h, labelled(1.1, 500));
+            send(h, labelled(1.1, 500));
+            DriftReport ofVersion2 = labelled(1.1, 500);
+            ofVersion2.modelVersion = 2;
+            send(h, ofVersion2);
+            assertThat(h.extractOutputValues()).as("one group of version 2").isEmpty();
+            for (int i = 0; i < 2; i++) {
+                DriftReport more = labelled(1.1, 500);
+                more.modelVersion = 2;
+                send(h, more);
+            }
+            assertThat(h.extractOutputValues()).as("three of version 2").singleElement()
+                    .satisfies(r -> assertThat(r.modelVersion).isEqualTo(2));
+        }
+    }
+
+    /**
+     * A drift episode whose request the cool-down held back is not answered by it: the first window after the hold
+     * that still meets the rule asks (RETRAINING.md), though an earlier request of another rule started the cool-down.
+     */
+    @Test
+    void anEpisodeWhoseRequestWasHeldBackAsksOnceTheHoldEnds() throws Exception {
+        try (var h = harness(rules(3, 1.0, NO_LIMIT, 0, COOLDOWN))) {
+            for (int i = 0; i < 3; i++) send(h, labelled(1.1, 500));
+            assertThat(h.extractOutputValues()).singleElement()
+                    .satisfies(r -> assertThat(r.triggers).containsExactly(RetrainRequest.TRIGGER_RMSE));
+            send(h, outcome(ids(h).get(0), RetrainOutcome.REJECTED));
+
+            Episode episode = openEpisode(8, COOLDOWN - 10 * MINUTE);
+            h.setProcessingTime(COOLDOWN - 1);
+            for (int i = 0; i < 3; i++) send(h, withEpisode(report(1, true), episode));
+            assertThat(h.extractOutputValues()).as("held back by the cool-down").hasSize(1);
+            h.setProcessingTime(COOLDOWN);
+            send(h, withEpisode(report(1, true), episode));
+            assertThat(h.extractOutputValues()).hasSize(2).last()
+                    .satisfies(r -> assertThat(r.triggers).containsExactly(RetrainRequest.TRIGGER_DRIFT));
+        }
+    }
+
     @Test
     void onlineRmseOverTheCardPlusMarginForTheConfiguredWindowsRequests() throws Exception {
         try (var h = harness(rules(0, NO_LIMIT, 0.05, 0, COOLDOWN))) {
@@ -2165,6 +2223,32 @@ class RetrainTriggerFunctionTest {
                 }
             }
             sequence = replayed;
+        }
+    }
+
+    /**
+     * A request replayed after a failover whose answer was REJECTED starts the cool-down from the replay: the restored
+     * state predates the request, and without it the episode would ask again three windows later, not a cool-down later.
+     */
+    @Test
+    void aReplayedRequestAnsweredBeforeStartsTheCooldownAgain() throws Exception {
+        Episode episode = openEpisode(7, 0);
+        OperatorSubtaskState beforeTheRequest;
+        String id;
+        try (var h = harness(driftOnly(COOLDOWN))) {
+            for (int i = 0; i < 2; i++) send(h, withEpisode(report(1, true), episode));
+            beforeTheRequest = h.snapshot(1L, 0L);
+            send(h, withEpisode(report(1, true), episode));
+            id = ids(h).get(0);
+            sequence--; // replay the same third report below
+        }
+        try (var h = harness(driftOnly(COOLDOWN), CARD_0_90, beforeTheRequest)) {
+            send(h, outcome(id, RetrainOutcome.REJECTED)); // read again before the report, after the restore
+            for (int i = 0; i < 4; i++) send(h, withEpisode(report(1, true), episode));
+            assertThat(h.extractOutputValues()).as("within the cool-down of the replayed request").isEmpty();
+            h.setProcessingTime(COOLDOWN);
+            send(h, withEpisode(report(1, true), episode));
+            assertThat(ids(h)).hasSize(1).doesNotContain(id);
         }
     }
 
