@@ -195,6 +195,49 @@ class ModelRegistryTest {
     }
 
     /** A version deleted while a pin waits for the lock is not pinned: the check is made under the lock. */
+    /**
+     * Retention deletes under the model's lock: a pin, a rollback or the promoter checking that a version exists under
+     * it would otherwise see it there, and announce a version deleted the next moment.
+     */
+    @Test
+    void retentionWaitsForTheLockBeforeItDeletes() throws Exception {
+        ModelRegistry registry = new ModelRegistry(base);
+        registry.publish("movies", ModelRegistryTest::fakeModel);
+        registry.publish("movies", ModelRegistryTest::fakeModel);
+        registry.serve("movies", 2, "test");
+        CountDownLatch locked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<Object> holder = pool.submit(() -> registry.locked("movies", () -> {
+                locked.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+                return null;
+            }));
+            assertThat(locked.await(30, TimeUnit.SECONDS)).isTrue();
+            java.util.concurrent.atomic.AtomicReference<Thread> retainer = new java.util.concurrent.atomic.AtomicReference<>();
+            Future<List<Long>> retain = pool.submit(() -> {
+                retainer.set(Thread.currentThread());
+                return registry.retain("movies", 1);
+            });
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> retain.isDone()
+                    || retainer.get() != null && retainer.get().getState() == Thread.State.WAITING);
+            assertThat(retain.isDone()).as("retention waits for the lock").isFalse();
+            assertThat(registry.versions("movies")).containsExactly(1L, 2L);
+            release.countDown();
+            holder.get(30, TimeUnit.SECONDS);
+            assertThat(retain.get(30, TimeUnit.SECONDS)).containsExactly(1L);
+            assertThat(registry.versions("movies")).containsExactly(2L);
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void aPinWaitingForTheLockSeesAVersionDeletedMeanwhile() throws Exception {
         ModelRegistry registry = new ModelRegistry(base);

@@ -370,6 +370,45 @@ class DriftReportsTest {
     }
 
     /**
+     * An explicit drift.threshold.<metric> beats the version's calibration (DRIFT.md): a number replaces the calibrated
+     * threshold, and off silences a noisy calibrated metric, which must then open no episode and ask for no retrain.
+     */
+    @Test
+    void anExplicitThresholdBeatsTheCalibration() {
+        double[] calibrated = {0.5};
+        Map<String, Map<String, double[]>> byWindows = Map.of("1", Map.of(DriftMetricNames.TITLE_JS, calibrated),
+                "2", Map.of(DriftMetricNames.TITLE_JS, calibrated), "3", Map.of(DriftMetricNames.TITLE_JS, calibrated));
+        DriftCalibration c = new DriftCalibration(DriftCalibration.FORMAT_VERSION, 0.01, 1, 1, null,
+                new int[] {200}, byWindows, List.of());
+        ReferenceBuckets withCalibration = ReferenceBuckets.of(1, DriftFixtures.profile(1), c, null);
+
+        DriftReport calibratedOnly = window(5_000, UnaryOperator.identity(), withCalibration);
+        assertThat(calibratedOnly.thresholds).containsEntry(DriftMetricNames.TITLE_JS, 0.5);
+        assertThat(calibratedOnly.thresholdSources).containsEntry(DriftMetricNames.TITLE_JS, DriftReports.FROM_CALIBRATION);
+
+        DriftReport set = windowWith(Map.of(DriftSettings.THRESHOLD_PREFIX + DriftMetricNames.TITLE_JS, "0.9"), withCalibration);
+        assertThat(set.thresholds).containsEntry(DriftMetricNames.TITLE_JS, 0.9);
+        assertThat(set.thresholdSources).containsEntry(DriftMetricNames.TITLE_JS, DriftReports.FROM_SETTING);
+
+        DriftReport off = windowWith(Map.of(DriftSettings.THRESHOLD_PREFIX + DriftMetricNames.TITLE_JS, "off"), withCalibration);
+        assertThat(off.metrics).containsKey(DriftMetricNames.TITLE_JS);
+        assertThat(off.thresholds).doesNotContainKey(DriftMetricNames.TITLE_JS);
+    }
+
+    private DriftReport windowWith(Map<String, String> driftSettings, ReferenceBuckets ref) {
+        DriftReports other = new DriftReports(DriftSettings.defaults(driftSettings), LogBuckets.latencyMs(), LogBuckets.lagSeconds());
+        Random random = new Random(99);
+        DriftCounts parsed = new DriftCounts();
+        DriftCounts scored = DriftCounts.forVersion(ref, LogBuckets.latencyMs(), LogBuckets.lagSeconds());
+        for (int i = 0; i < 5_000; i++) {
+            Prediction p = DriftFixtures.stationary(random, 1, NOW);
+            parsed.countValid(new RatingRequest(p.requestId, p.userId, p.movieTitle, p.timestamp), 32);
+            scored.countPrediction(p, ref, LogBuckets.latencyMs(), LogBuckets.lagSeconds(), NOW, 300_000);
+        }
+        return other.report(NOW - 10_000, NOW, parsed, scored, ref, Map.of(1L, 5_000L), new RollingEventHours());
+    }
+
+    /**
      * One scoring subtask could not read the version's profile (a passing read error) and counted its predictions
      * against a placeholder: merged with a subtask that read it, the window is still reported, from the profile's
      * side, instead of failing the job at every restart.

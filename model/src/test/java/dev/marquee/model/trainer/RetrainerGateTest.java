@@ -246,6 +246,12 @@ class RetrainerGateTest {
         assertThat(waiting).isEqualTo(registry().modelDir("marquee").resolve("deferred/r-split").toRealPath());
         assertThat(waiting.resolve(ModelRegistry.SAVED_MODEL_FILE)).isRegularFile();
         assertThat(GateReport.read(waiting).at("/gate/decision").asText()).isEqualTo("DEFER");
+        // a redelivery (a training past max.poll.interval.ms, a worker killed before its commit) is answered, not trained
+        assertThat(new AnsweredRequests(registry(), "marquee").find("r-split")).as("a redelivery is answered DEFERRED")
+                .hasValueSatisfying(a -> {
+                    assertThat(a.outcome).isEqualTo(RetrainOutcome.DEFERRED);
+                    assertThat(a.deferredLocation).isEqualTo(waiting.toString());
+                });
 
         DeferredCandidates deferred = new DeferredCandidates(settings, retrainer, this::log, System::currentTimeMillis);
         // Judged again on the same labels: still undecided, still waiting.
