@@ -89,6 +89,28 @@ class TitleAdaptationTest {
         }
     }
 
+    /**
+     * Labels of a new serving version keep version-carry (0.5) of what the old one's taught, then learn at their
+     * weight; a late label of the old version then changes nothing.
+     */
+    @Test
+    void aNewVersionsLabelsCarryHalfTheOldBiasAndTheOldVersionsStopTeaching() throws Exception {
+        try (var h = harness(SETTINGS)) {
+            h.processElement(TitleEvent.of(prediction("u1", "T (2031)", 3.0f, 0f, 1)), 0);
+            for (int i = 0; i < 2; i++) h.processElement(TitleEvent.of(label("T (2031)", true, 2.0f, 3.0f, 3.0f, 5.0f, 1)), 0);
+            h.processElement(TitleEvent.of(prediction("u1", "T (2031)", 3.0f, 0f, 2)), 0); // version 2 serves
+            h.processElement(TitleEvent.of(label("T (2031)", true, 0f, 3.0f, 4.0f, 3.0f, 2)), 0);
+            h.processElement(TitleEvent.of(prediction("u1", "T (2031)", 3.0f, 0f, 2)), 0);
+            h.processElement(TitleEvent.of(label("T (2031)", true, -3.0f, 3.0f, 3.5f, 0.5f, 1)), 0); // late, of version 1
+            h.processElement(TitleEvent.of(prediction("u1", "T (2031)", 3.0f, 0f, 2)), 0);
+            // 4 / (2 + 2) = 1; carried: half the learned precision (1 of 2), mean 1 * 4 / 2 * 1 / (2 + 1) = 2/3;
+            // then a residual of 0 at gain 1/4: 1/2
+            assertThat(h.extractOutputValues()).extracting(p -> p.adjustment)
+                    .usingElementComparator((a, b) -> Math.abs(a - b) < 1e-5f ? 0 : Float.compare(a, b))
+                    .containsExactly(0f, 1.0f, 0.5f, 0.5f);
+        }
+    }
+
     /** Nor does it start one for a title with no bias yet: it is another model's error. */
     @Test
     void aLateLabelOfAVersionNoLongerServedStartsNoBias() throws Exception {

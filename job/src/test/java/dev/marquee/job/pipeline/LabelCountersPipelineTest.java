@@ -53,4 +53,30 @@ class LabelCountersPipelineTest {
         assertThat(SharedMiniCluster.metricSum(out.jobId(), "labelsUnmatchedExpired")).isEqualTo(1);
         assertThat(SharedMiniCluster.metricSum(out.jobId(), "labelsPendingDropped")).isZero();
     }
+
+    /**
+     * At labels.max-pending-per-user each entry that makes room is counted twice, as OPERATIONS.md reads it: dropped
+     * early (the sign of a user's labels crowded out) and unlabelled, beside those that expire at their time.
+     */
+    @Test
+    void entriesThatMakeRoomAtTheCapAreCountedAsDroppedAndAsUnlabelled(@TempDir Path registry) throws Exception {
+        List<Rating> rows = TestModels.data(6);
+        assertThat(TestModels.publish(new ModelRegistry(registry), rows, 5)).isEqualTo(1);
+        long ts = rows.get(0).timestamp;
+        List<String> titles = rows.stream().map(r -> r.movieTitle).distinct().limit(5).toList();
+        RawRecords requests = new RawRecords("rating-requests", 1);
+        RequestEncoder encoder = new RequestEncoder();
+        for (int i = 0; i < 5; i++) {
+            requests.add(encoder.single("capped-" + i, new Rating("capped-user", titles.get(i), 3f, ts + i)));
+        }
+
+        PipelineRun.Outputs out = new PipelineRun(Map.of(JobSettings.MODEL_REGISTRY, registry.toString(),
+                "labels.max-pending-per-user", "2")).requests(requests.all()).labels(List.of()).run();
+
+        assertThat(out.predictions()).as("every request still predicted").hasSize(5);
+        assertThat(SharedMiniCluster.metricSum(out.jobId(), "labelsPendingDropped")).as("three made room").isEqualTo(3);
+        assertThat(SharedMiniCluster.metricSum(out.jobId(), "predictionsUnlabelledExpired"))
+                .as("three early, two at the end of event time").isEqualTo(5);
+        assertThat(SharedMiniCluster.metricSum(out.jobId(), "labelsJoined")).isZero();
+    }
 }
