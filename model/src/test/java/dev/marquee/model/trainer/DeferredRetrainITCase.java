@@ -107,6 +107,44 @@ class DeferredRetrainITCase {
     }
 
     /**
+     * A second request deferred while the first's candidate still waits retires the first as superseded, that outcome
+     * written before the second's DEFERRED (the trigger relies on the order): the older candidate, trained on fewer
+     * labels, must never be the one a later verdict publishes.
+     */
+    @Test
+    void aSecondDeferralRetiresTheFirstCandidateAsSupersededBeforeItsOwnOutcome() throws Exception {
+        String requests = KAFKA.createTopic("twice-requests", 1);
+        String outcomes = KAFKA.createTopic("twice-outcomes", 1);
+        String updates = KAFKA.createTopic("twice-updates", 1);
+        String ratings = KAFKA.createTopic("twice-ratings", 2);
+        Path base = tmp.resolve("registry");
+        assertThat(ModelMain.run(new String[] {"train", "--data", "synthetic:2000", "--registry", base.toString(),
+                "--epochs", "10", "--batch", "64", "--patience", "10"}, console(new ByteArrayOutputStream()))).isZero();
+        send(ratings, RetrainerGateTest.splitVerdictLabels(false));
+        List<String> lines = new CopyOnWriteArrayList<>();
+        TrainerWorker worker = worker(lines, new String[] {"--bootstrap", KAFKA.bootstrapServers(), "--registry",
+                base.toString(), "--topic.retrain-requests", requests, "--topic.retrain-outcomes", outcomes,
+                "--topic.model-updates", updates, "--topic.ratings", ratings, "--trainer.gate.recheck-seconds", "3600"});
+        try (Running running = Running.start(worker, lines);
+             KafkaProducer<String, String> producer = new KafkaProducer<>(KAFKA.producerProps())) {
+            for (String id : List.of("r-1", "r-2")) {
+                producer.send(new ProducerRecord<>(requests, id, REQUESTS.encodeToString(
+                        new RetrainRequest(id, "supersede test", System.currentTimeMillis())))).get();
+                int expected = id.equals("r-1") ? 1 : 3;
+                await().atMost(Duration.ofSeconds(120)).until(() -> readAll(outcomes, OUTCOMES).size() >= expected);
+            }
+        }
+        List<RetrainOutcome> answered = readAll(outcomes, OUTCOMES);
+        String log = String.join("\n", lines);
+        assertThat(answered).as(log).extracting(o -> o.requestId + " " + o.outcome).containsExactly(
+                "r-1 " + RetrainOutcome.DEFERRED, "r-1 " + RetrainOutcome.REJECTED, "r-2 " + RetrainOutcome.DEFERRED);
+        assertThat(answered.get(1).metrics).containsEntry("deferred_superseded", 1.0);
+        assertThat(new CandidateFolders(new ModelRegistry(base), "marquee").deferred())
+                .extracting(p -> p.getFileName().toString()).containsExactly("r-2");
+        assertThat(new ModelRegistry(base).versions("marquee")).containsExactly(1L);
+    }
+
+    /**
      * A settled candidate's outcome the brokers refuse stops the worker (as any refused write does); the candidate has
      * left deferred/ by then, so only the outcome kept in the registry tells the next worker to send it.
      */

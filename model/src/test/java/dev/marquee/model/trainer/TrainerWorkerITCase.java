@@ -498,6 +498,29 @@ class TrainerWorkerITCase {
         assertThat(answered.get(1).outcome).isEqualTo(RetrainOutcome.EXPIRED);
     }
 
+    /**
+     * Another model's request on shared topics is skipped, committed past and not answered: its own worker answers it,
+     * and two outcomes (or an unrequested version of this model) would follow otherwise.
+     */
+    @Test
+    void anotherModelsRequestIsSkippedWithoutAnOutcome() throws Exception {
+        String requests = KAFKA.createTopic("shared-requests", 1);
+        String outcomes = KAFKA.createTopic("shared-outcomes", 1);
+        RetrainRequest others = new RetrainRequest("r-other", "drift", 1);
+        others.modelName = "other";
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(KAFKA.producerProps())) {
+            producer.send(new ProducerRecord<>(requests, "r-other", REQUESTS.encodeToString(others))).get();
+            producer.send(new ProducerRecord<>(requests, "r-next",
+                    REQUESTS.encodeToString(new RetrainRequest("r-next", "old", 1)))).get(); // long expired: not trained
+        }
+        Run worker = run(TrainerMain::run, "--once", "--bootstrap", KAFKA.bootstrapServers(), "--registry",
+                tmp.resolve("registry").toString(), "--topic.retrain-requests", requests,
+                "--topic.retrain-outcomes", outcomes);
+        assertThat(worker.code).as(worker.toString()).isZero();
+        assertThat(worker.toString()).contains("request r-other is for model 'other', not 'marquee': skipped, no outcome");
+        assertThat(readAll(outcomes, OUTCOMES)).extracting(o -> o.requestId).containsExactly("r-next");
+    }
+
     /** The promoter's thread ended on an Error: the trainer stops too, with exit 1, for its supervisor to restart it. */
     @Test
     void aWorkerWhosePromoterDiedStops() throws Exception {
