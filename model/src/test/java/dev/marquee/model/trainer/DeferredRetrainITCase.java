@@ -145,6 +145,42 @@ class DeferredRetrainITCase {
     }
 
     /**
+     * The deferred candidates a request's labels settle are judged, and their outcomes written, before that request
+     * trains: with the default recheck (10 minutes) nothing else would settle them before the new request's verdict.
+     */
+    @Test
+    void aDeferredCandidateTheNextRequestsLabelsSettleIsAnsweredBeforeItTrains() throws Exception {
+        String requests = KAFKA.createTopic("settle-requests", 1);
+        String outcomes = KAFKA.createTopic("settle-outcomes", 1);
+        String updates = KAFKA.createTopic("settle-updates", 1);
+        String ratings = KAFKA.createTopic("settle-ratings", 2);
+        Path base = tmp.resolve("registry");
+        assertThat(ModelMain.run(new String[] {"train", "--data", "synthetic:2000", "--registry", base.toString(),
+                "--epochs", "10", "--batch", "64", "--patience", "10"}, console(new ByteArrayOutputStream()))).isZero();
+        List<Rating> first = RetrainerGateTest.splitVerdictLabels(false);
+        send(ratings, first);
+        List<String> lines = new CopyOnWriteArrayList<>();
+        TrainerWorker worker = worker(lines, new String[] {"--bootstrap", KAFKA.bootstrapServers(), "--registry",
+                base.toString(), "--topic.retrain-requests", requests, "--topic.retrain-outcomes", outcomes,
+                "--topic.model-updates", updates, "--topic.ratings", ratings});
+        try (Running running = Running.start(worker, lines);
+             KafkaProducer<String, String> producer = new KafkaProducer<>(KAFKA.producerProps())) {
+            producer.send(new ProducerRecord<>(requests, "r-1", REQUESTS.encodeToString(
+                    new RetrainRequest("r-1", "settle test", System.currentTimeMillis())))).get();
+            await().atMost(Duration.ofSeconds(120)).until(() -> readAll(outcomes, OUTCOMES).size() >= 1);
+            List<Rating> all = RetrainerGateTest.splitVerdictLabels(true);
+            send(ratings, all.subList(first.size(), all.size()));
+            producer.send(new ProducerRecord<>(requests, "r-2", REQUESTS.encodeToString(
+                    new RetrainRequest("r-2", "settle test", System.currentTimeMillis())))).get();
+            await().atMost(Duration.ofSeconds(120)).until(() -> readAll(outcomes, OUTCOMES).size() >= 3);
+        }
+        List<RetrainOutcome> answered = readAll(outcomes, OUTCOMES);
+        assertThat(answered).as(String.join("\n", lines)).extracting(o -> o.requestId + " " + o.outcome).startsWith(
+                "r-1 " + RetrainOutcome.DEFERRED, "r-1 " + RetrainOutcome.PUBLISHED);
+        assertThat(answered.get(2).requestId).isEqualTo("r-2");
+    }
+
+    /**
      * A settled candidate's outcome the brokers refuse stops the worker (as any refused write does); the candidate has
      * left deferred/ by then, so only the outcome kept in the registry tells the next worker to send it.
      */
