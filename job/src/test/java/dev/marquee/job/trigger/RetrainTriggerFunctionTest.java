@@ -1963,6 +1963,18 @@ class RetrainTriggerFunctionTest {
         }
     }
 
+    /** A rollback below the version a request in flight was made for does not answer it: no second request meanwhile. */
+    @Test
+    void aRollbackDoesNotAnswerTheRequestInFlight() throws Exception {
+        try (var h = harness(driftOnly(0))) {
+            for (int i = 0; i < 3; i++) send(h, report(2, true));
+            assertThat(h.extractOutputValues()).singleElement().satisfies(r -> assertThat(r.modelVersion).isEqualTo(2));
+            send(h, new ModelUpdate(MODEL, 1, "/r/marquee/1", 0)); // rolled back while version 2's retrain trains
+            for (int i = 0; i < 4; i++) send(h, report(1, true));
+            assertThat(h.extractOutputValues()).as("the request for version 2 is still in flight").hasSize(1);
+        }
+    }
+
     /** With both limits set, the lower applies (CONFIGURATION.md): `trigger.max-rmse` tightens the card's margin. */
     @Test
     void withBothRmseLimitsTheLowerApplies() throws Exception {
