@@ -302,11 +302,12 @@ class OnlineAdaptationTest {
     }
 
     /**
-     * A new title's prediction waits for its label when the job is restored with the title bias off: the title
-     * branch is no longer read, so its label joins on the main output, as served.
+     * A new title's prediction waits for its label when the job is restored with the title bias off, or adaptation off
+     * altogether: the title branch is no longer read, so its label joins on the main output, as served.
      */
-    @Test
-    void aPredictionWaitingForItsTitlesBiasJoinsOnTheMainOutputAfterARestoreWithTheBiasOff() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"adaptation.title-bias", "adaptation.enabled"})
+    void aPredictionWaitingForItsTitlesBiasJoinsOnTheMainOutputAfterARestoreWithTheBiasOff(String turnedOff) throws Exception {
         Map<String, String> on = Map.of("adaptation.title-bias", "new", "adaptation.decay", "1", "adaptation.shrinkage", "1");
         OperatorSubtaskState snapshot;
         try (var h = harness(on)) {
@@ -315,7 +316,8 @@ class OnlineAdaptationTest {
             h.processElement1(unknown, 0);
             snapshot = h.snapshot(1, 10);
         }
-        Map<String, String> off = Map.of("adaptation.title-bias", "off", "adaptation.decay", "1", "adaptation.shrinkage", "1");
+        Map<String, String> off = Map.of(turnedOff, turnedOff.equals("adaptation.enabled") ? "false" : "off",
+                "adaptation.decay", "1", "adaptation.shrinkage", "1");
         try (var h = new KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Rating, Prediction>(
                 new LabelJoinOperator(new OnlineAdaptation(LabelSettings.from(new Settings(off)))),
                 p -> p.userId, r -> r.userId, Types.STRING)) {
