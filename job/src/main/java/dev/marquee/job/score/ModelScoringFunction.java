@@ -282,6 +282,11 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         return refusedShadows.getCount();
     }
 
+    /** Requests whose latency from their record's timestamp went into {@code endToEndLatencyMs} (for tests). */
+    long endToEndLatencySamples() {
+        return endToEndMs.getCount();
+    }
+
     /** Whether an update is loading or waits to (for tests). */
     boolean loadsBusy() {
         return loads.busy() || !waiting.isEmpty();

@@ -348,6 +348,26 @@ class ModelScoringFunctionTest {
         }
     }
 
+    /**
+     * Each prediction of a record with a Kafka timestamp adds its latency to endToEndLatencyMs, which
+     * MarqueeLatencyP99High reads (alone when drift is off); a request without one adds nothing.
+     */
+    @Test
+    void eachPredictionOfATimedRecordIsMeasuredFromItsTimestamp() throws Exception {
+        ModelScoringFunction function = new ModelScoringFunction(registryDir.toString(), TestModels.NAME, 0, 1);
+        try (var h = harness(function, 4)) {
+            long sent = System.currentTimeMillis();
+            for (int i = 0; i < 4; i++) {
+                Rating r = rows.get(i);
+                RatingRequest q = new RatingRequest("timed-" + i, r.userId, r.movieTitle, r.timestamp);
+                q.source = new dev.marquee.data.event.SourcePosition("rating-requests", 0, i, i < 3 ? sent : -1);
+                h.processElement(new StreamRecord<>(q));
+            }
+            assertThat(predictions(h)).hasSize(4);
+            assertThat(function.endToEndLatencySamples()).as("the three with a record timestamp").isEqualTo(3);
+        }
+    }
+
     /** A candidate answering NaN on live traffic must never be promoted: it is dropped as one that throws is. */
     @Test
     void aShadowThatAnswersNaNIsDroppedNotJudgedOnItsOtherRows(@TempDir Path other) throws Exception {
