@@ -75,6 +75,19 @@ class LabelSplitTest {
         assertThat(LabelSplit.of(labels, 1000, 0.2).inWindow()).hasSize(1);
     }
 
+    /** The bound is inclusive: a label stamped at the latest second allowed is used, one a second later is not. */
+    @Test
+    void aLabelAtTheLatestSecondAllowedIsUsedAndOneASecondLaterIsNot() {
+        List<Rating> labels = labels(100);
+        long latest = 1000 + 10L * 99 + 5;
+        labels.add(new Rating("u-at", "At (1990)", 4, latest));
+        labels.add(new Rating("u-after", "After (1990)", 4, latest + 1));
+        LabelSplit cut = LabelSplit.of(labels, 0, 0.2, latest);
+        assertThat(cut.ahead()).isEqualTo(1);
+        assertThat(cut.newestTimestamp()).isEqualTo(latest);
+        assertThat(cut.inWindow()).extracting(r -> r.userId).contains("u-at").doesNotContain("u-after");
+    }
+
     @Test
     void fewLabelsAreStillHeldOutNeverTrainedOn() {
         LabelSplit cut = LabelSplit.of(labels(20), 0, 0.2); // the gate defers on 4 labels; they stay held out
