@@ -325,6 +325,33 @@ class DriftWindowOperatorTest {
         }
     }
 
+    /** Nor is one whose traffic paused right after the restore: the window that ended empty was a gap. */
+    @Test
+    void aPauseRightAfterAFailoverEndsItsFollowOn() throws Exception {
+        writeProfile(1);
+        Map<String, String> settings = Map.of("drift.window.ms", "10000");
+        OperatorSubtaskState snapshot;
+        try (var h = harness(settings)) {
+            h.setProcessingTime(NOW);
+            h.open();
+            h.processElement(new StreamRecord<>(requests(1_000)));
+            h.processElement(new StreamRecord<>(stationary(1_000, 1, true)));
+            h.setProcessingTime(NOW + 10_000);
+            assertThat(reports(h)).hasSize(1);
+            snapshot = h.snapshot(1, NOW + 11_000);
+        }
+        try (var h = harness(settings)) { // a failover with the traffic flowing, then a pause
+            h.setProcessingTime(NOW + 12_000);
+            h.initializeState(snapshot);
+            h.open();
+            h.setProcessingTime(NOW + 22_000); // the first window after the restore ends empty
+            h.processElement(new StreamRecord<>(requests(1_000)));
+            h.processElement(new StreamRecord<>(stationary(1_000, 1, true)));
+            h.setProcessingTime(NOW + 40_000);
+            assertThat(single(h).afterFailover).as("the traffic paused after the restore").isFalse();
+        }
+    }
+
     /** 3% of requests missing a field: under the overall invalid rate's threshold, over the per-code one. */
     @Test
     void everyAlertOfAReportHasAnAlertingGaugeAtOne() throws Exception {
