@@ -18,6 +18,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The promoter's decisions on the serving pointer, from labels with both versions' ratings. */
 class ShadowPromoterTest {
@@ -434,6 +436,52 @@ class ShadowPromoterTest {
         assertThat(registry.state(NAME).shadow).isEqualTo(2);
     }
 
+    /**
+     * Enough labels from too few users (one heavy client, a load test) never promote: a bootstrap over three users is
+     * all but a point; at expiry the candidate is retired as judged on too few labels, not judged on them.
+     */
+    @Test
+    void enoughLabelsFromTooFewUsersNeverPromote() throws IOException {
+        candidate(1, 2);
+        promoter.poll(1);
+        SplittableRandom random = new SplittableRandom(11);
+        for (int i = 0; i < 400; i++) promoter.accept(shadowBetter(random, "u" + i % 3)); // over 300 labels, 3 of 20 users
+        assertThat(promoter.poll(2)).as("not judged before the minimum users").isNull();
+        promoter.poll(25 * HOUR);
+        assertThat(registry.serving(NAME)).hasValue(1);
+        assertThat(registry.state(NAME).held.get(2L)).contains("too few labels").contains("from 3 users");
+    }
+
+    /** A second look comes only judge-every-labels after the first: every round with a new label is no look. */
+    @Test
+    void aSecondLookWaitsForTheJudgingStep() throws IOException {
+        ShadowPromoter stepped = new ShadowPromoter(registry, NAME,
+                new PromotionSettings(PromotionSettings.SHADOW, 300, 20, 500, 24 * HOUR, 24 * HOUR),
+                PairedUserComparison::compare, MARGIN, log::add);
+        candidate(1, 2);
+        stepped.poll(1);
+        SplittableRandom random = new SplittableRandom(5);
+        for (int u = 0; u < 30; u++) {
+            for (int k = 0; k < 10; k++) { // 300 labels that cannot tell the two apart: the same error
+                LabeledPrediction p = shadowBetter(random, "u" + u);
+                p.modelRating = (float) (p.label + 0.8 * gaussian(random));
+                p.shadowRating = (float) (p.label + 0.8 * gaussian(random));
+                stepped.accept(p);
+            }
+        }
+        assertThat(stepped.poll(2)).as("the first look: undecided").isNull();
+        for (int u = 0; u < 30; u++) {
+            for (int k = 0; k < 10; k++) stepped.accept(shadowBetter(random, "v" + u)); // 300 more, clearly better
+        }
+        assertThat(stepped.poll(3)).as("600 labels: 300 since the first look, under the step of 500").isNull();
+        for (int u = 0; u < 30; u++) {
+            for (int k = 0; k < 7; k++) stepped.accept(shadowBetter(random, "w" + u));
+        }
+        ModelUpdate update = stepped.poll(4);
+        assertThat(update).as("810 labels: the step passed").isNotNull();
+        assertThat(update.version).isEqualTo(2);
+    }
+
     @Test
     void aWatchedVersionThatDoesWorseIsRolledBackAndHeld() throws IOException {
         registry.writeState(NAME, registry.state(NAME).with(2, 1, ServingState.WATCH, "promoted", 0));
@@ -510,9 +558,13 @@ class ShadowPromoterTest {
         assertThat(registry.state(NAME).shadow).isEqualTo(2);
     }
 
-    /** The time judged before a pin is not held against the candidate after it: it was not scored meanwhile. */
-    @Test
-    void anUnpinRestartsTheCandidatesJudgedTime() throws IOException {
+    /**
+     * The time judged before a pin is not held against the candidate after it: it was not scored meanwhile. A pin
+     * longer than the expiry (a weekend) must not count at the first round after the unpin either.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {30, 80})
+    void anUnpinRestartsTheCandidatesJudgedTime(long unpinnedAtHours) throws IOException {
         candidate(1, 2);
         promoter.poll(1);
         promoter.poll(12 * HOUR);
@@ -520,11 +572,13 @@ class ShadowPromoterTest {
         assertThat(registry.state(NAME).judgedForMs).as("23 h judged, saved").isGreaterThan(22 * HOUR);
         registry.pin(NAME, 1);
         promoter.poll(23 * HOUR + 1);
-        registry.unpin(NAME, 30 * HOUR);
-        promoter.poll(30 * HOUR + 1);
-        promoter.poll(32 * HOUR);
-        assertThat(registry.state(NAME).shadow).as("2 h judged since the unpin, not 25").isEqualTo(2);
+        long unpinned = unpinnedAtHours * HOUR;
+        registry.unpin(NAME, unpinned);
+        promoter.poll(unpinned + 1);
+        promoter.poll(unpinned + 2 * HOUR);
+        assertThat(registry.state(NAME).shadow).as("2 h judged since the unpin, not the pin's time").isEqualTo(2);
         assertThat(registry.state(NAME).held).isEmpty();
+        assertThat(registry.state(NAME).judgedForMs).isLessThan(3 * HOUR);
     }
 
     @Test

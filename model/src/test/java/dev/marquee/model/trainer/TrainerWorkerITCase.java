@@ -171,6 +171,17 @@ class TrainerWorkerITCase {
                 "--registry", base.toString(), "--topic.model-updates", updates);
         assertThat(rollback.code).as(rollback.toString()).isZero();
         assertThat(registry.serving("marquee").getAsLong()).isEqualTo(1);
+        // pinned, so that automation does not promote over it, and the version it replaced held
+        assertThat(registry.pinned("marquee")).hasValue(1);
+        assertThat(registry.state("marquee").isHeld(2)).as("version 2, which it replaced, is held").isTrue();
+        assertThat(rollback.out).contains("rollback: pinned marquee to version 1").contains("version 2 is held");
+
+        // promote under that pin is refused, the pointer unchanged: a pin beats the serving pointer
+        Run underPin = run(PromoteMain::run, "--version", "2", "--bootstrap", KAFKA.bootstrapServers(),
+                "--registry", base.toString(), "--topic.model-updates", updates);
+        assertThat(underPin.code).as(underPin.toString()).isEqualTo(1);
+        assertThat(underPin.err).contains("version 1 is pinned, and a pin beats the serving pointer");
+        assertThat(registry.state("marquee").serving).isEqualTo(1);
         announced = readAll(updates, UPDATES);
         assertThat(announced).hasSize(2);
         assertThat(announced.get(1).version).isEqualTo(1);
