@@ -46,7 +46,9 @@ public final class DeadLetterRecordSize {
 
     private static long atLeast(Map<String, String> kafkaProperties, String property, int needed, long otherwise) {
         String given = kafkaProperties.get(property);
-        if (given == null) return otherwise;
+        // a config provider's value (${...}) is resolved by the clients, after this: the dead-letter producer takes
+        // what its records need, the others what the provider gives
+        if (given == null || given.contains("${")) return otherwise;
         String key = JobSettings.KAFKA_PROPERTY_PREFIX + property;
         long value;
         try {

@@ -158,9 +158,10 @@ final class KafkaPropertyChecks {
         }
     }
 
+    /** The setting as given, or null when absent or a config provider's placeholder ({@code ${...}}: the clients' to check). */
     private static String value(Map<String, String> properties, String key) {
         String v = properties.get(key);
-        return v == null ? null : v.trim().toLowerCase(Locale.ROOT);
+        return v == null || v.contains("${") ? null : v.trim().toLowerCase(Locale.ROOT);
     }
 
     private static SettingException refused(String setting) {

@@ -172,6 +172,19 @@ class BrokerChecksTest {
                 .hasMessageContaining("takes records of at most 1000 bytes");
     }
 
+    /**
+     * A predictions topic the brokers will create at the first write takes their default record size: checked against
+     * it, or the first large prediction would be refused and the job restart on it for ever.
+     */
+    @Test
+    void aPredictionsTopicStillToBeCreatedIsCheckedAgainstTheBrokersDefault() {
+        JobSettings s = JobSettings.defaults();
+        BrokerFacts f = facts(true, s.predictionsTopic);
+        f.brokerMaxMessageBytes = OptionalLong.of(1_000);
+        assertThatThrownBy(() -> BrokerChecks.check(s, f)).isInstanceOf(SettingException.class)
+                .hasMessageContaining("topic " + s.predictionsTopic + " (topic.predictions) takes records of at most 1000 bytes");
+    }
+
     /** Limits raised with the producers' request size, but not the output topics': the broker would refuse. */
     @Test
     void anOutputTopicSmallerThanTheLargestPredictionIsRefused() {

@@ -179,6 +179,24 @@ class JobSettingsTest {
         JobSettings fine = JobSettings.from(Map.of(JobSettings.DELIVERY, "exactly-once", "kafka.property.acks", "all",
                 "kafka.property.max.in.flight.requests.per.connection", "5"));
         assertThat(fine.kafkaProperties()).containsEntry("acks", "all");
+        assertThat(JobSettings.from(Map.of(JobSettings.DELIVERY, "exactly-once", "kafka.property.acks", "-1",
+                "kafka.property.enable.idempotence", "true")).kafkaProperties()).as("all's other spelling, idempotence asked for")
+                .containsEntry("acks", "-1").containsEntry("enable.idempotence", "true");
+        assertThatThrownBy(() -> JobSettings.from(Map.of("kafka.property.transactional.id", "mine")))
+                .as("the sinks' ids are the job's (delivery.transactional-id-prefix)").hasMessageContaining("transactional.id");
+        // a config provider's values are resolved by the clients, after these checks: the clients' to check (RELIABILITY.md)
+        Map<String, String> provided = new java.util.HashMap<>(Map.of(JobSettings.DELIVERY, "exactly-once",
+                "kafka.property.config.providers", "env",
+                "kafka.property.config.providers.env.class", "org.apache.kafka.common.config.provider.EnvVarConfigProvider"));
+        for (String key : List.of("acks", "enable.idempotence", "retries", "max.in.flight.requests.per.connection",
+                "max.request.size", "buffer.memory")) {
+            provided.put("kafka.property." + key, "${env:KAFKA_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_') + "}");
+        }
+        JobSettings resolvedLater = JobSettings.from(provided);
+        assertThat(resolvedLater.kafkaProperties()).containsEntry("acks", "${env:KAFKA_ACKS}");
+        assertThat(resolvedLater.deadLetterProducerProperties().getProperty("max.request.size"))
+                .as("the dead-letter producer takes what its records need")
+                .isEqualTo(String.valueOf(DeadLetterRecordSize.maxRecordBytes(resolvedLater.parserLimits)));
         assertThat(JobSettings.from(Map.of("kafka.property.acks", "1")).warnings())
                 .anySatisfy(w -> assertThat(w).contains("acks=1"));
     }

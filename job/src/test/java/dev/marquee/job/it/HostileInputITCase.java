@@ -181,6 +181,8 @@ class HostileInputITCase {
                 Prediction p = predictionCodec.decode(rec.value());
                 String key = positionOf(p);
                 assertThat(got.put(key, VALID)).as("two outcomes for %s", key).isNull();
+                // EVENTS.md: keyed by request id
+                assertThat(new String(rec.key(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(p.requestId);
                 assertThat(p.predictedRating).isBetween(1f, 5f);
             }
         }
@@ -192,6 +194,8 @@ class HostileInputITCase {
                 largestDeadLetter = Math.max(largestDeadLetter, rec.value().length);
                 assertThat(rec.value().length).as("dead letter record size").isLessThanOrEqualTo(maxDeadLetterBytes);
                 DeadLetter d = deadCodec.decode(rec.value());
+                // EVENTS.md: keyed by the source position, one key per envelope (its dead letters on one partition)
+                assertThat(new String(rec.key(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(d.source.defaultRequestId());
                 String record = d.source.partition + "@" + d.source.offset;
                 String key = record + "#" + d.instanceIndex;
                 assertThat(got.put(key, d.errorCode.name())).as("two outcomes for %s", key).isNull();

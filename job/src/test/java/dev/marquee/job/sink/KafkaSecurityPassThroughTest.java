@@ -108,6 +108,20 @@ class KafkaSecurityPassThroughTest {
                 .containsEntry("isolation.level", "read_uncommitted"));
     }
 
+    /** At exactly-once the job reads committed records whatever it is given: an aborted request must get no outcome. */
+    @Test
+    void exactlyOnceReadsCommittedWhateverItIsGiven() throws Exception {
+        Map<String, String> m = settings(DeliveryGuarantee.EXACTLY_ONCE);
+        m.put(JobSettings.KAFKA_PROPERTY_PREFIX + "isolation.level", "read_uncommitted");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        ScoringJob.buildWithKafka(env, JobSettings.from(m));
+
+        BuiltClients built = BuiltClients.of(env);
+        assertThat(built.sources).isNotEmpty().allSatisfy(source -> assertThat(BuiltClients.sourceProperties(source))
+                .containsEntry("isolation.level", "read_committed"));
+        assertThat(built.updateFeeds.get(0).consumerProperties()).containsEntry("isolation.level", "read_committed");
+    }
+
     @ParameterizedTest
     @EnumSource(DeliveryGuarantee.class)
     void everySourceAndSinkOfTheRetrainingTriggerCarriesTheSecuritySettings(DeliveryGuarantee delivery) throws Exception {
