@@ -16,12 +16,9 @@ import org.tensorflow.types.TFloat32;
  * Whether TensorFlow in this process can place an op on a GPU. Flink handing a slot a card says nothing about
  * TensorFlow: its CPU build has no GPU kernels, and its GPU build without CUDA and cuDNN on the library path
  * registers no GPU and runs everything on the CPU, silently. One op pinned to the GPU, without soft placement,
- * fails in both cases. Asked once per process and card (TensorFlow maps its GPUs once per process), except an answer
- * of out of memory: that is the card's state (another process on it), asked again at the next slot's start.
+ * fails in both cases. Asked once per process and card: TensorFlow maps its GPUs once per process.
  */
 public final class GpuProbe {
-    /** How an answer of {@link #unusable} begins when the card had no memory for the probe; such answers are not kept. */
-    public static final String OUT_OF_MEMORY = "out of memory on the card";
     private static final Map<Integer, Optional<String>> ANSWERS = new ConcurrentHashMap<>();
     /** The first failure to link TensorFlow the probe saw: later loads in this JVM see only "could not initialize". */
     private static volatile LinkageError firstLinkFailure;
@@ -34,38 +31,12 @@ public final class GpuProbe {
      * what the slot would run on the CPU with, so a slot that falls back gets the threads it is told it has.
      */
     public static Optional<String> unusable(int index, ScorerThreads threads) {
-        return answer(index, i -> probe(i, threads));
-    }
-
-    /** The kept answer for card {@code index}, else {@code probe}'s, kept unless it is out of memory. */
-    static synchronized Optional<String> answer(int index, java.util.function.IntFunction<Optional<String>> probe) {
-        Optional<String> known = ANSWERS.get(index);
-        if (known != null) return known;
-        Optional<String> fresh = probe.apply(index);
-        if (fresh.isEmpty() || !fresh.get().startsWith(OUT_OF_MEMORY)) ANSWERS.put(index, fresh);
-        return fresh;
-    }
-
-    /** Forgets every kept answer (for tests). */
-    static synchronized void forget() {
-        ANSWERS.clear();
+        return ANSWERS.computeIfAbsent(index, i -> probe(i, threads));
     }
 
     /** Why TensorFlow first failed to link in this JVM, when the probe was the first to touch it. */
     public static Optional<LinkageError> firstLinkFailure() {
         return Optional.ofNullable(firstLinkFailure);
-    }
-
-    /** TensorFlow's own out of memory, or CUDA's as TensorFlow words it when the card cannot give a session room. */
-    public static boolean outOfMemory(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof org.tensorflow.exceptions.TFResourceExhaustedException) return true;
-            String m = t.getMessage();
-            if (m != null && (m.contains("CUDA_ERROR_OUT_OF_MEMORY") || m.toLowerCase(java.util.Locale.ROOT).contains("out of memory"))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static Optional<String> probe(int index, ScorerThreads threads) {
@@ -84,7 +55,7 @@ public final class GpuProbe {
             }
         } catch (RuntimeException e) {
             String m = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
-            return Optional.of(outOfMemory(e) ? OUT_OF_MEMORY + ": " + m : m);
+            return Optional.of(m);
         } catch (LinkageError e) {
             // not the card's fault: TensorFlow itself does not load, and the slot's load on the CPU will say so
             if (firstLinkFailure == null) firstLinkFailure = e;

@@ -194,7 +194,6 @@ class ModelRegistryTest {
         assertThat(registry.serve("movies", 3, "again").held).as("a watch or no shadow: nothing more held").hasSize(1);
     }
 
-    /** A version deleted while a pin waits for the lock is not pinned: the check is made under the lock. */
     /**
      * Retention deletes under the model's lock: a pin, a rollback or the promoter checking that a version exists under
      * it would otherwise see it there, and announce a version deleted the next moment.
@@ -238,6 +237,7 @@ class ModelRegistryTest {
         }
     }
 
+    /** A version deleted while a pin waits for the lock is not pinned: the check is made under the lock. */
     @Test
     void aPinWaitingForTheLockSeesAVersionDeletedMeanwhile() throws Exception {
         ModelRegistry registry = new ModelRegistry(base);

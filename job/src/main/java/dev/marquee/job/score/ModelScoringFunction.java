@@ -189,7 +189,8 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
             if (outOfMemory(e)) { // the device's state, not the version's: the restart strategy may try again
                 throw new IOException("cannot serve model '" + modelName + "' version " + version + ": out of memory ("
                         + (onGpu ? plan.reason() : "on the CPU") + "): " + e.getMessage() + "; the job restarts to load it"
-                        + " again, which helps when another process held the memory; a version or batch too large for it"
+                        + " again, which helps when another process held the memory (on a GPU, TensorFlow sized its pool"
+                        + " at this TaskManager's first session: restart the TaskManager if it keeps failing); a version or batch too large for it"
                         + " needs a smaller batch.size or another version (scripts/marquee rollback --version N)", e);
             }
             throw startFailure(context, new IOException("cannot serve model '" + modelName + "' version " + version
@@ -306,23 +307,28 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
      * The plan, or the CPU when TensorFlow cannot run an op on the card Flink handed the slot: its CPU build, or its
      * GPU build without CUDA and cuDNN, would otherwise run on the CPU with a GPU slot's single thread, unannounced.
      */
-    static DevicePlan usable(DevicePlan plan, int cpuShare, java.util.function.IntFunction<java.util.Optional<String>> unusable)
-            throws IOException {
+    static DevicePlan usable(DevicePlan plan, int cpuShare, java.util.function.IntFunction<java.util.Optional<String>> unusable) {
         if (!plan.onGpu()) return plan;
         java.util.Optional<String> why = unusable.apply(plan.gpuIndex().getAsInt());
-        if (why.isPresent() && why.get().startsWith(GpuProbe.OUT_OF_MEMORY)) {
-            // the card's state, as at the first load: the restart strategy tries again (and the probe with it), where
-            // falling back would run on the CPU until the next restart, whenever that comes
-            throw new IOException("cannot start scoring on GPU " + plan.gpuIndex().getAsInt() + ": " + why.get()
-                    + "; the job restarts to try again, which helps when another process held the memory");
-        }
         return why.isEmpty() ? plan : plan.onCpuBecause(cpuShare, "TensorFlow cannot place an op on the card (" + why.get()
                 + "): for example CUDA 12 and cuDNN 9 libraries missing, TensorFlow's CPU build on the class path, or"
                 + " CUDA_VISIBLE_DEVICES naming fewer cards (docs/CONFIGURATION.md#devices)");
     }
 
+    /** CUDA's out of memory as TensorFlow words it (a card with no room for another session), anywhere in the chain. */
+    private static boolean saysOutOfMemory(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && (m.contains("CUDA_ERROR_OUT_OF_MEMORY") || m.contains("OOM when allocating"))) return true;
+        }
+        return false;
+    }
+
     private static boolean outOfMemory(Throwable e) {
-        return GpuProbe.outOfMemory(e);
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.tensorflow.exceptions.TFResourceExhaustedException) return true;
+        }
+        return false;
     }
 
     private static String hostName() {
@@ -737,10 +743,11 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
      */
     static String refusal(Throwable e) {
         // TensorFlow's own (host or GPU memory: a swap loads beside the serving version, a shadow beside both) as
-        // much as the JVM's
-        if (e instanceof OutOfMemoryError || outOfMemory(e)) {
+        // much as the JVM's. Only the wording: unlike at open, where out of memory decides whether the job restarts.
+        if (e instanceof OutOfMemoryError || outOfMemory(e) || saysOutOfMemory(e)) {
             return "out of memory on this TaskManager while loading (not necessarily the version's fault; announce it"
-                    + " again once memory is freed): " + e;
+                    + " again once memory is freed; on a GPU, TensorFlow keeps the memory pool its first session sized,"
+                    + " so restart the TaskManager if that does not help): " + e;
         }
         if (e instanceof LinkageError) return "a class or native library failed to link while loading: " + e;
         return e.getMessage() == null ? e.toString() : e.getMessage();
