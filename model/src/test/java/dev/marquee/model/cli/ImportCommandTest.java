@@ -290,6 +290,12 @@ class ImportCommandTest {
         assertThat(r.exitCode()).as("%s", r).isZero();
         assertThat(r.out()).contains("version 1 is pinned and serves; version 3 waits as the pointer's candidate")
                 .doesNotContain("keeps serving");
+
+        // --serve under the pin moves the pin to the new version (MODEL.md): else the pinned one would go on serving
+        CliRun served = CliRun.run(tmp, "import", "--model-dir", "tiny", "--registry", "reg", "--serve");
+        assertThat(served.exitCode()).as("%s", served).isZero();
+        assertThat(registry.pinned("marquee")).hasValue(4);
+        assertThat(registry.serving("marquee")).hasValue(4);
     }
 
     @Test

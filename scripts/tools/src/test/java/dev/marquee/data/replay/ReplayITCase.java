@@ -78,6 +78,31 @@ class ReplayITCase {
     }
 
     /**
+     * The command itself (as run-local and scripts run it): a mistyped topic is exit 1 and not created (the brokers
+     * here, as Kafka's default, create topics on first use); --expect N is exit 0 once N came, 1 when fewer did.
+     */
+    @Test
+    void theTailCommandsExitCodeSaysWhetherWhatWasExpectedCame() throws Exception {
+        String typo = "predictons-" + UUID.randomUUID();
+        assertThat(dev.marquee.tools.CommandRun.of(new TopicTailCommand(), "--bootstrap", KAFKA.bootstrapServers(),
+                "--topic", typo, "--timeout-seconds", "10").exitCode()).isEqualTo(1);
+        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", KAFKA.bootstrapServers()))) {
+            assertThat(admin.listTopics().names().get()).as("not created by asking").doesNotContain(typo);
+        }
+
+        String topic = KAFKA.createTopic("expected", 1);
+        try (org.apache.kafka.clients.producer.KafkaProducer<String, String> producer =
+                     new org.apache.kafka.clients.producer.KafkaProducer<>(KAFKA.producerProps())) {
+            for (int i = 0; i < 3; i++) producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "r" + i)).get();
+        }
+        assertThat(dev.marquee.tools.CommandRun.of(new TopicTailCommand(), "--bootstrap", KAFKA.bootstrapServers(),
+                "--topic", topic, "--expect", "3", "--timeout-seconds", "60").exitCode()).as("all three came").isZero();
+        assertThat(dev.marquee.tools.CommandRun.of(new TopicTailCommand(), "--bootstrap", KAFKA.bootstrapServers(),
+                "--topic", topic, "--expect", "4", "--idle-seconds", "1", "--timeout-seconds", "60").exitCode())
+                .as("three of four").isEqualTo(1);
+    }
+
+    /**
      * `marquee tail` stopped by its deadline with records left unread says so (and its exit code says so): the count
      * is not the topic's. A topic read to its end is not cut short, even when the deadline comes first.
      */
