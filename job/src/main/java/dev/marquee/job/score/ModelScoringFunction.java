@@ -190,8 +190,9 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
                 throw new IOException("cannot serve model '" + modelName + "' version " + version + ": out of memory ("
                         + (onGpu ? plan.reason() : "on the CPU") + "): " + e.getMessage() + "; the job restarts to load it"
                         + " again, which helps when another process held the memory (on a GPU, TensorFlow sized its pool"
-                        + " at this TaskManager's first session: restart the TaskManager if it keeps failing); a version or batch too large for it"
-                        + " needs a smaller batch.size or another version (scripts/marquee rollback --version N)", e);
+                        + " at this TaskManager's first session: restart the TaskManager if it keeps failing); a version"
+                        + " or batch too large for it needs a smaller batch.size or another version"
+                        + " (scripts/marquee rollback --version N)", e);
             }
             throw startFailure(context, new IOException("cannot serve model '" + modelName + "' version " + version
                     + " from " + dir + ": " + (e.getMessage() == null ? e.toString() : e.getMessage())
