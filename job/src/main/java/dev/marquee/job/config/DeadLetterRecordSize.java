@@ -46,9 +46,10 @@ public final class DeadLetterRecordSize {
 
     private static long atLeast(Map<String, String> kafkaProperties, String property, int needed, long otherwise) {
         String given = kafkaProperties.get(property);
-        // a config provider's value (${...}) is resolved by the clients, after this: the dead-letter producer takes
-        // what its records need, the others what the provider gives
-        if (given == null || given.contains("${")) return otherwise;
+        if (given == null) return otherwise;
+        // the predictions' sinks take it as given: it must be a number this check can hold against the largest records
+        KafkaPropertyChecks.refusePlaceholders(kafkaProperties, "it must hold the largest prediction and dead letter the"
+                + " parser.* limits allow", property);
         String key = JobSettings.KAFKA_PROPERTY_PREFIX + property;
         long value;
         try {

@@ -38,6 +38,8 @@ final class KafkaPropertyChecks {
         checkDeliveryTimeout(properties);
         // KIP-939's two-phase commit: the producer then refuses the transaction.timeout.ms the Flink connector sets on
         // every sink, at either delivery guarantee (and the connector does not use it)
+        refusePlaceholders(properties, "the Flink Kafka connector cannot run with it set to true",
+                "transaction.two.phase.commit.enable");
         String twoPhase = value(properties, "transaction.two.phase.commit.enable");
         if (twoPhase != null && twoPhase.equals("true")) {
             throw new SettingException(JobSettings.KAFKA_PROPERTY_PREFIX + "transaction.two.phase.commit.enable=true"
@@ -48,6 +50,8 @@ final class KafkaPropertyChecks {
             checkIdempotence(properties);
             return;
         }
+        refusePlaceholders(properties, "Kafka's transactions need the idempotent producer", "enable.idempotence", "acks",
+                "retries", "max.in.flight.requests.per.connection");
         String idempotence = value(properties, "enable.idempotence");
         if (idempotence != null && !idempotence.equals("true")) {
             throw refused("enable.idempotence=" + idempotence);
@@ -158,10 +162,24 @@ final class KafkaPropertyChecks {
         }
     }
 
-    /** The setting as given, or null when absent or a config provider's placeholder ({@code ${...}}: the clients' to check). */
     private static String value(Map<String, String> properties, String key) {
         String v = properties.get(key);
-        return v == null || v.contains("${") ? null : v.trim().toLowerCase(Locale.ROOT);
+        return v == null ? null : v.trim().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Keys these rules must read are given as they are: a config provider's value ({@code ${...}}) is resolved on the
+     * TaskManagers, after these checks, and one the producer refused there would fail every sink for ever. None of
+     * them is a secret.
+     */
+    static void refusePlaceholders(Map<String, String> properties, String why, String... keys) {
+        for (String key : keys) {
+            String v = properties.get(key);
+            if (v != null && v.contains("${")) {
+                throw new SettingException(JobSettings.KAFKA_PROPERTY_PREFIX + key + " cannot come from a config provider"
+                        + " (" + v + "): " + why + ", which the job checks before it starts; give the value itself");
+            }
+        }
     }
 
     private static SettingException refused(String setting) {

@@ -52,7 +52,7 @@ public final class PredictionRecordSize {
             try {
                 allowed = Long.parseLong(given.trim());
             } catch (NumberFormatException e) {
-                return; // refused with its own message where the dead-letter producer reads it
+                return; // refused with its own message where the dead-letter producer reads it (a placeholder too)
             }
         }
         long needed = maxRecordBytes(limits);

@@ -189,8 +189,9 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
             if (outOfMemory(e)) { // the device's state, not the version's: the restart strategy may try again
                 throw new IOException("cannot serve model '" + modelName + "' version " + version + ": out of memory ("
                         + (onGpu ? plan.reason() : "on the CPU") + "): " + e.getMessage() + "; the job restarts to load it"
-                        + " again, which helps when another process held the memory (on a GPU, TensorFlow sized its pool"
-                        + " at this TaskManager's first session: restart the TaskManager if it keeps failing); a version"
+                        + " again, which helps when another process held the memory" + (onGpu ? " (on a GPU, TensorFlow"
+                        + " sized its pool at this TaskManager's first session: restart the TaskManager if it keeps"
+                        + " failing)" : "") + "; a version"
                         + " or batch too large for it needs a smaller batch.size or another version"
                         + " (scripts/marquee rollback --version N)", e);
             }
@@ -311,7 +312,14 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
     static DevicePlan usable(DevicePlan plan, int cpuShare, java.util.function.IntFunction<java.util.Optional<String>> unusable) {
         if (!plan.onGpu()) return plan;
         java.util.Optional<String> why = unusable.apply(plan.gpuIndex().getAsInt());
-        return why.isEmpty() ? plan : plan.onCpuBecause(cpuShare, "TensorFlow cannot place an op on the card (" + why.get()
+        if (why.isEmpty()) return plan;
+        String reason = why.get();
+        if (reason.contains("CUDA_ERROR_OUT_OF_MEMORY") || reason.toLowerCase(java.util.Locale.ROOT).contains("out of memory")) {
+            return plan.onCpuBecause(cpuShare, "TensorFlow found no memory on the card for its first session (" + why.get()
+                    + "): another process on it? The slots run on the CPU until this TaskManager restarts (the answer"
+                    + " is kept for its life: docs/CONFIGURATION.md#devices)");
+        }
+        return plan.onCpuBecause(cpuShare, "TensorFlow cannot place an op on the card (" + why.get()
                 + "): for example CUDA 12 and cuDNN 9 libraries missing, TensorFlow's CPU build on the class path, or"
                 + " CUDA_VISIBLE_DEVICES naming fewer cards (docs/CONFIGURATION.md#devices)");
     }

@@ -184,19 +184,28 @@ class JobSettingsTest {
                 .containsEntry("acks", "-1").containsEntry("enable.idempotence", "true");
         assertThatThrownBy(() -> JobSettings.from(Map.of("kafka.property.transactional.id", "mine")))
                 .as("the sinks' ids are the job's (delivery.transactional-id-prefix)").hasMessageContaining("transactional.id");
-        // a config provider's values are resolved by the clients, after these checks: the clients' to check (RELIABILITY.md)
-        Map<String, String> provided = new java.util.HashMap<>(Map.of(JobSettings.DELIVERY, "exactly-once",
-                "kafka.property.config.providers", "env",
-                "kafka.property.config.providers.env.class", "org.apache.kafka.common.config.provider.EnvVarConfigProvider"));
-        for (String key : List.of("acks", "enable.idempotence", "retries", "max.in.flight.requests.per.connection",
-                "max.request.size", "buffer.memory")) {
-            provided.put("kafka.property." + key, "${env:KAFKA_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_') + "}");
+        // keys the job's own rules read cannot come from a config provider: resolved on the TaskManagers, after these
+        // checks, a value the producer refused there would fail every sink for ever (RELIABILITY.md)
+        Map<String, String> provider = Map.of("kafka.property.config.providers", "env",
+                "kafka.property.config.providers.env.class", "org.apache.kafka.common.config.provider.EnvVarConfigProvider");
+        for (String key : List.of("acks", "enable.idempotence", "retries", "max.in.flight.requests.per.connection")) {
+            Map<String, String> m = new java.util.HashMap<>(provider);
+            m.put(JobSettings.DELIVERY, "exactly-once");
+            m.put("kafka.property." + key, "${env:KAFKA_SETTING}");
+            assertThatThrownBy(() -> JobSettings.from(m)).as(key).isInstanceOf(SettingException.class)
+                    .hasMessage("kafka.property." + key + " cannot come from a config provider (${env:KAFKA_SETTING}): Kafka's"
+                            + " transactions need the idempotent producer, which the job checks before it starts; give the"
+                            + " value itself");
+            m.put(JobSettings.DELIVERY, "at-least-once");
+            assertThat(JobSettings.from(m).kafkaProperties()).as(key + " at at-least-once: the clients' to check")
+                    .containsEntry(key, "${env:KAFKA_SETTING}");
         }
-        JobSettings resolvedLater = JobSettings.from(provided);
-        assertThat(resolvedLater.kafkaProperties()).containsEntry("acks", "${env:KAFKA_ACKS}");
-        assertThat(resolvedLater.deadLetterProducerProperties().getProperty("max.request.size"))
-                .as("the dead-letter producer takes what its records need")
-                .isEqualTo(String.valueOf(DeadLetterRecordSize.maxRecordBytes(resolvedLater.parserLimits)));
+        for (String key : List.of("max.request.size", "buffer.memory")) {
+            Map<String, String> m = new java.util.HashMap<>(provider);
+            m.put("kafka.property." + key, "${env:KAFKA_SETTING}");
+            assertThatThrownBy(() -> JobSettings.from(m)).as(key).hasMessageContaining("kafka.property." + key
+                    + " cannot come from a config provider").hasMessageContaining("the largest prediction and dead letter");
+        }
         assertThat(JobSettings.from(Map.of("kafka.property.acks", "1")).warnings())
                 .anySatisfy(w -> assertThat(w).contains("acks=1"));
     }

@@ -641,6 +641,12 @@ class ModelScoringFunctionTest {
         assertThat(fallen.reason()).contains("on GPU 0").contains("no GPU kernel").contains("CUDA");
 
         assertThat(ModelScoringFunction.usable(gpu, 4, index -> java.util.Optional.empty())).isSameAs(gpu);
+        // a card another process filled is not a missing library: said as such
+        DevicePlan full = ModelScoringFunction.usable(gpu, 4,
+                index -> java.util.Optional.of("failed call to cuInit: CUDA_ERROR_OUT_OF_MEMORY: out of memory"));
+        assertThat(full.onGpu()).isFalse();
+        assertThat(full.reason()).contains("no memory on the card").contains("until this TaskManager restarts")
+                .doesNotContain("cuDNN");
         // on this machine (TensorFlow's CPU build, no card) the probe says why it cannot
         assertThat(dev.marquee.model.GpuProbe.unusable(0, ScorerThreads.callerThread())).isPresent();
     }
