@@ -162,9 +162,10 @@ final class KafkaPropertyChecks {
         }
     }
 
+    /** The setting as given; null when absent or a config provider's placeholder (those that must not be are refused first). */
     private static String value(Map<String, String> properties, String key) {
         String v = properties.get(key);
-        return v == null ? null : v.trim().toLowerCase(Locale.ROOT);
+        return v == null || v.contains("${") ? null : v.trim().toLowerCase(Locale.ROOT);
     }
 
     /**

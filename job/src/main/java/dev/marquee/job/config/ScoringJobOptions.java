@@ -46,9 +46,10 @@ public final class ScoringJobOptions {
             + " than all or -1, `retries=0`, `max.in.flight.requests.per.connection` above 5), and at either guarantee"
             + " `transaction.two.phase.commit.enable=true` (the producer refuses the transaction timeout the connector sets"
             + " on every sink beside it), and a `delivery.timeout.ms` below `linger.ms` + `request.timeout.ms` (the"
-            + " producer's defaults for those not given), which Kafka's producer refuses on every sink; these keys, and"
-            + " `max.request.size` and `buffer.memory`, cannot come from a config provider (`${...}`): the job must read"
-            + " them to check them; `acks` 0 or 1 is warned about. Values of secret keys (passwords, JAAS configurations, tokens) are masked wherever settings are"
+            + " producer's defaults for those not given), which Kafka's producer refuses on every sink;"
+            + " `transaction.two.phase.commit.enable`, `max.request.size` and `buffer.memory`, and at exactly-once"
+            + " `enable.idempotence`, `acks`, `retries` and `max.in.flight.requests.per.connection`, cannot come from a"
+            + " config provider (`${...}`): the job must read them to check them; `acks` 0 or 1 is warned about. Values of secret keys (passwords, JAAS configurations, tokens) are masked wherever settings are"
             + " logged");
 
     // Topics

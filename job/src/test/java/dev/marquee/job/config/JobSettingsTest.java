@@ -200,6 +200,18 @@ class JobSettingsTest {
             assertThat(JobSettings.from(m).kafkaProperties()).as(key + " at at-least-once: the clients' to check")
                     .containsEntry(key, "${env:KAFKA_SETTING}");
         }
+        for (String delivery : List.of("at-least-once", "exactly-once")) {
+            Map<String, String> m = new java.util.HashMap<>(provider);
+            m.put(JobSettings.DELIVERY, delivery);
+            m.put("kafka.property.transaction.two.phase.commit.enable", "${env:KAFKA_SETTING}");
+            assertThatThrownBy(() -> JobSettings.from(m)).as(delivery).hasMessageContaining(
+                    "kafka.property.transaction.two.phase.commit.enable cannot come from a config provider");
+        }
+        Map<String, String> idempotentAtLeastOnce = new java.util.HashMap<>(provider);
+        idempotentAtLeastOnce.put("kafka.property.enable.idempotence", "true");
+        idempotentAtLeastOnce.put("kafka.property.acks", "${env:KAFKA_ACKS}");
+        assertThat(JobSettings.from(idempotentAtLeastOnce).kafkaProperties()).as("at-least-once: the clients' to check")
+                .containsEntry("acks", "${env:KAFKA_ACKS}");
         for (String key : List.of("max.request.size", "buffer.memory")) {
             Map<String, String> m = new java.util.HashMap<>(provider);
             m.put("kafka.property." + key, "${env:KAFKA_SETTING}");
