@@ -1,5 +1,6 @@
 package dev.marquee.model;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -39,6 +40,27 @@ public final class GpuProbe {
         return Optional.ofNullable(firstLinkFailure);
     }
 
+    /**
+     * The first line of TensorFlow's message (the rest is a stack of its own), and where a later line tells of CUDA out
+     * of memory, that line too: the slot words a full card by it.
+     */
+    static String reasonOf(String message) {
+        List<String> lines = message.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        if (lines.isEmpty()) return message;
+        String first = lines.get(0);
+        if (saysOutOfMemory(first)) return first;
+        for (String line : lines.subList(1, lines.size())) {
+            if (saysOutOfMemory(line)) return first + " ... " + line;
+        }
+        return first;
+    }
+
+    /** Whether TensorFlow's or CUDA's words say the card has no memory for the session. */
+    public static boolean saysOutOfMemory(String text) {
+        return text.contains("CUDA_ERROR_OUT_OF_MEMORY") || text.contains("OOM when allocating")
+                || text.toLowerCase(java.util.Locale.ROOT).contains("out of memory");
+    }
+
     private static Optional<String> probe(int index, ScorerThreads threads) {
         try {
             TensorFlowHost.check();
@@ -54,8 +76,7 @@ public final class GpuProbe {
                 return Optional.empty();
             }
         } catch (RuntimeException e) {
-            String m = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
-            return Optional.of(m);
+            return Optional.of(reasonOf(e.getMessage() == null ? e.toString() : e.getMessage()));
         } catch (LinkageError e) {
             // not the card's fault: TensorFlow itself does not load, and the slot's load on the CPU will say so
             if (firstLinkFailure == null) firstLinkFailure = e;

@@ -314,8 +314,7 @@ public final class ModelScoringFunction implements BatchFunction<RatingRequest, 
         java.util.Optional<String> why = unusable.apply(plan.gpuIndex().getAsInt());
         if (why.isEmpty()) return plan;
         String reason = why.get();
-        if (reason.contains("CUDA_ERROR_OUT_OF_MEMORY") || reason.contains("OOM when allocating")
-                || reason.toLowerCase(java.util.Locale.ROOT).contains("out of memory")) {
+        if (GpuProbe.saysOutOfMemory(reason)) {
             return plan.onCpuBecause(cpuShare, "TensorFlow found no memory on the card for its first session (" + why.get()
                     + "): another process on it? The slots run on the CPU until this TaskManager restarts (the answer"
                     + " is kept for its life: docs/CONFIGURATION.md#devices)");
