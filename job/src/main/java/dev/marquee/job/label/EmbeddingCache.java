@@ -32,8 +32,17 @@ final class EmbeddingCache {
 
     /** Versions whose embeddings failed to load, and when to try each again. */
     private final Map<Long, Long> retryAtMs = new java.util.HashMap<>();
-    /** Versions this instance has logged a load of: a version evicted and loaded again is not logged again. */
-    private final java.util.Set<Long> logged = new java.util.HashSet<>();
+    /**
+     * The last versions this instance has logged a load of: a version evicted and loaded again is not logged again
+     * (kept for {@value #LOGGED_KEPT} versions, not one per swap for ever).
+     */
+    private final java.util.Set<Long> logged = java.util.Collections.newSetFromMap(new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+            return size() > LOGGED_KEPT;
+        }
+    });
+    static final int LOGGED_KEPT = 32;
 
     private final java.util.function.LongSupplier clockMs;
 

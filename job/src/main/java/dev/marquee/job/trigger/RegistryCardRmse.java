@@ -6,8 +6,8 @@ import dev.marquee.model.ModelRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
@@ -35,12 +35,25 @@ public final class RegistryCardRmse implements CardRmse {
         this.modelName = modelName;
     }
 
+    /** How many versions' answers are kept: the rule asks about the serving version and the one or two before it. */
+    static final int VERSIONS_KEPT = 16;
+
+    /** The answers of the last {@value #VERSIONS_KEPT} versions asked about: one per swap would grow for ever. */
+    private static <V> Map<Long, V> recent() {
+        return new LinkedHashMap<>(VERSIONS_KEPT * 2, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, V> eldest) {
+                return size() > VERSIONS_KEPT;
+            }
+        };
+    }
+
     @Override
     public OptionalDouble testRmse(long version) {
         if (version < 1) return OptionalDouble.empty();
         if (known == null) {
-            known = new HashMap<>();
-            reportedMissing = new HashSet<>();
+            known = recent();
+            reportedMissing = Collections.newSetFromMap(recent());
         }
         Double cached = known.get(version);
         if (cached != null) return OptionalDouble.of(cached);

@@ -30,4 +30,24 @@ class RegistryCardRmseTest {
         assertThat(rmse.testRmse(3)).isEmpty();
         assertThat(rmse.testRmse(4)).isEmpty();
     }
+
+    /** A card once read is kept (a published version never changes), for the last versions asked about only. */
+    @Test
+    void aCardIsKeptForTheLastVersionsAskedAboutOnly() throws IOException {
+        card(1, "{\"test\": {\"rmse\": 1.02}}");
+        RegistryCardRmse rmse = new RegistryCardRmse(registry.toString(), "marquee");
+        assertThat(rmse.testRmse(1)).hasValue(1.02);
+        Files.delete(registry.resolve("marquee").resolve("1").resolve(ModelCard.FILE_NAME));
+        assertThat(rmse.testRmse(1)).as("kept: not read again").hasValue(1.02);
+        for (long v = 2; v <= RegistryCardRmse.VERSIONS_KEPT; v++) {
+            card(v, "{\"test\": {\"rmse\": 1.0}}");
+            assertThat(rmse.testRmse(v)).hasValue(1.0);
+        }
+        assertThat(rmse.testRmse(1)).as("still among the last %d", RegistryCardRmse.VERSIONS_KEPT).hasValue(1.02);
+        for (long v = 2; v <= RegistryCardRmse.VERSIONS_KEPT + 1; v++) {
+            card(v, "{\"test\": {\"rmse\": 1.0}}");
+            rmse.testRmse(v);
+        }
+        assertThat(rmse.testRmse(1)).as("forgotten, read again, and its card is gone").isEmpty();
+    }
 }
