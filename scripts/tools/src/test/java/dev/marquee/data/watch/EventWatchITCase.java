@@ -115,6 +115,31 @@ class EventWatchITCase {
         assertThat(notTheDefaults.err).contains("did not switch to model version 9 within 10 s");
     }
 
+    /**
+     * The job writes its statuses and predictions in transactions at exactly-once: a switch in a transaction it
+     * aborted (a failover before the checkpoint) never happened, and the watch must not end on it.
+     */
+    @Test
+    void aSwitchInAnAbortedTransactionIsNotASwitch() throws Exception {
+        long now = System.currentTimeMillis();
+        Map<String, Object> props = Map.of("bootstrap.servers", KAFKA.bootstrapServers(),
+                "key.serializer", StringSerializer.class.getName(), "value.serializer", ByteArraySerializer.class.getName(),
+                "transactional.id", "watch-aborted-" + now);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(EventWatch.MODEL_STATUS, "aborted", EventCodec.of(ModelStatus.class)
+                    .encode(new ModelStatus("aborted", 5, ModelStatus.LOADED, null, 5, 0, now)))).get();
+            producer.send(new ProducerRecord<>(EventWatch.PREDICTIONS, "aborted",
+                    EventCodec.of(Prediction.class).encode(prediction(5, now + 1)))).get();
+            producer.abortTransaction();
+        }
+        Watched aborted = watch("--model-name", "aborted", "--until-version", "5", "--timeout-seconds", "10");
+        assertThat(aborted.exitCode).as(aborted.toString()).isEqualTo(1);
+        assertThat(aborted.err).contains("watch: the scoring job did not switch to model version 5 within 10 s");
+        assertThat(aborted.out).doesNotContain("serving model v5");
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);

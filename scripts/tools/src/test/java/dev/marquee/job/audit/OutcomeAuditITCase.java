@@ -90,6 +90,61 @@ class OutcomeAuditITCase {
         assertThat(code).isZero();
     }
 
+    /**
+     * At exactly-once a failover aborts the transaction that held outcomes already written; the job writes them again
+     * in the next. The audit reads committed records only: the aborted copy is not a duplicate.
+     */
+    @Test
+    void anOutcomeInAnAbortedTransactionIsNotADuplicate() throws Exception {
+        String requests = KAFKA.createTopic("aborted-requests", 1);
+        String predictions = KAFKA.createTopic("aborted-predictions", 1);
+        String deadLetters = KAFKA.createTopic("aborted-dlq", 1);
+        EventCodec<Prediction> codec = EventCodec.of(Prediction.class);
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            producer.send(new ProducerRecord<>(requests, new RequestEncoder().single("r1",
+                    new Rating("7", "Heat (1995)", 4f, 892_870_992L)))).get();
+        }
+        Map<String, Object> transactional = new java.util.HashMap<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "audit-aborted"));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(transactional)) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(predictions, codec.encode(prediction("r1", requests, 0)))).get();
+            producer.abortTransaction();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(predictions, codec.encode(prediction("r1", requests, 0)))).get();
+            producer.commitTransaction();
+        }
+
+        StringBuilder report = new StringBuilder();
+        int code = audit(report, "--requests-topic", requests, "--predictions-topic", predictions, "--dead-letters-topic",
+                deadLetters, "--settle-seconds", "0", "--timeout-seconds", "60");
+        assertThat(report).contains("missing 0; duplicates 0;").contains("audit: OK");
+        assertThat(code).isZero();
+    }
+
+    /** A topic named wrong is the audit's failure (exit 1), said as such, not a broker that did not answer (3). */
+    @Test
+    void aTopicThatDoesNotExistFailsTheAudit() {
+        String requests = KAFKA.createTopic("present-requests", 1);
+        String deadLetters = KAFKA.createTopic("present-dlq", 1);
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        PrintStream console = System.err;
+        int code;
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            code = audit(new StringBuilder(), "--requests-topic", requests, "--predictions-topic", "no-such-predictions",
+                    "--dead-letters-topic", deadLetters, "--timeout-seconds", "60");
+        } finally {
+            System.setErr(console);
+        }
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("audit: topic no-such-predictions does not exist (a typo?");
+    }
+
     private static KafkaProducer<byte[], byte[]> producer() {
         return new KafkaProducer<>(Map.<String, Object>of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
