@@ -230,7 +230,7 @@ public final class DriftCalibrator {
         return a;
     }
 
-    private static void fillGaps(double[] t) {
+    static void fillGaps(double[] t) {
         for (int i = t.length - 2; i >= 0; i--) {
             if (Double.isNaN(t[i])) t[i] = t[i + 1];
         }

@@ -473,4 +473,44 @@ class DriftCalibratorTest {
             return lo;
         }
     }
+
+    /** The quantile the thresholds are read from: the smallest value that at most the share 1 - q exceeds. */
+    @Test
+    void theUpperQuantileIsTheSmallestValueAtMostTheRestExceed() {
+        double[] values = {7, 1, 10, 3, 5, 2, 9, 4, 8, 6};
+        assertThat(DriftCalibrator.upperQuantile(values, 0.9)).isEqualTo(9);
+        assertThat(DriftCalibrator.upperQuantile(values, 0.5)).isEqualTo(5);
+        assertThat(DriftCalibrator.upperQuantile(values, 0.99)).isEqualTo(10);
+        assertThat(DriftCalibrator.upperQuantile(values, 1.0)).isEqualTo(10);
+        assertThat(DriftCalibrator.upperQuantile(values, 0.0)).isEqualTo(1);
+        assertThat(DriftCalibrator.upperQuantile(new double[] {4}, 0.99)).isEqualTo(4);
+        assertThat(values).as("the caller's values are left in their order").startsWith(7, 1, 10);
+    }
+
+    /** The quantile moved {@code MARGIN} times as far from the median as it lies. */
+    @Test
+    void theMarginMovesTheQuantileFurtherFromTheMedian() {
+        double[] values = {7, 1, 10, 3, 5, 2, 9, 4, 8, 6};
+        assertThat(DriftCalibrator.withMargin(values, 0.9)).isEqualTo(5 + DriftCalibrator.MARGIN * (9 - 5));
+        assertThat(DriftCalibrator.withMargin(new double[] {2, 2, 2}, 0.99)).as("no spread, no margin").isEqualTo(2);
+    }
+
+    /** A window size a metric could not be measured at takes the next larger size's threshold, else the next smaller's. */
+    @Test
+    void aSizeWithoutAThresholdTakesItsNeighbours() {
+        double[] t = {Double.NaN, 0.2, Double.NaN, Double.NaN, 0.05, Double.NaN};
+        DriftCalibrator.fillGaps(t);
+        assertThat(t).containsExactly(0.2, 0.2, 0.05, 0.05, 0.05, 0.05);
+    }
+
+    /** Each run of h windows in a row gives its smallest value; a window without the metric breaks the run. */
+    @Test
+    void runMinimaTakeTheSmallestOfEachRunOfWindowsInARow() {
+        List<Map<String, Double>> first = List.of(Map.of("m", 3.0), Map.of("m", 1.0), Map.of("m", 2.0), Map.of(),
+                Map.of("m", 4.0), Map.of("m", 6.0));
+        List<Map<String, Double>> second = List.of(Map.of("m", 5.0));
+        assertThat(DriftCalibrator.runMinima(List.of(first, second), "m", 2)).containsExactly(1.0, 1.0, 4.0);
+        assertThat(DriftCalibrator.runMinima(List.of(first, second), "m", 1)).containsExactly(3.0, 1.0, 2.0, 4.0, 6.0, 5.0);
+        assertThat(DriftCalibrator.runMinima(List.of(first, second), "m", 4)).isEmpty();
+    }
 }
