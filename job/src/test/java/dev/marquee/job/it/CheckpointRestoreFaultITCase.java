@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
+import dev.marquee.data.event.Prediction;
 import dev.marquee.data.event.Rating;
+import dev.marquee.data.json.EventCodec;
 import dev.marquee.infra.testing.KafkaBrokerExtension;
 import dev.marquee.job.ScoringJob;
 import dev.marquee.job.config.JobSettings;
@@ -35,6 +37,14 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewPartitions;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,9 +85,17 @@ class CheckpointRestoreFaultITCase {
         assertThat(TestModels.publish(new ModelRegistry(registryDir), rows, 21)).isEqualTo(1);
     }
 
+    /** The parallelism {@link #start} runs the job at. */
+    private int parallelism = 2;
+
     @BeforeEach
     void freshTopics() {
-        String requests = KAFKA.createTopic("requests", 2);
+        topics(2);
+    }
+
+    /** Fresh topics for the test, the requests' with {@code requestPartitions} partitions, and settings naming them. */
+    private void topics(int requestPartitions) {
+        String requests = KAFKA.createTopic("requests", requestPartitions);
         settings = JobSettings.from(Map.ofEntries(
                 Map.entry(JobSettings.BOOTSTRAP, KAFKA.bootstrapServers()),
                 Map.entry(JobSettings.TOPIC_REQUESTS, requests),
@@ -101,6 +119,23 @@ class CheckpointRestoreFaultITCase {
      */
     @Test
     void aCancelledJobRestoredFromItsRetainedCheckpointLosesAndDuplicatesNothing() throws Exception {
+        cancelThenRestoreFromTheRetainedCheckpoint(2, 2);
+    }
+
+    /**
+     * The same fault, restored at half the parallelism (a TaskManager lost for good, the job scaled down to the slots
+     * left): the subtasks that are gone left transactions open with predictions after the checkpoint, which the
+     * restored job must abort, or every read_committed reader of the predictions waits for the transaction timeout
+     * (15 min) before it sees a newer one. Four request partitions, so that every subtask of the first run read.
+     */
+    @Test
+    void aCancelledJobRestoredAtHalfItsParallelismLosesDuplicatesAndHoldsBackNothing() throws Exception {
+        topics(4);
+        cancelThenRestoreFromTheRetainedCheckpoint(4, 2);
+    }
+
+    private void cancelThenRestoreFromTheRetainedCheckpoint(int before, int after) throws Exception {
+        parallelism = before;
         try (FaultRequests requests = new FaultRequests(KAFKA.bootstrapServers(), settings.requestsTopic, rows);
              PredictionCounts predictions = new PredictionCounts(KAFKA.bootstrapServers(), settings.predictionsTopic)) {
             JobClient first = start(null);
@@ -118,6 +153,9 @@ class CheckpointRestoreFaultITCase {
             }
             SnapshotProbe.release(); // for the run restored below
             long readInFirstRun = SnapshotProbe.SEEN.get();
+            List<String> leftOpen = ongoingPredictionTransactions(after);
+            System.out.println("CheckpointRestoreFaultITCase: transactions open at the cancel, of subtasks " + after
+                    + " and up: " + leftOpen);
 
             Path checkpoint = latestRetainedCheckpoint(snapshots.resolve(first.getJobID().toHexString()));
             long checkpointId = Long.parseLong(checkpoint.getFileName().toString().substring("chk-".length()));
@@ -125,19 +163,28 @@ class CheckpointRestoreFaultITCase {
             long readAfterCheckpoint = readInFirstRun - SnapshotProbe.seenAtSnapshot(checkpointId);
             assertThat(readAfterCheckpoint).as("records read after checkpoint %d", checkpointId).isBetween(1L, readInFirstRun);
             requests.send("during", 1_000); // the job is down
+            // A cancel lets the sinks close, which may abort their transactions; a TaskManager killed does not: the
+            // last subtask's writer, as if killed, holds a prediction in the transaction it opened after the checkpoint
+            KafkaProducer<byte[], byte[]> killed = after < before ? lingering(before - 1, checkpointId + 1) : null;
 
             long restart = System.nanoTime();
+            parallelism = after;
             JobClient second = start(checkpoint.toUri().toString());
-            try {
+            try (killed) {
                 requests.send("after", 1_000);
                 Map<String, Integer> counts = predictions.awaitAll(requests.sent(), DEADLINE);
-                System.out.printf("CheckpointRestoreFaultITCase: cancelled after checkpoint %d, %d records read in the"
-                                + " first run, %d of them after checkpoint %d it was restored from, every prediction"
-                                + " committed %.1f s after the restart; %d records read in all for %d requests%n",
-                        completed, readInFirstRun, readAfterCheckpoint, checkpointId, (System.nanoTime() - restart) / 1e9,
+                System.out.printf("CheckpointRestoreFaultITCase: parallelism %d, cancelled after checkpoint %d, %d records"
+                                + " read in the first run, %d of them after checkpoint %d it was restored from at parallelism"
+                                + " %d, every prediction committed %.1f s after the restart; %d records read in all for %d"
+                                + " requests%n",
+                        before, completed, readInFirstRun, readAfterCheckpoint, checkpointId, after,
+                        (System.nanoTime() - restart) / 1e9,
                         SnapshotProbe.SEEN.get(), requests.sent().size());
                 assertThat(SnapshotProbe.RESTORED_FROM.get()).as("restored from the retained checkpoint").isEqualTo(checkpointId);
                 assertExactlyOnce(counts, requests.sent());
+                List<String> stillOpen = ongoingPredictionTransactions(after);
+                assertThat(stillOpen).as("the transactions left open by subtasks gone").noneMatch(leftOpen::contains)
+                        .noneMatch(id -> id.equals(transactionalId(before - 1, checkpointId + 1)));
                 // every request has its committed prediction: the restored run has read all it will
                 assertThat(SnapshotProbe.SEEN.get()).as("records read in all: every request once, plus again those read"
                         + " after the checkpoint").isEqualTo(requests.sent().size() + readAfterCheckpoint);
@@ -179,6 +226,61 @@ class CheckpointRestoreFaultITCase {
             } finally {
                 Jobs.stopIfRunning(second);
             }
+        }
+    }
+
+    /**
+     * The runbook's "Adding partitions" (docs/OPERATIONS.md): the job is stopped with a savepoint, the requests' topic
+     * grows from 2 partitions to 4, requests are written to all four while the job is down, and it restarts from the
+     * savepoint at parallelism 4. The partitions the savepoint does not know are read from their start: nothing written
+     * to them before the restart is lost.
+     */
+    @Test
+    void partitionsAddedWhileStoppedWithASavepointAreReadFromTheirStart() throws Exception {
+        Set<String> sent = new java.util.HashSet<>();
+        try (PredictionCounts predictions = new PredictionCounts(KAFKA.bootstrapServers(), settings.predictionsTopic)) {
+            String savepoint;
+            try (FaultRequests requests = new FaultRequests(KAFKA.bootstrapServers(), settings.requestsTopic, rows)) {
+                JobClient first = start(null);
+                sendInRounds(requests, "before", () -> SnapshotProbe.LAST_COMPLETED.get() >= 1
+                        && !predictions.poll(Duration.ofMillis(50)).isEmpty());
+                savepoint = first.stopWithSavepoint(false, snapshots.resolve("savepoints").toUri().toString(),
+                        SavepointFormatType.CANONICAL).get();
+                awaitTerminal(first);
+                sent.addAll(requests.sent());
+            }
+            try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", KAFKA.bootstrapServers()))) {
+                admin.createPartitions(Map.of(settings.requestsTopic, NewPartitions.increaseTo(4))).all().get();
+            }
+            // a new producer: one made before the change would go on writing to the first two partitions for minutes
+            try (FaultRequests requests = new FaultRequests(KAFKA.bootstrapServers(), settings.requestsTopic, rows)) {
+                requests.send("during", 1_000);
+                assertThat(endOffsets(settings.requestsTopic, 2, 3)).as("requests written to the added partitions")
+                        .allSatisfy(offset -> assertThat(offset).isPositive());
+                parallelism = 4;
+                JobClient second = start(savepoint);
+                try {
+                    requests.send("after", 1_000);
+                    sent.addAll(requests.sent());
+                    Map<String, Integer> counts = predictions.awaitAll(sent, DEADLINE);
+                    assertThat(SnapshotProbe.RESTORED_FROM.get()).as("restored from the savepoint").isPositive();
+                    assertExactlyOnce(counts, sent);
+                } finally {
+                    Jobs.stopIfRunning(second);
+                }
+            }
+        }
+    }
+
+    private static List<Long> endOffsets(String topic, int... partitions) throws Exception {
+        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", KAFKA.bootstrapServers()))) {
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> specs = new java.util.HashMap<>();
+            for (int p : partitions) {
+                specs.put(new org.apache.kafka.common.TopicPartition(topic, p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+            }
+            var answers = admin.listOffsets(specs).all().get();
+            return java.util.Arrays.stream(partitions)
+                    .mapToObj(p -> answers.get(new org.apache.kafka.common.TopicPartition(topic, p)).offset()).toList();
         }
     }
 
@@ -231,7 +333,7 @@ class CheckpointRestoreFaultITCase {
      */
     private JobClient start(String restoreFrom, boolean previousRelease, boolean allowNonRestoredState) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
+        env.setParallelism(parallelism);
         ScoringJob.configure(env, settings);
         Configuration c = new Configuration();
         c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
@@ -252,6 +354,51 @@ class CheckpointRestoreFaultITCase {
                     .sinkTo(new DiscardingSink<>()).name("discard model updates").uid("discard-model-updates");
         }
         return env.executeAsync("scoring, restore " + (restoreFrom == null ? "none" : restoreFrom));
+    }
+
+    /** The predictions' sink's transactional id for {@code subtask}'s transaction after checkpoint {@code checkpoint - 1}. */
+    private String transactionalId(int subtask, long checkpoint) {
+        return settings.transactionalIdPrefix + "-predictions-" + subtask + "-" + checkpoint;
+    }
+
+    /**
+     * A producer with the transactional id {@code subtask}'s predictions writer uses after the checkpoint, holding one
+     * prediction in a transaction it neither commits nor aborts (the broker keeps it open for 15 min).
+     */
+    private KafkaProducer<byte[], byte[]> lingering(int subtask, long checkpoint) throws Exception {
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(subtask, checkpoint),
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 900_000,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
+        producer.initTransactions();
+        producer.beginTransaction();
+        Prediction p = new Prediction();
+        p.requestId = "written-by-the-killed-subtask";
+        p.userId = "7";
+        p.movieTitle = "Heat (1995)";
+        p.predictedRating = 3.5f;
+        p.modelVersion = 1;
+        producer.send(new ProducerRecord<>(settings.predictionsTopic, EventCodec.of(Prediction.class).encode(p))).get();
+        producer.flush();
+        assertThat(ongoingPredictionTransactions(subtask)).contains(transactionalId(subtask, checkpoint));
+        return producer;
+    }
+
+    /**
+     * The transactional ids of the predictions' sink, of subtask {@code fromSubtask} and up, whose transaction is open on
+     * the broker (the connector's ids: {@code <prefix>-predictions-<subtask>-<n>}).
+     */
+    private List<String> ongoingPredictionTransactions(int fromSubtask) throws Exception {
+        String prefix = settings.transactionalIdPrefix + "-predictions-";
+        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", KAFKA.bootstrapServers()))) {
+            return admin.listTransactions().all().get().stream()
+                    .filter(t -> t.state() == TransactionState.ONGOING && t.transactionalId().startsWith(prefix))
+                    .map(TransactionListing::transactionalId)
+                    .filter(id -> Integer.parseInt(id.substring(prefix.length()).split("-")[0]) >= fromSubtask)
+                    .toList();
+        }
     }
 
     /** Sends rounds of requests, each once the job has read the previous one, until {@code done} holds. */
