@@ -114,6 +114,8 @@ class OnlineAdaptationITCase {
                         int expected = sentSoFar.addAndGet(3);
                         for (ConsumerRecord<byte[], byte[]> rec : reader.readUntil(all -> all.size() >= expected, Duration.ofSeconds(30))) {
                             Prediction p = predictionCodec.decode(rec.value());
+                            assertThat(rec.key()).as("keyed by request id (docs/EVENTS.md)")
+                                    .isEqualTo(p.requestId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
                             byId.putIfAbsent(p.requestId, p);
                         }
                         latest[0] = byId.get(id + "-high");

@@ -584,6 +584,8 @@ class ShadowPromotionITCase {
             Map<String, double[]> sums = new java.util.TreeMap<>();
             for (ConsumerRecord<byte[], byte[]> r : labeledReader.readToEnd(DEADLINE)) {
                 LabeledPrediction p = LABELED.decode(r.value());
+                // keyed by user (docs/EVENTS.md): one user's labeled predictions stay in order in one partition
+                assertThat(r.key()).as("the key of %s", p.requestId).isEqualTo(p.userId.getBytes(StandardCharsets.UTF_8));
                 if (p.shadowVersion <= 0) continue;
                 double[] s = sums.computeIfAbsent("v" + p.modelVersion + " / shadow v" + p.shadowVersion, k -> new double[3]);
                 s[0] += Math.pow(p.modelRating - p.label, 2);
