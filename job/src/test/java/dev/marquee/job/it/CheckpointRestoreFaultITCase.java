@@ -78,6 +78,8 @@ class CheckpointRestoreFaultITCase {
     Path snapshots;
 
     private JobSettings settings;
+    /** What {@link #settings} was made from. */
+    private Map<String, String> settingsGiven;
 
     @BeforeAll
     static void trainAModel() throws Exception {
@@ -96,7 +98,7 @@ class CheckpointRestoreFaultITCase {
     /** Fresh topics for the test, the requests' with {@code requestPartitions} partitions, and settings naming them. */
     private void topics(int requestPartitions) {
         String requests = KAFKA.createTopic("requests", requestPartitions);
-        settings = JobSettings.from(Map.ofEntries(
+        settingsGiven = Map.ofEntries(
                 Map.entry(JobSettings.BOOTSTRAP, KAFKA.bootstrapServers()),
                 Map.entry(JobSettings.TOPIC_REQUESTS, requests),
                 Map.entry(JobSettings.TOPIC_PREDICTIONS, KAFKA.createTopic("predictions", 2)),
@@ -108,7 +110,8 @@ class CheckpointRestoreFaultITCase {
                 Map.entry(JobSettings.DELIVERY, "exactly-once"),
                 Map.entry(JobSettings.TRANSACTIONAL_ID_PREFIX, "fault-" + requests),
                 Map.entry(JobSettings.CHECKPOINT_INTERVAL_MS, "500"),
-                Map.entry(JobSettings.MODEL_REGISTRY, registryDir.toString())));
+                Map.entry(JobSettings.MODEL_REGISTRY, registryDir.toString()));
+        settings = JobSettings.from(settingsGiven);
         SnapshotProbe.reset();
     }
 
@@ -232,8 +235,9 @@ class CheckpointRestoreFaultITCase {
     /**
      * The runbook's "Adding partitions" (docs/OPERATIONS.md): the job is stopped with a savepoint, the requests' topic
      * grows from 2 partitions to 4, requests are written to all four while the job is down, and it restarts from the
-     * savepoint at parallelism 4. The partitions the savepoint does not know are read from their start: nothing written
-     * to them before the restart is lost.
+     * savepoint at parallelism 4, told to start at the latest offsets: that applies to partitions without a restored
+     * offset, and the partitions the savepoint does not know must still be read from their start, or what was written
+     * to them before the restart is lost (older connectors started them where the job's starting offsets said).
      */
     @Test
     void partitionsAddedWhileStoppedWithASavepointAreReadFromTheirStart() throws Exception {
@@ -251,6 +255,11 @@ class CheckpointRestoreFaultITCase {
             }
             try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", KAFKA.bootstrapServers()))) {
                 admin.createPartitions(Map.of(settings.requestsTopic, NewPartitions.increaseTo(4))).all().get();
+                // the broker serves the new count a moment after the controller took it: a producer asking sooner
+                // would write to the first two partitions for minutes
+                await("the broker serving 4 partitions").atMost(DEADLINE).pollInterval(Duration.ofMillis(50))
+                        .until(() -> admin.describeTopics(List.of(settings.requestsTopic)).allTopicNames().get()
+                                .get(settings.requestsTopic).partitions().size() == 4);
             }
             // a new producer: one made before the change would go on writing to the first two partitions for minutes
             try (FaultRequests requests = new FaultRequests(KAFKA.bootstrapServers(), settings.requestsTopic, rows)) {
@@ -258,6 +267,9 @@ class CheckpointRestoreFaultITCase {
                 assertThat(endOffsets(settings.requestsTopic, 2, 3)).as("requests written to the added partitions")
                         .allSatisfy(offset -> assertThat(offset).isPositive());
                 parallelism = 4;
+                Map<String, String> latest = new java.util.HashMap<>(settingsGiven);
+                latest.put(JobSettings.STARTING_OFFSETS, "latest");
+                settings = JobSettings.from(latest);
                 JobClient second = start(savepoint);
                 try {
                     requests.send("after", 1_000);
